@@ -1,0 +1,49 @@
+/**
+ * Builds the Fastify application: infrastructure first (errors, forms, views and assets, OpenAPI),
+ * then the modules, in an explicit order. `server.ts` only listens.
+ */
+import { randomUUID } from "node:crypto";
+import formbody from "@fastify/formbody";
+import Fastify, { type FastifyInstance } from "fastify";
+import { registerAssets } from "./http/assets.ts";
+import type { AppDeps } from "./http/context.ts";
+import { registerErrorHandling } from "./http/errors.ts";
+import { loggerOptions } from "./http/logging.ts";
+import { registerOpenApi } from "./http/openapi.ts";
+import { registerViews } from "./http/views.ts";
+import { healthRoutes } from "./modules/health/health.routes.ts";
+import { pagesRoutes } from "./modules/pages/pages.routes.ts";
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(deps.config),
+    genReqId: (raw) => {
+      const incoming = raw.headers["x-request-id"];
+      return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    trustProxy: false,
+    bodyLimit: deps.config.maxUploadBytes,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.decorate("deps", deps);
+  app.decorateRequest("actor", null as never);
+  app.addHook("onRequest", async (request, reply) => {
+    request.actor = { type: "public", id: null };
+    reply.header("x-request-id", request.id);
+  });
+
+  // Infrastructure
+  registerErrorHandling(app);
+  await app.register(formbody);
+  await registerAssets(app);
+  await registerViews(app);
+  await registerOpenApi(app);
+
+  // Modules
+  await app.register(healthRoutes);
+  await app.register(pagesRoutes);
+
+  return app;
+}

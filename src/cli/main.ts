@@ -1,0 +1,63 @@
+/**
+ * The `openps` command line: operations on a stopped server's database (the embedded database is
+ * locked while the server runs) or on a PostgreSQL server. Each command is a small function in
+ * `src/cli/commands.ts`; this file only parses arguments and maps errors to exit codes.
+ */
+import { Command, CommanderError } from "commander";
+import { ConfigError, loadConfig } from "../config/config.ts";
+import { DatabaseLockedError } from "../db/lock.ts";
+import { APP_VERSION } from "../version.ts";
+import * as commands from "./commands.ts";
+
+const program = new Command()
+  .name("openps")
+  .description("OpenPS operations. Settings come from the same environment variables as the server (see README).")
+  .version(APP_VERSION)
+  .showHelpAfterError()
+  .exitOverride();
+
+const config = () => loadConfig();
+
+program
+  .command("migrate")
+  .description("apply any pending database migrations")
+  .action(async () => commands.migrate(config()));
+
+program
+  .command("seed")
+  .description("run seeds not yet applied (demo seeds only in demo mode, OPENPS_DEMO=true)")
+  .action(async () => commands.seed(config()));
+
+const audit = program.command("audit").description("the audit trail");
+audit
+  .command("verify")
+  .description("check every audit chain, naming the first broken link of each")
+  .action(async () => {
+    process.exitCode = (await commands.auditVerify(config())) ? 0 : 1;
+  });
+
+program
+  .command("backup")
+  .argument("<file>", "where to write the backup (a .tar.gz of the embedded database)")
+  .description("back up the embedded database (stop the server first; for PostgreSQL use pg_dump)")
+  .action(async (file: string) => commands.backup(config(), file));
+
+program
+  .command("restore")
+  .argument("<file>", "a backup made by `openps backup`")
+  .description("restore the embedded database from a backup; the current data is kept aside")
+  .action(async (file: string) => commands.restore(config(), file));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else if (error instanceof ConfigError || error instanceof DatabaseLockedError || error instanceof commands.CliError) {
+    console.error(error.message);
+    process.exitCode = 1;
+  } else {
+    console.error(`openps: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Configuration: read from the environment once at start-up, validated, and passed on as a plain
+ * object. `process.env` is read nowhere else (tests build a Config with `loadConfig({...})`).
+ */
+import path from "node:path";
+
+export interface SmtpConfig {
+  url: string;
+  from: string;
+}
+
+export interface Config {
+  nodeEnv: "development" | "production" | "test";
+  host: string;
+  port: number;
+  /** Public base URL used in emails and absolute links. */
+  baseUrl: string;
+  /** Directory holding the embedded database, files, keys and the lock file. */
+  dataDir: string;
+  /** PostgreSQL server URL; absent means the embedded PGlite database under `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Seed demo data on first start and offer demo conveniences. */
+  demo: boolean;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  smtp: SmtpConfig | undefined;
+  /** How often the job runner looks for due work, in milliseconds. */
+  jobsPollMs: number;
+  /** Largest upload accepted by the file store, in bytes. */
+  maxUploadBytes: number;
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`OpenPS cannot start because of its settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const problems: string[] = [];
+  const text = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === "" ? undefined : value;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (it is "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const raw = text(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (["true", "1", "yes", "on"].includes(raw)) return true;
+    if (["false", "0", "no", "off"].includes(raw)) return false;
+    problems.push(`${name} must be true or false (it is "${raw}")`);
+    return fallback;
+  };
+
+  const nodeEnvRaw = text("NODE_ENV") ?? "development";
+  let nodeEnv: Config["nodeEnv"] = "development";
+  if (nodeEnvRaw === "production" || nodeEnvRaw === "test" || nodeEnvRaw === "development") nodeEnv = nodeEnvRaw;
+  else problems.push(`NODE_ENV must be development, production or test (it is "${nodeEnvRaw}")`);
+
+  const port = integer("PORT", 3000, 1, 65535);
+  const host = text("HOST") ?? "127.0.0.1";
+
+  const baseUrl = (text("OPENPS_BASE_URL") ?? `http://localhost:${port}`).replace(/\/+$/, "");
+  if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) {
+    problems.push(`OPENPS_BASE_URL must be an http or https address like https://openps.example.org (it is "${baseUrl}")`);
+  }
+
+  const dataDir = path.resolve(cwd, text("OPENPS_DATA_DIR") ?? "data");
+
+  const databaseUrl = text("DATABASE_URL");
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
+    problems.push("DATABASE_URL must be a PostgreSQL address like postgres://user:password@host:5432/openps");
+  }
+
+  const logLevelRaw = text("LOG_LEVEL") ?? (nodeEnv === "test" ? "silent" : "info");
+  let logLevel: Config["logLevel"] = "info";
+  if ((LOG_LEVELS as readonly string[]).includes(logLevelRaw)) logLevel = logLevelRaw as Config["logLevel"];
+  else problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")} (it is "${logLevelRaw}")`);
+
+  let smtp: SmtpConfig | undefined;
+  const smtpUrl = text("SMTP_URL");
+  if (smtpUrl !== undefined) {
+    if (!/^smtps?:\/\/.+/.test(smtpUrl)) {
+      problems.push("SMTP_URL must look like smtp://user:password@mail.example.org:587 or smtps://…:465");
+    }
+    const from = text("MAIL_FROM") ?? "OpenPS <no-reply@openps.localhost>";
+    smtp = { url: smtpUrl, from };
+  }
+
+  const config: Config = {
+    nodeEnv,
+    host,
+    port,
+    baseUrl,
+    dataDir,
+    databaseUrl,
+    demo: boolean("OPENPS_DEMO", nodeEnv !== "production"),
+    logLevel,
+    smtp,
+    jobsPollMs: integer("OPENPS_JOBS_POLL_MS", 1000, 10, 3_600_000),
+    maxUploadBytes: integer("OPENPS_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,92 @@
+/**
+ * Opens the database: the embedded PGlite under the data directory when no DATABASE_URL is set,
+ * otherwise a PostgreSQL server through node-postgres. The same SQL, dialect and type parsers serve
+ * both.
+ */
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely } from "kysely";
+import { PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./database.ts";
+import { type DataDirLock, lockDataDir } from "./lock.ts";
+import { PGliteDialect } from "./pglite-dialect.ts";
+import { guardedDialect } from "./transaction.ts";
+import { keepText, PG_TYPE, parseInt8 } from "./type-parsers.ts";
+
+export type DatabaseKind = "pglite" | "postgres";
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly kind: DatabaseKind;
+  /** The embedded database, when it is one (backups use it). */
+  readonly pglite: PGlite | undefined;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** A PostgreSQL server; when absent the embedded database is used. */
+  databaseUrl?: string | undefined;
+  /** Where the embedded database lives; when absent (and no URL), an in-memory database. */
+  dataDir?: string | undefined;
+  /** Take the data directory's exclusive lock (true for anything but tests). */
+  lock?: boolean;
+  /** Restore the embedded database from a data-directory tarball (see `openps restore`). */
+  loadDataDir?: Blob;
+}
+
+export function pgliteDirectory(dataDir: string): string {
+  return path.join(dataDir, "pgdata");
+}
+
+export function pgliteParsers() {
+  return {
+    [PG_TYPE.INT8]: parseInt8,
+    [PG_TYPE.NUMERIC]: keepText,
+    [PG_TYPE.DATE]: keepText,
+  };
+}
+
+function pgTypes(): pg.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: string) => {
+      if (oid === PG_TYPE.INT8) return parseInt8;
+      if (oid === PG_TYPE.NUMERIC || oid === PG_TYPE.DATE) return keepText;
+      return pg.types.getTypeParser(oid, format as "text");
+    }) as pg.CustomTypesConfig["getTypeParser"],
+  };
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, types: pgTypes(), max: 10 });
+    const db = new Kysely<Database>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
+    return { db, kind: "postgres", pglite: undefined, close: () => db.destroy() };
+  }
+
+  let lock: DataDirLock | undefined;
+  if (options.dataDir && options.lock !== false) lock = lockDataDir(options.dataDir);
+  try {
+    const pglite = await PGlite.create({
+      ...(options.dataDir ? { dataDir: pgliteDirectory(options.dataDir) } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      parsers: pgliteParsers(),
+    });
+    const db = new Kysely<Database>({ dialect: guardedDialect(new PGliteDialect(pglite)) });
+    return {
+      db,
+      kind: "pglite",
+      pglite,
+      async close() {
+        try {
+          await db.destroy();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Every migration, in order. Add a new file named `YYYY-MM-DD-NN-what.ts` and list it here.
+ */
+import type { Migration } from "kysely";
+import * as foundation from "./2026-11-21-01-foundation.ts";
+
+export const migrations: Record<string, Migration> = {
+  "2026-11-21-01-foundation": foundation,
+};

@@ -1,0 +1,40 @@
+/**
+ * What every route can rely on: the application's dependencies on `app.deps`, and per request the
+ * locale, a translator, the acting user (once accounts exist) and `reply.page()` to render a page.
+ */
+import type { Config } from "../config/config.ts";
+import type { DatabaseKind } from "../db/connect.ts";
+import type { Db } from "../db/database.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { FileStore } from "../lib/file-store.ts";
+import type { Actor } from "../modules/audit/audit.service.ts";
+import type { Mailer } from "../modules/notifications/mailer.ts";
+
+export type Locale = "en" | "cy";
+export type Translate = (key: string, params?: Record<string, unknown>) => string;
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  dbKind: DatabaseKind;
+  clock: Clock;
+  files: FileStore;
+  /** Sends email when SMTP is configured; undefined means inbox only. */
+  mailer: Mailer | undefined;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+  interface FastifyRequest {
+    locale: Locale;
+    t: Translate;
+    /** Who is acting, for the audit trail. The public until accounts sign people in. */
+    actor: Actor;
+  }
+  interface FastifyReply {
+    /** Renders a Nunjucks page from `src/views` or a module's `views/` with the layout's context. */
+    page(template: string, context?: Record<string, unknown>): Promise<void>;
+  }
+}

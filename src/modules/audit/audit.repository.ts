@@ -1,0 +1,73 @@
+/** SQL for the audit chains. The only place that touches `audit_chains` and `audit_events`. */
+import { sql } from "kysely";
+import type { Db, Trx } from "../../db/database.ts";
+import type { AuditEventRow, NewAuditEventRow } from "./audit.table.ts";
+
+export interface ChainHead {
+  authority_id: string;
+  last_seq: bigint;
+  last_hash: string;
+}
+
+/** Locks the chain head row for this transaction, creating the chain if it is new. */
+export async function lockChainHead(trx: Trx, authorityId: string, genesisHash: string): Promise<ChainHead> {
+  await trx
+    .insertInto("audit_chains")
+    .values({ authority_id: authorityId, last_seq: 0n, last_hash: genesisHash })
+    .onConflict((oc) => oc.column("authority_id").doNothing())
+    .execute();
+  return trx
+    .selectFrom("audit_chains")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+}
+
+export async function appendEvent(trx: Trx, event: NewAuditEventRow): Promise<void> {
+  await trx.insertInto("audit_events").values(event).execute();
+  await trx
+    .updateTable("audit_chains")
+    .set({ last_seq: event.seq, last_hash: event.hash })
+    .where("authority_id", "=", event.authority_id)
+    .execute();
+}
+
+export function listChainHeads(db: Db): Promise<ChainHead[]> {
+  return db.selectFrom("audit_chains").selectAll().orderBy("authority_id").execute();
+}
+
+/** Chains that have events but no head row (a deleted head is itself a break). */
+export async function chainsWithoutHead(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom("audit_events as e")
+    .select("e.authority_id")
+    .distinct()
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("audit_chains as c").select(sql.lit(1).as("one")).whereRef("c.authority_id", "=", "e.authority_id"))),
+    )
+    .execute();
+  return rows.map((r) => r.authority_id);
+}
+
+export function eventsAfter(db: Db, authorityId: string, afterSeq: bigint, limit: number): Promise<AuditEventRow[]> {
+  return db
+    .selectFrom("audit_events")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("seq", ">", afterSeq)
+    .orderBy("seq")
+    .limit(limit)
+    .execute();
+}
+
+export function eventsForEntity(db: Db, authorityId: string, entityType: string, entityId: string): Promise<AuditEventRow[]> {
+  return db
+    .selectFrom("audit_events")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("entity_type", "=", entityType)
+    .where("entity_id", "=", entityId)
+    .orderBy("seq")
+    .execute();
+}

@@ -1,0 +1,18 @@
+import type { Db, Trx } from "../../db/database.ts";
+import type { Authority, NewAuthority } from "./authorities.table.ts";
+
+export async function insertAuthority(trx: Trx, authority: NewAuthority): Promise<void> {
+  await trx.insertInto("authorities").values(authority).execute();
+}
+
+export function listAuthorities(db: Db): Promise<Authority[]> {
+  return db.selectFrom("authorities").selectAll().orderBy("name").execute();
+}
+
+export function findAuthorityBySlug(db: Db, slug: string): Promise<Authority | undefined> {
+  return db.selectFrom("authorities").selectAll().where("slug", "=", slug).executeTakeFirst();
+}
+
+export function findAuthorityById(db: Db, id: string): Promise<Authority | undefined> {
+  return db.selectFrom("authorities").selectAll().where("id", "=", id).executeTakeFirst();
+}

@@ -1,0 +1,58 @@
+/**
+ * Authorities: the councils, NHS bodies and departments that commission on OpenPS. Each is a
+ * tenant with its own audit chain; its nation decides whose bank holidays count.
+ */
+import type { Trx } from "../../db/database.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { ConflictError, ValidationError } from "../../lib/errors.ts";
+import { newId } from "../../lib/ids.ts";
+import { isNation, type Nation } from "../../lib/working-days.ts";
+import { type Actor, recordAudit } from "../audit/audit.service.ts";
+import * as repo from "./authorities.repository.ts";
+import { AUTHORITY_KINDS, type Authority, type AuthorityKind } from "./authorities.table.ts";
+
+export interface CreateAuthorityInput {
+  id?: string;
+  slug: string;
+  name: string;
+  welshName?: string | null;
+  kind: AuthorityKind;
+  nation: Nation;
+  orgId?: string | null;
+  website?: string | null;
+}
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+export async function createAuthority(trx: Trx, clock: Clock, actor: Actor, input: CreateAuthorityInput): Promise<Authority> {
+  const problems = [];
+  if (!SLUG.test(input.slug)) problems.push({ field: "slug", message: "Enter a short name of lower-case letters, numbers and hyphens, like kent-county-council" });
+  if (input.name.trim() === "") problems.push({ field: "name", message: "Enter the authority's name" });
+  if (!(AUTHORITY_KINDS as readonly string[]).includes(input.kind)) problems.push({ field: "kind", message: `Choose the kind of authority: ${AUTHORITY_KINDS.join(", ")}` });
+  if (!isNation(input.nation)) problems.push({ field: "nation", message: "Choose England and Wales, Scotland or Northern Ireland" });
+  if (problems.length > 0) throw new ValidationError("Check the authority's details", problems);
+  if (await repo.findAuthorityBySlug(trx, input.slug)) {
+    throw new ConflictError(`An authority with the short name ${input.slug} already exists`, "authority_exists");
+  }
+  const now = clock.now();
+  const authority: Authority = {
+    id: input.id ?? newId(),
+    slug: input.slug,
+    name: input.name.trim(),
+    welsh_name: input.welshName ?? null,
+    kind: input.kind,
+    nation: input.nation,
+    org_id: input.orgId ?? null,
+    website: input.website ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+  await repo.insertAuthority(trx, authority);
+  const changes = { slug: authority.slug, name: authority.name, kind: authority.kind, nation: authority.nation };
+  await recordAudit(trx, clock, { authorityId: null, actor, action: "authority.created", entity: { type: "authority", id: authority.id }, changes });
+  await recordAudit(trx, clock, { authorityId: authority.id, actor, action: "authority.created", entity: { type: "authority", id: authority.id }, changes });
+  return authority;
+}
+
+export const listAuthorities = repo.listAuthorities;
+export const findAuthorityBySlug = repo.findAuthorityBySlug;

@@ -1,0 +1,37 @@
+import type { Insertable, Selectable, Updateable } from "kysely";
+import type { Nation } from "../../lib/working-days.ts";
+
+export const AUTHORITY_KINDS = [
+  "county",
+  "district",
+  "unitary",
+  "metropolitan",
+  "london-borough",
+  "combined",
+  "nhs-body",
+  "department",
+  "devolved",
+  "police",
+  "fire",
+  "parish",
+] as const;
+export type AuthorityKind = (typeof AUTHORITY_KINDS)[number];
+
+export interface AuthoritiesTable {
+  id: string;
+  slug: string;
+  name: string;
+  welsh_name: string | null;
+  kind: AuthorityKind;
+  /** Whose bank holidays count when working days are counted for this authority. */
+  nation: Nation;
+  /** Org-id identifier, e.g. GB-GOR-PB1234 or GB-LAE-KEN. */
+  org_id: string | null;
+  website: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type Authority = Selectable<AuthoritiesTable>;
+export type NewAuthority = Insertable<AuthoritiesTable>;
+export type AuthorityUpdate = Updateable<AuthoritiesTable>;

@@ -1,0 +1,4 @@
+export interface SeedRunsTable {
+  name: string;
+  applied_at: Date;
+}

@@ -1,0 +1,57 @@
+/**
+ * The seeding framework. A seed is a named, one-time step recorded in `seed_runs`, run in its own
+ * transaction (with its audit events). Reference seeds run everywhere; demo seeds only when demo
+ * mode is on. Later issues add their seeds to the list in `src/seed/seeds.ts`, after the ones they
+ * build on.
+ */
+import type { Db, Trx } from "../db/database.ts";
+import { transaction } from "../db/transaction.ts";
+import type { Clock } from "../lib/clock.ts";
+
+export interface SeedContext {
+  trx: Trx;
+  clock: Clock;
+}
+
+export interface Seed {
+  /** Unique and stable: renaming a seed makes it run again. */
+  name: string;
+  description: string;
+  /** Demo data (fictional) rather than reference data every deployment needs. */
+  demo: boolean;
+  run(ctx: SeedContext): Promise<void>;
+}
+
+export interface SeedResult {
+  applied: string[];
+  skipped: string[];
+}
+
+export async function runSeeds(db: Db, clock: Clock, seeds: readonly Seed[], options: { demo: boolean }): Promise<SeedResult> {
+  const names = new Set<string>();
+  for (const seed of seeds) {
+    if (names.has(seed.name)) throw new Error(`Two seeds are named ${seed.name}`);
+    names.add(seed.name);
+  }
+  const done = new Set((await db.selectFrom("seed_runs").select("name").execute()).map((r) => r.name));
+  const result: SeedResult = { applied: [], skipped: [] };
+  for (const seed of seeds) {
+    if (done.has(seed.name) || (seed.demo && !options.demo)) {
+      result.skipped.push(seed.name);
+      continue;
+    }
+    await transaction(db, async (trx) => {
+      // Taking the row first makes two concurrent starts agree on who seeds.
+      const claimed = await trx
+        .insertInto("seed_runs")
+        .values({ name: seed.name, applied_at: clock.now() })
+        .onConflict((oc) => oc.column("name").doNothing())
+        .returning("name")
+        .executeTakeFirst();
+      if (!claimed) return;
+      await seed.run({ trx, clock });
+      result.applied.push(seed.name);
+    });
+  }
+  return result;
+}
