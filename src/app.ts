@@ -26,6 +26,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: false,
     bodyLimit: deps.config.maxUploadBytes,
     routerOptions: { ignoreTrailingSlash: true },
+    // Report every field at fault at once, not only the first.
+    ajv: { customOptions: { allErrors: true } },
   });
   app.decorate("deps", deps);
   app.decorateRequest("actor", null as never);

@@ -12,6 +12,9 @@ import { migrateToLatest } from "./db/migrate.ts";
 import type { AppDeps } from "./http/context.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { localFileStore } from "./lib/file-store.ts";
+import { createJobRunner, type JobRunner } from "./modules/jobs/jobs.runner.ts";
+import { type Mailer, smtpMailer } from "./modules/notifications/mailer.ts";
+import { notificationJobHandlers } from "./modules/notifications/notifications.service.ts";
 import { runSeeds, type SeedResult } from "./seed/seed.ts";
 import { seeds } from "./seed/seeds.ts";
 
@@ -19,12 +22,17 @@ export interface Platform {
   app: FastifyInstance;
   database: DatabaseHandle;
   seeded: SeedResult;
+  jobs: JobRunner;
   close(): Promise<void>;
 }
 
 /** Opens the configured database, takes its lock if embedded, and brings its schema up to date. */
 export async function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lock: true });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    lock: true,
+  });
   try {
     await migrateToLatest(database.db);
   } catch (error) {
@@ -34,14 +42,14 @@ export async function openConfiguredDatabase(config: Config): Promise<DatabaseHa
   return database;
 }
 
-export function appDeps(config: Config, database: DatabaseHandle, clock: Clock): AppDeps {
+export function appDeps(config: Config, database: DatabaseHandle, clock: Clock, mailer?: Mailer): AppDeps {
   return {
     config,
     db: database.db,
     dbKind: database.kind,
     clock,
     files: localFileStore({ root: path.join(config.dataDir, "files"), maxBytes: config.maxUploadBytes }),
-    mailer: undefined,
+    mailer,
   };
 }
 
@@ -49,18 +57,32 @@ export async function startPlatform(config: Config, clock: Clock = systemClock):
   const database = await openConfiguredDatabase(config);
   try {
     const seeded = await runSeeds(database.db, clock, seeds, { demo: config.demo });
-    const deps = appDeps(config, database, clock);
+    const mailer = config.smtp ? smtpMailer(config.smtp) : undefined;
+    const deps = appDeps(config, database, clock, mailer);
     const app = await buildApp(deps);
+    // Work that must happen later: notifications by email now; due-date work as modules add handlers.
+    const jobs = createJobRunner({
+      db: database.db,
+      clock,
+      pollMs: config.jobsPollMs,
+      batchSize: 10,
+      logger: app.log.child({ component: "jobs" }),
+      handlers: { ...notificationJobHandlers({ mailer, baseUrl: config.baseUrl }) },
+    });
+    jobs.start();
     let closed = false;
     return {
       app,
       database,
       seeded,
+      jobs,
       async close() {
         if (closed) return;
         closed = true;
         try {
           await app.close();
+          await jobs.stop({ timeoutMs: 30_000 });
+          await mailer?.close();
         } finally {
           await database.close();
         }

@@ -7,8 +7,10 @@ import type { Config } from "../config/config.ts";
 import { backupEmbedded, restoreEmbedded } from "../db/backup.ts";
 import { openDatabase } from "../db/connect.ts";
 import { migrateToLatest } from "../db/migrate.ts";
+import { transaction } from "../db/transaction.ts";
 import { systemClock } from "../lib/clock.ts";
-import { verifyAuditChains } from "../modules/audit/audit.service.ts";
+import { SYSTEM, verifyAuditChains } from "../modules/audit/audit.service.ts";
+import { jobCounts, listFailed, retryJob } from "../modules/jobs/jobs.service.ts";
 import { openConfiguredDatabase } from "../platform.ts";
 import { runSeeds } from "../seed/seed.ts";
 import { seeds } from "../seed/seeds.ts";
@@ -24,10 +26,18 @@ export class CliError extends Error {
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 export async function migrate(config: Config): Promise<void> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lock: true });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    lock: true,
+  });
   try {
     const applied = await migrateToLatest(database.db);
-    say(applied.length === 0 ? "The database is up to date." : `Applied ${applied.length} migration(s): ${applied.join(", ")}`);
+    say(
+      applied.length === 0
+        ? "The database is up to date."
+        : `Applied ${applied.length} migration(s): ${applied.join(", ")}`,
+    );
   } finally {
     await database.close();
   }
@@ -37,7 +47,11 @@ export async function seed(config: Config): Promise<void> {
   const database = await openConfiguredDatabase(config);
   try {
     const result = await runSeeds(database.db, systemClock, seeds, { demo: config.demo });
-    say(result.applied.length === 0 ? "Nothing to seed: every seed has been applied." : `Seeded: ${result.applied.join(", ")}`);
+    say(
+      result.applied.length === 0
+        ? "Nothing to seed: every seed has been applied."
+        : `Seeded: ${result.applied.join(", ")}`,
+    );
   } finally {
     await database.close();
   }
@@ -51,10 +65,17 @@ export async function auditVerify(config: Config): Promise<boolean> {
     if (reports.length === 0) say("There are no audit events yet.");
     for (const report of reports) {
       if (report.ok) say(`ok      chain ${report.authorityId}: ${report.events} events`);
-      else say(`BROKEN  chain ${report.authorityId}: first broken link at event ${report.brokenAt?.seq}: ${report.brokenAt?.problem}`);
+      else
+        say(
+          `BROKEN  chain ${report.authorityId}: first broken link at event ${report.brokenAt?.seq}: ${report.brokenAt?.problem}`,
+        );
     }
     const broken = reports.filter((r) => !r.ok).length;
-    say(broken === 0 ? `All ${reports.length} audit chains are intact.` : `${broken} of ${reports.length} audit chains are broken.`);
+    say(
+      broken === 0
+        ? `All ${reports.length} audit chains are intact.`
+        : `${broken} of ${reports.length} audit chains are broken.`,
+    );
     return broken === 0;
   } finally {
     await database.close();
@@ -63,13 +84,16 @@ export async function auditVerify(config: Config): Promise<boolean> {
 
 function embeddedOnly(config: Config, what: string, instead: string): void {
   if (config.databaseUrl) {
-    throw new CliError(`openps ${what} is for the embedded database. With DATABASE_URL set, use ${instead} (see docs/operations.md).`);
+    throw new CliError(
+      `openps ${what} is for the embedded database. With DATABASE_URL set, use ${instead} (see docs/operations.md).`,
+    );
   }
 }
 
 export async function backup(config: Config, file: string): Promise<void> {
   embeddedOnly(config, "backup", 'pg_dump --format=custom --file=openps.dump "$DATABASE_URL"');
-  if (fs.existsSync(file)) throw new CliError(`${file} already exists. Choose a new file name so no backup is overwritten.`);
+  if (fs.existsSync(file))
+    throw new CliError(`${file} already exists. Choose a new file name so no backup is overwritten.`);
   const { bytes } = await backupEmbedded(config.dataDir, file);
   say(`Backed up ${config.dataDir} to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MB).`);
 }
@@ -78,5 +102,37 @@ export async function restore(config: Config, file: string): Promise<void> {
   embeddedOnly(config, "restore", 'pg_restore --clean --dbname="$DATABASE_URL" openps.dump');
   const { keptAside } = await restoreEmbedded(config.dataDir, file);
   say(`Restored ${config.dataDir} from ${file}.`);
-  for (const aside of keptAside) say(`The data it replaced is kept in ${aside}; delete it when you no longer need it.`);
+  for (const aside of keptAside)
+    say(`The data it replaced is kept in ${aside}; delete it when you no longer need it.`);
+}
+
+export async function jobsStatus(config: Config): Promise<void> {
+  const database = await openConfiguredDatabase(config);
+  try {
+    const counts = await jobCounts(database.db);
+    say(
+      Object.entries(counts)
+        .map(([status, n]) => `${status}: ${n}`)
+        .join(", "),
+    );
+    for (const job of await listFailed(database.db, { limit: 50 })) {
+      say(
+        `failed  ${job.id}  ${job.queue}  after ${job.attempts} attempts, ${job.updated_at.toISOString()}: ${job.last_error ?? ""}`,
+      );
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+export async function jobsRetry(config: Config, id: string): Promise<void> {
+  const database = await openConfiguredDatabase(config);
+  try {
+    const job = await transaction(database.db, (trx) =>
+      retryJob(trx, systemClock, id, { actor: SYSTEM("cli") }),
+    );
+    say(`Job ${job.id} (${job.queue}) will run again when the server next looks for work.`);
+  } finally {
+    await database.close();
+  }
 }

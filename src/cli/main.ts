@@ -5,13 +5,17 @@
  */
 import { Command, CommanderError } from "commander";
 import { ConfigError, loadConfig } from "../config/config.ts";
+import { BackupError } from "../db/backup.ts";
 import { DatabaseLockedError } from "../db/lock.ts";
+import { DomainError } from "../lib/errors.ts";
 import { APP_VERSION } from "../version.ts";
 import * as commands from "./commands.ts";
 
 const program = new Command()
   .name("openps")
-  .description("OpenPS operations. Settings come from the same environment variables as the server (see README).")
+  .description(
+    "OpenPS operations. Settings come from the same environment variables as the server (see README).",
+  )
   .version(APP_VERSION)
   .showHelpAfterError()
   .exitOverride();
@@ -48,12 +52,29 @@ program
   .description("restore the embedded database from a backup; the current data is kept aside")
   .action(async (file: string) => commands.restore(config(), file));
 
+const jobs = program.command("jobs").description("the queue of work to be done later (emails, due dates)");
+jobs
+  .command("status")
+  .description("count jobs by status and list the failed ones with their errors")
+  .action(async () => commands.jobsStatus(config()));
+jobs
+  .command("retry")
+  .argument("<id>", "the id of a failed job")
+  .description("run a failed job again")
+  .action(async (id: string) => commands.jobsRetry(config(), id));
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode;
-  } else if (error instanceof ConfigError || error instanceof DatabaseLockedError || error instanceof commands.CliError) {
+  } else if (
+    error instanceof ConfigError ||
+    error instanceof DatabaseLockedError ||
+    error instanceof BackupError ||
+    error instanceof DomainError ||
+    error instanceof commands.CliError
+  ) {
     console.error(error.message);
     process.exitCode = 1;
   } else {

@@ -68,7 +68,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const nodeEnvRaw = text("NODE_ENV") ?? "development";
   let nodeEnv: Config["nodeEnv"] = "development";
-  if (nodeEnvRaw === "production" || nodeEnvRaw === "test" || nodeEnvRaw === "development") nodeEnv = nodeEnvRaw;
+  if (nodeEnvRaw === "production" || nodeEnvRaw === "test" || nodeEnvRaw === "development")
+    nodeEnv = nodeEnvRaw;
   else problems.push(`NODE_ENV must be development, production or test (it is "${nodeEnvRaw}")`);
 
   const port = integer("PORT", 3000, 1, 65535);
@@ -76,7 +77,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const baseUrl = (text("OPENPS_BASE_URL") ?? `http://localhost:${port}`).replace(/\/+$/, "");
   if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) {
-    problems.push(`OPENPS_BASE_URL must be an http or https address like https://openps.example.org (it is "${baseUrl}")`);
+    problems.push(
+      `OPENPS_BASE_URL must be an http or https address like https://openps.example.org (it is "${baseUrl}")`,
+    );
   }
 
   const dataDir = path.resolve(cwd, text("OPENPS_DATA_DIR") ?? "data");

@@ -25,7 +25,11 @@ function stamp(date: Date): string {
 }
 
 /** Writes a backup of the data directory to `file`. Takes the lock: the server must be stopped. */
-export async function backupEmbedded(dataDir: string, file: string, now: Date = new Date()): Promise<{ bytes: number }> {
+export async function backupEmbedded(
+  dataDir: string,
+  file: string,
+  now: Date = new Date(),
+): Promise<{ bytes: number }> {
   if (!fs.existsSync(pgliteDirectory(dataDir))) {
     throw new BackupError(`There is no embedded database in ${dataDir} to back up. Check OPENPS_DATA_DIR.`);
   }
@@ -59,7 +63,11 @@ export async function backupEmbedded(dataDir: string, file: string, now: Date = 
  * Restores a backup into the data directory. The current database and files are moved aside
  * (`pgdata.before-restore-<time>`), never deleted. Takes the lock: the server must be stopped.
  */
-export async function restoreEmbedded(dataDir: string, file: string, now: Date = new Date()): Promise<{ keptAside: string[] }> {
+export async function restoreEmbedded(
+  dataDir: string,
+  file: string,
+  now: Date = new Date(),
+): Promise<{ keptAside: string[] }> {
   if (!fs.existsSync(file)) throw new BackupError(`There is no backup file at ${file}.`);
   fs.mkdirSync(dataDir, { recursive: true });
   const lock = lockDataDir(dataDir);
@@ -71,12 +79,16 @@ export async function restoreEmbedded(dataDir: string, file: string, now: Date =
       throw new BackupError(`${file} is not an OpenPS backup (${(error as Error).message}).`);
     }
     const dumpPath = path.join(staging, DUMP_NAME);
-    if (!fs.existsSync(dumpPath)) throw new BackupError(`${file} is not an OpenPS backup: it has no ${DUMP_NAME}.`);
+    if (!fs.existsSync(dumpPath))
+      throw new BackupError(`${file} is not an OpenPS backup: it has no ${DUMP_NAME}.`);
 
     // Load into a fresh directory first, so a bad backup leaves the current data untouched.
     const restoredDb = path.join(staging, "pgdata");
     const { PGlite } = await import("@electric-sql/pglite");
-    const pg = await PGlite.create({ dataDir: restoredDb, loadDataDir: new Blob([fs.readFileSync(dumpPath)]) });
+    const pg = await PGlite.create({
+      dataDir: restoredDb,
+      loadDataDir: new Blob([fs.readFileSync(dumpPath)]),
+    });
     await pg.query("select 1");
     await pg.close();
 

@@ -5,8 +5,7 @@
  */
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { Kysely } from "kysely";
-import { PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Database } from "./database.ts";
 import { type DataDirLock, lockDataDir } from "./lock.ts";
@@ -33,6 +32,11 @@ export interface OpenDatabaseOptions {
   lock?: boolean;
   /** Restore the embedded database from a data-directory tarball (see `openps restore`). */
   loadDataDir?: Blob;
+  /**
+   * Called when an idle server connection fails (PostgreSQL restarted, network dropped). The pool
+   * replaces it; without a listener node-postgres would crash the process.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 export function pgliteDirectory(dataDir: string): string {
@@ -60,6 +64,10 @@ function pgTypes(): pg.CustomTypesConfig {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, types: pgTypes(), max: 10 });
+    pool.on("error", (error) => {
+      if (options.onConnectionError) options.onConnectionError(error);
+      else console.error(`PostgreSQL connection lost (the pool will reconnect): ${error.message}`);
+    });
     const db = new Kysely<Database>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
     return { db, kind: "postgres", pglite: undefined, close: () => db.destroy() };
   }

@@ -39,14 +39,15 @@ describe(`the data layer on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"
     const now = new Date();
     await expect(
       transaction(t.db, async (trx) => {
-        await trx
-          .insertInto("seed_runs")
-          .values({ name: "rollback-probe", applied_at: now })
-          .execute();
+        await trx.insertInto("seed_runs").values({ name: "rollback-probe", applied_at: now }).execute();
         throw new Error("boom");
       }),
     ).rejects.toThrow("boom");
-    const after = await t.db.selectFrom("seed_runs").where("name", "=", "rollback-probe").selectAll().execute();
+    const after = await t.db
+      .selectFrom("seed_runs")
+      .where("name", "=", "rollback-probe")
+      .selectAll()
+      .execute();
     expect(after).toHaveLength(0);
   });
 

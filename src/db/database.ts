@@ -1,6 +1,8 @@
 /**
  * The `Database` interface: every table, each typed once in its module's `*.table.ts`.
  */
+
+import type { Kysely, Transaction } from "kysely";
 import type { AuditChainsTable, AuditEventsTable } from "../modules/audit/audit.table.ts";
 import type { AuthoritiesTable } from "../modules/authorities/authorities.table.ts";
 import type { JobsTable } from "../modules/jobs/jobs.table.ts";
@@ -8,7 +10,6 @@ import type { NotificationsTable } from "../modules/notifications/notifications.
 import type { OrganisationsTable } from "../modules/organisations/organisations.table.ts";
 import type { UsersTable } from "../modules/users/users.table.ts";
 import type { SeedRunsTable } from "../seed/seed-runs.table.ts";
-import type { Kysely, Transaction } from "kysely";
 
 export interface Database {
   authorities: AuthoritiesTable;

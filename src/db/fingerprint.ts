@@ -7,7 +7,9 @@ import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "./database.ts";
 
-export async function databaseFingerprint(db: Db): Promise<{ tables: Record<string, number>; sha256: string }> {
+export async function databaseFingerprint(
+  db: Db,
+): Promise<{ tables: Record<string, number>; sha256: string }> {
   const { rows: tables } = await sql<{ name: string }>`
     select table_name as name from information_schema.tables
     where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`.execute(db);

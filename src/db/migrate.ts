@@ -7,7 +7,10 @@ function migrator(db: Kysely<unknown>): Migrator {
 
 export class MigrationFailedError extends Error {
   constructor(name: string | undefined, cause: unknown) {
-    super(`Migration ${name ?? "(unknown)"} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(
+      `Migration ${name ?? "(unknown)"} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
     this.name = "MigrationFailedError";
   }
 }

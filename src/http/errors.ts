@@ -70,7 +70,14 @@ async function sendError(
     await reply.type("application/json; charset=utf-8").send(body);
     return;
   }
-  const template = status === 404 ? "errors/404.njk" : status === 403 ? "errors/403.njk" : status >= 500 ? "errors/500.njk" : "errors/problem.njk";
+  const template =
+    status === 404
+      ? "errors/404.njk"
+      : status === 403
+        ? "errors/403.njk"
+        : status >= 500
+          ? "errors/500.njk"
+          : "errors/problem.njk";
   await reply.page(template, { status, message, details, requestId: request.id });
 }
 

@@ -27,7 +27,12 @@ export interface SeedResult {
   skipped: string[];
 }
 
-export async function runSeeds(db: Db, clock: Clock, seeds: readonly Seed[], options: { demo: boolean }): Promise<SeedResult> {
+export async function runSeeds(
+  db: Db,
+  clock: Clock,
+  seeds: readonly Seed[],
+  options: { demo: boolean },
+): Promise<SeedResult> {
   const names = new Set<string>();
   for (const seed of seeds) {
     if (names.has(seed.name)) throw new Error(`Two seeds are named ${seed.name}`);

@@ -62,7 +62,9 @@ describe("the openps command on the embedded database", () => {
     }
     const verified = await runOpenps(["audit", "verify"], env);
     expect(verified.code).toBe(1);
-    expect(verified.stdout).toMatch(/BROKEN {2}chain 00000000-0000-0000-0000-000000000000: first broken link at event 9/);
+    expect(verified.stdout).toMatch(
+      /BROKEN {2}chain 00000000-0000-0000-0000-000000000000: first broken link at event 9/,
+    );
     expect(verified.stdout).toMatch(/1 of 7 audit chains are broken/);
   });
 
@@ -104,7 +106,9 @@ describe("the openps command on the embedded database", () => {
     try {
       const result = await runOpenps(["audit", "verify"], env);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(new RegExp(`in use by another OpenPS process \\(pid ${process.pid}\\)\\. Stop the server first`));
+      expect(result.stderr).toMatch(
+        new RegExp(`in use by another OpenPS process \\(pid ${process.pid}\\)\\. Stop the server first`),
+      );
     } finally {
       lock.release();
     }
@@ -121,12 +125,28 @@ describe("the openps command on the embedded database", () => {
   it("names a bad setting instead of starting", async () => {
     const result = await runOpenps(["migrate"], { ...env, OPENPS_JOBS_POLL_MS: "soon" });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/OPENPS_JOBS_POLL_MS must be a whole number from 10 to 3600000 \(it is "soon"\)/);
+    expect(result.stderr).toMatch(
+      /OPENPS_JOBS_POLL_MS must be a whole number from 10 to 3600000 \(it is "soon"\)/,
+    );
   });
 
   it("explains that backups of a PostgreSQL server use pg_dump", async () => {
-    const result = await runOpenps(["backup", "x.tgz"], { ...env, DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });
+    const result = await runOpenps(["backup", "x.tgz"], {
+      ...env,
+      DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/use pg_dump/);
+  });
+});
+
+describe("the openps jobs commands", () => {
+  it("counts jobs by status and explains an unknown job id", async () => {
+    const status = await runOpenps(["jobs", "status"], env);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/pending: 0, running: 0, done: 0, failed: 0/);
+    const retry = await runOpenps(["jobs", "retry", "019a0000-0000-7000-8000-0000000000ff"], env);
+    expect(retry.code).toBe(1);
+    expect(retry.stderr).toMatch(/could not be found/);
   });
 });

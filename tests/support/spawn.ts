@@ -20,7 +20,10 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 
 export function runOpenps(args: string[], env: Record<string, string>): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(projectRoot, "bin", "openps"), args, { env: childEnv(env), cwd: projectRoot });
+    const child = spawn(path.join(projectRoot, "bin", "openps"), args, {
+      env: childEnv(env),
+      cwd: projectRoot,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {
@@ -35,10 +38,14 @@ export function runOpenps(args: string[], env: Record<string, string>): Promise<
 }
 
 export function startServer(env: Record<string, string>): ChildProcess & { output: () => string } {
-  const child = spawn(path.join(projectRoot, "node_modules", ".bin", "node"), [path.join(projectRoot, "src", "server.ts")], {
-    env: childEnv(env),
-    cwd: projectRoot,
-  });
+  const child = spawn(
+    path.join(projectRoot, "node_modules", ".bin", "node"),
+    [path.join(projectRoot, "src", "server.ts")],
+    {
+      env: childEnv(env),
+      cwd: projectRoot,
+    },
+  );
   let output = "";
   child.stdout?.on("data", (d) => {
     output += d;
@@ -49,7 +56,11 @@ export function startServer(env: Record<string, string>): ChildProcess & { outpu
   return Object.assign(child, { output: () => output });
 }
 
-export async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await predicate()) return;

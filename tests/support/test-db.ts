@@ -4,7 +4,9 @@
  * server, cloned from a migrated template made once by the global set-up.
  */
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
 import pg from "pg";
+import { inject } from "vitest";
 import { type DatabaseHandle, openDatabase } from "../../src/db/connect.ts";
 import { migrateToLatest } from "../../src/db/migrate.ts";
 
@@ -21,7 +23,10 @@ export function databaseUrlFor(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-export async function withAdminClient<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withAdminClient<T>(
+  serverUrl: string,
+  fn: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrlFor(serverUrl, "postgres") });
   await client.connect();
   try {
@@ -39,19 +44,36 @@ export interface TestDatabase extends DatabaseHandle {
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const serverUrl = testDatabaseUrl();
   if (!serverUrl) {
-    const handle = await openDatabase({});
-    if (options.migrate !== false) await migrateToLatest(handle.db);
+    const template = options.migrate === false ? "" : inject("pgliteTemplate");
+    const handle = template
+      ? await openDatabase({ loadDataDir: new Blob([fs.readFileSync(template)]) })
+      : await openDatabase({});
+    if (options.migrate !== false && !template) await migrateToLatest(handle.db);
     return { ...handle, destroy: () => handle.close() };
   }
   const name = `openps_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
   const template = options.migrate === false ? "template0" : TEMPLATE_DATABASE;
   await withAdminClient(serverUrl, (c) => c.query(`create database ${name} template ${template}`));
-  const handle = await openDatabase({ databaseUrl: databaseUrlFor(serverUrl, name) });
+  const handle = await openDatabase({
+    databaseUrl: databaseUrlFor(serverUrl, name),
+    onConnectionError: () => {},
+  });
   return {
     ...handle,
     async destroy() {
       await handle.close();
-      await withAdminClient(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+      await withAdminClient(serverUrl, async (c) => {
+        // pg's Pool.end() resolves before its connections are gone: wait for them, then drop.
+        for (let i = 0; i < 200; i++) {
+          const { rows } = await c.query<{ n: string }>(
+            "select count(*) as n from pg_stat_activity where datname = $1",
+            [name],
+          );
+          if (rows[0]?.n === "0") break;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await c.query(`drop database if exists ${name} with (force)`);
+      });
     },
   };
 }

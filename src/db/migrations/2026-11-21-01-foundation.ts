@@ -72,7 +72,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       hash text not null,
       primary key (authority_id, seq)
     )`.execute(db);
-  await sql`create index audit_events_entity on audit_events (authority_id, entity_type, entity_id)`.execute(db);
+  await sql`create index audit_events_entity on audit_events (authority_id, entity_type, entity_id)`.execute(
+    db,
+  );
   await sql`
     create function audit_events_refuse_change() returns trigger language plpgsql as $$
     begin
@@ -131,7 +133,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ["seed_runs", "notifications", "jobs", "audit_events", "audit_chains", "users", "organisations", "authorities"]) {
+  for (const table of [
+    "seed_runs",
+    "notifications",
+    "jobs",
+    "audit_events",
+    "audit_chains",
+    "users",
+    "organisations",
+    "authorities",
+  ]) {
     await sql`drop table if exists ${sql.table(table)} cascade`.execute(db);
   }
   await sql`drop function if exists audit_events_refuse_change`.execute(db);

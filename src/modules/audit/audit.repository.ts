@@ -44,13 +44,24 @@ export async function chainsWithoutHead(db: Db): Promise<string[]> {
     .select("e.authority_id")
     .distinct()
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("audit_chains as c").select(sql.lit(1).as("one")).whereRef("c.authority_id", "=", "e.authority_id"))),
+      not(
+        exists(
+          selectFrom("audit_chains as c")
+            .select(sql.lit(1).as("one"))
+            .whereRef("c.authority_id", "=", "e.authority_id"),
+        ),
+      ),
     )
     .execute();
   return rows.map((r) => r.authority_id);
 }
 
-export function eventsAfter(db: Db, authorityId: string, afterSeq: bigint, limit: number): Promise<AuditEventRow[]> {
+export function eventsAfter(
+  db: Db,
+  authorityId: string,
+  afterSeq: bigint,
+  limit: number,
+): Promise<AuditEventRow[]> {
   return db
     .selectFrom("audit_events")
     .selectAll()
@@ -61,7 +72,12 @@ export function eventsAfter(db: Db, authorityId: string, afterSeq: bigint, limit
     .execute();
 }
 
-export function eventsForEntity(db: Db, authorityId: string, entityType: string, entityId: string): Promise<AuditEventRow[]> {
+export function eventsForEntity(
+  db: Db,
+  authorityId: string,
+  entityType: string,
+  entityId: string,
+): Promise<AuditEventRow[]> {
   return db
     .selectFrom("audit_events")
     .selectAll()

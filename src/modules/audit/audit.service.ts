@@ -91,7 +91,8 @@ export function toAuditJson(value: unknown): unknown {
   if (typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-      if (PERSONAL_KEYS.has(key.toLowerCase().replaceAll(/[-_]/g, ""))) throw new PersonalDataInAuditError(key);
+      if (PERSONAL_KEYS.has(key.toLowerCase().replaceAll(/[-_]/g, "")))
+        throw new PersonalDataInAuditError(key);
       if (inner !== undefined) out[key] = toAuditJson(inner);
     }
     return out;
@@ -129,7 +130,8 @@ export function eventHash(prevHash: string, e: HashedFields): string {
 
 /** Appends an event to its chain. Must be called inside the transaction that makes the change. */
 export async function recordAudit(trx: Trx, clock: Clock, entry: AuditEntry): Promise<RecordedEvent> {
-  if (!trx.isTransaction) throw new Error("recordAudit must run inside the transaction that makes the change.");
+  if (!trx.isTransaction)
+    throw new Error("recordAudit must run inside the transaction that makes the change.");
   const authorityId = entry.authorityId ?? PLATFORM_CHAIN;
   const changes = toAuditJson(entry.changes ?? {});
   const head = await repo.lockChainHead(trx, authorityId, GENESIS_HASH);
@@ -186,7 +188,11 @@ function rowFields(row: AuditEventRow): HashedFields {
   };
 }
 
-async function verifyChain(db: Db, head: repo.ChainHead | undefined, authorityId: string): Promise<ChainReport> {
+async function verifyChain(
+  db: Db,
+  head: repo.ChainHead | undefined,
+  authorityId: string,
+): Promise<ChainReport> {
   let expectedSeq = 1n;
   let prevHash = GENESIS_HASH;
   let events = 0;
@@ -202,8 +208,10 @@ async function verifyChain(db: Db, head: repo.ChainHead | undefined, authorityId
     1000,
   )) {
     for (const row of page) {
-      if (row.seq !== expectedSeq) return broken(expectedSeq, `event ${expectedSeq} is missing (next is ${row.seq})`);
-      if (row.prev_hash !== prevHash) return broken(row.seq, "its previous-hash does not match the event before it");
+      if (row.seq !== expectedSeq)
+        return broken(expectedSeq, `event ${expectedSeq} is missing (next is ${row.seq})`);
+      if (row.prev_hash !== prevHash)
+        return broken(row.seq, "its previous-hash does not match the event before it");
       if (eventHash(prevHash, rowFields(row)) !== row.hash) {
         return broken(row.seq, "its content does not match its hash (the event was altered)");
       }
@@ -214,7 +222,10 @@ async function verifyChain(db: Db, head: repo.ChainHead | undefined, authorityId
   }
   if (!head) return broken(1n, "the chain has events but its head record is missing");
   if (head.last_seq !== expectedSeq - 1n || head.last_hash !== prevHash) {
-    return broken(expectedSeq, `the chain head says ${head.last_seq} events but ${events} were found (events removed?)`);
+    return broken(
+      expectedSeq,
+      `the chain head says ${head.last_seq} events but ${events} were found (events removed?)`,
+    );
   }
   return { authorityId, events, ok: true };
 }
@@ -222,8 +233,10 @@ async function verifyChain(db: Db, head: repo.ChainHead | undefined, authorityId
 /** Checks every chain from its first event; reports the first broken link of each. */
 export async function verifyAuditChains(db: Db): Promise<ChainReport[]> {
   const reports: ChainReport[] = [];
-  for (const head of await repo.listChainHeads(db)) reports.push(await verifyChain(db, head, head.authority_id));
-  for (const orphan of await repo.chainsWithoutHead(db)) reports.push(await verifyChain(db, undefined, orphan));
+  for (const head of await repo.listChainHeads(db))
+    reports.push(await verifyChain(db, head, head.authority_id));
+  for (const orphan of await repo.chainsWithoutHead(db))
+    reports.push(await verifyChain(db, undefined, orphan));
   return reports;
 }
 

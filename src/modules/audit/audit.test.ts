@@ -97,7 +97,10 @@ describe("audit chains", () => {
         throw new Error("the change failed");
       }),
     ).rejects.toThrow("the change failed");
-    const count = await t.db.selectFrom("audit_events").select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
+    const count = await t.db
+      .selectFrom("audit_events")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .executeTakeFirst();
     expect(count?.n).toBe(0n);
   });
 

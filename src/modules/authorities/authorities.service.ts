@@ -24,15 +24,29 @@ export interface CreateAuthorityInput {
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
-export async function createAuthority(trx: Trx, clock: Clock, actor: Actor, input: CreateAuthorityInput): Promise<Authority> {
+export async function createAuthority(
+  trx: Trx,
+  clock: Clock,
+  actor: Actor,
+  input: CreateAuthorityInput,
+): Promise<Authority> {
   const problems = [];
-  if (!SLUG.test(input.slug)) problems.push({ field: "slug", message: "Enter a short name of lower-case letters, numbers and hyphens, like kent-county-council" });
+  if (!SLUG.test(input.slug))
+    problems.push({
+      field: "slug",
+      message: "Enter a short name of lower-case letters, numbers and hyphens, like kent-county-council",
+    });
   if (input.name.trim() === "") problems.push({ field: "name", message: "Enter the authority's name" });
-  if (!(AUTHORITY_KINDS as readonly string[]).includes(input.kind)) problems.push({ field: "kind", message: `Choose the kind of authority: ${AUTHORITY_KINDS.join(", ")}` });
-  if (!isNation(input.nation)) problems.push({ field: "nation", message: "Choose England and Wales, Scotland or Northern Ireland" });
+  if (!(AUTHORITY_KINDS as readonly string[]).includes(input.kind))
+    problems.push({ field: "kind", message: `Choose the kind of authority: ${AUTHORITY_KINDS.join(", ")}` });
+  if (!isNation(input.nation))
+    problems.push({ field: "nation", message: "Choose England and Wales, Scotland or Northern Ireland" });
   if (problems.length > 0) throw new ValidationError("Check the authority's details", problems);
   if (await repo.findAuthorityBySlug(trx, input.slug)) {
-    throw new ConflictError(`An authority with the short name ${input.slug} already exists`, "authority_exists");
+    throw new ConflictError(
+      `An authority with the short name ${input.slug} already exists`,
+      "authority_exists",
+    );
   }
   const now = clock.now();
   const authority: Authority = {
@@ -48,9 +62,26 @@ export async function createAuthority(trx: Trx, clock: Clock, actor: Actor, inpu
     updated_at: now,
   };
   await repo.insertAuthority(trx, authority);
-  const changes = { slug: authority.slug, name: authority.name, kind: authority.kind, nation: authority.nation };
-  await recordAudit(trx, clock, { authorityId: null, actor, action: "authority.created", entity: { type: "authority", id: authority.id }, changes });
-  await recordAudit(trx, clock, { authorityId: authority.id, actor, action: "authority.created", entity: { type: "authority", id: authority.id }, changes });
+  const changes = {
+    slug: authority.slug,
+    name: authority.name,
+    kind: authority.kind,
+    nation: authority.nation,
+  };
+  await recordAudit(trx, clock, {
+    authorityId: null,
+    actor,
+    action: "authority.created",
+    entity: { type: "authority", id: authority.id },
+    changes,
+  });
+  await recordAudit(trx, clock, {
+    authorityId: authority.id,
+    actor,
+    action: "authority.created",
+    entity: { type: "authority", id: authority.id },
+    changes,
+  });
   return authority;
 }
 

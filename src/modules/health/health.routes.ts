@@ -2,8 +2,9 @@
  * Liveness (/healthz: the process answers), readiness (/readyz: the database answers and every
  * migration is applied), and the API's health and version endpoints.
  */
-import { Type } from "typebox";
+
 import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
 import { APP_VERSION } from "../../version.ts";
 import { checkReadiness } from "./health.service.ts";
 

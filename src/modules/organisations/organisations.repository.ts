@@ -6,11 +6,19 @@ export async function insertOrganisation(trx: Trx, organisation: NewOrganisation
 }
 
 export function findByPrimaryIdentifier(db: Db, identifier: string): Promise<Organisation | undefined> {
-  return db.selectFrom("organisations").selectAll().where("primary_identifier", "=", identifier).executeTakeFirst();
+  return db
+    .selectFrom("organisations")
+    .selectAll()
+    .where("primary_identifier", "=", identifier)
+    .executeTakeFirst();
 }
 
 /** One page of the directory, ordered by id, continuing after `afterId`. */
-export function organisationsAfter(db: Db, afterId: string | undefined, limit: number): Promise<Organisation[]> {
+export function organisationsAfter(
+  db: Db,
+  afterId: string | undefined,
+  limit: number,
+): Promise<Organisation[]> {
   let query = db.selectFrom("organisations").selectAll();
   if (afterId !== undefined) query = query.where("id", ">", afterId);
   return query.orderBy("id").limit(limit).execute();

@@ -32,14 +32,22 @@ export async function createOrganisation(
 ): Promise<Organisation> {
   const problems: FieldError[] = [];
   if (input.name.trim() === "") problems.push({ field: "name", message: "Enter the organisation's name" });
-  if (!(SECTORS as readonly string[]).includes(input.sector)) problems.push({ field: "sector", message: "Choose the organisation's sector" });
-  if (!(SIZE_BANDS as readonly string[]).includes(input.sizeBand)) problems.push({ field: "sizeBand", message: "Choose micro, small, medium or large" });
+  if (!(SECTORS as readonly string[]).includes(input.sector))
+    problems.push({ field: "sector", message: "Choose the organisation's sector" });
+  if (!(SIZE_BANDS as readonly string[]).includes(input.sizeBand))
+    problems.push({ field: "sizeBand", message: "Choose micro, small, medium or large" });
   if (input.primaryIdentifier && !ORG_ID.test(input.primaryIdentifier)) {
-    problems.push({ field: "primaryIdentifier", message: "Enter the identifier in org-id form, like GB-COH-01234567" });
+    problems.push({
+      field: "primaryIdentifier",
+      message: "Enter the identifier in org-id form, like GB-COH-01234567",
+    });
   }
   if (problems.length > 0) throw new ValidationError("Check the organisation's details", problems);
   if (input.primaryIdentifier && (await repo.findByPrimaryIdentifier(trx, input.primaryIdentifier))) {
-    throw new ConflictError(`An organisation with the identifier ${input.primaryIdentifier} is already registered`, "organisation_exists");
+    throw new ConflictError(
+      `An organisation with the identifier ${input.primaryIdentifier} is already registered`,
+      "organisation_exists",
+    );
   }
   const now = clock.now();
   const organisation: Organisation = {
@@ -61,7 +69,12 @@ export async function createOrganisation(
     actor,
     action: "organisation.registered",
     entity: { type: "organisation", id: organisation.id },
-    changes: { name: organisation.name, sector: organisation.sector, sizeBand: organisation.size_band, primaryIdentifier: organisation.primary_identifier },
+    changes: {
+      name: organisation.name,
+      sector: organisation.sector,
+      sizeBand: organisation.size_band,
+      primaryIdentifier: organisation.primary_identifier,
+    },
   });
   return organisation;
 }

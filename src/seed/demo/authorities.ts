@@ -17,12 +17,61 @@ export const DEMO_AUTHORITY = {
 } as const;
 
 export const demoAuthorities: readonly CreateAuthorityInput[] = [
-  { id: DEMO_AUTHORITY.county, slug: "westshire-county-council", name: "Westshire County Council", kind: "county", nation: "england-and-wales", orgId: "GB-LAE-WSH", website: "https://westshire.example.gov.uk" },
-  { id: DEMO_AUTHORITY.district, slug: "millbrook-district-council", name: "Millbrook District Council", kind: "district", nation: "england-and-wales", orgId: "GB-LAE-MBK", website: "https://millbrook.example.gov.uk" },
-  { id: DEMO_AUTHORITY.nhs, slug: "westshire-integrated-care-board", name: "NHS Westshire Integrated Care Board", kind: "nhs-body", nation: "england-and-wales", orgId: "GB-NHS-QWS", website: "https://westshire.icb.example.nhs.uk" },
-  { id: DEMO_AUTHORITY.department, slug: "department-for-work-and-skills", name: "Department for Work and Skills", kind: "department", nation: "england-and-wales", orgId: "GB-GOR-D9999", website: "https://dws.example.gov.uk" },
-  { id: DEMO_AUTHORITY.welsh, slug: "cyngor-sir-glanmor", name: "Glanmor County Council", welshName: "Cyngor Sir Glanmor", kind: "unitary", nation: "england-and-wales", orgId: "GB-WLG-GLM", website: "https://glanmor.example.gov.wales" },
-  { id: DEMO_AUTHORITY.scottish, slug: "strathlorn-council", name: "Strathlorn Council", kind: "unitary", nation: "scotland", orgId: "GB-SLG-STL", website: "https://strathlorn.example.gov.scot" },
+  {
+    id: DEMO_AUTHORITY.county,
+    slug: "westshire-county-council",
+    name: "Westshire County Council",
+    kind: "county",
+    nation: "england-and-wales",
+    orgId: "GB-LAE-WSH",
+    website: "https://westshire.example.gov.uk",
+  },
+  {
+    id: DEMO_AUTHORITY.district,
+    slug: "millbrook-district-council",
+    name: "Millbrook District Council",
+    kind: "district",
+    nation: "england-and-wales",
+    orgId: "GB-LAE-MBK",
+    website: "https://millbrook.example.gov.uk",
+  },
+  {
+    id: DEMO_AUTHORITY.nhs,
+    slug: "westshire-integrated-care-board",
+    name: "NHS Westshire Integrated Care Board",
+    kind: "nhs-body",
+    nation: "england-and-wales",
+    orgId: "GB-NHS-QWS",
+    website: "https://westshire.icb.example.nhs.uk",
+  },
+  {
+    id: DEMO_AUTHORITY.department,
+    slug: "department-for-work-and-skills",
+    name: "Department for Work and Skills",
+    kind: "department",
+    nation: "england-and-wales",
+    orgId: "GB-GOR-D9999",
+    website: "https://dws.example.gov.uk",
+  },
+  {
+    id: DEMO_AUTHORITY.welsh,
+    slug: "cyngor-sir-glanmor",
+    name: "Glanmor County Council",
+    welshName: "Cyngor Sir Glanmor",
+    kind: "unitary",
+    nation: "england-and-wales",
+    orgId: "GB-WLG-GLM",
+    website: "https://glanmor.example.gov.wales",
+  },
+  {
+    id: DEMO_AUTHORITY.scottish,
+    slug: "strathlorn-council",
+    name: "Strathlorn Council",
+    kind: "unitary",
+    nation: "scotland",
+    orgId: "GB-SLG-STL",
+    website: "https://strathlorn.example.gov.scot",
+  },
 ];
 
 export const demoAuthoritiesSeed: Seed = {

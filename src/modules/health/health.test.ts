@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe("health, readiness and version", () => {
+  it("says the process is alive", async () => {
+    const response = await t.app.inject({ url: "/healthz" });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: "ok" });
+  });
+
+  it("is ready when the database answers and every migration is applied", async () => {
+    const response = await t.app.inject({ url: "/readyz" });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      status: "ok",
+      database: process.env.DATABASE_URL ? "postgres" : "pglite",
+      checks: { database: true, migrations: true },
+    });
+  });
+
+  it("serves the API's health and version", async () => {
+    expect((await t.app.inject({ url: "/api/v1/health" })).json().status).toBe("ok");
+    const version = (await t.app.inject({ url: "/api/v1/version" })).json();
+    expect(version).toMatchObject({ name: "OpenPS", version: "0.1.0" });
+    expect(version.node).toMatch(/^v24\./);
+  });
+
+  it("documents every API route in the generated OpenAPI document", async () => {
+    const response = await t.app.inject({ url: "/api/openapi.json" });
+    expect(response.statusCode).toBe(200);
+    const doc = response.json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/v1/health", "/api/v1/version"]));
+    expect(doc.paths["/api/v1/version"].get.responses["200"]).toBeDefined();
+    expect(Object.keys(doc.paths)).not.toContain("/healthz");
+  });
+
+  it("is not ready, with 503, when the database is gone", async () => {
+    const other = await createTestApp();
+    await other.database.destroy();
+    const response = await other.app.inject({ url: "/readyz" });
+    expect(response.statusCode).toBe(503);
+    expect(response.json().checks.database).toBe(false);
+    await other.app.close();
+  });
+});

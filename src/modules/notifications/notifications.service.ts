@@ -1,0 +1,226 @@
+/**
+ * Notifications: each user's inbox, and the email that copies it when SMTP is configured.
+ *
+ * `notify` writes the inbox row in the caller's transaction and, when email is on, enqueues an
+ * `email.send` job in the same transaction (the durable queue, src/modules/jobs). The job's handler
+ * sends the email later, outside the user's action: a mail server that is down or refuses never
+ * fails the action, which has already committed. The email is retried with backoff; when its
+ * attempts run out the notification's `email_status` becomes `failed`, and the inbox row stays.
+ *
+ * Email bodies are plain text; a notification's link is a path on this site ("/tenders/…"), made
+ * absolute from the configured base URL when the email is written. Delivery is at least once: if
+ * the server stops between handing the email over and recording it as sent, it is sent again.
+ */
+import type { Db, Trx } from "../../db/database.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { NotFoundError } from "../../lib/errors.ts";
+import { isUuid, newId } from "../../lib/ids.ts";
+import type { JobHandler } from "../jobs/jobs.runner.ts";
+import { enqueue, PermanentJobError } from "../jobs/jobs.service.ts";
+import type { Mailer, MailMessage } from "./mailer.ts";
+import * as repo from "./notifications.repository.ts";
+import type { Notification } from "./notifications.table.ts";
+
+export const EMAIL_SEND_QUEUE = "email.send";
+/** Retries 30s, 1m, 2m, 4m, 8m, 16m, 32m apart: about an hour before an email is given up. */
+export const EMAIL_MAX_ATTEMPTS = 8;
+export const INBOX_PAGE_SIZE = 20;
+
+const MAX_SUBJECT = 200;
+const MAX_BODY = 10_000;
+/** A path on this site: one leading slash, no scheme or host, no spaces or backslashes. */
+const SITE_PATH = /^\/(?![/\\])[^\s\\]*$/;
+const KIND = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
+
+export interface NotifyInput {
+  userId: string;
+  /** The tenant the notification is about, if any. */
+  authorityId?: string | null;
+  /** What it is about, dotted by module: "tender.published", "complaint.answered". */
+  kind: string;
+  /** One line, shown in the inbox and as the email's subject. */
+  subject: string;
+  /** Plain text. */
+  body: string;
+  /** A path on this site to act on it, like "/tenders/0192…"; made absolute in emails. */
+  link?: string | null;
+}
+
+export interface NotifyOptions {
+  /** Also email it: true when a mailer is configured (`deps.mailer !== undefined`). */
+  email: boolean;
+}
+
+/**
+ * Puts a notification in the user's inbox, in the caller's transaction, and — with `email` —
+ * queues its email in the same transaction (`email_status` "queued"; otherwise "not-sent").
+ */
+export async function notify(
+  trx: Trx,
+  clock: Clock,
+  input: NotifyInput,
+  options: NotifyOptions,
+): Promise<Notification> {
+  if (!trx.isTransaction) throw new Error("notify must run inside the transaction that makes the change.");
+  const subject = input.subject.trim();
+  if (subject === "" || subject.length > MAX_SUBJECT || /[\r\n]/.test(subject)) {
+    throw new RangeError(`A notification subject is one line of 1 to ${MAX_SUBJECT} characters`);
+  }
+  if (input.body.trim() === "" || input.body.length > MAX_BODY) {
+    throw new RangeError(`A notification body is 1 to ${MAX_BODY} characters`);
+  }
+  if (!KIND.test(input.kind)) {
+    throw new RangeError(
+      `A notification kind is lower-case words joined by dots, like "tender.published", not "${input.kind}"`,
+    );
+  }
+  const link = input.link ?? null;
+  if (link !== null && !SITE_PATH.test(link)) {
+    throw new RangeError(
+      `A notification link is a path on this site starting with "/", like "/tenders/123", not "${link}"`,
+    );
+  }
+  const notification = await repo.insertNotification(trx, {
+    id: newId(),
+    user_id: input.userId,
+    authority_id: input.authorityId ?? null,
+    kind: input.kind,
+    subject,
+    body: input.body,
+    link,
+    email_status: options.email ? "queued" : "not-sent",
+    created_at: clock.now(),
+    read_at: null,
+  });
+  if (options.email) {
+    await enqueue(trx, clock, {
+      queue: EMAIL_SEND_QUEUE,
+      payload: { notificationId: notification.id },
+      maxAttempts: EMAIL_MAX_ATTEMPTS,
+      dedupeKey: `${EMAIL_SEND_QUEUE}:${notification.id}`,
+      authorityId: notification.authority_id,
+    });
+  }
+  return notification;
+}
+
+/** A site path made absolute from the base URL (which may itself have a path, like https://x.org/openps). */
+export function absoluteLink(baseUrl: string, link: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}${link}`;
+}
+
+/** The plain-text email for a notification. */
+export function composeEmail(notification: Notification, to: string, baseUrl: string): MailMessage {
+  const parts = [notification.body.trimEnd()];
+  if (notification.link) parts.push(absoluteLink(baseUrl, notification.link));
+  return { to, subject: notification.subject, text: `${parts.join("\n\n")}\n` };
+}
+
+export interface EmailDeps {
+  /** Undefined when SMTP is not configured: queued emails are then marked not sent. */
+  mailer: Mailer | undefined;
+  /** Public base URL of the site, for absolute links (config.baseUrl). */
+  baseUrl: string;
+}
+
+function notificationIdOf(payload: unknown): string {
+  const id = (payload as { notificationId?: unknown } | null)?.notificationId;
+  if (!isUuid(id))
+    throw new PermanentJobError("The email.send job has no valid notificationId in its payload.");
+  return id;
+}
+
+/** What to keep of a mail error: its message and SMTP code (addresses are removed by the runner). */
+function mailErrorMessage(error: unknown): string {
+  if (!(error instanceof Error)) return "the mailer failed";
+  const { code, responseCode } = error as Error & { code?: unknown; responseCode?: unknown };
+  const tags = [
+    typeof code === "string" ? code : undefined,
+    typeof responseCode === "number" ? `SMTP ${responseCode}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(", ");
+  return tags ? `${error.message} (${tags})` : error.message;
+}
+
+/**
+ * The `email.send` handler: loads the notification and its user's address, sends it, and marks it
+ * sent. Idempotent: a notification already sent, or gone (the user was erased), is not sent again.
+ * A failure is retried by the queue; on the last attempt the notification is marked `failed`.
+ */
+export function emailSendHandler(deps: EmailDeps): JobHandler {
+  return async (payload, ctx) => {
+    const notificationId = notificationIdOf(payload);
+    const notification = await repo.findForEmail(ctx.db, notificationId);
+    if (!notification) {
+      ctx.logger.info({ jobId: ctx.job.id, notificationId }, "The notification is gone; no email to send");
+      return;
+    }
+    if (notification.email_status === "sent") return;
+    if (!deps.mailer) {
+      await repo.setEmailStatus(ctx.db, notificationId, "not-sent");
+      ctx.logger.warn(
+        { jobId: ctx.job.id, notificationId },
+        "Email is not configured; the notification stays in the inbox only",
+      );
+      return;
+    }
+    const { email, ...row } = notification;
+    try {
+      await deps.mailer.send(composeEmail(row, email, deps.baseUrl));
+    } catch (error) {
+      if (ctx.isLastAttempt) await repo.setEmailStatus(ctx.db, notificationId, "failed");
+      throw new Error(`The email could not be sent: ${mailErrorMessage(error)}`);
+    }
+    await repo.setEmailStatus(ctx.db, notificationId, "sent");
+  };
+}
+
+/** The notification module's job handlers, to register with the job runner. */
+export function notificationJobHandlers(deps: EmailDeps): Record<string, JobHandler> {
+  return { [EMAIL_SEND_QUEUE]: emailSendHandler(deps) };
+}
+
+export interface InboxPage {
+  notifications: Notification[];
+  /** From 1. */
+  page: number;
+  pageSize: number;
+  total: number;
+  totalPages: number;
+}
+
+/** One page of the user's inbox, newest first. A page past the end is empty. */
+export async function listInbox(
+  db: Db,
+  userId: string,
+  options: { page?: number; pageSize?: number } = {},
+): Promise<InboxPage> {
+  const page =
+    Number.isSafeInteger(options.page) && (options.page as number) >= 1 ? (options.page as number) : 1;
+  const pageSize = options.pageSize ?? INBOX_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+    throw new RangeError(`pageSize must be a whole number from 1 to 100, not ${pageSize}`);
+  }
+  const total = await repo.countForUser(db, userId, false);
+  const notifications = await repo.listForUser(db, userId, pageSize, (page - 1) * pageSize);
+  return { notifications, page, pageSize, total, totalPages: Math.ceil(total / pageSize) };
+}
+
+/** How many of the user's notifications are unread. */
+export function unreadCount(db: Db, userId: string): Promise<number> {
+  return repo.countForUser(db, userId, true);
+}
+
+/**
+ * Marks one of the user's own notifications read (again: no change). Another user's
+ * notification, like an unknown one, is not found.
+ */
+export async function markRead(trx: Trx, clock: Clock, userId: string, id: string): Promise<Notification> {
+  if (!isUuid(id)) throw new NotFoundError("notification");
+  const updated = await repo.markRead(trx, userId, id, clock.now());
+  if (updated) return updated;
+  const existing = await repo.findForUser(trx, userId, id);
+  if (!existing) throw new NotFoundError("notification");
+  return existing;
+}

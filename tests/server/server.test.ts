@@ -1,0 +1,85 @@
+/**
+ * `npm start` as a user runs it: the real server process on the embedded database, seeded with the
+ * demo data on first start; a second server on the same data directory refuses clearly; SIGTERM
+ * shuts down gracefully and releases the database.
+ */
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exited, startServer, waitFor } from "../support/spawn.ts";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+let dataDir: string;
+let port: number;
+let server: ReturnType<typeof startServer>;
+let base: string;
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-server-"));
+  port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = startServer({ PORT: String(port), OPENPS_DATA_DIR: dataDir, OPENPS_DEMO: "true" });
+  await waitFor(async () => {
+    if (server.exitCode !== null) throw new Error(`server exited: ${server.output()}`);
+    try {
+      return (await fetch(`${base}/readyz`)).status === 200;
+    } catch {
+      return false;
+    }
+  }, "the server to be ready");
+});
+
+afterAll(async () => {
+  if (server.exitCode === null) {
+    server.kill("SIGKILL");
+    await exited(server);
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("npm start", () => {
+  it("serves the home page with the demo data on the embedded database", async () => {
+    const response = await fetch(`${base}/`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain("OpenPS");
+    expect(html).toContain("Westshire County Council");
+    const ready = (await (await fetch(`${base}/readyz`)).json()) as { database: string };
+    expect(ready.database).toBe("pglite");
+    expect(fs.readFileSync(path.join(dataDir, "openps.lock"), "utf8").trim()).toBe(String(server.pid));
+  });
+
+  it("logs requests with request ids and without query values", async () => {
+    await fetch(`${base}/healthz?email=jane.smith%40example.org`, {
+      headers: { "x-request-id": "test-request-0001" },
+    });
+    await waitFor(() => server.output().includes("test-request-0001"), "the request log line");
+    expect(server.output()).not.toContain("jane.smith");
+  });
+
+  it("refuses a second server on the same data directory, naming the running one", async () => {
+    const second = startServer({ PORT: String(await freePort()), OPENPS_DATA_DIR: dataDir });
+    expect(await exited(second)).toBe(1);
+    expect(second.output()).toContain(
+      `in use by another OpenPS process (pid ${server.pid}). Stop the server first`,
+    );
+  });
+
+  it("shuts down gracefully on SIGTERM and releases the database", async () => {
+    server.kill("SIGTERM");
+    expect(await exited(server)).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, "openps.lock"))).toBe(false);
+  });
+});

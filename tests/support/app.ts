@@ -1,0 +1,45 @@
+/** An app on a fresh test database, built as the server builds it, for `app.inject` route tests. */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config/config.ts";
+import type { AppDeps } from "../../src/http/context.ts";
+import { type Clock, systemClock } from "../../src/lib/clock.ts";
+import { localFileStore } from "../../src/lib/file-store.ts";
+import { createTestDatabase, type TestDatabase } from "./test-db.ts";
+
+export interface TestApp {
+  app: FastifyInstance;
+  deps: AppDeps;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(
+  options: { clock?: Clock; env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-app-"));
+  const database = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: "test", OPENPS_DATA_DIR: dataDir, ...options.env });
+  const deps: AppDeps = {
+    config,
+    db: database.db,
+    dbKind: database.kind,
+    clock: options.clock ?? systemClock,
+    files: localFileStore({ root: path.join(dataDir, "files"), maxBytes: config.maxUploadBytes }),
+    mailer: undefined,
+  };
+  const app = await buildApp(deps);
+  return {
+    app,
+    deps,
+    database,
+    async close() {
+      await app.close();
+      await database.destroy();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
