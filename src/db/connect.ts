@@ -88,6 +88,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       async close() {
         try {
           await db.destroy();
+          // Kysely only destroys a driver it has used; close PGlite whatever happened.
+          if (!pglite.closed) await pglite.close();
         } finally {
           lock?.release();
         }

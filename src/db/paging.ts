@@ -5,7 +5,7 @@
 export async function* pageByKey<Row, Key>(
   fetchPage: (after: Key | undefined, limit: number) => Promise<Row[]>,
   keyOf: (row: Row) => Key,
-  pageSize = 500,
+  pageSize = 1000,
 ): AsyncGenerator<Row[]> {
   let after: Key | undefined;
   for (;;) {

@@ -73,6 +73,7 @@ class PGliteDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
+    if (this.#pg.closed) throw new Error("The embedded database is closed.");
     const release = await this.#mutex.lock();
     this.#releases.set(this.#connection, release);
     return this.#connection;

@@ -9,18 +9,18 @@ export interface ChainHead {
   last_hash: string;
 }
 
-/** Locks the chain head row for this transaction, creating the chain if it is new. */
-export async function lockChainHead(trx: Trx, authorityId: string, genesisHash: string): Promise<ChainHead> {
-  await trx
+/**
+ * Locks the chain head row for this transaction, creating the chain if it is new — in one
+ * statement: an upsert takes the row lock whether it inserts or finds the row.
+ */
+export function lockChainHead(trx: Trx, authorityId: string, genesisHash: string): Promise<ChainHead> {
+  return trx
     .insertInto("audit_chains")
     .values({ authority_id: authorityId, last_seq: 0n, last_hash: genesisHash })
-    .onConflict((oc) => oc.column("authority_id").doNothing())
-    .execute();
-  return trx
-    .selectFrom("audit_chains")
-    .selectAll()
-    .where("authority_id", "=", authorityId)
-    .forUpdate()
+    .onConflict((oc) =>
+      oc.column("authority_id").doUpdateSet((eb) => ({ authority_id: eb.ref("excluded.authority_id") })),
+    )
+    .returningAll()
     .executeTakeFirstOrThrow();
 }
 

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { openDatabase } from "../../db/connect.ts";
+import { systemClock } from "../../lib/clock.ts";
+import { checkReadiness } from "./health.service.ts";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -43,7 +46,20 @@ describe("health, readiness and version", () => {
     expect(Object.keys(doc.paths)).not.toContain("/healthz");
   });
 
-  it("is not ready, with 503, when the database is gone", async () => {
+  it("is not ready, with 503, when the database does not answer", async () => {
+    const unreachable = await openDatabase({
+      databaseUrl: "postgres://nobody@127.0.0.1:1/none",
+      onConnectionError: () => {},
+    });
+    const readiness = await checkReadiness({ db: unreachable.db, dbKind: "postgres", clock: systemClock });
+    await unreachable.close();
+    expect(readiness).toMatchObject({
+      status: "unavailable",
+      checks: { database: false, migrations: false },
+    });
+  });
+
+  it("is not ready when the embedded database has been closed", async () => {
     const other = await createTestApp();
     await other.database.destroy();
     const response = await other.app.inject({ url: "/readyz" });

@@ -1,0 +1,202 @@
+/**
+ * `npm run bench`: speed and memory figures for the foundation, each a ratio against a baseline
+ * measured in the same run on the same database, so the figures mean the same on any machine.
+ * Never a timed assertion in a test. Exits 1 if a figure misses its target.
+ *
+ *   audit append      one change with its audit event ÷ the same change without (target ≤ 4×)
+ *   paged read time   reading 20,000 rows in pages of 1,000 ÷ one query for all (target ≤ 2.5×)
+ *   paged read memory heap held while paging ÷ heap held by one query for all (target ≤ 0.5×)
+ *   home page         the home page with its database reads ÷ a static page in the same layout (target ≤ 3×)
+ */
+import { performance } from "node:perf_hooks";
+import { sql } from "kysely";
+import { buildApp } from "../src/app.ts";
+import { loadConfig } from "../src/config/config.ts";
+import { openDatabase } from "../src/db/connect.ts";
+import type { Db } from "../src/db/database.ts";
+import { migrateToLatest } from "../src/db/migrate.ts";
+import { pageByKey } from "../src/db/paging.ts";
+import { transaction } from "../src/db/transaction.ts";
+import { systemClock } from "../src/lib/clock.ts";
+import { localFileStore } from "../src/lib/file-store.ts";
+import { recordAudit, SYSTEM } from "../src/modules/audit/audit.service.ts";
+import { runSeeds } from "../src/seed/seed.ts";
+import { seeds } from "../src/seed/seeds.ts";
+
+interface Figure {
+  name: string;
+  ratio: number;
+  target: number;
+  detail: string;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
+async function time(fn: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+async function auditAppend(db: Db): Promise<Figure> {
+  const n = 300;
+  const plain = await time(async () => {
+    for (let i = 0; i < n; i++) {
+      await transaction(db, (trx) =>
+        trx
+          .insertInto("seed_runs")
+          .values({ name: `plain-${i}`, applied_at: new Date() })
+          .execute(),
+      );
+    }
+  });
+  const audited = await time(async () => {
+    for (let i = 0; i < n; i++) {
+      await transaction(db, async (trx) => {
+        await trx
+          .insertInto("seed_runs")
+          .values({ name: `audited-${i}`, applied_at: new Date() })
+          .execute();
+        await recordAudit(trx, systemClock, {
+          authorityId: null,
+          actor: SYSTEM("bench"),
+          action: "bench.changed",
+          entity: { type: "bench", id: String(i) },
+          changes: { i },
+        });
+      });
+    }
+  });
+  return {
+    name: "audit append",
+    ratio: audited / plain,
+    target: 4,
+    detail: `${(audited / n).toFixed(2)} ms vs ${(plain / n).toFixed(2)} ms per change`,
+  };
+}
+
+async function pagedRead(db: Db): Promise<Figure[]> {
+  const rows = 20_000;
+  await sql`insert into seed_runs (name, applied_at)
+    select 'row-' || lpad(g::text, 6, '0') || repeat('x', 200), now() from generate_series(1, ${rows}) g`.execute(
+    db,
+  );
+  const query = () =>
+    db.selectFrom("seed_runs").select(["name", "applied_at"]).where("name", "like", "row-%");
+
+  const readAll = () => query().orderBy("name").execute();
+  const readPaged = async (onPage: () => void) => {
+    let seen = 0;
+    for await (const page of pageByKey(
+      (after: string | undefined, limit) => {
+        let q = query();
+        if (after !== undefined) q = q.where("name", ">", after);
+        return q.orderBy("name").limit(limit).execute();
+      },
+      (row) => row.name,
+    )) {
+      seen += page.length;
+      onPage();
+    }
+    return seen;
+  };
+
+  // Time: each way once to warm up, then measured.
+  await readAll();
+  await readPaged(() => {});
+  const all = await time(async () => {
+    if ((await readAll()).length !== rows) throw new Error("wrong count");
+  });
+  let seen = 0;
+  const paged = await time(async () => {
+    seen = await readPaged(() => {});
+  });
+
+  // Memory held: live heap (after a full collection) while the rows are in hand.
+  gc();
+  let base = process.memoryUsage().heapUsed;
+  const held = await readAll();
+  gc();
+  const allPeak = process.memoryUsage().heapUsed - base;
+  if (held.length !== rows) throw new Error("wrong count");
+  held.length = 0;
+  gc();
+  base = process.memoryUsage().heapUsed;
+  let pagedPeak = 0;
+  await readPaged(() => {
+    gc();
+    pagedPeak = Math.max(pagedPeak, process.memoryUsage().heapUsed - base);
+  });
+  if (seen !== rows) throw new Error(`paged read saw ${seen} rows`);
+  return [
+    {
+      name: "paged read time",
+      ratio: paged / all,
+      target: 2.5,
+      detail: `${paged.toFixed(0)} ms vs ${all.toFixed(0)} ms for ${rows} rows`,
+    },
+    {
+      name: "paged read memory",
+      ratio: Math.max(pagedPeak, 1) / Math.max(allPeak, 1),
+      target: 0.5,
+      detail: `${(pagedPeak / 1e6).toFixed(1)} MB vs ${(allPeak / 1e6).toFixed(1)} MB of heap`,
+    },
+  ];
+}
+
+async function homePage(db: Db, dbKind: "pglite" | "postgres"): Promise<Figure> {
+  const config = loadConfig({
+    NODE_ENV: "production",
+    LOG_LEVEL: "silent",
+    OPENPS_DATA_DIR: "/tmp/openps-bench",
+  });
+  await runSeeds(db, systemClock, seeds, { demo: true });
+  const app = await buildApp({
+    config,
+    db,
+    dbKind,
+    clock: systemClock,
+    files: localFileStore({ root: "/tmp/openps-bench/files", maxBytes: config.maxUploadBytes }),
+    mailer: undefined,
+  });
+  const n = 200;
+  const run = async (url: string) => {
+    await app.inject({ url });
+    return time(async () => {
+      for (let i = 0; i < n; i++) {
+        const response = await app.inject({ url });
+        if (response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}`);
+      }
+    });
+  };
+  const staticPage = await run("/cookies");
+  const home = await run("/");
+  await app.close();
+  return {
+    name: "home page",
+    ratio: home / staticPage,
+    target: 3,
+    detail: `${(home / n).toFixed(2)} ms vs ${(staticPage / n).toFixed(2)} ms for a page without database reads`,
+  };
+}
+
+const url = process.env.DATABASE_URL;
+const handle = await openDatabase({ databaseUrl: url });
+await migrateToLatest(handle.db);
+const figures = [
+  await auditAppend(handle.db),
+  ...(await pagedRead(handle.db)),
+  await homePage(handle.db, handle.kind),
+];
+await handle.close();
+
+console.log(`OpenPS bench on ${handle.kind}`);
+let failed = 0;
+for (const f of figures) {
+  const ok = f.ratio <= f.target;
+  if (!ok) failed++;
+  console.log(
+    `${ok ? "ok  " : "MISS"}  ${f.name.padEnd(18)} ${f.ratio.toFixed(2).padStart(6)}×  (target ≤ ${f.target}×)  ${f.detail}`,
+  );
+}
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,175 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { NATIONS } from "../lib/working-days.ts";
+import { AUTHORITY_KINDS } from "../modules/authorities/authorities.table.ts";
+import { SECTORS } from "../modules/organisations/organisations.table.ts";
+import {
+  catalogueKeys,
+  langCookie,
+  languageOf,
+  loadCatalogue,
+  localeFor,
+  localeFromAcceptLanguage,
+  parseCookies,
+  switchLanguageHref,
+  translatorFor,
+  withoutLangParam,
+} from "./i18n.ts";
+
+const srcDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const en = new Set(catalogueKeys(loadCatalogue("en")));
+const cy = new Set(catalogueKeys(loadCatalogue("cy")));
+
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+/** A key as templates use it: plural forms (`x_one`, `x_other`) are used as `x`. */
+const usedForm = (key: string) => key.replace(PLURAL, "");
+const enUsed = new Set([...en].map(usedForm));
+const cyUsed = new Set([...cy].map(usedForm));
+
+/** Every literal key passed to `t("…")` in the templates under `dir`. */
+function templateKeys(dir: string): Map<string, string[]> {
+  const keys = new Map<string, string[]>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".njk")) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const source = readFileSync(file, "utf8");
+    for (const match of source.matchAll(/\bt\(\s*"([^"]+)"\s*[,)]/g)) {
+      const key = match[1] as string;
+      keys.set(key, [...(keys.get(key) ?? []), path.relative(srcDir, file)]);
+    }
+  }
+  return keys;
+}
+
+const layoutAndErrors = templateKeys(path.join(srcDir, "views"));
+const pageTemplates = templateKeys(path.join(srcDir, "modules", "pages", "views"));
+
+describe("message catalogues", () => {
+  it("has no Welsh key that English lacks", () => {
+    const extra = [...cy].filter((key) => !enUsed.has(usedForm(key)));
+    expect(extra).toEqual([]);
+  });
+
+  it("finds the keys used by the layout, partials and error pages", () => {
+    expect(layoutAndErrors.size).toBeGreaterThan(20);
+    expect([...layoutAndErrors.keys()]).toContain("errors.notFound.title");
+    expect([...layoutAndErrors.keys()]).toContain("footer.accessibility");
+  });
+
+  it("has every key of the layout and error pages in English and in Welsh", () => {
+    const missing = [...layoutAndErrors.keys()].flatMap((key) => [
+      ...(enUsed.has(key) ? [] : [`en: ${key}`]),
+      ...(cyUsed.has(key) ? [] : [`cy: ${key}`]),
+    ]);
+    expect(missing).toEqual([]);
+  });
+
+  it("has every key the public pages use in English", () => {
+    expect(pageTemplates.size).toBeGreaterThan(50);
+    const missing = [...pageTemplates.keys()].filter((key) => !enUsed.has(key));
+    expect(missing).toEqual([]);
+  });
+
+  it("labels every sector, kind of authority and nation", () => {
+    const labels = [
+      ...SECTORS.map((sector) => `labels.sector.${sector}`),
+      ...AUTHORITY_KINDS.map((kind) => `labels.authorityKind.${kind}`),
+      ...NATIONS.map((nation) => `labels.nation.${nation}`),
+    ];
+    expect(labels.filter((key) => !en.has(key))).toEqual([]);
+    expect(translatorFor("en")("labels.sector.public-service-mutual")).toBe(
+      "Public service mutual (employee-led spin-out)",
+    );
+  });
+
+  it("keeps the same placeholders and links in both languages", () => {
+    const t = { en: translatorFor("en"), cy: translatorFor("cy") };
+    const shape = (text: string) => ({
+      placeholders: [...text.matchAll(/\{\{[^}]+\}\}/g)].map((m) => m[0]).sort(),
+      hrefs: [...text.matchAll(/href="([^"]+)"/g)].map((m) => m[1]).sort(),
+    });
+    const raw = (catalogue: ReturnType<typeof loadCatalogue>, key: string) =>
+      key
+        .split(".")
+        .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], catalogue) as string;
+    const enCatalogue = loadCatalogue("en");
+    const cyCatalogue = loadCatalogue("cy");
+    for (const key of cy) {
+      expect(shape(raw(cyCatalogue, key)), key).toEqual(shape(raw(enCatalogue, key)));
+    }
+    expect(t.cy("errors.notFound.title")).toBe("Ni ellir dod o hyd i’r dudalen");
+  });
+});
+
+describe("translators", () => {
+  it("translates the layout into Welsh and falls back to English for page bodies", () => {
+    const cyT = translatorFor("cy");
+    expect(cyT("footer.accessibility")).toBe("Datganiad hygyrchedd");
+    expect(cyT("footer.privacy")).toBe("Hysbysiad preifatrwydd");
+    expect(cyT("footer.cookies")).toBe("Cwcis");
+    expect(cyT("footer.openData")).toBe("Data agored");
+    expect(cyT("pages.cookies.title")).toBe(translatorFor("en")("pages.cookies.title"));
+  });
+
+  it("says which language a key is shown in", () => {
+    expect(languageOf("cy", "errors.serverError.title")).toBe("cy");
+    expect(languageOf("cy", "pages.home.title")).toBe("en");
+    expect(languageOf("en", "pages.home.title")).toBe("en");
+  });
+
+  it("chooses the plural and formats the number", () => {
+    const t = translatorFor("en");
+    expect(t("pages.home.organisationsTotal", { count: 1 })).toContain("lists 1 organisation that provides");
+    expect(t("pages.home.organisationsTotal", { count: 12345 })).toContain("lists 12,345 organisations");
+  });
+
+  it("returns an unknown key as itself, so it shows up", () => {
+    expect(translatorFor("en")("no.such.key")).toBe("no.such.key");
+  });
+});
+
+describe("choosing the locale", () => {
+  it("prefers the lang cookie, then Accept-Language, then English", () => {
+    expect(localeFor({ cookie: "other=1; lang=cy", "accept-language": "en-GB" })).toBe("cy");
+    expect(localeFor({ cookie: "lang=en", "accept-language": "cy" })).toBe("en");
+    expect(localeFor({ cookie: "lang=fr", "accept-language": "cy-GB,cy;q=0.9,en;q=0.5" })).toBe("cy");
+    expect(localeFor({ "accept-language": "en-GB,en;q=0.9,cy;q=0.8" })).toBe("en");
+    expect(localeFor({ "accept-language": "fr-FR,cy;q=0.3" })).toBe("cy");
+    expect(localeFor({})).toBe("en");
+  });
+
+  it("ignores languages the browser refuses (q=0)", () => {
+    expect(localeFromAcceptLanguage("cy;q=0, en;q=0.1")).toBe("en");
+    expect(localeFromAcceptLanguage("de")).toBeUndefined();
+  });
+
+  it("reads cookies, keeping the first of a name", () => {
+    expect(parseCookies("a=1; lang=cy; lang=en; b=%20x")).toEqual({ a: "1", lang: "cy", b: " x" });
+    expect(parseCookies(undefined)).toEqual({});
+  });
+
+  it("sets a year-long, site-wide, same-site cookie", () => {
+    expect(langCookie("cy", false)).toBe("lang=cy; Path=/; Max-Age=31536000; SameSite=Lax");
+    expect(langCookie("en", true)).toContain("; Secure");
+  });
+});
+
+describe("the language switch", () => {
+  it("links to the same page with ?lang=", () => {
+    expect(switchLanguageHref("/open-data?page=2", "cy")).toBe("/open-data?page=2&lang=cy");
+    expect(switchLanguageHref("/open-data?lang=cy", "en")).toBe("/open-data?lang=en");
+  });
+
+  it("redirects back to the same page without the parameter", () => {
+    expect(withoutLangParam("/cookies?lang=cy")).toBe("/cookies");
+    expect(withoutLangParam("/search?q=care&lang=cy&page=2")).toBe("/search?q=care&page=2");
+  });
+
+  it("never redirects to another site", () => {
+    expect(withoutLangParam("//evil.example/?lang=cy")).toBe("/");
+    expect(withoutLangParam("/\\evil.example/?lang=cy")).toBe("/");
+    expect(withoutLangParam("https://evil.example/x?lang=cy")).toBe("/x");
+  });
+});

@@ -1,0 +1,71 @@
+import nunjucks from "nunjucks";
+import { describe, expect, it } from "vitest";
+import { translatorFor } from "./i18n.ts";
+import { languagesFor, NAVIGATION, navigationFor, templateTranslator } from "./views.ts";
+
+describe("navigationFor", () => {
+  const t = translatorFor("en");
+
+  it("gives the public Home and Open data, and marks the current page", () => {
+    expect(navigationFor("public", "/open-data", t)).toEqual([
+      { text: "Home", href: "/", current: false, active: false },
+      { text: "Open data", href: "/open-data", current: true, active: false },
+    ]);
+  });
+
+  it("marks a section active on the pages under it, but never Home", () => {
+    const items = navigationFor("public", "/open-data/archive", t);
+    expect(items.map((item) => [item.href, item.current, item.active])).toEqual([
+      ["/", false, false],
+      ["/open-data", false, true],
+    ]);
+  });
+
+  it("gives an unknown role the public navigation, in Welsh too", () => {
+    expect(navigationFor("somebody", "/", translatorFor("cy")).map((item) => item.text)).toEqual([
+      "Hafan",
+      "Data agored",
+    ]);
+    expect(NAVIGATION.public?.map((entry) => entry.href)).toEqual(["/", "/open-data"]);
+  });
+});
+
+describe("languagesFor", () => {
+  it("links each language to this page, describing the change in that language", () => {
+    expect(languagesFor("/cookies?x=1", "cy")).toEqual([
+      {
+        text: "English",
+        lang: "en",
+        href: "/cookies?x=1&lang=en",
+        current: false,
+        languageDescriptionText: "Change the language to English",
+      },
+      {
+        text: "Cymraeg",
+        lang: "cy",
+        href: "/cookies?x=1&lang=cy",
+        current: true,
+        languageDescriptionText: "Newid yr iaith i’r Gymraeg",
+      },
+    ]);
+  });
+});
+
+describe("templateTranslator", () => {
+  const env = new nunjucks.Environment(null, { autoescape: true });
+  const t = templateTranslator(translatorFor("en"));
+
+  it("escapes plain text", () => {
+    expect(env.renderString('{{ t("layout.skipLink") }} {{ "<b>" }}', { t })).toBe(
+      "Skip to main content &lt;b&gt;",
+    );
+  });
+
+  it("keeps the markup of *Html keys but escapes their parameters", () => {
+    const html = env.renderString('{{ t("errors.serverError.referenceHtml", { requestId: id }) }}', {
+      t,
+      id: '<script>alert("x")</script>',
+    });
+    expect(html).toContain("<strong>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</strong>");
+  });
+});

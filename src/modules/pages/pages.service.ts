@@ -1,0 +1,268 @@
+/**
+ * The public pages: what the home page shows, the open data downloads (CSV, read page by page so
+ * no query stays open) and the API documentation drawn from the OpenAPI document.
+ */
+import { STATUS_CODES } from "node:http";
+import { stringify } from "csv-stringify/sync";
+import type { Db } from "../../db/database.ts";
+import { pageByKey } from "../../db/paging.ts";
+import { SECTORS, type Sector } from "../organisations/organisations.table.ts";
+import * as repo from "./pages.repository.ts";
+
+export interface SectorCount {
+  sector: Sector;
+  count: number;
+}
+
+export interface HomeSummary {
+  authorities: repo.AuthoritySummary[];
+  /** Every sector, in the directory's order, with how many organisations it has (perhaps none). */
+  sectors: SectorCount[];
+  organisationCount: number;
+}
+
+export async function homeSummary(db: Db): Promise<HomeSummary> {
+  const [authorities, counts] = await Promise.all([
+    repo.listAuthorities(db),
+    repo.countOrganisationsBySector(db),
+  ]);
+  const bySector = new Map(counts.map((row) => [row.sector, Number(row.count)]));
+  const sectors = SECTORS.map((sector) => ({ sector, count: bySector.get(sector) ?? 0 }));
+  return { authorities, sectors, organisationCount: sectors.reduce((sum, row) => sum + row.count, 0) };
+}
+
+/**
+ * The outward part of a UK postcode ("SW1A 1AA" → "SW1A"): enough to place an organisation, while
+ * a sole trader's full postcode could point at their home.
+ */
+export function postcodeDistrict(postcode: string | null): string {
+  const compact = (postcode ?? "").replace(/\s+/g, "").toUpperCase();
+  if (!/^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$/.test(compact)) return "";
+  return compact.slice(0, -3);
+}
+
+export type OpenDataset = "authorities" | "organisations";
+
+export const DATASET_COLUMNS: Record<OpenDataset, readonly string[]> = {
+  authorities: ["id", "slug", "name", "welsh_name", "kind", "nation", "org_id", "website"],
+  organisations: [
+    "id",
+    "name",
+    "sector",
+    "size_band",
+    "staff_headcount",
+    "primary_identifier",
+    "postcode_district",
+    "description",
+    "website",
+  ],
+};
+
+const PAGE_SIZE = 500;
+
+function rowsOf(db: Db, dataset: OpenDataset): AsyncGenerator<Record<string, unknown>[]> {
+  if (dataset === "authorities") {
+    return pageByKey(
+      (after: string | undefined, limit) => repo.authoritiesAfter(db, after, limit),
+      (row) => row.id,
+      PAGE_SIZE,
+    );
+  }
+  return (async function* organisations() {
+    const pages = pageByKey(
+      (after: string | undefined, limit) => repo.organisationsAfter(db, after, limit),
+      (row) => row.id,
+      PAGE_SIZE,
+    );
+    for await (const page of pages) {
+      yield page.map(({ postcode, ...rest }) => ({ ...rest, postcode_district: postcodeDistrict(postcode) }));
+    }
+  })();
+}
+
+/**
+ * Text that a spreadsheet would run as a formula (it begins with =, +, -, @, a tab or a carriage
+ * return) gets an apostrophe in front, so opening open data can never run anything.
+ */
+export function spreadsheetSafe(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** A dataset as CSV (UTF-8, header row, codes not labels), a chunk per page of rows. */
+export async function* openDataCsv(db: Db, dataset: OpenDataset): AsyncGenerator<string> {
+  const columns = [...DATASET_COLUMNS[dataset]];
+  yield stringify([], { header: true, columns });
+  for await (const page of rowsOf(db, dataset)) {
+    yield stringify(page, {
+      columns,
+      cast: { string: spreadsheetSafe, bigint: (value) => value.toString() },
+    });
+  }
+}
+
+// The API documentation, from the OpenAPI 3.1 document @fastify/swagger generates.
+
+const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"] as const;
+
+interface SchemaObject {
+  type?: string | string[];
+  format?: string;
+  $ref?: string;
+  description?: string;
+  enum?: unknown[];
+  items?: SchemaObject;
+}
+
+interface ParameterObject {
+  name: string;
+  in: string;
+  required?: boolean;
+  description?: string;
+  schema?: SchemaObject;
+}
+
+interface OperationObject {
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  deprecated?: boolean;
+  parameters?: ParameterObject[];
+  requestBody?: { required?: boolean; description?: string; content?: Record<string, unknown> };
+  responses?: Record<string, { description?: string }>;
+}
+
+export interface OpenApiDocument {
+  info?: { title?: string; version?: string; description?: string };
+  tags?: { name: string; description?: string }[];
+  paths?: Record<string, Record<string, unknown> & { parameters?: ParameterObject[] }>;
+}
+
+export interface ApiParameter {
+  name: string;
+  in: string;
+  type: string;
+  required: boolean;
+  description: string;
+}
+
+export interface ApiOperation {
+  /** An id for the page's anchors, like `get-api-v1-health`. */
+  id: string;
+  method: string;
+  path: string;
+  summary: string;
+  description: string;
+  deprecated: boolean;
+  parameters: ApiParameter[];
+  requestBody: { required: boolean; contentTypes: string[]; description: string } | undefined;
+  responses: { status: string; description: string }[];
+}
+
+export interface ApiTagGroup {
+  /** Undefined for operations without a tag. */
+  name: string | undefined;
+  description: string;
+  operations: ApiOperation[];
+}
+
+export interface ApiDescription {
+  title: string;
+  version: string;
+  groups: ApiTagGroup[];
+  operationCount: number;
+}
+
+export function schemaType(schema: SchemaObject | undefined): string {
+  if (!schema) return "";
+  if (schema.$ref) return schema.$ref.split("/").pop() ?? schema.$ref;
+  const types = Array.isArray(schema.type) ? schema.type.join(" or ") : (schema.type ?? "");
+  if (types === "array" && schema.items) return `array of ${schemaType(schema.items)}`;
+  if (schema.enum && schema.enum.length > 0) return `${types ? `${types}: ` : ""}${schema.enum.join(", ")}`;
+  return schema.format ? `${types} (${schema.format})` : types;
+}
+
+/** @fastify/swagger's placeholder for a response without a description. */
+const PLACEHOLDER = "Default Response";
+
+/** A response's own description, or else the standard name of its status ("Service Unavailable"). */
+function responseDescription(status: string, description: string | undefined): string {
+  if (description && description !== PLACEHOLDER) return description;
+  return STATUS_CODES[status] ?? "";
+}
+
+function statusOrder(status: string): number {
+  const number = Number(status);
+  return Number.isFinite(number) ? number : 1000;
+}
+
+export function describeApi(document: OpenApiDocument): ApiDescription {
+  const operations: (ApiOperation & { tags: string[] })[] = [];
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    for (const method of METHODS) {
+      const operation = item[method] as OperationObject | undefined;
+      if (!operation) continue;
+      const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])].map((parameter) => ({
+        name: parameter.name,
+        in: parameter.in,
+        type: schemaType(parameter.schema),
+        required: parameter.required === true,
+        description: parameter.description ?? parameter.schema?.description ?? "",
+      }));
+      const body = operation.requestBody;
+      operations.push({
+        id: `${method}-${path}`
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, "-")
+          .replace(/^-|-$/g, ""),
+        method: method.toUpperCase(),
+        path,
+        summary: operation.summary ?? "",
+        description: operation.description ?? "",
+        deprecated: operation.deprecated === true,
+        parameters,
+        requestBody: body
+          ? {
+              required: body.required === true,
+              contentTypes: Object.keys(body.content ?? {}),
+              description: body.description ?? "",
+            }
+          : undefined,
+        responses: Object.entries(operation.responses ?? {})
+          .map(([status, response]) => ({
+            status,
+            description: responseDescription(status, response.description),
+          }))
+          .sort((a, b) => statusOrder(a.status) - statusOrder(b.status)),
+        tags: operation.tags ?? [],
+      });
+    }
+  }
+
+  type Tagged = ApiOperation & { tags: string[] };
+  const declared = document.tags ?? [];
+  const names = [
+    ...declared.map((tag) => tag.name),
+    ...operations
+      .flatMap((operation) => operation.tags)
+      .filter((name) => !declared.some((tag) => tag.name === name)),
+  ].filter((name, index, all) => all.indexOf(name) === index);
+  const groups: (Omit<ApiTagGroup, "operations"> & { operations: Tagged[] })[] = names
+    .map((name) => ({
+      name,
+      description: declared.find((tag) => tag.name === name)?.description ?? "",
+      operations: operations.filter((operation) => operation.tags[0] === name),
+    }))
+    .filter((group) => group.operations.length > 0);
+  const untagged = operations.filter((operation) => operation.tags.length === 0);
+  if (untagged.length > 0) groups.push({ name: undefined, description: "", operations: untagged });
+
+  return {
+    title: document.info?.title ?? "API",
+    version: document.info?.version ?? "",
+    groups: groups.map((group) => ({
+      ...group,
+      operations: group.operations.map(({ tags: _tags, ...rest }) => rest),
+    })),
+    operationCount: operations.length,
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * The public pages in a real browser (Debian's Chromium), each checked with axe: no serious or
+ * critical accessibility violation on any page visited. One browser for the file.
+ */
+import { rmSync, statSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  DESKTOP,
+  expectAccessible,
+  expectAccessibleWithoutJavaScript,
+  insertDirectory,
+  launchBrowser,
+  startTestServer,
+  type TestServer,
+} from "../support/browser.ts";
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+// The README's picture comes from scripts/screenshot.ts on the demo data; here it goes to a temp dir.
+const SCREENSHOT = path.join(os.tmpdir(), `openps-home-${process.pid}.png`);
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await insertDirectory(server.db);
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function withPage<T>(
+  options: Parameters<Browser["newContext"]>[0],
+  use: (page: Page, context: BrowserContext) => Promise<T>,
+): Promise<T> {
+  const context = await browser.newContext({ ...DESKTOP, ...options });
+  try {
+    const page = await context.newPage();
+    return await use(page, context);
+  } finally {
+    await context.close();
+  }
+}
+
+/** An element's text, with its white space collapsed. */
+async function text(locator: Locator): Promise<string> {
+  return ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
+}
+
+/** Visits a page, checks it with axe, and gives its status. */
+async function visit(page: Page, pathname: string): Promise<number> {
+  const response = await page.goto(`${server.baseUrl}${pathname}`);
+  await expectAccessible(page);
+  return response?.status() ?? 0;
+}
+
+async function expectOpenPsChrome(page: Page): Promise<void> {
+  expect(await text(page.locator(".govuk-generic-header__homepage-link"))).toBe("OpenPS");
+  expect(
+    await page.locator(".govuk-header, .govuk-logo, .govuk-footer__crown, [class*='crown']").count(),
+  ).toBe(0);
+  expect(await text(page.locator("footer"))).toContain("OpenPS is open-source software.");
+  expect(await text(page.locator("footer"))).not.toMatch(/Crown copyright|Open Government Licence/);
+}
+
+describe("public pages", () => {
+  it.each([
+    ["/", "Open public services"],
+    ["/accessibility", "Accessibility statement for OpenPS"],
+    ["/privacy", "Privacy notice"],
+    ["/cookies", "Cookies"],
+    ["/open-data", "Open data"],
+    ["/feedback", "Give feedback on OpenPS"],
+    ["/api/docs", "OpenPS API"],
+  ])("%s is accessible and has its title", async (pathname, heading) => {
+    await withPage({}, async (page) => {
+      expect(await visit(page, pathname)).toBe(200);
+      expect(await text(page.locator("h1"))).toContain(heading);
+      expect(await page.title()).toBe(`${heading} – OpenPS`);
+      await expectOpenPsChrome(page);
+    });
+  });
+
+  it("shows a page not found, accessibly", async () => {
+    await withPage({}, async (page) => {
+      expect(await visit(page, "/no-such-page")).toBe(404);
+      expect(await text(page.locator("h1"))).toBe("Page not found");
+      expect(await page.title()).toBe("Page not found – OpenPS");
+    });
+  });
+
+  it("shows the public bodies and organisations on the home page, and renders it fully", async () => {
+    await withPage({ viewport: { width: 1280, height: 900 } }, async (page) => {
+      await visit(page, "/");
+      expect(await text(page.locator("main table").first())).toContain("Ceredigion County Council");
+      expect(await text(page.locator("main"))).toContain("Public service mutual (employee-led spin-out)");
+      // govuk-frontend started from our module script: progressive enhancement is on.
+      await page.waitForSelector("[data-govuk-skip-link-init]", { state: "attached" });
+      expect(await page.locator("body").getAttribute("class")).toContain("govuk-frontend-supported");
+      await mkdir(path.dirname(SCREENSHOT), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+      rmSync(SCREENSHOT);
+    });
+  });
+
+  it("switches to Welsh and back, keeping the page", async () => {
+    await withPage({}, async (page) => {
+      await visit(page, "/cookies");
+      await page.getByRole("link", { name: /^Cymraeg/ }).click();
+      await page.waitForURL(`${server.baseUrl}/cookies`);
+      expect(await page.locator("html").getAttribute("lang")).toBe("cy");
+      expect(await text(page.locator("footer"))).toContain("Datganiad hygyrchedd");
+      expect(await page.locator("main").getAttribute("lang")).toBe("en");
+      await expectAccessible(page);
+
+      expect(await visit(page, "/no-such-page")).toBe(404);
+      expect(await text(page.locator("h1"))).toBe("Ni ellir dod o hyd i’r dudalen");
+
+      await page.getByRole("link", { name: /^English/ }).click();
+      await page.waitForURL(`${server.baseUrl}/no-such-page`);
+      expect(await page.locator("html").getAttribute("lang")).toBe("en");
+      expect(await text(page.locator("h1"))).toBe("Page not found");
+      await expectAccessible(page);
+    });
+  }, 90_000);
+});
+
+describe("without JavaScript", () => {
+  it("still navigates and switches language", async () => {
+    await withPage({ javaScriptEnabled: false }, async (page, context) => {
+      expect((await page.goto(`${server.baseUrl}/`))?.status()).toBe(200);
+      await expectAccessibleWithoutJavaScript(page);
+      expect(await page.locator("body").getAttribute("class")).not.toContain("js-enabled");
+      // The menu button is for JavaScript only; the links are there without it.
+      expect(await page.locator(".govuk-service-navigation__toggle").isVisible()).toBe(false);
+
+      await page.locator(".govuk-service-navigation").getByRole("link", { name: "Open data" }).click();
+      await page.waitForURL(`${server.baseUrl}/open-data`);
+      expect(await text(page.locator("h1"))).toBe("Open data");
+      expect(
+        await page
+          .locator(".govuk-service-navigation")
+          .getByRole("link", { name: "Open data" })
+          .getAttribute("aria-current"),
+      ).toBe("page");
+      await expectAccessibleWithoutJavaScript(page);
+
+      await page.getByRole("link", { name: /^Cymraeg/ }).click();
+      await page.waitForURL(`${server.baseUrl}/open-data`);
+      expect(await page.locator("html").getAttribute("lang")).toBe("cy");
+      expect((await context.cookies()).find((cookie) => cookie.name === "lang")).toMatchObject({
+        value: "cy",
+        path: "/",
+        sameSite: "Lax",
+      });
+      await expectAccessibleWithoutJavaScript(page);
+
+      await page.locator(".govuk-service-navigation").getByRole("link", { name: "Hafan" }).click();
+      await page.waitForURL(`${server.baseUrl}/`);
+      expect(await page.locator("html").getAttribute("lang")).toBe("cy");
+      await expectAccessibleWithoutJavaScript(page);
+
+      await page.getByRole("link", { name: /^English/ }).click();
+      await page.waitForURL(`${server.baseUrl}/`);
+      expect(await page.locator("html").getAttribute("lang")).toBe("en");
+      expect(await text(page.locator("footer"))).toContain("Accessibility statement");
+      await expectAccessibleWithoutJavaScript(page);
+    });
+  }, 120_000);
+});
+
+describe("the accessibility check", () => {
+  it("fails with a readable list of serious and critical violations", async () => {
+    await withPage({}, async (page) => {
+      await page.goto(`${server.baseUrl}/feedback`);
+      await page.evaluate(() => {
+        const main = document.querySelector("main") as HTMLElement;
+        main.insertAdjacentHTML("beforeend", '<img src="/favicon.ico"><input type="text">');
+      });
+      const failure = await expectAccessible(page).then(
+        () => undefined,
+        (error: Error) => error.message,
+      );
+      expect(failure).toMatch(/^Accessibility violations on http:\/\/127\.0\.0\.1:\d+\/feedback:/);
+      expect(failure).toMatch(
+        / {2}image-alt \(critical\): Images must have alternative text\n {4}https:\/\/dequeuniversity\.com/,
+      );
+      expect(failure).toMatch(/ {2}label \(critical\): Form elements must have labels/);
+      expect(failure).toContain("    - img\n      Fix any of the following:");
+    });
+  });
+});
