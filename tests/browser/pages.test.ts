@@ -3,10 +3,8 @@
  * critical accessibility violation on any page visited. One browser for the file.
  */
 import { rmSync, statSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -19,7 +17,6 @@ import {
   type TestServer,
 } from "../support/browser.ts";
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 // The README's picture comes from scripts/screenshot.ts on the demo data; here it goes to a temp dir.
 const SCREENSHOT = path.join(os.tmpdir(), `openps-home-${process.pid}.png`);
 
@@ -105,7 +102,6 @@ describe("public pages", () => {
       // govuk-frontend started from our module script: progressive enhancement is on.
       await page.waitForSelector("[data-govuk-skip-link-init]", { state: "attached" });
       expect(await page.locator("body").getAttribute("class")).toContain("govuk-frontend-supported");
-      await mkdir(path.dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
       expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
       rmSync(SCREENSHOT);
