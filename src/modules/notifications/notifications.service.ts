@@ -12,14 +12,16 @@
  * the server stops between handing the email over and recording it as sent, it is sent again.
  */
 import type { Db, Trx } from "../../db/database.ts";
+import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { type Actor, personalRef, recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import type { JobHandler } from "../jobs/jobs.runner.ts";
 import { enqueue, PermanentJobError } from "../jobs/jobs.service.ts";
 import type { Mailer, MailMessage } from "./mailer.ts";
 import * as repo from "./notifications.repository.ts";
-import type { Notification } from "./notifications.table.ts";
+import type { EmailStatus, Notification } from "./notifications.table.ts";
 
 export const EMAIL_SEND_QUEUE = "email.send";
 /** Retries 30s, 1m, 2m, 4m, 8m, 16m, 32m apart: about an hour before an email is given up. */
@@ -49,6 +51,9 @@ export interface NotifyInput {
 export interface NotifyOptions {
   /** Also email it: true when a mailer is configured (`deps.mailer !== undefined`). */
   email: boolean;
+  /** Who caused the notice, for the audit trail; the notifications system by default. */
+  actor?: Actor;
+  requestId?: string | null;
 }
 
 /**
@@ -91,6 +96,18 @@ export async function notify(
     email_status: options.email ? "queued" : "not-sent",
     created_at: clock.now(),
     read_at: null,
+  });
+  await recordAudit(trx, clock, {
+    authorityId: notification.authority_id,
+    actor: options.actor ?? SYSTEM("notifications"),
+    action: "notification.created",
+    entity: { type: "notification", id: notification.id },
+    changes: {
+      kind: notification.kind,
+      recipient: personalRef("users", notification.user_id),
+      emailStatus: notification.email_status,
+    },
+    requestId: options.requestId ?? null,
   });
   if (options.email) {
     await enqueue(trx, clock, {
@@ -143,6 +160,25 @@ function mailErrorMessage(error: unknown): string {
   return tags ? `${error.message} (${tags})` : error.message;
 }
 
+/** Records a change of a notification's email status, with its audit event, in one transaction. */
+async function setEmailStatus(
+  db: Db,
+  clock: Clock,
+  notification: Notification,
+  status: EmailStatus,
+): Promise<void> {
+  await transaction(db, async (trx) => {
+    await repo.setEmailStatus(trx, notification.id, status);
+    await recordAudit(trx, clock, {
+      authorityId: notification.authority_id,
+      actor: SYSTEM("notifications"),
+      action: `notification.email-${status}`,
+      entity: { type: "notification", id: notification.id },
+      changes: { emailStatus: status },
+    });
+  });
+}
+
 /**
  * The `email.send` handler: loads the notification and its user's address, sends it, and marks it
  * sent. Idempotent: a notification already sent, or gone (the user was erased), is not sent again.
@@ -158,7 +194,7 @@ export function emailSendHandler(deps: EmailDeps): JobHandler {
     }
     if (notification.email_status === "sent") return;
     if (!deps.mailer) {
-      await repo.setEmailStatus(ctx.db, notificationId, "not-sent");
+      await setEmailStatus(ctx.db, ctx.clock, notification, "not-sent");
       ctx.logger.warn(
         { jobId: ctx.job.id, notificationId },
         "Email is not configured; the notification stays in the inbox only",
@@ -169,10 +205,10 @@ export function emailSendHandler(deps: EmailDeps): JobHandler {
     try {
       await deps.mailer.send(composeEmail(row, email, deps.baseUrl));
     } catch (error) {
-      if (ctx.isLastAttempt) await repo.setEmailStatus(ctx.db, notificationId, "failed");
+      if (ctx.isLastAttempt) await setEmailStatus(ctx.db, ctx.clock, row, "failed");
       throw new Error(`The email could not be sent: ${mailErrorMessage(error)}`);
     }
-    await repo.setEmailStatus(ctx.db, notificationId, "sent");
+    await setEmailStatus(ctx.db, ctx.clock, row, "sent");
   };
 }
 
@@ -219,7 +255,15 @@ export function unreadCount(db: Db, userId: string): Promise<number> {
 export async function markRead(trx: Trx, clock: Clock, userId: string, id: string): Promise<Notification> {
   if (!isUuid(id)) throw new NotFoundError("notification");
   const updated = await repo.markRead(trx, userId, id, clock.now());
-  if (updated) return updated;
+  if (updated) {
+    await recordAudit(trx, clock, {
+      authorityId: updated.authority_id,
+      actor: { type: "user", id: userId },
+      action: "notification.read",
+      entity: { type: "notification", id },
+    });
+    return updated;
+  }
   const existing = await repo.findForUser(trx, userId, id);
   if (!existing) throw new NotFoundError("notification");
   return existing;

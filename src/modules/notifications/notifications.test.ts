@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from "../../../tests/support/te
 import { transaction } from "../../db/transaction.ts";
 import { type SettableClock, settableClock } from "../../lib/clock.ts";
 import { NotFoundError } from "../../lib/errors.ts";
+import { auditTrailFor, PLATFORM_CHAIN } from "../audit/audit.service.ts";
 import { createJobRunner } from "../jobs/jobs.runner.ts";
 import { retryDelayMs } from "../jobs/jobs.service.ts";
 import { type Mailer, smtpMailer } from "./mailer.ts";
@@ -199,6 +200,17 @@ describe(`notifications on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}
 
       expect((await notificationRow(n.id)).email_status).toBe("sent");
       expect((await emailJobs())[0]?.status).toBe("done");
+
+      // Each change of state is on the audit trail, referring to the person without copying them.
+      await transaction(t.db, (trx) => markRead(trx, clock, JANE, n.id));
+      const trail = await auditTrailFor(t.db, PLATFORM_CHAIN, "notification", n.id);
+      expect(trail.map((e) => e.action)).toEqual([
+        "notification.created",
+        "notification.email-sent",
+        "notification.read",
+      ]);
+      expect(JSON.stringify(trail.map((e) => e.changes))).not.toContain("jane");
+      expect(trail[0]?.changes).toMatchObject({ recipient: { ref: `users/${JANE}` } });
     } finally {
       await mailer.close();
       await smtp.close();
