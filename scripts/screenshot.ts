@@ -2,22 +2,11 @@
  * Takes the README's picture of the home page from a running OpenPS with the demo data:
  *   npm start &   then   node scripts/screenshot.ts [http://localhost:3000] [docs/images/home.png]
  */
-import { chromium } from "playwright-core";
+import { launchBrowser } from "../tests/support/chromium.ts";
 
 const base = process.argv[2] ?? "http://localhost:3000";
 const file = process.argv[3] ?? "docs/images/home.png";
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const browser = await launchBrowser();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(base);

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { FastifyInstance } from "fastify";
-import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
+import type { BrowserContextOptions, Page } from "playwright-core";
 import { buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import type { Db } from "../../src/db/database.ts";
@@ -19,8 +19,6 @@ import { newId } from "../../src/lib/ids.ts";
 import type { NewAuthority } from "../../src/modules/authorities/authorities.table.ts";
 import type { NewOrganisation } from "../../src/modules/organisations/organisations.table.ts";
 import { createTestDatabase } from "./test-db.ts";
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
 export interface TestServer {
   app: FastifyInstance;
@@ -128,19 +126,7 @@ export async function insertDirectory(db: Db): Promise<void> {
     .execute();
 }
 
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-}
+export { launchBrowser } from "./chromium.ts";
 
 export const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 }, locale: "en-GB" };
 

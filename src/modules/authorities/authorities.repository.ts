@@ -16,3 +16,10 @@ export function findAuthorityBySlug(db: Db, slug: string): Promise<Authority | u
 export function findAuthorityById(db: Db, id: string): Promise<Authority | undefined> {
   return db.selectFrom("authorities").selectAll().where("id", "=", id).executeTakeFirst();
 }
+
+/** One page of authorities in id order, after `afterId` (bulk reads page by key). */
+export function authoritiesAfter(db: Db, afterId: string | undefined, limit: number): Promise<Authority[]> {
+  let query = db.selectFrom("authorities").selectAll();
+  if (afterId !== undefined) query = query.where("id", ">", afterId);
+  return query.orderBy("id").limit(limit).execute();
+}

@@ -86,4 +86,5 @@ export async function createAuthority(
 }
 
 export const listAuthorities = repo.listAuthorities;
+export const authoritiesAfter = repo.authoritiesAfter;
 export const findAuthorityBySlug = repo.findAuthorityBySlug;

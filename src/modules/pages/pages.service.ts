@@ -6,8 +6,10 @@ import { STATUS_CODES } from "node:http";
 import { stringify } from "csv-stringify/sync";
 import type { Db } from "../../db/database.ts";
 import { pageByKey } from "../../db/paging.ts";
+import { authoritiesAfter, listAuthorities } from "../authorities/authorities.service.ts";
+import type { Authority } from "../authorities/authorities.table.ts";
+import { countOrganisationsBySector, organisationsAfter } from "../organisations/organisations.service.ts";
 import { SECTORS, type Sector } from "../organisations/organisations.table.ts";
-import * as repo from "./pages.repository.ts";
 
 export interface SectorCount {
   sector: Sector;
@@ -15,17 +17,14 @@ export interface SectorCount {
 }
 
 export interface HomeSummary {
-  authorities: repo.AuthoritySummary[];
+  authorities: Authority[];
   /** Every sector, in the directory's order, with how many organisations it has (perhaps none). */
   sectors: SectorCount[];
   organisationCount: number;
 }
 
 export async function homeSummary(db: Db): Promise<HomeSummary> {
-  const [authorities, counts] = await Promise.all([
-    repo.listAuthorities(db),
-    repo.countOrganisationsBySector(db),
-  ]);
+  const [authorities, counts] = await Promise.all([listAuthorities(db), countOrganisationsBySector(db)]);
   const bySector = new Map(counts.map((row) => [row.sector, Number(row.count)]));
   const sectors = SECTORS.map((sector) => ({ sector, count: bySector.get(sector) ?? 0 }));
   return { authorities, sectors, organisationCount: sectors.reduce((sum, row) => sum + row.count, 0) };
@@ -63,14 +62,14 @@ const PAGE_SIZE = 500;
 function rowsOf(db: Db, dataset: OpenDataset): AsyncGenerator<Record<string, unknown>[]> {
   if (dataset === "authorities") {
     return pageByKey(
-      (after: string | undefined, limit) => repo.authoritiesAfter(db, after, limit),
+      (after: string | undefined, limit) => authoritiesAfter(db, after, limit),
       (row) => row.id,
       PAGE_SIZE,
     );
   }
   return (async function* organisations() {
     const pages = pageByKey(
-      (after: string | undefined, limit) => repo.organisationsAfter(db, after, limit),
+      (after: string | undefined, limit) => organisationsAfter(db, after, limit),
       (row) => row.id,
       PAGE_SIZE,
     );
