@@ -33,7 +33,8 @@ async function fingerprint() {
   }
 }
 
-describe("the openps command on the embedded database", () => {
+// Each step spawns Node and opens the embedded database from disk: slow on a busy machine.
+describe("the openps command on the embedded database", { timeout: 120_000 }, () => {
   it("migrates, seeds the demo data once, and verifies the audit chains", async () => {
     const migrated = await runOpenps(["migrate"], env);
     expect(migrated.stderr).toBe("");
@@ -140,7 +141,7 @@ describe("the openps command on the embedded database", () => {
   });
 });
 
-describe("the openps jobs commands", () => {
+describe("the openps jobs commands", { timeout: 120_000 }, () => {
   it("counts jobs by status and explains an unknown job id", async () => {
     const status = await runOpenps(["jobs", "status"], env);
     expect(status.code).toBe(0);

@@ -31,14 +31,18 @@ beforeAll(async () => {
   port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = startServer({ PORT: String(port), OPENPS_DATA_DIR: dataDir, OPENPS_DEMO: "true" });
-  await waitFor(async () => {
-    if (server.exitCode !== null) throw new Error(`server exited: ${server.output()}`);
-    try {
-      return (await fetch(`${base}/readyz`)).status === 200;
-    } catch {
-      return false;
-    }
-  }, "the server to be ready");
+  await waitFor(
+    async () => {
+      if (server.exitCode !== null) throw new Error(`server exited: ${server.output()}`);
+      try {
+        return (await fetch(`${base}/readyz`)).status === 200;
+      } catch {
+        return false;
+      }
+    },
+    "the server to be ready",
+    110_000,
+  );
 });
 
 afterAll(async () => {
@@ -49,7 +53,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe("npm start", () => {
+describe("npm start", { timeout: 120_000 }, () => {
   it("serves the home page with the demo data on the embedded database", async () => {
     const response = await fetch(`${base}/`);
     expect(response.status).toBe(200);
