@@ -3,7 +3,9 @@
  */
 import type { Migration } from "kysely";
 import * as foundation from "./2026-11-21-01-foundation.ts";
+import * as access from "./2026-11-22-02-access.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
+  "2026-11-22-02-access": access,
 };

@@ -20,6 +20,8 @@ export interface CreateAuthorityInput {
   nation: Nation;
   orgId?: string | null;
   website?: string | null;
+  /** Created already verified (seeds, or a platform administrator creating it). */
+  verified?: boolean;
 }
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -58,6 +60,8 @@ export async function createAuthority(
     nation: input.nation,
     org_id: input.orgId ?? null,
     website: input.website ?? null,
+    verified_at: input.verified ? now : null,
+    verified_by: input.verified && actor.type === "user" ? (actor.id ?? null) : null,
     created_at: now,
     updated_at: now,
   };

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Insertable, Selectable, Updateable } from "kysely";
 import type { Nation } from "../../lib/working-days.ts";
 
 export const AUTHORITY_KINDS = [
@@ -28,6 +28,9 @@ export interface AuthoritiesTable {
   /** Org-id identifier, e.g. GB-GOR-PB1234 or GB-LAE-KEN. */
   org_id: string | null;
   website: string | null;
+  /** When a platform administrator verified it; nobody acts for an unverified authority. */
+  verified_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  verified_by: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Date;
   updated_at: Date;
 }

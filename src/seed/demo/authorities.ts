@@ -79,6 +79,8 @@ export const demoAuthoritiesSeed: Seed = {
   description: "Demo authorities: county, district, NHS body, department, Welsh and Scottish councils",
   demo: true,
   async run({ trx, clock }) {
-    for (const authority of demoAuthorities) await createAuthority(trx, clock, SYSTEM("seed"), authority);
+    for (const authority of demoAuthorities) {
+      await createAuthority(trx, clock, SYSTEM("seed"), { ...authority, verified: true });
+    }
   },
 };

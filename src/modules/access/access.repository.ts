@@ -1,0 +1,51 @@
+/** SQL for role grants. */
+import type { Db, Trx } from "../../db/database.ts";
+import type { NewRoleGrant, Role, RoleGrantRow } from "./access.table.ts";
+
+export function grantsForUser(db: Db, userId: string): Promise<RoleGrantRow[]> {
+  return db
+    .selectFrom("role_grants")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .orderBy("granted_at")
+    .execute();
+}
+
+export async function insertGrant(trx: Trx, grant: NewRoleGrant): Promise<boolean> {
+  const inserted = await trx
+    .insertInto("role_grants")
+    .values(grant)
+    .onConflict((oc) => oc.columns(["user_id", "role", "scope_id"]).doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function deleteGrant(trx: Trx, userId: string, role: Role, scopeId: string): Promise<boolean> {
+  const deleted = await trx
+    .deleteFrom("role_grants")
+    .where("user_id", "=", userId)
+    .where("role", "=", role)
+    .where("scope_id", "=", scopeId)
+    .returning("id")
+    .executeTakeFirst();
+  return deleted !== undefined;
+}
+
+export function holdersOf(db: Db, role: Role, scopeId: string): Promise<RoleGrantRow[]> {
+  return db
+    .selectFrom("role_grants")
+    .selectAll()
+    .where("role", "=", role)
+    .where("scope_id", "=", scopeId)
+    .execute();
+}
+
+export function grantsInScope(db: Db, scopeId: string): Promise<RoleGrantRow[]> {
+  return db
+    .selectFrom("role_grants")
+    .selectAll()
+    .where("scope_id", "=", scopeId)
+    .orderBy("granted_at")
+    .execute();
+}

@@ -1,0 +1,83 @@
+import type { Insertable, Selectable } from "kysely";
+
+/**
+ * Roles, each scoped to what it acts for (issue "Accounts, roles and the directory"). The public
+ * has no account and no role.
+ */
+export const ROLES = [
+  "citizen",
+  "organisation-admin",
+  "organisation-member",
+  "commissioner",
+  "evaluator",
+  "bid-opener",
+  "authority-admin",
+  "regulator-staff",
+  "ombudsman-staff",
+  "consumer-champion",
+  "platform-admin",
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What a role acts for: the platform, one organisation, one authority, one regulator or ombudsman. */
+export const SCOPE_TYPES = ["platform", "organisation", "authority", "regulator", "ombudsman"] as const;
+export type ScopeType = (typeof SCOPE_TYPES)[number];
+
+/** Which scope each role takes. */
+export const ROLE_SCOPE: Readonly<Record<Role, ScopeType>> = {
+  citizen: "platform",
+  "organisation-admin": "organisation",
+  "organisation-member": "organisation",
+  commissioner: "authority",
+  evaluator: "authority",
+  "bid-opener": "authority",
+  "authority-admin": "authority",
+  "regulator-staff": "regulator",
+  "ombudsman-staff": "ombudsman",
+  "consumer-champion": "platform",
+  "platform-admin": "platform",
+};
+
+/** Roles whose holders must sign in with a second factor (TOTP). */
+export const TWO_FACTOR_ROLES: ReadonlySet<Role> = new Set([
+  "platform-admin",
+  "bid-opener",
+  "authority-admin",
+]);
+
+export interface RoleGrantsTable {
+  id: string;
+  user_id: string;
+  role: Role;
+  scope_type: ScopeType;
+  /** The organisation, authority, regulator or ombudsman; the nil UUID for the platform. */
+  scope_id: string;
+  granted_by: string | null;
+  granted_at: Date;
+}
+
+export type RoleGrantRow = Selectable<RoleGrantsTable>;
+export type NewRoleGrant = Insertable<RoleGrantsTable>;
+
+/** A grant as the rest of the platform sees it. */
+export interface Grant {
+  role: Role;
+  scopeType: ScopeType;
+  scopeId: string;
+}
+
+/**
+ * Who is acting on a request: set by the session or API-token authentication (accounts module),
+ * read by routes and passed to services, which decide what is allowed.
+ */
+export interface Principal {
+  userId: string;
+  displayName: string;
+  grants: readonly Grant[];
+  /** How the request was authenticated. */
+  via: "session" | "token";
+  /** For API tokens: what the token may do (e.g. "organisations:write"). Sessions: undefined. */
+  tokenScopes?: readonly string[];
+  /** The session passed a second factor (always false for tokens). */
+  twoFactor: boolean;
+}
