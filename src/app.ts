@@ -31,7 +31,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorate("deps", deps);
   app.decorateRequest("actor", null as never);
+  app.decorateRequest("principal", null);
   app.addHook("onRequest", async (request, reply) => {
+    request.principal = null;
     request.actor = { type: "public", id: null };
     reply.header("x-request-id", request.id);
   });

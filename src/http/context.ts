@@ -7,6 +7,7 @@ import type { DatabaseKind } from "../db/connect.ts";
 import type { Db } from "../db/database.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { FileStore } from "../lib/file-store.ts";
+import type { Principal } from "../modules/access/access.table.ts";
 import type { Actor } from "../modules/audit/audit.service.ts";
 import type { Mailer } from "../modules/notifications/mailer.ts";
 
@@ -30,7 +31,9 @@ declare module "fastify" {
   interface FastifyRequest {
     locale: Locale;
     t: Translate;
-    /** Who is acting, for the audit trail. The public until accounts sign people in. */
+    /** Who is signed in (session) or calling (API token); null for the public. */
+    principal: Principal | null;
+    /** Who is acting, for the audit trail: derived from `principal`. */
     actor: Actor;
   }
   interface FastifyReply {

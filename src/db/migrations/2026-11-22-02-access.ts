@@ -21,6 +21,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`create index role_grants_scope on role_grants (scope_type, scope_id)`.execute(db);
 
+  // Regulators and ombudsmen are public bodies people act for, verified like authorities.
+  await sql`alter table authorities drop constraint authorities_kind_check`.execute(db);
+  await sql`
+    alter table authorities add constraint authorities_kind_check check (kind in ('county', 'district', 'unitary',
+      'metropolitan', 'london-borough', 'combined', 'nhs-body', 'department', 'devolved', 'police', 'fire', 'parish',
+      'regulator', 'ombudsman'))`.execute(db);
+
   // Authorities start unverified when someone registers one; seeded ones are verified.
   await sql`alter table authorities add column verified_at timestamptz`.execute(db);
   await sql`alter table authorities add column verified_by uuid references users (id) on delete set null`.execute(
@@ -32,5 +39,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`alter table authorities drop column if exists verified_by`.execute(db);
   await sql`alter table authorities drop column if exists verified_at`.execute(db);
+  await sql`delete from authorities where kind in ('regulator', 'ombudsman')`.execute(db);
+  await sql`alter table authorities drop constraint authorities_kind_check`.execute(db);
+  await sql`
+    alter table authorities add constraint authorities_kind_check check (kind in ('county', 'district', 'unitary',
+      'metropolitan', 'london-borough', 'combined', 'nhs-body', 'department', 'devolved', 'police', 'fire', 'parish'))`.execute(db);
   await sql`drop table if exists role_grants`.execute(db);
 }

@@ -14,6 +14,8 @@ export const AUTHORITY_KINDS = [
   "police",
   "fire",
   "parish",
+  "regulator",
+  "ombudsman",
 ] as const;
 export type AuthorityKind = (typeof AUTHORITY_KINDS)[number];
 
