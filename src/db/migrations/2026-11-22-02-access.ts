@@ -43,6 +43,8 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`alter table authorities drop constraint authorities_kind_check`.execute(db);
   await sql`
     alter table authorities add constraint authorities_kind_check check (kind in ('county', 'district', 'unitary',
-      'metropolitan', 'london-borough', 'combined', 'nhs-body', 'department', 'devolved', 'police', 'fire', 'parish'))`.execute(db);
+      'metropolitan', 'london-borough', 'combined', 'nhs-body', 'department', 'devolved', 'police', 'fire', 'parish'))`.execute(
+    db,
+  );
   await sql`drop table if exists role_grants`.execute(db);
 }
