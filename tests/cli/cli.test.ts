@@ -48,7 +48,7 @@ describe("the openps command on the embedded database", { timeout: 120_000 }, ()
 
     const verified = await runOpenps(["audit", "verify"], env);
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toMatch(/All 7 audit chains are intact/);
+    expect(verified.stdout).toMatch(/All 9 audit chains are intact/);
   });
 
   it("fails audit verify after a row is tampered with, naming the broken link", async () => {
@@ -66,7 +66,7 @@ describe("the openps command on the embedded database", { timeout: 120_000 }, ()
     expect(verified.stdout).toMatch(
       /BROKEN {2}chain 00000000-0000-0000-0000-000000000000: first broken link at event 9/,
     );
-    expect(verified.stdout).toMatch(/1 of 7 audit chains are broken/);
+    expect(verified.stdout).toMatch(/1 of 9 audit chains are broken/);
   });
 
   it("backs up and restores to an identical database, keeping the replaced data aside", async () => {

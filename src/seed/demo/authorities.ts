@@ -1,6 +1,7 @@
 /**
- * Demo authorities: a county, a district, an NHS body, a department, and a Welsh and a Scottish
- * council so that bank holidays and the Welsh language have something to show. Fictional data
+ * Demo authorities: a county, a district, an NHS body, a department, a Welsh and a Scottish
+ * council (so that bank holidays and the Welsh language have something to show), a regulator and
+ * an ombudsman. Fictional data
  * modelled on real kinds of body; fixed ids so later seeds can refer to them.
  */
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
@@ -14,6 +15,8 @@ export const DEMO_AUTHORITY = {
   department: "019a0000-0000-7000-8000-00000000a004",
   welsh: "019a0000-0000-7000-8000-00000000a005",
   scottish: "019a0000-0000-7000-8000-00000000a006",
+  regulator: "019a0000-0000-7000-8000-00000000a007",
+  ombudsman: "019a0000-0000-7000-8000-00000000a008",
 } as const;
 
 export const demoAuthorities: readonly CreateAuthorityInput[] = [
@@ -71,6 +74,24 @@ export const demoAuthorities: readonly CreateAuthorityInput[] = [
     nation: "scotland",
     orgId: "GB-SLG-STL",
     website: "https://strathlorn.example.gov.scot",
+  },
+  {
+    id: DEMO_AUTHORITY.regulator,
+    slug: "care-standards-inspectorate",
+    name: "Care Standards Inspectorate",
+    kind: "regulator",
+    nation: "england-and-wales",
+    orgId: "GB-GOR-PB9001",
+    website: "https://care-standards.example.org.uk",
+  },
+  {
+    id: DEMO_AUTHORITY.ombudsman,
+    slug: "local-services-ombudsman",
+    name: "Local Services and Care Ombudsman",
+    kind: "ombudsman",
+    nation: "england-and-wales",
+    orgId: "GB-GOR-PB9002",
+    website: "https://local-services-ombudsman.example.org.uk",
   },
 ];
 
