@@ -3,7 +3,7 @@
  */
 
 import type { Kysely, Transaction } from "kysely";
-import type { RoleGrantsTable } from "../modules/access/access.table.ts";
+import type { InvitationsTable, RoleGrantsTable } from "../modules/access/access.table.ts";
 import type { AuditChainsTable, AuditEventsTable } from "../modules/audit/audit.table.ts";
 import type { AuthoritiesTable } from "../modules/authorities/authorities.table.ts";
 import type { JobsTable } from "../modules/jobs/jobs.table.ts";
@@ -22,6 +22,7 @@ export interface Database {
   notifications: NotificationsTable;
   seed_runs: SeedRunsTable;
   role_grants: RoleGrantsTable;
+  invitations: InvitationsTable;
 }
 
 /** What repositories take as their first argument: the root handle or a transaction. */

@@ -21,6 +21,24 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`create index role_grants_scope on role_grants (scope_type, scope_id)`.execute(db);
 
+  // Invitations to act for an organisation or a public body, by email. Only a hash of the token.
+  await sql`
+    create table invitations (
+      id uuid primary key,
+      scope_type text not null check (scope_type in ('organisation', 'authority', 'regulator', 'ombudsman')),
+      scope_id uuid not null,
+      role text not null,
+      email text not null,
+      token_hash text not null unique,
+      invited_by uuid references users (id) on delete set null,
+      created_at timestamptz not null,
+      expires_at timestamptz not null,
+      accepted_at timestamptz,
+      accepted_by uuid references users (id) on delete set null,
+      revoked_at timestamptz
+    )`.execute(db);
+  await sql`create index invitations_scope on invitations (scope_id, created_at)`.execute(db);
+
   // Regulators and ombudsmen are public bodies people act for, verified like authorities.
   await sql`alter table authorities drop constraint authorities_kind_check`.execute(db);
   await sql`
@@ -38,6 +56,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`alter table authorities drop column if exists verified_by`.execute(db);
+  await sql`alter table authorities drop column if exists registered_by`.execute(db);
+  await sql`alter table authorities drop column if exists rejected_at`.execute(db);
+  await sql`alter table authorities drop column if exists rejection_reason`.execute(db);
+  await sql`drop table if exists invitations`.execute(db);
   await sql`alter table authorities drop column if exists verified_at`.execute(db);
   await sql`delete from authorities where kind in ('regulator', 'ombudsman')`.execute(db);
   await sql`alter table authorities drop constraint authorities_kind_check`.execute(db);

@@ -81,3 +81,23 @@ export interface Principal {
   /** The session passed a second factor (always false for tokens). */
   twoFactor: boolean;
 }
+
+export interface InvitationsTable {
+  id: string;
+  scope_type: Exclude<ScopeType, "platform">;
+  scope_id: string;
+  role: Role;
+  /** The invitee's address (personal data: never in audit events or open data). */
+  email: string;
+  /** SHA-256 of the token sent by email; the token itself is never stored. */
+  token_hash: string;
+  invited_by: string | null;
+  created_at: Date;
+  expires_at: Date;
+  accepted_at: Date | null;
+  accepted_by: string | null;
+  revoked_at: Date | null;
+}
+
+export type Invitation = Selectable<InvitationsTable>;
+export type NewInvitation = Insertable<InvitationsTable>;

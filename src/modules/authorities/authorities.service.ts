@@ -62,6 +62,9 @@ export async function createAuthority(
     website: input.website ?? null,
     verified_at: input.verified ? now : null,
     verified_by: input.verified && actor.type === "user" ? (actor.id ?? null) : null,
+    registered_by: actor.type === "user" ? (actor.id ?? null) : null,
+    rejected_at: null,
+    rejection_reason: null,
     created_at: now,
     updated_at: now,
   };

@@ -33,6 +33,10 @@ export interface AuthoritiesTable {
   /** When a platform administrator verified it; nobody acts for an unverified authority. */
   verified_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   verified_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Who asked for it to be added (they become its first administrator once it is verified). */
+  registered_by: ColumnType<string | null, string | null | undefined, string | null>;
+  rejected_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  rejection_reason: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Date;
   updated_at: Date;
 }

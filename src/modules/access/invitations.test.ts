@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
+import type { Trx } from "../../db/database.ts";
+import { transaction } from "../../db/transaction.ts";
+import { settableClock } from "../../lib/clock.ts";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors.ts";
+import { auditTrailFor, PLATFORM_CHAIN, SYSTEM } from "../audit/audit.service.ts";
+import { grantRole, loadGrants } from "./access.service.ts";
+import type { Principal } from "./access.table.ts";
+import {
+  acceptInvitation,
+  invite,
+  membership,
+  removeMember,
+  withdrawInvitation,
+} from "./invitations.service.ts";
+
+const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
+const ADMIN = "019a0000-0000-7000-8000-0000000000c1";
+const INVITEE = "019a0000-0000-7000-8000-0000000000c2";
+const STRANGER = "019a0000-0000-7000-8000-0000000000c3";
+const ORG = "019a0000-0000-7000-8000-0000000000d1";
+const COUNCIL = "019a0000-0000-7000-8000-0000000000e1";
+
+let t: TestDatabase;
+beforeEach(async () => {
+  t = await createTestDatabase();
+  clock.set(new Date("2026-11-22T10:00:00Z"));
+  const now = clock.now();
+  await t.db
+    .insertInto("users")
+    .values([
+      { id: ADMIN, email: "admin@example.org", display_name: "Ada Admin", created_at: now, updated_at: now },
+      {
+        id: INVITEE,
+        email: "Invitee@Example.org",
+        display_name: "Ivy Invitee",
+        created_at: now,
+        updated_at: now,
+      },
+      {
+        id: STRANGER,
+        email: "stranger@example.org",
+        display_name: "Sam Stranger",
+        created_at: now,
+        updated_at: now,
+      },
+    ])
+    .execute();
+  await transaction(t.db, async (trx) => {
+    await grantRole(trx, clock, SYSTEM("test"), { userId: ADMIN, role: "organisation-admin", scopeId: ORG });
+    await grantRole(trx, clock, SYSTEM("test"), { userId: ADMIN, role: "authority-admin", scopeId: COUNCIL });
+  });
+});
+afterEach(async () => {
+  await t.destroy();
+});
+
+const principal = async (userId: string): Promise<Principal> => ({
+  userId,
+  displayName: userId,
+  grants: await loadGrants(t.db, userId),
+  via: "session",
+  twoFactor: true,
+});
+
+/** Runs `fn` in a transaction as the given user (their grants read before the transaction starts). */
+async function as<T>(userId: string, fn: (trx: Trx, p: Principal) => Promise<T>): Promise<T> {
+  const p = await principal(userId);
+  return transaction(t.db, (trx) => fn(trx, p));
+}
+
+const inviteMember = async (email = "invitee@example.org") =>
+  as(ADMIN, (trx, p) =>
+    invite(trx, clock, p, {
+      scopeType: "organisation",
+      scopeId: ORG,
+      email,
+      role: "organisation-member",
+    }),
+  );
+
+describe("invitations", () => {
+  it("lets an organisation admin invite a member, who accepts with the invited address", async () => {
+    const { token, invitation } = await inviteMember();
+    expect(token.length).toBeGreaterThan(30);
+    expect(invitation.token_hash).not.toContain(token);
+    await as(INVITEE, (trx, p) => acceptInvitation(trx, clock, p, token));
+    expect(await loadGrants(t.db, INVITEE)).toEqual([
+      { role: "organisation-member", scopeType: "organisation", scopeId: ORG },
+    ]);
+    const actions = (await auditTrailFor(t.db, PLATFORM_CHAIN, "organisation", ORG)).map((e) => e.action);
+    expect(actions).toEqual(["role.granted", "invitation.sent", "role.granted", "invitation.accepted"]);
+  });
+
+  it("refuses someone signed in with another address, a used token and an expired one", async () => {
+    const { token } = await inviteMember();
+    await expect(as(STRANGER, (trx, p) => acceptInvitation(trx, clock, p, token))).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await as(INVITEE, (trx, p) => acceptInvitation(trx, clock, p, token));
+    await expect(as(INVITEE, (trx, p) => acceptInvitation(trx, clock, p, token))).rejects.toThrow(
+      /already been accepted/,
+    );
+    const second = await inviteMember("stranger@example.org");
+    clock.advance(15 * 24 * 60 * 60 * 1000);
+    await expect(as(STRANGER, (trx, p) => acceptInvitation(trx, clock, p, second.token))).rejects.toThrow(
+      /expired/,
+    );
+    await expect(
+      as(STRANGER, (trx, p) => acceptInvitation(trx, clock, p, "not-a-token")),
+    ).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("lets only the scope's administrators invite, and only to roles of that scope", async () => {
+    await expect(
+      as(STRANGER, (trx, p) =>
+        invite(trx, clock, p, {
+          scopeType: "organisation",
+          scopeId: ORG,
+          email: "x@example.org",
+          role: "organisation-member",
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      as(ADMIN, (trx, p) =>
+        invite(trx, clock, p, {
+          scopeType: "organisation",
+          scopeId: ORG,
+          email: "nope",
+          role: "commissioner",
+        }),
+      ),
+    ).rejects.toSatisfy(
+      (e: unknown) => e instanceof ValidationError && e.details.map((d) => d.field).join() === "email,role",
+    );
+    const { invitation } = await as(ADMIN, (trx, p) =>
+      invite(trx, clock, p, {
+        scopeType: "authority",
+        scopeId: COUNCIL,
+        email: "c@example.org",
+        role: "commissioner",
+      }),
+    );
+    expect(invitation.role).toBe("commissioner");
+    expect((await auditTrailFor(t.db, COUNCIL, "authority", COUNCIL)).map((e) => e.action)).toContain(
+      "invitation.sent",
+    );
+  });
+
+  it("withdraws an invitation so it can no longer be accepted, and lists the open ones for admins only", async () => {
+    const { token, invitation } = await inviteMember();
+    const before = await membership(t.db, clock, await principal(ADMIN), {
+      scopeType: "organisation",
+      scopeId: ORG,
+    });
+    expect(before.invitations.map((i) => i.id)).toEqual([invitation.id]);
+    expect(before.members.map((m) => m.displayName)).toEqual(["Ada Admin"]);
+    await expect(
+      membership(t.db, clock, await principal(STRANGER), { scopeType: "organisation", scopeId: ORG }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await as(ADMIN, (trx, p) =>
+      withdrawInvitation(trx, clock, p, { scopeType: "organisation", scopeId: ORG }, invitation.id),
+    );
+    await expect(as(INVITEE, (trx, p) => acceptInvitation(trx, clock, p, token))).rejects.toThrow(
+      /withdrawn/,
+    );
+  });
+
+  it("removes a member, but never the last administrator", async () => {
+    const { token } = await inviteMember();
+    await as(INVITEE, (trx, p) => acceptInvitation(trx, clock, p, token));
+    await as(ADMIN, (trx, p) =>
+      removeMember(
+        trx,
+        clock,
+        p,
+        { scopeType: "organisation", scopeId: ORG },
+        { userId: INVITEE, role: "organisation-member" },
+      ),
+    );
+    expect(await loadGrants(t.db, INVITEE)).toEqual([]);
+    await expect(
+      as(ADMIN, (trx, p) =>
+        removeMember(
+          trx,
+          clock,
+          p,
+          { scopeType: "organisation", scopeId: ORG },
+          { userId: ADMIN, role: "organisation-admin" },
+        ),
+      ),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+});
