@@ -51,6 +51,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table authorities add column verified_by uuid references users (id) on delete set null`.execute(
     db,
   );
+  await sql`alter table authorities add column registered_by uuid references users (id) on delete set null`.execute(
+    db,
+  );
+  await sql`alter table authorities add column rejected_at timestamptz`.execute(db);
+  await sql`alter table authorities add column rejection_reason text`.execute(db);
   await sql`update authorities set verified_at = created_at`.execute(db);
 }
 

@@ -11,6 +11,7 @@ import type { Clock } from "../../lib/clock.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { assertBodyVerified } from "../authorities/verification.service.ts";
 import { actorOf, grantRole, requireRole, requireSignedIn, revokeRole } from "./access.service.ts";
 import { type Invitation, type Principal, ROLE_SCOPE, type Role, type ScopeType } from "./access.table.ts";
 import * as repo from "./invitations.repository.ts";
@@ -79,6 +80,7 @@ export async function invite(
     problems.push({ field: "role", message: `Choose a role: ${rules.roles.join(", ")}` });
   }
   if (problems.length > 0) throw new ValidationError("Check the invitation", problems);
+  if (input.scopeType !== "organisation") await assertBodyVerified(trx, input.scopeId, input.scopeType);
   const token = randomBytes(32).toString("base64url");
   const now = clock.now();
   const invitation = await repo.insertInvitation(trx, {

@@ -47,6 +47,22 @@ beforeEach(async () => {
       },
     ])
     .execute();
+  await t.db
+    .insertInto("authorities")
+    .values({
+      id: COUNCIL,
+      slug: "test-council",
+      name: "Test Council",
+      welsh_name: null,
+      kind: "county",
+      nation: "england-and-wales",
+      org_id: null,
+      website: null,
+      verified_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
   await transaction(t.db, async (trx) => {
     await grantRole(trx, clock, SYSTEM("test"), { userId: ADMIN, role: "organisation-admin", scopeId: ORG });
     await grantRole(trx, clock, SYSTEM("test"), { userId: ADMIN, role: "authority-admin", scopeId: COUNCIL });

@@ -1,0 +1,149 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
+import type { Trx } from "../../db/database.ts";
+import { transaction } from "../../db/transaction.ts";
+import { settableClock } from "../../lib/clock.ts";
+import { ConflictError, ForbiddenError, NotSignedInError, ValidationError } from "../../lib/errors.ts";
+import { grantRole, loadGrants } from "../access/access.service.ts";
+import type { Principal } from "../access/access.table.ts";
+import { invite } from "../access/invitations.service.ts";
+import { auditTrailFor, SYSTEM } from "../audit/audit.service.ts";
+import { listInbox } from "../notifications/notifications.service.ts";
+import {
+  pendingPublicBodies,
+  rejectPublicBody,
+  requestPublicBody,
+  verifyPublicBody,
+} from "./verification.service.ts";
+
+const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
+const ADMIN = "019a0000-0000-7000-8000-0000000000f1";
+const CLERK = "019a0000-0000-7000-8000-0000000000f2";
+
+let t: TestDatabase;
+beforeEach(async () => {
+  t = await createTestDatabase();
+  const now = clock.now();
+  await t.db
+    .insertInto("users")
+    .values([
+      {
+        id: ADMIN,
+        email: "platform@example.org",
+        display_name: "Pat Platform",
+        created_at: now,
+        updated_at: now,
+      },
+      {
+        id: CLERK,
+        email: "clerk@kent.example.org",
+        display_name: "Chris Clerk",
+        created_at: now,
+        updated_at: now,
+      },
+    ])
+    .execute();
+  await transaction(t.db, (trx) =>
+    grantRole(trx, clock, SYSTEM("test"), { userId: ADMIN, role: "platform-admin" }),
+  );
+});
+afterEach(async () => {
+  await t.destroy();
+});
+
+const principal = async (userId: string): Promise<Principal> => ({
+  userId,
+  displayName: userId,
+  grants: await loadGrants(t.db, userId),
+  via: "session",
+  twoFactor: true,
+});
+
+async function as<T>(userId: string, fn: (trx: Trx, p: Principal) => Promise<T>): Promise<T> {
+  const p = await principal(userId);
+  return transaction(t.db, (trx) => fn(trx, p));
+}
+
+const kent = {
+  slug: "kent-county-council",
+  name: "Kent County Council",
+  kind: "county",
+  nation: "england-and-wales",
+} as const;
+
+describe("verifying public bodies", () => {
+  it("keeps a requested body unverified, so nobody can be given a role in it", async () => {
+    const body = await as(CLERK, (trx, p) => requestPublicBody(trx, clock, p, kent));
+    expect(body.verified_at).toBeNull();
+    expect(await loadGrants(t.db, CLERK)).toEqual([]);
+    await expect(
+      as(ADMIN, (trx, p) =>
+        invite(trx, clock, p, {
+          scopeType: "authority",
+          scopeId: body.id,
+          email: "x@example.org",
+          role: "commissioner",
+        }),
+      ),
+    ).rejects.toThrow(/has not been verified yet/);
+  });
+
+  it("needs someone signed in to ask, and a platform administrator to decide", async () => {
+    await expect(
+      transaction(t.db, (trx) => requestPublicBody(trx, clock, null, kent)),
+    ).rejects.toBeInstanceOf(NotSignedInError);
+    const body = await as(CLERK, (trx, p) => requestPublicBody(trx, clock, p, kent));
+    await expect(pendingPublicBodies(t.db, await principal(CLERK))).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(as(CLERK, (trx, p) => verifyPublicBody(trx, clock, p, body.id))).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    expect((await pendingPublicBodies(t.db, await principal(ADMIN))).map((b) => b.name)).toEqual([
+      "Kent County Council",
+    ]);
+  });
+
+  it("on verification makes the person who asked its administrator, audited and notified", async () => {
+    const body = await as(CLERK, (trx, p) => requestPublicBody(trx, clock, p, kent));
+    await as(ADMIN, (trx, p) => verifyPublicBody(trx, clock, p, body.id));
+    expect(await loadGrants(t.db, CLERK)).toEqual([
+      { role: "authority-admin", scopeType: "authority", scopeId: body.id },
+    ]);
+    const actions = (await auditTrailFor(t.db, body.id, "authority", body.id)).map((e) => e.action);
+    expect(actions).toEqual(["authority.created", "authority.verified", "role.granted"]);
+    const inbox = await listInbox(t.db, CLERK);
+    expect(inbox.notifications[0]?.subject).toBe("Kent County Council has been verified");
+    await expect(as(ADMIN, (trx, p) => verifyPublicBody(trx, clock, p, body.id))).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    expect(await pendingPublicBodies(t.db, await principal(ADMIN))).toEqual([]);
+  });
+
+  it("rejects with a reason that the person who asked is told", async () => {
+    const body = await as(CLERK, (trx, p) =>
+      requestPublicBody(trx, clock, p, { ...kent, slug: "kent-cc", name: "Kent County Council (again)" }),
+    );
+    await expect(
+      as(ADMIN, (trx, p) => rejectPublicBody(trx, clock, p, body.id, "no")),
+    ).rejects.toBeInstanceOf(ValidationError);
+    await as(ADMIN, (trx, p) =>
+      rejectPublicBody(trx, clock, p, body.id, "Kent County Council is already on OpenPS."),
+    );
+    expect((await listInbox(t.db, CLERK)).notifications[0]?.body).toContain("already on OpenPS");
+    expect(await pendingPublicBodies(t.db, await principal(ADMIN))).toEqual([]);
+  });
+
+  it("gives a regulator's first administrator the regulator staff role", async () => {
+    const body = await as(CLERK, (trx, p) =>
+      requestPublicBody(trx, clock, p, {
+        slug: "care-regulator",
+        name: "Care Regulator",
+        kind: "regulator",
+        nation: "england-and-wales",
+      }),
+    );
+    await as(ADMIN, (trx, p) => verifyPublicBody(trx, clock, p, body.id));
+    expect(await loadGrants(t.db, CLERK)).toEqual([
+      { role: "regulator-staff", scopeType: "regulator", scopeId: body.id },
+    ]);
+  });
+});
