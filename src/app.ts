@@ -11,6 +11,8 @@ import { registerErrorHandling } from "./http/errors.ts";
 import { loggerOptions } from "./http/logging.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerViews } from "./http/views.ts";
+import { accessRoutes } from "./modules/access/access.routes.ts";
+import { verificationRoutes } from "./modules/authorities/verification.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { pagesRoutes } from "./modules/pages/pages.routes.ts";
 
@@ -48,6 +50,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Modules
   await app.register(healthRoutes);
   await app.register(pagesRoutes);
+  await app.register(verificationRoutes);
+  await app.register(accessRoutes);
 
   return app;
 }

@@ -126,6 +126,14 @@ export function createViewEnvironment(options: { watch?: boolean } = {}): nunjuc
       ? numbers[locale].format(value)
       : String(value ?? ""),
   );
+  // A date as people read it, in Europe/London: "22 November 2026" (dateTime: "22 November 2026, 3:05pm").
+  const dates = {
+    en: new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "Europe/London" }),
+    cy: new Intl.DateTimeFormat("cy-GB", { dateStyle: "long", timeZone: "Europe/London" }),
+  };
+  env.addFilter("londonDate", (value: unknown, locale: Locale = DEFAULT_LOCALE) =>
+    value instanceof Date ? dates[locale].format(value) : String(value ?? ""),
+  );
   return env;
 }
 

@@ -78,3 +78,13 @@ export async function membersOf(db: Db, scopeId: string): Promise<Member[]> {
 export function userEmail(db: Db, userId: string): Promise<{ email: string } | undefined> {
   return db.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirst();
 }
+
+/** The display name of what a scope is: an organisation or a public body. */
+export async function scopeName(db: Db, scopeType: string, scopeId: string): Promise<string | undefined> {
+  if (scopeType === "organisation") {
+    return (await db.selectFrom("organisations").select("name").where("id", "=", scopeId).executeTakeFirst())
+      ?.name;
+  }
+  return (await db.selectFrom("authorities").select("name").where("id", "=", scopeId).executeTakeFirst())
+    ?.name;
+}

@@ -220,3 +220,5 @@ export async function membership(
   ]);
   return { members, invitations };
 }
+
+export const scopeName = repo.scopeName;

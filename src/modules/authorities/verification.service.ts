@@ -150,3 +150,5 @@ export async function rejectPublicBody(
   }
   return { ...body, rejected_at: now, rejection_reason: why };
 }
+
+export const findPublicBody = repo.findAuthority;
