@@ -77,11 +77,17 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
         await peoplePage(request, scope, { values }),
         async () => {
           const { invitation, token } = await transaction(db, (trx) =>
-            invite(trx, clock, request.principal, {
-              ...scope,
-              email: values.email,
-              role: values.role as Role,
-            }),
+            invite(
+              trx,
+              clock,
+              request.principal,
+              {
+                ...scope,
+                email: values.email,
+                role: values.role as Role,
+              },
+              app.accountSecrets,
+            ),
           );
           return `${scope.base}/people?invited=${invitation.id}${app.deps.config.demo ? `&link=${encodeURIComponent(`/invitations/${token}`)}` : ""}`;
         },

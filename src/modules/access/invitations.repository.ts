@@ -15,6 +15,10 @@ export function findByTokenHash(trx: Trx, tokenHash: string): Promise<Invitation
     .executeTakeFirst();
 }
 
+export function findById(db: Db, id: string): Promise<Invitation | undefined> {
+  return db.selectFrom("invitations").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
 export function findInScope(db: Db, scopeId: string, id: string): Promise<Invitation | undefined> {
   return db
     .selectFrom("invitations")

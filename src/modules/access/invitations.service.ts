@@ -3,15 +3,24 @@
  * a verified public body's administrators invite its staff (commissioner, evaluator, bid opener,
  * authority admin; regulator or ombudsman staff). The invitee follows the emailed link, signs in
  * (or signs up) with the invited address, and accepts: the role is then granted, audited.
- * Only a SHA-256 of the token is stored; invitations expire after 14 days.
+ *
+ * The link's token is derived from the invitation's id with the server's key (HMAC), and only its
+ * SHA-256 is stored: the email job's payload holds the id alone and derives the link when it
+ * sends, so neither the database nor the queue ever holds a usable link. Invitations expire after
+ * 14 days.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Db, Trx } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors.ts";
-import { newId } from "../../lib/ids.ts";
+import { isUuid, newId } from "../../lib/ids.ts";
+import type { AccountSecrets } from "../accounts/secrets.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { assertBodyVerified } from "../authorities/verification.service.ts";
+import type { JobHandler } from "../jobs/jobs.runner.ts";
+import { enqueue, PermanentJobError } from "../jobs/jobs.service.ts";
+import type { Mailer } from "../notifications/mailer.ts";
+import { absoluteLink } from "../notifications/notifications.service.ts";
 import { actorOf, grantRole, requireRole, requireSignedIn, revokeRole } from "./access.service.ts";
 import { type Invitation, type Principal, ROLE_SCOPE, type Role, type ScopeType } from "./access.table.ts";
 import * as repo from "./invitations.repository.ts";
@@ -33,8 +42,15 @@ export const INVITABLE: Readonly<
   ombudsman: { admin: "ombudsman-staff", roles: ["ombudsman-staff"] },
 };
 
+export const INVITATION_EMAIL_QUEUE = "access.invitation-email";
+
 export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
+}
+
+/** The token in an invitation's link: derived from its id with the server's key, never stored. */
+export function invitationToken(secrets: AccountSecrets, invitationId: string): string {
+  return secrets.hmac("invitation-link", invitationId);
 }
 
 export interface InviteInput {
@@ -56,11 +72,13 @@ function chainOf(input: { scopeType: ScopeType; scopeId: string }): string | nul
   return input.scopeType === "organisation" ? null : input.scopeId;
 }
 
+/** Creates an invitation and queues its email, in the caller's transaction. */
 export async function invite(
   trx: Trx,
   clock: Clock,
   principal: Principal | null,
   input: InviteInput,
+  secrets: AccountSecrets,
 ): Promise<CreatedInvitation> {
   const rules = INVITABLE[input.scopeType];
   const p = requireRole(
@@ -81,10 +99,11 @@ export async function invite(
   }
   if (problems.length > 0) throw new ValidationError("Check the invitation", problems);
   if (input.scopeType !== "organisation") await assertBodyVerified(trx, input.scopeId, input.scopeType);
-  const token = randomBytes(32).toString("base64url");
+  const id = newId();
+  const token = invitationToken(secrets, id);
   const now = clock.now();
   const invitation = await repo.insertInvitation(trx, {
-    id: newId(),
+    id,
     scope_type: input.scopeType,
     scope_id: input.scopeId,
     role: input.role,
@@ -103,6 +122,12 @@ export async function invite(
     action: "invitation.sent",
     entity: { type: input.scopeType, id: input.scopeId },
     changes: { invitation: invitation.id, role: input.role },
+  });
+  await enqueue(trx, clock, {
+    queue: INVITATION_EMAIL_QUEUE,
+    payload: { invitationId: invitation.id },
+    dedupeKey: `${INVITATION_EMAIL_QUEUE}:${invitation.id}`,
+    authorityId: chainOf(input),
   });
   return { invitation, token };
 }
@@ -222,3 +247,45 @@ export async function membership(
 }
 
 export const scopeName = repo.scopeName;
+
+export interface InvitationEmailDeps {
+  /** Undefined without SMTP: the email is not sent (demo mode shows the link on the page). */
+  mailer: Mailer | undefined;
+  baseUrl: string;
+  secrets: AccountSecrets;
+}
+
+/** Sends an invitation's email, deriving its link; skips one accepted, withdrawn or expired. */
+export function invitationEmailHandler(deps: InvitationEmailDeps): JobHandler {
+  return async (payload, ctx) => {
+    const id = (payload as { invitationId?: unknown } | null)?.invitationId;
+    if (!isUuid(id)) throw new PermanentJobError("The invitation email job needs an invitationId.");
+    const invitation = await repo.findById(ctx.db, id);
+    if (
+      !invitation ||
+      invitation.accepted_at ||
+      invitation.revoked_at ||
+      invitation.expires_at <= ctx.clock.now()
+    )
+      return;
+    if (!deps.mailer) {
+      ctx.logger.warn({ jobId: ctx.job.id }, "Email is not configured; the invitation was not emailed");
+      return;
+    }
+    const name =
+      (await repo.scopeName(ctx.db, invitation.scope_type, invitation.scope_id)) ?? "an organisation";
+    const link = absoluteLink(deps.baseUrl, `/invitations/${invitationToken(deps.secrets, invitation.id)}`);
+    await deps.mailer.send({
+      to: invitation.email,
+      subject: `You are invited to act for ${name} on OpenPS`,
+      text:
+        `You have been invited to act for ${name} on OpenPS.\n\n` +
+        `To accept, open this link and sign in, or create an account, with this email address:\n\n${link}\n\n` +
+        `The invitation lasts until ${invitation.expires_at.toISOString().slice(0, 10)}. If you were not expecting it, you can ignore this email.\n`,
+    });
+  };
+}
+
+export function accessJobHandlers(deps: InvitationEmailDeps): Record<string, JobHandler> {
+  return { [INVITATION_EMAIL_QUEUE]: invitationEmailHandler(deps) };
+}

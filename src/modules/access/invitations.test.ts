@@ -1,20 +1,27 @@
+import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startSmtpServer, textBody } from "../../../tests/support/smtp.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors.ts";
+import { accountSecretsFromKey } from "../accounts/secrets.ts";
 import { auditTrailFor, PLATFORM_CHAIN, SYSTEM } from "../audit/audit.service.ts";
+import { createJobRunner } from "../jobs/jobs.runner.ts";
+import { smtpMailer } from "../notifications/mailer.ts";
 import { grantRole, loadGrants } from "./access.service.ts";
 import type { Principal } from "./access.table.ts";
 import {
   acceptInvitation,
+  accessJobHandlers,
   invite,
   membership,
   removeMember,
   withdrawInvitation,
 } from "./invitations.service.ts";
 
+const secrets = accountSecretsFromKey(Buffer.alloc(32, 7));
 const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
 const ADMIN = "019a0000-0000-7000-8000-0000000000c1";
 const INVITEE = "019a0000-0000-7000-8000-0000000000c2";
@@ -88,15 +95,50 @@ async function as<T>(userId: string, fn: (trx: Trx, p: Principal) => Promise<T>)
 
 const inviteMember = async (email = "invitee@example.org") =>
   as(ADMIN, (trx, p) =>
-    invite(trx, clock, p, {
-      scopeType: "organisation",
-      scopeId: ORG,
-      email,
-      role: "organisation-member",
-    }),
+    invite(
+      trx,
+      clock,
+      p,
+      {
+        scopeType: "organisation",
+        scopeId: ORG,
+        email,
+        role: "organisation-member",
+      },
+      secrets,
+    ),
   );
 
 describe("invitations", () => {
+  it("emails the link through a real SMTP server, and the link is never stored", async () => {
+    const smtp = await startSmtpServer();
+    const mailer = smtpMailer({ url: smtp.url, from: "OpenPS <no-reply@openps.example.org>" });
+    try {
+      const { token } = await inviteMember();
+      const runner = createJobRunner({
+        db: t.db,
+        clock,
+        handlers: accessJobHandlers({ mailer, baseUrl: "https://openps.example.org", secrets }),
+        pollMs: 10,
+        batchSize: 10,
+        logger: pino({ level: "silent" }),
+      });
+      expect(await runner.runDue()).toMatchObject({ done: 1 });
+      expect(smtp.received.map((m) => m.to)).toEqual([["invitee@example.org"]]);
+      expect(textBody(smtp.received[0]?.raw ?? "")).toContain(
+        `https://openps.example.org/invitations/${token}`,
+      );
+      const stored = JSON.stringify([
+        await t.db.selectFrom("invitations").selectAll().execute(),
+        await t.db.selectFrom("jobs").select(["payload"]).execute(),
+      ]);
+      expect(stored).not.toContain(token);
+    } finally {
+      await mailer.close();
+      await smtp.close();
+    }
+  });
+
   it("lets an organisation admin invite a member, who accepts with the invited address", async () => {
     const { token, invitation } = await inviteMember();
     expect(token.length).toBeGreaterThan(30);
@@ -131,33 +173,51 @@ describe("invitations", () => {
   it("lets only the scope's administrators invite, and only to roles of that scope", async () => {
     await expect(
       as(STRANGER, (trx, p) =>
-        invite(trx, clock, p, {
-          scopeType: "organisation",
-          scopeId: ORG,
-          email: "x@example.org",
-          role: "organisation-member",
-        }),
+        invite(
+          trx,
+          clock,
+          p,
+          {
+            scopeType: "organisation",
+            scopeId: ORG,
+            email: "x@example.org",
+            role: "organisation-member",
+          },
+          secrets,
+        ),
       ),
     ).rejects.toBeInstanceOf(ForbiddenError);
     await expect(
       as(ADMIN, (trx, p) =>
-        invite(trx, clock, p, {
-          scopeType: "organisation",
-          scopeId: ORG,
-          email: "nope",
-          role: "commissioner",
-        }),
+        invite(
+          trx,
+          clock,
+          p,
+          {
+            scopeType: "organisation",
+            scopeId: ORG,
+            email: "nope",
+            role: "commissioner",
+          },
+          secrets,
+        ),
       ),
     ).rejects.toSatisfy(
       (e: unknown) => e instanceof ValidationError && e.details.map((d) => d.field).join() === "email,role",
     );
     const { invitation } = await as(ADMIN, (trx, p) =>
-      invite(trx, clock, p, {
-        scopeType: "authority",
-        scopeId: COUNCIL,
-        email: "c@example.org",
-        role: "commissioner",
-      }),
+      invite(
+        trx,
+        clock,
+        p,
+        {
+          scopeType: "authority",
+          scopeId: COUNCIL,
+          email: "c@example.org",
+          role: "commissioner",
+        },
+        secrets,
+      ),
     );
     expect(invitation.role).toBe("commissioner");
     expect((await auditTrailFor(t.db, COUNCIL, "authority", COUNCIL)).map((e) => e.action)).toContain(

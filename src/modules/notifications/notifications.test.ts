@@ -1,7 +1,6 @@
-import type { AddressInfo } from "node:net";
 import pino from "pino";
-import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startSmtpServer, textBody } from "../../../tests/support/smtp.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import { transaction } from "../../db/transaction.ts";
 import { type SettableClock, settableClock } from "../../lib/clock.ts";
@@ -84,56 +83,6 @@ function notificationRow(id: string) {
 
 function emailJobs() {
   return t.db.selectFrom("jobs").selectAll().where("queue", "=", EMAIL_SEND_QUEUE).execute();
-}
-
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-/** A real SMTP server on a free loopback port, keeping what it receives. */
-async function startSmtpServer(options: Partial<SMTPServerOptions> = {}) {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString("utf8"),
-        });
-        callback();
-      });
-    },
-    ...options,
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** The decoded text body of a received single-part message (quoted-printable or 7bit). */
-function textBody(raw: string): string {
-  const gap = raw.indexOf("\r\n\r\n");
-  const headers = raw.slice(0, gap);
-  const body = raw.slice(gap + 4).replaceAll("\r\n", "\n");
-  if (!/^content-transfer-encoding:\s*quoted-printable/im.test(headers)) return body;
-  return body
-    .replaceAll("=\n", "")
-    .replaceAll(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
 
 describe(`notifications on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}`, () => {
