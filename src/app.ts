@@ -6,14 +6,17 @@ import { randomUUID } from "node:crypto";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance } from "fastify";
 import { registerAssets } from "./http/assets.ts";
+import { registerAuth } from "./http/auth.ts";
 import type { AppDeps } from "./http/context.ts";
 import { registerErrorHandling } from "./http/errors.ts";
 import { loggerOptions } from "./http/logging.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerViews } from "./http/views.ts";
 import { accessRoutes } from "./modules/access/access.routes.ts";
+import { accountsRoutes } from "./modules/accounts/accounts.routes.ts";
 import { verificationRoutes } from "./modules/authorities/verification.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
+import { organisationsRoutes } from "./modules/organisations/organisations.routes.ts";
 import { pagesRoutes } from "./modules/pages/pages.routes.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -32,6 +35,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { allErrors: true } },
   });
   app.decorate("deps", deps);
+  // Every route, as registered: the authorisation matrix test checks that none is left out.
+  const routeList: { method: string; url: string }[] = [];
+  app.decorate("routeList", routeList);
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat())
+      if (method !== "HEAD") routeList.push({ method, url: route.url });
+  });
   app.decorateRequest("actor", null as never);
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (request, reply) => {
@@ -45,13 +55,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(formbody);
   await registerAssets(app);
   await registerViews(app);
+  await registerAuth(app);
   await registerOpenApi(app);
 
   // Modules
   await app.register(healthRoutes);
   await app.register(pagesRoutes);
+  await app.register(accountsRoutes);
   await app.register(verificationRoutes);
   await app.register(accessRoutes);
+  await app.register(organisationsRoutes);
 
   return app;
 }

@@ -27,6 +27,8 @@ export interface AppDeps {
 declare module "fastify" {
   interface FastifyInstance {
     deps: AppDeps;
+    /** Every route registered (method and URL pattern), HEAD routes aside. */
+    routeList: readonly { method: string; url: string }[];
   }
   interface FastifyRequest {
     locale: Locale;

@@ -97,7 +97,6 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     app.post<{ Params: { id: string } }>(`/${kind}/:id/people/remove`, hide, async (request, reply) => {
       const scope = await scopeFrom(request, kind);
       const member = { userId: field(request.body, "userId"), role: field(request.body, "role") as Role };
-      if (!isUuid(member.userId)) throw new NotFoundError("member");
       await transaction(db, (trx) => removeMember(trx, clock, request.principal, scope, member));
       await reply.redirect(`${scope.base}/people`, 303);
     });

@@ -217,7 +217,7 @@ export async function removeMember(
 ): Promise<void> {
   const rules = INVITABLE[scope.scopeType];
   const p = requireRole(principal, rules.admin, scope.scopeId, `remove people from this ${scope.scopeType}`);
-  if (!rules.roles.includes(member.role)) throw new NotFoundError("member");
+  if (!isUuid(member.userId) || !rules.roles.includes(member.role)) throw new NotFoundError("member");
   await revokeRole(trx, clock, actorOf(p), {
     userId: member.userId,
     role: member.role,

@@ -1,0 +1,216 @@
+/**
+ * The authorisation matrix: every route × every role × own or another tenant, each answered as
+ * allowed, denied (403), invisible (404) or "sign in first" (303 to sign-in for pages, 401 for the
+ * API). A route added without a line in RULES fails the first test: later issues extend the table.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROLE_SCOPE, ROLES, type Role } from "../../src/modules/access/access.table.ts";
+import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
+import { runSeeds } from "../../src/seed/seed.ts";
+import { seeds } from "../../src/seed/seeds.ts";
+import { createTestApp, type TestApp } from "../support/app.ts";
+import { createUser, sessionFor, type TestSession } from "../support/auth.ts";
+
+type Who = "public" | Role;
+type Tenant = "own" | "other";
+type Outcome = "allowed" | "denied" | "invisible" | "sign-in";
+type Rule = (who: Who, tenant: Tenant) => Outcome;
+
+const OWN_ORG = "019a0000-0000-7000-8000-00000000b001";
+const OTHER_ORG = "019a0000-0000-7000-8000-00000000b002";
+const UNKNOWN = "019a0000-0000-7000-8000-0000000fffff";
+
+// Rules
+const anyone: Rule = () => "allowed";
+const signedIn: Rule = (who) => (who === "public" ? "sign-in" : "allowed");
+const platformAdmin: Rule = (who) =>
+  who === "public" ? "sign-in" : who === "platform-admin" ? "allowed" : "denied";
+/** Holders of `roles` for their own tenant (and platform administrators); others are refused. */
+const scoped =
+  (...roles: Role[]): Rule =>
+  (who, tenant) => {
+    if (who === "public") return "sign-in";
+    if (who === "platform-admin") return "allowed";
+    return roles.includes(who) && tenant === "own" ? "allowed" : "denied";
+  };
+/** Like `scoped`, where the route then names something that does not exist (404 for those allowed). */
+const scopedUnknown =
+  (...roles: Role[]): Rule =>
+  (who, tenant) => {
+    const outcome = scoped(...roles)(who, tenant);
+    return outcome === "allowed" ? "invisible" : outcome;
+  };
+const unknownToken: Rule = () => "invisible";
+const acceptUnknownToken: Rule = (who) => (who === "public" ? "sign-in" : "invisible");
+
+const ORG_ADMIN = scoped("organisation-admin");
+const BODY_ADMIN = scoped("authority-admin", "regulator-staff", "ombudsman-staff");
+
+/** Every route's rule. The key is "METHOD url-pattern". */
+const RULES: Record<string, Rule> = {
+  // Platform and public pages
+  "GET /healthz": anyone,
+  "GET /readyz": anyone,
+  "GET /api/v1/health": anyone,
+  "GET /api/v1/version": anyone,
+  "GET /api/openapi.json": anyone,
+  "GET /api/docs": anyone,
+  "GET /": anyone,
+  "GET /accessibility": anyone,
+  "GET /privacy": anyone,
+  "GET /cookies": anyone,
+  "GET /feedback": anyone,
+  "GET /open-data": anyone,
+  "GET /open-data/authorities.csv": anyone,
+  "GET /open-data/organisations.csv": anyone,
+  "GET /assets/*": anyone,
+  // Public bodies and their verification
+  "GET /public-bodies/new": signedIn,
+  "POST /public-bodies": signedIn,
+  "GET /public-bodies/:id": anyone,
+  "GET /admin/public-bodies": platformAdmin,
+  "POST /admin/public-bodies/:id/verify": platformAdmin,
+  "POST /admin/public-bodies/:id/reject": platformAdmin,
+  // People and invitations
+  "GET /organisations/:id/people": ORG_ADMIN,
+  "POST /organisations/:id/people": ORG_ADMIN,
+  "POST /organisations/:id/people/remove": scopedUnknown("organisation-admin"),
+  "POST /organisations/:id/invitations/:invitationId/withdraw": scopedUnknown("organisation-admin"),
+  "GET /public-bodies/:id/people": BODY_ADMIN,
+  "POST /public-bodies/:id/people": BODY_ADMIN,
+  "POST /public-bodies/:id/people/remove": scopedUnknown(
+    "authority-admin",
+    "regulator-staff",
+    "ombudsman-staff",
+  ),
+  "POST /public-bodies/:id/invitations/:invitationId/withdraw": scopedUnknown(
+    "authority-admin",
+    "regulator-staff",
+    "ombudsman-staff",
+  ),
+  "GET /invitations/:token": unknownToken,
+  "POST /invitations/:token/accept": acceptUnknownToken,
+};
+
+/** The tenant each role acts for, and "another" one of the same kind. */
+function tenantIds(who: Who): { org: [string, string]; body: [string, string] } {
+  const body: [string, string] =
+    who === "regulator-staff"
+      ? [DEMO_AUTHORITY.regulator, DEMO_AUTHORITY.district]
+      : who === "ombudsman-staff"
+        ? [DEMO_AUTHORITY.ombudsman, DEMO_AUTHORITY.district]
+        : [DEMO_AUTHORITY.county, DEMO_AUTHORITY.district];
+  return { org: [OWN_ORG, OTHER_ORG], body };
+}
+
+function urlFor(pattern: string, who: Who, tenant: Tenant): string {
+  const ids = tenantIds(who);
+  const pick = (pair: [string, string]) => (tenant === "own" ? pair[0] : pair[1]);
+  return pattern
+    .replace(/^\/organisations\/:id/, `/organisations/${pick(ids.org)}`)
+    .replace(/^\/public-bodies\/:id/, `/public-bodies/${pick(ids.body)}`)
+    .replace(/^\/admin\/public-bodies\/:id/, `/admin/public-bodies/${pick(ids.body)}`)
+    .replace(":invitationId", UNKNOWN)
+    .replace(":token", "not-a-real-token")
+    .replace("/assets/*", "/assets/favicon.svg")
+    .replace(/:(\w+)/g, UNKNOWN);
+}
+
+let t: TestApp;
+const sessions = new Map<Who, TestSession | null>();
+/** The public, as a browser that has seen a page: its CSRF cookie and a form's token. */
+let publicCsrf: { cookie: string; token: string };
+
+beforeAll(async () => {
+  t = await createTestApp({ env: { OPENPS_DEMO: "true" } });
+  await runSeeds(t.deps.db, t.deps.clock, seeds, { demo: true });
+  sessions.set("public", null);
+  const page = await t.app.inject({ url: "/sign-in" });
+  const cookie = page.cookies.find((c) => c.name === "openps_csrf");
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+  if (!cookie || !token) throw new Error("The sign-in page gave no CSRF cookie and token");
+  publicCsrf = { cookie: `openps_csrf=${cookie.value}`, token };
+  for (const role of ROLES) {
+    const scope = ROLE_SCOPE[role];
+    const ids = tenantIds(role);
+    const scopeId = scope === "organisation" ? ids.org[0] : scope === "platform" ? undefined : ids.body[0];
+    const user = await createUser(t.deps.db, { displayName: `Matrix ${role}`, grants: [{ role, scopeId }] });
+    sessions.set(role, await sessionFor(t.app, user.id, { twoFactor: true }));
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await t.close();
+});
+
+function outcomeOf(
+  status: number,
+  location: string | undefined,
+  isApi: boolean,
+): Outcome | `status ${number}` {
+  if (status === 403) return "denied";
+  if (status === 404) return "invisible";
+  if (isApi && status === 401) return "sign-in";
+  if (!isApi && status === 303 && location?.startsWith("/sign-in")) return "sign-in";
+  if (status >= 500 || status === 401) return `status ${status}`;
+  return "allowed";
+}
+
+describe("the authorisation matrix", () => {
+  it("has a rule for every route", () => {
+    const keys = t.app.routeList.map((r) => `${r.method} ${r.url}`);
+    const missing = keys.filter((k) => !(k in RULES));
+    const stale = Object.keys(RULES).filter((k) => !keys.includes(k));
+    expect({ missing, stale }).toEqual({ missing: [], stale: [] });
+  });
+
+  it("answers every route for every role, own tenant and another, as the rules say", async () => {
+    const wrong: string[] = [];
+    for (const route of t.app.routeList) {
+      const rule = RULES[`${route.method} ${route.url}`];
+      if (!rule) continue;
+      for (const who of ["public", ...ROLES] as Who[]) {
+        for (const tenant of ["own", "other"] as Tenant[]) {
+          const session = sessions.get(who) ?? null;
+          // A fresh session each time: some routes (sign-out) end the one they are given.
+          const fresh = session
+            ? await sessionFor(
+                t.app,
+                (
+                  await t.deps.db
+                    .selectFrom("sessions")
+                    .select("user_id")
+                    .where("id", "=", session.sessionId)
+                    .executeTakeFirstOrThrow()
+                ).user_id,
+                { twoFactor: true },
+              )
+            : null;
+          const url = urlFor(route.url, who, tenant);
+          const response = await t.app.inject({
+            method: route.method as "GET" | "POST",
+            url,
+            headers: {
+              cookie: fresh ? fresh.cookie : publicCsrf.cookie,
+              ...(route.method === "GET" ? {} : { "content-type": "application/x-www-form-urlencoded" }),
+            },
+            ...(route.method === "GET"
+              ? {}
+              : { payload: `_csrf=${encodeURIComponent(fresh ? fresh.csrfToken : publicCsrf.token)}` }),
+          });
+          const expected = rule(who, tenant);
+          const got = outcomeOf(
+            response.statusCode,
+            response.headers.location as string | undefined,
+            url.startsWith("/api/"),
+          );
+          if (got !== expected)
+            wrong.push(
+              `${route.method} ${url} as ${who} (${tenant}): expected ${expected}, got ${got} (${response.statusCode})`,
+            );
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 300_000);
+});
