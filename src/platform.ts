@@ -12,6 +12,9 @@ import { migrateToLatest } from "./db/migrate.ts";
 import type { AppDeps } from "./http/context.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { localFileStore } from "./lib/file-store.ts";
+import { accessJobHandlers } from "./modules/access/invitations.service.ts";
+import { accountJobHandlers } from "./modules/accounts/accounts.emails.ts";
+import { loadAccountSecrets } from "./modules/accounts/secrets.ts";
 import { createJobRunner, type JobRunner } from "./modules/jobs/jobs.runner.ts";
 import { type Mailer, smtpMailer } from "./modules/notifications/mailer.ts";
 import { notificationJobHandlers } from "./modules/notifications/notifications.service.ts";
@@ -58,6 +61,7 @@ export async function startPlatform(config: Config, clock: Clock = systemClock):
   try {
     const seeded = await runSeeds(database.db, clock, seeds, { demo: config.demo });
     const mailer = config.smtp ? smtpMailer(config.smtp) : undefined;
+    const secrets = loadAccountSecrets(config.dataDir);
     const deps = appDeps(config, database, clock, mailer);
     const app = await buildApp(deps);
     // Work that must happen later: notifications by email now; due-date work as modules add handlers.
@@ -67,7 +71,11 @@ export async function startPlatform(config: Config, clock: Clock = systemClock):
       pollMs: config.jobsPollMs,
       batchSize: 10,
       logger: app.log.child({ component: "jobs" }),
-      handlers: { ...notificationJobHandlers({ mailer, baseUrl: config.baseUrl }) },
+      handlers: {
+        ...notificationJobHandlers({ mailer, baseUrl: config.baseUrl }),
+        ...accountJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
+        ...accessJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
+      },
     });
     jobs.start();
     let closed = false;

@@ -9,8 +9,10 @@ import { openDatabase } from "../db/connect.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { transaction } from "../db/transaction.ts";
 import { systemClock } from "../lib/clock.ts";
+import { ValidationError } from "../lib/errors.ts";
 import { SYSTEM, verifyAuditChains } from "../modules/audit/audit.service.ts";
 import { jobCounts, listFailed, retryJob } from "../modules/jobs/jobs.service.ts";
+import { loadAreas } from "../modules/vocabularies/vocabularies.service.ts";
 import { openConfiguredDatabase } from "../platform.ts";
 import { runSeeds } from "../seed/seed.ts";
 import { seeds } from "../seed/seeds.ts";
@@ -132,6 +134,28 @@ export async function jobsRetry(config: Config, id: string): Promise<void> {
       retryJob(trx, systemClock, id, { actor: SYSTEM("cli") }),
     );
     say(`Job ${job.id} (${job.queue}) will run again when the server next looks for work.`);
+  } finally {
+    await database.close();
+  }
+}
+
+/** Loads areas from a CSV (docs/vocabularies.md): all of them, or none and every bad line named. */
+export async function areasLoad(config: Config, file: string): Promise<void> {
+  let csv: string;
+  try {
+    csv = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new CliError(`Cannot read ${file}. Check the file name.`);
+  }
+  const database = await openConfiguredDatabase(config);
+  try {
+    const loaded = await loadAreas(database.db, systemClock, SYSTEM("cli"), csv).catch((error: unknown) => {
+      if (!(error instanceof ValidationError)) throw error;
+      throw new CliError(
+        [error.message, ...error.details.map((d) => `  ${d.field}: ${d.message}`)].join("\n"),
+      );
+    });
+    say(`Loaded ${loaded.total} areas from ${file}: ${loaded.added} new, ${loaded.updated} updated.`);
   } finally {
     await database.close();
   }

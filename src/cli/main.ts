@@ -63,6 +63,13 @@ jobs
   .description("run a failed job again")
   .action(async (id: string) => commands.jobsRetry(config(), id));
 
+const areas = program.command("areas").description("the areas organisations serve, by ONS GSS code");
+areas
+  .command("load")
+  .argument("<file>", "a CSV with the header code,name,type,nation (see docs/vocabularies.md)")
+  .description("load areas from a CSV: all of them, or none if any line is wrong (each is named)")
+  .action(async (file: string) => commands.areasLoad(config(), file));
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -4,12 +4,27 @@
 
 import type { Kysely, Transaction } from "kysely";
 import type { InvitationsTable, RoleGrantsTable } from "../modules/access/access.table.ts";
+import type {
+  ApiTokensTable,
+  EmailTokensTable,
+  RecoveryCodesTable,
+  SessionsTable,
+  SignInAttemptsTable,
+} from "../modules/accounts/accounts.table.ts";
 import type { AuditChainsTable, AuditEventsTable } from "../modules/audit/audit.table.ts";
 import type { AuthoritiesTable } from "../modules/authorities/authorities.table.ts";
 import type { JobsTable } from "../modules/jobs/jobs.table.ts";
 import type { NotificationsTable } from "../modules/notifications/notifications.table.ts";
-import type { OrganisationsTable } from "../modules/organisations/organisations.table.ts";
+import type {
+  MutualEvidenceTable,
+  OrganisationAreasTable,
+  OrganisationCategoriesTable,
+  OrganisationIdentifiersTable,
+  OrganisationRelationshipsTable,
+  OrganisationsTable,
+} from "../modules/organisations/organisations.table.ts";
 import type { UsersTable } from "../modules/users/users.table.ts";
+import type { AreasTable, ServiceCategoriesTable } from "../modules/vocabularies/vocabularies.table.ts";
 import type { SeedRunsTable } from "../seed/seed-runs.table.ts";
 
 export interface Database {
@@ -23,6 +38,18 @@ export interface Database {
   seed_runs: SeedRunsTable;
   role_grants: RoleGrantsTable;
   invitations: InvitationsTable;
+  sessions: SessionsTable;
+  email_tokens: EmailTokensTable;
+  sign_in_attempts: SignInAttemptsTable;
+  recovery_codes: RecoveryCodesTable;
+  api_tokens: ApiTokensTable;
+  areas: AreasTable;
+  service_categories: ServiceCategoriesTable;
+  organisation_identifiers: OrganisationIdentifiersTable;
+  organisation_relationships: OrganisationRelationshipsTable;
+  mutual_evidence: MutualEvidenceTable;
+  organisation_areas: OrganisationAreasTable;
+  organisation_categories: OrganisationCategoriesTable;
 }
 
 /** What repositories take as their first argument: the root handle or a transaction. */

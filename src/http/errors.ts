@@ -11,6 +11,7 @@ import {
   ForbiddenError,
   NotFoundError,
   NotSignedInError,
+  TooManyRequestsError,
   UnprocessableError,
   ValidationError,
 } from "../lib/errors.ts";
@@ -31,6 +32,7 @@ export function statusFor(error: DomainError): number {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   if (error instanceof UnprocessableError) return 422;
+  if (error instanceof TooManyRequestsError) return 429;
   return 400;
 }
 

@@ -6,9 +6,10 @@ import { languagesFor, NAVIGATION, navigationFor, templateTranslator } from "./v
 describe("navigationFor", () => {
   const t = translatorFor("en");
 
-  it("gives the public Home and Open data, and marks the current page", () => {
+  it("gives the public Home, Providers and Open data, and marks the current page", () => {
     expect(navigationFor("public", "/open-data", t)).toEqual([
       { text: "Home", href: "/", current: false, active: false },
+      { text: "Providers", href: "/organisations", current: false, active: false },
       { text: "Open data", href: "/open-data", current: true, active: false },
     ]);
   });
@@ -17,6 +18,7 @@ describe("navigationFor", () => {
     const items = navigationFor("public", "/open-data/archive", t);
     expect(items.map((item) => [item.href, item.current, item.active])).toEqual([
       ["/", false, false],
+      ["/organisations", false, false],
       ["/open-data", false, true],
     ]);
   });
@@ -24,9 +26,10 @@ describe("navigationFor", () => {
   it("gives an unknown role the public navigation, in Welsh too", () => {
     expect(navigationFor("somebody", "/", translatorFor("cy")).map((item) => item.text)).toEqual([
       "Hafan",
+      "Darparwyr",
       "Data agored",
     ]);
-    expect(NAVIGATION.public?.map((entry) => entry.href)).toEqual(["/", "/open-data"]);
+    expect(NAVIGATION.public?.map((entry) => entry.href)).toEqual(["/", "/organisations", "/open-data"]);
   });
 });
 

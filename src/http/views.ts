@@ -42,6 +42,7 @@ export interface NavigationEntry {
 export const NAVIGATION: Readonly<Record<string, readonly NavigationEntry[]>> = {
   public: [
     { key: "nav.home", href: "/" },
+    { key: "nav.providers", href: "/organisations" },
     { key: "nav.openData", href: "/open-data" },
   ],
 };
@@ -62,6 +63,37 @@ export function navigationFor(role: string, currentPath: string, t: Translate): 
     const active = !current && href !== "/" && currentPath.startsWith(`${href}/`);
     return { text: t(key), href, current, active };
   });
+}
+
+/**
+ * The account links at the end of the service navigation: "Sign in" for the public; "Your account"
+ * and "Sign out" (a page with a sign-out button: signing out is a POST) for someone signed in.
+ */
+export function accountNavigationFor(signedIn: boolean, currentPath: string, t: Translate): NavigationItem[] {
+  const entries: NavigationEntry[] = signedIn
+    ? [
+        { key: "accounts.nav.yourAccount", href: "/account" },
+        { key: "accounts.nav.signOut", href: "/sign-out" },
+      ]
+    : [{ key: "accounts.nav.signIn", href: "/sign-in" }];
+  return entries.map(({ key, href }) => {
+    const current = currentPath === href;
+    const active = !current && currentPath.startsWith(`${href}/`);
+    return { text: t(key), href, current, active };
+  });
+}
+
+/**
+ * The page's CSRF token, made only when a template outputs it (`{{ csrfToken }}`, as
+ * `partials/csrf.njk` does), so pages without forms set no cookie.
+ */
+function lazyCsrfToken(request: FastifyRequest): { toString(): string; toJSON(): string } {
+  let token: string | undefined;
+  const value = () => {
+    token ??= typeof request.csrfToken === "function" ? request.csrfToken() : "";
+    return token;
+  };
+  return { toString: value, toJSON: value };
 }
 
 /** Names of the languages, each written in itself, for the language switch. */
@@ -159,6 +191,11 @@ export function layoutContext({ request, assets, demo }: LayoutContextInputs): R
     langOf: (key: string) => languageOf(locale, key),
     currentPath,
     navigation: navigationFor(role, currentPath, t),
+    /** Who is signed in (null for the public): see src/http/auth.ts. */
+    principal: request.principal ?? null,
+    accountNavigation: accountNavigationFor(request.principal != null, currentPath, t),
+    /** For forms: `{% include "partials/csrf.njk" %}` outputs it as the `_csrf` field. */
+    csrfToken: lazyCsrfToken(request),
     languages: languagesFor(request.url, locale),
     assets,
     assetPath: "/assets",

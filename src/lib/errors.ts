@@ -60,3 +60,13 @@ export class UnprocessableError extends DomainError {
     super(code, message, details);
   }
 }
+
+/** Too many attempts in a short time (sign-in, emails): 429. Says when to try again. */
+export class TooManyRequestsError extends DomainError {
+  /** Seconds until another attempt may succeed, for the Retry-After header. */
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number, code = "too_many_requests") {
+    super(code, message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

@@ -1,6 +1,14 @@
 /** Every seed, in the order they run. Add later issues' seeds after the ones they build on. */
 import { demoAuthoritiesSeed } from "./demo/authorities.ts";
 import { demoOrganisationsSeed } from "./demo/organisations.ts";
+import { demoUsersSeed } from "./demo/users.ts";
+import { serviceCategoriesSeed } from "./reference/service-categories.ts";
 import type { Seed } from "./seed.ts";
 
-export const seeds: readonly Seed[] = [demoAuthoritiesSeed, demoOrganisationsSeed];
+export const seeds: readonly Seed[] = [
+  demoAuthoritiesSeed,
+  demoOrganisationsSeed,
+  demoUsersSeed,
+  // Reference data every deployment needs; in demo mode the organisations seed has loaded it already.
+  serviceCategoriesSeed,
+];

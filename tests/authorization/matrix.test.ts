@@ -9,7 +9,7 @@ import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { runSeeds } from "../../src/seed/seed.ts";
 import { seeds } from "../../src/seed/seeds.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
-import { createUser, sessionFor, type TestSession } from "../support/auth.ts";
+import { createUser, sessionFor } from "../support/auth.ts";
 
 type Who = "public" | Role;
 type Tenant = "own" | "other";
@@ -63,7 +63,8 @@ const RULES: Record<string, Rule> = {
   "GET /open-data": anyone,
   "GET /open-data/authorities.csv": anyone,
   "GET /open-data/organisations.csv": anyone,
-  "GET /assets/*": anyone,
+  "GET /assets/:name": anyone,
+  "GET /favicon.ico": anyone,
   // Public bodies and their verification
   "GET /public-bodies/new": signedIn,
   "POST /public-bodies": signedIn,
@@ -89,7 +90,62 @@ const RULES: Record<string, Rule> = {
     "ombudsman-staff",
   ),
   "GET /invitations/:token": unknownToken,
+  // Accounts
+  "GET /sign-up": anyone,
+  "POST /sign-up": anyone,
+  "GET /sign-up/check-email": anyone,
+  "GET /verify-email": anyone,
+  "POST /verify-email/resend": anyone,
+  "GET /sign-in": anyone,
+  "POST /sign-in": anyone,
+  "POST /sign-in/demo": unknownToken,
+  "GET /sign-in/two-factor": signedIn,
+  "POST /sign-in/two-factor": signedIn,
+  "GET /sign-out": anyone,
+  "POST /sign-out": anyone,
+  "GET /signed-out": anyone,
+  "GET /forgot-password": anyone,
+  "POST /forgot-password": anyone,
+  "GET /forgot-password/sent": anyone,
+  "GET /reset-password": anyone,
+  "POST /reset-password": anyone,
+  "GET /account": signedIn,
+  "POST /account/sign-out-everywhere": signedIn,
+  "GET /account/two-factor/setup": signedIn,
+  "POST /account/two-factor/setup": signedIn,
+  "GET /account/two-factor/recovery-codes": signedIn,
+  "POST /account/two-factor/recovery-codes": signedIn,
+  "GET /account/two-factor/disable": signedIn,
+  "POST /account/two-factor/disable": signedIn,
+  "GET /account/api-tokens/new": signedIn,
+  "POST /account/api-tokens/new": signedIn,
+  "GET /account/api-tokens/created": signedIn,
+  "POST /account/api-tokens/:id/revoke": acceptUnknownToken,
+  "GET /api/v1/account": signedIn,
+  // The directory of organisations
+  "GET /organisations": anyone,
+  "GET /organisations/:id": anyone,
+  "GET /api/v1/organisations": anyone,
+  "GET /api/v1/organisations/:id": anyone,
+  "GET /organisations/new": signedIn,
+  "POST /organisations/new": signedIn,
+  "POST /api/v1/organisations": signedIn,
+  "GET /organisations/:id/edit": ORG_ADMIN,
+  "POST /organisations/:id/edit": ORG_ADMIN,
+  "GET /organisations/:id/evidence": ORG_ADMIN,
+  "POST /organisations/:id/evidence": ORG_ADMIN,
+  "GET /organisations/:id/relationships": ORG_ADMIN,
+  "POST /organisations/:id/relationships": ORG_ADMIN,
+  "POST /organisations/:id/relationships/:relationshipId/remove": scopedUnknown("organisation-admin"),
+  "PATCH /api/v1/organisations/:id": ORG_ADMIN,
   "POST /invitations/:token/accept": acceptUnknownToken,
+};
+
+/** A well-formed body for API writes, so that the answer is about who may, not about the body. */
+const API_BODIES: Record<string, string> = {
+  "PATCH /api/v1/organisations/:id": JSON.stringify({
+    description: "Changed by the authorisation matrix test.",
+  }),
 };
 
 /** The tenant each role acts for, and "another" one of the same kind. */
@@ -108,23 +164,23 @@ function urlFor(pattern: string, who: Who, tenant: Tenant): string {
   const pick = (pair: [string, string]) => (tenant === "own" ? pair[0] : pair[1]);
   return pattern
     .replace(/^\/organisations\/:id/, `/organisations/${pick(ids.org)}`)
+    .replace(/^\/api\/v1\/organisations\/:id/, `/api/v1/organisations/${pick(ids.org)}`)
     .replace(/^\/public-bodies\/:id/, `/public-bodies/${pick(ids.body)}`)
     .replace(/^\/admin\/public-bodies\/:id/, `/admin/public-bodies/${pick(ids.body)}`)
     .replace(":invitationId", UNKNOWN)
     .replace(":token", "not-a-real-token")
-    .replace("/assets/*", "/assets/favicon.svg")
+    .replace("/assets/:name", t.app.assetUrls.faviconSvg)
     .replace(/:(\w+)/g, UNKNOWN);
 }
 
 let t: TestApp;
-const sessions = new Map<Who, TestSession | null>();
+const users = new Map<Who, string>();
 /** The public, as a browser that has seen a page: its CSRF cookie and a form's token. */
 let publicCsrf: { cookie: string; token: string };
 
 beforeAll(async () => {
   t = await createTestApp({ env: { OPENPS_DEMO: "true" } });
   await runSeeds(t.deps.db, t.deps.clock, seeds, { demo: true });
-  sessions.set("public", null);
   const page = await t.app.inject({ url: "/sign-in" });
   const cookie = page.cookies.find((c) => c.name === "openps_csrf");
   const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
@@ -135,7 +191,7 @@ beforeAll(async () => {
     const ids = tenantIds(role);
     const scopeId = scope === "organisation" ? ids.org[0] : scope === "platform" ? undefined : ids.body[0];
     const user = await createUser(t.deps.db, { displayName: `Matrix ${role}`, grants: [{ role, scopeId }] });
-    sessions.set(role, await sessionFor(t.app, user.id, { twoFactor: true }));
+    users.set(role, user.id);
   }
 }, 120_000);
 
@@ -171,32 +227,28 @@ describe("the authorisation matrix", () => {
       if (!rule) continue;
       for (const who of ["public", ...ROLES] as Who[]) {
         for (const tenant of ["own", "other"] as Tenant[]) {
-          const session = sessions.get(who) ?? null;
-          // A fresh session each time: some routes (sign-out) end the one they are given.
-          const fresh = session
-            ? await sessionFor(
-                t.app,
-                (
-                  await t.deps.db
-                    .selectFrom("sessions")
-                    .select("user_id")
-                    .where("id", "=", session.sessionId)
-                    .executeTakeFirstOrThrow()
-                ).user_id,
-                { twoFactor: true },
-              )
-            : null;
+          // A fresh session each time: some routes (sign-out) end the ones they are given.
+          const userId = users.get(who);
+          const fresh = userId ? await sessionFor(t.app, userId, { twoFactor: true }) : null;
           const url = urlFor(route.url, who, tenant);
-          const response = await t.app.inject({
-            method: route.method as "GET" | "POST",
-            url,
-            headers: {
-              cookie: fresh ? fresh.cookie : publicCsrf.cookie,
-              ...(route.method === "GET" ? {} : { "content-type": "application/x-www-form-urlencoded" }),
-            },
-            ...(route.method === "GET"
+          const isApi = url.startsWith("/api/");
+          const body =
+            route.method === "GET"
               ? {}
-              : { payload: `_csrf=${encodeURIComponent(fresh ? fresh.csrfToken : publicCsrf.token)}` }),
+              : isApi
+                ? {
+                    headers: { "content-type": "application/json" },
+                    payload: API_BODIES[`${route.method} ${route.url}`] ?? "{}",
+                  }
+                : {
+                    headers: { "content-type": "application/x-www-form-urlencoded" },
+                    payload: `_csrf=${encodeURIComponent(fresh ? fresh.csrfToken : publicCsrf.token)}`,
+                  };
+          const response = await t.app.inject({
+            method: route.method as "GET" | "POST" | "PATCH",
+            url,
+            headers: { cookie: fresh ? fresh.cookie : publicCsrf.cookie, ...body.headers },
+            ...(body.payload === undefined ? {} : { payload: body.payload }),
           });
           const expected = rule(who, tenant);
           const got = outcomeOf(

@@ -23,3 +23,11 @@ export function authoritiesAfter(db: Db, afterId: string | undefined, limit: num
   if (afterId !== undefined) query = query.where("id", ">", afterId);
   return query.orderBy("id").limit(limit).execute();
 }
+
+export async function setAreaCode(trx: Trx, id: string, areaCode: string | null, now: Date): Promise<void> {
+  await trx
+    .updateTable("authorities")
+    .set({ area_code: areaCode, updated_at: now })
+    .where("id", "=", id)
+    .execute();
+}

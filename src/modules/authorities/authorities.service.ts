@@ -2,12 +2,14 @@
  * Authorities: the councils, NHS bodies and departments that commission on OpenPS. Each is a
  * tenant with its own audit chain; its nation decides whose bank holidays count.
  */
-import type { Trx } from "../../db/database.ts";
+import type { Db, Trx } from "../../db/database.ts";
+import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
-import { ConflictError, ValidationError } from "../../lib/errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { isNation, type Nation } from "../../lib/working-days.ts";
 import { type Actor, recordAudit } from "../audit/audit.service.ts";
+import { findArea } from "../vocabularies/vocabularies.repository.ts";
 import * as repo from "./authorities.repository.ts";
 import { AUTHORITY_KINDS, type Authority, type AuthorityKind } from "./authorities.table.ts";
 
@@ -20,6 +22,8 @@ export interface CreateAuthorityInput {
   nation: Nation;
   orgId?: string | null;
   website?: string | null;
+  /** The area it governs or serves, by ONS GSS code (it must be a loaded area). */
+  areaCode?: string | null;
   /** Created already verified (seeds, or a platform administrator creating it). */
   verified?: boolean;
 }
@@ -43,6 +47,11 @@ export async function createAuthority(
     problems.push({ field: "kind", message: `Choose the kind of authority: ${AUTHORITY_KINDS.join(", ")}` });
   if (!isNation(input.nation))
     problems.push({ field: "nation", message: "Choose England and Wales, Scotland or Northern Ireland" });
+  if (input.areaCode && !(await findArea(trx, input.areaCode)))
+    problems.push({
+      field: "areaCode",
+      message: `Choose a known area: ${input.areaCode} is not a loaded GSS area code`,
+    });
   if (problems.length > 0) throw new ValidationError("Check the authority's details", problems);
   if (await repo.findAuthorityBySlug(trx, input.slug)) {
     throw new ConflictError(
@@ -60,6 +69,7 @@ export async function createAuthority(
     nation: input.nation,
     org_id: input.orgId ?? null,
     website: input.website ?? null,
+    area_code: input.areaCode ?? null,
     verified_at: input.verified ? now : null,
     verified_by: input.verified && actor.type === "user" ? (actor.id ?? null) : null,
     registered_by: actor.type === "user" ? (actor.id ?? null) : null,
@@ -90,6 +100,39 @@ export async function createAuthority(
     changes,
   });
   return authority;
+}
+
+/**
+ * Records the area an authority governs or serves, by GSS code (null to clear it); the area must be
+ * loaded (see `openps areas load`). Audited on the platform chain and the authority's own.
+ */
+export async function setAuthorityArea(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  authorityId: string,
+  areaCode: string | null,
+): Promise<void> {
+  await transaction(db, async (trx) => {
+    const authority = await repo.findAuthorityById(trx, authorityId);
+    if (!authority) throw new NotFoundError("authority");
+    if (areaCode !== null && !(await findArea(trx, areaCode))) {
+      throw new ValidationError("Check the authority's area", [
+        { field: "areaCode", message: `Choose a known area: ${areaCode} is not a loaded GSS area code` },
+      ]);
+    }
+    if (authority.area_code === areaCode) return;
+    await repo.setAreaCode(trx, authorityId, areaCode, clock.now());
+    for (const chain of [null, authorityId]) {
+      await recordAudit(trx, clock, {
+        authorityId: chain,
+        actor,
+        action: "authority.area-set",
+        entity: { type: "authority", id: authorityId },
+        changes: { areaCode, previous: authority.area_code },
+      });
+    }
+  });
 }
 
 export const listAuthorities = repo.listAuthorities;

@@ -30,6 +30,8 @@ export interface AuthoritiesTable {
   /** Org-id identifier, e.g. GB-GOR-PB1234 or GB-LAE-KEN. */
   org_id: string | null;
   website: string | null;
+  /** The area it governs or serves, by ONS GSS code (E10000016, W06000008…); null when not recorded. */
+  area_code: ColumnType<string | null, string | null | undefined, string | null>;
   /** When a platform administrator verified it; nobody acts for an unverified authority. */
   verified_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   verified_by: ColumnType<string | null, string | null | undefined, string | null>;

@@ -7,6 +7,7 @@ import { ConflictError, ForbiddenError, NotSignedInError, ValidationError } from
 import { grantRole, loadGrants } from "../access/access.service.ts";
 import type { Principal } from "../access/access.table.ts";
 import { invite } from "../access/invitations.service.ts";
+import { accountSecretsFromKey } from "../accounts/secrets.ts";
 import { auditTrailFor, SYSTEM } from "../audit/audit.service.ts";
 import { listInbox } from "../notifications/notifications.service.ts";
 import {
@@ -78,12 +79,18 @@ describe("verifying public bodies", () => {
     expect(await loadGrants(t.db, CLERK)).toEqual([]);
     await expect(
       as(ADMIN, (trx, p) =>
-        invite(trx, clock, p, {
-          scopeType: "authority",
-          scopeId: body.id,
-          email: "x@example.org",
-          role: "commissioner",
-        }),
+        invite(
+          trx,
+          clock,
+          p,
+          {
+            scopeType: "authority",
+            scopeId: body.id,
+            email: "x@example.org",
+            role: "commissioner",
+          },
+          accountSecretsFromKey(Buffer.alloc(32, 7)),
+        ),
       ),
     ).rejects.toThrow(/has not been verified yet/);
   });

@@ -1,15 +1,79 @@
-import type { Db, Trx } from "../../db/database.ts";
-import type { NewOrganisation, Organisation, Sector } from "./organisations.table.ts";
+/**
+ * SQL for the directory of organisations. The "effective sector" — the sector shown and counted —
+ * is the given sector, except that "public-service-mutual" needs qualifying mutual evidence
+ * (`mutual_evidence.qualifies`, computed by the database): with it, an organisation is a mutual;
+ * claiming to be one without it gives "unconfirmed".
+ */
+import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
+import type { Database, Db, Trx } from "../../db/database.ts";
+import type {
+  MutualEvidenceRow,
+  NewMutualEvidence,
+  NewOrganisation,
+  Organisation,
+  OrganisationIdentifierRow,
+  OrganisationUpdate,
+  RelationshipKind,
+  RelationshipRow,
+  Sector,
+  SizeBand,
+} from "./organisations.table.ts";
+
+/** Every column of `organisations` but the generated search vector. */
+const COLUMNS = [
+  "o.id",
+  "o.name",
+  "o.sector",
+  "o.size_band",
+  "o.staff_headcount",
+  "o.primary_identifier",
+  "o.address_line1",
+  "o.address_line2",
+  "o.town",
+  "o.postcode",
+  "o.description",
+  "o.website",
+  "o.registered_by",
+  "o.created_at",
+  "o.updated_at",
+] as const;
+
+/** The sector shown for an organisation whose mutual claim has no qualifying evidence. */
+export const UNCONFIRMED = "unconfirmed";
+export type EffectiveSector = Sector | typeof UNCONFIRMED;
+
+const effectiveSector = sql<EffectiveSector>`case
+  when me.qualifies then 'public-service-mutual'
+  when o.sector = 'public-service-mutual' then ${UNCONFIRMED}
+  else o.sector end`;
 
 export async function insertOrganisation(trx: Trx, organisation: NewOrganisation): Promise<void> {
   await trx.insertInto("organisations").values(organisation).execute();
 }
 
+export async function updateOrganisation(trx: Trx, id: string, changes: OrganisationUpdate): Promise<void> {
+  await trx.updateTable("organisations").set(changes).where("id", "=", id).execute();
+}
+
+export function findOrganisation(db: Db, id: string): Promise<Organisation | undefined> {
+  return db.selectFrom("organisations as o").select(COLUMNS).where("o.id", "=", id).executeTakeFirst();
+}
+
+/** Locks the organisation's row for the rest of the transaction (concurrent edits queue). */
+export function lockOrganisation(trx: Trx, id: string): Promise<Organisation | undefined> {
+  return trx
+    .selectFrom("organisations as o")
+    .select(COLUMNS)
+    .where("o.id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
 export function findByPrimaryIdentifier(db: Db, identifier: string): Promise<Organisation | undefined> {
   return db
-    .selectFrom("organisations")
-    .selectAll()
-    .where("primary_identifier", "=", identifier)
+    .selectFrom("organisations as o")
+    .select(COLUMNS)
+    .where("o.primary_identifier", "=", identifier)
     .executeTakeFirst();
 }
 
@@ -19,11 +83,12 @@ export function organisationsAfter(
   afterId: string | undefined,
   limit: number,
 ): Promise<Organisation[]> {
-  let query = db.selectFrom("organisations").selectAll();
-  if (afterId !== undefined) query = query.where("id", ">", afterId);
-  return query.orderBy("id").limit(limit).execute();
+  let query = db.selectFrom("organisations as o").select(COLUMNS);
+  if (afterId !== undefined) query = query.where("o.id", ">", afterId);
+  return query.orderBy("o.id").limit(limit).execute();
 }
 
+/** Organisations by the sector they gave (not the effective sector: see `countByEffectiveSector`). */
 export async function countBySector(db: Db): Promise<{ sector: Sector; count: bigint }[]> {
   return db
     .selectFrom("organisations")
@@ -31,4 +96,429 @@ export async function countBySector(db: Db): Promise<{ sector: Sector; count: bi
     .groupBy("sector")
     .orderBy("sector")
     .execute();
+}
+
+/** Organisations by the sector shown: mutuals only with qualifying evidence. */
+export async function countByEffectiveSector(db: Db): Promise<{ sector: EffectiveSector; count: bigint }[]> {
+  return db
+    .selectFrom("organisations as o")
+    .leftJoin("mutual_evidence as me", "me.organisation_id", "o.id")
+    .select([effectiveSector.as("sector"), (eb) => eb.fn.countAll<bigint>().as("count")])
+    .groupBy(sql`1`)
+    .orderBy(sql`1`)
+    .execute();
+}
+
+/** How many organisations qualify as public service mutuals, and the staff they employ. */
+export async function mutualTotals(db: Db): Promise<{ organisations: bigint; staff: bigint }> {
+  const row = await db
+    .selectFrom("mutual_evidence as me")
+    .innerJoin("organisations as o", "o.id", "me.organisation_id")
+    .where("me.qualifies", "=", true)
+    .select([
+      (eb) => eb.fn.countAll<bigint>().as("organisations"),
+      sql<bigint>`coalesce(sum(o.staff_headcount), 0)::bigint`.as("staff"),
+    ])
+    .executeTakeFirstOrThrow();
+  return { organisations: row.organisations, staff: row.staff };
+}
+
+export function effectiveSectorOf(db: Db, id: string): Promise<EffectiveSector | undefined> {
+  return db
+    .selectFrom("organisations as o")
+    .leftJoin("mutual_evidence as me", "me.organisation_id", "o.id")
+    .select(effectiveSector.as("sector"))
+    .where("o.id", "=", id)
+    .executeTakeFirst()
+    .then((row) => row?.sector);
+}
+
+// Identifiers
+
+export function identifiersOf(db: Db, organisationId: string): Promise<OrganisationIdentifierRow[]> {
+  return db
+    .selectFrom("organisation_identifiers")
+    .selectAll()
+    .where("organisation_id", "=", organisationId)
+    .orderBy("is_primary", "desc")
+    .orderBy("scheme")
+    .orderBy("identifier")
+    .execute();
+}
+
+/** Organisations other than `exceptId` that already hold any of these identifiers. */
+export async function identifierHolders(
+  db: Db,
+  identifiers: readonly { scheme: string; identifier: string }[],
+  exceptId: string | undefined,
+): Promise<{ scheme: string; identifier: string; organisation_id: string; name: string }[]> {
+  if (identifiers.length === 0) return [];
+  let query = db
+    .selectFrom("organisation_identifiers as i")
+    .innerJoin("organisations as o", "o.id", "i.organisation_id")
+    .select(["i.scheme", "i.identifier", "i.organisation_id", "o.name"])
+    .where((eb) =>
+      eb.or(
+        identifiers.map(({ scheme, identifier }) =>
+          eb.and([eb("i.scheme", "=", scheme), eb("i.identifier", "=", identifier)]),
+        ),
+      ),
+    );
+  if (exceptId !== undefined) query = query.where("i.organisation_id", "<>", exceptId);
+  return query.orderBy("i.scheme").orderBy("i.identifier").execute();
+}
+
+export async function replaceIdentifiers(
+  trx: Trx,
+  organisationId: string,
+  identifiers: readonly { scheme: string; identifier: string; primary: boolean }[],
+  now: Date,
+): Promise<void> {
+  await trx.deleteFrom("organisation_identifiers").where("organisation_id", "=", organisationId).execute();
+  if (identifiers.length > 0) {
+    await trx
+      .insertInto("organisation_identifiers")
+      .values(
+        identifiers.map((i) => ({
+          organisation_id: organisationId,
+          scheme: i.scheme,
+          identifier: i.identifier,
+          is_primary: i.primary,
+          created_at: now,
+        })),
+      )
+      .execute();
+  }
+  const primary = identifiers.find((i) => i.primary);
+  await trx
+    .updateTable("organisations")
+    .set({ primary_identifier: primary ? `${primary.scheme}-${primary.identifier}` : null })
+    .where("id", "=", organisationId)
+    .execute();
+}
+
+// Areas served and service categories
+
+export async function replaceAreas(
+  trx: Trx,
+  organisationId: string,
+  codes: readonly string[],
+): Promise<void> {
+  await trx.deleteFrom("organisation_areas").where("organisation_id", "=", organisationId).execute();
+  if (codes.length > 0) {
+    await trx
+      .insertInto("organisation_areas")
+      .values(codes.map((area_code) => ({ organisation_id: organisationId, area_code })))
+      .execute();
+  }
+}
+
+export async function replaceCategories(
+  trx: Trx,
+  organisationId: string,
+  codes: readonly string[],
+): Promise<void> {
+  await trx.deleteFrom("organisation_categories").where("organisation_id", "=", organisationId).execute();
+  if (codes.length > 0) {
+    await trx
+      .insertInto("organisation_categories")
+      .values(codes.map((category_code) => ({ organisation_id: organisationId, category_code })))
+      .execute();
+  }
+}
+
+export function areasOf(db: Db, organisationId: string) {
+  return db
+    .selectFrom("organisation_areas as oa")
+    .innerJoin("areas as a", "a.code", "oa.area_code")
+    .select(["a.code", "a.name", "a.type", "a.nation"])
+    .where("oa.organisation_id", "=", organisationId)
+    .orderBy("a.name")
+    .execute();
+}
+
+export function categoriesOf(db: Db, organisationId: string) {
+  return db
+    .selectFrom("organisation_categories as oc")
+    .innerJoin("service_categories as c", "c.code", "oc.category_code")
+    .select(["c.code", "c.name", "c.cpv_code", "c.cpv_description", "c.light_touch", "c.reservable"])
+    .where("oc.organisation_id", "=", organisationId)
+    .orderBy("c.position")
+    .execute();
+}
+
+// Relationships
+
+export async function insertRelationship(trx: Trx, row: RelationshipRow): Promise<boolean> {
+  const inserted = await trx
+    .insertInto("organisation_relationships")
+    .values(row)
+    .onConflict((oc) => oc.columns(["from_organisation_id", "to_organisation_id", "kind"]).doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export function findRelationship(db: Db, id: string): Promise<RelationshipRow | undefined> {
+  return db.selectFrom("organisation_relationships").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export function relationshipBetween(
+  db: Db,
+  a: string,
+  b: string,
+): Promise<{ kind: RelationshipKind; from_organisation_id: string }[]> {
+  return db
+    .selectFrom("organisation_relationships")
+    .select(["kind", "from_organisation_id"])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("from_organisation_id", "=", a), eb("to_organisation_id", "=", b)]),
+        eb.and([eb("from_organisation_id", "=", b), eb("to_organisation_id", "=", a)]),
+      ]),
+    )
+    .execute();
+}
+
+export async function deleteRelationship(trx: Trx, id: string): Promise<void> {
+  await trx.deleteFrom("organisation_relationships").where("id", "=", id).execute();
+}
+
+/** Every relationship the organisation is in, either way, with the other organisation's name. */
+export async function relationshipsOf(db: Db, organisationId: string) {
+  const outgoing = db
+    .selectFrom("organisation_relationships as r")
+    .innerJoin("organisations as other", "other.id", "r.to_organisation_id")
+    .select([
+      "r.id",
+      "r.kind",
+      sql<"from" | "to">`'from'`.as("side"),
+      "other.id as other_id",
+      "other.name as other_name",
+    ])
+    .where("r.from_organisation_id", "=", organisationId);
+  const incoming = db
+    .selectFrom("organisation_relationships as r")
+    .innerJoin("organisations as other", "other.id", "r.from_organisation_id")
+    .select([
+      "r.id",
+      "r.kind",
+      sql<"from" | "to">`'to'`.as("side"),
+      "other.id as other_id",
+      "other.name as other_name",
+    ])
+    .where("r.to_organisation_id", "=", organisationId);
+  return outgoing.unionAll(incoming).orderBy("kind").orderBy("other_name").execute();
+}
+
+/** Organisations for a choice list (relationships, parent body), by name. */
+export function organisationNames(db: Db, exceptId?: string): Promise<{ id: string; name: string }[]> {
+  let query = db.selectFrom("organisations").select(["id", "name"]);
+  if (exceptId !== undefined) query = query.where("id", "<>", exceptId);
+  return query.orderBy("name").orderBy("id").limit(2000).execute();
+}
+
+// Mutual evidence
+
+export async function upsertEvidence(trx: Trx, evidence: NewMutualEvidence): Promise<boolean> {
+  const row = await trx
+    .insertInto("mutual_evidence")
+    .values(evidence)
+    .onConflict((oc) =>
+      oc.column("organisation_id").doUpdateSet((eb) => ({
+        public_service_purpose: eb.ref("excluded.public_service_purpose"),
+        light_touch_share_bp: eb.ref("excluded.light_touch_share_bp"),
+        profit_model: eb.ref("excluded.profit_model"),
+        employee_ownership_bp: eb.ref("excluded.employee_ownership_bp"),
+        employee_board_seats: eb.ref("excluded.employee_board_seats"),
+        board_seats: eb.ref("excluded.board_seats"),
+        parent_organisation_id: eb.ref("excluded.parent_organisation_id"),
+        parent_authority_id: eb.ref("excluded.parent_authority_id"),
+        parent_body_name: eb.ref("excluded.parent_body_name"),
+        spin_out_date: eb.ref("excluded.spin_out_date"),
+        recorded_by: eb.ref("excluded.recorded_by"),
+        recorded_at: eb.ref("excluded.recorded_at"),
+      })),
+    )
+    .returning("qualifies")
+    .executeTakeFirstOrThrow();
+  return row.qualifies;
+}
+
+export function evidenceOf(db: Db, organisationId: string) {
+  return db
+    .selectFrom("mutual_evidence as me")
+    .leftJoin("organisations as po", "po.id", "me.parent_organisation_id")
+    .leftJoin("authorities as pa", "pa.id", "me.parent_authority_id")
+    .selectAll("me")
+    .select(["po.name as parent_organisation_name", "pa.name as parent_authority_name"])
+    .where("me.organisation_id", "=", organisationId)
+    .executeTakeFirst() as Promise<
+    | (MutualEvidenceRow & { parent_organisation_name: string | null; parent_authority_name: string | null })
+    | undefined
+  >;
+}
+
+// The directory: search, filters, counts
+
+export interface DirectoryFilters {
+  q?: string | undefined;
+  sectors?: readonly string[] | undefined;
+  sizeBands?: readonly string[] | undefined;
+  categories?: readonly string[] | undefined;
+  areas?: readonly string[] | undefined;
+}
+
+export type Facet = "sector" | "sizeBand" | "category" | "area";
+
+/** Escapes LIKE's wildcards, so a search for "50%" means those characters. */
+function likeEscape(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+type DirectoryQuery = SelectQueryBuilder<
+  Database & { o: Database["organisations"]; me: Database["mutual_evidence"] },
+  "o" | "me",
+  object
+>;
+
+function base(db: Db) {
+  return db
+    .selectFrom("organisations as o")
+    .leftJoin("mutual_evidence as me", "me.organisation_id", "o.id") as unknown as DirectoryQuery;
+}
+
+function tsQuery(q: string) {
+  return sql`websearch_to_tsquery('english', ${q})`;
+}
+
+/** The filters, except the one whose counts are being taken (so its other values stay countable). */
+function filtered(db: Db, filters: DirectoryFilters, except?: Facet): DirectoryQuery {
+  let query = base(db);
+  const q = filters.q?.trim() ?? "";
+  if (q !== "") {
+    const lower = likeEscape(q.toLowerCase());
+    query = query.where(
+      sql<boolean>`(o.search @@ ${tsQuery(q)} or lower(o.name) like ${`${lower}%`} or lower(o.name) like ${`% ${lower}%`})`,
+    );
+  }
+  if (except !== "sector" && filters.sectors && filters.sectors.length > 0) {
+    query = query.where(sql<boolean>`${effectiveSector} in (${sql.join(filters.sectors)})`);
+  }
+  if (except !== "sizeBand" && filters.sizeBands && filters.sizeBands.length > 0) {
+    query = query.where("o.size_band", "in", filters.sizeBands as SizeBand[]);
+  }
+  if (except !== "category" && filters.categories && filters.categories.length > 0) {
+    const codes = filters.categories;
+    query = query.where((eb: ExpressionBuilder<Database & { o: Database["organisations"] }, "o">) =>
+      eb.exists(
+        eb
+          .selectFrom("organisation_categories as oc")
+          .select(sql`1`.as("one"))
+          .whereRef("oc.organisation_id", "=", "o.id")
+          .where("oc.category_code", "in", codes),
+      ),
+    );
+  }
+  if (except !== "area" && filters.areas && filters.areas.length > 0) {
+    const codes = filters.areas;
+    query = query.where((eb: ExpressionBuilder<Database & { o: Database["organisations"] }, "o">) =>
+      eb.exists(
+        eb
+          .selectFrom("organisation_areas as oa")
+          .select(sql`1`.as("one"))
+          .whereRef("oa.organisation_id", "=", "o.id")
+          .where("oa.area_code", "in", codes),
+      ),
+    );
+  }
+  return query;
+}
+
+export interface DirectoryRow {
+  id: string;
+  name: string;
+  sector: EffectiveSector;
+  size_band: SizeBand;
+  staff_headcount: number | null;
+  town: string | null;
+  postcode: string | null;
+  description: string;
+  primary_identifier: string | null;
+  website: string | null;
+  rank: number;
+}
+
+export async function searchOrganisations(
+  db: Db,
+  filters: DirectoryFilters,
+  limit: number,
+  offset: number,
+): Promise<DirectoryRow[]> {
+  const q = filters.q?.trim() ?? "";
+  const rank =
+    q === ""
+      ? sql<number>`0`
+      : sql<number>`ts_rank(o.search, ${tsQuery(q)}) + case when lower(o.name) like ${`${likeEscape(q.toLowerCase())}%`} then 1 else 0 end`;
+  return (await filtered(db, filters)
+    .select([
+      "o.id",
+      "o.name",
+      effectiveSector.as("sector"),
+      "o.size_band",
+      "o.staff_headcount",
+      "o.town",
+      "o.postcode",
+      "o.description",
+      "o.primary_identifier",
+      "o.website",
+      rank.as("rank"),
+    ])
+    .orderBy(sql`rank`, "desc")
+    .orderBy("o.name")
+    .orderBy("o.id")
+    .limit(limit)
+    .offset(offset)
+    .execute()) as DirectoryRow[];
+}
+
+export async function countOrganisations(db: Db, filters: DirectoryFilters): Promise<number> {
+  const row = await filtered(db, filters)
+    .select((eb) => eb.fn.countAll<bigint>().as("count"))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Counts per value of one facet, under every other filter of the current query. */
+export async function facetCounts(
+  db: Db,
+  filters: DirectoryFilters,
+  facet: Facet,
+): Promise<{ value: string; count: number }[]> {
+  const query = filtered(db, filters, facet);
+  let rows: { value: string; count: bigint }[];
+  if (facet === "sector") {
+    rows = (await query
+      .select([effectiveSector.as("value"), (eb) => eb.fn.countAll<bigint>().as("count")])
+      .groupBy(sql`1`)
+      .execute()) as { value: string; count: bigint }[];
+  } else if (facet === "sizeBand") {
+    rows = (await query
+      .select(["o.size_band as value", (eb) => eb.fn.countAll<bigint>().as("count")])
+      .groupBy("o.size_band")
+      .execute()) as { value: string; count: bigint }[];
+  } else if (facet === "category") {
+    rows = (await query
+      .innerJoin("organisation_categories as fc", "fc.organisation_id", "o.id")
+      .select(["fc.category_code as value", (eb) => eb.fn.countAll<bigint>().as("count")])
+      .groupBy("fc.category_code")
+      .execute()) as { value: string; count: bigint }[];
+  } else {
+    rows = (await query
+      .innerJoin("organisation_areas as fa", "fa.organisation_id", "o.id")
+      .select(["fa.area_code as value", (eb) => eb.fn.countAll<bigint>().as("count")])
+      .groupBy("fa.area_code")
+      .execute()) as { value: string; count: bigint }[];
+  }
+  return rows.map((row) => ({ value: row.value, count: Number(row.count) }));
 }

@@ -168,9 +168,11 @@ describe("the public pages", () => {
     expect(html).toContain("Unitary authority");
     expect(html).toContain("Scotland");
     expect(html).toContain("The directory lists 3 organisations");
+    // The two "mutuals" have no recorded evidence: they are not counted as mutuals (issue 3, item 8).
     expect(html).toMatch(
-      /Public service mutual \(employee-led spin-out\)<\/th>\s*<td class="govuk-table__cell govuk-table__cell--numeric openps-figure">2</,
+      /Public service mutual \(employee-led spin-out\)<\/th>\s*<td class="govuk-table__cell govuk-table__cell--numeric openps-figure">0</,
     );
+    expect(html).toMatch(/Sector not confirmed \(a mutual without recorded evidence\)<\/th>\s*<td[^>]*>2</);
     expect(html).toMatch(/Charity<\/th>\s*<td[^>]*>1</);
     expect(html).toMatch(/Co-operative<\/th>\s*<td[^>]*>0</);
     expect(html).toMatch(/Total<\/th>\s*<td[^>]*>3</);

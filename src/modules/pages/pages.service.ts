@@ -8,11 +8,16 @@ import type { Db } from "../../db/database.ts";
 import { pageByKey } from "../../db/paging.ts";
 import { authoritiesAfter, listAuthorities } from "../authorities/authorities.service.ts";
 import type { Authority } from "../authorities/authorities.table.ts";
-import { countOrganisationsBySector, organisationsAfter } from "../organisations/organisations.service.ts";
-import { SECTORS, type Sector } from "../organisations/organisations.table.ts";
+import type { EffectiveSector } from "../organisations/organisations.repository.ts";
+import {
+  countOrganisationsByEffectiveSector,
+  mutualSummary,
+  organisationsAfter,
+} from "../organisations/organisations.service.ts";
+import { SECTORS } from "../organisations/organisations.table.ts";
 
 export interface SectorCount {
-  sector: Sector;
+  sector: EffectiveSector;
   count: number;
 }
 
@@ -20,14 +25,28 @@ export interface HomeSummary {
   authorities: Authority[];
   /** Every sector, in the directory's order, with how many organisations it has (perhaps none). */
   sectors: SectorCount[];
+  /** Staff of the public service mutuals with qualifying evidence. */
+  mutualStaff: number;
   organisationCount: number;
 }
 
 export async function homeSummary(db: Db): Promise<HomeSummary> {
-  const [authorities, counts] = await Promise.all([listAuthorities(db), countOrganisationsBySector(db)]);
-  const bySector = new Map(counts.map((row) => [row.sector, Number(row.count)]));
-  const sectors = SECTORS.map((sector) => ({ sector, count: bySector.get(sector) ?? 0 }));
-  return { authorities, sectors, organisationCount: sectors.reduce((sum, row) => sum + row.count, 0) };
+  const [authorities, counts, mutuals] = await Promise.all([
+    listAuthorities(db),
+    countOrganisationsByEffectiveSector(db),
+    mutualSummary(db),
+  ]);
+  const bySector = new Map<EffectiveSector, number>(counts.map((row) => [row.sector, row.count]));
+  // A mutual is counted as one only on recorded evidence; the others are shown apart.
+  const sectors: SectorCount[] = SECTORS.map((sector) => ({ sector, count: bySector.get(sector) ?? 0 }));
+  const unconfirmed = bySector.get("unconfirmed") ?? 0;
+  if (unconfirmed > 0) sectors.push({ sector: "unconfirmed", count: unconfirmed });
+  return {
+    authorities,
+    sectors,
+    mutualStaff: mutuals.staff,
+    organisationCount: sectors.reduce((sum, row) => sum + row.count, 0),
+  };
 }
 
 /**

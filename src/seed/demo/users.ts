@@ -1,0 +1,129 @@
+/**
+ * Demo users: one confirmed account per role, with fixed ids and one shared, published password
+ * (`DEMO_PASSWORD`). Demo mode only: the seed is a demo seed, and the sign-in page offers these
+ * accounts (signing in with the second factor counted as passed) only when demo mode is on.
+ */
+
+import { grantRole } from "../../modules/access/access.service.ts";
+import type { Role } from "../../modules/access/access.table.ts";
+import { createAccount } from "../../modules/accounts/accounts.service.ts";
+import { SYSTEM } from "../../modules/audit/audit.service.ts";
+import type { Seed } from "../seed.ts";
+import { DEMO_AUTHORITY } from "./authorities.ts";
+
+/** The password of every demo account. Published on the sign-in page in demo mode. */
+export const DEMO_PASSWORD = "demo-password-2026";
+
+/** Westshire Community Health CIC, from the demo organisations. */
+export const DEMO_ORGANISATION = "019a0000-0000-7000-8000-00000000b001";
+
+export interface DemoUser {
+  id: string;
+  role: Role;
+  /** What the role acts for; omitted for platform-wide roles. */
+  scopeId?: string;
+  displayName: string;
+  email: string;
+}
+
+export const DEMO_USERS: readonly DemoUser[] = [
+  {
+    id: "019a0000-0000-7000-8000-00000000c001",
+    role: "citizen",
+    displayName: "Cara Citizen",
+    email: "citizen@demo.openps.example",
+  },
+  {
+    id: "019a0000-0000-7000-8000-00000000c002",
+    role: "organisation-admin",
+    scopeId: DEMO_ORGANISATION,
+    displayName: "Olu Adeyemi",
+    email: "organisation-admin@demo.openps.example",
+  },
+  {
+    id: "019a0000-0000-7000-8000-00000000c003",
+    role: "organisation-member",
+    scopeId: DEMO_ORGANISATION,
+    displayName: "Megan Price",
+    email: "organisation-member@demo.openps.example",
+  },
+  {
+    id: "019a0000-0000-7000-8000-00000000c004",
+    role: "commissioner",
+    scopeId: DEMO_AUTHORITY.county,
+    displayName: "Priya Shah",
+    email: "commissioner@demo.openps.example",
+  },
+  {
+    id: "019a0000-0000-7000-8000-00000000c005",
+    role: "evaluator",
+    scopeId: DEMO_AUTHORITY.county,
+    displayName: "Evan Hughes",
+    email: "evaluator@demo.openps.example",
+  },
+  {
+    id: "019a0000-0000-7000-8000-00000000c006",
+    role: "bid-opener",
+    scopeId: DEMO_AUTHORITY.county,
+    displayName: "Bea Okafor",
+    email: "bid-opener@demo.openps.example",
+  },
+  {
+    id: "019a0000-0000-7000-8000-00000000c007",
+    role: "authority-admin",
+    scopeId: DEMO_AUTHORITY.county,
+    displayName: "Alan Carter",
+    email: "authority-admin@demo.openps.example",
+  },
+  {
+    id: "019a0000-0000-7000-8000-00000000c008",
+    role: "regulator-staff",
+    scopeId: DEMO_AUTHORITY.regulator,
+    displayName: "Rhiannon Evans",
+    email: "regulator@demo.openps.example",
+  },
+  {
+    id: "019a0000-0000-7000-8000-00000000c009",
+    role: "ombudsman-staff",
+    scopeId: DEMO_AUTHORITY.ombudsman,
+    displayName: "Omar Haddad",
+    email: "ombudsman@demo.openps.example",
+  },
+  {
+    id: "019a0000-0000-7000-8000-00000000c010",
+    role: "consumer-champion",
+    displayName: "Chloe Brooks",
+    email: "consumer-champion@demo.openps.example",
+  },
+  {
+    id: "019a0000-0000-7000-8000-00000000c011",
+    role: "platform-admin",
+    displayName: "Pat Morgan",
+    email: "platform-admin@demo.openps.example",
+  },
+];
+
+export const DEMO_USER_IDS: readonly string[] = DEMO_USERS.map((u) => u.id);
+
+export const demoUsersSeed: Seed = {
+  name: "demo-users",
+  description: "Demo users: one confirmed account per role, with the shared demo password",
+  demo: true,
+  async run({ trx, clock }) {
+    const actor = SYSTEM("seed");
+    for (const user of DEMO_USERS) {
+      await createAccount(trx, clock, actor, {
+        id: user.id,
+        email: user.email,
+        displayName: user.displayName,
+        password: DEMO_PASSWORD,
+        verified: true,
+      });
+      await grantRole(trx, clock, actor, {
+        userId: user.id,
+        role: user.role,
+        ...(user.scopeId ? { scopeId: user.scopeId } : {}),
+      });
+    }
+  },
+};

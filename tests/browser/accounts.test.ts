@@ -1,0 +1,239 @@
+/**
+ * Accounts in a real browser (Debian's Chromium), with axe on every page: sign up, receive the
+ * confirmation email through a real SMTP server on 127.0.0.1 (the app's mailer points at it and the
+ * test runs the job runner), follow the link, sign in, set up two-factor sign-in (the code computed
+ * with otpauth, as an authenticator app would), sign out, and sign in again with a code.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { FastifyInstance } from "fastify";
+import { Secret, TOTP } from "otpauth";
+import pino from "pino";
+import type { Browser, Page } from "playwright-core";
+import { SMTPServer } from "smtp-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config/config.ts";
+import { systemClock } from "../../src/lib/clock.ts";
+import { localFileStore } from "../../src/lib/file-store.ts";
+import { accountJobHandlers } from "../../src/modules/accounts/accounts.emails.ts";
+import { createJobRunner, type JobRunner } from "../../src/modules/jobs/jobs.runner.ts";
+import { smtpMailer } from "../../src/modules/notifications/mailer.ts";
+import { DESKTOP, expectAccessible, launchBrowser } from "../support/browser.ts";
+import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
+
+interface ReceivedMail {
+  to: string[];
+  raw: string;
+}
+
+let smtp: SMTPServer;
+const inbox: ReceivedMail[] = [];
+let database: TestDatabase;
+let app: FastifyInstance;
+let jobs: JobRunner;
+let baseUrl: string;
+let dataDir: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => {
+        inbox.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString("utf8"),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  const smtpPort = (smtp.server.address() as AddressInfo).port;
+
+  dataDir = await mkdtemp(path.join(tmpdir(), "openps-accounts-browser-"));
+  database = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: "test", OPENPS_DATA_DIR: dataDir, OPENPS_DEMO: "false" });
+  const mailer = smtpMailer({ url: `smtp://127.0.0.1:${smtpPort}`, from: "OpenPS <no-reply@openps.test>" });
+  app = await buildApp({
+    config,
+    db: database.db,
+    dbKind: database.kind,
+    clock: systemClock,
+    files: localFileStore({ root: path.join(dataDir, "files"), maxBytes: config.maxUploadBytes }),
+    mailer,
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  jobs = createJobRunner({
+    db: database.db,
+    clock: systemClock,
+    handlers: accountJobHandlers({ mailer, baseUrl, secrets: app.accountSecrets }),
+    pollMs: 50,
+    batchSize: 10,
+    logger: pino({ level: "silent" }),
+  });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await jobs?.stop();
+  await app?.close();
+  await database?.destroy();
+  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** The body of a received email, with its quoted-printable encoding undone. */
+function bodyOf(raw: string): string {
+  return raw
+    .replace(/=\r?\n/g, "")
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+}
+
+async function visit(page: Page, url: string): Promise<void> {
+  await page.goto(url.startsWith("http") ? url : `${baseUrl}${url}`);
+  await expectAccessible(page);
+}
+
+async function heading(page: Page): Promise<string> {
+  return ((await page.locator("h1").textContent()) ?? "").trim();
+}
+
+/** What an authenticator app shows for the secret, `stepsAhead` periods from now. */
+function authenticatorCode(secret: string, stepsAhead = 0): string {
+  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: "SHA1" }).generate({
+    timestamp: Date.now() + stepsAhead * 30_000,
+  });
+}
+
+async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await visit(page, "/sign-in");
+  expect(await heading(page)).toBe("Sign in to OpenPS");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+describe("accounts in the browser", () => {
+  it("signs up, confirms the address from a real email, sets up two-factor sign-in and uses it", async () => {
+    const context = await browser.newContext(DESKTOP);
+    const page = await context.newPage();
+    const email = "ann.example@example.org";
+    const password = "purple monkey dishwasher";
+    try {
+      // Sign up, first with a mistake.
+      await visit(page, "/");
+      await page.locator(".govuk-service-navigation").getByRole("link", { name: "Sign in" }).click();
+      await page.getByRole("link", { name: "Create an account" }).click();
+      await page.waitForURL(`${baseUrl}/sign-up`);
+      await expectAccessible(page);
+      await page.getByLabel("Your name").fill("Ann Example");
+      await page.getByLabel("Email address").fill(email);
+      await page.getByLabel("Password").fill("too short");
+      await page.getByRole("button", { name: "Create account" }).click();
+      expect(await page.title()).toBe("Error: Create an OpenPS account – OpenPS");
+      await expectAccessible(page);
+      const summaryLink = page.locator(".govuk-error-summary").getByRole("link");
+      expect(await summaryLink.textContent()).toContain("Password must be 12 characters or more");
+      await summaryLink.click();
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("password");
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.waitForURL(`${baseUrl}/sign-up/check-email`);
+      expect(await heading(page)).toBe("Check your email");
+      await expectAccessible(page);
+
+      // The email arrives through the SMTP server.
+      await jobs.runDue();
+      expect(inbox).toHaveLength(1);
+      const mail = inbox[0] as ReceivedMail;
+      expect(mail.to).toEqual([email]);
+      const body = bodyOf(mail.raw);
+      expect(body).toContain("Subject: Confirm your email address for OpenPS");
+      const link = new RegExp(`${baseUrl}/verify-email\\?token=[A-Za-z0-9_-]+`).exec(body)?.[0];
+      expect(link).toBeDefined();
+      await visit(page, link as string);
+      await page.waitForURL(`${baseUrl}/sign-in?notice=email-verified`);
+      expect(await page.locator(".govuk-notification-banner").textContent()).toContain(
+        "Your email address is confirmed",
+      );
+
+      // Sign in and set up two-factor sign-in.
+      await signIn(page, email, password);
+      await page.waitForURL(`${baseUrl}/account`);
+      expect(await heading(page)).toBe("Your account");
+      await expectAccessible(page);
+      await page.getByRole("link", { name: "Set up two-factor sign-in" }).click();
+      await page.waitForURL(`${baseUrl}/account/two-factor/setup`);
+      await expectAccessible(page);
+      expect(await page.getByRole("img", { name: /QR code/ }).count()).toBe(1);
+      const secret = ((await page.locator("#totp-secret").textContent()) ?? "").replaceAll(/\s/g, "");
+      expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+      await page.getByRole("textbox", { name: "Code" }).fill(authenticatorCode(secret));
+      await page.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
+      await page.waitForURL(`${baseUrl}/account/two-factor/recovery-codes`);
+      await expectAccessible(page);
+      expect(await page.locator("#recovery-codes li").count()).toBe(10);
+      await page.getByRole("link", { name: "I have saved my recovery codes" }).click();
+      await page.waitForURL(`${baseUrl}/account`);
+      expect(await page.locator("#two-factor + p").textContent()).toContain("On");
+
+      // Sign out.
+      await page.locator(".govuk-service-navigation").getByRole("link", { name: "Sign out" }).click();
+      await page.waitForURL(`${baseUrl}/sign-out`);
+      await expectAccessible(page);
+      await page.getByRole("main").getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL(`${baseUrl}/signed-out`);
+      expect(await heading(page)).toBe("You have signed out");
+      await expectAccessible(page);
+      expect((await context.cookies()).find((c) => c.name === "openps_session")).toBeUndefined();
+
+      // Sign in again: now a code is needed. (The next period's code: the one used to set up cannot be used again.)
+      await signIn(page, email, password);
+      await page.waitForURL(`${baseUrl}/sign-in/two-factor?returnTo=%2Faccount`);
+      expect(await heading(page)).toBe("Enter the code from your authenticator app");
+      await expectAccessible(page);
+      await page.getByRole("textbox", { name: "Code" }).fill("000000");
+      await page.getByRole("button", { name: "Continue" }).click();
+      expect(await page.title()).toMatch(/^Error: /);
+      await expectAccessible(page);
+      await page.getByRole("textbox", { name: "Code" }).fill(authenticatorCode(secret, 1));
+      await page.getByRole("button", { name: "Continue" }).click();
+      await page.waitForURL(`${baseUrl}/account`);
+      expect(await heading(page)).toBe("Your account");
+      expect(
+        await page.locator(".govuk-service-navigation").getByRole("link", { name: "Your account" }).count(),
+      ).toBe(1);
+      const session = (await context.cookies()).find((c) => c.name === "openps_session");
+      expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it("works without JavaScript: signing in and out are plain forms", async () => {
+    const context = await browser.newContext({ ...DESKTOP, javaScriptEnabled: false });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${baseUrl}/sign-in`);
+      await page.getByLabel("Email address").fill("nobody@example.org");
+      await page.getByLabel("Password").fill("not a real password");
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
+      expect(await page.title()).toBe("Error: Sign in to OpenPS – OpenPS");
+      expect(await page.locator(".govuk-error-summary").textContent()).toContain(
+        "Enter the correct email address and password",
+      );
+    } finally {
+      await context.close();
+    }
+  });
+});
