@@ -19,6 +19,9 @@ export class BackupError extends Error {
 
 const DUMP_NAME = "database.tgz";
 const FILES_DIR = "files";
+const KEYS_DIR = "keys";
+/** Directories of the data directory that a backup carries beside the database. */
+const CARRIED = [FILES_DIR, KEYS_DIR];
 
 function stamp(date: Date): string {
   return date.toISOString().replaceAll(/[:.]/g, "-");
@@ -44,10 +47,10 @@ export async function backupEmbedded(
       await database.close();
     }
     const entries = [DUMP_NAME];
-    const filesDir = path.join(dataDir, FILES_DIR);
-    if (fs.existsSync(filesDir)) {
-      fs.cpSync(filesDir, path.join(staging, FILES_DIR), { recursive: true });
-      entries.push(FILES_DIR);
+    for (const dir of CARRIED) {
+      if (!fs.existsSync(path.join(dataDir, dir))) continue;
+      fs.cpSync(path.join(dataDir, dir), path.join(staging, dir), { recursive: true });
+      entries.push(dir);
     }
     const target = path.resolve(file);
     const partial = `${target}.partial`;
@@ -103,7 +106,8 @@ export async function restoreEmbedded(
       if (fs.existsSync(restored)) fs.renameSync(restored, current);
     };
     swap(path.basename(pgliteDirectory(dataDir)), restoredDb);
-    swap(FILES_DIR, path.join(staging, FILES_DIR));
+    // What the backup carries replaces what is there; what it does not carry is left alone.
+    for (const dir of CARRIED) if (fs.existsSync(path.join(staging, dir))) swap(dir, path.join(staging, dir));
     return { keptAside };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

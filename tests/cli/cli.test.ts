@@ -70,6 +70,10 @@ describe("the openps command on the embedded database", { timeout: 120_000 }, ()
   });
 
   it("backs up and restores to an identical database, keeping the replaced data aside", async () => {
+    const keyFile = path.join(dataDir, "keys", "accounts.key");
+    fs.mkdirSync(path.dirname(keyFile), { recursive: true });
+    if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, "the server's key");
+    const key = fs.readFileSync(keyFile);
     const before = await fingerprint();
     const file = path.join(dataDir, "..", `${path.basename(dataDir)}-backup.tar.gz`);
     const backedUp = await runOpenps(["backup", file], env);
@@ -77,7 +81,8 @@ describe("the openps command on the embedded database", { timeout: 120_000 }, ()
     expect(backedUp.stdout).toMatch(/Backed up/);
     expect((await runOpenps(["backup", file], env)).stderr).toMatch(/already exists/);
 
-    // Change the database after the backup, then restore.
+    // Change the database and the key after the backup, then restore.
+    fs.writeFileSync(keyFile, "a key made after the backup");
     const database = await openDatabase({ dataDir, lock: true });
     await sql`delete from organisations where sector = 'charity'`.execute(database.db);
     await database.close();
@@ -89,6 +94,8 @@ describe("the openps command on the embedded database", { timeout: 120_000 }, ()
     expect(restored.stdout).toMatch(/kept in .*pgdata\.before-restore-/);
     const after = await fingerprint();
     expect(after).toEqual(before);
+    // The server's keys travel with the backup: two-factor secrets stay readable.
+    expect(fs.readFileSync(keyFile)).toEqual(key);
     fs.rmSync(file, { force: true });
   });
 
