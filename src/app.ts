@@ -28,7 +28,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const incoming = raw.headers["x-request-id"];
       return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    trustProxy: false,
+    trustProxy: deps.config.trustProxy,
     bodyLimit: deps.config.maxUploadBytes,
     routerOptions: { ignoreTrailingSlash: true },
     // Report every field at fault at once, not only the first.

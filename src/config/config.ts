@@ -27,6 +27,11 @@ export interface Config {
   jobsPollMs: number;
   /** Largest upload accepted by the file store, in bytes. */
   maxUploadBytes: number;
+  /**
+   * Which reverse proxies to believe about the client's address (X-Forwarded-For): false (none),
+   * true (any), a number of hops, or addresses/CIDR ranges. Per-address rate limits depend on it.
+   */
+  trustProxy: boolean | number | string[];
 }
 
 export class ConfigError extends Error {
@@ -104,6 +109,22 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     smtp = { url: smtpUrl, from };
   }
 
+  let trustProxy: Config["trustProxy"] = false;
+  const trustRaw = text("OPENPS_TRUST_PROXY");
+  if (trustRaw !== undefined) {
+    if (/^(true|false)$/i.test(trustRaw)) trustProxy = trustRaw.toLowerCase() === "true";
+    else if (/^\d{1,2}$/.test(trustRaw)) trustProxy = Number(trustRaw);
+    else {
+      const list = trustRaw.split(",").map((part) => part.trim());
+      if (list.every((part) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(part))) trustProxy = list;
+      else {
+        problems.push(
+          `OPENPS_TRUST_PROXY must be true, false, a number of proxies, or addresses like 10.0.0.1,10.1.0.0/16 (it is "${trustRaw}")`,
+        );
+      }
+    }
+  }
+
   const config: Config = {
     nodeEnv,
     host,
@@ -116,6 +137,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     smtp,
     jobsPollMs: integer("OPENPS_JOBS_POLL_MS", 1000, 10, 3_600_000),
     maxUploadBytes: integer("OPENPS_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    trustProxy,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

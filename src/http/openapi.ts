@@ -19,6 +19,18 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         license: { name: "MIT" },
       },
       servers: [{ url: "/" }],
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: "http",
+            scheme: "bearer",
+            description:
+              "An API token made on your account page (/account/api-tokens/new), with the scopes the call needs, e.g. organisations:write. Reading public data needs no token.",
+          },
+        },
+      },
+      // Optional everywhere: public data needs no token; writes say which scope they need.
+      security: [{}, { bearerAuth: [] }],
       tags: [{ name: "platform", description: "Health and version" }],
     },
     hideUntagged: true,

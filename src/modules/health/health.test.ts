@@ -44,6 +44,7 @@ describe("health, readiness and version", () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/v1/health", "/api/v1/version"]));
     expect(doc.paths["/api/v1/version"].get.responses["200"]).toBeDefined();
     expect(Object.keys(doc.paths)).not.toContain("/healthz");
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
   });
 
   it("is not ready, with 503, when the database does not answer", async () => {
