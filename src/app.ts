@@ -28,7 +28,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const incoming = raw.headers["x-request-id"];
       return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    trustProxy: deps.config.trustProxy,
+    // Fastify accepts a number of hops too (proxy-addr), though its types leave numbers out.
+    trustProxy: deps.config.trustProxy as boolean | string[],
     bodyLimit: deps.config.maxUploadBytes,
     routerOptions: { ignoreTrailingSlash: true },
     // Report every field at fault at once, not only the first.
