@@ -49,3 +49,13 @@ export function grantsInScope(db: Db, scopeId: string): Promise<RoleGrantRow[]> 
     .orderBy("granted_at")
     .execute();
 }
+
+/** Names of organisations and public bodies by id, for showing grants. */
+export async function scopeNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const [organisations, bodies] = await Promise.all([
+    db.selectFrom("organisations").select(["id", "name"]).where("id", "in", ids).execute(),
+    db.selectFrom("authorities").select(["id", "name"]).where("id", "in", ids).execute(),
+  ]);
+  return new Map([...organisations, ...bodies].map((row) => [row.id, row.name]));
+}

@@ -96,6 +96,14 @@ describe("the people of an organisation", () => {
     ]);
   });
 
+  it("shows on the account page what a person acts for, with links to its people", async () => {
+    const page = await t.app.inject({ url: "/account", headers: { cookie: (await sessionFor(t.app, admin.id)).cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("What you act for");
+    expect(page.body).toContain(`href="/organisations/${ORG}">Riverside Care Mutual</a>`);
+    expect(page.body).toContain(`href="/organisations/${ORG}/people"`);
+  });
+
   it("refuses a form posted without its CSRF token", async () => {
     const session = await sessionFor(t.app, admin.id);
     const response = await postForm(

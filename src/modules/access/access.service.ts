@@ -154,3 +154,41 @@ export async function revokeRole(trx: Trx, clock: Clock, actor: Actor, input: Gr
 }
 
 export const grantsInScope = repo.grantsInScope;
+
+export interface ActingFor {
+  role: Role;
+  scopeType: ScopeType;
+  /** The organisation or public body's name; undefined for platform roles. */
+  name?: string;
+  /** Its page. */
+  href?: string;
+  /** Its people page, for those who administer it. */
+  peopleHref?: string;
+}
+
+const ADMIN_ROLES: ReadonlySet<Role> = new Set([
+  "organisation-admin",
+  "authority-admin",
+  "regulator-staff",
+  "ombudsman-staff",
+]);
+
+/** What a person acts for, with names and links, for their account page. */
+export async function actingFor(db: Db, principal: Principal): Promise<ActingFor[]> {
+  const names = await repo.scopeNames(
+    db,
+    principal.grants.filter((g) => g.scopeType !== "platform").map((g) => g.scopeId),
+  );
+  return principal.grants.map((g) => {
+    if (g.scopeType === "platform") return { role: g.role, scopeType: g.scopeType };
+    const base =
+      g.scopeType === "organisation" ? `/organisations/${g.scopeId}` : `/public-bodies/${g.scopeId}`;
+    return {
+      role: g.role,
+      scopeType: g.scopeType,
+      name: names.get(g.scopeId) ?? g.scopeId,
+      href: base,
+      ...(ADMIN_ROLES.has(g.role) ? { peopleHref: `${base}/people` } : {}),
+    };
+  });
+}

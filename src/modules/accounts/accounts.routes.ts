@@ -8,6 +8,7 @@
  * /account/two-factor/recovery-codes, /account/two-factor/disable, /account/api-tokens/new,
  * /account/api-tokens/created, /account/api-tokens/:id/revoke. API: GET /api/v1/account.
  */
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import {
   accountDeps,
@@ -18,7 +19,7 @@ import {
 } from "../../http/auth.ts";
 import { NotSignedInError, ValidationError } from "../../lib/errors.ts";
 import { DEMO_PASSWORD, DEMO_USER_IDS, DEMO_USERS } from "../../seed/demo/users.ts";
-import { requireSignedIn, twoFactorRequired } from "../access/access.service.ts";
+import { actingFor, isPlatformAdmin, requireSignedIn, twoFactorRequired } from "../access/access.service.ts";
 import type { Principal } from "../access/access.table.ts";
 import { accountApiSchema, type FormBody, field, fieldList } from "./accounts.schemas.ts";
 import {
@@ -417,6 +418,8 @@ export async function accountsRoutes(app: FastifyInstance): Promise<void> {
     const flash = await takeFlash(deps, session.id);
     const overview = await accountOverview(deps, principal, session.id);
     await reply.page("accounts/views/account.njk", {
+      actingFor: await actingFor(app.deps.db, principal),
+      isPlatformAdmin: isPlatformAdmin(principal),
       notice: flash.notice && NOTICES.has(flash.notice) ? flash.notice : undefined,
       account: {
         ...overview,
