@@ -416,11 +416,18 @@ export async function verifyEmail(deps: AccountDeps, token: string, origin: Requ
   });
 }
 
-/** Sends a new confirmation link if the address has an unconfirmed account; silent otherwise. */
-export async function resendVerification(
+/**
+ * The shared shape of "email me a link": checks the address, applies the per-account and
+ * per-address email limit, lets `send` decide in one transaction whether and what to send, and
+ * counts the attempt. The answer is the same whether or not the address has an account.
+ */
+async function rateLimitedEmail(
   deps: AccountDeps,
   rawEmail: string,
   origin: RequestOrigin,
+  purpose: "verify-email" | "reset-password",
+  tooMany: (wait: string) => string,
+  send: (trx: Trx, user: NonNullable<Awaited<ReturnType<typeof repo.findUserByEmail>>>) => Promise<void>,
 ): Promise<void> {
   const email = normaliseEmail(rawEmail);
   const problems = emailProblems(email);
@@ -429,21 +436,30 @@ export async function resendVerification(
     account: accountKey(deps.secrets, email),
     address: addressKey(deps.secrets, origin.address),
   };
-  await enforceLimit(
-    deps,
-    "verify-email",
-    EMAIL_LIMIT,
-    keys,
-    ["sent"],
-    (wait) => `Too many emails have been sent. Wait ${wait}, then try again.`,
-  );
+  await enforceLimit(deps, purpose, EMAIL_LIMIT, keys, ["sent"], tooMany);
   await transaction(deps.db, async (trx) => {
     const user = await repo.findUserByEmail(trx, email);
-    if (user && user.status === "active" && !user.email_verified_at) {
-      await issueEmail(trx, deps, user.id, "verify-email");
-    }
+    if (user && user.status === "active") await send(trx, user);
   });
-  await recordAttempt(deps, "verify-email", keys, "sent");
+  await recordAttempt(deps, purpose, keys, "sent");
+}
+
+/** Sends a new confirmation link if the address has an unconfirmed account; silent otherwise. */
+export function resendVerification(
+  deps: AccountDeps,
+  rawEmail: string,
+  origin: RequestOrigin,
+): Promise<void> {
+  return rateLimitedEmail(
+    deps,
+    rawEmail,
+    origin,
+    "verify-email",
+    (wait) => `Too many emails have been sent. Wait ${wait}, then try again.`,
+    async (trx, user) => {
+      if (!user.email_verified_at) await issueEmail(trx, deps, user.id, "verify-email");
+    },
+  );
 }
 
 /**
@@ -981,37 +997,25 @@ export async function regenerateRecoveryCodes(
  * Emails a link to reset the password, if the address has an active account. The answer is the
  * same either way, so the form does not reveal who has an account. Rate limited.
  */
-export async function requestPasswordReset(
+export function requestPasswordReset(
   deps: AccountDeps,
   rawEmail: string,
   origin: RequestOrigin,
 ): Promise<void> {
-  const email = normaliseEmail(rawEmail);
-  const problems = emailProblems(email);
-  if (problems.length > 0) throw new ValidationError("Check your email address", problems);
-  const keys = {
-    account: accountKey(deps.secrets, email),
-    address: addressKey(deps.secrets, origin.address),
-  };
-  await enforceLimit(
+  return rateLimitedEmail(
     deps,
+    rawEmail,
+    origin,
     "reset-password",
-    EMAIL_LIMIT,
-    keys,
-    ["sent"],
     (wait) => `Too many password reset emails have been asked for. Wait ${wait}, then try again.`,
-  );
-  await transaction(deps.db, async (trx) => {
-    const user = await repo.findUserByEmail(trx, email);
-    if (user && user.status === "active") {
+    async (trx, user) => {
       await issueEmail(trx, deps, user.id, "reset-password");
       await audit(trx, deps.clock, user.id, "account.password-reset-requested", {}, origin.requestId, {
         type: "public",
         id: null,
       });
-    }
-  });
-  await recordAttempt(deps, "reset-password", keys, "sent");
+    },
+  );
 }
 
 /** Throws `InvalidLinkError` unless the reset link is usable. */
