@@ -88,16 +88,27 @@ describe("the people of an organisation", () => {
     const strangerTry = await postForm(t.app, await sessionFor(t.app, stranger.id), `${link}/accept`, {});
     expect(strangerTry.statusCode).toBe(403);
 
+    // Someone who signs up after being invited finds the invitation on their account page.
+    const account = await t.app.inject({
+      url: "/account",
+      headers: { cookie: (await sessionFor(t.app, invitee.id)).cookie },
+    });
+    expect(account.body).toContain("Invitations for you");
+    expect(account.body).toContain(`href="${link}">Act for Riverside Care Mutual as Organisation member</a>`);
+
     const accepted = await postForm(t.app, await sessionFor(t.app, invitee.id), `${link}/accept`, {});
     expect(accepted.statusCode).toBe(303);
-    expect(accepted.headers.location).toBe(`/organisations/${ORG}`);
+    expect(accepted.headers.location).toBe(`/organisations/${ORG}?updated=joined`);
     expect(await loadGrants(t.deps.db, invitee.id)).toEqual([
       { role: "organisation-member", scopeType: "organisation", scopeId: ORG },
     ]);
   });
 
   it("shows on the account page what a person acts for, with links to its people", async () => {
-    const page = await t.app.inject({ url: "/account", headers: { cookie: (await sessionFor(t.app, admin.id)).cookie } });
+    const page = await t.app.inject({
+      url: "/account",
+      headers: { cookie: (await sessionFor(t.app, admin.id)).cookie },
+    });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain("What you act for");
     expect(page.body).toContain(`href="/organisations/${ORG}">Riverside Care Mutual</a>`);

@@ -130,7 +130,10 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     const invitation = await transaction(db, (trx) =>
       acceptInvitation(trx, clock, request.principal, request.params.token),
     );
-    const base = invitation.scope_type === "organisation" ? "/organisations" : "/public-bodies";
-    await reply.redirect(`${base}/${invitation.scope_id}`, 303);
+    const next =
+      invitation.scope_type === "organisation"
+        ? `/organisations/${invitation.scope_id}?updated=joined`
+        : `/public-bodies/${invitation.scope_id}?joined=1`;
+    await reply.redirect(next, 303);
   });
 }

@@ -92,3 +92,16 @@ export async function scopeName(db: Db, scopeType: string, scopeId: string): Pro
   return (await db.selectFrom("authorities").select("name").where("id", "=", scopeId).executeTakeFirst())
     ?.name;
 }
+
+/** Open invitations sent to an address (case-insensitive), newest first. */
+export function openInvitationsForEmail(db: Db, email: string, now: Date): Promise<Invitation[]> {
+  return db
+    .selectFrom("invitations")
+    .selectAll()
+    .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.toLowerCase()))
+    .where("accepted_at", "is", null)
+    .where("revoked_at", "is", null)
+    .where("expires_at", ">", now)
+    .orderBy("created_at", "desc")
+    .execute();
+}

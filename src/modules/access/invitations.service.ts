@@ -289,3 +289,34 @@ export function invitationEmailHandler(deps: InvitationEmailDeps): JobHandler {
 export function accessJobHandlers(deps: InvitationEmailDeps): Record<string, JobHandler> {
   return { [INVITATION_EMAIL_QUEUE]: invitationEmailHandler(deps) };
 }
+
+export interface InvitationForYou {
+  role: Role;
+  name: string;
+  /** The accept page. */
+  href: string;
+  expiresAt: Date;
+}
+
+/**
+ * Invitations waiting for the signed-in person's address, with their links: someone who signed up
+ * after being invited finds them on their account page without the email.
+ */
+export async function invitationsForYou(
+  db: Db,
+  clock: Clock,
+  principal: Principal,
+  secrets: AccountSecrets,
+): Promise<InvitationForYou[]> {
+  const user = await repo.userEmail(db, principal.userId);
+  if (!user) return [];
+  const invitations = await repo.openInvitationsForEmail(db, user.email, clock.now());
+  return Promise.all(
+    invitations.map(async (i) => ({
+      role: i.role,
+      name: (await repo.scopeName(db, i.scope_type, i.scope_id)) ?? "",
+      href: `/invitations/${invitationToken(secrets, i.id)}`,
+      expiresAt: i.expires_at,
+    })),
+  );
+}

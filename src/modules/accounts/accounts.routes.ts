@@ -21,6 +21,7 @@ import { NotSignedInError, ValidationError } from "../../lib/errors.ts";
 import { DEMO_PASSWORD, DEMO_USER_IDS, DEMO_USERS } from "../../seed/demo/users.ts";
 import { actingFor, isPlatformAdmin, requireSignedIn, twoFactorRequired } from "../access/access.service.ts";
 import type { Principal } from "../access/access.table.ts";
+import { invitationsForYou } from "../access/invitations.service.ts";
 import { accountApiSchema, type FormBody, field, fieldList } from "./accounts.schemas.ts";
 import {
   API_SCOPES,
@@ -419,6 +420,7 @@ export async function accountsRoutes(app: FastifyInstance): Promise<void> {
     const overview = await accountOverview(deps, principal, session.id);
     await reply.page("accounts/views/account.njk", {
       actingFor: await actingFor(app.deps.db, principal),
+      invitations: await invitationsForYou(app.deps.db, app.deps.clock, principal, app.accountSecrets),
       isPlatformAdmin: isPlatformAdmin(principal),
       notice: flash.notice && NOTICES.has(flash.notice) ? flash.notice : undefined,
       account: {

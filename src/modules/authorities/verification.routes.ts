@@ -64,7 +64,7 @@ export async function verificationRoutes(app: FastifyInstance): Promise<void> {
         isPlatformAdmin(request.principal) ||
         body.registered_by === request.principal?.userId);
     if (!body || !maySee) throw new NotFoundError("public body");
-    await reply.page("authorities/views/public-body.njk", { body });
+    await reply.page("authorities/views/public-body.njk", { body, query: request.query });
   });
 
   app.get("/admin/public-bodies", hide, async (request, reply) => {
