@@ -248,7 +248,9 @@ describe("a small charity's first steps on OpenPS", () => {
       await other.getByRole("button", { name: "Accept the invitation" }).click();
       expect(await arrived(other)).toBe(`${organisationPath}?updated=joined`);
       expect(await text(other.getByRole("heading", { level: 1 }))).toBe(charity);
-      expect(await text(other.locator(".govuk-notification-banner"))).toContain(`You now act for ${charity}.`);
+      expect(await text(other.locator(".govuk-notification-banner"))).toContain(
+        `You now act for ${charity}.`,
+      );
       // A member, not an administrator: the organisation's management links are not offered.
       expect(
         await other.getByRole("link", { name: "Invite colleagues and manage its members" }).count(),
