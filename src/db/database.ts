@@ -23,6 +23,7 @@ import type {
   OrganisationRelationshipsTable,
   OrganisationsTable,
 } from "../modules/organisations/organisations.table.ts";
+import type { ServiceAppraisalsTable, ServicesTable } from "../modules/services/services.table.ts";
 import type { UsersTable } from "../modules/users/users.table.ts";
 import type { AreasTable, ServiceCategoriesTable } from "../modules/vocabularies/vocabularies.table.ts";
 import type { SeedRunsTable } from "../seed/seed-runs.table.ts";
@@ -50,6 +51,8 @@ export interface Database {
   mutual_evidence: MutualEvidenceTable;
   organisation_areas: OrganisationAreasTable;
   organisation_categories: OrganisationCategoriesTable;
+  services: ServicesTable;
+  service_appraisals: ServiceAppraisalsTable;
 }
 
 /** What repositories take as their first argument: the root handle or a transaction. */

@@ -6,10 +6,11 @@ import { languagesFor, NAVIGATION, navigationFor, templateTranslator } from "./v
 describe("navigationFor", () => {
   const t = translatorFor("en");
 
-  it("gives the public Home, Providers and Open data, and marks the current page", () => {
+  it("gives the public Home, Providers, Pipeline and Open data, and marks the current page", () => {
     expect(navigationFor("public", "/open-data", t)).toEqual([
       { text: "Home", href: "/", current: false, active: false },
       { text: "Providers", href: "/organisations", current: false, active: false },
+      { text: "Pipeline", href: "/pipeline", current: false, active: false },
       { text: "Open data", href: "/open-data", current: true, active: false },
     ]);
   });
@@ -19,6 +20,7 @@ describe("navigationFor", () => {
     expect(items.map((item) => [item.href, item.current, item.active])).toEqual([
       ["/", false, false],
       ["/organisations", false, false],
+      ["/pipeline", false, false],
       ["/open-data", false, true],
     ]);
   });
@@ -27,9 +29,15 @@ describe("navigationFor", () => {
     expect(navigationFor("somebody", "/", translatorFor("cy")).map((item) => item.text)).toEqual([
       "Hafan",
       "Darparwyr",
+      "Piblinell",
       "Data agored",
     ]);
-    expect(NAVIGATION.public?.map((entry) => entry.href)).toEqual(["/", "/organisations", "/open-data"]);
+    expect(NAVIGATION.public?.map((entry) => entry.href)).toEqual([
+      "/",
+      "/organisations",
+      "/pipeline",
+      "/open-data",
+    ]);
   });
 });
 

@@ -43,6 +43,7 @@ export const NAVIGATION: Readonly<Record<string, readonly NavigationEntry[]>> = 
   public: [
     { key: "nav.home", href: "/" },
     { key: "nav.providers", href: "/organisations" },
+    { key: "nav.pipeline", href: "/pipeline" },
     { key: "nav.openData", href: "/open-data" },
   ],
 };

@@ -1,6 +1,7 @@
 /** Every seed, in the order they run. Add later issues' seeds after the ones they build on. */
 import { demoAuthoritiesSeed } from "./demo/authorities.ts";
 import { demoOrganisationsSeed } from "./demo/organisations.ts";
+import { demoServicesSeed } from "./demo/services.ts";
 import { demoUsersSeed } from "./demo/users.ts";
 import { serviceCategoriesSeed } from "./reference/service-categories.ts";
 import type { Seed } from "./seed.ts";
@@ -11,4 +12,5 @@ export const seeds: readonly Seed[] = [
   demoUsersSeed,
   // Reference data every deployment needs; in demo mode the organisations seed has loaded it already.
   serviceCategoriesSeed,
+  demoServicesSeed,
 ];

@@ -45,6 +45,12 @@ const acceptUnknownToken: Rule = (who) => (who === "public" ? "sign-in" : "invis
 
 const ORG_ADMIN = scoped("organisation-admin");
 const BODY_ADMIN = scoped("authority-admin", "regulator-staff", "ombudsman-staff");
+const REGISTER_EDITOR = scoped("commissioner", "authority-admin");
+/** The service register's authorities (own: the county every authority role acts for), by id and slug. */
+const REGISTER = {
+  own: { id: DEMO_AUTHORITY.county, slug: "westshire-county-council" },
+  other: { id: DEMO_AUTHORITY.district, slug: "millbrook-district-council" },
+} as const;
 
 /** Every route's rule. The key is "METHOD url-pattern". */
 const RULES: Record<string, Rule> = {
@@ -139,11 +145,43 @@ const RULES: Record<string, Rule> = {
   "POST /organisations/:id/relationships/:relationshipId/remove": scopedUnknown("organisation-admin"),
   "PATCH /api/v1/organisations/:id": ORG_ADMIN,
   "POST /invitations/:token/accept": acceptUnknownToken,
+  // The service register, option appraisals and the pipeline
+  "GET /authorities/:slug/services": anyone,
+  "GET /authorities/:slug/services/:serviceId": unknownToken,
+  "GET /authorities/:slug/pipeline": anyone,
+  "GET /pipeline": anyone,
+  "GET /authorities/:slug/services/new": REGISTER_EDITOR,
+  "POST /authorities/:slug/services/new": REGISTER_EDITOR,
+  "GET /authorities/:slug/services/:serviceId/edit": scopedUnknown("commissioner", "authority-admin"),
+  "POST /authorities/:slug/services/:serviceId/edit": scopedUnknown("commissioner", "authority-admin"),
+  "GET /authorities/:slug/services/:serviceId/appraisals/new": scopedUnknown(
+    "commissioner",
+    "authority-admin",
+  ),
+  "POST /authorities/:slug/services/:serviceId/appraisals/new": scopedUnknown(
+    "commissioner",
+    "authority-admin",
+  ),
+  "POST /authorities/:slug/services/:serviceId/appraisals/:appraisalId/publish": scopedUnknown(
+    "commissioner",
+    "authority-admin",
+  ),
+  "GET /api/v1/authorities/:authorityId/services": anyone,
+  "GET /api/v1/authorities/:authorityId/services/:serviceId": unknownToken,
+  "POST /api/v1/authorities/:authorityId/services": REGISTER_EDITOR,
+  "PATCH /api/v1/authorities/:authorityId/services/:serviceId": scopedUnknown(
+    "commissioner",
+    "authority-admin",
+  ),
+  "GET /api/v1/pipeline": anyone,
 };
 
 /** A well-formed body for API writes, so that the answer is about who may, not about the body. */
 const API_BODIES: Record<string, string> = {
   "PATCH /api/v1/organisations/:id": JSON.stringify({
+    description: "Changed by the authorisation matrix test.",
+  }),
+  "PATCH /api/v1/authorities/:authorityId/services/:serviceId": JSON.stringify({
     description: "Changed by the authorisation matrix test.",
   }),
 };
@@ -167,6 +205,8 @@ function urlFor(pattern: string, who: Who, tenant: Tenant): string {
     .replace(/^\/api\/v1\/organisations\/:id/, `/api/v1/organisations/${pick(ids.org)}`)
     .replace(/^\/public-bodies\/:id/, `/public-bodies/${pick(ids.body)}`)
     .replace(/^\/admin\/public-bodies\/:id/, `/admin/public-bodies/${pick(ids.body)}`)
+    .replace(/^\/authorities\/:slug/, `/authorities/${REGISTER[tenant].slug}`)
+    .replace(":authorityId", REGISTER[tenant].id)
     .replace(":invitationId", UNKNOWN)
     .replace(":token", "not-a-real-token")
     .replace("/assets/:name", t.app.assetUrls.faviconSvg)

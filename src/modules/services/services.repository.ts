@@ -1,0 +1,144 @@
+/** The service register's SQL. Every function takes the database or a transaction first. */
+import { sql } from "kysely";
+import type { Db, Trx } from "../../db/database.ts";
+import type {
+  AppraisalOption,
+  NewService,
+  NewServiceAppraisal,
+  Service,
+  ServiceAppraisal,
+  ServiceUpdate,
+} from "./services.table.ts";
+
+/** A service with the names it refers to, for pages and the API. */
+export interface ServiceRow extends Service {
+  category_name: string;
+  cpv_code: string;
+  provider_name: string | null;
+}
+
+/** A service in the pipeline, with its authority. */
+export interface PipelineRow extends ServiceRow {
+  authority_name: string;
+  authority_slug: string;
+}
+
+function withNames(db: Db) {
+  return db
+    .selectFrom("services as s")
+    .innerJoin("service_categories as c", "c.code", "s.category_code")
+    .leftJoin("organisations as o", "o.id", "s.provider_organisation_id")
+    .selectAll("s")
+    .select(["c.name as category_name", "c.cpv_code", "o.name as provider_name"]);
+}
+
+export async function insertService(trx: Trx, service: NewService): Promise<void> {
+  await trx.insertInto("services").values(service).execute();
+}
+
+export async function updateService(
+  trx: Trx,
+  authorityId: string,
+  id: string,
+  changes: ServiceUpdate,
+): Promise<void> {
+  await trx
+    .updateTable("services")
+    .set(changes)
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .execute();
+}
+
+/** The service, locked for a change in this transaction. */
+export function lockService(trx: Trx, authorityId: string, id: string): Promise<Service | undefined> {
+  return trx
+    .selectFrom("services")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export function findService(db: Db, authorityId: string, id: string): Promise<ServiceRow | undefined> {
+  return withNames(db).where("s.authority_id", "=", authorityId).where("s.id", "=", id).executeTakeFirst();
+}
+
+export function servicesOf(db: Db, authorityId: string): Promise<ServiceRow[]> {
+  return withNames(db).where("s.authority_id", "=", authorityId).orderBy("s.name").orderBy("s.id").execute();
+}
+
+/** Services whose contracts end between `from` and `to` (YYYY-MM-DD, inclusive), soonest first. */
+export function contractsEnding(
+  db: Db,
+  range: { from: string; to: string; authorityId?: string },
+): Promise<PipelineRow[]> {
+  let query = withNames(db)
+    .innerJoin("authorities as a", "a.id", "s.authority_id")
+    .select(["a.name as authority_name", "a.slug as authority_slug"])
+    .where("s.contract_end", ">=", range.from)
+    .where("s.contract_end", "<=", range.to);
+  if (range.authorityId) query = query.where("s.authority_id", "=", range.authorityId);
+  return query.orderBy("s.contract_end").orderBy("a.name").orderBy("s.name").execute() as Promise<
+    PipelineRow[]
+  >;
+}
+
+export async function organisationExists(db: Db, id: string): Promise<boolean> {
+  const row = await db.selectFrom("organisations").select("id").where("id", "=", id).executeTakeFirst();
+  return row !== undefined;
+}
+
+export function organisationChoices(db: Db): Promise<{ id: string; name: string }[]> {
+  return db.selectFrom("organisations").select(["id", "name"]).orderBy("name").orderBy("id").execute();
+}
+
+export async function insertAppraisal(trx: Trx, appraisal: NewServiceAppraisal): Promise<void> {
+  const { options, ...rest } = appraisal;
+  // An array parameter is sent as a text[] literal built here, the same on both drivers.
+  await trx
+    .insertInto("service_appraisals")
+    .values({
+      ...rest,
+      options: sql<AppraisalOption[]>`array[${sql.join(options as AppraisalOption[])}]::text[]`,
+    })
+    .execute();
+}
+
+export function appraisalsOf(db: Db, authorityId: string, serviceId: string): Promise<ServiceAppraisal[]> {
+  return db
+    .selectFrom("service_appraisals")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("service_id", "=", serviceId)
+    .orderBy(sql`published_at desc nulls first`)
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .execute();
+}
+
+export function lockAppraisal(
+  trx: Trx,
+  authorityId: string,
+  serviceId: string,
+  id: string,
+): Promise<ServiceAppraisal | undefined> {
+  return trx
+    .selectFrom("service_appraisals")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("service_id", "=", serviceId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function publishAppraisal(trx: Trx, authorityId: string, id: string, at: Date): Promise<void> {
+  await trx
+    .updateTable("service_appraisals")
+    .set({ status: "published", published_at: at })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .execute();
+}

@@ -1,0 +1,537 @@
+/**
+ * The service register (issue 4, items 1–3): each authority's services with who provides them now,
+ * their annual cost and current contract end; option appraisals per service (drafted, then
+ * published and immutable; the latest published one is current); and the pipeline of contracts
+ * ending soon, per authority and nationally. Commissioners and authority administrators of a
+ * verified authority change its register; everyone reads it. Every change is audited on the
+ * authority's chain in the caller's transaction.
+ */
+import type { Db, Trx } from "../../db/database.ts";
+import type { Clock } from "../../lib/clock.ts";
+import {
+  ConflictError,
+  type FieldError,
+  NotFoundError,
+  UnprocessableError,
+  ValidationError,
+} from "../../lib/errors.ts";
+import { isUuid, newId } from "../../lib/ids.ts";
+import { type Pence, parseMoney } from "../../lib/money.ts";
+import { actorOf, hasRole, requireRole } from "../access/access.service.ts";
+import type { Principal, Role } from "../access/access.table.ts";
+import { type Actor, recordAudit } from "../audit/audit.service.ts";
+import { assertBodyVerified } from "../authorities/verification.service.ts";
+import { existingCategoryCodes } from "../vocabularies/vocabularies.service.ts";
+import * as repo from "./services.repository.ts";
+import {
+  APPRAISAL_OPTIONS,
+  type AppraisalOption,
+  PROVIDER_TYPES,
+  type ProviderType,
+  SERVICE_KINDS,
+  SERVICE_STATUSES,
+  type Service,
+  type ServiceAppraisal,
+  type ServiceKind,
+  type ServiceStatus,
+} from "./services.table.ts";
+
+/** Who may change an authority's register (platform administrators pass too). */
+export const REGISTER_EDITORS: readonly Role[] = ["commissioner", "authority-admin"];
+
+/**
+ * The pipeline shows contracts ending within this many months of today (issue 4, item 3: "services
+ * whose contracts end in the next 18 months").
+ */
+export const PIPELINE_WINDOW_MONTHS = 18;
+
+export const LIMITS = { name: 200, description: 5000, evidence: 10000, reasons: 10000 } as const;
+
+/** At least two options must be considered for an appraisal to be one. */
+export const MIN_APPRAISAL_OPTIONS = 2;
+
+export interface ServiceInput {
+  name: string;
+  kind: ServiceKind;
+  categoryCode: string;
+  providerType: ProviderType;
+  providerOrganisationId: string | null;
+  annualCost: Pence;
+  /** YYYY-MM-DD or null. */
+  contractEnd: string | null;
+  status: ServiceStatus;
+  description: string;
+}
+
+/** What a form or the API sends, before it is checked: text everywhere. */
+export interface ServiceDraft {
+  name?: string;
+  kind?: string;
+  categoryCode?: string;
+  providerType?: string;
+  providerOrganisationId?: string | null;
+  annualCost?: string;
+  contractEnd?: string | null;
+}
+
+export interface AppraisalInput {
+  options: readonly string[];
+  evidence: string;
+  decision: string;
+  reasons: string;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date written YYYY-MM-DD. */
+export function isIsoDate(value: string): boolean {
+  const match = ISO_DATE.exec(value);
+  if (!match) return false;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** Today's date in Europe/London, as YYYY-MM-DD. */
+export function londonToday(clock: Clock): string {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Europe/London",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(clock.now());
+}
+
+/** The same day `months` later; the month's last day when it has no such day (31 Aug + 18 → 28/29 Feb). */
+export function addMonths(iso: string, months: number): string {
+  const match = ISO_DATE.exec(iso);
+  if (!match) throw new RangeError(`Not a YYYY-MM-DD date: ${iso}`);
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const monthIndex = y * 12 + (m - 1) + months;
+  const year = Math.floor(monthIndex / 12);
+  const month = monthIndex % 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const day = Math.min(d, lastDay);
+  return `${String(year).padStart(4, "0")}-${String(month + 1).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+/** The pipeline's window: from today to PIPELINE_WINDOW_MONTHS later, both inclusive. */
+export function pipelineWindow(clock: Clock): { from: string; to: string } {
+  const from = londonToday(clock);
+  return { from, to: addMonths(from, PIPELINE_WINDOW_MONTHS) };
+}
+
+function oneOf<T extends string>(values: readonly T[], value: string | undefined): value is T {
+  return value !== undefined && (values as readonly string[]).includes(value);
+}
+
+/**
+ * Checks each field (400 naming every field at fault), then the combination (422). Unknown category
+ * and organisation ids are fields at fault.
+ */
+export async function checkService(
+  db: Db,
+  draft: ServiceDraft & { status?: string; description?: string },
+): Promise<ServiceInput> {
+  const problems: FieldError[] = [];
+  const name = (draft.name ?? "").trim();
+  if (name === "") problems.push({ field: "name", message: "Enter the service's name" });
+  else if (name.length > LIMITS.name)
+    problems.push({ field: "name", message: `Enter a name of ${LIMITS.name} characters or fewer` });
+  if (!oneOf(SERVICE_KINDS, draft.kind))
+    problems.push({
+      field: "kind",
+      message: "Choose the kind of service: individual, neighbourhood or commissioned",
+    });
+  const categoryCode = draft.categoryCode ?? "";
+  if (categoryCode === "") problems.push({ field: "categoryCode", message: "Choose the service category" });
+  else if (!(await existingCategoryCodes(db, [categoryCode])).has(categoryCode))
+    problems.push({ field: "categoryCode", message: "Choose a service category from the list" });
+  if (!oneOf(PROVIDER_TYPES, draft.providerType))
+    problems.push({ field: "providerType", message: "Choose who provides the service now" });
+  const providerOrganisationId = draft.providerOrganisationId ? draft.providerOrganisationId : null;
+  if (providerOrganisationId !== null) {
+    if (!isUuid(providerOrganisationId) || !(await repo.organisationExists(db, providerOrganisationId)))
+      problems.push({
+        field: "providerOrganisationId",
+        message: "Choose the provider from the directory of organisations",
+      });
+  }
+  const money = parseMoney(draft.annualCost ?? "");
+  if (!money.ok) problems.push({ field: "annualCost", message: `Annual cost: ${money.error}` });
+  const contractEnd = draft.contractEnd ? draft.contractEnd : null;
+  if (contractEnd !== null && !isIsoDate(contractEnd))
+    problems.push({ field: "contractEnd", message: "Enter the contract end as a real date, like 31 3 2027" });
+  if (!oneOf(SERVICE_STATUSES, draft.status))
+    problems.push({ field: "status", message: "Choose the service's status" });
+  const description = (draft.description ?? "").trim();
+  if (description.length > LIMITS.description)
+    problems.push({
+      field: "description",
+      message: `Enter a description of ${LIMITS.description} characters or fewer`,
+    });
+  if (problems.length > 0 || !money.ok) throw new ValidationError("Check the service's details", problems);
+  const input: ServiceInput = {
+    name,
+    kind: draft.kind as ServiceKind,
+    categoryCode,
+    providerType: draft.providerType as ProviderType,
+    providerOrganisationId,
+    annualCost: money.value,
+    contractEnd,
+    status: draft.status as ServiceStatus,
+    description,
+  };
+  const invalid = combinationProblems(input);
+  if (invalid.length > 0)
+    throw new UnprocessableError("These details do not fit together", invalid, "service_invalid_combination");
+  return input;
+}
+
+/** Well-formed details that do not fit together (422). */
+export function combinationProblems(input: ServiceInput): FieldError[] {
+  const problems: FieldError[] = [];
+  if (input.providerType === "in-house" && input.providerOrganisationId !== null)
+    problems.push({
+      field: "providerOrganisationId",
+      message: "An in-house service has no provider organisation: remove it, or choose who provides it",
+    });
+  if (input.providerType !== "in-house" && input.providerOrganisationId === null)
+    problems.push({
+      field: "providerOrganisationId",
+      message: "Choose the organisation that provides the service now",
+    });
+  if (input.providerType === "contracted" && input.contractEnd === null)
+    problems.push({ field: "contractEnd", message: "Enter when the current contract ends" });
+  const needs: Partial<Record<ServiceStatus, ProviderType>> = {
+    "in-house": "in-house",
+    mutualised: "mutual",
+    devolved: "community",
+  };
+  const needed = needs[input.status];
+  if (needed && input.providerType !== needed)
+    problems.push({
+      field: "status",
+      message: `A service that is ${input.status} must be provided by ${needed === "in-house" ? "the in-house team" : needed === "mutual" ? "a mutual spin-out" : "a community body"}`,
+    });
+  return problems;
+}
+
+/** The authority, or 404. */
+async function authorityOr404(db: Db, authorityId: string): Promise<void> {
+  if (!isUuid(authorityId)) throw new NotFoundError("public body");
+  const found = await db
+    .selectFrom("authorities")
+    .select("id")
+    .where("id", "=", authorityId)
+    .executeTakeFirst();
+  if (!found) throw new NotFoundError("public body");
+}
+
+/**
+ * May this person change this authority's register? Throws 401/403; 404 for an unknown authority;
+ * 403 for an authority not yet verified.
+ */
+export async function requireRegisterEditor(
+  db: Db,
+  principal: Principal | null,
+  authorityId: string,
+): Promise<Principal> {
+  await authorityOr404(db, authorityId);
+  const p = requireRole(principal, REGISTER_EDITORS, authorityId, "change this authority's service register");
+  await assertBodyVerified(db, authorityId, "authority");
+  return p;
+}
+
+export function canEditRegister(principal: Principal | null, authorityId: string): boolean {
+  return hasRole(principal, [...REGISTER_EDITORS, "platform-admin"], authorityId);
+}
+
+function toRow(authorityId: string, id: string, input: ServiceInput) {
+  return {
+    authority_id: authorityId,
+    id,
+    name: input.name,
+    kind: input.kind,
+    category_code: input.categoryCode,
+    provider_type: input.providerType,
+    provider_organisation_id: input.providerOrganisationId,
+    annual_cost_pence: input.annualCost as bigint,
+    contract_end: input.contractEnd,
+    status: input.status,
+    description: input.description,
+  };
+}
+
+function auditedDetails(row: ReturnType<typeof toRow>): Record<string, unknown> {
+  const { authority_id: _authority, id: _id, ...details } = row;
+  return details;
+}
+
+/** Adds a checked service to the register, audited. Authorisation is the caller's (seeds use it). */
+export async function recordService(
+  trx: Trx,
+  clock: Clock,
+  actor: Actor,
+  authorityId: string,
+  input: ServiceInput,
+  id: string = newId(),
+): Promise<string> {
+  const now = clock.now();
+  const row = toRow(authorityId, id, input);
+  await repo.insertService(trx, { ...row, created_at: now, updated_at: now });
+  await recordAudit(trx, clock, {
+    authorityId,
+    actor,
+    action: "service.added",
+    entity: { type: "service", id },
+    changes: auditedDetails(row),
+  });
+  return id;
+}
+
+export async function createService(
+  trx: Trx,
+  clock: Clock,
+  principal: Principal | null,
+  authorityId: string,
+  draft: ServiceDraft & { status?: string; description?: string },
+): Promise<string> {
+  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const input = await checkService(trx, draft);
+  return recordService(trx, clock, actorOf(p), authorityId, input);
+}
+
+/** The service as a draft, for merging a partial change (PATCH) or filling the edit form. */
+export function draftOf(service: Service): Required<ServiceDraft> & { status: string; description: string } {
+  return {
+    name: service.name,
+    kind: service.kind,
+    categoryCode: service.category_code,
+    providerType: service.provider_type,
+    providerOrganisationId: service.provider_organisation_id,
+    annualCost:
+      (service.annual_cost_pence / 100n).toString() +
+      "." +
+      (service.annual_cost_pence % 100n).toString().padStart(2, "0"),
+    contractEnd: service.contract_end,
+    status: service.status,
+    description: service.description,
+  };
+}
+
+/** Changes a service: `changes` over its current details, checked whole, audited with what changed. */
+export async function updateService(
+  trx: Trx,
+  clock: Clock,
+  principal: Principal | null,
+  authorityId: string,
+  serviceId: string,
+  changes: ServiceDraft & { status?: string; description?: string },
+): Promise<void> {
+  const p = await requireRegisterEditor(trx, principal, authorityId);
+  if (!isUuid(serviceId)) throw new NotFoundError("service");
+  const current = await repo.lockService(trx, authorityId, serviceId);
+  if (!current) throw new NotFoundError("service");
+  const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+  const input = await checkService(trx, { ...draftOf(current), ...defined });
+  const row = toRow(authorityId, serviceId, input);
+  const changed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (current[key as keyof Service] !== value) changed[key] = value;
+  }
+  if (Object.keys(changed).length === 0) return;
+  await repo.updateService(trx, authorityId, serviceId, { ...row, updated_at: clock.now() });
+  await recordAudit(trx, clock, {
+    authorityId,
+    actor: actorOf(p),
+    action: "service.updated",
+    entity: { type: "service", id: serviceId },
+    changes: changed,
+  });
+}
+
+export async function registerOf(db: Db, authorityId: string): Promise<repo.ServiceRow[]> {
+  return repo.servicesOf(db, authorityId);
+}
+
+/** A service of this authority, or 404 (also when the id belongs to another authority). */
+export async function serviceOf(db: Db, authorityId: string, serviceId: string): Promise<repo.ServiceRow> {
+  const service = isUuid(serviceId) ? await repo.findService(db, authorityId, serviceId) : undefined;
+  if (!service) throw new NotFoundError("service");
+  return service;
+}
+
+export interface AppraisalView extends ServiceAppraisal {
+  /** The latest published appraisal is current; earlier published ones are superseded. */
+  current: boolean;
+  superseded: boolean;
+}
+
+/** A service's appraisals: published ones for everyone, drafts too for those who edit the register. */
+export async function appraisalsOf(
+  db: Db,
+  principal: Principal | null,
+  authorityId: string,
+  serviceId: string,
+): Promise<AppraisalView[]> {
+  const all = await repo.appraisalsOf(db, authorityId, serviceId);
+  const drafts = canEditRegister(principal, authorityId);
+  let seenPublished = false;
+  const result: AppraisalView[] = [];
+  for (const a of all) {
+    if (a.status === "draft") {
+      if (drafts) result.push({ ...a, current: false, superseded: false });
+      continue;
+    }
+    result.push({ ...a, current: !seenPublished, superseded: seenPublished });
+    seenPublished = true;
+  }
+  return result;
+}
+
+/** Checks an appraisal: each field (400), then the decision among the options considered (422). */
+export function checkAppraisal(input: AppraisalInput): {
+  options: AppraisalOption[];
+  evidence: string;
+  decision: AppraisalOption;
+  reasons: string;
+} {
+  const problems: FieldError[] = [];
+  const options = [...new Set(input.options)];
+  if (options.some((o) => !oneOf(APPRAISAL_OPTIONS, o)))
+    problems.push({ field: "options", message: "Choose the options considered from the list" });
+  else if (options.length < MIN_APPRAISAL_OPTIONS)
+    problems.push({
+      field: "options",
+      message: `Choose at least ${MIN_APPRAISAL_OPTIONS} options that were considered`,
+    });
+  const evidence = input.evidence.trim();
+  if (evidence === "")
+    problems.push({ field: "evidence", message: "Enter the evidence the appraisal weighed" });
+  else if (evidence.length > LIMITS.evidence)
+    problems.push({ field: "evidence", message: `Enter evidence of ${LIMITS.evidence} characters or fewer` });
+  if (!oneOf(APPRAISAL_OPTIONS, input.decision))
+    problems.push({ field: "decision", message: "Choose the decision" });
+  const reasons = input.reasons.trim();
+  if (reasons === "") problems.push({ field: "reasons", message: "Enter the reasons for the decision" });
+  else if (reasons.length > LIMITS.reasons)
+    problems.push({ field: "reasons", message: `Enter reasons of ${LIMITS.reasons} characters or fewer` });
+  if (problems.length > 0) throw new ValidationError("Check the option appraisal", problems);
+  if (!options.includes(input.decision))
+    throw new UnprocessableError(
+      "The decision must be one of the options considered",
+      [
+        {
+          field: "decision",
+          message: "Choose a decision from the options considered, or tick it as considered",
+        },
+      ],
+      "decision_not_considered",
+    );
+  return {
+    options: APPRAISAL_OPTIONS.filter((o) => options.includes(o)),
+    evidence,
+    decision: input.decision as AppraisalOption,
+    reasons,
+  };
+}
+
+/** Records a draft appraisal, audited. Authorisation is the caller's (seeds use it). */
+export async function recordAppraisal(
+  trx: Trx,
+  clock: Clock,
+  actor: Actor,
+  authorityId: string,
+  serviceId: string,
+  input: AppraisalInput,
+  id: string = newId(),
+): Promise<string> {
+  const checked = checkAppraisal(input);
+  await repo.insertAppraisal(trx, {
+    authority_id: authorityId,
+    id,
+    service_id: serviceId,
+    ...checked,
+    status: "draft",
+    created_at: clock.now(),
+    published_at: null,
+  });
+  await recordAudit(trx, clock, {
+    authorityId,
+    actor,
+    action: "appraisal.drafted",
+    entity: { type: "service-appraisal", id },
+    changes: { serviceId, ...checked },
+  });
+  return id;
+}
+
+export async function draftAppraisal(
+  trx: Trx,
+  clock: Clock,
+  principal: Principal | null,
+  authorityId: string,
+  serviceId: string,
+  input: AppraisalInput,
+): Promise<string> {
+  const p = await requireRegisterEditor(trx, principal, authorityId);
+  if (!isUuid(serviceId) || !(await repo.lockService(trx, authorityId, serviceId)))
+    throw new NotFoundError("service");
+  return recordAppraisal(trx, clock, actorOf(p), authorityId, serviceId, input);
+}
+
+/** Publishes a draft (409 once published: published appraisals are immutable), audited. */
+export async function publishAppraisalAs(
+  trx: Trx,
+  clock: Clock,
+  actor: Actor,
+  authorityId: string,
+  serviceId: string,
+  appraisalId: string,
+): Promise<void> {
+  const appraisal = isUuid(appraisalId)
+    ? await repo.lockAppraisal(trx, authorityId, serviceId, appraisalId)
+    : undefined;
+  if (!appraisal) throw new NotFoundError("option appraisal");
+  if (appraisal.status === "published")
+    throw new ConflictError(
+      "This option appraisal has already been published and cannot be changed. Record a new one to supersede it.",
+      "appraisal_published",
+    );
+  await repo.publishAppraisal(trx, authorityId, appraisalId, clock.now());
+  await recordAudit(trx, clock, {
+    authorityId,
+    actor,
+    action: "appraisal.published",
+    entity: { type: "service-appraisal", id: appraisalId },
+    changes: { serviceId },
+  });
+}
+
+export async function publishAppraisal(
+  trx: Trx,
+  clock: Clock,
+  principal: Principal | null,
+  authorityId: string,
+  serviceId: string,
+  appraisalId: string,
+): Promise<void> {
+  const p = await requireRegisterEditor(trx, principal, authorityId);
+  await publishAppraisalAs(trx, clock, actorOf(p), authorityId, serviceId, appraisalId);
+}
+
+export interface Pipeline {
+  from: string;
+  to: string;
+  rows: repo.PipelineRow[];
+}
+
+/** Contracts ending within PIPELINE_WINDOW_MONTHS of today (the clock's), soonest first. */
+export async function pipeline(db: Db, clock: Clock, authorityId?: string): Promise<Pipeline> {
+  const window = pipelineWindow(clock);
+  const rows = await repo.contractsEnding(db, { ...window, ...(authorityId ? { authorityId } : {}) });
+  return { ...window, rows };
+}
+
+export const organisationChoices = repo.organisationChoices;
