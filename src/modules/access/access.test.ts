@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { principalOf } from "../../../tests/support/principals.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
@@ -12,7 +13,6 @@ import {
   revokeRole,
   twoFactorRequired,
 } from "./access.service.ts";
-import type { Principal } from "./access.table.ts";
 
 const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
 const ANN = "019a0000-0000-7000-8000-0000000000c1";
@@ -37,13 +37,7 @@ afterEach(async () => {
   await t.destroy();
 });
 
-const principal = async (userId: string): Promise<Principal> => ({
-  userId,
-  displayName: userId,
-  grants: await loadGrants(t.db, userId),
-  via: "session",
-  twoFactor: false,
-});
+const principal = (userId: string) => principalOf(t.db, userId, { twoFactor: false });
 
 describe("roles scoped to what they act for", () => {
   it("grants a role once, audited with a reference to the person, and reads it back", async () => {

@@ -1,5 +1,6 @@
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { actAs, principalOf } from "../../../tests/support/principals.ts";
 import { startSmtpServer, textBody } from "../../../tests/support/smtp.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import type { Trx } from "../../db/database.ts";
@@ -79,19 +80,9 @@ afterEach(async () => {
   await t.destroy();
 });
 
-const principal = async (userId: string): Promise<Principal> => ({
-  userId,
-  displayName: userId,
-  grants: await loadGrants(t.db, userId),
-  via: "session",
-  twoFactor: true,
-});
+const principal = (userId: string) => principalOf(t.db, userId, { twoFactor: true });
 
-/** Runs `fn` in a transaction as the given user (their grants read before the transaction starts). */
-async function as<T>(userId: string, fn: (trx: Trx, p: Principal) => Promise<T>): Promise<T> {
-  const p = await principal(userId);
-  return transaction(t.db, (trx) => fn(trx, p));
-}
+const as = <T>(userId: string, fn: (trx: Trx, p: Principal) => Promise<T>) => actAs(t.db, userId, fn);
 
 const inviteMember = async (email = "invitee@example.org") =>
   as(ADMIN, (trx, p) =>

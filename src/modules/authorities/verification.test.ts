@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { actAs, principalOf } from "../../../tests/support/principals.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
@@ -52,18 +53,9 @@ afterEach(async () => {
   await t.destroy();
 });
 
-const principal = async (userId: string): Promise<Principal> => ({
-  userId,
-  displayName: userId,
-  grants: await loadGrants(t.db, userId),
-  via: "session",
-  twoFactor: true,
-});
+const principal = (userId: string) => principalOf(t.db, userId, { twoFactor: true });
 
-async function as<T>(userId: string, fn: (trx: Trx, p: Principal) => Promise<T>): Promise<T> {
-  const p = await principal(userId);
-  return transaction(t.db, (trx) => fn(trx, p));
-}
+const as = <T>(userId: string, fn: (trx: Trx, p: Principal) => Promise<T>) => actAs(t.db, userId, fn);
 
 const kent = {
   slug: "kent-county-council",
