@@ -18,6 +18,7 @@ import { verificationRoutes } from "./modules/authorities/verification.routes.ts
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { organisationsRoutes } from "./modules/organisations/organisations.routes.ts";
 import { pagesRoutes } from "./modules/pages/pages.routes.ts";
+import { projectsRoutes } from "./modules/projects/projects.routes.ts";
 import { servicesRoutes } from "./modules/services/services.routes.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -68,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accessRoutes);
   await app.register(organisationsRoutes);
   await app.register(servicesRoutes);
+  await app.register(projectsRoutes);
 
   return app;
 }

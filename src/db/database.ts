@@ -23,6 +23,12 @@ import type {
   OrganisationRelationshipsTable,
   OrganisationsTable,
 } from "../modules/organisations/organisations.table.ts";
+import type {
+  ProjectNoticesTable,
+  ProjectParticipantsTable,
+  ProjectServicesTable,
+  ProjectsTable,
+} from "../modules/projects/projects.table.ts";
 import type { ServiceAppraisalsTable, ServicesTable } from "../modules/services/services.table.ts";
 import type { UsersTable } from "../modules/users/users.table.ts";
 import type { AreasTable, ServiceCategoriesTable } from "../modules/vocabularies/vocabularies.table.ts";
@@ -53,6 +59,10 @@ export interface Database {
   organisation_categories: OrganisationCategoriesTable;
   services: ServicesTable;
   service_appraisals: ServiceAppraisalsTable;
+  projects: ProjectsTable;
+  project_services: ProjectServicesTable;
+  project_participants: ProjectParticipantsTable;
+  project_notices: ProjectNoticesTable;
 }
 
 /** What repositories take as their first argument: the root handle or a transaction. */

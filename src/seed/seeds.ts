@@ -1,6 +1,7 @@
 /** Every seed, in the order they run. Add later issues' seeds after the ones they build on. */
 import { demoAuthoritiesSeed } from "./demo/authorities.ts";
 import { demoOrganisationsSeed } from "./demo/organisations.ts";
+import { demoProjectsSeed } from "./demo/projects.ts";
 import { demoServicesSeed } from "./demo/services.ts";
 import { demoUsersSeed } from "./demo/users.ts";
 import { serviceCategoriesSeed } from "./reference/service-categories.ts";
@@ -13,4 +14,5 @@ export const seeds: readonly Seed[] = [
   // Reference data every deployment needs; in demo mode the organisations seed has loaded it already.
   serviceCategoriesSeed,
   demoServicesSeed,
+  demoProjectsSeed,
 ];

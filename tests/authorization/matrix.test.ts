@@ -174,6 +174,23 @@ const RULES: Record<string, Rule> = {
     "authority-admin",
   ),
   "GET /api/v1/pipeline": anyone,
+  // Commissioning projects
+  "GET /authorities/:slug/projects": anyone,
+  "GET /authorities/:slug/projects/new": REGISTER_EDITOR,
+  "POST /authorities/:slug/projects/new": REGISTER_EDITOR,
+  "GET /authorities/:slug/projects/:projectId": unknownToken,
+  "POST /authorities/:slug/projects/:projectId/publish": scopedUnknown("commissioner", "authority-admin"),
+  "GET /api/v1/authorities/:authorityId/projects": anyone,
+  "GET /api/v1/authorities/:authorityId/projects/:projectId": unknownToken,
+  "POST /api/v1/authorities/:authorityId/projects": REGISTER_EDITOR,
+  "PATCH /api/v1/authorities/:authorityId/projects/:projectId": scopedUnknown(
+    "commissioner",
+    "authority-admin",
+  ),
+  "POST /api/v1/authorities/:authorityId/projects/:projectId/publish": scopedUnknown(
+    "commissioner",
+    "authority-admin",
+  ),
 };
 
 /** A well-formed body for API writes, so that the answer is about who may, not about the body. */
@@ -182,6 +199,9 @@ const API_BODIES: Record<string, string> = {
     description: "Changed by the authorisation matrix test.",
   }),
   "PATCH /api/v1/authorities/:authorityId/services/:serviceId": JSON.stringify({
+    description: "Changed by the authorisation matrix test.",
+  }),
+  "PATCH /api/v1/authorities/:authorityId/projects/:projectId": JSON.stringify({
     description: "Changed by the authorisation matrix test.",
   }),
 };

@@ -7,6 +7,7 @@ import * as access from "./2026-11-22-02-access.ts";
 import * as accounts from "./2026-11-22-03-accounts.ts";
 import * as directory from "./2026-11-22-04-directory.ts";
 import * as services from "./2026-11-22-05-services.ts";
+import * as projects from "./2026-11-22-06-projects.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-22-03-accounts": accounts,
   "2026-11-22-04-directory": directory,
   "2026-11-22-05-services": services,
+  "2026-11-22-06-projects": projects,
 };

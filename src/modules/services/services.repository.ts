@@ -21,6 +21,10 @@ export interface ServiceRow extends Service {
 export interface PipelineRow extends ServiceRow {
   authority_name: string;
   authority_slug: string;
+  /** The latest published commissioning project covering the service (its planned procurement). */
+  planned_project_id: string | null;
+  planned_project_title: string | null;
+  planned_project_ocid: string | null;
 }
 
 function withNames(db: Db) {
@@ -77,6 +81,25 @@ export function contractsEnding(
   let query = withNames(db)
     .innerJoin("authorities as a", "a.id", "s.authority_id")
     .select(["a.name as authority_name", "a.slug as authority_slug"])
+    .select((eb) => {
+      const planned = () =>
+        eb
+          .selectFrom("project_services as ps")
+          .innerJoin("projects as p", (j) =>
+            j.onRef("p.authority_id", "=", "ps.authority_id").onRef("p.id", "=", "ps.project_id"),
+          )
+          .whereRef("ps.authority_id", "=", "s.authority_id")
+          .whereRef("ps.service_id", "=", "s.id")
+          .where("p.status", "=", "published")
+          .orderBy("p.published_at", "desc")
+          .orderBy("p.id", "desc")
+          .limit(1);
+      return [
+        planned().select("p.id").as("planned_project_id"),
+        planned().select("p.title").as("planned_project_title"),
+        planned().select("p.ocid").as("planned_project_ocid"),
+      ];
+    })
     .where("s.contract_end", ">=", range.from)
     .where("s.contract_end", "<=", range.to);
   if (range.authorityId) query = query.where("s.authority_id", "=", range.authorityId);

@@ -247,14 +247,17 @@ describe("service register API", () => {
     ]);
   });
 
-  it("lists the national pipeline with an empty planned procurement", async () => {
+  it("lists the national pipeline with each service's planned procurement", async () => {
     const response = await get("/api/v1/pipeline");
     expect(response.statusCode).toBe(200);
     const result = response.json();
     expect(result).toMatchObject({ from: "2026-11-22", to: "2028-05-22", windowMonths: 18 });
     expect(result.services.length).toBeGreaterThan(3);
-    expect(result.services.every((s: { plannedProcurement: unknown }) => s.plannedProcurement === null)).toBe(
-      true,
+    const planned = result.services.filter(
+      (s: { plannedProcurement: unknown }) => s.plannedProcurement !== null,
     );
+    expect(planned.map((s: { service: { id: string } }) => s.service.id)).toEqual([
+      DEMO_SERVICE.countyHomeCare,
+    ]);
   });
 });

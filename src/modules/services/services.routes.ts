@@ -505,7 +505,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
         tags: ["services"],
         summary: "Contracts ending within the next 18 months, nationally",
         description:
-          "Services on every authority's register whose current contract ends between today and 18 months from today, soonest first. plannedProcurement is null until commissioning projects are added. Public.",
+          "Services on every authority's register whose current contract ends between today and 18 months from today, soonest first. plannedProcurement is the latest published commissioning project covering the service, or null. Public.",
         response: { 200: PipelineResponse },
       },
     },
@@ -518,8 +518,15 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
         services: result.rows.map((row) => ({
           service: toApi(row, row.authority_slug),
           authority: { id: row.authority_id, name: row.authority_name, slug: row.authority_slug },
-          // The hook for commissioning projects (issue 4, item 4): the project planned for this service.
-          plannedProcurement: null,
+          // The latest published commissioning project covering the service.
+          plannedProcurement: row.planned_project_id
+            ? {
+                id: row.planned_project_id,
+                title: row.planned_project_title ?? "",
+                ocid: row.planned_project_ocid ?? "",
+                pageUrl: `/authorities/${row.authority_slug}/projects/${row.planned_project_id}`,
+              }
+            : null,
         })),
       };
     },

@@ -96,9 +96,12 @@ export const PipelineResponse = Type.Object({
     Type.Object({
       service: ServiceResponse,
       authority: Type.Object({ id: Uuid, name: Type.String(), slug: Type.String() }),
-      plannedProcurement: Type.Null({
-        description: "The commissioning project planned for it; always null until projects are added",
-      }),
+      plannedProcurement: Nullable(
+        Type.Object(
+          { id: Uuid, title: Type.String(), ocid: Type.String(), pageUrl: Type.String() },
+          { description: "The latest published commissioning project covering the service, or null" },
+        ),
+      ),
     }),
   ),
 });

@@ -1,0 +1,215 @@
+/**
+ * Commissioning projects through HTTP (app.inject): the public sees published projects and not
+ * drafts, the API drafts, changes and publishes for the lead's editors only (401 before the body,
+ * 403 for another authority), 409 once published, 422 for dates out of order, and the pipeline
+ * page and API show the published project as the planned procurement.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { settableClock } from "../../lib/clock.ts";
+import { DEMO_AREA } from "../../seed/demo/areas.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
+import { DEMO_SERVICE } from "../../seed/demo/services.ts";
+import { runSeeds } from "../../seed/seed.ts";
+import { seeds } from "../../seed/seeds.ts";
+
+const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
+const COUNTY = "/authorities/westshire-county-council";
+const base = `/api/v1/authorities/${DEMO_AUTHORITY.county}/projects`;
+let t: TestApp;
+let commissioner: TestSession;
+let districtAdmin: TestSession;
+
+const get = (url: string, session?: TestSession) =>
+  t.app.inject({ method: "GET", url, headers: session ? { cookie: session.cookie } : {} });
+
+const api = (method: "POST" | "PATCH", url: string, body: unknown, session?: TestSession) =>
+  t.app.inject({
+    method,
+    url,
+    headers: { "content-type": "application/json", ...(session ? { cookie: session.cookie } : {}) },
+    payload: JSON.stringify(body),
+  });
+
+function mainText(html: string): string {
+  const main = html.slice(html.indexOf("<main"), html.indexOf("</main>"));
+  return main
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, " ");
+}
+
+const body = {
+  title: "Library outreach",
+  need: "Housebound readers need books brought to them.",
+  categoryCode: "libraries",
+  areaCode: DEMO_AREA.westshire,
+  estimatedValue: "£400,000",
+  marketEngagementDate: "2027-01-01",
+  tenderDate: "2027-02-01",
+  awardDate: "2027-04-01",
+  startDate: "2027-06-01",
+  serviceIds: [DEMO_SERVICE.countyLibraries],
+};
+
+beforeAll(async () => {
+  t = await createTestApp({ clock, env: { OPENPS_DEMO: "true" } });
+  await runSeeds(t.deps.db, clock, seeds, { demo: true });
+  const make = async (role: "commissioner" | "authority-admin", scopeId: string) =>
+    sessionFor(t.app, (await createUser(t.deps.db, { grants: [{ role, scopeId }] })).id, { twoFactor: true });
+  commissioner = await make("commissioner", DEMO_AUTHORITY.county);
+  districtAdmin = await make("authority-admin", DEMO_AUTHORITY.district);
+}, 120_000);
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe("commissioning project pages", () => {
+  it("shows published projects to everyone and drafts only to the lead's editors", async () => {
+    const list = mainText((await get(`${COUNTY}/projects`)).body);
+    expect(list).toContain("Home care for older people 2027");
+    expect(list).toContain("Joint commissioning");
+    expect(list).not.toContain("Country parks cafés and events");
+    expect(mainText((await get(`${COUNTY}/projects`, commissioner)).body)).toContain(
+      "Country parks cafés and events",
+    );
+    expect((await get(`${COUNTY}/projects/${DEMO_PROJECT.countyParksDraft}`)).statusCode).toBe(404);
+    expect((await get(`${COUNTY}/projects/${DEMO_PROJECT.countyParksDraft}`, districtAdmin)).statusCode).toBe(
+      404,
+    );
+    const page = mainText((await get(`${COUNTY}/projects/${DEMO_PROJECT.countyHomeCare}`)).body);
+    expect(page).toContain("£48,000,000");
+    expect(page).toContain("Millbrook District Council");
+    expect(page).toContain("1 April 2027");
+    expect(page).toContain("Pipeline notice issued on");
+  });
+
+  it("drafts a project through the form, re-rendering with every error named", async () => {
+    expect((await get(`${COUNTY}/projects/new`, districtAdmin)).statusCode).toBe(403);
+    expect((await get(`${COUNTY}/projects/new`, commissioner)).statusCode).toBe(200);
+    const form = {
+      title: "Mobile library",
+      description: "",
+      need: "Villages without a branch library.",
+      categoryCode: "libraries",
+      areaCode: DEMO_AREA.westshire,
+      estimatedValue: "£90,000",
+      serviceIds: DEMO_SERVICE.countyLibraries,
+      participantIds: DEMO_AUTHORITY.district,
+      "marketEngagementDate-day": "1",
+      "marketEngagementDate-month": "2",
+      "marketEngagementDate-year": "2027",
+      "tenderDate-day": "1",
+      "tenderDate-month": "3",
+      "tenderDate-year": "2027",
+      "awardDate-day": "1",
+      "awardDate-month": "5",
+      "awardDate-year": "2027",
+      "startDate-day": "1",
+      "startDate-month": "7",
+      "startDate-year": "2027",
+    };
+    const bad = await postForm(t.app, commissioner, `${COUNTY}/projects/new`, {
+      ...form,
+      title: "",
+      "tenderDate-day": "31",
+      "tenderDate-month": "2",
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('href="#title"');
+    expect(bad.body).toContain('href="#tenderDate"');
+    const order = await postForm(t.app, commissioner, `${COUNTY}/projects/new`, {
+      ...form,
+      "startDate-year": "2026",
+    });
+    expect(order.statusCode).toBe(422);
+    expect((await postForm(t.app, districtAdmin, `${COUNTY}/projects/new`, form)).statusCode).toBe(403);
+    const ok = await postForm(t.app, commissioner, `${COUNTY}/projects/new`, form);
+    expect(ok.statusCode).toBe(303);
+    const page = mainText((await get(String(ok.headers.location), commissioner)).body);
+    expect(page).toContain("Mobile library");
+    expect(page).toContain("Millbrook District Council");
+    expect(page).toContain("£90,000");
+  });
+
+  it("publishes a draft from its page: others 403, then once (409 again)", async () => {
+    const url = `${COUNTY}/projects/${DEMO_PROJECT.countyParksDraft}`;
+    const draftPage = await get(url, commissioner);
+    expect(draftPage.body).toContain(`action="${url}/publish"`);
+    expect((await postForm(t.app, districtAdmin, `${url}/publish`, {})).statusCode).toBe(403);
+    const ok = await postForm(t.app, commissioner, `${url}/publish`, {});
+    expect(ok.statusCode).toBe(303);
+    expect(mainText((await get(String(ok.headers.location))).body)).toContain("pipeline notice issued");
+    expect((await postForm(t.app, commissioner, `${url}/publish`, {})).statusCode).toBe(409);
+    expect((await get(url)).statusCode).toBe(200);
+  });
+
+  it("shows the published project as the planned procurement in the pipeline", async () => {
+    const county = mainText((await get(`${COUNTY}/pipeline`)).body);
+    expect(county).toContain("Home care for older people 2027");
+    const national = (await get("/api/v1/pipeline")).json();
+    const homeCare = national.services.find(
+      (s: { service: { id: string } }) => s.service.id === DEMO_SERVICE.countyHomeCare,
+    );
+    expect(homeCare.plannedProcurement).toMatchObject({
+      id: DEMO_PROJECT.countyHomeCare,
+      ocid: `ocds-openps-${DEMO_PROJECT.countyHomeCare}`,
+    });
+  });
+});
+
+describe("commissioning projects API", () => {
+  it("refuses the public before the body (401) and another authority (403)", async () => {
+    expect((await api("POST", base, { nonsense: true })).statusCode).toBe(401);
+    expect((await api("POST", base, { nonsense: true }, districtAdmin)).statusCode).toBe(403);
+  });
+
+  it("drafts, changes, publishes and reads a project", async () => {
+    const created = await api("POST", base, body, commissioner);
+    expect(created.statusCode).toBe(201);
+    const project = created.json();
+    expect(project).toMatchObject({
+      status: "draft",
+      estimatedValuePence: "40000000",
+      joint: false,
+      pipelineNotice: null,
+    });
+    expect((await get(String(created.headers.location))).statusCode).toBe(404);
+    expect((await get(String(created.headers.location), commissioner)).statusCode).toBe(200);
+    const other = await api("PATCH", `${base}/${project.id}`, { title: "Mine" }, districtAdmin);
+    expect(other.statusCode).toBe(403);
+    const changed = await api(
+      "PATCH",
+      `${base}/${project.id}`,
+      { participantIds: [DEMO_AUTHORITY.district] },
+      commissioner,
+    );
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json().joint).toBe(true);
+    const published = await api("POST", `${base}/${project.id}/publish`, {}, commissioner);
+    expect(published.statusCode).toBe(200);
+    expect(published.json().pipelineNotice.content).toMatchObject({ ocid: project.ocid, tag: ["planning"] });
+    expect((await api("POST", `${base}/${project.id}/publish`, {}, commissioner)).statusCode).toBe(409);
+    expect((await api("PATCH", `${base}/${project.id}`, { title: "Late" }, commissioner)).statusCode).toBe(
+      409,
+    );
+    const list = (await get(base)).json();
+    expect(list.projects.map((p: { id: string }) => p.id)).toContain(project.id);
+    expect(
+      (await get(`/api/v1/authorities/${DEMO_AUTHORITY.district}/projects/${project.id}`)).statusCode,
+    ).toBe(404);
+  });
+
+  it("names bad fields (400) and refuses dates out of order (422)", async () => {
+    const schema = await api("POST", base, { ...body, tenderDate: "soon", serviceIds: [] }, commissioner);
+    expect(schema.statusCode).toBe(400);
+    const order = await api("POST", base, { ...body, tenderDate: "2026-12-01" }, commissioner);
+    expect(order.statusCode).toBe(422);
+    expect(order.json().error.details).toEqual([
+      { field: "tenderDate", message: "The tender date must be on or after the market engagement date" },
+    ]);
+  });
+});

@@ -1,0 +1,352 @@
+/**
+ * Commissioning projects' pages — an authority's projects, a project with its pipeline notice, and
+ * publishing a draft — and its JSON API. Thin: parse, call the service, render or serialise. Who
+ * may do what is decided in projects.service.ts from `request.principal`.
+ */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { transaction } from "../../db/transaction.ts";
+import { field, submitForm } from "../../http/forms.ts";
+import { NotFoundError } from "../../lib/errors.ts";
+import { isUuid } from "../../lib/ids.ts";
+import { formatMoney, type Pence } from "../../lib/money.ts";
+import { findAuthorityBySlug } from "../authorities/authorities.service.ts";
+import type { Authority } from "../authorities/authorities.table.ts";
+import { findPublicBody, scopeOfBody } from "../authorities/verification.service.ts";
+import { longDate } from "../services/services.routes.ts";
+import { canEditRegister, registerOf, requireRegisterEditor } from "../services/services.service.ts";
+import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
+import type { ProjectRow } from "./projects.repository.ts";
+import {
+  AuthorityParams,
+  CreateProjectBody,
+  ErrorResponse,
+  ProjectListResponse,
+  ProjectParams,
+  ProjectResponse,
+  UpdateProjectBody,
+} from "./projects.schemas.ts";
+import {
+  createProject,
+  PLANNED_DATES,
+  type ProjectDraft,
+  participantChoices,
+  projectOf,
+  projectsOf,
+  publishProject,
+  updateProject,
+} from "./projects.service.ts";
+
+const hide = { schema: { hide: true } };
+
+async function authorityBySlug(app: FastifyInstance, slug: string): Promise<Authority> {
+  const authority = await findAuthorityBySlug(app.deps.db, slug);
+  if (!authority || scopeOfBody(authority.kind).scopeType !== "authority")
+    throw new NotFoundError("public body");
+  return authority;
+}
+
+async function authorityById(app: FastifyInstance, id: string): Promise<Authority> {
+  const authority = isUuid(id) ? await findPublicBody(app.deps.db, id) : undefined;
+  if (!authority || scopeOfBody(authority.kind).scopeType !== "authority")
+    throw new NotFoundError("public body");
+  return authority;
+}
+
+function list(body: unknown, name: string): string[] {
+  const value = (body as Record<string, unknown> | null | undefined)?.[name];
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return values.map((v) => String(v).trim()).filter((v) => v !== "");
+}
+
+/** A GOV.UK date input's parts as YYYY-MM-DD (perhaps not a real date; the service says so). */
+function dateOf(body: unknown, name: string): string {
+  const [day, month, year] = ["day", "month", "year"].map((p) => field(body, `${name}-${p}`));
+  if (![day, month, year].every((p) => /^\d{1,4}$/.test(p ?? "")) || (year ?? "").length !== 4) return "";
+  return `${year}-${(month ?? "").padStart(2, "0")}-${(day ?? "").padStart(2, "0")}`;
+}
+
+function formValues(body: unknown) {
+  return {
+    title: field(body, "title"),
+    description: field(body, "description"),
+    need: field(body, "need"),
+    categoryCode: field(body, "categoryCode"),
+    areaCode: field(body, "areaCode"),
+    estimatedValue: field(body, "estimatedValue"),
+    serviceIds: list(body, "serviceIds"),
+    participantIds: list(body, "participantIds"),
+    dates: Object.fromEntries(
+      PLANNED_DATES.map((d) => [
+        d,
+        { day: field(body, `${d}-day`), month: field(body, `${d}-month`), year: field(body, `${d}-year`) },
+      ]),
+    ),
+  };
+}
+
+function draftFromForm(body: unknown): ProjectDraft {
+  const v = formValues(body);
+  return {
+    title: v.title,
+    description: v.description,
+    need: v.need,
+    categoryCode: v.categoryCode,
+    areaCode: v.areaCode,
+    estimatedValue: v.estimatedValue,
+    serviceIds: v.serviceIds,
+    participantIds: v.participantIds,
+    ...Object.fromEntries(PLANNED_DATES.map((d) => [d, dateOf(body, d)])),
+  };
+}
+
+/** A project as the pages show it. */
+function display(project: ProjectRow) {
+  return {
+    ...project,
+    estimatedValue: formatMoney(project.estimated_value_pence as Pence, { pence: false }),
+    dates: {
+      marketEngagement: longDate(project.market_engagement_date),
+      tender: longDate(project.tender_date),
+      award: longDate(project.award_date),
+      start: longDate(project.start_date),
+    },
+    publishedAtText: project.published_at ? longDate(project.published_at.toISOString().slice(0, 10)) : "",
+  };
+}
+
+export function toApi(project: ProjectRow): ProjectResponse {
+  return {
+    id: project.id,
+    ocid: project.ocid,
+    authority: { id: project.authority_id, name: project.authority_name, slug: project.authority_slug },
+    participants: project.participants,
+    joint: project.participants.length > 0,
+    title: project.title,
+    description: project.description,
+    need: project.need,
+    category: { code: project.category_code, name: project.category_name },
+    area: { code: project.area_code, name: project.area_name },
+    estimatedValuePence: project.estimated_value_pence.toString(),
+    estimatedValue: formatMoney(project.estimated_value_pence as Pence),
+    plannedDates: {
+      marketEngagement: project.market_engagement_date,
+      tender: project.tender_date,
+      award: project.award_date,
+      start: project.start_date,
+    },
+    services: project.services,
+    status: project.status,
+    publishedAt: project.published_at ? project.published_at.toISOString() : null,
+    pipelineNotice: project.notice
+      ? {
+          id: project.notice.id,
+          publishedAt: project.notice.published_at.toISOString(),
+          content: project.notice.content,
+        }
+      : null,
+    pageUrl: `/authorities/${project.authority_slug}/projects/${project.id}`,
+    createdAt: project.created_at.toISOString(),
+    updatedAt: project.updated_at.toISOString(),
+  };
+}
+
+/** Refuses the public and other authorities' staff before the body is validated (401/403, not 400). */
+function editorsFirst(app: FastifyInstance) {
+  return async (request: FastifyRequest) => {
+    const { authorityId } = request.params as { authorityId: string };
+    await requireRegisterEditor(app.deps.db, request.principal, authorityId);
+  };
+}
+
+export async function projectsRoutes(app: FastifyInstance): Promise<void> {
+  const { db, clock } = app.deps;
+  type Slug = { Params: { slug: string } };
+  type SlugProject = { Params: { slug: string; projectId: string } };
+
+  // Pages
+
+  app.get<Slug>("/authorities/:slug/projects", hide, async (request, reply) => {
+    const authority = await authorityBySlug(app, request.params.slug);
+    const projects = await projectsOf(db, request.principal, authority.id);
+    await reply.page("projects/views/projects.njk", {
+      authority,
+      projects: projects.map(display),
+      canEdit: canEditRegister(request.principal, authority.id),
+    });
+  });
+
+  async function formContext(authority: Authority, body: unknown) {
+    const [categories, services, authorities] = await Promise.all([
+      listServiceCategories(db),
+      registerOf(db, authority.id),
+      participantChoices(db, authority.id),
+    ]);
+    return {
+      authority,
+      action: `/authorities/${authority.slug}/projects/new`,
+      values: formValues(body),
+      categories,
+      services,
+      authorities,
+      dateFields: PLANNED_DATES,
+    };
+  }
+
+  app.get<Slug>("/authorities/:slug/projects/new", hide, async (request, reply) => {
+    const authority = await authorityBySlug(app, request.params.slug);
+    await requireRegisterEditor(db, request.principal, authority.id);
+    await reply.page("projects/views/form.njk", await formContext(authority, {}));
+  });
+
+  app.post<Slug>("/authorities/:slug/projects/new", hide, async (request, reply) => {
+    const authority = await authorityBySlug(app, request.params.slug);
+    await requireRegisterEditor(db, request.principal, authority.id);
+    const context = await formContext(authority, request.body);
+    await submitForm(reply, "projects/views/form.njk", context, async () => {
+      const id = await transaction(db, (trx) =>
+        createProject(trx, clock, request.principal, authority.id, draftFromForm(request.body)),
+      );
+      return `/authorities/${authority.slug}/projects/${id}`;
+    });
+  });
+
+  app.get<SlugProject>("/authorities/:slug/projects/:projectId", hide, async (request, reply) => {
+    const authority = await authorityBySlug(app, request.params.slug);
+    const project = await projectOf(db, request.principal, authority.id, request.params.projectId);
+    const query = (request.query ?? {}) as Record<string, string>;
+    await reply.page("projects/views/project.njk", {
+      authority,
+      project: display(project),
+      canEdit: canEditRegister(request.principal, authority.id),
+      published: query.published === "1",
+    });
+  });
+
+  app.post<SlugProject>("/authorities/:slug/projects/:projectId/publish", hide, async (request, reply) => {
+    const authority = await authorityBySlug(app, request.params.slug);
+    await requireRegisterEditor(db, request.principal, authority.id);
+    await transaction(db, (trx) =>
+      publishProject(trx, clock, request.principal, authority.id, request.params.projectId),
+    );
+    await reply.redirect(
+      `/authorities/${authority.slug}/projects/${request.params.projectId}?published=1`,
+      303,
+    );
+  });
+
+  // The JSON API
+
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+
+  api.get(
+    "/api/v1/authorities/:authorityId/projects",
+    {
+      schema: {
+        tags: ["projects"],
+        summary: "An authority's commissioning projects",
+        description:
+          "Published projects the authority leads, for everyone; drafts too for its commissioners and administrators.",
+        params: AuthorityParams,
+        response: { 200: ProjectListResponse, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const authority = await authorityById(app, request.params.authorityId);
+      const projects = await projectsOf(db, request.principal, authority.id);
+      return {
+        authority: { id: authority.id, name: authority.name, slug: authority.slug },
+        projects: projects.map(toApi),
+      };
+    },
+  );
+
+  api.get(
+    "/api/v1/authorities/:authorityId/projects/:projectId",
+    {
+      schema: {
+        tags: ["projects"],
+        summary: "A commissioning project, with its pipeline notice once published",
+        description: "Drafts are not found, except by the lead authority's commissioners and administrators.",
+        params: ProjectParams,
+        response: { 200: ProjectResponse, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const authority = await authorityById(app, request.params.authorityId);
+      return toApi(await projectOf(db, request.principal, authority.id, request.params.projectId));
+    },
+  );
+
+  api.post(
+    "/api/v1/authorities/:authorityId/projects",
+    {
+      schema: {
+        tags: ["projects"],
+        summary: "Draft a commissioning project",
+        description:
+          "For the lead authority's commissioners and administrators (and platform administrators), once it is verified. The services must be on the lead's register; participantIds make it joint. 422 for dates out of order (engagement ≤ tender ≤ award ≤ start), services on another register, or the lead among the participants.",
+        params: AuthorityParams,
+        body: CreateProjectBody,
+        response: { 201: ProjectResponse, ...errors, 422: ErrorResponse },
+      },
+      preValidation: editorsFirst(app),
+    },
+    async (request, reply) => {
+      const authority = await authorityById(app, request.params.authorityId);
+      const id = await transaction(db, (trx) =>
+        createProject(trx, clock, request.principal, authority.id, request.body),
+      );
+      const project = await projectOf(db, request.principal, authority.id, id);
+      return reply
+        .status(201)
+        .header("location", `/api/v1/authorities/${authority.id}/projects/${id}`)
+        .send(toApi(project));
+    },
+  );
+
+  api.patch(
+    "/api/v1/authorities/:authorityId/projects/:projectId",
+    {
+      schema: {
+        tags: ["projects"],
+        summary: "Change a draft commissioning project",
+        description:
+          "Only the fields given change; the result is checked whole. 409 once published. Same permissions as drafting.",
+        params: ProjectParams,
+        body: UpdateProjectBody,
+        response: { 200: ProjectResponse, ...errors, 409: ErrorResponse, 422: ErrorResponse },
+      },
+      preValidation: editorsFirst(app),
+    },
+    async (request) => {
+      const authority = await authorityById(app, request.params.authorityId);
+      await transaction(db, (trx) =>
+        updateProject(trx, clock, request.principal, authority.id, request.params.projectId, request.body),
+      );
+      return toApi(await projectOf(db, request.principal, authority.id, request.params.projectId));
+    },
+  );
+
+  api.post(
+    "/api/v1/authorities/:authorityId/projects/:projectId/publish",
+    {
+      schema: {
+        tags: ["projects"],
+        summary: "Publish a commissioning project, issuing its pipeline notice",
+        description: "The notice is an immutable record with its time. 409 once published.",
+        params: ProjectParams,
+        response: { 200: ProjectResponse, ...errors, 409: ErrorResponse },
+      },
+      preValidation: editorsFirst(app),
+    },
+    async (request) => {
+      const authority = await authorityById(app, request.params.authorityId);
+      await transaction(db, (trx) =>
+        publishProject(trx, clock, request.principal, authority.id, request.params.projectId),
+      );
+      return toApi(await projectOf(db, request.principal, authority.id, request.params.projectId));
+    },
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * Request and response schemas of the commissioning projects API
+ * (/api/v1/authorities/:authorityId/projects). Types and lengths here (400, every field at fault);
+ * money, real dates, known codes and combinations in the service (400 naming the field, or 422).
+ */
+import { type Static, Type } from "typebox";
+import { ErrorResponse } from "../organisations/organisations.schemas.ts";
+import { PROJECT_LIMITS } from "./projects.service.ts";
+
+export { ErrorResponse };
+
+const Uuid = Type.String({ format: "uuid" });
+const IsoDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "A date, YYYY-MM-DD" });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+export const AuthorityParams = Type.Object({ authorityId: Uuid });
+export const ProjectParams = Type.Object({ authorityId: Uuid, projectId: Uuid });
+
+const writable = {
+  title: Type.String({ minLength: 1, maxLength: PROJECT_LIMITS.title }),
+  description: Type.Optional(Type.String({ maxLength: PROJECT_LIMITS.description })),
+  need: Type.String({
+    minLength: 1,
+    maxLength: PROJECT_LIMITS.need,
+    description: "The need the project meets",
+  }),
+  categoryCode: Type.String({ minLength: 1, maxLength: 100, description: "A service category code" }),
+  areaCode: Type.String({ minLength: 1, maxLength: 20, description: "The area's ONS GSS code" }),
+  estimatedValue: Type.String({
+    minLength: 1,
+    maxLength: 40,
+    description: 'The estimated value in pounds, like "£1,234,567" or "1234567.00"',
+  }),
+  marketEngagementDate: IsoDate,
+  tenderDate: IsoDate,
+  awardDate: IsoDate,
+  startDate: IsoDate,
+  serviceIds: Type.Array(Uuid, {
+    minItems: 1,
+    maxItems: PROJECT_LIMITS.services,
+    description: "Services on the lead authority's register the project covers",
+  }),
+  participantIds: Type.Optional(
+    Type.Array(Uuid, {
+      maxItems: PROJECT_LIMITS.participants,
+      description: "Authorities the lead commissions on behalf of (joint commissioning)",
+    }),
+  ),
+};
+
+export const CreateProjectBody = Type.Object(writable, { additionalProperties: false });
+export const UpdateProjectBody = Type.Partial(Type.Object(writable), {
+  additionalProperties: false,
+  minProperties: 1,
+});
+
+const Named = Type.Object({ id: Uuid, name: Type.String() });
+
+export const ProjectResponse = Type.Object({
+  id: Uuid,
+  ocid: Type.String({ description: "The OCDS open contracting id its releases will carry" }),
+  authority: Type.Object({ id: Uuid, name: Type.String(), slug: Type.String() }),
+  participants: Type.Array(Named, { description: "Authorities the lead commissions on behalf of" }),
+  joint: Type.Boolean(),
+  title: Type.String(),
+  description: Type.String(),
+  need: Type.String(),
+  category: Type.Object({ code: Type.String(), name: Type.String() }),
+  area: Type.Object({ code: Type.String(), name: Type.String() }),
+  estimatedValuePence: Type.String({ pattern: "^[0-9]+$", description: "Integer pence, as a string" }),
+  estimatedValue: Type.String({ description: "Formatted in pounds" }),
+  plannedDates: Type.Object({
+    marketEngagement: IsoDate,
+    tender: IsoDate,
+    award: IsoDate,
+    start: IsoDate,
+  }),
+  services: Type.Array(Named),
+  status: Type.Enum(["draft", "published"], { type: "string" }),
+  publishedAt: Nullable(Type.String({ format: "date-time" })),
+  pipelineNotice: Nullable(
+    Type.Object({
+      id: Uuid,
+      publishedAt: Type.String({ format: "date-time" }),
+      content: Type.Record(Type.String(), Type.Unknown()),
+    }),
+  ),
+  pageUrl: Type.String(),
+  createdAt: Type.String({ format: "date-time" }),
+  updatedAt: Type.String({ format: "date-time" }),
+});
+export type ProjectResponse = Static<typeof ProjectResponse>;
+
+export const ProjectListResponse = Type.Object({
+  authority: Type.Object({ id: Uuid, name: Type.String(), slug: Type.String() }),
+  projects: Type.Array(ProjectResponse),
+});

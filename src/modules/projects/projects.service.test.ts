@@ -1,0 +1,197 @@
+/**
+ * Commissioning projects' rules on the real database (PGlite, or PostgreSQL with DATABASE_URL):
+ * field and combination checks (dates in order, services on the lead's own register), who may draft
+ * and publish, drafts hidden from the public, publishing issuing an immutable pipeline notice, and
+ * the pipeline showing the published project as the service's planned procurement.
+ */
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser } from "../../../tests/support/auth.ts";
+import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
+import { transaction } from "../../db/transaction.ts";
+import { settableClock } from "../../lib/clock.ts";
+import {
+  ConflictError,
+  type DomainError,
+  ForbiddenError,
+  NotFoundError,
+  NotSignedInError,
+  UnprocessableError,
+  ValidationError,
+} from "../../lib/errors.ts";
+import { DEMO_AREA } from "../../seed/demo/areas.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
+import { DEMO_SERVICE } from "../../seed/demo/services.ts";
+import { runSeeds } from "../../seed/seed.ts";
+import { seeds } from "../../seed/seeds.ts";
+import { loadGrants } from "../access/access.service.ts";
+import type { Principal } from "../access/access.table.ts";
+import { auditTrailFor } from "../audit/audit.service.ts";
+import { pipeline } from "../services/services.service.ts";
+import { createProject, projectOf, projectsOf, publishProject, updateProject } from "./projects.service.ts";
+
+const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
+let t: TestDatabase;
+let commissioner: Principal;
+let districtAdmin: Principal;
+
+async function principal(userId: string): Promise<Principal> {
+  return {
+    userId,
+    displayName: "Test",
+    grants: await loadGrants(t.db, userId),
+    via: "session",
+    twoFactor: false,
+  };
+}
+
+async function refused(promise: Promise<unknown>): Promise<DomainError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as DomainError;
+  }
+  throw new Error("Expected the call to be refused");
+}
+
+const draft = {
+  title: "Day opportunities",
+  description: "Day opportunities for adults with learning disabilities.",
+  need: "People want more choice of what to do in the day.",
+  categoryCode: "adult-social-care",
+  areaCode: DEMO_AREA.westshire,
+  estimatedValue: "£2,500,000.50",
+  marketEngagementDate: "2027-01-10",
+  tenderDate: "2027-03-01",
+  awardDate: "2027-05-01",
+  startDate: "2027-07-01",
+  serviceIds: [DEMO_SERVICE.countyCommunityHealth],
+  participantIds: [DEMO_AUTHORITY.district],
+};
+
+const create = (p: Principal | null, authorityId: string, d: Record<string, unknown>) =>
+  transaction(t.db, (trx) => createProject(trx, clock, p, authorityId, d));
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await runSeeds(t.db, clock, seeds, { demo: true });
+  commissioner = await principal(
+    (await createUser(t.db, { grants: [{ role: "commissioner", scopeId: DEMO_AUTHORITY.county }] })).id,
+  );
+  districtAdmin = await principal(
+    (await createUser(t.db, { grants: [{ role: "authority-admin", scopeId: DEMO_AUTHORITY.district }] })).id,
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await t.destroy();
+});
+
+describe("commissioning projects", () => {
+  it("drafts a joint project in pence, audited on the lead's chain, hidden from the public", async () => {
+    const id = await create(commissioner, DEMO_AUTHORITY.county, draft);
+    const project = await projectOf(t.db, commissioner, DEMO_AUTHORITY.county, id);
+    expect(project.estimated_value_pence).toBe(250000050n);
+    expect(project.ocid).toBe(`ocds-openps-${id}`);
+    expect(project.participants.map((p) => p.id)).toEqual([DEMO_AUTHORITY.district]);
+    expect(project.services.map((s) => s.id)).toEqual([DEMO_SERVICE.countyCommunityHealth]);
+    expect((await refused(projectOf(t.db, null, DEMO_AUTHORITY.county, id))).constructor).toBe(NotFoundError);
+    expect((await projectsOf(t.db, null, DEMO_AUTHORITY.county)).map((p) => p.id)).not.toContain(id);
+    const trail = await auditTrailFor(t.db, DEMO_AUTHORITY.county, "project", id);
+    expect(trail.map((e) => e.action)).toEqual(["project.drafted"]);
+  });
+
+  it("names every field at fault (400)", async () => {
+    const error = await refused(
+      create(commissioner, DEMO_AUTHORITY.county, {
+        ...draft,
+        title: "",
+        areaCode: "X99",
+        estimatedValue: "£1,23",
+        tenderDate: "2027-02-30",
+        serviceIds: [],
+      }),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.details.map((d) => d.field)).toEqual([
+      "title",
+      "areaCode",
+      "estimatedValue",
+      "tenderDate",
+      "serviceIds",
+    ]);
+  });
+
+  it("refuses dates out of order, another register's service and the lead as participant (422)", async () => {
+    const dates = await refused(
+      create(commissioner, DEMO_AUTHORITY.county, {
+        ...draft,
+        awardDate: "2027-02-01",
+        startDate: "2027-01-01",
+      }),
+    );
+    expect(dates).toBeInstanceOf(UnprocessableError);
+    expect(dates.details.map((d) => d.field)).toEqual(["awardDate", "startDate"]);
+    const other = await refused(
+      create(commissioner, DEMO_AUTHORITY.county, {
+        ...draft,
+        serviceIds: ["019a0000-0000-7000-8000-00000000d005"], // Millbrook's waste collection.
+        participantIds: [DEMO_AUTHORITY.county],
+      }),
+    );
+    expect(other).toBeInstanceOf(UnprocessableError);
+    expect(other.details.map((d) => d.field)).toEqual(["serviceIds", "participantIds"]);
+  });
+
+  it("lets only the lead's editors draft and publish", async () => {
+    expect(await refused(create(null, DEMO_AUTHORITY.county, draft))).toBeInstanceOf(NotSignedInError);
+    expect(await refused(create(districtAdmin, DEMO_AUTHORITY.county, draft))).toBeInstanceOf(ForbiddenError);
+    const publish = (p: Principal | null, id: string) =>
+      transaction(t.db, (trx) => publishProject(trx, clock, p, DEMO_AUTHORITY.county, id));
+    expect(await refused(publish(districtAdmin, DEMO_PROJECT.countyParksDraft))).toBeInstanceOf(
+      ForbiddenError,
+    );
+  });
+
+  it("publishes once, issuing an immutable pipeline notice; a published project cannot change (409)", async () => {
+    const id = await create(commissioner, DEMO_AUTHORITY.county, draft);
+    await transaction(t.db, (trx) =>
+      updateProject(trx, clock, commissioner, DEMO_AUTHORITY.county, id, { estimatedValue: "£3,000,000" }),
+    );
+    clock.set(new Date("2026-11-23T09:30:00Z"));
+    await transaction(t.db, (trx) => publishProject(trx, clock, commissioner, DEMO_AUTHORITY.county, id));
+    const project = await projectOf(t.db, null, DEMO_AUTHORITY.county, id);
+    expect(project.status).toBe("published");
+    expect(project.notice?.published_at.toISOString()).toBe("2026-11-23T09:30:00.000Z");
+    expect(project.notice?.content).toMatchObject({
+      ocid: project.ocid,
+      tag: ["planning"],
+      estimatedValuePence: "300000000",
+      participants: [{ id: DEMO_AUTHORITY.district }],
+    });
+    const again = await refused(
+      transaction(t.db, (trx) => publishProject(trx, clock, commissioner, DEMO_AUTHORITY.county, id)),
+    );
+    expect(again).toBeInstanceOf(ConflictError);
+    const change = await refused(
+      transaction(t.db, (trx) =>
+        updateProject(trx, clock, commissioner, DEMO_AUTHORITY.county, id, { title: "Changed" }),
+      ),
+    );
+    expect(change).toBeInstanceOf(ConflictError);
+    await expect(sql`update project_notices set published_at = now()`.execute(t.db)).rejects.toThrow(
+      /cannot be changed/,
+    );
+    const trail = await auditTrailFor(t.db, DEMO_AUTHORITY.county, "project", id);
+    expect(trail.map((e) => e.action)).toEqual(["project.drafted", "project.updated", "project.published"]);
+    clock.set(new Date("2026-11-22T10:00:00Z"));
+  });
+
+  it("shows a service's published project as its planned procurement in the pipeline", async () => {
+    const result = await pipeline(t.db, clock, DEMO_AUTHORITY.county);
+    const homeCare = result.rows.find((r) => r.id === DEMO_SERVICE.countyHomeCare);
+    expect(homeCare?.planned_project_id).toBe(DEMO_PROJECT.countyHomeCare);
+    expect(homeCare?.planned_project_title).toBe("Home care for older people 2027");
+  });
+});

@@ -1,0 +1,374 @@
+/**
+ * Commissioning projects (issue 4, item 4): a planned procurement of services on the lead
+ * authority's register, perhaps on behalf of other authorities (joint commissioning), with its
+ * category, area, estimated value, planned dates and the need it meets. Drafted and changed by the
+ * lead's commissioners and administrators (verified authorities only), then published: publishing
+ * issues the pipeline notice, an immutable record with its time, kept for the OCDS planning release.
+ * The public sees published projects only; drafts are not found. Every change is audited on the
+ * lead authority's chain in the caller's transaction.
+ */
+import type { Db, Trx } from "../../db/database.ts";
+import type { Clock } from "../../lib/clock.ts";
+import {
+  ConflictError,
+  type FieldError,
+  NotFoundError,
+  UnprocessableError,
+  ValidationError,
+} from "../../lib/errors.ts";
+import { isUuid, newId } from "../../lib/ids.ts";
+import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
+import { actorOf } from "../access/access.service.ts";
+import type { Principal } from "../access/access.table.ts";
+import { type Actor, recordAudit } from "../audit/audit.service.ts";
+import { canEditRegister, isIsoDate, requireRegisterEditor } from "../services/services.service.ts";
+import { existingCategoryCodes } from "../vocabularies/vocabularies.service.ts";
+import * as repo from "./projects.repository.ts";
+import type { Project } from "./projects.table.ts";
+
+export const PROJECT_LIMITS = {
+  title: 200,
+  description: 10000,
+  need: 10000,
+  services: 50,
+  participants: 50,
+} as const;
+
+/** The prefix of every project's OCDS open contracting id. */
+export const OCID_PREFIX = "ocds-openps-";
+
+/** The planned dates, in the order they must fall. */
+export const PLANNED_DATES = ["marketEngagementDate", "tenderDate", "awardDate", "startDate"] as const;
+export type PlannedDate = (typeof PLANNED_DATES)[number];
+
+/** What a form or the API sends, before it is checked. */
+export interface ProjectDraft {
+  title?: string;
+  description?: string;
+  need?: string;
+  categoryCode?: string;
+  areaCode?: string;
+  estimatedValue?: string;
+  marketEngagementDate?: string;
+  tenderDate?: string;
+  awardDate?: string;
+  startDate?: string;
+  serviceIds?: readonly string[];
+  participantIds?: readonly string[];
+}
+
+export interface ProjectInput {
+  title: string;
+  description: string;
+  need: string;
+  categoryCode: string;
+  areaCode: string;
+  estimatedValue: Pence;
+  dates: Record<PlannedDate, string>;
+  serviceIds: string[];
+  participantIds: string[];
+}
+
+const DATE_LABELS: Record<PlannedDate, string> = {
+  marketEngagementDate: "market engagement",
+  tenderDate: "tender",
+  awardDate: "award",
+  startDate: "start",
+};
+
+/**
+ * Checks each field (400 naming every field at fault), then the combination (422): services on
+ * another register, the lead among its own participants, dates out of order.
+ */
+export async function checkProject(db: Db, authorityId: string, draft: ProjectDraft): Promise<ProjectInput> {
+  const problems: FieldError[] = [];
+  const text = (name: "title" | "description" | "need", required: string | null) => {
+    const value = (draft[name] ?? "").trim();
+    if (value === "" && required) problems.push({ field: name, message: required });
+    else if (value.length > PROJECT_LIMITS[name])
+      problems.push({ field: name, message: `Enter ${PROJECT_LIMITS[name]} characters or fewer` });
+    return value;
+  };
+  const title = text("title", "Enter the project's title");
+  const description = text("description", null);
+  const need = text("need", "Enter the need the project meets");
+  const categoryCode = draft.categoryCode ?? "";
+  if (categoryCode === "") problems.push({ field: "categoryCode", message: "Choose the service category" });
+  else if (!(await existingCategoryCodes(db, [categoryCode])).has(categoryCode))
+    problems.push({ field: "categoryCode", message: "Choose a service category from the list" });
+  const areaCode = (draft.areaCode ?? "").trim();
+  if (areaCode === "") problems.push({ field: "areaCode", message: "Enter the area's GSS code" });
+  else if (!(await repo.areaExists(db, areaCode)))
+    problems.push({ field: "areaCode", message: "Enter a known GSS area code, like E10000901" });
+  const money = parseMoney(draft.estimatedValue ?? "");
+  if (!money.ok) problems.push({ field: "estimatedValue", message: `Estimated value: ${money.error}` });
+  const dates = {} as Record<PlannedDate, string>;
+  for (const name of PLANNED_DATES) {
+    const value = draft[name] ?? "";
+    if (!isIsoDate(value))
+      problems.push({ field: name, message: `Enter the planned ${DATE_LABELS[name]} date as a real date` });
+    dates[name] = value;
+  }
+  const serviceIds = [...new Set(draft.serviceIds ?? [])];
+  if (serviceIds.length === 0)
+    problems.push({ field: "serviceIds", message: "Choose at least one service the project covers" });
+  else if (serviceIds.length > PROJECT_LIMITS.services || !serviceIds.every(isUuid))
+    problems.push({ field: "serviceIds", message: "Choose the services from the register" });
+  const participantIds = [...new Set(draft.participantIds ?? [])];
+  const participantsKnown =
+    participantIds.length <= PROJECT_LIMITS.participants &&
+    participantIds.every(isUuid) &&
+    (await repo.existingAuthorities(db, participantIds)).size === participantIds.length;
+  if (!participantsKnown)
+    problems.push({ field: "participantIds", message: "Choose the participating authorities from the list" });
+  if (problems.length > 0 || !money.ok) throw new ValidationError("Check the project's details", problems);
+
+  const invalid: FieldError[] = [];
+  const onRegister = await repo.servicesOnRegister(db, authorityId, serviceIds);
+  if (onRegister.size !== serviceIds.length)
+    invalid.push({
+      field: "serviceIds",
+      message: "A project covers services on the lead authority's own register only",
+    });
+  if (participantIds.includes(authorityId))
+    invalid.push({
+      field: "participantIds",
+      message: "The lead authority is not one of the authorities it commissions on behalf of",
+    });
+  for (let i = 1; i < PLANNED_DATES.length; i++) {
+    const before = PLANNED_DATES[i - 1] as PlannedDate;
+    const name = PLANNED_DATES[i] as PlannedDate;
+    if (dates[name] < dates[before])
+      invalid.push({
+        field: name,
+        message: `The ${DATE_LABELS[name]} date must be on or after the ${DATE_LABELS[before]} date`,
+      });
+  }
+  if (invalid.length > 0)
+    throw new UnprocessableError("These details do not fit together", invalid, "project_invalid_combination");
+  return {
+    title,
+    description,
+    need,
+    categoryCode,
+    areaCode,
+    estimatedValue: money.value,
+    dates,
+    serviceIds,
+    participantIds,
+  };
+}
+
+function toRow(input: ProjectInput) {
+  return {
+    title: input.title,
+    description: input.description,
+    need: input.need,
+    category_code: input.categoryCode,
+    area_code: input.areaCode,
+    estimated_value_pence: input.estimatedValue as bigint,
+    market_engagement_date: input.dates.marketEngagementDate,
+    tender_date: input.dates.tenderDate,
+    award_date: input.dates.awardDate,
+    start_date: input.dates.startDate,
+  };
+}
+
+function audited(input: ProjectInput): Record<string, unknown> {
+  const { estimated_value_pence, ...rest } = toRow(input);
+  return {
+    ...rest,
+    estimated_value_pence: estimated_value_pence.toString(),
+    service_ids: [...input.serviceIds].sort(),
+    participant_ids: [...input.participantIds].sort(),
+  };
+}
+
+/** Records a checked draft project, audited. Authorisation is the caller's (seeds use it). */
+export async function recordProject(
+  trx: Trx,
+  clock: Clock,
+  actor: Actor,
+  authorityId: string,
+  input: ProjectInput,
+  id: string = newId(),
+): Promise<string> {
+  const now = clock.now();
+  await repo.insertProject(trx, {
+    authority_id: authorityId,
+    id,
+    ocid: `${OCID_PREFIX}${id}`,
+    ...toRow(input),
+    status: "draft",
+    created_at: now,
+    updated_at: now,
+    published_at: null,
+  });
+  await repo.setLinks(trx, authorityId, id, input.serviceIds, input.participantIds);
+  await recordAudit(trx, clock, {
+    authorityId,
+    actor,
+    action: "project.drafted",
+    entity: { type: "project", id },
+    changes: audited(input),
+  });
+  return id;
+}
+
+export async function createProject(
+  trx: Trx,
+  clock: Clock,
+  principal: Principal | null,
+  authorityId: string,
+  draft: ProjectDraft,
+): Promise<string> {
+  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const input = await checkProject(trx, authorityId, draft);
+  return recordProject(trx, clock, actorOf(p), authorityId, input);
+}
+
+/** The project as a draft, for merging a partial change (PATCH) or filling a form. */
+export function draftOf(project: repo.ProjectRow): Required<ProjectDraft> {
+  return {
+    title: project.title,
+    description: project.description,
+    need: project.need,
+    categoryCode: project.category_code,
+    areaCode: project.area_code,
+    estimatedValue: formatMoney(project.estimated_value_pence as Pence).replace(/[£,]/g, ""),
+    marketEngagementDate: project.market_engagement_date,
+    tenderDate: project.tender_date,
+    awardDate: project.award_date,
+    startDate: project.start_date,
+    serviceIds: project.services.map((s) => s.id),
+    participantIds: project.participants.map((s) => s.id),
+  };
+}
+
+const PUBLISHED =
+  "This project has been published and its pipeline notice issued; a published project cannot be changed.";
+
+/** Changes a draft project (409 once published): `changes` over its details, checked whole, audited. */
+export async function updateProject(
+  trx: Trx,
+  clock: Clock,
+  principal: Principal | null,
+  authorityId: string,
+  projectId: string,
+  changes: ProjectDraft,
+): Promise<void> {
+  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const locked = isUuid(projectId) ? await repo.lockProject(trx, authorityId, projectId) : undefined;
+  const current = locked ? await repo.findProject(trx, authorityId, projectId) : undefined;
+  if (!current) throw new NotFoundError("commissioning project");
+  if (current.status === "published") throw new ConflictError(PUBLISHED, "project_published");
+  const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+  const input = await checkProject(trx, authorityId, { ...draftOf(current), ...defined });
+  await repo.updateProject(trx, authorityId, projectId, { ...toRow(input), updated_at: clock.now() });
+  await repo.setLinks(trx, authorityId, projectId, input.serviceIds, input.participantIds);
+  await recordAudit(trx, clock, {
+    authorityId,
+    actor: actorOf(p),
+    action: "project.updated",
+    entity: { type: "project", id: projectId },
+    changes: audited(input),
+  });
+}
+
+/** What the pipeline notice records: the project as published, ready for an OCDS planning release. */
+export function noticeContent(project: repo.ProjectRow, publishedAt: Date): Record<string, unknown> {
+  return {
+    ocid: project.ocid,
+    tag: ["planning"],
+    date: publishedAt.toISOString(),
+    buyer: { id: project.authority_id, name: project.authority_name },
+    participants: project.participants,
+    title: project.title,
+    description: project.description,
+    need: project.need,
+    category: { code: project.category_code, name: project.category_name },
+    area: { code: project.area_code, name: project.area_name },
+    estimatedValuePence: project.estimated_value_pence.toString(),
+    services: project.services,
+    plannedDates: {
+      marketEngagement: project.market_engagement_date,
+      tender: project.tender_date,
+      award: project.award_date,
+      start: project.start_date,
+    },
+  };
+}
+
+/** Publishes a draft and issues its pipeline notice (409 once published), audited. */
+export async function publishProjectAs(
+  trx: Trx,
+  clock: Clock,
+  actor: Actor,
+  authorityId: string,
+  projectId: string,
+): Promise<void> {
+  const locked = isUuid(projectId) ? await repo.lockProject(trx, authorityId, projectId) : undefined;
+  if (!locked) throw new NotFoundError("commissioning project");
+  if (locked.status === "published")
+    throw new ConflictError("This project has already been published.", "project_published");
+  const at = clock.now();
+  await repo.updateProject(trx, authorityId, projectId, {
+    status: "published",
+    published_at: at,
+    updated_at: at,
+  });
+  const project = await repo.findProject(trx, authorityId, projectId);
+  if (!project) throw new NotFoundError("commissioning project");
+  const noticeId = newId();
+  await repo.insertNotice(trx, {
+    authority_id: authorityId,
+    id: noticeId,
+    project_id: projectId,
+    published_at: at,
+    content: noticeContent(project, at),
+  });
+  await recordAudit(trx, clock, {
+    authorityId,
+    actor,
+    action: "project.published",
+    entity: { type: "project", id: projectId },
+    changes: { ocid: project.ocid, noticeId },
+  });
+}
+
+export async function publishProject(
+  trx: Trx,
+  clock: Clock,
+  principal: Principal | null,
+  authorityId: string,
+  projectId: string,
+): Promise<void> {
+  const p = await requireRegisterEditor(trx, principal, authorityId);
+  await publishProjectAs(trx, clock, actorOf(p), authorityId, projectId);
+}
+
+/** The authority's projects: published ones for everyone, drafts too for those who edit its register. */
+export function projectsOf(
+  db: Db,
+  principal: Principal | null,
+  authorityId: string,
+): Promise<repo.ProjectRow[]> {
+  return repo.projectsOf(db, authorityId, { drafts: canEditRegister(principal, authorityId) });
+}
+
+/** A project of this authority, or 404 (also a draft, to those who may not edit it). */
+export async function projectOf(
+  db: Db,
+  principal: Principal | null,
+  authorityId: string,
+  projectId: string,
+): Promise<repo.ProjectRow> {
+  const project = isUuid(projectId) ? await repo.findProject(db, authorityId, projectId) : undefined;
+  if (!project || (project.status === "draft" && !canEditRegister(principal, authorityId)))
+    throw new NotFoundError("commissioning project");
+  return project;
+}
+
+export const participantChoices = repo.otherAuthorities;
+
+export type { Project };
