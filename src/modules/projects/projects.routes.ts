@@ -3,8 +3,9 @@
  * publishing a draft — and its JSON API. Thin: parse, call the service, render or serialise. Who
  * may do what is decided in projects.service.ts from `request.principal`.
  */
+
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { transaction } from "../../db/transaction.ts";
 import { field, submitForm } from "../../http/forms.ts";
 import { NotFoundError } from "../../lib/errors.ts";
@@ -13,7 +14,7 @@ import { formatMoney, type Pence } from "../../lib/money.ts";
 import { findAuthorityBySlug } from "../authorities/authorities.service.ts";
 import type { Authority } from "../authorities/authorities.table.ts";
 import { findPublicBody, scopeOfBody } from "../authorities/verification.service.ts";
-import { longDate } from "../services/services.routes.ts";
+import { editorsFirst, longDate } from "../services/services.routes.ts";
 import { canEditRegister, registerOf, requireRegisterEditor } from "../services/services.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import type { ProjectRow } from "./projects.repository.ts";
@@ -148,14 +149,6 @@ export function toApi(project: ProjectRow): ProjectResponse {
     pageUrl: `/authorities/${project.authority_slug}/projects/${project.id}`,
     createdAt: project.created_at.toISOString(),
     updatedAt: project.updated_at.toISOString(),
-  };
-}
-
-/** Refuses the public and other authorities' staff before the body is validated (401/403, not 400). */
-function editorsFirst(app: FastifyInstance) {
-  return async (request: FastifyRequest) => {
-    const { authorityId } = request.params as { authorityId: string };
-    await requireRegisterEditor(app.deps.db, request.principal, authorityId);
   };
 }
 

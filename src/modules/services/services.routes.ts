@@ -202,8 +202,11 @@ function toApi(service: ServiceRow, slug: string, appraisals?: AppraisalView[]):
   };
 }
 
-/** Refuses the public and other authorities' staff before the body is validated (401/403, not 400). */
-function editorsFirst(app: FastifyInstance) {
+/**
+ * Refuses the public and other authorities' staff before the body is validated (401/403, not
+ * 400), for API writes under `/api/v1/authorities/:authorityId/…`.
+ */
+export function editorsFirst(app: FastifyInstance) {
   return async (request: FastifyRequest) => {
     const { authorityId } = request.params as { authorityId: string };
     await requireRegisterEditor(app.deps.db, request.principal, authorityId);
