@@ -15,11 +15,14 @@ import { registerViews } from "./http/views.ts";
 import { accessRoutes } from "./modules/access/access.routes.ts";
 import { accountsRoutes } from "./modules/accounts/accounts.routes.ts";
 import { verificationRoutes } from "./modules/authorities/verification.routes.ts";
+import { challengesRoutes } from "./modules/challenges/challenges.routes.ts";
+import { consultationsRoutes } from "./modules/consultations/consultations.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { organisationsRoutes } from "./modules/organisations/organisations.routes.ts";
 import { pagesRoutes } from "./modules/pages/pages.routes.ts";
 import { projectsRoutes } from "./modules/projects/projects.routes.ts";
 import { servicesRoutes } from "./modules/services/services.routes.ts";
+import { tendersRoutes } from "./modules/tenders/tenders.routes.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -70,6 +73,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(organisationsRoutes);
   await app.register(servicesRoutes);
   await app.register(projectsRoutes);
+  await app.register(consultationsRoutes);
+  await app.register(challengesRoutes);
+  await app.register(tendersRoutes);
 
   return app;
 }

@@ -13,6 +13,8 @@ import type {
 } from "../modules/accounts/accounts.table.ts";
 import type { AuditChainsTable, AuditEventsTable } from "../modules/audit/audit.table.ts";
 import type { AuthoritiesTable } from "../modules/authorities/authorities.table.ts";
+import type { ChallengeTables } from "../modules/challenges/challenges.table.ts";
+import type { ConsultationTables } from "../modules/consultations/consultations.table.ts";
 import type { JobsTable } from "../modules/jobs/jobs.table.ts";
 import type { NotificationsTable } from "../modules/notifications/notifications.table.ts";
 import type {
@@ -30,11 +32,13 @@ import type {
   ProjectsTable,
 } from "../modules/projects/projects.table.ts";
 import type { ServiceAppraisalsTable, ServicesTable } from "../modules/services/services.table.ts";
+import type { TenderTables } from "../modules/tenders/tenders.table.ts";
 import type { UsersTable } from "../modules/users/users.table.ts";
 import type { AreasTable, ServiceCategoriesTable } from "../modules/vocabularies/vocabularies.table.ts";
 import type { SeedRunsTable } from "../seed/seed-runs.table.ts";
 
-export interface Database {
+/** Later modules keep their tables in their own `*Tables` interface, which this extends. */
+export interface Database extends ConsultationTables, ChallengeTables, TenderTables {
   authorities: AuthoritiesTable;
   organisations: OrganisationsTable;
   users: UsersTable;

@@ -1,8 +1,11 @@
 /** Every seed, in the order they run. Add later issues' seeds after the ones they build on. */
 import { demoAuthoritiesSeed } from "./demo/authorities.ts";
+import { demoChallengesSeed } from "./demo/challenges.ts";
+import { demoConsultationsSeed } from "./demo/consultations.ts";
 import { demoOrganisationsSeed } from "./demo/organisations.ts";
 import { demoProjectsSeed } from "./demo/projects.ts";
 import { demoServicesSeed } from "./demo/services.ts";
+import { demoTendersSeed } from "./demo/tenders.ts";
 import { demoUsersSeed } from "./demo/users.ts";
 import { serviceCategoriesSeed } from "./reference/service-categories.ts";
 import type { Seed } from "./seed.ts";
@@ -15,4 +18,7 @@ export const seeds: readonly Seed[] = [
   serviceCategoriesSeed,
   demoServicesSeed,
   demoProjectsSeed,
+  demoConsultationsSeed,
+  demoChallengesSeed,
+  demoTendersSeed,
 ];

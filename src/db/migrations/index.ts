@@ -8,6 +8,9 @@ import * as accounts from "./2026-11-22-03-accounts.ts";
 import * as directory from "./2026-11-22-04-directory.ts";
 import * as services from "./2026-11-22-05-services.ts";
 import * as projects from "./2026-11-22-06-projects.ts";
+import * as consultations from "./2026-11-22-07-consultations.ts";
+import * as challenges from "./2026-11-22-08-challenges.ts";
+import * as tenders from "./2026-11-22-09-tenders.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -16,4 +19,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-22-04-directory": directory,
   "2026-11-22-05-services": services,
   "2026-11-22-06-projects": projects,
+  "2026-11-22-07-consultations": consultations,
+  "2026-11-22-08-challenges": challenges,
+  "2026-11-22-09-tenders": tenders,
 };

@@ -8,6 +8,7 @@
 import type { Db, Trx } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors.ts";
+import { isUuid } from "../../lib/ids.ts";
 import {
   actorOf,
   grantRole,
@@ -18,7 +19,7 @@ import {
 import type { Principal, Role, ScopeType } from "../access/access.table.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
-import { type CreateAuthorityInput, createAuthority } from "./authorities.service.ts";
+import { type CreateAuthorityInput, createAuthority, findAuthorityBySlug } from "./authorities.service.ts";
 import type { Authority, AuthorityKind } from "./authorities.table.ts";
 import * as repo from "./verification.repository.ts";
 
@@ -152,3 +153,19 @@ export async function rejectPublicBody(
 }
 
 export const findPublicBody = repo.findAuthority;
+
+/** The authority (not a regulator or ombudsman) with this slug, or a 404. Verified or not: pages say which. */
+export async function authorityBySlug(db: Db, slug: string): Promise<Authority> {
+  const authority = await findAuthorityBySlug(db, slug);
+  if (!authority || scopeOfBody(authority.kind).scopeType !== "authority")
+    throw new NotFoundError("public body");
+  return authority;
+}
+
+/** The authority (not a regulator or ombudsman) with this id, or a 404 (also for a malformed id). */
+export async function authorityById(db: Db, id: string): Promise<Authority> {
+  const authority = isUuid(id) ? await repo.findAuthority(db, id) : undefined;
+  if (!authority || scopeOfBody(authority.kind).scopeType !== "authority")
+    throw new NotFoundError("public body");
+  return authority;
+}

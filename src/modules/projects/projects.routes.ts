@@ -8,12 +8,9 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { transaction } from "../../db/transaction.ts";
 import { field, submitForm } from "../../http/forms.ts";
-import { NotFoundError } from "../../lib/errors.ts";
-import { isUuid } from "../../lib/ids.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
-import { findAuthorityBySlug } from "../authorities/authorities.service.ts";
 import type { Authority } from "../authorities/authorities.table.ts";
-import { findPublicBody, scopeOfBody } from "../authorities/verification.service.ts";
+import { authorityById, authorityBySlug } from "../authorities/verification.service.ts";
 import { editorsFirst, longDate } from "../services/services.routes.ts";
 import { canEditRegister, registerOf, requireRegisterEditor } from "../services/services.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
@@ -39,20 +36,6 @@ import {
 } from "./projects.service.ts";
 
 const hide = { schema: { hide: true } };
-
-async function authorityBySlug(app: FastifyInstance, slug: string): Promise<Authority> {
-  const authority = await findAuthorityBySlug(app.deps.db, slug);
-  if (!authority || scopeOfBody(authority.kind).scopeType !== "authority")
-    throw new NotFoundError("public body");
-  return authority;
-}
-
-async function authorityById(app: FastifyInstance, id: string): Promise<Authority> {
-  const authority = isUuid(id) ? await findPublicBody(app.deps.db, id) : undefined;
-  if (!authority || scopeOfBody(authority.kind).scopeType !== "authority")
-    throw new NotFoundError("public body");
-  return authority;
-}
 
 function list(body: unknown, name: string): string[] {
   const value = (body as Record<string, unknown> | null | undefined)?.[name];
@@ -160,7 +143,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
   // Pages
 
   app.get<Slug>("/authorities/:slug/projects", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app, request.params.slug);
+    const authority = await authorityBySlug(app.deps.db, request.params.slug);
     const projects = await projectsOf(db, request.principal, authority.id);
     await reply.page("projects/views/projects.njk", {
       authority,
@@ -187,13 +170,13 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
   }
 
   app.get<Slug>("/authorities/:slug/projects/new", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app, request.params.slug);
+    const authority = await authorityBySlug(app.deps.db, request.params.slug);
     await requireRegisterEditor(db, request.principal, authority.id);
     await reply.page("projects/views/form.njk", await formContext(authority, {}));
   });
 
   app.post<Slug>("/authorities/:slug/projects/new", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app, request.params.slug);
+    const authority = await authorityBySlug(app.deps.db, request.params.slug);
     await requireRegisterEditor(db, request.principal, authority.id);
     const context = await formContext(authority, request.body);
     await submitForm(reply, "projects/views/form.njk", context, async () => {
@@ -205,7 +188,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get<SlugProject>("/authorities/:slug/projects/:projectId", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app, request.params.slug);
+    const authority = await authorityBySlug(app.deps.db, request.params.slug);
     const project = await projectOf(db, request.principal, authority.id, request.params.projectId);
     const query = (request.query ?? {}) as Record<string, string>;
     await reply.page("projects/views/project.njk", {
@@ -217,7 +200,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post<SlugProject>("/authorities/:slug/projects/:projectId/publish", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app, request.params.slug);
+    const authority = await authorityBySlug(app.deps.db, request.params.slug);
     await requireRegisterEditor(db, request.principal, authority.id);
     await transaction(db, (trx) =>
       publishProject(trx, clock, request.principal, authority.id, request.params.projectId),
@@ -246,7 +229,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const authority = await authorityById(app, request.params.authorityId);
+      const authority = await authorityById(app.deps.db, request.params.authorityId);
       const projects = await projectsOf(db, request.principal, authority.id);
       return {
         authority: { id: authority.id, name: authority.name, slug: authority.slug },
@@ -267,7 +250,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const authority = await authorityById(app, request.params.authorityId);
+      const authority = await authorityById(app.deps.db, request.params.authorityId);
       return toApi(await projectOf(db, request.principal, authority.id, request.params.projectId));
     },
   );
@@ -287,7 +270,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
       preValidation: editorsFirst(app),
     },
     async (request, reply) => {
-      const authority = await authorityById(app, request.params.authorityId);
+      const authority = await authorityById(app.deps.db, request.params.authorityId);
       const id = await transaction(db, (trx) =>
         createProject(trx, clock, request.principal, authority.id, request.body),
       );
@@ -314,7 +297,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
       preValidation: editorsFirst(app),
     },
     async (request) => {
-      const authority = await authorityById(app, request.params.authorityId);
+      const authority = await authorityById(app.deps.db, request.params.authorityId);
       await transaction(db, (trx) =>
         updateProject(trx, clock, request.principal, authority.id, request.params.projectId, request.body),
       );
@@ -335,7 +318,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
       preValidation: editorsFirst(app),
     },
     async (request) => {
-      const authority = await authorityById(app, request.params.authorityId);
+      const authority = await authorityById(app.deps.db, request.params.authorityId);
       await transaction(db, (trx) =>
         publishProject(trx, clock, request.principal, authority.id, request.params.projectId),
       );

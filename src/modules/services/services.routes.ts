@@ -8,12 +8,8 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { transaction } from "../../db/transaction.ts";
 import { field, submitForm } from "../../http/forms.ts";
-import { NotFoundError } from "../../lib/errors.ts";
-import { isUuid } from "../../lib/ids.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
-import { findAuthorityBySlug } from "../authorities/authorities.service.ts";
-import type { Authority } from "../authorities/authorities.table.ts";
-import { findPublicBody, scopeOfBody } from "../authorities/verification.service.ts";
+import { authorityById, authorityBySlug } from "../authorities/verification.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import type { PipelineRow, ServiceRow } from "./services.repository.ts";
 import {
@@ -59,20 +55,6 @@ export function longDate(iso: string | null): string {
 }
 
 /** An authority (not a regulator or ombudsman) by its slug, or 404. */
-async function authorityBySlug(app: FastifyInstance, slug: string): Promise<Authority> {
-  const authority = await findAuthorityBySlug(app.deps.db, slug);
-  if (!authority || scopeOfBody(authority.kind).scopeType !== "authority")
-    throw new NotFoundError("public body");
-  return authority;
-}
-
-async function authorityById(app: FastifyInstance, id: string): Promise<Authority> {
-  const authority = isUuid(id) ? await findPublicBody(app.deps.db, id) : undefined;
-  if (!authority || scopeOfBody(authority.kind).scopeType !== "authority")
-    throw new NotFoundError("public body");
-  return authority;
-}
-
 type FormBody = Record<string, unknown>;
 
 function list(body: unknown, name: string): string[] {
@@ -235,7 +217,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
   // Pages
 
   app.get<Slug>("/authorities/:slug/services", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app, request.params.slug);
+    const authority = await authorityBySlug(app.deps.db, request.params.slug);
     const services = await registerOf(db, authority.id);
     await reply.page("services/views/register.njk", {
       authority,
@@ -246,7 +228,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get<Slug>("/authorities/:slug/services/new", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app, request.params.slug);
+    const authority = await authorityBySlug(app.deps.db, request.params.slug);
     await requireRegisterEditor(db, request.principal, authority.id);
     await reply.page("services/views/form.njk", {
       authority,
@@ -257,7 +239,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post<Slug>("/authorities/:slug/services/new", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app, request.params.slug);
+    const authority = await authorityBySlug(app.deps.db, request.params.slug);
     await requireRegisterEditor(db, request.principal, authority.id);
     const context = {
       authority,
@@ -274,7 +256,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get<SlugService>("/authorities/:slug/services/:serviceId", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app, request.params.slug);
+    const authority = await authorityBySlug(app.deps.db, request.params.slug);
     const service = await serviceOf(db, authority.id, request.params.serviceId);
     const appraisals = await appraisalsOf(db, request.principal, authority.id, service.id);
     const query = (request.query ?? {}) as Record<string, string>;
@@ -294,7 +276,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get<SlugService>("/authorities/:slug/services/:serviceId/edit", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app, request.params.slug);
+    const authority = await authorityBySlug(app.deps.db, request.params.slug);
     await requireRegisterEditor(db, request.principal, authority.id);
     const service = await serviceOf(db, authority.id, request.params.serviceId);
     await reply.page("services/views/form.njk", {
@@ -307,7 +289,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post<SlugService>("/authorities/:slug/services/:serviceId/edit", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app, request.params.slug);
+    const authority = await authorityBySlug(app.deps.db, request.params.slug);
     await requireRegisterEditor(db, request.principal, authority.id);
     const service = await serviceOf(db, authority.id, request.params.serviceId);
     const context = {
@@ -329,7 +311,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
     "/authorities/:slug/services/:serviceId/appraisals/new",
     hide,
     async (request, reply) => {
-      const authority = await authorityBySlug(app, request.params.slug);
+      const authority = await authorityBySlug(app.deps.db, request.params.slug);
       await requireRegisterEditor(db, request.principal, authority.id);
       const service = await serviceOf(db, authority.id, request.params.serviceId);
       await reply.page("services/views/appraisal.njk", {
@@ -345,7 +327,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
     "/authorities/:slug/services/:serviceId/appraisals/new",
     hide,
     async (request, reply) => {
-      const authority = await authorityBySlug(app, request.params.slug);
+      const authority = await authorityBySlug(app.deps.db, request.params.slug);
       await requireRegisterEditor(db, request.principal, authority.id);
       const service = await serviceOf(db, authority.id, request.params.serviceId);
       const values = {
@@ -368,7 +350,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
     "/authorities/:slug/services/:serviceId/appraisals/:appraisalId/publish",
     hide,
     async (request, reply) => {
-      const authority = await authorityBySlug(app, request.params.slug);
+      const authority = await authorityBySlug(app.deps.db, request.params.slug);
       await requireRegisterEditor(db, request.principal, authority.id);
       const service = await serviceOf(db, authority.id, request.params.serviceId);
       await transaction(db, (trx) =>
@@ -387,7 +369,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
   }
 
   app.get<Slug>("/authorities/:slug/pipeline", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app, request.params.slug);
+    const authority = await authorityBySlug(app.deps.db, request.params.slug);
     const result = await pipeline(db, clock, authority.id);
     await reply.page("services/views/pipeline.njk", {
       authority,
@@ -425,7 +407,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const authority = await authorityById(app, request.params.authorityId);
+      const authority = await authorityById(app.deps.db, request.params.authorityId);
       const services = await registerOf(db, authority.id);
       return {
         authority: { id: authority.id, name: authority.name, slug: authority.slug },
@@ -445,7 +427,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const authority = await authorityById(app, request.params.authorityId);
+      const authority = await authorityById(app.deps.db, request.params.authorityId);
       const service = await serviceOf(db, authority.id, request.params.serviceId);
       const appraisals = await appraisalsOf(db, request.principal, authority.id, service.id);
       return toApi(service, authority.slug, appraisals);
@@ -467,7 +449,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
       preValidation: editorsFirst(app),
     },
     async (request, reply) => {
-      const authority = await authorityById(app, request.params.authorityId);
+      const authority = await authorityById(app.deps.db, request.params.authorityId);
       const id = await transaction(db, (trx) =>
         createService(trx, clock, request.principal, authority.id, request.body),
       );
@@ -493,7 +475,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
       preValidation: editorsFirst(app),
     },
     async (request) => {
-      const authority = await authorityById(app, request.params.authorityId);
+      const authority = await authorityById(app.deps.db, request.params.authorityId);
       await transaction(db, (trx) =>
         updateService(trx, clock, request.principal, authority.id, request.params.serviceId, request.body),
       );

@@ -1,0 +1,6 @@
+/** Consultations on a service's shape and on policy (issue 4, item 5). Frozen: never import app code. */
+import type { Kysely } from "kysely";
+
+export async function up(_db: Kysely<unknown>): Promise<void> {}
+
+export async function down(_db: Kysely<unknown>): Promise<void> {}

@@ -1,0 +1,24 @@
+import { BODY_ADMIN, ORG_ADMIN, type RuleSet, scopedUnknown, unknownToken } from "../rules.ts";
+
+export const access: RuleSet = {
+  rules: {
+    // People and invitations
+    "GET /organisations/:id/people": ORG_ADMIN,
+    "POST /organisations/:id/people": ORG_ADMIN,
+    "POST /organisations/:id/people/remove": scopedUnknown("organisation-admin"),
+    "POST /organisations/:id/invitations/:invitationId/withdraw": scopedUnknown("organisation-admin"),
+    "GET /public-bodies/:id/people": BODY_ADMIN,
+    "POST /public-bodies/:id/people": BODY_ADMIN,
+    "POST /public-bodies/:id/people/remove": scopedUnknown(
+      "authority-admin",
+      "regulator-staff",
+      "ombudsman-staff",
+    ),
+    "POST /public-bodies/:id/invitations/:invitationId/withdraw": scopedUnknown(
+      "authority-admin",
+      "regulator-staff",
+      "ombudsman-staff",
+    ),
+    "GET /invitations/:token": unknownToken,
+  },
+};

@@ -1,0 +1,38 @@
+import { acceptUnknownToken, anyone, type RuleSet, signedIn, unknownToken } from "../rules.ts";
+
+export const accounts: RuleSet = {
+  rules: {
+    // Accounts
+    "GET /sign-up": anyone,
+    "POST /sign-up": anyone,
+    "GET /sign-up/check-email": anyone,
+    "GET /verify-email": anyone,
+    "POST /verify-email/resend": anyone,
+    "GET /sign-in": anyone,
+    "POST /sign-in": anyone,
+    "POST /sign-in/demo": unknownToken,
+    "GET /sign-in/two-factor": signedIn,
+    "POST /sign-in/two-factor": signedIn,
+    "GET /sign-out": anyone,
+    "POST /sign-out": anyone,
+    "GET /signed-out": anyone,
+    "GET /forgot-password": anyone,
+    "POST /forgot-password": anyone,
+    "GET /forgot-password/sent": anyone,
+    "GET /reset-password": anyone,
+    "POST /reset-password": anyone,
+    "GET /account": signedIn,
+    "POST /account/sign-out-everywhere": signedIn,
+    "GET /account/two-factor/setup": signedIn,
+    "POST /account/two-factor/setup": signedIn,
+    "GET /account/two-factor/recovery-codes": signedIn,
+    "POST /account/two-factor/recovery-codes": signedIn,
+    "GET /account/two-factor/disable": signedIn,
+    "POST /account/two-factor/disable": signedIn,
+    "GET /account/api-tokens/new": signedIn,
+    "POST /account/api-tokens/new": signedIn,
+    "GET /account/api-tokens/created": signedIn,
+    "POST /account/api-tokens/:id/revoke": acceptUnknownToken,
+    "GET /api/v1/account": signedIn,
+  },
+};

@@ -1,0 +1,40 @@
+import { anyone, REGISTER_EDITOR, type RuleSet, scopedUnknown, unknownToken } from "../rules.ts";
+
+export const services: RuleSet = {
+  rules: {
+    // The service register, option appraisals and the pipeline
+    "GET /authorities/:slug/services": anyone,
+    "GET /authorities/:slug/services/:serviceId": unknownToken,
+    "GET /authorities/:slug/pipeline": anyone,
+    "GET /pipeline": anyone,
+    "GET /authorities/:slug/services/new": REGISTER_EDITOR,
+    "POST /authorities/:slug/services/new": REGISTER_EDITOR,
+    "GET /authorities/:slug/services/:serviceId/edit": scopedUnknown("commissioner", "authority-admin"),
+    "POST /authorities/:slug/services/:serviceId/edit": scopedUnknown("commissioner", "authority-admin"),
+    "GET /authorities/:slug/services/:serviceId/appraisals/new": scopedUnknown(
+      "commissioner",
+      "authority-admin",
+    ),
+    "POST /authorities/:slug/services/:serviceId/appraisals/new": scopedUnknown(
+      "commissioner",
+      "authority-admin",
+    ),
+    "POST /authorities/:slug/services/:serviceId/appraisals/:appraisalId/publish": scopedUnknown(
+      "commissioner",
+      "authority-admin",
+    ),
+    "GET /api/v1/authorities/:authorityId/services": anyone,
+    "GET /api/v1/authorities/:authorityId/services/:serviceId": unknownToken,
+    "POST /api/v1/authorities/:authorityId/services": REGISTER_EDITOR,
+    "PATCH /api/v1/authorities/:authorityId/services/:serviceId": scopedUnknown(
+      "commissioner",
+      "authority-admin",
+    ),
+    "GET /api/v1/pipeline": anyone,
+  },
+  apiBodies: {
+    "PATCH /api/v1/authorities/:authorityId/services/:serviceId": JSON.stringify({
+      description: "Changed by the authorisation matrix test.",
+    }),
+  },
+};
