@@ -1,13 +1,14 @@
 /**
  * Languages: English and Welsh (Cymraeg). All user-facing text comes from the message catalogues
  * `src/locales/en.json` (complete) and `src/locales/cy.json` (Welsh; a key it lacks falls back to
- * English). One i18next instance for the process; each request gets a translator fixed to its
+ * English), joined with any module's own `src/modules/<module>/locales/<locale>.json`, whose
+ * top-level keys must not clash with another's. One i18next instance for the process; each request gets a translator fixed to its
  * locale, chosen from the `lang` cookie, then `Accept-Language`, then English.
  *
  * The language switch works without JavaScript: `?lang=cy` (or `?lang=en`) on any page sets the
  * cookie and redirects to the same address without the parameter.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -29,8 +30,28 @@ export function catalogueFile(locale: Locale): string {
   return path.join(localesDir, `${locale}.json`);
 }
 
+const modulesDir = path.resolve(localesDir, "..", "modules");
+
+/** The catalogue files of a locale: the platform's, then each module's that has one. */
+export function catalogueFiles(locale: Locale): string[] {
+  const modules = readdirSync(modulesDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => path.join(modulesDir, entry.name, "locales", `${locale}.json`))
+    .filter((file) => existsSync(file))
+    .sort();
+  return [catalogueFile(locale), ...modules];
+}
+
 export function loadCatalogue(locale: Locale): Catalogue {
-  return JSON.parse(readFileSync(catalogueFile(locale), "utf8")) as Catalogue;
+  const catalogue: Catalogue = {};
+  for (const file of catalogueFiles(locale)) {
+    const part = JSON.parse(readFileSync(file, "utf8")) as Catalogue;
+    for (const [key, value] of Object.entries(part)) {
+      if (key in catalogue) throw new Error(`${file}: the key "${key}" is already in another catalogue`);
+      catalogue[key] = value;
+    }
+  }
+  return catalogue;
 }
 
 /** Every key of a catalogue in dotted form (`layout.skipLink`), for tests and tooling. */
