@@ -1,7 +1,7 @@
 /**
  * Demo service registers: each demo authority's services, in-house and contracted (providers from
  * the demo organisations), with some contracts ending within 18 months of 22 November 2026 so the
- * pipeline has something to show, and one published option appraisal. Fictional data; fixed ids.
+ * pipeline has something to show, and a published option appraisal for each. Fictional data; fixed ids.
  */
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import {
@@ -172,11 +172,130 @@ export const demoServices: readonly DemoService[] = [
     status: "market-tested",
     description: "Three leisure centres and two swimming pools.",
   },
+  {
+    id: id(12),
+    authorityId: DEMO_AUTHORITY.nhs,
+    name: "Continuing healthcare assessments",
+    kind: "individual",
+    categoryCode: "community-health",
+    providerType: "in-house",
+    providerOrganisationId: null,
+    annualCost: "£1,900,000",
+    contractEnd: null,
+    status: "in-house",
+    description: "Assessments of eligibility for NHS continuing healthcare, by the board's own nurses.",
+  },
+  {
+    id: id(13),
+    authorityId: DEMO_AUTHORITY.department,
+    name: "Work coach service",
+    kind: "individual",
+    categoryCode: "employment-support",
+    providerType: "in-house",
+    providerOrganisationId: null,
+    annualCost: "£95,000,000",
+    contractEnd: null,
+    status: "in-house",
+    description: "Work coaches in jobcentres, run by the department's own staff.",
+  },
+  {
+    id: id(14),
+    authorityId: DEMO_AUTHORITY.welsh,
+    name: "Home care for adults",
+    kind: "individual",
+    categoryCode: "domiciliary-care",
+    providerType: "contracted",
+    providerOrganisationId: org(11),
+    annualCost: "£6,300,000",
+    contractEnd: "2027-09-30",
+    status: "open-to-choice",
+    description: "Home care chosen with direct payments or arranged by the council.",
+  },
+  {
+    id: id(15),
+    authorityId: DEMO_AUTHORITY.scottish,
+    name: "Carers support",
+    kind: "individual",
+    categoryCode: "carers-support",
+    providerType: "in-house",
+    providerOrganisationId: null,
+    annualCost: "£800,000",
+    contractEnd: null,
+    status: "in-house",
+    description: "Support and short breaks for unpaid carers.",
+  },
 ];
+
+/** One published option appraisal per demo authority. */
+const demoAppraisals = [
+  {
+    authorityId: DEMO_AUTHORITY.county,
+    serviceId: DEMO_SERVICE.countyCommunityHealth,
+    appraisalId: DEMO_SERVICE.appraisal,
+    options: ["retain-in-house", "commission-openly", "mutual-spin-out"],
+    evidence:
+      "Staff survey (78% in favour of an employee-led mutual), a market sounding with four providers, and the cost and quality of the service over the last three years.",
+    decision: "mutual-spin-out",
+    reasons:
+      "A mutual keeps the experienced workforce together, gives staff a stake in improving the service and is expected to save 4% a year, with the contract reserved under s.33 of the Procurement Act 2023.",
+  },
+  {
+    authorityId: DEMO_AUTHORITY.district,
+    serviceId: id(5),
+    appraisalId: id(101),
+    options: ["retain-in-house", "commission-openly", "share-with-authority"],
+    evidence:
+      "Costs per household benchmarked against twelve similar councils, the state of the vehicle fleet, and an offer from a neighbouring council to share a depot.",
+    decision: "share-with-authority",
+    reasons:
+      "Sharing the depot and rounds with the neighbouring council saves £310,000 a year and keeps the service in public hands while the fleet is renewed.",
+  },
+  {
+    authorityId: DEMO_AUTHORITY.nhs,
+    serviceId: id(12),
+    appraisalId: id(102),
+    options: ["retain-in-house", "commission-openly"],
+    evidence: "Assessment times over two years, complaints, and two providers' answers to a market sounding.",
+    decision: "retain-in-house",
+    reasons:
+      "Assessments decide eligibility for NHS funding; keeping them in-house avoids a conflict of interest with providers of the care assessed.",
+  },
+  {
+    authorityId: DEMO_AUTHORITY.department,
+    serviceId: id(9),
+    appraisalId: id(103),
+    options: ["retain-in-house", "commission-openly", "mutual-spin-out"],
+    evidence:
+      "Results of the current payment-by-results contracts, and interest from eleven providers of all sectors.",
+    decision: "commission-openly",
+    reasons:
+      "An open competition with payment by results reached more people into sustained work per pound than the in-house pilot; smaller providers can bid for lots.",
+  },
+  {
+    authorityId: DEMO_AUTHORITY.welsh,
+    serviceId: id(10),
+    appraisalId: id(104),
+    options: ["retain-in-house", "devolve-to-neighbourhood", "mutual-spin-out"],
+    evidence: "A consultation with young people and town councils, and the use of each youth club.",
+    decision: "devolve-to-neighbourhood",
+    reasons:
+      "Town councils and youth groups asked to run the clubs in their areas; the council keeps the detached youth work.",
+  },
+  {
+    authorityId: DEMO_AUTHORITY.scottish,
+    serviceId: id(11),
+    appraisalId: id(105),
+    options: ["retain-in-house", "commission-openly", "mutual-spin-out"],
+    evidence: "Visits, costs and condition surveys of the three centres, and a staff ballot.",
+    decision: "commission-openly",
+    reasons:
+      "The leisure contract ends in 2030; the council will test the market, open to a staff-led mutual.",
+  },
+] as const;
 
 export const demoServicesSeed: Seed = {
   name: "demo-services",
-  description: "Demo service registers, a pipeline of contracts ending soon and a published option appraisal",
+  description: "Demo service registers, a pipeline of contracts ending soon and published option appraisals",
   demo: true,
   async run({ trx, clock }) {
     const actor = SYSTEM("seed");
@@ -184,29 +303,10 @@ export const demoServicesSeed: Seed = {
       const input = await checkService(trx, draft);
       await recordService(trx, clock, actor, authorityId, input, serviceId);
     }
-    await recordAppraisal(
-      trx,
-      clock,
-      actor,
-      DEMO_AUTHORITY.county,
-      DEMO_SERVICE.countyCommunityHealth,
-      {
-        options: ["retain-in-house", "commission-openly", "mutual-spin-out"],
-        evidence:
-          "Staff survey (78% in favour of an employee-led mutual), a market sounding with four providers, and the cost and quality of the service over the last three years.",
-        decision: "mutual-spin-out",
-        reasons:
-          "A mutual keeps the experienced workforce together, gives staff a stake in improving the service and is expected to save 4% a year, with the contract reserved under s.33 of the Procurement Act 2023.",
-      },
-      DEMO_SERVICE.appraisal,
-    );
-    await publishAppraisalAs(
-      trx,
-      clock,
-      actor,
-      DEMO_AUTHORITY.county,
-      DEMO_SERVICE.countyCommunityHealth,
-      DEMO_SERVICE.appraisal,
-    );
+    for (const appraisal of demoAppraisals) {
+      const { authorityId, serviceId, appraisalId, ...input } = appraisal;
+      await recordAppraisal(trx, clock, actor, authorityId, serviceId, input, appraisalId);
+      await publishAppraisalAs(trx, clock, actor, authorityId, serviceId, appraisalId);
+    }
   },
 };
