@@ -4,7 +4,7 @@
  * does the re-rendering; routes stay thin.
  */
 import type { FastifyReply } from "fastify";
-import { type DomainError, UnprocessableError, ValidationError } from "../lib/errors.ts";
+import { type DomainError, type FieldError, UnprocessableError, ValidationError } from "../lib/errors.ts";
 import { statusFor } from "./errors.ts";
 
 export interface FormErrors {
@@ -14,11 +14,32 @@ export interface FormErrors {
   fields: Record<string, { text: string }>;
 }
 
-export function formErrors(error: DomainError): FormErrors {
-  const details = error.details.length > 0 ? error.details : [{ message: error.message }];
-  const errorList = details.map((d) => ({ text: d.message, href: `#${d.field ?? "main-content"}` }));
+/**
+ * An error's details (or a list of problems) as the page needs them. `fieldOf` maps a service's
+ * field name to the form's field id where they differ; a date input's parts (`start-day`) share
+ * one message, under `start`. Two problems with one field join into one message.
+ */
+export function formErrors(
+  source: DomainError | readonly FieldError[],
+  fieldOf: (field: string | undefined) => string | undefined = (field) => field,
+): FormErrors {
+  const problems: readonly FieldError[] = Array.isArray(source)
+    ? source
+    : (source as DomainError).details.length > 0
+      ? (source as DomainError).details
+      : [{ message: (source as DomainError).message }];
+  const errorList = problems.map((p) => ({
+    text: p.message,
+    href: `#${fieldOf(p.field) ?? "main-content"}`,
+  }));
   const fields: Record<string, { text: string }> = {};
-  for (const d of details) if (d.field && !fields[d.field]) fields[d.field] = { text: d.message };
+  for (const p of problems) {
+    const id = fieldOf(p.field);
+    if (!id) continue;
+    const key = id.replace(/-day$/, "");
+    const before = fields[key]?.text;
+    fields[key] = { text: before ? `${before}${before.endsWith(".") ? "" : "."} ${p.message}` : p.message };
+  }
   return { errorList, fields };
 }
 

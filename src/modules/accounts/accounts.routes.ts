@@ -17,6 +17,7 @@ import {
   setSessionCookie,
   TWO_FACTOR_SETUP_PATH,
 } from "../../http/auth.ts";
+import { formErrors } from "../../http/forms.ts";
 import { NotSignedInError, ValidationError } from "../../lib/errors.ts";
 import { DEMO_PASSWORD, DEMO_USER_IDS, DEMO_USERS } from "../../seed/demo/users.ts";
 import { actingFor, isPlatformAdmin, requireSignedIn, twoFactorRequired } from "../access/access.service.ts";
@@ -81,19 +82,6 @@ export function safeReturnTo(value: unknown): string {
   return value;
 }
 
-/** The error summary (linking to each field) and the message under each field. */
-export function formErrors(error: ValidationError): {
-  errors: { text: string; href?: string }[];
-  fieldErrors: Record<string, string>;
-} {
-  const fieldErrors: Record<string, string> = {};
-  const errors = error.details.map((d) => {
-    if (d.field && !(d.field in fieldErrors)) fieldErrors[d.field] = d.message;
-    return d.field ? { text: d.message, href: `#${d.field}` } : { text: d.message };
-  });
-  return { errors: errors.length > 0 ? errors : [{ text: error.message }], fieldErrors };
-}
-
 async function invalid(
   reply: FastifyReply,
   template: string,
@@ -101,7 +89,7 @@ async function invalid(
   context: Record<string, unknown>,
 ): Promise<void> {
   if (!(error instanceof ValidationError) || error instanceof InvalidLinkError) throw error;
-  await reply.code(400).page(template, { ...context, ...formErrors(error) });
+  await reply.code(400).page(template, { ...context, errors: formErrors(error) });
 }
 
 const DATE = new Intl.DateTimeFormat("en-GB", {
@@ -258,7 +246,7 @@ export async function accountsRoutes(app: FastifyInstance): Promise<void> {
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       reply.code(400);
-      await renderSignIn(request, reply, { returnTo, values: { email }, ...formErrors(error) });
+      await renderSignIn(request, reply, { returnTo, values: { email }, errors: formErrors(error) });
       return;
     }
     if (outcome.kind === "unverified") {
@@ -486,7 +474,7 @@ export async function accountsRoutes(app: FastifyInstance): Promise<void> {
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       reply.code(400);
-      await renderSetup(request, reply, principal, formErrors(error));
+      await renderSetup(request, reply, principal, { errors: formErrors(error) });
     }
   });
 

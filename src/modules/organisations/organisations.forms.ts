@@ -258,14 +258,3 @@ export function evidenceFormField(field: string | undefined): string {
   if (!field) return "publicServicePurpose";
   return EVIDENCE_FIELDS[field] ?? field;
 }
-
-/** Problems as the GOV.UK error summary takes them, and by field for each input's message. */
-export function formErrors(problems: readonly FieldError[], fieldOf: (field: string | undefined) => string) {
-  const list = problems.map((p) => ({ text: p.message, href: `#${fieldOf(p.field)}` }));
-  const byField: Record<string, { text: string }> = {};
-  for (const p of problems) {
-    const field = fieldOf(p.field).replace(/-day$/, "");
-    byField[field] = { text: byField[field] ? `${byField[field].text}. ${p.message}` : p.message };
-  }
-  return { list, byField };
-}

@@ -6,6 +6,7 @@
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { formErrors } from "../../http/forms.ts";
 import {
   ConflictError,
   type FieldError,
@@ -25,7 +26,6 @@ import {
   evidenceFormValues,
   evidenceInput,
   type FormBody,
-  formErrors,
   list,
   type OrganisationFormValues,
   organisationFormField,
@@ -283,8 +283,7 @@ export async function organisationsRoutes(app: FastifyInstance): Promise<void> {
       ...options,
       ...(await formChoices()),
       values,
-      errors: errors?.list,
-      fieldErrors: errors?.byField ?? {},
+      errors,
     });
   }
 
@@ -415,8 +414,7 @@ export async function organisationsRoutes(app: FastifyInstance): Promise<void> {
       authorities,
       organisations,
       profitModels: PROFIT_MODELS,
-      errors: errors?.list,
-      fieldErrors: errors?.byField ?? {},
+      errors,
     });
   }
 
@@ -488,8 +486,7 @@ export async function organisationsRoutes(app: FastifyInstance): Promise<void> {
       kinds: RELATIONSHIP_KINDS,
       values,
       otherIs,
-      errors: errors?.list,
-      fieldErrors: errors?.byField ?? {},
+      errors,
     });
   }
 
