@@ -174,3 +174,26 @@ export async function countByStatus(db: Db): Promise<{ status: JobStatus; count:
     .execute();
   return rows;
 }
+
+/**
+ * Deletes up to `limit` jobs that finished `done` before `before` (oldest first), so the queue does
+ * not grow for ever; failed jobs stay until an operator has seen them. Returns how many went.
+ * A dedupe key is free again once its job is deleted: keep jobs longer than any retry could come.
+ */
+export async function deleteDoneBefore(trx: Trx, before: Date, limit: number): Promise<number> {
+  const deleted = await trx
+    .deleteFrom("jobs")
+    .where(
+      "id",
+      "in",
+      trx
+        .selectFrom("jobs")
+        .select("id")
+        .where("status", "=", "done")
+        .where("finished_at", "<", before)
+        .orderBy("finished_at")
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(deleted.numDeletedRows);
+}

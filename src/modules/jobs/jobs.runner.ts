@@ -9,7 +9,8 @@
  * has passed. Handlers must be idempotent: see jobs.service.ts.
  *
  * `start()` runs a pass every `pollMs` (at once again while passes come back full) on an unref'd
- * timer; `stop()` stops claiming and waits for the jobs in flight. Tests call `runDue()` directly,
+ * timer; about once an hour a pass also deletes jobs that finished `done` more than
+ * `DONE_RETENTION_DAYS` ago (failed ones stay for an operator); `stop()` stops claiming and waits for the jobs in flight. Tests call `runDue()` directly,
  * with a settable clock, instead of waiting.
  */
 import type { Db } from "../../db/database.ts";
@@ -71,6 +72,8 @@ export interface RunCounts {
   failed: number;
   /** Claimed, but their lease passed and another runner took them over before they finished. */
   lost: number;
+  /** Finished jobs deleted for being older than `DONE_RETENTION_DAYS` (about once an hour). */
+  pruned: number;
 }
 
 export interface JobRunner {
@@ -95,6 +98,11 @@ const ABANDONED =
 
 type Outcome = "done" | "retried" | "failed" | "lost";
 
+/** How long a finished job is kept: long after any retry that its dedupe key must catch. */
+export const DONE_RETENTION_DAYS = 30;
+const PRUNE_EVERY_MS = 60 * 60_000;
+const PRUNE_BATCH = 1000;
+
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { db, clock, handlers, logger } = options;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
@@ -110,6 +118,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   const passes = new Set<Promise<RunCounts>>();
   let running = false;
+  let lastPrune: number | undefined;
   let timer: NodeJS.Timeout | undefined;
 
   function handlerFor(queue: string): JobHandler | undefined {
@@ -192,8 +201,14 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       retried: 0,
       failed: abandoned.length,
       lost: 0,
+      pruned: 0,
     };
     for (const outcome of await Promise.all(claimed.map(runOne))) counts[outcome]++;
+    if (lastPrune === undefined || now.getTime() - lastPrune >= PRUNE_EVERY_MS) {
+      lastPrune = now.getTime();
+      const before = new Date(now.getTime() - DONE_RETENTION_DAYS * 24 * 60 * 60_000);
+      counts.pruned = await transaction(db, (trx) => repo.deleteDoneBefore(trx, before, PRUNE_BATCH));
+    }
     return counts;
   }
 

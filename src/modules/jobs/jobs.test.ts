@@ -7,7 +7,13 @@ import { type SettableClock, settableClock } from "../../lib/clock.ts";
 import { ConflictError, NotFoundError } from "../../lib/errors.ts";
 import { auditTrailFor, PLATFORM_CHAIN } from "../audit/audit.service.ts";
 import * as repo from "./jobs.repository.ts";
-import { createJobRunner, DEFAULT_LEASE_MS, type JobHandler, type JobRunnerOptions } from "./jobs.runner.ts";
+import {
+  createJobRunner,
+  DEFAULT_LEASE_MS,
+  DONE_RETENTION_DAYS,
+  type JobHandler,
+  type JobRunnerOptions,
+} from "./jobs.runner.ts";
 import {
   type EnqueueInput,
   enqueue,
@@ -104,7 +110,7 @@ describe(`the job queue on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}
       },
     });
     clock.advance(5 * SECOND);
-    expect(await r.runDue()).toEqual({ claimed: 1, done: 1, retried: 0, failed: 0, lost: 0 });
+    expect(await r.runDue()).toEqual({ claimed: 1, done: 1, retried: 0, failed: 0, lost: 0, pruned: 0 });
     expect(await r.runDue()).toMatchObject({ claimed: 0 });
     expect(seen).toEqual([{ tenderId: "t-1" }]);
     expect(await jobRow(job.id)).toMatchObject({
@@ -208,6 +214,34 @@ describe(`the job queue on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}
     const ok = runner({ "test.work": async () => {} });
     expect(await ok.runDue()).toMatchObject({ done: 1 });
     expect(await jobRow(job.id)).toMatchObject({ status: "done", attempts: 2 });
+  });
+
+  it("deletes jobs done more than 30 days ago, about once an hour, and keeps failed ones", async () => {
+    const r = runner({ "test.work": async () => {} });
+    const old = await add();
+    await r.runDue();
+    await transaction(t.db, (trx) =>
+      trx
+        .updateTable("jobs")
+        .set({ status: "failed", finished_at: clock.now() })
+        .where("id", "=", old.id)
+        .execute(),
+    );
+    const done = await add();
+    await r.runDue();
+    expect((await jobRow(done.id)).status).toBe("done");
+
+    clock.advance(DONE_RETENTION_DAYS * 24 * 60 * 60 * SECOND - SECOND);
+    expect((await r.runDue()).pruned).toBe(0);
+    clock.advance(2 * SECOND);
+    // Less than an hour since the last look: not yet.
+    expect((await r.runDue()).pruned).toBe(0);
+    clock.advance(60 * 60 * SECOND);
+    expect((await r.runDue()).pruned).toBe(1);
+    expect(
+      await t.db.selectFrom("jobs").select("id").where("id", "=", done.id).executeTakeFirst(),
+    ).toBeUndefined();
+    expect((await jobRow(old.id)).status).toBe("failed");
   });
 
   it("fails a job whose queue has no handler, saying so", async () => {
