@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { transaction } from "../../db/transaction.ts";
 import { field, submitForm } from "../../http/forms.ts";
+import { longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { authorityById, authorityBySlug } from "../authorities/verification.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
@@ -43,18 +44,9 @@ import { APPRAISAL_OPTIONS, PROVIDER_TYPES, SERVICE_KINDS, SERVICE_STATUSES } fr
 
 const hide = { schema: { hide: true } };
 
-/** A YYYY-MM-DD date as people read it: 1 April 2027. */
-export function longDate(iso: string | null): string {
-  if (!iso) return "";
-  return new Intl.DateTimeFormat("en-GB", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  }).format(new Date(`${iso}T00:00:00Z`));
-}
+/** Dates as people read them; projects.routes.ts takes it from here. */
+export { longDate };
 
-/** An authority (not a regulator or ombudsman) by its slug, or 404. */
 type FormBody = Record<string, unknown>;
 
 function list(body: unknown, name: string): string[] {

@@ -16,6 +16,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { londonDate } from "../../lib/london-time.ts";
 import { type Pence, parseMoney } from "../../lib/money.ts";
 import { actorOf, hasRole, requireRole } from "../access/access.service.ts";
 import type { Principal, Role } from "../access/access.table.ts";
@@ -94,12 +95,7 @@ export function isIsoDate(value: string): boolean {
 
 /** Today's date in Europe/London, as YYYY-MM-DD. */
 export function londonToday(clock: Clock): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: "Europe/London",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(clock.now());
+  return londonDate(clock.now());
 }
 
 /** The same day `months` later; the month's last day when it has no such day (31 Aug + 18 → 28/29 Feb). */

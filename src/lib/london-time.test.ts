@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import {
+  endOfLondonDay,
+  isIsoDate,
+  londonDate,
+  londonDateTime,
+  londonInstant,
+  londonParts,
+  longDate,
+  parseTime,
+} from "./london-time.ts";
+
+describe("London time", () => {
+  it("turns a London date and time into the instant, in winter and in summer", () => {
+    expect(londonInstant("2026-12-20", 17, 30)?.toISOString()).toBe("2026-12-20T17:30:00.000Z");
+    expect(londonInstant("2026-07-01", 12, 0)?.toISOString()).toBe("2026-07-01T11:00:00.000Z");
+  });
+
+  it("refuses the hour the clocks skip, and takes the later of the hour that happens twice", () => {
+    // 29 March 2026: 01:00 GMT becomes 02:00 BST, so 01:30 never happens.
+    expect(londonInstant("2026-03-29", 1, 30)).toBeNull();
+    // 25 October 2026: 01:30 happens in BST and again in GMT.
+    expect(londonInstant("2026-10-25", 1, 30)?.toISOString()).toBe("2026-10-25T01:30:00.000Z");
+    expect(londonInstant("2026-02-30", 9, 0)).toBeNull();
+  });
+
+  it("reads times as people type them", () => {
+    expect(parseTime("17:00")).toEqual({ hours: 17, minutes: 0 });
+    expect(parseTime("5.30 pm")).toEqual({ hours: 17, minutes: 30 });
+    expect(parseTime("12am")).toEqual({ hours: 0, minutes: 0 });
+    expect(parseTime("midday")).toEqual({ hours: 12, minutes: 0 });
+    expect(parseTime("25:00")).toBeNull();
+    expect(parseTime("teatime")).toBeNull();
+  });
+
+  it("shows instants and dates as people read them, in London time", () => {
+    expect(londonDateTime(new Date("2026-07-01T16:30:00Z"))).toBe("5:30pm on 1 July 2026");
+    expect(londonDateTime(new Date("2026-12-20T12:00:00Z"))).toBe("midday on 20 December 2026");
+    expect(londonDateTime(new Date("2026-06-30T23:00:00Z"))).toBe("midnight on 1 July 2026");
+    expect(londonParts(new Date("2026-06-30T23:05:00Z"))).toEqual({ date: "2026-07-01", time: "00:05" });
+    expect(londonDate(new Date("2026-06-30T23:05:00Z"))).toBe("2026-07-01");
+    expect(longDate("2027-04-01")).toBe("1 April 2027");
+    expect(longDate(null)).toBe("");
+  });
+
+  it("ends a London day at midnight London time", () => {
+    expect(endOfLondonDay("2026-07-01").toISOString()).toBe("2026-07-01T23:00:00.000Z");
+    expect(endOfLondonDay("2026-12-01").toISOString()).toBe("2026-12-02T00:00:00.000Z");
+    expect(isIsoDate("2026-02-29")).toBe(false);
+    expect(() => endOfLondonDay("2026-02-29")).toThrow("is not a date in the form YYYY-MM-DD");
+  });
+});

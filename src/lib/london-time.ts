@@ -1,0 +1,160 @@
+/**
+ * London time: dates and times are stored in UTC and entered and shown in Europe/London (GMT in
+ * winter, BST in summer). The one place that converts between the two: the London date of an
+ * instant, the instant a London day ends, a London date and wall-clock time as an instant (refusing
+ * the hour the clocks skip), a time as people type it, and instants and dates as people read them.
+ */
+const LONDON = "Europe/London";
+const DAY_MS = 86_400_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+const WALL_CLOCK = new Intl.DateTimeFormat("en-GB", {
+  timeZone: LONDON,
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+});
+
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function wallClock(instant: Date | number): WallClock {
+  const millis = typeof instant === "number" ? instant : instant.getTime();
+  if (Number.isNaN(millis)) throw new RangeError("A London date needs a valid instant, not an Invalid Date");
+  const parts = Object.fromEntries(WALL_CLOCK.formatToParts(millis).map((p) => [p.type, p.value]));
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+  };
+}
+
+/** How far London's clocks are ahead of UTC at an instant: 0 (GMT) or one hour (BST). */
+function offsetMs(millis: number): number {
+  const w = wallClock(millis);
+  const asIfUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  return asIfUtc - Math.floor(millis / 1000) * 1000;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** The days since 1970-01-01 of a real YYYY-MM-DD date; throws a RangeError otherwise. */
+function dayNumber(date: string): number {
+  const match = ISO_DATE.exec(date);
+  const day = match
+    ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / DAY_MS
+    : Number.NaN;
+  if (Number.isNaN(day) || new Date(day * DAY_MS).toISOString().slice(0, 10) !== date)
+    throw new RangeError(`"${date}" is not a date in the form YYYY-MM-DD, like 2026-12-22`);
+  return day;
+}
+
+/** Whether `text` is a real date in the form YYYY-MM-DD. */
+export function isIsoDate(text: string): boolean {
+  try {
+    dayNumber(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar date in London at an instant, as "YYYY-MM-DD". */
+export function londonDate(instant: Date): string {
+  const w = wallClock(instant);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}`;
+}
+
+/**
+ * The instant a London calendar day ends: midnight at the start of the next day, London time.
+ * In summer (BST) that is 23:00 UTC on the day itself; in winter (GMT), 00:00 UTC the next day.
+ */
+export function endOfLondonDay(date: string): Date {
+  const midnightAsIfUtc = (dayNumber(date) + 1) * DAY_MS;
+  // Clocks change at 01:00 UTC, never at midnight, so midnight always exists exactly once.
+  const guess = midnightAsIfUtc - offsetMs(midnightAsIfUtc);
+  return new Date(midnightAsIfUtc - offsetMs(guess));
+}
+
+/**
+ * The instant of a London date (YYYY-MM-DD) at hours:minutes, or null when it is not a real date
+ * or London skips that time (the hour the clocks go forward). An hour that happens twice (clocks
+ * going back) gives the later one.
+ */
+export function londonInstant(date: string, hours: number, minutes: number): Date | null {
+  if (!isIsoDate(date) || !Number.isInteger(hours) || !Number.isInteger(minutes)) return null;
+  const [y, m, d] = date.split("-").map(Number);
+  const asIfUtc = Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1, hours, minutes);
+  const guess = asIfUtc - offsetMs(asIfUtc);
+  const instant = asIfUtc - offsetMs(guess);
+  const w = wallClock(instant);
+  if (w.year !== y || w.month !== m || w.day !== d || w.hour !== hours || w.minute !== minutes) return null;
+  return new Date(instant);
+}
+
+/** A time as typed: "17:00", "9:05", "5pm", "5:30pm", "5.30 pm", "midday", "noon". Null if not one. */
+export function parseTime(text: string): { hours: number; minutes: number } | null {
+  const value = text.trim().toLowerCase().replace(/\s+/g, "");
+  if (value === "midday" || value === "noon" || value === "12noon") return { hours: 12, minutes: 0 };
+  const twelve = /^(\d{1,2})(?:[:.](\d{2}))?(am|pm)$/.exec(value);
+  if (twelve) {
+    const h = Number(twelve[1]);
+    const minutes = Number(twelve[2] ?? "0");
+    if (h < 1 || h > 12 || minutes > 59) return null;
+    return { hours: (h % 12) + (twelve[3] === "pm" ? 12 : 0), minutes };
+  }
+  const day = /^(\d{1,2})[:.](\d{2})$/.exec(value);
+  if (day) {
+    const hours = Number(day[1]);
+    const minutes = Number(day[2]);
+    if (hours > 23 || minutes > 59) return null;
+    return { hours, minutes };
+  }
+  return null;
+}
+
+/** The London date (YYYY-MM-DD) and 24-hour time (HH:MM) of an instant, for filling a form. */
+export function londonParts(instant: Date): { date: string; time: string } {
+  const w = wallClock(instant);
+  return { date: `${w.year}-${pad(w.month)}-${pad(w.day)}`, time: `${pad(w.hour)}:${pad(w.minute)}` };
+}
+
+const LONG_DATE = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  timeZone: "UTC",
+});
+
+/** A YYYY-MM-DD date as people read it: "1 April 2027" ("" for none). */
+export function longDate(iso: string | null | undefined): string {
+  if (!iso) return "";
+  return LONG_DATE.format(new Date(`${iso}T00:00:00Z`));
+}
+
+/** An instant's London time as people read it: "5:30pm", "midday", "midnight". */
+export function londonTime(instant: Date): string {
+  const { hour, minute } = wallClock(instant);
+  if (hour === 12 && minute === 0) return "midday";
+  if (hour === 0 && minute === 0) return "midnight";
+  const h = hour % 12 === 0 ? 12 : hour % 12;
+  return `${h}${minute === 0 ? "" : `:${pad(minute)}`}${hour < 12 ? "am" : "pm"}`;
+}
+
+/** "5:30pm on 20 December 2026", "midday on 1 May 2027", in London time. */
+export function londonDateTime(instant: Date): string {
+  return `${londonTime(instant)} on ${longDate(londonDate(instant))}`;
+}
