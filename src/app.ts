@@ -21,6 +21,7 @@ import { healthRoutes } from "./modules/health/health.routes.ts";
 import { organisationsRoutes } from "./modules/organisations/organisations.routes.ts";
 import { pagesRoutes } from "./modules/pages/pages.routes.ts";
 import { projectsRoutes } from "./modules/projects/projects.routes.ts";
+import { regulationRoutes } from "./modules/regulation/regulation.routes.ts";
 import { servicesRoutes } from "./modules/services/services.routes.ts";
 import { tendersRoutes } from "./modules/tenders/tenders.routes.ts";
 
@@ -76,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(consultationsRoutes);
   await app.register(challengesRoutes);
   await app.register(tendersRoutes);
+  await app.register(regulationRoutes);
 
   return app;
 }

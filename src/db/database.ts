@@ -31,6 +31,7 @@ import type {
   ProjectServicesTable,
   ProjectsTable,
 } from "../modules/projects/projects.table.ts";
+import type { RegulationTables } from "../modules/regulation/regulation.table.ts";
 import type { ServiceAppraisalsTable, ServicesTable } from "../modules/services/services.table.ts";
 import type { TenderTables } from "../modules/tenders/tenders.table.ts";
 import type { UsersTable } from "../modules/users/users.table.ts";
@@ -38,7 +39,7 @@ import type { AreasTable, ServiceCategoriesTable } from "../modules/vocabularies
 import type { SeedRunsTable } from "../seed/seed-runs.table.ts";
 
 /** Later modules keep their tables in their own `*Tables` interface, which this extends. */
-export interface Database extends ConsultationTables, ChallengeTables, TenderTables {
+export interface Database extends ConsultationTables, ChallengeTables, TenderTables, RegulationTables {
   authorities: AuthoritiesTable;
   organisations: OrganisationsTable;
   users: UsersTable;

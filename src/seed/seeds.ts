@@ -4,6 +4,7 @@ import { demoChallengesSeed } from "./demo/challenges.ts";
 import { demoConsultationsSeed } from "./demo/consultations.ts";
 import { demoOrganisationsSeed } from "./demo/organisations.ts";
 import { demoProjectsSeed } from "./demo/projects.ts";
+import { demoRegulationSeed } from "./demo/regulation.ts";
 import { demoServicesSeed } from "./demo/services.ts";
 import { demoTendersSeed } from "./demo/tenders.ts";
 import { demoUsersSeed } from "./demo/users.ts";
@@ -21,4 +22,5 @@ export const seeds: readonly Seed[] = [
   demoConsultationsSeed,
   demoChallengesSeed,
   demoTendersSeed,
+  demoRegulationSeed,
 ];

@@ -18,6 +18,7 @@ import { organisations } from "./rules/organisations.ts";
 import { platform } from "./rules/platform.ts";
 import { projects } from "./rules/projects.ts";
 import { publicBodies } from "./rules/public-bodies.ts";
+import { regulation } from "./rules/regulation.ts";
 import { services } from "./rules/services.ts";
 import { tenders } from "./rules/tenders.ts";
 import {
@@ -44,6 +45,7 @@ const RULE_SETS: RuleSet[] = [
   consultations,
   challenges,
   tenders,
+  regulation,
 ];
 const RULES: Record<string, Rule> = Object.assign({}, ...RULE_SETS.map((set) => set.rules));
 /** A well-formed body for API writes, so that the answer is about who may, not about the body. */

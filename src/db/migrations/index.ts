@@ -11,6 +11,7 @@ import * as projects from "./2026-11-22-06-projects.ts";
 import * as consultations from "./2026-11-22-07-consultations.ts";
 import * as challenges from "./2026-11-22-08-challenges.ts";
 import * as tenders from "./2026-11-22-09-tenders.ts";
+import * as regulation from "./2026-11-22-10-regulation.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-22-07-consultations": consultations,
   "2026-11-22-08-challenges": challenges,
   "2026-11-22-09-tenders": tenders,
+  "2026-11-22-10-regulation": regulation,
 };
