@@ -1,9 +1,387 @@
-/** Demo data for Consultations on a service's shape and on policy (issue 4, item 5). Fictional data; fixed ids. */
+/**
+ * Demo consultations, for Westshire County Council and Millbrook District Council: for each, one
+ * open (closing six weeks after the seed's now) and one closed, with responses from a charity, a
+ * mutual and a citizen and a published "you said, we did" summary. Westshire's open one is the
+ * market engagement for its home care project (DEMO_PROJECT.countyHomeCare). The closed ones are
+ * run through the real rules with clocks set in the past (published, answered before closing,
+ * then answered and summarised after), so every timestamp is before the seed's now. Adds one demo
+ * account: an administrator of Millbrook Carers' Trust (a charity), to respond for it. Fictional
+ * data; fixed ids.
+ */
+
+import type { Trx } from "../../db/database.ts";
+import { fixedClock } from "../../lib/clock.ts";
+import { londonInstant, londonParts } from "../../lib/london-time.ts";
+import { grantRole, loadGrants } from "../../modules/access/access.service.ts";
+import type { Principal } from "../../modules/access/access.table.ts";
+import { createAccount } from "../../modules/accounts/accounts.service.ts";
+import { SYSTEM } from "../../modules/audit/audit.service.ts";
+import {
+  answerPoints,
+  type ConsultationInput,
+  publishConsultationAs,
+  publishSummaryAs,
+  recordConsultation,
+  respond,
+  responsesOf,
+  type SectionResponseInput,
+} from "../../modules/consultations/consultations.service.ts";
 import type { Seed } from "../seed.ts";
+import { DEMO_AUTHORITY } from "./authorities.ts";
+import { DEMO_ORGANISATION } from "./organisations.ts";
+import { DEMO_PROJECT } from "./projects.ts";
+import { DEMO_PASSWORD, DEMO_USERS } from "./users.ts";
+
+const id = (n: number) => `019a0000-0000-7000-8000-0000000cf${String(n).padStart(3, "0")}`;
+
+/** Fixed ids other seeds and tests refer to. */
+export const DEMO_CONSULTATION = {
+  countyHomeCareEngagement: id(1),
+  countyLibrariesClosed: id(2),
+  districtParksOpen: id(3),
+  districtLeisureClosed: id(4),
+} as const;
+
+/** The demo account that acts for Millbrook Carers' Trust (a charity). */
+export const DEMO_CHARITY_USER = {
+  id: "019a0000-0000-7000-8000-0000000cf101",
+  email: "carers-trust@demo.openps.example",
+  displayName: "Sam Okoro",
+} as const;
+
+const DAY = 86_400_000;
+const userId = (role: string) => DEMO_USERS.find((u) => u.role === role)?.id ?? "";
+
+async function principalOf(trx: Trx, id: string): Promise<Principal> {
+  return { userId: id, displayName: id, grants: await loadGrants(trx, id), via: "session", twoFactor: true };
+}
+
+/** `hours` o'clock, London time, on the day `days` from `now`. */
+function londonAt(now: Date, days: number, hours: number): Date {
+  const { date } = londonParts(new Date(now.getTime() + days * DAY));
+  return londonInstant(date, hours, 0) ?? new Date(now.getTime() + days * DAY);
+}
+
+/** 5pm London time on the day `days` from `now`. */
+const fivePm = (now: Date, days: number) => londonAt(now, days, 17);
+
+/** Sections as the respond API takes them, by heading, from simple text. */
+function said(
+  sections: { id: string; heading: string; questions: { id: string }[] }[],
+  heading: string,
+  content: Omit<SectionResponseInput, "sectionId" | "answers"> & { answers?: string[] },
+): SectionResponseInput {
+  const section = sections.find((s) => s.heading === heading);
+  if (!section) throw new Error(`No demo section "${heading}"`);
+  return {
+    sectionId: section.id,
+    ...content,
+    answers: (content.answers ?? []).map((answer, i) => ({
+      questionId: section.questions[i]?.id ?? "",
+      answer,
+    })),
+  };
+}
+
+async function closedConsultation(
+  trx: Trx,
+  now: Date,
+  authorityId: string,
+  consultationId: string,
+  input: Omit<ConsultationInput, "closesAt">,
+  responses: (sections: { id: string; heading: string; questions: { id: string }[] }[]) => {
+    userId: string;
+    organisationId: string | null;
+    showName: boolean;
+    sections: SectionResponseInput[];
+  }[],
+  weDid: (heading: string, index: number) => string,
+  summaryText: string,
+): Promise<void> {
+  const actor = SYSTEM("seed");
+  const opened = fixedClock(londonAt(now, -70, 9));
+  const closesAt = fivePm(now, -28);
+  await recordConsultation(trx, opened, actor, authorityId, { ...input, closesAt }, consultationId);
+  await publishConsultationAs(trx, opened, actor, authorityId, consultationId);
+  const sections = await trx
+    .selectFrom("consultation_sections")
+    .select(["id", "heading"])
+    .where("authority_id", "=", authorityId)
+    .where("consultation_id", "=", consultationId)
+    .orderBy("position")
+    .execute();
+  const questions = await trx
+    .selectFrom("consultation_questions")
+    .select(["id", "section_id"])
+    .where("authority_id", "=", authorityId)
+    .where("consultation_id", "=", consultationId)
+    .orderBy("position")
+    .execute();
+  const full = sections.map((s) => ({ ...s, questions: questions.filter((q) => q.section_id === s.id) }));
+  let day = -60;
+  for (const r of responses(full)) {
+    const p = await principalOf(trx, r.userId);
+    await respond(trx, fixedClock(londonAt(now, day, 11)), p, authorityId, consultationId, {
+      organisationId: r.organisationId,
+      showName: r.showName,
+      sections: r.sections,
+    });
+    day += 3;
+  }
+  const answered = fixedClock(londonAt(now, -21, 10));
+  const editor = await principalOf(trx, userId("platform-admin"));
+  const shown = await responsesOf(trx, answered, editor, authorityId, consultationId);
+  let i = 0;
+  await answerPoints(
+    trx,
+    answered,
+    editor,
+    authorityId,
+    consultationId,
+    shown.responses.flatMap((r) =>
+      r.sections.map((s) => ({ responseId: r.id, sectionId: s.sectionId, weDid: weDid(s.heading, i++) })),
+    ),
+  );
+  await publishSummaryAs(
+    trx,
+    fixedClock(londonAt(now, -14, 12)),
+    actor,
+    authorityId,
+    consultationId,
+    summaryText,
+  );
+}
 
 export const demoConsultationsSeed: Seed = {
   name: "demo-consultations",
-  description: "Demo consultations",
+  description:
+    'Demo consultations: an open market engagement for Westshire\'s home care project, open and closed policy consultations with responses and a published "you said, we did"',
   demo: true,
-  async run() {},
+  async run({ trx, clock }) {
+    const actor = SYSTEM("seed");
+    const now = clock.now();
+    await createAccount(trx, clock, actor, { ...DEMO_CHARITY_USER, password: DEMO_PASSWORD, verified: true });
+    await grantRole(trx, clock, actor, {
+      userId: DEMO_CHARITY_USER.id,
+      role: "organisation-admin",
+      scopeId: DEMO_ORGANISATION.carersTrust,
+    });
+
+    // Westshire: the market engagement for home care, open for six weeks.
+    await recordConsultation(
+      trx,
+      clock,
+      actor,
+      DEMO_AUTHORITY.county,
+      {
+        kind: "market-engagement",
+        projectId: DEMO_PROJECT.countyHomeCare,
+        title: "Home care for older people: shaping the new service",
+        summary:
+          "Westshire and Millbrook will re-commission home care from April 2027. Before we write the tender, tell us how the service should be shaped: the areas it covers, how it is paid for, and what outcomes matter.",
+        audience:
+          "Home care providers of every size and sector, people who use home care, their families and carers.",
+        closesAt: fivePm(now, 42),
+        sections: [
+          {
+            heading: "Geographic lots",
+            body: "We propose four lots: Westshire north, Westshire south, Westshire rural and Millbrook. Each lot would have two to four providers.",
+            questions: [
+              "Are four lots the right number?",
+              "Would you bid for one lot, several, or none? Why?",
+            ],
+          },
+          {
+            heading: "Paying for outcomes",
+            body: "We propose paying an hourly rate with 10% of the price linked to outcomes people say matter to them: continuity of carers, punctuality and independence.",
+            questions: ["Which outcomes should the payment be linked to?"],
+          },
+          {
+            heading: "Rural visits",
+            body: "Visits in rural areas take longer to reach. We propose a rural travel supplement.",
+            questions: [],
+          },
+        ],
+      },
+      DEMO_CONSULTATION.countyHomeCareEngagement,
+    );
+    await publishConsultationAs(
+      trx,
+      clock,
+      actor,
+      DEMO_AUTHORITY.county,
+      DEMO_CONSULTATION.countyHomeCareEngagement,
+    );
+
+    // Westshire: a closed policy consultation with its summary.
+    await closedConsultation(
+      trx,
+      now,
+      DEMO_AUTHORITY.county,
+      DEMO_CONSULTATION.countyLibrariesClosed,
+      {
+        kind: "policy",
+        projectId: null,
+        title: "Libraries strategy 2027 to 2030",
+        summary:
+          "How Westshire's 22 libraries should change over the next three years, and who could run them.",
+        audience: "Everyone who lives, works or studies in Westshire, and community groups and mutuals.",
+        sections: [
+          {
+            heading: "Opening hours",
+            body: "We propose longer evening opening in the eight largest libraries and self-service hours in the others.",
+            questions: ["Which hours would you use?"],
+          },
+          {
+            heading: "Community-run libraries",
+            body: "We would support community groups and mutuals that want to run a library, with a grant and the building.",
+            questions: ["Would your group consider running a library?"],
+          },
+        ],
+      },
+      (s) => [
+        {
+          userId: DEMO_CHARITY_USER.id,
+          organisationId: DEMO_ORGANISATION.carersTrust,
+          showName: true,
+          sections: [
+            said(s, "Opening hours", {
+              answers: ["Saturday mornings: carers have time then."],
+              comments: "Carers' groups meet in three libraries and need quiet rooms.",
+            }),
+            said(s, "Community-run libraries", {
+              couldBeDifferent: true,
+              couldDeliver: true,
+              alternativeModel:
+                "A carers' hub in Millbrook library run with volunteers, the council keeping the book stock.",
+            }),
+          ],
+        },
+        {
+          userId: userId("citizen"),
+          organisationId: null,
+          showName: false,
+          sections: [
+            said(s, "Opening hours", {
+              answers: ["Evenings after 6pm."],
+              comments: "I work full time and can never get to my library.",
+            }),
+          ],
+        },
+        {
+          userId: userId("organisation-admin"),
+          organisationId: DEMO_ORGANISATION.communityHealthMutual,
+          showName: false,
+          sections: [
+            said(s, "Community-run libraries", {
+              answers: ["Not on our own, but with a partner."],
+              couldDeliver: true,
+            }),
+          ],
+        },
+      ],
+      (heading) =>
+        heading === "Opening hours"
+          ? "We will open the eight largest libraries until 8pm on weekdays and on Saturday mornings from April."
+          : "We will offer a grant of up to £20,000 and the building to groups that want to run a library, starting with Millbrook.",
+      "Thank you to everyone who responded. We heard most about opening hours and about community-run libraries; here is what we will do.",
+    );
+
+    // Millbrook: an open policy consultation.
+    await recordConsultation(
+      trx,
+      clock,
+      actor,
+      DEMO_AUTHORITY.district,
+      {
+        kind: "policy",
+        projectId: null,
+        title: "Parks and open spaces: devolving to parish councils",
+        summary:
+          "Which parks and open spaces could be looked after by parish and town councils, and how we would support them.",
+        audience: "Parish and town councils, community groups, and people who use Millbrook's parks.",
+        closesAt: fivePm(now, 35),
+        sections: [
+          {
+            heading: "Which spaces",
+            body: "We list 14 small parks, play areas and greens that parish councils have asked about.",
+            questions: ["Which of these spaces matter most to you?"],
+          },
+          {
+            heading: "Support for parish councils",
+            body: "We would transfer the budget for each space and offer grounds maintenance at cost for three years.",
+            questions: ["Is three years of support enough?"],
+          },
+        ],
+      },
+      DEMO_CONSULTATION.districtParksOpen,
+    );
+    await publishConsultationAs(
+      trx,
+      clock,
+      actor,
+      DEMO_AUTHORITY.district,
+      DEMO_CONSULTATION.districtParksOpen,
+    );
+
+    // Millbrook: a closed policy consultation with its summary.
+    await closedConsultation(
+      trx,
+      now,
+      DEMO_AUTHORITY.district,
+      DEMO_CONSULTATION.districtLeisureClosed,
+      {
+        kind: "policy",
+        projectId: null,
+        title: "The future of Millbrook's leisure centres",
+        summary:
+          "Whether the two leisure centres should stay with the council's mutual, be tendered, or be run by the community.",
+        audience: "People who use the leisure centres, sports clubs, and providers of leisure services.",
+        sections: [
+          {
+            heading: "Who runs the centres",
+            body: "Millbrook Leisure Mutual runs both centres until 2028. We could extend, tender, or transfer one centre to the community.",
+            questions: ["Which option do you prefer?"],
+          },
+          {
+            heading: "Prices and concessions",
+            body: "We propose keeping concessions for carers, children and people on low incomes.",
+            questions: [],
+          },
+        ],
+      },
+      (s) => [
+        {
+          userId: DEMO_CHARITY_USER.id,
+          organisationId: DEMO_ORGANISATION.carersTrust,
+          showName: false,
+          sections: [
+            said(s, "Prices and concessions", {
+              comments: "Keep the carers' concession: for many carers it is their only break.",
+            }),
+          ],
+        },
+        {
+          userId: userId("citizen"),
+          organisationId: null,
+          showName: true,
+          sections: [
+            said(s, "Who runs the centres", {
+              answers: ["Keep the mutual: the staff know us."],
+            }),
+            said(s, "Prices and concessions", {
+              comments: "Children's swimming should be free in the holidays.",
+            }),
+          ],
+        },
+      ],
+      (heading, i) =>
+        heading === "Who runs the centres"
+          ? "We will extend the mutual's contract by two years and review it with users in 2029."
+          : i === 0
+            ? "We will keep the carers' concession unchanged."
+            : "We will trial free holiday swimming for children under 12 this summer.",
+      "Most responses asked us to keep the leisure mutual and the concessions. We have done both.",
+    );
+  },
 };

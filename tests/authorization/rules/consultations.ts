@@ -1,5 +1,55 @@
-import type { RuleSet } from "../rules.ts";
+import {
+  acceptUnknownToken,
+  anyone,
+  REGISTER_EDITOR,
+  type RuleSet,
+  scopedUnknown,
+  unknownToken,
+} from "../rules.ts";
+
+const editorUnknown = scopedUnknown("commissioner", "authority-admin");
 
 export const consultations: RuleSet = {
-  rules: {},
+  rules: {
+    // Consultations: lists and pages for everyone, drafting and "you said, we did" for the register's editors
+    "GET /consultations": anyone,
+    "GET /authorities/:slug/consultations": anyone,
+    "GET /authorities/:slug/consultations/new": REGISTER_EDITOR,
+    "POST /authorities/:slug/consultations/new": REGISTER_EDITOR,
+    "GET /authorities/:slug/consultations/:consultationId": unknownToken,
+    "GET /authorities/:slug/consultations/:consultationId/edit": editorUnknown,
+    "POST /authorities/:slug/consultations/:consultationId/edit": editorUnknown,
+    "POST /authorities/:slug/consultations/:consultationId/publish": editorUnknown,
+    // Responding: anyone signed in
+    "GET /authorities/:slug/consultations/:consultationId/respond": acceptUnknownToken,
+    "POST /authorities/:slug/consultations/:consultationId/respond": acceptUnknownToken,
+    "GET /authorities/:slug/consultations/:consultationId/responses": unknownToken,
+    "GET /authorities/:slug/consultations/:consultationId/answers": editorUnknown,
+    "POST /authorities/:slug/consultations/:consultationId/answers": editorUnknown,
+    "GET /authorities/:slug/consultations/:consultationId/summary": unknownToken,
+    "GET /api/v1/consultations": anyone,
+    "GET /api/v1/authorities/:authorityId/consultations": anyone,
+    "GET /api/v1/authorities/:authorityId/consultations/:consultationId": unknownToken,
+    "POST /api/v1/authorities/:authorityId/consultations": REGISTER_EDITOR,
+    "PATCH /api/v1/authorities/:authorityId/consultations/:consultationId": editorUnknown,
+    "POST /api/v1/authorities/:authorityId/consultations/:consultationId/publish": editorUnknown,
+    "POST /api/v1/authorities/:authorityId/consultations/:consultationId/responses": acceptUnknownToken,
+    "GET /api/v1/authorities/:authorityId/consultations/:consultationId/responses": unknownToken,
+    "POST /api/v1/authorities/:authorityId/consultations/:consultationId/answers": editorUnknown,
+    "POST /api/v1/authorities/:authorityId/consultations/:consultationId/summary/publish": editorUnknown,
+  },
+  apiBodies: {
+    "PATCH /api/v1/authorities/:authorityId/consultations/:consultationId": JSON.stringify({
+      title: "Changed by the authorisation matrix test",
+    }),
+    "POST /api/v1/authorities/:authorityId/consultations/:consultationId/answers": JSON.stringify({
+      answers: [
+        {
+          responseId: "019a0000-0000-7000-8000-0000000fffff",
+          sectionId: "019a0000-0000-7000-8000-0000000fffff",
+          weDid: "Matrix",
+        },
+      ],
+    }),
+  },
 };
