@@ -1,3 +1,132 @@
-/** The Community Right to Challenge (issue 4, items 6-9): the module's tables, typed once. `Database` (src/db/database.ts) extends this. */
-// biome-ignore lint/suspicious/noEmptyInterface: the module's tables are added here.
-export interface ChallengeTables {}
+/**
+ * The Community Right to Challenge (Localism Act 2011, ss.81–86; issue 4, items 6–9): the module's
+ * tables, typed once. `Database` (src/db/database.ts) extends `ChallengeTables`.
+ */
+import type { ColumnType, Insertable, Selectable, Updateable } from "kysely";
+
+/**
+ * The states of an expression of interest: drafted by the body, submitted, considered by the
+ * authority, then decided once (accepted, modified — accepted with the body's agreement to a
+ * modification — or rejected); the body may withdraw it before the decision.
+ */
+export const CHALLENGE_STATUSES = [
+  "draft",
+  "submitted",
+  "considered",
+  "accepted",
+  "modified",
+  "rejected",
+  "withdrawn",
+] as const;
+export type ChallengeStatus = (typeof CHALLENGE_STATUSES)[number];
+
+export const DECISIONS = ["accepted", "modified", "rejected"] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+/** Who challenges: an organisation that is a relevant body, or two or more of the authority's employees. */
+export const APPLICANT_TYPES = ["organisation", "employees"] as const;
+export type ApplicantType = (typeof APPLICANT_TYPES)[number];
+
+/**
+ * The grounds on which an authority may reject an EOI — and only these (Localism Act 2011 s.83(6)
+ * and The Community Right to Challenge (Expressions of Interest and Excluded Services) (England)
+ * Regulations 2012, reg. 6; DOMAIN.md §2).
+ */
+export const REJECTION_GROUNDS = [
+  "not-compliant",
+  "information-inadequate",
+  "body-unsuitable",
+  "service-to-stop",
+  "already-procured",
+  "mutual-intention-published",
+  "frivolous-or-vexatious",
+  "breaks-the-law",
+] as const;
+export type RejectionGround = (typeof REJECTION_GROUNDS)[number];
+
+export const AGREEMENT_KINDS = ["platform", "written"] as const;
+export type AgreementKind = (typeof AGREEMENT_KINDS)[number];
+
+/** A co-signatory of an employees' EOI: personal data, never published, logged or audited. */
+export interface CoSignatory {
+  name: string;
+  jobTitle: string;
+}
+
+/** An authority's published Right to Challenge policy. One row per authority. */
+export interface ChallengePoliciesTable {
+  authority_id: string;
+  /** Within how many days of an EOI's submission the authority decides on it. */
+  decision_period_days: number;
+  /** The least and most days between accepting an EOI and starting the procurement exercise. */
+  min_procurement_days: number;
+  max_procurement_days: number;
+  published_at: Date;
+  updated_at: Date;
+}
+
+/** A window for EOIs for one service (dates inclusive, Europe/London). */
+export interface ChallengeWindowsTable {
+  authority_id: string;
+  id: string;
+  service_id: string;
+  /** YYYY-MM-DD. */
+  opens_on: string;
+  closes_on: string;
+  created_at: Date;
+}
+
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+/** An expression of interest. A tenant table keyed by (authority_id, id). */
+export interface ChallengesTable {
+  authority_id: string;
+  id: string;
+  service_id: string;
+  applicant_type: ApplicantType;
+  organisation_id: string | null;
+  /** Who drafted it: a member of the organisation, or the lead employee. */
+  lead_user_id: string | null;
+  co_signatories: ColumnType<CoSignatory[], string | undefined, string>;
+  // The statutory content (Localism Act 2011 s.81(5); the 2012 Regulations, reg. 5).
+  financial_resources: ColumnType<string, string | undefined, string>;
+  partners: ColumnType<string, string | undefined, string>;
+  capability_evidence: ColumnType<string, string | undefined, string>;
+  service_area: ColumnType<string, string | undefined, string>;
+  outcomes: ColumnType<string, string | undefined, string>;
+  user_needs: ColumnType<string, string | undefined, string>;
+  status: ChallengeStatus;
+  submitted_at: Nullable<Date>;
+  /** YYYY-MM-DD: submitted (London date) + the policy's decision period, fixed at submission. */
+  decision_due: Nullable<string>;
+  considered_on: Nullable<string>;
+  considered_by: Nullable<string>;
+  evidence_weighed: Nullable<string>;
+  consideration_recorded_at: Nullable<Date>;
+  modification: Nullable<string>;
+  modification_grounds: Nullable<RejectionGround[]>;
+  modification_proposed_at: Nullable<Date>;
+  agreement_kind: Nullable<AgreementKind>;
+  agreed_on: Nullable<string>;
+  agreement_evidence: Nullable<string>;
+  agreement_recorded_at: Nullable<Date>;
+  decision: Nullable<Decision>;
+  rejection_grounds: Nullable<RejectionGround[]>;
+  reasons: Nullable<string>;
+  decided_at: Nullable<Date>;
+  withdrawn_at: Nullable<Date>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ChallengeTables {
+  challenge_policies: ChallengePoliciesTable;
+  challenge_windows: ChallengeWindowsTable;
+  challenges: ChallengesTable;
+}
+
+export type ChallengePolicy = Selectable<ChallengePoliciesTable>;
+export type ChallengeWindow = Selectable<ChallengeWindowsTable>;
+export type Challenge = Selectable<ChallengesTable>;
+export type NewChallenge = Insertable<ChallengesTable>;
+export type ChallengeUpdate = Updateable<ChallengesTable>;

@@ -213,3 +213,77 @@ describe("commissioning projects API", () => {
     ]);
   });
 });
+
+describe("the edit page and the procurement start", () => {
+  it("changes a draft through its edit page (400 with errors, then 303), linked from the project", async () => {
+    const created = await api(
+      "POST",
+      base,
+      { ...body, title: "Country parks cafés and events" },
+      commissioner,
+    );
+    expect(created.statusCode).toBe(201);
+    const url = `${COUNTY}/projects/${created.json().id}`;
+    expect((await get(url, commissioner)).body).toContain(`${url}/edit`);
+    expect((await get(`${url}/edit`)).statusCode).toBe(303);
+    expect((await get(`${url}/edit`, districtAdmin)).statusCode).toBe(403);
+    const form = await get(`${url}/edit`, commissioner);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="Country parks cafés and events"');
+    const values = {
+      title: "Country parks cafés, events and trails",
+      need: "Visitors ask for better facilities.",
+      categoryCode: "parks",
+      areaCode: "E10000901",
+      estimatedValue: "650,000",
+      serviceIds: DEMO_SERVICE.countyParks,
+      "marketEngagementDate-day": "1",
+      "marketEngagementDate-month": "2",
+      "marketEngagementDate-year": "2027",
+      "tenderDate-day": "1",
+      "tenderDate-month": "5",
+      "tenderDate-year": "2027",
+      "awardDate-day": "1",
+      "awardDate-month": "7",
+      "awardDate-year": "2027",
+      "startDate-day": "1",
+      "startDate-month": "9",
+      "startDate-year": "2027",
+    };
+    const bad = await postForm(t.app, commissioner, `${url}/edit`, { ...values, title: "" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('href="#title"');
+    const ok = await postForm(t.app, commissioner, `${url}/edit`, values);
+    expect(ok.statusCode).toBe(303);
+    const page = mainText((await get(url, commissioner)).body);
+    expect(page).toContain("Country parks cafés, events and trails");
+    expect(page).toContain("£650,000");
+  });
+
+  it("refuses to edit a published project (409)", async () => {
+    const url = `${COUNTY}/projects/${DEMO_PROJECT.countyHomeCare}/edit`;
+    expect((await get(url, commissioner)).statusCode).toBe(409);
+    expect((await postForm(t.app, commissioner, url, { title: "Changed" })).statusCode).toBe(409);
+  });
+
+  it("records that the procurement started outside OpenPS: a real date, not in the future, once", async () => {
+    const url = `${COUNTY}/projects/${DEMO_PROJECT.countyHomeCare}`;
+    const start = (day: string, month: string, year: string, session = commissioner) =>
+      postForm(t.app, session, `${url}/procurement-started`, {
+        "startedOn-day": day,
+        "startedOn-month": month,
+        "startedOn-year": year,
+      });
+    expect((await start("21", "11", "2026", districtAdmin)).statusCode).toBe(403);
+    const bad = await start("31", "2", "2026");
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('href="#startedOn"');
+    expect((await start("1", "1", "2027")).statusCode).toBe(422);
+    expect((await start("21", "11", "2026")).statusCode).toBe(303);
+    expect(mainText((await get(url)).body)).toContain("The procurement started on 21 November 2026");
+    expect((await start("21", "11", "2026")).statusCode).toBe(409);
+    const json = (await get(`${base}/${DEMO_PROJECT.countyHomeCare}`)).json();
+    expect(json.procurementWindow).toBeNull();
+    expect(json.challengeId).toBeNull();
+  });
+});

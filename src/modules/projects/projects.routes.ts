@@ -8,7 +8,10 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { transaction } from "../../db/transaction.ts";
 import { field, submitForm } from "../../http/forms.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { ConflictError } from "../../lib/errors.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
+import type { Principal } from "../access/access.table.ts";
 import type { Authority } from "../authorities/authorities.table.ts";
 import { authorityById, authorityBySlug } from "../authorities/verification.service.ts";
 import { editorsFirst, longDate } from "../services/services.routes.ts";
@@ -26,9 +29,12 @@ import {
 } from "./projects.schemas.ts";
 import {
   createProject,
+  draftOf,
+  markProcurementStarted,
   PLANNED_DATES,
   type ProjectDraft,
   participantChoices,
+  procurementWindow,
   projectOf,
   projectsOf,
   publishProject,
@@ -84,10 +90,40 @@ function draftFromForm(body: unknown): ProjectDraft {
   };
 }
 
+/** A project's form values from its current details (the edit page). */
+function valuesOfProject(project: ProjectRow) {
+  const d = draftOf(project);
+  const parts = (iso: string) => {
+    const [year, month, day] = iso.split("-");
+    return { day: String(Number(day)), month: String(Number(month)), year: year ?? "" };
+  };
+  return {
+    title: d.title,
+    description: d.description,
+    need: d.need,
+    categoryCode: d.categoryCode,
+    areaCode: d.areaCode,
+    estimatedValue: formatMoney(project.estimated_value_pence as Pence, { pence: false }).replace("£", ""),
+    serviceIds: [...d.serviceIds],
+    participantIds: [...d.participantIds],
+    dates: Object.fromEntries(PLANNED_DATES.map((name) => [name, parts(d[name])])),
+  };
+}
+
 /** A project as the pages show it. */
-function display(project: ProjectRow) {
+function display(project: ProjectRow, clock: Clock) {
+  const window = procurementWindow(project, clock);
   return {
     ...project,
+    procurementStartedText: longDate(project.procurement_started_on),
+    procurementWindow: window
+      ? {
+          ...window,
+          earliestText: longDate(window.earliest),
+          latestText: longDate(window.latest),
+          startedOnText: longDate(window.startedOn),
+        }
+      : null,
     estimatedValue: formatMoney(project.estimated_value_pence as Pence, { pence: false }),
     dates: {
       marketEngagement: longDate(project.market_engagement_date),
@@ -99,7 +135,7 @@ function display(project: ProjectRow) {
   };
 }
 
-export function toApi(project: ProjectRow): ProjectResponse {
+export function toApi(project: ProjectRow, clock: Clock): ProjectResponse {
   return {
     id: project.id,
     ocid: project.ocid,
@@ -129,6 +165,8 @@ export function toApi(project: ProjectRow): ProjectResponse {
           content: project.notice.content,
         }
       : null,
+    challengeId: project.challenge_id,
+    procurementWindow: procurementWindow(project, clock),
     pageUrl: `/authorities/${project.authority_slug}/projects/${project.id}`,
     createdAt: project.created_at.toISOString(),
     updatedAt: project.updated_at.toISOString(),
@@ -147,12 +185,16 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
     const projects = await projectsOf(db, request.principal, authority.id);
     await reply.page("projects/views/projects.njk", {
       authority,
-      projects: projects.map(display),
+      projects: projects.map((p) => display(p, clock)),
       canEdit: canEditRegister(request.principal, authority.id),
     });
   });
 
-  async function formContext(authority: Authority, body: unknown) {
+  async function formContext(
+    authority: Authority,
+    body: unknown,
+    action = `/authorities/${authority.slug}/projects/new`,
+  ) {
     const [categories, services, authorities] = await Promise.all([
       listServiceCategories(db),
       registerOf(db, authority.id),
@@ -160,7 +202,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
     ]);
     return {
       authority,
-      action: `/authorities/${authority.slug}/projects/new`,
+      action,
       values: formValues(body),
       categories,
       services,
@@ -187,16 +229,32 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
+  async function projectPage(authority: Authority, project: ProjectRow, extra: Record<string, unknown>) {
+    return {
+      authority,
+      project: display(project, clock),
+      canEdit: canEditRegister(extra.principal as Principal | null, authority.id),
+      startedOn: { day: "", month: "", year: "" },
+      ...extra,
+    };
+  }
+
   app.get<SlugProject>("/authorities/:slug/projects/:projectId", hide, async (request, reply) => {
     const authority = await authorityBySlug(app.deps.db, request.params.slug);
     const project = await projectOf(db, request.principal, authority.id, request.params.projectId);
     const query = (request.query ?? {}) as Record<string, string>;
-    await reply.page("projects/views/project.njk", {
-      authority,
-      project: display(project),
-      canEdit: canEditRegister(request.principal, authority.id),
-      published: query.published === "1",
-    });
+    const notice =
+      query.published === "1"
+        ? "published"
+        : query.updated === "1"
+          ? "updated"
+          : query.started === "1"
+            ? "started"
+            : undefined;
+    await reply.page(
+      "projects/views/project.njk",
+      await projectPage(authority, project, { principal: request.principal, notice }),
+    );
   });
 
   app.post<SlugProject>("/authorities/:slug/projects/:projectId/publish", hide, async (request, reply) => {
@@ -210,6 +268,74 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
       303,
     );
   });
+
+  /** The edit page of a draft project: 409 once published (a published project cannot change). */
+  async function editableProject(authority: Authority, principal: Principal | null, projectId: string) {
+    await requireRegisterEditor(db, principal, authority.id);
+    const project = await projectOf(db, principal, authority.id, projectId);
+    if (project.status === "published")
+      throw new ConflictError(
+        "This project has been published and its pipeline notice issued; a published project cannot be changed.",
+        "project_published",
+      );
+    return project;
+  }
+
+  app.get<SlugProject>("/authorities/:slug/projects/:projectId/edit", hide, async (request, reply) => {
+    const authority = await authorityBySlug(app.deps.db, request.params.slug);
+    const project = await editableProject(authority, request.principal, request.params.projectId);
+    const action = `/authorities/${authority.slug}/projects/${project.id}/edit`;
+    await reply.page("projects/views/form.njk", {
+      ...(await formContext(authority, {}, action)),
+      project,
+      values: valuesOfProject(project),
+    });
+  });
+
+  app.post<SlugProject>("/authorities/:slug/projects/:projectId/edit", hide, async (request, reply) => {
+    const authority = await authorityBySlug(app.deps.db, request.params.slug);
+    const project = await editableProject(authority, request.principal, request.params.projectId);
+    const action = `/authorities/${authority.slug}/projects/${project.id}/edit`;
+    const context = { ...(await formContext(authority, request.body, action)), project };
+    await submitForm(reply, "projects/views/form.njk", context, async () => {
+      // The form sends every field: participants left unticked are removed.
+      await transaction(db, (trx) =>
+        updateProject(trx, clock, request.principal, authority.id, project.id, draftFromForm(request.body)),
+      );
+      return `/authorities/${authority.slug}/projects/${project.id}?updated=1`;
+    });
+  });
+
+  app.post<SlugProject>(
+    "/authorities/:slug/projects/:projectId/procurement-started",
+    hide,
+    async (request, reply) => {
+      const authority = await authorityBySlug(app.deps.db, request.params.slug);
+      await requireRegisterEditor(db, request.principal, authority.id);
+      const project = await projectOf(db, request.principal, authority.id, request.params.projectId);
+      const context = await projectPage(authority, project, {
+        principal: request.principal,
+        startedOn: {
+          day: field(request.body, "startedOn-day"),
+          month: field(request.body, "startedOn-month"),
+          year: field(request.body, "startedOn-year"),
+        },
+      });
+      await submitForm(reply, "projects/views/project.njk", context, async () => {
+        await transaction(db, (trx) =>
+          markProcurementStarted(
+            trx,
+            clock,
+            request.principal,
+            authority.id,
+            project.id,
+            dateOf(request.body, "startedOn"),
+          ),
+        );
+        return `/authorities/${authority.slug}/projects/${project.id}?started=1`;
+      });
+    },
+  );
 
   // The JSON API
 
@@ -233,7 +359,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
       const projects = await projectsOf(db, request.principal, authority.id);
       return {
         authority: { id: authority.id, name: authority.name, slug: authority.slug },
-        projects: projects.map(toApi),
+        projects: projects.map((p) => toApi(p, clock)),
       };
     },
   );
@@ -251,7 +377,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const authority = await authorityById(app.deps.db, request.params.authorityId);
-      return toApi(await projectOf(db, request.principal, authority.id, request.params.projectId));
+      return toApi(await projectOf(db, request.principal, authority.id, request.params.projectId), clock);
     },
   );
 
@@ -278,7 +404,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
       return reply
         .status(201)
         .header("location", `/api/v1/authorities/${authority.id}/projects/${id}`)
-        .send(toApi(project));
+        .send(toApi(project, clock));
     },
   );
 
@@ -301,7 +427,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
       await transaction(db, (trx) =>
         updateProject(trx, clock, request.principal, authority.id, request.params.projectId, request.body),
       );
-      return toApi(await projectOf(db, request.principal, authority.id, request.params.projectId));
+      return toApi(await projectOf(db, request.principal, authority.id, request.params.projectId), clock);
     },
   );
 
@@ -322,7 +448,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
       await transaction(db, (trx) =>
         publishProject(trx, clock, request.principal, authority.id, request.params.projectId),
       );
-      return toApi(await projectOf(db, request.principal, authority.id, request.params.projectId));
+      return toApi(await projectOf(db, request.principal, authority.id, request.params.projectId), clock);
     },
   );
 }

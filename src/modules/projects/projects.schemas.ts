@@ -86,6 +86,30 @@ export const ProjectResponse = Type.Object({
       content: Type.Record(Type.String(), Type.Unknown()),
     }),
   ),
+  challengeId: Nullable(
+    Type.String({
+      format: "uuid",
+      description: "The Community Right to Challenge expression of interest whose acceptance created it",
+    }),
+  ),
+  procurementWindow: Nullable(
+    Type.Object(
+      {
+        earliest: IsoDate,
+        latest: IsoDate,
+        startedOn: Nullable(IsoDate),
+        state: Type.Enum(["not-yet", "open", "missed", "started", "started-late"], {
+          type: "string",
+          description:
+            "missed: the latest start has passed and the procurement has not started; started-late: it started after the latest start",
+        }),
+      },
+      {
+        description:
+          "For a project created by an accepted Right to Challenge EOI: when the procurement exercise must start (the authority's published minimum and maximum period)",
+      },
+    ),
+  ),
   pageUrl: Type.String(),
   createdAt: Type.String({ format: "date-time" }),
   updatedAt: Type.String({ format: "date-time" }),

@@ -29,7 +29,15 @@ import { loadGrants } from "../access/access.service.ts";
 import type { Principal } from "../access/access.table.ts";
 import { auditTrailFor } from "../audit/audit.service.ts";
 import { pipeline } from "../services/services.service.ts";
-import { createProject, projectOf, projectsOf, publishProject, updateProject } from "./projects.service.ts";
+import {
+  createProject,
+  markProcurementStarted,
+  procurementWindow,
+  projectOf,
+  projectsOf,
+  publishProject,
+  updateProject,
+} from "./projects.service.ts";
 
 const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
 let t: TestDatabase;
@@ -193,5 +201,33 @@ describe("commissioning projects", () => {
     const homeCare = result.rows.find((r) => r.id === DEMO_SERVICE.countyHomeCare);
     expect(homeCare?.planned_project_id).toBe(DEMO_PROJECT.countyHomeCare);
     expect(homeCare?.planned_project_title).toBe("Home care for older people 2027");
+  });
+});
+
+describe("the procurement window and its start", () => {
+  const started = (p: Principal | null, projectId: string, on: string) =>
+    transaction(t.db, (trx) => markProcurementStarted(trx, clock, p, DEMO_AUTHORITY.county, projectId, on));
+
+  it("has no window for a project not created by a Right to Challenge", async () => {
+    const project = await projectOf(t.db, commissioner, DEMO_AUTHORITY.county, DEMO_PROJECT.countyHomeCare);
+    expect(procurementWindow(project, clock)).toBeNull();
+  });
+
+  it("records the start for the lead's editors only: a real date, not in the future, once, audited", async () => {
+    const id = await create(commissioner, DEMO_AUTHORITY.county, { ...draft, participantIds: [] });
+    expect(await refused(started(null, id, "2026-11-20"))).toBeInstanceOf(NotSignedInError);
+    expect(await refused(started(districtAdmin, id, "2026-11-20"))).toBeInstanceOf(ForbiddenError);
+    expect(
+      await refused(started(commissioner, "019a0000-0000-7000-8000-0000000fffff", "2026-11-20")),
+    ).toBeInstanceOf(NotFoundError);
+    expect(await refused(started(commissioner, id, "2026-02-30"))).toBeInstanceOf(ValidationError);
+    expect(await refused(started(commissioner, id, "2026-11-23"))).toBeInstanceOf(UnprocessableError);
+    await started(commissioner, id, "2026-11-20");
+    expect((await projectOf(t.db, commissioner, DEMO_AUTHORITY.county, id)).procurement_started_on).toBe(
+      "2026-11-20",
+    );
+    expect(await refused(started(commissioner, id, "2026-11-21"))).toBeInstanceOf(ConflictError);
+    const trail = await auditTrailFor(t.db, DEMO_AUTHORITY.county, "project", id);
+    expect(trail.map((e) => e.action)).toEqual(["project.drafted", "project.procurement-started"]);
   });
 });

@@ -21,7 +21,12 @@ import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import { actorOf } from "../access/access.service.ts";
 import type { Principal } from "../access/access.table.ts";
 import { type Actor, recordAudit } from "../audit/audit.service.ts";
-import { canEditRegister, isIsoDate, requireRegisterEditor } from "../services/services.service.ts";
+import {
+  canEditRegister,
+  isIsoDate,
+  londonToday,
+  requireRegisterEditor,
+} from "../services/services.service.ts";
 import { existingCategoryCodes } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./projects.repository.ts";
 import type { Project } from "./projects.table.ts";
@@ -184,7 +189,17 @@ function audited(input: ProjectInput): Record<string, unknown> {
   };
 }
 
-/** Records a checked draft project, audited. Authorisation is the caller's (seeds use it). */
+/**
+ * The project an accepted Community Right to Challenge EOI creates: the EOI it comes from, and the
+ * earliest and latest start of the procurement exercise (YYYY-MM-DD) from the published policy.
+ */
+export interface ChallengeLink {
+  challengeId: string;
+  procurementEarliest: string;
+  procurementLatest: string;
+}
+
+/** Records a checked draft project, audited. Authorisation is the caller's (seeds and the challenges module use it). */
 export async function recordProject(
   trx: Trx,
   clock: Clock,
@@ -192,6 +207,7 @@ export async function recordProject(
   authorityId: string,
   input: ProjectInput,
   id: string = newId(),
+  challenge?: ChallengeLink,
 ): Promise<string> {
   const now = clock.now();
   await repo.insertProject(trx, {
@@ -203,6 +219,9 @@ export async function recordProject(
     created_at: now,
     updated_at: now,
     published_at: null,
+    challenge_id: challenge?.challengeId ?? null,
+    procurement_earliest: challenge?.procurementEarliest ?? null,
+    procurement_latest: challenge?.procurementLatest ?? null,
   });
   await repo.setLinks(trx, authorityId, id, input.serviceIds, input.participantIds);
   await recordAudit(trx, clock, {
@@ -210,9 +229,112 @@ export async function recordProject(
     actor,
     action: "project.drafted",
     entity: { type: "project", id },
-    changes: audited(input),
+    changes: {
+      ...audited(input),
+      ...(challenge
+        ? {
+            challenge_id: challenge.challengeId,
+            procurement_earliest: challenge.procurementEarliest,
+            procurement_latest: challenge.procurementLatest,
+          }
+        : {}),
+    },
   });
   return id;
+}
+
+/**
+ * Where a project stands against its procurement window (Right to Challenge projects only):
+ * "not-yet" before the earliest start, "open" between the earliest and latest start, "missed" once
+ * the latest start has passed without the procurement starting; "started" or "started-late" once
+ * it has started (late: after the latest start). Derived from the clock when read.
+ */
+export type ProcurementWindowState = "not-yet" | "open" | "missed" | "started" | "started-late";
+
+export interface ProcurementWindow {
+  earliest: string;
+  latest: string;
+  startedOn: string | null;
+  state: ProcurementWindowState;
+}
+
+export function procurementWindow(
+  project: Pick<Project, "procurement_earliest" | "procurement_latest" | "procurement_started_on">,
+  clock: Clock,
+): ProcurementWindow | null {
+  const { procurement_earliest: earliest, procurement_latest: latest } = project;
+  if (!earliest || !latest) return null;
+  const startedOn = project.procurement_started_on;
+  const today = londonToday(clock);
+  const state: ProcurementWindowState = startedOn
+    ? startedOn > latest
+      ? "started-late"
+      : "started"
+    : today > latest
+      ? "missed"
+      : today < earliest
+        ? "not-yet"
+        : "open";
+  return { earliest, latest, startedOn, state };
+}
+
+function isPrincipal(who: Principal | Actor | null): who is Principal {
+  return who !== null && "grants" in who;
+}
+
+/**
+ * Records that the project's procurement exercise started on `startedOn` (YYYY-MM-DD, not after
+ * today), audited. The tenders module calls it with its own `Actor` when a tender is published (the
+ * caller has authorised the action); a commissioner's page action passes their `Principal`, checked
+ * here. 409 once recorded.
+ */
+export async function markProcurementStarted(
+  trx: Trx,
+  clock: Clock,
+  principalOrActor: Principal | Actor | null,
+  authorityId: string,
+  projectId: string,
+  startedOn: string,
+): Promise<void> {
+  const actor = isPrincipal(principalOrActor)
+    ? actorOf(await requireRegisterEditor(trx, principalOrActor, authorityId))
+    : principalOrActor === null
+      ? actorOf(await requireRegisterEditor(trx, null, authorityId))
+      : principalOrActor;
+  if (!isIsoDate(startedOn))
+    throw new ValidationError("Enter when the procurement started", [
+      {
+        field: "startedOn",
+        message: "Enter the date the procurement started as a real date, like 14 1 2027",
+      },
+    ]);
+  const locked = isUuid(projectId) ? await repo.lockProject(trx, authorityId, projectId) : undefined;
+  if (!locked) throw new NotFoundError("commissioning project");
+  if (locked.procurement_started_on)
+    throw new ConflictError(
+      `The procurement for this project was already recorded as started on ${locked.procurement_started_on}.`,
+      "procurement_already_started",
+    );
+  if (startedOn > londonToday(clock))
+    throw new UnprocessableError(
+      "The procurement cannot have started in the future",
+      [{ field: "startedOn", message: "Enter a date that is today or in the past" }],
+      "procurement_start_in_future",
+    );
+  await repo.updateProject(trx, authorityId, projectId, {
+    procurement_started_on: startedOn,
+    updated_at: clock.now(),
+  });
+  await recordAudit(trx, clock, {
+    authorityId,
+    actor,
+    action: "project.procurement-started",
+    entity: { type: "project", id: projectId },
+    changes: {
+      procurement_started_on: startedOn,
+      ...(locked.procurement_latest ? { within_window: startedOn <= locked.procurement_latest } : {}),
+    },
+  });
 }
 
 export async function createProject(

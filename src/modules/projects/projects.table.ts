@@ -1,5 +1,8 @@
 import type { ColumnType, Insertable, Selectable } from "kysely";
 
+/** A nullable column a row may be inserted without (text: uuid or YYYY-MM-DD). */
+type OptionalText = ColumnType<string | null, string | null | undefined, string | null>;
+
 export const PROJECT_STATUSES = ["draft", "published"] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
@@ -26,6 +29,16 @@ export interface ProjectsTable {
   created_at: Date;
   updated_at: Date;
   published_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The expression of interest (Community Right to Challenge) whose acceptance created the project. */
+  challenge_id: OptionalText;
+  /**
+   * YYYY-MM-DD: the earliest and latest start of the procurement exercise, from the authority's
+   * published Right to Challenge policy when the EOI was accepted; null for other projects.
+   */
+  procurement_earliest: OptionalText;
+  procurement_latest: OptionalText;
+  /** YYYY-MM-DD: when the procurement exercise started (a tender published, or recorded by hand). */
+  procurement_started_on: OptionalText;
 }
 
 /** The services on the lead authority's register a project covers. */

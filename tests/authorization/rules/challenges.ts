@@ -1,5 +1,103 @@
-import type { RuleSet } from "../rules.ts";
+import { DEMO_SERVICE } from "../../../src/seed/demo/services.ts";
+import {
+  acceptUnknownToken,
+  anyone,
+  OWN_ORG,
+  REGISTER_EDITOR,
+  type Rule,
+  type RuleSet,
+  scopedUnknown,
+  signedIn,
+  unknownToken,
+} from "../rules.ts";
+
+const EDITOR_UNKNOWN = scopedUnknown("commissioner", "authority-admin");
+/** Drafting an EOI for OWN_ORG: its members may (for any authority); everyone else is refused. */
+const MEMBERS_OF_THE_BODY: Rule = (who) =>
+  who === "public"
+    ? "sign-in"
+    : who === "organisation-admin" || who === "organisation-member"
+      ? "allowed"
+      : "denied";
 
 export const challenges: RuleSet = {
-  rules: {},
+  rules: {
+    // The Community Right to Challenge: the public register
+    "GET /right-to-challenge": anyone,
+    "GET /authorities/:slug/right-to-challenge": anyone,
+    "GET /authorities/:slug/right-to-challenge/:challengeId": unknownToken,
+    // Policy and windows: the authority's editors
+    "GET /authorities/:slug/right-to-challenge/policy": REGISTER_EDITOR,
+    "POST /authorities/:slug/right-to-challenge/policy": REGISTER_EDITOR,
+    "GET /authorities/:slug/right-to-challenge/windows/new": REGISTER_EDITOR,
+    "POST /authorities/:slug/right-to-challenge/windows/new": REGISTER_EDITOR,
+    "POST /authorities/:slug/right-to-challenge/windows/:windowId/remove": EDITOR_UNKNOWN,
+    // Expressions of interest: anyone signed in may start one; drafts are their body's own
+    "GET /authorities/:slug/right-to-challenge/new": signedIn,
+    "POST /authorities/:slug/right-to-challenge/new": signedIn,
+    "GET /authorities/:slug/right-to-challenge/:challengeId/edit": acceptUnknownToken,
+    "POST /authorities/:slug/right-to-challenge/:challengeId/edit": acceptUnknownToken,
+    "POST /authorities/:slug/right-to-challenge/:challengeId/withdraw": acceptUnknownToken,
+    "POST /authorities/:slug/right-to-challenge/:challengeId/modification/agree": acceptUnknownToken,
+    // Consideration, modification and decision: the authority's editors
+    "GET /authorities/:slug/right-to-challenge/:challengeId/consider": EDITOR_UNKNOWN,
+    "POST /authorities/:slug/right-to-challenge/:challengeId/consider": EDITOR_UNKNOWN,
+    "GET /authorities/:slug/right-to-challenge/:challengeId/modification": EDITOR_UNKNOWN,
+    "POST /authorities/:slug/right-to-challenge/:challengeId/modification": EDITOR_UNKNOWN,
+    "POST /authorities/:slug/right-to-challenge/:challengeId/modification/written-agreement": EDITOR_UNKNOWN,
+    "GET /authorities/:slug/right-to-challenge/:challengeId/decide": EDITOR_UNKNOWN,
+    "POST /authorities/:slug/right-to-challenge/:challengeId/decide": EDITOR_UNKNOWN,
+    // The JSON API
+    "GET /api/v1/right-to-challenge": anyone,
+    "GET /api/v1/authorities/:authorityId/right-to-challenge": anyone,
+    "PUT /api/v1/authorities/:authorityId/right-to-challenge/policy": REGISTER_EDITOR,
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/windows": REGISTER_EDITOR,
+    "DELETE /api/v1/authorities/:authorityId/right-to-challenge/windows/:windowId": EDITOR_UNKNOWN,
+    "POST /api/v1/authorities/:authorityId/right-to-challenge": MEMBERS_OF_THE_BODY,
+    "GET /api/v1/authorities/:authorityId/right-to-challenge/:challengeId": unknownToken,
+    "PATCH /api/v1/authorities/:authorityId/right-to-challenge/:challengeId": acceptUnknownToken,
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/submit": acceptUnknownToken,
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/withdraw": acceptUnknownToken,
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/modification/agree":
+      acceptUnknownToken,
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/consideration": EDITOR_UNKNOWN,
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/modification": EDITOR_UNKNOWN,
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/modification/written-agreement":
+      EDITOR_UNKNOWN,
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/decision": EDITOR_UNKNOWN,
+  },
+  apiBodies: {
+    "PUT /api/v1/authorities/:authorityId/right-to-challenge/policy": JSON.stringify({
+      decisionPeriodDays: 60,
+      minProcurementDays: 90,
+      maxProcurementDays: 365,
+    }),
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/windows": JSON.stringify({
+      serviceId: DEMO_SERVICE.countyParks,
+      opensOn: "2030-01-01",
+      closesOn: "2030-01-31",
+    }),
+    "POST /api/v1/authorities/:authorityId/right-to-challenge": JSON.stringify({
+      serviceId: DEMO_SERVICE.countyLibraries,
+      applicant: { type: "organisation", organisationId: OWN_ORG },
+    }),
+    "PATCH /api/v1/authorities/:authorityId/right-to-challenge/:challengeId": JSON.stringify({
+      outcomes: "Changed by the authorisation matrix test.",
+    }),
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/consideration": JSON.stringify({
+      consideredBy: "Matrix panel",
+      consideredOn: "2026-11-22",
+      evidence: "The matrix test.",
+    }),
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/modification": JSON.stringify({
+      modification: "A smaller area.",
+      grounds: ["not-compliant"],
+    }),
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/modification/written-agreement":
+      JSON.stringify({ agreedOn: "2026-11-22", evidence: "A letter." }),
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/decision": JSON.stringify({
+      decision: "accepted",
+      reasons: "The matrix test.",
+    }),
+  },
 };

@@ -8,6 +8,12 @@ export const projects: RuleSet = {
     "POST /authorities/:slug/projects/new": REGISTER_EDITOR,
     "GET /authorities/:slug/projects/:projectId": unknownToken,
     "POST /authorities/:slug/projects/:projectId/publish": scopedUnknown("commissioner", "authority-admin"),
+    "GET /authorities/:slug/projects/:projectId/edit": scopedUnknown("commissioner", "authority-admin"),
+    "POST /authorities/:slug/projects/:projectId/edit": scopedUnknown("commissioner", "authority-admin"),
+    "POST /authorities/:slug/projects/:projectId/procurement-started": scopedUnknown(
+      "commissioner",
+      "authority-admin",
+    ),
     "GET /api/v1/authorities/:authorityId/projects": anyone,
     "GET /api/v1/authorities/:authorityId/projects/:projectId": unknownToken,
     "POST /api/v1/authorities/:authorityId/projects": REGISTER_EDITOR,

@@ -1,0 +1,326 @@
+/** The Community Right to Challenge's SQL. Every function takes the database or a transaction first. */
+import { sql } from "kysely";
+import type { Db, Trx } from "../../db/database.ts";
+import type { Role } from "../access/access.table.ts";
+import type { ProfitModel, Sector } from "../organisations/organisations.table.ts";
+import type {
+  Challenge,
+  ChallengePolicy,
+  ChallengeUpdate,
+  ChallengeWindow,
+  NewChallenge,
+  RejectionGround,
+} from "./challenges.table.ts";
+
+/** An EOI with the names it refers to, for pages and the API. */
+export interface ChallengeRow extends Challenge {
+  authority_name: string;
+  authority_slug: string;
+  service_name: string;
+  organisation_name: string | null;
+  /** The commissioning project its acceptance created, if any. */
+  project_id: string | null;
+}
+
+export interface WindowRow extends ChallengeWindow {
+  service_name: string;
+}
+
+/** What decides whether an organisation is a relevant body. */
+export interface ApplicantOrganisation {
+  id: string;
+  name: string;
+  sector: Sector;
+  mutual_qualifies: boolean | null;
+  profit_model: ProfitModel | null;
+}
+
+// Policy
+
+export function findPolicy(db: Db, authorityId: string): Promise<ChallengePolicy | undefined> {
+  return db
+    .selectFrom("challenge_policies")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .executeTakeFirst();
+}
+
+export async function upsertPolicy(trx: Trx, policy: ChallengePolicy): Promise<void> {
+  await trx
+    .insertInto("challenge_policies")
+    .values(policy)
+    .onConflict((oc) =>
+      oc.column("authority_id").doUpdateSet({
+        decision_period_days: policy.decision_period_days,
+        min_procurement_days: policy.min_procurement_days,
+        max_procurement_days: policy.max_procurement_days,
+        updated_at: policy.updated_at,
+      }),
+    )
+    .execute();
+}
+
+// Windows
+
+export async function insertWindow(trx: Trx, window: ChallengeWindow): Promise<void> {
+  await trx.insertInto("challenge_windows").values(window).execute();
+}
+
+export function findWindow(db: Db, authorityId: string, id: string): Promise<ChallengeWindow | undefined> {
+  return db
+    .selectFrom("challenge_windows")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+export async function deleteWindow(trx: Trx, authorityId: string, id: string): Promise<void> {
+  await trx
+    .deleteFrom("challenge_windows")
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .execute();
+}
+
+/** The authority's windows (of one service, if given), soonest first. */
+export function windowsOf(db: Db, authorityId: string, serviceId?: string): Promise<WindowRow[]> {
+  let query = db
+    .selectFrom("challenge_windows as w")
+    .innerJoin("services as s", (j) =>
+      j.onRef("s.authority_id", "=", "w.authority_id").onRef("s.id", "=", "w.service_id"),
+    )
+    .selectAll("w")
+    .select("s.name as service_name")
+    .where("w.authority_id", "=", authorityId);
+  if (serviceId) query = query.where("w.service_id", "=", serviceId);
+  return query.orderBy("w.opens_on").orderBy("s.name").orderBy("w.id").execute();
+}
+
+// Services, organisations and people
+
+export function serviceOnRegister(
+  db: Db,
+  authorityId: string,
+  serviceId: string,
+): Promise<
+  | { id: string; name: string; category_code: string; annual_cost_pence: bigint; description: string }
+  | undefined
+> {
+  return db
+    .selectFrom("services")
+    .select(["id", "name", "category_code", "annual_cost_pence", "description"])
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", serviceId)
+    .executeTakeFirst();
+}
+
+export function applicantOrganisation(db: Db, id: string): Promise<ApplicantOrganisation | undefined> {
+  return db
+    .selectFrom("organisations as o")
+    .leftJoin("mutual_evidence as me", "me.organisation_id", "o.id")
+    .select(["o.id", "o.name", "o.sector", "me.qualifies as mutual_qualifies", "me.profit_model"])
+    .where("o.id", "=", id)
+    .executeTakeFirst();
+}
+
+/** The organisations a person is a member (or administrator) of, by name. */
+export function organisationsOfUser(db: Db, userId: string): Promise<ApplicantOrganisation[]> {
+  return db
+    .selectFrom("role_grants as g")
+    .innerJoin("organisations as o", "o.id", "g.scope_id")
+    .leftJoin("mutual_evidence as me", "me.organisation_id", "o.id")
+    .select(["o.id", "o.name", "o.sector", "me.qualifies as mutual_qualifies", "me.profit_model"])
+    .distinct()
+    .where("g.user_id", "=", userId)
+    .where("g.scope_type", "=", "organisation")
+    .orderBy("o.name")
+    .orderBy("o.id")
+    .execute();
+}
+
+/** The users holding one of `roles` for a scope (an organisation or an authority). */
+export async function holdersOf(db: Db, scopeId: string, roles: readonly Role[]): Promise<string[]> {
+  const rows = await db
+    .selectFrom("role_grants")
+    .select("user_id")
+    .distinct()
+    .where("scope_id", "=", scopeId)
+    .where("role", "in", roles)
+    .orderBy("user_id")
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+export async function areaExists(db: Db, code: string): Promise<boolean> {
+  const row = await db.selectFrom("areas").select("code").where("code", "=", code).executeTakeFirst();
+  return row !== undefined;
+}
+
+// Expressions of interest
+
+function textArray(values: readonly string[]) {
+  // An array parameter is sent as a text[] literal built here, the same on both drivers.
+  return sql<RejectionGround[]>`array[${sql.join(values.length > 0 ? values : [sql`null`])}]::text[]`;
+}
+
+function emptyOrArray(values: readonly string[] | null | undefined) {
+  if (values === null || values === undefined) return null;
+  return values.length === 0 ? sql<RejectionGround[]>`'{}'::text[]` : textArray(values);
+}
+
+export async function insertChallenge(trx: Trx, challenge: NewChallenge): Promise<void> {
+  await trx.insertInto("challenges").values(challenge).execute();
+}
+
+export async function updateChallenge(
+  trx: Trx,
+  authorityId: string,
+  id: string,
+  changes: Omit<ChallengeUpdate, "modification_grounds" | "rejection_grounds"> & {
+    modification_grounds?: readonly RejectionGround[] | null;
+    rejection_grounds?: readonly RejectionGround[] | null;
+  },
+): Promise<void> {
+  const { modification_grounds, rejection_grounds, ...rest } = changes;
+  await trx
+    .updateTable("challenges")
+    .set({
+      ...rest,
+      ...(modification_grounds !== undefined
+        ? { modification_grounds: emptyOrArray(modification_grounds) }
+        : {}),
+      ...(rejection_grounds !== undefined ? { rejection_grounds: emptyOrArray(rejection_grounds) } : {}),
+    })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .execute();
+}
+
+export function lockChallenge(trx: Trx, authorityId: string, id: string): Promise<Challenge | undefined> {
+  return trx
+    .selectFrom("challenges")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+function withNames(db: Db) {
+  return db
+    .selectFrom("challenges as c")
+    .innerJoin("authorities as a", "a.id", "c.authority_id")
+    .innerJoin("services as s", (j) =>
+      j.onRef("s.authority_id", "=", "c.authority_id").onRef("s.id", "=", "c.service_id"),
+    )
+    .leftJoin("organisations as o", "o.id", "c.organisation_id")
+    .leftJoin("projects as p", (j) =>
+      j.onRef("p.authority_id", "=", "c.authority_id").onRef("p.challenge_id", "=", "c.id"),
+    )
+    .selectAll("c")
+    .select([
+      "a.name as authority_name",
+      "a.slug as authority_slug",
+      "s.name as service_name",
+      "o.name as organisation_name",
+      "p.id as project_id",
+    ]);
+}
+
+export function findChallenge(db: Db, authorityId: string, id: string): Promise<ChallengeRow | undefined> {
+  return withNames(db).where("c.authority_id", "=", authorityId).where("c.id", "=", id).executeTakeFirst();
+}
+
+/** EOIs that have been submitted (the public register), of one authority or all, newest first. */
+export function submittedChallenges(
+  db: Db,
+  options: { authorityId?: string; limit: number },
+): Promise<ChallengeRow[]> {
+  let query = withNames(db).where("c.submitted_at", "is not", null);
+  if (options.authorityId) query = query.where("c.authority_id", "=", options.authorityId);
+  return query.orderBy("c.submitted_at", "desc").orderBy("c.id", "desc").limit(options.limit).execute();
+}
+
+/** Drafts (never submitted) of these organisations, or led by this user, for one authority. */
+export function draftsFor(
+  db: Db,
+  authorityId: string,
+  organisationIds: readonly string[],
+  userId: string,
+): Promise<ChallengeRow[]> {
+  return withNames(db)
+    .where("c.authority_id", "=", authorityId)
+    .where("c.status", "=", "draft")
+    .where((eb) =>
+      eb.or([
+        ...(organisationIds.length > 0 ? [eb("c.organisation_id", "in", organisationIds)] : []),
+        eb.and([eb("c.applicant_type", "=", "employees"), eb("c.lead_user_id", "=", userId)]),
+      ]),
+    )
+    .orderBy("c.updated_at", "desc")
+    .orderBy("c.id")
+    .execute();
+}
+
+export interface RegisterCounts {
+  total: bigint;
+  undecided: bigint;
+  accepted: bigint;
+  modified: bigint;
+  rejected: bigint;
+  withdrawn: bigint;
+  overdue: bigint;
+  possibleMutuals: bigint;
+}
+
+/** Counts over submitted EOIs: by outcome, overdue (undecided past `today`), and by employees. */
+export async function registerCounts(db: Db, today: string, authorityId?: string): Promise<RegisterCounts> {
+  let query = db
+    .selectFrom("challenges")
+    .select((eb) => [
+      eb.fn.countAll<bigint>().as("total"),
+      sql<bigint>`count(*) filter (where status in ('submitted', 'considered'))`.as("undecided"),
+      sql<bigint>`count(*) filter (where status = 'accepted')`.as("accepted"),
+      sql<bigint>`count(*) filter (where status = 'modified')`.as("modified"),
+      sql<bigint>`count(*) filter (where status = 'rejected')`.as("rejected"),
+      sql<bigint>`count(*) filter (where status = 'withdrawn')`.as("withdrawn"),
+      sql<bigint>`count(*) filter (where status in ('submitted', 'considered') and decision_due < ${today}::date)`.as(
+        "overdue",
+      ),
+      sql<bigint>`count(*) filter (where applicant_type = 'employees')`.as("possibleMutuals"),
+    ])
+    .where("submitted_at", "is not", null);
+  if (authorityId) query = query.where("authority_id", "=", authorityId);
+  const row = await query.executeTakeFirstOrThrow();
+  return row as RegisterCounts;
+}
+
+/** Rejections by statutory ground (an EOI rejected on two grounds counts under each). */
+export async function rejectionsByGround(
+  db: Db,
+  authorityId?: string,
+): Promise<{ ground: RejectionGround; count: bigint }[]> {
+  const rows = await sql<{ ground: RejectionGround; count: bigint }>`
+    select g.ground, count(*)::bigint as count
+    from challenges c cross join lateral unnest(c.rejection_grounds) as g(ground)
+    where c.status = 'rejected' ${authorityId ? sql`and c.authority_id = ${authorityId}` : sql``}
+    group by g.ground
+    order by g.ground`.execute(db);
+  return rows.rows;
+}
+
+/** The project an accepted EOI created. */
+export async function projectOfChallenge(
+  db: Db,
+  authorityId: string,
+  challengeId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("projects")
+    .select("id")
+    .where("authority_id", "=", authorityId)
+    .where("challenge_id", "=", challengeId)
+    .executeTakeFirst();
+  return row?.id;
+}

@@ -1,0 +1,455 @@
+/**
+ * The Community Right to Challenge through HTTP (app.inject): the public registers and an EOI's
+ * page (employees' names never shown to the public), the journey through the forms (an incomplete
+ * submission re-rendered with 422 and an error summary linking each missing item; deciding before
+ * considering refused with 409), and the JSON API with its status codes — nothing written on a
+ * refusal.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { settableClock } from "../../lib/clock.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_CHALLENGE } from "../../seed/demo/challenges.ts";
+import { DEMO_SERVICE } from "../../seed/demo/services.ts";
+import { runSeeds } from "../../seed/seed.ts";
+import { seeds } from "../../seed/seeds.ts";
+
+const START = new Date("2026-11-22T10:00:00Z");
+const clock = settableClock(START);
+const COUNTY = "/authorities/westshire-county-council";
+const DISTRICT = "/authorities/millbrook-district-council";
+const API = `/api/v1/authorities/${DEMO_AUTHORITY.county}/right-to-challenge`;
+const PARISH = "019a0000-0000-7000-8000-00000000b006";
+const SME = "019a0000-0000-7000-8000-00000000b004";
+let t: TestApp;
+let parish: TestSession;
+let sme: TestSession;
+let commissioner: TestSession;
+let districtAdmin: TestSession;
+
+const get = (url: string, session?: TestSession) =>
+  t.app.inject({ method: "GET", url, headers: session ? { cookie: session.cookie } : {} });
+
+const api = (
+  method: "POST" | "PATCH" | "PUT" | "DELETE",
+  url: string,
+  body: unknown,
+  session?: TestSession,
+) =>
+  t.app.inject({
+    method,
+    url,
+    headers: { "content-type": "application/json", ...(session ? { cookie: session.cookie } : {}) },
+    payload: JSON.stringify(body),
+  });
+
+function mainText(html: string): string {
+  const main = html.slice(html.indexOf("<main"), html.indexOf("</main>"));
+  return main
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, " ");
+}
+
+async function challengeCount(): Promise<number> {
+  const row = await t.deps.db
+    .selectFrom("challenges")
+    .select((eb) => eb.fn.countAll<bigint>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+const complete = {
+  financialResources: "£48,000 precept and £31,000 reserves.",
+  capabilityEvidence: "We have run the play area since 2019.",
+  serviceArea: "The country parks nearest the parish.",
+  outcomes: "More volunteering and wildlife.",
+  userNeeds: "Visitors asked for longer opening hours.",
+};
+
+const ids: Record<string, string> = {};
+
+/** Fresh sessions at the clock's time (moving the clock far ends the old ones). */
+async function signInAll(): Promise<void> {
+  const at = (name: string) => sessionFor(t.app, ids[name] as string, { twoFactor: true });
+  parish = await at("parish");
+  sme = await at("sme");
+  commissioner = await at("commissioner");
+  districtAdmin = await at("districtAdmin");
+}
+
+/** Runs `fn` with the clock at `date`, signed in afresh, then puts the clock back. */
+async function at(date: string, fn: () => Promise<void>): Promise<void> {
+  clock.set(new Date(date));
+  try {
+    await signInAll();
+    await fn();
+  } finally {
+    clock.set(START);
+    await signInAll();
+  }
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ clock, env: { OPENPS_DEMO: "true" } });
+  await runSeeds(t.deps.db, clock, seeds, { demo: true });
+  const user = async (role: string, scopeId: string) =>
+    (await createUser(t.deps.db, { grants: [{ role: role as never, scopeId }] })).id;
+  ids.parish = await user("organisation-member", PARISH);
+  ids.sme = await user("organisation-member", SME);
+  ids.commissioner = await user("commissioner", DEMO_AUTHORITY.county);
+  ids.districtAdmin = await user("authority-admin", DEMO_AUTHORITY.district);
+  await signInAll();
+}, 120_000);
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe("the public registers", () => {
+  it("shows the national register with counts by outcome and ground, overdue and possible mutuals", async () => {
+    const response = await get("/right-to-challenge");
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toMatch(/data-count="accepted">1</);
+    expect(response.body).toMatch(/data-count="rejected">1</);
+    expect(response.body).toMatch(/data-count="overdue">1</);
+    expect(response.body).toMatch(/data-ground="already-procured">1</);
+    const text = mainText(response.body);
+    expect(text).toContain("Lower Ashby Parish Council");
+    expect(text).toContain("Employees of Westshire County Council");
+    expect(text).toContain("Possible mutual spin-out");
+  });
+
+  it("shows an authority's register with its policy, windows and OVERDUE decisions", async () => {
+    const district = mainText((await get(`${DISTRICT}/right-to-challenge`)).body);
+    expect(district).toContain("56 days");
+    expect(district).toContain("Kelderby Town Council");
+    expect(district).toContain("Overdue");
+    const county = mainText((await get(`${COUNTY}/right-to-challenge`)).body);
+    expect(county).toContain("Library service");
+    expect(county).toContain("Open");
+    expect(county).not.toContain("Publish a window");
+    expect(mainText((await get(`${COUNTY}/right-to-challenge`, commissioner)).body)).toContain(
+      "Publish a window",
+    );
+  });
+
+  it("publishes an EOI with its decision, but never employees' names", async () => {
+    const rejected = mainText((await get(`${COUNTY}/right-to-challenge/${DEMO_CHALLENGE.rejected}`)).body);
+    expect(rejected).toContain("Vale Cross Food Bank");
+    expect(rejected).toContain("The service is already being procured");
+    expect(rejected).toContain("not registered with the care regulator");
+    const employees = await get(`${COUNTY}/right-to-challenge/${DEMO_CHALLENGE.employees}`);
+    expect(mainText(employees.body)).toContain("Employees of Westshire County Council");
+    expect(employees.body).not.toContain("Rowan Ellis");
+    const json = await get(`${API}/${DEMO_CHALLENGE.employees}`);
+    expect(json.body).not.toContain("Rowan Ellis");
+    expect((await get(`${API}/${DEMO_CHALLENGE.employees}`, commissioner)).body).toContain("Rowan Ellis");
+    expect((await get("/api/v1/right-to-challenge")).body).not.toContain("Rowan Ellis");
+  });
+
+  it("links a service's page to its windows and to expressing an interest", async () => {
+    const page = await get(`${COUNTY}/services/${DEMO_SERVICE.countyParks}`);
+    expect(page.body).toContain(`${COUNTY}/right-to-challenge/new?serviceId=${DEMO_SERVICE.countyParks}`);
+  });
+});
+
+describe("the journey through the pages", () => {
+  it("drafts, refuses an incomplete submission (422), submits, considers, decides and creates the project", async () => {
+    const start = await get(`${COUNTY}/right-to-challenge/new?serviceId=${DEMO_SERVICE.countyParks}`, parish);
+    expect(start.statusCode).toBe(200);
+    expect(mainText(start.body)).toContain("Lower Ashby Parish Council");
+    const noApplicant = await postForm(t.app, parish, `${COUNTY}/right-to-challenge/new`, {
+      serviceId: DEMO_SERVICE.countyParks,
+    });
+    expect(noApplicant.statusCode).toBe(400);
+    const created = await postForm(t.app, parish, `${COUNTY}/right-to-challenge/new`, {
+      serviceId: DEMO_SERVICE.countyParks,
+      applicant: PARISH,
+    });
+    expect(created.statusCode).toBe(303);
+    const edit = String(created.headers.location);
+    const id = edit.split("/").at(-2) as string;
+
+    const incomplete = await postForm(t.app, parish, edit, {
+      serviceId: DEMO_SERVICE.countyParks,
+      financialResources: complete.financialResources,
+      action: "submit",
+    });
+    expect(incomplete.statusCode).toBe(422);
+    for (const item of ["capabilityEvidence", "serviceArea", "outcomes", "userNeeds"])
+      expect(incomplete.body).toContain(`href="#${item}"`);
+    expect(incomplete.body).toContain(complete.financialResources);
+
+    const saved = await postForm(t.app, parish, edit, {
+      serviceId: DEMO_SERVICE.countyParks,
+      outcomes: "Draft",
+      action: "save",
+    });
+    expect(saved.statusCode).toBe(303);
+    expect((await get(`${COUNTY}/right-to-challenge/${id}`)).statusCode).toBe(404);
+
+    const submitted = await postForm(t.app, parish, edit, {
+      serviceId: DEMO_SERVICE.countyParks,
+      ...complete,
+      action: "submit",
+    });
+    expect(submitted.statusCode).toBe(303);
+    expect(mainText((await get(`${COUNTY}/right-to-challenge/${id}`)).body)).toContain("Submitted");
+
+    const early = await postForm(t.app, commissioner, `${COUNTY}/right-to-challenge/${id}/decide`, {
+      decision: "accepted",
+      reasons: "Strong.",
+    });
+    expect(early.statusCode).toBe(409);
+    expect(mainText(early.body)).toContain("Record that you considered");
+
+    const otherAuthority = await postForm(
+      t.app,
+      districtAdmin,
+      `${COUNTY}/right-to-challenge/${id}/consider`,
+      {},
+    );
+    expect(otherAuthority.statusCode).toBe(403);
+
+    const badConsider = await postForm(t.app, commissioner, `${COUNTY}/right-to-challenge/${id}/consider`, {
+      consideredBy: "",
+    });
+    expect(badConsider.statusCode).toBe(400);
+    expect(badConsider.body).toContain('href="#consideredBy"');
+    const considered = await postForm(t.app, commissioner, `${COUNTY}/right-to-challenge/${id}/consider`, {
+      consideredBy: "Head of Parks",
+      "consideredOn-day": "22",
+      "consideredOn-month": "11",
+      "consideredOn-year": "2026",
+      evidence: "The parish's accounts.",
+    });
+    expect(considered.statusCode).toBe(303);
+
+    const noGround = await postForm(t.app, commissioner, `${COUNTY}/right-to-challenge/${id}/decide`, {
+      decision: "rejected",
+      reasons: "",
+    });
+    expect(noGround.statusCode).toBe(422);
+    expect(noGround.body).toContain('href="#grounds"');
+    expect(noGround.body).toContain('href="#reasons"');
+
+    const decided = await postForm(t.app, commissioner, `${COUNTY}/right-to-challenge/${id}/decide`, {
+      decision: "accepted",
+      reasons: "The parish has the resources and the experience.",
+    });
+    expect(decided.statusCode).toBe(303);
+    const page = mainText((await get(`${COUNTY}/right-to-challenge/${id}`)).body);
+    expect(page).toContain("Accepted");
+    const projectId = /projects\/([0-9a-f-]{36})/.exec(
+      (await get(`${COUNTY}/right-to-challenge/${id}`)).body,
+    )?.[1];
+    expect(projectId).toBeDefined();
+    const project = mainText((await get(`${COUNTY}/projects/${projectId}`, commissioner)).body);
+    expect(project).toContain("Procurement window");
+    expect(project).toContain("20 February 2027");
+    expect(project).toContain("22 November 2027");
+    await at("2027-11-24T10:00:00Z", async () => {
+      expect(mainText((await get(`${COUNTY}/projects/${projectId}`, commissioner)).body)).toContain("Missed");
+    });
+  });
+});
+
+describe("the JSON API", () => {
+  it("refuses the public (401) and other authorities' staff (403) before the body", async () => {
+    expect((await api("PUT", `${API}/policy`, {})).statusCode).toBe(401);
+    expect((await api("PUT", `${API}/policy`, {}, districtAdmin)).statusCode).toBe(403);
+    expect((await api("POST", API, {})).statusCode).toBe(401);
+  });
+
+  it("publishes the policy (422 when the minimum exceeds the maximum) and windows", async () => {
+    const bad = await api(
+      "PUT",
+      `${API}/policy`,
+      { decisionPeriodDays: 60, minProcurementDays: 400, maxProcurementDays: 100 },
+      commissioner,
+    );
+    expect(bad.statusCode).toBe(422);
+    const ok = await api(
+      "PUT",
+      `${API}/policy`,
+      { decisionPeriodDays: 60, minProcurementDays: 90, maxProcurementDays: 365 },
+      commissioner,
+    );
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().published).toBe(true);
+    const past = await api(
+      "POST",
+      `${API}/windows`,
+      { serviceId: DEMO_SERVICE.countyHomeCare, opensOn: "2026-01-01", closesOn: "2026-02-01" },
+      commissioner,
+    );
+    expect(past.statusCode).toBe(422);
+    const window = await api(
+      "POST",
+      `${API}/windows`,
+      { serviceId: DEMO_SERVICE.countyHomeCare, opensOn: "2027-01-01", closesOn: "2027-01-31" },
+      commissioner,
+    );
+    expect(window.statusCode).toBe(201);
+    expect(window.json().state).toBe("upcoming");
+    const register = (await get(API)).json();
+    expect(register.windows.map((w: { id: string }) => w.id)).toContain(window.json().id);
+    expect((await api("DELETE", `${API}/windows/${window.json().id}`, {}, commissioner)).statusCode).toBe(
+      204,
+    );
+  });
+
+  it("refuses bad expressions of interest per the status-code rule, writing nothing", async () => {
+    const before = await challengeCount();
+    const notRelevant = await api(
+      "POST",
+      API,
+      { serviceId: DEMO_SERVICE.countyParks, applicant: { type: "organisation", organisationId: SME } },
+      sme,
+    );
+    expect(notRelevant.statusCode).toBe(422);
+    expect(notRelevant.json().error.code).toBe("not_relevant_body");
+    const notMember = await api(
+      "POST",
+      API,
+      { serviceId: DEMO_SERVICE.countyParks, applicant: { type: "organisation", organisationId: PARISH } },
+      sme,
+    );
+    expect(notMember.statusCode).toBe(403);
+    const otherService = await api(
+      "POST",
+      API,
+      {
+        serviceId: "019a0000-0000-7000-8000-00000000d007",
+        applicant: { type: "organisation", organisationId: PARISH },
+      },
+      parish,
+    );
+    expect(otherService.statusCode).toBe(422);
+    const missing = await api(
+      "POST",
+      API,
+      {
+        serviceId: DEMO_SERVICE.countyParks,
+        applicant: { type: "organisation", organisationId: PARISH },
+        financialResources: "Some",
+        submit: true,
+      },
+      parish,
+    );
+    expect(missing.statusCode).toBe(422);
+    expect(missing.json().error.details.map((d: { field: string }) => d.field)).toEqual([
+      "capabilityEvidence",
+      "serviceArea",
+      "outcomes",
+      "userNeeds",
+    ]);
+    // Between the library's windows:
+    await at("2027-03-01T10:00:00Z", async () => {
+      const outside = await api(
+        "POST",
+        API,
+        {
+          serviceId: DEMO_SERVICE.countyLibraries,
+          applicant: { type: "organisation", organisationId: PARISH },
+          ...complete,
+          submit: true,
+        },
+        parish,
+      );
+      expect(outside.statusCode).toBe(409);
+      expect(outside.json().error.code).toBe("outside_window");
+    });
+    expect(await challengeCount()).toBe(before);
+  });
+
+  it("submits, then refuses an unknown ground (422, not 400), modifying without agreement (409), and decides", async () => {
+    const created = await api(
+      "POST",
+      API,
+      {
+        serviceId: DEMO_SERVICE.countyParks,
+        applicant: { type: "organisation", organisationId: PARISH },
+        ...complete,
+        submit: true,
+      },
+      parish,
+    );
+    expect(created.statusCode).toBe(201);
+    const eoi = created.json();
+    expect(eoi.status).toBe("submitted");
+    expect(eoi.decisionDue).toBe("2027-01-21");
+    const url = `${API}/${eoi.id}`;
+    expect(
+      (await api("POST", `${url}/decision`, { decision: "accepted", reasons: "x" }, commissioner)).statusCode,
+    ).toBe(409);
+    expect(
+      (
+        await api(
+          "POST",
+          `${url}/consideration`,
+          { consideredBy: "Panel", consideredOn: "2026-11-22", evidence: "Accounts." },
+          commissioner,
+        )
+      ).statusCode,
+    ).toBe(200);
+    const unknown = await api(
+      "POST",
+      `${url}/decision`,
+      { decision: "rejected", grounds: ["too-small"], reasons: "No." },
+      commissioner,
+    );
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json().error.code).toBe("decision_invalid");
+    const modify = await api(
+      "POST",
+      `${url}/decision`,
+      { decision: "modified", reasons: "Smaller." },
+      commissioner,
+    );
+    expect(modify.statusCode).toBe(409);
+    expect(modify.json().error.code).toBe("modification_not_agreed");
+    expect((await get(url)).json().status).toBe("considered");
+    const rejected = await api(
+      "POST",
+      `${url}/decision`,
+      { decision: "rejected", grounds: ["frivolous-or-vexatious"], reasons: "Duplicates an earlier one." },
+      commissioner,
+    );
+    expect(rejected.statusCode).toBe(200);
+    expect(rejected.json().decision).toMatchObject({
+      outcome: "rejected",
+      grounds: ["frivolous-or-vexatious"],
+    });
+    const national = (await get("/api/v1/right-to-challenge")).json();
+    expect(national.counts.rejectionsByGround["frivolous-or-vexatious"]).toBe(1);
+  });
+
+  it("keeps drafts private and acting on another authority's EOIs impossible", async () => {
+    const created = await api(
+      "POST",
+      API,
+      { serviceId: DEMO_SERVICE.countyParks, applicant: { type: "organisation", organisationId: PARISH } },
+      parish,
+    );
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    expect((await get(`${API}/${id}`)).statusCode).toBe(404);
+    expect((await api("PATCH", `${API}/${id}`, { outcomes: "x" }, sme)).statusCode).toBe(404);
+    expect((await api("PATCH", `${API}/${id}`, { outcomes: "Better." }, parish)).statusCode).toBe(200);
+    const district = `/api/v1/authorities/${DEMO_AUTHORITY.district}/right-to-challenge/${DEMO_CHALLENGE.rejected}`;
+    expect((await get(district)).statusCode).toBe(404);
+    expect(
+      (
+        await api(
+          "POST",
+          `${API}/${DEMO_CHALLENGE.employees}/consideration`,
+          { consideredBy: "Panel", consideredOn: "2026-11-22", evidence: "Accounts." },
+          districtAdmin,
+        )
+      ).statusCode,
+    ).toBe(403);
+  });
+});
