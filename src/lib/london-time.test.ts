@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  addDays,
   endOfLondonDay,
   isIsoDate,
   londonDate,
@@ -47,6 +48,8 @@ describe("London time", () => {
     expect(endOfLondonDay("2026-07-01").toISOString()).toBe("2026-07-01T23:00:00.000Z");
     expect(endOfLondonDay("2026-12-01").toISOString()).toBe("2026-12-02T00:00:00.000Z");
     expect(isIsoDate("2026-02-29")).toBe(false);
+    expect(addDays("2028-02-28", 1)).toBe("2028-02-29");
+    expect(addDays("2027-01-01", -1)).toBe("2026-12-31");
     expect(() => endOfLondonDay("2026-02-29")).toThrow("is not a date in the form YYYY-MM-DD");
   });
 });

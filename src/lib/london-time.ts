@@ -72,6 +72,26 @@ export function isIsoDate(text: string): boolean {
   }
 }
 
+/** The calendar date `days` after (or, negative, before) a YYYY-MM-DD date. */
+export function addDays(date: string, days: number): string {
+  if (!Number.isSafeInteger(days))
+    throw new RangeError(`A number of days must be a whole number, not ${days}`);
+  return new Date((dayNumber(date) + days) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The same day `months` later; the month's last day when it has no such day (31 Aug + 18 → 28/29 Feb). */
+export function addMonths(iso: string, months: number): string {
+  dayNumber(iso);
+  const match = ISO_DATE.exec(iso) as RegExpExecArray;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const monthIndex = y * 12 + (m - 1) + months;
+  const year = Math.floor(monthIndex / 12);
+  const month = monthIndex % 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const day = Math.min(d, lastDay);
+  return `${String(year).padStart(4, "0")}-${String(month + 1).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
 /** The calendar date in London at an instant, as "YYYY-MM-DD". */
 export function londonDate(instant: Date): string {
   const w = wallClock(instant);

@@ -31,6 +31,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { addDays, londonDate } from "../../lib/london-time.ts";
 import type { Pence } from "../../lib/money.ts";
 import { formatMoney } from "../../lib/money.ts";
 import { actorOf, requireSignedIn } from "../access/access.service.ts";
@@ -182,17 +183,8 @@ type ContentField = keyof typeof CONTENT_COLUMNS;
 
 // Dates
 
-/** The date `days` after a YYYY-MM-DD date. */
-export function addDays(iso: string, days: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-/** The London date of an instant, YYYY-MM-DD. */
-export function londonDateOf(instant: Date): string {
-  return londonToday({ now: () => instant });
-}
+/** Calendar dates (kept here for this module's callers): see `src/lib/london-time.ts`. */
+export { addDays, londonDate as londonDateOf };
 
 // Policy
 
@@ -976,7 +968,7 @@ export async function recordConsiderationAs(
   if (evidence === "" || evidence.length > TEXT_LIMIT)
     problems.push({ field: "evidence", message: "Enter the evidence weighed in considering it" });
   if (problems.length > 0) throw new ValidationError("Check the record of consideration", problems);
-  const submittedOn = londonDateOf(challenge.submitted_at as Date);
+  const submittedOn = londonDate(challenge.submitted_at as Date);
   if (input.consideredOn > londonToday(clock) || input.consideredOn < submittedOn)
     throw new UnprocessableError(
       "The date of consideration must fall between the submission and today",
@@ -1172,7 +1164,7 @@ export async function recordWrittenAgreement(
         "Enter the evidence of the body's written agreement: the letter or email, its date and who signed it",
     });
   if (problems.length > 0) throw new ValidationError("Check the record of agreement", problems);
-  const proposedOn = londonDateOf(challenge.modification_proposed_at);
+  const proposedOn = londonDate(challenge.modification_proposed_at);
   if (input.agreedOn > londonToday(clock) || input.agreedOn < proposedOn)
     throw new UnprocessableError(
       "The body can only have agreed after the modification was proposed, and not in the future",

@@ -10,6 +10,7 @@ import { createUser, postForm, sessionFor, type TestSession } from "../../../tes
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_CONSULTATION } from "../../seed/demo/consultations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
 import { runSeeds } from "../../seed/seed.ts";
@@ -85,6 +86,17 @@ describe("commissioning project pages", () => {
     expect(page).toContain("Millbrook District Council");
     expect(page).toContain("1 April 2027");
     expect(page).toContain("Pipeline notice issued on");
+  });
+
+  it("lists a project's consultations on its shape, and offers its editors a new one", async () => {
+    const url = `${COUNTY}/projects/${DEMO_PROJECT.countyHomeCare}`;
+    const publicPage = (await get(url)).body;
+    expect(mainText(publicPage)).toContain("Home care for older people: shaping the new service");
+    expect(publicPage).toContain(`${COUNTY}/consultations/${DEMO_CONSULTATION.countyHomeCareEngagement}`);
+    expect(publicPage).not.toContain("/consultations/new?project=");
+    expect((await get(url, commissioner)).body).toContain(
+      `${COUNTY}/consultations/new?project=${DEMO_PROJECT.countyHomeCare}`,
+    );
   });
 
   it("drafts a project through the form, re-rendering with every error named", async () => {

@@ -10,10 +10,12 @@ import { transaction } from "../../db/transaction.ts";
 import { field, submitForm } from "../../http/forms.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { ConflictError } from "../../lib/errors.ts";
+import { londonDateTime } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import type { Principal } from "../access/access.table.ts";
 import type { Authority } from "../authorities/authorities.table.ts";
 import { authorityById, authorityBySlug } from "../authorities/verification.service.ts";
+import { listConsultations } from "../consultations/consultations.service.ts";
 import { editorsFirst, longDate } from "../services/services.routes.ts";
 import { canEditRegister, registerOf, requireRegisterEditor } from "../services/services.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
@@ -251,10 +253,16 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
           : query.started === "1"
             ? "started"
             : undefined;
-    await reply.page(
-      "projects/views/project.njk",
-      await projectPage(authority, project, { principal: request.principal, notice }),
-    );
+    const consultations = (
+      await listConsultations(db, clock, request.principal, {
+        authorityId: authority.id,
+        projectId: project.id,
+      })
+    ).map((c) => ({ id: c.id, title: c.title, state: c.state, closesText: londonDateTime(c.closes_at) }));
+    await reply.page("projects/views/project.njk", {
+      ...(await projectPage(authority, project, { principal: request.principal, notice })),
+      consultations,
+    });
   });
 
   app.post<SlugProject>("/authorities/:slug/projects/:projectId/publish", hide, async (request, reply) => {

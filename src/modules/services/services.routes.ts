@@ -11,6 +11,7 @@ import { field, submitForm } from "../../http/forms.ts";
 import { longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { authorityById, authorityBySlug } from "../authorities/verification.service.ts";
+import { windowsOf } from "../challenges/challenges.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import type { PipelineRow, ServiceRow } from "./services.repository.ts";
 import {
@@ -251,11 +252,17 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
     const authority = await authorityBySlug(app.deps.db, request.params.slug);
     const service = await serviceOf(db, authority.id, request.params.serviceId);
     const appraisals = await appraisalsOf(db, request.principal, authority.id, service.id);
+    const windows = (await windowsOf(db, app.deps.clock, authority.id, service.id)).map((w) => ({
+      state: w.state,
+      opensText: longDate(w.opens_on),
+      closesText: longDate(w.closes_on),
+    }));
     const query = (request.query ?? {}) as Record<string, string>;
     await reply.page("services/views/service.njk", {
       authority,
       service: display(service),
       appraisals,
+      windows,
       canEdit: canEditRegister(request.principal, authority.id),
       notice: query.added
         ? "added"

@@ -16,7 +16,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { londonDate } from "../../lib/london-time.ts";
+import { addMonths, isIsoDate, londonDate } from "../../lib/london-time.ts";
 import { type Pence, parseMoney } from "../../lib/money.ts";
 import { actorOf, hasRole, requireRole } from "../access/access.service.ts";
 import type { Principal, Role } from "../access/access.table.ts";
@@ -82,33 +82,12 @@ export interface AppraisalInput {
   reasons: string;
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True for a real calendar date written YYYY-MM-DD. */
-export function isIsoDate(value: string): boolean {
-  const match = ISO_DATE.exec(value);
-  if (!match) return false;
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
+/** Dates: the register's callers take these from here; they live in `src/lib/london-time.ts`. */
+export { addMonths, isIsoDate };
 
 /** Today's date in Europe/London, as YYYY-MM-DD. */
 export function londonToday(clock: Clock): string {
   return londonDate(clock.now());
-}
-
-/** The same day `months` later; the month's last day when it has no such day (31 Aug + 18 → 28/29 Feb). */
-export function addMonths(iso: string, months: number): string {
-  const match = ISO_DATE.exec(iso);
-  if (!match) throw new RangeError(`Not a YYYY-MM-DD date: ${iso}`);
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const monthIndex = y * 12 + (m - 1) + months;
-  const year = Math.floor(monthIndex / 12);
-  const month = monthIndex % 12;
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  const day = Math.min(d, lastDay);
-  return `${String(year).padStart(4, "0")}-${String(month + 1).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
 /** The pipeline's window: from today to PIPELINE_WINDOW_MONTHS later, both inclusive. */
