@@ -1,5 +1,100 @@
-import type { RuleSet } from "../rules.ts";
+import {
+  acceptUnknownToken,
+  anyone,
+  type Rule,
+  type RuleSet,
+  scopedUnknown,
+  unknownToken,
+} from "../rules.ts";
+
+/**
+ * The matrix maps `:regulatorId` to an unknown id (it maps only `/public-bodies/:id` to the role's
+ * own body), so a regulator's staff act here for a regulator that is not theirs: refused (403) like
+ * everyone else but platform administrators, who pass the role check and find nothing (404).
+ * With a mapping of `:regulatorId` to the role's own body this would be scopedUnknown("regulator-staff").
+ */
+const REGULATOR_STAFF: Rule = scopedUnknown();
+
+/** The failing-providers view: regulators' staff and commissioners (and authority administrators). */
+const FAILING_VIEWERS: Rule = (who) =>
+  who === "public"
+    ? "sign-in"
+    : ["regulator-staff", "commissioner", "authority-admin", "platform-admin"].includes(who)
+      ? "allowed"
+      : "denied";
 
 export const regulation: RuleSet = {
-  rules: {},
+  rules: {
+    // Regulators, their regimes and registers
+    "GET /regulators": anyone,
+    "GET /regulators/:regulatorId": unknownToken,
+    "GET /regulators/:regulatorId/regime": REGULATOR_STAFF,
+    "POST /regulators/:regulatorId/regime": REGULATOR_STAFF,
+    "GET /regulators/:regulatorId/registrations/new": acceptUnknownToken,
+    "POST /regulators/:regulatorId/registrations/new": acceptUnknownToken,
+    // A location: its page, the regulator's actions
+    "GET /regulators/:regulatorId/locations/:locationId": unknownToken,
+    "POST /regulators/:regulatorId/locations/:locationId/status": REGULATOR_STAFF,
+    "POST /regulators/:regulatorId/locations/:locationId/enforcement": REGULATOR_STAFF,
+    "POST /regulators/:regulatorId/locations/:locationId/enforcement/:actionId/resolve": REGULATOR_STAFF,
+    "POST /regulators/:regulatorId/locations/:locationId/cancel": REGULATOR_STAFF,
+    "GET /regulators/:regulatorId/locations/:locationId/inspections/new": REGULATOR_STAFF,
+    "POST /regulators/:regulatorId/locations/:locationId/inspections/new": REGULATOR_STAFF,
+    // Reports: the provider's challenges, the regulator's answers and publishing
+    "GET /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId": unknownToken,
+    "POST /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/challenges":
+      acceptUnknownToken,
+    "POST /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/challenges/:challengeId/answer":
+      REGULATOR_STAFF,
+    "POST /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/publish": REGULATOR_STAFF,
+    // Everyone: find, compare; regulators and commissioners: the failing view
+    "GET /regulation/find": anyone,
+    "GET /regulation/compare": anyone,
+    "GET /regulation/failing": FAILING_VIEWERS,
+    // Open data and the API
+    "GET /open-data/regulated-locations.csv": anyone,
+    "GET /open-data/regulated-locations.json": anyone,
+    "GET /open-data/ratings.csv": anyone,
+    "GET /open-data/ratings.json": anyone,
+    "GET /api/v1/regulators": anyone,
+    "GET /api/v1/regulation/locations": anyone,
+    "GET /api/v1/regulation/locations/:locationId": unknownToken,
+    "GET /api/v1/regulation/ratings": anyone,
+    "POST /api/v1/regulators/:regulatorId/locations/:locationId/inspections": REGULATOR_STAFF,
+    "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/publish": REGULATOR_STAFF,
+    "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges": acceptUnknownToken,
+    "POST /api/v1/regulators/:regulatorId/registrations": acceptUnknownToken,
+    "POST /api/v1/regulators/:regulatorId/locations/:locationId/status": REGULATOR_STAFF,
+    "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges/:challengeId/answer":
+      REGULATOR_STAFF,
+    "POST /api/v1/regulators/:regulatorId/locations/:locationId/enforcement": REGULATOR_STAFF,
+    "POST /api/v1/regulators/:regulatorId/locations/:locationId/cancel": REGULATOR_STAFF,
+  },
+  apiBodies: {
+    "POST /api/v1/regulators/:regulatorId/locations/:locationId/status": JSON.stringify({
+      to: "suspended",
+      reason: "Suspended by the authorisation matrix test.",
+    }),
+    "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges/:challengeId/answer":
+      JSON.stringify({
+        outcome: "rejected",
+        response: "Answered by the authorisation matrix test.",
+      }),
+    "POST /api/v1/regulators/:regulatorId/locations/:locationId/enforcement": JSON.stringify({
+      kind: "warning-notice",
+      details: "Issued by the authorisation matrix test.",
+    }),
+    "POST /api/v1/regulators/:regulatorId/locations/:locationId/cancel": JSON.stringify({
+      reason: "Cancelled by the authorisation matrix test.",
+    }),
+    "POST /api/v1/regulators/:regulatorId/locations/:locationId/inspections": JSON.stringify({
+      inspectedOn: "2026-11-01",
+      inspectors: "Matrix Inspector",
+      evidenceSummary: "Recorded by the authorisation matrix test.",
+      ratings: { safe: "good", effective: "good", caring: "good", responsive: "good", "well-led": "good" },
+    }),
+    "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges": JSON.stringify({
+      point: "Challenged by the authorisation matrix test.",
+    }),
+  },
 };

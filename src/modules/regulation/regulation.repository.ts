@@ -1,0 +1,572 @@
+/** Regulation's SQL. Every function takes the database or a transaction first. */
+import { sql } from "kysely";
+import type { Db, Trx } from "../../db/database.ts";
+import type {
+  AccuracyChallenge,
+  EnforcementAction,
+  EnforcementKind,
+  Inspection,
+  NewInspection,
+  NewRegistration,
+  Registration,
+  RegistrationEvent,
+  RegistrationStatus,
+  RegulatorRegime,
+} from "./regulation.table.ts";
+
+// Regulators and regimes
+
+export interface RegulatorRow {
+  id: string;
+  name: string;
+  slug: string;
+  nation: "england-and-wales" | "scotland" | "northern-ireland";
+  verified: boolean;
+}
+
+export async function regulators(db: Db): Promise<RegulatorRow[]> {
+  const rows = await db
+    .selectFrom("authorities")
+    .select(["id", "name", "slug", "nation", "verified_at"])
+    .where("kind", "=", "regulator")
+    .where("rejected_at", "is", null)
+    .orderBy("name")
+    .orderBy("id")
+    .execute();
+  return rows.map(({ verified_at, ...r }) => ({ ...r, verified: verified_at !== null }));
+}
+
+export async function findRegulator(db: Db, id: string): Promise<RegulatorRow | undefined> {
+  const row = await db
+    .selectFrom("authorities")
+    .select(["id", "name", "slug", "nation", "verified_at"])
+    .where("kind", "=", "regulator")
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { verified_at, ...r } = row;
+  return { ...r, verified: verified_at !== null };
+}
+
+export function findRegime(db: Db, regulatorId: string): Promise<RegulatorRegime | undefined> {
+  return db
+    .selectFrom("regulator_regimes")
+    .selectAll()
+    .where("regulator_id", "=", regulatorId)
+    .executeTakeFirst();
+}
+
+export async function regimeCodes(
+  db: Db,
+  regulatorId: string,
+): Promise<{ serviceTypes: string[]; activities: string[] }> {
+  const [types, activities] = await Promise.all([
+    db
+      .selectFrom("regulator_service_types")
+      .select("category_code")
+      .where("regulator_id", "=", regulatorId)
+      .orderBy("category_code")
+      .execute(),
+    db
+      .selectFrom("regulator_activities")
+      .select("activity_code")
+      .where("regulator_id", "=", regulatorId)
+      .orderBy("activity_code")
+      .execute(),
+  ]);
+  return {
+    serviceTypes: types.map((t) => t.category_code),
+    activities: activities.map((a) => a.activity_code),
+  };
+}
+
+export async function saveRegime(
+  trx: Trx,
+  regime: RegulatorRegime,
+  serviceTypes: readonly string[],
+  activities: readonly string[],
+): Promise<void> {
+  await trx
+    .insertInto("regulator_regimes")
+    .values(regime)
+    .onConflict((oc) =>
+      oc.column("regulator_id").doUpdateSet({
+        reinspection_months: regime.reinspection_months,
+        factual_accuracy_working_days: regime.factual_accuracy_working_days,
+        representation_days: regime.representation_days,
+        updated_at: regime.updated_at,
+      }),
+    )
+    .execute();
+  await trx.deleteFrom("regulator_service_types").where("regulator_id", "=", regime.regulator_id).execute();
+  await trx.deleteFrom("regulator_activities").where("regulator_id", "=", regime.regulator_id).execute();
+  if (serviceTypes.length > 0)
+    await trx
+      .insertInto("regulator_service_types")
+      .values(serviceTypes.map((category_code) => ({ regulator_id: regime.regulator_id, category_code })))
+      .execute();
+  if (activities.length > 0)
+    await trx
+      .insertInto("regulator_activities")
+      .values(activities.map((activity_code) => ({ regulator_id: regime.regulator_id, activity_code })))
+      .execute();
+}
+
+export function regulatedActivities(db: Db): Promise<{ code: string; name: string }[]> {
+  return db.selectFrom("regulated_activities").select(["code", "name"]).orderBy("position").execute();
+}
+
+/** Service types and activities that some registration of this regulator still holds. */
+export async function codesInUse(
+  db: Db,
+  regulatorId: string,
+): Promise<{ serviceTypes: string[]; activities: string[] }> {
+  const live = ["applied", "registered", "dormant", "suspended"] as const;
+  const [types, activities] = await Promise.all([
+    db
+      .selectFrom("registration_service_types as t")
+      .innerJoin("registrations as r", (j) =>
+        j.onRef("r.regulator_id", "=", "t.regulator_id").onRef("r.id", "=", "t.registration_id"),
+      )
+      .select("t.category_code")
+      .distinct()
+      .where("t.regulator_id", "=", regulatorId)
+      .where("r.status", "in", live)
+      .execute(),
+    db
+      .selectFrom("registration_activities as a")
+      .innerJoin("registrations as r", (j) =>
+        j.onRef("r.regulator_id", "=", "a.regulator_id").onRef("r.id", "=", "a.registration_id"),
+      )
+      .select("a.activity_code")
+      .distinct()
+      .where("a.regulator_id", "=", regulatorId)
+      .where("r.status", "in", live)
+      .execute(),
+  ]);
+  return {
+    serviceTypes: types.map((t) => t.category_code),
+    activities: activities.map((a) => a.activity_code),
+  };
+}
+
+// Registrations
+
+export async function insertRegistration(
+  trx: Trx,
+  registration: NewRegistration,
+  serviceTypes: readonly string[],
+  activities: readonly string[],
+): Promise<void> {
+  await trx.insertInto("registrations").values(registration).execute();
+  const key = { regulator_id: registration.regulator_id, registration_id: registration.id };
+  await trx
+    .insertInto("registration_service_types")
+    .values(serviceTypes.map((category_code) => ({ ...key, category_code })))
+    .execute();
+  await trx
+    .insertInto("registration_activities")
+    .values(activities.map((activity_code) => ({ ...key, activity_code })))
+    .execute();
+}
+
+export function lockRegistration(
+  trx: Trx,
+  regulatorId: string,
+  id: string,
+): Promise<Registration | undefined> {
+  return trx
+    .selectFrom("registrations")
+    .selectAll()
+    .where("regulator_id", "=", regulatorId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function setRegistrationStatus(
+  trx: Trx,
+  regulatorId: string,
+  id: string,
+  change: { status: RegistrationStatus; reason: string; conditions: string; at: Date },
+): Promise<void> {
+  await trx
+    .updateTable("registrations")
+    .set({
+      status: change.status,
+      status_reason: change.reason,
+      conditions: change.conditions,
+      status_changed_at: change.at,
+      updated_at: change.at,
+    })
+    .where("regulator_id", "=", regulatorId)
+    .where("id", "=", id)
+    .execute();
+}
+
+export async function setConditions(
+  trx: Trx,
+  regulatorId: string,
+  id: string,
+  conditions: string,
+  at: Date,
+): Promise<void> {
+  await trx
+    .updateTable("registrations")
+    .set({ conditions, updated_at: at })
+    .where("regulator_id", "=", regulatorId)
+    .where("id", "=", id)
+    .execute();
+}
+
+export async function insertRegistrationEvent(trx: Trx, event: RegistrationEvent): Promise<void> {
+  await trx.insertInto("registration_events").values(event).execute();
+}
+
+export function registrationEvents(
+  db: Db,
+  regulatorId: string,
+  registrationId: string,
+): Promise<RegistrationEvent[]> {
+  return db
+    .selectFrom("registration_events")
+    .selectAll()
+    .where("regulator_id", "=", regulatorId)
+    .where("registration_id", "=", registrationId)
+    .orderBy("at")
+    .orderBy("id")
+    .execute();
+}
+
+/** A location with its provider, regulator, area and current (latest published) rating. */
+export interface LocationRow extends Registration {
+  organisation_name: string;
+  regulator_name: string;
+  area_name: string;
+  service_types: string[];
+  activities: string[];
+  current_inspection_id: string | null;
+  current_overall: string | null;
+  current_published_at: Date | null;
+  current_inspected_on: string | null;
+  special_measures: boolean;
+  enforcement_in_force: number;
+}
+
+function locations(db: Db) {
+  return db
+    .selectFrom("registrations as r")
+    .innerJoin("organisations as o", "o.id", "r.organisation_id")
+    .innerJoin("authorities as g", "g.id", "r.regulator_id")
+    .innerJoin("areas as ar", "ar.code", "r.area_code")
+    .selectAll("r")
+    .select(["o.name as organisation_name", "g.name as regulator_name", "ar.name as area_name"])
+    .select((eb) => {
+      const current = () =>
+        eb
+          .selectFrom("inspections as i")
+          .whereRef("i.regulator_id", "=", "r.regulator_id")
+          .whereRef("i.registration_id", "=", "r.id")
+          .where("i.status", "=", "published")
+          .orderBy("i.published_at", "desc")
+          .orderBy("i.id", "desc")
+          .limit(1);
+      return [
+        current().select("i.id").as("current_inspection_id"),
+        current().select("i.overall").as("current_overall"),
+        current().select("i.published_at").as("current_published_at"),
+        current()
+          .select(sql<string>`to_char(i.inspected_on, 'YYYY-MM-DD')`.as("d"))
+          .as("current_inspected_on"),
+        sql<
+          string[]
+        >`array(select t.category_code from registration_service_types t where t.regulator_id = r.regulator_id and t.registration_id = r.id order by t.category_code)`.as(
+          "service_types",
+        ),
+        sql<
+          string[]
+        >`array(select a.activity_code from registration_activities a where a.regulator_id = r.regulator_id and a.registration_id = r.id order by a.activity_code)`.as(
+          "activities",
+        ),
+        sql<boolean>`exists (select 1 from enforcement_actions e where e.regulator_id = r.regulator_id and e.registration_id = r.id and e.kind = 'special-measures' and e.resolved_at is null)`.as(
+          "special_measures",
+        ),
+        sql<number>`(select count(*)::int from enforcement_actions e where e.regulator_id = r.regulator_id and e.registration_id = r.id and e.resolved_at is null)`.as(
+          "enforcement_in_force",
+        ),
+      ];
+    });
+}
+
+export function findLocation(db: Db, id: string): Promise<LocationRow | undefined> {
+  return locations(db).where("r.id", "=", id).executeTakeFirst() as Promise<LocationRow | undefined>;
+}
+
+export interface LocationFilter {
+  regulatorId?: string;
+  organisationIds?: readonly string[];
+  statuses?: readonly RegistrationStatus[];
+  serviceType?: string;
+  areaCode?: string;
+  /** The outward code of the postcode, like "WS1". */
+  postcodeDistrict?: string;
+}
+
+export function findLocations(db: Db, filter: LocationFilter): Promise<LocationRow[]> {
+  let q = locations(db);
+  if (filter.regulatorId) q = q.where("r.regulator_id", "=", filter.regulatorId);
+  if (filter.organisationIds) {
+    if (filter.organisationIds.length === 0) return Promise.resolve([]);
+    q = q.where("r.organisation_id", "in", filter.organisationIds);
+  }
+  if (filter.statuses) q = q.where("r.status", "in", filter.statuses);
+  if (filter.areaCode) q = q.where("r.area_code", "=", filter.areaCode);
+  if (filter.postcodeDistrict)
+    q = q.where(
+      sql<string>`upper(split_part(r.postcode, ' ', 1))`,
+      "=",
+      filter.postcodeDistrict.toUpperCase(),
+    );
+  if (filter.serviceType) {
+    const code = filter.serviceType;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("registration_service_types as t")
+          .select("t.category_code")
+          .whereRef("t.regulator_id", "=", "r.regulator_id")
+          .whereRef("t.registration_id", "=", "r.id")
+          .where("t.category_code", "=", code),
+      ),
+    );
+  }
+  return q.orderBy("r.name").orderBy("r.id").execute() as Promise<LocationRow[]>;
+}
+
+/** Locations after `after` in id order: the open-data register, page by page. */
+export function locationsAfter(db: Db, after: string | undefined, limit: number): Promise<LocationRow[]> {
+  let q = locations(db).where("r.status", "<>", "applied").where("r.status", "<>", "refused");
+  if (after) q = q.where("r.id", ">", after);
+  return q.orderBy("r.id").limit(limit).execute() as Promise<LocationRow[]>;
+}
+
+export async function hasRegistrationFor(db: Db, organisationId: string, activity: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("registrations as r")
+    .innerJoin("registration_activities as a", (j) =>
+      j.onRef("a.regulator_id", "=", "r.regulator_id").onRef("a.registration_id", "=", "r.id"),
+    )
+    .select("r.id")
+    .where("r.organisation_id", "=", organisationId)
+    .where("r.status", "=", "registered")
+    .where("a.activity_code", "=", activity)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function organisationName(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom("organisations").select("name").where("id", "=", id).executeTakeFirst();
+  return row?.name;
+}
+
+export function organisationChoices(db: Db): Promise<{ id: string; name: string }[]> {
+  return db.selectFrom("organisations").select(["id", "name"]).orderBy("name").orderBy("id").execute();
+}
+
+// Inspections
+
+export async function insertInspection(trx: Trx, inspection: NewInspection): Promise<void> {
+  await trx.insertInto("inspections").values(inspection).execute();
+}
+
+export function inspectionsOf(db: Db, regulatorId: string, registrationId: string): Promise<Inspection[]> {
+  return db
+    .selectFrom("inspections")
+    .selectAll()
+    .where("regulator_id", "=", regulatorId)
+    .where("registration_id", "=", registrationId)
+    .orderBy("inspected_on", "desc")
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .execute();
+}
+
+export function findInspection(db: Db, regulatorId: string, id: string): Promise<Inspection | undefined> {
+  return db
+    .selectFrom("inspections")
+    .selectAll()
+    .where("regulator_id", "=", regulatorId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+export function lockInspection(trx: Trx, regulatorId: string, id: string): Promise<Inspection | undefined> {
+  return trx
+    .selectFrom("inspections")
+    .selectAll()
+    .where("regulator_id", "=", regulatorId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function publishInspection(trx: Trx, regulatorId: string, id: string, at: Date): Promise<void> {
+  await trx
+    .updateTable("inspections")
+    .set({ status: "published", published_at: at })
+    .where("regulator_id", "=", regulatorId)
+    .where("id", "=", id)
+    .execute();
+}
+
+/** A published rating with its location, for the open-data rating history. */
+export interface RatingHistoryRow extends Inspection {
+  location_name: string;
+  organisation_id: string;
+  organisation_name: string;
+  regulator_name: string;
+}
+
+export function publishedRatingsAfter(
+  db: Db,
+  after: string | undefined,
+  limit: number,
+): Promise<RatingHistoryRow[]> {
+  let q = db
+    .selectFrom("inspections as i")
+    .innerJoin("registrations as r", (j) =>
+      j.onRef("r.regulator_id", "=", "i.regulator_id").onRef("r.id", "=", "i.registration_id"),
+    )
+    .innerJoin("organisations as o", "o.id", "r.organisation_id")
+    .innerJoin("authorities as g", "g.id", "i.regulator_id")
+    .selectAll("i")
+    .select([
+      "r.name as location_name",
+      "r.organisation_id",
+      "o.name as organisation_name",
+      "g.name as regulator_name",
+    ])
+    .where("i.status", "=", "published");
+  if (after) q = q.where("i.id", ">", after);
+  return q.orderBy("i.id").limit(limit).execute();
+}
+
+// Factual-accuracy challenges
+
+export async function insertChallenge(trx: Trx, challenge: AccuracyChallenge): Promise<void> {
+  await trx.insertInto("accuracy_challenges").values(challenge).execute();
+}
+
+export function challengesOf(
+  db: Db,
+  regulatorId: string,
+  inspectionId: string,
+): Promise<AccuracyChallenge[]> {
+  return db
+    .selectFrom("accuracy_challenges")
+    .selectAll()
+    .where("regulator_id", "=", regulatorId)
+    .where("inspection_id", "=", inspectionId)
+    .orderBy("submitted_at")
+    .orderBy("id")
+    .execute();
+}
+
+export function lockChallenge(
+  trx: Trx,
+  regulatorId: string,
+  id: string,
+): Promise<AccuracyChallenge | undefined> {
+  return trx
+    .selectFrom("accuracy_challenges")
+    .selectAll()
+    .where("regulator_id", "=", regulatorId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function answerChallenge(
+  trx: Trx,
+  regulatorId: string,
+  id: string,
+  answer: { outcome: "accepted" | "rejected"; response: string; answeredBy: string | null; at: Date },
+): Promise<void> {
+  await trx
+    .updateTable("accuracy_challenges")
+    .set({
+      outcome: answer.outcome,
+      response: answer.response,
+      answered_by: answer.answeredBy,
+      answered_at: answer.at,
+    })
+    .where("regulator_id", "=", regulatorId)
+    .where("id", "=", id)
+    .execute();
+}
+
+// Enforcement
+
+export async function insertEnforcement(trx: Trx, action: EnforcementAction): Promise<void> {
+  await trx.insertInto("enforcement_actions").values(action).execute();
+}
+
+export function enforcementOf(
+  db: Db,
+  regulatorId: string,
+  registrationId: string,
+): Promise<EnforcementAction[]> {
+  return db
+    .selectFrom("enforcement_actions")
+    .selectAll()
+    .where("regulator_id", "=", regulatorId)
+    .where("registration_id", "=", registrationId)
+    .orderBy("issued_at", "desc")
+    .orderBy("id", "desc")
+    .execute();
+}
+
+export function openEnforcement(
+  trx: Db,
+  regulatorId: string,
+  registrationId: string,
+  kind?: EnforcementKind,
+): Promise<EnforcementAction[]> {
+  let q = trx
+    .selectFrom("enforcement_actions")
+    .selectAll()
+    .where("regulator_id", "=", regulatorId)
+    .where("registration_id", "=", registrationId)
+    .where("resolved_at", "is", null);
+  if (kind) q = q.where("kind", "=", kind);
+  return q.orderBy("issued_at").orderBy("id").execute();
+}
+
+export function lockEnforcement(
+  trx: Trx,
+  regulatorId: string,
+  id: string,
+): Promise<EnforcementAction | undefined> {
+  return trx
+    .selectFrom("enforcement_actions")
+    .selectAll()
+    .where("regulator_id", "=", regulatorId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function resolveEnforcement(
+  trx: Trx,
+  regulatorId: string,
+  id: string,
+  resolution: string,
+  at: Date,
+): Promise<void> {
+  await trx
+    .updateTable("enforcement_actions")
+    .set({ resolved_at: at, resolution })
+    .where("regulator_id", "=", regulatorId)
+    .where("id", "=", id)
+    .execute();
+}

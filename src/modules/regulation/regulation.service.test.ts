@@ -1,0 +1,797 @@
+/**
+ * Regulation's rules on the real database (PGlite, or PostgreSQL with DATABASE_URL), on a fixed
+ * clock: regimes, the registration lifecycle, inspections and ratings (the aggregation, departures
+ * with reasons), the factual-accuracy period and answers before publishing, special measures entered
+ * and left, enforcement up to cancellation, the award gate, find and compare, and the failing view.
+ * Every refusal leaves nothing written.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser } from "../../../tests/support/auth.ts";
+import { principalOf } from "../../../tests/support/principals.ts";
+import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
+import type { Db } from "../../db/database.ts";
+import { transaction } from "../../db/transaction.ts";
+import { settableClock } from "../../lib/clock.ts";
+import type { DomainError } from "../../lib/errors.ts";
+import { DEMO_AREA } from "../../seed/demo/areas.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_INSPECTION, DEMO_LOCATION } from "../../seed/demo/regulation.ts";
+import { runSeeds } from "../../seed/seed.ts";
+import { seeds } from "../../seed/seeds.ts";
+import type { Principal } from "../access/access.table.ts";
+import { auditTrailFor, SYSTEM } from "../audit/audit.service.ts";
+import { createAuthority } from "../authorities/authorities.service.ts";
+import {
+  answerChallenge,
+  applyForRegistration,
+  cancelRegistration,
+  challengeFact,
+  compareProviders,
+  decideRegistration,
+  factualAccuracyEnds,
+  failingLocations,
+  findServices,
+  hasCurrentRegistration,
+  type InspectionDraft,
+  issueEnforcement,
+  locationView,
+  providerSummary,
+  publishReport,
+  recordInspection,
+  regimeOf,
+  resolveEnforcement,
+  setRegime,
+} from "./regulation.service.ts";
+
+const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
+const REGULATOR = DEMO_AUTHORITY.regulator;
+const OTHER_REGULATOR = "019a0000-0000-7000-8000-0000000aa0e1";
+const GREENWAY = "019a0000-0000-7000-8000-00000000b004";
+const CAREWELL = "019a0000-0000-7000-8000-00000000b032";
+const MUTUAL = "019a0000-0000-7000-8000-00000000b001";
+let t: TestDatabase;
+let db: Db;
+let inspector: Principal;
+let otherInspector: Principal;
+let greenwayAdmin: Principal;
+let mutualAdmin: Principal;
+let citizen: Principal;
+let commissioner: Principal;
+
+async function refused(promise: Promise<unknown>): Promise<DomainError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as DomainError;
+  }
+  throw new Error("Expected the call to be refused");
+}
+
+async function counts() {
+  const n = async (
+    table:
+      | "registrations"
+      | "inspections"
+      | "accuracy_challenges"
+      | "enforcement_actions"
+      | "registration_events"
+      | "audit_events",
+  ) =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return {
+    registrations: await n("registrations"),
+    inspections: await n("inspections"),
+    challenges: await n("accuracy_challenges"),
+    enforcement: await n("enforcement_actions"),
+    events: await n("registration_events"),
+    audit: await n("audit_events"),
+  };
+}
+
+/** Runs `fn` and checks it was refused with `status`-class error and wrote nothing. */
+async function refusedWithNothingWritten(fn: () => Promise<unknown>): Promise<DomainError> {
+  const before = await counts();
+  const error = await refused(fn());
+  expect(await counts()).toEqual(before);
+  return error;
+}
+
+const good = { safe: "good", effective: "good", caring: "good", responsive: "good", "well-led": "good" };
+
+const application = (organisationId: string) => ({
+  organisationId,
+  name: "Greenway Supported Living – Kelderby",
+  addressLine1: "3 Chapel Lane",
+  town: "Kelderby",
+  postcode: "ws8 2cl",
+  areaCode: DEMO_AREA.kelderby,
+  capacity: "24",
+  capacityUnit: "people",
+  registeredManager: "Dee Manager",
+  serviceTypes: ["domiciliary-care"],
+  activities: ["personal-care"],
+});
+
+const inspectionDraft = (overrides: Partial<InspectionDraft> = {}): InspectionDraft => ({
+  inspectedOn: "2026-11-10",
+  inspectors: "A. Inspector",
+  evidenceSummary: "We observed care, read records and spoke to twelve people.",
+  ratings: good,
+  ...overrides,
+});
+
+async function newRegisteredLocation(): Promise<string> {
+  const id = await transaction(db, (trx) =>
+    applyForRegistration(trx, clock, greenwayAdmin, REGULATOR, application(GREENWAY)),
+  );
+  await transaction(db, (trx) =>
+    decideRegistration(trx, clock, inspector, REGULATOR, id, {
+      to: "registered",
+      reason: "Meets the standards.",
+    }),
+  );
+  return id;
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  db = t.db;
+  await runSeeds(db, clock, seeds, { demo: true });
+  await transaction(db, (trx) =>
+    createAuthority(trx, clock, SYSTEM("test"), {
+      id: OTHER_REGULATOR,
+      slug: "schools-inspectorate",
+      name: "Schools Inspectorate",
+      kind: "regulator",
+      nation: "england-and-wales",
+      verified: true,
+    }),
+  );
+  const make = async (
+    grants: {
+      role: "regulator-staff" | "organisation-admin" | "citizen" | "commissioner";
+      scopeId?: string;
+    }[],
+  ) => principalOf(db, (await createUser(db, { grants })).id);
+  inspector = await make([{ role: "regulator-staff", scopeId: REGULATOR }]);
+  otherInspector = await make([{ role: "regulator-staff", scopeId: OTHER_REGULATOR }]);
+  greenwayAdmin = await make([{ role: "organisation-admin", scopeId: GREENWAY }]);
+  mutualAdmin = await make([{ role: "organisation-admin", scopeId: MUTUAL }]);
+  citizen = await make([{ role: "citizen" }]);
+  commissioner = await make([{ role: "commissioner", scopeId: DEMO_AUTHORITY.county }]);
+}, 120_000);
+
+afterAll(async () => {
+  await t.destroy();
+});
+
+describe("the demo register", () => {
+  it("has a realistic spread of current ratings and one location in special measures", async () => {
+    const rows = await db.selectFrom("registrations").select(["id", "status"]).execute();
+    expect(rows.length).toBeGreaterThanOrEqual(10);
+    const view = await locationView(db, clock, null, REGULATOR, DEMO_LOCATION.carewellRiverside);
+    expect(view.current?.overall).toBe("inadequate");
+    expect(view.inForce.map((e) => e.kind).sort()).toEqual(["special-measures", "warning-notice"]);
+    const nursing = await locationView(db, clock, null, REGULATOR, DEMO_LOCATION.communityHealthNursing);
+    expect(nursing.current).toMatchObject({
+      id: DEMO_INSPECTION.nursingDeparture,
+      calculated_overall: "good",
+      overall: "requires-improvement",
+    });
+    expect(nursing.current?.departure_reason).toContain("Requires improvement overall");
+  });
+
+  it("hides the draft report from the public and shows it to the provider", async () => {
+    const publicView = await locationView(db, clock, null, REGULATOR, DEMO_LOCATION.communityHealthClinic);
+    expect(publicView.inspections.map((i) => i.id)).toEqual([DEMO_INSPECTION.clinicOutstanding]);
+    const providerView = await locationView(
+      db,
+      clock,
+      mutualAdmin,
+      REGULATOR,
+      DEMO_LOCATION.communityHealthClinic,
+    );
+    const draft = providerView.inspections.find((i) => i.id === DEMO_INSPECTION.clinicDraft);
+    expect(draft).toMatchObject({ status: "draft-report", challengeOpen: true, publishable: false });
+    expect(draft?.challenges).toHaveLength(1);
+    expect(providerView.current?.id).toBe(DEMO_INSPECTION.clinicOutstanding);
+  });
+});
+
+describe("regimes", () => {
+  it("lets the regulator's staff set their regime, and refuses anyone else", async () => {
+    await transaction(db, (trx) =>
+      setRegime(trx, clock, otherInspector, OTHER_REGULATOR, {
+        serviceTypes: ["childrens-services"],
+        activities: ["education-and-training", "childrens-social-care"],
+        reinspectionMonths: "12",
+        factualAccuracyWorkingDays: "15",
+        representationDays: "28",
+      }),
+    );
+    expect(await regimeOf(db, OTHER_REGULATOR)).toMatchObject({
+      set: true,
+      serviceTypes: ["childrens-services"],
+      activities: ["childrens-social-care", "education-and-training"],
+      reinspectionMonths: 12,
+      factualAccuracyWorkingDays: 15,
+    });
+    const e = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        setRegime(trx, clock, inspector, OTHER_REGULATOR, { serviceTypes: ["parks"] }),
+      ),
+    );
+    expect(e.name).toBe("ForbiddenError");
+  });
+
+  it("names every field at fault (400) and keeps what the register still uses (422)", async () => {
+    const bad = await refused(
+      transaction(db, (trx) =>
+        setRegime(trx, clock, inspector, REGULATOR, {
+          serviceTypes: [],
+          activities: ["flying"],
+          reinspectionMonths: "0",
+        }),
+      ),
+    );
+    expect(bad.name).toBe("ValidationError");
+    expect(bad.details.map((d) => d.field)).toEqual([
+      "serviceTypes",
+      "activities",
+      "reinspectionMonths",
+      "factualAccuracyWorkingDays",
+      "representationDays",
+    ]);
+    const inUse = await refused(
+      transaction(db, (trx) =>
+        setRegime(trx, clock, inspector, REGULATOR, {
+          serviceTypes: ["community-health"],
+          activities: ["treatment-of-disease"],
+          reinspectionMonths: 6,
+          factualAccuracyWorkingDays: 10,
+          representationDays: 28,
+        }),
+      ),
+    );
+    expect(inUse.name).toBe("UnprocessableError");
+    expect(inUse.details[0]?.message).toContain("domiciliary-care");
+  });
+});
+
+describe("registration", () => {
+  it("moves applied → registered with conditions → suspended → registered, each dated with its reason", async () => {
+    const id = await transaction(db, (trx) =>
+      applyForRegistration(trx, clock, greenwayAdmin, REGULATOR, application(GREENWAY)),
+    );
+    await transaction(db, (trx) =>
+      decideRegistration(trx, clock, inspector, REGULATOR, id, {
+        to: "registered",
+        reason: "Meets the standards.",
+        conditions: "No more than 24 people.",
+      }),
+    );
+    clock.set(new Date("2026-11-23T10:00:00Z"));
+    await transaction(db, (trx) =>
+      decideRegistration(trx, clock, inspector, REGULATOR, id, {
+        to: "suspended",
+        reason: "Safeguarding concerns.",
+      }),
+    );
+    await transaction(db, (trx) =>
+      decideRegistration(trx, clock, inspector, REGULATOR, id, {
+        to: "registered",
+        reason: "Concerns resolved.",
+      }),
+    );
+    clock.set(new Date("2026-11-22T10:00:00Z"));
+    const view = await locationView(db, clock, null, REGULATOR, id);
+    expect(view.location).toMatchObject({ status: "registered", postcode: "WS8 2CL", conditions: "" });
+    expect(view.events.map((e) => [e.from_status, e.to_status, e.reason])).toEqual([
+      [null, "applied", "Application received"],
+      ["applied", "registered", "Meets the standards."],
+      ["registered", "suspended", "Safeguarding concerns."],
+      ["suspended", "registered", "Concerns resolved."],
+    ]);
+    expect(view.events[1]?.conditions).toBe("No more than 24 people.");
+    expect(view.events[2]?.at.toISOString()).toBe("2026-11-23T10:00:00.000Z");
+  });
+
+  it("refuses a move the lifecycle forbids (409), a missing reason (400) and cancelling without notice", async () => {
+    const id = await transaction(db, (trx) =>
+      applyForRegistration(trx, clock, greenwayAdmin, REGULATOR, application(GREENWAY)),
+    );
+    const e = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        decideRegistration(trx, clock, inspector, REGULATOR, id, {
+          to: "dormant",
+          reason: "Closed for winter.",
+        }),
+      ),
+    );
+    expect([e.name, e.message]).toEqual([
+      "ConflictError",
+      "A registration that is applied cannot become dormant.",
+    ]);
+    const noReason = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        decideRegistration(trx, clock, inspector, REGULATOR, id, { to: "registered" }),
+      ),
+    );
+    expect(noReason.details.map((d) => d.field)).toEqual(["reason"]);
+    const cancel = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        decideRegistration(trx, clock, inspector, REGULATOR, id, { to: "cancelled", reason: "x" }),
+      ),
+    );
+    expect(cancel.name).toBe("ValidationError");
+  });
+
+  it("keeps a regulator inside its regime (422) and providers to their own organisation (403)", async () => {
+    const outside = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        applyForRegistration(trx, clock, greenwayAdmin, REGULATOR, {
+          ...application(GREENWAY),
+          serviceTypes: ["libraries"],
+          activities: ["education-and-training"],
+        }),
+      ),
+    );
+    expect(outside.name).toBe("UnprocessableError");
+    expect(outside.details.map((d) => d.field)).toEqual(["serviceTypes", "activities"]);
+    const other = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        applyForRegistration(trx, clock, greenwayAdmin, REGULATOR, application(CAREWELL)),
+      ),
+    );
+    expect(other.name).toBe("ForbiddenError");
+    const fields = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        applyForRegistration(trx, clock, greenwayAdmin, REGULATOR, {
+          organisationId: GREENWAY,
+          postcode: "nope",
+        }),
+      ),
+    );
+    expect(fields.details.map((d) => d.field)).toEqual([
+      "name",
+      "addressLine1",
+      "town",
+      "postcode",
+      "areaCode",
+      "capacity",
+      "capacityUnit",
+      "registeredManager",
+      "serviceTypes",
+      "activities",
+    ]);
+  });
+
+  it("is the gate for awarding contracts: current registrations for the activity only", async () => {
+    expect(await hasCurrentRegistration(db, GREENWAY, "personal-care")).toBe(true);
+    expect(await hasCurrentRegistration(db, GREENWAY, "nursing-care")).toBe(false);
+    expect(await hasCurrentRegistration(db, CAREWELL, "nursing-care")).toBe(true);
+    // The Recovery Pathways unit has only applied.
+    expect(
+      await hasCurrentRegistration(
+        db,
+        "019a0000-0000-7000-8000-00000000b026",
+        "substance-misuse-accommodation",
+      ),
+    ).toBe(false);
+    expect(await hasCurrentRegistration(db, "not-an-id", "personal-care")).toBe(false);
+  });
+});
+
+describe("inspections and ratings", () => {
+  it("records the rules' rating and a factual-accuracy period of 10 working days", async () => {
+    const id = await newRegisteredLocation();
+    const inspectionId = await transaction(db, (trx) =>
+      recordInspection(
+        trx,
+        clock,
+        inspector,
+        REGULATOR,
+        id,
+        inspectionDraft({ breach: true, breachDetails: "Regulation 17." }),
+      ),
+    );
+    const row = await db
+      .selectFrom("inspections")
+      .selectAll()
+      .where("id", "=", inspectionId)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      calculated_overall: "requires-improvement",
+      overall: "requires-improvement",
+      departure_reason: null,
+      status: "draft-report",
+    });
+    // Sent Sunday 22 November 2026: 10 working days later is Friday 4 December; the period ends at its midnight.
+    expect(row.challenge_ends_at.toISOString()).toBe("2026-12-05T00:00:00.000Z");
+    expect(factualAccuracyEnds(new Date("2026-12-18T12:00:00Z"), 10, "england-and-wales").toISOString()).toBe(
+      "2027-01-07T00:00:00.000Z",
+    );
+  });
+
+  it("refuses a rating off the scale (400), a departure without a reason (422) and a future date (422), writing nothing", async () => {
+    const id = DEMO_LOCATION.therapyBrookHouse;
+    const offScale = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        recordInspection(
+          trx,
+          clock,
+          inspector,
+          REGULATOR,
+          id,
+          inspectionDraft({ ratings: { ...good, safe: "excellent" } }),
+        ),
+      ),
+    );
+    expect([offScale.name, offScale.details.map((d) => d.field)]).toEqual([
+      "ValidationError",
+      ["rating-safe"],
+    ]);
+    const noReason = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        recordInspection(trx, clock, inspector, REGULATOR, id, inspectionDraft({ overall: "outstanding" })),
+      ),
+    );
+    expect(noReason.name).toBe("UnprocessableError");
+    expect(noReason.details[0]).toMatchObject({ field: "departureReason" });
+    expect(noReason.details[0]?.message).toContain("The rules give Good");
+    const future = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        recordInspection(
+          trx,
+          clock,
+          inspector,
+          REGULATOR,
+          id,
+          inspectionDraft({ inspectedOn: "2026-12-01" }),
+        ),
+      ),
+    );
+    expect(future.details.map((d) => d.field)).toEqual(["inspectedOn"]);
+  });
+
+  it("records a departure with its reason", async () => {
+    const id = await newRegisteredLocation();
+    const inspectionId = await transaction(db, (trx) =>
+      recordInspection(
+        trx,
+        clock,
+        inspector,
+        REGULATOR,
+        id,
+        inspectionDraft({ overall: "requires-improvement", departureReason: "Leadership concerns." }),
+      ),
+    );
+    const row = await db
+      .selectFrom("inspections")
+      .selectAll()
+      .where("id", "=", inspectionId)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      calculated_overall: "good",
+      overall: "requires-improvement",
+      departure_reason: "Leadership concerns.",
+    });
+  });
+
+  it("refuses an inspection of another regulator's location (404), of one not registered (409), and by the provider (403)", async () => {
+    const elsewhere = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        recordInspection(
+          trx,
+          clock,
+          otherInspector,
+          OTHER_REGULATOR,
+          DEMO_LOCATION.therapyBrookHouse,
+          inspectionDraft(),
+        ),
+      ),
+    );
+    expect(elsewhere.name).toBe("NotFoundError");
+    const applied = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        recordInspection(trx, clock, inspector, REGULATOR, DEMO_LOCATION.recoveryPathways, inspectionDraft()),
+      ),
+    );
+    expect(applied.name).toBe("ConflictError");
+    const own = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        recordInspection(
+          trx,
+          clock,
+          mutualAdmin,
+          REGULATOR,
+          DEMO_LOCATION.communityHealthClinic,
+          inspectionDraft({
+            ratings: {
+              safe: "outstanding",
+              effective: "outstanding",
+              caring: "outstanding",
+              responsive: "outstanding",
+              "well-led": "outstanding",
+            },
+          }),
+        ),
+      ),
+    );
+    expect(own.name).toBe("ForbiddenError");
+    const publishOwn = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        publishReport(trx, clock, mutualAdmin, REGULATOR, DEMO_INSPECTION.clinicDraft),
+      ),
+    );
+    expect(publishOwn.name).toBe("ForbiddenError");
+  });
+});
+
+describe("the factual-accuracy period and publishing", () => {
+  it("publishes only after the period and once every point is answered", async () => {
+    clock.set(new Date("2026-11-22T10:00:00Z"));
+    const id = await newRegisteredLocation();
+    const inspectionId = await transaction(db, (trx) =>
+      recordInspection(trx, clock, inspector, REGULATOR, id, inspectionDraft()),
+    );
+    const early = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) => publishReport(trx, clock, inspector, REGULATOR, inspectionId)),
+    );
+    expect([early.name, early.code]).toEqual(["ConflictError", "challenge_period_running"]);
+    expect(early.message).toContain("until the end of 4 December 2026");
+    const notProvider = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) => challengeFact(trx, clock, mutualAdmin, REGULATOR, inspectionId, "Wrong.")),
+    );
+    expect(notProvider.name).toBe("NotFoundError");
+    const staffChallenge = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) => challengeFact(trx, clock, inspector, REGULATOR, inspectionId, "Wrong.")),
+    );
+    expect(staffChallenge.name).toBe("ForbiddenError");
+    const challengeId = await transaction(db, (trx) =>
+      challengeFact(trx, clock, greenwayAdmin, REGULATOR, inspectionId, "We have 26 staff, not 20."),
+    );
+    clock.set(new Date("2026-12-05T00:00:00Z"));
+    const late = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        challengeFact(trx, clock, greenwayAdmin, REGULATOR, inspectionId, "Another point."),
+      ),
+    );
+    expect(late.code).toBe("challenge_period_ended");
+    const unanswered = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) => publishReport(trx, clock, inspector, REGULATOR, inspectionId)),
+    );
+    expect(unanswered.code).toBe("challenges_unanswered");
+    await transaction(db, (trx) =>
+      answerChallenge(trx, clock, inspector, REGULATOR, inspectionId, challengeId, {
+        outcome: "accepted",
+        response: "Corrected to 26 staff.",
+      }),
+    );
+    const twice = await refused(
+      transaction(db, (trx) =>
+        answerChallenge(trx, clock, inspector, REGULATOR, inspectionId, challengeId, {
+          outcome: "rejected",
+          response: "No.",
+        }),
+      ),
+    );
+    expect(twice.code).toBe("challenge_answered");
+    await transaction(db, (trx) => publishReport(trx, clock, inspector, REGULATOR, inspectionId));
+    const view = await locationView(db, clock, null, REGULATOR, id);
+    expect(view.current).toMatchObject({ id: inspectionId, overall: "good" });
+    expect(view.current?.challenges[0]).toMatchObject({
+      outcome: "accepted",
+      response: "Corrected to 26 staff.",
+    });
+    const again = await refused(
+      transaction(db, (trx) => publishReport(trx, clock, inspector, REGULATOR, inspectionId)),
+    );
+    expect(again.code).toBe("report_published");
+    clock.set(new Date("2026-11-22T10:00:00Z"));
+  });
+});
+
+describe("special measures", () => {
+  async function inspectAndPublish(id: string, ratings: Record<string, string>): Promise<void> {
+    const inspectedOn = clock.now().toISOString().slice(0, 10);
+    const inspectionId = await transaction(db, (trx) =>
+      recordInspection(trx, clock, inspector, REGULATOR, id, inspectionDraft({ ratings, inspectedOn })),
+    );
+    const sent = clock.now();
+    clock.set(new Date(sent.getTime() + 20 * 86_400_000));
+    await transaction(db, (trx) => publishReport(trx, clock, inspector, REGULATOR, inspectionId));
+  }
+
+  it("are entered on an overall Inadequate, kept while anything is Inadequate, and left when nothing is", async () => {
+    clock.set(new Date("2027-01-04T10:00:00Z"));
+    const id = await newRegisteredLocation();
+    await inspectAndPublish(id, { ...good, safe: "inadequate", "well-led": "inadequate" });
+    let view = await locationView(db, clock, null, REGULATOR, id);
+    expect(view.current?.overall).toBe("inadequate");
+    expect(view.location.special_measures).toBe(true);
+    expect(view.inForce.map((e) => e.kind)).toEqual(["special-measures"]);
+    // Re-inspected: Requires improvement overall, but Safe still Inadequate — still in special measures.
+    await inspectAndPublish(id, { ...good, safe: "inadequate" });
+    view = await locationView(db, clock, null, REGULATOR, id);
+    expect(view.current?.overall).toBe("requires-improvement");
+    expect(view.location.special_measures).toBe(true);
+    // Re-inspected again: nothing Inadequate — out of special measures.
+    await inspectAndPublish(id, good);
+    view = await locationView(db, clock, null, REGULATOR, id);
+    expect(view.current?.overall).toBe("good");
+    expect(view.location.special_measures).toBe(false);
+    const ended = view.enforcement.find((e) => e.kind === "special-measures");
+    expect(ended?.resolution).toContain("nothing rated Inadequate");
+    expect(view.inspections).toHaveLength(3);
+    const trail = await auditTrailFor(db, REGULATOR, "registration", id);
+    expect(trail.map((e) => e.action)).toEqual([
+      "registration.applied",
+      "registration.registered",
+      "enforcement.special-measures-entered",
+      "enforcement.special-measures-left",
+    ]);
+    clock.set(new Date("2026-11-22T10:00:00Z"));
+  });
+});
+
+describe("enforcement", () => {
+  it("cancels only after a notice of proposal to cancel and its 28 days for representations", async () => {
+    clock.set(new Date("2026-11-22T10:00:00Z"));
+    const id = await newRegisteredLocation();
+    const early = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        cancelRegistration(trx, clock, inspector, REGULATOR, id, "Persistent failure."),
+      ),
+    );
+    expect(early.code).toBe("no_proposal_to_cancel");
+    await transaction(db, (trx) =>
+      issueEnforcement(trx, clock, inspector, REGULATOR, id, {
+        kind: "warning-notice",
+        details: "Improve medicines.",
+      }),
+    );
+    await transaction(db, (trx) =>
+      issueEnforcement(trx, clock, inspector, REGULATOR, id, {
+        kind: "proposal-to-cancel",
+        details: "No improvement.",
+      }),
+    );
+    const view = await locationView(db, clock, null, REGULATOR, id);
+    expect(view.inForce.find((e) => e.kind === "proposal-to-cancel")?.representations_until).toBe(
+      "2026-12-20",
+    );
+    const twice = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        issueEnforcement(trx, clock, inspector, REGULATOR, id, {
+          kind: "proposal-to-cancel",
+          details: "Again.",
+        }),
+      ),
+    );
+    expect(twice.code).toBe("proposal_in_force");
+    clock.set(new Date("2026-12-20T23:00:00Z"));
+    const during = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        cancelRegistration(trx, clock, inspector, REGULATOR, id, "Persistent failure."),
+      ),
+    );
+    expect(during.message).toContain("until the end of 20 December 2026");
+    clock.set(new Date("2026-12-21T09:00:00Z"));
+    await transaction(db, (trx) =>
+      cancelRegistration(trx, clock, inspector, REGULATOR, id, "Persistent failure."),
+    );
+    const after = await locationView(db, clock, null, REGULATOR, id);
+    expect(after.location.status).toBe("cancelled");
+    expect(after.inForce.map((e) => e.kind)).toEqual(["cancellation"]);
+    expect(await hasCurrentRegistration(db, GREENWAY, "personal-care")).toBe(true);
+    clock.set(new Date("2026-11-22T10:00:00Z"));
+  });
+
+  it("enters special measures only automatically (422), resolves notices with a reason, and appends conditions", async () => {
+    const id = DEMO_LOCATION.therapyBrookHouse;
+    const sm = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        issueEnforcement(trx, clock, inspector, REGULATOR, id, { kind: "special-measures", details: "x" }),
+      ),
+    );
+    expect(sm.name).toBe("UnprocessableError");
+    const actionId = await transaction(db, (trx) =>
+      issueEnforcement(trx, clock, inspector, REGULATOR, id, {
+        kind: "conditions",
+        details: "No new admissions.",
+      }),
+    );
+    expect((await locationView(db, clock, null, REGULATOR, id)).location.conditions).toBe(
+      "No new admissions.",
+    );
+    const noReason = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) => resolveEnforcement(trx, clock, inspector, REGULATOR, actionId, "")),
+    );
+    expect(noReason.name).toBe("ValidationError");
+    await transaction(db, (trx) =>
+      resolveEnforcement(trx, clock, inspector, REGULATOR, actionId, "Complied."),
+    );
+    const smAction = (
+      await locationView(db, clock, null, REGULATOR, DEMO_LOCATION.carewellRiverside)
+    ).inForce.find((e) => e.kind === "special-measures");
+    const leave = await refusedWithNothingWritten(() =>
+      transaction(db, (trx) =>
+        resolveEnforcement(trx, clock, inspector, REGULATOR, smAction?.id ?? "", "Better now."),
+      ),
+    );
+    expect(leave.code).toBe("enforcement_not_resolvable");
+  });
+});
+
+describe("find, compare and the failing view", () => {
+  it("finds registered locations sorted by rating, then name, filtered by type, area, district and rating", async () => {
+    const all = await findServices(db, {});
+    const ranks = all.map((l) =>
+      ["outstanding", "good", "requires-improvement", "inadequate", null].indexOf(l.current_overall),
+    );
+    expect(ranks).toEqual([...ranks].sort((a, b) => (a === -1 ? 99 : a) - (b === -1 ? 99 : b)));
+    expect(all[0]?.name).toBe("Riverside Community Clinic");
+    expect(all.some((l) => l.status !== "registered")).toBe(false);
+    const home = await findServices(db, { serviceType: "residential-care" });
+    expect(home.map((l) => l.name)).toEqual(["Carewell Oakfield", "Carewell Riverside Care Home"]);
+    expect((await findServices(db, { postcodeDistrict: "ws9 3rd" })).map((l) => l.name)).toEqual([
+      "Carewell Riverside Care Home",
+    ]);
+    expect(
+      (await findServices(db, { areaCode: DEMO_AREA.kelderby, rating: "good" })).map((l) => l.name),
+    ).toContain("Kelderby Street Care");
+    const bad = await refused(findServices(db, { postcodeDistrict: "nowhere", rating: "great" }));
+    expect(bad.details.map((d) => d.field)).toEqual(["postcodeDistrict", "rating"]);
+  });
+
+  it("compares 2 to 5 providers", async () => {
+    const [a, b] = await compareProviders(db, [CAREWELL, MUTUAL]);
+    expect(a?.name).toBe("Carewell Homes Ltd");
+    expect(a?.specialMeasures).toBe(1);
+    expect(b?.ratingCounts.outstanding).toBe(1);
+    expect((await refused(compareProviders(db, [CAREWELL]))).name).toBe("ValidationError");
+    expect((await refused(compareProviders(db, [CAREWELL, CAREWELL]))).name).toBe("ValidationError");
+    const six = Array.from({ length: 6 }, (_, i) => `019a0000-0000-7000-8000-00000000b00${i + 1}`);
+    expect((await refused(compareProviders(db, six))).details[0]?.field).toBe("organisations");
+    expect((await providerSummary(db, MUTUAL))?.locations.map((l) => l.current_overall)).toEqual([
+      "outstanding",
+      "requires-improvement",
+    ]);
+  });
+
+  it("lists failing locations with their reasons for regulators and commissioners only", async () => {
+    const failing = await failingLocations(db, clock, commissioner);
+    const carewell = failing.find((f) => f.location.id === DEMO_LOCATION.carewellRiverside);
+    expect(carewell?.reasons).toEqual([
+      "special-measures",
+      "inadequate-key-question",
+      "reinspection-overdue",
+      "unresolved-enforcement",
+    ]);
+    expect(carewell?.reinspectionDue).toBe("2026-10-02");
+    expect(carewell?.contracts).toEqual([]);
+    expect(failing.find((f) => f.location.id === DEMO_LOCATION.kelderbyStreetCare)?.reasons).toEqual([
+      "unresolved-enforcement",
+    ]);
+    expect(failing.some((f) => f.location.id === DEMO_LOCATION.greenwayWesford)).toBe(false);
+    expect((await failingLocations(db, clock, inspector)).length).toBeGreaterThan(0);
+    expect((await refused(failingLocations(db, clock, citizen))).name).toBe("ForbiddenError");
+    expect((await refused(failingLocations(db, clock, null))).name).toBe("NotSignedInError");
+    // A year on, still in special measures: a candidate for cancellation.
+    clock.set(new Date("2027-05-20T10:00:00Z"));
+    const later = await failingLocations(db, clock, inspector);
+    expect(later.find((f) => f.location.id === DEMO_LOCATION.carewellRiverside)?.reasons).toContain(
+      "special-measures-12-months",
+    );
+    expect(carewell?.reasons).not.toContain("special-measures-12-months");
+    clock.set(new Date("2026-11-22T10:00:00Z"));
+  });
+});
