@@ -4,7 +4,10 @@
  * API). A route added without a line in RULES fails the first test: later issues extend the table.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { transaction } from "../../src/db/transaction.ts";
 import { ROLE_SCOPE, ROLES } from "../../src/modules/access/access.table.ts";
+import { SYSTEM } from "../../src/modules/audit/audit.service.ts";
+import { createAuthority } from "../../src/modules/authorities/authorities.service.ts";
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { runSeeds } from "../../src/seed/seed.ts";
 import { seeds } from "../../src/seed/seeds.ts";
@@ -26,6 +29,7 @@ import {
   type Outcome,
   OWN_ORG,
   REGISTER,
+  REGULATOR,
   type Rule,
   type RuleSet,
   type Tenant,
@@ -72,6 +76,7 @@ function urlFor(pattern: string, who: Who, tenant: Tenant): string {
     .replace(/^\/admin\/public-bodies\/:id/, `/admin/public-bodies/${pick(ids.body)}`)
     .replace(/^\/authorities\/:slug/, `/authorities/${REGISTER[tenant].slug}`)
     .replace(":authorityId", REGISTER[tenant].id)
+    .replace(":regulatorId", REGULATOR[tenant])
     .replace(":invitationId", UNKNOWN)
     .replace(":token", "not-a-real-token")
     .replace("/assets/:name", t.app.assetUrls.faviconSvg)
@@ -86,6 +91,16 @@ let publicCsrf: { cookie: string; token: string };
 beforeAll(async () => {
   t = await createTestApp({ env: { OPENPS_DEMO: "true" } });
   await runSeeds(t.deps.db, t.deps.clock, seeds, { demo: true });
+  await transaction(t.deps.db, (trx) =>
+    createAuthority(trx, t.deps.clock, SYSTEM("test"), {
+      id: REGULATOR.other,
+      slug: "another-inspectorate",
+      name: "Another Inspectorate",
+      kind: "regulator",
+      nation: "england-and-wales",
+      verified: true,
+    }),
+  );
   const page = await t.app.inject({ url: "/sign-in" });
   const cookie = page.cookies.find((c) => c.name === "openps_csrf");
   const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];

@@ -52,3 +52,9 @@ export interface RuleSet {
   rules: Record<string, Rule>;
   apiBodies?: Record<string, string>;
 }
+
+/** Regulators' pages: the demo regulator, and another verified regulator the matrix adds. */
+export const REGULATOR = {
+  own: DEMO_AUTHORITY.regulator,
+  other: "019a0000-0000-7000-8000-0000000aa0a7",
+} as const;

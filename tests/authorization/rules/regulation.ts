@@ -3,17 +3,35 @@ import {
   anyone,
   type Rule,
   type RuleSet,
+  scoped,
   scopedUnknown,
+  signedIn,
   unknownToken,
 } from "../rules.ts";
 
-/**
- * The matrix maps `:regulatorId` to an unknown id (it maps only `/public-bodies/:id` to the role's
- * own body), so a regulator's staff act here for a regulator that is not theirs: refused (403) like
- * everyone else but platform administrators, who pass the role check and find nothing (404).
- * With a mapping of `:regulatorId` to the role's own body this would be scopedUnknown("regulator-staff").
- */
-const REGULATOR_STAFF: Rule = scopedUnknown();
+/** A regulator's own staff (and platform administrators) act on its register; `:regulatorId` is
+ * the demo regulator ("own") or another regulator ("other"). */
+const REGULATOR_STAFF: Rule = scopedUnknown("regulator-staff");
+const REGIME: Rule = scoped("regulator-staff");
+
+/** Applying to register a location: a provider's administrators (any regulator), the regulator's
+ * own staff, and platform administrators. */
+const APPLY_FORM: Rule = (who, tenant) =>
+  who === "public"
+    ? "sign-in"
+    : who === "organisation-admin" ||
+        who === "platform-admin" ||
+        (who === "regulator-staff" && tenant === "own")
+      ? "allowed"
+      : "denied";
+/** The same form posted empty: the organisation it names is checked first, so only those who may
+ * act for any organisation get as far as the missing fields (400). */
+const APPLY: Rule = (who, tenant) =>
+  who === "public"
+    ? "sign-in"
+    : who === "platform-admin" || (who === "regulator-staff" && tenant === "own")
+      ? "allowed"
+      : "denied";
 
 /** The failing-providers view: regulators' staff and commissioners (and authority administrators). */
 const FAILING_VIEWERS: Rule = (who) =>
@@ -27,11 +45,11 @@ export const regulation: RuleSet = {
   rules: {
     // Regulators, their regimes and registers
     "GET /regulators": anyone,
-    "GET /regulators/:regulatorId": unknownToken,
-    "GET /regulators/:regulatorId/regime": REGULATOR_STAFF,
-    "POST /regulators/:regulatorId/regime": REGULATOR_STAFF,
-    "GET /regulators/:regulatorId/registrations/new": acceptUnknownToken,
-    "POST /regulators/:regulatorId/registrations/new": acceptUnknownToken,
+    "GET /regulators/:regulatorId": anyone,
+    "GET /regulators/:regulatorId/regime": REGIME,
+    "POST /regulators/:regulatorId/regime": REGIME,
+    "GET /regulators/:regulatorId/registrations/new": APPLY_FORM,
+    "POST /regulators/:regulatorId/registrations/new": APPLY,
     // A location: its page, the regulator's actions
     "GET /regulators/:regulatorId/locations/:locationId": unknownToken,
     "POST /regulators/:regulatorId/locations/:locationId/status": REGULATOR_STAFF,
@@ -63,7 +81,7 @@ export const regulation: RuleSet = {
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/inspections": REGULATOR_STAFF,
     "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/publish": REGULATOR_STAFF,
     "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges": acceptUnknownToken,
-    "POST /api/v1/regulators/:regulatorId/registrations": acceptUnknownToken,
+    "POST /api/v1/regulators/:regulatorId/registrations": signedIn,
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/status": REGULATOR_STAFF,
     "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges/:challengeId/answer":
       REGULATOR_STAFF,
