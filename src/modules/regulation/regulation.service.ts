@@ -515,6 +515,11 @@ export async function applyForRegistration(
 ): Promise<string> {
   const p = requireSignedIn(principal);
   const organisationId = text(draft.organisationId);
+  const administers = p.grants.some((g) => g.role === "organisation-admin");
+  if (organisationId === "" && administers && !canManage(p, regulatorId))
+    throw new ValidationError("Choose the organisation", [
+      { field: "organisationId", message: "Choose the organisation that is applying" },
+    ]);
   if (!canManage(p, regulatorId) && !hasRole(p, "organisation-admin", organisationId))
     throw new ForbiddenError(
       "You can apply to register a location only for an organisation you administer. Ask its administrator.",

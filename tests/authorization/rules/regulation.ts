@@ -24,15 +24,6 @@ const APPLY_FORM: Rule = (who, tenant) =>
         (who === "regulator-staff" && tenant === "own")
       ? "allowed"
       : "denied";
-/** The same form posted empty: the organisation it names is checked first, so only those who may
- * act for any organisation get as far as the missing fields (400). */
-const APPLY: Rule = (who, tenant) =>
-  who === "public"
-    ? "sign-in"
-    : who === "platform-admin" || (who === "regulator-staff" && tenant === "own")
-      ? "allowed"
-      : "denied";
-
 /** The failing-providers view: regulators' staff and commissioners (and authority administrators). */
 const FAILING_VIEWERS: Rule = (who) =>
   who === "public"
@@ -49,7 +40,7 @@ export const regulation: RuleSet = {
     "GET /regulators/:regulatorId/regime": REGIME,
     "POST /regulators/:regulatorId/regime": REGIME,
     "GET /regulators/:regulatorId/registrations/new": APPLY_FORM,
-    "POST /regulators/:regulatorId/registrations/new": APPLY,
+    "POST /regulators/:regulatorId/registrations/new": APPLY_FORM,
     // A location: its page, the regulator's actions
     "GET /regulators/:regulatorId/locations/:locationId": unknownToken,
     "POST /regulators/:regulatorId/locations/:locationId/status": REGULATOR_STAFF,
