@@ -1,23 +1,6 @@
-/**
- * A consultation end to end in a real browser (Debian's Chromium), with axe on every page visited
- * and the app's clock moved past closing: a Westshire commissioner drafts a consultation (first
- * with a mistake), publishes it; a charity's administrator answers for the charity (agreeing to be
- * named) and a citizen answers as themselves (not agreeing); the clock passes the closing time; the
- * commissioner answers each point (publishing too early is refused and names the missing point)
- * and publishes "you said, we did"; the public sees it with the charity's name and without the
- * citizen's.
- */
-import { mkdtemp, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import type { FastifyInstance } from "fastify";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app.ts";
-import { loadConfig } from "../../src/config/config.ts";
 import { settableClock } from "../../src/lib/clock.ts";
-import { localFileStore } from "../../src/lib/file-store.ts";
 import { londonParts } from "../../src/lib/london-time.ts";
 import { SESSION_COOKIE } from "../../src/modules/accounts/accounts.service.ts";
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
@@ -25,39 +8,29 @@ import { DEMO_ORGANISATION } from "../../src/seed/demo/organisations.ts";
 import { runSeeds } from "../../src/seed/seed.ts";
 import { seeds } from "../../src/seed/seeds.ts";
 import { createUser, sessionFor } from "../support/auth.ts";
-import { DESKTOP, expectAccessible, launchBrowser } from "../support/browser.ts";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
+import {
+  DESKTOP,
+  expectAccessible,
+  launchBrowser,
+  startTestServer,
+  type TestServer,
+} from "../support/browser.ts";
 
 const clock = settableClock(new Date("2026-11-23T10:00:00Z"));
-let database: TestDatabase;
-let app: FastifyInstance;
+let server: TestServer;
 let baseUrl: string;
-let dataDir: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), "openps-consultations-"));
-  database = await createTestDatabase();
-  await runSeeds(database.db, clock, seeds, { demo: true });
-  const config = loadConfig({ NODE_ENV: "test", OPENPS_DATA_DIR: dataDir });
-  app = await buildApp({
-    config,
-    db: database.db,
-    dbKind: database.kind,
-    clock,
-    files: localFileStore({ root: path.join(dataDir, "files"), maxBytes: config.maxUploadBytes }),
-    mailer: undefined,
-  });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  server = await startTestServer({ clock });
+  baseUrl = server.baseUrl;
+  await runSeeds(server.db, clock, seeds, { demo: true });
   browser = await launchBrowser();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  await database?.destroy();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await server?.close();
 });
 
 async function text(page: Page, selector: string): Promise<string> {
@@ -73,7 +46,7 @@ async function arrived(page: Page): Promise<string> {
 
 /** Signs the context in as the user, with a session made at the app's current time. */
 async function signIn(context: BrowserContext, userId: string): Promise<void> {
-  const session = await sessionFor(app, userId, { twoFactor: true });
+  const session = await sessionFor(server.app, userId, { twoFactor: true });
   await context.clearCookies();
   await context.addCookies([
     { name: SESSION_COOKIE, value: session.cookie.split("=")[1] ?? "", url: baseUrl },
@@ -85,19 +58,19 @@ const byId = (page: Page, id: string) => page.locator(`[id="${id}"]`);
 describe('a consultation, from draft to "you said, we did"', () => {
   it("is drafted, published, answered by a charity and a citizen, closes, and is summarised in public", async () => {
     const commissionerId = (
-      await createUser(database.db, {
+      await createUser(server.db, {
         displayName: "Priya Commissioner",
         grants: [{ role: "commissioner", scopeId: DEMO_AUTHORITY.county }],
       })
     ).id;
     const charityId = (
-      await createUser(database.db, {
+      await createUser(server.db, {
         displayName: "Ada Trustee",
         grants: [{ role: "organisation-admin", scopeId: DEMO_ORGANISATION.carersTrust }],
       })
     ).id;
     const citizenId = (
-      await createUser(database.db, { displayName: "Chris Public", grants: [{ role: "citizen" }] })
+      await createUser(server.db, { displayName: "Chris Public", grants: [{ role: "citizen" }] })
     ).id;
     const commissioner = await browser.newContext(DESKTOP);
     const charity = await browser.newContext(DESKTOP);

@@ -13,7 +13,7 @@ import type { BrowserContextOptions, Page } from "playwright-core";
 import { buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import type { Db } from "../../src/db/database.ts";
-import { systemClock } from "../../src/lib/clock.ts";
+import { type Clock, systemClock } from "../../src/lib/clock.ts";
 import { localFileStore } from "../../src/lib/file-store.ts";
 import { newId } from "../../src/lib/ids.ts";
 import type { NewAuthority } from "../../src/modules/authorities/authorities.table.ts";
@@ -29,8 +29,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  /** The app's clock (the system clock unless given): a settable one lets a test move time on. */
+  clock?: Clock;
+}
+
 /** The real app, as the server builds it, on a fresh migrated database and a temporary data directory. */
-async function createApp(): Promise<Omit<TestServer, "baseUrl">> {
+async function createApp(options: TestServerOptions): Promise<Omit<TestServer, "baseUrl">> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "openps-browser-"));
   const database = await createTestDatabase();
   const config = loadConfig({ NODE_ENV: "test", OPENPS_DATA_DIR: dataDir });
@@ -38,7 +43,7 @@ async function createApp(): Promise<Omit<TestServer, "baseUrl">> {
     config,
     db: database.db,
     dbKind: database.kind,
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
     files: localFileStore({ root: path.join(dataDir, "files"), maxBytes: config.maxUploadBytes }),
     mailer: undefined,
   });
@@ -56,8 +61,8 @@ async function createApp(): Promise<Omit<TestServer, "baseUrl">> {
   };
 }
 
-export async function startTestServer(): Promise<TestServer> {
-  const testApp = await createApp();
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const testApp = await createApp(options);
   try {
     await testApp.app.listen({ port: 0, host: "127.0.0.1" });
   } catch (error) {
