@@ -11,6 +11,7 @@
  * absolute from the configured base URL when the email is written. Delivery is at least once: if
  * the server stops between handing the email over and recording it as sent, it is sent again.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Db, Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
@@ -56,9 +57,20 @@ export interface NotifyOptions {
   requestId?: string | null;
 }
 
+const inboxOnly = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `fn` with notifications going to inboxes only, never by email: seeds use it, so that demo
+ * data fills the demo people's inboxes without queueing mail to addresses nobody reads.
+ */
+export function withoutEmail<T>(fn: () => Promise<T>): Promise<T> {
+  return inboxOnly.run(true, fn);
+}
+
 /**
  * Puts a notification in the user's inbox, in the caller's transaction, and — with `email` —
- * queues its email in the same transaction (`email_status` "queued"; otherwise "not-sent").
+ * queues its email in the same transaction (`email_status` "queued"; otherwise "not-sent"), unless
+ * it runs inside `withoutEmail`.
  */
 export async function notify(
   trx: Trx,
@@ -93,7 +105,7 @@ export async function notify(
     subject,
     body: input.body,
     link,
-    email_status: options.email ? "queued" : "not-sent",
+    email_status: options.email && !inboxOnly.getStore() ? "queued" : "not-sent",
     created_at: clock.now(),
     read_at: null,
   });
@@ -109,7 +121,7 @@ export async function notify(
     },
     requestId: options.requestId ?? null,
   });
-  if (options.email) {
+  if (notification.email_status === "queued") {
     await enqueue(trx, clock, {
       queue: EMAIL_SEND_QUEUE,
       payload: { notificationId: notification.id },

@@ -18,6 +18,7 @@ import {
   notificationJobHandlers,
   notify,
   unreadCount,
+  withoutEmail,
 } from "./notifications.service.ts";
 
 const START = new Date("2026-11-23T09:00:00Z");
@@ -112,6 +113,13 @@ describe(`notifications on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}
     ).rejects.toThrow("the action failed");
     expect((await listInbox(t.db, JANE)).total).toBe(2);
     expect(await emailJobs()).toHaveLength(1);
+  });
+
+  it("fills the inbox but queues no email inside withoutEmail, as seeds run", async () => {
+    const quiet = await withoutEmail(() => send({ subject: "Demo data" }));
+    expect(quiet.email_status).toBe("not-sent");
+    expect(await emailJobs()).toHaveLength(0);
+    expect((await send()).email_status).toBe("queued");
   });
 
   it("refuses a link that is not a path on this site, and a subject of more than one line", async () => {
