@@ -18,6 +18,9 @@ import { loadAccountSecrets } from "./modules/accounts/secrets.ts";
 import { createJobRunner, type JobRunner } from "./modules/jobs/jobs.runner.ts";
 import { type Mailer, smtpMailer } from "./modules/notifications/mailer.ts";
 import { notificationJobHandlers } from "./modules/notifications/notifications.service.ts";
+import { rewrapTenderKeys } from "./modules/tenders/keys.service.ts";
+import { loadTenderKeyring } from "./modules/tenders/sealing.ts";
+import { useDemoTenderKeys } from "./seed/demo/tenders.ts";
 import { runSeeds, type SeedResult } from "./seed/seed.ts";
 import { seeds } from "./seed/seeds.ts";
 
@@ -53,16 +56,22 @@ export function appDeps(config: Config, database: DatabaseHandle, clock: Clock, 
     clock,
     files: localFileStore({ root: path.join(config.dataDir, "files"), maxBytes: config.maxUploadBytes }),
     mailer,
+    tenderKeys: loadTenderKeyring(config),
   };
 }
 
 export async function startPlatform(config: Config, clock: Clock = systemClock): Promise<Platform> {
   const database = await openConfiguredDatabase(config);
   try {
+    const tenderKeys = loadTenderKeyring(config);
+    // Demo tenders are sealed under this deployment's master key.
+    useDemoTenderKeys(tenderKeys);
     const seeded = await runSeeds(database.db, clock, seeds, { demo: config.demo });
     const mailer = config.smtp ? smtpMailer(config.smtp) : undefined;
     const secrets = loadAccountSecrets(config.dataDir);
     const deps = appDeps(config, database, clock, mailer);
+    // Master key rotation: data keys still wrapped under a previous key are rewrapped under the current one.
+    if (deps.tenderKeys) await rewrapTenderKeys(database.db, clock, deps.tenderKeys);
     const app = await buildApp(deps);
     // Work that must happen later: notifications by email now; due-date work as modules add handlers.
     const jobs = createJobRunner({

@@ -2,6 +2,7 @@
  * The CLI's commands. Each opens what it needs, does one thing, prints a plain summary and closes.
  * While the server runs, the embedded database is locked and commands say "stop the server first".
  */
+
 import fs from "node:fs";
 import type { Config } from "../config/config.ts";
 import { backupEmbedded, restoreEmbedded } from "../db/backup.ts";
@@ -12,8 +13,10 @@ import { systemClock } from "../lib/clock.ts";
 import { ValidationError } from "../lib/errors.ts";
 import { SYSTEM, verifyAuditChains } from "../modules/audit/audit.service.ts";
 import { jobCounts, listFailed, retryJob } from "../modules/jobs/jobs.service.ts";
+import { loadTenderKeyring } from "../modules/tenders/sealing.ts";
 import { loadAreas } from "../modules/vocabularies/vocabularies.service.ts";
 import { openConfiguredDatabase } from "../platform.ts";
+import { useDemoTenderKeys } from "../seed/demo/tenders.ts";
 import { runSeeds } from "../seed/seed.ts";
 import { seeds } from "../seed/seeds.ts";
 
@@ -48,6 +51,8 @@ export async function migrate(config: Config): Promise<void> {
 export async function seed(config: Config): Promise<void> {
   const database = await openConfiguredDatabase(config);
   try {
+    // Demo tenders are sealed under this deployment's master key, as the server seeds them.
+    useDemoTenderKeys(loadTenderKeyring(config));
     const result = await runSeeds(database.db, systemClock, seeds, { demo: config.demo });
     say(
       result.applied.length === 0

@@ -32,6 +32,16 @@ export interface Config {
    * true (any), a number of hops, or addresses/CIDR ranges. Per-address rate limits depend on it.
    */
   trustProxy: boolean | number | string[];
+  /**
+   * Sealed bids (issue 5): the master key that wraps each tender's data key, 32 random bytes in
+   * base64 (OPENPS_TENDER_KEY). Never stored in the database. Absent: the key file
+   * `<dataDir>/sealing/tenders.key` beside the database (not carried by backups) is used, made on first start.
+   */
+  tenderMasterKey: string | undefined;
+  /** Earlier master keys, still able to unwrap until every data key is rewrapped (rotation). */
+  tenderPreviousMasterKeys: string[];
+  /** The shortest period from publishing a tender to its submission deadline, in days. */
+  tenderMinimumPeriodDays: number;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +135,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     }
   }
 
+  const masterKey = (name: string, raw: string): string => {
+    if (Buffer.from(raw, "base64").length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(raw))
+      problems.push(`${name} must be 32 random bytes in base64, like the output of: openssl rand -base64 32`);
+    return raw;
+  };
+  const tenderKeyRaw = text("OPENPS_TENDER_KEY");
+  const tenderMasterKey =
+    tenderKeyRaw === undefined ? undefined : masterKey("OPENPS_TENDER_KEY", tenderKeyRaw);
+  const tenderPreviousMasterKeys = (text("OPENPS_TENDER_PREVIOUS_KEYS") ?? "")
+    .split(",")
+    .map((k) => k.trim())
+    .filter((k) => k !== "")
+    .map((k) => masterKey("OPENPS_TENDER_PREVIOUS_KEYS (each, comma-separated)", k));
+
   const config: Config = {
     nodeEnv,
     host,
@@ -138,6 +162,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     jobsPollMs: integer("OPENPS_JOBS_POLL_MS", 1000, 10, 3_600_000),
     maxUploadBytes: integer("OPENPS_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     trustProxy,
+    tenderMasterKey,
+    tenderPreviousMasterKeys,
+    tenderMinimumPeriodDays: integer("OPENPS_TENDER_MINIMUM_DAYS", 25, 1, 365),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

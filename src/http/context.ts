@@ -10,6 +10,7 @@ import type { FileStore } from "../lib/file-store.ts";
 import type { Principal } from "../modules/access/access.table.ts";
 import type { Actor } from "../modules/audit/audit.service.ts";
 import type { Mailer } from "../modules/notifications/mailer.ts";
+import type { TenderKeyring } from "../modules/tenders/sealing.ts";
 
 export type Locale = "en" | "cy";
 export type Translate = (key: string, params?: Record<string, unknown>) => string;
@@ -22,6 +23,11 @@ export interface AppDeps {
   files: FileStore;
   /** Sends email when SMTP is configured; undefined means inbox only. */
   mailer: Mailer | undefined;
+  /**
+   * The master keys that wrap tenders' sealing keys (never stored in the database). Absent: the
+   * tenders module loads them from the configuration (`loadTenderKeyring`).
+   */
+  tenderKeys?: TenderKeyring;
 }
 
 declare module "fastify" {

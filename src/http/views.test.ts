@@ -6,38 +6,47 @@ import { languagesFor, NAVIGATION, navigationFor, templateTranslator } from "./v
 describe("navigationFor", () => {
   const t = translatorFor("en");
 
-  it("gives the public Home, Providers, Pipeline and Open data, and marks the current page", () => {
+  it("gives the public every public section, and marks the current page", () => {
     expect(navigationFor("public", "/open-data", t)).toEqual([
       { text: "Home", href: "/", current: false, active: false },
+      { text: "Find a service", href: "/regulation/find", current: false, active: false },
       { text: "Providers", href: "/organisations", current: false, active: false },
+      { text: "Opportunities", href: "/opportunities", current: false, active: false },
+      { text: "Consultations", href: "/consultations", current: false, active: false },
       { text: "Pipeline", href: "/pipeline", current: false, active: false },
+      { text: "Right to Challenge", href: "/right-to-challenge", current: false, active: false },
       { text: "Open data", href: "/open-data", current: true, active: false },
     ]);
   });
 
   it("marks a section active on the pages under it, but never Home", () => {
     const items = navigationFor("public", "/open-data/archive", t);
-    expect(items.map((item) => [item.href, item.current, item.active])).toEqual([
-      ["/", false, false],
-      ["/organisations", false, false],
-      ["/pipeline", false, false],
-      ["/open-data", false, true],
+    expect(items.filter((item) => item.current || item.active).map((item) => item.href)).toEqual([
+      "/open-data",
     ]);
+    expect(
+      navigationFor("public", "/", t)
+        .filter((item) => item.current)
+        .map((item) => item.href),
+    ).toEqual(["/"]);
+    expect(navigationFor("public", "/consultations/x", t).find((item) => item.href === "/")?.active).toBe(
+      false,
+    );
   });
 
   it("gives an unknown role the public navigation, in Welsh too", () => {
     expect(navigationFor("somebody", "/", translatorFor("cy")).map((item) => item.text)).toEqual([
       "Hafan",
+      "Dod o hyd i wasanaeth",
       "Darparwyr",
+      "Cyfleoedd",
+      "Ymgynghoriadau",
       "Piblinell",
+      "Hawl i Herio",
       "Data agored",
     ]);
-    expect(NAVIGATION.public?.map((entry) => entry.href)).toEqual([
-      "/",
-      "/organisations",
-      "/pipeline",
-      "/open-data",
-    ]);
+    expect(navigationFor("somebody", "/", t)).toEqual(navigationFor("public", "/", t));
+    expect(NAVIGATION.public).toHaveLength(8);
   });
 });
 

@@ -42,8 +42,12 @@ export interface NavigationEntry {
 export const NAVIGATION: Readonly<Record<string, readonly NavigationEntry[]>> = {
   public: [
     { key: "nav.home", href: "/" },
+    { key: "nav.findService", href: "/regulation/find" },
     { key: "nav.providers", href: "/organisations" },
+    { key: "nav.opportunities", href: "/opportunities" },
+    { key: "nav.consultations", href: "/consultations" },
     { key: "nav.pipeline", href: "/pipeline" },
+    { key: "nav.rightToChallenge", href: "/right-to-challenge" },
     { key: "nav.openData", href: "/open-data" },
   ],
 };

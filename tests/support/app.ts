@@ -8,6 +8,8 @@ import { loadConfig } from "../../src/config/config.ts";
 import type { AppDeps } from "../../src/http/context.ts";
 import { type Clock, systemClock } from "../../src/lib/clock.ts";
 import { localFileStore } from "../../src/lib/file-store.ts";
+import { loadTenderKeyring } from "../../src/modules/tenders/sealing.ts";
+import { useDemoTenderKeys } from "../../src/seed/demo/tenders.ts";
 import { createTestDatabase, type TestDatabase } from "./test-db.ts";
 
 export interface TestApp {
@@ -30,7 +32,10 @@ export async function createTestApp(
     clock: options.clock ?? systemClock,
     files: localFileStore({ root: path.join(dataDir, "files"), maxBytes: config.maxUploadBytes }),
     mailer: undefined,
+    tenderKeys: loadTenderKeyring(config),
   };
+  // Demo tenders seeded after this are sealed under the app's own master key.
+  if (deps.tenderKeys) useDemoTenderKeys(deps.tenderKeys);
   const app = await buildApp(deps);
   return {
     app,

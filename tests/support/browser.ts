@@ -18,6 +18,8 @@ import { localFileStore } from "../../src/lib/file-store.ts";
 import { newId } from "../../src/lib/ids.ts";
 import type { NewAuthority } from "../../src/modules/authorities/authorities.table.ts";
 import type { NewOrganisation } from "../../src/modules/organisations/organisations.table.ts";
+import { loadTenderKeyring } from "../../src/modules/tenders/sealing.ts";
+import { useDemoTenderKeys } from "../../src/seed/demo/tenders.ts";
 import { createTestDatabase } from "./test-db.ts";
 
 export interface TestServer {
@@ -39,6 +41,9 @@ async function createApp(options: TestServerOptions): Promise<Omit<TestServer, "
   const dataDir = await mkdtemp(path.join(tmpdir(), "openps-browser-"));
   const database = await createTestDatabase();
   const config = loadConfig({ NODE_ENV: "test", OPENPS_DATA_DIR: dataDir });
+  const tenderKeys = loadTenderKeyring(config);
+  // Demo tenders seeded after this are sealed under the app's own master key.
+  useDemoTenderKeys(tenderKeys);
   const app = await buildApp({
     config,
     db: database.db,
@@ -46,6 +51,7 @@ async function createApp(options: TestServerOptions): Promise<Omit<TestServer, "
     clock: options.clock ?? systemClock,
     files: localFileStore({ root: path.join(dataDir, "files"), maxBytes: config.maxUploadBytes }),
     mailer: undefined,
+    tenderKeys,
   });
   return {
     app,

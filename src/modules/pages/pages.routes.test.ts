@@ -64,7 +64,9 @@ describe("the layout", () => {
     expect(html).toContain('id="main-content"');
     expect(html).toMatch(/<a class="govuk-service-navigation__link" href="\/">\s*Home\s*<\/a>/);
     expect(html).toMatch(/href="\/open-data" aria-current="page">\s*<strong[^>]*>Open data<\/strong>/);
-    expect(html).not.toContain('href="/opportunities"');
+    expect(html).toMatch(
+      /<a class="govuk-service-navigation__link" href="\/opportunities">\s*Opportunities\s*<\/a>/,
+    );
     expect(html).not.toContain('href="/providers"');
     expect(html).toContain("govuk-phase-banner");
     expect(html).toMatch(/Alpha\s*<\/strong>/);

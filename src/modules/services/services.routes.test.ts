@@ -176,11 +176,15 @@ describe("service register pages", () => {
 
   it("lists a service's windows for Right to Challenge expressions of interest, or says any time will do", async () => {
     const libraries = mainText((await get(`${COUNTY}/services/${DEMO_SERVICE.countyLibraries}`)).body);
-    expect(libraries).toContain("Expressions of interest in this service are taken only while one of these windows is open");
+    expect(libraries).toContain(
+      "Expressions of interest in this service are taken only while one of these windows is open",
+    );
     expect(libraries).toMatch(/\d{1,2} \w+ \d{4} to \d{1,2} \w+ \d{4} Open/);
     expect(libraries).toMatch(/to \d{1,2} \w+ \d{4} Upcoming/);
     const parks = mainText((await get(`${COUNTY}/services/${DEMO_SERVICE.countyParks}`)).body);
-    expect(parks).toContain("This service has no windows: an expression of interest may be made at any time.");
+    expect(parks).toContain(
+      "This service has no windows: an expression of interest may be made at any time.",
+    );
   });
 
   it("shows the pipeline per authority and nationally from the clock", async () => {

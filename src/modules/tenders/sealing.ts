@@ -1,0 +1,275 @@
+/**
+ * Sealing bids (issue 5; Directive 2014/24/EU Annex IV A2). See docs/tenders.md for the design.
+ *
+ * Each tender has two random 256-bit keys of its own: a data key that encrypts every part of every
+ * bid (AES-256-GCM), and an index key that only makes the bidder's tag (an HMAC of the bidding
+ * organisation's id, so a bidder can find, replace or withdraw its own bid without the database
+ * naming it). Both are stored only wrapped — AES-256-GCM under a key derived with HKDF from the
+ * master key, bound to the tender by the additional data — and the master key is never stored in
+ * the database: it comes from configuration (OPENPS_TENDER_KEY) or, failing that, from the key file
+ * `<dataDir>/sealing/tenders.key` beside the database, made on first start.
+ *
+ * The keyring holds the current master key and any previous ones (rotation): data keys are always
+ * wrapped under the current one, and unwrapped with whichever key their `keyId` names; at start the
+ * platform rewraps every data key still under a previous key (`rewrapTenderKeys`).
+ */
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+} from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { Config } from "../../config/config.ts";
+
+/**
+ * Beside the database, and not in `keys/`: `openps backup` carries `keys/` with the database, and a
+ * backup must not be able to open sealed bids. Back this file up separately.
+ */
+export const TENDER_KEY_FILE = path.join("sealing", "tenders.key");
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const VERSION = "v1";
+
+/** A master key this server does not hold was asked for: a configuration fault, not a user error. */
+export class MasterKeyUnavailableError extends Error {
+  constructor(keyId: string) {
+    super(
+      `A tender data key is wrapped under master key ${keyId}, which this server does not hold. ` +
+        "Give it the key as OPENPS_TENDER_KEY or in OPENPS_TENDER_PREVIOUS_KEYS (see docs/tenders.md).",
+    );
+    this.name = "MasterKeyUnavailableError";
+  }
+}
+
+/** A ciphertext that fails authentication: altered, swapped between bids, or made with another key. */
+export class SealBrokenError extends Error {
+  constructor(what: string) {
+    super(`The sealed ${what} failed its integrity check: it was altered or does not belong here.`);
+    this.name = "SealBrokenError";
+  }
+}
+
+export interface WrappedKey {
+  keyId: string;
+  wrapped: string;
+}
+
+export interface TenderKeyring {
+  /** The fingerprint of the current master key (safe to store and show). */
+  readonly currentKeyId: string;
+  /** The fingerprints of every master key held, current first. */
+  readonly keyIds: readonly string[];
+  /** Wraps a tender's key under the current master key, bound to `binding` (the tender). */
+  wrap(key: Buffer, binding: string): WrappedKey;
+  /** Unwraps with the master key `keyId` names; throws when it is not held or the binding differs. */
+  unwrap(wrapped: WrappedKey, binding: string): Buffer;
+}
+
+function fingerprint(master: Buffer): string {
+  return createHash("sha256")
+    .update("openps:tenders:key-id\n")
+    .update(master)
+    .digest("base64url")
+    .slice(0, 12);
+}
+
+function wrappingKey(master: Buffer): Buffer {
+  return Buffer.from(hkdfSync("sha256", master, Buffer.alloc(0), "openps:tenders:wrap", KEY_BYTES));
+}
+
+function encrypt(key: Buffer, aad: string, plaintext: Buffer): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  cipher.setAAD(Buffer.from(aad, "utf8"));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return [VERSION, iv, body, cipher.getAuthTag()]
+    .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
+    .join(".");
+}
+
+function decrypt(key: Buffer, aad: string, sealed: string, what: string): Buffer {
+  const [version, iv, body, tag] = sealed.split(".");
+  if (version !== VERSION || iv === undefined || body === undefined || tag === undefined)
+    throw new SealBrokenError(what);
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+    decipher.setAAD(Buffer.from(aad, "utf8"));
+    decipher.setAuthTag(Buffer.from(tag, "base64url"));
+    return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]);
+  } catch {
+    throw new SealBrokenError(what);
+  }
+}
+
+/** A keyring from 32-byte master keys, the current one first. */
+export function tenderKeyringFromKeys(current: Buffer, previous: readonly Buffer[] = []): TenderKeyring {
+  for (const key of [current, ...previous])
+    if (key.length !== KEY_BYTES) throw new RangeError(`A tender master key must be ${KEY_BYTES} bytes`);
+  const keys = new Map<string, Buffer>();
+  for (const key of [current, ...previous]) {
+    const id = fingerprint(key);
+    if (!keys.has(id)) keys.set(id, wrappingKey(key));
+  }
+  const currentKeyId = fingerprint(current);
+  return {
+    currentKeyId,
+    keyIds: [...keys.keys()],
+    wrap(key, binding) {
+      const wrapper = keys.get(currentKeyId) as Buffer;
+      return { keyId: currentKeyId, wrapped: encrypt(wrapper, `wrap:${binding}`, key) };
+    },
+    unwrap({ keyId, wrapped }, binding) {
+      const wrapper = keys.get(keyId);
+      if (!wrapper) throw new MasterKeyUnavailableError(keyId);
+      return decrypt(wrapper, `wrap:${binding}`, wrapped, "tender key");
+    },
+  };
+}
+
+/** A new random 256-bit key (a tender's index key). */
+export function newTenderKey(): Buffer {
+  return randomBytes(KEY_BYTES);
+}
+
+/** A tender's sealing key pair: the public half seals bids, the private half (wrapped) opens them. */
+export interface SealingKeyPair {
+  /** X25519 public key, SPKI DER in base64url: stored as it is. */
+  publicKey: string;
+  /** X25519 private key, PKCS#8 DER: only ever stored wrapped. */
+  privateKey: Buffer;
+}
+
+export function newSealingKeyPair(): SealingKeyPair {
+  const { publicKey, privateKey } = generateKeyPairSync("x25519");
+  return {
+    publicKey: publicKey.export({ type: "spki", format: "der" }).toString("base64url"),
+    privateKey: privateKey.export({ type: "pkcs8", format: "der" }),
+  };
+}
+
+function bidKey(shared: Buffer, ephemeral: string, recipient: string): Buffer {
+  return Buffer.from(
+    hkdfSync("sha256", shared, Buffer.from(`${ephemeral}.${recipient}`), "openps:tenders:bid", KEY_BYTES),
+  );
+}
+
+/**
+ * Seals `plaintext` to a tender's public key, bound to `binding` (the bid it belongs to): a fresh
+ * X25519 key agreement, HKDF-SHA-256, then AES-256-GCM. Sealing needs no secret of the tender's,
+ * so nothing that could open a bid is unwrapped before the opening.
+ */
+export function seal(publicKey: string, binding: string, plaintext: Buffer | string): string {
+  const recipient = createPublicKey({
+    key: Buffer.from(publicKey, "base64url"),
+    format: "der",
+    type: "spki",
+  });
+  const ephemeral = generateKeyPairSync("x25519");
+  const ephemeralPublic = ephemeral.publicKey.export({ type: "spki", format: "der" }).toString("base64url");
+  const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient });
+  const key = bidKey(shared, ephemeralPublic, publicKey);
+  const body = encrypt(
+    key,
+    `seal:${binding}`,
+    typeof plaintext === "string" ? Buffer.from(plaintext) : plaintext,
+  );
+  return `${ephemeralPublic}~${body}`;
+}
+
+/** Opens what `seal` made with the tender's private key; throws `SealBrokenError` if altered or moved. */
+export function unseal(privateKey: Buffer, binding: string, sealed: string): Buffer {
+  const [ephemeralPublic, body] = sealed.split("~");
+  if (!ephemeralPublic || !body) throw new SealBrokenError("bid");
+  let key: Buffer;
+  try {
+    const own = createPrivateKey({ key: privateKey, format: "der", type: "pkcs8" });
+    const ownPublic = createPublicKey(own).export({ type: "spki", format: "der" }).toString("base64url");
+    const other = createPublicKey({
+      key: Buffer.from(ephemeralPublic, "base64url"),
+      format: "der",
+      type: "spki",
+    });
+    key = bidKey(diffieHellman({ privateKey: own, publicKey: other }), ephemeralPublic, ownPublic);
+  } catch {
+    throw new SealBrokenError("bid");
+  }
+  return decrypt(key, `seal:${binding}`, body, "bid");
+}
+
+/** The bidder's tag for a tender: HMAC-SHA-256 of the organisation's id under the tender's index key. */
+export function bidderTag(indexKey: Buffer, organisationId: string): string {
+  return createHmac("sha256", indexKey).update(`bidder:${organisationId.toLowerCase()}`).digest("base64url");
+}
+
+function decodeKey(encoded: string, where: string): Buffer {
+  const key = Buffer.from(encoded.trim(), "base64");
+  if (key.length !== KEY_BYTES)
+    throw new Error(`${where} must hold ${KEY_BYTES} random bytes in base64; it holds ${key.length} bytes`);
+  return key;
+}
+
+/**
+ * The key file's keys, current first: one base64 key a line (earlier keys on later lines, while
+ * they are still needed). Made with one new key (mode 0600) if there is none; two processes
+ * starting at once agree on one key (the file is created exclusively).
+ */
+export function readTenderKeyFile(dataDir: string): Buffer[] {
+  const file = path.resolve(dataDir, TENDER_KEY_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    text = `${randomBytes(KEY_BYTES).toString("base64")}\n`;
+    try {
+      fs.writeFileSync(file, text, { flag: "wx", mode: 0o600 });
+    } catch (writeError) {
+      if ((writeError as NodeJS.ErrnoException).code !== "EEXIST") throw writeError;
+      text = fs.readFileSync(file, "utf8");
+    }
+  }
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
+  if (lines.length === 0) throw new Error(`${file} holds no key`);
+  return lines.map((l, i) => decodeKey(l, `${file} line ${i + 1}`));
+}
+
+const loaded = new Map<string, TenderKeyring>();
+
+/**
+ * The deployment's keyring: OPENPS_TENDER_KEY (and OPENPS_TENDER_PREVIOUS_KEYS) when configured,
+ * otherwise the key file beside the database.
+ */
+export function loadTenderKeyring(config: Config): TenderKeyring {
+  const cacheKey = config.tenderMasterKey
+    ? `config:${fingerprint(decodeKey(config.tenderMasterKey, "OPENPS_TENDER_KEY"))}:${config.tenderPreviousMasterKeys.join(",")}`
+    : `file:${path.resolve(config.dataDir, TENDER_KEY_FILE)}`;
+  const cached = loaded.get(cacheKey);
+  if (cached) return cached;
+  let keys: Buffer[];
+  if (config.tenderMasterKey) {
+    keys = [
+      decodeKey(config.tenderMasterKey, "OPENPS_TENDER_KEY"),
+      ...config.tenderPreviousMasterKeys.map((k) => decodeKey(k, "OPENPS_TENDER_PREVIOUS_KEYS")),
+    ];
+  } else {
+    keys = [
+      ...readTenderKeyFile(config.dataDir),
+      ...config.tenderPreviousMasterKeys.map((k) => decodeKey(k, "OPENPS_TENDER_PREVIOUS_KEYS")),
+    ];
+  }
+  const keyring = tenderKeyringFromKeys(keys[0] as Buffer, keys.slice(1));
+  loaded.set(cacheKey, keyring);
+  return keyring;
+}

@@ -1,0 +1,217 @@
+/**
+ * Tenders' pages through HTTP (app.inject): the set-up form (400 and 422 re-rendered with an error
+ * summary linking each error to its field, 303 after saving), publishing, the public opportunity,
+ * the bid form with its receipts, a late bid refused, two-person opening and the opened bids page.
+ * Deadlines are typed in UK time and shown in Europe/London.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { settableClock } from "../../lib/clock.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
+import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
+import { runSeeds } from "../../seed/seed.ts";
+import { seeds } from "../../seed/seeds.ts";
+import type { Role } from "../access/access.table.ts";
+import { londonInstant } from "./tenders.service.ts";
+
+const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
+const COUNTY = "/authorities/westshire-county-council";
+let t: TestApp;
+const s: Record<string, TestSession> = {};
+const users: Record<string, string> = {};
+
+async function signInAll() {
+  for (const [name, id] of Object.entries(users)) s[name] = await sessionFor(t.app, id, { twoFactor: true });
+}
+
+const get = (url: string, session?: TestSession) =>
+  t.app.inject({ method: "GET", url, headers: session ? { cookie: session.cookie } : {} });
+
+function mainText(html: string): string {
+  return html
+    .slice(html.indexOf("<main"), html.indexOf("</main>"))
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, " ");
+}
+
+const form = {
+  projectId: DEMO_PROJECT.countyHomeCare,
+  title: "Home care: Millbrook lot",
+  description: "Home care in Millbrook.",
+  procedure: "open",
+  contractTermMonths: "36",
+  pricingMode: "competitive",
+  vatTreatment: "exempt",
+  "tupe.applies": "no",
+  "clarificationDeadline-day": "8",
+  "clarificationDeadline-month": "1",
+  "clarificationDeadline-year": "2027",
+  "clarificationDeadline-time": "12:00",
+  "submissionDeadline-day": "15",
+  "submissionDeadline-month": "6",
+  "submissionDeadline-year": "2027",
+  "submissionDeadline-time": "12:00",
+  "conditions.0": "Registered with the Care Quality Commission",
+  "criteria.0.kind": "quality",
+  "criteria.0.title": "Quality of care",
+  "criteria.0.weightBp": "65",
+  "criteria.1.kind": "social-value",
+  "criteria.1.title": "Local jobs",
+  "criteria.1.weightBp": "10",
+  "criteria.2.kind": "price",
+  "criteria.2.title": "Price",
+  "criteria.2.weightBp": "25",
+};
+
+beforeAll(async () => {
+  t = await createTestApp({ clock, env: { OPENPS_DEMO: "true" } });
+  await runSeeds(t.deps.db, clock, seeds, { demo: true });
+  const make = async (name: string, role: Role, scopeId?: string) => {
+    users[name] = (await createUser(t.deps.db, { grants: [{ role, scopeId }] })).id;
+  };
+  await make("commissioner", "commissioner", DEMO_AUTHORITY.county);
+  await make("opener1", "bid-opener", DEMO_AUTHORITY.county);
+  await make("opener2", "bid-opener", DEMO_AUTHORITY.county);
+  await make("charity", "organisation-admin", DEMO_ORGANISATION.carersTrust);
+  await signInAll();
+}, 120_000);
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe("tender pages", () => {
+  let base: string;
+
+  it("turns UK times into instants across the clock change", () => {
+    expect(londonInstant("2027-01-15", "12:00")).toBe("2027-01-15T12:00:00.000Z");
+    expect(londonInstant("2027-06-15", "12:00")).toBe("2027-06-15T11:00:00.000Z");
+    expect(londonInstant("2027-02-30", "12:00")).toBe("");
+    expect(londonInstant("2027-06-15", "25:00")).toBe("");
+  });
+
+  it("re-renders the set-up form with errors linked to their fields (400, 422), then saves (303)", async () => {
+    const blank = await postForm(t.app, s.commissioner as TestSession, `${COUNTY}/tenders/new`, {});
+    expect(blank.statusCode).toBe(400);
+    expect(blank.body).toContain('href="#title"');
+    expect(blank.body).toContain('href="#procedure"');
+    const weights = await postForm(t.app, s.commissioner as TestSession, `${COUNTY}/tenders/new`, {
+      ...form,
+      "criteria.2.weightBp": "20",
+    });
+    expect(weights.statusCode).toBe(422);
+    expect(mainText(weights.body)).toContain("add up to 95%");
+    expect(weights.body).toContain('value="Home care: Millbrook lot"');
+    const saved = await postForm(t.app, s.commissioner as TestSession, `${COUNTY}/tenders/new`, form);
+    expect(saved.statusCode).toBe(303);
+    base = String(saved.headers.location);
+    expect((await get(base)).statusCode).toBe(404);
+    const draft = mainText((await get(base, s.commissioner)).body);
+    expect(draft).toContain("Draft");
+    expect(draft).toContain("Tuesday 15 June 2027 at 12:00pm");
+    expect(draft).toContain("65%");
+  });
+
+  it("publishes it as a public opportunity", async () => {
+    const published = await postForm(t.app, s.commissioner as TestSession, `${base}/publish`, {});
+    expect(published.statusCode).toBe(303);
+    const page = mainText((await get(base)).body);
+    expect(page).toContain("Open for bids");
+    expect(page).not.toContain("Bids received");
+    expect(mainText((await get("/opportunities")).body)).toContain("Home care: Millbrook lot");
+    expect(mainText((await get(base, s.commissioner)).body)).toContain("Bids received 0");
+  });
+
+  it("takes a sealed bid through the form and shows the receipt", async () => {
+    const page = await get(`${base}/bid`, s.charity);
+    expect(page.statusCode).toBe(200);
+    const ids = [...page.body.matchAll(/name="(answers\.[0-9a-f-]+)"/g)].map((m) => m[1] as string);
+    expect(ids).toHaveLength(2);
+    const missing = await postForm(t.app, s.charity as TestSession, `${base}/bid`, {
+      organisationId: DEMO_ORGANISATION.carersTrust,
+    });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body).toContain(`href="#${ids[0]}"`);
+    const fields = Object.fromEntries(ids.map((id) => [id, "Our answer"]));
+    const shares = await postForm(t.app, s.charity as TestSession, `${base}/bid`, {
+      organisationId: DEMO_ORGANISATION.carersTrust,
+      ...fields,
+      price: "£1,000,000",
+      consortium: "yes",
+      "consortium.leadShareBp": "80",
+      "consortium.members.0.name": "Millbrook Minibus",
+      "consortium.members.0.role": "subcontractor",
+      "consortium.members.0.sector": "voluntary-community",
+      "consortium.members.0.sizeBand": "micro",
+      "consortium.members.0.shareBp": "10",
+    });
+    expect(shares.statusCode).toBe(422);
+    expect(mainText(shares.body)).toContain("add up to 90%");
+    const ok = await postForm(t.app, s.charity as TestSession, `${base}/bid`, {
+      organisationId: DEMO_ORGANISATION.carersTrust,
+      ...fields,
+      price: "£1,000,000",
+      consortium: "yes",
+      "consortium.leadShareBp": "90",
+      "consortium.members.0.name": "Millbrook Minibus",
+      "consortium.members.0.role": "subcontractor",
+      "consortium.members.0.sector": "voluntary-community",
+      "consortium.members.0.sizeBand": "micro",
+      "consortium.members.0.shareBp": "10",
+    });
+    expect(ok.statusCode).toBe(303);
+    const receipt = mainText((await get(String(ok.headers.location), s.charity)).body);
+    expect(receipt).toContain("Your bid was received at Sunday 22 November 2026 at 10:00am");
+    expect(receipt).toMatch(/[0-9a-f]{64} Counts/);
+  });
+
+  it("refuses a bid at the deadline, and opens with two bid openers", async () => {
+    clock.set(new Date("2027-06-15T11:00:00Z"));
+    await signInAll();
+    const late = await postForm(t.app, s.charity as TestSession, `${base}/bid`, {
+      organisationId: DEMO_ORGANISATION.carersTrust,
+    });
+    expect(late.statusCode).toBe(409);
+    const closedForm = mainText((await get(`${base}/bid`, s.charity)).body);
+    expect(closedForm).toContain("This tender takes no more bids (Closed, awaiting opening)");
+    expect(closedForm).not.toContain("Submit sealed bid");
+    expect(mainText((await get(base)).body)).toContain("Closed, awaiting opening");
+    expect((await get(`${base}/bids`, s.opener1)).statusCode).toBe(409);
+    expect((await postForm(t.app, s.opener1 as TestSession, `${base}/opening`, {})).statusCode).toBe(303);
+    expect(mainText((await get(`${base}?notice=awaiting`, s.opener1)).body)).toContain(
+      "A second, different bid opener",
+    );
+    expect((await postForm(t.app, s.opener1 as TestSession, `${base}/opening`, {})).statusCode).toBe(403);
+    expect((await postForm(t.app, s.opener2 as TestSession, `${base}/opening`, {})).statusCode).toBe(303);
+    const opened = mainText((await get(`${base}/bids`, s.opener2)).body);
+    expect(opened).toContain("Carers");
+    expect(opened).toContain("Millbrook Minibus");
+    expect(opened).toContain("£1,000,000");
+    expect(opened).toContain("Matches its receipt");
+    expect((await get(`${base}/bids`, s.commissioner)).statusCode).toBe(403);
+  });
+
+  it("cancels with a reason published on the tender, refusing an empty reason (400)", async () => {
+    expect((await get(`${base}/cancel`, s.charity)).statusCode).toBe(403);
+    const form = await get(`${base}/cancel`, s.commissioner);
+    expect(form.statusCode).toBe(200);
+    const empty = await postForm(t.app, s.commissioner as TestSession, `${base}/cancel`, { reason: "" });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('href="#reason"');
+    const done = await postForm(t.app, s.commissioner as TestSession, `${base}/cancel`, {
+      reason: "The service will be delivered in-house after the council's review.",
+    });
+    expect(done.statusCode).toBe(303);
+    const page = mainText((await get(base)).body);
+    expect(page).toContain("Cancelled on");
+    expect(page).toContain("The service will be delivered in-house after the council's review.");
+    expect(
+      (await postForm(t.app, s.commissioner as TestSession, `${base}/cancel`, { reason: "Again" }))
+        .statusCode,
+    ).toBe(409);
+    expect(mainText((await get("/opportunities")).body)).not.toContain("Home care: Millbrook lot");
+  });
+});

@@ -1,0 +1,558 @@
+/** Tenders' and bids' SQL. Every function takes the database or a transaction first. */
+import { sql } from "kysely";
+import type { Db, Trx } from "../../db/database.ts";
+import type {
+  Bid,
+  BidStatus,
+  NewBid,
+  NewTender,
+  Tender,
+  TenderCriteriaTable,
+  TenderCriterion,
+  TenderDocument,
+  TenderDocumentsTable,
+  TenderLot,
+  TenderLotsTable,
+  TenderOpening,
+} from "./tenders.table.ts";
+
+/** A tender with the names it refers to. */
+export interface TenderRow extends Tender {
+  authority_name: string;
+  authority_slug: string;
+  project_title: string;
+  category_code: string;
+  category_name: string;
+  category_reservable: boolean;
+  area_code: string;
+  area_name: string;
+  estimated_value_pence: bigint;
+}
+
+export interface TenderParts {
+  lots: TenderLot[];
+  conditions: string[];
+  criteria: TenderCriterion[];
+  documents: TenderDocument[];
+}
+
+function withNames(db: Db) {
+  return db
+    .selectFrom("tenders as t")
+    .innerJoin("authorities as a", "a.id", "t.authority_id")
+    .innerJoin("projects as p", (j) =>
+      j.onRef("p.authority_id", "=", "t.authority_id").onRef("p.id", "=", "t.project_id"),
+    )
+    .innerJoin("service_categories as c", "c.code", "p.category_code")
+    .innerJoin("areas as r", "r.code", "p.area_code")
+    .selectAll("t")
+    .select([
+      "a.name as authority_name",
+      "a.slug as authority_slug",
+      "p.title as project_title",
+      "p.category_code",
+      "c.name as category_name",
+      "c.reservable as category_reservable",
+      "p.area_code",
+      "r.name as area_name",
+      "p.estimated_value_pence",
+    ]);
+}
+
+export async function insertTender(trx: Trx, tender: NewTender): Promise<void> {
+  await trx.insertInto("tenders").values(tender).execute();
+}
+
+export async function updateTender(
+  trx: Trx,
+  authorityId: string,
+  id: string,
+  changes: Partial<NewTender>,
+): Promise<void> {
+  await trx
+    .updateTable("tenders")
+    .set(changes)
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .execute();
+}
+
+export function lockTender(trx: Trx, authorityId: string, id: string): Promise<Tender | undefined> {
+  return trx
+    .selectFrom("tenders")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export function findTender(db: Db, authorityId: string, id: string): Promise<TenderRow | undefined> {
+  return withNames(db).where("t.authority_id", "=", authorityId).where("t.id", "=", id).executeTakeFirst();
+}
+
+export function tendersOf(db: Db, authorityId: string, options: { drafts: boolean }): Promise<TenderRow[]> {
+  let query = withNames(db).where("t.authority_id", "=", authorityId);
+  if (!options.drafts) query = query.where("t.status", "<>", "draft");
+  return query.orderBy("t.submission_deadline", "desc").orderBy("t.id").execute();
+}
+
+/** Published tenders of every authority (not drafts), deadline first, up to `limit`. */
+export function publishedTenders(db: Db, limit: number): Promise<TenderRow[]> {
+  return withNames(db)
+    .where("t.status", "=", "published")
+    .orderBy("t.submission_deadline")
+    .orderBy("t.id")
+    .limit(limit)
+    .execute();
+}
+
+/** Replaces the tender's lots, conditions of participation and criteria. */
+export async function replaceParts(
+  trx: Trx,
+  authorityId: string,
+  tenderId: string,
+  parts: {
+    lots: Omit<TenderLotsTable, "authority_id" | "tender_id">[];
+    conditions: string[];
+    criteria: Omit<TenderCriteriaTable, "authority_id" | "tender_id">[];
+  },
+): Promise<void> {
+  const where = { authority_id: authorityId, tender_id: tenderId };
+  for (const table of ["tender_lots", "tender_conditions"] as const)
+    await trx
+      .deleteFrom(table)
+      .where("authority_id", "=", authorityId)
+      .where("tender_id", "=", tenderId)
+      .execute();
+  // Sub-criteria first (they refer to their parents).
+  await trx
+    .deleteFrom("tender_criteria")
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("parent_id", "is not", null)
+    .execute();
+  await trx
+    .deleteFrom("tender_criteria")
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .execute();
+  if (parts.lots.length > 0)
+    await trx
+      .insertInto("tender_lots")
+      .values(parts.lots.map((l) => ({ ...where, ...l })))
+      .execute();
+  if (parts.conditions.length > 0)
+    await trx
+      .insertInto("tender_conditions")
+      .values(parts.conditions.map((text, i) => ({ ...where, position: i + 1, text })))
+      .execute();
+  const top = parts.criteria.filter((c) => c.parent_id === null);
+  const sub = parts.criteria.filter((c) => c.parent_id !== null);
+  if (top.length > 0)
+    await trx
+      .insertInto("tender_criteria")
+      .values(top.map((c) => ({ ...where, ...c })))
+      .execute();
+  if (sub.length > 0)
+    await trx
+      .insertInto("tender_criteria")
+      .values(sub.map((c) => ({ ...where, ...c })))
+      .execute();
+}
+
+export async function partsOf(db: Db, authorityId: string, tenderId: string): Promise<TenderParts> {
+  const [lots, conditions, criteria, documents] = await Promise.all([
+    db
+      .selectFrom("tender_lots")
+      .selectAll()
+      .where("authority_id", "=", authorityId)
+      .where("tender_id", "=", tenderId)
+      .orderBy("position")
+      .execute(),
+    db
+      .selectFrom("tender_conditions")
+      .select("text")
+      .where("authority_id", "=", authorityId)
+      .where("tender_id", "=", tenderId)
+      .orderBy("position")
+      .execute(),
+    db
+      .selectFrom("tender_criteria")
+      .selectAll()
+      .where("authority_id", "=", authorityId)
+      .where("tender_id", "=", tenderId)
+      .orderBy("position")
+      .orderBy("id")
+      .execute(),
+    db
+      .selectFrom("tender_documents")
+      .selectAll()
+      .where("authority_id", "=", authorityId)
+      .where("tender_id", "=", tenderId)
+      .orderBy("position")
+      .execute(),
+  ]);
+  return { lots, conditions: conditions.map((c) => c.text), criteria, documents };
+}
+
+// Documents
+
+export async function insertTenderDocument(trx: Trx, row: TenderDocumentsTable): Promise<void> {
+  await trx.insertInto("tender_documents").values(row).execute();
+}
+
+export async function nextDocumentPosition(trx: Trx, authorityId: string, tenderId: string): Promise<number> {
+  const row = await trx
+    .selectFrom("tender_documents")
+    .select((eb) => eb.fn.max("position").as("last"))
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .executeTakeFirst();
+  return Number(row?.last ?? 0) + 1;
+}
+
+export async function insertBidDocuments(
+  trx: Trx,
+  rows: { authority_id: string; bid_id: string; position: number; sealed: string }[],
+): Promise<void> {
+  if (rows.length > 0) await trx.insertInto("bid_documents").values(rows).execute();
+}
+
+export function bidDocument(db: Db, authorityId: string, bidId: string, position: number) {
+  return db
+    .selectFrom("bid_documents")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("bid_id", "=", bidId)
+    .where("position", "=", position)
+    .executeTakeFirst();
+}
+
+export function findBid(
+  db: Db,
+  authorityId: string,
+  tenderId: string,
+  bidId: string,
+): Promise<Bid | undefined> {
+  return db
+    .selectFrom("bids")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("id", "=", bidId)
+    .executeTakeFirst();
+}
+
+// Keys
+
+export async function insertKeys(
+  trx: Trx,
+  row: {
+    authority_id: string;
+    tender_id: string;
+    master_key_id: string;
+    public_key: string;
+    wrapped_data_key: string;
+    wrapped_index_key: string;
+    created_at: Date;
+  },
+): Promise<void> {
+  await trx
+    .insertInto("tender_keys")
+    .values({ ...row, rewrapped_at: null })
+    .execute();
+}
+
+export function keysOf(db: Db, authorityId: string, tenderId: string) {
+  return db
+    .selectFrom("tender_keys")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .executeTakeFirst();
+}
+
+/** Up to `limit` tenders' keys wrapped under a master key other than `currentKeyId`, in key order. */
+export function keysNotUnder(db: Db, currentKeyId: string, limit: number) {
+  return db
+    .selectFrom("tender_keys")
+    .selectAll()
+    .where("master_key_id", "<>", currentKeyId)
+    .orderBy("authority_id")
+    .orderBy("tender_id")
+    .limit(limit)
+    .execute();
+}
+
+export async function rewrapKeys(
+  trx: Trx,
+  authorityId: string,
+  tenderId: string,
+  fromKeyId: string,
+  changes: { master_key_id: string; wrapped_data_key: string; wrapped_index_key: string; rewrapped_at: Date },
+): Promise<boolean> {
+  const result = await trx
+    .updateTable("tender_keys")
+    .set(changes)
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("master_key_id", "=", fromKeyId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+// Evaluators
+
+export async function assignEvaluator(
+  trx: Trx,
+  row: { authority_id: string; tender_id: string; user_id: string; assigned_at: Date },
+): Promise<boolean> {
+  const result = await trx
+    .insertInto("tender_evaluators")
+    .values(row)
+    .onConflict((oc) => oc.columns(["authority_id", "tender_id", "user_id"]).doNothing())
+    .executeTakeFirst();
+  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+}
+
+export async function evaluatorsOf(db: Db, authorityId: string, tenderId: string) {
+  return db
+    .selectFrom("tender_evaluators as e")
+    .innerJoin("users as u", "u.id", "e.user_id")
+    .select(["e.user_id", "u.display_name", "e.assigned_at"])
+    .where("e.authority_id", "=", authorityId)
+    .where("e.tender_id", "=", tenderId)
+    .orderBy("u.display_name")
+    .execute();
+}
+
+export async function isAssignedEvaluator(
+  db: Db,
+  authorityId: string,
+  tenderId: string,
+  userId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom("tender_evaluators")
+    .select("user_id")
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Whether the user holds `role` for the authority (platform roles do not count). */
+export async function holdsAuthorityRole(
+  db: Db,
+  userId: string,
+  role: "evaluator" | "bid-opener",
+  authorityId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom("role_grants")
+    .select("id")
+    .where("user_id", "=", userId)
+    .where("role", "=", role)
+    .where("scope_type", "=", "authority")
+    .where("scope_id", "=", authorityId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The users holding `role` for the authority. */
+export async function authorityRoleHolders(db: Db, role: string, authorityId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("role_grants")
+    .select("user_id")
+    .distinct()
+    .where("role", "=", role as "authority-admin")
+    .where("scope_type", "=", "authority")
+    .where("scope_id", "=", authorityId)
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+// Bids
+
+export async function insertBid(trx: Trx, bid: NewBid): Promise<void> {
+  await trx.insertInto("bids").values(bid).execute();
+}
+
+export function currentBidOfTag(db: Db, authorityId: string, tenderId: string, tag: string) {
+  return db
+    .selectFrom("bids")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("bidder_tag", "=", tag)
+    .where("status", "=", "current")
+    .executeTakeFirst();
+}
+
+export function bidsOfTag(db: Db, authorityId: string, tenderId: string, tag: string): Promise<Bid[]> {
+  return db
+    .selectFrom("bids")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("bidder_tag", "=", tag)
+    .orderBy("received_at", "desc")
+    .orderBy("id", "desc")
+    .execute();
+}
+
+export async function endBid(
+  trx: Trx,
+  authorityId: string,
+  id: string,
+  status: Exclude<BidStatus, "current">,
+  at: Date,
+): Promise<void> {
+  await trx
+    .updateTable("bids")
+    .set({ status, ended_at: at })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .where("status", "=", "current")
+    .execute();
+}
+
+export async function countCurrentBids(db: Db, authorityId: string, tenderId: string): Promise<number> {
+  const row = await db
+    .selectFrom("bids")
+    .select((eb) => eb.fn.countAll<bigint>().as("n"))
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("status", "=", "current")
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function currentBids(db: Db, authorityId: string, tenderId: string): Promise<Bid[]> {
+  return db
+    .selectFrom("bids")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("status", "=", "current")
+    .orderBy("received_at")
+    .orderBy("id")
+    .execute();
+}
+
+export function bidByHash(db: Db, authorityId: string, tenderId: string, sha256: string) {
+  return db
+    .selectFrom("bids")
+    .select(["id", "received_at", "status", "ended_at", "content_sha256"])
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("content_sha256", "=", sha256)
+    .executeTakeFirst();
+}
+
+export async function recordOpenedBid(
+  trx: Trx,
+  authorityId: string,
+  id: string,
+  changes: { organisation_id: string | null; integrity: "verified" | "broken" },
+): Promise<void> {
+  await trx
+    .updateTable("bids")
+    .set(changes)
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .execute();
+}
+
+// Opening
+
+export function lockOpening(
+  trx: Trx,
+  authorityId: string,
+  tenderId: string,
+): Promise<TenderOpening | undefined> {
+  return trx
+    .selectFrom("tender_openings")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export function openingOf(db: Db, authorityId: string, tenderId: string): Promise<TenderOpening | undefined> {
+  return db
+    .selectFrom("tender_openings")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .executeTakeFirst();
+}
+
+export async function insertOpening(
+  trx: Trx,
+  row: { authority_id: string; tender_id: string; first_opener_id: string; first_confirmed_at: Date },
+): Promise<void> {
+  await trx
+    .insertInto("tender_openings")
+    .values({ ...row, second_opener_id: null, opened_at: null, bids_opened: null })
+    .execute();
+}
+
+export async function completeOpening(
+  trx: Trx,
+  authorityId: string,
+  tenderId: string,
+  changes: { second_opener_id: string; opened_at: Date; bids_opened: number },
+): Promise<void> {
+  await trx
+    .updateTable("tender_openings")
+    .set(changes)
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .execute();
+}
+
+/** The tender's audit events of these kinds, latest first. */
+export function tenderAuditEvents(db: Db, authorityId: string, tenderId: string, actions: readonly string[]) {
+  return db
+    .selectFrom("audit_events")
+    .select(["seq", "occurred_at", "action", "actor_type", "actor_id", "changes"])
+    .where("authority_id", "=", authorityId)
+    .where("entity_type", "=", "tender")
+    .where("entity_id", "=", tenderId)
+    .where("action", "in", actions)
+    .orderBy("seq", "desc")
+    .limit(200)
+    .execute();
+}
+
+// What a bid refers to
+
+export interface BiddingOrganisation {
+  id: string;
+  name: string;
+  sector: string;
+  size_band: string;
+  qualifying_mutual: boolean;
+}
+
+export async function organisationsByIds(db: Db, ids: readonly string[]): Promise<BiddingOrganisation[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom("organisations as o")
+    .leftJoin("mutual_evidence as me", "me.organisation_id", "o.id")
+    .select([
+      "o.id",
+      "o.name",
+      "o.sector",
+      "o.size_band",
+      sql<boolean>`coalesce(me.qualifies, false)`.as("qualifying_mutual"),
+    ])
+    .where("o.id", "in", ids)
+    .execute();
+}
+
+export type { TenderCriterion, TenderLot };

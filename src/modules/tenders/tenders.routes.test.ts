@@ -1,0 +1,290 @@
+/**
+ * Tenders and sealed bids through HTTP (app.inject): drafting and publishing for the authority's
+ * editors only (401 before the body, 403 for another authority, 409 once published, 422 for
+ * weights not adding up), bids with receipts the public can check, 409 at the deadline instant
+ * with nothing written, two-person opening with two-factor sessions, and opened bids for openers
+ * only. Every refusal leaves the tables as they were (refused attempts aside, which are audited).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { settableClock } from "../../lib/clock.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
+import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
+import { runSeeds } from "../../seed/seed.ts";
+import { seeds } from "../../seed/seeds.ts";
+import type { Role } from "../access/access.table.ts";
+import { sha256Hex } from "./bids.service.ts";
+
+const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
+const base = `/api/v1/authorities/${DEMO_AUTHORITY.county}/tenders`;
+const DEADLINE = "2027-01-15T12:00:00.000Z";
+let t: TestApp;
+const s: Record<string, TestSession> = {};
+const users: Record<string, { id: string; twoFactor: boolean }> = {};
+
+/** Moves the clock, and signs everyone in again (sessions idle out over weeks). */
+async function moveClockTo(at: Date) {
+  clock.set(at);
+  for (const [name, user] of Object.entries(users))
+    s[name] = await sessionFor(t.app, user.id, { twoFactor: user.twoFactor });
+}
+
+/** JSON calls (a JSON content type: browsers cannot send one across sites, so no CSRF token). */
+const call = (method: "GET" | "POST" | "PATCH", url: string, session?: TestSession, given?: unknown) => {
+  const body = given === undefined && method !== "GET" ? {} : given;
+  return t.app.inject({
+    method,
+    url,
+    headers: {
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...(session ? { cookie: session.cookie } : {}),
+    },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
+};
+
+const tender = {
+  projectId: DEMO_PROJECT.countyHomeCare,
+  title: "Home care framework",
+  description: "Home care across Westshire.",
+  procedure: "open",
+  pricingMode: "competitive",
+  contractTermMonths: 48,
+  vatTreatment: "exempt",
+  clarificationDeadline: "2027-01-08T12:00:00Z",
+  submissionDeadline: DEADLINE,
+  conditions: ["Registered with the Care Quality Commission"],
+  criteria: [
+    { kind: "quality", title: "Quality", weightBp: 7000 },
+    { kind: "price", title: "Price", weightBp: 3000 },
+  ],
+};
+
+async function rowCounts() {
+  const counts: Record<string, number> = {};
+  for (const table of ["tenders", "bids", "tender_keys", "tender_openings"] as const)
+    counts[table] = Number(
+      (
+        await t.deps.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<bigint>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return counts;
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ clock, env: { OPENPS_DEMO: "true" } });
+  await runSeeds(t.deps.db, clock, seeds, { demo: true });
+  const make = async (name: string, role: Role, scopeId?: string, twoFactor = true) => {
+    const user = await createUser(t.deps.db, { grants: [{ role, scopeId }] });
+    users[name] = { id: user.id, twoFactor };
+    s[name] = await sessionFor(t.app, user.id, { twoFactor });
+  };
+  await make("commissioner", "commissioner", DEMO_AUTHORITY.county);
+  await make("districtAdmin", "authority-admin", DEMO_AUTHORITY.district);
+  await make("opener1", "bid-opener", DEMO_AUTHORITY.county);
+  await make("opener2", "bid-opener", DEMO_AUTHORITY.county);
+  await make("platformAdmin", "platform-admin");
+  await make("charity", "organisation-admin", DEMO_ORGANISATION.carersTrust);
+}, 120_000);
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe("the tenders API", () => {
+  let id: string;
+  let receipt: { sha256: string; receivedAt: string; bidId: string };
+
+  it("drafts for the authority's editors only, with 422 for weights not adding up, nothing written on refusal", async () => {
+    const before = await rowCounts();
+    expect((await call("POST", base, undefined, tender)).statusCode).toBe(401);
+    expect((await call("POST", base, s.districtAdmin, tender)).statusCode).toBe(403);
+    expect((await call("POST", base, s.charity, tender)).statusCode).toBe(403);
+    expect((await call("POST", base, s.commissioner, { ...tender, title: "" })).statusCode).toBe(400);
+    const weights = await call("POST", base, s.commissioner, {
+      ...tender,
+      criteria: [{ kind: "quality", title: "Quality", weightBp: 10 }],
+    });
+    expect(weights.statusCode).toBe(422);
+    expect(weights.json().error.details[0].field).toBe("criteria");
+    expect(await rowCounts()).toEqual(before);
+    const created = await call("POST", base, s.commissioner, tender);
+    expect(created.statusCode).toBe(201);
+    id = created.json().id;
+    expect(created.json()).toMatchObject({ state: "draft", bidCount: null });
+    const spec = Buffer.from("Specification: visits of at least 30 minutes.\n");
+    const upload = (body: unknown, session = s.commissioner) =>
+      call("POST", `${base}/${id}/documents`, session, body);
+    expect(
+      (await upload({ title: "Specification", filename: "spec.txt", contentBase64: "%%%" })).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await upload(
+          { title: "Specification", filename: "spec.txt", contentBase64: spec.toString("base64") },
+          s.districtAdmin,
+        )
+      ).statusCode,
+    ).toBe(403);
+    const added = await upload({
+      title: "Specification",
+      filename: "spec.txt",
+      contentBase64: spec.toString("base64"),
+    });
+    expect(added.statusCode).toBe(201);
+    expect(added.json().documents).toMatchObject([
+      { title: "Specification", mediaType: "text/plain", size: spec.length },
+    ]);
+    expect((await call("GET", `${base}/${id}`)).statusCode).toBe(404);
+  });
+
+  it("publishes it as an opportunity everyone can read; the terms are then fixed", async () => {
+    const published = await call("POST", `${base}/${id}/publish`, s.commissioner);
+    expect(published.statusCode).toBe(200);
+    expect(published.json()).toMatchObject({ state: "open", bidCount: 0 });
+    const pub = await call("GET", `${base}/${id}`);
+    expect(pub.json()).toMatchObject({ state: "open", bidCount: null, title: "Home care framework" });
+    expect((await call("PATCH", `${base}/${id}`, s.commissioner, { title: "Changed" })).statusCode).toBe(409);
+    expect((await call("POST", `${base}/${id}/publish`, s.commissioner)).statusCode).toBe(409);
+    const document = pub.json().documents[0];
+    const download = await call("GET", document.url);
+    expect(download.statusCode).toBe(200);
+    expect(download.body).toBe("Specification: visits of at least 30 minutes.\n");
+    const late = await call("POST", `${base}/${id}/documents`, s.commissioner, {
+      title: "Late",
+      filename: "late.txt",
+      contentBase64: Buffer.from("late").toString("base64"),
+    });
+    expect(late.statusCode).toBe(409);
+  });
+
+  it("takes a bid with a receipt the bidder can check, and anyone can look up by its hash", async () => {
+    const view = (await call("GET", `${base}/${id}`)).json();
+    const quality = view.criteria.find((c: { kind: string }) => c.kind === "quality");
+    const body = {
+      organisationId: DEMO_ORGANISATION.carersTrust,
+      answers: [{ criterionId: quality.id, text: "We are local." }],
+      price: "£250,000",
+      documents: [
+        {
+          filename: "method.txt",
+          contentBase64: Buffer.from("Our method statement: rota by postcode.").toString("base64"),
+        },
+      ],
+    };
+    expect((await call("POST", `${base}/${id}/bids`, undefined, body)).statusCode).toBe(401);
+    expect((await call("POST", `${base}/${id}/bids`, s.commissioner, body)).statusCode).toBe(403);
+    const submitted = await call("POST", `${base}/${id}/bids`, s.charity, body);
+    expect(submitted.statusCode).toBe(201);
+    const json = submitted.json();
+    expect(sha256Hex(json.content)).toBe(json.receipt.sha256);
+    expect(json.receipt.receivedAt).toBe("2026-11-22T10:00:00.000Z");
+    receipt = json.receipt;
+    const checked = await call("GET", `${base}/${id}/receipts/${receipt.sha256}`);
+    expect(checked.statusCode).toBe(200);
+    expect(checked.json()).toMatchObject({ receivedAt: receipt.receivedAt, status: "current" });
+    expect(JSON.stringify(checked.json())).not.toContain(DEMO_ORGANISATION.carersTrust);
+    const mine = await call(
+      "GET",
+      `${base}/${id}/bids/mine?organisationId=${DEMO_ORGANISATION.carersTrust}`,
+      s.charity,
+    );
+    expect(mine.json().receipts).toHaveLength(1);
+    expect((await call("GET", `${base}/${id}`, s.commissioner)).json().bidCount).toBe(1);
+    // Nothing readable in the files beside the database either (files, keys).
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true }))
+        if (entry.isDirectory()) walk(path.join(dir, entry.name));
+        else files.push(fs.readFileSync(path.join(dir, entry.name), "latin1"));
+    };
+    walk(t.deps.config.dataDir);
+    expect(files.length).toBeGreaterThan(0);
+    for (const content of files) {
+      expect(content).not.toContain("We are local.");
+      expect(content).not.toContain("25000000");
+      expect(content).not.toContain("rota by postcode");
+    }
+    const documents = JSON.stringify(await t.deps.db.selectFrom("bid_documents").selectAll().execute());
+    expect(documents).not.toContain("rota by postcode");
+    expect(documents).not.toContain("method.txt");
+    expect(json.content).toContain("method.txt");
+    // Sealed: nobody reads it before opening (409 for an opener, 403 for anyone else).
+    expect((await call("GET", `${base}/${id}/bids`, s.opener1)).statusCode).toBe(409);
+    expect((await call("GET", `${base}/${id}/bids`, s.platformAdmin)).statusCode).toBe(403);
+    expect((await call("GET", `${base}/${id}/bids`, s.commissioner)).statusCode).toBe(403);
+    expect(
+      (await call("GET", `${base}/${id}/bids/${json.receipt.bidId}/documents/1`, s.opener1)).statusCode,
+    ).toBe(409);
+    // Bad shares: 422, nothing written.
+    const before = await rowCounts();
+    const shares = await call("POST", `${base}/${id}/bids`, s.charity, {
+      ...body,
+      consortium: {
+        leadShareBp: 5000,
+        members: [{ name: "Partner", role: "partner", sector: "charity", sizeBand: "small", shareBp: 4000 }],
+      },
+    });
+    expect(shares.statusCode).toBe(422);
+    expect(await rowCounts()).toEqual(before);
+    // At the deadline instant: 409, nothing written.
+    await moveClockTo(new Date(DEADLINE));
+    const late = await call("POST", `${base}/${id}/bids`, s.charity, body);
+    expect(late.statusCode).toBe(409);
+    expect(late.json().error.code).toBe("tender_closed");
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it("opens only with two distinct bid openers signed in with two-factor; then shows the bids to them", async () => {
+    const before = await rowCounts();
+    expect((await call("POST", `${base}/${id}/opening`)).statusCode).toBe(401);
+    expect((await call("POST", `${base}/${id}/opening`, s.platformAdmin)).statusCode).toBe(403);
+    expect((await call("POST", `${base}/${id}/opening`, s.commissioner)).statusCode).toBe(403);
+    expect(await rowCounts()).toEqual(before);
+    const first = await call("POST", `${base}/${id}/opening`, s.opener1);
+    expect(first.json()).toMatchObject({ state: "awaiting-second-opener" });
+    expect((await call("POST", `${base}/${id}/opening`, s.opener1)).statusCode).toBe(403);
+    const second = await call("POST", `${base}/${id}/opening`, s.opener2);
+    expect(second.json()).toMatchObject({ state: "opened", bidsOpened: 1, broken: 0 });
+    const bids = await call("GET", `${base}/${id}/bids`, s.opener1);
+    expect(bids.statusCode).toBe(200);
+    expect(bids.json().bids[0]).toMatchObject({
+      integrity: "verified",
+      receipt: { sha256: receipt.sha256 },
+      content: { pricePence: "25000000", bidder: { organisationId: DEMO_ORGANISATION.carersTrust } },
+    });
+    expect((await call("GET", `${base}/${id}`)).json().state).toBe("opened");
+    const bidId = bids.json().bids[0].receipt.bidId;
+    const doc = await call("GET", `${base}/${id}/bids/${bidId}/documents/1`, s.opener2);
+    expect(doc.statusCode).toBe(200);
+    expect(doc.body).toBe("Our method statement: rota by postcode.");
+    expect((await call("GET", `${base}/${id}/bids/${bidId}/documents/1`, s.platformAdmin)).statusCode).toBe(
+      403,
+    );
+    expect((await call("GET", `${base}/${id}/bids/${bidId}/documents/2`, s.opener2)).statusCode).toBe(404);
+    // Cancelling, with a published reason: for the authority's editors only.
+    expect((await call("POST", `${base}/${id}/cancel`, s.opener1, { reason: "No" })).statusCode).toBe(403);
+    const cancelled = await call("POST", `${base}/${id}/cancel`, s.commissioner, {
+      reason: "Funding withdrawn.",
+    });
+    expect(cancelled.statusCode).toBe(200);
+    expect((await call("GET", `${base}/${id}`)).json()).toMatchObject({
+      state: "cancelled",
+      cancelReason: "Funding withdrawn.",
+    });
+    expect(
+      (await call("POST", `${base}/${id}/cancel`, s.commissioner, { reason: "Again." })).statusCode,
+    ).toBe(409);
+    const attempts = await call("GET", `${base}/${id}/attempts`, s.platformAdmin);
+    expect(attempts.json().attempts.map((a: { action: string }) => a.action)).toContain(
+      "tender.opening-refused",
+    );
+  });
+});

@@ -1,0 +1,736 @@
+/**
+ * Tenders and sealed bids on the real database (PGlite, or PostgreSQL with DATABASE_URL): the set-up
+ * rules (weights, pricing modes, s.33 reservation, deadlines, minimum period), publication, and the
+ * Annex IV guarantees A1–A7 each as its own test — receipts, no plaintext in the database or files,
+ * deadlines and amendment rights, two-person opening after the deadline, visibility after opening,
+ * refused attempts recorded — with consortium shares and the reserved-tender rules.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser } from "../../../tests/support/auth.ts";
+import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
+import { transaction } from "../../db/transaction.ts";
+import { settableClock } from "../../lib/clock.ts";
+import type { DomainError } from "../../lib/errors.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
+import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
+import { DEMO_TENDER, useDemoTenderKeys } from "../../seed/demo/tenders.ts";
+import { runSeeds } from "../../seed/seed.ts";
+import { seeds } from "../../seed/seeds.ts";
+import { loadGrants } from "../access/access.service.ts";
+import type { Principal, Role } from "../access/access.table.ts";
+import { verifyAuditChains } from "../audit/audit.service.ts";
+import {
+  assignEvaluator,
+  type BidDraft,
+  type BidsContext,
+  checkReceipt,
+  confirmOpening,
+  openedBids,
+  receiptsOf,
+  refusedAttempts,
+  sha256Hex,
+  submitBid,
+  withdrawBid,
+} from "./bids.service.ts";
+import { rewrapTenderKeys } from "./keys.service.ts";
+import { readTenderKeyFile, TENDER_KEY_FILE, tenderKeyringFromKeys } from "./sealing.ts";
+import {
+  cancelTender,
+  createTender,
+  publishTender,
+  type TenderDraft,
+  tenderOf,
+  updateTender,
+} from "./tenders.service.ts";
+
+const COUNTY = DEMO_AUTHORITY.county;
+const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
+const DEADLINE = new Date("2027-01-15T12:00:00Z");
+const oldKey = Buffer.alloc(32, 1);
+let keys = tenderKeyringFromKeys(oldKey);
+let t: TestDatabase;
+let ctx: BidsContext;
+const people: Record<string, Principal> = {};
+
+async function person(name: string, grants: { role: Role; scopeId?: string }[], twoFactor = true) {
+  const user = await createUser(t.db, { grants });
+  people[name] = {
+    userId: user.id,
+    displayName: name,
+    grants: await loadGrants(t.db, user.id),
+    via: "session",
+    twoFactor,
+  };
+  return people[name] as Principal;
+}
+const as = (name: string) => people[name] as Principal;
+
+async function refused(promise: Promise<unknown>): Promise<DomainError & { status: number }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as DomainError;
+    const status =
+      { validation_failed: 400, forbidden: 403, not_found: 404, not_signed_in: 401 }[e.code] ??
+      (e.constructor.name === "ConflictError" ? 409 : e.constructor.name === "UnprocessableError" ? 422 : 0);
+    return Object.assign(e, { status });
+  }
+  throw new Error("Expected the call to be refused");
+}
+
+const criteria = [
+  {
+    kind: "quality",
+    title: "Quality of care",
+    weightBp: 6000,
+    subCriteria: [
+      { title: "Staffing and continuity", weightBp: 3500 },
+      { title: "Safeguarding", weightBp: 2500 },
+    ],
+  },
+  { kind: "social-value", title: "Local employment", weightBp: 1000 },
+  { kind: "price", title: "Price", weightBp: 3000 },
+];
+
+const tenderDraft = (over: Partial<TenderDraft> = {}): TenderDraft => ({
+  projectId: DEMO_PROJECT.countyHomeCare,
+  title: "Home care for older people: framework 2027",
+  description: "An open framework for home care across Westshire and Millbrook.",
+  procedure: "open",
+  pricingMode: "competitive",
+  contractTermMonths: 48,
+  tupe: { applies: true, staffCount: 120, annualCost: "£3,100,000", terms: "NJC terms, 37 hours" },
+  pensionTerms: "New Fair Deal: continued access to the Local Government Pension Scheme.",
+  vatTreatment: "exempt",
+  clarificationDeadline: "2027-01-08T12:00:00Z",
+  submissionDeadline: DEADLINE.toISOString(),
+  lots: [
+    { title: "Westshire", estimatedValue: "£30,000,000" },
+    { title: "Millbrook", estimatedValue: "£18,000,000" },
+  ],
+  conditions: ["Registered with the Care Quality Commission", "Employer's liability insurance of £5m"],
+  criteria,
+  ...over,
+});
+
+const create = (who: string, d: TenderDraft) =>
+  transaction(t.db, (trx) => createTender(trx, clock, as(who), COUNTY, d));
+const publish = (who: string, id: string, minimumPeriodDays = 25) =>
+  transaction(t.db, (trx) => publishTender(trx, clock, as(who), COUNTY, id, { keys, minimumPeriodDays }));
+const bid = (who: string, tenderId: string, d: BidDraft) =>
+  transaction(t.db, (trx) => submitBid(trx, ctx, as(who), COUNTY, tenderId, d));
+
+let tenderId: string;
+let answerIds: string[];
+let lotIds: string[];
+
+function answers(prefix: string) {
+  return answerIds.map((criterionId, i) => ({ criterionId, text: `${prefix} answer ${i + 1}` }));
+}
+
+const countBids = async () =>
+  Number(
+    (
+      await t.db
+        .selectFrom("bids")
+        .select((eb) => eb.fn.countAll<bigint>().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  useDemoTenderKeys(keys);
+  await runSeeds(t.db, clock, seeds, { demo: true });
+  ctx = { db: t.db, clock, keys, email: false, maxDocumentBytes: 20 * 1024 * 1024 };
+  await person("commissioner", [{ role: "commissioner", scopeId: COUNTY }]);
+  await person("districtCommissioner", [{ role: "commissioner", scopeId: DEMO_AUTHORITY.district }]);
+  await person("admin", [{ role: "authority-admin", scopeId: COUNTY }]);
+  await person("opener1", [{ role: "bid-opener", scopeId: COUNTY }]);
+  await person("opener2", [{ role: "bid-opener", scopeId: COUNTY }]);
+  await person("opener3", [{ role: "bid-opener", scopeId: COUNTY }], false);
+  await person("evaluator", [{ role: "evaluator", scopeId: COUNTY }]);
+  await person("otherEvaluator", [{ role: "evaluator", scopeId: COUNTY }]);
+  await person("platformAdmin", [{ role: "platform-admin" }]);
+  await person("mutual", [{ role: "organisation-admin", scopeId: DEMO_ORGANISATION.communityHealthMutual }]);
+  await person("charity", [{ role: "organisation-member", scopeId: DEMO_ORGANISATION.carersTrust }]);
+  await person("company", [{ role: "organisation-admin", scopeId: DEMO_ORGANISATION.homesGroup }]);
+}, 120_000);
+
+afterAll(async () => {
+  await t.destroy();
+});
+
+describe("demo data", () => {
+  it("has tenders open, closed awaiting opening, and opened", async () => {
+    const state = async (id: string) => (await tenderOf(t.db, clock, as("opener1"), COUNTY, id)).state;
+    expect(await state(DEMO_TENDER.open)).toBe("open");
+    expect(await state(DEMO_TENDER.closed)).toBe("closed");
+    expect(await state(DEMO_TENDER.opened)).toBe("opened");
+    expect((await tenderOf(t.db, clock, as("opener1"), COUNTY, DEMO_TENDER.closed)).bidCount).toBe(3);
+    const opened = await openedBids(ctx, as("opener1"), COUNTY, DEMO_TENDER.opened);
+    expect(opened.map((b) => b.integrity)).toEqual(["verified", "verified", "verified"]);
+    expect(opened.some((b) => b.content?.consortium?.members.length === 2)).toBe(true);
+  });
+});
+
+describe("tender set-up", () => {
+  it("refuses bad fields (400) naming each, and other authorities' commissioners (403)", async () => {
+    const e = await refused(
+      create("commissioner", tenderDraft({ title: "", procedure: "auction", criteria: [] })),
+    );
+    expect(e.status).toBe(400);
+    expect(e.details.map((d) => d.field)).toEqual(expect.arrayContaining(["title", "procedure", "criteria"]));
+    expect((await refused(create("districtCommissioner", tenderDraft()))).status).toBe(403);
+    expect((await refused(create("opener1", tenderDraft()))).status).toBe(403);
+  });
+
+  it("needs award criteria weights adding up to 10,000 basis points, sub-criteria to their parent's", async () => {
+    const e = await refused(
+      create(
+        "commissioner",
+        tenderDraft({
+          criteria: [
+            { kind: "quality", title: "Q", weightBp: 7000 },
+            { kind: "price", title: "P", weightBp: 2000 },
+          ],
+        }),
+      ),
+    );
+    expect(e.status).toBe(422);
+    expect(e.details[0]?.message).toMatch(/add up to 90% .*100% \(10,000 basis points\)/);
+    const sub = await refused(
+      create(
+        "commissioner",
+        tenderDraft({
+          criteria: [
+            { kind: "quality", title: "Q", weightBp: 7000, subCriteria: [{ title: "a", weightBp: 5000 }] },
+            { kind: "price", title: "P", weightBp: 3000 },
+          ],
+        }),
+      ),
+    );
+    expect(sub.status).toBe(422);
+    expect(sub.details[0]?.field).toBe("criteria.0.subCriteria");
+  });
+
+  it("lets a fixed price or tariff compete on quality alone: price weight 0, and competitive pricing needs a price weight", async () => {
+    const quality = [
+      { kind: "quality", title: "Quality", weightBp: 9000 },
+      { kind: "social-value", title: "Social value", weightBp: 1000 },
+    ];
+    const fixed = await create(
+      "commissioner",
+      tenderDraft({ pricingMode: "fixed-price", fixedPrice: "£19.50", criteria: quality }),
+    );
+    const view = await tenderOf(t.db, clock, as("commissioner"), COUNTY, fixed);
+    expect(view.tender.fixed_price_pence).toBe(1950n);
+    expect(view.state).toBe("draft");
+    const withPrice = await refused(
+      create("commissioner", tenderDraft({ pricingMode: "fixed-price", fixedPrice: "£19.50" })),
+    );
+    expect(withPrice.status).toBe(422);
+    expect(withPrice.details[0]?.message).toMatch(/give price a weight of 0/);
+    const noPrice = await refused(create("commissioner", tenderDraft({ criteria: quality })));
+    expect(noPrice.status).toBe(422);
+    expect(noPrice.details[0]?.message).toMatch(/add a price criterion/);
+    expect(
+      (await refused(create("commissioner", tenderDraft({ pricingMode: "tariff", criteria: quality }))))
+        .status,
+    ).toBe(400);
+  });
+
+  it("reserves to public service mutuals (s.33) only reservable light touch services for at most 5 years", async () => {
+    expect(
+      await create("commissioner", tenderDraft({ reserved: true, contractTermMonths: 60 })),
+    ).toBeTruthy();
+    const long = await refused(
+      create("commissioner", tenderDraft({ reserved: true, contractTermMonths: 61 })),
+    );
+    expect(long.status).toBe(422);
+    expect(long.details[0]).toMatchObject({ field: "contractTermMonths" });
+    const parks = await refused(
+      create(
+        "commissioner",
+        tenderDraft({ projectId: DEMO_PROJECT.countyParksDraft, reserved: true, tupe: { applies: false } }),
+      ),
+    );
+    expect(parks.status).toBe(422);
+    expect(parks.details[0]).toMatchObject({ field: "reserved" });
+  });
+
+  it("needs TUPE details when staff transfer, and the clarification deadline before the bids deadline", async () => {
+    const tupe = await refused(
+      create("commissioner", tenderDraft({ tupe: { applies: true }, pensionTerms: "" })),
+    );
+    expect(tupe.details.map((d) => d.field)).toEqual(
+      expect.arrayContaining(["tupe.staffCount", "tupe.annualCost", "tupe.terms", "pensionTerms"]),
+    );
+    const order = await refused(
+      create("commissioner", tenderDraft({ clarificationDeadline: "2027-01-16T12:00:00Z" })),
+    );
+    expect(order.status).toBe(422);
+  });
+
+  it("publishes only with the configured minimum period before the deadline; then the terms are fixed (A3)", async () => {
+    tenderId = await create("commissioner", tenderDraft());
+    const early = await refused(publish("commissioner", tenderId, 60));
+    expect(early.status).toBe(422);
+    expect(early.details[0]?.message).toMatch(/at least 60 days/);
+    expect((await refused(publish("opener1", tenderId))).status).toBe(403);
+    // Only the authority's editors set the deadline (A3).
+    const moved = await refused(
+      transaction(t.db, (trx) =>
+        updateTender(trx, clock, as("evaluator"), COUNTY, tenderId, {
+          submissionDeadline: "2027-02-01T12:00:00Z",
+        }),
+      ),
+    );
+    expect(moved.status).toBe(403);
+    await publish("commissioner", tenderId);
+    const view = await tenderOf(t.db, clock, null, COUNTY, tenderId);
+    expect(view.state).toBe("open");
+    expect(view.bidCount).toBeNull();
+    const change = await refused(
+      transaction(t.db, (trx) =>
+        updateTender(trx, clock, as("commissioner"), COUNTY, tenderId, {
+          submissionDeadline: "2027-02-01T12:00:00Z",
+        }),
+      ),
+    );
+    expect(change.status).toBe(409);
+    expect((await refused(publish("commissioner", tenderId))).status).toBe(409);
+    const project = await t.db
+      .selectFrom("projects")
+      .selectAll()
+      .where("id", "=", DEMO_PROJECT.countyHomeCare)
+      .executeTakeFirstOrThrow();
+    expect((project as Record<string, unknown>).procurement_started_on).toBe("2026-11-22");
+    const criteriaRows = view.parts.criteria;
+    answerIds = criteriaRows
+      .filter((c) => c.kind !== "price" && !criteriaRows.some((s) => s.parent_id === c.id))
+      .map((c) => c.id);
+    expect(answerIds).toHaveLength(3);
+    lotIds = view.parts.lots.map((l) => l.id);
+  });
+});
+
+describe("bids", () => {
+  it("A1: each bid gets a receipt — server time of receipt and the SHA-256 of its canonical content — the bidder can check", async () => {
+    clock.set(new Date("2026-12-01T09:30:00Z"));
+    const submitted = await bid("charity", tenderId, {
+      organisationId: DEMO_ORGANISATION.carersTrust,
+      lotIds: [lotIds[1] as string],
+      answers: answers("Carers"),
+      price: "£1,234,567.89",
+    });
+    expect(submitted.receipt.receivedAt.toISOString()).toBe("2026-12-01T09:30:00.000Z");
+    expect(sha256Hex(submitted.content)).toBe(submitted.receipt.sha256);
+    expect(JSON.parse(submitted.content)).toMatchObject({
+      pricePence: "123456789",
+      bidder: { organisationId: DEMO_ORGANISATION.carersTrust },
+    });
+    const checked = await checkReceipt(t.db, COUNTY, tenderId, submitted.receipt.sha256);
+    expect(checked).toMatchObject({ receivedAt: submitted.receipt.receivedAt, status: "current" });
+    const mine = await receiptsOf(ctx, as("charity"), COUNTY, tenderId, DEMO_ORGANISATION.carersTrust);
+    expect(mine.map((r) => r.sha256)).toEqual([submitted.receipt.sha256]);
+    expect(
+      (await refused(receiptsOf(ctx, as("company"), COUNTY, tenderId, DEMO_ORGANISATION.carersTrust))).status,
+    ).toBe(403);
+  });
+
+  it("checks bids: every answer, a price in pence, known lots; the bidder's own organisation only", async () => {
+    const e = await refused(
+      bid("charity", tenderId, { organisationId: DEMO_ORGANISATION.carersTrust, answers: [] }),
+    );
+    expect(e.status).toBe(400);
+    expect(e.details.length).toBeGreaterThanOrEqual(4);
+    expect(
+      (
+        await refused(
+          bid("charity", tenderId, { organisationId: DEMO_ORGANISATION.homesGroup, answers: answers("x") }),
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await refused(
+          bid("platformAdmin", tenderId, {
+            organisationId: DEMO_ORGANISATION.homesGroup,
+            answers: answers("x"),
+          }),
+        )
+      ).status,
+    ).toBe(403);
+  });
+
+  it("consortium shares of the value must add up to 100%", async () => {
+    const consortium = (leadShareBp: number) => ({
+      organisationId: DEMO_ORGANISATION.homesGroup,
+      lotIds: [lotIds[0] as string],
+      answers: answers("Homes consortium"),
+      price: "£2,000,000",
+      consortium: {
+        leadShareBp,
+        members: [
+          { organisationId: DEMO_ORGANISATION.millbrookHomes, role: "partner", shareBp: 2500 },
+          {
+            name: "Wesford Handyvan",
+            role: "subcontractor",
+            sector: "voluntary-community",
+            sizeBand: "micro",
+            shareBp: 500,
+          },
+        ],
+      },
+    });
+    const before = await countBids();
+    const e = await refused(bid("company", tenderId, consortium(6000)));
+    expect(e.status).toBe(422);
+    expect(e.details[0]?.message).toMatch(/add up to 90%/);
+    expect(await countBids()).toBe(before);
+    const ok = await bid("company", tenderId, consortium(7000));
+    const content = JSON.parse(ok.content);
+    expect(content.consortium.members[0]).toMatchObject({
+      name: expect.any(String),
+      sector: expect.any(String),
+      shareBp: 2500,
+    });
+    expect(content.consortium.members[1]).toMatchObject({ name: "Wesford Handyvan", sizeBand: "micro" });
+  });
+
+  it("a bid may be replaced or withdrawn while the tender is open; the latest one counts", async () => {
+    const first = await bid("mutual", tenderId, {
+      organisationId: DEMO_ORGANISATION.communityHealthMutual,
+      lotIds,
+      answers: answers("Mutual first"),
+      price: "£900,000",
+    });
+    const second = await bid("mutual", tenderId, {
+      organisationId: DEMO_ORGANISATION.communityHealthMutual,
+      lotIds,
+      answers: answers("Mutual second"),
+      price: "£950,000",
+    });
+    expect(second.replaced).toBe(first.receipt.bidId);
+    expect((await checkReceipt(t.db, COUNTY, tenderId, first.receipt.sha256)).status).toBe("replaced");
+    const view = await tenderOf(t.db, clock, as("commissioner"), COUNTY, tenderId);
+    expect(view.bidCount).toBe(3);
+    const withdrawn = await transaction(t.db, (trx) =>
+      withdrawBid(trx, ctx, as("mutual"), COUNTY, tenderId, DEMO_ORGANISATION.communityHealthMutual),
+    );
+    expect(withdrawn.status).toBe("withdrawn");
+    expect((await tenderOf(t.db, clock, as("commissioner"), COUNTY, tenderId)).bidCount).toBe(2);
+    const again = await bid("mutual", tenderId, {
+      organisationId: DEMO_ORGANISATION.communityHealthMutual,
+      lotIds,
+      answers: answers("Mutual final"),
+      price: "£975,000.01",
+    });
+    expect(again.replaced).toBeNull();
+    expect((await tenderOf(t.db, clock, as("commissioner"), COUNTY, tenderId)).bidCount).toBe(3);
+  });
+
+  it("A2: nobody can read a bid before opening — not in the tables, the files, nor through the platform", async () => {
+    const dump = JSON.stringify(
+      await Promise.all(
+        ["bids", "tender_keys", "tender_openings", "audit_events", "notifications", "jobs"].map((table) =>
+          sql`select * from ${sql.table(table)}`.execute(t.db).then((r) => r.rows),
+        ),
+      ),
+      (_k, v) => (typeof v === "bigint" ? v.toString() : v),
+    );
+    // Bids not yet opened (the demo's opened tender aside).
+    const bidsDump = JSON.stringify(
+      (await sql`select * from bids where integrity is null`.execute(t.db)).rows,
+      (_k, v) => (typeof v === "bigint" ? v.toString() : v),
+    );
+    for (const secret of [
+      "Carers answer",
+      "Mutual final",
+      "Wesford Handyvan",
+      "123456789",
+      "97500001",
+      "Homes consortium",
+    ])
+      expect(dump).not.toContain(secret);
+    // Not even who bid: no organisation or submitting user in the bid rows.
+    for (const secret of [
+      DEMO_ORGANISATION.carersTrust,
+      DEMO_ORGANISATION.homesGroup,
+      as("charity").userId,
+      as("mutual").userId,
+    ])
+      expect(bidsDump).not.toContain(secret);
+    const audit = JSON.stringify(
+      (await sql`select actor_id, changes from audit_events where action like 'bid.%'`.execute(t.db)).rows,
+    );
+    expect(audit).not.toContain(as("charity").userId);
+    expect(audit).not.toContain(DEMO_ORGANISATION.carersTrust);
+    // The master key is not in the database.
+    expect(dump).not.toContain(oldKey.toString("base64"));
+    // Through the platform: only the number of bids, to the authority's tender team.
+    for (const who of ["opener1", "commissioner", "admin", "evaluator", "platformAdmin"]) {
+      const e = await refused(openedBids(ctx, as(who), COUNTY, tenderId));
+      expect([403, 409]).toContain(e.status);
+    }
+    expect((await refused(openedBids(ctx, as("opener1"), COUNTY, tenderId))).status).toBe(409);
+    expect((await refused(openedBids(ctx, as("platformAdmin"), COUNTY, tenderId))).status).toBe(403);
+  });
+
+  it("the master key lives in a key file beside the database, made on first start", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-keys-"));
+    try {
+      const made = readTenderKeyFile(dir);
+      expect(made).toHaveLength(1);
+      expect(fs.statSync(path.join(dir, TENDER_KEY_FILE)).mode & 0o777).toBe(0o600);
+      // Not where `openps backup` looks (files/ and keys/ travel with the database).
+      expect(TENDER_KEY_FILE.split(path.sep)[0]).not.toMatch(/^(keys|files|pgdata)$/);
+      expect(readTenderKeyFile(dir)[0]?.equals(made[0] as Buffer)).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reserved tenders disregard bidders that are not qualifying public service mutuals", async () => {
+    clock.set(new Date("2026-11-22T10:00:00Z"));
+    const reserved = await create("commissioner", tenderDraft({ reserved: true, contractTermMonths: 36 }));
+    await publish("commissioner", reserved);
+    const view = await tenderOf(t.db, clock, as("commissioner"), COUNTY, reserved);
+    const ids = view.parts.criteria
+      .filter((c) => c.kind !== "price" && !view.parts.criteria.some((s) => s.parent_id === c.id))
+      .map((c) => ({ criterionId: c.id, text: "An answer" }));
+    const lots = view.parts.lots.map((l) => l.id);
+    const e = await refused(
+      bid("charity", reserved, {
+        organisationId: DEMO_ORGANISATION.carersTrust,
+        lotIds: lots,
+        answers: ids,
+        price: "£1",
+      }),
+    );
+    expect(e.status).toBe(422);
+    expect(e.details[0]?.message).toMatch(/reserved to public service mutuals/);
+    const ok = await bid("mutual", reserved, {
+      organisationId: DEMO_ORGANISATION.communityHealthMutual,
+      lotIds: lots,
+      answers: ids,
+      price: "£1",
+    });
+    expect(ok.receipt.status).toBe("current");
+  });
+
+  it("a bid at the deadline instant is refused (409) and nothing is written; the tender is then closed", async () => {
+    clock.set(new Date(DEADLINE.getTime() - 1));
+    const late = {
+      organisationId: DEMO_ORGANISATION.carersTrust,
+      lotIds: [lotIds[1] as string],
+      answers: answers("Carers late"),
+      price: "£1,000,000",
+    };
+    const inTime = await bid("charity", tenderId, late);
+    expect(inTime.receipt.receivedAt.getTime()).toBe(DEADLINE.getTime() - 1);
+    clock.set(DEADLINE);
+    const before = await countBids();
+    const e = await refused(bid("charity", tenderId, late));
+    expect(e.status).toBe(409);
+    expect(e.message).toMatch(/deadline for bids passed/);
+    expect(await countBids()).toBe(before);
+    expect(
+      (
+        await refused(
+          transaction(t.db, (trx) =>
+            withdrawBid(trx, ctx, as("charity"), COUNTY, tenderId, DEMO_ORGANISATION.carersTrust),
+          ),
+        )
+      ).status,
+    ).toBe(409);
+    expect((await tenderOf(t.db, clock, null, COUNTY, tenderId)).state).toBe("closed");
+  });
+});
+
+describe("cancellation", () => {
+  it("cancels a published tender with a published reason; then it takes no bids and is not opened", async () => {
+    clock.set(new Date("2026-11-22T10:00:00Z"));
+    const draftId = await create("commissioner", tenderDraft({ lots: [] }));
+    const cancel = (who: string, id: string, reason: string) =>
+      transaction(t.db, (trx) => cancelTender(trx, clock, as(who), COUNTY, id, reason));
+    expect((await refused(cancel("commissioner", draftId, "Not needed"))).status).toBe(409);
+    await publish("commissioner", draftId);
+    expect((await refused(cancel("opener1", draftId, "Not needed"))).status).toBe(403);
+    expect((await refused(cancel("commissioner", draftId, "  "))).status).toBe(400);
+    await cancel("commissioner", draftId, "The council will run the service in-house.");
+    const view = await tenderOf(t.db, clock, null, COUNTY, draftId);
+    expect(view.state).toBe("cancelled");
+    expect(view.tender.cancel_reason).toBe("The council will run the service in-house.");
+    const e = await refused(
+      bid("charity", draftId, { organisationId: DEMO_ORGANISATION.carersTrust, answers: [] }),
+    );
+    expect(e.status).toBe(409);
+    expect(e.message).toMatch(/cancelled/);
+    expect((await refused(cancel("commissioner", draftId, "Again"))).status).toBe(409);
+  });
+});
+
+describe("opening", () => {
+  it("A4: only after the deadline — an early attempt is refused and recorded", async () => {
+    clock.set(new Date("2026-12-10T10:00:00Z"));
+    const e = await refused(confirmOpening(ctx, as("opener1"), COUNTY, tenderId));
+    expect(e.status).toBe(409);
+    const attempts = await refusedAttempts(t.db, as("admin"), COUNTY, tenderId);
+    expect(attempts.map((a) => a.action)).toContain("tender.opening-refused");
+    expect(
+      await t.db.selectFrom("tender_openings").selectAll().where("tender_id", "=", tenderId).execute(),
+    ).toHaveLength(0);
+    clock.set(new Date(DEADLINE.getTime() + 60_000));
+  });
+
+  it("A5: two distinct bid openers, both signed in with two-factor; alone, or by anyone else, refused and recorded", async () => {
+    expect((await refused(confirmOpening(ctx, as("opener3"), COUNTY, tenderId))).status).toBe(403);
+    expect((await refused(confirmOpening(ctx, as("platformAdmin"), COUNTY, tenderId))).status).toBe(403);
+    expect((await refused(confirmOpening(ctx, as("commissioner"), COUNTY, tenderId))).status).toBe(403);
+    const first = await confirmOpening(ctx, as("opener1"), COUNTY, tenderId);
+    expect(first.state).toBe("awaiting-second-opener");
+    const alone = await refused(confirmOpening(ctx, as("opener1"), COUNTY, tenderId));
+    expect(alone.status).toBe(403);
+    expect(alone.message).toMatch(/second, different bid opener/);
+    expect((await refused(openedBids(ctx, as("opener1"), COUNTY, tenderId))).status).toBe(409);
+    const second = await confirmOpening(ctx, as("opener2"), COUNTY, tenderId);
+    expect(second).toMatchObject({ state: "opened", bidsOpened: 3, broken: 0 });
+    expect((await refused(confirmOpening(ctx, as("opener2"), COUNTY, tenderId))).status).toBe(409);
+    const reasons = (await refusedAttempts(t.db, as("admin"), COUNTY, tenderId)).map(
+      (a) => (a.changes as { reason: string }).reason,
+    );
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        "no two-factor",
+        "not a bid opener",
+        "same opener twice",
+        "before the deadline",
+      ]),
+    );
+    const inbox = await t.db
+      .selectFrom("notifications")
+      .select("kind")
+      .where("user_id", "=", as("admin").userId)
+      .where("kind", "=", "tender.attempt-refused")
+      .execute();
+    expect(inbox.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("A6: opened bids are visible only to the authority's bid openers and the tender's assigned evaluators", async () => {
+    const opened = await openedBids(ctx, as("opener2"), COUNTY, tenderId);
+    expect(opened).toHaveLength(3);
+    expect(opened.every((b) => b.integrity === "verified")).toBe(true);
+    const mutual = opened.find(
+      (b) => b.content?.bidder.organisationId === DEMO_ORGANISATION.communityHealthMutual,
+    );
+    expect(mutual?.content?.pricePence).toBe("97500001");
+    expect(mutual?.content?.answers[0]?.text).toBe("Mutual final answer 1");
+    expect((await refused(openedBids(ctx, as("evaluator"), COUNTY, tenderId))).status).toBe(403);
+    await transaction(t.db, async (trx) =>
+      assignEvaluator(
+        trx,
+        clock,
+        as("commissioner"),
+        COUNTY,
+        tenderId,
+        as("evaluator").userId,
+        async (_t, p) => p as Principal,
+      ),
+    );
+    expect(await openedBids(ctx, as("evaluator"), COUNTY, tenderId)).toHaveLength(3);
+    for (const who of ["otherEvaluator", "commissioner", "admin", "platformAdmin", "charity"])
+      expect((await refused(openedBids(ctx, as(who), COUNTY, tenderId))).status).toBe(403);
+    const organisations = await t.db
+      .selectFrom("bids")
+      .select("organisation_id")
+      .where("tender_id", "=", tenderId)
+      .where("status", "=", "current")
+      .execute();
+    expect(organisations.map((o) => o.organisation_id).sort()).toEqual(
+      [
+        DEMO_ORGANISATION.carersTrust,
+        DEMO_ORGANISATION.homesGroup,
+        DEMO_ORGANISATION.communityHealthMutual,
+      ].sort(),
+    );
+  });
+
+  it("A7: a received bid cannot be changed or deleted in the database; every attempt is on the audit chain, which verifies", async () => {
+    await expect(
+      sql`update bids set sealed = 'x' where tender_id = ${tenderId}`.execute(t.db),
+    ).rejects.toThrow(/cannot be changed/);
+    await expect(sql`delete from bids where tender_id = ${tenderId}`.execute(t.db)).rejects.toThrow(
+      /cannot be deleted/,
+    );
+    const reports = await verifyAuditChains(t.db);
+    expect(reports.every((r) => r.ok)).toBe(true);
+    const actions = (
+      await t.db.selectFrom("audit_events").select("action").where("entity_id", "=", tenderId).execute()
+    ).map((e) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        "tender.published",
+        "bid.received",
+        "bid.replaced",
+        "bid.withdrawn",
+        "tender.opening-refused",
+        "tender.bids-read-refused",
+        "tender.opening-confirmed",
+        "tender.opened",
+      ]),
+    );
+  });
+
+  it("A7: sealed content swapped by someone holding the database is detected at opening, recorded and reported", async () => {
+    clock.set(new Date("2026-11-22T10:00:00Z"));
+    const id = await create("commissioner", tenderDraft({ lots: [] }));
+    await publish("commissioner", id);
+    const view = await tenderOf(t.db, clock, as("commissioner"), COUNTY, id);
+    const own = view.parts.criteria
+      .filter((c) => c.kind !== "price" && !view.parts.criteria.some((s) => s.parent_id === c.id))
+      .map((c) => ({ criterionId: c.id, text: "Tampered answer" }));
+    await bid("charity", id, { organisationId: DEMO_ORGANISATION.carersTrust, answers: own, price: "£10" });
+    await bid("company", id, { organisationId: DEMO_ORGANISATION.homesGroup, answers: own, price: "£20" });
+    // Someone with the database alone swaps the two sealed bids (bypassing the trigger).
+    await sql`alter table bids disable trigger bids_sealed_immutable`.execute(t.db);
+    await sql`
+      update bids b set sealed = o.sealed from bids o
+      where b.tender_id = ${id} and o.tender_id = ${id} and b.id <> o.id`.execute(t.db);
+    await sql`alter table bids enable trigger bids_sealed_immutable`.execute(t.db);
+    clock.set(new Date(DEADLINE.getTime() + 60_000));
+    await confirmOpening(ctx, as("opener1"), COUNTY, id);
+    expect(await confirmOpening(ctx, as("opener2"), COUNTY, id)).toMatchObject({ bidsOpened: 2, broken: 2 });
+    const opened = await openedBids(ctx, as("opener1"), COUNTY, id);
+    expect(opened.map((b) => b.integrity)).toEqual(["broken", "broken"]);
+    expect(opened.every((b) => b.content === null)).toBe(true);
+    const attempts = await refusedAttempts(t.db, as("admin"), COUNTY, id);
+    expect(attempts.filter((a) => a.action === "bid.seal-broken")).toHaveLength(2);
+    const inbox = await t.db
+      .selectFrom("notifications")
+      .select("kind")
+      .where("user_id", "=", as("admin").userId)
+      .where("kind", "=", "tender.seal-broken")
+      .execute();
+    expect(inbox).toHaveLength(1);
+  });
+
+  it("rotating the master key rewraps every tender's keys; bids still open under the new key", async () => {
+    const newKey = Buffer.alloc(32, 2);
+    const rotated = tenderKeyringFromKeys(newKey, [oldKey]);
+    const result = await rewrapTenderKeys(t.db, clock, rotated);
+    expect(result).toEqual({ rewrapped: 7, unavailable: 0 });
+    const rows = await t.db.selectFrom("tender_keys").select("master_key_id").execute();
+    expect(rows.every((r) => r.master_key_id === rotated.currentKeyId)).toBe(true);
+    keys = tenderKeyringFromKeys(newKey);
+    ctx = { ...ctx, keys };
+    expect(await openedBids(ctx, as("opener1"), COUNTY, tenderId)).toHaveLength(3);
+    expect(await rewrapTenderKeys(t.db, clock, rotated)).toEqual({ rewrapped: 0, unavailable: 0 });
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * Tenders in a real browser, with axe on every page: a commissioner sets up a tender (first with
+ * weights that do not add up) and publishes it; three organisations bid, one as the lead of a
+ * consortium, each getting a receipt; the deadline passes (the clock is moved); two bid openers
+ * open the bids, and the second reads them.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { settableClock } from "../../src/lib/clock.ts";
+import type { Role } from "../../src/modules/access/access.table.ts";
+import { SESSION_COOKIE } from "../../src/modules/accounts/accounts.service.ts";
+import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
+import { DEMO_ORGANISATION } from "../../src/seed/demo/organisations.ts";
+import { DEMO_PROJECT } from "../../src/seed/demo/projects.ts";
+import { runSeeds } from "../../src/seed/seed.ts";
+import { seeds } from "../../src/seed/seeds.ts";
+import { createTestApp, type TestApp } from "../support/app.ts";
+import { createUser, sessionFor } from "../support/auth.ts";
+import { DESKTOP, expectAccessible, launchBrowser } from "../support/browser.ts";
+
+const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
+let t: TestApp;
+let baseUrl: string;
+let browser: Browser;
+const users: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = await createTestApp({ clock, env: { OPENPS_DEMO: "true" } });
+  await runSeeds(t.deps.db, clock, seeds, { demo: true });
+  await t.app.listen({ port: 0, host: "127.0.0.1" });
+  const address = t.app.server.address();
+  if (address === null || typeof address === "string") throw new Error("No TCP address");
+  baseUrl = `http://127.0.0.1:${address.port}`;
+  const make = async (name: string, role: Role, scopeId: string) => {
+    users[name] = (await createUser(t.deps.db, { grants: [{ role, scopeId }] })).id;
+  };
+  await make("commissioner", "commissioner", DEMO_AUTHORITY.county);
+  await make("opener1", "bid-opener", DEMO_AUTHORITY.county);
+  await make("opener2", "bid-opener", DEMO_AUTHORITY.county);
+  await make("charity", "organisation-admin", DEMO_ORGANISATION.carersTrust);
+  await make("mutual", "organisation-admin", DEMO_ORGANISATION.communityHealthMutual);
+  await make("company", "organisation-member", DEMO_ORGANISATION.homesGroup);
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+async function as(name: string): Promise<{ context: BrowserContext; page: Page }> {
+  const session = await sessionFor(t.app, users[name] as string, { twoFactor: true });
+  const context = await browser.newContext(DESKTOP);
+  await context.addCookies([
+    { name: SESSION_COOKIE, value: session.cookie.split("=")[1] ?? "", url: baseUrl },
+  ]);
+  return { context, page: await context.newPage() };
+}
+
+async function text(page: Page, selector: string): Promise<string> {
+  return ((await page.locator(selector).first().textContent()) ?? "").replace(/\s+/g, " ").trim();
+}
+
+async function arrived(page: Page): Promise<string> {
+  await page.waitForLoadState("load");
+  await expectAccessible(page);
+  return new URL(page.url()).pathname;
+}
+
+const byName = (page: Page, name: string) => page.locator(`[name="${name}"]`);
+
+describe("tenders and sealed bids", () => {
+  it("publish a tender, three organisations bid, the deadline passes, two openers open", async () => {
+    let tenderPath = "";
+    {
+      const { context, page } = await as("commissioner");
+      await page.goto(`${baseUrl}/authorities/westshire-county-council/tenders`);
+      await arrived(page);
+      await page.getByRole("button", { name: "Set up a tender" }).click();
+      expect(await arrived(page)).toBe("/authorities/westshire-county-council/tenders/new");
+      await byName(page, "projectId").selectOption(DEMO_PROJECT.countyHomeCare);
+      await byName(page, "title").fill("Home care 2027: open framework");
+      await byName(page, "description").fill("Home care for older people across Westshire.");
+      await page.getByLabel("Open procedure").check();
+      await byName(page, "contractTermMonths").fill("48");
+      await page.getByLabel("Competitive price").check();
+      await page.getByLabel("The service is exempt from VAT").check();
+      for (const [prefix, [d, m, y, time]] of [
+        ["clarificationDeadline", ["8", "1", "2027", "12:00"]],
+        ["submissionDeadline", ["15", "1", "2027", "12:00"]],
+      ] as const) {
+        await byName(page, `${prefix}-day`).fill(d);
+        await byName(page, `${prefix}-month`).fill(m);
+        await byName(page, `${prefix}-year`).fill(y);
+        await byName(page, `${prefix}-time`).fill(time);
+      }
+      await byName(page, "conditions.0").fill("Registered with the Care Quality Commission");
+      await byName(page, "criteria.0.kind").selectOption("quality");
+      await byName(page, "criteria.0.title").fill("Quality of care");
+      await byName(page, "criteria.0.weightBp").fill("60");
+      await byName(page, "criteria.1.kind").selectOption("price");
+      await byName(page, "criteria.1.title").fill("Price");
+      await byName(page, "criteria.1.weightBp").fill("30");
+      await page.getByRole("button", { name: "Save as draft" }).click();
+      await arrived(page);
+      expect(await text(page, ".govuk-error-summary")).toContain("add up to 90%");
+      await byName(page, "criteria.1.weightBp").fill("40");
+      await page.getByRole("button", { name: "Save as draft" }).click();
+      tenderPath = await arrived(page);
+      expect(tenderPath).toMatch(/^\/authorities\/westshire-county-council\/tenders\/[0-9a-f-]+$/);
+      await page.getByRole("button", { name: "Publish this tender" }).click();
+      await arrived(page);
+      expect(await text(page, ".govuk-notification-banner")).toContain("The tender has been published");
+      await page.goto(`${baseUrl}/opportunities`);
+      await arrived(page);
+      expect(await text(page, "main")).toContain("Home care 2027: open framework");
+      await context.close();
+    }
+
+    for (const [who, organisationId, price, consortium] of [
+      ["charity", DEMO_ORGANISATION.carersTrust, "£1,100,000", false],
+      ["mutual", DEMO_ORGANISATION.communityHealthMutual, "£1,050,000", false],
+      ["company", DEMO_ORGANISATION.homesGroup, "£990,000", true],
+    ] as const) {
+      const { context, page } = await as(who);
+      await page.goto(`${baseUrl}${tenderPath}`);
+      await arrived(page);
+      await page.getByRole("button", { name: "Submit a bid" }).click();
+      await arrived(page);
+      await byName(page, "organisationId").selectOption(organisationId);
+      await page.getByLabel(/Quality of care/).fill(`How ${who} cares for people at home.`);
+      await byName(page, "price").fill(price);
+      if (consortium) {
+        await page
+          .getByRole("group", { name: "Are you bidding as the lead of a consortium?" })
+          .getByLabel("Yes")
+          .check();
+        await byName(page, "consortium.leadShareBp").fill("85");
+        await byName(page, "consortium.members.0.name").fill("Millbrook Minibus");
+        await byName(page, "consortium.members.0.role").selectOption("subcontractor");
+        await byName(page, "consortium.members.0.sector").selectOption("voluntary-community");
+        await byName(page, "consortium.members.0.sizeBand").selectOption("micro");
+        await byName(page, "consortium.members.0.shareBp").fill("15");
+      }
+      await page.getByRole("button", { name: "Submit sealed bid" }).click();
+      await arrived(page);
+      expect(await text(page, ".govuk-notification-banner")).toContain("Your bid was received at");
+      expect(await text(page, "main table")).toMatch(/[0-9a-f]{64}/);
+      await context.close();
+    }
+
+    clock.set(new Date("2027-01-15T12:05:00Z"));
+    for (const opener of ["opener1", "opener2"]) {
+      const { context, page } = await as(opener);
+      await page.goto(`${baseUrl}${tenderPath}`);
+      expect(await text(page, "main")).toContain("Closed, awaiting opening");
+      await arrived(page);
+      await page.getByRole("button", { name: "Confirm the opening" }).click();
+      await arrived(page);
+      if (opener === "opener1")
+        expect(await text(page, ".govuk-notification-banner")).toContain("A second, different bid opener");
+      else {
+        expect(await text(page, ".govuk-notification-banner")).toContain("The bids have been opened");
+        await page.getByRole("link", { name: "Read the opened bids" }).click();
+        await arrived(page);
+        const main = await text(page, "main");
+        expect(main).toContain("Millbrook Carers' Trust");
+        expect(main).toContain("Millbrook Minibus");
+        expect(main).toContain("£990,000");
+        expect(main.match(/Matches its receipt/g)).toHaveLength(3);
+      }
+      await context.close();
+    }
+  }, 180_000);
+});
