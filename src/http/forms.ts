@@ -50,6 +50,26 @@ export function field(body: unknown, name: string): string {
   return typeof value === "string" ? value.trim() : "";
 }
 
+/** A field that may repeat (checkboxes, multiple selects): every non-empty value, trimmed. */
+export function fieldList(body: unknown, name: string): string[] {
+  const value = (body as Record<string, unknown> | null | undefined)?.[name];
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return values.map((v) => String(v).trim()).filter((v) => v !== "");
+}
+
+/**
+ * A GOV.UK date input (`<name>-day`, `-month`, `-year`) as YYYY-MM-DD: "" when left empty,
+ * "not-a-date" when the parts are not numbers with a four-digit year. The result may still not be
+ * a real date (31 2 2027): the service checks that, and says so.
+ */
+export function dateField(body: unknown, name: string): string {
+  const [day, month, year] = ["day", "month", "year"].map((p) => field(body, `${name}-${p}`));
+  if (!day && !month && !year) return "";
+  if (![day, month, year].every((p) => /^\d{1,4}$/.test(p ?? "")) || (year ?? "").length !== 4)
+    return "not-a-date";
+  return `${year}-${(month ?? "").padStart(2, "0")}-${(day ?? "").padStart(2, "0")}`;
+}
+
 /**
  * Runs `action`; on success redirects (303) to the address it returns. A `ValidationError` or
  * `UnprocessableError` re-renders `template` with the submitted `values` and the errors, status

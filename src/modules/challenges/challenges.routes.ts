@@ -8,7 +8,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { transaction } from "../../db/transaction.ts";
-import { field, submitForm } from "../../http/forms.ts";
+import { dateField, field, fieldList, submitForm } from "../../http/forms.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { requireSignedIn } from "../access/access.service.ts";
@@ -78,19 +78,6 @@ import { type CoSignatory, DECISIONS, REJECTION_GROUNDS } from "./challenges.tab
 const hide = { schema: { hide: true } };
 /** How many co-signatory rows the EOI form offers. */
 const CO_SIGNATORY_ROWS = 5;
-
-function list(body: unknown, name: string): string[] {
-  const value = (body as Record<string, unknown> | null | undefined)?.[name];
-  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return values.map((v) => String(v).trim()).filter((v) => v !== "");
-}
-
-/** A GOV.UK date input's parts as YYYY-MM-DD (perhaps not a real date; the service says so). */
-function dateOf(body: unknown, name: string): string {
-  const [day, month, year] = ["day", "month", "year"].map((p) => field(body, `${name}-${p}`));
-  if (![day, month, year].every((p) => /^\d{1,4}$/.test(p ?? "")) || (year ?? "").length !== 4) return "";
-  return `${year}-${(month ?? "").padStart(2, "0")}-${(day ?? "").padStart(2, "0")}`;
-}
 
 function dateParts(body: unknown, name: string) {
   return {
@@ -353,8 +340,8 @@ export async function challengesRoutes(app: FastifyInstance): Promise<void> {
         await transaction(db, (trx) =>
           addWindow(trx, clock, request.principal, authority.id, {
             serviceId: field(request.body, "serviceId"),
-            opensOn: dateOf(request.body, "opensOn"),
-            closesOn: dateOf(request.body, "closesOn"),
+            opensOn: dateField(request.body, "opensOn"),
+            closesOn: dateField(request.body, "closesOn"),
           }),
         );
         return `${base(authority)}?notice=window#windows`;
@@ -623,7 +610,7 @@ export async function challengesRoutes(app: FastifyInstance): Promise<void> {
         await transaction(db, (trx) =>
           recordConsideration(trx, clock, request.principal, authority.id, context.challenge.id, {
             consideredBy: values.consideredBy,
-            consideredOn: dateOf(request.body, "consideredOn"),
+            consideredOn: dateField(request.body, "consideredOn"),
             evidence: values.evidence,
           }),
         );
@@ -656,7 +643,7 @@ export async function challengesRoutes(app: FastifyInstance): Promise<void> {
       const authority = await authorityBySlug(db, request.params.slug);
       const values = {
         modification: field(request.body, "modification"),
-        grounds: list(request.body, "grounds"),
+        grounds: fieldList(request.body, "grounds"),
         agreedOn: { day: "", month: "", year: "" },
         agreementEvidence: "",
       };
@@ -695,7 +682,7 @@ export async function challengesRoutes(app: FastifyInstance): Promise<void> {
       await submitForm(reply, "challenges/views/modification.njk", context, async () => {
         await transaction(db, (trx) =>
           recordWrittenAgreement(trx, clock, request.principal, authority.id, context.challenge.id, {
-            agreedOn: dateOf(request.body, "agreedOn"),
+            agreedOn: dateField(request.body, "agreedOn"),
             evidence: values.agreementEvidence,
           }),
         );
@@ -739,7 +726,7 @@ export async function challengesRoutes(app: FastifyInstance): Promise<void> {
       const authority = await authorityBySlug(db, request.params.slug);
       const values = {
         decision: field(request.body, "decision"),
-        grounds: list(request.body, "grounds"),
+        grounds: fieldList(request.body, "grounds"),
         reasons: field(request.body, "reasons"),
       };
       const context = await authorityContext(

@@ -7,7 +7,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { transaction } from "../../db/transaction.ts";
-import { field, submitForm } from "../../http/forms.ts";
+import { dateField, field, submitForm } from "../../http/forms.ts";
 import { londonDateTime, londonParts } from "../../lib/london-time.ts";
 import { requireSignedIn } from "../access/access.service.ts";
 import type { Authority } from "../authorities/authorities.table.ts";
@@ -69,15 +69,6 @@ function lines(text: string): string[] {
     .filter((l) => l !== "");
 }
 
-/** The GOV.UK date input's parts as YYYY-MM-DD (perhaps not a real date; the service says so). */
-function dateOf(body: unknown, name: string): string {
-  const [day, month, year] = ["day", "month", "year"].map((p) => field(body, `${name}-${p}`));
-  if (!day && !month && !year) return "";
-  if (![day, month, year].every((p) => /^\d{1,4}$/.test(p ?? "")) || (year ?? "").length !== 4)
-    return "not-a-date";
-  return `${year}-${(month ?? "").padStart(2, "0")}-${(day ?? "").padStart(2, "0")}`;
-}
-
 interface FormValues {
   kind: string;
   projectId: string;
@@ -124,7 +115,7 @@ function draftFromForm(body: unknown): ConsultationDraft {
     title: v.title,
     summary: v.summary,
     audience: v.audience,
-    closesOn: dateOf(body, "closesAt"),
+    closesOn: dateField(body, "closesAt"),
     closesTime: v.closesTime,
     sections: v.sections.map((s) => ({ heading: s.heading, body: s.body, questions: lines(s.questions) })),
   };

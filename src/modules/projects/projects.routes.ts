@@ -7,7 +7,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { transaction } from "../../db/transaction.ts";
-import { field, submitForm } from "../../http/forms.ts";
+import { dateField, field, fieldList, submitForm } from "../../http/forms.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { ConflictError } from "../../lib/errors.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
@@ -45,19 +45,6 @@ import {
 
 const hide = { schema: { hide: true } };
 
-function list(body: unknown, name: string): string[] {
-  const value = (body as Record<string, unknown> | null | undefined)?.[name];
-  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return values.map((v) => String(v).trim()).filter((v) => v !== "");
-}
-
-/** A GOV.UK date input's parts as YYYY-MM-DD (perhaps not a real date; the service says so). */
-function dateOf(body: unknown, name: string): string {
-  const [day, month, year] = ["day", "month", "year"].map((p) => field(body, `${name}-${p}`));
-  if (![day, month, year].every((p) => /^\d{1,4}$/.test(p ?? "")) || (year ?? "").length !== 4) return "";
-  return `${year}-${(month ?? "").padStart(2, "0")}-${(day ?? "").padStart(2, "0")}`;
-}
-
 function formValues(body: unknown) {
   return {
     title: field(body, "title"),
@@ -66,8 +53,8 @@ function formValues(body: unknown) {
     categoryCode: field(body, "categoryCode"),
     areaCode: field(body, "areaCode"),
     estimatedValue: field(body, "estimatedValue"),
-    serviceIds: list(body, "serviceIds"),
-    participantIds: list(body, "participantIds"),
+    serviceIds: fieldList(body, "serviceIds"),
+    participantIds: fieldList(body, "participantIds"),
     dates: Object.fromEntries(
       PLANNED_DATES.map((d) => [
         d,
@@ -88,7 +75,7 @@ function draftFromForm(body: unknown): ProjectDraft {
     estimatedValue: v.estimatedValue,
     serviceIds: v.serviceIds,
     participantIds: v.participantIds,
-    ...Object.fromEntries(PLANNED_DATES.map((d) => [d, dateOf(body, d)])),
+    ...Object.fromEntries(PLANNED_DATES.map((d) => [d, dateField(body, d)])),
   };
 }
 
@@ -337,7 +324,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
             request.principal,
             authority.id,
             project.id,
-            dateOf(request.body, "startedOn"),
+            dateField(request.body, "startedOn"),
           ),
         );
         return `/authorities/${authority.slug}/projects/${project.id}?started=1`;

@@ -9,7 +9,7 @@ import { Readable } from "node:stream";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { transaction } from "../../db/transaction.ts";
-import { field, formErrors, submitForm } from "../../http/forms.ts";
+import { dateField, field, fieldList, formErrors, submitForm } from "../../http/forms.ts";
 import { ForbiddenError, ValidationError } from "../../lib/errors.ts";
 import { londonDate, longDate } from "../../lib/london-time.ts";
 import { hasRole, requireSignedIn } from "../access/access.service.ts";
@@ -79,21 +79,6 @@ import { CAPACITY_UNITS, KEY_QUESTIONS, RATINGS } from "./regulation.table.ts";
 
 const hide = { schema: { hide: true } };
 
-function list(body: unknown, name: string): string[] {
-  const value = (body as Record<string, unknown> | null | undefined)?.[name];
-  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return values.map((v) => String(v).trim()).filter((v) => v !== "");
-}
-
-/** A GOV.UK date input's parts as YYYY-MM-DD ("" when empty; "not-a-date" when malformed). */
-function dateOf(body: unknown, name: string): string {
-  const [day, month, year] = ["day", "month", "year"].map((p) => field(body, `${name}-${p}`));
-  if (!day && !month && !year) return "";
-  if (![day, month, year].every((p) => /^\d{1,4}$/.test(p ?? "")) || (year ?? "").length !== 4)
-    return "not-a-date";
-  return `${year}-${(month ?? "").padStart(2, "0")}-${(day ?? "").padStart(2, "0")}`;
-}
-
 function query(request: FastifyRequest): Record<string, unknown> {
   return (request.query ?? {}) as Record<string, unknown>;
 }
@@ -124,7 +109,7 @@ function inspectionValues(body: unknown) {
 function inspectionDraftOf(body: unknown): InspectionDraft {
   const v = inspectionValues(body);
   return {
-    inspectedOn: dateOf(body, "inspectedOn"),
+    inspectedOn: dateField(body, "inspectedOn"),
     inspectors: v.inspectors,
     evidenceSummary: v.evidenceSummary,
     ratings: v.ratings,
@@ -146,8 +131,8 @@ function applicationValues(body: unknown) {
     capacity: field(body, "capacity"),
     capacityUnit: field(body, "capacityUnit"),
     registeredManager: field(body, "registeredManager"),
-    serviceTypes: list(body, "serviceTypes"),
-    activities: list(body, "activities"),
+    serviceTypes: fieldList(body, "serviceTypes"),
+    activities: fieldList(body, "activities"),
   };
 }
 
@@ -220,8 +205,8 @@ export async function regulationRoutes(app: FastifyInstance): Promise<void> {
     const { regulatorId } = request.params;
     await requireRegulatorStaff(db, request.principal, regulatorId, "change this regulator's regime");
     const values = {
-      serviceTypes: list(request.body, "serviceTypes"),
-      activities: list(request.body, "activities"),
+      serviceTypes: fieldList(request.body, "serviceTypes"),
+      activities: fieldList(request.body, "activities"),
       reinspectionMonths: field(request.body, "reinspectionMonths"),
       factualAccuracyWorkingDays: field(request.body, "factualAccuracyWorkingDays"),
       representationDays: field(request.body, "representationDays"),

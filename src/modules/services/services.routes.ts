@@ -7,7 +7,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { transaction } from "../../db/transaction.ts";
-import { field, submitForm } from "../../http/forms.ts";
+import { dateField, field, fieldList, submitForm } from "../../http/forms.ts";
 import { longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { authorityById, authorityBySlug } from "../authorities/verification.service.ts";
@@ -48,21 +48,9 @@ const hide = { schema: { hide: true } };
 /** Dates as people read them; projects.routes.ts takes it from here. */
 export { longDate };
 
-type FormBody = Record<string, unknown>;
-
-function list(body: unknown, name: string): string[] {
-  const value = (body as FormBody | null | undefined)?.[name];
-  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return values.map((v) => String(v).trim()).filter((v) => v !== "");
-}
-
 /** The contract end from the GOV.UK date input: null when left empty, YYYY-MM-DD (perhaps not real) otherwise. */
 function contractEndOf(body: unknown): string | null {
-  const [day, month, year] = ["day", "month", "year"].map((p) => field(body, `contractEnd-${p}`));
-  if (!day && !month && !year) return null;
-  if (![day, month, year].every((p) => /^\d{1,4}$/.test(p ?? "")) || (year ?? "").length !== 4)
-    return "not-a-date";
-  return `${year}-${(month ?? "").padStart(2, "0")}-${(day ?? "").padStart(2, "0")}`;
+  return dateField(body, "contractEnd") || null;
 }
 
 interface ServiceFormValues {
@@ -330,7 +318,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
       await requireRegisterEditor(db, request.principal, authority.id);
       const service = await serviceOf(db, authority.id, request.params.serviceId);
       const values = {
-        options: list(request.body, "options"),
+        options: fieldList(request.body, "options"),
         evidence: field(request.body, "evidence"),
         decision: field(request.body, "decision"),
         reasons: field(request.body, "reasons"),

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { transaction } from "../../db/transaction.ts";
-import { field, submitForm } from "../../http/forms.ts";
+import { dateField, field, fieldList, submitForm } from "../../http/forms.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { hasRole, requireSignedIn } from "../access/access.service.ts";
 import type { Authority } from "../authorities/authorities.table.ts";
@@ -52,12 +52,6 @@ function values(body: unknown): Record<string, unknown> {
   return out;
 }
 
-function list(body: unknown, name: string): string[] {
-  const value = (body as Body | null | undefined)?.[name];
-  const all = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return all.map((v) => String(v).trim()).filter((v) => v !== "");
-}
-
 /** A whole number as typed, or NaN (the service says what is wrong). */
 function whole(text: string): number | undefined {
   if (text === "") return undefined;
@@ -69,12 +63,6 @@ function percentToBp(text: string): number {
   const match = /^(\d{1,3})(?:\.(\d{1,2}))?%?$/.exec(text.trim());
   if (!match) return Number.NaN;
   return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
-}
-
-function dateOf(body: unknown, name: string): string {
-  const [day, month, year] = ["day", "month", "year"].map((p) => field(body, `${name}-${p}`));
-  if (![day, month, year].every((p) => /^\d{1,4}$/.test(p ?? "")) || (year ?? "").length !== 4) return "";
-  return `${year}-${(month ?? "").padStart(2, "0")}-${(day ?? "").padStart(2, "0")}`;
 }
 
 export function tenderDraftFromForm(body: unknown): TenderDraft {
@@ -116,10 +104,10 @@ export function tenderDraftFromForm(body: unknown): TenderDraft {
     vatTreatment: f("vatTreatment"),
     vatNote: f("vatNote"),
     clarificationDeadline: londonInstant(
-      dateOf(body, "clarificationDeadline"),
+      dateField(body, "clarificationDeadline"),
       f("clarificationDeadline-time"),
     ),
-    submissionDeadline: londonInstant(dateOf(body, "submissionDeadline"), f("submissionDeadline-time")),
+    submissionDeadline: londonInstant(dateField(body, "submissionDeadline"), f("submissionDeadline-time")),
     lots,
     conditions,
     criteria,
@@ -142,7 +130,7 @@ export function bidDraftFromForm(body: unknown, criterionIds: readonly string[])
   }
   return {
     organisationId: f("organisationId"),
-    lotIds: list(body, "lotIds"),
+    lotIds: fieldList(body, "lotIds"),
     answers: criterionIds.map((criterionId) => ({ criterionId, text: f(`answers.${criterionId}`) })),
     price: f("price") || null,
     consortium:
@@ -347,7 +335,7 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
       organisations,
       lots: view.parts.lots,
       questions: questionsOf(view),
-      values: { consortium: "no", ...given, organisationId, lotIds: list(body, "lotIds") },
+      values: { consortium: "no", ...given, organisationId, lotIds: fieldList(body, "lotIds") },
       sectors: SECTORS,
       sizes: SIZE_BANDS,
       memberRows: ROWS.members,
