@@ -4,20 +4,21 @@
  * complete; the authority records its consideration and accepts it; the commissioning project
  * appears with its procurement window; and the public register shows the decision.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SESSION_COOKIE } from "../../src/modules/accounts/accounts.service.ts";
 import { londonToday } from "../../src/modules/services/services.service.ts";
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { runSeeds } from "../../src/seed/seed.ts";
 import { seeds } from "../../src/seed/seeds.ts";
-import { createUser, sessionFor } from "../support/auth.ts";
+import { createUser } from "../support/auth.ts";
 import {
+  arrived,
   DESKTOP,
-  expectAccessible,
   launchBrowser,
+  signInContext,
   startTestServer,
   type TestServer,
+  textOf,
 } from "../support/browser.ts";
 
 const PARISH = "019a0000-0000-7000-8000-00000000b006";
@@ -36,24 +37,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function text(page: Page, selector: string): Promise<string> {
-  return ((await page.locator(selector).first().textContent()) ?? "").replace(/\s+/g, " ").trim();
-}
-
-/** Waits for the page after a navigation, checks it with axe, and gives its path. */
-async function arrived(page: Page): Promise<string> {
-  await page.waitForLoadState("load");
-  await expectAccessible(page);
-  return new URL(page.url()).pathname;
-}
-
 async function signedIn(grants: Parameters<typeof createUser>[1]): Promise<BrowserContext> {
   const user = await createUser(server.db, grants);
-  const session = await sessionFor(server.app, user.id, { twoFactor: true });
   const context = await browser.newContext(DESKTOP);
-  await context.addCookies([
-    { name: SESSION_COOKIE, value: session.cookie.split("=")[1] ?? "", url: server.baseUrl },
-  ]);
+  await signInContext(context, server, user.id);
   return context;
 }
 
@@ -66,7 +53,7 @@ describe("the Community Right to Challenge", () => {
       // The parish council member drafts and submits.
       const page = await parish.newPage();
       await page.goto(`${server.baseUrl}${COUNTY}/right-to-challenge`);
-      expect(await arrived(page), await text(page, "main")).toBe(`${COUNTY}/right-to-challenge`);
+      expect(await arrived(page), await textOf(page, "main")).toBe(`${COUNTY}/right-to-challenge`);
       await page.getByRole("button", { name: "Express an interest in running a service" }).click();
       expect(await arrived(page)).toBe(`${COUNTY}/right-to-challenge/new`);
       await page.getByLabel("Service", { exact: true }).selectOption({ label: "Country parks" });
@@ -80,7 +67,7 @@ describe("the Community Right to Challenge", () => {
         .fill("A precept of £48,000 and £31,000 in reserves.");
       await page.getByRole("button", { name: "Submit the expression of interest" }).click();
       expect(await arrived(page)).toBe(editPath);
-      const summary = await text(page, ".govuk-error-summary");
+      const summary = await textOf(page, ".govuk-error-summary");
       expect(summary).toContain("capable of providing the service");
       expect(summary).toContain("well-being of the area");
       expect(summary).toContain("needs of its users");
@@ -102,8 +89,8 @@ describe("the Community Right to Challenge", () => {
       await page.getByRole("button", { name: "Submit the expression of interest" }).click();
       const eoiPath = await arrived(page);
       expect(eoiPath).toBe(editPath.replace(/\/edit$/, ""));
-      expect(await text(page, ".govuk-notification-banner")).toContain("has been submitted");
-      expect(await text(page, "main")).toContain("Submitted");
+      expect(await textOf(page, ".govuk-notification-banner")).toContain("has been submitted");
+      expect(await textOf(page, "main")).toContain("Submitted");
 
       // The authority records its consideration, then accepts.
       const officer = await authority.newPage();
@@ -127,11 +114,11 @@ describe("the Community Right to Challenge", () => {
         .fill("The parish council has the resources and the local knowledge.");
       await officer.getByRole("button", { name: "Record the decision" }).click();
       expect(await arrived(officer)).toBe(eoiPath);
-      expect(await text(officer, "main")).toContain("Accepted");
+      expect(await textOf(officer, "main")).toContain("Accepted");
       await officer.getByRole("link", { name: "The procurement exercise that follows" }).click();
       const projectPath = await arrived(officer);
       expect(projectPath).toMatch(/\/projects\/[0-9a-f-]{36}$/);
-      const project = await text(officer, "main");
+      const project = await textOf(officer, "main");
       expect(project).toContain("Right to Challenge: Country parks");
       expect(project).toContain("Procurement window");
       expect(project).toContain("Earliest start");
@@ -140,12 +127,12 @@ describe("the Community Right to Challenge", () => {
       const publicPage = await visitor.newPage();
       await publicPage.goto(`${server.baseUrl}/right-to-challenge`);
       expect(await arrived(publicPage)).toBe("/right-to-challenge");
-      const register = await text(publicPage, "main");
+      const register = await textOf(publicPage, "main");
       expect(register).toContain("Lower Ashby Parish Council");
       expect(register).toContain("Country parks");
       await publicPage.getByRole("link", { name: "Country parks" }).first().click();
       await arrived(publicPage);
-      expect(await text(publicPage, "main")).toContain("The parish council has the resources");
+      expect(await textOf(publicPage, "main")).toContain("The parish council has the resources");
     } finally {
       await parish.close();
       await authority.close();
@@ -165,17 +152,17 @@ describe("the Community Right to Challenge", () => {
       await page.getByLabel("Period within which you decide").fill("0");
       await page.getByRole("button", { name: "Publish the policy" }).click();
       await arrived(page);
-      expect(await text(page, ".govuk-error-summary")).toContain("from 1 to 730");
+      expect(await textOf(page, ".govuk-error-summary")).toContain("from 1 to 730");
       await page.getByLabel("Period within which you decide").fill("45");
       await page.getByRole("button", { name: "Publish the policy" }).click();
       expect(await arrived(page)).toBe(`${COUNTY}/right-to-challenge`);
-      expect(await text(page, "#policy + p, main")).toContain("45 days");
+      expect(await textOf(page, "#policy + p, main")).toContain("45 days");
 
       await page.getByRole("link", { name: "Publish a window for a service" }).click();
       expect(await arrived(page)).toBe(`${COUNTY}/right-to-challenge/windows/new`);
       await page.getByRole("button", { name: "Publish the window" }).click();
       await arrived(page);
-      expect(await text(page, ".govuk-error-summary")).toContain("Choose the service");
+      expect(await textOf(page, ".govuk-error-summary")).toContain("Choose the service");
       await page.getByLabel("Service", { exact: true }).selectOption({ label: "Home care for older people" });
       const opens = page.getByRole("group", { name: "Opens on" });
       await opens.getByLabel("Day").fill("1");
@@ -187,7 +174,7 @@ describe("the Community Right to Challenge", () => {
       await closes.getByLabel("Year").fill("2030");
       await page.getByRole("button", { name: "Publish the window" }).click();
       expect(await arrived(page)).toBe(`${COUNTY}/right-to-challenge`);
-      expect(await text(page, "#windows ~ table")).toContain("Home care for older people");
+      expect(await textOf(page, "#windows ~ table")).toContain("Home care for older people");
 
       // An employee starts an EOI: the co-signatories' fieldset, and its errors.
       const staff = await employee.newPage();
@@ -200,7 +187,7 @@ describe("the Community Right to Challenge", () => {
       await staff.getByLabel("Co-signatory 1: name").fill("Jo Bloggs");
       await staff.getByRole("button", { name: "Submit the expression of interest" }).click();
       await arrived(staff);
-      expect(await text(staff, ".govuk-error-summary")).toContain("co-signatory 1's job title");
+      expect(await textOf(staff, ".govuk-error-summary")).toContain("co-signatory 1's job title");
 
       // The authority considers the demo employees' EOI, proposes a modification and records agreement.
       await page.goto(`${server.baseUrl}${COUNTY}/right-to-challenge`);
@@ -210,7 +197,7 @@ describe("the Community Right to Challenge", () => {
         .getByRole("link")
         .click();
       const eoiPath = await arrived(page);
-      expect(await text(page, "main")).toContain("Rowan Ellis");
+      expect(await textOf(page, "main")).toContain("Rowan Ellis");
       await page.getByRole("link", { name: "Record that you considered it" }).click();
       await arrived(page);
       const [year, month, day] = londonToday(server.app.deps.clock).split("-");
@@ -226,7 +213,7 @@ describe("the Community Right to Challenge", () => {
       await page.getByLabel("The modification").fill("Two parks, not four, for the first three years.");
       await page.getByRole("button", { name: "Propose the modification" }).click();
       await arrived(page);
-      expect(await text(page, ".govuk-error-summary")).toContain("otherwise reject");
+      expect(await textOf(page, ".govuk-error-summary")).toContain("otherwise reject");
       await page.getByLabel("Information in it is inadequate or inaccurate").check();
       await page.getByRole("button", { name: "Propose the modification" }).click();
       expect(await arrived(page)).toBe(eoiPath);
@@ -246,7 +233,7 @@ describe("the Community Right to Challenge", () => {
       await page.getByLabel("Reasons").fill("Accepted for two parks, as agreed.");
       await page.getByRole("button", { name: "Record the decision" }).click();
       expect(await arrived(page)).toBe(eoiPath);
-      expect(await text(page, "main")).toContain("Modified and accepted");
+      expect(await textOf(page, "main")).toContain("Modified and accepted");
     } finally {
       await authority.close();
       await employee.close();

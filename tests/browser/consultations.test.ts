@@ -1,19 +1,20 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { settableClock } from "../../src/lib/clock.ts";
 import { londonParts } from "../../src/lib/london-time.ts";
-import { SESSION_COOKIE } from "../../src/modules/accounts/accounts.service.ts";
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../src/seed/demo/organisations.ts";
 import { runSeeds } from "../../src/seed/seed.ts";
 import { seeds } from "../../src/seed/seeds.ts";
-import { createUser, sessionFor } from "../support/auth.ts";
+import { createUser } from "../support/auth.ts";
 import {
+  arrived,
   DESKTOP,
-  expectAccessible,
   launchBrowser,
+  signInContext,
   startTestServer,
   type TestServer,
+  textOf,
 } from "../support/browser.ts";
 
 const clock = settableClock(new Date("2026-11-23T10:00:00Z"));
@@ -32,26 +33,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function text(page: Page, selector: string): Promise<string> {
-  return ((await page.locator(selector).first().textContent()) ?? "").replace(/\s+/g, " ").trim();
-}
-
-/** Waits for the page after a navigation, checks it with axe, and gives its path. */
-async function arrived(page: Page): Promise<string> {
-  await page.waitForLoadState("load");
-  await expectAccessible(page);
-  return new URL(page.url()).pathname;
-}
-
-/** Signs the context in as the user, with a session made at the app's current time. */
-async function signIn(context: BrowserContext, userId: string): Promise<void> {
-  const session = await sessionFor(server.app, userId, { twoFactor: true });
-  await context.clearCookies();
-  await context.addCookies([
-    { name: SESSION_COOKIE, value: session.cookie.split("=")[1] ?? "", url: baseUrl },
-  ]);
-}
 
 const byId = (page: Page, id: string) => page.locator(`[id="${id}"]`);
 
@@ -78,7 +59,7 @@ describe('a consultation, from draft to "you said, we did"', () => {
     const visitor = await browser.newContext(DESKTOP);
     try {
       // 1. The commissioner drafts the consultation: first without a heading for its first section.
-      await signIn(commissioner, commissionerId);
+      await signInContext(commissioner, server, commissionerId);
       const page = await commissioner.newPage();
       await page.goto(`${baseUrl}/authorities/westshire-county-council/consultations`);
       expect(await arrived(page)).toBe("/authorities/westshire-county-council/consultations");
@@ -99,7 +80,7 @@ describe('a consultation, from draft to "you said, we did"', () => {
       await byId(page, "sections.1.body").fill("Day centres offer breaks of a few hours.");
       await page.getByRole("button", { name: "Save as a draft" }).click();
       await arrived(page);
-      expect(await text(page, ".govuk-error-summary")).toContain("Enter a heading for section 1");
+      expect(await textOf(page, ".govuk-error-summary")).toContain("Enter a heading for section 1");
       await page.getByRole("link", { name: "Enter a heading for section 1" }).click();
       await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("sections.0.heading");
       await byId(page, "sections.0.heading").fill("Respite care");
@@ -108,14 +89,14 @@ describe('a consultation, from draft to "you said, we did"', () => {
       expect(consultationPath).toMatch(
         /^\/authorities\/westshire-county-council\/consultations\/[0-9a-f-]+$/,
       );
-      expect(await text(page, ".govuk-notification-banner")).toContain("saved as a draft");
+      expect(await textOf(page, ".govuk-notification-banner")).toContain("saved as a draft");
       await page.getByRole("button", { name: "Publish the consultation" }).click();
       await arrived(page);
-      expect(await text(page, ".govuk-notification-banner")).toContain("open for responses");
-      expect(await text(page, "main")).toContain(`5pm on ${Number(closing[2])}`);
+      expect(await textOf(page, ".govuk-notification-banner")).toContain("open for responses");
+      expect(await textOf(page, "main")).toContain(`5pm on ${Number(closing[2])}`);
 
       // 2. The charity's administrator answers for the charity, agreeing to be named.
-      await signIn(charity, charityId);
+      await signInContext(charity, server, charityId);
       const charityPage = await charity.newPage();
       await charityPage.goto(`${baseUrl}/consultations`);
       expect(await arrived(charityPage)).toBe("/consultations");
@@ -133,10 +114,12 @@ describe('a consultation, from draft to "you said, we did"', () => {
       await charityPage.getByLabel("Yes, show the name").check();
       await charityPage.getByRole("button", { name: "Send response" }).click();
       expect(await arrived(charityPage)).toBe(consultationPath);
-      expect(await text(charityPage, ".govuk-notification-banner")).toContain("your response has been sent");
+      expect(await textOf(charityPage, ".govuk-notification-banner")).toContain(
+        "your response has been sent",
+      );
 
       // 3. A citizen answers as themselves, first forgetting to say whether to show their name.
-      await signIn(citizen, citizenId);
+      await signInContext(citizen, server, citizenId);
       const citizenPage = await citizen.newPage();
       await citizenPage.goto(`${baseUrl}${consultationPath}`);
       await arrived(citizenPage);
@@ -147,26 +130,28 @@ describe('a consultation, from draft to "you said, we did"', () => {
       );
       await citizenPage.getByRole("button", { name: "Send response" }).click();
       await arrived(citizenPage);
-      expect(await text(citizenPage, ".govuk-error-summary")).toContain("Say whether your name may be shown");
+      expect(await textOf(citizenPage, ".govuk-error-summary")).toContain(
+        "Say whether your name may be shown",
+      );
       await citizenPage.getByLabel("No, do not show the name").check();
       await citizenPage.getByRole("button", { name: "Send response" }).click();
       expect(await arrived(citizenPage)).toBe(consultationPath);
 
       // 4. The clock passes the closing time: responding is over.
       clock.set(new Date(clock.now().getTime() + 3 * 86_400_000));
-      await signIn(citizen, citizenId);
+      await signInContext(citizen, server, citizenId);
       await citizenPage.goto(`${baseUrl}${consultationPath}`);
       await arrived(citizenPage);
-      expect(await text(citizenPage, "main")).toContain("This consultation closed at 5pm");
+      expect(await textOf(citizenPage, "main")).toContain("This consultation closed at 5pm");
       expect(await citizenPage.getByRole("button", { name: "Respond to this consultation" }).count()).toBe(0);
 
       // 5. The commissioner answers each point; publishing with one unanswered is refused.
-      await signIn(commissioner, commissionerId);
+      await signInContext(commissioner, server, commissionerId);
       await page.goto(`${baseUrl}${consultationPath}`);
       await arrived(page);
       await page.getByRole("link", { name: "Read the responses" }).first().click();
       await arrived(page);
-      expect(await text(page, "main")).toContain("Chris Public");
+      expect(await textOf(page, "main")).toContain("Chris Public");
       await page.goto(`${baseUrl}${consultationPath}`);
       await arrived(page);
       await page.getByRole("link", { name: "Answer each point (you said, we did)" }).click();
@@ -177,7 +162,7 @@ describe('a consultation, from draft to "you said, we did"', () => {
       await points.nth(1).fill("We will commission volunteer sitting services.");
       await page.getByRole("button", { name: 'Publish "you said, we did"' }).click();
       await arrived(page);
-      expect(await text(page, ".govuk-error-summary")).toContain(
+      expect(await textOf(page, ".govuk-error-summary")).toContain(
         'Say what you did about what Chris Public said on "Respite care"',
       );
       await page.getByLabel("What we did about it").nth(2).fill("We will add 500 respite nights.");
@@ -186,7 +171,7 @@ describe('a consultation, from draft to "you said, we did"', () => {
         .fill("Thank you to the 2 people and groups who responded.");
       await page.getByRole("button", { name: 'Publish "you said, we did"' }).click();
       expect(await arrived(page)).toBe(`${consultationPath}/summary`);
-      expect(await text(page, ".govuk-notification-banner")).toContain("every respondent has been told");
+      expect(await textOf(page, ".govuk-notification-banner")).toContain("every respondent has been told");
 
       // 6. The public sees "you said, we did": the charity by name, the citizen without.
       const publicPage = await visitor.newPage();
@@ -194,7 +179,7 @@ describe('a consultation, from draft to "you said, we did"', () => {
       await arrived(publicPage);
       await publicPage.getByRole("link", { name: 'Read "you said, we did"' }).click();
       expect(await arrived(publicPage)).toBe(`${consultationPath}/summary`);
-      const summary = await text(publicPage, "main");
+      const summary = await textOf(publicPage, "main");
       expect(summary).toContain("Millbrook Carers' Trust said");
       expect(summary).toContain("A member of the public said");
       expect(summary).toContain("We will add 500 respite nights.");
@@ -202,7 +187,7 @@ describe('a consultation, from draft to "you said, we did"', () => {
       expect(summary).not.toContain("Ada Trustee");
       await publicPage.goto(`${baseUrl}${consultationPath}/responses`);
       await arrived(publicPage);
-      expect(await text(publicPage, "main")).not.toContain("Chris Public");
+      expect(await textOf(publicPage, "main")).not.toContain("Chris Public");
     } finally {
       await Promise.all([commissioner.close(), charity.close(), citizen.close(), visitor.close()]);
     }

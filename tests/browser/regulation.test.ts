@@ -8,17 +8,18 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SESSION_COOKIE } from "../../src/modules/accounts/accounts.service.ts";
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { runSeeds } from "../../src/seed/seed.ts";
 import { seeds } from "../../src/seed/seeds.ts";
-import { type CreateUserOptions, createUser, sessionFor } from "../support/auth.ts";
+import { type CreateUserOptions, createUser } from "../support/auth.ts";
 import {
+  arrived,
   DESKTOP,
-  expectAccessible,
   launchBrowser,
+  signInContext,
   startTestServer,
   type TestServer,
+  textOf,
 } from "../support/browser.ts";
 
 const REGULATOR = DEMO_AUTHORITY.regulator;
@@ -38,23 +39,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function text(page: Page, selector: string): Promise<string> {
-  return ((await page.locator(selector).first().textContent()) ?? "").replace(/\s+/g, " ").trim();
-}
-
-async function arrived(page: Page): Promise<string> {
-  await page.waitForLoadState("load");
-  await expectAccessible(page);
-  return new URL(page.url()).pathname;
-}
-
 async function signedIn(grants: CreateUserOptions["grants"]): Promise<BrowserContext> {
   const user = await createUser(server.db, { grants });
-  const session = await sessionFor(server.app, user.id, { twoFactor: true });
   const context = await browser.newContext(DESKTOP);
-  await context.addCookies([
-    { name: SESSION_COOKIE, value: session.cookie.split("=")[1] ?? "", url: server.baseUrl },
-  ]);
+  await signInContext(context, server, user.id);
   return context;
 }
 
@@ -108,18 +96,18 @@ describe("regulation", () => {
       await page.getByRole("button", { name: "Send the application" }).click();
       const locationPath = await arrived(page);
       expect(locationPath).toMatch(new RegExp(`^/regulators/${REGULATOR}/locations/[0-9a-f-]{36}$`));
-      expect(await text(page, ".govuk-notification-banner")).toContain("The application has been sent");
+      expect(await textOf(page, ".govuk-notification-banner")).toContain("The application has been sent");
 
       // A decision without a reason is sent back with the error linked to its field.
       await page.getByRole("group", { name: "New status" }).getByLabel("Registered").check();
       await page.getByRole("button", { name: "Change status" }).click();
       await arrived(page);
-      expect(await text(page, ".govuk-error-summary")).toContain("Give the reason for the decision");
+      expect(await textOf(page, ".govuk-error-summary")).toContain("Give the reason for the decision");
       await page.getByRole("group", { name: "New status" }).getByLabel("Registered").check();
       await page.getByLabel("Reason", { exact: true }).fill("The provider showed it can meet the standards.");
       await page.getByRole("button", { name: "Change status" }).click();
       await arrived(page);
-      expect(await text(page, "main")).toContain("Registered since");
+      expect(await textOf(page, "main")).toContain("Registered since");
 
       await page.getByRole("button", { name: "Record an inspection" }).click();
       await arrived(page);
@@ -131,7 +119,7 @@ describe("regulation", () => {
         "Well-led": "Inadequate",
       });
       const reportPath = await arrived(page);
-      expect(await text(page, "main")).toContain("This is a draft report");
+      expect(await textOf(page, "main")).toContain("This is a draft report");
 
       // The provider challenges a point of fact within the period.
       const providerPage = await provider.newPage();
@@ -142,25 +130,25 @@ describe("regulation", () => {
         .fill("We have 28 beds, not 30.");
       await providerPage.getByRole("button", { name: "Send the challenge" }).click();
       await arrived(providerPage);
-      expect(await text(providerPage, ".govuk-notification-banner")).toContain(
+      expect(await textOf(providerPage, ".govuk-notification-banner")).toContain(
         "Your challenge has been sent",
       );
 
       await endFactualAccuracyPeriods();
       await page.goto(`${server.baseUrl}${reportPath}`);
       await arrived(page);
-      expect(await text(page, "main")).toContain("The report can be published once");
+      expect(await textOf(page, "main")).toContain("The report can be published once");
       await page.getByLabel("Accept: correct the report").check();
       await page.getByLabel("Response").fill("Corrected to 28 beds.");
       await page.getByRole("button", { name: "Record the answer" }).click();
       await arrived(page);
       await page.getByRole("button", { name: "Publish the report" }).click();
       await arrived(page);
-      expect(await text(page, ".govuk-notification-banner")).toContain("The report has been published");
+      expect(await textOf(page, ".govuk-notification-banner")).toContain("The report has been published");
 
       await page.goto(`${server.baseUrl}${locationPath}`);
       await arrived(page);
-      expect(await text(page, "main")).toContain("This location is in special measures");
+      expect(await textOf(page, "main")).toContain("This location is in special measures");
       await page.goto(`${server.baseUrl}/regulation/failing`);
       await arrived(page);
       const row = page.locator("tr", { hasText: "Greenway House Care Home" });
@@ -169,7 +157,7 @@ describe("regulation", () => {
       const publicPage = await (await browser.newContext(DESKTOP)).newPage();
       await publicPage.goto(`${server.baseUrl}/organisations/${GREENWAY}`);
       await arrived(publicPage);
-      expect(await text(publicPage, "main")).toContain("Special measures");
+      expect(await textOf(publicPage, "main")).toContain("Special measures");
 
       // Re-inspected and rated Good: out of special measures.
       await page.goto(`${server.baseUrl}${locationPath}/inspections/new`);
@@ -189,12 +177,12 @@ describe("regulation", () => {
       await arrived(page);
       await page.goto(`${server.baseUrl}${locationPath}`);
       await arrived(page);
-      const main = await text(page, "main");
+      const main = await textOf(page, "main");
       expect(main).not.toContain("This location is in special measures");
       expect(main).toContain("Left special measures");
       await publicPage.reload();
       await arrived(publicPage);
-      expect(await text(publicPage, "main")).not.toContain("Special measures:");
+      expect(await textOf(publicPage, "main")).not.toContain("Special measures:");
     } finally {
       await regulator.close();
       await provider.close();
@@ -210,22 +198,22 @@ describe("regulation", () => {
       await page.getByLabel("Type of service").selectOption({ label: "Residential and nursing care" });
       await page.getByRole("button", { name: "Search" }).click();
       await arrived(page);
-      expect(await text(page, "#results")).toMatch(/services found/);
+      expect(await textOf(page, "#results")).toMatch(/services found/);
       await page.getByLabel("Compare Carewell Homes Ltd").check();
       await page.getByRole("button", { name: "Compare the providers chosen" }).click();
       await arrived(page);
-      expect(await text(page, ".govuk-error-summary")).toContain("Choose from 2 to 5 providers");
+      expect(await textOf(page, ".govuk-error-summary")).toContain("Choose from 2 to 5 providers");
       await page.goto(
         `${server.baseUrl}/regulation/compare?organisations=${CAREWELL}&organisations=${GREENWAY}`,
       );
       await arrived(page);
-      const table = await text(page, "table");
+      const table = await textOf(page, "table");
       expect(table).toContain("Carewell Homes Ltd");
       expect(table).toContain("Greenway Home Care Ltd");
       expect(table).toContain("Inadequate");
       await page.getByRole("link", { name: "Carewell Riverside Care Home" }).first().click();
       await arrived(page);
-      expect(await text(page, "h1")).toBe("Carewell Riverside Care Home");
+      expect(await textOf(page, "h1")).toBe("Carewell Riverside Care Home");
     } finally {
       await context.close();
     }

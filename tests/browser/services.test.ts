@@ -3,7 +3,7 @@
  * their authority's register (first with a mistake), records an option appraisal and publishes it,
  * and finds the service in the authority's and the national pipeline.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SESSION_COOKIE } from "../../src/modules/accounts/accounts.service.ts";
 import { addMonths, londonToday } from "../../src/modules/services/services.service.ts";
@@ -12,11 +12,12 @@ import { runSeeds } from "../../src/seed/seed.ts";
 import { seeds } from "../../src/seed/seeds.ts";
 import { createUser, sessionFor } from "../support/auth.ts";
 import {
+  arrived,
   DESKTOP,
-  expectAccessible,
   launchBrowser,
   startTestServer,
   type TestServer,
+  textOf,
 } from "../support/browser.ts";
 
 let server: TestServer;
@@ -33,17 +34,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function text(page: Page, selector: string): Promise<string> {
-  return ((await page.locator(selector).first().textContent()) ?? "").replace(/\s+/g, " ").trim();
-}
-
-/** Waits for the page after a navigation, checks it with axe, and gives its path. */
-async function arrived(page: Page): Promise<string> {
-  await page.waitForLoadState("load");
-  await expectAccessible(page);
-  return new URL(page.url()).pathname;
-}
-
 describe("the service register", () => {
   it("a commissioner adds a service, records an appraisal and sees it in the pipeline", async () => {
     const user = await createUser(server.db, {
@@ -57,7 +47,7 @@ describe("the service register", () => {
       ]);
       const page = await context.newPage();
       await page.goto(`${server.baseUrl}/authorities/westshire-county-council/services`);
-      expect(await arrived(page), await text(page, "main")).toBe(
+      expect(await arrived(page), await textOf(page, "main")).toBe(
         "/authorities/westshire-county-council/services",
       );
       await page.getByRole("button", { name: "Add a service" }).click();
@@ -76,13 +66,13 @@ describe("the service register", () => {
       await page.getByLabel("Market-tested").check();
       await page.getByRole("button", { name: "Save service" }).click();
       await arrived(page);
-      expect(await text(page, ".govuk-error-summary")).toContain("groups of 3 digits");
+      expect(await textOf(page, ".govuk-error-summary")).toContain("groups of 3 digits");
       await page.getByRole("link", { name: /groups of 3 digits/ }).click();
       await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("annualCost");
       await page.getByLabel("Annual cost").fill("£412,000");
       await page.getByRole("button", { name: "Save service" }).click();
       expect(await arrived(page)).toMatch(/^\/authorities\/westshire-county-council\/services\/[0-9a-f-]+$/);
-      expect(await text(page, "main")).toContain("£412,000");
+      expect(await textOf(page, "main")).toContain("£412,000");
 
       await page.getByRole("button", { name: "Record an option appraisal" }).click();
       await arrived(page);
@@ -95,10 +85,10 @@ describe("the service register", () => {
       await arrived(page);
       await page.getByRole("button", { name: "Publish this appraisal" }).click();
       await arrived(page);
-      expect(await text(page, ".govuk-notification-banner")).toContain(
+      expect(await textOf(page, ".govuk-notification-banner")).toContain(
         "The option appraisal has been published",
       );
-      expect(await text(page, ".govuk-summary-card")).toContain("Current");
+      expect(await textOf(page, ".govuk-summary-card")).toContain("Current");
 
       await page.goto(`${server.baseUrl}/authorities/westshire-county-council/pipeline`);
       await arrived(page);
@@ -107,7 +97,7 @@ describe("the service register", () => {
 
       await page.goto(`${server.baseUrl}/pipeline`);
       expect(await arrived(page)).toBe("/pipeline");
-      expect(await text(page, "main")).toContain("Carers' breaks");
+      expect(await textOf(page, "main")).toContain("Carers' breaks");
     } finally {
       await context.close();
     }

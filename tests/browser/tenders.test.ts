@@ -16,7 +16,7 @@ import { runSeeds } from "../../src/seed/seed.ts";
 import { seeds } from "../../src/seed/seeds.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { createUser, sessionFor } from "../support/auth.ts";
-import { DESKTOP, expectAccessible, launchBrowser } from "../support/browser.ts";
+import { arrived, DESKTOP, launchBrowser, textOf } from "../support/browser.ts";
 
 const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
 let t: TestApp;
@@ -57,16 +57,6 @@ async function as(name: string): Promise<{ context: BrowserContext; page: Page }
   return { context, page: await context.newPage() };
 }
 
-async function text(page: Page, selector: string): Promise<string> {
-  return ((await page.locator(selector).first().textContent()) ?? "").replace(/\s+/g, " ").trim();
-}
-
-async function arrived(page: Page): Promise<string> {
-  await page.waitForLoadState("load");
-  await expectAccessible(page);
-  return new URL(page.url()).pathname;
-}
-
 const byName = (page: Page, name: string) => page.locator(`[name="${name}"]`);
 
 describe("tenders and sealed bids", () => {
@@ -103,17 +93,17 @@ describe("tenders and sealed bids", () => {
       await byName(page, "criteria.1.weightBp").fill("30");
       await page.getByRole("button", { name: "Save as draft" }).click();
       await arrived(page);
-      expect(await text(page, ".govuk-error-summary")).toContain("add up to 90%");
+      expect(await textOf(page, ".govuk-error-summary")).toContain("add up to 90%");
       await byName(page, "criteria.1.weightBp").fill("40");
       await page.getByRole("button", { name: "Save as draft" }).click();
       tenderPath = await arrived(page);
       expect(tenderPath).toMatch(/^\/authorities\/westshire-county-council\/tenders\/[0-9a-f-]+$/);
       await page.getByRole("button", { name: "Publish this tender" }).click();
       await arrived(page);
-      expect(await text(page, ".govuk-notification-banner")).toContain("The tender has been published");
+      expect(await textOf(page, ".govuk-notification-banner")).toContain("The tender has been published");
       await page.goto(`${baseUrl}/opportunities`);
       await arrived(page);
-      expect(await text(page, "main")).toContain("Home care 2027: open framework");
+      expect(await textOf(page, "main")).toContain("Home care 2027: open framework");
       await context.close();
     }
 
@@ -144,8 +134,8 @@ describe("tenders and sealed bids", () => {
       }
       await page.getByRole("button", { name: "Submit sealed bid" }).click();
       await arrived(page);
-      expect(await text(page, ".govuk-notification-banner")).toContain("Your bid was received at");
-      expect(await text(page, "main table")).toMatch(/[0-9a-f]{64}/);
+      expect(await textOf(page, ".govuk-notification-banner")).toContain("Your bid was received at");
+      expect(await textOf(page, "main table")).toMatch(/[0-9a-f]{64}/);
       await context.close();
     }
 
@@ -153,17 +143,17 @@ describe("tenders and sealed bids", () => {
     for (const opener of ["opener1", "opener2"]) {
       const { context, page } = await as(opener);
       await page.goto(`${baseUrl}${tenderPath}`);
-      expect(await text(page, "main")).toContain("Closed, awaiting opening");
+      expect(await textOf(page, "main")).toContain("Closed, awaiting opening");
       await arrived(page);
       await page.getByRole("button", { name: "Confirm the opening" }).click();
       await arrived(page);
       if (opener === "opener1")
-        expect(await text(page, ".govuk-notification-banner")).toContain("A second, different bid opener");
+        expect(await textOf(page, ".govuk-notification-banner")).toContain("A second, different bid opener");
       else {
-        expect(await text(page, ".govuk-notification-banner")).toContain("The bids have been opened");
+        expect(await textOf(page, ".govuk-notification-banner")).toContain("The bids have been opened");
         await page.getByRole("link", { name: "Read the opened bids" }).click();
         await arrived(page);
-        const main = await text(page, "main");
+        const main = await textOf(page, "main");
         expect(main).toContain("Millbrook Carers' Trust");
         expect(main).toContain("Millbrook Minibus");
         expect(main).toContain("£990,000");

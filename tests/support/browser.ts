@@ -9,17 +9,19 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { FastifyInstance } from "fastify";
-import type { BrowserContextOptions, Page } from "playwright-core";
+import type { BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import type { Db } from "../../src/db/database.ts";
 import { type Clock, systemClock } from "../../src/lib/clock.ts";
 import { localFileStore } from "../../src/lib/file-store.ts";
 import { newId } from "../../src/lib/ids.ts";
+import { SESSION_COOKIE } from "../../src/modules/accounts/accounts.service.ts";
 import type { NewAuthority } from "../../src/modules/authorities/authorities.table.ts";
 import type { NewOrganisation } from "../../src/modules/organisations/organisations.table.ts";
 import { loadTenderKeyring } from "../../src/modules/tenders/sealing.ts";
 import { useDemoTenderKeys } from "../../src/seed/demo/tenders.ts";
+import { sessionFor } from "./auth.ts";
 import { createTestDatabase } from "./test-db.ts";
 
 export interface TestServer {
@@ -138,6 +140,31 @@ export async function insertDirectory(db: Db): Promise<void> {
 }
 
 export { launchBrowser } from "./chromium.ts";
+
+/** The text of the first element matching `selector`, with runs of white space made one space. */
+export async function textOf(page: Page, selector: string): Promise<string> {
+  return ((await page.locator(selector).first().textContent()) ?? "").replace(/\s+/g, " ").trim();
+}
+
+/** Waits for the page after a navigation, checks it with axe, and gives its path. */
+export async function arrived(page: Page): Promise<string> {
+  await page.waitForLoadState("load");
+  await expectAccessible(page);
+  return new URL(page.url()).pathname;
+}
+
+/** Puts a session for the user (made at the app's clock, two-factor passed) in the browser context. */
+export async function signInContext(
+  context: BrowserContext,
+  server: TestServer,
+  userId: string,
+): Promise<void> {
+  const session = await sessionFor(server.app, userId, { twoFactor: true });
+  await context.clearCookies();
+  await context.addCookies([
+    { name: SESSION_COOKIE, value: session.cookie.split("=")[1] ?? "", url: server.baseUrl },
+  ]);
+}
 
 export const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 }, locale: "en-GB" };
 
