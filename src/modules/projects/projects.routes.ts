@@ -10,7 +10,7 @@ import { transaction } from "../../db/transaction.ts";
 import { dateField, field, fieldList, submitForm } from "../../http/forms.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { ConflictError } from "../../lib/errors.ts";
-import { londonDateTime } from "../../lib/london-time.ts";
+import { londonDate, londonDateTime } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import type { Principal } from "../access/access.table.ts";
 import type { Authority } from "../authorities/authorities.table.ts";
@@ -120,7 +120,7 @@ function display(project: ProjectRow, clock: Clock) {
       award: longDate(project.award_date),
       start: longDate(project.start_date),
     },
-    publishedAtText: project.published_at ? longDate(project.published_at.toISOString().slice(0, 10)) : "",
+    publishedAtText: project.published_at ? longDate(londonDate(project.published_at)) : "",
   };
 }
 

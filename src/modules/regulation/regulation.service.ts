@@ -22,7 +22,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { endOfLondonDay, isIsoDate, londonDate, longDate } from "../../lib/london-time.ts";
+import { addDays, endOfLondonDay, isIsoDate, londonDate, longDate } from "../../lib/london-time.ts";
 import { addWorkingDays } from "../../lib/working-days.ts";
 import { actorOf, grantsInScope, hasRole, requireRole, requireSignedIn } from "../access/access.service.ts";
 import type { Principal, Role } from "../access/access.table.ts";
@@ -1127,8 +1127,7 @@ export const ISSUABLE: readonly EnforcementKind[] = [
 
 /** The last day for representations after a notice of proposal to cancel issued at `at`. */
 export function representationsUntil(at: Date, days: number): string {
-  const [y, m, d] = londonDate(at).split("-").map(Number);
-  return new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, (d ?? 1) + days)).toISOString().slice(0, 10);
+  return addDays(londonDate(at), days);
 }
 
 export async function issueEnforcementAs(

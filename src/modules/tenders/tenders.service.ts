@@ -8,6 +8,7 @@
  * A tender's state is derived when read: `draft`; `open` (published, before the submission
  * deadline); `closed` (the deadline has passed, awaiting opening); `opened`; `cancelled`.
  */
+
 import type { Db, Trx } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
 import {
@@ -19,6 +20,7 @@ import {
 } from "../../lib/errors.ts";
 import type { FileStore } from "../../lib/file-store.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { londonInstant as instantInLondon, parseTime } from "../../lib/london-time.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import { actorOf, hasRole } from "../access/access.service.ts";
 import type { Principal } from "../access/access.table.ts";
@@ -841,36 +843,15 @@ export async function opportunities(
   return [...rows.filter((r) => r.state === "open"), ...rows.filter((r) => r.state !== "open")];
 }
 
-function londonOffsetMinutes(at: Date): number {
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone: "Europe/London",
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const local = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
-  return Math.round((local - Math.floor(at.getTime() / 60000) * 60000) / 60000);
-}
-
 /**
- * A date (YYYY-MM-DD) and time (HH:MM, 24-hour) in Europe/London as an ISO instant, or "" when
- * either is not real. Pages take deadlines this way; the API takes instants with their offset.
+ * A date (YYYY-MM-DD) and a time as typed ("17:00", "5pm") in Europe/London as an ISO instant, or
+ * "" when either is not real (or the clocks skip that time). Pages take deadlines this way; the API
+ * takes instants with their offset.
  */
 export function londonInstant(date: string, time: string): string {
-  const match = /^(\d{1,2})[:.](\d{2})$/.exec(time.trim());
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !match) return "";
-  const [hours, minutes] = [Number(match[1]), Number(match[2])];
-  if (hours > 23 || minutes > 59) return "";
-  const asUtc = new Date(`${date}T${String(hours).padStart(2, "0")}:${match[2]}:00Z`);
-  if (Number.isNaN(asUtc.getTime()) || asUtc.toISOString().slice(0, 10) !== date) return "";
-  let instant = new Date(asUtc.getTime() - londonOffsetMinutes(asUtc) * 60000);
-  const again = londonOffsetMinutes(instant);
-  instant = new Date(asUtc.getTime() - again * 60000);
-  return instant.toISOString();
+  const t = parseTime(time);
+  const instant = t ? instantInLondon(date, t.hours, t.minutes) : null;
+  return instant ? instant.toISOString() : "";
 }
 
 // The tender pack's documents
