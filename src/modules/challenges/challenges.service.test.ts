@@ -6,9 +6,11 @@
  * procurement window (missed when the clock passes it), and tenants kept apart. Refusals change
  * nothing.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CreateUserOptions, createUser } from "../../../tests/support/auth.ts";
 import { principalOf } from "../../../tests/support/principals.ts";
+import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
@@ -66,15 +68,6 @@ let smeMember: Principal;
 let charityMember: Principal;
 let evaluator: Principal;
 let citizen: Principal;
-
-async function refused(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error("Expected the call to be refused");
-}
 
 const complete = {
   financialResources: "£48,000 precept and £31,000 reserves.",

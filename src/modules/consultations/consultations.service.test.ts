@@ -6,15 +6,16 @@
  * shown only with consent, "you said, we did" (not before closing, every point answered, every
  * respondent told), the London closing time, and the demo data.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
 import { principalOf } from "../../../tests/support/principals.ts";
+import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import {
   ConflictError,
-  type DomainError,
   ForbiddenError,
   NotFoundError,
   NotSignedInError,
@@ -56,15 +57,6 @@ let districtAdmin: Principal;
 let citizen: Principal;
 let charity: Principal;
 let mutualMember: Principal;
-
-async function refused(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error("Expected the call to be refused");
-}
 
 const draft: ConsultationDraft = {
   kind: "market-engagement",

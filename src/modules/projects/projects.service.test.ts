@@ -4,15 +4,16 @@
  * and publish, drafts hidden from the public, publishing issuing an immutable pipeline notice, and
  * the pipeline showing the published project as the service's planned procurement.
  */
+
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
+import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import {
   ConflictError,
-  type DomainError,
   ForbiddenError,
   NotFoundError,
   NotSignedInError,
@@ -52,15 +53,6 @@ async function principal(userId: string): Promise<Principal> {
     via: "session",
     twoFactor: false,
   };
-}
-
-async function refused(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error("Expected the call to be refused");
 }
 
 const draft = {

@@ -5,9 +5,11 @@
  * and left, enforcement up to cancellation, the award gate, find and compare, and the failing view.
  * Every refusal leaves nothing written.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
 import { principalOf } from "../../../tests/support/principals.ts";
+import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import type { Db } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
@@ -57,15 +59,6 @@ let greenwayAdmin: Principal;
 let mutualAdmin: Principal;
 let citizen: Principal;
 let commissioner: Principal;
-
-async function refused(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error("Expected the call to be refused");
-}
 
 async function counts() {
   const n = async (

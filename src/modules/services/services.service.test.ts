@@ -3,15 +3,16 @@
  * field and combination checks, who may change a register, option appraisals (published ones
  * immutable, a later one supersedes), and the pipeline's 18-month window from the clock.
  */
+
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
+import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import {
   ConflictError,
-  type DomainError,
   ForbiddenError,
   NotFoundError,
   NotSignedInError,
@@ -55,15 +56,6 @@ async function principal(userId: string): Promise<Principal> {
     via: "session",
     twoFactor: false,
   };
-}
-
-async function refused(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error("Expected the call to be refused");
 }
 
 const contracted = {
