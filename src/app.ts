@@ -17,7 +17,9 @@ import { accountsRoutes } from "./modules/accounts/accounts.routes.ts";
 import { verificationRoutes } from "./modules/authorities/verification.routes.ts";
 import { challengesRoutes } from "./modules/challenges/challenges.routes.ts";
 import { consultationsRoutes } from "./modules/consultations/consultations.routes.ts";
+import { evaluationRoutes } from "./modules/evaluation/evaluation.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
+import { opportunitiesRoutes } from "./modules/opportunities/opportunities.routes.ts";
 import { organisationsRoutes } from "./modules/organisations/organisations.routes.ts";
 import { pagesRoutes } from "./modules/pages/pages.routes.ts";
 import { projectsRoutes } from "./modules/projects/projects.routes.ts";
@@ -77,6 +79,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(consultationsRoutes);
   await app.register(challengesRoutes);
   await app.register(tendersRoutes);
+  await app.register(opportunitiesRoutes);
+  await app.register(evaluationRoutes);
   await app.register(regulationRoutes);
 
   return app;

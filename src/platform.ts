@@ -18,6 +18,7 @@ import { loadAccountSecrets } from "./modules/accounts/secrets.ts";
 import { createJobRunner, type JobRunner } from "./modules/jobs/jobs.runner.ts";
 import { type Mailer, smtpMailer } from "./modules/notifications/mailer.ts";
 import { notificationJobHandlers } from "./modules/notifications/notifications.service.ts";
+import { opportunityJobHandlers } from "./modules/opportunities/opportunities.service.ts";
 import { rewrapTenderKeys } from "./modules/tenders/keys.service.ts";
 import { loadTenderKeyring } from "./modules/tenders/sealing.ts";
 import { useDemoTenderKeys } from "./seed/demo/tenders.ts";
@@ -84,6 +85,7 @@ export async function startPlatform(config: Config, clock: Clock = systemClock):
         ...notificationJobHandlers({ mailer, baseUrl: config.baseUrl }),
         ...accountJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
         ...accessJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
+        ...opportunityJobHandlers({ mailer, baseUrl: config.baseUrl }),
       },
     });
     jobs.start();

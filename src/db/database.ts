@@ -15,8 +15,10 @@ import type { AuditChainsTable, AuditEventsTable } from "../modules/audit/audit.
 import type { AuthoritiesTable } from "../modules/authorities/authorities.table.ts";
 import type { ChallengeTables } from "../modules/challenges/challenges.table.ts";
 import type { ConsultationTables } from "../modules/consultations/consultations.table.ts";
+import type { ComplianceTables } from "../modules/evaluation/compliance.table.ts";
 import type { JobsTable } from "../modules/jobs/jobs.table.ts";
 import type { NotificationsTable } from "../modules/notifications/notifications.table.ts";
+import type { OpportunityTables } from "../modules/opportunities/opportunities.table.ts";
 import type {
   MutualEvidenceTable,
   OrganisationAreasTable,
@@ -39,7 +41,13 @@ import type { AreasTable, ServiceCategoriesTable } from "../modules/vocabularies
 import type { SeedRunsTable } from "../seed/seed-runs.table.ts";
 
 /** Later modules keep their tables in their own `*Tables` interface, which this extends. */
-export interface Database extends ConsultationTables, ChallengeTables, TenderTables, RegulationTables {
+export interface Database
+  extends ConsultationTables,
+    ChallengeTables,
+    TenderTables,
+    OpportunityTables,
+    ComplianceTables,
+    RegulationTables {
   authorities: AuthoritiesTable;
   organisations: OrganisationsTable;
   users: UsersTable;

@@ -1,7 +1,9 @@
 /** Every seed, in the order they run. Add later issues' seeds after the ones they build on. */
 import { demoAuthoritiesSeed } from "./demo/authorities.ts";
 import { demoChallengesSeed } from "./demo/challenges.ts";
+import { demoComplianceSeed } from "./demo/compliance.ts";
 import { demoConsultationsSeed } from "./demo/consultations.ts";
+import { demoOpportunitiesSeed } from "./demo/opportunities.ts";
 import { demoOrganisationsSeed } from "./demo/organisations.ts";
 import { demoProjectsSeed } from "./demo/projects.ts";
 import { demoRegulationSeed } from "./demo/regulation.ts";
@@ -22,5 +24,7 @@ export const seeds: readonly Seed[] = [
   demoConsultationsSeed,
   demoChallengesSeed,
   demoTendersSeed,
+  demoOpportunitiesSeed,
+  demoComplianceSeed,
   demoRegulationSeed,
 ];

@@ -17,6 +17,8 @@ import { access } from "./rules/access.ts";
 import { accounts } from "./rules/accounts.ts";
 import { challenges } from "./rules/challenges.ts";
 import { consultations } from "./rules/consultations.ts";
+import { evaluation } from "./rules/evaluation.ts";
+import { opportunities } from "./rules/opportunities.ts";
 import { organisations } from "./rules/organisations.ts";
 import { platform } from "./rules/platform.ts";
 import { projects } from "./rules/projects.ts";
@@ -49,6 +51,8 @@ const RULE_SETS: RuleSet[] = [
   consultations,
   challenges,
   tenders,
+  opportunities,
+  evaluation,
   regulation,
 ];
 const RULES: Record<string, Rule> = Object.assign({}, ...RULE_SETS.map((set) => set.rules));

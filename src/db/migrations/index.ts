@@ -12,6 +12,9 @@ import * as consultations from "./2026-11-22-07-consultations.ts";
 import * as challenges from "./2026-11-22-08-challenges.ts";
 import * as tenders from "./2026-11-22-09-tenders.ts";
 import * as regulation from "./2026-11-22-10-regulation.ts";
+import * as tenderQuestions from "./2026-11-22-11-tender-questions.ts";
+import * as opportunitySearches from "./2026-11-22-12-opportunity-searches.ts";
+import * as tenderCompliance from "./2026-11-22-13-tender-compliance.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -24,4 +27,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-22-08-challenges": challenges,
   "2026-11-22-09-tenders": tenders,
   "2026-11-22-10-regulation": regulation,
+  "2026-11-22-11-tender-questions": tenderQuestions,
+  "2026-11-22-12-opportunity-searches": opportunitySearches,
+  "2026-11-22-13-tender-compliance": tenderCompliance,
 };

@@ -1,5 +1,5 @@
 /**
- * Tenders' pages: opportunities, an authority's tenders, setting one up, a tender with what the
+ * Tenders' pages: an authority's tenders, setting one up, a tender with what the
  * viewer may do next (publish, bid, confirm the opening, read opened bids), the bid form with its
  * receipts, and the opened bids. Thin: parse forms into drafts, call the services, render.
  */
@@ -29,7 +29,6 @@ import {
   createTender,
   londonDateTime,
   londonInstant,
-  opportunities,
   type PublishOptions,
   percent,
   publishTender,
@@ -159,20 +158,6 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
     href: `/authorities/${authority.slug}/tenders/${row.id}`,
     title: row.title,
     deadline: londonDateTime(row.submission_deadline),
-  });
-
-  app.get("/opportunities", hide, async (_request, reply) => {
-    const found = await opportunities(db, clock);
-    await reply.page("tenders/views/opportunities.njk", {
-      tenders: found.map(({ tender, state }) => ({
-        ...summary({ slug: tender.authority_slug }, tender),
-        state,
-        reserved: tender.reserved,
-        procedure: tender.procedure,
-        authorityName: tender.authority_name,
-        estimatedValue: money(tender.estimated_value_pence),
-      })),
-    });
   });
 
   app.get<Slug>("/authorities/:slug/tenders", hide, async (request, reply) => {

@@ -25,6 +25,7 @@ import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import { actorOf, hasRole } from "../access/access.service.ts";
 import type { Principal } from "../access/access.table.ts";
 import { type Actor, recordAudit } from "../audit/audit.service.ts";
+import { queueOpportunityAlerts } from "../opportunities/opportunities.service.ts";
 import { markProcurementStarted, projectOf } from "../projects/projects.service.ts";
 import { canEditRegister, londonToday, requireRegisterEditor } from "../services/services.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
@@ -768,6 +769,7 @@ export async function publishTenderAs(
       masterKeyId: data.keyId,
     },
   });
+  await queueOpportunityAlerts(trx, clock, { authorityId, tenderId });
   if (options.markProjectStarted !== false)
     try {
       await markProcurementStarted(trx, clock, actor, authorityId, tender.project_id, londonToday(clock));

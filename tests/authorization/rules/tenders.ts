@@ -36,7 +36,6 @@ const page = "/authorities/:slug/tenders";
 export const tenders: RuleSet = {
   rules: {
     // Pages
-    "GET /opportunities": anyone,
     [`GET ${page}`]: anyone,
     [`GET ${page}/new`]: REGISTER_EDITOR,
     [`POST ${page}/new`]: REGISTER_EDITOR,

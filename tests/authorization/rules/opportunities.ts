@@ -1,0 +1,8 @@
+import type { RuleSet } from "../rules.ts";
+import { anyone } from "../rules.ts";
+
+export const opportunities: RuleSet = {
+  rules: {
+    "GET /opportunities": anyone,
+  },
+};
