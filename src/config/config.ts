@@ -42,6 +42,8 @@ export interface Config {
   tenderPreviousMasterKeys: string[];
   /** The shortest period from publishing a tender to its submission deadline, in days. */
   tenderMinimumPeriodDays: number;
+  /** How far an amendment made after bids have arrived must move the submission deadline, in days. */
+  tenderAmendmentExtensionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -165,6 +167,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     tenderMasterKey,
     tenderPreviousMasterKeys,
     tenderMinimumPeriodDays: integer("OPENPS_TENDER_MINIMUM_DAYS", 25, 1, 365),
+    tenderAmendmentExtensionDays: integer("OPENPS_TENDER_AMENDMENT_DAYS", 10, 1, 365),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,6 +1,7 @@
 /**
  * Tenders in a real browser, with axe on every page: a commissioner sets up a tender (first with
- * weights that do not add up) and publishes it; three organisations bid, one as the lead of a
+ * weights that do not add up) and publishes it; a charity asks a clarification question and the
+ * commissioner answers it for everyone; three organisations register interest and bid, one as the lead of a
  * consortium, each getting a receipt; the deadline passes (the clock is moved); two bid openers
  * open the bids, and the second reads them.
  */
@@ -107,6 +108,43 @@ describe("tenders and sealed bids", () => {
       await context.close();
     }
 
+    // A charity asks a clarification question; the commissioner answers it, publishing it for everyone.
+    {
+      const { context, page } = await as("charity");
+      await page.goto(`${baseUrl}${tenderPath}`);
+      await arrived(page);
+      await page.getByRole("link", { name: "Ask a clarification question" }).click();
+      await arrived(page);
+      await page.getByLabel("Your question").fill("Are weekend visits part of the service?");
+      await page.getByRole("button", { name: "Send the question" }).click();
+      await arrived(page);
+      expect(await textOf(page, ".govuk-notification-banner")).toContain("Your question has been sent");
+      await context.close();
+    }
+    {
+      const { context, page } = await as("commissioner");
+      await page.goto(`${baseUrl}${tenderPath}`);
+      await arrived(page);
+      await page.getByRole("link", { name: /^Answer/ }).click();
+      await arrived(page);
+      await page.getByLabel("Answer", { exact: true }).fill("Yes: visits are every day of the year.");
+      await page.getByRole("button", { name: "Publish the answer" }).click();
+      await arrived(page);
+      expect(await textOf(page, ".govuk-notification-banner")).toContain("The answer has been published");
+      await context.close();
+    }
+    {
+      const context = await browser.newContext(DESKTOP);
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}${tenderPath}`);
+      await arrived(page);
+      const main = await textOf(page, "main");
+      expect(main).toContain("Question 1");
+      expect(main).toContain("Yes: visits are every day of the year.");
+      expect(main).not.toContain("Carers");
+      await context.close();
+    }
+
     for (const [who, organisationId, price, consortium] of [
       ["charity", DEMO_ORGANISATION.carersTrust, "£1,100,000", false],
       ["mutual", DEMO_ORGANISATION.communityHealthMutual, "£1,050,000", false],
@@ -115,6 +153,12 @@ describe("tenders and sealed bids", () => {
       const { context, page } = await as(who);
       await page.goto(`${baseUrl}${tenderPath}`);
       await arrived(page);
+      // Bidding needs registered interest (the charity registered by asking its question).
+      if (who !== "charity") {
+        await page.getByRole("button", { name: /^Register interest/ }).click();
+        await arrived(page);
+        expect(await textOf(page, ".govuk-notification-banner")).toContain("registered as interested");
+      }
       await page.getByRole("button", { name: "Submit a bid" }).click();
       await arrived(page);
       await byName(page, "organisationId").selectOption(organisationId);

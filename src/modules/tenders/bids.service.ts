@@ -399,6 +399,11 @@ export async function submitBid(
   if (!locked || !tender) throw new NotFoundError("tender");
   if (stateOf(locked, ctx.clock.now()) !== "open")
     throw new ConflictError(closedMessage(locked), "tender_closed");
+  if (!(await repo.hasInterest(trx, authorityId, tenderId, draft.organisationId as string)))
+    throw new ConflictError(
+      "Register your organisation's interest in this tender before bidding: that is how you are told of answers to questions, amendments and cancellation.",
+      "interest_required",
+    );
   const parts = await repo.partsOf(trx, authorityId, tenderId);
   const bidId = newId();
   const { content, documents } = await checkBid(trx, tender, parts, p, bidId, draft, ctx.maxDocumentBytes);

@@ -126,6 +126,14 @@ describe("tender pages", () => {
   });
 
   it("takes a sealed bid through the form and shows the receipt", async () => {
+    expect(mainText((await get(`${base}/bid`, s.charity)).body)).toContain(
+      "Register your organisation's interest",
+    );
+    const interest = await postForm(t.app, s.charity as TestSession, `${base}/interest`, {
+      organisationId: DEMO_ORGANISATION.carersTrust,
+    });
+    expect(interest.statusCode).toBe(303);
+    expect(mainText((await get(base, s.charity)).body)).toContain("is registered as interested");
     const page = await get(`${base}/bid`, s.charity);
     expect(page.statusCode).toBe(200);
     const ids = [...page.body.matchAll(/name="(answers\.[0-9a-f-]+)"/g)].map((m) => m[1] as string);
@@ -166,6 +174,51 @@ describe("tender pages", () => {
     const receipt = mainText((await get(String(ok.headers.location), s.charity)).body);
     expect(receipt).toContain("Your bid was received at Sunday 22 November 2026 at 10:00am");
     expect(receipt).toMatch(/[0-9a-f]{64} Counts/);
+  });
+
+  it("asks and answers a clarification question, and refuses an amendment that does not extend the deadline", async () => {
+    const askPage = mainText((await get(`${base}/questions/new`, s.charity)).body);
+    expect(askPage).toContain("Asking for Millbrook Carers' Trust.");
+    const empty = await postForm(t.app, s.charity as TestSession, `${base}/questions/new`, {
+      organisationId: DEMO_ORGANISATION.carersTrust,
+      question: "",
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('href="#question"');
+    const asked = await postForm(t.app, s.charity as TestSession, `${base}/questions/new`, {
+      organisationId: DEMO_ORGANISATION.carersTrust,
+      question: "Are weekend visits included?",
+    });
+    expect(asked.statusCode).toBe(303);
+    const team = await get(base, s.commissioner);
+    expect(mainText(team.body)).toMatch(
+      /Waiting for an answer Millbrook Carers' Trust ?: Are weekend visits included\?/,
+    );
+    const link = /href="([^"]+\/questions\/[0-9a-f-]+\/answer)"/.exec(team.body)?.[1] as string;
+    expect(mainText((await get(link, s.commissioner)).body)).toContain("The question as published");
+    const answered = await postForm(t.app, s.commissioner as TestSession, link, {
+      publishedQuestion: "Are weekend visits included?",
+      answer: "Yes, every day of the year.",
+    });
+    expect(answered.statusCode).toBe(303);
+    const publicPage = mainText((await get(base)).body);
+    expect(publicPage).toContain(
+      "Question 1 Are weekend visits included? Answer: Yes, every day of the year.",
+    );
+    expect(publicPage).not.toContain("Carers");
+    // Bids have arrived: an amendment keeping the deadline is refused (422), the form shown again.
+    const amendPage = mainText((await get(`${base}/amend`, s.commissioner)).body);
+    expect(amendPage).toContain("Why are the terms changing?");
+    const refused = await postForm(t.app, s.commissioner as TestSession, `${base}/amend`, {
+      ...form,
+      reason: "Weekend visits made explicit.",
+      description: "Home care in Millbrook, every day of the year.",
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(mainText(refused.body)).toContain(
+      "Bids have arrived, so an amendment must extend the deadline for bids by at least 10 days",
+    );
+    expect(mainText((await get(base)).body)).not.toContain("Amendment 1");
   });
 
   it("refuses a bid at the deadline, and opens with two bid openers", async () => {

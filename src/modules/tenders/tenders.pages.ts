@@ -24,7 +24,9 @@ import {
   submitBid,
   withdrawBid,
 } from "./bids.service.ts";
+import { interestCount, interestOf, questionsFor } from "./questions.service.ts";
 import {
+  amendmentsOf,
   cancelTender,
   createTender,
   londonDateTime,
@@ -216,11 +218,39 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
     const notices: Record<string, string> = {
       published: request.t("tenders.page.published"),
       awaiting: request.t("tenders.page.awaitingSecond"),
+      interest: request.t("tenders.page.interest"),
+      asked: request.t("tenders.page.asked"),
+      answered: request.t("tenders.page.answered"),
+      amended: request.t("tenders.page.amended"),
       opened: request.t("tenders.page.opened"),
       cancelled: request.t("tenders.page.cancelled"),
     };
     const query = (request.query ?? {}) as Record<string, string>;
+    const organisations = await biddingOrganisations(db, request.principal);
+    const registered = new Set(await interestOf(db, request.principal, authority.id, tender.id));
+    const questions = await questionsFor(db, request.principal, authority.id, tender.id);
+    const amendments = await amendmentsOf(db, authority.id, tender.id);
+    const now = clock.now();
     await reply.page("tenders/views/tender.njk", {
+      organisations: organisations.map((o) => ({ ...o, registered: registered.has(o.id) })),
+      unregistered: organisations.filter((o) => !registered.has(o.id)),
+      interestCount: await interestCount(db, request.principal, authority.id, tender.id),
+      questions: {
+        answered: questions
+          .filter((q) => q.number !== null)
+          .map((q) => ({ ...q, answeredOn: q.answeredAt ? londonDateTime(q.answeredAt) : "" })),
+        waiting: questions.filter((q) => q.number === null),
+        canAsk: view.state === "open" && now.getTime() < tender.clarification_deadline.getTime(),
+      },
+      amendments: amendments.map((a) => ({
+        number: a.number,
+        at: londonDateTime(a.made_at),
+        reason: a.reason,
+        changed: a.changed.map((f) => request.t(`tenders.fields.${f}`)).join(", "),
+        moved: a.submission_deadline.getTime() !== a.previous_submission_deadline.getTime(),
+        from: londonDateTime(a.previous_submission_deadline),
+        to: londonDateTime(a.submission_deadline),
+      })),
       authority,
       tender,
       state: view.state,
@@ -299,6 +329,7 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
           authority.id,
           view.tender.id,
           field(request.body, "reason"),
+          { email: ctx.email },
         ),
       );
       return `${base}?notice=cancelled`;
@@ -306,7 +337,10 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
   });
 
   async function bidContext(request: FastifyRequest, authority: Authority, view: TenderView, body: unknown) {
-    const organisations = await biddingOrganisations(db, request.principal);
+    const all = await biddingOrganisations(db, request.principal);
+    const registered = new Set(await interestOf(db, request.principal, authority.id, view.tender.id));
+    // Bidding needs registered interest: only those organisations are offered.
+    const organisations = all.filter((o) => registered.has(o.id));
     const given = values(body);
     const organisationId = String(given.organisationId ?? organisations[0]?.id ?? "");
     const receipts =
@@ -318,6 +352,7 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
       tender: view.tender,
       base: baseOf(authority, view.tender.id),
       organisations,
+      unregistered: all.length - organisations.length,
       lots: view.parts.lots,
       questions: questionsOf(view),
       values: { consortium: "no", ...given, organisationId, lotIds: fieldList(body, "lotIds") },

@@ -7,13 +7,16 @@ import type {
   NewBid,
   NewTender,
   Tender,
+  TenderAmendment,
   TenderCriteriaTable,
   TenderCriterion,
   TenderDocument,
   TenderDocumentsTable,
+  TenderInterestsTable,
   TenderLot,
   TenderLotsTable,
   TenderOpening,
+  TenderQuestion,
 } from "./tenders.table.ts";
 
 /** A tender with the names it refers to. */
@@ -556,3 +559,159 @@ export async function organisationsByIds(db: Db, ids: readonly string[]): Promis
 }
 
 export type { TenderCriterion, TenderLot };
+
+// Interest, clarification questions and amendments
+
+export async function insertInterest(trx: Trx, row: TenderInterestsTable): Promise<boolean> {
+  const inserted = await trx
+    .insertInto("tender_interests")
+    .values(row)
+    .onConflict((oc) => oc.columns(["authority_id", "tender_id", "organisation_id"]).doNothing())
+    .returning("organisation_id")
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function hasInterest(
+  db: Db,
+  authorityId: string,
+  tenderId: string,
+  organisationId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom("tender_interests")
+    .select("organisation_id")
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("organisation_id", "=", organisationId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Of these organisations, those registered as interested in the tender. */
+export async function interestedAmong(
+  db: Db,
+  authorityId: string,
+  tenderId: string,
+  organisationIds: readonly string[],
+): Promise<string[]> {
+  if (organisationIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("tender_interests")
+    .select("organisation_id")
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("organisation_id", "in", organisationIds)
+    .execute();
+  return rows.map((r) => r.organisation_id);
+}
+
+export async function countInterests(db: Db, authorityId: string, tenderId: string): Promise<number> {
+  const row = await db
+    .selectFrom("tender_interests")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The people of every organisation registered as interested: its administrators and members. */
+export async function interestedUsers(db: Db, authorityId: string, tenderId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("tender_interests as i")
+    .innerJoin("role_grants as g", (join) =>
+      join.on("g.scope_type", "=", "organisation").onRef("g.scope_id", "=", "i.organisation_id"),
+    )
+    .select("g.user_id")
+    .distinct()
+    .where("i.authority_id", "=", authorityId)
+    .where("i.tender_id", "=", tenderId)
+    .where("g.role", "in", ["organisation-admin", "organisation-member"])
+    .orderBy("g.user_id")
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+export async function insertQuestion(trx: Trx, row: TenderQuestion): Promise<void> {
+  await trx.insertInto("tender_questions").values(row).execute();
+}
+
+export function lockQuestion(trx: Trx, authorityId: string, tenderId: string, id: string) {
+  return trx
+    .selectFrom("tender_questions")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export interface QuestionRow extends TenderQuestion {
+  organisation_name: string;
+}
+
+/** The tender's questions, oldest first, with the asking organisation's name (never published). */
+export function questionsOf(db: Db, authorityId: string, tenderId: string): Promise<QuestionRow[]> {
+  return db
+    .selectFrom("tender_questions as q")
+    .innerJoin("organisations as o", "o.id", "q.organisation_id")
+    .selectAll("q")
+    .select("o.name as organisation_name")
+    .where("q.authority_id", "=", authorityId)
+    .where("q.tender_id", "=", tenderId)
+    .orderBy("q.asked_at")
+    .orderBy("q.id")
+    .execute();
+}
+
+export async function answerQuestion(
+  trx: Trx,
+  authorityId: string,
+  id: string,
+  changes: Pick<TenderQuestion, "number" | "published_question" | "answer" | "answered_by" | "answered_at">,
+): Promise<void> {
+  await trx
+    .updateTable("tender_questions")
+    .set(changes)
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .execute();
+}
+
+export async function nextQuestionNumber(trx: Trx, authorityId: string, tenderId: string): Promise<number> {
+  const row = await trx
+    .selectFrom("tender_questions")
+    .select((eb) => eb.fn.max("number").as("n"))
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0) + 1;
+}
+
+export async function insertAmendment(trx: Trx, row: TenderAmendment): Promise<void> {
+  await trx.insertInto("tender_amendments").values(row).execute();
+}
+
+export function amendmentsOf(db: Db, authorityId: string, tenderId: string): Promise<TenderAmendment[]> {
+  return db
+    .selectFrom("tender_amendments")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .orderBy("number")
+    .execute();
+}
+
+/** Whether any bid (current or since ended) has been received for the tender. */
+export async function anyBidReceived(db: Db, authorityId: string, tenderId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("bids")
+    .select("id")
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -165,6 +165,81 @@ describe("the tenders API", () => {
     expect(late.statusCode).toBe(409);
   });
 
+  it("answers clarification questions publicly without the asker's name, and publishes amendments", async () => {
+    // Bidding needs registered interest.
+    const uninterested = await call("POST", `${base}/${id}/bids`, s.charity, {
+      organisationId: DEMO_ORGANISATION.carersTrust,
+      answers: [],
+    });
+    expect(uninterested.statusCode).toBe(409);
+    expect(uninterested.json().error.code).toBe("interest_required");
+    const interest = { organisationId: DEMO_ORGANISATION.carersTrust };
+    expect((await call("POST", `${base}/${id}/interest`, s.commissioner, interest)).statusCode).toBe(403);
+    expect((await call("POST", `${base}/${id}/interest`, s.charity, interest)).json()).toEqual({
+      registered: true,
+    });
+    expect((await call("POST", `${base}/${id}/interest`, s.charity, interest)).json()).toEqual({
+      registered: false,
+    });
+    const ask = {
+      organisationId: DEMO_ORGANISATION.carersTrust,
+      question: "Is the Eastfield estate included?",
+    };
+    expect((await call("POST", `${base}/${id}/questions`, undefined, ask)).statusCode).toBe(401);
+    expect((await call("POST", `${base}/${id}/questions`, s.commissioner, ask)).statusCode).toBe(403);
+    expect(
+      (await call("POST", `${base}/${id}/questions`, s.charity, { ...ask, question: "" })).statusCode,
+    ).toBe(400);
+    const asked = await call("POST", `${base}/${id}/questions`, s.charity, ask);
+    expect(asked.statusCode).toBe(201);
+    expect(asked.json()).toMatchObject({ number: null, mine: true, askedBy: null });
+    const questionId = asked.json().id;
+    expect((await call("GET", `${base}/${id}/questions`)).json()).toEqual({ questions: [] });
+    expect((await call("GET", `${base}/${id}/questions`, s.commissioner)).json().questions[0].askedBy).toBe(
+      "Millbrook Carers' Trust",
+    );
+    const answer = `${base}/${id}/questions/${questionId}/answer`;
+    expect((await call("POST", answer, s.charity, { answer: "Yes" })).statusCode).toBe(403);
+    expect((await call("POST", answer, s.districtAdmin, { answer: "Yes" })).statusCode).toBe(403);
+    const answered = await call("POST", answer, s.commissioner, {
+      answer: "Yes, from April 2027.",
+      publishedQuestion: "Is the new Eastfield estate included?",
+    });
+    expect(answered.statusCode).toBe(200);
+    expect((await call("POST", answer, s.commissioner, { answer: "Again" })).statusCode).toBe(409);
+    const published = (await call("GET", `${base}/${id}/questions`)).json();
+    expect(published.questions).toEqual([
+      expect.objectContaining({
+        number: 1,
+        question: "Is the new Eastfield estate included?",
+        answer: "Yes, from April 2027.",
+        askedBy: null,
+      }),
+    ]);
+    expect(JSON.stringify(published)).not.toContain("Carers");
+    // Amendments: never bringing the deadline forward (422, nothing written); published with the reason.
+    const amendments = `${base}/${id}/amendments`;
+    const before = await rowCounts();
+    const earlier = await call("POST", amendments, s.commissioner, {
+      reason: "Sooner",
+      changes: { submissionDeadline: "2027-01-14T12:00:00Z" },
+    });
+    expect(earlier.statusCode).toBe(422);
+    expect((await call("GET", amendments)).json()).toEqual({ amendments: [] });
+    expect(await rowCounts()).toEqual(before);
+    expect(
+      (await call("POST", amendments, s.charity, { reason: "x", changes: { title: "x" } })).statusCode,
+    ).toBe(403);
+    const made = await call("POST", amendments, s.commissioner, {
+      reason: "The Eastfield estate is included from April 2027.",
+      changes: { description: "Home care across Westshire, including the Eastfield estate from April 2027." },
+    });
+    expect(made.statusCode).toBe(201);
+    expect(made.json()).toMatchObject({ number: 1, changed: ["description"], bidsReceived: false });
+    expect((await call("GET", amendments)).json().amendments).toHaveLength(1);
+    expect((await call("GET", `${base}/${id}`)).json().description).toContain("Eastfield");
+  });
+
   it("takes a bid with a receipt the bidder can check, and anyone can look up by its hash", async () => {
     const view = (await call("GET", `${base}/${id}`)).json();
     const quality = view.criteria.find((c: { kind: string }) => c.kind === "quality");

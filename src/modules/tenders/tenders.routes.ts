@@ -24,6 +24,8 @@ import {
   submitBid,
   withdrawBid,
 } from "./bids.service.ts";
+import { questionPages } from "./questions.pages.ts";
+import { questionRoutes } from "./questions.routes.ts";
 import { loadTenderKeyring } from "./sealing.ts";
 import { tenderPages } from "./tenders.pages.ts";
 import {
@@ -151,6 +153,8 @@ export async function tendersRoutes(app: FastifyInstance): Promise<void> {
   };
   const publishOptions = { keys, minimumPeriodDays: app.deps.config.tenderMinimumPeriodDays };
   tenderPages(app, ctx, publishOptions);
+  questionRoutes(app, ctx, app.deps.config.tenderAmendmentExtensionDays);
+  questionPages(app, ctx, app.deps.config.tenderAmendmentExtensionDays);
 
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
@@ -299,6 +303,7 @@ export async function tendersRoutes(app: FastifyInstance): Promise<void> {
           authority.id,
           request.params.tenderId,
           request.body.reason,
+          { email: ctx.email },
         ),
       );
       return toApi(await tenderOf(db, clock, request.principal, authority.id, request.params.tenderId));

@@ -339,3 +339,63 @@ export const AttemptsResponse = Type.Object({
     }),
   ),
 });
+
+// Interest, clarification questions and amendments
+
+export const QuestionParams = Type.Object({ authorityId: Uuid, tenderId: Uuid, questionId: Uuid });
+export const InterestBody = Type.Object({ organisationId: Uuid }, { additionalProperties: false });
+export const InterestResponse = Type.Object({
+  registered: Type.Boolean({ description: "False when the organisation was registered already" }),
+});
+export const AskBody = Type.Object(
+  {
+    organisationId: Uuid,
+    question: Type.String({ minLength: 1, maxLength: 5000 }),
+  },
+  { additionalProperties: false },
+);
+export const AnswerBody = Type.Object(
+  {
+    answer: Type.String({ minLength: 1, maxLength: 10000 }),
+    publishedQuestion: Type.Optional(
+      Type.String({
+        maxLength: 5000,
+        description: "The question as published, in neutral words; the asker's words when left out",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const QuestionResponse = Type.Object({
+  id: Uuid,
+  number: Type.Union([Type.Integer(), Type.Null()], { description: "Set when answered (published)" }),
+  question: Type.String(),
+  answer: Type.Union([Type.String(), Type.Null()]),
+  askedAt: Type.String({ format: "date-time" }),
+  answeredAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  askedBy: Type.Union([Type.String(), Type.Null()], {
+    description: "The asking organisation: shown to the tender's commissioners and administrators only",
+  }),
+  mine: Type.Boolean({ description: "Asked by an organisation the caller acts for" }),
+});
+export const QuestionListResponse = Type.Object({ questions: Type.Array(QuestionResponse) });
+export const AmendBody = Type.Object(
+  {
+    reason: Type.String({ minLength: 1, maxLength: 5000, description: "Published with the amendment" }),
+    changes: UpdateTenderBody,
+  },
+  { additionalProperties: false },
+);
+export const AmendmentResponse = Type.Object({
+  id: Uuid,
+  number: Type.Integer(),
+  reason: Type.String(),
+  changed: Type.Array(Type.String(), { description: "The fields changed, named as in the API" }),
+  previousSubmissionDeadline: Type.String({ format: "date-time" }),
+  submissionDeadline: Type.String({ format: "date-time" }),
+  previousClarificationDeadline: Type.String({ format: "date-time" }),
+  clarificationDeadline: Type.String({ format: "date-time" }),
+  bidsReceived: Type.Boolean(),
+  madeAt: Type.String({ format: "date-time" }),
+});
+export const AmendmentListResponse = Type.Object({ amendments: Type.Array(AmendmentResponse) });

@@ -38,6 +38,7 @@ import {
   withdrawBid,
 } from "./bids.service.ts";
 import { rewrapTenderKeys } from "./keys.service.ts";
+import { registerInterest } from "./questions.service.ts";
 import { readTenderKeyFile, TENDER_KEY_FILE, tenderKeyringFromKeys } from "./sealing.ts";
 import {
   cancelTender,
@@ -122,8 +123,12 @@ const create = (who: string, d: TenderDraft) =>
   transaction(t.db, (trx) => createTender(trx, clock, as(who), COUNTY, d));
 const publish = (who: string, id: string, minimumPeriodDays = 25) =>
   transaction(t.db, (trx) => publishTender(trx, clock, as(who), COUNTY, id, { keys, minimumPeriodDays }));
+/** Registers the organisation's interest (when it may: refusals are the bid's to give), then bids. */
 const bid = (who: string, tenderId: string, d: BidDraft) =>
-  transaction(t.db, (trx) => submitBid(trx, ctx, as(who), COUNTY, tenderId, d));
+  transaction(t.db, async (trx) => {
+    await registerInterest(trx, clock, as(who), COUNTY, tenderId, d.organisationId).catch(() => undefined);
+    return submitBid(trx, ctx, as(who), COUNTY, tenderId, d);
+  });
 
 let tenderId: string;
 let answerIds: string[];
@@ -559,7 +564,7 @@ describe("cancellation", () => {
     clock.set(new Date("2026-11-22T10:00:00Z"));
     const draftId = await create("commissioner", tenderDraft({ lots: [] }));
     const cancel = (who: string, id: string, reason: string) =>
-      transaction(t.db, (trx) => cancelTender(trx, clock, as(who), COUNTY, id, reason));
+      transaction(t.db, (trx) => cancelTender(trx, clock, as(who), COUNTY, id, reason, { email: false }));
     expect((await refused(cancel("commissioner", draftId, "Not needed"))).status).toBe(409);
     await publish("commissioner", draftId);
     expect((await refused(cancel("opener1", draftId, "Not needed"))).status).toBe(403);

@@ -25,6 +25,7 @@ import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import { actorOf, hasRole } from "../access/access.service.ts";
 import type { Principal } from "../access/access.table.ts";
 import { type Actor, recordAudit } from "../audit/audit.service.ts";
+import { notify } from "../notifications/notifications.service.ts";
 import { queueOpportunityAlerts } from "../opportunities/opportunities.service.ts";
 import { markProcurementStarted, projectOf } from "../projects/projects.service.ts";
 import { canEditRegister, londonToday, requireRegisterEditor } from "../services/services.service.ts";
@@ -39,6 +40,7 @@ import {
   type PricingMode,
   type Procedure,
   type Tender,
+  type TenderAmendment,
   VAT_TREATMENTS,
   type VatTreatment,
 } from "./tenders.table.ts";
@@ -507,10 +509,18 @@ function toRow(input: TenderInput) {
   };
 }
 
-function partsOf(input: TenderInput) {
+/**
+ * The rows of the tender's lots and criteria. An amendment passes the tender's `previous` parts, so
+ * that a lot or criterion keeps its id at the same position (bids already made refer to them).
+ */
+function partsOf(input: TenderInput, previous?: repo.TenderParts) {
+  const topBefore = previous?.criteria.filter((c) => c.parent_id === null) ?? [];
+  const subBefore = (parentId: string | undefined, position: number) =>
+    previous?.criteria.find((c) => c.parent_id === parentId && c.position === position)?.id;
   const criteria: Parameters<typeof repo.replaceParts>[3]["criteria"] = [];
   input.criteria.forEach((c, i) => {
-    const id = newId();
+    const before = topBefore.find((b) => b.position === i + 1)?.id;
+    const id = before ?? newId();
     criteria.push({
       id,
       parent_id: null,
@@ -522,7 +532,7 @@ function partsOf(input: TenderInput) {
     });
     for (const [j, s] of c.subCriteria.entries())
       criteria.push({
-        id: newId(),
+        id: (before && subBefore(before, j + 1)) || newId(),
         parent_id: id,
         position: j + 1,
         kind: c.kind,
@@ -533,7 +543,7 @@ function partsOf(input: TenderInput) {
   });
   return {
     lots: input.lots.map((l, i) => ({
-      id: newId(),
+      id: previous?.lots.find((b) => b.position === i + 1)?.id ?? newId(),
       position: i + 1,
       title: l.title,
       description: l.description,
@@ -966,6 +976,7 @@ export async function cancelTender(
   authorityId: string,
   tenderId: string,
   reason: string | undefined,
+  options: NoticeOptions,
 ): Promise<void> {
   const p = await requireRegisterEditor(trx, principal, authorityId);
   const tender = await lockedTender(trx, authorityId, tenderId);
@@ -998,4 +1009,228 @@ export async function cancelTender(
     entity: { type: "tender", id: tenderId },
     changes: { reason: text, stateBefore: stateOf(tender, now) },
   });
+  const row = await repo.findTender(trx, authorityId, tenderId);
+  if (row)
+    await notifyInterested(
+      trx,
+      clock,
+      tender,
+      {
+        kind: "tender.cancelled",
+        subject: subjectOf("Tender cancelled", row.title),
+        body: `${row.authority_name} has cancelled the tender "${row.title}".\n\nWhy: ${text}\n\nNo more bids are taken and no bids will be evaluated.`,
+        link: pageOf(row),
+      },
+      { email: options.email, actor: actorOf(p) },
+    );
+}
+
+// Telling those interested
+
+/** How notices go out: by email too when a mailer is configured. */
+export interface NoticeOptions {
+  email: boolean;
+}
+
+/**
+ * Tells everyone at the organisations registered as interested in the tender (bidding needs it), in
+ * their inbox and by email. Bidders are reached this way without unsealing who bid.
+ */
+export async function notifyInterested(
+  trx: Trx,
+  clock: Clock,
+  tender: { authority_id: string; id: string },
+  message: { kind: string; subject: string; body: string; link: string },
+  options: NoticeOptions & { actor: Actor },
+): Promise<number> {
+  const users = await repo.interestedUsers(trx, tender.authority_id, tender.id);
+  for (const userId of users)
+    await notify(
+      trx,
+      clock,
+      { userId, authorityId: tender.authority_id, ...message },
+      { email: options.email, actor: options.actor },
+    );
+  return users.length;
+}
+
+/** A notice's one-line subject: what happened, then the tender's title, shortened to fit. */
+export function subjectOf(what: string, title: string): string {
+  const line = `${what}: ${title}`.replace(/\s+/g, " ");
+  return line.length <= 200 ? line : `${line.slice(0, 199)}…`;
+}
+
+function pageOf(tender: { authority_slug: string; id: string }): string {
+  return `/authorities/${tender.authority_slug}/tenders/${tender.id}`;
+}
+
+// Amendments
+
+export const AMENDMENT_REASON_MAX = 5000;
+
+export interface AmendOptions extends NoticeOptions {
+  /** How far the submission deadline must move once bids have arrived (configuration). */
+  extensionDays: number;
+}
+
+/** The fields of a draft, named as in the API, whose values differ. */
+function changedFields(before: TenderDraft, after: TenderDraft): string[] {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  return (Object.keys(before) as (keyof TenderDraft)[]).filter((k) => !same(before[k], after[k]));
+}
+
+/**
+ * Amends an open tender's terms, with a reason published beside them, audited. The deadline for
+ * bids is never brought forward; once any bid has arrived it must move by at least
+ * `extensionDays`. Everyone registered as interested is told, bidders among them, so that they can
+ * withdraw or replace a bid made on the earlier terms. Lots and criteria keep their ids where they
+ * keep their position. 409 unless the tender is open; 400 for the reason; 422 for the deadline.
+ */
+export async function amendTender(
+  trx: Trx,
+  clock: Clock,
+  principal: Principal | null,
+  authorityId: string,
+  tenderId: string,
+  changes: TenderDraft,
+  reason: string | undefined,
+  options: AmendOptions,
+): Promise<TenderAmendment> {
+  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const current = await lockedTender(trx, authorityId, tenderId);
+  const now = clock.now();
+  const state = stateOf(current, now);
+  if (state !== "open")
+    throw new ConflictError(
+      state === "draft"
+        ? "This tender is a draft: change it directly, no amendment is needed."
+        : state === "cancelled"
+          ? "This tender was cancelled."
+          : "The deadline for bids has passed, so the terms can no longer change. Cancel the tender (with the reason) and tender again.",
+      "tender_not_open",
+    );
+  const text = (reason ?? "").trim();
+  if (text === "" || text.length > AMENDMENT_REASON_MAX)
+    throw new ValidationError("Give the reason for the amendment", [
+      {
+        field: "reason",
+        message: `Enter why the terms change, ${AMENDMENT_REASON_MAX} characters or fewer: it is published with the amendment`,
+      },
+    ]);
+  const parts = await repo.partsOf(trx, authorityId, tenderId);
+  const before = draftOf(current, parts);
+  const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+  if (defined.projectId !== undefined && defined.projectId !== current.project_id)
+    throw new UnprocessableError(
+      "An amendment cannot move a tender to another project",
+      [
+        {
+          field: "projectId",
+          message: "A published tender stays with its project: cancel it and tender again",
+        },
+      ],
+      "tender_project_fixed",
+    );
+  const input = await checkTender(trx, p, authorityId, { ...before, ...defined });
+  const newParts = partsOf(input, parts);
+  const after = draftOf(
+    { ...current, ...toRow(input) },
+    {
+      ...parts,
+      lots: newParts.lots.map((l) => ({ ...l, authority_id: authorityId, tender_id: tenderId })),
+      conditions: newParts.conditions,
+      criteria: newParts.criteria.map((c) => ({ ...c, authority_id: authorityId, tender_id: tenderId })),
+    },
+  );
+  const changed = changedFields(before, after);
+  if (changed.length === 0)
+    throw new UnprocessableError(
+      "This amendment changes nothing",
+      [{ field: "reason", message: "Change at least one of the terms, or leave the tender as it is" }],
+      "amendment_empty",
+    );
+  const bidsReceived = await repo.anyBidReceived(trx, authorityId, tenderId);
+  const problems: FieldError[] = [];
+  if (input.submissionDeadline.getTime() < current.submission_deadline.getTime())
+    problems.push({
+      field: "submissionDeadline",
+      message: `An amendment cannot bring the deadline for bids forward: keep it at ${londonDateTime(current.submission_deadline)} or later`,
+    });
+  else if (bidsReceived) {
+    const earliest = new Date(current.submission_deadline.getTime() + options.extensionDays * DAY_MS);
+    if (input.submissionDeadline.getTime() < earliest.getTime())
+      problems.push({
+        field: "submissionDeadline",
+        message: `Bids have arrived, so an amendment must extend the deadline for bids by at least ${options.extensionDays} days: move it to ${londonDateTime(earliest)} or later`,
+      });
+  }
+  if (
+    input.clarificationDeadline.getTime() !== current.clarification_deadline.getTime() &&
+    input.clarificationDeadline.getTime() <= now.getTime()
+  )
+    problems.push({
+      field: "clarificationDeadline",
+      message: "A new deadline for clarification questions must be in the future",
+    });
+  if (problems.length > 0)
+    throw new UnprocessableError("This amendment cannot be made", problems, "amendment_not_allowed");
+
+  await repo.updateTender(trx, authorityId, tenderId, { ...toRow(input), updated_at: now });
+  await repo.replaceParts(trx, authorityId, tenderId, newParts);
+  const previous = await repo.amendmentsOf(trx, authorityId, tenderId);
+  const amendment: TenderAmendment = {
+    authority_id: authorityId,
+    id: newId(),
+    tender_id: tenderId,
+    number: previous.length + 1,
+    reason: text,
+    changed,
+    previous_submission_deadline: current.submission_deadline,
+    submission_deadline: input.submissionDeadline,
+    previous_clarification_deadline: current.clarification_deadline,
+    clarification_deadline: input.clarificationDeadline,
+    bids_received: bidsReceived,
+    made_by: p.userId,
+    made_at: now,
+  };
+  await repo.insertAmendment(trx, amendment);
+  const actor = actorOf(p);
+  await recordAudit(trx, clock, {
+    authorityId,
+    actor,
+    action: "tender.amended",
+    entity: { type: "tender", id: tenderId },
+    changes: { number: amendment.number, reason: text, changed, terms: audited(input) },
+  });
+  const row = await repo.findTender(trx, authorityId, tenderId);
+  if (row) {
+    const moved =
+      amendment.submission_deadline.getTime() !== amendment.previous_submission_deadline.getTime();
+    await notifyInterested(
+      trx,
+      clock,
+      current,
+      {
+        kind: "tender.amended",
+        subject: subjectOf(`Amendment ${amendment.number} to the tender`, row.title),
+        body: [
+          `${row.authority_name} has changed the terms of the tender "${row.title}".`,
+          `Why: ${text}`,
+          `What changed: ${changed.join(", ")}.`,
+          moved
+            ? `The deadline for bids moves from ${londonDateTime(amendment.previous_submission_deadline)} to ${londonDateTime(amendment.submission_deadline)}.`
+            : `The deadline for bids stays ${londonDateTime(amendment.submission_deadline)}.`,
+          "If your organisation has bid, its bid was made on the earlier terms: check it, and replace or withdraw it before the deadline if you need to.",
+        ].join("\n\n"),
+        link: pageOf(row),
+      },
+      { email: options.email, actor },
+    );
+  }
+  return amendment;
+}
+
+/** The tender's amendments, in order: public, as the tender is. */
+export function amendmentsOf(db: Db, authorityId: string, tenderId: string): Promise<TenderAmendment[]> {
+  return repo.amendmentsOf(db, authorityId, tenderId);
 }

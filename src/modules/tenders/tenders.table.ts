@@ -160,6 +160,55 @@ export interface TenderOpeningsTable {
   bids_opened: number | null;
 }
 
+/**
+ * An organisation's interest in a published tender. Bidding needs it, and everyone registered is
+ * told of answers, amendments and cancellation — so bidders are reached without unsealing who bid.
+ */
+export interface TenderInterestsTable {
+  authority_id: string;
+  tender_id: string;
+  organisation_id: string;
+  registered_by: string;
+  registered_at: Date;
+}
+
+/** A clarification question; answering publishes it (numbered, without the asker's name), fixed by a trigger. */
+export interface TenderQuestionsTable {
+  authority_id: string;
+  id: string;
+  tender_id: string;
+  organisation_id: string;
+  asked_by: string;
+  question: string;
+  asked_at: Date;
+  /** Set when answered: the order of publication. */
+  number: number | null;
+  /** The question as published: the asker's words, or the commissioner's neutral wording of them. */
+  published_question: string | null;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: Date | null;
+}
+
+/** A change of a published tender's terms, published with its reason; fixed by a trigger. */
+export interface TenderAmendmentsTable {
+  authority_id: string;
+  id: string;
+  tender_id: string;
+  number: number;
+  reason: string;
+  /** The names of the fields changed (as in the API). */
+  changed: string[];
+  previous_submission_deadline: Date;
+  submission_deadline: Date;
+  previous_clarification_deadline: Date;
+  clarification_deadline: Date;
+  /** Whether bids had arrived (the deadline then had to move by at least the minimum). */
+  bids_received: boolean;
+  made_by: string;
+  made_at: Date;
+}
+
 export interface TenderTables {
   tenders: TendersTable;
   tender_lots: TenderLotsTable;
@@ -171,6 +220,9 @@ export interface TenderTables {
   tender_evaluators: TenderEvaluatorsTable;
   bids: BidsTable;
   tender_openings: TenderOpeningsTable;
+  tender_interests: TenderInterestsTable;
+  tender_questions: TenderQuestionsTable;
+  tender_amendments: TenderAmendmentsTable;
 }
 
 export type Tender = Selectable<TendersTable>;
@@ -181,3 +233,5 @@ export type Bid = Selectable<BidsTable>;
 export type NewBid = Insertable<BidsTable>;
 export type TenderOpening = Selectable<TenderOpeningsTable>;
 export type TenderDocument = Selectable<TenderDocumentsTable>;
+export type TenderQuestion = Selectable<TenderQuestionsTable>;
+export type TenderAmendment = Selectable<TenderAmendmentsTable>;

@@ -20,6 +20,7 @@ import {
   confirmOpening,
   submitBid,
 } from "../../modules/tenders/bids.service.ts";
+import { answerQuestion, askQuestion, registerInterest } from "../../modules/tenders/questions.service.ts";
 import { type TenderKeyring, tenderKeyringFromKeys } from "../../modules/tenders/sealing.ts";
 import * as repo from "../../modules/tenders/tenders.repository.ts";
 import {
@@ -61,6 +62,14 @@ function bidder(organisationId: string): Principal {
     twoFactor: true,
   };
 }
+
+const DEMO_COMMISSIONER_PRINCIPAL: Principal = {
+  userId: "019a0000-0000-7000-8000-00000000c004",
+  displayName: "Demo commissioner",
+  grants: [{ role: "commissioner", scopeType: "authority", scopeId: DEMO_AUTHORITY.county }],
+  via: "session",
+  twoFactor: true,
+};
 
 function opener(userId: string): Principal {
   return {
@@ -176,6 +185,15 @@ export const demoTendersSeed: Seed = {
         email: false,
         maxDocumentBytes: 20 * 1024 * 1024,
       };
+      // Bidding needs registered interest, registered a day before.
+      await registerInterest(
+        trx,
+        at(dayOffset - 1),
+        bidder(organisationId),
+        DEMO_AUTHORITY.county,
+        tenderId,
+        organisationId,
+      );
       await submitBid(trx, ctx, bidder(organisationId), DEMO_AUTHORITY.county, tenderId, {
         ...d,
         organisationId,
@@ -195,6 +213,46 @@ export const demoTendersSeed: Seed = {
         },
       ],
     };
+    // Clarification on the open tender: one question answered (published without the asker's
+    // name), one waiting for the commissioner.
+    const questionId = await askQuestion(
+      trx,
+      at(-4),
+      bidder(DEMO_ORGANISATION.communityHealthMutual),
+      DEMO_AUTHORITY.county,
+      DEMO_TENDER.open,
+      {
+        organisationId: DEMO_ORGANISATION.communityHealthMutual,
+        question:
+          "Will the transferring staff's mileage allowance be protected after transfer, and is it included in the annual cost given?",
+      },
+      { email: false },
+    );
+    await answerQuestion(
+      trx,
+      at(-3),
+      DEMO_COMMISSIONER_PRINCIPAL,
+      DEMO_AUTHORITY.county,
+      DEMO_TENDER.open,
+      questionId,
+      {
+        answer:
+          "Yes. Mileage at 45p a mile is part of the transferring terms and is included in the £912,000 annual cost.",
+      },
+      { email: false },
+    );
+    await askQuestion(
+      trx,
+      at(-1),
+      bidder(DEMO_ORGANISATION.carersTrust),
+      DEMO_AUTHORITY.county,
+      DEMO_TENDER.open,
+      {
+        organisationId: DEMO_ORGANISATION.carersTrust,
+        question: "Can a bid cover only the villages north of the river, or must it cover the whole area?",
+      },
+      { email: false },
+    );
     await bid(DEMO_TENDER.open, -2, DEMO_ORGANISATION.carersTrust, { price: "£2,350,000" });
     await bid(DEMO_TENDER.open, -1, DEMO_ORGANISATION.communityHealthMutual, { price: "£2,410,000" });
     for (const tenderId of [DEMO_TENDER.closed, DEMO_TENDER.opened]) {

@@ -48,6 +48,13 @@ export const tenders: RuleSet = {
     [`GET ${page}/:tenderId/bids`]: sealedFor("bid-opener", "evaluator"),
     [`GET ${page}/:tenderId/cancel`]: scopedUnknown("commissioner", "authority-admin"),
     [`POST ${page}/:tenderId/cancel`]: scopedUnknown("commissioner", "authority-admin"),
+    [`POST ${page}/:tenderId/interest`]: unknownToken,
+    [`GET ${page}/:tenderId/questions/new`]: acceptUnknownToken,
+    [`POST ${page}/:tenderId/questions/new`]: acceptUnknownToken,
+    [`GET ${page}/:tenderId/questions/:questionId/answer`]: scopedUnknown("commissioner", "authority-admin"),
+    [`POST ${page}/:tenderId/questions/:questionId/answer`]: scopedUnknown("commissioner", "authority-admin"),
+    [`GET ${page}/:tenderId/amend`]: scopedUnknown("commissioner", "authority-admin"),
+    [`POST ${page}/:tenderId/amend`]: scopedUnknown("commissioner", "authority-admin"),
     // The JSON API
     [`GET ${base}`]: anyone,
     [`GET ${base}/:tenderId`]: unknownToken,
@@ -66,6 +73,12 @@ export const tenders: RuleSet = {
     [`POST ${base}/:tenderId/cancel`]: scopedUnknown("commissioner", "authority-admin"),
     [`GET ${base}/:tenderId/documents/:documentId`]: unknownToken,
     [`GET ${base}/:tenderId/bids/:bidId/documents/:position`]: sealedFor("bid-opener", "evaluator"),
+    [`POST ${base}/:tenderId/interest`]: bidder,
+    [`GET ${base}/:tenderId/questions`]: unknownToken,
+    [`POST ${base}/:tenderId/questions`]: bidder,
+    [`POST ${base}/:tenderId/questions/:questionId/answer`]: scopedUnknown("commissioner", "authority-admin"),
+    [`GET ${base}/:tenderId/amendments`]: unknownToken,
+    [`POST ${base}/:tenderId/amendments`]: scopedUnknown("commissioner", "authority-admin"),
   },
   apiBodies: {
     [`POST ${base}/:tenderId/cancel`]: JSON.stringify({
@@ -80,5 +93,12 @@ export const tenders: RuleSet = {
     [`POST ${base}/:tenderId/evaluators`]: JSON.stringify({ userId: UNKNOWN }),
     [`POST ${base}/:tenderId/bids`]: JSON.stringify({ organisationId: OWN_ORG, answers: [] }),
     [`POST ${base}/:tenderId/bids/withdraw`]: JSON.stringify({ organisationId: OWN_ORG }),
+    [`POST ${base}/:tenderId/interest`]: JSON.stringify({ organisationId: OWN_ORG }),
+    [`POST ${base}/:tenderId/questions`]: JSON.stringify({
+      organisationId: OWN_ORG,
+      question: "Is TUPE likely?",
+    }),
+    [`POST ${base}/:tenderId/questions/:questionId/answer`]: JSON.stringify({ answer: "Yes" }),
+    [`POST ${base}/:tenderId/amendments`]: JSON.stringify({ reason: "Matrix", changes: { title: "Matrix" } }),
   },
 };

@@ -1,0 +1,322 @@
+/**
+ * A published tender's conversation with the market (issue 5, item 2; docs/tenders.md):
+ *
+ * - **Interest**: an organisation registers its interest in an open tender. Bidding needs it, and
+ *   everyone registered is told of answers, amendments and cancellation — which reaches every
+ *   bidder without unsealing who bid (the registered are a superset of the bidders). The tender
+ *   team sees how many are registered, not who.
+ * - **Clarification questions** from organisations until the clarification deadline. Answering one
+ *   publishes it, numbered, with the answer, to everyone — on the tender's page and API, and in the
+ *   inbox (and email) of everyone registered — never with the asker's name. The commissioner may
+ *   publish the question in neutral words of their own (say, to take out what would identify the
+ *   asker). The tender team sees who asked; the asker sees its own questions waiting.
+ */
+import type { Db, Trx } from "../../db/database.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors.ts";
+import { isUuid, newId } from "../../lib/ids.ts";
+import { actorOf, hasRole, requireSignedIn } from "../access/access.service.ts";
+import type { Principal } from "../access/access.table.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { notify } from "../notifications/notifications.service.ts";
+import { canEditRegister, requireRegisterEditor } from "../services/services.service.ts";
+import * as repo from "./tenders.repository.ts";
+import {
+  isTenderTeam,
+  londonDateTime,
+  type NoticeOptions,
+  notifyInterested,
+  stateOf,
+  subjectOf,
+} from "./tenders.service.ts";
+import type { Tender } from "./tenders.table.ts";
+
+export const QUESTION_LIMITS = { question: 5000, answer: 10000 } as const;
+
+/** The person acting for an organisation (its administrator or member); platform administrators do not. */
+export function requireActingFor(
+  principal: Principal | null,
+  organisationId: string,
+  doing: string,
+): Principal {
+  const p = requireSignedIn(principal);
+  if (!isUuid(organisationId) || !hasRole(p, ["organisation-admin", "organisation-member"], organisationId))
+    throw new ForbiddenError(
+      `You can ${doing} only for an organisation you act for. Ask its administrator to add you to it.`,
+    );
+  return p;
+}
+
+/** A published tender (drafts are not found), locked. */
+async function lockedPublished(trx: Trx, authorityId: string, tenderId: string): Promise<Tender> {
+  const tender = isUuid(tenderId) ? await repo.lockTender(trx, authorityId, tenderId) : undefined;
+  if (!tender || tender.status === "draft") throw new NotFoundError("tender");
+  return tender;
+}
+
+function requireOpen(tender: Tender, now: Date, what: string): void {
+  const state = stateOf(tender, now);
+  if (state === "cancelled") throw new ConflictError("This tender was cancelled.", "tender_cancelled");
+  if (state !== "open")
+    throw new ConflictError(
+      `The deadline for bids passed at ${londonDateTime(tender.submission_deadline)}: ${what} is closed.`,
+      "tender_closed",
+    );
+}
+
+async function record(trx: Trx, clock: Clock, p: Principal, tender: Tender, organisationId: string) {
+  const added = await repo.insertInterest(trx, {
+    authority_id: tender.authority_id,
+    tender_id: tender.id,
+    organisation_id: organisationId,
+    registered_by: p.userId,
+    registered_at: clock.now(),
+  });
+  if (added)
+    await recordAudit(trx, clock, {
+      authorityId: tender.authority_id,
+      actor: actorOf(p),
+      action: "tender.interest-registered",
+      entity: { type: "tender", id: tender.id },
+      changes: { organisationId },
+    });
+  return added;
+}
+
+/**
+ * Registers an organisation's interest in an open tender (again: nothing changes), audited.
+ * 403 for someone not acting for it, 404 for a draft, 409 once closed or cancelled.
+ */
+export async function registerInterest(
+  trx: Trx,
+  clock: Clock,
+  principal: Principal | null,
+  authorityId: string,
+  tenderId: string,
+  organisationId: string | undefined,
+): Promise<{ registered: boolean }> {
+  const p = requireActingFor(principal, organisationId ?? "", "register interest");
+  const tender = await lockedPublished(trx, authorityId, tenderId);
+  requireOpen(tender, clock.now(), "registering interest");
+  return { registered: await record(trx, clock, p, tender, organisationId as string) };
+}
+
+/** Of the organisations this person acts for, those registered as interested in the tender. */
+export async function interestOf(
+  db: Db,
+  principal: Principal | null,
+  authorityId: string,
+  tenderId: string,
+): Promise<string[]> {
+  const ids =
+    principal?.grants
+      .filter((g) => g.role === "organisation-admin" || g.role === "organisation-member")
+      .map((g) => g.scopeId) ?? [];
+  return repo.interestedAmong(db, authorityId, tenderId, [...new Set(ids)]);
+}
+
+/** The number of organisations registered as interested: the tender team's to see (null otherwise). */
+export async function interestCount(
+  db: Db,
+  principal: Principal | null,
+  authorityId: string,
+  tenderId: string,
+): Promise<number | null> {
+  return isTenderTeam(principal, authorityId) ? repo.countInterests(db, authorityId, tenderId) : null;
+}
+
+function text(value: string | undefined, field: string, max: number, what: string): string {
+  const t = (value ?? "").trim();
+  if (t === "" || t.length > max)
+    throw new ValidationError(`Check the ${field}`, [
+      { field, message: `Enter ${what}, ${max.toLocaleString("en-GB")} characters or fewer` },
+    ]);
+  return t;
+}
+
+/**
+ * Asks a clarification question for an organisation, until the clarification deadline (409 after),
+ * registering its interest too; the tender's commissioners and administrators are told. Audited
+ * without the question's words (they are published only when answered).
+ */
+export async function askQuestion(
+  trx: Trx,
+  clock: Clock,
+  principal: Principal | null,
+  authorityId: string,
+  tenderId: string,
+  input: { organisationId?: string; question?: string },
+  options: NoticeOptions,
+): Promise<string> {
+  const p = requireActingFor(principal, input.organisationId ?? "", "ask a question");
+  const question = text(input.question, "question", QUESTION_LIMITS.question, "your question");
+  const tender = await lockedPublished(trx, authorityId, tenderId);
+  const now = clock.now();
+  requireOpen(tender, now, "asking questions");
+  if (now.getTime() >= tender.clarification_deadline.getTime())
+    throw new ConflictError(
+      `The deadline for clarification questions passed at ${londonDateTime(tender.clarification_deadline)}.`,
+      "clarification_closed",
+    );
+  const organisationId = input.organisationId as string;
+  await record(trx, clock, p, tender, organisationId);
+  const id = newId();
+  await repo.insertQuestion(trx, {
+    authority_id: authorityId,
+    id,
+    tender_id: tenderId,
+    organisation_id: organisationId,
+    asked_by: p.userId,
+    question,
+    asked_at: now,
+    number: null,
+    published_question: null,
+    answer: null,
+    answered_by: null,
+    answered_at: null,
+  });
+  const actor = actorOf(p);
+  await recordAudit(trx, clock, {
+    authorityId,
+    actor,
+    action: "tender.question-asked",
+    entity: { type: "tender", id: tenderId },
+    changes: { questionId: id, organisationId, characters: question.length },
+  });
+  const row = await repo.findTender(trx, authorityId, tenderId);
+  const team = new Set([
+    ...(await repo.authorityRoleHolders(trx, "commissioner", authorityId)),
+    ...(await repo.authorityRoleHolders(trx, "authority-admin", authorityId)),
+  ]);
+  if (row)
+    for (const userId of [...team].sort())
+      await notify(
+        trx,
+        clock,
+        {
+          userId,
+          authorityId,
+          kind: "tender.question-asked",
+          subject: subjectOf("A clarification question on the tender", row.title),
+          body: `A question has been asked about the tender "${row.title}". Answer it before the deadline for bids, ${londonDateTime(row.submission_deadline)}: the answer is published to everyone, without the asker's name.`,
+          link: `/authorities/${row.authority_slug}/tenders/${tenderId}#questions`,
+        },
+        { email: options.email, actor },
+      );
+  return id;
+}
+
+/**
+ * Answers a question, publishing it (numbered; in the commissioner's words if given, else the
+ * asker's) with the answer to everyone, and telling everyone registered as interested. Only while
+ * the tender is open (409), once (409), by its commissioners and administrators.
+ */
+export async function answerQuestion(
+  trx: Trx,
+  clock: Clock,
+  principal: Principal | null,
+  authorityId: string,
+  tenderId: string,
+  questionId: string,
+  input: { answer?: string; publishedQuestion?: string },
+  options: NoticeOptions,
+): Promise<number> {
+  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const tender = await lockedPublished(trx, authorityId, tenderId);
+  const question = isUuid(questionId)
+    ? await repo.lockQuestion(trx, authorityId, tenderId, questionId)
+    : undefined;
+  if (!question) throw new NotFoundError("question");
+  const answer = text(input.answer, "answer", QUESTION_LIMITS.answer, "the answer");
+  const published =
+    (input.publishedQuestion ?? "").trim() === ""
+      ? question.question
+      : text(
+          input.publishedQuestion,
+          "publishedQuestion",
+          QUESTION_LIMITS.question,
+          "the question as published",
+        );
+  if (question.answered_at)
+    throw new ConflictError(
+      `This question was answered already (question ${question.number}).`,
+      "question_answered",
+    );
+  const now = clock.now();
+  requireOpen(tender, now, "answering questions");
+  const number = await repo.nextQuestionNumber(trx, authorityId, tenderId);
+  await repo.answerQuestion(trx, authorityId, questionId, {
+    number,
+    published_question: published,
+    answer,
+    answered_by: p.userId,
+    answered_at: now,
+  });
+  const actor = actorOf(p);
+  await recordAudit(trx, clock, {
+    authorityId,
+    actor,
+    action: "tender.question-answered",
+    entity: { type: "tender", id: tenderId },
+    changes: { questionId, number, question: published, answer },
+  });
+  const row = await repo.findTender(trx, authorityId, tenderId);
+  if (row)
+    await notifyInterested(
+      trx,
+      clock,
+      tender,
+      {
+        kind: "tender.question-answered",
+        subject: subjectOf(`Clarification ${number} on the tender`, row.title),
+        body: `Question ${number}: ${published}\n\nAnswer: ${answer}\n\nEvery answer is published on the tender's page, without the asker's name.`,
+        link: `/authorities/${row.authority_slug}/tenders/${tenderId}#questions`,
+      },
+      { email: options.email, actor },
+    );
+  return number;
+}
+
+export interface QuestionView {
+  id: string;
+  /** Set once answered (published). */
+  number: number | null;
+  question: string;
+  answer: string | null;
+  askedAt: Date;
+  answeredAt: Date | null;
+  /** The asking organisation: the tender team only. */
+  askedBy: string | null;
+  /** Asked by an organisation the viewer acts for. */
+  mine: boolean;
+}
+
+/**
+ * The questions the viewer may see: answered ones (as published) for everyone; the unanswered too
+ * for the tender's commissioners and administrators, with who asked; an organisation's own
+ * unanswered questions for its people.
+ */
+export async function questionsFor(
+  db: Db,
+  principal: Principal | null,
+  authorityId: string,
+  tenderId: string,
+): Promise<QuestionView[]> {
+  const editor = canEditRegister(principal, authorityId);
+  const rows = await repo.questionsOf(db, authorityId, tenderId);
+  const actsFor = (orgId: string) =>
+    principal !== null && hasRole(principal, ["organisation-admin", "organisation-member"], orgId);
+  return rows
+    .filter((r) => r.answered_at !== null || editor || actsFor(r.organisation_id))
+    .map((r) => ({
+      id: r.id,
+      number: r.number,
+      question: r.answered_at !== null ? (r.published_question ?? r.question) : r.question,
+      answer: r.answer,
+      askedAt: r.asked_at,
+      answeredAt: r.answered_at,
+      askedBy: editor ? r.organisation_name : null,
+      mine: actsFor(r.organisation_id),
+    }))
+    .sort((a, b) => (a.number ?? Number.MAX_SAFE_INTEGER) - (b.number ?? Number.MAX_SAFE_INTEGER));
+}
