@@ -3,7 +3,8 @@
  * weights that do not add up) and publishes it; a charity asks a clarification question and the
  * commissioner answers it for everyone; three organisations register interest and bid, one as the lead of a
  * consortium, each getting a receipt; the deadline passes (the clock is moved); two bid openers
- * open the bids, and the second reads them.
+ * open the bids, and the second reads them and checks them for compliance — one is excluded, so
+ * evaluation starts only with a justification for fewer than three compliant bids.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,7 +38,15 @@ beforeAll(async () => {
   };
   await make("commissioner", "commissioner", DEMO_AUTHORITY.county);
   await make("opener1", "bid-opener", DEMO_AUTHORITY.county);
-  await make("opener2", "bid-opener", DEMO_AUTHORITY.county);
+  // The second opener is also a commissioner: they record the compliance check.
+  users.opener2 = (
+    await createUser(t.deps.db, {
+      grants: [
+        { role: "bid-opener", scopeId: DEMO_AUTHORITY.county },
+        { role: "commissioner", scopeId: DEMO_AUTHORITY.county },
+      ],
+    })
+  ).id;
   await make("charity", "organisation-admin", DEMO_ORGANISATION.carersTrust);
   await make("mutual", "organisation-admin", DEMO_ORGANISATION.communityHealthMutual);
   await make("company", "organisation-member", DEMO_ORGANISATION.homesGroup);
@@ -202,6 +211,44 @@ describe("tenders and sealed bids", () => {
         expect(main).toContain("Millbrook Minibus");
         expect(main).toContain("£990,000");
         expect(main.match(/Matches its receipt/g)).toHaveLength(3);
+        // The compliance check: two bids compliant, one excluded for a condition not met.
+        await page.goto(`${baseUrl}${tenderPath}`);
+        await arrived(page);
+        await page.getByRole("link", { name: "Check the bids for compliance" }).click();
+        await arrived(page);
+        for (const outcome of ["compliant", "compliant", "excluded"]) {
+          await page
+            .getByRole("link", { name: /^Record the decision/ })
+            .first()
+            .click();
+          await arrived(page);
+          if (outcome === "compliant") {
+            await page.getByLabel("Yes, it meets it").check();
+            await page.getByLabel("Compliant: it goes on to evaluation").check();
+          } else {
+            await page.getByLabel("No, it does not").check();
+            await page.getByLabel("If not, why not (1)").fill("No registration for personal care was given.");
+            await page.getByLabel("Excluded", { exact: true }).check();
+          }
+          await page.getByRole("button", { name: "Save decision" }).click();
+          await arrived(page);
+          expect(await textOf(page, ".govuk-notification-banner")).toContain(
+            "The compliance decision was saved",
+          );
+        }
+        expect(await textOf(page, "main")).toContain("2 of 3 bids compliant; 0 not decided");
+        // Fewer than three compliant: evaluation needs a published justification.
+        await page.getByRole("button", { name: "Start evaluation" }).click();
+        await arrived(page);
+        expect(await textOf(page, ".govuk-error-summary")).toContain("justification");
+        await page
+          .getByLabel("Justification for evaluating fewer than 3 compliant bids")
+          .fill(
+            "The tender was open to all sectors for eight weeks and advertised to 40 local providers; two compliant bids give real choice.",
+          );
+        await page.getByRole("button", { name: "Start evaluation" }).click();
+        await arrived(page);
+        expect(await textOf(page, "main")).toContain("Evaluation started");
       }
       await context.close();
     }
