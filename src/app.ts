@@ -17,6 +17,7 @@ import { accountsRoutes } from "./modules/accounts/accounts.routes.ts";
 import { verificationRoutes } from "./modules/authorities/verification.routes.ts";
 import { challengesRoutes } from "./modules/challenges/challenges.routes.ts";
 import { consultationsRoutes } from "./modules/consultations/consultations.routes.ts";
+import { contractsRoutes } from "./modules/contracts/contracts.routes.ts";
 import { evaluationRoutes } from "./modules/evaluation/evaluation.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { opportunitiesRoutes } from "./modules/opportunities/opportunities.routes.ts";
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(tendersRoutes);
   await app.register(opportunitiesRoutes);
   await app.register(evaluationRoutes);
+  await app.register(contractsRoutes);
   await app.register(regulationRoutes);
 
   return app;

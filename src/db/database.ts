@@ -15,7 +15,10 @@ import type { AuditChainsTable, AuditEventsTable } from "../modules/audit/audit.
 import type { AuthoritiesTable } from "../modules/authorities/authorities.table.ts";
 import type { ChallengeTables } from "../modules/challenges/challenges.table.ts";
 import type { ConsultationTables } from "../modules/consultations/consultations.table.ts";
+import type { ContractTables } from "../modules/contracts/contracts.table.ts";
+import type { AwardTables } from "../modules/evaluation/award.table.ts";
 import type { ComplianceTables } from "../modules/evaluation/compliance.table.ts";
+import type { EvaluationTables } from "../modules/evaluation/evaluation.table.ts";
 import type { JobsTable } from "../modules/jobs/jobs.table.ts";
 import type { NotificationsTable } from "../modules/notifications/notifications.table.ts";
 import type { OpportunityTables } from "../modules/opportunities/opportunities.table.ts";
@@ -47,6 +50,9 @@ export interface Database
     TenderTables,
     OpportunityTables,
     ComplianceTables,
+    EvaluationTables,
+    AwardTables,
+    ContractTables,
     RegulationTables {
   authorities: AuthoritiesTable;
   organisations: OrganisationsTable;

@@ -3,6 +3,8 @@ import { demoAuthoritiesSeed } from "./demo/authorities.ts";
 import { demoChallengesSeed } from "./demo/challenges.ts";
 import { demoComplianceSeed } from "./demo/compliance.ts";
 import { demoConsultationsSeed } from "./demo/consultations.ts";
+import { demoContractsSeed } from "./demo/contracts.ts";
+import { demoEvaluationSeed } from "./demo/evaluation.ts";
 import { demoOpportunitiesSeed } from "./demo/opportunities.ts";
 import { demoOrganisationsSeed } from "./demo/organisations.ts";
 import { demoProjectsSeed } from "./demo/projects.ts";
@@ -26,5 +28,7 @@ export const seeds: readonly Seed[] = [
   demoTendersSeed,
   demoOpportunitiesSeed,
   demoComplianceSeed,
+  demoEvaluationSeed,
+  demoContractsSeed,
   demoRegulationSeed,
 ];

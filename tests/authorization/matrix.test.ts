@@ -17,6 +17,7 @@ import { access } from "./rules/access.ts";
 import { accounts } from "./rules/accounts.ts";
 import { challenges } from "./rules/challenges.ts";
 import { consultations } from "./rules/consultations.ts";
+import { contracts } from "./rules/contracts.ts";
 import { evaluation } from "./rules/evaluation.ts";
 import { opportunities } from "./rules/opportunities.ts";
 import { organisations } from "./rules/organisations.ts";
@@ -53,6 +54,7 @@ const RULE_SETS: RuleSet[] = [
   tenders,
   opportunities,
   evaluation,
+  contracts,
   regulation,
 ];
 const RULES: Record<string, Rule> = Object.assign({}, ...RULE_SETS.map((set) => set.rules));

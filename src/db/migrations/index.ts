@@ -15,6 +15,9 @@ import * as regulation from "./2026-11-22-10-regulation.ts";
 import * as tenderQuestions from "./2026-11-22-11-tender-questions.ts";
 import * as opportunitySearches from "./2026-11-22-12-opportunity-searches.ts";
 import * as tenderCompliance from "./2026-11-22-13-tender-compliance.ts";
+import * as awards from "./2026-11-22-14-awards.ts";
+import * as evaluation from "./2026-11-22-15-evaluation.ts";
+import * as contracts from "./2026-11-22-16-contracts.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -30,4 +33,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-22-11-tender-questions": tenderQuestions,
   "2026-11-22-12-opportunity-searches": opportunitySearches,
   "2026-11-22-13-tender-compliance": tenderCompliance,
+  "2026-11-22-14-awards": awards,
+  "2026-11-22-15-evaluation": evaluation,
+  "2026-11-22-16-contracts": contracts,
 };

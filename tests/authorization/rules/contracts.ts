@@ -1,0 +1,5 @@
+import type { RuleSet } from "../rules.ts";
+
+export const contracts: RuleSet = {
+  rules: {},
+};
