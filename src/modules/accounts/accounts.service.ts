@@ -92,7 +92,12 @@ export const MAX_EMAIL = 254;
 const EMAIL_FORMAT = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 
 /** What an API token may do. A module that needs another scope adds it here. */
-export const API_SCOPES = ["account:read", "organisations:read", "organisations:write"] as const;
+export const API_SCOPES = [
+  "account:read",
+  "organisations:read",
+  "organisations:write",
+  "saved-searches:write",
+] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 export const API_TOKEN_PREFIX = "openps_";
 export const API_TOKEN_EXPIRY_DAYS = [7, 30, 90, 365] as const;

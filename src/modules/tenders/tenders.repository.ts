@@ -101,15 +101,6 @@ export function tendersOf(db: Db, authorityId: string, options: { drafts: boolea
 }
 
 /** Published tenders of every authority (not drafts), deadline first, up to `limit`. */
-export function publishedTenders(db: Db, limit: number): Promise<TenderRow[]> {
-  return withNames(db)
-    .where("t.status", "=", "published")
-    .orderBy("t.submission_deadline")
-    .orderBy("t.id")
-    .limit(limit)
-    .execute();
-}
-
 /** Replaces the tender's lots, conditions of participation and criteria. */
 export async function replaceParts(
   trx: Trx,

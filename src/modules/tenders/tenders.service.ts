@@ -842,19 +842,6 @@ export function tendersOf(
   return repo.tendersOf(db, authorityId, { drafts: canEditRegister(principal, authorityId) });
 }
 
-/** Published, not cancelled tenders of every authority: open ones first, by deadline. */
-export async function opportunities(
-  db: Db,
-  clock: Clock,
-): Promise<{ tender: repo.TenderRow; state: TenderState }[]> {
-  const now = clock.now();
-  const rows = (await repo.publishedTenders(db, 500)).map((tender) => ({
-    tender,
-    state: stateOf(tender, now),
-  }));
-  return [...rows.filter((r) => r.state === "open"), ...rows.filter((r) => r.state !== "open")];
-}
-
 /**
  * A date (YYYY-MM-DD) and a time as typed ("17:00", "5pm") in Europe/London as an ISO instant, or
  * "" when either is not real (or the clocks skip that time). Pages take deadlines this way; the API
