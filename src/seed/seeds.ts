@@ -28,7 +28,8 @@ export const seeds: readonly Seed[] = [
   demoTendersSeed,
   demoOpportunitiesSeed,
   demoComplianceSeed,
+  // Before awards: a contract for a regulated activity goes only to a registered provider.
+  demoRegulationSeed,
   demoEvaluationSeed,
   demoContractsSeed,
-  demoRegulationSeed,
 ];
