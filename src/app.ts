@@ -11,6 +11,7 @@ import type { AppDeps } from "./http/context.ts";
 import { registerErrorHandling } from "./http/errors.ts";
 import { loggerOptions } from "./http/logging.ts";
 import { registerOpenApi } from "./http/openapi.ts";
+import { registerUploads } from "./http/uploads.ts";
 import { registerViews } from "./http/views.ts";
 import { accessRoutes } from "./modules/access/access.routes.ts";
 import { accountsRoutes } from "./modules/accounts/accounts.routes.ts";
@@ -63,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Infrastructure
   registerErrorHandling(app);
   await app.register(formbody);
+  await registerUploads(app, deps.config.maxUploadBytes);
   await registerAssets(app);
   await registerViews(app);
   await registerAuth(app);

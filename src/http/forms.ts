@@ -73,13 +73,15 @@ export function dateField(body: unknown, name: string): string {
 /**
  * Runs `action`; on success redirects (303) to the address it returns. A `ValidationError` or
  * `UnprocessableError` re-renders `template` with the submitted `values` and the errors, status
- * 400 or 422. Other errors go to the error handler.
+ * 400 or 422 (`fieldOf` maps a service's field names to the form's, for the error links). Other
+ * errors go to the error handler.
  */
 export async function submitForm(
   reply: FastifyReply,
   template: string,
   context: Record<string, unknown>,
   action: () => Promise<string>,
+  fieldOf?: (field: string | undefined) => string | undefined,
 ): Promise<void> {
   try {
     const next = await action();
@@ -87,7 +89,7 @@ export async function submitForm(
   } catch (error) {
     if (error instanceof ValidationError || error instanceof UnprocessableError) {
       reply.status(statusFor(error));
-      await reply.page(template, { ...context, errors: formErrors(error) });
+      await reply.page(template, { ...context, errors: formErrors(error, fieldOf) });
       return;
     }
     throw error;

@@ -173,6 +173,12 @@ describe("tenders and sealed bids", () => {
       await byName(page, "organisationId").selectOption(organisationId);
       await page.getByLabel(/Quality of care/).fill(`How ${who} cares for people at home.`);
       await byName(page, "price").fill(price);
+      if (who === "charity")
+        await page.getByLabel("Documents (optional)").setInputFiles({
+          name: "method-statement.txt",
+          mimeType: "text/plain",
+          buffer: Buffer.from("Our method statement: visits planned by postcode."),
+        });
       if (consortium) {
         await page
           .getByRole("group", { name: "Are you bidding as the lead of a consortium?" })
@@ -209,6 +215,7 @@ describe("tenders and sealed bids", () => {
         const main = await textOf(page, "main");
         expect(main).toContain("Millbrook Carers' Trust");
         expect(main).toContain("Millbrook Minibus");
+        expect(main).toContain("method-statement.txt");
         expect(main).toContain("£990,000");
         expect(main.match(/Matches its receipt/g)).toHaveLength(3);
         // The compliance check: two bids compliant, one excluded for a condition not met.

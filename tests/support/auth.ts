@@ -168,6 +168,34 @@ export function postForm(
   });
 }
 
+/** A file for `postMultipart`: its name, type and bytes. */
+export interface TestFile {
+  filename: string;
+  type: string;
+  content: string | Uint8Array;
+}
+
+/** Posts a multipart form (with files, as a browser does for `enctype="multipart/form-data"`). */
+export function postMultipart(
+  app: FastifyInstance,
+  session: TestSession | null,
+  url: string,
+  fields: Record<string, string | string[] | TestFile | TestFile[]>,
+): Promise<LightMyRequestResponse> {
+  const form = new FormData();
+  if (session) form.append("_csrf", session.csrfToken);
+  for (const [name, value] of Object.entries(fields))
+    for (const v of Array.isArray(value) ? value : [value])
+      if (typeof v === "string") form.append(name, v);
+      else form.append(name, new Blob([v.content as BlobPart], { type: v.type }), v.filename);
+  return app.inject({
+    method: "POST",
+    url,
+    headers: session ? { cookie: session.cookie } : {},
+    payload: form,
+  });
+}
+
 export interface TestBrowser {
   /** GETs a page with the browser's cookies; remembers the page's CSRF token. */
   get(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;

@@ -6,7 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import {
+  createUser,
+  postForm,
+  postMultipart,
+  sessionFor,
+  type TestSession,
+} from "../../../tests/support/auth.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
@@ -115,6 +121,29 @@ describe("tender pages", () => {
     expect(draft).toContain("65%");
   });
 
+  it("adds documents to the draft's tender pack by upload, refusing a file that is not a document", async () => {
+    const page = mainText((await get(`${base}/documents/new`, s.commissioner)).body);
+    expect(page).toContain("Add a document to the tender pack");
+    const none = await postMultipart(t.app, s.commissioner as TestSession, `${base}/documents/new`, {
+      title: "Specification",
+      file: { filename: "", type: "application/octet-stream", content: "" },
+    });
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toContain('href="#file"');
+    const pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    const added = await postMultipart(t.app, s.commissioner as TestSession, `${base}/documents/new`, {
+      title: "Specification",
+      file: { filename: "specification.pdf", type: "application/pdf", content: pdf },
+    });
+    expect(added.statusCode).toBe(303);
+    const tender = await get(base, s.commissioner);
+    expect(mainText(tender.body)).toContain("Specification (specification.pdf");
+    const link = /href="(\/api\/v1\/authorities\/[^"]+\/documents\/[0-9a-f-]+)"/.exec(
+      tender.body,
+    )?.[1] as string;
+    expect((await get(link, s.commissioner)).body).toBe(pdf);
+  });
+
   it("publishes it as a public opportunity", async () => {
     const published = await postForm(t.app, s.commissioner as TestSession, `${base}/publish`, {});
     expect(published.statusCode).toBe(303);
@@ -158,9 +187,13 @@ describe("tender pages", () => {
     });
     expect(shares.statusCode).toBe(422);
     expect(mainText(shares.body)).toContain("add up to 90%");
-    const ok = await postForm(t.app, s.charity as TestSession, `${base}/bid`, {
+    const ok = await postMultipart(t.app, s.charity as TestSession, `${base}/bid`, {
       organisationId: DEMO_ORGANISATION.carersTrust,
       ...fields,
+      documents: [
+        { filename: "method.txt", type: "text/plain", content: "Our method: visits by postcode." },
+        { filename: "cv.txt", type: "text/plain", content: "Our manager's CV." },
+      ],
       price: "£1,000,000",
       consortium: "yes",
       "consortium.leadShareBp": "90",
@@ -244,6 +277,11 @@ describe("tender pages", () => {
     expect(opened).toContain("Millbrook Minibus");
     expect(opened).toContain("£1,000,000");
     expect(opened).toContain("Matches its receipt");
+    // The bid's uploaded documents, sealed with it, are now readable by the openers.
+    expect(opened).toContain("Documents (optional) method.txt (31 bytes) cv.txt");
+    const openedPage = (await get(`${base}/bids`, s.opener2)).body;
+    const doc = /href="(\/api\/v1\/[^"]+\/bids\/[0-9a-f-]+\/documents\/1)"/.exec(openedPage)?.[1] as string;
+    expect((await get(doc, s.opener2)).body).toBe("Our method: visits by postcode.");
     expect((await get(`${base}/bids`, s.commissioner)).statusCode).toBe(403);
   });
 

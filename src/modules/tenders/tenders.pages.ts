@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { transaction } from "../../db/transaction.ts";
 import { dateField, field, fieldList, submitForm } from "../../http/forms.ts";
+import { filesOf } from "../../http/uploads.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { hasRole, requireSignedIn } from "../access/access.service.ts";
 import type { Authority } from "../authorities/authorities.table.ts";
@@ -26,6 +27,7 @@ import {
 } from "./bids.service.ts";
 import { interestCount, interestOf, questionsFor } from "./questions.service.ts";
 import {
+  addTenderDocument,
   amendmentsOf,
   cancelTender,
   createTender,
@@ -134,6 +136,10 @@ export function bidDraftFromForm(body: unknown, criterionIds: readonly string[])
     lotIds: fieldList(body, "lotIds"),
     answers: criterionIds.map((criterionId) => ({ criterionId, text: f(`answers.${criterionId}`) })),
     price: f("price") || null,
+    documents: filesOf(body, "documents").map((file) => ({
+      filename: file.filename,
+      contentBase64: file.data.toString("base64"),
+    })),
     consortium:
       f("consortium") === "yes" ? { leadShareBp: percentToBp(f("consortium.leadShareBp")), members } : null,
   };
@@ -222,6 +228,7 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
       asked: request.t("tenders.page.asked"),
       answered: request.t("tenders.page.answered"),
       amended: request.t("tenders.page.amended"),
+      document: request.t("tenders.document.added"),
       opened: request.t("tenders.page.opened"),
       cancelled: request.t("tenders.page.cancelled"),
     };
@@ -293,6 +300,53 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
     });
   });
 
+  const maxSize = `${Math.floor(ctx.maxDocumentBytes / (1024 * 1024))} MB`;
+  async function documentContext(request: FastifyRequest<SlugTender>, body: unknown) {
+    const authority = await authorityBySlug(db, request.params.slug);
+    await requireRegisterEditor(db, request.principal, authority.id);
+    const view = await tenderOf(db, clock, request.principal, authority.id, request.params.tenderId);
+    return {
+      authority,
+      tender: view.tender,
+      base: baseOf(authority, view.tender.id),
+      maxSize,
+      values: values(body),
+    };
+  }
+
+  app.get<SlugTender>("/authorities/:slug/tenders/:tenderId/documents/new", hide, async (request, reply) => {
+    await reply.page("tenders/views/document.njk", await documentContext(request, {}));
+  });
+
+  app.post<SlugTender>("/authorities/:slug/tenders/:tenderId/documents/new", hide, async (request, reply) => {
+    const context = await documentContext(request, request.body);
+    const [file] = filesOf(request.body, "file");
+    await submitForm(
+      reply,
+      "tenders/views/document.njk",
+      context,
+      async () => {
+        await transaction(db, (trx) =>
+          addTenderDocument(
+            trx,
+            clock,
+            app.deps.files,
+            request.principal,
+            context.authority.id,
+            context.tender.id,
+            {
+              title: field(request.body, "title"),
+              filename: file?.filename ?? "",
+              contentBase64: file ? file.data.toString("base64") : "",
+            },
+          ),
+        );
+        return `${context.base}?notice=document`;
+      },
+      (f) => (f === "filename" || f === "contentBase64" ? "file" : f),
+    );
+  });
+
   app.post<SlugTender>("/authorities/:slug/tenders/:tenderId/publish", hide, async (request, reply) => {
     const authority = await authorityBySlug(db, request.params.slug);
     await requireRegisterEditor(db, request.principal, authority.id);
@@ -359,6 +413,7 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
       sectors: SECTORS,
       sizes: SIZE_BANDS,
       memberRows: ROWS.members,
+      maxSize,
       receipts: receipts.map((r) => ({ ...r, receivedAtText: londonDateTime(r.receivedAt) })),
       hasCurrent: receipts.some((r) => r.status === "current"),
       open: view.state === "open",
@@ -386,16 +441,22 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
     const authority = await authorityBySlug(db, request.params.slug);
     const view = await tenderOf(db, clock, request.principal, authority.id, request.params.tenderId);
     const context = await bidContext(request, authority, view, request.body);
-    await submitForm(reply, "tenders/views/bid.njk", context, async () => {
-      const draft = bidDraftFromForm(
-        request.body,
-        context.questions.map((q) => q.id),
-      );
-      await transaction(db, (trx) =>
-        submitBid(trx, ctx, request.principal, authority.id, view.tender.id, draft),
-      );
-      return `${context.base}/bid?organisationId=${encodeURIComponent(draft.organisationId ?? "")}&notice=received`;
-    });
+    await submitForm(
+      reply,
+      "tenders/views/bid.njk",
+      context,
+      async () => {
+        const draft = bidDraftFromForm(
+          request.body,
+          context.questions.map((q) => q.id),
+        );
+        await transaction(db, (trx) =>
+          submitBid(trx, ctx, request.principal, authority.id, view.tender.id, draft),
+        );
+        return `${context.base}/bid?organisationId=${encodeURIComponent(draft.organisationId ?? "")}&notice=received`;
+      },
+      (f) => (f?.startsWith("documents") ? "documents" : f),
+    );
   });
 
   app.post<SlugTender>("/authorities/:slug/tenders/:tenderId/bid/withdraw", hide, async (request, reply) => {
@@ -442,6 +503,11 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
         answers: (b.content?.answers ?? []).map((a) => ({
           title: titles.get(a.criterionId) ?? "",
           text: a.text,
+        })),
+        documents: (b.content?.documents ?? []).map((d) => ({
+          name: d.filename,
+          size: d.size < 1024 ? `${d.size} bytes` : `${Math.ceil(d.size / 1024)} KB`,
+          url: `/api/v1/authorities/${authority.id}/tenders/${view.tender.id}/bids/${b.receipt.bidId}/documents/${d.position}`,
         })),
       })),
     });

@@ -48,6 +48,8 @@ export const tenders: RuleSet = {
     [`GET ${page}/:tenderId/bids`]: sealedFor("bid-opener", "evaluator"),
     [`GET ${page}/:tenderId/cancel`]: scopedUnknown("commissioner", "authority-admin"),
     [`POST ${page}/:tenderId/cancel`]: scopedUnknown("commissioner", "authority-admin"),
+    [`GET ${page}/:tenderId/documents/new`]: scopedUnknown("commissioner", "authority-admin"),
+    [`POST ${page}/:tenderId/documents/new`]: scopedUnknown("commissioner", "authority-admin"),
     [`POST ${page}/:tenderId/interest`]: unknownToken,
     [`GET ${page}/:tenderId/questions/new`]: acceptUnknownToken,
     [`POST ${page}/:tenderId/questions/new`]: acceptUnknownToken,
