@@ -542,4 +542,62 @@ describe("open data and the API", () => {
     expect(early.statusCode).toBe(409);
     expect(JSON.parse(early.body).error.message).toContain("20 December 2026");
   });
+
+  it("sets a regime and resolves enforcement through the API, for the regulator's staff only", async () => {
+    const put = async (body: unknown, who?: string) =>
+      t.app.inject({
+        method: "PUT",
+        url: `/api/v1/regulators/${REGULATOR}/regime`,
+        headers: { ...json, ...(who ? { cookie: (await as(who)).cookie } : {}) },
+        payload: JSON.stringify(body),
+      });
+    const regime = {
+      serviceTypes: [
+        "adult-social-care",
+        "community-health",
+        "domiciliary-care",
+        "learning-disability-support",
+        "mental-health",
+        "residential-care",
+      ],
+      activities: [
+        "accommodation-personal-care",
+        "diagnostic-and-screening",
+        "nursing-care",
+        "personal-care",
+        "substance-misuse-accommodation",
+        "treatment-of-disease",
+      ],
+      reinspectionMonths: 9,
+      factualAccuracyWorkingDays: 10,
+      representationDays: 28,
+    };
+    expect((await put(regime)).statusCode).toBe(401);
+    expect((await put(regime, "otherInspector")).statusCode).toBe(403);
+    const bad = await put({ ...regime, reinspectionMonths: 0 }, "inspector");
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain("reinspectionMonths");
+    const ok = await put(regime, "inspector");
+    expect(ok.statusCode).toBe(200);
+    expect(JSON.parse(ok.body)).toMatchObject({ reinspectionMonths: 9 });
+    // Dropping an activity that registered locations carry is refused (422), nothing changed.
+    const dropped = await put({ ...regime, activities: ["nursing-care"] }, "inspector");
+    expect(dropped.statusCode).toBe(422);
+
+    const location = `/api/v1/regulators/${REGULATOR}/locations/${DEMO_LOCATION.carewellRiverside}`;
+    const issued = await api(
+      `${location}/enforcement`,
+      { kind: "warning-notice", details: "Late medicines." },
+      "inspector",
+    );
+    expect(issued.statusCode).toBe(201);
+    const action = JSON.parse(issued.body).enforcement.find(
+      (e: { kind: string }) => e.kind === "warning-notice",
+    );
+    const resolve = `/api/v1/regulators/${REGULATOR}/enforcement/${action.id}/resolve`;
+    expect((await api(resolve, { resolution: "Fixed." }, "otherInspector")).statusCode).toBe(403);
+    expect((await api(resolve, { resolution: "" }, "inspector")).statusCode).toBe(400);
+    expect((await api(resolve, { resolution: "Medicines now on time." }, "inspector")).statusCode).toBe(204);
+    expect((await api(resolve, { resolution: "Again." }, "inspector")).statusCode).toBe(409);
+  });
 });

@@ -30,6 +30,7 @@ import {
   ChallengeBody,
   ChallengeResponse,
   DecisionBody,
+  EnforcementActionParams,
   EnforcementBody,
   ErrorResponse,
   InspectionResponse,
@@ -37,13 +38,16 @@ import {
   LocationParams,
   RatingHistoryResponse,
   RecordInspectionBody,
+  RegimeBody,
   RegisterQuery,
   RegisterResponse,
   RegulatorChallengeParams,
   RegulatorInspectionParams,
   RegulatorLocationParams,
   RegulatorParams,
+  RegulatorResponse,
   RegulatorsResponse,
+  ResolveBody,
 } from "./regulation.schemas.ts";
 import {
   activityChoices,
@@ -924,6 +928,62 @@ export async function regulationRoutes(app: FastifyInstance): Promise<void> {
         issueEnforcement(trx, clock, request.principal, regulatorId, locationId, request.body),
       );
       return reply.status(201).send(await locationDetail(request, regulatorId, locationId));
+    },
+  );
+
+  api.put(
+    "/api/v1/regulators/:regulatorId/regime",
+    {
+      schema: {
+        tags: ["regulation"],
+        summary: "Set a regulator's regime",
+        description:
+          "For the regulator's staff: the service types and regulated activities it covers, and its periods. 400 naming each field at fault.",
+        params: RegulatorParams,
+        body: RegimeBody,
+        response: { 200: RegulatorResponse, ...errors },
+      },
+      preValidation: staffFirst("change this regulator's regime"),
+    },
+    async (request) => {
+      const { regulatorId } = request.params;
+      await transaction(db, (trx) => setRegime(trx, clock, request.principal, regulatorId, request.body));
+      const regulator = await regulatorOf(db, regulatorId);
+      const regime = await regimeOf(db, regulatorId);
+      return {
+        id: regulator.id,
+        name: regulator.name,
+        slug: regulator.slug,
+        serviceTypes: regime.serviceTypes,
+        regulatedActivities: regime.activities,
+        reinspectionMonths: regime.reinspectionMonths,
+        factualAccuracyWorkingDays: regime.factualAccuracyWorkingDays,
+        representationDays: regime.representationDays,
+        pageUrl: `/regulators/${regulator.id}`,
+      };
+    },
+  );
+
+  api.post(
+    "/api/v1/regulators/:regulatorId/enforcement/:actionId/resolve",
+    {
+      schema: {
+        tags: ["regulation"],
+        summary: "Resolve an enforcement action",
+        description:
+          "For the regulator's staff: records how a requirement notice, warning notice or condition was resolved (409 when resolved already or not resolvable).",
+        params: EnforcementActionParams,
+        body: ResolveBody,
+        response: { 204: { type: "null" }, ...errors, 409: ErrorResponse },
+      },
+      preValidation: staffFirst("take enforcement action for this regulator"),
+    },
+    async (request, reply) => {
+      const { regulatorId, actionId } = request.params;
+      await transaction(db, (trx) =>
+        resolveEnforcement(trx, clock, request.principal, regulatorId, actionId, request.body.resolution),
+      );
+      return reply.status(204).send(null);
     },
   );
 

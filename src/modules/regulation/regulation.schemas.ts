@@ -238,3 +238,30 @@ export const RegulatorChallengeParams = Type.Object({
   inspectionId: Uuid,
   challengeId: Uuid,
 });
+
+export const RegimeBody = Type.Object(
+  {
+    serviceTypes: Type.Array(Type.String({ maxLength: 100 }), {
+      maxItems: 100,
+      description: "Service category codes",
+    }),
+    activities: Type.Array(Type.String({ maxLength: 100 }), {
+      maxItems: 100,
+      description: "Regulated activity codes",
+    }),
+    reinspectionMonths: Type.Integer({
+      description: "Re-inspection is overdue this long after an Inadequate",
+    }),
+    factualAccuracyWorkingDays: Type.Integer({
+      description: "The period to challenge a draft report's facts",
+    }),
+    representationDays: Type.Integer({ description: "After a notice of proposal to cancel" }),
+  },
+  { additionalProperties: false },
+);
+
+export const EnforcementActionParams = Type.Object({ regulatorId: Uuid, actionId: Uuid });
+export const ResolveBody = Type.Object(
+  { resolution: Type.String({ minLength: 1, maxLength: LIMITS.text, description: "How it was resolved" }) },
+  { additionalProperties: false },
+);

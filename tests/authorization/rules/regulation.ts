@@ -78,6 +78,8 @@ export const regulation: RuleSet = {
       REGULATOR_STAFF,
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/enforcement": REGULATOR_STAFF,
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/cancel": REGULATOR_STAFF,
+    "PUT /api/v1/regulators/:regulatorId/regime": scoped("regulator-staff"),
+    "POST /api/v1/regulators/:regulatorId/enforcement/:actionId/resolve": REGULATOR_STAFF,
   },
   apiBodies: {
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/status": JSON.stringify({
@@ -95,6 +97,31 @@ export const regulation: RuleSet = {
     }),
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/cancel": JSON.stringify({
       reason: "Cancelled by the authorisation matrix test.",
+    }),
+    "PUT /api/v1/regulators/:regulatorId/regime": JSON.stringify({
+      // The demo regulator's regime as it is, so the rest of the matrix sees it unchanged.
+      serviceTypes: [
+        "adult-social-care",
+        "community-health",
+        "domiciliary-care",
+        "learning-disability-support",
+        "mental-health",
+        "residential-care",
+      ],
+      activities: [
+        "accommodation-personal-care",
+        "diagnostic-and-screening",
+        "nursing-care",
+        "personal-care",
+        "substance-misuse-accommodation",
+        "treatment-of-disease",
+      ],
+      reinspectionMonths: 6,
+      factualAccuracyWorkingDays: 10,
+      representationDays: 28,
+    }),
+    "POST /api/v1/regulators/:regulatorId/enforcement/:actionId/resolve": JSON.stringify({
+      resolution: "Resolved by the authorisation matrix test.",
     }),
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/inspections": JSON.stringify({
       inspectedOn: "2026-11-01",
