@@ -111,7 +111,23 @@ describe("tender pages", () => {
     expect(weights.statusCode).toBe(422);
     expect(mainText(weights.body)).toContain("add up to 95%");
     expect(weights.body).toContain('value="Home care: Millbrook lot"');
-    const saved = await postForm(t.app, s.commissioner as TestSession, `${COUNTY}/tenders/new`, form);
+    // Sub-criteria whose weights do not add up to their criterion's: 422, linked to them.
+    const subs = await postForm(t.app, s.commissioner as TestSession, `${COUNTY}/tenders/new`, {
+      ...form,
+      "criteria.0.subCriteria.0.title": "Continuity of care",
+      "criteria.0.subCriteria.0.weightBp": "40",
+      "criteria.0.subCriteria.1.title": "Safeguarding",
+      "criteria.0.subCriteria.1.weightBp": "20",
+    });
+    expect(subs.statusCode).toBe(422);
+    expect(subs.body).toContain('href="#criteria.0.subCriteria"');
+    const saved = await postForm(t.app, s.commissioner as TestSession, `${COUNTY}/tenders/new`, {
+      ...form,
+      "criteria.0.subCriteria.0.title": "Continuity of care",
+      "criteria.0.subCriteria.0.weightBp": "40",
+      "criteria.0.subCriteria.1.title": "Safeguarding",
+      "criteria.0.subCriteria.1.weightBp": "25",
+    });
     expect(saved.statusCode).toBe(303);
     base = String(saved.headers.location);
     expect((await get(base)).statusCode).toBe(404);
@@ -119,6 +135,7 @@ describe("tender pages", () => {
     expect(draft).toContain("Draft");
     expect(draft).toContain("Tuesday 15 June 2027 at 12:00pm");
     expect(draft).toContain("65%");
+    expect(draft).toMatch(/– Continuity of care Quality 40%/);
   });
 
   it("adds documents to the draft's tender pack by upload, refusing a file that is not a document", async () => {
@@ -166,7 +183,8 @@ describe("tender pages", () => {
     const page = await get(`${base}/bid`, s.charity);
     expect(page.statusCode).toBe(200);
     const ids = [...page.body.matchAll(/name="(answers\.[0-9a-f-]+)"/g)].map((m) => m[1] as string);
-    expect(ids).toHaveLength(2);
+    // Each sub-criterion is answered, and the social value criterion: not price.
+    expect(ids).toHaveLength(3);
     const missing = await postForm(t.app, s.charity as TestSession, `${base}/bid`, {
       organisationId: DEMO_ORGANISATION.carersTrust,
     });

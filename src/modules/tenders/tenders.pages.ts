@@ -45,7 +45,7 @@ import {
 import { CRITERION_KINDS, PRICING_MODES, PROCEDURES, VAT_TREATMENTS } from "./tenders.table.ts";
 
 const hide = { schema: { hide: true } };
-const ROWS = { lots: 4, conditions: 6, criteria: 6, members: 4 } as const;
+const ROWS = { lots: 4, conditions: 6, criteria: 6, subCriteria: 3, members: 4 } as const;
 
 type Body = Record<string, unknown>;
 
@@ -83,6 +83,9 @@ export function tenderDraftFromForm(body: unknown): TenderDraft {
         kind: f(`criteria.${i}.kind`),
         title: f(`criteria.${i}.title`),
         weightBp: percentToBp(f(`criteria.${i}.weightBp`)),
+        subCriteria: Array.from({ length: ROWS.subCriteria }, (_, j) => `criteria.${i}.subCriteria.${j}`)
+          .filter((p) => f(`${p}.title`) || f(`${p}.weightBp`))
+          .map((p) => ({ title: f(`${p}.title`), weightBp: percentToBp(f(`${p}.weightBp`)) })),
       });
   const tupeApplies = f("tupe.applies") === "yes";
   return {
@@ -196,6 +199,7 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
       lotRows: ROWS.lots,
       conditionRows: ROWS.conditions,
       criterionRows: ROWS.criteria,
+      subCriterionRows: ROWS.subCriteria,
     };
   }
 
