@@ -400,6 +400,30 @@ export function findInspection(db: Db, regulatorId: string, id: string): Promise
     .executeTakeFirst();
 }
 
+/** Inspections by id (any regulator's): for views that list many locations at once. */
+export async function inspectionsByIds(db: Db, ids: readonly string[]): Promise<Map<string, Inspection>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom("inspections").selectAll().where("id", "in", ids).execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** When each of these registrations' open special measures began (the earliest open action). */
+export async function specialMeasuresSince(
+  db: Db,
+  registrationIds: readonly string[],
+): Promise<Map<string, Date>> {
+  if (registrationIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("enforcement_actions")
+    .select(["registration_id", (eb) => eb.fn.min("issued_at").as("since")])
+    .where("registration_id", "in", registrationIds)
+    .where("kind", "=", "special-measures")
+    .where("resolved_at", "is", null)
+    .groupBy("registration_id")
+    .execute();
+  return new Map(rows.map((r) => [r.registration_id, new Date(r.since as unknown as string | Date)]));
+}
+
 export function lockInspection(trx: Trx, regulatorId: string, id: string): Promise<Inspection | undefined> {
   return trx
     .selectFrom("inspections")

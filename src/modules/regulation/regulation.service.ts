@@ -1757,18 +1757,25 @@ export async function failingLocations(
     ...(regulatorId ? { regulatorId } : {}),
   });
   const regimes = new Map<string, Regime>();
+  // Two queries for every location's current inspection and special measures, not two a location.
+  const inspections = await repo.inspectionsByIds(
+    db,
+    rows.flatMap((r) => (r.current_inspection_id ? [r.current_inspection_id] : [])),
+  );
+  const specialSince = await repo.specialMeasuresSince(
+    db,
+    rows.filter((r) => r.special_measures).map((r) => r.id),
+  );
   const result: FailingLocation[] = [];
   for (const row of rows) {
     const reasons: FailingReason[] = [];
     if (row.special_measures) {
       reasons.push("special-measures");
-      const [since] = await repo.openEnforcement(db, row.regulator_id, row.id, "special-measures");
-      if (since && today > addMonthsIso(londonDate(since.issued_at), SPECIAL_MEASURES_MONTHS))
+      const since = specialSince.get(row.id);
+      if (since && today > addMonthsIso(londonDate(since), SPECIAL_MEASURES_MONTHS))
         reasons.push("special-measures-12-months");
     }
-    const current = row.current_inspection_id
-      ? await repo.findInspection(db, row.regulator_id, row.current_inspection_id)
-      : undefined;
+    const current = row.current_inspection_id ? inspections.get(row.current_inspection_id) : undefined;
     let due: string | null = null;
     if (current && anyInadequate(ratingsOf(current), current.overall)) {
       if (KEY_QUESTIONS.some((q) => ratingsOf(current)[q] === "inadequate"))
