@@ -4,8 +4,6 @@ import { settableClock } from "../../src/lib/clock.ts";
 import { londonParts } from "../../src/lib/london-time.ts";
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../src/seed/demo/organisations.ts";
-import { runSeeds } from "../../src/seed/seed.ts";
-import { seeds } from "../../src/seed/seeds.ts";
 import { createUser } from "../support/auth.ts";
 import {
   arrived,
@@ -23,9 +21,8 @@ let baseUrl: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startTestServer({ clock });
+  server = await startTestServer({ clock, seeded: true });
   baseUrl = server.baseUrl;
-  await runSeeds(server.db, clock, seeds, { demo: true });
   browser = await launchBrowser();
 }, 120_000);
 

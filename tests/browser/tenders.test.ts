@@ -14,8 +14,6 @@ import { SESSION_COOKIE } from "../../src/modules/accounts/accounts.service.ts";
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../src/seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../src/seed/demo/projects.ts";
-import { runSeeds } from "../../src/seed/seed.ts";
-import { seeds } from "../../src/seed/seeds.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { createUser, sessionFor } from "../support/auth.ts";
 import { arrived, DESKTOP, launchBrowser, textOf } from "../support/browser.ts";
@@ -27,8 +25,7 @@ let browser: Browser;
 const users: Record<string, string> = {};
 
 beforeAll(async () => {
-  t = await createTestApp({ clock, env: { OPENPS_DEMO: "true" } });
-  await runSeeds(t.deps.db, clock, seeds, { demo: true });
+  t = await createTestApp({ clock, seeded: true });
   await t.app.listen({ port: 0, host: "127.0.0.1" });
   const address = t.app.server.address();
   if (address === null || typeof address === "string") throw new Error("No TCP address");

@@ -10,7 +10,7 @@ import { type Clock, systemClock } from "../../src/lib/clock.ts";
 import { localFileStore } from "../../src/lib/file-store.ts";
 import { loadTenderKeyring } from "../../src/modules/tenders/sealing.ts";
 import { useDemoTenderKeys } from "../../src/seed/demo/tenders.ts";
-import { createTestDatabase, type TestDatabase } from "./test-db.ts";
+import { createTestDatabase, TEST_TENDER_KEY, type TestDatabase } from "./test-db.ts";
 
 export interface TestApp {
   app: FastifyInstance;
@@ -20,16 +20,28 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  options: { clock?: Clock; env?: Record<string, string> } = {},
+  options: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    /** Every seed, demo data included, run at the clock's instant (from a cached template). */
+    seeded?: boolean;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-app-"));
-  const database = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: "test", OPENPS_DATA_DIR: dataDir, ...options.env });
+  const clock = options.clock ?? systemClock;
+  const database = await createTestDatabase(options.seeded ? { seededAt: clock.now() } : {});
+  const config = loadConfig({
+    NODE_ENV: "test",
+    OPENPS_DATA_DIR: dataDir,
+    // The seeded template's demo tenders are sealed under the test key.
+    ...(options.seeded ? { OPENPS_DEMO: "true", OPENPS_TENDER_KEY: TEST_TENDER_KEY } : {}),
+    ...options.env,
+  });
   const deps: AppDeps = {
     config,
     db: database.db,
     dbKind: database.kind,
-    clock: options.clock ?? systemClock,
+    clock,
     files: localFileStore({ root: path.join(dataDir, "files"), maxBytes: config.maxUploadBytes }),
     mailer: undefined,
     tenderKeys: loadTenderKeyring(config),

@@ -22,7 +22,7 @@ import type { NewOrganisation } from "../../src/modules/organisations/organisati
 import { loadTenderKeyring } from "../../src/modules/tenders/sealing.ts";
 import { useDemoTenderKeys } from "../../src/seed/demo/tenders.ts";
 import { sessionFor } from "./auth.ts";
-import { createTestDatabase } from "./test-db.ts";
+import { createTestDatabase, TEST_TENDER_KEY } from "./test-db.ts";
 
 export interface TestServer {
   app: FastifyInstance;
@@ -36,13 +36,21 @@ export interface TestServer {
 export interface TestServerOptions {
   /** The app's clock (the system clock unless given): a settable one lets a test move time on. */
   clock?: Clock;
+  /** Every seed, demo data included, run at the clock's instant (from a cached template). */
+  seeded?: boolean;
 }
 
 /** The real app, as the server builds it, on a fresh migrated database and a temporary data directory. */
 async function createApp(options: TestServerOptions): Promise<Omit<TestServer, "baseUrl">> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "openps-browser-"));
-  const database = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: "test", OPENPS_DATA_DIR: dataDir });
+  const clock = options.clock ?? systemClock;
+  const database = await createTestDatabase(options.seeded ? { seededAt: clock.now() } : {});
+  const config = loadConfig({
+    NODE_ENV: "test",
+    OPENPS_DATA_DIR: dataDir,
+    // The seeded template's demo tenders are sealed under the test key.
+    ...(options.seeded ? { OPENPS_DEMO: "true", OPENPS_TENDER_KEY: TEST_TENDER_KEY } : {}),
+  });
   const tenderKeys = loadTenderKeyring(config);
   // Demo tenders seeded after this are sealed under the app's own master key.
   useDemoTenderKeys(tenderKeys);
@@ -50,7 +58,7 @@ async function createApp(options: TestServerOptions): Promise<Omit<TestServer, "
     config,
     db: database.db,
     dbKind: database.kind,
-    clock: options.clock ?? systemClock,
+    clock,
     files: localFileStore({ root: path.join(dataDir, "files"), maxBytes: config.maxUploadBytes }),
     mailer: undefined,
     tenderKeys,

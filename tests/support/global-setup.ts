@@ -3,6 +3,8 @@
  * - on PostgreSQL (DATABASE_URL set), the template database each test database is cloned from;
  * - on PGlite, a dump of a migrated in-memory database, loaded by each test (faster than initdb
  *   and migrations every time).
+ * Seeded templates (`createTestDatabase({ seededAt })`) are made by the first test that asks,
+ * beside the PGlite dump or as `openps_seeded_*` databases, which this drops at the start.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -23,6 +25,11 @@ export default async function setup(project: TestProject): Promise<() => void> {
   if (serverUrl) {
     await withAdminClient(serverUrl, async (c) => {
       await c.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
+      // Seeded templates of an earlier run were seeded by the code as it was then.
+      const { rows } = await c.query<{ datname: string }>(
+        "select datname from pg_database where datname like 'openps\\_seeded\\_%'",
+      );
+      for (const { datname } of rows) await c.query(`drop database if exists ${datname} with (force)`);
       await c.query(`create database ${TEMPLATE_DATABASE}`);
     });
     const handle = await openDatabase({ databaseUrl: databaseUrlFor(serverUrl, TEMPLATE_DATABASE) });

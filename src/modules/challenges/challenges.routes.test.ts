@@ -12,8 +12,6 @@ import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHALLENGE } from "../../seed/demo/challenges.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
 
 const START = new Date("2026-11-22T10:00:00Z");
 const clock = settableClock(START);
@@ -92,8 +90,7 @@ async function at(date: string, fn: () => Promise<void>): Promise<void> {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ clock, env: { OPENPS_DEMO: "true" } });
-  await runSeeds(t.deps.db, clock, seeds, { demo: true });
+  t = await createTestApp({ clock, seeded: true });
   const user = async (role: string, scopeId: string) =>
     (await createUser(t.deps.db, { grants: [{ role: role as never, scopeId }] })).id;
   ids.parish = await user("organisation-member", PARISH);

@@ -26,8 +26,6 @@ import {
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHALLENGE, DEMO_DISTRICT_SERVICE } from "../../seed/demo/challenges.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
 import type { Principal } from "../access/access.table.ts";
 import { auditTrailFor, SYSTEM } from "../audit/audit.service.ts";
 import { markProcurementStarted, procurementWindow, projectOf } from "../projects/projects.service.ts";
@@ -122,8 +120,7 @@ async function statusOf(id: string, authorityId: string = DEMO_AUTHORITY.county)
 }
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await runSeeds(t.db, clock, seeds, { demo: true });
+  t = await createTestDatabase({ seededAt: clock.now() });
   const user = async (options: CreateUserOptions) => principalOf(t.db, (await createUser(t.db, options)).id);
   commissioner = await user({ grants: [{ role: "commissioner", scopeId: DEMO_AUTHORITY.county }] });
   districtCommissioner = await user({ grants: [{ role: "commissioner", scopeId: DEMO_AUTHORITY.district }] });

@@ -13,8 +13,6 @@ import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CONSULTATION } from "../../seed/demo/consultations.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
 
 const START = new Date("2026-11-22T10:00:00Z");
 const clock = settableClock(START);
@@ -80,8 +78,7 @@ const form = {
 };
 
 beforeAll(async () => {
-  t = await createTestApp({ clock, env: { OPENPS_DEMO: "true" } });
-  await runSeeds(t.deps.db, clock, seeds, { demo: true });
+  t = await createTestApp({ clock, seeded: true });
   const make = async (grants: NonNullable<Parameters<typeof createUser>[1]>["grants"], displayName: string) =>
     (await createUser(t.deps.db, { grants, displayName })).id;
   ids.commissioner = await make(

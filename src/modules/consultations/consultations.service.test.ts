@@ -27,8 +27,6 @@ import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CONSULTATION } from "../../seed/demo/consultations.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
 import type { Principal } from "../access/access.table.ts";
 import { auditTrailFor } from "../audit/audit.service.ts";
 import {
@@ -88,8 +86,7 @@ const count = async (table: "consultations" | "consultation_responses") =>
   );
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await runSeeds(t.db, clock, seeds, { demo: true });
+  t = await createTestDatabase({ seededAt: clock.now() });
   const user = async (
     grants: NonNullable<Parameters<typeof createUser>[1]>["grants"],
     displayName = "Test User",

@@ -23,8 +23,7 @@ const clock = fixedClock(new Date("2026-11-23T09:00:00Z"));
 let t: TestDatabase;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await runSeeds(t.db, clock, seeds, { demo: true });
+  t = await createTestDatabase({ seededAt: clock.now() });
 }, 180_000);
 
 afterAll(async () => {

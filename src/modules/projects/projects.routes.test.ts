@@ -13,8 +13,6 @@ import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CONSULTATION } from "../../seed/demo/consultations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
 
 const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
 const COUNTY = "/authorities/westshire-county-council";
@@ -56,8 +54,7 @@ const body = {
 };
 
 beforeAll(async () => {
-  t = await createTestApp({ clock, env: { OPENPS_DEMO: "true" } });
-  await runSeeds(t.deps.db, clock, seeds, { demo: true });
+  t = await createTestApp({ clock, seeded: true });
   const make = async (role: "commissioner" | "authority-admin", scopeId: string) =>
     sessionFor(t.app, (await createUser(t.deps.db, { grants: [{ role, scopeId }] })).id, { twoFactor: true });
   commissioner = await make("commissioner", DEMO_AUTHORITY.county);

@@ -24,8 +24,6 @@ import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
 import { loadGrants } from "../access/access.service.ts";
 import type { Principal } from "../access/access.table.ts";
 import { auditTrailFor } from "../audit/audit.service.ts";
@@ -74,8 +72,7 @@ const create = (p: Principal | null, authorityId: string, d: Record<string, unkn
   transaction(t.db, (trx) => createProject(trx, clock, p, authorityId, d));
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await runSeeds(t.db, clock, seeds, { demo: true });
+  t = await createTestDatabase({ seededAt: clock.now() });
   commissioner = await principal(
     (await createUser(t.db, { grants: [{ role: "commissioner", scopeId: DEMO_AUTHORITY.county }] })).id,
   );

@@ -11,8 +11,6 @@ import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_INSPECTION, DEMO_LOCATION } from "../../seed/demo/regulation.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
 import type { Role } from "../access/access.table.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
 import { createAuthority } from "../authorities/authorities.service.ts";
@@ -106,8 +104,7 @@ const goodForm = {
 };
 
 beforeAll(async () => {
-  t = await createTestApp({ clock, env: { OPENPS_DEMO: "true" } });
-  await runSeeds(t.deps.db, clock, seeds, { demo: true });
+  t = await createTestApp({ clock, seeded: true });
   await transaction(t.deps.db, (trx) =>
     createAuthority(trx, clock, SYSTEM("test"), {
       id: OTHER_REGULATOR,

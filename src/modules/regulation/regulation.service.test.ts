@@ -18,8 +18,6 @@ import type { DomainError } from "../../lib/errors.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_INSPECTION, DEMO_LOCATION } from "../../seed/demo/regulation.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
 import type { Principal } from "../access/access.table.ts";
 import { auditTrailFor, SYSTEM } from "../audit/audit.service.ts";
 import { createAuthority } from "../authorities/authorities.service.ts";
@@ -134,9 +132,8 @@ async function newRegisteredLocation(): Promise<string> {
 }
 
 beforeAll(async () => {
-  t = await createTestDatabase();
+  t = await createTestDatabase({ seededAt: clock.now() });
   db = t.db;
-  await runSeeds(db, clock, seeds, { demo: true });
   await transaction(db, (trx) =>
     createAuthority(trx, clock, SYSTEM("test"), {
       id: OTHER_REGULATOR,

@@ -10,8 +10,6 @@ import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
 import { createAuthority } from "../authorities/authorities.service.ts";
 
@@ -66,8 +64,7 @@ const form = {
 };
 
 beforeAll(async () => {
-  t = await createTestApp({ clock, env: { OPENPS_DEMO: "true" } });
-  await runSeeds(t.deps.db, clock, seeds, { demo: true });
+  t = await createTestApp({ clock, seeded: true });
   await transaction(t.deps.db, (trx) =>
     createAuthority(trx, clock, SYSTEM("test"), {
       id: UNVERIFIED,

@@ -21,8 +21,6 @@ import {
 } from "../../lib/errors.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
 import { loadGrants } from "../access/access.service.ts";
 import type { Principal } from "../access/access.table.ts";
 import { auditTrailFor, SYSTEM } from "../audit/audit.service.ts";
@@ -71,8 +69,7 @@ const contracted = {
 };
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await runSeeds(t.db, clock, seeds, { demo: true });
+  t = await createTestDatabase({ seededAt: clock.now() });
   await transaction(t.db, (trx) =>
     createAuthority(trx, clock, SYSTEM("test"), {
       id: UNVERIFIED,

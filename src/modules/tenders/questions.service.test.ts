@@ -15,9 +15,6 @@ import { ConflictError, ForbiddenError, UnprocessableError, ValidationError } fr
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
-import { useDemoTenderKeys } from "../../seed/demo/tenders.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
 import type { Principal, Role } from "../access/access.table.ts";
 import { verifyAuditChains } from "../audit/audit.service.ts";
 import { type BidsContext, receiptsOf, submitBid, withdrawBid } from "./bids.service.ts";
@@ -138,9 +135,7 @@ const inbox = async (who: string) =>
     .execute();
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  useDemoTenderKeys(keys);
-  await runSeeds(t.db, clock, seeds, { demo: true });
+  t = await createTestDatabase({ seededAt: clock.now() });
   ctx = { db: t.db, clock, keys, email: false, maxDocumentBytes: 1024 * 1024 };
   await person("commissioner", [{ role: "commissioner", scopeId: COUNTY }]);
   await person("districtCommissioner", [{ role: "commissioner", scopeId: DEMO_AUTHORITY.district }]);

@@ -14,8 +14,6 @@ import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
 import type { Role } from "../access/access.table.ts";
 import { sha256Hex } from "./bids.service.ts";
 
@@ -79,8 +77,7 @@ async function rowCounts() {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ clock, env: { OPENPS_DEMO: "true" } });
-  await runSeeds(t.deps.db, clock, seeds, { demo: true });
+  t = await createTestApp({ clock, seeded: true });
   const make = async (name: string, role: Role, scopeId?: string, twoFactor = true) => {
     const user = await createUser(t.deps.db, { grants: [{ role, scopeId }] });
     users[name] = { id: user.id, twoFactor };
