@@ -10,7 +10,7 @@ import { createUser, postForm, sessionFor, type TestSession } from "../../../tes
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
-import { DEMO_INSPECTION, DEMO_LOCATION } from "../../seed/demo/regulation.ts";
+import { DEMO_INSPECTION, DEMO_LOCATION, DEMO_REGIME } from "../../seed/demo/regulation.ts";
 import type { Role } from "../access/access.table.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
 import { createAuthority } from "../authorities/authorities.service.ts";
@@ -548,27 +548,7 @@ describe("open data and the API", () => {
         headers: { ...json, ...(who ? { cookie: (await as(who)).cookie } : {}) },
         payload: JSON.stringify(body),
       });
-    const regime = {
-      serviceTypes: [
-        "adult-social-care",
-        "community-health",
-        "domiciliary-care",
-        "learning-disability-support",
-        "mental-health",
-        "residential-care",
-      ],
-      activities: [
-        "accommodation-personal-care",
-        "diagnostic-and-screening",
-        "nursing-care",
-        "personal-care",
-        "substance-misuse-accommodation",
-        "treatment-of-disease",
-      ],
-      reinspectionMonths: 9,
-      factualAccuracyWorkingDays: 10,
-      representationDays: 28,
-    };
+    const regime = { ...DEMO_REGIME, reinspectionMonths: 9 };
     expect((await put(regime)).statusCode).toBe(401);
     expect((await put(regime, "otherInspector")).statusCode).toBe(403);
     const bad = await put({ ...regime, reinspectionMonths: 0 }, "inspector");

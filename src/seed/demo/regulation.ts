@@ -425,30 +425,32 @@ const PUBLISHED: Published[] = [
   ],
 ];
 
+/** The demo regulator's regime: what it covers and its periods (tests set it again as it is). */
+export const DEMO_REGIME = {
+  serviceTypes: [
+    "adult-social-care",
+    "community-health",
+    "domiciliary-care",
+    "learning-disability-support",
+    "mental-health",
+    "residential-care",
+  ],
+  activities: [
+    "accommodation-personal-care",
+    "diagnostic-and-screening",
+    "nursing-care",
+    "personal-care",
+    "substance-misuse-accommodation",
+    "treatment-of-disease",
+  ],
+  reinspectionMonths: 6,
+  factualAccuracyWorkingDays: 10,
+  representationDays: 28,
+};
+
 async function seedRegulation(trx: Trx, clock: Clock): Promise<void> {
   const actor = SYSTEM("seed");
-  await recordRegime(trx, at("2012-06-01T09:00:00Z"), actor, {
-    regulatorId: REGULATOR,
-    serviceTypes: [
-      "adult-social-care",
-      "community-health",
-      "domiciliary-care",
-      "learning-disability-support",
-      "mental-health",
-      "residential-care",
-    ].sort(),
-    activities: [
-      "accommodation-personal-care",
-      "diagnostic-and-screening",
-      "nursing-care",
-      "personal-care",
-      "substance-misuse-accommodation",
-      "treatment-of-disease",
-    ].sort(),
-    reinspectionMonths: 6,
-    factualAccuracyWorkingDays: 10,
-    representationDays: 28,
-  });
+  await recordRegime(trx, at("2012-06-01T09:00:00Z"), actor, { regulatorId: REGULATOR, ...DEMO_REGIME });
   const regime = await regimeOf(trx, REGULATOR);
   for (const l of LOCATIONS) {
     const application = await checkApplication(trx, regime, { ...l });

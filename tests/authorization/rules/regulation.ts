@@ -1,3 +1,4 @@
+import { DEMO_REGIME } from "../../../src/seed/demo/regulation.ts";
 import {
   acceptUnknownToken,
   anyone,
@@ -98,28 +99,8 @@ export const regulation: RuleSet = {
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/cancel": JSON.stringify({
       reason: "Cancelled by the authorisation matrix test.",
     }),
-    "PUT /api/v1/regulators/:regulatorId/regime": JSON.stringify({
-      // The demo regulator's regime as it is, so the rest of the matrix sees it unchanged.
-      serviceTypes: [
-        "adult-social-care",
-        "community-health",
-        "domiciliary-care",
-        "learning-disability-support",
-        "mental-health",
-        "residential-care",
-      ],
-      activities: [
-        "accommodation-personal-care",
-        "diagnostic-and-screening",
-        "nursing-care",
-        "personal-care",
-        "substance-misuse-accommodation",
-        "treatment-of-disease",
-      ],
-      reinspectionMonths: 6,
-      factualAccuracyWorkingDays: 10,
-      representationDays: 28,
-    }),
+    // The demo regulator's regime as it is, so the rest of the matrix sees it unchanged.
+    "PUT /api/v1/regulators/:regulatorId/regime": JSON.stringify(DEMO_REGIME),
     "POST /api/v1/regulators/:regulatorId/enforcement/:actionId/resolve": JSON.stringify({
       resolution: "Resolved by the authorisation matrix test.",
     }),
