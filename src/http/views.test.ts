@@ -15,6 +15,7 @@ describe("navigationFor", () => {
       { text: "Consultations", href: "/consultations", current: false, active: false },
       { text: "Pipeline", href: "/pipeline", current: false, active: false },
       { text: "Right to Challenge", href: "/right-to-challenge", current: false, active: false },
+      { text: "Contracts", href: "/contracts", current: false, active: false },
       { text: "Open data", href: "/open-data", current: true, active: false },
     ]);
   });
@@ -43,10 +44,11 @@ describe("navigationFor", () => {
       "Ymgynghoriadau",
       "Piblinell",
       "Hawl i Herio",
+      "Contractau",
       "Data agored",
     ]);
     expect(navigationFor("somebody", "/", t)).toEqual(navigationFor("public", "/", t));
-    expect(NAVIGATION.public).toHaveLength(8);
+    expect(NAVIGATION.public).toHaveLength(9);
   });
 });
 

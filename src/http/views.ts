@@ -48,6 +48,7 @@ export const NAVIGATION: Readonly<Record<string, readonly NavigationEntry[]>> = 
     { key: "nav.consultations", href: "/consultations" },
     { key: "nav.pipeline", href: "/pipeline" },
     { key: "nav.rightToChallenge", href: "/right-to-challenge" },
+    { key: "nav.contracts", href: "/contracts" },
     { key: "nav.openData", href: "/open-data" },
   ],
 };

@@ -1,10 +1,15 @@
 /**
- * Tenders in a real browser, with axe on every page: a commissioner sets up a tender (first with
- * weights that do not add up) and publishes it; a charity asks a clarification question and the
- * commissioner answers it for everyone; three organisations register interest and bid, one as the lead of a
- * consortium, each getting a receipt; the deadline passes (the clock is moved); two bid openers
- * open the bids, and the second reads them and checks them for compliance — one is excluded, so
- * evaluation starts only with a justification for fewer than three compliant bids.
+ * The commissioning lifecycle in a real browser, with axe on every page (the service register,
+ * appraisal and consultation before it have their own journeys: services.test.ts,
+ * consultations.test.ts): a commissioner sets up a tender (first with weights that do not add up)
+ * and publishes it; a charity asks a clarification question and the commissioner answers it for
+ * everyone; three organisations register interest and bid, one as the lead of a consortium, each
+ * getting a receipt; the deadline passes (the clock is moved); two bid openers open the bids, and
+ * the second reads them and checks them for compliance — one is excluded, so evaluation starts only
+ * with a justification for fewer than three compliant bids; an evaluator declares no conflict,
+ * scores and submits; the commissioner moderates, ranks and awards; a losing bidder's challenge
+ * suspends the award until it is dismissed; after standstill (the clock moved) the contract is
+ * entered and published.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,6 +39,7 @@ beforeAll(async () => {
     users[name] = (await createUser(t.deps.db, { grants: [{ role, scopeId }] })).id;
   };
   await make("commissioner", "commissioner", DEMO_AUTHORITY.county);
+  await make("evaluator", "evaluator", DEMO_AUTHORITY.county);
   await make("opener1", "bid-opener", DEMO_AUTHORITY.county);
   // The second opener is also a commissioner: they record the compliance check.
   users.opener2 = (
@@ -253,8 +259,161 @@ describe("tenders and sealed bids", () => {
         await page.getByRole("button", { name: "Start evaluation" }).click();
         await arrived(page);
         expect(await textOf(page, "main")).toContain("Evaluation started");
+        // The commissioner assigns an evaluator.
+        await page.goto(`${baseUrl}${tenderPath}`);
+        await arrived(page);
+        await page.getByRole("link", { name: /^Evaluation:/ }).click();
+        await arrived(page);
+        await page.getByLabel("Assign an evaluator").selectOption(users.evaluator as string);
+        await page.getByRole("button", { name: "Assign the evaluator" }).click();
+        await arrived(page);
+        expect(await textOf(page, ".govuk-notification-banner")).toContain("The evaluator has been assigned");
       }
       await context.close();
     }
-  }, 180_000);
+
+    // The evaluator declares no conflict, scores both compliant bids with reasons and submits.
+    {
+      const { context, page } = await as("evaluator");
+      await page.goto(`${baseUrl}${tenderPath}/evaluation`);
+      await arrived(page);
+      await page.getByRole("link", { name: "Declare any conflict of interest" }).click();
+      await arrived(page);
+      await page.getByLabel("No, I have no conflict of interest").check();
+      await page.getByRole("button", { name: "Save declaration" }).click();
+      await arrived(page);
+      for (const score of ["8", "6"]) {
+        await page
+          .getByRole("link", { name: /^Score the bid from/ })
+          .nth(score === "8" ? 0 : 1)
+          .click();
+        await arrived(page);
+        await page.getByLabel(/Score for Quality of care/).fill(score);
+        await page
+          .getByLabel(/Reason for the score for Quality of care/)
+          .fill(`Scored ${score}: see the method.`);
+        await page.getByRole("button", { name: "Save scores" }).click();
+        await arrived(page);
+      }
+      await page.goto(`${baseUrl}${tenderPath}/evaluation`);
+      await page.getByRole("button", { name: "Submit my scores" }).click();
+      await arrived(page);
+      expect(await textOf(page, ".govuk-notification-banner")).toContain("Your scores were submitted");
+      await context.close();
+    }
+
+    // The commissioner moderates, sees the ranking with its working, and awards: standstill begins.
+    {
+      const { context, page } = await as("opener2");
+      await page.goto(`${baseUrl}${tenderPath}/moderation`);
+      await arrived(page);
+      for (const [i, score] of ["8", "6"].entries()) {
+        await page
+          .getByRole("link", { name: /^Record the agreed scores/ })
+          .nth(i)
+          .click();
+        await arrived(page);
+        await page.getByLabel(/Agreed score for Quality of care/).fill(score);
+        await page.getByLabel(/Agreed reason for Quality of care/).fill(`Agreed at moderation: ${score}.`);
+        await page.getByRole("button", { name: "Save agreed scores" }).click();
+        await arrived(page);
+      }
+      await page.goto(`${baseUrl}${tenderPath}/ranking`);
+      await arrived(page);
+      expect(await textOf(page, "main")).toContain("of 10,000");
+      await page.goto(`${baseUrl}${tenderPath}/award/decide`);
+      await arrived(page);
+      await page.getByLabel("Regulated activity the contract requires").selectOption({ label: "None" });
+      await page.getByRole("button", { name: "Award the contract" }).click();
+      expect(await arrived(page)).toBe(`${tenderPath}/award`);
+      const notice = await textOf(page, "main");
+      expect(notice).toContain("In standstill");
+      expect(notice).toContain("midnight at the end of");
+      await context.close();
+    }
+
+    // A losing bidder challenges: the award is suspended until the commissioner records the outcome.
+    const award = await t.deps.db
+      .selectFrom("tender_awards")
+      .selectAll()
+      .where("status", "=", "awarded")
+      .orderBy("decided_at", "desc")
+      .executeTakeFirstOrThrow();
+    const challenger = (
+      [
+        ["charity", DEMO_ORGANISATION.carersTrust],
+        ["mutual", DEMO_ORGANISATION.communityHealthMutual],
+      ] as const
+    ).find(([, id]) => id !== award.organisation_id)?.[0] as string;
+    {
+      const { context, page } = await as(challenger);
+      await page.goto(`${baseUrl}${tenderPath}/award`);
+      await arrived(page);
+      await page.getByRole("link", { name: "Challenge this award" }).click();
+      await arrived(page);
+      await page
+        .getByLabel("Grounds of the challenge")
+        .fill("Our price was lower and our quality answer was not read in full.");
+      await page.getByRole("button", { name: "Lodge the challenge" }).click();
+      await arrived(page);
+      expect(await textOf(page, "main")).toContain("Suspended: challenged");
+      await context.close();
+    }
+    {
+      const { context, page } = await as("opener2");
+      await page.goto(`${baseUrl}${tenderPath}/award`);
+      await arrived(page);
+      await page.locator(`a[href*="/award/challenges/"]`).first().click();
+      await arrived(page);
+      await page.getByLabel("Dismissed", { exact: true }).check();
+      await page
+        .getByLabel("Reasons for the outcome")
+        .fill("Both answers were read in full; the scores stand.");
+      await page.getByRole("button", { name: "Record the outcome" }).click();
+      await arrived(page);
+      expect(await textOf(page, "main")).toContain("In standstill");
+      await context.close();
+    }
+
+    // After standstill (the clock moved), the commissioner enters the contract; it is published.
+    clock.set(new Date(award.standstill_ends_at.getTime() + 60_000));
+    {
+      const { context, page } = await as("opener2");
+      await page.goto(`${baseUrl}/authorities/westshire-county-council/contracts`);
+      await arrived(page);
+      await page
+        .getByRole("link", { name: /^Enter the contract/ })
+        .first()
+        .click();
+      await arrived(page);
+      await page.getByLabel("Contract title").fill("Home care 2027: framework contract");
+      for (const [prefix, [d, m, y]] of [
+        ["startsOn", ["1", "4", "2027"]],
+        ["endsOn", ["31", "3", "2031"]],
+      ] as const) {
+        await byName(page, `${prefix}-day`).fill(d);
+        await byName(page, `${prefix}-month`).fill(m);
+        await byName(page, `${prefix}-year`).fill(y);
+      }
+      await page.getByLabel("Fixed price", { exact: true }).check();
+      await byName(page, "kpis.0.name").fill("Visits on time");
+      await byName(page, "kpis.0.measure").fill(
+        "Share of visits starting within 15 minutes of the planned time",
+      );
+      await byName(page, "kpis.0.target").fill("95%");
+      await byName(page, "kpis.0.frequencyMonths").selectOption("3");
+      await page.getByRole("button", { name: "Enter the contract and publish its notice" }).click();
+      await arrived(page);
+      expect(await textOf(page, ".govuk-notification-banner")).toContain("Contract entered");
+      await context.close();
+    }
+    {
+      const context = await browser.newContext(DESKTOP);
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}/contracts`);
+      await arrived(page);
+      expect(await textOf(page, "main")).toContain("Home care 2027: framework contract");
+      await context.close();
+    }
+  }, 300_000);
 });

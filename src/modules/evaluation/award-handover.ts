@@ -167,3 +167,15 @@ export async function markAwardContracted(
     changes: { awardId, contractId },
   });
 }
+
+/** Whether the tender has been awarded (any award, withdrawn ones too): the award notice exists. */
+export async function hasAwardNotice(db: Db, authorityId: string, tenderId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("tender_awards")
+    .select("id")
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -6,6 +6,7 @@
  * comparable-contract bar and its boundaries), the three-bid rule, who may do what, and the check
  * fixed once evaluation has started.
  */
+
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
@@ -37,6 +38,7 @@ import {
   SEAL_BROKEN_REASON,
   startEvaluation,
 } from "./compliance.service.ts";
+import { declareConflicts } from "./evaluation.service.ts";
 import {
   barPeriod,
   comparableReservedAward,
@@ -253,6 +255,11 @@ describe("who may check", () => {
         requireRegisterEditor,
       ),
     );
+    // They read the bids only once they have declared no conflict of interest.
+    expect((await refused(complianceCheck(ctx, as("evaluatingCommissioner"), COUNTY, three))).code).toBe(
+      "conflicts_not_declared",
+    );
+    await declareConflicts(ctx, as("evaluatingCommissioner"), COUNTY, three, { conflict: false });
     expect((await complianceCheck(ctx, as("evaluatingCommissioner"), COUNTY, three)).canDecide).toBe(true);
     // Unknown bid: 404.
     expect((await refused(decide("checker", three, DEMO_TENDER.open, allMet()))).code).toBe("not_found");
@@ -351,6 +358,7 @@ describe("decisions", () => {
 describe("the three-bid rule", () => {
   it("with fewer than three compliant bids, evaluation starts only with a justification, published with the award", async () => {
     const mutualBid = await bidOf(three, DEMO_ORGANISATION.communityHealthMutual);
+    const evaluationsBefore = await countRows("tender_evaluations");
     const undecided = await refused(startEvaluation(ctx, as("checker"), COUNTY, three, {}));
     expect(undecided.code).toBe("compliance_incomplete");
     expect(undecided.details.map((d) => d.field)).toEqual([`bids.${mutualBid}`]);
@@ -364,7 +372,7 @@ describe("the three-bid rule", () => {
       startEvaluation(ctx, as("checker"), COUNTY, three, { justification: "Few bids." }),
     );
     expect(short.code).toBe("validation_failed");
-    expect(await countRows("tender_evaluations")).toBe(1); // the demo tender's alone
+    expect(await countRows("tender_evaluations")).toBe(evaluationsBefore);
     const justification =
       "The market for night-time home care in Westshire is thin: 14 providers were told of the opportunity and 3 bid.";
     const started = await startEvaluation(ctx, as("checker"), COUNTY, three, { justification });

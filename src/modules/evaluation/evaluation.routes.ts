@@ -11,6 +11,8 @@ import { authorityById } from "../authorities/verification.service.ts";
 import { editorsFirst } from "../services/services.routes.ts";
 import type { BidsContext } from "../tenders/bids.service.ts";
 import { loadTenderKeyring } from "../tenders/sealing.ts";
+import { awardPages } from "./award.pages.ts";
+import { awardRoutes } from "./award.routes.ts";
 import {
   type ComplianceView,
   complianceCheck,
@@ -117,6 +119,8 @@ export async function evaluationRoutes(app: FastifyInstance): Promise<void> {
     maxDocumentBytes: app.deps.config.maxUploadBytes,
   };
   evaluationPages(app, ctx);
+  awardPages(app, ctx);
+  awardRoutes(app, ctx);
 
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };

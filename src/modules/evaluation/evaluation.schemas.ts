@@ -191,3 +191,277 @@ export const ReservedAwardListResponse = Type.Object({
   authority: Type.Object({ id: Uuid, name: Type.String(), slug: Type.String() }),
   awards: Type.Array(ReservedAward),
 });
+
+// Issue 6: evaluation, moderation, ranking, award, standstill and challenges
+
+export const EvaluatorParams = Type.Object({ authorityId: Uuid, tenderId: Uuid, userId: Uuid });
+export const ChallengeParams = Type.Object({ authorityId: Uuid, tenderId: Uuid, challengeId: Uuid });
+export const OrganisationParams = Type.Object({ id: Uuid });
+
+const Pence = Type.String({ pattern: "^\\d+$", description: "Integer pence" });
+
+export const DeclarationBody = Type.Object(
+  {
+    conflict: Type.Boolean({ description: "Whether you have a conflict of interest in this tender" }),
+    description: Type.Optional(
+      Type.String({ maxLength: 5000, description: "The conflict, described: needed when there is one" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const DeclarationResponse = Type.Object({ declaration: Strings(["none", "conflict"] as const) });
+
+const ScoreEntry = Type.Object(
+  {
+    criterionId: Uuid,
+    score: Type.Integer({
+      minimum: 0,
+      description: "A whole number on the tender's published scale, 0 to its maximum",
+    }),
+    reason: Type.String({ minLength: 1, maxLength: 5000, description: "The written reason for the score" }),
+  },
+  { additionalProperties: false },
+);
+export const ScoresBody = Type.Object(
+  { scores: Type.Array(ScoreEntry, { minItems: 1, maxItems: 200 }) },
+  { additionalProperties: false },
+);
+export const ScoresResponse = Type.Object({ bidId: Uuid, scored: Type.Integer() });
+export const ModeratedResponse = Type.Object({
+  bidId: Uuid,
+  moderated: Type.Integer(),
+  unmoderated: Type.Integer({ description: "Agreed scores still missing across the tender" }),
+});
+export const SubmissionResponse = Type.Object({ submittedAt: Instant, moderationOpen: Type.Boolean() });
+
+const Leaf = Type.Object({
+  id: Uuid,
+  title: Type.String(),
+  kind: Strings(["quality", "social-value", "price"] as const),
+  weightBp: Type.Integer(),
+  parentTitle: Nullable(Type.String()),
+});
+const CompliantBid = Type.Object({ bidId: Uuid, organisationId: Nullable(Uuid), name: Type.String() });
+
+export const OverviewResponse = Type.Object({
+  tender: Type.Object({
+    id: Uuid,
+    title: Type.String(),
+    scoringScaleMax: Type.Integer(),
+    pricingMode: Type.String(),
+  }),
+  state: Strings(["not-started", "scoring", "moderation", "ranked", "awarded", "cancelled"] as const),
+  criteria: Type.Array(Leaf),
+  bids: Type.Array(CompliantBid),
+  evaluators: Type.Array(
+    Type.Object({
+      userId: Uuid,
+      name: Type.String(),
+      declaration: Nullable(Strings(["none", "conflict"] as const)),
+      submittedAt: Nullable(Instant),
+    }),
+  ),
+  conflicts: Type.Array(
+    Type.Object({ userId: Uuid, name: Type.String(), description: Type.String(), declaredAt: Instant }),
+  ),
+  moderationOpen: Type.Boolean(),
+  unmoderated: Type.Integer(),
+  you: Type.Object({
+    assigned: Type.Boolean(),
+    declaration: Nullable(Strings(["none", "conflict"] as const)),
+    submittedAt: Nullable(Instant),
+    moderator: Type.Boolean(),
+  }),
+  awardId: Nullable(Uuid),
+});
+
+export const EvaluatorScoresResponse = Type.Object({
+  evaluator: Type.Object({ userId: Uuid, name: Type.String(), submittedAt: Nullable(Instant) }),
+  scores: Type.Array(
+    Type.Object({ bidId: Uuid, criterionId: Uuid, score: Type.Integer(), reason: Type.String() }),
+  ),
+});
+
+export const ModerationResponse = Type.Object({
+  criteria: Type.Array(Leaf),
+  scaleMax: Type.Integer(),
+  unmoderated: Type.Integer(),
+  awarded: Type.Boolean(),
+  bids: Type.Array(
+    Type.Object({
+      bidId: Uuid,
+      name: Type.String(),
+      criteria: Type.Array(
+        Type.Object({
+          criterionId: Uuid,
+          evaluators: Type.Array(
+            Type.Object({ userId: Uuid, name: Type.String(), score: Type.Integer(), reason: Type.String() }),
+          ),
+          agreed: Nullable(Type.Object({ score: Type.Integer(), reason: Type.String(), at: Instant })),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const RankingResponse = Type.Object({
+  scaleMax: Type.Integer(),
+  awarded: Type.Boolean(),
+  bids: Type.Array(
+    Type.Object({
+      bidId: Uuid,
+      name: Type.String(),
+      rank: Type.Integer(),
+      totalShown: Type.String({ description: "Basis points of 10,000, to hundredths" }),
+      qualityShown: Type.String(),
+      priceShown: Type.String(),
+      pricePence: Nullable(Pence),
+      tieBrokenBy: Nullable(Strings(["quality", "decision"] as const)),
+      criteria: Type.Array(
+        Type.Object({
+          criterionId: Uuid,
+          title: Type.String(),
+          kind: Type.String(),
+          weightBp: Type.Integer(),
+          score: Nullable(Type.Integer()),
+          pointsShown: Type.String(),
+          working: Type.String({ description: "The sum, like “3 ÷ 4 × 4,000 bp = 3,000.00 bp”" }),
+          reason: Type.String(),
+        }),
+      ),
+    }),
+  ),
+  unresolvedTies: Type.Array(Type.Array(Type.Object({ bidId: Uuid, name: Type.String() }))),
+  tieDecision: Nullable(
+    Type.Object({
+      order: Type.Array(Uuid),
+      reason: Type.String(),
+      decidedBy: Type.String(),
+      decidedAt: Instant,
+    }),
+  ),
+});
+
+export const TieBody = Type.Object(
+  {
+    order: Type.Array(Uuid, { minItems: 2, maxItems: 100, description: "The tied bids, best first" }),
+    reason: Type.String({ minLength: 1, maxLength: 5000 }),
+  },
+  { additionalProperties: false },
+);
+export const TieResponse = Type.Object({ order: Type.Array(Uuid) });
+
+export const AwardBody = Type.Object(
+  {
+    regulatedActivity: Type.Optional(
+      Nullable(
+        Type.String({ maxLength: 100, description: "The regulated activity the contract requires, if any" }),
+      ),
+    ),
+    value: Type.Optional(
+      Nullable(
+        Type.String({ maxLength: 30, description: "Tariff tenders only: the contract's value in pounds" }),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const AwardResponse = Type.Object({
+  awardId: Uuid,
+  bidId: Uuid,
+  supplierName: Type.String(),
+  valuePence: Pence,
+  standstillEndsAt: Instant,
+});
+
+export const NoticeResponse = Type.Object({
+  tender: Type.Object({ id: Uuid, title: Type.String(), authority: Type.String(), reserved: Type.Boolean() }),
+  awardId: Uuid,
+  state: Strings(["standstill", "standstill-over", "suspended", "contracted", "withdrawn"] as const),
+  supplier: Type.Object({
+    organisationId: Uuid,
+    name: Type.String(),
+    leadShareBp: Type.Integer(),
+    consortium: Type.Array(
+      Type.Object({ name: Type.String(), role: Type.String(), shareBp: Type.Integer() }),
+    ),
+  }),
+  valuePence: Pence,
+  regulatedActivity: Nullable(Type.String()),
+  decidedAt: Instant,
+  noticePublishedAt: Instant,
+  standstillEndsAt: Instant,
+  threeBidJustification: Nullable(Type.String()),
+  ranking: Type.Array(
+    Type.Object({
+      rank: Type.Integer(),
+      bidder: Nullable(Type.String({ description: "Named for the winning bid only" })),
+      totalShown: Type.String(),
+      qualityShown: Type.String(),
+      priceShown: Type.String(),
+    }),
+  ),
+  excludedCount: Type.Integer(),
+  challenges: Type.Object({ open: Type.Integer(), decided: Type.Integer() }),
+  withdrawnReason: Nullable(Type.String()),
+  pageUrl: Type.String(),
+});
+
+export const ChallengeBody = Type.Object(
+  {
+    organisationId: Uuid,
+    grounds: Type.String({
+      minLength: 1,
+      maxLength: 10000,
+      description: "What is wrong with the award, and why",
+    }),
+  },
+  { additionalProperties: false },
+);
+export const ChallengeResponse = Type.Object({ challengeId: Uuid });
+export const OutcomeBody = Type.Object(
+  {
+    outcome: Strings(["dismissed", "upheld-reevaluate", "upheld-cancel"] as const),
+    reason: Type.String({ minLength: 1, maxLength: 5000 }),
+  },
+  { additionalProperties: false },
+);
+export const OutcomeResponse = Type.Object({
+  outcome: Strings(["dismissed", "upheld-reevaluate", "upheld-cancel"] as const),
+  awardStatus: Strings(["awarded", "suspended", "contracted", "withdrawn"] as const),
+});
+
+const Assessment = Type.Object({
+  bidder: Type.String(),
+  outcome: Strings(["ranked", "excluded"] as const),
+  rank: Nullable(Type.Integer()),
+  totalShown: Nullable(Type.String()),
+  criteria: Type.Array(
+    Type.Object({
+      title: Type.String(),
+      score: Nullable(Type.Integer()),
+      scaleMax: Type.Integer(),
+      reason: Type.String(),
+      working: Type.String(),
+    }),
+  ),
+  exclusionReasons: Type.Array(Type.String()),
+});
+export const AssessmentsResponse = Type.Object({
+  assessments: Type.Array(
+    Type.Object({
+      tender: Type.Object({
+        id: Uuid,
+        title: Type.String(),
+        authority: Type.String(),
+        noticeUrl: Type.String(),
+      }),
+      awardStatus: Type.String(),
+      decidedAt: Instant,
+      standstillEndsAt: Instant,
+      supplierName: Type.String(),
+      yours: Assessment,
+      winner: Nullable(Assessment),
+    }),
+  ),
+});

@@ -1,4 +1,103 @@
-/** Evaluation (issue 6): conflicts of interest, scores, moderation, tie decisions. `Database` (src/db/database.ts) extends this. */
+/** Evaluation (issue 6): conflicts of interest, scores, moderation, tie decisions, assessment summaries. `Database` (src/db/database.ts) extends this. */
+import type { Selectable } from "kysely";
 
-// biome-ignore lint/suspicious/noEmptyInterface: the module's tables are added here.
-export interface EvaluationTables {}
+export const DECLARATIONS = ["none", "conflict"] as const;
+export type Declaration = (typeof DECLARATIONS)[number];
+
+/** An assigned evaluator's declaration of conflicts of interest, before seeing the bids. */
+export interface EvaluatorDeclarationsTable {
+  authority_id: string;
+  tender_id: string;
+  user_id: string;
+  declaration: Declaration;
+  /** The conflict, described ("" for none). */
+  description: string;
+  declared_at: Date;
+}
+
+/** One evaluator's score of one compliant bid on one scored (leaf) criterion, with the reason. */
+export interface EvaluationScoresTable {
+  authority_id: string;
+  tender_id: string;
+  user_id: string;
+  bid_id: string;
+  criterion_id: string;
+  score: number;
+  reason: string;
+  scored_at: Date;
+}
+
+/** An evaluator's complete scoresheet, submitted: their scores are fixed from then. */
+export interface EvaluationSubmissionsTable {
+  authority_id: string;
+  tender_id: string;
+  user_id: string;
+  submitted_at: Date;
+}
+
+/** The agreed score and reason per bid and criterion, recorded at moderation. */
+export interface ModeratedScoresTable {
+  authority_id: string;
+  tender_id: string;
+  bid_id: string;
+  criterion_id: string;
+  score: number;
+  reason: string;
+  moderated_by: string;
+  moderated_at: Date;
+}
+
+/** The commissioner's recorded order of bids tied on total and quality (best first), with the reason. */
+export interface TieDecisionsTable {
+  authority_id: string;
+  tender_id: string;
+  bid_order: string[];
+  reason: string;
+  decided_by: string;
+  decided_at: Date;
+}
+
+/** One criterion of a bidder's assessment summary, as sent. */
+export interface AssessedCriterion {
+  criterionId: string;
+  title: string;
+  kind: "quality" | "social-value" | "price";
+  weightBp: number;
+  /** The agreed score (quality, social value), or null for price. */
+  score: number | null;
+  scaleMax: number;
+  /** The agreed reason (quality, social value); the price for price. */
+  reason: string;
+  pointsShown: string;
+  working: string;
+}
+
+/** A bidder's assessment summary as sent with the award (ranked, or excluded with reasons). */
+export interface AwardAssessmentsTable {
+  authority_id: string;
+  award_id: string;
+  bid_id: string;
+  organisation_id: string | null;
+  bidder_name: string;
+  outcome: "ranked" | "excluded";
+  rank: number | null;
+  total_shown: string | null;
+  quality_shown: string | null;
+  price_shown: string | null;
+  price_pence: bigint | null;
+  criteria: AssessedCriterion[];
+  exclusion_reasons: string[];
+}
+
+export interface EvaluationTables {
+  evaluator_declarations: EvaluatorDeclarationsTable;
+  evaluation_scores: EvaluationScoresTable;
+  evaluation_submissions: EvaluationSubmissionsTable;
+  moderated_scores: ModeratedScoresTable;
+  tie_decisions: TieDecisionsTable;
+  award_assessments: AwardAssessmentsTable;
+}
+
+export type EvaluationScore = Selectable<EvaluationScoresTable>;
+export type ModeratedScore = Selectable<ModeratedScoresTable>;
+export type AwardAssessment = Selectable<AwardAssessmentsTable>;

@@ -164,4 +164,40 @@ describe("scoring bids", () => {
       }),
     );
   });
+  it("with the commissioner's decision recorded, the ranking is complete and never depends on the entry order (property)", () => {
+    fc.assert(
+      fc.property(
+        arbBids.chain((bids) =>
+          fc.tuple(
+            fc.constant(bids),
+            fc.shuffledSubarray(bids, { minLength: bids.length }),
+            fc.shuffledSubarray(
+              bids.map((b) => b.bidId),
+              { minLength: bids.length },
+            ),
+          ),
+        ),
+        ([bids, shuffled, decision]) => {
+          const ranked = (list: BidToScore[]) => rankBids(CRITERIA, 4, list, decision);
+          const a = ranked(bids);
+          const b = ranked(shuffled);
+          expect(b.bids.map((x) => [x.bidId, x.rank])).toEqual(a.bids.map((x) => [x.bidId, x.rank]));
+          expect(a.unresolvedTies).toEqual([]);
+          expect(a.bids.map((x) => x.rank)).toEqual(a.bids.map((_, i) => i + 1));
+          // Each bid ranks above the next: a higher total, or an equal total and higher quality, or the decision.
+          for (let i = 1; i < a.bids.length; i++) {
+            const [hi, lo] = [a.bids[i - 1], a.bids[i]] as [(typeof a.bids)[number], (typeof a.bids)[number]];
+            const byTotal = hi.total.num * lo.total.den - lo.total.num * hi.total.den;
+            expect(byTotal >= 0n).toBe(true);
+            if (byTotal === 0n) {
+              const byQuality = hi.quality.num * lo.quality.den - lo.quality.num * hi.quality.den;
+              expect(byQuality >= 0n).toBe(true);
+              if (byQuality === 0n)
+                expect(decision.indexOf(hi.bidId)).toBeLessThan(decision.indexOf(lo.bidId));
+            }
+          }
+        },
+      ),
+    );
+  });
 });

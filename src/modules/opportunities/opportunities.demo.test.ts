@@ -70,7 +70,8 @@ describe("the demo saved search", () => {
       .select(["id", "payload"])
       .where("queue", "=", OPPORTUNITY_ALERTS_QUEUE)
       .execute();
-    expect(jobs).toHaveLength(3);
+    // The three demo tenders, and the three the evaluation seed awards.
+    expect(jobs).toHaveLength(6);
     const handler = opportunityJobHandlers({ mailer: undefined, baseUrl: "https://x.example" })[
       OPPORTUNITY_ALERTS_QUEUE
     ];

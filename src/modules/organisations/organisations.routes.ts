@@ -17,6 +17,7 @@ import {
 import { isUuid } from "../../lib/ids.ts";
 import { hasRole, isPlatformAdmin, requireRole, requireSignedIn } from "../access/access.service.ts";
 import { listAuthorities } from "../authorities/authorities.service.ts";
+import { contractsWithRatingsOf } from "../contracts/contracts.service.ts";
 import { providerRatingHistory, providerSummary } from "../regulation/regulation.service.ts";
 import { listAreas, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import { IDENTIFIER_SCHEMES } from "./identifiers.ts";
@@ -322,14 +323,21 @@ export async function organisationsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: string } }>("/organisations/:id", hide, async (request, reply) => {
     const profile = await profileOr404(request.params.id);
-    const [regulation, ratingHistory] = await Promise.all([
+    const [regulation, ratingHistory, contracts] = await Promise.all([
       providerSummary(db, profile.organisation.id),
       providerRatingHistory(db, profile.organisation.id),
+      contractsWithRatingsOf(db, profile.organisation.id, clock),
     ]);
     await reply.page("organisations/views/profile.njk", {
       profile,
       regulation,
       ratingHistory,
+      contracts,
+      actsFor: hasRole(
+        request.principal,
+        ["organisation-admin", "organisation-member"],
+        profile.organisation.id,
+      ),
       canEdit: canAdminister(request, profile.organisation.id),
       registered: text(query(request), "registered") === "1",
       updated: text(query(request), "updated"),

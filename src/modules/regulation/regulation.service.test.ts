@@ -5,6 +5,9 @@
  * and left, enforcement up to cancellation, the award gate, find and compare, and the failing view.
  * Every refusal leaves nothing written.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
@@ -15,12 +18,15 @@ import type { Db } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import type { DomainError } from "../../lib/errors.ts";
+import { localFileStore } from "../../lib/file-store.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_INSPECTION, DEMO_LOCATION } from "../../seed/demo/regulation.ts";
 import type { Principal } from "../access/access.table.ts";
 import { auditTrailFor, SYSTEM } from "../audit/audit.service.ts";
 import { createAuthority } from "../authorities/authorities.service.ts";
+import { enterContract } from "../contracts/contracts.service.ts";
+import { insertAward } from "../contracts/contracts.test-fixtures.ts";
 import {
   answerChallenge,
   applyForRegistration,
@@ -757,7 +763,33 @@ describe("find, compare and the failing view", () => {
     ]);
   });
 
-  it("lists failing locations with their reasons for regulators and commissioners only", async () => {
+  it("lists failing locations with their reasons and the contracts affected, for regulators and commissioners only", async () => {
+    // Carewell holds a contract for nursing care, one of its failing location's activities.
+    const { awardId } = await insertAward(db, {
+      authorityId: DEMO_AUTHORITY.county,
+      organisationId: CAREWELL,
+      standstillEndsAt: new Date("2026-11-01T00:00:00Z"),
+      regulatedActivity: "nursing-care",
+    });
+    const contractId = await transaction(db, (trx) =>
+      enterContract(
+        trx,
+        {
+          clock,
+          files: localFileStore({ root: fs.mkdtempSync(path.join(os.tmpdir(), "openps-")), maxBytes: 1024 }),
+          email: false,
+        },
+        commissioner,
+        DEMO_AUTHORITY.county,
+        {
+          awardId,
+          title: "Nursing care beds at Riverside",
+          startsOn: "2026-12-01",
+          endsOn: "2028-11-30",
+          paymentMechanism: "fee-per-service",
+        },
+      ),
+    );
     const failing = await failingLocations(db, clock, commissioner);
     const carewell = failing.find((f) => f.location.id === DEMO_LOCATION.carewellRiverside);
     expect(carewell?.reasons).toEqual([
@@ -767,7 +799,9 @@ describe("find, compare and the failing view", () => {
       "unresolved-enforcement",
     ]);
     expect(carewell?.reinspectionDue).toBe("2026-10-02");
-    expect(carewell?.contracts).toEqual([]);
+    expect(carewell?.contracts).toMatchObject([
+      { contractId, title: "Nursing care beds at Riverside", regulatedActivity: "nursing-care" },
+    ]);
     expect(failing.find((f) => f.location.id === DEMO_LOCATION.kelderbyStreetCare)?.reasons).toEqual([
       "unresolved-enforcement",
     ]);

@@ -28,6 +28,7 @@ import { actorOf, grantsInScope, hasRole, requireRole, requireSignedIn } from ".
 import type { Principal, Role } from "../access/access.table.ts";
 import { type Actor, recordAudit } from "../audit/audit.service.ts";
 import { assertBodyVerified } from "../authorities/verification.service.ts";
+import { contractsHeldBy } from "../contracts/contracts.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import {
   existingAreaCodes,
@@ -1289,16 +1290,16 @@ export async function resolveEnforcement(
 }
 
 /**
- * Contracts held by the organisation that need the location's regulated activities: the hook for
- * the evaluation and contracts issue (issue 6), which keeps contracts. Until it exists there are
- * none, so this returns an empty list; issue 6 fills it in (and marks them when a registration is
- * cancelled, notifying their commissioners).
+ * The live contracts the organisation holds that need one of the location's regulated activities
+ * (the contracts module keeps them): shown in the failing-providers view, and told of when the
+ * registration is cancelled, so that their commissioners can plan continuity of service.
  */
-export async function contractsAffectedByLocation(
-  _db: Db,
-  _location: { organisationId: string; activities: readonly string[] },
+export function contractsAffectedByLocation(
+  db: Db,
+  clock: Clock,
+  location: { organisationId: string; activities: readonly string[] },
 ): Promise<AffectedContract[]> {
-  return [];
+  return contractsHeldBy(db, location.organisationId, location.activities, clock);
 }
 
 export interface AffectedContract {
@@ -1357,7 +1358,7 @@ export async function cancelRegistrationAs(
     resolution: null,
   });
   const activities = (await repo.findLocation(trx, registration.id))?.activities ?? [];
-  const contracts = await contractsAffectedByLocation(trx, {
+  const contracts = await contractsAffectedByLocation(trx, clock, {
     organisationId: registration.organisation_id,
     activities,
   });
@@ -1794,7 +1795,7 @@ export async function failingLocations(
       location: row,
       reasons,
       reinspectionDue: due,
-      contracts: await contractsAffectedByLocation(db, {
+      contracts: await contractsAffectedByLocation(db, clock, {
         organisationId: row.organisation_id,
         activities: row.activities,
       }),

@@ -38,6 +38,7 @@ import { type Pence, parseMoney } from "../../lib/money.ts";
 import { actorOf, hasRole, requireSignedIn } from "../access/access.service.ts";
 import type { Principal } from "../access/access.table.ts";
 import { personalRef, recordAudit, SYSTEM } from "../audit/audit.service.ts";
+import { conflictDeclarationOf } from "../evaluation/declarations.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { SECTORS, SIZE_BANDS } from "../organisations/organisations.table.ts";
 import { bidderTag, SealBrokenError, seal, type TenderKeyring, unseal } from "./sealing.ts";
@@ -647,6 +648,22 @@ async function authoriseBidReading(
     throw error;
   }
   if (!tender || tender.status === "draft") throw new NotFoundError("tender");
+  // An evaluator sees the bids only once they have declared no conflict of interest (issue 6).
+  if (
+    !(await repo.holdsAuthorityRole(ctx.db, p.userId, "bid-opener", authorityId)) &&
+    (await conflictDeclarationOf(ctx.db, authorityId, tenderId, p.userId)) !== "none"
+  )
+    await refuse(
+      ctx,
+      p,
+      tender,
+      "bids-read",
+      new ConflictError(
+        "Declare any conflict of interest for this tender before seeing its bids.",
+        "conflicts_not_declared",
+      ),
+      "conflicts not declared",
+    );
   if (!tender.opened_at) {
     const state = stateOf(tender, ctx.clock.now());
     await refuse(

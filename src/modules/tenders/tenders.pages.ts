@@ -11,6 +11,7 @@ import { formatMoney, type Pence } from "../../lib/money.ts";
 import { hasRole, requireSignedIn } from "../access/access.service.ts";
 import type { Authority } from "../authorities/authorities.table.ts";
 import { authorityBySlug } from "../authorities/verification.service.ts";
+import { hasAwardNotice } from "../evaluation/award-handover.ts";
 import { SECTORS, SIZE_BANDS } from "../organisations/organisations.table.ts";
 import { projectsOf } from "../projects/projects.service.ts";
 import { canEditRegister, requireRegisterEditor } from "../services/services.service.ts";
@@ -31,6 +32,7 @@ import {
   amendmentsOf,
   cancelTender,
   createTender,
+  isTenderTeam,
   londonDateTime,
   londonInstant,
   type PublishOptions,
@@ -301,6 +303,8 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
         hasRole(request.principal, "bid-opener", authority.id) &&
         request.principal?.grants.some((g) => g.role === "bid-opener" && g.scopeId === authority.id),
       canRead: await canReadBids(db, request.principal, authority.id, tender.id),
+      team: isTenderTeam(request.principal, authority.id),
+      awarded: await hasAwardNotice(db, authority.id, tender.id),
     });
   });
 

@@ -24,6 +24,7 @@ import { seeds } from "../../seed/seeds.ts";
 import { loadGrants } from "../access/access.service.ts";
 import type { Principal, Role } from "../access/access.table.ts";
 import { verifyAuditChains } from "../audit/audit.service.ts";
+import { declareConflicts } from "../evaluation/evaluation.service.ts";
 import {
   assignEvaluator,
   type BidDraft,
@@ -649,6 +650,9 @@ describe("opening", () => {
         async (_t, p) => p as Principal,
       ),
     );
+    // Only once they have declared no conflict of interest.
+    expect((await refused(openedBids(ctx, as("evaluator"), COUNTY, tenderId))).status).toBe(409);
+    await declareConflicts(ctx, as("evaluator"), COUNTY, tenderId, { conflict: false });
     expect(await openedBids(ctx, as("evaluator"), COUNTY, tenderId)).toHaveLength(3);
     for (const who of ["otherEvaluator", "commissioner", "admin", "platformAdmin", "charity"])
       expect((await refused(openedBids(ctx, as(who), COUNTY, tenderId))).status).toBe(403);
@@ -730,7 +734,7 @@ describe("opening", () => {
     const newKey = Buffer.alloc(32, 2);
     const rotated = tenderKeyringFromKeys(newKey, [oldKey]);
     const result = await rewrapTenderKeys(t.db, clock, rotated);
-    expect(result).toEqual({ rewrapped: 7, unavailable: 0 });
+    expect(result).toEqual({ rewrapped: 10, unavailable: 0 });
     const rows = await t.db.selectFrom("tender_keys").select("master_key_id").execute();
     expect(rows.every((r) => r.master_key_id === rotated.currentKeyId)).toBe(true);
     keys = tenderKeyringFromKeys(newKey);

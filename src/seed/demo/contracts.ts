@@ -1,9 +1,186 @@
-/** Demo contracts with KPIs and performance reports (issue 6). Fictional data; fixed ids. */
+/**
+ * Demo contracts with KPIs and performance reports (issue 6). Fictional data; fixed ids. Every award
+ * of Westshire County Council ready to contract (the evaluation seed's, whose standstill is over)
+ * is contracted through the real services, with the clock moved back: it started seven months ago
+ * and runs three years, with three KPIs (two monthly, one quarterly); the supplier has reported the
+ * first periods and the commissioner rated most of them, leaving one report awaiting a rating, and
+ * later reports due and overdue. With no award ready (or a supplier lacking the registration its
+ * regulated activity needs) there is nothing to contract, and nothing is done. The demo organisation
+ * administrator (Olu Adeyemi) is made a member of each supplier it does not already act for, so that
+ * the demo can sign in as the supplier and report.
+ */
+import { fixedClock } from "../../lib/clock.ts";
+import { UnprocessableError } from "../../lib/errors.ts";
+import { addDays, addMonths, londonDate } from "../../lib/london-time.ts";
+import { grantRole, grantsInScope } from "../../modules/access/access.service.ts";
+import type { Principal } from "../../modules/access/access.table.ts";
+import { SYSTEM } from "../../modules/audit/audit.service.ts";
+import {
+  type ContractsContext,
+  contractOf,
+  enterContract,
+  KPI_THRESHOLD_PENCE,
+  rateKpi,
+  reportKpi,
+} from "../../modules/contracts/contracts.service.ts";
+import { awardsReadyToContract } from "../../modules/evaluation/award-handover.ts";
+import { hasCurrentRegistration } from "../../modules/regulation/regulation.service.ts";
 import type { Seed } from "../seed.ts";
+import { DEMO_AUTHORITY } from "./authorities.ts";
+
+/** Fixed ids of the demo contracts, in the order of the awards ready to contract. */
+export const DEMO_CONTRACTS = Array.from(
+  { length: 9 },
+  (_, i) => `019a0000-0000-7000-8000-000000c0c${String(i + 1).padStart(3, "0")}`,
+);
+
+const HOUR = 3600_000;
+const DEMO_COMMISSIONER = "019a0000-0000-7000-8000-00000000c004";
+const DEMO_ORG_ADMIN = "019a0000-0000-7000-8000-00000000c002";
+
+const commissioner: Principal = {
+  userId: DEMO_COMMISSIONER,
+  displayName: "Demo commissioner",
+  grants: [{ role: "commissioner", scopeType: "authority", scopeId: DEMO_AUTHORITY.county }],
+  via: "session",
+  twoFactor: true,
+};
+
+/** The supplier's reporter: the demo organisation administrator, made a member of the supplier. */
+function reporter(organisationId: string): Principal {
+  return {
+    userId: DEMO_ORG_ADMIN,
+    displayName: "Demo supplier",
+    grants: [{ role: "organisation-member", scopeType: "organisation", scopeId: organisationId }],
+    via: "session",
+    twoFactor: true,
+  };
+}
+
+const KPIS = [
+  {
+    name: "Visits on time",
+    measure: "Planned visits starting within 15 minutes of the planned time, from the electronic call log",
+    target: "95%",
+    frequencyMonths: 1,
+  },
+  {
+    name: "Missed visits",
+    measure: "Planned visits that did not happen, per 1,000 planned visits",
+    target: "Fewer than 2 per 1,000",
+    frequencyMonths: 1,
+  },
+  {
+    name: "People satisfied with their care",
+    measure: "People answering the quarterly survey who are satisfied or very satisfied",
+    target: "90%",
+    frequencyMonths: 3,
+  },
+];
+
+const RESULTS: Record<number, string[]> = {
+  1: ["91%", "93%", "95%", "96%"],
+  2: ["3.1 per 1,000", "2.4 per 1,000", "1.8 per 1,000", "1.6 per 1,000", "1.9 per 1,000"],
+  3: ["88%"],
+};
+const RATED = ["requires-improvement", "approaching-target", "good", "good"] as const;
 
 export const demoContractsSeed: Seed = {
   name: "demo-contracts",
   description: "Demo contracts with KPIs, performance reports and ratings",
   demo: true,
-  async run() {},
+  async run({ trx, clock }) {
+    const now = clock.now().getTime();
+    const at = (hours: number) => fixedClock(new Date(now + hours * HOUR));
+    const entering = at(-3);
+    const ready = await awardsReadyToContract(trx, entering, DEMO_AUTHORITY.county);
+    const today = londonDate(entering.now());
+    const startsOn = addMonths(`${today.slice(0, 8)}01`, -7);
+    const endsOn = addDays(addMonths(startsOn, 36), -1);
+    for (const [i, award] of ready.slice(0, DEMO_CONTRACTS.length).entries()) {
+      if (
+        award.regulatedActivity &&
+        !(await hasCurrentRegistration(trx, award.organisationId, award.regulatedActivity))
+      )
+        continue;
+      const id = DEMO_CONTRACTS[i] as string;
+      const ctx: Omit<ContractsContext, "db"> = { clock: entering, files: NO_FILES, email: false };
+      // The demo organisation administrator acts for the supplier too, so that the demo can report.
+      const people = await grantsInScope(trx, award.organisationId);
+      if (!people.some((g) => g.user_id === DEMO_ORG_ADMIN))
+        await grantRole(trx, entering, SYSTEM("seed"), {
+          userId: DEMO_ORG_ADMIN,
+          role: "organisation-member",
+          scopeId: award.organisationId,
+        });
+      const entered = await enterContract(
+        trx,
+        ctx,
+        commissioner,
+        DEMO_AUTHORITY.county,
+        {
+          awardId: award.id,
+          title: award.tenderTitle,
+          description: `The contract awarded to ${award.supplierName} after the tender “${award.tenderTitle}”.`,
+          startsOn,
+          endsOn,
+          paymentMechanism: award.valuePence > KPI_THRESHOLD_PENCE ? "payment-by-results" : "fee-per-service",
+          kpis: KPIS,
+        },
+        { id },
+      ).catch((error: unknown) => {
+        // An award that cannot be contracted as it stands (its shares, say) is left for a person.
+        if (error instanceof UnprocessableError) return null;
+        throw error;
+      });
+      if (!entered) continue;
+      // The supplier reports the first periods; the commissioner rates most of them.
+      const view = await contractOf(trx, entering, null, DEMO_AUTHORITY.county, id);
+      for (const kpi of view.kpis)
+        for (const [n, value] of (RESULTS[kpi.position] ?? []).entries()) {
+          const period = kpi.periods[n];
+          if (!period || period.state === "upcoming") continue;
+          await reportKpi(
+            trx,
+            { clock: at(-2), email: false },
+            reporter(award.organisationId),
+            DEMO_AUTHORITY.county,
+            id,
+            kpi.position,
+            period.number,
+            {
+              value,
+              commentary: n === 0 ? "The first month after transfer: rotas were still being rebuilt." : "",
+            },
+          );
+          const rating = kpi.position === 2 && n === 4 ? undefined : (RATED[n] ?? "good");
+          if (rating)
+            await rateKpi(
+              trx,
+              { clock: at(-1), email: false },
+              commissioner,
+              DEMO_AUTHORITY.county,
+              id,
+              kpi.position,
+              period.number,
+              {
+                rating,
+                comment:
+                  rating === "good"
+                    ? "At or better than target."
+                    : rating === "approaching-target"
+                      ? "Close to target and improving."
+                      : "Below target: an improvement plan was agreed.",
+              },
+            );
+        }
+    }
+  },
+};
+
+/** The seed attaches no documents: a file store that is never asked. */
+const NO_FILES: ContractsContext["files"] = {
+  put: () => Promise.reject(new Error("The demo contracts have no documents")),
+  get: () => Promise.reject(new Error("The demo contracts have no documents")),
+  exists: () => Promise.resolve(false),
 };

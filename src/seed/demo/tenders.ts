@@ -53,6 +53,11 @@ export function useDemoTenderKeys(keys: TenderKeyring): void {
   demoKeys = keys;
 }
 
+/** The keyring demo tenders are sealed under: the deployment's, or the public demo key without one. */
+export function demoTenderKeys(): TenderKeyring {
+  return demoKeys ?? tenderKeyringFromKeys(Buffer.alloc(32, 0x5a));
+}
+
 function bidder(organisationId: string): Principal {
   return {
     userId: DEMO_ORG_ADMIN,
@@ -120,7 +125,7 @@ export const demoTendersSeed: Seed = {
   description: "Demo tenders: one open, one closed awaiting opening, one opened, with sealed bids",
   demo: true,
   async run({ trx, clock }) {
-    const keys = demoKeys ?? tenderKeyringFromKeys(Buffer.alloc(32, 0x5a));
+    const keys = demoTenderKeys();
     const actor = SYSTEM("seed");
     const now = clock.now().getTime();
     const at = (offsetDays: number) => fixedClock(new Date(now + offsetDays * DAY));

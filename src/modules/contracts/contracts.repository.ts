@@ -1,0 +1,239 @@
+/** Contracts' SQL: the only place that reads and writes the contract tables. Takes the database or a transaction first. */
+import { sql } from "kysely";
+import type { Db } from "../../db/database.ts";
+import type {
+  Contract,
+  ContractAmendment,
+  ContractDocument,
+  ContractKpi,
+  KpiRatingRow,
+  KpiReport,
+  NewContract,
+} from "./contracts.table.ts";
+
+export type ContractRow = Contract & { authority_name: string; authority_slug: string; tender_title: string };
+
+function contracts(db: Db) {
+  return db
+    .selectFrom("contracts as c")
+    .innerJoin("authorities as a", "a.id", "c.authority_id")
+    .innerJoin("tenders as t", (j) =>
+      j.onRef("t.authority_id", "=", "c.authority_id").onRef("t.id", "=", "c.tender_id"),
+    )
+    .selectAll("c")
+    .select(["a.name as authority_name", "a.slug as authority_slug", "t.title as tender_title"]);
+}
+
+export async function findContract(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+): Promise<ContractRow | undefined> {
+  return contracts(db)
+    .where("c.authority_id", "=", authorityId)
+    .where("c.id", "=", contractId)
+    .executeTakeFirst();
+}
+
+export async function lockContract(db: Db, authorityId: string, contractId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("contracts")
+    .select("id")
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", contractId)
+    .forUpdate()
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface ContractFilters {
+  authorityId?: string;
+  /** Held by it: as the lead, or as a consortium member from the directory. */
+  organisationId?: string;
+  /** Only the lead's. */
+  leadOrganisationId?: string;
+  /** Free text in the title, supplier or authority. */
+  q?: string;
+  /** London date: with `live`, only contracts not ended or terminated on that date. */
+  liveOn?: string;
+  paymentMechanism?: string;
+  minValuePence?: bigint;
+}
+
+export async function listContracts(db: Db, filters: ContractFilters, limit = 500): Promise<ContractRow[]> {
+  let q = contracts(db);
+  if (filters.authorityId) q = q.where("c.authority_id", "=", filters.authorityId);
+  if (filters.leadOrganisationId) q = q.where("c.organisation_id", "=", filters.leadOrganisationId);
+  if (filters.organisationId) {
+    const member = JSON.stringify([{ organisationId: filters.organisationId }]);
+    const id = filters.organisationId;
+    q = q.where((eb) =>
+      eb.or([
+        eb("c.organisation_id", "=", id),
+        eb(sql<boolean>`c.consortium @> ${member}::jsonb`, "=", true),
+      ]),
+    );
+  }
+  if (filters.q) {
+    const like = `%${filters.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    q = q.where((eb) =>
+      eb.or([
+        eb("c.title", "ilike", like),
+        eb("c.supplier_name", "ilike", like),
+        eb("a.name", "ilike", like),
+      ]),
+    );
+  }
+  if (filters.liveOn) {
+    const day = filters.liveOn;
+    q = q
+      .where("c.ends_on", ">=", day)
+      .where((eb) => eb.or([eb("c.terminated_on", "is", null), eb("c.terminated_on", ">", day)]));
+  }
+  if (filters.paymentMechanism)
+    q = q.where("c.payment_mechanism", "=", filters.paymentMechanism as Contract["payment_mechanism"]);
+  if (filters.minValuePence !== undefined) q = q.where("c.value_pence", ">=", filters.minValuePence);
+  return q.orderBy("c.entered_at", "desc").orderBy("c.id").limit(limit).execute();
+}
+
+export async function insertContract(db: Db, row: NewContract): Promise<void> {
+  await db
+    .insertInto("contracts")
+    .values({ ...row, consortium: JSON.stringify(row.consortium) as unknown as NewContract["consortium"] })
+    .execute();
+}
+
+export async function insertKpis(db: Db, rows: ContractKpi[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto("contract_kpis").values(rows).execute();
+}
+
+export async function insertDocument(db: Db, row: ContractDocument): Promise<void> {
+  await db.insertInto("contract_documents").values(row).execute();
+}
+
+export interface ContractParts {
+  kpis: ContractKpi[];
+  documents: ContractDocument[];
+  reports: KpiReport[];
+  ratings: KpiRatingRow[];
+  amendments: ContractAmendment[];
+}
+
+export async function partsOf(
+  db: Db,
+  authorityId: string,
+  contractIds: readonly string[],
+): Promise<ContractParts> {
+  if (contractIds.length === 0) return { kpis: [], documents: [], reports: [], ratings: [], amendments: [] };
+  const ids = [...contractIds];
+  const [kpis, documents, reports, ratings, amendments] = await Promise.all([
+    db
+      .selectFrom("contract_kpis")
+      .selectAll()
+      .where("authority_id", "=", authorityId)
+      .where("contract_id", "in", ids)
+      .orderBy("position")
+      .execute(),
+    db
+      .selectFrom("contract_documents")
+      .selectAll()
+      .where("authority_id", "=", authorityId)
+      .where("contract_id", "in", ids)
+      .orderBy("position")
+      .execute(),
+    db
+      .selectFrom("kpi_reports")
+      .selectAll()
+      .where("authority_id", "=", authorityId)
+      .where("contract_id", "in", ids)
+      .orderBy("kpi_position")
+      .orderBy("period_number")
+      .execute(),
+    db
+      .selectFrom("kpi_ratings")
+      .selectAll()
+      .where("authority_id", "=", authorityId)
+      .where("contract_id", "in", ids)
+      .orderBy("kpi_position")
+      .orderBy("period_number")
+      .execute(),
+    db
+      .selectFrom("contract_amendments")
+      .selectAll()
+      .where("authority_id", "=", authorityId)
+      .where("contract_id", "in", ids)
+      .orderBy("number")
+      .execute(),
+  ]);
+  return { kpis, documents, reports, ratings, amendments };
+}
+
+export async function insertReport(db: Db, row: KpiReport): Promise<void> {
+  await db.insertInto("kpi_reports").values(row).execute();
+}
+
+export async function insertRating(db: Db, row: KpiRatingRow): Promise<void> {
+  await db.insertInto("kpi_ratings").values(row).execute();
+}
+
+export async function insertAmendment(db: Db, row: ContractAmendment): Promise<void> {
+  await db.insertInto("contract_amendments").values(row).execute();
+}
+
+export async function applyTerms(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+  terms: { value_pence: bigint; starts_on: string; ends_on: string; scope: string; amendment_count: number },
+): Promise<void> {
+  await db
+    .updateTable("contracts")
+    .set(terms)
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", contractId)
+    .execute();
+}
+
+export async function terminate(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+  t: { terminated_on: string; termination_reason: string; terminated_by: string; terminated_at: Date },
+): Promise<void> {
+  await db
+    .updateTable("contracts")
+    .set(t)
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", contractId)
+    .execute();
+}
+
+/** Users holding one of the roles for a scope (an authority or an organisation). */
+export async function holders(db: Db, scopeId: string, roles: readonly string[]): Promise<string[]> {
+  const rows = await db
+    .selectFrom("role_grants")
+    .select("user_id")
+    .distinct()
+    .where("scope_id", "=", scopeId)
+    .where("role", "in", roles as never[])
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+export async function userNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("users")
+    .select(["id", "display_name"])
+    .where("id", "in", [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+}
+
+export async function organisationName(db: Db, id: string): Promise<string | undefined> {
+  return (await db.selectFrom("organisations").select("name").where("id", "=", id).executeTakeFirst())?.name;
+}
+
+export async function authoritySlug(db: Db, id: string): Promise<string | undefined> {
+  return (await db.selectFrom("authorities").select("slug").where("id", "=", id).executeTakeFirst())?.slug;
+}

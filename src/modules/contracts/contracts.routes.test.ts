@@ -1,0 +1,454 @@
+/**
+ * Contracts through HTTP (app.inject), API and pages: every refusal with its status (401 before the
+ * body, 400 naming each field, 403, 404, 409 in standstill or challenged, 422 for £5m without 3 KPIs)
+ * leaves the tables as they were; the pages enter a contract from an award ready to contract, show
+ * the contract details notice, and take reports, ratings, amendments and termination, with form
+ * errors in a summary; the provider sees its reports due.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { settableClock } from "../../lib/clock.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
+import { runSeeds } from "../../seed/seed.ts";
+import { seeds } from "../../seed/seeds.ts";
+import type { Role } from "../access/access.table.ts";
+import { type AwardFixture, insertAward } from "./contracts.test-fixtures.ts";
+
+/** London date 2027-03-01. */
+const START = new Date("2027-03-01T10:00:00Z");
+const DAY = 24 * 3600_000;
+const clock = settableClock(START);
+const COUNTY = DEMO_AUTHORITY.county;
+const MUTUAL = DEMO_ORGANISATION.communityHealthMutual;
+const api = `/api/v1/authorities/${COUNTY}/contracts`;
+const pages = "/authorities/westshire-county-council/contracts";
+let t: TestApp;
+const s: Record<string, TestSession> = {};
+
+const call = (method: "GET" | "POST", url: string, session?: TestSession, given?: unknown) => {
+  const body = given === undefined && method !== "GET" ? {} : given;
+  return t.app.inject({
+    method,
+    url,
+    headers: {
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...(session ? { cookie: session.cookie } : {}),
+    },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
+};
+
+async function rowCounts() {
+  const counts: Record<string, number> = {};
+  for (const table of [
+    "contracts",
+    "contract_kpis",
+    "kpi_reports",
+    "kpi_ratings",
+    "contract_amendments",
+  ] as const)
+    counts[table] = Number(
+      (
+        await t.deps.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<bigint>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const terminated = await t.deps.db
+    .selectFrom("contracts")
+    .select((eb) => eb.fn.countAll<bigint>().as("n"))
+    .where("terminated_at", "is not", null)
+    .executeTakeFirstOrThrow();
+  counts.terminated = Number(terminated.n);
+  return counts;
+}
+
+const award = (over: Partial<AwardFixture> = {}) =>
+  insertAward(t.deps.db, {
+    authorityId: COUNTY,
+    organisationId: MUTUAL,
+    standstillEndsAt: new Date(clock.now().getTime() - DAY),
+    ...over,
+  });
+
+const kpi = (n: number) => ({ name: `KPI ${n}`, measure: `Measure ${n}`, target: "95%", frequencyMonths: 1 });
+const body = (awardId: string, over: Record<string, unknown> = {}) => ({
+  awardId,
+  title: "Night-time home care",
+  startsOn: "2027-01-01",
+  endsOn: "2029-12-31",
+  paymentMechanism: "payment-by-results",
+  kpis: [kpi(1)],
+  ...over,
+});
+
+beforeAll(async () => {
+  t = await createTestApp({ clock, env: { OPENPS_DEMO: "true" } });
+  await runSeeds(
+    t.deps.db,
+    clock,
+    seeds.filter((seed) => seed.name !== "demo-evaluation" && seed.name !== "demo-contracts"),
+    { demo: true },
+  );
+  const make = async (name: string, grants: { role: Role; scopeId?: string }[]) => {
+    const user = await createUser(t.deps.db, { grants, displayName: name });
+    s[name] = await sessionFor(t.app, user.id, { twoFactor: true });
+  };
+  await make("commissioner", [{ role: "commissioner", scopeId: COUNTY }]);
+  await make("evaluator", [{ role: "evaluator", scopeId: COUNTY }]);
+  await make("supplier", [{ role: "organisation-member", scopeId: MUTUAL }]);
+  await make("other", [{ role: "organisation-admin", scopeId: DEMO_ORGANISATION.carersTrust }]);
+}, 180_000);
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("the API", () => {
+  it("refuses with the right status and writes nothing", async () => {
+    const before = await rowCounts();
+    const ready = await award();
+    // 401 before the body is looked at; 403 for those who may not; 400 naming each field.
+    expect((await call("POST", api, undefined, { nonsense: true })).statusCode).toBe(401);
+    expect((await call("POST", api, s.evaluator, body(ready.awardId))).statusCode).toBe(403);
+    const bad = await call("POST", api, s.commissioner, {
+      ...body(ready.awardId),
+      startsOn: "1 April",
+      paymentMechanism: "cash",
+    });
+    expect(bad.statusCode).toBe(400);
+    const fields = JSON.stringify(bad.json().error.details);
+    expect(fields).toContain("startsOn");
+    expect(fields).toContain("paymentMechanism");
+    // 409 in standstill and while challenged, 404 unknown.
+    const standstill = await award({ standstillEndsAt: new Date(START.getTime() + 3 * DAY) });
+    const inStandstill = await call("POST", api, s.commissioner, body(standstill.awardId));
+    expect(inStandstill.statusCode).toBe(409);
+    expect(inStandstill.json().error.code).toBe("award_in_standstill");
+    const challenged = await award({ challenged: true });
+    expect((await call("POST", api, s.commissioner, body(challenged.awardId))).json().error.code).toBe(
+      "award_challenged",
+    );
+    expect(
+      (await call("POST", api, s.commissioner, body("019a0000-0000-7000-8000-0000000fffff"))).statusCode,
+    ).toBe(404);
+    // 422 over £5m with fewer than 3 KPIs.
+    const big = await call(
+      "POST",
+      api,
+      s.commissioner,
+      body(ready.awardId, { valuePence: "500000001", kpis: [kpi(1), kpi(2)] }),
+    );
+    expect(big.statusCode).toBe(422);
+    expect(big.json().error.details[0].field).toBe("kpis");
+    // 422 dates out of order.
+    expect(
+      (await call("POST", api, s.commissioner, body(ready.awardId, { endsOn: "2026-12-31" }))).statusCode,
+    ).toBe(422);
+    expect(await rowCounts()).toEqual(before);
+    // The awards ready to contract: not the ones in standstill or challenged.
+    const list = await call("GET", `${api}/ready`, s.commissioner);
+    const ids = list.json().awards.map((a: { id: string }) => a.id);
+    expect(ids).toContain(ready.awardId);
+    expect(ids).not.toContain(standstill.awardId);
+    expect(ids).not.toContain(challenged.awardId);
+    expect((await call("GET", `${api}/ready`)).statusCode).toBe(401);
+  });
+
+  it("enters, publishes, reports, rates, amends and terminates", async () => {
+    const a = await award();
+    const pdf = Buffer.from("%PDF-1.4\n%%EOF\n").toString("base64");
+    const created = await call(
+      "POST",
+      api,
+      s.commissioner,
+      body(a.awardId, {
+        valuePence: "500000001",
+        kpis: [kpi(1), kpi(2), kpi(3)],
+        documents: [{ title: "Signed contract", filename: "contract.pdf", contentBase64: pdf }],
+      }),
+    );
+    expect(created.statusCode).toBe(201);
+    const contract = created.json();
+    expect(contract).toMatchObject({
+      title: "Night-time home care",
+      state: "active",
+      valuePence: "500000001",
+      paymentMechanism: "payment-by-results",
+      supplier: { organisationId: MUTUAL, leadShareBp: 10000 },
+      reports: { due: 6, overdue: 0, awaitingRating: 0 },
+    });
+    expect(created.headers.location).toBe(`${api}/${contract.id}`);
+    // Public: the notice, its documents, and the register with filters.
+    const pub = await call("GET", `${api}/${contract.id}`);
+    expect(pub.statusCode).toBe(200);
+    const doc = await call("GET", pub.json().documents[0].url);
+    expect(doc.statusCode).toBe(200);
+    expect(doc.headers["content-type"]).toBe("application/pdf");
+    expect((await call("GET", `${api}/${contract.id}/documents/2`)).statusCode).toBe(404);
+    const register = await call("GET", `/api/v1/contracts?organisation=${MUTUAL}&status=live`);
+    expect(register.json().contracts.map((c: { id: string }) => c.id)).toContain(contract.id);
+    expect((await call("GET", "/api/v1/contracts?status=sometimes")).statusCode).toBe(400);
+
+    const period = `${api}/${contract.id}/kpis/1/periods/1`;
+    expect((await call("POST", `${period}/report`, undefined, {})).statusCode).toBe(401);
+    expect((await call("POST", `${period}/report`, s.other, { value: "90%" })).statusCode).toBe(403);
+    expect((await call("POST", `${period}/report`, s.supplier, {})).statusCode).toBe(400);
+    expect(
+      (await call("POST", `${api}/${contract.id}/kpis/1/periods/12/report`, s.supplier, { value: "1" }))
+        .statusCode,
+    ).toBe(409);
+    expect(
+      (await call("POST", `${api}/${contract.id}/kpis/1/periods/x/report`, s.supplier, { value: "1" }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await call("POST", `${period}/rating`, s.commissioner, { rating: "good", comment: "x" })).statusCode,
+    ).toBe(409);
+    const reported = await call("POST", `${period}/report`, s.supplier, {
+      value: "96%",
+      commentary: "Fewer missed visits.",
+    });
+    expect(reported.statusCode).toBe(201);
+    expect((await call("POST", `${period}/report`, s.supplier, { value: "97%" })).statusCode).toBe(409);
+    expect(
+      (await call("POST", `${period}/rating`, s.supplier, { rating: "good", comment: "x" })).statusCode,
+    ).toBe(403);
+    expect(
+      (await call("POST", `${period}/rating`, s.commissioner, { rating: "great", comment: "x" })).statusCode,
+    ).toBe(400);
+    const rated = await call("POST", `${period}/rating`, s.commissioner, {
+      rating: "good",
+      comment: "Above target.",
+    });
+    expect(rated.statusCode).toBe(201);
+    expect(rated.json().kpis[0].periods[0]).toMatchObject({
+      state: "rated",
+      report: { value: "96%" },
+      rating: { rating: "good", comment: "Above target." },
+    });
+    expect(rated.json().ratingsPublication).toMatchObject({ nextDueOn: "2028-03-01", overdue: false });
+
+    const amendments = `${api}/${contract.id}/amendments`;
+    expect((await call("POST", amendments, s.commissioner, { reason: "Nothing" })).statusCode).toBe(422);
+    expect(
+      (await call("POST", amendments, s.commissioner, { reason: "x", startsOn: "2027-02-01" })).statusCode,
+    ).toBe(409);
+    const amended = await call("POST", amendments, s.commissioner, {
+      reason: "Winter pressures",
+      valuePence: "510000000",
+    });
+    expect(amended.statusCode).toBe(201);
+    expect(amended.json()).toMatchObject({
+      number: 1,
+      contract: {
+        valuePence: "510000000",
+        amendments: [{ number: 1, value: { beforePence: "500000001", afterPence: "510000000" } }],
+      },
+    });
+    const termination = `${api}/${contract.id}/termination`;
+    expect(
+      (await call("POST", termination, s.commissioner, { reason: "x", terminatedOn: "2031-01-01" }))
+        .statusCode,
+    ).toBe(422);
+    const ended = await call("POST", termination, s.commissioner, {
+      reason: "Provider failure",
+      terminatedOn: "2027-06-30",
+    });
+    expect(ended.statusCode).toBe(201);
+    expect(ended.json()).toMatchObject({
+      state: "terminated",
+      termination: { terminatedOn: "2027-06-30", reason: "Provider failure" },
+    });
+    const before = await rowCounts();
+    expect(
+      (await call("POST", termination, s.commissioner, { reason: "Again", terminatedOn: "2027-06-30" }))
+        .statusCode,
+    ).toBe(409);
+    expect(
+      (await call("POST", amendments, s.commissioner, { reason: "After", scope: "More" })).statusCode,
+    ).toBe(409);
+    expect(await rowCounts()).toEqual(before);
+
+    // The provider's view.
+    const mine = await call("GET", `/api/v1/organisations/${MUTUAL}/contracts`, s.supplier);
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json().contracts.map((c: { contract: { id: string } }) => c.contract.id)).toContain(
+      contract.id,
+    );
+    expect((await call("GET", `/api/v1/organisations/${MUTUAL}/contracts`, s.other)).statusCode).toBe(403);
+  });
+});
+
+describe("the pages", () => {
+  it("enter a contract from an award ready to contract, with errors shown in a summary", async () => {
+    const a = await award();
+    const list = await t.app.inject({ url: pages, headers: { cookie: s.commissioner?.cookie ?? "" } });
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain("Awards ready to contract");
+    expect(list.body).toContain(`contracts/new?award=${a.awardId}`);
+    // The public sees the register, not the awards.
+    expect((await t.app.inject({ url: pages })).body).not.toContain("Awards ready to contract");
+    const url = `${pages}/new?award=${a.awardId}`;
+    const form = await t.app.inject({ url, headers: { cookie: s.commissioner?.cookie ?? "" } });
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain("Enter the contract and publish its notice");
+    const before = await rowCounts();
+    const wrong = await postForm(t.app, s.commissioner as TestSession, url, {
+      title: "",
+      "startsOn-day": "1",
+      "startsOn-month": "1",
+      "startsOn-year": "2027",
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain("govuk-error-summary");
+    expect(wrong.body).toContain("Enter the contract&#39;s title");
+    const fields = {
+      title: "Night-time home care",
+      value: "£5,000,000.01",
+      "startsOn-day": "1",
+      "startsOn-month": "1",
+      "startsOn-year": "2027",
+      "endsOn-day": "31",
+      "endsOn-month": "12",
+      "endsOn-year": "2029",
+      paymentMechanism: "fee-per-service",
+      "kpis.0.name": "Visits on time",
+      "kpis.0.measure": "Visits within 15 minutes of the planned time",
+      "kpis.0.target": "95%",
+      "kpis.0.frequencyMonths": "1",
+    };
+    const big = await postForm(t.app, s.commissioner as TestSession, url, fields);
+    expect(big.statusCode).toBe(422);
+    expect(big.body).toContain("at least 3 KPIs");
+    expect(await rowCounts()).toEqual(before);
+    const done = await postForm(t.app, s.commissioner as TestSession, url, {
+      ...fields,
+      value: "£1,095,000",
+    });
+    expect(done.statusCode).toBe(303);
+    const contractUrl = String(done.headers.location).split("?")[0] as string;
+    const page = await t.app.inject({ url: contractUrl });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("Visits on time");
+    expect(page.body).toContain("£1,095,000.00");
+    expect(page.body).toContain("Fee per service");
+
+    // The supplier reports; the commissioner rates, amends and terminates.
+    const supplierPage = await t.app.inject({
+      url: contractUrl,
+      headers: { cookie: s.supplier?.cookie ?? "" },
+    });
+    expect(supplierPage.body).toContain(`${contractUrl}/kpis/1/periods/1/report`);
+    const mine = await t.app.inject({
+      url: `/organisations/${MUTUAL}/contracts`,
+      headers: { cookie: s.supplier?.cookie ?? "" },
+    });
+    expect(mine.statusCode).toBe(200);
+    expect(mine.body).toContain("KPI reports due");
+    expect(mine.body).toContain(`${contractUrl}/kpis/1/periods/1/report`);
+    const reportUrl = `${contractUrl}/kpis/1/periods/1/report`;
+    expect(
+      (await t.app.inject({ url: reportUrl, headers: { cookie: s.supplier?.cookie ?? "" } })).statusCode,
+    ).toBe(200);
+    expect((await postForm(t.app, s.supplier as TestSession, reportUrl, { value: "" })).statusCode).toBe(400);
+    expect((await postForm(t.app, s.supplier as TestSession, reportUrl, { value: "97%" })).statusCode).toBe(
+      303,
+    );
+    const ratingUrl = `${contractUrl}/kpis/1/periods/1/rating`;
+    // The commissioner sees what is to rate, and what is due from the supplier.
+    const authorityList = await t.app.inject({
+      url: pages,
+      headers: { cookie: s.commissioner?.cookie ?? "" },
+    });
+    expect(authorityList.body).toContain("Reports to rate");
+    expect(authorityList.body).toContain(ratingUrl);
+    expect(authorityList.body).toContain("Reports due from suppliers");
+    expect(
+      (await t.app.inject({ url: ratingUrl, headers: { cookie: s.commissioner?.cookie ?? "" } })).body,
+    ).toContain("97%");
+    expect(
+      (await postForm(t.app, s.commissioner as TestSession, ratingUrl, { comment: "x" })).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await postForm(t.app, s.commissioner as TestSession, ratingUrl, {
+          rating: "inadequate",
+          comment: "Too many late visits.",
+        })
+      ).statusCode,
+    ).toBe(303);
+    expect((await t.app.inject({ url: contractUrl })).body).toContain("Too many late visits.");
+    const amend = await postForm(t.app, s.commissioner as TestSession, `${contractUrl}/amend`, {
+      reason: "Weekend visits added",
+      scope: "Adds weekend visits",
+    });
+    expect(amend.statusCode).toBe(303);
+    const stillOpen = await postForm(t.app, s.commissioner as TestSession, `${contractUrl}/terminate`, {
+      reason: "Too late",
+      "terminatedOn-day": "1",
+      "terminatedOn-month": "1",
+      "terminatedOn-year": "2031",
+    });
+    expect(stillOpen.statusCode).toBe(422);
+    const terminated = await postForm(t.app, s.commissioner as TestSession, `${contractUrl}/terminate`, {
+      reason: "Repeated inadequate ratings",
+      "terminatedOn-day": "30",
+      "terminatedOn-month": "6",
+      "terminatedOn-year": "2027",
+    });
+    expect(terminated.statusCode).toBe(303);
+    const final = await t.app.inject({ url: contractUrl });
+    expect(final.body).toContain("Weekend visits added");
+    expect(final.body).toContain("Repeated inadequate ratings");
+    expect((await t.app.inject({ url: "/contracts?q=Night-time" })).body).toContain(contractUrl);
+  });
+
+  it("take the contract's documents as file uploads, checked from their content", async () => {
+    const a = await award();
+    const url = `${pages}/new?award=${a.awardId}`;
+    const session = s.commissioner as TestSession;
+    const boundary = "----openps-test-boundary";
+    const fields: Record<string, string> = {
+      _csrf: session.csrfToken,
+      title: "Night-time home care with documents",
+      "startsOn-day": "1",
+      "startsOn-month": "4",
+      "startsOn-year": "2027",
+      "endsOn-day": "31",
+      "endsOn-month": "3",
+      "endsOn-year": "2030",
+      paymentMechanism: "fixed",
+    };
+    const multipart = (file: Buffer, filename: string) =>
+      Buffer.concat([
+        ...Object.entries(fields).map(([name, value]) =>
+          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+        ),
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="documents"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n`,
+        ),
+        file,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+    const post = (payload: Buffer) =>
+      t.app.inject({
+        method: "POST",
+        url,
+        headers: { cookie: session.cookie, "content-type": `multipart/form-data; boundary=${boundary}` },
+        payload,
+      });
+    const before = await rowCounts();
+    const notPdf = await post(multipart(Buffer.from("MZ\x90\x00 not a document"), "contract.pdf"));
+    expect(notPdf.statusCode).toBe(400);
+    expect(notPdf.body).toContain('href="#documents"');
+    expect(await rowCounts()).toEqual(before);
+    const done = await post(multipart(Buffer.from("%PDF-1.4\n%%EOF\n"), "signed-contract.pdf"));
+    expect(done.statusCode).toBe(303);
+    const page = await t.app.inject({ url: String(done.headers.location) });
+    expect(page.body).toContain("signed-contract.pdf");
+  });
+});

@@ -1,0 +1,253 @@
+/**
+ * Request and response schemas of contracts, KPI reports and ratings, amendments and termination.
+ * Types and lengths here (400, every field at fault); combinations in the service (422).
+ */
+import { type Static, Type } from "typebox";
+import { ErrorResponse } from "../organisations/organisations.schemas.ts";
+import { CONTRACT_LIMITS } from "./contracts.service.ts";
+import { KPI_RATINGS, PAYMENT_MECHANISMS } from "./contracts.table.ts";
+
+export { ErrorResponse };
+
+const Uuid = Type.String({ format: "uuid" });
+const IsoDate = Type.String({ format: "date", description: "A London calendar date, like 2027-04-01" });
+const Instant = Type.String({ format: "date-time" });
+const Pence = Type.String({ pattern: "^[0-9]{1,18}$", description: "Whole pence, as digits" });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+const Strings = <T extends readonly string[]>(values: T) => Type.Enum([...values], { type: "string" });
+
+export const AuthorityParams = Type.Object({ authorityId: Uuid });
+export const ContractParams = Type.Object({ authorityId: Uuid, contractId: Uuid });
+/** Positions and period numbers are whole numbers; anything else is simply not found (404). */
+export const DocumentParams = Type.Object({
+  authorityId: Uuid,
+  contractId: Uuid,
+  position: Type.String({ description: "The document, by its position (1 first)" }),
+});
+export const PeriodParams = Type.Object({
+  authorityId: Uuid,
+  contractId: Uuid,
+  position: Type.String({ description: "The KPI, by its position (1 first)" }),
+  period: Type.String({ description: "The reporting period, 1 first" }),
+});
+export const OrganisationParams = Type.Object({ id: Uuid });
+
+export const ContractListQuery = Type.Object(
+  {
+    authority: Type.Optional(Uuid),
+    organisation: Type.Optional(Uuid),
+    q: Type.Optional(
+      Type.String({ maxLength: 200, description: "Words in the title, supplier or authority" }),
+    ),
+    status: Type.Optional(Strings(["live", "all"] as const)),
+    paymentMechanism: Type.Optional(Strings(PAYMENT_MECHANISMS)),
+    ratingsOverdue: Type.Optional(
+      Type.Boolean({ description: "Only contracts whose KPI ratings are overdue" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ContractListQuery = Static<typeof ContractListQuery>;
+
+export const EnterContractBody = Type.Object(
+  {
+    awardId: Uuid,
+    title: Type.String({ maxLength: CONTRACT_LIMITS.title }),
+    description: Type.Optional(Type.String({ maxLength: CONTRACT_LIMITS.description })),
+    valuePence: Type.Optional(Pence),
+    startsOn: IsoDate,
+    endsOn: IsoDate,
+    paymentMechanism: Strings(PAYMENT_MECHANISMS),
+    kpis: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Type.String({ maxLength: CONTRACT_LIMITS.kpiName }),
+            measure: Type.String({ maxLength: CONTRACT_LIMITS.kpiMeasure }),
+            target: Type.String({ maxLength: CONTRACT_LIMITS.kpiTarget }),
+            frequencyMonths: Type.Union([
+              Type.Literal(1),
+              Type.Literal(3),
+              Type.Literal(6),
+              Type.Literal(12),
+            ]),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: CONTRACT_LIMITS.kpis },
+      ),
+    ),
+    documents: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            title: Type.Optional(Type.String({ maxLength: CONTRACT_LIMITS.documentTitle })),
+            filename: Type.String({ minLength: 1, maxLength: 255 }),
+            contentBase64: Type.String({ minLength: 1 }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: CONTRACT_LIMITS.documents },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ReportBody = Type.Object(
+  {
+    value: Type.String({ maxLength: CONTRACT_LIMITS.reportValue, description: "The result for the period" }),
+    commentary: Type.Optional(Type.String({ maxLength: CONTRACT_LIMITS.commentary })),
+  },
+  { additionalProperties: false },
+);
+
+export const RatingBody = Type.Object(
+  {
+    rating: Strings(KPI_RATINGS),
+    comment: Type.String({ maxLength: CONTRACT_LIMITS.comment }),
+  },
+  { additionalProperties: false },
+);
+
+export const AmendmentBody = Type.Object(
+  {
+    reason: Type.String({ maxLength: CONTRACT_LIMITS.reason }),
+    valuePence: Type.Optional(Pence),
+    startsOn: Type.Optional(IsoDate),
+    endsOn: Type.Optional(IsoDate),
+    scope: Type.Optional(Type.String({ maxLength: CONTRACT_LIMITS.scope })),
+  },
+  { additionalProperties: false },
+);
+
+export const TerminationBody = Type.Object(
+  {
+    reason: Type.String({ maxLength: CONTRACT_LIMITS.reason }),
+    terminatedOn: IsoDate,
+  },
+  { additionalProperties: false },
+);
+
+const Member = Type.Object({
+  organisationId: Nullable(Uuid),
+  name: Type.String(),
+  role: Type.String(),
+  shareBp: Type.Integer(),
+});
+
+const PeriodResponse = Type.Object({
+  number: Type.Integer(),
+  startsOn: IsoDate,
+  endsOn: IsoDate,
+  state: Strings(["upcoming", "due", "overdue", "reported", "rated"] as const),
+  overdueAfter: IsoDate,
+  report: Nullable(Type.Object({ value: Type.String(), commentary: Type.String(), reportedAt: Instant })),
+  rating: Nullable(Type.Object({ rating: Strings(KPI_RATINGS), comment: Type.String(), ratedAt: Instant })),
+});
+
+export const ContractResponse = Type.Object({
+  id: Uuid,
+  authority: Type.Object({ id: Uuid, name: Type.String(), slug: Type.String() }),
+  awardId: Uuid,
+  tender: Type.Object({ id: Uuid, title: Type.String() }),
+  title: Type.String(),
+  description: Type.String(),
+  state: Strings(["not-started", "active", "ended", "terminated"] as const),
+  supplier: Type.Object({
+    organisationId: Uuid,
+    name: Type.String(),
+    leadShareBp: Type.Integer(),
+    consortium: Type.Array(Member),
+  }),
+  regulatedActivity: Nullable(Type.String()),
+  paymentMechanism: Strings(PAYMENT_MECHANISMS),
+  valuePence: Pence,
+  startsOn: IsoDate,
+  endsOn: IsoDate,
+  scope: Type.String(),
+  original: Type.Object({ valuePence: Pence, startsOn: IsoDate, endsOn: IsoDate }),
+  enteredAt: Instant,
+  kpis: Type.Array(
+    Type.Object({
+      position: Type.Integer(),
+      name: Type.String(),
+      measure: Type.String(),
+      target: Type.String(),
+      frequencyMonths: Type.Integer(),
+      periods: Type.Array(PeriodResponse),
+    }),
+  ),
+  documents: Type.Array(
+    Type.Object({
+      position: Type.Integer(),
+      title: Type.String(),
+      filename: Type.String(),
+      mediaType: Type.String(),
+      size: Type.Integer(),
+      sha256: Type.String(),
+      url: Type.String(),
+    }),
+  ),
+  amendments: Type.Array(
+    Type.Object({
+      number: Type.Integer(),
+      reason: Type.String(),
+      amendedAt: Instant,
+      value: Nullable(Type.Object({ beforePence: Pence, afterPence: Pence })),
+      startsOn: Nullable(Type.Object({ before: IsoDate, after: IsoDate })),
+      endsOn: Nullable(Type.Object({ before: IsoDate, after: IsoDate })),
+      scope: Nullable(Type.Object({ before: Type.String(), after: Type.String() })),
+    }),
+  ),
+  termination: Nullable(Type.Object({ terminatedOn: IsoDate, reason: Type.String(), recordedAt: Instant })),
+  ratingsPublication: Type.Object({
+    lastPublishedAt: Nullable(Instant),
+    nextDueOn: Nullable(IsoDate),
+    final: Type.Boolean(),
+    overdue: Type.Boolean(),
+  }),
+  reports: Type.Object({ due: Type.Integer(), overdue: Type.Integer(), awaitingRating: Type.Integer() }),
+  pageUrl: Type.String(),
+});
+export type ContractResponse = Static<typeof ContractResponse>;
+
+export const ContractListResponse = Type.Object({ contracts: Type.Array(ContractResponse) });
+
+export const AwardReadyResponse = Type.Object({
+  awards: Type.Array(
+    Type.Object({
+      id: Uuid,
+      tender: Type.Object({ id: Uuid, title: Type.String() }),
+      supplier: Type.Object({
+        organisationId: Uuid,
+        name: Type.String(),
+        leadShareBp: Type.Integer(),
+        consortium: Type.Array(Member),
+      }),
+      valuePence: Pence,
+      regulatedActivity: Nullable(Type.String()),
+      standstillEndedAt: Instant,
+    }),
+  ),
+});
+
+export const ProviderContractsResponse = Type.Object({
+  organisation: Type.Object({ id: Uuid, name: Type.String() }),
+  contracts: Type.Array(Type.Object({ role: Type.String(), contract: ContractResponse })),
+  reportsDue: Type.Array(
+    Type.Object({
+      contractId: Uuid,
+      authorityId: Uuid,
+      contractTitle: Type.String(),
+      kpi: Type.Object({ position: Type.Integer(), name: Type.String(), target: Type.String() }),
+      period: Type.Object({ number: Type.Integer(), startsOn: IsoDate, endsOn: IsoDate }),
+      state: Strings(["due", "overdue"] as const),
+      overdueAfter: IsoDate,
+      reportUrl: Type.String(),
+    }),
+  ),
+});
+
+export const AmendmentResponse = Type.Object({ number: Type.Integer(), contract: ContractResponse });

@@ -1,0 +1,649 @@
+/**
+ * Contracts on the real database (PGlite, or PostgreSQL with DATABASE_URL), entered from awards made
+ * by the fixture (contracts.test-fixtures.ts): refusal during standstill and while a challenge is open (the
+ * handover), the £5m / 3 KPIs rule at its boundary, dates, shares, the regulated-activity gate, the
+ * documents; KPI periods due and overdue with a moved clock, reports, ratings and their publication;
+ * amendments and termination; what the database itself refuses; the provider views and the
+ * regulation module's hooks.
+ */
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser } from "../../../tests/support/auth.ts";
+import { principalOf } from "../../../tests/support/principals.ts";
+import { refused } from "../../../tests/support/refused.ts";
+import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
+import * as contractsMigration from "../../db/migrations/2026-11-22-16-contracts.ts";
+import { transaction } from "../../db/transaction.ts";
+import { settableClock } from "../../lib/clock.ts";
+import { localFileStore } from "../../lib/file-store.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_CONTRACTS, demoContractsSeed } from "../../seed/demo/contracts.ts";
+import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
+import { useDemoTenderKeys } from "../../seed/demo/tenders.ts";
+import { runSeeds } from "../../seed/seed.ts";
+import { seeds } from "../../seed/seeds.ts";
+import type { Principal, Role } from "../access/access.table.ts";
+import { verifyAuditChains } from "../audit/audit.service.ts";
+import { hasCurrentRegistration } from "../regulation/regulation.service.ts";
+import { tenderKeyringFromKeys } from "../tenders/sealing.ts";
+import {
+  amendContract,
+  type ContractDraft,
+  type ContractsContext,
+  contractOf,
+  contractsHeldBy,
+  contractsWithRatingsOf,
+  enterContract,
+  listContractViews,
+  providerContracts,
+  rateKpi,
+  readyToContract,
+  reportKpi,
+  terminateContract,
+} from "./contracts.service.ts";
+import { type AwardFixture, insertAward } from "./contracts.test-fixtures.ts";
+
+const COUNTY = DEMO_AUTHORITY.county;
+const DISTRICT = DEMO_AUTHORITY.district;
+const MUTUAL = DEMO_ORGANISATION.communityHealthMutual;
+const CARERS = DEMO_ORGANISATION.carersTrust;
+/** London date 2027-03-01. */
+const START = new Date("2027-03-01T10:00:00Z");
+const DAY = 24 * 3600_000;
+const clock = settableClock(START);
+let t: TestDatabase;
+let ctx: ContractsContext;
+const people: Record<string, Principal> = {};
+const as = (name: string) => people[name] as Principal;
+
+async function person(name: string, grants: { role: Role; scopeId?: string }[]) {
+  const user = await createUser(t.db, { grants, displayName: name });
+  people[name] = await principalOf(t.db, user.id);
+}
+
+const award = (over: Partial<AwardFixture> = {}) =>
+  insertAward(t.db, {
+    authorityId: COUNTY,
+    organisationId: MUTUAL,
+    standstillEndsAt: new Date(clock.now().getTime() - DAY),
+    ...over,
+  });
+
+const kpi = (n: number, frequencyMonths = 3) => ({
+  name: `KPI ${n}`,
+  measure: `Measure ${n}`,
+  target: `${90 + n}%`,
+  frequencyMonths,
+});
+
+const draft = (awardId: string, over: Partial<ContractDraft> = {}): ContractDraft => ({
+  awardId,
+  title: "Night-time home care",
+  description: "Visits between 10pm and 7am.",
+  startsOn: "2027-01-01",
+  endsOn: "2029-12-31",
+  paymentMechanism: "fixed",
+  kpis: [kpi(1, 1), kpi(2, 3)],
+  ...over,
+});
+
+const enter = (who: string, d: ContractDraft) =>
+  transaction(t.db, (trx) => enterContract(trx, ctx, as(who), COUNTY, d));
+
+const count = async (table: "contracts" | "kpi_reports" | "kpi_ratings" | "contract_amendments") =>
+  Number(
+    (
+      await t.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<bigint>().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n").toString("base64");
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  useDemoTenderKeys(tenderKeyringFromKeys(Buffer.alloc(32, 7)));
+  // The award decision and demo contracts are left out: the fixture makes the awards.
+  await runSeeds(
+    t.db,
+    clock,
+    seeds.filter((s) => s.name !== "demo-evaluation" && s.name !== "demo-contracts"),
+    { demo: true },
+  );
+  ctx = {
+    db: t.db,
+    clock,
+    files: localFileStore({
+      root: `${process.env.TMPDIR ?? "/tmp"}/openps-contracts-${Date.now()}`,
+      maxBytes: 1024 * 1024,
+    }),
+    email: false,
+  };
+  await person("commissioner", [{ role: "commissioner", scopeId: COUNTY }]);
+  await person("admin", [{ role: "authority-admin", scopeId: COUNTY }]);
+  await person("evaluator", [{ role: "evaluator", scopeId: COUNTY }]);
+  await person("districtCommissioner", [{ role: "commissioner", scopeId: DISTRICT }]);
+  await person("platformAdmin", [{ role: "platform-admin" }]);
+  await person("supplier", [{ role: "organisation-member", scopeId: MUTUAL }]);
+  await person("supplierAdmin", [{ role: "organisation-admin", scopeId: MUTUAL }]);
+  await person("otherSupplier", [{ role: "organisation-admin", scopeId: CARERS }]);
+}, 180_000);
+
+afterAll(async () => {
+  await t?.destroy();
+});
+
+describe("entering a contract", () => {
+  it("is refused during standstill and while a challenge is open (409), nothing written", async () => {
+    const before = await count("contracts");
+    const inStandstill = await award({ standstillEndsAt: new Date(START.getTime() + DAY) });
+    const error = await refused(enter("commissioner", draft(inStandstill.awardId)));
+    expect(error).toMatchObject({ code: "award_in_standstill" });
+    const challenged = await award({ challenged: true });
+    expect(await refused(enter("commissioner", draft(challenged.awardId)))).toMatchObject({
+      code: "award_challenged",
+    });
+    const suspended = await award({ status: "suspended" });
+    expect(await refused(enter("commissioner", draft(suspended.awardId)))).toMatchObject({
+      code: "award_challenged",
+    });
+    expect(await count("contracts")).toBe(before);
+    // Ready to contract lists none of them.
+    const ready = await readyToContract(t.db, clock, as("commissioner"), COUNTY);
+    expect(ready.map((a) => a.id)).not.toContain(inStandstill.awardId);
+    expect(ready.map((a) => a.id)).not.toContain(challenged.awardId);
+    // Once standstill ends, the first can be contracted.
+    clock.set(new Date(START.getTime() + 2 * DAY));
+    try {
+      expect((await readyToContract(t.db, clock, as("commissioner"), COUNTY)).map((a) => a.id)).toContain(
+        inStandstill.awardId,
+      );
+      expect(await enter("commissioner", draft(inStandstill.awardId))).toBeTruthy();
+    } finally {
+      clock.set(START);
+    }
+  });
+
+  it("is for the authority's commissioners and administrators (403), of a known award (404)", async () => {
+    const a = await award();
+    for (const who of ["evaluator", "districtCommissioner", "supplier"])
+      expect((await refused(enter(who, draft(a.awardId)))).code).toBe("forbidden");
+    expect((await refused(enter("commissioner", draft("019a0000-0000-7000-8000-0000000fffff")))).code).toBe(
+      "not_found",
+    );
+    // Another authority's award is not found.
+    const districtAward = await refused(
+      transaction(t.db, (trx) =>
+        enterContract(trx, ctx, as("districtCommissioner"), DISTRICT, draft(a.awardId)),
+      ),
+    );
+    expect(districtAward.code).toBe("not_found");
+    expect(await enter("admin", draft(a.awardId))).toBeTruthy();
+    // Once contracted, never again.
+    expect((await refused(enter("commissioner", draft(a.awardId)))).code).toBe("award_contracted");
+  });
+
+  it("names each field at fault (400), nothing written", async () => {
+    const a = await award();
+    const before = await count("contracts");
+    const error = await refused(
+      enter(
+        "commissioner",
+        draft(a.awardId, {
+          title: "",
+          startsOn: "2027-02-30",
+          endsOn: "",
+          paymentMechanism: "cash",
+          value: "£12.345",
+          kpis: [{ name: "", measure: "", target: "", frequencyMonths: 2 }],
+          documents: [{ filename: "", contentBase64: "not base64!" }],
+        }),
+      ),
+    );
+    expect(error.code).toBe("validation_failed");
+    expect(error.details.map((d) => d.field).sort()).toEqual(
+      [
+        "title",
+        "startsOn",
+        "endsOn",
+        "paymentMechanism",
+        "value",
+        "kpis.0.name",
+        "kpis.0.measure",
+        "kpis.0.target",
+        "kpis.0.frequencyMonths",
+        "documents.0.filename",
+        "documents.0.contentBase64",
+      ].sort(),
+    );
+    expect(await count("contracts")).toBe(before);
+  });
+
+  it("needs the end after the start, and not already past (422)", async () => {
+    const a = await award();
+    const sameDay = await refused(
+      enter("commissioner", draft(a.awardId, { startsOn: "2027-04-01", endsOn: "2027-04-01" })),
+    );
+    expect(sameDay).toMatchObject({ code: "unprocessable", details: [{ field: "endsOn" }] });
+    const past = await refused(
+      enter("commissioner", draft(a.awardId, { startsOn: "2026-01-01", endsOn: "2027-02-28" })),
+    );
+    expect(past.details[0]?.message).toContain("has passed");
+    // The last day may be today.
+    expect(
+      await enter("commissioner", draft(a.awardId, { startsOn: "2026-03-01", endsOn: "2027-03-01" })),
+    ).toBeTruthy();
+  });
+
+  it("needs at least 3 KPIs over £5,000,000.00 — exactly £5m needs none more, a penny over does", async () => {
+    const exactly = await award({ valuePence: 500_000_000n });
+    const id = await enter("commissioner", draft(exactly.awardId, { kpis: [kpi(1)] }));
+    expect((await contractOf(t.db, clock, null, COUNTY, id)).contract.value_pence).toBe(500_000_000n);
+
+    const over = await award({ valuePence: 500_000_001n });
+    const before = await count("contracts");
+    const error = await refused(enter("commissioner", draft(over.awardId, { kpis: [kpi(1), kpi(2)] })));
+    expect(error).toMatchObject({ code: "unprocessable", details: [{ field: "kpis" }] });
+    expect(error.details[0]?.message).toContain("at least 3 KPIs");
+    expect(await count("contracts")).toBe(before);
+    // The value given, not the award's, counts.
+    const lowered = await refused(enter("commissioner", draft(exactly.awardId, { valuePence: "500000001" })));
+    expect(lowered.code).toBe("award_contracted");
+    const other = await award({ valuePence: 400_000_000n });
+    expect(
+      (await refused(enter("commissioner", draft(other.awardId, { value: "£5,000,000.01", kpis: [] })))).code,
+    ).toBe("unprocessable");
+    expect(await enter("commissioner", draft(over.awardId, { kpis: [kpi(1), kpi(2), kpi(3)] }))).toBeTruthy();
+  });
+
+  it("needs the supplier's and consortium's shares to add up to 100% (422)", async () => {
+    const member = {
+      organisationId: DEMO_ORGANISATION.millbrookHomes,
+      name: "Millbrook Homes",
+      role: "partner" as const,
+      sector: "private",
+      sizeBand: "small",
+    };
+    const bad = await award({ leadShareBp: 7000, consortium: [{ ...member, shareBp: 2000 }] });
+    const error = await refused(enter("commissioner", draft(bad.awardId)));
+    expect(error).toMatchObject({ code: "unprocessable", details: [{ field: "consortium" }] });
+    expect(error.details[0]?.message).toContain("90%");
+    const good = await award({ leadShareBp: 7000, consortium: [{ ...member, shareBp: 3000 }] });
+    const id = await enter("commissioner", draft(good.awardId));
+    const view = await contractOf(t.db, clock, null, COUNTY, id);
+    expect(view.contract.consortium).toEqual([{ ...member, shareBp: 3000 }]);
+    // A consortium member holds it too.
+    const held = await listContractViews(t.db, clock, null, {
+      organisationId: DEMO_ORGANISATION.millbrookHomes,
+    });
+    expect(held.map((v) => v.contract.id)).toContain(id);
+  });
+
+  it("goes to a provider needing a regulated activity only with a current registration (422)", async () => {
+    expect(await hasCurrentRegistration(t.db, MUTUAL, "personal-care")).toBe(false);
+    const a = await award({ regulatedActivity: "personal-care" });
+    const error = await refused(enter("commissioner", draft(a.awardId)));
+    expect(error).toMatchObject({ code: "unprocessable", details: [{ field: "awardId" }] });
+    expect(error.details[0]?.message).toContain("no current registration");
+  });
+
+  it("publishes the notice with its documents, marks the award contracted, audits and tells the supplier", async () => {
+    const a = await award();
+    const id = await enter(
+      "commissioner",
+      draft(a.awardId, {
+        documents: [{ title: "Signed contract", filename: "contract.pdf", contentBase64: PDF }],
+      }),
+    );
+    const view = await contractOf(t.db, clock, null, COUNTY, id);
+    expect(view.contract).toMatchObject({
+      title: "Night-time home care",
+      value_pence: 109_500_000n,
+      payment_mechanism: "fixed",
+    });
+    expect(view.documents).toMatchObject([
+      { position: 1, title: "Signed contract", media_type: "application/pdf" },
+    ]);
+    const awardRow = await t.db
+      .selectFrom("tender_awards")
+      .select(["status", "contract_id"])
+      .where("id", "=", a.awardId)
+      .executeTakeFirstOrThrow();
+    expect(awardRow).toEqual({ status: "contracted", contract_id: id });
+    const events = await t.db
+      .selectFrom("audit_events")
+      .select("action")
+      .where("entity_id", "=", id)
+      .execute();
+    expect(events.map((e) => e.action)).toContain("contract.entered");
+    const inbox = await t.db
+      .selectFrom("notifications")
+      .select("kind")
+      .where("user_id", "=", as("supplier").userId)
+      .where("kind", "=", "contract.entered")
+      .execute();
+    expect(inbox.length).toBeGreaterThan(0);
+    // A file that is not a document is refused from its content.
+    const b = await award();
+    const exe = await refused(
+      enter(
+        "commissioner",
+        draft(b.awardId, {
+          documents: [
+            { filename: "x.pdf", contentBase64: Buffer.from("MZ\x90\x00binary").toString("base64") },
+          ],
+        }),
+      ),
+    );
+    expect(exe.code).toMatch(/file_type_not_allowed|validation_failed/);
+    expect((await verifyAuditChains(t.db)).every((chain) => chain.ok)).toBe(true);
+  });
+});
+
+describe("KPI reports and ratings", () => {
+  let contractId: string;
+  beforeAll(async () => {
+    clock.set(START);
+    const a = await award();
+    contractId = await enter("commissioner", draft(a.awardId));
+  });
+  const report = (who: string, position: number, period: number, value = "95%") =>
+    transaction(t.db, (trx) =>
+      reportKpi(trx, ctx, as(who), COUNTY, contractId, position, period, { value, commentary: "Steady." }),
+    );
+  const rate = (who: string, position: number, period: number, rating = "good") =>
+    transaction(t.db, (trx) =>
+      rateKpi(trx, ctx, as(who), COUNTY, contractId, position, period, { rating, comment: "On target." }),
+    );
+
+  it("derives periods from the start and each KPI's frequency, due at their end and overdue 30 days on", async () => {
+    clock.set(START);
+    let view = await contractOf(t.db, clock, as("supplier"), COUNTY, contractId);
+    const monthly = view.kpis[0]?.periods ?? [];
+    expect(monthly).toHaveLength(36);
+    expect(monthly[0]).toMatchObject({
+      number: 1,
+      startsOn: "2027-01-01",
+      endsOn: "2027-01-31",
+      state: "due",
+      overdueAfter: "2027-03-02",
+    });
+    expect(monthly[1]).toMatchObject({ startsOn: "2027-02-01", endsOn: "2027-02-28", state: "due" });
+    expect(monthly[2]?.state).toBe("upcoming");
+    expect(view.kpis[1]?.periods).toHaveLength(12);
+    expect(view.kpis[1]?.periods[11]).toMatchObject({ startsOn: "2029-10-01", endsOn: "2029-12-31" });
+    expect(view.counts).toEqual({ due: 2, overdue: 0, awaitingRating: 0 });
+    // 2 March is the last day before overdue; 3 March it is.
+    clock.set(new Date("2027-03-02T23:30:00Z"));
+    expect((await contractOf(t.db, clock, null, COUNTY, contractId)).kpis[0]?.periods[0]?.state).toBe("due");
+    clock.set(new Date("2027-03-03T00:30:00Z"));
+    view = await contractOf(t.db, clock, null, COUNTY, contractId);
+    expect(view.kpis[0]?.periods[0]?.state).toBe("overdue");
+    expect(view.counts).toEqual({ due: 1, overdue: 1, awaitingRating: 0 });
+    // The supplier sees them, most overdue first.
+    const mine = await providerContracts(t.db, clock, as("supplier"), MUTUAL);
+    const due = mine.due.filter((d) => d.contract.id === contractId);
+    expect(due.map((d) => [d.period.number, d.period.state])).toEqual([
+      [1, "overdue"],
+      [2, "due"],
+    ]);
+  });
+
+  it("is reported by the supplier's people only, from the period's last day, once", async () => {
+    clock.set(new Date("2027-03-05T10:00:00Z"));
+    for (const who of ["otherSupplier", "commissioner", "platformAdmin"])
+      expect((await refused(report(who, 1, 1))).code).toBe("forbidden");
+    expect((await refused(report("supplier", 2, 1))).code).toBe("period_not_ended");
+    expect((await refused(report("supplier", 1, 99))).code).toBe("not_found");
+    expect((await refused(report("supplier", 9, 1))).code).toBe("not_found");
+    expect((await refused(report("supplier", 1, 1, ""))).details).toMatchObject([{ field: "value" }]);
+    const before = await count("kpi_reports");
+    await report("supplier", 1, 1, "93%");
+    expect(await count("kpi_reports")).toBe(before + 1);
+    expect((await refused(report("supplierAdmin", 1, 1))).code).toBe("already_reported");
+    // On the quarter's last day it can be reported.
+    clock.set(new Date("2027-03-31T09:00:00Z"));
+    await report("supplierAdmin", 2, 1, "88%");
+    // The commissioners are told.
+    const told = await t.db
+      .selectFrom("notifications")
+      .select("link")
+      .where("user_id", "=", as("commissioner").userId)
+      .where("kind", "=", "contract.kpi-reported")
+      .execute();
+    expect(told.length).toBeGreaterThanOrEqual(2);
+    // Before its rating, the public does not see the report; the authority and supplier do.
+    const pub = await contractOf(t.db, clock, null, COUNTY, contractId);
+    expect(pub.kpis[0]?.periods[0]).toMatchObject({ state: "reported", report: null });
+    const authority = await contractOf(t.db, clock, as("commissioner"), COUNTY, contractId);
+    expect(authority.kpis[0]?.periods[0]?.report?.value).toBe("93%");
+  });
+
+  it("is rated by the commissioner once reported, published at once", async () => {
+    clock.set(new Date("2027-04-10T10:00:00Z"));
+    expect((await refused(rate("commissioner", 1, 2))).code).toBe("not_reported");
+    expect((await refused(rate("supplier", 1, 1))).code).toBe("forbidden");
+    expect((await refused(rate("districtCommissioner", 1, 1))).code).toBe("forbidden");
+    expect((await refused(rate("commissioner", 1, 1, "excellent"))).details).toMatchObject([
+      { field: "rating" },
+    ]);
+    await rate("commissioner", 1, 1, "approaching-target");
+    expect((await refused(rate("admin", 1, 1))).code).toBe("already_rated");
+    await rate("admin", 2, 1, "requires-improvement");
+    const pub = await contractOf(t.db, clock, null, COUNTY, contractId);
+    expect(pub.kpis[0]?.periods[0]).toMatchObject({
+      state: "rated",
+      report: { value: "93%" },
+      rating: { rating: "approaching-target" },
+    });
+    expect(pub.publication).toMatchObject({ dueOn: "2028-04-10", overdue: false, final: false });
+    const told = await t.db
+      .selectFrom("notifications")
+      .select("subject")
+      .where("user_id", "=", as("supplier").userId)
+      .where("kind", "=", "contract.kpi-rated")
+      .execute();
+    expect(told).toHaveLength(2);
+    // Over 12 months without a publication: overdue, and listed as such.
+    clock.set(new Date("2028-04-11T10:00:00Z"));
+    const late = await contractOf(t.db, clock, null, COUNTY, contractId);
+    expect(late.publication.overdue).toBe(true);
+    expect(
+      (await listContractViews(t.db, clock, null, { ratingsOverdue: true })).map((v) => v.contract.id),
+    ).toContain(contractId);
+    const ratings = await contractsWithRatingsOf(t.db, MUTUAL, clock);
+    const mine = ratings.find((r) => r.contractId === contractId);
+    expect(mine?.kpis.map((k) => k.latest?.rating ?? null)).toEqual([
+      "approaching-target",
+      "requires-improvement",
+    ]);
+    expect(mine?.ratingsOverdue).toBe(true);
+    clock.set(START);
+  });
+
+  it("cannot be changed in the database once published", async () => {
+    await expect(
+      sql`update kpi_ratings set rating = 'good' where contract_id = ${contractId}`.execute(t.db),
+    ).rejects.toThrow(/cannot be changed/);
+    await expect(
+      sql`delete from kpi_reports where contract_id = ${contractId}`.execute(t.db),
+    ).rejects.toThrow(/cannot be changed/);
+    await expect(
+      sql`update contracts set title = 'Other' where id = ${contractId}`.execute(t.db),
+    ).rejects.toThrow(/cannot be changed/);
+    await expect(
+      sql`update contracts set value_pence = 1 where id = ${contractId}`.execute(t.db),
+    ).rejects.toThrow(/recorded amendment/);
+  });
+});
+
+describe("amendments and termination", () => {
+  const amend = (id: string, d: Parameters<typeof amendContract>[5], who = "commissioner") =>
+    transaction(t.db, (trx) => amendContract(trx, ctx, as(who), COUNTY, id, d));
+  const terminate = (id: string, d: Parameters<typeof terminateContract>[5]) =>
+    transaction(t.db, (trx) => terminateContract(trx, ctx, as("commissioner"), COUNTY, id, d));
+
+  it("records value, date and scope changes with reasons, published before and after", async () => {
+    clock.set(START);
+    const id = await enter("commissioner", draft((await award()).awardId, { kpis: [kpi(1)] }));
+    expect((await refused(amend(id, { reason: "Nothing" }))).code).toBe("unprocessable");
+    expect((await refused(amend(id, { reason: "", scope: "x" }))).details).toMatchObject([
+      { field: "reason" },
+    ]);
+    expect((await refused(amend(id, { reason: "Earlier", startsOn: "2027-02-01" }))).code).toBe(
+      "contract_started",
+    );
+    expect((await refused(amend(id, { reason: "Back", endsOn: "2026-12-31" }))).details).toMatchObject([
+      { field: "endsOn" },
+    ]);
+    expect(
+      (await refused(amend(id, { reason: "Bigger", valuePence: "500000001" }))).details[0]?.message,
+    ).toContain("at least 3 KPIs");
+    expect((await refused(amend(id, { reason: "x", scope: "y" }, "supplier"))).code).toBe("forbidden");
+    expect(
+      await amend(id, {
+        reason: "More visits in winter",
+        valuePence: "120000000",
+        endsOn: "2030-03-31",
+        scope: "Adds weekend visits",
+      }),
+    ).toBe(1);
+    expect(await amend(id, { reason: "Exactly £5m is allowed", valuePence: "500000000" })).toBe(2);
+    const view = await contractOf(t.db, clock, null, COUNTY, id);
+    expect(view.contract).toMatchObject({
+      value_pence: 500_000_000n,
+      ends_on: "2030-03-31",
+      original_value_pence: 109_500_000n,
+      original_ends_on: "2029-12-31",
+      amendment_count: 2,
+    });
+    expect(view.amendments[0]).toMatchObject({
+      number: 1,
+      value_before_pence: 109_500_000n,
+      value_after_pence: 120_000_000n,
+      ends_on_before: "2029-12-31",
+      ends_on_after: "2030-03-31",
+      scope_after: "Adds weekend visits",
+      starts_on_before: null,
+    });
+    await expect(
+      sql`delete from contract_amendments where contract_id = ${id}`.execute(t.db),
+    ).rejects.toThrow(/cannot be changed/);
+  });
+
+  it("terminates with a reason and date: periods after it fall away, and nothing changes after", async () => {
+    clock.set(new Date("2027-05-10T10:00:00Z"));
+    const id = await enter("commissioner", draft((await award()).awardId));
+    await transaction(t.db, (trx) =>
+      reportKpi(trx, ctx, as("supplier"), COUNTY, id, 1, 3, { value: "97%", commentary: "" }),
+    );
+    expect((await refused(terminate(id, { reason: "", terminatedOn: "2027-06-30" }))).details).toMatchObject([
+      { field: "reason" },
+    ]);
+    expect(
+      (await refused(terminate(id, { reason: "Early", terminatedOn: "2027-03-15" }))).details[0]?.message,
+    ).toContain("reported up to");
+    expect((await refused(terminate(id, { reason: "Late", terminatedOn: "2030-01-01" }))).code).toBe(
+      "unprocessable",
+    );
+    await terminate(id, { reason: "The provider's registration was cancelled.", terminatedOn: "2027-06-15" });
+    const view = await contractOf(t.db, clock, null, COUNTY, id);
+    expect(view.state).toBe("terminated");
+    expect(view.lastDay).toBe("2027-06-15");
+    expect(view.kpis[0]?.periods.at(-1)).toMatchObject({
+      number: 6,
+      startsOn: "2027-06-01",
+      endsOn: "2027-06-15",
+    });
+    expect(view.kpis[1]?.periods.map((p) => p.endsOn)).toEqual(["2027-03-31", "2027-06-15"]);
+    expect((await refused(terminate(id, { reason: "Again", terminatedOn: "2027-06-15" }))).code).toBe(
+      "contract_terminated",
+    );
+    expect((await refused(amend(id, { reason: "After", scope: "More" }))).code).toBe("contract_terminated");
+    await expect(
+      sql`update contracts set termination_reason = 'Other' where id = ${id}`.execute(t.db),
+    ).rejects.toThrow(/terminated contract/);
+    clock.set(START);
+  });
+});
+
+describe("for the regulation module", () => {
+  it("lists live contracts held for regulated activities, with the commissioners to tell", async () => {
+    clock.set(START);
+    // The gate passes for an organisation with a current registration for the activity.
+    const registered = await t.db
+      .selectFrom("registrations as r")
+      .innerJoin("registration_activities as a", (j) =>
+        j.onRef("a.regulator_id", "=", "r.regulator_id").onRef("a.registration_id", "=", "r.id"),
+      )
+      .select(["r.organisation_id", "a.activity_code"])
+      .where("r.status", "=", "registered")
+      .orderBy("r.id")
+      .executeTakeFirstOrThrow();
+    const a = await award({
+      organisationId: registered.organisation_id,
+      regulatedActivity: registered.activity_code,
+    });
+    const id = await enter("commissioner", draft(a.awardId));
+    const held = await contractsHeldBy(t.db, registered.organisation_id, [registered.activity_code], clock);
+    const mine = held.find((h) => h.contractId === id);
+    expect(mine).toMatchObject({
+      authorityId: COUNTY,
+      title: "Night-time home care",
+      regulatedActivity: registered.activity_code,
+    });
+    expect(mine?.commissionerUserIds).toContain(as("commissioner").userId);
+    expect(await contractsHeldBy(t.db, registered.organisation_id, ["not-an-activity"], clock)).toEqual([]);
+  });
+});
+
+describe("demo data and the migration", () => {
+  it("contracts every award ready to contract, with periods reported, rated, due and overdue; once", async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const seedClock = settableClock(new Date("2027-03-20T10:00:00Z"));
+      await runSeeds(
+        fresh.db,
+        seedClock,
+        seeds.filter((s) => s.name !== "demo-contracts"),
+        { demo: true },
+      );
+      const ready = await insertAward(fresh.db, {
+        authorityId: COUNTY,
+        organisationId: MUTUAL,
+        standstillEndsAt: new Date("2027-03-01T00:00:00Z"),
+        valuePence: 600_000_000n,
+      });
+      await runSeeds(fresh.db, seedClock, [demoContractsSeed], { demo: true });
+      const view = await contractOf(fresh.db, seedClock, null, COUNTY, DEMO_CONTRACTS[0] as string);
+      expect(view.contract).toMatchObject({
+        award_id: ready.awardId,
+        starts_on: "2026-08-01",
+        ends_on: "2029-07-31",
+      });
+      expect(view.kpis).toHaveLength(3);
+      const states = view.kpis.flatMap((k) => k.periods.map((p) => p.state));
+      for (const state of ["rated", "reported", "due", "overdue"]) expect(states).toContain(state);
+      expect(view.publication.overdue).toBe(false);
+      expect((await runSeeds(fresh.db, seedClock, [demoContractsSeed], { demo: true })).skipped).toEqual([
+        "demo-contracts",
+      ]);
+    } finally {
+      await fresh.destroy();
+    }
+  });
+
+  it("goes down and up again", async () => {
+    const fresh = await createTestDatabase();
+    try {
+      await contractsMigration.down(fresh.db as never);
+      await expect(sql`select 1 from contracts`.execute(fresh.db)).rejects.toThrow();
+      await contractsMigration.up(fresh.db as never);
+      expect((await sql`select count(*) as n from contracts`.execute(fresh.db)).rows).toHaveLength(1);
+    } finally {
+      await fresh.destroy();
+    }
+  });
+});

@@ -1,0 +1,482 @@
+/** Evaluation's and awards' SQL (issue 6). Every function takes the database or a transaction first. */
+import { type RawBuilder, type Selectable, sql } from "kysely";
+import type { Db, Trx } from "../../db/database.ts";
+import type { AwardChallengesTable, TenderAward, TenderAwardsTable } from "./award.table.ts";
+import type {
+  AwardAssessment,
+  AwardAssessmentsTable,
+  Declaration,
+  EvaluationScore,
+  ModeratedScore,
+} from "./evaluation.table.ts";
+
+function textArray(values: readonly string[]): RawBuilder<string[]> {
+  return values.length === 0
+    ? sql<string[]>`'{}'::text[]`
+    : sql<string[]>`array[${sql.join([...values])}]::text[]`;
+}
+
+// Evaluators and declarations
+
+export interface EvaluatorRow {
+  user_id: string;
+  display_name: string;
+  assigned_at: Date;
+  declaration: Declaration | null;
+  declared_at: Date | null;
+  submitted_at: Date | null;
+}
+
+/** The tender's assigned evaluators (a declared conflict has ended the assignment), with their progress. */
+export function evaluatorsOf(db: Db, authorityId: string, tenderId: string): Promise<EvaluatorRow[]> {
+  return db
+    .selectFrom("tender_evaluators as e")
+    .innerJoin("users as u", "u.id", "e.user_id")
+    .leftJoin("evaluator_declarations as d", (j) =>
+      j
+        .onRef("d.authority_id", "=", "e.authority_id")
+        .onRef("d.tender_id", "=", "e.tender_id")
+        .onRef("d.user_id", "=", "e.user_id"),
+    )
+    .leftJoin("evaluation_submissions as s", (j) =>
+      j
+        .onRef("s.authority_id", "=", "e.authority_id")
+        .onRef("s.tender_id", "=", "e.tender_id")
+        .onRef("s.user_id", "=", "e.user_id"),
+    )
+    .select([
+      "e.user_id",
+      "u.display_name",
+      "e.assigned_at",
+      "d.declaration",
+      "d.declared_at",
+      "s.submitted_at",
+    ])
+    .where("e.authority_id", "=", authorityId)
+    .where("e.tender_id", "=", tenderId)
+    .orderBy("u.display_name")
+    .orderBy("e.user_id")
+    .execute();
+}
+
+export function declarationOf(db: Db, authorityId: string, tenderId: string, userId: string) {
+  return db
+    .selectFrom("evaluator_declarations")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+}
+
+/** Conflicts declared on the tender (their assignments ended), for the team. */
+export function conflictsOf(db: Db, authorityId: string, tenderId: string) {
+  return db
+    .selectFrom("evaluator_declarations as d")
+    .innerJoin("users as u", "u.id", "d.user_id")
+    .select(["d.user_id", "u.display_name", "d.description", "d.declared_at"])
+    .where("d.authority_id", "=", authorityId)
+    .where("d.tender_id", "=", tenderId)
+    .where("d.declaration", "=", "conflict")
+    .orderBy("d.declared_at")
+    .execute();
+}
+
+export async function upsertDeclaration(
+  trx: Trx,
+  row: {
+    authority_id: string;
+    tender_id: string;
+    user_id: string;
+    declaration: Declaration;
+    description: string;
+    declared_at: Date;
+  },
+): Promise<void> {
+  await trx
+    .insertInto("evaluator_declarations")
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(["authority_id", "tender_id", "user_id"]).doUpdateSet({
+        declaration: row.declaration,
+        description: row.description,
+        declared_at: row.declared_at,
+      }),
+    )
+    .execute();
+}
+
+/** Ends an evaluator's assignment to the tender (a declared conflict). */
+export async function endAssignment(
+  trx: Trx,
+  authorityId: string,
+  tenderId: string,
+  userId: string,
+): Promise<void> {
+  await trx
+    .deleteFrom("tender_evaluators")
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("user_id", "=", userId)
+    .execute();
+}
+
+// Scores
+
+export function scoresOf(
+  db: Db,
+  authorityId: string,
+  tenderId: string,
+  userId?: string,
+): Promise<EvaluationScore[]> {
+  let query = db
+    .selectFrom("evaluation_scores")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId);
+  if (userId) query = query.where("user_id", "=", userId);
+  return query.orderBy("user_id").orderBy("bid_id").orderBy("criterion_id").execute();
+}
+
+export async function upsertScores(
+  trx: Trx,
+  rows: {
+    authority_id: string;
+    tender_id: string;
+    user_id: string;
+    bid_id: string;
+    criterion_id: string;
+    score: number;
+    reason: string;
+    scored_at: Date;
+  }[],
+): Promise<void> {
+  for (const row of rows)
+    await trx
+      .insertInto("evaluation_scores")
+      .values(row)
+      .onConflict((oc) =>
+        oc.columns(["authority_id", "tender_id", "user_id", "bid_id", "criterion_id"]).doUpdateSet({
+          score: row.score,
+          reason: row.reason,
+          scored_at: row.scored_at,
+        }),
+      )
+      .execute();
+}
+
+export function submissionOf(db: Db, authorityId: string, tenderId: string, userId: string) {
+  return db
+    .selectFrom("evaluation_submissions")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+}
+
+export async function insertSubmission(
+  trx: Trx,
+  row: { authority_id: string; tender_id: string; user_id: string; submitted_at: Date },
+): Promise<void> {
+  await trx.insertInto("evaluation_submissions").values(row).execute();
+}
+
+// Moderation
+
+export function moderatedScoresOf(db: Db, authorityId: string, tenderId: string): Promise<ModeratedScore[]> {
+  return db
+    .selectFrom("moderated_scores")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .orderBy("bid_id")
+    .orderBy("criterion_id")
+    .execute();
+}
+
+export async function upsertModeratedScores(
+  trx: Trx,
+  rows: {
+    authority_id: string;
+    tender_id: string;
+    bid_id: string;
+    criterion_id: string;
+    score: number;
+    reason: string;
+    moderated_by: string;
+    moderated_at: Date;
+  }[],
+): Promise<void> {
+  for (const row of rows)
+    await trx
+      .insertInto("moderated_scores")
+      .values(row)
+      .onConflict((oc) =>
+        oc.columns(["authority_id", "tender_id", "bid_id", "criterion_id"]).doUpdateSet({
+          score: row.score,
+          reason: row.reason,
+          moderated_by: row.moderated_by,
+          moderated_at: row.moderated_at,
+        }),
+      )
+      .execute();
+}
+
+// Ties
+
+export function tieDecisionOf(db: Db, authorityId: string, tenderId: string) {
+  return db
+    .selectFrom("tie_decisions as d")
+    .innerJoin("users as u", "u.id", "d.decided_by")
+    .selectAll("d")
+    .select("u.display_name as decided_by_name")
+    .where("d.authority_id", "=", authorityId)
+    .where("d.tender_id", "=", tenderId)
+    .executeTakeFirst();
+}
+
+export async function replaceTieDecision(
+  trx: Trx,
+  row: {
+    authority_id: string;
+    tender_id: string;
+    bid_order: string[];
+    reason: string;
+    decided_by: string;
+    decided_at: Date;
+  },
+): Promise<void> {
+  await trx
+    .deleteFrom("tie_decisions")
+    .where("authority_id", "=", row.authority_id)
+    .where("tender_id", "=", row.tender_id)
+    .execute();
+  await trx
+    .insertInto("tie_decisions")
+    .values({ ...row, bid_order: textArray(row.bid_order) })
+    .execute();
+}
+
+// Awards
+
+export type AwardRow = TenderAward & { decided_by_name: string };
+
+/** The tender's awards, latest first (at most one live; withdrawn ones before it). */
+export function awardsOf(db: Db, authorityId: string, tenderId: string): Promise<AwardRow[]> {
+  return db
+    .selectFrom("tender_awards as a")
+    .innerJoin("users as u", "u.id", "a.decided_by")
+    .selectAll("a")
+    .select("u.display_name as decided_by_name")
+    .where("a.authority_id", "=", authorityId)
+    .where("a.tender_id", "=", tenderId)
+    .orderBy("a.decided_at", "desc")
+    .orderBy("a.id")
+    .execute();
+}
+
+export function lockLiveAward(trx: Trx, authorityId: string, tenderId: string) {
+  return trx
+    .selectFrom("tender_awards")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("status", "<>", "withdrawn")
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function insertAward(trx: Trx, row: TenderAwardsTable): Promise<void> {
+  await trx
+    .insertInto("tender_awards")
+    .values({ ...row, consortium: JSON.stringify(row.consortium) as never })
+    .execute();
+}
+
+export async function updateAward(
+  trx: Trx,
+  authorityId: string,
+  awardId: string,
+  changes: Partial<Pick<TenderAwardsTable, "status" | "withdrawn_at" | "withdrawn_reason">>,
+): Promise<void> {
+  await trx
+    .updateTable("tender_awards")
+    .set(changes)
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", awardId)
+    .execute();
+}
+
+export async function insertAssessments(trx: Trx, rows: AwardAssessmentsTable[]): Promise<void> {
+  for (const row of rows)
+    await trx
+      .insertInto("award_assessments")
+      .values({
+        ...row,
+        criteria: JSON.stringify(row.criteria) as never,
+        exclusion_reasons: textArray(row.exclusion_reasons),
+      })
+      .execute();
+}
+
+export function assessmentsOf(db: Db, authorityId: string, awardId: string): Promise<AwardAssessment[]> {
+  return db
+    .selectFrom("award_assessments")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("award_id", "=", awardId)
+    .orderBy("rank")
+    .orderBy("bidder_name")
+    .execute();
+}
+
+export interface ReceivedAssessmentRow extends AwardAssessment {
+  tender_id: string;
+  tender_title: string;
+  authority_name: string;
+  authority_slug: string;
+  award_status: string;
+  decided_at: Date;
+  standstill_ends_at: Date;
+  supplier_name: string;
+}
+
+/** Every assessment summary sent to the organisation, latest award first. */
+export function assessmentsForOrganisation(db: Db, organisationId: string): Promise<ReceivedAssessmentRow[]> {
+  return db
+    .selectFrom("award_assessments as s")
+    .innerJoin("tender_awards as a", (j) =>
+      j.onRef("a.authority_id", "=", "s.authority_id").onRef("a.id", "=", "s.award_id"),
+    )
+    .innerJoin("tenders as t", (j) =>
+      j.onRef("t.authority_id", "=", "a.authority_id").onRef("t.id", "=", "a.tender_id"),
+    )
+    .innerJoin("authorities as au", "au.id", "a.authority_id")
+    .selectAll("s")
+    .select([
+      "a.tender_id",
+      "t.title as tender_title",
+      "au.name as authority_name",
+      "au.slug as authority_slug",
+      "a.status as award_status",
+      "a.decided_at",
+      "a.standstill_ends_at",
+      "a.supplier_name",
+    ])
+    .where("s.organisation_id", "=", organisationId)
+    .orderBy("a.decided_at", "desc")
+    .orderBy("s.award_id")
+    .execute() as Promise<ReceivedAssessmentRow[]>;
+}
+
+// Challenges
+
+export type ChallengeRow = Selectable<AwardChallengesTable> & { organisation_name: string };
+
+export function challengesOf(db: Db, authorityId: string, awardId: string): Promise<ChallengeRow[]> {
+  return db
+    .selectFrom("award_challenges as c")
+    .innerJoin("organisations as o", "o.id", "c.organisation_id")
+    .selectAll("c")
+    .select("o.name as organisation_name")
+    .where("c.authority_id", "=", authorityId)
+    .where("c.award_id", "=", awardId)
+    .orderBy("c.lodged_at")
+    .orderBy("c.id")
+    .execute();
+}
+
+export function lockChallenge(trx: Trx, authorityId: string, challengeId: string) {
+  return trx
+    .selectFrom("award_challenges")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", challengeId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function insertChallenge(trx: Trx, row: AwardChallengesTable): Promise<void> {
+  await trx.insertInto("award_challenges").values(row).execute();
+}
+
+export async function decideChallenge(
+  trx: Trx,
+  authorityId: string,
+  challengeId: string,
+  changes: Pick<AwardChallengesTable, "outcome" | "outcome_reason" | "decided_by" | "decided_at">,
+): Promise<void> {
+  await trx
+    .updateTable("award_challenges")
+    .set(changes)
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", challengeId)
+    .execute();
+}
+
+// People
+
+/** The organisation's people (its administrators and members), each once. */
+export async function organisationPeople(db: Db, organisationId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("role_grants")
+    .select("user_id")
+    .distinct()
+    .where("scope_type", "=", "organisation")
+    .where("scope_id", "=", organisationId)
+    .where("role", "in", ["organisation-admin", "organisation-member"])
+    .orderBy("user_id")
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+/** The authority's commissioners and administrators, each once. */
+export async function commissioningPeople(db: Db, authorityId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("role_grants")
+    .select("user_id")
+    .distinct()
+    .where("scope_type", "=", "authority")
+    .where("scope_id", "=", authorityId)
+    .where("role", "in", ["commissioner", "authority-admin"])
+    .orderBy("user_id")
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+export function regulatedActivity(db: Db, code: string) {
+  return db
+    .selectFrom("regulated_activities")
+    .select(["code", "name"])
+    .where("code", "=", code)
+    .executeTakeFirst();
+}
+
+export function regulatedActivities(db: Db) {
+  return db.selectFrom("regulated_activities").select(["code", "name"]).orderBy("position").execute();
+}
+
+export function organisationNames(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([] as { id: string; name: string }[]);
+  return db
+    .selectFrom("organisations")
+    .select(["id", "name"])
+    .where("id", "in", [...ids])
+    .execute();
+}
+
+/** The people holding the authority's evaluator role, by name: those who can be assigned to a tender. */
+export function authorityEvaluators(db: Db, authorityId: string): Promise<{ id: string; name: string }[]> {
+  return db
+    .selectFrom("role_grants as g")
+    .innerJoin("users as u", "u.id", "g.user_id")
+    .select(["u.id", "u.display_name as name"])
+    .distinct()
+    .where("g.role", "=", "evaluator")
+    .where("g.scope_type", "=", "authority")
+    .where("g.scope_id", "=", authorityId)
+    .orderBy("u.display_name")
+    .orderBy("u.id")
+    .execute();
+}
