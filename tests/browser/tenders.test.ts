@@ -77,6 +77,14 @@ describe("tenders and sealed bids", () => {
     let tenderPath = "";
     {
       const { context, page } = await as("commissioner");
+      // Where the lifecycle begins: the service register, and the commissioning project.
+      await page.goto(`${baseUrl}/authorities/westshire-county-council/services`);
+      await arrived(page);
+      await page.goto(
+        `${baseUrl}/authorities/westshire-county-council/projects/${DEMO_PROJECT.countyHomeCare}`,
+      );
+      await arrived(page);
+      expect(await textOf(page, "main")).toContain("Home care for older people 2027");
       await page.goto(`${baseUrl}/authorities/westshire-county-council/tenders`);
       await arrived(page);
       await page.getByRole("button", { name: "Set up a tender" }).click();

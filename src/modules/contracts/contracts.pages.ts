@@ -366,6 +366,7 @@ export function contractPages(app: FastifyInstance, ctx: ContractsContext): void
     await reply.page("contracts/views/contract.njk", {
       authority,
       contract: forPage(request, view),
+      registrationLapsed: view.registrationLapsed,
       notice: ["entered", "reported", "rated", "amended", "terminated"].includes(notice)
         ? request.t(`contracts.notice.${notice}`)
         : "",

@@ -582,11 +582,18 @@ export async function contractOf(
   principal: Principal | null,
   authorityId: string,
   contractId: string,
-): Promise<ContractView> {
+): Promise<ContractView & { registrationLapsed: boolean }> {
   const row = isUuid(contractId) ? await repo.findContract(db, authorityId, contractId) : undefined;
   if (!row) throw new NotFoundError("contract");
-  const [view] = await viewsOf(db, clock, principal, [row]);
-  return view as ContractView;
+  const [view] = (await viewsOf(db, clock, principal, [row])) as [ContractView];
+  // A live contract for a regulated activity whose supplier no longer holds a current registration
+  // for it (cancelled, suspended): marked, so that its commissioners plan continuity of service.
+  const live = view.state === "active" || view.state === "not-started";
+  const registrationLapsed =
+    live && row.regulated_activity !== null
+      ? !(await hasCurrentRegistration(db, row.organisation_id, row.regulated_activity))
+      : false;
+  return { ...view, registrationLapsed };
 }
 
 export interface ContractQuery {

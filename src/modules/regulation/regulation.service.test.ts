@@ -25,7 +25,7 @@ import { DEMO_INSPECTION, DEMO_LOCATION } from "../../seed/demo/regulation.ts";
 import type { Principal } from "../access/access.table.ts";
 import { auditTrailFor, SYSTEM } from "../audit/audit.service.ts";
 import { createAuthority } from "../authorities/authorities.service.ts";
-import { enterContract } from "../contracts/contracts.service.ts";
+import { contractOf, enterContract } from "../contracts/contracts.service.ts";
 import { insertAward } from "../contracts/contracts.test-fixtures.ts";
 import {
   answerChallenge,
@@ -802,6 +802,25 @@ describe("find, compare and the failing view", () => {
     expect(carewell?.contracts).toMatchObject([
       { contractId, title: "Nursing care beds at Riverside", regulatedActivity: "nursing-care" },
     ]);
+    // Suspending its only registration for nursing care marks the contract: continuity to plan.
+    expect((await contractOf(db, clock, null, DEMO_AUTHORITY.county, contractId)).registrationLapsed).toBe(
+      false,
+    );
+    await transaction(db, (trx) =>
+      decideRegistration(trx, clock, inspector, REGULATOR, DEMO_LOCATION.carewellRiverside, {
+        to: "suspended",
+        reason: "Unsafe staffing at night.",
+      }),
+    );
+    expect((await contractOf(db, clock, null, DEMO_AUTHORITY.county, contractId)).registrationLapsed).toBe(
+      true,
+    );
+    await transaction(db, (trx) =>
+      decideRegistration(trx, clock, inspector, REGULATOR, DEMO_LOCATION.carewellRiverside, {
+        to: "registered",
+        reason: "Night staffing restored.",
+      }),
+    );
     expect(failing.find((f) => f.location.id === DEMO_LOCATION.kelderbyStreetCare)?.reasons).toEqual([
       "unresolved-enforcement",
     ]);
