@@ -14,8 +14,6 @@ import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
 import { loadGrants } from "../access/access.service.ts";
 import type { Principal, Role } from "../access/access.table.ts";
 import { requireRegisterEditor } from "../services/services.service.ts";
@@ -76,8 +74,7 @@ const scoreForm = (score: string, reason: string) =>
   );
 
 beforeAll(async () => {
-  t = await createTestApp({ clock, env: { OPENPS_DEMO: "true" } });
-  await runSeeds(t.deps.db, clock, seeds, { demo: true });
+  t = await createTestApp({ clock, seeded: true });
   const db = t.deps.db;
   const ctx: BidsContext = {
     db,

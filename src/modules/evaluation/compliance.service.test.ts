@@ -11,16 +11,14 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
 import { refused } from "../../../tests/support/refused.ts";
-import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
+import { createTestDatabase, TEST_TENDER_KEY, type TestDatabase } from "../../../tests/support/test-db.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_RESERVED_AWARD } from "../../seed/demo/compliance.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
-import { DEMO_TENDER, useDemoTenderKeys } from "../../seed/demo/tenders.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
+import { DEMO_TENDER } from "../../seed/demo/tenders.ts";
 import { loadGrants } from "../access/access.service.ts";
 import type { Principal, Role } from "../access/access.table.ts";
 import { SYSTEM, verifyAuditChains } from "../audit/audit.service.ts";
@@ -54,7 +52,8 @@ const DEADLINE = new Date("2027-01-15T12:00:00Z");
 /** After opening: London date 2027-01-20. */
 const AFTER = new Date("2027-01-20T10:00:00Z");
 const clock = settableClock(START);
-const keys = tenderKeyringFromKeys(Buffer.alloc(32, 7));
+// The seeded test database's demo tenders are sealed under the test key.
+const keys = tenderKeyringFromKeys(Buffer.from(TEST_TENDER_KEY, "base64"));
 const LIBRARIES = "019a0000-0000-7000-8000-00000000b008";
 let t: TestDatabase;
 let ctx: BidsContext;
@@ -147,9 +146,7 @@ let reserved: string;
 let broken: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  useDemoTenderKeys(keys);
-  await runSeeds(t.db, clock, seeds, { demo: true });
+  t = await createTestDatabase({ seededAt: clock.now() });
   ctx = { db: t.db, clock, keys, email: false, maxDocumentBytes: 1024 * 1024 };
   await person("checker", [
     { role: "commissioner", scopeId: COUNTY },

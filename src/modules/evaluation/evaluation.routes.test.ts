@@ -13,8 +13,6 @@ import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
 import { DEMO_TENDER } from "../../seed/demo/tenders.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
 import { loadGrants } from "../access/access.service.ts";
 import type { Principal, Role } from "../access/access.table.ts";
 import { type BidsContext, confirmOpening, submitBid } from "../tenders/bids.service.ts";
@@ -67,8 +65,7 @@ async function rowCounts() {
 const met = { conditions: [{ position: 1, met: true }], outcome: "compliant" };
 
 beforeAll(async () => {
-  t = await createTestApp({ clock, env: { OPENPS_DEMO: "true" } });
-  await runSeeds(t.deps.db, clock, seeds, { demo: true });
+  t = await createTestApp({ clock, seeded: true });
   const db = t.deps.db;
   ctx = {
     db,

@@ -11,7 +11,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
 import { refused } from "../../../tests/support/refused.ts";
-import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
+import { createTestDatabase, TEST_TENDER_KEY, type TestDatabase } from "../../../tests/support/test-db.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { standstillEnds } from "../../lib/working-days.ts";
@@ -19,9 +19,7 @@ import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_AWARD, DEMO_AWARD_TENDER, DEMO_EVALUATOR } from "../../seed/demo/evaluation.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
-import { DEMO_TENDER, useDemoTenderKeys } from "../../seed/demo/tenders.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
+import { DEMO_TENDER } from "../../seed/demo/tenders.ts";
 import { loadGrants } from "../access/access.service.ts";
 import type { Principal, Role } from "../access/access.table.ts";
 import { verifyAuditChains } from "../audit/audit.service.ts";
@@ -63,8 +61,8 @@ const DEADLINE = new Date("2027-01-15T12:00:00Z");
 /** After opening: Wednesday 20 January 2027. */
 const AFTER = new Date("2027-01-20T10:00:00Z");
 const clock = settableClock(START);
-// Demo tenders are sealed under this key (useDemoTenderKeys below).
-const keys = tenderKeyringFromKeys(Buffer.alloc(32, 0x33));
+// The seeded test database's demo tenders are sealed under the test key.
+const keys = tenderKeyringFromKeys(Buffer.from(TEST_TENDER_KEY, "base64"));
 let t: TestDatabase;
 let ctx: BidsContext;
 const people: Record<string, Principal> = {};
@@ -108,9 +106,7 @@ const all = (score: number, reason = "Evidence weighed against the guidance"): S
   criteria.map((c) => ({ criterionId: c.id, score, reason }));
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  useDemoTenderKeys(keys);
-  await runSeeds(t.db, clock, seeds, { demo: true });
+  t = await createTestDatabase({ seededAt: clock.now() });
   ctx = { db: t.db, clock, keys, email: true, maxDocumentBytes: 1024 * 1024 };
   await person("checker", [
     { role: "commissioner", scopeId: COUNTY },
