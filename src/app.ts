@@ -6,16 +6,19 @@ import { randomUUID } from "node:crypto";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance } from "fastify";
 import { registerAssets } from "./http/assets.ts";
-import { registerAuth } from "./http/auth.ts";
 import type { AppDeps } from "./http/context.ts";
+import { registerCsrf } from "./http/csrf.ts";
 import { registerErrorHandling } from "./http/errors.ts";
 import { loggerOptions } from "./http/logging.ts";
 import { registerOpenApi } from "./http/openapi.ts";
+import { registerRouteRules } from "./http/routes.ts";
 import { registerUploads } from "./http/uploads.ts";
 import { registerViews } from "./http/views.ts";
 import { accessRoutes } from "./modules/access/access.routes.ts";
+import { verificationRoutes } from "./modules/access/verification.routes.ts";
 import { accountsRoutes } from "./modules/accounts/accounts.routes.ts";
-import { verificationRoutes } from "./modules/authorities/verification.routes.ts";
+import { registerAuthentication } from "./modules/accounts/authentication.ts";
+import { registerAuthorityParam } from "./modules/authorities/authority-param.ts";
 import { challengesRoutes } from "./modules/challenges/challenges.routes.ts";
 import { consultationsRoutes } from "./modules/consultations/consultations.routes.ts";
 import { contractsRoutes } from "./modules/contracts/contracts.routes.ts";
@@ -28,10 +31,12 @@ import { projectsRoutes } from "./modules/projects/projects.routes.ts";
 import { regulationRoutes } from "./modules/regulation/regulation.routes.ts";
 import { servicesRoutes } from "./modules/services/services.routes.ts";
 import { tendersRoutes } from "./modules/tenders/tenders.routes.ts";
+import { wireModules } from "./wiring.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  wireModules();
   const app = Fastify({
     logger: loggerOptions(deps.config),
     genReqId: (raw) => {
@@ -53,6 +58,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     for (const method of [route.method].flat())
       if (method !== "HEAD") routeList.push({ method, url: route.url });
   });
+  // And what each route states about itself: who may call it, the API scope it needs.
+  registerRouteRules(app);
   app.decorateRequest("actor", null as never);
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (request, reply) => {
@@ -67,7 +74,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerUploads(app, deps.config.maxUploadBytes);
   await registerAssets(app);
   await registerViews(app);
-  await registerAuth(app);
+  await registerCsrf(app);
+  // Who is asking, and the authority a route is about: set before any route runs.
+  await registerAuthentication(app);
+  registerAuthorityParam(app);
   await registerOpenApi(app);
 
   // Modules

@@ -12,9 +12,9 @@ import { migrateToLatest } from "./db/migrate.ts";
 import type { AppDeps } from "./http/context.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { localFileStore } from "./lib/file-store.ts";
+import { loadAccountSecrets } from "./lib/secrets.ts";
 import { accessJobHandlers } from "./modules/access/invitations.service.ts";
 import { accountJobHandlers } from "./modules/accounts/accounts.emails.ts";
-import { loadAccountSecrets } from "./modules/accounts/secrets.ts";
 import { createJobRunner, type JobRunner } from "./modules/jobs/jobs.runner.ts";
 import { type Mailer, smtpMailer } from "./modules/notifications/mailer.ts";
 import { notificationJobHandlers } from "./modules/notifications/notifications.service.ts";
@@ -24,6 +24,7 @@ import { loadTenderKeyring } from "./modules/tenders/sealing.ts";
 import { useDemoTenderKeys } from "./seed/demo/tenders.ts";
 import { runSeeds, type SeedResult } from "./seed/seed.ts";
 import { seeds } from "./seed/seeds.ts";
+import { wireModules } from "./wiring.ts";
 
 export interface Platform {
   app: FastifyInstance;
@@ -62,6 +63,7 @@ export function appDeps(config: Config, database: DatabaseHandle, clock: Clock, 
 }
 
 export async function startPlatform(config: Config, clock: Clock = systemClock): Promise<Platform> {
+  wireModules();
   const database = await openConfiguredDatabase(config);
   try {
     const tenderKeys = loadTenderKeyring(config);

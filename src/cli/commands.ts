@@ -19,6 +19,7 @@ import { openConfiguredDatabase } from "../platform.ts";
 import { useDemoTenderKeys } from "../seed/demo/tenders.ts";
 import { runSeeds } from "../seed/seed.ts";
 import { seeds } from "../seed/seeds.ts";
+import { wireModules } from "../wiring.ts";
 
 /** An error the CLI prints as it is (no stack), exiting 1. */
 export class CliError extends Error {
@@ -53,6 +54,7 @@ export async function seed(config: Config): Promise<void> {
   try {
     // Demo tenders are sealed under this deployment's master key, as the server seeds them.
     useDemoTenderKeys(loadTenderKeyring(config));
+    wireModules();
     const result = await runSeeds(database.db, systemClock, seeds, { demo: config.demo });
     say(
       result.applied.length === 0

@@ -1,33 +1,28 @@
 /**
  * What every route can rely on: the application's dependencies on `app.deps`, and per request the
- * locale, a translator, the acting user (once accounts exist) and `reply.page()` to render a page.
+ * locale, a translator and `reply.page()` to render a page. Who is asking (`request.principal`,
+ * `request.actor`) is added by the access module (src/modules/access/context.ts).
  */
 import type { Config } from "../config/config.ts";
 import type { DatabaseKind } from "../db/connect.ts";
 import type { Db } from "../db/database.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { FileStore } from "../lib/file-store.ts";
-import type { Principal } from "../modules/access/access.table.ts";
-import type { Actor } from "../modules/audit/audit.service.ts";
-import type { Mailer } from "../modules/notifications/mailer.ts";
-import type { TenderKeyring } from "../modules/tenders/sealing.ts";
 
 export type Locale = "en" | "cy";
 export type Translate = (key: string, params?: Record<string, unknown>) => string;
 
+/**
+ * The application's dependencies, made once at start-up (`platform.ts`, or a test). A module that
+ * needs one of its own adds it here by declaration merging (`declare module "../../http/context.ts"`:
+ * the mailer in notifications, the tender keys in tenders), so this layer imports no module.
+ */
 export interface AppDeps {
   config: Config;
   db: Db;
   dbKind: DatabaseKind;
   clock: Clock;
   files: FileStore;
-  /** Sends email when SMTP is configured; undefined means inbox only. */
-  mailer: Mailer | undefined;
-  /**
-   * The master keys that wrap tenders' sealing keys (never stored in the database). Absent: the
-   * tenders module loads them from the configuration (`loadTenderKeyring`).
-   */
-  tenderKeys?: TenderKeyring;
 }
 
 declare module "fastify" {
@@ -39,10 +34,6 @@ declare module "fastify" {
   interface FastifyRequest {
     locale: Locale;
     t: Translate;
-    /** Who is signed in (session) or calling (API token); null for the public. */
-    principal: Principal | null;
-    /** Who is acting, for the audit trail: derived from `principal`. */
-    actor: Actor;
   }
   interface FastifyReply {
     /** Renders a Nunjucks page from `src/views` or a module's `views/` with the layout's context. */

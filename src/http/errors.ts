@@ -96,6 +96,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (error instanceof DomainError) {
       const status = statusFor(error);
+      // A rate limit says when to come back.
+      if (error instanceof TooManyRequestsError) reply.header("retry-after", String(error.retryAfterSeconds));
       if (status >= 400) request.log.info({ code: error.code, status }, "request refused");
       await sendError(request, reply, status, error.code, error.message, [...error.details]);
       return;

@@ -1,11 +1,16 @@
 /**
- * The one form pattern: validate, re-render with 400 (or 422) and a govukErrorSummary whose errors
- * link to their fields, redirect with 303 after a successful POST. `submitForm` runs the action and
- * does the re-rendering; routes stay thin.
+ * The one form pattern: render the form; on POST read its fields, call one service, and redirect
+ * with 303, or re-render with 400 (or 422), the submitted values and a govukErrorSummary whose errors
+ * link to their fields.
+ *
+ * `formPage(app, url, form)` registers both the GET and the POST of a form at one address;
+ * `formAction(app, url, form)` only the POST, for a form shown on another page (it re-renders that
+ * page's template). The reading of fields (`field`, `fieldList`, `dateField`) is here too.
  */
-import type { FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type DomainError, type FieldError, UnprocessableError, ValidationError } from "../lib/errors.ts";
 import { statusFor } from "./errors.ts";
+import { page, type RouteRules } from "./routes.ts";
 
 export interface FormErrors {
   /** For govukErrorSummary: each error links to its field. */
@@ -70,6 +75,62 @@ export function dateField(body: unknown, name: string): string {
   return `${year}-${(month ?? "").padStart(2, "0")}-${(day ?? "").padStart(2, "0")}`;
 }
 
+type Values = Record<string, unknown>;
+
+/** A page form: what it shows, how it reads what was sent, and the one service call it makes. */
+export interface Form<Ctx extends Values, V> extends RouteRules {
+  /** The page's template; re-rendered with `errors` when the service refuses the input. */
+  template: string;
+  /** What the page shows besides the form's values (loaded again for a re-render). */
+  context(request: FastifyRequest): Promise<Ctx> | Ctx;
+  /** The form's starting values (GET): from the record being changed, or empty. */
+  values?(request: FastifyRequest, context: Ctx): Promise<V> | V;
+  /** The values as sent (POST): strings from the body, as the form will show them again. */
+  read(body: unknown, request: FastifyRequest, context: Ctx): V;
+  /**
+   * Calls the service with the values; answers where to go next (303), or null to show the form
+   * again with the values as they now are and nothing saved (an "Add another" button).
+   */
+  submit(request: FastifyRequest, values: V, context: Ctx): Promise<string | null>;
+  /** A service's field name → the form's field id, where they differ (for the error links). */
+  fieldOf?: (field: string | undefined) => string | undefined;
+}
+
+/** Registers the POST of a form (see `Form`): submit and redirect, or re-render with the errors. */
+export function formAction<Ctx extends Values, V>(
+  app: FastifyInstance,
+  url: string,
+  form: Form<Ctx, V>,
+): void {
+  app.post(url, page(form), async (request, reply) => {
+    const context = await form.context(request);
+    const values = form.read(request.body, request, context);
+    let again = false;
+    await submitForm(
+      reply,
+      form.template,
+      { ...context, values },
+      async () => {
+        const next = await form.submit(request, values, context);
+        again = next === null;
+        return next ?? "";
+      },
+      form.fieldOf,
+      () => again,
+    );
+  });
+}
+
+/** Registers the GET and the POST of a form at one address (see `Form`). */
+export function formPage<Ctx extends Values, V>(app: FastifyInstance, url: string, form: Form<Ctx, V>): void {
+  app.get(url, page(form), async (request, reply) => {
+    const context = await form.context(request);
+    const values = form.values ? await form.values(request, context) : {};
+    await reply.page(form.template, { ...context, values });
+  });
+  formAction(app, url, form);
+}
+
 /**
  * Runs `action`; on success redirects (303) to the address it returns. A `ValidationError` or
  * `UnprocessableError` re-renders `template` with the submitted `values` and the errors, status
@@ -82,9 +143,14 @@ export async function submitForm(
   context: Record<string, unknown>,
   action: () => Promise<string>,
   fieldOf?: (field: string | undefined) => string | undefined,
+  showAgain: () => boolean = () => false,
 ): Promise<void> {
   try {
     const next = await action();
+    if (showAgain()) {
+      await reply.page(template, context);
+      return;
+    }
     await reply.redirect(next, 303);
   } catch (error) {
     if (error instanceof ValidationError || error instanceof UnprocessableError) {

@@ -21,6 +21,12 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       servers: [{ url: "/" }],
       components: {
         securitySchemes: {
+          session: {
+            type: "apiKey",
+            in: "cookie",
+            name: "openps_session",
+            description: "Signed in on the site (forms also send their CSRF token).",
+          },
           bearerAuth: {
             type: "http",
             scheme: "bearer",

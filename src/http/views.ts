@@ -186,7 +186,6 @@ export function layoutContext({ request, assets, demo }: LayoutContextInputs): R
   const locale: Locale = request.locale ?? DEFAULT_LOCALE;
   const t: Translate = request.t ?? translatorFor(locale);
   const currentPath = request.url.split("?", 1)[0] ?? "/";
-  const role = request.actor?.type ?? "public";
   return {
     serviceName: SERVICE_NAME,
     serviceUrl: "/",
@@ -196,10 +195,10 @@ export function layoutContext({ request, assets, demo }: LayoutContextInputs): R
     /** The language a catalogue key is shown in for this locale (its own, or English). */
     langOf: (key: string) => languageOf(locale, key),
     currentPath,
-    navigation: navigationFor(role, currentPath, t),
-    /** Who is signed in (null for the public): see src/http/auth.ts. */
-    principal: request.principal ?? null,
-    accountNavigation: accountNavigationFor(request.principal != null, currentPath, t),
+    navigation: navigationFor("public", currentPath, t),
+    /** Who is signed in (null for the public), unless a module adds to the layout (`addToLayout`). */
+    principal: null,
+    accountNavigation: accountNavigationFor(false, currentPath, t),
     /** For forms: `{% include "partials/csrf.njk" %}` outputs it as the `_csrf` field. */
     csrfToken: lazyCsrfToken(request),
     languages: languagesFor(request.url, locale),
@@ -210,16 +209,33 @@ export function layoutContext({ request, assets, demo }: LayoutContextInputs): R
   };
 }
 
+/** Adds to every page's layout context: how a module above tells the layout what only it knows. */
+export type LayoutContribution = (request: FastifyRequest) => Record<string, unknown>;
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** What modules add to the layout context (`addToLayout`), in the order they were added. */
+    layoutContributions: LayoutContribution[];
+  }
+}
+
+/** A module's addition to every page's layout context (the accounts module: who is signed in). */
+export function addToLayout(app: FastifyInstance, contribution: LayoutContribution): void {
+  app.layoutContributions.push(contribution);
+}
+
 export async function registerViews(app: FastifyInstance): Promise<void> {
   if (!app.hasDecorator("assetUrls")) {
     throw new Error("Register the assets (registerAssets) before the views: the layout needs their URLs");
   }
   const env = createViewEnvironment({ watch: app.deps.config.nodeEnv === "development" });
   registerI18n(app);
+  app.decorate("layoutContributions", []);
   app.decorateReply("page", async function page(this: FastifyReply, template: string, context = {}) {
     const assets = app.assetUrls;
     const html = env.render(template, {
       ...layoutContext({ request: this.request, assets, demo: this.server.deps.config.demo }),
+      ...Object.assign({}, ...app.layoutContributions.map((contribute) => contribute(this.request))),
       ...context,
     });
     await this.header("content-language", this.request.locale ?? DEFAULT_LOCALE)

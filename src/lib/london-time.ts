@@ -146,6 +146,20 @@ export function parseTime(text: string): { hours: number; minutes: number } | nu
   return null;
 }
 
+/**
+ * A London date (YYYY-MM-DD) and a time as typed ("17:00", "5pm") as an instant, or null when either
+ * is not real (or the clocks skip that time). Pages take deadlines this way.
+ */
+export function parseLondonInstant(date: string, time: string): Date | null {
+  const t = parseTime(time);
+  return t ? londonInstant(date, t.hours, t.minutes) : null;
+}
+
+/** Today's date in Europe/London (YYYY-MM-DD), by the clock given. */
+export function londonToday(clock: { now(): Date }): string {
+  return londonDate(clock.now());
+}
+
 /** The London date (YYYY-MM-DD) and 24-hour time (HH:MM) of an instant, for filling a form. */
 export function londonParts(instant: Date): { date: string; time: string } {
   const w = wallClock(instant);

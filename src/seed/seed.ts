@@ -7,11 +7,14 @@
 import type { Db, Trx } from "../db/database.ts";
 import { transaction } from "../db/transaction.ts";
 import type { Clock } from "../lib/clock.ts";
+import { type Ctx, systemCtx } from "../modules/access/context.ts";
 import { withoutEmail } from "../modules/notifications/notifications.service.ts";
 
 export interface SeedContext {
   trx: Trx;
   clock: Clock;
+  /** The same, as services take it: the system ("seed") acting, in the seed's transaction. */
+  ctx: Ctx;
 }
 
 export interface Seed {
@@ -56,7 +59,7 @@ export async function runSeeds(
         .executeTakeFirst();
       if (!claimed) return;
       // Demo data fills inboxes but never queues email to the made-up people in it.
-      await withoutEmail(() => seed.run({ trx, clock }));
+      await withoutEmail(() => seed.run({ trx, clock, ctx: systemCtx(trx, clock, "seed") }));
       result.applied.push(seed.name);
     });
   }

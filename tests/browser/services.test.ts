@@ -5,8 +5,8 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addMonths, londonToday } from "../../src/lib/london-time.ts";
 import { SESSION_COOKIE } from "../../src/modules/accounts/accounts.service.ts";
-import { addMonths, londonToday } from "../../src/modules/services/services.service.ts";
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { runSeeds } from "../../src/seed/seed.ts";
 import { seeds } from "../../src/seed/seeds.ts";

@@ -10,9 +10,10 @@
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import type { Db } from "../../src/db/database.ts";
 import { transaction } from "../../src/db/transaction.ts";
-import { csrfTokenForSession } from "../../src/http/auth.ts";
+import { csrfTokenForSession } from "../../src/http/csrf.ts";
 import { type Clock, systemClock } from "../../src/lib/clock.ts";
 import { newId } from "../../src/lib/ids.ts";
+import { randomToken, sha256 } from "../../src/lib/secrets.ts";
 import { type GrantInput, grantRole } from "../../src/modules/access/access.service.ts";
 import {
   createAccount,
@@ -20,7 +21,6 @@ import {
   SESSION_COOKIE,
   SESSION_IDLE_MS,
 } from "../../src/modules/accounts/accounts.service.ts";
-import { randomToken, sha256 } from "../../src/modules/accounts/secrets.ts";
 import { SYSTEM } from "../../src/modules/audit/audit.service.ts";
 
 export const TEST_PASSWORD = "correct horse battery";

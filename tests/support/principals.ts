@@ -4,8 +4,10 @@
  */
 import type { Db, Trx } from "../../src/db/database.ts";
 import { transaction } from "../../src/db/transaction.ts";
+import type { Clock } from "../../src/lib/clock.ts";
+import type { Principal } from "../../src/modules/access/access.service.ts";
 import { loadGrants } from "../../src/modules/access/access.service.ts";
-import type { Principal } from "../../src/modules/access/access.table.ts";
+import type { Ctx } from "../../src/modules/access/context.ts";
 
 export async function principalOf(
   db: Db,
@@ -29,4 +31,9 @@ export async function actAs<T>(
 ): Promise<T> {
   const p = await principalOf(db, userId);
   return transaction(db, (trx) => fn(trx, p));
+}
+
+/** What a service takes first: the database (or a transaction), the clock and who is asking (null: the public). */
+export function ctxFor(db: Db, clock: Clock, principal: Principal | null): Ctx {
+  return { db, clock, principal };
 }

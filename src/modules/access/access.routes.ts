@@ -8,7 +8,7 @@ import { transaction } from "../../db/transaction.ts";
 import { field, submitForm } from "../../http/forms.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { findPublicBody, scopeOfBody } from "../authorities/verification.service.ts";
+import { findPublicBody, scopeOfBody } from "../authorities/authorities.service.ts";
 import type { Role, ScopeType } from "./access.table.ts";
 import {
   acceptInvitation,

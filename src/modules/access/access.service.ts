@@ -6,9 +6,16 @@
  */
 import type { Db, Trx } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
-import { ConflictError, ForbiddenError, NotSignedInError, ValidationError } from "../../lib/errors.ts";
-import { newId } from "../../lib/ids.ts";
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  NotSignedInError,
+  ValidationError,
+} from "../../lib/errors.ts";
+import { isUuid, newId } from "../../lib/ids.ts";
 import { type Actor, PLATFORM_CHAIN, personalRef, recordAudit } from "../audit/audit.service.ts";
+import { assertBodyVerified, findPublicBody } from "../authorities/authorities.service.ts";
 import * as repo from "./access.repository.ts";
 import {
   type Grant,
@@ -192,3 +199,41 @@ export async function actingFor(db: Db, principal: Principal): Promise<ActingFor
     };
   });
 }
+
+// Authority staff
+
+/**
+ * Who acts for an authority in its commissioning — its register of services, projects,
+ * consultations, the Right to Challenge, tenders, evaluation, awards and contracts: its
+ * commissioners and administrators (platform administrators pass too).
+ */
+export const AUTHORITY_EDITORS: readonly Role[] = ["commissioner", "authority-admin"];
+
+/**
+ * May this person act for this authority in its commissioning? Throws 401/403; 404 for an unknown
+ * authority; 403 for an authority not yet verified.
+ */
+export async function requireAuthorityEditor(
+  db: Db,
+  principal: Principal | null,
+  authorityId: string,
+): Promise<Principal> {
+  if (!isUuid(authorityId) || !(await findPublicBody(db, authorityId)))
+    throw new NotFoundError("public body");
+  const p = requireRole(
+    principal,
+    AUTHORITY_EDITORS,
+    authorityId,
+    "change this authority's service register",
+  );
+  await assertBodyVerified(db, authorityId, "authority");
+  return p;
+}
+
+/** Whether this person acts for this authority in its commissioning (for what a page offers). */
+export function isAuthorityEditor(principal: Principal | null, authorityId: string): boolean {
+  return hasRole(principal, [...AUTHORITY_EDITORS, "platform-admin"], authorityId);
+}
+
+/** What other modules may use of this module's tables. */
+export type { Grant, Principal, Role } from "./access.table.ts";

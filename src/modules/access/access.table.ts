@@ -101,3 +101,11 @@ export interface InvitationsTable {
 
 export type Invitation = Selectable<InvitationsTable>;
 export type NewInvitation = Insertable<InvitationsTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database {
+    role_grants: RoleGrantsTable;
+    invitations: InvitationsTable;
+  }
+}

@@ -7,7 +7,7 @@ import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors.ts";
-import { accountSecretsFromKey } from "../accounts/secrets.ts";
+import { accountSecretsFromKey } from "../../lib/secrets.ts";
 import { auditTrailFor, PLATFORM_CHAIN, SYSTEM } from "../audit/audit.service.ts";
 import { createJobRunner } from "../jobs/jobs.runner.ts";
 import { smtpMailer } from "../notifications/mailer.ts";

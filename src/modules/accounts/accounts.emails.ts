@@ -10,6 +10,7 @@
  */
 
 import { isUuid } from "../../lib/ids.ts";
+import type { AccountSecrets } from "../../lib/secrets.ts";
 import type { JobHandler } from "../jobs/jobs.runner.ts";
 import { PermanentJobError } from "../jobs/jobs.service.ts";
 import type { Mailer, MailMessage } from "../notifications/mailer.ts";
@@ -22,7 +23,6 @@ import {
   RESET_PASSWORD_TTL_MS,
   VERIFY_EMAIL_TTL_MS,
 } from "./accounts.service.ts";
-import type { AccountSecrets } from "./secrets.ts";
 
 export interface AccountEmailDeps {
   /** Undefined without SMTP: the emails are then not sent (demo mode shows the link on the page). */

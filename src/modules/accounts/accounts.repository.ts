@@ -1,7 +1,6 @@
 /** SQL for accounts: users' credentials, sessions, email links, attempts, recovery codes, API tokens. */
 import { sql } from "kysely";
 import type { Db, Trx } from "../../db/database.ts";
-import type { NewUser, User, UserUpdate } from "../users/users.table.ts";
 import type {
   ApiToken,
   AttemptKind,
@@ -14,6 +13,7 @@ import type {
   NewSignInAttempt,
   Session,
 } from "./accounts.table.ts";
+import type { NewUser, User, UserUpdate } from "./users.table.ts";
 
 // Users
 

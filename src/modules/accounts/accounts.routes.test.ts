@@ -8,13 +8,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, sessionFor, type TestBrowser, testBrowser } from "../../../tests/support/auth.ts";
 import { type SettableClock, settableClock } from "../../lib/clock.ts";
+import { sha256 } from "../../lib/secrets.ts";
 import { DEMO_PASSWORD, DEMO_USERS, demoUsersSeed } from "../../seed/demo/users.ts";
 import { runSeeds } from "../../seed/seed.ts";
 import { createJobRunner } from "../jobs/jobs.runner.ts";
 import type { MailMessage } from "../notifications/mailer.ts";
 import { accountJobHandlers } from "./accounts.emails.ts";
 import { SESSION_COOKIE } from "./accounts.service.ts";
-import { sha256 } from "./secrets.ts";
 import { totpCode } from "./totp.ts";
 
 const START = new Date("2026-11-22T10:00:00Z");

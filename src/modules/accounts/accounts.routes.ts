@@ -10,19 +10,12 @@
  */
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import {
-  accountDeps,
-  clearSessionCookie,
-  requestOrigin,
-  setSessionCookie,
-  TWO_FACTOR_SETUP_PATH,
-} from "../../http/auth.ts";
 import { formErrors } from "../../http/forms.ts";
 import { NotSignedInError, ValidationError } from "../../lib/errors.ts";
-import { DEMO_PASSWORD, DEMO_USER_IDS, DEMO_USERS } from "../../seed/demo/users.ts";
+import type { Principal } from "../access/access.service.ts";
 import { actingFor, isPlatformAdmin, requireSignedIn, twoFactorRequired } from "../access/access.service.ts";
-import type { Principal } from "../access/access.table.ts";
 import { invitationsForYou } from "../access/invitations.service.ts";
+import { listDemoAccounts } from "./accounts.ports.ts";
 import { accountApiSchema, type FormBody, field, fieldList } from "./accounts.schemas.ts";
 import {
   API_SCOPES,
@@ -54,6 +47,13 @@ import {
   takeFlash,
   verifyEmail,
 } from "./accounts.service.ts";
+import {
+  accountDeps,
+  clearSessionCookie,
+  requestOrigin,
+  setSessionCookie,
+  TWO_FACTOR_SETUP_PATH,
+} from "./authentication.ts";
 import { PASSWORD_MIN_LENGTH } from "./passwords.ts";
 
 const hide = { schema: { hide: true } };
@@ -217,18 +217,28 @@ export async function accountsRoutes(app: FastifyInstance): Promise<void> {
     context: Record<string, unknown>,
   ) {
     const notice = (request.query as { notice?: string }).notice;
-    const present = config.demo ? new Set(await presentDemoAccounts(deps, DEMO_USER_IDS)) : new Set();
-    const demoAccounts = DEMO_USERS.filter((u) => present.has(u.id)).map((u) => ({
-      id: u.id,
-      role: request.t(`accounts.demo.roles.${u.role}`),
-      displayName: u.displayName,
-      email: u.email,
-    }));
+    const demo = listDemoAccounts();
+    const present = config.demo
+      ? new Set(
+          await presentDemoAccounts(
+            deps,
+            demo.accounts.map((u) => u.id),
+          ),
+        )
+      : new Set();
+    const demoAccounts = demo.accounts
+      .filter((u) => present.has(u.id))
+      .map((u) => ({
+        id: u.id,
+        role: request.t(`accounts.demo.roles.${u.role}`),
+        displayName: u.displayName,
+        email: u.email,
+      }));
     await reply.page("accounts/views/sign-in.njk", {
       values: {},
       notice: typeof notice === "string" && NOTICES.has(notice) ? notice : undefined,
       demoAccounts,
-      demoPassword: DEMO_PASSWORD,
+      demoPassword: demo.password,
       ...context,
     });
   }
@@ -274,7 +284,7 @@ export async function accountsRoutes(app: FastifyInstance): Promise<void> {
     const session = await demoSignIn(
       deps,
       field(request.body, "userId"),
-      { enabled: config.demo, userIds: DEMO_USER_IDS },
+      { enabled: config.demo, userIds: listDemoAccounts().accounts.map((u) => u.id) },
       requestOrigin(request),
     );
     if (request.accountSession) await signOut(deps, request.accountSession.id, requestOrigin(request));

@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from "../../../tests/support/te
 import { transaction } from "../../db/transaction.ts";
 import { type SettableClock, settableClock } from "../../lib/clock.ts";
 import { ConflictError } from "../../lib/errors.ts";
+import { accountSecretsFromKey } from "../../lib/secrets.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
 import { createJobRunner } from "../jobs/jobs.runner.ts";
 import type { MailMessage } from "../notifications/mailer.ts";
@@ -23,7 +24,6 @@ import {
   userAgentSummary,
 } from "./accounts.service.ts";
 import { needsRehash } from "./passwords.ts";
-import { accountSecretsFromKey } from "./secrets.ts";
 
 const START = new Date("2026-11-22T10:00:00Z");
 const origin = { address: "192.0.2.1", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" };

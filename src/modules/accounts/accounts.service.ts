@@ -35,15 +35,14 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { type AccountSecrets, randomToken, sha256 } from "../../lib/secrets.ts";
+import type { Grant, Principal } from "../access/access.service.ts";
 import { loadGrants, twoFactorRequired } from "../access/access.service.ts";
-import type { Grant, Principal } from "../access/access.table.ts";
 import { type Actor, personalRef, recordAudit } from "../audit/audit.service.ts";
 import { enqueue } from "../jobs/jobs.service.ts";
-import type { User } from "../users/users.table.ts";
 import * as repo from "./accounts.repository.ts";
 import type { ApiToken, AttemptKind, AttemptOutcome, EmailTokenPurpose, Session } from "./accounts.table.ts";
 import { hashPassword, needsRehash, passwordProblems, verifyNothing, verifyPassword } from "./passwords.ts";
-import { type AccountSecrets, randomToken, sha256 } from "./secrets.ts";
 import {
   acceptTotp,
   groupedSecret,
@@ -55,6 +54,7 @@ import {
   recoveryCodeHash,
   totpUri,
 } from "./totp.ts";
+import type { User } from "./users.table.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

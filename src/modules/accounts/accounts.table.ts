@@ -87,3 +87,14 @@ export type RecoveryCode = Selectable<RecoveryCodesTable>;
 export type NewRecoveryCode = Insertable<RecoveryCodesTable>;
 export type ApiToken = Selectable<ApiTokensTable>;
 export type NewApiToken = Insertable<ApiTokensTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database {
+    sessions: SessionsTable;
+    email_tokens: EmailTokensTable;
+    sign_in_attempts: SignInAttemptsTable;
+    recovery_codes: RecoveryCodesTable;
+    api_tokens: ApiTokensTable;
+  }
+}

@@ -23,3 +23,11 @@ export interface AuditEventsTable {
 
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type NewAuditEventRow = Insertable<AuditEventsTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database {
+    audit_chains: AuditChainsTable;
+    audit_events: AuditEventsTable;
+  }
+}

@@ -31,3 +31,35 @@ export async function setAreaCode(trx: Trx, id: string, areaCode: string | null,
     .where("id", "=", id)
     .execute();
 }
+
+// Verification of public bodies
+
+export function lockAuthority(trx: Trx, id: string): Promise<Authority | undefined> {
+  return trx.selectFrom("authorities").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+}
+
+export function pendingAuthorities(db: Db): Promise<Authority[]> {
+  return db
+    .selectFrom("authorities")
+    .selectAll()
+    .where("verified_at", "is", null)
+    .where("rejected_at", "is", null)
+    .orderBy("created_at")
+    .execute();
+}
+
+export async function setVerified(trx: Trx, id: string, by: string, at: Date): Promise<void> {
+  await trx
+    .updateTable("authorities")
+    .set({ verified_at: at, verified_by: by, updated_at: at })
+    .where("id", "=", id)
+    .execute();
+}
+
+export async function setRejected(trx: Trx, id: string, reason: string, at: Date): Promise<void> {
+  await trx
+    .updateTable("authorities")
+    .set({ rejected_at: at, rejection_reason: reason, updated_at: at })
+    .where("id", "=", id)
+    .execute();
+}

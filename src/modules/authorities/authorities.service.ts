@@ -5,11 +5,11 @@
 import type { Db, Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
-import { ConflictError, NotFoundError, ValidationError } from "../../lib/errors.ts";
-import { newId } from "../../lib/ids.ts";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors.ts";
+import { isUuid, newId } from "../../lib/ids.ts";
 import { isNation, type Nation } from "../../lib/working-days.ts";
 import { type Actor, recordAudit } from "../audit/audit.service.ts";
-import { findArea } from "../vocabularies/vocabularies.repository.ts";
+import { findArea } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./authorities.repository.ts";
 import { AUTHORITY_KINDS, type Authority, type AuthorityKind } from "./authorities.table.ts";
 
@@ -138,3 +138,55 @@ export async function setAuthorityArea(
 export const listAuthorities = repo.listAuthorities;
 export const authoritiesAfter = repo.authoritiesAfter;
 export const findAuthorityBySlug = repo.findAuthorityBySlug;
+
+/** The kinds of scope a public body's people act in. */
+export type BodyScopeType = "authority" | "regulator" | "ombudsman";
+
+/** The scope a body's people act in, and the role its first administrator gets. */
+export function scopeOfBody(kind: AuthorityKind): {
+  scopeType: BodyScopeType;
+  adminRole: "regulator-staff" | "ombudsman-staff" | "authority-admin";
+} {
+  if (kind === "regulator") return { scopeType: "regulator", adminRole: "regulator-staff" };
+  if (kind === "ombudsman") return { scopeType: "ombudsman", adminRole: "ombudsman-staff" };
+  return { scopeType: "authority", adminRole: "authority-admin" };
+}
+
+/** Throws unless the body exists, is of the expected scope type and has been verified. */
+export async function assertBodyVerified(db: Db, id: string, scopeType: string): Promise<Authority> {
+  const body = await repo.findAuthorityById(db, id);
+  if (!body || scopeOfBody(body.kind).scopeType !== scopeType) throw new NotFoundError(scopeType);
+  if (!body.verified_at) {
+    throw new ForbiddenError(
+      `${body.name} has not been verified yet. Nobody can act for it until a platform administrator has checked it.`,
+    );
+  }
+  return body;
+}
+
+export const findPublicBody = repo.findAuthorityById;
+
+/** The authority (not a regulator or ombudsman) with this slug, or a 404. Verified or not: pages say which. */
+export async function authorityBySlug(db: Db, slug: string): Promise<Authority> {
+  const authority = await findAuthorityBySlug(db, slug);
+  if (!authority || scopeOfBody(authority.kind).scopeType !== "authority")
+    throw new NotFoundError("public body");
+  return authority;
+}
+
+/** The authority (not a regulator or ombudsman) with this id, or a 404 (also for a malformed id). */
+export async function authorityById(db: Db, id: string): Promise<Authority> {
+  const authority = isUuid(id) ? await repo.findAuthorityById(db, id) : undefined;
+  if (!authority || scopeOfBody(authority.kind).scopeType !== "authority")
+    throw new NotFoundError("public body");
+  return authority;
+}
+
+export const lockAuthority = repo.lockAuthority;
+export const pendingAuthorities = repo.pendingAuthorities;
+export const setVerified = repo.setVerified;
+export const setRejected = repo.setRejected;
+
+/** What other modules may use of this module's tables. */
+export type { Authority, AuthorityKind } from "./authorities.table.ts";
+export { AUTHORITY_KINDS } from "./authorities.table.ts";

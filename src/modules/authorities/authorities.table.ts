@@ -46,3 +46,10 @@ export interface AuthoritiesTable {
 export type Authority = Selectable<AuthoritiesTable>;
 export type NewAuthority = Insertable<AuthoritiesTable>;
 export type AuthorityUpdate = Updateable<AuthoritiesTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database {
+    authorities: AuthoritiesTable;
+  }
+}

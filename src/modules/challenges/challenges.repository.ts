@@ -1,8 +1,8 @@
 /** The Community Right to Challenge's SQL. Every function takes the database or a transaction first. */
 import { sql } from "kysely";
 import type { Db, Trx } from "../../db/database.ts";
-import type { Role } from "../access/access.table.ts";
-import type { ProfitModel, Sector } from "../organisations/organisations.table.ts";
+import type { Role } from "../access/access.service.ts";
+import type { ProfitModel, Sector } from "../organisations/organisations.service.ts";
 import type {
   Challenge,
   ChallengePolicy,

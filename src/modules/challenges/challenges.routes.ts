@@ -11,17 +11,17 @@ import { transaction } from "../../db/transaction.ts";
 import { dateField, field, fieldList, submitForm } from "../../http/forms.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors.ts";
-import { requireSignedIn } from "../access/access.service.ts";
-import type { Principal } from "../access/access.table.ts";
-import type { Authority } from "../authorities/authorities.table.ts";
-import { authorityById, authorityBySlug } from "../authorities/verification.service.ts";
-import { editorsFirst, longDate } from "../services/services.routes.ts";
+import { londonToday, longDate } from "../../lib/london-time.ts";
 import {
-  canEditRegister,
-  londonToday,
-  requireRegisterEditor,
-  registerOf as servicesOf,
-} from "../services/services.service.ts";
+  isAuthorityEditor,
+  type Principal,
+  requireAuthorityEditor,
+  requireSignedIn,
+} from "../access/access.service.ts";
+import { editorsFirst } from "../access/policies.ts";
+import type { Authority } from "../authorities/authorities.service.ts";
+import { authorityById, authorityBySlug } from "../authorities/authorities.service.ts";
+import { registerOf as servicesOf } from "../services/services.service.ts";
 import {
   AuthorityParams,
   ChallengeParams,
@@ -244,7 +244,7 @@ export async function challengesRoutes(app: FastifyInstance): Promise<void> {
             policy: await policyOf(db, authority.id),
             windows: (await windowsOf(db, clock, authority.id)).map(displayWindow),
             drafts: (await draftsOf(db, clock, principal, authority.id)).map(display),
-            canEdit: canEditRegister(principal, authority.id),
+            canEdit: isAuthorityEditor(principal, authority.id),
           }
         : {}),
       defaults: DEFAULT_POLICY,
@@ -285,13 +285,13 @@ export async function challengesRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<Slug>("/authorities/:slug/right-to-challenge/policy", hide, async (request, reply) => {
     const authority = await authorityBySlug(db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     await reply.page("challenges/views/policy.njk", await policyContext(authority));
   });
 
   app.post<Slug>("/authorities/:slug/right-to-challenge/policy", hide, async (request, reply) => {
     const authority = await authorityBySlug(db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     const values = {
       decisionPeriodDays: field(request.body, "decisionPeriodDays"),
       minProcurementDays: field(request.body, "minProcurementDays"),
@@ -313,7 +313,7 @@ export async function challengesRoutes(app: FastifyInstance): Promise<void> {
   async function windowContext(authority: Authority, body: unknown, serviceId = "") {
     return {
       authority,
-      services: await servicesOf(db, authority.id),
+      services: await servicesOf({ db, clock, principal: null }, authority.id),
       values: {
         serviceId: field(body, "serviceId") || serviceId,
         opensOn: dateParts(body, "opensOn"),
@@ -324,14 +324,14 @@ export async function challengesRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<Slug>("/authorities/:slug/right-to-challenge/windows/new", hide, async (request, reply) => {
     const authority = await authorityBySlug(db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     const serviceId = String((request.query as Record<string, unknown> | undefined)?.serviceId ?? "");
     await reply.page("challenges/views/window.njk", await windowContext(authority, {}, serviceId));
   });
 
   app.post<Slug>("/authorities/:slug/right-to-challenge/windows/new", hide, async (request, reply) => {
     const authority = await authorityBySlug(db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     await submitForm(
       reply,
       "challenges/views/window.njk",
@@ -370,7 +370,7 @@ export async function challengesRoutes(app: FastifyInstance): Promise<void> {
     serviceId = "",
   ) {
     const [services, organisations] = await Promise.all([
-      servicesOf(db, authority.id),
+      servicesOf({ db, clock, principal: null }, authority.id),
       applicantChoices(db, principal),
     ]);
     return {
@@ -434,7 +434,7 @@ export async function challengesRoutes(app: FastifyInstance): Promise<void> {
         request.params.challengeId,
       );
       const q = (request.query ?? {}) as Record<string, string>;
-      const editor = canEditRegister(request.principal, authority.id);
+      const editor = isAuthorityEditor(request.principal, authority.id);
       const ownEmployeeEoi =
         challenge.applicant_type === "employees" && challenge.lead_user_id === request.principal?.userId;
       await reply.page("challenges/views/challenge.njk", {
@@ -485,7 +485,7 @@ export async function challengesRoutes(app: FastifyInstance): Promise<void> {
     return {
       authority,
       challenge: display(challenge),
-      services: await servicesOf(db, authority.id),
+      services: await servicesOf({ db, clock, principal: null }, authority.id),
       windows: (await windowsOf(db, clock, authority.id, challenge.service_id)).map(displayWindow),
       policy: await policyOf(db, authority.id),
       items: STATUTORY_ITEMS,
@@ -559,7 +559,7 @@ export async function challengesRoutes(app: FastifyInstance): Promise<void> {
     id: string,
     values: Record<string, unknown>,
   ) {
-    await requireRegisterEditor(db, principal, authority.id);
+    await requireAuthorityEditor(db, principal, authority.id);
     const challenge = await challengeOf(db, clock, principal, authority.id, id);
     if (challenge.submitted_at === null) {
       throw new NotFoundError("expression of interest");

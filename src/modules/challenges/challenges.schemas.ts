@@ -5,7 +5,7 @@
  * in the service (422 or 409), so that a ground not in the statute is answered as such.
  */
 import { type Static, Type } from "typebox";
-import { ErrorResponse } from "../organisations/organisations.schemas.ts";
+import { ErrorResponse } from "../../http/schemas.ts";
 import { NAME_LIMIT, POLICY_LIMITS, TEXT_LIMIT } from "./challenges.service.ts";
 import { CHALLENGE_STATUSES, DECISIONS, REJECTION_GROUNDS } from "./challenges.table.ts";
 

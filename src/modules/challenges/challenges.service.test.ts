@@ -26,7 +26,7 @@ import {
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHALLENGE, DEMO_DISTRICT_SERVICE } from "../../seed/demo/challenges.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
-import type { Principal } from "../access/access.table.ts";
+import type { Principal } from "../access/access.service.ts";
 import { auditTrailFor, SYSTEM } from "../audit/audit.service.ts";
 import { markProcurementStarted, procurementWindow, projectOf } from "../projects/projects.service.ts";
 import {

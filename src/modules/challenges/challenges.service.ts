@@ -31,24 +31,25 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { addDays, londonDate } from "../../lib/london-time.ts";
+import { addDays, isIsoDate, londonDate, londonToday, longDate } from "../../lib/london-time.ts";
 import type { Pence } from "../../lib/money.ts";
 import { formatMoney } from "../../lib/money.ts";
-import { actorOf, requireSignedIn } from "../access/access.service.ts";
-import type { Principal, Role } from "../access/access.table.ts";
-import { type Actor, recordAudit } from "../audit/audit.service.ts";
-import type { Authority } from "../authorities/authorities.table.ts";
-import { authorityById } from "../authorities/verification.service.ts";
-import { notify } from "../notifications/notifications.service.ts";
-import type { Sector } from "../organisations/organisations.table.ts";
-import { checkProject, recordProject } from "../projects/projects.service.ts";
+import type { Panel } from "../../lib/ports.ts";
 import {
-  canEditRegister,
-  isIsoDate,
-  londonToday,
-  REGISTER_EDITORS,
-  requireRegisterEditor,
-} from "../services/services.service.ts";
+  AUTHORITY_EDITORS,
+  actorOf,
+  isAuthorityEditor,
+  type Principal,
+  type Role,
+  requireAuthorityEditor,
+  requireSignedIn,
+} from "../access/access.service.ts";
+import { type Actor, recordAudit } from "../audit/audit.service.ts";
+import type { Authority } from "../authorities/authorities.service.ts";
+import { authorityById } from "../authorities/authorities.service.ts";
+import { notify } from "../notifications/notifications.service.ts";
+import type { Sector } from "../organisations/organisations.service.ts";
+import { checkProject, recordProject } from "../projects/projects.service.ts";
 import * as repo from "./challenges.repository.ts";
 import {
   type ApplicantType,
@@ -271,7 +272,7 @@ export async function publishPolicy(
   authorityId: string,
   input: PolicyInput,
 ): Promise<void> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   await recordPolicy(trx, clock, actorOf(p), authorityId, checkPolicy(input));
 }
 
@@ -324,7 +325,7 @@ export async function addWindow(
   authorityId: string,
   input: WindowInput,
 ): Promise<string> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   return recordWindow(trx, clock, actorOf(p), authorityId, input);
 }
 
@@ -388,7 +389,7 @@ export async function removeWindow(
   authorityId: string,
   windowId: string,
 ): Promise<void> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   const window = isUuid(windowId) ? await repo.findWindow(trx, authorityId, windowId) : undefined;
   if (!window) throw new NotFoundError("window for expressions of interest");
   await repo.deleteWindow(trx, authorityId, windowId);
@@ -416,6 +417,20 @@ export async function windowsOf(
     ...w,
     state: windowState(w, today),
   }));
+}
+
+/** The Right to Challenge section of a service's page, with the service's EOI windows (a service panel). */
+export async function serviceWindowsPanel(
+  db: Db,
+  clock: Clock,
+  service: { authorityId: string; serviceId: string },
+): Promise<Panel> {
+  const windows = (await windowsOf(db, clock, service.authorityId, service.serviceId)).map((w) => ({
+    state: w.state,
+    opensText: longDate(w.opens_on),
+    closesText: longDate(w.closes_on),
+  }));
+  return { template: "challenges/views/partials/service-windows.njk", context: { windows } };
 }
 
 /** Refuses (409) an EOI for a service with windows when today is in none of them. */
@@ -803,7 +818,7 @@ export async function submitChallengeAs(
     },
   });
   const link = `/authorities/${authority.slug}/right-to-challenge/${id}`;
-  for (const userId of await repo.holdersOf(trx, authorityId, REGISTER_EDITORS)) {
+  for (const userId of await repo.holdersOf(trx, authorityId, AUTHORITY_EDITORS)) {
     if (userId === challenge.lead_user_id) continue;
     await notify(
       trx,
@@ -853,7 +868,7 @@ export async function withdrawChallenge(
   if (challenge.status === "draft") return;
   const authority = await authorityById(trx, authorityId);
   const service = await repo.serviceOnRegister(trx, authorityId, challenge.service_id);
-  for (const userId of await repo.holdersOf(trx, authorityId, REGISTER_EDITORS)) {
+  for (const userId of await repo.holdersOf(trx, authorityId, AUTHORITY_EDITORS)) {
     await notify(
       trx,
       clock,
@@ -882,7 +897,7 @@ async function lockForAuthority(
   authorityId: string,
   id: string,
 ): Promise<{ p: Principal; challenge: Challenge }> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   const challenge = isUuid(id) ? await repo.lockChallenge(trx, authorityId, id) : undefined;
   if (!challenge || challenge.submitted_at === null) throw new NotFoundError("expression of interest");
   if (challenge.applicant_type === "employees" && challenge.lead_user_id === p.userId)
@@ -1109,7 +1124,7 @@ export async function agreeToModification(
     changes: { kind: "platform", agreedOn: today },
   });
   const authority = await authorityById(trx, authorityId);
-  for (const userId of await repo.holdersOf(trx, authorityId, REGISTER_EDITORS)) {
+  for (const userId of await repo.holdersOf(trx, authorityId, AUTHORITY_EDITORS)) {
     await notify(
       trx,
       clock,
@@ -1465,7 +1480,7 @@ export async function challengeOf(
 
 /** May this person see the employees' names (the lead employee, and the authority's editors)? */
 export function mayReadCoSignatories(principal: Principal | null, challenge: Challenge): boolean {
-  return isApplicant(principal, challenge) || canEditRegister(principal, challenge.authority_id);
+  return isApplicant(principal, challenge) || isAuthorityEditor(principal, challenge.authority_id);
 }
 
 export interface Register {

@@ -130,3 +130,8 @@ export type ChallengeWindow = Selectable<ChallengeWindowsTable>;
 export type Challenge = Selectable<ChallengesTable>;
 export type NewChallenge = Insertable<ChallengesTable>;
 export type ChallengeUpdate = Updateable<ChallengesTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database extends ChallengeTables {}
+}

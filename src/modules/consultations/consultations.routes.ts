@@ -9,11 +9,10 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { transaction } from "../../db/transaction.ts";
 import { dateField, field, submitForm } from "../../http/forms.ts";
 import { londonDateTime, londonParts } from "../../lib/london-time.ts";
-import { requireSignedIn } from "../access/access.service.ts";
-import type { Authority } from "../authorities/authorities.table.ts";
-import { authorityById, authorityBySlug } from "../authorities/verification.service.ts";
-import { editorsFirst } from "../services/services.routes.ts";
-import { canEditRegister, requireRegisterEditor } from "../services/services.service.ts";
+import { isAuthorityEditor, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
+import { editorsFirst } from "../access/policies.ts";
+import type { Authority } from "../authorities/authorities.service.ts";
+import { authorityById, authorityBySlug } from "../authorities/authorities.service.ts";
 import type { ConsultationRow } from "./consultations.repository.ts";
 import {
   AnswersBody,
@@ -313,7 +312,7 @@ export async function consultationsRoutes(app: FastifyInstance): Promise<void> {
       consultations: consultations.map(display),
       filters: { kind: query.kind ?? "", status: query.status ?? "" },
       kinds: CONSULTATION_KINDS,
-      canEdit: canEditRegister(request.principal, authority.id),
+      canEdit: isAuthorityEditor(request.principal, authority.id),
     });
   });
 
@@ -339,7 +338,7 @@ export async function consultationsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<Slug>("/authorities/:slug/consultations/new", hide, async (request, reply) => {
     const authority = await authorityBySlug(db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     const query = (request.query ?? {}) as Record<string, string>;
     const values = formValues({});
     if (query.project) {
@@ -354,7 +353,7 @@ export async function consultationsRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<Slug>("/authorities/:slug/consultations/new", hide, async (request, reply) => {
     const authority = await authorityBySlug(db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     const action = `${base(authority)}/new`;
     const adding = addingSection(request.body);
     if (adding) {
@@ -400,7 +399,7 @@ export async function consultationsRoutes(app: FastifyInstance): Promise<void> {
         authority,
         consultation: display(consultation),
         sections: consultation.sections,
-        canEdit: canEditRegister(request.principal, authority.id),
+        canEdit: isAuthorityEditor(request.principal, authority.id),
         notice: notices.includes(query.notice ?? "") ? query.notice : undefined,
         responded,
       });
@@ -412,7 +411,7 @@ export async function consultationsRoutes(app: FastifyInstance): Promise<void> {
     hide,
     async (request, reply) => {
       const authority = await authorityBySlug(db, request.params.slug);
-      await requireRegisterEditor(db, request.principal, authority.id);
+      await requireAuthorityEditor(db, request.principal, authority.id);
       const consultation = await consultationOf(
         db,
         clock,
@@ -438,7 +437,7 @@ export async function consultationsRoutes(app: FastifyInstance): Promise<void> {
     hide,
     async (request, reply) => {
       const authority = await authorityBySlug(db, request.params.slug);
-      await requireRegisterEditor(db, request.principal, authority.id);
+      await requireAuthorityEditor(db, request.principal, authority.id);
       const consultation = await consultationOf(
         db,
         clock,
@@ -480,7 +479,7 @@ export async function consultationsRoutes(app: FastifyInstance): Promise<void> {
     hide,
     async (request, reply) => {
       const authority = await authorityBySlug(db, request.params.slug);
-      await requireRegisterEditor(db, request.principal, authority.id);
+      await requireAuthorityEditor(db, request.principal, authority.id);
       await transaction(db, (trx) =>
         publishConsultation(trx, clock, request.principal, authority.id, request.params.consultationId),
       );
@@ -716,7 +715,7 @@ export async function consultationsRoutes(app: FastifyInstance): Promise<void> {
 
   const withSections = async (request: FastifyRequest, authorityId: string, id: string) => {
     const c = await consultationOf(db, clock, request.principal, authorityId, id);
-    return toApi(c, c.sections, canEditRegister(request.principal, authorityId));
+    return toApi(c, c.sections, isAuthorityEditor(request.principal, authorityId));
   };
 
   api.get(

@@ -4,7 +4,7 @@
  * fault); known ids, the closing instant and combinations in the service (400 naming the field, or 422).
  */
 import { type Static, Type } from "typebox";
-import { ErrorResponse } from "../organisations/organisations.schemas.ts";
+import { ErrorResponse } from "../../http/schemas.ts";
 import { CONSULTATION_LIMITS as L } from "./consultations.service.ts";
 import { CONSULTATION_KINDS, CONSULTATION_STATUSES } from "./consultations.table.ts";
 

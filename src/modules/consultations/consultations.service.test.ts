@@ -27,7 +27,7 @@ import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CONSULTATION } from "../../seed/demo/consultations.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
-import type { Principal } from "../access/access.table.ts";
+import type { Principal } from "../access/access.service.ts";
 import { auditTrailFor } from "../audit/audit.service.ts";
 import {
   answerPoints,

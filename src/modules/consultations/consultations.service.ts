@@ -27,12 +27,17 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { isIsoDate, londonDateTime, londonInstant, parseTime } from "../../lib/london-time.ts";
-import { actorOf, requireSignedIn } from "../access/access.service.ts";
-import type { Principal, Role } from "../access/access.table.ts";
+import {
+  actorOf,
+  isAuthorityEditor,
+  type Principal,
+  type Role,
+  requireAuthorityEditor,
+  requireSignedIn,
+} from "../access/access.service.ts";
 import { type Actor, personalRef, recordAudit } from "../audit/audit.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
-import { effectiveSectorOf } from "../organisations/organisations.repository.ts";
-import { canEditRegister, requireRegisterEditor } from "../services/services.service.ts";
+import { effectiveSectorOf } from "../organisations/organisations.service.ts";
 import * as repo from "./consultations.repository.ts";
 import {
   CONSULTATION_KINDS,
@@ -315,7 +320,7 @@ export async function createConsultation(
   authorityId: string,
   draft: ConsultationDraft,
 ): Promise<string> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   const input = await checkConsultation(trx, clock, authorityId, draft);
   return recordConsultation(trx, clock, actorOf(p), authorityId, input);
 }
@@ -360,7 +365,7 @@ export async function updateConsultation(
   consultationId: string,
   changes: ConsultationDraft,
 ): Promise<void> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   const locked = isUuid(consultationId)
     ? await repo.lockConsultation(trx, authorityId, consultationId)
     : undefined;
@@ -434,7 +439,7 @@ export async function publishConsultation(
   authorityId: string,
   consultationId: string,
 ): Promise<void> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   await publishConsultationAs(trx, clock, actorOf(p), authorityId, consultationId);
 }
 
@@ -464,7 +469,7 @@ export async function consultationOf(
   consultationId: string,
 ): Promise<ConsultationView> {
   const view = isUuid(consultationId) ? await viewOf(db, clock, authorityId, consultationId) : undefined;
-  if (!view || (view.status === "draft" && !canEditRegister(principal, authorityId)))
+  if (!view || (view.status === "draft" && !isAuthorityEditor(principal, authorityId)))
     throw new NotFoundError("consultation");
   return view;
 }
@@ -493,7 +498,7 @@ export async function listConsultations(
     ...(options.authorityId ? { authorityId: options.authorityId } : {}),
     ...(kind ? { kind } : {}),
     ...(options.projectId ? { projectId: options.projectId } : {}),
-    drafts: options.authorityId !== undefined && canEditRegister(principal, options.authorityId),
+    drafts: options.authorityId !== undefined && isAuthorityEditor(principal, options.authorityId),
   });
   const now = clock.now();
   const withState = rows.map((r) => ({ ...r, state: statusOf(r, now) }));
@@ -855,7 +860,7 @@ export async function responsesOf(
   consultationId: string,
 ): Promise<{ consultation: ConsultationView; responses: ShownResponse[]; editor: boolean }> {
   const consultation = await consultationOf(db, clock, principal, authorityId, consultationId);
-  const editor = canEditRegister(principal, authorityId);
+  const editor = isAuthorityEditor(principal, authorityId);
   if (!editor && (consultation.state === "open" || consultation.state === "draft"))
     throw new ConflictError(
       `Responses are shown once the consultation closes, at ${londonDateTime(consultation.closes_at)}.`,
@@ -909,7 +914,7 @@ export async function answerPoints(
   consultationId: string,
   given: readonly PointAnswerInput[],
 ): Promise<number> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   const locked = isUuid(consultationId)
     ? await repo.lockConsultation(trx, authorityId, consultationId)
     : undefined;
@@ -1046,7 +1051,7 @@ export async function publishSummary(
   consultationId: string,
   summaryText: string,
 ): Promise<void> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   await publishSummaryAs(trx, clock, actorOf(p), authorityId, consultationId, summaryText);
 }
 
@@ -1075,7 +1080,7 @@ export async function pointsOf(
   authorityId: string,
   consultationId: string,
 ): Promise<{ consultation: ConsultationView; responses: ShownResponse[] }> {
-  const p = await requireRegisterEditor(db, principal, authorityId);
+  const p = await requireAuthorityEditor(db, principal, authorityId);
   const consultation = await consultationOf(db, clock, p, authorityId, consultationId);
   if (consultation.state === "draft" || consultation.state === "open") requireClosed(consultation);
   const [responses, points] = await Promise.all([

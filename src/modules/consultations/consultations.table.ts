@@ -129,3 +129,8 @@ export type ConsultationResponseRow = Selectable<ConsultationResponsesTable>;
 export type ConsultationResponseSection = Selectable<ConsultationResponseSectionsTable>;
 export type ConsultationAnswer = Selectable<ConsultationAnswersTable>;
 export type ConsultationPointAnswer = Selectable<ConsultationPointAnswersTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database extends ConsultationTables {}
+}

@@ -12,11 +12,15 @@ import { filesOf } from "../../http/uploads.ts";
 import { ForbiddenError, ValidationError } from "../../lib/errors.ts";
 import { londonDateTime, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
-import { hasRole, requireSignedIn } from "../access/access.service.ts";
-import type { Authority } from "../authorities/authorities.table.ts";
-import { authorityBySlug } from "../authorities/verification.service.ts";
+import {
+  hasRole,
+  isAuthorityEditor,
+  requireAuthorityEditor,
+  requireSignedIn,
+} from "../access/access.service.ts";
+import type { Authority } from "../authorities/authorities.service.ts";
+import { authorityBySlug } from "../authorities/authorities.service.ts";
 import type { AwardForContract } from "../evaluation/award-handover.ts";
-import { canEditRegister, requireRegisterEditor } from "../services/services.service.ts";
 import { percent } from "../tenders/tenders.service.ts";
 import {
   amendContract,
@@ -231,7 +235,7 @@ export function contractPages(app: FastifyInstance, ctx: ContractsContext): void
 
   app.get<Slug>("/authorities/:slug/contracts", hide, async (request, reply) => {
     const authority = await authorityBySlug(db, request.params.slug);
-    const canEdit = canEditRegister(request.principal, authority.id);
+    const canEdit = isAuthorityEditor(request.principal, authority.id);
     const [views, ready] = await Promise.all([
       listContractViews(db, clock, request.principal, { authorityId: authority.id }),
       canEdit ? readyToContract(db, clock, request.principal, authority.id) : Promise.resolve([]),
@@ -326,7 +330,7 @@ export function contractPages(app: FastifyInstance, ctx: ContractsContext): void
 
   app.post<Slug>("/authorities/:slug/contracts/new", hide, async (request, reply) => {
     const authority = await authorityBySlug(db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     const awardId = String(
       (request.query as Record<string, string> | undefined)?.award ?? field(request.body, "awardId"),
     );
@@ -434,7 +438,7 @@ export function contractPages(app: FastifyInstance, ctx: ContractsContext): void
 
   async function ratingContext(request: FastifyRequest, params: SlugPeriod["Params"]) {
     const authority = await authorityBySlug(db, params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     return { ...(await periodContext(request, authority, params)), ratings: KPI_RATINGS };
   }
 
@@ -480,7 +484,7 @@ export function contractPages(app: FastifyInstance, ctx: ContractsContext): void
 
   async function manageContext(request: FastifyRequest, params: SlugContract["Params"]) {
     const authority = await authorityBySlug(db, params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     const view = await contractOf(db, clock, request.principal, authority.id, params.contractId);
     return { authority, contract: forPage(request, view), currentValue: money(view.contract.value_pence) };
   }

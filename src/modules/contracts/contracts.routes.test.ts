@@ -13,7 +13,7 @@ import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { runSeeds } from "../../seed/seed.ts";
 import { seeds } from "../../seed/seeds.ts";
-import type { Role } from "../access/access.table.ts";
+import type { Role } from "../access/access.service.ts";
 import { type AwardFixture, insertAward } from "./contracts.test-fixtures.ts";
 
 /** London date 2027-03-01. */

@@ -3,7 +3,7 @@
  * Types and lengths here (400, every field at fault); combinations in the service (422).
  */
 import { type Static, Type } from "typebox";
-import { ErrorResponse } from "../organisations/organisations.schemas.ts";
+import { ErrorResponse } from "../../http/schemas.ts";
 import { CONTRACT_LIMITS } from "./contracts.service.ts";
 import { KPI_RATINGS, PAYMENT_MECHANISMS } from "./contracts.table.ts";
 

@@ -22,7 +22,7 @@ import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { useDemoTenderKeys } from "../../seed/demo/tenders.ts";
 import { runSeeds } from "../../seed/seed.ts";
 import { seeds } from "../../seed/seeds.ts";
-import type { Principal, Role } from "../access/access.table.ts";
+import type { Principal, Role } from "../access/access.service.ts";
 import { verifyAuditChains } from "../audit/audit.service.ts";
 import { hasCurrentRegistration } from "../regulation/regulation.service.ts";
 import { tenderKeyringFromKeys } from "../tenders/sealing.ts";

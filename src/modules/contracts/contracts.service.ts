@@ -24,8 +24,17 @@ import type { FileStore } from "../../lib/file-store.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { addMonths, isIsoDate, londonDate, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
-import { actorOf, hasRole, requireRole, requireSignedIn } from "../access/access.service.ts";
-import type { Principal, Role } from "../access/access.table.ts";
+import type { Panel } from "../../lib/ports.ts";
+import {
+  actorOf,
+  hasRole,
+  isAuthorityEditor,
+  type Principal,
+  type Role,
+  requireAuthorityEditor,
+  requireRole,
+  requireSignedIn,
+} from "../access/access.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import {
   type AwardForContract,
@@ -35,7 +44,6 @@ import {
 } from "../evaluation/award-handover.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { hasCurrentRegistration, noRegistrationMessage } from "../regulation/regulation.service.ts";
-import { canEditRegister, requireRegisterEditor } from "../services/services.service.ts";
 import { decodeBase64, percent } from "../tenders/tenders.service.ts";
 import * as repo from "./contracts.repository.ts";
 import {
@@ -204,7 +212,7 @@ export async function readyToContract(
   principal: Principal | null,
   authorityId: string,
 ): Promise<AwardForContract[]> {
-  await requireRegisterEditor(db, principal, authorityId);
+  await requireAuthorityEditor(db, principal, authorityId);
   return awardsReadyToContract(db, clock, authorityId);
 }
 
@@ -216,7 +224,7 @@ export async function awardToContract(
   authorityId: string,
   awardId: string,
 ): Promise<AwardForContract> {
-  await requireRegisterEditor(db, principal, authorityId);
+  await requireAuthorityEditor(db, principal, authorityId);
   return awardForContract(db, clock, authorityId, awardId);
 }
 
@@ -236,7 +244,7 @@ export async function enterContract(
   options: { id?: string } = {},
 ): Promise<string> {
   const { clock } = ctx;
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   if (!isUuid(draft.awardId)) throw new NotFoundError("award");
   const award = await awardForContract(trx, clock, authorityId, draft.awardId);
 
@@ -565,7 +573,7 @@ async function viewsOf(
   ];
   const names = await repo.userNames(db, userIds);
   return rows.map((row) => {
-    const canManage = canEditRegister(principal, row.authority_id);
+    const canManage = isAuthorityEditor(principal, row.authority_id);
     const canReport = isSupplier(principal, row.organisation_id);
     return {
       ...build(row, parts.get(row.authority_id) as repo.ContractParts, names, now, canManage || canReport),
@@ -781,7 +789,7 @@ export async function rateKpi(
   periodNumber: number,
   draft: RatingDraft,
 ): Promise<void> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   const view = await lockedView(trx, ctx.clock, p, authorityId, contractId);
   const { contract } = view;
   const { kpi, period } = periodIn(view, position, periodNumber);
@@ -890,7 +898,7 @@ export async function amendContract(
   contractId: string,
   draft: AmendmentDraft,
 ): Promise<number> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   const view = await lockedView(trx, ctx.clock, p, authorityId, contractId);
   const { contract } = view;
   requireRunning(view, "amended");
@@ -1005,7 +1013,7 @@ export async function terminateContract(
   contractId: string,
   draft: TerminationDraft,
 ): Promise<void> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   const view = await lockedView(trx, ctx.clock, p, authorityId, contractId);
   const { contract } = view;
   requireRunning(view, "terminated");
@@ -1164,6 +1172,14 @@ export interface ContractWithRatings {
     latest: { periodStartsOn: string; periodEndsOn: string; rating: KpiRating; ratedAt: Date } | null;
   }[];
   ratingsOverdue: boolean;
+}
+
+/** The contracts an organisation holds as the lead, with their KPI ratings (a profile panel). */
+export async function providerContractsPanel(db: Db, clock: Clock, organisationId: string): Promise<Panel> {
+  return {
+    template: "contracts/views/partials/provider-contracts.njk",
+    context: { contracts: await contractsWithRatingsOf(db, organisationId, clock) },
+  };
 }
 
 /** The contracts an organisation holds as the lead, with the latest published rating of each KPI: for public provider profiles. */

@@ -1,6 +1,6 @@
 /** Contracts (issue 6, items 8–11): contracts, KPIs, performance reports and ratings, amendments, termination. `Database` (src/db/database.ts) extends this. */
 import type { Insertable, Selectable } from "kysely";
-import type { AwardConsortiumMember } from "../evaluation/award.table.ts";
+import type { AwardConsortiumMember } from "../evaluation/evaluation.service.ts";
 
 export const PAYMENT_MECHANISMS = ["fixed", "fee-per-service", "payment-by-results"] as const;
 export type PaymentMechanism = (typeof PAYMENT_MECHANISMS)[number];
@@ -126,3 +126,8 @@ export type ContractDocument = Selectable<ContractDocumentsTable>;
 export type KpiReport = Selectable<KpiReportsTable>;
 export type KpiRatingRow = Selectable<KpiRatingsTable>;
 export type ContractAmendment = Selectable<ContractAmendmentsTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database extends ContractTables {}
+}

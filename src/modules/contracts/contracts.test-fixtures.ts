@@ -7,7 +7,7 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import { newId } from "../../lib/ids.ts";
-import type { AwardConsortiumMember } from "../evaluation/award.table.ts";
+import type { AwardConsortiumMember } from "../evaluation/evaluation.service.ts";
 
 /** The opened demo tender (src/seed/demo/tenders.ts). */
 const OPENED_TENDER = "019a0000-0000-7000-8000-00000000f003";

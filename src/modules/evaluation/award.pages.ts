@@ -11,10 +11,9 @@ import { field, fieldList, formErrors, submitForm } from "../../http/forms.ts";
 import { NotFoundError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
-import { requireSignedIn } from "../access/access.service.ts";
-import type { Authority } from "../authorities/authorities.table.ts";
-import { authorityBySlug } from "../authorities/verification.service.ts";
-import { canEditRegister, requireRegisterEditor } from "../services/services.service.ts";
+import { isAuthorityEditor, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
+import type { Authority } from "../authorities/authorities.service.ts";
+import { authorityBySlug } from "../authorities/authorities.service.ts";
 import { assignEvaluator, type BidsContext } from "../tenders/bids.service.ts";
 import { percent } from "../tenders/tenders.service.ts";
 import {
@@ -96,7 +95,7 @@ export function awardPages(app: FastifyInstance, ctx: BidsContext): void {
   async function overviewContext(request: FastifyRequest<SlugTender>, authority: Authority, body: unknown) {
     const o = await evaluationOverview(ctx, request.principal, authority.id, request.params.tenderId);
     const t = request.t;
-    const editor = canEditRegister(request.principal, authority.id);
+    const editor = isAuthorityEditor(request.principal, authority.id);
     const assigned = new Set(o.progress.evaluators.map((e) => e.userId));
     return {
       authority,
@@ -136,7 +135,7 @@ export function awardPages(app: FastifyInstance, ctx: BidsContext): void {
 
   app.post<SlugTender>("/authorities/:slug/tenders/:tenderId/evaluators", hide, async (request, reply) => {
     const authority = await authorityBySlug(db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     const context = await overviewContext(request, authority, request.body);
     await submitForm(reply, "evaluation/views/evaluation.njk", context, async () => {
       await transaction(db, (trx) =>
@@ -147,7 +146,7 @@ export function awardPages(app: FastifyInstance, ctx: BidsContext): void {
           authority.id,
           context.tender.id,
           field(request.body, "userId"),
-          requireRegisterEditor,
+          requireAuthorityEditor,
         ),
       );
       return `${context.base}/evaluation?notice=assigned`;

@@ -14,9 +14,7 @@ import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
-import { loadGrants } from "../access/access.service.ts";
-import type { Principal, Role } from "../access/access.table.ts";
-import { requireRegisterEditor } from "../services/services.service.ts";
+import { loadGrants, type Principal, type Role, requireAuthorityEditor } from "../access/access.service.ts";
 import { assignEvaluator, type BidsContext, confirmOpening, submitBid } from "../tenders/bids.service.ts";
 import { registerInterest } from "../tenders/questions.service.ts";
 import { createTender, publishTender, tenderOf } from "../tenders/tenders.service.ts";
@@ -161,7 +159,7 @@ beforeAll(async () => {
       COUNTY,
       tenderId,
       as("evaluator").userId,
-      requireRegisterEditor,
+      requireAuthorityEditor,
     ),
   );
   for (const name of Object.keys(principals))

@@ -6,7 +6,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { requireSignedIn } from "../access/access.service.ts";
-import { authorityById } from "../authorities/verification.service.ts";
+import { authorityById } from "../authorities/authorities.service.ts";
 import type { BidsContext } from "../tenders/bids.service.ts";
 import {
   type AwardNotice,

@@ -72,3 +72,8 @@ export interface AwardTables {
 
 export type TenderAward = Selectable<TenderAwardsTable>;
 export type AwardChallenge = Selectable<AwardChallengesTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database extends AwardTables {}
+}

@@ -19,10 +19,8 @@ import { DEMO_RESERVED_AWARD } from "../../seed/demo/compliance.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
 import { DEMO_TENDER } from "../../seed/demo/tenders.ts";
-import { loadGrants } from "../access/access.service.ts";
-import type { Principal, Role } from "../access/access.table.ts";
+import { loadGrants, type Principal, type Role, requireAuthorityEditor } from "../access/access.service.ts";
 import { SYSTEM, verifyAuditChains } from "../audit/audit.service.ts";
-import { requireRegisterEditor } from "../services/services.service.ts";
 import { assignEvaluator, type BidsContext, confirmOpening, submitBid } from "../tenders/bids.service.ts";
 import { registerInterest } from "../tenders/questions.service.ts";
 import { tenderKeyringFromKeys } from "../tenders/sealing.ts";
@@ -249,7 +247,7 @@ describe("who may check", () => {
         COUNTY,
         three,
         as("evaluatingCommissioner").userId,
-        requireRegisterEditor,
+        requireAuthorityEditor,
       ),
     );
     // They read the bids only once they have declared no conflict of interest.

@@ -29,12 +29,12 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { londonDate } from "../../lib/london-time.ts";
+import type { Principal, Role } from "../access/access.service.ts";
 import { actorOf, hasRole, requireSignedIn } from "../access/access.service.ts";
-import type { Principal, Role } from "../access/access.table.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { type BidContent, type BidsContext, canReadBids, openedBids } from "../tenders/bids.service.ts";
 import * as tendersRepo from "../tenders/tenders.repository.ts";
-import type { Tender } from "../tenders/tenders.table.ts";
+import type { Tender } from "../tenders/tenders.service.ts";
 import * as repo from "./compliance.repository.ts";
 import type { ComplianceOutcome } from "./compliance.table.ts";
 import {

@@ -88,3 +88,8 @@ export type NewReservedContractAward = Insertable<ReservedContractAwardsTable>;
 export type ComplianceDecision = Selectable<ComplianceDecisionsTable>;
 export type ComplianceCondition = Selectable<ComplianceConditionsTable>;
 export type TenderEvaluation = Selectable<TenderEvaluationsTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database extends ComplianceTables {}
+}

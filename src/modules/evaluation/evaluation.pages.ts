@@ -16,10 +16,9 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { londonDateTime, longDate } from "../../lib/london-time.ts";
-import { hasRole } from "../access/access.service.ts";
-import type { Authority } from "../authorities/authorities.table.ts";
-import { authorityBySlug } from "../authorities/verification.service.ts";
-import { canEditRegister, requireRegisterEditor } from "../services/services.service.ts";
+import { hasRole, isAuthorityEditor, requireAuthorityEditor } from "../access/access.service.ts";
+import type { Authority } from "../authorities/authorities.service.ts";
+import { authorityBySlug } from "../authorities/authorities.service.ts";
 import { type BidsContext, canReadBids } from "../tenders/bids.service.ts";
 import { percent } from "../tenders/tenders.service.ts";
 import * as repo from "./compliance.repository.ts";
@@ -296,7 +295,7 @@ export function evaluationPages(app: FastifyInstance, ctx: BidsContext): void {
   // The register of reserved contracts
 
   async function registerContext(request: FastifyRequest, authority: Authority, body: unknown) {
-    const canEdit = canEditRegister(request.principal, authority.id);
+    const canEdit = isAuthorityEditor(request.principal, authority.id);
     const [awards, organisations, categories] = await Promise.all([
       reservedAwardsOf(db, authority.id),
       canEdit ? repo.organisationChoices(db) : Promise.resolve([]),
@@ -321,7 +320,7 @@ export function evaluationPages(app: FastifyInstance, ctx: BidsContext): void {
 
   app.post<Slug>("/authorities/:slug/reserved-awards", hide, async (request, reply) => {
     const authority = await authorityBySlug(db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     const context = await registerContext(request, authority, request.body);
     await submitForm(reply, "evaluation/views/reserved-awards.njk", context, async () => {
       await transaction(db, (trx) =>

@@ -4,7 +4,7 @@
  * services (422).
  */
 import { type Static, Type } from "typebox";
-import { ErrorResponse } from "../organisations/organisations.schemas.ts";
+import { ErrorResponse } from "../../http/schemas.ts";
 import { COMPLIANCE_LIMITS } from "./compliance.service.ts";
 import { COMPLIANCE_OUTCOMES, RESERVED_AWARD_SOURCES } from "./compliance.table.ts";
 import { RESERVED_AWARD_LIMITS } from "./reserved-awards.service.ts";

@@ -20,10 +20,8 @@ import { DEMO_AWARD, DEMO_AWARD_TENDER, DEMO_EVALUATOR } from "../../seed/demo/e
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
 import { DEMO_TENDER } from "../../seed/demo/tenders.ts";
-import { loadGrants } from "../access/access.service.ts";
-import type { Principal, Role } from "../access/access.table.ts";
+import { loadGrants, type Principal, type Role, requireAuthorityEditor } from "../access/access.service.ts";
 import { verifyAuditChains } from "../audit/audit.service.ts";
-import { requireRegisterEditor } from "../services/services.service.ts";
 import { assignEvaluator, type BidsContext, confirmOpening, submitBid } from "../tenders/bids.service.ts";
 import { registerInterest } from "../tenders/questions.service.ts";
 import { tenderKeyringFromKeys } from "../tenders/sealing.ts";
@@ -177,7 +175,7 @@ beforeAll(async () => {
     });
   for (const e of ["e1", "e2", "e3"])
     await transaction(t.db, (trx) =>
-      assignEvaluator(trx, clock, as("commissioner"), COUNTY, tenderId, as(e).userId, requireRegisterEditor),
+      assignEvaluator(trx, clock, as("commissioner"), COUNTY, tenderId, as(e).userId, requireAuthorityEditor),
     );
 }, 240_000);
 
@@ -826,7 +824,7 @@ describe("standstill and challenges", () => {
         COUNTY,
         reserved,
         as("e1").userId,
-        requireRegisterEditor,
+        requireAuthorityEditor,
       ),
     );
     await declareConflicts(ctx, as("e1"), COUNTY, reserved, { conflict: false });

@@ -25,8 +25,8 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import type { Principal, Role } from "../access/access.service.ts";
 import { actorOf, hasRole, requireSignedIn } from "../access/access.service.ts";
-import type { Principal, Role } from "../access/access.table.ts";
 import { personalRef, recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { type BidContent, type BidsContext, canReadBids, openedBids } from "../tenders/bids.service.ts";
@@ -1063,3 +1063,6 @@ export async function readyToAward(
   const ranking = await computeRanking(ctx.db, t, contents);
   return { p, t, progress, contents, ranking };
 }
+
+/** What other modules may use of this module's tables. */
+export type { AwardConsortiumMember } from "./award.table.ts";

@@ -101,3 +101,8 @@ export interface EvaluationTables {
 export type EvaluationScore = Selectable<EvaluationScoresTable>;
 export type ModeratedScore = Selectable<ModeratedScoresTable>;
 export type AwardAssessment = Selectable<AwardAssessmentsTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database extends EvaluationTables {}
+}

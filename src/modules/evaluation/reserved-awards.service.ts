@@ -15,10 +15,8 @@ import type { Clock } from "../../lib/clock.ts";
 import { type FieldError, NotFoundError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { addDays, addMonths, isIsoDate, londonDate, longDate } from "../../lib/london-time.ts";
-import { actorOf } from "../access/access.service.ts";
-import type { Principal } from "../access/access.table.ts";
+import { actorOf, type Principal, requireAuthorityEditor } from "../access/access.service.ts";
 import { type Actor, recordAudit } from "../audit/audit.service.ts";
-import { requireRegisterEditor } from "../services/services.service.ts";
 import * as repo from "./compliance.repository.ts";
 import type { ReservedAwardSource } from "./compliance.table.ts";
 
@@ -177,7 +175,7 @@ export async function recordPastReservedAward(
   authorityId: string,
   draft: ReservedAwardDraft,
 ): Promise<string> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   return recordReservedAward(
     trx,
     clock,

@@ -22,3 +22,10 @@ export interface JobsTable {
 export type Job = Selectable<JobsTable>;
 export type NewJob = Insertable<JobsTable>;
 export type JobUpdate = Updateable<JobsTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database {
+    jobs: JobsTable;
+  }
+}

@@ -58,3 +58,10 @@ export function smtpMailer(options: SmtpMailerOptions): Mailer {
     },
   };
 }
+
+declare module "../../http/context.ts" {
+  interface AppDeps {
+    /** Sends email when SMTP is configured; undefined means inbox only. */
+    mailer: Mailer | undefined;
+  }
+}

@@ -17,3 +17,10 @@ export interface NotificationsTable {
 
 export type Notification = Selectable<NotificationsTable>;
 export type NewNotification = Insertable<NotificationsTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database {
+    notifications: NotificationsTable;
+  }
+}

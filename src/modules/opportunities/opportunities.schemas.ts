@@ -6,8 +6,8 @@
  * strings.
  */
 import { type Static, Type } from "typebox";
-import { ErrorResponse } from "../organisations/organisations.schemas.ts";
-import { PROCEDURES } from "../tenders/tenders.table.ts";
+import { ErrorResponse } from "../../http/schemas.ts";
+import { PROCEDURES } from "../tenders/tenders.service.ts";
 import { SAVED_SEARCH_LIMITS, SEARCH_LIMITS } from "./opportunities.service.ts";
 
 export { ErrorResponse };

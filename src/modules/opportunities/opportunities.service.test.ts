@@ -16,7 +16,7 @@ import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { demoAuthoritiesSeed } from "../../seed/demo/authorities.ts";
 import { demoOrganisationsSeed } from "../../seed/demo/organisations.ts";
 import { runSeeds } from "../../seed/seed.ts";
-import type { Principal } from "../access/access.table.ts";
+import type { Principal } from "../access/access.service.ts";
 import {
   ANY,
   type Criteria,

@@ -31,8 +31,8 @@ import {
 import { isUuid, newId } from "../../lib/ids.ts";
 import { addDays, endOfLondonDay, isIsoDate, londonDate, londonDateTime } from "../../lib/london-time.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
+import type { Principal } from "../access/access.service.ts";
 import { actorOf, requireSignedIn } from "../access/access.service.ts";
-import type { Principal } from "../access/access.table.ts";
 import { requireScope } from "../accounts/accounts.service.ts";
 import { personalRef, recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import type { JobHandler } from "../jobs/jobs.runner.ts";

@@ -50,3 +50,8 @@ export interface OpportunityTables {
 export type SavedSearch = Selectable<SavedSearchesTable>;
 export type NewSavedSearch = Insertable<SavedSearchesTable>;
 export type OpportunityAlert = Selectable<OpportunityAlertsTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database extends OpportunityTables {}
+}

@@ -15,10 +15,9 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { collect, panelsContext } from "../../lib/ports.ts";
 import { hasRole, isPlatformAdmin, requireRole, requireSignedIn } from "../access/access.service.ts";
 import { listAuthorities } from "../authorities/authorities.service.ts";
-import { contractsWithRatingsOf } from "../contracts/contracts.service.ts";
-import { providerRatingHistory, providerSummary } from "../regulation/regulation.service.ts";
 import { listAreas, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import { IDENTIFIER_SCHEMES } from "./identifiers.ts";
 import {
@@ -35,6 +34,7 @@ import {
   organisationInput,
   text,
 } from "./organisations.forms.ts";
+import { profilePanels } from "./organisations.ports.ts";
 import {
   CreateOrganisationBody,
   DirectoryQuery,
@@ -323,16 +323,10 @@ export async function organisationsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: string } }>("/organisations/:id", hide, async (request, reply) => {
     const profile = await profileOr404(request.params.id);
-    const [regulation, ratingHistory, contracts] = await Promise.all([
-      providerSummary(db, profile.organisation.id),
-      providerRatingHistory(db, profile.organisation.id),
-      contractsWithRatingsOf(db, profile.organisation.id, clock),
-    ]);
+    const panels = await collect(profilePanels, db, clock, profile.organisation.id);
     await reply.page("organisations/views/profile.njk", {
       profile,
-      regulation,
-      ratingHistory,
-      contracts,
+      ...panelsContext(panels),
       actsFor: hasRole(
         request.principal,
         ["organisation-admin", "organisation-member"],

@@ -5,6 +5,7 @@
  * identifiers per scheme, postcodes, websites, known area and category codes — in the service.
  */
 import { type Static, Type } from "typebox";
+import { ErrorResponse } from "../../http/schemas.ts";
 import { IDENTIFIER_SCHEMES } from "./identifiers.ts";
 import { LIMITS } from "./organisations.service.ts";
 import { PROFIT_MODELS, RELATIONSHIP_KINDS, SECTORS, SIZE_BANDS } from "./organisations.table.ts";
@@ -28,19 +29,7 @@ const SchemeCode = Type.Enum(
   { type: "string", description: "An org-id scheme" },
 );
 
-export const ErrorResponse = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String(),
-      message: Type.String(),
-      details: Type.Optional(
-        Type.Array(Type.Object({ field: Type.Optional(Type.String()), message: Type.String() })),
-      ),
-      requestId: Type.String(),
-    }),
-  },
-  { description: "What went wrong, each field at fault, and what to do" },
-);
+export { ErrorResponse };
 
 export const IdParams = Type.Object({ id: Uuid });
 

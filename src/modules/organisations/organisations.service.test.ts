@@ -18,8 +18,8 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { DEMO_AREAS_CSV } from "../../seed/demo/areas.ts";
+import type { Principal } from "../access/access.service.ts";
 import { loadGrants } from "../access/access.service.ts";
-import type { Principal } from "../access/access.table.ts";
 import { auditTrailFor, PLATFORM_CHAIN, SYSTEM } from "../audit/audit.service.ts";
 import { loadAreas, loadServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import {

@@ -16,11 +16,11 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import type { Principal } from "../access/access.service.ts";
 import { actorOf, grantRole, requireRole, requireSignedIn } from "../access/access.service.ts";
-import type { Principal } from "../access/access.table.ts";
 import { type ApiScope, requireScope } from "../accounts/accounts.service.ts";
 import { type Actor, recordAudit } from "../audit/audit.service.ts";
-import { findAuthorityById } from "../authorities/authorities.repository.ts";
+import { findPublicBody as findAuthorityById } from "../authorities/authorities.service.ts";
 import { existingAreaCodes, existingCategoryCodes } from "../vocabularies/vocabularies.service.ts";
 import { checkIdentifier, identifierScheme, orgIdOf, registerUrlOf, splitOrgId } from "./identifiers.ts";
 import { assessMutual, type MutualAssessment } from "./mutual.ts";
@@ -39,6 +39,8 @@ import {
 
 export type { DirectoryFilters, EffectiveSector } from "./organisations.repository.ts";
 export { UNCONFIRMED } from "./organisations.repository.ts";
+/** The sector shown for an organisation: a mutual only with qualifying evidence. */
+export const effectiveSectorOf = repo.effectiveSectorOf;
 
 /** Field limits, shared with the request schemas. */
 export const LIMITS = {
@@ -1067,3 +1069,7 @@ export const countOrganisationsBySector = repo.countBySector;
 export const organisationsAfter = repo.organisationsAfter;
 export const organisationNames = repo.organisationNames;
 export const findOrganisation = repo.findOrganisation;
+
+/** What other modules may use of this module's tables. */
+export type { NewOrganisation, ProfitModel, RelationshipKind, Sector } from "./organisations.table.ts";
+export { SECTORS, SIZE_BANDS } from "./organisations.table.ts";

@@ -114,3 +114,15 @@ export type OrganisationIdentifierRow = Selectable<OrganisationIdentifiersTable>
 export type RelationshipRow = Selectable<OrganisationRelationshipsTable>;
 export type MutualEvidenceRow = Selectable<MutualEvidenceTable>;
 export type NewMutualEvidence = Insertable<MutualEvidenceTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database {
+    organisations: OrganisationsTable;
+    organisation_identifiers: OrganisationIdentifiersTable;
+    organisation_relationships: OrganisationRelationshipsTable;
+    mutual_evidence: MutualEvidenceTable;
+    organisation_areas: OrganisationAreasTable;
+    organisation_categories: OrganisationCategoriesTable;
+  }
+}

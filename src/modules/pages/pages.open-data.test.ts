@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
+import { spreadsheetSafe } from "../../lib/csv.ts";
 import { newId } from "../../lib/ids.ts";
-import type { NewOrganisation } from "../organisations/organisations.table.ts";
-import { homeSummary, openDataCsv, spreadsheetSafe } from "./pages.service.ts";
+import type { NewOrganisation } from "../organisations/organisations.service.ts";
+import { homeSummary, openDataCsv } from "./pages.service.ts";
 
 let database: TestDatabase;
 const COUNT = 1_201; // more than two pages of 500

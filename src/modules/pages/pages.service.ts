@@ -3,18 +3,18 @@
  * no query stays open) and the API documentation drawn from the OpenAPI document.
  */
 import { STATUS_CODES } from "node:http";
-import { stringify } from "csv-stringify/sync";
 import type { Db } from "../../db/database.ts";
 import { pageByKey } from "../../db/paging.ts";
+import { csvHeader, csvRows } from "../../lib/csv.ts";
+import type { Authority } from "../authorities/authorities.service.ts";
 import { authoritiesAfter, listAuthorities } from "../authorities/authorities.service.ts";
-import type { Authority } from "../authorities/authorities.table.ts";
-import type { EffectiveSector } from "../organisations/organisations.repository.ts";
+import type { EffectiveSector } from "../organisations/organisations.service.ts";
 import {
   countOrganisationsByEffectiveSector,
   mutualSummary,
   organisationsAfter,
+  SECTORS,
 } from "../organisations/organisations.service.ts";
-import { SECTORS } from "../organisations/organisations.table.ts";
 
 export interface SectorCount {
   sector: EffectiveSector;
@@ -98,24 +98,11 @@ function rowsOf(db: Db, dataset: OpenDataset): AsyncGenerator<Record<string, unk
   })();
 }
 
-/**
- * Text that a spreadsheet would run as a formula (it begins with =, +, -, @, a tab or a carriage
- * return) gets an apostrophe in front, so opening open data can never run anything.
- */
-export function spreadsheetSafe(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
 /** A dataset as CSV (UTF-8, header row, codes not labels), a chunk per page of rows. */
 export async function* openDataCsv(db: Db, dataset: OpenDataset): AsyncGenerator<string> {
   const columns = [...DATASET_COLUMNS[dataset]];
-  yield stringify([], { header: true, columns });
-  for await (const page of rowsOf(db, dataset)) {
-    yield stringify(page, {
-      columns,
-      cast: { string: spreadsheetSafe, bigint: (value) => value.toString() },
-    });
-  }
+  yield csvHeader(columns);
+  for await (const page of rowsOf(db, dataset)) yield csvRows(page, columns);
 }
 
 // The API documentation, from the OpenAPI 3.1 document @fastify/swagger generates.

@@ -10,14 +10,14 @@ import { transaction } from "../../db/transaction.ts";
 import { dateField, field, fieldList, submitForm } from "../../http/forms.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { ConflictError } from "../../lib/errors.ts";
-import { londonDate, londonDateTime } from "../../lib/london-time.ts";
+import { londonDate, londonDateTime, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
-import type { Principal } from "../access/access.table.ts";
-import type { Authority } from "../authorities/authorities.table.ts";
-import { authorityById, authorityBySlug } from "../authorities/verification.service.ts";
+import { isAuthorityEditor, type Principal, requireAuthorityEditor } from "../access/access.service.ts";
+import { editorsFirst } from "../access/policies.ts";
+import type { Authority } from "../authorities/authorities.service.ts";
+import { authorityById, authorityBySlug } from "../authorities/authorities.service.ts";
 import { listConsultations } from "../consultations/consultations.service.ts";
-import { editorsFirst, longDate } from "../services/services.routes.ts";
-import { canEditRegister, registerOf, requireRegisterEditor } from "../services/services.service.ts";
+import { registerOf } from "../services/services.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import type { ProjectRow } from "./projects.repository.ts";
 import {
@@ -175,7 +175,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
     await reply.page("projects/views/projects.njk", {
       authority,
       projects: projects.map((p) => display(p, clock)),
-      canEdit: canEditRegister(request.principal, authority.id),
+      canEdit: isAuthorityEditor(request.principal, authority.id),
     });
   });
 
@@ -186,7 +186,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
   ) {
     const [categories, services, authorities] = await Promise.all([
       listServiceCategories(db),
-      registerOf(db, authority.id),
+      registerOf({ db, clock, principal: null }, authority.id),
       participantChoices(db, authority.id),
     ]);
     return {
@@ -202,13 +202,13 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<Slug>("/authorities/:slug/projects/new", hide, async (request, reply) => {
     const authority = await authorityBySlug(app.deps.db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     await reply.page("projects/views/form.njk", await formContext(authority, {}));
   });
 
   app.post<Slug>("/authorities/:slug/projects/new", hide, async (request, reply) => {
     const authority = await authorityBySlug(app.deps.db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     const context = await formContext(authority, request.body);
     await submitForm(reply, "projects/views/form.njk", context, async () => {
       const id = await transaction(db, (trx) =>
@@ -222,7 +222,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
     return {
       authority,
       project: display(project, clock),
-      canEdit: canEditRegister(extra.principal as Principal | null, authority.id),
+      canEdit: isAuthorityEditor(extra.principal as Principal | null, authority.id),
       startedOn: { day: "", month: "", year: "" },
       ...extra,
     };
@@ -254,7 +254,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<SlugProject>("/authorities/:slug/projects/:projectId/publish", hide, async (request, reply) => {
     const authority = await authorityBySlug(app.deps.db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     await transaction(db, (trx) =>
       publishProject(trx, clock, request.principal, authority.id, request.params.projectId),
     );
@@ -266,7 +266,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
 
   /** The edit page of a draft project: 409 once published (a published project cannot change). */
   async function editableProject(authority: Authority, principal: Principal | null, projectId: string) {
-    await requireRegisterEditor(db, principal, authority.id);
+    await requireAuthorityEditor(db, principal, authority.id);
     const project = await projectOf(db, principal, authority.id, projectId);
     if (project.status === "published")
       throw new ConflictError(
@@ -306,7 +306,7 @@ export async function projectsRoutes(app: FastifyInstance): Promise<void> {
     hide,
     async (request, reply) => {
       const authority = await authorityBySlug(app.deps.db, request.params.slug);
-      await requireRegisterEditor(db, request.principal, authority.id);
+      await requireAuthorityEditor(db, request.principal, authority.id);
       const project = await projectOf(db, request.principal, authority.id, request.params.projectId);
       const context = await projectPage(authority, project, {
         principal: request.principal,

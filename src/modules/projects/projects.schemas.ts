@@ -4,7 +4,7 @@
  * money, real dates, known codes and combinations in the service (400 naming the field, or 422).
  */
 import { type Static, Type } from "typebox";
-import { ErrorResponse } from "../organisations/organisations.schemas.ts";
+import { ErrorResponse } from "../../http/schemas.ts";
 import { PROJECT_LIMITS } from "./projects.service.ts";
 
 export { ErrorResponse };

@@ -24,8 +24,8 @@ import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
+import type { Principal } from "../access/access.service.ts";
 import { loadGrants } from "../access/access.service.ts";
-import type { Principal } from "../access/access.table.ts";
 import { auditTrailFor } from "../audit/audit.service.ts";
 import { pipeline } from "../services/services.service.ts";
 import {
@@ -186,7 +186,7 @@ describe("commissioning projects", () => {
   });
 
   it("shows a service's published project as its planned procurement in the pipeline", async () => {
-    const result = await pipeline(t.db, clock, DEMO_AUTHORITY.county);
+    const result = await pipeline({ db: t.db, clock, principal: null }, DEMO_AUTHORITY.county);
     const homeCare = result.rows.find((r) => r.id === DEMO_SERVICE.countyHomeCare);
     expect(homeCare?.planned_project_id).toBe(DEMO_PROJECT.countyHomeCare);
     expect(homeCare?.planned_project_title).toBe("Home care for older people 2027");

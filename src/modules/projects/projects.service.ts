@@ -17,16 +17,15 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { isIsoDate, londonToday } from "../../lib/london-time.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
-import { actorOf } from "../access/access.service.ts";
-import type { Principal } from "../access/access.table.ts";
-import { type Actor, recordAudit } from "../audit/audit.service.ts";
 import {
-  canEditRegister,
-  isIsoDate,
-  londonToday,
-  requireRegisterEditor,
-} from "../services/services.service.ts";
+  actorOf,
+  isAuthorityEditor,
+  type Principal,
+  requireAuthorityEditor,
+} from "../access/access.service.ts";
+import { type Actor, recordAudit } from "../audit/audit.service.ts";
 import { existingCategoryCodes } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./projects.repository.ts";
 import type { Project } from "./projects.table.ts";
@@ -297,9 +296,9 @@ export async function markProcurementStarted(
   startedOn: string,
 ): Promise<void> {
   const actor = isPrincipal(principalOrActor)
-    ? actorOf(await requireRegisterEditor(trx, principalOrActor, authorityId))
+    ? actorOf(await requireAuthorityEditor(trx, principalOrActor, authorityId))
     : principalOrActor === null
-      ? actorOf(await requireRegisterEditor(trx, null, authorityId))
+      ? actorOf(await requireAuthorityEditor(trx, null, authorityId))
       : principalOrActor;
   if (!isIsoDate(startedOn))
     throw new ValidationError("Enter when the procurement started", [
@@ -344,7 +343,7 @@ export async function createProject(
   authorityId: string,
   draft: ProjectDraft,
 ): Promise<string> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   const input = await checkProject(trx, authorityId, draft);
   return recordProject(trx, clock, actorOf(p), authorityId, input);
 }
@@ -379,7 +378,7 @@ export async function updateProject(
   projectId: string,
   changes: ProjectDraft,
 ): Promise<void> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   const locked = isUuid(projectId) ? await repo.lockProject(trx, authorityId, projectId) : undefined;
   const current = locked ? await repo.findProject(trx, authorityId, projectId) : undefined;
   if (!current) throw new NotFoundError("commissioning project");
@@ -465,7 +464,7 @@ export async function publishProject(
   authorityId: string,
   projectId: string,
 ): Promise<void> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   await publishProjectAs(trx, clock, actorOf(p), authorityId, projectId);
 }
 
@@ -475,7 +474,7 @@ export function projectsOf(
   principal: Principal | null,
   authorityId: string,
 ): Promise<repo.ProjectRow[]> {
-  return repo.projectsOf(db, authorityId, { drafts: canEditRegister(principal, authorityId) });
+  return repo.projectsOf(db, authorityId, { drafts: isAuthorityEditor(principal, authorityId) });
 }
 
 /** A project of this authority, or 404 (also a draft, to those who may not edit it). */
@@ -486,7 +485,7 @@ export async function projectOf(
   projectId: string,
 ): Promise<repo.ProjectRow> {
   const project = isUuid(projectId) ? await repo.findProject(db, authorityId, projectId) : undefined;
-  if (!project || (project.status === "draft" && !canEditRegister(principal, authorityId)))
+  if (!project || (project.status === "draft" && !isAuthorityEditor(principal, authorityId)))
     throw new NotFoundError("commissioning project");
   return project;
 }

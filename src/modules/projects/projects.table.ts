@@ -68,3 +68,13 @@ export interface ProjectNoticesTable {
 export type Project = Selectable<ProjectsTable>;
 export type NewProject = Insertable<ProjectsTable>;
 export type ProjectNotice = Selectable<ProjectNoticesTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database {
+    projects: ProjectsTable;
+    project_services: ProjectServicesTable;
+    project_participants: ProjectParticipantsTable;
+    project_notices: ProjectNoticesTable;
+  }
+}

@@ -4,10 +4,10 @@
  * page in id order. The ids are stable: a location's id and an inspection's id never change. No
  * personal data: the registered manager's name is not published here.
  */
-import { stringify } from "csv-stringify/sync";
+
 import type { Db } from "../../db/database.ts";
 import { pageByKey } from "../../db/paging.ts";
-import { spreadsheetSafe } from "../pages/pages.service.ts";
+import { csvHeader, csvRows } from "../../lib/csv.ts";
 import type { LocationRow, RatingHistoryRow } from "./regulation.repository.ts";
 import {
   findInspection,
@@ -232,12 +232,12 @@ function csvRow(dataset: RegulationDataset, record: unknown): Record<string, unk
 /** A dataset as CSV (UTF-8, header row, codes not labels), a chunk per page. */
 export async function* openDataCsv(db: Db, dataset: RegulationDataset): AsyncGenerator<string> {
   const columns = [...(dataset === "regulated-locations" ? LOCATION_COLUMNS : RATING_COLUMNS)];
-  yield stringify([], { header: true, columns });
+  yield csvHeader(columns);
   for await (const page of recordsOf(db, dataset)) {
     if (page.length === 0) continue;
-    yield stringify(
+    yield csvRows(
       page.map((r) => csvRow(dataset, r)),
-      { columns, cast: { string: spreadsheetSafe, boolean: (v) => (v ? "true" : "false") } },
+      columns,
     );
   }
 }

@@ -11,7 +11,7 @@ import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_INSPECTION, DEMO_LOCATION, DEMO_REGIME } from "../../seed/demo/regulation.ts";
-import type { Role } from "../access/access.table.ts";
+import type { Role } from "../access/access.service.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
 import { createAuthority } from "../authorities/authorities.service.ts";
 

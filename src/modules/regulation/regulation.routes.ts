@@ -12,8 +12,8 @@ import { transaction } from "../../db/transaction.ts";
 import { dateField, field, fieldList, formErrors, submitForm } from "../../http/forms.ts";
 import { ForbiddenError, ValidationError } from "../../lib/errors.ts";
 import { londonDate, longDate } from "../../lib/london-time.ts";
+import type { Principal } from "../access/access.service.ts";
 import { hasRole, requireSignedIn } from "../access/access.service.ts";
-import type { Principal } from "../access/access.table.ts";
 import { listAreas, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import {
   allRatings,

@@ -5,7 +5,7 @@
  * Types and lengths here (400, every field at fault); ratings off the scale are refused here too.
  */
 import { type Static, Type } from "typebox";
-import { ErrorResponse } from "../organisations/organisations.schemas.ts";
+import { ErrorResponse } from "../../http/schemas.ts";
 import { LIMITS } from "./regulation.service.ts";
 import {
   CAPACITY_UNITS,

@@ -22,7 +22,7 @@ import { localFileStore } from "../../lib/file-store.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_INSPECTION, DEMO_LOCATION } from "../../seed/demo/regulation.ts";
-import type { Principal } from "../access/access.table.ts";
+import type { Principal } from "../access/access.service.ts";
 import { auditTrailFor, SYSTEM } from "../audit/audit.service.ts";
 import { createAuthority } from "../authorities/authorities.service.ts";
 import { contractOf, enterContract } from "../contracts/contracts.service.ts";

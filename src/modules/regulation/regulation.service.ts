@@ -23,12 +23,12 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { addDays, endOfLondonDay, isIsoDate, londonDate, longDate } from "../../lib/london-time.ts";
+import { collect, type Panel } from "../../lib/ports.ts";
 import { addWorkingDays } from "../../lib/working-days.ts";
+import type { Principal, Role } from "../access/access.service.ts";
 import { actorOf, grantsInScope, hasRole, requireRole, requireSignedIn } from "../access/access.service.ts";
-import type { Principal, Role } from "../access/access.table.ts";
 import { type Actor, recordAudit } from "../audit/audit.service.ts";
-import { assertBodyVerified } from "../authorities/verification.service.ts";
-import { contractsHeldBy } from "../contracts/contracts.service.ts";
+import { assertBodyVerified } from "../authorities/authorities.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import {
   existingAreaCodes,
@@ -44,6 +44,7 @@ import {
   ratingRank,
 } from "./ratings.ts";
 import { canMove, isInspectable } from "./registration-states.ts";
+import { type AffectedContract, contractsAffected } from "./regulation.ports.ts";
 import * as repo from "./regulation.repository.ts";
 import {
   type AccuracyChallenge,
@@ -1299,15 +1300,10 @@ export function contractsAffectedByLocation(
   clock: Clock,
   location: { organisationId: string; activities: readonly string[] },
 ): Promise<AffectedContract[]> {
-  return contractsHeldBy(db, location.organisationId, location.activities, clock);
+  return collect(contractsAffected, db, clock, location).then((lists) => lists.flat());
 }
 
-export interface AffectedContract {
-  authorityId: string;
-  contractId: string;
-  title: string;
-  commissionerUserIds: string[];
-}
+export type { AffectedContract };
 
 /**
  * Cancels a registration after a notice of proposal to cancel whose representations period has
@@ -1679,6 +1675,18 @@ export async function providerRatingHistory(
   );
 }
 
+/** A provider's registered locations, current ratings and rating history (a profile panel). */
+export async function providerRatingsPanel(db: Db, _clock: Clock, organisationId: string): Promise<Panel> {
+  const [regulation, ratingHistory] = await Promise.all([
+    providerSummary(db, organisationId),
+    providerRatingHistory(db, organisationId),
+  ]);
+  return {
+    template: "regulation/views/partials/provider-ratings.njk",
+    context: { regulation, ratingHistory },
+  };
+}
+
 /** 2 to 5 providers side by side (400 naming the field otherwise). */
 export async function compareProviders(db: Db, ids: readonly string[]): Promise<ProviderSummary[]> {
   const unique = [...new Set(ids.map((i) => i.trim()).filter((i) => i !== ""))];
@@ -1813,3 +1821,6 @@ export const FAILING_VIEWER_ROLES = FAILING_VIEWERS;
 export const locationsAfter = repo.locationsAfter;
 export const publishedRatingsAfter = repo.publishedRatingsAfter;
 export const findInspection = repo.findInspection;
+
+/** What other modules may use of this module's tables. */
+export type { Rating } from "./regulation.table.ts";

@@ -206,3 +206,8 @@ export type NewInspection = Insertable<InspectionsTable>;
 export type AccuracyChallenge = Selectable<AccuracyChallengesTable>;
 export type EnforcementAction = Selectable<EnforcementActionsTable>;
 export type RegulatorRegime = Selectable<RegulatorRegimesTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database extends RegulationTables {}
+}

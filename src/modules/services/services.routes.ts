@@ -1,23 +1,25 @@
 /**
  * The service register's pages — each authority's register, a service with its option appraisals,
  * the forms to add and change a service and to record an appraisal, the pipeline per authority and
- * nationally — and its JSON API. Thin: parse, call the service, render or serialise. Who may do what
- * is decided in services.service.ts from `request.principal`.
+ * nationally — and its JSON API. Each route states who may call it and calls one service; the
+ * service decides every rule.
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { transaction } from "../../db/transaction.ts";
-import { dateField, field, fieldList, submitForm } from "../../http/forms.ts";
+import { dateField, field, fieldList, formPage } from "../../http/forms.ts";
+import { anyone, api, errorResponses, page } from "../../http/routes.ts";
 import { longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
-import { authorityById, authorityBySlug } from "../authorities/verification.service.ts";
-import { windowsOf } from "../challenges/challenges.service.ts";
+import { collect, panelsContext } from "../../lib/ports.ts";
+import { isAuthorityEditor } from "../access/access.service.ts";
+import { ctxOf } from "../access/context.ts";
+import { authorityEditors } from "../access/policies.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
+import { servicePanels } from "./services.ports.ts";
 import type { PipelineRow, ServiceRow } from "./services.repository.ts";
 import {
   AuthorityParams,
   CreateServiceBody,
-  ErrorResponse,
   PipelineResponse,
   RegisterResponse,
   ServiceParams,
@@ -27,7 +29,6 @@ import {
 import {
   type AppraisalView,
   appraisalsOf,
-  canEditRegister,
   createService,
   draftAppraisal,
   draftOf,
@@ -36,22 +37,11 @@ import {
   pipeline,
   publishAppraisal,
   registerOf,
-  requireRegisterEditor,
   type ServiceDraft,
   serviceOf,
   updateService,
 } from "./services.service.ts";
 import { APPRAISAL_OPTIONS, PROVIDER_TYPES, SERVICE_KINDS, SERVICE_STATUSES } from "./services.table.ts";
-
-const hide = { schema: { hide: true } };
-
-/** Dates as people read them; projects.routes.ts takes it from here. */
-export { longDate };
-
-/** The contract end from the GOV.UK date input: null when left empty, YYYY-MM-DD (perhaps not real) otherwise. */
-function contractEndOf(body: unknown): string | null {
-  return dateField(body, "contractEnd") || null;
-}
 
 interface ServiceFormValues {
   name: string;
@@ -83,8 +73,9 @@ function formValues(body: unknown): ServiceFormValues {
   };
 }
 
-function draftFromForm(body: unknown): ServiceDraft & { status: string; description: string } {
-  const v = formValues(body);
+/** What the service takes from the form: text everywhere, the contract end as YYYY-MM-DD (or null). */
+function draftOfForm(v: ServiceFormValues): ServiceDraft & { status: string; description: string } {
+  const { day, month, year } = v.contractEnd;
   return {
     name: v.name,
     kind: v.kind,
@@ -92,7 +83,11 @@ function draftFromForm(body: unknown): ServiceDraft & { status: string; descript
     providerType: v.providerType,
     providerOrganisationId: v.providerOrganisationId || null,
     annualCost: v.annualCost,
-    contractEnd: contractEndOf(body),
+    contractEnd:
+      dateField(
+        { "contractEnd-day": day, "contractEnd-month": month, "contractEnd-year": year },
+        "contractEnd",
+      ) || null,
     status: v.status,
     description: v.description,
   };
@@ -125,6 +120,14 @@ function display(service: ServiceRow) {
     annualCost: formatMoney(service.annual_cost_pence as Pence, { pence: false }),
     contractEndText: longDate(service.contract_end),
   };
+}
+
+function pipelineRows(rows: PipelineRow[]) {
+  return rows.map((row) => ({
+    ...display(row),
+    authorityName: row.authority_name,
+    authoritySlug: row.authority_slug,
+  }));
 }
 
 function toApi(service: ServiceRow, slug: string, appraisals?: AppraisalView[]): ServiceResponse {
@@ -165,22 +168,13 @@ function toApi(service: ServiceRow, slug: string, appraisals?: AppraisalView[]):
   };
 }
 
-/**
- * Refuses the public and other authorities' staff before the body is validated (401/403, not
- * 400), for API writes under `/api/v1/authorities/:authorityId/…`.
- */
-export function editorsFirst(app: FastifyInstance) {
-  return async (request: FastifyRequest) => {
-    const { authorityId } = request.params as { authorityId: string };
-    await requireRegisterEditor(app.deps.db, request.principal, authorityId);
-  };
-}
+type ServiceRequest = FastifyRequest<{ Params: { slug: string; serviceId: string } }>;
 
 export async function servicesRoutes(app: FastifyInstance): Promise<void> {
-  const { db, clock } = app.deps;
-  type Slug = { Params: { slug: string } };
-  type SlugService = { Params: { slug: string; serviceId: string } };
+  const { db } = app.deps;
+  const serviceUrl = (slug: string, id: string) => `/authorities/${slug}/services/${id}`;
 
+  /** What the service form needs besides its values. */
   async function formChoices() {
     const [categories, organisations] = await Promise.all([
       listServiceCategories(db),
@@ -197,169 +191,116 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
 
   // Pages
 
-  app.get<Slug>("/authorities/:slug/services", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app.deps.db, request.params.slug);
-    const services = await registerOf(db, authority.id);
+  app.get("/authorities/:slug/services", page({ who: anyone }), async (request, reply) => {
+    const { authority } = request;
     await reply.page("services/views/register.njk", {
       authority,
-      services: services.map(display),
-      canEdit: canEditRegister(request.principal, authority.id),
+      services: (await registerOf(ctxOf(request), authority.id)).map(display),
+      canEdit: isAuthorityEditor(request.principal, authority.id),
       windowMonths: PIPELINE_WINDOW_MONTHS,
     });
   });
 
-  app.get<Slug>("/authorities/:slug/services/new", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app.deps.db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
-    await reply.page("services/views/form.njk", {
+  formPage(app, "/authorities/:slug/services/new", {
+    who: authorityEditors,
+    template: "services/views/form.njk",
+    context: async ({ authority }) => ({
       authority,
       action: `/authorities/${authority.slug}/services/new`,
-      values: formValues({}),
       ...(await formChoices()),
-    });
+    }),
+    values: () => formValues({}),
+    read: (body) => formValues(body),
+    submit: async (request, values) => {
+      const service = await createService(ctxOf(request), request.authority.id, draftOfForm(values));
+      return `${serviceUrl(request.authority.slug, service.id)}?added=1`;
+    },
   });
 
-  app.post<Slug>("/authorities/:slug/services/new", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app.deps.db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
-    const context = {
-      authority,
-      action: `/authorities/${authority.slug}/services/new`,
-      values: formValues(request.body),
-      ...(await formChoices()),
-    };
-    await submitForm(reply, "services/views/form.njk", context, async () => {
-      const id = await transaction(db, (trx) =>
-        createService(trx, clock, request.principal, authority.id, draftFromForm(request.body)),
-      );
-      return `/authorities/${authority.slug}/services/${id}?added=1`;
-    });
-  });
+  app.get(
+    "/authorities/:slug/services/:serviceId",
+    page({ who: anyone }),
+    async (request: ServiceRequest, reply) => {
+      const { authority } = request;
+      const ctx = ctxOf(request);
+      const service = await serviceOf(ctx, authority.id, request.params.serviceId);
+      const query = (request.query ?? {}) as Record<string, string>;
+      await reply.page("services/views/service.njk", {
+        authority,
+        service: display(service),
+        appraisals: await appraisalsOf(ctx, authority.id, service.id),
+        ...panelsContext(
+          await collect(servicePanels, db, ctx.clock, { authorityId: authority.id, serviceId: service.id }),
+        ),
+        canEdit: isAuthorityEditor(request.principal, authority.id),
+        notice: query.added
+          ? "added"
+          : query.updated
+            ? "updated"
+            : query.appraisal === "drafted" || query.appraisal === "published"
+              ? query.appraisal
+              : undefined,
+      });
+    },
+  );
 
-  app.get<SlugService>("/authorities/:slug/services/:serviceId", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app.deps.db, request.params.slug);
-    const service = await serviceOf(db, authority.id, request.params.serviceId);
-    const appraisals = await appraisalsOf(db, request.principal, authority.id, service.id);
-    const windows = (await windowsOf(db, app.deps.clock, authority.id, service.id)).map((w) => ({
-      state: w.state,
-      opensText: longDate(w.opens_on),
-      closesText: longDate(w.closes_on),
-    }));
-    const query = (request.query ?? {}) as Record<string, string>;
-    await reply.page("services/views/service.njk", {
-      authority,
-      service: display(service),
-      appraisals,
-      windows,
-      canEdit: canEditRegister(request.principal, authority.id),
-      notice: query.added
-        ? "added"
-        : query.updated
-          ? "updated"
-          : query.appraisal === "drafted" || query.appraisal === "published"
-            ? query.appraisal
-            : undefined,
-    });
-  });
-
-  app.get<SlugService>("/authorities/:slug/services/:serviceId/edit", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app.deps.db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
-    const service = await serviceOf(db, authority.id, request.params.serviceId);
-    await reply.page("services/views/form.njk", {
-      authority,
-      service,
-      action: `/authorities/${authority.slug}/services/${service.id}/edit`,
-      values: valuesOfService(service),
-      ...(await formChoices()),
-    });
-  });
-
-  app.post<SlugService>("/authorities/:slug/services/:serviceId/edit", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app.deps.db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
-    const service = await serviceOf(db, authority.id, request.params.serviceId);
-    const context = {
-      authority,
-      service,
-      action: `/authorities/${authority.slug}/services/${service.id}/edit`,
-      values: formValues(request.body),
-      ...(await formChoices()),
-    };
-    await submitForm(reply, "services/views/form.njk", context, async () => {
-      await transaction(db, (trx) =>
-        updateService(trx, clock, request.principal, authority.id, service.id, draftFromForm(request.body)),
-      );
-      return `/authorities/${authority.slug}/services/${service.id}?updated=1`;
-    });
-  });
-
-  app.get<SlugService>(
-    "/authorities/:slug/services/:serviceId/appraisals/new",
-    hide,
-    async (request, reply) => {
-      const authority = await authorityBySlug(app.deps.db, request.params.slug);
-      await requireRegisterEditor(db, request.principal, authority.id);
-      const service = await serviceOf(db, authority.id, request.params.serviceId);
-      await reply.page("services/views/appraisal.njk", {
+  formPage(app, "/authorities/:slug/services/:serviceId/edit", {
+    who: authorityEditors,
+    template: "services/views/form.njk",
+    context: async (request: ServiceRequest) => {
+      const { authority } = request;
+      const service = await serviceOf(ctxOf(request), authority.id, request.params.serviceId);
+      return {
         authority,
         service,
-        options: APPRAISAL_OPTIONS,
-        values: { options: [], evidence: "", decision: "", reasons: "" },
-      });
-    },
-  );
-
-  app.post<SlugService>(
-    "/authorities/:slug/services/:serviceId/appraisals/new",
-    hide,
-    async (request, reply) => {
-      const authority = await authorityBySlug(app.deps.db, request.params.slug);
-      await requireRegisterEditor(db, request.principal, authority.id);
-      const service = await serviceOf(db, authority.id, request.params.serviceId);
-      const values = {
-        options: fieldList(request.body, "options"),
-        evidence: field(request.body, "evidence"),
-        decision: field(request.body, "decision"),
-        reasons: field(request.body, "reasons"),
+        action: `${serviceUrl(authority.slug, service.id)}/edit`,
+        ...(await formChoices()),
       };
-      const context = { authority, service, options: APPRAISAL_OPTIONS, values };
-      await submitForm(reply, "services/views/appraisal.njk", context, async () => {
-        await transaction(db, (trx) =>
-          draftAppraisal(trx, clock, request.principal, authority.id, service.id, values),
-        );
-        return `/authorities/${authority.slug}/services/${service.id}?appraisal=drafted`;
-      });
     },
-  );
+    values: (_request, { service }) => valuesOfService(service),
+    read: (body) => formValues(body),
+    submit: async (request, values, { authority, service }) => {
+      await updateService(ctxOf(request), authority.id, service.id, draftOfForm(values));
+      return `${serviceUrl(authority.slug, service.id)}?updated=1`;
+    },
+  });
 
-  app.post<{ Params: { slug: string; serviceId: string; appraisalId: string } }>(
+  formPage(app, "/authorities/:slug/services/:serviceId/appraisals/new", {
+    who: authorityEditors,
+    template: "services/views/appraisal.njk",
+    context: async (request: ServiceRequest) => ({
+      authority: request.authority,
+      service: await serviceOf(ctxOf(request), request.authority.id, request.params.serviceId),
+      options: APPRAISAL_OPTIONS,
+    }),
+    values: () => ({ options: [] as string[], evidence: "", decision: "", reasons: "" }),
+    read: (body) => ({
+      options: fieldList(body, "options"),
+      evidence: field(body, "evidence"),
+      decision: field(body, "decision"),
+      reasons: field(body, "reasons"),
+    }),
+    submit: async (request, values, { authority, service }) => {
+      await draftAppraisal(ctxOf(request), authority.id, service.id, values);
+      return `${serviceUrl(authority.slug, service.id)}?appraisal=drafted`;
+    },
+  });
+
+  app.post(
     "/authorities/:slug/services/:serviceId/appraisals/:appraisalId/publish",
-    hide,
-    async (request, reply) => {
-      const authority = await authorityBySlug(app.deps.db, request.params.slug);
-      await requireRegisterEditor(db, request.principal, authority.id);
-      const service = await serviceOf(db, authority.id, request.params.serviceId);
-      await transaction(db, (trx) =>
-        publishAppraisal(trx, clock, request.principal, authority.id, service.id, request.params.appraisalId),
-      );
-      await reply.redirect(`/authorities/${authority.slug}/services/${service.id}?appraisal=published`, 303);
+    page({ who: authorityEditors }),
+    async (request: FastifyRequest<{ Params: { serviceId: string; appraisalId: string } }>, reply) => {
+      const { authority } = request;
+      const { serviceId, appraisalId } = request.params;
+      await publishAppraisal(ctxOf(request), authority.id, serviceId, appraisalId);
+      await reply.redirect(`${serviceUrl(authority.slug, serviceId)}?appraisal=published`, 303);
     },
   );
 
-  function pipelineRows(rows: PipelineRow[]) {
-    return rows.map((row) => ({
-      ...display(row),
-      authorityName: row.authority_name,
-      authoritySlug: row.authority_slug,
-    }));
-  }
-
-  app.get<Slug>("/authorities/:slug/pipeline", hide, async (request, reply) => {
-    const authority = await authorityBySlug(app.deps.db, request.params.slug);
-    const result = await pipeline(db, clock, authority.id);
+  app.get("/authorities/:slug/pipeline", page({ who: anyone }), async (request, reply) => {
+    const result = await pipeline(ctxOf(request), request.authority.id);
     await reply.page("services/views/pipeline.njk", {
-      authority,
+      authority: request.authority,
       rows: pipelineRows(result.rows),
       from: longDate(result.from),
       to: longDate(result.to),
@@ -367,8 +308,8 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  app.get("/pipeline", hide, async (_request, reply) => {
-    const result = await pipeline(db, clock);
+  app.get("/pipeline", page({ who: anyone }), async (request, reply) => {
+    const result = await pipeline(ctxOf(request));
     await reply.page("services/views/pipeline.njk", {
       rows: pipelineRows(result.rows),
       from: longDate(result.from),
@@ -379,23 +320,24 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
 
   // The JSON API
 
-  const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  api.get(
+  json.get(
     "/api/v1/authorities/:authorityId/services",
-    {
-      schema: {
+    api(
+      { who: anyone },
+      {
+        operationId: "listServices",
         tags: ["services"],
         summary: "An authority's service register",
-        description: "Every service the authority is responsible for, in-house ones included. Public.",
+        description: "Every service the authority is responsible for, in-house ones included.",
         params: AuthorityParams,
-        response: { 200: RegisterResponse, 400: ErrorResponse, 404: ErrorResponse },
+        response: { 200: RegisterResponse },
       },
-    },
+    ),
     async (request) => {
-      const authority = await authorityById(app.deps.db, request.params.authorityId);
-      const services = await registerOf(db, authority.id);
+      const { authority } = request;
+      const services = await registerOf(ctxOf(request), authority.id);
       return {
         authority: { id: authority.id, name: authority.name, slug: authority.slug },
         services: services.map((s) => toApi(s, authority.slug)),
@@ -403,86 +345,89 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  api.get(
+  json.get(
     "/api/v1/authorities/:authorityId/services/:serviceId",
-    {
-      schema: {
+    api(
+      { who: anyone },
+      {
+        operationId: "getService",
         tags: ["services"],
         summary: "A service on an authority's register, with its published option appraisals",
         params: ServiceParams,
-        response: { 200: ServiceResponse, 400: ErrorResponse, 404: ErrorResponse },
+        response: { 200: ServiceResponse },
       },
-    },
+    ),
     async (request) => {
-      const authority = await authorityById(app.deps.db, request.params.authorityId);
-      const service = await serviceOf(db, authority.id, request.params.serviceId);
-      const appraisals = await appraisalsOf(db, request.principal, authority.id, service.id);
-      return toApi(service, authority.slug, appraisals);
+      const { authority } = request;
+      const ctx = ctxOf(request);
+      const service = await serviceOf(ctx, authority.id, request.params.serviceId);
+      return toApi(service, authority.slug, await appraisalsOf(ctx, authority.id, service.id));
     },
   );
 
-  api.post(
+  json.post(
     "/api/v1/authorities/:authorityId/services",
-    {
-      schema: {
+    api(
+      { who: authorityEditors, scope: "services:write" },
+      {
+        operationId: "createService",
         tags: ["services"],
         summary: "Add a service to an authority's register",
         description:
-          "For the authority's commissioners and administrators (and platform administrators), once the authority is verified. 422 for details that do not fit together, such as a contracted service without a provider or contract end.",
+          "422 for details that do not fit together, such as a contracted service without a provider or contract end.",
         params: AuthorityParams,
         body: CreateServiceBody,
-        response: { 201: ServiceResponse, ...errors, 422: ErrorResponse },
+        response: { 201: ServiceResponse, ...errorResponses(422) },
       },
-      preValidation: editorsFirst(app),
-    },
+    ),
     async (request, reply) => {
-      const authority = await authorityById(app.deps.db, request.params.authorityId);
-      const id = await transaction(db, (trx) =>
-        createService(trx, clock, request.principal, authority.id, request.body),
-      );
-      const service = await serviceOf(db, authority.id, id);
+      const { authority } = request;
+      const service = await createService(ctxOf(request), authority.id, request.body);
       return reply
         .status(201)
-        .header("location", `/api/v1/authorities/${authority.id}/services/${id}`)
+        .header("location", `/api/v1/authorities/${authority.id}/services/${service.id}`)
         .send(toApi(service, authority.slug));
     },
   );
 
-  api.patch(
+  json.patch(
     "/api/v1/authorities/:authorityId/services/:serviceId",
-    {
-      schema: {
+    api(
+      { who: authorityEditors, scope: "services:write" },
+      {
+        operationId: "updateService",
         tags: ["services"],
         summary: "Change a service on an authority's register",
-        description: "Only the fields given change; the result is checked whole. Same permissions as adding.",
+        description: "Only the fields given change; the result is checked whole.",
         params: ServiceParams,
         body: UpdateServiceBody,
-        response: { 200: ServiceResponse, ...errors, 422: ErrorResponse },
+        response: { 200: ServiceResponse, ...errorResponses(422) },
       },
-      preValidation: editorsFirst(app),
-    },
+    ),
     async (request) => {
-      const authority = await authorityById(app.deps.db, request.params.authorityId);
-      await transaction(db, (trx) =>
-        updateService(trx, clock, request.principal, authority.id, request.params.serviceId, request.body),
+      const { authority } = request;
+      return toApi(
+        await updateService(ctxOf(request), authority.id, request.params.serviceId, request.body),
+        authority.slug,
       );
-      return toApi(await serviceOf(db, authority.id, request.params.serviceId), authority.slug);
     },
   );
 
-  api.get(
+  json.get(
     "/api/v1/pipeline",
-    {
-      schema: {
+    api(
+      { who: anyone },
+      {
+        operationId: "listPipeline",
         tags: ["services"],
         summary: "Contracts ending within the next 18 months, nationally",
         description:
-          "Services on every authority's register whose current contract ends between today and 18 months from today, soonest first. plannedProcurement is the latest published commissioning project covering the service, or null. Public.",
+          "Services on every authority's register whose current contract ends between today and 18 months from today, soonest first. plannedProcurement is the latest published commissioning project covering the service, or null.",
         response: { 200: PipelineResponse },
       },
-    },
-    async () => {
-      const result = await pipeline(db, clock);
+    ),
+    async (request) => {
+      const result = await pipeline(ctxOf(request));
       return {
         from: result.from,
         to: result.to,

@@ -7,6 +7,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import { transaction } from "../../db/transaction.ts";
@@ -19,14 +20,13 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../../lib/errors.ts";
+import { addMonths } from "../../lib/london-time.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
-import { loadGrants } from "../access/access.service.ts";
-import type { Principal } from "../access/access.table.ts";
+import type { Principal } from "../access/access.service.ts";
 import { auditTrailFor, SYSTEM } from "../audit/audit.service.ts";
 import { createAuthority } from "../authorities/authorities.service.ts";
 import {
-  addMonths,
   appraisalsOf,
   createService,
   draftAppraisal,
@@ -45,16 +45,6 @@ let t: TestDatabase;
 let commissioner: Principal;
 let districtAdmin: Principal;
 let unverifiedAdmin: Principal;
-
-async function principal(userId: string): Promise<Principal> {
-  return {
-    userId,
-    displayName: "Test",
-    grants: await loadGrants(t.db, userId),
-    via: "session",
-    twoFactor: false,
-  };
-}
 
 const contracted = {
   name: "Day centres",
@@ -80,13 +70,16 @@ beforeAll(async () => {
       verified: false,
     }),
   );
-  commissioner = await principal(
+  commissioner = await principalOf(
+    t.db,
     (await createUser(t.db, { grants: [{ role: "commissioner", scopeId: DEMO_AUTHORITY.county }] })).id,
   );
-  districtAdmin = await principal(
+  districtAdmin = await principalOf(
+    t.db,
     (await createUser(t.db, { grants: [{ role: "authority-admin", scopeId: DEMO_AUTHORITY.district }] })).id,
   );
-  unverifiedAdmin = await principal(
+  unverifiedAdmin = await principalOf(
+    t.db,
     (await createUser(t.db, { grants: [{ role: "authority-admin", scopeId: UNVERIFIED }] })).id,
   );
 }, 120_000);
@@ -95,13 +88,14 @@ afterAll(async () => {
   await t.destroy();
 });
 
-const create = (p: Principal | null, authorityId: string, draft: Record<string, unknown>) =>
-  transaction(t.db, (trx) => createService(trx, clock, p, authorityId, draft));
+const as = (p: Principal | null, at = clock) => ctxFor(t.db, at, p);
+const create = async (p: Principal | null, authorityId: string, draft: Record<string, unknown>) =>
+  (await createService(as(p), authorityId, draft)).id;
 
 describe("the service register", () => {
   it("adds a service with its cost in pence, audited on the authority's chain", async () => {
     const id = await create(commissioner, DEMO_AUTHORITY.county, contracted);
-    const service = await serviceOf(t.db, DEMO_AUTHORITY.county, id);
+    const service = await serviceOf(as(null), DEMO_AUTHORITY.county, id);
     expect(service.annual_cost_pence).toBe(123_456_700n);
     expect(service.contract_end).toBe("2027-05-31");
     expect(service.provider_name).toBe("Westshire Community Health CIC");
@@ -167,31 +161,23 @@ describe("the service register", () => {
     const unverified = await refused(create(unverifiedAdmin, UNVERIFIED, contracted));
     expect(unverified).toBeInstanceOf(ForbiddenError);
     expect(unverified.message).toContain("has not been verified");
-    expect(await registerOf(t.db, UNVERIFIED)).toEqual([]);
+    expect(await registerOf(as(null), UNVERIFIED)).toEqual([]);
     const id = await create(districtAdmin, DEMO_AUTHORITY.district, contracted);
     // Another authority's service is not found through this authority.
-    expect(await refused(serviceOf(t.db, DEMO_AUTHORITY.county, id))).toBeInstanceOf(NotFoundError);
+    expect(await refused(serviceOf(as(null), DEMO_AUTHORITY.county, id))).toBeInstanceOf(NotFoundError);
     expect(
-      await refused(
-        transaction(t.db, (trx) =>
-          updateService(trx, clock, commissioner, DEMO_AUTHORITY.district, id, { name: "Taken over" }),
-        ),
-      ),
+      await refused(updateService(as(commissioner), DEMO_AUTHORITY.district, id, { name: "Taken over" })),
     ).toBeInstanceOf(ForbiddenError);
   });
 
   it("changes only what is given, checks the result whole and audits what changed", async () => {
     const id = await create(commissioner, DEMO_AUTHORITY.county, contracted);
-    await transaction(t.db, (trx) =>
-      updateService(trx, clock, commissioner, DEMO_AUTHORITY.county, id, { annualCost: "2,000,000.50" }),
-    );
-    const service = await serviceOf(t.db, DEMO_AUTHORITY.county, id);
+    await updateService(as(commissioner), DEMO_AUTHORITY.county, id, { annualCost: "2,000,000.50" });
+    const service = await serviceOf(as(null), DEMO_AUTHORITY.county, id);
     expect(service.annual_cost_pence).toBe(200_000_050n);
     expect(service.name).toBe("Day centres");
     const error = await refused(
-      transaction(t.db, (trx) =>
-        updateService(trx, clock, commissioner, DEMO_AUTHORITY.county, id, { providerType: "in-house" }),
-      ),
+      updateService(as(commissioner), DEMO_AUTHORITY.county, id, { providerType: "in-house" }),
     );
     expect(error).toBeInstanceOf(UnprocessableError);
     const trail = await auditTrailFor(t.db, DEMO_AUTHORITY.county, "service", id);
@@ -211,23 +197,19 @@ describe("option appraisals", () => {
   it("needs at least two options and a decision among them", async () => {
     const id = DEMO_SERVICE.countyParks;
     const few = await refused(
-      transaction(t.db, (trx) =>
-        draftAppraisal(trx, clock, commissioner, DEMO_AUTHORITY.county, id, {
-          ...appraisal,
-          options: ["retain-in-house"],
-          evidence: "",
-        }),
-      ),
+      draftAppraisal(as(commissioner), DEMO_AUTHORITY.county, id, {
+        ...appraisal,
+        options: ["retain-in-house"],
+        evidence: "",
+      }),
     );
     expect(few).toBeInstanceOf(ValidationError);
     expect(few.details.map((d) => d.field)).toEqual(["options", "evidence"]);
     const outside = await refused(
-      transaction(t.db, (trx) =>
-        draftAppraisal(trx, clock, commissioner, DEMO_AUTHORITY.county, id, {
-          ...appraisal,
-          decision: "mutual-spin-out",
-        }),
-      ),
+      draftAppraisal(as(commissioner), DEMO_AUTHORITY.county, id, {
+        ...appraisal,
+        decision: "mutual-spin-out",
+      }),
     );
     expect(outside).toBeInstanceOf(UnprocessableError);
   });
@@ -235,16 +217,11 @@ describe("option appraisals", () => {
   it("drafts, publishes (then immutable), and a later one supersedes", async () => {
     const serviceId = DEMO_SERVICE.countyParks;
     const draft = (input = appraisal) =>
-      transaction(t.db, (trx) =>
-        draftAppraisal(trx, clock, commissioner, DEMO_AUTHORITY.county, serviceId, input),
-      );
-    const publish = (id: string) =>
-      transaction(t.db, (trx) =>
-        publishAppraisal(trx, clock, commissioner, DEMO_AUTHORITY.county, serviceId, id),
-      );
+      draftAppraisal(as(commissioner), DEMO_AUTHORITY.county, serviceId, input);
+    const publish = (id: string) => publishAppraisal(as(commissioner), DEMO_AUTHORITY.county, serviceId, id);
     const first = await draft();
     // Drafts are for the register's editors only.
-    expect(await appraisalsOf(t.db, null, DEMO_AUTHORITY.county, serviceId)).toEqual([]);
+    expect(await appraisalsOf(as(null), DEMO_AUTHORITY.county, serviceId)).toEqual([]);
     await publish(first);
     expect(await refused(publish(first))).toBeInstanceOf(ConflictError);
     await expect(
@@ -253,7 +230,7 @@ describe("option appraisals", () => {
     clock.advance(60_000);
     const second = await draft({ ...appraisal, decision: "retain-in-house", reasons: "Costs rose." });
     await publish(second);
-    const seen = await appraisalsOf(t.db, null, DEMO_AUTHORITY.county, serviceId);
+    const seen = await appraisalsOf(as(null), DEMO_AUTHORITY.county, serviceId);
     expect(seen.map((a) => [a.id, a.current, a.superseded])).toEqual([
       [second, true, false],
       [first, false, true],
@@ -277,7 +254,7 @@ describe("the pipeline", () => {
       name: "Boundary",
       contractEnd: "2028-05-22",
     });
-    const county = await pipeline(t.db, at, DEMO_AUTHORITY.county);
+    const county = await pipeline(as(null, at), DEMO_AUTHORITY.county);
     expect(county.from).toBe("2026-11-22");
     expect(county.to).toBe("2028-05-22");
     const ends = county.rows.map((r) => r.contract_end);
@@ -290,23 +267,23 @@ describe("the pipeline", () => {
 
     // A day later the boundary contract is still in; the window moves with the clock.
     at.set(new Date("2026-11-23T10:00:00Z"));
-    expect((await pipeline(t.db, at, DEMO_AUTHORITY.county)).rows.map((r) => r.id)).toContain(id);
+    expect((await pipeline(as(null, at), DEMO_AUTHORITY.county)).rows.map((r) => r.id)).toContain(id);
     // The day before, 2028-05-22 was one day beyond the window.
     at.set(new Date("2026-11-21T10:00:00Z"));
-    expect((await pipeline(t.db, at, DEMO_AUTHORITY.county)).rows.map((r) => r.id)).not.toContain(id);
+    expect((await pipeline(as(null, at), DEMO_AUTHORITY.county)).rows.map((r) => r.id)).not.toContain(id);
     // After the contract has ended it leaves the pipeline.
     at.set(new Date("2027-04-01T10:00:00Z"));
-    expect((await pipeline(t.db, at, DEMO_AUTHORITY.county)).rows.map((r) => r.id)).not.toContain(
+    expect((await pipeline(as(null, at), DEMO_AUTHORITY.county)).rows.map((r) => r.id)).not.toContain(
       DEMO_SERVICE.countyHomeCare,
     );
 
-    const national = await pipeline(t.db, clock);
+    const national = await pipeline(as(null, clock));
     expect(new Set(national.rows.map((r) => r.authority_id)).size).toBeGreaterThan(2);
   });
 
   it("counts today in Europe/London", async () => {
     // 23:30 UTC on 31 May 2026 is already 1 June in London (BST).
     const late = settableClock(new Date("2026-05-31T23:30:00Z"));
-    expect((await pipeline(t.db, late)).from).toBe("2026-06-01");
+    expect((await pipeline(as(null, late))).from).toBe("2026-06-01");
   });
 });

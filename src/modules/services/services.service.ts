@@ -7,6 +7,7 @@
  * authority's chain in the caller's transaction.
  */
 import type { Db, Trx } from "../../db/database.ts";
+import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
 import {
   ConflictError,
@@ -16,12 +17,11 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { addMonths, isIsoDate, londonDate } from "../../lib/london-time.ts";
+import { addMonths, isIsoDate, londonToday } from "../../lib/london-time.ts";
 import { type Pence, parseMoney } from "../../lib/money.ts";
-import { actorOf, hasRole, requireRole } from "../access/access.service.ts";
-import type { Principal, Role } from "../access/access.table.ts";
-import { type Actor, recordAudit } from "../audit/audit.service.ts";
-import { assertBodyVerified } from "../authorities/verification.service.ts";
+import { actorOf, isAuthorityEditor, requireAuthorityEditor } from "../access/access.service.ts";
+import { actorIn, type Ctx, within } from "../access/context.ts";
+import { recordAudit } from "../audit/audit.service.ts";
 import { existingCategoryCodes } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./services.repository.ts";
 import {
@@ -36,9 +36,6 @@ import {
   type ServiceKind,
   type ServiceStatus,
 } from "./services.table.ts";
-
-/** Who may change an authority's register (platform administrators pass too). */
-export const REGISTER_EDITORS: readonly Role[] = ["commissioner", "authority-admin"];
 
 /**
  * The pipeline shows contracts ending within this many months of today (issue 4, item 3: "services
@@ -80,14 +77,6 @@ export interface AppraisalInput {
   evidence: string;
   decision: string;
   reasons: string;
-}
-
-/** Dates: the register's callers take these from here; they live in `src/lib/london-time.ts`. */
-export { addMonths, isIsoDate };
-
-/** Today's date in Europe/London, as YYYY-MM-DD. */
-export function londonToday(clock: Clock): string {
-  return londonDate(clock.now());
 }
 
 /** The pipeline's window: from today to PIPELINE_WINDOW_MONTHS later, both inclusive. */
@@ -193,35 +182,6 @@ export function combinationProblems(input: ServiceInput): FieldError[] {
 }
 
 /** The authority, or 404. */
-async function authorityOr404(db: Db, authorityId: string): Promise<void> {
-  if (!isUuid(authorityId)) throw new NotFoundError("public body");
-  const found = await db
-    .selectFrom("authorities")
-    .select("id")
-    .where("id", "=", authorityId)
-    .executeTakeFirst();
-  if (!found) throw new NotFoundError("public body");
-}
-
-/**
- * May this person change this authority's register? Throws 401/403; 404 for an unknown authority;
- * 403 for an authority not yet verified.
- */
-export async function requireRegisterEditor(
-  db: Db,
-  principal: Principal | null,
-  authorityId: string,
-): Promise<Principal> {
-  await authorityOr404(db, authorityId);
-  const p = requireRole(principal, REGISTER_EDITORS, authorityId, "change this authority's service register");
-  await assertBodyVerified(db, authorityId, "authority");
-  return p;
-}
-
-export function canEditRegister(principal: Principal | null, authorityId: string): boolean {
-  return hasRole(principal, [...REGISTER_EDITORS, "platform-admin"], authorityId);
-}
-
 function toRow(authorityId: string, id: string, input: ServiceInput) {
   return {
     authority_id: authorityId,
@@ -243,38 +203,40 @@ function auditedDetails(row: ReturnType<typeof toRow>): Record<string, unknown> 
   return details;
 }
 
-/** Adds a checked service to the register, audited. Authorisation is the caller's (seeds use it). */
+/** Adds a checked service to the register, audited. Checks no one: the caller has (seeds use it). */
 export async function recordService(
-  trx: Trx,
-  clock: Clock,
-  actor: Actor,
+  ctx: Ctx,
   authorityId: string,
   input: ServiceInput,
   id: string = newId(),
 ): Promise<string> {
-  const now = clock.now();
-  const row = toRow(authorityId, id, input);
-  await repo.insertService(trx, { ...row, created_at: now, updated_at: now });
-  await recordAudit(trx, clock, {
-    authorityId,
-    actor,
-    action: "service.added",
-    entity: { type: "service", id },
-    changes: auditedDetails(row),
+  return transaction(ctx.db, async (trx) => {
+    const now = ctx.clock.now();
+    const row = toRow(authorityId, id, input);
+    await repo.insertService(trx, { ...row, created_at: now, updated_at: now });
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorIn(ctx),
+      action: "service.added",
+      entity: { type: "service", id },
+      changes: auditedDetails(row),
+    });
+    return id;
   });
-  return id;
 }
 
+/** Adds a service to the authority's register: its editors only. Returns the new service. */
 export async function createService(
-  trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
+  ctx: Ctx,
   authorityId: string,
   draft: ServiceDraft & { status?: string; description?: string },
-): Promise<string> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
-  const input = await checkService(trx, draft);
-  return recordService(trx, clock, actorOf(p), authorityId, input);
+): Promise<repo.ServiceRow> {
+  return transaction(ctx.db, async (trx) => {
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const input = await checkService(trx, draft);
+    const id = await recordService(within(ctx, trx, actorOf(p)), authorityId, input);
+    return serviceOf(within(ctx, trx), authorityId, id);
+  });
 }
 
 /** The service as a draft, for merging a partial change (PATCH) or filling the edit form. */
@@ -297,14 +259,23 @@ export function draftOf(service: Service): Required<ServiceDraft> & { status: st
 
 /** Changes a service: `changes` over its current details, checked whole, audited with what changed. */
 export async function updateService(
-  trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
+  ctx: Ctx,
+  authorityId: string,
+  serviceId: string,
+  changes: ServiceDraft & { status?: string; description?: string },
+): Promise<repo.ServiceRow> {
+  await transaction(ctx.db, (trx) => changeService(within(ctx, trx), authorityId, serviceId, changes));
+  return serviceOf(ctx, authorityId, serviceId);
+}
+
+async function changeService(
+  ctx: Ctx & { db: Trx },
   authorityId: string,
   serviceId: string,
   changes: ServiceDraft & { status?: string; description?: string },
 ): Promise<void> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const { db: trx, clock } = ctx;
+  const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
   if (!isUuid(serviceId)) throw new NotFoundError("service");
   const current = await repo.lockService(trx, authorityId, serviceId);
   if (!current) throw new NotFoundError("service");
@@ -326,13 +297,14 @@ export async function updateService(
   });
 }
 
-export async function registerOf(db: Db, authorityId: string): Promise<repo.ServiceRow[]> {
-  return repo.servicesOf(db, authorityId);
+/** The authority's register: every service it is responsible for. Public. */
+export async function registerOf(ctx: Ctx, authorityId: string): Promise<repo.ServiceRow[]> {
+  return repo.servicesOf(ctx.db, authorityId);
 }
 
 /** A service of this authority, or 404 (also when the id belongs to another authority). */
-export async function serviceOf(db: Db, authorityId: string, serviceId: string): Promise<repo.ServiceRow> {
-  const service = isUuid(serviceId) ? await repo.findService(db, authorityId, serviceId) : undefined;
+export async function serviceOf(ctx: Ctx, authorityId: string, serviceId: string): Promise<repo.ServiceRow> {
+  const service = isUuid(serviceId) ? await repo.findService(ctx.db, authorityId, serviceId) : undefined;
   if (!service) throw new NotFoundError("service");
   return service;
 }
@@ -345,13 +317,12 @@ export interface AppraisalView extends ServiceAppraisal {
 
 /** A service's appraisals: published ones for everyone, drafts too for those who edit the register. */
 export async function appraisalsOf(
-  db: Db,
-  principal: Principal | null,
+  ctx: Ctx,
   authorityId: string,
   serviceId: string,
 ): Promise<AppraisalView[]> {
-  const all = await repo.appraisalsOf(db, authorityId, serviceId);
-  const drafts = canEditRegister(principal, authorityId);
+  const all = await repo.appraisalsOf(ctx.db, authorityId, serviceId);
+  const drafts = isAuthorityEditor(ctx.principal, authorityId);
   let seenPublished = false;
   const result: AppraisalView[] = [];
   for (const a of all) {
@@ -412,88 +383,97 @@ export function checkAppraisal(input: AppraisalInput): {
   };
 }
 
-/** Records a draft appraisal, audited. Authorisation is the caller's (seeds use it). */
+/** Records a draft appraisal, audited. Checks no one: the caller has (seeds use it). */
 export async function recordAppraisal(
-  trx: Trx,
-  clock: Clock,
-  actor: Actor,
+  ctx: Ctx,
   authorityId: string,
   serviceId: string,
   input: AppraisalInput,
   id: string = newId(),
 ): Promise<string> {
   const checked = checkAppraisal(input);
-  await repo.insertAppraisal(trx, {
-    authority_id: authorityId,
-    id,
-    service_id: serviceId,
-    ...checked,
-    status: "draft",
-    created_at: clock.now(),
-    published_at: null,
+  return transaction(ctx.db, async (trx) => {
+    await repo.insertAppraisal(trx, {
+      authority_id: authorityId,
+      id,
+      service_id: serviceId,
+      ...checked,
+      status: "draft",
+      created_at: ctx.clock.now(),
+      published_at: null,
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorIn(ctx),
+      action: "appraisal.drafted",
+      entity: { type: "service-appraisal", id },
+      changes: { serviceId, ...checked },
+    });
+    return id;
   });
-  await recordAudit(trx, clock, {
-    authorityId,
-    actor,
-    action: "appraisal.drafted",
-    entity: { type: "service-appraisal", id },
-    changes: { serviceId, ...checked },
-  });
-  return id;
 }
 
+/** Drafts an option appraisal of a service: the authority's editors only. */
 export async function draftAppraisal(
-  trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
+  ctx: Ctx,
   authorityId: string,
   serviceId: string,
   input: AppraisalInput,
 ): Promise<string> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
-  if (!isUuid(serviceId) || !(await repo.lockService(trx, authorityId, serviceId)))
-    throw new NotFoundError("service");
-  return recordAppraisal(trx, clock, actorOf(p), authorityId, serviceId, input);
-}
-
-/** Publishes a draft (409 once published: published appraisals are immutable), audited. */
-export async function publishAppraisalAs(
-  trx: Trx,
-  clock: Clock,
-  actor: Actor,
-  authorityId: string,
-  serviceId: string,
-  appraisalId: string,
-): Promise<void> {
-  const appraisal = isUuid(appraisalId)
-    ? await repo.lockAppraisal(trx, authorityId, serviceId, appraisalId)
-    : undefined;
-  if (!appraisal) throw new NotFoundError("option appraisal");
-  if (appraisal.status === "published")
-    throw new ConflictError(
-      "This option appraisal has already been published and cannot be changed. Record a new one to supersede it.",
-      "appraisal_published",
-    );
-  await repo.publishAppraisal(trx, authorityId, appraisalId, clock.now());
-  await recordAudit(trx, clock, {
-    authorityId,
-    actor,
-    action: "appraisal.published",
-    entity: { type: "service-appraisal", id: appraisalId },
-    changes: { serviceId },
+  return transaction(ctx.db, async (trx) => {
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    if (!isUuid(serviceId) || !(await repo.lockService(trx, authorityId, serviceId)))
+      throw new NotFoundError("service");
+    return recordAppraisal(within(ctx, trx, actorOf(p)), authorityId, serviceId, input);
   });
 }
 
-export async function publishAppraisal(
-  trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
+/**
+ * Publishes a draft (409 once published: published appraisals are immutable), audited. Checks no
+ * one: the caller has (seeds use it).
+ */
+export async function recordAppraisalPublished(
+  ctx: Ctx,
   authorityId: string,
   serviceId: string,
   appraisalId: string,
 ): Promise<void> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
-  await publishAppraisalAs(trx, clock, actorOf(p), authorityId, serviceId, appraisalId);
+  return transaction(ctx.db, async (trx) => {
+    const { clock } = ctx;
+    const actor = actorIn(ctx);
+    const appraisal = isUuid(appraisalId)
+      ? await repo.lockAppraisal(trx, authorityId, serviceId, appraisalId)
+      : undefined;
+    if (!appraisal) throw new NotFoundError("option appraisal");
+    if (appraisal.status === "published")
+      throw new ConflictError(
+        "This option appraisal has already been published and cannot be changed. Record a new one to supersede it.",
+        "appraisal_published",
+      );
+    await repo.publishAppraisal(trx, authorityId, appraisalId, clock.now());
+    await recordAudit(trx, clock, {
+      authorityId,
+      actor,
+      action: "appraisal.published",
+      entity: { type: "service-appraisal", id: appraisalId },
+      changes: { serviceId },
+    });
+  });
+}
+
+/** Publishes a draft option appraisal: the authority's editors only. */
+export async function publishAppraisal(
+  ctx: Ctx,
+  authorityId: string,
+  serviceId: string,
+  appraisalId: string,
+): Promise<void> {
+  return transaction(ctx.db, async (trx) => {
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    if (!isUuid(serviceId) || !(await repo.findService(trx, authorityId, serviceId)))
+      throw new NotFoundError("service");
+    await recordAppraisalPublished(within(ctx, trx, actorOf(p)), authorityId, serviceId, appraisalId);
+  });
 }
 
 export interface Pipeline {
@@ -503,9 +483,9 @@ export interface Pipeline {
 }
 
 /** Contracts ending within PIPELINE_WINDOW_MONTHS of today (the clock's), soonest first. */
-export async function pipeline(db: Db, clock: Clock, authorityId?: string): Promise<Pipeline> {
-  const window = pipelineWindow(clock);
-  const rows = await repo.contractsEnding(db, { ...window, ...(authorityId ? { authorityId } : {}) });
+export async function pipeline(ctx: Ctx, authorityId?: string): Promise<Pipeline> {
+  const window = pipelineWindow(ctx.clock);
+  const rows = await repo.contractsEnding(ctx.db, { ...window, ...(authorityId ? { authorityId } : {}) });
   return { ...window, rows };
 }
 

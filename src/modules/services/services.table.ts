@@ -68,3 +68,11 @@ export type NewService = Insertable<ServicesTable>;
 export type ServiceUpdate = Updateable<ServicesTable>;
 export type ServiceAppraisal = Selectable<ServiceAppraisalsTable>;
 export type NewServiceAppraisal = Insertable<ServiceAppraisalsTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database {
+    services: ServicesTable;
+    service_appraisals: ServiceAppraisalsTable;
+  }
+}

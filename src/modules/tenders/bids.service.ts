@@ -35,13 +35,14 @@ import {
 import { DEFAULT_ALLOWED_MEDIA_TYPES, detectMediaType } from "../../lib/file-store.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { type Pence, parseMoney } from "../../lib/money.ts";
+import { answerer } from "../../lib/ports.ts";
+import type { Principal } from "../access/access.service.ts";
 import { actorOf, hasRole, requireSignedIn } from "../access/access.service.ts";
-import type { Principal } from "../access/access.table.ts";
 import { personalRef, recordAudit, SYSTEM } from "../audit/audit.service.ts";
-import { conflictDeclarationOf } from "../evaluation/declarations.ts";
 import { notify } from "../notifications/notifications.service.ts";
-import { SECTORS, SIZE_BANDS } from "../organisations/organisations.table.ts";
+import { SECTORS, SIZE_BANDS } from "../organisations/organisations.service.ts";
 import { bidderTag, SealBrokenError, seal, type TenderKeyring, unseal } from "./sealing.ts";
+import { evaluatorDeclaration } from "./tenders.ports.ts";
 import * as repo from "./tenders.repository.ts";
 import { decodeBase64, londonDateTime, stateOf } from "./tenders.service.ts";
 import type { Bid, Tender } from "./tenders.table.ts";
@@ -651,7 +652,7 @@ async function authoriseBidReading(
   // An evaluator sees the bids only once they have declared no conflict of interest (issue 6).
   if (
     !(await repo.holdsAuthorityRole(ctx.db, p.userId, "bid-opener", authorityId)) &&
-    (await conflictDeclarationOf(ctx.db, authorityId, tenderId, p.userId)) !== "none"
+    (await answerer(evaluatorDeclaration)(ctx.db, authorityId, tenderId, p.userId)) !== "none"
   )
     await refuse(
       ctx,

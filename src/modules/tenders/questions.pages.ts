@@ -8,10 +8,9 @@ import { transaction } from "../../db/transaction.ts";
 import { dateField, field, submitForm } from "../../http/forms.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { londonParts } from "../../lib/london-time.ts";
-import { requireSignedIn } from "../access/access.service.ts";
-import type { Authority } from "../authorities/authorities.table.ts";
-import { authorityBySlug } from "../authorities/verification.service.ts";
-import { requireRegisterEditor } from "../services/services.service.ts";
+import { requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
+import type { Authority } from "../authorities/authorities.service.ts";
+import { authorityBySlug } from "../authorities/authorities.service.ts";
 import { type BidsContext, biddingOrganisations } from "./bids.service.ts";
 import { answerQuestion, askQuestion, questionsFor, registerInterest } from "./questions.service.ts";
 import { amendTender, londonInstant, type TenderDraft, tenderOf } from "./tenders.service.ts";
@@ -66,7 +65,7 @@ export function questionPages(app: FastifyInstance, ctx: BidsContext, extensionD
   /** The tender (404 unless visible); `editors` first asks for the authority's commissioners and administrators. */
   async function tenderFor(request: FastifyRequest<SlugTender>, editors = false) {
     const authority = await authorityBySlug(db, request.params.slug);
-    if (editors) await requireRegisterEditor(db, request.principal, authority.id);
+    if (editors) await requireAuthorityEditor(db, request.principal, authority.id);
     const view = await tenderOf(db, clock, request.principal, authority.id, request.params.tenderId);
     return { authority, view, base: baseOf(authority, view.tender.id) };
   }

@@ -6,8 +6,8 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { transaction } from "../../db/transaction.ts";
 import { requireSignedIn } from "../access/access.service.ts";
-import { authorityById } from "../authorities/verification.service.ts";
-import { editorsFirst } from "../services/services.routes.ts";
+import { editorsFirst } from "../access/policies.ts";
+import { authorityById } from "../authorities/authorities.service.ts";
 import type { BidsContext } from "./bids.service.ts";
 import {
   answerQuestion,

@@ -15,7 +15,7 @@ import { ConflictError, ForbiddenError, UnprocessableError, ValidationError } fr
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
-import type { Principal, Role } from "../access/access.table.ts";
+import type { Principal, Role } from "../access/access.service.ts";
 import { verifyAuditChains } from "../audit/audit.service.ts";
 import { type BidsContext, receiptsOf, submitBid, withdrawBid } from "./bids.service.ts";
 import {

@@ -15,11 +15,16 @@ import type { Db, Trx } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { actorOf, hasRole, requireSignedIn } from "../access/access.service.ts";
-import type { Principal } from "../access/access.table.ts";
+import {
+  actorOf,
+  hasRole,
+  isAuthorityEditor,
+  type Principal,
+  requireAuthorityEditor,
+  requireSignedIn,
+} from "../access/access.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
-import { canEditRegister, requireRegisterEditor } from "../services/services.service.ts";
 import * as repo from "./tenders.repository.ts";
 import {
   isTenderTeam,
@@ -221,7 +226,7 @@ export async function answerQuestion(
   input: { answer?: string; publishedQuestion?: string },
   options: NoticeOptions,
 ): Promise<number> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   const tender = await lockedPublished(trx, authorityId, tenderId);
   const question = isUuid(questionId)
     ? await repo.lockQuestion(trx, authorityId, tenderId, questionId)
@@ -302,7 +307,7 @@ export async function questionsFor(
   authorityId: string,
   tenderId: string,
 ): Promise<QuestionView[]> {
-  const editor = canEditRegister(principal, authorityId);
+  const editor = isAuthorityEditor(principal, authorityId);
   const rows = await repo.questionsOf(db, authorityId, tenderId);
   const actsFor = (orgId: string) =>
     principal !== null && hasRole(principal, ["organisation-admin", "organisation-member"], orgId);

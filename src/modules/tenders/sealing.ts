@@ -273,3 +273,13 @@ export function loadTenderKeyring(config: Config): TenderKeyring {
   loaded.set(cacheKey, keyring);
   return keyring;
 }
+
+declare module "../../http/context.ts" {
+  interface AppDeps {
+    /**
+     * The master keys that wrap tenders' sealing keys (never stored in the database). Absent: the
+     * tenders module loads them from the configuration (`loadTenderKeyring`).
+     */
+    tenderKeys?: TenderKeyring;
+  }
+}

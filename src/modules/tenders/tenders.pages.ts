@@ -8,13 +8,17 @@ import { transaction } from "../../db/transaction.ts";
 import { dateField, field, fieldList, submitForm } from "../../http/forms.ts";
 import { filesOf } from "../../http/uploads.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
-import { hasRole, requireSignedIn } from "../access/access.service.ts";
-import type { Authority } from "../authorities/authorities.table.ts";
-import { authorityBySlug } from "../authorities/verification.service.ts";
-import { hasAwardNotice } from "../evaluation/award-handover.ts";
-import { SECTORS, SIZE_BANDS } from "../organisations/organisations.table.ts";
+import { collect, panelsContext } from "../../lib/ports.ts";
+import {
+  hasRole,
+  isAuthorityEditor,
+  requireAuthorityEditor,
+  requireSignedIn,
+} from "../access/access.service.ts";
+import type { Authority } from "../authorities/authorities.service.ts";
+import { authorityBySlug } from "../authorities/authorities.service.ts";
+import { SECTORS, SIZE_BANDS } from "../organisations/organisations.service.ts";
 import { projectsOf } from "../projects/projects.service.ts";
-import { canEditRegister, requireRegisterEditor } from "../services/services.service.ts";
 import {
   type BidDraft,
   type BidsContext,
@@ -27,6 +31,7 @@ import {
   withdrawBid,
 } from "./bids.service.ts";
 import { interestCount, interestOf, questionsFor } from "./questions.service.ts";
+import { tenderPanels } from "./tenders.ports.ts";
 import {
   addTenderDocument,
   amendmentsOf,
@@ -179,7 +184,7 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
     const now = clock.now();
     await reply.page("tenders/views/list.njk", {
       authority,
-      canEdit: canEditRegister(request.principal, authority.id),
+      canEdit: isAuthorityEditor(request.principal, authority.id),
       tenders: rows.map((r) => ({
         ...summary(authority, r),
         state: stateOf(r, now),
@@ -207,13 +212,13 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
 
   app.get<Slug>("/authorities/:slug/tenders/new", hide, async (request, reply) => {
     const authority = await authorityBySlug(db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     await reply.page("tenders/views/form.njk", await formContext(request, authority, {}));
   });
 
   app.post<Slug>("/authorities/:slug/tenders/new", hide, async (request, reply) => {
     const authority = await authorityBySlug(db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     const context = await formContext(request, authority, request.body);
     await submitForm(reply, "tenders/views/form.njk", context, async () => {
       const id = await transaction(db, (trx) =>
@@ -294,9 +299,10 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
             .filter((s) => s.parent_id === c.id)
             .map((s) => ({ ...s, sub: true, weight: percent(s.weight_bp) })),
         ]),
-      canEdit: canEditRegister(request.principal, authority.id),
+      canEdit: isAuthorityEditor(request.principal, authority.id),
       canCancel:
-        canEditRegister(request.principal, authority.id) && ["open", "closed", "opened"].includes(view.state),
+        isAuthorityEditor(request.principal, authority.id) &&
+        ["open", "closed", "opened"].includes(view.state),
       cancelledAt: tender.cancelled_at ? londonDateTime(tender.cancelled_at) : "",
       canBid: hasRole(request.principal, ["organisation-admin", "organisation-member"]),
       canOpen:
@@ -304,14 +310,20 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
         request.principal?.grants.some((g) => g.role === "bid-opener" && g.scopeId === authority.id),
       canRead: await canReadBids(db, request.principal, authority.id, tender.id),
       team: isTenderTeam(request.principal, authority.id),
-      awarded: await hasAwardNotice(db, authority.id, tender.id),
+      ...panelsContext(
+        await collect(tenderPanels, db, {
+          authorityId: authority.id,
+          tenderId: tender.id,
+          base: baseOf(authority, tender.id),
+        }),
+      ),
     });
   });
 
   const maxSize = `${Math.floor(ctx.maxDocumentBytes / (1024 * 1024))} MB`;
   async function documentContext(request: FastifyRequest<SlugTender>, body: unknown) {
     const authority = await authorityBySlug(db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     const view = await tenderOf(db, clock, request.principal, authority.id, request.params.tenderId);
     return {
       authority,
@@ -357,7 +369,7 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
 
   app.post<SlugTender>("/authorities/:slug/tenders/:tenderId/publish", hide, async (request, reply) => {
     const authority = await authorityBySlug(db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     await transaction(db, (trx) =>
       publishTender(trx, clock, request.principal, authority.id, request.params.tenderId, publishOptions),
     );
@@ -366,7 +378,7 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
 
   app.get<SlugTender>("/authorities/:slug/tenders/:tenderId/cancel", hide, async (request, reply) => {
     const authority = await authorityBySlug(db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     const view = await tenderOf(db, clock, request.principal, authority.id, request.params.tenderId);
     await reply.page("tenders/views/cancel.njk", {
       authority,
@@ -378,7 +390,7 @@ export function tenderPages(app: FastifyInstance, ctx: BidsContext, publishOptio
 
   app.post<SlugTender>("/authorities/:slug/tenders/:tenderId/cancel", hide, async (request, reply) => {
     const authority = await authorityBySlug(db, request.params.slug);
-    await requireRegisterEditor(db, request.principal, authority.id);
+    await requireAuthorityEditor(db, request.principal, authority.id);
     const view = await tenderOf(db, clock, request.principal, authority.id, request.params.tenderId);
     const base = baseOf(authority, view.tender.id);
     const context = { authority, tender: view.tender, base, values: values(request.body) };

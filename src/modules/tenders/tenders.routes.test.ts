@@ -14,7 +14,7 @@ import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
-import type { Role } from "../access/access.table.ts";
+import type { Role } from "../access/access.service.ts";
 import { sha256Hex } from "./bids.service.ts";
 
 const clock = settableClock(new Date("2026-11-22T10:00:00Z"));

@@ -6,10 +6,9 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { transaction } from "../../db/transaction.ts";
-import { requireSignedIn } from "../access/access.service.ts";
-import { authorityById } from "../authorities/verification.service.ts";
-import { editorsFirst } from "../services/services.routes.ts";
-import { requireRegisterEditor } from "../services/services.service.ts";
+import { requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
+import { editorsFirst } from "../access/policies.ts";
+import { authorityById } from "../authorities/authorities.service.ts";
 import {
   assignEvaluator,
   type BidDraft,
@@ -399,7 +398,7 @@ export async function tendersRoutes(app: FastifyInstance): Promise<void> {
           authority.id,
           request.params.tenderId,
           request.body.userId,
-          requireRegisterEditor,
+          requireAuthorityEditor,
         ),
       );
       return reply.status(204).send(null);

@@ -4,7 +4,7 @@
  * combinations in the services (400 naming the field, or 422).
  */
 import { type Static, Type } from "typebox";
-import { ErrorResponse } from "../organisations/organisations.schemas.ts";
+import { ErrorResponse } from "../../http/schemas.ts";
 import { BID_LIMITS, MEMBER_ROLES } from "./bids.service.ts";
 import { TENDER_LIMITS } from "./tenders.service.ts";
 import { CRITERION_KINDS, PRICING_MODES, PROCEDURES, VAT_TREATMENTS } from "./tenders.table.ts";

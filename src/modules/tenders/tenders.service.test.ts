@@ -21,8 +21,8 @@ import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
 import { DEMO_TENDER, useDemoTenderKeys } from "../../seed/demo/tenders.ts";
 import { runSeeds } from "../../seed/seed.ts";
 import { seeds } from "../../seed/seeds.ts";
+import type { Principal, Role } from "../access/access.service.ts";
 import { loadGrants } from "../access/access.service.ts";
-import type { Principal, Role } from "../access/access.table.ts";
 import { verifyAuditChains } from "../audit/audit.service.ts";
 import { declareConflicts } from "../evaluation/evaluation.service.ts";
 import {

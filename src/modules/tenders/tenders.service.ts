@@ -20,17 +20,22 @@ import {
 } from "../../lib/errors.ts";
 import type { FileStore } from "../../lib/file-store.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { londonInstant as instantInLondon, parseTime } from "../../lib/london-time.ts";
+import { londonInstant as instantInLondon, londonToday, parseTime } from "../../lib/london-time.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
-import { actorOf, hasRole } from "../access/access.service.ts";
-import type { Principal } from "../access/access.table.ts";
+import { notifyAll } from "../../lib/ports.ts";
+import {
+  actorOf,
+  hasRole,
+  isAuthorityEditor,
+  type Principal,
+  requireAuthorityEditor,
+} from "../access/access.service.ts";
 import { type Actor, recordAudit } from "../audit/audit.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
-import { queueOpportunityAlerts } from "../opportunities/opportunities.service.ts";
 import { markProcurementStarted, projectOf } from "../projects/projects.service.ts";
-import { canEditRegister, londonToday, requireRegisterEditor } from "../services/services.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import { newSealingKeyPair, newTenderKey, type TenderKeyring } from "./sealing.ts";
+import { tenderPublished } from "./tenders.ports.ts";
 import * as repo from "./tenders.repository.ts";
 import {
   CRITERION_KINDS,
@@ -603,7 +608,7 @@ export async function createTender(
   authorityId: string,
   draft: TenderDraft,
 ): Promise<string> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   const input = await checkTender(trx, p, authorityId, draft);
   return recordTender(trx, clock, actorOf(p), authorityId, input);
 }
@@ -670,7 +675,7 @@ export async function updateTender(
   tenderId: string,
   changes: TenderDraft,
 ): Promise<void> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   const current = await lockedTender(trx, authorityId, tenderId);
   if (current.status !== "draft") throw new ConflictError(NOT_DRAFT, "tender_published");
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
@@ -779,7 +784,7 @@ export async function publishTenderAs(
       masterKeyId: data.keyId,
     },
   });
-  await queueOpportunityAlerts(trx, clock, { authorityId, tenderId });
+  await notifyAll(tenderPublished, trx, clock, { authorityId, tenderId });
   if (options.markProjectStarted !== false)
     try {
       await markProcurementStarted(trx, clock, actor, authorityId, tender.project_id, londonToday(clock));
@@ -797,7 +802,7 @@ export async function publishTender(
   tenderId: string,
   options: PublishOptions,
 ): Promise<void> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   await publishTenderAs(trx, clock, actorOf(p), p, authorityId, tenderId, options);
 }
 
@@ -823,7 +828,7 @@ export async function tenderOf(
   tenderId: string,
 ): Promise<TenderView> {
   const tender = isUuid(tenderId) ? await repo.findTender(db, authorityId, tenderId) : undefined;
-  if (!tender || (tender.status === "draft" && !canEditRegister(principal, authorityId)))
+  if (!tender || (tender.status === "draft" && !isAuthorityEditor(principal, authorityId)))
     throw new NotFoundError("tender");
   const parts = await repo.partsOf(db, authorityId, tenderId);
   const bidCount =
@@ -839,7 +844,7 @@ export function tendersOf(
   principal: Principal | null,
   authorityId: string,
 ): Promise<repo.TenderRow[]> {
-  return repo.tendersOf(db, authorityId, { drafts: canEditRegister(principal, authorityId) });
+  return repo.tendersOf(db, authorityId, { drafts: isAuthorityEditor(principal, authorityId) });
 }
 
 /**
@@ -884,7 +889,7 @@ export async function addTenderDocument(
   tenderId: string,
   upload: DocumentUpload,
 ): Promise<string> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   const tender = await lockedTender(trx, authorityId, tenderId);
   if (tender.status !== "draft") throw new ConflictError(NOT_DRAFT, "tender_published");
   const problems: FieldError[] = [];
@@ -965,7 +970,7 @@ export async function cancelTender(
   reason: string | undefined,
   options: NoticeOptions,
 ): Promise<void> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   const tender = await lockedTender(trx, authorityId, tenderId);
   if (tender.status === "draft")
     throw new ConflictError(
@@ -1083,7 +1088,7 @@ export async function amendTender(
   reason: string | undefined,
   options: AmendOptions,
 ): Promise<TenderAmendment> {
-  const p = await requireRegisterEditor(trx, principal, authorityId);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   const current = await lockedTender(trx, authorityId, tenderId);
   const now = clock.now();
   const state = stateOf(current, now);
@@ -1221,3 +1226,11 @@ export async function amendTender(
 export function amendmentsOf(db: Db, authorityId: string, tenderId: string): Promise<TenderAmendment[]> {
   return repo.amendmentsOf(db, authorityId, tenderId);
 }
+
+/** What other modules may use of this module's tables. */
+export type { Tender } from "./tenders.table.ts";
+export { PROCEDURES } from "./tenders.table.ts";
+
+/** A tender's lots and criteria, and its current bids (sealed), for the modules after opening. */
+export const tenderParts = repo.partsOf;
+export const currentBids = repo.currentBids;

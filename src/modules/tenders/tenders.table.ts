@@ -235,3 +235,8 @@ export type TenderOpening = Selectable<TenderOpeningsTable>;
 export type TenderDocument = Selectable<TenderDocumentsTable>;
 export type TenderQuestion = Selectable<TenderQuestionsTable>;
 export type TenderAmendment = Selectable<TenderAmendmentsTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database extends TenderTables {}
+}

@@ -48,3 +48,11 @@ export type Area = Selectable<AreasTable>;
 export type NewArea = Insertable<AreasTable>;
 export type ServiceCategory = Selectable<ServiceCategoriesTable>;
 export type NewServiceCategory = Insertable<ServiceCategoriesTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database {
+    areas: AreasTable;
+    service_categories: ServiceCategoriesTable;
+  }
+}

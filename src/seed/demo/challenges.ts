@@ -8,6 +8,7 @@
  * periods, the procurement window) applies as it would have. Fictional data; fixed ids.
  */
 import type { Clock } from "../../lib/clock.ts";
+import { londonToday } from "../../lib/london-time.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import {
   addDays,
@@ -18,7 +19,6 @@ import {
   recordWindow,
   submitChallengeAs,
 } from "../../modules/challenges/challenges.service.ts";
-import { londonToday } from "../../modules/services/services.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
 import { DEMO_SERVICE } from "./services.ts";

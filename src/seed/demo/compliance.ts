@@ -7,13 +7,13 @@
  */
 import { fixedClock } from "../../lib/clock.ts";
 import { addMonths, londonDate } from "../../lib/london-time.ts";
-import type { Principal } from "../../modules/access/access.table.ts";
+import type { Principal } from "../../modules/access/access.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import { recordDecision, startEvaluation } from "../../modules/evaluation/compliance.service.ts";
 import { recordReservedAward } from "../../modules/evaluation/reserved-awards.service.ts";
 import type { BidsContext } from "../../modules/tenders/bids.service.ts";
 import { tenderKeyringFromKeys } from "../../modules/tenders/sealing.ts";
-import * as tendersRepo from "../../modules/tenders/tenders.repository.ts";
+import * as tendersRepo from "../../modules/tenders/tenders.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
 import { DEMO_ORGANISATION } from "./organisations.ts";
@@ -53,7 +53,7 @@ export const demoComplianceSeed: Seed = {
       maxDocumentBytes: 20 * 1024 * 1024,
     });
     const bids = await tendersRepo.currentBids(trx, DEMO_AUTHORITY.county, DEMO_TENDER.opened);
-    const parts = await tendersRepo.partsOf(trx, DEMO_AUTHORITY.county, DEMO_TENDER.opened);
+    const parts = await tendersRepo.tenderParts(trx, DEMO_AUTHORITY.county, DEMO_TENDER.opened);
     for (const bid of bids)
       await recordDecision(ctx(-28), checker, DEMO_AUTHORITY.county, DEMO_TENDER.opened, bid.id, {
         conditions: parts.conditions.map((_, i) => ({ position: i + 1, met: true })),

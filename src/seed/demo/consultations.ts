@@ -12,8 +12,8 @@
 import type { Trx } from "../../db/database.ts";
 import { fixedClock } from "../../lib/clock.ts";
 import { londonInstant, londonParts } from "../../lib/london-time.ts";
+import type { Principal } from "../../modules/access/access.service.ts";
 import { grantRole, loadGrants } from "../../modules/access/access.service.ts";
-import type { Principal } from "../../modules/access/access.table.ts";
 import { createAccount } from "../../modules/accounts/accounts.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import {

@@ -12,8 +12,8 @@
 import { fixedClock } from "../../lib/clock.ts";
 import { UnprocessableError } from "../../lib/errors.ts";
 import { addDays, addMonths, londonDate } from "../../lib/london-time.ts";
+import type { Principal } from "../../modules/access/access.service.ts";
 import { grantRole, grantsInScope } from "../../modules/access/access.service.ts";
-import type { Principal } from "../../modules/access/access.table.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import {
   type ContractsContext,

@@ -12,7 +12,7 @@
  *   standstill is over with no challenge, ready to be contracted (the contracts seed does).
  */
 import { fixedClock } from "../../lib/clock.ts";
-import type { Principal } from "../../modules/access/access.table.ts";
+import { type Principal, requireAuthorityEditor } from "../../modules/access/access.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import { awardTender, lodgeChallenge } from "../../modules/evaluation/award.service.ts";
 import { recordDecision, startEvaluation } from "../../modules/evaluation/compliance.service.ts";
@@ -24,7 +24,6 @@ import {
   scoredCriteria,
   submitScores,
 } from "../../modules/evaluation/evaluation.service.ts";
-import { requireRegisterEditor } from "../../modules/services/services.service.ts";
 import {
   assignEvaluator,
   type BidsContext,
@@ -33,7 +32,7 @@ import {
 } from "../../modules/tenders/bids.service.ts";
 import { registerInterest } from "../../modules/tenders/questions.service.ts";
 import type { TenderKeyring } from "../../modules/tenders/sealing.ts";
-import * as tendersRepo from "../../modules/tenders/tenders.repository.ts";
+import * as tendersRepo from "../../modules/tenders/tenders.service.ts";
 import { checkTender, publishTenderAs, recordTender } from "../../modules/tenders/tenders.service.ts";
 import type { Seed, SeedContext } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
@@ -183,7 +182,7 @@ async function awarded({ trx, clock }: SeedContext, keys: TenderKeyring, a: Demo
     minimumPeriodDays: 25,
     markProjectStarted: false,
   });
-  const parts = await tendersRepo.partsOf(trx, COUNTY, a.tenderId);
+  const parts = await tendersRepo.tenderParts(trx, COUNTY, a.tenderId);
   const answers = parts.criteria
     .filter((c) => c.kind !== "price")
     .map((c) => ({ criterionId: c.id, text: `How we meet “${c.title}”.` }));
@@ -218,7 +217,7 @@ async function awarded({ trx, clock }: SeedContext, keys: TenderKeyring, a: Demo
     COUNTY,
     a.tenderId,
     DEMO_EVALUATOR,
-    requireRegisterEditor,
+    requireAuthorityEditor,
   );
   await declareConflicts(ctx(start - 36), evaluator, COUNTY, a.tenderId, { conflict: false });
   const scored = scoredCriteria(leafCriteria(parts));
@@ -281,10 +280,10 @@ export const demoEvaluationSeed: Seed = {
       COUNTY,
       DEMO_TENDER.opened,
       DEMO_EVALUATOR,
-      requireRegisterEditor,
+      requireAuthorityEditor,
     );
     await declareConflicts(ctx(-25), evaluator, COUNTY, DEMO_TENDER.opened, { conflict: false });
-    const parts = await tendersRepo.partsOf(trx, COUNTY, DEMO_TENDER.opened);
+    const parts = await tendersRepo.tenderParts(trx, COUNTY, DEMO_TENDER.opened);
     const [first] = (await tendersRepo.currentBids(trx, COUNTY, DEMO_TENDER.opened)).sort((x, y) =>
       x.id.localeCompare(y.id),
     );

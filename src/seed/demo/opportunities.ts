@@ -4,7 +4,7 @@
  * been alerted — in the inbox only, as seeds never email — of the open demo tender it matches.
  * Made through the real rules. Fictional data; fixed ids.
  */
-import type { Principal } from "../../modules/access/access.table.ts";
+import type { Principal } from "../../modules/access/access.service.ts";
 import { alertSavedSearches, saveSearch } from "../../modules/opportunities/opportunities.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AREA } from "./areas.ts";

@@ -8,6 +8,7 @@
  * the demo areas (src/seed/data/areas-demo.csv) and gives the demo authorities their areas.
  */
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
+import type { RelationshipKind } from "../../modules/organisations/organisations.service.ts";
 import {
   addRelationship,
   type CreateOrganisationInput,
@@ -15,7 +16,6 @@ import {
   type MutualEvidenceInput,
   recordMutualEvidence,
 } from "../../modules/organisations/organisations.service.ts";
-import type { RelationshipKind } from "../../modules/organisations/organisations.table.ts";
 import { loadServiceCategories } from "../../modules/vocabularies/vocabularies.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AREA as AREA, loadDemoAreas, setDemoAuthorityAreas } from "./areas.ts";

@@ -12,6 +12,7 @@ import type { Trx } from "../../db/database.ts";
 import { type Clock, fixedClock } from "../../lib/clock.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import { aggregateRatings } from "../../modules/regulation/ratings.ts";
+import type { Rating } from "../../modules/regulation/regulation.service.ts";
 import {
   type CheckedInspection,
   checkApplication,
@@ -24,7 +25,6 @@ import {
   recordRegime,
   regimeOf,
 } from "../../modules/regulation/regulation.service.ts";
-import type { Rating } from "../../modules/regulation/regulation.table.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AREA } from "./areas.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";

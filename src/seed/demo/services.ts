@@ -1,13 +1,7 @@
-/**
- * Demo service registers: each demo authority's services, in-house and contracted (providers from
- * the demo organisations), with some contracts ending within 18 months of 22 November 2026 so the
- * pipeline has something to show, and a published option appraisal for each. Fictional data; fixed ids.
- */
-import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import {
   checkService,
-  publishAppraisalAs,
   recordAppraisal,
+  recordAppraisalPublished,
   recordService,
   type ServiceDraft,
 } from "../../modules/services/services.service.ts";
@@ -297,16 +291,15 @@ export const demoServicesSeed: Seed = {
   name: "demo-services",
   description: "Demo service registers, a pipeline of contracts ending soon and published option appraisals",
   demo: true,
-  async run({ trx, clock }) {
-    const actor = SYSTEM("seed");
+  async run({ trx, ctx }) {
     for (const { id: serviceId, authorityId, ...draft } of demoServices) {
       const input = await checkService(trx, draft);
-      await recordService(trx, clock, actor, authorityId, input, serviceId);
+      await recordService(ctx, authorityId, input, serviceId);
     }
     for (const appraisal of demoAppraisals) {
       const { authorityId, serviceId, appraisalId, ...input } = appraisal;
-      await recordAppraisal(trx, clock, actor, authorityId, serviceId, input, appraisalId);
-      await publishAppraisalAs(trx, clock, actor, authorityId, serviceId, appraisalId);
+      await recordAppraisal(ctx, authorityId, serviceId, input, appraisalId);
+      await recordAppraisalPublished(ctx, authorityId, serviceId, appraisalId);
     }
   },
 };

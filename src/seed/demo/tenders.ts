@@ -11,8 +11,8 @@
  * server holding another key.
  */
 import { fixedClock } from "../../lib/clock.ts";
+import type { Principal } from "../../modules/access/access.service.ts";
 import { grantRole } from "../../modules/access/access.service.ts";
-import type { Principal } from "../../modules/access/access.table.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import {
   type BidDraft,
@@ -22,7 +22,7 @@ import {
 } from "../../modules/tenders/bids.service.ts";
 import { answerQuestion, askQuestion, registerInterest } from "../../modules/tenders/questions.service.ts";
 import { type TenderKeyring, tenderKeyringFromKeys } from "../../modules/tenders/sealing.ts";
-import * as repo from "../../modules/tenders/tenders.repository.ts";
+import * as repo from "../../modules/tenders/tenders.service.ts";
 import {
   checkTender,
   publishTenderAs,
@@ -172,7 +172,7 @@ export const demoTendersSeed: Seed = {
     }
 
     const answersFor = async (tenderId: string, who: string) => {
-      const parts = await repo.partsOf(trx, DEMO_AUTHORITY.county, tenderId);
+      const parts = await repo.tenderParts(trx, DEMO_AUTHORITY.county, tenderId);
       return parts.criteria
         .filter((c) => c.kind !== "price")
         .map((c) => ({ criterionId: c.id, text: `${who}: how we meet “${c.title}”.` }));

@@ -4,8 +4,8 @@
  * accounts (signing in with the second factor counted as passed) only when demo mode is on.
  */
 
+import type { Role } from "../../modules/access/access.service.ts";
 import { grantRole } from "../../modules/access/access.service.ts";
-import type { Role } from "../../modules/access/access.table.ts";
 import { createAccount } from "../../modules/accounts/accounts.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import type { Seed } from "../seed.ts";

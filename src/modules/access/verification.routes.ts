@@ -8,10 +8,9 @@ import { field, submitForm } from "../../http/forms.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { NATIONS, type Nation } from "../../lib/working-days.ts";
-import { isPlatformAdmin, requireSignedIn } from "../access/access.service.ts";
-import { AUTHORITY_KINDS, type AuthorityKind } from "./authorities.table.ts";
+import { AUTHORITY_KINDS, type AuthorityKind, findPublicBody } from "../authorities/authorities.service.ts";
+import { isPlatformAdmin, requireSignedIn } from "./access.service.ts";
 import {
-  findPublicBody,
   pendingPublicBodies,
   rejectPublicBody,
   requestPublicBody,
@@ -19,7 +18,7 @@ import {
 } from "./verification.service.ts";
 
 const hide = { schema: { hide: true } };
-const FORM = "authorities/views/new-public-body.njk";
+const FORM = "access/views/new-public-body.njk";
 
 export async function verificationRoutes(app: FastifyInstance): Promise<void> {
   const { db, clock } = app.deps;
@@ -64,12 +63,12 @@ export async function verificationRoutes(app: FastifyInstance): Promise<void> {
         isPlatformAdmin(request.principal) ||
         body.registered_by === request.principal?.userId);
     if (!body || !maySee) throw new NotFoundError("public body");
-    await reply.page("authorities/views/public-body.njk", { body, query: request.query });
+    await reply.page("access/views/public-body.njk", { body, query: request.query });
   });
 
   app.get("/admin/public-bodies", hide, async (request, reply) => {
     const pending = await pendingPublicBodies(db, request.principal);
-    await reply.page("authorities/views/pending-public-bodies.njk", { pending });
+    await reply.page("access/views/pending-public-bodies.njk", { pending });
   });
 
   app.post<{ Params: { id: string } }>("/admin/public-bodies/:id/verify", hide, async (request, reply) => {
@@ -86,7 +85,7 @@ export async function verificationRoutes(app: FastifyInstance): Promise<void> {
       rejecting: request.params.id,
       values: { reason },
     });
-    await submitForm(reply, "authorities/views/pending-public-bodies.njk", await context(), async () => {
+    await submitForm(reply, "access/views/pending-public-bodies.njk", await context(), async () => {
       await transaction(db, (trx) =>
         rejectPublicBody(trx, clock, request.principal, request.params.id, reason),
       );

@@ -7,43 +7,21 @@
  */
 import type { Db, Trx } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors.ts";
-import { isUuid } from "../../lib/ids.ts";
-import {
-  actorOf,
-  grantRole,
-  PLATFORM_SCOPE,
-  requireRole,
-  requireSignedIn,
-} from "../access/access.service.ts";
-import type { Principal, Role, ScopeType } from "../access/access.table.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import type { Authority } from "../authorities/authorities.service.ts";
+import {
+  type CreateAuthorityInput,
+  createAuthority,
+  lockAuthority,
+  pendingAuthorities,
+  scopeOfBody,
+  setRejected,
+  setVerified,
+} from "../authorities/authorities.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
-import { type CreateAuthorityInput, createAuthority, findAuthorityBySlug } from "./authorities.service.ts";
-import type { Authority, AuthorityKind } from "./authorities.table.ts";
-import * as repo from "./verification.repository.ts";
-
-/** The scope a body's people act in, and the role its first administrator gets. */
-export function scopeOfBody(kind: AuthorityKind): {
-  scopeType: Exclude<ScopeType, "platform" | "organisation">;
-  adminRole: Role;
-} {
-  if (kind === "regulator") return { scopeType: "regulator", adminRole: "regulator-staff" };
-  if (kind === "ombudsman") return { scopeType: "ombudsman", adminRole: "ombudsman-staff" };
-  return { scopeType: "authority", adminRole: "authority-admin" };
-}
-
-/** Throws unless the body exists, is of the expected scope type and has been verified. */
-export async function assertBodyVerified(db: Db, id: string, scopeType: ScopeType): Promise<Authority> {
-  const body = await repo.findAuthority(db, id);
-  if (!body || scopeOfBody(body.kind).scopeType !== scopeType) throw new NotFoundError(scopeType);
-  if (!body.verified_at) {
-    throw new ForbiddenError(
-      `${body.name} has not been verified yet. Nobody can act for it until a platform administrator has checked it.`,
-    );
-  }
-  return body;
-}
+import { actorOf, grantRole, PLATFORM_SCOPE, requireRole, requireSignedIn } from "./access.service.ts";
+import type { Principal } from "./access.table.ts";
 
 export async function requestPublicBody(
   trx: Trx,
@@ -57,11 +35,11 @@ export async function requestPublicBody(
 
 export async function pendingPublicBodies(db: Db, principal: Principal | null): Promise<Authority[]> {
   requireRole(principal, "platform-admin", PLATFORM_SCOPE, "verify public bodies");
-  return repo.pendingAuthorities(db);
+  return pendingAuthorities(db);
 }
 
 async function decidable(trx: Trx, id: string): Promise<Authority> {
-  const body = await repo.lockAuthority(trx, id);
+  const body = await lockAuthority(trx, id);
   if (!body) throw new NotFoundError("public body");
   if (body.verified_at)
     throw new ConflictError(`${body.name} has already been verified.`, "already_verified");
@@ -79,7 +57,7 @@ export async function verifyPublicBody(
   const p = requireRole(principal, "platform-admin", PLATFORM_SCOPE, "verify public bodies");
   const body = await decidable(trx, id);
   const now = clock.now();
-  await repo.setVerified(trx, id, p.userId, now);
+  await setVerified(trx, id, p.userId, now);
   const actor = actorOf(p);
   for (const authorityId of [null, id]) {
     await recordAudit(trx, clock, {
@@ -128,7 +106,7 @@ export async function rejectPublicBody(
   }
   const body = await decidable(trx, id);
   const now = clock.now();
-  await repo.setRejected(trx, id, why, now);
+  await setRejected(trx, id, why, now);
   await recordAudit(trx, clock, {
     authorityId: null,
     actor: actorOf(p),
@@ -150,22 +128,4 @@ export async function rejectPublicBody(
     );
   }
   return { ...body, rejected_at: now, rejection_reason: why };
-}
-
-export const findPublicBody = repo.findAuthority;
-
-/** The authority (not a regulator or ombudsman) with this slug, or a 404. Verified or not: pages say which. */
-export async function authorityBySlug(db: Db, slug: string): Promise<Authority> {
-  const authority = await findAuthorityBySlug(db, slug);
-  if (!authority || scopeOfBody(authority.kind).scopeType !== "authority")
-    throw new NotFoundError("public body");
-  return authority;
-}
-
-/** The authority (not a regulator or ombudsman) with this id, or a 404 (also for a malformed id). */
-export async function authorityById(db: Db, id: string): Promise<Authority> {
-  const authority = isUuid(id) ? await repo.findAuthority(db, id) : undefined;
-  if (!authority || scopeOfBody(authority.kind).scopeType !== "authority")
-    throw new NotFoundError("public body");
-  return authority;
 }

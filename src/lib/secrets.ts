@@ -1,5 +1,5 @@
 /**
- * The server's own key for accounts, and what is derived from it.
+ * The server's own key, and what is derived from it: for accounts, CSRF tokens and invitation links.
  *
  * One random 256-bit key in `<dataDir>/keys/accounts.key` (made on first start, mode 0600; keep it
  * with backups of the database, and give every server of one deployment the same file). Separate

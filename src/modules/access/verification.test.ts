@@ -5,12 +5,12 @@ import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { ConflictError, ForbiddenError, NotSignedInError, ValidationError } from "../../lib/errors.ts";
-import { grantRole, loadGrants } from "../access/access.service.ts";
-import type { Principal } from "../access/access.table.ts";
-import { invite } from "../access/invitations.service.ts";
-import { accountSecretsFromKey } from "../accounts/secrets.ts";
+import { accountSecretsFromKey } from "../../lib/secrets.ts";
 import { auditTrailFor, SYSTEM } from "../audit/audit.service.ts";
 import { listInbox } from "../notifications/notifications.service.ts";
+import { grantRole, loadGrants } from "./access.service.ts";
+import type { Principal } from "./access.table.ts";
+import { invite } from "./invitations.service.ts";
 import {
   pendingPublicBodies,
   rejectPublicBody,

@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { transaction } from "../../db/transaction.ts";
 import { systemClock } from "../../lib/clock.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
-import { createAuthority } from "./authorities.service.ts";
+import { createAuthority } from "../authorities/authorities.service.ts";
 
 let t: TestApp;
 let verifiedId: string;

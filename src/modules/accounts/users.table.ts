@@ -26,3 +26,10 @@ export interface UsersTable {
 export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database {
+    users: UsersTable;
+  }
+}

@@ -3,12 +3,13 @@
  * session expiry with a settable clock, the two-factor set-up gate, and CSRF on every form post.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../../tests/support/app.ts";
-import { createUser, postForm, sessionFor, signIn, testBrowser } from "../../tests/support/auth.ts";
-import { type SettableClock, settableClock } from "../lib/clock.ts";
-import { createApiToken, SESSION_COOKIE } from "../modules/accounts/accounts.service.ts";
-import { accountSecretsFromKey } from "../modules/accounts/secrets.ts";
-import { accountDeps, CSRF_COOKIE, csrfTokenForBrowser, csrfTokenForSession, requireScope } from "./auth.ts";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser, postForm, sessionFor, signIn, testBrowser } from "../../../tests/support/auth.ts";
+import { CSRF_COOKIE, csrfTokenForBrowser, csrfTokenForSession } from "../../http/csrf.ts";
+import { type SettableClock, settableClock } from "../../lib/clock.ts";
+import { accountSecretsFromKey } from "../../lib/secrets.ts";
+import { createApiToken, requireScope, SESSION_COOKIE } from "./accounts.service.ts";
+import { accountDeps } from "./authentication.ts";
 
 const START = new Date("2026-11-22T10:00:00Z");
 const MINUTE = 60_000;

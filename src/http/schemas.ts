@@ -1,0 +1,54 @@
+/**
+ * The JSON API's shared schema pieces (TypeBox), one of each: the error body every route answers
+ * with, ids, dates, instants, money and basis points as the API writes them, enumerations and
+ * nullable values, and the parameters of routes under an authority.
+ */
+import { Type } from "typebox";
+
+/** What every error answers: the code, what went wrong and what to do, each field at fault. */
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Optional(
+        Type.Array(Type.Object({ field: Type.Optional(Type.String()), message: Type.String() })),
+      ),
+      requestId: Type.String(),
+    }),
+  },
+  { description: "What went wrong, each field at fault, and what to do" },
+);
+
+export const Uuid = Type.String({ format: "uuid" });
+
+/** A London calendar date. */
+export const IsoDate = Type.String({
+  format: "date",
+  description: "A London calendar date, like 2027-04-01",
+});
+
+/** An instant. */
+export const Instant = Type.String({
+  format: "date-time",
+  description: "A date and time with its offset, like 2027-01-15T12:00:00Z (shown in Europe/London)",
+});
+
+/** Money as the API writes it: whole pence, as digits (never a float). */
+export const PenceText = Type.String({ pattern: "^[0-9]{1,18}$", description: "Whole pence, as digits" });
+
+/** Money as people type it, parsed to pence by the service. */
+export const MoneyText = (description = 'Pounds, like "£1,234.56" or "1234.56"') =>
+  Type.String({ minLength: 1, maxLength: 40, description });
+
+/** A rate or weight in basis points (10,000 = 100%). */
+export const Bp = (description: string) => Type.Integer({ minimum: 0, maximum: 10000, description });
+
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+/** One of these strings. */
+export const Strings = <T extends readonly string[]>(values: T) => Type.Enum([...values], { type: "string" });
+
+/** Routes under `/api/v1/authorities/:authorityId`. */
+export const AuthorityParams = Type.Object({ authorityId: Uuid });

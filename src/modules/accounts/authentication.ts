@@ -1,0 +1,149 @@
+/**
+ * Who is asking: `registerAuthentication(app)`, registered after CSRF (src/http/csrf.ts).
+ *
+ * On every request (onRequest):
+ * - `Authorization: Bearer openps_…` → the API token's principal (`via: "token"`, its scopes in
+ *   `tokenScopes`); a wrong, expired or revoked token is answered 401 in JSON at once;
+ * - otherwise the `openps_session` cookie → the session's principal (`via: "session"`);
+ *   `request.accountSession` holds the session itself (and `request.sessionId` its id, for CSRF).
+ *   A session whose password was right but whose second factor is still to come has no principal.
+ *   A person whose roles need two-factor sign-in and who has not set it up reaches only the set-up
+ *   page and sign-out (pages are redirected there with 303; JSON gets 403);
+ * - `request.actor = actorOf(principal)` for the audit trail.
+ *
+ * The layout is told who is signed in (`principal`, and the account links of the navigation).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { cookieOptions, sendJsonError } from "../../http/csrf.ts";
+import { wantsJson } from "../../http/errors.ts";
+import { DEFAULT_LOCALE, translatorFor } from "../../http/i18n.ts";
+import { accountNavigationFor, addToLayout } from "../../http/views.ts";
+import { actorOf } from "../access/access.service.ts";
+import {
+  type AccountDeps,
+  type CurrentSession,
+  InvalidApiTokenError,
+  principalOfSession,
+  type RequestOrigin,
+  resolveApiToken,
+  resolveSession,
+  SESSION_ABSOLUTE_MS,
+  SESSION_COOKIE,
+} from "./accounts.service.ts";
+
+/** Where someone who must set up two-factor sign-in is sent. */
+export const TWO_FACTOR_SETUP_PATH = "/account/two-factor/setup";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The session of the `openps_session` cookie, at whatever stage; null without one. */
+    accountSession: CurrentSession | null;
+  }
+}
+
+/** Reachable while two-factor set-up is pending. */
+const OPEN_DURING_SETUP = new Set([TWO_FACTOR_SETUP_PATH, "/sign-out", "/signed-out"]);
+
+function pathOf(request: FastifyRequest): string {
+  const path = request.url.split("?", 1)[0] ?? "/";
+  return path.length > 1 ? path.replace(/\/+$/, "") : path;
+}
+
+function isStatic(path: string): boolean {
+  return path.startsWith("/assets/") || path === "/favicon.ico";
+}
+
+/** Sets the session cookie after signing in or a rotation. */
+export function setSessionCookie(reply: FastifyReply, token: string): void {
+  const secure = reply.server.deps.config.baseUrl.startsWith("https://");
+  reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions(secure), maxAge: SESSION_ABSOLUTE_MS / 1000 });
+}
+
+export function clearSessionCookie(reply: FastifyReply): void {
+  const secure = reply.server.deps.config.baseUrl.startsWith("https://");
+  reply.clearCookie(SESSION_COOKIE, cookieOptions(secure));
+}
+
+/** What account services need from the app. */
+export function accountDeps(app: FastifyInstance): AccountDeps {
+  return { db: app.deps.db, clock: app.deps.clock, secrets: app.accountSecrets };
+}
+
+/** Where a request came from, for rate limits and the audit trail. */
+export function requestOrigin(request: FastifyRequest): RequestOrigin {
+  return { address: request.ip, userAgent: request.headers["user-agent"], requestId: String(request.id) };
+}
+
+export async function registerAuthentication(app: FastifyInstance): Promise<void> {
+  if (!app.hasDecorator("accountSecrets")) {
+    throw new Error("Register CSRF (registerCsrf) before authentication: it loads the server key");
+  }
+  app.decorateRequest("accountSession", null);
+  const deps = accountDeps(app);
+
+  addToLayout(app, (request) => {
+    const signedIn = request.principal != null;
+    const currentPath = request.url.split("?", 1)[0] ?? "/";
+    const t = request.t ?? translatorFor(request.locale ?? DEFAULT_LOCALE);
+    return {
+      principal: request.principal ?? null,
+      accountNavigation: accountNavigationFor(signedIn, currentPath, t),
+    };
+  });
+
+  app.addHook("onRequest", async (request, reply) => {
+    request.accountSession = null;
+    const path = pathOf(request);
+    if (isStatic(path)) return;
+
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+      reply.header("www-authenticate", 'Bearer realm="OpenPS"');
+      if (!bearer) {
+        return sendJsonError(
+          request,
+          reply,
+          401,
+          "invalid_token",
+          "Send an API token as: Authorization: Bearer <token>.",
+        );
+      }
+      try {
+        const principal = await resolveApiToken(deps, bearer);
+        request.principal = principal;
+        request.actor = actorOf(principal);
+      } catch (error) {
+        if (!(error instanceof InvalidApiTokenError)) throw error;
+        reply.header("www-authenticate", 'Bearer realm="OpenPS", error="invalid_token"');
+        return sendJsonError(request, reply, 401, "invalid_token", error.message);
+      }
+      return;
+    }
+
+    const token = request.cookies[SESSION_COOKIE];
+    if (!token) return;
+    const session = await resolveSession(deps, token);
+    if (!session) {
+      clearSessionCookie(reply);
+      return;
+    }
+    request.accountSession = session;
+    request.sessionId = session.id;
+    const principal = principalOfSession(session);
+    request.principal = principal;
+    request.actor = actorOf(principal);
+    if (session.stage === "needs-setup" && !OPEN_DURING_SETUP.has(path)) {
+      if (wantsJson(request)) {
+        return sendJsonError(
+          request,
+          reply,
+          403,
+          "two_factor_setup_required",
+          "Your roles need two-factor sign-in. Set it up on your account page first.",
+        );
+      }
+      return reply.redirect(TWO_FACTOR_SETUP_PATH, 303);
+    }
+  });
+}

@@ -1,0 +1,14 @@
+/**
+ * What the organisations module lets the modules above it take part in (see src/lib/ports.ts);
+ * they are connected in src/wiring.ts.
+ */
+import type { Db } from "../../db/database.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { type Panel, port } from "../../lib/ports.ts";
+
+/**
+ * Sections of an organisation's public profile from other modules, in the order they are plugged
+ * (regulation: registered locations and ratings; contracts: contracts held with their KPI ratings).
+ */
+export const profilePanels =
+  port<(db: Db, clock: Clock, organisationId: string) => Promise<Panel | undefined>>("profile panels");

@@ -1,0 +1,26 @@
+/**
+ * What the regulation module lets the modules above it take part in (see src/lib/ports.ts); they
+ * are connected in src/wiring.ts.
+ */
+import type { Db } from "../../db/database.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { port } from "../../lib/ports.ts";
+
+export interface AffectedContract {
+  authorityId: string;
+  contractId: string;
+  title: string;
+  commissionerUserIds: string[];
+}
+
+/**
+ * The live contracts an organisation holds that need one of a location's regulated activities
+ * (contracts): shown in the failing-providers view, and told of when a registration is cancelled.
+ */
+export const contractsAffected = port<
+  (
+    db: Db,
+    clock: Clock,
+    location: { organisationId: string; activities: readonly string[] },
+  ) => Promise<AffectedContract[]>
+>("contracts affected by a location");

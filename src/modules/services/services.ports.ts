@@ -1,0 +1,13 @@
+/**
+ * What the services module lets the modules above it take part in (see src/lib/ports.ts); they are
+ * connected in src/wiring.ts.
+ */
+import type { Db } from "../../db/database.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { type Panel, port } from "../../lib/ports.ts";
+
+/** Sections of a service's page from other modules (challenges: the Right to Challenge windows). */
+export const servicePanels =
+  port<
+    (db: Db, clock: Clock, service: { authorityId: string; serviceId: string }) => Promise<Panel | undefined>
+  >("service page panels");

@@ -1,0 +1,28 @@
+/**
+ * What the tenders module lets the modules above it take part in (see src/lib/ports.ts); they are
+ * connected in src/wiring.ts.
+ */
+import type { Db, Trx } from "../../db/database.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { type Panel, port } from "../../lib/ports.ts";
+
+/** A tender was published, in the publishing transaction (opportunities: alerts for saved searches). */
+export const tenderPublished =
+  port<(trx: Trx, clock: Clock, tender: { authorityId: string; tenderId: string }) => Promise<void>>(
+    "tender published",
+  );
+
+/**
+ * An assigned evaluator's declaration of conflicts for a tender — "none", "conflict", or null when
+ * none is recorded yet (evaluation). The bids service refuses opened bids to an evaluator who has not
+ * declared "none".
+ */
+export const evaluatorDeclaration = port<
+  (db: Db, authorityId: string, tenderId: string, userId: string) => Promise<string | null>
+>("evaluator's declaration of conflicts");
+
+/** Links and notices on a tender's page from later stages (award: the award notice). */
+export const tenderPanels =
+  port<
+    (db: Db, tender: { authorityId: string; tenderId: string; base: string }) => Promise<Panel | undefined>
+  >("tender page panels");
