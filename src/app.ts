@@ -11,7 +11,8 @@ import { registerCsrf } from "./http/csrf.ts";
 import { registerErrorHandling } from "./http/errors.ts";
 import { loggerOptions } from "./http/logging.ts";
 import { registerOpenApi } from "./http/openapi.ts";
-import { registerRouteRules } from "./http/routes.ts";
+import { registerRouteList } from "./http/routes.ts";
+import { keptCompilers } from "./http/schema-compilers.ts";
 import { registerUploads } from "./http/uploads.ts";
 import { registerViews } from "./http/views.ts";
 import { accessRoutes } from "./modules/access/access.routes.ts";
@@ -19,7 +20,9 @@ import { verificationRoutes } from "./modules/access/verification.routes.ts";
 import { accountsRoutes } from "./modules/accounts/accounts.routes.ts";
 import { registerAuthentication } from "./modules/accounts/authentication.ts";
 import { registerAuthorityParam } from "./modules/authorities/authority-param.ts";
+import { awardRoutes } from "./modules/award/award.routes.ts";
 import { challengesRoutes } from "./modules/challenges/challenges.routes.ts";
+import { complianceRoutes } from "./modules/compliance/compliance.routes.ts";
 import { consultationsRoutes } from "./modules/consultations/consultations.routes.ts";
 import { contractsRoutes } from "./modules/contracts/contracts.routes.ts";
 import { evaluationRoutes } from "./modules/evaluation/evaluation.routes.ts";
@@ -49,17 +52,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     // Report every field at fault at once, not only the first.
     ajv: { customOptions: { allErrors: true } },
+    // Each schema compiled once a process, however many apps it builds (the tests build many).
+    schemaController: { compilersFactory: keptCompilers },
   });
   app.decorate("deps", deps);
-  // Every route, as registered: the authorisation matrix test checks that none is left out.
-  const routeList: { method: string; url: string }[] = [];
-  app.decorate("routeList", routeList);
-  app.addHook("onRoute", (route) => {
-    for (const method of [route.method].flat())
-      if (method !== "HEAD") routeList.push({ method, url: route.url });
-  });
-  // And what each route states about itself: who may call it, the API scope it needs.
-  registerRouteRules(app);
+  // Every route, as registered, with who may call it and the API scope it needs: the authorisation
+  // matrix test checks that none is left out, the schema test that every API route declares its schemas.
+  registerRouteList(app);
   app.decorateRequest("actor", null as never);
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (request, reply) => {
@@ -93,7 +92,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(challengesRoutes);
   await app.register(tendersRoutes);
   await app.register(opportunitiesRoutes);
+  await app.register(complianceRoutes);
   await app.register(evaluationRoutes);
+  await app.register(awardRoutes);
   await app.register(contractsRoutes);
   await app.register(regulationRoutes);
 

@@ -7,18 +7,19 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
 import type { Config } from "./config/config.ts";
-import { type DatabaseHandle, openDatabase } from "./db/connect.ts";
-import { migrateToLatest } from "./db/migrate.ts";
+import type { DatabaseHandle } from "./db/connect.ts";
+import { openConfiguredDatabase } from "./db/migrate.ts";
 import type { AppDeps } from "./http/context.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { localFileStore } from "./lib/file-store.ts";
 import { loadAccountSecrets } from "./lib/secrets.ts";
+import { systemCtx } from "./modules/access/context.ts";
 import { accessJobHandlers } from "./modules/access/invitations.service.ts";
 import { accountJobHandlers } from "./modules/accounts/accounts.emails.ts";
 import { createJobRunner, type JobRunner } from "./modules/jobs/jobs.runner.ts";
 import { type Mailer, smtpMailer } from "./modules/notifications/mailer.ts";
 import { notificationJobHandlers } from "./modules/notifications/notifications.service.ts";
-import { opportunityJobHandlers } from "./modules/opportunities/opportunities.service.ts";
+import { opportunityJobHandlers } from "./modules/opportunities/alerts.service.ts";
 import { rewrapTenderKeys } from "./modules/tenders/keys.service.ts";
 import { loadTenderKeyring } from "./modules/tenders/sealing.ts";
 import { useDemoTenderKeys } from "./seed/demo/tenders.ts";
@@ -32,22 +33,6 @@ export interface Platform {
   seeded: SeedResult;
   jobs: JobRunner;
   close(): Promise<void>;
-}
-
-/** Opens the configured database, takes its lock if embedded, and brings its schema up to date. */
-export async function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    lock: true,
-  });
-  try {
-    await migrateToLatest(database.db);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-  return database;
 }
 
 export function appDeps(config: Config, database: DatabaseHandle, clock: Clock, mailer?: Mailer): AppDeps {
@@ -74,7 +59,8 @@ export async function startPlatform(config: Config, clock: Clock = systemClock):
     const secrets = loadAccountSecrets(config.dataDir);
     const deps = appDeps(config, database, clock, mailer);
     // Master key rotation: data keys still wrapped under a previous key are rewrapped under the current one.
-    if (deps.tenderKeys) await rewrapTenderKeys(database.db, clock, deps.tenderKeys);
+    if (deps.tenderKeys)
+      await rewrapTenderKeys(systemCtx(database.db, clock, "key-rotation"), deps.tenderKeys);
     const app = await buildApp(deps);
     // Work that must happen later: notifications by email now; due-date work as modules add handlers.
     const jobs = createJobRunner({

@@ -5,28 +5,19 @@
  * again changes nothing.
  */
 import { demoAccounts } from "./modules/accounts/accounts.ports.ts";
-import { serviceWindowsPanel } from "./modules/challenges/challenges.service.ts";
-import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/contracts.service.ts";
-import { hasAwardNotice } from "./modules/evaluation/award-handover.ts";
-import { conflictDeclarationOf } from "./modules/evaluation/declarations.ts";
-import { queueOpportunityAlerts } from "./modules/opportunities/opportunities.service.ts";
+import { liveAwardOf } from "./modules/award/award.service.ts";
+import { awardNoticePanel } from "./modules/award/award-handover.ts";
+import { serviceWindowsPanel } from "./modules/challenges/policy.service.ts";
+import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/provider-contracts.service.ts";
+import { liveAward } from "./modules/evaluation/evaluation.ports.ts";
+import { conflictDeclarationOf } from "./modules/evaluation/evaluation.service.ts";
+import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
 import { profilePanels } from "./modules/organisations/organisations.ports.ts";
+import { providerRatingsPanel } from "./modules/regulation/find.service.ts";
 import { contractsAffected } from "./modules/regulation/regulation.ports.ts";
-import { providerRatingsPanel } from "./modules/regulation/regulation.service.ts";
 import { servicePanels } from "./modules/services/services.ports.ts";
 import { evaluatorDeclaration, tenderPanels, tenderPublished } from "./modules/tenders/tenders.ports.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "./seed/demo/users.ts";
-
-const awardNoticeLink = async (
-  db: Parameters<typeof hasAwardNotice>[0],
-  t: { authorityId: string; tenderId: string },
-) =>
-  (await hasAwardNotice(db, t.authorityId, t.tenderId))
-    ? { template: "evaluation/views/partials/award-link.njk", context: {} }
-    : undefined;
-
-const heldContracts: Parameters<typeof contractsAffected.plug>[0] = (db, clock, location) =>
-  contractsHeldBy(db, location.organisationId, location.activities, clock);
 
 const demoUsers = () => ({ password: DEMO_PASSWORD, accounts: DEMO_USERS });
 
@@ -37,12 +28,14 @@ export function wireModules(): void {
   profilePanels.plug(providerRatingsPanel);
   profilePanels.plug(providerContractsPanel);
   // regulation ← contracts: the contracts a failing location affects
-  contractsAffected.plug(heldContracts);
+  contractsAffected.plug(contractsHeldBy);
   // services ← challenges: the Right to Challenge section of a service's page
   servicePanels.plug(serviceWindowsPanel);
   // tenders ← opportunities: alerts for saved searches when a tender is published
   tenderPublished.plug(queueOpportunityAlerts);
   // tenders ← evaluation: evaluators read opened bids once they declare no conflict; the award notice
   evaluatorDeclaration.plug(conflictDeclarationOf);
-  tenderPanels.plug(awardNoticeLink);
+  tenderPanels.plug(awardNoticePanel);
+  // evaluation ← award: evaluation is over while the tender has a live award
+  liveAward.plug(liveAwardOf);
 }

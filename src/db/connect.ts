@@ -69,7 +69,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       else console.error(`PostgreSQL connection lost (the pool will reconnect): ${error.message}`);
     });
     const db = new Kysely<Database>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
-    return { db, kind: "postgres", pglite: undefined, close: () => db.destroy() };
+    async function close(): Promise<void> {
+      await db.destroy();
+      // Kysely ends the pool only if it was used; a handle closed unused must refuse queries too.
+      if (!pool.ended) await pool.end();
+    }
+    return { db, kind: "postgres", pglite: undefined, close };
   }
 
   let lock: DataDirLock | undefined;

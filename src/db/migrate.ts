@@ -1,4 +1,6 @@
 import { type Kysely, type MigrationResultSet, Migrator } from "kysely";
+import type { Config } from "../config/config.ts";
+import { type DatabaseHandle, openDatabase } from "./connect.ts";
 import { migrations } from "./migrations/index.ts";
 
 function migrator(db: Kysely<unknown>): Migrator {
@@ -29,4 +31,23 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
 export async function pendingMigrations<DB>(db: Kysely<DB>): Promise<string[]> {
   const all = await migrator(db as unknown as Kysely<unknown>).getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+/**
+ * The database the settings name (the PostgreSQL server of DATABASE_URL, or the embedded one in the
+ * data directory, locked for this process), with every migration applied.
+ */
+export async function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    lock: true,
+  });
+  try {
+    await migrateToLatest(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
 }

@@ -28,8 +28,6 @@ export interface AppDeps {
 declare module "fastify" {
   interface FastifyInstance {
     deps: AppDeps;
-    /** Every route registered (method and URL pattern), HEAD routes aside. */
-    routeList: readonly { method: string; url: string }[];
   }
   interface FastifyRequest {
     locale: Locale;

@@ -1,14 +1,21 @@
 /**
  * The one form pattern: render the form; on POST read its fields, call one service, and redirect
- * with 303, or re-render with 400 (or 422), the submitted values and a govukErrorSummary whose errors
- * link to their fields.
+ * with 303, or re-render with 400 (or 422, or 409 for a conflict about a field), the submitted values
+ * and a govukErrorSummary whose errors link to their fields.
  *
  * `formPage(app, url, form)` registers both the GET and the POST of a form at one address;
  * `formAction(app, url, form)` only the POST, for a form shown on another page (it re-renders that
- * page's template). The reading of fields (`field`, `fieldList`, `dateField`) is here too.
+ * page's template); `searchPage` shows a search form (GET) with the service's refusal of its query.
+ * The reading of fields (`field`, `fieldList`, `dateField`) is here too.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { type DomainError, type FieldError, UnprocessableError, ValidationError } from "../lib/errors.ts";
+import {
+  ConflictError,
+  type DomainError,
+  type FieldError,
+  UnprocessableError,
+  ValidationError,
+} from "../lib/errors.ts";
 import { statusFor } from "./errors.ts";
 import { page, type RouteRules } from "./routes.ts";
 
@@ -85,13 +92,17 @@ export interface Form<Ctx extends Values, V> extends RouteRules {
   context(request: FastifyRequest): Promise<Ctx> | Ctx;
   /** The form's starting values (GET): from the record being changed, or empty. */
   values?(request: FastifyRequest, context: Ctx): Promise<V> | V;
+  /** Where the GET sends the browser instead (303) when the form no longer applies (a consultation closed). */
+  redirect?(request: FastifyRequest, context: Ctx): string | undefined;
   /** The values as sent (POST): strings from the body, as the form will show them again. */
   read(body: unknown, request: FastifyRequest, context: Ctx): V;
   /**
    * Calls the service with the values; answers where to go next (303), or null to show the form
-   * again with the values as they now are and nothing saved (an "Add another" button).
+   * again with the values as they now are and nothing saved (an "Add another" button). A submit
+   * may set a cookie on `reply`, or answer with another page itself (`reply.page`): nothing more
+   * is sent then.
    */
-  submit(request: FastifyRequest, values: V, context: Ctx): Promise<string | null>;
+  submit(request: FastifyRequest, values: V, context: Ctx, reply: FastifyReply): Promise<string | null>;
   /** A service's field name → the form's field id, where they differ (for the error links). */
   fieldOf?: (field: string | undefined) => string | undefined;
 }
@@ -111,7 +122,7 @@ export function formAction<Ctx extends Values, V>(
       form.template,
       { ...context, values },
       async () => {
-        const next = await form.submit(request, values, context);
+        const next = await form.submit(request, values, context, reply);
         again = next === null;
         return next ?? "";
       },
@@ -125,6 +136,11 @@ export function formAction<Ctx extends Values, V>(
 export function formPage<Ctx extends Values, V>(app: FastifyInstance, url: string, form: Form<Ctx, V>): void {
   app.get(url, page(form), async (request, reply) => {
     const context = await form.context(request);
+    const elsewhere = form.redirect?.(request, context);
+    if (elsewhere) {
+      await reply.redirect(elsewhere, 303);
+      return;
+    }
     const values = form.values ? await form.values(request, context) : {};
     await reply.page(form.template, { ...context, values });
   });
@@ -132,12 +148,33 @@ export function formPage<Ctx extends Values, V>(app: FastifyInstance, url: strin
 }
 
 /**
- * Runs `action`; on success redirects (303) to the address it returns. A `ValidationError` or
- * `UnprocessableError` re-renders `template` with the submitted `values` and the errors, status
- * 400 or 422 (`fieldOf` maps a service's field names to the form's, for the error links). Other
- * errors go to the error handler.
+ * A page whose form is a search (GET: the query is the form): shown as usual, or — when the service
+ * refused the query — with its status (400, or the error's) and the error summary linking to the
+ * fields, beside the values as typed.
  */
-export async function submitForm(
+export async function searchPage(
+  reply: FastifyReply,
+  template: string,
+  context: Record<string, unknown>,
+  refusal?: DomainError | readonly FieldError[],
+  fieldOf?: (field: string | undefined) => string | undefined,
+): Promise<void> {
+  const refused = refusal !== undefined && (!Array.isArray(refusal) || refusal.length > 0);
+  if (!refused) {
+    await reply.page(template, context);
+    return;
+  }
+  reply.status(Array.isArray(refusal) ? 400 : statusFor(refusal as DomainError));
+  await reply.page(template, { ...context, errors: formErrors(refusal, fieldOf) });
+}
+
+/**
+ * Runs `action`; on success redirects (303) to the address it returns (unless the action answered
+ * itself). A `ValidationError`, an `UnprocessableError` or a `ConflictError` about fields re-renders
+ * `template` with the submitted `values` and the errors, status 400, 422 or 409 (`fieldOf` maps a
+ * service's field names to the form's, for the error links). Other errors go to the error handler.
+ */
+async function submitForm(
   reply: FastifyReply,
   template: string,
   context: Record<string, unknown>,
@@ -147,13 +184,16 @@ export async function submitForm(
 ): Promise<void> {
   try {
     const next = await action();
+    if (reply.sent) return;
     if (showAgain()) {
       await reply.page(template, context);
       return;
     }
     await reply.redirect(next, 303);
   } catch (error) {
-    if (error instanceof ValidationError || error instanceof UnprocessableError) {
+    // A conflict about a field (an identifier another organisation holds) is told beside it too.
+    const aboutAField = error instanceof ConflictError && error.details.length > 0;
+    if (error instanceof ValidationError || error instanceof UnprocessableError || aboutAField) {
       reply.status(statusFor(error));
       await reply.page(template, { ...context, errors: formErrors(error, fieldOf) });
       return;

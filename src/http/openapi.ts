@@ -16,7 +16,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         description:
           "The JSON API of OpenPS: open public services — commissioning, choice, regulation, payment by results and redress. " +
           "Errors are `{ error: { code, message, details?, requestId } }`.",
-        license: { name: "MIT" },
+        license: { name: "MIT", identifier: "MIT" },
       },
       servers: [{ url: "/" }],
       components: {

@@ -41,6 +41,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Who may call the route and the API scope it needs, as its definition states. */
     rules?: RouteRules;
+    /** A write that takes no body (an action such as publish): its definition says so. */
+    takesNoBody?: boolean;
   }
 }
 
@@ -54,11 +56,13 @@ export interface ApiSchema extends FastifySchema {
   summary: string;
   description?: string;
   response: Record<number, unknown>;
+  /** The body's schema; `"none"` for a write that takes no body (publish, withdraw, open). */
+  body?: unknown;
 }
 
 const ERROR_DESCRIPTIONS: Record<Status, string> = {
   400: "The request is not valid: details names each field at fault",
-  401: "Not signed in: send an API token",
+  401: "Not signed in, or the API token sent is not valid",
   403: "Not allowed: your roles do not let you do this",
   404: "Not found, or not yours to see",
   409: "Not now: the current state does not allow it",
@@ -76,13 +80,19 @@ export function errorResponses(...statuses: Status[]): Record<number, unknown> {
 
 /**
  * A JSON route's options. The error answers its rules imply are added to `response`: 400 when it
- * takes parameters, a query or a body; 401 and 403 unless anyone may call it; 404 when it has
- * parameters. Add others (409, 422) to `response` with `errorResponses`.
+ * takes parameters, a query or a body; 401 always (an API token that is not valid is refused
+ * everywhere); 403 unless anyone may call it; 404 when it has parameters. Add others (409, 422) to
+ * `response` with `errorResponses`.
  */
-export function api<S extends ApiSchema>(rules: RouteRules, schema: S) {
+export function api<S extends ApiSchema>(rules: RouteRules, declared: S) {
+  const takesNoBody = declared.body === "none";
+  const schema = { ...declared };
+  if (takesNoBody) delete schema.body;
   const implied: Status[] = [];
   if (schema.params || schema.querystring || schema.body) implied.push(400);
-  if (rules.who.signedIn) implied.push(401, 403);
+  // Any route answers 401 to an API token that is not valid; those that need one, to its absence.
+  implied.push(401);
+  if (rules.who.signedIn) implied.push(403);
   if (schema.params) implied.push(404);
   const who = `Who may call it: ${rules.who.description}.${rules.scope ? ` API tokens need the ${rules.scope} scope.` : ""}`;
   return {
@@ -94,7 +104,11 @@ export function api<S extends ApiSchema>(rules: RouteRules, schema: S) {
         ? { security: [{ session: [] }, { bearerAuth: rules.scope ? [rules.scope] : [] }] }
         : { security: [] }),
     } as S,
-    config: { rules, ...(rules.csrf !== undefined ? { csrf: rules.csrf } : {}) },
+    config: {
+      rules,
+      ...(takesNoBody ? { takesNoBody } : {}),
+      ...(rules.csrf !== undefined ? { csrf: rules.csrf } : {}),
+    },
     preValidation: async (request: FastifyRequest) => {
       await rules.who.check(request);
     },
@@ -112,19 +126,36 @@ export function page(rules: RouteRules) {
   };
 }
 
+/** A route as registered: what the authorisation matrix and the schema test read. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  schema: FastifySchema | undefined;
+  /** Who may call it and the API scope it needs, as its definition states (none for assets). */
+  rules: RouteRules | undefined;
+  takesNoBody: boolean;
+}
+
 declare module "fastify" {
   interface FastifyInstance {
-    /** "METHOD url" → the route's rules, as registered (`registerRouteRules`). */
-    routeRules: Map<string, RouteRules | undefined>;
+    /** Every route registered, HEAD routes aside, with what its definition states. */
+    routeList: readonly RegisteredRoute[];
   }
 }
 
-/** Keeps each route's rules as it is registered. Call before any route is added. */
-export function registerRouteRules(app: FastifyInstance): void {
-  const rules = new Map<string, RouteRules | undefined>();
-  app.decorate("routeRules", rules);
+/** Keeps every route as it is registered (`app.routeList`). Call before any route is added. */
+export function registerRouteList(app: FastifyInstance): void {
+  const routes: RegisteredRoute[] = [];
+  app.decorate("routeList", routes);
   app.addHook("onRoute", (route) => {
     for (const method of [route.method].flat())
-      if (method !== "HEAD") rules.set(`${method} ${route.url}`, route.config?.rules);
+      if (method !== "HEAD")
+        routes.push({
+          method,
+          url: route.url,
+          schema: route.schema,
+          rules: route.config?.rules,
+          takesNoBody: route.config?.takesNoBody === true,
+        });
   });
 }

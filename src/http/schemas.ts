@@ -3,7 +3,7 @@
  * with, ids, dates, instants, money and basis points as the API writes them, enumerations and
  * nullable values, and the parameters of routes under an authority.
  */
-import { Type } from "typebox";
+import { type TEnum, Type } from "typebox";
 
 /** What every error answers: the code, what went wrong and what to do, each field at fault. */
 export const ErrorResponse = Type.Object(
@@ -47,8 +47,9 @@ export const Bp = (description: string) => Type.Integer({ minimum: 0, maximum: 1
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 
-/** One of these strings. */
-export const Strings = <T extends readonly string[]>(values: T) => Type.Enum([...values], { type: "string" });
+/** One of these strings (its static type is their union). */
+export const Strings = <const T extends readonly string[]>(values: T): TEnum<[...T]> =>
+  Type.Enum([...values], { type: "string" }) as TEnum<[...T]>;
 
 /** Routes under `/api/v1/authorities/:authorityId`. */
 export const AuthorityParams = Type.Object({ authorityId: Uuid });

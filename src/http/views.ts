@@ -175,6 +175,17 @@ export function createViewEnvironment(options: { watch?: boolean } = {}): nunjuc
   return env;
 }
 
+let shared: nunjucks.Environment | undefined;
+
+/**
+ * The process's view environment, its templates compiled once for every app the process builds
+ * (one for the server; many in the tests). It holds nothing of any one app.
+ */
+function sharedViewEnvironment(): nunjucks.Environment {
+  shared ??= createViewEnvironment();
+  return shared;
+}
+
 export interface LayoutContextInputs {
   request: FastifyRequest;
   assets: AssetUrls;
@@ -228,7 +239,10 @@ export async function registerViews(app: FastifyInstance): Promise<void> {
   if (!app.hasDecorator("assetUrls")) {
     throw new Error("Register the assets (registerAssets) before the views: the layout needs their URLs");
   }
-  const env = createViewEnvironment({ watch: app.deps.config.nodeEnv === "development" });
+  const env =
+    app.deps.config.nodeEnv === "development"
+      ? createViewEnvironment({ watch: true })
+      : sharedViewEnvironment();
   registerI18n(app);
   app.decorate("layoutContributions", []);
   app.decorateReply("page", async function page(this: FastifyReply, template: string, context = {}) {

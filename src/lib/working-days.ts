@@ -7,7 +7,7 @@
  */
 
 import holidayData from "./bank-holidays.json" with { type: "json" };
-import { endOfLondonDay, londonDate } from "./london-time.ts";
+import { endOfLondonDay, londonDate, longDate } from "./london-time.ts";
 
 export type Nation = "england-and-wales" | "scotland" | "northern-ireland";
 
@@ -100,6 +100,11 @@ export function nthWorkingDayFrom(start: string, n: number, nation: Nation): str
 export function standstillEnds(awardNoticePublishedAt: Date, nation: Nation): Date {
   const publishedOn = londonDate(awardNoticePublishedAt);
   return endOfLondonDay(nthWorkingDayFrom(publishedOn, STANDSTILL_WORKING_DAYS, nation));
+}
+
+/** When a standstill period ends, as people read it: "midnight at the end of 29 January 2027". */
+export function standstillEndText(endsAt: Date): string {
+  return `midnight at the end of ${longDate(londonDate(new Date(endsAt.getTime() - 1)))}`;
 }
 
 function holidayDays(nation: Nation): ReadonlySet<number> {

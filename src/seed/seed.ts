@@ -9,6 +9,7 @@ import { transaction } from "../db/transaction.ts";
 import type { Clock } from "../lib/clock.ts";
 import { type Ctx, systemCtx } from "../modules/access/context.ts";
 import { withoutEmail } from "../modules/notifications/notifications.service.ts";
+import { claimSeed, seedsRun } from "./seed.repository.ts";
 
 export interface SeedContext {
   trx: Trx;
@@ -42,7 +43,7 @@ export async function runSeeds(
     if (names.has(seed.name)) throw new Error(`Two seeds are named ${seed.name}`);
     names.add(seed.name);
   }
-  const done = new Set((await db.selectFrom("seed_runs").select("name").execute()).map((r) => r.name));
+  const done = await seedsRun(db);
   const result: SeedResult = { applied: [], skipped: [] };
   for (const seed of seeds) {
     if (done.has(seed.name) || (seed.demo && !options.demo)) {
@@ -51,13 +52,7 @@ export async function runSeeds(
     }
     await transaction(db, async (trx) => {
       // Taking the row first makes two concurrent starts agree on who seeds.
-      const claimed = await trx
-        .insertInto("seed_runs")
-        .values({ name: seed.name, applied_at: clock.now() })
-        .onConflict((oc) => oc.column("name").doNothing())
-        .returning("name")
-        .executeTakeFirst();
-      if (!claimed) return;
+      if (!(await claimSeed(trx, seed.name, clock.now()))) return;
       // Demo data fills inboxes but never queues email to the made-up people in it.
       await withoutEmail(() => seed.run({ trx, clock, ctx: systemCtx(trx, clock, "seed") }));
       result.applied.push(seed.name);

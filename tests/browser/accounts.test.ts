@@ -4,92 +4,53 @@
  * test runs the job runner), follow the link, sign in, set up two-factor sign-in (the code computed
  * with otpauth, as an authenticator app would), sign out, and sign in again with a code.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import type { FastifyInstance } from "fastify";
 import { Secret, TOTP } from "otpauth";
 import pino from "pino";
 import type { Browser, Page } from "playwright-core";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app.ts";
-import { loadConfig } from "../../src/config/config.ts";
 import { systemClock } from "../../src/lib/clock.ts";
-import { localFileStore } from "../../src/lib/file-store.ts";
 import { accountJobHandlers } from "../../src/modules/accounts/accounts.emails.ts";
 import { createJobRunner, type JobRunner } from "../../src/modules/jobs/jobs.runner.ts";
-import { smtpMailer } from "../../src/modules/notifications/mailer.ts";
-import { DESKTOP, expectAccessible, launchBrowser } from "../support/browser.ts";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
+import { type Mailer, smtpMailer } from "../../src/modules/notifications/mailer.ts";
+import {
+  DESKTOP,
+  expectAccessible,
+  sharedBrowser,
+  startTestServer,
+  type TestServer,
+} from "../support/browser.ts";
+import { type Received, startSmtpServer, type TestSmtpServer } from "../support/smtp.ts";
 
-interface ReceivedMail {
-  to: string[];
-  raw: string;
-}
-
-let smtp: SMTPServer;
-const inbox: ReceivedMail[] = [];
-let database: TestDatabase;
-let app: FastifyInstance;
+let smtp: TestSmtpServer;
+let inbox: Received[];
+let mailer: Mailer;
+let server: TestServer;
 let jobs: JobRunner;
 let baseUrl: string;
-let dataDir: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        inbox.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString("utf8"),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  const smtpPort = (smtp.server.address() as AddressInfo).port;
-
-  dataDir = await mkdtemp(path.join(tmpdir(), "openps-accounts-browser-"));
-  database = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: "test", OPENPS_DATA_DIR: dataDir, OPENPS_DEMO: "false" });
-  const mailer = smtpMailer({ url: `smtp://127.0.0.1:${smtpPort}`, from: "OpenPS <no-reply@openps.test>" });
-  app = await buildApp({
-    config,
-    db: database.db,
-    dbKind: database.kind,
-    clock: systemClock,
-    files: localFileStore({ root: path.join(dataDir, "files"), maxBytes: config.maxUploadBytes }),
-    mailer,
-  });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  smtp = await startSmtpServer();
+  inbox = smtp.received;
+  mailer = smtpMailer({ url: smtp.url, from: "OpenPS <no-reply@openps.test>" });
+  server = await startTestServer({ env: { OPENPS_DEMO: "false" }, mailer });
+  baseUrl = server.baseUrl;
   jobs = createJobRunner({
-    db: database.db,
+    db: server.db,
     clock: systemClock,
-    handlers: accountJobHandlers({ mailer, baseUrl, secrets: app.accountSecrets }),
+    handlers: accountJobHandlers({ mailer, baseUrl, secrets: server.app.accountSecrets }),
     pollMs: 50,
     batchSize: 10,
     logger: pino({ level: "silent" }),
   });
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
   await jobs?.stop();
-  await app?.close();
-  await database?.destroy();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await server?.close();
+  await mailer?.close();
+  await smtp?.close();
 });
 
 /** The body of a received email, with its quoted-printable encoding undone. */
@@ -155,7 +116,7 @@ describe("accounts in the browser", () => {
       // The email arrives through the SMTP server.
       await jobs.runDue();
       expect(inbox).toHaveLength(1);
-      const mail = inbox[0] as ReceivedMail;
+      const mail = inbox[0] as Received;
       expect(mail.to).toEqual([email]);
       const body = bodyOf(mail.raw);
       expect(body).toContain("Subject: Confirm your email address for OpenPS");

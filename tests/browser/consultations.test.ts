@@ -8,14 +8,15 @@ import { createUser } from "../support/auth.ts";
 import {
   arrived,
   DESKTOP,
-  launchBrowser,
+  sharedBrowser,
   signInContext,
   startTestServer,
   type TestServer,
   textOf,
 } from "../support/browser.ts";
+import { DEMO_SEEDED_AT } from "../support/test-db.ts";
 
-const clock = settableClock(new Date("2026-11-23T10:00:00Z"));
+const clock = settableClock(DEMO_SEEDED_AT);
 let server: TestServer;
 let baseUrl: string;
 let browser: Browser;
@@ -23,11 +24,10 @@ let browser: Browser;
 beforeAll(async () => {
   server = await startTestServer({ clock, seeded: true });
   baseUrl = server.baseUrl;
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
   await server?.close();
 });
 

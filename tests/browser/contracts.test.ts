@@ -15,7 +15,7 @@ import { createUser } from "../support/auth.ts";
 import {
   arrived,
   DESKTOP,
-  launchBrowser,
+  sharedBrowser,
   signInContext,
   startTestServer,
   type TestServer,
@@ -57,11 +57,10 @@ beforeAll(async () => {
       grants: [{ role: "organisation-member", scopeId: MUTUAL }],
     })
   ).id;
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
   await server?.close();
 });
 

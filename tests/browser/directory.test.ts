@@ -14,7 +14,7 @@ import {
   DESKTOP,
   expectAccessible,
   expectAccessibleWithoutJavaScript,
-  launchBrowser,
+  sharedBrowser,
   startTestServer,
   type TestServer,
 } from "../support/browser.ts";
@@ -27,11 +27,10 @@ beforeAll(async () => {
   await runSeeds(server.db, server.app.deps.clock, [demoAuthoritiesSeed, demoOrganisationsSeed], {
     demo: true,
   });
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
   await server?.close();
 });
 

@@ -7,18 +7,11 @@
  * then the directory finds the charity by a word of its name and its sector, and its profile shows
  * its sector and Charity Commission number.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app.ts";
-import { loadConfig } from "../../src/config/config.ts";
 import { systemClock } from "../../src/lib/clock.ts";
-import { localFileStore } from "../../src/lib/file-store.ts";
 import { accessJobHandlers } from "../../src/modules/access/invitations.service.ts";
 import { accountJobHandlers } from "../../src/modules/accounts/accounts.emails.ts";
 import { createJobRunner, type JobRunner } from "../../src/modules/jobs/jobs.runner.ts";
@@ -26,38 +19,35 @@ import { type Mailer, smtpMailer } from "../../src/modules/notifications/mailer.
 import { serviceCategoriesSeed } from "../../src/seed/reference/service-categories.ts";
 import { runSeeds } from "../../src/seed/seed.ts";
 import { createUser } from "../support/auth.ts";
-import { DESKTOP, expectAccessible, insertDirectory, launchBrowser } from "../support/browser.ts";
+import {
+  DESKTOP,
+  expectAccessible,
+  insertDirectory,
+  sharedBrowser,
+  startTestServer,
+  type TestServer,
+} from "../support/browser.ts";
 import { type Received, startSmtpServer, type TestSmtpServer, textBody } from "../support/smtp.ts";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
+import type { TestDatabase } from "../support/test-db.ts";
 
 let smtp: TestSmtpServer;
 let mailer: Mailer;
+let server: TestServer;
 let database: TestDatabase;
 let app: FastifyInstance;
 let jobs: JobRunner;
 let baseUrl: string;
-let dataDir: string;
 let browser: Browser;
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  dataDir = await mkdtemp(path.join(tmpdir(), "openps-journey-"));
-  database = await createTestDatabase();
+  mailer = smtpMailer({ url: smtp.url, from: "OpenPS <no-reply@openps.test>" });
+  server = await startTestServer({ env: { OPENPS_DEMO: "false" }, mailer });
+  ({ app, baseUrl } = server);
+  database = server.database;
   // Reference data every deployment has, and a few other organisations for the search to pass over.
   await runSeeds(database.db, systemClock, [serviceCategoriesSeed], { demo: false });
   await insertDirectory(database.db);
-  const config = loadConfig({ NODE_ENV: "test", OPENPS_DATA_DIR: dataDir, OPENPS_DEMO: "false" });
-  mailer = smtpMailer({ url: smtp.url, from: "OpenPS <no-reply@openps.test>" });
-  app = await buildApp({
-    config,
-    db: database.db,
-    dbKind: database.kind,
-    clock: systemClock,
-    files: localFileStore({ root: path.join(dataDir, "files"), maxBytes: config.maxUploadBytes }),
-    mailer,
-  });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   // The platform's job runner, as src/platform.ts makes it, but run by the test (no timer).
   const deps = { mailer, baseUrl, secrets: app.accountSecrets };
   jobs = createJobRunner({
@@ -68,17 +58,14 @@ beforeAll(async () => {
     batchSize: 10,
     logger: pino({ level: "silent" }),
   });
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
   await jobs?.stop();
-  await app?.close();
+  await server?.close();
   await mailer?.close();
-  await database?.destroy();
   await smtp?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 async function text(locator: Locator): Promise<string> {

@@ -14,7 +14,7 @@ import { createUser } from "../support/auth.ts";
 import {
   arrived,
   DESKTOP,
-  launchBrowser,
+  sharedBrowser,
   signInContext,
   startTestServer,
   type TestServer,
@@ -31,11 +31,10 @@ beforeAll(async () => {
   await runSeeds(server.db, clock, [demoAuthoritiesSeed, demoOrganisationsSeed], { demo: true });
   await insertFixtures(server.db, NOW);
   charity = (await createUser(server.db, { displayName: "Sam Charity" })).id;
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
   await server?.close();
 });
 

@@ -1,6 +1,6 @@
 /**
  * The public pages in a real browser (Debian's Chromium), each checked with axe: no serious or
- * critical accessibility violation on any page visited. One browser for the file.
+ * critical accessibility violation on any page visited.
  */
 import { rmSync, statSync } from "node:fs";
 import os from "node:os";
@@ -12,7 +12,7 @@ import {
   expectAccessible,
   expectAccessibleWithoutJavaScript,
   insertDirectory,
-  launchBrowser,
+  sharedBrowser,
   startTestServer,
   type TestServer,
 } from "../support/browser.ts";
@@ -26,11 +26,10 @@ let browser: Browser;
 beforeAll(async () => {
   server = await startTestServer();
   await insertDirectory(server.db);
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
   await server?.close();
 });
 
@@ -85,6 +84,24 @@ describe("public pages", () => {
       await expectOpenPsChrome(page);
     });
   });
+
+  it("splits the API reference by area: the index links every area's page, each accessible", async () => {
+    await withPage({}, async (page) => {
+      expect(await visit(page, "/api/docs")).toBe(200);
+      const areas = await page
+        .locator("main table a")
+        .evaluateAll((links) => links.map((link) => link.getAttribute("href") ?? ""));
+      expect(areas.length).toBeGreaterThan(1);
+      for (const area of areas) {
+        expect(area).toMatch(/^\/api\/docs\/[a-z0-9-]+$/);
+        expect(await visit(page, area)).toBe(200);
+        const name = await text(page.locator("h1"));
+        expect(await page.title()).toBe(`${name} – OpenPS API – OpenPS`);
+        expect(await page.locator("main .openps-api-operation").count()).toBeGreaterThan(0);
+        expect(await page.getByRole("link", { name: "OpenPS API" }).getAttribute("href")).toBe("/api/docs");
+      }
+    });
+  }, 60_000);
 
   it("shows a page not found, accessibly", async () => {
     await withPage({}, async (page) => {

@@ -15,7 +15,7 @@ import { type CreateUserOptions, createUser } from "../support/auth.ts";
 import {
   arrived,
   DESKTOP,
-  launchBrowser,
+  sharedBrowser,
   signInContext,
   startTestServer,
   type TestServer,
@@ -31,11 +31,10 @@ let browser: Browser;
 beforeAll(async () => {
   server = await startTestServer();
   await runSeeds(server.db, server.app.deps.clock, seeds, { demo: true });
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
   await server?.close();
 });
 

@@ -14,7 +14,7 @@ import { createUser, sessionFor } from "../support/auth.ts";
 import {
   arrived,
   DESKTOP,
-  launchBrowser,
+  sharedBrowser,
   startTestServer,
   type TestServer,
   textOf,
@@ -26,11 +26,10 @@ let browser: Browser;
 beforeAll(async () => {
   server = await startTestServer();
   await runSeeds(server.db, server.app.deps.clock, seeds, { demo: true });
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
   await server?.close();
 });
 

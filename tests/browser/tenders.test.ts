@@ -19,22 +19,25 @@ import { SESSION_COOKIE } from "../../src/modules/accounts/accounts.service.ts";
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../src/seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../src/seed/demo/projects.ts";
-import { createTestApp, type TestApp } from "../support/app.ts";
 import { createUser, sessionFor } from "../support/auth.ts";
-import { arrived, DESKTOP, launchBrowser, textOf } from "../support/browser.ts";
+import {
+  arrived,
+  DESKTOP,
+  sharedBrowser,
+  startTestServer,
+  type TestServer,
+  textOf,
+} from "../support/browser.ts";
 
 const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
-let t: TestApp;
+let t: TestServer;
 let baseUrl: string;
 let browser: Browser;
 const users: Record<string, string> = {};
 
 beforeAll(async () => {
-  t = await createTestApp({ clock, seeded: true });
-  await t.app.listen({ port: 0, host: "127.0.0.1" });
-  const address = t.app.server.address();
-  if (address === null || typeof address === "string") throw new Error("No TCP address");
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  t = await startTestServer({ clock, seeded: true });
+  baseUrl = t.baseUrl;
   const make = async (name: string, role: Role, scopeId: string) => {
     users[name] = (await createUser(t.deps.db, { grants: [{ role, scopeId }] })).id;
   };
@@ -53,11 +56,10 @@ beforeAll(async () => {
   await make("charity", "organisation-admin", DEMO_ORGANISATION.carersTrust);
   await make("mutual", "organisation-admin", DEMO_ORGANISATION.communityHealthMutual);
   await make("company", "organisation-member", DEMO_ORGANISATION.homesGroup);
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
   await t?.close();
 });
 

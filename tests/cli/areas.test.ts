@@ -1,19 +1,19 @@
 /**
- * `openps areas load FILE`, spawned as an operator runs it on the embedded database: a good file
- * loads, a bad one loads nothing and names every bad line.
+ * `openps areas load FILE`, spawned as an operator runs it on the embedded database (a migrated data
+ * directory prepared once a run): a good file loads, a bad one loads nothing and names every bad line.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/connect.ts";
 import { runOpenps } from "../support/spawn.ts";
+import { createTestDataDir } from "../support/test-db.ts";
 
 let dataDir: string;
 let env: Record<string, string>;
 
-beforeAll(() => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-areas-"));
+beforeAll(async () => {
+  dataDir = await createTestDataDir();
   env = { OPENPS_DATA_DIR: dataDir };
 });
 afterAll(() => {

@@ -1,41 +1,42 @@
 /**
  * The real `openps` command, spawned as a user would run it (so syntax that Vitest accepts but
- * Node's type stripping rejects fails here): migrate, seed, audit verify, backup and restore on the
- * embedded database, and the lock that keeps two processes off one data directory.
+ * Node's type stripping rejects fails here): migrate and seed a new data directory, audit verify,
+ * the jobs commands, and the lock that keeps two processes off one data directory, on the embedded
+ * database. Each test has its own data directory: a new one where migrating and seeding are what it
+ * is about, otherwise a copy of one prepared once a run (`createTestDataDir`), so that no process
+ * migrates or seeds again. Backups are in backup.test.ts.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/connect.ts";
-import { databaseFingerprint } from "../../src/db/fingerprint.ts";
 import { lockDataDir } from "../../src/db/lock.ts";
 import { runOpenps } from "../support/spawn.ts";
+import { createTestDataDir, DEMO_SEEDED_AT } from "../support/test-db.ts";
 
-let dataDir: string;
-let env: Record<string, string>;
-
-beforeAll(() => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-cli-"));
-  env = { OPENPS_DATA_DIR: dataDir, OPENPS_DEMO: "true" };
-});
-afterAll(() => {
-  fs.rmSync(dataDir, { recursive: true, force: true });
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function fingerprint() {
-  const database = await openDatabase({ dataDir, lock: true });
-  try {
-    return await databaseFingerprint(database.db);
-  } finally {
-    await database.close();
-  }
+/** A data directory for one test: new (empty), migrated, or migrated and seeded with the demo data. */
+async function dataDir(kind: "new" | "migrated" | "seeded"): Promise<string> {
+  const dir =
+    kind === "new"
+      ? fs.mkdtempSync(path.join(os.tmpdir(), "openps-cli-"))
+      : await createTestDataDir(kind === "seeded" ? { seededAt: DEMO_SEEDED_AT } : {});
+  made.push(dir);
+  return dir;
 }
+
+const envFor = (dir: string) => ({ OPENPS_DATA_DIR: dir, OPENPS_DEMO: "true" });
 
 // Each step spawns Node and opens the embedded database from disk: slow on a busy machine.
 describe("the openps command on the embedded database", { timeout: 120_000 }, () => {
   it("migrates, seeds the demo data once, and verifies the audit chains", async () => {
+    const env = envFor(await dataDir("new"));
     const migrated = await runOpenps(["migrate"], env);
     expect(migrated.stderr).toBe("");
     expect(migrated.code).toBe(0);
@@ -52,7 +53,8 @@ describe("the openps command on the embedded database", { timeout: 120_000 }, ()
   });
 
   it("fails audit verify after a row is tampered with, naming the broken link", async () => {
-    const database = await openDatabase({ dataDir, lock: true });
+    const dir = await dataDir("seeded");
+    const database = await openDatabase({ dataDir: dir, lock: true });
     try {
       await sql`alter table audit_events disable trigger audit_events_append_only`.execute(database.db);
       await sql`update audit_events set action = 'organisation.deleted'
@@ -61,7 +63,7 @@ describe("the openps command on the embedded database", { timeout: 120_000 }, ()
     } finally {
       await database.close();
     }
-    const verified = await runOpenps(["audit", "verify"], env);
+    const verified = await runOpenps(["audit", "verify"], envFor(dir));
     expect(verified.code).toBe(1);
     expect(verified.stdout).toMatch(
       /BROKEN {2}chain 00000000-0000-0000-0000-000000000000: first broken link at event 9/,
@@ -69,52 +71,11 @@ describe("the openps command on the embedded database", { timeout: 120_000 }, ()
     expect(verified.stdout).toMatch(/1 of 9 audit chains are broken/);
   });
 
-  it("backs up and restores to an identical database, keeping the replaced data aside", async () => {
-    const keyFile = path.join(dataDir, "keys", "accounts.key");
-    fs.mkdirSync(path.dirname(keyFile), { recursive: true });
-    if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, "the server's key");
-    const key = fs.readFileSync(keyFile);
-    const before = await fingerprint();
-    const file = path.join(dataDir, "..", `${path.basename(dataDir)}-backup.tar.gz`);
-    const backedUp = await runOpenps(["backup", file], env);
-    expect(backedUp.code).toBe(0);
-    expect(backedUp.stdout).toMatch(/Backed up/);
-    expect((await runOpenps(["backup", file], env)).stderr).toMatch(/already exists/);
-
-    // Change the database and the key after the backup, then restore.
-    fs.writeFileSync(keyFile, "a key made after the backup");
-    const database = await openDatabase({ dataDir, lock: true });
-    await sql`update organisations set description = 'Changed after the backup.' where sector = 'charity'`.execute(
-      database.db,
-    );
-    await database.close();
-    expect((await fingerprint()).sha256).not.toBe(before.sha256);
-
-    const restored = await runOpenps(["restore", file], env);
-    expect(restored.stderr).toBe("");
-    expect(restored.code).toBe(0);
-    expect(restored.stdout).toMatch(/kept in .*pgdata\.before-restore-/);
-    const after = await fingerprint();
-    expect(after).toEqual(before);
-    // The server's keys travel with the backup: two-factor secrets stay readable.
-    expect(fs.readFileSync(keyFile)).toEqual(key);
-    fs.rmSync(file, { force: true });
-  });
-
-  it("refuses a file that is not a backup, leaving the database as it was", async () => {
-    const before = await fingerprint();
-    const junk = path.join(dataDir, "not-a-backup.tar.gz");
-    fs.writeFileSync(junk, "hello");
-    const restored = await runOpenps(["restore", junk], env);
-    expect(restored.code).toBe(1);
-    expect(restored.stderr).toMatch(/is not an OpenPS backup/);
-    expect(await fingerprint()).toEqual(before);
-  });
-
   it("says to stop the server first while another process holds the database", async () => {
-    const lock = lockDataDir(dataDir);
+    const dir = await dataDir("migrated");
+    const lock = lockDataDir(dir);
     try {
-      const result = await runOpenps(["audit", "verify"], env);
+      const result = await runOpenps(["audit", "verify"], envFor(dir));
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(
         new RegExp(`in use by another OpenPS process \\(pid ${process.pid}\\)\\. Stop the server first`),
@@ -125,14 +86,16 @@ describe("the openps command on the embedded database", { timeout: 120_000 }, ()
   });
 
   it("takes over a stale lock left by a process that died", async () => {
-    fs.writeFileSync(path.join(dataDir, "openps.lock"), "999999\n");
-    const result = await runOpenps(["migrate"], env);
+    const dir = await dataDir("migrated");
+    fs.writeFileSync(path.join(dir, "openps.lock"), "999999\n");
+    const result = await runOpenps(["migrate"], envFor(dir));
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/up to date/);
-    expect(fs.existsSync(path.join(dataDir, "openps.lock"))).toBe(false);
+    expect(fs.existsSync(path.join(dir, "openps.lock"))).toBe(false);
   });
 
   it("names a bad setting instead of starting", async () => {
+    const env = envFor(await dataDir("new"));
     const result = await runOpenps(["migrate"], { ...env, OPENPS_JOBS_POLL_MS: "soon" });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
@@ -142,7 +105,7 @@ describe("the openps command on the embedded database", { timeout: 120_000 }, ()
 
   it("explains that backups of a PostgreSQL server use pg_dump", async () => {
     const result = await runOpenps(["backup", "x.tgz"], {
-      ...env,
+      ...envFor(await dataDir("new")),
       DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
     });
     expect(result.code).toBe(1);
@@ -152,6 +115,7 @@ describe("the openps command on the embedded database", { timeout: 120_000 }, ()
 
 describe("the openps jobs commands", { timeout: 120_000 }, () => {
   it("counts jobs by status and explains an unknown job id", async () => {
+    const env = envFor(await dataDir("seeded"));
     const status = await runOpenps(["jobs", "status"], env);
     expect(status.code).toBe(0);
     // The demo data leaves only the opportunity alerts its tenders' publication queued (nothing runs here).

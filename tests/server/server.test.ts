@@ -1,14 +1,15 @@
 /**
  * `npm start` as a user runs it: the real server process on the embedded database, seeded with the
  * demo data on first start; a second server on the same data directory refuses clearly; SIGTERM
- * shuts down gracefully and releases the database.
+ * shuts down gracefully and releases the database. The data directory is migrated already
+ * (`openps migrate` on a new one is tests/cli's): the server seeds it.
  */
 import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exited, startServer, waitFor } from "../support/spawn.ts";
+import { exited, startServer, waitForOutput } from "../support/spawn.ts";
+import { createTestDataDir } from "../support/test-db.ts";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -27,30 +28,20 @@ let server: ReturnType<typeof startServer>;
 let base: string;
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-server-"));
+  dataDir = await createTestDataDir();
   port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = startServer({ PORT: String(port), OPENPS_DATA_DIR: dataDir, OPENPS_DEMO: "true" });
-  await waitFor(
-    async () => {
-      if (server.exitCode !== null) throw new Error(`server exited: ${server.output()}`);
-      try {
-        return (await fetch(`${base}/readyz`)).status === 200;
-      } catch {
-        return false;
-      }
-    },
-    "the server to be ready",
-    110_000,
-  );
+  await waitForOutput(server, "OpenPS is running at", 110_000);
+  expect((await fetch(`${base}/readyz`)).status).toBe(200);
 });
 
 afterAll(async () => {
-  if (server.exitCode === null) {
+  if (server && server.exitCode === null) {
     server.kill("SIGKILL");
     await exited(server);
   }
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe("npm start", { timeout: 120_000 }, () => {
@@ -69,7 +60,7 @@ describe("npm start", { timeout: 120_000 }, () => {
     await fetch(`${base}/healthz?email=jane.smith%40example.org`, {
       headers: { "x-request-id": "test-request-0001" },
     });
-    await waitFor(() => server.output().includes("test-request-0001"), "the request log line");
+    await waitForOutput(server, "test-request-0001");
     expect(server.output()).not.toContain("jane.smith");
   });
 

@@ -1,4 +1,7 @@
-/** An app on a fresh test database, built as the server builds it, for `app.inject` route tests. */
+/**
+ * An app on a fresh test database, built as the server builds it, for `app.inject` route tests
+ * (and, listening, for browser tests: `startTestServer` in browser.ts).
+ */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -8,6 +11,7 @@ import { loadConfig } from "../../src/config/config.ts";
 import type { AppDeps } from "../../src/http/context.ts";
 import { type Clock, systemClock } from "../../src/lib/clock.ts";
 import { localFileStore } from "../../src/lib/file-store.ts";
+import type { Mailer } from "../../src/modules/notifications/mailer.ts";
 import { loadTenderKeyring } from "../../src/modules/tenders/sealing.ts";
 import { useDemoTenderKeys } from "../../src/seed/demo/tenders.ts";
 import { createTestDatabase, TEST_TENDER_KEY, type TestDatabase } from "./test-db.ts";
@@ -19,14 +23,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(
-  options: {
-    clock?: Clock;
-    env?: Record<string, string>;
-    /** Every seed, demo data included, run at the clock's instant (from a cached template). */
-    seeded?: boolean;
-  } = {},
-): Promise<TestApp> {
+export interface TestAppOptions {
+  /** The app's clock (the system clock unless given): a settable one lets a test move time on. */
+  clock?: Clock;
+  /** Settings, as environment variables (src/config/config.ts). */
+  env?: Record<string, string>;
+  /** Every seed, demo data included, run at the clock's instant (from a template made once a run). */
+  seeded?: boolean;
+  /** Where emails go (none unless given: e.g. `smtpMailer` to a server from smtp.ts). */
+  mailer?: Mailer;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-app-"));
   const clock = options.clock ?? systemClock;
   const database = await createTestDatabase(options.seeded ? { seededAt: clock.now() } : {});
@@ -43,7 +51,7 @@ export async function createTestApp(
     dbKind: database.kind,
     clock,
     files: localFileStore({ root: path.join(dataDir, "files"), maxBytes: config.maxUploadBytes }),
-    mailer: undefined,
+    mailer: options.mailer,
     tenderKeys: loadTenderKeyring(config),
   };
   // Demo tenders seeded after this are sealed under the app's own master key.
@@ -54,9 +62,12 @@ export async function createTestApp(
     deps,
     database,
     async close() {
-      await app.close();
-      await database.destroy();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      try {
+        await app.close();
+      } finally {
+        await database.destroy();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

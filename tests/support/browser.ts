@@ -1,84 +1,44 @@
 /**
  * For browser tests: the real app on a fresh test database, listening on a random loopback port
  * (`startTestServer`); a few public bodies and organisations for the home page (`insertDirectory`);
- * Debian's Chromium driven by playwright-core (`launchBrowser`); and an axe check that fails with a
- * readable list of every serious or critical violation (`expectAccessible`).
+ * Debian's Chromium driven by playwright-core, one for the test process (`sharedBrowser`); and an
+ * axe check that fails with a readable list of every serious or critical violation
+ * (`expectAccessible`).
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { AxeBuilder } from "@axe-core/playwright";
-import type { FastifyInstance } from "fastify";
-import type { BrowserContext, BrowserContextOptions, Page } from "playwright-core";
-import { buildApp } from "../../src/app.ts";
-import { loadConfig } from "../../src/config/config.ts";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { AxeResults, RunOptions } from "axe-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import type { Db } from "../../src/db/database.ts";
-import { type Clock, systemClock } from "../../src/lib/clock.ts";
-import { localFileStore } from "../../src/lib/file-store.ts";
 import { newId } from "../../src/lib/ids.ts";
 import { SESSION_COOKIE } from "../../src/modules/accounts/accounts.service.ts";
 import type { NewAuthority } from "../../src/modules/authorities/authorities.table.ts";
 import type { NewOrganisation } from "../../src/modules/organisations/organisations.table.ts";
-import { loadTenderKeyring } from "../../src/modules/tenders/sealing.ts";
-import { useDemoTenderKeys } from "../../src/seed/demo/tenders.ts";
+import { createTestApp, type TestApp, type TestAppOptions } from "./app.ts";
 import { sessionFor } from "./auth.ts";
-import { createTestDatabase, TEST_TENDER_KEY } from "./test-db.ts";
+import { launchBrowser } from "./chromium.ts";
 
-export interface TestServer {
-  app: FastifyInstance;
+export interface TestServer extends TestApp {
+  /** The app's database (`deps.db`). */
   db: Db;
   /** Where the app listens, like `http://127.0.0.1:41234`. */
   baseUrl: string;
-  /** Closes the app, drops the database and removes the data directory. */
-  close(): Promise<void>;
 }
 
-export interface TestServerOptions {
-  /** The app's clock (the system clock unless given): a settable one lets a test move time on. */
-  clock?: Clock;
-  /** Every seed, demo data included, run at the clock's instant (from a cached template). */
-  seeded?: boolean;
-}
+export type TestServerOptions = TestAppOptions;
 
-/** The real app, as the server builds it, on a fresh migrated database and a temporary data directory. */
-async function createApp(options: TestServerOptions): Promise<Omit<TestServer, "baseUrl">> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), "openps-browser-"));
-  const clock = options.clock ?? systemClock;
-  const database = await createTestDatabase(options.seeded ? { seededAt: clock.now() } : {});
-  const config = loadConfig({
-    NODE_ENV: "test",
-    OPENPS_DATA_DIR: dataDir,
-    // The seeded template's demo tenders are sealed under the test key.
-    ...(options.seeded ? { OPENPS_DEMO: "true", OPENPS_TENDER_KEY: TEST_TENDER_KEY } : {}),
-  });
-  const tenderKeys = loadTenderKeyring(config);
-  // Demo tenders seeded after this are sealed under the app's own master key.
-  useDemoTenderKeys(tenderKeys);
-  const app = await buildApp({
-    config,
-    db: database.db,
-    dbKind: database.kind,
-    clock,
-    files: localFileStore({ root: path.join(dataDir, "files"), maxBytes: config.maxUploadBytes }),
-    mailer: undefined,
-    tenderKeys,
-  });
-  return {
-    app,
-    db: database.db,
-    async close() {
-      try {
-        await app.close();
-      } finally {
-        await database.destroy();
-        await rm(dataDir, { recursive: true, force: true });
-      }
-    },
-  };
-}
-
+/**
+ * The real app (`createTestApp`), listening on a free loopback port, serving axe-core for the
+ * accessibility checks too (`AXE_PATH`). `close()` undoes it all.
+ */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const testApp = await createApp(options);
+  const testApp = await createTestApp(options);
+  testApp.app.get(AXE_PATH, { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .type("text/javascript; charset=utf-8")
+      .header("cache-control", "public, max-age=31536000, immutable")
+      .send(AXE_SOURCE),
+  );
   try {
     await testApp.app.listen({ port: 0, host: "127.0.0.1" });
   } catch (error) {
@@ -87,7 +47,24 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   }
   const address = testApp.app.server.address();
   if (address === null || typeof address === "string") throw new Error("The test server has no TCP address");
-  return { ...testApp, baseUrl: `http://127.0.0.1:${address.port}` };
+  return { ...testApp, db: testApp.deps.db, baseUrl: `http://127.0.0.1:${address.port}` };
+}
+
+let shared: Promise<Browser> | undefined;
+
+/**
+ * Chromium for the test process: launched by the first test file that asks and kept for the files
+ * its worker runs next (Playwright closes it when the process ends). A file makes its own browser
+ * contexts and closes them; it never closes the browser.
+ */
+export function sharedBrowser(): Promise<Browser> {
+  shared ??= launchBrowser().then((browser) => {
+    browser.on("disconnected", () => {
+      shared = undefined;
+    });
+    return browser;
+  });
+  return shared;
 }
 
 /** A few public bodies and organisations, as the home page shows them. */
@@ -147,7 +124,7 @@ export async function insertDirectory(db: Db): Promise<void> {
     .execute();
 }
 
-export { launchBrowser } from "./chromium.ts";
+export { launchBrowser };
 
 /** The text of the first element matching `selector`, with runs of white space made one space. */
 export async function textOf(page: Page, selector: string): Promise<string> {
@@ -176,15 +153,47 @@ export async function signInContext(
 
 export const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 }, locale: "en-GB" };
 
+/** axe-core itself, put in a page that has not got it yet (`expectAccessible`). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * Where a test server serves axe-core: a page loads it as a script the browser caches, compiled,
+ * rather than have half a megabyte of source sent to it and parsed again on every page checked.
+ */
+const AXE_PATH = "/__test/axe-core.js";
+
+/** Every rule of WCAG 2.0, 2.1 and 2.2 at A and AA, and best practice. */
+const AXE_OPTIONS: RunOptions = {
+  runOnly: {
+    type: "tag",
+    values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"],
+  },
+  // Only the violations are reported: passes and inapplicable rules are not gathered (faster).
+  resultTypes: ["violations"],
+};
+
 /**
  * Runs axe (WCAG 2.0, 2.1 and 2.2, A and AA, and best practice) on the page and fails with every
  * serious or critical violation: rule, impact, help, and each offending element.
+ *
+ * axe-core runs in the page itself (`axe.run`): loaded from the test server where the page is one
+ * of its own, or else put in whole. (@axe-core/playwright puts it in each page, then again in a
+ * blank page it opens to finish each run: about three times the cost, for the same rules and the
+ * same violations.)
  */
 export async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"])
-    .analyze();
-  const blocking = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const hasAxe = await page.evaluate(() => "axe" in window);
+  if (!hasAxe) {
+    await page.addScriptTag({ url: AXE_PATH }).catch(() => page.evaluate(AXE_SOURCE));
+  }
+  const violations = await page.evaluate(
+    (options) =>
+      (window as unknown as { axe: { run(context: Document, options: RunOptions): Promise<AxeResults> } }).axe
+        .run(document, options)
+        .then((results) => results.violations),
+    AXE_OPTIONS,
+  );
+  const blocking = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   if (blocking.length === 0) return;
   throw new Error(`Accessibility violations on ${page.url()}:\n${violationReport(blocking)}`);
 }
@@ -217,7 +226,7 @@ export async function expectAccessibleWithoutJavaScript(page: Page): Promise<voi
   }
 }
 
-function violationReport(blocking: Awaited<ReturnType<AxeBuilder["analyze"]>>["violations"]): string {
+function violationReport(blocking: AxeResults["violations"]): string {
   const report = blocking
     .map((violation) => {
       const nodes = violation.nodes

@@ -1,10 +1,13 @@
 /**
- * Once per `npm test`, a migrated template that every test database starts from:
- * - on PostgreSQL (DATABASE_URL set), the template database each test database is cloned from;
- * - on PGlite, a dump of a migrated in-memory database, loaded by each test (faster than initdb
- *   and migrations every time).
- * Seeded templates (`createTestDatabase({ seededAt })`) are made by the first test that asks,
- * beside the PGlite dump or as `openps_seeded_*` databases, which this drops at the start.
+ * Once per `npm test`, before the integration tests: a migrated template that every test database
+ * starts from, and a directory for the run's other templates (removed at the end):
+ * - a dump of a migrated embedded (PGlite) database, loaded by each test on PGlite (faster than
+ *   initdb and migrations every time) and by the data directories of the CLI tests on both runs;
+ * - on PostgreSQL (DATABASE_URL set), also the template database each test database is cloned from.
+ * Seeded templates (`createTestDatabase({ seededAt })`, `createTestDataDir`) are made in that
+ * directory by the first test that asks, or as `openps_seeded_*` databases, which this drops at the
+ * start (they were seeded by the code as it was then). The test databases the workers kept to use
+ * again (`openps_test_*`, see reuse.ts) are dropped at the end.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -16,34 +19,57 @@ import { databaseUrlFor, TEMPLATE_DATABASE, testDatabaseUrl, withAdminClient } f
 
 declare module "vitest" {
   export interface ProvidedContext {
+    /** The dump of a migrated embedded database, in `testRunDir`. */
     pgliteTemplate: string;
+    /** Where the run's templates are kept: seeded dumps, prepared data directories. */
+    testRunDir: string;
   }
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
-  const serverUrl = testDatabaseUrl();
-  if (serverUrl) {
-    await withAdminClient(serverUrl, async (c) => {
-      await c.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
-      // Seeded templates of an earlier run were seeded by the code as it was then.
-      const { rows } = await c.query<{ datname: string }>(
-        "select datname from pg_database where datname like 'openps\\_seeded\\_%'",
-      );
-      for (const { datname } of rows) await c.query(`drop database if exists ${datname} with (force)`);
-      await c.query(`create database ${TEMPLATE_DATABASE}`);
-    });
-    const handle = await openDatabase({ databaseUrl: databaseUrlFor(serverUrl, TEMPLATE_DATABASE) });
-    try {
-      await migrateToLatest(handle.db);
-    } finally {
-      await handle.close();
-    }
-    project.provide("pgliteTemplate", "");
-    return () => {};
-  }
-  const handle = await openDatabase({});
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-test-template-"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-test-run-"));
   const file = path.join(dir, "template.tar");
+  const serverUrl = testDatabaseUrl();
+  await Promise.all([serverUrl ? migrateServerTemplate(serverUrl) : undefined, dumpMigratedPglite(file)]);
+  project.provide("pgliteTemplate", file);
+  project.provide("testRunDir", dir);
+  return async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (serverUrl) await dropDatabases(serverUrl, "openps\\_test\\_%");
+  };
+}
+
+/** Drops the databases whose names are `like` the pattern. */
+async function dropDatabases(serverUrl: string, like: string): Promise<void> {
+  await withAdminClient(serverUrl, async (c) => {
+    const { rows } = await c.query<{ datname: string }>(
+      "select datname from pg_database where datname like $1",
+      [like],
+    );
+    for (const { datname } of rows) await c.query(`drop database if exists ${datname} with (force)`);
+  });
+}
+
+/** The template database on the PostgreSQL server, migrated; seeded templates of an earlier run dropped. */
+async function migrateServerTemplate(serverUrl: string): Promise<void> {
+  // Those of an earlier run that stopped before its end, too.
+  await dropDatabases(serverUrl, "openps\\_test\\_%");
+  await dropDatabases(serverUrl, "openps\\_seeded\\_%");
+  await withAdminClient(serverUrl, async (c) => {
+    await c.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
+    await c.query(`create database ${TEMPLATE_DATABASE}`);
+  });
+  const handle = await openDatabase({ databaseUrl: databaseUrlFor(serverUrl, TEMPLATE_DATABASE) });
+  try {
+    await migrateToLatest(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A migrated in-memory embedded database, dumped to `file`. */
+async function dumpMigratedPglite(file: string): Promise<void> {
+  const handle = await openDatabase({});
   try {
     await migrateToLatest(handle.db);
     const dump = await handle.pglite?.dumpDataDir("none");
@@ -52,6 +78,4 @@ export default async function setup(project: TestProject): Promise<() => void> {
   } finally {
     await handle.close();
   }
-  project.provide("pgliteTemplate", file);
-  return () => fs.rmSync(dir, { recursive: true, force: true });
 }

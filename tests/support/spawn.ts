@@ -1,9 +1,18 @@
-/** Runs the real `openps` command or server as a child process, on the project's Node 24. */
+/**
+ * Runs the real `openps` command or server as a child process, on the project's Node 24. Children
+ * share Node's compile cache (the code of the application compiled once, not in every process).
+ * Give them a prepared data directory (`createTestDataDir` in test-db.ts) unless migrating or
+ * seeding is what the test is about.
+ */
 import { type ChildProcess, spawn } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Node checks each cached entry against its source, so the cache outlives a run safely. */
+const COMPILE_CACHE = path.join(os.tmpdir(), "openps-test-compile-cache");
 
 export interface RunResult {
   code: number | null;
@@ -12,7 +21,13 @@ export interface RunResult {
 }
 
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test", LOG_LEVEL: "info", ...env };
+  const base: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "test",
+    LOG_LEVEL: "info",
+    NODE_COMPILE_CACHE: COMPILE_CACHE,
+    ...env,
+  };
   // A child on PGlite must not inherit a PostgreSQL URL unless the test gives one.
   if (!("DATABASE_URL" in env)) delete base.DATABASE_URL;
   return base;
@@ -56,17 +71,38 @@ export function startServer(env: Record<string, string>): ChildProcess & { outpu
   return Object.assign(child, { output: () => output });
 }
 
-export async function waitFor(
-  predicate: () => boolean | Promise<boolean>,
-  what: string,
+/**
+ * Resolves when the child (from `startServer`) has written `text`, as it writes it; fails if it
+ * exits first, or after `timeoutMs`.
+ */
+export function waitForOutput(
+  child: ChildProcess & { output: () => string },
+  text: string,
   timeoutMs = 60_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await predicate()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (child.output().includes(text)) finish();
+    };
+    const exit = () => finish(new Error(`The process exited before writing "${text}":\n${child.output()}`));
+    const timer = setTimeout(
+      () => finish(new Error(`Timed out waiting for "${text}":\n${child.output()}`)),
+      timeoutMs,
+    );
+    function finish(error?: Error): void {
+      clearTimeout(timer);
+      child.stdout?.off("data", check);
+      child.stderr?.off("data", check);
+      child.off("exit", exit);
+      if (error) reject(error);
+      else resolve();
+    }
+    child.stdout?.on("data", check);
+    child.stderr?.on("data", check);
+    child.once("exit", exit);
+    check();
+    if (child.exitCode !== null) exit();
+  });
 }
 
 export function exited(child: ChildProcess): Promise<number | null> {

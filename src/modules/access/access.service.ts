@@ -26,6 +26,7 @@ import {
   type ScopeType,
   TWO_FACTOR_ROLES,
 } from "./access.table.ts";
+import type { Ctx } from "./context.ts";
 
 /** The scope id of platform-wide roles. */
 export const PLATFORM_SCOPE = PLATFORM_CHAIN;
@@ -180,10 +181,11 @@ const ADMIN_ROLES: ReadonlySet<Role> = new Set([
   "ombudsman-staff",
 ]);
 
-/** What a person acts for, with names and links, for their account page. */
-export async function actingFor(db: Db, principal: Principal): Promise<ActingFor[]> {
+/** What the person signed in acts for, with names and links, for their account page. */
+export async function actingFor(ctx: Ctx): Promise<ActingFor[]> {
+  const principal = requireSignedIn(ctx.principal);
   const names = await repo.scopeNames(
-    db,
+    ctx.db,
     principal.grants.filter((g) => g.scopeType !== "platform").map((g) => g.scopeId),
   );
   return principal.grants.map((g) => {

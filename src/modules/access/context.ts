@@ -56,6 +56,6 @@ export function actorIn(ctx: Ctx): Actor {
 }
 
 /** The same context inside a transaction (and, once checked, acting as `actor`). */
-export function within<D extends Db>(ctx: Ctx, db: D, actor?: Actor): Ctx & { db: D } {
+export function within<C extends Ctx, D extends Db>(ctx: C, db: D, actor?: Actor): C & { db: D } {
   return { ...ctx, db, ...(actor ? { actor } : {}) };
 }

@@ -11,23 +11,30 @@
  */
 import { createHash } from "node:crypto";
 import type { Db, Trx } from "../../db/database.ts";
-import type { Clock } from "../../lib/clock.ts";
+import { transaction } from "../../db/transaction.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { londonDateTime } from "../../lib/london-time.ts";
 import type { AccountSecrets } from "../../lib/secrets.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { assertBodyVerified } from "../authorities/authorities.service.ts";
+import { assertBodyVerified, findPublicBody, scopeOfBody } from "../authorities/authorities.service.ts";
 import type { JobHandler } from "../jobs/jobs.runner.ts";
 import { enqueue, PermanentJobError } from "../jobs/jobs.service.ts";
 import type { Mailer } from "../notifications/mailer.ts";
 import { absoluteLink } from "../notifications/notifications.service.ts";
 import { actorOf, grantRole, requireRole, requireSignedIn, revokeRole } from "./access.service.ts";
-import { type Invitation, type Principal, ROLE_SCOPE, type Role, type ScopeType } from "./access.table.ts";
+import { type Invitation, ROLE_SCOPE, type Role, type ScopeType } from "./access.table.ts";
+import type { Ctx } from "./context.ts";
 import * as repo from "./invitations.repository.ts";
 
 export const INVITATION_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** What invitation services take first: the service context and the server's secrets (for the links). */
+export interface InvitationsCtx extends Ctx {
+  secrets: AccountSecrets;
+}
 
 /** Which roles an administrator of each kind of scope may give, and which admin role gives them. */
 export const INVITABLE: Readonly<
@@ -53,13 +60,51 @@ export function invitationToken(secrets: AccountSecrets, invitationId: string): 
   return secrets.hmac("invitation-link", invitationId);
 }
 
-export interface InviteInput {
+/** An organisation or public body people act for. */
+export interface Scope {
   scopeType: Exclude<ScopeType, "platform">;
   scopeId: string;
+}
+
+/** An organisation or public body as its pages name it: `/organisations/:id` or `/public-bodies/:id`. */
+export interface Place {
+  kind: "organisations" | "public-bodies";
+  id: string;
+}
+
+/** A scope with its name and its pages' address. */
+export interface NamedScope extends Scope {
+  name: string;
+  base: string;
+}
+
+/** The organisation or public body of a page's address, or 404. */
+export async function scopeAt(db: Db, place: Place): Promise<NamedScope> {
+  const { kind, id } = place;
+  if (!isUuid(id)) throw new NotFoundError(kind === "organisations" ? "organisation" : "public body");
+  if (kind === "organisations") {
+    const name = await repo.scopeName(db, "organisation", id);
+    if (!name) throw new NotFoundError("organisation");
+    return { scopeType: "organisation", scopeId: id, name, base: `/organisations/${id}` };
+  }
+  const body = await findPublicBody(db, id);
+  if (!body) throw new NotFoundError("public body");
+  return {
+    scopeType: scopeOfBody(body.kind).scopeType,
+    scopeId: id,
+    name: body.name,
+    base: `/public-bodies/${id}`,
+  };
+}
+
+/** A scope given directly, or the one of a page's address. */
+async function scopeOf(db: Db, target: Scope | Place): Promise<Scope> {
+  return "kind" in target ? scopeAt(db, target) : target;
+}
+
+export interface InviteInput extends Scope {
   email: string;
   role: Role;
-  /** The tenant chain to audit on: the authority itself for public bodies, else the platform. */
-  authorityId?: string | null;
 }
 
 export interface CreatedInvitation {
@@ -72,21 +117,8 @@ function chainOf(input: { scopeType: ScopeType; scopeId: string }): string | nul
   return input.scopeType === "organisation" ? null : input.scopeId;
 }
 
-/** Creates an invitation and queues its email, in the caller's transaction. */
-export async function invite(
-  trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
-  input: InviteInput,
-  secrets: AccountSecrets,
-): Promise<CreatedInvitation> {
+function checkInvitation(input: InviteInput): string {
   const rules = INVITABLE[input.scopeType];
-  const p = requireRole(
-    principal,
-    rules.admin,
-    input.scopeId,
-    `invite people to act for this ${input.scopeType}`,
-  );
   const email = input.email.trim();
   const problems = [];
   if (!EMAIL.test(email) || email.length > 254)
@@ -98,49 +130,62 @@ export async function invite(
     problems.push({ field: "role", message: `Choose a role: ${rules.roles.join(", ")}` });
   }
   if (problems.length > 0) throw new ValidationError("Check the invitation", problems);
-  if (input.scopeType !== "organisation") await assertBodyVerified(trx, input.scopeId, input.scopeType);
-  const id = newId();
-  const token = invitationToken(secrets, id);
-  const now = clock.now();
-  const invitation = await repo.insertInvitation(trx, {
-    id,
-    scope_type: input.scopeType,
-    scope_id: input.scopeId,
-    role: input.role,
-    email,
-    token_hash: hashToken(token),
-    invited_by: p.userId,
-    created_at: now,
-    expires_at: new Date(now.getTime() + INVITATION_DAYS * DAY_MS),
-    accepted_at: null,
-    accepted_by: null,
-    revoked_at: null,
-  });
-  await recordAudit(trx, clock, {
-    authorityId: chainOf(input),
-    actor: actorOf(p),
-    action: "invitation.sent",
-    entity: { type: input.scopeType, id: input.scopeId },
-    changes: { invitation: invitation.id, role: input.role },
-  });
-  await enqueue(trx, clock, {
-    queue: INVITATION_EMAIL_QUEUE,
-    payload: { invitationId: invitation.id },
-    dedupeKey: `${INVITATION_EMAIL_QUEUE}:${invitation.id}`,
-    authorityId: chainOf(input),
-  });
-  return { invitation, token };
+  return email;
 }
 
-/** Looks up an invitation by its token for the accept page; expired or used ones are refused. */
-export async function openInvitation(trx: Trx, clock: Clock, token: string): Promise<Invitation> {
+/** Creates an invitation and queues its email: the scope's administrators only. */
+export async function invite(ctx: InvitationsCtx, input: InviteInput): Promise<CreatedInvitation> {
+  const p = requireRole(
+    ctx.principal,
+    INVITABLE[input.scopeType].admin,
+    input.scopeId,
+    `invite people to act for this ${input.scopeType}`,
+  );
+  const email = checkInvitation(input);
+  return transaction(ctx.db, async (trx) => {
+    if (input.scopeType !== "organisation") await assertBodyVerified(trx, input.scopeId, input.scopeType);
+    const id = newId();
+    const token = invitationToken(ctx.secrets, id);
+    const now = ctx.clock.now();
+    const invitation = await repo.insertInvitation(trx, {
+      id,
+      scope_type: input.scopeType,
+      scope_id: input.scopeId,
+      role: input.role,
+      email,
+      token_hash: hashToken(token),
+      invited_by: p.userId,
+      created_at: now,
+      expires_at: new Date(now.getTime() + INVITATION_DAYS * DAY_MS),
+      accepted_at: null,
+      accepted_by: null,
+      revoked_at: null,
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId: chainOf(input),
+      actor: actorOf(p),
+      action: "invitation.sent",
+      entity: { type: input.scopeType, id: input.scopeId },
+      changes: { invitation: invitation.id, role: input.role },
+    });
+    await enqueue(trx, ctx.clock, {
+      queue: INVITATION_EMAIL_QUEUE,
+      payload: { invitationId: invitation.id },
+      dedupeKey: `${INVITATION_EMAIL_QUEUE}:${invitation.id}`,
+      authorityId: chainOf(input),
+    });
+    return { invitation, token };
+  });
+}
+
+async function openIn(trx: Trx, ctx: Ctx, token: string): Promise<Invitation> {
   const invitation = await repo.findByTokenHash(trx, hashToken(token));
   if (!invitation) throw new NotFoundError("invitation");
   if (invitation.accepted_at)
     throw new ConflictError("This invitation has already been accepted.", "invitation_used");
   if (invitation.revoked_at)
     throw new ConflictError("This invitation was withdrawn. Ask for a new one.", "invitation_revoked");
-  if (invitation.expires_at <= clock.now()) {
+  if (invitation.expires_at <= ctx.clock.now()) {
     throw new ConflictError(
       `This invitation has expired: invitations last ${INVITATION_DAYS} days. Ask for a new one.`,
       "invitation_expired",
@@ -149,101 +194,129 @@ export async function openInvitation(trx: Trx, clock: Clock, token: string): Pro
   return invitation;
 }
 
-/** Accepts an invitation: the signed-in person's verified address must be the one invited. */
-export async function acceptInvitation(
-  trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
+/** An invitation by its token, with the name of what it is to act for; expired or used ones are refused. */
+export async function openInvitation(
+  ctx: Ctx,
   token: string,
-): Promise<Invitation> {
-  const p = requireSignedIn(principal);
-  const invitation = await openInvitation(trx, clock, token);
-  const user = await repo.userEmail(trx, p.userId);
-  if (!user || user.email.toLowerCase() !== invitation.email.toLowerCase()) {
-    throw new ForbiddenError(
-      "This invitation was sent to another email address. Sign in with the address it was sent to.",
-    );
-  }
-  await repo.markAccepted(trx, invitation.id, p.userId, clock.now());
-  await grantRole(trx, clock, actorOf(p), {
-    userId: p.userId,
-    role: invitation.role,
-    scopeId: invitation.scope_id,
-    authorityId: chainOf({ scopeType: invitation.scope_type, scopeId: invitation.scope_id }),
+): Promise<{ invitation: Invitation; name: string | undefined }> {
+  return transaction(ctx.db, async (trx) => {
+    const invitation = await openIn(trx, ctx, token);
+    return { invitation, name: await repo.scopeName(trx, invitation.scope_type, invitation.scope_id) };
   });
-  await recordAudit(trx, clock, {
-    authorityId: chainOf({ scopeType: invitation.scope_type, scopeId: invitation.scope_id }),
-    actor: actorOf(p),
-    action: "invitation.accepted",
-    entity: { type: invitation.scope_type, id: invitation.scope_id },
-    changes: { invitation: invitation.id, role: invitation.role },
-  });
-  return invitation;
 }
 
+/** Accepts an invitation: the signed-in person's verified address must be the one invited. */
+export async function acceptInvitation(ctx: Ctx, token: string): Promise<Invitation> {
+  const p = requireSignedIn(ctx.principal);
+  return transaction(ctx.db, async (trx) => {
+    const invitation = await openIn(trx, ctx, token);
+    const user = await repo.userEmail(trx, p.userId);
+    if (!user || user.email.toLowerCase() !== invitation.email.toLowerCase()) {
+      throw new ForbiddenError(
+        "This invitation was sent to another email address. Sign in with the address it was sent to.",
+      );
+    }
+    const chain = chainOf({ scopeType: invitation.scope_type, scopeId: invitation.scope_id });
+    await repo.markAccepted(trx, invitation.id, p.userId, ctx.clock.now());
+    await grantRole(trx, ctx.clock, actorOf(p), {
+      userId: p.userId,
+      role: invitation.role,
+      scopeId: invitation.scope_id,
+      authorityId: chain,
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId: chain,
+      actor: actorOf(p),
+      action: "invitation.accepted",
+      entity: { type: invitation.scope_type, id: invitation.scope_id },
+      changes: { invitation: invitation.id, role: invitation.role },
+    });
+    return invitation;
+  });
+}
+
+/** Withdraws an open invitation: the scope's administrators only. */
 export async function withdrawInvitation(
-  trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
-  scope: { scopeType: Exclude<ScopeType, "platform">; scopeId: string },
+  ctx: Ctx,
+  target: Scope | Place,
   invitationId: string,
 ): Promise<void> {
-  const p = requireRole(principal, INVITABLE[scope.scopeType].admin, scope.scopeId, "withdraw invitations");
-  const invitation = await repo.findInScope(trx, scope.scopeId, invitationId);
-  if (!invitation) throw new NotFoundError("invitation");
-  if (invitation.accepted_at)
-    throw new ConflictError(
-      "This invitation has already been accepted; remove the person instead.",
-      "invitation_used",
+  await transaction(ctx.db, async (trx) => {
+    const scope = await scopeOf(trx, target);
+    const p = requireRole(
+      ctx.principal,
+      INVITABLE[scope.scopeType].admin,
+      scope.scopeId,
+      "withdraw invitations",
     );
-  if (invitation.revoked_at) return;
-  await repo.markRevoked(trx, invitation.id, clock.now());
-  await recordAudit(trx, clock, {
-    authorityId: chainOf(scope),
-    actor: actorOf(p),
-    action: "invitation.withdrawn",
-    entity: { type: scope.scopeType, id: scope.scopeId },
-    changes: { invitation: invitation.id },
+    const invitation = isUuid(invitationId)
+      ? await repo.findInScope(trx, scope.scopeId, invitationId)
+      : undefined;
+    if (!invitation) throw new NotFoundError("invitation");
+    if (invitation.accepted_at)
+      throw new ConflictError(
+        "This invitation has already been accepted; remove the person instead.",
+        "invitation_used",
+      );
+    if (invitation.revoked_at) return;
+    await repo.markRevoked(trx, invitation.id, ctx.clock.now());
+    await recordAudit(trx, ctx.clock, {
+      authorityId: chainOf(scope),
+      actor: actorOf(p),
+      action: "invitation.withdrawn",
+      entity: { type: scope.scopeType, id: scope.scopeId },
+      changes: { invitation: invitation.id },
+    });
   });
 }
 
 /** Removes a person's role in a scope (an administrator's action; not the last administrator). */
 export async function removeMember(
-  trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
-  scope: { scopeType: Exclude<ScopeType, "platform">; scopeId: string },
+  ctx: Ctx,
+  target: Scope | Place,
   member: { userId: string; role: Role },
 ): Promise<void> {
-  const rules = INVITABLE[scope.scopeType];
-  const p = requireRole(principal, rules.admin, scope.scopeId, `remove people from this ${scope.scopeType}`);
-  if (!isUuid(member.userId) || !rules.roles.includes(member.role)) throw new NotFoundError("member");
-  await revokeRole(trx, clock, actorOf(p), {
-    userId: member.userId,
-    role: member.role,
-    scopeId: scope.scopeId,
-    authorityId: chainOf(scope),
+  await transaction(ctx.db, async (trx) => {
+    const scope = await scopeOf(trx, target);
+    const rules = INVITABLE[scope.scopeType];
+    const p = requireRole(
+      ctx.principal,
+      rules.admin,
+      scope.scopeId,
+      `remove people from this ${scope.scopeType}`,
+    );
+    if (!isUuid(member.userId) || !rules.roles.includes(member.role)) throw new NotFoundError("member");
+    await revokeRole(trx, ctx.clock, actorOf(p), {
+      userId: member.userId,
+      role: member.role,
+      scopeId: scope.scopeId,
+      authorityId: chainOf(scope),
+    });
   });
 }
 
 /** The people and open invitations of a scope, for its administrators only. */
 export async function membership(
-  db: Db,
-  clock: Clock,
-  principal: Principal | null,
-  scope: { scopeType: Exclude<ScopeType, "platform">; scopeId: string },
+  ctx: Ctx,
+  scope: Scope,
 ): Promise<{ members: repo.Member[]; invitations: Invitation[] }> {
   requireRole(
-    principal,
+    ctx.principal,
     INVITABLE[scope.scopeType].admin,
     scope.scopeId,
     `see who acts for this ${scope.scopeType}`,
   );
   const [members, invitations] = await Promise.all([
-    repo.membersOf(db, scope.scopeId),
-    repo.openInvitations(db, scope.scopeId, clock.now()),
+    repo.membersOf(ctx.db, scope.scopeId),
+    repo.openInvitations(ctx.db, scope.scopeId, ctx.clock.now()),
   ]);
   return { members, invitations };
+}
+
+/** What the people page of an organisation or public body shows: its administrators only. */
+export async function peoplePage(ctx: Ctx, place: Place) {
+  const scope = await scopeAt(ctx.db, place);
+  return { scope, ...(await membership(ctx, scope)), roles: INVITABLE[scope.scopeType].roles };
 }
 
 export const scopeName = repo.scopeName;
@@ -281,7 +354,7 @@ export function invitationEmailHandler(deps: InvitationEmailDeps): JobHandler {
       text:
         `You have been invited to act for ${name} on OpenPS.\n\n` +
         `To accept, open this link and sign in, or create an account, with this email address:\n\n${link}\n\n` +
-        `The invitation lasts until ${invitation.expires_at.toISOString().slice(0, 10)}. If you were not expecting it, you can ignore this email.\n`,
+        `The invitation lasts until ${londonDateTime(invitation.expires_at)}. If you were not expecting it, you can ignore this email.\n`,
     });
   };
 }
@@ -302,15 +375,12 @@ export interface InvitationForYou {
  * Invitations waiting for the signed-in person's address, with their links: someone who signed up
  * after being invited finds them on their account page without the email.
  */
-export async function invitationsForYou(
-  db: Db,
-  clock: Clock,
-  principal: Principal,
-  secrets: AccountSecrets,
-): Promise<InvitationForYou[]> {
+export async function invitationsForYou(ctx: InvitationsCtx): Promise<InvitationForYou[]> {
+  const { db, secrets } = ctx;
+  const principal = requireSignedIn(ctx.principal);
   const user = await repo.userEmail(db, principal.userId);
   if (!user) return [];
-  const invitations = await repo.openInvitationsForEmail(db, user.email, clock.now());
+  const invitations = await repo.openInvitationsForEmail(db, user.email, ctx.clock.now());
   return Promise.all(
     invitations.map(async (i) => ({
       role: i.role,

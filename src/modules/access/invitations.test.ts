@@ -1,9 +1,8 @@
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { actAs, principalOf } from "../../../tests/support/principals.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { startSmtpServer, textBody } from "../../../tests/support/smtp.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
-import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors.ts";
@@ -12,10 +11,10 @@ import { auditTrailFor, PLATFORM_CHAIN, SYSTEM } from "../audit/audit.service.ts
 import { createJobRunner } from "../jobs/jobs.runner.ts";
 import { smtpMailer } from "../notifications/mailer.ts";
 import { grantRole, loadGrants } from "./access.service.ts";
-import type { Principal } from "./access.table.ts";
 import {
   acceptInvitation,
   accessJobHandlers,
+  type InvitationsCtx,
   invite,
   membership,
   removeMember,
@@ -80,25 +79,19 @@ afterEach(async () => {
   await t.destroy();
 });
 
-const principal = (userId: string) => principalOf(t.db, userId, { twoFactor: true });
-
-const as = <T>(userId: string, fn: (trx: Trx, p: Principal) => Promise<T>) => actAs(t.db, userId, fn);
+/** The context of a service called by this user (their grants read first, as a request does). */
+const as = async (userId: string): Promise<InvitationsCtx> => ({
+  ...ctxFor(t.db, clock, await principalOf(t.db, userId, { twoFactor: true })),
+  secrets,
+});
 
 const inviteMember = async (email = "invitee@example.org") =>
-  as(ADMIN, (trx, p) =>
-    invite(
-      trx,
-      clock,
-      p,
-      {
-        scopeType: "organisation",
-        scopeId: ORG,
-        email,
-        role: "organisation-member",
-      },
-      secrets,
-    ),
-  );
+  invite(await as(ADMIN), {
+    scopeType: "organisation",
+    scopeId: ORG,
+    email,
+    role: "organisation-member",
+  });
 
 describe("invitations", () => {
   it("emails the link through a real SMTP server, and the link is never stored", async () => {
@@ -134,7 +127,7 @@ describe("invitations", () => {
     const { token, invitation } = await inviteMember();
     expect(token.length).toBeGreaterThan(30);
     expect(invitation.token_hash).not.toContain(token);
-    await as(INVITEE, (trx, p) => acceptInvitation(trx, clock, p, token));
+    await acceptInvitation(await as(INVITEE), token);
     expect(await loadGrants(t.db, INVITEE)).toEqual([
       { role: "organisation-member", scopeType: "organisation", scopeId: ORG },
     ]);
@@ -144,72 +137,40 @@ describe("invitations", () => {
 
   it("refuses someone signed in with another address, a used token and an expired one", async () => {
     const { token } = await inviteMember();
-    await expect(as(STRANGER, (trx, p) => acceptInvitation(trx, clock, p, token))).rejects.toBeInstanceOf(
-      ForbiddenError,
-    );
-    await as(INVITEE, (trx, p) => acceptInvitation(trx, clock, p, token));
-    await expect(as(INVITEE, (trx, p) => acceptInvitation(trx, clock, p, token))).rejects.toThrow(
-      /already been accepted/,
-    );
+    await expect(acceptInvitation(await as(STRANGER), token)).rejects.toBeInstanceOf(ForbiddenError);
+    await acceptInvitation(await as(INVITEE), token);
+    await expect(acceptInvitation(await as(INVITEE), token)).rejects.toThrow(/already been accepted/);
     const second = await inviteMember("stranger@example.org");
     clock.advance(15 * 24 * 60 * 60 * 1000);
-    await expect(as(STRANGER, (trx, p) => acceptInvitation(trx, clock, p, second.token))).rejects.toThrow(
-      /expired/,
-    );
-    await expect(
-      as(STRANGER, (trx, p) => acceptInvitation(trx, clock, p, "not-a-token")),
-    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(acceptInvitation(await as(STRANGER), second.token)).rejects.toThrow(/expired/);
+    await expect(acceptInvitation(await as(STRANGER), "not-a-token")).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("lets only the scope's administrators invite, and only to roles of that scope", async () => {
     await expect(
-      as(STRANGER, (trx, p) =>
-        invite(
-          trx,
-          clock,
-          p,
-          {
-            scopeType: "organisation",
-            scopeId: ORG,
-            email: "x@example.org",
-            role: "organisation-member",
-          },
-          secrets,
-        ),
-      ),
+      invite(await as(STRANGER), {
+        scopeType: "organisation",
+        scopeId: ORG,
+        email: "x@example.org",
+        role: "organisation-member",
+      }),
     ).rejects.toBeInstanceOf(ForbiddenError);
     await expect(
-      as(ADMIN, (trx, p) =>
-        invite(
-          trx,
-          clock,
-          p,
-          {
-            scopeType: "organisation",
-            scopeId: ORG,
-            email: "nope",
-            role: "commissioner",
-          },
-          secrets,
-        ),
-      ),
+      invite(await as(ADMIN), {
+        scopeType: "organisation",
+        scopeId: ORG,
+        email: "nope",
+        role: "commissioner",
+      }),
     ).rejects.toSatisfy(
       (e: unknown) => e instanceof ValidationError && e.details.map((d) => d.field).join() === "email,role",
     );
-    const { invitation } = await as(ADMIN, (trx, p) =>
-      invite(
-        trx,
-        clock,
-        p,
-        {
-          scopeType: "authority",
-          scopeId: COUNCIL,
-          email: "c@example.org",
-          role: "commissioner",
-        },
-        secrets,
-      ),
-    );
+    const { invitation } = await invite(await as(ADMIN), {
+      scopeType: "authority",
+      scopeId: COUNCIL,
+      email: "c@example.org",
+      role: "commissioner",
+    });
     expect(invitation.role).toBe("commissioner");
     expect((await auditTrailFor(t.db, COUNCIL, "authority", COUNCIL)).map((e) => e.action)).toContain(
       "invitation.sent",
@@ -218,45 +179,33 @@ describe("invitations", () => {
 
   it("withdraws an invitation so it can no longer be accepted, and lists the open ones for admins only", async () => {
     const { token, invitation } = await inviteMember();
-    const before = await membership(t.db, clock, await principal(ADMIN), {
+    const before = await membership(await as(ADMIN), {
       scopeType: "organisation",
       scopeId: ORG,
     });
     expect(before.invitations.map((i) => i.id)).toEqual([invitation.id]);
     expect(before.members.map((m) => m.displayName)).toEqual(["Ada Admin"]);
     await expect(
-      membership(t.db, clock, await principal(STRANGER), { scopeType: "organisation", scopeId: ORG }),
+      membership(await as(STRANGER), { scopeType: "organisation", scopeId: ORG }),
     ).rejects.toBeInstanceOf(ForbiddenError);
-    await as(ADMIN, (trx, p) =>
-      withdrawInvitation(trx, clock, p, { scopeType: "organisation", scopeId: ORG }, invitation.id),
-    );
-    await expect(as(INVITEE, (trx, p) => acceptInvitation(trx, clock, p, token))).rejects.toThrow(
-      /withdrawn/,
-    );
+    await withdrawInvitation(await as(ADMIN), { scopeType: "organisation", scopeId: ORG }, invitation.id);
+    await expect(acceptInvitation(await as(INVITEE), token)).rejects.toThrow(/withdrawn/);
   });
 
   it("removes a member, but never the last administrator", async () => {
     const { token } = await inviteMember();
-    await as(INVITEE, (trx, p) => acceptInvitation(trx, clock, p, token));
-    await as(ADMIN, (trx, p) =>
-      removeMember(
-        trx,
-        clock,
-        p,
-        { scopeType: "organisation", scopeId: ORG },
-        { userId: INVITEE, role: "organisation-member" },
-      ),
+    await acceptInvitation(await as(INVITEE), token);
+    await removeMember(
+      await as(ADMIN),
+      { scopeType: "organisation", scopeId: ORG },
+      { userId: INVITEE, role: "organisation-member" },
     );
     expect(await loadGrants(t.db, INVITEE)).toEqual([]);
     await expect(
-      as(ADMIN, (trx, p) =>
-        removeMember(
-          trx,
-          clock,
-          p,
-          { scopeType: "organisation", scopeId: ORG },
-          { userId: ADMIN, role: "organisation-admin" },
-        ),
+      removeMember(
+        await as(ADMIN),
+        { scopeType: "organisation", scopeId: ORG },
+        { userId: ADMIN, role: "organisation-admin" },
       ),
     ).rejects.toBeInstanceOf(ConflictError);
   });

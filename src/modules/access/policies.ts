@@ -68,11 +68,3 @@ export function organisationRoles(roles: readonly Role[], what: string, descript
     },
   };
 }
-
-/**
- * The check of `authorityEditors` as a route's `preValidation` hook, for routes not yet declared
- * with `api()` (src/http/routes.ts). Goes when the last of them is.
- */
-export function editorsFirst(_app: unknown) {
-  return (request: FastifyRequest) => authorityEditors.check(request);
-}

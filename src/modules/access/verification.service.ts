@@ -5,14 +5,16 @@
  * no staff roles) until a platform administrator verifies it, when the person who asked becomes its
  * first administrator, or rejects it with a reason. Both are audited and the person is notified.
  */
-import type { Db, Trx } from "../../db/database.ts";
-import type { Clock } from "../../lib/clock.ts";
+import type { Trx } from "../../db/database.ts";
+import { transaction } from "../../db/transaction.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../lib/errors.ts";
+import { isUuid } from "../../lib/ids.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import type { Authority } from "../authorities/authorities.service.ts";
 import {
   type CreateAuthorityInput,
   createAuthority,
+  findPublicBody,
   lockAuthority,
   pendingAuthorities,
   scopeOfBody,
@@ -20,26 +22,48 @@ import {
   setVerified,
 } from "../authorities/authorities.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
-import { actorOf, grantRole, PLATFORM_SCOPE, requireRole, requireSignedIn } from "./access.service.ts";
+import {
+  actorOf,
+  grantRole,
+  isPlatformAdmin,
+  PLATFORM_SCOPE,
+  requireRole,
+  requireSignedIn,
+} from "./access.service.ts";
 import type { Principal } from "./access.table.ts";
+import type { Ctx } from "./context.ts";
 
+/** Asks for a public body to be added: anyone signed in. It stays unverified until decided. */
 export async function requestPublicBody(
-  trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
+  ctx: Ctx,
   input: Omit<CreateAuthorityInput, "verified" | "id">,
 ): Promise<Authority> {
-  const p = requireSignedIn(principal);
-  return createAuthority(trx, clock, actorOf(p), { ...input, verified: false });
+  const p = requireSignedIn(ctx.principal);
+  return transaction(ctx.db, (trx) =>
+    createAuthority(trx, ctx.clock, actorOf(p), { ...input, verified: false }),
+  );
 }
 
-export async function pendingPublicBodies(db: Db, principal: Principal | null): Promise<Authority[]> {
-  requireRole(principal, "platform-admin", PLATFORM_SCOPE, "verify public bodies");
-  return pendingAuthorities(db);
+/** A public body's page: a verified one for everyone; an unverified one only for the person who asked and platform administrators. */
+export async function publicBody(ctx: Ctx, id: string): Promise<Authority> {
+  const body = isUuid(id) ? await findPublicBody(ctx.db, id) : undefined;
+  const maySee =
+    body &&
+    (body.verified_at !== null ||
+      isPlatformAdmin(ctx.principal) ||
+      body.registered_by === ctx.principal?.userId);
+  if (!body || !maySee) throw new NotFoundError("public body");
+  return body;
+}
+
+/** The bodies waiting to be verified: platform administrators only. */
+export async function pendingPublicBodies(ctx: Ctx): Promise<Authority[]> {
+  requireRole(ctx.principal, "platform-admin", PLATFORM_SCOPE, "verify public bodies");
+  return pendingAuthorities(ctx.db);
 }
 
 async function decidable(trx: Trx, id: string): Promise<Authority> {
-  const body = await lockAuthority(trx, id);
+  const body = isUuid(id) ? await lockAuthority(trx, id) : undefined;
   if (!body) throw new NotFoundError("public body");
   if (body.verified_at)
     throw new ConflictError(`${body.name} has already been verified.`, "already_verified");
@@ -48,13 +72,17 @@ async function decidable(trx: Trx, id: string): Promise<Authority> {
   return body;
 }
 
-export async function verifyPublicBody(
-  trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
-  id: string,
-): Promise<Authority> {
-  const p = requireRole(principal, "platform-admin", PLATFORM_SCOPE, "verify public bodies");
+/**
+ * Verifies a public body: platform administrators only. The person who asked becomes its first
+ * administrator, and is notified.
+ */
+export async function verifyPublicBody(ctx: Ctx, id: string): Promise<Authority> {
+  const p = requireRole(ctx.principal, "platform-admin", PLATFORM_SCOPE, "verify public bodies");
+  return transaction(ctx.db, (trx) => verifyIn(trx, ctx, p, id));
+}
+
+async function verifyIn(trx: Trx, ctx: Ctx, p: Principal, id: string): Promise<Authority> {
+  const { clock } = ctx;
   const body = await decidable(trx, id);
   const now = clock.now();
   await setVerified(trx, id, p.userId, now);
@@ -87,14 +115,14 @@ export async function verifyPublicBody(
   return { ...body, verified_at: now, verified_by: p.userId };
 }
 
-export async function rejectPublicBody(
-  trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
-  id: string,
-  reason: string,
-): Promise<Authority> {
-  const p = requireRole(principal, "platform-admin", PLATFORM_SCOPE, "verify public bodies");
+/** Rejects a public body with a reason the person who asked is told: platform administrators only. */
+export async function rejectPublicBody(ctx: Ctx, id: string, reason: string): Promise<Authority> {
+  const p = requireRole(ctx.principal, "platform-admin", PLATFORM_SCOPE, "verify public bodies");
+  return transaction(ctx.db, (trx) => rejectIn(trx, ctx, p, id, reason));
+}
+
+async function rejectIn(trx: Trx, ctx: Ctx, p: Principal, id: string, reason: string): Promise<Authority> {
+  const { clock } = ctx;
   const why = reason.trim();
   if (why.length < 10 || why.length > 2000) {
     throw new ValidationError("Give the reason for rejecting it", [

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { actAs, principalOf } from "../../../tests/support/principals.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
-import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { ConflictError, ForbiddenError, NotSignedInError, ValidationError } from "../../lib/errors.ts";
@@ -9,7 +8,6 @@ import { accountSecretsFromKey } from "../../lib/secrets.ts";
 import { auditTrailFor, SYSTEM } from "../audit/audit.service.ts";
 import { listInbox } from "../notifications/notifications.service.ts";
 import { grantRole, loadGrants } from "./access.service.ts";
-import type { Principal } from "./access.table.ts";
 import { invite } from "./invitations.service.ts";
 import {
   pendingPublicBodies,
@@ -53,9 +51,11 @@ afterEach(async () => {
   await t.destroy();
 });
 
-const principal = (userId: string) => principalOf(t.db, userId, { twoFactor: true });
-
-const as = <T>(userId: string, fn: (trx: Trx, p: Principal) => Promise<T>) => actAs(t.db, userId, fn);
+/** The context of a service called by this user (their grants read first, as a request does). */
+const as = async (userId: string) => ({
+  ...ctxFor(t.db, clock, await principalOf(t.db, userId, { twoFactor: true })),
+  secrets: accountSecretsFromKey(Buffer.alloc(32, 7)),
+});
 
 const kent = {
   slug: "kent-county-council",
@@ -66,44 +66,30 @@ const kent = {
 
 describe("verifying public bodies", () => {
   it("keeps a requested body unverified, so nobody can be given a role in it", async () => {
-    const body = await as(CLERK, (trx, p) => requestPublicBody(trx, clock, p, kent));
+    const body = await requestPublicBody(await as(CLERK), kent);
     expect(body.verified_at).toBeNull();
     expect(await loadGrants(t.db, CLERK)).toEqual([]);
     await expect(
-      as(ADMIN, (trx, p) =>
-        invite(
-          trx,
-          clock,
-          p,
-          {
-            scopeType: "authority",
-            scopeId: body.id,
-            email: "x@example.org",
-            role: "commissioner",
-          },
-          accountSecretsFromKey(Buffer.alloc(32, 7)),
-        ),
-      ),
+      invite(await as(ADMIN), {
+        scopeType: "authority",
+        scopeId: body.id,
+        email: "x@example.org",
+        role: "commissioner",
+      }),
     ).rejects.toThrow(/has not been verified yet/);
   });
 
   it("needs someone signed in to ask, and a platform administrator to decide", async () => {
-    await expect(
-      transaction(t.db, (trx) => requestPublicBody(trx, clock, null, kent)),
-    ).rejects.toBeInstanceOf(NotSignedInError);
-    const body = await as(CLERK, (trx, p) => requestPublicBody(trx, clock, p, kent));
-    await expect(pendingPublicBodies(t.db, await principal(CLERK))).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(as(CLERK, (trx, p) => verifyPublicBody(trx, clock, p, body.id))).rejects.toBeInstanceOf(
-      ForbiddenError,
-    );
-    expect((await pendingPublicBodies(t.db, await principal(ADMIN))).map((b) => b.name)).toEqual([
-      "Kent County Council",
-    ]);
+    await expect(requestPublicBody(ctxFor(t.db, clock, null), kent)).rejects.toBeInstanceOf(NotSignedInError);
+    const body = await requestPublicBody(await as(CLERK), kent);
+    await expect(pendingPublicBodies(await as(CLERK))).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(verifyPublicBody(await as(CLERK), body.id)).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await pendingPublicBodies(await as(ADMIN))).map((b) => b.name)).toEqual(["Kent County Council"]);
   });
 
   it("on verification makes the person who asked its administrator, audited and notified", async () => {
-    const body = await as(CLERK, (trx, p) => requestPublicBody(trx, clock, p, kent));
-    await as(ADMIN, (trx, p) => verifyPublicBody(trx, clock, p, body.id));
+    const body = await requestPublicBody(await as(CLERK), kent);
+    await verifyPublicBody(await as(ADMIN), body.id);
     expect(await loadGrants(t.db, CLERK)).toEqual([
       { role: "authority-admin", scopeType: "authority", scopeId: body.id },
     ]);
@@ -111,36 +97,30 @@ describe("verifying public bodies", () => {
     expect(actions).toEqual(["authority.created", "authority.verified", "role.granted"]);
     const inbox = await listInbox(t.db, CLERK);
     expect(inbox.notifications[0]?.subject).toBe("Kent County Council has been verified");
-    await expect(as(ADMIN, (trx, p) => verifyPublicBody(trx, clock, p, body.id))).rejects.toBeInstanceOf(
-      ConflictError,
-    );
-    expect(await pendingPublicBodies(t.db, await principal(ADMIN))).toEqual([]);
+    await expect(verifyPublicBody(await as(ADMIN), body.id)).rejects.toBeInstanceOf(ConflictError);
+    expect(await pendingPublicBodies(await as(ADMIN))).toEqual([]);
   });
 
   it("rejects with a reason that the person who asked is told", async () => {
-    const body = await as(CLERK, (trx, p) =>
-      requestPublicBody(trx, clock, p, { ...kent, slug: "kent-cc", name: "Kent County Council (again)" }),
-    );
-    await expect(
-      as(ADMIN, (trx, p) => rejectPublicBody(trx, clock, p, body.id, "no")),
-    ).rejects.toBeInstanceOf(ValidationError);
-    await as(ADMIN, (trx, p) =>
-      rejectPublicBody(trx, clock, p, body.id, "Kent County Council is already on OpenPS."),
-    );
+    const body = await requestPublicBody(await as(CLERK), {
+      ...kent,
+      slug: "kent-cc",
+      name: "Kent County Council (again)",
+    });
+    await expect(rejectPublicBody(await as(ADMIN), body.id, "no")).rejects.toBeInstanceOf(ValidationError);
+    await rejectPublicBody(await as(ADMIN), body.id, "Kent County Council is already on OpenPS.");
     expect((await listInbox(t.db, CLERK)).notifications[0]?.body).toContain("already on OpenPS");
-    expect(await pendingPublicBodies(t.db, await principal(ADMIN))).toEqual([]);
+    expect(await pendingPublicBodies(await as(ADMIN))).toEqual([]);
   });
 
   it("gives a regulator's first administrator the regulator staff role", async () => {
-    const body = await as(CLERK, (trx, p) =>
-      requestPublicBody(trx, clock, p, {
-        slug: "care-regulator",
-        name: "Care Regulator",
-        kind: "regulator",
-        nation: "england-and-wales",
-      }),
-    );
-    await as(ADMIN, (trx, p) => verifyPublicBody(trx, clock, p, body.id));
+    const body = await requestPublicBody(await as(CLERK), {
+      slug: "care-regulator",
+      name: "Care Regulator",
+      kind: "regulator",
+      nation: "england-and-wales",
+    });
+    await verifyPublicBody(await as(ADMIN), body.id);
     expect(await loadGrants(t.db, CLERK)).toEqual([
       { role: "regulator-staff", scopeType: "regulator", scopeId: body.id },
     ]);

@@ -22,7 +22,7 @@ import {
   emailLinkToken,
   RESET_PASSWORD_TTL_MS,
   VERIFY_EMAIL_TTL_MS,
-} from "./accounts.service.ts";
+} from "./email-links.ts";
 
 export interface AccountEmailDeps {
   /** Undefined without SMTP: the emails are then not sent (demo mode shows the link on the page). */

@@ -1,14 +1,7 @@
-/** Request and response shapes for accounts: the JSON API's schemas, and the forms' fields. */
+/** Request and response shapes for accounts: the JSON API's schemas, and the forms' secret fields. */
 import { Type } from "typebox";
+import { Strings } from "../../http/schemas.ts";
 import { API_SCOPES } from "./accounts.service.ts";
-
-const ErrorBody = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    requestId: Type.String(),
-  }),
-});
 
 export const AccountResponse = Type.Object({
   id: Type.String({ format: "uuid" }),
@@ -24,30 +17,15 @@ export const AccountResponse = Type.Object({
     }),
   ),
   /** For a token: what it may do; for a session: absent. */
-  tokenScopes: Type.Optional(Type.Array(Type.Union(API_SCOPES.map((s) => Type.Literal(s))))),
+  tokenScopes: Type.Optional(Type.Array(Strings(API_SCOPES))),
 });
 
-export const accountApiSchema = {
-  tags: ["account"],
-  summary: "The account of the API token (scope account:read)",
-  description:
-    "Send `Authorization: Bearer <token>`, with a token made on your account page. A token without the account:read scope is refused with 403.",
-  response: { 200: AccountResponse, 401: ErrorBody, 403: ErrorBody },
-};
-
-/** A parsed form body: fields are strings, or lists for repeated names (checkboxes). */
-export type FormBody = Record<string, string | string[] | undefined> | undefined | null;
-
-/** A form field as one trimmed-at-the-edges string ("" when absent). */
-export function field(body: FormBody, name: string): string {
-  const value = body?.[name];
-  if (Array.isArray(value)) return value[0] ?? "";
+/**
+ * A password field exactly as typed ("" when absent): unlike `field` (src/http/forms.ts), never
+ * trimmed, since spaces are part of a password.
+ */
+export function rawField(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | null | undefined)?.[name];
+  if (Array.isArray(value)) return typeof value[0] === "string" ? value[0] : "";
   return typeof value === "string" ? value : "";
-}
-
-/** A form field that may repeat (checkboxes), as a list. */
-export function fieldList(body: FormBody, name: string): string[] {
-  const value = body?.[name];
-  if (Array.isArray(value)) return value.filter((v) => typeof v === "string");
-  return typeof value === "string" && value !== "" ? [value] : [];
 }

@@ -12,29 +12,27 @@ import { createJobRunner } from "../jobs/jobs.runner.ts";
 import type { MailMessage } from "../notifications/mailer.ts";
 import { accountJobHandlers } from "./accounts.emails.ts";
 import {
-  type AccountDeps,
+  type AccountsCtx,
   createAccount,
   putFlash,
-  requestPasswordReset,
-  resolveSession,
   SESSION_TOUCH_MS,
-  signIn,
-  signUp,
   takeFlash,
-  userAgentSummary,
 } from "./accounts.service.ts";
+import { requestPasswordReset } from "./password-reset.service.ts";
 import { needsRehash } from "./passwords.ts";
+import { resolveSession, signIn, userAgentSummary } from "./sessions.service.ts";
+import { signUp } from "./sign-up.service.ts";
 
 const START = new Date("2026-11-22T10:00:00Z");
 const origin = { address: "192.0.2.1", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" };
 
 let t: TestDatabase;
 let clock: SettableClock;
-let deps: AccountDeps;
+let ctx: AccountsCtx;
 beforeEach(async () => {
   t = await createTestDatabase();
   clock = settableClock(START);
-  deps = { db: t.db, clock, secrets: accountSecretsFromKey(randomBytes(32)) };
+  ctx = { db: t.db, clock, principal: null, secrets: accountSecretsFromKey(randomBytes(32)), origin };
 });
 afterEach(async () => {
   await t.destroy();
@@ -47,7 +45,7 @@ function runEmails(mailer: { send(m: MailMessage): Promise<void> } | undefined) 
     handlers: accountJobHandlers({
       mailer: mailer && { ...mailer, close: async () => {} },
       baseUrl: "https://openps.example.org",
-      secrets: deps.secrets,
+      secrets: ctx.secrets,
     }),
     pollMs: 10,
     batchSize: 10,
@@ -71,7 +69,7 @@ describe(`accounts on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}`, ()
   });
 
   it("emails a link once, with an absolute address, and not at all once it is used, expired or unsendable", async () => {
-    await signUp(deps, { displayName: "Ann", email: "ann@example.org", password: "a long password" }, origin);
+    await signUp(ctx, { displayName: "Ann", email: "ann@example.org", password: "a long password" });
     const sent: MailMessage[] = [];
     const mailer = { send: async (m: MailMessage) => void sent.push(m) };
     expect(await runEmails(mailer)).toMatchObject({ done: 1 });
@@ -82,13 +80,13 @@ describe(`accounts on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}`, ()
     expect(sent).toHaveLength(1);
 
     // A reset link that expires before the job runs is not sent.
-    await requestPasswordReset(deps, "ann@example.org", origin);
+    await requestPasswordReset(ctx, "ann@example.org");
     clock.advance(61 * 60_000);
     await runEmails(mailer);
     expect(sent).toHaveLength(1);
 
     // Without a mailer the job finishes without sending (and without failing).
-    await requestPasswordReset(deps, "ann@example.org", origin);
+    await requestPasswordReset(ctx, "ann@example.org");
     expect(await runEmails(undefined)).toMatchObject({ done: 1, failed: 0 });
   });
 
@@ -113,7 +111,7 @@ describe(`accounts on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}`, ()
     const b64 = (b: Buffer) => b.toString("base64").replace(/=+$/, "");
     const weak = `$argon2id$v=19$m=8192,t=1,p=1$${b64(salt)}$${b64(key)}`;
     await t.db.updateTable("users").set({ password_hash: weak }).where("id", "=", user.id).execute();
-    const outcome = await signIn(deps, { email: "ann@example.org", password: "a long password" }, origin);
+    const outcome = await signIn(ctx, { email: "ann@example.org", password: "a long password" });
     expect(outcome.kind).toBe("signed-in");
     const stored = await t.db.selectFrom("users").select("password_hash").executeTakeFirstOrThrow();
     expect(stored.password_hash).not.toBe(weak);
@@ -129,15 +127,15 @@ describe(`accounts on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}`, ()
         verified: true,
       }),
     );
-    const outcome = await signIn(deps, { email: "ann@example.org", password: "a long password" }, origin);
+    const outcome = await signIn(ctx, { email: "ann@example.org", password: "a long password" });
     if (outcome.kind !== "signed-in") throw new Error("not signed in");
     const seen = async () =>
       (await t.db.selectFrom("sessions").selectAll().executeTakeFirstOrThrow()).last_seen_at.getTime();
     clock.advance(SESSION_TOUCH_MS - 1000);
-    expect((await resolveSession(deps, outcome.session.token))?.stage).toBe("signed-in");
+    expect((await resolveSession(ctx, outcome.session.token))?.stage).toBe("signed-in");
     expect(await seen()).toBe(START.getTime());
     clock.advance(1000);
-    await resolveSession(deps, outcome.session.token);
+    await resolveSession(ctx, outcome.session.token);
     expect(await seen()).toBe(START.getTime() + SESSION_TOUCH_MS);
     const row = await t.db.selectFrom("sessions").select("user_agent").executeTakeFirstOrThrow();
     expect(row.user_agent).toBe("Firefox on Linux");
@@ -154,14 +152,14 @@ describe(`accounts on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}`, ()
         verified: true,
       }),
     );
-    const outcome = await signIn(deps, { email: "ann@example.org", password: "a long password" }, origin);
+    const outcome = await signIn(ctx, { email: "ann@example.org", password: "a long password" });
     if (outcome.kind !== "signed-in") throw new Error("not signed in");
-    await putFlash(deps, outcome.session.id, { apiToken: { name: "CI", token: "openps_secret-token" } });
+    await putFlash(ctx, outcome.session.id, { apiToken: { name: "CI", token: "openps_secret-token" } });
     const stored = await t.db.selectFrom("sessions").select("flash").executeTakeFirstOrThrow();
     expect(stored.flash).not.toContain("openps_secret-token");
-    expect(await takeFlash(deps, outcome.session.id)).toEqual({
+    expect(await takeFlash(ctx, outcome.session.id)).toEqual({
       apiToken: { name: "CI", token: "openps_secret-token" },
     });
-    expect(await takeFlash(deps, outcome.session.id)).toEqual({});
+    expect(await takeFlash(ctx, outcome.session.id)).toEqual({});
   });
 });

@@ -3,13 +3,15 @@
  * session expiry with a settable clock, the two-factor set-up gate, and CSRF on every form post.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, signIn, testBrowser } from "../../../tests/support/auth.ts";
+import { ctxFor } from "../../../tests/support/principals.ts";
 import { CSRF_COOKIE, csrfTokenForBrowser, csrfTokenForSession } from "../../http/csrf.ts";
 import { type SettableClock, settableClock } from "../../lib/clock.ts";
 import { accountSecretsFromKey } from "../../lib/secrets.ts";
-import { createApiToken, requireScope, SESSION_COOKIE } from "./accounts.service.ts";
-import { accountDeps } from "./authentication.ts";
+import { requireScope, SESSION_COOKIE } from "./accounts.service.ts";
+import { createApiToken } from "./api-tokens.service.ts";
 
 const START = new Date("2026-11-22T10:00:00Z");
 const MINUTE = 60_000;
@@ -157,7 +159,7 @@ describe("two-factor sign-in required by a role", () => {
       expect(page.statusCode, url).toBe(303);
       expect(page.headers.location, url).toBe("/account/two-factor/setup");
     }
-    const api = await t.app.inject({ url: "/api/v1/account", headers: { cookie: session.cookie } });
+    const api = await call(t.app, "GET", "/api/v1/account", session);
     expect(api.statusCode).toBe(403);
     expect(api.json().error.code).toBe("two_factor_setup_required");
     const setup = await t.app.inject({
@@ -180,16 +182,15 @@ describe("two-factor sign-in required by a role", () => {
 describe("API tokens (Bearer)", () => {
   it("resolves a token into a principal with its scopes; exempt from CSRF", async () => {
     const ann = await createUser(t.database.db, { displayName: "Ann", clock });
-    const deps = accountDeps(t.app);
     const session = await sessionFor(t.app, ann.id);
     const principal = (await whoami(session.cookie)).principal as never;
     const { token } = await createApiToken(
-      deps,
-      principal,
-      { name: "CI", scopes: ["organisations:read"] },
       {
-        address: "127.0.0.1",
+        ...ctxFor(t.database.db, clock, principal),
+        secrets: t.app.accountSecrets,
+        origin: { address: "127.0.0.1" },
       },
+      { name: "CI", scopes: ["organisations:read"] },
     );
     const me = await whoami(undefined, `Bearer ${token}`);
     expect(me.principal).toMatchObject({ userId: ann.id, via: "token", tokenScopes: ["organisations:read"] });

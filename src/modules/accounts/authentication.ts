@@ -17,19 +17,20 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { cookieOptions, sendJsonError } from "../../http/csrf.ts";
 import { wantsJson } from "../../http/errors.ts";
 import { DEFAULT_LOCALE, translatorFor } from "../../http/i18n.ts";
+import type { Who } from "../../http/routes.ts";
 import { accountNavigationFor, addToLayout } from "../../http/views.ts";
-import { actorOf } from "../access/access.service.ts";
+import { NotSignedInError } from "../../lib/errors.ts";
+import { actorOf, requireSignedIn } from "../access/access.service.ts";
+import { ctxOf } from "../access/context.ts";
 import {
-  type AccountDeps,
+  type AccountsCtx,
   type CurrentSession,
-  InvalidApiTokenError,
-  principalOfSession,
   type RequestOrigin,
-  resolveApiToken,
-  resolveSession,
   SESSION_ABSOLUTE_MS,
   SESSION_COOKIE,
 } from "./accounts.service.ts";
+import { InvalidApiTokenError, resolveApiToken } from "./api-tokens.service.ts";
+import { principalOfSession, resolveSession } from "./sessions.service.ts";
 
 /** Where someone who must set up two-factor sign-in is sent. */
 export const TWO_FACTOR_SETUP_PATH = "/account/two-factor/setup";
@@ -64,22 +65,36 @@ export function clearSessionCookie(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, cookieOptions(secure));
 }
 
-/** What account services need from the app. */
-export function accountDeps(app: FastifyInstance): AccountDeps {
-  return { db: app.deps.db, clock: app.deps.clock, secrets: app.accountSecrets };
-}
-
 /** Where a request came from, for rate limits and the audit trail. */
 export function requestOrigin(request: FastifyRequest): RequestOrigin {
   return { address: request.ip, userAgent: request.headers["user-agent"], requestId: String(request.id) };
 }
+
+/** The request's context for account services: who is asking, the server's secrets, the session. */
+export function accountsCtxOf(request: FastifyRequest): AccountsCtx {
+  return {
+    ...ctxOf(request),
+    secrets: request.server.accountSecrets,
+    origin: requestOrigin(request),
+    session: request.accountSession,
+  };
+}
+
+/** Anyone signed in with a session (the account pages are not for API tokens). */
+export const signedInWithSession: Who = {
+  description: "Anyone signed in on the site",
+  signedIn: true,
+  check(request) {
+    const principal = requireSignedIn(request.principal);
+    if (principal.via !== "session" || !request.accountSession) throw new NotSignedInError();
+  },
+};
 
 export async function registerAuthentication(app: FastifyInstance): Promise<void> {
   if (!app.hasDecorator("accountSecrets")) {
     throw new Error("Register CSRF (registerCsrf) before authentication: it loads the server key");
   }
   app.decorateRequest("accountSession", null);
-  const deps = accountDeps(app);
 
   addToLayout(app, (request) => {
     const signedIn = request.principal != null;
@@ -110,7 +125,7 @@ export async function registerAuthentication(app: FastifyInstance): Promise<void
         );
       }
       try {
-        const principal = await resolveApiToken(deps, bearer);
+        const principal = await resolveApiToken(accountsCtxOf(request), bearer);
         request.principal = principal;
         request.actor = actorOf(principal);
       } catch (error) {
@@ -123,7 +138,7 @@ export async function registerAuthentication(app: FastifyInstance): Promise<void
 
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
-    const session = await resolveSession(deps, token);
+    const session = await resolveSession(accountsCtxOf(request), token);
     if (!session) {
       clearSessionCookie(reply);
       return;

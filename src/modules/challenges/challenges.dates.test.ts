@@ -6,8 +6,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fixedClock } from "../../lib/clock.ts";
+import { addDays, londonDate } from "../../lib/london-time.ts";
 import { procurementWindow } from "../projects/projects.service.ts";
-import { addDays, isOverdue, londonDateOf } from "./challenges.service.ts";
+import { isOverdue } from "./challenges.service.ts";
 
 const isoDate = fc
   .date({ min: new Date("2012-01-01T00:00:00Z"), max: new Date("2030-12-31T00:00:00Z"), noInvalidDate: true })
@@ -19,7 +20,7 @@ describe("adding days", () => {
     expect(addDays("2028-02-28", 1)).toBe("2028-02-29");
     expect(addDays("2026-11-22", 60)).toBe("2027-01-21");
     expect(addDays("2027-03-27", 2)).toBe("2027-03-29");
-    expect(londonDateOf(new Date("2027-06-30T23:30:00Z"))).toBe("2027-07-01");
+    expect(londonDate(new Date("2027-06-30T23:30:00Z"))).toBe("2027-07-01");
   });
 
   it("is undone by subtracting, and adds up", () => {

@@ -309,18 +309,3 @@ export async function rejectionsByGround(
     order by g.ground`.execute(db);
   return rows.rows;
 }
-
-/** The project an accepted EOI created. */
-export async function projectOfChallenge(
-  db: Db,
-  authorityId: string,
-  challengeId: string,
-): Promise<string | undefined> {
-  const row = await db
-    .selectFrom("projects")
-    .select("id")
-    .where("authority_id", "=", authorityId)
-    .where("challenge_id", "=", challengeId)
-    .executeTakeFirst();
-  return row?.id;
-}

@@ -6,8 +6,10 @@
  * refusal.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText } from "../../../tests/support/pages.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHALLENGE } from "../../seed/demo/challenges.ts";
@@ -25,30 +27,6 @@ let parish: TestSession;
 let sme: TestSession;
 let commissioner: TestSession;
 let districtAdmin: TestSession;
-
-const get = (url: string, session?: TestSession) =>
-  t.app.inject({ method: "GET", url, headers: session ? { cookie: session.cookie } : {} });
-
-const api = (
-  method: "POST" | "PATCH" | "PUT" | "DELETE",
-  url: string,
-  body: unknown,
-  session?: TestSession,
-) =>
-  t.app.inject({
-    method,
-    url,
-    headers: { "content-type": "application/json", ...(session ? { cookie: session.cookie } : {}) },
-    payload: JSON.stringify(body),
-  });
-
-function mainText(html: string): string {
-  const main = html.slice(html.indexOf("<main"), html.indexOf("</main>"));
-  return main
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&#39;/g, "'")
-    .replace(/\s+/g, " ");
-}
 
 async function challengeCount(): Promise<number> {
   const row = await t.deps.db
@@ -106,7 +84,7 @@ afterAll(async () => {
 
 describe("the public registers", () => {
   it("shows the national register with counts by outcome and ground, overdue and possible mutuals", async () => {
-    const response = await get("/right-to-challenge");
+    const response = await call(t.app, "GET", "/right-to-challenge");
     expect(response.statusCode).toBe(200);
     expect(response.body).toMatch(/data-count="accepted">1</);
     expect(response.body).toMatch(/data-count="rejected">1</);
@@ -119,42 +97,51 @@ describe("the public registers", () => {
   });
 
   it("shows an authority's register with its policy, windows and OVERDUE decisions", async () => {
-    const district = mainText((await get(`${DISTRICT}/right-to-challenge`)).body);
+    const district = mainText((await call(t.app, "GET", `${DISTRICT}/right-to-challenge`)).body);
     expect(district).toContain("56 days");
     expect(district).toContain("Kelderby Town Council");
     expect(district).toContain("Overdue");
-    const county = mainText((await get(`${COUNTY}/right-to-challenge`)).body);
+    const county = mainText((await call(t.app, "GET", `${COUNTY}/right-to-challenge`)).body);
     expect(county).toContain("Library service");
     expect(county).toContain("Open");
     expect(county).not.toContain("Publish a window");
-    expect(mainText((await get(`${COUNTY}/right-to-challenge`, commissioner)).body)).toContain(
+    expect(mainText((await call(t.app, "GET", `${COUNTY}/right-to-challenge`, commissioner)).body)).toContain(
       "Publish a window",
     );
   });
 
   it("publishes an EOI with its decision, but never employees' names", async () => {
-    const rejected = mainText((await get(`${COUNTY}/right-to-challenge/${DEMO_CHALLENGE.rejected}`)).body);
+    const rejected = mainText(
+      (await call(t.app, "GET", `${COUNTY}/right-to-challenge/${DEMO_CHALLENGE.rejected}`)).body,
+    );
     expect(rejected).toContain("Vale Cross Food Bank");
     expect(rejected).toContain("The service is already being procured");
     expect(rejected).toContain("not registered with the care regulator");
-    const employees = await get(`${COUNTY}/right-to-challenge/${DEMO_CHALLENGE.employees}`);
+    const employees = await call(t.app, "GET", `${COUNTY}/right-to-challenge/${DEMO_CHALLENGE.employees}`);
     expect(mainText(employees.body)).toContain("Employees of Westshire County Council");
     expect(employees.body).not.toContain("Rowan Ellis");
-    const json = await get(`${API}/${DEMO_CHALLENGE.employees}`);
+    const json = await call(t.app, "GET", `${API}/${DEMO_CHALLENGE.employees}`);
     expect(json.body).not.toContain("Rowan Ellis");
-    expect((await get(`${API}/${DEMO_CHALLENGE.employees}`, commissioner)).body).toContain("Rowan Ellis");
-    expect((await get("/api/v1/right-to-challenge")).body).not.toContain("Rowan Ellis");
+    expect((await call(t.app, "GET", `${API}/${DEMO_CHALLENGE.employees}`, commissioner)).body).toContain(
+      "Rowan Ellis",
+    );
+    expect((await call(t.app, "GET", "/api/v1/right-to-challenge")).body).not.toContain("Rowan Ellis");
   });
 
   it("links a service's page to its windows and to expressing an interest", async () => {
-    const page = await get(`${COUNTY}/services/${DEMO_SERVICE.countyParks}`);
+    const page = await call(t.app, "GET", `${COUNTY}/services/${DEMO_SERVICE.countyParks}`);
     expect(page.body).toContain(`${COUNTY}/right-to-challenge/new?serviceId=${DEMO_SERVICE.countyParks}`);
   });
 });
 
 describe("the journey through the pages", () => {
   it("drafts, refuses an incomplete submission (422), submits, considers, decides and creates the project", async () => {
-    const start = await get(`${COUNTY}/right-to-challenge/new?serviceId=${DEMO_SERVICE.countyParks}`, parish);
+    const start = await call(
+      t.app,
+      "GET",
+      `${COUNTY}/right-to-challenge/new?serviceId=${DEMO_SERVICE.countyParks}`,
+      parish,
+    );
     expect(start.statusCode).toBe(200);
     expect(mainText(start.body)).toContain("Lower Ashby Parish Council");
     const noApplicant = await postForm(t.app, parish, `${COUNTY}/right-to-challenge/new`, {
@@ -185,7 +172,7 @@ describe("the journey through the pages", () => {
       action: "save",
     });
     expect(saved.statusCode).toBe(303);
-    expect((await get(`${COUNTY}/right-to-challenge/${id}`)).statusCode).toBe(404);
+    expect((await call(t.app, "GET", `${COUNTY}/right-to-challenge/${id}`)).statusCode).toBe(404);
 
     const submitted = await postForm(t.app, parish, edit, {
       serviceId: DEMO_SERVICE.countyParks,
@@ -193,7 +180,9 @@ describe("the journey through the pages", () => {
       action: "submit",
     });
     expect(submitted.statusCode).toBe(303);
-    expect(mainText((await get(`${COUNTY}/right-to-challenge/${id}`)).body)).toContain("Submitted");
+    expect(mainText((await call(t.app, "GET", `${COUNTY}/right-to-challenge/${id}`)).body)).toContain(
+      "Submitted",
+    );
 
     const early = await postForm(t.app, commissioner, `${COUNTY}/right-to-challenge/${id}/decide`, {
       decision: "accepted",
@@ -237,105 +226,91 @@ describe("the journey through the pages", () => {
       reasons: "The parish has the resources and the experience.",
     });
     expect(decided.statusCode).toBe(303);
-    const page = mainText((await get(`${COUNTY}/right-to-challenge/${id}`)).body);
+    const page = mainText((await call(t.app, "GET", `${COUNTY}/right-to-challenge/${id}`)).body);
     expect(page).toContain("Accepted");
     const projectId = /projects\/([0-9a-f-]{36})/.exec(
-      (await get(`${COUNTY}/right-to-challenge/${id}`)).body,
+      (await call(t.app, "GET", `${COUNTY}/right-to-challenge/${id}`)).body,
     )?.[1];
     expect(projectId).toBeDefined();
-    const project = mainText((await get(`${COUNTY}/projects/${projectId}`, commissioner)).body);
+    const project = mainText(
+      (await call(t.app, "GET", `${COUNTY}/projects/${projectId}`, commissioner)).body,
+    );
     expect(project).toContain("Procurement window");
     expect(project).toContain("20 February 2027");
     expect(project).toContain("22 November 2027");
     await at("2027-11-24T10:00:00Z", async () => {
-      expect(mainText((await get(`${COUNTY}/projects/${projectId}`, commissioner)).body)).toContain("Missed");
+      expect(
+        mainText((await call(t.app, "GET", `${COUNTY}/projects/${projectId}`, commissioner)).body),
+      ).toContain("Missed");
     });
   });
 });
 
 describe("the JSON API", () => {
   it("refuses the public (401) and other authorities' staff (403) before the body", async () => {
-    expect((await api("PUT", `${API}/policy`, {})).statusCode).toBe(401);
-    expect((await api("PUT", `${API}/policy`, {}, districtAdmin)).statusCode).toBe(403);
-    expect((await api("POST", API, {})).statusCode).toBe(401);
+    expect((await call(t.app, "PUT", `${API}/policy`, undefined, {})).statusCode).toBe(401);
+    expect((await call(t.app, "PUT", `${API}/policy`, districtAdmin, {})).statusCode).toBe(403);
+    expect((await call(t.app, "POST", API, undefined, {})).statusCode).toBe(401);
   });
 
   it("publishes the policy (422 when the minimum exceeds the maximum) and windows", async () => {
-    const bad = await api(
-      "PUT",
-      `${API}/policy`,
-      { decisionPeriodDays: 60, minProcurementDays: 400, maxProcurementDays: 100 },
-      commissioner,
-    );
+    const bad = await call(t.app, "PUT", `${API}/policy`, commissioner, {
+      decisionPeriodDays: 60,
+      minProcurementDays: 400,
+      maxProcurementDays: 100,
+    });
     expect(bad.statusCode).toBe(422);
-    const ok = await api(
-      "PUT",
-      `${API}/policy`,
-      { decisionPeriodDays: 60, minProcurementDays: 90, maxProcurementDays: 365 },
-      commissioner,
-    );
+    const ok = await call(t.app, "PUT", `${API}/policy`, commissioner, {
+      decisionPeriodDays: 60,
+      minProcurementDays: 90,
+      maxProcurementDays: 365,
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().published).toBe(true);
-    const past = await api(
-      "POST",
-      `${API}/windows`,
-      { serviceId: DEMO_SERVICE.countyHomeCare, opensOn: "2026-01-01", closesOn: "2026-02-01" },
-      commissioner,
-    );
+    const past = await call(t.app, "POST", `${API}/policy/windows`, commissioner, {
+      serviceId: DEMO_SERVICE.countyHomeCare,
+      opensOn: "2026-01-01",
+      closesOn: "2026-02-01",
+    });
     expect(past.statusCode).toBe(422);
-    const window = await api(
-      "POST",
-      `${API}/windows`,
-      { serviceId: DEMO_SERVICE.countyHomeCare, opensOn: "2027-01-01", closesOn: "2027-01-31" },
-      commissioner,
-    );
+    const window = await call(t.app, "POST", `${API}/policy/windows`, commissioner, {
+      serviceId: DEMO_SERVICE.countyHomeCare,
+      opensOn: "2027-01-01",
+      closesOn: "2027-01-31",
+    });
     expect(window.statusCode).toBe(201);
     expect(window.json().state).toBe("upcoming");
-    const register = (await get(API)).json();
+    const register = (await call(t.app, "GET", API)).json();
     expect(register.windows.map((w: { id: string }) => w.id)).toContain(window.json().id);
-    expect((await api("DELETE", `${API}/windows/${window.json().id}`, {}, commissioner)).statusCode).toBe(
-      204,
-    );
+    expect(
+      (await call(t.app, "DELETE", `${API}/policy/windows/${window.json().id}`, commissioner, {})).statusCode,
+    ).toBe(204);
   });
 
   it("refuses bad expressions of interest per the status-code rule, writing nothing", async () => {
     const before = await challengeCount();
-    const notRelevant = await api(
-      "POST",
-      API,
-      { serviceId: DEMO_SERVICE.countyParks, applicant: { type: "organisation", organisationId: SME } },
-      sme,
-    );
+    const notRelevant = await call(t.app, "POST", API, sme, {
+      serviceId: DEMO_SERVICE.countyParks,
+      applicant: { type: "organisation", organisationId: SME },
+    });
     expect(notRelevant.statusCode).toBe(422);
     expect(notRelevant.json().error.code).toBe("not_relevant_body");
-    const notMember = await api(
-      "POST",
-      API,
-      { serviceId: DEMO_SERVICE.countyParks, applicant: { type: "organisation", organisationId: PARISH } },
-      sme,
-    );
+    const notMember = await call(t.app, "POST", API, sme, {
+      serviceId: DEMO_SERVICE.countyParks,
+      applicant: { type: "organisation", organisationId: PARISH },
+    });
     expect(notMember.statusCode).toBe(403);
-    const otherService = await api(
-      "POST",
-      API,
-      {
-        serviceId: "019a0000-0000-7000-8000-00000000d007",
-        applicant: { type: "organisation", organisationId: PARISH },
-      },
-      parish,
-    );
+    const otherService = await call(t.app, "POST", API, parish, {
+      serviceId: "019a0000-0000-7000-8000-00000000d007",
+      applicant: { type: "organisation", organisationId: PARISH },
+    });
     expect(otherService.statusCode).toBe(422);
-    const missing = await api(
-      "POST",
-      API,
-      {
-        serviceId: DEMO_SERVICE.countyParks,
-        applicant: { type: "organisation", organisationId: PARISH },
-        financialResources: "Some",
-        submit: true,
-      },
-      parish,
-    );
+    const missing = await call(t.app, "POST", API, parish, {
+      serviceId: DEMO_SERVICE.countyParks,
+      applicant: { type: "organisation", organisationId: PARISH },
+      financialResources: "Some",
+      submit: true,
+    });
     expect(missing.statusCode).toBe(422);
     expect(missing.json().error.details.map((d: { field: string }) => d.field)).toEqual([
       "capabilityEvidence",
@@ -345,17 +320,12 @@ describe("the JSON API", () => {
     ]);
     // Between the library's windows:
     await at("2027-03-01T10:00:00Z", async () => {
-      const outside = await api(
-        "POST",
-        API,
-        {
-          serviceId: DEMO_SERVICE.countyLibraries,
-          applicant: { type: "organisation", organisationId: PARISH },
-          ...complete,
-          submit: true,
-        },
-        parish,
-      );
+      const outside = await call(t.app, "POST", API, parish, {
+        serviceId: DEMO_SERVICE.countyLibraries,
+        applicant: { type: "organisation", organisationId: PARISH },
+        ...complete,
+        submit: true,
+      });
       expect(outside.statusCode).toBe(409);
       expect(outside.json().error.code).toBe("outside_window");
     });
@@ -363,89 +333,79 @@ describe("the JSON API", () => {
   });
 
   it("submits, then refuses an unknown ground (422, not 400), modifying without agreement (409), and decides", async () => {
-    const created = await api(
-      "POST",
-      API,
-      {
-        serviceId: DEMO_SERVICE.countyParks,
-        applicant: { type: "organisation", organisationId: PARISH },
-        ...complete,
-        submit: true,
-      },
-      parish,
-    );
+    const created = await call(t.app, "POST", API, parish, {
+      serviceId: DEMO_SERVICE.countyParks,
+      applicant: { type: "organisation", organisationId: PARISH },
+      ...complete,
+      submit: true,
+    });
     expect(created.statusCode).toBe(201);
     const eoi = created.json();
     expect(eoi.status).toBe("submitted");
     expect(eoi.decisionDue).toBe("2027-01-21");
     const url = `${API}/${eoi.id}`;
     expect(
-      (await api("POST", `${url}/decision`, { decision: "accepted", reasons: "x" }, commissioner)).statusCode,
+      (await call(t.app, "POST", `${url}/decision`, commissioner, { decision: "accepted", reasons: "x" }))
+        .statusCode,
     ).toBe(409);
     expect(
       (
-        await api(
-          "POST",
-          `${url}/consideration`,
-          { consideredBy: "Panel", consideredOn: "2026-11-22", evidence: "Accounts." },
-          commissioner,
-        )
+        await call(t.app, "POST", `${url}/consideration`, commissioner, {
+          consideredBy: "Panel",
+          consideredOn: "2026-11-22",
+          evidence: "Accounts.",
+        })
       ).statusCode,
     ).toBe(200);
-    const unknown = await api(
-      "POST",
-      `${url}/decision`,
-      { decision: "rejected", grounds: ["too-small"], reasons: "No." },
-      commissioner,
-    );
+    const unknown = await call(t.app, "POST", `${url}/decision`, commissioner, {
+      decision: "rejected",
+      grounds: ["too-small"],
+      reasons: "No.",
+    });
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json().error.code).toBe("decision_invalid");
-    const modify = await api(
-      "POST",
-      `${url}/decision`,
-      { decision: "modified", reasons: "Smaller." },
-      commissioner,
-    );
+    const modify = await call(t.app, "POST", `${url}/decision`, commissioner, {
+      decision: "modified",
+      reasons: "Smaller.",
+    });
     expect(modify.statusCode).toBe(409);
     expect(modify.json().error.code).toBe("modification_not_agreed");
-    expect((await get(url)).json().status).toBe("considered");
-    const rejected = await api(
-      "POST",
-      `${url}/decision`,
-      { decision: "rejected", grounds: ["frivolous-or-vexatious"], reasons: "Duplicates an earlier one." },
-      commissioner,
-    );
+    expect((await call(t.app, "GET", url)).json().status).toBe("considered");
+    const rejected = await call(t.app, "POST", `${url}/decision`, commissioner, {
+      decision: "rejected",
+      grounds: ["frivolous-or-vexatious"],
+      reasons: "Duplicates an earlier one.",
+    });
     expect(rejected.statusCode).toBe(200);
     expect(rejected.json().decision).toMatchObject({
       outcome: "rejected",
       grounds: ["frivolous-or-vexatious"],
     });
-    const national = (await get("/api/v1/right-to-challenge")).json();
+    const national = (await call(t.app, "GET", "/api/v1/right-to-challenge")).json();
     expect(national.counts.rejectionsByGround["frivolous-or-vexatious"]).toBe(1);
   });
 
   it("keeps drafts private and acting on another authority's EOIs impossible", async () => {
-    const created = await api(
-      "POST",
-      API,
-      { serviceId: DEMO_SERVICE.countyParks, applicant: { type: "organisation", organisationId: PARISH } },
-      parish,
-    );
+    const created = await call(t.app, "POST", API, parish, {
+      serviceId: DEMO_SERVICE.countyParks,
+      applicant: { type: "organisation", organisationId: PARISH },
+    });
     expect(created.statusCode).toBe(201);
     const id = created.json().id;
-    expect((await get(`${API}/${id}`)).statusCode).toBe(404);
-    expect((await api("PATCH", `${API}/${id}`, { outcomes: "x" }, sme)).statusCode).toBe(404);
-    expect((await api("PATCH", `${API}/${id}`, { outcomes: "Better." }, parish)).statusCode).toBe(200);
+    expect((await call(t.app, "GET", `${API}/${id}`)).statusCode).toBe(404);
+    expect((await call(t.app, "PATCH", `${API}/${id}`, sme, { outcomes: "x" })).statusCode).toBe(404);
+    expect((await call(t.app, "PATCH", `${API}/${id}`, parish, { outcomes: "Better." })).statusCode).toBe(
+      200,
+    );
     const district = `/api/v1/authorities/${DEMO_AUTHORITY.district}/right-to-challenge/${DEMO_CHALLENGE.rejected}`;
-    expect((await get(district)).statusCode).toBe(404);
+    expect((await call(t.app, "GET", district)).statusCode).toBe(404);
     expect(
       (
-        await api(
-          "POST",
-          `${API}/${DEMO_CHALLENGE.employees}/consideration`,
-          { consideredBy: "Panel", consideredOn: "2026-11-22", evidence: "Accounts." },
-          districtAdmin,
-        )
+        await call(t.app, "POST", `${API}/${DEMO_CHALLENGE.employees}/consideration`, districtAdmin, {
+          consideredBy: "Panel",
+          consideredOn: "2026-11-22",
+          evidence: "Accounts.",
+        })
       ).statusCode,
     ).toBe(403);
   });

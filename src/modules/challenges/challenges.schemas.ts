@@ -5,20 +5,23 @@
  * in the service (422 or 409), so that a ground not in the statute is answered as such.
  */
 import { type Static, Type } from "typebox";
-import { ErrorResponse } from "../../http/schemas.ts";
+import { Instant, IsoDate, Nullable, Strings, Uuid } from "../../http/schemas.ts";
 import { NAME_LIMIT, POLICY_LIMITS, TEXT_LIMIT } from "./challenges.service.ts";
-import { CHALLENGE_STATUSES, DECISIONS, REJECTION_GROUNDS } from "./challenges.table.ts";
+import {
+  AGREEMENT_KINDS,
+  APPLICANT_TYPES,
+  CHALLENGE_STATUSES,
+  DECISIONS,
+  REJECTION_GROUNDS,
+} from "./challenges.table.ts";
+import { WINDOW_STATES } from "./policy.service.ts";
 
-export { ErrorResponse };
+/** The API's tag for every Right to Challenge operation. */
+export const TAGS: [string] = ["right-to-challenge"];
 
-const Uuid = Type.String({ format: "uuid" });
-const IsoDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "A date, YYYY-MM-DD" });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 const Text = (description: string) => Type.String({ maxLength: TEXT_LIMIT, description });
 const Count = Type.Integer({ minimum: 0 });
 
-export const AuthorityParams = Type.Object({ authorityId: Uuid });
 export const ChallengeParams = Type.Object({ authorityId: Uuid, challengeId: Uuid });
 export const WindowParams = Type.Object({ authorityId: Uuid, windowId: Uuid });
 
@@ -50,8 +53,8 @@ export const PolicyResponse = Type.Object({
   published: Type.Boolean({
     description: "False when the authority has published none and the platform defaults apply",
   }),
-  publishedAt: Nullable(Type.String({ format: "date-time" })),
-  updatedAt: Nullable(Type.String({ format: "date-time" })),
+  publishedAt: Nullable(Instant),
+  updatedAt: Nullable(Instant),
 });
 
 export const WindowBody = Type.Object(
@@ -64,7 +67,7 @@ export const WindowResponse = Type.Object({
   service: Type.Object({ id: Uuid, name: Type.String() }),
   opensOn: IsoDate,
   closesOn: IsoDate,
-  state: Type.Enum(["upcoming", "open", "closed"], { type: "string" }),
+  state: Strings(WINDOW_STATES),
 });
 
 const CoSignatory = Type.Object(
@@ -188,7 +191,7 @@ export const ChallengeResponse = Type.Object({
   authority: Type.Object({ id: Uuid, name: Type.String(), slug: Type.String() }),
   service: Type.Object({ id: Uuid, name: Type.String() }),
   applicant: Type.Object({
-    type: Type.Enum(["organisation", "employees"], { type: "string" }),
+    type: Strings(APPLICANT_TYPES),
     name: Type.String({ description: 'The organisation\'s name, or "Employees of <authority>"' }),
     organisationId: Nullable(Uuid),
     coSignatories: Type.Optional(
@@ -199,7 +202,7 @@ export const ChallengeResponse = Type.Object({
     ),
   }),
   possibleMutual: Type.Boolean({ description: "An EOI by employees: a possible mutual spin-out" }),
-  status: Type.Enum([...CHALLENGE_STATUSES], { type: "string" }),
+  status: Strings(CHALLENGE_STATUSES),
   content: Type.Object({
     financialResources: Type.String(),
     partners: Type.String(),
@@ -208,7 +211,7 @@ export const ChallengeResponse = Type.Object({
     outcomes: Type.String(),
     userNeeds: Type.String(),
   }),
-  submittedAt: Nullable(Type.String({ format: "date-time" })),
+  submittedAt: Nullable(Instant),
   decisionDue: Nullable(IsoDate),
   overdue: Type.Boolean({ description: "Undecided and past its decision date (today, Europe/London)" }),
   consideration: Nullable(
@@ -220,7 +223,7 @@ export const ChallengeResponse = Type.Object({
       grounds: Type.Array(Type.String()),
       agreement: Nullable(
         Type.Object({
-          kind: Type.Enum(["platform", "written"], { type: "string" }),
+          kind: Strings(AGREEMENT_KINDS),
           agreedOn: IsoDate,
           evidence: Nullable(Type.String()),
         }),
@@ -229,10 +232,10 @@ export const ChallengeResponse = Type.Object({
   ),
   decision: Nullable(
     Type.Object({
-      outcome: Type.Enum([...DECISIONS], { type: "string" }),
+      outcome: Strings(DECISIONS),
       grounds: Type.Array(Type.String()),
       reasons: Type.String(),
-      decidedAt: Type.String({ format: "date-time" }),
+      decidedAt: Instant,
     }),
   ),
   projectId: Nullable(Uuid),

@@ -9,11 +9,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CreateUserOptions, createUser } from "../../../tests/support/auth.ts";
-import { principalOf } from "../../../tests/support/principals.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
-import type { Trx } from "../../db/database.ts";
-import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import {
   ConflictError,
@@ -23,31 +21,30 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../../lib/errors.ts";
+import { addDays, longDate } from "../../lib/london-time.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHALLENGE, DEMO_DISTRICT_SERVICE } from "../../seed/demo/challenges.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
 import type { Principal } from "../access/access.service.ts";
-import { auditTrailFor, SYSTEM } from "../audit/audit.service.ts";
-import { markProcurementStarted, procurementWindow, projectOf } from "../projects/projects.service.ts";
+import { systemCtx } from "../access/context.ts";
+import { auditTrailFor } from "../audit/audit.service.ts";
 import {
-  addDays,
+  markProcurementStarted,
+  procurementWindow,
+  projectOf,
+  recordProcurementStarted,
+} from "../projects/projects.service.ts";
+import { isOverdue, relevantBodyKind } from "./challenges.service.ts";
+import {
+  addWrittenAgreement,
   agreeToModification,
-  challengeOf,
-  checkPolicy,
-  decideChallenge,
-  draftChallenge,
-  isOverdue,
-  policyOf,
+  considerExpressionOfInterest,
+  decideExpressionOfInterest,
   proposeModification,
-  publishPolicy,
-  recordConsideration,
-  recordWrittenAgreement,
-  registerOf,
-  relevantBodyKind,
-  submitChallenge,
-  updateDraft,
-  withdrawChallenge,
-} from "./challenges.service.ts";
+} from "./decisions.service.ts";
+import { draftChallenge, submitChallenge, updateDraft, withdrawChallenge } from "./expressions.service.ts";
+import { checkPolicy, policyOf, publishPolicy } from "./policy.service.ts";
+import { challengeOf, registerOf } from "./registers.service.ts";
 
 const START = new Date("2026-11-22T10:00:00Z");
 const clock = settableClock(START);
@@ -75,37 +72,35 @@ const complete = {
   userNeeds: "Visitors asked for longer opening hours.",
 };
 
-const run = <T>(fn: (trx: Trx) => Promise<T>) => transaction(t.db, fn);
+/** What the services take first: the test database, the clock, and who asks (null: the public). */
+const as = (p: Principal | null) => ctxFor(t.db, clock, p);
 
 async function draft(
   p: Principal,
   content: Record<string, string> = complete,
   serviceId = DEMO_SERVICE.countyParks,
 ) {
-  return run((trx) =>
-    draftChallenge(trx, clock, p, DEMO_AUTHORITY.county, {
-      serviceId,
-      applicant: { type: "organisation", organisationId: PARISH },
-      content,
-    }),
-  );
+  const challenge = await draftChallenge(as(p), DEMO_AUTHORITY.county, {
+    serviceId,
+    applicant: { type: "organisation", organisationId: PARISH },
+    content,
+  });
+  return challenge.id;
 }
 
 async function submitted(p: Principal = parishMember) {
   const id = await draft(p);
-  await run((trx) => submitChallenge(trx, clock, p, DEMO_AUTHORITY.county, id));
+  await submitChallenge(as(p), DEMO_AUTHORITY.county, id);
   return id;
 }
 
 async function considered(p: Principal = parishMember) {
   const id = await submitted(p);
-  await run((trx) =>
-    recordConsideration(trx, clock, commissioner, DEMO_AUTHORITY.county, id, {
-      consideredBy: "Head of Parks",
-      consideredOn: "2026-11-22",
-      evidence: "The parish accounts and the parks budget.",
-    }),
-  );
+  await considerExpressionOfInterest(as(commissioner), DEMO_AUTHORITY.county, id, {
+    consideredBy: "Head of Parks",
+    consideredOn: "2026-11-22",
+    evidence: "The parish accounts and the parks budget.",
+  });
   return id;
 }
 
@@ -192,19 +187,17 @@ describe("the policy", () => {
   });
 
   it("is published by the authority's editors only, audited; the platform defaults apply until then", async () => {
-    expect((await policyOf(t.db, DEMO_AUTHORITY.nhs)).published).toBe(false);
-    expect((await policyOf(t.db, DEMO_AUTHORITY.nhs)).decisionPeriodDays).toBe(90);
+    expect((await policyOf(as(null), DEMO_AUTHORITY.nhs)).published).toBe(false);
+    expect((await policyOf(as(null), DEMO_AUTHORITY.nhs)).decisionPeriodDays).toBe(90);
     const denied = await refused(
-      run((trx) =>
-        publishPolicy(trx, clock, districtCommissioner, DEMO_AUTHORITY.county, {
-          decisionPeriodDays: 1,
-          minProcurementDays: 1,
-          maxProcurementDays: 1,
-        }),
-      ),
+      publishPolicy(as(districtCommissioner), DEMO_AUTHORITY.county, {
+        decisionPeriodDays: 1,
+        minProcurementDays: 1,
+        maxProcurementDays: 1,
+      }),
     );
     expect(denied).toBeInstanceOf(ForbiddenError);
-    expect((await policyOf(t.db, DEMO_AUTHORITY.county)).decisionPeriodDays).toBe(60);
+    expect((await policyOf(as(null), DEMO_AUTHORITY.county)).decisionPeriodDays).toBe(60);
     const trail = await auditTrailFor(t.db, DEMO_AUTHORITY.county, "challenge-policy", DEMO_AUTHORITY.county);
     expect(trail.map((e) => e.action)).toEqual(["challenge-policy.published"]);
   });
@@ -214,11 +207,9 @@ describe("drafting and submitting an expression of interest", () => {
   it("lets a member of a relevant body draft an incomplete EOI, private to the body", async () => {
     const id = await draft(parishMember, { financialResources: "Some" });
     expect(await statusOf(id)).toBe("draft");
-    expect((await challengeOf(t.db, clock, parishAdmin, DEMO_AUTHORITY.county, id)).status).toBe("draft");
-    expect(await refused(challengeOf(t.db, clock, null, DEMO_AUTHORITY.county, id))).toBeInstanceOf(
-      NotFoundError,
-    );
-    expect(await refused(challengeOf(t.db, clock, commissioner, DEMO_AUTHORITY.county, id))).toBeInstanceOf(
+    expect((await challengeOf(as(parishAdmin), DEMO_AUTHORITY.county, id)).status).toBe("draft");
+    expect(await refused(challengeOf(as(null), DEMO_AUTHORITY.county, id))).toBeInstanceOf(NotFoundError);
+    expect(await refused(challengeOf(as(commissioner), DEMO_AUTHORITY.county, id))).toBeInstanceOf(
       NotFoundError,
     );
     const trail = await auditTrailFor(t.db, DEMO_AUTHORITY.county, "challenge", id);
@@ -231,12 +222,10 @@ describe("drafting and submitting an expression of interest", () => {
       .select((eb) => eb.fn.countAll().as("n"))
       .executeTakeFirst();
     const error = await refused(
-      run((trx) =>
-        draftChallenge(trx, clock, citizen, DEMO_AUTHORITY.county, {
-          serviceId: DEMO_SERVICE.countyParks,
-          applicant: { type: "organisation", organisationId: PARISH },
-        }),
-      ),
+      draftChallenge(as(citizen), DEMO_AUTHORITY.county, {
+        serviceId: DEMO_SERVICE.countyParks,
+        applicant: { type: "organisation", organisationId: PARISH },
+      }),
     );
     expect(error).toBeInstanceOf(ForbiddenError);
     const after = await t.db
@@ -248,12 +237,10 @@ describe("drafting and submitting an expression of interest", () => {
 
   it("refuses a body that is not a relevant body (422)", async () => {
     const error = await refused(
-      run((trx) =>
-        draftChallenge(trx, clock, smeMember, DEMO_AUTHORITY.county, {
-          serviceId: DEMO_SERVICE.countyParks,
-          applicant: { type: "organisation", organisationId: SME },
-        }),
-      ),
+      draftChallenge(as(smeMember), DEMO_AUTHORITY.county, {
+        serviceId: DEMO_SERVICE.countyParks,
+        applicant: { type: "organisation", organisationId: SME },
+      }),
     );
     expect(error).toBeInstanceOf(UnprocessableError);
     expect(error.code).toBe("not_relevant_body");
@@ -263,12 +250,10 @@ describe("drafting and submitting an expression of interest", () => {
   it("refuses a service not on the authority's register, or another authority's (422)", async () => {
     for (const serviceId of [DEMO_DISTRICT_SERVICE.villageGreens, "019a0000-0000-7000-8000-0000000fffff"]) {
       const error = await refused(
-        run((trx) =>
-          draftChallenge(trx, clock, parishMember, DEMO_AUTHORITY.county, {
-            serviceId,
-            applicant: { type: "organisation", organisationId: PARISH },
-          }),
-        ),
+        draftChallenge(as(parishMember), DEMO_AUTHORITY.county, {
+          serviceId,
+          applicant: { type: "organisation", organisationId: PARISH },
+        }),
       );
       expect(error).toBeInstanceOf(UnprocessableError);
       expect(error.code).toBe("service_not_on_register");
@@ -277,9 +262,7 @@ describe("drafting and submitting an expression of interest", () => {
 
   it("refuses to submit with statutory content missing (422 listing each item), nothing submitted", async () => {
     const id = await draft(parishMember, { financialResources: "£48,000", outcomes: "  " });
-    const error = await refused(
-      run((trx) => submitChallenge(trx, clock, parishMember, DEMO_AUTHORITY.county, id)),
-    );
+    const error = await refused(submitChallenge(as(parishMember), DEMO_AUTHORITY.county, id));
     expect(error).toBeInstanceOf(UnprocessableError);
     expect(error.code).toBe("statutory_content_missing");
     expect(error.details.map((d) => d.field)).toEqual([
@@ -289,16 +272,14 @@ describe("drafting and submitting an expression of interest", () => {
       "userNeeds",
     ]);
     expect(await statusOf(id)).toBe("draft");
-    await run((trx) =>
-      updateDraft(trx, clock, parishMember, DEMO_AUTHORITY.county, id, { content: complete }),
-    );
-    await run((trx) => submitChallenge(trx, clock, parishMember, DEMO_AUTHORITY.county, id));
+    await updateDraft(as(parishMember), DEMO_AUTHORITY.county, id, { content: complete });
+    await submitChallenge(as(parishMember), DEMO_AUTHORITY.county, id);
     expect(await statusOf(id)).toBe("submitted");
   });
 
   it("sets the decision date from the policy, and shows it overdue from the next day (the clock moved)", async () => {
     const id = await submitted();
-    const c = await challengeOf(t.db, clock, null, DEMO_AUTHORITY.county, id);
+    const c = await challengeOf(as(null), DEMO_AUTHORITY.county, id);
     expect(c.decision_due).toBe("2027-01-21"); // 22 November 2026 + 60 days
     expect(c.overdue).toBe(false);
     const told = await t.db
@@ -312,8 +293,8 @@ describe("drafting and submitting an expression of interest", () => {
     expect(isOverdue(c, "2027-01-22")).toBe(true);
     clock.set(new Date("2027-01-22T09:00:00Z"));
     try {
-      expect((await challengeOf(t.db, clock, null, DEMO_AUTHORITY.county, id)).overdue).toBe(true);
-      const register = await registerOf(t.db, clock, DEMO_AUTHORITY.county);
+      expect((await challengeOf(as(null), DEMO_AUTHORITY.county, id)).overdue).toBe(true);
+      const register = await registerOf(as(null), DEMO_AUTHORITY.county);
       expect(register.challenges.find((r) => r.id === id)?.overdue).toBe(true);
       expect(Number(register.counts.overdue)).toBeGreaterThanOrEqual(1);
     } finally {
@@ -324,9 +305,7 @@ describe("drafting and submitting an expression of interest", () => {
   it("refuses changes once submitted (409)", async () => {
     const id = await submitted();
     const error = await refused(
-      run((trx) =>
-        updateDraft(trx, clock, parishMember, DEMO_AUTHORITY.county, id, { content: { outcomes: "x" } }),
-      ),
+      updateDraft(as(parishMember), DEMO_AUTHORITY.county, id, { content: { outcomes: "x" } }),
     );
     expect(error).toBeInstanceOf(ConflictError);
   });
@@ -336,17 +315,15 @@ describe("drafting and submitting an expression of interest", () => {
     const id = await draft(parishMember, complete, DEMO_SERVICE.countyLibraries);
     clock.set(new Date(START.getTime() + 100 * DAY));
     try {
-      const error = await refused(
-        run((trx) => submitChallenge(trx, clock, parishMember, DEMO_AUTHORITY.county, id)),
-      );
+      const error = await refused(submitChallenge(as(parishMember), DEMO_AUTHORITY.county, id));
       expect(error).toBeInstanceOf(ConflictError);
       expect(error.code).toBe("outside_window");
-      expect(error.message).toContain(addDays("2026-11-22", 200));
+      expect(error.message).toContain(longDate(addDays("2026-11-22", 200)));
       expect(await statusOf(id)).toBe("draft");
       const trail = await auditTrailFor(t.db, DEMO_AUTHORITY.county, "challenge", id);
       expect(trail.map((e) => e.action)).toEqual(["challenge.drafted"]);
       clock.set(new Date(START.getTime() + 210 * DAY));
-      await run((trx) => submitChallenge(trx, clock, parishMember, DEMO_AUTHORITY.county, id));
+      await submitChallenge(as(parishMember), DEMO_AUTHORITY.county, id);
       expect(await statusOf(id)).toBe("submitted");
     } finally {
       clock.set(START);
@@ -354,36 +331,28 @@ describe("drafting and submitting an expression of interest", () => {
   });
 
   it("takes an EOI by two or more employees, flagged as a possible mutual, names not published", async () => {
-    const id = await run((trx) =>
-      draftChallenge(trx, clock, evaluator, DEMO_AUTHORITY.county, {
-        serviceId: DEMO_SERVICE.countyParks,
-        applicant: { type: "employees", coSignatories: [] },
-        content: complete,
-      }),
-    );
-    const missing = await refused(
-      run((trx) => submitChallenge(trx, clock, evaluator, DEMO_AUTHORITY.county, id)),
-    );
+    const { id } = await draftChallenge(as(evaluator), DEMO_AUTHORITY.county, {
+      serviceId: DEMO_SERVICE.countyParks,
+      applicant: { type: "employees", coSignatories: [] },
+      content: complete,
+    });
+    const missing = await refused(submitChallenge(as(evaluator), DEMO_AUTHORITY.county, id));
     expect(missing.details.map((d) => d.field)).toEqual(["coSignatories"]);
-    await run((trx) =>
-      updateDraft(trx, clock, evaluator, DEMO_AUTHORITY.county, id, {
-        coSignatories: [{ name: "Rowan Ellis", jobTitle: "Ranger" }],
-      }),
-    );
-    await run((trx) => submitChallenge(trx, clock, evaluator, DEMO_AUTHORITY.county, id));
-    const c = await challengeOf(t.db, clock, null, DEMO_AUTHORITY.county, id);
+    await updateDraft(as(evaluator), DEMO_AUTHORITY.county, id, {
+      coSignatories: [{ name: "Rowan Ellis", jobTitle: "Ranger" }],
+    });
+    await submitChallenge(as(evaluator), DEMO_AUTHORITY.county, id);
+    const c = await challengeOf(as(null), DEMO_AUTHORITY.county, id);
     expect(c.possibleMutual).toBe(true);
     expect(c.applicantName).toBe("Employees of Westshire County Council");
     const trail = await auditTrailFor(t.db, DEMO_AUTHORITY.county, "challenge", id);
     expect(JSON.stringify(trail.map((e) => e.changes))).not.toContain("Rowan Ellis");
     // A citizen is not an employee.
     const error = await refused(
-      run((trx) =>
-        draftChallenge(trx, clock, citizen, DEMO_AUTHORITY.county, {
-          serviceId: DEMO_SERVICE.countyParks,
-          applicant: { type: "employees" },
-        }),
-      ),
+      draftChallenge(as(citizen), DEMO_AUTHORITY.county, {
+        serviceId: DEMO_SERVICE.countyParks,
+        applicant: { type: "employees" },
+      }),
     );
     expect(error).toBeInstanceOf(ForbiddenError);
     // The lead employee cannot consider their own EOI.
@@ -393,20 +362,18 @@ describe("drafting and submitting an expression of interest", () => {
       { role: "commissioner", scopeType: "authority", scopeId: DEMO_AUTHORITY.county },
     ];
     const conflict = await refused(
-      run((trx) =>
-        recordConsideration(trx, clock, own, DEMO_AUTHORITY.county, id, {
-          consideredBy: "Me",
-          consideredOn: "2026-11-22",
-          evidence: "Mine.",
-        }),
-      ),
+      considerExpressionOfInterest(as(own), DEMO_AUTHORITY.county, id, {
+        consideredBy: "Me",
+        consideredOn: "2026-11-22",
+        evidence: "Mine.",
+      }),
     );
     expect(conflict).toBeInstanceOf(ForbiddenError);
   });
 
   it("lets the body withdraw before the decision", async () => {
     const id = await submitted();
-    await run((trx) => withdrawChallenge(trx, clock, parishAdmin, DEMO_AUTHORITY.county, id));
+    await withdrawChallenge(as(parishAdmin), DEMO_AUTHORITY.county, id);
     expect(await statusOf(id)).toBe("withdrawn");
     const told = await t.db
       .selectFrom("notifications")
@@ -415,9 +382,7 @@ describe("drafting and submitting an expression of interest", () => {
       .where("link", "like", `%${id}`)
       .execute();
     expect(told.map((n) => n.user_id)).toContain(commissioner.userId);
-    const error = await refused(
-      run((trx) => withdrawChallenge(trx, clock, parishAdmin, DEMO_AUTHORITY.county, id)),
-    );
+    const error = await refused(withdrawChallenge(as(parishAdmin), DEMO_AUTHORITY.county, id));
     expect(error).toBeInstanceOf(ConflictError);
   });
 });
@@ -426,12 +391,10 @@ describe("considering and deciding", () => {
   it("refuses a decision before the consideration is recorded (409), nothing changed", async () => {
     const id = await submitted();
     const error = await refused(
-      run((trx) =>
-        decideChallenge(trx, clock, commissioner, DEMO_AUTHORITY.county, id, {
-          decision: "accepted",
-          reasons: "Good.",
-        }),
-      ),
+      decideExpressionOfInterest(as(commissioner), DEMO_AUTHORITY.county, id, {
+        decision: "accepted",
+        reasons: "Good.",
+      }),
     );
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.code).toBe("not_considered");
@@ -441,7 +404,7 @@ describe("considering and deciding", () => {
   it("checks the consideration: every field (400), the date between submission and today (422), once (409)", async () => {
     const id = await submitted();
     const consider = (input: { consideredBy: string; consideredOn: string; evidence: string }) =>
-      run((trx) => recordConsideration(trx, clock, commissioner, DEMO_AUTHORITY.county, id, input));
+      considerExpressionOfInterest(as(commissioner), DEMO_AUTHORITY.county, id, input);
     const empty = await refused(consider({ consideredBy: "", consideredOn: "2026-02-30", evidence: "" }));
     expect(empty).toBeInstanceOf(ValidationError);
     expect(empty.details.map((d) => d.field)).toEqual(["consideredBy", "consideredOn", "evidence"]);
@@ -459,13 +422,11 @@ describe("considering and deciding", () => {
   it("rejects only on statutory grounds, with reasons (422 otherwise), and tells every member of the body", async () => {
     const id = await considered();
     const reject = (grounds: string[], reasons: string) =>
-      run((trx) =>
-        decideChallenge(trx, clock, commissioner, DEMO_AUTHORITY.county, id, {
-          decision: "rejected",
-          grounds,
-          reasons,
-        }),
-      );
+      decideExpressionOfInterest(as(commissioner), DEMO_AUTHORITY.county, id, {
+        decision: "rejected",
+        grounds,
+        reasons,
+      });
     const unknown = await refused(reject(["we-do-not-like-it"], "Because."));
     expect(unknown).toBeInstanceOf(UnprocessableError);
     expect(unknown.details[0]?.message).toContain("we-do-not-like-it");
@@ -475,7 +436,7 @@ describe("considering and deciding", () => {
     expect(noReasons.details.map((d) => d.field)).toEqual(["reasons"]);
     expect(await statusOf(id)).toBe("considered");
     await reject(["information-inadequate", "not-compliant"], "The accounts were missing.");
-    const c = await challengeOf(t.db, clock, null, DEMO_AUTHORITY.county, id);
+    const c = await challengeOf(as(null), DEMO_AUTHORITY.county, id);
     expect(c.status).toBe("rejected");
     expect(c.rejection_grounds).toEqual(["not-compliant", "information-inadequate"]);
     const inbox = await t.db
@@ -486,15 +447,13 @@ describe("considering and deciding", () => {
       .execute();
     expect(inbox.map((n) => n.user_id).sort()).toEqual([parishMember.userId, parishAdmin.userId].sort());
     const again = await refused(
-      run((trx) =>
-        decideChallenge(trx, clock, commissioner, DEMO_AUTHORITY.county, id, {
-          decision: "accepted",
-          reasons: "Oops.",
-        }),
-      ),
+      decideExpressionOfInterest(as(commissioner), DEMO_AUTHORITY.county, id, {
+        decision: "accepted",
+        reasons: "Oops.",
+      }),
     );
     expect(again).toBeInstanceOf(ConflictError);
-    const register = await registerOf(t.db, clock);
+    const register = await registerOf(as(null));
     expect(
       register.byGround.find((g) => g.ground === "information-inadequate")?.count,
     ).toBeGreaterThanOrEqual(1n);
@@ -503,36 +462,30 @@ describe("considering and deciding", () => {
   it("modifies only with a proposal naming the grounds and the body's agreement", async () => {
     const id = await considered();
     const modify = () =>
-      run((trx) =>
-        decideChallenge(trx, clock, commissioner, DEMO_AUTHORITY.county, id, {
-          decision: "modified",
-          reasons: "Smaller.",
-        }),
-      );
+      decideExpressionOfInterest(as(commissioner), DEMO_AUTHORITY.county, id, {
+        decision: "modified",
+        reasons: "Smaller.",
+      });
     expect((await refused(modify())).code).toBe("modification_not_agreed");
     const noGround = await refused(
-      run((trx) =>
-        proposeModification(trx, clock, commissioner, DEMO_AUTHORITY.county, id, {
-          modification: "One park.",
-          grounds: [],
-        }),
-      ),
-    );
-    expect(noGround).toBeInstanceOf(UnprocessableError);
-    await run((trx) =>
-      proposeModification(trx, clock, commissioner, DEMO_AUTHORITY.county, id, {
-        modification: "Only Ashby Country Park.",
-        grounds: ["body-unsuitable"],
+      proposeModification(as(commissioner), DEMO_AUTHORITY.county, id, {
+        modification: "One park.",
+        grounds: [],
       }),
     );
+    expect(noGround).toBeInstanceOf(UnprocessableError);
+    await proposeModification(as(commissioner), DEMO_AUTHORITY.county, id, {
+      modification: "Only Ashby Country Park.",
+      grounds: ["body-unsuitable"],
+    });
     expect((await refused(modify())).code).toBe("modification_not_agreed");
     // Someone outside the body cannot agree for it.
-    expect(
-      await refused(run((trx) => agreeToModification(trx, clock, charityMember, DEMO_AUTHORITY.county, id))),
-    ).toBeInstanceOf(ForbiddenError);
-    await run((trx) => agreeToModification(trx, clock, parishMember, DEMO_AUTHORITY.county, id));
+    expect(await refused(agreeToModification(as(charityMember), DEMO_AUTHORITY.county, id))).toBeInstanceOf(
+      ForbiddenError,
+    );
+    await agreeToModification(as(parishMember), DEMO_AUTHORITY.county, id);
     await modify();
-    const c = await challengeOf(t.db, clock, null, DEMO_AUTHORITY.county, id);
+    const c = await challengeOf(as(null), DEMO_AUTHORITY.county, id);
     expect(c.status).toBe("modified");
     expect(c.agreement_kind).toBe("platform");
     expect(c.project_id).not.toBeNull();
@@ -541,41 +494,38 @@ describe("considering and deciding", () => {
   it("records the body's written agreement with its date and evidence", async () => {
     const id = await considered();
     const noProposal = await refused(
-      run((trx) =>
-        recordWrittenAgreement(trx, clock, commissioner, DEMO_AUTHORITY.county, id, {
-          agreedOn: "2026-11-22",
-          evidence: "Letter",
-        }),
-      ),
+      addWrittenAgreement(as(commissioner), DEMO_AUTHORITY.county, id, {
+        agreedOn: "2026-11-22",
+        evidence: "Letter",
+      }),
     );
     expect(noProposal).toBeInstanceOf(ConflictError);
-    await run((trx) =>
-      proposeModification(trx, clock, commissioner, DEMO_AUTHORITY.county, id, {
-        modification: "Weekends only.",
-        grounds: ["information-inadequate"],
-      }),
-    );
-    await run((trx) =>
-      recordWrittenAgreement(trx, clock, commissioner, DEMO_AUTHORITY.county, id, {
-        agreedOn: "2026-11-22",
-        evidence: "Letter from the parish clerk of 22 November 2026.",
-      }),
-    );
-    const c = await challengeOf(t.db, clock, null, DEMO_AUTHORITY.county, id);
+    await proposeModification(as(commissioner), DEMO_AUTHORITY.county, id, {
+      modification: "Weekends only.",
+      grounds: ["information-inadequate"],
+    });
+    await addWrittenAgreement(as(commissioner), DEMO_AUTHORITY.county, id, {
+      agreedOn: "2026-11-22",
+      evidence: "Letter from the parish clerk of 22 November 2026.",
+    });
+    const c = await challengeOf(as(null), DEMO_AUTHORITY.county, id);
     expect(c.agreement_kind).toBe("written");
     expect(c.agreed_on).toBe("2026-11-22");
   });
 
   it("accepts: a draft project with the procurement window, shown missed once the latest start passes", async () => {
     const id = await considered();
-    const { projectId } = await run((trx) =>
-      decideChallenge(trx, clock, commissioner, DEMO_AUTHORITY.county, id, {
+    const { project_id: projectId } = await decideExpressionOfInterest(
+      as(commissioner),
+      DEMO_AUTHORITY.county,
+      id,
+      {
         decision: "accepted",
         reasons: "A strong bid.",
-      }),
+      },
     );
     expect(projectId).not.toBeNull();
-    const project = await projectOf(t.db, commissioner, DEMO_AUTHORITY.county, projectId as string);
+    const project = await projectOf(as(commissioner), DEMO_AUTHORITY.county, projectId as string);
     expect(project.status).toBe("draft");
     expect(project.challenge_id).toBe(id);
     // The county's policy: 90 to 365 days after acceptance on 22 November 2026.
@@ -587,22 +537,16 @@ describe("considering and deciding", () => {
     clock.set(new Date("2027-11-23T12:00:00Z"));
     expect(procurementWindow(project, clock)?.state).toBe("missed");
     try {
-      await run((trx) =>
-        markProcurementStarted(
-          trx,
-          clock,
-          SYSTEM("tenders"),
-          DEMO_AUTHORITY.county,
-          project.id,
-          "2027-11-23",
-        ),
+      await recordProcurementStarted(
+        systemCtx(t.db, clock, "tenders"),
+        DEMO_AUTHORITY.county,
+        project.id,
+        "2027-11-23",
       );
-      const started = await projectOf(t.db, commissioner, DEMO_AUTHORITY.county, project.id);
+      const started = await projectOf(as(commissioner), DEMO_AUTHORITY.county, project.id);
       expect(procurementWindow(started, clock)?.state).toBe("started-late");
       const twice = await refused(
-        run((trx) =>
-          markProcurementStarted(trx, clock, commissioner, DEMO_AUTHORITY.county, project.id, "2027-11-23"),
-        ),
+        markProcurementStarted(as(commissioner), DEMO_AUTHORITY.county, project.id, "2027-11-23"),
       );
       expect(twice).toBeInstanceOf(ConflictError);
       const trail = await auditTrailFor(t.db, DEMO_AUTHORITY.county, "project", project.id);
@@ -622,13 +566,11 @@ describe("considering and deciding", () => {
   it("keeps authorities apart: another authority's editor is refused (403); an EOI under the wrong authority is not found (404)", async () => {
     const id = await submitted();
     const consider = (p: Principal, authorityId: string) =>
-      run((trx) =>
-        recordConsideration(trx, clock, p, authorityId, id, {
-          consideredBy: "Panel",
-          consideredOn: "2026-11-22",
-          evidence: "Accounts.",
-        }),
-      );
+      considerExpressionOfInterest(as(p), authorityId, id, {
+        consideredBy: "Panel",
+        consideredOn: "2026-11-22",
+        evidence: "Accounts.",
+      });
     expect(await refused(consider(districtCommissioner, DEMO_AUTHORITY.county))).toBeInstanceOf(
       ForbiddenError,
     );
@@ -642,13 +584,13 @@ describe("considering and deciding", () => {
 
 describe("the register", () => {
   it("counts the demo EOIs by outcome and ground, and flags the overdue one", async () => {
-    const district = await registerOf(t.db, clock, DEMO_AUTHORITY.district);
+    const district = await registerOf(as(null), DEMO_AUTHORITY.district);
     expect(Number(district.counts.accepted)).toBe(1);
     expect(Number(district.counts.overdue)).toBe(1);
     expect(district.challenges.find((c) => c.id === DEMO_CHALLENGE.overdue)?.overdue).toBe(true);
     const accepted = district.challenges.find((c) => c.id === DEMO_CHALLENGE.accepted);
     expect(accepted?.project_id).not.toBeNull();
-    const national = await registerOf(t.db, clock);
+    const national = await registerOf(as(null));
     const rejected = national.challenges.find((c) => c.id === DEMO_CHALLENGE.rejected);
     expect(rejected?.rejection_grounds).toEqual(["body-unsuitable", "already-procured"]);
     expect(national.challenges.find((c) => c.id === DEMO_CHALLENGE.employees)?.applicantName).toBe(

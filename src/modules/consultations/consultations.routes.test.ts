@@ -6,8 +6,10 @@
  * "you said, we did"; and the JSON API mirroring them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText } from "../../../tests/support/pages.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CONSULTATION } from "../../seed/demo/consultations.ts";
@@ -24,26 +26,6 @@ let commissioner: TestSession;
 let districtAdmin: TestSession;
 let citizen: TestSession;
 let charity: TestSession;
-
-const get = (url: string, session?: TestSession) =>
-  t.app.inject({ method: "GET", url, headers: session ? { cookie: session.cookie } : {} });
-
-const api = (method: "POST" | "PATCH", url: string, body: unknown, session?: TestSession) =>
-  t.app.inject({
-    method,
-    url,
-    headers: { "content-type": "application/json", ...(session ? { cookie: session.cookie } : {}) },
-    payload: JSON.stringify(body),
-  });
-
-function mainText(html: string): string {
-  const main = html.slice(html.indexOf("<main"), html.indexOf("</main>"));
-  return main
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/\s+/g, " ");
-}
 
 const count = async () =>
   Number(
@@ -115,29 +97,29 @@ describe("consultation pages", () => {
   let page: string;
 
   it("lists consultations nationally with filters, and per authority", async () => {
-    const all = mainText((await get("/consultations")).body);
+    const all = mainText((await call(t.app, "GET", "/consultations")).body);
     expect(all).toContain("Home care for older people: shaping the new service");
     expect(all).toContain("Parks and open spaces: devolving to parish councils");
     expect(all).toContain("Libraries strategy 2027 to 2030");
     const open = mainText(
-      (await get("/consultations?status=open&authority=millbrook-district-council")).body,
+      (await call(t.app, "GET", "/consultations?status=open&authority=millbrook-district-council")).body,
     );
     expect(open).toContain("Parks and open spaces");
     expect(open).not.toContain("Home care for older people");
     expect(open).not.toContain("The future of Millbrook's leisure centres");
-    const engagement = mainText((await get("/consultations?kind=market-engagement")).body);
+    const engagement = mainText((await call(t.app, "GET", "/consultations?kind=market-engagement")).body);
     expect(engagement).toContain("Home care for older people");
     expect(engagement).not.toContain("Libraries strategy");
-    const county = mainText((await get(COUNTY)).body);
+    const county = mainText((await call(t.app, "GET", COUNTY)).body);
     expect(county).toContain("Summary published");
     expect(county).not.toContain("Draft a consultation");
-    expect(mainText((await get(COUNTY, commissioner)).body)).toContain("Draft a consultation");
+    expect(mainText((await call(t.app, "GET", COUNTY, commissioner)).body)).toContain("Draft a consultation");
   });
 
   it("drafts through the form: every error linked to its field, another section added without saving", async () => {
-    expect((await get(`${COUNTY}/new`)).statusCode).toBe(303);
-    expect((await get(`${COUNTY}/new`, districtAdmin)).statusCode).toBe(403);
-    expect((await get(`${COUNTY}/new`, commissioner)).statusCode).toBe(200);
+    expect((await call(t.app, "GET", `${COUNTY}/new`)).statusCode).toBe(303);
+    expect((await call(t.app, "GET", `${COUNTY}/new`, districtAdmin)).statusCode).toBe(403);
+    expect((await call(t.app, "GET", `${COUNTY}/new`, commissioner)).statusCode).toBe(200);
     const bad = await postForm(t.app, commissioner, `${COUNTY}/new`, {
       ...form,
       title: "",
@@ -155,19 +137,19 @@ describe("consultation pages", () => {
     const more = await postForm(t.app, commissioner, `${COUNTY}/new`, { ...form, addSection: "1" });
     expect(more.statusCode).toBe(200);
     expect(more.body).toContain('name="sections.3.heading"');
-    expect((await get(COUNTY, commissioner)).body).not.toContain(form.title);
+    expect((await call(t.app, "GET", COUNTY, commissioner)).body).not.toContain(form.title);
     const ok = await postForm(t.app, commissioner, `${COUNTY}/new`, form);
     expect(ok.statusCode).toBe(303);
     page = String(ok.headers.location).split("?")[0] ?? "";
-    const shown = mainText((await get(String(ok.headers.location), commissioner)).body);
+    const shown = mainText((await call(t.app, "GET", String(ok.headers.location), commissioner)).body);
     expect(shown).toContain("saved as a draft");
     expect(shown).toContain("5pm on 15 January 2027");
     expect(shown).toContain("When could you attend?");
-    expect((await get(page)).statusCode).toBe(404);
+    expect((await call(t.app, "GET", page)).statusCode).toBe(404);
   });
 
   it("changes the draft, publishes it (others 403), then refuses to change it (409)", async () => {
-    const edit = await get(`${page}/edit`, commissioner);
+    const edit = await call(t.app, "GET", `${page}/edit`, commissioner);
     expect(edit.statusCode).toBe(200);
     expect(edit.body).toContain('value="17:00"');
     expect((await postForm(t.app, districtAdmin, `${page}/edit`, form)).statusCode).toBe(403);
@@ -179,14 +161,14 @@ describe("consultation pages", () => {
     expect((await postForm(t.app, districtAdmin, `${page}/publish`, {})).statusCode).toBe(403);
     const published = await postForm(t.app, commissioner, `${page}/publish`, {});
     expect(published.statusCode).toBe(303);
-    expect(mainText((await get(page)).body)).toContain("Adult learning 2027");
+    expect(mainText((await call(t.app, "GET", page)).body)).toContain("Adult learning 2027");
     expect((await postForm(t.app, commissioner, `${page}/edit`, form)).statusCode).toBe(409);
     expect((await postForm(t.app, commissioner, `${page}/publish`, {})).statusCode).toBe(409);
   });
 
   it("takes responses from a citizen and a charity, re-rendering with errors", async () => {
-    expect((await get(`${page}/respond`)).statusCode).toBe(303);
-    const blank = await get(`${page}/respond`, charity);
+    expect((await call(t.app, "GET", `${page}/respond`)).statusCode).toBe(303);
+    const blank = await call(t.app, "GET", `${page}/respond`, charity);
     expect(blank.statusCode).toBe(200);
     expect(mainText(blank.body)).toContain("Millbrook Carers' Trust");
     const bad = await postForm(t.app, citizen, `${page}/respond`, {
@@ -209,10 +191,10 @@ describe("consultation pages", () => {
       "sections.1.comments": "Closer to home please",
     });
     expect(ok.statusCode).toBe(303);
-    expect(mainText((await get(String(ok.headers.location), citizen)).body)).toContain(
+    expect(mainText((await call(t.app, "GET", String(ok.headers.location), citizen)).body)).toContain(
       "your response has been sent",
     );
-    const again = await get(`${page}/respond`, citizen);
+    const again = await call(t.app, "GET", `${page}/respond`, citizen);
     expect(again.body).toContain("Pottery");
     expect(mainText(again.body)).toContain("Change response");
     const forCharity = await postForm(t.app, charity, `${page}/respond`, {
@@ -223,11 +205,11 @@ describe("consultation pages", () => {
       "sections.1.alternativeModel": "Courses in our carers' centres.",
     });
     expect(forCharity.statusCode).toBe(303);
-    expect(mainText((await get(page, charity)).body)).toContain(
+    expect(mainText((await call(t.app, "GET", page, charity)).body)).toContain(
       "Change the response for Millbrook Carers' Trust",
     );
-    expect((await get(`${page}/responses`)).statusCode).toBe(409);
-    const editorView = mainText((await get(`${page}/responses`, commissioner)).body);
+    expect((await call(t.app, "GET", `${page}/responses`)).statusCode).toBe(409);
+    const editorView = mainText((await call(t.app, "GET", `${page}/responses`, commissioner)).body);
     expect(editorView).toContain("Chris Public");
     expect(editorView).toContain('shown publicly as "A member of the public"');
   });
@@ -243,7 +225,7 @@ describe("consultation pages", () => {
     expect(late.statusCode).toBe(409);
     expect(mainText(late.body)).toContain("closed at 5pm on 15 January 2027");
     expect(await count()).toBe(before);
-    const shown = mainText((await get(`${page}/responses`)).body);
+    const shown = mainText((await call(t.app, "GET", `${page}/responses`)).body);
     expect(shown).toContain("A member of the public");
     expect(shown).toContain("Millbrook Carers' Trust");
     expect(shown).not.toContain("Chris Public");
@@ -252,13 +234,13 @@ describe("consultation pages", () => {
 
   it('answers each point and publishes "you said, we did" only when all are answered', async () => {
     await moveClock(new Date("2027-01-15T16:00:00Z"));
-    expect((await get(`${page}/answers`, commissioner)).statusCode).toBe(409);
+    expect((await call(t.app, "GET", `${page}/answers`, commissioner)).statusCode).toBe(409);
     expect((await postForm(t.app, commissioner, `${page}/answers`, { action: "publish" })).statusCode).toBe(
       409,
     );
     await moveClock(new Date("2027-01-15T17:00:00Z"));
-    expect((await get(`${page}/answers`, districtAdmin)).statusCode).toBe(403);
-    const answers = await get(`${page}/answers`, commissioner);
+    expect((await call(t.app, "GET", `${page}/answers`, districtAdmin)).statusCode).toBe(403);
+    const answers = await call(t.app, "GET", `${page}/answers`, commissioner);
     expect(answers.statusCode).toBe(200);
     const names = [...answers.body.matchAll(/<textarea[^>]+name="(point\.[^"]+)"/g)].map(
       (m) => m[1] as string,
@@ -270,14 +252,14 @@ describe("consultation pages", () => {
     });
     expect(missing.statusCode).toBe(422);
     expect(missing.body).toContain(`href="#${names[1]}"`);
-    expect((await get(`${page}/summary`)).statusCode).toBe(404);
+    expect((await call(t.app, "GET", `${page}/summary`)).statusCode).toBe(404);
     const saved = await postForm(t.app, commissioner, `${page}/answers`, {
       [names[0] as string]: "We added pottery.",
       [names[1] as string]: "Courses will run in six more villages.",
       action: "save",
     });
     expect(saved.statusCode).toBe(303);
-    expect((await get(`${page}/answers`, commissioner)).body).toContain("We added pottery.");
+    expect((await call(t.app, "GET", `${page}/answers`, commissioner)).body).toContain("We added pottery.");
     const done = await postForm(t.app, commissioner, `${page}/answers`, {
       [names[0] as string]: "We added pottery.",
       [names[1] as string]: "Courses will run in six more villages.",
@@ -286,7 +268,7 @@ describe("consultation pages", () => {
       action: "publish",
     });
     expect(done.statusCode).toBe(303);
-    const summary = mainText((await get(String(done.headers.location))).body);
+    const summary = mainText((await call(t.app, "GET", String(done.headers.location))).body);
     expect(summary).toContain("A member of the public said");
     expect(summary).toContain("Millbrook Carers' Trust said");
     expect(summary).toContain("We will pilot courses in carers' centres.");
@@ -310,16 +292,16 @@ describe("consultations API", () => {
   };
 
   it("lists and reads published consultations for everyone", async () => {
-    const national = (await get("/api/v1/consultations?status=closed")).json();
+    const national = (await call(t.app, "GET", "/api/v1/consultations?status=closed")).json();
     expect(national.consultations).toEqual([]);
-    const published = (await get("/api/v1/consultations?status=summary-published")).json();
+    const published = (await call(t.app, "GET", "/api/v1/consultations?status=summary-published")).json();
     expect(published.consultations.map((c: { id: string }) => c.id)).toEqual(
       expect.arrayContaining([
         DEMO_CONSULTATION.countyLibrariesClosed,
         DEMO_CONSULTATION.districtLeisureClosed,
       ]),
     );
-    const one = (await get(`${API}/${DEMO_CONSULTATION.countyHomeCareEngagement}`)).json();
+    const one = (await call(t.app, "GET", `${API}/${DEMO_CONSULTATION.countyHomeCareEngagement}`)).json();
     expect(one).toMatchObject({
       kind: "market-engagement",
       status: "open",
@@ -327,103 +309,113 @@ describe("consultations API", () => {
       project: { id: DEMO_PROJECT.countyHomeCare },
     });
     expect(one.sections[0].questions.length).toBeGreaterThan(0);
-    expect((await get("/api/v1/consultations?status=soon")).statusCode).toBe(400);
+    expect((await call(t.app, "GET", "/api/v1/consultations?status=soon")).statusCode).toBe(400);
   });
 
   it("drafts, changes and publishes for the authority's editors only", async () => {
-    expect((await api("POST", API, { nonsense: true })).statusCode).toBe(401);
-    expect((await api("POST", API, { nonsense: true }, districtAdmin)).statusCode).toBe(403);
-    const past = await api("POST", API, { ...body, closesAt: "2026-11-01T17:00:00Z" }, commissioner);
+    expect((await call(t.app, "POST", API, undefined, { nonsense: true })).statusCode).toBe(401);
+    expect((await call(t.app, "POST", API, districtAdmin, { nonsense: true })).statusCode).toBe(403);
+    const past = await call(t.app, "POST", API, commissioner, { ...body, closesAt: "2026-11-01T17:00:00Z" });
     expect(past.statusCode).toBe(422);
     expect(past.json().error.details[0].field).toBe("closesAt");
-    const created = await api("POST", API, body, commissioner);
+    const created = await call(t.app, "POST", API, commissioner, body);
     expect(created.statusCode).toBe(201);
     const c = created.json();
     expect(c.status).toBe("draft");
-    expect((await get(String(created.headers.location))).statusCode).toBe(404);
-    expect((await api("PATCH", `${API}/${c.id}`, { title: "Mine" }, districtAdmin)).statusCode).toBe(403);
-    const patched = await api("PATCH", `${API}/${c.id}`, { title: "Reablement 2027" }, commissioner);
+    expect((await call(t.app, "GET", String(created.headers.location))).statusCode).toBe(404);
+    expect((await call(t.app, "PATCH", `${API}/${c.id}`, districtAdmin, { title: "Mine" })).statusCode).toBe(
+      403,
+    );
+    const patched = await call(t.app, "PATCH", `${API}/${c.id}`, commissioner, { title: "Reablement 2027" });
     expect(patched.json().title).toBe("Reablement 2027");
     expect(patched.json().sections[0].heading).toBe("Hours");
-    const published = await api("POST", `${API}/${c.id}/publish`, {}, commissioner);
+    const published = await call(t.app, "POST", `${API}/${c.id}/publish`, commissioner, {});
     expect(published.statusCode).toBe(200);
     expect(published.json().status).toBe("open");
-    expect((await api("PATCH", `${API}/${c.id}`, { title: "Late" }, commissioner)).statusCode).toBe(409);
+    expect((await call(t.app, "PATCH", `${API}/${c.id}`, commissioner, { title: "Late" })).statusCode).toBe(
+      409,
+    );
     expect(
-      (await get(`/api/v1/authorities/${DEMO_AUTHORITY.district}/consultations/${c.id}`)).statusCode,
+      (await call(t.app, "GET", `/api/v1/authorities/${DEMO_AUTHORITY.district}/consultations/${c.id}`))
+        .statusCode,
     ).toBe(404);
     // Another authority's consultation, named under the authority's own address, is not found.
     const districtApi = `/api/v1/authorities/${DEMO_AUTHORITY.district}/consultations/${c.id}`;
-    expect((await api("PATCH", districtApi, { title: "Mine" }, districtAdmin)).statusCode).toBe(404);
-    expect((await api("POST", `${districtApi}/publish`, {}, districtAdmin)).statusCode).toBe(404);
+    expect((await call(t.app, "PATCH", districtApi, districtAdmin, { title: "Mine" })).statusCode).toBe(404);
+    expect((await call(t.app, "POST", `${districtApi}/publish`, districtAdmin, {})).statusCode).toBe(404);
   });
 
   it("does not reveal a draft project to the public", async () => {
-    const created = await api(
-      "POST",
-      API,
-      { ...body, projectId: DEMO_PROJECT.countyParksDraft },
-      commissioner,
-    );
+    const created = await call(t.app, "POST", API, commissioner, {
+      ...body,
+      projectId: DEMO_PROJECT.countyParksDraft,
+    });
     expect(created.statusCode).toBe(201);
     const c = created.json();
-    await api("POST", `${API}/${c.id}/publish`, {}, commissioner);
-    expect((await get(`${API}/${c.id}`)).json()).toMatchObject({ project: null, ocid: null });
-    expect((await get(`${API}/${c.id}`, commissioner)).json().project.id).toBe(DEMO_PROJECT.countyParksDraft);
-    const page = mainText((await get(`${COUNTY}/${c.id}`)).body);
+    await call(t.app, "POST", `${API}/${c.id}/publish`, commissioner, {});
+    expect((await call(t.app, "GET", `${API}/${c.id}`)).json()).toMatchObject({ project: null, ocid: null });
+    expect((await call(t.app, "GET", `${API}/${c.id}`, commissioner)).json().project.id).toBe(
+      DEMO_PROJECT.countyParksDraft,
+    );
+    const page = mainText((await call(t.app, "GET", `${COUNTY}/${c.id}`)).body);
     expect(page).toContain("A commissioning project not yet published");
     expect(page).not.toContain("Country parks cafés and events");
   });
 
   it("takes one response per respondent, refuses after closing, and runs you said, we did", async () => {
-    const c = (await api("POST", API, body, commissioner)).json();
-    await api("POST", `${API}/${c.id}/publish`, {}, commissioner);
+    const c = (await call(t.app, "POST", API, commissioner, body)).json();
+    await call(t.app, "POST", `${API}/${c.id}/publish`, commissioner, {});
     const section = c.sections[0];
     const response = {
       showName: false,
       sections: [{ sectionId: section.id, answers: [{ questionId: section.questions[0].id, answer: "No" }] }],
     };
-    expect((await api("POST", `${API}/${c.id}/responses`, response)).statusCode).toBe(401);
-    const first = await api("POST", `${API}/${c.id}/responses`, response, citizen);
+    expect((await call(t.app, "POST", `${API}/${c.id}/responses`, undefined, response)).statusCode).toBe(401);
+    const first = await call(t.app, "POST", `${API}/${c.id}/responses`, citizen, response);
     expect(first.statusCode).toBe(201);
-    const again = await api("POST", `${API}/${c.id}/responses`, { ...response, showName: true }, citizen);
+    const again = await call(t.app, "POST", `${API}/${c.id}/responses`, citizen, {
+      ...response,
+      showName: true,
+    });
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(first.json().id);
-    const notMine = await api(
-      "POST",
-      `${API}/${c.id}/responses`,
-      { ...response, organisationId: DEMO_ORGANISATION.communityHealthMutual },
-      charity,
-    );
+    const notMine = await call(t.app, "POST", `${API}/${c.id}/responses`, charity, {
+      ...response,
+      organisationId: DEMO_ORGANISATION.communityHealthMutual,
+    });
     expect(notMine.statusCode).toBe(403);
-    expect((await get(`${API}/${c.id}/responses`)).statusCode).toBe(409);
+    expect((await call(t.app, "GET", `${API}/${c.id}/responses`)).statusCode).toBe(409);
     const point = [{ responseId: first.json().id, sectionId: section.id, weDid: "Eight weeks." }];
-    expect((await api("POST", `${API}/${c.id}/answers`, { answers: point }, commissioner)).statusCode).toBe(
-      409,
-    );
+    expect(
+      (await call(t.app, "POST", `${API}/${c.id}/answers`, commissioner, { answers: point })).statusCode,
+    ).toBe(409);
 
     await moveClock(new Date("2027-01-01T09:00:00Z"));
     const before = await count();
-    expect((await api("POST", `${API}/${c.id}/responses`, response, charity)).statusCode).toBe(409);
+    expect((await call(t.app, "POST", `${API}/${c.id}/responses`, charity, response)).statusCode).toBe(409);
     expect(await count()).toBe(before);
-    const shown = (await get(`${API}/${c.id}/responses`)).json();
+    const shown = (await call(t.app, "GET", `${API}/${c.id}/responses`)).json();
     expect(shown.responses).toEqual([
       expect.objectContaining({ respondent: "Chris Public", named: true, respondentKind: "individual" }),
     ]);
     expect(shown.responses[0].sentBy).toBeUndefined();
-    const missing = await api("POST", `${API}/${c.id}/summary/publish`, {}, commissioner);
+    const missing = await call(t.app, "POST", `${API}/${c.id}/summary/publish`, commissioner, {});
     expect(missing.statusCode).toBe(422);
     expect(missing.json().error.details).toHaveLength(1);
-    expect((await api("POST", `${API}/${c.id}/answers`, { answers: point }, districtAdmin)).statusCode).toBe(
-      403,
-    );
-    expect((await api("POST", `${API}/${c.id}/answers`, { answers: point }, commissioner)).json()).toEqual({
+    expect(
+      (await call(t.app, "POST", `${API}/${c.id}/answers`, districtAdmin, { answers: point })).statusCode,
+    ).toBe(403);
+    expect(
+      (await call(t.app, "POST", `${API}/${c.id}/answers`, commissioner, { answers: point })).json(),
+    ).toEqual({
       answered: 1,
     });
-    const done = await api("POST", `${API}/${c.id}/summary/publish`, { summaryText: "Thanks" }, commissioner);
+    const done = await call(t.app, "POST", `${API}/${c.id}/summary/publish`, commissioner, {
+      summaryText: "Thanks",
+    });
     expect(done.statusCode).toBe(200);
     expect(done.json().status).toBe("summary-published");
-    const withAnswers = (await get(`${API}/${c.id}/responses`)).json();
+    const withAnswers = (await call(t.app, "GET", `${API}/${c.id}/responses`)).json();
     expect(withAnswers.responses[0].sections[0].weDid).toBe("Eight weeks.");
     await moveClock(START);
   });

@@ -4,18 +4,12 @@
  * fault); known ids, the closing instant and combinations in the service (400 naming the field, or 422).
  */
 import { type Static, Type } from "typebox";
-import { ErrorResponse } from "../../http/schemas.ts";
+import { AuthorityParams, Instant, Nullable, Strings, Uuid } from "../../http/schemas.ts";
 import { CONSULTATION_LIMITS as L } from "./consultations.service.ts";
 import { CONSULTATION_KINDS, CONSULTATION_STATUSES } from "./consultations.table.ts";
 
-export { ErrorResponse };
+export { AuthorityParams };
 
-const Uuid = Type.String({ format: "uuid" });
-const DateTime = Type.String({ format: "date-time" });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
-
-export const AuthorityParams = Type.Object({ authorityId: Uuid });
 export const ConsultationParams = Type.Object({ authorityId: Uuid, consultationId: Uuid });
 
 export const ListQuery = Type.Object(
@@ -128,7 +122,7 @@ const Named = Type.Object({ id: Uuid, name: Type.String(), slug: Type.String() }
 export const ConsultationResponse = Type.Object({
   id: Uuid,
   authority: Named,
-  kind: Type.Enum([...CONSULTATION_KINDS], { type: "string" }),
+  kind: Strings(CONSULTATION_KINDS),
   project: Nullable(Type.Object({ id: Uuid, title: Type.String(), ocid: Type.String() })),
   ocid: Nullable(
     Type.String({ description: "For market engagement: the project's OCDS open contracting id" }),
@@ -136,10 +130,10 @@ export const ConsultationResponse = Type.Object({
   title: Type.String(),
   summary: Type.String(),
   audience: Type.String(),
-  closesAt: DateTime,
-  status: Type.Enum([...CONSULTATION_STATUSES], { type: "string" }),
-  publishedAt: Nullable(DateTime),
-  summaryPublishedAt: Nullable(DateTime),
+  closesAt: Instant,
+  status: Strings(CONSULTATION_STATUSES),
+  publishedAt: Nullable(Instant),
+  summaryPublishedAt: Nullable(Instant),
   summaryText: Type.String(),
   sections: Type.Array(
     Type.Object({
@@ -151,8 +145,8 @@ export const ConsultationResponse = Type.Object({
     }),
   ),
   pageUrl: Type.String(),
-  createdAt: DateTime,
-  updatedAt: DateTime,
+  createdAt: Instant,
+  updatedAt: Instant,
 });
 export type ConsultationResponse = Static<typeof ConsultationResponse>;
 
@@ -166,12 +160,12 @@ export const ResponseItem = Type.Object({
     description: "The name, with consent; otherwise 'A provider (sector)' or 'A member of the public'",
   }),
   named: Type.Boolean(),
-  respondentKind: Type.Enum(["organisation", "individual"], { type: "string" }),
+  respondentKind: Strings(["organisation", "individual"] as const),
   sentBy: Type.Optional(Type.String({ description: "For the authority's editors only" })),
   organisationName: Type.Optional(Nullable(Type.String({ description: "For the authority's editors only" }))),
   showName: Type.Boolean(),
-  createdAt: DateTime,
-  updatedAt: DateTime,
+  createdAt: Instant,
+  updatedAt: Instant,
   sections: Type.Array(
     Type.Object({
       sectionId: Uuid,

@@ -9,10 +9,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
-import { principalOf } from "../../../tests/support/principals.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
-import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import {
   ConflictError,
@@ -29,21 +28,15 @@ import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
 import type { Principal } from "../access/access.service.ts";
 import { auditTrailFor } from "../audit/audit.service.ts";
+import { consultationOf, listConsultations, statusOf } from "./consultations.service.ts";
 import {
-  answerPoints,
   type ConsultationDraft,
-  consultationOf,
   createConsultation,
-  listConsultations,
   publishConsultation,
-  publishSummary,
-  type ResponseInput,
-  respond,
-  responsesOf,
-  statusOf,
-  summaryOf,
   updateConsultation,
-} from "./consultations.service.ts";
+} from "./drafting.service.ts";
+import { type ResponseInput, respond, responsesOf } from "./responses.service.ts";
+import { answerPoints, publishSummary, summaryOf } from "./you-said-we-did.service.ts";
 
 const START = new Date("2026-11-22T10:00:00Z");
 const clock = settableClock(START);
@@ -69,12 +62,11 @@ const draft: ConsultationDraft = {
   ],
 };
 
-const create = (p: Principal | null, d: ConsultationDraft, authorityId = COUNTY) =>
-  transaction(t.db, (trx) => createConsultation(trx, clock, p, authorityId, d));
-const publish = (p: Principal | null, id: string) =>
-  transaction(t.db, (trx) => publishConsultation(trx, clock, p, COUNTY, id));
-const send = (p: Principal | null, id: string, input: ResponseInput) =>
-  transaction(t.db, (trx) => respond(trx, clock, p, COUNTY, id, input));
+const as = (p: Principal | null) => ctxFor(t.db, clock, p);
+const create = async (p: Principal | null, d: ConsultationDraft, authorityId = COUNTY) =>
+  (await createConsultation(as(p), authorityId, d)).id;
+const publish = (p: Principal | null, id: string) => publishConsultation(as(p), COUNTY, id);
+const send = (p: Principal | null, id: string, input: ResponseInput) => respond(as(p), COUNTY, id, input);
 const count = async (table: "consultations" | "consultation_responses") =>
   Number(
     (
@@ -112,7 +104,7 @@ describe("drafting and publishing", () => {
   it("drafts a market engagement tied to a project, hidden from the public, audited", async () => {
     clock.set(START);
     const id = await create(commissioner, draft);
-    const c = await consultationOf(t.db, clock, commissioner, COUNTY, id);
+    const c = await consultationOf(as(commissioner), COUNTY, id);
     expect(c.state).toBe("draft");
     expect(c.project_id).toBe(DEMO_PROJECT.countyHomeCare);
     expect(c.project_ocid).toBe(`ocds-openps-${DEMO_PROJECT.countyHomeCare}`);
@@ -120,11 +112,11 @@ describe("drafting and publishing", () => {
       [1, "Lots", ["Two lots or one?", "Would you bid?"]],
       [2, "Transport", []],
     ]);
-    expect((await refused(consultationOf(t.db, clock, null, COUNTY, id))).constructor).toBe(NotFoundError);
-    expect((await refused(consultationOf(t.db, clock, citizen, COUNTY, id))).constructor).toBe(NotFoundError);
-    const publicList = await listConsultations(t.db, clock, null, { authorityId: COUNTY });
+    expect((await refused(consultationOf(as(null), COUNTY, id))).constructor).toBe(NotFoundError);
+    expect((await refused(consultationOf(as(citizen), COUNTY, id))).constructor).toBe(NotFoundError);
+    const publicList = await listConsultations(as(null), { authorityId: COUNTY });
     expect(publicList.map((x) => x.id)).not.toContain(id);
-    const editorList = await listConsultations(t.db, clock, commissioner, { authorityId: COUNTY });
+    const editorList = await listConsultations(as(commissioner), { authorityId: COUNTY });
     expect(editorList.map((x) => x.id)).toContain(id);
     const trail = await auditTrailFor(t.db, COUNTY, "consultation", id);
     expect(trail.map((e) => e.action)).toEqual(["consultation.drafted"]);
@@ -186,22 +178,18 @@ describe("drafting and publishing", () => {
   it("changes a draft, publishes it once, and refuses changes after publishing (409)", async () => {
     clock.set(START);
     const id = await create(commissioner, draft);
-    await transaction(t.db, (trx) =>
-      updateConsultation(trx, clock, commissioner, COUNTY, id, { title: "Day opportunities 2027" }),
-    );
+    await updateConsultation(as(commissioner), COUNTY, id, { title: "Day opportunities 2027" });
     expect((await refused(publish(districtAdmin, id))).constructor).toBe(ForbiddenError);
     await publish(commissioner, id);
-    const c = await consultationOf(t.db, clock, null, COUNTY, id);
+    const c = await consultationOf(as(null), COUNTY, id);
     expect(c.title).toBe("Day opportunities 2027");
     expect(c.state).toBe("open");
     expect(c.published_at).toEqual(START);
     const again = await refused(publish(commissioner, id));
     expect(again).toBeInstanceOf(ConflictError);
-    const edit = await refused(
-      transaction(t.db, (trx) => updateConsultation(trx, clock, commissioner, COUNTY, id, { title: "Late" })),
-    );
+    const edit = await refused(updateConsultation(as(commissioner), COUNTY, id, { title: "Late" }));
     expect(edit).toBeInstanceOf(ConflictError);
-    expect((await consultationOf(t.db, clock, null, COUNTY, id)).title).toBe("Day opportunities 2027");
+    expect((await consultationOf(as(null), COUNTY, id)).title).toBe("Day opportunities 2027");
     // The database refuses too: a published specification is fixed.
     await expect(
       t.db
@@ -225,7 +213,7 @@ describe("drafting and publishing", () => {
     const error = await refused(publish(commissioner, id));
     expect(error).toBeInstanceOf(UnprocessableError);
     expect(error.message).toContain("has passed");
-    expect((await consultationOf(t.db, clock, commissioner, COUNTY, id)).state).toBe("draft");
+    expect((await consultationOf(as(commissioner), COUNTY, id)).state).toBe("draft");
     clock.set(START);
   });
 });
@@ -240,7 +228,7 @@ describe("responding", () => {
     clock.set(START);
     id = await create(commissioner, draft);
     await publish(commissioner, id);
-    const c = await consultationOf(t.db, clock, null, COUNTY, id);
+    const c = await consultationOf(as(null), COUNTY, id);
     lots = c.sections[0]?.id ?? "";
     transport = c.sections[1]?.id ?? "";
     q1 = c.sections[0]?.questions[0]?.id ?? "";
@@ -315,7 +303,7 @@ describe("responding", () => {
       showName: true,
       sections: [{ sectionId: transport, comments: "We run buses." }],
     });
-    const editor = await responsesOf(t.db, clock, commissioner, COUNTY, id);
+    const editor = await responsesOf(as(commissioner), COUNTY, id);
     expect(editor.responses).toHaveLength(4);
     const mine = editor.responses.find((r) => r.id === first.id);
     expect(mine?.sentBy).toBe("Chris Public");
@@ -329,10 +317,10 @@ describe("responding", () => {
   });
 
   it("shows responses to the public only after closing, named only with consent", async () => {
-    const early = await refused(responsesOf(t.db, clock, citizen, COUNTY, id));
+    const early = await refused(responsesOf(as(citizen), COUNTY, id));
     expect(early).toBeInstanceOf(ConflictError);
     clock.set(new Date("2026-12-20T17:00:00Z"));
-    const shown = await responsesOf(t.db, clock, null, COUNTY, id);
+    const shown = await responsesOf(as(null), COUNTY, id);
     expect(shown.consultation.state).toBe("closed");
     expect(shown.responses.map((r) => r.label)).toEqual([
       "A member of the public",
@@ -346,7 +334,7 @@ describe("responding", () => {
 
   it("refuses a response after closing (409) and changes nothing", async () => {
     clock.set(new Date("2026-12-20T17:00:00Z"));
-    const before = await responsesOf(t.db, clock, commissioner, COUNTY, id);
+    const before = await responsesOf(as(commissioner), COUNTY, id);
     const error = await refused(
       send(citizen, id, { showName: true, sections: [{ sectionId: lots, comments: "Late" }] }),
     );
@@ -356,18 +344,17 @@ describe("responding", () => {
       send(districtAdmin, id, { showName: true, sections: [{ sectionId: lots, comments: "New" }] }),
     );
     expect(late).toBeInstanceOf(ConflictError);
-    expect(await responsesOf(t.db, clock, commissioner, COUNTY, id)).toEqual(before);
+    expect(await responsesOf(as(commissioner), COUNTY, id)).toEqual(before);
   });
 
   it("answers each point only after closing, and publishes the summary only when all are answered", async () => {
     const answer = (
       p: Principal | null,
       answers: { responseId: string; sectionId: string; weDid: string }[],
-    ) => transaction(t.db, (trx) => answerPoints(trx, clock, p, COUNTY, id, answers));
-    const summary = (p: Principal | null) =>
-      transaction(t.db, (trx) => publishSummary(trx, clock, p, COUNTY, id, "Thank you."));
+    ) => answerPoints(as(p), COUNTY, id, answers);
+    const summary = (p: Principal | null) => publishSummary(as(p), COUNTY, id, "Thank you.");
     clock.set(new Date("2026-12-20T16:59:00Z"));
-    const { responses } = await responsesOf(t.db, clock, commissioner, COUNTY, id);
+    const { responses } = await responsesOf(as(commissioner), COUNTY, id);
     const points = responses.flatMap((r) =>
       r.sections.map((s) => ({ responseId: r.id, sectionId: s.sectionId })),
     );
@@ -394,14 +381,14 @@ describe("responding", () => {
     expect(missing.message).toContain("2 points are not answered");
     expect(missing.details).toHaveLength(2);
     expect(missing.details[0]?.field).toBe(`point.${points[3]?.responseId}.${points[3]?.sectionId}`);
-    expect((await refused(summaryOf(t.db, clock, null, COUNTY, id))).constructor).toBe(NotFoundError);
+    expect((await refused(summaryOf(as(null), COUNTY, id))).constructor).toBe(NotFoundError);
 
     await answer(
       commissioner,
       points.slice(3).map((p) => ({ ...p, weDid: "We will fund community transport." })),
     );
     await summary(commissioner);
-    const published = await summaryOf(t.db, clock, null, COUNTY, id);
+    const published = await summaryOf(as(null), COUNTY, id);
     expect(published.consultation.state).toBe("summary-published");
     expect(published.consultation.summary_text).toBe("Thank you.");
     expect(published.responses.flatMap((r) => r.sections.map((s) => s.weDid)).every((w) => w)).toBe(true);
@@ -459,7 +446,7 @@ describe("closing time in London", () => {
     clock.set(START);
     const { closesAt: _closesAt, ...rest } = draft;
     const id = await create(commissioner, { ...rest, closesOn: "2027-06-30", closesTime: "5pm" });
-    expect((await consultationOf(t.db, clock, commissioner, COUNTY, id)).closes_at.toISOString()).toBe(
+    expect((await consultationOf(as(commissioner), COUNTY, id)).closes_at.toISOString()).toBe(
       "2027-06-30T16:00:00.000Z",
     );
     const gap = await refused(create(commissioner, { ...rest, closesOn: "2027-03-28", closesTime: "01:30" }));
@@ -476,13 +463,7 @@ describe("closing time in London", () => {
 describe("the demo consultations", () => {
   it("has an open market engagement for home care and closed ones with summaries, without names unless agreed", async () => {
     clock.set(START);
-    const engagement = await consultationOf(
-      t.db,
-      clock,
-      null,
-      COUNTY,
-      DEMO_CONSULTATION.countyHomeCareEngagement,
-    );
+    const engagement = await consultationOf(as(null), COUNTY, DEMO_CONSULTATION.countyHomeCareEngagement);
     expect(engagement.state).toBe("open");
     expect(engagement.project_id).toBe(DEMO_PROJECT.countyHomeCare);
     expect(engagement.closes_at.getTime()).toBeGreaterThan(START.getTime() + 28 * DAY);
@@ -490,20 +471,20 @@ describe("the demo consultations", () => {
       [COUNTY, DEMO_CONSULTATION.countyLibrariesClosed],
       [DEMO_AUTHORITY.district, DEMO_CONSULTATION.districtLeisureClosed],
     ] as const) {
-      const { consultation, responses } = await summaryOf(t.db, clock, null, authorityId, closedId);
+      const { consultation, responses } = await summaryOf(as(null), authorityId, closedId);
       expect(consultation.closes_at.getTime()).toBeLessThan(START.getTime());
       expect(responses.length).toBeGreaterThanOrEqual(2);
       expect(responses.some((r) => r.respondentKind === "individual")).toBe(true);
       expect(responses.some((r) => r.sector === "charity")).toBe(true);
     }
-    const open = await listConsultations(t.db, clock, null, { status: "open" });
+    const open = await listConsultations(as(null), { status: "open" });
     expect(open.map((c) => c.id)).toEqual(
       expect.arrayContaining([
         DEMO_CONSULTATION.countyHomeCareEngagement,
         DEMO_CONSULTATION.districtParksOpen,
       ]),
     );
-    const libraries = await summaryOf(t.db, clock, null, COUNTY, DEMO_CONSULTATION.countyLibrariesClosed);
+    const libraries = await summaryOf(as(null), COUNTY, DEMO_CONSULTATION.countyLibrariesClosed);
     expect(libraries.responses.map((r) => r.label)).toEqual([
       "Millbrook Carers' Trust",
       "A member of the public",

@@ -194,7 +194,8 @@ export async function applyTerms(
     .execute();
 }
 
-export async function terminate(
+/** Writes a contract's termination. */
+export async function setTermination(
   db: Db,
   authorityId: string,
   contractId: string,

@@ -6,13 +6,18 @@
  * errors in a summary; the provider sees its reports due.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import {
+  createUser,
+  postForm,
+  postMultipart,
+  sessionFor,
+  type TestSession,
+} from "../../../tests/support/auth.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
 import type { Role } from "../access/access.service.ts";
 import { type AwardFixture, insertAward } from "./contracts.test-fixtures.ts";
 
@@ -26,19 +31,6 @@ const api = `/api/v1/authorities/${COUNTY}/contracts`;
 const pages = "/authorities/westshire-county-council/contracts";
 let t: TestApp;
 const s: Record<string, TestSession> = {};
-
-const call = (method: "GET" | "POST", url: string, session?: TestSession, given?: unknown) => {
-  const body = given === undefined && method !== "GET" ? {} : given;
-  return t.app.inject({
-    method,
-    url,
-    headers: {
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...(session ? { cookie: session.cookie } : {}),
-    },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-  });
-};
 
 async function rowCounts() {
   const counts: Record<string, number> = {};
@@ -86,13 +78,8 @@ const body = (awardId: string, over: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  t = await createTestApp({ clock, env: { OPENPS_DEMO: "true" } });
-  await runSeeds(
-    t.deps.db,
-    clock,
-    seeds.filter((seed) => seed.name !== "demo-evaluation" && seed.name !== "demo-contracts"),
-    { demo: true },
-  );
+  // The seeded database (every seed at START); the fixture makes the awards to contract.
+  t = await createTestApp({ clock, seeded: true });
   const make = async (name: string, grants: { role: Role; scopeId?: string }[]) => {
     const user = await createUser(t.deps.db, { grants, displayName: name });
     s[name] = await sessionFor(t.app, user.id, { twoFactor: true });
@@ -112,9 +99,9 @@ describe("the API", () => {
     const before = await rowCounts();
     const ready = await award();
     // 401 before the body is looked at; 403 for those who may not; 400 naming each field.
-    expect((await call("POST", api, undefined, { nonsense: true })).statusCode).toBe(401);
-    expect((await call("POST", api, s.evaluator, body(ready.awardId))).statusCode).toBe(403);
-    const bad = await call("POST", api, s.commissioner, {
+    expect((await call(t.app, "POST", api, undefined, { nonsense: true })).statusCode).toBe(401);
+    expect((await call(t.app, "POST", api, s.evaluator, body(ready.awardId))).statusCode).toBe(403);
+    const bad = await call(t.app, "POST", api, s.commissioner, {
       ...body(ready.awardId),
       startsOn: "1 April",
       paymentMechanism: "cash",
@@ -125,18 +112,20 @@ describe("the API", () => {
     expect(fields).toContain("paymentMechanism");
     // 409 in standstill and while challenged, 404 unknown.
     const standstill = await award({ standstillEndsAt: new Date(START.getTime() + 3 * DAY) });
-    const inStandstill = await call("POST", api, s.commissioner, body(standstill.awardId));
+    const inStandstill = await call(t.app, "POST", api, s.commissioner, body(standstill.awardId));
     expect(inStandstill.statusCode).toBe(409);
     expect(inStandstill.json().error.code).toBe("award_in_standstill");
     const challenged = await award({ challenged: true });
-    expect((await call("POST", api, s.commissioner, body(challenged.awardId))).json().error.code).toBe(
+    expect((await call(t.app, "POST", api, s.commissioner, body(challenged.awardId))).json().error.code).toBe(
       "award_challenged",
     );
     expect(
-      (await call("POST", api, s.commissioner, body("019a0000-0000-7000-8000-0000000fffff"))).statusCode,
+      (await call(t.app, "POST", api, s.commissioner, body("019a0000-0000-7000-8000-0000000fffff")))
+        .statusCode,
     ).toBe(404);
     // 422 over £5m with fewer than 3 KPIs.
     const big = await call(
+      t.app,
       "POST",
       api,
       s.commissioner,
@@ -146,22 +135,24 @@ describe("the API", () => {
     expect(big.json().error.details[0].field).toBe("kpis");
     // 422 dates out of order.
     expect(
-      (await call("POST", api, s.commissioner, body(ready.awardId, { endsOn: "2026-12-31" }))).statusCode,
+      (await call(t.app, "POST", api, s.commissioner, body(ready.awardId, { endsOn: "2026-12-31" })))
+        .statusCode,
     ).toBe(422);
     expect(await rowCounts()).toEqual(before);
     // The awards ready to contract: not the ones in standstill or challenged.
-    const list = await call("GET", `${api}/ready`, s.commissioner);
+    const list = await call(t.app, "GET", `${api}/ready`, s.commissioner);
     const ids = list.json().awards.map((a: { id: string }) => a.id);
     expect(ids).toContain(ready.awardId);
     expect(ids).not.toContain(standstill.awardId);
     expect(ids).not.toContain(challenged.awardId);
-    expect((await call("GET", `${api}/ready`)).statusCode).toBe(401);
+    expect((await call(t.app, "GET", `${api}/ready`)).statusCode).toBe(401);
   });
 
   it("enters, publishes, reports, rates, amends and terminates", async () => {
     const a = await award();
     const pdf = Buffer.from("%PDF-1.4\n%%EOF\n").toString("base64");
     const created = await call(
+      t.app,
       "POST",
       api,
       s.commissioner,
@@ -183,44 +174,52 @@ describe("the API", () => {
     });
     expect(created.headers.location).toBe(`${api}/${contract.id}`);
     // Public: the notice, its documents, and the register with filters.
-    const pub = await call("GET", `${api}/${contract.id}`);
+    const pub = await call(t.app, "GET", `${api}/${contract.id}`);
     expect(pub.statusCode).toBe(200);
-    const doc = await call("GET", pub.json().documents[0].url);
+    const doc = await call(t.app, "GET", pub.json().documents[0].url);
     expect(doc.statusCode).toBe(200);
     expect(doc.headers["content-type"]).toBe("application/pdf");
-    expect((await call("GET", `${api}/${contract.id}/documents/2`)).statusCode).toBe(404);
-    const register = await call("GET", `/api/v1/contracts?organisation=${MUTUAL}&status=live`);
+    expect((await call(t.app, "GET", `${api}/${contract.id}/documents/2`)).statusCode).toBe(404);
+    const register = await call(t.app, "GET", `/api/v1/contracts?organisation=${MUTUAL}&status=live`);
     expect(register.json().contracts.map((c: { id: string }) => c.id)).toContain(contract.id);
-    expect((await call("GET", "/api/v1/contracts?status=sometimes")).statusCode).toBe(400);
+    expect((await call(t.app, "GET", "/api/v1/contracts?status=sometimes")).statusCode).toBe(400);
 
     const period = `${api}/${contract.id}/kpis/1/periods/1`;
-    expect((await call("POST", `${period}/report`, undefined, {})).statusCode).toBe(401);
-    expect((await call("POST", `${period}/report`, s.other, { value: "90%" })).statusCode).toBe(403);
-    expect((await call("POST", `${period}/report`, s.supplier, {})).statusCode).toBe(400);
+    expect((await call(t.app, "POST", `${period}/report`, undefined, {})).statusCode).toBe(401);
+    expect((await call(t.app, "POST", `${period}/report`, s.other, { value: "90%" })).statusCode).toBe(403);
+    expect((await call(t.app, "POST", `${period}/report`, s.supplier, {})).statusCode).toBe(400);
     expect(
-      (await call("POST", `${api}/${contract.id}/kpis/1/periods/12/report`, s.supplier, { value: "1" }))
-        .statusCode,
+      (
+        await call(t.app, "POST", `${api}/${contract.id}/kpis/1/periods/12/report`, s.supplier, {
+          value: "1",
+        })
+      ).statusCode,
     ).toBe(409);
     expect(
-      (await call("POST", `${api}/${contract.id}/kpis/1/periods/x/report`, s.supplier, { value: "1" }))
+      (await call(t.app, "POST", `${api}/${contract.id}/kpis/1/periods/x/report`, s.supplier, { value: "1" }))
         .statusCode,
     ).toBe(404);
     expect(
-      (await call("POST", `${period}/rating`, s.commissioner, { rating: "good", comment: "x" })).statusCode,
+      (await call(t.app, "POST", `${period}/rating`, s.commissioner, { rating: "good", comment: "x" }))
+        .statusCode,
     ).toBe(409);
-    const reported = await call("POST", `${period}/report`, s.supplier, {
+    const reported = await call(t.app, "POST", `${period}/report`, s.supplier, {
       value: "96%",
       commentary: "Fewer missed visits.",
     });
     expect(reported.statusCode).toBe(201);
-    expect((await call("POST", `${period}/report`, s.supplier, { value: "97%" })).statusCode).toBe(409);
+    expect((await call(t.app, "POST", `${period}/report`, s.supplier, { value: "97%" })).statusCode).toBe(
+      409,
+    );
     expect(
-      (await call("POST", `${period}/rating`, s.supplier, { rating: "good", comment: "x" })).statusCode,
+      (await call(t.app, "POST", `${period}/rating`, s.supplier, { rating: "good", comment: "x" }))
+        .statusCode,
     ).toBe(403);
     expect(
-      (await call("POST", `${period}/rating`, s.commissioner, { rating: "great", comment: "x" })).statusCode,
+      (await call(t.app, "POST", `${period}/rating`, s.commissioner, { rating: "great", comment: "x" }))
+        .statusCode,
     ).toBe(400);
-    const rated = await call("POST", `${period}/rating`, s.commissioner, {
+    const rated = await call(t.app, "POST", `${period}/rating`, s.commissioner, {
       rating: "good",
       comment: "Above target.",
     });
@@ -233,11 +232,14 @@ describe("the API", () => {
     expect(rated.json().ratingsPublication).toMatchObject({ nextDueOn: "2028-03-01", overdue: false });
 
     const amendments = `${api}/${contract.id}/amendments`;
-    expect((await call("POST", amendments, s.commissioner, { reason: "Nothing" })).statusCode).toBe(422);
+    expect((await call(t.app, "POST", amendments, s.commissioner, { reason: "Nothing" })).statusCode).toBe(
+      422,
+    );
     expect(
-      (await call("POST", amendments, s.commissioner, { reason: "x", startsOn: "2027-02-01" })).statusCode,
+      (await call(t.app, "POST", amendments, s.commissioner, { reason: "x", startsOn: "2027-02-01" }))
+        .statusCode,
     ).toBe(409);
-    const amended = await call("POST", amendments, s.commissioner, {
+    const amended = await call(t.app, "POST", amendments, s.commissioner, {
       reason: "Winter pressures",
       valuePence: "510000000",
     });
@@ -251,10 +253,10 @@ describe("the API", () => {
     });
     const termination = `${api}/${contract.id}/termination`;
     expect(
-      (await call("POST", termination, s.commissioner, { reason: "x", terminatedOn: "2031-01-01" }))
+      (await call(t.app, "POST", termination, s.commissioner, { reason: "x", terminatedOn: "2031-01-01" }))
         .statusCode,
     ).toBe(422);
-    const ended = await call("POST", termination, s.commissioner, {
+    const ended = await call(t.app, "POST", termination, s.commissioner, {
       reason: "Provider failure",
       terminatedOn: "2027-06-30",
     });
@@ -265,21 +267,27 @@ describe("the API", () => {
     });
     const before = await rowCounts();
     expect(
-      (await call("POST", termination, s.commissioner, { reason: "Again", terminatedOn: "2027-06-30" }))
-        .statusCode,
+      (
+        await call(t.app, "POST", termination, s.commissioner, {
+          reason: "Again",
+          terminatedOn: "2027-06-30",
+        })
+      ).statusCode,
     ).toBe(409);
     expect(
-      (await call("POST", amendments, s.commissioner, { reason: "After", scope: "More" })).statusCode,
+      (await call(t.app, "POST", amendments, s.commissioner, { reason: "After", scope: "More" })).statusCode,
     ).toBe(409);
     expect(await rowCounts()).toEqual(before);
 
     // The provider's view.
-    const mine = await call("GET", `/api/v1/organisations/${MUTUAL}/contracts`, s.supplier);
+    const mine = await call(t.app, "GET", `/api/v1/organisations/${MUTUAL}/contracts`, s.supplier);
     expect(mine.statusCode).toBe(200);
     expect(mine.json().contracts.map((c: { contract: { id: string } }) => c.contract.id)).toContain(
       contract.id,
     );
-    expect((await call("GET", `/api/v1/organisations/${MUTUAL}/contracts`, s.other)).statusCode).toBe(403);
+    expect((await call(t.app, "GET", `/api/v1/organisations/${MUTUAL}/contracts`, s.other)).statusCode).toBe(
+      403,
+    );
   });
 });
 
@@ -411,9 +419,7 @@ describe("the pages", () => {
     const a = await award();
     const url = `${pages}/new?award=${a.awardId}`;
     const session = s.commissioner as TestSession;
-    const boundary = "----openps-test-boundary";
-    const fields: Record<string, string> = {
-      _csrf: session.csrfToken,
+    const fields = {
       title: "Night-time home care with documents",
       "startsOn-day": "1",
       "startsOn-month": "4",
@@ -423,30 +429,17 @@ describe("the pages", () => {
       "endsOn-year": "2030",
       paymentMechanism: "fixed",
     };
-    const multipart = (file: Buffer, filename: string) =>
-      Buffer.concat([
-        ...Object.entries(fields).map(([name, value]) =>
-          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-        ),
-        Buffer.from(
-          `--${boundary}\r\nContent-Disposition: form-data; name="documents"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n`,
-        ),
-        file,
-        Buffer.from(`\r\n--${boundary}--\r\n`),
-      ]);
-    const post = (payload: Buffer) =>
-      t.app.inject({
-        method: "POST",
-        url,
-        headers: { cookie: session.cookie, "content-type": `multipart/form-data; boundary=${boundary}` },
-        payload,
+    const post = (content: Buffer, filename: string) =>
+      postMultipart(t.app, session, url, {
+        ...fields,
+        documents: { filename, type: "application/pdf", content },
       });
     const before = await rowCounts();
-    const notPdf = await post(multipart(Buffer.from("MZ\x90\x00 not a document"), "contract.pdf"));
+    const notPdf = await post(Buffer.from("MZ\x90\x00 not a document"), "contract.pdf");
     expect(notPdf.statusCode).toBe(400);
     expect(notPdf.body).toContain('href="#documents"');
     expect(await rowCounts()).toEqual(before);
-    const done = await post(multipart(Buffer.from("%PDF-1.4\n%%EOF\n"), "signed-contract.pdf"));
+    const done = await post(Buffer.from("%PDF-1.4\n%%EOF\n"), "signed-contract.pdf");
     expect(done.statusCode).toBe(303);
     const page = await t.app.inject({ url: String(done.headers.location) });
     expect(page.body).toContain("signed-contract.pdf");

@@ -1,19 +1,30 @@
 /**
- * Contracts (issue 6): the JSON API and pages. Thin: parse, call the services, serialise or render.
- * Who may do what is decided in contracts.service.ts.
+ * Contracts (issue 6): the JSON API — the register of published contracts, the awards ready to
+ * contract, entering a contract, a contract and its documents, KPI reports and ratings, amendments,
+ * termination and a provider's contracts — and the pages (contracts.pages.ts, kpi-reports.pages.ts,
+ * contract-changes.pages.ts). Each route states who may call it and calls one service; the service
+ * decides every rule.
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { transaction } from "../../db/transaction.ts";
-import { requireSignedIn } from "../access/access.service.ts";
-import { editorsFirst } from "../access/policies.ts";
-import { authorityById } from "../authorities/authorities.service.ts";
-import type { AwardForContract } from "../evaluation/award-handover.ts";
+import { anyone, api, errorResponses } from "../../http/routes.ts";
+import { AuthorityParams } from "../../http/schemas.ts";
+import { ctxOf } from "../access/context.ts";
+import { authorityEditors, organisationRoles } from "../access/policies.ts";
+import { contractChangePages } from "./contract-changes.pages.ts";
+import { amendContract, terminateContract } from "./contract-changes.service.ts";
+import {
+  type AwardForContract,
+  type ContractDraft,
+  enterContract,
+  readyToContract,
+} from "./contract-entry.service.ts";
+import { contractsCtxOf } from "./contracts.context.ts";
 import { contractPages } from "./contracts.pages.ts";
+import { supplierPeople } from "./contracts.policies.ts";
 import {
   AmendmentBody,
   AmendmentResponse,
-  AuthorityParams,
   AwardReadyResponse,
   ContractListQuery,
   ContractListResponse,
@@ -22,7 +33,6 @@ import {
   ContractResponse as ContractResponseSchema,
   DocumentParams,
   EnterContractBody,
-  ErrorResponse,
   OrganisationParams,
   PeriodParams,
   ProviderContractsResponse,
@@ -31,22 +41,64 @@ import {
   TerminationBody,
 } from "./contracts.schemas.ts";
 import {
-  amendContract,
-  type ContractDraft,
-  type ContractsContext,
   type ContractView,
   contractDocument,
   contractOf,
-  enterContract,
   listContractViews,
   pageUrl,
-  providerContracts,
-  type RatingDraft,
-  rateKpi,
-  readyToContract,
-  reportKpi,
-  terminateContract,
+  SUPPLIER_ROLES,
 } from "./contracts.service.ts";
+import { kpiReportPages } from "./kpi-reports.pages.ts";
+import { type RatingDraft, rateKpi, reportKpi } from "./kpi-reports.service.ts";
+import { providerContracts } from "./provider-contracts.service.ts";
+
+function kpisToApi(view: ContractView) {
+  return view.kpis.map((k) => ({
+    position: k.position,
+    name: k.name,
+    measure: k.measure,
+    target: k.target,
+    frequencyMonths: k.frequency_months,
+    periods: k.periods.map((p) => ({
+      number: p.number,
+      startsOn: p.startsOn,
+      endsOn: p.endsOn,
+      state: p.state,
+      overdueAfter: p.overdueAfter,
+      report: p.report
+        ? {
+            value: p.report.value,
+            commentary: p.report.commentary,
+            reportedAt: p.report.reported_at.toISOString(),
+          }
+        : null,
+      rating: p.rating
+        ? { rating: p.rating.rating, comment: p.rating.comment, ratedAt: p.rating.rated_at.toISOString() }
+        : null,
+    })),
+  }));
+}
+
+function amendmentsToApi(view: ContractView) {
+  return view.amendments.map((a) => ({
+    number: a.number,
+    reason: a.reason,
+    amendedAt: a.amended_at.toISOString(),
+    value:
+      a.value_before_pence !== null && a.value_after_pence !== null
+        ? { beforePence: a.value_before_pence.toString(), afterPence: a.value_after_pence.toString() }
+        : null,
+    startsOn:
+      a.starts_on_before && a.starts_on_after
+        ? { before: a.starts_on_before, after: a.starts_on_after }
+        : null,
+    endsOn: a.ends_on_before && a.ends_on_after ? { before: a.ends_on_before, after: a.ends_on_after } : null,
+    scope:
+      a.scope_before !== null && a.scope_after !== null
+        ? { before: a.scope_before, after: a.scope_after }
+        : null,
+  }));
+}
 
 export function contractToApi(view: ContractView): ContractResponse {
   const c = view.contract;
@@ -82,30 +134,7 @@ export function contractToApi(view: ContractView): ContractResponse {
       endsOn: c.original_ends_on,
     },
     enteredAt: c.entered_at.toISOString(),
-    kpis: view.kpis.map((k) => ({
-      position: k.position,
-      name: k.name,
-      measure: k.measure,
-      target: k.target,
-      frequencyMonths: k.frequency_months,
-      periods: k.periods.map((p) => ({
-        number: p.number,
-        startsOn: p.startsOn,
-        endsOn: p.endsOn,
-        state: p.state,
-        overdueAfter: p.overdueAfter,
-        report: p.report
-          ? {
-              value: p.report.value,
-              commentary: p.report.commentary,
-              reportedAt: p.report.reported_at.toISOString(),
-            }
-          : null,
-        rating: p.rating
-          ? { rating: p.rating.rating, comment: p.rating.comment, ratedAt: p.rating.rated_at.toISOString() }
-          : null,
-      })),
-    })),
+    kpis: kpisToApi(view),
     documents: view.documents.map((d) => ({
       position: d.position,
       title: d.title,
@@ -115,25 +144,7 @@ export function contractToApi(view: ContractView): ContractResponse {
       sha256: d.sha256,
       url: `${api}/documents/${d.position}`,
     })),
-    amendments: view.amendments.map((a) => ({
-      number: a.number,
-      reason: a.reason,
-      amendedAt: a.amended_at.toISOString(),
-      value:
-        a.value_before_pence !== null && a.value_after_pence !== null
-          ? { beforePence: a.value_before_pence.toString(), afterPence: a.value_after_pence.toString() }
-          : null,
-      startsOn:
-        a.starts_on_before && a.starts_on_after
-          ? { before: a.starts_on_before, after: a.starts_on_after }
-          : null,
-      endsOn:
-        a.ends_on_before && a.ends_on_after ? { before: a.ends_on_before, after: a.ends_on_after } : null,
-      scope:
-        a.scope_before !== null && a.scope_after !== null
-          ? { before: a.scope_before, after: a.scope_after }
-          : null,
-    })),
+    amendments: amendmentsToApi(view),
     termination:
       c.terminated_on && c.termination_reason && c.terminated_at
         ? {
@@ -174,37 +185,50 @@ function awardToApi(a: AwardForContract) {
   };
 }
 
-/** Sign-in is asked for before the body is checked: the public gets 401, not 400. */
-async function signedInFirst(request: FastifyRequest): Promise<void> {
-  requireSignedIn(request.principal);
+const tags: ["contracts"] = ["contracts"];
+const base = "/api/v1/authorities/:authorityId/contracts";
+const one = `${base}/:contractId`;
+const period = `${one}/kpis/:position/periods/:period`;
+
+/** A KPI period's place from its route: the authority, the contract, the KPI's position, the period's number. */
+function periodOf(
+  request: FastifyRequest<{ Params: { contractId: string; position: string; period: string } }>,
+) {
+  const { contractId, position, period: number } = request.params;
+  return [request.authority.id, contractId, Number(position), Number(number)] as const;
 }
 
 export async function contractsRoutes(app: FastifyInstance): Promise<void> {
-  const { db, clock, files } = app.deps;
-  const ctx: ContractsContext = { db, clock, files, email: app.deps.mailer !== undefined };
-  contractPages(app, ctx);
+  contractPages(app);
+  kpiReportPages(app);
+  contractChangePages(app);
+  contractReads(app);
+  readyAndHeldReads(app);
+  contractEntryWrites(app);
+  contractChangeWrites(app);
+}
 
-  const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
-  const tags = ["contracts"];
-  const base = "/api/v1/authorities/:authorityId/contracts";
-  const one = `${base}/:contractId`;
+/** The public register, a contract and its documents. */
+function contractReads(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  api.get(
+  json.get(
     "/api/v1/contracts",
-    {
-      schema: {
+    api(
+      { who: anyone },
+      {
+        operationId: "listContracts",
         tags,
         summary: "Published contracts (contract details notices), newest first",
         description:
-          "Public. Filters: the authority, an organisation holding them (lead or consortium member), words in the title, supplier or authority, live only, payment mechanism, and contracts whose KPI ratings are overdue (not published for over 12 months, or not at the end). At most 500.",
+          "Filters: the authority, an organisation holding them (lead or consortium member), words in the title, supplier or authority, live only, payment mechanism, and contracts whose KPI ratings are overdue (not published for over 12 months, or not at the end). At most 500.",
         querystring: ContractListQuery,
-        response: { 200: ContractListResponse, 400: ErrorResponse },
+        response: { 200: ContractListResponse },
       },
-    },
+    ),
     async (request) => {
       const q = request.query;
-      const views = await listContractViews(db, clock, request.principal, {
+      const views = await listContractViews(ctxOf(request), {
         ...(q.authority ? { authorityId: q.authority } : {}),
         ...(q.organisation ? { organisationId: q.organisation } : {}),
         ...(q.q ? { q: q.q } : {}),
@@ -216,89 +240,45 @@ export async function contractsRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  api.get(
-    `${base}/ready`,
-    {
-      schema: {
-        tags,
-        summary: "Awards a contract can be entered from now",
-        description:
-          "For the authority's commissioners and administrators: awards whose standstill has ended, with no challenge open, not withdrawn or contracted.",
-        params: AuthorityParams,
-        response: { 200: AwardReadyResponse, ...errors },
-      },
-    },
-    async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      return { awards: (await readyToContract(db, clock, request.principal, authority.id)).map(awardToApi) };
-    },
-  );
-
-  api.post(
-    base,
-    {
-      schema: {
-        tags,
-        summary: "Enter a contract from an award, publishing its contract details notice",
-        description:
-          "For the authority's commissioners and administrators. 409 during standstill, while a challenge is open, or for an award withdrawn or contracted already. 422 when the end date is not after the start or has passed, the shares do not add up to 100%, a contract over £5,000,000.00 has fewer than 3 KPIs, or the supplier lacks the current registration the regulated activity needs. The value defaults to the award's.",
-        params: AuthorityParams,
-        body: EnterContractBody,
-        response: { 201: ContractResponseSchema, ...errors, 409: ErrorResponse, 422: ErrorResponse },
-      },
-      preValidation: editorsFirst(app),
-    },
-    async (request, reply) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const id = await transaction(db, (trx) =>
-        enterContract(trx, ctx, request.principal, authority.id, request.body as ContractDraft),
-      );
-      return reply
-        .status(201)
-        .header("location", `/api/v1/authorities/${authority.id}/contracts/${id}`)
-        .send(contractToApi(await contractOf(db, clock, request.principal, authority.id, id)));
-    },
-  );
-
-  api.get(
+  json.get(
     one,
-    {
-      schema: {
+    api(
+      { who: anyone },
+      {
+        operationId: "getContract",
         tags,
         summary:
           "A contract: its contract details notice, KPIs with periods and published ratings, amendments, termination",
         description:
-          "Public. Reports awaiting a rating are shown only to the supplier's people and the authority's commissioners and administrators.",
+          "Reports awaiting a rating are shown only to the supplier's people and the authority's commissioners and administrators.",
         params: ContractParams,
-        response: { 200: ContractResponseSchema, 400: ErrorResponse, 404: ErrorResponse },
+        response: { 200: ContractResponseSchema },
       },
-    },
-    async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      return contractToApi(
-        await contractOf(db, clock, request.principal, authority.id, request.params.contractId),
-      );
-    },
+    ),
+    async (request) =>
+      contractToApi(await contractOf(ctxOf(request), request.authority.id, request.params.contractId)),
   );
 
-  api.get(
+  json.get(
     `${one}/documents/:position`,
-    {
-      schema: {
+    api(
+      { who: anyone },
+      {
+        operationId: "getContractDocument",
         tags,
         summary: "A contract's document",
-        description: "Public, with the contract details notice.",
+        description: "Published with the contract details notice.",
         params: DocumentParams,
+        response: { 200: { type: "string", format: "binary", description: "The document" } },
       },
-    },
+    ),
     async (request, reply) => {
-      const authority = await authorityById(db, request.params.authorityId);
+      const { contractId, position } = request.params;
       const { document, bytes } = await contractDocument(
-        db,
-        files,
-        authority.id,
-        request.params.contractId,
-        Number(request.params.position),
+        contractsCtxOf(request),
+        request.authority.id,
+        contractId,
+        Number(position),
       );
       return reply
         .header("content-type", document.media_type)
@@ -309,139 +289,54 @@ export async function contractsRoutes(app: FastifyInstance): Promise<void> {
         .send(Buffer.from(bytes));
     },
   );
+}
 
-  const period = `${one}/kpis/:position/periods/:period`;
+/** The awards ready to contract (the authority's editors) and a provider's contracts (its people). */
+function readyAndHeldReads(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  api.post(
-    `${period}/report`,
-    {
-      schema: {
+  json.get(
+    `${base}/ready`,
+    api(
+      { who: authorityEditors, scope: "contracts:read" },
+      {
+        operationId: "listAwardsReadyToContract",
         tags,
-        summary: "Report against a KPI for a period (the supplier)",
+        summary: "Awards a contract can be entered from now",
         description:
-          "For the supplier's administrators and members. From the period's last day (409 before); once (409). The authority's commissioners are told.",
-        params: PeriodParams,
-        body: ReportBody,
-        response: { 201: ContractResponseSchema, ...errors, 409: ErrorResponse },
+          "Awards whose standstill has ended, with no challenge open, not withdrawn or contracted.",
+        params: AuthorityParams,
+        response: { 200: AwardReadyResponse },
       },
-      preValidation: signedInFirst,
-    },
-    async (request, reply) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const { contractId } = request.params;
-      const [position, period] = [Number(request.params.position), Number(request.params.period)];
-      await transaction(db, (trx) =>
-        reportKpi(trx, ctx, request.principal, authority.id, contractId, position, period, request.body),
-      );
-      return reply
-        .status(201)
-        .send(contractToApi(await contractOf(db, clock, request.principal, authority.id, contractId)));
-    },
+    ),
+    async (request) => ({
+      awards: (await readyToContract(ctxOf(request), request.authority.id)).map(awardToApi),
+    }),
   );
 
-  api.post(
-    `${period}/rating`,
-    {
-      schema: {
-        tags,
-        summary: "Rate a reported period, publishing the rating",
-        description:
-          "For the authority's commissioners and administrators: good, approaching target, requires improvement or inadequate, with a comment. 409 before the report, or rated already. The supplier is told.",
-        params: PeriodParams,
-        body: RatingBody,
-        response: { 201: ContractResponseSchema, ...errors, 409: ErrorResponse },
-      },
-      preValidation: editorsFirst(app),
-    },
-    async (request, reply) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const { contractId } = request.params;
-      const [position, period] = [Number(request.params.position), Number(request.params.period)];
-      await transaction(db, (trx) =>
-        rateKpi(
-          trx,
-          ctx,
-          request.principal,
-          authority.id,
-          contractId,
-          position,
-          period,
-          request.body as RatingDraft,
-        ),
-      );
-      return reply
-        .status(201)
-        .send(contractToApi(await contractOf(db, clock, request.principal, authority.id, contractId)));
-    },
-  );
-
-  api.post(
-    `${one}/amendments`,
-    {
-      schema: {
-        tags,
-        summary: "Amend a contract's value, dates or scope, with a reason (published)",
-        description:
-          "For the authority's commissioners and administrators. 409 once ended or terminated, or to change the start date once started. 422 when nothing changes, the dates are out of order, the new end date has passed or is before the last period reported, or the value goes over £5,000,000.00 with fewer than 3 KPIs.",
-        params: ContractParams,
-        body: AmendmentBody,
-        response: { 201: AmendmentResponse, ...errors, 409: ErrorResponse, 422: ErrorResponse },
-      },
-      preValidation: editorsFirst(app),
-    },
-    async (request, reply) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const { contractId } = request.params;
-      const number = await transaction(db, (trx) =>
-        amendContract(trx, ctx, request.principal, authority.id, contractId, request.body),
-      );
-      return reply.status(201).send({
-        number,
-        contract: contractToApi(await contractOf(db, clock, request.principal, authority.id, contractId)),
-      });
-    },
-  );
-
-  api.post(
-    `${one}/termination`,
-    {
-      schema: {
-        tags,
-        summary: "Terminate a contract from a date, with a reason (published)",
-        description:
-          "For the authority's commissioners and administrators. 409 terminated or ended already. 422 a date after the contract's end or before the last period reported.",
-        params: ContractParams,
-        body: TerminationBody,
-        response: { 201: ContractResponseSchema, ...errors, 409: ErrorResponse, 422: ErrorResponse },
-      },
-      preValidation: editorsFirst(app),
-    },
-    async (request, reply) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const { contractId } = request.params;
-      await transaction(db, (trx) =>
-        terminateContract(trx, ctx, request.principal, authority.id, contractId, request.body),
-      );
-      return reply
-        .status(201)
-        .send(contractToApi(await contractOf(db, clock, request.principal, authority.id, contractId)));
-    },
-  );
-
-  api.get(
+  json.get(
     "/api/v1/organisations/:id/contracts",
-    {
-      schema: {
+    api(
+      {
+        who: organisationRoles(
+          SUPPLIER_ROLES,
+          "see this organisation's contracts",
+          "The organisation's administrators and members",
+        ),
+        scope: "contracts:read",
+      },
+      {
+        operationId: "listProviderContracts",
         tags,
         summary: "An organisation's contracts and the KPI reports it has due or overdue",
         description:
-          "For the organisation's administrators and members: contracts held as the lead or a consortium member, and, as the lead, each KPI report due (its period has ended) or overdue (30 days after).",
+          "Contracts held as the lead or a consortium member, and, as the lead, each KPI report due (its period has ended) or overdue (30 days after).",
         params: OrganisationParams,
-        response: { 200: ProviderContractsResponse, ...errors },
+        response: { 200: ProviderContractsResponse },
       },
-    },
+    ),
     async (request) => {
-      const view = await providerContracts(db, clock, request.principal, request.params.id);
+      const view = await providerContracts(ctxOf(request), request.params.id);
       return {
         organisation: view.organisation,
         contracts: view.held.map((h) => ({ role: h.role, contract: contractToApi(h) })),
@@ -456,6 +351,135 @@ export async function contractsRoutes(app: FastifyInstance): Promise<void> {
           reportUrl: `${pageUrl(d.contract)}/kpis/${d.kpi.position}/periods/${d.period.number}/report`,
         })),
       };
+    },
+  );
+}
+
+/** Entering a contract; the supplier's reports and the commissioner's ratings. */
+function contractEntryWrites(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  json.post(
+    base,
+    api(
+      { who: authorityEditors, scope: "contracts:write" },
+      {
+        operationId: "enterContract",
+        tags,
+        summary: "Enter a contract from an award, publishing its contract details notice",
+        description:
+          "409 during standstill, while a challenge is open, or for an award withdrawn or contracted already. 422 when the end date is not after the start or has passed, the shares do not add up to 100%, a contract over £5,000,000.00 has fewer than 3 KPIs, or the supplier lacks the current registration the regulated activity needs. The value defaults to the award's.",
+        params: AuthorityParams,
+        body: EnterContractBody,
+        response: { 201: ContractResponseSchema, ...errorResponses(409, 422) },
+      },
+    ),
+    async (request, reply) => {
+      const { authority } = request;
+      const view = await enterContract(contractsCtxOf(request), authority.id, request.body as ContractDraft);
+      return reply
+        .status(201)
+        .header("location", `/api/v1/authorities/${authority.id}/contracts/${view.contract.id}`)
+        .send(contractToApi(view));
+    },
+  );
+
+  json.post(
+    `${period}/report`,
+    api(
+      { who: supplierPeople, scope: "contracts:write" },
+      {
+        operationId: "reportKpi",
+        tags,
+        summary: "Report against a KPI for a period (the supplier)",
+        description:
+          "From the period's last day (409 before); once (409). The authority's commissioners are told.",
+        params: PeriodParams,
+        body: ReportBody,
+        response: { 201: ContractResponseSchema, ...errorResponses(409) },
+      },
+    ),
+    async (request, reply) => {
+      const view = await reportKpi(contractsCtxOf(request), ...periodOf(request), request.body);
+      return reply.status(201).send(contractToApi(view));
+    },
+  );
+
+  json.post(
+    `${period}/rating`,
+    api(
+      { who: authorityEditors, scope: "contracts:write" },
+      {
+        operationId: "rateKpi",
+        tags,
+        summary: "Rate a reported period, publishing the rating",
+        description:
+          "Good, approaching target, requires improvement or inadequate, with a comment. 409 before the report, or rated already. The supplier is told.",
+        params: PeriodParams,
+        body: RatingBody,
+        response: { 201: ContractResponseSchema, ...errorResponses(409) },
+      },
+    ),
+    async (request, reply) => {
+      const view = await rateKpi(contractsCtxOf(request), ...periodOf(request), request.body as RatingDraft);
+      return reply.status(201).send(contractToApi(view));
+    },
+  );
+}
+
+/** Amendments and termination. */
+function contractChangeWrites(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  json.post(
+    `${one}/amendments`,
+    api(
+      { who: authorityEditors, scope: "contracts:write" },
+      {
+        operationId: "amendContract",
+        tags,
+        summary: "Amend a contract's value, dates or scope, with a reason (published)",
+        description:
+          "409 once ended or terminated, or to change the start date once started. 422 when nothing changes, the dates are out of order, the new end date has passed or is before the last period reported, or the value goes over £5,000,000.00 with fewer than 3 KPIs.",
+        params: ContractParams,
+        body: AmendmentBody,
+        response: { 201: AmendmentResponse, ...errorResponses(409, 422) },
+      },
+    ),
+    async (request, reply) => {
+      const { number, contract } = await amendContract(
+        contractsCtxOf(request),
+        request.authority.id,
+        request.params.contractId,
+        request.body,
+      );
+      return reply.status(201).send({ number, contract: contractToApi(contract) });
+    },
+  );
+
+  json.post(
+    `${one}/termination`,
+    api(
+      { who: authorityEditors, scope: "contracts:write" },
+      {
+        operationId: "terminateContract",
+        tags,
+        summary: "Terminate a contract from a date, with a reason (published)",
+        description:
+          "409 terminated or ended already. 422 a date after the contract's end or before the last period reported.",
+        params: ContractParams,
+        body: TerminationBody,
+        response: { 201: ContractResponseSchema, ...errorResponses(409, 422) },
+      },
+    ),
+    async (request, reply) => {
+      const view = await terminateContract(
+        contractsCtxOf(request),
+        request.authority.id,
+        request.params.contractId,
+        request.body,
+      );
+      return reply.status(201).send(contractToApi(view));
     },
   );
 }

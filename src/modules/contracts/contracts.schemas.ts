@@ -3,21 +3,10 @@
  * Types and lengths here (400, every field at fault); combinations in the service (422).
  */
 import { type Static, Type } from "typebox";
-import { ErrorResponse } from "../../http/schemas.ts";
+import { Instant, IsoDate, Nullable, PenceText as Pence, Strings, Uuid } from "../../http/schemas.ts";
 import { CONTRACT_LIMITS } from "./contracts.service.ts";
 import { KPI_RATINGS, PAYMENT_MECHANISMS } from "./contracts.table.ts";
 
-export { ErrorResponse };
-
-const Uuid = Type.String({ format: "uuid" });
-const IsoDate = Type.String({ format: "date", description: "A London calendar date, like 2027-04-01" });
-const Instant = Type.String({ format: "date-time" });
-const Pence = Type.String({ pattern: "^[0-9]{1,18}$", description: "Whole pence, as digits" });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
-const Strings = <T extends readonly string[]>(values: T) => Type.Enum([...values], { type: "string" });
-
-export const AuthorityParams = Type.Object({ authorityId: Uuid });
 export const ContractParams = Type.Object({ authorityId: Uuid, contractId: Uuid });
 /** Positions and period numbers are whole numbers; anything else is simply not found (404). */
 export const DocumentParams = Type.Object({

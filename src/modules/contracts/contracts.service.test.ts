@@ -9,39 +9,27 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
-import { principalOf } from "../../../tests/support/principals.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import * as contractsMigration from "../../db/migrations/2026-11-22-16-contracts.ts";
-import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { localFileStore } from "../../lib/file-store.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CONTRACTS, demoContractsSeed } from "../../seed/demo/contracts.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
-import { useDemoTenderKeys } from "../../seed/demo/tenders.ts";
 import { runSeeds } from "../../seed/seed.ts";
 import { seeds } from "../../seed/seeds.ts";
 import type { Principal, Role } from "../access/access.service.ts";
 import { verifyAuditChains } from "../audit/audit.service.ts";
 import { hasCurrentRegistration } from "../regulation/regulation.service.ts";
-import { tenderKeyringFromKeys } from "../tenders/sealing.ts";
-import {
-  amendContract,
-  type ContractDraft,
-  type ContractsContext,
-  contractOf,
-  contractsHeldBy,
-  contractsWithRatingsOf,
-  enterContract,
-  listContractViews,
-  providerContracts,
-  rateKpi,
-  readyToContract,
-  reportKpi,
-  terminateContract,
-} from "./contracts.service.ts";
+import { amendContract, terminateContract } from "./contract-changes.service.ts";
+import { type ContractDraft, enterContract, readyToContract } from "./contract-entry.service.ts";
+import type { ContractsCtx } from "./contracts.context.ts";
+import { contractOf, listContractViews } from "./contracts.service.ts";
 import { type AwardFixture, insertAward } from "./contracts.test-fixtures.ts";
+import { rateKpi, reportKpi } from "./kpi-reports.service.ts";
+import { contractsHeldBy, contractsWithRatingsOf, providerContracts } from "./provider-contracts.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const DISTRICT = DEMO_AUTHORITY.district;
@@ -52,9 +40,13 @@ const START = new Date("2027-03-01T10:00:00Z");
 const DAY = 24 * 3600_000;
 const clock = settableClock(START);
 let t: TestDatabase;
-let ctx: ContractsContext;
+let files: ContractsCtx["files"];
 const people: Record<string, Principal> = {};
 const as = (name: string) => people[name] as Principal;
+/** What a service takes first: the database, the clock and who asks (by name; null: the public). */
+const ctxOf = (name: string | null, db = t.db, at = clock) => ctxFor(db, at, name ? as(name) : null);
+/** The same with the contracts module's file store, no email. */
+const contractsCtx = (name: string): ContractsCtx => ({ ...ctxOf(name), files, email: false });
 
 async function person(name: string, grants: { role: Role; scopeId?: string }[]) {
   const user = await createUser(t.db, { grants, displayName: name });
@@ -87,8 +79,8 @@ const draft = (awardId: string, over: Partial<ContractDraft> = {}): ContractDraf
   ...over,
 });
 
-const enter = (who: string, d: ContractDraft) =>
-  transaction(t.db, (trx) => enterContract(trx, ctx, as(who), COUNTY, d));
+const enter = async (who: string, d: ContractDraft) =>
+  (await enterContract(contractsCtx(who), COUNTY, d)).contract.id;
 
 const count = async (table: "contracts" | "kpi_reports" | "kpi_ratings" | "contract_amendments") =>
   Number(
@@ -103,24 +95,12 @@ const count = async (table: "contracts" | "kpi_reports" | "kpi_ratings" | "contr
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n").toString("base64");
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  useDemoTenderKeys(tenderKeyringFromKeys(Buffer.alloc(32, 7)));
-  // The award decision and demo contracts are left out: the fixture makes the awards.
-  await runSeeds(
-    t.db,
-    clock,
-    seeds.filter((s) => s.name !== "demo-evaluation" && s.name !== "demo-contracts"),
-    { demo: true },
-  );
-  ctx = {
-    db: t.db,
-    clock,
-    files: localFileStore({
-      root: `${process.env.TMPDIR ?? "/tmp"}/openps-contracts-${Date.now()}`,
-      maxBytes: 1024 * 1024,
-    }),
-    email: false,
-  };
+  // The seeded database (every seed at START); the fixture makes the awards to contract.
+  t = await createTestDatabase({ seededAt: START });
+  files = localFileStore({
+    root: `${process.env.TMPDIR ?? "/tmp"}/openps-contracts-${Date.now()}`,
+    maxBytes: 1024 * 1024,
+  });
   await person("commissioner", [{ role: "commissioner", scopeId: COUNTY }]);
   await person("admin", [{ role: "authority-admin", scopeId: COUNTY }]);
   await person("evaluator", [{ role: "evaluator", scopeId: COUNTY }]);
@@ -151,13 +131,13 @@ describe("entering a contract", () => {
     });
     expect(await count("contracts")).toBe(before);
     // Ready to contract lists none of them.
-    const ready = await readyToContract(t.db, clock, as("commissioner"), COUNTY);
+    const ready = await readyToContract(ctxOf("commissioner"), COUNTY);
     expect(ready.map((a) => a.id)).not.toContain(inStandstill.awardId);
     expect(ready.map((a) => a.id)).not.toContain(challenged.awardId);
     // Once standstill ends, the first can be contracted.
     clock.set(new Date(START.getTime() + 2 * DAY));
     try {
-      expect((await readyToContract(t.db, clock, as("commissioner"), COUNTY)).map((a) => a.id)).toContain(
+      expect((await readyToContract(ctxOf("commissioner"), COUNTY)).map((a) => a.id)).toContain(
         inStandstill.awardId,
       );
       expect(await enter("commissioner", draft(inStandstill.awardId))).toBeTruthy();
@@ -175,9 +155,7 @@ describe("entering a contract", () => {
     );
     // Another authority's award is not found.
     const districtAward = await refused(
-      transaction(t.db, (trx) =>
-        enterContract(trx, ctx, as("districtCommissioner"), DISTRICT, draft(a.awardId)),
-      ),
+      enterContract(contractsCtx("districtCommissioner"), DISTRICT, draft(a.awardId)),
     );
     expect(districtAward.code).toBe("not_found");
     expect(await enter("admin", draft(a.awardId))).toBeTruthy();
@@ -240,7 +218,7 @@ describe("entering a contract", () => {
   it("needs at least 3 KPIs over £5,000,000.00 — exactly £5m needs none more, a penny over does", async () => {
     const exactly = await award({ valuePence: 500_000_000n });
     const id = await enter("commissioner", draft(exactly.awardId, { kpis: [kpi(1)] }));
-    expect((await contractOf(t.db, clock, null, COUNTY, id)).contract.value_pence).toBe(500_000_000n);
+    expect((await contractOf(ctxOf(null), COUNTY, id)).contract.value_pence).toBe(500_000_000n);
 
     const over = await award({ valuePence: 500_000_001n });
     const before = await count("contracts");
@@ -272,17 +250,17 @@ describe("entering a contract", () => {
     expect(error.details[0]?.message).toContain("90%");
     const good = await award({ leadShareBp: 7000, consortium: [{ ...member, shareBp: 3000 }] });
     const id = await enter("commissioner", draft(good.awardId));
-    const view = await contractOf(t.db, clock, null, COUNTY, id);
+    const view = await contractOf(ctxOf(null), COUNTY, id);
     expect(view.contract.consortium).toEqual([{ ...member, shareBp: 3000 }]);
     // A consortium member holds it too.
-    const held = await listContractViews(t.db, clock, null, {
+    const held = await listContractViews(ctxOf(null), {
       organisationId: DEMO_ORGANISATION.millbrookHomes,
     });
     expect(held.map((v) => v.contract.id)).toContain(id);
   });
 
   it("goes to a provider needing a regulated activity only with a current registration (422)", async () => {
-    expect(await hasCurrentRegistration(t.db, MUTUAL, "personal-care")).toBe(false);
+    expect(await hasCurrentRegistration(ctxOf(null), MUTUAL, "personal-care")).toBe(false);
     const a = await award({ regulatedActivity: "personal-care" });
     const error = await refused(enter("commissioner", draft(a.awardId)));
     expect(error).toMatchObject({ code: "unprocessable", details: [{ field: "awardId" }] });
@@ -297,7 +275,7 @@ describe("entering a contract", () => {
         documents: [{ title: "Signed contract", filename: "contract.pdf", contentBase64: PDF }],
       }),
     );
-    const view = await contractOf(t.db, clock, null, COUNTY, id);
+    const view = await contractOf(ctxOf(null), COUNTY, id);
     expect(view.contract).toMatchObject({
       title: "Night-time home care",
       value_pence: 109_500_000n,
@@ -350,17 +328,13 @@ describe("KPI reports and ratings", () => {
     contractId = await enter("commissioner", draft(a.awardId));
   });
   const report = (who: string, position: number, period: number, value = "95%") =>
-    transaction(t.db, (trx) =>
-      reportKpi(trx, ctx, as(who), COUNTY, contractId, position, period, { value, commentary: "Steady." }),
-    );
+    reportKpi(contractsCtx(who), COUNTY, contractId, position, period, { value, commentary: "Steady." });
   const rate = (who: string, position: number, period: number, rating = "good") =>
-    transaction(t.db, (trx) =>
-      rateKpi(trx, ctx, as(who), COUNTY, contractId, position, period, { rating, comment: "On target." }),
-    );
+    rateKpi(contractsCtx(who), COUNTY, contractId, position, period, { rating, comment: "On target." });
 
   it("derives periods from the start and each KPI's frequency, due at their end and overdue 30 days on", async () => {
     clock.set(START);
-    let view = await contractOf(t.db, clock, as("supplier"), COUNTY, contractId);
+    let view = await contractOf(ctxOf("supplier"), COUNTY, contractId);
     const monthly = view.kpis[0]?.periods ?? [];
     expect(monthly).toHaveLength(36);
     expect(monthly[0]).toMatchObject({
@@ -377,13 +351,13 @@ describe("KPI reports and ratings", () => {
     expect(view.counts).toEqual({ due: 2, overdue: 0, awaitingRating: 0 });
     // 2 March is the last day before overdue; 3 March it is.
     clock.set(new Date("2027-03-02T23:30:00Z"));
-    expect((await contractOf(t.db, clock, null, COUNTY, contractId)).kpis[0]?.periods[0]?.state).toBe("due");
+    expect((await contractOf(ctxOf(null), COUNTY, contractId)).kpis[0]?.periods[0]?.state).toBe("due");
     clock.set(new Date("2027-03-03T00:30:00Z"));
-    view = await contractOf(t.db, clock, null, COUNTY, contractId);
+    view = await contractOf(ctxOf(null), COUNTY, contractId);
     expect(view.kpis[0]?.periods[0]?.state).toBe("overdue");
     expect(view.counts).toEqual({ due: 1, overdue: 1, awaitingRating: 0 });
     // The supplier sees them, most overdue first.
-    const mine = await providerContracts(t.db, clock, as("supplier"), MUTUAL);
+    const mine = await providerContracts(ctxOf("supplier"), MUTUAL);
     const due = mine.due.filter((d) => d.contract.id === contractId);
     expect(due.map((d) => [d.period.number, d.period.state])).toEqual([
       [1, "overdue"],
@@ -415,9 +389,9 @@ describe("KPI reports and ratings", () => {
       .execute();
     expect(told.length).toBeGreaterThanOrEqual(2);
     // Before its rating, the public does not see the report; the authority and supplier do.
-    const pub = await contractOf(t.db, clock, null, COUNTY, contractId);
+    const pub = await contractOf(ctxOf(null), COUNTY, contractId);
     expect(pub.kpis[0]?.periods[0]).toMatchObject({ state: "reported", report: null });
-    const authority = await contractOf(t.db, clock, as("commissioner"), COUNTY, contractId);
+    const authority = await contractOf(ctxOf("commissioner"), COUNTY, contractId);
     expect(authority.kpis[0]?.periods[0]?.report?.value).toBe("93%");
   });
 
@@ -432,7 +406,7 @@ describe("KPI reports and ratings", () => {
     await rate("commissioner", 1, 1, "approaching-target");
     expect((await refused(rate("admin", 1, 1))).code).toBe("already_rated");
     await rate("admin", 2, 1, "requires-improvement");
-    const pub = await contractOf(t.db, clock, null, COUNTY, contractId);
+    const pub = await contractOf(ctxOf(null), COUNTY, contractId);
     expect(pub.kpis[0]?.periods[0]).toMatchObject({
       state: "rated",
       report: { value: "93%" },
@@ -448,12 +422,12 @@ describe("KPI reports and ratings", () => {
     expect(told).toHaveLength(2);
     // Over 12 months without a publication: overdue, and listed as such.
     clock.set(new Date("2028-04-11T10:00:00Z"));
-    const late = await contractOf(t.db, clock, null, COUNTY, contractId);
+    const late = await contractOf(ctxOf(null), COUNTY, contractId);
     expect(late.publication.overdue).toBe(true);
     expect(
-      (await listContractViews(t.db, clock, null, { ratingsOverdue: true })).map((v) => v.contract.id),
+      (await listContractViews(ctxOf(null), { ratingsOverdue: true })).map((v) => v.contract.id),
     ).toContain(contractId);
-    const ratings = await contractsWithRatingsOf(t.db, MUTUAL, clock);
+    const ratings = await contractsWithRatingsOf(ctxOf(null), MUTUAL);
     const mine = ratings.find((r) => r.contractId === contractId);
     expect(mine?.kpis.map((k) => k.latest?.rating ?? null)).toEqual([
       "approaching-target",
@@ -480,10 +454,10 @@ describe("KPI reports and ratings", () => {
 });
 
 describe("amendments and termination", () => {
-  const amend = (id: string, d: Parameters<typeof amendContract>[5], who = "commissioner") =>
-    transaction(t.db, (trx) => amendContract(trx, ctx, as(who), COUNTY, id, d));
-  const terminate = (id: string, d: Parameters<typeof terminateContract>[5]) =>
-    transaction(t.db, (trx) => terminateContract(trx, ctx, as("commissioner"), COUNTY, id, d));
+  const amend = async (id: string, d: Parameters<typeof amendContract>[3], who = "commissioner") =>
+    (await amendContract(contractsCtx(who), COUNTY, id, d)).number;
+  const terminate = (id: string, d: Parameters<typeof terminateContract>[3]) =>
+    terminateContract(contractsCtx("commissioner"), COUNTY, id, d);
 
   it("records value, date and scope changes with reasons, published before and after", async () => {
     clock.set(START);
@@ -511,7 +485,7 @@ describe("amendments and termination", () => {
       }),
     ).toBe(1);
     expect(await amend(id, { reason: "Exactly £5m is allowed", valuePence: "500000000" })).toBe(2);
-    const view = await contractOf(t.db, clock, null, COUNTY, id);
+    const view = await contractOf(ctxOf(null), COUNTY, id);
     expect(view.contract).toMatchObject({
       value_pence: 500_000_000n,
       ends_on: "2030-03-31",
@@ -536,9 +510,7 @@ describe("amendments and termination", () => {
   it("terminates with a reason and date: periods after it fall away, and nothing changes after", async () => {
     clock.set(new Date("2027-05-10T10:00:00Z"));
     const id = await enter("commissioner", draft((await award()).awardId));
-    await transaction(t.db, (trx) =>
-      reportKpi(trx, ctx, as("supplier"), COUNTY, id, 1, 3, { value: "97%", commentary: "" }),
-    );
+    await reportKpi(contractsCtx("supplier"), COUNTY, id, 1, 3, { value: "97%", commentary: "" });
     expect((await refused(terminate(id, { reason: "", terminatedOn: "2027-06-30" }))).details).toMatchObject([
       { field: "reason" },
     ]);
@@ -549,7 +521,7 @@ describe("amendments and termination", () => {
       "unprocessable",
     );
     await terminate(id, { reason: "The provider's registration was cancelled.", terminatedOn: "2027-06-15" });
-    const view = await contractOf(t.db, clock, null, COUNTY, id);
+    const view = await contractOf(ctxOf(null), COUNTY, id);
     expect(view.state).toBe("terminated");
     expect(view.lastDay).toBe("2027-06-15");
     expect(view.kpis[0]?.periods.at(-1)).toMatchObject({
@@ -587,7 +559,10 @@ describe("for the regulation module", () => {
       regulatedActivity: registered.activity_code,
     });
     const id = await enter("commissioner", draft(a.awardId));
-    const held = await contractsHeldBy(t.db, registered.organisation_id, [registered.activity_code], clock);
+    const held = await contractsHeldBy(ctxOf(null), {
+      organisationId: registered.organisation_id,
+      activities: [registered.activity_code],
+    });
     const mine = held.find((h) => h.contractId === id);
     expect(mine).toMatchObject({
       authorityId: COUNTY,
@@ -595,44 +570,54 @@ describe("for the regulation module", () => {
       regulatedActivity: registered.activity_code,
     });
     expect(mine?.commissionerUserIds).toContain(as("commissioner").userId);
-    expect(await contractsHeldBy(t.db, registered.organisation_id, ["not-an-activity"], clock)).toEqual([]);
+    expect(
+      await contractsHeldBy(ctxOf(null), {
+        organisationId: registered.organisation_id,
+        activities: ["not-an-activity"],
+      }),
+    ).toEqual([]);
   });
 });
 
 describe("demo data and the migration", () => {
+  // Seeding a fresh database takes a while: it is done before the test, with the hooks' time.
+  let fresh: TestDatabase;
+  let ready: { awardId: string };
+  const seedClock = settableClock(new Date("2027-03-20T10:00:00Z"));
+  beforeAll(async () => {
+    fresh = await createTestDatabase();
+    await runSeeds(
+      fresh.db,
+      seedClock,
+      seeds.filter((s) => s.name !== "demo-contracts"),
+      { demo: true },
+    );
+    ready = await insertAward(fresh.db, {
+      authorityId: COUNTY,
+      organisationId: MUTUAL,
+      standstillEndsAt: new Date("2027-03-01T00:00:00Z"),
+      valuePence: 600_000_000n,
+    });
+    await runSeeds(fresh.db, seedClock, [demoContractsSeed], { demo: true });
+  }, 180_000);
+  afterAll(async () => {
+    await fresh?.destroy();
+  });
+
   it("contracts every award ready to contract, with periods reported, rated, due and overdue; once", async () => {
-    const fresh = await createTestDatabase();
-    try {
-      const seedClock = settableClock(new Date("2027-03-20T10:00:00Z"));
-      await runSeeds(
-        fresh.db,
-        seedClock,
-        seeds.filter((s) => s.name !== "demo-contracts"),
-        { demo: true },
-      );
-      const ready = await insertAward(fresh.db, {
-        authorityId: COUNTY,
-        organisationId: MUTUAL,
-        standstillEndsAt: new Date("2027-03-01T00:00:00Z"),
-        valuePence: 600_000_000n,
-      });
-      await runSeeds(fresh.db, seedClock, [demoContractsSeed], { demo: true });
-      const view = await contractOf(fresh.db, seedClock, null, COUNTY, DEMO_CONTRACTS[0] as string);
-      expect(view.contract).toMatchObject({
-        award_id: ready.awardId,
-        starts_on: "2026-08-01",
-        ends_on: "2029-07-31",
-      });
-      expect(view.kpis).toHaveLength(3);
-      const states = view.kpis.flatMap((k) => k.periods.map((p) => p.state));
-      for (const state of ["rated", "reported", "due", "overdue"]) expect(states).toContain(state);
-      expect(view.publication.overdue).toBe(false);
-      expect((await runSeeds(fresh.db, seedClock, [demoContractsSeed], { demo: true })).skipped).toEqual([
-        "demo-contracts",
-      ]);
-    } finally {
-      await fresh.destroy();
-    }
+    const view = await contractOf(ctxOf(null, fresh.db, seedClock), COUNTY, DEMO_CONTRACTS[0] as string);
+    expect(view.contract).toMatchObject({
+      award_id: ready.awardId,
+      starts_on: "2026-08-01",
+      ends_on: "2029-07-31",
+    });
+    expect(view.kpis).toHaveLength(3);
+    const states = view.kpis.flatMap((k) => k.periods.map((p) => p.state));
+    for (const state of ["rated", "reported", "due", "overdue"]) expect(states).toContain(state);
+    expect(view.publication.overdue).toBe(false);
+    expect((await runSeeds(fresh.db, seedClock, [demoContractsSeed], { demo: true })).skipped).toEqual([
+      "demo-contracts",
+    ]);
   });
 
   it("goes down and up again", async () => {

@@ -1,6 +1,5 @@
 /** Contracts (issue 6, items 8–11): contracts, KPIs, performance reports and ratings, amendments, termination. `Database` (src/db/database.ts) extends this. */
 import type { Insertable, Selectable } from "kysely";
-import type { AwardConsortiumMember } from "../evaluation/evaluation.service.ts";
 
 export const PAYMENT_MECHANISMS = ["fixed", "fee-per-service", "payment-by-results"] as const;
 export type PaymentMechanism = (typeof PAYMENT_MECHANISMS)[number];
@@ -12,6 +11,16 @@ export const KPI_FREQUENCIES = [1, 3, 6, 12] as const;
 export const KPI_RATINGS = ["good", "approaching-target", "requires-improvement", "inadequate"] as const;
 export type KpiRating = (typeof KPI_RATINGS)[number];
 
+/** A member of the supplier's consortium, as the award named it (copied onto the contract). */
+export interface ContractConsortiumMember {
+  organisationId: string | null;
+  name: string;
+  role: "partner" | "subcontractor";
+  sector: string;
+  sizeBand: string;
+  shareBp: number;
+}
+
 /** A contract, published as its contract details notice when entered. A tenant table keyed by (authority_id, id). */
 export interface ContractsTable {
   authority_id: string;
@@ -22,7 +31,7 @@ export interface ContractsTable {
   organisation_id: string;
   supplier_name: string;
   lead_share_bp: number;
-  consortium: AwardConsortiumMember[];
+  consortium: ContractConsortiumMember[];
   title: string;
   description: string;
   regulated_activity: string | null;

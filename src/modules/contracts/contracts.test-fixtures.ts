@@ -7,7 +7,7 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import { newId } from "../../lib/ids.ts";
-import type { AwardConsortiumMember } from "../evaluation/evaluation.service.ts";
+import type { ContractConsortiumMember } from "./contracts.table.ts";
 
 /** The opened demo tender (src/seed/demo/tenders.ts). */
 const OPENED_TENDER = "019a0000-0000-7000-8000-00000000f003";
@@ -20,7 +20,7 @@ export interface AwardFixture {
   standstillEndsAt: Date;
   valuePence?: bigint;
   leadShareBp?: number;
-  consortium?: AwardConsortiumMember[];
+  consortium?: ContractConsortiumMember[];
   regulatedActivity?: string | null;
   /** An undecided challenge (the award stays "awarded", as lodging one may leave it). */
   challenged?: boolean;
@@ -67,7 +67,7 @@ export async function insertAward(db: Db, f: AwardFixture): Promise<{ awardId: s
           .executeTakeFirstOrThrow()
       ).name,
       lead_share_bp: f.leadShareBp ?? 10_000,
-      consortium: JSON.stringify(f.consortium ?? []) as unknown as AwardConsortiumMember[],
+      consortium: JSON.stringify(f.consortium ?? []) as unknown as ContractConsortiumMember[],
       value_pence: f.valuePence ?? 109_500_000n,
       regulated_activity: f.regulatedActivity ?? null,
       three_bid_justification: null,

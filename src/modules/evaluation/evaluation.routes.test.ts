@@ -1,383 +1,229 @@
 /**
- * The compliance check, the start of evaluation and the register of reserved contracts through HTTP
- * (app.inject), API and pages: every refusal with its status (401 before the body, 400 naming each
- * field, 403, 404, 409, 422) leaves the tables as they were; the pages render each bid, the
- * three-bid warning and its justification field, and show form errors with a summary.
+ * Evaluation through HTTP (app.inject), API and pages: every refusal with its status (401 before the
+ * body, 400 naming each field, 403, 404, 409, 422) leaves the tables as they were; the pages take an
+ * evaluator from the declaration through the scoresheet and a commissioner through moderation and
+ * the ranking. The award's pages are tested in src/modules/award/award.routes.test.ts.
  */
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
-import { transaction } from "../../db/transaction.ts";
+import { postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
-import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
-import { DEMO_TENDER } from "../../seed/demo/tenders.ts";
-import type { Principal, Role } from "../access/access.service.ts";
-import { loadGrants } from "../access/access.service.ts";
-import { type BidsContext, confirmOpening, submitBid } from "../tenders/bids.service.ts";
-import { registerInterest } from "../tenders/questions.service.ts";
-import { createTender, publishTender, tenderOf } from "../tenders/tenders.service.ts";
+import { COUNTY, people, START } from "../compliance/compliance.test-fixtures.ts";
+import { valleysTender } from "./evaluation.test-fixtures.ts";
 
-const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
-const COUNTY = DEMO_AUTHORITY.county;
+const clock = settableClock(START);
 const api = `/api/v1/authorities/${COUNTY}`;
 const pages = "/authorities/westshire-county-council";
 let t: TestApp;
-let ctx: BidsContext;
+const p = people(() => t.deps.db, clock, { displayName: (name) => `Test ${name}` });
 const s: Record<string, TestSession> = {};
-const principals: Record<string, Principal> = {};
 let tenderId: string;
-const bids: Record<string, string> = {};
-
-const call = (method: "GET" | "POST" | "PUT", url: string, session?: TestSession, given?: unknown) => {
-  const body = given === undefined && method !== "GET" ? {} : given;
-  return t.app.inject({
-    method,
-    url,
-    headers: {
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...(session ? { cookie: session.cookie } : {}),
-    },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-  });
-};
+let bids: Record<string, string> = {};
+let criteria: string[] = [];
 
 async function rowCounts() {
   const counts: Record<string, number> = {};
   for (const table of [
-    "compliance_decisions",
-    "compliance_conditions",
-    "tender_evaluations",
-    "reserved_contract_awards",
-  ] as const)
+    "evaluator_declarations",
+    "evaluation_scores",
+    "evaluation_submissions",
+    "moderated_scores",
+    "tender_awards",
+    "award_challenges",
+  ])
     counts[table] = Number(
-      (
-        await t.deps.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<bigint>().as("n"))
-          .executeTakeFirstOrThrow()
-      ).n,
+      (await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(t.deps.db)).rows[0]?.n,
     );
   return counts;
 }
 
-const met = { conditions: [{ position: 1, met: true }], outcome: "compliant" };
-
-beforeAll(async () => {
+/** The people of these tests, and the valleys tender: compliant bids, evaluation started, an evaluator assigned. */
+async function setUp(): Promise<void> {
   t = await createTestApp({ clock, seeded: true });
-  const db = t.deps.db;
-  ctx = {
-    db,
-    clock,
-    keys: t.deps.tenderKeys as BidsContext["keys"],
-    email: false,
-    maxDocumentBytes: 1024 * 1024,
-  };
-  const make = async (name: string, grants: { role: Role; scopeId?: string }[]) => {
-    const user = await createUser(db, { grants, displayName: `Test ${name}` });
-    principals[name] = {
-      userId: user.id,
-      displayName: name,
-      grants: await loadGrants(db, user.id),
-      via: "session",
-      twoFactor: true,
-    };
-  };
-  await make("checker", [
+  await p.add("checker", [
     { role: "commissioner", scopeId: COUNTY },
     { role: "bid-opener", scopeId: COUNTY },
   ]);
-  await make("commissioner", [{ role: "commissioner", scopeId: COUNTY }]);
-  await make("opener", [{ role: "bid-opener", scopeId: COUNTY }]);
-  await make("charity", [{ role: "organisation-admin", scopeId: DEMO_ORGANISATION.carersTrust }]);
-  await make("mutual", [{ role: "organisation-admin", scopeId: DEMO_ORGANISATION.communityHealthMutual }]);
-  await make("company", [{ role: "organisation-admin", scopeId: DEMO_ORGANISATION.homesGroup }]);
-  const as = (name: string) => principals[name] as Principal;
+  await p.add("commissioner", [{ role: "commissioner", scopeId: COUNTY }]);
+  await p.add("opener", [{ role: "bid-opener", scopeId: COUNTY }]);
+  await p.add("evaluator", [{ role: "evaluator", scopeId: COUNTY }]);
+  await p.add("other", [{ role: "evaluator", scopeId: COUNTY }]);
+  await p.add("charity", [{ role: "organisation-admin", scopeId: DEMO_ORGANISATION.carersTrust }]);
+  await p.add("mutual", [{ role: "organisation-admin", scopeId: DEMO_ORGANISATION.communityHealthMutual }]);
+  await p.add("company", [{ role: "organisation-admin", scopeId: DEMO_ORGANISATION.homesGroup }]);
+  const valleys = await valleysTender(p, clock, {
+    charity: DEMO_ORGANISATION.carersTrust,
+    mutual: DEMO_ORGANISATION.communityHealthMutual,
+    company: DEMO_ORGANISATION.homesGroup,
+  });
+  tenderId = valleys.tenderId;
+  bids = valleys.bid;
+  criteria = valleys.criteria.map((c) => c.id);
+  for (const name of [
+    "checker",
+    "commissioner",
+    "opener",
+    "evaluator",
+    "other",
+    "charity",
+    "mutual",
+    "company",
+  ])
+    s[name] = await sessionFor(t.app, p.as(name).userId, { twoFactor: true });
+}
 
-  // A tender with three bids, opened by two bid openers.
-  tenderId = await transaction(db, (trx) =>
-    createTender(trx, clock, as("commissioner"), COUNTY, {
-      projectId: DEMO_PROJECT.countyHomeCare,
-      title: "Home care in the hills",
-      description: "Home care across the Westshire hills.",
-      procedure: "open",
-      pricingMode: "competitive",
-      contractTermMonths: 36,
-      vatTreatment: "exempt",
-      clarificationDeadline: "2027-01-08T12:00:00Z",
-      submissionDeadline: "2027-01-15T12:00:00Z",
-      conditions: ["Registered with the Care Quality Commission"],
-      criteria: [
-        { kind: "quality", title: "Quality", weightBp: 7000 },
-        { kind: "price", title: "Price", weightBp: 3000 },
-      ],
-    }),
+const scores = (score: number, reason = "Well evidenced") => ({
+  scores: criteria.map((criterionId) => ({ criterionId, score, reason })),
+});
+const scoreForm = (score: string, reason: string) =>
+  Object.fromEntries(
+    criteria.flatMap((id) => [
+      [`scores.${id}.score`, score],
+      [`scores.${id}.reason`, reason],
+    ]),
   );
-  const keys = ctx.keys;
-  await transaction(db, (trx) =>
-    publishTender(trx, clock, as("commissioner"), COUNTY, tenderId, { keys, minimumPeriodDays: 25 }),
-  );
-  const view = await tenderOf(db, clock, as("commissioner"), COUNTY, tenderId);
-  const answers = view.parts.criteria
-    .filter((c) => c.kind !== "price")
-    .map((c) => ({ criterionId: c.id, text: "How we meet it" }));
-  for (const [who, organisationId] of [
-    ["charity", DEMO_ORGANISATION.carersTrust],
-    ["mutual", DEMO_ORGANISATION.communityHealthMutual],
-    ["company", DEMO_ORGANISATION.homesGroup],
-  ] as const) {
-    const submitted = await transaction(db, async (trx) => {
-      await registerInterest(trx, clock, as(who), COUNTY, tenderId, organisationId);
-      return submitBid(trx, ctx, as(who), COUNTY, tenderId, { organisationId, answers, price: "£1,000" });
-    });
-    bids[who] = submitted.receipt.bidId;
-  }
-  clock.set(new Date("2027-01-20T10:00:00Z"));
-  await confirmOpening(ctx, as("checker"), COUNTY, tenderId);
-  await confirmOpening(ctx, as("opener"), COUNTY, tenderId);
-  for (const name of Object.keys(principals))
-    s[name] = await sessionFor(t.app, (principals[name] as Principal).userId, { twoFactor: true });
-}, 180_000);
 
 afterAll(async () => {
   await t?.close();
 });
 
-describe("the compliance API", () => {
-  it("shows the check to readers of the opened bids only", async () => {
-    const url = `${api}/tenders/${tenderId}/compliance`;
-    expect((await call("GET", url)).statusCode).toBe(401);
-    expect((await call("GET", url, s.charity)).statusCode).toBe(403);
-    expect((await call("GET", url, s.commissioner)).statusCode).toBe(403);
-    const read = await call("GET", url, s.opener);
-    expect(read.statusCode).toBe(200);
-    const body = read.json();
-    expect(body.bids.map((b: { bidder: { name: string } }) => b.bidder.name).sort()).toEqual([
-      "Millbrook Carers' Trust",
-      "Westshire Community Health CIC",
-      "Westshire Homes Group",
-    ]);
-    expect(body).toMatchObject({ state: "checking", counts: { undecided: 3 }, justificationNeeded: true });
-    const demo = (await call("GET", `${api}/tenders/${DEMO_TENDER.opened}/compliance`, s.checker)).json();
-    expect(demo).toMatchObject({
-      state: "evaluating",
-      counts: { compliant: 3 },
-      evaluation: { compliantCount: 3 },
-    });
-  });
+beforeAll(setUp, 240_000);
 
-  it("refuses decisions with the house status codes, writing nothing", async () => {
+describe("the evaluation API", () => {
+  it("refuses scoring before a declaration, off the scale, without a reason, by others — writing nothing", async () => {
     const before = await rowCounts();
-    const url = `${api}/tenders/${tenderId}/compliance/bids/${bids.charity}`;
-    expect((await call("PUT", url, undefined, { nonsense: true })).statusCode).toBe(401);
-    const bad = await call("PUT", url, s.checker, {
-      conditions: [{ position: 0, met: "yes" }],
-      outcome: "maybe",
-    });
+    const base = `${api}/tenders/${tenderId}/evaluation`;
+    expect(
+      (await call(t.app, "PUT", `${base}/declaration`, undefined, { conflict: "maybe" })).statusCode,
+    ).toBe(401);
+    const bad = await call(t.app, "PUT", `${base}/declaration`, s.evaluator, { conflict: "maybe" });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error.details.length).toBeGreaterThanOrEqual(2);
-    expect((await call("PUT", url, s.opener, met)).statusCode).toBe(403);
-    expect((await call("PUT", url, s.commissioner, met)).statusCode).toBe(403);
-    expect((await call("PUT", url, s.charity, met)).statusCode).toBe(403);
+    const early = await call(t.app, "PUT", `${base}/bids/${bids.charity}/scores`, s.evaluator, scores(5));
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error.code).toBe("declaration_required");
     expect(
-      (await call("PUT", `${api}/tenders/${tenderId}/compliance/bids/${DEMO_TENDER.open}`, s.checker, met))
-        .statusCode,
-    ).toBe(404);
+      (await call(t.app, "PUT", `${base}/bids/${bids.charity}/scores`, s.other, scores(5))).statusCode,
+    ).toBe(403);
     expect(
-      (
-        await call(
-          "PUT",
-          `${api}/tenders/${DEMO_TENDER.open}/compliance/bids/${bids.charity}`,
-          s.checker,
-          met,
-        )
-      ).statusCode,
-    ).toBe(409);
-    const demoBid = await t.deps.db
-      .selectFrom("bids")
-      .select("id")
-      .where("tender_id", "=", DEMO_TENDER.opened)
-      .executeTakeFirstOrThrow();
-    const fixed = await call(
-      "PUT",
-      `${api}/tenders/${DEMO_TENDER.opened}/compliance/bids/${demoBid.id}`,
-      s.checker,
-      {
-        conditions: [
-          { position: 1, met: true },
-          { position: 2, met: true },
-        ],
-        outcome: "compliant",
-      },
-    );
-    expect(fixed.statusCode).toBe(409);
-    expect(fixed.json().error.code).toBe("evaluation_started");
-    const unreasoned = await call("PUT", url, s.checker, {
-      conditions: [{ position: 1, met: false }],
-      outcome: "excluded",
-    });
-    expect(unreasoned.statusCode).toBe(422);
-    expect(unreasoned.json().error.details[0].field).toBe("conditions.1.reason");
-    expect((await call("PUT", url, s.checker, { ...met, outcome: "excluded" })).statusCode).toBe(422);
-    expect(await rowCounts()).toEqual(before);
-  });
-
-  it("records decisions, then starts evaluation under the three-bid rule", async () => {
-    const base = `${api}/tenders/${tenderId}`;
-    const excluded = await call("PUT", `${base}/compliance/bids/${bids.charity}`, s.checker, {
-      conditions: [{ position: 1, met: false, reason: "Not registered with the CQC for personal care" }],
-      outcome: "excluded",
-    });
-    expect(excluded.statusCode).toBe(200);
-    expect(excluded.json()).toMatchObject({ outcome: "excluded", previous: null });
-    expect((await call("PUT", `${base}/compliance/bids/${bids.mutual}`, s.checker, met)).statusCode).toBe(
-      200,
-    );
-
-    const before = await rowCounts();
-    const undecided = await call("POST", `${base}/evaluation`, s.checker, {});
-    expect(undecided.statusCode).toBe(422);
-    expect(undecided.json().error.details[0].field).toBe(`bids.${bids.company}`);
-    expect((await call("POST", `${base}/evaluation`, undefined, { x: 1 })).statusCode).toBe(401);
-    expect((await call("POST", `${base}/evaluation`, s.opener, {})).statusCode).toBe(403);
-    expect((await call("PUT", `${base}/compliance/bids/${bids.company}`, s.checker, met)).statusCode).toBe(
-      200,
-    );
-    const after = await rowCounts();
-    expect(after.compliance_decisions).toBe((before.compliance_decisions ?? 0) + 1);
-
-    const unjustified = await call("POST", `${base}/evaluation`, s.checker, {});
-    expect(unjustified.statusCode).toBe(422);
-    expect(unjustified.json().error.details[0].field).toBe("justification");
-    expect(
-      (await call("POST", `${base}/evaluation`, s.checker, { justification: "Too short." })).statusCode,
-    ).toBe(400);
-    expect(await rowCounts()).toEqual(after);
-  });
-});
-
-describe("the compliance pages", () => {
-  it("show each bid with its outcome, the three-bid warning, and the justification field", async () => {
-    const page = await t.app.inject({
-      url: `${pages}/tenders/${tenderId}/compliance`,
-      headers: { cookie: s.checker?.cookie as string },
-    });
-    expect(page.statusCode).toBe(200);
-    expect(page.body).toContain("Compliance check");
-    expect(page.body).toContain("Millbrook Carers&#39; Trust");
-    expect(page.body).toContain("Not met: Not registered with the CQC for personal care");
-    expect(page.body).toContain("2 of 3 bids compliant");
-    expect(page.body).toContain('name="justification"');
-    expect(page.body).toContain("Start evaluation");
-    // Public: to sign in.
-    const anonymous = await t.app.inject({ url: `${pages}/tenders/${tenderId}/compliance` });
-    expect(anonymous.statusCode).toBe(303);
-  });
-
-  it("a bid's decision form shows errors with a summary, then saves and returns to the check", async () => {
-    const url = `${pages}/tenders/${tenderId}/compliance/bids/${bids.company}`;
-    const form = await t.app.inject({ url, headers: { cookie: s.checker?.cookie as string } });
-    expect(form.statusCode).toBe(200);
-    expect(form.body).toContain('name="conditions.1.met"');
-    expect(form.body).toContain("Save decision");
-    const blank = await postForm(t.app, s.checker as TestSession, url, {});
-    expect(blank.statusCode).toBe(400);
-    expect(blank.body).toContain("govuk-error-summary");
-    expect(blank.body).toContain('href="#conditions.1.met"');
-    const unreasoned = await postForm(t.app, s.checker as TestSession, url, {
-      "conditions.1.met": "no",
-      outcome: "excluded",
-    });
-    expect(unreasoned.statusCode).toBe(422);
-    expect(unreasoned.body).toContain('href="#conditions.1.reason"');
-    const saved = await postForm(t.app, s.checker as TestSession, url, {
-      "conditions.1.met": "yes",
-      outcome: "compliant",
-    });
-    expect(saved.statusCode).toBe(303);
-    expect(saved.headers.location).toMatch(/\/compliance\?notice=decided/);
-    // A reader who does not decide gets no form.
-    expect((await t.app.inject({ url, headers: { cookie: s.opener?.cookie as string } })).statusCode).toBe(
+      (await call(t.app, "PUT", `${base}/bids/${bids.charity}/scores`, s.checker, scores(5))).statusCode,
+    ).toBe(403);
+    expect((await call(t.app, "PUT", `${base}/declaration`, s.other, { conflict: false })).statusCode).toBe(
       403,
     );
+    expect(await rowCounts()).toEqual(before);
+
+    expect(
+      (await call(t.app, "PUT", `${base}/declaration`, s.evaluator, { conflict: false })).json(),
+    ).toEqual({
+      declaration: "none",
+    });
+    const off = await call(t.app, "PUT", `${base}/bids/${bids.charity}/scores`, s.evaluator, scores(11));
+    expect(off.statusCode).toBe(400);
+    expect(off.json().error.details[0].field).toBe(`scores.${criteria[0]}.score`);
+    const unreasoned = await call(
+      t.app,
+      "PUT",
+      `${base}/bids/${bids.charity}/scores`,
+      s.evaluator,
+      scores(5, ""),
+    );
+    expect(unreasoned.statusCode).toBe(400);
+    expect(
+      (await call(t.app, "PUT", `${base}/bids/${DEMO_AUTHORITY.county}/scores`, s.evaluator, scores(5)))
+        .statusCode,
+    ).toBe(404);
+    expect((await call(t.app, "POST", `${base}/submission`, s.evaluator)).statusCode).toBe(422);
+    // Another evaluator's scores: 403 before moderation.
+    expect(
+      (await call(t.app, "GET", `${base}/evaluators/${p.as("evaluator").userId}/scores`, s.checker))
+        .statusCode,
+    ).toBe(403);
+    const award = await call(t.app, "POST", `${api}/tenders/${tenderId}/award`, s.checker, {});
+    expect(award.statusCode).toBe(409);
+    expect(award.json().error.code).toBe("scoring_incomplete");
+    expect(await rowCounts()).toEqual({
+      ...before,
+      evaluator_declarations: (before.evaluator_declarations ?? 0) + 1,
+    });
   });
 
-  it("starting evaluation from the page needs the justification, then fixes the check", async () => {
-    const url = `${pages}/tenders/${tenderId}/evaluation`;
-    const missing = await postForm(t.app, s.checker as TestSession, url, {});
-    expect(missing.statusCode).toBe(422);
-    expect(missing.body).toContain('href="#justification"');
-    const justification =
-      "Home care in the hills has few providers; all 14 on the framework were invited and 3 bid, 2 compliant.";
-    const started = await postForm(t.app, s.checker as TestSession, url, { justification });
-    expect(started.statusCode).toBe(303);
-    const page = await t.app.inject({
-      url: `${pages}/tenders/${tenderId}/compliance`,
-      headers: { cookie: s.checker?.cookie as string },
-    });
-    expect(page.body).toContain("Evaluation started");
-    expect(page.body).toContain(justification);
-    expect(page.body).not.toContain('name="justification"');
-    const again = await postForm(t.app, s.checker as TestSession, url, { justification });
-    expect(again.statusCode).toBe(409);
+  it("shows the progress to the tender team and not to others", async () => {
+    const url = `${api}/tenders/${tenderId}/evaluation`;
+    expect((await call(t.app, "GET", url)).statusCode).toBe(401);
+    expect((await call(t.app, "GET", url, s.charity)).statusCode).toBe(403);
+    const body = (await call(t.app, "GET", url, s.commissioner)).json();
+    expect(body).toMatchObject({ state: "scoring", moderationOpen: false, unmoderated: 3 });
+    expect(body.evaluators).toEqual([
+      expect.objectContaining({ name: "Test evaluator", declaration: "none", submittedAt: null }),
+    ]);
   });
 });
 
-describe("the register of reserved contracts", () => {
-  const award = {
-    organisationId: DEMO_ORGANISATION.communityHealthMutual,
-    categoryCode: "domiciliary-care",
-    awardedOn: "2025-04-01",
-    title: "Home care in Wesford",
-  };
-
-  it("is public; records for the authority's editors only, naming each field at fault", async () => {
-    const before = await rowCounts();
-    const url = `${api}/reserved-awards`;
-    expect((await call("POST", url, undefined, { nonsense: 1 })).statusCode).toBe(401);
-    expect((await call("POST", url, s.opener, award)).statusCode).toBe(403);
-    expect((await call("POST", url, s.charity, award)).statusCode).toBe(403);
-    const bad = await call("POST", url, s.commissioner, { ...award, awardedOn: "1 April", title: "" });
-    expect(bad.statusCode).toBe(400);
-    const notReservable = await call("POST", url, s.commissioner, {
-      ...award,
-      categoryCode: "waste-collection",
+describe("the pages, from scoresheet to ranking", () => {
+  it("an evaluator scores each bid on its page (errors shown with a summary) and submits", async () => {
+    const overview = await t.app.inject({
+      url: `${pages}/tenders/${tenderId}/evaluation`,
+      headers: { cookie: s.evaluator?.cookie as string },
     });
-    expect(notReservable.statusCode).toBe(422);
-    expect(await rowCounts()).toEqual(before);
-    const created = await call("POST", url, s.commissioner, { ...award, reference: "WCC-HC-1" });
-    expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({
-      source: "recorded",
-      reference: "WCC-HC-1",
-      awardedOn: "2025-04-01",
-    });
-    const list = await call("GET", url);
-    expect(list.statusCode).toBe(200);
-    expect(list.json().awards.map((a: { title: string }) => a.title)).toContain("Home care in Wesford");
+    expect(overview.statusCode).toBe(200);
+    expect(overview.body).toContain("Score the bid from Millbrook Carers&#39; Trust");
+    const url = `${pages}/tenders/${tenderId}/evaluation/bids/${bids.charity}`;
+    const form = await t.app.inject({ url, headers: { cookie: s.evaluator?.cookie as string } });
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain("How we meet it");
+    const blank = await postForm(t.app, s.evaluator as TestSession, url, scoreForm("12", ""));
+    expect(blank.statusCode).toBe(400);
+    expect(blank.body).toContain("govuk-error-summary");
+    expect(blank.body).toContain(`href="#scores.${criteria[0]}.score"`);
+    for (const [who, score] of [
+      ["charity", "8"],
+      ["mutual", "8"],
+      ["company", "5"],
+    ] as const) {
+      const saved = await postForm(
+        t.app,
+        s.evaluator as TestSession,
+        `${pages}/tenders/${tenderId}/evaluation/bids/${bids[who]}`,
+        scoreForm(score, `Scored ${score}`),
+      );
+      expect(saved.statusCode).toBe(303);
+    }
+    const submitted = await postForm(
+      t.app,
+      s.evaluator as TestSession,
+      `${pages}/tenders/${tenderId}/evaluation/submission`,
+      {},
+    );
+    expect(submitted.statusCode).toBe(303);
   });
 
-  it("its page lists the contracts and takes new ones from editors, with errors shown", async () => {
-    const url = `${pages}/reserved-awards`;
-    const page = await t.app.inject({ url });
-    expect(page.statusCode).toBe(200);
-    expect(page.body).toContain("Home care in Wesford");
-    expect(page.body).not.toContain("Record the contract");
-    const editor = await t.app.inject({ url, headers: { cookie: s.commissioner?.cookie as string } });
-    expect(editor.body).toContain("Record the contract");
-    const blank = await postForm(t.app, s.commissioner as TestSession, url, {});
-    expect(blank.statusCode).toBe(400);
-    expect(blank.body).toContain('href="#organisationId"');
-    const saved = await postForm(t.app, s.commissioner as TestSession, url, {
-      organisationId: DEMO_ORGANISATION.communityHealthMutual,
-      categoryCode: "adult-social-care",
-      title: "Day opportunities",
-      "awardedOn-day": "2",
-      "awardedOn-month": "6",
-      "awardedOn-year": "2025",
+  it("the commissioner moderates and sees the ranking's working", async () => {
+    const cookie = s.checker?.cookie as string;
+    const moderation = await t.app.inject({
+      url: `${pages}/tenders/${tenderId}/moderation`,
+      headers: { cookie },
     });
-    expect(saved.statusCode).toBe(303);
-    expect((await t.app.inject({ url })).body).toContain("Day opportunities");
+    expect(moderation.statusCode).toBe(200);
+    expect(moderation.body).toContain("Scored 8");
+    for (const [who, score] of [
+      ["charity", "8"],
+      ["mutual", "8"],
+      ["company", "4"],
+    ] as const) {
+      const saved = await postForm(
+        t.app,
+        s.checker as TestSession,
+        `${pages}/tenders/${tenderId}/moderation/bids/${bids[who]}`,
+        scoreForm(score, `Agreed ${score}`),
+      );
+      expect(saved.statusCode).toBe(303);
+    }
+    const ranking = await t.app.inject({ url: `${pages}/tenders/${tenderId}/ranking`, headers: { cookie } });
+    expect(ranking.statusCode).toBe(200);
+    expect(ranking.body).toContain("£1,000.00 ÷ £1,100.00 × 3,000 bp = 2,727.27 bp");
   });
 });

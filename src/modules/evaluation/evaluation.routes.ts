@@ -1,255 +1,341 @@
 /**
- * Evaluation (issues 5 and 6): the compliance check of opened bids, the three-bid rule and the start
- * of evaluation, and the register of reserved contracts (s.33), as API and pages. Thin: parse, call
- * the service, serialise or render. Who may do what is decided in the services.
+ * Evaluation's JSON API (issue 6): evaluation's progress, conflicts of interest, scores and their
+ * submission, one evaluator's scores, moderation, the ranking and the decision on a tie. Each route
+ * states who may call it and calls one service; the service decides every rule. The pages are in
+ * evaluation.pages.ts.
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import { transaction } from "../../db/transaction.ts";
-import { requireSignedIn } from "../access/access.service.ts";
-import { editorsFirst } from "../access/policies.ts";
-import { authorityById } from "../authorities/authorities.service.ts";
-import type { BidsContext } from "../tenders/bids.service.ts";
-import { loadTenderKeyring } from "../tenders/sealing.ts";
-import { awardPages } from "./award.pages.ts";
-import { awardRoutes } from "./award.routes.ts";
-import {
-  type ComplianceView,
-  complianceCheck,
-  type DecisionDraft,
-  type Evaluation,
-  recordDecision,
-  startEvaluation,
-} from "./compliance.service.ts";
+import type { FastifyInstance } from "fastify";
+import { api, errorResponses } from "../../http/routes.ts";
+import { tendersCtxOf } from "../tenders/tenders.service.ts";
+import { declareConflicts } from "./declarations.service.ts";
 import { evaluationPages } from "./evaluation.pages.ts";
+import { evaluators, moderators, tenderTeam } from "./evaluation.policies.ts";
 import {
-  AuthorityParams,
   BidParams,
-  ComplianceResponse,
-  DecisionBody,
-  DecisionResponse,
-  ErrorResponse,
-  EvaluationResponse,
-  ReservedAwardBody,
-  ReservedAwardListResponse,
-  ReservedAwardResponse,
-  StartEvaluationBody,
+  DeclarationBody,
+  DeclarationResponse,
+  EvaluatorParams,
+  EvaluatorScoresResponse,
+  ModeratedResponse,
+  ModerationResponse,
+  OverviewResponse,
+  RankingResponse,
+  ScoresBody,
+  ScoresResponse,
+  SubmissionResponse,
   TenderParams,
+  TieBody,
+  TieResponse,
 } from "./evaluation.schemas.ts";
+import { type EvaluationOverview, evaluationOverview } from "./evaluation.service.ts";
 import {
-  type ReservedAward,
-  recordPastReservedAward,
-  reservedAwardOf,
-  reservedAwardsOf,
-} from "./reserved-awards.service.ts";
+  decideTie,
+  type ModerationView,
+  moderateBid,
+  moderationView,
+  type RankingView,
+  rankingView,
+} from "./moderation.service.ts";
+import { evaluatorScores, recordScores, submitScores } from "./scores.service.ts";
 
-export function awardToApi(a: ReservedAward) {
-  return {
-    id: a.id,
-    organisation: { id: a.organisation_id, name: a.organisation_name },
-    category: { code: a.category_code, name: a.category_name },
-    awardedOn: a.awarded_on,
-    title: a.title,
-    reference: a.reference,
-    source: a.source,
-    tenderId: a.tender_id,
-  };
-}
-
-function evaluationToApi(e: Evaluation) {
-  return { ...e, startedAt: e.startedAt.toISOString() };
-}
-
-function complianceToApi(view: ComplianceView) {
-  const { tender } = view;
+function overviewToApi(o: EvaluationOverview) {
   return {
     tender: {
-      id: tender.id,
-      title: tender.title,
-      reserved: tender.reserved,
-      category: { code: tender.category_code, name: tender.category_name },
-      pageUrl: `/authorities/${tender.authority_slug}/tenders/${tender.id}/compliance`,
+      id: o.tender.id,
+      title: o.tender.title,
+      scoringScaleMax: o.tender.scoring_scale_max,
+      pricingMode: o.tender.pricing_mode,
     },
-    state: view.state,
-    conditions: view.conditions,
-    bids: view.bids.map((b) => ({
-      bidId: b.bidId,
-      receivedAt: b.receivedAt.toISOString(),
-      sha256: b.sha256,
-      integrity: b.integrity,
-      bidder: b.bidder,
-      consortium: b.consortium
-        ? {
-            leadShareBp: b.consortium.leadShareBp,
-            members: b.consortium.members.map((m) => ({
-              organisationId: m.organisationId,
-              name: m.name,
-              role: m.role,
-              shareBp: m.shareBp,
-            })),
-          }
-        : null,
-      conditions: b.conditions,
-      reserved: b.reserved
-        ? { ...b.reserved, bar: b.reserved.bar ? awardToApi(b.reserved.bar) : null }
-        : null,
-      decision: b.decision ? { ...b.decision, decidedAt: b.decision.decidedAt?.toISOString() ?? null } : null,
-      outcome: b.outcome,
-      reasons: b.reasons,
+    state: o.state,
+    criteria: o.criteria,
+    bids: o.bids,
+    evaluators: o.progress.evaluators.map((e) => ({
+      ...e,
+      submittedAt: e.submittedAt?.toISOString() ?? null,
     })),
-    counts: view.counts,
-    minimumCompliant: view.minimumCompliant,
-    justificationNeeded: view.justificationNeeded,
-    evaluation: view.evaluation ? evaluationToApi(view.evaluation) : null,
+    conflicts: o.progress.conflicts.map((c) => ({ ...c, declaredAt: c.declaredAt.toISOString() })),
+    moderationOpen: o.progress.moderationOpen,
+    unmoderated: o.progress.unmoderated.length,
+    you: { ...o.you, submittedAt: o.you.submittedAt?.toISOString() ?? null },
+    awardId: o.progress.liveAward?.id ?? null,
   };
 }
 
-/** Sign-in is asked for before the body is checked: the public gets 401, not 400. */
-async function signedInFirst(request: FastifyRequest): Promise<void> {
-  requireSignedIn(request.principal);
+function moderationToApi(m: ModerationView) {
+  return {
+    criteria: m.criteria,
+    scaleMax: m.scaleMax,
+    unmoderated: m.unmoderated,
+    awarded: m.awarded,
+    bids: m.bids.map((b) => ({
+      bidId: b.bidId,
+      name: b.name,
+      criteria: m.criteria.map((c) => {
+        const entry = b.perCriterion[c.id];
+        return {
+          criterionId: c.id,
+          evaluators: entry?.evaluators ?? [],
+          agreed: entry?.agreed
+            ? { score: entry.agreed.score, reason: entry.agreed.reason, at: entry.agreed.at.toISOString() }
+            : null,
+        };
+      }),
+    })),
+  };
 }
+
+function rankingToApi(r: RankingView) {
+  return {
+    scaleMax: r.scaleMax,
+    awarded: r.awarded,
+    bids: r.bids.map((b) => ({
+      bidId: b.bidId,
+      name: b.name,
+      rank: b.rank,
+      totalShown: b.totalShown,
+      qualityShown: b.qualityShown,
+      priceShown: b.priceShown,
+      pricePence: b.pricePence?.toString() ?? null,
+      tieBrokenBy: b.tieBrokenBy,
+      criteria: b.criteria.map((w) => {
+        const detail = b.details.find((d) => d.criterionId === w.criterionId);
+        return {
+          criterionId: w.criterionId,
+          title: detail?.title ?? "",
+          kind: w.kind,
+          weightBp: w.weightBp,
+          score: w.score ?? null,
+          pointsShown: w.pointsShown,
+          working: w.working,
+          reason: detail?.reason ?? "",
+        };
+      }),
+    })),
+    unresolvedTies: r.unresolvedTies,
+    tieDecision: r.tieDecision
+      ? { ...r.tieDecision, decidedAt: r.tieDecision.decidedAt.toISOString() }
+      : null,
+  };
+}
+
+const tags: ["evaluation"] = ["evaluation"];
+const tender = "/api/v1/authorities/:authorityId/tenders/:tenderId";
+const read = "evaluation:read";
+const write = "evaluation:write";
 
 export async function evaluationRoutes(app: FastifyInstance): Promise<void> {
-  const { db, clock } = app.deps;
-  const ctx: BidsContext = {
-    db,
-    clock,
-    keys: app.deps.tenderKeys ?? loadTenderKeyring(app.deps.config),
-    email: app.deps.mailer !== undefined,
-    maxDocumentBytes: app.deps.config.maxUploadBytes,
-  };
-  evaluationPages(app, ctx);
-  awardPages(app, ctx);
-  awardRoutes(app, ctx);
+  evaluationPages(app);
+  progressApi(app);
+  scoringApi(app);
+  moderationApi(app);
+  rankingApi(app);
+}
 
-  const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
-  const tags = ["evaluation"];
-  const tenders = "/api/v1/authorities/:authorityId/tenders/:tenderId";
+/** Evaluation's progress and one evaluator's scores, for the tender team. */
+function progressApi(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  api.get(
-    `${tenders}/compliance`,
-    {
-      schema: {
+  json.get(
+    `${tender}/evaluation`,
+    api(
+      { who: tenderTeam, scope: read },
+      {
+        operationId: "getEvaluation",
         tags,
-        summary: "The compliance check of the opened bids",
+        summary: "Evaluation's progress",
         description:
-          "For those who may read the opened bids (the authority's bid openers and the tender's assigned evaluators); each read is audited, refusals recorded. Each bid with its bidder, a decision per condition of participation, the s.33 findings of a reserved tender, and its outcome; the compliant count and whether the three-bid rule needs a justification. 409 before opening.",
+          "For the authority's tender team (commissioners, administrators, bid openers, evaluators): the compliant bids, scored criteria, evaluators' declarations and submissions (never their scores), moderation's progress. No bid content.",
         params: TenderParams,
-        response: { 200: ComplianceResponse, ...errors, 409: ErrorResponse },
+        response: { 200: OverviewResponse, ...errorResponses(409) },
       },
-    },
-    async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      return complianceToApi(
-        await complianceCheck(ctx, request.principal, authority.id, request.params.tenderId),
-      );
-    },
+    ),
+    async (request) =>
+      overviewToApi(
+        await evaluationOverview(tendersCtxOf(request), request.authority.id, request.params.tenderId),
+      ),
   );
 
-  api.put(
-    `${tenders}/compliance/bids/:bidId`,
-    {
-      schema: {
+  json.get(
+    `${tender}/evaluation/evaluators/:userId/scores`,
+    api(
+      { who: tenderTeam, scope: read },
+      {
+        operationId: "getEvaluatorScores",
         tags,
-        summary: "Record or change a bid's compliance decision",
+        summary: "One evaluator's scores",
         description:
-          "For the authority's commissioners and administrators who may read the opened bids. A decision for every condition of participation (a reason for each not met) and the outcome. 422 for a compliant bid with a condition not met or failing the s.33 checks of a reserved tender (lead a qualifying mutual; no comparable reserved contract in the 3 years ending on the date of the check), or an exclusion without reasons. 409 before opening, for a broken seal (excluded automatically), or once evaluation has started.",
-        params: BidParams,
-        body: DecisionBody,
-        response: { 200: DecisionResponse, ...errors, 409: ErrorResponse, 422: ErrorResponse },
+          "Your own, always. Another evaluator's only once every evaluator has submitted (moderation), to the moderators and the evaluators: before that, 403 and the attempt is recorded.",
+        params: EvaluatorParams,
+        response: { 200: EvaluatorScoresResponse, ...errorResponses(409) },
       },
-      preValidation: signedInFirst,
-    },
+    ),
     async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      return recordDecision(
-        ctx,
-        request.principal,
-        authority.id,
-        request.params.tenderId,
-        request.params.bidId,
-        request.body as DecisionDraft,
-      );
-    },
-  );
-
-  api.post(
-    `${tenders}/evaluation`,
-    {
-      schema: {
-        tags,
-        summary: "Start evaluation (the three-bid rule)",
-        description:
-          "For the authority's commissioners and administrators who may read the opened bids. 422 until every bid has a compliance decision, when no bid is compliant, or when fewer than three are and no justification is given (at least 50 characters; published with the award). Afterwards the compliance check is fixed (409).",
-        params: TenderParams,
-        body: StartEvaluationBody,
-        response: { 201: EvaluationResponse, ...errors, 409: ErrorResponse, 422: ErrorResponse },
-      },
-      preValidation: signedInFirst,
-    },
-    async (request, reply) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const evaluation = await startEvaluation(
-        ctx,
-        request.principal,
-        authority.id,
-        request.params.tenderId,
-        {
-          justification: request.body?.justification ?? null,
-        },
-      );
-      return reply.status(201).send(evaluationToApi(evaluation));
-    },
-  );
-
-  const register = "/api/v1/authorities/:authorityId/reserved-awards";
-
-  api.get(
-    register,
-    {
-      schema: {
-        tags,
-        summary: "The authority's register of contracts reserved to public service mutuals (s.33)",
-        description:
-          "Public, as contract awards are. The 3-year comparable-contract bar of reserved tenders is checked against it.",
-        params: AuthorityParams,
-        response: { 200: ReservedAwardListResponse, 400: ErrorResponse, 404: ErrorResponse },
-      },
-    },
-    async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const awards = await reservedAwardsOf(db, authority.id);
+      const { tenderId, userId } = request.params;
+      const r = await evaluatorScores(tendersCtxOf(request), request.authority.id, tenderId, userId);
       return {
-        authority: { id: authority.id, name: authority.name, slug: authority.slug },
-        awards: awards.map(awardToApi),
+        ...r,
+        evaluator: { ...r.evaluator, submittedAt: r.evaluator.submittedAt?.toISOString() ?? null },
       };
     },
   );
+}
 
-  api.post(
-    register,
-    {
-      schema: {
+/** Conflicts of interest, scores and their submission, for the assigned evaluators. */
+function scoringApi(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  json.put(
+    `${tender}/evaluation/declaration`,
+    api(
+      { who: evaluators, scope: write },
+      {
+        operationId: "declareConflicts",
         tags,
-        summary: "Record a reserved contract awarded before the platform",
+        summary: "Declare any conflict of interest (assigned evaluators, before seeing the bids)",
         description:
-          "For the authority's commissioners and administrators. 422 when the service category cannot be reserved under s.33. Awards made through a tender here are recorded by the award.",
-        params: AuthorityParams,
-        body: ReservedAwardBody,
-        response: { 201: ReservedAwardResponse, ...errors, 422: ErrorResponse },
+          "No conflict lets you see and score the bids. A conflict (described; 422 without) ends your assignment to the tender and tells the commissioners.",
+        params: TenderParams,
+        body: DeclarationBody,
+        response: { 200: DeclarationResponse, ...errorResponses(409, 422) },
       },
-      preValidation: editorsFirst(app),
-    },
+    ),
+    async (request) =>
+      declareConflicts(tendersCtxOf(request), request.authority.id, request.params.tenderId, request.body),
+  );
+
+  json.put(
+    `${tender}/evaluation/bids/:bidId/scores`,
+    api(
+      { who: evaluators, scope: write },
+      {
+        operationId: "recordScores",
+        tags,
+        summary: "Record your scores of a compliant bid",
+        description:
+          "For assigned evaluators who have declared no conflict (409 before). Each score a whole number on the published scale with a written reason (400). 409 once your scoresheet is submitted, or for an excluded bid.",
+        params: BidParams,
+        body: ScoresBody,
+        response: { 200: ScoresResponse, ...errorResponses(409) },
+      },
+    ),
+    async (request) =>
+      recordScores(
+        tendersCtxOf(request),
+        request.authority.id,
+        request.params.tenderId,
+        request.params.bidId,
+        request.body.scores,
+      ),
+  );
+
+  json.post(
+    `${tender}/evaluation/submission`,
+    api(
+      { who: evaluators, scope: write },
+      {
+        operationId: "submitScores",
+        tags,
+        summary: "Submit your complete scoresheet",
+        description: "422 naming every score missing. Your scores are fixed afterwards.",
+        params: TenderParams,
+        body: "none",
+        response: { 201: SubmissionResponse, ...errorResponses(409, 422) },
+      },
+    ),
     async (request, reply) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const id = await transaction(db, (trx) =>
-        recordPastReservedAward(trx, clock, request.principal, authority.id, request.body),
-      );
-      return reply
-        .status(201)
-        .header("location", `${register.replace(":authorityId", authority.id)}`)
-        .send(awardToApi(await reservedAwardOf(db, authority.id, id)));
+      const r = await submitScores(tendersCtxOf(request), request.authority.id, request.params.tenderId);
+      return reply.status(201).send({ ...r, submittedAt: r.submittedAt.toISOString() });
     },
+  );
+}
+
+/** Moderation: every evaluator's scores side by side, and the agreed scores. */
+function moderationApi(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  json.get(
+    `${tender}/moderation`,
+    api(
+      { who: moderators, scope: read },
+      {
+        operationId: "getModeration",
+        tags,
+        summary: "Moderation: every evaluator's scores side by side, and the agreed ones",
+        description:
+          "For the authority's commissioners and administrators who may read the opened bids; 409 until every evaluator has submitted.",
+        params: TenderParams,
+        response: { 200: ModerationResponse, ...errorResponses(409) },
+      },
+    ),
+    async (request) =>
+      moderationToApi(
+        await moderationView(tendersCtxOf(request), request.authority.id, request.params.tenderId),
+      ),
+  );
+
+  json.put(
+    `${tender}/moderation/bids/:bidId`,
+    api(
+      { who: moderators, scope: write },
+      {
+        operationId: "moderateBid",
+        tags,
+        summary: "Record the agreed scores and reasons for a bid",
+        description: "409 before every evaluator has submitted, or once awarded.",
+        params: BidParams,
+        body: ScoresBody,
+        response: { 200: ModeratedResponse, ...errorResponses(409) },
+      },
+    ),
+    async (request) =>
+      moderateBid(
+        tendersCtxOf(request),
+        request.authority.id,
+        request.params.tenderId,
+        request.params.bidId,
+        request.body.scores,
+      ),
+  );
+}
+
+/** The ranking with its working, and the decision on a tie. */
+function rankingApi(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  json.get(
+    `${tender}/ranking`,
+    api(
+      { who: moderators, scope: read },
+      {
+        operationId: "getRanking",
+        tags,
+        summary: "The ranking, with the working for every number",
+        description:
+          "Quality from the agreed scores and weights; price as lowest price ÷ bid price × price weight (fixed-price and tariff tenders: quality only); exact totals in basis points; ties broken by quality, then the recorded decision. 409 until every score is moderated.",
+        params: TenderParams,
+        response: { 200: RankingResponse, ...errorResponses(409) },
+      },
+    ),
+    async (request) =>
+      rankingToApi(await rankingView(tendersCtxOf(request), request.authority.id, request.params.tenderId)),
+  );
+
+  json.put(
+    `${tender}/ranking/tie-decision`,
+    api(
+      { who: moderators, scope: write },
+      {
+        operationId: "decideTie",
+        tags,
+        summary: "Record the order of bids tied on total and quality, with the reason",
+        description: "422 unless the order names every tied bid once; 409 with no tie, or once awarded.",
+        params: TenderParams,
+        body: TieBody,
+        response: { 200: TieResponse, ...errorResponses(409, 422) },
+      },
+    ),
+    async (request) =>
+      decideTie(tendersCtxOf(request), request.authority.id, request.params.tenderId, request.body),
   );
 }

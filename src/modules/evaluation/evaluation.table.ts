@@ -1,4 +1,4 @@
-/** Evaluation (issue 6): conflicts of interest, scores, moderation, tie decisions, assessment summaries. `Database` (src/db/database.ts) extends this. */
+/** Evaluation (issue 6): conflicts of interest, scores, moderation, tie decisions. `Database` (src/db/database.ts) extends this. */
 import type { Selectable } from "kysely";
 
 export const DECLARATIONS = ["none", "conflict"] as const;
@@ -57,50 +57,16 @@ export interface TieDecisionsTable {
   decided_at: Date;
 }
 
-/** One criterion of a bidder's assessment summary, as sent. */
-export interface AssessedCriterion {
-  criterionId: string;
-  title: string;
-  kind: "quality" | "social-value" | "price";
-  weightBp: number;
-  /** The agreed score (quality, social value), or null for price. */
-  score: number | null;
-  scaleMax: number;
-  /** The agreed reason (quality, social value); the price for price. */
-  reason: string;
-  pointsShown: string;
-  working: string;
-}
-
-/** A bidder's assessment summary as sent with the award (ranked, or excluded with reasons). */
-export interface AwardAssessmentsTable {
-  authority_id: string;
-  award_id: string;
-  bid_id: string;
-  organisation_id: string | null;
-  bidder_name: string;
-  outcome: "ranked" | "excluded";
-  rank: number | null;
-  total_shown: string | null;
-  quality_shown: string | null;
-  price_shown: string | null;
-  price_pence: bigint | null;
-  criteria: AssessedCriterion[];
-  exclusion_reasons: string[];
-}
-
 export interface EvaluationTables {
   evaluator_declarations: EvaluatorDeclarationsTable;
   evaluation_scores: EvaluationScoresTable;
   evaluation_submissions: EvaluationSubmissionsTable;
   moderated_scores: ModeratedScoresTable;
   tie_decisions: TieDecisionsTable;
-  award_assessments: AwardAssessmentsTable;
 }
 
 export type EvaluationScore = Selectable<EvaluationScoresTable>;
 export type ModeratedScore = Selectable<ModeratedScoresTable>;
-export type AwardAssessment = Selectable<AwardAssessmentsTable>;
 
 /** This module's tables in the `Database` interface (src/db/database.ts). */
 declare module "../../db/database.ts" {

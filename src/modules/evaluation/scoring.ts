@@ -145,6 +145,63 @@ export function qualityScore(score: number, max: number, weightBp: number): Frac
   return fraction(BigInt(score) * BigInt(weightBp), BigInt(max));
 }
 
+/** The lowest bid price when the tender scores price (every bid must then have one), else undefined. */
+function lowestPrice(criteria: readonly Criterion[], bids: readonly BidToScore[]): bigint | undefined {
+  if (!criteria.some((c) => c.kind === "price" && c.weightBp > 0)) return undefined;
+  let lowest: bigint | undefined;
+  for (const bid of bids) {
+    if (bid.pricePence === null || bid.pricePence <= 0n)
+      throw new ScoringError(`Bid ${bid.bidId} has no price, but the tender scores price`);
+    if (lowest === undefined || bid.pricePence < lowest) lowest = bid.pricePence;
+  }
+  return lowest;
+}
+
+/** One bid's points on each criterion, with the working, and its quality, price and total. */
+function scoreBid(
+  bid: BidToScore,
+  criteria: readonly Criterion[],
+  scaleMax: number,
+  lowest: bigint | undefined,
+): Omit<ScoredBid, "rank" | "tieBrokenBy"> {
+  let quality = ZERO;
+  let price = ZERO;
+  const workings: CriterionWorking[] = [];
+  for (const c of criteria) {
+    if (c.kind === "price") {
+      if (c.weightBp === 0 || lowest === undefined || bid.pricePence === null) continue;
+      const points = priceScore(lowest, bid.pricePence, c.weightBp);
+      price = add(price, points);
+      workings.push({
+        criterionId: c.id,
+        kind: c.kind,
+        weightBp: c.weightBp,
+        pricePence: bid.pricePence,
+        lowestPricePence: lowest,
+        points,
+        pointsShown: showBp(points),
+        working: `${pounds(lowest)} ÷ ${pounds(bid.pricePence)} × ${c.weightBp.toLocaleString("en-GB")} bp = ${showBp(points)} bp`,
+      });
+      continue;
+    }
+    const score = bid.scores[c.id];
+    if (score === undefined) throw new ScoringError(`Bid ${bid.bidId} has no agreed score for ${c.name}`);
+    const points = qualityScore(score, scaleMax, c.weightBp);
+    quality = add(quality, points);
+    workings.push({
+      criterionId: c.id,
+      kind: c.kind,
+      weightBp: c.weightBp,
+      score,
+      points,
+      pointsShown: showBp(points),
+      working: `${score} ÷ ${scaleMax} × ${c.weightBp.toLocaleString("en-GB")} bp = ${showBp(points)} bp`,
+    });
+  }
+  const total = add(quality, price);
+  return { bidId: bid.bidId, criteria: workings, quality, price, total, totalShown: showBp(total) };
+}
+
 /**
  * Scores and ranks bids. `tieDecision` is the commissioner's recorded order for bids still tied on
  * total and quality (earlier is better); bids it does not order stay tied and are reported.
@@ -156,54 +213,8 @@ export function rankBids(
   tieDecision: readonly string[] = [],
 ): Ranking {
   checkCriteria(criteria);
-  const priceCriterion = criteria.find((c) => c.kind === "price" && c.weightBp > 0);
-  let lowest: bigint | undefined;
-  if (priceCriterion) {
-    for (const bid of bids) {
-      if (bid.pricePence === null || bid.pricePence <= 0n)
-        throw new ScoringError(`Bid ${bid.bidId} has no price, but the tender scores price`);
-      if (lowest === undefined || bid.pricePence < lowest) lowest = bid.pricePence;
-    }
-  }
-
-  const scored = bids.map((bid) => {
-    let quality = ZERO;
-    let price = ZERO;
-    const workings: CriterionWorking[] = [];
-    for (const c of criteria) {
-      if (c.kind === "price") {
-        if (c.weightBp === 0 || lowest === undefined || bid.pricePence === null) continue;
-        const points = priceScore(lowest, bid.pricePence, c.weightBp);
-        price = add(price, points);
-        workings.push({
-          criterionId: c.id,
-          kind: c.kind,
-          weightBp: c.weightBp,
-          pricePence: bid.pricePence,
-          lowestPricePence: lowest,
-          points,
-          pointsShown: showBp(points),
-          working: `${pounds(lowest)} ÷ ${pounds(bid.pricePence)} × ${c.weightBp.toLocaleString("en-GB")} bp = ${showBp(points)} bp`,
-        });
-        continue;
-      }
-      const score = bid.scores[c.id];
-      if (score === undefined) throw new ScoringError(`Bid ${bid.bidId} has no agreed score for ${c.name}`);
-      const points = qualityScore(score, scaleMax, c.weightBp);
-      quality = add(quality, points);
-      workings.push({
-        criterionId: c.id,
-        kind: c.kind,
-        weightBp: c.weightBp,
-        score,
-        points,
-        pointsShown: showBp(points),
-        working: `${score} ÷ ${scaleMax} × ${c.weightBp.toLocaleString("en-GB")} bp = ${showBp(points)} bp`,
-      });
-    }
-    const total = add(quality, price);
-    return { bidId: bid.bidId, criteria: workings, quality, price, total, totalShown: showBp(total) };
-  });
+  const lowest = lowestPrice(criteria, bids);
+  const scored = bids.map((bid) => scoreBid(bid, criteria, scaleMax, lowest));
 
   const decided = new Map(tieDecision.map((id, i) => [id, i]));
   const byMerit = (a: (typeof scored)[number], b: (typeof scored)[number]) =>

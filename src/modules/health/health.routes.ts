@@ -2,13 +2,15 @@
  * Liveness (/healthz: the process answers), readiness (/readyz: the database answers and every
  * migration is applied), and the API's health and version endpoints.
  */
-
-import type { FastifyInstance } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Type } from "typebox";
+import { anyone, api, page } from "../../http/routes.ts";
+import { ErrorResponse } from "../../http/schemas.ts";
 import { APP_VERSION } from "../../version.ts";
+import { ctxOf } from "../access/context.ts";
 import { checkReadiness } from "./health.service.ts";
 
-const ErrorRef = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
 const Health = Type.Object({
   status: Type.Union([Type.Literal("ok"), Type.Literal("unavailable")]),
   database: Type.Union([Type.Literal("pglite"), Type.Literal("postgres")]),
@@ -17,32 +19,47 @@ const Health = Type.Object({
 });
 const Version = Type.Object({ name: Type.String(), version: Type.String(), node: Type.String() });
 
-export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
+const readiness = (request: FastifyRequest) => checkReadiness(ctxOf(request), request.server.deps.dbKind);
 
-  app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
-    const readiness = await checkReadiness(app.deps);
-    return reply.status(readiness.status === "ok" ? 200 : 503).send(readiness);
+export async function healthRoutes(app: FastifyInstance): Promise<void> {
+  // For the platform's probes: answers, not pages, and not in the OpenAPI document.
+  app.get("/healthz", page({ who: anyone }), async () => ({ status: "ok" }));
+
+  app.get("/readyz", page({ who: anyone }), async (request, reply) => {
+    const ready = await readiness(request);
+    return reply.status(ready.status === "ok" ? 200 : 503).send(ready);
   });
 
-  app.get(
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  json.get(
     "/api/v1/health",
-    {
-      schema: {
+    api(
+      { who: anyone },
+      {
+        operationId: "getHealth",
         tags: ["platform"],
         summary: "Whether the service and its database are ready",
-        response: { 200: Health, 503: Health, 500: ErrorRef },
+        response: { 200: Health, 503: Health, 500: ErrorResponse },
       },
-    },
-    async (_request, reply) => {
-      const readiness = await checkReadiness(app.deps);
-      return reply.status(readiness.status === "ok" ? 200 : 503).send(readiness);
+    ),
+    async (request, reply) => {
+      const ready = await readiness(request);
+      return reply.status(ready.status === "ok" ? 200 : 503).send(ready);
     },
   );
 
-  app.get(
+  json.get(
     "/api/v1/version",
-    { schema: { tags: ["platform"], summary: "The running version of OpenPS", response: { 200: Version } } },
+    api(
+      { who: anyone },
+      {
+        operationId: "getVersion",
+        tags: ["platform"],
+        summary: "The running version of OpenPS",
+        response: { 200: Version },
+      },
+    ),
     async () => ({ name: "OpenPS", version: APP_VERSION, node: process.version }),
   );
 }

@@ -1,6 +1,6 @@
-import { sql } from "kysely";
-import { pendingMigrations } from "../../db/migrate.ts";
-import type { AppDeps } from "../../http/context.ts";
+/** Readiness: the database answers and every migration is applied. */
+import type { Ctx } from "../access/context.ts";
+import * as repo from "./health.repository.ts";
 
 export interface Readiness {
   status: "ok" | "unavailable";
@@ -9,20 +9,24 @@ export interface Readiness {
   time: string;
 }
 
-export async function checkReadiness(deps: Pick<AppDeps, "db" | "dbKind" | "clock">): Promise<Readiness> {
-  let database = false;
+/** Whether the service is ready, and what was checked. Public; never throws. */
+export async function checkReadiness(
+  ctx: Pick<Ctx, "db" | "clock">,
+  database: Readiness["database"],
+): Promise<Readiness> {
+  let answers = false;
   let migrations = false;
   try {
-    await sql`select 1`.execute(deps.db);
-    database = true;
-    migrations = (await pendingMigrations(deps.db)).length === 0;
+    await repo.ping(ctx.db);
+    answers = true;
+    migrations = await repo.migrationsApplied(ctx.db);
   } catch {
     // reported as unavailable
   }
   return {
-    status: database && migrations ? "ok" : "unavailable",
-    database: deps.dbKind,
-    checks: { database, migrations },
-    time: deps.clock.now().toISOString(),
+    status: answers && migrations ? "ok" : "unavailable",
+    database,
+    checks: { database: answers, migrations },
+    time: ctx.clock.now().toISOString(),
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { openDatabase } from "../../db/connect.ts";
 import { systemClock } from "../../lib/clock.ts";
@@ -30,14 +31,14 @@ describe("health, readiness and version", () => {
   });
 
   it("serves the API's health and version", async () => {
-    expect((await t.app.inject({ url: "/api/v1/health" })).json().status).toBe("ok");
-    const version = (await t.app.inject({ url: "/api/v1/version" })).json();
+    expect((await call(t.app, "GET", "/api/v1/health")).json().status).toBe("ok");
+    const version = (await call(t.app, "GET", "/api/v1/version")).json();
     expect(version).toMatchObject({ name: "OpenPS", version: "0.1.0" });
     expect(version.node).toMatch(/^v24\./);
   });
 
   it("documents every API route in the generated OpenAPI document", async () => {
-    const response = await t.app.inject({ url: "/api/openapi.json" });
+    const response = await call(t.app, "GET", "/api/openapi.json");
     expect(response.statusCode).toBe(200);
     const doc = response.json();
     expect(doc.openapi).toBe("3.1.0");
@@ -52,7 +53,7 @@ describe("health, readiness and version", () => {
       databaseUrl: "postgres://nobody@127.0.0.1:1/none",
       onConnectionError: () => {},
     });
-    const readiness = await checkReadiness({ db: unreachable.db, dbKind: "postgres", clock: systemClock });
+    const readiness = await checkReadiness({ db: unreachable.db, clock: systemClock }, "postgres");
     await unreachable.close();
     expect(readiness).toMatchObject({
       status: "unavailable",

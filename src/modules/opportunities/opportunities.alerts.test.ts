@@ -7,6 +7,7 @@
  */
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ctxFor } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import { transaction } from "../../db/transaction.ts";
@@ -20,14 +21,11 @@ import type { JobContext } from "../jobs/jobs.runner.ts";
 import { PermanentJobError } from "../jobs/jobs.service.ts";
 import type { Mailer } from "../notifications/mailer.ts";
 import {
-  type CriteriaDraft,
-  checkCriteria,
   OPPORTUNITY_ALERTS_QUEUE,
   opportunityJobHandlers,
   queueOpportunityAlerts,
-  saveSearch,
-  searchOpportunities,
-} from "./opportunities.service.ts";
+} from "./alerts.service.ts";
+import { type CriteriaDraft, checkCriteria, searchOpportunities } from "./opportunities.service.ts";
 import {
   COUNTY,
   COUNTY_SLUG,
@@ -38,6 +36,7 @@ import {
   insertTender,
   NOW,
 } from "./opportunities.test-fixtures.ts";
+import { saveSearch } from "./saved-searches.service.ts";
 
 const clock = fixedClock(NOW);
 let t: TestDatabase;
@@ -93,10 +92,8 @@ async function follows(
   alerts = true,
 ): Promise<string> {
   const principal = { userId, displayName: "Test", grants: [], via: "session" as const, twoFactor: true };
-  const saved = await transaction(t.db, (trx) =>
-    saveSearch(trx, clock, principal, { name, alerts, criteria }),
-  );
-  return saved.id;
+  const saved = await saveSearch(ctxFor(t.db, clock, principal), { name, alerts, criteria });
+  return saved.search.id;
 }
 
 function inbox(userId: string) {
@@ -291,7 +288,8 @@ describe(`opportunity alerts on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGl
     const open = [ids.homeCare, ids.youth, ids.carers];
     for (const tenderId of open) await runAlerts(tenderId);
     for (const [i, criteria] of searches.entries()) {
-      const found = await searchOpportunities(t.db, clock, await checkCriteria(t.db, criteria));
+      const anyone = ctxFor(t.db, clock, null);
+      const found = await searchOpportunities(anyone, await checkCriteria(anyone, criteria));
       const expected = found.opportunities.map((o) => o.id).filter((id) => open.includes(id));
       const alerted = (await alertsOf(savedIds[i] as string)).map((a) => a.tender_id);
       expect({ criteria, alerted: [...alerted].sort() }).toEqual({ criteria, alerted: [...expected].sort() });

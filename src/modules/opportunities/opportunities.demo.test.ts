@@ -17,7 +17,7 @@ import { DEMO_TENDER } from "../../seed/demo/tenders.ts";
 import { runSeeds } from "../../seed/seed.ts";
 import { seeds } from "../../seed/seeds.ts";
 import type { JobContext } from "../jobs/jobs.runner.ts";
-import { OPPORTUNITY_ALERTS_QUEUE, opportunityJobHandlers } from "./opportunities.service.ts";
+import { OPPORTUNITY_ALERTS_QUEUE, opportunityJobHandlers } from "./alerts.service.ts";
 
 const clock = fixedClock(new Date("2026-11-23T09:00:00Z"));
 let t: TestDatabase;

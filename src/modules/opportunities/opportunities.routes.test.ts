@@ -4,14 +4,15 @@
  * pages and API — each refusal (400 naming the field, 401, 403, 404, 409) writing nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { fixedClock } from "../../lib/clock.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { demoAuthoritiesSeed } from "../../seed/demo/authorities.ts";
 import { demoOrganisationsSeed } from "../../seed/demo/organisations.ts";
 import { runSeeds } from "../../seed/seed.ts";
-import { SAVED_SEARCH_LIMITS } from "./opportunities.service.ts";
 import {
   COUNTY,
   COUNTY_SLUG,
@@ -20,6 +21,7 @@ import {
   insertTender,
   NOW,
 } from "./opportunities.test-fixtures.ts";
+import { SAVED_SEARCH_LIMITS } from "./saved-searches.service.ts";
 
 let t: TestApp;
 let ids: Record<FixtureName, string>;
@@ -42,47 +44,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const get = (url: string, session?: TestSession) =>
-  t.app.inject({ method: "GET", url, headers: session ? { cookie: session.cookie } : {} });
-
-function api(
-  method: "GET" | "POST" | "PATCH" | "DELETE",
-  url: string,
-  session?: TestSession,
-  body?: unknown,
-) {
-  return t.app.inject({
-    method,
-    url,
-    headers: {
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      // A session's DELETE has no JSON body: it carries the CSRF token in a header.
-      ...(session ? { cookie: session.cookie, "x-csrf-token": session.csrfToken } : {}),
-    },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-  });
-}
-
-function mainText(html: string): string {
-  return html
-    .slice(html.indexOf("<main"), html.indexOf("</main>"))
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ");
-}
-
-/** The error summary's links: [href, text]. */
-function summaryLinks(html: string): [string, string][] {
-  const summary = html.slice(
-    html.indexOf("govuk-error-summary"),
-    html.indexOf("</ul>", html.indexOf("govuk-error-summary")),
-  );
-  return [...summary.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((m) => [
-    m[1] as string,
-    m[2] as string,
-  ]);
-}
+const get = (url: string, session?: TestSession) => call(t.app, "GET", url, session);
 
 const savedRows = (userId: string) =>
   t.deps.db.selectFrom("saved_searches").selectAll().where("user_id", "=", userId).execute();
@@ -144,7 +106,7 @@ describe("the search page", () => {
       "/opportunities?minValue=lots&category=nope&deadlineFrom-day=31&deadlineFrom-month=2&deadlineFrom-year=2027&reserved=maybe",
     );
     expect(page.statusCode).toBe(400);
-    expect(summaryLinks(page.body)).toEqual([
+    expect(summaryErrors(page.body)).toEqual([
       ["#category", "Choose service categories from the list"],
       ["#minValue", "Enter the minimum value in pounds using numbers only, like £250,000"],
       ["#deadlineFrom-day", "The earliest deadline must be a real date, like 15 1 2027"],
@@ -155,7 +117,7 @@ describe("the search page", () => {
     expect(mainText(page.body)).not.toContain("Home care in Wesford");
     const backwards = await get("/opportunities?minValue=500&maxValue=400");
     expect(backwards.statusCode).toBe(422);
-    expect(summaryLinks(backwards.body)).toEqual([
+    expect(summaryErrors(backwards.body)).toEqual([
       ["#maxValue", "The maximum value must be the same as or more than the minimum value, £500"],
     ]);
     for (const odd of ["page=abc", "page=-4", "area=%00", "keywords=%27%22%3C", "deadlineTo=2027-13-01"])
@@ -165,7 +127,8 @@ describe("the search page", () => {
 
 describe("the search API", () => {
   it("finds opportunities with pence as strings and the search echoed", async () => {
-    const response = await api(
+    const response = await call(
+      t.app,
       "GET",
       `/api/v1/opportunities?category=domiciliary-care&category=youth-services&maxValue=${encodeURIComponent("£99,999.99")}&pageSize=5`,
     );
@@ -201,7 +164,7 @@ describe("the search API", () => {
         apiUrl: `/api/v1/authorities/${COUNTY}/tenders/${ids.youth}`,
       },
     ]);
-    const closed = (await api("GET", "/api/v1/opportunities?includeClosed=true")).json();
+    const closed = (await call(t.app, "GET", "/api/v1/opportunities?includeClosed=true")).json();
     expect(closed.opportunities.map((o: { state: string }) => o.state)).toEqual([
       "open",
       "open",
@@ -212,7 +175,8 @@ describe("the search API", () => {
   });
 
   it("refuses bad parameters with 400 naming each, and backwards ranges with 422", async () => {
-    const schema = await api(
+    const schema = await call(
+      t.app,
       "GET",
       "/api/v1/opportunities?pageSize=1000&deadlineFrom=tomorrow&reserved=perhaps",
     );
@@ -223,19 +187,20 @@ describe("the search API", () => {
         .error.details.map((d: { field: string }) => d.field)
         .sort(),
     ).toEqual(["deadlineFrom", "pageSize", "reserved"]);
-    const service = await api("GET", "/api/v1/opportunities?category=nope&minValue=lots");
+    const service = await call(t.app, "GET", "/api/v1/opportunities?category=nope&minValue=lots");
     expect(service.statusCode).toBe(400);
     expect(service.json().error.details.map((d: { field: string }) => d.field)).toEqual([
       "category",
       "minValue",
     ]);
     expect(
-      (await api("GET", "/api/v1/opportunities?deadlineFrom=2027-03-01&deadlineTo=2027-02-01")).statusCode,
+      (await call(t.app, "GET", "/api/v1/opportunities?deadlineFrom=2027-03-01&deadlineTo=2027-02-01"))
+        .statusCode,
     ).toBe(422);
   });
 
   it("is in the OpenAPI document", async () => {
-    const doc = (await api("GET", "/api/openapi.json")).json();
+    const doc = (await call(t.app, "GET", "/api/openapi.json")).json();
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
         "/api/v1/opportunities",
@@ -260,19 +225,19 @@ describe("saved searches through the API", () => {
 
   it("refuses the public with 401 for every call, writing nothing", async () => {
     const before = await t.deps.db.selectFrom("saved_searches").select("id").execute();
-    expect((await api("GET", base)).statusCode).toBe(401);
-    expect((await api("POST", base, undefined, body)).statusCode).toBe(401);
+    expect((await call(t.app, "GET", base)).statusCode).toBe(401);
+    expect((await call(t.app, "POST", base, undefined, body)).statusCode).toBe(401);
     // Signed in is checked before the body.
-    expect((await api("POST", base, undefined, { nonsense: true })).statusCode).toBe(401);
-    expect((await api("PATCH", `${base}/${ids.homeCare}`, undefined, { alerts: false })).statusCode).toBe(
-      401,
-    );
-    expect((await api("DELETE", `${base}/${ids.homeCare}`)).statusCode).toBe(401);
+    expect((await call(t.app, "POST", base, undefined, { nonsense: true })).statusCode).toBe(401);
+    expect(
+      (await call(t.app, "PATCH", `${base}/${ids.homeCare}`, undefined, { alerts: false })).statusCode,
+    ).toBe(401);
+    expect((await call(t.app, "DELETE", `${base}/${ids.homeCare}`)).statusCode).toBe(401);
     expect(await t.deps.db.selectFrom("saved_searches").select("id").execute()).toEqual(before);
   });
 
   it("saves, lists, changes and deletes one's own", async () => {
-    const created = await api("POST", base, ann.session, body);
+    const created = await call(t.app, "POST", base, ann.session, body);
     expect(created.statusCode).toBe(201);
     const saved = created.json();
     expect(created.headers.location).toBe(`${base}/${saved.id}`);
@@ -290,14 +255,17 @@ describe("saved searches through the API", () => {
       apiUrl: `/api/v1/opportunities?category=carers-support&area=${DEMO_AREA.millbrook}&minValue=10000&reserved=true`,
     });
     // The links run the same search.
-    expect((await api("GET", saved.apiUrl)).json().opportunities.map((o: { id: string }) => o.id)).toEqual([
-      ids.carers,
-    ]);
-    const listed = (await api("GET", base, ann.session)).json();
+    expect(
+      (await call(t.app, "GET", saved.apiUrl)).json().opportunities.map((o: { id: string }) => o.id),
+    ).toEqual([ids.carers]);
+    const listed = (await call(t.app, "GET", base, ann.session)).json();
     expect(listed).toMatchObject({ limit: SAVED_SEARCH_LIMITS.perUser, savedSearches: [{ id: saved.id }] });
-    expect((await api("GET", base, bob.session)).json().savedSearches).toEqual([]);
+    expect((await call(t.app, "GET", base, bob.session)).json().savedSearches).toEqual([]);
 
-    const changed = await api("PATCH", `${base}/${saved.id}`, ann.session, { alerts: false, name: "Carers" });
+    const changed = await call(t.app, "PATCH", `${base}/${saved.id}`, ann.session, {
+      alerts: false,
+      name: "Carers",
+    });
     expect(changed.statusCode).toBe(200);
     expect(changed.json()).toMatchObject({ alerts: false, name: "Carers" });
     // A session's DELETE, which a form on another site could send, needs the CSRF token.
@@ -308,12 +276,12 @@ describe("saved searches through the API", () => {
     });
     expect(forged.statusCode).toBe(403);
     expect(await savedRows(ann.id)).toHaveLength(1);
-    expect((await api("DELETE", `${base}/${saved.id}`, ann.session)).statusCode).toBe(204);
+    expect((await call(t.app, "DELETE", `${base}/${saved.id}`, ann.session, {})).statusCode).toBe(204);
     expect(await savedRows(ann.id)).toEqual([]);
   });
 
   it("refuses bad bodies with 400 naming each field, writing nothing", async () => {
-    const schema = await api("POST", base, bob.session, {
+    const schema = await call(t.app, "POST", base, bob.session, {
       name: "",
       alerts: "yes",
       criteria: { reserved: "perhaps" },
@@ -325,9 +293,9 @@ describe("saved searches through the API", () => {
         .error.details.map((d: { field: string }) => d.field)
         .sort(),
     ).toEqual(["alerts", "criteria.reserved", "name"]);
-    const long = await api("POST", base, bob.session, { name: "n".repeat(101) });
+    const long = await call(t.app, "POST", base, bob.session, { name: "n".repeat(101) });
     expect(long.statusCode).toBe(400);
-    const service = await api("POST", base, bob.session, {
+    const service = await call(t.app, "POST", base, bob.session, {
       name: "   ",
       criteria: { minValue: "lots", area: ["E99999999"] },
     });
@@ -337,15 +305,19 @@ describe("saved searches through the API", () => {
       "criteria.area",
       "criteria.minValue",
     ]);
-    expect((await api("PATCH", `${base}/${ids.homeCare}`, bob.session, {})).statusCode).toBe(400);
-    expect((await api("PATCH", `${base}/not-a-uuid`, bob.session, { alerts: true })).statusCode).toBe(400);
+    expect((await call(t.app, "PATCH", `${base}/${ids.homeCare}`, bob.session, {})).statusCode).toBe(400);
+    expect((await call(t.app, "PATCH", `${base}/not-a-uuid`, bob.session, { alerts: true })).statusCode).toBe(
+      400,
+    );
     expect(await savedRows(bob.id)).toEqual([]);
   });
 
   it("does not find another person's saved search (404), and leaves it be", async () => {
-    const mine = (await api("POST", base, ann.session, { ...body, name: "Ann's" })).json();
-    expect((await api("PATCH", `${base}/${mine.id}`, bob.session, { alerts: false })).statusCode).toBe(404);
-    expect((await api("DELETE", `${base}/${mine.id}`, bob.session)).statusCode).toBe(404);
+    const mine = (await call(t.app, "POST", base, ann.session, { ...body, name: "Ann's" })).json();
+    expect(
+      (await call(t.app, "PATCH", `${base}/${mine.id}`, bob.session, { alerts: false })).statusCode,
+    ).toBe(404);
+    expect((await call(t.app, "DELETE", `${base}/${mine.id}`, bob.session, {})).statusCode).toBe(404);
     expect(await savedRows(ann.id)).toMatchObject([{ id: mine.id, alerts: true, name: "Ann's" }]);
   });
 
@@ -353,8 +325,8 @@ describe("saved searches through the API", () => {
     const cara = await createUser(t.deps.db, { displayName: "Cara" });
     const session = await sessionFor(t.app, cara.id);
     for (let i = 0; i < SAVED_SEARCH_LIMITS.perUser; i++)
-      expect((await api("POST", base, session, { name: `Search ${i}` })).statusCode).toBe(201);
-    const over = await api("POST", base, session, { name: "One more" });
+      expect((await call(t.app, "POST", base, session, { name: `Search ${i}` })).statusCode).toBe(201);
+    const over = await call(t.app, "POST", base, session, { name: "One more" });
     expect(over.statusCode).toBe(409);
     expect(over.json().error.message).toContain("Delete one you no longer use first");
     expect(await savedRows(cara.id)).toHaveLength(SAVED_SEARCH_LIMITS.perUser);
@@ -386,7 +358,7 @@ describe("saved searches' pages", () => {
       alerts: "true",
     });
     expect(empty.statusCode).toBe(400);
-    expect(summaryLinks(empty.body)).toEqual([["#name", "Enter a name for the search"]]);
+    expect(summaryErrors(empty.body)).toEqual([["#name", "Enter a name for the search"]]);
     expect(await savedRows(dan.id)).toEqual([]);
 
     const saved = await postForm(t.app, session, "/account/saved-searches/new", {

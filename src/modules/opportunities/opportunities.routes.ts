@@ -1,22 +1,19 @@
 /**
  * Finding opportunities: the public page `/opportunities` (search and filters, a GET form that
  * works without JavaScript), saved searches under `/account/saved-searches`, and their API
- * (`/api/v1/opportunities`, `/api/v1/me/saved-searches`). Thin: parse, call the service, render or
- * serialise.
+ * (`/api/v1/opportunities`, `/api/v1/me/saved-searches`). Each route states who may use it and
+ * calls one service; the services decide every rule.
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { transaction } from "../../db/transaction.ts";
-import { statusFor } from "../../http/errors.ts";
-import { dateField, field, fieldList, formErrors } from "../../http/forms.ts";
-import { ConflictError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { dateField, field, fieldList, formAction, searchPage } from "../../http/forms.ts";
+import { anyone, api, errorResponses, page, type Who } from "../../http/routes.ts";
 import { londonDateTime, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
-import { requireSignedIn } from "../access/access.service.ts";
-import { listAreas, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
+import { ctxOf } from "../access/context.ts";
+import { signedIn } from "../access/policies.ts";
 import {
   type CriteriaResponse,
-  ErrorResponse,
   OpportunitiesQuery,
   OpportunitiesResponse,
   type OpportunityResponse,
@@ -29,31 +26,42 @@ import {
 import {
   type Criteria,
   type CriteriaDraft,
-  changeSavedSearch,
-  checkCriteria,
   criteriaQuery,
-  deleteSavedSearch,
   draftOfQuery,
+  findOpportunities,
   isFiltered,
   type Opportunity,
-  opportunityCounts,
+  opportunitiesPage,
   opportunityPath,
+  SEARCH_LIMITS,
+  type SearchVocabulary,
+} from "./opportunities.service.ts";
+import {
+  changeSavedSearch,
+  deleteSavedSearch,
   SAVED_SEARCH_LIMITS,
   SAVED_SEARCHES_WRITE_SCOPE,
   type SavedSearchView,
-  SEARCH_LIMITS,
   savedSearchesOf,
-  savedSearchOf,
+  savedSearchesPage,
+  savedSearchForm,
   savedSearchOwner,
   saveSearch,
-  searchOpportunities,
-} from "./opportunities.service.ts";
+} from "./saved-searches.service.ts";
 
-const hide = { schema: { hide: true } };
 const PAGE = "opportunities/views/opportunities.njk";
 const SAVED = "opportunities/views/saved-searches.njk";
 const NEW_SAVED = "opportunities/views/saved-search-new.njk";
 const NOTICES = new Set(["saved", "deleted", "alerts-on", "alerts-off"]);
+
+/** The owner of saved searches; an API token needs the scope that changes them. */
+const searchOwners: Who = {
+  description: `Anyone signed in, for their own saved searches (API tokens need the ${SAVED_SEARCHES_WRITE_SCOPE} scope)`,
+  signedIn: true,
+  check(request) {
+    savedSearchOwner(request.principal, true);
+  },
+};
 
 type Query = Record<string, unknown>;
 
@@ -115,21 +123,8 @@ function pounds(value: Pence | bigint | null): string | null {
   return value === null ? null : formatMoney(value as Pence, { pence: false });
 }
 
-/** Names of the categories and areas a search names, for showing it. */
-async function vocabulary(app: FastifyInstance) {
-  const [categories, areas] = await Promise.all([listServiceCategories(app.deps.db), listAreas(app.deps.db)]);
-  return {
-    categories,
-    areas,
-    categoryName: new Map(categories.map((c) => [c.code, c.name])),
-    areaName: new Map(areas.map((a) => [a.code, a.name])),
-  };
-}
-
-type Vocabulary = Awaited<ReturnType<typeof vocabulary>>;
-
 /** A search as the pages show it (summary list rows are made in the template). */
-function describe(c: Criteria, v: Vocabulary) {
+function describe(c: Criteria, v: SearchVocabulary) {
   return {
     keywords: c.keywords,
     categories: c.categories.map((code) => v.categoryName.get(code) ?? code),
@@ -141,17 +136,6 @@ function describe(c: Criteria, v: Vocabulary) {
     reservedOnly: c.reservedOnly,
     includeClosed: c.includeClosed,
   };
-}
-
-/** A name to start from: the keywords, categories and areas searched for. */
-function suggestedName(c: Criteria, v: Vocabulary): string {
-  const parts = [
-    c.keywords,
-    ...c.categories.map((code) => v.categoryName.get(code) ?? code),
-    ...c.areas.map((code) => v.areaName.get(code) ?? code),
-  ].filter((p) => p !== "");
-  const name = parts.length > 0 ? parts.join(", ") : "All open opportunities";
-  return name.length > SAVED_SEARCH_LIMITS.name ? `${name.slice(0, SAVED_SEARCH_LIMITS.name - 1)}…` : name;
 }
 
 function pagination(query: string, page: number, pageCount: number) {
@@ -239,29 +223,18 @@ function savedSearchResponse(view: SavedSearchView): SavedSearchResponse {
 }
 
 export async function opportunitiesRoutes(app: FastifyInstance): Promise<void> {
-  const { db, clock } = app.deps;
-
-  // The search page
-
-  app.get("/opportunities", hide, async (request, reply) => {
+  app.get("/opportunities", page({ who: anyone }), async (request, reply) => {
     const q = queryOf(request);
     const { draft, values } = pageDraft(q);
-    const v = await vocabulary(app);
+    const number = Number.parseInt(field(q, "page"), 10);
+    const shown = await opportunitiesPage(ctxOf(request), draft, Number.isFinite(number) ? number : 1);
+    const { vocabulary: v } = shown;
     const context = { values, categories: v.categories, areas: v.areas };
-    let criteria: Criteria;
-    try {
-      criteria = await checkCriteria(db, draft);
-    } catch (error) {
-      if (!(error instanceof ValidationError || error instanceof UnprocessableError)) throw error;
-      reply.status(statusFor(error));
-      await reply.page(PAGE, { ...context, errors: formErrors(error, pageField) });
+    if (!shown.found) {
+      await searchPage(reply, PAGE, context, shown.refused, pageField);
       return;
     }
-    const page = Number.parseInt(field(q, "page"), 10);
-    const [result, counts] = await Promise.all([
-      searchOpportunities(db, clock, criteria, { page: Number.isFinite(page) ? page : 1 }),
-      opportunityCounts(db, clock, criteria),
-    ]);
+    const { criteria, result, counts } = shown.found;
     const query = criteriaQuery(criteria);
     const saveHref = withQuery("/account/saved-searches/new", query);
     await reply.page(PAGE, {
@@ -276,11 +249,28 @@ export async function opportunitiesRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  // Saved searches: pages
+  savedSearchPages(app);
+  searchApi(app);
+  savedSearchApi(app);
+  savedSearchChangeApi(app);
+}
 
-  app.get("/account/saved-searches", hide, async (request, reply) => {
-    const views = await savedSearchesOf(db, request.principal);
-    const v = await vocabulary(app);
+/** The saved search form's page context, for a checked search. */
+function newSavedContext(criteria: Criteria, vocabulary: SearchVocabulary) {
+  const query = criteriaQuery(criteria);
+  return {
+    search: describe(criteria, vocabulary),
+    searchQuery: query,
+    backHref: withQuery("/opportunities", query),
+    limit: SAVED_SEARCH_LIMITS.perUser,
+    nameMax: SAVED_SEARCH_LIMITS.name,
+  };
+}
+
+/** Saved searches' pages: the list, saving a search, turning alerts on or off, deleting. */
+function savedSearchPages(app: FastifyInstance): void {
+  app.get("/account/saved-searches", page({ who: signedIn }), async (request, reply) => {
+    const { views, vocabulary } = await savedSearchesPage(ctxOf(request));
     const notice = field(queryOf(request), "notice");
     await reply.page(SAVED, {
       notice: NOTICES.has(notice) ? notice : undefined,
@@ -290,115 +280,77 @@ export async function opportunitiesRoutes(app: FastifyInstance): Promise<void> {
         name: view.search.name,
         alerts: view.search.alerts,
         alertsSent: view.alertsSent,
-        search: describe(view.criteria, v),
+        search: describe(view.criteria, vocabulary),
         href: withQuery("/opportunities", criteriaQuery(view.criteria)),
       })),
     });
   });
 
-  async function renderNew(
-    reply: FastifyReply,
-    criteria: Criteria,
-    values: { name: string; alerts: string },
-    errors?: ReturnType<typeof formErrors>,
-  ): Promise<void> {
-    const v = await vocabulary(app);
-    await reply.page(NEW_SAVED, {
-      search: describe(criteria, v),
-      searchQuery: criteriaQuery(criteria),
-      backHref: withQuery("/opportunities", criteriaQuery(criteria)),
-      values,
-      limit: SAVED_SEARCH_LIMITS.perUser,
-      nameMax: SAVED_SEARCH_LIMITS.name,
-      ...(errors ? { errors } : {}),
-    });
-  }
-
-  app.get("/account/saved-searches/new", hide, async (request, reply) => {
-    requireSignedIn(request.principal);
+  app.get("/account/saved-searches/new", page({ who: signedIn }), async (request, reply) => {
     const query = rawQuery(request);
-    let criteria: Criteria;
-    try {
-      criteria = await checkCriteria(db, draftOfQuery(query));
-    } catch (error) {
-      if (!(error instanceof ValidationError || error instanceof UnprocessableError)) throw error;
-      // The search page says what to fix.
-      return reply.redirect(withQuery("/opportunities", query), 303);
-    }
-    await renderNew(reply, criteria, {
-      name: suggestedName(criteria, await vocabulary(app)),
-      alerts: "true",
+    const form = await savedSearchForm(ctxOf(request), query);
+    // A search that cannot be run: the search page says what to fix.
+    if (!form.criteria) return reply.redirect(withQuery("/opportunities", query), 303);
+    await reply.page(NEW_SAVED, {
+      ...newSavedContext(form.criteria, form.vocabulary),
+      values: { name: form.suggestedName, alerts: "true" },
     });
   });
 
-  app.post("/account/saved-searches/new", hide, async (request, reply) => {
-    requireSignedIn(request.principal);
-    const body = request.body;
-    const search = field(body, "search");
-    const values = { name: field(body, "name"), alerts: field(body, "alerts") };
-    try {
-      await transaction(db, (trx) =>
-        saveSearch(
-          trx,
-          clock,
-          request.principal,
-          { name: values.name, alerts: values.alerts, criteria: draftOfQuery(search) },
-          { requestId: String(request.id) },
-        ),
+  formAction(app, "/account/saved-searches/new", {
+    who: signedIn,
+    template: NEW_SAVED,
+    context: async (request) => {
+      const search = field(request.body, "search");
+      const form = await savedSearchForm(ctxOf(request), search);
+      if (!form.criteria) throw form.refused;
+      return { ...newSavedContext(form.criteria, form.vocabulary), query: search };
+    },
+    read: (body) => ({ name: field(body, "name"), alerts: field(body, "alerts") }),
+    submit: async (request, values, { query }) => {
+      await saveSearch(
+        ctxOf(request),
+        { name: values.name, alerts: values.alerts, criteria: draftOfQuery(query) },
+        { requestId: String(request.id) },
       );
-    } catch (error) {
-      if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error;
-      const criteria = await checkCriteria(db, draftOfQuery(search)).catch(() => null);
-      if (!criteria) throw error;
-      reply.status(statusFor(error));
-      await renderNew(reply, criteria, values, formErrors(error, pageField));
-      return;
-    }
-    return reply.redirect("/account/saved-searches?notice=saved", 303);
+      return "/account/saved-searches?notice=saved";
+    },
+    fieldOf: pageField,
   });
 
-  type Id = { Params: { id: string } };
+  type Id = FastifyRequest<{ Params: { id: string } }>;
 
-  app.post<Id>("/account/saved-searches/:id/alerts", hide, async (request, reply) => {
+  app.post("/account/saved-searches/:id/alerts", page({ who: signedIn }), async (request: Id, reply) => {
     const alerts = field(request.body, "alerts") === "true";
-    await transaction(db, (trx) =>
-      changeSavedSearch(trx, clock, request.principal, request.params.id, { alerts }, String(request.id)),
-    );
+    await changeSavedSearch(ctxOf(request), request.params.id, { alerts }, String(request.id));
     return reply.redirect(`/account/saved-searches?notice=${alerts ? "alerts-on" : "alerts-off"}`, 303);
   });
 
-  app.post<Id>("/account/saved-searches/:id/delete", hide, async (request, reply) => {
-    await transaction(db, (trx) =>
-      deleteSavedSearch(trx, clock, request.principal, request.params.id, String(request.id)),
-    );
+  app.post("/account/saved-searches/:id/delete", page({ who: signedIn }), async (request: Id, reply) => {
+    await deleteSavedSearch(ctxOf(request), request.params.id, String(request.id));
     return reply.redirect("/account/saved-searches?notice=deleted", 303);
   });
+}
 
-  // The JSON API
-
-  const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const tags = ["opportunities"];
-  const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse };
-  /** Signed in (and, with a token, its scope) before the body is checked: 401/403 before 400. */
-  const ownerFirst = (change: boolean) => async (request: FastifyRequest) => {
-    savedSearchOwner(request.principal, change);
-  };
-
-  api.get(
+/** The search API. */
+function searchApi(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+  json.get(
     "/api/v1/opportunities",
-    {
-      schema: {
-        tags,
+    api(
+      { who: anyone },
+      {
+        operationId: "searchOpportunities",
+        tags: ["opportunities"],
         summary: "Find opportunities: search published tenders",
-        description: `Published tenders of every authority by keywords, service category, area, estimated value (pounds), deadline for bids (UK dates) and reservation to public service mutuals; open ones only unless includeClosed. Drafts and cancelled tenders are never found. Open tenders first, soonest deadline first; then closed ones, latest deadline first. Pages of ${SEARCH_LIMITS.pageSize} by default. 400 names each parameter at fault; 422 when a range is the wrong way round. Public.`,
+        description: `Published tenders of every authority by keywords, service category, area, estimated value (pounds), deadline for bids (UK dates) and reservation to public service mutuals; open ones only unless includeClosed. Drafts and cancelled tenders are never found. Open tenders first, soonest deadline first; then closed ones, latest deadline first. Pages of ${SEARCH_LIMITS.pageSize} by default. 400 names each parameter at fault; 422 when a range is the wrong way round.`,
         querystring: OpportunitiesQuery,
-        response: { 200: OpportunitiesResponse, 400: ErrorResponse, 422: ErrorResponse },
+        response: { 200: OpportunitiesResponse, ...errorResponses(422) },
       },
-    },
+    ),
     async (request) => {
       const { page, pageSize, ...draft } = request.query;
-      const criteria = await checkCriteria(db, draft);
-      const result = await searchOpportunities(db, clock, criteria, {
+      const { criteria, result } = await findOpportunities(ctxOf(request), draft, {
         ...(page === undefined ? {} : { page }),
         ...(pageSize === undefined ? {} : { pageSize }),
       });
@@ -412,86 +364,90 @@ export async function opportunitiesRoutes(app: FastifyInstance): Promise<void> {
       };
     },
   );
+}
 
+/** The saved searches API: the signed-in person's own. */
+function savedSearchApi(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags: ["opportunities"] = ["opportunities"];
   const base = "/api/v1/me/saved-searches";
+  const WRITE = { who: searchOwners, scope: SAVED_SEARCHES_WRITE_SCOPE };
 
-  api.get(
+  json.get(
     base,
-    {
-      schema: {
+    api(
+      { who: signedIn, scope: "account:read" },
+      {
+        operationId: "listSavedSearches",
         tags,
         summary: "Your saved searches",
         description:
-          "The signed-in person's saved searches, oldest first, each with the search, whether it alerts of new matches, and links to run it. API tokens need the account:read scope.",
-        response: { 200: SavedSearchListResponse, 401: ErrorResponse, 403: ErrorResponse },
+          "The signed-in person's saved searches, oldest first, each with the search, whether it alerts of new matches, and links to run it.",
+        response: { 200: SavedSearchListResponse },
       },
-    },
+    ),
     async (request) => ({
-      savedSearches: (await savedSearchesOf(db, request.principal)).map(savedSearchResponse),
+      savedSearches: (await savedSearchesOf(ctxOf(request))).map(savedSearchResponse),
       limit: SAVED_SEARCH_LIMITS.perUser,
     }),
   );
 
-  api.post(
+  json.post(
     base,
-    {
-      schema: {
-        tags,
-        summary: "Save a search",
-        description: `Saves a search (the same fields as /api/v1/opportunities) with a name of up to ${SAVED_SEARCH_LIMITS.name} characters, unique among yours; with alerts (the default) each newly published tender it matches is put in your inbox and emailed, once. At most ${SAVED_SEARCH_LIMITS.perUser} saved searches each (409 beyond). API tokens need the ${SAVED_SEARCHES_WRITE_SCOPE} scope.`,
-        body: SavedSearchBody,
-        response: { 201: SavedSearchResponse, ...errors, 409: ErrorResponse, 422: ErrorResponse },
-      },
-      preValidation: ownerFirst(true),
-    },
+    api(WRITE, {
+      operationId: "saveSearch",
+      tags,
+      summary: "Save a search",
+      description: `Saves a search (the same fields as /api/v1/opportunities) with a name of up to ${SAVED_SEARCH_LIMITS.name} characters, unique among yours; with alerts (the default) each newly published tender it matches is put in your inbox and emailed, once. At most ${SAVED_SEARCH_LIMITS.perUser} saved searches each (409 beyond).`,
+      body: SavedSearchBody,
+      response: { 201: SavedSearchResponse, ...errorResponses(409, 422) },
+    }),
     async (request, reply) => {
-      const saved = await transaction(db, (trx) =>
-        saveSearch(trx, clock, request.principal, request.body, { requestId: String(request.id) }),
-      );
+      const saved = await saveSearch(ctxOf(request), request.body, { requestId: String(request.id) });
       return reply
         .status(201)
-        .header("location", `${base}/${saved.id}`)
-        .send(savedSearchResponse(await savedSearchOf(db, request.principal, saved.id)));
+        .header("location", `${base}/${saved.search.id}`)
+        .send(savedSearchResponse(saved));
     },
   );
+}
 
-  api.patch(
+/** Changing and deleting one's saved searches through the API. */
+function savedSearchChangeApi(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags: ["opportunities"] = ["opportunities"];
+  const base = "/api/v1/me/saved-searches";
+  const WRITE = { who: searchOwners, scope: SAVED_SEARCHES_WRITE_SCOPE };
+
+  json.patch(
     `${base}/:id`,
-    {
-      schema: {
-        tags,
-        summary: "Rename a saved search, or turn its alerts on or off",
-        description: "Only your own: another person's saved search is not found (404).",
-        params: SavedSearchParams,
-        body: SavedSearchChangeBody,
-        response: { 200: SavedSearchResponse, ...errors, 404: ErrorResponse },
-      },
-      preValidation: ownerFirst(true),
-    },
-    async (request) => {
-      await transaction(db, (trx) =>
-        changeSavedSearch(trx, clock, request.principal, request.params.id, request.body, String(request.id)),
-      );
-      return savedSearchResponse(await savedSearchOf(db, request.principal, request.params.id));
-    },
+    api(WRITE, {
+      operationId: "changeSavedSearch",
+      tags,
+      summary: "Rename a saved search, or turn its alerts on or off",
+      description: "Only your own: another person's saved search is not found (404).",
+      params: SavedSearchParams,
+      body: SavedSearchChangeBody,
+      response: { 200: SavedSearchResponse },
+    }),
+    async (request) =>
+      savedSearchResponse(
+        await changeSavedSearch(ctxOf(request), request.params.id, request.body, String(request.id)),
+      ),
   );
 
-  api.delete(
+  json.delete(
     `${base}/:id`,
-    {
-      schema: {
-        tags,
-        summary: "Delete a saved search",
-        description: "Only your own: another person's saved search is not found (404). Its alerts stop.",
-        params: SavedSearchParams,
-        response: { 204: { type: "null" }, ...errors, 404: ErrorResponse },
-      },
-      preValidation: ownerFirst(true),
-    },
+    api(WRITE, {
+      operationId: "deleteSavedSearch",
+      tags,
+      summary: "Delete a saved search",
+      description: "Only your own: another person's saved search is not found (404). Its alerts stop.",
+      params: SavedSearchParams,
+      response: { 204: { type: "null", description: "Deleted" } },
+    }),
     async (request, reply) => {
-      await transaction(db, (trx) =>
-        deleteSavedSearch(trx, clock, request.principal, request.params.id, String(request.id)),
-      );
+      await deleteSavedSearch(ctxOf(request), request.params.id, String(request.id));
       return reply.status(204).send(null);
     },
   );

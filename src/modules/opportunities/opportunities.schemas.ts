@@ -6,18 +6,13 @@
  * strings.
  */
 import { type Static, Type } from "typebox";
-import { ErrorResponse } from "../../http/schemas.ts";
+import { Instant, Nullable, PenceText, Strings, Uuid } from "../../http/schemas.ts";
 import { PROCEDURES } from "../tenders/tenders.service.ts";
-import { SAVED_SEARCH_LIMITS, SEARCH_LIMITS } from "./opportunities.service.ts";
+import { SEARCH_LIMITS } from "./opportunities.service.ts";
+import { SAVED_SEARCH_LIMITS } from "./saved-searches.service.ts";
 
-export { ErrorResponse };
-
-const Uuid = Type.String({ format: "uuid" });
-const Strings = <T extends readonly string[]>(values: T) => Type.Enum([...values], { type: "string" });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
-const PenceText = Type.String({ pattern: "^[0-9]+$", description: "Integer pence" });
-const MoneyText = (description: string) =>
+/** A value in pounds as typed; empty means any (so not the shared MoneyText, which needs one). */
+const Pounds = (description: string) =>
   Type.String({ maxLength: 40, description: `${description}: pounds, like "£250,000" or "250000"` });
 const LondonDate = (description: string) =>
   Type.String({ format: "date", description: `${description}: a UK date (Europe/London), YYYY-MM-DD` });
@@ -38,8 +33,8 @@ const criteria = {
   ),
   category: Type.Optional(Codes("Service category codes of the tender's project, like domiciliary-care")),
   area: Type.Optional(Codes("Areas of the tender's project, by ONS GSS code, like E10000901")),
-  minValue: Type.Optional(MoneyText("Estimated value at least this")),
-  maxValue: Type.Optional(MoneyText("Estimated value at most this")),
+  minValue: Type.Optional(Pounds("Estimated value at least this")),
+  maxValue: Type.Optional(Pounds("Estimated value at most this")),
   deadlineFrom: Type.Optional(LondonDate("Deadline for bids on or after this day")),
   deadlineTo: Type.Optional(LondonDate("Deadline for bids on or before this day")),
   reserved: Type.Optional(
@@ -92,8 +87,8 @@ export const OpportunityResponse = Type.Object({
   area: Coded,
   estimatedValuePence: PenceText,
   reserved: Type.Boolean(),
-  submissionDeadline: Type.String({ format: "date-time" }),
-  publishedAt: Nullable(Type.String({ format: "date-time" })),
+  submissionDeadline: Instant,
+  publishedAt: Nullable(Instant),
   pageUrl: Type.String(),
   apiUrl: Type.String(),
 });
@@ -139,8 +134,8 @@ export const SavedSearchResponse = Type.Object({
   alerts: Type.Boolean(),
   criteria: CriteriaResponse,
   alertsSent: Type.Integer({ description: "How many tenders it has alerted of" }),
-  createdAt: Type.String({ format: "date-time" }),
-  updatedAt: Type.String({ format: "date-time" }),
+  createdAt: Instant,
+  updatedAt: Instant,
   pageUrl: Type.String({ description: "The search on the site" }),
   apiUrl: Type.String({ description: "The search in this API" }),
 });

@@ -6,9 +6,9 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ctxFor } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
-import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { ConflictError, ForbiddenError, NotFoundError, NotSignedInError } from "../../lib/errors.ts";
 import type { Pence } from "../../lib/money.ts";
@@ -21,20 +21,22 @@ import {
   ANY,
   type Criteria,
   type CriteriaDraft,
-  changeSavedSearch,
   checkCriteria,
   criteriaQuery,
-  deleteSavedSearch,
   draftOfQuery,
   opportunityCounts,
+  searchOpportunities,
+} from "./opportunities.service.ts";
+import { type FixtureName, insertFixtures, insertPerson, NOW } from "./opportunities.test-fixtures.ts";
+import {
+  changeSavedSearch,
+  deleteSavedSearch,
   SAVED_SEARCH_LIMITS,
   type SavedSearchDraft,
   savedSearchesOf,
   savedSearchOf,
   saveSearch,
-  searchOpportunities,
-} from "./opportunities.service.ts";
-import { type FixtureName, insertFixtures, insertPerson, NOW } from "./opportunities.test-fixtures.ts";
+} from "./saved-searches.service.ts";
 
 const clock = settableClock(NOW);
 let t: TestDatabase;
@@ -52,13 +54,16 @@ afterAll(async () => {
   await t.destroy();
 });
 
+/** The context of someone asking (the public by default). */
+const as = (principal: Principal | null = null) => ctxFor(t.db, clock, principal);
+
 async function criteria(draft: CriteriaDraft): Promise<Criteria> {
-  return checkCriteria(t.db, draft);
+  return checkCriteria(as(), draft);
 }
 
 /** The fixtures a search finds, by name, in order. */
 async function found(draft: CriteriaDraft, options: { page?: number; pageSize?: number } = {}) {
-  const result = await searchOpportunities(t.db, clock, await criteria(draft), options);
+  const result = await searchOpportunities(as(), await criteria(draft), options);
   return result.opportunities.map((o) => names.get(o.id) ?? o.id);
 }
 
@@ -69,7 +74,7 @@ function person(userId: string, via: "session" | "token" = "session", tokenScope
 describe(`finding opportunities on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}`, () => {
   it("finds open tenders by default, soonest deadline first; never drafts or cancelled ones", async () => {
     expect(await found({})).toEqual(["homeCare", "youth", "carers"]);
-    const result = await searchOpportunities(t.db, clock, ANY);
+    const result = await searchOpportunities(as(), ANY);
     expect(result.total).toBe(3);
     expect(result.opportunities.map((o) => o.state)).toEqual(["open", "open", "open"]);
   });
@@ -82,7 +87,7 @@ describe(`finding opportunities on ${process.env.DATABASE_URL ? "PostgreSQL" : "
       "closed",
       "opened",
     ]);
-    const result = await searchOpportunities(t.db, clock, await criteria({ includeClosed: true }));
+    const result = await searchOpportunities(as(), await criteria({ includeClosed: true }));
     expect(result.opportunities.map((o) => o.state)).toEqual(["open", "open", "open", "closed", "opened"]);
   });
 
@@ -146,12 +151,12 @@ describe(`finding opportunities on ${process.env.DATABASE_URL ? "PostgreSQL" : "
   it("pages the results, keeping the order; a page past the end shows the last", async () => {
     expect(await found({}, { pageSize: 2 })).toEqual(["homeCare", "youth"]);
     expect(await found({}, { pageSize: 2, page: 2 })).toEqual(["carers"]);
-    const last = await searchOpportunities(t.db, clock, ANY, { pageSize: 2, page: 99 });
+    const last = await searchOpportunities(as(), ANY, { pageSize: 2, page: 99 });
     expect(last).toMatchObject({ page: 2, pageCount: 2, total: 3, pageSize: 2 });
   });
 
   it("counts each category and area with the other filters kept", async () => {
-    const counts = await opportunityCounts(t.db, clock, await criteria({ category: ["youth-services"] }));
+    const counts = await opportunityCounts(as(), await criteria({ category: ["youth-services"] }));
     expect(Object.fromEntries(counts.category)).toEqual({
       "domiciliary-care": 1,
       "carers-support": 1,
@@ -162,7 +167,7 @@ describe(`finding opportunities on ${process.env.DATABASE_URL ? "PostgreSQL" : "
 
   it("refuses bad filters with 400 naming each field, and ranges the wrong way round with 422", async () => {
     const error = await refused(
-      checkCriteria(t.db, {
+      checkCriteria(as(), {
         keywords: "x".repeat(201),
         category: ["not-a-category"],
         area: ["E99999999"],
@@ -193,7 +198,7 @@ describe(`finding opportunities on ${process.env.DATABASE_URL ? "PostgreSQL" : "
       "Enter the minimum value in pounds using numbers only, like £250,000",
     );
     const ranges = await refused(
-      checkCriteria(t.db, {
+      checkCriteria(as(), {
         minValue: "£500",
         maxValue: "£400",
         deadlineFrom: "2027-03-01",
@@ -233,7 +238,7 @@ describe(`finding opportunities on ${process.env.DATABASE_URL ? "PostgreSQL" : "
             maxValue: r.maxValue as Pence | null,
             areas: [DEMO_AREA.westshire],
           };
-          expect(await checkCriteria(t.db, draftOfQuery(criteriaQuery(c)))).toEqual(c);
+          expect(await checkCriteria(as(), draftOfQuery(criteriaQuery(c)))).toEqual(c);
         },
       ),
       { numRuns: 40 },
@@ -251,7 +256,7 @@ describe("saved searches", () => {
     criteria: { category: ["domiciliary-care"], area: [DEMO_AREA.westshire], minValue: "£100,000" },
   };
   const save = (userId: string, draft: SavedSearchDraft, principal = person(userId)) =>
-    transaction(t.db, (trx) => saveSearch(trx, clock, principal, draft));
+    saveSearch(as(principal), draft).then((view) => view.search);
   const rowsOf = (userId: string) =>
     t.db.selectFrom("saved_searches").selectAll().where("user_id", "=", userId).execute();
   const auditOf = (id: string) =>
@@ -276,7 +281,7 @@ describe("saved searches", () => {
       alerts: true,
       created_at: NOW,
     });
-    const views = await savedSearchesOf(t.db, person(ann));
+    const views = await savedSearchesOf(as(person(ann)));
     expect(views.map((v) => v.search.id)).toEqual([saved.id]);
     expect(views[0]?.criteria).toMatchObject({ categories: ["domiciliary-care"], minValue: 10_000_000n });
     const audit = await auditOf(saved.id);
@@ -344,19 +349,13 @@ describe("saved searches", () => {
     const ann = await insertPerson(t.db, NOW);
     const bob = await insertPerson(t.db, NOW);
     const saved = await save(ann, homeCare);
-    expect(await savedSearchesOf(t.db, person(bob))).toEqual([]);
-    expect(await refused(savedSearchOf(t.db, person(bob), saved.id))).toBeInstanceOf(NotFoundError);
-    expect(
-      await refused(
-        transaction(t.db, (trx) => changeSavedSearch(trx, clock, person(bob), saved.id, { alerts: false })),
-      ),
-    ).toBeInstanceOf(NotFoundError);
-    expect(
-      await refused(transaction(t.db, (trx) => deleteSavedSearch(trx, clock, person(bob), saved.id))),
-    ).toBeInstanceOf(NotFoundError);
-    expect(
-      await refused(transaction(t.db, (trx) => deleteSavedSearch(trx, clock, person(bob), "not-an-id"))),
-    ).toBeInstanceOf(NotFoundError);
+    expect(await savedSearchesOf(as(person(bob)))).toEqual([]);
+    expect(await refused(savedSearchOf(as(person(bob)), saved.id))).toBeInstanceOf(NotFoundError);
+    expect(await refused(changeSavedSearch(as(person(bob)), saved.id, { alerts: false }))).toBeInstanceOf(
+      NotFoundError,
+    );
+    expect(await refused(deleteSavedSearch(as(person(bob)), saved.id))).toBeInstanceOf(NotFoundError);
+    expect(await refused(deleteSavedSearch(as(person(bob)), "not-an-id"))).toBeInstanceOf(NotFoundError);
     expect(await rowsOf(ann)).toMatchObject([{ id: saved.id, alerts: true }]);
     expect(await auditOf(saved.id)).toHaveLength(1);
   });
@@ -364,9 +363,9 @@ describe("saved searches", () => {
   it("refuses the public, and API tokens without the scope", async () => {
     const ann = await insertPerson(t.db, NOW);
     expect(await refused(save(ann, homeCare, null as unknown as Principal))).toBeInstanceOf(NotSignedInError);
-    expect(await refused(savedSearchesOf(t.db, null))).toBeInstanceOf(NotSignedInError);
-    expect(await refused(savedSearchesOf(t.db, person(ann, "token", [])))).toBeInstanceOf(ForbiddenError);
-    expect(await savedSearchesOf(t.db, person(ann, "token", ["account:read"]))).toEqual([]);
+    expect(await refused(savedSearchesOf(as(null)))).toBeInstanceOf(NotSignedInError);
+    expect(await refused(savedSearchesOf(as(person(ann, "token", []))))).toBeInstanceOf(ForbiddenError);
+    expect(await savedSearchesOf(as(person(ann, "token", ["account:read"])))).toEqual([]);
     const write = await refused(save(ann, homeCare, person(ann, "token", ["account:read"])));
     expect(write).toBeInstanceOf(ForbiddenError);
     expect(write.message).toContain("saved-searches:write");
@@ -378,7 +377,7 @@ describe("saved searches", () => {
     const ann = await insertPerson(t.db, NOW);
     const saved = await save(ann, homeCare);
     const change = (changes: { name?: string; alerts?: boolean | string }) =>
-      transaction(t.db, (trx) => changeSavedSearch(trx, clock, person(ann), saved.id, changes));
+      changeSavedSearch(as(person(ann)), saved.id, changes).then((view) => view.search);
     clock.advance(60_000);
     try {
       expect(await change({ alerts: false })).toMatchObject({ alerts: false, updated_at: clock.now() });
@@ -399,7 +398,7 @@ describe("saved searches", () => {
   it("deletes the owner's saved search, audited", async () => {
     const ann = await insertPerson(t.db, NOW);
     const saved = await save(ann, homeCare);
-    await transaction(t.db, (trx) => deleteSavedSearch(trx, clock, person(ann), saved.id));
+    await deleteSavedSearch(as(person(ann)), saved.id);
     expect(await rowsOf(ann)).toEqual([]);
     expect((await auditOf(saved.id)).map((a) => a.action)).toEqual([
       "saved-search.created",

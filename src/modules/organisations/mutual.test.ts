@@ -7,10 +7,11 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import { settableClock } from "../../lib/clock.ts";
-import { SYSTEM } from "../audit/audit.service.ts";
+import { systemCtx } from "../access/context.ts";
 import { assessMutual, type MutualEvidence } from "./mutual.ts";
-import { createOrganisation, recordMutualEvidence } from "./organisations.service.ts";
+import { recordMutualEvidence } from "./mutual-evidence.service.ts";
 import { PROFIT_MODELS } from "./organisations.table.ts";
+import { recordOrganisation } from "./registration.service.ts";
 
 const MUTUAL: MutualEvidence = {
   publicServicePurpose: "Community nursing for the NHS",
@@ -67,7 +68,7 @@ describe("the database computes the same rule", () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    await createOrganisation(t.db, clock, SYSTEM("test"), {
+    await recordOrganisation(systemCtx(t.db, clock, "test"), {
       id: ORG,
       name: "Evidence Test Mutual",
       sector: "public-service-mutual",
@@ -95,7 +96,7 @@ describe("the database computes the same rule", () => {
           expect(assessMutual(input).qualifies).toBe(false);
           return;
         }
-        const assessment = await recordMutualEvidence(t.db, clock, null, ORG, input, SYSTEM("test"));
+        const assessment = await recordMutualEvidence(systemCtx(t.db, clock, "test"), ORG, input);
         const row = await t.db
           .selectFrom("mutual_evidence")
           .select("qualifies")

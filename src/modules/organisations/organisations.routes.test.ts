@@ -4,15 +4,19 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText } from "../../../tests/support/pages.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { DEMO_AREAS_CSV } from "../../seed/demo/areas.ts";
-import { loadGrants } from "../access/access.service.ts";
-import { createApiToken } from "../accounts/accounts.service.ts";
-import { accountDeps } from "../accounts/authentication.ts";
+import { systemCtx } from "../access/context.ts";
+import { createApiToken } from "../accounts/api-tokens.service.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
 import { loadAreas, loadServiceCategories } from "../vocabularies/vocabularies.service.ts";
-import { addRelationship, createOrganisation, recordMutualEvidence } from "./organisations.service.ts";
+import { recordMutualEvidence } from "./mutual-evidence.service.ts";
+import { recordOrganisation } from "./registration.service.ts";
+import { recordRelationship } from "./relationships.service.ts";
 
 let testApp: TestApp;
 let ann: TestSession;
@@ -24,20 +28,8 @@ let trustId: string;
 let writeToken: string;
 let readToken: string;
 
-const json = { "content-type": "application/json" };
-
 function titleOf(html: string): string {
   return /<title[^>]*>([^<]*)<\/title>/.exec(html)?.[1]?.trim() ?? "";
-}
-
-/** The text of the page's main content, tags removed and white space collapsed. */
-function mainText(html: string): string {
-  const main = html.slice(html.indexOf("<main"), html.indexOf("</main>"));
-  return main
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ");
 }
 
 /** The error summary's links: [href, text]. */
@@ -52,9 +44,7 @@ function summaryErrors(html: string): [string, string][] {
   ]);
 }
 
-async function get(url: string, session?: TestSession) {
-  return testApp.app.inject({ method: "GET", url, headers: session ? { cookie: session.cookie } : {} });
-}
+const get = (url: string, session?: TestSession) => call(testApp.app, "GET", url, session);
 
 beforeAll(async () => {
   testApp = await createTestApp();
@@ -62,8 +52,9 @@ beforeAll(async () => {
   const system = SYSTEM("test");
   await loadServiceCategories(db, clock, system);
   await loadAreas(db, clock, system, readFileSync(DEMO_AREAS_CSV, "utf8"));
+  const seed = systemCtx(db, clock, "test");
   trustId = (
-    await createOrganisation(db, clock, system, {
+    await recordOrganisation(seed, {
       name: "Westshire Community NHS Trust",
       sector: "public-body",
       sizeBand: "large",
@@ -75,7 +66,7 @@ beforeAll(async () => {
     })
   ).id;
   mutualId = (
-    await createOrganisation(db, clock, system, {
+    await recordOrganisation(seed, {
       name: "Westshire Community Health CIC",
       sector: "public-service-mutual",
       sizeBand: "large",
@@ -89,52 +80,28 @@ beforeAll(async () => {
       description: "District nursing and therapy, owned by its staff.",
     })
   ).id;
-  await addRelationship(db, clock, null, { from: mutualId, to: trustId, kind: "parent-body" }, system);
-  await recordMutualEvidence(
-    db,
-    clock,
-    null,
-    mutualId,
-    {
-      publicServicePurpose: "District nursing for the NHS.",
-      lightTouchShareBp: 9600,
-      profitModel: "not-for-profit",
-      employeeOwnershipBp: 10000,
-      employeeBoardSeats: 5,
-      boardSeats: 9,
-      parentOrganisationId: trustId,
-      spinOutDate: "2013-04-01",
-    },
-    system,
-  );
+  await recordRelationship(seed, { from: mutualId, to: trustId, kind: "parent-body" });
+  await recordMutualEvidence(seed, mutualId, {
+    publicServicePurpose: "District nursing for the NHS.",
+    lightTouchShareBp: 9600,
+    profitModel: "not-for-profit",
+    employeeOwnershipBp: 10000,
+    employeeBoardSeats: 5,
+    boardSeats: 9,
+    parentOrganisationId: trustId,
+    spinOutDate: "2013-04-01",
+  });
   annId = (await createUser(db)).id;
   benId = (await createUser(db)).id;
   ann = await sessionFor(testApp.app, annId);
   ben = await sessionFor(testApp.app, benId);
-  const benPrincipal = {
-    userId: benId,
-    displayName: "Ben",
-    grants: await loadGrants(db, benId),
-    via: "session" as const,
-    twoFactor: false,
+  const asBen = {
+    ...ctxFor(db, clock, await principalOf(db, benId, { twoFactor: false })),
+    secrets: testApp.app.accountSecrets,
+    origin: { address: "127.0.0.1" },
   };
-  const origin = { address: "127.0.0.1" };
-  writeToken = (
-    await createApiToken(
-      accountDeps(testApp.app),
-      benPrincipal,
-      { name: "write", scopes: ["organisations:write"] },
-      origin,
-    )
-  ).token;
-  readToken = (
-    await createApiToken(
-      accountDeps(testApp.app),
-      benPrincipal,
-      { name: "read", scopes: ["organisations:read"] },
-      origin,
-    )
-  ).token;
+  writeToken = (await createApiToken(asBen, { name: "write", scopes: ["organisations:write"] })).token;
+  readToken = (await createApiToken(asBen, { name: "read", scopes: ["organisations:read"] })).token;
 });
 
 afterAll(async () => {
@@ -402,9 +369,11 @@ describe("mutual evidence and relationships through the forms", () => {
 
 describe("the JSON API", () => {
   it("searches with filters, paging and counts", async () => {
-    const response = await testApp.app.inject({
-      url: "/api/v1/organisations?q=community&sector=public-body&pageSize=5",
-    });
+    const response = await call(
+      testApp.app,
+      "GET",
+      "/api/v1/organisations?q=community&sector=public-body&pageSize=5",
+    );
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body).toMatchObject({ total: 1, page: 1, pageSize: 5, pageCount: 1 });
@@ -415,11 +384,11 @@ describe("the JSON API", () => {
       profileUrl: `/organisations/${trustId}`,
     });
     expect(body.facets.sector).toContainEqual({ value: "public-service-mutual", count: 1 });
-    expect((await testApp.app.inject({ url: "/api/v1/organisations?pageSize=1000" })).statusCode).toBe(400);
+    expect((await call(testApp.app, "GET", "/api/v1/organisations?pageSize=1000")).statusCode).toBe(400);
   });
 
   it("gets a profile, 400 for a malformed id and 404 for an unknown one", async () => {
-    const response = await testApp.app.inject({ url: `/api/v1/organisations/${mutualId}` });
+    const response = await call(testApp.app, "GET", `/api/v1/organisations/${mutualId}`);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({
       sector: "public-service-mutual",
@@ -430,10 +399,12 @@ describe("the JSON API", () => {
         parentBody: { kind: "organisation", id: trustId },
       },
     });
-    expect((await testApp.app.inject({ url: "/api/v1/organisations/nope" })).statusCode).toBe(400);
-    const missing = await testApp.app.inject({
-      url: "/api/v1/organisations/019a0000-0000-7000-8000-00000000ffff",
-    });
+    expect((await call(testApp.app, "GET", "/api/v1/organisations/nope")).statusCode).toBe(400);
+    const missing = await call(
+      testApp.app,
+      "GET",
+      "/api/v1/organisations/019a0000-0000-7000-8000-00000000ffff",
+    );
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe("not_found");
   });
@@ -445,26 +416,11 @@ describe("the JSON API", () => {
       sizeBand: "small",
       identifiers: [{ scheme: "GB-CHC", identifier: "1199999" }],
     };
-    const anonymous = await testApp.app.inject({
-      method: "POST",
-      url: "/api/v1/organisations",
-      headers: json,
-      payload: body,
-    });
+    const anonymous = await call(testApp.app, "POST", "/api/v1/organisations", undefined, body);
     expect(anonymous.statusCode).toBe(401);
-    const readOnly = await testApp.app.inject({
-      method: "POST",
-      url: "/api/v1/organisations",
-      headers: { ...json, authorization: `Bearer ${readToken}` },
-      payload: body,
-    });
+    const readOnly = await call(testApp.app, "POST", "/api/v1/organisations", { token: readToken }, body);
     expect(readOnly.statusCode).toBe(403);
-    const created = await testApp.app.inject({
-      method: "POST",
-      url: "/api/v1/organisations",
-      headers: { ...json, authorization: `Bearer ${writeToken}` },
-      payload: body,
-    });
+    const created = await call(testApp.app, "POST", "/api/v1/organisations", { token: writeToken }, body);
     expect(created.statusCode).toBe(201);
     expect(created.headers.location).toBe(`/api/v1/organisations/${created.json().id}`);
     expect(created.json()).toMatchObject({ name: "Token Trust", primaryIdentifier: "GB-CHC-1199999" });
@@ -472,12 +428,7 @@ describe("the JSON API", () => {
 
   it("names every field at fault: wrong types (schema), then formats (service), and duplicates (409)", async () => {
     const send = (payload: unknown) =>
-      testApp.app.inject({
-        method: "POST",
-        url: "/api/v1/organisations",
-        headers: { ...json, authorization: `Bearer ${writeToken}` },
-        payload: payload as Record<string, unknown>,
-      });
+      call(testApp.app, "POST", "/api/v1/organisations", { token: writeToken }, payload);
     const wrongTypes = await send({
       sector: "pirates",
       sizeBand: "small",
@@ -522,43 +473,38 @@ describe("the JSON API", () => {
   });
 
   it("changes only for the organisation's admin (PATCH), with a session too", async () => {
-    const refused = await testApp.app.inject({
-      method: "PATCH",
-      url: `/api/v1/organisations/${trustId}`,
-      headers: { ...json, authorization: `Bearer ${writeToken}` },
-      payload: { name: "Not mine" },
-    });
+    const refused = await call(
+      testApp.app,
+      "PATCH",
+      `/api/v1/organisations/${trustId}`,
+      { token: writeToken },
+      {
+        name: "Not mine",
+      },
+    );
     expect(refused.statusCode).toBe(403);
-    const created = await testApp.app.inject({
-      method: "POST",
-      url: "/api/v1/organisations",
-      headers: { ...json, cookie: ann.cookie },
-      payload: { name: "Session Made", sector: "sme", sizeBand: "micro" },
+    const created = await call(testApp.app, "POST", "/api/v1/organisations", ann, {
+      name: "Session Made",
+      sector: "sme",
+      sizeBand: "micro",
     });
     expect(created.statusCode).toBe(201);
     ann = await sessionFor(testApp.app, annId);
-    const patched = await testApp.app.inject({
-      method: "PATCH",
-      url: `/api/v1/organisations/${created.json().id}`,
-      headers: { ...json, cookie: ann.cookie },
-      payload: { staffHeadcount: 4, categories: ["it-services"] },
+    const patched = await call(testApp.app, "PATCH", `/api/v1/organisations/${created.json().id}`, ann, {
+      staffHeadcount: 4,
+      categories: ["it-services"],
     });
     expect(patched.statusCode).toBe(200);
     expect(patched.json()).toMatchObject({
       staffHeadcount: 4,
       categories: [{ code: "it-services", cpvCode: "72000000-5" }],
     });
-    const empty = await testApp.app.inject({
-      method: "PATCH",
-      url: `/api/v1/organisations/${created.json().id}`,
-      headers: { ...json, cookie: ann.cookie },
-      payload: {},
-    });
+    const empty = await call(testApp.app, "PATCH", `/api/v1/organisations/${created.json().id}`, ann, {});
     expect(empty.statusCode).toBe(400);
   });
 
   it("is in the OpenAPI document under the organisations tag", async () => {
-    const document = (await testApp.app.inject({ url: "/api/openapi.json" })).json();
+    const document = (await call(testApp.app, "GET", "/api/openapi.json")).json();
     expect(Object.keys(document.paths["/api/v1/organisations"])).toEqual(
       expect.arrayContaining(["get", "post"]),
     );

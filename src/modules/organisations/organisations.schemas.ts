@@ -5,14 +5,10 @@
  * identifiers per scheme, postcodes, websites, known area and category codes — in the service.
  */
 import { type Static, Type } from "typebox";
-import { ErrorResponse } from "../../http/schemas.ts";
+import { Nullable, Uuid } from "../../http/schemas.ts";
 import { IDENTIFIER_SCHEMES } from "./identifiers.ts";
 import { LIMITS } from "./organisations.service.ts";
 import { PROFIT_MODELS, RELATIONSHIP_KINDS, SECTORS, SIZE_BANDS } from "./organisations.table.ts";
-
-const Uuid = Type.String({ format: "uuid" });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 
 export const SectorSchema = Type.Enum([...SECTORS], {
   type: "string",
@@ -28,8 +24,6 @@ const SchemeCode = Type.Enum(
   IDENTIFIER_SCHEMES.map((s) => s.code),
   { type: "string", description: "An org-id scheme" },
 );
-
-export { ErrorResponse };
 
 export const IdParams = Type.Object({ id: Uuid });
 

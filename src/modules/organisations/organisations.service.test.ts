@@ -6,11 +6,12 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { refused as errorOf } from "../../../tests/support/refused.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import { settableClock } from "../../lib/clock.ts";
 import {
   ConflictError,
-  type DomainError,
   ForbiddenError,
   NotFoundError,
   NotSignedInError,
@@ -19,24 +20,25 @@ import {
 } from "../../lib/errors.ts";
 import { DEMO_AREAS_CSV } from "../../seed/demo/areas.ts";
 import type { Principal } from "../access/access.service.ts";
-import { loadGrants } from "../access/access.service.ts";
+import { type Ctx, systemCtx } from "../access/context.ts";
 import { auditTrailFor, PLATFORM_CHAIN, SYSTEM } from "../audit/audit.service.ts";
 import { loadAreas, loadServiceCategories } from "../vocabularies/vocabularies.service.ts";
+import { submitMutualEvidence } from "./mutual-evidence.service.ts";
 import {
-  addRelationship,
   countOrganisationsByEffectiveSector,
-  createOrganisation,
-  IdentifierTakenError,
   mutualSummary,
-  type OrganisationDetails,
   organisationProfile,
-  recordMutualEvidence,
-  registerOrganisation,
-  removeRelationship,
   searchDirectory,
+} from "./organisations.service.ts";
+import {
+  IdentifierTakenError,
+  type OrganisationDetails,
+  recordOrganisation,
+  registerOrganisation,
   setIdentifiers,
   updateOrganisation,
-} from "./organisations.service.ts";
+} from "./registration.service.ts";
+import { addRelationship, removeRelationship } from "./relationships.service.ts";
 
 const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
 let t: TestDatabase;
@@ -44,20 +46,17 @@ let ann: Principal;
 let ben: Principal;
 let admin: Principal;
 
+/** Someone signed in, or calling with an API token with these scopes. */
 async function principal(userId: string, token?: readonly string[]): Promise<Principal> {
-  return {
-    userId,
-    displayName: "Test",
-    grants: await loadGrants(t.db, userId),
-    via: token ? "token" : "session",
-    ...(token ? { tokenScopes: token } : {}),
-    twoFactor: false,
-  };
+  const p = await principalOf(t.db, userId, { twoFactor: false });
+  return token ? { ...p, via: "token", tokenScopes: token } : p;
 }
 
-async function refresh(p: Principal): Promise<Principal> {
-  return { ...p, grants: await loadGrants(t.db, p.userId) };
-}
+/** The principal again, with the roles granted since. */
+const refresh = (p: Principal) => principal(p.userId);
+
+/** A service's context: `p` asking (null: the public). */
+const as = (p: Principal | null, db = t.db): Ctx => ctxFor(db, clock, p);
 
 const VALID: OrganisationDetails = {
   name: "Brookside Care Co-operative",
@@ -73,15 +72,6 @@ const VALID: OrganisationDetails = {
   categories: ["domiciliary-care"],
   identifiers: [{ scheme: "GB-MPR", identifier: "40001R" }],
 };
-
-async function errorOf(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error("Expected the call to fail");
-}
 
 async function organisationCount(): Promise<number> {
   const row = await t.db
@@ -111,7 +101,7 @@ afterAll(async () => {
 
 describe("registering an organisation", () => {
   it("records it, normalised, and makes the registrant its administrator, audited", async () => {
-    const organisation = await registerOrganisation(t.db, clock, ann, VALID);
+    const organisation = await registerOrganisation(as(ann), VALID);
     expect(organisation).toMatchObject({
       name: "Brookside Care Co-operative",
       sector: "co-operative",
@@ -125,7 +115,7 @@ describe("registering an organisation", () => {
       scopeType: "organisation",
       scopeId: organisation.id,
     });
-    const profile = await organisationProfile(t.db, organisation.id);
+    const profile = await organisationProfile(as(null), organisation.id);
     expect(profile.areas.map((a) => a.name)).toEqual(["Millbrook"]);
     expect(profile.categories.map((c) => c.cpv_code)).toEqual(["85312000-9"]);
     expect(profile.identifiers).toEqual([
@@ -142,16 +132,16 @@ describe("registering an organisation", () => {
 
   it("needs someone signed in, and an API token with the organisations:write scope", async () => {
     const before = await organisationCount();
-    expect(
-      await errorOf(registerOrganisation(t.db, clock, null, { ...VALID, identifiers: [] })),
-    ).toBeInstanceOf(NotSignedInError);
+    expect(await errorOf(registerOrganisation(as(null), { ...VALID, identifiers: [] }))).toBeInstanceOf(
+      NotSignedInError,
+    );
     const readOnly = await principal(ben.userId, ["organisations:read"]);
-    const refused = await errorOf(registerOrganisation(t.db, clock, readOnly, { ...VALID, identifiers: [] }));
+    const refused = await errorOf(registerOrganisation(as(readOnly), { ...VALID, identifiers: [] }));
     expect(refused).toBeInstanceOf(ForbiddenError);
     expect(refused.message).toContain("organisations:write");
     expect(await organisationCount()).toBe(before);
     const writer = await principal(ben.userId, ["organisations:write"]);
-    const made = await registerOrganisation(t.db, clock, writer, {
+    const made = await registerOrganisation(as(writer), {
       ...VALID,
       name: "Token Made Ltd",
       identifiers: [],
@@ -162,7 +152,7 @@ describe("registering an organisation", () => {
   it("names every bad field at once, and stores nothing", async () => {
     const before = await organisationCount();
     const error = await errorOf(
-      registerOrganisation(t.db, clock, ann, {
+      registerOrganisation(as(ann), {
         name: "  ",
         sector: "pirate-ship",
         sizeBand: "huge",
@@ -205,7 +195,7 @@ describe("registering an organisation", () => {
 
   it("refuses two primary identifiers and the same identifier twice", async () => {
     const twice = await errorOf(
-      registerOrganisation(t.db, clock, ann, {
+      registerOrganisation(as(ann), {
         ...VALID,
         identifiers: [
           { scheme: "GB-CHC", identifier: "1111111" },
@@ -217,7 +207,7 @@ describe("registering an organisation", () => {
       { field: "identifiers.1.identifier", message: "GB-CHC-1111111 is given twice" },
     ]);
     const primaries = await errorOf(
-      registerOrganisation(t.db, clock, ann, {
+      registerOrganisation(as(ann), {
         ...VALID,
         identifiers: [
           { scheme: "GB-CHC", identifier: "1111111", primary: true },
@@ -233,7 +223,7 @@ describe("registering an organisation", () => {
   it("refuses an identifier another organisation holds (409), naming only that organisation", async () => {
     const before = await organisationCount();
     const error = await errorOf(
-      registerOrganisation(t.db, clock, ben, {
+      registerOrganisation(as(ben), {
         ...VALID,
         name: "Copycat Ltd",
         identifiers: [
@@ -256,7 +246,7 @@ describe("registering an organisation", () => {
   });
 
   it("accepts a seed's primary identifier in org-id form", async () => {
-    const made = await createOrganisation(t.db, clock, SYSTEM("test"), {
+    const made = await recordOrganisation(systemCtx(t.db, clock, "test"), {
       name: "Legacy Charity",
       sector: "charity",
       sizeBand: "micro",
@@ -264,7 +254,7 @@ describe("registering an organisation", () => {
     });
     expect(made.primary_identifier).toBe("GB-NIC-104444");
     const bad = await errorOf(
-      createOrganisation(t.db, clock, SYSTEM("test"), {
+      recordOrganisation(systemCtx(t.db, clock, "test"), {
         name: "Legacy 2",
         sector: "charity",
         sizeBand: "micro",
@@ -281,7 +271,7 @@ describe("changing an organisation", () => {
   let orgId: string;
   beforeAll(async () => {
     orgId = (
-      await registerOrganisation(t.db, clock, ann, {
+      await registerOrganisation(as(ann), {
         ...VALID,
         name: "Changeable Trust",
         sector: "charity",
@@ -293,7 +283,7 @@ describe("changing an organisation", () => {
 
   it("lets its administrator change the fields given, auditing only what changed", async () => {
     clock.advance(60_000);
-    const updated = await updateOrganisation(t.db, clock, ann, orgId, {
+    const updated = await updateOrganisation(as(ann), orgId, {
       name: "Changeable Trust",
       staffHeadcount: 40,
       town: "Kelderby",
@@ -310,56 +300,54 @@ describe("changing an organisation", () => {
   });
 
   it("refuses someone acting for another organisation (403) and the public (401), changing nothing", async () => {
-    expect(await errorOf(updateOrganisation(t.db, clock, ben, orgId, { name: "Taken over" }))).toBeInstanceOf(
+    expect(await errorOf(updateOrganisation(as(ben), orgId, { name: "Taken over" }))).toBeInstanceOf(
       ForbiddenError,
     );
-    expect(
-      await errorOf(updateOrganisation(t.db, clock, null, orgId, { name: "Taken over" })),
-    ).toBeInstanceOf(NotSignedInError);
-    expect((await organisationProfile(t.db, orgId)).organisation.name).toBe("Changeable Trust");
+    expect(await errorOf(updateOrganisation(as(null), orgId, { name: "Taken over" }))).toBeInstanceOf(
+      NotSignedInError,
+    );
+    expect((await organisationProfile(as(null), orgId)).organisation.name).toBe("Changeable Trust");
   });
 
   it("lets a platform administrator change it, and says 404 for an unknown organisation", async () => {
-    await updateOrganisation(t.db, clock, admin, orgId, { description: "Checked by the platform." });
-    expect((await organisationProfile(t.db, orgId)).organisation.description).toBe(
+    await updateOrganisation(as(admin), orgId, { description: "Checked by the platform." });
+    expect((await organisationProfile(as(null), orgId)).organisation.description).toBe(
       "Checked by the platform.",
     );
     expect(
-      await errorOf(
-        updateOrganisation(t.db, clock, admin, "019a0000-0000-7000-8000-00000000ffff", { name: "X" }),
-      ),
+      await errorOf(updateOrganisation(as(admin), "019a0000-0000-7000-8000-00000000ffff", { name: "X" })),
     ).toBeInstanceOf(NotFoundError);
-    expect(await errorOf(updateOrganisation(t.db, clock, admin, "not-a-uuid", { name: "X" }))).toBeInstanceOf(
+    expect(await errorOf(updateOrganisation(as(admin), "not-a-uuid", { name: "X" }))).toBeInstanceOf(
       NotFoundError,
     );
   });
 
   it("stores nothing when one field is bad", async () => {
     const error = await errorOf(
-      updateOrganisation(t.db, clock, ann, orgId, {
+      updateOrganisation(as(ann), orgId, {
         name: "Renamed",
         postcode: "12345",
         categories: ["libraries"],
       }),
     );
     expect(error.details).toEqual([{ field: "postcode", message: "Enter a real postcode, like WS1 2AB" }]);
-    const profile = await organisationProfile(t.db, orgId);
+    const profile = await organisationProfile(as(null), orgId);
     expect(profile.organisation.name).toBe("Changeable Trust");
     expect(profile.categories.map((c) => c.code)).toEqual(["domiciliary-care"]);
   });
 
   it("replaces the identifiers, keeping the primary in org-id form on the organisation", async () => {
-    const updated = await setIdentifiers(t.db, clock, ann, orgId, [
+    const updated = await setIdentifiers(as(ann), orgId, [
       { scheme: "GB-COH", identifier: "05555555" },
       { scheme: "GB-CHC", identifier: "1333333", primary: true },
     ]);
     expect(updated.primary_identifier).toBe("GB-CHC-1333333");
-    const profile = await organisationProfile(t.db, orgId);
+    const profile = await organisationProfile(as(null), orgId);
     expect(profile.identifiers.map((i) => [i.orgId, i.primary])).toEqual([
       ["GB-CHC-1333333", true],
       ["GB-COH-05555555", false],
     ]);
-    const cleared = await setIdentifiers(t.db, clock, ann, orgId, []);
+    const cleared = await setIdentifiers(as(ann), orgId, []);
     expect(cleared.primary_identifier).toBeNull();
   });
 });
@@ -370,19 +358,19 @@ describe("relationships", () => {
   let other: string;
   beforeAll(async () => {
     const base = { sector: "charity", sizeBand: "medium", identifiers: [] } as const;
-    group = (await registerOrganisation(t.db, clock, ben, { ...base, name: "Riverside Housing Group" })).id;
-    member = (await registerOrganisation(t.db, clock, ann, { ...base, name: "Riverside Homes" })).id;
-    other = (await registerOrganisation(t.db, clock, ann, { ...base, name: "Unrelated Charity" })).id;
+    group = (await registerOrganisation(as(ben), { ...base, name: "Riverside Housing Group" })).id;
+    member = (await registerOrganisation(as(ann), { ...base, name: "Riverside Homes" })).id;
+    other = (await registerOrganisation(as(ann), { ...base, name: "Unrelated Charity" })).id;
     ann = await refresh(ann);
     ben = await refresh(ben);
   });
 
   it("are recorded by the 'from' organisation's admin and shown on both profiles", async () => {
-    const id = await addRelationship(t.db, clock, ann, { from: member, to: group, kind: "group-member" });
-    expect((await organisationProfile(t.db, member)).relationships).toEqual([
+    const id = await addRelationship(as(ann), { from: member, to: group, kind: "group-member" });
+    expect((await organisationProfile(as(null), member)).relationships).toEqual([
       { id, kind: "group-member", side: "from", other: { id: group, name: "Riverside Housing Group" } },
     ]);
-    expect((await organisationProfile(t.db, group)).relationships).toEqual([
+    expect((await organisationProfile(as(null), group)).relationships).toEqual([
       { id, kind: "group-member", side: "to", other: { id: member, name: "Riverside Homes" } },
     ]);
     const trail = await auditTrailFor(t.db, PLATFORM_CHAIN, "organisation", member);
@@ -394,30 +382,28 @@ describe("relationships", () => {
 
   it("refuses the other organisation's admin (403), duplicates (409), itself and the reverse (422)", async () => {
     expect(
-      await errorOf(addRelationship(t.db, clock, ben, { from: member, to: other, kind: "joint-venture" })),
+      await errorOf(addRelationship(as(ben), { from: member, to: other, kind: "joint-venture" })),
     ).toBeInstanceOf(ForbiddenError);
     expect(
-      await errorOf(addRelationship(t.db, clock, ann, { from: member, to: group, kind: "group-member" })),
+      await errorOf(addRelationship(as(ann), { from: member, to: group, kind: "group-member" })),
     ).toBeInstanceOf(ConflictError);
     expect(
-      await errorOf(addRelationship(t.db, clock, ann, { from: member, to: member, kind: "subsidiary" })),
+      await errorOf(addRelationship(as(ann), { from: member, to: member, kind: "subsidiary" })),
     ).toBeInstanceOf(UnprocessableError);
     expect(
-      await errorOf(addRelationship(t.db, clock, ben, { from: group, to: member, kind: "group-member" })),
+      await errorOf(addRelationship(as(ben), { from: group, to: member, kind: "group-member" })),
     ).toBeInstanceOf(UnprocessableError);
-    const bad = await errorOf(
-      addRelationship(t.db, clock, ann, { from: member, to: "nobody", kind: "cousin" }),
-    );
+    const bad = await errorOf(addRelationship(as(ann), { from: member, to: "nobody", kind: "cousin" }));
     expect(bad.details.map((d) => d.field)).toEqual(["kind", "to"]);
-    expect((await organisationProfile(t.db, member)).relationships).toHaveLength(1);
+    expect((await organisationProfile(as(null), member)).relationships).toHaveLength(1);
   });
 
   it("are removed only by the 'from' organisation's admin", async () => {
-    const id = await addRelationship(t.db, clock, ann, { from: other, to: group, kind: "joint-venture" });
-    expect(await errorOf(removeRelationship(t.db, clock, ben, group, id))).toBeInstanceOf(NotFoundError);
-    expect(await errorOf(removeRelationship(t.db, clock, ben, other, id))).toBeInstanceOf(ForbiddenError);
-    await removeRelationship(t.db, clock, ann, other, id);
-    expect((await organisationProfile(t.db, other)).relationships).toEqual([]);
+    const id = await addRelationship(as(ann), { from: other, to: group, kind: "joint-venture" });
+    expect(await errorOf(removeRelationship(as(ben), group, id))).toBeInstanceOf(NotFoundError);
+    expect(await errorOf(removeRelationship(as(ben), other, id))).toBeInstanceOf(ForbiddenError);
+    await removeRelationship(as(ann), other, id);
+    expect((await organisationProfile(as(null), other)).relationships).toEqual([]);
   });
 });
 
@@ -436,7 +422,7 @@ describe("public service mutuals", () => {
 
   beforeAll(async () => {
     mutual = (
-      await registerOrganisation(t.db, clock, ann, {
+      await registerOrganisation(as(ann), {
         name: "Riverside Community Health",
         sector: "public-service-mutual",
         sizeBand: "large",
@@ -448,30 +434,28 @@ describe("public service mutuals", () => {
   });
 
   it("is not shown or counted as a mutual until the evidence qualifies", async () => {
-    expect((await organisationProfile(t.db, mutual)).sector).toBe("unconfirmed");
-    const counts = await countOrganisationsByEffectiveSector(t.db);
+    expect((await organisationProfile(as(null), mutual)).sector).toBe("unconfirmed");
+    const counts = await countOrganisationsByEffectiveSector(as(null));
     expect(counts.find((c) => c.sector === "public-service-mutual")).toBeUndefined();
-    expect(await mutualSummary(t.db)).toEqual({ organisations: 0, staff: 0 });
-    const search = await searchDirectory(t.db, { sectors: ["public-service-mutual"] });
+    expect(await mutualSummary(as(null))).toEqual({ organisations: 0, staff: 0 });
+    const search = await searchDirectory(as(null), { sectors: ["public-service-mutual"] });
     expect(search.total).toBe(0);
   });
 
   it("is shown and counted, with its staff, once the admin records qualifying evidence", async () => {
-    expect(await errorOf(recordMutualEvidence(t.db, clock, ben, mutual, evidence))).toBeInstanceOf(
-      ForbiddenError,
-    );
-    const assessment = await recordMutualEvidence(t.db, clock, ann, mutual, evidence);
+    expect(await errorOf(submitMutualEvidence(as(ben), mutual, evidence))).toBeInstanceOf(ForbiddenError);
+    const assessment = await submitMutualEvidence(as(ann), mutual, evidence);
     expect(assessment).toEqual({ qualifies: true, unmet: [] });
-    const profile = await organisationProfile(t.db, mutual);
+    const profile = await organisationProfile(as(null), mutual);
     expect(profile.sector).toBe("public-service-mutual");
     expect(profile.evidence).toMatchObject({
       qualifies: true,
       parent: { kind: "named", id: null, name: "Riverside Primary Care Trust" },
       spinOutDate: "2012-04-01",
     });
-    expect(await mutualSummary(t.db)).toEqual({ organisations: 1, staff: 700 });
+    expect(await mutualSummary(as(null))).toEqual({ organisations: 1, staff: 700 });
     expect(
-      (await searchDirectory(t.db, { sectors: ["public-service-mutual"] })).results.map((r) => r.name),
+      (await searchDirectory(as(null), { sectors: ["public-service-mutual"] })).results.map((r) => r.name),
     ).toEqual(["Riverside Community Health"]);
     const trail = await auditTrailFor(t.db, PLATFORM_CHAIN, "organisation", mutual);
     expect(trail.at(-1)).toMatchObject({
@@ -481,21 +465,21 @@ describe("public service mutuals", () => {
   });
 
   it("stops counting when new evidence fails the test", async () => {
-    await recordMutualEvidence(t.db, clock, ann, mutual, {
+    await submitMutualEvidence(as(ann), mutual, {
       ...evidence,
       employeeOwnershipBp: 2000,
       employeeBoardSeats: 3,
     });
-    expect((await organisationProfile(t.db, mutual)).evidence).toMatchObject({
+    expect((await organisationProfile(as(null), mutual)).evidence).toMatchObject({
       qualifies: false,
       unmet: ["employee-control"],
     });
-    expect(await mutualSummary(t.db)).toEqual({ organisations: 0, staff: 0 });
+    expect(await mutualSummary(as(null))).toEqual({ organisations: 0, staff: 0 });
   });
 
   it("names every bad evidence field, storing nothing", async () => {
     const error = await errorOf(
-      recordMutualEvidence(t.db, clock, ann, mutual, {
+      submitMutualEvidence(as(ann), mutual, {
         publicServicePurpose: "",
         lightTouchShareBp: 10001,
         profitModel: "dividends",
@@ -515,12 +499,12 @@ describe("public service mutuals", () => {
       "spinOutDate",
       "parentAuthorityId",
     ]);
-    expect((await organisationProfile(t.db, mutual)).evidence?.employeeOwnershipBp).toBe(2000);
+    expect((await organisationProfile(as(null), mutual)).evidence?.employeeOwnershipBp).toBe(2000);
   });
 
   it("refuses a spin-out date in the future (Europe/London)", async () => {
     const error = await errorOf(
-      recordMutualEvidence(t.db, clock, ann, mutual, { ...evidence, spinOutDate: "2026-11-23" }),
+      submitMutualEvidence(as(ann), mutual, { ...evidence, spinOutDate: "2026-11-23" }),
     );
     expect(error.details).toEqual([
       { field: "spinOutDate", message: "The spin-out date must be today or in the past" },
@@ -542,7 +526,15 @@ describe("searching the directory", () => {
       description: string,
       areas: string[],
       categories: string[],
-    ) => createOrganisation(s.db, clock, seed, { name, sector, sizeBand, description, areas, categories });
+    ) =>
+      recordOrganisation(systemCtx(s.db, clock, "test"), {
+        name,
+        sector,
+        sizeBand,
+        description,
+        areas,
+        categories,
+      });
     await make(
       "Millbrook Care",
       "sme",
@@ -592,7 +584,7 @@ describe("searching the directory", () => {
   });
 
   it("ranks a name match above a description match, with the stemmed words", async () => {
-    const result = await searchDirectory(s.db, { q: "care" });
+    const result = await searchDirectory(as(null, s.db), { q: "care" });
     // "care" is in Millbrook Care's name (weight A), only in the others' descriptions (weight C).
     expect(result.results[0]?.name).toBe("Millbrook Care");
     expect(
@@ -604,42 +596,49 @@ describe("searching the directory", () => {
     expect(result.results[0]?.rank).toBeGreaterThan(result.results[1]?.rank ?? 0);
     expect(result.total).toBe(3);
     // "carers" is in the Carers Centre's name: now it comes first.
-    expect((await searchDirectory(s.db, { q: "carers" })).results[0]?.name).toBe("Westshire Carers Centre");
-    expect((await searchDirectory(s.db, { q: "nurse" })).results.map((r) => r.name)).toEqual([
+    expect((await searchDirectory(as(null, s.db), { q: "carers" })).results[0]?.name).toBe(
+      "Westshire Carers Centre",
+    );
+    expect((await searchDirectory(as(null, s.db), { q: "nurse" })).results.map((r) => r.name)).toEqual([
       "Greenfield Nursing Homes",
     ]);
   });
 
   it("understands web search syntax: quotes and minus", async () => {
-    expect((await searchDirectory(s.db, { q: "care -nursing" })).results.map((r) => r.name)).toEqual([
-      "Millbrook Care",
-      "Westshire Carers Centre",
-    ]);
-    expect((await searchDirectory(s.db, { q: '"care advice"' })).results.map((r) => r.name)).toEqual([
-      "Westshire Carers Centre",
-    ]);
+    expect(
+      (await searchDirectory(as(null, s.db), { q: "care -nursing" })).results.map((r) => r.name),
+    ).toEqual(["Millbrook Care", "Westshire Carers Centre"]);
+    expect(
+      (await searchDirectory(as(null, s.db), { q: '"care advice"' })).results.map((r) => r.name),
+    ).toEqual(["Westshire Carers Centre"]);
   });
 
   it("matches the start of a name or of a word in it", async () => {
-    expect((await searchDirectory(s.db, { q: "Mill" })).results.map((r) => r.name)).toEqual([
+    expect((await searchDirectory(as(null, s.db), { q: "Mill" })).results.map((r) => r.name)).toEqual([
       "Millbrook Care",
       "Millstone Advice",
     ]);
-    expect((await searchDirectory(s.db, { q: "leis" })).results.map((r) => r.name)).toEqual([
+    expect((await searchDirectory(as(null, s.db), { q: "leis" })).results.map((r) => r.name)).toEqual([
       "Kelderby Leisure",
     ]);
-    expect((await searchDirectory(s.db, { q: "100%_" })).total).toBe(0);
+    expect((await searchDirectory(as(null, s.db), { q: "100%_" })).total).toBe(0);
   });
 
   it("filters: any of the values within a filter, all of the filters together", async () => {
-    const result = await searchDirectory(s.db, { sectors: ["charity", "sme"], areas: ["E07000901"] });
+    const result = await searchDirectory(as(null, s.db), {
+      sectors: ["charity", "sme"],
+      areas: ["E07000901"],
+    });
     expect(result.results.map((r) => r.name)).toEqual(["Millbrook Care", "Westshire Carers Centre"]);
-    const both = await searchDirectory(s.db, { categories: ["advice-services"], sizeBands: ["micro"] });
+    const both = await searchDirectory(as(null, s.db), {
+      categories: ["advice-services"],
+      sizeBands: ["micro"],
+    });
     expect(both.results.map((r) => r.name)).toEqual(["Millstone Advice"]);
   });
 
   it("counts each filter's values under the other filters and the search", async () => {
-    const result = await searchDirectory(s.db, { q: "care", sectors: ["charity"] });
+    const result = await searchDirectory(as(null, s.db), { q: "care", sectors: ["charity"] });
     expect(result.total).toBe(1);
     const counts = (facet: keyof typeof result.facets) =>
       Object.fromEntries(result.facets[facet].map((row) => [row.value, row.count]));
@@ -651,9 +650,9 @@ describe("searching the directory", () => {
   });
 
   it("pages the results, 20 to a page", async () => {
-    const first = await searchDirectory(s.db, { q: "paging" });
+    const first = await searchDirectory(as(null, s.db), { q: "paging" });
     expect([first.total, first.pageCount, first.results.length]).toEqual([25, 2, 20]);
-    const second = await searchDirectory(s.db, { q: "paging", page: 2 });
+    const second = await searchDirectory(as(null, s.db), { q: "paging", page: 2 });
     expect(second.results.map((r) => r.name)).toEqual([
       "Paging Test 21",
       "Paging Test 22",
@@ -661,6 +660,6 @@ describe("searching the directory", () => {
       "Paging Test 24",
       "Paging Test 25",
     ]);
-    expect((await searchDirectory(s.db, { q: "paging", page: 99 })).page).toBe(2);
+    expect((await searchDirectory(as(null, s.db), { q: "paging", page: 99 })).page).toBe(2);
   });
 });

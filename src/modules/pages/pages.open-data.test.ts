@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ctxFor } from "../../../tests/support/principals.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
+import { systemClock } from "../../lib/clock.ts";
 import { spreadsheetSafe } from "../../lib/csv.ts";
 import { newId } from "../../lib/ids.ts";
 import type { NewOrganisation } from "../organisations/organisations.service.ts";
@@ -33,7 +35,7 @@ afterAll(async () => {
 
 async function csv(dataset: "authorities" | "organisations"): Promise<string> {
   let text = "";
-  for await (const chunk of openDataCsv(database.db, dataset)) text += chunk;
+  for await (const chunk of openDataCsv(ctxFor(database.db, systemClock, null), dataset)) text += chunk;
   return text;
 }
 
@@ -64,7 +66,7 @@ describe("open data CSV", () => {
 
 describe("homeSummary", () => {
   it("counts organisations in every sector, none included", async () => {
-    const summary = await homeSummary(database.db);
+    const summary = await homeSummary(ctxFor(database.db, systemClock, null));
     expect(summary.organisationCount).toBe(COUNT);
     expect(summary.sectors.find((row) => row.sector === "charity")?.count).toBe(401);
     expect(summary.sectors.find((row) => row.sector === "sme")?.count).toBe(800);

@@ -139,7 +139,8 @@ describe("the public pages", () => {
     ["/cookies", "Cookies – OpenPS", "Remembers whether you chose English or Welsh"],
     ["/open-data", "Open data – OpenPS", "Open Contracting Data Standard (OCDS) 1.1"],
     ["/feedback", "Give feedback on OpenPS – OpenPS", "contact the public body that runs the service"],
-    ["/api/docs", "OpenPS API – OpenPS", "/api/v1/health"],
+    ["/api/docs", "OpenPS API – OpenPS", 'href="/api/docs/platform"'],
+    ["/api/docs/platform", "platform – OpenPS API – OpenPS", "/api/v1/health"],
   ])("%s", async (url, expectedTitle, text) => {
     const response = await get(url);
     expect(response.statusCode).toBe(200);
@@ -149,17 +150,23 @@ describe("the public pages", () => {
     expect(response.body.match(/<h1 /g)).toHaveLength(1);
   });
 
-  it.each(["/", "/accessibility", "/privacy", "/cookies", "/open-data", "/feedback", "/api/docs"])(
-    "%s in Welsh: the layout in Welsh, the body in English and marked so",
-    async (url) => {
-      const response = await get(url, WELSH);
-      expect(response.statusCode).toBe(200);
-      expect(response.body).toContain('<html lang="cy"');
-      expect(response.body).toContain("Neidio i’r prif gynnwys");
-      expect(response.body).toContain(">Datganiad hygyrchedd</a>");
-      expect(response.body).toMatch(/<main class="govuk-main-wrapper" id="main-content" lang="en">/);
-    },
-  );
+  it.each([
+    "/",
+    "/accessibility",
+    "/privacy",
+    "/cookies",
+    "/open-data",
+    "/feedback",
+    "/api/docs",
+    "/api/docs/platform",
+  ])("%s in Welsh: the layout in Welsh, the body in English and marked so", async (url) => {
+    const response = await get(url, WELSH);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('<html lang="cy"');
+    expect(response.body).toContain("Neidio i’r prif gynnwys");
+    expect(response.body).toContain(">Datganiad hygyrchedd</a>");
+    expect(response.body).toMatch(/<main class="govuk-main-wrapper" id="main-content" lang="en">/);
+  });
 
   it("shows the public bodies and the organisations by sector on the home page", async () => {
     const html = (await get("/")).body;
@@ -187,11 +194,16 @@ describe("the public pages", () => {
     );
   });
 
-  it("lists every operation of the OpenAPI document on the API page", async () => {
+  it("lists every operation of the OpenAPI document on the API pages, each area on its own", async () => {
     const document = (await get("/api/openapi.json")).json() as {
       paths: Record<string, Record<string, unknown>>;
     };
-    const html = (await get("/api/docs")).body;
+    const index = (await get("/api/docs")).body;
+    const areas = [...index.matchAll(/href="(\/api\/docs\/[a-z0-9-]+)"/g)].map((match) => match[1] as string);
+    expect(areas.length).toBeGreaterThan(1);
+    const pages = await Promise.all(areas.map((area) => get(area)));
+    expect(pages.map((page) => page.statusCode)).toEqual(areas.map(() => 200));
+    const html = pages.map((page) => page.body).join("\n");
     const operations = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.keys(item)
         .filter((method) => ["get", "post", "put", "patch", "delete"].includes(method))
@@ -201,9 +213,10 @@ describe("the public pages", () => {
     for (const { method, path } of operations) {
       expect(html).toMatch(new RegExp(`>${method}</strong>\\s*<code>${path}</code>`));
     }
-    expect(html).toContain('href="/api/openapi.json"');
+    expect(index).toContain('href="/api/openapi.json"');
     expect(html).toContain("Whether the service and its database are ready");
     expect(document.paths["/api/docs"]).toBeUndefined();
+    expect((await get("/api/docs/no-such-area")).statusCode).toBe(404);
   });
 });
 

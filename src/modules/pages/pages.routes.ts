@@ -4,9 +4,12 @@
  * appears in the OpenAPI document.
  */
 import { Readable } from "node:stream";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance } from "fastify";
+import { anyone, page } from "../../http/routes.ts";
+import { ctxOf } from "../access/context.ts";
 import {
   type ApiDescription,
+  apiTagGroup,
   describeApi,
   homeSummary,
   type OpenApiDocument,
@@ -27,30 +30,35 @@ const DATASETS: readonly OpenDataset[] = ["authorities", "organisations"];
 export async function pagesRoutes(app: FastifyInstance): Promise<void> {
   const hide = { schema: { hide: true } };
 
-  app.get("/", hide, async (_request, reply) => {
-    await reply.page("pages/views/home.njk", { summary: await homeSummary(app.deps.db) });
+  app.get("/", page({ who: anyone }), async (request, reply) => {
+    await reply.page("pages/views/home.njk", { summary: await homeSummary(ctxOf(request)) });
   });
 
   for (const [path, template] of Object.entries(STATIC_PAGES)) {
-    app.get(path, hide, async (_request, reply) => {
+    app.get(path, page({ who: anyone }), async (_request, reply) => {
       await reply.page(template);
     });
   }
 
   for (const dataset of DATASETS) {
-    app.get(`/open-data/${dataset}.csv`, hide, async (_request, reply: FastifyReply) => {
+    app.get(`/open-data/${dataset}.csv`, page({ who: anyone }), async (request, reply) => {
       return reply
         .type("text/csv; charset=utf-8")
         .header("content-disposition", `attachment; filename="openps-${dataset}.csv"`)
         .header("cache-control", "no-cache")
-        .send(Readable.from(openDataCsv(app.deps.db, dataset)));
+        .send(Readable.from(openDataCsv(ctxOf(request), dataset)));
     });
   }
 
-  // The document is complete once the app is ready, and does not change while it runs.
+  // The document is complete once the app is ready, and does not change while it runs. The
+  // reference is split by tag: an index of the tags, then a light page for each.
   let api: ApiDescription | undefined;
+  const described = () => (api ??= describeApi(app.swagger() as OpenApiDocument));
   app.get("/api/docs", hide, async (_request, reply) => {
-    api ??= describeApi(app.swagger() as OpenApiDocument);
-    await reply.page("pages/views/api-docs.njk", { api });
+    await reply.page("pages/views/api-docs.njk", { api: described() });
+  });
+  app.get<{ Params: { tag: string } }>("/api/docs/:tag", hide, async (request, reply) => {
+    const group = apiTagGroup(described(), request.params.tag);
+    await reply.page("pages/views/api-docs-tag.njk", { api: described(), group });
   });
 }

@@ -6,6 +6,8 @@ import { STATUS_CODES } from "node:http";
 import type { Db } from "../../db/database.ts";
 import { pageByKey } from "../../db/paging.ts";
 import { csvHeader, csvRows } from "../../lib/csv.ts";
+import { NotFoundError } from "../../lib/errors.ts";
+import type { Ctx } from "../access/context.ts";
 import type { Authority } from "../authorities/authorities.service.ts";
 import { authoritiesAfter, listAuthorities } from "../authorities/authorities.service.ts";
 import type { EffectiveSector } from "../organisations/organisations.service.ts";
@@ -30,11 +32,12 @@ export interface HomeSummary {
   organisationCount: number;
 }
 
-export async function homeSummary(db: Db): Promise<HomeSummary> {
+/** What the home page shows: the authorities, and the directory's organisations by sector. Public. */
+export async function homeSummary(ctx: Ctx): Promise<HomeSummary> {
   const [authorities, counts, mutuals] = await Promise.all([
-    listAuthorities(db),
-    countOrganisationsByEffectiveSector(db),
-    mutualSummary(db),
+    listAuthorities(ctx.db),
+    countOrganisationsByEffectiveSector(ctx),
+    mutualSummary(ctx),
   ]);
   const bySector = new Map<EffectiveSector, number>(counts.map((row) => [row.sector, row.count]));
   // A mutual is counted as one only on recorded evidence; the others are shown apart.
@@ -98,11 +101,11 @@ function rowsOf(db: Db, dataset: OpenDataset): AsyncGenerator<Record<string, unk
   })();
 }
 
-/** A dataset as CSV (UTF-8, header row, codes not labels), a chunk per page of rows. */
-export async function* openDataCsv(db: Db, dataset: OpenDataset): AsyncGenerator<string> {
+/** A dataset as CSV (UTF-8, header row, codes not labels), a chunk per page of rows. Public. */
+export async function* openDataCsv(ctx: Ctx, dataset: OpenDataset): AsyncGenerator<string> {
   const columns = [...DATASET_COLUMNS[dataset]];
   yield csvHeader(columns);
-  for await (const page of rowsOf(db, dataset)) yield csvRows(page, columns);
+  for await (const page of rowsOf(ctx.db, dataset)) yield csvRows(page, columns);
 }
 
 // The API documentation, from the OpenAPI 3.1 document @fastify/swagger generates.
@@ -166,6 +169,8 @@ export interface ApiOperation {
 export interface ApiTagGroup {
   /** Undefined for operations without a tag. */
   name: string | undefined;
+  /** The last part of the group's page address, /api/docs/<slug>: the tag in lower case ("other" without one). */
+  slug: string;
   description: string;
   operations: ApiOperation[];
 }
@@ -254,12 +259,14 @@ export function describeApi(document: OpenApiDocument): ApiDescription {
   const groups: (Omit<ApiTagGroup, "operations"> & { operations: Tagged[] })[] = names
     .map((name) => ({
       name,
+      slug: tagSlug(name),
       description: declared.find((tag) => tag.name === name)?.description ?? "",
       operations: operations.filter((operation) => operation.tags[0] === name),
     }))
     .filter((group) => group.operations.length > 0);
   const untagged = operations.filter((operation) => operation.tags.length === 0);
-  if (untagged.length > 0) groups.push({ name: undefined, description: "", operations: untagged });
+  if (untagged.length > 0)
+    groups.push({ name: undefined, slug: UNTAGGED, description: "", operations: untagged });
 
   return {
     title: document.info?.title ?? "API",
@@ -270,4 +277,24 @@ export function describeApi(document: OpenApiDocument): ApiDescription {
     })),
     operationCount: operations.length,
   };
+}
+
+/** The page of operations without a tag. */
+const UNTAGGED = "other";
+
+/** A tag as the last part of its page's address: lower case, runs of other characters made one hyphen. */
+export function tagSlug(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "") || UNTAGGED
+  );
+}
+
+/** The operations of one tag, for its page of the API documentation (the reference is split by tag). */
+export function apiTagGroup(api: ApiDescription, slug: string): ApiTagGroup {
+  const group = api.groups.find((candidate) => candidate.slug === slug);
+  if (!group) throw new NotFoundError("part of the API documentation");
+  return group;
 }

@@ -5,8 +5,10 @@
  * page and API show the published project as the planned procurement.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText } from "../../../tests/support/pages.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
@@ -20,25 +22,6 @@ const base = `/api/v1/authorities/${DEMO_AUTHORITY.county}/projects`;
 let t: TestApp;
 let commissioner: TestSession;
 let districtAdmin: TestSession;
-
-const get = (url: string, session?: TestSession) =>
-  t.app.inject({ method: "GET", url, headers: session ? { cookie: session.cookie } : {} });
-
-const api = (method: "POST" | "PATCH", url: string, body: unknown, session?: TestSession) =>
-  t.app.inject({
-    method,
-    url,
-    headers: { "content-type": "application/json", ...(session ? { cookie: session.cookie } : {}) },
-    payload: JSON.stringify(body),
-  });
-
-function mainText(html: string): string {
-  const main = html.slice(html.indexOf("<main"), html.indexOf("</main>"));
-  return main
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&#39;/g, "'")
-    .replace(/\s+/g, " ");
-}
 
 const body = {
   title: "Library outreach",
@@ -67,18 +50,23 @@ afterAll(async () => {
 
 describe("commissioning project pages", () => {
   it("shows published projects to everyone and drafts only to the lead's editors", async () => {
-    const list = mainText((await get(`${COUNTY}/projects`)).body);
+    const list = mainText((await call(t.app, "GET", `${COUNTY}/projects`)).body);
     expect(list).toContain("Home care for older people 2027");
     expect(list).toContain("Joint commissioning");
     expect(list).not.toContain("Country parks cafés and events");
-    expect(mainText((await get(`${COUNTY}/projects`, commissioner)).body)).toContain(
+    expect(mainText((await call(t.app, "GET", `${COUNTY}/projects`, commissioner)).body)).toContain(
       "Country parks cafés and events",
     );
-    expect((await get(`${COUNTY}/projects/${DEMO_PROJECT.countyParksDraft}`)).statusCode).toBe(404);
-    expect((await get(`${COUNTY}/projects/${DEMO_PROJECT.countyParksDraft}`, districtAdmin)).statusCode).toBe(
+    expect((await call(t.app, "GET", `${COUNTY}/projects/${DEMO_PROJECT.countyParksDraft}`)).statusCode).toBe(
       404,
     );
-    const page = mainText((await get(`${COUNTY}/projects/${DEMO_PROJECT.countyHomeCare}`)).body);
+    expect(
+      (await call(t.app, "GET", `${COUNTY}/projects/${DEMO_PROJECT.countyParksDraft}`, districtAdmin))
+        .statusCode,
+    ).toBe(404);
+    const page = mainText(
+      (await call(t.app, "GET", `${COUNTY}/projects/${DEMO_PROJECT.countyHomeCare}`)).body,
+    );
     expect(page).toContain("£48,000,000");
     expect(page).toContain("Millbrook District Council");
     expect(page).toContain("1 April 2027");
@@ -87,18 +75,18 @@ describe("commissioning project pages", () => {
 
   it("lists a project's consultations on its shape, and offers its editors a new one", async () => {
     const url = `${COUNTY}/projects/${DEMO_PROJECT.countyHomeCare}`;
-    const publicPage = (await get(url)).body;
+    const publicPage = (await call(t.app, "GET", url)).body;
     expect(mainText(publicPage)).toContain("Home care for older people: shaping the new service");
     expect(publicPage).toContain(`${COUNTY}/consultations/${DEMO_CONSULTATION.countyHomeCareEngagement}`);
     expect(publicPage).not.toContain("/consultations/new?project=");
-    expect((await get(url, commissioner)).body).toContain(
+    expect((await call(t.app, "GET", url, commissioner)).body).toContain(
       `${COUNTY}/consultations/new?project=${DEMO_PROJECT.countyHomeCare}`,
     );
   });
 
   it("drafts a project through the form, re-rendering with every error named", async () => {
-    expect((await get(`${COUNTY}/projects/new`, districtAdmin)).statusCode).toBe(403);
-    expect((await get(`${COUNTY}/projects/new`, commissioner)).statusCode).toBe(200);
+    expect((await call(t.app, "GET", `${COUNTY}/projects/new`, districtAdmin)).statusCode).toBe(403);
+    expect((await call(t.app, "GET", `${COUNTY}/projects/new`, commissioner)).statusCode).toBe(200);
     const form = {
       title: "Mobile library",
       description: "",
@@ -138,7 +126,7 @@ describe("commissioning project pages", () => {
     expect((await postForm(t.app, districtAdmin, `${COUNTY}/projects/new`, form)).statusCode).toBe(403);
     const ok = await postForm(t.app, commissioner, `${COUNTY}/projects/new`, form);
     expect(ok.statusCode).toBe(303);
-    const page = mainText((await get(String(ok.headers.location), commissioner)).body);
+    const page = mainText((await call(t.app, "GET", String(ok.headers.location), commissioner)).body);
     expect(page).toContain("Mobile library");
     expect(page).toContain("Millbrook District Council");
     expect(page).toContain("£90,000");
@@ -146,20 +134,22 @@ describe("commissioning project pages", () => {
 
   it("publishes a draft from its page: others 403, then once (409 again)", async () => {
     const url = `${COUNTY}/projects/${DEMO_PROJECT.countyParksDraft}`;
-    const draftPage = await get(url, commissioner);
+    const draftPage = await call(t.app, "GET", url, commissioner);
     expect(draftPage.body).toContain(`action="${url}/publish"`);
     expect((await postForm(t.app, districtAdmin, `${url}/publish`, {})).statusCode).toBe(403);
     const ok = await postForm(t.app, commissioner, `${url}/publish`, {});
     expect(ok.statusCode).toBe(303);
-    expect(mainText((await get(String(ok.headers.location))).body)).toContain("pipeline notice issued");
+    expect(mainText((await call(t.app, "GET", String(ok.headers.location))).body)).toContain(
+      "pipeline notice issued",
+    );
     expect((await postForm(t.app, commissioner, `${url}/publish`, {})).statusCode).toBe(409);
-    expect((await get(url)).statusCode).toBe(200);
+    expect((await call(t.app, "GET", url)).statusCode).toBe(200);
   });
 
   it("shows the published project as the planned procurement in the pipeline", async () => {
-    const county = mainText((await get(`${COUNTY}/pipeline`)).body);
+    const county = mainText((await call(t.app, "GET", `${COUNTY}/pipeline`)).body);
     expect(county).toContain("Home care for older people 2027");
-    const national = (await get("/api/v1/pipeline")).json();
+    const national = (await call(t.app, "GET", "/api/v1/pipeline")).json();
     const homeCare = national.services.find(
       (s: { service: { id: string } }) => s.service.id === DEMO_SERVICE.countyHomeCare,
     );
@@ -172,12 +162,12 @@ describe("commissioning project pages", () => {
 
 describe("commissioning projects API", () => {
   it("refuses the public before the body (401) and another authority (403)", async () => {
-    expect((await api("POST", base, { nonsense: true })).statusCode).toBe(401);
-    expect((await api("POST", base, { nonsense: true }, districtAdmin)).statusCode).toBe(403);
+    expect((await call(t.app, "POST", base, undefined, { nonsense: true })).statusCode).toBe(401);
+    expect((await call(t.app, "POST", base, districtAdmin, { nonsense: true })).statusCode).toBe(403);
   });
 
   it("drafts, changes, publishes and reads a project", async () => {
-    const created = await api("POST", base, body, commissioner);
+    const created = await call(t.app, "POST", base, commissioner, body);
     expect(created.statusCode).toBe(201);
     const project = created.json();
     expect(project).toMatchObject({
@@ -186,36 +176,40 @@ describe("commissioning projects API", () => {
       joint: false,
       pipelineNotice: null,
     });
-    expect((await get(String(created.headers.location))).statusCode).toBe(404);
-    expect((await get(String(created.headers.location), commissioner)).statusCode).toBe(200);
-    const other = await api("PATCH", `${base}/${project.id}`, { title: "Mine" }, districtAdmin);
+    expect((await call(t.app, "GET", String(created.headers.location))).statusCode).toBe(404);
+    expect((await call(t.app, "GET", String(created.headers.location), commissioner)).statusCode).toBe(200);
+    const other = await call(t.app, "PATCH", `${base}/${project.id}`, districtAdmin, { title: "Mine" });
     expect(other.statusCode).toBe(403);
-    const changed = await api(
-      "PATCH",
-      `${base}/${project.id}`,
-      { participantIds: [DEMO_AUTHORITY.district] },
-      commissioner,
-    );
+    const changed = await call(t.app, "PATCH", `${base}/${project.id}`, commissioner, {
+      participantIds: [DEMO_AUTHORITY.district],
+    });
     expect(changed.statusCode).toBe(200);
     expect(changed.json().joint).toBe(true);
-    const published = await api("POST", `${base}/${project.id}/publish`, {}, commissioner);
+    const published = await call(t.app, "POST", `${base}/${project.id}/publish`, commissioner, {});
     expect(published.statusCode).toBe(200);
     expect(published.json().pipelineNotice.content).toMatchObject({ ocid: project.ocid, tag: ["planning"] });
-    expect((await api("POST", `${base}/${project.id}/publish`, {}, commissioner)).statusCode).toBe(409);
-    expect((await api("PATCH", `${base}/${project.id}`, { title: "Late" }, commissioner)).statusCode).toBe(
+    expect((await call(t.app, "POST", `${base}/${project.id}/publish`, commissioner, {})).statusCode).toBe(
       409,
     );
-    const list = (await get(base)).json();
+    expect(
+      (await call(t.app, "PATCH", `${base}/${project.id}`, commissioner, { title: "Late" })).statusCode,
+    ).toBe(409);
+    const list = (await call(t.app, "GET", base)).json();
     expect(list.projects.map((p: { id: string }) => p.id)).toContain(project.id);
     expect(
-      (await get(`/api/v1/authorities/${DEMO_AUTHORITY.district}/projects/${project.id}`)).statusCode,
+      (await call(t.app, "GET", `/api/v1/authorities/${DEMO_AUTHORITY.district}/projects/${project.id}`))
+        .statusCode,
     ).toBe(404);
   });
 
   it("names bad fields (400) and refuses dates out of order (422)", async () => {
-    const schema = await api("POST", base, { ...body, tenderDate: "soon", serviceIds: [] }, commissioner);
+    const schema = await call(t.app, "POST", base, commissioner, {
+      ...body,
+      tenderDate: "soon",
+      serviceIds: [],
+    });
     expect(schema.statusCode).toBe(400);
-    const order = await api("POST", base, { ...body, tenderDate: "2026-12-01" }, commissioner);
+    const order = await call(t.app, "POST", base, commissioner, { ...body, tenderDate: "2026-12-01" });
     expect(order.statusCode).toBe(422);
     expect(order.json().error.details).toEqual([
       { field: "tenderDate", message: "The tender date must be on or after the market engagement date" },
@@ -225,18 +219,16 @@ describe("commissioning projects API", () => {
 
 describe("the edit page and the procurement start", () => {
   it("changes a draft through its edit page (400 with errors, then 303), linked from the project", async () => {
-    const created = await api(
-      "POST",
-      base,
-      { ...body, title: "Country parks cafés and events" },
-      commissioner,
-    );
+    const created = await call(t.app, "POST", base, commissioner, {
+      ...body,
+      title: "Country parks cafés and events",
+    });
     expect(created.statusCode).toBe(201);
     const url = `${COUNTY}/projects/${created.json().id}`;
-    expect((await get(url, commissioner)).body).toContain(`${url}/edit`);
-    expect((await get(`${url}/edit`)).statusCode).toBe(303);
-    expect((await get(`${url}/edit`, districtAdmin)).statusCode).toBe(403);
-    const form = await get(`${url}/edit`, commissioner);
+    expect((await call(t.app, "GET", url, commissioner)).body).toContain(`${url}/edit`);
+    expect((await call(t.app, "GET", `${url}/edit`)).statusCode).toBe(303);
+    expect((await call(t.app, "GET", `${url}/edit`, districtAdmin)).statusCode).toBe(403);
+    const form = await call(t.app, "GET", `${url}/edit`, commissioner);
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('value="Country parks cafés and events"');
     const values = {
@@ -264,14 +256,14 @@ describe("the edit page and the procurement start", () => {
     expect(bad.body).toContain('href="#title"');
     const ok = await postForm(t.app, commissioner, `${url}/edit`, values);
     expect(ok.statusCode).toBe(303);
-    const page = mainText((await get(url, commissioner)).body);
+    const page = mainText((await call(t.app, "GET", url, commissioner)).body);
     expect(page).toContain("Country parks cafés, events and trails");
     expect(page).toContain("£650,000");
   });
 
   it("refuses to edit a published project (409)", async () => {
     const url = `${COUNTY}/projects/${DEMO_PROJECT.countyHomeCare}/edit`;
-    expect((await get(url, commissioner)).statusCode).toBe(409);
+    expect((await call(t.app, "GET", url, commissioner)).statusCode).toBe(409);
     expect((await postForm(t.app, commissioner, url, { title: "Changed" })).statusCode).toBe(409);
   });
 
@@ -289,9 +281,11 @@ describe("the edit page and the procurement start", () => {
     expect(bad.body).toContain('href="#startedOn"');
     expect((await start("1", "1", "2027")).statusCode).toBe(422);
     expect((await start("21", "11", "2026")).statusCode).toBe(303);
-    expect(mainText((await get(url)).body)).toContain("The procurement started on 21 November 2026");
+    expect(mainText((await call(t.app, "GET", url)).body)).toContain(
+      "The procurement started on 21 November 2026",
+    );
     expect((await start("21", "11", "2026")).statusCode).toBe(409);
-    const json = (await get(`${base}/${DEMO_PROJECT.countyHomeCare}`)).json();
+    const json = (await call(t.app, "GET", `${base}/${DEMO_PROJECT.countyHomeCare}`)).json();
     expect(json.procurementWindow).toBeNull();
     expect(json.challengeId).toBeNull();
   });

@@ -4,17 +4,21 @@
  * money, real dates, known codes and combinations in the service (400 naming the field, or 422).
  */
 import { type Static, Type } from "typebox";
-import { ErrorResponse } from "../../http/schemas.ts";
+import {
+  AuthorityParams,
+  Instant,
+  IsoDate,
+  MoneyText,
+  Nullable,
+  PenceText,
+  Strings,
+  Uuid,
+} from "../../http/schemas.ts";
 import { PROJECT_LIMITS } from "./projects.service.ts";
+import { PROJECT_STATUSES } from "./projects.table.ts";
 
-export { ErrorResponse };
+export { AuthorityParams };
 
-const Uuid = Type.String({ format: "uuid" });
-const IsoDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "A date, YYYY-MM-DD" });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
-
-export const AuthorityParams = Type.Object({ authorityId: Uuid });
 export const ProjectParams = Type.Object({ authorityId: Uuid, projectId: Uuid });
 
 const writable = {
@@ -27,11 +31,7 @@ const writable = {
   }),
   categoryCode: Type.String({ minLength: 1, maxLength: 100, description: "A service category code" }),
   areaCode: Type.String({ minLength: 1, maxLength: 20, description: "The area's ONS GSS code" }),
-  estimatedValue: Type.String({
-    minLength: 1,
-    maxLength: 40,
-    description: 'The estimated value in pounds, like "£1,234,567" or "1234567.00"',
-  }),
+  estimatedValue: MoneyText('The estimated value in pounds, like "£1,234,567" or "1234567.00"'),
   marketEngagementDate: IsoDate,
   tenderDate: IsoDate,
   awardDate: IsoDate,
@@ -68,7 +68,7 @@ export const ProjectResponse = Type.Object({
   need: Type.String(),
   category: Type.Object({ code: Type.String(), name: Type.String() }),
   area: Type.Object({ code: Type.String(), name: Type.String() }),
-  estimatedValuePence: Type.String({ pattern: "^[0-9]+$", description: "Integer pence, as a string" }),
+  estimatedValuePence: PenceText,
   estimatedValue: Type.String({ description: "Formatted in pounds" }),
   plannedDates: Type.Object({
     marketEngagement: IsoDate,
@@ -77,12 +77,12 @@ export const ProjectResponse = Type.Object({
     start: IsoDate,
   }),
   services: Type.Array(Named),
-  status: Type.Enum(["draft", "published"], { type: "string" }),
-  publishedAt: Nullable(Type.String({ format: "date-time" })),
+  status: Strings(PROJECT_STATUSES),
+  publishedAt: Nullable(Instant),
   pipelineNotice: Nullable(
     Type.Object({
       id: Uuid,
-      publishedAt: Type.String({ format: "date-time" }),
+      publishedAt: Instant,
       content: Type.Record(Type.String(), Type.Unknown()),
     }),
   ),
@@ -111,8 +111,8 @@ export const ProjectResponse = Type.Object({
     ),
   ),
   pageUrl: Type.String(),
-  createdAt: Type.String({ format: "date-time" }),
-  updatedAt: Type.String({ format: "date-time" }),
+  createdAt: Instant,
+  updatedAt: Instant,
 });
 export type ProjectResponse = Static<typeof ProjectResponse>;
 

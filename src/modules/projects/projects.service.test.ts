@@ -8,9 +8,9 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
-import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import {
   ConflictError,
@@ -25,7 +25,6 @@ import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
 import type { Principal } from "../access/access.service.ts";
-import { loadGrants } from "../access/access.service.ts";
 import { auditTrailFor } from "../audit/audit.service.ts";
 import { pipeline } from "../services/services.service.ts";
 import {
@@ -43,16 +42,6 @@ let t: TestDatabase;
 let commissioner: Principal;
 let districtAdmin: Principal;
 
-async function principal(userId: string): Promise<Principal> {
-  return {
-    userId,
-    displayName: "Test",
-    grants: await loadGrants(t.db, userId),
-    via: "session",
-    twoFactor: false,
-  };
-}
-
 const draft = {
   title: "Day opportunities",
   description: "Day opportunities for adults with learning disabilities.",
@@ -68,16 +57,21 @@ const draft = {
   participantIds: [DEMO_AUTHORITY.district],
 };
 
-const create = (p: Principal | null, authorityId: string, d: Record<string, unknown>) =>
-  transaction(t.db, (trx) => createProject(trx, clock, p, authorityId, d));
+const as = (p: Principal | null) => ctxFor(t.db, clock, p);
+const create = async (p: Principal | null, authorityId: string, d: Record<string, unknown>) =>
+  (await createProject(as(p), authorityId, d)).id;
 
 beforeAll(async () => {
   t = await createTestDatabase({ seededAt: clock.now() });
-  commissioner = await principal(
+  commissioner = await principalOf(
+    t.db,
     (await createUser(t.db, { grants: [{ role: "commissioner", scopeId: DEMO_AUTHORITY.county }] })).id,
+    { twoFactor: false },
   );
-  districtAdmin = await principal(
+  districtAdmin = await principalOf(
+    t.db,
     (await createUser(t.db, { grants: [{ role: "authority-admin", scopeId: DEMO_AUTHORITY.district }] })).id,
+    { twoFactor: false },
   );
 }, 120_000);
 
@@ -88,13 +82,13 @@ afterAll(async () => {
 describe("commissioning projects", () => {
   it("drafts a joint project in pence, audited on the lead's chain, hidden from the public", async () => {
     const id = await create(commissioner, DEMO_AUTHORITY.county, draft);
-    const project = await projectOf(t.db, commissioner, DEMO_AUTHORITY.county, id);
+    const project = await projectOf(as(commissioner), DEMO_AUTHORITY.county, id);
     expect(project.estimated_value_pence).toBe(250000050n);
     expect(project.ocid).toBe(`ocds-openps-${id}`);
     expect(project.participants.map((p) => p.id)).toEqual([DEMO_AUTHORITY.district]);
     expect(project.services.map((s) => s.id)).toEqual([DEMO_SERVICE.countyCommunityHealth]);
-    expect((await refused(projectOf(t.db, null, DEMO_AUTHORITY.county, id))).constructor).toBe(NotFoundError);
-    expect((await projectsOf(t.db, null, DEMO_AUTHORITY.county)).map((p) => p.id)).not.toContain(id);
+    expect((await refused(projectOf(as(null), DEMO_AUTHORITY.county, id))).constructor).toBe(NotFoundError);
+    expect((await projectsOf(as(null), DEMO_AUTHORITY.county)).map((p) => p.id)).not.toContain(id);
     const trail = await auditTrailFor(t.db, DEMO_AUTHORITY.county, "project", id);
     expect(trail.map((e) => e.action)).toEqual(["project.drafted"]);
   });
@@ -144,8 +138,7 @@ describe("commissioning projects", () => {
   it("lets only the lead's editors draft and publish", async () => {
     expect(await refused(create(null, DEMO_AUTHORITY.county, draft))).toBeInstanceOf(NotSignedInError);
     expect(await refused(create(districtAdmin, DEMO_AUTHORITY.county, draft))).toBeInstanceOf(ForbiddenError);
-    const publish = (p: Principal | null, id: string) =>
-      transaction(t.db, (trx) => publishProject(trx, clock, p, DEMO_AUTHORITY.county, id));
+    const publish = (p: Principal | null, id: string) => publishProject(as(p), DEMO_AUTHORITY.county, id);
     expect(await refused(publish(districtAdmin, DEMO_PROJECT.countyParksDraft))).toBeInstanceOf(
       ForbiddenError,
     );
@@ -153,12 +146,10 @@ describe("commissioning projects", () => {
 
   it("publishes once, issuing an immutable pipeline notice; a published project cannot change (409)", async () => {
     const id = await create(commissioner, DEMO_AUTHORITY.county, draft);
-    await transaction(t.db, (trx) =>
-      updateProject(trx, clock, commissioner, DEMO_AUTHORITY.county, id, { estimatedValue: "£3,000,000" }),
-    );
+    await updateProject(as(commissioner), DEMO_AUTHORITY.county, id, { estimatedValue: "£3,000,000" });
     clock.set(new Date("2026-11-23T09:30:00Z"));
-    await transaction(t.db, (trx) => publishProject(trx, clock, commissioner, DEMO_AUTHORITY.county, id));
-    const project = await projectOf(t.db, null, DEMO_AUTHORITY.county, id);
+    await publishProject(as(commissioner), DEMO_AUTHORITY.county, id);
+    const project = await projectOf(as(null), DEMO_AUTHORITY.county, id);
     expect(project.status).toBe("published");
     expect(project.notice?.published_at.toISOString()).toBe("2026-11-23T09:30:00.000Z");
     expect(project.notice?.content).toMatchObject({
@@ -167,14 +158,10 @@ describe("commissioning projects", () => {
       estimatedValuePence: "300000000",
       participants: [{ id: DEMO_AUTHORITY.district }],
     });
-    const again = await refused(
-      transaction(t.db, (trx) => publishProject(trx, clock, commissioner, DEMO_AUTHORITY.county, id)),
-    );
+    const again = await refused(publishProject(as(commissioner), DEMO_AUTHORITY.county, id));
     expect(again).toBeInstanceOf(ConflictError);
     const change = await refused(
-      transaction(t.db, (trx) =>
-        updateProject(trx, clock, commissioner, DEMO_AUTHORITY.county, id, { title: "Changed" }),
-      ),
+      updateProject(as(commissioner), DEMO_AUTHORITY.county, id, { title: "Changed" }),
     );
     expect(change).toBeInstanceOf(ConflictError);
     await expect(sql`update project_notices set published_at = now()`.execute(t.db)).rejects.toThrow(
@@ -186,7 +173,7 @@ describe("commissioning projects", () => {
   });
 
   it("shows a service's published project as its planned procurement in the pipeline", async () => {
-    const result = await pipeline({ db: t.db, clock, principal: null }, DEMO_AUTHORITY.county);
+    const result = await pipeline(as(null), DEMO_AUTHORITY.county);
     const homeCare = result.rows.find((r) => r.id === DEMO_SERVICE.countyHomeCare);
     expect(homeCare?.planned_project_id).toBe(DEMO_PROJECT.countyHomeCare);
     expect(homeCare?.planned_project_title).toBe("Home care for older people 2027");
@@ -195,10 +182,10 @@ describe("commissioning projects", () => {
 
 describe("the procurement window and its start", () => {
   const started = (p: Principal | null, projectId: string, on: string) =>
-    transaction(t.db, (trx) => markProcurementStarted(trx, clock, p, DEMO_AUTHORITY.county, projectId, on));
+    markProcurementStarted(as(p), DEMO_AUTHORITY.county, projectId, on);
 
   it("has no window for a project not created by a Right to Challenge", async () => {
-    const project = await projectOf(t.db, commissioner, DEMO_AUTHORITY.county, DEMO_PROJECT.countyHomeCare);
+    const project = await projectOf(as(commissioner), DEMO_AUTHORITY.county, DEMO_PROJECT.countyHomeCare);
     expect(procurementWindow(project, clock)).toBeNull();
   });
 
@@ -212,7 +199,7 @@ describe("the procurement window and its start", () => {
     expect(await refused(started(commissioner, id, "2026-02-30"))).toBeInstanceOf(ValidationError);
     expect(await refused(started(commissioner, id, "2026-11-23"))).toBeInstanceOf(UnprocessableError);
     await started(commissioner, id, "2026-11-20");
-    expect((await projectOf(t.db, commissioner, DEMO_AUTHORITY.county, id)).procurement_started_on).toBe(
+    expect((await projectOf(as(commissioner), DEMO_AUTHORITY.county, id)).procurement_started_on).toBe(
       "2026-11-20",
     );
     expect(await refused(started(commissioner, id, "2026-11-21"))).toBeInstanceOf(ConflictError);

@@ -5,9 +5,14 @@
  * lead's commissioners and administrators (verified authorities only), then published: publishing
  * issues the pipeline notice, an immutable record with its time, kept for the OCDS planning release.
  * The public sees published projects only; drafts are not found. Every change is audited on the
- * lead authority's chain in the caller's transaction.
+ * lead authority's chain in its transaction.
+ *
+ * Every function takes the service context first (`Ctx`). Those a route calls check who is asking;
+ * the `record…` ones check no one and act as `actorIn(ctx)` (seeds, and other modules after their
+ * own check: challenges records the project an accepted expression of interest creates, tenders the
+ * start of a project's procurement).
  */
-import type { Db, Trx } from "../../db/database.ts";
+import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
 import {
   ConflictError,
@@ -17,16 +22,14 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { isIsoDate, londonToday } from "../../lib/london-time.ts";
+import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
-import {
-  actorOf,
-  isAuthorityEditor,
-  type Principal,
-  requireAuthorityEditor,
-} from "../access/access.service.ts";
-import { type Actor, recordAudit } from "../audit/audit.service.ts";
-import { existingCategoryCodes } from "../vocabularies/vocabularies.service.ts";
+import { actorOf, isAuthorityEditor, requireAuthorityEditor } from "../access/access.service.ts";
+import { actorIn, type Ctx, within } from "../access/context.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { type ConsultationSummary, listConsultations } from "../consultations/consultations.service.ts";
+import { registerOf } from "../services/services.service.ts";
+import { existingCategoryCodes, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./projects.repository.ts";
 import type { Project } from "./projects.table.ts";
 
@@ -80,11 +83,9 @@ const DATE_LABELS: Record<PlannedDate, string> = {
   startDate: "start",
 };
 
-/**
- * Checks each field (400 naming every field at fault), then the combination (422): services on
- * another register, the lead among its own participants, dates out of order.
- */
-export async function checkProject(db: Db, authorityId: string, draft: ProjectDraft): Promise<ProjectInput> {
+/** Each field in its format (400 naming every field at fault), or the input as far as the fields go. */
+async function checkFields(ctx: Ctx, draft: ProjectDraft): Promise<ProjectInput> {
+  const { db } = ctx;
   const problems: FieldError[] = [];
   const text = (name: "title" | "description" | "need", required: string | null) => {
     const value = (draft[name] ?? "").trim();
@@ -126,9 +127,33 @@ export async function checkProject(db: Db, authorityId: string, draft: ProjectDr
   if (!participantsKnown)
     problems.push({ field: "participantIds", message: "Choose the participating authorities from the list" });
   if (problems.length > 0 || !money.ok) throw new ValidationError("Check the project's details", problems);
+  const estimatedValue = money.value;
+  return {
+    title,
+    description,
+    need,
+    categoryCode,
+    areaCode,
+    estimatedValue,
+    dates,
+    serviceIds,
+    participantIds,
+  };
+}
 
+/**
+ * Checks each field (400 naming every field at fault), then the combination (422): services on
+ * another register, the lead among its own participants, dates out of order.
+ */
+export async function checkProject(
+  ctx: Ctx,
+  authorityId: string,
+  draft: ProjectDraft,
+): Promise<ProjectInput> {
+  const input = await checkFields(ctx, draft);
+  const { serviceIds, participantIds, dates } = input;
   const invalid: FieldError[] = [];
-  const onRegister = await repo.servicesOnRegister(db, authorityId, serviceIds);
+  const onRegister = await repo.servicesOnRegister(ctx.db, authorityId, serviceIds);
   if (onRegister.size !== serviceIds.length)
     invalid.push({
       field: "serviceIds",
@@ -150,17 +175,7 @@ export async function checkProject(db: Db, authorityId: string, draft: ProjectDr
   }
   if (invalid.length > 0)
     throw new UnprocessableError("These details do not fit together", invalid, "project_invalid_combination");
-  return {
-    title,
-    description,
-    need,
-    categoryCode,
-    areaCode,
-    estimatedValue: money.value,
-    dates,
-    serviceIds,
-    participantIds,
-  };
+  return input;
 }
 
 function toRow(input: ProjectInput) {
@@ -198,48 +213,65 @@ export interface ChallengeLink {
   procurementLatest: string;
 }
 
-/** Records a checked draft project, audited. Authorisation is the caller's (seeds and the challenges module use it). */
+/**
+ * Records a checked draft project, audited, as `actorIn(ctx)`. Checks no one: the caller has (seeds,
+ * and the challenges module when it accepts an expression of interest).
+ */
 export async function recordProject(
-  trx: Trx,
-  clock: Clock,
-  actor: Actor,
+  ctx: Ctx,
   authorityId: string,
   input: ProjectInput,
   id: string = newId(),
   challenge?: ChallengeLink,
 ): Promise<string> {
-  const now = clock.now();
-  await repo.insertProject(trx, {
-    authority_id: authorityId,
-    id,
-    ocid: `${OCID_PREFIX}${id}`,
-    ...toRow(input),
-    status: "draft",
-    created_at: now,
-    updated_at: now,
-    published_at: null,
-    challenge_id: challenge?.challengeId ?? null,
-    procurement_earliest: challenge?.procurementEarliest ?? null,
-    procurement_latest: challenge?.procurementLatest ?? null,
+  return transaction(ctx.db, async (trx) => {
+    const now = ctx.clock.now();
+    await repo.insertProject(trx, {
+      authority_id: authorityId,
+      id,
+      ocid: `${OCID_PREFIX}${id}`,
+      ...toRow(input),
+      status: "draft",
+      created_at: now,
+      updated_at: now,
+      published_at: null,
+      challenge_id: challenge?.challengeId ?? null,
+      procurement_earliest: challenge?.procurementEarliest ?? null,
+      procurement_latest: challenge?.procurementLatest ?? null,
+    });
+    await repo.setLinks(trx, authorityId, id, input.serviceIds, input.participantIds);
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorIn(ctx),
+      action: "project.drafted",
+      entity: { type: "project", id },
+      changes: {
+        ...audited(input),
+        ...(challenge
+          ? {
+              challenge_id: challenge.challengeId,
+              procurement_earliest: challenge.procurementEarliest,
+              procurement_latest: challenge.procurementLatest,
+            }
+          : {}),
+      },
+    });
+    return id;
   });
-  await repo.setLinks(trx, authorityId, id, input.serviceIds, input.participantIds);
-  await recordAudit(trx, clock, {
-    authorityId,
-    actor,
-    action: "project.drafted",
-    entity: { type: "project", id },
-    changes: {
-      ...audited(input),
-      ...(challenge
-        ? {
-            challenge_id: challenge.challengeId,
-            procurement_earliest: challenge.procurementEarliest,
-            procurement_latest: challenge.procurementLatest,
-          }
-        : {}),
-    },
+}
+
+/** Drafts a project: the lead authority's editors only. Returns the new project. */
+export async function createProject(
+  ctx: Ctx,
+  authorityId: string,
+  draft: ProjectDraft,
+): Promise<ProjectView> {
+  return transaction(ctx.db, async (trx) => {
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const input = await checkProject(within(ctx, trx), authorityId, draft);
+    const id = await recordProject(within(ctx, trx, actorOf(p)), authorityId, input);
+    return projectOf(within(ctx, trx), authorityId, id);
   });
-  return id;
 }
 
 /**
@@ -277,29 +309,18 @@ export function procurementWindow(
   return { earliest, latest, startedOn, state };
 }
 
-function isPrincipal(who: Principal | Actor | null): who is Principal {
-  return who !== null && "grants" in who;
-}
-
 /**
  * Records that the project's procurement exercise started on `startedOn` (YYYY-MM-DD, not after
- * today), audited. The tenders module calls it with its own `Actor` when a tender is published (the
- * caller has authorised the action); a commissioner's page action passes their `Principal`, checked
- * here. 409 once recorded.
+ * today), audited, as `actorIn(ctx)`: 400 for a date that is not real, 409 once recorded, 422 for a
+ * date in the future. Checks no one: the caller has (the tenders module, when a tender for the
+ * project is published).
  */
-export async function markProcurementStarted(
-  trx: Trx,
-  clock: Clock,
-  principalOrActor: Principal | Actor | null,
+export async function recordProcurementStarted(
+  ctx: Ctx,
   authorityId: string,
   projectId: string,
   startedOn: string,
 ): Promise<void> {
-  const actor = isPrincipal(principalOrActor)
-    ? actorOf(await requireAuthorityEditor(trx, principalOrActor, authorityId))
-    : principalOrActor === null
-      ? actorOf(await requireAuthorityEditor(trx, null, authorityId))
-      : principalOrActor;
   if (!isIsoDate(startedOn))
     throw new ValidationError("Enter when the procurement started", [
       {
@@ -307,45 +328,52 @@ export async function markProcurementStarted(
         message: "Enter the date the procurement started as a real date, like 14 1 2027",
       },
     ]);
-  const locked = isUuid(projectId) ? await repo.lockProject(trx, authorityId, projectId) : undefined;
-  if (!locked) throw new NotFoundError("commissioning project");
-  if (locked.procurement_started_on)
-    throw new ConflictError(
-      `The procurement for this project was already recorded as started on ${locked.procurement_started_on}.`,
-      "procurement_already_started",
-    );
-  if (startedOn > londonToday(clock))
-    throw new UnprocessableError(
-      "The procurement cannot have started in the future",
-      [{ field: "startedOn", message: "Enter a date that is today or in the past" }],
-      "procurement_start_in_future",
-    );
-  await repo.updateProject(trx, authorityId, projectId, {
-    procurement_started_on: startedOn,
-    updated_at: clock.now(),
-  });
-  await recordAudit(trx, clock, {
-    authorityId,
-    actor,
-    action: "project.procurement-started",
-    entity: { type: "project", id: projectId },
-    changes: {
+  await transaction(ctx.db, async (trx) => {
+    const { clock } = ctx;
+    const locked = isUuid(projectId) ? await repo.lockProject(trx, authorityId, projectId) : undefined;
+    if (!locked) throw new NotFoundError("commissioning project");
+    if (locked.procurement_started_on)
+      throw new ConflictError(
+        `The procurement for this project was already recorded as started on ${longDate(locked.procurement_started_on)}.`,
+        "procurement_already_started",
+      );
+    if (startedOn > londonToday(clock))
+      throw new UnprocessableError(
+        "The procurement cannot have started in the future",
+        [{ field: "startedOn", message: "Enter a date that is today or in the past" }],
+        "procurement_start_in_future",
+      );
+    await repo.updateProject(trx, authorityId, projectId, {
       procurement_started_on: startedOn,
-      ...(locked.procurement_latest ? { within_window: startedOn <= locked.procurement_latest } : {}),
-    },
+      updated_at: clock.now(),
+    });
+    await recordAudit(trx, clock, {
+      authorityId,
+      actor: actorIn(ctx),
+      action: "project.procurement-started",
+      entity: { type: "project", id: projectId },
+      changes: {
+        procurement_started_on: startedOn,
+        ...(locked.procurement_latest ? { within_window: startedOn <= locked.procurement_latest } : {}),
+      },
+    });
   });
 }
 
-export async function createProject(
-  trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
+/**
+ * Records that the procurement started outside OpenPS (see `recordProcurementStarted`): the lead
+ * authority's editors only.
+ */
+export async function markProcurementStarted(
+  ctx: Ctx,
   authorityId: string,
-  draft: ProjectDraft,
-): Promise<string> {
-  const p = await requireAuthorityEditor(trx, principal, authorityId);
-  const input = await checkProject(trx, authorityId, draft);
-  return recordProject(trx, clock, actorOf(p), authorityId, input);
+  projectId: string,
+  startedOn: string,
+): Promise<void> {
+  await transaction(ctx.db, async (trx) => {
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    await recordProcurementStarted(within(ctx, trx, actorOf(p)), authorityId, projectId, startedOn);
+  });
 }
 
 /** The project as a draft, for merging a partial change (PATCH) or filling a form. */
@@ -369,30 +397,35 @@ export function draftOf(project: repo.ProjectRow): Required<ProjectDraft> {
 const PUBLISHED =
   "This project has been published and its pipeline notice issued; a published project cannot be changed.";
 
-/** Changes a draft project (409 once published): `changes` over its details, checked whole, audited. */
+/**
+ * Changes a draft project (409 once published): `changes` over its details, checked whole, audited.
+ * The lead authority's editors only. Returns the project as it now is.
+ */
 export async function updateProject(
-  trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
+  ctx: Ctx,
   authorityId: string,
   projectId: string,
   changes: ProjectDraft,
-): Promise<void> {
-  const p = await requireAuthorityEditor(trx, principal, authorityId);
-  const locked = isUuid(projectId) ? await repo.lockProject(trx, authorityId, projectId) : undefined;
-  const current = locked ? await repo.findProject(trx, authorityId, projectId) : undefined;
-  if (!current) throw new NotFoundError("commissioning project");
-  if (current.status === "published") throw new ConflictError(PUBLISHED, "project_published");
-  const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
-  const input = await checkProject(trx, authorityId, { ...draftOf(current), ...defined });
-  await repo.updateProject(trx, authorityId, projectId, { ...toRow(input), updated_at: clock.now() });
-  await repo.setLinks(trx, authorityId, projectId, input.serviceIds, input.participantIds);
-  await recordAudit(trx, clock, {
-    authorityId,
-    actor: actorOf(p),
-    action: "project.updated",
-    entity: { type: "project", id: projectId },
-    changes: audited(input),
+): Promise<ProjectView> {
+  return transaction(ctx.db, async (trx) => {
+    const { clock } = ctx;
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const locked = isUuid(projectId) ? await repo.lockProject(trx, authorityId, projectId) : undefined;
+    const current = locked ? await repo.findProject(trx, authorityId, projectId) : undefined;
+    if (!current) throw new NotFoundError("commissioning project");
+    if (current.status === "published") throw new ConflictError(PUBLISHED, "project_published");
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+    const input = await checkProject(within(ctx, trx), authorityId, { ...draftOf(current), ...defined });
+    await repo.updateProject(trx, authorityId, projectId, { ...toRow(input), updated_at: clock.now() });
+    await repo.setLinks(trx, authorityId, projectId, input.serviceIds, input.participantIds);
+    await recordAudit(trx, clock, {
+      authorityId,
+      actor: actorOf(p),
+      action: "project.updated",
+      entity: { type: "project", id: projectId },
+      changes: audited(input),
+    });
+    return projectOf(within(ctx, trx), authorityId, projectId);
   });
 }
 
@@ -420,76 +453,128 @@ export function noticeContent(project: repo.ProjectRow, publishedAt: Date): Reco
   };
 }
 
-/** Publishes a draft and issues its pipeline notice (409 once published), audited. */
-export async function publishProjectAs(
-  trx: Trx,
-  clock: Clock,
-  actor: Actor,
+/**
+ * Publishes a draft and issues its pipeline notice (409 once published), audited, as
+ * `actorIn(ctx)`. Checks no one: the caller has (seeds use it).
+ */
+export async function recordProjectPublished(
+  ctx: Ctx,
   authorityId: string,
   projectId: string,
 ): Promise<void> {
-  const locked = isUuid(projectId) ? await repo.lockProject(trx, authorityId, projectId) : undefined;
-  if (!locked) throw new NotFoundError("commissioning project");
-  if (locked.status === "published")
-    throw new ConflictError("This project has already been published.", "project_published");
-  const at = clock.now();
-  await repo.updateProject(trx, authorityId, projectId, {
-    status: "published",
-    published_at: at,
-    updated_at: at,
-  });
-  const project = await repo.findProject(trx, authorityId, projectId);
-  if (!project) throw new NotFoundError("commissioning project");
-  const noticeId = newId();
-  await repo.insertNotice(trx, {
-    authority_id: authorityId,
-    id: noticeId,
-    project_id: projectId,
-    published_at: at,
-    content: noticeContent(project, at),
-  });
-  await recordAudit(trx, clock, {
-    authorityId,
-    actor,
-    action: "project.published",
-    entity: { type: "project", id: projectId },
-    changes: { ocid: project.ocid, noticeId },
+  await transaction(ctx.db, async (trx) => {
+    const locked = isUuid(projectId) ? await repo.lockProject(trx, authorityId, projectId) : undefined;
+    if (!locked) throw new NotFoundError("commissioning project");
+    if (locked.status === "published")
+      throw new ConflictError("This project has already been published.", "project_published");
+    const at = ctx.clock.now();
+    await repo.updateProject(trx, authorityId, projectId, {
+      status: "published",
+      published_at: at,
+      updated_at: at,
+    });
+    const project = await repo.findProject(trx, authorityId, projectId);
+    if (!project) throw new NotFoundError("commissioning project");
+    const noticeId = newId();
+    await repo.insertNotice(trx, {
+      authority_id: authorityId,
+      id: noticeId,
+      project_id: projectId,
+      published_at: at,
+      content: noticeContent(project, at),
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorIn(ctx),
+      action: "project.published",
+      entity: { type: "project", id: projectId },
+      changes: { ocid: project.ocid, noticeId },
+    });
   });
 }
 
-export async function publishProject(
-  trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
-  authorityId: string,
-  projectId: string,
-): Promise<void> {
-  const p = await requireAuthorityEditor(trx, principal, authorityId);
-  await publishProjectAs(trx, clock, actorOf(p), authorityId, projectId);
+/** Publishes a draft project: the lead authority's editors only. Returns the project as published. */
+export async function publishProject(ctx: Ctx, authorityId: string, projectId: string): Promise<ProjectView> {
+  return transaction(ctx.db, async (trx) => {
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    await recordProjectPublished(within(ctx, trx, actorOf(p)), authorityId, projectId);
+    return projectOf(within(ctx, trx), authorityId, projectId);
+  });
+}
+
+// Reading
+
+/** A project as read: with where it stands against its procurement window, by the clock. */
+export interface ProjectView extends repo.ProjectRow {
+  procurementWindow: ProcurementWindow | null;
+}
+
+function viewOf(ctx: Ctx, project: repo.ProjectRow): ProjectView {
+  return { ...project, procurementWindow: procurementWindow(project, ctx.clock) };
 }
 
 /** The authority's projects: published ones for everyone, drafts too for those who edit its register. */
-export function projectsOf(
-  db: Db,
-  principal: Principal | null,
-  authorityId: string,
-): Promise<repo.ProjectRow[]> {
-  return repo.projectsOf(db, authorityId, { drafts: isAuthorityEditor(principal, authorityId) });
+export async function projectsOf(ctx: Ctx, authorityId: string): Promise<ProjectView[]> {
+  const drafts = isAuthorityEditor(ctx.principal, authorityId);
+  return (await repo.projectsOf(ctx.db, authorityId, { drafts })).map((p) => viewOf(ctx, p));
 }
 
 /** A project of this authority, or 404 (also a draft, to those who may not edit it). */
-export async function projectOf(
-  db: Db,
-  principal: Principal | null,
-  authorityId: string,
-  projectId: string,
-): Promise<repo.ProjectRow> {
-  const project = isUuid(projectId) ? await repo.findProject(db, authorityId, projectId) : undefined;
-  if (!project || (project.status === "draft" && !isAuthorityEditor(principal, authorityId)))
+export async function projectOf(ctx: Ctx, authorityId: string, projectId: string): Promise<ProjectView> {
+  const project = isUuid(projectId) ? await repo.findProject(ctx.db, authorityId, projectId) : undefined;
+  if (!project || (project.status === "draft" && !isAuthorityEditor(ctx.principal, authorityId)))
     throw new NotFoundError("commissioning project");
-  return project;
+  return viewOf(ctx, project);
 }
 
-export const participantChoices = repo.otherAuthorities;
+/** The projects page: the authority's projects, and whether the caller may draft one. */
+export async function projectsPage(
+  ctx: Ctx,
+  authorityId: string,
+): Promise<{ projects: ProjectView[]; canEdit: boolean }> {
+  return {
+    projects: await projectsOf(ctx, authorityId),
+    canEdit: isAuthorityEditor(ctx.principal, authorityId),
+  };
+}
 
+/** A project's page: the project, its consultations, and whether the caller may change it. */
+export async function projectPage(
+  ctx: Ctx,
+  authorityId: string,
+  projectId: string,
+): Promise<{ project: ProjectView; consultations: ConsultationSummary[]; canEdit: boolean }> {
+  const project = await projectOf(ctx, authorityId, projectId);
+  return {
+    project,
+    consultations: await listConsultations(ctx, { authorityId, projectId: project.id }),
+    canEdit: isAuthorityEditor(ctx.principal, authorityId),
+  };
+}
+
+export interface ProjectForm {
+  /** The draft being changed; none for a new project. */
+  project?: ProjectView;
+  categories: { code: string; name: string }[];
+  services: { id: string; name: string }[];
+  authorities: { id: string; name: string }[];
+}
+
+/**
+ * What the project form offers: categories, the lead's register and the other authorities. For the
+ * lead authority's editors only; with `projectId`, the draft being changed (409 once published).
+ */
+export async function projectForm(ctx: Ctx, authorityId: string, projectId?: string): Promise<ProjectForm> {
+  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  const project = projectId === undefined ? undefined : await projectOf(ctx, authorityId, projectId);
+  if (project?.status === "published") throw new ConflictError(PUBLISHED, "project_published");
+  const [categories, services, authorities] = await Promise.all([
+    listServiceCategories(ctx.db),
+    registerOf(ctx, authorityId),
+    repo.otherAuthorities(ctx.db, authorityId),
+  ]);
+  return { ...(project ? { project } : {}), categories, services, authorities };
+}
+
+export type { ProjectRow } from "./projects.repository.ts";
 export type { Project };

@@ -510,7 +510,8 @@ export function lockChallenge(
     .executeTakeFirst();
 }
 
-export async function answerChallenge(
+/** Writes the regulator's answer to a challenged point. */
+export async function setChallengeAnswer(
   trx: Trx,
   regulatorId: string,
   id: string,
@@ -580,7 +581,8 @@ export function lockEnforcement(
     .executeTakeFirst();
 }
 
-export async function resolveEnforcement(
+/** Writes an enforcement action's resolution. */
+export async function setEnforcementResolved(
   trx: Trx,
   regulatorId: string,
   id: string,

@@ -5,8 +5,10 @@
  * provider's challenge, the provider profile, open data and the API.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, type Method } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText, summaryLinks } from "../../../tests/support/pages.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
@@ -22,40 +24,19 @@ const MUTUAL = "019a0000-0000-7000-8000-00000000b001";
 const CAREWELL = "019a0000-0000-7000-8000-00000000b032";
 const GREENWAY = "019a0000-0000-7000-8000-00000000b004";
 const R = `/regulators/${REGULATOR}`;
-const json = { "content-type": "application/json" };
 let t: TestApp;
 const users = new Map<string, string>();
-
-function mainText(html: string): string {
-  const main = html.slice(html.indexOf("<main"), html.indexOf("</main>"));
-  return main
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ");
-}
-
-function summaryLinks(html: string): string[] {
-  const start = html.indexOf("govuk-error-summary");
-  const summary = html.slice(start, html.indexOf("</ul>", start));
-  return [...summary.matchAll(/<a href="([^"]+)">/g)].map((m) => m[1] ?? "");
-}
 
 /** A fresh session (sessions go idle when the clock moves on). */
 async function as(name: string): Promise<TestSession> {
   return sessionFor(t.app, users.get(name) ?? "", { twoFactor: true });
 }
 
-const get = async (url: string, who?: string) =>
-  t.app.inject({ method: "GET", url, headers: who ? { cookie: (await as(who)).cookie } : {} });
-
-const api = async (url: string, body: unknown, who?: string) =>
-  t.app.inject({
-    method: "POST",
-    url,
-    headers: { ...json, ...(who ? { cookie: (await as(who)).cookie } : {}) },
-    payload: JSON.stringify(body),
-  });
+/** A call as one of the test's people (by name), or as the public. */
+const send = async (method: Method, url: string, who?: string, body?: unknown) =>
+  call(t.app, method, url, who ? await as(who) : undefined, body);
+const get = (url: string, who?: string) => send("GET", url, who);
+const api = (url: string, body: unknown, who?: string) => send("POST", url, who, body);
 
 async function count(
   table:
@@ -541,13 +522,8 @@ describe("open data and the API", () => {
   });
 
   it("sets a regime and resolves enforcement through the API, for the regulator's staff only", async () => {
-    const put = async (body: unknown, who?: string) =>
-      t.app.inject({
-        method: "PUT",
-        url: `/api/v1/regulators/${REGULATOR}/regime`,
-        headers: { ...json, ...(who ? { cookie: (await as(who)).cookie } : {}) },
-        payload: JSON.stringify(body),
-      });
+    const put = (body: unknown, who?: string) =>
+      send("PUT", `/api/v1/regulators/${REGULATOR}/regime`, who, body);
     const regime = { ...DEMO_REGIME, reinspectionMonths: 9 };
     expect((await put(regime)).statusCode).toBe(401);
     expect((await put(regime, "otherInspector")).statusCode).toBe(403);

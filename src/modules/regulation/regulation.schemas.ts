@@ -5,7 +5,7 @@
  * Types and lengths here (400, every field at fault); ratings off the scale are refused here too.
  */
 import { type Static, Type } from "typebox";
-import { ErrorResponse } from "../../http/schemas.ts";
+import { Instant, IsoDate, Nullable, Uuid } from "../../http/schemas.ts";
 import { LIMITS } from "./regulation.service.ts";
 import {
   CAPACITY_UNITS,
@@ -15,13 +15,6 @@ import {
   REGISTRATION_STATUSES,
 } from "./regulation.table.ts";
 
-export { ErrorResponse };
-
-const Uuid = Type.String({ format: "uuid" });
-const IsoDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "A date, YYYY-MM-DD" });
-const DateTime = Type.String({ format: "date-time" });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 const RatingSchema = Type.Enum([...RATINGS], {
   type: "string",
   description: "outstanding, good, requires-improvement or inadequate",
@@ -58,7 +51,7 @@ export const CurrentRating = Type.Object({
   overall: RatingSchema,
   keyQuestions: Nullable(KeyQuestionRatings),
   inspectedOn: IsoDate,
-  publishedAt: DateTime,
+  publishedAt: Instant,
   reportUrl: Type.String(),
 });
 
@@ -100,7 +93,7 @@ export const RatingRecord = Type.Object({
   regulatorId: Uuid,
   providerId: Uuid,
   inspectedOn: IsoDate,
-  publishedAt: DateTime,
+  publishedAt: Instant,
   keyQuestions: KeyQuestionRatings,
   breach: Type.Boolean(),
   calculatedOverall: RatingSchema,
@@ -122,8 +115,8 @@ export const InspectionResponse = Type.Object({
   calculatedOverall: RatingSchema,
   overall: RatingSchema,
   departureReason: Nullable(Type.String()),
-  challengeEndsAt: DateTime,
-  publishedAt: Nullable(DateTime),
+  challengeEndsAt: Instant,
+  publishedAt: Nullable(Instant),
   challenges: Type.Array(
     Type.Object({
       id: Uuid,
@@ -143,10 +136,10 @@ export const LocationDetailResponse = Type.Object({
       id: Uuid,
       kind: Type.Enum([...ENFORCEMENT_KINDS], { type: "string" }),
       details: Type.String(),
-      issuedAt: DateTime,
+      issuedAt: Instant,
       representationsUntil: Nullable(IsoDate),
       inForce: Type.Boolean(),
-      resolvedAt: Nullable(DateTime),
+      resolvedAt: Nullable(Instant),
       resolution: Nullable(Type.String()),
     }),
   ),
@@ -156,7 +149,7 @@ export const LocationDetailResponse = Type.Object({
       to: Type.String(),
       reason: Type.String(),
       conditions: Type.String(),
-      at: DateTime,
+      at: Instant,
     }),
   ),
 });

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText, summaryLinks } from "../../../tests/support/pages.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
@@ -22,21 +23,6 @@ let t: TestApp;
 let commissioner: TestSession;
 let districtAdmin: TestSession;
 let unverifiedAdmin: TestSession;
-
-function mainText(html: string): string {
-  const main = html.slice(html.indexOf("<main"), html.indexOf("</main>"));
-  return main
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ");
-}
-
-function summaryLinks(html: string): string[] {
-  const start = html.indexOf("govuk-error-summary");
-  const summary = html.slice(start, html.indexOf("</ul>", start));
-  return [...summary.matchAll(/<a href="([^"]+)">/g)].map((m) => m[1] ?? "");
-}
 
 const get = (url: string, session?: TestSession) =>
   t.app.inject({ method: "GET", url, headers: session ? { cookie: session.cookie } : {} });

@@ -1,22 +1,16 @@
 /**
- * The service register's pages — each authority's register, a service with its option appraisals,
- * the forms to add and change a service and to record an appraisal, the pipeline per authority and
- * nationally — and its JSON API. Each route states who may call it and calls one service; the
+ * The service register's JSON API (/api/v1/authorities/:authorityId/services, /api/v1/pipeline),
+ * and its pages (services.pages.ts). Each route states who may call it and calls one service; the
  * service decides every rule.
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import { dateField, field, fieldList, formPage } from "../../http/forms.ts";
-import { anyone, api, errorResponses, page } from "../../http/routes.ts";
-import { longDate } from "../../lib/london-time.ts";
+import type { FastifyInstance } from "fastify";
+import { anyone, api, errorResponses } from "../../http/routes.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
-import { collect, panelsContext } from "../../lib/ports.ts";
-import { isAuthorityEditor } from "../access/access.service.ts";
 import { ctxOf } from "../access/context.ts";
 import { authorityEditors } from "../access/policies.ts";
-import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
-import { servicePanels } from "./services.ports.ts";
-import type { PipelineRow, ServiceRow } from "./services.repository.ts";
+import { servicesPages } from "./services.pages.ts";
+import type { ServiceRow } from "./services.repository.ts";
 import {
   AuthorityParams,
   CreateServiceBody,
@@ -30,105 +24,12 @@ import {
   type AppraisalView,
   appraisalsOf,
   createService,
-  draftAppraisal,
-  draftOf,
-  organisationChoices,
   PIPELINE_WINDOW_MONTHS,
   pipeline,
-  publishAppraisal,
   registerOf,
-  type ServiceDraft,
   serviceOf,
   updateService,
 } from "./services.service.ts";
-import { APPRAISAL_OPTIONS, PROVIDER_TYPES, SERVICE_KINDS, SERVICE_STATUSES } from "./services.table.ts";
-
-interface ServiceFormValues {
-  name: string;
-  kind: string;
-  categoryCode: string;
-  providerType: string;
-  providerOrganisationId: string;
-  annualCost: string;
-  contractEnd: { day: string; month: string; year: string };
-  status: string;
-  description: string;
-}
-
-function formValues(body: unknown): ServiceFormValues {
-  return {
-    name: field(body, "name"),
-    kind: field(body, "kind"),
-    categoryCode: field(body, "categoryCode"),
-    providerType: field(body, "providerType"),
-    providerOrganisationId: field(body, "providerOrganisationId"),
-    annualCost: field(body, "annualCost"),
-    contractEnd: {
-      day: field(body, "contractEnd-day"),
-      month: field(body, "contractEnd-month"),
-      year: field(body, "contractEnd-year"),
-    },
-    status: field(body, "status"),
-    description: field(body, "description"),
-  };
-}
-
-/** What the service takes from the form: text everywhere, the contract end as YYYY-MM-DD (or null). */
-function draftOfForm(v: ServiceFormValues): ServiceDraft & { status: string; description: string } {
-  const { day, month, year } = v.contractEnd;
-  return {
-    name: v.name,
-    kind: v.kind,
-    categoryCode: v.categoryCode,
-    providerType: v.providerType,
-    providerOrganisationId: v.providerOrganisationId || null,
-    annualCost: v.annualCost,
-    contractEnd:
-      dateField(
-        { "contractEnd-day": day, "contractEnd-month": month, "contractEnd-year": year },
-        "contractEnd",
-      ) || null,
-    status: v.status,
-    description: v.description,
-  };
-}
-
-function valuesOfService(service: ServiceRow): ServiceFormValues {
-  const d = draftOf(service);
-  const [year, month, day] = (service.contract_end ?? "").split("-");
-  return {
-    name: d.name,
-    kind: d.kind,
-    categoryCode: d.categoryCode,
-    providerType: d.providerType,
-    providerOrganisationId: d.providerOrganisationId ?? "",
-    annualCost: formatMoney(service.annual_cost_pence as Pence, { pence: false }),
-    contractEnd: {
-      day: day ? String(Number(day)) : "",
-      month: month ? String(Number(month)) : "",
-      year: year ?? "",
-    },
-    status: d.status,
-    description: d.description,
-  };
-}
-
-/** A service as the pages show it. */
-function display(service: ServiceRow) {
-  return {
-    ...service,
-    annualCost: formatMoney(service.annual_cost_pence as Pence, { pence: false }),
-    contractEndText: longDate(service.contract_end),
-  };
-}
-
-function pipelineRows(rows: PipelineRow[]) {
-  return rows.map((row) => ({
-    ...display(row),
-    authorityName: row.authority_name,
-    authoritySlug: row.authority_slug,
-  }));
-}
 
 function toApi(service: ServiceRow, slug: string, appraisals?: AppraisalView[]): ServiceResponse {
   return {
@@ -168,155 +69,8 @@ function toApi(service: ServiceRow, slug: string, appraisals?: AppraisalView[]):
   };
 }
 
-type ServiceRequest = FastifyRequest<{ Params: { slug: string; serviceId: string } }>;
-
 export async function servicesRoutes(app: FastifyInstance): Promise<void> {
-  const { db } = app.deps;
-  const serviceUrl = (slug: string, id: string) => `/authorities/${slug}/services/${id}`;
-
-  /** What the service form needs besides its values. */
-  async function formChoices() {
-    const [categories, organisations] = await Promise.all([
-      listServiceCategories(db),
-      organisationChoices(db),
-    ]);
-    return {
-      categories,
-      organisations,
-      kinds: SERVICE_KINDS,
-      providerTypes: PROVIDER_TYPES,
-      statuses: SERVICE_STATUSES,
-    };
-  }
-
-  // Pages
-
-  app.get("/authorities/:slug/services", page({ who: anyone }), async (request, reply) => {
-    const { authority } = request;
-    await reply.page("services/views/register.njk", {
-      authority,
-      services: (await registerOf(ctxOf(request), authority.id)).map(display),
-      canEdit: isAuthorityEditor(request.principal, authority.id),
-      windowMonths: PIPELINE_WINDOW_MONTHS,
-    });
-  });
-
-  formPage(app, "/authorities/:slug/services/new", {
-    who: authorityEditors,
-    template: "services/views/form.njk",
-    context: async ({ authority }) => ({
-      authority,
-      action: `/authorities/${authority.slug}/services/new`,
-      ...(await formChoices()),
-    }),
-    values: () => formValues({}),
-    read: (body) => formValues(body),
-    submit: async (request, values) => {
-      const service = await createService(ctxOf(request), request.authority.id, draftOfForm(values));
-      return `${serviceUrl(request.authority.slug, service.id)}?added=1`;
-    },
-  });
-
-  app.get(
-    "/authorities/:slug/services/:serviceId",
-    page({ who: anyone }),
-    async (request: ServiceRequest, reply) => {
-      const { authority } = request;
-      const ctx = ctxOf(request);
-      const service = await serviceOf(ctx, authority.id, request.params.serviceId);
-      const query = (request.query ?? {}) as Record<string, string>;
-      await reply.page("services/views/service.njk", {
-        authority,
-        service: display(service),
-        appraisals: await appraisalsOf(ctx, authority.id, service.id),
-        ...panelsContext(
-          await collect(servicePanels, db, ctx.clock, { authorityId: authority.id, serviceId: service.id }),
-        ),
-        canEdit: isAuthorityEditor(request.principal, authority.id),
-        notice: query.added
-          ? "added"
-          : query.updated
-            ? "updated"
-            : query.appraisal === "drafted" || query.appraisal === "published"
-              ? query.appraisal
-              : undefined,
-      });
-    },
-  );
-
-  formPage(app, "/authorities/:slug/services/:serviceId/edit", {
-    who: authorityEditors,
-    template: "services/views/form.njk",
-    context: async (request: ServiceRequest) => {
-      const { authority } = request;
-      const service = await serviceOf(ctxOf(request), authority.id, request.params.serviceId);
-      return {
-        authority,
-        service,
-        action: `${serviceUrl(authority.slug, service.id)}/edit`,
-        ...(await formChoices()),
-      };
-    },
-    values: (_request, { service }) => valuesOfService(service),
-    read: (body) => formValues(body),
-    submit: async (request, values, { authority, service }) => {
-      await updateService(ctxOf(request), authority.id, service.id, draftOfForm(values));
-      return `${serviceUrl(authority.slug, service.id)}?updated=1`;
-    },
-  });
-
-  formPage(app, "/authorities/:slug/services/:serviceId/appraisals/new", {
-    who: authorityEditors,
-    template: "services/views/appraisal.njk",
-    context: async (request: ServiceRequest) => ({
-      authority: request.authority,
-      service: await serviceOf(ctxOf(request), request.authority.id, request.params.serviceId),
-      options: APPRAISAL_OPTIONS,
-    }),
-    values: () => ({ options: [] as string[], evidence: "", decision: "", reasons: "" }),
-    read: (body) => ({
-      options: fieldList(body, "options"),
-      evidence: field(body, "evidence"),
-      decision: field(body, "decision"),
-      reasons: field(body, "reasons"),
-    }),
-    submit: async (request, values, { authority, service }) => {
-      await draftAppraisal(ctxOf(request), authority.id, service.id, values);
-      return `${serviceUrl(authority.slug, service.id)}?appraisal=drafted`;
-    },
-  });
-
-  app.post(
-    "/authorities/:slug/services/:serviceId/appraisals/:appraisalId/publish",
-    page({ who: authorityEditors }),
-    async (request: FastifyRequest<{ Params: { serviceId: string; appraisalId: string } }>, reply) => {
-      const { authority } = request;
-      const { serviceId, appraisalId } = request.params;
-      await publishAppraisal(ctxOf(request), authority.id, serviceId, appraisalId);
-      await reply.redirect(`${serviceUrl(authority.slug, serviceId)}?appraisal=published`, 303);
-    },
-  );
-
-  app.get("/authorities/:slug/pipeline", page({ who: anyone }), async (request, reply) => {
-    const result = await pipeline(ctxOf(request), request.authority.id);
-    await reply.page("services/views/pipeline.njk", {
-      authority: request.authority,
-      rows: pipelineRows(result.rows),
-      from: longDate(result.from),
-      to: longDate(result.to),
-      windowMonths: PIPELINE_WINDOW_MONTHS,
-    });
-  });
-
-  app.get("/pipeline", page({ who: anyone }), async (request, reply) => {
-    const result = await pipeline(ctxOf(request));
-    await reply.page("services/views/pipeline.njk", {
-      rows: pipelineRows(result.rows),
-      from: longDate(result.from),
-      to: longDate(result.to),
-      windowMonths: PIPELINE_WINDOW_MONTHS,
-    });
-  });
+  servicesPages(app);
 
   // The JSON API
 
@@ -413,6 +167,12 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  pipelineApi(app);
+}
+
+/** The national pipeline of contracts ending soon. */
+function pipelineApi(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
   json.get(
     "/api/v1/pipeline",
     api(

@@ -4,21 +4,23 @@
  * short transaction, audited. Run at start (platform.ts); idempotent. Once it reports nothing left,
  * the previous key can be removed from configuration. See docs/tenders.md.
  */
-import type { Db } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
-import type { Clock } from "../../lib/clock.ts";
-import { recordAudit, SYSTEM } from "../audit/audit.service.ts";
+import { actorIn, type Ctx } from "../access/context.ts";
+import { recordAudit } from "../audit/audit.service.ts";
 import type { TenderKeyring } from "./sealing.ts";
 import * as repo from "./tenders.repository.ts";
 
 const PAGE = 100;
 
-/** Rewraps what the keyring can; returns how many tenders were rewrapped and how many it could not. */
+/**
+ * Rewraps what the keyring can, acting as `actorIn(ctx)` (the system: `systemCtx(db, clock,
+ * "key-rotation")`); returns how many tenders were rewrapped and how many it could not.
+ */
 export async function rewrapTenderKeys(
-  db: Db,
-  clock: Clock,
+  ctx: Ctx,
   keys: TenderKeyring,
 ): Promise<{ rewrapped: number; unavailable: number }> {
+  const { db, clock } = ctx;
   let rewrapped = 0;
   const skipped = new Set<string>();
   for (;;) {
@@ -54,7 +56,7 @@ export async function rewrapTenderKeys(
         if (done)
           await recordAudit(trx, clock, {
             authorityId: row.authority_id,
-            actor: SYSTEM("key-rotation"),
+            actor: actorIn(ctx),
             action: "tender.keys-rewrapped",
             entity: { type: "tender", id: row.tender_id },
             changes: { from: row.master_key_id, to: newData.keyId },

@@ -1,28 +1,29 @@
 /**
  * A published tender's interest, clarification questions and amendments: the JSON API under
- * `/api/v1/authorities/:authorityId/tenders/:tenderId`. Thin: parse, call the services, serialise.
+ * `/api/v1/authorities/:authorityId/tenders/:tenderId`. Each route states who may call it and calls
+ * one service; the services decide every rule.
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import { transaction } from "../../db/transaction.ts";
-import { requireSignedIn } from "../access/access.service.ts";
-import { editorsFirst } from "../access/policies.ts";
-import { authorityById } from "../authorities/authorities.service.ts";
-import type { BidsContext } from "./bids.service.ts";
+import type { FastifyInstance } from "fastify";
+import { anyone, api, errorResponses } from "../../http/routes.ts";
+import { ctxOf } from "../access/context.ts";
+import { authorityEditors, signedIn } from "../access/policies.ts";
+import { amendmentsOfTender, amendTender } from "./amendments.service.ts";
 import {
   answerQuestion,
   askQuestion,
   type QuestionView,
-  questionsFor,
+  questionsOfTender,
   registerInterest,
 } from "./questions.service.ts";
+import type { TenderDraft } from "./setup.service.ts";
+import { tendersCtxOf } from "./tenders.context.ts";
 import {
   AmendBody,
   AmendmentListResponse,
   AmendmentResponse,
   AnswerBody,
   AskBody,
-  ErrorResponse,
   InterestBody,
   InterestResponse,
   QuestionListResponse,
@@ -30,7 +31,6 @@ import {
   QuestionResponse,
   TenderParams,
 } from "./tenders.schemas.ts";
-import { amendmentsOf, amendTender, type TenderDraft, tenderOf } from "./tenders.service.ts";
 import type { TenderAmendment } from "./tenders.table.ts";
 
 export function questionToApi(q: QuestionView) {
@@ -56,181 +56,164 @@ export function amendmentToApi(a: TenderAmendment) {
   };
 }
 
-async function signedInFirst(request: FastifyRequest): Promise<void> {
-  requireSignedIn(request.principal);
+const BASE = "/api/v1/authorities/:authorityId/tenders/:tenderId";
+const WRITE = { who: authorityEditors, scope: "tenders:write" };
+const BIDDER = { who: signedIn, scope: "bids:write" };
+
+export function questionRoutes(app: FastifyInstance, options: { extensionDays: number }): void {
+  interestRoutes(app);
+  askingRoutes(app);
+  amendmentRoutes(app, options);
 }
 
-export function questionRoutes(app: FastifyInstance, ctx: BidsContext, extensionDays: number): void {
-  const { db, clock } = ctx;
-  const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
-  const tags = ["tenders"];
-  const base = "/api/v1/authorities/:authorityId/tenders/:tenderId";
-  const notices = { email: ctx.email };
+/** Registering interest, and the questions as published. */
+function interestRoutes(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags: ["tenders"] = ["tenders"];
 
-  api.post(
-    `${base}/interest`,
-    {
-      schema: {
-        tags,
-        summary: "Register an organisation's interest in an open tender",
-        description:
-          "For people of the organisation. Bidding needs it; everyone registered is told of answers, amendments and cancellation. Registering again changes nothing. 409 once the tender is closed or cancelled.",
-        params: TenderParams,
-        body: InterestBody,
-        response: { 200: InterestResponse, ...errors, 409: ErrorResponse },
-      },
-      preValidation: signedInFirst,
-    },
-    async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      return transaction(db, (trx) =>
-        registerInterest(
-          trx,
-          clock,
-          request.principal,
-          authority.id,
-          request.params.tenderId,
-          request.body.organisationId,
-        ),
-      );
-    },
+  json.post(
+    `${BASE}/interest`,
+    api(BIDDER, {
+      operationId: "registerTenderInterest",
+      tags,
+      summary: "Register an organisation's interest in an open tender",
+      description:
+        "For people of the organisation. Bidding needs it; everyone registered is told of answers, amendments and cancellation. Registering again changes nothing. 409 once the tender is closed or cancelled.",
+      params: TenderParams,
+      body: InterestBody,
+      response: { 200: InterestResponse, ...errorResponses(409) },
+    }),
+    async (request) =>
+      registerInterest(
+        ctxOf(request),
+        request.authority.id,
+        request.params.tenderId,
+        request.body.organisationId,
+      ),
   );
 
-  api.get(
-    `${base}/questions`,
-    {
-      schema: {
+  json.get(
+    `${BASE}/questions`,
+    api(
+      { who: anyone },
+      {
+        operationId: "listTenderQuestions",
         tags,
         summary: "A tender's clarification questions",
         description:
           "Answered questions, as published, for everyone (never with the asker's name); unanswered ones too for the tender's commissioners and administrators (with who asked), and for the asking organisation's people.",
         params: TenderParams,
-        response: { 200: QuestionListResponse, 404: ErrorResponse },
+        response: { 200: QuestionListResponse },
       },
-    },
+    ),
     async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      await tenderOf(db, clock, request.principal, authority.id, request.params.tenderId);
-      const questions = await questionsFor(db, request.principal, authority.id, request.params.tenderId);
+      const questions = await questionsOfTender(
+        ctxOf(request),
+        request.authority.id,
+        request.params.tenderId,
+      );
       return { questions: questions.map(questionToApi) };
     },
   );
+}
 
-  api.post(
-    `${base}/questions`,
-    {
-      schema: {
-        tags,
-        summary: "Ask a clarification question",
-        description:
-          "For an organisation, until the clarification deadline (409 after); registers its interest too. The tender's commissioners are told; the question is published, without the asker's name, when answered.",
-        params: TenderParams,
-        body: AskBody,
-        response: { 201: QuestionResponse, ...errors, 409: ErrorResponse },
-      },
-      preValidation: signedInFirst,
-    },
+/** Asking a clarification question, and answering it. */
+function askingRoutes(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags: ["tenders"] = ["tenders"];
+
+  json.post(
+    `${BASE}/questions`,
+    api(BIDDER, {
+      operationId: "askTenderQuestion",
+      tags,
+      summary: "Ask a clarification question",
+      description:
+        "For an organisation, until the clarification deadline (409 after); registers its interest too. The tender's commissioners are told; the question is published, without the asker's name, when answered.",
+      params: TenderParams,
+      body: AskBody,
+      response: { 201: QuestionResponse, ...errorResponses(409) },
+    }),
     async (request, reply) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const id = await transaction(db, (trx) =>
-        askQuestion(
-          trx,
-          clock,
-          request.principal,
-          authority.id,
-          request.params.tenderId,
-          request.body,
-          notices,
-        ),
+      const asked = await askQuestion(
+        tendersCtxOf(request),
+        request.authority.id,
+        request.params.tenderId,
+        request.body,
       );
-      const mine = (await questionsFor(db, request.principal, authority.id, request.params.tenderId)).find(
-        (q) => q.id === id,
-      );
-      return reply.status(201).send(questionToApi(mine as QuestionView));
+      return reply.status(201).send(questionToApi(asked));
     },
   );
 
-  api.post(
-    `${base}/questions/:questionId/answer`,
-    {
-      schema: {
-        tags,
-        summary: "Answer a clarification question, publishing it",
-        description:
-          "By the tender's commissioners and administrators while it is open. Publishes the question (in the words given, or the asker's) and the answer to everyone, numbered, and tells every organisation registered as interested. 409 when answered already or the tender is closed.",
-        params: QuestionParams,
-        body: AnswerBody,
-        response: { 200: QuestionResponse, ...errors, 409: ErrorResponse },
-      },
-      preValidation: editorsFirst(app),
-    },
+  json.post(
+    `${BASE}/questions/:questionId/answer`,
+    api(WRITE, {
+      operationId: "answerTenderQuestion",
+      tags,
+      summary: "Answer a clarification question, publishing it",
+      description:
+        "By the tender's commissioners and administrators while it is open. Publishes the question (in the words given, or the asker's) and the answer to everyone, numbered, and tells every organisation registered as interested. 409 when answered already or the tender is closed.",
+      params: QuestionParams,
+      body: AnswerBody,
+      response: { 200: QuestionResponse, ...errorResponses(409) },
+    }),
     async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
       const { tenderId, questionId } = request.params;
-      await transaction(db, (trx) =>
-        answerQuestion(
-          trx,
-          clock,
-          request.principal,
-          authority.id,
-          tenderId,
-          questionId,
-          request.body,
-          notices,
-        ),
+      const ctx = tendersCtxOf(request);
+      return questionToApi(
+        await answerQuestion(ctx, request.authority.id, tenderId, questionId, request.body),
       );
-      const answered = (await questionsFor(db, request.principal, authority.id, tenderId)).find(
-        (q) => q.id === questionId,
-      );
-      return questionToApi(answered as QuestionView);
     },
   );
+}
 
-  api.get(
-    `${base}/amendments`,
-    {
-      schema: {
+/** A tender's amendments. */
+function amendmentRoutes(app: FastifyInstance, options: { extensionDays: number }): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags: ["tenders"] = ["tenders"];
+
+  json.get(
+    `${BASE}/amendments`,
+    api(
+      { who: anyone },
+      {
+        operationId: "listTenderAmendments",
         tags,
         summary: "A tender's amendments",
         params: TenderParams,
-        response: { 200: AmendmentListResponse, 404: ErrorResponse },
+        response: { 200: AmendmentListResponse },
       },
-    },
+    ),
     async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      await tenderOf(db, clock, request.principal, authority.id, request.params.tenderId);
-      const amendments = await amendmentsOf(db, authority.id, request.params.tenderId);
+      const amendments = await amendmentsOfTender(
+        ctxOf(request),
+        request.authority.id,
+        request.params.tenderId,
+      );
       return { amendments: amendments.map(amendmentToApi) };
     },
   );
 
-  api.post(
-    `${base}/amendments`,
-    {
-      schema: {
-        tags,
-        summary: "Amend an open tender's terms",
-        description: `By the tender's commissioners and administrators while it is open (409 otherwise), with a reason published beside the changes. The deadline for bids is never brought forward, and once bids have arrived it must move by at least the configured minimum (OPENPS_TENDER_AMENDMENT_DAYS, here ${extensionDays} days): 422 otherwise. Everyone registered as interested is told.`,
-        params: TenderParams,
-        body: AmendBody,
-        response: { 201: AmendmentResponse, ...errors, 409: ErrorResponse, 422: ErrorResponse },
-      },
-      preValidation: editorsFirst(app),
-    },
+  json.post(
+    `${BASE}/amendments`,
+    api(WRITE, {
+      operationId: "amendTender",
+      tags,
+      summary: "Amend an open tender's terms",
+      description: `By the tender's commissioners and administrators while it is open (409 otherwise), with a reason published beside the changes. The deadline for bids is never brought forward, and once bids have arrived it must move by at least the configured minimum (OPENPS_TENDER_AMENDMENT_DAYS, here ${options.extensionDays} days): 422 otherwise. Everyone registered as interested is told.`,
+      params: TenderParams,
+      body: AmendBody,
+      response: { 201: AmendmentResponse, ...errorResponses(409, 422) },
+    }),
     async (request, reply) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const amendment = await transaction(db, (trx) =>
-        amendTender(
-          trx,
-          clock,
-          request.principal,
-          authority.id,
-          request.params.tenderId,
-          request.body.changes as TenderDraft,
-          request.body.reason,
-          { ...notices, extensionDays },
-        ),
+      const { changes, reason } = request.body;
+      const amendment = await amendTender(
+        tendersCtxOf(request),
+        request.authority.id,
+        request.params.tenderId,
+        changes as TenderDraft,
+        reason,
+        options,
       );
       return reply.status(201).send(amendmentToApi(amendment));
     },

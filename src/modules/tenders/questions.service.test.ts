@@ -6,10 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
-import { principalOf } from "../../../tests/support/principals.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
-import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { ConflictError, ForbiddenError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
@@ -17,7 +16,9 @@ import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
 import type { Principal, Role } from "../access/access.service.ts";
 import { verifyAuditChains } from "../audit/audit.service.ts";
-import { type BidsContext, receiptsOf, submitBid, withdrawBid } from "./bids.service.ts";
+import { amendmentsOf, amendTender, cancelTender } from "./amendments.service.ts";
+import { receiptsOf, submitBid, withdrawBid } from "./bids.service.ts";
+import { publishTender } from "./publication.service.ts";
 import {
   answerQuestion,
   askQuestion,
@@ -26,15 +27,9 @@ import {
   registerInterest,
 } from "./questions.service.ts";
 import { tenderKeyringFromKeys } from "./sealing.ts";
-import {
-  amendmentsOf,
-  amendTender,
-  cancelTender,
-  createTender,
-  publishTender,
-  type TenderDraft,
-  tenderOf,
-} from "./tenders.service.ts";
+import { createTender, type TenderDraft } from "./setup.service.ts";
+import type { TendersCtx } from "./tenders.context.ts";
+import { tenderOf } from "./tenders.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const DAY = 24 * 60 * 60 * 1000;
@@ -44,9 +39,15 @@ const DEADLINE = new Date("2027-01-15T12:00:00Z");
 const keys = tenderKeyringFromKeys(Buffer.alloc(32, 3));
 const EXTENSION = 10;
 let t: TestDatabase;
-let ctx: BidsContext;
 const people: Record<string, Principal> = {};
 const as = (name: string) => people[name] as Principal;
+/** The tenders context of someone (null: the public). */
+const ctx = (who: string | null): TendersCtx => ({
+  ...ctxFor(t.db, clock, who ? as(who) : null),
+  keys,
+  email: false,
+  maxDocumentBytes: 1024 * 1024,
+});
 
 async function person(name: string, grants: { role: Role; scopeId?: string }[]) {
   const user = await createUser(t.db, { grants });
@@ -74,57 +75,33 @@ const draft: TenderDraft = {
 };
 
 async function openTender(): Promise<string> {
-  const id = await transaction(t.db, (trx) => createTender(trx, clock, as("commissioner"), COUNTY, draft));
-  await transaction(t.db, (trx) =>
-    publishTender(trx, clock, as("commissioner"), COUNTY, id, { keys, minimumPeriodDays: 25 }),
-  );
-  return id;
+  const { tender } = await createTender(ctx("commissioner"), COUNTY, draft);
+  await publishTender(ctx("commissioner"), COUNTY, tender.id, { minimumPeriodDays: 25 });
+  return tender.id;
 }
 
 const interest = (who: string, tenderId: string, organisationId: string) =>
-  transaction(t.db, (trx) => registerInterest(trx, clock, as(who), COUNTY, tenderId, organisationId));
-const ask = (who: string, tenderId: string, organisationId: string, question: string) =>
-  transaction(t.db, (trx) =>
-    askQuestion(trx, clock, as(who), COUNTY, tenderId, { organisationId, question }, { email: false }),
-  );
-const answer = (
+  registerInterest(ctx(who), COUNTY, tenderId, organisationId);
+const ask = async (who: string, tenderId: string, organisationId: string, question: string) =>
+  (await askQuestion(ctx(who), COUNTY, tenderId, { organisationId, question })).id;
+const answer = async (
   who: string,
   tenderId: string,
   questionId: string,
   text: string,
   publishedQuestion?: string,
 ) =>
-  transaction(t.db, (trx) =>
-    answerQuestion(
-      trx,
-      clock,
-      as(who),
-      COUNTY,
-      tenderId,
-      questionId,
-      { answer: text, publishedQuestion },
-      {
-        email: false,
-      },
-    ),
-  );
+  (await answerQuestion(ctx(who), COUNTY, tenderId, questionId, { answer: text, publishedQuestion })).number;
 const amend = (who: string, tenderId: string, changes: TenderDraft, reason: string | undefined) =>
-  transaction(t.db, (trx) =>
-    amendTender(trx, clock, as(who), COUNTY, tenderId, changes, reason, {
-      email: false,
-      extensionDays: EXTENSION,
-    }),
-  );
+  amendTender(ctx(who), COUNTY, tenderId, changes, reason, { extensionDays: EXTENSION });
 async function bid(who: string, tenderId: string, organisationId: string) {
-  const view = await tenderOf(t.db, clock, null, COUNTY, tenderId);
+  const view = await tenderOf(ctx(null), COUNTY, tenderId);
   const quality = view.parts.criteria.find((c) => c.kind === "quality");
-  return transaction(t.db, (trx) =>
-    submitBid(trx, ctx, as(who), COUNTY, tenderId, {
-      organisationId,
-      answers: [{ criterionId: quality?.id as string, text: "Our approach" }],
-      price: "£100,000",
-    }),
-  );
+  return submitBid(ctx(who), COUNTY, tenderId, {
+    organisationId,
+    answers: [{ criterionId: quality?.id as string, text: "Our approach" }],
+    price: "£100,000",
+  });
 }
 const inbox = async (who: string) =>
   t.db
@@ -136,7 +113,6 @@ const inbox = async (who: string) =>
 
 beforeAll(async () => {
   t = await createTestDatabase({ seededAt: clock.now() });
-  ctx = { db: t.db, clock, keys, email: false, maxDocumentBytes: 1024 * 1024 };
   await person("commissioner", [{ role: "commissioner", scopeId: COUNTY }]);
   await person("districtCommissioner", [{ role: "commissioner", scopeId: DEMO_AUTHORITY.district }]);
   await person("charity", [{ role: "organisation-member", scopeId: DEMO_ORGANISATION.carersTrust }]);
@@ -164,8 +140,8 @@ describe("registering interest", () => {
     expect(await interest("charity", id, DEMO_ORGANISATION.carersTrust)).toEqual({ registered: false });
     expect((await bid("charity", id, DEMO_ORGANISATION.carersTrust)).receipt.status).toBe("current");
     // The team sees how many, nobody else.
-    expect(await interestCount(t.db, as("commissioner"), COUNTY, id)).toBe(1);
-    expect(await interestCount(t.db, as("charity"), COUNTY, id)).toBeNull();
+    expect(await interestCount(ctx("commissioner"), COUNTY, id)).toBe(1);
+    expect(await interestCount(ctx("charity"), COUNTY, id)).toBeNull();
     clock.set(DEADLINE);
     expect(await refused(interest("mutual", id, DEMO_ORGANISATION.communityHealthMutual))).toBeInstanceOf(
       ConflictError,
@@ -186,13 +162,11 @@ describe("clarification questions", () => {
     const questionId = await ask("charity", id, DEMO_ORGANISATION.carersTrust, question);
     // The commissioner is told, and sees who asked; the public sees nothing yet; the asker sees its own.
     expect((await inbox("commissioner")).map((n) => n.kind)).toContain("tender.question-asked");
-    const forTeam = await questionsFor(t.db, as("commissioner"), COUNTY, id);
+    const forTeam = await questionsFor(ctx("commissioner"), COUNTY, id);
     expect(forTeam).toMatchObject([{ id: questionId, number: null, askedBy: "Millbrook Carers' Trust" }]);
-    expect(await questionsFor(t.db, null, COUNTY, id)).toEqual([]);
-    expect(await questionsFor(t.db, as("company"), COUNTY, id)).toEqual([]);
-    expect(await questionsFor(t.db, as("charity"), COUNTY, id)).toMatchObject([
-      { mine: true, askedBy: null },
-    ]);
+    expect(await questionsFor(ctx(null), COUNTY, id)).toEqual([]);
+    expect(await questionsFor(ctx("company"), COUNTY, id)).toEqual([]);
+    expect(await questionsFor(ctx("charity"), COUNTY, id)).toMatchObject([{ mine: true, askedBy: null }]);
     // Only the authority's editors answer; the answer is needed.
     expect(await refused(answer("charity", id, questionId, "Yes"))).toBeInstanceOf(ForbiddenError);
     expect(await refused(answer("districtCommissioner", id, questionId, "Yes"))).toBeInstanceOf(
@@ -204,7 +178,7 @@ describe("clarification questions", () => {
       await answer("commissioner", id, questionId, "Yes, if it covers the last 12 months.", neutral),
     ).toBe(1);
     expect(await refused(answer("commissioner", id, questionId, "Again"))).toBeInstanceOf(ConflictError);
-    const published = await questionsFor(t.db, null, COUNTY, id);
+    const published = await questionsFor(ctx(null), COUNTY, id);
     expect(published).toEqual([
       expect.objectContaining({
         number: 1,
@@ -262,13 +236,13 @@ describe("amendments", () => {
       "The Eastfield estate is added.",
     );
     expect(amendment).toMatchObject({ number: 1, changed: ["description"], bids_received: false });
-    expect((await tenderOf(t.db, clock, null, COUNTY, id)).tender.description).toContain("Eastfield");
+    expect((await tenderOf(ctx(null), COUNTY, id)).tender.description).toContain("Eastfield");
   });
 
   it("after bids: the deadline must move by the minimum; criteria keep their ids; bidders are told and may bid again", async () => {
     clock.set(START);
     const id = await openTender();
-    const before = (await tenderOf(t.db, clock, null, COUNTY, id)).parts.criteria.map((c) => c.id);
+    const before = (await tenderOf(ctx(null), COUNTY, id)).parts.criteria.map((c) => c.id);
     await interest("charity", id, DEMO_ORGANISATION.carersTrust);
     await interest("company", id, DEMO_ORGANISATION.homesGroup);
     await bid("charity", id, DEMO_ORGANISATION.carersTrust);
@@ -286,9 +260,9 @@ describe("amendments", () => {
     );
     expect(tooShort).toBeInstanceOf(UnprocessableError);
     expect(tooShort.details[0]?.message).toBe(
-      "Bids have arrived, so an amendment must extend the deadline for bids by at least 10 days: move it to Monday 25 January 2027 at 12:00pm or later",
+      "Bids have arrived, so an amendment must extend the deadline for bids by at least 10 days: move it to midday on 25 January 2027 or later",
     );
-    expect(await amendmentsOf(t.db, COUNTY, id)).toEqual([]);
+    expect(await amendmentsOf(ctx(null), COUNTY, id)).toEqual([]);
     const amendment = await amend(
       "commissioner",
       id,
@@ -307,7 +281,7 @@ describe("amendments", () => {
       bids_received: true,
       changed: ["submissionDeadline", "conditions", "criteria"],
     });
-    const after = await tenderOf(t.db, clock, null, COUNTY, id);
+    const after = await tenderOf(ctx(null), COUNTY, id);
     expect(after.parts.criteria.map((c) => c.id)).toEqual(before);
     expect(after.tender.submission_deadline.toISOString()).toBe("2027-01-25T12:00:00.000Z");
     // Everyone registered is told — the bidder and the organisation that has not bid alike.
@@ -315,16 +289,14 @@ describe("amendments", () => {
       const told = (await inbox(who)).find((n) => n.kind === "tender.amended");
       expect(told?.subject).toBe("Amendment 1 to the tender: Home care: clarification test");
       expect(told?.body).toContain(
-        "The deadline for bids moves from Friday 15 January 2027 at 12:00pm to Monday 25 January 2027 at 12:00pm",
+        "The deadline for bids moves from midday on 15 January 2027 to midday on 25 January 2027",
       );
     }
     // The bidder may withdraw and bid again, up to the new deadline.
-    await transaction(t.db, (trx) =>
-      withdrawBid(trx, ctx, as("charity"), COUNTY, id, DEMO_ORGANISATION.carersTrust),
-    );
+    await withdrawBid(ctx("charity"), COUNTY, id, DEMO_ORGANISATION.carersTrust);
     clock.set(new Date("2027-01-20T12:00:00Z"));
     expect((await bid("charity", id, DEMO_ORGANISATION.carersTrust)).receipt.status).toBe("current");
-    const receipts = await receiptsOf(ctx, as("charity"), COUNTY, id, DEMO_ORGANISATION.carersTrust);
+    const receipts = await receiptsOf(ctx("charity"), COUNTY, id, DEMO_ORGANISATION.carersTrust);
     expect(receipts.map((r) => r.status)).toEqual(["current", "withdrawn"]);
     // Published amendments are fixed; after the deadline nothing can be amended.
     await expect(
@@ -341,11 +313,7 @@ describe("amendments", () => {
     clock.set(START);
     const id = await openTender();
     await interest("mutual", id, DEMO_ORGANISATION.communityHealthMutual);
-    await transaction(t.db, (trx) =>
-      cancelTender(trx, clock, as("commissioner"), COUNTY, id, "The service is being brought in-house.", {
-        email: false,
-      }),
-    );
+    await cancelTender(ctx("commissioner"), COUNTY, id, "The service is being brought in-house.");
     const told = (await inbox("mutual")).find((n) => n.kind === "tender.cancelled");
     expect(told?.body).toContain("Why: The service is being brought in-house.");
     expect((await verifyAuditChains(t.db)).every((c) => c.ok)).toBe(true);

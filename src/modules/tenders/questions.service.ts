@@ -11,10 +11,11 @@
  *   publish the question in neutral words of their own (say, to take out what would identify the
  *   asker). The tender team sees who asked; the asker sees its own questions waiting.
  */
-import type { Db, Trx } from "../../db/database.ts";
-import type { Clock } from "../../lib/clock.ts";
+import type { Trx } from "../../db/database.ts";
+import { transaction } from "../../db/transaction.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { londonDateTime } from "../../lib/london-time.ts";
 import {
   actorOf,
   hasRole,
@@ -23,17 +24,12 @@ import {
   requireAuthorityEditor,
   requireSignedIn,
 } from "../access/access.service.ts";
+import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
+import type { TendersCtx } from "./tenders.context.ts";
 import * as repo from "./tenders.repository.ts";
-import {
-  isTenderTeam,
-  londonDateTime,
-  type NoticeOptions,
-  notifyInterested,
-  stateOf,
-  subjectOf,
-} from "./tenders.service.ts";
+import { isTenderTeam, notifyInterested, stateOf, subjectOf, tenderOf } from "./tenders.service.ts";
 import type { Tender } from "./tenders.table.ts";
 
 export const QUESTION_LIMITS = { question: 5000, answer: 10000 } as const;
@@ -69,16 +65,16 @@ function requireOpen(tender: Tender, now: Date, what: string): void {
     );
 }
 
-async function record(trx: Trx, clock: Clock, p: Principal, tender: Tender, organisationId: string) {
-  const added = await repo.insertInterest(trx, {
+async function record(ctx: Ctx & { db: Trx }, p: Principal, tender: Tender, organisationId: string) {
+  const added = await repo.insertInterest(ctx.db, {
     authority_id: tender.authority_id,
     tender_id: tender.id,
     organisation_id: organisationId,
     registered_by: p.userId,
-    registered_at: clock.now(),
+    registered_at: ctx.clock.now(),
   });
   if (added)
-    await recordAudit(trx, clock, {
+    await recordAudit(ctx.db, ctx.clock, {
       authorityId: tender.authority_id,
       actor: actorOf(p),
       action: "tender.interest-registered",
@@ -93,41 +89,45 @@ async function record(trx: Trx, clock: Clock, p: Principal, tender: Tender, orga
  * 403 for someone not acting for it, 404 for a draft, 409 once closed or cancelled.
  */
 export async function registerInterest(
-  trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
+  ctx: Ctx,
   authorityId: string,
   tenderId: string,
   organisationId: string | undefined,
 ): Promise<{ registered: boolean }> {
-  const p = requireActingFor(principal, organisationId ?? "", "register interest");
-  const tender = await lockedPublished(trx, authorityId, tenderId);
-  requireOpen(tender, clock.now(), "registering interest");
-  return { registered: await record(trx, clock, p, tender, organisationId as string) };
+  const p = requireActingFor(ctx.principal, organisationId ?? "", "register interest");
+  return transaction(ctx.db, async (trx) => {
+    const tender = await lockedPublished(trx, authorityId, tenderId);
+    requireOpen(tender, ctx.clock.now(), "registering interest");
+    return { registered: await record(within(ctx, trx), p, tender, organisationId as string) };
+  });
+}
+
+/**
+ * Registers interest from the tender's page: the tender first (404 unless it may be seen, whoever
+ * asks), then as `registerInterest`.
+ */
+export async function registerInterestOnPage(
+  ctx: Ctx,
+  authorityId: string,
+  tenderId: string,
+  organisationId: string,
+): Promise<{ registered: boolean }> {
+  await tenderOf(ctx, authorityId, tenderId);
+  return registerInterest(ctx, authorityId, tenderId, organisationId);
 }
 
 /** Of the organisations this person acts for, those registered as interested in the tender. */
-export async function interestOf(
-  db: Db,
-  principal: Principal | null,
-  authorityId: string,
-  tenderId: string,
-): Promise<string[]> {
+export async function interestOf(ctx: Ctx, authorityId: string, tenderId: string): Promise<string[]> {
   const ids =
-    principal?.grants
+    ctx.principal?.grants
       .filter((g) => g.role === "organisation-admin" || g.role === "organisation-member")
       .map((g) => g.scopeId) ?? [];
-  return repo.interestedAmong(db, authorityId, tenderId, [...new Set(ids)]);
+  return repo.interestedAmong(ctx.db, authorityId, tenderId, [...new Set(ids)]);
 }
 
 /** The number of organisations registered as interested: the tender team's to see (null otherwise). */
-export async function interestCount(
-  db: Db,
-  principal: Principal | null,
-  authorityId: string,
-  tenderId: string,
-): Promise<number | null> {
-  return isTenderTeam(principal, authorityId) ? repo.countInterests(db, authorityId, tenderId) : null;
+export async function interestCount(ctx: Ctx, authorityId: string, tenderId: string): Promise<number | null> {
+  return isTenderTeam(ctx.principal, authorityId) ? repo.countInterests(ctx.db, authorityId, tenderId) : null;
 }
 
 function text(value: string | undefined, field: string, max: number, what: string): string {
@@ -139,95 +139,97 @@ function text(value: string | undefined, field: string, max: number, what: strin
   return t;
 }
 
+/** Tells the tender's commissioners and administrators that a question waits for an answer. */
+async function tellTeamOfQuestion(ctx: TendersCtx & { db: Trx }, authorityId: string, tenderId: string) {
+  const row = await repo.findTender(ctx.db, authorityId, tenderId);
+  if (!row) return;
+  const team = new Set([
+    ...(await repo.authorityRoleHolders(ctx.db, "commissioner", authorityId)),
+    ...(await repo.authorityRoleHolders(ctx.db, "authority-admin", authorityId)),
+  ]);
+  for (const userId of [...team].sort())
+    await notify(
+      ctx.db,
+      ctx.clock,
+      {
+        userId,
+        authorityId,
+        kind: "tender.question-asked",
+        subject: subjectOf("A clarification question on the tender", row.title),
+        body: `A question has been asked about the tender "${row.title}". Answer it before the deadline for bids, ${londonDateTime(row.submission_deadline)}: the answer is published to everyone, without the asker's name.`,
+        link: `/authorities/${row.authority_slug}/tenders/${tenderId}#questions`,
+      },
+      { email: ctx.email, actor: actorIn(ctx) },
+    );
+}
+
+/** The question as the person who asked or answered it sees it. */
+async function questionAsSeen(ctx: Ctx, authorityId: string, tenderId: string, id: string) {
+  const question = (await questionsFor(ctx, authorityId, tenderId)).find((q) => q.id === id);
+  if (!question) throw new NotFoundError("question");
+  return question;
+}
+
 /**
  * Asks a clarification question for an organisation, until the clarification deadline (409 after),
  * registering its interest too; the tender's commissioners and administrators are told. Audited
  * without the question's words (they are published only when answered).
  */
 export async function askQuestion(
-  trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
+  ctx: TendersCtx,
   authorityId: string,
   tenderId: string,
   input: { organisationId?: string; question?: string },
-  options: NoticeOptions,
-): Promise<string> {
-  const p = requireActingFor(principal, input.organisationId ?? "", "ask a question");
+): Promise<QuestionView> {
+  const p = requireActingFor(ctx.principal, input.organisationId ?? "", "ask a question");
   const question = text(input.question, "question", QUESTION_LIMITS.question, "your question");
-  const tender = await lockedPublished(trx, authorityId, tenderId);
-  const now = clock.now();
-  requireOpen(tender, now, "asking questions");
-  if (now.getTime() >= tender.clarification_deadline.getTime())
-    throw new ConflictError(
-      `The deadline for clarification questions passed at ${londonDateTime(tender.clarification_deadline)}.`,
-      "clarification_closed",
-    );
-  const organisationId = input.organisationId as string;
-  await record(trx, clock, p, tender, organisationId);
-  const id = newId();
-  await repo.insertQuestion(trx, {
-    authority_id: authorityId,
-    id,
-    tender_id: tenderId,
-    organisation_id: organisationId,
-    asked_by: p.userId,
-    question,
-    asked_at: now,
-    number: null,
-    published_question: null,
-    answer: null,
-    answered_by: null,
-    answered_at: null,
-  });
-  const actor = actorOf(p);
-  await recordAudit(trx, clock, {
-    authorityId,
-    actor,
-    action: "tender.question-asked",
-    entity: { type: "tender", id: tenderId },
-    changes: { questionId: id, organisationId, characters: question.length },
-  });
-  const row = await repo.findTender(trx, authorityId, tenderId);
-  const team = new Set([
-    ...(await repo.authorityRoleHolders(trx, "commissioner", authorityId)),
-    ...(await repo.authorityRoleHolders(trx, "authority-admin", authorityId)),
-  ]);
-  if (row)
-    for (const userId of [...team].sort())
-      await notify(
-        trx,
-        clock,
-        {
-          userId,
-          authorityId,
-          kind: "tender.question-asked",
-          subject: subjectOf("A clarification question on the tender", row.title),
-          body: `A question has been asked about the tender "${row.title}". Answer it before the deadline for bids, ${londonDateTime(row.submission_deadline)}: the answer is published to everyone, without the asker's name.`,
-          link: `/authorities/${row.authority_slug}/tenders/${tenderId}#questions`,
-        },
-        { email: options.email, actor },
+  return transaction(ctx.db, async (trx) => {
+    const inTrx = within(ctx, trx, actorOf(p));
+    const tender = await lockedPublished(trx, authorityId, tenderId);
+    const now = ctx.clock.now();
+    requireOpen(tender, now, "asking questions");
+    if (now.getTime() >= tender.clarification_deadline.getTime())
+      throw new ConflictError(
+        `The deadline for clarification questions passed at ${londonDateTime(tender.clarification_deadline)}.`,
+        "clarification_closed",
       );
-  return id;
+    const organisationId = input.organisationId as string;
+    await record(inTrx, p, tender, organisationId);
+    const id = newId();
+    await repo.insertQuestion(trx, {
+      authority_id: authorityId,
+      id,
+      tender_id: tenderId,
+      organisation_id: organisationId,
+      asked_by: p.userId,
+      question,
+      asked_at: now,
+      number: null,
+      published_question: null,
+      answer: null,
+      answered_by: null,
+      answered_at: null,
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorOf(p),
+      action: "tender.question-asked",
+      entity: { type: "tender", id: tenderId },
+      changes: { questionId: id, organisationId, characters: question.length },
+    });
+    await tellTeamOfQuestion(inTrx, authorityId, tenderId);
+    return questionAsSeen(inTrx, authorityId, tenderId, id);
+  });
 }
 
-/**
- * Answers a question, publishing it (numbered; in the commissioner's words if given, else the
- * asker's) with the answer to everyone, and telling everyone registered as interested. Only while
- * the tender is open (409), once (409), by its commissioners and administrators.
- */
-export async function answerQuestion(
+/** The question locked, with the answer and the question as published, checked. */
+async function checkedAnswer(
   trx: Trx,
-  clock: Clock,
-  principal: Principal | null,
   authorityId: string,
   tenderId: string,
   questionId: string,
   input: { answer?: string; publishedQuestion?: string },
-  options: NoticeOptions,
-): Promise<number> {
-  const p = await requireAuthorityEditor(trx, principal, authorityId);
-  const tender = await lockedPublished(trx, authorityId, tenderId);
+) {
   const question = isUuid(questionId)
     ? await repo.lockQuestion(trx, authorityId, tenderId, questionId)
     : undefined;
@@ -247,39 +249,53 @@ export async function answerQuestion(
       `This question was answered already (question ${question.number}).`,
       "question_answered",
     );
-  const now = clock.now();
-  requireOpen(tender, now, "answering questions");
-  const number = await repo.nextQuestionNumber(trx, authorityId, tenderId);
-  await repo.answerQuestion(trx, authorityId, questionId, {
-    number,
-    published_question: published,
-    answer,
-    answered_by: p.userId,
-    answered_at: now,
-  });
-  const actor = actorOf(p);
-  await recordAudit(trx, clock, {
-    authorityId,
-    actor,
-    action: "tender.question-answered",
-    entity: { type: "tender", id: tenderId },
-    changes: { questionId, number, question: published, answer },
-  });
-  const row = await repo.findTender(trx, authorityId, tenderId);
-  if (row)
-    await notifyInterested(
-      trx,
-      clock,
-      tender,
-      {
+  return { answer, published };
+}
+
+/**
+ * Answers a question, publishing it (numbered; in the commissioner's words if given, else the
+ * asker's) with the answer to everyone, and telling everyone registered as interested. Only while
+ * the tender is open (409), once (409), by its commissioners and administrators.
+ */
+export async function answerQuestion(
+  ctx: TendersCtx,
+  authorityId: string,
+  tenderId: string,
+  questionId: string,
+  input: { answer?: string; publishedQuestion?: string },
+): Promise<QuestionView> {
+  return transaction(ctx.db, async (trx) => {
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const inTrx = within(ctx, trx, actorOf(p));
+    const tender = await lockedPublished(trx, authorityId, tenderId);
+    const { answer, published } = await checkedAnswer(trx, authorityId, tenderId, questionId, input);
+    const now = ctx.clock.now();
+    requireOpen(tender, now, "answering questions");
+    const number = await repo.nextQuestionNumber(trx, authorityId, tenderId);
+    await repo.answerQuestion(trx, authorityId, questionId, {
+      number,
+      published_question: published,
+      answer,
+      answered_by: p.userId,
+      answered_at: now,
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorOf(p),
+      action: "tender.question-answered",
+      entity: { type: "tender", id: tenderId },
+      changes: { questionId, number, question: published, answer },
+    });
+    const row = await repo.findTender(trx, authorityId, tenderId);
+    if (row)
+      await notifyInterested(inTrx, tender, {
         kind: "tender.question-answered",
         subject: subjectOf(`Clarification ${number} on the tender`, row.title),
         body: `Question ${number}: ${published}\n\nAnswer: ${answer}\n\nEvery answer is published on the tender's page, without the asker's name.`,
         link: `/authorities/${row.authority_slug}/tenders/${tenderId}#questions`,
-      },
-      { email: options.email, actor },
-    );
-  return number;
+      });
+    return questionAsSeen(inTrx, authorityId, tenderId, questionId);
+  });
 }
 
 export interface QuestionView {
@@ -301,14 +317,10 @@ export interface QuestionView {
  * for the tender's commissioners and administrators, with who asked; an organisation's own
  * unanswered questions for its people.
  */
-export async function questionsFor(
-  db: Db,
-  principal: Principal | null,
-  authorityId: string,
-  tenderId: string,
-): Promise<QuestionView[]> {
+export async function questionsFor(ctx: Ctx, authorityId: string, tenderId: string): Promise<QuestionView[]> {
+  const { principal } = ctx;
   const editor = isAuthorityEditor(principal, authorityId);
-  const rows = await repo.questionsOf(db, authorityId, tenderId);
+  const rows = await repo.questionsOf(ctx.db, authorityId, tenderId);
   const actsFor = (orgId: string) =>
     principal !== null && hasRole(principal, ["organisation-admin", "organisation-member"], orgId);
   return rows
@@ -324,4 +336,22 @@ export async function questionsFor(
       mine: actsFor(r.organisation_id),
     }))
     .sort((a, b) => (a.number ?? Number.MAX_SAFE_INTEGER) - (b.number ?? Number.MAX_SAFE_INTEGER));
+}
+
+/** The tender's questions as the viewer may see them, once `tenderOf` has shown the tender may be seen. */
+export async function questionsOfTender(
+  ctx: Ctx,
+  authorityId: string,
+  tenderId: string,
+): Promise<QuestionView[]> {
+  await tenderOf(ctx, authorityId, tenderId);
+  return questionsFor(ctx, authorityId, tenderId);
+}
+
+/** The question to answer, for the answer form: the tender's commissioners and administrators. */
+export async function questionToAnswer(ctx: Ctx, authorityId: string, tenderId: string, questionId: string) {
+  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  const view = await tenderOf(ctx, authorityId, tenderId);
+  const question = await questionAsSeen(ctx, authorityId, view.tender.id, questionId);
+  return { tender: view.tender, question };
 }

@@ -5,6 +5,7 @@
  * Deadlines are typed in UK time and shown in Europe/London.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import {
   createUser,
@@ -13,12 +14,13 @@ import {
   sessionFor,
   type TestSession,
 } from "../../../tests/support/auth.ts";
+import { mainText } from "../../../tests/support/pages.ts";
 import { settableClock } from "../../lib/clock.ts";
+import { parseLondonInstant } from "../../lib/london-time.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
 import type { Role } from "../access/access.service.ts";
-import { londonInstant } from "./tenders.service.ts";
 
 const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
 const COUNTY = "/authorities/westshire-county-council";
@@ -30,16 +32,7 @@ async function signInAll() {
   for (const [name, id] of Object.entries(users)) s[name] = await sessionFor(t.app, id, { twoFactor: true });
 }
 
-const get = (url: string, session?: TestSession) =>
-  t.app.inject({ method: "GET", url, headers: session ? { cookie: session.cookie } : {} });
-
-function mainText(html: string): string {
-  return html
-    .slice(html.indexOf("<main"), html.indexOf("</main>"))
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&#39;/g, "'")
-    .replace(/\s+/g, " ");
-}
+const get = (url: string, session?: TestSession) => call(t.app, "GET", url, session);
 
 const form = {
   projectId: DEMO_PROJECT.countyHomeCare,
@@ -90,10 +83,10 @@ describe("tender pages", () => {
   let base: string;
 
   it("turns UK times into instants across the clock change", () => {
-    expect(londonInstant("2027-01-15", "12:00")).toBe("2027-01-15T12:00:00.000Z");
-    expect(londonInstant("2027-06-15", "12:00")).toBe("2027-06-15T11:00:00.000Z");
-    expect(londonInstant("2027-02-30", "12:00")).toBe("");
-    expect(londonInstant("2027-06-15", "25:00")).toBe("");
+    expect(parseLondonInstant("2027-01-15", "12:00")?.toISOString()).toBe("2027-01-15T12:00:00.000Z");
+    expect(parseLondonInstant("2027-06-15", "12:00")?.toISOString()).toBe("2027-06-15T11:00:00.000Z");
+    expect(parseLondonInstant("2027-02-30", "12:00")).toBeNull();
+    expect(parseLondonInstant("2027-06-15", "25:00")).toBeNull();
   });
 
   it("re-renders the set-up form with errors linked to their fields (400, 422), then saves (303)", async () => {
@@ -130,7 +123,7 @@ describe("tender pages", () => {
     expect((await get(base)).statusCode).toBe(404);
     const draft = mainText((await get(base, s.commissioner)).body);
     expect(draft).toContain("Draft");
-    expect(draft).toContain("Tuesday 15 June 2027 at 12:00pm");
+    expect(draft).toContain("midday on 15 June 2027");
     expect(draft).toContain("65%");
     expect(draft).toMatch(/– Continuity of care Quality 40%/);
   });
@@ -220,7 +213,7 @@ describe("tender pages", () => {
     });
     expect(ok.statusCode).toBe(303);
     const receipt = mainText((await get(String(ok.headers.location), s.charity)).body);
-    expect(receipt).toContain("Your bid was received at Sunday 22 November 2026 at 10:00am");
+    expect(receipt).toContain("Your bid was received at 10am on 22 November 2026");
     expect(receipt).toMatch(/[0-9a-f]{64} Counts/);
   });
 

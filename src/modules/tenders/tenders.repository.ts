@@ -310,6 +310,21 @@ export async function assignEvaluator(
   return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
 }
 
+/** Ends an evaluator's assignment to the tender. */
+export async function unassignEvaluator(
+  trx: Trx,
+  authorityId: string,
+  tenderId: string,
+  userId: string,
+): Promise<void> {
+  await trx
+    .deleteFrom("tender_evaluators")
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("user_id", "=", userId)
+    .execute();
+}
+
 export async function evaluatorsOf(db: Db, authorityId: string, tenderId: string) {
   return db
     .selectFrom("tender_evaluators as e")

@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
 import { settableClock } from "../../lib/clock.ts";
@@ -30,20 +31,6 @@ async function moveClockTo(at: Date) {
   for (const [name, user] of Object.entries(users))
     s[name] = await sessionFor(t.app, user.id, { twoFactor: user.twoFactor });
 }
-
-/** JSON calls (a JSON content type: browsers cannot send one across sites, so no CSRF token). */
-const call = (method: "GET" | "POST" | "PATCH", url: string, session?: TestSession, given?: unknown) => {
-  const body = given === undefined && method !== "GET" ? {} : given;
-  return t.app.inject({
-    method,
-    url,
-    headers: {
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...(session ? { cookie: session.cookie } : {}),
-    },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-  });
-};
 
 const tender = {
   projectId: DEMO_PROJECT.countyHomeCare,
@@ -101,24 +88,24 @@ describe("the tenders API", () => {
 
   it("drafts for the authority's editors only, with 422 for weights not adding up, nothing written on refusal", async () => {
     const before = await rowCounts();
-    expect((await call("POST", base, undefined, tender)).statusCode).toBe(401);
-    expect((await call("POST", base, s.districtAdmin, tender)).statusCode).toBe(403);
-    expect((await call("POST", base, s.charity, tender)).statusCode).toBe(403);
-    expect((await call("POST", base, s.commissioner, { ...tender, title: "" })).statusCode).toBe(400);
-    const weights = await call("POST", base, s.commissioner, {
+    expect((await call(t.app, "POST", base, undefined, tender)).statusCode).toBe(401);
+    expect((await call(t.app, "POST", base, s.districtAdmin, tender)).statusCode).toBe(403);
+    expect((await call(t.app, "POST", base, s.charity, tender)).statusCode).toBe(403);
+    expect((await call(t.app, "POST", base, s.commissioner, { ...tender, title: "" })).statusCode).toBe(400);
+    const weights = await call(t.app, "POST", base, s.commissioner, {
       ...tender,
       criteria: [{ kind: "quality", title: "Quality", weightBp: 10 }],
     });
     expect(weights.statusCode).toBe(422);
     expect(weights.json().error.details[0].field).toBe("criteria");
     expect(await rowCounts()).toEqual(before);
-    const created = await call("POST", base, s.commissioner, tender);
+    const created = await call(t.app, "POST", base, s.commissioner, tender);
     expect(created.statusCode).toBe(201);
     id = created.json().id;
     expect(created.json()).toMatchObject({ state: "draft", bidCount: null });
     const spec = Buffer.from("Specification: visits of at least 30 minutes.\n");
     const upload = (body: unknown, session = s.commissioner) =>
-      call("POST", `${base}/${id}/documents`, session, body);
+      call(t.app, "POST", `${base}/${id}/documents`, session, body);
     expect(
       (await upload({ title: "Specification", filename: "spec.txt", contentBase64: "%%%" })).statusCode,
     ).toBe(400);
@@ -139,22 +126,24 @@ describe("the tenders API", () => {
     expect(added.json().documents).toMatchObject([
       { title: "Specification", mediaType: "text/plain", size: spec.length },
     ]);
-    expect((await call("GET", `${base}/${id}`)).statusCode).toBe(404);
+    expect((await call(t.app, "GET", `${base}/${id}`)).statusCode).toBe(404);
   });
 
   it("publishes it as an opportunity everyone can read; the terms are then fixed", async () => {
-    const published = await call("POST", `${base}/${id}/publish`, s.commissioner);
+    const published = await call(t.app, "POST", `${base}/${id}/publish`, s.commissioner);
     expect(published.statusCode).toBe(200);
     expect(published.json()).toMatchObject({ state: "open", bidCount: 0 });
-    const pub = await call("GET", `${base}/${id}`);
+    const pub = await call(t.app, "GET", `${base}/${id}`);
     expect(pub.json()).toMatchObject({ state: "open", bidCount: null, title: "Home care framework" });
-    expect((await call("PATCH", `${base}/${id}`, s.commissioner, { title: "Changed" })).statusCode).toBe(409);
-    expect((await call("POST", `${base}/${id}/publish`, s.commissioner)).statusCode).toBe(409);
+    expect(
+      (await call(t.app, "PATCH", `${base}/${id}`, s.commissioner, { title: "Changed" })).statusCode,
+    ).toBe(409);
+    expect((await call(t.app, "POST", `${base}/${id}/publish`, s.commissioner)).statusCode).toBe(409);
     const document = pub.json().documents[0];
-    const download = await call("GET", document.url);
+    const download = await call(t.app, "GET", document.url);
     expect(download.statusCode).toBe(200);
     expect(download.body).toBe("Specification: visits of at least 30 minutes.\n");
-    const late = await call("POST", `${base}/${id}/documents`, s.commissioner, {
+    const late = await call(t.app, "POST", `${base}/${id}/documents`, s.commissioner, {
       title: "Late",
       filename: "late.txt",
       contentBase64: Buffer.from("late").toString("base64"),
@@ -164,47 +153,49 @@ describe("the tenders API", () => {
 
   it("answers clarification questions publicly without the asker's name, and publishes amendments", async () => {
     // Bidding needs registered interest.
-    const uninterested = await call("POST", `${base}/${id}/bids`, s.charity, {
+    const uninterested = await call(t.app, "POST", `${base}/${id}/bids`, s.charity, {
       organisationId: DEMO_ORGANISATION.carersTrust,
       answers: [],
     });
     expect(uninterested.statusCode).toBe(409);
     expect(uninterested.json().error.code).toBe("interest_required");
     const interest = { organisationId: DEMO_ORGANISATION.carersTrust };
-    expect((await call("POST", `${base}/${id}/interest`, s.commissioner, interest)).statusCode).toBe(403);
-    expect((await call("POST", `${base}/${id}/interest`, s.charity, interest)).json()).toEqual({
+    expect((await call(t.app, "POST", `${base}/${id}/interest`, s.commissioner, interest)).statusCode).toBe(
+      403,
+    );
+    expect((await call(t.app, "POST", `${base}/${id}/interest`, s.charity, interest)).json()).toEqual({
       registered: true,
     });
-    expect((await call("POST", `${base}/${id}/interest`, s.charity, interest)).json()).toEqual({
+    expect((await call(t.app, "POST", `${base}/${id}/interest`, s.charity, interest)).json()).toEqual({
       registered: false,
     });
     const ask = {
       organisationId: DEMO_ORGANISATION.carersTrust,
       question: "Is the Eastfield estate included?",
     };
-    expect((await call("POST", `${base}/${id}/questions`, undefined, ask)).statusCode).toBe(401);
-    expect((await call("POST", `${base}/${id}/questions`, s.commissioner, ask)).statusCode).toBe(403);
+    expect((await call(t.app, "POST", `${base}/${id}/questions`, undefined, ask)).statusCode).toBe(401);
+    expect((await call(t.app, "POST", `${base}/${id}/questions`, s.commissioner, ask)).statusCode).toBe(403);
     expect(
-      (await call("POST", `${base}/${id}/questions`, s.charity, { ...ask, question: "" })).statusCode,
+      (await call(t.app, "POST", `${base}/${id}/questions`, s.charity, { ...ask, question: "" })).statusCode,
     ).toBe(400);
-    const asked = await call("POST", `${base}/${id}/questions`, s.charity, ask);
+    const asked = await call(t.app, "POST", `${base}/${id}/questions`, s.charity, ask);
     expect(asked.statusCode).toBe(201);
     expect(asked.json()).toMatchObject({ number: null, mine: true, askedBy: null });
     const questionId = asked.json().id;
-    expect((await call("GET", `${base}/${id}/questions`)).json()).toEqual({ questions: [] });
-    expect((await call("GET", `${base}/${id}/questions`, s.commissioner)).json().questions[0].askedBy).toBe(
-      "Millbrook Carers' Trust",
-    );
+    expect((await call(t.app, "GET", `${base}/${id}/questions`)).json()).toEqual({ questions: [] });
+    expect(
+      (await call(t.app, "GET", `${base}/${id}/questions`, s.commissioner)).json().questions[0].askedBy,
+    ).toBe("Millbrook Carers' Trust");
     const answer = `${base}/${id}/questions/${questionId}/answer`;
-    expect((await call("POST", answer, s.charity, { answer: "Yes" })).statusCode).toBe(403);
-    expect((await call("POST", answer, s.districtAdmin, { answer: "Yes" })).statusCode).toBe(403);
-    const answered = await call("POST", answer, s.commissioner, {
+    expect((await call(t.app, "POST", answer, s.charity, { answer: "Yes" })).statusCode).toBe(403);
+    expect((await call(t.app, "POST", answer, s.districtAdmin, { answer: "Yes" })).statusCode).toBe(403);
+    const answered = await call(t.app, "POST", answer, s.commissioner, {
       answer: "Yes, from April 2027.",
       publishedQuestion: "Is the new Eastfield estate included?",
     });
     expect(answered.statusCode).toBe(200);
-    expect((await call("POST", answer, s.commissioner, { answer: "Again" })).statusCode).toBe(409);
-    const published = (await call("GET", `${base}/${id}/questions`)).json();
+    expect((await call(t.app, "POST", answer, s.commissioner, { answer: "Again" })).statusCode).toBe(409);
+    const published = (await call(t.app, "GET", `${base}/${id}/questions`)).json();
     expect(published.questions).toEqual([
       expect.objectContaining({
         number: 1,
@@ -217,28 +208,28 @@ describe("the tenders API", () => {
     // Amendments: never bringing the deadline forward (422, nothing written); published with the reason.
     const amendments = `${base}/${id}/amendments`;
     const before = await rowCounts();
-    const earlier = await call("POST", amendments, s.commissioner, {
+    const earlier = await call(t.app, "POST", amendments, s.commissioner, {
       reason: "Sooner",
       changes: { submissionDeadline: "2027-01-14T12:00:00Z" },
     });
     expect(earlier.statusCode).toBe(422);
-    expect((await call("GET", amendments)).json()).toEqual({ amendments: [] });
+    expect((await call(t.app, "GET", amendments)).json()).toEqual({ amendments: [] });
     expect(await rowCounts()).toEqual(before);
     expect(
-      (await call("POST", amendments, s.charity, { reason: "x", changes: { title: "x" } })).statusCode,
+      (await call(t.app, "POST", amendments, s.charity, { reason: "x", changes: { title: "x" } })).statusCode,
     ).toBe(403);
-    const made = await call("POST", amendments, s.commissioner, {
+    const made = await call(t.app, "POST", amendments, s.commissioner, {
       reason: "The Eastfield estate is included from April 2027.",
       changes: { description: "Home care across Westshire, including the Eastfield estate from April 2027." },
     });
     expect(made.statusCode).toBe(201);
     expect(made.json()).toMatchObject({ number: 1, changed: ["description"], bidsReceived: false });
-    expect((await call("GET", amendments)).json().amendments).toHaveLength(1);
-    expect((await call("GET", `${base}/${id}`)).json().description).toContain("Eastfield");
+    expect((await call(t.app, "GET", amendments)).json().amendments).toHaveLength(1);
+    expect((await call(t.app, "GET", `${base}/${id}`)).json().description).toContain("Eastfield");
   });
 
   it("takes a bid with a receipt the bidder can check, and anyone can look up by its hash", async () => {
-    const view = (await call("GET", `${base}/${id}`)).json();
+    const view = (await call(t.app, "GET", `${base}/${id}`)).json();
     const quality = view.criteria.find((c: { kind: string }) => c.kind === "quality");
     const body = {
       organisationId: DEMO_ORGANISATION.carersTrust,
@@ -251,25 +242,26 @@ describe("the tenders API", () => {
         },
       ],
     };
-    expect((await call("POST", `${base}/${id}/bids`, undefined, body)).statusCode).toBe(401);
-    expect((await call("POST", `${base}/${id}/bids`, s.commissioner, body)).statusCode).toBe(403);
-    const submitted = await call("POST", `${base}/${id}/bids`, s.charity, body);
+    expect((await call(t.app, "POST", `${base}/${id}/bids`, undefined, body)).statusCode).toBe(401);
+    expect((await call(t.app, "POST", `${base}/${id}/bids`, s.commissioner, body)).statusCode).toBe(403);
+    const submitted = await call(t.app, "POST", `${base}/${id}/bids`, s.charity, body);
     expect(submitted.statusCode).toBe(201);
     const json = submitted.json();
     expect(sha256Hex(json.content)).toBe(json.receipt.sha256);
     expect(json.receipt.receivedAt).toBe("2026-11-22T10:00:00.000Z");
     receipt = json.receipt;
-    const checked = await call("GET", `${base}/${id}/receipts/${receipt.sha256}`);
+    const checked = await call(t.app, "GET", `${base}/${id}/receipts/${receipt.sha256}`);
     expect(checked.statusCode).toBe(200);
     expect(checked.json()).toMatchObject({ receivedAt: receipt.receivedAt, status: "current" });
     expect(JSON.stringify(checked.json())).not.toContain(DEMO_ORGANISATION.carersTrust);
     const mine = await call(
+      t.app,
       "GET",
       `${base}/${id}/bids/mine?organisationId=${DEMO_ORGANISATION.carersTrust}`,
       s.charity,
     );
     expect(mine.json().receipts).toHaveLength(1);
-    expect((await call("GET", `${base}/${id}`, s.commissioner)).json().bidCount).toBe(1);
+    expect((await call(t.app, "GET", `${base}/${id}`, s.commissioner)).json().bidCount).toBe(1);
     // Nothing readable in the files beside the database either (files, keys).
     const files: string[] = [];
     const walk = (dir: string) => {
@@ -289,15 +281,16 @@ describe("the tenders API", () => {
     expect(documents).not.toContain("method.txt");
     expect(json.content).toContain("method.txt");
     // Sealed: nobody reads it before opening (409 for an opener, 403 for anyone else).
-    expect((await call("GET", `${base}/${id}/bids`, s.opener1)).statusCode).toBe(409);
-    expect((await call("GET", `${base}/${id}/bids`, s.platformAdmin)).statusCode).toBe(403);
-    expect((await call("GET", `${base}/${id}/bids`, s.commissioner)).statusCode).toBe(403);
+    expect((await call(t.app, "GET", `${base}/${id}/bids`, s.opener1)).statusCode).toBe(409);
+    expect((await call(t.app, "GET", `${base}/${id}/bids`, s.platformAdmin)).statusCode).toBe(403);
+    expect((await call(t.app, "GET", `${base}/${id}/bids`, s.commissioner)).statusCode).toBe(403);
     expect(
-      (await call("GET", `${base}/${id}/bids/${json.receipt.bidId}/documents/1`, s.opener1)).statusCode,
+      (await call(t.app, "GET", `${base}/${id}/bids/${json.receipt.bidId}/documents/1`, s.opener1))
+        .statusCode,
     ).toBe(409);
     // Bad shares: 422, nothing written.
     const before = await rowCounts();
-    const shares = await call("POST", `${base}/${id}/bids`, s.charity, {
+    const shares = await call(t.app, "POST", `${base}/${id}/bids`, s.charity, {
       ...body,
       consortium: {
         leadShareBp: 5000,
@@ -308,7 +301,7 @@ describe("the tenders API", () => {
     expect(await rowCounts()).toEqual(before);
     // At the deadline instant: 409, nothing written.
     await moveClockTo(new Date(DEADLINE));
-    const late = await call("POST", `${base}/${id}/bids`, s.charity, body);
+    const late = await call(t.app, "POST", `${base}/${id}/bids`, s.charity, body);
     expect(late.statusCode).toBe(409);
     expect(late.json().error.code).toBe("tender_closed");
     expect(await rowCounts()).toEqual(before);
@@ -316,45 +309,49 @@ describe("the tenders API", () => {
 
   it("opens only with two distinct bid openers signed in with two-factor; then shows the bids to them", async () => {
     const before = await rowCounts();
-    expect((await call("POST", `${base}/${id}/opening`)).statusCode).toBe(401);
-    expect((await call("POST", `${base}/${id}/opening`, s.platformAdmin)).statusCode).toBe(403);
-    expect((await call("POST", `${base}/${id}/opening`, s.commissioner)).statusCode).toBe(403);
+    expect((await call(t.app, "POST", `${base}/${id}/opening`)).statusCode).toBe(401);
+    expect((await call(t.app, "POST", `${base}/${id}/opening`, s.platformAdmin)).statusCode).toBe(403);
+    expect((await call(t.app, "POST", `${base}/${id}/opening`, s.commissioner)).statusCode).toBe(403);
     expect(await rowCounts()).toEqual(before);
-    const first = await call("POST", `${base}/${id}/opening`, s.opener1);
+    const first = await call(t.app, "POST", `${base}/${id}/opening`, s.opener1);
     expect(first.json()).toMatchObject({ state: "awaiting-second-opener" });
-    expect((await call("POST", `${base}/${id}/opening`, s.opener1)).statusCode).toBe(403);
-    const second = await call("POST", `${base}/${id}/opening`, s.opener2);
+    expect((await call(t.app, "POST", `${base}/${id}/opening`, s.opener1)).statusCode).toBe(403);
+    const second = await call(t.app, "POST", `${base}/${id}/opening`, s.opener2);
     expect(second.json()).toMatchObject({ state: "opened", bidsOpened: 1, broken: 0 });
-    const bids = await call("GET", `${base}/${id}/bids`, s.opener1);
+    const bids = await call(t.app, "GET", `${base}/${id}/bids`, s.opener1);
     expect(bids.statusCode).toBe(200);
     expect(bids.json().bids[0]).toMatchObject({
       integrity: "verified",
       receipt: { sha256: receipt.sha256 },
       content: { pricePence: "25000000", bidder: { organisationId: DEMO_ORGANISATION.carersTrust } },
     });
-    expect((await call("GET", `${base}/${id}`)).json().state).toBe("opened");
+    expect((await call(t.app, "GET", `${base}/${id}`)).json().state).toBe("opened");
     const bidId = bids.json().bids[0].receipt.bidId;
-    const doc = await call("GET", `${base}/${id}/bids/${bidId}/documents/1`, s.opener2);
+    const doc = await call(t.app, "GET", `${base}/${id}/bids/${bidId}/documents/1`, s.opener2);
     expect(doc.statusCode).toBe(200);
     expect(doc.body).toBe("Our method statement: rota by postcode.");
-    expect((await call("GET", `${base}/${id}/bids/${bidId}/documents/1`, s.platformAdmin)).statusCode).toBe(
+    expect(
+      (await call(t.app, "GET", `${base}/${id}/bids/${bidId}/documents/1`, s.platformAdmin)).statusCode,
+    ).toBe(403);
+    expect((await call(t.app, "GET", `${base}/${id}/bids/${bidId}/documents/2`, s.opener2)).statusCode).toBe(
+      404,
+    );
+    // Cancelling, with a published reason: for the authority's editors only.
+    expect((await call(t.app, "POST", `${base}/${id}/cancel`, s.opener1, { reason: "No" })).statusCode).toBe(
       403,
     );
-    expect((await call("GET", `${base}/${id}/bids/${bidId}/documents/2`, s.opener2)).statusCode).toBe(404);
-    // Cancelling, with a published reason: for the authority's editors only.
-    expect((await call("POST", `${base}/${id}/cancel`, s.opener1, { reason: "No" })).statusCode).toBe(403);
-    const cancelled = await call("POST", `${base}/${id}/cancel`, s.commissioner, {
+    const cancelled = await call(t.app, "POST", `${base}/${id}/cancel`, s.commissioner, {
       reason: "Funding withdrawn.",
     });
     expect(cancelled.statusCode).toBe(200);
-    expect((await call("GET", `${base}/${id}`)).json()).toMatchObject({
+    expect((await call(t.app, "GET", `${base}/${id}`)).json()).toMatchObject({
       state: "cancelled",
       cancelReason: "Funding withdrawn.",
     });
     expect(
-      (await call("POST", `${base}/${id}/cancel`, s.commissioner, { reason: "Again." })).statusCode,
+      (await call(t.app, "POST", `${base}/${id}/cancel`, s.commissioner, { reason: "Again." })).statusCode,
     ).toBe(409);
-    const attempts = await call("GET", `${base}/${id}/attempts`, s.platformAdmin);
+    const attempts = await call(t.app, "GET", `${base}/${id}/attempts`, s.platformAdmin);
     expect(attempts.json().attempts.map((a: { action: string }) => a.action)).toContain(
       "tender.opening-refused",
     );

@@ -1,31 +1,36 @@
 /**
- * Tenders and sealed electronic bids (issue 5): the JSON API. Thin: parse, call the service,
- * serialise. Who may do what is decided in tenders.service.ts and bids.service.ts from
- * `request.principal`.
+ * Tenders and sealed electronic bids (issue 5): the JSON API under
+ * `/api/v1/authorities/:authorityId/tenders`, and the module's pages (tenders.pages.ts,
+ * questions.pages.ts) and question routes (questions.routes.ts). Each route states who may call it
+ * and calls one service; the services decide every rule.
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import { transaction } from "../../db/transaction.ts";
-import { requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
-import { editorsFirst } from "../access/policies.ts";
-import { authorityById } from "../authorities/authorities.service.ts";
+import type { FastifyInstance } from "fastify";
+import { anyone, api, errorResponses } from "../../http/routes.ts";
+import { ctxOf } from "../access/context.ts";
+import { authorityEditors, authorityRoles, signedIn } from "../access/policies.ts";
+import { cancelTender } from "./amendments.service.ts";
 import {
-  assignEvaluator,
   type BidDraft,
   type BidReceipt,
-  type BidsContext,
   checkReceipt,
-  confirmOpening,
-  openedBidDocument,
-  openedBids,
   receiptsOf,
-  refusedAttempts,
   submitBid,
   withdrawBid,
 } from "./bids.service.ts";
+import { assignEvaluator } from "./evaluators.service.ts";
+import { confirmOpening, openedBidDocument, openedBids, refusedAttempts } from "./opening.service.ts";
+import { publishTender } from "./publication.service.ts";
 import { questionPages } from "./questions.pages.ts";
 import { questionRoutes } from "./questions.routes.ts";
-import { loadTenderKeyring } from "./sealing.ts";
+import {
+  addTenderDocument,
+  createTender,
+  type TenderDraft,
+  tenderDocument,
+  updateTender,
+} from "./setup.service.ts";
+import { tendersCtxOf } from "./tenders.context.ts";
 import { tenderPages } from "./tenders.pages.ts";
 import {
   AttemptsResponse,
@@ -36,7 +41,6 @@ import {
   CreateTenderBody,
   DocumentBody,
   DocumentParams,
-  ErrorResponse,
   EvaluatorBody,
   MineQuery,
   OpenedBidsResponse,
@@ -51,18 +55,7 @@ import {
   UpdateTenderBody,
   WithdrawBody,
 } from "./tenders.schemas.ts";
-import {
-  addTenderDocument,
-  cancelTender,
-  createTender,
-  publishTender,
-  type TenderDraft,
-  type TenderView,
-  tenderDocument,
-  tenderOf,
-  tendersOf,
-  updateTender,
-} from "./tenders.service.ts";
+import { type TenderView, tenderOf, tenderViewsOf } from "./tenders.service.ts";
 
 export function toApi(view: TenderView): TenderResponse {
   const { tender, parts } = view;
@@ -135,48 +128,49 @@ function receiptToApi(r: BidReceipt) {
   return { ...r, receivedAt: r.receivedAt.toISOString() };
 }
 
-/** Sign-in is asked for before the body or query is checked: the public gets 401, not 400. */
-async function signedInFirst(request: FastifyRequest): Promise<void> {
-  requireSignedIn(request.principal);
-}
+/** A file as a download: its type, a safe name, and its bytes. */
+const download = (filename: string) => `attachment; filename="${filename.replace(/[^\w.-]+/g, "_")}"`;
+const File = { 200: { type: "string", format: "binary", description: "The file" } };
+
+const BASE = "/api/v1/authorities/:authorityId/tenders";
+const WRITE = { who: authorityEditors, scope: "tenders:write" };
+const BIDDER = { who: signedIn, scope: "bids:write" };
 
 export async function tendersRoutes(app: FastifyInstance): Promise<void> {
-  const { db, clock } = app.deps;
-  const keys = app.deps.tenderKeys ?? loadTenderKeyring(app.deps.config);
-  const ctx: BidsContext = {
-    db,
-    clock,
-    keys,
-    email: app.deps.mailer !== undefined,
-    maxDocumentBytes: app.deps.config.maxUploadBytes,
-  };
-  const publishOptions = { keys, minimumPeriodDays: app.deps.config.tenderMinimumPeriodDays };
-  tenderPages(app, ctx, publishOptions);
-  questionRoutes(app, ctx, app.deps.config.tenderAmendmentExtensionDays);
-  questionPages(app, ctx, app.deps.config.tenderAmendmentExtensionDays);
+  const { config } = app.deps;
+  tenderPages(app, { minimumPeriodDays: config.tenderMinimumPeriodDays });
+  questionPages(app, { extensionDays: config.tenderAmendmentExtensionDays });
+  questionRoutes(app, { extensionDays: config.tenderAmendmentExtensionDays });
+  tenderReadRoutes(app);
+  tenderDraftRoutes(app);
+  tenderStateRoutes(app);
+  bidRoutes(app);
+  receiptRoutes(app);
+  openingRoutes(app);
+  openedBidRoutes(app);
+}
 
-  const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
-  const tags = ["tenders"];
-  const base = "/api/v1/authorities/:authorityId/tenders";
+/** Reading tenders and their pack of documents: public. */
+function tenderReadRoutes(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags: ["tenders"] = ["tenders"];
 
-  api.get(
-    base,
-    {
-      schema: {
+  json.get(
+    BASE,
+    api(
+      { who: anyone },
+      {
+        operationId: "listTenders",
         tags,
         summary: "An authority's tenders",
         description: "Published tenders for everyone; drafts too for its commissioners and administrators.",
         params: AuthorityParams,
-        response: { 200: TenderListResponse, 400: ErrorResponse, 404: ErrorResponse },
+        response: { 200: TenderListResponse },
       },
-    },
+    ),
     async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const rows = await tendersOf(db, request.principal, authority.id);
-      const views = await Promise.all(
-        rows.map((t) => tenderOf(db, clock, request.principal, authority.id, t.id)),
-      );
+      const { authority } = request;
+      const views = await tenderViewsOf(ctxOf(request), authority.id);
       return {
         authority: { id: authority.id, name: authority.name, slug: authority.slug },
         tenders: views.map(toApi),
@@ -184,347 +178,333 @@ export async function tendersRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  api.get(
-    `${base}/:tenderId`,
-    {
-      schema: {
+  json.get(
+    `${BASE}/:tenderId`,
+    api(
+      { who: anyone },
+      {
+        operationId: "getTender",
         tags,
         summary: "A tender: its terms, state and (for the authority's tender team) its number of bids",
         description: "Drafts are not found, except by the authority's commissioners and administrators.",
         params: TenderParams,
-        response: { 200: TenderResponse, 400: ErrorResponse, 404: ErrorResponse },
+        response: { 200: TenderResponse },
       },
-    },
-    async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      return toApi(await tenderOf(db, clock, request.principal, authority.id, request.params.tenderId));
-    },
+    ),
+    async (request) => toApi(await tenderOf(ctxOf(request), request.authority.id, request.params.tenderId)),
   );
 
-  api.post(
-    base,
-    {
-      schema: {
-        tags,
-        summary: "Draft a tender for a commissioning project",
-        description:
-          "For the authority's commissioners and administrators. 422 when the criteria's weights do not add up to 10,000 basis points, price has a weight with a fixed price or tariff (or none with competitive pricing), the reservation breaks s.33 (category not reservable, term over 60 months), or the clarification deadline is not before the submission deadline.",
-        params: AuthorityParams,
-        body: CreateTenderBody,
-        response: { 201: TenderResponse, ...errors, 422: ErrorResponse },
-      },
-      preValidation: editorsFirst(app),
-    },
-    async (request, reply) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const id = await transaction(db, (trx) =>
-        createTender(trx, clock, request.principal, authority.id, request.body as TenderDraft),
-      );
-      return reply
-        .status(201)
-        .header("location", `${base.replace(":authorityId", authority.id)}/${id}`)
-        .send(toApi(await tenderOf(db, clock, request.principal, authority.id, id)));
-    },
-  );
-
-  api.patch(
-    `${base}/:tenderId`,
-    {
-      schema: {
-        tags,
-        summary: "Change a draft tender",
-        description: "Only the fields given change; the result is checked whole. 409 once published.",
-        params: TenderParams,
-        body: UpdateTenderBody,
-        response: { 200: TenderResponse, ...errors, 409: ErrorResponse, 422: ErrorResponse },
-      },
-      preValidation: editorsFirst(app),
-    },
-    async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      await transaction(db, (trx) =>
-        updateTender(
-          trx,
-          clock,
-          request.principal,
-          authority.id,
-          request.params.tenderId,
-          request.body as TenderDraft,
-        ),
-      );
-      return toApi(await tenderOf(db, clock, request.principal, authority.id, request.params.tenderId));
-    },
-  );
-
-  api.post(
-    `${base}/:tenderId/publish`,
-    {
-      schema: {
-        tags,
-        summary: "Publish a tender as a public opportunity",
-        description:
-          "The project must be published, the clarification deadline still ahead and the submission deadline at least the configured minimum period away (422 otherwise). 409 once published.",
-        params: TenderParams,
-        response: { 200: TenderResponse, ...errors, 409: ErrorResponse, 422: ErrorResponse },
-      },
-      preValidation: editorsFirst(app),
-    },
-    async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      await transaction(db, (trx) =>
-        publishTender(trx, clock, request.principal, authority.id, request.params.tenderId, publishOptions),
-      );
-      return toApi(await tenderOf(db, clock, request.principal, authority.id, request.params.tenderId));
-    },
-  );
-
-  api.post(
-    `${base}/:tenderId/cancel`,
-    {
-      schema: {
-        tags,
-        summary: "Cancel a published tender, with a published reason",
-        description:
-          "Open, closed or opened tenders (before award). 409 for a draft or a tender cancelled already.",
-        params: TenderParams,
-        body: CancelBody,
-        response: { 200: TenderResponse, ...errors, 409: ErrorResponse },
-      },
-      preValidation: editorsFirst(app),
-    },
-    async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      await transaction(db, (trx) =>
-        cancelTender(
-          trx,
-          clock,
-          request.principal,
-          authority.id,
-          request.params.tenderId,
-          request.body.reason,
-          { email: ctx.email },
-        ),
-      );
-      return toApi(await tenderOf(db, clock, request.principal, authority.id, request.params.tenderId));
-    },
-  );
-
-  api.post(
-    `${base}/:tenderId/documents`,
-    {
-      schema: {
-        tags,
-        summary: "Add a document to a draft tender's pack",
-        description:
-          "The file's type is checked from its content (PDF, Word, Excel, OpenDocument, CSV, text, PNG, JPEG) and its size against the upload limit. 409 once published: the pack then changes by amendment.",
-        params: TenderParams,
-        body: DocumentBody,
-        response: { 201: TenderResponse, ...errors, 409: ErrorResponse, 422: ErrorResponse },
-      },
-      preValidation: editorsFirst(app),
-    },
-    async (request, reply) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      await transaction(db, (trx) =>
-        addTenderDocument(
-          trx,
-          clock,
-          app.deps.files,
-          request.principal,
-          authority.id,
-          request.params.tenderId,
-          request.body,
-        ),
-      );
-      return reply
-        .status(201)
-        .send(toApi(await tenderOf(db, clock, request.principal, authority.id, request.params.tenderId)));
-    },
-  );
-
-  api.get(
-    `${base}/:tenderId/documents/:documentId`,
-    {
-      schema: {
+  json.get(
+    `${BASE}/:tenderId/documents/:documentId`,
+    api(
+      { who: anyone },
+      {
+        operationId: "getTenderDocument",
         tags,
         summary: "Download a document of the tender pack",
         description: "For everyone once the tender is published.",
         params: DocumentParams,
+        response: File,
       },
-    },
+    ),
     async (request, reply) => {
-      const authority = await authorityById(db, request.params.authorityId);
+      const { tenderId, documentId } = request.params;
+      const files = request.server.deps.files;
       const { document, bytes } = await tenderDocument(
-        db,
-        clock,
-        app.deps.files,
-        request.principal,
-        authority.id,
-        request.params.tenderId,
-        request.params.documentId,
+        ctxOf(request),
+        request.authority.id,
+        tenderId,
+        documentId,
+        files,
       );
       return reply
         .header("content-type", document.media_type)
-        .header(
-          "content-disposition",
-          `attachment; filename="${document.filename.replace(/[^\w.-]+/g, "_")}"`,
-        )
+        .header("content-disposition", download(document.filename))
         .header("x-content-sha256", document.sha256)
         .send(Buffer.from(bytes));
     },
   );
+}
 
-  api.post(
-    `${base}/:tenderId/evaluators`,
-    {
-      schema: {
-        tags,
-        summary: "Assign an evaluator to a tender",
-        description:
-          "Assigned evaluators, with the authority's bid openers, are the only readers of the opened bids. The person must hold the authority's evaluator role (422 otherwise).",
-        params: TenderParams,
-        body: EvaluatorBody,
-        response: { 204: { type: "null" }, ...errors, 422: ErrorResponse },
-      },
-      preValidation: editorsFirst(app),
-    },
+/** Drafting a tender and adding to its pack. */
+function tenderDraftRoutes(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags: ["tenders"] = ["tenders"];
+
+  json.post(
+    BASE,
+    api(WRITE, {
+      operationId: "createTender",
+      tags,
+      summary: "Draft a tender for a commissioning project",
+      description:
+        "422 when the criteria's weights do not add up to 10,000 basis points, price has a weight with a fixed price or tariff (or none with competitive pricing), the reservation breaks s.33 (category not reservable, term over 60 months), or the clarification deadline is not before the submission deadline.",
+      params: AuthorityParams,
+      body: CreateTenderBody,
+      response: { 201: TenderResponse, ...errorResponses(422) },
+    }),
     async (request, reply) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      await transaction(db, (trx) =>
-        assignEvaluator(
-          trx,
-          clock,
-          request.principal,
-          authority.id,
+      const { authority } = request;
+      const view = await createTender(ctxOf(request), authority.id, request.body as TenderDraft);
+      return reply
+        .status(201)
+        .header("location", `/api/v1/authorities/${authority.id}/tenders/${view.tender.id}`)
+        .send(toApi(view));
+    },
+  );
+
+  json.patch(
+    `${BASE}/:tenderId`,
+    api(WRITE, {
+      operationId: "updateTender",
+      tags,
+      summary: "Change a draft tender",
+      description: "Only the fields given change; the result is checked whole. 409 once published.",
+      params: TenderParams,
+      body: UpdateTenderBody,
+      response: { 200: TenderResponse, ...errorResponses(409, 422) },
+    }),
+    async (request) =>
+      toApi(
+        await updateTender(
+          ctxOf(request),
+          request.authority.id,
           request.params.tenderId,
-          request.body.userId,
-          requireAuthorityEditor,
+          request.body as TenderDraft,
         ),
+      ),
+  );
+
+  json.post(
+    `${BASE}/:tenderId/documents`,
+    api(WRITE, {
+      operationId: "addTenderDocument",
+      tags,
+      summary: "Add a document to a draft tender's pack",
+      description:
+        "The file's type is checked from its content (PDF, Word, Excel, OpenDocument, CSV, text, PNG, JPEG) and its size against the upload limit. 409 once published: the pack then changes by amendment.",
+      params: TenderParams,
+      body: DocumentBody,
+      response: { 201: TenderResponse, ...errorResponses(409, 422) },
+    }),
+    async (request, reply) => {
+      const { authority } = request;
+      const files = request.server.deps.files;
+      const view = await addTenderDocument(
+        ctxOf(request),
+        authority.id,
+        request.params.tenderId,
+        request.body,
+        files,
+      );
+      return reply.status(201).send(toApi(view));
+    },
+  );
+}
+
+/** Publishing and cancelling a tender; its evaluators. */
+function tenderStateRoutes(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags: ["tenders"] = ["tenders"];
+
+  json.post(
+    `${BASE}/:tenderId/publish`,
+    api(WRITE, {
+      operationId: "publishTender",
+      tags,
+      summary: "Publish a tender as a public opportunity",
+      description:
+        "The project must be published, the clarification deadline still ahead and the submission deadline at least the configured minimum period away (422 otherwise). 409 once published.",
+      params: TenderParams,
+      body: "none",
+      response: { 200: TenderResponse, ...errorResponses(409, 422) },
+    }),
+    async (request) => {
+      const minimumPeriodDays = request.server.deps.config.tenderMinimumPeriodDays;
+      return toApi(
+        await publishTender(tendersCtxOf(request), request.authority.id, request.params.tenderId, {
+          minimumPeriodDays,
+        }),
+      );
+    },
+  );
+
+  json.post(
+    `${BASE}/:tenderId/cancel`,
+    api(WRITE, {
+      operationId: "cancelTender",
+      tags,
+      summary: "Cancel a published tender, with a published reason",
+      description:
+        "Open, closed or opened tenders (before award). 409 for a draft or a tender cancelled already.",
+      params: TenderParams,
+      body: CancelBody,
+      response: { 200: TenderResponse, ...errorResponses(409) },
+    }),
+    async (request) =>
+      toApi(
+        await cancelTender(
+          tendersCtxOf(request),
+          request.authority.id,
+          request.params.tenderId,
+          request.body.reason,
+        ),
+      ),
+  );
+
+  json.post(
+    `${BASE}/:tenderId/evaluators`,
+    api(WRITE, {
+      operationId: "assignTenderEvaluator",
+      tags,
+      summary: "Assign an evaluator to a tender",
+      description:
+        "Assigned evaluators, with the authority's bid openers, are the only readers of the opened bids. The person must hold the authority's evaluator role (422 otherwise).",
+      params: TenderParams,
+      body: EvaluatorBody,
+      response: { 204: { type: "null", description: "Assigned" }, ...errorResponses(422) },
+    }),
+    async (request, reply) => {
+      await assignEvaluator(
+        ctxOf(request),
+        request.authority.id,
+        request.params.tenderId,
+        request.body.userId,
       );
       return reply.status(204).send(null);
     },
   );
+}
 
-  api.post(
-    `${base}/:tenderId/bids`,
-    {
-      schema: {
-        tags: ["bids"],
-        summary: "Submit (or replace) a sealed bid",
-        description:
-          "For people of the bidding organisation, while the tender is open. The whole bid, the bidder's identity included, is sealed to the tender's key. The receipt gives the server time of receipt and the SHA-256 of the canonical content returned with it. A bid received at or after the deadline instant is refused (409). 422 when shares do not add up to 100%, a price is given for a fixed-price tender, or a reserved tender's bidder is not a qualifying public service mutual.",
-        params: TenderParams,
-        body: BidBody,
-        response: { 201: SubmittedBidResponse, ...errors, 409: ErrorResponse, 422: ErrorResponse },
-      },
-      preValidation: signedInFirst,
-    },
+/** Bidding: submitting and withdrawing. */
+function bidRoutes(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags: ["bids"] = ["bids"];
+
+  json.post(
+    `${BASE}/:tenderId/bids`,
+    api(BIDDER, {
+      operationId: "submitBid",
+      tags,
+      summary: "Submit (or replace) a sealed bid",
+      description:
+        "For people of the bidding organisation, while the tender is open. The whole bid, the bidder's identity included, is sealed to the tender's key. The receipt gives the server time of receipt and the SHA-256 of the canonical content returned with it. A bid received at or after the deadline instant is refused (409). 422 when shares do not add up to 100%, a price is given for a fixed-price tender, or a reserved tender's bidder is not a qualifying public service mutual.",
+      params: TenderParams,
+      body: BidBody,
+      response: { 201: SubmittedBidResponse, ...errorResponses(409, 422) },
+    }),
     async (request, reply) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const submitted = await transaction(db, (trx) =>
-        submitBid(
-          trx,
-          ctx,
-          request.principal,
-          authority.id,
-          request.params.tenderId,
-          request.body as BidDraft,
-        ),
+      const { tenderId } = request.params;
+      const submitted = await submitBid(
+        tendersCtxOf(request),
+        request.authority.id,
+        tenderId,
+        request.body as BidDraft,
       );
       return reply.status(201).send({ ...submitted, receipt: receiptToApi(submitted.receipt) });
     },
   );
 
-  api.post(
-    `${base}/:tenderId/bids/withdraw`,
-    {
-      schema: {
-        tags: ["bids"],
-        summary: "Withdraw the organisation's bid while the tender is open",
-        params: TenderParams,
-        body: WithdrawBody,
-        response: { 200: ReceiptResponse, ...errors, 409: ErrorResponse },
-      },
-      preValidation: signedInFirst,
-    },
+  json.post(
+    `${BASE}/:tenderId/bids/withdraw`,
+    api(BIDDER, {
+      operationId: "withdrawBid",
+      tags,
+      summary: "Withdraw the organisation's bid while the tender is open",
+      params: TenderParams,
+      body: WithdrawBody,
+      response: { 200: ReceiptResponse, ...errorResponses(409) },
+    }),
     async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const receipt = await transaction(db, (trx) =>
-        withdrawBid(
-          trx,
-          ctx,
-          request.principal,
-          authority.id,
-          request.params.tenderId,
-          request.body.organisationId,
-        ),
+      const { tenderId } = request.params;
+      const { organisationId } = request.body;
+      return receiptToApi(
+        await withdrawBid(tendersCtxOf(request), request.authority.id, tenderId, organisationId),
       );
-      return receiptToApi(receipt);
     },
   );
+}
 
-  api.get(
-    `${base}/:tenderId/bids/mine`,
-    {
-      schema: {
-        tags: ["bids"],
+/** Receipts: the bidder's own, and anyone's check by hash. */
+function receiptRoutes(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags: ["bids"] = ["bids"];
+
+  json.get(
+    `${BASE}/:tenderId/bids/mine`,
+    api(
+      { who: signedIn, scope: "bids:read" },
+      {
+        operationId: "listBidReceipts",
+        tags,
         summary: "The organisation's receipts for this tender, latest first",
         description:
           "For people of the organisation only. Receipts, never content: the platform does not unseal a bid before opening.",
         params: TenderParams,
         querystring: MineQuery,
-        response: { 200: ReceiptListResponse, ...errors },
+        response: { 200: ReceiptListResponse },
       },
-      preValidation: signedInFirst,
-    },
+    ),
     async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
+      const { tenderId } = request.params;
+      const { organisationId } = request.query;
       const receipts = await receiptsOf(
-        ctx,
-        request.principal,
-        authority.id,
-        request.params.tenderId,
-        request.query.organisationId,
+        tendersCtxOf(request),
+        request.authority.id,
+        tenderId,
+        organisationId,
       );
       return { receipts: receipts.map(receiptToApi) };
     },
   );
 
-  api.get(
-    `${base}/:tenderId/receipts/:sha256`,
-    {
-      schema: {
-        tags: ["bids"],
+  json.get(
+    `${BASE}/:tenderId/receipts/:sha256`,
+    api(
+      { who: anyone },
+      {
+        operationId: "checkBidReceipt",
+        tags,
         summary: "Check a bid receipt by its SHA-256",
         description:
           "Public: when a bid with this hash was received and whether it still counts. It never says whose it is.",
         params: ReceiptParams,
-        response: { 200: ReceiptResponse, 400: ErrorResponse, 404: ErrorResponse },
+        response: { 200: ReceiptResponse },
       },
-    },
+    ),
     async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      return receiptToApi(
-        await checkReceipt(db, authority.id, request.params.tenderId, request.params.sha256),
-      );
+      const { tenderId, sha256 } = request.params;
+      return receiptToApi(await checkReceipt(ctxOf(request), request.authority.id, tenderId, sha256));
     },
   );
+}
 
-  api.post(
-    `${base}/:tenderId/opening`,
-    {
-      schema: {
-        tags: ["bids"],
+/** Opening the bids; refused attempts. */
+function openingRoutes(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags: ["bids"] = ["bids"];
+
+  json.post(
+    `${BASE}/:tenderId/opening`,
+    api(
+      { who: signedIn, scope: "tenders:write" },
+      {
+        operationId: "confirmBidOpening",
+        tags,
         summary: "Confirm the opening of the bids",
         description:
           "Two different bid openers of the authority, each signed in with two-factor, after the deadline: the first confirmation is recorded, the second opens the bids. Refused attempts (403, 409) are recorded in the audit trail and shown to the authority's administrators.",
         params: TenderParams,
-        response: { 200: OpeningResponse, ...errors, 409: ErrorResponse },
+        body: "none",
+        response: { 200: OpeningResponse, ...errorResponses(409) },
       },
-    },
+    ),
     async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const result = await confirmOpening(ctx, request.principal, authority.id, request.params.tenderId);
+      const result = await confirmOpening(
+        tendersCtxOf(request),
+        request.authority.id,
+        request.params.tenderId,
+      );
       return {
         ...result,
         firstConfirmedAt: result.firstConfirmedAt.toISOString(),
@@ -533,21 +513,60 @@ export async function tendersRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  api.get(
-    `${base}/:tenderId/bids`,
-    {
-      schema: {
-        tags: ["bids"],
-        summary: "The opened bids",
-        description:
-          "Only after opening, and only for the authority's bid openers and the tender's assigned evaluators. Earlier (409) or by anyone else (403), the attempt is refused and recorded.",
-        params: TenderParams,
-        response: { 200: OpenedBidsResponse, ...errors, 409: ErrorResponse },
+  json.get(
+    `${BASE}/:tenderId/attempts`,
+    api(
+      {
+        who: authorityRoles(
+          ["authority-admin"],
+          "see the attempts refused on its tenders",
+          "The authority's administrators",
+        ),
+        scope: "tenders:read",
       },
-    },
+      {
+        operationId: "listRefusedAttempts",
+        tags,
+        summary: "Refused attempts to read or open the bids early or alone, and broken seals",
+        description: "For the authority's administrators.",
+        params: TenderParams,
+        response: { 200: AttemptsResponse },
+      },
+    ),
     async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const bids = await openedBids(ctx, request.principal, authority.id, request.params.tenderId);
+      const events = await refusedAttempts(ctxOf(request), request.authority.id, request.params.tenderId);
+      return {
+        attempts: events.map((e) => ({
+          seq: e.seq.toString(),
+          occurredAt: e.occurred_at.toISOString(),
+          action: e.action,
+          actor: { type: e.actor_type, id: e.actor_id },
+          changes: e.changes,
+        })),
+      };
+    },
+  );
+}
+
+/** Reading the opened bids: anyone signed in may try; the service refuses, and records the refusal (A7). */
+function openedBidRoutes(app: FastifyInstance): void {
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags: ["bids"] = ["bids"];
+  const TEAM = { who: signedIn, scope: "tenders:read" };
+
+  json.get(
+    `${BASE}/:tenderId/bids`,
+    api(TEAM, {
+      operationId: "listOpenedBids",
+      tags,
+      summary: "The opened bids",
+      description:
+        "Only after opening, and only for the authority's bid openers and the tender's assigned evaluators. Earlier (409) or by anyone else (403), the attempt is refused and recorded.",
+      params: TenderParams,
+      response: { 200: OpenedBidsResponse, ...errorResponses(409) },
+    }),
+    async (request) => {
+      const bids = await openedBids(tendersCtxOf(request), request.authority.id, request.params.tenderId);
       return {
         bids: bids.map((b) => ({
           receipt: receiptToApi(b.receipt),
@@ -558,60 +577,25 @@ export async function tendersRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  api.get(
-    `${base}/:tenderId/bids/:bidId/documents/:position`,
-    {
-      schema: {
-        tags: ["bids"],
-        summary: "Download a document of an opened bid",
-        description:
-          "Only after opening, for the authority's bid openers and the tender's assigned evaluators; checked against the SHA-256 in the bid's content (409 if it fails). Refusals are recorded.",
-        params: BidDocumentParams,
-      },
-    },
+  json.get(
+    `${BASE}/:tenderId/bids/:bidId/documents/:position`,
+    api(TEAM, {
+      operationId: "getOpenedBidDocument",
+      tags,
+      summary: "Download a document of an opened bid",
+      description:
+        "Only after opening, for the authority's bid openers and the tender's assigned evaluators; checked against the SHA-256 in the bid's content (409 if it fails). Refusals are recorded.",
+      params: BidDocumentParams,
+      response: { ...File, ...errorResponses(409) },
+    }),
     async (request, reply) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const document = await openedBidDocument(
-        ctx,
-        request.principal,
-        authority.id,
-        request.params.tenderId,
-        request.params.bidId,
-        request.params.position,
-      );
+      const { tenderId, bidId, position } = request.params;
+      const ctx = tendersCtxOf(request);
+      const document = await openedBidDocument(ctx, request.authority.id, tenderId, bidId, position);
       return reply
         .header("content-type", document.mediaType)
-        .header(
-          "content-disposition",
-          `attachment; filename="${document.filename.replace(/[^\w.-]+/g, "_")}"`,
-        )
+        .header("content-disposition", download(document.filename))
         .send(document.bytes);
-    },
-  );
-
-  api.get(
-    `${base}/:tenderId/attempts`,
-    {
-      schema: {
-        tags: ["bids"],
-        summary: "Refused attempts to read or open the bids early or alone, and broken seals",
-        description: "For the authority's administrators.",
-        params: TenderParams,
-        response: { 200: AttemptsResponse, ...errors },
-      },
-    },
-    async (request) => {
-      const authority = await authorityById(db, request.params.authorityId);
-      const events = await refusedAttempts(db, request.principal, authority.id, request.params.tenderId);
-      return {
-        attempts: events.map((e) => ({
-          seq: e.seq.toString(),
-          occurredAt: e.occurred_at.toISOString(),
-          action: e.action,
-          actor: { type: e.actor_type, id: e.actor_id },
-          changes: e.changes,
-        })),
-      };
     },
   );
 }

@@ -4,29 +4,21 @@
  * combinations in the services (400 naming the field, or 422).
  */
 import { type Static, Type } from "typebox";
-import { ErrorResponse } from "../../http/schemas.ts";
+import {
+  AuthorityParams,
+  Bp,
+  Instant,
+  MoneyText,
+  Nullable,
+  PenceText,
+  Strings,
+  Uuid,
+} from "../../http/schemas.ts";
 import { BID_LIMITS, MEMBER_ROLES } from "./bids.service.ts";
-import { TENDER_LIMITS } from "./tenders.service.ts";
+import { TENDER_LIMITS } from "./setup.service.ts";
 import { CRITERION_KINDS, PRICING_MODES, PROCEDURES, VAT_TREATMENTS } from "./tenders.table.ts";
 
-export { ErrorResponse };
-
-const Uuid = Type.String({ format: "uuid" });
-const Instant = Type.String({
-  format: "date-time",
-  description: "A date and time with its offset, like 2027-01-15T12:00:00Z (shown in Europe/London)",
-});
-const MoneyText = Type.String({
-  minLength: 1,
-  maxLength: 40,
-  description: 'Pounds, like "£1,234.56" or "1234.56"',
-});
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
-const Strings = <T extends readonly string[]>(values: T) => Type.Enum([...values], { type: "string" });
-const Bp = (description: string) => Type.Integer({ minimum: 0, maximum: 10000, description });
-
-export const AuthorityParams = Type.Object({ authorityId: Uuid });
+export { AuthorityParams };
 export const TenderParams = Type.Object({ authorityId: Uuid, tenderId: Uuid });
 export const ReceiptParams = Type.Object({
   authorityId: Uuid,
@@ -46,7 +38,7 @@ const writable = {
     }),
   ),
   pricingMode: Strings(PRICING_MODES),
-  fixedPrice: Type.Optional(Nullable(MoneyText)),
+  fixedPrice: Type.Optional(Nullable(MoneyText())),
   tariff: Type.Optional(Type.String({ maxLength: TENDER_LIMITS.tariff })),
   scoringScaleMax: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 100, description: "Scores run from 0 to this" }),
@@ -62,7 +54,7 @@ const writable = {
       {
         applies: Type.Boolean(),
         staffCount: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
-        annualCost: Type.Optional(Nullable(MoneyText)),
+        annualCost: Type.Optional(Nullable(MoneyText())),
         terms: Type.Optional(Type.String({ maxLength: TENDER_LIMITS.terms })),
       },
       { additionalProperties: false, description: "Staff transfer (TUPE) information" },
@@ -81,7 +73,7 @@ const writable = {
         {
           title: Type.String({ minLength: 1, maxLength: TENDER_LIMITS.lotTitle }),
           description: Type.Optional(Type.String({ maxLength: TENDER_LIMITS.lotDescription })),
-          estimatedValue: MoneyText,
+          estimatedValue: MoneyText(),
         },
         { additionalProperties: false },
       ),
@@ -151,9 +143,9 @@ export const TenderResponse = Type.Object({
   stages: Type.String(),
   category: Type.Object({ code: Type.String(), name: Type.String() }),
   area: Type.Object({ code: Type.String(), name: Type.String() }),
-  estimatedValuePence: Type.String({ pattern: "^[0-9]+$" }),
+  estimatedValuePence: PenceText,
   pricingMode: Strings(PRICING_MODES),
-  fixedPricePence: Nullable(Type.String({ pattern: "^[0-9]+$" })),
+  fixedPricePence: Nullable(PenceText),
   tariff: Type.String(),
   scoringScaleMax: Type.Integer(),
   reserved: Type.Boolean(),
@@ -161,20 +153,20 @@ export const TenderResponse = Type.Object({
   tupe: Type.Object({
     applies: Type.Boolean(),
     staffCount: Nullable(Type.Integer()),
-    annualCostPence: Nullable(Type.String({ pattern: "^[0-9]+$" })),
+    annualCostPence: Nullable(PenceText),
     terms: Type.String(),
   }),
   pensionTerms: Type.String(),
   vatTreatment: Strings(VAT_TREATMENTS),
   vatNote: Type.String(),
-  clarificationDeadline: Type.String({ format: "date-time" }),
-  submissionDeadline: Type.String({ format: "date-time" }),
+  clarificationDeadline: Instant,
+  submissionDeadline: Instant,
   lots: Type.Array(
     Type.Object({
       id: Uuid,
       title: Type.String(),
       description: Type.String(),
-      estimatedValuePence: Type.String({ pattern: "^[0-9]+$" }),
+      estimatedValuePence: PenceText,
     }),
   ),
   conditions: Type.Array(Type.String()),
@@ -190,10 +182,10 @@ export const TenderResponse = Type.Object({
       url: Type.String(),
     }),
   ),
-  publishedAt: Nullable(Type.String({ format: "date-time" })),
-  cancelledAt: Nullable(Type.String({ format: "date-time" })),
+  publishedAt: Nullable(Instant),
+  cancelledAt: Nullable(Instant),
   cancelReason: Nullable(Type.String({ description: "Why it was cancelled: published" })),
-  openedAt: Nullable(Type.String({ format: "date-time" })),
+  openedAt: Nullable(Instant),
   bidCount: Nullable(
     Type.Integer({ description: "The number of bids: for the authority's tender team only; null otherwise" }),
   ),
@@ -223,7 +215,7 @@ export const BidBody = Type.Object(
         description: "An answer per quality and social value criterion (sub-criterion where it has them)",
       },
     ),
-    price: Type.Optional(Nullable(MoneyText)),
+    price: Type.Optional(Nullable(MoneyText())),
     documents: Type.Optional(
       Type.Array(
         Type.Object(
@@ -312,8 +304,8 @@ export const ReceiptListResponse = Type.Object({ receipts: Type.Array(ReceiptRes
 
 export const OpeningResponse = Type.Object({
   state: Strings(["awaiting-second-opener", "opened"] as const),
-  firstConfirmedAt: Type.String({ format: "date-time" }),
-  openedAt: Nullable(Type.String({ format: "date-time" })),
+  firstConfirmedAt: Instant,
+  openedAt: Nullable(Instant),
   bidsOpened: Nullable(Type.Integer()),
   broken: Type.Integer({ description: "Bids whose sealed content did not match their receipt" }),
 });
@@ -332,7 +324,7 @@ export const AttemptsResponse = Type.Object({
   attempts: Type.Array(
     Type.Object({
       seq: Type.String(),
-      occurredAt: Type.String({ format: "date-time" }),
+      occurredAt: Instant,
       action: Type.String(),
       actor: Type.Object({ type: Type.String(), id: Nullable(Type.String()) }),
       changes: Type.Unknown(),
@@ -371,8 +363,8 @@ export const QuestionResponse = Type.Object({
   number: Type.Union([Type.Integer(), Type.Null()], { description: "Set when answered (published)" }),
   question: Type.String(),
   answer: Type.Union([Type.String(), Type.Null()]),
-  askedAt: Type.String({ format: "date-time" }),
-  answeredAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  askedAt: Instant,
+  answeredAt: Type.Union([Instant, Type.Null()]),
   askedBy: Type.Union([Type.String(), Type.Null()], {
     description: "The asking organisation: shown to the tender's commissioners and administrators only",
   }),
@@ -391,11 +383,11 @@ export const AmendmentResponse = Type.Object({
   number: Type.Integer(),
   reason: Type.String(),
   changed: Type.Array(Type.String(), { description: "The fields changed, named as in the API" }),
-  previousSubmissionDeadline: Type.String({ format: "date-time" }),
-  submissionDeadline: Type.String({ format: "date-time" }),
-  previousClarificationDeadline: Type.String({ format: "date-time" }),
-  clarificationDeadline: Type.String({ format: "date-time" }),
+  previousSubmissionDeadline: Instant,
+  submissionDeadline: Instant,
+  previousClarificationDeadline: Instant,
+  clarificationDeadline: Instant,
   bidsReceived: Type.Boolean(),
-  madeAt: Type.String({ format: "date-time" }),
+  madeAt: Instant,
 });
 export const AmendmentListResponse = Type.Object({ amendments: Type.Array(AmendmentResponse) });

@@ -11,79 +11,60 @@ import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
-import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
-import { transaction } from "../../db/transaction.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { refused } from "../../../tests/support/refused.ts";
+import { createTestDatabase, TEST_TENDER_KEY, type TestDatabase } from "../../../tests/support/test-db.ts";
+import { statusFor } from "../../http/errors.ts";
 import { settableClock } from "../../lib/clock.ts";
-import type { DomainError } from "../../lib/errors.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
-import { DEMO_TENDER, useDemoTenderKeys } from "../../seed/demo/tenders.ts";
-import { runSeeds } from "../../seed/seed.ts";
-import { seeds } from "../../seed/seeds.ts";
+import { DEMO_TENDER } from "../../seed/demo/tenders.ts";
 import type { Principal, Role } from "../access/access.service.ts";
-import { loadGrants } from "../access/access.service.ts";
+import { systemCtx } from "../access/context.ts";
 import { verifyAuditChains } from "../audit/audit.service.ts";
-import { declareConflicts } from "../evaluation/evaluation.service.ts";
+import { declareConflicts } from "../evaluation/declarations.service.ts";
+import { cancelTender } from "./amendments.service.ts";
 import {
-  assignEvaluator,
   type BidDraft,
-  type BidsContext,
   checkReceipt,
-  confirmOpening,
-  openedBids,
   receiptsOf,
-  refusedAttempts,
   sha256Hex,
   submitBid,
   withdrawBid,
 } from "./bids.service.ts";
+import { assignEvaluator } from "./evaluators.service.ts";
 import { rewrapTenderKeys } from "./keys.service.ts";
+import { confirmOpening, openedBids, refusedAttempts } from "./opening.service.ts";
+import { publishTender } from "./publication.service.ts";
 import { registerInterest } from "./questions.service.ts";
 import { readTenderKeyFile, TENDER_KEY_FILE, tenderKeyringFromKeys } from "./sealing.ts";
-import {
-  cancelTender,
-  createTender,
-  publishTender,
-  type TenderDraft,
-  tenderOf,
-  updateTender,
-} from "./tenders.service.ts";
+import { createTender, type TenderDraft, updateTender } from "./setup.service.ts";
+import type { TendersCtx } from "./tenders.context.ts";
+import { tenderOf } from "./tenders.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
 const DEADLINE = new Date("2027-01-15T12:00:00Z");
-const oldKey = Buffer.alloc(32, 1);
+/** The key the seeded database's demo tenders are sealed under. */
+const oldKey = Buffer.from(TEST_TENDER_KEY, "base64");
 let keys = tenderKeyringFromKeys(oldKey);
 let t: TestDatabase;
-let ctx: BidsContext;
 const people: Record<string, Principal> = {};
 
 async function person(name: string, grants: { role: Role; scopeId?: string }[], twoFactor = true) {
   const user = await createUser(t.db, { grants });
-  people[name] = {
-    userId: user.id,
-    displayName: name,
-    grants: await loadGrants(t.db, user.id),
-    via: "session",
-    twoFactor,
-  };
+  people[name] = await principalOf(t.db, user.id, { twoFactor });
   return people[name] as Principal;
 }
 const as = (name: string) => people[name] as Principal;
-
-async function refused(promise: Promise<unknown>): Promise<DomainError & { status: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as DomainError;
-    const status =
-      { validation_failed: 400, forbidden: 403, not_found: 404, not_signed_in: 401 }[e.code] ??
-      (e.constructor.name === "ConflictError" ? 409 : e.constructor.name === "UnprocessableError" ? 422 : 0);
-    return Object.assign(e, { status });
-  }
-  throw new Error("Expected the call to be refused");
-}
+/** The tenders context of someone (null: the public), with the current keyring. */
+const ctx = (who: string | null): TendersCtx => ({
+  ...ctxFor(t.db, clock, who ? as(who) : null),
+  keys,
+  email: false,
+  maxDocumentBytes: 20 * 1024 * 1024,
+});
 
 const criteria = [
   {
@@ -120,16 +101,14 @@ const tenderDraft = (over: Partial<TenderDraft> = {}): TenderDraft => ({
   ...over,
 });
 
-const create = (who: string, d: TenderDraft) =>
-  transaction(t.db, (trx) => createTender(trx, clock, as(who), COUNTY, d));
+const create = async (who: string, d: TenderDraft) => (await createTender(ctx(who), COUNTY, d)).tender.id;
 const publish = (who: string, id: string, minimumPeriodDays = 25) =>
-  transaction(t.db, (trx) => publishTender(trx, clock, as(who), COUNTY, id, { keys, minimumPeriodDays }));
+  publishTender(ctx(who), COUNTY, id, { minimumPeriodDays });
 /** Registers the organisation's interest (when it may: refusals are the bid's to give), then bids. */
-const bid = (who: string, tenderId: string, d: BidDraft) =>
-  transaction(t.db, async (trx) => {
-    await registerInterest(trx, clock, as(who), COUNTY, tenderId, d.organisationId).catch(() => undefined);
-    return submitBid(trx, ctx, as(who), COUNTY, tenderId, d);
-  });
+const bid = async (who: string, tenderId: string, d: BidDraft) => {
+  await registerInterest(ctx(who), COUNTY, tenderId, d.organisationId).catch(() => undefined);
+  return submitBid(ctx(who), COUNTY, tenderId, d);
+};
 
 let tenderId: string;
 let answerIds: string[];
@@ -150,10 +129,7 @@ const countBids = async () =>
   );
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  useDemoTenderKeys(keys);
-  await runSeeds(t.db, clock, seeds, { demo: true });
-  ctx = { db: t.db, clock, keys, email: false, maxDocumentBytes: 20 * 1024 * 1024 };
+  t = await createTestDatabase({ seededAt: clock.now() });
   await person("commissioner", [{ role: "commissioner", scopeId: COUNTY }]);
   await person("districtCommissioner", [{ role: "commissioner", scopeId: DEMO_AUTHORITY.district }]);
   await person("admin", [{ role: "authority-admin", scopeId: COUNTY }]);
@@ -174,12 +150,12 @@ afterAll(async () => {
 
 describe("demo data", () => {
   it("has tenders open, closed awaiting opening, and opened", async () => {
-    const state = async (id: string) => (await tenderOf(t.db, clock, as("opener1"), COUNTY, id)).state;
+    const state = async (id: string) => (await tenderOf(ctx("opener1"), COUNTY, id)).state;
     expect(await state(DEMO_TENDER.open)).toBe("open");
     expect(await state(DEMO_TENDER.closed)).toBe("closed");
     expect(await state(DEMO_TENDER.opened)).toBe("opened");
-    expect((await tenderOf(t.db, clock, as("opener1"), COUNTY, DEMO_TENDER.closed)).bidCount).toBe(3);
-    const opened = await openedBids(ctx, as("opener1"), COUNTY, DEMO_TENDER.opened);
+    expect((await tenderOf(ctx("opener1"), COUNTY, DEMO_TENDER.closed)).bidCount).toBe(3);
+    const opened = await openedBids(ctx("opener1"), COUNTY, DEMO_TENDER.opened);
     expect(opened.map((b) => b.integrity)).toEqual(["verified", "verified", "verified"]);
     expect(opened.some((b) => b.content?.consortium?.members.length === 2)).toBe(true);
   });
@@ -190,10 +166,10 @@ describe("tender set-up", () => {
     const e = await refused(
       create("commissioner", tenderDraft({ title: "", procedure: "auction", criteria: [] })),
     );
-    expect(e.status).toBe(400);
+    expect(statusFor(e)).toBe(400);
     expect(e.details.map((d) => d.field)).toEqual(expect.arrayContaining(["title", "procedure", "criteria"]));
-    expect((await refused(create("districtCommissioner", tenderDraft()))).status).toBe(403);
-    expect((await refused(create("opener1", tenderDraft()))).status).toBe(403);
+    expect(statusFor(await refused(create("districtCommissioner", tenderDraft())))).toBe(403);
+    expect(statusFor(await refused(create("opener1", tenderDraft())))).toBe(403);
   });
 
   it("needs award criteria weights adding up to 10,000 basis points, sub-criteria to their parent's", async () => {
@@ -208,7 +184,7 @@ describe("tender set-up", () => {
         }),
       ),
     );
-    expect(e.status).toBe(422);
+    expect(statusFor(e)).toBe(422);
     expect(e.details[0]?.message).toMatch(/add up to 90% .*100% \(10,000 basis points\)/);
     const sub = await refused(
       create(
@@ -221,7 +197,7 @@ describe("tender set-up", () => {
         }),
       ),
     );
-    expect(sub.status).toBe(422);
+    expect(statusFor(sub)).toBe(422);
     expect(sub.details[0]?.field).toBe("criteria.0.subCriteria");
   });
 
@@ -234,20 +210,21 @@ describe("tender set-up", () => {
       "commissioner",
       tenderDraft({ pricingMode: "fixed-price", fixedPrice: "£19.50", criteria: quality }),
     );
-    const view = await tenderOf(t.db, clock, as("commissioner"), COUNTY, fixed);
+    const view = await tenderOf(ctx("commissioner"), COUNTY, fixed);
     expect(view.tender.fixed_price_pence).toBe(1950n);
     expect(view.state).toBe("draft");
     const withPrice = await refused(
       create("commissioner", tenderDraft({ pricingMode: "fixed-price", fixedPrice: "£19.50" })),
     );
-    expect(withPrice.status).toBe(422);
+    expect(statusFor(withPrice)).toBe(422);
     expect(withPrice.details[0]?.message).toMatch(/give price a weight of 0/);
     const noPrice = await refused(create("commissioner", tenderDraft({ criteria: quality })));
-    expect(noPrice.status).toBe(422);
+    expect(statusFor(noPrice)).toBe(422);
     expect(noPrice.details[0]?.message).toMatch(/add a price criterion/);
     expect(
-      (await refused(create("commissioner", tenderDraft({ pricingMode: "tariff", criteria: quality }))))
-        .status,
+      statusFor(
+        await refused(create("commissioner", tenderDraft({ pricingMode: "tariff", criteria: quality }))),
+      ),
     ).toBe(400);
   });
 
@@ -258,7 +235,7 @@ describe("tender set-up", () => {
     const long = await refused(
       create("commissioner", tenderDraft({ reserved: true, contractTermMonths: 61 })),
     );
-    expect(long.status).toBe(422);
+    expect(statusFor(long)).toBe(422);
     expect(long.details[0]).toMatchObject({ field: "contractTermMonths" });
     const parks = await refused(
       create(
@@ -266,7 +243,7 @@ describe("tender set-up", () => {
         tenderDraft({ projectId: DEMO_PROJECT.countyParksDraft, reserved: true, tupe: { applies: false } }),
       ),
     );
-    expect(parks.status).toBe(422);
+    expect(statusFor(parks)).toBe(422);
     expect(parks.details[0]).toMatchObject({ field: "reserved" });
   });
 
@@ -280,37 +257,29 @@ describe("tender set-up", () => {
     const order = await refused(
       create("commissioner", tenderDraft({ clarificationDeadline: "2027-01-16T12:00:00Z" })),
     );
-    expect(order.status).toBe(422);
+    expect(statusFor(order)).toBe(422);
   });
 
   it("publishes only with the configured minimum period before the deadline; then the terms are fixed (A3)", async () => {
     tenderId = await create("commissioner", tenderDraft());
     const early = await refused(publish("commissioner", tenderId, 60));
-    expect(early.status).toBe(422);
+    expect(statusFor(early)).toBe(422);
     expect(early.details[0]?.message).toMatch(/at least 60 days/);
-    expect((await refused(publish("opener1", tenderId))).status).toBe(403);
+    expect(statusFor(await refused(publish("opener1", tenderId)))).toBe(403);
     // Only the authority's editors set the deadline (A3).
     const moved = await refused(
-      transaction(t.db, (trx) =>
-        updateTender(trx, clock, as("evaluator"), COUNTY, tenderId, {
-          submissionDeadline: "2027-02-01T12:00:00Z",
-        }),
-      ),
+      updateTender(ctx("evaluator"), COUNTY, tenderId, { submissionDeadline: "2027-02-01T12:00:00Z" }),
     );
-    expect(moved.status).toBe(403);
+    expect(statusFor(moved)).toBe(403);
     await publish("commissioner", tenderId);
-    const view = await tenderOf(t.db, clock, null, COUNTY, tenderId);
+    const view = await tenderOf(ctx(null), COUNTY, tenderId);
     expect(view.state).toBe("open");
     expect(view.bidCount).toBeNull();
     const change = await refused(
-      transaction(t.db, (trx) =>
-        updateTender(trx, clock, as("commissioner"), COUNTY, tenderId, {
-          submissionDeadline: "2027-02-01T12:00:00Z",
-        }),
-      ),
+      updateTender(ctx("commissioner"), COUNTY, tenderId, { submissionDeadline: "2027-02-01T12:00:00Z" }),
     );
-    expect(change.status).toBe(409);
-    expect((await refused(publish("commissioner", tenderId))).status).toBe(409);
+    expect(statusFor(change)).toBe(409);
+    expect(statusFor(await refused(publish("commissioner", tenderId)))).toBe(409);
     const project = await t.db
       .selectFrom("projects")
       .selectAll()
@@ -341,12 +310,12 @@ describe("bids", () => {
       pricePence: "123456789",
       bidder: { organisationId: DEMO_ORGANISATION.carersTrust },
     });
-    const checked = await checkReceipt(t.db, COUNTY, tenderId, submitted.receipt.sha256);
+    const checked = await checkReceipt(ctx(null), COUNTY, tenderId, submitted.receipt.sha256);
     expect(checked).toMatchObject({ receivedAt: submitted.receipt.receivedAt, status: "current" });
-    const mine = await receiptsOf(ctx, as("charity"), COUNTY, tenderId, DEMO_ORGANISATION.carersTrust);
+    const mine = await receiptsOf(ctx("charity"), COUNTY, tenderId, DEMO_ORGANISATION.carersTrust);
     expect(mine.map((r) => r.sha256)).toEqual([submitted.receipt.sha256]);
     expect(
-      (await refused(receiptsOf(ctx, as("company"), COUNTY, tenderId, DEMO_ORGANISATION.carersTrust))).status,
+      statusFor(await refused(receiptsOf(ctx("company"), COUNTY, tenderId, DEMO_ORGANISATION.carersTrust))),
     ).toBe(403);
   });
 
@@ -354,24 +323,24 @@ describe("bids", () => {
     const e = await refused(
       bid("charity", tenderId, { organisationId: DEMO_ORGANISATION.carersTrust, answers: [] }),
     );
-    expect(e.status).toBe(400);
+    expect(statusFor(e)).toBe(400);
     expect(e.details.length).toBeGreaterThanOrEqual(4);
     expect(
-      (
+      statusFor(
         await refused(
           bid("charity", tenderId, { organisationId: DEMO_ORGANISATION.homesGroup, answers: answers("x") }),
-        )
-      ).status,
+        ),
+      ),
     ).toBe(403);
     expect(
-      (
+      statusFor(
         await refused(
           bid("platformAdmin", tenderId, {
             organisationId: DEMO_ORGANISATION.homesGroup,
             answers: answers("x"),
           }),
-        )
-      ).status,
+        ),
+      ),
     ).toBe(403);
   });
 
@@ -397,7 +366,7 @@ describe("bids", () => {
     });
     const before = await countBids();
     const e = await refused(bid("company", tenderId, consortium(6000)));
-    expect(e.status).toBe(422);
+    expect(statusFor(e)).toBe(422);
     expect(e.details[0]?.message).toMatch(/add up to 90%/);
     expect(await countBids()).toBe(before);
     const ok = await bid("company", tenderId, consortium(7000));
@@ -424,14 +393,17 @@ describe("bids", () => {
       price: "£950,000",
     });
     expect(second.replaced).toBe(first.receipt.bidId);
-    expect((await checkReceipt(t.db, COUNTY, tenderId, first.receipt.sha256)).status).toBe("replaced");
-    const view = await tenderOf(t.db, clock, as("commissioner"), COUNTY, tenderId);
+    expect((await checkReceipt(ctx(null), COUNTY, tenderId, first.receipt.sha256)).status).toBe("replaced");
+    const view = await tenderOf(ctx("commissioner"), COUNTY, tenderId);
     expect(view.bidCount).toBe(3);
-    const withdrawn = await transaction(t.db, (trx) =>
-      withdrawBid(trx, ctx, as("mutual"), COUNTY, tenderId, DEMO_ORGANISATION.communityHealthMutual),
+    const withdrawn = await withdrawBid(
+      ctx("mutual"),
+      COUNTY,
+      tenderId,
+      DEMO_ORGANISATION.communityHealthMutual,
     );
     expect(withdrawn.status).toBe("withdrawn");
-    expect((await tenderOf(t.db, clock, as("commissioner"), COUNTY, tenderId)).bidCount).toBe(2);
+    expect((await tenderOf(ctx("commissioner"), COUNTY, tenderId)).bidCount).toBe(2);
     const again = await bid("mutual", tenderId, {
       organisationId: DEMO_ORGANISATION.communityHealthMutual,
       lotIds,
@@ -439,7 +411,7 @@ describe("bids", () => {
       price: "£975,000.01",
     });
     expect(again.replaced).toBeNull();
-    expect((await tenderOf(t.db, clock, as("commissioner"), COUNTY, tenderId)).bidCount).toBe(3);
+    expect((await tenderOf(ctx("commissioner"), COUNTY, tenderId)).bidCount).toBe(3);
   });
 
   it("A2: nobody can read a bid before opening — not in the tables, the files, nor through the platform", async () => {
@@ -482,11 +454,11 @@ describe("bids", () => {
     expect(dump).not.toContain(oldKey.toString("base64"));
     // Through the platform: only the number of bids, to the authority's tender team.
     for (const who of ["opener1", "commissioner", "admin", "evaluator", "platformAdmin"]) {
-      const e = await refused(openedBids(ctx, as(who), COUNTY, tenderId));
-      expect([403, 409]).toContain(e.status);
+      const e = await refused(openedBids(ctx(who), COUNTY, tenderId));
+      expect([403, 409]).toContain(statusFor(e));
     }
-    expect((await refused(openedBids(ctx, as("opener1"), COUNTY, tenderId))).status).toBe(409);
-    expect((await refused(openedBids(ctx, as("platformAdmin"), COUNTY, tenderId))).status).toBe(403);
+    expect(statusFor(await refused(openedBids(ctx("opener1"), COUNTY, tenderId)))).toBe(409);
+    expect(statusFor(await refused(openedBids(ctx("platformAdmin"), COUNTY, tenderId)))).toBe(403);
   });
 
   it("the master key lives in a key file beside the database, made on first start", () => {
@@ -507,7 +479,7 @@ describe("bids", () => {
     clock.set(new Date("2026-11-22T10:00:00Z"));
     const reserved = await create("commissioner", tenderDraft({ reserved: true, contractTermMonths: 36 }));
     await publish("commissioner", reserved);
-    const view = await tenderOf(t.db, clock, as("commissioner"), COUNTY, reserved);
+    const view = await tenderOf(ctx("commissioner"), COUNTY, reserved);
     const ids = view.parts.criteria
       .filter((c) => c.kind !== "price" && !view.parts.criteria.some((s) => s.parent_id === c.id))
       .map((c) => ({ criterionId: c.id, text: "An answer" }));
@@ -520,7 +492,7 @@ describe("bids", () => {
         price: "£1",
       }),
     );
-    expect(e.status).toBe(422);
+    expect(statusFor(e)).toBe(422);
     expect(e.details[0]?.message).toMatch(/reserved to public service mutuals/);
     const ok = await bid("mutual", reserved, {
       organisationId: DEMO_ORGANISATION.communityHealthMutual,
@@ -544,19 +516,13 @@ describe("bids", () => {
     clock.set(DEADLINE);
     const before = await countBids();
     const e = await refused(bid("charity", tenderId, late));
-    expect(e.status).toBe(409);
+    expect(statusFor(e)).toBe(409);
     expect(e.message).toMatch(/deadline for bids passed/);
     expect(await countBids()).toBe(before);
     expect(
-      (
-        await refused(
-          transaction(t.db, (trx) =>
-            withdrawBid(trx, ctx, as("charity"), COUNTY, tenderId, DEMO_ORGANISATION.carersTrust),
-          ),
-        )
-      ).status,
+      statusFor(await refused(withdrawBid(ctx("charity"), COUNTY, tenderId, DEMO_ORGANISATION.carersTrust))),
     ).toBe(409);
-    expect((await tenderOf(t.db, clock, null, COUNTY, tenderId)).state).toBe("closed");
+    expect((await tenderOf(ctx(null), COUNTY, tenderId)).state).toBe("closed");
   });
 });
 
@@ -564,31 +530,30 @@ describe("cancellation", () => {
   it("cancels a published tender with a published reason; then it takes no bids and is not opened", async () => {
     clock.set(new Date("2026-11-22T10:00:00Z"));
     const draftId = await create("commissioner", tenderDraft({ lots: [] }));
-    const cancel = (who: string, id: string, reason: string) =>
-      transaction(t.db, (trx) => cancelTender(trx, clock, as(who), COUNTY, id, reason, { email: false }));
-    expect((await refused(cancel("commissioner", draftId, "Not needed"))).status).toBe(409);
+    const cancel = (who: string, id: string, reason: string) => cancelTender(ctx(who), COUNTY, id, reason);
+    expect(statusFor(await refused(cancel("commissioner", draftId, "Not needed")))).toBe(409);
     await publish("commissioner", draftId);
-    expect((await refused(cancel("opener1", draftId, "Not needed"))).status).toBe(403);
-    expect((await refused(cancel("commissioner", draftId, "  "))).status).toBe(400);
+    expect(statusFor(await refused(cancel("opener1", draftId, "Not needed")))).toBe(403);
+    expect(statusFor(await refused(cancel("commissioner", draftId, "  ")))).toBe(400);
     await cancel("commissioner", draftId, "The council will run the service in-house.");
-    const view = await tenderOf(t.db, clock, null, COUNTY, draftId);
+    const view = await tenderOf(ctx(null), COUNTY, draftId);
     expect(view.state).toBe("cancelled");
     expect(view.tender.cancel_reason).toBe("The council will run the service in-house.");
     const e = await refused(
       bid("charity", draftId, { organisationId: DEMO_ORGANISATION.carersTrust, answers: [] }),
     );
-    expect(e.status).toBe(409);
+    expect(statusFor(e)).toBe(409);
     expect(e.message).toMatch(/cancelled/);
-    expect((await refused(cancel("commissioner", draftId, "Again"))).status).toBe(409);
+    expect(statusFor(await refused(cancel("commissioner", draftId, "Again")))).toBe(409);
   });
 });
 
 describe("opening", () => {
   it("A4: only after the deadline — an early attempt is refused and recorded", async () => {
     clock.set(new Date("2026-12-10T10:00:00Z"));
-    const e = await refused(confirmOpening(ctx, as("opener1"), COUNTY, tenderId));
-    expect(e.status).toBe(409);
-    const attempts = await refusedAttempts(t.db, as("admin"), COUNTY, tenderId);
+    const e = await refused(confirmOpening(ctx("opener1"), COUNTY, tenderId));
+    expect(statusFor(e)).toBe(409);
+    const attempts = await refusedAttempts(ctx("admin"), COUNTY, tenderId);
     expect(attempts.map((a) => a.action)).toContain("tender.opening-refused");
     expect(
       await t.db.selectFrom("tender_openings").selectAll().where("tender_id", "=", tenderId).execute(),
@@ -597,19 +562,19 @@ describe("opening", () => {
   });
 
   it("A5: two distinct bid openers, both signed in with two-factor; alone, or by anyone else, refused and recorded", async () => {
-    expect((await refused(confirmOpening(ctx, as("opener3"), COUNTY, tenderId))).status).toBe(403);
-    expect((await refused(confirmOpening(ctx, as("platformAdmin"), COUNTY, tenderId))).status).toBe(403);
-    expect((await refused(confirmOpening(ctx, as("commissioner"), COUNTY, tenderId))).status).toBe(403);
-    const first = await confirmOpening(ctx, as("opener1"), COUNTY, tenderId);
+    expect(statusFor(await refused(confirmOpening(ctx("opener3"), COUNTY, tenderId)))).toBe(403);
+    expect(statusFor(await refused(confirmOpening(ctx("platformAdmin"), COUNTY, tenderId)))).toBe(403);
+    expect(statusFor(await refused(confirmOpening(ctx("commissioner"), COUNTY, tenderId)))).toBe(403);
+    const first = await confirmOpening(ctx("opener1"), COUNTY, tenderId);
     expect(first.state).toBe("awaiting-second-opener");
-    const alone = await refused(confirmOpening(ctx, as("opener1"), COUNTY, tenderId));
-    expect(alone.status).toBe(403);
+    const alone = await refused(confirmOpening(ctx("opener1"), COUNTY, tenderId));
+    expect(statusFor(alone)).toBe(403);
     expect(alone.message).toMatch(/second, different bid opener/);
-    expect((await refused(openedBids(ctx, as("opener1"), COUNTY, tenderId))).status).toBe(409);
-    const second = await confirmOpening(ctx, as("opener2"), COUNTY, tenderId);
+    expect(statusFor(await refused(openedBids(ctx("opener1"), COUNTY, tenderId)))).toBe(409);
+    const second = await confirmOpening(ctx("opener2"), COUNTY, tenderId);
     expect(second).toMatchObject({ state: "opened", bidsOpened: 3, broken: 0 });
-    expect((await refused(confirmOpening(ctx, as("opener2"), COUNTY, tenderId))).status).toBe(409);
-    const reasons = (await refusedAttempts(t.db, as("admin"), COUNTY, tenderId)).map(
+    expect(statusFor(await refused(confirmOpening(ctx("opener2"), COUNTY, tenderId)))).toBe(409);
+    const reasons = (await refusedAttempts(ctx("admin"), COUNTY, tenderId)).map(
       (a) => (a.changes as { reason: string }).reason,
     );
     expect(reasons).toEqual(
@@ -630,7 +595,7 @@ describe("opening", () => {
   });
 
   it("A6: opened bids are visible only to the authority's bid openers and the tender's assigned evaluators", async () => {
-    const opened = await openedBids(ctx, as("opener2"), COUNTY, tenderId);
+    const opened = await openedBids(ctx("opener2"), COUNTY, tenderId);
     expect(opened).toHaveLength(3);
     expect(opened.every((b) => b.integrity === "verified")).toBe(true);
     const mutual = opened.find(
@@ -638,24 +603,14 @@ describe("opening", () => {
     );
     expect(mutual?.content?.pricePence).toBe("97500001");
     expect(mutual?.content?.answers[0]?.text).toBe("Mutual final answer 1");
-    expect((await refused(openedBids(ctx, as("evaluator"), COUNTY, tenderId))).status).toBe(403);
-    await transaction(t.db, async (trx) =>
-      assignEvaluator(
-        trx,
-        clock,
-        as("commissioner"),
-        COUNTY,
-        tenderId,
-        as("evaluator").userId,
-        async (_t, p) => p as Principal,
-      ),
-    );
+    expect(statusFor(await refused(openedBids(ctx("evaluator"), COUNTY, tenderId)))).toBe(403);
+    await assignEvaluator(ctx("commissioner"), COUNTY, tenderId, as("evaluator").userId);
     // Only once they have declared no conflict of interest.
-    expect((await refused(openedBids(ctx, as("evaluator"), COUNTY, tenderId))).status).toBe(409);
-    await declareConflicts(ctx, as("evaluator"), COUNTY, tenderId, { conflict: false });
-    expect(await openedBids(ctx, as("evaluator"), COUNTY, tenderId)).toHaveLength(3);
+    expect(statusFor(await refused(openedBids(ctx("evaluator"), COUNTY, tenderId)))).toBe(409);
+    await declareConflicts(ctx("evaluator"), COUNTY, tenderId, { conflict: false });
+    expect(await openedBids(ctx("evaluator"), COUNTY, tenderId)).toHaveLength(3);
     for (const who of ["otherEvaluator", "commissioner", "admin", "platformAdmin", "charity"])
-      expect((await refused(openedBids(ctx, as(who), COUNTY, tenderId))).status).toBe(403);
+      expect(statusFor(await refused(openedBids(ctx(who), COUNTY, tenderId)))).toBe(403);
     const organisations = await t.db
       .selectFrom("bids")
       .select("organisation_id")
@@ -701,7 +656,7 @@ describe("opening", () => {
     clock.set(new Date("2026-11-22T10:00:00Z"));
     const id = await create("commissioner", tenderDraft({ lots: [] }));
     await publish("commissioner", id);
-    const view = await tenderOf(t.db, clock, as("commissioner"), COUNTY, id);
+    const view = await tenderOf(ctx("commissioner"), COUNTY, id);
     const own = view.parts.criteria
       .filter((c) => c.kind !== "price" && !view.parts.criteria.some((s) => s.parent_id === c.id))
       .map((c) => ({ criterionId: c.id, text: "Tampered answer" }));
@@ -714,12 +669,12 @@ describe("opening", () => {
       where b.tender_id = ${id} and o.tender_id = ${id} and b.id <> o.id`.execute(t.db);
     await sql`alter table bids enable trigger bids_sealed_immutable`.execute(t.db);
     clock.set(new Date(DEADLINE.getTime() + 60_000));
-    await confirmOpening(ctx, as("opener1"), COUNTY, id);
-    expect(await confirmOpening(ctx, as("opener2"), COUNTY, id)).toMatchObject({ bidsOpened: 2, broken: 2 });
-    const opened = await openedBids(ctx, as("opener1"), COUNTY, id);
+    await confirmOpening(ctx("opener1"), COUNTY, id);
+    expect(await confirmOpening(ctx("opener2"), COUNTY, id)).toMatchObject({ bidsOpened: 2, broken: 2 });
+    const opened = await openedBids(ctx("opener1"), COUNTY, id);
     expect(opened.map((b) => b.integrity)).toEqual(["broken", "broken"]);
     expect(opened.every((b) => b.content === null)).toBe(true);
-    const attempts = await refusedAttempts(t.db, as("admin"), COUNTY, id);
+    const attempts = await refusedAttempts(ctx("admin"), COUNTY, id);
     expect(attempts.filter((a) => a.action === "bid.seal-broken")).toHaveLength(2);
     const inbox = await t.db
       .selectFrom("notifications")
@@ -733,13 +688,15 @@ describe("opening", () => {
   it("rotating the master key rewraps every tender's keys; bids still open under the new key", async () => {
     const newKey = Buffer.alloc(32, 2);
     const rotated = tenderKeyringFromKeys(newKey, [oldKey]);
-    const result = await rewrapTenderKeys(t.db, clock, rotated);
+    const result = await rewrapTenderKeys(systemCtx(t.db, clock, "key-rotation"), rotated);
     expect(result).toEqual({ rewrapped: 10, unavailable: 0 });
     const rows = await t.db.selectFrom("tender_keys").select("master_key_id").execute();
     expect(rows.every((r) => r.master_key_id === rotated.currentKeyId)).toBe(true);
     keys = tenderKeyringFromKeys(newKey);
-    ctx = { ...ctx, keys };
-    expect(await openedBids(ctx, as("opener1"), COUNTY, tenderId)).toHaveLength(3);
-    expect(await rewrapTenderKeys(t.db, clock, rotated)).toEqual({ rewrapped: 0, unavailable: 0 });
+    expect(await openedBids(ctx("opener1"), COUNTY, tenderId)).toHaveLength(3);
+    expect(await rewrapTenderKeys(systemCtx(t.db, clock, "key-rotation"), rotated)).toEqual({
+      rewrapped: 0,
+      unavailable: 0,
+    });
   });
 });

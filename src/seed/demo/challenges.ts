@@ -7,18 +7,11 @@
  * clock: the history is written with the clock moved back, so every rule (windows, decision
  * periods, the procurement window) applies as it would have. Fictional data; fixed ids.
  */
-import type { Clock } from "../../lib/clock.ts";
-import { londonToday } from "../../lib/london-time.ts";
-import { SYSTEM } from "../../modules/audit/audit.service.ts";
-import {
-  addDays,
-  decideChallengeAs,
-  recordConsiderationAs,
-  recordDraft,
-  recordPolicy,
-  recordWindow,
-  submitChallengeAs,
-} from "../../modules/challenges/challenges.service.ts";
+import { addDays, londonToday } from "../../lib/london-time.ts";
+import type { Ctx } from "../../modules/access/context.ts";
+import { recordConsideration, recordDecision } from "../../modules/challenges/decisions.service.ts";
+import { recordDraft, recordSubmission } from "../../modules/challenges/expressions.service.ts";
+import { recordPolicy, recordWindow } from "../../modules/challenges/policy.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
 import { DEMO_SERVICE } from "./services.ts";
@@ -51,9 +44,10 @@ export const DEMO_DISTRICT_SERVICE = {
 const EVALUATOR = "019a0000-0000-7000-8000-00000000c005";
 const DAY_MS = 86_400_000;
 
-function daysAgo(clock: Clock, days: number): Clock {
-  const at = clock.now().getTime() - days * DAY_MS;
-  return { now: () => new Date(at) };
+/** The seed acting `days` ago: the history is written with the clock moved back. */
+function daysAgo(ctx: Ctx, days: number): Ctx {
+  const at = ctx.clock.now().getTime() - days * DAY_MS;
+  return { ...ctx, clock: { now: () => new Date(at) } };
 }
 
 export const demoChallengesSeed: Seed = {
@@ -61,18 +55,17 @@ export const demoChallengesSeed: Seed = {
   description:
     "Demo Right to Challenge: policies, windows, and expressions of interest accepted, rejected, overdue and by employees",
   demo: true,
-  async run({ trx, clock }) {
-    const actor = SYSTEM("seed");
-    const today = londonToday(clock);
+  async run({ ctx }) {
+    const today = londonToday(ctx.clock);
 
     // Policies: published a year ago.
-    const yearAgo = daysAgo(clock, 365);
-    await recordPolicy(trx, yearAgo, actor, DEMO_AUTHORITY.county, {
+    const yearAgo = daysAgo(ctx, 365);
+    await recordPolicy(yearAgo, DEMO_AUTHORITY.county, {
       decisionPeriodDays: 60,
       minProcurementDays: 90,
       maxProcurementDays: 365,
     });
-    await recordPolicy(trx, yearAgo, actor, DEMO_AUTHORITY.district, {
+    await recordPolicy(yearAgo, DEMO_AUTHORITY.district, {
       decisionPeriodDays: 56,
       minProcurementDays: 30,
       maxProcurementDays: 180,
@@ -80,17 +73,13 @@ export const demoChallengesSeed: Seed = {
 
     // Windows for Westshire's library service: one open now, one next summer.
     await recordWindow(
-      trx,
-      clock,
-      actor,
+      ctx,
       DEMO_AUTHORITY.county,
       { serviceId: DEMO_SERVICE.countyLibraries, opensOn: addDays(today, -21), closesOn: addDays(today, 40) },
       DEMO_CHALLENGE.libraryWindowOpen,
     );
     await recordWindow(
-      trx,
-      clock,
-      actor,
+      ctx,
       DEMO_AUTHORITY.county,
       {
         serviceId: DEMO_SERVICE.countyLibraries,
@@ -102,9 +91,7 @@ export const demoChallengesSeed: Seed = {
 
     // Accepted: submitted 50 days ago, considered 30 days ago, accepted 10 days ago (in time: 56 days).
     await recordDraft(
-      trx,
-      daysAgo(clock, 55),
-      actor,
+      daysAgo(ctx, 55),
       {
         authorityId: DEMO_AUTHORITY.district,
         serviceId: DEMO_DISTRICT_SERVICE.villageGreens,
@@ -128,38 +115,22 @@ export const demoChallengesSeed: Seed = {
       },
       DEMO_CHALLENGE.accepted,
     );
-    await submitChallengeAs(trx, daysAgo(clock, 50), actor, DEMO_AUTHORITY.district, DEMO_CHALLENGE.accepted);
-    await recordConsiderationAs(
-      trx,
-      daysAgo(clock, 30),
-      actor,
-      DEMO_AUTHORITY.district,
-      DEMO_CHALLENGE.accepted,
-      {
-        consideredBy: "Head of Environmental Services; Community Assets Panel",
-        consideredOn: addDays(today, -30),
-        evidence:
-          "The parish council's accounts for 2024–25, its insurance schedule, two years of complaints about the greens and the cost of the current rounds.",
-      },
-    );
-    await decideChallengeAs(
-      trx,
-      daysAgo(clock, 10),
-      actor,
-      DEMO_AUTHORITY.district,
-      DEMO_CHALLENGE.accepted,
-      {
-        decision: "accepted",
-        reasons:
-          "The parish council has shown the resources and experience to maintain the greens, and its proposal would improve the service for residents. A procurement exercise open to all will follow.",
-      },
-    );
+    await recordSubmission(daysAgo(ctx, 50), DEMO_AUTHORITY.district, DEMO_CHALLENGE.accepted);
+    await recordConsideration(daysAgo(ctx, 30), DEMO_AUTHORITY.district, DEMO_CHALLENGE.accepted, {
+      consideredBy: "Head of Environmental Services; Community Assets Panel",
+      consideredOn: addDays(today, -30),
+      evidence:
+        "The parish council's accounts for 2024–25, its insurance schedule, two years of complaints about the greens and the cost of the current rounds.",
+    });
+    await recordDecision(daysAgo(ctx, 10), DEMO_AUTHORITY.district, DEMO_CHALLENGE.accepted, {
+      decision: "accepted",
+      reasons:
+        "The parish council has shown the resources and experience to maintain the greens, and its proposal would improve the service for residents. A procurement exercise open to all will follow.",
+    });
 
     // Rejected: submitted 50 days ago, considered and rejected 20 days ago.
     await recordDraft(
-      trx,
-      daysAgo(clock, 52),
-      actor,
+      daysAgo(ctx, 52),
       {
         authorityId: DEMO_AUTHORITY.county,
         serviceId: DEMO_SERVICE.countyHomeCare,
@@ -178,21 +149,14 @@ export const demoChallengesSeed: Seed = {
       },
       DEMO_CHALLENGE.rejected,
     );
-    await submitChallengeAs(trx, daysAgo(clock, 50), actor, DEMO_AUTHORITY.county, DEMO_CHALLENGE.rejected);
-    await recordConsiderationAs(
-      trx,
-      daysAgo(clock, 20),
-      actor,
-      DEMO_AUTHORITY.county,
-      DEMO_CHALLENGE.rejected,
-      {
-        consideredBy: "Director of Adult Social Care; Commissioning Board",
-        consideredOn: addDays(today, -21),
-        evidence:
-          "The food bank's accounts, its registration status (it is not registered to provide personal care) and the published commissioning project for home care.",
-      },
-    );
-    await decideChallengeAs(trx, daysAgo(clock, 20), actor, DEMO_AUTHORITY.county, DEMO_CHALLENGE.rejected, {
+    await recordSubmission(daysAgo(ctx, 50), DEMO_AUTHORITY.county, DEMO_CHALLENGE.rejected);
+    await recordConsideration(daysAgo(ctx, 20), DEMO_AUTHORITY.county, DEMO_CHALLENGE.rejected, {
+      consideredBy: "Director of Adult Social Care; Commissioning Board",
+      consideredOn: addDays(today, -21),
+      evidence:
+        "The food bank's accounts, its registration status (it is not registered to provide personal care) and the published commissioning project for home care.",
+    });
+    await recordDecision(daysAgo(ctx, 20), DEMO_AUTHORITY.county, DEMO_CHALLENGE.rejected, {
       decision: "rejected",
       grounds: ["already-procured", "body-unsuitable"],
       reasons:
@@ -201,9 +165,7 @@ export const demoChallengesSeed: Seed = {
 
     // Overdue: submitted 80 days ago to Millbrook (56-day decision period), not yet decided.
     await recordDraft(
-      trx,
-      daysAgo(clock, 82),
-      actor,
+      daysAgo(ctx, 82),
       {
         authorityId: DEMO_AUTHORITY.district,
         serviceId: DEMO_DISTRICT_SERVICE.wasteCollection,
@@ -224,13 +186,11 @@ export const demoChallengesSeed: Seed = {
       },
       DEMO_CHALLENGE.overdue,
     );
-    await submitChallengeAs(trx, daysAgo(clock, 80), actor, DEMO_AUTHORITY.district, DEMO_CHALLENGE.overdue);
+    await recordSubmission(daysAgo(ctx, 80), DEMO_AUTHORITY.district, DEMO_CHALLENGE.overdue);
 
     // By employees: submitted 5 days ago, a possible mutual spin-out.
     await recordDraft(
-      trx,
-      daysAgo(clock, 6),
-      actor,
+      daysAgo(ctx, 6),
       {
         authorityId: DEMO_AUTHORITY.county,
         serviceId: DEMO_SERVICE.countyParks,
@@ -254,6 +214,6 @@ export const demoChallengesSeed: Seed = {
       },
       DEMO_CHALLENGE.employees,
     );
-    await submitChallengeAs(trx, daysAgo(clock, 5), actor, DEMO_AUTHORITY.county, DEMO_CHALLENGE.employees);
+    await recordSubmission(daysAgo(ctx, 5), DEMO_AUTHORITY.county, DEMO_CHALLENGE.employees);
   },
 };

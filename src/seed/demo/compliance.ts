@@ -8,12 +8,10 @@
 import { fixedClock } from "../../lib/clock.ts";
 import { addMonths, londonDate } from "../../lib/london-time.ts";
 import type { Principal } from "../../modules/access/access.service.ts";
-import { SYSTEM } from "../../modules/audit/audit.service.ts";
-import { recordDecision, startEvaluation } from "../../modules/evaluation/compliance.service.ts";
-import { recordReservedAward } from "../../modules/evaluation/reserved-awards.service.ts";
-import type { BidsContext } from "../../modules/tenders/bids.service.ts";
+import { recordDecision, startEvaluation } from "../../modules/compliance/compliance.service.ts";
+import { recordReservedAward } from "../../modules/compliance/reserved-awards.service.ts";
 import { tenderKeyringFromKeys } from "../../modules/tenders/sealing.ts";
-import * as tendersRepo from "../../modules/tenders/tenders.service.ts";
+import { currentBids, type TendersCtx, tenderParts } from "../../modules/tenders/tenders.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
 import { DEMO_ORGANISATION } from "./organisations.ts";
@@ -41,31 +39,30 @@ export const demoComplianceSeed: Seed = {
   description:
     "Demo compliance check of opened bids, evaluation started, and a reserved contract on the register",
   demo: true,
-  async run({ trx, clock }) {
-    const now = clock.now().getTime();
-    const at = (offsetDays: number) => fixedClock(new Date(now + offsetDays * DAY));
-    // Only the checks are made: no bid is read, so no key is needed (a placeholder keyring).
-    const ctx = (offsetDays: number): BidsContext => ({
-      db: trx,
-      clock: at(offsetDays),
+  async run({ ctx }) {
+    const now = ctx.clock.now().getTime();
+    // The administrator checks, days ago. Only the checks are made: no bid is read, so no key is
+    // needed (a placeholder keyring).
+    const as = (offsetDays: number): TendersCtx => ({
+      db: ctx.db,
+      clock: fixedClock(new Date(now + offsetDays * DAY)),
+      principal: checker,
       keys: tenderKeyringFromKeys(Buffer.alloc(32, 0x5a)),
       email: false,
       maxDocumentBytes: 20 * 1024 * 1024,
     });
-    const bids = await tendersRepo.currentBids(trx, DEMO_AUTHORITY.county, DEMO_TENDER.opened);
-    const parts = await tendersRepo.tenderParts(trx, DEMO_AUTHORITY.county, DEMO_TENDER.opened);
+    const bids = await currentBids(ctx, DEMO_AUTHORITY.county, DEMO_TENDER.opened);
+    const parts = await tenderParts(ctx, DEMO_AUTHORITY.county, DEMO_TENDER.opened);
     for (const bid of bids)
-      await recordDecision(ctx(-28), checker, DEMO_AUTHORITY.county, DEMO_TENDER.opened, bid.id, {
+      await recordDecision(as(-28), DEMO_AUTHORITY.county, DEMO_TENDER.opened, bid.id, {
         conditions: parts.conditions.map((_, i) => ({ position: i + 1, met: true })),
         outcome: "compliant",
       });
-    await startEvaluation(ctx(-27), checker, DEMO_AUTHORITY.county, DEMO_TENDER.opened, {});
+    await startEvaluation(as(-27), DEMO_AUTHORITY.county, DEMO_TENDER.opened, {});
 
-    const awardedOn = addMonths(londonDate(clock.now()), -18);
+    const awardedOn = addMonths(londonDate(ctx.clock.now()), -18);
     await recordReservedAward(
-      trx,
-      clock,
-      SYSTEM("seed"),
+      ctx,
       { authorityId: DEMO_AUTHORITY.county, source: "recorded", recordedBy: null },
       {
         organisationId: DEMO_ORGANISATION.communityHealthMutual,

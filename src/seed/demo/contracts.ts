@@ -9,21 +9,16 @@
  * administrator (Olu Adeyemi) is made a member of each supplier it does not already act for, so that
  * the demo can sign in as the supplier and report.
  */
-import { fixedClock } from "../../lib/clock.ts";
+import { type Clock, fixedClock } from "../../lib/clock.ts";
 import { UnprocessableError } from "../../lib/errors.ts";
-import { addDays, addMonths, londonDate } from "../../lib/london-time.ts";
+import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
 import type { Principal } from "../../modules/access/access.service.ts";
 import { grantRole, grantsInScope } from "../../modules/access/access.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
-import {
-  type ContractsContext,
-  contractOf,
-  enterContract,
-  KPI_THRESHOLD_PENCE,
-  rateKpi,
-  reportKpi,
-} from "../../modules/contracts/contracts.service.ts";
-import { awardsReadyToContract } from "../../modules/evaluation/award-handover.ts";
+import { enterContract, readyToContract } from "../../modules/contracts/contract-entry.service.ts";
+import type { ContractsCtx } from "../../modules/contracts/contracts.context.ts";
+import { KPI_THRESHOLD_PENCE } from "../../modules/contracts/contracts.service.ts";
+import { rateKpi, reportKpi } from "../../modules/contracts/kpi-reports.service.ts";
 import { hasCurrentRegistration } from "../../modules/regulation/regulation.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
@@ -89,34 +84,39 @@ export const demoContractsSeed: Seed = {
   name: "demo-contracts",
   description: "Demo contracts with KPIs, performance reports and ratings",
   demo: true,
-  async run({ trx, clock }) {
-    const now = clock.now().getTime();
+  async run({ trx, ctx }) {
+    const now = ctx.clock.now().getTime();
     const at = (hours: number) => fixedClock(new Date(now + hours * HOUR));
-    const entering = at(-3);
-    const ready = await awardsReadyToContract(trx, entering, DEMO_AUTHORITY.county);
-    const today = londonDate(entering.now());
+    /** Acting as someone, at a moment, in the seed's transaction; no documents, no email. */
+    const as = (principal: Principal, clock: Clock): ContractsCtx => ({
+      db: trx,
+      clock,
+      principal,
+      files: NO_FILES,
+      email: false,
+    });
+    const entering = as(commissioner, at(-3));
+    const ready = await readyToContract(entering, DEMO_AUTHORITY.county);
+    const today = londonToday(entering.clock);
     const startsOn = addMonths(`${today.slice(0, 8)}01`, -7);
     const endsOn = addDays(addMonths(startsOn, 36), -1);
     for (const [i, award] of ready.slice(0, DEMO_CONTRACTS.length).entries()) {
       if (
         award.regulatedActivity &&
-        !(await hasCurrentRegistration(trx, award.organisationId, award.regulatedActivity))
+        !(await hasCurrentRegistration(ctx, award.organisationId, award.regulatedActivity))
       )
         continue;
       const id = DEMO_CONTRACTS[i] as string;
-      const ctx: Omit<ContractsContext, "db"> = { clock: entering, files: NO_FILES, email: false };
       // The demo organisation administrator acts for the supplier too, so that the demo can report.
       const people = await grantsInScope(trx, award.organisationId);
       if (!people.some((g) => g.user_id === DEMO_ORG_ADMIN))
-        await grantRole(trx, entering, SYSTEM("seed"), {
+        await grantRole(trx, entering.clock, SYSTEM("seed"), {
           userId: DEMO_ORG_ADMIN,
           role: "organisation-member",
           scopeId: award.organisationId,
         });
       const entered = await enterContract(
-        trx,
-        ctx,
-        commissioner,
+        entering,
         DEMO_AUTHORITY.county,
         {
           awardId: award.id,
@@ -135,15 +135,12 @@ export const demoContractsSeed: Seed = {
       });
       if (!entered) continue;
       // The supplier reports the first periods; the commissioner rates most of them.
-      const view = await contractOf(trx, entering, null, DEMO_AUTHORITY.county, id);
-      for (const kpi of view.kpis)
+      for (const kpi of entered.kpis)
         for (const [n, value] of (RESULTS[kpi.position] ?? []).entries()) {
           const period = kpi.periods[n];
           if (!period || period.state === "upcoming") continue;
           await reportKpi(
-            trx,
-            { clock: at(-2), email: false },
-            reporter(award.organisationId),
+            as(reporter(award.organisationId), at(-2)),
             DEMO_AUTHORITY.county,
             id,
             kpi.position,
@@ -155,31 +152,22 @@ export const demoContractsSeed: Seed = {
           );
           const rating = kpi.position === 2 && n === 4 ? undefined : (RATED[n] ?? "good");
           if (rating)
-            await rateKpi(
-              trx,
-              { clock: at(-1), email: false },
-              commissioner,
-              DEMO_AUTHORITY.county,
-              id,
-              kpi.position,
-              period.number,
-              {
-                rating,
-                comment:
-                  rating === "good"
-                    ? "At or better than target."
-                    : rating === "approaching-target"
-                      ? "Close to target and improving."
-                      : "Below target: an improvement plan was agreed.",
-              },
-            );
+            await rateKpi(as(commissioner, at(-1)), DEMO_AUTHORITY.county, id, kpi.position, period.number, {
+              rating,
+              comment:
+                rating === "good"
+                  ? "At or better than target."
+                  : rating === "approaching-target"
+                    ? "Close to target and improving."
+                    : "Below target: an improvement plan was agreed.",
+            });
         }
     }
   },
 };
 
 /** The seed attaches no documents: a file store that is never asked. */
-const NO_FILES: ContractsContext["files"] = {
+const NO_FILES: ContractsCtx["files"] = {
   put: () => Promise.reject(new Error("The demo contracts have no documents")),
   get: () => Promise.reject(new Error("The demo contracts have no documents")),
   exists: () => Promise.resolve(false),

@@ -12,29 +12,24 @@
  *   standstill is over with no challenge, ready to be contracted (the contracts seed does).
  */
 import { fixedClock } from "../../lib/clock.ts";
-import { type Principal, requireAuthorityEditor } from "../../modules/access/access.service.ts";
-import { SYSTEM } from "../../modules/audit/audit.service.ts";
-import { awardTender, lodgeChallenge } from "../../modules/evaluation/award.service.ts";
-import { recordDecision, startEvaluation } from "../../modules/evaluation/compliance.service.ts";
-import {
-  declareConflicts,
-  leafCriteria,
-  moderateBid,
-  recordScores,
-  scoredCriteria,
-  submitScores,
-} from "../../modules/evaluation/evaluation.service.ts";
-import {
-  assignEvaluator,
-  type BidsContext,
-  confirmOpening,
-  submitBid,
-} from "../../modules/tenders/bids.service.ts";
+import type { Principal } from "../../modules/access/access.service.ts";
+import type { Ctx } from "../../modules/access/context.ts";
+import { awardTender } from "../../modules/award/award.service.ts";
+import { lodgeChallenge } from "../../modules/award/challenges.service.ts";
+import { recordDecision, startEvaluation } from "../../modules/compliance/compliance.service.ts";
+import { declareConflicts } from "../../modules/evaluation/declarations.service.ts";
+import { leafCriteria, scoredCriteria } from "../../modules/evaluation/evaluation.service.ts";
+import { moderateBid } from "../../modules/evaluation/moderation.service.ts";
+import { recordScores, submitScores } from "../../modules/evaluation/scores.service.ts";
+import { submitBid } from "../../modules/tenders/bids.service.ts";
+import { assignEvaluator } from "../../modules/tenders/evaluators.service.ts";
+import { confirmOpening } from "../../modules/tenders/opening.service.ts";
+import { recordPublication } from "../../modules/tenders/publication.service.ts";
 import { registerInterest } from "../../modules/tenders/questions.service.ts";
 import type { TenderKeyring } from "../../modules/tenders/sealing.ts";
-import * as tendersRepo from "../../modules/tenders/tenders.service.ts";
-import { checkTender, publishTenderAs, recordTender } from "../../modules/tenders/tenders.service.ts";
-import type { Seed, SeedContext } from "../seed.ts";
+import { checkTender, recordTender } from "../../modules/tenders/setup.service.ts";
+import { currentBids, type TendersCtx, tenderParts } from "../../modules/tenders/tenders.service.ts";
+import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
 import { DEMO_ORGANISATION } from "./organisations.ts";
 import { DEMO_PROJECT } from "./projects.ts";
@@ -145,20 +140,24 @@ const criteria = [
   { kind: "price", title: "Price", weightBp: 3000 },
 ];
 
-async function awarded({ trx, clock }: SeedContext, keys: TenderKeyring, a: DemoAward): Promise<void> {
-  const now = clock.now().getTime();
-  const at = (days: number) => fixedClock(new Date(now + days * DAY));
-  const ctx = (days: number): BidsContext => ({
-    db: trx,
-    clock: at(days),
+/** The seed's context, `days` from now, acting as `who` (the system when none). */
+function acting(ctx: Ctx, keys: TenderKeyring) {
+  const now = ctx.clock.now().getTime();
+  return (days: number, who: Principal | null = null): TendersCtx => ({
+    ...(who ? { db: ctx.db, principal: who } : ctx),
+    clock: fixedClock(new Date(now + days * DAY)),
     keys,
     email: false,
     maxDocumentBytes: 20 * 1024 * 1024,
   });
-  const start = -a.awardedDaysAgo;
+}
+
+/** A tender of the county's home care project, published, bid for by the demo organisations and opened. */
+async function opened(ctx: Ctx, keys: TenderKeyring, a: DemoAward, start: number): Promise<void> {
+  const as = acting(ctx, keys);
   const published = start - 80;
-  const deadline = new Date(now + (start - 40) * DAY);
-  const input = await checkTender(trx, null, COUNTY, {
+  const deadline = new Date(ctx.clock.now().getTime() + (start - 40) * DAY);
+  const input = await checkTender(as(published), COUNTY, {
     projectId: DEMO_PROJECT.countyHomeCare,
     title: a.title,
     description: a.description,
@@ -176,50 +175,41 @@ async function awarded({ trx, clock }: SeedContext, keys: TenderKeyring, a: Demo
     ],
     criteria,
   });
-  await recordTender(trx, at(published), SYSTEM("seed"), COUNTY, input, a.tenderId);
-  await publishTenderAs(trx, at(published), SYSTEM("seed"), null, COUNTY, a.tenderId, {
-    keys,
+  await recordTender(as(published), COUNTY, input, a.tenderId);
+  await recordPublication(as(published), COUNTY, a.tenderId, {
     minimumPeriodDays: 25,
     markProjectStarted: false,
   });
-  const parts = await tendersRepo.tenderParts(trx, COUNTY, a.tenderId);
+  const parts = await tenderParts(ctx, COUNTY, a.tenderId);
   const answers = parts.criteria
     .filter((c) => c.kind !== "price")
     .map((c) => ({ criterionId: c.id, text: `How we meet “${c.title}”.` }));
   for (const b of a.bids) {
-    await registerInterest(
-      trx,
-      at(start - 50),
-      bidder(b.organisationId),
-      COUNTY,
-      a.tenderId,
-      b.organisationId,
-    );
-    await submitBid(trx, ctx(start - 45), bidder(b.organisationId), COUNTY, a.tenderId, {
+    await registerInterest(as(start - 50, bidder(b.organisationId)), COUNTY, a.tenderId, b.organisationId);
+    await submitBid(as(start - 45, bidder(b.organisationId)), COUNTY, a.tenderId, {
       organisationId: b.organisationId,
       answers,
       price: b.price,
     });
   }
-  await confirmOpening(ctx(start - 39), opener, COUNTY, a.tenderId);
-  await confirmOpening(ctx(start - 39), admin, COUNTY, a.tenderId);
-  const bids = await tendersRepo.currentBids(trx, COUNTY, a.tenderId);
+  await confirmOpening(as(start - 39, opener), COUNTY, a.tenderId);
+  await confirmOpening(as(start - 39, admin), COUNTY, a.tenderId);
+}
+
+async function awarded(ctx: Ctx, keys: TenderKeyring, a: DemoAward): Promise<void> {
+  const as = acting(ctx, keys);
+  const start = -a.awardedDaysAgo;
+  await opened(ctx, keys, a, start);
+  const parts = await tenderParts(ctx, COUNTY, a.tenderId);
+  const bids = await currentBids(ctx, COUNTY, a.tenderId);
   for (const bid of bids)
-    await recordDecision(ctx(start - 38), admin, COUNTY, a.tenderId, bid.id, {
+    await recordDecision(as(start - 38, admin), COUNTY, a.tenderId, bid.id, {
       conditions: parts.conditions.map((_, i) => ({ position: i + 1, met: true })),
       outcome: "compliant",
     });
-  await startEvaluation(ctx(start - 37), admin, COUNTY, a.tenderId, {});
-  await assignEvaluator(
-    trx,
-    at(start - 37),
-    commissioner,
-    COUNTY,
-    a.tenderId,
-    DEMO_EVALUATOR,
-    requireAuthorityEditor,
-  );
-  await declareConflicts(ctx(start - 36), evaluator, COUNTY, a.tenderId, { conflict: false });
+  await startEvaluation(as(start - 37, admin), COUNTY, a.tenderId, {});
+  await assignEvaluator(as(start - 37, commissioner), COUNTY, a.tenderId, DEMO_EVALUATOR);
+  await declareConflicts(as(start - 36, evaluator), COUNTY, a.tenderId, { conflict: false });
   const scored = scoredCriteria(leafCriteria(parts));
   const scoreOf = (bidId: string) =>
     a.bids.find((b) => b.organisationId === bids.find((x) => x.id === bidId)?.organisation_id)?.score ?? 5;
@@ -229,13 +219,12 @@ async function awarded({ trx, clock }: SeedContext, keys: TenderKeyring, a: Demo
       score: scoreOf(bid.id),
       reason: `Scored ${scoreOf(bid.id)} of 10 against “${c.title}”: the answer's evidence, weighed against the published guidance.`,
     }));
-    await recordScores(ctx(start - 30), evaluator, COUNTY, a.tenderId, bid.id, entries);
+    await recordScores(as(start - 30, evaluator), COUNTY, a.tenderId, bid.id, entries);
   }
-  await submitScores(ctx(start - 29), evaluator, COUNTY, a.tenderId);
+  await submitScores(as(start - 29, evaluator), COUNTY, a.tenderId);
   for (const bid of bids)
     await moderateBid(
-      ctx(start - 20),
-      admin,
+      as(start - 20, admin),
       COUNTY,
       a.tenderId,
       bid.id,
@@ -246,8 +235,7 @@ async function awarded({ trx, clock }: SeedContext, keys: TenderKeyring, a: Demo
       })),
     );
   await awardTender(
-    ctx(start),
-    admin,
+    as(start, admin),
     COUNTY,
     a.tenderId,
     { regulatedActivity: a.regulatedActivity },
@@ -259,38 +247,20 @@ export const demoEvaluationSeed: Seed = {
   name: "demo-evaluation",
   description: "Demo tenders in evaluation, in standstill, challenged, and awarded with standstill over",
   demo: true,
-  async run(context) {
-    const { trx, clock } = context;
+  async run({ ctx }) {
     const keys = demoTenderKeys();
-    const now = clock.now().getTime();
-    const at = (days: number) => fixedClock(new Date(now + days * DAY));
-    const ctx = (days: number): BidsContext => ({
-      db: trx,
-      clock: at(days),
-      keys,
-      email: false,
-      maxDocumentBytes: 20 * 1024 * 1024,
-    });
+    const as = acting(ctx, keys);
 
     // The opened demo tender stays in evaluation: the demo evaluator has declared and scored one bid.
-    await assignEvaluator(
-      trx,
-      at(-26),
-      commissioner,
-      COUNTY,
-      DEMO_TENDER.opened,
-      DEMO_EVALUATOR,
-      requireAuthorityEditor,
-    );
-    await declareConflicts(ctx(-25), evaluator, COUNTY, DEMO_TENDER.opened, { conflict: false });
-    const parts = await tendersRepo.tenderParts(trx, COUNTY, DEMO_TENDER.opened);
-    const [first] = (await tendersRepo.currentBids(trx, COUNTY, DEMO_TENDER.opened)).sort((x, y) =>
+    await assignEvaluator(as(-26, commissioner), COUNTY, DEMO_TENDER.opened, DEMO_EVALUATOR);
+    await declareConflicts(as(-25, evaluator), COUNTY, DEMO_TENDER.opened, { conflict: false });
+    const parts = await tenderParts(ctx, COUNTY, DEMO_TENDER.opened);
+    const [first] = (await currentBids(ctx, COUNTY, DEMO_TENDER.opened)).sort((x, y) =>
       x.id.localeCompare(y.id),
     );
     if (first)
       await recordScores(
-        ctx(-24),
-        evaluator,
+        as(-24, evaluator),
         COUNTY,
         DEMO_TENDER.opened,
         first.id,
@@ -301,12 +271,11 @@ export const demoEvaluationSeed: Seed = {
         })),
       );
 
-    for (const a of AWARDS) await awarded(context, keys, a);
+    for (const a of AWARDS) await awarded(ctx, keys, a);
 
     // The demo mutual challenges the award it lost, two days after it was made.
     await lodgeChallenge(
-      ctx(-2),
-      bidder(DEMO_ORGANISATION.communityHealthMutual),
+      as(-2, bidder(DEMO_ORGANISATION.communityHealthMutual)),
       COUNTY,
       DEMO_AWARD_TENDER.challenged,
       {

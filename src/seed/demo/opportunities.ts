@@ -5,7 +5,8 @@
  * Made through the real rules. Fictional data; fixed ids.
  */
 import type { Principal } from "../../modules/access/access.service.ts";
-import { alertSavedSearches, saveSearch } from "../../modules/opportunities/opportunities.service.ts";
+import { alertSavedSearches } from "../../modules/opportunities/alerts.service.ts";
+import { saveSearch } from "../../modules/opportunities/saved-searches.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AREA } from "./areas.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
@@ -23,7 +24,7 @@ export const demoOpportunitiesSeed: Seed = {
   name: "demo-opportunities",
   description: "Demo saved searches with alerts",
   demo: true,
-  async run({ trx, clock }) {
+  async run({ ctx }) {
     const searcher: Principal = {
       userId: DEMO_SEARCHER,
       displayName: "Olu Adeyemi",
@@ -32,9 +33,7 @@ export const demoOpportunitiesSeed: Seed = {
       twoFactor: true,
     };
     await saveSearch(
-      trx,
-      clock,
-      searcher,
+      { db: ctx.db, clock: ctx.clock, principal: searcher },
       {
         name: "Home care in Westshire",
         alerts: true,
@@ -44,8 +43,7 @@ export const demoOpportunitiesSeed: Seed = {
     );
     // The alert the open demo tender's job would send; the job then finds it sent and sends nothing.
     await alertSavedSearches(
-      trx,
-      clock,
+      ctx,
       { authorityId: DEMO_AUTHORITY.county, tenderId: DEMO_TENDER.open },
       { email: false },
     );

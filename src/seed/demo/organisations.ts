@@ -8,14 +8,16 @@
  * the demo areas (src/seed/data/areas-demo.csv) and gives the demo authorities their areas.
  */
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
-import type { RelationshipKind } from "../../modules/organisations/organisations.service.ts";
 import {
-  addRelationship,
-  type CreateOrganisationInput,
-  createOrganisation,
   type MutualEvidenceInput,
   recordMutualEvidence,
-} from "../../modules/organisations/organisations.service.ts";
+} from "../../modules/organisations/mutual-evidence.service.ts";
+import type { RelationshipKind } from "../../modules/organisations/organisations.service.ts";
+import {
+  type CreateOrganisationInput,
+  recordOrganisation,
+} from "../../modules/organisations/registration.service.ts";
+import { recordRelationship } from "../../modules/organisations/relationships.service.ts";
 import { loadServiceCategories } from "../../modules/vocabularies/vocabularies.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AREA as AREA, loadDemoAreas, setDemoAuthorityAreas } from "./areas.ts";
@@ -707,17 +709,16 @@ export const demoOrganisationsSeed: Seed = {
   name: "demo-organisations",
   description: "About 40 demo organisations of every sector and size, with relationships and mutual evidence",
   demo: true,
-  async run({ trx, clock }) {
-    const seed = SYSTEM("seed");
+  async run({ trx, clock, ctx }) {
     // What the directory needs first: the service categories (if the reference seed has not run
     // yet), the demo areas, and the demo authorities' areas.
-    await loadServiceCategories(trx, clock, seed);
+    await loadServiceCategories(trx, clock, SYSTEM("seed"));
     await loadDemoAreas(trx, clock);
     await setDemoAuthorityAreas(trx, clock);
-    for (const organisation of demoOrganisations) await createOrganisation(trx, clock, seed, organisation);
-    for (const relationship of demoRelationships) await addRelationship(trx, clock, null, relationship, seed);
+    for (const organisation of demoOrganisations) await recordOrganisation(ctx, organisation);
+    for (const relationship of demoRelationships) await recordRelationship(ctx, relationship);
     for (const { organisationId, ...evidence } of demoMutualEvidence) {
-      await recordMutualEvidence(trx, clock, null, organisationId, evidence, seed);
+      await recordMutualEvidence(ctx, organisationId, evidence);
     }
   },
 };

@@ -3,8 +3,11 @@
  * for Millbrook District Council and published (so the pipeline shows it as the planned procurement),
  * and a draft for its country parks. Fictional data; fixed ids.
  */
-import { SYSTEM } from "../../modules/audit/audit.service.ts";
-import { checkProject, publishProjectAs, recordProject } from "../../modules/projects/projects.service.ts";
+import {
+  checkProject,
+  recordProject,
+  recordProjectPublished,
+} from "../../modules/projects/projects.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AREA } from "./areas.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
@@ -20,9 +23,8 @@ export const demoProjectsSeed: Seed = {
   name: "demo-projects",
   description: "Demo commissioning projects: a published joint project with its pipeline notice, and a draft",
   demo: true,
-  async run({ trx, clock }) {
-    const actor = SYSTEM("seed");
-    const homeCare = await checkProject(trx, DEMO_AUTHORITY.county, {
+  async run({ ctx }) {
+    const homeCare = await checkProject(ctx, DEMO_AUTHORITY.county, {
       title: "Home care for older people 2027",
       description: "Re-commissioning home care across Westshire and Millbrook as an open framework.",
       need: "More older people want care at home; the current framework ends on 31 March 2027.",
@@ -36,9 +38,9 @@ export const demoProjectsSeed: Seed = {
       serviceIds: [DEMO_SERVICE.countyHomeCare],
       participantIds: [DEMO_AUTHORITY.district],
     });
-    await recordProject(trx, clock, actor, DEMO_AUTHORITY.county, homeCare, DEMO_PROJECT.countyHomeCare);
-    await publishProjectAs(trx, clock, actor, DEMO_AUTHORITY.county, DEMO_PROJECT.countyHomeCare);
-    const parks = await checkProject(trx, DEMO_AUTHORITY.county, {
+    await recordProject(ctx, DEMO_AUTHORITY.county, homeCare, DEMO_PROJECT.countyHomeCare);
+    await recordProjectPublished(ctx, DEMO_AUTHORITY.county, DEMO_PROJECT.countyHomeCare);
+    const parks = await checkProject(ctx, DEMO_AUTHORITY.county, {
       title: "Country parks cafés and events",
       description: "Concessions for cafés and events in the four country parks.",
       need: "Visitors ask for better facilities; the parks team wants community partners.",
@@ -52,6 +54,6 @@ export const demoProjectsSeed: Seed = {
       serviceIds: [DEMO_SERVICE.countyParks],
       participantIds: [],
     });
-    await recordProject(trx, clock, actor, DEMO_AUTHORITY.county, parks, DEMO_PROJECT.countyParksDraft);
+    await recordProject(ctx, DEMO_AUTHORITY.county, parks, DEMO_PROJECT.countyParksDraft);
   },
 };

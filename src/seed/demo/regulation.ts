@@ -8,23 +8,23 @@
  * waiting for a decision. Fictional data; fixed ids. Each step runs on a clock set to its date, so
  * the history reads as it happened (the seed's own clock is "today", 22 November 2026 in the demo).
  */
-import type { Trx } from "../../db/database.ts";
 import { type Clock, fixedClock } from "../../lib/clock.ts";
-import { SYSTEM } from "../../modules/audit/audit.service.ts";
-import { aggregateRatings } from "../../modules/regulation/ratings.ts";
-import type { Rating } from "../../modules/regulation/regulation.service.ts";
+import type { Ctx } from "../../modules/access/context.ts";
+import { recordEnforcement } from "../../modules/regulation/enforcement.service.ts";
 import {
   type CheckedInspection,
+  recordChallenge,
+  recordInspection,
+  recordReportPublished,
+} from "../../modules/regulation/inspections.service.ts";
+import { aggregateRatings } from "../../modules/regulation/ratings.ts";
+import { recordRegime, regimeOf } from "../../modules/regulation/regimes.service.ts";
+import {
   checkApplication,
-  issueEnforcementAs,
-  moveRegistration,
-  publishReportAs,
   recordApplication,
-  recordChallengeAs,
-  recordInspectionAs,
-  recordRegime,
-  regimeOf,
-} from "../../modules/regulation/regulation.service.ts";
+  recordRegistrationMove,
+} from "../../modules/regulation/registration.service.ts";
+import type { Rating } from "../../modules/regulation/regulation.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AREA } from "./areas.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
@@ -66,7 +66,7 @@ const G: R = "good";
 const RI: R = "requires-improvement";
 const I: R = "inadequate";
 
-const at = (iso: string): Clock => fixedClock(new Date(iso));
+const clockAt = (iso: string): Clock => fixedClock(new Date(iso));
 
 function inspection(
   inspectedOn: string,
@@ -448,88 +448,62 @@ export const DEMO_REGIME = {
   representationDays: 28,
 };
 
-async function seedRegulation(trx: Trx, clock: Clock): Promise<void> {
-  const actor = SYSTEM("seed");
-  await recordRegime(trx, at("2012-06-01T09:00:00Z"), actor, { regulatorId: REGULATOR, ...DEMO_REGIME });
-  const regime = await regimeOf(trx, REGULATOR);
+async function seedRegulation(ctx: Ctx): Promise<void> {
+  /** The seed's context with the clock set to a step's date. */
+  const at = (iso: string): Ctx => ({ ...ctx, clock: clockAt(iso) });
+  await recordRegime(at("2012-06-01T09:00:00Z"), { regulatorId: REGULATOR, ...DEMO_REGIME });
+  const regime = await regimeOf(ctx, REGULATOR);
   for (const l of LOCATIONS) {
-    const application = await checkApplication(trx, regime, { ...l });
-    await recordApplication(trx, at(l.appliedAt), actor, REGULATOR, application, l.id);
-    if (l.registeredAt) {
-      const registration = await trx
-        .selectFrom("registrations")
-        .selectAll()
-        .where("regulator_id", "=", REGULATOR)
-        .where("id", "=", l.id)
-        .executeTakeFirstOrThrow();
-      await moveRegistration(
-        trx,
+    const application = await checkApplication(ctx, regime, { ...l });
+    await recordApplication(at(l.appliedAt), REGULATOR, application, l.id);
+    if (l.registeredAt)
+      await recordRegistrationMove(
         at(l.registeredAt),
-        actor,
         REGULATOR,
-        registration,
+        l.id,
         "registered",
         "The provider showed it can meet the fundamental standards.",
         l.conditions ?? "",
       );
-    }
   }
   for (const [location, on, sent, published, inspectors, summary, ratings, extra, fixedId] of PUBLISHED) {
-    const inspectionId = await recordInspectionAs(
-      trx,
+    const inspectionId = await recordInspection(
       at(sent),
-      actor,
       REGULATOR,
       location,
       inspection(on, inspectors, summary, ratings, extra),
       fixedId,
     );
-    await publishReportAs(trx, at(published), actor, REGULATOR, inspectionId);
+    await recordReportPublished(at(published), REGULATOR, inspectionId);
   }
   // Enforcement in force: a warning notice at the home in special measures; a requirement notice.
-  await issueEnforcementAs(
-    trx,
+  await recordEnforcement(
     at("2026-05-15T09:00:00Z"),
-    actor,
     REGULATOR,
     DEMO_LOCATION.carewellRiverside,
     "warning-notice",
     "Moving and handling and pressure care must be made safe for every resident by 30 June 2026 (regulation 12).",
   );
-  await issueEnforcementAs(
-    trx,
+  await recordEnforcement(
     at("2025-10-20T09:00:00Z"),
-    actor,
     REGULATOR,
     DEMO_LOCATION.kelderbyStreetCare,
     "requirement-notice",
     "Complete and review a risk assessment for every person receiving care (regulation 12).",
   );
   // Greenway Millbrook is dormant over the winter while it recruits.
-  const millbrook = await trx
-    .selectFrom("registrations")
-    .selectAll()
-    .where("regulator_id", "=", REGULATOR)
-    .where("id", "=", DEMO_LOCATION.greenwayMillbrook)
-    .executeTakeFirstOrThrow();
-  await moveRegistration(
-    trx,
+  await recordRegistrationMove(
     at("2026-10-01T09:00:00Z"),
-    actor,
     REGULATOR,
-    millbrook,
+    DEMO_LOCATION.greenwayMillbrook,
     "dormant",
     "The provider told us it is not providing care from this branch while it recruits new staff.",
   );
   // A draft report in its factual-accuracy period, with a challenge from the provider: sent four
   // working days before the demo's today, so the period is still running.
-  const today = clock.now();
-  const sentAt = new Date(today.getTime() - 6 * 86_400_000);
-  const draftClock = fixedClock(sentAt);
-  const draftId = await recordInspectionAs(
-    trx,
-    draftClock,
-    actor,
+  const sentAt = new Date(ctx.clock.now().getTime() - 6 * 86_400_000);
+  const draftId = await recordInspection(
+    { ...ctx, clock: fixedClock(sentAt) },
     REGULATOR,
     DEMO_LOCATION.communityHealthClinic,
     inspection(
@@ -540,17 +514,10 @@ async function seedRegulation(trx: Trx, clock: Clock): Promise<void> {
     ),
     DEMO_INSPECTION.clinicDraft,
   );
-  const draft = await trx
-    .selectFrom("inspections")
-    .selectAll()
-    .where("regulator_id", "=", REGULATOR)
-    .where("id", "=", draftId)
-    .executeTakeFirstOrThrow();
-  await recordChallengeAs(
-    trx,
-    fixedClock(new Date(sentAt.getTime() + 2 * 86_400_000)),
-    actor,
-    draft,
+  await recordChallenge(
+    { ...ctx, clock: fixedClock(new Date(sentAt.getTime() + 2 * 86_400_000)) },
+    REGULATOR,
+    draftId,
     "The report says leg ulcer clinic waits are nine weeks; our published figures for October show five weeks.",
     null,
   );
@@ -561,7 +528,7 @@ export const demoRegulationSeed: Seed = {
   description:
     "Demo regulation: a regulator's regime and register with ratings, special measures and enforcement",
   demo: true,
-  async run({ trx, clock }) {
-    await seedRegulation(trx, clock);
+  async run({ ctx }) {
+    await seedRegulation(ctx);
   },
 };

@@ -10,25 +10,17 @@
  * that seeds without an app — a fixed, public demo key is used: such tenders cannot be opened by a
  * server holding another key.
  */
-import { fixedClock } from "../../lib/clock.ts";
+import { type Clock, fixedClock } from "../../lib/clock.ts";
 import type { Principal } from "../../modules/access/access.service.ts";
 import { grantRole } from "../../modules/access/access.service.ts";
-import { SYSTEM } from "../../modules/audit/audit.service.ts";
-import {
-  type BidDraft,
-  type BidsContext,
-  confirmOpening,
-  submitBid,
-} from "../../modules/tenders/bids.service.ts";
+import { actorIn, type Ctx } from "../../modules/access/context.ts";
+import { type BidDraft, submitBid } from "../../modules/tenders/bids.service.ts";
+import { confirmOpening } from "../../modules/tenders/opening.service.ts";
+import { recordPublication } from "../../modules/tenders/publication.service.ts";
 import { answerQuestion, askQuestion, registerInterest } from "../../modules/tenders/questions.service.ts";
 import { type TenderKeyring, tenderKeyringFromKeys } from "../../modules/tenders/sealing.ts";
-import * as repo from "../../modules/tenders/tenders.service.ts";
-import {
-  checkTender,
-  publishTenderAs,
-  recordTender,
-  type TenderDraft,
-} from "../../modules/tenders/tenders.service.ts";
+import { checkTender, recordTender, type TenderDraft } from "../../modules/tenders/setup.service.ts";
+import { type TendersCtx, tenderParts } from "../../modules/tenders/tenders.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
 import { DEMO_ORGANISATION } from "./organisations.ts";
@@ -120,166 +112,164 @@ function draft(title: string, description: string, deadline: Date): TenderDraft 
   };
 }
 
+/** The seed's context, with the clock moved to when each thing happened. */
+function demoTime(ctx: Ctx) {
+  const extras = { keys: demoTenderKeys(), email: false, maxDocumentBytes: 20 * 1024 * 1024 };
+  const now = ctx.clock.now().getTime();
+  return {
+    now,
+    /** The clock `offsetDays` from now. */
+    at: (offsetDays: number) => fixedClock(new Date(now + offsetDays * DAY)),
+    /** The seed itself, at that time. */
+    system: (clock: Clock): TendersCtx => ({ ...ctx, clock, ...extras }),
+    /** Someone acting, at that time. */
+    as: (principal: Principal, clock: Clock): TendersCtx => ({ db: ctx.db, clock, principal, ...extras }),
+  };
+}
+
+type DemoTime = ReturnType<typeof demoTime>;
+
+const DEMO_TENDERS = [
+  {
+    id: DEMO_TENDER.open,
+    title: "Home care in Wesford: framework 2027",
+    description: "Personal care at home for older people in Wesford and the surrounding villages.",
+    published: -5,
+    deadline: 40,
+  },
+  {
+    id: DEMO_TENDER.closed,
+    title: "Reablement at home after hospital",
+    description:
+      "Up to six weeks of reablement for people leaving hospital, to help them live independently.",
+    published: -60,
+    deadline: -3,
+  },
+  {
+    id: DEMO_TENDER.opened,
+    title: "Night-time home care",
+    description: "Planned and responsive home care visits between 10pm and 7am across Westshire.",
+    published: -120,
+    deadline: -30,
+  },
+];
+
+async function publishDemoTenders(d: DemoTime): Promise<void> {
+  for (const t of DEMO_TENDERS) {
+    const published = d.system(d.at(t.published));
+    const deadline = new Date(d.now + t.deadline * DAY);
+    const input = await checkTender(
+      published,
+      DEMO_AUTHORITY.county,
+      draft(t.title, t.description, deadline),
+    );
+    await recordTender(published, DEMO_AUTHORITY.county, input, t.id);
+    await recordPublication(published, DEMO_AUTHORITY.county, t.id, {
+      minimumPeriodDays: 25,
+      // The demo project's procurement start is the projects module's to show (its own tests record it).
+      markProjectStarted: false,
+    });
+  }
+}
+
+/** Clarification on the open tender: one question answered (published without the asker's name), one waiting. */
+async function askDemoQuestions(d: DemoTime): Promise<void> {
+  const asked = await askQuestion(
+    d.as(bidder(DEMO_ORGANISATION.communityHealthMutual), d.at(-4)),
+    DEMO_AUTHORITY.county,
+    DEMO_TENDER.open,
+    {
+      organisationId: DEMO_ORGANISATION.communityHealthMutual,
+      question:
+        "Will the transferring staff's mileage allowance be protected after transfer, and is it included in the annual cost given?",
+    },
+  );
+  await answerQuestion(
+    d.as(DEMO_COMMISSIONER_PRINCIPAL, d.at(-3)),
+    DEMO_AUTHORITY.county,
+    DEMO_TENDER.open,
+    asked.id,
+    {
+      answer:
+        "Yes. Mileage at 45p a mile is part of the transferring terms and is included in the £912,000 annual cost.",
+    },
+  );
+  await askQuestion(
+    d.as(bidder(DEMO_ORGANISATION.carersTrust), d.at(-1)),
+    DEMO_AUTHORITY.county,
+    DEMO_TENDER.open,
+    {
+      organisationId: DEMO_ORGANISATION.carersTrust,
+      question: "Can a bid cover only the villages north of the river, or must it cover the whole area?",
+    },
+  );
+}
+
+/** An organisation's bid, `dayOffset` days from now, its interest registered a day before. */
+async function demoBid(
+  d: DemoTime,
+  tenderId: string,
+  dayOffset: number,
+  organisationId: string,
+  bid: Omit<BidDraft, "answers">,
+): Promise<void> {
+  const parts = await tenderParts(d.system(d.at(0)), DEMO_AUTHORITY.county, tenderId);
+  const answers = parts.criteria
+    .filter((c) => c.kind !== "price")
+    .map((c) => ({ criterionId: c.id, text: `${organisationId}: how we meet “${c.title}”.` }));
+  const who = bidder(organisationId);
+  await registerInterest(d.as(who, d.at(dayOffset - 1)), DEMO_AUTHORITY.county, tenderId, organisationId);
+  await submitBid(d.as(who, d.at(dayOffset)), DEMO_AUTHORITY.county, tenderId, {
+    ...bid,
+    organisationId,
+    answers,
+  });
+}
+
+const CONSORTIUM = {
+  leadShareBp: 7000,
+  members: [
+    { organisationId: DEMO_ORGANISATION.millbrookHomes, role: "partner", shareBp: 2000 },
+    {
+      name: "Wesford Night Sitters",
+      role: "subcontractor",
+      sector: "voluntary-community",
+      sizeBand: "micro",
+      shareBp: 1000,
+    },
+  ],
+};
+
+async function placeDemoBids(d: DemoTime): Promise<void> {
+  await demoBid(d, DEMO_TENDER.open, -2, DEMO_ORGANISATION.carersTrust, { price: "£2,350,000" });
+  await demoBid(d, DEMO_TENDER.open, -1, DEMO_ORGANISATION.communityHealthMutual, { price: "£2,410,000" });
+  for (const tenderId of [DEMO_TENDER.closed, DEMO_TENDER.opened]) {
+    const day = tenderId === DEMO_TENDER.closed ? -10 : -40;
+    await demoBid(d, tenderId, day, DEMO_ORGANISATION.carersTrust, { price: "£1,180,000" });
+    await demoBid(d, tenderId, day, DEMO_ORGANISATION.communityHealthMutual, { price: "£1,240,000" });
+    await demoBid(d, tenderId, day, DEMO_ORGANISATION.homesGroup, {
+      price: "£1,095,000",
+      consortium: CONSORTIUM,
+    });
+  }
+}
+
 export const demoTendersSeed: Seed = {
   name: "demo-tenders",
   description: "Demo tenders: one open, one closed awaiting opening, one opened, with sealed bids",
   demo: true,
-  async run({ trx, clock }) {
-    const keys = demoTenderKeys();
-    const actor = SYSTEM("seed");
-    const now = clock.now().getTime();
-    const at = (offsetDays: number) => fixedClock(new Date(now + offsetDays * DAY));
-    const tenders = [
-      {
-        id: DEMO_TENDER.open,
-        title: "Home care in Wesford: framework 2027",
-        description: "Personal care at home for older people in Wesford and the surrounding villages.",
-        published: -5,
-        deadline: 40,
-      },
-      {
-        id: DEMO_TENDER.closed,
-        title: "Reablement at home after hospital",
-        description:
-          "Up to six weeks of reablement for people leaving hospital, to help them live independently.",
-        published: -60,
-        deadline: -3,
-      },
-      {
-        id: DEMO_TENDER.opened,
-        title: "Night-time home care",
-        description: "Planned and responsive home care visits between 10pm and 7am across Westshire.",
-        published: -120,
-        deadline: -30,
-      },
-    ];
-    for (const t of tenders) {
-      const published = at(t.published);
-      const deadline = new Date(now + t.deadline * DAY);
-      const input = await checkTender(
-        trx,
-        null,
-        DEMO_AUTHORITY.county,
-        draft(t.title, t.description, deadline),
-      );
-      await recordTender(trx, published, actor, DEMO_AUTHORITY.county, input, t.id);
-      await publishTenderAs(trx, published, actor, null, DEMO_AUTHORITY.county, t.id, {
-        keys,
-        minimumPeriodDays: 25,
-        // The demo project's procurement start is the projects module's to show (its own tests record it).
-        markProjectStarted: false,
-      });
-    }
-
-    const answersFor = async (tenderId: string, who: string) => {
-      const parts = await repo.tenderParts(trx, DEMO_AUTHORITY.county, tenderId);
-      return parts.criteria
-        .filter((c) => c.kind !== "price")
-        .map((c) => ({ criterionId: c.id, text: `${who}: how we meet “${c.title}”.` }));
-    };
-    const bid = async (
-      tenderId: string,
-      dayOffset: number,
-      organisationId: string,
-      d: Omit<BidDraft, "answers">,
-    ) => {
-      const ctx: BidsContext = {
-        db: trx,
-        clock: at(dayOffset),
-        keys,
-        email: false,
-        maxDocumentBytes: 20 * 1024 * 1024,
-      };
-      // Bidding needs registered interest, registered a day before.
-      await registerInterest(
-        trx,
-        at(dayOffset - 1),
-        bidder(organisationId),
-        DEMO_AUTHORITY.county,
-        tenderId,
-        organisationId,
-      );
-      await submitBid(trx, ctx, bidder(organisationId), DEMO_AUTHORITY.county, tenderId, {
-        ...d,
-        organisationId,
-        answers: await answersFor(tenderId, organisationId),
-      });
-    };
-    const consortium = {
-      leadShareBp: 7000,
-      members: [
-        { organisationId: DEMO_ORGANISATION.millbrookHomes, role: "partner", shareBp: 2000 },
-        {
-          name: "Wesford Night Sitters",
-          role: "subcontractor",
-          sector: "voluntary-community",
-          sizeBand: "micro",
-          shareBp: 1000,
-        },
-      ],
-    };
-    // Clarification on the open tender: one question answered (published without the asker's
-    // name), one waiting for the commissioner.
-    const questionId = await askQuestion(
-      trx,
-      at(-4),
-      bidder(DEMO_ORGANISATION.communityHealthMutual),
-      DEMO_AUTHORITY.county,
-      DEMO_TENDER.open,
-      {
-        organisationId: DEMO_ORGANISATION.communityHealthMutual,
-        question:
-          "Will the transferring staff's mileage allowance be protected after transfer, and is it included in the annual cost given?",
-      },
-      { email: false },
-    );
-    await answerQuestion(
-      trx,
-      at(-3),
-      DEMO_COMMISSIONER_PRINCIPAL,
-      DEMO_AUTHORITY.county,
-      DEMO_TENDER.open,
-      questionId,
-      {
-        answer:
-          "Yes. Mileage at 45p a mile is part of the transferring terms and is included in the £912,000 annual cost.",
-      },
-      { email: false },
-    );
-    await askQuestion(
-      trx,
-      at(-1),
-      bidder(DEMO_ORGANISATION.carersTrust),
-      DEMO_AUTHORITY.county,
-      DEMO_TENDER.open,
-      {
-        organisationId: DEMO_ORGANISATION.carersTrust,
-        question: "Can a bid cover only the villages north of the river, or must it cover the whole area?",
-      },
-      { email: false },
-    );
-    await bid(DEMO_TENDER.open, -2, DEMO_ORGANISATION.carersTrust, { price: "£2,350,000" });
-    await bid(DEMO_TENDER.open, -1, DEMO_ORGANISATION.communityHealthMutual, { price: "£2,410,000" });
-    for (const tenderId of [DEMO_TENDER.closed, DEMO_TENDER.opened]) {
-      const day = tenderId === DEMO_TENDER.closed ? -10 : -40;
-      await bid(tenderId, day, DEMO_ORGANISATION.carersTrust, { price: "£1,180,000" });
-      await bid(tenderId, day, DEMO_ORGANISATION.communityHealthMutual, { price: "£1,240,000" });
-      await bid(tenderId, day, DEMO_ORGANISATION.homesGroup, { price: "£1,095,000", consortium });
-    }
-
-    await grantRole(trx, clock, actor, {
+  async run({ trx, ctx }) {
+    const d = demoTime(ctx);
+    await publishDemoTenders(d);
+    await askDemoQuestions(d);
+    await placeDemoBids(d);
+    await grantRole(trx, ctx.clock, actorIn(ctx), {
       userId: DEMO_AUTHORITY_ADMIN,
       role: "bid-opener",
       scopeId: DEMO_AUTHORITY.county,
     });
-    const opening: BidsContext = {
-      db: trx,
-      clock: at(-29),
-      keys,
-      email: false,
-      maxDocumentBytes: 20 * 1024 * 1024,
-    };
-    await confirmOpening(opening, opener(DEMO_BID_OPENER), DEMO_AUTHORITY.county, DEMO_TENDER.opened);
-    await confirmOpening(opening, opener(DEMO_AUTHORITY_ADMIN), DEMO_AUTHORITY.county, DEMO_TENDER.opened);
+    const opening = d.at(-29);
+    for (const userId of [DEMO_BID_OPENER, DEMO_AUTHORITY_ADMIN])
+      await confirmOpening(d.as(opener(userId), opening), DEMO_AUTHORITY.county, DEMO_TENDER.opened);
   },
 };

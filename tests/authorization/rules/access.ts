@@ -1,14 +1,14 @@
-import { BODY_ADMIN, ORG_ADMIN, type RuleSet, scopedUnknown, unknownToken } from "../rules.ts";
+import { BODY_ADMIN, EMPTY_FORM, ORG_ADMIN, type RuleSet, scopedUnknown, unknownToken } from "../rules.ts";
 
 export const access: RuleSet = {
   rules: {
     // People and invitations
-    "GET /organisations/:id/people": ORG_ADMIN,
-    "POST /organisations/:id/people": ORG_ADMIN,
+    "GET /organisations/:id/people": ORG_ADMIN(200),
+    "POST /organisations/:id/people": ORG_ADMIN(EMPTY_FORM),
     "POST /organisations/:id/people/remove": scopedUnknown("organisation-admin"),
     "POST /organisations/:id/invitations/:invitationId/withdraw": scopedUnknown("organisation-admin"),
-    "GET /public-bodies/:id/people": BODY_ADMIN,
-    "POST /public-bodies/:id/people": BODY_ADMIN,
+    "GET /public-bodies/:id/people": BODY_ADMIN(200),
+    "POST /public-bodies/:id/people": BODY_ADMIN(EMPTY_FORM),
     "POST /public-bodies/:id/people/remove": scopedUnknown(
       "authority-admin",
       "regulator-staff",

@@ -2,6 +2,7 @@ import { DEMO_SERVICE } from "../../../src/seed/demo/services.ts";
 import {
   acceptUnknownToken,
   anyone,
+  EMPTY_FORM,
   OWN_ORG,
   REGISTER_EDITOR,
   type Rule,
@@ -12,29 +13,40 @@ import {
 } from "../rules.ts";
 
 const EDITOR_UNKNOWN = scopedUnknown("commissioner", "authority-admin");
-/** Drafting an EOI for OWN_ORG: its members may (for any authority); everyone else is refused. */
-const MEMBERS_OF_THE_BODY: Rule = (who) =>
+/**
+ * Drafting an EOI for OWN_ORG: its members may (for any authority) — 201 for their own authority,
+ * 422 for another, whose register does not hold the county's service the body names; everyone else
+ * is refused.
+ */
+const MEMBERS_OF_THE_BODY: Rule = (who, tenant) =>
   who === "public"
     ? "sign-in"
     : who === "organisation-admin" || who === "organisation-member"
-      ? "allowed"
+      ? tenant === "own"
+        ? 201
+        : 422
       : "denied";
+/** A window for the county's service: 201; for another authority (a platform administrator may ask), 422: not on its register. */
+const WINDOW_EDITORS: Rule = (who, tenant) => {
+  const outcome = REGISTER_EDITOR(201)(who, tenant);
+  return outcome === 201 && tenant === "other" ? 422 : outcome;
+};
 
 export const challenges: RuleSet = {
   rules: {
     // The Community Right to Challenge: the public register
-    "GET /right-to-challenge": anyone,
-    "GET /authorities/:slug/right-to-challenge": anyone,
+    "GET /right-to-challenge": anyone(200),
+    "GET /authorities/:slug/right-to-challenge": anyone(200),
     "GET /authorities/:slug/right-to-challenge/:challengeId": unknownToken,
     // Policy and windows: the authority's editors
-    "GET /authorities/:slug/right-to-challenge/policy": REGISTER_EDITOR,
-    "POST /authorities/:slug/right-to-challenge/policy": REGISTER_EDITOR,
-    "GET /authorities/:slug/right-to-challenge/windows/new": REGISTER_EDITOR,
-    "POST /authorities/:slug/right-to-challenge/windows/new": REGISTER_EDITOR,
+    "GET /authorities/:slug/right-to-challenge/policy": REGISTER_EDITOR(200),
+    "POST /authorities/:slug/right-to-challenge/policy": REGISTER_EDITOR(EMPTY_FORM),
+    "GET /authorities/:slug/right-to-challenge/windows/new": REGISTER_EDITOR(200),
+    "POST /authorities/:slug/right-to-challenge/windows/new": REGISTER_EDITOR(EMPTY_FORM),
     "POST /authorities/:slug/right-to-challenge/windows/:windowId/remove": EDITOR_UNKNOWN,
     // Expressions of interest: anyone signed in may start one; drafts are their body's own
-    "GET /authorities/:slug/right-to-challenge/new": signedIn,
-    "POST /authorities/:slug/right-to-challenge/new": signedIn,
+    "GET /authorities/:slug/right-to-challenge/new": signedIn(200),
+    "POST /authorities/:slug/right-to-challenge/new": signedIn(EMPTY_FORM),
     "GET /authorities/:slug/right-to-challenge/:challengeId/edit": acceptUnknownToken,
     "POST /authorities/:slug/right-to-challenge/:challengeId/edit": acceptUnknownToken,
     "POST /authorities/:slug/right-to-challenge/:challengeId/withdraw": acceptUnknownToken,
@@ -48,11 +60,11 @@ export const challenges: RuleSet = {
     "GET /authorities/:slug/right-to-challenge/:challengeId/decide": EDITOR_UNKNOWN,
     "POST /authorities/:slug/right-to-challenge/:challengeId/decide": EDITOR_UNKNOWN,
     // The JSON API
-    "GET /api/v1/right-to-challenge": anyone,
-    "GET /api/v1/authorities/:authorityId/right-to-challenge": anyone,
-    "PUT /api/v1/authorities/:authorityId/right-to-challenge/policy": REGISTER_EDITOR,
-    "POST /api/v1/authorities/:authorityId/right-to-challenge/windows": REGISTER_EDITOR,
-    "DELETE /api/v1/authorities/:authorityId/right-to-challenge/windows/:windowId": EDITOR_UNKNOWN,
+    "GET /api/v1/right-to-challenge": anyone(200),
+    "GET /api/v1/authorities/:authorityId/right-to-challenge": anyone(200),
+    "PUT /api/v1/authorities/:authorityId/right-to-challenge/policy": REGISTER_EDITOR(200),
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/policy/windows": WINDOW_EDITORS,
+    "DELETE /api/v1/authorities/:authorityId/right-to-challenge/policy/windows/:windowId": EDITOR_UNKNOWN,
     "POST /api/v1/authorities/:authorityId/right-to-challenge": MEMBERS_OF_THE_BODY,
     "GET /api/v1/authorities/:authorityId/right-to-challenge/:challengeId": unknownToken,
     "PATCH /api/v1/authorities/:authorityId/right-to-challenge/:challengeId": acceptUnknownToken,
@@ -72,7 +84,7 @@ export const challenges: RuleSet = {
       minProcurementDays: 90,
       maxProcurementDays: 365,
     }),
-    "POST /api/v1/authorities/:authorityId/right-to-challenge/windows": JSON.stringify({
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/policy/windows": JSON.stringify({
       serviceId: DEMO_SERVICE.countyParks,
       opensOn: "2030-01-01",
       closesOn: "2030-01-31",

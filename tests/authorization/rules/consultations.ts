@@ -1,6 +1,8 @@
 import {
   acceptUnknownToken,
   anyone,
+  EMPTY_FORM,
+  INCOMPLETE_BODY,
   REGISTER_EDITOR,
   type RuleSet,
   scopedUnknown,
@@ -12,10 +14,10 @@ const editorUnknown = scopedUnknown("commissioner", "authority-admin");
 export const consultations: RuleSet = {
   rules: {
     // Consultations: lists and pages for everyone, drafting and "you said, we did" for the register's editors
-    "GET /consultations": anyone,
-    "GET /authorities/:slug/consultations": anyone,
-    "GET /authorities/:slug/consultations/new": REGISTER_EDITOR,
-    "POST /authorities/:slug/consultations/new": REGISTER_EDITOR,
+    "GET /consultations": anyone(200),
+    "GET /authorities/:slug/consultations": anyone(200),
+    "GET /authorities/:slug/consultations/new": REGISTER_EDITOR(200),
+    "POST /authorities/:slug/consultations/new": REGISTER_EDITOR(EMPTY_FORM),
     "GET /authorities/:slug/consultations/:consultationId": unknownToken,
     "GET /authorities/:slug/consultations/:consultationId/edit": editorUnknown,
     "POST /authorities/:slug/consultations/:consultationId/edit": editorUnknown,
@@ -27,10 +29,10 @@ export const consultations: RuleSet = {
     "GET /authorities/:slug/consultations/:consultationId/answers": editorUnknown,
     "POST /authorities/:slug/consultations/:consultationId/answers": editorUnknown,
     "GET /authorities/:slug/consultations/:consultationId/summary": unknownToken,
-    "GET /api/v1/consultations": anyone,
-    "GET /api/v1/authorities/:authorityId/consultations": anyone,
+    "GET /api/v1/consultations": anyone(200),
+    "GET /api/v1/authorities/:authorityId/consultations": anyone(200),
     "GET /api/v1/authorities/:authorityId/consultations/:consultationId": unknownToken,
-    "POST /api/v1/authorities/:authorityId/consultations": REGISTER_EDITOR,
+    "POST /api/v1/authorities/:authorityId/consultations": REGISTER_EDITOR(INCOMPLETE_BODY),
     "PATCH /api/v1/authorities/:authorityId/consultations/:consultationId": editorUnknown,
     "POST /api/v1/authorities/:authorityId/consultations/:consultationId/publish": editorUnknown,
     "POST /api/v1/authorities/:authorityId/consultations/:consultationId/responses": acceptUnknownToken,

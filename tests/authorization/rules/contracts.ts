@@ -20,9 +20,9 @@ const supplier: Rule = (who) =>
 export const contracts: RuleSet = {
   rules: {
     // Pages
-    "GET /contracts": anyone,
-    [`GET ${page}`]: anyone,
-    [`GET ${page}/new`]: REGISTER_EDITOR,
+    "GET /contracts": anyone(200),
+    [`GET ${page}`]: anyone(200),
+    [`GET ${page}/new`]: REGISTER_EDITOR(200),
     [`POST ${page}/new`]: manager,
     [`GET ${page}/:contractId`]: unknownToken,
     [`GET ${page}/:contractId/${period}/report`]: supplier,
@@ -33,10 +33,10 @@ export const contracts: RuleSet = {
     [`POST ${page}/:contractId/amend`]: manager,
     [`GET ${page}/:contractId/terminate`]: manager,
     [`POST ${page}/:contractId/terminate`]: manager,
-    "GET /organisations/:id/contracts": scoped("organisation-admin", "organisation-member"),
+    "GET /organisations/:id/contracts": scoped(200, "organisation-admin", "organisation-member"),
     // The JSON API
-    "GET /api/v1/contracts": anyone,
-    [`GET ${api}/ready`]: REGISTER_EDITOR,
+    "GET /api/v1/contracts": anyone(200),
+    [`GET ${api}/ready`]: REGISTER_EDITOR(200),
     [`POST ${api}`]: manager,
     [`GET ${api}/:contractId`]: unknownToken,
     [`GET ${api}/:contractId/documents/:position`]: unknownToken,
@@ -44,7 +44,7 @@ export const contracts: RuleSet = {
     [`POST ${api}/:contractId/${period}/rating`]: manager,
     [`POST ${api}/:contractId/amendments`]: manager,
     [`POST ${api}/:contractId/termination`]: manager,
-    "GET /api/v1/organisations/:id/contracts": scoped("organisation-admin", "organisation-member"),
+    "GET /api/v1/organisations/:id/contracts": scoped(200, "organisation-admin", "organisation-member"),
   },
   apiBodies: {
     [`POST ${api}`]: JSON.stringify({

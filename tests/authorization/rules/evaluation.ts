@@ -1,5 +1,5 @@
-import type { Rule, RuleSet } from "../rules.ts";
-import { anyone, OWN_ORG, REGISTER_EDITOR, UNKNOWN } from "../rules.ts";
+import type { Allowed, Rule, RuleSet } from "../rules.ts";
+import { anyone, EMPTY_FORM, OWN_ORG, REGISTER_EDITOR, UNKNOWN } from "../rules.ts";
 
 const tender = "/api/v1/authorities/:authorityId/tenders/:tenderId";
 const SCORES = JSON.stringify({ scores: [{ criterionId: UNKNOWN, score: 1, reason: "Matrix test" }] });
@@ -58,12 +58,14 @@ const publicUnknown: Rule = () => "invisible";
 /** Challenging: anyone signed in reaches the (unknown) award; only a bidder's people may then lodge. */
 const signedInUnknown: Rule = (who) => (who === "public" ? "sign-in" : "invisible");
 /** Assessment summaries received: the organisation's own people only (not platform administrators). */
-const organisationPeople: Rule = (who, tenant) =>
-  who === "public"
-    ? "sign-in"
-    : (who === "organisation-admin" || who === "organisation-member") && tenant === "own"
-      ? "allowed"
-      : "denied";
+const organisationPeople =
+  (ok: Allowed): Rule =>
+  (who, tenant) =>
+    who === "public"
+      ? "sign-in"
+      : (who === "organisation-admin" || who === "organisation-member") && tenant === "own"
+        ? ok
+        : "denied";
 
 export const evaluation: RuleSet = {
   rules: {
@@ -73,14 +75,14 @@ export const evaluation: RuleSet = {
     [`GET ${page}/compliance/bids/:bidId`]: deciders,
     [`POST ${page}/compliance/bids/:bidId`]: deciders,
     [`POST ${page}/evaluation`]: deciders,
-    "GET /authorities/:slug/reserved-awards": anyone,
-    "POST /authorities/:slug/reserved-awards": REGISTER_EDITOR,
+    "GET /authorities/:slug/reserved-awards": anyone(200),
+    "POST /authorities/:slug/reserved-awards": REGISTER_EDITOR(EMPTY_FORM),
     // The JSON API
     [`GET ${tender}/compliance`]: bidReaders,
     [`PUT ${tender}/compliance/bids/:bidId`]: deciders,
     [`POST ${tender}/evaluation`]: deciders,
-    "GET /api/v1/authorities/:authorityId/reserved-awards": anyone,
-    "POST /api/v1/authorities/:authorityId/reserved-awards": REGISTER_EDITOR,
+    "GET /api/v1/authorities/:authorityId/reserved-awards": anyone(200),
+    "POST /api/v1/authorities/:authorityId/reserved-awards": REGISTER_EDITOR(201),
     // Issue 6: pages
     [`GET ${page}/evaluation`]: team,
     [`GET ${page}/evaluation/declaration`]: team,
@@ -100,7 +102,7 @@ export const evaluation: RuleSet = {
     [`POST ${page}/award/challenge`]: signedInUnknown,
     [`GET ${page}/award/challenges/:challengeId`]: moderators,
     [`POST ${page}/award/challenges/:challengeId`]: moderators,
-    "GET /organisations/:id/assessments": organisationPeople,
+    "GET /organisations/:id/assessments": organisationPeople(200),
     // Issue 6: the JSON API
     [`GET ${tender}/evaluation`]: team,
     [`PUT ${tender}/evaluation/declaration`]: evaluators,
@@ -115,7 +117,7 @@ export const evaluation: RuleSet = {
     [`GET ${tender}/award`]: publicUnknown,
     [`POST ${tender}/award/challenges`]: signedInUnknown,
     [`POST ${tender}/award/challenges/:challengeId/outcome`]: moderators,
-    "GET /api/v1/organisations/:id/assessments": organisationPeople,
+    "GET /api/v1/organisations/:id/assessments": organisationPeople(200),
   },
   apiBodies: {
     [`PUT ${tender}/compliance/bids/:bidId`]: JSON.stringify({

@@ -1,22 +1,24 @@
 import type { RuleSet } from "../rules.ts";
-import { acceptUnknownToken, anyone, signedIn } from "../rules.ts";
+import { acceptUnknownToken, anyone, EMPTY_FORM, signedIn } from "../rules.ts";
 
 const mine = "/api/v1/me/saved-searches";
 
 export const opportunities: RuleSet = {
   rules: {
     // Pages
-    "GET /opportunities": anyone,
-    "GET /account/saved-searches": signedIn,
-    "GET /account/saved-searches/new": signedIn,
-    "POST /account/saved-searches/new": signedIn,
+    "GET /opportunities": anyone(200),
+    "GET /account/saved-searches": signedIn(200),
+    "GET /account/saved-searches/new": signedIn(200),
+    "POST /account/saved-searches/new": signedIn(EMPTY_FORM),
     // Someone else's saved search, like an unknown one, is not found.
     "POST /account/saved-searches/:id/alerts": acceptUnknownToken,
     "POST /account/saved-searches/:id/delete": acceptUnknownToken,
     // The JSON API
-    "GET /api/v1/opportunities": anyone,
-    [`GET ${mine}`]: signedIn,
-    [`POST ${mine}`]: signedIn,
+    "GET /api/v1/opportunities": anyone(200),
+    [`GET ${mine}`]: signedIn(200),
+    // The URL names no tenant, so the matrix saves the same search twice for each person: the
+    // first is made (201), the second has a name already used (400).
+    [`POST ${mine}`]: (who, tenant) => (who === "public" ? "sign-in" : tenant === "own" ? 201 : 400),
     [`PATCH ${mine}/:id`]: acceptUnknownToken,
     [`DELETE ${mine}/:id`]: acceptUnknownToken,
   },

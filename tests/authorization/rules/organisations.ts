@@ -1,23 +1,32 @@
-import { acceptUnknownToken, anyone, ORG_ADMIN, type RuleSet, scopedUnknown, signedIn } from "../rules.ts";
+import {
+  acceptUnknownToken,
+  anyone,
+  EMPTY_FORM,
+  INCOMPLETE_BODY,
+  ORG_ADMIN,
+  type RuleSet,
+  scopedUnknown,
+  signedIn,
+} from "../rules.ts";
 
 export const organisations: RuleSet = {
   rules: {
     // The directory of organisations
-    "GET /organisations": anyone,
-    "GET /organisations/:id": anyone,
-    "GET /api/v1/organisations": anyone,
-    "GET /api/v1/organisations/:id": anyone,
-    "GET /organisations/new": signedIn,
-    "POST /organisations/new": signedIn,
-    "POST /api/v1/organisations": signedIn,
-    "GET /organisations/:id/edit": ORG_ADMIN,
-    "POST /organisations/:id/edit": ORG_ADMIN,
-    "GET /organisations/:id/evidence": ORG_ADMIN,
-    "POST /organisations/:id/evidence": ORG_ADMIN,
-    "GET /organisations/:id/relationships": ORG_ADMIN,
-    "POST /organisations/:id/relationships": ORG_ADMIN,
+    "GET /organisations": anyone(200),
+    "GET /organisations/:id": anyone(200),
+    "GET /api/v1/organisations": anyone(200),
+    "GET /api/v1/organisations/:id": anyone(200),
+    "GET /organisations/new": signedIn(200),
+    "POST /organisations/new": signedIn(EMPTY_FORM),
+    "POST /api/v1/organisations": signedIn(INCOMPLETE_BODY),
+    "GET /organisations/:id/edit": ORG_ADMIN(200),
+    "POST /organisations/:id/edit": ORG_ADMIN(EMPTY_FORM),
+    "GET /organisations/:id/evidence": ORG_ADMIN(200),
+    "POST /organisations/:id/evidence": ORG_ADMIN(EMPTY_FORM),
+    "GET /organisations/:id/relationships": ORG_ADMIN(200),
+    "POST /organisations/:id/relationships": ORG_ADMIN(EMPTY_FORM),
     "POST /organisations/:id/relationships/:relationshipId/remove": scopedUnknown("organisation-admin"),
-    "PATCH /api/v1/organisations/:id": ORG_ADMIN,
+    "PATCH /api/v1/organisations/:id": ORG_ADMIN(200),
     "POST /invitations/:token/accept": acceptUnknownToken,
   },
   apiBodies: {

@@ -1,11 +1,19 @@
-import { anyone, REGISTER_EDITOR, type RuleSet, scopedUnknown, unknownToken } from "../rules.ts";
+import {
+  anyone,
+  EMPTY_FORM,
+  INCOMPLETE_BODY,
+  REGISTER_EDITOR,
+  type RuleSet,
+  scopedUnknown,
+  unknownToken,
+} from "../rules.ts";
 
 export const projects: RuleSet = {
   rules: {
     // Commissioning projects
-    "GET /authorities/:slug/projects": anyone,
-    "GET /authorities/:slug/projects/new": REGISTER_EDITOR,
-    "POST /authorities/:slug/projects/new": REGISTER_EDITOR,
+    "GET /authorities/:slug/projects": anyone(200),
+    "GET /authorities/:slug/projects/new": REGISTER_EDITOR(200),
+    "POST /authorities/:slug/projects/new": REGISTER_EDITOR(EMPTY_FORM),
     "GET /authorities/:slug/projects/:projectId": unknownToken,
     "POST /authorities/:slug/projects/:projectId/publish": scopedUnknown("commissioner", "authority-admin"),
     "GET /authorities/:slug/projects/:projectId/edit": scopedUnknown("commissioner", "authority-admin"),
@@ -14,9 +22,9 @@ export const projects: RuleSet = {
       "commissioner",
       "authority-admin",
     ),
-    "GET /api/v1/authorities/:authorityId/projects": anyone,
+    "GET /api/v1/authorities/:authorityId/projects": anyone(200),
     "GET /api/v1/authorities/:authorityId/projects/:projectId": unknownToken,
-    "POST /api/v1/authorities/:authorityId/projects": REGISTER_EDITOR,
+    "POST /api/v1/authorities/:authorityId/projects": REGISTER_EDITOR(INCOMPLETE_BODY),
     "PATCH /api/v1/authorities/:authorityId/projects/:projectId": scopedUnknown(
       "commissioner",
       "authority-admin",

@@ -1,7 +1,10 @@
 import { DEMO_REGIME } from "../../../src/seed/demo/regulation.ts";
 import {
+  type Allowed,
   acceptUnknownToken,
   anyone,
+  EMPTY_FORM,
+  INCOMPLETE_BODY,
   type Rule,
   type RuleSet,
   scoped,
@@ -13,35 +16,39 @@ import {
 /** A regulator's own staff (and platform administrators) act on its register; `:regulatorId` is
  * the demo regulator ("own") or another regulator ("other"). */
 const REGULATOR_STAFF: Rule = scopedUnknown("regulator-staff");
-const REGIME: Rule = scoped("regulator-staff");
+const REGIME = (ok: Allowed): Rule => scoped(ok, "regulator-staff");
 
 /** Applying to register a location: a provider's administrators (any regulator), the regulator's
  * own staff, and platform administrators. */
-const APPLY_FORM: Rule = (who, tenant) =>
-  who === "public"
-    ? "sign-in"
-    : who === "organisation-admin" ||
-        who === "platform-admin" ||
-        (who === "regulator-staff" && tenant === "own")
-      ? "allowed"
-      : "denied";
+const APPLY_FORM =
+  (ok: Allowed): Rule =>
+  (who, tenant) =>
+    who === "public"
+      ? "sign-in"
+      : who === "organisation-admin" ||
+          who === "platform-admin" ||
+          (who === "regulator-staff" && tenant === "own")
+        ? ok
+        : "denied";
 /** The failing-providers view: regulators' staff and commissioners (and authority administrators). */
-const FAILING_VIEWERS: Rule = (who) =>
-  who === "public"
-    ? "sign-in"
-    : ["regulator-staff", "commissioner", "authority-admin", "platform-admin"].includes(who)
-      ? "allowed"
-      : "denied";
+const FAILING_VIEWERS =
+  (ok: Allowed): Rule =>
+  (who) =>
+    who === "public"
+      ? "sign-in"
+      : ["regulator-staff", "commissioner", "authority-admin", "platform-admin"].includes(who)
+        ? ok
+        : "denied";
 
 export const regulation: RuleSet = {
   rules: {
     // Regulators, their regimes and registers
-    "GET /regulators": anyone,
-    "GET /regulators/:regulatorId": anyone,
-    "GET /regulators/:regulatorId/regime": REGIME,
-    "POST /regulators/:regulatorId/regime": REGIME,
-    "GET /regulators/:regulatorId/registrations/new": APPLY_FORM,
-    "POST /regulators/:regulatorId/registrations/new": APPLY_FORM,
+    "GET /regulators": anyone(200),
+    "GET /regulators/:regulatorId": anyone(200),
+    "GET /regulators/:regulatorId/regime": REGIME(200),
+    "POST /regulators/:regulatorId/regime": REGIME(EMPTY_FORM),
+    "GET /regulators/:regulatorId/registrations/new": APPLY_FORM(200),
+    "POST /regulators/:regulatorId/registrations/new": APPLY_FORM(EMPTY_FORM),
     // A location: its page, the regulator's actions
     "GET /regulators/:regulatorId/locations/:locationId": unknownToken,
     "POST /regulators/:regulatorId/locations/:locationId/status": REGULATOR_STAFF,
@@ -58,28 +65,28 @@ export const regulation: RuleSet = {
       REGULATOR_STAFF,
     "POST /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/publish": REGULATOR_STAFF,
     // Everyone: find, compare; regulators and commissioners: the failing view
-    "GET /regulation/find": anyone,
-    "GET /regulation/compare": anyone,
-    "GET /regulation/failing": FAILING_VIEWERS,
+    "GET /regulation/find": anyone(200),
+    "GET /regulation/compare": anyone(200),
+    "GET /regulation/failing": FAILING_VIEWERS(200),
     // Open data and the API
-    "GET /open-data/regulated-locations.csv": anyone,
-    "GET /open-data/regulated-locations.json": anyone,
-    "GET /open-data/ratings.csv": anyone,
-    "GET /open-data/ratings.json": anyone,
-    "GET /api/v1/regulators": anyone,
-    "GET /api/v1/regulation/locations": anyone,
+    "GET /open-data/regulated-locations.csv": anyone(200),
+    "GET /open-data/regulated-locations.json": anyone(200),
+    "GET /open-data/ratings.csv": anyone(200),
+    "GET /open-data/ratings.json": anyone(200),
+    "GET /api/v1/regulators": anyone(200),
+    "GET /api/v1/regulation/locations": anyone(200),
     "GET /api/v1/regulation/locations/:locationId": unknownToken,
-    "GET /api/v1/regulation/ratings": anyone,
+    "GET /api/v1/regulation/ratings": anyone(200),
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/inspections": REGULATOR_STAFF,
     "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/publish": REGULATOR_STAFF,
     "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges": acceptUnknownToken,
-    "POST /api/v1/regulators/:regulatorId/registrations": signedIn,
+    "POST /api/v1/regulators/:regulatorId/registrations": signedIn(INCOMPLETE_BODY),
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/status": REGULATOR_STAFF,
     "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges/:challengeId/answer":
       REGULATOR_STAFF,
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/enforcement": REGULATOR_STAFF,
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/cancel": REGULATOR_STAFF,
-    "PUT /api/v1/regulators/:regulatorId/regime": scoped("regulator-staff"),
+    "PUT /api/v1/regulators/:regulatorId/regime": scoped(200, "regulator-staff"),
     "POST /api/v1/regulators/:regulatorId/enforcement/:actionId/resolve": REGULATOR_STAFF,
   },
   apiBodies: {

@@ -1,14 +1,22 @@
-import { anyone, REGISTER_EDITOR, type RuleSet, scopedUnknown, unknownToken } from "../rules.ts";
+import {
+  anyone,
+  EMPTY_FORM,
+  INCOMPLETE_BODY,
+  REGISTER_EDITOR,
+  type RuleSet,
+  scopedUnknown,
+  unknownToken,
+} from "../rules.ts";
 
 export const services: RuleSet = {
   rules: {
     // The service register, option appraisals and the pipeline
-    "GET /authorities/:slug/services": anyone,
+    "GET /authorities/:slug/services": anyone(200),
     "GET /authorities/:slug/services/:serviceId": unknownToken,
-    "GET /authorities/:slug/pipeline": anyone,
-    "GET /pipeline": anyone,
-    "GET /authorities/:slug/services/new": REGISTER_EDITOR,
-    "POST /authorities/:slug/services/new": REGISTER_EDITOR,
+    "GET /authorities/:slug/pipeline": anyone(200),
+    "GET /pipeline": anyone(200),
+    "GET /authorities/:slug/services/new": REGISTER_EDITOR(200),
+    "POST /authorities/:slug/services/new": REGISTER_EDITOR(EMPTY_FORM),
     "GET /authorities/:slug/services/:serviceId/edit": scopedUnknown("commissioner", "authority-admin"),
     "POST /authorities/:slug/services/:serviceId/edit": scopedUnknown("commissioner", "authority-admin"),
     "GET /authorities/:slug/services/:serviceId/appraisals/new": scopedUnknown(
@@ -23,14 +31,14 @@ export const services: RuleSet = {
       "commissioner",
       "authority-admin",
     ),
-    "GET /api/v1/authorities/:authorityId/services": anyone,
+    "GET /api/v1/authorities/:authorityId/services": anyone(200),
     "GET /api/v1/authorities/:authorityId/services/:serviceId": unknownToken,
-    "POST /api/v1/authorities/:authorityId/services": REGISTER_EDITOR,
+    "POST /api/v1/authorities/:authorityId/services": REGISTER_EDITOR(INCOMPLETE_BODY),
     "PATCH /api/v1/authorities/:authorityId/services/:serviceId": scopedUnknown(
       "commissioner",
       "authority-admin",
     ),
-    "GET /api/v1/pipeline": anyone,
+    "GET /api/v1/pipeline": anyone(200),
   },
   apiBodies: {
     "PATCH /api/v1/authorities/:authorityId/services/:serviceId": JSON.stringify({

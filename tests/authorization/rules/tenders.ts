@@ -2,6 +2,8 @@ import type { Rule, RuleSet } from "../rules.ts";
 import {
   acceptUnknownToken,
   anyone,
+  EMPTY_FORM,
+  INCOMPLETE_BODY,
   OWN_ORG,
   REGISTER_EDITOR,
   scopedUnknown,
@@ -36,9 +38,9 @@ const page = "/authorities/:slug/tenders";
 export const tenders: RuleSet = {
   rules: {
     // Pages
-    [`GET ${page}`]: anyone,
-    [`GET ${page}/new`]: REGISTER_EDITOR,
-    [`POST ${page}/new`]: REGISTER_EDITOR,
+    [`GET ${page}`]: anyone(200),
+    [`GET ${page}/new`]: REGISTER_EDITOR(200),
+    [`POST ${page}/new`]: REGISTER_EDITOR(EMPTY_FORM),
     [`GET ${page}/:tenderId`]: unknownToken,
     [`POST ${page}/:tenderId/publish`]: scopedUnknown("commissioner", "authority-admin"),
     [`GET ${page}/:tenderId/bid`]: acceptUnknownToken,
@@ -58,16 +60,18 @@ export const tenders: RuleSet = {
     [`GET ${page}/:tenderId/amend`]: scopedUnknown("commissioner", "authority-admin"),
     [`POST ${page}/:tenderId/amend`]: scopedUnknown("commissioner", "authority-admin"),
     // The JSON API
-    [`GET ${base}`]: anyone,
+    [`GET ${base}`]: anyone(200),
     [`GET ${base}/:tenderId`]: unknownToken,
-    [`POST ${base}`]: REGISTER_EDITOR,
+    [`POST ${base}`]: REGISTER_EDITOR(INCOMPLETE_BODY),
     [`PATCH ${base}/:tenderId`]: scopedUnknown("commissioner", "authority-admin"),
     [`POST ${base}/:tenderId/publish`]: scopedUnknown("commissioner", "authority-admin"),
     [`POST ${base}/:tenderId/evaluators`]: scopedUnknown("commissioner", "authority-admin"),
     [`POST ${base}/:tenderId/bids`]: bidder,
     [`POST ${base}/:tenderId/bids/withdraw`]: bidder,
-    [`GET ${base}/:tenderId/bids/mine`]: signedIn,
-    [`GET ${base}/:tenderId/receipts/:sha256`]: anyone,
+    // 400: the matrix names no organisation (the organisationId the query needs).
+    [`GET ${base}/:tenderId/bids/mine`]: signedIn(400),
+    // 400: the matrix's receipt is a UUID, not a SHA-256 digest.
+    [`GET ${base}/:tenderId/receipts/:sha256`]: anyone(400),
     [`POST ${base}/:tenderId/opening`]: sealedFor("bid-opener"),
     [`GET ${base}/:tenderId/bids`]: sealedFor("bid-opener", "evaluator"),
     [`GET ${base}/:tenderId/attempts`]: scopedUnknown("authority-admin"),

@@ -1,0 +1,307 @@
+/** The award's SQL (issue 6): awards, assessment summaries, challenges, and the handover to contracts. Every function takes the database or a transaction first. */
+import { type RawBuilder, type Selectable, sql } from "kysely";
+import type { Db, Trx } from "../../db/database.ts";
+import type {
+  AwardAssessment,
+  AwardAssessmentsTable,
+  AwardChallengesTable,
+  TenderAward,
+  TenderAwardsTable,
+} from "./award.table.ts";
+
+function textArray(values: readonly string[]): RawBuilder<string[]> {
+  return values.length === 0
+    ? sql<string[]>`'{}'::text[]`
+    : sql<string[]>`array[${sql.join([...values])}]::text[]`;
+}
+
+// Awards
+
+export type AwardRow = TenderAward & { decided_by_name: string };
+
+/** The tender's awards, latest first (at most one live; withdrawn ones before it). */
+export function awardsOf(db: Db, authorityId: string, tenderId: string): Promise<AwardRow[]> {
+  return db
+    .selectFrom("tender_awards as a")
+    .innerJoin("users as u", "u.id", "a.decided_by")
+    .selectAll("a")
+    .select("u.display_name as decided_by_name")
+    .where("a.authority_id", "=", authorityId)
+    .where("a.tender_id", "=", tenderId)
+    .orderBy("a.decided_at", "desc")
+    .orderBy("a.id")
+    .execute();
+}
+
+/** The tender's live award (not withdrawn), locked for update. */
+export function lockLiveAward(trx: Trx, authorityId: string, tenderId: string) {
+  return trx
+    .selectFrom("tender_awards")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("status", "<>", "withdrawn")
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function insertAward(trx: Trx, row: TenderAwardsTable): Promise<void> {
+  await trx
+    .insertInto("tender_awards")
+    .values({ ...row, consortium: JSON.stringify(row.consortium) as never })
+    .execute();
+}
+
+export async function updateAward(
+  trx: Trx,
+  authorityId: string,
+  awardId: string,
+  changes: Partial<Pick<TenderAwardsTable, "status" | "withdrawn_at" | "withdrawn_reason">>,
+): Promise<void> {
+  await trx
+    .updateTable("tender_awards")
+    .set(changes)
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", awardId)
+    .execute();
+}
+
+export async function insertAssessments(trx: Trx, rows: AwardAssessmentsTable[]): Promise<void> {
+  for (const row of rows)
+    await trx
+      .insertInto("award_assessments")
+      .values({
+        ...row,
+        criteria: JSON.stringify(row.criteria) as never,
+        exclusion_reasons: textArray(row.exclusion_reasons),
+      })
+      .execute();
+}
+
+export function assessmentsOf(db: Db, authorityId: string, awardId: string): Promise<AwardAssessment[]> {
+  return db
+    .selectFrom("award_assessments")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("award_id", "=", awardId)
+    .orderBy("rank")
+    .orderBy("bidder_name")
+    .execute();
+}
+
+export interface ReceivedAssessmentRow extends AwardAssessment {
+  tender_id: string;
+  tender_title: string;
+  authority_name: string;
+  authority_slug: string;
+  award_status: string;
+  decided_at: Date;
+  standstill_ends_at: Date;
+  supplier_name: string;
+}
+
+/** Every assessment summary sent to the organisation, latest award first. */
+export function assessmentsForOrganisation(db: Db, organisationId: string): Promise<ReceivedAssessmentRow[]> {
+  return db
+    .selectFrom("award_assessments as s")
+    .innerJoin("tender_awards as a", (j) =>
+      j.onRef("a.authority_id", "=", "s.authority_id").onRef("a.id", "=", "s.award_id"),
+    )
+    .innerJoin("tenders as t", (j) =>
+      j.onRef("t.authority_id", "=", "a.authority_id").onRef("t.id", "=", "a.tender_id"),
+    )
+    .innerJoin("authorities as au", "au.id", "a.authority_id")
+    .selectAll("s")
+    .select([
+      "a.tender_id",
+      "t.title as tender_title",
+      "au.name as authority_name",
+      "au.slug as authority_slug",
+      "a.status as award_status",
+      "a.decided_at",
+      "a.standstill_ends_at",
+      "a.supplier_name",
+    ])
+    .where("s.organisation_id", "=", organisationId)
+    .orderBy("a.decided_at", "desc")
+    .orderBy("s.award_id")
+    .execute() as Promise<ReceivedAssessmentRow[]>;
+}
+
+// Challenges
+
+export type ChallengeRow = Selectable<AwardChallengesTable> & { organisation_name: string };
+
+export function challengesOf(db: Db, authorityId: string, awardId: string): Promise<ChallengeRow[]> {
+  return db
+    .selectFrom("award_challenges as c")
+    .innerJoin("organisations as o", "o.id", "c.organisation_id")
+    .selectAll("c")
+    .select("o.name as organisation_name")
+    .where("c.authority_id", "=", authorityId)
+    .where("c.award_id", "=", awardId)
+    .orderBy("c.lodged_at")
+    .orderBy("c.id")
+    .execute();
+}
+
+export function lockChallenge(trx: Trx, authorityId: string, challengeId: string) {
+  return trx
+    .selectFrom("award_challenges")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", challengeId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function insertChallenge(trx: Trx, row: AwardChallengesTable): Promise<void> {
+  await trx.insertInto("award_challenges").values(row).execute();
+}
+
+/** Records a challenge's outcome (the commissioner's decision during standstill). */
+export async function recordChallengeOutcome(
+  trx: Trx,
+  authorityId: string,
+  challengeId: string,
+  changes: Pick<AwardChallengesTable, "outcome" | "outcome_reason" | "decided_by" | "decided_at">,
+): Promise<void> {
+  await trx
+    .updateTable("award_challenges")
+    .set(changes)
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", challengeId)
+    .execute();
+}
+
+// People
+
+/** The organisation's people (its administrators and members), each once. */
+export async function organisationPeople(db: Db, organisationId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("role_grants")
+    .select("user_id")
+    .distinct()
+    .where("scope_type", "=", "organisation")
+    .where("scope_id", "=", organisationId)
+    .where("role", "in", ["organisation-admin", "organisation-member"])
+    .orderBy("user_id")
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+export function regulatedActivity(db: Db, code: string) {
+  return db
+    .selectFrom("regulated_activities")
+    .select(["code", "name"])
+    .where("code", "=", code)
+    .executeTakeFirst();
+}
+
+export function regulatedActivities(db: Db) {
+  return db.selectFrom("regulated_activities").select(["code", "name"]).orderBy("position").execute();
+}
+
+/** The authority's commissioners and administrators, each once. */
+export async function commissioningPeople(db: Db, authorityId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("role_grants")
+    .select("user_id")
+    .distinct()
+    .where("scope_type", "=", "authority")
+    .where("scope_id", "=", authorityId)
+    .where("role", "in", ["commissioner", "authority-admin"])
+    .orderBy("user_id")
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+export function organisationNames(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([] as { id: string; name: string }[]);
+  return db
+    .selectFrom("organisations")
+    .select(["id", "name"])
+    .where("id", "in", [...ids])
+    .execute();
+}
+
+// The handover to contracts
+
+/** An award with its tender's title and project, and the number of its challenges undecided. */
+export type HandoverRow = TenderAward & {
+  tender_title: string;
+  project_id: string;
+  open_challenges: string | null;
+};
+
+function awardsWithTender(db: Db) {
+  return db
+    .selectFrom("tender_awards as a")
+    .innerJoin("tenders as t", (j) =>
+      j.onRef("t.authority_id", "=", "a.authority_id").onRef("t.id", "=", "a.tender_id"),
+    )
+    .selectAll("a")
+    .select(["t.title as tender_title", "t.project_id"])
+    .select((eb) =>
+      eb
+        .selectFrom("award_challenges as c")
+        .select((e) => e.fn.countAll<string>().as("n"))
+        .whereRef("c.authority_id", "=", "a.authority_id")
+        .whereRef("c.award_id", "=", "a.id")
+        .where("c.decided_at", "is", null)
+        .as("open_challenges"),
+    );
+}
+
+export async function handoverOf(
+  db: Db,
+  authorityId: string,
+  awardId: string,
+): Promise<HandoverRow | undefined> {
+  return (await awardsWithTender(db)
+    .where("a.authority_id", "=", authorityId)
+    .where("a.id", "=", awardId)
+    .executeTakeFirst()) as HandoverRow | undefined;
+}
+
+/** The authority's awards in state "awarded", oldest first. */
+export function standingAwards(db: Db, authorityId: string): Promise<HandoverRow[]> {
+  return awardsWithTender(db)
+    .where("a.authority_id", "=", authorityId)
+    .where("a.status", "=", "awarded")
+    .orderBy("a.decided_at")
+    .execute() as Promise<HandoverRow[]>;
+}
+
+/** Locks the award for update; undefined when there is none. */
+export function lockAward(trx: Trx, authorityId: string, awardId: string) {
+  return trx
+    .selectFrom("tender_awards")
+    .select("id")
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", awardId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Marks the award contracted, with the contract entered from it. */
+export async function markContracted(trx: Trx, authorityId: string, awardId: string, contractId: string) {
+  await trx
+    .updateTable("tender_awards")
+    .set({ status: "contracted", contract_id: contractId })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", awardId)
+    .execute();
+}
+
+/** Whether the tender has any award (withdrawn ones too). */
+export async function hasAward(db: Db, authorityId: string, tenderId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("tender_awards")
+    .select("id")
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,63 @@
+/**
+ * The Right to Challenge's public pages: the national register, an authority's register (with its
+ * policy, windows and the reader's own drafts), and an EOI's page with what the reader may do next.
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { anyone, page } from "../../http/routes.ts";
+import { ctxOf } from "../access/context.ts";
+import { countsJson, display, displayWindow, queryField } from "./challenges.presenters.ts";
+import { REJECTION_GROUNDS } from "./challenges.table.ts";
+import { authorityRegisterOf, challengePageOf, type Register, registerOf } from "./registers.service.ts";
+
+/** The notices a register page shows after a change (?notice=). */
+const REGISTER_NOTICES = ["policy", "window", "window-removed", "withdrawn"];
+
+/** What both registers show: the counts, the EOIs and any notice. */
+function registerContext(register: Register, request: FastifyRequest) {
+  const notice = queryField(request, "notice");
+  return {
+    counts: countsJson(register),
+    challenges: register.challenges.map(display),
+    grounds: REJECTION_GROUNDS,
+    notice: REGISTER_NOTICES.includes(notice) ? notice : undefined,
+  };
+}
+
+type ChallengeRequest = FastifyRequest<{ Params: { slug: string; challengeId: string } }>;
+
+export function registersPages(app: FastifyInstance): void {
+  app.get("/right-to-challenge", page({ who: anyone }), async (request, reply) => {
+    const register = await registerOf(ctxOf(request));
+    await reply.page("challenges/views/register.njk", registerContext(register, request));
+  });
+
+  app.get("/authorities/:slug/right-to-challenge", page({ who: anyone }), async (request, reply) => {
+    const register = await authorityRegisterOf(ctxOf(request), request.authority.id);
+    await reply.page("challenges/views/register.njk", {
+      ...registerContext(register, request),
+      authority: request.authority,
+      policy: register.policy,
+      windows: register.windows.map(displayWindow),
+      drafts: register.drafts.map(display),
+      canEdit: register.canEdit,
+    });
+  });
+
+  app.get(
+    "/authorities/:slug/right-to-challenge/:challengeId",
+    page({ who: anyone }),
+    async (request: ChallengeRequest, reply) => {
+      const { authority } = request;
+      const view = await challengePageOf(ctxOf(request), authority.id, request.params.challengeId);
+      await reply.page("challenges/views/challenge.njk", {
+        authority,
+        challenge: display(view.challenge),
+        applicant: view.applicant,
+        canDecide: view.canDecide,
+        showCoSignatories: view.challenge.mayReadCoSignatories,
+        missing: view.missing,
+        notice: queryField(request, "notice"),
+      });
+    },
+  );
+}

@@ -1,0 +1,269 @@
+/**
+ * Amendments and termination (issue 6, items 10–11): the authority's commissioners and
+ * administrators amend a running contract's value, dates or scope with a reason, or terminate it
+ * from a date with a reason; each is published with what changed, audited, and told to the
+ * supplier. An ended or terminated contract changes no more.
+ */
+import { transaction } from "../../db/transaction.ts";
+import { ConflictError, type FieldError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
+import { londonToday, longDate } from "../../lib/london-time.ts";
+import { formatMoney, type Pence } from "../../lib/money.ts";
+import { actorOf, requireAuthorityEditor } from "../access/access.service.ts";
+import { type Ctx, within } from "../access/context.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import type { ContractsCtx } from "./contracts.context.ts";
+import * as repo from "./contracts.repository.ts";
+import {
+  CONTRACT_LIMITS,
+  type ContractView,
+  type ContractWithLapse,
+  contractOf,
+  dateField,
+  KPI_THRESHOLD_PENCE,
+  lockedView,
+  MIN_KPIS_OVER_THRESHOLD,
+  moneyField,
+  tellSupplier,
+  textField,
+} from "./contracts.service.ts";
+
+export interface AmendmentDraft {
+  reason?: string;
+  value?: string;
+  valuePence?: string;
+  startsOn?: string;
+  endsOn?: string;
+  scope?: string;
+}
+
+export interface TerminationDraft {
+  reason?: string;
+  terminatedOn?: string;
+}
+
+function lastReportedDay(view: ContractView): string | null {
+  let last: string | null = null;
+  for (const k of view.kpis)
+    for (const period of k.periods)
+      if (
+        (period.state === "reported" || period.state === "rated") &&
+        (last === null || period.endsOn > last)
+      )
+        last = period.endsOn;
+  return last;
+}
+
+function requireRunning(view: ContractView, what: string): void {
+  if (view.state === "terminated")
+    throw new ConflictError(`This contract was terminated: it cannot be ${what}.`, "contract_terminated");
+  if (view.state === "ended")
+    throw new ConflictError(
+      `This contract has ended: it cannot be ${what}. Enter a new contract instead.`,
+      "contract_ended",
+    );
+}
+
+/** The contract to amend or terminate: for the authority's commissioners and administrators. */
+export async function contractToChange(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+): Promise<ContractWithLapse> {
+  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  return contractOf(ctx, authorityId, contractId);
+}
+
+interface Changes {
+  value: Pence | null;
+  startsOn: string | null;
+  endsOn: string | null;
+  scope: string | null;
+}
+
+/** The amendment's fields (400), and what it changes of the contract's terms. */
+function amendmentChanges(view: ContractView, draft: AmendmentDraft): { reason: string; changes: Changes } {
+  const { contract } = view;
+  const problems: FieldError[] = [];
+  const reason = textField(
+    problems,
+    "reason",
+    draft.reason,
+    CONTRACT_LIMITS.reason,
+    "Give the reason for the amendment",
+  );
+  const value = moneyField(problems, draft, "New value");
+  const startsOn = dateField(problems, "startsOn", draft.startsOn, "new start date", false);
+  const endsOn = dateField(problems, "endsOn", draft.endsOn, "new end date", false);
+  const scope = textField(problems, "scope", draft.scope, CONTRACT_LIMITS.scope, null);
+  if (problems.length > 0) throw new ValidationError("Check the amendment", problems);
+  return {
+    reason,
+    changes: {
+      value: value !== undefined && value !== null && value !== contract.value_pence ? value : null,
+      startsOn: startsOn !== "" && startsOn !== contract.starts_on ? startsOn : null,
+      endsOn: endsOn !== "" && endsOn !== contract.ends_on ? endsOn : null,
+      scope: scope !== "" && scope !== contract.scope ? scope : null,
+    },
+  };
+}
+
+/** What does not fit together once amended (409 a start date changed once started; 422 the rest). */
+function checkAmendment(ctx: Ctx, view: ContractView, changes: Changes): void {
+  const { contract } = view;
+  if (changes.startsOn && view.state !== "not-started")
+    throw new ConflictError(
+      "The contract has started: its start date can no longer be changed.",
+      "contract_started",
+    );
+  const newStart = changes.startsOn ?? contract.starts_on;
+  const newEnd = changes.endsOn ?? contract.ends_on;
+  const newValue = (changes.value ?? contract.value_pence) as Pence;
+  const combination: FieldError[] = [];
+  if (changes.value === null && !changes.startsOn && !changes.endsOn && !changes.scope)
+    combination.push({ message: "Nothing changes: give a new value, new dates or the new scope" });
+  if (newEnd <= newStart)
+    combination.push({ field: "endsOn", message: "The end date must be after the start date" });
+  else if (changes.endsOn && newEnd < londonToday(ctx.clock))
+    combination.push({
+      field: "endsOn",
+      message: "The new end date has passed: to end the contract early, terminate it",
+    });
+  const reported = lastReportedDay(view);
+  if (changes.endsOn && reported && newEnd < reported)
+    combination.push({
+      field: "endsOn",
+      message: `Performance has been reported up to ${longDate(reported)}: the end date cannot be before it`,
+    });
+  if (newValue > KPI_THRESHOLD_PENCE && view.kpis.length < MIN_KPIS_OVER_THRESHOLD)
+    combination.push({
+      field: "value",
+      message: `A contract worth over ${formatMoney(KPI_THRESHOLD_PENCE as Pence)} needs at least ${MIN_KPIS_OVER_THRESHOLD} KPIs: this one has ${view.kpis.length}`,
+    });
+  if (combination.length > 0)
+    throw new UnprocessableError("The amendment cannot be made as it stands", combination);
+}
+
+/**
+ * Amends a running contract's value, dates or scope, with a reason, published with what changed
+ * (before and after) and audited: 409 once ended or terminated, or a start date changed after it;
+ * 422 nothing changed, dates out of order, an end date already past (terminate instead) or before
+ * the last period reported, or a value over £5m with fewer than 3 KPIs. Returns the amendment's
+ * number and the contract as it now is.
+ */
+export async function amendContract(
+  ctx: ContractsCtx,
+  authorityId: string,
+  contractId: string,
+  draft: AmendmentDraft,
+): Promise<{ number: number; contract: ContractWithLapse }> {
+  const number = await transaction(ctx.db, async (trx) => {
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const view = await lockedView(within(ctx, trx), authorityId, contractId);
+    const { contract } = view;
+    requireRunning(view, "amended");
+    const { reason, changes } = amendmentChanges(view, draft);
+    checkAmendment(ctx, view, changes);
+    const number = contract.amendment_count + 1;
+    await repo.insertAmendment(trx, {
+      authority_id: authorityId,
+      contract_id: contractId,
+      number,
+      reason,
+      value_before_pence: changes.value === null ? null : contract.value_pence,
+      value_after_pence: changes.value,
+      starts_on_before: changes.startsOn ? contract.starts_on : null,
+      starts_on_after: changes.startsOn,
+      ends_on_before: changes.endsOn ? contract.ends_on : null,
+      ends_on_after: changes.endsOn,
+      scope_before: changes.scope ? contract.scope : null,
+      scope_after: changes.scope,
+      amended_by: p.userId,
+      amended_at: ctx.clock.now(),
+    });
+    await repo.applyTerms(trx, authorityId, contractId, {
+      value_pence: (changes.value ?? contract.value_pence) as Pence,
+      starts_on: changes.startsOn ?? contract.starts_on,
+      ends_on: changes.endsOn ?? contract.ends_on,
+      scope: changes.scope ?? contract.scope,
+      amendment_count: number,
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorOf(p),
+      action: "contract.amended",
+      entity: { type: "contract", id: contractId },
+      changes: { number, reason, ...changes },
+    });
+    await tellSupplier(within(ctx, trx, actorOf(p)), authorityId, contract.organisation_id, {
+      kind: "contract.amended",
+      subject: `Contract amended: ${contract.title}`,
+      body: `Amendment ${number} to "${contract.title}" has been recorded and published. Reason: ${reason}`,
+      contractId,
+    });
+    return number;
+  });
+  return { number, contract: await contractOf(ctx, authorityId, contractId) };
+}
+
+/**
+ * Terminates a contract from a date, with a reason, published and audited: 409 terminated or
+ * ended already; 422 a date after the contract's end or before the last period reported. Periods
+ * after the date fall away. Returns the contract as it now is.
+ */
+export async function terminateContract(
+  ctx: ContractsCtx,
+  authorityId: string,
+  contractId: string,
+  draft: TerminationDraft,
+): Promise<ContractWithLapse> {
+  await transaction(ctx.db, async (trx) => {
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const view = await lockedView(within(ctx, trx), authorityId, contractId);
+    const { contract } = view;
+    requireRunning(view, "terminated");
+    const problems: FieldError[] = [];
+    const reason = textField(
+      problems,
+      "reason",
+      draft.reason,
+      CONTRACT_LIMITS.reason,
+      "Give the reason for terminating the contract",
+    );
+    const on = dateField(problems, "terminatedOn", draft.terminatedOn, "date the contract ends", true);
+    if (problems.length > 0) throw new ValidationError("Check the termination", problems);
+    const combination: FieldError[] = [];
+    if (on > contract.ends_on)
+      combination.push({
+        field: "terminatedOn",
+        message: `The contract ends on ${longDate(contract.ends_on)} anyway: a termination date must be on or before it`,
+      });
+    const reported = lastReportedDay(view);
+    if (reported && on < reported)
+      combination.push({
+        field: "terminatedOn",
+        message: `Performance has been reported up to ${longDate(reported)}: the termination date cannot be before it`,
+      });
+    if (combination.length > 0)
+      throw new UnprocessableError("The termination cannot be recorded as it stands", combination);
+    await repo.setTermination(trx, authorityId, contractId, {
+      terminated_on: on,
+      termination_reason: reason,
+      terminated_by: p.userId,
+      terminated_at: ctx.clock.now(),
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorOf(p),
+      action: "contract.terminated",
+      entity: { type: "contract", id: contractId },
+      changes: { terminatedOn: on, reason },
+    });
+    await tellSupplier(within(ctx, trx, actorOf(p)), authorityId, contract.organisation_id, {
+      kind: "contract.terminated",
+      subject: `Contract terminated: ${contract.title}`,
+      body: `"${contract.title}" is terminated from ${longDate(on)}. Reason: ${reason}`,
+      contractId,
+    });
+  });
+  return contractOf(ctx, authorityId, contractId);
+}

@@ -1,0 +1,384 @@
+/**
+ * Entering a contract (issue 6, item 8): after standstill, with no challenge open, the authority's
+ * commissioners and administrators enter the contract from the award (`award-handover.ts` says
+ * which awards are ready): supplier and consortium, value, dates, payment mechanism, KPIs with
+ * targets and documents. Entering marks the award contracted and publishes the contract details
+ * notice; the supplier is told.
+ */
+import type { Trx } from "../../db/database.ts";
+import { transaction } from "../../db/transaction.ts";
+import { decodeBase64 } from "../../lib/base64.ts";
+import { formatPercent, WHOLE_BP } from "../../lib/basis-points.ts";
+import { type FieldError, NotFoundError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
+import { isUuid, newId } from "../../lib/ids.ts";
+import { addMonths, londonToday, longDate } from "../../lib/london-time.ts";
+import { formatMoney, type Pence } from "../../lib/money.ts";
+import { actorOf, isAuthorityEditor, requireAuthorityEditor } from "../access/access.service.ts";
+import { actorIn, type Ctx, within } from "../access/context.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import {
+  type AwardForContract,
+  awardForContract,
+  awardsReadyToContract,
+  markAwardContracted,
+} from "../award/award-handover.ts";
+import { hasCurrentRegistration, noRegistrationMessage } from "../regulation/regulation.service.ts";
+import type { ContractsCtx } from "./contracts.context.ts";
+import * as repo from "./contracts.repository.ts";
+import {
+  CONTRACT_LIMITS,
+  type ContractView,
+  type ContractWithLapse,
+  contractOf,
+  dateField,
+  KPI_THRESHOLD_PENCE,
+  listContractViews,
+  MIN_KPIS_OVER_THRESHOLD,
+  moneyField,
+  tellSupplier,
+  textField,
+} from "./contracts.service.ts";
+import {
+  type ContractKpi,
+  KPI_FREQUENCIES,
+  PAYMENT_MECHANISMS,
+  type PaymentMechanism,
+} from "./contracts.table.ts";
+
+export type { AwardForContract };
+
+export interface KpiDraft {
+  name?: string;
+  measure?: string;
+  target?: string;
+  frequencyMonths?: number | string;
+}
+
+export interface DocumentDraft {
+  title?: string;
+  filename?: string;
+  contentBase64?: string;
+  /** From a page's file input. */
+  bytes?: Uint8Array;
+}
+
+export interface ContractDraft {
+  awardId?: string;
+  title?: string;
+  description?: string;
+  /** Pounds as typed (forms). */
+  value?: string;
+  /** Whole pence as digits (the API). Neither given: the award's value. */
+  valuePence?: string;
+  startsOn?: string;
+  endsOn?: string;
+  paymentMechanism?: string;
+  kpis?: KpiDraft[];
+  documents?: DocumentDraft[];
+}
+
+/** The authority's awards a contract can be entered from now: for its commissioners and administrators. */
+export async function readyToContract(ctx: Ctx, authorityId: string): Promise<AwardForContract[]> {
+  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  return awardsReadyToContract(ctx, authorityId);
+}
+
+/** The award a contract is about to be entered from (404, 409 as the handover says), for the form. */
+export async function awardToContract(
+  ctx: Ctx,
+  authorityId: string,
+  awardId: string,
+): Promise<AwardForContract> {
+  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  return awardForContract(ctx, authorityId, awardId);
+}
+
+/**
+ * The authority's register of contracts, and for its commissioners and administrators the awards
+ * ready to contract.
+ */
+export async function authorityContracts(
+  ctx: Ctx,
+  authorityId: string,
+): Promise<{ views: ContractView[]; ready: AwardForContract[]; canEdit: boolean }> {
+  const canEdit = isAuthorityEditor(ctx.principal, authorityId);
+  const [views, ready] = await Promise.all([
+    listContractViews(ctx, { authorityId }),
+    canEdit ? readyToContract(ctx, authorityId) : Promise.resolve([]),
+  ]);
+  return { views, ready, canEdit };
+}
+
+interface CheckedKpi extends Omit<ContractKpi, "contract_id"> {}
+interface CheckedDocument {
+  title: string;
+  filename: string;
+  bytes: Uint8Array | null;
+}
+
+function checkKpis(problems: FieldError[], authorityId: string, drafts: KpiDraft[]): CheckedKpi[] {
+  if (drafts.length > CONTRACT_LIMITS.kpis)
+    problems.push({ field: "kpis", message: `A contract has at most ${CONTRACT_LIMITS.kpis} KPIs` });
+  return drafts.slice(0, CONTRACT_LIMITS.kpis).map((k, i) => {
+    const n = i + 1;
+    const frequency = Number(k.frequencyMonths);
+    if (!(KPI_FREQUENCIES as readonly number[]).includes(frequency))
+      problems.push({
+        field: `kpis.${i}.frequencyMonths`,
+        message: `Choose how often KPI ${n} is reported: every 1, 3, 6 or 12 months`,
+      });
+    const { kpiName, kpiMeasure, kpiTarget } = CONTRACT_LIMITS;
+    return {
+      authority_id: authorityId,
+      position: n,
+      name: textField(problems, `kpis.${i}.name`, k.name, kpiName, `Enter KPI ${n}'s name`),
+      measure: textField(
+        problems,
+        `kpis.${i}.measure`,
+        k.measure,
+        kpiMeasure,
+        `Say what KPI ${n} measures and how`,
+      ),
+      target: textField(problems, `kpis.${i}.target`, k.target, kpiTarget, `Enter KPI ${n}'s target`),
+      frequency_months: frequency,
+    };
+  });
+}
+
+function checkDocuments(problems: FieldError[], drafts: DocumentDraft[]): CheckedDocument[] {
+  if (drafts.length > CONTRACT_LIMITS.documents)
+    problems.push({
+      field: "documents",
+      message: `A contract has at most ${CONTRACT_LIMITS.documents} documents`,
+    });
+  return drafts.slice(0, CONTRACT_LIMITS.documents).map((d, i) => {
+    const filename = (d.filename ?? "").trim();
+    if (filename === "")
+      problems.push({
+        field: `documents.${i}.filename`,
+        message: `Give document ${i + 1}'s file name, like contract.pdf`,
+      });
+    const bytes = d.bytes ?? decodeBase64(d.contentBase64);
+    if (!bytes)
+      problems.push({
+        field: `documents.${i}.contentBase64`,
+        message: `Send document ${i + 1}'s content in base64`,
+      });
+    const title = (d.title ?? "").trim() || filename;
+    if (title.length > CONTRACT_LIMITS.documentTitle)
+      problems.push({
+        field: `documents.${i}.title`,
+        message: `Enter document ${i + 1}'s title, ${CONTRACT_LIMITS.documentTitle} characters or fewer`,
+      });
+    return { title, filename, bytes };
+  });
+}
+
+interface CheckedContract {
+  title: string;
+  description: string;
+  value: Pence;
+  startsOn: string;
+  endsOn: string;
+  mechanism: PaymentMechanism;
+  kpis: CheckedKpi[];
+  documents: CheckedDocument[];
+}
+
+/** Each field at fault (400, every one named). */
+function checkFields(award: AwardForContract, authorityId: string, draft: ContractDraft): CheckedContract {
+  const problems: FieldError[] = [];
+  const title = textField(
+    problems,
+    "title",
+    draft.title,
+    CONTRACT_LIMITS.title,
+    "Enter the contract's title",
+  );
+  const description = textField(
+    problems,
+    "description",
+    draft.description,
+    CONTRACT_LIMITS.description,
+    null,
+  );
+  const given = moneyField(problems, draft, "Contract value");
+  const startsOn = dateField(problems, "startsOn", draft.startsOn, "start date", true);
+  const endsOn = dateField(problems, "endsOn", draft.endsOn, "end date", true);
+  const mechanism = draft.paymentMechanism;
+  if (!(PAYMENT_MECHANISMS as readonly string[]).includes(mechanism ?? ""))
+    problems.push({
+      field: "paymentMechanism",
+      message: "Choose the payment mechanism: fixed, fee per service, or linked to results",
+    });
+  const kpis = checkKpis(problems, authorityId, draft.kpis ?? []);
+  const documents = checkDocuments(problems, draft.documents ?? []);
+  if (problems.length > 0) throw new ValidationError("Check the contract's details", problems);
+  const value = (given ?? award.valuePence) as Pence;
+  return {
+    title,
+    description,
+    value,
+    startsOn,
+    endsOn,
+    mechanism: mechanism as PaymentMechanism,
+    kpis,
+    documents,
+  };
+}
+
+/**
+ * What does not fit together (422): dates out of order or already past, shares not adding up to
+ * 100%, a contract over £5m with fewer than 3 KPIs, a supplier without the registration needed.
+ */
+async function checkCombination(ctx: Ctx, award: AwardForContract, c: CheckedContract): Promise<void> {
+  const combination: FieldError[] = [];
+  const today = londonToday(ctx.clock);
+  if (c.endsOn <= c.startsOn)
+    combination.push({ field: "endsOn", message: "The end date must be after the start date" });
+  else if (c.endsOn < today)
+    combination.push({
+      field: "endsOn",
+      message: "The end date has passed: a contract that has ended cannot be entered",
+    });
+  else if (c.endsOn > addMonths(c.startsOn, CONTRACT_LIMITS.termYears * 12))
+    combination.push({
+      field: "endsOn",
+      message: `A contract runs for at most ${CONTRACT_LIMITS.termYears} years`,
+    });
+  const shares = award.leadShareBp + award.consortium.reduce((sum, m) => sum + m.shareBp, 0);
+  if (shares !== WHOLE_BP)
+    combination.push({
+      field: "consortium",
+      message: `The supplier's and consortium members' shares add up to ${formatPercent(shares)}, not 100%: the award must be corrected first`,
+    });
+  if (c.value > KPI_THRESHOLD_PENCE && c.kpis.length < MIN_KPIS_OVER_THRESHOLD)
+    combination.push({
+      field: "kpis",
+      message: `A contract worth over ${formatMoney(KPI_THRESHOLD_PENCE as Pence)} needs at least ${MIN_KPIS_OVER_THRESHOLD} KPIs: this one is worth ${formatMoney(c.value)} and has ${c.kpis.length}`,
+    });
+  if (
+    award.regulatedActivity &&
+    !(await hasCurrentRegistration(ctx, award.organisationId, award.regulatedActivity))
+  )
+    combination.push({
+      field: "awardId",
+      message: noRegistrationMessage(award.supplierName, award.regulatedActivity),
+    });
+  if (combination.length > 0)
+    throw new UnprocessableError("The contract cannot be entered as it stands", combination);
+}
+
+/** Writes a checked contract, its KPIs and documents; marks the award contracted; audits; tells the supplier. */
+async function recordContract(
+  ctx: ContractsCtx & { db: Trx },
+  authorityId: string,
+  award: AwardForContract,
+  c: CheckedContract,
+  id: string,
+  enteredBy: string,
+): Promise<void> {
+  const { db: trx } = ctx;
+  const at = ctx.clock.now();
+  await repo.insertContract(trx, {
+    authority_id: authorityId,
+    id,
+    award_id: award.id,
+    tender_id: award.tenderId,
+    organisation_id: award.organisationId,
+    supplier_name: award.supplierName,
+    lead_share_bp: award.leadShareBp,
+    consortium: award.consortium,
+    title: c.title,
+    description: c.description,
+    regulated_activity: award.regulatedActivity,
+    payment_mechanism: c.mechanism,
+    original_value_pence: c.value,
+    original_starts_on: c.startsOn,
+    original_ends_on: c.endsOn,
+    value_pence: c.value,
+    starts_on: c.startsOn,
+    ends_on: c.endsOn,
+    scope: "",
+    amendment_count: 0,
+    entered_by: enteredBy,
+    entered_at: at,
+  });
+  await repo.insertKpis(
+    trx,
+    c.kpis.map((k) => ({ ...k, contract_id: id })),
+  );
+  const stored: { title: string; filename: string; sha256: string }[] = [];
+  for (const [i, d] of c.documents.entries()) {
+    const file = await ctx.files.put({
+      bytes: d.bytes as Uint8Array,
+      filename: d.filename,
+      field: `documents.${i}.contentBase64`,
+    });
+    await repo.insertDocument(trx, {
+      authority_id: authorityId,
+      contract_id: id,
+      position: i + 1,
+      title: d.title,
+      filename: file.filename,
+      media_type: file.mediaType,
+      size_bytes: file.size,
+      sha256: file.sha256,
+      file_key: file.key,
+      uploaded_at: at,
+    });
+    stored.push({ title: d.title, filename: file.filename, sha256: file.sha256 });
+  }
+  await markAwardContracted(ctx, authorityId, award.id, id);
+  await recordAudit(trx, ctx.clock, {
+    authorityId,
+    actor: actorIn(ctx),
+    action: "contract.entered",
+    entity: { type: "contract", id },
+    changes: {
+      awardId: award.id,
+      tenderId: award.tenderId,
+      organisationId: award.organisationId,
+      title: c.title,
+      valuePence: c.value,
+      startsOn: c.startsOn,
+      endsOn: c.endsOn,
+      paymentMechanism: c.mechanism,
+      kpis: c.kpis.map((k) => ({ name: k.name, target: k.target, frequencyMonths: k.frequency_months })),
+      documents: stored,
+    },
+  });
+  await tellSupplier(ctx, authorityId, award.organisationId, {
+    kind: "contract.entered",
+    subject: `Contract entered: ${c.title}`,
+    body: `The contract "${c.title}" has been entered and its contract details notice published. It runs from ${longDate(c.startsOn)} to ${longDate(c.endsOn)}.${c.kpis.length > 0 ? " Report against its KPIs at the end of each period." : ""}`,
+    contractId: id,
+  });
+}
+
+/**
+ * Enters a contract from an award: 403 not the authority's commissioner or administrator; 404
+ * unknown award; 409 in standstill, challenged, withdrawn or contracted already; 400 each field at
+ * fault; 422 dates out of order or already past, shares not adding up to 100%, a contract over £5m
+ * with fewer than 3 KPIs, or a supplier without the current registration the regulated activity
+ * needs. Publishes the contract details notice; audited. Returns the contract as it now is.
+ */
+export async function enterContract(
+  ctx: ContractsCtx,
+  authorityId: string,
+  draft: ContractDraft,
+  options: { id?: string } = {},
+): Promise<ContractWithLapse> {
+  const id = await transaction(ctx.db, async (trx) => {
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    if (!isUuid(draft.awardId)) throw new NotFoundError("award");
+    const inTrx = within(ctx, trx);
+    const award = await awardForContract(inTrx, authorityId, draft.awardId);
+    const checked = checkFields(award, authorityId, draft);
+    await checkCombination(inTrx, award, checked);
+    const id = options.id ?? newId();
+    await recordContract(within(ctx, trx, actorOf(p)), authorityId, award, checked, id, p.userId);
+    return id;
+  });
+  return contractOf(ctx, authorityId, id);
+}

@@ -1,0 +1,247 @@
+/**
+ * KPI reports and ratings (issue 6, item 9): the supplier's people report against each KPI for each
+ * period, from its last day, once; the authority's commissioners are told. The commissioner rates
+ * each reported period (good, approaching target, requires improvement, inadequate) with a comment,
+ * and the rating is published at once; the supplier is told.
+ */
+import { transaction } from "../../db/transaction.ts";
+import { ConflictError, type FieldError, ForbiddenError, ValidationError } from "../../lib/errors.ts";
+import { longDate } from "../../lib/london-time.ts";
+import type { Principal } from "../access/access.service.ts";
+import { actorOf, hasRole, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
+import { type Ctx, within } from "../access/context.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { notify } from "../notifications/notifications.service.ts";
+import type { ContractsCtx } from "./contracts.context.ts";
+import * as repo from "./contracts.repository.ts";
+import {
+  CONTRACT_LIMITS,
+  type ContractWithLapse,
+  contractOf,
+  type KpiView,
+  lockedView,
+  type PeriodView,
+  pageUrl,
+  periodIn,
+  RATING_WORDS,
+  SUPPLIER_ROLES,
+  tellSupplier,
+  textField,
+} from "./contracts.service.ts";
+import { KPI_RATINGS, type KpiRating } from "./contracts.table.ts";
+
+export interface ReportDraft {
+  value?: string;
+  commentary?: string;
+}
+
+export interface RatingDraft {
+  rating?: string;
+  comment?: string;
+}
+
+/**
+ * One of a supplier's own people: an organisation's administrator or member (401, 403 otherwise;
+ * platform administrators do not report).
+ */
+export function requireSupplierPerson(principal: Principal | null): Principal {
+  const p = requireSignedIn(principal);
+  if (!hasRole(p, SUPPLIER_ROLES) || p.grants.every((g) => g.scopeType !== "organisation"))
+    throw new ForbiddenError("Only the supplier's own people report against its KPIs.");
+  return p;
+}
+
+function requireReporter(view: ContractWithLapse): void {
+  if (!view.canReport)
+    throw new ForbiddenError(
+      `Only the people of ${view.contract.supplier_name}, the supplier, report against this contract's KPIs.`,
+    );
+}
+
+/** A period of a contract's KPI, for its report or rating form. */
+export interface PeriodForm {
+  view: ContractWithLapse;
+  kpi: KpiView;
+  period: PeriodView;
+}
+
+/** What the report form shows: the contract and the period (403 for anyone but the supplier's people). */
+export async function reportForm(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  position: number,
+  periodNumber: number,
+): Promise<PeriodForm> {
+  requireSupplierPerson(ctx.principal);
+  const view = await contractOf(ctx, authorityId, contractId);
+  requireReporter(view);
+  return { view, ...periodIn(view, position, periodNumber) };
+}
+
+/** What the rating form shows: the contract and the period (the authority's commissioners and administrators). */
+export async function ratingForm(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  position: number,
+  periodNumber: number,
+): Promise<PeriodForm> {
+  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  const view = await contractOf(ctx, authorityId, contractId);
+  return { view, ...periodIn(view, position, periodNumber) };
+}
+
+/**
+ * The supplier's report against a KPI for a period: by the lead organisation's administrators and
+ * members (403 for anyone else), once the period's last day has come (409 before), once (409).
+ * The authority's commissioners and the person who entered the contract are told. Returns the
+ * contract as it now is.
+ */
+export async function reportKpi(
+  ctx: ContractsCtx,
+  authorityId: string,
+  contractId: string,
+  position: number,
+  periodNumber: number,
+  draft: ReportDraft,
+): Promise<ContractWithLapse> {
+  await transaction(ctx.db, async (trx) => {
+    const p = requireSupplierPerson(ctx.principal);
+    const view = await lockedView(within(ctx, trx), authorityId, contractId);
+    const { contract } = view;
+    requireReporter(view);
+    const { kpi, period } = periodIn(view, position, periodNumber);
+    if (period.state === "upcoming")
+      throw new ConflictError(
+        `This period runs until ${longDate(period.endsOn)}: report from its last day.`,
+        "period_not_ended",
+      );
+    if (period.state === "reported" || period.state === "rated")
+      throw new ConflictError(
+        "This period has been reported already: a report cannot be changed.",
+        "already_reported",
+      );
+    const problems: FieldError[] = [];
+    const { reportValue, commentary: commentaryMax } = CONTRACT_LIMITS;
+    const value = textField(problems, "value", draft.value, reportValue, "Enter the result for the period");
+    const commentary = textField(problems, "commentary", draft.commentary, commentaryMax, null);
+    if (problems.length > 0) throw new ValidationError("Check the report", problems);
+    await repo.insertReport(trx, {
+      authority_id: authorityId,
+      contract_id: contractId,
+      kpi_position: position,
+      period_number: periodNumber,
+      period_starts_on: period.startsOn,
+      period_ends_on: period.endsOn,
+      value,
+      commentary,
+      reported_by: p.userId,
+      reported_at: ctx.clock.now(),
+    });
+    const actor = actorOf(p);
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor,
+      action: "contract.kpi-reported",
+      entity: { type: "contract", id: contractId },
+      changes: {
+        kpi: position,
+        period: periodNumber,
+        from: period.startsOn,
+        to: period.endsOn,
+        value,
+        commentary,
+      },
+    });
+    const commissioners = new Set([
+      ...(await repo.holders(trx, authorityId, ["commissioner"])),
+      contract.entered_by,
+    ]);
+    for (const userId of commissioners)
+      await notify(
+        trx,
+        ctx.clock,
+        {
+          userId,
+          authorityId,
+          kind: "contract.kpi-reported",
+          subject: `KPI report to rate: ${contract.title}`.slice(0, 200),
+          body: `${contract.supplier_name} has reported "${value}" against "${kpi.name}" (target: ${kpi.target}) for ${longDate(period.startsOn)} to ${longDate(period.endsOn)}. Rate it: the rating is published on the contract.`,
+          link: `${pageUrl(contract)}/kpis/${position}/periods/${periodNumber}/rating`,
+        },
+        { email: ctx.email, actor },
+      );
+  });
+  return contractOf(ctx, authorityId, contractId);
+}
+
+/**
+ * The commissioner's rating of a reported period (good, approaching target, requires improvement,
+ * inadequate) with a comment, published at once: 409 before the report, or rated already. Returns
+ * the contract as it now is.
+ */
+export async function rateKpi(
+  ctx: ContractsCtx,
+  authorityId: string,
+  contractId: string,
+  position: number,
+  periodNumber: number,
+  draft: RatingDraft,
+): Promise<ContractWithLapse> {
+  await transaction(ctx.db, async (trx) => {
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const view = await lockedView(within(ctx, trx), authorityId, contractId);
+    const { contract } = view;
+    const { kpi, period } = periodIn(view, position, periodNumber);
+    if (period.state === "rated")
+      throw new ConflictError(
+        "This period has been rated already: a published rating cannot be changed.",
+        "already_rated",
+      );
+    if (period.state !== "reported")
+      throw new ConflictError(
+        "The supplier has not reported this period yet: a period is rated on its report.",
+        "not_reported",
+      );
+    const problems: FieldError[] = [];
+    if (!(KPI_RATINGS as readonly string[]).includes(draft.rating ?? ""))
+      problems.push({
+        field: "rating",
+        message: "Choose the rating: good, approaching target, requires improvement or inadequate",
+      });
+    const comment = textField(
+      problems,
+      "comment",
+      draft.comment,
+      CONTRACT_LIMITS.comment,
+      "Give the reasons for the rating",
+    );
+    if (problems.length > 0) throw new ValidationError("Check the rating", problems);
+    const rating = draft.rating as KpiRating;
+    await repo.insertRating(trx, {
+      authority_id: authorityId,
+      contract_id: contractId,
+      kpi_position: position,
+      period_number: periodNumber,
+      rating,
+      comment,
+      rated_by: p.userId,
+      rated_at: ctx.clock.now(),
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorOf(p),
+      action: "contract.kpi-rated",
+      entity: { type: "contract", id: contractId },
+      changes: { kpi: position, period: periodNumber, rating, comment },
+    });
+    await tellSupplier(within(ctx, trx, actorOf(p)), authorityId, contract.organisation_id, {
+      kind: "contract.kpi-rated",
+      subject: `KPI rating published: ${contract.title}`,
+      body: `Your performance against "${kpi.name}" for ${longDate(period.startsOn)} to ${longDate(period.endsOn)} has been rated ${RATING_WORDS[rating]}, and the rating published on the contract. ${comment}`,
+      contractId,
+    });
+  });
+  return contractOf(ctx, authorityId, contractId);
+}

@@ -1,0 +1,64 @@
+/**
+ * Pages for everyone — Find a service, compare providers, the open-data downloads — and the
+ * failing-providers view for regulators' staff and commissioners. Find and compare are searches
+ * (GET): the fields at fault are shown in the error summary with status 400, and nothing is found.
+ */
+import { Readable } from "node:stream";
+import type { FastifyInstance } from "fastify";
+import { searchPage } from "../../http/forms.ts";
+import { anyone, page } from "../../http/routes.ts";
+import { ctxOf } from "../access/context.ts";
+import { FAILING_REASONS, failingLocations } from "./enforcement.service.ts";
+import { comparePage, findPage } from "./find.service.ts";
+import { openDataCsv, openDataJson, type RegulationDataset } from "./open-data.service.ts";
+import { PAGE_COMMON, queryText } from "./regulation.pages.ts";
+import { failingViewers } from "./regulation.policies.ts";
+
+const DATASETS: readonly RegulationDataset[] = ["regulated-locations", "ratings"];
+
+export function findPages(app: FastifyInstance): void {
+  app.get("/regulation/find", page({ who: anyone }), async (request, reply) => {
+    const filter = {
+      serviceType: queryText(request, "serviceType"),
+      areaCode: queryText(request, "areaCode"),
+      postcodeDistrict: queryText(request, "postcodeDistrict"),
+      rating: queryText(request, "rating"),
+    };
+    const { problems, ...found } = await findPage(ctxOf(request), filter);
+    await searchPage(reply, "regulation/views/find.njk", { filter, ...PAGE_COMMON, ...found }, problems);
+  });
+
+  app.get("/regulation/compare", page({ who: anyone }), async (request, reply) => {
+    const raw = ((request.query ?? {}) as Record<string, unknown>).organisations;
+    const selected = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
+    const { problems, ...compared } = await comparePage(ctxOf(request), selected);
+    await searchPage(
+      reply,
+      "regulation/views/compare.njk",
+      { ...PAGE_COMMON, selected, ...compared },
+      problems,
+    );
+  });
+
+  app.get("/regulation/failing", page({ who: failingViewers }), async (request, reply) => {
+    const rows = await failingLocations(ctxOf(request));
+    await reply.page("regulation/views/failing.njk", { rows, reasons: FAILING_REASONS, ...PAGE_COMMON });
+  });
+
+  for (const dataset of DATASETS) {
+    app.get(`/open-data/${dataset}.csv`, page({ who: anyone }), async (request, reply) =>
+      reply
+        .type("text/csv; charset=utf-8")
+        .header("content-disposition", `attachment; filename="openps-${dataset}.csv"`)
+        .header("cache-control", "no-cache")
+        .send(Readable.from(openDataCsv(ctxOf(request), dataset))),
+    );
+    app.get(`/open-data/${dataset}.json`, page({ who: anyone }), async (request, reply) =>
+      reply
+        .type("application/json; charset=utf-8")
+        .header("content-disposition", `attachment; filename="openps-${dataset}.json"`)
+        .header("cache-control", "no-cache")
+        .send(Readable.from(openDataJson(ctxOf(request), dataset))),
+    );
+  }
+}

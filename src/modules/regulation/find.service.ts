@@ -1,0 +1,235 @@
+/**
+ * Find a service, compare providers and provider summaries (issue 7, item 7): registered locations
+ * by service type, local authority area, postcode district and current rating, best rated first;
+ * 2 to 5 providers side by side; a provider's registrations, current ratings and rating history on
+ * its public profile. Public.
+ */
+import type { Db } from "../../db/database.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { type FieldError, ValidationError } from "../../lib/errors.ts";
+import { isUuid } from "../../lib/ids.ts";
+import type { Panel } from "../../lib/ports.ts";
+import type { Ctx } from "../access/context.ts";
+import { isRating, type KeyQuestionRatings, ratingRank } from "./ratings.ts";
+import { postcodeDistrictOf } from "./registration.service.ts";
+import * as repo from "./regulation.repository.ts";
+import { type Names, namesOf, ratingsOf, text } from "./regulation.service.ts";
+import type { EnforcementAction, Inspection, Rating } from "./regulation.table.ts";
+
+/** Compare sets 2 to 5 providers side by side. */
+export const COMPARE_MIN = 2;
+export const COMPARE_MAX = 5;
+
+export interface FindFilter {
+  serviceType?: string;
+  areaCode?: string;
+  postcodeDistrict?: string;
+  rating?: string;
+}
+
+const RATING_UNRATED = 99;
+
+/** Sorts by current overall rating, best first (unrated last), then name. */
+export function byRatingThenName(a: repo.LocationRow, b: repo.LocationRow): number {
+  const rank = (l: repo.LocationRow) =>
+    isRating(l.current_overall) ? ratingRank(l.current_overall) : RATING_UNRATED;
+  return rank(a) - rank(b) || a.name.localeCompare(b.name, "en-GB") || a.id.localeCompare(b.id);
+}
+
+/** The search's fields at fault: a postcode district that is not one, a rating off the scale. */
+function filterProblems(filter: FindFilter): FieldError[] {
+  const problems: FieldError[] = [];
+  const district = text(filter.postcodeDistrict);
+  if (district !== "" && postcodeDistrictOf(district) === "")
+    problems.push({
+      field: "postcodeDistrict",
+      message: "Enter a postcode district like WS1, or a full postcode",
+    });
+  const rating = text(filter.rating);
+  if (rating !== "" && rating !== "unrated" && !isRating(rating))
+    problems.push({ field: "rating", message: "Choose a rating from the list" });
+  return problems;
+}
+
+async function search(ctx: Ctx, filter: FindFilter): Promise<repo.LocationRow[]> {
+  const district = text(filter.postcodeDistrict);
+  const outward = district === "" ? "" : postcodeDistrictOf(district);
+  const rating = text(filter.rating);
+  const rows = await repo.findLocations(ctx.db, {
+    statuses: ["registered"],
+    ...(text(filter.serviceType) ? { serviceType: text(filter.serviceType) } : {}),
+    ...(text(filter.areaCode) ? { areaCode: text(filter.areaCode) } : {}),
+    ...(outward ? { postcodeDistrict: outward } : {}),
+  });
+  const wanted =
+    rating === ""
+      ? rows
+      : rows.filter((r) =>
+          rating === "unrated" ? r.current_overall === null : r.current_overall === rating,
+        );
+  return wanted.sort(byRatingThenName);
+}
+
+/** Registered locations by service type, local authority area, postcode district and rating (400 naming each field at fault). */
+export async function findServices(ctx: Ctx, filter: FindFilter): Promise<repo.LocationRow[]> {
+  const problems = filterProblems(filter);
+  if (problems.length > 0) throw new ValidationError("Check the search", problems);
+  return search(ctx, filter);
+}
+
+/** Find a service's page: the results, or the search's fields at fault (and no results). */
+export async function findPage(
+  ctx: Ctx,
+  filter: FindFilter,
+): Promise<{ results: repo.LocationRow[]; problems: FieldError[] } & Names> {
+  const problems = filterProblems(filter);
+  const [results, names] = await Promise.all([
+    problems.length > 0 ? Promise.resolve([]) : search(ctx, filter),
+    namesOf(ctx),
+  ]);
+  return { results, problems, ...names };
+}
+
+export interface ProviderSummary {
+  organisationId: string;
+  name: string;
+  locations: (repo.LocationRow & { ratings: KeyQuestionRatings | null; inForce: EnforcementAction[] })[];
+  /** How many locations hold each current overall rating. */
+  ratingCounts: Record<Rating | "unrated", number>;
+  specialMeasures: number;
+  enforcementInForce: number;
+}
+
+/** A provider's registrations with current ratings, for the profile and the compare page. Public. */
+export async function providerSummary(
+  ctx: Ctx,
+  organisationId: string,
+): Promise<ProviderSummary | undefined> {
+  const { db } = ctx;
+  const name = isUuid(organisationId) ? await repo.organisationName(db, organisationId) : undefined;
+  if (name === undefined) return undefined;
+  const rows = await repo.findLocations(db, {
+    organisationIds: [organisationId],
+    statuses: ["registered", "dormant", "suspended", "cancelled"],
+  });
+  const locations: ProviderSummary["locations"] = [];
+  const ratingCounts = { outstanding: 0, good: 0, "requires-improvement": 0, inadequate: 0, unrated: 0 };
+  for (const row of rows.sort(byRatingThenName)) {
+    const current = row.current_inspection_id
+      ? await repo.findInspection(db, row.regulator_id, row.current_inspection_id)
+      : undefined;
+    const inForce = await repo.openEnforcement(db, row.regulator_id, row.id);
+    locations.push({ ...row, ratings: current ? ratingsOf(current) : null, inForce });
+    if (row.status !== "cancelled") {
+      const key = isRating(row.current_overall) ? row.current_overall : "unrated";
+      ratingCounts[key] += 1;
+    }
+  }
+  return {
+    organisationId,
+    name,
+    locations,
+    ratingCounts,
+    specialMeasures: rows.filter((r) => r.special_measures).length,
+    enforcementInForce: rows.reduce((n, r) => n + r.enforcement_in_force, 0),
+  };
+}
+
+/** The full rating history of a provider's locations: every published report, newest first. Public. */
+export async function providerRatingHistory(
+  ctx: Ctx,
+  organisationId: string,
+): Promise<(Inspection & { location_name: string })[]> {
+  const rows = await repo.findLocations(ctx.db, { organisationIds: [organisationId] });
+  const history: (Inspection & { location_name: string })[] = [];
+  for (const row of rows)
+    for (const i of await repo.inspectionsOf(ctx.db, row.regulator_id, row.id))
+      if (i.status === "published") history.push({ ...i, location_name: row.name });
+  return history.sort(
+    (a, b) => b.inspected_on.localeCompare(a.inspected_on) || a.location_name.localeCompare(b.location_name),
+  );
+}
+
+/**
+ * A provider's registered locations, current ratings and rating history: the panel on its profile
+ * (plugged into the organisations module's `profilePanels` port, whose shape it takes).
+ */
+export async function providerRatingsPanel(db: Db, clock: Clock, organisationId: string): Promise<Panel> {
+  const ctx: Ctx = { db, clock, principal: null };
+  const [regulation, ratingHistory] = await Promise.all([
+    providerSummary(ctx, organisationId),
+    providerRatingHistory(ctx, organisationId),
+  ]);
+  return {
+    template: "regulation/views/partials/provider-ratings.njk",
+    context: { regulation, ratingHistory },
+  };
+}
+
+/** What is wrong with a choice of providers to compare: the error's message and its field's. */
+interface ChoiceProblem {
+  message: string;
+  detail: FieldError;
+}
+
+/** The providers' summaries, or what is wrong with the choice of them. */
+async function summariesOf(
+  ctx: Ctx,
+  ids: readonly string[],
+): Promise<{ providers: ProviderSummary[]; problem: ChoiceProblem | null }> {
+  const unique = [...new Set(ids.map((i) => i.trim()).filter((i) => i !== ""))];
+  if (unique.length < COMPARE_MIN || unique.length > COMPARE_MAX)
+    return {
+      providers: [],
+      problem: {
+        message: "Choose 2 to 5 providers",
+        detail: {
+          field: "organisations",
+          message: `Choose from ${COMPARE_MIN} to ${COMPARE_MAX} providers to compare`,
+        },
+      },
+    };
+  const providers: ProviderSummary[] = [];
+  for (const id of unique) {
+    const summary = await providerSummary(ctx, id);
+    if (!summary)
+      return {
+        providers: [],
+        problem: {
+          message: "Choose providers from the list",
+          detail: {
+            field: "organisations",
+            message: "Choose providers from the directory: one of them could not be found",
+          },
+        },
+      };
+    providers.push(summary);
+  }
+  return { providers, problem: null };
+}
+
+/** 2 to 5 providers side by side (400 naming the field otherwise). Public. */
+export async function compareProviders(ctx: Ctx, ids: readonly string[]): Promise<ProviderSummary[]> {
+  const { providers, problem } = await summariesOf(ctx, ids);
+  if (problem) throw new ValidationError(problem.message, [problem.detail]);
+  return providers;
+}
+
+/**
+ * The compare page: the providers to choose from, and those chosen side by side, or what is wrong
+ * with the choice (nothing when none is chosen yet).
+ */
+export async function comparePage(
+  ctx: Ctx,
+  ids: readonly string[],
+): Promise<{
+  organisations: { id: string; name: string }[];
+  providers: ProviderSummary[];
+  problems: FieldError[];
+}> {
+  const [organisations, { providers, problem }] = await Promise.all([
+    repo.organisationChoices(ctx.db),
+    summariesOf(ctx, ids),
+  ]);
+  return { organisations, providers, problems: problem && ids.length > 0 ? [problem.detail] : [] };
+}

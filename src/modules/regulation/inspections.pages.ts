@@ -1,0 +1,148 @@
+/**
+ * Inspections' pages: the regulator's form to record an inspection, a report (published for
+ * everyone; the draft for the regulator's staff and the provider), the provider's factual-accuracy
+ * challenge and the regulator's answers on it, and publishing.
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { dateField, field, formAction, formPage } from "../../http/forms.ts";
+import { anyone, page } from "../../http/routes.ts";
+import { ctxOf } from "../access/context.ts";
+import { signedIn } from "../access/policies.ts";
+import {
+  answerChallenge,
+  challengeFact,
+  type InspectionDraft,
+  inspectionForm,
+  inspectLocation,
+  publishReport,
+} from "./inspections.service.ts";
+import { inspectionReport } from "./locations.service.ts";
+import { PAGE_COMMON, queryText } from "./regulation.pages.ts";
+import { regulatorStaff } from "./regulation.policies.ts";
+import { KEY_QUESTIONS } from "./regulation.table.ts";
+
+type LocationRequest = FastifyRequest<{ Params: { regulatorId: string; locationId: string } }>;
+type ReportParams = { regulatorId: string; locationId: string; inspectionId: string };
+type ReportRequest = FastifyRequest<{ Params: ReportParams }>;
+
+const REPORT = "regulation/views/report.njk";
+
+/** Inspection form values, as typed. */
+function inspectionValues(body: unknown) {
+  return {
+    inspectedOn: {
+      day: field(body, "inspectedOn-day"),
+      month: field(body, "inspectedOn-month"),
+      year: field(body, "inspectedOn-year"),
+    },
+    inspectors: field(body, "inspectors"),
+    evidenceSummary: field(body, "evidenceSummary"),
+    ratings: Object.fromEntries(KEY_QUESTIONS.map((q) => [q, field(body, `rating-${q}`)])),
+    breach: field(body, "breach"),
+    breachDetails: field(body, "breachDetails"),
+    overall: field(body, "overall"),
+    departureReason: field(body, "departureReason"),
+  };
+}
+
+/** What the service takes from the form: the date as YYYY-MM-DD, the breach as yes or no. */
+function inspectionDraftOf(v: ReturnType<typeof inspectionValues>): InspectionDraft {
+  const { day, month, year } = v.inspectedOn;
+  return {
+    inspectedOn: dateField(
+      { "inspectedOn-day": day, "inspectedOn-month": month, "inspectedOn-year": year },
+      "inspectedOn",
+    ),
+    inspectors: v.inspectors,
+    evidenceSummary: v.evidenceSummary,
+    ratings: v.ratings,
+    breach: v.breach === "yes",
+    breachDetails: v.breachDetails,
+    overall: v.overall,
+    departureReason: v.departureReason,
+  };
+}
+
+function reportUrl({ regulatorId, locationId, inspectionId }: ReportParams): string {
+  return `/regulators/${regulatorId}/locations/${locationId}/inspections/${inspectionId}`;
+}
+
+/** The report page's context: the location, the report and the forms' values. */
+async function reportContext(request: ReportRequest) {
+  const { regulatorId, locationId, inspectionId } = request.params;
+  const { view, report } = await inspectionReport(ctxOf(request), regulatorId, locationId, inspectionId);
+  return { ...view, report, ...PAGE_COMMON, notice: queryText(request, "notice"), values: {} };
+}
+
+export function inspectionPages(app: FastifyInstance): void {
+  formPage(app, "/regulators/:regulatorId/locations/:locationId/inspections/new", {
+    who: regulatorStaff("inspect and rate locations for this regulator"),
+    template: "regulation/views/inspect.njk",
+    context: async (request: LocationRequest) => ({
+      ...(await inspectionForm(ctxOf(request), request.params.regulatorId, request.params.locationId)),
+      ...PAGE_COMMON,
+    }),
+    values: () => inspectionValues({}),
+    read: (body) => inspectionValues(body),
+    submit: async (request: LocationRequest, values) => {
+      const { regulatorId, locationId } = request.params;
+      const report = await inspectLocation(
+        ctxOf(request),
+        regulatorId,
+        locationId,
+        inspectionDraftOf(values),
+      );
+      return `${reportUrl({ regulatorId, locationId, inspectionId: report.id })}?notice=recorded`;
+    },
+  });
+
+  app.get(
+    "/regulators/:regulatorId/locations/:locationId/inspections/:inspectionId",
+    page({ who: anyone }),
+    async (request: ReportRequest, reply) => {
+      await reply.page(REPORT, await reportContext(request));
+    },
+  );
+
+  formAction(app, "/regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/challenges", {
+    who: signedIn,
+    template: REPORT,
+    context: reportContext,
+    read: (body) => ({ form: "challenge", point: field(body, "point") }),
+    submit: async (request: ReportRequest, values) => {
+      const { regulatorId, inspectionId } = request.params;
+      await challengeFact(ctxOf(request), regulatorId, inspectionId, values.point);
+      return `${reportUrl(request.params)}?notice=challenged`;
+    },
+  });
+
+  formAction(
+    app,
+    "/regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/challenges/:challengeId/answer",
+    {
+      who: regulatorStaff("answer factual-accuracy challenges for this regulator"),
+      template: REPORT,
+      context: reportContext,
+      read: (body, request) => ({
+        form: `answer-${(request.params as { challengeId: string }).challengeId}`,
+        outcome: field(body, "outcome"),
+        response: field(body, "response"),
+      }),
+      submit: async (request: FastifyRequest<{ Params: ReportParams & { challengeId: string } }>, values) => {
+        const { regulatorId, inspectionId, challengeId } = request.params;
+        await answerChallenge(ctxOf(request), regulatorId, inspectionId, challengeId, values);
+        return `${reportUrl(request.params)}?notice=answered`;
+      },
+    },
+  );
+
+  app.post(
+    "/regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/publish",
+    page({ who: regulatorStaff("publish inspection reports for this regulator") }),
+    async (request: ReportRequest, reply) => {
+      const { regulatorId, locationId, inspectionId } = request.params;
+      await publishReport(ctxOf(request), regulatorId, inspectionId, locationId);
+      await reply.redirect(`${reportUrl(request.params)}?notice=published`, 303);
+    },
+  );
+}

@@ -1,0 +1,552 @@
+/**
+ * Inspections and ratings (issue 7, items 3–5). The regulator's staff rate the five key questions;
+ * the overall rating follows the ordered aggregation rules with the breach cap (ratings.ts) unless
+ * the inspector departs from it with a reason that is published with it. The draft report goes to
+ * the provider, who may challenge its factual accuracy, point by point, within the regime's working
+ * days; the regulator answers every point, then publishes. An overall Inadequate enters special
+ * measures; a published re-inspection with nothing Inadequate leaves them.
+ */
+import type { Trx } from "../../db/database.ts";
+import { transaction } from "../../db/transaction.ts";
+import {
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableError,
+  ValidationError,
+} from "../../lib/errors.ts";
+import { isUuid, newId } from "../../lib/ids.ts";
+import { endOfLondonDay, isIsoDate, londonDate, londonToday, longDate } from "../../lib/london-time.ts";
+import { addWorkingDays } from "../../lib/working-days.ts";
+import { actorOf, hasRole, requireSignedIn } from "../access/access.service.ts";
+import { actorIn, type Ctx, within } from "../access/context.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import {
+  type InspectionView,
+  inspectionById,
+  inspectionReport,
+  type LocationView,
+  locationView,
+} from "./locations.service.ts";
+import {
+  type Aggregation,
+  aggregateRatings,
+  anyInadequate,
+  isRating,
+  type KeyQuestionRatings,
+} from "./ratings.ts";
+import { regimeOf } from "./regimes.service.ts";
+import { isInspectable } from "./registration-states.ts";
+import * as repo from "./regulation.repository.ts";
+import {
+  canManage,
+  LIMITS,
+  lockedInspection,
+  lockedRegistration,
+  oneOf,
+  PROVIDER_ROLES,
+  periodEndText,
+  ratingName,
+  ratingsOf,
+  regulatorOf,
+  requireRegulatorStaff,
+  STATUS_WORDS,
+  tellProvider,
+  text,
+} from "./regulation.service.ts";
+import { type Inspection, KEY_QUESTIONS, type KeyQuestion, type Rating } from "./regulation.table.ts";
+
+export interface InspectionDraft {
+  inspectedOn?: string;
+  inspectors?: string;
+  evidenceSummary?: string;
+  ratings?: Partial<Record<KeyQuestion, string>>;
+  breach?: boolean;
+  breachDetails?: string;
+  /** The overall rating given, when it departs from the aggregation; empty to accept it. */
+  overall?: string;
+  departureReason?: string;
+}
+
+export interface CheckedInspection {
+  inspectedOn: string;
+  inspectors: string;
+  evidenceSummary: string;
+  ratings: KeyQuestionRatings;
+  breach: boolean;
+  breachDetails: string;
+  aggregation: Aggregation;
+  overall: Rating;
+  departureReason: string | null;
+}
+
+const QUESTION_NAMES: Record<KeyQuestion, string> = {
+  safe: "Safe",
+  effective: "Effective",
+  caring: "Caring",
+  responsive: "Responsive",
+  "well-led": "Well-led",
+};
+
+/** Each field of an inspection at fault (400), and the key questions' ratings as given. */
+function inspectionProblems(draft: InspectionDraft): {
+  problems: FieldError[];
+  ratings: Partial<Record<KeyQuestion, Rating>>;
+} {
+  const problems: FieldError[] = [];
+  if (!isIsoDate(text(draft.inspectedOn)))
+    problems.push({
+      field: "inspectedOn",
+      message: "Enter the date of the inspection as a real date, like 3 11 2026",
+    });
+  const inspectors = text(draft.inspectors);
+  if (inspectors === "" || inspectors.length > LIMITS.inspectors)
+    problems.push({ field: "inspectors", message: "Enter the inspectors who carried out the inspection" });
+  const evidenceSummary = text(draft.evidenceSummary);
+  if (evidenceSummary === "" || evidenceSummary.length > LIMITS.evidence)
+    problems.push({
+      field: "evidenceSummary",
+      message: "Enter a summary of the evidence the ratings rest on",
+    });
+  const ratings: Partial<Record<KeyQuestion, Rating>> = {};
+  for (const q of KEY_QUESTIONS) {
+    const value = draft.ratings?.[q];
+    if (!isRating(value))
+      problems.push({
+        field: `rating-${q}`,
+        message: `Rate ${QUESTION_NAMES[q]} as Outstanding, Good, Requires improvement or Inadequate`,
+      });
+    else ratings[q] = value;
+  }
+  const breachDetails = text(draft.breachDetails);
+  if (draft.breach === true && breachDetails === "")
+    problems.push({ field: "breachDetails", message: "Say which regulations were breached, and how" });
+  if (breachDetails.length > LIMITS.text)
+    problems.push({
+      field: "breachDetails",
+      message: `Enter breach details of ${LIMITS.text} characters or fewer`,
+    });
+  const overallGiven = text(draft.overall);
+  if (overallGiven !== "" && !isRating(overallGiven))
+    problems.push({
+      field: "overall",
+      message:
+        "Choose the overall rating from Outstanding, Good, Requires improvement or Inadequate, or leave it to the rules",
+    });
+  if (text(draft.departureReason).length > LIMITS.text)
+    problems.push({
+      field: "departureReason",
+      message: `Enter a reason of ${LIMITS.text} characters or fewer`,
+    });
+  return { problems, ratings };
+}
+
+/**
+ * Checks an inspection: each field, a rating for each key question on the four-point scale (400);
+ * then an inspection date in the future, or a departure from the aggregated rating without a
+ * recorded reason (422).
+ */
+export function checkInspection(ctx: Ctx, draft: InspectionDraft): CheckedInspection {
+  const { problems, ratings } = inspectionProblems(draft);
+  if (problems.length > 0) throw new ValidationError("Check the inspection", problems);
+  const inspectedOn = text(draft.inspectedOn);
+  const breach = draft.breach === true;
+  const overallGiven = text(draft.overall);
+  const departureReason = text(draft.departureReason);
+  const complete = ratings as KeyQuestionRatings;
+  const aggregation = aggregateRatings(complete, breach);
+  const overall = (overallGiven === "" ? aggregation.overall : overallGiven) as Rating;
+  const invalid: FieldError[] = [];
+  if (inspectedOn > londonToday(ctx.clock))
+    invalid.push({ field: "inspectedOn", message: "The inspection date cannot be in the future" });
+  if (overall !== aggregation.overall && departureReason === "")
+    invalid.push({
+      field: "departureReason",
+      message: `The rules give ${ratingName(aggregation.overall)}: record the reason for rating it ${ratingName(overall)} instead, or accept the rules' rating`,
+    });
+  if (invalid.length > 0)
+    throw new UnprocessableError("These details do not fit together", invalid, "inspection_invalid");
+  return {
+    inspectedOn,
+    inspectors: text(draft.inspectors),
+    evidenceSummary: text(draft.evidenceSummary),
+    ratings: complete,
+    breach,
+    breachDetails: breach ? text(draft.breachDetails) : "",
+    aggregation,
+    overall,
+    departureReason: overall === aggregation.overall ? null : departureReason,
+  };
+}
+
+/** When the factual-accuracy period of a draft sent at `sentAt` ends: midnight after the last working day. */
+export function factualAccuracyEnds(
+  sentAt: Date,
+  workingDays: number,
+  nation: repo.RegulatorRow["nation"],
+): Date {
+  return endOfLondonDay(addWorkingDays(londonDate(sentAt), workingDays, nation));
+}
+
+/**
+ * Records a checked inspection as a draft report sent to the provider, audited: 404 for a location
+ * not on this regulator's register, 409 for one not registered. Checks no one: the caller has
+ * (seeds use it).
+ */
+export async function recordInspection(
+  ctx: Ctx,
+  regulatorId: string,
+  registrationId: string,
+  checked: CheckedInspection,
+  id: string = newId(),
+): Promise<string> {
+  return transaction(ctx.db, async (trx) => {
+    const inTrx = within(ctx, trx);
+    const { clock } = ctx;
+    const regulator = await regulatorOf(inTrx, regulatorId);
+    const registration = await lockedRegistration(inTrx, regulatorId, registrationId);
+    if (!isInspectable(registration.status))
+      throw new ConflictError(
+        `${registration.name} is not on the register (its registration is ${STATUS_WORDS[registration.status]}): only registered, dormant or suspended locations are inspected.`,
+        "not_registered",
+      );
+    const regime = await regimeOf(inTrx, regulatorId);
+    const now = clock.now();
+    const ends = factualAccuracyEnds(now, regime.factualAccuracyWorkingDays, regulator.nation);
+    await repo.insertInspection(trx, {
+      regulator_id: regulatorId,
+      id,
+      registration_id: registrationId,
+      inspected_on: checked.inspectedOn,
+      inspectors: checked.inspectors,
+      evidence_summary: checked.evidenceSummary,
+      safe: checked.ratings.safe,
+      effective: checked.ratings.effective,
+      caring: checked.ratings.caring,
+      responsive: checked.ratings.responsive,
+      well_led: checked.ratings["well-led"],
+      breach: checked.breach,
+      breach_details: checked.breachDetails,
+      calculated_overall: checked.aggregation.overall,
+      overall: checked.overall,
+      departure_reason: checked.departureReason,
+      status: "draft-report",
+      draft_sent_at: now,
+      challenge_ends_at: ends,
+      published_at: null,
+      created_at: now,
+    });
+    await recordAudit(trx, clock, {
+      authorityId: regulatorId,
+      actor: actorIn(ctx),
+      action: "inspection.recorded",
+      entity: { type: "inspection", id },
+      changes: {
+        registrationId,
+        inspectedOn: checked.inspectedOn,
+        ratings: checked.ratings,
+        breach: checked.breach,
+        calculatedOverall: checked.aggregation.overall,
+        rule: checked.aggregation.rule,
+        overall: checked.overall,
+        departureReason: checked.departureReason,
+        challengeEndsAt: ends,
+      },
+    });
+    await tellProvider(inTrx, regulatorId, registration, {
+      kind: "regulation.draft-report",
+      subject: `Draft inspection report for ${registration.name}`,
+      body: `The draft report of the inspection of ${registration.name} on ${longDate(checked.inspectedOn)} is ready. You may challenge its factual accuracy until ${periodEndText(ends)}.`,
+      link: `/regulators/${regulatorId}/locations/${registrationId}/inspections/${id}`,
+    });
+    return id;
+  });
+}
+
+/**
+ * The regulator's staff inspect a location: its ratings recorded and the draft report sent to the
+ * provider. Returns the draft report.
+ */
+export async function inspectLocation(
+  ctx: Ctx,
+  regulatorId: string,
+  registrationId: string,
+  draft: InspectionDraft,
+): Promise<InspectionView> {
+  const id = await transaction(ctx.db, async (trx) => {
+    const p = await requireRegulatorStaff(
+      within(ctx, trx),
+      regulatorId,
+      "inspect and rate locations for this regulator",
+    );
+    const checked = checkInspection(ctx, draft);
+    return recordInspection(within(ctx, trx, actorOf(p)), regulatorId, registrationId, checked);
+  });
+  return (await inspectionReport(ctx, regulatorId, registrationId, id)).report;
+}
+
+/** What the inspection form shows: the location. For the regulator's staff. */
+export async function inspectionForm(
+  ctx: Ctx,
+  regulatorId: string,
+  locationId: string,
+): Promise<LocationView> {
+  await requireRegulatorStaff(ctx, regulatorId, "inspect and rate locations for this regulator");
+  return locationView(ctx, regulatorId, locationId);
+}
+
+// The factual-accuracy challenge
+
+/** Records a challenged point while the period runs (409 after it, or once published), audited. */
+async function addChallenge(
+  ctx: Ctx & { db: Trx },
+  inspection: Inspection,
+  point: string,
+  submittedBy: string | null,
+): Promise<string> {
+  const { db: trx, clock } = ctx;
+  if (inspection.status === "published")
+    throw new ConflictError(
+      "This report has been published: its factual accuracy can no longer be challenged.",
+      "report_published",
+    );
+  if (clock.now() >= inspection.challenge_ends_at)
+    throw new ConflictError(
+      `The period for challenging this draft report's factual accuracy closed at ${periodEndText(inspection.challenge_ends_at)}.`,
+      "challenge_period_ended",
+    );
+  const id = newId();
+  await repo.insertChallenge(trx, {
+    regulator_id: inspection.regulator_id,
+    id,
+    inspection_id: inspection.id,
+    point,
+    submitted_by: submittedBy,
+    submitted_at: clock.now(),
+    outcome: null,
+    response: null,
+    answered_by: null,
+    answered_at: null,
+  });
+  await recordAudit(trx, clock, {
+    authorityId: inspection.regulator_id,
+    actor: actorIn(ctx),
+    action: "inspection.fact-challenged",
+    entity: { type: "inspection", id: inspection.id },
+    changes: { challengeId: id, point },
+  });
+  return id;
+}
+
+/** Records a challenged point of a draft report (as `challengeFact`). Checks no one: seeds use it. */
+export async function recordChallenge(
+  ctx: Ctx,
+  regulatorId: string,
+  inspectionId: string,
+  point: string,
+  submittedBy: string | null,
+): Promise<string> {
+  return transaction(ctx.db, async (trx) => {
+    const inTrx = within(ctx, trx);
+    return addChallenge(inTrx, await lockedInspection(inTrx, regulatorId, inspectionId), point, submittedBy);
+  });
+}
+
+/** The provider challenges one point of fact in a draft report, within the period. */
+export async function challengeFact(
+  ctx: Ctx,
+  regulatorId: string,
+  inspectionId: string,
+  point: string,
+): Promise<string> {
+  return transaction(ctx.db, async (trx) => {
+    const inTrx = within(ctx, trx);
+    const p = requireSignedIn(ctx.principal);
+    const inspection = await lockedInspection(inTrx, regulatorId, inspectionId);
+    const registration = await lockedRegistration(inTrx, regulatorId, inspection.registration_id);
+    if (!hasRole(p, PROVIDER_ROLES, registration.organisation_id) || hasRole(p, "platform-admin")) {
+      if (!canManage(p, regulatorId)) throw new NotFoundError("inspection");
+      throw new ForbiddenError("Only the provider can challenge the factual accuracy of its draft report.");
+    }
+    const what = text(point);
+    if (what === "" || what.length > LIMITS.text)
+      throw new ValidationError("Say what is inaccurate", [
+        {
+          field: "point",
+          message: `Describe the point of fact you challenge, in ${LIMITS.text} characters or fewer`,
+        },
+      ]);
+    return addChallenge(within(ctx, trx, actorOf(p)), inspection, what, p.userId);
+  });
+}
+
+/** The regulator answers a challenged point: accepted (the report is corrected) or rejected, with a response. */
+export async function answerChallenge(
+  ctx: Ctx,
+  regulatorId: string,
+  inspectionId: string,
+  challengeId: string,
+  draft: { outcome?: string; response?: string },
+): Promise<void> {
+  await transaction(ctx.db, async (trx) => {
+    const inTrx = within(ctx, trx);
+    const p = await requireRegulatorStaff(
+      inTrx,
+      regulatorId,
+      "answer factual-accuracy challenges for this regulator",
+    );
+    const problems: FieldError[] = [];
+    if (!oneOf(["accepted", "rejected"] as const, draft.outcome))
+      problems.push({ field: "outcome", message: "Choose whether the point is accepted or rejected" });
+    const response = text(draft.response);
+    if (response === "" || response.length > LIMITS.text)
+      problems.push({
+        field: "response",
+        message: "Give the response to the point, saying what changes if anything",
+      });
+    if (problems.length > 0) throw new ValidationError("Check the answer", problems);
+    const inspection = await lockedInspection(inTrx, regulatorId, inspectionId);
+    const challenge = isUuid(challengeId)
+      ? await repo.lockChallenge(trx, regulatorId, challengeId)
+      : undefined;
+    if (!challenge || challenge.inspection_id !== inspection.id) throw new NotFoundError("challenge");
+    if (challenge.outcome !== null)
+      throw new ConflictError("This point has already been answered.", "challenge_answered");
+    if (inspection.status === "published")
+      throw new ConflictError("This report has already been published.", "report_published");
+    await repo.setChallengeAnswer(trx, regulatorId, challenge.id, {
+      outcome: draft.outcome as "accepted" | "rejected",
+      response,
+      answeredBy: p.userId,
+      at: ctx.clock.now(),
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId: regulatorId,
+      actor: actorOf(p),
+      action: "inspection.challenge-answered",
+      entity: { type: "inspection", id: inspection.id },
+      changes: { challengeId: challenge.id, outcome: draft.outcome, response },
+    });
+  });
+}
+
+// Publishing
+
+/** Enters special measures on an overall Inadequate, or leaves them when nothing is Inadequate. */
+async function applySpecialMeasures(
+  ctx: Ctx & { db: Trx },
+  regulatorId: string,
+  registrationId: string,
+  inspection: Inspection,
+): Promise<void> {
+  const { db: trx, clock } = ctx;
+  const now = clock.now();
+  const [inForce] = await repo.openEnforcement(trx, regulatorId, registrationId, "special-measures");
+  if (inspection.overall === "inadequate" && !inForce) {
+    const id = newId();
+    await repo.insertEnforcement(trx, {
+      regulator_id: regulatorId,
+      id,
+      registration_id: registrationId,
+      kind: "special-measures",
+      details: `Entered automatically: rated Inadequate overall at the inspection on ${longDate(inspection.inspected_on)}.`,
+      issued_at: now,
+      representations_until: null,
+      inspection_id: inspection.id,
+      resolved_at: null,
+      resolution: null,
+    });
+    await recordAudit(trx, clock, {
+      authorityId: regulatorId,
+      actor: actorIn(ctx),
+      action: "enforcement.special-measures-entered",
+      entity: { type: "registration", id: registrationId },
+      changes: { enforcementId: id, inspectionId: inspection.id },
+    });
+  } else if (inForce && !anyInadequate(ratingsOf(inspection), inspection.overall)) {
+    await repo.setEnforcementResolved(
+      trx,
+      regulatorId,
+      inForce.id,
+      `Left special measures: nothing rated Inadequate at the re-inspection on ${longDate(inspection.inspected_on)}.`,
+      now,
+    );
+    await recordAudit(trx, clock, {
+      authorityId: regulatorId,
+      actor: actorIn(ctx),
+      action: "enforcement.special-measures-left",
+      entity: { type: "registration", id: registrationId },
+      changes: { enforcementId: inForce.id, inspectionId: inspection.id },
+    });
+  }
+}
+
+/**
+ * Publishes a report once the factual-accuracy period has ended and every challenged point has been
+ * answered (409 otherwise). An overall Inadequate enters special measures; a report with nothing
+ * Inadequate takes the location out of them. Checks no one: the caller has (seeds use it).
+ */
+export async function recordReportPublished(
+  ctx: Ctx,
+  regulatorId: string,
+  inspectionId: string,
+): Promise<void> {
+  await transaction(ctx.db, async (trx) => {
+    const inTrx = within(ctx, trx);
+    const inspection = await lockedInspection(inTrx, regulatorId, inspectionId);
+    if (inspection.status === "published")
+      throw new ConflictError("This report has already been published.", "report_published");
+    const now = ctx.clock.now();
+    if (now < inspection.challenge_ends_at)
+      throw new ConflictError(
+        `The provider may challenge the draft's factual accuracy until ${periodEndText(inspection.challenge_ends_at)}: publish after that.`,
+        "challenge_period_running",
+      );
+    const open = (await repo.challengesOf(trx, regulatorId, inspection.id)).filter((c) => c.outcome === null);
+    if (open.length > 0)
+      throw new ConflictError(
+        `Answer every factual-accuracy challenge before publishing: ${open.length} ${open.length === 1 ? "is" : "are"} unanswered.`,
+        "challenges_unanswered",
+      );
+    const registration = await lockedRegistration(inTrx, regulatorId, inspection.registration_id);
+    await repo.publishInspection(trx, regulatorId, inspection.id, now);
+    await recordAudit(trx, ctx.clock, {
+      authorityId: regulatorId,
+      actor: actorIn(ctx),
+      action: "inspection.published",
+      entity: { type: "inspection", id: inspection.id },
+      changes: { registrationId: registration.id, overall: inspection.overall },
+    });
+    await applySpecialMeasures(inTrx, regulatorId, registration.id, inspection);
+    await tellProvider(inTrx, regulatorId, registration, {
+      kind: "regulation.report-published",
+      subject: `Inspection report published for ${registration.name}`,
+      body: `The report of the inspection of ${registration.name} on ${longDate(inspection.inspected_on)} has been published. Overall rating: ${ratingName(inspection.overall)}.`,
+      link: `/regulators/${regulatorId}/locations/${registration.id}/inspections/${inspection.id}`,
+    });
+  });
+}
+
+/**
+ * Publishes an inspection report: the regulator's staff only. `locationId`, when given, must be the
+ * report's location (404 otherwise). Returns the published report.
+ */
+export async function publishReport(
+  ctx: Ctx,
+  regulatorId: string,
+  inspectionId: string,
+  locationId?: string,
+): Promise<InspectionView> {
+  await transaction(ctx.db, async (trx) => {
+    const inTrx = within(ctx, trx);
+    const p = await requireRegulatorStaff(
+      inTrx,
+      regulatorId,
+      "publish inspection reports for this regulator",
+    );
+    if (locationId !== undefined) await inspectionReport(inTrx, regulatorId, locationId, inspectionId);
+    await recordReportPublished(within(ctx, trx, actorOf(p)), regulatorId, inspectionId);
+  });
+  return inspectionById(ctx, regulatorId, inspectionId);
+}

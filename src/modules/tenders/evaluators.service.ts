@@ -1,0 +1,87 @@
+/**
+ * The evaluators assigned to a tender (issue 6): the tenders module owns the assignment
+ * (`tender_evaluators`); with the authority's bid openers, assigned evaluators are the only readers
+ * of the opened bids (opening.service.ts). The evaluation module asks here who is assigned, and
+ * ends an assignment when an evaluator declares a conflict of interest.
+ */
+import { transaction } from "../../db/transaction.ts";
+import { NotFoundError, UnprocessableError } from "../../lib/errors.ts";
+import { isUuid } from "../../lib/ids.ts";
+import { actorOf, requireAuthorityEditor } from "../access/access.service.ts";
+import type { Ctx } from "../access/context.ts";
+import { personalRef, recordAudit } from "../audit/audit.service.ts";
+import * as repo from "./tenders.repository.ts";
+
+/**
+ * Assigns an evaluator (who must hold the authority's evaluator role, 422 otherwise) to a tender,
+ * audited: the authority's commissioners and administrators. Assigning again changes nothing.
+ */
+export async function assignEvaluator(
+  ctx: Ctx,
+  authorityId: string,
+  tenderId: string,
+  userId: string,
+): Promise<void> {
+  await transaction(ctx.db, async (trx) => {
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const tender = isUuid(tenderId) ? await repo.findTender(trx, authorityId, tenderId) : undefined;
+    if (!tender) throw new NotFoundError("tender");
+    if (!isUuid(userId) || !(await repo.holdsAuthorityRole(trx, userId, "evaluator", authorityId)))
+      throw new UnprocessableError("Choose one of the authority's evaluators", [
+        { field: "userId", message: "Choose someone who holds the authority's evaluator role" },
+      ]);
+    const added = await repo.assignEvaluator(trx, {
+      authority_id: authorityId,
+      tender_id: tenderId,
+      user_id: userId,
+      assigned_at: ctx.clock.now(),
+    });
+    if (added)
+      await recordAudit(trx, ctx.clock, {
+        authorityId,
+        actor: actorOf(p),
+        action: "tender.evaluator-assigned",
+        entity: { type: "tender", id: tenderId },
+        changes: { evaluator: personalRef("users", userId) },
+      });
+  });
+}
+
+/**
+ * Ends an evaluator's assignment to the tender (a declared conflict of interest), in the caller's
+ * transaction. Checks no one and records nothing: the calling service has checked, and audits the
+ * declaration that ends it.
+ */
+export async function unassignEvaluator(
+  ctx: Ctx,
+  authorityId: string,
+  tenderId: string,
+  userId: string,
+): Promise<void> {
+  await transaction(ctx.db, (trx) => repo.unassignEvaluator(trx, authorityId, tenderId, userId));
+}
+
+/** Is this person assigned to evaluate the tender? */
+export function isAssignedEvaluator(
+  ctx: Ctx,
+  authorityId: string,
+  tenderId: string,
+  userId: string,
+): Promise<boolean> {
+  return repo.isAssignedEvaluator(ctx.db, authorityId, tenderId, userId);
+}
+
+export interface AssignedEvaluator {
+  user_id: string;
+  display_name: string;
+  assigned_at: Date;
+}
+
+/** The tender's assigned evaluators, by name. Checks no one: for the evaluation module's views. */
+export function assignedEvaluators(
+  ctx: Ctx,
+  authorityId: string,
+  tenderId: string,
+): Promise<AssignedEvaluator[]> {
+  return repo.evaluatorsOf(ctx.db, authorityId, tenderId);
+}

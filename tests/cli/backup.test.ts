@@ -1,0 +1,80 @@
+/**
+ * `openps backup` and `openps restore`, spawned as an operator runs them on the embedded database:
+ * a backup restores to an identical database, keeping the replaced data aside, and a file that is
+ * not a backup is refused. Each test has a copy of a data directory seeded once a run.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { sql } from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/connect.ts";
+import { databaseFingerprint } from "../../src/db/fingerprint.ts";
+import { runOpenps } from "../support/spawn.ts";
+import { createTestDataDir, DEMO_SEEDED_AT } from "../support/test-db.ts";
+
+const made: string[] = [];
+afterEach(() => {
+  for (const file of made.splice(0)) fs.rmSync(file, { recursive: true, force: true });
+});
+
+async function seededDataDir(): Promise<string> {
+  const dir = await createTestDataDir({ seededAt: DEMO_SEEDED_AT });
+  made.push(dir);
+  return dir;
+}
+
+async function fingerprint(dataDir: string) {
+  const database = await openDatabase({ dataDir, lock: true });
+  try {
+    return await databaseFingerprint(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
+describe("openps backup and restore", { timeout: 120_000 }, () => {
+  it("backs up and restores to an identical database, keeping the replaced data aside", async () => {
+    const dataDir = await seededDataDir();
+    const env = { OPENPS_DATA_DIR: dataDir, OPENPS_DEMO: "true" };
+    const keyFile = path.join(dataDir, "keys", "accounts.key");
+    fs.mkdirSync(path.dirname(keyFile), { recursive: true });
+    if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, "the server's key");
+    const key = fs.readFileSync(keyFile);
+    const before = await fingerprint(dataDir);
+    const file = path.join(dataDir, "..", `${path.basename(dataDir)}-backup.tar.gz`);
+    made.push(file);
+    const backedUp = await runOpenps(["backup", file], env);
+    expect(backedUp.code).toBe(0);
+    expect(backedUp.stdout).toMatch(/Backed up/);
+    expect((await runOpenps(["backup", file], env)).stderr).toMatch(/already exists/);
+
+    // Change the database and the key after the backup, then restore.
+    fs.writeFileSync(keyFile, "a key made after the backup");
+    const database = await openDatabase({ dataDir, lock: true });
+    await sql`update organisations set description = 'Changed after the backup.' where sector = 'charity'`.execute(
+      database.db,
+    );
+    await database.close();
+    expect((await fingerprint(dataDir)).sha256).not.toBe(before.sha256);
+
+    const restored = await runOpenps(["restore", file], env);
+    expect(restored.stderr).toBe("");
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toMatch(/kept in .*pgdata\.before-restore-/);
+    const after = await fingerprint(dataDir);
+    expect(after).toEqual(before);
+    // The server's keys travel with the backup: two-factor secrets stay readable.
+    expect(fs.readFileSync(keyFile)).toEqual(key);
+  });
+
+  it("refuses a file that is not a backup, leaving the database as it was", async () => {
+    const dataDir = await seededDataDir();
+    const before = await fingerprint(dataDir);
+    const junk = path.join(dataDir, "not-a-backup.tar.gz");
+    fs.writeFileSync(junk, "hello");
+    const restored = await runOpenps(["restore", junk], { OPENPS_DATA_DIR: dataDir, OPENPS_DEMO: "true" });
+    expect(restored.code).toBe(1);
+    expect(restored.stderr).toMatch(/is not an OpenPS backup/);
+    expect(await fingerprint(dataDir)).toEqual(before);
+  });
+});
