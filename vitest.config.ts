@@ -16,6 +16,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 const TEST_FILES = ["src/**/*.test.ts", "tests/**/*.test.ts"];
 const INTEGRATION =
@@ -37,6 +38,38 @@ const unitFiles = fs
   .filter((file) => !isIntegration(file))
   .sort();
 
+/** Where a file's tests are heavy: browser journeys, then spawned processes, then whole-app matrices. */
+const HEAVY = [/^tests\/browser\//, /^tests\/cli\//, /^tests\/(authorization|server)\//];
+
+/**
+ * Vitest runs the longest files first when it knows their durations from an earlier run (its cache
+ * under node_modules/.vite). On a fresh clone it knows none and would order them by size; then the
+ * heaviest kinds of file go first, so that no long file starts last and runs alone.
+ */
+class HeaviestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const root = this.ctx.config.root;
+    const known = (file: TestSpecification) =>
+      this.ctx.cache.getFileTestResults(`${file.project.name}:${path.relative(root, file.moduleId)}`);
+    if (sorted.every(known)) return sorted;
+    const projects = [...new Set(sorted.map((file) => file.project.name))];
+    const rank = (file: TestSpecification) => {
+      const heavy = HEAVY.findIndex((pattern) => pattern.test(path.relative(root, file.moduleId)));
+      return heavy === -1 ? HEAVY.length : heavy;
+    };
+    return sorted
+      .map((file, index) => ({ file, index }))
+      .sort(
+        (a, b) =>
+          projects.indexOf(a.file.project.name) - projects.indexOf(b.file.project.name) ||
+          rank(a.file) - rank(b.file) ||
+          a.index - b.index,
+      )
+      .map(({ file }) => file);
+  }
+}
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -45,6 +78,7 @@ export default defineConfig({
     maxWorkers: 2,
     isolate: false,
     reporters: ["default"],
+    sequence: { sequencer: HeaviestFirst },
     projects: [
       {
         extends: true,

@@ -5,7 +5,8 @@
  *
  * `formPage(app, url, form)` registers both the GET and the POST of a form at one address;
  * `formAction(app, url, form)` only the POST, for a form shown on another page (it re-renders that
- * page's template); `searchPage` shows a search form (GET) with the service's refusal of its query.
+ * page's template); `buttonAction` the POST of a button that sends nothing to correct (publish,
+ * withdraw); `searchPage` shows a search form (GET) with the service's refusal of its query.
  * The reading of fields (`field`, `fieldList`, `dateField`) is here too.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -129,6 +130,23 @@ export function formAction<Ctx extends Values, V>(
       form.fieldOf,
       () => again,
     );
+  });
+}
+
+/**
+ * Registers the POST of a button that sends nothing to correct (publish, withdraw, sign out): one
+ * service call, then 303 to the address it answers. A refusal (409 once published, 403) is shown as
+ * the error page, as there is no form to show again.
+ */
+export function buttonAction<R extends FastifyRequest = FastifyRequest>(
+  app: FastifyInstance,
+  url: string,
+  rules: RouteRules,
+  act: (request: R, reply: FastifyReply) => Promise<string>,
+): void {
+  app.post(url, page(rules), async (request, reply) => {
+    const next = await act(request as R, reply);
+    await reply.redirect(next, 303);
   });
 }
 

@@ -5,7 +5,7 @@
  * rule. API tokens cannot use these pages.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { field, fieldList, formPage } from "../../http/forms.ts";
+import { buttonAction, field, fieldList, formPage } from "../../http/forms.ts";
 import { page } from "../../http/routes.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
 import { API_SCOPES, API_TOKEN_EXPIRY_DAYS, accountPage, takeFlash } from "./accounts.service.ts";
@@ -77,10 +77,10 @@ function accountPages(app: FastifyInstance): void {
     });
   });
 
-  app.post("/account/sign-out-everywhere", page({ who }), async (request, reply) => {
+  buttonAction(app, "/account/sign-out-everywhere", { who }, async (request, reply) => {
     await signOutEverywhere(accountsCtxOf(request));
     clearSessionCookie(reply);
-    await reply.redirect("/signed-out", 303);
+    return "/signed-out";
   });
 }
 
@@ -113,9 +113,9 @@ function twoFactorPages(app: FastifyInstance): void {
     });
   });
 
-  app.post("/account/two-factor/recovery-codes", page({ who }), async (request, reply) => {
+  buttonAction(app, "/account/two-factor/recovery-codes", { who }, async (request) => {
     await regenerateRecoveryCodes(accountsCtxOf(request));
-    await reply.redirect("/account/two-factor/recovery-codes", 303);
+    return "/account/two-factor/recovery-codes";
   });
 
   formPage(app, "/account/two-factor/disable", {
@@ -155,12 +155,13 @@ function apiTokenPages(app: FastifyInstance): void {
     await reply.page("accounts/views/api-token-created.njk", { apiToken: flash.apiToken });
   });
 
-  app.post(
+  buttonAction(
+    app,
     "/account/api-tokens/:id/revoke",
-    page({ who }),
-    async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+    { who },
+    async (request: FastifyRequest<{ Params: { id: string } }>) => {
       await revokeApiToken(accountsCtxOf(request), request.params.id);
-      await reply.redirect("/account#api-tokens", 303);
+      return "/account#api-tokens";
     },
   );
 }

@@ -4,7 +4,7 @@
  * page calls one service; the services decide every rule.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { field, formAction, formPage } from "../../http/forms.ts";
+import { buttonAction, field, formAction, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import { listDemoAccounts } from "./accounts.ports.ts";
 import { rawField } from "./accounts.schemas.ts";
@@ -87,9 +87,9 @@ function signUpPages(app: FastifyInstance): void {
     await reply.redirect(request.principal ? "/account" : "/sign-in?notice=email-verified", 303);
   });
 
-  app.post("/verify-email/resend", page({ who: anyone }), async (request, reply) => {
+  buttonAction(app, "/verify-email/resend", { who: anyone }, async (request) => {
     await resendVerification(accountsCtxOf(request), field(request.body, "email"));
-    await reply.redirect("/sign-up/check-email", 303);
+    return "/sign-up/check-email";
   });
 }
 
@@ -150,13 +150,13 @@ function signInForms(app: FastifyInstance): void {
     },
   });
 
-  app.post("/sign-in/demo", page({ who: anyone }), async (request, reply) => {
+  buttonAction(app, "/sign-in/demo", { who: anyone }, async (request, reply) => {
     const session = await demoSignIn(accountsCtxOf(request), field(request.body, "userId"), {
       enabled: app.deps.config.demo,
       userIds: listDemoAccounts().accounts.map((u) => u.id),
     });
     setSessionCookie(reply, session.token);
-    await reply.redirect(DEFAULT_AFTER_SIGN_IN, 303);
+    return DEFAULT_AFTER_SIGN_IN;
   });
 
   formPage(app, "/sign-in/two-factor", {
@@ -185,10 +185,10 @@ function signOutPages(app: FastifyInstance): void {
     await reply.page("accounts/views/sign-out.njk");
   });
 
-  app.post("/sign-out", page({ who: anyone, csrf: "if-session" }), async (request, reply) => {
+  buttonAction(app, "/sign-out", { who: anyone, csrf: "if-session" }, async (request, reply) => {
     await signOut(accountsCtxOf(request));
     clearSessionCookie(reply);
-    await reply.redirect("/signed-out", 303);
+    return "/signed-out";
   });
 
   app.get("/signed-out", page({ who: anyone }), async (_request, reply) => {

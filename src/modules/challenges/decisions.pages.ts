@@ -4,8 +4,7 @@
  * modification from the EOI's page.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { dateField, field, fieldList, formAction, formPage } from "../../http/forms.ts";
-import { page } from "../../http/routes.ts";
+import { buttonAction, dateField, field, fieldList, formAction, formPage } from "../../http/forms.ts";
 import { ctxOf } from "../access/context.ts";
 import { authorityEditors, signedIn } from "../access/policies.ts";
 import { dateParts, display, NO_DATE, pagesOf } from "./challenges.presenters.ts";
@@ -102,18 +101,14 @@ function modificationPages(app: FastifyInstance): void {
     },
   });
 
-  app.post(
-    `${base}/modification/agree`,
-    page({ who: signedIn }),
-    async (request: ChallengeRequest, reply) => {
-      const challenge = await agreeToModification(
-        ctxOf(request),
-        request.authority.id,
-        request.params.challengeId,
-      );
-      await reply.redirect(done(request.authority, challenge.id, "agreed"), 303);
-    },
-  );
+  buttonAction(app, `${base}/modification/agree`, { who: signedIn }, async (request: ChallengeRequest) => {
+    const challenge = await agreeToModification(
+      ctxOf(request),
+      request.authority.id,
+      request.params.challengeId,
+    );
+    return done(request.authority, challenge.id, "agreed");
+  });
 }
 
 function decisionPage(app: FastifyInstance): void {

@@ -4,8 +4,7 @@
  * it.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { field, formPage } from "../../http/forms.ts";
-import { page } from "../../http/routes.ts";
+import { buttonAction, field, formPage } from "../../http/forms.ts";
 import { ctxOf } from "../access/context.ts";
 import { signedIn } from "../access/policies.ts";
 import { display, displayWindow, pagesOf, queryField } from "./challenges.presenters.ts";
@@ -119,16 +118,17 @@ export function expressionsPages(app: FastifyInstance): void {
     },
   });
 
-  app.post(
+  buttonAction(
+    app,
     "/authorities/:slug/right-to-challenge/:challengeId/withdraw",
-    page({ who: signedIn }),
-    async (request: ChallengeRequest, reply) => {
+    { who: signedIn },
+    async (request: ChallengeRequest) => {
       const challenge = await withdrawChallenge(
         ctxOf(request),
         request.authority.id,
         request.params.challengeId,
       );
-      await reply.redirect(`${pagesOf(request.authority)}/${challenge.id}?notice=withdrawn`, 303);
+      return `${pagesOf(request.authority)}/${challenge.id}?notice=withdrawn`;
     },
   );
 }

@@ -3,8 +3,7 @@
  * and windows for EOIs per service, and remove a window.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { dateField, field, formPage } from "../../http/forms.ts";
-import { page } from "../../http/routes.ts";
+import { buttonAction, dateField, field, formPage } from "../../http/forms.ts";
 import { ctxOf } from "../access/context.ts";
 import { authorityEditors } from "../access/policies.ts";
 import { dateParts, NO_DATE, pagesOf, queryField } from "./challenges.presenters.ts";
@@ -61,12 +60,13 @@ export function policyPages(app: FastifyInstance): void {
     },
   });
 
-  app.post(
+  buttonAction(
+    app,
     "/authorities/:slug/right-to-challenge/windows/:windowId/remove",
-    page({ who: authorityEditors }),
-    async (request: FastifyRequest<{ Params: { windowId: string } }>, reply) => {
+    { who: authorityEditors },
+    async (request: FastifyRequest<{ Params: { windowId: string } }>) => {
       await removeWindow(ctxOf(request), request.authority.id, request.params.windowId);
-      await reply.redirect(`${pagesOf(request.authority)}?notice=window-removed#windows`, 303);
+      return `${pagesOf(request.authority)}?notice=window-removed#windows`;
     },
   );
 }

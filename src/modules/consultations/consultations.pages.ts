@@ -5,7 +5,7 @@
  * may call it and calls one service; the service decides every rule.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { dateField, field, formPage } from "../../http/forms.ts";
+import { buttonAction, dateField, field, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import { londonDateTime, londonParts } from "../../lib/london-time.ts";
 import { ctxOf } from "../access/context.ts";
@@ -241,13 +241,14 @@ function draftingPages(app: FastifyInstance): void {
     },
   });
 
-  app.post(
+  buttonAction(
+    app,
     "/authorities/:slug/consultations/:consultationId/publish",
-    page({ who: authorityEditors }),
-    async (request: ConsultationRequest, reply) => {
+    { who: authorityEditors },
+    async (request: ConsultationRequest) => {
       const { authority } = request;
       const c = await publishConsultation(ctxOf(request), authority.id, request.params.consultationId);
-      await reply.redirect(`${consultationUrl(authority, c.id)}?notice=published`, 303);
+      return `${consultationUrl(authority, c.id)}?notice=published`;
     },
   );
 }

@@ -4,7 +4,7 @@
  * calls one service; the services decide every rule.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { field, fieldList, formPage } from "../../http/forms.ts";
+import { buttonAction, field, fieldList, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import { formatPercent } from "../../lib/basis-points.ts";
 import { longDate } from "../../lib/london-time.ts";
@@ -212,15 +212,16 @@ function evidenceAndRelationshipPages(app: FastifyInstance): void {
     fieldOf: (name) => (name === "kind" ? "kind" : "to"),
   });
 
-  app.post(
+  buttonAction(
+    app,
     "/organisations/:id/relationships/:relationshipId/remove",
-    page({
+    {
       who: organisationRoles(["organisation-admin"], "change this organisation's relationships", ORG_ADMINS),
-    }),
-    async (request: FastifyRequest<{ Params: { id: string; relationshipId: string } }>, reply) => {
+    },
+    async (request: FastifyRequest<{ Params: { id: string; relationshipId: string } }>) => {
       const { id, relationshipId } = request.params;
       await removeRelationship(ctxOf(request), id, relationshipId);
-      await reply.redirect(`/organisations/${id}/relationships`, 303);
+      return `/organisations/${id}/relationships`;
     },
   );
 }

@@ -5,7 +5,7 @@
  * service decides every rule.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { dateField, field, fieldList, formAction, formPage } from "../../http/forms.ts";
+import { buttonAction, dateField, field, fieldList, formAction, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import { londonDate, londonDateTime, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
@@ -165,13 +165,14 @@ function projectPages(app: FastifyInstance): void {
     },
   );
 
-  app.post(
+  buttonAction(
+    app,
     "/authorities/:slug/projects/:projectId/publish",
-    page({ who: authorityEditors }),
-    async (request: ProjectRequest, reply) => {
+    { who: authorityEditors },
+    async (request: ProjectRequest) => {
       const { authority } = request;
       const project = await publishProject(ctxOf(request), authority.id, request.params.projectId);
-      await reply.redirect(`${projectUrl(authority, project.id)}?published=1`, 303);
+      return `${projectUrl(authority, project.id)}?published=1`;
     },
   );
 

@@ -4,7 +4,7 @@
  * challenge and the regulator's answers on it, and publishing.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { dateField, field, formAction, formPage } from "../../http/forms.ts";
+import { buttonAction, dateField, field, formAction, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
 import { signedIn } from "../access/policies.ts";
@@ -136,13 +136,14 @@ export function inspectionPages(app: FastifyInstance): void {
     },
   );
 
-  app.post(
+  buttonAction(
+    app,
     "/regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/publish",
-    page({ who: regulatorStaff("publish inspection reports for this regulator") }),
-    async (request: ReportRequest, reply) => {
+    { who: regulatorStaff("publish inspection reports for this regulator") },
+    async (request: ReportRequest) => {
       const { regulatorId, locationId, inspectionId } = request.params;
       await publishReport(ctxOf(request), regulatorId, inspectionId, locationId);
-      await reply.redirect(`${reportUrl(request.params)}?notice=published`, 303);
+      return `${reportUrl(request.params)}?notice=published`;
     },
   );
 }

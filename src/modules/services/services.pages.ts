@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { dateField, field, fieldList, formPage } from "../../http/forms.ts";
+import { buttonAction, dateField, field, fieldList, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import { longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
@@ -231,14 +231,15 @@ export function servicesPages(app: FastifyInstance): void {
     },
   });
 
-  app.post(
+  buttonAction(
+    app,
     "/authorities/:slug/services/:serviceId/appraisals/:appraisalId/publish",
-    page({ who: authorityEditors }),
-    async (request: FastifyRequest<{ Params: { serviceId: string; appraisalId: string } }>, reply) => {
+    { who: authorityEditors },
+    async (request: FastifyRequest<{ Params: { serviceId: string; appraisalId: string } }>) => {
       const { authority } = request;
       const { serviceId, appraisalId } = request.params;
       await publishAppraisal(ctxOf(request), authority.id, serviceId, appraisalId);
-      await reply.redirect(`${serviceUrl(authority.slug, serviceId)}?appraisal=published`, 303);
+      return `${serviceUrl(authority.slug, serviceId)}?appraisal=published`;
     },
   );
 

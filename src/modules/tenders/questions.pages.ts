@@ -4,8 +4,8 @@
  * states who may use it and calls one service; the services decide every rule.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { field, formPage } from "../../http/forms.ts";
-import { anyone, page } from "../../http/routes.ts";
+import { buttonAction, field, formPage } from "../../http/forms.ts";
+import { anyone } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
 import { authorityEditors, signedIn } from "../access/policies.ts";
 import { amendTender } from "./amendments.service.ts";
@@ -32,14 +32,15 @@ export interface QuestionPagesOptions {
 
 export function questionPages(app: FastifyInstance, options: QuestionPagesOptions): void {
   // From the tender's page: the tender is looked for first, then who registers (the service).
-  app.post(
+  buttonAction(
+    app,
     "/authorities/:slug/tenders/:tenderId/interest",
-    page({ who: anyone }),
-    async (request: TenderRequest, reply) => {
+    { who: anyone },
+    async (request: TenderRequest) => {
       const { authority } = request;
       const organisationId = field(request.body, "organisationId");
       await registerInterestOnPage(ctxOf(request), authority.id, request.params.tenderId, organisationId);
-      await reply.redirect(`${baseOf(authority, request.params.tenderId)}?notice=interest`, 303);
+      return `${baseOf(authority, request.params.tenderId)}?notice=interest`;
     },
   );
 

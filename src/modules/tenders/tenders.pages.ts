@@ -5,7 +5,7 @@
  * the services decide every rule. Questions and amendments: questions.pages.ts.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { field, fieldList, formAction, formPage } from "../../http/forms.ts";
+import { buttonAction, field, fieldList, formAction, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import { filesOf } from "../../http/uploads.ts";
 import { formatPercent } from "../../lib/basis-points.ts";
@@ -243,13 +243,14 @@ export function tenderPages(app: FastifyInstance, options: TenderPagesOptions): 
     },
   );
 
-  app.post(
+  buttonAction(
+    app,
     "/authorities/:slug/tenders/:tenderId/publish",
-    page({ who: authorityEditors }),
-    async (request: TenderRequest, reply) => {
+    { who: authorityEditors },
+    async (request: TenderRequest) => {
       const { authority } = request;
       await publishTender(tendersCtxOf(request), authority.id, request.params.tenderId, options);
-      await reply.redirect(`${baseOf(authority, request.params.tenderId)}?notice=published`, 303);
+      return `${baseOf(authority, request.params.tenderId)}?notice=published`;
     },
   );
 
@@ -372,28 +373,27 @@ function biddingPages(app: FastifyInstance): void {
   });
   formAction(app, BID, bid);
 
-  app.post(
+  buttonAction(
+    app,
     "/authorities/:slug/tenders/:tenderId/bid/withdraw",
-    page({ who: signedIn }),
-    async (request: TenderRequest, reply) => {
+    { who: signedIn },
+    async (request: TenderRequest) => {
       const { authority } = request;
       const organisationId = field(request.body, "organisationId");
       await withdrawBid(tendersCtxOf(request), authority.id, request.params.tenderId, organisationId);
-      await reply.redirect(
-        `${baseOf(authority, request.params.tenderId)}/bid?organisationId=${encodeURIComponent(organisationId)}&notice=withdrawn`,
-        303,
-      );
+      return `${baseOf(authority, request.params.tenderId)}/bid?organisationId=${encodeURIComponent(organisationId)}&notice=withdrawn`;
     },
   );
 
-  app.post(
+  buttonAction(
+    app,
     "/authorities/:slug/tenders/:tenderId/opening",
-    page({ who: signedIn }),
-    async (request: TenderRequest, reply) => {
+    { who: signedIn },
+    async (request: TenderRequest) => {
       const { authority } = request;
       const result = await confirmOpening(tendersCtxOf(request), authority.id, request.params.tenderId);
       const notice = result.state === "opened" ? "opened" : "awaiting";
-      await reply.redirect(`${baseOf(authority, request.params.tenderId)}?notice=${notice}`, 303);
+      return `${baseOf(authority, request.params.tenderId)}?notice=${notice}`;
     },
   );
 
