@@ -4,7 +4,7 @@
  * who may see it and calls one service; the rules are in invitations.service.ts.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { field, formPage } from "../../http/forms.ts";
+import { buttonAction, field, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import type { Role } from "./access.table.ts";
 import { ctxOf } from "./context.ts";
@@ -65,18 +65,19 @@ function peopleRoutes(app: FastifyInstance, kind: Place["kind"]): void {
     },
   });
 
-  app.post(`/${kind}/:id/people/remove`, page({ who }), async (request: IdRequest, reply) => {
+  buttonAction(app, `/${kind}/:id/people/remove`, { who }, async (request: IdRequest) => {
     const member = { userId: field(request.body, "userId"), role: field(request.body, "role") as Role };
     await removeMember(ctxOf(request), placeOf(request), member);
-    await reply.redirect(`/${kind}/${request.params.id}/people`, 303);
+    return `/${kind}/${request.params.id}/people`;
   });
 
-  app.post(
+  buttonAction(
+    app,
     `/${kind}/:id/invitations/:invitationId/withdraw`,
-    page({ who }),
-    async (request: FastifyRequest<{ Params: { id: string; invitationId: string } }>, reply) => {
+    { who },
+    async (request: FastifyRequest<{ Params: { id: string; invitationId: string } }>) => {
       await withdrawInvitation(ctxOf(request), { kind, id: request.params.id }, request.params.invitationId);
-      await reply.redirect(`/${kind}/${request.params.id}/people`, 303);
+      return `/${kind}/${request.params.id}/people`;
     },
   );
 }
@@ -100,16 +101,17 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post(
+  buttonAction(
+    app,
     "/invitations/:token/accept",
-    page({ who: signedIn }),
-    async (request: FastifyRequest<{ Params: { token: string } }>, reply) => {
+    { who: signedIn },
+    async (request: FastifyRequest<{ Params: { token: string } }>) => {
       const invitation = await acceptInvitation(ctxOf(request), request.params.token);
       const next =
         invitation.scope_type === "organisation"
           ? `/organisations/${invitation.scope_id}?updated=joined`
           : `/public-bodies/${invitation.scope_id}?joined=1`;
-      await reply.redirect(next, 303);
+      return next;
     },
   );
 }

@@ -4,7 +4,7 @@
  * one service; the rules are in verification.service.ts.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { field, formAction } from "../../http/forms.ts";
+import { buttonAction, field, formAction } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import { NATIONS, type Nation } from "../../lib/working-days.ts";
 import { AUTHORITY_KINDS, type AuthorityKind } from "../authorities/authorities.service.ts";
@@ -64,12 +64,13 @@ export async function verificationRoutes(app: FastifyInstance): Promise<void> {
     await reply.page(QUEUE, { pending: await pendingPublicBodies(ctxOf(request)) });
   });
 
-  app.post(
+  buttonAction(
+    app,
     "/admin/public-bodies/:id/verify",
-    page({ who: platformAdmins }),
-    async (request: IdRequest, reply) => {
+    { who: platformAdmins },
+    async (request: IdRequest) => {
       await verifyPublicBody(ctxOf(request), request.params.id);
-      await reply.redirect("/admin/public-bodies", 303);
+      return "/admin/public-bodies";
     },
   );
 

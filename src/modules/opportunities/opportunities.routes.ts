@@ -6,7 +6,7 @@
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { dateField, field, fieldList, formAction, searchPage } from "../../http/forms.ts";
+import { buttonAction, dateField, field, fieldList, formAction, searchPage } from "../../http/forms.ts";
 import { anyone, api, errorResponses, page, type Who } from "../../http/routes.ts";
 import { londonDateTime, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
@@ -320,15 +320,15 @@ function savedSearchPages(app: FastifyInstance): void {
 
   type Id = FastifyRequest<{ Params: { id: string } }>;
 
-  app.post("/account/saved-searches/:id/alerts", page({ who: signedIn }), async (request: Id, reply) => {
+  buttonAction(app, "/account/saved-searches/:id/alerts", { who: signedIn }, async (request: Id) => {
     const alerts = field(request.body, "alerts") === "true";
     await changeSavedSearch(ctxOf(request), request.params.id, { alerts }, String(request.id));
-    return reply.redirect(`/account/saved-searches?notice=${alerts ? "alerts-on" : "alerts-off"}`, 303);
+    return `/account/saved-searches?notice=${alerts ? "alerts-on" : "alerts-off"}`;
   });
 
-  app.post("/account/saved-searches/:id/delete", page({ who: signedIn }), async (request: Id, reply) => {
+  buttonAction(app, "/account/saved-searches/:id/delete", { who: signedIn }, async (request: Id) => {
     await deleteSavedSearch(ctxOf(request), request.params.id, String(request.id));
-    return reply.redirect("/account/saved-searches?notice=deleted", 303);
+    return "/account/saved-searches?notice=deleted";
   });
 }
 
