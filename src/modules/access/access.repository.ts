@@ -59,3 +59,17 @@ export async function scopeNames(db: Db, ids: readonly string[]): Promise<Map<st
   ]);
   return new Map([...organisations, ...bodies].map((row) => [row.id, row.name]));
 }
+
+/** The authority's commissioners and administrators, each once. */
+export async function commissioningPeople(db: Db | Trx, authorityId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("role_grants")
+    .select("user_id")
+    .distinct()
+    .where("scope_type", "=", "authority")
+    .where("scope_id", "=", authorityId)
+    .where("role", "in", ["commissioner", "authority-admin"])
+    .orderBy("user_id")
+    .execute();
+  return rows.map((r) => r.user_id);
+}

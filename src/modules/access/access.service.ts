@@ -239,3 +239,6 @@ export function isAuthorityEditor(principal: Principal | null, authorityId: stri
 
 /** What other modules may use of this module's tables. */
 export type { Grant, Principal, Role } from "./access.table.ts";
+
+/** The authority's commissioners and administrators, each once: whom to tell of its commissioning. */
+export const commissioningPeople = repo.commissioningPeople;

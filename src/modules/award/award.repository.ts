@@ -202,29 +202,6 @@ export function regulatedActivities(db: Db) {
   return db.selectFrom("regulated_activities").select(["code", "name"]).orderBy("position").execute();
 }
 
-/** The authority's commissioners and administrators, each once. */
-export async function commissioningPeople(db: Db, authorityId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom("role_grants")
-    .select("user_id")
-    .distinct()
-    .where("scope_type", "=", "authority")
-    .where("scope_id", "=", authorityId)
-    .where("role", "in", ["commissioner", "authority-admin"])
-    .orderBy("user_id")
-    .execute();
-  return rows.map((r) => r.user_id);
-}
-
-export function organisationNames(db: Db, ids: readonly string[]) {
-  if (ids.length === 0) return Promise.resolve([] as { id: string; name: string }[]);
-  return db
-    .selectFrom("organisations")
-    .select(["id", "name"])
-    .where("id", "in", [...ids])
-    .execute();
-}
-
 // The handover to contracts
 
 /** An award with its tender's title and project, and the number of its challenges undecided. */

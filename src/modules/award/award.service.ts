@@ -48,6 +48,7 @@ import {
   readyToAward,
 } from "../evaluation/moderation.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
+import { organisationNamesOf } from "../organisations/organisations.service.ts";
 import { hasCurrentRegistration, noRegistrationMessage } from "../regulation/regulation.service.ts";
 import type { BidContent } from "../tenders/bids.service.ts";
 import {
@@ -257,7 +258,7 @@ async function assessmentsFor(
   const excludedBids = current.filter((b) => !rankedIds.has(b.id));
   const names = new Map(
     (
-      await repo.organisationNames(
+      await organisationNamesOf(
         ctx.db,
         excludedBids.map((b) => b.organisation_id).filter((id): id is string => id !== null),
       )

@@ -15,7 +15,7 @@ import {
 } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { standstillEndText } from "../../lib/working-days.ts";
-import { hasRole, requireSignedIn } from "../access/access.service.ts";
+import { commissioningPeople, hasRole, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { MODERATORS } from "../evaluation/evaluation.service.ts";
@@ -80,7 +80,7 @@ async function tellCommissioners(
   challenge: { id: string; bidder: string; grounds: string },
 ): Promise<void> {
   const authorityId = notice.award.authority_id;
-  for (const userId of await repo.commissioningPeople(ctx.db, authorityId))
+  for (const userId of await commissioningPeople(ctx.db, authorityId))
     await notify(
       ctx.db,
       ctx.clock,

@@ -6,6 +6,7 @@
  */
 import { transaction } from "../../db/transaction.ts";
 import { ConflictError, type FieldError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
+import { commissioningPeople } from "../access/access.service.ts";
 import { actorIn, within } from "../access/context.ts";
 import { personalRef, recordAudit } from "../audit/audit.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
@@ -86,7 +87,7 @@ export async function declareConflicts(
       },
     });
     if (declaration === "conflict")
-      for (const userId of await repo.commissioningPeople(trx, authorityId))
+      for (const userId of await commissioningPeople(trx, authorityId))
         await notify(
           trx,
           ctx.clock,

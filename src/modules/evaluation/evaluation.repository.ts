@@ -238,29 +238,6 @@ export async function replaceTieDecision(
 
 // People
 
-/** The authority's commissioners and administrators, each once. */
-export async function commissioningPeople(db: Db, authorityId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom("role_grants")
-    .select("user_id")
-    .distinct()
-    .where("scope_type", "=", "authority")
-    .where("scope_id", "=", authorityId)
-    .where("role", "in", ["commissioner", "authority-admin"])
-    .orderBy("user_id")
-    .execute();
-  return rows.map((r) => r.user_id);
-}
-
-export function organisationNames(db: Db, ids: readonly string[]) {
-  if (ids.length === 0) return Promise.resolve([] as { id: string; name: string }[]);
-  return db
-    .selectFrom("organisations")
-    .select(["id", "name"])
-    .where("id", "in", [...ids])
-    .execute();
-}
-
 /** The people holding the authority's evaluator role, by name: those who can be assigned to a tender. */
 export function authorityEvaluators(db: Db, authorityId: string): Promise<{ id: string; name: string }[]> {
   return db

@@ -32,6 +32,7 @@ import {
   type Evaluation,
   evaluationOf,
 } from "../compliance/compliance.service.ts";
+import { organisationNamesOf } from "../organisations/organisations.service.ts";
 import { isAssignedEvaluator } from "../tenders/evaluators.service.ts";
 import { canReadBids, openedBids } from "../tenders/opening.service.ts";
 import {
@@ -112,7 +113,7 @@ export async function tenderForEvaluation(
   const rows = current.filter((b) => compliant.has(b.id));
   const names = new Map(
     (
-      await repo.organisationNames(
+      await organisationNamesOf(
         ctx.db,
         rows.map((b) => b.organisation_id).filter((id): id is string => id !== null),
       )

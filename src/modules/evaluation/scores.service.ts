@@ -16,6 +16,7 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import type { Principal } from "../access/access.service.ts";
+import { commissioningPeople } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { personalRef, recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
@@ -266,7 +267,7 @@ async function requireComplete(ctx: Ctx, t: TenderForEvaluation, p: Principal) {
 /** The commissioners are told that moderation can start. */
 async function tellReadyToModerate(ctx: TendersCtx & { db: Trx }, t: TenderForEvaluation) {
   const { authority_id: authorityId, id: tenderId, title, authority_slug: slug } = t.tender;
-  for (const userId of await repo.commissioningPeople(ctx.db, authorityId))
+  for (const userId of await commissioningPeople(ctx.db, authorityId))
     await notify(
       ctx.db,
       ctx.clock,

@@ -522,3 +522,13 @@ export async function facetCounts(
   }
   return rows.map((row) => ({ value: row.value, count: Number(row.count) }));
 }
+
+/** The names of these organisations (those that exist). */
+export function organisationNamesOf(db: Db, ids: readonly string[]): Promise<{ id: string; name: string }[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("organisations")
+    .select(["id", "name"])
+    .where("id", "in", [...ids])
+    .execute();
+}

@@ -305,6 +305,7 @@ export async function countOrganisationsByEffectiveSector(
 export const countOrganisationsBySector = repo.countBySector;
 export const organisationsAfter = repo.organisationsAfter;
 export const organisationNames = repo.organisationNames;
+export const organisationNamesOf = repo.organisationNamesOf;
 export const findOrganisation = repo.findOrganisation;
 
 /** What other modules may use of this module's tables. */
