@@ -11,9 +11,12 @@
  * `who` is a policy (`Who`): the access module defines them (`anyone`, `signedIn`,
  * `authorityEditors`, …); services still decide every rule themselves, so a service called from
  * elsewhere is just as safe. `scope` names the API token scope a route needs; the route list and the
- * OpenAPI document carry it (`routeRules`), so scopes are enforced for every route in one place.
+ * OpenAPI document carry it, and the accounts module enforces it for every route in one place, before
+ * `who` is asked (`registerAuthentication`): a token is refused on pages, on a route whose scope it
+ * lacks, and on a signed-in route that names no scope.
  */
 import type { FastifyInstance, FastifyRequest, FastifySchema } from "fastify";
+import type { ApiScope } from "./api-scopes.ts";
 import { ErrorResponse } from "./schemas.ts";
 
 /** Who may call a route. Throws `NotSignedInError`, `ForbiddenError` or `NotFoundError` otherwise. */
@@ -31,8 +34,12 @@ export const anyone: Who = { description: "Anyone", signedIn: false, check() {} 
 /** What a route states about itself besides its schemas. */
 export interface RouteRules {
   who: Who;
-  /** The API token scope the route needs, like "tenders:write"; none for public reads. */
-  scope?: string;
+  /**
+   * The API token scope the route needs, like "tenders:write" (src/http/api-scopes.ts). Every
+   * signed-in API route names one: a token is refused where none is named. On a public route
+   * without one, a token gets what the public gets.
+   */
+  scope?: ApiScope;
   /** The CSRF check (src/http/csrf.ts): on unless a route has nothing to protect. */
   csrf?: boolean | "if-session";
 }

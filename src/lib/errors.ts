@@ -35,8 +35,11 @@ export class NotSignedInError extends DomainError {
 
 /** Signed in but not allowed: 403. */
 export class ForbiddenError extends DomainError {
-  constructor(message = "You do not have permission to do this. Ask an administrator of your organisation.") {
-    super("forbidden", message);
+  constructor(
+    message = "You do not have permission to do this. Ask an administrator of your organisation.",
+    code = "forbidden",
+  ) {
+    super(code, message);
   }
 }
 

@@ -184,6 +184,10 @@ export async function insertAttempt(db: Db, attempt: NewSignInAttempt): Promise<
   await db.insertInto("sign_in_attempts").values(attempt).execute();
 }
 
+export async function setAttemptOutcome(db: Db, id: string, outcome: AttemptOutcome): Promise<void> {
+  await db.updateTable("sign_in_attempts").set({ outcome }).where("id", "=", id).execute();
+}
+
 export interface AttemptCount {
   count: number;
   /** The earliest counted attempt, when there is one. */

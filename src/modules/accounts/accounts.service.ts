@@ -27,6 +27,7 @@
  */
 import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
+import type { ApiScope } from "../../http/api-scopes.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { ConflictError, type FieldError, ForbiddenError, NotSignedInError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
@@ -57,14 +58,7 @@ export const MAX_DISPLAY_NAME = 100;
 export const MAX_EMAIL = 254;
 const EMAIL_FORMAT = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 
-/** What an API token may do. A module that needs another scope adds it here. */
-export const API_SCOPES = [
-  "account:read",
-  "organisations:read",
-  "organisations:write",
-  "saved-searches:write",
-] as const;
-export type ApiScope = (typeof API_SCOPES)[number];
+export { API_SCOPES, type ApiScope, isApiScope } from "../../http/api-scopes.ts";
 export const API_TOKEN_PREFIX = "openps_";
 export const API_TOKEN_EXPIRY_DAYS = [7, 30, 90, 365] as const;
 export const MAX_API_TOKENS = 50;
@@ -193,10 +187,6 @@ export async function createAccount(
 }
 
 // API token scopes
-
-export function isApiScope(value: string): value is ApiScope {
-  return (API_SCOPES as readonly string[]).includes(value);
-}
 
 /**
  * For services: throws `ForbiddenError` when the request came with an API token that lacks

@@ -8,6 +8,7 @@ import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, signIn, testBrowser } from "../../../tests/support/auth.ts";
 import { ctxFor } from "../../../tests/support/principals.ts";
 import { CSRF_COOKIE, csrfTokenForBrowser, csrfTokenForSession } from "../../http/csrf.ts";
+import { anyone } from "../../http/routes.ts";
 import { type SettableClock, settableClock } from "../../lib/clock.ts";
 import { accountSecretsFromKey } from "../../lib/secrets.ts";
 import { requireScope, SESSION_COOKIE } from "./accounts.service.ts";
@@ -23,12 +24,14 @@ let t: TestApp;
 async function appWith(env: Record<string, string> = {}): Promise<TestApp> {
   const testApp = await createTestApp({ clock, env: { OPENPS_DEMO: "false", ...env } });
   // A page and a JSON route showing who is asking, and form posts to test CSRF on.
-  testApp.app.get("/test/whoami", async (request) => ({
+  // An API route anyone may call, that tokens need organisations:read for.
+  const rules = { who: anyone, scope: "organisations:read" } as const;
+  testApp.app.get("/api/v1/test/whoami", { config: { rules } }, async (request) => ({
     principal: request.principal,
     actor: request.actor,
   }));
   testApp.app.post("/test/form", async () => ({ ok: true }));
-  testApp.app.post("/api/v1/test/form", async () => ({ ok: true }));
+  testApp.app.post("/api/v1/test/form", { config: { rules } }, async () => ({ ok: true }));
   return testApp;
 }
 
@@ -42,7 +45,7 @@ afterEach(async () => {
 
 const whoami = async (cookie?: string, authorization?: string) => {
   const response = await t.app.inject({
-    url: "/test/whoami",
+    url: "/api/v1/test/whoami",
     headers: { ...(cookie ? { cookie } : {}), ...(authorization ? { authorization } : {}) },
   });
   return response.json() as { principal: Record<string, unknown> | null; actor: Record<string, unknown> };
@@ -197,7 +200,7 @@ describe("API tokens (Bearer)", () => {
     expect(me.actor).toEqual({ type: "token", id: ann.id });
     const posted = await t.app.inject({
       method: "POST",
-      url: "/test/form",
+      url: "/api/v1/test/form",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/x-www-form-urlencoded" },
       payload: "a=1",
     });

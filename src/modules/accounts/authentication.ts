@@ -11,6 +11,11 @@
  *   page and sign-out (pages are redirected there with 303; JSON gets 403);
  * - `request.actor = actorOf(principal)` for the audit trail.
  *
+ * Before any route's own rules (preValidation), an API token is held to its scopes (deny by
+ * default, src/http/api-scopes.ts): refused on pages, on an API route that needs a scope the token
+ * lacks, and on a signed-in API route that names no scope; on a public route that names none it gets
+ * what the public gets.
+ *
  * The layout is told who is signed in (`principal`, and the account links of the navigation).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -19,7 +24,7 @@ import { wantsJson } from "../../http/errors.ts";
 import { DEFAULT_LOCALE, translatorFor } from "../../http/i18n.ts";
 import type { Who } from "../../http/routes.ts";
 import { accountNavigationFor, addToLayout } from "../../http/views.ts";
-import { NotSignedInError } from "../../lib/errors.ts";
+import { ForbiddenError, NotSignedInError } from "../../lib/errors.ts";
 import { actorOf, requireSignedIn } from "../access/access.service.ts";
 import { ctxOf } from "../access/context.ts";
 import {
@@ -90,6 +95,41 @@ export const signedInWithSession: Who = {
   },
 };
 
+/**
+ * Holds an API token to the scope the route names (deny by default). Throws `ForbiddenError` with
+ * the code `insufficient_scope`, saying which scope to ask for.
+ */
+export function checkTokenScope(request: FastifyRequest): void {
+  const principal = request.principal;
+  if (principal?.via !== "token") return;
+  const route = request.routeOptions;
+  const rules = route.config?.rules;
+  if (!route.url?.startsWith("/api/")) {
+    throw new ForbiddenError(
+      "API tokens are for the API under /api/v1. Use the site signed in, or call the API.",
+      "insufficient_scope",
+    );
+  }
+  if (!rules?.scope) {
+    if (rules && !rules.who.signedIn) {
+      // A public route: the token gets what the public gets.
+      request.principal = null;
+      request.actor = { type: "public", id: null };
+      return;
+    }
+    throw new ForbiddenError(
+      "This call cannot be made with an API token. Use the site signed in.",
+      "insufficient_scope",
+    );
+  }
+  if (!(principal.tokenScopes ?? []).includes(rules.scope)) {
+    throw new ForbiddenError(
+      `This API token does not have the ${rules.scope} scope. Make a token with it on your account page.`,
+      "insufficient_scope",
+    );
+  }
+}
+
 export async function registerAuthentication(app: FastifyInstance): Promise<void> {
   if (!app.hasDecorator("accountSecrets")) {
     throw new Error("Register CSRF (registerCsrf) before authentication: it loads the server key");
@@ -105,6 +145,9 @@ export async function registerAuthentication(app: FastifyInstance): Promise<void
       accountNavigation: accountNavigationFor(signedIn, currentPath, t),
     };
   });
+
+  // Root hooks run before a route's own: the scope is checked before who may call it.
+  app.addHook("preValidation", async (request) => checkTokenScope(request));
 
   app.addHook("onRequest", async (request, reply) => {
     request.accountSession = null;

@@ -13,7 +13,7 @@ import { enqueue } from "../jobs/jobs.service.ts";
 import * as repo from "./accounts.repository.ts";
 import { type AccountsCtx, emailProblems, HOUR, normaliseEmail } from "./accounts.service.ts";
 import type { EmailTokenPurpose } from "./accounts.table.ts";
-import { EMAIL_LIMIT, emailKeys, enforceLimit, recordAttempt } from "./rate-limits.ts";
+import { claimAttempt, EMAIL_LIMIT, emailKeys } from "./rate-limits.ts";
 import type { User } from "./users.table.ts";
 
 export const VERIFY_EMAIL_TTL_MS = 24 * HOUR;
@@ -102,10 +102,9 @@ export async function rateLimitedEmail(
   const problems = emailProblems(email);
   if (problems.length > 0) throw new ValidationError("Check your email address", problems);
   const keys = emailKeys(ctx, email);
-  await enforceLimit(ctx, purpose, EMAIL_LIMIT, keys, ["sent"], tooMany);
+  await claimAttempt(ctx, purpose, EMAIL_LIMIT, keys, "sent", tooMany);
   await transaction(ctx.db, async (trx) => {
     const user = await repo.findUserByEmail(trx, email);
     if (user && user.status === "active") await send(trx, user);
   });
-  await recordAttempt(ctx, purpose, keys, "sent");
 }

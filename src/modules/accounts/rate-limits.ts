@@ -51,53 +51,64 @@ function waitMessage(seconds: number): string {
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
-/** Throws `TooManyRequestsError` (saying how long to wait) once either key has used its attempts. */
-export async function enforceLimit(
+/** An attempt claimed against a limit: `settle` records how it turned out. */
+export interface Attempt {
+  settle(outcome: AttemptOutcome): Promise<void>;
+}
+
+/**
+ * Claims one attempt against the limit, atomically: the attempt is written first, as `counted`
+ * (a failed sign-in or code, an email sent), and only then are the attempts of each key counted, its
+ * own included. However many requests arrive at once, each counts every attempt written before its
+ * own, so no more than the limit get through (a count read before and written after the slow check
+ * let a burst through whole). Over the limit, the attempt is recorded as refused and
+ * `TooManyRequestsError` says how long to wait. The caller settles the attempt when it turns out
+ * otherwise (`succeeded`, `refused`); one that never settles stays counted.
+ */
+export async function claimAttempt(
   ctx: AccountsCtx,
   kind: AttemptKind,
   limit: RateLimit,
   keys: AttemptKeys,
-  outcomes: readonly AttemptOutcome[],
+  counted: AttemptOutcome,
   message: (wait: string) => string,
-): Promise<void> {
+): Promise<Attempt> {
   const now = ctx.clock.now();
+  const id = newId();
+  await repo.insertAttempt(ctx.db, {
+    id,
+    kind,
+    account_key: keys.account,
+    address_key: keys.address,
+    outcome: counted,
+    occurred_at: now,
+  });
   const since = new Date(now.getTime() - limit.windowMs);
   const checks = [
     { by: "account_key" as const, key: keys.account, max: limit.perAccount },
     { by: "address_key" as const, key: keys.address, max: limit.perAddress },
   ];
   for (const check of checks) {
-    const counted = await repo.countAttempts(ctx.db, {
+    const found = await repo.countAttempts(ctx.db, {
       kind,
       by: check.by,
       key: check.key,
-      outcomes,
+      outcomes: [counted],
       since,
       afterLastSuccess: kind === "sign-in" || kind === "two-factor" ? check.by === "account_key" : false,
     });
-    if (counted.count >= check.max) {
-      const releases = (counted.earliest?.getTime() ?? now.getTime()) + limit.windowMs;
+    if (found.count > check.max) {
+      await repo.setAttemptOutcome(ctx.db, id, "refused");
+      const releases = (found.earliest?.getTime() ?? now.getTime()) + limit.windowMs;
       const seconds = Math.max(1, Math.ceil((releases - now.getTime()) / 1000));
-      await recordAttempt(ctx, kind, keys, "refused");
       throw new TooManyRequestsError(message(waitMessage(seconds)), seconds);
     }
   }
-}
-
-export async function recordAttempt(
-  ctx: AccountsCtx,
-  kind: AttemptKind,
-  keys: AttemptKeys,
-  outcome: AttemptOutcome,
-): Promise<void> {
-  await repo.insertAttempt(ctx.db, {
-    id: newId(),
-    kind,
-    account_key: keys.account,
-    address_key: keys.address,
-    outcome,
-    occurred_at: ctx.clock.now(),
-  });
+  return {
+    settle: async (outcome) => {
+      if (outcome !== counted) await repo.setAttemptOutcome(ctx.db, id, outcome);
+    },
+  };
 }
 
 /** Deletes attempts and sessions nobody needs any more. Cheap; run on sign-in. */

@@ -25,7 +25,7 @@ import {
 } from "./accounts.service.ts";
 import type { Session } from "./accounts.table.ts";
 import { hashPassword, needsRehash, verifyNothing, verifyPassword } from "./passwords.ts";
-import { emailKeys, enforceLimit, recordAttempt, SIGN_IN_LIMIT, tidy } from "./rate-limits.ts";
+import { claimAttempt, emailKeys, SIGN_IN_LIMIT, tidy } from "./rate-limits.ts";
 
 export interface NewSessionCookie {
   /** The cookie's value: a random token whose SHA-256 is the session's id. */
@@ -154,12 +154,13 @@ export async function signIn(
   const errors = signInProblems(email, input.password);
   if (errors.length > 0) throw new ValidationError("Enter your email address and password", errors);
   const keys = emailKeys(ctx, email);
-  await enforceLimit(
+  // Claimed before the password is checked, counted as failed until it is known to be right.
+  const attempt = await claimAttempt(
     ctx,
     "sign-in",
     SIGN_IN_LIMIT,
     keys,
-    ["failed"],
+    "failed",
     (wait) =>
       `You have tried to sign in too many times. Wait ${wait}, then try again, or reset your password.`,
   );
@@ -169,16 +170,15 @@ export async function signIn(
       ? await verifyPassword(input.password, user.password_hash)
       : await verifyNothing(input.password);
   if (!user || !matches) {
-    await recordAttempt(ctx, "sign-in", keys, "failed");
     throw new ValidationError(SIGN_IN_FAILED, [
       { field: "email", message: "Enter the correct email address and password" },
     ]);
   }
   if (user.status !== "active" || !user.email_verified_at) {
-    await recordAttempt(ctx, "sign-in", keys, "refused");
+    await attempt.settle("refused");
     return user.status !== "active" ? { kind: "disabled" } : { kind: "unverified", email: user.email };
   }
-  await recordAttempt(ctx, "sign-in", keys, "succeeded");
+  await attempt.settle("succeeded");
   await tidy(ctx);
   const rehash =
     user.password_hash && needsRehash(user.password_hash) ? await hashPassword(input.password) : null;

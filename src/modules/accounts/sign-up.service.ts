@@ -22,7 +22,7 @@ import {
   validEmailToken,
 } from "./email-links.ts";
 import { hashPassword, passwordProblems } from "./passwords.ts";
-import { EMAIL_LIMIT, emailKeys, enforceLimit, recordAttempt } from "./rate-limits.ts";
+import { claimAttempt, EMAIL_LIMIT, emailKeys } from "./rate-limits.ts";
 
 export interface SignUpInput {
   displayName: string;
@@ -59,12 +59,12 @@ export async function signUp(ctx: AccountsCtx, input: SignUpInput): Promise<Sign
   const errors = signUpProblems(displayName, email, input.password);
   if (errors.length > 0) throw new ValidationError("Check your details", errors);
   const keys = emailKeys(ctx, email);
-  await enforceLimit(
+  await claimAttempt(
     ctx,
     "verify-email",
     EMAIL_LIMIT,
     keys,
-    ["sent"],
+    "sent",
     (wait) => `Too many emails have been sent. Wait ${wait}, then try again.`,
   );
   const passwordHash = await hashPassword(input.password);
@@ -89,7 +89,6 @@ export async function signUp(ctx: AccountsCtx, input: SignUpInput): Promise<Sign
     }
     return {};
   });
-  await recordAttempt(ctx, "verify-email", keys, "sent");
   return result;
 }
 

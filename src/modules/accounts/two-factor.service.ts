@@ -9,7 +9,7 @@ import { newId } from "../../lib/ids.ts";
 import { twoFactorRequired } from "../access/access.service.ts";
 import * as repo from "./accounts.repository.ts";
 import { type AccountsCtx, auditAccount, putFlash, requireSession } from "./accounts.service.ts";
-import { enforceLimit, recordAttempt, TWO_FACTOR_LIMIT, userKeys } from "./rate-limits.ts";
+import { claimAttempt, TWO_FACTOR_LIMIT, userKeys } from "./rate-limits.ts";
 import { liveSession, type NewSessionCookie, rotateSession } from "./sessions.service.ts";
 import {
   acceptTotp,
@@ -45,12 +45,12 @@ export async function passTwoFactor(ctx: AccountsCtx, code: string): Promise<New
     throw enterCode("Enter the 6-digit code from your authenticator app, or a recovery code");
   const session = await transaction(ctx.db, (trx) => liveSession(ctx, trx, sessionId));
   const keys = userKeys(ctx, session.user_id);
-  await enforceLimit(
+  const attempt = await claimAttempt(
     ctx,
     "two-factor",
     TWO_FACTOR_LIMIT,
     keys,
-    ["failed"],
+    "failed",
     (wait) => `You have entered too many wrong codes. Wait ${wait}, then try again.`,
   );
   const user = await repo.findUser(ctx.db, session.user_id);
@@ -78,10 +78,9 @@ export async function passTwoFactor(ctx: AccountsCtx, code: string): Promise<New
     return rotated;
   });
   if (!result) {
-    await recordAttempt(ctx, "two-factor", keys, "failed");
     throw wrongCode("Enter the code your authenticator app shows now, or an unused recovery code");
   }
-  await recordAttempt(ctx, "two-factor", keys, "succeeded");
+  await attempt.settle("succeeded");
   return result;
 }
 

@@ -25,7 +25,7 @@ import {
   proposeModification,
 } from "./decisions.service.ts";
 
-const editors = { who: authorityEditors, scope: "challenges:write" };
+const editors = { who: authorityEditors, scope: "challenges:write" } as const;
 const answers = { 200: ChallengeResponse, ...errorResponses(409, 422) };
 const eoi = "/api/v1/authorities/:authorityId/right-to-challenge/:challengeId";
 

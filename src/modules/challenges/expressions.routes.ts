@@ -18,7 +18,7 @@ import {
 } from "./challenges.schemas.ts";
 import { draftChallenge, submitChallenge, updateDraft, withdrawChallenge } from "./expressions.service.ts";
 
-const applicants = { who: signedIn, scope: "challenges:write" };
+const applicants = { who: signedIn, scope: "challenges:write" } as const;
 const answers = { 200: ChallengeResponse, ...errorResponses(409, 422) };
 
 export function expressionsRoutes(app: FastifyInstance): void {

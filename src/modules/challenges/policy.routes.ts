@@ -19,7 +19,7 @@ import {
 } from "./challenges.schemas.ts";
 import { addWindow, publishPolicy, removeWindow } from "./policy.service.ts";
 
-const editors = { who: authorityEditors, scope: "challenges:write" };
+const editors = { who: authorityEditors, scope: "challenges:write" } as const;
 
 export function policyRoutes(app: FastifyInstance): void {
   const json = app.withTypeProvider<TypeBoxTypeProvider>();

@@ -95,7 +95,7 @@ const respondents: Who = {
 };
 
 const tags: ["consultations"] = ["consultations"];
-const editors = { who: authorityEditors, scope: "consultations:write" };
+const editors = { who: authorityEditors, scope: "consultations:write" } as const;
 
 function readApi(app: FastifyInstance): void {
   const json = app.withTypeProvider<TypeBoxTypeProvider>();

@@ -6,6 +6,7 @@
  */
 import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
+import type { ApiScope } from "../../http/api-scopes.ts";
 import {
   ConflictError,
   type DomainError,
@@ -37,7 +38,7 @@ import type { SavedSearch } from "./opportunities.table.ts";
 export const SAVED_SEARCH_LIMITS = { perUser: 25, name: 100 } as const;
 
 /** The API token scope that changes saved searches (reading needs `account:read`). */
-export const SAVED_SEARCHES_WRITE_SCOPE = "saved-searches:write";
+export const SAVED_SEARCHES_WRITE_SCOPE: ApiScope = "saved-searches:write";
 
 /** The signed-in owner of saved searches; API tokens need a scope to read or to change them. */
 export function savedSearchOwner(principal: Principal | null, change: boolean): Principal {

@@ -66,7 +66,7 @@ export function toApi(project: ProjectView): ProjectResponse {
 }
 
 const tags: ["projects"] = ["projects"];
-const editors = { who: authorityEditors, scope: "projects:write" };
+const editors = { who: authorityEditors, scope: "projects:write" } as const;
 
 function readApi(app: FastifyInstance): void {
   const json = app.withTypeProvider<TypeBoxTypeProvider>();

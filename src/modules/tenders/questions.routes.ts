@@ -57,8 +57,8 @@ export function amendmentToApi(a: TenderAmendment) {
 }
 
 const BASE = "/api/v1/authorities/:authorityId/tenders/:tenderId";
-const WRITE = { who: authorityEditors, scope: "tenders:write" };
-const BIDDER = { who: signedIn, scope: "bids:write" };
+const WRITE = { who: authorityEditors, scope: "tenders:write" } as const;
+const BIDDER = { who: signedIn, scope: "bids:write" } as const;
 
 export function questionRoutes(app: FastifyInstance, options: { extensionDays: number }): void {
   interestRoutes(app);

@@ -133,8 +133,8 @@ const download = (filename: string) => `attachment; filename="${filename.replace
 const File = { 200: { type: "string", format: "binary", description: "The file" } };
 
 const BASE = "/api/v1/authorities/:authorityId/tenders";
-const WRITE = { who: authorityEditors, scope: "tenders:write" };
-const BIDDER = { who: signedIn, scope: "bids:write" };
+const WRITE = { who: authorityEditors, scope: "tenders:write" } as const;
+const BIDDER = { who: signedIn, scope: "bids:write" } as const;
 
 export async function tendersRoutes(app: FastifyInstance): Promise<void> {
   const { config } = app.deps;
@@ -552,7 +552,7 @@ function openingRoutes(app: FastifyInstance): void {
 function openedBidRoutes(app: FastifyInstance): void {
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
   const tags: ["bids"] = ["bids"];
-  const TEAM = { who: signedIn, scope: "tenders:read" };
+  const TEAM = { who: signedIn, scope: "tenders:read" } as const;
 
   json.get(
     `${BASE}/:tenderId/bids`,

@@ -1,0 +1,40 @@
+/**
+ * What an API token may do: the scopes a person chooses when they make one (on their account page)
+ * and that every signed-in API route names in its definition (`api()` in routes.ts). A token is
+ * refused on any route whose scope it lacks, and on every signed-in route that names none (deny by
+ * default); the check is made once, for every route, before the route's own rules
+ * (`registerAuthentication` in the accounts module). Sessions are not limited by scopes: a person
+ * using the site may do what their roles allow.
+ *
+ * A scope never gives more than the person's roles: it only narrows what the token can do.
+ */
+export const API_SCOPES = [
+  "account:read",
+  "organisations:read",
+  "organisations:write",
+  "saved-searches:write",
+  "services:write",
+  "projects:write",
+  "consultations:write",
+  "consultations:respond",
+  "challenges:write",
+  "tenders:read",
+  "tenders:write",
+  "bids:read",
+  "bids:write",
+  "compliance:read",
+  "compliance:write",
+  "evaluation:read",
+  "evaluation:write",
+  "awards:read",
+  "awards:write",
+  "contracts:read",
+  "contracts:write",
+  "regulation:write",
+] as const;
+
+export type ApiScope = (typeof API_SCOPES)[number];
+
+export function isApiScope(value: string): value is ApiScope {
+  return (API_SCOPES as readonly string[]).includes(value);
+}
