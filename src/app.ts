@@ -13,6 +13,7 @@ import { loggerOptions } from "./http/logging.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerRouteList } from "./http/routes.ts";
 import { keptCompilers } from "./http/schema-compilers.ts";
+import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { registerUploads } from "./http/uploads.ts";
 import { registerViews } from "./http/views.ts";
 import { accessRoutes } from "./modules/access/access.routes.ts";
@@ -69,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Infrastructure
   registerErrorHandling(app);
+  await registerSecurityHeaders(app);
   await app.register(formbody);
   await registerUploads(app, deps.config.maxUploadBytes);
   await registerAssets(app);

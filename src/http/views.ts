@@ -250,6 +250,8 @@ export async function registerViews(app: FastifyInstance): Promise<void> {
     const html = env.render(template, {
       ...layoutContext({ request: this.request, assets, demo: this.server.deps.config.demo }),
       ...Object.assign({}, ...app.layoutContributions.map((contribute) => contribute(this.request))),
+      // The nonce of the GOV.UK template's inline script (src/http/security-headers.ts).
+      cspNonce: this.cspNonce?.script,
       ...context,
     });
     await this.header("content-language", this.request.locale ?? DEFAULT_LOCALE)

@@ -3,7 +3,8 @@
  * (`startTestServer`); a few public bodies and organisations for the home page (`insertDirectory`);
  * Debian's Chromium driven by playwright-core, one for the test process (`sharedBrowser`); and an
  * axe check that fails with a readable list of every serious or critical violation
- * (`expectAccessible`).
+ * (`expectAccessible`). The server checks every response it serves for the security headers
+ * (headers.ts): closing it fails, listing each response without them.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -17,6 +18,7 @@ import type { NewOrganisation } from "../../src/modules/organisations/organisati
 import { createTestApp, type TestApp, type TestAppOptions } from "./app.ts";
 import { sessionFor } from "./auth.ts";
 import { launchBrowser } from "./chromium.ts";
+import { headerProblems } from "./headers.ts";
 
 export interface TestServer extends TestApp {
   /** The app's database (`deps.db`). */
@@ -39,6 +41,19 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       .header("cache-control", "public, max-age=31536000, immutable")
       .send(AXE_SOURCE),
   );
+  // Every response it serves carries the security headers, and no page needs the CSP loosened.
+  const problems: string[] = [];
+  testApp.app.addHook("onSend", async (request, reply, payload) => {
+    if (request.url === AXE_PATH) return payload;
+    const found = headerProblems(reply.getHeaders(), typeof payload === "string" ? payload : undefined);
+    if (found.length > 0) problems.push(`${request.method} ${request.url}: ${found.join("; ")}`);
+    return payload;
+  });
+  const close = async () => {
+    await testApp.close();
+    if (problems.length > 0)
+      throw new Error(`Responses without the security headers:\n${[...new Set(problems)].join("\n")}`);
+  };
   try {
     await testApp.app.listen({ port: 0, host: "127.0.0.1" });
   } catch (error) {
@@ -47,7 +62,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   }
   const address = testApp.app.server.address();
   if (address === null || typeof address === "string") throw new Error("The test server has no TCP address");
-  return { ...testApp, db: testApp.deps.db, baseUrl: `http://127.0.0.1:${address.port}` };
+  return { ...testApp, close, db: testApp.deps.db, baseUrl: `http://127.0.0.1:${address.port}` };
 }
 
 let shared: Promise<Browser> | undefined;
