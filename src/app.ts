@@ -14,6 +14,7 @@ import { registerOpenApi } from "./http/openapi.ts";
 import { registerRouteList } from "./http/routes.ts";
 import { keptCompilers } from "./http/schema-compilers.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
+import { registerTextInputCheck } from "./http/text-input.ts";
 import { registerUploads } from "./http/uploads.ts";
 import { registerViews } from "./http/views.ts";
 import { accessRoutes } from "./modules/access/access.routes.ts";
@@ -60,6 +61,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Every route, as registered, with who may call it and the API scope it needs: the authorisation
   // matrix test checks that none is left out, the schema test that every API route declares its schemas.
   registerRouteList(app);
+  // Text the database cannot store (NUL, a lone surrogate) is refused with 400 on every route.
+  registerTextInputCheck(app);
   app.decorateRequest("actor", null as never);
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (request, reply) => {

@@ -3,9 +3,11 @@
  */
 import { ConfigError, loadConfig } from "./config/config.ts";
 import { DatabaseLockedError } from "./db/lock.ts";
+import { keepFilesPrivate } from "./lib/private-files.ts";
 import { startPlatform } from "./platform.ts";
 
 async function main(): Promise<void> {
+  keepFilesPrivate();
   const config = loadConfig();
   const platform = await startPlatform(config);
   const { app } = platform;

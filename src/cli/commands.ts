@@ -102,14 +102,26 @@ export async function backup(config: Config, file: string): Promise<void> {
   embeddedOnly(config, "backup", 'pg_dump --format=custom --file=openps.dump "$DATABASE_URL"');
   if (fs.existsSync(file))
     throw new CliError(`${file} already exists. Choose a new file name so no backup is overwritten.`);
-  const { bytes } = await backupEmbedded(config.dataDir, file);
+  const { bytes, keys } = await backupEmbedded(config.dataDir, file, { passphrase: config.backupPassphrase });
   say(`Backed up ${config.dataDir} to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MB).`);
+  if (keys === "encrypted") say("The server's keys are in it, encrypted with OPENPS_BACKUP_PASSPHRASE.");
+  if (keys === "left-out")
+    say(
+      `The server's keys (${config.dataDir}/keys) are not in it: keep a copy of them apart from the backups, or set OPENPS_BACKUP_PASSPHRASE to include them encrypted.`,
+    );
 }
 
 export async function restore(config: Config, file: string): Promise<void> {
   embeddedOnly(config, "restore", 'pg_restore --clean --dbname="$DATABASE_URL" openps.dump');
-  const { keptAside } = await restoreEmbedded(config.dataDir, file);
+  const { keptAside, keys } = await restoreEmbedded(config.dataDir, file, {
+    passphrase: config.backupPassphrase,
+  });
   say(`Restored ${config.dataDir} from ${file}.`);
+  if (keys === "restored") say("The server's keys were restored from it.");
+  if (keys === "kept-current")
+    say(
+      "The backup holds the server's keys, encrypted; without OPENPS_BACKUP_PASSPHRASE the current keys were kept.",
+    );
   for (const aside of keptAside)
     say(`The data it replaced is kept in ${aside}; delete it when you no longer need it.`);
 }

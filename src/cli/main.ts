@@ -8,8 +8,12 @@ import { ConfigError, loadConfig } from "../config/config.ts";
 import { BackupError } from "../db/backup.ts";
 import { DatabaseLockedError } from "../db/lock.ts";
 import { DomainError } from "../lib/errors.ts";
+import { keepFilesPrivate } from "../lib/private-files.ts";
 import { APP_VERSION } from "../version.ts";
 import * as commands from "./commands.ts";
+
+// What the commands write (the database, backups) is for the account that runs OpenPS alone.
+keepFilesPrivate();
 
 const program = new Command()
   .name("openps")

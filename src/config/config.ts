@@ -40,6 +40,12 @@ export interface Config {
   tenderMasterKey: string | undefined;
   /** Earlier master keys, still able to unwrap until every data key is rewrapped (rotation). */
   tenderPreviousMasterKeys: string[];
+  /**
+   * `openps backup` puts the server's keys (`keys/`) in a backup only encrypted with this passphrase
+   * (OPENPS_BACKUP_PASSPHRASE, at least 16 characters), and `openps restore` needs it to restore them.
+   * Absent: backups leave the keys out.
+   */
+  backupPassphrase: string | undefined;
   /** The shortest period from publishing a tender to its submission deadline, in days. */
   tenderMinimumPeriodDays: number;
   /** How far an amendment made after bids have arrived must move the submission deadline, in days. */
@@ -151,6 +157,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     .filter((k) => k !== "")
     .map((k) => masterKey("OPENPS_TENDER_PREVIOUS_KEYS (each, comma-separated)", k));
 
+  const backupPassphrase = text("OPENPS_BACKUP_PASSPHRASE");
+  if (backupPassphrase !== undefined && backupPassphrase.length < 16)
+    problems.push("OPENPS_BACKUP_PASSPHRASE must be at least 16 characters long");
+
   const config: Config = {
     nodeEnv,
     host,
@@ -166,6 +176,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     trustProxy,
     tenderMasterKey,
     tenderPreviousMasterKeys,
+    backupPassphrase,
     tenderMinimumPeriodDays: integer("OPENPS_TENDER_MINIMUM_DAYS", 25, 1, 365),
     tenderAmendmentExtensionDays: integer("OPENPS_TENDER_AMENDMENT_DAYS", 10, 1, 365),
   };

@@ -7,6 +7,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import { restrictToOwner } from "../lib/private-files.ts";
 import type { Database } from "./database.ts";
 import { type DataDirLock, lockDataDir } from "./lock.ts";
 import { PGliteDialect } from "./pglite-dialect.ts";
@@ -78,7 +79,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
 
   let lock: DataDirLock | undefined;
-  if (options.dataDir && options.lock !== false) lock = lockDataDir(options.dataDir);
+  if (options.dataDir && options.lock !== false) {
+    lock = lockDataDir(options.dataDir);
+    // What an earlier version left readable by others (the database's files were 0666).
+    restrictToOwner(options.dataDir);
+  }
   try {
     const pglite = await PGlite.create({
       ...(options.dataDir ? { dataDir: pgliteDirectory(options.dataDir) } : {}),
@@ -96,6 +101,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
           // Kysely only destroys a driver it has used; close PGlite whatever happened.
           if (!pglite.closed) await pglite.close();
         } finally {
+          // PGlite makes some files under its own umask (0644): the data directory is 0700, so
+          // no one else can reach them while it runs, and on closing they are made 0600 too.
+          if (lock && options.dataDir) restrictToOwner(options.dataDir);
           lock?.release();
         }
       },

@@ -1,11 +1,13 @@
 /**
  * `openps backup` and `openps restore`, spawned as an operator runs them on the embedded database:
  * a backup restores to an identical database, keeping the replaced data aside, and a file that is
- * not a backup is refused. Each test has a copy of a data directory seeded once a run.
+ * not a backup is refused. Finding 11 of the security review: a backup was 0644 and held
+ * `keys/accounts.key`; now it is 0600 and holds the keys only encrypted with a passphrase. Each test has a copy of a data directory seeded once a run.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { sql } from "kysely";
+import * as tar from "tar";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/connect.ts";
 import { databaseFingerprint } from "../../src/db/fingerprint.ts";
@@ -32,10 +34,17 @@ async function fingerprint(dataDir: string) {
   }
 }
 
+async function tarEntries(file: string): Promise<string[]> {
+  const entries: string[] = [];
+  await tar.list({ file, onReadEntry: (entry) => entries.push(entry.path) });
+  return entries;
+}
+
 describe("openps backup and restore", { timeout: 120_000 }, () => {
   it("backs up and restores to an identical database, keeping the replaced data aside", async () => {
     const dataDir = await seededDataDir();
-    const env = { OPENPS_DATA_DIR: dataDir, OPENPS_DEMO: "true" };
+    const passphrase = "correct horse battery staple";
+    const env = { OPENPS_DATA_DIR: dataDir, OPENPS_DEMO: "true", OPENPS_BACKUP_PASSPHRASE: passphrase };
     const keyFile = path.join(dataDir, "keys", "accounts.key");
     fs.mkdirSync(path.dirname(keyFile), { recursive: true });
     if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, "the server's key");
@@ -46,6 +55,12 @@ describe("openps backup and restore", { timeout: 120_000 }, () => {
     const backedUp = await runOpenps(["backup", file], env);
     expect(backedUp.code).toBe(0);
     expect(backedUp.stdout).toMatch(/Backed up/);
+    expect(backedUp.stdout).toMatch(/keys are in it, encrypted/);
+    // For the account that runs OpenPS alone, and no key in the clear.
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const listed = await tarEntries(file);
+    expect(listed).toContain("keys.enc");
+    expect(listed.filter((entry) => entry.startsWith("keys/"))).toEqual([]);
     expect((await runOpenps(["backup", file], env)).stderr).toMatch(/already exists/);
 
     // Change the database and the key after the backup, then restore.
@@ -57,14 +72,40 @@ describe("openps backup and restore", { timeout: 120_000 }, () => {
     await database.close();
     expect((await fingerprint(dataDir)).sha256).not.toBe(before.sha256);
 
+    // A wrong passphrase restores nothing.
+    const wrong = await runOpenps(["restore", file], {
+      ...env,
+      OPENPS_BACKUP_PASSPHRASE: "not the passphrase at all",
+    });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/could not be decrypted.*Nothing was restored/);
+    expect(fs.readFileSync(keyFile, "utf8")).toBe("a key made after the backup");
+
     const restored = await runOpenps(["restore", file], env);
     expect(restored.stderr).toBe("");
     expect(restored.code).toBe(0);
     expect(restored.stdout).toMatch(/kept in .*pgdata\.before-restore-/);
+    expect(restored.stdout).toMatch(/keys were restored/);
     const after = await fingerprint(dataDir);
     expect(after).toEqual(before);
-    // The server's keys travel with the backup: two-factor secrets stay readable.
+    // The server's keys come back with the passphrase: two-factor secrets stay readable.
     expect(fs.readFileSync(keyFile)).toEqual(key);
+  });
+
+  it("leaves the server's keys out of a backup made without a passphrase, and says so", async () => {
+    const dataDir = await seededDataDir();
+    const keyFile = path.join(dataDir, "keys", "accounts.key");
+    fs.mkdirSync(path.dirname(keyFile), { recursive: true });
+    if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, "the server's key");
+    const file = path.join(dataDir, "..", `${path.basename(dataDir)}-plain.tar.gz`);
+    made.push(file);
+    const backedUp = await runOpenps(["backup", file], { OPENPS_DATA_DIR: dataDir, OPENPS_DEMO: "true" });
+    expect(backedUp.code).toBe(0);
+    expect(backedUp.stdout).toMatch(/keys .* are not in it: keep a copy of them apart from the backups/);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const listed = await tarEntries(file);
+    expect(listed.filter((entry) => entry.startsWith("keys"))).toEqual([]);
+    expect(listed).toContain("database.tgz");
   });
 
   it("refuses a file that is not a backup, leaving the database as it was", async () => {

@@ -1,0 +1,79 @@
+/**
+ * Finding 12 of the security review: NUL characters and lone surrogates gave 500 (`?q=%00` on the
+ * directory and contracts; titles and names with `\u0000` or `\ud800`), because PostgreSQL cannot
+ * store them. Now they are refused where they arrive, on every route, with 400 naming the field,
+ * and nothing is stored.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isUnstorable, unstorableField } from "../../src/http/text-input.ts";
+import { call } from "../support/api.ts";
+import { createTestApp, type TestApp } from "../support/app.ts";
+import { createUser, postForm, sessionFor, type TestSession } from "../support/auth.ts";
+
+let t: TestApp;
+let session: TestSession;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  session = await sessionFor(t.app, (await createUser(t.deps.db)).id);
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+const organisationCount = async () =>
+  Number(
+    (
+      await t.deps.db
+        .selectFrom("organisations")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+describe("text the database cannot store", () => {
+  it("is told apart from text it can: NUL and lone surrogates, not pairs or other controls", () => {
+    expect(isUnstorable("a\u0000b")).toBe(true);
+    expect(isUnstorable("\ud800")).toBe(true);
+    expect(isUnstorable("x\udc00")).toBe(true);
+    expect(isUnstorable("\ud83d\ude00 and \u00e9 and tab\t")).toBe(false);
+    expect(unstorableField({ a: [{ b: "ok" }, { c: "\u0000" }] }, "")).toBe("a[1].c");
+    expect(unstorableField({ name: { value: "\ud800" } }, "")).toBe("name");
+  });
+
+  it("in a search of the directory or the contracts is refused with 400, not 500", async () => {
+    for (const url of ["/organisations?q=%00", "/contracts?q=%00", "/api/v1/organisations?q=%00"]) {
+      const response = await t.app.inject({ url });
+      expect(response.statusCode, url).toBe(400);
+    }
+  });
+
+  it("in a JSON body is refused with 400 naming the field, storing nothing", async () => {
+    const before = await organisationCount();
+    for (const name of ["Care\u0000Trust", "Care \ud800 Trust"]) {
+      const response = await call(t.app, "POST", "/api/v1/organisations", session, {
+        name,
+        sector: "charity",
+        sizeBand: "small",
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.details).toEqual([
+        { field: "name", message: expect.stringMatching(/^Remove/) },
+      ]);
+    }
+    expect(await organisationCount()).toBe(before);
+  });
+
+  it("in a form is refused with 400 and an error page, storing nothing", async () => {
+    const before = await organisationCount();
+    const response = await postForm(t.app, session, "/organisations/new", {
+      name: "Care\u0000Trust",
+      sector: "charity",
+      sizeBand: "small",
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers["content-type"]).toMatch(/text\/html/);
+    expect(await organisationCount()).toBe(before);
+  });
+});
