@@ -10,11 +10,9 @@
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from "fastify";
 import { ValidationError } from "../lib/errors.ts";
 
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /** Whether a string holds something the database cannot store. */
 export function isUnstorable(text: string): boolean {
-  return UNSTORABLE.test(text);
+  return text.includes("\u0000") || !text.isWellFormed();
 }
 
 /** The path of the first string (or object key) in `value` the database cannot store. */
