@@ -29,7 +29,7 @@ beforeAll(async () => {
           secrets: t.app.accountSecrets,
           origin: { address: "127.0.0.1" },
         },
-        { name: scopes.join(" ").slice(0, 90) || "none", scopes },
+        { name: scopes.join(" ").slice(0, 90) || "none", scopes, expiresInDays: 30 },
       )
     ).token;
 });

@@ -334,6 +334,18 @@ export function revokeApiToken(
     .executeTakeFirst();
 }
 
+/** Revokes every live API token of a user; how many. */
+export async function revokeApiTokensOfUser(trx: Trx, userId: string, now: Date): Promise<number> {
+  const rows = await trx
+    .updateTable("api_tokens")
+    .set({ revoked_at: now })
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .returning("id")
+    .execute();
+  return rows.length;
+}
+
 export function findApiTokenOfUser(db: Db, userId: string, id: string): Promise<ApiToken | undefined> {
   return db
     .selectFrom("api_tokens")

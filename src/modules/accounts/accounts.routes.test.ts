@@ -390,6 +390,17 @@ describe("password reset", () => {
   it("sets a new password with a link that works once, for an hour, and signs out everywhere", async () => {
     const ann = await createUser(t.database.db, { clock });
     const elsewhere = await sessionFor(t.app, ann.id);
+    const tokenPage = testBrowser(t.app);
+    await signInWith(tokenPage, ann.email, ann.password);
+    await tokenPage.get("/account/api-tokens/new");
+    await tokenPage.post("/account/api-tokens/new", {
+      name: "script",
+      scopes: "account:read",
+      expiresInDays: "30",
+    });
+    const shown = await tokenPage.get("/account/api-tokens/created");
+    const apiToken = /openps_(?!csrf|session)[A-Za-z0-9_-]{20,}/.exec(shown.body)?.[0] as string;
+    expect((await call(t.app, "GET", "/api/v1/account", { token: apiToken })).statusCode).toBe(200);
     const browser = testBrowser(t.app);
     await browser.get("/forgot-password");
     await browser.post("/forgot-password", { email: ann.email });
@@ -418,6 +429,8 @@ describe("password reset", () => {
     );
     expect((await signInWith(browser, ann.email, ann.password)).statusCode).toBe(400);
     expect((await signInWith(testBrowser(t.app), ann.email, "a brand new password")).statusCode).toBe(303);
+    // Tokens made before the reset end with it (security finding 9).
+    expect((await call(t.app, "GET", "/api/v1/account", { token: apiToken })).statusCode).toBe(401);
     expect((await browser.get(link)).statusCode).toBe(400);
   });
 

@@ -34,17 +34,17 @@ export interface CreateApiTokenInput {
   name: string;
   scopes: readonly string[];
   /**
-   * Days until it expires, one of API_TOKEN_EXPIRY_DAYS (as a number, or as the form sends it);
-   * undefined, null or "never": never.
+   * Days until it expires, one of API_TOKEN_EXPIRY_DAYS (as a number, or as the form sends it).
+   * Every token expires: a year at most. Tokens also end when the password is reset or the person
+   * signs out everywhere.
    */
-  expiresInDays?: number | string | null;
+  expiresInDays: number | string;
 }
 
-/** The days until expiry as given: a number, null for never, or undefined when it is neither. */
-function expiryDays(value: CreateApiTokenInput["expiresInDays"]): number | null | undefined {
-  if (value === undefined || value === null || value === "never") return null;
+/** The days until expiry as given, or undefined when it is not a number of days. */
+function expiryDays(value: CreateApiTokenInput["expiresInDays"]): number | undefined {
   if (typeof value === "number") return value;
-  return /^\d{1,4}$/.test(value) ? Number(value) : undefined;
+  return typeof value === "string" && /^\d{1,4}$/.test(value) ? Number(value) : undefined;
 }
 
 function checkToken(input: CreateApiTokenInput) {
@@ -60,14 +60,14 @@ function checkToken(input: CreateApiTokenInput) {
     errors.push({ field: "scopes", message: `Choose from: ${API_SCOPES.join(", ")}` });
   const days = expiryDays(input.expiresInDays);
   if (days === undefined) errors.push({ field: "expiresInDays", message: "Choose when the token expires" });
-  else if (days !== null && !(API_TOKEN_EXPIRY_DAYS as readonly number[]).includes(days)) {
+  else if (!(API_TOKEN_EXPIRY_DAYS as readonly number[]).includes(days)) {
     errors.push({
       field: "expiresInDays",
-      message: `Choose when the token expires: ${API_TOKEN_EXPIRY_DAYS.join(", ")} days, or never`,
+      message: `Choose when the token expires: in ${API_TOKEN_EXPIRY_DAYS.join(", ")} days`,
     });
   }
-  if (errors.length > 0) throw new ValidationError("Check the token's details", errors);
-  return { name, scopes, days: days ?? null };
+  if (errors.length > 0 || days === undefined) throw new ValidationError("Check the token's details", errors);
+  return { name, scopes, days };
 }
 
 /**
@@ -99,7 +99,7 @@ export async function createApiToken(
       token_hash: sha256(token),
       scopes: API_SCOPES.filter((s) => scopes.includes(s)),
       created_at: now,
-      expires_at: days === null ? null : new Date(now.getTime() + days * DAY),
+      expires_at: new Date(now.getTime() + days * DAY),
     });
     await recordAudit(trx, ctx.clock, {
       authorityId: null,

@@ -193,7 +193,7 @@ describe("API tokens (Bearer)", () => {
         secrets: t.app.accountSecrets,
         origin: { address: "127.0.0.1" },
       },
-      { name: "CI", scopes: ["organisations:read"] },
+      { name: "CI", scopes: ["organisations:read"], expiresInDays: 30 },
     );
     const me = await whoami(undefined, `Bearer ${token}`);
     expect(me.principal).toMatchObject({ userId: ann.id, via: "token", tokenScopes: ["organisations:read"] });

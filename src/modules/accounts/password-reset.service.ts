@@ -69,6 +69,11 @@ export async function resetPassword(
       updated_at: now,
     });
     const sessions = await repo.deleteSessionsOfUser(trx, user.id);
-    await auditAccount(trx, ctx, user.id, "account.password-reset", { sessionsEnded: sessions });
+    // Whoever knew the old password may have made tokens with it: they end too.
+    const tokens = await repo.revokeApiTokensOfUser(trx, user.id, now);
+    await auditAccount(trx, ctx, user.id, "account.password-reset", {
+      sessionsEnded: sessions,
+      apiTokensRevoked: tokens,
+    });
   });
 }

@@ -230,12 +230,16 @@ export async function signOut(ctx: AccountsCtx): Promise<void> {
   await transaction(ctx.db, (trx) => endEarlierSession(trx, ctx));
 }
 
-/** Ends every session of the person signed in, this one included. */
+/** Ends every session of the person signed in, this one included, and revokes their API tokens. */
 export async function signOutEverywhere(ctx: AccountsCtx): Promise<number> {
   const { principal } = requireSession(ctx);
   return transaction(ctx.db, async (trx) => {
     const count = await repo.deleteSessionsOfUser(trx, principal.userId);
-    await auditAccount(trx, ctx, principal.userId, "account.signed-out-everywhere", { sessions: count });
+    const tokens = await repo.revokeApiTokensOfUser(trx, principal.userId, ctx.clock.now());
+    await auditAccount(trx, ctx, principal.userId, "account.signed-out-everywhere", {
+      sessions: count,
+      apiTokensRevoked: tokens,
+    });
     return count;
   });
 }

@@ -100,8 +100,12 @@ beforeAll(async () => {
     secrets: testApp.app.accountSecrets,
     origin: { address: "127.0.0.1" },
   };
-  writeToken = (await createApiToken(asBen, { name: "write", scopes: ["organisations:write"] })).token;
-  readToken = (await createApiToken(asBen, { name: "read", scopes: ["organisations:read"] })).token;
+  writeToken = (
+    await createApiToken(asBen, { name: "write", scopes: ["organisations:write"], expiresInDays: 30 })
+  ).token;
+  readToken = (
+    await createApiToken(asBen, { name: "read", scopes: ["organisations:read"], expiresInDays: 30 })
+  ).token;
 });
 
 afterAll(async () => {
