@@ -58,4 +58,16 @@ describe("API tokens", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]?.expires_at).not.toBeNull();
   });
+
+  it("made before every token expired are refused a year after they were made", async () => {
+    const user = await createUser(t.deps.db);
+    const token = await tokenFor(user.id);
+    const yearAgo = new Date(t.deps.clock.now().getTime() - 366 * 24 * 3600 * 1000);
+    await t.deps.db
+      .updateTable("api_tokens")
+      .set({ expires_at: null, created_at: yearAgo })
+      .where("user_id", "=", user.id)
+      .execute();
+    expect((await call(t.app, "GET", "/api/v1/account", { token })).statusCode).toBe(401);
+  });
 });

@@ -30,6 +30,9 @@ import {
   putFlash,
 } from "./accounts.service.ts";
 
+/** No token lives longer than this, whatever it was made with. */
+const MAX_TOKEN_LIFETIME_DAYS = Math.max(...API_TOKEN_EXPIRY_DAYS);
+
 export interface CreateApiTokenInput {
   name: string;
   scopes: readonly string[];
@@ -149,7 +152,9 @@ export async function resolveApiToken(ctx: AccountsCtx, token: string): Promise<
   if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 200) throw new InvalidApiTokenError();
   const row = await repo.findApiTokenByHash(ctx.db, sha256(token));
   const now = ctx.clock.now();
-  if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now) || row.status !== "active") {
+  // A year at most, whatever expiry it was made with (tokens made before every token expired too).
+  const tooOld = row && now.getTime() - row.created_at.getTime() >= MAX_TOKEN_LIFETIME_DAYS * DAY;
+  if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now) || tooOld || row.status !== "active") {
     throw new InvalidApiTokenError();
   }
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= MINUTE) {
