@@ -15,7 +15,7 @@ import { registerRouteList } from "./http/routes.ts";
 import { keptCompilers } from "./http/schema-compilers.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { registerTextInputCheck } from "./http/text-input.ts";
-import { registerUploads } from "./http/uploads.ts";
+import { registerUploadGate, registerUploads } from "./http/uploads.ts";
 import { registerViews } from "./http/views.ts";
 import { accessRoutes } from "./modules/access/access.routes.ts";
 import { verificationRoutes } from "./modules/access/verification.routes.ts";
@@ -82,6 +82,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Who is asking, and the authority a route is about: set before any route runs.
   await registerAuthentication(app);
   registerAuthorityParam(app);
+  // Files are read only after who is asking and the page's authority are known, and let in.
+  registerUploadGate(app, deps.config.maxUploadBytes);
   await registerOpenApi(app);
 
   // Modules

@@ -1,14 +1,16 @@
 /**
- * `npm start`: serves OpenPS. Only listening and shutdown live here; see platform.ts and app.ts.
+ * Serves OpenPS: `node src/server.ts` for a deployment, `npm start` (which adds `--demo`) for the
+ * demonstration with its demo data. Only listening and shutdown live here; see platform.ts and app.ts.
  */
-import { ConfigError, loadConfig } from "./config/config.ts";
+import { ConfigError, loadConfig, serverEnvironment } from "./config/config.ts";
 import { DatabaseLockedError } from "./db/lock.ts";
 import { keepFilesPrivate } from "./lib/private-files.ts";
 import { startPlatform } from "./platform.ts";
+import { DemoModeRefusedError } from "./seed/seed.ts";
 
 async function main(): Promise<void> {
   keepFilesPrivate();
-  const config = loadConfig();
+  const config = loadConfig(serverEnvironment(process.argv.slice(2), process.env));
   const platform = await startPlatform(config);
   const { app } = platform;
   if (platform.seeded.applied.length > 0) app.log.info({ seeds: platform.seeded.applied }, "seeded");
@@ -42,7 +44,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DatabaseLockedError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof DatabaseLockedError ||
+    error instanceof DemoModeRefusedError
+  ) {
     console.error(error.message);
   } else {
     console.error("OpenPS could not start:", error instanceof Error ? error.message : error);

@@ -9,6 +9,7 @@ import { BackupError } from "../db/backup.ts";
 import { DatabaseLockedError } from "../db/lock.ts";
 import { DomainError } from "../lib/errors.ts";
 import { keepFilesPrivate } from "../lib/private-files.ts";
+import { DemoModeRefusedError } from "../seed/seed.ts";
 import { APP_VERSION } from "../version.ts";
 import * as commands from "./commands.ts";
 
@@ -83,6 +84,7 @@ try {
     error instanceof ConfigError ||
     error instanceof DatabaseLockedError ||
     error instanceof BackupError ||
+    error instanceof DemoModeRefusedError ||
     error instanceof DomainError ||
     error instanceof commands.CliError
   ) {

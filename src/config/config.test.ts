@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.ts";
 
 describe("configuration", () => {
-  it("has working defaults: embedded database under ./data, demo data outside production", () => {
+  it("has working defaults: embedded database under ./data, demo data only when asked for", () => {
     const config = loadConfig({}, "/srv/openps");
     expect(config).toMatchObject({
       port: 3000,
@@ -10,11 +10,11 @@ describe("configuration", () => {
       baseUrl: "http://localhost:3000",
       dataDir: "/srv/openps/data",
       databaseUrl: undefined,
-      demo: true,
+      demo: false,
       smtp: undefined,
       trustProxy: false,
     });
-    expect(loadConfig({ NODE_ENV: "production" }).demo).toBe(false);
+    expect(loadConfig({ OPENPS_DEMO: "true" }).demo).toBe(true);
   });
 
   it("names every bad setting at once, saying what it should be", () => {

@@ -168,7 +168,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     baseUrl,
     dataDir,
     databaseUrl,
-    demo: boolean("OPENPS_DEMO", nodeEnv !== "production"),
+    // Only when asked for: `npm start` asks (--demo); a deployment never gets it by default.
+    demo: boolean("OPENPS_DEMO", false),
     logLevel,
     smtp,
     jobsPollMs: integer("OPENPS_JOBS_POLL_MS", 1000, 10, 3_600_000),
@@ -182,4 +183,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The settings: the environment, with demo mode on when `--demo` is given and OPENPS_DEMO is not. */
+export function serverEnvironment(args: readonly string[], env: Env): Env {
+  for (const arg of args)
+    if (arg !== "--demo") throw new ConfigError([`Unknown option ${arg}: the only option is --demo`]);
+  return args.includes("--demo") && env.OPENPS_DEMO === undefined ? { ...env, OPENPS_DEMO: "true" } : env;
 }

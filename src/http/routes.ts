@@ -42,6 +42,11 @@ export interface RouteRules {
   scope?: ApiScope;
   /** The CSRF check (src/http/csrf.ts): on unless a route has nothing to protect. */
   csrf?: boolean | "if-session";
+  /**
+   * A page form that takes files (multipart/form-data, src/http/uploads.ts). No other route reads
+   * a multipart body, and this one only from someone signed in whom `who` lets in.
+   */
+  uploads?: boolean;
 }
 
 declare module "fastify" {

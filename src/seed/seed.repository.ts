@@ -15,3 +15,18 @@ export async function claimSeed(trx: Trx, name: string, at: Date): Promise<boole
     .executeTakeFirst();
   return claimed !== undefined;
 }
+
+/** Whether the database was created for a demonstration; undefined before it is recorded. */
+export async function deploymentDemo(db: Db): Promise<boolean | undefined> {
+  return (await db.selectFrom("deployment").select("demo").executeTakeFirst())?.demo;
+}
+
+/** Records the mode once; the mode recorded first stands. */
+export async function recordDeployment(db: Db, demo: boolean, at: Date): Promise<boolean> {
+  await db
+    .insertInto("deployment")
+    .values({ id: true, demo, recorded_at: at })
+    .onConflict((oc) => oc.column("id").doNothing())
+    .execute();
+  return (await deploymentDemo(db)) ?? demo;
+}

@@ -1,7 +1,10 @@
 /**
  * The seeding framework. A seed is a named, one-time step recorded in `seed_runs`, run in its own
  * transaction (with its audit events). Reference seeds run everywhere; demo seeds only when demo
- * mode is on. Later issues add their seeds to the list in `src/seed/seeds.ts`, after the ones they
+ * mode is on and the database was created in demo mode: the mode is recorded in `deployment` when a
+ * database is first seeded, and demo mode is refused on a database created without it
+ * (`DemoModeRefusedError`), so a deployment never gains the demo accounts and their published
+ * password. Later issues add their seeds to the list in `src/seed/seeds.ts`, after the ones they
  * build on.
  */
 import type { Db, Trx } from "../db/database.ts";
@@ -9,7 +12,37 @@ import { transaction } from "../db/transaction.ts";
 import type { Clock } from "../lib/clock.ts";
 import { type Ctx, systemCtx } from "../modules/access/context.ts";
 import { withoutEmail } from "../modules/notifications/notifications.service.ts";
-import { claimSeed, seedsRun } from "./seed.repository.ts";
+import { claimSeed, deploymentDemo, recordDeployment, seedsRun } from "./seed.repository.ts";
+
+/** Demo mode asked for on a database that was created without it. */
+export class DemoModeRefusedError extends Error {
+  constructor() {
+    super(
+      "This database was created without demo mode, so demo data (accounts with a published password) will not be added to it. Start without OPENPS_DEMO=true (or --demo), or use a new data directory (OPENPS_DATA_DIR) for a demonstration.",
+    );
+    this.name = "DemoModeRefusedError";
+  }
+}
+
+/**
+ * The database's mode: recorded now if it has none (a database seeded before the mode was recorded
+ * is a demo one if its demo seeds ran), and demo mode refused on one created without it.
+ */
+export async function settleDeploymentMode(
+  db: Db,
+  clock: Clock,
+  seeds: readonly Seed[],
+  options: { demo: boolean },
+): Promise<boolean> {
+  let recorded = await deploymentDemo(db);
+  if (recorded === undefined) {
+    const done = await seedsRun(db);
+    const ranDemo = seeds.some((seed) => seed.demo && done.has(seed.name));
+    recorded = await recordDeployment(db, done.size > 0 ? ranDemo : options.demo, clock.now());
+  }
+  if (options.demo && !recorded) throw new DemoModeRefusedError();
+  return recorded && options.demo;
+}
 
 export interface SeedContext {
   trx: Trx;
@@ -43,10 +76,11 @@ export async function runSeeds(
     if (names.has(seed.name)) throw new Error(`Two seeds are named ${seed.name}`);
     names.add(seed.name);
   }
+  const demo = await settleDeploymentMode(db, clock, seeds, options);
   const done = await seedsRun(db);
   const result: SeedResult = { applied: [], skipped: [] };
   for (const seed of seeds) {
-    if (done.has(seed.name) || (seed.demo && !options.demo)) {
+    if (done.has(seed.name) || (seed.demo && !demo)) {
       result.skipped.push(seed.name);
       continue;
     }

@@ -175,8 +175,11 @@ export interface TestFile {
   content: string | Uint8Array;
 }
 
-/** Posts a multipart form (with files, as a browser does for `enctype="multipart/form-data"`). */
-export function postMultipart(
+/**
+ * Posts a multipart form (with files, as a browser does for `enctype="multipart/form-data"`, its
+ * length said in Content-Length as browsers say it).
+ */
+export async function postMultipart(
   app: FastifyInstance,
   session: TestSession | null,
   url: string,
@@ -188,11 +191,17 @@ export function postMultipart(
     for (const v of Array.isArray(value) ? value : [value])
       if (typeof v === "string") form.append(name, v);
       else form.append(name, new Blob([v.content as BlobPart], { type: v.type }), v.filename);
+  const encoded = new Response(form);
+  const body = Buffer.from(await encoded.arrayBuffer());
   return app.inject({
     method: "POST",
     url,
-    headers: session ? { cookie: session.cookie } : {},
-    payload: form,
+    headers: {
+      ...(session ? { cookie: session.cookie } : {}),
+      "content-type": encoded.headers.get("content-type") ?? "multipart/form-data",
+      "content-length": String(body.length),
+    },
+    payload: body,
   });
 }
 

@@ -18,6 +18,7 @@ import * as tenderCompliance from "./2026-11-22-13-tender-compliance.ts";
 import * as awards from "./2026-11-22-14-awards.ts";
 import * as evaluation from "./2026-11-22-15-evaluation.ts";
 import * as contracts from "./2026-11-22-16-contracts.ts";
+import * as deployment from "./2026-12-05-01-deployment.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-22-14-awards": awards,
   "2026-11-22-15-evaluation": evaluation,
   "2026-11-22-16-contracts": contracts,
+  "2026-12-05-01-deployment": deployment,
 };

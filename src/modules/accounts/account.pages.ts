@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, field, fieldList, formPage } from "../../http/forms.ts";
 import { page } from "../../http/routes.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
+import { rawField } from "./accounts.schemas.ts";
 import { API_SCOPES, API_TOKEN_EXPIRY_DAYS, accountPage, takeFlash } from "./accounts.service.ts";
 import { createApiToken, revokeApiToken } from "./api-tokens.service.ts";
 import {
@@ -113,9 +114,17 @@ function twoFactorPages(app: FastifyInstance): void {
     });
   });
 
-  buttonAction(app, "/account/two-factor/recovery-codes", { who }, async (request) => {
-    await regenerateRecoveryCodes(accountsCtxOf(request));
-    return "/account/two-factor/recovery-codes";
+  // New recovery codes only with the password and a code from the app: a session alone is not enough.
+  formPage(app, "/account/two-factor/recovery-codes/new", {
+    who,
+    template: "accounts/views/recovery-codes-new.njk",
+    context: () => ({}),
+    values: () => ({ password: "", code: "" }),
+    read: (body) => ({ password: rawField(body, "password"), code: field(body, "code") }),
+    submit: async (request, values) => {
+      await regenerateRecoveryCodes(accountsCtxOf(request), values);
+      return "/account/two-factor/recovery-codes";
+    },
   });
 
   formPage(app, "/account/two-factor/disable", {
@@ -123,9 +132,9 @@ function twoFactorPages(app: FastifyInstance): void {
     template: "accounts/views/two-factor-disable.njk",
     context: (request) => ({ mayTurnOff: mayTurnOffTwoFactor(accountsCtxOf(request)) }),
     redirect: (_request, { mayTurnOff }) => (mayTurnOff ? undefined : "/account#two-factor"),
-    read: (body) => ({ code: field(body, "code") }),
-    submit: async (request, { code }) => {
-      await disableTwoFactor(accountsCtxOf(request), code);
+    read: (body) => ({ password: rawField(body, "password"), code: field(body, "code") }),
+    submit: async (request, values) => {
+      await disableTwoFactor(accountsCtxOf(request), values);
       return "/account";
     },
   });

@@ -552,15 +552,27 @@ describe("two-factor sign-in", () => {
     expect(limited.body).toContain("You have entered too many wrong codes");
   });
 
-  it("is optional for others, who turn it off with a current code; people who need it cannot", async () => {
+  it("is optional for others, who turn it off with their password and a current code; people who need it cannot", async () => {
     const ann = await createUser(t.database.db, { clock });
     const browser = testBrowser(t.app);
     await signInWith(browser, ann.email, ann.password);
     expect((await browser.get("/account")).body).toContain("Set up two-factor sign-in");
     const { secret, codes } = await setUpTwoFactor(browser);
-    // New recovery codes replace the old ones.
-    await browser.get("/account");
-    const regenerated = await browser.post("/account/two-factor/recovery-codes");
+    // New recovery codes replace the old ones: with the password and a current code only.
+    await browser.get("/account/two-factor/recovery-codes/new");
+    const sessionOnly = await browser.post("/account/two-factor/recovery-codes/new", {});
+    expect(sessionOnly.statusCode).toBe(400);
+    clock.advance(30_000);
+    const wrongPassword = await browser.post("/account/two-factor/recovery-codes/new", {
+      password: "not my password at all",
+      code: totpCode(secret, clock.now()),
+    });
+    expect(wrongPassword.statusCode).toBe(400);
+    clock.advance(30_000);
+    const regenerated = await browser.post("/account/two-factor/recovery-codes/new", {
+      password: ann.password,
+      code: totpCode(secret, clock.now()),
+    });
     expect(regenerated.headers.location).toBe("/account/two-factor/recovery-codes");
     const newCodes = [
       ...(await browser.get("/account/two-factor/recovery-codes")).body.matchAll(/<li><code>([a-z0-9-]+)</g),
@@ -569,10 +581,21 @@ describe("two-factor sign-in", () => {
     expect(newCodes).not.toContain(codes[0]);
 
     await browser.get("/account/two-factor/disable");
-    const wrong = await browser.post("/account/two-factor/disable", { code: "123456" });
+    const wrong = await browser.post("/account/two-factor/disable", {
+      password: ann.password,
+      code: "123456",
+    });
     expect(wrong.statusCode).toBe(400);
     clock.advance(30_000);
-    const off = await browser.post("/account/two-factor/disable", { code: totpCode(secret, clock.now()) });
+    const noPassword = await browser.post("/account/two-factor/disable", {
+      code: totpCode(secret, clock.now()),
+    });
+    expect(noPassword.statusCode).toBe(400);
+    clock.advance(30_000);
+    const off = await browser.post("/account/two-factor/disable", {
+      password: ann.password,
+      code: totpCode(secret, clock.now()),
+    });
     expect(off.headers.location).toBe("/account");
     const account = await browser.get("/account");
     expect(account.body).toContain("Two-factor sign-in is off.");

@@ -154,7 +154,13 @@ export async function resolveApiToken(ctx: AccountsCtx, token: string): Promise<
   const now = ctx.clock.now();
   // A year at most, whatever expiry it was made with (tokens made before every token expired too).
   const tooOld = row && now.getTime() - row.created_at.getTime() >= MAX_TOKEN_LIFETIME_DAYS * DAY;
-  if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now) || tooOld || row.status !== "active") {
+  if (
+    !row ||
+    row.revoked_at ||
+    (row.expires_at && row.expires_at <= now) ||
+    tooOld ||
+    row.status !== "active"
+  ) {
     throw new InvalidApiTokenError();
   }
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= MINUTE) {

@@ -3,13 +3,15 @@
  * secret is stored encrypted with the server's key (never logged or audited); a code cannot be
  * used twice; wrong codes are rate limited. Those whose roles need it cannot turn it off.
  */
+import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
-import { ConflictError, NotSignedInError, ValidationError } from "../../lib/errors.ts";
+import { ConflictError, type FieldError, NotSignedInError, ValidationError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { twoFactorRequired } from "../access/access.service.ts";
 import * as repo from "./accounts.repository.ts";
 import { type AccountsCtx, auditAccount, putFlash, requireSession } from "./accounts.service.ts";
-import { claimAttempt, TWO_FACTOR_LIMIT, userKeys } from "./rate-limits.ts";
+import { verifyPassword } from "./passwords.ts";
+import { type Attempt, claimAttempt, TWO_FACTOR_LIMIT, userKeys } from "./rate-limits.ts";
 import { liveSession, type NewSessionCookie, rotateSession } from "./sessions.service.ts";
 import {
   acceptTotp,
@@ -22,6 +24,7 @@ import {
   recoveryCodeHash,
   totpUri,
 } from "./totp.ts";
+import type { User } from "./users.table.ts";
 
 const CODE_FIELD = "code";
 
@@ -175,7 +178,48 @@ export function mayTurnOffTwoFactor(ctx: AccountsCtx): boolean {
 }
 
 /** Turns two-factor sign-in off, with a current code. Not for those whose roles need it. */
-export async function disableTwoFactor(ctx: AccountsCtx, code: string): Promise<void> {
+/** What someone gives to show it is them before a change to how they sign in. */
+export interface Reauthentication {
+  password: string;
+  code: string;
+}
+
+/**
+ * Re-authentication before a change to how someone signs in (security finding 13: a stolen session
+ * alone must not become a lasting way in): the account's password, checked here, and a code from
+ * its authenticator app, used up by `useCode` in the change's transaction. Tries count against the
+ * two-factor limit, each claimed before it is checked; the caller settles it when the change is
+ * made. Throws `ValidationError` naming each field at fault.
+ */
+async function checkPassword(ctx: AccountsCtx, user: User, input: Reauthentication): Promise<Attempt> {
+  const errors: FieldError[] = [];
+  if (input.password === "") errors.push({ field: "password", message: "Enter your password" });
+  if (input.code.trim() === "")
+    errors.push({ field: CODE_FIELD, message: "Enter the 6-digit code from your authenticator app" });
+  if (errors.length > 0) throw new ValidationError("Enter your password and a code", errors);
+  const attempt = await claimAttempt(
+    ctx,
+    "two-factor",
+    TWO_FACTOR_LIMIT,
+    userKeys(ctx, user.id),
+    "failed",
+    (wait) => `You have entered too many wrong passwords or codes. Wait ${wait}, then try again.`,
+  );
+  if (user.password_hash == null || !(await verifyPassword(input.password, user.password_hash)))
+    throw new ValidationError("Your password is not right", [
+      { field: "password", message: "Enter your current password" },
+    ]);
+  return attempt;
+}
+
+/** Uses up a code from the authenticator app, or throws `ValidationError`. */
+async function useCode(trx: Trx, ctx: AccountsCtx, user: User, code: string): Promise<void> {
+  const secret = ctx.secrets.decrypt(user.totp_secret ?? "", "totp");
+  const step = acceptTotp(secret, code, ctx.clock.now(), user.totp_last_step);
+  if (step === null || !(await repo.claimTotpStep(trx, user.id, step))) throw wrongCode();
+}
+
+export async function disableTwoFactor(ctx: AccountsCtx, input: Reauthentication): Promise<void> {
   const { principal, session } = requireSession(ctx);
   if (twoFactorRequired(principal.grants)) {
     throw new ConflictError(
@@ -187,12 +231,10 @@ export async function disableTwoFactor(ctx: AccountsCtx, code: string): Promise<
   if (!user?.totp_enabled_at || !user.totp_secret) {
     throw new ConflictError("Two-factor sign-in is not on.", "two_factor_not_set_up");
   }
-  if (code.trim() === "") throw enterCode();
-  const secret = ctx.secrets.decrypt(user.totp_secret, "totp");
+  const attempt = await checkPassword(ctx, user, input);
   const now = ctx.clock.now();
   await transaction(ctx.db, async (trx) => {
-    const step = acceptTotp(secret, code, now, user.totp_last_step);
-    if (step === null || !(await repo.claimTotpStep(trx, user.id, step))) throw wrongCode();
+    await useCode(trx, ctx, user, input.code);
     await repo.updateUser(trx, user.id, {
       totp_secret: null,
       totp_enabled_at: null,
@@ -202,21 +244,24 @@ export async function disableTwoFactor(ctx: AccountsCtx, code: string): Promise<
     await repo.replaceRecoveryCodes(trx, user.id, [], now);
     await auditAccount(trx, ctx, user.id, "account.two-factor-disabled");
   });
+  await attempt.settle("succeeded");
   await putFlash(ctx, session.id, { notice: "two-factor-disabled" });
 }
 
 /** New recovery codes (the old ones stop working), shown once on the next page. */
-export async function regenerateRecoveryCodes(ctx: AccountsCtx): Promise<string[]> {
+export async function regenerateRecoveryCodes(ctx: AccountsCtx, input: Reauthentication): Promise<string[]> {
   const { principal, session } = requireSession(ctx);
   const user = await repo.findUser(ctx.db, principal.userId);
-  if (!user?.totp_enabled_at) {
+  if (!user?.totp_enabled_at || !user.totp_secret) {
     throw new ConflictError(
       "Set up two-factor sign-in first: recovery codes come with it.",
       "two_factor_not_set_up",
     );
   }
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+  const attempt = await checkPassword(ctx, user, input);
   await transaction(ctx.db, async (trx) => {
+    await useCode(trx, ctx, user, input.code);
     const now = ctx.clock.now();
     await repo.replaceRecoveryCodes(
       trx,
@@ -228,6 +273,7 @@ export async function regenerateRecoveryCodes(ctx: AccountsCtx): Promise<string[
       recoveryCodes: codes.length,
     });
   });
+  await attempt.settle("succeeded");
   await putFlash(ctx, session.id, { notice: "recovery-codes", recoveryCodes: codes });
   return codes;
 }

@@ -313,6 +313,7 @@ function entryPages(app: FastifyInstance): void {
 
   formAction(app, "/authorities/:slug/contracts/new", {
     who: authorityEditors,
+    uploads: true,
     template: "contracts/views/form.njk",
     context: entryContext,
     read: (body) => formValues(body),

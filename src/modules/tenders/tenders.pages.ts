@@ -303,6 +303,7 @@ function setUpPages(app: FastifyInstance): void {
 
   formPage(app, "/authorities/:slug/tenders/:tenderId/documents/new", {
     who: authorityEditors,
+    uploads: true,
     template: "tenders/views/document.njk",
     context: async (request: TenderRequest) => {
       const view = await tenderForEditor(ctxOf(request), request.authority.id, request.params.tenderId);
@@ -341,6 +342,7 @@ function biddingPages(app: FastifyInstance): void {
   const BID = "/authorities/:slug/tenders/:tenderId/bid";
   const bid = {
     who: anyone,
+    uploads: true,
     template: "tenders/views/bid.njk",
     context: async (request: TenderRequest) => {
       const ctx = tendersCtxOf(request);
