@@ -87,3 +87,28 @@ export function eventsForEntity(
     .orderBy("seq")
     .execute();
 }
+
+/** How many events of these actions an actor caused on an entity since an instant. */
+export async function countRecentEvents(
+  db: Db,
+  query: {
+    authorityId: string;
+    entityType: string;
+    entityId: string;
+    actions: readonly string[];
+    actorId: string;
+    since: Date;
+  },
+): Promise<number> {
+  const row = await db
+    .selectFrom("audit_events")
+    .select((eb) => eb.fn.countAll<bigint>().as("n"))
+    .where("authority_id", "=", query.authorityId)
+    .where("entity_type", "=", query.entityType)
+    .where("entity_id", "=", query.entityId)
+    .where("action", "in", [...query.actions])
+    .where("actor_id", "=", query.actorId)
+    .where("occurred_at", ">=", query.since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -241,3 +241,6 @@ export async function verifyAuditChains(db: Db): Promise<ChainReport[]> {
 }
 
 export const auditTrailFor = repo.eventsForEntity;
+
+/** How many events of these actions an actor caused on an entity since an instant (rate limits). */
+export const countRecentEvents = repo.countRecentEvents;

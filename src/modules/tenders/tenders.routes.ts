@@ -496,7 +496,7 @@ function openingRoutes(app: FastifyInstance): void {
           "Two different bid openers of the authority, each signed in with two-factor, after the deadline: the first confirmation is recorded, the second opens the bids. Refused attempts (403, 409) are recorded in the audit trail and shown to the authority's administrators.",
         params: TenderParams,
         body: "none",
-        response: { 200: OpeningResponse, ...errorResponses(409) },
+        response: { 200: OpeningResponse, ...errorResponses(409, 429) },
       },
     ),
     async (request) => {
@@ -563,7 +563,7 @@ function openedBidRoutes(app: FastifyInstance): void {
       description:
         "Only after opening, and only for the authority's bid openers and the tender's assigned evaluators. Earlier (409) or by anyone else (403), the attempt is refused and recorded.",
       params: TenderParams,
-      response: { 200: OpenedBidsResponse, ...errorResponses(409) },
+      response: { 200: OpenedBidsResponse, ...errorResponses(409, 429) },
     }),
     async (request) => {
       const bids = await openedBids(tendersCtxOf(request), request.authority.id, request.params.tenderId);
@@ -586,7 +586,7 @@ function openedBidRoutes(app: FastifyInstance): void {
       description:
         "Only after opening, for the authority's bid openers and the tender's assigned evaluators; checked against the SHA-256 in the bid's content (409 if it fails). Refusals are recorded.",
       params: BidDocumentParams,
-      response: { ...File, ...errorResponses(409) },
+      response: { ...File, ...errorResponses(409, 429) },
     }),
     async (request, reply) => {
       const { tenderId, bidId, position } = request.params;
