@@ -30,8 +30,8 @@ import path from "node:path";
 import type { Config } from "../../config/config.ts";
 
 /**
- * Beside the database, and not in `keys/`: `openps backup` carries `keys/` with the database, and a
- * backup must not be able to open sealed bids. Back this file up separately.
+ * Beside the database, and not in `keys/`: `openps backup` can carry `keys/` (encrypted) with the
+ * database, and a backup must not be able to open sealed bids. Back this file up separately.
  */
 export const TENDER_KEY_FILE = path.join("sealing", "tenders.key");
 const KEY_BYTES = 32;
@@ -161,10 +161,43 @@ function bidKey(shared: Buffer, ephemeral: string, recipient: string): Buffer {
   );
 }
 
+/** The smallest size a sealed plaintext is padded to: every small bid looks the same. */
+const MIN_PADDED_BYTES = 1024;
+/** Seals made since padding began (security finding 15) say so: `2~…`. Earlier ones are not padded. */
+const PADDED = "2";
+
+/**
+ * The size `length` bytes are padded to (Padmé, from "Reducing Metadata Leakage from Encrypted
+ * Files and Communication with PURBs", Nikitin et al., 2019): at most 12% larger, and a size
+ * reveals only O(log log length) bits of the length; never less than `MIN_PADDED_BYTES`.
+ */
+export function paddedSize(length: number): number {
+  const size = Math.max(length, MIN_PADDED_BYTES);
+  const e = Math.floor(Math.log2(size));
+  const s = Math.floor(Math.log2(e)) + 1;
+  const mask = 2 ** (e - s) - 1;
+  return Math.ceil(size / (mask + 1)) * (mask + 1);
+}
+
+/** ISO/IEC 7816-4 padding: a 0x80 byte, then zeros up to the bucket. */
+function pad(plaintext: Buffer): Buffer {
+  const padded = Buffer.alloc(paddedSize(plaintext.length + 1));
+  plaintext.copy(padded);
+  padded[plaintext.length] = 0x80;
+  return padded;
+}
+
+function unpad(padded: Buffer): Buffer {
+  const end = padded.lastIndexOf(0x80);
+  if (end < 0 || padded.subarray(end + 1).some((b) => b !== 0)) throw new SealBrokenError("bid");
+  return padded.subarray(0, end);
+}
+
 /**
  * Seals `plaintext` to a tender's public key, bound to `binding` (the bid it belongs to): a fresh
  * X25519 key agreement, HKDF-SHA-256, then AES-256-GCM. Sealing needs no secret of the tender's,
- * so nothing that could open a bid is unwrapped before the opening.
+ * so nothing that could open a bid is unwrapped before the opening. The plaintext is padded first
+ * (`paddedSize`), so the size of a sealed bid or document says little of its own.
  */
 export function seal(publicKey: string, binding: string, plaintext: Buffer | string): string {
   const recipient = createPublicKey({
@@ -179,14 +212,16 @@ export function seal(publicKey: string, binding: string, plaintext: Buffer | str
   const body = encrypt(
     key,
     `seal:${binding}`,
-    typeof plaintext === "string" ? Buffer.from(plaintext) : plaintext,
+    pad(typeof plaintext === "string" ? Buffer.from(plaintext) : plaintext),
   );
-  return `${ephemeralPublic}~${body}`;
+  return `${PADDED}~${ephemeralPublic}~${body}`;
 }
 
 /** Opens what `seal` made with the tender's private key; throws `SealBrokenError` if altered or moved. */
 export function unseal(privateKey: Buffer, binding: string, sealed: string): Buffer {
-  const [ephemeralPublic, body] = sealed.split("~");
+  const parts = sealed.split("~");
+  const padded = parts.length === 3 && parts[0] === PADDED;
+  const [ephemeralPublic, body] = padded ? parts.slice(1) : parts;
   if (!ephemeralPublic || !body) throw new SealBrokenError("bid");
   let key: Buffer;
   try {
@@ -201,7 +236,8 @@ export function unseal(privateKey: Buffer, binding: string, sealed: string): Buf
   } catch {
     throw new SealBrokenError("bid");
   }
-  return decrypt(key, `seal:${binding}`, body, "bid");
+  const plaintext = decrypt(key, `seal:${binding}`, body, "bid");
+  return padded ? unpad(plaintext) : plaintext;
 }
 
 /** The bidder's tag for a tender: HMAC-SHA-256 of the organisation's id under the tender's index key. */
