@@ -143,7 +143,7 @@ export async function restoreEmbedded(
   const now = options.now ?? new Date();
   if (!fs.existsSync(file)) throw new BackupError(`There is no backup file at ${file}.`);
   fs.mkdirSync(dataDir, { recursive: true });
-  const lock = lockDataDir(dataDir);
+  const lock = await lockDataDir(dataDir);
   const staging = fs.mkdtempSync(path.join(dataDir, `.restore-${stamp(now)}-`));
   try {
     try {
@@ -195,6 +195,6 @@ export async function restoreEmbedded(
     return { keptAside, keys };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
-    lock.release();
+    await lock.release();
   }
 }

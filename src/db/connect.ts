@@ -80,7 +80,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 
   let lock: DataDirLock | undefined;
   if (options.dataDir && options.lock !== false) {
-    lock = lockDataDir(options.dataDir);
+    lock = await lockDataDir(options.dataDir);
     // What an earlier version left readable by others (the database's files were 0666).
     restrictToOwner(options.dataDir);
   }
@@ -104,12 +104,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
           // PGlite makes some files under its own umask (0644): the data directory is 0700, so
           // no one else can reach them while it runs, and on closing they are made 0600 too.
           if (lock && options.dataDir) restrictToOwner(options.dataDir);
-          lock?.release();
+          await lock?.release();
         }
       },
     };
   } catch (error) {
-    lock?.release();
+    await lock?.release();
     throw error;
   }
 }

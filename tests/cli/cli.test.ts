@@ -73,7 +73,7 @@ describe("the openps command on the embedded database", { timeout: 120_000 }, ()
 
   it("says to stop the server first while another process holds the database", async () => {
     const dir = await dataDir("migrated");
-    const lock = lockDataDir(dir);
+    const lock = await lockDataDir(dir);
     try {
       const result = await runOpenps(["audit", "verify"], envFor(dir));
       expect(result.code).toBe(1);
@@ -81,7 +81,7 @@ describe("the openps command on the embedded database", { timeout: 120_000 }, ()
         new RegExp(`in use by another OpenPS process \\(pid ${process.pid}\\)\\. Stop the server first`),
       );
     } finally {
-      lock.release();
+      await lock.release();
     }
   });
 
