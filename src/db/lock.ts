@@ -52,11 +52,13 @@ function holdOsLock(file: string): Promise<{ release(): Promise<void> } | false 
   return new Promise((resolve) => {
     let child: ChildProcess;
     try {
+      // --close: only flock holds the lock (its command does not inherit it), so ending flock ends it.
       child = spawn(
         "flock",
         [
           "--exclusive",
           "--nonblock",
+          "--close",
           "--conflict-exit-code",
           "75",
           file,

@@ -49,10 +49,13 @@ function fieldOf(instancePath: string, missing?: unknown): string | undefined {
 
 function schemaErrors(error: FastifyError): ErrorBody["error"]["details"] {
   return (error.validation ?? []).map((v) => {
-    const field = fieldOf(v.instancePath, v.params?.missingProperty);
+    const extra = v.keyword === "additionalProperties" ? v.params?.additionalProperty : undefined;
+    const field = fieldOf(v.instancePath, v.params?.missingProperty ?? extra);
     const message = v.params?.missingProperty
       ? `Enter ${v.params.missingProperty}: it is required`
-      : `${field ?? "The request body"} ${v.message ?? "is not valid"}`;
+      : extra
+        ? `Remove ${field}: this request does not take it (check its name)`
+        : `${field ?? "The request body"} ${v.message ?? "is not valid"}`;
     return field ? { field, message } : { message };
   });
 }

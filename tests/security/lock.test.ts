@@ -16,7 +16,11 @@ import { projectRoot } from "../support/spawn.ts";
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterEach(() => {
-  for (const child of children.splice(0)) child.kill("SIGKILL");
+  // Each started process leads its own group: the group goes, the commands it started with it.
+  for (const child of children.splice(0)) {
+    child.stdout?.destroy();
+    if (child.pid) process.kill(-child.pid, "SIGKILL");
+  }
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -28,7 +32,7 @@ function dataDir(): string {
 
 /** Starts a process and resolves once it has written `line`. */
 function started(command: string, args: string[], line: string): Promise<ChildProcess> {
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"], detached: true });
   children.push(child);
   return new Promise((resolve, reject) => {
     child.stdout?.on("data", (data: Buffer) => {

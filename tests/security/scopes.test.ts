@@ -121,4 +121,20 @@ describe("API token scopes", () => {
     const asPublic = await call(t.app, "GET", route.url);
     expect(asToken.statusCode).toBe(asPublic.statusCode);
   });
+
+  it("are stated in the OpenAPI document for every operation that needs someone signed in", async () => {
+    const document = (await t.app.inject({ url: "/api/openapi.json" })).json() as {
+      paths: Record<string, Record<string, { operationId: string; security?: Record<string, string[]>[] }>>;
+    };
+    const wrong: string[] = [];
+    for (const route of apiRoutes()) {
+      if (!route.rules?.who.signedIn) continue;
+      const path = route.url.replace(/:(\w+)/g, "{$1}");
+      const operation = document.paths[path]?.[route.method.toLowerCase()];
+      const bearer = operation?.security?.find((s) => "bearerAuth" in s)?.bearerAuth;
+      if (!bearer?.includes(route.rules.scope ?? "(none)"))
+        wrong.push(`${route.method} ${route.url}: ${bearer}`);
+    }
+    expect(wrong).toEqual([]);
+  });
 });

@@ -138,7 +138,10 @@ export function parseInstant(value: string | undefined): Date | null {
   if (!value || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value))
     return null;
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  // A deadline in this century: 9999-12-31 is a typing slip or a probe (security finding 14).
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 2000 || date.getUTCFullYear() > 2099)
+    return null;
+  return date;
 }
 
 /** Collects the fields at fault while a draft is read. */

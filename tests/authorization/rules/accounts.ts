@@ -43,7 +43,8 @@ export const accounts: RuleSet = {
     // recovery codes to see or replace, and nothing to turn off (those whose roles need it are
     // sent back to their account rather than asked to confirm).
     "GET /account/two-factor/recovery-codes": signedIn(303),
-    "POST /account/two-factor/recovery-codes": signedIn(409),
+    "GET /account/two-factor/recovery-codes/new": signedIn(200),
+    "POST /account/two-factor/recovery-codes/new": signedIn(409),
     "GET /account/two-factor/disable": (who) =>
       who === "public" ? "sign-in" : TWO_FACTOR_REQUIRED.includes(who) ? 303 : 200,
     "POST /account/two-factor/disable": signedIn(409),
