@@ -115,18 +115,25 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   if (osLock) {
     // Whatever pid file is there was left by a process that no longer holds the lock.
     fs.writeFileSync(file, `${process.pid}\n`);
-    let released = false;
-    return {
-      file,
-      async release() {
-        if (released) return;
-        released = true;
-        fs.rmSync(file, { force: true });
-        await osLock.release();
-      },
-    };
+    return lockOf(file, async () => {
+      fs.rmSync(file, { force: true });
+      await osLock.release();
+    });
   }
   return lockByPidFile(file);
+}
+
+/** A lock on `file` that `letGo` releases, once however often it is asked. */
+function lockOf(file: string, letGo: () => Promise<void> | void): DataDirLock {
+  let released = false;
+  return {
+    file,
+    async release() {
+      if (released) return;
+      released = true;
+      await letGo();
+    },
+  };
 }
 
 function ownerOf(file: string): number {
@@ -141,19 +148,13 @@ function lockByPidFile(file: string): DataDirLock {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       fs.writeFileSync(file, `${process.pid}\n`, { flag: "wx" });
-      let released = false;
-      return {
-        file,
-        async release() {
-          if (released) return;
-          released = true;
-          try {
-            if (fs.readFileSync(file, "utf8").trim() === String(process.pid)) fs.unlinkSync(file);
-          } catch {
-            // already gone
-          }
-        },
-      };
+      return lockOf(file, () => {
+        try {
+          if (fs.readFileSync(file, "utf8").trim() === String(process.pid)) fs.unlinkSync(file);
+        } catch {
+          // already gone
+        }
+      });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = Number.parseInt(fs.readFileSync(file, "utf8").trim(), 10);
