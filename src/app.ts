@@ -21,6 +21,7 @@ import { accessRoutes } from "./modules/access/access.routes.ts";
 import { verificationRoutes } from "./modules/access/verification.routes.ts";
 import { accountsRoutes } from "./modules/accounts/accounts.routes.ts";
 import { registerAuthentication } from "./modules/accounts/authentication.ts";
+import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { registerAuthorityParam } from "./modules/authorities/authority-param.ts";
 import { awardRoutes } from "./modules/award/award.routes.ts";
 import { challengesRoutes } from "./modules/challenges/challenges.routes.ts";
@@ -88,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Modules
   await app.register(healthRoutes);
+  await app.register(auditRoutes);
   await app.register(pagesRoutes);
   await app.register(accountsRoutes);
   await app.register(verificationRoutes);

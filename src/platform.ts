@@ -16,6 +16,7 @@ import { loadAccountSecrets } from "./lib/secrets.ts";
 import { systemCtx } from "./modules/access/context.ts";
 import { accessJobHandlers } from "./modules/access/invitations.service.ts";
 import { accountJobHandlers } from "./modules/accounts/accounts.emails.ts";
+import { anchorAuditChains } from "./modules/audit/anchors.ts";
 import { createJobRunner, type JobRunner } from "./modules/jobs/jobs.runner.ts";
 import { type Mailer, smtpMailer } from "./modules/notifications/mailer.ts";
 import { notificationJobHandlers } from "./modules/notifications/notifications.service.ts";
@@ -47,6 +48,9 @@ export function appDeps(config: Config, database: DatabaseHandle, clock: Clock, 
   };
 }
 
+/** How often the server anchors the audit chains' heads outside the database. */
+const ANCHOR_EVERY_MS = 60 * 60 * 1000;
+
 export async function startPlatform(config: Config, clock: Clock = systemClock): Promise<Platform> {
   wireModules();
   const database = await openConfiguredDatabase(config);
@@ -77,6 +81,14 @@ export async function startPlatform(config: Config, clock: Clock = systemClock):
       },
     });
     jobs.start();
+    // The audit chains' heads, anchored outside the database at start, hourly and at shutdown.
+    const anchor = () =>
+      anchorAuditChains(database.db, config.dataDir, clock.now()).catch((error: unknown) =>
+        app.log.error({ err: error }, "anchoring the audit chains failed"),
+      );
+    await anchor();
+    const anchoring = setInterval(() => void anchor(), ANCHOR_EVERY_MS);
+    anchoring.unref();
     let closed = false;
     return {
       app,
@@ -87,8 +99,10 @@ export async function startPlatform(config: Config, clock: Clock = systemClock):
         if (closed) return;
         closed = true;
         try {
+          clearInterval(anchoring);
           await app.close();
           await jobs.stop({ timeoutMs: 30_000 });
+          await anchor();
           await mailer?.close();
         } finally {
           await database.close();

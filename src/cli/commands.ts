@@ -11,6 +11,7 @@ import { migrateToLatest, openConfiguredDatabase } from "../db/migrate.ts";
 import { transaction } from "../db/transaction.ts";
 import { systemClock } from "../lib/clock.ts";
 import { ValidationError } from "../lib/errors.ts";
+import { anchorAuditChains, checkAnchors } from "../modules/audit/anchors.ts";
 import { SYSTEM, verifyAuditChains } from "../modules/audit/audit.service.ts";
 import { jobCounts, listFailed, retryJob } from "../modules/jobs/jobs.service.ts";
 import { loadTenderKeyring } from "../modules/tenders/sealing.ts";
@@ -84,7 +85,26 @@ export async function auditVerify(config: Config): Promise<boolean> {
         ? `All ${reports.length} audit chains are intact.`
         : `${broken} of ${reports.length} audit chains are broken.`,
     );
-    return broken === 0;
+    // Against the heads anchored outside the database: a cut or a rewrite shows here.
+    const problems = await checkAnchors(database.db, config.dataDir);
+    for (const problem of problems) say(`BROKEN  ${problem}`);
+    if (problems.length > 0) say(`${problems.length} anchored chain heads do not hold.`);
+    return broken === 0 && problems.length === 0;
+  } finally {
+    await database.close();
+  }
+}
+
+/** Anchors every chain whose head has moved, outside the database (src/modules/audit/anchors.ts). */
+export async function auditAnchor(config: Config): Promise<void> {
+  const database = await openConfiguredDatabase(config);
+  try {
+    const anchored = await anchorAuditChains(database.db, config.dataDir, systemClock.now());
+    say(
+      anchored === 0
+        ? "Every chain's head is already anchored."
+        : `Anchored ${anchored} chain head(s) in ${config.dataDir}/audit-anchors.jsonl.`,
+    );
   } finally {
     await database.close();
   }

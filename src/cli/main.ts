@@ -40,10 +40,17 @@ program
 const audit = program.command("audit").description("the audit trail");
 audit
   .command("verify")
-  .description("check every audit chain, naming the first broken link of each")
+  .description(
+    "check every audit chain, naming the first broken link of each, and the heads anchored outside the database",
+  )
   .action(async () => {
     process.exitCode = (await commands.auditVerify(config())) ? 0 : 1;
   });
+
+audit
+  .command("anchor")
+  .description("sign every chain's head and append it to audit-anchors.jsonl (the server does this hourly)")
+  .action(async () => commands.auditAnchor(config()));
 
 program
   .command("backup")

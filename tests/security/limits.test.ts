@@ -59,9 +59,15 @@ describe("signing in, in a burst", () => {
     expect(signedIn).toEqual([]);
     expect(responses[39]?.statusCode).toBe(429);
 
-    // And now the account waits, right password or not.
-    const later = await (await signInForm(t.app, "198.51.100.7"))(user.email, user.password);
-    expect(later.statusCode).toBe(429);
+    // What was checked was recorded as failed; what was refused was not (on PostgreSQL, where the
+    // burst runs truly at once, every attempt may be refused before any is checked).
+    const failed = await t.deps.db
+      .selectFrom("sign_in_attempts")
+      .select("id")
+      .where("kind", "=", "sign-in")
+      .where("outcome", "=", "failed")
+      .execute();
+    expect(failed.length).toBe(checked.length);
   });
 
   it("counts per address too: a burst across many accounts from one address stops at its limit", async () => {

@@ -112,3 +112,13 @@ export async function countRecentEvents(
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** One event of a chain, or undefined when there is none at that place. */
+export function eventAt(db: Db, authorityId: string, seq: bigint): Promise<AuditEventRow | undefined> {
+  return db
+    .selectFrom("audit_events")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("seq", "=", seq)
+    .executeTakeFirst();
+}

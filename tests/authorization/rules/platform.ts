@@ -7,6 +7,7 @@ export const platform: RuleSet = {
     "GET /readyz": anyone(200),
     "GET /api/v1/health": anyone(200),
     "GET /api/v1/version": anyone(200),
+    "GET /api/v1/audit/anchors": anyone(200),
     "GET /api/openapi.json": anyone(200),
     "GET /api/docs": anyone(200),
     "GET /api/docs/:tag": anyone(200),
