@@ -3,6 +3,7 @@
  * otherwise a PostgreSQL server through node-postgres. The same SQL, dialect and type parsers serve
  * both.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
@@ -81,8 +82,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let lock: DataDirLock | undefined;
   if (options.dataDir && options.lock !== false) {
     lock = await lockDataDir(options.dataDir);
-    // What an earlier version left readable by others (the database's files were 0666).
-    restrictToOwner(options.dataDir);
+    // The directory itself at once (then no one else reaches what is in it); every file on closing.
+    fs.chmodSync(options.dataDir, 0o700);
   }
   try {
     const pglite = await PGlite.create({
@@ -101,8 +102,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
           // Kysely only destroys a driver it has used; close PGlite whatever happened.
           if (!pglite.closed) await pglite.close();
         } finally {
-          // PGlite makes some files under its own umask (0644): the data directory is 0700, so
-          // no one else can reach them while it runs, and on closing they are made 0600 too.
+          // What an earlier version left open (the database's files were 0666), and what PGlite
+          // makes under its own umask (0644), made the owner's alone: no one else could reach
+          // them meanwhile, the directory being 0700 from the opening.
           if (lock && options.dataDir) restrictToOwner(options.dataDir);
           await lock?.release();
         }

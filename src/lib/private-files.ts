@@ -3,7 +3,7 @@
  * files, keys and backups. `keepFilesPrivate()` makes every file the process creates from then on
  * 0600 and every directory 0700 (a umask of 077; the server and the CLI call it first thing), and
  * `restrictToOwner(dir)` brings what an earlier version left readable by others (the database's
- * files were 0666) down to the same, once, when the data directory is opened.
+ * files were 0666), or PGlite made under its own umask, down to the same when the database closes.
  */
 import fs from "node:fs";
 import path from "node:path";

@@ -1,8 +1,8 @@
 /**
  * Finding 11 of the security review: most of the embedded database's files (WAL included) were
- * 0666. Now the server and the CLI create files 0600 and directories 0700, and opening a data
- * directory that an earlier version left readable takes the others' permissions off everything in
- * it. (Backups: tests/cli/backup.test.ts.)
+ * 0666. Now the server and the CLI create files 0600 and directories 0700, and a data directory
+ * that an earlier version left readable is the owner's alone once a command has used it.
+ * (Backups: tests/cli/backup.test.ts.)
  */
 import fs from "node:fs";
 import path from "node:path";

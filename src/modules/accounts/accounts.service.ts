@@ -198,6 +198,7 @@ export function requireScope(principal: Principal | null, scope: ApiScope): Prin
   if (principal.via === "token" && !(principal.tokenScopes ?? []).includes(scope)) {
     throw new ForbiddenError(
       `This API token does not have the ${scope} scope. Make a token with it on your account page.`,
+      "insufficient_scope",
     );
   }
   return principal;

@@ -31,6 +31,7 @@ import {
   type AccountsCtx,
   type CurrentSession,
   type RequestOrigin,
+  requireScope,
   SESSION_ABSOLUTE_MS,
   SESSION_COOKIE,
 } from "./accounts.service.ts";
@@ -122,12 +123,7 @@ export function checkTokenScope(request: FastifyRequest): void {
       "insufficient_scope",
     );
   }
-  if (!(principal.tokenScopes ?? []).includes(rules.scope)) {
-    throw new ForbiddenError(
-      `This API token does not have the ${rules.scope} scope. Make a token with it on your account page.`,
-      "insufficient_scope",
-    );
-  }
+  requireScope(principal, rules.scope);
 }
 
 export async function registerAuthentication(app: FastifyInstance): Promise<void> {
