@@ -32,54 +32,58 @@ async function anchoredDataDir(): Promise<string> {
   return dir;
 }
 
-/** Changes the platform chain as someone with the database could, leaving it consistent in itself. */
-async function tamper(dir: string, change: "truncate" | "rewrite"): Promise<void> {
+/**
+ * Changes chains as someone with the database could, leaving each consistent in itself: the last
+ * event of `cut` deleted and its head set back; the last event of `rewritten` changed, its hash
+ * made again and its head moved to it.
+ */
+async function tamper(dir: string, chains: { cut: string; rewritten: string }): Promise<void> {
   const database = await openDatabase({ dataDir: dir, lock: true });
   const db = database.db;
-  try {
-    await sql`alter table audit_events disable trigger audit_events_append_only`.execute(db);
-    const last = await db
+  const lastOf = (chain: string) =>
+    db
       .selectFrom("audit_events")
       .selectAll()
-      .where("authority_id", "=", PLATFORM_CHAIN)
+      .where("authority_id", "=", chain)
       .orderBy("seq", "desc")
       .executeTakeFirstOrThrow();
-    if (change === "truncate") {
-      await db
-        .deleteFrom("audit_events")
-        .where("authority_id", "=", PLATFORM_CHAIN)
-        .where("seq", "=", last.seq)
-        .execute();
-      await db
-        .updateTable("audit_chains")
-        .set({ last_seq: last.seq - 1n, last_hash: last.prev_hash })
-        .where("authority_id", "=", PLATFORM_CHAIN)
-        .execute();
-    } else {
-      const hash = eventHash(last.prev_hash, {
-        authorityId: last.authority_id,
-        seq: last.seq,
-        occurredAt: last.occurred_at,
-        actorType: last.actor_type,
-        actorId: last.actor_id,
-        action: "seed.rewritten",
-        entityType: last.entity_type,
-        entityId: last.entity_id,
-        changes: last.changes,
-        requestId: last.request_id,
-      });
-      await db
-        .updateTable("audit_events")
-        .set({ action: "seed.rewritten", hash })
-        .where("authority_id", "=", PLATFORM_CHAIN)
-        .where("seq", "=", last.seq)
-        .execute();
-      await db
-        .updateTable("audit_chains")
-        .set({ last_hash: hash })
-        .where("authority_id", "=", PLATFORM_CHAIN)
-        .execute();
-    }
+  try {
+    await sql`alter table audit_events disable trigger audit_events_append_only`.execute(db);
+    const cut = await lastOf(chains.cut);
+    await db
+      .deleteFrom("audit_events")
+      .where("authority_id", "=", chains.cut)
+      .where("seq", "=", cut.seq)
+      .execute();
+    await db
+      .updateTable("audit_chains")
+      .set({ last_seq: cut.seq - 1n, last_hash: cut.prev_hash })
+      .where("authority_id", "=", chains.cut)
+      .execute();
+    const last = await lastOf(chains.rewritten);
+    const hash = eventHash(last.prev_hash, {
+      authorityId: last.authority_id,
+      seq: last.seq,
+      occurredAt: last.occurred_at,
+      actorType: last.actor_type,
+      actorId: last.actor_id,
+      action: "seed.rewritten",
+      entityType: last.entity_type,
+      entityId: last.entity_id,
+      changes: last.changes,
+      requestId: last.request_id,
+    });
+    await db
+      .updateTable("audit_events")
+      .set({ action: "seed.rewritten", hash })
+      .where("authority_id", "=", chains.rewritten)
+      .where("seq", "=", last.seq)
+      .execute();
+    await db
+      .updateTable("audit_chains")
+      .set({ last_hash: hash })
+      .where("authority_id", "=", chains.rewritten)
+      .execute();
     await sql`alter table audit_events enable trigger audit_events_append_only`.execute(db);
   } finally {
     await database.close();
@@ -87,40 +91,45 @@ async function tamper(dir: string, change: "truncate" | "rewrite"): Promise<void
 }
 
 describe("anchored audit chain heads", { timeout: 120_000 }, () => {
-  it("show a chain cut short or rewritten, though it is consistent in itself, and an altered anchor", async () => {
+  it("show a chain cut short or rewritten, though each is consistent in itself, and an altered anchor", async () => {
     const dir = await anchoredDataDir();
-    const env = { OPENPS_DATA_DIR: dir };
     expect(fs.existsSync(path.join(dir, "sealing", "audit-anchor.key"))).toBe(true);
     const file = path.join(dir, "audit-anchors.jsonl");
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-
-    // Cut short: the last event gone and the head set back.
-    await tamper(dir, "truncate");
-    const cut = await runOpenps(["audit", "verify"], env);
-    // The chain itself is consistent: only the anchor shows what was done.
-    expect(cut.stdout).toMatch(/All \d+ audit chains are intact/);
-    expect(cut.stdout).toMatch(
-      /chain 00000000-0000-0000-0000-000000000000: event \d+, anchored at .*, is gone/,
-    );
-    expect(cut.code).toBe(1);
-
-    // Anchored again, then rewritten: an event changed and its hash made again.
-    expect((await runOpenps(["audit", "anchor"], env)).stdout).toMatch(/Anchored 1 chain head/);
-    await tamper(dir, "rewrite");
-    const rewritten = await runOpenps(["audit", "verify"], env);
-    expect(rewritten.stdout).toMatch(/All \d+ audit chains are intact/);
-    expect(rewritten.stdout).toMatch(/does not have the hash anchored at .* \(the chain was rewritten\)/);
-    expect(rewritten.code).toBe(1);
-
-    // An anchor changed in the file no longer carries its signature.
+    // Three chains, each anchored: one is cut short, one rewritten, and the anchor of the third altered.
     const lines = fs.readFileSync(file, "utf8").trim().split("\n");
+    const chains = lines.map((line) => (JSON.parse(line) as { authorityId: string }).authorityId);
+    const cut = PLATFORM_CHAIN;
+    const [rewritten, altered] = chains.filter((chain) => chain !== cut);
+    if (!rewritten || !altered) throw new Error(`The demo data has too few chains: ${chains.join(", ")}`);
+
+    await tamper(dir, { cut, rewritten });
+    const alteredLine = chains.indexOf(altered);
     fs.writeFileSync(
       file,
-      `${lines.map((l, i) => (i === 0 ? l.replace(/"seq":"\d+"/, '"seq":"1"') : l)).join("\n")}\n`,
+      `${lines.map((l, i) => (i === alteredLine ? l.replace(/"seq":"\d+"/, '"seq":"1"') : l)).join("\n")}\n`,
     );
-    const altered = await runOpenps(["audit", "verify"], env);
-    expect(altered.stdout).toMatch(/anchor 1 in audit-anchors.jsonl: its signature does not hold/);
-    expect(altered.code).toBe(1);
+    const verified = await runOpenps(["audit", "verify"], { OPENPS_DATA_DIR: dir });
+    // The chains themselves are consistent: only the anchors show what was done.
+    expect(verified.stdout).toMatch(/All \d+ audit chains are intact/);
+    expect(verified.stdout).toMatch(new RegExp(`chain ${cut}: event \\d+, anchored at .*, is gone`));
+    expect(verified.stdout).toMatch(
+      new RegExp(
+        `chain ${rewritten}: event \\d+ does not have the hash anchored at .* \\(the chain was rewritten\\)`,
+      ),
+    );
+    expect(verified.stdout).toContain(
+      `anchor ${alteredLine + 1} in audit-anchors.jsonl: its signature does not hold`,
+    );
+    expect(verified.code).toBe(1);
+
+    // Anchored again, what is wrong stays wrong: a new anchor does not hide an old one.
+    expect((await runOpenps(["audit", "anchor"], { OPENPS_DATA_DIR: dir })).stdout).toMatch(
+      /Anchored \d+ chain head/,
+    );
+    const again = await runOpenps(["audit", "verify"], { OPENPS_DATA_DIR: dir });
+    expect(again.stdout).toMatch(new RegExp(`chain ${cut}: event \\d+, anchored at .*, is gone`));
+    expect(again.code).toBe(1);
   });
 
   it("are published, signed, for anyone to keep", async () => {

@@ -9,12 +9,12 @@ import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import type { AppDeps } from "../../src/http/context.ts";
-import { type Clock, systemClock } from "../../src/lib/clock.ts";
+import { type Clock, settableClock, systemClock } from "../../src/lib/clock.ts";
 import { localFileStore } from "../../src/lib/file-store.ts";
 import type { Mailer } from "../../src/modules/notifications/mailer.ts";
 import { loadTenderKeyring } from "../../src/modules/tenders/sealing.ts";
 import { useDemoTenderKeys } from "../../src/seed/demo/tenders.ts";
-import { createTestDatabase, TEST_TENDER_KEY, type TestDatabase } from "./test-db.ts";
+import { createTestDatabase, DEMO_SEEDED_AT, TEST_TENDER_KEY, type TestDatabase } from "./test-db.ts";
 
 export interface TestApp {
   app: FastifyInstance;
@@ -24,7 +24,11 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
-  /** The app's clock (the system clock unless given): a settable one lets a test move time on. */
+  /**
+   * The app's clock: a settable one lets a test move time on. Unless given, the system clock; for a
+   * seeded app, a settable clock at DEMO_SEEDED_AT, so that it shares the run's one seeded template
+   * (seeding at any other instant seeds a database of its own, seconds of work).
+   */
   clock?: Clock;
   /** Settings, as environment variables (src/config/config.ts). */
   env?: Record<string, string>;
@@ -36,7 +40,7 @@ export interface TestAppOptions {
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-app-"));
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? (options.seeded ? settableClock(DEMO_SEEDED_AT) : systemClock);
   const database = await createTestDatabase(options.seeded ? { seededAt: clock.now() } : {});
   const config = loadConfig({
     NODE_ENV: "test",
