@@ -26,13 +26,15 @@ export interface TestApp {
 export interface TestAppOptions {
   /**
    * The app's clock: a settable one lets a test move time on. Unless given, the system clock; for a
-   * seeded app, a settable clock at DEMO_SEEDED_AT, so that it shares the run's one seeded template
-   * (seeding at any other instant seeds a database of its own, seconds of work).
+   * seeded app, a settable clock at DEMO_SEEDED_AT, when the demo data was seeded.
    */
   clock?: Clock;
   /** Settings, as environment variables (src/config/config.ts). */
   env?: Record<string, string>;
-  /** Every seed, demo data included, run at the clock's instant (from a template made once a run). */
+  /**
+   * Every seed, demo data included, as run at DEMO_SEEDED_AT, whatever the clock: the run's one
+   * seeded template (seeding at another instant would seed a database of its own, seconds of work).
+   */
   seeded?: boolean;
   /** Where emails go (none unless given: e.g. `smtpMailer` to a server from smtp.ts). */
   mailer?: Mailer;
@@ -41,7 +43,7 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-app-"));
   const clock = options.clock ?? (options.seeded ? settableClock(DEMO_SEEDED_AT) : systemClock);
-  const database = await createTestDatabase(options.seeded ? { seededAt: clock.now() } : {});
+  const database = await createTestDatabase(options.seeded ? { seededAt: DEMO_SEEDED_AT } : {});
   const config = loadConfig({
     NODE_ENV: "test",
     OPENPS_DATA_DIR: dataDir,

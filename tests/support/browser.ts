@@ -216,16 +216,18 @@ export async function expectAccessible(page: Page): Promise<void> {
 /**
  * The same check for a page open in a context without JavaScript, where axe cannot run (the
  * browser runs no timers). The page as it is shown — its DOM, scripts never run — is served again
- * at the same address, without its scripts, to a context that can run axe, at the same size.
+ * at the same address, without its scripts, to a page that can run axe, at the same size: a new
+ * page each time, in a context kept for these checks (`checkerContext`).
  */
 export async function expectAccessibleWithoutJavaScript(page: Page): Promise<void> {
   const url = page.url();
   const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, "");
   const browser = page.context().browser();
   if (!browser) throw new Error("The page has no browser to check it in");
-  const context = await browser.newContext({ viewport: page.viewportSize() ?? DESKTOP.viewport ?? null });
+  const copy = await (await checkerContext(browser)).newPage();
   try {
-    const copy = await context.newPage();
+    const viewport = page.viewportSize() ?? DESKTOP.viewport;
+    if (viewport) await copy.setViewportSize(viewport);
     await copy.route(url, (route) =>
       route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }),
     );
@@ -237,8 +239,23 @@ export async function expectAccessibleWithoutJavaScript(page: Page): Promise<voi
       throw new Error(`${error.message}\n(as shown without JavaScript)`);
     });
   } finally {
-    await context.close();
+    await copy.close();
   }
+}
+
+const checkers = new WeakMap<Browser, Promise<BrowserContext>>();
+
+/**
+ * A context of the browser's kept for copies of pages to check (closed with the browser): its
+ * cache keeps axe-core compiled, which a new context would compile again, a tenth of a second each.
+ */
+function checkerContext(browser: Browser): Promise<BrowserContext> {
+  let context = checkers.get(browser);
+  if (!context) {
+    context = browser.newContext(DESKTOP);
+    checkers.set(browser, context);
+  }
+  return context;
 }
 
 function violationReport(blocking: AxeResults["violations"]): string {

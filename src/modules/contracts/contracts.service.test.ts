@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
-import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
+import { createTestDatabase, DEMO_SEEDED_AT, type TestDatabase } from "../../../tests/support/test-db.ts";
 import * as contractsMigration from "../../db/migrations/2026-11-22-16-contracts.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { localFileStore } from "../../lib/file-store.ts";
@@ -96,7 +96,7 @@ const PDF = Buffer.from("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n
 
 beforeAll(async () => {
   // The seeded database (every seed at START); the fixture makes the awards to contract.
-  t = await createTestDatabase({ seededAt: START });
+  t = await createTestDatabase({ seededAt: DEMO_SEEDED_AT });
   files = localFileStore({
     root: `${process.env.TMPDIR ?? "/tmp"}/openps-contracts-${Date.now()}`,
     maxBytes: 1024 * 1024,
