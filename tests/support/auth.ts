@@ -17,6 +17,7 @@ import { randomToken, sha256 } from "../../src/lib/secrets.ts";
 import { type GrantInput, grantRole } from "../../src/modules/access/access.service.ts";
 import {
   createAccount,
+  hashPassword,
   SESSION_ABSOLUTE_MS,
   SESSION_COOKIE,
   SESSION_IDLE_MS,
@@ -43,6 +44,14 @@ export interface TestUser {
   password: string;
 }
 
+let testHash: Promise<string> | undefined;
+
+/** TEST_PASSWORD's hash, made once a process: most test users have it (tens of milliseconds a hash). */
+function testPasswordHash(): Promise<string> {
+  testHash ??= hashPassword(TEST_PASSWORD);
+  return testHash;
+}
+
 /** A user with a password and roles, audited like a real account. */
 export async function createUser(db: Db, options: CreateUserOptions = {}): Promise<TestUser> {
   const id = options.id ?? newId();
@@ -54,7 +63,7 @@ export async function createUser(db: Db, options: CreateUserOptions = {}): Promi
       id,
       email,
       displayName: options.displayName ?? "Test User",
-      password,
+      ...(password === TEST_PASSWORD ? { passwordHash: await testPasswordHash() } : { password }),
       verified: options.verified ?? true,
     });
     for (const grant of options.grants ?? []) {

@@ -2,38 +2,52 @@
  * Once per `npm test`, before the integration tests: a migrated template that every test database
  * starts from, and a directory for the run's other templates (removed at the end):
  * - a dump of a migrated embedded (PGlite) database, loaded by each test on PGlite (faster than
- *   initdb and migrations every time) and by the data directories of the CLI tests on both runs;
+ *   initdb and migrations every time) and by the data directories of the CLI tests on both runs,
+ *   made by a process of its own (make-template.ts) while the workers start;
  * - on PostgreSQL (DATABASE_URL set), also the template database each test database is cloned from.
  * Seeded templates (`createTestDatabase({ seededAt })`, `createTestDataDir`) are made in that
  * directory by the first test that asks, or as `openps_seeded_*` databases, which this drops at the
  * start (they were seeded by the code as it was then). The test databases the workers kept to use
  * again (`openps_test_*`, see reuse.ts) are dropped at the end.
  */
+
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { openDatabase } from "../../src/db/connect.ts";
 import { migrateToLatest } from "../../src/db/migrate.ts";
+import { COMPILE_CACHE, projectRoot } from "./spawn.ts";
 import { databaseUrlFor, TEMPLATE_DATABASE, testDatabaseUrl, withAdminClient } from "./test-db.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** The dump of a migrated embedded database, in `testRunDir`. */
+    /** Where the dump of a migrated embedded database will be, in `testRunDir`: wait for it (test-db.ts). */
     pgliteTemplate: string;
     /** Where the run's templates are kept: seeded dumps, prepared data directories. */
     testRunDir: string;
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-test-run-"));
   const file = path.join(dir, "template.tar");
   const serverUrl = testDatabaseUrl();
-  await Promise.all([serverUrl ? migrateServerTemplate(serverUrl) : undefined, dumpMigratedPglite(file)]);
+  // The embedded template is made by a process of its own while the workers start; the first test
+  // to need it waits for the file (test-db.ts).
+  const maker = spawn(
+    process.execPath,
+    ["--liftoff-only", path.join(projectRoot, "tests", "support", "make-template.ts"), file],
+    { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE } },
+  );
+  const made = new Promise<void>((resolve) => maker.on("close", () => resolve()));
+  if (serverUrl) await migrateServerTemplate(serverUrl);
   project.provide("pgliteTemplate", file);
   project.provide("testRunDir", dir);
   return async () => {
+    maker.kill();
+    await made;
     fs.rmSync(dir, { recursive: true, force: true });
     if (serverUrl) await dropDatabases(serverUrl, "openps\\_test\\_%");
   };
@@ -62,19 +76,6 @@ async function migrateServerTemplate(serverUrl: string): Promise<void> {
   const handle = await openDatabase({ databaseUrl: databaseUrlFor(serverUrl, TEMPLATE_DATABASE) });
   try {
     await migrateToLatest(handle.db);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** A migrated in-memory embedded database, dumped to `file`. */
-async function dumpMigratedPglite(file: string): Promise<void> {
-  const handle = await openDatabase({});
-  try {
-    await migrateToLatest(handle.db);
-    const dump = await handle.pglite?.dumpDataDir("none");
-    if (!dump) throw new Error("PGlite did not dump its data directory");
-    fs.writeFileSync(file, new Uint8Array(await dump.arrayBuffer()));
   } finally {
     await handle.close();
   }

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** Node checks each cached entry against its source, so the cache outlives a run safely. */
-const COMPILE_CACHE = path.join(os.tmpdir(), "openps-test-compile-cache");
+export const COMPILE_CACHE = path.join(os.tmpdir(), "openps-test-compile-cache");
 
 export interface RunResult {
   code: number | null;

@@ -81,7 +81,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   if (options.seededAt) return seededTestDatabase(options.seededAt);
   const serverUrl = testDatabaseUrl();
   if (!serverUrl) {
-    if (options.migrate !== false) return pgliteFromDump(inject("pgliteTemplate"));
+    if (options.migrate !== false) return pgliteFromDump(await migratedTemplate());
     const handle = await openDatabase({});
     return { ...handle, destroy: () => handle.close() };
   }
@@ -228,13 +228,20 @@ function appeared(file: string): Promise<void> {
   });
 }
 
+/** The run's migrated template (global-setup.ts), once its maker has written it. */
+async function migratedTemplate(): Promise<string> {
+  const file = inject("pgliteTemplate");
+  if (!fs.existsSync(file)) await appeared(file);
+  return file;
+}
+
 /**
  * The dump of an embedded database, migrated and seeded at `at`, made once a run. Both runs have
  * one: the CLI tests run on the embedded database whatever the run.
  */
 function seededPgliteDump(at: Date): Promise<string> {
   return madeOnce(`seeded-${at.getTime().toString(36)}.tar`, async (partial) => {
-    const handle = await openDatabase({ loadDataDir: new Blob([fs.readFileSync(inject("pgliteTemplate"))]) });
+    const handle = await openDatabase({ loadDataDir: new Blob([fs.readFileSync(await migratedTemplate())]) });
     try {
       await seedDemo(handle, at);
       const dump = await handle.pglite?.dumpDataDir("none");
@@ -283,7 +290,7 @@ async function seededTestDatabase(at: Date): Promise<TestDatabase> {
  * prepared once a run; the caller removes it (`fs.rmSync(dir, { recursive: true, force: true })`).
  */
 export async function createTestDataDir(options: { seededAt?: Date } = {}): Promise<string> {
-  const dump = options.seededAt ? await seededPgliteDump(options.seededAt) : inject("pgliteTemplate");
+  const dump = options.seededAt ? await seededPgliteDump(options.seededAt) : await migratedTemplate();
   const prepared = await madeOnce(`${path.basename(dump)}.datadir`, async (partial) => {
     fs.mkdirSync(partial);
     const handle = await openDatabase({

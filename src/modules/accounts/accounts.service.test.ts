@@ -19,7 +19,7 @@ import {
   takeFlash,
 } from "./accounts.service.ts";
 import { requestPasswordReset } from "./password-reset.service.ts";
-import { needsRehash } from "./passwords.ts";
+import { hashPassword, needsRehash, verifyPassword } from "./passwords.ts";
 import { resolveSession, signIn, userAgentSummary } from "./sessions.service.ts";
 import { signUp } from "./sign-up.service.ts";
 
@@ -66,6 +66,23 @@ describe(`accounts on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}`, ()
       );
     await make("ann@example.org");
     await expect(make("ANN@example.org")).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("takes a password's hash made already, only an Argon2id one, and signs in with the password", async () => {
+    const make = (email: string, passwordHash: string) =>
+      transaction(t.db, (trx) =>
+        createAccount(trx, clock, SYSTEM("test"), {
+          email,
+          displayName: "Ann",
+          passwordHash,
+          verified: true,
+        }),
+      );
+    await expect(make("md5@example.org", "5f4dcc3b5aa765d61d8327deb882cf99")).rejects.toBeInstanceOf(
+      TypeError,
+    );
+    const user = await make("hashed@example.org", await hashPassword("a long password"));
+    expect(await verifyPassword("a long password", user.password_hash ?? "")).toBe(true);
   });
 
   it("emails a link once, with an absolute address, and not at all once it is used, expired or unsendable", async () => {

@@ -6,7 +6,7 @@
 
 import type { Role } from "../../modules/access/access.service.ts";
 import { grantRole } from "../../modules/access/access.service.ts";
-import { createAccount } from "../../modules/accounts/accounts.service.ts";
+import { createAccount, hashPassword } from "../../modules/accounts/accounts.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
@@ -111,12 +111,14 @@ export const demoUsersSeed: Seed = {
   demo: true,
   async run({ trx, clock }) {
     const actor = SYSTEM("seed");
+    // One password for them all: hashed once.
+    const passwordHash = await hashPassword(DEMO_PASSWORD);
     for (const user of DEMO_USERS) {
       await createAccount(trx, clock, actor, {
         id: user.id,
         email: user.email,
         displayName: user.displayName,
-        password: DEMO_PASSWORD,
+        passwordHash,
         verified: true,
       });
       await grantRole(trx, clock, actor, {
