@@ -10,6 +10,8 @@ import type { Role } from "./access.table.ts";
 import { ctxOf } from "./context.ts";
 import {
   acceptInvitation,
+  approveInvitation,
+  type CreatedInvitation,
   type InvitationsCtx,
   invite,
   openInvitation,
@@ -24,7 +26,8 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
 /** The request's context for invitation services (the links are made with the server's key). */
 function invitationsCtxOf(request: FastifyRequest): InvitationsCtx {
-  return { ...ctxOf(request), secrets: request.server.accountSecrets };
+  const email = request.server.deps.mailer !== undefined;
+  return { ...ctxOf(request), secrets: request.server.accountSecrets, email };
 }
 
 /** Who administers each kind of place (the service then checks the exact role for its scope). */
@@ -41,6 +44,17 @@ const ADMINS = {
   ),
 } as const;
 
+/**
+ * The people page after an invitation is sent or approved: with its link in demo mode (there is no
+ * email to carry it), unless it still waits for approval.
+ */
+function afterInvitation(base: string, created: CreatedInvitation, demo: boolean): string {
+  const { invitation, token, awaitingApproval } = created;
+  if (awaitingApproval) return `${base}/people?awaiting=${invitation.id}`;
+  const link = demo ? `&link=${encodeURIComponent(`/invitations/${token}`)}` : "";
+  return `${base}/people?invited=${invitation.id}${link}`;
+}
+
 function peopleRoutes(app: FastifyInstance, kind: Place["kind"]): void {
   const who = ADMINS[kind];
   const placeOf = (request: IdRequest): Place => ({ kind, id: request.params.id });
@@ -54,14 +68,13 @@ function peopleRoutes(app: FastifyInstance, kind: Place["kind"]): void {
     }),
     read: (body) => ({ email: field(body, "email"), role: field(body, "role") }),
     submit: async (request, values, { scope }) => {
-      const { invitation, token } = await invite(invitationsCtxOf(request), {
+      const created = await invite(invitationsCtxOf(request), {
         scopeType: scope.scopeType,
         scopeId: scope.scopeId,
         email: values.email,
         role: values.role as Role,
       });
-      const link = app.deps.config.demo ? `&link=${encodeURIComponent(`/invitations/${token}`)}` : "";
-      return `${scope.base}/people?invited=${invitation.id}${link}`;
+      return afterInvitation(scope.base, created, app.deps.config.demo);
     },
   });
 
@@ -70,6 +83,20 @@ function peopleRoutes(app: FastifyInstance, kind: Place["kind"]): void {
     await removeMember(ctxOf(request), placeOf(request), member);
     return `/${kind}/${request.params.id}/people`;
   });
+
+  buttonAction(
+    app,
+    `/${kind}/:id/invitations/:invitationId/approve`,
+    { who },
+    async (request: FastifyRequest<{ Params: { id: string; invitationId: string } }>) => {
+      const created = await approveInvitation(
+        invitationsCtxOf(request),
+        { kind, id: request.params.id },
+        request.params.invitationId,
+      );
+      return afterInvitation(`/${kind}/${request.params.id}`, created, app.deps.config.demo);
+    },
+  );
 
   buttonAction(
     app,
@@ -106,7 +133,7 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     "/invitations/:token/accept",
     { who: signedIn },
     async (request: FastifyRequest<{ Params: { token: string } }>) => {
-      const invitation = await acceptInvitation(ctxOf(request), request.params.token);
+      const invitation = await acceptInvitation(invitationsCtxOf(request), request.params.token);
       const next =
         invitation.scope_type === "organisation"
           ? `/organisations/${invitation.scope_id}?updated=joined`

@@ -19,6 +19,7 @@ import { assertBodyVerified, findPublicBody } from "../authorities/authorities.s
 import * as repo from "./access.repository.ts";
 import {
   type Grant,
+  NOT_FOR_PLATFORM_ADMINS,
   type Principal,
   ROLE_SCOPE,
   ROLES,
@@ -113,9 +114,29 @@ function scopeOf(input: GrantInput): { scopeType: ScopeType; scopeId: string } {
   return { scopeType, scopeId: input.scopeId };
 }
 
+/**
+ * Refuses a grant that would put a role no platform administrator may hold (bid opener) with the
+ * platform administrator role in one person's hands, whichever comes second (security finding 5).
+ */
+async function checkSeparation(trx: Trx, input: GrantInput): Promise<void> {
+  const adding = input.role;
+  if (adding !== "platform-admin" && !NOT_FOR_PLATFORM_ADMINS.has(adding)) return;
+  const held = (await repo.grantsForUser(trx, input.userId)).map((g) => g.role);
+  const clash =
+    adding === "platform-admin"
+      ? held.find((role) => NOT_FOR_PLATFORM_ADMINS.has(role))
+      : held.find((role) => role === "platform-admin");
+  if (clash === undefined) return;
+  throw new ConflictError(
+    `A platform administrator cannot be a ${adding === "platform-admin" ? clash : adding}: opening sealed bids is the authority's alone. Give the role to someone else.`,
+    "separation_of_duties",
+  );
+}
+
 /** Grants a role (no change if already held), audited. Authorisation is the caller's. */
 export async function grantRole(trx: Trx, clock: Clock, actor: Actor, input: GrantInput): Promise<boolean> {
   const { scopeType, scopeId } = scopeOf(input);
+  await checkSeparation(trx, input);
   const created = await repo.insertGrant(trx, {
     id: newId(),
     user_id: input.userId,

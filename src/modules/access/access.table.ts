@@ -45,6 +45,18 @@ export const TWO_FACTOR_ROLES: ReadonlySet<Role> = new Set([
   "authority-admin",
 ]);
 
+/**
+ * Roles given only with two administrators (security finding 5): one invites, another approves
+ * before the invitation is sent, and neither may be the person invited.
+ */
+export const APPROVED_ROLES: ReadonlySet<Role> = new Set(["bid-opener"]);
+
+/**
+ * Roles no platform administrator may hold (security finding 5): opening sealed bids is the
+ * authority's, and the platform's administrators must not be able to give it to themselves.
+ */
+export const NOT_FOR_PLATFORM_ADMINS: ReadonlySet<Role> = new Set(["bid-opener"]);
+
 export interface RoleGrantsTable {
   id: string;
   user_id: string;
@@ -97,6 +109,9 @@ export interface InvitationsTable {
   accepted_at: Date | null;
   accepted_by: string | null;
   revoked_at: Date | null;
+  /** For a role in APPROVED_ROLES: the second administrator who approved sending it, and when. */
+  approved_by: string | null;
+  approved_at: Date | null;
 }
 
 export type Invitation = Selectable<InvitationsTable>;

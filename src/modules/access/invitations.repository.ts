@@ -1,6 +1,6 @@
 /** SQL for invitations. */
 import type { Db, Trx } from "../../db/database.ts";
-import type { Invitation, NewInvitation } from "./access.table.ts";
+import { APPROVED_ROLES, type Invitation, type NewInvitation, type Role } from "./access.table.ts";
 
 export async function insertInvitation(trx: Trx, invitation: NewInvitation): Promise<Invitation> {
   return trx.insertInto("invitations").values(invitation).returningAll().executeTakeFirstOrThrow();
@@ -48,6 +48,30 @@ export async function markAccepted(trx: Trx, id: string, userId: string, now: Da
     .execute();
 }
 
+export async function markApproved(trx: Trx, id: string, userId: string, now: Date): Promise<void> {
+  await trx
+    .updateTable("invitations")
+    .set({ approved_at: now, approved_by: userId })
+    .where("id", "=", id)
+    .execute();
+}
+
+/** Who holds a role for a scope, each once. */
+export async function roleHolders(db: Db, role: Role, scopeId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("role_grants")
+    .select("user_id")
+    .where("role", "=", role)
+    .where("scope_id", "=", scopeId)
+    .orderBy("user_id")
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+export function displayName(db: Db, userId: string): Promise<{ display_name: string } | undefined> {
+  return db.selectFrom("users").select("display_name").where("id", "=", userId).executeTakeFirst();
+}
+
 export async function markRevoked(trx: Trx, id: string, now: Date): Promise<void> {
   await trx.updateTable("invitations").set({ revoked_at: now }).where("id", "=", id).execute();
 }
@@ -93,12 +117,16 @@ export async function scopeName(db: Db, scopeType: string, scopeId: string): Pro
     ?.name;
 }
 
-/** Open invitations sent to an address (case-insensitive), newest first. */
+/**
+ * Open invitations sent to an address (case-insensitive), newest first: those waiting for a second
+ * administrator's approval are not yet the invitee's to see.
+ */
 export function openInvitationsForEmail(db: Db, email: string, now: Date): Promise<Invitation[]> {
   return db
     .selectFrom("invitations")
     .selectAll()
     .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.toLowerCase()))
+    .where((eb) => eb.or([eb("role", "not in", [...APPROVED_ROLES]), eb("approved_at", "is not", null)]))
     .where("accepted_at", "is", null)
     .where("revoked_at", "is", null)
     .where("expires_at", ">", now)

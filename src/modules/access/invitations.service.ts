@@ -4,6 +4,11 @@
  * authority admin; regulator or ombudsman staff). The invitee follows the emailed link, signs in
  * (or signs up) with the invited address, and accepts: the role is then granted, audited.
  *
+ * Bid openers take two administrators (security finding 5): an invitation to open bids waits until
+ * another administrator of the authority approves it, and only then is it emailed; neither may be
+ * the person invited, nor accept it; no platform administrator may invite, approve or hold it; and
+ * the authority's bid openers hear of each new one.
+ *
  * The link's token is derived from the invitation's id with the server's key (HMAC), and only its
  * SHA-256 is stored: the email job's payload holds the id alone and derives the link when it
  * sends, so neither the database nor the queue ever holds a usable link. Invitations expire after
@@ -21,9 +26,16 @@ import { assertBodyVerified, findPublicBody, scopeOfBody } from "../authorities/
 import type { JobHandler } from "../jobs/jobs.runner.ts";
 import { enqueue, PermanentJobError } from "../jobs/jobs.service.ts";
 import type { Mailer } from "../notifications/mailer.ts";
-import { absoluteLink } from "../notifications/notifications.service.ts";
+import { absoluteLink, notify } from "../notifications/notifications.service.ts";
 import { actorOf, grantRole, requireRole, requireSignedIn, revokeRole } from "./access.service.ts";
-import { type Invitation, ROLE_SCOPE, type Role, type ScopeType } from "./access.table.ts";
+import {
+  APPROVED_ROLES,
+  type Invitation,
+  type Principal,
+  ROLE_SCOPE,
+  type Role,
+  type ScopeType,
+} from "./access.table.ts";
 import type { Ctx } from "./context.ts";
 import * as repo from "./invitations.repository.ts";
 
@@ -34,6 +46,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** What invitation services take first: the service context and the server's secrets (for the links). */
 export interface InvitationsCtx extends Ctx {
   secrets: AccountSecrets;
+  /** Whether notices are also emailed (a mailer is configured). */
+  email?: boolean;
 }
 
 /** Which roles an administrator of each kind of scope may give, and which admin role gives them. */
@@ -111,6 +125,8 @@ export interface CreatedInvitation {
   invitation: Invitation;
   /** Send this in the link; it is not stored. */
   token: string;
+  /** Not sent until another administrator approves it (APPROVED_ROLES): nobody has the link yet. */
+  awaitingApproval: boolean;
 }
 
 function chainOf(input: { scopeType: ScopeType; scopeId: string }): string | null {
@@ -133,17 +149,43 @@ function checkInvitation(input: InviteInput): string {
   return email;
 }
 
-/** Creates an invitation and queues its email: the scope's administrators only. */
-export async function invite(ctx: InvitationsCtx, input: InviteInput): Promise<CreatedInvitation> {
-  const p = requireRole(
-    ctx.principal,
-    INVITABLE[input.scopeType].admin,
-    input.scopeId,
-    `invite people to act for this ${input.scopeType}`,
+/**
+ * Throws unless the principal holds the role for the scope itself: for the two-person rules, no
+ * platform administrator passes in its stead.
+ */
+function requireOwnRole(principal: Principal | null, role: Role, scopeId: string, what: string): Principal {
+  const p = requireSignedIn(principal);
+  if (p.grants.some((g) => g.role === role && g.scopeId === scopeId)) return p;
+  throw new ForbiddenError(
+    `You do not have permission to ${what}: only the authority's own administrators may. Ask one of them.`,
   );
+}
+
+/** Refuses an invitation to the address of the person acting: a role needing approval is never one's own. */
+async function refuseOwnAddress(trx: Trx, userId: string, email: string, what: string): Promise<void> {
+  const own = await repo.userEmail(trx, userId);
+  if (own && own.email.toLowerCase() === email.toLowerCase()) {
+    throw new ForbiddenError(
+      `You cannot ${what} your own address: bid openers are made by two other people.`,
+    );
+  }
+}
+
+/**
+ * Creates an invitation and queues its email: the scope's administrators only. One to a role in
+ * APPROVED_ROLES is not sent: it waits for another administrator (`approveInvitation`), whom it notifies.
+ */
+export async function invite(ctx: InvitationsCtx, input: InviteInput): Promise<CreatedInvitation> {
+  const admin = INVITABLE[input.scopeType].admin;
+  const awaitingApproval = APPROVED_ROLES.has(input.role);
+  const what = `invite people to act for this ${input.scopeType}`;
+  const p = awaitingApproval
+    ? requireOwnRole(ctx.principal, admin, input.scopeId, "invite bid openers")
+    : requireRole(ctx.principal, admin, input.scopeId, what);
   const email = checkInvitation(input);
   return transaction(ctx.db, async (trx) => {
     if (input.scopeType !== "organisation") await assertBodyVerified(trx, input.scopeId, input.scopeType);
+    if (awaitingApproval) await refuseOwnAddress(trx, p.userId, email, "invite");
     const id = newId();
     const token = invitationToken(ctx.secrets, id);
     const now = ctx.clock.now();
@@ -160,21 +202,107 @@ export async function invite(ctx: InvitationsCtx, input: InviteInput): Promise<C
       accepted_at: null,
       accepted_by: null,
       revoked_at: null,
+      approved_by: null,
+      approved_at: null,
     });
     await recordAudit(trx, ctx.clock, {
       authorityId: chainOf(input),
       actor: actorOf(p),
       action: "invitation.sent",
       entity: { type: input.scopeType, id: input.scopeId },
-      changes: { invitation: invitation.id, role: input.role },
+      changes: {
+        invitation: invitation.id,
+        role: input.role,
+        ...(awaitingApproval ? { awaitingApproval } : {}),
+      },
     });
-    await enqueue(trx, ctx.clock, {
-      queue: INVITATION_EMAIL_QUEUE,
-      payload: { invitationId: invitation.id },
-      dedupeKey: `${INVITATION_EMAIL_QUEUE}:${invitation.id}`,
-      authorityId: chainOf(input),
+    if (awaitingApproval) await askForApproval(trx, ctx, invitation, p);
+    else await queueEmail(trx, ctx, invitation);
+    return { invitation, token, awaitingApproval };
+  });
+}
+
+async function queueEmail(trx: Trx, ctx: Ctx, invitation: Invitation): Promise<void> {
+  await enqueue(trx, ctx.clock, {
+    queue: INVITATION_EMAIL_QUEUE,
+    payload: { invitationId: invitation.id },
+    dedupeKey: `${INVITATION_EMAIL_QUEUE}:${invitation.id}`,
+    authorityId: chainOf({ scopeType: invitation.scope_type, scopeId: invitation.scope_id }),
+  });
+}
+
+/** Tells the scope's other administrators that an invitation waits for one of them to approve it. */
+async function askForApproval(
+  trx: Trx,
+  ctx: InvitationsCtx,
+  invitation: Invitation,
+  by: Principal,
+): Promise<void> {
+  const admin = INVITABLE[invitation.scope_type as Scope["scopeType"]].admin;
+  const name = (await repo.scopeName(trx, invitation.scope_type, invitation.scope_id)) ?? "";
+  for (const userId of await repo.roleHolders(trx, admin, invitation.scope_id)) {
+    if (userId === by.userId) continue;
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        authorityId: invitation.scope_id,
+        kind: "invitation.approval-needed",
+        subject: `Approve or withdraw an invitation to open bids for ${name}`.slice(0, 200),
+        body: `${by.displayName} has invited someone to open sealed bids for ${name}. Opening needs two people, so a bid opener is made by two administrators: the invitation is sent only once another administrator approves it. Check that the person invited should open bids, then approve it or withdraw it.`,
+        link: `/public-bodies/${invitation.scope_id}/people`,
+      },
+      { email: ctx.email ?? false, actor: actorOf(by) },
+    );
+  }
+}
+
+/**
+ * Approves an invitation waiting for a second administrator, and sends it: an administrator of the
+ * scope who did not send it and is not the person invited; never a platform administrator in its stead.
+ */
+export async function approveInvitation(
+  ctx: InvitationsCtx,
+  target: Scope | Place,
+  invitationId: string,
+): Promise<CreatedInvitation> {
+  return transaction(ctx.db, async (trx) => {
+    const scope = await scopeOf(trx, target);
+    const admin = INVITABLE[scope.scopeType].admin;
+    requireRole(ctx.principal, admin, scope.scopeId, "approve invitations");
+    const invitation = isUuid(invitationId)
+      ? await repo.findInScope(trx, scope.scopeId, invitationId)
+      : undefined;
+    if (!invitation || !APPROVED_ROLES.has(invitation.role)) throw new NotFoundError("invitation");
+    const p = requireOwnRole(ctx.principal, admin, scope.scopeId, "approve invitations to open bids");
+    if (invitation.approved_at)
+      throw new ConflictError("This invitation has already been approved.", "invitation_approved");
+    if (invitation.accepted_at || invitation.revoked_at || invitation.expires_at <= ctx.clock.now()) {
+      throw new ConflictError("This invitation is no longer open: send a new one.", "invitation_closed");
+    }
+    if (invitation.invited_by === p.userId) {
+      throw new ForbiddenError(
+        "You sent this invitation, so another administrator must approve it: opening bids takes two people.",
+      );
+    }
+    await refuseOwnAddress(trx, p.userId, invitation.email, "approve an invitation to");
+    const now = ctx.clock.now();
+    await repo.markApproved(trx, invitation.id, p.userId, now);
+    await recordAudit(trx, ctx.clock, {
+      authorityId: chainOf(scope),
+      actor: actorOf(p),
+      action: "invitation.approved",
+      entity: { type: scope.scopeType, id: scope.scopeId },
+      changes: { invitation: invitation.id, role: invitation.role },
     });
-    return { invitation, token };
+    const approved = { ...invitation, approved_at: now, approved_by: p.userId };
+    await queueEmail(trx, ctx, approved);
+    return {
+      invitation: approved,
+      token: invitationToken(ctx.secrets, invitation.id),
+      awaitingApproval: false,
+    };
   });
 }
 
@@ -189,6 +317,12 @@ async function openIn(trx: Trx, ctx: Ctx, token: string): Promise<Invitation> {
     throw new ConflictError(
       `This invitation has expired: invitations last ${INVITATION_DAYS} days. Ask for a new one.`,
       "invitation_expired",
+    );
+  }
+  if (APPROVED_ROLES.has(invitation.role) && !invitation.approved_at) {
+    throw new ConflictError(
+      "This invitation is waiting for a second administrator to approve it. You will be emailed when it is.",
+      "invitation_awaiting_approval",
     );
   }
   return invitation;
@@ -206,7 +340,7 @@ export async function openInvitation(
 }
 
 /** Accepts an invitation: the signed-in person's verified address must be the one invited. */
-export async function acceptInvitation(ctx: Ctx, token: string): Promise<Invitation> {
+export async function acceptInvitation(ctx: Ctx & { email?: boolean }, token: string): Promise<Invitation> {
   const p = requireSignedIn(ctx.principal);
   return transaction(ctx.db, async (trx) => {
     const invitation = await openIn(trx, ctx, token);
@@ -216,7 +350,16 @@ export async function acceptInvitation(ctx: Ctx, token: string): Promise<Invitat
         "This invitation was sent to another email address. Sign in with the address it was sent to.",
       );
     }
+    if (
+      APPROVED_ROLES.has(invitation.role) &&
+      [invitation.invited_by, invitation.approved_by].includes(p.userId)
+    ) {
+      throw new ForbiddenError(
+        "You sent or approved this invitation, so you cannot accept it: bid openers are made by two other people.",
+      );
+    }
     const chain = chainOf({ scopeType: invitation.scope_type, scopeId: invitation.scope_id });
+    const earlierHolders = await repo.roleHolders(trx, invitation.role, invitation.scope_id);
     await repo.markAccepted(trx, invitation.id, p.userId, ctx.clock.now());
     await grantRole(trx, ctx.clock, actorOf(p), {
       userId: p.userId,
@@ -231,8 +374,36 @@ export async function acceptInvitation(ctx: Ctx, token: string): Promise<Invitat
       entity: { type: invitation.scope_type, id: invitation.scope_id },
       changes: { invitation: invitation.id, role: invitation.role },
     });
+    if (APPROVED_ROLES.has(invitation.role)) await tellHolders(trx, ctx, invitation, p, earlierHolders);
     return invitation;
   });
+}
+
+/** Tells those who already hold a role needing approval (the bid openers) that someone new holds it. */
+async function tellHolders(
+  trx: Trx,
+  ctx: Ctx & { email?: boolean },
+  invitation: Invitation,
+  newcomer: Principal,
+  holders: readonly string[],
+): Promise<void> {
+  const name = (await repo.scopeName(trx, invitation.scope_type, invitation.scope_id)) ?? "";
+  for (const userId of holders) {
+    if (userId === newcomer.userId) continue;
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        authorityId: invitation.scope_id,
+        kind: "role.bid-opener-added",
+        subject: `${newcomer.displayName} can now open bids for ${name}`.slice(0, 200),
+        body: `${newcomer.displayName} accepted an invitation to open sealed bids for ${name}, sent by one administrator and approved by another. Opening needs two of the authority's bid openers. If you did not expect this, tell the authority's administrators.`,
+        link: `/public-bodies/${invitation.scope_id}/people`,
+      },
+      { email: ctx.email ?? false, actor: actorOf(newcomer) },
+    );
+  }
 }
 
 /** Withdraws an open invitation: the scope's administrators only. */
@@ -313,10 +484,28 @@ export async function membership(
   return { members, invitations };
 }
 
+/** An open invitation as the people page lists it: whether it waits for approval, and whether the viewer may give it. */
+export interface ListedInvitation extends Invitation {
+  awaitingApproval: boolean;
+  canApprove: boolean;
+}
+
 /** What the people page of an organisation or public body shows: its administrators only. */
 export async function peoplePage(ctx: Ctx, place: Place) {
   const scope = await scopeAt(ctx.db, place);
-  return { scope, ...(await membership(ctx, scope)), roles: INVITABLE[scope.scopeType].roles };
+  const { members, invitations } = await membership(ctx, scope);
+  const admin = INVITABLE[scope.scopeType].admin;
+  const viewer = ctx.principal;
+  const ownAdmin = viewer?.grants.some((g) => g.role === admin && g.scopeId === scope.scopeId) ?? false;
+  const listed: ListedInvitation[] = invitations.map((invitation) => {
+    const awaitingApproval = APPROVED_ROLES.has(invitation.role) && !invitation.approved_at;
+    return {
+      ...invitation,
+      awaitingApproval,
+      canApprove: awaitingApproval && ownAdmin && invitation.invited_by !== viewer?.userId,
+    };
+  });
+  return { scope, members, invitations: listed, roles: INVITABLE[scope.scopeType].roles };
 }
 
 export const scopeName = repo.scopeName;
@@ -338,7 +527,8 @@ export function invitationEmailHandler(deps: InvitationEmailDeps): JobHandler {
       !invitation ||
       invitation.accepted_at ||
       invitation.revoked_at ||
-      invitation.expires_at <= ctx.clock.now()
+      invitation.expires_at <= ctx.clock.now() ||
+      (APPROVED_ROLES.has(invitation.role) && !invitation.approved_at)
     )
       return;
     if (!deps.mailer) {

@@ -7,6 +7,7 @@ export const access: RuleSet = {
     "POST /organisations/:id/people": ORG_ADMIN(EMPTY_FORM),
     "POST /organisations/:id/people/remove": scopedUnknown("organisation-admin"),
     "POST /organisations/:id/invitations/:invitationId/withdraw": scopedUnknown("organisation-admin"),
+    "POST /organisations/:id/invitations/:invitationId/approve": scopedUnknown("organisation-admin"),
     "GET /public-bodies/:id/people": BODY_ADMIN(200),
     "POST /public-bodies/:id/people": BODY_ADMIN(EMPTY_FORM),
     "POST /public-bodies/:id/people/remove": scopedUnknown(
@@ -15,6 +16,11 @@ export const access: RuleSet = {
       "ombudsman-staff",
     ),
     "POST /public-bodies/:id/invitations/:invitationId/withdraw": scopedUnknown(
+      "authority-admin",
+      "regulator-staff",
+      "ombudsman-staff",
+    ),
+    "POST /public-bodies/:id/invitations/:invitationId/approve": scopedUnknown(
       "authority-admin",
       "regulator-staff",
       "ombudsman-staff",
