@@ -19,6 +19,7 @@ import type { TestProject } from "vitest/node";
 import { openDatabase } from "../../src/db/connect.ts";
 import { migrateToLatest } from "../../src/db/migrate.ts";
 import { COMPILE_CACHE, projectRoot } from "./spawn.ts";
+import { pruneTemplateCache } from "./template-cache.ts";
 import { databaseUrlFor, TEMPLATE_DATABASE, testDatabaseUrl, withAdminClient } from "./test-db.ts";
 
 declare module "vitest" {
@@ -31,6 +32,7 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  pruneTemplateCache();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-test-run-"));
   const file = path.join(dir, "template.tar");
   const serverUrl = testDatabaseUrl();

@@ -21,6 +21,7 @@ import type { Database } from "../../src/db/database.ts";
 import { PGliteDialect } from "../../src/db/pglite-dialect.ts";
 import { guardedDialect } from "../../src/db/transaction.ts";
 import { putBack, Reusable, type Session, type TemplateState, templateStateOf } from "./reuse.ts";
+import { fromCache, templateDigest } from "./template-cache.ts";
 
 export const TEMPLATE_DATABASE = "openps_test_template";
 
@@ -236,21 +237,27 @@ async function migratedTemplate(): Promise<string> {
 }
 
 /**
- * The dump of an embedded database, migrated and seeded at `at`, made once a run. Both runs have
- * one: the CLI tests run on the embedded database whatever the run.
+ * The dump of an embedded database, migrated and seeded at `at`, made once a run (or copied from an
+ * earlier run's: template-cache.ts). Both runs have one: the CLI tests run on the embedded database
+ * whatever the run.
  */
 function seededPgliteDump(at: Date): Promise<string> {
-  return madeOnce(`seeded-${at.getTime().toString(36)}.tar`, async (partial) => {
-    const handle = await openDatabase({ loadDataDir: new Blob([fs.readFileSync(await migratedTemplate())]) });
-    try {
-      await seedDemo(handle, at);
-      const dump = await handle.pglite?.dumpDataDir("none");
-      if (!dump) throw new Error("PGlite did not dump its data directory");
-      fs.writeFileSync(partial, new Uint8Array(await dump.arrayBuffer()));
-    } finally {
-      await handle.close();
-    }
-  });
+  const stamp = at.getTime().toString(36);
+  return madeOnce(`seeded-${stamp}.tar`, (partial) =>
+    fromCache(`seeded-${templateDigest("seeded")}-${stamp}.tar`, partial, async (target) => {
+      const handle = await openDatabase({
+        loadDataDir: new Blob([fs.readFileSync(await migratedTemplate())]),
+      });
+      try {
+        await seedDemo(handle, at);
+        const dump = await handle.pglite?.dumpDataDir("none");
+        if (!dump) throw new Error("PGlite did not dump its data directory");
+        fs.writeFileSync(target, new Uint8Array(await dump.arrayBuffer()));
+      } finally {
+        await handle.close();
+      }
+    }),
+  );
 }
 
 async function seededTestDatabase(at: Date): Promise<TestDatabase> {
