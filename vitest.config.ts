@@ -8,10 +8,13 @@
  * A test file is an integration test when it uses the test kit's app, database, browser, people or
  * process helpers, or opens a database itself: read from its imports, so there is no list to keep.
  *
- * Test files share their worker's process (`isolate: false`): the application's modules are loaded,
- * and PGlite's embedded databases started, once per worker rather than once per file — seconds of
- * CPU each. So a test file leaves nothing behind: it closes what it opens (apps, servers, browsers,
+ * Test files share their worker (`isolate: false`): the application's modules are loaded, and
+ * PGlite's embedded databases started, once per worker rather than once per file — seconds of CPU
+ * each. So a test file leaves nothing behind: it closes what it opens (apps, servers, browsers,
  * databases, which tests/support/test-db.ts puts back as new) and changes no module's state.
+ * Workers are threads of one process (`pool: "threads"`): on this machine, where a system call is
+ * dear, a few percent less CPU than a process each (forks); nothing the tests do needs a process of
+ * their own (what does — the server, the `openps` command — is spawned).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -74,7 +77,7 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    pool: "forks",
+    pool: "threads",
     maxWorkers: 2,
     isolate: false,
     reporters: ["default"],
