@@ -26,7 +26,7 @@ import { assertBodyVerified, findPublicBody, scopeOfBody } from "../authorities/
 import type { JobHandler } from "../jobs/jobs.runner.ts";
 import { enqueue, PermanentJobError } from "../jobs/jobs.service.ts";
 import type { Mailer } from "../notifications/mailer.ts";
-import { absoluteLink, notify } from "../notifications/notifications.service.ts";
+import { absoluteLink, type NotifyInput, notify } from "../notifications/notifications.service.ts";
 import { actorOf, grantRole, requireRole, requireSignedIn, revokeRole } from "./access.service.ts";
 import {
   APPROVED_ROLES,
@@ -231,6 +231,25 @@ async function queueEmail(trx: Trx, ctx: Ctx, invitation: Invitation): Promise<v
   });
 }
 
+/** Notifies each of `userIds` but `except`, in the transaction, as `by`. */
+async function notifyEach(
+  trx: Trx,
+  ctx: Ctx & { email?: boolean },
+  userIds: readonly string[],
+  except: Principal,
+  notice: Omit<NotifyInput, "userId">,
+): Promise<void> {
+  for (const userId of userIds) {
+    if (userId === except.userId) continue;
+    await notify(
+      trx,
+      ctx.clock,
+      { ...notice, userId },
+      { email: ctx.email ?? false, actor: actorOf(except) },
+    );
+  }
+}
+
 /** Tells the scope's other administrators that an invitation waits for one of them to approve it. */
 async function askForApproval(
   trx: Trx,
@@ -240,22 +259,13 @@ async function askForApproval(
 ): Promise<void> {
   const admin = INVITABLE[invitation.scope_type as Scope["scopeType"]].admin;
   const name = (await repo.scopeName(trx, invitation.scope_type, invitation.scope_id)) ?? "";
-  for (const userId of await repo.roleHolders(trx, admin, invitation.scope_id)) {
-    if (userId === by.userId) continue;
-    await notify(
-      trx,
-      ctx.clock,
-      {
-        userId,
-        authorityId: invitation.scope_id,
-        kind: "invitation.approval-needed",
-        subject: `Approve or withdraw an invitation to open bids for ${name}`.slice(0, 200),
-        body: `${by.displayName} has invited someone to open sealed bids for ${name}. Opening needs two people, so a bid opener is made by two administrators: the invitation is sent only once another administrator approves it. Check that the person invited should open bids, then approve it or withdraw it.`,
-        link: `/public-bodies/${invitation.scope_id}/people`,
-      },
-      { email: ctx.email ?? false, actor: actorOf(by) },
-    );
-  }
+  await notifyEach(trx, ctx, await repo.roleHolders(trx, admin, invitation.scope_id), by, {
+    authorityId: invitation.scope_id,
+    kind: "invitation.approval-needed",
+    subject: `Approve or withdraw an invitation to open bids for ${name}`.slice(0, 200),
+    body: `${by.displayName} has invited someone to open sealed bids for ${name}. Opening needs two people, so a bid opener is made by two administrators: the invitation is sent only once another administrator approves it. Check that the person invited should open bids, then approve it or withdraw it.`,
+    link: `/public-bodies/${invitation.scope_id}/people`,
+  });
 }
 
 /**
@@ -388,22 +398,13 @@ async function tellHolders(
   holders: readonly string[],
 ): Promise<void> {
   const name = (await repo.scopeName(trx, invitation.scope_type, invitation.scope_id)) ?? "";
-  for (const userId of holders) {
-    if (userId === newcomer.userId) continue;
-    await notify(
-      trx,
-      ctx.clock,
-      {
-        userId,
-        authorityId: invitation.scope_id,
-        kind: "role.bid-opener-added",
-        subject: `${newcomer.displayName} can now open bids for ${name}`.slice(0, 200),
-        body: `${newcomer.displayName} accepted an invitation to open sealed bids for ${name}, sent by one administrator and approved by another. Opening needs two of the authority's bid openers. If you did not expect this, tell the authority's administrators.`,
-        link: `/public-bodies/${invitation.scope_id}/people`,
-      },
-      { email: ctx.email ?? false, actor: actorOf(newcomer) },
-    );
-  }
+  await notifyEach(trx, ctx, holders, newcomer, {
+    authorityId: invitation.scope_id,
+    kind: "role.bid-opener-added",
+    subject: `${newcomer.displayName} can now open bids for ${name}`.slice(0, 200),
+    body: `${newcomer.displayName} accepted an invitation to open sealed bids for ${name}, sent by one administrator and approved by another. Opening needs two of the authority's bid openers. If you did not expect this, tell the authority's administrators.`,
+    link: `/public-bodies/${invitation.scope_id}/people`,
+  });
 }
 
 /** Withdraws an open invitation: the scope's administrators only. */
