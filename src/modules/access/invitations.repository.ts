@@ -1,6 +1,6 @@
 /** SQL for invitations. */
 import type { Db, Trx } from "../../db/database.ts";
-import { APPROVED_ROLES, type Invitation, type NewInvitation, type Role } from "./access.table.ts";
+import { APPROVED_ROLES, type Invitation, type NewInvitation } from "./access.table.ts";
 
 export async function insertInvitation(trx: Trx, invitation: NewInvitation): Promise<Invitation> {
   return trx.insertInto("invitations").values(invitation).returningAll().executeTakeFirstOrThrow();
@@ -54,22 +54,6 @@ export async function markApproved(trx: Trx, id: string, userId: string, now: Da
     .set({ approved_at: now, approved_by: userId })
     .where("id", "=", id)
     .execute();
-}
-
-/** Who holds a role for a scope, each once. */
-export async function roleHolders(db: Db, role: Role, scopeId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom("role_grants")
-    .select("user_id")
-    .where("role", "=", role)
-    .where("scope_id", "=", scopeId)
-    .orderBy("user_id")
-    .execute();
-  return rows.map((r) => r.user_id);
-}
-
-export function displayName(db: Db, userId: string): Promise<{ display_name: string } | undefined> {
-  return db.selectFrom("users").select("display_name").where("id", "=", userId).executeTakeFirst();
 }
 
 export async function markRevoked(trx: Trx, id: string, now: Date): Promise<void> {

@@ -27,6 +27,7 @@ import type { JobHandler } from "../jobs/jobs.runner.ts";
 import { enqueue, PermanentJobError } from "../jobs/jobs.service.ts";
 import type { Mailer } from "../notifications/mailer.ts";
 import { absoluteLink, type NotifyInput, notify } from "../notifications/notifications.service.ts";
+import { holdersOf } from "./access.repository.ts";
 import { actorOf, grantRole, requireRole, requireSignedIn, revokeRole } from "./access.service.ts";
 import {
   APPROVED_ROLES,
@@ -44,10 +45,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** What invitation services take first: the service context and the server's secrets (for the links). */
-export interface InvitationsCtx extends Ctx {
+export interface InvitationsCtx extends NoticeCtx {
   secrets: AccountSecrets;
-  /** Whether notices are also emailed (a mailer is configured). */
-  email?: boolean;
 }
 
 /** Which roles an administrator of each kind of scope may give, and which admin role gives them. */
@@ -149,13 +148,15 @@ function checkInvitation(input: InviteInput): string {
   return email;
 }
 
-/**
- * Throws unless the principal holds the role for the scope itself: for the two-person rules, no
- * platform administrator passes in its stead.
- */
+/** Whether the principal holds the role for the scope itself (no platform administrator in its stead). */
+function holdsOwnRole(principal: Principal | null, role: Role, scopeId: string): boolean {
+  return principal?.grants.some((g) => g.role === role && g.scopeId === scopeId) ?? false;
+}
+
+/** Throws unless the principal holds the role for the scope itself: for the two-person rules. */
 function requireOwnRole(principal: Principal | null, role: Role, scopeId: string, what: string): Principal {
   const p = requireSignedIn(principal);
-  if (p.grants.some((g) => g.role === role && g.scopeId === scopeId)) return p;
+  if (holdsOwnRole(p, role, scopeId)) return p;
   throw new ForbiddenError(
     `You do not have permission to ${what}: only the authority's own administrators may. Ask one of them.`,
   );
@@ -231,10 +232,18 @@ async function queueEmail(trx: Trx, ctx: Ctx, invitation: Invitation): Promise<v
   });
 }
 
-/** Notifies each of `userIds` but `except`, in the transaction, as `by`. */
+/** A service context that may also email its notices (a mailer is configured). */
+type NoticeCtx = Ctx & { email?: boolean };
+
+/** Who holds a role for a scope. */
+async function holdersOfRole(trx: Trx, role: Role, scopeId: string): Promise<string[]> {
+  return (await holdersOf(trx, role, scopeId)).map((grant) => grant.user_id);
+}
+
+/** Notifies each of `userIds` but `except` (who acts), in the transaction. */
 async function notifyEach(
   trx: Trx,
-  ctx: Ctx & { email?: boolean },
+  ctx: NoticeCtx,
   userIds: readonly string[],
   except: Principal,
   notice: Omit<NotifyInput, "userId">,
@@ -259,7 +268,7 @@ async function askForApproval(
 ): Promise<void> {
   const admin = INVITABLE[invitation.scope_type as Scope["scopeType"]].admin;
   const name = (await repo.scopeName(trx, invitation.scope_type, invitation.scope_id)) ?? "";
-  await notifyEach(trx, ctx, await repo.roleHolders(trx, admin, invitation.scope_id), by, {
+  await notifyEach(trx, ctx, await holdersOfRole(trx, admin, invitation.scope_id), by, {
     authorityId: invitation.scope_id,
     kind: "invitation.approval-needed",
     subject: `Approve or withdraw an invitation to open bids for ${name}`.slice(0, 200),
@@ -350,7 +359,7 @@ export async function openInvitation(
 }
 
 /** Accepts an invitation: the signed-in person's verified address must be the one invited. */
-export async function acceptInvitation(ctx: Ctx & { email?: boolean }, token: string): Promise<Invitation> {
+export async function acceptInvitation(ctx: NoticeCtx, token: string): Promise<Invitation> {
   const p = requireSignedIn(ctx.principal);
   return transaction(ctx.db, async (trx) => {
     const invitation = await openIn(trx, ctx, token);
@@ -369,7 +378,7 @@ export async function acceptInvitation(ctx: Ctx & { email?: boolean }, token: st
       );
     }
     const chain = chainOf({ scopeType: invitation.scope_type, scopeId: invitation.scope_id });
-    const earlierHolders = await repo.roleHolders(trx, invitation.role, invitation.scope_id);
+    const earlierHolders = await holdersOfRole(trx, invitation.role, invitation.scope_id);
     await repo.markAccepted(trx, invitation.id, p.userId, ctx.clock.now());
     await grantRole(trx, ctx.clock, actorOf(p), {
       userId: p.userId,
@@ -392,7 +401,7 @@ export async function acceptInvitation(ctx: Ctx & { email?: boolean }, token: st
 /** Tells those who already hold a role needing approval (the bid openers) that someone new holds it. */
 async function tellHolders(
   trx: Trx,
-  ctx: Ctx & { email?: boolean },
+  ctx: NoticeCtx,
   invitation: Invitation,
   newcomer: Principal,
   holders: readonly string[],
@@ -497,7 +506,7 @@ export async function peoplePage(ctx: Ctx, place: Place) {
   const { members, invitations } = await membership(ctx, scope);
   const admin = INVITABLE[scope.scopeType].admin;
   const viewer = ctx.principal;
-  const ownAdmin = viewer?.grants.some((g) => g.role === admin && g.scopeId === scope.scopeId) ?? false;
+  const ownAdmin = holdsOwnRole(viewer, admin, scope.scopeId);
   const listed: ListedInvitation[] = invitations.map((invitation) => {
     const awaitingApproval = APPROVED_ROLES.has(invitation.role) && !invitation.approved_at;
     return {
