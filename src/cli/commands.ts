@@ -29,6 +29,9 @@ export class CliError extends Error {
   }
 }
 
+/** How a command opens the database: for seconds (openDatabase's `shortLived`). */
+const COMMAND = { shortLived: true } as const;
+
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 export async function migrate(config: Config): Promise<void> {
@@ -36,6 +39,7 @@ export async function migrate(config: Config): Promise<void> {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     lock: true,
+    ...COMMAND,
   });
   try {
     const applied = await migrateToLatest(database.db);
@@ -50,7 +54,7 @@ export async function migrate(config: Config): Promise<void> {
 }
 
 export async function seed(config: Config): Promise<void> {
-  const database = await openConfiguredDatabase(config);
+  const database = await openConfiguredDatabase(config, COMMAND);
   try {
     // Demo tenders are sealed under this deployment's master key, as the server seeds them.
     useDemoTenderKeys(loadTenderKeyring(config));
@@ -68,7 +72,7 @@ export async function seed(config: Config): Promise<void> {
 
 /** Returns true when every chain is intact. */
 export async function auditVerify(config: Config): Promise<boolean> {
-  const database = await openConfiguredDatabase(config);
+  const database = await openConfiguredDatabase(config, COMMAND);
   try {
     const reports = await verifyAuditChains(database.db);
     if (reports.length === 0) say("There are no audit events yet.");
@@ -97,7 +101,7 @@ export async function auditVerify(config: Config): Promise<boolean> {
 
 /** Anchors every chain whose head has moved, outside the database (src/modules/audit/anchors.ts). */
 export async function auditAnchor(config: Config): Promise<void> {
-  const database = await openConfiguredDatabase(config);
+  const database = await openConfiguredDatabase(config, COMMAND);
   try {
     const anchored = await anchorAuditChains(database.db, config.dataDir, systemClock.now());
     say(
@@ -147,7 +151,7 @@ export async function restore(config: Config, file: string): Promise<void> {
 }
 
 export async function jobsStatus(config: Config): Promise<void> {
-  const database = await openConfiguredDatabase(config);
+  const database = await openConfiguredDatabase(config, COMMAND);
   try {
     const counts = await jobCounts(database.db);
     say(
@@ -166,7 +170,7 @@ export async function jobsStatus(config: Config): Promise<void> {
 }
 
 export async function jobsRetry(config: Config, id: string): Promise<void> {
-  const database = await openConfiguredDatabase(config);
+  const database = await openConfiguredDatabase(config, COMMAND);
   try {
     const job = await transaction(database.db, (trx) =>
       retryJob(trx, systemClock, id, { actor: SYSTEM("cli") }),
@@ -185,7 +189,7 @@ export async function areasLoad(config: Config, file: string): Promise<void> {
   } catch {
     throw new CliError(`Cannot read ${file}. Check the file name.`);
   }
-  const database = await openConfiguredDatabase(config);
+  const database = await openConfiguredDatabase(config, COMMAND);
   try {
     const loaded = await loadAreas(database.db, systemClock, SYSTEM("cli"), csv).catch((error: unknown) => {
       if (!(error instanceof ValidationError)) throw error;

@@ -94,7 +94,7 @@ export async function backupEmbedded(
   }
   const staging = fs.mkdtempSync(path.join(dataDir, `.backup-${stamp(now)}-`));
   try {
-    const database = await openDatabase({ dataDir, lock: true });
+    const database = await openDatabase({ dataDir, lock: true, shortLived: true });
     try {
       const dump = await database.pglite?.dumpDataDir("gzip");
       if (!dump) throw new BackupError("The embedded database could not be dumped.");

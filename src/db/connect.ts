@@ -32,6 +32,8 @@ export interface OpenDatabaseOptions {
   dataDir?: string | undefined;
   /** Take the data directory's exclusive lock (true for anything but tests). */
   lock?: boolean;
+  /** Opened for seconds (an `openps` command), not by the server: the embedded database's buffers kept small. */
+  shortLived?: boolean;
   /** Restore the embedded database from a data-directory tarball (see `openps restore`). */
   loadDataDir?: Blob;
   /**
@@ -40,6 +42,15 @@ export interface OpenDatabaseOptions {
    */
   onConnectionError?: (error: Error) => void;
 }
+
+/**
+ * PostgreSQL's buffers for an embedded database that has no use for PGlite's 128 MB: one in memory
+ * (a page not in the buffers is a copy away, its files being in memory already) or one opened by a
+ * command that runs for seconds (`shortLived`). PostgreSQL clears its buffers on starting: with
+ * 16 MB, an `openps` command takes a fifth less CPU and two fifths less memory (1.75 s and 310 MB
+ * against 1.38 s and 185 MB here).
+ */
+const SMALL_BUFFERS = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
 
 export function pgliteDirectory(dataDir: string): string {
   return path.join(dataDir, "pgdata");
@@ -90,6 +101,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       ...(options.dataDir ? { dataDir: pgliteDirectory(options.dataDir) } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       parsers: pgliteParsers(),
+      ...(!options.dataDir || options.shortLived ? { startParams: SMALL_BUFFERS } : {}),
     });
     const db = new Kysely<Database>({ dialect: guardedDialect(new PGliteDialect(pglite)) });
     return {

@@ -35,13 +35,18 @@ export async function pendingMigrations<DB>(db: Kysely<DB>): Promise<string[]> {
 
 /**
  * The database the settings name (the PostgreSQL server of DATABASE_URL, or the embedded one in the
- * data directory, locked for this process), with every migration applied.
+ * data directory, locked for this process), with every migration applied. `shortLived` for a
+ * command (openDatabase).
  */
-export async function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
+export async function openConfiguredDatabase(
+  config: Config,
+  options: { shortLived?: boolean } = {},
+): Promise<DatabaseHandle> {
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     lock: true,
+    shortLived: options.shortLived ?? false,
   });
   try {
     await migrateToLatest(database.db);
