@@ -66,6 +66,13 @@ export const scopedUnknown =
   };
 export const unknownToken: Rule = () => "invisible";
 export const acceptUnknownToken: Rule = (who) => (who === "public" ? "sign-in" : "invisible");
+/**
+ * A route that needs a signed-in caller and names something that does not exist (the matrix's
+ * UNKNOWN id) under a tenant that does: 404 for everyone signed in, whatever their role or tenant.
+ * The order of checks is one everywhere: 401 not signed in, then 404 for what the caller may not
+ * see (nothing here), then 403 not allowed, then 409 not now (docs/security.md, finding 14).
+ */
+export const unknownTarget: Rule = (who) => (who === "public" ? "sign-in" : "invisible");
 
 export const ORG_ADMIN = (ok: Allowed): Rule => scoped(ok, "organisation-admin");
 export const BODY_ADMIN = (ok: Allowed): Rule =>
