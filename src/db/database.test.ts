@@ -35,6 +35,37 @@ describe(`the data layer on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"
     expect(rows[0]?.v).toBe(12345678901234568n);
   });
 
+  it("takes parameters of every kind the application sends, as a PostgreSQL server takes them", async () => {
+    const at = new Date("2026-03-29T01:30:00.123Z");
+    const bytes = Buffer.from([0, 1, 2, 255]);
+    const { rows } = await sql<{
+      at: unknown;
+      tags: unknown;
+      doc: unknown;
+      raw: unknown;
+      yes: unknown;
+      none: unknown;
+      n: unknown;
+    }>`select ${at}::timestamptz as at, ${["a", "b,c", 'd"e']}::text[] as tags,
+        ${JSON.stringify({ pence: 1250, name: "Tŷ" })}::jsonb as doc, ${bytes}::bytea as raw,
+        ${true}::boolean as yes, ${null}::text as none, ${42}::int4 as n`.execute(t.db);
+    const row = rows[0];
+    expect(row?.at).toEqual(at);
+    expect(row?.tags).toEqual(["a", "b,c", 'd"e']);
+    expect(row?.doc).toEqual({ pence: 1250, name: "Tŷ" });
+    expect(Buffer.from(row?.raw as Uint8Array)).toEqual(bytes);
+    expect(row?.yes).toBe(true);
+    expect(row?.none).toBeNull();
+    expect(row?.n).toBe(42);
+  });
+
+  it("reports a failed statement with PostgreSQL's code, and goes on answering", async () => {
+    await expect(sql`select 1 / ${0}::int4`.execute(t.db)).rejects.toMatchObject({ code: "22012" });
+    await expect(sql`select nonsense from nowhere`.execute(t.db)).rejects.toMatchObject({ code: "42P01" });
+    const { rows } = await sql<{ v: number }>`select ${2}::int4 * 2 as v`.execute(t.db);
+    expect(rows[0]?.v).toBe(4);
+  });
+
   it("commits a transaction as one, and rolls it all back on error", async () => {
     const now = new Date();
     await expect(
