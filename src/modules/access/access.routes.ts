@@ -20,7 +20,7 @@ import {
   removeMember,
   withdrawInvitation,
 } from "./invitations.service.ts";
-import { organisationRoles, signedIn } from "./policies.ts";
+import { afterLookup, organisationRoles, signedIn } from "./policies.ts";
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -57,6 +57,8 @@ function afterInvitation(base: string, created: CreatedInvitation, demo: boolean
 
 function peopleRoutes(app: FastifyInstance, kind: Place["kind"]): void {
   const who = ADMINS[kind];
+  /** For an invitation or a person named: looked up before the caller's role is asked (404, then 403). */
+  const onNamed = { who: afterLookup(who) };
   const placeOf = (request: IdRequest): Place => ({ kind, id: request.params.id });
 
   formPage(app, `/${kind}/:id/people`, {
@@ -78,7 +80,7 @@ function peopleRoutes(app: FastifyInstance, kind: Place["kind"]): void {
     },
   });
 
-  buttonAction(app, `/${kind}/:id/people/remove`, { who }, async (request: IdRequest) => {
+  buttonAction(app, `/${kind}/:id/people/remove`, onNamed, async (request: IdRequest) => {
     const member = { userId: field(request.body, "userId"), role: field(request.body, "role") as Role };
     await removeMember(ctxOf(request), placeOf(request), member);
     return `/${kind}/${request.params.id}/people`;
@@ -87,7 +89,7 @@ function peopleRoutes(app: FastifyInstance, kind: Place["kind"]): void {
   buttonAction(
     app,
     `/${kind}/:id/invitations/:invitationId/approve`,
-    { who },
+    onNamed,
     async (request: FastifyRequest<{ Params: { id: string; invitationId: string } }>) => {
       const created = await approveInvitation(
         invitationsCtxOf(request),
@@ -101,7 +103,7 @@ function peopleRoutes(app: FastifyInstance, kind: Place["kind"]): void {
   buttonAction(
     app,
     `/${kind}/:id/invitations/:invitationId/withdraw`,
-    { who },
+    onNamed,
     async (request: FastifyRequest<{ Params: { id: string; invitationId: string } }>) => {
       await withdrawInvitation(ctxOf(request), { kind, id: request.params.id }, request.params.invitationId);
       return `/${kind}/${request.params.id}/people`;

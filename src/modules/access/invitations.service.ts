@@ -28,7 +28,14 @@ import { enqueue, PermanentJobError } from "../jobs/jobs.service.ts";
 import type { Mailer } from "../notifications/mailer.ts";
 import { absoluteLink, type NotifyInput, notify } from "../notifications/notifications.service.ts";
 import { holdersOf } from "./access.repository.ts";
-import { actorOf, grantRole, requireRole, requireSignedIn, revokeRole } from "./access.service.ts";
+import {
+  actorOf,
+  grantRole,
+  isPlatformAdmin,
+  requireRole,
+  requireSignedIn,
+  revokeRole,
+} from "./access.service.ts";
 import {
   APPROVED_ROLES,
   type Invitation,
@@ -151,6 +158,30 @@ function checkInvitation(input: InviteInput): string {
 /** Whether the principal holds the role for the scope itself (no platform administrator in its stead). */
 function holdsOwnRole(principal: Principal | null, role: Role, scopeId: string): boolean {
   return principal?.grants.some((g) => g.role === role && g.scopeId === scopeId) ?? false;
+}
+
+/**
+ * Whether the person may know of the scope's invitations and people at all: they act for it, in any
+ * role (or are a platform administrator). To anyone else these are another tenant's, not public: not
+ * found (404), before any question of whether they may act on them (403; security finding 14).
+ */
+function actsFor(principal: Principal, scopeId: string): boolean {
+  return isPlatformAdmin(principal) || principal.grants.some((g) => g.scopeId === scopeId);
+}
+
+/** An invitation of the scope, as the person may know of it (`actsFor`), or 404. */
+async function invitationIn(
+  trx: Trx,
+  principal: Principal,
+  scope: Scope,
+  invitationId: string,
+): Promise<Invitation> {
+  const invitation =
+    isUuid(invitationId) && actsFor(principal, scope.scopeId)
+      ? await repo.findInScope(trx, scope.scopeId, invitationId)
+      : undefined;
+  if (!invitation) throw new NotFoundError("invitation");
+  return invitation;
 }
 
 /** Throws unless the principal holds the role for the scope itself: for the two-person rules. */
@@ -280,6 +311,8 @@ async function askForApproval(
 /**
  * Approves an invitation waiting for a second administrator, and sends it: an administrator of the
  * scope who did not send it and is not the person invited; never a platform administrator in its stead.
+ * 404 for an invitation unknown (or the caller's to know nothing of), then 403 for anyone who may not
+ * approve it, then 409 for one approved or closed already.
  */
 export async function approveInvitation(
   ctx: InvitationsCtx,
@@ -287,25 +320,24 @@ export async function approveInvitation(
   invitationId: string,
 ): Promise<CreatedInvitation> {
   return transaction(ctx.db, async (trx) => {
+    const viewer = requireSignedIn(ctx.principal);
     const scope = await scopeOf(trx, target);
     const admin = INVITABLE[scope.scopeType].admin;
-    requireRole(ctx.principal, admin, scope.scopeId, "approve invitations");
-    const invitation = isUuid(invitationId)
-      ? await repo.findInScope(trx, scope.scopeId, invitationId)
-      : undefined;
-    if (!invitation || !APPROVED_ROLES.has(invitation.role)) throw new NotFoundError("invitation");
-    const p = requireOwnRole(ctx.principal, admin, scope.scopeId, "approve invitations to open bids");
-    if (invitation.approved_at)
-      throw new ConflictError("This invitation has already been approved.", "invitation_approved");
-    if (invitation.accepted_at || invitation.revoked_at || invitation.expires_at <= ctx.clock.now()) {
-      throw new ConflictError("This invitation is no longer open: send a new one.", "invitation_closed");
-    }
+    const invitation = await invitationIn(trx, viewer, scope, invitationId);
+    if (!APPROVED_ROLES.has(invitation.role)) throw new NotFoundError("invitation");
+    requireRole(viewer, admin, scope.scopeId, "approve invitations");
+    const p = requireOwnRole(viewer, admin, scope.scopeId, "approve invitations to open bids");
     if (invitation.invited_by === p.userId) {
       throw new ForbiddenError(
         "You sent this invitation, so another administrator must approve it: opening bids takes two people.",
       );
     }
     await refuseOwnAddress(trx, p.userId, invitation.email, "approve an invitation to");
+    if (invitation.approved_at)
+      throw new ConflictError("This invitation has already been approved.", "invitation_approved");
+    if (invitation.accepted_at || invitation.revoked_at || invitation.expires_at <= ctx.clock.now()) {
+      throw new ConflictError("This invitation is no longer open: send a new one.", "invitation_closed");
+    }
     const now = ctx.clock.now();
     await repo.markApproved(trx, invitation.id, p.userId, now);
     await recordAudit(trx, ctx.clock, {
@@ -325,9 +357,15 @@ export async function approveInvitation(
   });
 }
 
-async function openIn(trx: Trx, ctx: Ctx, token: string): Promise<Invitation> {
+/** The invitation of a link's token, whatever its state, or 404. */
+async function byToken(trx: Trx, token: string): Promise<Invitation> {
   const invitation = await repo.findByTokenHash(trx, hashToken(token));
   if (!invitation) throw new NotFoundError("invitation");
+  return invitation;
+}
+
+/** 409 unless the invitation can still be accepted: not used, withdrawn or expired, and approved if it needs to be. */
+function requireOpen(ctx: Ctx, invitation: Invitation): void {
   if (invitation.accepted_at)
     throw new ConflictError("This invitation has already been accepted.", "invitation_used");
   if (invitation.revoked_at)
@@ -344,6 +382,11 @@ async function openIn(trx: Trx, ctx: Ctx, token: string): Promise<Invitation> {
       "invitation_awaiting_approval",
     );
   }
+}
+
+async function openIn(trx: Trx, ctx: Ctx, token: string): Promise<Invitation> {
+  const invitation = await byToken(trx, token);
+  requireOpen(ctx, invitation);
   return invitation;
 }
 
@@ -358,11 +401,15 @@ export async function openInvitation(
   });
 }
 
-/** Accepts an invitation: the signed-in person's verified address must be the one invited. */
+/**
+ * Accepts an invitation: the signed-in person's verified address must be the one invited. 404 for a
+ * link that is not one; then 403 for anyone else (or one who sent or approved it); then 409 for an
+ * invitation used, withdrawn, expired or waiting for approval.
+ */
 export async function acceptInvitation(ctx: NoticeCtx, token: string): Promise<Invitation> {
   const p = requireSignedIn(ctx.principal);
   return transaction(ctx.db, async (trx) => {
-    const invitation = await openIn(trx, ctx, token);
+    const invitation = await byToken(trx, token);
     const user = await repo.userEmail(trx, p.userId);
     if (!user || user.email.toLowerCase() !== invitation.email.toLowerCase()) {
       throw new ForbiddenError(
@@ -377,6 +424,7 @@ export async function acceptInvitation(ctx: NoticeCtx, token: string): Promise<I
         "You sent or approved this invitation, so you cannot accept it: bid openers are made by two other people.",
       );
     }
+    requireOpen(ctx, invitation);
     const chain = chainOf({ scopeType: invitation.scope_type, scopeId: invitation.scope_id });
     const earlierHolders = await holdersOfRole(trx, invitation.role, invitation.scope_id);
     await repo.markAccepted(trx, invitation.id, p.userId, ctx.clock.now());
@@ -416,24 +464,20 @@ async function tellHolders(
   });
 }
 
-/** Withdraws an open invitation: the scope's administrators only. */
+/**
+ * Withdraws an open invitation: the scope's administrators only (404 for an invitation unknown, or
+ * the caller's to know nothing of; then 403; then 409 once accepted).
+ */
 export async function withdrawInvitation(
   ctx: Ctx,
   target: Scope | Place,
   invitationId: string,
 ): Promise<void> {
   await transaction(ctx.db, async (trx) => {
+    const viewer = requireSignedIn(ctx.principal);
     const scope = await scopeOf(trx, target);
-    const p = requireRole(
-      ctx.principal,
-      INVITABLE[scope.scopeType].admin,
-      scope.scopeId,
-      "withdraw invitations",
-    );
-    const invitation = isUuid(invitationId)
-      ? await repo.findInScope(trx, scope.scopeId, invitationId)
-      : undefined;
-    if (!invitation) throw new NotFoundError("invitation");
+    const invitation = await invitationIn(trx, viewer, scope, invitationId);
+    const p = requireRole(viewer, INVITABLE[scope.scopeType].admin, scope.scopeId, "withdraw invitations");
     if (invitation.accepted_at)
       throw new ConflictError(
         "This invitation has already been accepted; remove the person instead.",
@@ -451,22 +495,28 @@ export async function withdrawInvitation(
   });
 }
 
-/** Removes a person's role in a scope (an administrator's action; not the last administrator). */
+/**
+ * Removes a person's role in a scope (an administrator's action; not the last administrator): 404
+ * for someone unknown (or a scope the caller is to know nothing of), then 403, then 409 for the last
+ * administrator. Removing a role the person no longer holds changes nothing.
+ */
 export async function removeMember(
   ctx: Ctx,
   target: Scope | Place,
   member: { userId: string; role: Role },
 ): Promise<void> {
   await transaction(ctx.db, async (trx) => {
+    const viewer = requireSignedIn(ctx.principal);
     const scope = await scopeOf(trx, target);
     const rules = INVITABLE[scope.scopeType];
-    const p = requireRole(
-      ctx.principal,
-      rules.admin,
-      scope.scopeId,
-      `remove people from this ${scope.scopeType}`,
-    );
-    if (!isUuid(member.userId) || !rules.roles.includes(member.role)) throw new NotFoundError("member");
+    if (
+      !isUuid(member.userId) ||
+      !rules.roles.includes(member.role) ||
+      !actsFor(viewer, scope.scopeId) ||
+      !(await repo.userEmail(trx, member.userId))
+    )
+      throw new NotFoundError("member");
+    const p = requireRole(viewer, rules.admin, scope.scopeId, `remove people from this ${scope.scopeType}`);
     await revokeRole(trx, ctx.clock, actorOf(p), {
       userId: member.userId,
       role: member.role,

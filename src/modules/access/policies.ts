@@ -19,6 +19,23 @@ export const signedIn: Who = {
   },
 };
 
+/**
+ * For a route that names a record of its tenant (a project, a contract, an invitation): `who` says
+ * who may act on it, but the route asks only that the caller is signed in. The service looks the
+ * record up first and answers 404 for what is unknown or not the caller's to see, and only then
+ * 403 to someone who may not act on it (one order of checks, security finding 14): asked here,
+ * `who` would refuse a record that does not exist with 403.
+ */
+export function afterLookup(who: Who): Who {
+  return {
+    description: who.description,
+    signedIn: true,
+    check(request) {
+      requireSignedIn(request.principal);
+    },
+  };
+}
+
 /** Platform administrators. */
 export const platformAdmins: Who = {
   description: "Platform administrators",
