@@ -300,7 +300,8 @@ export async function lockForApplicant(
 
 /**
  * The EOI, locked, for the authority's editors: 404 when unknown or a draft (drafts are the body's
- * own); 403 for its own lead employee (nobody decides on their own challenge).
+ * own); then 403 for anyone else, and for its own lead employee (nobody decides on their own
+ * challenge). Looked up before the role is asked (security finding 14).
  */
 export async function lockForAuthority(
   trx: Trx,
@@ -308,8 +309,9 @@ export async function lockForAuthority(
   authorityId: string,
   id: string,
 ): Promise<{ p: Principal; challenge: Challenge }> {
-  const p = await requireAuthorityEditor(trx, principal, authorityId);
+  requireSignedIn(principal);
   const challenge = await lockSubmitted(trx, authorityId, id);
+  const p = await requireAuthorityEditor(trx, principal, authorityId);
   if (challenge.applicant_type === "employees" && challenge.lead_user_id === p.userId)
     throw new ForbiddenError(
       "You made this expression of interest as an employee, so you cannot consider or decide it. Ask another commissioner.",

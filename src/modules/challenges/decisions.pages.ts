@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, dateField, field, fieldList, formAction, formPage } from "../../http/forms.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors, signedIn } from "../access/policies.ts";
+import { afterLookup, authorityEditors, signedIn } from "../access/policies.ts";
 import { dateParts, display, NO_DATE, pagesOf } from "./challenges.presenters.ts";
 import { DECISIONS, REJECTION_GROUNDS } from "./challenges.table.ts";
 import {
@@ -41,7 +41,7 @@ export function decisionsPages(app: FastifyInstance): void {
 
 function considerationPage(app: FastifyInstance): void {
   formPage(app, `${base}/consider`, {
-    who: authorityEditors,
+    who: afterLookup(authorityEditors),
     template: "challenges/views/consider.njk",
     context: authorityContext,
     values: () => ({ consideredBy: "", consideredOn: NO_DATE, evidence: "" }),
@@ -64,7 +64,7 @@ function considerationPage(app: FastifyInstance): void {
 /** Proposing a modification, and the body's agreement: on the platform, or recorded from writing. */
 function modificationPages(app: FastifyInstance): void {
   const modification = {
-    who: authorityEditors,
+    who: afterLookup(authorityEditors),
     template: "challenges/views/modification.njk",
     context: authorityContext,
   };
@@ -113,7 +113,7 @@ function modificationPages(app: FastifyInstance): void {
 
 function decisionPage(app: FastifyInstance): void {
   formPage(app, `${base}/decide`, {
-    who: authorityEditors,
+    who: afterLookup(authorityEditors),
     template: "challenges/views/decide.njk",
     context: authorityContext,
     values: () => ({ decision: "", grounds: [] as string[], reasons: "" }),

@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { api, errorResponses } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors, signedIn } from "../access/policies.ts";
+import { afterLookup, authorityEditors, signedIn } from "../access/policies.ts";
 import { challengeJson } from "./challenges.presenters.ts";
 import {
   ChallengeParams,
@@ -25,7 +25,8 @@ import {
   proposeModification,
 } from "./decisions.service.ts";
 
-const editors = { who: authorityEditors, scope: "challenges:write" } as const;
+/** Each route names an EOI: looked up before the caller's role is asked (404, then 403). */
+const editors = { who: afterLookup(authorityEditors), scope: "challenges:write" } as const;
 const answers = { 200: ChallengeResponse, ...errorResponses(409, 422) };
 const eoi = "/api/v1/authorities/:authorityId/right-to-challenge/:challengeId";
 

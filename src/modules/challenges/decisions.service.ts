@@ -17,7 +17,7 @@ import {
 import { newId } from "../../lib/ids.ts";
 import { addDays, isIsoDate, londonDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
-import { actorOf, requireAuthorityEditor } from "../access/access.service.ts";
+import { actorOf, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { type Authority, authorityById } from "../authorities/authorities.service.ts";
@@ -518,12 +518,13 @@ async function createProjectFor(ctx: Ctx, authority: Authority, challenge: Chall
 // What the authority's forms show
 
 /**
- * A submitted EOI as the authority's forms show it (consider, propose a modification, decide): its
- * editors only (403); 404 when unknown or a draft.
+ * A submitted EOI as the authority's forms show it (consider, propose a modification, decide): 404
+ * when unknown or a draft; then its editors only (403).
  */
 export async function authorityFormOf(ctx: Ctx, authorityId: string, id: string): Promise<ChallengeView> {
-  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  requireSignedIn(ctx.principal);
   const challenge = await challengeOf(ctx, authorityId, id);
   if (challenge.submitted_at === null) throw new NotFoundError("expression of interest");
+  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
   return challenge;
 }

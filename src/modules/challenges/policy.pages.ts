@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, dateField, field, formPage } from "../../http/forms.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors } from "../access/policies.ts";
+import { afterLookup, authorityEditors } from "../access/policies.ts";
 import { dateParts, NO_DATE, pagesOf, queryField } from "./challenges.presenters.ts";
 import { addWindow, policyOf, publishPolicy, removeWindow, serviceChoices } from "./policy.service.ts";
 
@@ -63,7 +63,7 @@ export function policyPages(app: FastifyInstance): void {
   buttonAction(
     app,
     "/authorities/:slug/right-to-challenge/windows/:windowId/remove",
-    { who: authorityEditors },
+    { who: afterLookup(authorityEditors) },
     async (request: FastifyRequest<{ Params: { windowId: string } }>) => {
       await removeWindow(ctxOf(request), request.authority.id, request.params.windowId);
       return `${pagesOf(request.authority)}?notice=window-removed#windows`;

@@ -7,7 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { api, errorResponses } from "../../http/routes.ts";
 import { AuthorityParams } from "../../http/schemas.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors } from "../access/policies.ts";
+import { afterLookup, authorityEditors } from "../access/policies.ts";
 import { policyJson, windowJson } from "./challenges.presenters.ts";
 import {
   PolicyBody,
@@ -59,13 +59,16 @@ export function policyRoutes(app: FastifyInstance): void {
 
   json.delete(
     "/api/v1/authorities/:authorityId/right-to-challenge/policy/windows/:windowId",
-    api(editors, {
-      operationId: "removeChallengeWindow",
-      tags: TAGS,
-      summary: "Remove a window for expressions of interest",
-      params: WindowParams,
-      response: { 204: { type: "null", description: "Removed" } },
-    }),
+    api(
+      { ...editors, who: afterLookup(authorityEditors) },
+      {
+        operationId: "removeChallengeWindow",
+        tags: TAGS,
+        summary: "Remove a window for expressions of interest",
+        params: WindowParams,
+        response: { 204: { type: "null", description: "Removed" } },
+      },
+    ),
     async (request, reply) => {
       await removeWindow(ctxOf(request), request.authority.id, request.params.windowId);
       return reply.status(204).send(null);

@@ -17,7 +17,7 @@ import {
 import { isUuid, newId } from "../../lib/ids.ts";
 import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
 import type { Panel } from "../../lib/ports.ts";
-import { actorOf, requireAuthorityEditor } from "../access/access.service.ts";
+import { actorOf, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { registerOf as servicesOf } from "../services/services.service.ts";
@@ -232,12 +232,13 @@ export async function recordWindow(
   });
 }
 
-/** Removes a window (404 when unknown): its editors only, audited. */
+/** Removes a window (404 when unknown, before 403): its editors only, audited. */
 export async function removeWindow(ctx: Ctx, authorityId: string, windowId: string): Promise<void> {
   return transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    requireSignedIn(ctx.principal);
     const window = isUuid(windowId) ? await repo.findWindow(trx, authorityId, windowId) : undefined;
     if (!window) throw new NotFoundError("window for expressions of interest");
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
     await repo.deleteWindow(trx, authorityId, windowId);
     await recordAudit(trx, ctx.clock, {
       authorityId,

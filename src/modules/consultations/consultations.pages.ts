@@ -9,7 +9,7 @@ import { buttonAction, dateField, field, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import { londonDateTime, londonParts } from "../../lib/london-time.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors } from "../access/policies.ts";
+import { afterLookup, authorityEditors } from "../access/policies.ts";
 import type { Authority } from "../authorities/authorities.service.ts";
 import {
   authorityConsultations,
@@ -221,7 +221,7 @@ function draftingPages(app: FastifyInstance): void {
   });
 
   formPage(app, "/authorities/:slug/consultations/:consultationId/edit", {
-    who: authorityEditors,
+    who: afterLookup(authorityEditors),
     template: "consultations/views/form.njk",
     context: async (request: ConsultationRequest) => {
       const { authority } = request;
@@ -244,7 +244,7 @@ function draftingPages(app: FastifyInstance): void {
   buttonAction(
     app,
     "/authorities/:slug/consultations/:consultationId/publish",
-    { who: authorityEditors },
+    { who: afterLookup(authorityEditors) },
     async (request: ConsultationRequest) => {
       const { authority } = request;
       const c = await publishConsultation(ctxOf(request), authority.id, request.params.consultationId);

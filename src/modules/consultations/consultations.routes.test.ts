@@ -148,22 +148,26 @@ describe("consultation pages", () => {
     expect((await call(t.app, "GET", page)).statusCode).toBe(404);
   });
 
-  it("changes the draft, publishes it (others 403), then refuses to change it (409)", async () => {
+  it("changes the draft, publishes it (others 404 for the draft, 403 once published), then refuses to change it (409)", async () => {
     const edit = await call(t.app, "GET", `${page}/edit`, commissioner);
     expect(edit.statusCode).toBe(200);
     expect(edit.body).toContain('value="17:00"');
-    expect((await postForm(t.app, districtAdmin, `${page}/edit`, form)).statusCode).toBe(403);
+    // A draft is the county's alone: not found for another authority's administrator.
+    expect((await postForm(t.app, districtAdmin, `${page}/edit`, form)).statusCode).toBe(404);
     const changed = await postForm(t.app, commissioner, `${page}/edit`, {
       ...form,
       title: "Adult learning 2027",
     });
     expect(changed.statusCode).toBe(303);
-    expect((await postForm(t.app, districtAdmin, `${page}/publish`, {})).statusCode).toBe(403);
+    expect((await postForm(t.app, districtAdmin, `${page}/publish`, {})).statusCode).toBe(404);
     const published = await postForm(t.app, commissioner, `${page}/publish`, {});
     expect(published.statusCode).toBe(303);
     expect(mainText((await call(t.app, "GET", page)).body)).toContain("Adult learning 2027");
     expect((await postForm(t.app, commissioner, `${page}/edit`, form)).statusCode).toBe(409);
     expect((await postForm(t.app, commissioner, `${page}/publish`, {})).statusCode).toBe(409);
+    // Published, it is everyone's to see: another authority's administrator is refused (403), not told it is published (409).
+    expect((await postForm(t.app, districtAdmin, `${page}/edit`, form)).statusCode).toBe(403);
+    expect((await postForm(t.app, districtAdmin, `${page}/publish`, {})).statusCode).toBe(403);
   });
 
   it("takes responses from a citizen and a charity, re-rendering with errors", async () => {
@@ -323,8 +327,9 @@ describe("consultations API", () => {
     const c = created.json();
     expect(c.status).toBe("draft");
     expect((await call(t.app, "GET", String(created.headers.location))).statusCode).toBe(404);
+    // A draft is not another authority's to see (404); once published, it is refused (403), not 409.
     expect((await call(t.app, "PATCH", `${API}/${c.id}`, districtAdmin, { title: "Mine" })).statusCode).toBe(
-      403,
+      404,
     );
     const patched = await call(t.app, "PATCH", `${API}/${c.id}`, commissioner, { title: "Reablement 2027" });
     expect(patched.json().title).toBe("Reablement 2027");
@@ -334,6 +339,9 @@ describe("consultations API", () => {
     expect(published.json().status).toBe("open");
     expect((await call(t.app, "PATCH", `${API}/${c.id}`, commissioner, { title: "Late" })).statusCode).toBe(
       409,
+    );
+    expect((await call(t.app, "PATCH", `${API}/${c.id}`, districtAdmin, { title: "Late" })).statusCode).toBe(
+      403,
     );
     expect(
       (await call(t.app, "GET", `/api/v1/authorities/${DEMO_AUTHORITY.district}/consultations/${c.id}`))

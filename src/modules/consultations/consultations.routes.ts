@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { anyone, api, errorResponses, type Who } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors, signedIn } from "../access/policies.ts";
+import { afterLookup, authorityEditors, signedIn } from "../access/policies.ts";
 import { consultationPages } from "./consultations.pages.ts";
 import {
   AnswersBody,
@@ -96,6 +96,8 @@ const respondents: Who = {
 
 const tags: ["consultations"] = ["consultations"];
 const editors = { who: authorityEditors, scope: "consultations:write" } as const;
+/** For a consultation named in the address: looked up before the caller's role is asked (404, then 403). */
+const consultationEditors = { who: afterLookup(authorityEditors), scope: "consultations:write" } as const;
 
 function readApi(app: FastifyInstance): void {
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -185,7 +187,7 @@ function draftingApi(app: FastifyInstance): void {
 
   json.patch(
     "/api/v1/authorities/:authorityId/consultations/:consultationId",
-    api(editors, {
+    api(consultationEditors, {
       operationId: "updateConsultation",
       tags,
       summary: "Change a draft consultation",
@@ -203,7 +205,7 @@ function draftingApi(app: FastifyInstance): void {
 
   json.post(
     "/api/v1/authorities/:authorityId/consultations/:consultationId/publish",
-    api(editors, {
+    api(consultationEditors, {
       operationId: "publishConsultation",
       tags,
       summary: "Publish a draft consultation: it opens for responses until it closes",
@@ -264,7 +266,7 @@ function responsesApi(app: FastifyInstance): void {
 
   json.post(
     "/api/v1/authorities/:authorityId/consultations/:consultationId/answers",
-    api(editors, {
+    api(consultationEditors, {
       operationId: "answerConsultationPoints",
       tags,
       summary: 'Answer points made in responses ("you said, we did")',
@@ -284,7 +286,7 @@ function responsesApi(app: FastifyInstance): void {
 
   json.post(
     "/api/v1/authorities/:authorityId/consultations/:consultationId/summary/publish",
-    api(editors, {
+    api(consultationEditors, {
       operationId: "publishConsultationSummary",
       tags,
       summary: 'Publish the "you said, we did" summary',

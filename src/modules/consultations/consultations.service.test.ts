@@ -179,7 +179,8 @@ describe("drafting and publishing", () => {
     clock.set(START);
     const id = await create(commissioner, draft);
     await updateConsultation(as(commissioner), COUNTY, id, { title: "Day opportunities 2027" });
-    expect((await refused(publish(districtAdmin, id))).constructor).toBe(ForbiddenError);
+    // A draft is not another authority's to see: not found, before any question of who may publish it.
+    expect((await refused(publish(districtAdmin, id))).constructor).toBe(NotFoundError);
     await publish(commissioner, id);
     const c = await consultationOf(as(null), COUNTY, id);
     expect(c.title).toBe("Day opportunities 2027");
@@ -187,6 +188,8 @@ describe("drafting and publishing", () => {
     expect(c.published_at).toEqual(START);
     const again = await refused(publish(commissioner, id));
     expect(again).toBeInstanceOf(ConflictError);
+    // Published, it is everyone's to see: another authority is refused (403) before the state (409).
+    expect((await refused(publish(districtAdmin, id))).constructor).toBe(ForbiddenError);
     const edit = await refused(updateConsultation(as(commissioner), COUNTY, id, { title: "Late" }));
     expect(edit).toBeInstanceOf(ConflictError);
     expect((await consultationOf(as(null), COUNTY, id)).title).toBe("Day opportunities 2027");

@@ -21,9 +21,15 @@
  * published summary). Every function takes the service context first (`Ctx`); those a route calls
  * check who is asking, the `record…` ones check no one (seeds use them).
  */
+import type { Trx } from "../../db/database.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { isAuthorityEditor } from "../access/access.service.ts";
+import {
+  isAuthorityEditor,
+  type Principal,
+  requireAuthorityEditor,
+  requireSignedIn,
+} from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import * as repo from "./consultations.repository.ts";
 import {
@@ -95,6 +101,26 @@ export async function consultationOf(
   const view = await loadConsultation(ctx, authorityId, consultationId);
   if (!view || (view.status === "draft" && !view.editor)) throw new NotFoundError("consultation");
   return view;
+}
+
+/**
+ * The consultation a person changes, publishes or answers, locked, in one order of checks (security finding
+ * 14): 401 for the public, 404 for an unknown consultation or a draft they may not see, then 403
+ * unless they act for the authority in its commissioning. Its state is the caller's to check (409).
+ */
+export async function consultationToChange(
+  trx: Trx,
+  ctx: Ctx,
+  authorityId: string,
+  consultationId: string,
+): Promise<{ p: Principal; locked: Consultation }> {
+  requireSignedIn(ctx.principal);
+  const locked = isUuid(consultationId)
+    ? await repo.lockConsultation(trx, authorityId, consultationId)
+    : undefined;
+  if (!locked || (locked.status === "draft" && !isAuthorityEditor(ctx.principal, authorityId)))
+    throw new NotFoundError("consultation");
+  return { p: await requireAuthorityEditor(trx, ctx.principal, authorityId), locked };
 }
 
 export interface ListOptions {

@@ -14,7 +14,7 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { isIsoDate, londonDateTime, londonInstant, parseTime } from "../../lib/london-time.ts";
-import { actorOf, requireAuthorityEditor } from "../access/access.service.ts";
+import { actorOf, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import * as repo from "./consultations.repository.ts";
@@ -22,6 +22,7 @@ import {
   CONSULTATION_LIMITS,
   type ConsultationView,
   consultationOf,
+  consultationToChange,
   loadConsultation,
 } from "./consultations.service.ts";
 import { CONSULTATION_KINDS, type Consultation, type ConsultationKind } from "./consultations.table.ts";
@@ -341,11 +342,7 @@ export async function updateConsultation(
   changes: ConsultationDraft,
 ): Promise<ConsultationView> {
   return transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
-    const locked = isUuid(consultationId)
-      ? await repo.lockConsultation(trx, authorityId, consultationId)
-      : undefined;
-    if (!locked) throw new NotFoundError("consultation");
+    const { p, locked } = await consultationToChange(trx, ctx, authorityId, consultationId);
     if (locked.status !== "draft") throw notDraft(locked);
     const current = await loadConsultation(within(ctx, trx), authorityId, consultationId);
     if (!current) throw new NotFoundError("consultation");
@@ -420,7 +417,7 @@ export async function publishConsultation(
   consultationId: string,
 ): Promise<ConsultationView> {
   return transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const { p } = await consultationToChange(trx, ctx, authorityId, consultationId);
     await recordConsultationPublished(within(ctx, trx, actorOf(p)), authorityId, consultationId);
     return consultationOf(within(ctx, trx), authorityId, consultationId);
   });
@@ -428,16 +425,17 @@ export async function publishConsultation(
 
 /**
  * What the drafting form offers (the authority's commissioning projects): its editors only. With
- * `consultationId`, the consultation being changed (404 for one the caller may not see).
+ * `consultationId`, the consultation being changed (404 for one the caller may not see, before 403).
  */
 export async function consultationForm(
   ctx: Ctx,
   authorityId: string,
   consultationId?: string,
 ): Promise<{ projects: { id: string; title: string }[]; consultation?: ConsultationView }> {
-  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  requireSignedIn(ctx.principal);
   const consultation =
     consultationId === undefined ? undefined : await consultationOf(ctx, authorityId, consultationId);
+  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
   return {
     projects: await repo.projectChoices(ctx.db, authorityId),
     ...(consultation ? { consultation } : {}),

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { field, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors, signedIn } from "../access/policies.ts";
+import { afterLookup, authorityEditors, signedIn } from "../access/policies.ts";
 import { type ConsultationRequest, consultationUrl, display } from "./consultations.pages.ts";
 import type { SectionWithQuestions } from "./consultations.service.ts";
 import {
@@ -164,7 +164,7 @@ function respondingPages(app: FastifyInstance): void {
 /** Answering each point, publishing "you said, we did", and the published summary. */
 function youSaidWeDidPages(app: FastifyInstance): void {
   formPage(app, "/authorities/:slug/consultations/:consultationId/answers", {
-    who: authorityEditors,
+    who: afterLookup(authorityEditors),
     template: "consultations/views/answers.njk",
     context: async (request: ConsultationRequest) => {
       const { authority } = request;

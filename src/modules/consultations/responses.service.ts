@@ -222,7 +222,7 @@ async function respondentOf(
 /**
  * Sends or changes the respondent's response (one per person, or per organisation), while the
  * consultation is open: 409 after closing, nothing written. 403 for an organisation the person does
- * not act for; 400 naming each field at fault; 422 for "could be delivered differently" without
+ * not act for (before 409: security finding 14); 400 naming each field at fault; 422 for "could be delivered differently" without
  * the alternative model. Anyone signed in. Returns the response's id and whether it is new.
  */
 export async function respond(
@@ -234,12 +234,12 @@ export async function respond(
   const p = requireSignedIn(ctx.principal);
   return transaction(ctx.db, async (trx) => {
     const consultation = await consultationOf(within(ctx, trx), authorityId, consultationId);
+    const problems: FieldError[] = [];
+    const respondent = await respondentOf(within(ctx, trx), p, input, problems);
     if (consultation.status === "draft")
       throw new ConflictError("This consultation has not been published yet.", "consultation_not_open");
     if (consultation.state !== "open")
       throw new ConflictError(closedMessage(consultation), "consultation_closed");
-    const problems: FieldError[] = [];
-    const respondent = await respondentOf(within(ctx, trx), p, input, problems);
     const content = checkResponseContent(consultation, input.sections ?? [], problems);
     return writeResponse(within(ctx, trx), p, consultation, respondent, input.showName === true, content);
   });

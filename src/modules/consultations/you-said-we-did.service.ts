@@ -14,7 +14,7 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
-import { actorOf, requireAuthorityEditor } from "../access/access.service.ts";
+import { actorOf, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
@@ -23,6 +23,7 @@ import {
   CONSULTATION_LIMITS,
   type ConsultationView,
   consultationOf,
+  consultationToChange,
   loadConsultation,
 } from "./consultations.service.ts";
 import { type ShownResponse, shapeResponses, shownResponses } from "./responses.service.ts";
@@ -80,11 +81,7 @@ export async function answerPoints(
   given: readonly PointAnswerInput[],
 ): Promise<number> {
   return transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
-    const locked = isUuid(consultationId)
-      ? await repo.lockConsultation(trx, authorityId, consultationId)
-      : undefined;
-    if (!locked) throw new NotFoundError("consultation");
+    const { p } = await consultationToChange(trx, ctx, authorityId, consultationId);
     requireClosed(await consultationOf(within(ctx, trx), authorityId, consultationId));
     checkAnswers(await repo.responsesOf(trx, authorityId, consultationId), given);
     const now = ctx.clock.now();
@@ -218,7 +215,7 @@ export async function publishSummary(
   summaryText: string,
 ): Promise<ConsultationView> {
   return transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const { p } = await consultationToChange(trx, ctx, authorityId, consultationId);
     await recordSummaryPublished(within(ctx, trx, actorOf(p)), authorityId, consultationId, summaryText);
     return consultationOf(within(ctx, trx), authorityId, consultationId);
   });
@@ -226,7 +223,8 @@ export async function publishSummary(
 
 /**
  * The answers page's one action: saves the answers given (if any) and, with `publish`, publishes
- * the summary, in one transaction (so a refused publication saves nothing). Editors only.
+ * the summary, in one transaction (so a refused publication saves nothing). Editors only (404 for
+ * a consultation the caller may not see, then 403, even when nothing is given).
  */
 export async function saveAnswers(
   ctx: Ctx,
@@ -236,6 +234,7 @@ export async function saveAnswers(
   publish: { summaryText: string } | null,
 ): Promise<void> {
   await transaction(ctx.db, async (trx) => {
+    await consultationToChange(trx, ctx, authorityId, consultationId);
     if (given.length > 0) await answerPoints(within(ctx, trx), authorityId, consultationId, given);
     if (publish) await publishSummary(within(ctx, trx), authorityId, consultationId, publish.summaryText);
   });
@@ -253,16 +252,17 @@ export async function summaryOf(
 }
 
 /**
- * The answers page: every response's sections with content, and the answers so far. Editors only,
- * once the consultation has closed (409 before).
+ * The answers page: every response's sections with content, and the answers so far. Editors only
+ * (404 for a consultation the caller may not see, then 403), once it has closed (409 before).
  */
 export async function pointsOf(
   ctx: Ctx,
   authorityId: string,
   consultationId: string,
 ): Promise<{ consultation: ConsultationView; responses: ShownResponse[] }> {
-  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  requireSignedIn(ctx.principal);
   const consultation = await consultationOf(ctx, authorityId, consultationId);
+  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
   if (consultation.state === "draft" || consultation.state === "open") requireClosed(consultation);
   return { consultation, responses: await shownResponses(ctx, consultation, true) };
 }

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { dateField, field, formPage } from "../../http/forms.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors } from "../access/policies.ts";
+import { afterLookup, authorityEditors } from "../access/policies.ts";
 import { amendContract, contractToChange, terminateContract } from "./contract-changes.service.ts";
 import { contractsCtxOf } from "./contracts.context.ts";
 import { formValues, forPage, money } from "./contracts.pages.ts";
@@ -22,7 +22,7 @@ async function changeContext(request: ContractRequest) {
 
 export function contractChangePages(app: FastifyInstance): void {
   formPage(app, "/authorities/:slug/contracts/:contractId/amend", {
-    who: authorityEditors,
+    who: afterLookup(authorityEditors),
     template: "contracts/views/amend.njk",
     context: changeContext,
     values: () => ({}),
@@ -40,7 +40,7 @@ export function contractChangePages(app: FastifyInstance): void {
   });
 
   formPage(app, "/authorities/:slug/contracts/:contractId/terminate", {
-    who: authorityEditors,
+    who: afterLookup(authorityEditors),
     template: "contracts/views/terminate.njk",
     context: changeContext,
     values: () => ({}),

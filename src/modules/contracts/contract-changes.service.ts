@@ -8,7 +8,7 @@ import { transaction } from "../../db/transaction.ts";
 import { ConflictError, type FieldError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
 import { londonToday, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
-import { actorOf, requireAuthorityEditor } from "../access/access.service.ts";
+import { actorOf, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
 import { type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import type { ContractsCtx } from "./contracts.context.ts";
@@ -63,14 +63,19 @@ function requireRunning(view: ContractView, what: string): void {
     );
 }
 
-/** The contract to amend or terminate: for the authority's commissioners and administrators. */
+/**
+ * The contract to amend or terminate: for the authority's commissioners and administrators (404 for
+ * an unknown contract, then 403).
+ */
 export async function contractToChange(
   ctx: Ctx,
   authorityId: string,
   contractId: string,
 ): Promise<ContractWithLapse> {
+  requireSignedIn(ctx.principal);
+  const contract = await contractOf(ctx, authorityId, contractId);
   await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
-  return contractOf(ctx, authorityId, contractId);
+  return contract;
 }
 
 interface Changes {
@@ -157,8 +162,9 @@ export async function amendContract(
   draft: AmendmentDraft,
 ): Promise<{ number: number; contract: ContractWithLapse }> {
   const number = await transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    requireSignedIn(ctx.principal);
     const view = await lockedView(within(ctx, trx), authorityId, contractId);
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
     const { contract } = view;
     requireRunning(view, "amended");
     const { reason, changes } = amendmentChanges(view, draft);
@@ -217,8 +223,9 @@ export async function terminateContract(
   draft: TerminationDraft,
 ): Promise<ContractWithLapse> {
   await transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    requireSignedIn(ctx.principal);
     const view = await lockedView(within(ctx, trx), authorityId, contractId);
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
     const { contract } = view;
     requireRunning(view, "terminated");
     const problems: FieldError[] = [];

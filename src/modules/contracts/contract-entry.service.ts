@@ -9,11 +9,17 @@ import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import { decodeBase64 } from "../../lib/base64.ts";
 import { formatPercent, WHOLE_BP } from "../../lib/basis-points.ts";
-import { type FieldError, NotFoundError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
-import { isUuid, newId } from "../../lib/ids.ts";
+import { ConflictError, type FieldError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
+import { newId } from "../../lib/ids.ts";
 import { addMonths, londonToday, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
-import { actorOf, isAuthorityEditor, requireAuthorityEditor } from "../access/access.service.ts";
+import {
+  actorOf,
+  isAuthorityEditor,
+  type Principal,
+  requireAuthorityEditor,
+  requireSignedIn,
+} from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import {
@@ -83,14 +89,56 @@ export async function readyToContract(ctx: Ctx, authorityId: string): Promise<Aw
   return awardsReadyToContract(ctx, authorityId);
 }
 
-/** The award a contract is about to be entered from (404, 409 as the handover says), for the form. */
+/** The award, or why a contract cannot be entered from it now (404 is thrown: there is none). */
+async function findAward(
+  ctx: Ctx,
+  authorityId: string,
+  awardId: string,
+): Promise<{ award: AwardForContract } | { notNow: ConflictError }> {
+  try {
+    return { award: await awardForContract(ctx, authorityId, awardId) };
+  } catch (error) {
+    // The handover answers 404 and 409 at once: an award refused for its state exists.
+    if (error instanceof ConflictError) return { notNow: error };
+    throw error;
+  }
+}
+
+/**
+ * Who may enter a contract from this award, whatever its state: 401 for the public, 404 for an
+ * unknown award, then 403 unless the caller acts for the authority in its commissioning (security
+ * finding 14). For the entry form's route, which asks before a byte of its files is read.
+ */
+export async function requireAwardEditor(ctx: Ctx, authorityId: string, awardId: string): Promise<Principal> {
+  requireSignedIn(ctx.principal);
+  await findAward(ctx, authorityId, awardId);
+  return requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+}
+
+/**
+ * The award a contract is to be entered from, in one order of checks: 401, 404 for an unknown award,
+ * 403 unless the caller acts for the authority in its commissioning, then 409 as the handover says
+ * (standstill, a challenge, withdrawn, contracted already).
+ */
+async function awardToEnter(
+  ctx: Ctx,
+  authorityId: string,
+  awardId: string,
+): Promise<{ p: Principal; award: AwardForContract }> {
+  requireSignedIn(ctx.principal);
+  const found = await findAward(ctx, authorityId, awardId);
+  const p = await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  if ("notNow" in found) throw found.notNow;
+  return { p, award: found.award };
+}
+
+/** The award a contract is about to be entered from (404, 403, then 409 as the handover says), for the form. */
 export async function awardToContract(
   ctx: Ctx,
   authorityId: string,
   awardId: string,
 ): Promise<AwardForContract> {
-  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
-  return awardForContract(ctx, authorityId, awardId);
+  return (await awardToEnter(ctx, authorityId, awardId)).award;
 }
 
 /**
@@ -357,8 +405,8 @@ async function recordContract(
 }
 
 /**
- * Enters a contract from an award: 403 not the authority's commissioner or administrator; 404
- * unknown award; 409 in standstill, challenged, withdrawn or contracted already; 400 each field at
+ * Enters a contract from an award: 404 unknown award; 403 not the authority's commissioner or
+ * administrator; 409 in standstill, challenged, withdrawn or contracted already; 400 each field at
  * fault; 422 dates out of order or already past, shares not adding up to 100%, a contract over £5m
  * with fewer than 3 KPIs, or a supplier without the current registration the regulated activity
  * needs. Publishes the contract details notice; audited. Returns the contract as it now is.
@@ -370,10 +418,8 @@ export async function enterContract(
   options: { id?: string } = {},
 ): Promise<ContractWithLapse> {
   const id = await transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
-    if (!isUuid(draft.awardId)) throw new NotFoundError("award");
     const inTrx = within(ctx, trx);
-    const award = await awardForContract(inTrx, authorityId, draft.awardId);
+    const { p, award } = await awardToEnter(inTrx, authorityId, draft.awardId ?? "");
     const checked = checkFields(award, authorityId, draft);
     await checkCombination(inTrx, award, checked);
     const id = options.id ?? newId();

@@ -14,7 +14,7 @@ import { formatPercent } from "../../lib/basis-points.ts";
 import { londonDateTime, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors, organisationRoles } from "../access/policies.ts";
+import { organisationRoles } from "../access/policies.ts";
 import {
   type AwardForContract,
   authorityContracts,
@@ -24,6 +24,7 @@ import {
   readyToContract,
 } from "./contract-entry.service.ts";
 import { contractsCtxOf } from "./contracts.context.ts";
+import { awardIdOf, contractEntrants } from "./contracts.policies.ts";
 import {
   type ContractView,
   contractOf,
@@ -231,12 +232,6 @@ export function kpisFromForm(body: unknown): KpiDraft[] {
   return kpis;
 }
 
-/** The award a contract is being entered from: in the query (`?award=`), or the form's own field. */
-function awardIdOf(request: FastifyRequest): string {
-  const query = (request.query ?? {}) as Record<string, string | undefined>;
-  return String(query.award ?? field(request.body, "awardId"));
-}
-
 /** What the contract form shows besides its values: the award, its supplier and value, the choices. */
 async function entryContext(request: AuthorityRequest) {
   const { authority } = request;
@@ -292,7 +287,7 @@ function entryPages(app: FastifyInstance): void {
   // Without an award: the awards ready to contract, to choose from; with one: the form.
   app.get(
     "/authorities/:slug/contracts/new",
-    page({ who: authorityEditors }),
+    page({ who: contractEntrants(true) }),
     async (request: AuthorityRequest, reply) => {
       const { authority } = request;
       if (!awardIdOf(request)) {
@@ -312,7 +307,7 @@ function entryPages(app: FastifyInstance): void {
   );
 
   formAction(app, "/authorities/:slug/contracts/new", {
-    who: authorityEditors,
+    who: contractEntrants(false),
     uploads: true,
     template: "contracts/views/form.njk",
     context: entryContext,

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { anyone, api, errorResponses } from "../../http/routes.ts";
 import { AuthorityParams } from "../../http/schemas.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors, organisationRoles } from "../access/policies.ts";
+import { afterLookup, authorityEditors, organisationRoles } from "../access/policies.ts";
 import { contractChangePages } from "./contract-changes.pages.ts";
 import { amendContract, terminateContract } from "./contract-changes.service.ts";
 import {
@@ -362,7 +362,7 @@ function contractEntryWrites(app: FastifyInstance): void {
   json.post(
     base,
     api(
-      { who: authorityEditors, scope: "contracts:write" },
+      { who: afterLookup(authorityEditors), scope: "contracts:write" },
       {
         operationId: "enterContract",
         tags,
@@ -387,7 +387,7 @@ function contractEntryWrites(app: FastifyInstance): void {
   json.post(
     `${period}/report`,
     api(
-      { who: supplierPeople, scope: "contracts:write" },
+      { who: afterLookup(supplierPeople), scope: "contracts:write" },
       {
         operationId: "reportKpi",
         tags,
@@ -408,7 +408,7 @@ function contractEntryWrites(app: FastifyInstance): void {
   json.post(
     `${period}/rating`,
     api(
-      { who: authorityEditors, scope: "contracts:write" },
+      { who: afterLookup(authorityEditors), scope: "contracts:write" },
       {
         operationId: "rateKpi",
         tags,
@@ -434,7 +434,7 @@ function contractChangeWrites(app: FastifyInstance): void {
   json.post(
     `${one}/amendments`,
     api(
-      { who: authorityEditors, scope: "contracts:write" },
+      { who: afterLookup(authorityEditors), scope: "contracts:write" },
       {
         operationId: "amendContract",
         tags,
@@ -460,7 +460,7 @@ function contractChangeWrites(app: FastifyInstance): void {
   json.post(
     `${one}/termination`,
     api(
-      { who: authorityEditors, scope: "contracts:write" },
+      { who: afterLookup(authorityEditors), scope: "contracts:write" },
       {
         operationId: "terminateContract",
         tags,

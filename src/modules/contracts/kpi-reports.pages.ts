@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { field, formPage } from "../../http/forms.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors } from "../access/policies.ts";
+import { afterLookup, authorityEditors } from "../access/policies.ts";
 import { contractsCtxOf } from "./contracts.context.ts";
 import { forPage } from "./contracts.pages.ts";
 import { supplierPeople } from "./contracts.policies.ts";
@@ -39,7 +39,7 @@ export function kpiReportPages(app: FastifyInstance): void {
   const period = "/authorities/:slug/contracts/:contractId/kpis/:position/periods/:period";
 
   formPage(app, `${period}/report`, {
-    who: supplierPeople,
+    who: afterLookup(supplierPeople),
     template: "contracts/views/report.njk",
     context: async (request: PeriodRequest) =>
       periodContext(request, await reportForm(ctxOf(request), ...periodOf(request))),
@@ -52,7 +52,7 @@ export function kpiReportPages(app: FastifyInstance): void {
   });
 
   formPage(app, `${period}/rating`, {
-    who: authorityEditors,
+    who: afterLookup(authorityEditors),
     template: "contracts/views/rate.njk",
     context: async (request: PeriodRequest) => ({
       ...periodContext(request, await ratingForm(ctxOf(request), ...periodOf(request))),

@@ -65,7 +65,10 @@ export interface PeriodForm {
   period: PeriodView;
 }
 
-/** What the report form shows: the contract and the period (403 for anyone but the supplier's people). */
+/**
+ * What the report form shows: the contract and the period (404 for an unknown contract, KPI or
+ * period; then 403 for anyone but the supplier's people).
+ */
 export async function reportForm(
   ctx: Ctx,
   authorityId: string,
@@ -73,13 +76,18 @@ export async function reportForm(
   position: number,
   periodNumber: number,
 ): Promise<PeriodForm> {
-  requireSupplierPerson(ctx.principal);
+  requireSignedIn(ctx.principal);
   const view = await contractOf(ctx, authorityId, contractId);
+  const found = periodIn(view, position, periodNumber);
+  requireSupplierPerson(ctx.principal);
   requireReporter(view);
-  return { view, ...periodIn(view, position, periodNumber) };
+  return { view, ...found };
 }
 
-/** What the rating form shows: the contract and the period (the authority's commissioners and administrators). */
+/**
+ * What the rating form shows: the contract and the period (404 for an unknown contract, KPI or
+ * period; then the authority's commissioners and administrators only, 403).
+ */
 export async function ratingForm(
   ctx: Ctx,
   authorityId: string,
@@ -87,14 +95,17 @@ export async function ratingForm(
   position: number,
   periodNumber: number,
 ): Promise<PeriodForm> {
-  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  requireSignedIn(ctx.principal);
   const view = await contractOf(ctx, authorityId, contractId);
-  return { view, ...periodIn(view, position, periodNumber) };
+  const found = periodIn(view, position, periodNumber);
+  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  return { view, ...found };
 }
 
 /**
- * The supplier's report against a KPI for a period: by the lead organisation's administrators and
- * members (403 for anyone else), once the period's last day has come (409 before), once (409).
+ * The supplier's report against a KPI for a period: 404 for an unknown contract, KPI or period; by
+ * the lead organisation's administrators and members (403 for anyone else), once the period's last
+ * day has come (409 before), once (409).
  * The authority's commissioners and the person who entered the contract are told. Returns the
  * contract as it now is.
  */
@@ -107,11 +118,12 @@ export async function reportKpi(
   draft: ReportDraft,
 ): Promise<ContractWithLapse> {
   await transaction(ctx.db, async (trx) => {
-    const p = requireSupplierPerson(ctx.principal);
+    requireSignedIn(ctx.principal);
     const view = await lockedView(within(ctx, trx), authorityId, contractId);
     const { contract } = view;
-    requireReporter(view);
     const { kpi, period } = periodIn(view, position, periodNumber);
+    const p = requireSupplierPerson(ctx.principal);
+    requireReporter(view);
     if (period.state === "upcoming")
       throw new ConflictError(
         `This period runs until ${longDate(period.endsOn)}: report from its last day.`,
@@ -178,8 +190,9 @@ export async function reportKpi(
 
 /**
  * The commissioner's rating of a reported period (good, approaching target, requires improvement,
- * inadequate) with a comment, published at once: 409 before the report, or rated already. Returns
- * the contract as it now is.
+ * inadequate) with a comment, published at once: 404 for an unknown contract, KPI or period; 403
+ * for anyone but the authority's commissioners and administrators; 409 before the report, or rated
+ * already. Returns the contract as it now is.
  */
 export async function rateKpi(
   ctx: ContractsCtx,
@@ -190,10 +203,11 @@ export async function rateKpi(
   draft: RatingDraft,
 ): Promise<ContractWithLapse> {
   await transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    requireSignedIn(ctx.principal);
     const view = await lockedView(within(ctx, trx), authorityId, contractId);
     const { contract } = view;
     const { kpi, period } = periodIn(view, position, periodNumber);
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
     if (period.state === "rated")
       throw new ConflictError(
         "This period has been rated already: a published rating cannot be changed.",

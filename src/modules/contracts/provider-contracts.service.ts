@@ -10,7 +10,7 @@ import { NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { londonToday } from "../../lib/london-time.ts";
 import type { Panel } from "../../lib/ports.ts";
-import { requireRole } from "../access/access.service.ts";
+import { requireRole, requireSignedIn } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import * as repo from "./contracts.repository.ts";
 import {
@@ -53,9 +53,10 @@ export function dueReports(views: readonly ContractView[]): DueReport[] {
  * or overdue as the lead: for its administrators and members (and platform administrators).
  */
 export async function providerContracts(ctx: Ctx, organisationId: string): Promise<ProviderContracts> {
-  requireRole(ctx.principal, SUPPLIER_ROLES, organisationId, "see this organisation's contracts");
+  requireSignedIn(ctx.principal);
   const name = isUuid(organisationId) ? await repo.organisationName(ctx.db, organisationId) : undefined;
   if (name === undefined) throw new NotFoundError("organisation");
+  requireRole(ctx.principal, SUPPLIER_ROLES, organisationId, "see this organisation's contracts");
   const rows = await repo.listContracts(ctx.db, { organisationId });
   const views = await viewsOf(ctx, rows);
   const held = views.map((v) => ({

@@ -10,7 +10,7 @@ import { formatPercent } from "../../lib/basis-points.ts";
 import { longDate } from "../../lib/london-time.ts";
 import { panelsContext } from "../../lib/ports.ts";
 import { ctxOf } from "../access/context.ts";
-import { organisationRoles, signedIn } from "../access/policies.ts";
+import { afterLookup, organisationRoles, signedIn } from "../access/policies.ts";
 import { mutualEvidencePage, submitMutualEvidenceForm } from "./mutual-evidence.service.ts";
 import {
   evidenceFormField,
@@ -216,7 +216,9 @@ function evidenceAndRelationshipPages(app: FastifyInstance): void {
     app,
     "/organisations/:id/relationships/:relationshipId/remove",
     {
-      who: organisationRoles(["organisation-admin"], "change this organisation's relationships", ORG_ADMINS),
+      who: afterLookup(
+        organisationRoles(["organisation-admin"], "change this organisation's relationships", ORG_ADMINS),
+      ),
     },
     async (request: FastifyRequest<{ Params: { id: string; relationshipId: string } }>) => {
       const { id, relationshipId } = request.params;

@@ -129,7 +129,10 @@ export async function addRelationship(ctx: Ctx, input: RelationshipInput): Promi
   });
 }
 
-/** Removes a relationship; an admin of its "from" organisation may. */
+/**
+ * Removes a relationship; an admin of its "from" organisation may. 404 for an unknown organisation
+ * or relationship (relationships are public), before 403.
+ */
 export async function removeRelationship(
   ctx: Ctx,
   organisationId: string,
@@ -138,13 +141,13 @@ export async function removeRelationship(
   const person = requireWriteScope(ctx.principal);
   await transaction(ctx.db, async (trx) => {
     await organisationOf(trx, organisationId);
-    requireRole(person, "organisation-admin", organisationId, "change this organisation's relationships");
     const relationship = isUuid(relationshipId)
       ? await repo.findRelationship(trx, relationshipId)
       : undefined;
     if (!relationship || relationship.from_organisation_id !== organisationId) {
       throw new NotFoundError("relationship");
     }
+    requireRole(person, "organisation-admin", organisationId, "change this organisation's relationships");
     await repo.deleteRelationship(trx, relationshipId);
     await recordAudit(trx, ctx.clock, {
       authorityId: null,

@@ -10,7 +10,7 @@ import { anyone, page } from "../../http/routes.ts";
 import { londonDate, londonDateTime, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors } from "../access/policies.ts";
+import { afterLookup, authorityEditors } from "../access/policies.ts";
 import type { Authority } from "../authorities/authorities.service.ts";
 import {
   createProject,
@@ -168,7 +168,7 @@ function projectPages(app: FastifyInstance): void {
   buttonAction(
     app,
     "/authorities/:slug/projects/:projectId/publish",
-    { who: authorityEditors },
+    { who: afterLookup(authorityEditors) },
     async (request: ProjectRequest) => {
       const { authority } = request;
       const project = await publishProject(ctxOf(request), authority.id, request.params.projectId);
@@ -177,7 +177,7 @@ function projectPages(app: FastifyInstance): void {
   );
 
   formAction(app, "/authorities/:slug/projects/:projectId/procurement-started", {
-    who: authorityEditors,
+    who: afterLookup(authorityEditors),
     template: "projects/views/project.njk",
     context: (request: ProjectRequest) => projectPageContext(request),
     read: (body) => ({ startedOn: dateParts(body, "startedOn") }),
@@ -212,7 +212,7 @@ function projectForms(app: FastifyInstance): void {
   });
 
   formPage(app, "/authorities/:slug/projects/:projectId/edit", {
-    who: authorityEditors,
+    who: afterLookup(authorityEditors),
     template: "projects/views/form.njk",
     context: async (request: ProjectRequest) => {
       const { authority } = request;

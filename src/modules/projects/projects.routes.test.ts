@@ -1,7 +1,7 @@
 /**
  * Commissioning projects through HTTP (app.inject): the public sees published projects and not
  * drafts, the API drafts, changes and publishes for the lead's editors only (401 before the body,
- * 403 for another authority), 409 once published, 422 for dates out of order, and the pipeline
+ * 404 for another authority's draft, 403 for what it may see), 409 once published, 422 for dates out of order, and the pipeline
  * page and API show the published project as the planned procurement.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -132,17 +132,18 @@ describe("commissioning project pages", () => {
     expect(page).toContain("£90,000");
   });
 
-  it("publishes a draft from its page: others 403, then once (409 again)", async () => {
+  it("publishes a draft from its page: others 404 (a draft is not theirs to see), then once (409 again; 403 for others)", async () => {
     const url = `${COUNTY}/projects/${DEMO_PROJECT.countyParksDraft}`;
     const draftPage = await call(t.app, "GET", url, commissioner);
     expect(draftPage.body).toContain(`action="${url}/publish"`);
-    expect((await postForm(t.app, districtAdmin, `${url}/publish`, {})).statusCode).toBe(403);
+    expect((await postForm(t.app, districtAdmin, `${url}/publish`, {})).statusCode).toBe(404);
     const ok = await postForm(t.app, commissioner, `${url}/publish`, {});
     expect(ok.statusCode).toBe(303);
     expect(mainText((await call(t.app, "GET", String(ok.headers.location))).body)).toContain(
       "pipeline notice issued",
     );
     expect((await postForm(t.app, commissioner, `${url}/publish`, {})).statusCode).toBe(409);
+    expect((await postForm(t.app, districtAdmin, `${url}/publish`, {})).statusCode).toBe(403);
     expect((await call(t.app, "GET", url)).statusCode).toBe(200);
   });
 
@@ -179,7 +180,7 @@ describe("commissioning projects API", () => {
     expect((await call(t.app, "GET", String(created.headers.location))).statusCode).toBe(404);
     expect((await call(t.app, "GET", String(created.headers.location), commissioner)).statusCode).toBe(200);
     const other = await call(t.app, "PATCH", `${base}/${project.id}`, districtAdmin, { title: "Mine" });
-    expect(other.statusCode).toBe(403);
+    expect(other.statusCode).toBe(404);
     const changed = await call(t.app, "PATCH", `${base}/${project.id}`, commissioner, {
       participantIds: [DEMO_AUTHORITY.district],
     });
@@ -194,6 +195,9 @@ describe("commissioning projects API", () => {
     expect(
       (await call(t.app, "PATCH", `${base}/${project.id}`, commissioner, { title: "Late" })).statusCode,
     ).toBe(409);
+    expect(
+      (await call(t.app, "PATCH", `${base}/${project.id}`, districtAdmin, { title: "Late" })).statusCode,
+    ).toBe(403);
     const list = (await call(t.app, "GET", base)).json();
     expect(list.projects.map((p: { id: string }) => p.id)).toContain(project.id);
     expect(
@@ -227,7 +231,7 @@ describe("the edit page and the procurement start", () => {
     const url = `${COUNTY}/projects/${created.json().id}`;
     expect((await call(t.app, "GET", url, commissioner)).body).toContain(`${url}/edit`);
     expect((await call(t.app, "GET", `${url}/edit`)).statusCode).toBe(303);
-    expect((await call(t.app, "GET", `${url}/edit`, districtAdmin)).statusCode).toBe(403);
+    expect((await call(t.app, "GET", `${url}/edit`, districtAdmin)).statusCode).toBe(404);
     const form = await call(t.app, "GET", `${url}/edit`, commissioner);
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('value="Country parks cafés and events"');
@@ -261,10 +265,12 @@ describe("the edit page and the procurement start", () => {
     expect(page).toContain("£650,000");
   });
 
-  it("refuses to edit a published project (409)", async () => {
+  it("refuses to edit a published project (409; 403 for another authority)", async () => {
     const url = `${COUNTY}/projects/${DEMO_PROJECT.countyHomeCare}/edit`;
     expect((await call(t.app, "GET", url, commissioner)).statusCode).toBe(409);
     expect((await postForm(t.app, commissioner, url, { title: "Changed" })).statusCode).toBe(409);
+    expect((await call(t.app, "GET", url, districtAdmin)).statusCode).toBe(403);
+    expect((await postForm(t.app, districtAdmin, url, { title: "Changed" })).statusCode).toBe(403);
   });
 
   it("records that the procurement started outside OpenPS: a real date, not in the future, once", async () => {
@@ -285,6 +291,7 @@ describe("the edit page and the procurement start", () => {
       "The procurement started on 21 November 2026",
     );
     expect((await start("21", "11", "2026")).statusCode).toBe(409);
+    expect((await start("21", "11", "2026", districtAdmin)).statusCode).toBe(403);
     const json = (await call(t.app, "GET", `${base}/${DEMO_PROJECT.countyHomeCare}`)).json();
     expect(json.procurementWindow).toBeNull();
     expect(json.challengeId).toBeNull();

@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { anyone, api, errorResponses } from "../../http/routes.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors } from "../access/policies.ts";
+import { afterLookup, authorityEditors } from "../access/policies.ts";
 import { projectsPages } from "./projects.pages.ts";
 import {
   AuthorityParams,
@@ -67,6 +67,8 @@ export function toApi(project: ProjectView): ProjectResponse {
 
 const tags: ["projects"] = ["projects"];
 const editors = { who: authorityEditors, scope: "projects:write" } as const;
+/** For a project named in the address: looked up before the caller's role is asked (404, then 403). */
+const projectEditors = { who: afterLookup(authorityEditors), scope: "projects:write" } as const;
 
 function readApi(app: FastifyInstance): void {
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -139,7 +141,7 @@ function writeApi(app: FastifyInstance): void {
 
   json.patch(
     "/api/v1/authorities/:authorityId/projects/:projectId",
-    api(editors, {
+    api(projectEditors, {
       operationId: "updateProject",
       tags,
       summary: "Change a draft commissioning project",
@@ -156,7 +158,7 @@ function writeApi(app: FastifyInstance): void {
 
   json.post(
     "/api/v1/authorities/:authorityId/projects/:projectId/publish",
-    api(editors, {
+    api(projectEditors, {
       operationId: "publishProject",
       tags,
       summary: "Publish a commissioning project, issuing its pipeline notice",

@@ -135,13 +135,14 @@ describe("commissioning projects", () => {
     expect(other.details.map((d) => d.field)).toEqual(["serviceIds", "participantIds"]);
   });
 
-  it("lets only the lead's editors draft and publish", async () => {
+  it("lets only the lead's editors draft and publish (a draft is not found by others; a published one refused)", async () => {
     expect(await refused(create(null, DEMO_AUTHORITY.county, draft))).toBeInstanceOf(NotSignedInError);
     expect(await refused(create(districtAdmin, DEMO_AUTHORITY.county, draft))).toBeInstanceOf(ForbiddenError);
     const publish = (p: Principal | null, id: string) => publishProject(as(p), DEMO_AUTHORITY.county, id);
     expect(await refused(publish(districtAdmin, DEMO_PROJECT.countyParksDraft))).toBeInstanceOf(
-      ForbiddenError,
+      NotFoundError,
     );
+    expect(await refused(publish(districtAdmin, DEMO_PROJECT.countyHomeCare))).toBeInstanceOf(ForbiddenError);
   });
 
   it("publishes once, issuing an immutable pipeline notice; a published project cannot change (409)", async () => {
@@ -192,7 +193,8 @@ describe("the procurement window and its start", () => {
   it("records the start for the lead's editors only: a real date, not in the future, once, audited", async () => {
     const id = await create(commissioner, DEMO_AUTHORITY.county, { ...draft, participantIds: [] });
     expect(await refused(started(null, id, "2026-11-20"))).toBeInstanceOf(NotSignedInError);
-    expect(await refused(started(districtAdmin, id, "2026-11-20"))).toBeInstanceOf(ForbiddenError);
+    // A draft is not another authority's to see.
+    expect(await refused(started(districtAdmin, id, "2026-11-20"))).toBeInstanceOf(NotFoundError);
     expect(
       await refused(started(commissioner, "019a0000-0000-7000-8000-0000000fffff", "2026-11-20")),
     ).toBeInstanceOf(NotFoundError);
@@ -203,6 +205,7 @@ describe("the procurement window and its start", () => {
       "2026-11-20",
     );
     expect(await refused(started(commissioner, id, "2026-11-21"))).toBeInstanceOf(ConflictError);
+    expect(await refused(started(districtAdmin, id, "2026-11-21"))).toBeInstanceOf(NotFoundError);
     const trail = await auditTrailFor(t.db, DEMO_AUTHORITY.county, "project", id);
     expect(trail.map((e) => e.action)).toEqual(["project.drafted", "project.procurement-started"]);
   });

@@ -12,6 +12,7 @@
  * own check: challenges records the project an accepted expression of interest creates, tenders the
  * start of a project's procurement).
  */
+import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
 import {
@@ -24,7 +25,13 @@ import {
 import { isUuid, newId } from "../../lib/ids.ts";
 import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
-import { actorOf, isAuthorityEditor, requireAuthorityEditor } from "../access/access.service.ts";
+import {
+  actorOf,
+  isAuthorityEditor,
+  type Principal,
+  requireAuthorityEditor,
+  requireSignedIn,
+} from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { type ConsultationSummary, listConsultations } from "../consultations/consultations.service.ts";
@@ -361,6 +368,24 @@ export async function recordProcurementStarted(
 }
 
 /**
+ * The project a person changes, locked, in one order of checks (security finding 14): 401 for the
+ * public, 404 for an unknown project or a draft they may not see, then 403 unless they act for the
+ * lead authority in its commissioning. The state is the caller's to check (409), after this.
+ */
+async function projectToChange(
+  trx: Trx,
+  ctx: Ctx,
+  authorityId: string,
+  projectId: string,
+): Promise<{ p: Principal; locked: Project }> {
+  requireSignedIn(ctx.principal);
+  const locked = isUuid(projectId) ? await repo.lockProject(trx, authorityId, projectId) : undefined;
+  if (!locked || (locked.status === "draft" && !isAuthorityEditor(ctx.principal, authorityId)))
+    throw new NotFoundError("commissioning project");
+  return { p: await requireAuthorityEditor(trx, ctx.principal, authorityId), locked };
+}
+
+/**
  * Records that the procurement started outside OpenPS (see `recordProcurementStarted`): the lead
  * authority's editors only.
  */
@@ -371,7 +396,7 @@ export async function markProcurementStarted(
   startedOn: string,
 ): Promise<void> {
   await transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const { p } = await projectToChange(trx, ctx, authorityId, projectId);
     await recordProcurementStarted(within(ctx, trx, actorOf(p)), authorityId, projectId, startedOn);
   });
 }
@@ -409,9 +434,8 @@ export async function updateProject(
 ): Promise<ProjectView> {
   return transaction(ctx.db, async (trx) => {
     const { clock } = ctx;
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
-    const locked = isUuid(projectId) ? await repo.lockProject(trx, authorityId, projectId) : undefined;
-    const current = locked ? await repo.findProject(trx, authorityId, projectId) : undefined;
+    const { p } = await projectToChange(trx, ctx, authorityId, projectId);
+    const current = await repo.findProject(trx, authorityId, projectId);
     if (!current) throw new NotFoundError("commissioning project");
     if (current.status === "published") throw new ConflictError(PUBLISHED, "project_published");
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
@@ -496,7 +520,7 @@ export async function recordProjectPublished(
 /** Publishes a draft project: the lead authority's editors only. Returns the project as published. */
 export async function publishProject(ctx: Ctx, authorityId: string, projectId: string): Promise<ProjectView> {
   return transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const { p } = await projectToChange(trx, ctx, authorityId, projectId);
     await recordProjectPublished(within(ctx, trx, actorOf(p)), authorityId, projectId);
     return projectOf(within(ctx, trx), authorityId, projectId);
   });
@@ -562,11 +586,13 @@ export interface ProjectForm {
 
 /**
  * What the project form offers: categories, the lead's register and the other authorities. For the
- * lead authority's editors only; with `projectId`, the draft being changed (409 once published).
+ * lead authority's editors only; with `projectId`, the draft being changed (404 unknown or not
+ * theirs to see, then 403, then 409 once published).
  */
 export async function projectForm(ctx: Ctx, authorityId: string, projectId?: string): Promise<ProjectForm> {
-  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  requireSignedIn(ctx.principal);
   const project = projectId === undefined ? undefined : await projectOf(ctx, authorityId, projectId);
+  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
   if (project?.status === "published") throw new ConflictError(PUBLISHED, "project_published");
   const [categories, services, authorities] = await Promise.all([
     listServiceCategories(ctx.db),

@@ -6,7 +6,7 @@ import { formatMoney, type Pence } from "../../lib/money.ts";
 import { collect, panelsContext } from "../../lib/ports.ts";
 import { isAuthorityEditor } from "../access/access.service.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors } from "../access/policies.ts";
+import { afterLookup, authorityEditors } from "../access/policies.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import { servicePanels } from "./services.ports.ts";
 import type { PipelineRow, ServiceRow } from "./services.repository.ts";
@@ -22,6 +22,7 @@ import {
   registerOf,
   type ServiceDraft,
   serviceOf,
+  serviceToChange,
   updateService,
 } from "./services.service.ts";
 import { APPRAISAL_OPTIONS, PROVIDER_TYPES, SERVICE_KINDS, SERVICE_STATUSES } from "./services.table.ts";
@@ -190,11 +191,11 @@ export function servicesPages(app: FastifyInstance): void {
   );
 
   formPage(app, "/authorities/:slug/services/:serviceId/edit", {
-    who: authorityEditors,
+    who: afterLookup(authorityEditors),
     template: "services/views/form.njk",
     context: async (request: ServiceRequest) => {
       const { authority } = request;
-      const service = await serviceOf(ctxOf(request), authority.id, request.params.serviceId);
+      const service = await serviceToChange(ctxOf(request), authority.id, request.params.serviceId);
       return {
         authority,
         service,
@@ -211,11 +212,11 @@ export function servicesPages(app: FastifyInstance): void {
   });
 
   formPage(app, "/authorities/:slug/services/:serviceId/appraisals/new", {
-    who: authorityEditors,
+    who: afterLookup(authorityEditors),
     template: "services/views/appraisal.njk",
     context: async (request: ServiceRequest) => ({
       authority: request.authority,
-      service: await serviceOf(ctxOf(request), request.authority.id, request.params.serviceId),
+      service: await serviceToChange(ctxOf(request), request.authority.id, request.params.serviceId),
       options: APPRAISAL_OPTIONS,
     }),
     values: () => ({ options: [] as string[], evidence: "", decision: "", reasons: "" }),
@@ -234,7 +235,7 @@ export function servicesPages(app: FastifyInstance): void {
   buttonAction(
     app,
     "/authorities/:slug/services/:serviceId/appraisals/:appraisalId/publish",
-    { who: authorityEditors },
+    { who: afterLookup(authorityEditors) },
     async (request: FastifyRequest<{ Params: { serviceId: string; appraisalId: string } }>) => {
       const { authority } = request;
       const { serviceId, appraisalId } = request.params;

@@ -149,9 +149,11 @@ describe("service register pages", () => {
     expect(mainText((await get(url)).body)).not.toContain("A review of home care quality.");
     const draftPage = await get(url, commissioner);
     const publishAction = /action="([^"]+\/publish)"/.exec(draftPage.body)?.[1] ?? "";
-    expect((await postForm(t.app, districtAdmin, publishAction, {})).statusCode).toBe(403);
+    // A draft appraisal is not another authority's to see (404); published, it is refused (403), not 409.
+    expect((await postForm(t.app, districtAdmin, publishAction, {})).statusCode).toBe(404);
     expect((await postForm(t.app, commissioner, publishAction, {})).statusCode).toBe(303);
     expect((await postForm(t.app, commissioner, publishAction, {})).statusCode).toBe(409);
+    expect((await postForm(t.app, districtAdmin, publishAction, {})).statusCode).toBe(403);
     const text = mainText((await get(url)).body);
     expect(text).toContain("A review of home care quality.");
     expect(text).toContain("Commission openly");

@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { anyone, api, errorResponses } from "../../http/routes.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors } from "../access/policies.ts";
+import { afterLookup, authorityEditors } from "../access/policies.ts";
 import { servicesPages } from "./services.pages.ts";
 import type { ServiceRow } from "./services.repository.ts";
 import {
@@ -147,7 +147,7 @@ export async function servicesRoutes(app: FastifyInstance): Promise<void> {
   json.patch(
     "/api/v1/authorities/:authorityId/services/:serviceId",
     api(
-      { who: authorityEditors, scope: "services:write" },
+      { who: afterLookup(authorityEditors), scope: "services:write" },
       {
         operationId: "updateService",
         tags: ["services"],

@@ -19,7 +19,12 @@ import {
 import { isUuid, newId } from "../../lib/ids.ts";
 import { addMonths, isIsoDate, londonToday } from "../../lib/london-time.ts";
 import { type Pence, parseMoney } from "../../lib/money.ts";
-import { actorOf, isAuthorityEditor, requireAuthorityEditor } from "../access/access.service.ts";
+import {
+  actorOf,
+  isAuthorityEditor,
+  requireAuthorityEditor,
+  requireSignedIn,
+} from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { existingCategoryCodes } from "../vocabularies/vocabularies.service.ts";
@@ -275,10 +280,10 @@ async function changeService(
   changes: ServiceDraft & { status?: string; description?: string },
 ): Promise<void> {
   const { db: trx, clock } = ctx;
-  const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
-  if (!isUuid(serviceId)) throw new NotFoundError("service");
-  const current = await repo.lockService(trx, authorityId, serviceId);
+  requireSignedIn(ctx.principal);
+  const current = isUuid(serviceId) ? await repo.lockService(trx, authorityId, serviceId) : undefined;
   if (!current) throw new NotFoundError("service");
+  const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
   const input = await checkService(trx, { ...draftOf(current), ...defined });
   const row = toRow(authorityId, serviceId, input);
@@ -306,6 +311,21 @@ export async function registerOf(ctx: Ctx, authorityId: string): Promise<repo.Se
 export async function serviceOf(ctx: Ctx, authorityId: string, serviceId: string): Promise<repo.ServiceRow> {
   const service = isUuid(serviceId) ? await repo.findService(ctx.db, authorityId, serviceId) : undefined;
   if (!service) throw new NotFoundError("service");
+  return service;
+}
+
+/**
+ * A service for the forms that change it (its details, a new appraisal): 404 for an unknown service,
+ * then 403 unless the caller edits the authority's register.
+ */
+export async function serviceToChange(
+  ctx: Ctx,
+  authorityId: string,
+  serviceId: string,
+): Promise<repo.ServiceRow> {
+  requireSignedIn(ctx.principal);
+  const service = await serviceOf(ctx, authorityId, serviceId);
+  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
   return service;
 }
 
@@ -413,7 +433,7 @@ export async function recordAppraisal(
   });
 }
 
-/** Drafts an option appraisal of a service: the authority's editors only. */
+/** Drafts an option appraisal of a service: the authority's editors only (404 for an unknown service first). */
 export async function draftAppraisal(
   ctx: Ctx,
   authorityId: string,
@@ -421,9 +441,10 @@ export async function draftAppraisal(
   input: AppraisalInput,
 ): Promise<string> {
   return transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    requireSignedIn(ctx.principal);
     if (!isUuid(serviceId) || !(await repo.lockService(trx, authorityId, serviceId)))
       throw new NotFoundError("service");
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
     return recordAppraisal(within(ctx, trx, actorOf(p)), authorityId, serviceId, input);
   });
 }
@@ -461,7 +482,10 @@ export async function recordAppraisalPublished(
   });
 }
 
-/** Publishes a draft option appraisal: the authority's editors only. */
+/**
+ * Publishes a draft option appraisal: the authority's editors only. 404 for an unknown service or
+ * appraisal, or a draft the caller may not see; then 403; then 409 once published.
+ */
 export async function publishAppraisal(
   ctx: Ctx,
   authorityId: string,
@@ -469,9 +493,15 @@ export async function publishAppraisal(
   appraisalId: string,
 ): Promise<void> {
   return transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    requireSignedIn(ctx.principal);
     if (!isUuid(serviceId) || !(await repo.findService(trx, authorityId, serviceId)))
       throw new NotFoundError("service");
+    const appraisal = isUuid(appraisalId)
+      ? await repo.lockAppraisal(trx, authorityId, serviceId, appraisalId)
+      : undefined;
+    if (!appraisal || (appraisal.status === "draft" && !isAuthorityEditor(ctx.principal, authorityId)))
+      throw new NotFoundError("option appraisal");
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
     await recordAppraisalPublished(within(ctx, trx, actorOf(p)), authorityId, serviceId, appraisalId);
   });
 }
