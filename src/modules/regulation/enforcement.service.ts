@@ -36,8 +36,10 @@ import {
   lockedRegistration,
   oneOf,
   ratingsOf,
+  regulatorOf,
   requireRegulatorStaff,
   STATUS_WORDS,
+  seenRegistration,
   tellProvider,
   text,
 } from "./regulation.service.ts";
@@ -132,8 +134,9 @@ export async function recordEnforcement(
 }
 
 /**
- * Takes enforcement action: the regulator's staff only; special measures and cancellation have their
- * own ways (422). Returns the location as it now is.
+ * Takes enforcement action: 404 for a location unknown or not the caller's to see; then the
+ * regulator's staff only (403); special measures and cancellation have their own ways (422).
+ * Returns the location as it now is.
  */
 export async function issueEnforcement(
   ctx: Ctx,
@@ -142,6 +145,7 @@ export async function issueEnforcement(
   draft: { kind?: string; details?: string },
 ): Promise<LocationView> {
   await transaction(ctx.db, async (trx) => {
+    await seenRegistration(within(ctx, trx), regulatorId, registrationId);
     const p = await requireRegulatorStaff(
       within(ctx, trx),
       regulatorId,
@@ -174,7 +178,10 @@ export async function issueEnforcement(
   return locationView(ctx, regulatorId, registrationId);
 }
 
-/** Marks an action as resolved (complied with, or withdrawn). Special measures end only by re-inspection. */
+/**
+ * Marks an action as resolved (complied with, or withdrawn): 404 for an unknown action, then the
+ * regulator's staff only (403). Special measures end only by re-inspection (409).
+ */
 export async function resolveEnforcement(
   ctx: Ctx,
   regulatorId: string,
@@ -182,6 +189,10 @@ export async function resolveEnforcement(
   resolution: string,
 ): Promise<void> {
   await transaction(ctx.db, async (trx) => {
+    requireSignedIn(ctx.principal);
+    await regulatorOf(within(ctx, trx), regulatorId);
+    const action = isUuid(actionId) ? await repo.lockEnforcement(trx, regulatorId, actionId) : undefined;
+    if (!action) throw new NotFoundError("enforcement action");
     const p = await requireRegulatorStaff(
       within(ctx, trx),
       regulatorId,
@@ -195,8 +206,6 @@ export async function resolveEnforcement(
           message: "Say how the action was resolved: complied with, or withdrawn and why",
         },
       ]);
-    const action = isUuid(actionId) ? await repo.lockEnforcement(trx, regulatorId, actionId) : undefined;
-    if (!action) throw new NotFoundError("enforcement action");
     if (action.resolved_at)
       throw new ConflictError("This action has already been resolved.", "enforcement_resolved");
     if (action.kind === "special-measures" || action.kind === "cancellation")
@@ -317,7 +326,10 @@ export async function recordCancellation(
   });
 }
 
-/** Cancels a registration (as `recordCancellation`): the regulator's staff only. Returns the location. */
+/**
+ * Cancels a registration (as `recordCancellation`): 404 for a location unknown or not the caller's to
+ * see; then the regulator's staff only (403). Returns the location.
+ */
 export async function cancelRegistration(
   ctx: Ctx,
   regulatorId: string,
@@ -325,6 +337,7 @@ export async function cancelRegistration(
   reason: string,
 ): Promise<LocationView> {
   await transaction(ctx.db, async (trx) => {
+    await seenRegistration(within(ctx, trx), regulatorId, registrationId);
     const p = await requireRegulatorStaff(
       within(ctx, trx),
       regulatorId,

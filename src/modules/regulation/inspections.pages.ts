@@ -18,7 +18,7 @@ import {
 } from "./inspections.service.ts";
 import { inspectionReport } from "./locations.service.ts";
 import { PAGE_COMMON, queryText } from "./regulation.pages.ts";
-import { regulatorStaff } from "./regulation.policies.ts";
+import { regulatorStaffOnRecord } from "./regulation.policies.ts";
 import { KEY_QUESTIONS } from "./regulation.table.ts";
 
 type LocationRequest = FastifyRequest<{ Params: { regulatorId: string; locationId: string } }>;
@@ -76,7 +76,7 @@ async function reportContext(request: ReportRequest) {
 
 export function inspectionPages(app: FastifyInstance): void {
   formPage(app, "/regulators/:regulatorId/locations/:locationId/inspections/new", {
-    who: regulatorStaff("inspect and rate locations for this regulator"),
+    who: regulatorStaffOnRecord("inspect and rate locations for this regulator"),
     template: "regulation/views/inspect.njk",
     context: async (request: LocationRequest) => ({
       ...(await inspectionForm(ctxOf(request), request.params.regulatorId, request.params.locationId)),
@@ -120,7 +120,7 @@ export function inspectionPages(app: FastifyInstance): void {
     app,
     "/regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/challenges/:challengeId/answer",
     {
-      who: regulatorStaff("answer factual-accuracy challenges for this regulator"),
+      who: regulatorStaffOnRecord("answer factual-accuracy challenges for this regulator"),
       template: REPORT,
       context: reportContext,
       read: (body, request) => ({
@@ -139,7 +139,7 @@ export function inspectionPages(app: FastifyInstance): void {
   buttonAction(
     app,
     "/regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/publish",
-    { who: regulatorStaff("publish inspection reports for this regulator") },
+    { who: regulatorStaffOnRecord("publish inspection reports for this regulator") },
     async (request: ReportRequest) => {
       const { regulatorId, locationId, inspectionId } = request.params;
       await publishReport(ctxOf(request), regulatorId, inspectionId, locationId);

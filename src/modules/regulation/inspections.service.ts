@@ -40,7 +40,6 @@ import { regimeOf } from "./regimes.service.ts";
 import { isInspectable } from "./registration-states.ts";
 import * as repo from "./regulation.repository.ts";
 import {
-  canManage,
   LIMITS,
   lockedInspection,
   lockedRegistration,
@@ -52,6 +51,8 @@ import {
   regulatorOf,
   requireRegulatorStaff,
   STATUS_WORDS,
+  seenInspection,
+  seenRegistration,
   tellProvider,
   text,
 } from "./regulation.service.ts";
@@ -266,7 +267,7 @@ export async function recordInspection(
 
 /**
  * The regulator's staff inspect a location: its ratings recorded and the draft report sent to the
- * provider. Returns the draft report.
+ * provider. 404 for a location unknown or not the caller's to see, then 403. Returns the draft report.
  */
 export async function inspectLocation(
   ctx: Ctx,
@@ -275,6 +276,7 @@ export async function inspectLocation(
   draft: InspectionDraft,
 ): Promise<InspectionView> {
   const id = await transaction(ctx.db, async (trx) => {
+    await seenRegistration(within(ctx, trx), regulatorId, registrationId);
     const p = await requireRegulatorStaff(
       within(ctx, trx),
       regulatorId,
@@ -286,14 +288,16 @@ export async function inspectLocation(
   return (await inspectionReport(ctx, regulatorId, registrationId, id)).report;
 }
 
-/** What the inspection form shows: the location. For the regulator's staff. */
+/** What the inspection form shows: the location (404 as `locationView`). For the regulator's staff (403). */
 export async function inspectionForm(
   ctx: Ctx,
   regulatorId: string,
   locationId: string,
 ): Promise<LocationView> {
+  requireSignedIn(ctx.principal);
+  const view = await locationView(ctx, regulatorId, locationId);
   await requireRegulatorStaff(ctx, regulatorId, "inspect and rate locations for this regulator");
-  return locationView(ctx, regulatorId, locationId);
+  return view;
 }
 
 // The factual-accuracy challenge
@@ -353,7 +357,11 @@ export async function recordChallenge(
   });
 }
 
-/** The provider challenges one point of fact in a draft report, within the period. */
+/**
+ * The provider challenges one point of fact in a draft report, within the period: 404 for a report
+ * unknown or not the caller's to see (a draft is the regulator's and the provider's), then 403 for
+ * anyone but the provider, then 409 once published or after the period.
+ */
 export async function challengeFact(
   ctx: Ctx,
   regulatorId: string,
@@ -363,12 +371,9 @@ export async function challengeFact(
   return transaction(ctx.db, async (trx) => {
     const inTrx = within(ctx, trx);
     const p = requireSignedIn(ctx.principal);
-    const inspection = await lockedInspection(inTrx, regulatorId, inspectionId);
-    const registration = await lockedRegistration(inTrx, regulatorId, inspection.registration_id);
-    if (!hasRole(p, PROVIDER_ROLES, registration.organisation_id) || hasRole(p, "platform-admin")) {
-      if (!canManage(p, regulatorId)) throw new NotFoundError("inspection");
+    const { inspection, registration } = await seenInspection(inTrx, regulatorId, inspectionId);
+    if (!hasRole(p, PROVIDER_ROLES, registration.organisation_id) || hasRole(p, "platform-admin"))
       throw new ForbiddenError("Only the provider can challenge the factual accuracy of its draft report.");
-    }
     const what = text(point);
     if (what === "" || what.length > LIMITS.text)
       throw new ValidationError("Say what is inaccurate", [
@@ -381,7 +386,11 @@ export async function challengeFact(
   });
 }
 
-/** The regulator answers a challenged point: accepted (the report is corrected) or rejected, with a response. */
+/**
+ * The regulator answers a challenged point: accepted (the report is corrected) or rejected, with a
+ * response. 404 for a report or point unknown or not the caller's to see; then the regulator's staff
+ * only (403); then 409 once answered or published.
+ */
 export async function answerChallenge(
   ctx: Ctx,
   regulatorId: string,
@@ -391,6 +400,11 @@ export async function answerChallenge(
 ): Promise<void> {
   await transaction(ctx.db, async (trx) => {
     const inTrx = within(ctx, trx);
+    const { inspection } = await seenInspection(inTrx, regulatorId, inspectionId);
+    const challenge = isUuid(challengeId)
+      ? await repo.lockChallenge(trx, regulatorId, challengeId)
+      : undefined;
+    if (!challenge || challenge.inspection_id !== inspection.id) throw new NotFoundError("challenge");
     const p = await requireRegulatorStaff(
       inTrx,
       regulatorId,
@@ -406,11 +420,6 @@ export async function answerChallenge(
         message: "Give the response to the point, saying what changes if anything",
       });
     if (problems.length > 0) throw new ValidationError("Check the answer", problems);
-    const inspection = await lockedInspection(inTrx, regulatorId, inspectionId);
-    const challenge = isUuid(challengeId)
-      ? await repo.lockChallenge(trx, regulatorId, challengeId)
-      : undefined;
-    if (!challenge || challenge.inspection_id !== inspection.id) throw new NotFoundError("challenge");
     if (challenge.outcome !== null)
       throw new ConflictError("This point has already been answered.", "challenge_answered");
     if (inspection.status === "published")
@@ -529,8 +538,9 @@ export async function recordReportPublished(
 }
 
 /**
- * Publishes an inspection report: the regulator's staff only. `locationId`, when given, must be the
- * report's location (404 otherwise). Returns the published report.
+ * Publishes an inspection report: 404 for a report unknown or not the caller's to see; then the
+ * regulator's staff only (403). `locationId`, when given, must be the report's location (404
+ * otherwise). Returns the published report.
  */
 export async function publishReport(
   ctx: Ctx,
@@ -540,12 +550,14 @@ export async function publishReport(
 ): Promise<InspectionView> {
   await transaction(ctx.db, async (trx) => {
     const inTrx = within(ctx, trx);
+    const { inspection } = await seenInspection(inTrx, regulatorId, inspectionId);
+    if (locationId !== undefined && inspection.registration_id !== locationId)
+      throw new NotFoundError("inspection report");
     const p = await requireRegulatorStaff(
       inTrx,
       regulatorId,
       "publish inspection reports for this regulator",
     );
-    if (locationId !== undefined) await inspectionReport(inTrx, regulatorId, locationId, inspectionId);
     await recordReportPublished(within(ctx, trx, actorOf(p)), regulatorId, inspectionId);
   });
   return inspectionById(ctx, regulatorId, inspectionId);

@@ -17,7 +17,7 @@ import {
 import { locationPage } from "./locations.service.ts";
 import { decideRegistration } from "./registration.service.ts";
 import { PAGE_COMMON, queryText } from "./regulation.pages.ts";
-import { regulatorStaff } from "./regulation.policies.ts";
+import { regulatorStaffOnRecord } from "./regulation.policies.ts";
 
 type LocationRequest = FastifyRequest<{ Params: { regulatorId: string; locationId: string } }>;
 
@@ -50,7 +50,7 @@ export function locationPages(app: FastifyInstance): void {
   );
 
   formAction(app, "/regulators/:regulatorId/locations/:locationId/status", {
-    who: regulatorStaff("change registrations with this regulator"),
+    who: regulatorStaffOnRecord("change registrations with this regulator"),
     template: TEMPLATE,
     context: locationContext,
     read: (body) => ({
@@ -67,7 +67,7 @@ export function locationPages(app: FastifyInstance): void {
   });
 
   formAction(app, "/regulators/:regulatorId/locations/:locationId/enforcement", {
-    who: regulatorStaff("take enforcement action for this regulator"),
+    who: regulatorStaffOnRecord("take enforcement action for this regulator"),
     template: TEMPLATE,
     context: locationContext,
     read: (body) => ({ form: "enforcement", kind: field(body, "kind"), details: field(body, "details") }),
@@ -79,7 +79,7 @@ export function locationPages(app: FastifyInstance): void {
   });
 
   formAction(app, "/regulators/:regulatorId/locations/:locationId/cancel", {
-    who: regulatorStaff("cancel registrations with this regulator"),
+    who: regulatorStaffOnRecord("cancel registrations with this regulator"),
     template: TEMPLATE,
     context: locationContext,
     read: (body) => ({ form: "cancel", cancelReason: field(body, "cancelReason") }),
@@ -91,7 +91,7 @@ export function locationPages(app: FastifyInstance): void {
   });
 
   formAction(app, "/regulators/:regulatorId/locations/:locationId/enforcement/:actionId/resolve", {
-    who: regulatorStaff("take enforcement action for this regulator"),
+    who: regulatorStaffOnRecord("take enforcement action for this regulator"),
     template: TEMPLATE,
     context: locationContext,
     read: (body, request) => ({

@@ -10,7 +10,14 @@ import type { Ctx } from "../access/context.ts";
 import type { KeyQuestionRatings } from "./ratings.ts";
 import { type Regime, regimeOf } from "./regimes.service.ts";
 import * as repo from "./regulation.repository.ts";
-import { actsForProvider, canManage, type Names, namesOf, ratingsOf } from "./regulation.service.ts";
+import {
+  actsForProvider,
+  canManage,
+  maySeeRegistration,
+  type Names,
+  namesOf,
+  ratingsOf,
+} from "./regulation.service.ts";
 import type {
   AccuracyChallenge,
   EnforcementAction,
@@ -57,10 +64,9 @@ export async function inspectionViewOf(ctx: Ctx, inspection: Inspection): Promis
 async function viewOfLocation(ctx: Ctx, location: repo.LocationRow | undefined): Promise<LocationView> {
   if (!location) throw new NotFoundError("registered location");
   const regulatorId = location.regulator_id;
+  if (!maySeeRegistration(ctx.principal, location)) throw new NotFoundError("registered location");
   const manage = canManage(ctx.principal, regulatorId);
   const provider = actsForProvider(ctx.principal, location.organisation_id);
-  if ((location.status === "applied" || location.status === "refused") && !manage && !provider)
-    throw new NotFoundError("registered location");
   const [regime, events, inspections, enforcement] = await Promise.all([
     regimeOf(ctx, regulatorId),
     repo.registrationEvents(ctx.db, regulatorId, location.id),

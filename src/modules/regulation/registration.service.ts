@@ -34,6 +34,7 @@ import {
   regulatorOf,
   requireRegulatorStaff,
   STATUS_WORDS,
+  seenRegistration,
   tellProvider,
   text,
   wholeNumber,
@@ -260,7 +261,8 @@ export async function recordApplication(
 
 /**
  * A provider organisation's administrator applies to register a location; the regulator's staff may
- * also record an application made to them on paper. Returns the location as the applicant sees it.
+ * also record an application made to them on paper (404 for an unknown regulator first, then 403).
+ * Returns the location as the applicant sees it.
  */
 export async function applyForRegistration(
   ctx: Ctx,
@@ -270,6 +272,7 @@ export async function applyForRegistration(
   const id = await transaction(ctx.db, async (trx) => {
     const inTrx = within(ctx, trx);
     const p = requireSignedIn(ctx.principal);
+    await regulatorOf(inTrx, regulatorId);
     const organisationId = text(draft.organisationId);
     const administers = p.grants.some((g) => g.role === "organisation-admin");
     if (organisationId === "" && administers && !canManage(p, regulatorId))
@@ -280,7 +283,6 @@ export async function applyForRegistration(
       throw new ForbiddenError(
         "You can apply to register a location only for an organisation you administer. Ask its administrator.",
       );
-    await regulatorOf(inTrx, regulatorId);
     await assertBodyVerified(trx, regulatorId, "regulator");
     const application = await checkApplication(inTrx, await regimeOf(inTrx, regulatorId), draft);
     return recordApplication(within(ctx, trx, actorOf(p)), regulatorId, application);
@@ -396,8 +398,9 @@ export interface DecisionDraft {
 }
 
 /**
- * The regulator decides an application or changes a registration's status (not cancelling): its
- * staff only. Returns the location as it now is.
+ * The regulator decides an application or changes a registration's status (not cancelling): 404 for
+ * a location unknown or not the caller's to see; then its staff only (403). Returns the location as
+ * it now is.
  */
 export async function decideRegistration(
   ctx: Ctx,
@@ -407,6 +410,7 @@ export async function decideRegistration(
 ): Promise<LocationView> {
   await transaction(ctx.db, async (trx) => {
     const inTrx = within(ctx, trx);
+    const registration = await seenRegistration(inTrx, regulatorId, registrationId);
     const p = await requireRegulatorStaff(inTrx, regulatorId, "change registrations with this regulator");
     const problems: FieldError[] = [];
     const choices = ["registered", "refused", "dormant", "suspended"] as const;
@@ -425,7 +429,6 @@ export async function decideRegistration(
         message: `Enter conditions of ${LIMITS.text} characters or fewer`,
       });
     if (problems.length > 0) throw new ValidationError("Check the decision", problems);
-    const registration = await lockedRegistration(inTrx, regulatorId, registrationId);
     const to = draft.to as RegistrationStatus;
     if (conditions !== "" && to !== "registered")
       throw new UnprocessableError(

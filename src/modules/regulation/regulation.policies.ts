@@ -7,6 +7,7 @@ import type { FastifyRequest } from "fastify";
 import type { Who } from "../../http/routes.ts";
 import { requireSignedIn } from "../access/access.service.ts";
 import { ctxOf } from "../access/context.ts";
+import { afterLookup } from "../access/policies.ts";
 import { requireFailingViewer } from "./enforcement.service.ts";
 import { regulatorOf, requireRegulatorStaff } from "./regulation.service.ts";
 
@@ -26,6 +27,15 @@ export function regulatorStaff(what: string): Who {
       await requireRegulatorStaff(ctxOf(request), regulatorIdOf(request), what);
     },
   };
+}
+
+/**
+ * The staff of the route's regulator, for a route that names one of its records (a location, a
+ * report, an enforcement action, a challenged point): the service looks the record up before it asks
+ * for the staff, so what is unknown or not the caller's to see is 404 before any 403.
+ */
+export function regulatorStaffOnRecord(what: string): Who {
+  return afterLookup(regulatorStaff(what));
 }
 
 /** Anyone signed in, for a regulator that exists (a provider applies; the service says who may). */

@@ -20,7 +20,7 @@ import { allRatings, inspectionRecord, locationRecord, registerRecords } from ".
 import { type RegulatorWithRegime, regulatorsWithRegimes, setRegime } from "./regimes.service.ts";
 import { applyForRegistration, decideRegistration } from "./registration.service.ts";
 import { regulatorPages } from "./regulation.pages.ts";
-import { regulatorApplicants, regulatorStaff } from "./regulation.policies.ts";
+import { regulatorApplicants, regulatorStaff, regulatorStaffOnRecord } from "./regulation.policies.ts";
 import {
   AnswerBody,
   ApplicationBody,
@@ -217,7 +217,7 @@ function registrationWrites(app: FastifyInstance): void {
   json.post(
     "/api/v1/regulators/:regulatorId/locations/:locationId/status",
     api(
-      { who: regulatorStaff("change registrations with this regulator"), scope: "regulation:write" },
+      { who: regulatorStaffOnRecord("change registrations with this regulator"), scope: "regulation:write" },
       {
         operationId: "decideRegistration",
         tags,
@@ -243,7 +243,10 @@ function inspectionWrites(app: FastifyInstance): void {
   json.post(
     "/api/v1/regulators/:regulatorId/locations/:locationId/inspections",
     api(
-      { who: regulatorStaff("inspect and rate locations for this regulator"), scope: "regulation:write" },
+      {
+        who: regulatorStaffOnRecord("inspect and rate locations for this regulator"),
+        scope: "regulation:write",
+      },
       {
         operationId: "recordInspection",
         tags,
@@ -268,7 +271,10 @@ function inspectionWrites(app: FastifyInstance): void {
   json.post(
     "/api/v1/regulators/:regulatorId/inspections/:inspectionId/publish",
     api(
-      { who: regulatorStaff("publish inspection reports for this regulator"), scope: "regulation:write" },
+      {
+        who: regulatorStaffOnRecord("publish inspection reports for this regulator"),
+        scope: "regulation:write",
+      },
       {
         operationId: "publishReport",
         tags,
@@ -317,7 +323,7 @@ function challengeWrites(app: FastifyInstance): void {
     "/api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges/:challengeId/answer",
     api(
       {
-        who: regulatorStaff("answer factual-accuracy challenges for this regulator"),
+        who: regulatorStaffOnRecord("answer factual-accuracy challenges for this regulator"),
         scope: "regulation:write",
       },
       {
@@ -345,7 +351,10 @@ function enforcementWrites(app: FastifyInstance): void {
   json.post(
     "/api/v1/regulators/:regulatorId/locations/:locationId/enforcement",
     api(
-      { who: regulatorStaff("take enforcement action for this regulator"), scope: "regulation:write" },
+      {
+        who: regulatorStaffOnRecord("take enforcement action for this regulator"),
+        scope: "regulation:write",
+      },
       {
         operationId: "issueEnforcement",
         tags,
@@ -367,7 +376,10 @@ function enforcementWrites(app: FastifyInstance): void {
   json.post(
     "/api/v1/regulators/:regulatorId/enforcement/:actionId/resolve",
     api(
-      { who: regulatorStaff("take enforcement action for this regulator"), scope: "regulation:write" },
+      {
+        who: regulatorStaffOnRecord("take enforcement action for this regulator"),
+        scope: "regulation:write",
+      },
       {
         operationId: "resolveEnforcement",
         tags,
@@ -389,7 +401,7 @@ function enforcementWrites(app: FastifyInstance): void {
   json.post(
     "/api/v1/regulators/:regulatorId/locations/:locationId/cancel",
     api(
-      { who: regulatorStaff("cancel registrations with this regulator"), scope: "regulation:write" },
+      { who: regulatorStaffOnRecord("cancel registrations with this regulator"), scope: "regulation:write" },
       {
         operationId: "cancelRegistration",
         tags,

@@ -25,7 +25,7 @@ import { NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { londonDate, longDate } from "../../lib/london-time.ts";
 import type { Principal, Role } from "../access/access.service.ts";
-import { grantsInScope, hasRole, requireRole } from "../access/access.service.ts";
+import { grantsInScope, hasRole, requireRole, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { assertBodyVerified } from "../authorities/authorities.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
@@ -86,12 +86,13 @@ export async function regulatorOf(ctx: Ctx, regulatorId: string): Promise<repo.R
 }
 
 /**
- * Staff of this regulator (or a platform administrator), once it is verified. 401/403 first, then
- * 404 for an unknown regulator.
+ * Staff of this regulator (or a platform administrator), once it is verified: 401, then 404 for an
+ * unknown regulator, then 403 (one order of checks, security finding 14).
  */
 export async function requireRegulatorStaff(ctx: Ctx, regulatorId: string, what: string): Promise<Principal> {
-  const p = requireRole(ctx.principal, STAFF, regulatorId, what);
+  requireSignedIn(ctx.principal);
   await regulatorOf(ctx, regulatorId);
+  const p = requireRole(ctx.principal, STAFF, regulatorId, what);
   await assertBodyVerified(ctx.db, regulatorId, "regulator");
   return p;
 }
@@ -104,6 +105,35 @@ export function canManage(principal: Principal | null, regulatorId: string): boo
 /** Whether this person acts for the provider organisation (not a platform administrator). */
 export function actsForProvider(principal: Principal | null, organisationId: string): boolean {
   return hasRole(principal, PROVIDER_ROLES, organisationId) && !hasRole(principal, "platform-admin");
+}
+
+/**
+ * Whether this person may see the location at all: applications and refusals are seen only by the
+ * regulator's staff and the provider; for anyone else they are not found.
+ */
+export function maySeeRegistration(
+  principal: Principal | null,
+  registration: Pick<Registration, "regulator_id" | "organisation_id" | "status">,
+): boolean {
+  return (
+    (registration.status !== "applied" && registration.status !== "refused") ||
+    canManage(principal, registration.regulator_id) ||
+    actsForProvider(principal, registration.organisation_id)
+  );
+}
+
+/** Whether this person may see the inspection report: draft reports only the regulator's staff and the provider. */
+export function maySeeInspection(
+  principal: Principal | null,
+  inspection: Pick<Inspection, "status">,
+  registration: Pick<Registration, "regulator_id" | "organisation_id" | "status">,
+): boolean {
+  return (
+    maySeeRegistration(principal, registration) &&
+    (inspection.status === "published" ||
+      canManage(principal, registration.regulator_id) ||
+      actsForProvider(principal, registration.organisation_id))
+  );
 }
 
 // What the pages name: service types, activities and areas by their codes
@@ -167,6 +197,42 @@ export async function lockedInspection(
     : undefined;
   if (!inspection) throw new NotFoundError("inspection");
   return inspection;
+}
+
+/**
+ * The locked registration a person acts on, as they may see it (security finding 14: what is
+ * unknown or not theirs to see is 404 before any 403): 401 for the public; 404 for an unknown
+ * regulator or location, or an application or refusal they may not see. Who may act is the caller's
+ * to ask next (403), then the state (409).
+ */
+export async function seenRegistration(
+  ctx: Ctx & { db: Trx },
+  regulatorId: string,
+  registrationId: string,
+): Promise<Registration> {
+  requireSignedIn(ctx.principal);
+  await regulatorOf(ctx, regulatorId);
+  const registration = await lockedRegistration(ctx, regulatorId, registrationId);
+  if (!maySeeRegistration(ctx.principal, registration)) throw new NotFoundError("registered location");
+  return registration;
+}
+
+/**
+ * The locked inspection a person acts on, and its location's registration (locked after it), as
+ * they may see them: 401 for the public; 404 for an unknown regulator or inspection, or a draft
+ * report they may not see. Who may act is the caller's to ask next (403), then the state (409).
+ */
+export async function seenInspection(
+  ctx: Ctx & { db: Trx },
+  regulatorId: string,
+  inspectionId: string,
+): Promise<{ inspection: Inspection; registration: Registration }> {
+  requireSignedIn(ctx.principal);
+  await regulatorOf(ctx, regulatorId);
+  const inspection = await lockedInspection(ctx, regulatorId, inspectionId);
+  const registration = await lockedRegistration(ctx, regulatorId, inspection.registration_id);
+  if (!maySeeInspection(ctx.principal, inspection, registration)) throw new NotFoundError("inspection");
+  return { inspection, registration };
 }
 
 // Ratings as people read them
