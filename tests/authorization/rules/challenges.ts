@@ -7,12 +7,11 @@ import {
   REGISTER_EDITOR,
   type Rule,
   type RuleSet,
-  scopedUnknown,
   signedIn,
+  unknownTarget,
   unknownToken,
 } from "../rules.ts";
 
-const EDITOR_UNKNOWN = scopedUnknown("commissioner", "authority-admin");
 /**
  * Drafting an EOI for OWN_ORG: its members may (for any authority) — 201 for their own authority,
  * 422 for another, whose register does not hold the county's service the body names; everyone else
@@ -43,7 +42,7 @@ export const challenges: RuleSet = {
     "POST /authorities/:slug/right-to-challenge/policy": REGISTER_EDITOR(EMPTY_FORM),
     "GET /authorities/:slug/right-to-challenge/windows/new": REGISTER_EDITOR(200),
     "POST /authorities/:slug/right-to-challenge/windows/new": REGISTER_EDITOR(EMPTY_FORM),
-    "POST /authorities/:slug/right-to-challenge/windows/:windowId/remove": EDITOR_UNKNOWN,
+    "POST /authorities/:slug/right-to-challenge/windows/:windowId/remove": unknownTarget,
     // Expressions of interest: anyone signed in may start one; drafts are their body's own
     "GET /authorities/:slug/right-to-challenge/new": signedIn(200),
     "POST /authorities/:slug/right-to-challenge/new": signedIn(EMPTY_FORM),
@@ -52,19 +51,19 @@ export const challenges: RuleSet = {
     "POST /authorities/:slug/right-to-challenge/:challengeId/withdraw": acceptUnknownToken,
     "POST /authorities/:slug/right-to-challenge/:challengeId/modification/agree": acceptUnknownToken,
     // Consideration, modification and decision: the authority's editors
-    "GET /authorities/:slug/right-to-challenge/:challengeId/consider": EDITOR_UNKNOWN,
-    "POST /authorities/:slug/right-to-challenge/:challengeId/consider": EDITOR_UNKNOWN,
-    "GET /authorities/:slug/right-to-challenge/:challengeId/modification": EDITOR_UNKNOWN,
-    "POST /authorities/:slug/right-to-challenge/:challengeId/modification": EDITOR_UNKNOWN,
-    "POST /authorities/:slug/right-to-challenge/:challengeId/modification/written-agreement": EDITOR_UNKNOWN,
-    "GET /authorities/:slug/right-to-challenge/:challengeId/decide": EDITOR_UNKNOWN,
-    "POST /authorities/:slug/right-to-challenge/:challengeId/decide": EDITOR_UNKNOWN,
+    "GET /authorities/:slug/right-to-challenge/:challengeId/consider": unknownTarget,
+    "POST /authorities/:slug/right-to-challenge/:challengeId/consider": unknownTarget,
+    "GET /authorities/:slug/right-to-challenge/:challengeId/modification": unknownTarget,
+    "POST /authorities/:slug/right-to-challenge/:challengeId/modification": unknownTarget,
+    "POST /authorities/:slug/right-to-challenge/:challengeId/modification/written-agreement": unknownTarget,
+    "GET /authorities/:slug/right-to-challenge/:challengeId/decide": unknownTarget,
+    "POST /authorities/:slug/right-to-challenge/:challengeId/decide": unknownTarget,
     // The JSON API
     "GET /api/v1/right-to-challenge": anyone(200),
     "GET /api/v1/authorities/:authorityId/right-to-challenge": anyone(200),
     "PUT /api/v1/authorities/:authorityId/right-to-challenge/policy": REGISTER_EDITOR(200),
     "POST /api/v1/authorities/:authorityId/right-to-challenge/policy/windows": WINDOW_EDITORS,
-    "DELETE /api/v1/authorities/:authorityId/right-to-challenge/policy/windows/:windowId": EDITOR_UNKNOWN,
+    "DELETE /api/v1/authorities/:authorityId/right-to-challenge/policy/windows/:windowId": unknownTarget,
     "POST /api/v1/authorities/:authorityId/right-to-challenge": MEMBERS_OF_THE_BODY,
     "GET /api/v1/authorities/:authorityId/right-to-challenge/:challengeId": unknownToken,
     "PATCH /api/v1/authorities/:authorityId/right-to-challenge/:challengeId": acceptUnknownToken,
@@ -72,11 +71,11 @@ export const challenges: RuleSet = {
     "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/withdraw": acceptUnknownToken,
     "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/modification/agree":
       acceptUnknownToken,
-    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/consideration": EDITOR_UNKNOWN,
-    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/modification": EDITOR_UNKNOWN,
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/consideration": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/modification": unknownTarget,
     "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/modification/written-agreement":
-      EDITOR_UNKNOWN,
-    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/decision": EDITOR_UNKNOWN,
+      unknownTarget,
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/decision": unknownTarget,
   },
   apiBodies: {
     "PUT /api/v1/authorities/:authorityId/right-to-challenge/policy": JSON.stringify({

@@ -5,11 +5,9 @@ import {
   INCOMPLETE_BODY,
   REGISTER_EDITOR,
   type RuleSet,
-  scopedUnknown,
+  unknownTarget,
   unknownToken,
 } from "../rules.ts";
-
-const editorUnknown = scopedUnknown("commissioner", "authority-admin");
 
 export const consultations: RuleSet = {
   rules: {
@@ -19,26 +17,26 @@ export const consultations: RuleSet = {
     "GET /authorities/:slug/consultations/new": REGISTER_EDITOR(200),
     "POST /authorities/:slug/consultations/new": REGISTER_EDITOR(EMPTY_FORM),
     "GET /authorities/:slug/consultations/:consultationId": unknownToken,
-    "GET /authorities/:slug/consultations/:consultationId/edit": editorUnknown,
-    "POST /authorities/:slug/consultations/:consultationId/edit": editorUnknown,
-    "POST /authorities/:slug/consultations/:consultationId/publish": editorUnknown,
+    "GET /authorities/:slug/consultations/:consultationId/edit": unknownTarget,
+    "POST /authorities/:slug/consultations/:consultationId/edit": unknownTarget,
+    "POST /authorities/:slug/consultations/:consultationId/publish": unknownTarget,
     // Responding: anyone signed in
     "GET /authorities/:slug/consultations/:consultationId/respond": acceptUnknownToken,
     "POST /authorities/:slug/consultations/:consultationId/respond": acceptUnknownToken,
     "GET /authorities/:slug/consultations/:consultationId/responses": unknownToken,
-    "GET /authorities/:slug/consultations/:consultationId/answers": editorUnknown,
-    "POST /authorities/:slug/consultations/:consultationId/answers": editorUnknown,
+    "GET /authorities/:slug/consultations/:consultationId/answers": unknownTarget,
+    "POST /authorities/:slug/consultations/:consultationId/answers": unknownTarget,
     "GET /authorities/:slug/consultations/:consultationId/summary": unknownToken,
     "GET /api/v1/consultations": anyone(200),
     "GET /api/v1/authorities/:authorityId/consultations": anyone(200),
     "GET /api/v1/authorities/:authorityId/consultations/:consultationId": unknownToken,
     "POST /api/v1/authorities/:authorityId/consultations": REGISTER_EDITOR(INCOMPLETE_BODY),
-    "PATCH /api/v1/authorities/:authorityId/consultations/:consultationId": editorUnknown,
-    "POST /api/v1/authorities/:authorityId/consultations/:consultationId/publish": editorUnknown,
+    "PATCH /api/v1/authorities/:authorityId/consultations/:consultationId": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/consultations/:consultationId/publish": unknownTarget,
     "POST /api/v1/authorities/:authorityId/consultations/:consultationId/responses": acceptUnknownToken,
     "GET /api/v1/authorities/:authorityId/consultations/:consultationId/responses": unknownToken,
-    "POST /api/v1/authorities/:authorityId/consultations/:consultationId/answers": editorUnknown,
-    "POST /api/v1/authorities/:authorityId/consultations/:consultationId/summary/publish": editorUnknown,
+    "POST /api/v1/authorities/:authorityId/consultations/:consultationId/answers": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/consultations/:consultationId/summary/publish": unknownTarget,
   },
   apiBodies: {
     "PATCH /api/v1/authorities/:authorityId/consultations/:consultationId": JSON.stringify({

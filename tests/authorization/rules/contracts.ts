@@ -1,21 +1,9 @@
-import type { Rule, RuleSet } from "../rules.ts";
-import { anyone, REGISTER_EDITOR, scoped, scopedUnknown, UNKNOWN, unknownToken } from "../rules.ts";
+import type { RuleSet } from "../rules.ts";
+import { anyone, REGISTER_EDITOR, scoped, UNKNOWN, unknownTarget, unknownToken } from "../rules.ts";
 
 const api = "/api/v1/authorities/:authorityId/contracts";
 const page = "/authorities/:slug/contracts";
 const period = "kpis/:position/periods/:period";
-const manager = scopedUnknown("commissioner", "authority-admin");
-
-/**
- * Reporting against a KPI: the supplier's own people (an organisation's administrators and members;
- * the contract is then not found); anyone else is refused, platform administrators included.
- */
-const supplier: Rule = (who) =>
-  who === "public"
-    ? "sign-in"
-    : who === "organisation-admin" || who === "organisation-member"
-      ? "invisible"
-      : "denied";
 
 export const contracts: RuleSet = {
   rules: {
@@ -23,27 +11,27 @@ export const contracts: RuleSet = {
     "GET /contracts": anyone(200),
     [`GET ${page}`]: anyone(200),
     [`GET ${page}/new`]: REGISTER_EDITOR(200),
-    [`POST ${page}/new`]: manager,
+    [`POST ${page}/new`]: unknownTarget,
     [`GET ${page}/:contractId`]: unknownToken,
-    [`GET ${page}/:contractId/${period}/report`]: supplier,
-    [`POST ${page}/:contractId/${period}/report`]: supplier,
-    [`GET ${page}/:contractId/${period}/rating`]: manager,
-    [`POST ${page}/:contractId/${period}/rating`]: manager,
-    [`GET ${page}/:contractId/amend`]: manager,
-    [`POST ${page}/:contractId/amend`]: manager,
-    [`GET ${page}/:contractId/terminate`]: manager,
-    [`POST ${page}/:contractId/terminate`]: manager,
+    [`GET ${page}/:contractId/${period}/report`]: unknownTarget,
+    [`POST ${page}/:contractId/${period}/report`]: unknownTarget,
+    [`GET ${page}/:contractId/${period}/rating`]: unknownTarget,
+    [`POST ${page}/:contractId/${period}/rating`]: unknownTarget,
+    [`GET ${page}/:contractId/amend`]: unknownTarget,
+    [`POST ${page}/:contractId/amend`]: unknownTarget,
+    [`GET ${page}/:contractId/terminate`]: unknownTarget,
+    [`POST ${page}/:contractId/terminate`]: unknownTarget,
     "GET /organisations/:id/contracts": scoped(200, "organisation-admin", "organisation-member"),
     // The JSON API
     "GET /api/v1/contracts": anyone(200),
     [`GET ${api}/ready`]: REGISTER_EDITOR(200),
-    [`POST ${api}`]: manager,
+    [`POST ${api}`]: unknownTarget,
     [`GET ${api}/:contractId`]: unknownToken,
     [`GET ${api}/:contractId/documents/:position`]: unknownToken,
-    [`POST ${api}/:contractId/${period}/report`]: supplier,
-    [`POST ${api}/:contractId/${period}/rating`]: manager,
-    [`POST ${api}/:contractId/amendments`]: manager,
-    [`POST ${api}/:contractId/termination`]: manager,
+    [`POST ${api}/:contractId/${period}/report`]: unknownTarget,
+    [`POST ${api}/:contractId/${period}/rating`]: unknownTarget,
+    [`POST ${api}/:contractId/amendments`]: unknownTarget,
+    [`POST ${api}/:contractId/termination`]: unknownTarget,
     "GET /api/v1/organisations/:id/contracts": scoped(200, "organisation-admin", "organisation-member"),
   },
   apiBodies: {

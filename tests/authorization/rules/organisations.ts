@@ -5,8 +5,8 @@ import {
   INCOMPLETE_BODY,
   ORG_ADMIN,
   type RuleSet,
-  scopedUnknown,
   signedIn,
+  unknownTarget,
 } from "../rules.ts";
 
 export const organisations: RuleSet = {
@@ -25,7 +25,7 @@ export const organisations: RuleSet = {
     "POST /organisations/:id/evidence": ORG_ADMIN(EMPTY_FORM),
     "GET /organisations/:id/relationships": ORG_ADMIN(200),
     "POST /organisations/:id/relationships": ORG_ADMIN(EMPTY_FORM),
-    "POST /organisations/:id/relationships/:relationshipId/remove": scopedUnknown("organisation-admin"),
+    "POST /organisations/:id/relationships/:relationshipId/remove": unknownTarget,
     "PATCH /api/v1/organisations/:id": ORG_ADMIN(200),
     "POST /invitations/:token/accept": acceptUnknownToken,
   },

@@ -4,7 +4,7 @@ import {
   INCOMPLETE_BODY,
   REGISTER_EDITOR,
   type RuleSet,
-  scopedUnknown,
+  unknownTarget,
   unknownToken,
 } from "../rules.ts";
 
@@ -15,24 +15,15 @@ export const projects: RuleSet = {
     "GET /authorities/:slug/projects/new": REGISTER_EDITOR(200),
     "POST /authorities/:slug/projects/new": REGISTER_EDITOR(EMPTY_FORM),
     "GET /authorities/:slug/projects/:projectId": unknownToken,
-    "POST /authorities/:slug/projects/:projectId/publish": scopedUnknown("commissioner", "authority-admin"),
-    "GET /authorities/:slug/projects/:projectId/edit": scopedUnknown("commissioner", "authority-admin"),
-    "POST /authorities/:slug/projects/:projectId/edit": scopedUnknown("commissioner", "authority-admin"),
-    "POST /authorities/:slug/projects/:projectId/procurement-started": scopedUnknown(
-      "commissioner",
-      "authority-admin",
-    ),
+    "POST /authorities/:slug/projects/:projectId/publish": unknownTarget,
+    "GET /authorities/:slug/projects/:projectId/edit": unknownTarget,
+    "POST /authorities/:slug/projects/:projectId/edit": unknownTarget,
+    "POST /authorities/:slug/projects/:projectId/procurement-started": unknownTarget,
     "GET /api/v1/authorities/:authorityId/projects": anyone(200),
     "GET /api/v1/authorities/:authorityId/projects/:projectId": unknownToken,
     "POST /api/v1/authorities/:authorityId/projects": REGISTER_EDITOR(INCOMPLETE_BODY),
-    "PATCH /api/v1/authorities/:authorityId/projects/:projectId": scopedUnknown(
-      "commissioner",
-      "authority-admin",
-    ),
-    "POST /api/v1/authorities/:authorityId/projects/:projectId/publish": scopedUnknown(
-      "commissioner",
-      "authority-admin",
-    ),
+    "PATCH /api/v1/authorities/:authorityId/projects/:projectId": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/projects/:projectId/publish": unknownTarget,
   },
   apiBodies: {
     "PATCH /api/v1/authorities/:authorityId/projects/:projectId": JSON.stringify({

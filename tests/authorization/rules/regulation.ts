@@ -8,14 +8,13 @@ import {
   type Rule,
   type RuleSet,
   scoped,
-  scopedUnknown,
   signedIn,
+  unknownTarget,
   unknownToken,
 } from "../rules.ts";
 
 /** A regulator's own staff (and platform administrators) act on its register; `:regulatorId` is
  * the demo regulator ("own") or another regulator ("other"). */
-const REGULATOR_STAFF: Rule = scopedUnknown("regulator-staff");
 const REGIME = (ok: Allowed): Rule => scoped(ok, "regulator-staff");
 
 /** Applying to register a location: a provider's administrators (any regulator), the regulator's
@@ -51,19 +50,19 @@ export const regulation: RuleSet = {
     "POST /regulators/:regulatorId/registrations/new": APPLY_FORM(EMPTY_FORM),
     // A location: its page, the regulator's actions
     "GET /regulators/:regulatorId/locations/:locationId": unknownToken,
-    "POST /regulators/:regulatorId/locations/:locationId/status": REGULATOR_STAFF,
-    "POST /regulators/:regulatorId/locations/:locationId/enforcement": REGULATOR_STAFF,
-    "POST /regulators/:regulatorId/locations/:locationId/enforcement/:actionId/resolve": REGULATOR_STAFF,
-    "POST /regulators/:regulatorId/locations/:locationId/cancel": REGULATOR_STAFF,
-    "GET /regulators/:regulatorId/locations/:locationId/inspections/new": REGULATOR_STAFF,
-    "POST /regulators/:regulatorId/locations/:locationId/inspections/new": REGULATOR_STAFF,
+    "POST /regulators/:regulatorId/locations/:locationId/status": unknownTarget,
+    "POST /regulators/:regulatorId/locations/:locationId/enforcement": unknownTarget,
+    "POST /regulators/:regulatorId/locations/:locationId/enforcement/:actionId/resolve": unknownTarget,
+    "POST /regulators/:regulatorId/locations/:locationId/cancel": unknownTarget,
+    "GET /regulators/:regulatorId/locations/:locationId/inspections/new": unknownTarget,
+    "POST /regulators/:regulatorId/locations/:locationId/inspections/new": unknownTarget,
     // Reports: the provider's challenges, the regulator's answers and publishing
     "GET /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId": unknownToken,
     "POST /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/challenges":
       acceptUnknownToken,
     "POST /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/challenges/:challengeId/answer":
-      REGULATOR_STAFF,
-    "POST /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/publish": REGULATOR_STAFF,
+      unknownTarget,
+    "POST /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/publish": unknownTarget,
     // Everyone: find, compare; regulators and commissioners: the failing view
     "GET /regulation/find": anyone(200),
     "GET /regulation/compare": anyone(200),
@@ -77,17 +76,17 @@ export const regulation: RuleSet = {
     "GET /api/v1/regulation/locations": anyone(200),
     "GET /api/v1/regulation/locations/:locationId": unknownToken,
     "GET /api/v1/regulation/ratings": anyone(200),
-    "POST /api/v1/regulators/:regulatorId/locations/:locationId/inspections": REGULATOR_STAFF,
-    "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/publish": REGULATOR_STAFF,
+    "POST /api/v1/regulators/:regulatorId/locations/:locationId/inspections": unknownTarget,
+    "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/publish": unknownTarget,
     "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges": acceptUnknownToken,
     "POST /api/v1/regulators/:regulatorId/registrations": signedIn(INCOMPLETE_BODY),
-    "POST /api/v1/regulators/:regulatorId/locations/:locationId/status": REGULATOR_STAFF,
+    "POST /api/v1/regulators/:regulatorId/locations/:locationId/status": unknownTarget,
     "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges/:challengeId/answer":
-      REGULATOR_STAFF,
-    "POST /api/v1/regulators/:regulatorId/locations/:locationId/enforcement": REGULATOR_STAFF,
-    "POST /api/v1/regulators/:regulatorId/locations/:locationId/cancel": REGULATOR_STAFF,
+      unknownTarget,
+    "POST /api/v1/regulators/:regulatorId/locations/:locationId/enforcement": unknownTarget,
+    "POST /api/v1/regulators/:regulatorId/locations/:locationId/cancel": unknownTarget,
     "PUT /api/v1/regulators/:regulatorId/regime": scoped(200, "regulator-staff"),
-    "POST /api/v1/regulators/:regulatorId/enforcement/:actionId/resolve": REGULATOR_STAFF,
+    "POST /api/v1/regulators/:regulatorId/enforcement/:actionId/resolve": unknownTarget,
   },
   apiBodies: {
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/status": JSON.stringify({

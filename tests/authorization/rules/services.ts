@@ -4,7 +4,7 @@ import {
   INCOMPLETE_BODY,
   REGISTER_EDITOR,
   type RuleSet,
-  scopedUnknown,
+  unknownTarget,
   unknownToken,
 } from "../rules.ts";
 
@@ -17,27 +17,15 @@ export const services: RuleSet = {
     "GET /pipeline": anyone(200),
     "GET /authorities/:slug/services/new": REGISTER_EDITOR(200),
     "POST /authorities/:slug/services/new": REGISTER_EDITOR(EMPTY_FORM),
-    "GET /authorities/:slug/services/:serviceId/edit": scopedUnknown("commissioner", "authority-admin"),
-    "POST /authorities/:slug/services/:serviceId/edit": scopedUnknown("commissioner", "authority-admin"),
-    "GET /authorities/:slug/services/:serviceId/appraisals/new": scopedUnknown(
-      "commissioner",
-      "authority-admin",
-    ),
-    "POST /authorities/:slug/services/:serviceId/appraisals/new": scopedUnknown(
-      "commissioner",
-      "authority-admin",
-    ),
-    "POST /authorities/:slug/services/:serviceId/appraisals/:appraisalId/publish": scopedUnknown(
-      "commissioner",
-      "authority-admin",
-    ),
+    "GET /authorities/:slug/services/:serviceId/edit": unknownTarget,
+    "POST /authorities/:slug/services/:serviceId/edit": unknownTarget,
+    "GET /authorities/:slug/services/:serviceId/appraisals/new": unknownTarget,
+    "POST /authorities/:slug/services/:serviceId/appraisals/new": unknownTarget,
+    "POST /authorities/:slug/services/:serviceId/appraisals/:appraisalId/publish": unknownTarget,
     "GET /api/v1/authorities/:authorityId/services": anyone(200),
     "GET /api/v1/authorities/:authorityId/services/:serviceId": unknownToken,
     "POST /api/v1/authorities/:authorityId/services": REGISTER_EDITOR(INCOMPLETE_BODY),
-    "PATCH /api/v1/authorities/:authorityId/services/:serviceId": scopedUnknown(
-      "commissioner",
-      "authority-admin",
-    ),
+    "PATCH /api/v1/authorities/:authorityId/services/:serviceId": unknownTarget,
     "GET /api/v1/pipeline": anyone(200),
   },
   apiBodies: {
