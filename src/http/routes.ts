@@ -3,8 +3,10 @@
  *
  * - `api(rules, schema)` for a JSON route under /api/v1: its schemas (params, query, body and each
  *   response; the error answers its rules imply are added), its `operationId` and tags for the
- *   OpenAPI document, who may call it (checked before the body is validated, so 401/403 come
- *   before 400) and the API token scope it needs.
+ *   OpenAPI document, who may call it (checked before the body is validated, so 401, and 403 where
+ *   the route alone decides, come before 400) and the API token scope it needs. A route that names
+ *   a record leaves 404 and 403 to its service (`afterLookup`): one order of checks, 401, then 404
+ *   for what the caller may not see, then 403, then 409.
  * - `page(rules)` for a page: who may see it (checked after the CSRF check, before the handler).
  * - `formPage` / `formAction` (src/http/forms.ts) for a page form.
  *

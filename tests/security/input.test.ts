@@ -8,7 +8,7 @@
  * 14 (its validation half): `"24"` and numeric prices were coerced, unknown properties dropped
  * silently, and a 9999-12-31 deadline accepted. Now a JSON body is validated strictly — no
  * coercion, no property its schema does not name — and deadlines are in this century. (The order of
- * checks — 401, then 404, then 403, then 409 — is still to come: docs/security.md.)
+ * checks — 401, then 404, then 403, then 409 — is its other half: order-*.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closedObjects } from "../../src/http/schema-compilers.ts";
