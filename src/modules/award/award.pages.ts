@@ -12,11 +12,10 @@ import { londonDateTime } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { standstillEndText } from "../../lib/working-days.ts";
 import { ctxOf } from "../access/context.ts";
-import { signedIn } from "../access/policies.ts";
 import type { Authority } from "../authorities/authorities.service.ts";
 import { moderators } from "../evaluation/evaluation.policies.ts";
 import { tendersCtxOf } from "../tenders/tenders.service.ts";
-import { bidderPeople } from "./award.policies.ts";
+import { bidderPeople, challengeDeciders, challengers } from "./award.policies.ts";
 import { assessmentsReceived, awardForm, awardTender, noticePage } from "./award.service.ts";
 import {
   challengeForm,
@@ -132,7 +131,7 @@ function noticePages(app: FastifyInstance): void {
 /** A bidder's challenge, and the commissioner's outcome. */
 function challengePages(app: FastifyInstance): void {
   formPage(app, `${tender}/award/challenge`, {
-    who: signedIn,
+    who: challengers,
     template: "award/views/challenge.njk",
     context: async (request: TenderRequest) => {
       const { authority } = request;
@@ -157,7 +156,7 @@ function challengePages(app: FastifyInstance): void {
   });
 
   formPage(app, `${tender}/award/challenges/:challengeId`, {
-    who: moderators,
+    who: challengeDeciders,
     template: "award/views/outcome.njk",
     context: async (request: ChallengeRequest) => {
       const { authority } = request;

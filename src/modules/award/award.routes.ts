@@ -8,11 +8,10 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { anyone, api, errorResponses } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
-import { signedIn } from "../access/policies.ts";
 import { moderators } from "../evaluation/evaluation.policies.ts";
 import { tendersCtxOf } from "../tenders/tenders.service.ts";
 import { awardPages } from "./award.pages.ts";
-import { bidderPeople } from "./award.policies.ts";
+import { bidderPeople, challengeDeciders, challengers } from "./award.policies.ts";
 import {
   AssessmentsResponse,
   AwardBody,
@@ -151,7 +150,7 @@ function challengeApi(app: FastifyInstance): void {
   json.post(
     `${tender}/award/challenges`,
     api(
-      { who: signedIn, scope: "awards:write" },
+      { who: challengers, scope: "awards:write" },
       {
         operationId: "lodgeChallenge",
         tags,
@@ -179,7 +178,7 @@ function challengeApi(app: FastifyInstance): void {
   json.post(
     `${tender}/award/challenges/:challengeId/outcome`,
     api(
-      { who: moderators, scope: "awards:write" },
+      { who: challengeDeciders, scope: "awards:write" },
       {
         operationId: "decideStandstillChallenge",
         tags,

@@ -21,7 +21,7 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../../lib/errors.ts";
-import { isUuid, newId } from "../../lib/ids.ts";
+import { newId } from "../../lib/ids.ts";
 import { londonToday } from "../../lib/london-time.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import { standstillEnds, standstillEndText } from "../../lib/working-days.ts";
@@ -48,7 +48,7 @@ import {
   readyToAward,
 } from "../evaluation/moderation.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
-import { organisationNamesOf } from "../organisations/organisations.service.ts";
+import { organisationNamesOf, organisationOf } from "../organisations/organisations.service.ts";
 import { hasCurrentRegistration, noRegistrationMessage } from "../regulation/regulation.service.ts";
 import type { BidContent } from "../tenders/bids.service.ts";
 import {
@@ -632,13 +632,23 @@ export interface ReceivedAssessment {
   winner: repo.ReceivedAssessmentRow | null;
 }
 
-/** The assessment summaries sent to an organisation, for its own people only (403 others). */
-export async function assessmentsReceived(ctx: Ctx, organisationId: string): Promise<ReceivedAssessment[]> {
+/**
+ * Signed in (401), a known organisation (404), then one of its own people (403; platform
+ * administrators too are refused): who sees the assessment summaries it received.
+ */
+export async function requireBidderPeople(ctx: Ctx, organisationId: string): Promise<Principal> {
   const p: Principal = requireSignedIn(ctx.principal);
-  if (!isUuid(organisationId) || !hasRole(p, BIDDER_ROLES, organisationId) || hasRole(p, ["platform-admin"]))
+  await organisationOf(ctx.db, organisationId);
+  if (!hasRole(p, BIDDER_ROLES, organisationId) || hasRole(p, ["platform-admin"]))
     throw new ForbiddenError(
       "Assessment summaries are seen only by the people of the organisation that bid.",
     );
+  return p;
+}
+
+/** The assessment summaries sent to an organisation, for its own people only (404 unknown; 403 others). */
+export async function assessmentsReceived(ctx: Ctx, organisationId: string): Promise<ReceivedAssessment[]> {
+  await requireBidderPeople(ctx, organisationId);
   const own = await repo.assessmentsForOrganisation(ctx.db, organisationId);
   // The winner's scores and reasons for each award, as each bidder was told them.
   const winners = new Map<string, repo.ReceivedAssessmentRow | undefined>();

@@ -161,7 +161,7 @@ export interface ChallengeView {
   challenge: repo.ChallengeRow;
 }
 
-/** A challenge, for the commissioners (403 others; 404 unknown). */
+/** A challenge, for the commissioners: 401, then 404 for an unknown award or challenge, then 403 for others. */
 export async function challengeOf(
   ctx: Ctx,
   authorityId: string,
@@ -169,15 +169,15 @@ export async function challengeOf(
   challengeId: string,
 ): Promise<ChallengeView> {
   const p = requireSignedIn(ctx.principal);
-  if (!hasRole(p, MODERATORS, authorityId))
-    throw new ForbiddenError(
-      "The outcome of a challenge is recorded by the authority's commissioners and administrators.",
-    );
   const notice = await awardNotice(ctx, authorityId, tenderId);
   const challenge = (await repo.challengesOf(ctx.db, authorityId, notice.award.id)).find(
     (c) => c.id === challengeId,
   );
   if (!challenge) throw new NotFoundError("challenge");
+  if (!hasRole(p, MODERATORS, authorityId))
+    throw new ForbiddenError(
+      "The outcome of a challenge is recorded by the authority's commissioners and administrators.",
+    );
   return { notice, challenge };
 }
 

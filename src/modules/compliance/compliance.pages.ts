@@ -10,8 +10,9 @@ import { anyone, page } from "../../http/routes.ts";
 import { formatPercent } from "../../lib/basis-points.ts";
 import { londonDateTime, longDate } from "../../lib/london-time.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors, signedIn } from "../access/policies.ts";
+import { authorityEditors } from "../access/policies.ts";
 import type { Authority } from "../authorities/authorities.service.ts";
+import { onVisibleTender } from "../tenders/tenders.policies.ts";
 import { tendersCtxOf } from "../tenders/tenders.service.ts";
 import {
   type BidCompliance,
@@ -183,13 +184,19 @@ async function registerPage(request: FastifyRequest) {
 export function compliancePages(app: FastifyInstance): void {
   const tender = "/authorities/:slug/tenders/:tenderId";
 
-  app.get(`${tender}/compliance`, page({ who: signedIn }), async (request: TenderRequest, reply) => {
+  // Anyone signed in reaches a tender they may see (404 first); the service decides who reads and decides.
+  const readers = onVisibleTender("Those who may read the opened bids");
+  const deciders = onVisibleTender(
+    "The authority's commissioners and administrators who may read the opened bids",
+  );
+
+  app.get(`${tender}/compliance`, page({ who: readers }), async (request: TenderRequest, reply) => {
     const view = await complianceCheck(tendersCtxOf(request), request.authority.id, request.params.tenderId);
     await reply.page("compliance/views/compliance.njk", { ...checkPage(request, view), values: {} });
   });
 
   formAction(app, `${tender}/evaluation`, {
-    who: signedIn,
+    who: deciders,
     template: "compliance/views/compliance.njk",
     context: async (request: TenderRequest) =>
       checkPage(
@@ -206,7 +213,7 @@ export function compliancePages(app: FastifyInstance): void {
   });
 
   formPage(app, `${tender}/compliance/bids/:bidId`, {
-    who: signedIn,
+    who: deciders,
     template: "compliance/views/decision.njk",
     context: async (request: BidRequest) => {
       const { authority } = request;

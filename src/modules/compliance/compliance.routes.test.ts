@@ -124,12 +124,30 @@ describe("the compliance API", () => {
         )
       ).statusCode,
     ).toBe(404);
+    // Another tender's bid is not found there (404); a bid of a tender not yet opened waits (409).
     expect(
       (
         await call(
           t.app,
           "PUT",
           `${api}/tenders/${DEMO_TENDER.open}/compliance/bids/${bids.charity}`,
+          s.checker,
+          met,
+        )
+      ).statusCode,
+    ).toBe(404);
+    const sealedBid = await t.deps.db
+      .selectFrom("bids")
+      .select("id")
+      .where("tender_id", "=", DEMO_TENDER.open)
+      .where("status", "=", "current")
+      .executeTakeFirstOrThrow();
+    expect(
+      (
+        await call(
+          t.app,
+          "PUT",
+          `${api}/tenders/${DEMO_TENDER.open}/compliance/bids/${sealedBid.id}`,
           s.checker,
           met,
         )

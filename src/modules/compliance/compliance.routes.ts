@@ -8,7 +8,8 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { anyone, api, errorResponses } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors, signedIn } from "../access/policies.ts";
+import { authorityEditors } from "../access/policies.ts";
+import { onVisibleTender } from "../tenders/tenders.policies.ts";
 import { tendersCtxOf } from "../tenders/tenders.service.ts";
 import { compliancePages } from "./compliance.pages.ts";
 import {
@@ -109,6 +110,18 @@ export async function complianceRoutes(app: FastifyInstance): Promise<void> {
   registerApi(app);
 }
 
+/**
+ * Who reads the check and who decides: anyone signed in reaches a tender they may see (404 first);
+ * the service then refuses those who may not read the opened bids (recording the attempt, A7) and
+ * those who may not decide.
+ */
+const readers = onVisibleTender(
+  "Those who may read the opened bids: the authority's bid openers and the tender's assigned evaluators",
+);
+const deciders = onVisibleTender(
+  "The authority's commissioners and administrators who may read the opened bids",
+);
+
 /** The check of a tender's opened bids, a bid's decision, and the start of evaluation. */
 function checkApi(app: FastifyInstance): void {
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -116,7 +129,7 @@ function checkApi(app: FastifyInstance): void {
   json.get(
     `${tender}/compliance`,
     api(
-      { who: signedIn, scope: "compliance:read" },
+      { who: readers, scope: "compliance:read" },
       {
         operationId: "getComplianceCheck",
         tags,
@@ -136,7 +149,7 @@ function checkApi(app: FastifyInstance): void {
   json.put(
     `${tender}/compliance/bids/:bidId`,
     api(
-      { who: signedIn, scope: "compliance:write" },
+      { who: deciders, scope: "compliance:write" },
       {
         operationId: "recordComplianceDecision",
         tags,
@@ -161,7 +174,7 @@ function checkApi(app: FastifyInstance): void {
   json.post(
     `${tender}/evaluation`,
     api(
-      { who: signedIn, scope: "compliance:write" },
+      { who: deciders, scope: "compliance:write" },
       {
         operationId: "startEvaluation",
         tags,

@@ -31,7 +31,6 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../../lib/errors.ts";
-import { isUuid } from "../../lib/ids.ts";
 import { londonToday, longDate } from "../../lib/london-time.ts";
 import type { Principal, Role } from "../access/access.service.ts";
 import { hasRole, requireSignedIn } from "../access/access.service.ts";
@@ -49,6 +48,7 @@ import {
   type TenderRow,
   type TendersCtx,
   tenderParts,
+  visibleTender,
 } from "../tenders/tenders.service.ts";
 import * as repo from "./compliance.repository.ts";
 import type { ComplianceOutcome } from "./compliance.table.ts";
@@ -420,9 +420,9 @@ export async function complianceCheck(
 }
 
 /**
- * A bid's decision form: the check, and the bid, for those who decide. A reader of the bids who may
- * not decide is refused (403) before the tender is looked up, as the API answers; 404 for an unknown
- * bid; 409 once evaluation has started, for a cancelled tender and for a broken seal.
+ * A bid's decision form: the check, and the bid, for those who decide. As the API answers: 404 for
+ * an unknown tender or bid, 403 for anyone but those who decide, then 409 once evaluation has
+ * started, for a cancelled tender and for a broken seal.
  */
 export async function decisionForm(
   ctx: TendersCtx,
@@ -430,12 +430,7 @@ export async function decisionForm(
   tenderId: string,
   bidId: string,
 ): Promise<{ view: ComplianceView; bid: BidCompliance }> {
-  if (
-    !hasRole(ctx.principal, COMPLIANCE_DECIDERS, authorityId) &&
-    isUuid(tenderId) &&
-    (await canReadBids(ctx, authorityId, tenderId))
-  )
-    throw new ForbiddenError(NOT_A_DECIDER);
+  await requireDecider(ctx, authorityId, tenderId, bidId);
   const view = await complianceCheck(ctx, authorityId, tenderId);
   const bid = view.bids.find((b) => b.bidId === bidId);
   if (!bid) throw new NotFoundError("bid");
@@ -472,18 +467,27 @@ function sealBroken(): ConflictError {
 
 /**
  * Those who may record decisions and start evaluation: readers of the opened bids who are also the
- * authority's commissioners or administrators. Someone who may not read the bids is refused by
- * `openedBids` itself, so the attempt is recorded (A7).
+ * authority's commissioners or administrators. The tender is found first: 404 when unknown or not
+ * the caller's to see. Then someone who may not read the bids is refused by `openedBids` itself, so
+ * the attempt is recorded (A7), whatever bid it names; for a reader, the bid a decision is for (404);
+ * then anyone who may not decide (403).
  */
-async function requireDecider(ctx: TendersCtx, authorityId: string, tenderId: string): Promise<Principal> {
+async function requireDecider(
+  ctx: TendersCtx,
+  authorityId: string,
+  tenderId: string,
+  bidId?: string,
+): Promise<Principal> {
   const p = requireSignedIn(ctx.principal);
-  if (!isUuid(tenderId)) throw new NotFoundError("tender");
+  await visibleTender(ctx, authorityId, tenderId);
   if (!(await canReadBids(ctx, authorityId, tenderId))) {
     await openedBids(ctx, authorityId, tenderId);
     throw new ForbiddenError(
       "Only the authority's bid openers and the tender's assigned evaluators may read its bids.",
     );
   }
+  if (bidId !== undefined && (await findBid(ctx, authorityId, tenderId, bidId))?.status !== "current")
+    throw new NotFoundError("bid");
   if (!hasRole(p, COMPLIANCE_DECIDERS, authorityId))
     throw new ForbiddenError(`${NOT_A_DECIDER} Ask an administrator to give you the commissioner role.`);
   return p;
@@ -645,7 +649,7 @@ export async function recordDecision(
   bidId: string,
   draft: DecisionDraft,
 ): Promise<RecordedDecision> {
-  const p = await requireDecider(ctx, authorityId, tenderId);
+  const p = await requireDecider(ctx, authorityId, tenderId, bidId);
   return transaction(ctx.db, async (trx) => {
     const tx = within(ctx, trx);
     const tender = await lockedForCheck(tx, authorityId, tenderId);

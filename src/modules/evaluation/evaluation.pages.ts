@@ -11,9 +11,9 @@ import { formatPercent } from "../../lib/basis-points.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { standstillEndText } from "../../lib/working-days.ts";
-import { authorityEditors } from "../access/policies.ts";
 import type { Authority } from "../authorities/authorities.service.ts";
 import { assignEvaluator } from "../tenders/evaluators.service.ts";
+import { tenderEditors } from "../tenders/tenders.policies.ts";
 import { tendersCtxOf } from "../tenders/tenders.service.ts";
 import { declareConflicts } from "./declarations.service.ts";
 import { evaluators, moderators, tenderTeam } from "./evaluation.policies.ts";
@@ -154,7 +154,7 @@ function overviewPages(app: FastifyInstance): void {
   });
 
   formAction(app, `${tender}/evaluators`, {
-    who: authorityEditors,
+    who: tenderEditors,
     template: "evaluation/views/evaluation.njk",
     context: overviewOf,
     read: (body) => ({ userId: field(body, "userId") }),

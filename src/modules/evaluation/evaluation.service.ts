@@ -37,6 +37,7 @@ import { isAssignedEvaluator } from "../tenders/evaluators.service.ts";
 import { canReadBids, openedBids } from "../tenders/opening.service.ts";
 import {
   currentBids,
+  findBid,
   findTender,
   type TenderParts,
   type TenderRow,
@@ -95,14 +96,35 @@ export interface TenderForEvaluation {
   bids: { bidId: string; organisationId: string | null; name: string }[];
 }
 
+/**
+ * The tender evaluation is about: 404 when there is none, or for a draft (nothing is evaluated
+ * before publication), whoever asks. The first check of everything evaluation does, before who may
+ * (403) and what the state allows (409): one order of checks (security finding 14).
+ */
+export async function evaluatedTender(ctx: Ctx, authorityId: string, tenderId: string): Promise<TenderRow> {
+  const tender = await findTender(ctx, authorityId, tenderId);
+  if (!tender || tender.status === "draft") throw new NotFoundError("tender");
+  return tender;
+}
+
+/** A current bid of the tender, or 404. */
+async function requireCurrentBid(ctx: Ctx, tender: TenderRow, bidId: string): Promise<void> {
+  const bid = await findBid(ctx, tender.authority_id, tender.id, bidId);
+  if (bid?.status !== "current") throw new NotFoundError("bid");
+}
+
 /** The tender (404 unknown or draft) with what evaluation needs. */
 export async function tenderForEvaluation(
   ctx: Ctx,
   authorityId: string,
   tenderId: string,
 ): Promise<TenderForEvaluation> {
-  const tender = await findTender(ctx, authorityId, tenderId);
-  if (!tender || tender.status === "draft") throw new NotFoundError("tender");
+  return forEvaluation(ctx, await evaluatedTender(ctx, authorityId, tenderId));
+}
+
+/** What evaluation needs of a tender found by `evaluatedTender`. */
+async function forEvaluation(ctx: Ctx, tender: TenderRow): Promise<TenderForEvaluation> {
+  const { authority_id: authorityId, id: tenderId } = tender;
   const [parts, evaluation, compliantIds, current] = await Promise.all([
     tenderParts(ctx, authorityId, tenderId),
     evaluationOf(ctx, authorityId, tenderId),
@@ -177,22 +199,55 @@ export async function requireNotAwarded(
     throw new ConflictError(message, "award_made");
 }
 
-// Who may do what
+// Who may do what. Each check is in the one order (security finding 14): signed in (401), the
+// tender (404), who may (403), then what the state allows (409). A bid the route names is sealed
+// until opened: whether it exists is asked of those let through (404), before the state (409), so
+// that a refused attempt to read bids is recorded whatever bid it names (A7). The `…Role` checks are
+// the first steps alone, for the routes' policies (evaluation.policies.ts).
 
-/** Signed in and one of the authority's tender team (403), then the tender (404). */
-export async function requireTeam(ctx: Ctx, authorityId: string, tenderId: string) {
-  const p = requireSignedIn(ctx.principal);
-  if (!hasRole(p, TEAM_ROLES, authorityId))
-    throw new ForbiddenError("Only the authority's tender team sees the evaluation of its tenders.");
-  return { p, t: await tenderForEvaluation(ctx, authorityId, tenderId) };
+/** A bid the route names in the tender, found once the caller may see the tender's bids (404). */
+export interface Named {
+  /** A current bid of the tender. */
+  bidId?: string;
 }
 
-/** An evaluator assigned to the tender (403 otherwise; 404 unknown tender). */
-export async function requireAssignedEvaluator(ctx: Ctx, authorityId: string, tenderId: string) {
+/** Signed in, then the tender (404). */
+async function found(ctx: Ctx, authorityId: string, tenderId: string) {
   const p = requireSignedIn(ctx.principal);
+  return { p, tender: await evaluatedTender(ctx, authorityId, tenderId) };
+}
+
+/** Signed in, the tender (404), then one of the authority's tender team (403). */
+export async function requireTeamRole(ctx: Ctx, authorityId: string, tenderId: string) {
+  const { p, tender } = await found(ctx, authorityId, tenderId);
+  if (!hasRole(p, TEAM_ROLES, authorityId))
+    throw new ForbiddenError("Only the authority's tender team sees the evaluation of its tenders.");
+  return { p, tender };
+}
+
+/** Signed in, the tender (404), then one of the authority's tender team (403): with what evaluation needs. */
+export async function requireTeam(ctx: Ctx, authorityId: string, tenderId: string) {
+  const { p, tender } = await requireTeamRole(ctx, authorityId, tenderId);
+  return { p, t: await forEvaluation(ctx, tender) };
+}
+
+/** Signed in, the tender (404), then one of the authority's evaluators (403). */
+export async function requireEvaluatorRole(ctx: Ctx, authorityId: string, tenderId: string) {
+  const { p, tender } = await found(ctx, authorityId, tenderId);
   if (!hasRole(p, ["evaluator"], authorityId))
     throw new ForbiddenError("Only the evaluators assigned to the tender score its bids.");
-  const t = await tenderForEvaluation(ctx, authorityId, tenderId);
+  return { p, tender };
+}
+
+/** An evaluator assigned to the tender (404 unknown tender; 403 otherwise; then 404 for an unknown bid named). */
+export async function requireAssignedEvaluator(
+  ctx: Ctx,
+  authorityId: string,
+  tenderId: string,
+  named: Named = {},
+) {
+  const { p, tender } = await requireEvaluatorRole(ctx, authorityId, tenderId);
+  const t = await forEvaluation(ctx, tender);
   if (!(await isAssignedEvaluator(ctx, authorityId, tenderId, p.userId))) {
     const declared = await conflictDeclarationOf(ctx.db, authorityId, tenderId, p.userId);
     throw new ForbiddenError(
@@ -201,12 +256,13 @@ export async function requireAssignedEvaluator(ctx: Ctx, authorityId: string, te
         : "You are not assigned to evaluate this tender. Ask its commissioner to assign you.",
     );
   }
+  if (named.bidId !== undefined) await requireCurrentBid(ctx, tender, named.bidId);
   return { p, t };
 }
 
 /** An assigned evaluator who has declared no conflict, while scoring is possible. */
-export async function requireScorer(ctx: Ctx, authorityId: string, tenderId: string) {
-  const { p, t } = await requireAssignedEvaluator(ctx, authorityId, tenderId);
+export async function requireScorer(ctx: Ctx, authorityId: string, tenderId: string, named: Named = {}) {
+  const { p, t } = await requireAssignedEvaluator(ctx, authorityId, tenderId, named);
   if ((await conflictDeclarationOf(ctx.db, authorityId, tenderId, p.userId)) !== "none")
     throw new ConflictError(
       "Declare any conflict of interest first: evaluators see and score the bids only after declaring that they have none.",
@@ -221,28 +277,36 @@ export async function isModerator(ctx: TendersCtx, authorityId: string, tenderId
   return hasRole(ctx.principal, MODERATORS, authorityId) && (await canReadBids(ctx, authorityId, tenderId));
 }
 
+/** Signed in, the tender (404), then the authority's commissioners and administrators (403). */
+export async function requireModeratorRole(ctx: Ctx, authorityId: string, tenderId: string) {
+  const { p, tender } = await found(ctx, authorityId, tenderId);
+  if (!hasRole(p, MODERATORS, authorityId))
+    throw new ForbiddenError(
+      "Moderation, ranking and award are for the authority's commissioners and administrators who may read the opened bids.",
+    );
+  return { p, tender };
+}
+
 /**
- * Those who moderate, decide ties and award: the authority's commissioners and administrators (403
- * first), of a known tender (404), who may read its opened bids (403, the attempt recorded by
- * `openedBids`).
+ * Those who moderate, decide ties and award: of a known tender (404), the authority's commissioners
+ * and administrators (403) who may read its opened bids (403, the attempt recorded by
+ * `openedBids`); then a bid the route names (404).
  */
 export async function requireModerator(
   ctx: TendersCtx,
   authorityId: string,
   tenderId: string,
+  named: Named = {},
 ): Promise<{ p: Principal; t: TenderForEvaluation }> {
-  const p = requireSignedIn(ctx.principal);
-  if (!hasRole(p, MODERATORS, authorityId))
-    throw new ForbiddenError(
-      "Moderation, ranking and award are for the authority's commissioners and administrators who may read the opened bids.",
-    );
-  const t = await tenderForEvaluation(ctx, authorityId, tenderId);
+  const { p, tender } = await requireModeratorRole(ctx, authorityId, tenderId);
+  const t = await forEvaluation(ctx, tender);
   if (!(await canReadBids(ctx, authorityId, tenderId))) {
     await openedBids(ctx, authorityId, tenderId);
     throw new ForbiddenError(
       "Only the authority's bid openers and the tender's assigned evaluators may read its bids: ask for the bid-opener role or to be assigned.",
     );
   }
+  if (named.bidId !== undefined) await requireCurrentBid(ctx, tender, named.bidId);
   return { p, t };
 }
 

@@ -26,6 +26,7 @@ import {
   EVALUATION_LIMITS,
   type EvaluatorProgress,
   type LeafCriterion,
+  type Named,
   type Progress,
   progressOf,
   requireEvaluating,
@@ -88,8 +89,9 @@ export async function moderationView(
   ctx: TendersCtx,
   authorityId: string,
   tenderId: string,
+  named: Named = {},
 ): Promise<ModerationView> {
-  const { t } = await requireModerator(ctx, authorityId, tenderId);
+  const { t } = await requireModerator(ctx, authorityId, tenderId, named);
   const progress = await progressOf(ctx, t);
   requireModerationOpen(t, progress);
   const contents = await contentsOf(ctx, authorityId, tenderId);
@@ -135,22 +137,23 @@ export async function moderationView(
   };
 }
 
-/** Moderation of one compliant bid (404 for another). */
+/** Moderation of one compliant bid (404 for another: an unknown one first). */
 export async function moderationFor(
   ctx: TendersCtx,
   authorityId: string,
   tenderId: string,
   bidId: string,
 ): Promise<{ view: ModerationView; bid: ModeratedBid }> {
-  const view = await moderationView(ctx, authorityId, tenderId);
+  const view = await moderationView(ctx, authorityId, tenderId, { bidId });
   const bid = view.bids.find((b) => b.bidId === bidId);
   if (!bid) throw new NotFoundError("bid");
   return { view, bid };
 }
 
 /**
- * Records the agreed scores and reasons for one bid, audited: once every evaluator has submitted
- * (409 before), until the tender is awarded (409; an upheld challenge reopens moderation).
+ * Records the agreed scores and reasons for one bid, audited: 404 for an unknown tender or bid, 403
+ * for anyone but the moderators, then once every evaluator has submitted (409 before), until the
+ * tender is awarded (409; an upheld challenge reopens moderation).
  */
 export async function moderateBid(
   ctx: TendersCtx,
@@ -159,7 +162,7 @@ export async function moderateBid(
   bidId: string,
   entries: readonly ScoreDraft[] | undefined,
 ): Promise<{ bidId: string; moderated: number; unmoderated: number }> {
-  const { p, t } = await requireModerator(ctx, authorityId, tenderId);
+  const { p, t } = await requireModerator(ctx, authorityId, tenderId, { bidId });
   requireModerationOpen(t, await progressOf(ctx, t));
   await requireCompliantBid(ctx, t, bidId);
   const scores = checkScores(entries, t.leaves, t.tender.scoring_scale_max, "the agreed scores");

@@ -28,6 +28,7 @@ import {
   EVALUATION_LIMITS,
   isModerator,
   type LeafCriterion,
+  type Named,
   progressOf,
   requireEvaluating,
   requireScorer,
@@ -140,8 +141,9 @@ export async function scoresheet(
   ctx: TendersCtx,
   authorityId: string,
   tenderId: string,
+  named: Named = {},
 ): Promise<Scoresheet> {
-  const { p, t } = await requireScorer(ctx, authorityId, tenderId);
+  const { p, t } = await requireScorer(ctx, authorityId, tenderId, named);
   const opened = await openedBids(ctx, authorityId, tenderId);
   const [mine, submission] = await Promise.all([
     repo.scoresOf(ctx.db, authorityId, tenderId, p.userId),
@@ -170,14 +172,14 @@ export async function scoresheet(
   };
 }
 
-/** The evaluator's scoresheet for one compliant bid (404 for another). */
+/** The evaluator's scoresheet for one compliant bid (404 for another: an unknown one first). */
 export async function scoresheetFor(
   ctx: TendersCtx,
   authorityId: string,
   tenderId: string,
   bidId: string,
 ): Promise<{ sheet: Scoresheet; bid: ScoresheetBid }> {
-  const sheet = await scoresheet(ctx, authorityId, tenderId);
+  const sheet = await scoresheet(ctx, authorityId, tenderId, { bidId });
   const bid = sheet.bids.find((b) => b.bidId === bidId);
   if (!bid) throw new NotFoundError("bid");
   return { sheet, bid };
@@ -197,8 +199,9 @@ async function requireNotSubmitted(
 
 /**
  * An evaluator records (or changes) their scores of one compliant bid, each with a reason, audited.
- * 409 before declaring, once submitted, for an excluded bid; 400 for a score off the scale, a score
- * without a reason, an unknown criterion.
+ * 404 for an unknown tender or bid, then 403 for anyone but its assigned evaluators; 409 before
+ * declaring, once submitted, for an excluded bid; 400 for a score off the scale, a score without a
+ * reason, an unknown criterion.
  */
 export async function recordScores(
   ctx: TendersCtx,
@@ -207,7 +210,7 @@ export async function recordScores(
   bidId: string,
   entries: readonly ScoreDraft[] | undefined,
 ): Promise<{ bidId: string; scored: number }> {
-  const { p, t } = await requireScorer(ctx, authorityId, tenderId);
+  const { p, t } = await requireScorer(ctx, authorityId, tenderId, { bidId });
   await requireCompliantBid(ctx, t, bidId);
   const scores = checkScores(entries, t.leaves, t.tender.scoring_scale_max, "your scores");
   return transaction(ctx.db, async (trx) => {
@@ -325,8 +328,11 @@ export interface EvaluatorScores {
 
 /**
  * One evaluator's scores. Their own, always (once declared); another's only once moderation is open
- * (every remaining evaluator has submitted), to the moderators and the remaining evaluators. Before
- * that, a look at another's is refused (403) and recorded on the audit trail.
+ * (every remaining evaluator has submitted), to the moderators and the remaining evaluators. A look
+ * at another's by anyone else, or before that, is refused (403) and recorded on the audit trail. The
+ * order: the tender (404); the tender team (403), and for one's own scores, being a remaining
+ * evaluator (403); the evaluator named (404, among those the team sees); who may look at another's
+ * (403); the state (409, evaluation not started); then when (403, before moderation).
  */
 export async function evaluatorScores(
   ctx: TendersCtx,
@@ -335,7 +341,6 @@ export async function evaluatorScores(
   userId: string,
 ): Promise<EvaluatorScores> {
   const { p, t } = await requireTeam(ctx, authorityId, tenderId);
-  requireEvaluating(t);
   const progress = await progressOf(ctx, t);
   const own = userId === p.userId;
   const remaining = progress.evaluators.find((e) => e.userId === p.userId && e.declaration === "none");
@@ -343,10 +348,15 @@ export async function evaluatorScores(
     throw new ForbiddenError(
       "You are not one of this tender's evaluators with a declaration of no conflict.",
     );
-  if (!own && !(progress.moderationOpen && (remaining || (await isModerator(ctx, authorityId, tenderId)))))
-    await refuseScoresRead(ctx, p, authorityId, tenderId, userId, progress.moderationOpen);
   const evaluator = progress.evaluators.find((e) => e.userId === userId);
   if (!evaluator) throw new NotFoundError("evaluator");
+  // Someone neither a remaining evaluator nor a moderator never sees another's scores, whatever the
+  // state: refused before being told that evaluation has not started.
+  if (!own && !remaining && !(await isModerator(ctx, authorityId, tenderId)))
+    await refuseScoresRead(ctx, p, authorityId, tenderId, userId, progress.moderationOpen);
+  requireEvaluating(t);
+  if (!own && !progress.moderationOpen)
+    await refuseScoresRead(ctx, p, authorityId, tenderId, userId, progress.moderationOpen);
   const scores = await repo.scoresOf(ctx.db, authorityId, tenderId, userId);
   return {
     evaluator: { userId, name: evaluator.name, submittedAt: evaluator.submittedAt },

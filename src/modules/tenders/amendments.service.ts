@@ -8,7 +8,7 @@ import { transaction } from "../../db/transaction.ts";
 import { ConflictError, type FieldError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
-import { actorOf, type Principal, requireAuthorityEditor } from "../access/access.service.ts";
+import { actorOf, type Principal } from "../access/access.service.ts";
 import { type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import {
@@ -25,7 +25,7 @@ import type { TendersCtx } from "./tenders.context.ts";
 import * as repo from "./tenders.repository.ts";
 import {
   DAY_MS,
-  lockedTender,
+  lockedForEditor,
   notifyInterested,
   stateOf,
   subjectOf,
@@ -211,7 +211,8 @@ async function recordAmendment(
  * bids is never brought forward; once any bid has arrived it must move by at least
  * `extensionDays`. Everyone registered as interested is told, bidders among them, so that they can
  * withdraw or replace a bid made on the earlier terms. Lots and criteria keep their ids where they
- * keep their position. 409 unless the tender is open; 400 for the reason; 422 for the deadline.
+ * keep their position. 404 for a tender the caller may not see, 403 for anyone but its editors, then
+ * 409 unless the tender is open; 400 for the reason; 422 for the deadline.
  */
 export async function amendTender(
   ctx: TendersCtx,
@@ -222,9 +223,8 @@ export async function amendTender(
   options: AmendOptions,
 ): Promise<TenderAmendment> {
   return transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const { p, tender: current } = await lockedForEditor(within(ctx, trx), authorityId, tenderId);
     const inTrx = within(ctx, trx, actorOf(p));
-    const current = await lockedTender(trx, authorityId, tenderId);
     const now = ctx.clock.now();
     requireOpenForAmendment(current, now);
     const text = reasonFor(
@@ -264,8 +264,9 @@ export async function amendmentsOfTender(
 /**
  * Cancels a published tender with a reason that is published with it, audited: its commissioners and
  * administrators. Open, closed or opened tenders may be cancelled (before award); a draft is not
- * published, so there is nothing to cancel (409), and neither is a tender cancelled already. Bids
- * and opening are refused after. Everyone registered as interested is told.
+ * published, so there is nothing to cancel (409), and neither is a tender cancelled already. 404 for
+ * a tender the caller may not see and 403 for anyone but its editors come first. Bids and opening
+ * are refused after. Everyone registered as interested is told.
  */
 export async function cancelTender(
   ctx: TendersCtx,
@@ -274,9 +275,8 @@ export async function cancelTender(
   reason: string | undefined,
 ): Promise<TenderView> {
   return transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const { p, tender } = await lockedForEditor(within(ctx, trx), authorityId, tenderId);
     const inTrx = within(ctx, trx, actorOf(p));
-    const tender = await lockedTender(trx, authorityId, tenderId);
     if (tender.status === "draft")
       throw new ConflictError(
         "This tender is a draft: it has not been published, so there is nothing to cancel.",

@@ -113,6 +113,7 @@ export function binding(authorityId: string, tenderId: string): string {
   return `${authorityId}/${tenderId}`;
 }
 
+/** A published tender (drafts are not found, whoever asks), or 404: bids are for published tenders. */
 async function publishedTender(db: Db, authorityId: string, tenderId: string) {
   const tender = isUuid(tenderId) ? await repo.findTender(db, authorityId, tenderId) : undefined;
   if (!tender || tender.status === "draft") throw new NotFoundError("tender");
@@ -433,9 +434,11 @@ export interface SubmittedBid {
   replaced: string | null;
 }
 
-/** The tender locked and open for bids (409 otherwise), read in the bidder's transaction. */
+/**
+ * The tender locked and open for bids (409 otherwise), read in the bidder's transaction once
+ * `publishedTender` has found it and the bidder has been checked.
+ */
 async function tenderOpenForBids(ctx: Ctx & { db: Trx }, authorityId: string, tenderId: string) {
-  await publishedTender(ctx.db, authorityId, tenderId);
   const locked = await repo.lockTender(ctx.db, authorityId, tenderId);
   const tender = await repo.findTender(ctx.db, authorityId, tenderId);
   if (!locked || !tender) throw new NotFoundError("tender");
@@ -479,8 +482,9 @@ async function sealBid(
 
 /**
  * Submits (or replaces) an organisation's bid while the tender is open: for the organisation's own
- * people, once it has registered its interest. The time of receipt is read after everything else is
- * done, just before the commit: at or after the deadline, refused (409).
+ * people, once it has registered its interest. 404 for a draft or unknown tender, then 403 for
+ * anyone else, then 409. The time of receipt is read after everything else is done, just before the
+ * commit: at or after the deadline, refused (409).
  */
 export async function submitBid(
   ctx: TendersCtx,
@@ -488,9 +492,11 @@ export async function submitBid(
   tenderId: string,
   draft: BidDraft,
 ): Promise<SubmittedBid> {
-  const p = requireBidder(ctx.principal, draft.organisationId ?? "");
+  requireSignedIn(ctx.principal);
   return transaction(ctx.db, async (trx) => {
     const inTrx = { ...ctx, db: trx };
+    await publishedTender(trx, authorityId, tenderId);
+    const p = requireBidder(ctx.principal, draft.organisationId ?? "");
     const { locked, tender } = await tenderOpenForBids(inTrx, authorityId, tenderId);
     if (!(await repo.hasInterest(trx, authorityId, tenderId, draft.organisationId as string)))
       throw new ConflictError(
@@ -549,16 +555,20 @@ export async function submitBid(
   });
 }
 
-/** Withdraws an organisation's current bid while the tender is open: the organisation's own people. */
+/**
+ * Withdraws an organisation's current bid while the tender is open: the organisation's own people
+ * (404 for a draft or unknown tender, then 403, then 409).
+ */
 export async function withdrawBid(
   ctx: TendersCtx,
   authorityId: string,
   tenderId: string,
   organisationId: string,
 ): Promise<BidReceipt> {
-  requireBidder(ctx.principal, organisationId);
+  requireSignedIn(ctx.principal);
   return transaction(ctx.db, async (trx) => {
     await publishedTender(trx, authorityId, tenderId);
+    requireBidder(ctx.principal, organisationId);
     const locked = await repo.lockTender(trx, authorityId, tenderId);
     if (!locked) throw new NotFoundError("tender");
     if (stateOf(locked, ctx.clock.now()) !== "open")
@@ -595,15 +605,16 @@ export function receiptOf(
   };
 }
 
-/** An organisation's receipts for a tender, latest first: for its own people only. */
+/** An organisation's receipts for a tender, latest first: for its own people only (404, then 403). */
 export async function receiptsOf(
   ctx: TendersCtx,
   authorityId: string,
   tenderId: string,
   organisationId: string,
 ): Promise<BidReceipt[]> {
-  requireBidder(ctx.principal, organisationId);
+  requireSignedIn(ctx.principal);
   await publishedTender(ctx.db, authorityId, tenderId);
+  requireBidder(ctx.principal, organisationId);
   const tag = bidderTag(await indexKeyOf(ctx.db, ctx.keys, authorityId, tenderId), organisationId);
   return (await repo.bidsOfTag(ctx.db, authorityId, tenderId, tag)).map(receiptOf);
 }

@@ -5,16 +5,18 @@
  * ends an assignment when an evaluator declares a conflict of interest.
  */
 import { transaction } from "../../db/transaction.ts";
-import { NotFoundError, UnprocessableError } from "../../lib/errors.ts";
+import { UnprocessableError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { actorOf, requireAuthorityEditor } from "../access/access.service.ts";
-import type { Ctx } from "../access/context.ts";
+import { actorOf } from "../access/access.service.ts";
+import { type Ctx, within } from "../access/context.ts";
 import { personalRef, recordAudit } from "../audit/audit.service.ts";
 import * as repo from "./tenders.repository.ts";
+import { requireTenderEditor } from "./tenders.service.ts";
 
 /**
  * Assigns an evaluator (who must hold the authority's evaluator role, 422 otherwise) to a tender,
- * audited: the authority's commissioners and administrators. Assigning again changes nothing.
+ * audited: the authority's commissioners and administrators (404 for a tender the caller may not
+ * see, then 403). Assigning again changes nothing.
  */
 export async function assignEvaluator(
   ctx: Ctx,
@@ -23,9 +25,7 @@ export async function assignEvaluator(
   userId: string,
 ): Promise<void> {
   await transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
-    const tender = isUuid(tenderId) ? await repo.findTender(trx, authorityId, tenderId) : undefined;
-    if (!tender) throw new NotFoundError("tender");
+    const { p } = await requireTenderEditor(within(ctx, trx), authorityId, tenderId);
     if (!isUuid(userId) || !(await repo.holdsAuthorityRole(trx, userId, "evaluator", authorityId)))
       throw new UnprocessableError("Choose one of the authority's evaluators", [
         { field: "userId", message: "Choose someone who holds the authority's evaluator role" },

@@ -35,7 +35,7 @@ import { SealBrokenError, unseal } from "./sealing.ts";
 import type { TendersCtx } from "./tenders.context.ts";
 import { evaluatorDeclaration } from "./tenders.ports.ts";
 import * as repo from "./tenders.repository.ts";
-import { stateOf } from "./tenders.service.ts";
+import { stateOf, visibleTender } from "./tenders.service.ts";
 import type { Tender } from "./tenders.table.ts";
 
 export type { OpenedBid } from "./bids.service.ts";
@@ -115,10 +115,6 @@ async function refuse(
   throw error;
 }
 
-async function tenderForTeam(db: Db, authorityId: string, tenderId: string): Promise<Tender | undefined> {
-  return isUuid(tenderId) ? await repo.findTender(db, authorityId, tenderId) : undefined;
-}
-
 /** May this person read the tender's opened bids? Bid openers of the authority and assigned evaluators. */
 async function mayReadBids(
   db: Db,
@@ -138,36 +134,32 @@ export async function canReadBids(ctx: Ctx, authorityId: string, tenderId: strin
   return ctx.principal ? mayReadBids(ctx.db, ctx.principal, authorityId, tenderId) : false;
 }
 
-/** Refuses (and records) a reading by anyone but the tender's bid openers and assigned evaluators. */
-async function requireBidReader(ctx: TendersCtx, p: Principal, authorityId: string, tenderId: string) {
-  const tender = await tenderForTeam(ctx.db, authorityId, tenderId);
-  const allowed = tender ? await mayReadBids(ctx.db, p, authorityId, tenderId) : false;
-  if (!allowed) {
+/**
+ * Refuses (and records) a reading by anyone but the tender's bid openers and assigned evaluators,
+ * once the tender has been found (`visibleTender`: 404 first, so that a refusal is about a tender
+ * that exists). A draft has no bids: not found for those who may read bids, refused unrecorded for
+ * the rest.
+ */
+async function requireBidReader(ctx: TendersCtx, p: Principal, tender: Tender): Promise<void> {
+  if (!(await mayReadBids(ctx.db, p, tender.authority_id, tender.id))) {
     const error = new ForbiddenError(
       "Only the authority's bid openers and the tender's assigned evaluators may read its bids.",
     );
-    if (tender && tender.status !== "draft")
-      await refuse(ctx, p, tender, "bids-read", error, "not authorised");
-    if (!tender && hasRole(p, ["bid-opener", "evaluator"], authorityId)) throw new NotFoundError("tender");
+    if (tender.status !== "draft") await refuse(ctx, p, tender, "bids-read", error, "not authorised");
     throw error;
   }
-  if (!tender || tender.status === "draft") throw new NotFoundError("tender");
-  return tender;
+  if (tender.status === "draft") throw new NotFoundError("tender");
 }
 
 /**
  * Who may read the tender's bids, and when: only after opening, only the authority's bid openers
  * and the tender's assigned evaluators (platform administrators included in the refusal), an
- * evaluator once they have declared no conflict. Refusals are audited: 403 for those not
- * authorised, 409 before opening or before the declaration.
+ * evaluator once they have declared no conflict. 404 first for a tender the caller may not see;
+ * then refusals, audited: 403 for those not authorised, 409 before opening or before the declaration.
  */
-async function authoriseBidReading(
-  ctx: TendersCtx,
-  p: Principal,
-  authorityId: string,
-  tenderId: string,
-): Promise<Tender> {
-  const tender = await requireBidReader(ctx, p, authorityId, tenderId);
+async function authoriseBidReading(ctx: TendersCtx, p: Principal, tender: Tender): Promise<Tender> {
+  const { authority_id: authorityId, id: tenderId } = tender;
+  await requireBidReader(ctx, p, tender);
   // An evaluator sees the bids only once they have declared no conflict of interest (issue 6).
   if (
     !(await repo.holdsAuthorityRole(ctx.db, p.userId, "bid-opener", authorityId)) &&
@@ -213,7 +205,7 @@ export async function openedBids(
   tenderId: string,
 ): Promise<OpenedBid[]> {
   const p = requireSignedIn(ctx.principal);
-  await authoriseBidReading(ctx, p, authorityId, tenderId);
+  await authoriseBidReading(ctx, p, await visibleTender(ctx, authorityId, tenderId));
   const privateKey = await unwrapDataKey(ctx, authorityId, tenderId);
   const bids = await repo.currentBids(ctx.db, authorityId, tenderId);
   const opened = bids.map((bid) => openOne(privateKey, bid));
@@ -230,7 +222,11 @@ export async function openedBids(
   return opened;
 }
 
-/** One document of an opened bid, checked against the SHA-256 its bid's content gives. */
+/**
+ * One document of an opened bid, checked against the SHA-256 its bid's content gives. The tender is
+ * found first (404), then who may read its bids and when (as `openedBids`: a refusal is recorded
+ * whatever bid it names, A7), then the bid and its document (404).
+ */
 export async function openedBidDocument(
   ctx: TendersCtx,
   authorityId: string,
@@ -239,7 +235,7 @@ export async function openedBidDocument(
   position: string,
 ): Promise<{ filename: string; mediaType: string; bytes: Buffer }> {
   const p = requireSignedIn(ctx.principal);
-  await authoriseBidReading(ctx, p, authorityId, tenderId);
+  await authoriseBidReading(ctx, p, await visibleTender(ctx, authorityId, tenderId));
   const bid = isUuid(bidId) ? await repo.findBid(ctx.db, authorityId, tenderId, bidId) : undefined;
   const n = /^\d{1,3}$/.test(position) ? Number(position) : 0;
   const sealedDocument = bid && n > 0 ? await repo.bidDocument(ctx.db, authorityId, bid.id, n) : undefined;
@@ -284,17 +280,18 @@ export interface OpeningResult {
   broken: number;
 }
 
-/** Refuses (and records) an opening by anyone but a bid opener with two-factor, at the wrong time. */
-async function requireOpener(ctx: TendersCtx, p: Principal, authorityId: string, tenderId: string) {
-  const tender = await tenderForTeam(ctx.db, authorityId, tenderId);
-  const opener = await repo.holdsAuthorityRole(ctx.db, p.userId, "bid-opener", authorityId);
+/**
+ * Refuses (and records) an opening by anyone but a bid opener with two-factor, at the wrong time,
+ * once the tender has been found (`visibleTender`: 404 first).
+ */
+async function requireOpener(ctx: TendersCtx, p: Principal, tender: Tender) {
+  const opener = await repo.holdsAuthorityRole(ctx.db, p.userId, "bid-opener", tender.authority_id);
   if (!opener) {
     const error = new ForbiddenError("Only the authority's bid openers may open its tenders' bids.");
-    if (tender && tender.status !== "draft")
-      await refuse(ctx, p, tender, "opening", error, "not a bid opener");
+    if (tender.status !== "draft") await refuse(ctx, p, tender, "opening", error, "not a bid opener");
     throw error;
   }
-  if (!tender || tender.status === "draft") throw new NotFoundError("tender");
+  if (tender.status === "draft") throw new NotFoundError("tender");
   if (!p.twoFactor || p.via !== "session")
     await refuse(
       ctx,
@@ -420,7 +417,7 @@ export async function confirmOpening(
   tenderId: string,
 ): Promise<OpeningResult> {
   const p = requireSignedIn(ctx.principal);
-  const tender = await requireOpener(ctx, p, authorityId, tenderId);
+  const tender = await requireOpener(ctx, p, await visibleTender(ctx, authorityId, tenderId));
   const outcome = await transaction(ctx.db, async (trx): Promise<OpeningResult | "alone"> => {
     const locked = await repo.lockTender(trx, authorityId, tenderId);
     if (!locked || locked.opened_at)
@@ -464,13 +461,20 @@ export async function confirmOpening(
   return outcome as OpeningResult;
 }
 
-/** The refused attempts on a tender (A7), for the authority's administrators. */
-export async function refusedAttempts(ctx: Ctx, authorityId: string, tenderId: string) {
+/**
+ * Signed in, a tender they may see (404), and one of the authority's administrators (403; platform
+ * administrators too): who sees the attempts refused on a tender.
+ */
+export async function requireAttemptsReader(ctx: Ctx, authorityId: string, tenderId: string): Promise<void> {
   const p = requireSignedIn(ctx.principal);
+  await visibleTender(ctx, authorityId, tenderId);
   if (!hasRole(p, ["authority-admin", "platform-admin"], authorityId))
     throw new ForbiddenError("Only the authority's administrators see the attempts refused on its tenders.");
-  if (!isUuid(tenderId) || !(await repo.findTender(ctx.db, authorityId, tenderId)))
-    throw new NotFoundError("tender");
+}
+
+/** The refused attempts on a tender (A7), for the authority's administrators. */
+export async function refusedAttempts(ctx: Ctx, authorityId: string, tenderId: string) {
+  await requireAttemptsReader(ctx, authorityId, tenderId);
   return repo.tenderAuditEvents(ctx.db, authorityId, tenderId, [
     "tender.opening-refused",
     "tender.bids-read-refused",

@@ -10,7 +10,7 @@ import { transaction } from "../../db/transaction.ts";
 import { ConflictError, type FieldError, UnprocessableError } from "../../lib/errors.ts";
 import { londonDateTime, londonToday } from "../../lib/london-time.ts";
 import { notifyAll } from "../../lib/ports.ts";
-import { actorOf, requireAuthorityEditor } from "../access/access.service.ts";
+import { actorOf } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { projectOf, recordProcurementStarted } from "../projects/projects.service.ts";
@@ -19,7 +19,7 @@ import { checkTender, draftOf, type TenderInput } from "./setup.service.ts";
 import type { TendersCtx } from "./tenders.context.ts";
 import { tenderPublished } from "./tenders.ports.ts";
 import * as repo from "./tenders.repository.ts";
-import { DAY_MS, lockedTender, type TenderView, tenderOf } from "./tenders.service.ts";
+import { DAY_MS, lockedTender, requireTenderEditor, type TenderView, tenderOf } from "./tenders.service.ts";
 import type { Tender } from "./tenders.table.ts";
 
 export interface PublishOptions {
@@ -133,7 +133,10 @@ export async function recordPublication(
   });
 }
 
-/** Publishes a draft tender: its authority's commissioners and administrators. */
+/**
+ * Publishes a draft tender: its authority's commissioners and administrators. 404 for a tender the
+ * caller may not see, 403 for anyone else, then 409 unless a draft (`recordPublication`).
+ */
 export async function publishTender(
   ctx: TendersCtx,
   authorityId: string,
@@ -141,7 +144,7 @@ export async function publishTender(
   options: PublishOptions,
 ): Promise<TenderView> {
   return transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const { p } = await requireTenderEditor(within(ctx, trx), authorityId, tenderId);
     await recordPublication(within(ctx, trx, actorOf(p)), authorityId, tenderId, options);
     return tenderOf(within(ctx, trx), authorityId, tenderId);
   });

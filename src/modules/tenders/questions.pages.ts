@@ -5,9 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, field, formPage } from "../../http/forms.ts";
-import { anyone } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors, signedIn } from "../access/policies.ts";
 import { amendTender } from "./amendments.service.ts";
 import {
   answerQuestion,
@@ -17,6 +15,7 @@ import {
 } from "./questions.service.ts";
 import { tendersCtxOf } from "./tenders.context.ts";
 import { amendmentFromForm, deadlineValues, formValues, ROWS, sentOr } from "./tenders.forms.ts";
+import { onVisibleTender, questionAnswerers, tenderEditors } from "./tenders.policies.ts";
 import { tenderForEditor } from "./tenders.service.ts";
 import { questionForm } from "./views.service.ts";
 
@@ -31,11 +30,11 @@ export interface QuestionPagesOptions {
 }
 
 export function questionPages(app: FastifyInstance, options: QuestionPagesOptions): void {
-  // From the tender's page: the tender is looked for first, then who registers (the service).
+  // From the tender's page: signed in, the tender (404), then who registers (the service).
   buttonAction(
     app,
     "/authorities/:slug/tenders/:tenderId/interest",
-    { who: anyone },
+    { who: onVisibleTender("People of the organisation") },
     async (request: TenderRequest) => {
       const { authority } = request;
       const organisationId = field(request.body, "organisationId");
@@ -45,7 +44,7 @@ export function questionPages(app: FastifyInstance, options: QuestionPagesOption
   );
 
   formPage(app, "/authorities/:slug/tenders/:tenderId/questions/new", {
-    who: signedIn,
+    who: onVisibleTender("People of the organisation"),
     template: "tenders/views/ask.njk",
     context: async (request: TenderRequest) => {
       const { tender, organisations } = await questionForm(
@@ -74,7 +73,7 @@ export function questionPages(app: FastifyInstance, options: QuestionPagesOption
   });
 
   formPage(app, "/authorities/:slug/tenders/:tenderId/questions/:questionId/answer", {
-    who: authorityEditors,
+    who: questionAnswerers,
     template: "tenders/views/answer.njk",
     context: async (request: QuestionRequest) => {
       const { tenderId, questionId } = request.params;
@@ -103,7 +102,7 @@ export function questionPages(app: FastifyInstance, options: QuestionPagesOption
 /** Amending an open tender's terms, with the reason published beside them. */
 function amendmentPage(app: FastifyInstance, options: QuestionPagesOptions): void {
   formPage(app, "/authorities/:slug/tenders/:tenderId/amend", {
-    who: authorityEditors,
+    who: tenderEditors,
     template: "tenders/views/amend.njk",
     context: async (request: TenderRequest) => {
       const view = await tenderForEditor(ctxOf(request), request.authority.id, request.params.tenderId);

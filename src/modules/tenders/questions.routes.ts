@@ -7,7 +7,6 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { anyone, api, errorResponses } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors, signedIn } from "../access/policies.ts";
 import { amendmentsOfTender, amendTender } from "./amendments.service.ts";
 import {
   answerQuestion,
@@ -18,6 +17,7 @@ import {
 } from "./questions.service.ts";
 import type { TenderDraft } from "./setup.service.ts";
 import { tendersCtxOf } from "./tenders.context.ts";
+import { onVisibleTender, questionAnswerers, tenderEditors } from "./tenders.policies.ts";
 import {
   AmendBody,
   AmendmentListResponse,
@@ -57,8 +57,12 @@ export function amendmentToApi(a: TenderAmendment) {
 }
 
 const BASE = "/api/v1/authorities/:authorityId/tenders/:tenderId";
-const WRITE = { who: authorityEditors, scope: "tenders:write" } as const;
-const BIDDER = { who: signedIn, scope: "bids:write" } as const;
+/** Amending one of the authority's tenders: the tender first (404), then who (403). */
+const WRITE = { who: tenderEditors, scope: "tenders:write" } as const;
+/** For an organisation: anyone signed in reaches a tender they may see; the service asks for its people. */
+const BIDDER = { who: onVisibleTender("People of the organisation"), scope: "bids:write" } as const;
+/** Answering: the tender and the question first (404), then who (403). */
+const ANSWER = { who: questionAnswerers, scope: "tenders:write" } as const;
 
 export function questionRoutes(app: FastifyInstance, options: { extensionDays: number }): void {
   interestRoutes(app);
@@ -147,7 +151,7 @@ function askingRoutes(app: FastifyInstance): void {
 
   json.post(
     `${BASE}/questions/:questionId/answer`,
-    api(WRITE, {
+    api(ANSWER, {
       operationId: "answerTenderQuestion",
       tags,
       summary: "Answer a clarification question, publishing it",

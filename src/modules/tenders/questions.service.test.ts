@@ -10,7 +10,13 @@ import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import { settableClock } from "../../lib/clock.ts";
-import { ConflictError, ForbiddenError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableError,
+  ValidationError,
+} from "../../lib/errors.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
@@ -167,10 +173,11 @@ describe("clarification questions", () => {
     expect(await questionsFor(ctx(null), COUNTY, id)).toEqual([]);
     expect(await questionsFor(ctx("company"), COUNTY, id)).toEqual([]);
     expect(await questionsFor(ctx("charity"), COUNTY, id)).toMatchObject([{ mine: true, askedBy: null }]);
-    // Only the authority's editors answer; the answer is needed.
+    // Only the authority's editors answer; the answer is needed. The asker sees its question, so is
+    // refused (403); to another authority's commissioner an unanswered question is not to be seen (404).
     expect(await refused(answer("charity", id, questionId, "Yes"))).toBeInstanceOf(ForbiddenError);
     expect(await refused(answer("districtCommissioner", id, questionId, "Yes"))).toBeInstanceOf(
-      ForbiddenError,
+      NotFoundError,
     );
     expect(await refused(answer("commissioner", id, questionId, ""))).toBeInstanceOf(ValidationError);
     const neutral = "Does a provider's current rota count as evidence of continuity?";
@@ -178,6 +185,11 @@ describe("clarification questions", () => {
       await answer("commissioner", id, questionId, "Yes, if it covers the last 12 months.", neutral),
     ).toBe(1);
     expect(await refused(answer("commissioner", id, questionId, "Again"))).toBeInstanceOf(ConflictError);
+    // Answered, it is everyone's to see: another authority's commissioner is refused (403), not told it
+    // was answered already (409).
+    expect(await refused(answer("districtCommissioner", id, questionId, "Again"))).toBeInstanceOf(
+      ForbiddenError,
+    );
     const published = await questionsFor(ctx(null), COUNTY, id);
     expect(published).toEqual([
       expect.objectContaining({

@@ -29,7 +29,14 @@ import { recordAudit } from "../audit/audit.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import type { TendersCtx } from "./tenders.context.ts";
 import * as repo from "./tenders.repository.ts";
-import { isTenderTeam, notifyInterested, stateOf, subjectOf, tenderOf } from "./tenders.service.ts";
+import {
+  isTenderTeam,
+  notifyInterested,
+  stateOf,
+  subjectOf,
+  tenderOf,
+  visibleTender,
+} from "./tenders.service.ts";
 import type { Tender } from "./tenders.table.ts";
 
 export const QUESTION_LIMITS = { question: 5000, answer: 10000 } as const;
@@ -86,7 +93,7 @@ async function record(ctx: Ctx & { db: Trx }, p: Principal, tender: Tender, orga
 
 /**
  * Registers an organisation's interest in an open tender (again: nothing changes), audited.
- * 403 for someone not acting for it, 404 for a draft, 409 once closed or cancelled.
+ * 404 for a draft, then 403 for someone not acting for it, then 409 once closed or cancelled.
  */
 export async function registerInterest(
   ctx: Ctx,
@@ -94,17 +101,18 @@ export async function registerInterest(
   tenderId: string,
   organisationId: string | undefined,
 ): Promise<{ registered: boolean }> {
-  const p = requireActingFor(ctx.principal, organisationId ?? "", "register interest");
+  requireSignedIn(ctx.principal);
   return transaction(ctx.db, async (trx) => {
     const tender = await lockedPublished(trx, authorityId, tenderId);
+    const p = requireActingFor(ctx.principal, organisationId ?? "", "register interest");
     requireOpen(tender, ctx.clock.now(), "registering interest");
     return { registered: await record(within(ctx, trx), p, tender, organisationId as string) };
   });
 }
 
 /**
- * Registers interest from the tender's page: the tender first (404 unless it may be seen, whoever
- * asks), then as `registerInterest`.
+ * Registers interest from the tender's page: signed in (401), the tender as the page shows it (404
+ * unless it may be seen), then as `registerInterest`.
  */
 export async function registerInterestOnPage(
   ctx: Ctx,
@@ -112,7 +120,8 @@ export async function registerInterestOnPage(
   tenderId: string,
   organisationId: string,
 ): Promise<{ registered: boolean }> {
-  await tenderOf(ctx, authorityId, tenderId);
+  requireSignedIn(ctx.principal);
+  await visibleTender(ctx, authorityId, tenderId);
   return registerInterest(ctx, authorityId, tenderId, organisationId);
 }
 
@@ -173,7 +182,8 @@ async function questionAsSeen(ctx: Ctx, authorityId: string, tenderId: string, i
 /**
  * Asks a clarification question for an organisation, until the clarification deadline (409 after),
  * registering its interest too; the tender's commissioners and administrators are told. Audited
- * without the question's words (they are published only when answered).
+ * without the question's words (they are published only when answered). 404 for a draft, then 403
+ * for someone not acting for the organisation, then 400 for the question, then 409.
  */
 export async function askQuestion(
   ctx: TendersCtx,
@@ -181,11 +191,12 @@ export async function askQuestion(
   tenderId: string,
   input: { organisationId?: string; question?: string },
 ): Promise<QuestionView> {
-  const p = requireActingFor(ctx.principal, input.organisationId ?? "", "ask a question");
-  const question = text(input.question, "question", QUESTION_LIMITS.question, "your question");
+  requireSignedIn(ctx.principal);
   return transaction(ctx.db, async (trx) => {
-    const inTrx = within(ctx, trx, actorOf(p));
     const tender = await lockedPublished(trx, authorityId, tenderId);
+    const p = requireActingFor(ctx.principal, input.organisationId ?? "", "ask a question");
+    const question = text(input.question, "question", QUESTION_LIMITS.question, "your question");
+    const inTrx = within(ctx, trx, actorOf(p));
     const now = ctx.clock.now();
     requireOpen(tender, now, "asking questions");
     if (now.getTime() >= tender.clarification_deadline.getTime())
@@ -222,18 +233,35 @@ export async function askQuestion(
   });
 }
 
-/** The question locked, with the answer and the question as published, checked. */
-async function checkedAnswer(
+/**
+ * The question locked, as this person may see it (as `questionsFor` shows them): answered ones,
+ * anyone; unanswered ones, the tender's commissioners and administrators and the asking
+ * organisation's people. 404 otherwise, as for an unknown question.
+ */
+async function lockedVisibleQuestion(
   trx: Trx,
+  principal: Principal | null,
   authorityId: string,
   tenderId: string,
   questionId: string,
-  input: { answer?: string; publishedQuestion?: string },
 ) {
   const question = isUuid(questionId)
     ? await repo.lockQuestion(trx, authorityId, tenderId, questionId)
     : undefined;
-  if (!question) throw new NotFoundError("question");
+  const visible =
+    question !== undefined &&
+    (question.answered_at !== null ||
+      isAuthorityEditor(principal, authorityId) ||
+      hasRole(principal, ["organisation-admin", "organisation-member"], question.organisation_id));
+  if (!question || !visible) throw new NotFoundError("question");
+  return question;
+}
+
+/** The answer and the question as published, checked (400); 409 for a question answered already. */
+function checkedAnswer(
+  question: { question: string; answered_at: Date | null; number: number | null },
+  input: { answer?: string; publishedQuestion?: string },
+) {
   const answer = text(input.answer, "answer", QUESTION_LIMITS.answer, "the answer");
   const published =
     (input.publishedQuestion ?? "").trim() === ""
@@ -254,8 +282,9 @@ async function checkedAnswer(
 
 /**
  * Answers a question, publishing it (numbered; in the commissioner's words if given, else the
- * asker's) with the answer to everyone, and telling everyone registered as interested. Only while
- * the tender is open (409), once (409), by its commissioners and administrators.
+ * asker's) with the answer to everyone, and telling everyone registered as interested. By its
+ * commissioners and administrators (403; the tender and the question first, 404), only while the
+ * tender is open (409), once (409).
  */
 export async function answerQuestion(
   ctx: TendersCtx,
@@ -265,10 +294,12 @@ export async function answerQuestion(
   input: { answer?: string; publishedQuestion?: string },
 ): Promise<QuestionView> {
   return transaction(ctx.db, async (trx) => {
+    requireSignedIn(ctx.principal);
+    const tender = await lockedPublished(trx, authorityId, tenderId);
+    const question = await lockedVisibleQuestion(trx, ctx.principal, authorityId, tenderId, questionId);
     const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
     const inTrx = within(ctx, trx, actorOf(p));
-    const tender = await lockedPublished(trx, authorityId, tenderId);
-    const { answer, published } = await checkedAnswer(trx, authorityId, tenderId, questionId, input);
+    const { answer, published } = checkedAnswer(question, input);
     const now = ctx.clock.now();
     requireOpen(tender, now, "answering questions");
     const number = await repo.nextQuestionNumber(trx, authorityId, tenderId);
@@ -348,10 +379,14 @@ export async function questionsOfTender(
   return questionsFor(ctx, authorityId, tenderId);
 }
 
-/** The question to answer, for the answer form: the tender's commissioners and administrators. */
+/**
+ * The question to answer, for the answer form: the tender's commissioners and administrators (401,
+ * then 404 for a tender or question the caller may not see, then 403).
+ */
 export async function questionToAnswer(ctx: Ctx, authorityId: string, tenderId: string, questionId: string) {
-  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  requireSignedIn(ctx.principal);
   const view = await tenderOf(ctx, authorityId, tenderId);
   const question = await questionAsSeen(ctx, authorityId, view.tender.id, questionId);
+  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
   return { tender: view.tender, question };
 }

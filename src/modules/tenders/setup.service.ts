@@ -24,7 +24,7 @@ import { recordAudit } from "../audit/audit.service.ts";
 import { projectOf, projectsOf } from "../projects/projects.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./tenders.repository.ts";
-import { lockedTender, NOT_DRAFT, type TenderView, tenderOf } from "./tenders.service.ts";
+import { lockedForEditor, NOT_DRAFT, type TenderView, tenderOf } from "./tenders.service.ts";
 import {
   CRITERION_KINDS,
   type CriterionKind,
@@ -647,7 +647,11 @@ export function merged(base: TenderDraft, changes: TenderDraft): TenderDraft {
   return { ...base, ...defined };
 }
 
-/** Changes a draft tender (409 once published): `changes` over its details, checked whole, audited. */
+/**
+ * Changes a draft tender: `changes` over its details, checked whole, audited. 404 for a tender the
+ * caller may not see (another authority's draft), 403 for anyone but its editors, then 409 once
+ * published.
+ */
 export async function updateTender(
   ctx: Ctx,
   authorityId: string,
@@ -655,8 +659,7 @@ export async function updateTender(
   changes: TenderDraft,
 ): Promise<TenderView> {
   return transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
-    const current = await lockedTender(trx, authorityId, tenderId);
+    const { p, tender: current } = await lockedForEditor(within(ctx, trx), authorityId, tenderId);
     if (current.status !== "draft") throw new ConflictError(NOT_DRAFT, "tender_published");
     const base = draftOf(current, await repo.partsOf(trx, authorityId, tenderId));
     const input = await checkTender(within(ctx, trx), authorityId, merged(base, changes));
@@ -704,8 +707,9 @@ function checkUpload(upload: DocumentUpload) {
 }
 
 /**
- * Adds a document to a draft tender's pack (409 once published: the pack changes by amendment),
- * audited. The file store checks its type from its content and its size.
+ * Adds a document to a draft tender's pack, audited: 404, then 403 for anyone but its editors, then
+ * 409 once published (the pack then changes by amendment). The file store checks its type from its
+ * content and its size.
  */
 export async function addTenderDocument(
   ctx: Ctx,
@@ -715,8 +719,7 @@ export async function addTenderDocument(
   files: FileStore,
 ): Promise<TenderView> {
   return transaction(ctx.db, async (trx) => {
-    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
-    const tender = await lockedTender(trx, authorityId, tenderId);
+    const { p, tender } = await lockedForEditor(within(ctx, trx), authorityId, tenderId);
     if (tender.status !== "draft") throw new ConflictError(NOT_DRAFT, "tender_published");
     const { title, filename, bytes } = checkUpload(upload);
     const position = await repo.nextDocumentPosition(trx, authorityId, tenderId);

@@ -13,7 +13,7 @@ import { londonDateTime } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { panelsContext } from "../../lib/ports.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors, signedIn } from "../access/policies.ts";
+import { authorityEditors } from "../access/policies.ts";
 import type { Authority } from "../authorities/authorities.service.ts";
 import { SECTORS, SIZE_BANDS } from "../organisations/organisations.service.ts";
 import { cancelTender } from "./amendments.service.ts";
@@ -23,6 +23,7 @@ import { publishTender } from "./publication.service.ts";
 import { addTenderDocument, createTender, tenderFormChoices } from "./setup.service.ts";
 import { tendersCtxOf } from "./tenders.context.ts";
 import { bidDraftFromForm, formValues, ROWS, tenderDraftFromForm } from "./tenders.forms.ts";
+import { onVisibleTender, tenderEditors } from "./tenders.policies.ts";
 import { type TenderView, tenderForEditor } from "./tenders.service.ts";
 import { CRITERION_KINDS, PRICING_MODES, PROCEDURES, VAT_TREATMENTS } from "./tenders.table.ts";
 import {
@@ -246,7 +247,7 @@ export function tenderPages(app: FastifyInstance, options: TenderPagesOptions): 
   buttonAction(
     app,
     "/authorities/:slug/tenders/:tenderId/publish",
-    { who: authorityEditors },
+    { who: tenderEditors },
     async (request: TenderRequest) => {
       const { authority } = request;
       await publishTender(tendersCtxOf(request), authority.id, request.params.tenderId, options);
@@ -255,7 +256,7 @@ export function tenderPages(app: FastifyInstance, options: TenderPagesOptions): 
   );
 
   formPage(app, "/authorities/:slug/tenders/:tenderId/cancel", {
-    who: authorityEditors,
+    who: tenderEditors,
     template: "tenders/views/cancel.njk",
     context: async (request: TenderRequest) => {
       const view = await tenderForEditor(ctxOf(request), request.authority.id, request.params.tenderId);
@@ -302,7 +303,7 @@ function setUpPages(app: FastifyInstance): void {
   });
 
   formPage(app, "/authorities/:slug/tenders/:tenderId/documents/new", {
-    who: authorityEditors,
+    who: tenderEditors,
     uploads: true,
     template: "tenders/views/document.njk",
     context: async (request: TenderRequest) => {
@@ -337,11 +338,12 @@ function setUpPages(app: FastifyInstance): void {
 
 /** Bidding, opening and the opened bids. */
 function biddingPages(app: FastifyInstance): void {
-  // The form is for those signed in; a bid posted for a tender that cannot be seen is not found
-  // first (the bidder is checked by the service), so its POST asks no one first.
+  // For those signed in, on a tender they may see (the bidder is checked by the service): a bid
+  // posted for a tender that cannot be seen is not found before a byte of its files is read.
   const BID = "/authorities/:slug/tenders/:tenderId/bid";
+  const bidders = onVisibleTender("People of the bidding organisation");
   const bid = {
-    who: anyone,
+    who: bidders,
     uploads: true,
     template: "tenders/views/bid.njk",
     context: async (request: TenderRequest) => {
@@ -368,7 +370,7 @@ function biddingPages(app: FastifyInstance): void {
     },
     fieldOf: (f: string | undefined) => (f?.startsWith("documents") ? "documents" : f),
   };
-  app.get(BID, page({ who: signedIn }), async (request: TenderRequest, reply) => {
+  app.get(BID, page({ who: bidders }), async (request: TenderRequest, reply) => {
     const context = await bid.context(request);
     const values = { consortium: "no", organisationId: context.organisationId, lotIds: [] };
     await reply.page(bid.template, { ...context, values });
@@ -378,7 +380,7 @@ function biddingPages(app: FastifyInstance): void {
   buttonAction(
     app,
     "/authorities/:slug/tenders/:tenderId/bid/withdraw",
-    { who: signedIn },
+    { who: bidders },
     async (request: TenderRequest) => {
       const { authority } = request;
       const organisationId = field(request.body, "organisationId");
@@ -390,7 +392,7 @@ function biddingPages(app: FastifyInstance): void {
   buttonAction(
     app,
     "/authorities/:slug/tenders/:tenderId/opening",
-    { who: signedIn },
+    { who: onVisibleTender("The authority's bid openers, signed in with two-factor") },
     async (request: TenderRequest) => {
       const { authority } = request;
       const result = await confirmOpening(tendersCtxOf(request), authority.id, request.params.tenderId);
@@ -401,7 +403,7 @@ function biddingPages(app: FastifyInstance): void {
 
   app.get(
     "/authorities/:slug/tenders/:tenderId/bids",
-    page({ who: signedIn }),
+    page({ who: onVisibleTender("The authority's bid openers and the tender's assigned evaluators") }),
     async (request: TenderRequest, reply) => {
       const opened = await openedBidsPage(
         tendersCtxOf(request),

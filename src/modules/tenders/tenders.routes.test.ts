@@ -116,7 +116,7 @@ describe("the tenders API", () => {
           s.districtAdmin,
         )
       ).statusCode,
-    ).toBe(403);
+    ).toBe(404); // Another authority's draft is not theirs to see.
     const added = await upload({
       title: "Specification",
       filename: "spec.txt",
@@ -188,13 +188,16 @@ describe("the tenders API", () => {
     ).toBe("Millbrook Carers' Trust");
     const answer = `${base}/${id}/questions/${questionId}/answer`;
     expect((await call(t.app, "POST", answer, s.charity, { answer: "Yes" })).statusCode).toBe(403);
-    expect((await call(t.app, "POST", answer, s.districtAdmin, { answer: "Yes" })).statusCode).toBe(403);
+    // An unanswered question is for the authority's editors and the asker: to anyone else, not found.
+    expect((await call(t.app, "POST", answer, s.districtAdmin, { answer: "Yes" })).statusCode).toBe(404);
     const answered = await call(t.app, "POST", answer, s.commissioner, {
       answer: "Yes, from April 2027.",
       publishedQuestion: "Is the new Eastfield estate included?",
     });
     expect(answered.statusCode).toBe(200);
     expect((await call(t.app, "POST", answer, s.commissioner, { answer: "Again" })).statusCode).toBe(409);
+    // Answered, it is published: another authority's administrator is refused (403), not 409.
+    expect((await call(t.app, "POST", answer, s.districtAdmin, { answer: "Again" })).statusCode).toBe(403);
     const published = (await call(t.app, "GET", `${base}/${id}/questions`)).json();
     expect(published.questions).toEqual([
       expect.objectContaining({

@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { anyone, api, errorResponses } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
-import { authorityEditors, authorityRoles, signedIn } from "../access/policies.ts";
+import { authorityEditors } from "../access/policies.ts";
 import { cancelTender } from "./amendments.service.ts";
 import {
   type BidDraft,
@@ -19,7 +19,13 @@ import {
   withdrawBid,
 } from "./bids.service.ts";
 import { assignEvaluator } from "./evaluators.service.ts";
-import { confirmOpening, openedBidDocument, openedBids, refusedAttempts } from "./opening.service.ts";
+import {
+  confirmOpening,
+  openedBidDocument,
+  openedBids,
+  refusedAttempts,
+  requireAttemptsReader,
+} from "./opening.service.ts";
 import { publishTender } from "./publication.service.ts";
 import { questionPages } from "./questions.pages.ts";
 import { questionRoutes } from "./questions.routes.ts";
@@ -32,6 +38,7 @@ import {
 } from "./setup.service.ts";
 import { tendersCtxOf } from "./tenders.context.ts";
 import { tenderPages } from "./tenders.pages.ts";
+import { onVisibleTender, tenderEditors, tenderPolicy } from "./tenders.policies.ts";
 import {
   AttemptsResponse,
   AuthorityParams,
@@ -133,8 +140,13 @@ const download = (filename: string) => `attachment; filename="${filename.replace
 const File = { 200: { type: "string", format: "binary", description: "The file" } };
 
 const BASE = "/api/v1/authorities/:authorityId/tenders";
-const WRITE = { who: authorityEditors, scope: "tenders:write" } as const;
-const BIDDER = { who: signedIn, scope: "bids:write" } as const;
+/** Changing one of the authority's tenders: the tender first (404), then who (403). */
+const WRITE = { who: tenderEditors, scope: "tenders:write" } as const;
+/** Bidding: anyone signed in reaches a tender they may see; the service asks for the organisation's people. */
+const BIDDER = {
+  who: onVisibleTender("People of the bidding organisation"),
+  scope: "bids:write",
+} as const;
 
 export async function tendersRoutes(app: FastifyInstance): Promise<void> {
   const { config } = app.deps;
@@ -233,16 +245,19 @@ function tenderDraftRoutes(app: FastifyInstance): void {
 
   json.post(
     BASE,
-    api(WRITE, {
-      operationId: "createTender",
-      tags,
-      summary: "Draft a tender for a commissioning project",
-      description:
-        "422 when the criteria's weights do not add up to 10,000 basis points, price has a weight with a fixed price or tariff (or none with competitive pricing), the reservation breaks s.33 (category not reservable, term over 60 months), or the clarification deadline is not before the submission deadline.",
-      params: AuthorityParams,
-      body: CreateTenderBody,
-      response: { 201: TenderResponse, ...errorResponses(422) },
-    }),
+    api(
+      { who: authorityEditors, scope: "tenders:write" },
+      {
+        operationId: "createTender",
+        tags,
+        summary: "Draft a tender for a commissioning project",
+        description:
+          "422 when the criteria's weights do not add up to 10,000 basis points, price has a weight with a fixed price or tariff (or none with competitive pricing), the reservation breaks s.33 (category not reservable, term over 60 months), or the clarification deadline is not before the submission deadline.",
+        params: AuthorityParams,
+        body: CreateTenderBody,
+        response: { 201: TenderResponse, ...errorResponses(422) },
+      },
+    ),
     async (request, reply) => {
       const { authority } = request;
       const view = await createTender(ctxOf(request), authority.id, request.body as TenderDraft);
@@ -433,7 +448,7 @@ function receiptRoutes(app: FastifyInstance): void {
   json.get(
     `${BASE}/:tenderId/bids/mine`,
     api(
-      { who: signedIn, scope: "bids:read" },
+      { who: onVisibleTender("The organisation's own people"), scope: "bids:read" },
       {
         operationId: "listBidReceipts",
         tags,
@@ -487,7 +502,10 @@ function openingRoutes(app: FastifyInstance): void {
   json.post(
     `${BASE}/:tenderId/opening`,
     api(
-      { who: signedIn, scope: "tenders:write" },
+      {
+        who: onVisibleTender("The authority's bid openers, signed in with two-factor"),
+        scope: "tenders:write",
+      },
       {
         operationId: "confirmBidOpening",
         tags,
@@ -517,11 +535,7 @@ function openingRoutes(app: FastifyInstance): void {
     `${BASE}/:tenderId/attempts`,
     api(
       {
-        who: authorityRoles(
-          ["authority-admin"],
-          "see the attempts refused on its tenders",
-          "The authority's administrators",
-        ),
+        who: tenderPolicy("The authority's administrators", requireAttemptsReader),
         scope: "tenders:read",
       },
       {
@@ -548,11 +562,17 @@ function openingRoutes(app: FastifyInstance): void {
   );
 }
 
-/** Reading the opened bids: anyone signed in may try; the service refuses, and records the refusal (A7). */
+/**
+ * Reading the opened bids: anyone signed in may try, on a tender they may see; the service refuses,
+ * and records the refusal (A7).
+ */
 function openedBidRoutes(app: FastifyInstance): void {
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
   const tags: ["bids"] = ["bids"];
-  const TEAM = { who: signedIn, scope: "tenders:read" } as const;
+  const TEAM = {
+    who: onVisibleTender("The authority's bid openers and the tender's assigned evaluators"),
+    scope: "tenders:read",
+  } as const;
 
   json.get(
     `${BASE}/:tenderId/bids`,

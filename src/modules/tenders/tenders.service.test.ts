@@ -265,13 +265,19 @@ describe("tender set-up", () => {
     const early = await refused(publish("commissioner", tenderId, 60));
     expect(statusFor(early)).toBe(422);
     expect(early.details[0]?.message).toMatch(/at least 60 days/);
-    expect(statusFor(await refused(publish("opener1", tenderId)))).toBe(403);
-    // Only the authority's editors set the deadline (A3).
+    // A draft is its editors' alone: the authority's other people do not find it (404).
+    expect(statusFor(await refused(publish("opener1", tenderId)))).toBe(404);
     const moved = await refused(
       updateTender(ctx("evaluator"), COUNTY, tenderId, { submissionDeadline: "2027-02-01T12:00:00Z" }),
     );
-    expect(statusFor(moved)).toBe(403);
+    expect(statusFor(moved)).toBe(404);
     await publish("commissioner", tenderId);
+    // Only the authority's editors set the deadline (A3): anyone else is refused (403), before the
+    // state (409, its editors are told below).
+    const movedLater = await refused(
+      updateTender(ctx("evaluator"), COUNTY, tenderId, { submissionDeadline: "2027-02-01T12:00:00Z" }),
+    );
+    expect(statusFor(movedLater)).toBe(403);
     const view = await tenderOf(ctx(null), COUNTY, tenderId);
     expect(view.state).toBe("open");
     expect(view.bidCount).toBeNull();

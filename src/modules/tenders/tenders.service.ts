@@ -26,6 +26,7 @@ import {
   isAuthorityEditor,
   type Principal,
   requireAuthorityEditor,
+  requireSignedIn,
 } from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { notify } from "../notifications/notifications.service.ts";
@@ -66,12 +67,69 @@ export interface TenderView {
   bidCount: number | null;
 }
 
+/**
+ * May this person see this tender at all? Published ones, everyone; drafts, the authority's
+ * commissioners and administrators (and platform administrators) only: to anyone else a draft is
+ * not found, as an unknown tender is.
+ */
+export function maySeeTender(
+  principal: Principal | null,
+  tender: Pick<Tender, "authority_id" | "status">,
+): boolean {
+  return tender.status !== "draft" || isAuthorityEditor(principal, tender.authority_id);
+}
+
+/**
+ * The tender as this person may see it (see `maySeeTender`), or 404: the first check of anything
+ * done to a tender, before who may do it (403) and what its state allows (409) — one order of
+ * checks everywhere (security finding 14).
+ */
+export async function visibleTender(
+  ctx: Ctx,
+  authorityId: string,
+  tenderId: string,
+): Promise<repo.TenderRow> {
+  const tender =
+    isUuid(authorityId) && isUuid(tenderId)
+      ? await repo.findTender(ctx.db, authorityId, tenderId)
+      : undefined;
+  if (!tender || !maySeeTender(ctx.principal, tender)) throw new NotFoundError("tender");
+  return tender;
+}
+
+/**
+ * Signed in (401), a tender they may see (404), and one of the authority's commissioners or
+ * administrators (403; platform administrators pass): who may change a tender, in that order.
+ */
+export async function requireTenderEditor(
+  ctx: Ctx,
+  authorityId: string,
+  tenderId: string,
+): Promise<{ p: Principal; tender: repo.TenderRow }> {
+  requireSignedIn(ctx.principal);
+  const tender = await visibleTender(ctx, authorityId, tenderId);
+  const p = await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  return { p, tender };
+}
+
+/**
+ * For a change to a tender, in the calling service's transaction (`ctx.db`): as `requireTenderEditor`
+ * (401, 404, 403), then the tender locked for the change and the state checks (409) that follow. Only
+ * someone who may change it locks it.
+ */
+export async function lockedForEditor(
+  ctx: Ctx & { db: Trx },
+  authorityId: string,
+  tenderId: string,
+): Promise<{ p: Principal; tender: Tender }> {
+  const { p } = await requireTenderEditor(ctx, authorityId, tenderId);
+  return { p, tender: await lockedTender(ctx.db, authorityId, tenderId) };
+}
+
 /** A tender of this authority, or 404 (drafts too, to those who may not edit it). */
 export async function tenderOf(ctx: Ctx, authorityId: string, tenderId: string): Promise<TenderView> {
   const { db, principal } = ctx;
-  const tender = isUuid(tenderId) ? await repo.findTender(db, authorityId, tenderId) : undefined;
-  if (!tender || (tender.status === "draft" && !isAuthorityEditor(principal, authorityId)))
-    throw new NotFoundError("tender");
+  const tender = await visibleTender(ctx, authorityId, tenderId);
   const parts = await repo.partsOf(db, authorityId, tenderId);
   const bidCount =
     tender.status !== "draft" && isTenderTeam(principal, authorityId)
@@ -98,9 +156,9 @@ export async function tenderViewsOf(ctx: Ctx, authorityId: string): Promise<Tend
   return Promise.all(rows.map((row) => tenderOf(ctx, authorityId, row.id)));
 }
 
-/** The tender for its commissioners and administrators (drafts included), or 404. */
+/** The tender for its commissioners and administrators (drafts included): 401, 404, then 403. */
 export async function tenderForEditor(ctx: Ctx, authorityId: string, tenderId: string): Promise<TenderView> {
-  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  await requireTenderEditor(ctx, authorityId, tenderId);
   return tenderOf(ctx, authorityId, tenderId);
 }
 
@@ -113,7 +171,7 @@ export async function findTender(
   authorityId: string,
   tenderId: string,
 ): Promise<repo.TenderRow | undefined> {
-  return isUuid(tenderId) ? repo.findTender(ctx.db, authorityId, tenderId) : undefined;
+  return isUuid(authorityId) && isUuid(tenderId) ? repo.findTender(ctx.db, authorityId, tenderId) : undefined;
 }
 
 /** The tender locked for the calling service's transaction (`ctx.db`); undefined when there is none. */
@@ -122,7 +180,7 @@ export async function lockTender(
   authorityId: string,
   tenderId: string,
 ): Promise<Tender | undefined> {
-  return isUuid(tenderId) ? repo.lockTender(ctx.db, authorityId, tenderId) : undefined;
+  return isUuid(authorityId) && isUuid(tenderId) ? repo.lockTender(ctx.db, authorityId, tenderId) : undefined;
 }
 
 /** The tender's lots, conditions of participation, criteria and documents. */
@@ -149,7 +207,8 @@ export async function findBid(
 
 /** The tender locked, or 404. */
 export async function lockedTender(trx: Trx, authorityId: string, tenderId: string): Promise<Tender> {
-  const tender = isUuid(tenderId) ? await repo.lockTender(trx, authorityId, tenderId) : undefined;
+  const tender =
+    isUuid(authorityId) && isUuid(tenderId) ? await repo.lockTender(trx, authorityId, tenderId) : undefined;
   if (!tender) throw new NotFoundError("tender");
   return tender;
 }

@@ -1,62 +1,18 @@
 import type { Allowed, Rule, RuleSet } from "../rules.ts";
-import { anyone, EMPTY_FORM, OWN_ORG, REGISTER_EDITOR, UNKNOWN } from "../rules.ts";
+import { anyone, EMPTY_FORM, OWN_ORG, REGISTER_EDITOR, UNKNOWN, unknownTarget } from "../rules.ts";
 
 const tender = "/api/v1/authorities/:authorityId/tenders/:tenderId";
 const SCORES = JSON.stringify({ scores: [{ criterionId: UNKNOWN, score: 1, reason: "Matrix test" }] });
 const page = "/authorities/:slug/tenders/:tenderId";
 
-/**
- * Reading the compliance check: those who may read the opened bids — the authority's bid openers
- * (the tender is then not found) and the tender's assigned evaluators (the matrix's evaluator is not
- * assigned to the unknown tender: refused as a reader, it is not found either, as `openedBids`
- * answers). Platform administrators, who may not read bids, are refused.
- */
-const bidReaders: Rule = (who, tenant) =>
-  who === "public"
-    ? "sign-in"
-    : (who === "bid-opener" || who === "evaluator") && tenant === "own"
-      ? "invisible"
-      : "denied";
+// Every route naming a tender (and a bid, an evaluator or a challenge of it) names an unknown one
+// here: 404 for everyone signed in, whatever their roles, platform administrators included; the
+// public is asked to sign in, except where anyone may read (`publicUnknown`). Who of them may act on
+// a tender that exists is for the route and service tests (and
+// tests/security/order-commissioning.test.ts).
 
-/**
- * Deciding (recording decisions, starting evaluation) needs two things at once: reading the opened
- * bids (bid opener or assigned evaluator) and being the authority's commissioner or administrator.
- * The matrix gives each person one role, so nobody has both: the evaluator is refused as a reader of
- * an unknown tender (404, as `openedBids` answers); everyone else is refused (403). Route and service
- * tests cover people holding both.
- */
-const deciders: Rule = (who, tenant) =>
-  who === "public" ? "sign-in" : who === "evaluator" && tenant === "own" ? "invisible" : "denied";
-
-/** The authority's commissioners and administrators (platform administrators are not of its team). */
-const editorsOnly: Rule = (who, tenant) =>
-  who === "public"
-    ? "sign-in"
-    : (who === "commissioner" || who === "authority-admin") && tenant === "own"
-      ? "invisible"
-      : "denied";
-
-/** Evaluation's progress: the authority's tender team (commissioners, administrators, bid openers, evaluators). */
-const team: Rule = (who, tenant) =>
-  who === "public"
-    ? "sign-in"
-    : ["commissioner", "authority-admin", "bid-opener", "evaluator"].includes(who) && tenant === "own"
-      ? "invisible"
-      : "denied";
-/** Declaring and scoring: the authority's evaluators (then assigned to the tender). */
-const evaluators: Rule = (who, tenant) =>
-  who === "public" ? "sign-in" : who === "evaluator" && tenant === "own" ? "invisible" : "denied";
-/** Moderation, ranking, ties, the award and challenge outcomes: commissioners and administrators (then readers of the bids). */
-const moderators: Rule = (who, tenant) =>
-  who === "public"
-    ? "sign-in"
-    : (who === "commissioner" || who === "authority-admin") && tenant === "own"
-      ? "invisible"
-      : "denied";
 /** The award notice is public: an unknown tender has none, for anyone. */
 const publicUnknown: Rule = () => "invisible";
-/** Challenging: anyone signed in reaches the (unknown) award; only a bidder's people may then lodge. */
-const signedInUnknown: Rule = (who) => (who === "public" ? "sign-in" : "invisible");
 /** Assessment summaries received: the organisation's own people only (not platform administrators). */
 const organisationPeople =
   (ok: Allowed): Rule =>
@@ -69,54 +25,54 @@ const organisationPeople =
 
 export const evaluation: RuleSet = {
   rules: {
-    "POST /authorities/:slug/tenders/:tenderId/evaluators": editorsOnly,
+    "POST /authorities/:slug/tenders/:tenderId/evaluators": unknownTarget,
     // Pages
-    [`GET ${page}/compliance`]: bidReaders,
-    [`GET ${page}/compliance/bids/:bidId`]: deciders,
-    [`POST ${page}/compliance/bids/:bidId`]: deciders,
-    [`POST ${page}/evaluation`]: deciders,
+    [`GET ${page}/compliance`]: unknownTarget,
+    [`GET ${page}/compliance/bids/:bidId`]: unknownTarget,
+    [`POST ${page}/compliance/bids/:bidId`]: unknownTarget,
+    [`POST ${page}/evaluation`]: unknownTarget,
     "GET /authorities/:slug/reserved-awards": anyone(200),
     "POST /authorities/:slug/reserved-awards": REGISTER_EDITOR(EMPTY_FORM),
     // The JSON API
-    [`GET ${tender}/compliance`]: bidReaders,
-    [`PUT ${tender}/compliance/bids/:bidId`]: deciders,
-    [`POST ${tender}/evaluation`]: deciders,
+    [`GET ${tender}/compliance`]: unknownTarget,
+    [`PUT ${tender}/compliance/bids/:bidId`]: unknownTarget,
+    [`POST ${tender}/evaluation`]: unknownTarget,
     "GET /api/v1/authorities/:authorityId/reserved-awards": anyone(200),
     "POST /api/v1/authorities/:authorityId/reserved-awards": REGISTER_EDITOR(201),
     // Issue 6: pages
-    [`GET ${page}/evaluation`]: team,
-    [`GET ${page}/evaluation/declaration`]: team,
-    [`POST ${page}/evaluation/declaration`]: team,
-    [`GET ${page}/evaluation/bids/:bidId`]: evaluators,
-    [`POST ${page}/evaluation/bids/:bidId`]: evaluators,
-    [`POST ${page}/evaluation/submission`]: evaluators,
-    [`GET ${page}/moderation`]: moderators,
-    [`GET ${page}/moderation/bids/:bidId`]: moderators,
-    [`POST ${page}/moderation/bids/:bidId`]: moderators,
-    [`GET ${page}/ranking`]: moderators,
-    [`POST ${page}/ranking/tie-decision`]: moderators,
-    [`GET ${page}/award/decide`]: moderators,
-    [`POST ${page}/award/decide`]: moderators,
+    [`GET ${page}/evaluation`]: unknownTarget,
+    [`GET ${page}/evaluation/declaration`]: unknownTarget,
+    [`POST ${page}/evaluation/declaration`]: unknownTarget,
+    [`GET ${page}/evaluation/bids/:bidId`]: unknownTarget,
+    [`POST ${page}/evaluation/bids/:bidId`]: unknownTarget,
+    [`POST ${page}/evaluation/submission`]: unknownTarget,
+    [`GET ${page}/moderation`]: unknownTarget,
+    [`GET ${page}/moderation/bids/:bidId`]: unknownTarget,
+    [`POST ${page}/moderation/bids/:bidId`]: unknownTarget,
+    [`GET ${page}/ranking`]: unknownTarget,
+    [`POST ${page}/ranking/tie-decision`]: unknownTarget,
+    [`GET ${page}/award/decide`]: unknownTarget,
+    [`POST ${page}/award/decide`]: unknownTarget,
     [`GET ${page}/award`]: publicUnknown,
-    [`GET ${page}/award/challenge`]: signedInUnknown,
-    [`POST ${page}/award/challenge`]: signedInUnknown,
-    [`GET ${page}/award/challenges/:challengeId`]: moderators,
-    [`POST ${page}/award/challenges/:challengeId`]: moderators,
+    [`GET ${page}/award/challenge`]: unknownTarget,
+    [`POST ${page}/award/challenge`]: unknownTarget,
+    [`GET ${page}/award/challenges/:challengeId`]: unknownTarget,
+    [`POST ${page}/award/challenges/:challengeId`]: unknownTarget,
     "GET /organisations/:id/assessments": organisationPeople(200),
     // Issue 6: the JSON API
-    [`GET ${tender}/evaluation`]: team,
-    [`PUT ${tender}/evaluation/declaration`]: evaluators,
-    [`PUT ${tender}/evaluation/bids/:bidId/scores`]: evaluators,
-    [`POST ${tender}/evaluation/submission`]: evaluators,
-    [`GET ${tender}/evaluation/evaluators/:userId/scores`]: team,
-    [`GET ${tender}/moderation`]: moderators,
-    [`PUT ${tender}/moderation/bids/:bidId`]: moderators,
-    [`GET ${tender}/ranking`]: moderators,
-    [`PUT ${tender}/ranking/tie-decision`]: moderators,
-    [`POST ${tender}/award`]: moderators,
+    [`GET ${tender}/evaluation`]: unknownTarget,
+    [`PUT ${tender}/evaluation/declaration`]: unknownTarget,
+    [`PUT ${tender}/evaluation/bids/:bidId/scores`]: unknownTarget,
+    [`POST ${tender}/evaluation/submission`]: unknownTarget,
+    [`GET ${tender}/evaluation/evaluators/:userId/scores`]: unknownTarget,
+    [`GET ${tender}/moderation`]: unknownTarget,
+    [`PUT ${tender}/moderation/bids/:bidId`]: unknownTarget,
+    [`GET ${tender}/ranking`]: unknownTarget,
+    [`PUT ${tender}/ranking/tie-decision`]: unknownTarget,
+    [`POST ${tender}/award`]: unknownTarget,
     [`GET ${tender}/award`]: publicUnknown,
-    [`POST ${tender}/award/challenges`]: signedInUnknown,
-    [`POST ${tender}/award/challenges/:challengeId/outcome`]: moderators,
+    [`POST ${tender}/award/challenges`]: unknownTarget,
+    [`POST ${tender}/award/challenges/:challengeId/outcome`]: unknownTarget,
     "GET /api/v1/organisations/:id/assessments": organisationPeople(200),
   },
   apiBodies: {
