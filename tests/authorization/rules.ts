@@ -56,16 +56,7 @@ export const scoped =
     if (who === "platform-admin") return ok;
     return roles.includes(who) && tenant === "own" ? ok : "denied";
   };
-/** Like `scoped`, where the route then names something that does not exist (404 for those allowed). */
-export const scopedUnknown =
-  (...roles: Role[]): Rule =>
-  (who, tenant) => {
-    if (who === "public") return "sign-in";
-    if (who === "platform-admin") return "invisible";
-    return roles.includes(who) && tenant === "own" ? "invisible" : "denied";
-  };
 export const unknownToken: Rule = () => "invisible";
-export const acceptUnknownToken: Rule = (who) => (who === "public" ? "sign-in" : "invisible");
 /**
  * A route that needs a signed-in caller and names something that does not exist (the matrix's
  * UNKNOWN id) under a tenant that does: 404 for everyone signed in, whatever their role or tenant.

@@ -1,10 +1,10 @@
 import {
-  acceptUnknownToken,
   anyone,
   EMPTY_FORM,
   NO_TOKEN,
   type RuleSet,
   signedIn,
+  unknownTarget,
   unknownToken,
   type Who,
 } from "../rules.ts";
@@ -52,7 +52,7 @@ export const accounts: RuleSet = {
     "POST /account/api-tokens/new": signedIn(EMPTY_FORM),
     // No token has just been made: back to the account's list of tokens.
     "GET /account/api-tokens/created": signedIn(303),
-    "POST /account/api-tokens/:id/revoke": acceptUnknownToken,
+    "POST /account/api-tokens/:id/revoke": unknownTarget,
     "GET /api/v1/account": signedIn(200),
   },
 };

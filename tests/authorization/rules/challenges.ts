@@ -1,6 +1,5 @@
 import { DEMO_SERVICE } from "../../../src/seed/demo/services.ts";
 import {
-  acceptUnknownToken,
   anyone,
   EMPTY_FORM,
   OWN_ORG,
@@ -46,10 +45,10 @@ export const challenges: RuleSet = {
     // Expressions of interest: anyone signed in may start one; drafts are their body's own
     "GET /authorities/:slug/right-to-challenge/new": signedIn(200),
     "POST /authorities/:slug/right-to-challenge/new": signedIn(EMPTY_FORM),
-    "GET /authorities/:slug/right-to-challenge/:challengeId/edit": acceptUnknownToken,
-    "POST /authorities/:slug/right-to-challenge/:challengeId/edit": acceptUnknownToken,
-    "POST /authorities/:slug/right-to-challenge/:challengeId/withdraw": acceptUnknownToken,
-    "POST /authorities/:slug/right-to-challenge/:challengeId/modification/agree": acceptUnknownToken,
+    "GET /authorities/:slug/right-to-challenge/:challengeId/edit": unknownTarget,
+    "POST /authorities/:slug/right-to-challenge/:challengeId/edit": unknownTarget,
+    "POST /authorities/:slug/right-to-challenge/:challengeId/withdraw": unknownTarget,
+    "POST /authorities/:slug/right-to-challenge/:challengeId/modification/agree": unknownTarget,
     // Consideration, modification and decision: the authority's editors
     "GET /authorities/:slug/right-to-challenge/:challengeId/consider": unknownTarget,
     "POST /authorities/:slug/right-to-challenge/:challengeId/consider": unknownTarget,
@@ -66,11 +65,10 @@ export const challenges: RuleSet = {
     "DELETE /api/v1/authorities/:authorityId/right-to-challenge/policy/windows/:windowId": unknownTarget,
     "POST /api/v1/authorities/:authorityId/right-to-challenge": MEMBERS_OF_THE_BODY,
     "GET /api/v1/authorities/:authorityId/right-to-challenge/:challengeId": unknownToken,
-    "PATCH /api/v1/authorities/:authorityId/right-to-challenge/:challengeId": acceptUnknownToken,
-    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/submit": acceptUnknownToken,
-    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/withdraw": acceptUnknownToken,
-    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/modification/agree":
-      acceptUnknownToken,
+    "PATCH /api/v1/authorities/:authorityId/right-to-challenge/:challengeId": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/submit": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/withdraw": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/modification/agree": unknownTarget,
     "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/consideration": unknownTarget,
     "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/modification": unknownTarget,
     "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/modification/written-agreement":

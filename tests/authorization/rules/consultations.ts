@@ -1,5 +1,4 @@
 import {
-  acceptUnknownToken,
   anyone,
   EMPTY_FORM,
   INCOMPLETE_BODY,
@@ -21,8 +20,8 @@ export const consultations: RuleSet = {
     "POST /authorities/:slug/consultations/:consultationId/edit": unknownTarget,
     "POST /authorities/:slug/consultations/:consultationId/publish": unknownTarget,
     // Responding: anyone signed in
-    "GET /authorities/:slug/consultations/:consultationId/respond": acceptUnknownToken,
-    "POST /authorities/:slug/consultations/:consultationId/respond": acceptUnknownToken,
+    "GET /authorities/:slug/consultations/:consultationId/respond": unknownTarget,
+    "POST /authorities/:slug/consultations/:consultationId/respond": unknownTarget,
     "GET /authorities/:slug/consultations/:consultationId/responses": unknownToken,
     "GET /authorities/:slug/consultations/:consultationId/answers": unknownTarget,
     "POST /authorities/:slug/consultations/:consultationId/answers": unknownTarget,
@@ -33,7 +32,7 @@ export const consultations: RuleSet = {
     "POST /api/v1/authorities/:authorityId/consultations": REGISTER_EDITOR(INCOMPLETE_BODY),
     "PATCH /api/v1/authorities/:authorityId/consultations/:consultationId": unknownTarget,
     "POST /api/v1/authorities/:authorityId/consultations/:consultationId/publish": unknownTarget,
-    "POST /api/v1/authorities/:authorityId/consultations/:consultationId/responses": acceptUnknownToken,
+    "POST /api/v1/authorities/:authorityId/consultations/:consultationId/responses": unknownTarget,
     "GET /api/v1/authorities/:authorityId/consultations/:consultationId/responses": unknownToken,
     "POST /api/v1/authorities/:authorityId/consultations/:consultationId/answers": unknownTarget,
     "POST /api/v1/authorities/:authorityId/consultations/:consultationId/summary/publish": unknownTarget,

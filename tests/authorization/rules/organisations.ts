@@ -1,5 +1,4 @@
 import {
-  acceptUnknownToken,
   anyone,
   EMPTY_FORM,
   INCOMPLETE_BODY,
@@ -27,7 +26,7 @@ export const organisations: RuleSet = {
     "POST /organisations/:id/relationships": ORG_ADMIN(EMPTY_FORM),
     "POST /organisations/:id/relationships/:relationshipId/remove": unknownTarget,
     "PATCH /api/v1/organisations/:id": ORG_ADMIN(200),
-    "POST /invitations/:token/accept": acceptUnknownToken,
+    "POST /invitations/:token/accept": unknownTarget,
   },
   apiBodies: {
     "PATCH /api/v1/organisations/:id": JSON.stringify({

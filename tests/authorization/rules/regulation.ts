@@ -1,7 +1,6 @@
 import { DEMO_REGIME } from "../../../src/seed/demo/regulation.ts";
 import {
   type Allowed,
-  acceptUnknownToken,
   anyone,
   EMPTY_FORM,
   INCOMPLETE_BODY,
@@ -58,8 +57,7 @@ export const regulation: RuleSet = {
     "POST /regulators/:regulatorId/locations/:locationId/inspections/new": unknownTarget,
     // Reports: the provider's challenges, the regulator's answers and publishing
     "GET /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId": unknownToken,
-    "POST /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/challenges":
-      acceptUnknownToken,
+    "POST /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/challenges": unknownTarget,
     "POST /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/challenges/:challengeId/answer":
       unknownTarget,
     "POST /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/publish": unknownTarget,
@@ -78,7 +76,7 @@ export const regulation: RuleSet = {
     "GET /api/v1/regulation/ratings": anyone(200),
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/inspections": unknownTarget,
     "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/publish": unknownTarget,
-    "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges": acceptUnknownToken,
+    "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges": unknownTarget,
     "POST /api/v1/regulators/:regulatorId/registrations": signedIn(INCOMPLETE_BODY),
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/status": unknownTarget,
     "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges/:challengeId/answer":
