@@ -17,6 +17,7 @@ import { parseInstant } from "../../src/modules/tenders/setup.service.ts";
 import { call } from "../support/api.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../support/auth.ts";
+import { rowCount } from "../support/test-db.ts";
 
 let t: TestApp;
 let session: TestSession;
@@ -30,15 +31,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const organisationCount = async () =>
-  Number(
-    (
-      await t.deps.db
-        .selectFrom("organisations")
-        .select((eb) => eb.fn.countAll().as("n"))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const organisationCount = () => rowCount(t.deps.db, "organisations");
 
 describe("text the database cannot store", () => {
   it("is told apart from text it can: NUL and lone surrogates, not pairs or other controls", () => {

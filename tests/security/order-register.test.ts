@@ -22,7 +22,7 @@ import { DEMO_USERS } from "../../src/seed/demo/users.ts";
 import { call } from "../support/api.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../support/auth.ts";
-import { DEMO_SEEDED_AT } from "../support/test-db.ts";
+import { DEMO_SEEDED_AT, rowCount } from "../support/test-db.ts";
 
 const UNKNOWN = "019a0000-0000-7000-8000-0000000fffff";
 const COUNTY = DEMO_AUTHORITY.county;
@@ -195,15 +195,7 @@ describe("contracts", () => {
 
 describe("consultations", () => {
   it("responding for an organisation one does not act for is refused (403) on a closed consultation, not told it closed (409); nothing is written", async () => {
-    const count = async () =>
-      Number(
-        (
-          await t.deps.db
-            .selectFrom("consultation_responses")
-            .select((eb) => eb.fn.countAll().as("n"))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const count = () => rowCount(t.deps.db, "consultation_responses");
     const before = await count();
     const closed = DEMO_CONSULTATION.countyLibrariesClosed;
     const api = `${API}/consultations/${closed}/responses`;

@@ -17,13 +17,22 @@ import { Kysely } from "kysely";
 import pg from "pg";
 import { inject } from "vitest";
 import { type DatabaseHandle, openDatabase } from "../../src/db/connect.ts";
-import type { Database } from "../../src/db/database.ts";
+import type { Database, Db } from "../../src/db/database.ts";
 import { PGliteDialect } from "../../src/db/pglite-dialect.ts";
 import { guardedDialect } from "../../src/db/transaction.ts";
 import { putBack, Reusable, type Session, type TemplateState, templateStateOf } from "./reuse.ts";
 import { fromCache, templateDigest } from "./template-cache.ts";
 
 export const TEMPLATE_DATABASE = "openps_test_template";
+
+/** How many rows a table holds: for a test that proves a refused request wrote nothing. */
+export async function rowCount(db: Db, table: keyof Database): Promise<number> {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
 
 export function testDatabaseUrl(): string | undefined {
   const url = process.env.DATABASE_URL;

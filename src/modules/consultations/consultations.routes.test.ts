@@ -10,6 +10,7 @@ import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
 import { mainText } from "../../../tests/support/pages.ts";
+import { rowCount } from "../../../tests/support/test-db.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CONSULTATION } from "../../seed/demo/consultations.ts";
@@ -27,15 +28,7 @@ let districtAdmin: TestSession;
 let citizen: TestSession;
 let charity: TestSession;
 
-const count = async () =>
-  Number(
-    (
-      await t.deps.db
-        .selectFrom("consultation_responses")
-        .select((eb) => eb.fn.countAll().as("n"))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const count = () => rowCount(t.deps.db, "consultation_responses");
 
 const form = {
   kind: "policy",

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
-import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
+import { createTestDatabase, rowCount, type TestDatabase } from "../../../tests/support/test-db.ts";
 import { settableClock } from "../../lib/clock.ts";
 import {
   ConflictError,
@@ -67,15 +67,7 @@ const create = async (p: Principal | null, d: ConsultationDraft, authorityId = C
   (await createConsultation(as(p), authorityId, d)).id;
 const publish = (p: Principal | null, id: string) => publishConsultation(as(p), COUNTY, id);
 const send = (p: Principal | null, id: string, input: ResponseInput) => respond(as(p), COUNTY, id, input);
-const count = async (table: "consultations" | "consultation_responses") =>
-  Number(
-    (
-      await t.db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll().as("n"))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const count = (table: "consultations" | "consultation_responses") => rowCount(t.db, table);
 
 beforeAll(async () => {
   t = await createTestDatabase({ seededAt: clock.now() });

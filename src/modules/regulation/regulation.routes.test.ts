@@ -9,6 +9,7 @@ import { call, type Method } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
 import { mainText, summaryLinks } from "../../../tests/support/pages.ts";
+import { rowCount } from "../../../tests/support/test-db.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
@@ -38,23 +39,14 @@ const send = async (method: Method, url: string, who?: string, body?: unknown) =
 const get = (url: string, who?: string) => send("GET", url, who);
 const api = (url: string, body: unknown, who?: string) => send("POST", url, who, body);
 
-async function count(
+const count = (
   table:
     | "inspections"
     | "registrations"
     | "enforcement_actions"
     | "accuracy_challenges"
     | "registration_events",
-) {
-  return Number(
-    (
-      await t.deps.db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll().as("n"))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-}
+) => rowCount(t.deps.db, table);
 
 async function written() {
   return Promise.all(
