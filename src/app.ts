@@ -3,6 +3,7 @@
  * then the modules, in an explicit order. `server.ts` only listens.
  */
 import { randomUUID } from "node:crypto";
+import path from "node:path";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance } from "fastify";
 import { registerAssets } from "./http/assets.ts";
@@ -76,7 +77,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
   await registerSecurityHeaders(app);
   await app.register(formbody);
-  await registerUploads(app, deps.config.maxUploadBytes);
+  await registerUploads(app, {
+    maxBytes: deps.config.maxUploadBytes,
+    directory: path.join(deps.config.dataDir, "uploads"),
+  });
   await registerAssets(app);
   await registerViews(app);
   await registerCsrf(app);

@@ -1,12 +1,100 @@
 /**
  * Where uploaded files live. Files are stored by the SHA-256 of their content (the same bytes are
  * stored once), and their type is decided from the content, never from the name the uploader gave.
+ *
+ * A file comes as bytes (the JSON API's base64, bounded by its body limit) or as a file already
+ * received on disk (`receiveFile`: a page's upload, streamed there as it arrives, its size and
+ * SHA-256 counted on the way), which the store links into place without reading it into memory.
+ * Sealed bid documents are stored here too, as opaque bytes written by a stream (`putSealed`) and
+ * read back by one (`stream`).
  */
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { createReadStream, createWriteStream } from "node:fs";
+import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
-import { fileTypeFromBuffer } from "file-type";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { fileTypeFromBuffer, fileTypeFromFile } from "file-type";
 import { NotFoundError, ValidationError } from "./errors.ts";
+
+/**
+ * A file received on disk, never held whole in memory, with its size and SHA-256 as counted while
+ * it was written (`receiveFile`). The file is the receiver's to remove once the request is done.
+ */
+export interface ReceivedFile {
+  readonly path: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+/** A file's content: bytes (from the JSON API's base64), or a file received on disk (from a page). */
+export type FileContent = Uint8Array | ReceivedFile;
+
+export function isReceivedFile(content: FileContent): content is ReceivedFile {
+  return !(content instanceof Uint8Array);
+}
+
+export function sizeOf(content: FileContent): number {
+  return isReceivedFile(content) ? content.size : content.byteLength;
+}
+
+/** The SHA-256 of the content, lower-case hex: counted on receipt for a file on disk. */
+export function sha256Of(content: FileContent): string {
+  return isReceivedFile(content) ? content.sha256 : sha256Hex(content);
+}
+
+/** The content a chunk at a time: a file on disk is read as a stream. */
+export function chunksOf(content: FileContent): AsyncIterable<Uint8Array> {
+  return isReceivedFile(content) ? createReadStream(content.path) : Readable.from([content]);
+}
+
+/**
+ * Writes `source` to a new file (0600) in `directory` as it arrives, counting its size and SHA-256
+ * on the way, so that no more of it than a stream's buffer is ever in memory. If the source fails
+ * (a limit reached, the sender gone), the partial file is removed and the error is rethrown.
+ */
+export async function receiveFile(source: Readable, directory: string): Promise<ReceivedFile> {
+  await mkdir(directory, { recursive: true, mode: 0o700 });
+  const path = join(directory, `${randomUUID()}.upload`);
+  const counter = counting();
+  try {
+    await pipeline(source, counter, createWriteStream(path, { flags: "wx", mode: 0o600, flush: true }));
+  } catch (error) {
+    await rm(path, { force: true });
+    throw error;
+  }
+  return { path, ...counter.counted() };
+}
+
+/** A stream that passes its bytes on, counting their size and SHA-256. */
+function counting(): Transform & { counted(): { size: number; sha256: string } } {
+  const hash = createHash("sha256");
+  let size = 0;
+  const transform = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return Object.assign(transform, { counted: () => ({ size, sha256: hash.digest("hex") }) });
+}
+
+/** Removes files `receiveFile` left in `directory` more than `olderThanMs` ago (a server stopped mid-request). */
+export async function removeStaleReceived(directory: string, olderThanMs: number, now = Date.now()) {
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch (error) {
+    if (isMissing(error)) return;
+    throw error;
+  }
+  for (const name of names.filter((n) => n.endsWith(".upload"))) {
+    const path = join(directory, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info && now - info.mtimeMs > olderThanMs) await rm(path, { force: true });
+  }
+}
 
 export type StoredFile = {
   /** Where the store keeps the bytes: "ab/cdef…" from the SHA-256. */
@@ -21,7 +109,7 @@ export type StoredFile = {
 };
 
 export type PutFileInput = {
-  bytes: Uint8Array;
+  content: FileContent;
   filename: string;
   /** Media types to accept; DEFAULT_ALLOWED_MEDIA_TYPES if not given. */
   allowedTypes?: readonly string[];
@@ -29,10 +117,25 @@ export type PutFileInput = {
   field?: string;
 };
 
+/** Bytes stored without a type of their own (a sealed bid document). */
+export type StoredBlob = Pick<StoredFile, "key" | "sha256" | "size">;
+
 export interface FileStore {
   put(input: PutFileInput): Promise<StoredFile>;
+  /**
+   * Stores `chunks` as they come (a sealed document, as it is encrypted) by their SHA-256, with no
+   * type or size check: not for what a user names.
+   */
+  putSealed(chunks: AsyncIterable<Uint8Array>): Promise<StoredBlob>;
+  /** Removes what `putSealed` stored, when what it was for was refused; nothing if it is not there. */
+  removeSealed(key: string): Promise<void>;
   /** The bytes stored under `key`; throws NotFoundError if there are none. */
   get(key: string): Promise<Uint8Array>;
+  /**
+   * The bytes stored under `key` as a stream, for what is too large to hold (NotFoundError if there
+   * are none). Not checked against the key: the reader checks what it reads (a seal's tag).
+   */
+  stream(key: string): Promise<Readable>;
   exists(key: string): Promise<boolean>;
 }
 
@@ -99,18 +202,36 @@ export function localFileStore(options: { root: string; maxBytes: number }): Fil
   };
 
   return {
-    async put({ bytes, filename, allowedTypes = DEFAULT_ALLOWED_MEDIA_TYPES, field }) {
+    async put({ content, filename, allowedTypes = DEFAULT_ALLOWED_MEDIA_TYPES, field }) {
       const name = displayName(filename);
-      if (bytes.byteLength === 0) throw new EmptyFileError(field);
-      if (bytes.byteLength > maxBytes) throw new FileTooLargeError(maxBytes, field);
-      const mediaType = await detectMediaType(bytes, name);
+      const size = sizeOf(content);
+      if (size === 0) throw new EmptyFileError(field);
+      if (size > maxBytes) throw new FileTooLargeError(maxBytes, field);
+      const mediaType = await detectMediaType(content, name);
       if (!allowedTypes.includes(mediaType)) {
         throw new FileTypeNotAllowedError(name, mediaType, allowedTypes, field);
       }
-      const sha256 = sha256Hex(bytes);
+      const sha256 = sha256Of(content);
       const key = `${sha256.slice(0, 2)}/${sha256.slice(2)}`;
-      await writeOnce(join(root, sha256.slice(0, 2)), sha256.slice(2), bytes);
-      return { key, sha256, size: bytes.byteLength, mediaType, filename: name };
+      await writeOnce(join(root, sha256.slice(0, 2)), sha256.slice(2), content);
+      return { key, sha256, size, mediaType, filename: name };
+    },
+
+    async putSealed(chunks) {
+      const incoming = join(root, ".incoming");
+      await mkdir(incoming, { recursive: true });
+      const temporary = join(incoming, `${randomUUID()}.tmp`);
+      const counter = counting();
+      try {
+        await pipeline(chunks, counter, createWriteStream(temporary, { flags: "wx", flush: true }));
+        const { sha256, size } = counter.counted();
+        const directory = join(root, sha256.slice(0, 2));
+        await mkdir(directory, { recursive: true });
+        await rename(temporary, join(directory, sha256.slice(2)));
+        return { key: `${sha256.slice(0, 2)}/${sha256.slice(2)}`, sha256, size };
+      } finally {
+        await rm(temporary, { force: true });
+      }
     },
 
     async get(key) {
@@ -122,6 +243,17 @@ export function localFileStore(options: { root: string; maxBytes: number }): Fil
       return bytes;
     },
 
+    async removeSealed(key) {
+      const path = pathOf(key);
+      if (path) await rm(path, { force: true });
+    },
+
+    async stream(key) {
+      const path = pathOf(key);
+      if (!path || !(await isFile(path))) throw new NotFoundError("file");
+      return createReadStream(path);
+    },
+
     async exists(key) {
       const path = pathOf(key);
       return path ? isFile(path) : false;
@@ -129,24 +261,43 @@ export function localFileStore(options: { root: string; maxBytes: number }): Fil
   };
 }
 
+/** A store for contexts that never take files (the demo seeds, service tests): any use is a fault. */
+export const NO_FILES: FileStore = {
+  put: () => Promise.reject(new Error("This context takes no files")),
+  putSealed: () => Promise.reject(new Error("This context takes no files")),
+  removeSealed: () => Promise.resolve(),
+  get: () => Promise.reject(new Error("This context takes no files")),
+  stream: () => Promise.reject(new Error("This context takes no files")),
+  exists: () => Promise.resolve(false),
+};
+
 /**
  * The media type from the content: file-type's magic-number detection first; failing that, UTF-8
  * text without NUL bytes is CSV when named .csv, and plain text otherwise.
  */
-export async function detectMediaType(bytes: Uint8Array, filename: string): Promise<string> {
-  const detected = await fileTypeFromBuffer(bytes);
+export async function detectMediaType(content: FileContent, filename: string): Promise<string> {
+  const detected = isReceivedFile(content)
+    ? await fileTypeFromFile(content.path)
+    : await fileTypeFromBuffer(content);
   if (detected) return detected.mime;
-  if (!isUtf8Text(bytes)) return "application/octet-stream";
+  if (!(await isUtf8Text(content))) return "application/octet-stream";
   return extname(filename).toLowerCase() === ".csv" ? "text/csv" : "text/plain";
 }
 
-function isUtf8Text(bytes: Uint8Array): boolean {
-  if (bytes.includes(0)) return false;
+/** UTF-8 without NUL bytes; a file on disk is read a chunk at a time. */
+async function isUtf8Text(content: FileContent): Promise<boolean> {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const chunks = isReceivedFile(content) ? createReadStream(content.path) : [content];
   try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    for await (const chunk of chunks as AsyncIterable<Uint8Array>) {
+      if (chunk.includes(0)) return false;
+      decoder.decode(chunk, { stream: true });
+    }
+    decoder.decode();
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    if (error instanceof TypeError) return false;
+    throw error;
   }
 }
 
@@ -154,22 +305,44 @@ function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-async function writeOnce(directory: string, name: string, bytes: Uint8Array): Promise<void> {
+/**
+ * Puts `content` at `directory/name` unless something is there already. A received file is linked
+ * into place (it was written and flushed as it arrived), or copied where links cannot reach; bytes
+ * are written to a temporary file, flushed, then renamed.
+ */
+async function writeOnce(directory: string, name: string, content: FileContent): Promise<void> {
   const target = join(directory, name);
   if (await isFile(target)) return;
   await mkdir(directory, { recursive: true });
+  if (isReceivedFile(content) && (await linked(content.path, target))) return;
   const temporary = join(directory, `.${name}.${randomUUID()}.tmp`);
   try {
-    const handle = await open(temporary, "wx");
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
+    if (isReceivedFile(content)) await copyFile(content.path, temporary);
+    else {
+      const handle = await open(temporary, "wx");
+      try {
+        await handle.writeFile(content);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
     }
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** True once `from` is also at `to` (or `to` already existed); false where a link cannot be made. */
+async function linked(from: string, to: string): Promise<boolean> {
+  try {
+    await link(from, to);
+    return true;
+  } catch (error) {
+    const code = error instanceof Error && "code" in error ? error.code : undefined;
+    if (code === "EEXIST") return true;
+    if (code === "EXDEV" || code === "EPERM" || code === "ENOTSUP") return false;
     throw error;
   }
 }

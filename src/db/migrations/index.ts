@@ -20,6 +20,7 @@ import * as evaluation from "./2026-11-22-15-evaluation.ts";
 import * as contracts from "./2026-11-22-16-contracts.ts";
 import * as deployment from "./2026-12-05-01-deployment.ts";
 import * as openerApproval from "./2026-12-05-02-opener-approval.ts";
+import * as sealedDocumentFiles from "./2026-12-05-03-sealed-document-files.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-22-16-contracts": contracts,
   "2026-12-05-01-deployment": deployment,
   "2026-12-05-02-opener-approval": openerApproval,
+  "2026-12-05-03-sealed-document-files": sealedDocumentFiles,
 };

@@ -8,6 +8,7 @@ import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { TEST_TENDER_KEY } from "../../../tests/support/test-db.ts";
 import type { Db } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
+import { NO_FILES } from "../../lib/file-store.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
 import type { Principal, Role } from "../access/access.service.ts";
@@ -68,6 +69,7 @@ export function people(
       keys,
       email: options.email ?? false,
       maxDocumentBytes: 1024 * 1024,
+      files: NO_FILES,
     }),
   };
 }

@@ -10,6 +10,7 @@ import { transaction } from "../../db/transaction.ts";
 import { decodeBase64 } from "../../lib/base64.ts";
 import { formatPercent, WHOLE_BP } from "../../lib/basis-points.ts";
 import { ConflictError, type FieldError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
+import type { FileContent } from "../../lib/file-store.ts";
 import { newId } from "../../lib/ids.ts";
 import { addMonths, londonToday, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
@@ -65,7 +66,7 @@ export interface DocumentDraft {
   filename?: string;
   contentBase64?: string;
   /** From a page's file input. */
-  bytes?: Uint8Array;
+  content?: FileContent;
 }
 
 export interface ContractDraft {
@@ -161,7 +162,7 @@ interface CheckedKpi extends Omit<ContractKpi, "contract_id"> {}
 interface CheckedDocument {
   title: string;
   filename: string;
-  bytes: Uint8Array | null;
+  content: FileContent | null;
 }
 
 function checkKpis(problems: FieldError[], authorityId: string, drafts: KpiDraft[]): CheckedKpi[] {
@@ -206,8 +207,8 @@ function checkDocuments(problems: FieldError[], drafts: DocumentDraft[]): Checke
         field: `documents.${i}.filename`,
         message: `Give document ${i + 1}'s file name, like contract.pdf`,
       });
-    const bytes = d.bytes ?? decodeBase64(d.contentBase64);
-    if (!bytes)
+    const content = d.content ?? decodeBase64(d.contentBase64);
+    if (!content)
       problems.push({
         field: `documents.${i}.contentBase64`,
         message: `Send document ${i + 1}'s content in base64`,
@@ -218,7 +219,7 @@ function checkDocuments(problems: FieldError[], drafts: DocumentDraft[]): Checke
         field: `documents.${i}.title`,
         message: `Enter document ${i + 1}'s title, ${CONTRACT_LIMITS.documentTitle} characters or fewer`,
       });
-    return { title, filename, bytes };
+    return { title, filename, content };
   });
 }
 
@@ -359,7 +360,7 @@ async function recordContract(
   const stored: { title: string; filename: string; sha256: string }[] = [];
   for (const [i, d] of c.documents.entries()) {
     const file = await ctx.files.put({
-      bytes: d.bytes as Uint8Array,
+      content: d.content as FileContent,
       filename: d.filename,
       field: `documents.${i}.contentBase64`,
     });

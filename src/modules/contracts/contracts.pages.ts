@@ -327,7 +327,7 @@ function entryPages(app: FastifyInstance): void {
         documents: filesOf(request.body, "documents").map((f) => ({
           filename: f.filename,
           title: f.filename,
-          bytes: new Uint8Array(f.data),
+          content: f,
         })),
       });
       return `/authorities/${authority.slug}/contracts/${entered.contract.id}?notice=entered`;

@@ -27,7 +27,14 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../../lib/errors.ts";
-import { DEFAULT_ALLOWED_MEDIA_TYPES, detectMediaType } from "../../lib/file-store.ts";
+import {
+  chunksOf,
+  DEFAULT_ALLOWED_MEDIA_TYPES,
+  detectMediaType,
+  type FileContent,
+  sha256Of,
+  sizeOf,
+} from "../../lib/file-store.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
 import { type Pence, parseMoney } from "../../lib/money.ts";
@@ -36,7 +43,7 @@ import { hasRole, requireSignedIn } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import { recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import { SECTORS, SIZE_BANDS } from "../organisations/organisations.service.ts";
-import { bidderTag, SealBrokenError, seal, type TenderKeyring, unseal } from "./sealing.ts";
+import { bidderTag, SealBrokenError, seal, sealStream, type TenderKeyring, unseal } from "./sealing.ts";
 import type { TendersCtx } from "./tenders.context.ts";
 import * as repo from "./tenders.repository.ts";
 import { stateOf } from "./tenders.service.ts";
@@ -63,7 +70,8 @@ export interface BidDraft {
       shareBp?: number;
     }[];
   } | null;
-  documents?: { filename?: string; contentBase64?: string }[];
+  /** Each document's bytes in base64 (the JSON API), or as a page received it (`content`). */
+  documents?: { filename?: string; contentBase64?: string; content?: FileContent }[];
 }
 
 /** The canonical content of a bid: what is sealed, and what the receipt's SHA-256 is of. */
@@ -165,7 +173,7 @@ function closedMessage(tender: Tender): string {
 
 // Checking a bid against the tender
 
-type Documents = { meta: BidContent["documents"][number]; bytes: Uint8Array }[];
+type Documents = { meta: BidContent["documents"][number]; content: FileContent }[];
 type Member = NonNullable<BidContent["consortium"]>["members"][number];
 
 async function checkDocuments(
@@ -180,32 +188,33 @@ async function checkDocuments(
   for (const [i, d] of documentsDraft.slice(0, BID_LIMITS.documents).entries()) {
     const at = `documents.${i}`;
     const filename = (d.filename ?? "").trim().split(/[\\/]/).pop() ?? "";
-    const bytes = decodeBase64(d.contentBase64);
+    const content = d.content ?? decodeBase64(d.contentBase64);
     if (filename === "" || filename.length > 255)
       problems.push({
         field: `${at}.filename`,
         message: `Give document ${i + 1}'s file name, like method-statement.pdf`,
       });
-    if (!bytes) {
+    if (!content) {
       problems.push({ field: `${at}.contentBase64`, message: `Send document ${i + 1}'s content in base64` });
       continue;
     }
-    if (bytes.byteLength > maxDocumentBytes) {
+    const size = sizeOf(content);
+    if (size > maxDocumentBytes) {
       problems.push({
         field: `${at}.contentBase64`,
         message: `Document ${i + 1} must be ${Math.floor(maxDocumentBytes / 1024 / 1024)} MB or smaller`,
       });
       continue;
     }
-    const mediaType = await detectMediaType(bytes, filename);
+    const mediaType = await detectMediaType(content, filename);
     if (!DEFAULT_ALLOWED_MEDIA_TYPES.includes(mediaType))
       problems.push({
         field: `${at}.contentBase64`,
         message: `Document ${i + 1} must be a PDF, Word, Excel, OpenDocument, CSV, text, PNG or JPEG file`,
       });
     documents.push({
-      meta: { position: i + 1, filename, mediaType, size: bytes.byteLength, sha256: sha256Bytes(bytes) },
-      bytes,
+      meta: { position: i + 1, filename, mediaType, size, sha256: sha256Of(content) },
+      content,
     });
   }
   return documents;
@@ -397,7 +406,7 @@ async function checkBid(
   bidId: string,
   draft: BidDraft,
   maxDocumentBytes: number,
-): Promise<{ content: BidContent; documents: Uint8Array[] }> {
+): Promise<{ content: BidContent; documents: FileContent[] }> {
   const problems: FieldError[] = [];
   const documents = await checkDocuments(draft, maxDocumentBytes, problems);
   const answers = checkAnswers(draft, parts, problems);
@@ -421,7 +430,7 @@ async function checkBid(
     pricePence: pricePence === null ? null : pricePence.toString(),
     documents: documents.map((d) => d.meta),
   };
-  return { content, documents: documents.map((d) => d.bytes) };
+  return { content, documents: documents.map((d) => d.content) };
 }
 
 // Submitting and withdrawing
@@ -447,12 +456,16 @@ async function tenderOpenForBids(ctx: Ctx & { db: Trx }, authorityId: string, te
   return { locked, tender };
 }
 
-/** Seals a checked bid and its documents to the tender's key, with who submitted it. */
+/**
+ * Seals a checked bid and its documents to the tender's key, with who submitted it. Each document is
+ * sealed as it is read, into the file store (`sealStream`): never whole in memory.
+ */
 async function sealBid(
   ctx: TendersCtx & { db: Trx },
   p: Principal,
   content: BidContent,
-  documents: Uint8Array[],
+  documents: FileContent[],
+  sealedDocuments: string[],
 ) {
   const { authorityId, tenderId, bidId } = content;
   const canonical = canonicalize(content) as string;
@@ -463,6 +476,15 @@ async function sealBid(
     await indexKeyOf(ctx.db, ctx.keys, authorityId, tenderId),
     content.bidder.organisationId,
   );
+  for (const [i, document] of documents.entries()) {
+    const sealed = sealStream(
+      keys.public_key,
+      `${at}/documents/${i + 1}`,
+      chunksOf(document),
+      sizeOf(document),
+    );
+    sealedDocuments.push((await ctx.files.putSealed(sealed)).key);
+  }
   return {
     canonical,
     sha256: sha256Hex(canonical),
@@ -474,9 +496,7 @@ async function sealBid(
       `${at}/submitter`,
       JSON.stringify({ userId: p.userId, organisationId: content.bidder.organisationId }),
     ),
-    sealedDocuments: documents.map((bytes, i) =>
-      seal(keys.public_key, `${at}/documents/${i + 1}`, Buffer.from(bytes)),
-    ),
+    sealedDocuments,
   };
 }
 
@@ -484,7 +504,7 @@ async function sealBid(
  * Submits (or replaces) an organisation's bid while the tender is open: for the organisation's own
  * people, once it has registered its interest. 404 for a draft or unknown tender, then 403 for
  * anyone else, then 409. The time of receipt is read after everything else is done, just before the
- * commit: at or after the deadline, refused (409).
+ * commit: at or after the deadline, refused (409), and the documents sealed for it removed again.
  */
 export async function submitBid(
   ctx: TendersCtx,
@@ -493,6 +513,7 @@ export async function submitBid(
   draft: BidDraft,
 ): Promise<SubmittedBid> {
   requireSignedIn(ctx.principal);
+  const sealedDocuments: string[] = [];
   return transaction(ctx.db, async (trx) => {
     const inTrx = { ...ctx, db: trx };
     await publishedTender(trx, authorityId, tenderId);
@@ -506,7 +527,7 @@ export async function submitBid(
     const parts = await repo.partsOf(trx, authorityId, tenderId);
     const bidId = newId();
     const { content, documents } = await checkBid(trx, tender, parts, p, bidId, draft, ctx.maxDocumentBytes);
-    const sealed = await sealBid(inTrx, p, content, documents);
+    const sealed = await sealBid(inTrx, p, content, documents, sealedDocuments);
     const previous = await repo.currentBidOfTag(trx, authorityId, tenderId, sealed.tag);
     const receivedAt = ctx.clock.now();
     if (receivedAt.getTime() >= locked.submission_deadline.getTime())
@@ -527,11 +548,11 @@ export async function submitBid(
     });
     await repo.insertBidDocuments(
       trx,
-      sealed.sealedDocuments.map((s, i) => ({
+      sealed.sealedDocuments.map((key, i) => ({
         authority_id: authorityId,
         bid_id: bidId,
         position: i + 1,
-        sealed: s,
+        sealed_file: key,
       })),
     );
     await recordAudit(trx, ctx.clock, {
@@ -552,6 +573,10 @@ export async function submitBid(
       content: sealed.canonical,
       replaced: previous?.id ?? null,
     };
+  }).catch(async (error: unknown) => {
+    // Sealed with fresh keys, these documents are no other bid's: nothing refused is kept.
+    await Promise.all(sealedDocuments.map((key) => ctx.files.removeSealed(key)));
+    throw error;
   });
 }
 

@@ -13,6 +13,8 @@
  *   finding 10: 50 refused reads in 0.7 s made 50 events, each a notice and an email to every
  *   administrator).
  */
+import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 import type { Db, Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import {
@@ -30,8 +32,8 @@ import { actorOf, hasRole, requireSignedIn } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import { countRecentEvents, personalRef, recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
-import { binding, type OpenedBid, openOne, sha256Bytes, unwrapDataKey } from "./bids.service.ts";
-import { SealBrokenError, unseal } from "./sealing.ts";
+import { binding, type OpenedBid, openOne, unwrapDataKey } from "./bids.service.ts";
+import { SealBrokenError, unseal, unsealStream } from "./sealing.ts";
 import type { TendersCtx } from "./tenders.context.ts";
 import { evaluatorDeclaration } from "./tenders.ports.ts";
 import * as repo from "./tenders.repository.ts";
@@ -222,10 +224,20 @@ export async function openedBids(
   return opened;
 }
 
+/** An opened bid's document, checked, to be sent a chunk at a time. */
+export interface OpenedBidDocument {
+  filename: string;
+  mediaType: string;
+  size: number;
+  content: Readable;
+}
+
 /**
  * One document of an opened bid, checked against the SHA-256 its bid's content gives. The tender is
  * found first (404), then who may read its bids and when (as `openedBids`: a refusal is recorded
- * whatever bid it names, A7), then the bid and its document (404).
+ * whatever bid it names, A7), then the bid and its document (404). A document sealed into the file
+ * store is opened twice as a stream — once to check its tag and SHA-256, once to send — so neither
+ * the whole document nor an unchecked byte of it is ever held or sent.
  */
 export async function openedBidDocument(
   ctx: TendersCtx,
@@ -233,7 +245,7 @@ export async function openedBidDocument(
   tenderId: string,
   bidId: string,
   position: string,
-): Promise<{ filename: string; mediaType: string; bytes: Buffer }> {
+): Promise<OpenedBidDocument> {
   const p = requireSignedIn(ctx.principal);
   await authoriseBidReading(ctx, p, await visibleTender(ctx, authorityId, tenderId));
   const bid = isUuid(bidId) ? await repo.findBid(ctx.db, authorityId, tenderId, bidId) : undefined;
@@ -244,30 +256,60 @@ export async function openedBidDocument(
   try {
     const meta = openOne(privateKey, bid).content?.documents?.find((d) => d.position === n);
     if (!meta) throw new NotFoundError("bid document");
-    let bytes: Buffer;
-    try {
-      bytes = unseal(
-        privateKey,
-        `${binding(authorityId, tenderId)}/${bid.id}/documents/${n}`,
-        sealedDocument.sealed,
-      );
-    } catch (error) {
-      if (error instanceof SealBrokenError)
-        throw new ConflictError(
-          "This document failed its integrity check: it was altered after it was received.",
-          "seal_broken",
-        );
-      throw error;
-    }
-    if (sha256Bytes(bytes) !== meta.sha256)
-      throw new ConflictError(
-        "This document does not match the SHA-256 its bid's receipt covers.",
-        "seal_broken",
-      );
-    return { filename: meta.filename, mediaType: meta.mediaType, bytes };
+    const at = `${binding(authorityId, tenderId)}/${bid.id}/documents/${n}`;
+    const { sealed_file: file, sealed } = sealedDocument;
+    // Documents sealed before they were streamed are text in the database.
+    const open = async (key: Buffer) =>
+      file ? unsealStream(key, at, await ctx.files.stream(file)) : [unseal(key, at, sealed ?? "")];
+    const size = await checkedSize(await open(privateKey).catch(brokenSeal), meta.sha256);
+    // Opened again to send: with a copy of the key, as this one is wiped once this returns.
+    const key = Buffer.from(privateKey);
+    const content = Readable.from(
+      (async function* () {
+        try {
+          yield* await open(key);
+        } finally {
+          key.fill(0);
+        }
+      })(),
+    );
+    return { filename: meta.filename, mediaType: meta.mediaType, size, content };
   } finally {
     privateKey.fill(0);
   }
+}
+
+/** A broken seal as the reader is told it: 409 `seal_broken`. */
+function brokenSeal(error: unknown): never {
+  if (error instanceof SealBrokenError)
+    throw new ConflictError(
+      "This document failed its integrity check: it was altered after it was received.",
+      "seal_broken",
+    );
+  throw error;
+}
+
+/** Reads an opened document through, checking its seal and its SHA-256 (409 if either fails); its size. */
+async function checkedSize(
+  chunks: Iterable<Buffer> | AsyncIterable<Buffer>,
+  sha256: string,
+): Promise<number> {
+  const hash = createHash("sha256");
+  let size = 0;
+  try {
+    for await (const chunk of chunks) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+  } catch (error) {
+    brokenSeal(error);
+  }
+  if (hash.digest("hex") !== sha256)
+    throw new ConflictError(
+      "This document does not match the SHA-256 its bid's receipt covers.",
+      "seal_broken",
+    );
+  return size;
 }
 
 // Opening

@@ -17,6 +17,7 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../../lib/errors.ts";
+import { NO_FILES } from "../../lib/file-store.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
@@ -53,6 +54,7 @@ const ctx = (who: string | null): TendersCtx => ({
   keys,
   email: false,
   maxDocumentBytes: 1024 * 1024,
+  files: NO_FILES,
 });
 
 async function person(name: string, grants: { role: Role; scopeId?: string }[]) {

@@ -12,9 +12,74 @@ import {
   newTenderKey,
   SealBrokenError,
   seal,
+  sealedStreamSize,
+  sealStream,
   tenderKeyringFromKeys,
   unseal,
+  unsealStream,
 } from "./sealing.ts";
+
+async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
+  const all: Buffer[] = [];
+  for await (const chunk of chunks) all.push(chunk);
+  return Buffer.concat(all);
+}
+
+/** `bytes` as a stream of chunks of `size`. */
+async function* inChunks(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}
+
+describe("sealing documents as streams", () => {
+  const pair = newSealingKeyPair();
+
+  it("open to exactly what was sealed, however the chunks fall, padded to the size's bucket", async () => {
+    for (const size of [0, 1, 1000, 70_000, 300_001]) {
+      const document = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) document[i] = (i * 31) % 251;
+      const sealed = await collect(
+        sealStream(pair.publicKey, "a/t/b/documents/1", inChunks(document, 4096), size),
+      );
+      expect(sealed.length).toBe(sealedStreamSize(size));
+      for (const chunk of size <= 1000 ? [1, 7, 16, 17] : [16, 17, 65_536])
+        expect(
+          (await collect(unsealStream(pair.privateKey, "a/t/b/documents/1", inChunks(sealed, chunk)))).equals(
+            document,
+          ),
+        ).toBe(true);
+    }
+    // Sizes in one bucket seal to one size.
+    expect(sealedStreamSize(100_001)).toBe(sealedStreamSize(100_002));
+  });
+
+  it("refuse to open when altered anywhere, cut short, moved to another bid or opened with another key", async () => {
+    const document = Buffer.from("method statement ".repeat(200));
+    const sealed = await collect(
+      sealStream(pair.publicKey, "a/t/b/documents/1", inChunks(document, 100), document.length),
+    );
+    const opens = (bytes: Buffer, binding = "a/t/b/documents/1", key = pair.privateKey) =>
+      collect(unsealStream(key, binding, inChunks(bytes, 1000)));
+    for (const at of [0, 20, 70, 100, sealed.length - 20, sealed.length - 1]) {
+      const altered = Buffer.from(sealed);
+      altered[at] = (altered[at] ?? 0) ^ 1;
+      await expect(opens(altered)).rejects.toBeInstanceOf(SealBrokenError);
+    }
+    await expect(opens(sealed.subarray(0, sealed.length - 1))).rejects.toBeInstanceOf(SealBrokenError);
+    await expect(opens(sealed.subarray(0, 30))).rejects.toBeInstanceOf(SealBrokenError);
+    await expect(opens(sealed, "a/t/b/documents/2")).rejects.toBeInstanceOf(SealBrokenError);
+    await expect(opens(sealed, undefined, newSealingKeyPair().privateKey)).rejects.toBeInstanceOf(
+      SealBrokenError,
+    );
+    expect(sealed.includes(Buffer.from("method statement"))).toBe(false);
+  });
+
+  it("refuse a document that is not the size it was said to be", async () => {
+    const seal3 = (said: number) =>
+      collect(sealStream(pair.publicKey, "b", inChunks(Buffer.from("abc"), 1), said));
+    await expect(seal3(2)).rejects.toThrow(/3 bytes|gave/);
+    await expect(seal3(4)).rejects.toThrow(/gave 3 bytes/);
+  });
+});
 
 describe("sealing bids", () => {
   it("opens only with the tender's private key, and only as the bid it was sealed for", () => {

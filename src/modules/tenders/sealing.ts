@@ -20,6 +20,7 @@ import {
   createHmac,
   createPrivateKey,
   createPublicKey,
+  type DecipherGCM,
   diffieHellman,
   generateKeyPairSync,
   hkdfSync,
@@ -200,15 +201,7 @@ function unpad(padded: Buffer): Buffer {
  * (`paddedSize`), so the size of a sealed bid or document says little of its own.
  */
 export function seal(publicKey: string, binding: string, plaintext: Buffer | string): string {
-  const recipient = createPublicKey({
-    key: Buffer.from(publicKey, "base64url"),
-    format: "der",
-    type: "spki",
-  });
-  const ephemeral = generateKeyPairSync("x25519");
-  const ephemeralPublic = ephemeral.publicKey.export({ type: "spki", format: "der" }).toString("base64url");
-  const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient });
-  const key = bidKey(shared, ephemeralPublic, publicKey);
+  const { key, ephemeralPublic } = agreeToSeal(publicKey);
   const body = encrypt(
     key,
     `seal:${binding}`,
@@ -223,7 +216,26 @@ export function unseal(privateKey: Buffer, binding: string, sealed: string): Buf
   const padded = parts.length === 3 && parts[0] === PADDED;
   const [ephemeralPublic, body] = padded ? parts.slice(1) : parts;
   if (!ephemeralPublic || !body) throw new SealBrokenError("bid");
-  let key: Buffer;
+  const key = agreeToOpen(privateKey, ephemeralPublic);
+  const plaintext = decrypt(key, `seal:${binding}`, body, "bid");
+  return padded ? unpad(plaintext) : plaintext;
+}
+
+/** A fresh X25519 agreement with the tender's public key: the key to seal with, and what opens it. */
+function agreeToSeal(publicKey: string): { key: Buffer; ephemeralPublic: string } {
+  const recipient = createPublicKey({
+    key: Buffer.from(publicKey, "base64url"),
+    format: "der",
+    type: "spki",
+  });
+  const ephemeral = generateKeyPairSync("x25519");
+  const ephemeralPublic = ephemeral.publicKey.export({ type: "spki", format: "der" }).toString("base64url");
+  const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient });
+  return { key: bidKey(shared, ephemeralPublic, publicKey), ephemeralPublic };
+}
+
+/** The key a seal was made with, from the tender's private key and the seal's ephemeral public key. */
+function agreeToOpen(privateKey: Buffer, ephemeralPublic: string): Buffer {
   try {
     const own = createPrivateKey({ key: privateKey, format: "der", type: "pkcs8" });
     const ownPublic = createPublicKey(own).export({ type: "spki", format: "der" }).toString("base64url");
@@ -232,12 +244,129 @@ export function unseal(privateKey: Buffer, binding: string, sealed: string): Buf
       format: "der",
       type: "spki",
     });
-    key = bidKey(diffieHellman({ privateKey: own, publicKey: other }), ephemeralPublic, ownPublic);
+    return bidKey(diffieHellman({ privateKey: own, publicKey: other }), ephemeralPublic, ownPublic);
   } catch {
     throw new SealBrokenError("bid");
   }
-  const plaintext = decrypt(key, `seal:${binding}`, body, "bid");
-  return padded ? unpad(plaintext) : plaintext;
+}
+
+// Sealed streams: documents too large to hold, sealed and opened a chunk at a time
+
+/** What a sealed stream begins with (and what `seal`'s text never does). */
+const STREAM_MAGIC = Buffer.from("OPENPS-SEALED-3\n");
+/** The plaintext's length, at the start of what is encrypted, so the padding can be told from it. */
+const LENGTH_BYTES = 8;
+const TAG_BYTES = 16;
+const ZEROS = Buffer.alloc(64 * 1024);
+
+/**
+ * Seals `size` bytes from `plaintext` to a tender's public key, bound to `binding`, a chunk at a
+ * time — as `seal` does for text, but for documents: X25519, HKDF-SHA-256, AES-256-GCM, padded to
+ * `paddedSize` so the sealed size says little of the document's. The stream is: `STREAM_MAGIC`,
+ * the ephemeral public key's length (2 bytes) and the key (SPKI DER), the 12-byte IV; then the
+ * ciphertext of the length (8 bytes), the bytes and zeros to the padded size; then the 16-byte tag.
+ * The header is authenticated with the binding. Throws if the plaintext is not `size` bytes.
+ */
+export async function* sealStream(
+  publicKey: string,
+  binding: string,
+  plaintext: AsyncIterable<Uint8Array>,
+  size: number,
+): AsyncGenerator<Buffer> {
+  const { key, ephemeralPublic } = agreeToSeal(publicKey);
+  const ephemeral = Buffer.from(ephemeralPublic, "base64url");
+  const width = Buffer.alloc(2);
+  width.writeUInt16BE(ephemeral.length);
+  const iv = randomBytes(IV_BYTES);
+  const header = Buffer.concat([STREAM_MAGIC, width, ephemeral, iv]);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  cipher.setAAD(Buffer.concat([Buffer.from(`seal:${binding}\n`, "utf8"), header]));
+  yield header;
+  const length = Buffer.alloc(LENGTH_BYTES);
+  length.writeBigUInt64BE(BigInt(size));
+  yield cipher.update(length);
+  let seen = 0;
+  for await (const chunk of plaintext) {
+    seen += chunk.length;
+    if (seen > size) break;
+    yield cipher.update(chunk);
+  }
+  if (seen !== size) throw new Error(`A document of ${size} bytes gave ${seen} bytes to seal`);
+  for (let left = paddedSize(LENGTH_BYTES + size) - LENGTH_BYTES - size; left > 0; left -= ZEROS.length)
+    yield cipher.update(ZEROS.subarray(0, Math.min(left, ZEROS.length)));
+  yield cipher.final();
+  yield cipher.getAuthTag();
+}
+
+/** How many bytes `sealStream` makes of `size` bytes. */
+export function sealedStreamSize(size: number): number {
+  const header = STREAM_MAGIC.length + 2 + 44 + IV_BYTES;
+  return header + paddedSize(LENGTH_BYTES + size) + TAG_BYTES;
+}
+
+/**
+ * Opens what `sealStream` made, a chunk at a time. The tag is checked only at the end: what comes
+ * out before is unauthenticated, so a caller must not act on it until the stream has ended without
+ * `SealBrokenError` (read it through once to check, then again to use).
+ */
+export async function* unsealStream(
+  privateKey: Buffer,
+  binding: string,
+  sealed: AsyncIterable<Uint8Array>,
+): AsyncGenerator<Buffer> {
+  let pending = Buffer.alloc(0);
+  let decipher: DecipherGCM | undefined;
+  let length: bigint | undefined;
+  let lengthBytes = Buffer.alloc(0);
+  let left = 0n;
+  const open = (clear: Buffer): Buffer | undefined => {
+    let rest = clear;
+    if (length === undefined) {
+      lengthBytes = Buffer.concat([lengthBytes, rest]);
+      if (lengthBytes.length < LENGTH_BYTES) return undefined;
+      length = lengthBytes.readBigUInt64BE(0);
+      left = length;
+      rest = lengthBytes.subarray(LENGTH_BYTES);
+    }
+    const take = Number(left < BigInt(rest.length) ? left : BigInt(rest.length));
+    left -= BigInt(take);
+    if (rest.subarray(take).some((b) => b !== 0)) throw new SealBrokenError("document");
+    return take > 0 ? rest.subarray(0, take) : undefined;
+  };
+  for await (const chunk of sealed) {
+    pending = Buffer.concat([pending, chunk]);
+    if (!decipher) {
+      const fixed = STREAM_MAGIC.length + 2;
+      if (pending.length < fixed) continue;
+      if (!pending.subarray(0, STREAM_MAGIC.length).equals(STREAM_MAGIC))
+        throw new SealBrokenError("document");
+      const end = fixed + pending.readUInt16BE(STREAM_MAGIC.length) + IV_BYTES;
+      if (pending.length < end) continue;
+      const header = pending.subarray(0, end);
+      const ephemeral = header.subarray(fixed, end - IV_BYTES).toString("base64url");
+      decipher = createDecipheriv(
+        "aes-256-gcm",
+        agreeToOpen(privateKey, ephemeral),
+        header.subarray(end - IV_BYTES),
+      );
+      decipher.setAAD(Buffer.concat([Buffer.from(`seal:${binding}\n`, "utf8"), header]));
+      pending = pending.subarray(end);
+    }
+    // The last TAG_BYTES may be the tag: held back until the stream ends.
+    if (pending.length > TAG_BYTES) {
+      const clear = open(decipher.update(pending.subarray(0, pending.length - TAG_BYTES)));
+      pending = pending.subarray(pending.length - TAG_BYTES);
+      if (clear) yield clear;
+    }
+  }
+  if (!decipher || pending.length !== TAG_BYTES) throw new SealBrokenError("document");
+  try {
+    decipher.setAuthTag(pending);
+    decipher.final();
+  } catch {
+    throw new SealBrokenError("document");
+  }
+  if (length === undefined || left !== 0n) throw new SealBrokenError("document");
 }
 
 /** The bidder's tag for a tender: HMAC-SHA-256 of the organisation's id under the tender's index key. */

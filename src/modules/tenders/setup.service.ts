@@ -15,7 +15,7 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../../lib/errors.ts";
-import type { FileStore } from "../../lib/file-store.ts";
+import type { FileContent, FileStore } from "../../lib/file-store.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import { actorOf, requireAuthorityEditor } from "../access/access.service.ts";
@@ -691,6 +691,8 @@ export interface DocumentUpload {
   filename?: string;
   /** The file's bytes in base64 (the JSON API). */
   contentBase64?: string;
+  /** The file as a page received it. */
+  content?: FileContent;
 }
 
 function checkUpload(upload: DocumentUpload) {
@@ -700,10 +702,10 @@ function checkUpload(upload: DocumentUpload) {
     problems.add("title", `Enter the document's title, ${TENDER_DOCUMENT_LIMITS.title} characters or fewer`);
   const filename = (upload.filename ?? "").trim();
   if (filename === "") problems.add("filename", "Give the file's name, like specification.pdf");
-  const bytes = decodeBase64(upload.contentBase64);
-  if (!bytes) problems.add("contentBase64", "Send the file's content in base64");
-  if (problems.list.length > 0 || !bytes) throw new ValidationError("Check the document", problems.list);
-  return { title, filename, bytes };
+  const content = upload.content ?? decodeBase64(upload.contentBase64);
+  if (!content) problems.add("contentBase64", "Send the file's content in base64");
+  if (problems.list.length > 0 || !content) throw new ValidationError("Check the document", problems.list);
+  return { title, filename, content };
 }
 
 /**
@@ -721,14 +723,14 @@ export async function addTenderDocument(
   return transaction(ctx.db, async (trx) => {
     const { p, tender } = await lockedForEditor(within(ctx, trx), authorityId, tenderId);
     if (tender.status !== "draft") throw new ConflictError(NOT_DRAFT, "tender_published");
-    const { title, filename, bytes } = checkUpload(upload);
+    const { title, filename, content } = checkUpload(upload);
     const position = await repo.nextDocumentPosition(trx, authorityId, tenderId);
     if (position > TENDER_DOCUMENT_LIMITS.perTender)
       throw new UnprocessableError(
         `A tender pack holds at most ${TENDER_DOCUMENT_LIMITS.perTender} documents`,
         [{ field: "contentBase64", message: "Combine documents, or remove one first" }],
       );
-    const stored = await files.put({ bytes, filename, field: "contentBase64" });
+    const stored = await files.put({ content, filename, field: "contentBase64" });
     const id = newId();
     await repo.insertTenderDocument(trx, {
       authority_id: authorityId,

@@ -134,7 +134,7 @@ export function bidDraftFromForm(body: unknown, criterionIds: readonly string[])
     price: f("price") || null,
     documents: filesOf(body, "documents").map((file) => ({
       filename: file.filename,
-      contentBase64: file.data.toString("base64"),
+      content: file,
     })),
     consortium:
       f("consortium") === "yes" ? { leadShareBp: parsePercent(f("consortium.leadShareBp")), members } : null,

@@ -326,7 +326,7 @@ function setUpPages(app: FastifyInstance): void {
         {
           title: values.title,
           filename: file?.filename ?? "",
-          contentBase64: file ? file.data.toString("base64") : "",
+          content: file,
         },
         request.server.deps.files,
       );

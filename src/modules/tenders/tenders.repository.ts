@@ -208,7 +208,7 @@ export async function nextDocumentPosition(trx: Trx, authorityId: string, tender
 
 export async function insertBidDocuments(
   trx: Trx,
-  rows: { authority_id: string; bid_id: string; position: number; sealed: string }[],
+  rows: { authority_id: string; bid_id: string; position: number; sealed_file: string }[],
 ): Promise<void> {
   if (rows.length > 0) await trx.insertInto("bid_documents").values(rows).execute();
 }

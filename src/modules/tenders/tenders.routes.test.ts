@@ -7,6 +7,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
@@ -17,6 +18,7 @@ import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
 import type { Role } from "../access/access.service.ts";
 import { sha256Hex } from "./bids.service.ts";
+import { seal } from "./sealing.ts";
 
 const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
 const base = `/api/v1/authorities/${DEMO_AUTHORITY.county}/tenders`;
@@ -302,12 +304,16 @@ describe("the tenders API", () => {
     });
     expect(shares.statusCode).toBe(422);
     expect(await rowCounts()).toEqual(before);
-    // At the deadline instant: 409, nothing written.
+    // At the deadline instant: 409, nothing written — not even its document, sealed before the
+    // time of receipt was read.
+    const storedFiles = () => fs.readdirSync(path.join(t.deps.config.dataDir, "files"), { recursive: true });
+    const filesBefore = storedFiles();
     await moveClockTo(new Date(DEADLINE));
     const late = await call(t.app, "POST", `${base}/${id}/bids`, s.charity, body);
     expect(late.statusCode).toBe(409);
     expect(late.json().error.code).toBe("tender_closed");
     expect(await rowCounts()).toEqual(before);
+    expect(storedFiles()).toEqual(filesBefore);
   });
 
   it("opens only with two distinct bid openers signed in with two-factor; then shows the bids to them", async () => {
@@ -339,6 +345,42 @@ describe("the tenders API", () => {
     expect((await call(t.app, "GET", `${base}/${id}/bids/${bidId}/documents/2`, s.opener2)).statusCode).toBe(
       404,
     );
+    // The document is sealed in the file store: one byte changed there and it is refused (409).
+    const row = await t.deps.db
+      .selectFrom("bid_documents")
+      .selectAll()
+      .where("bid_id", "=", bidId)
+      .executeTakeFirstOrThrow();
+    const sealedPath = path.join(t.deps.config.dataDir, "files", row.sealed_file as string);
+    const original = fs.readFileSync(sealedPath);
+    const altered = Buffer.from(original);
+    altered[100] = (altered[100] ?? 0) ^ 1;
+    fs.writeFileSync(sealedPath, altered);
+    const broken = await call(t.app, "GET", `${base}/${id}/bids/${bidId}/documents/1`, s.opener2);
+    expect(broken.statusCode).toBe(409);
+    expect(broken.json().error.code).toBe("seal_broken");
+    expect(broken.body).not.toContain("rota by postcode");
+    fs.writeFileSync(sealedPath, original);
+    // A document sealed before documents were streamed (text in the database) still opens.
+    const keys = await t.deps.db
+      .selectFrom("tender_keys")
+      .select("public_key")
+      .where("tender_id", "=", id)
+      .executeTakeFirstOrThrow();
+    const legacy = seal(
+      keys.public_key,
+      `${row.authority_id}/${id}/${bidId}/documents/1`,
+      "Our method statement: rota by postcode.",
+    );
+    await sql`alter table bid_documents disable trigger bid_documents_immutable`.execute(t.deps.db);
+    await t.deps.db
+      .updateTable("bid_documents")
+      .set({ sealed: legacy, sealed_file: null })
+      .where("bid_id", "=", bidId)
+      .execute();
+    await sql`alter table bid_documents enable trigger bid_documents_immutable`.execute(t.deps.db);
+    const fromText = await call(t.app, "GET", `${base}/${id}/bids/${bidId}/documents/1`, s.opener2);
+    expect(fromText.body).toBe("Our method statement: rota by postcode.");
     // Cancelling, with a published reason: for the authority's editors only.
     expect((await call(t.app, "POST", `${base}/${id}/cancel`, s.opener1, { reason: "No" })).statusCode).toBe(
       403,

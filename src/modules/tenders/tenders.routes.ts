@@ -615,7 +615,8 @@ function openedBidRoutes(app: FastifyInstance): void {
       return reply
         .header("content-type", document.mediaType)
         .header("content-disposition", download(document.filename))
-        .send(document.bytes);
+        .header("content-length", document.size)
+        .send(document.content);
     },
   );
 }

@@ -16,6 +16,7 @@ import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, TEST_TENDER_KEY, type TestDatabase } from "../../../tests/support/test-db.ts";
 import { statusFor } from "../../http/errors.ts";
 import { settableClock } from "../../lib/clock.ts";
+import { NO_FILES } from "../../lib/file-store.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
@@ -64,6 +65,7 @@ const ctx = (who: string | null): TendersCtx => ({
   keys,
   email: false,
   maxDocumentBytes: 20 * 1024 * 1024,
+  files: NO_FILES,
 });
 
 const criteria = [

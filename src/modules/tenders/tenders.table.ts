@@ -100,12 +100,14 @@ export interface TenderDocumentsTable {
   uploaded_at: Date;
 }
 
-/** A bid's document, sealed (name, type and bytes). */
+/** A bid's document, sealed: its bytes in the file store (`sealed_file`), or here before that was so. */
 export interface BidDocumentsTable {
   authority_id: string;
   bid_id: string;
   position: number;
-  sealed: string;
+  sealed: string | null;
+  /** The file store's key of the sealed bytes (`sealStream`). */
+  sealed_file: string | null;
 }
 
 /** The tender's keys, wrapped under the master key `master_key_id` names (never the key itself). */

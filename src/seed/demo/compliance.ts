@@ -6,6 +6,7 @@
  * to a demo mutual. Through the real services, with the clock moved back. Fictional data; fixed ids.
  */
 import { fixedClock } from "../../lib/clock.ts";
+import { NO_FILES } from "../../lib/file-store.ts";
 import { addMonths, londonDate } from "../../lib/london-time.ts";
 import type { Principal } from "../../modules/access/access.service.ts";
 import { recordDecision, startEvaluation } from "../../modules/compliance/compliance.service.ts";
@@ -50,6 +51,7 @@ export const demoComplianceSeed: Seed = {
       keys: tenderKeyringFromKeys(Buffer.alloc(32, 0x5a)),
       email: false,
       maxDocumentBytes: 20 * 1024 * 1024,
+      files: NO_FILES,
     });
     const bids = await currentBids(ctx, DEMO_AUTHORITY.county, DEMO_TENDER.opened);
     const parts = await tenderParts(ctx, DEMO_AUTHORITY.county, DEMO_TENDER.opened);

@@ -11,6 +11,7 @@
  */
 import { type Clock, fixedClock } from "../../lib/clock.ts";
 import { UnprocessableError } from "../../lib/errors.ts";
+import { NO_FILES } from "../../lib/file-store.ts";
 import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
 import type { Principal } from "../../modules/access/access.service.ts";
 import { grantRole, grantsInScope } from "../../modules/access/access.service.ts";
@@ -164,11 +165,4 @@ export const demoContractsSeed: Seed = {
         }
     }
   },
-};
-
-/** The seed attaches no documents: a file store that is never asked. */
-const NO_FILES: ContractsCtx["files"] = {
-  put: () => Promise.reject(new Error("The demo contracts have no documents")),
-  get: () => Promise.reject(new Error("The demo contracts have no documents")),
-  exists: () => Promise.resolve(false),
 };

@@ -12,6 +12,7 @@
  *   standstill is over with no challenge, ready to be contracted (the contracts seed does).
  */
 import { fixedClock } from "../../lib/clock.ts";
+import { NO_FILES } from "../../lib/file-store.ts";
 import type { Principal } from "../../modules/access/access.service.ts";
 import type { Ctx } from "../../modules/access/context.ts";
 import { awardTender } from "../../modules/award/award.service.ts";
@@ -149,6 +150,7 @@ function acting(ctx: Ctx, keys: TenderKeyring) {
     keys,
     email: false,
     maxDocumentBytes: 20 * 1024 * 1024,
+    files: NO_FILES,
   });
 }
 

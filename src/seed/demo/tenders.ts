@@ -11,6 +11,7 @@
  * server holding another key.
  */
 import { type Clock, fixedClock } from "../../lib/clock.ts";
+import { NO_FILES } from "../../lib/file-store.ts";
 import type { Principal } from "../../modules/access/access.service.ts";
 import { grantRole } from "../../modules/access/access.service.ts";
 import { actorIn, type Ctx } from "../../modules/access/context.ts";
@@ -114,7 +115,12 @@ function draft(title: string, description: string, deadline: Date): TenderDraft 
 
 /** The seed's context, with the clock moved to when each thing happened. */
 function demoTime(ctx: Ctx) {
-  const extras = { keys: demoTenderKeys(), email: false, maxDocumentBytes: 20 * 1024 * 1024 };
+  const extras = {
+    keys: demoTenderKeys(),
+    email: false,
+    maxDocumentBytes: 20 * 1024 * 1024,
+    files: NO_FILES,
+  };
   const now = ctx.clock.now().getTime();
   return {
     now,
