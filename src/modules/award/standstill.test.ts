@@ -49,6 +49,22 @@ describe("the standstill end", () => {
     );
   });
 
+  it("runs across the end of 2030 and through any later year's holidays, computed by rule", () => {
+    // Tue 24 Dec 2030 (1); Christmas Wed 25, Boxing Day Thu 26; 27, 30, 31 Dec (2–4); New Year's Day
+    // Wed 1 Jan 2031; 2, 3, 6, 7 Jan (5–8).
+    const ends = standstillEnds(at("2030-12-24T10:00:00Z"), "england-and-wales");
+    expect(ends.toISOString()).toBe("2031-01-08T00:00:00.000Z");
+    expect(standstillEndText(ends)).toBe("midnight at the end of 7 January 2031");
+    expect(standstillEnds(at("2030-12-24T10:00:00Z"), "scotland").toISOString()).toBe(
+      "2031-01-09T00:00:00.000Z",
+    );
+    // Thu 23 Dec 2049 (1), Fri 24 (2); Christmas on Saturday 25 gives Mon 27, Boxing Day Tue 28;
+    // 29, 30, 31 Dec (3–5); New Year's Day 2050 on a Saturday gives Mon 3 Jan; 4, 5, 6 Jan (6–8).
+    expect(standstillEnds(at("2049-12-23T10:00:00Z"), "northern-ireland").toISOString()).toBe(
+      "2050-01-07T00:00:00.000Z",
+    );
+  });
+
   it("is derived from the clock: in standstill until the instant it ends, then over", () => {
     const award = { status: "awarded" as const, standstill_ends_at: at("2027-01-07T00:00:00Z") };
     expect(awardStateOf(award, at("2027-01-06T23:59:59Z"))).toBe("standstill");

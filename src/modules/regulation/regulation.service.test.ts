@@ -374,6 +374,15 @@ describe("inspections and ratings", () => {
     expect(factualAccuracyEnds(new Date("2026-12-18T12:00:00Z"), 10, "england-and-wales").toISOString()).toBe(
       "2027-01-07T00:00:00.000Z",
     );
+    // Across the end of 2030 (holidays by rule for any year): sent Wed 18 December 2030, the 10th
+    // working day is Mon 6 January 2031 (Christmas, Boxing Day, New Year's Day out); in Scotland,
+    // where 2 January is a holiday too, Tue 7 January.
+    expect(factualAccuracyEnds(new Date("2030-12-18T12:00:00Z"), 10, "england-and-wales").toISOString()).toBe(
+      "2031-01-07T00:00:00.000Z",
+    );
+    expect(factualAccuracyEnds(new Date("2030-12-18T12:00:00Z"), 10, "scotland").toISOString()).toBe(
+      "2031-01-08T00:00:00.000Z",
+    );
   });
 
   it("refuses a rating off the scale (400), a departure without a reason (422) and a future date (422), writing nothing", async () => {
