@@ -11,7 +11,8 @@
  * royal wedding; Scotland had no St Andrew's Day before 2007), so earlier years are refused.
  *
  * When a holiday is proclaimed, or a usual one moved: add it to PROCLAIMED, with the nations it
- * applies to, and add the year to the test's published dates once GOV.UK lists it.
+ * applies to (for a year up to 2030, put it in the test fixture too, by hand), and add the year to
+ * the test's published dates once GOV.UK lists it.
  */
 
 export type Nation = "england-and-wales" | "scotland" | "northern-ireland";
