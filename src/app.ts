@@ -31,6 +31,7 @@ import { consultationsRoutes } from "./modules/consultations/consultations.route
 import { contractsRoutes } from "./modules/contracts/contracts.routes.ts";
 import { evaluationRoutes } from "./modules/evaluation/evaluation.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
+import { homeRoutes } from "./modules/home/home.routes.ts";
 import { opportunitiesRoutes } from "./modules/opportunities/opportunities.routes.ts";
 import { organisationsRoutes } from "./modules/organisations/organisations.routes.ts";
 import { pagesRoutes } from "./modules/pages/pages.routes.ts";
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(evaluationRoutes);
   await app.register(awardRoutes);
   await app.register(contractsRoutes);
+  await app.register(homeRoutes);
   await app.register(regulationRoutes);
 
   return app;

@@ -43,6 +43,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/evaluation"],
   ["modules/award"],
   ["modules/contracts"],
+  ["modules/home"],
   ["modules/pages"],
   ["modules/health"],
   // Composition

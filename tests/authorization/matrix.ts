@@ -21,6 +21,7 @@ import { challenges } from "./rules/challenges.ts";
 import { consultations } from "./rules/consultations.ts";
 import { contracts } from "./rules/contracts.ts";
 import { evaluation } from "./rules/evaluation.ts";
+import { home } from "./rules/home.ts";
 import { opportunities } from "./rules/opportunities.ts";
 import { organisations } from "./rules/organisations.ts";
 import { platform } from "./rules/platform.ts";
@@ -57,6 +58,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   opportunities,
   evaluation,
   contracts,
+  home,
   regulation,
 };
 export const RULES: Record<string, Rule> = Object.assign(

@@ -1,6 +1,6 @@
 /**
- * The service register in a real browser, with axe on every page: a commissioner adds a service to
- * their authority's register (first with a mistake), records an option appraisal and publishes it,
+ * The service register in a real browser, with axe on every page: a commissioner goes from their
+ * authority's hub to its register, adds a service to it (first with a mistake), records an option appraisal and publishes it,
  * and finds the service in the authority's and the national pipeline.
  */
 import type { Browser } from "playwright-core";
@@ -45,7 +45,11 @@ describe("the service register", () => {
         { name: SESSION_COOKIE, value: session.cookie.split("=")[1] ?? "", url: server.baseUrl },
       ]);
       const page = await context.newPage();
-      await page.goto(`${server.baseUrl}/authorities/westshire-county-council/services`);
+      // From the authority's hub, where its commissioning starts.
+      await page.goto(`${server.baseUrl}/authorities/westshire-county-council`);
+      expect(await arrived(page), await textOf(page, "main")).toBe("/authorities/westshire-county-council");
+      expect(await textOf(page, "main")).toContain("Start something");
+      await page.getByRole("link", { name: "Service register" }).click();
       expect(await arrived(page), await textOf(page, "main")).toBe(
         "/authorities/westshire-county-council/services",
       );

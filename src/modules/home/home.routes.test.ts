@@ -1,0 +1,75 @@
+/**
+ * An authority's hub: each step of its commissioning linked in order, with the counts its own
+ * pages would show the reader; what its people can start only for them; 404 for an unknown
+ * authority; the kind and nation by their names.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText } from "../../../tests/support/pages.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+
+const HUB = "/authorities/westshire-county-council";
+let t: TestApp;
+let commissioner: TestSession;
+let admin: TestSession;
+let other: TestSession;
+
+beforeAll(async () => {
+  t = await createTestApp({ seeded: true });
+  const make = async (role: "commissioner" | "authority-admin", scopeId: string) =>
+    sessionFor(t.app, (await createUser(t.deps.db, { grants: [{ role, scopeId }] })).id, { twoFactor: true });
+  commissioner = await make("commissioner", DEMO_AUTHORITY.county);
+  admin = await make("authority-admin", DEMO_AUTHORITY.county);
+  other = await make("commissioner", DEMO_AUTHORITY.district);
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+const links = (html: string) => [...html.matchAll(/<a class="govuk-link" href="([^"]+)"/g)].map((m) => m[1]);
+
+describe("an authority's hub", () => {
+  it("links each step of its commissioning in order, with what each holds", async () => {
+    const page = await call(t.app, "GET", HUB);
+    expect(page.statusCode).toBe(200);
+    const text = mainText(page.body);
+    expect(text).toContain("Westshire County Council");
+    expect(text).toContain("County council · England and Wales");
+    const steps = links(page.body).filter((href) => href?.startsWith(`${HUB}/`));
+    expect(steps).toEqual(
+      ["services", "pipeline", "projects", "consultations", "right-to-challenge", "tenders", "contracts"].map(
+        (s) => `${HUB}/${s}`,
+      ),
+    );
+    // The counts are the lists' own: the tenders page lists as many as the hub counts.
+    const tenders = (await call(t.app, "GET", `/api/v1/authorities/${DEMO_AUTHORITY.county}/tenders`)).json();
+    const count = (tenders.tenders ?? tenders.items ?? tenders).length;
+    expect(text).toContain(`${count} tender${count === 1 ? "" : "s"} ·`);
+    expect(text).not.toContain("Start something");
+  });
+
+  it("offers what to start only to the people who act for the authority", async () => {
+    const own = await call(t.app, "GET", HUB, commissioner);
+    expect(mainText(own.body)).toContain("Start something");
+    expect(links(own.body)).toContain(`${HUB}/tenders/new`);
+    expect(links(own.body)).not.toContain(`/public-bodies/${DEMO_AUTHORITY.county}/people`);
+    expect(links((await call(t.app, "GET", HUB, admin)).body)).toContain(
+      `/public-bodies/${DEMO_AUTHORITY.county}/people`,
+    );
+    expect(mainText((await call(t.app, "GET", HUB, other)).body)).not.toContain("Start something");
+  });
+
+  it("is 404 for an authority that does not exist", async () => {
+    expect((await call(t.app, "GET", "/authorities/no-such-council")).statusCode).toBe(404);
+  });
+
+  it("names the authority's kind and nation, not message keys, here and on its public body page", async () => {
+    for (const url of [HUB, `/public-bodies/${DEMO_AUTHORITY.county}`]) {
+      const html = (await call(t.app, "GET", url)).body;
+      expect(html).not.toMatch(/pages\.(authorityKind|nation)\.|labels\.(authorityKind|nation)\./);
+    }
+  });
+});
