@@ -11,8 +11,10 @@ import { serviceWindowsPanel } from "./modules/challenges/policy.service.ts";
 import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/provider-contracts.service.ts";
 import { liveAward } from "./modules/evaluation/evaluation.ports.ts";
 import { conflictDeclarationOf } from "./modules/evaluation/evaluation.service.ts";
+import { projectTendersPanel, serviceCommissioningPanel } from "./modules/home/panels.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
 import { profilePanels } from "./modules/organisations/organisations.ports.ts";
+import { projectPanels } from "./modules/projects/projects.ports.ts";
 import { providerRatingsPanel } from "./modules/regulation/find.service.ts";
 import { contractsAffected } from "./modules/regulation/regulation.ports.ts";
 import { servicePanels } from "./modules/services/services.ports.ts";
@@ -29,8 +31,12 @@ export function wireModules(): void {
   profilePanels.plug(providerContractsPanel);
   // regulation ← contracts: the contracts a failing location affects
   contractsAffected.plug(contractsHeldBy);
-  // services ← challenges: the Right to Challenge section of a service's page
+  // services ← challenges, home: the Right to Challenge section of a service's page, then its
+  // projects with their tenders and contracts
   servicePanels.plug(serviceWindowsPanel);
+  servicePanels.plug(serviceCommissioningPanel);
+  // projects ← home: a project's tenders, and setting one up
+  projectPanels.plug(projectTendersPanel);
   // tenders ← opportunities: alerts for saved searches when a tender is published
   tenderPublished.plug(queueOpportunityAlerts);
   // tenders ← evaluation: evaluators read opened bids once they declare no conflict; the award notice

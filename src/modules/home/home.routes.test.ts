@@ -1,7 +1,8 @@
 /**
  * An authority's hub: each step of its commissioning linked in order, with the counts its own
  * pages would show the reader; what its people can start only for them; 404 for an unknown
- * authority; the kind and nation by their names.
+ * authority; the kind and nation by their names. And the next step shown where the one before is:
+ * a project's tenders on its page, a service's projects, tenders and contracts on the service's.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
@@ -9,6 +10,9 @@ import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
 import { mainText } from "../../../tests/support/pages.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
+import { DEMO_SERVICE } from "../../seed/demo/services.ts";
+import { DEMO_TENDER } from "../../seed/demo/tenders.ts";
 
 const HUB = "/authorities/westshire-county-council";
 let t: TestApp;
@@ -71,5 +75,27 @@ describe("an authority's hub", () => {
       const html = (await call(t.app, "GET", url)).body;
       expect(html).not.toMatch(/pages\.(authorityKind|nation)\.|labels\.(authorityKind|nation)\./);
     }
+  });
+});
+
+describe("the next step where the one before is", () => {
+  const project = `${HUB}/projects/${DEMO_PROJECT.countyHomeCare}`;
+
+  it("lists a project's tenders on its page, and offers its editors to set one up for it", async () => {
+    const page = await call(t.app, "GET", project);
+    expect(links(page.body)).toContain(`${HUB}/tenders/${DEMO_TENDER.open}`);
+    expect(mainText(page.body)).toContain("Open for bids");
+    expect(mainText(page.body)).not.toContain("Set up a tender for this project");
+    const own = await call(t.app, "GET", project, commissioner);
+    expect(own.body).toContain(`href="${HUB}/tenders/new?projectId=${DEMO_PROJECT.countyHomeCare}"`);
+  });
+
+  it("shows on a service's page the published projects that include it, with their tenders", async () => {
+    const page = await call(t.app, "GET", `${HUB}/services/${DEMO_SERVICE.countyHomeCare}`);
+    expect(links(page.body)).toContain(project);
+    expect(links(page.body)).toContain(`${HUB}/tenders/${DEMO_TENDER.open}`);
+    // A draft project is not shown to the public.
+    const parks = await call(t.app, "GET", `${HUB}/services/${DEMO_SERVICE.countyParks}`);
+    expect(links(parks.body)).not.toContain(`${HUB}/projects/${DEMO_PROJECT.countyParksDraft}`);
   });
 });

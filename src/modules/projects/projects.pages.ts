@@ -9,6 +9,7 @@ import { buttonAction, dateField, field, fieldList, formAction, formPage } from 
 import { anyone, page } from "../../http/routes.ts";
 import { londonDate, londonDateTime, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
+import { panelsContext } from "../../lib/ports.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, authorityEditors } from "../access/policies.ts";
 import type { Authority } from "../authorities/authorities.service.ts";
@@ -132,6 +133,7 @@ async function projectPageContext(request: ProjectRequest) {
     authority,
     project: display(view.project),
     canEdit: view.canEdit,
+    ...panelsContext(view.panels),
     consultations: view.consultations.map((c) => ({
       id: c.id,
       title: c.title,

@@ -25,6 +25,7 @@ import {
 import { isUuid, newId } from "../../lib/ids.ts";
 import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
+import { collect, type Panel } from "../../lib/ports.ts";
 import {
   actorOf,
   isAuthorityEditor,
@@ -37,6 +38,7 @@ import { recordAudit } from "../audit/audit.service.ts";
 import { type ConsultationSummary, listConsultations } from "../consultations/consultations.service.ts";
 import { registerOf } from "../services/services.service.ts";
 import { existingCategoryCodes, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
+import { projectPanels } from "./projects.ports.ts";
 import * as repo from "./projects.repository.ts";
 import type { Project } from "./projects.table.ts";
 
@@ -567,12 +569,18 @@ export async function projectPage(
   ctx: Ctx,
   authorityId: string,
   projectId: string,
-): Promise<{ project: ProjectView; consultations: ConsultationSummary[]; canEdit: boolean }> {
+): Promise<{
+  project: ProjectView;
+  consultations: ConsultationSummary[];
+  canEdit: boolean;
+  panels: Panel[];
+}> {
   const project = await projectOf(ctx, authorityId, projectId);
   return {
     project,
     consultations: await listConsultations(ctx, { authorityId, projectId: project.id }),
     canEdit: isAuthorityEditor(ctx.principal, authorityId),
+    panels: await collect(projectPanels, ctx, { authorityId, projectId: project.id }),
   };
 }
 
