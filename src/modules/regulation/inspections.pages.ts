@@ -1,7 +1,8 @@
 /**
  * Inspections' pages: the regulator's form to record an inspection, a report (published for
  * everyone; the draft for the regulator's staff and the provider), the provider's factual-accuracy
- * challenge and the regulator's answers on it, and publishing.
+ * challenge and the regulator's answers on it, the corrected draft an accepted point calls for,
+ * and publishing.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, dateField, field, formAction, formPage } from "../../http/forms.ts";
@@ -10,7 +11,10 @@ import { ctxOf } from "../access/context.ts";
 import { signedIn } from "../access/policies.ts";
 import {
   answerChallenge,
+  type CorrectionDraft,
   challengeFact,
+  correctDraftReport,
+  correctionForm,
   type InspectionDraft,
   inspectionForm,
   inspectLocation,
@@ -19,7 +23,7 @@ import {
 import { inspectionReport } from "./locations.service.ts";
 import { PAGE_COMMON, queryText } from "./regulation.pages.ts";
 import { regulatorStaffOnRecord } from "./regulation.policies.ts";
-import { KEY_QUESTIONS } from "./regulation.table.ts";
+import { type Inspection, KEY_QUESTIONS } from "./regulation.table.ts";
 
 type LocationRequest = FastifyRequest<{ Params: { regulatorId: string; locationId: string } }>;
 type ReportParams = { regulatorId: string; locationId: string; inspectionId: string };
@@ -63,6 +67,28 @@ function inspectionDraftOf(v: ReturnType<typeof inspectionValues>): InspectionDr
   };
 }
 
+/** The correction form's values: the draft as it reads now, and nothing yet said of what was corrected. */
+function draftValues(report: Inspection) {
+  const [year, month, day] = report.inspected_on.split("-");
+  return {
+    ...inspectionValues({
+      inspectors: report.inspectors,
+      evidenceSummary: report.evidence_summary,
+      "rating-safe": report.safe,
+      "rating-effective": report.effective,
+      "rating-caring": report.caring,
+      "rating-responsive": report.responsive,
+      "rating-well-led": report.well_led,
+      breach: report.breach ? "yes" : "no",
+      breachDetails: report.breach_details,
+      overall: report.departure_reason === null ? "" : report.overall,
+      departureReason: report.departure_reason ?? "",
+    }),
+    inspectedOn: { day: String(Number(day)), month: String(Number(month)), year: year ?? "" },
+    corrections: "",
+  };
+}
+
 function reportUrl({ regulatorId, locationId, inspectionId }: ReportParams): string {
   return `/regulators/${regulatorId}/locations/${locationId}/inspections/${inspectionId}`;
 }
@@ -93,6 +119,24 @@ export function inspectionPages(app: FastifyInstance): void {
         inspectionDraftOf(values),
       );
       return `${reportUrl({ regulatorId, locationId, inspectionId: report.id })}?notice=recorded`;
+    },
+  });
+
+  formPage(app, "/regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/correct", {
+    who: regulatorStaffOnRecord("correct draft reports for this regulator"),
+    template: "regulation/views/inspect.njk",
+    context: async (request: ReportRequest) => {
+      const { regulatorId, locationId, inspectionId } = request.params;
+      const { view, report } = await correctionForm(ctxOf(request), regulatorId, locationId, inspectionId);
+      return { ...view, report, correcting: true, ...PAGE_COMMON };
+    },
+    values: (_request, { report }) => draftValues(report),
+    read: (body) => ({ ...inspectionValues(body), corrections: field(body, "corrections") }),
+    submit: async (request: ReportRequest, values) => {
+      const { regulatorId, locationId, inspectionId } = request.params;
+      const draft: CorrectionDraft = { ...inspectionDraftOf(values), corrections: values.corrections };
+      await correctDraftReport(ctxOf(request), regulatorId, inspectionId, draft, locationId);
+      return `${reportUrl(request.params)}?notice=corrected`;
     },
   });
 
@@ -131,7 +175,7 @@ export function inspectionPages(app: FastifyInstance): void {
       submit: async (request: FastifyRequest<{ Params: ReportParams & { challengeId: string } }>, values) => {
         const { regulatorId, inspectionId, challengeId } = request.params;
         await answerChallenge(ctxOf(request), regulatorId, inspectionId, challengeId, values);
-        return `${reportUrl(request.params)}?notice=answered`;
+        return `${reportUrl(request.params)}?notice=${values.outcome === "accepted" ? "accepted" : "answered"}`;
       },
     },
   );

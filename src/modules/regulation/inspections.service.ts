@@ -1,10 +1,12 @@
 /**
- * Inspections and ratings (issue 7, items 3–5). The regulator's staff rate the five key questions;
- * the overall rating follows the ordered aggregation rules with the breach cap (ratings.ts) unless
- * the inspector departs from it with a reason that is published with it. The draft report goes to
- * the provider, who may challenge its factual accuracy, point by point, within the regime's working
- * days; the regulator answers every point, then publishes. An overall Inadequate enters special
- * measures; a published re-inspection with nothing Inadequate leaves them.
+ * Inspections and ratings (issue 7, items 3–5; issue 14). The regulator's staff rate the five key
+ * questions; the overall rating follows the ordered aggregation rules with the breach cap
+ * (ratings.ts) unless the inspector departs from it with a reason that is published with it — and
+ * a departure never lifts a breached rating above the cap. The draft report goes to the provider,
+ * who may challenge its factual accuracy, point by point, within the regime's working days; the
+ * regulator answers every point, and corrects the draft (a new version) for each point it accepts,
+ * then publishes. An overall Inadequate enters special measures; a published re-inspection with
+ * nothing Inadequate leaves them.
  */
 import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
@@ -23,6 +25,7 @@ import { actorOf, hasRole, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import {
+  awaitingCorrection,
   type InspectionView,
   inspectionById,
   inspectionReport,
@@ -33,8 +36,10 @@ import {
   type Aggregation,
   aggregateRatings,
   anyInadequate,
+  BREACH_CAP,
   isRating,
   type KeyQuestionRatings,
+  ratingRank,
 } from "./ratings.ts";
 import { regimeOf } from "./regimes.service.ts";
 import { isInspectable } from "./registration-states.ts";
@@ -56,7 +61,13 @@ import {
   tellProvider,
   text,
 } from "./regulation.service.ts";
-import { type Inspection, KEY_QUESTIONS, type KeyQuestion, type Rating } from "./regulation.table.ts";
+import {
+  type Inspection,
+  KEY_QUESTIONS,
+  type KeyQuestion,
+  type Rating,
+  type ReportContent,
+} from "./regulation.table.ts";
 
 export interface InspectionDraft {
   inspectedOn?: string;
@@ -145,8 +156,9 @@ function inspectionProblems(draft: InspectionDraft): {
 
 /**
  * Checks an inspection: each field, a rating for each key question on the four-point scale (400);
- * then an inspection date in the future, or a departure from the aggregated rating without a
- * recorded reason (422).
+ * then an inspection date in the future, an overall rating above the breach cap when a breach is
+ * recorded (a departure never lifts it above the cap), or a departure from the aggregated rating
+ * without a recorded reason (422).
  */
 export function checkInspection(ctx: Ctx, draft: InspectionDraft): CheckedInspection {
   const { problems, ratings } = inspectionProblems(draft);
@@ -161,7 +173,12 @@ export function checkInspection(ctx: Ctx, draft: InspectionDraft): CheckedInspec
   const invalid: FieldError[] = [];
   if (inspectedOn > londonToday(ctx.clock))
     invalid.push({ field: "inspectedOn", message: "The inspection date cannot be in the future" });
-  if (overall !== aggregation.overall && departureReason === "")
+  if (breach && ratingRank(overall) < ratingRank(BREACH_CAP))
+    invalid.push({
+      field: "overall",
+      message: `A breach of regulations caps the overall rating at ${ratingName(BREACH_CAP)}, whatever the reason for departing: rate it ${ratingName(BREACH_CAP)} or Inadequate, or leave it to the rules`,
+    });
+  else if (overall !== aggregation.overall && departureReason === "")
     invalid.push({
       field: "departureReason",
       message: `The rules give ${ratingName(aggregation.overall)}: record the reason for rating it ${ratingName(overall)} instead, or accept the rules' rating`,
@@ -332,6 +349,7 @@ async function addChallenge(
     response: null,
     answered_by: null,
     answered_at: null,
+    corrected_in: null,
   });
   await recordAudit(trx, clock, {
     authorityId: inspection.regulator_id,
@@ -387,8 +405,8 @@ export async function challengeFact(
 }
 
 /**
- * The regulator answers a challenged point: accepted (the report is corrected) or rejected, with a
- * response. 404 for a report or point unknown or not the caller's to see; then the regulator's staff
+ * The regulator answers a challenged point: accepted (the draft must then be corrected to reflect
+ * it, `correctDraftReport`, before it can be published) or rejected, with a response. 404 for a report or point unknown or not the caller's to see; then the regulator's staff
  * only (403); then 409 once answered or published.
  */
 export async function answerChallenge(
@@ -438,6 +456,177 @@ export async function answerChallenge(
       changes: { challengeId: challenge.id, outcome: draft.outcome, response },
     });
   });
+}
+
+// Correcting the draft
+
+/** A corrected draft: the report as it should now read, and what was corrected (published with it). */
+export interface CorrectionDraft extends InspectionDraft {
+  corrections?: string;
+}
+
+/** A report's content, as a correction compares and keeps it. */
+export function reportContentOf(inspection: Inspection): ReportContent {
+  return {
+    inspectedOn: inspection.inspected_on,
+    inspectors: inspection.inspectors,
+    evidenceSummary: inspection.evidence_summary,
+    ratings: { ...ratingsOf(inspection) },
+    breach: inspection.breach,
+    breachDetails: inspection.breach_details,
+    calculatedOverall: inspection.calculated_overall,
+    overall: inspection.overall,
+    departureReason: inspection.departure_reason,
+  };
+}
+
+function checkedContent(checked: CheckedInspection): ReportContent {
+  return {
+    inspectedOn: checked.inspectedOn,
+    inspectors: checked.inspectors,
+    evidenceSummary: checked.evidenceSummary,
+    ratings: { ...checked.ratings },
+    breach: checked.breach,
+    breachDetails: checked.breachDetails,
+    calculatedOverall: checked.aggregation.overall,
+    overall: checked.overall,
+    departureReason: checked.departureReason,
+  };
+}
+
+/** The parts of the report a correction changed, by the form's names. */
+function changedParts(before: ReportContent, after: ReportContent): string[] {
+  const parts = Object.keys(before) as (keyof ReportContent)[];
+  return parts.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+}
+
+/**
+ * The regulator's staff correct a draft report: the report as it should now read, checked as an
+ * inspection is (400, then 422: the breach cap, a departure's reason), and what was corrected. The
+ * correction makes a new version of the draft (the one before is kept), marks every accepted point
+ * not yet reflected as reflected in it, is audited and tells the provider. 404 for a report unknown
+ * or not the caller's to see (or not at `locationId`, when given); then the regulator's staff only
+ * (403); then 409 once published; 422 when nothing changed. The factual-accuracy period does not
+ * restart. Returns the corrected draft.
+ */
+export async function correctDraftReport(
+  ctx: Ctx,
+  regulatorId: string,
+  inspectionId: string,
+  draft: CorrectionDraft,
+  locationId?: string,
+): Promise<InspectionView> {
+  await transaction(ctx.db, async (trx) => {
+    const inTrx = within(ctx, trx);
+    const { inspection, registration } = await seenInspection(inTrx, regulatorId, inspectionId);
+    if (locationId !== undefined && inspection.registration_id !== locationId)
+      throw new NotFoundError("inspection report");
+    const p = await requireRegulatorStaff(inTrx, regulatorId, "correct draft reports for this regulator");
+    const summary = text(draft.corrections);
+    const problems = inspectionProblems(draft).problems;
+    if (summary === "" || summary.length > LIMITS.text)
+      problems.push({
+        field: "corrections",
+        message: `Say what was corrected, and which points it answers, in ${LIMITS.text} characters or fewer`,
+      });
+    if (problems.length > 0) throw new ValidationError("Check the corrected report", problems);
+    if (inspection.status === "published")
+      throw new ConflictError(
+        "This report has been published: it can no longer be corrected.",
+        "report_published",
+      );
+    const checked = checkInspection(ctx, draft);
+    const before = reportContentOf(inspection);
+    const after = checkedContent(checked);
+    const changed = changedParts(before, after);
+    if (changed.length === 0)
+      throw new UnprocessableError(
+        "The corrected report is the same as the draft",
+        [
+          {
+            field: "evidenceSummary",
+            message: "The report reads as the draft does: make the corrections the accepted points call for",
+          },
+        ],
+        "nothing_corrected",
+      );
+    const now = ctx.clock.now();
+    const version = inspection.version + 1;
+    const id = newId();
+    await repo.insertCorrection(trx, {
+      regulator_id: regulatorId,
+      id,
+      inspection_id: inspection.id,
+      version,
+      summary,
+      previous: JSON.stringify(before),
+      corrected_by: p.userId,
+      corrected_at: now,
+    });
+    await repo.correctInspection(trx, regulatorId, inspection.id, {
+      inspected_on: after.inspectedOn,
+      inspectors: after.inspectors,
+      evidence_summary: after.evidenceSummary,
+      safe: after.ratings.safe,
+      effective: after.ratings.effective,
+      caring: after.ratings.caring,
+      responsive: after.ratings.responsive,
+      well_led: after.ratings["well-led"],
+      breach: after.breach,
+      breach_details: after.breachDetails,
+      calculated_overall: after.calculatedOverall,
+      overall: after.overall,
+      departure_reason: after.departureReason,
+      version,
+    });
+    const reflected = await repo.markAcceptedCorrected(trx, regulatorId, inspection.id, version);
+    await recordAudit(trx, ctx.clock, {
+      authorityId: regulatorId,
+      actor: actorOf(p),
+      action: "inspection.corrected",
+      entity: { type: "inspection", id: inspection.id },
+      changes: {
+        correctionId: id,
+        version,
+        summary,
+        changed,
+        challengesReflected: reflected,
+        ratings: after.ratings,
+        calculatedOverall: after.calculatedOverall,
+        overall: after.overall,
+        departureReason: after.departureReason,
+      },
+    });
+    const open = now < inspection.challenge_ends_at;
+    await tellProvider(within(ctx, trx, actorOf(p)), regulatorId, registration, {
+      kind: "regulation.draft-corrected",
+      subject: `Corrected draft inspection report for ${registration.name}`,
+      body: `The draft report of the inspection of ${registration.name} on ${longDate(after.inspectedOn)} has been corrected (version ${version}). What was corrected: ${summary}${open ? `\nYou may challenge its factual accuracy until ${periodEndText(inspection.challenge_ends_at)}.` : ""}`,
+      link: `/regulators/${regulatorId}/locations/${registration.id}/inspections/${inspection.id}`,
+    });
+  });
+  return inspectionById(ctx, regulatorId, inspectionId);
+}
+
+/**
+ * What the correction form shows: the location and its draft report (404 as `inspectionReport`),
+ * for the regulator's staff (403), while it is a draft (409).
+ */
+export async function correctionForm(
+  ctx: Ctx,
+  regulatorId: string,
+  locationId: string,
+  inspectionId: string,
+): Promise<{ view: LocationView; report: InspectionView }> {
+  requireSignedIn(ctx.principal);
+  const found = await inspectionReport(ctx, regulatorId, locationId, inspectionId);
+  await requireRegulatorStaff(ctx, regulatorId, "correct draft reports for this regulator");
+  if (found.report.status === "published")
+    throw new ConflictError(
+      "This report has been published: it can no longer be corrected.",
+      "report_published",
+    );
+  return found;
 }
 
 // Publishing
@@ -492,8 +681,9 @@ async function applySpecialMeasures(
 }
 
 /**
- * Publishes a report once the factual-accuracy period has ended and every challenged point has been
- * answered (409 otherwise). An overall Inadequate enters special measures; a report with nothing
+ * Publishes a report once the factual-accuracy period has ended, every challenged point has been
+ * answered and every accepted one reflected in a corrected draft (409 otherwise; 409 too for a draft
+ * recorded before the breach cap held departures, until it is corrected). An overall Inadequate enters special measures; a report with nothing
  * Inadequate takes the location out of them. Checks no one: the caller has (seeds use it).
  */
 export async function recordReportPublished(
@@ -512,11 +702,23 @@ export async function recordReportPublished(
         `The provider may challenge the draft's factual accuracy until ${periodEndText(inspection.challenge_ends_at)}: publish after that.`,
         "challenge_period_running",
       );
-    const open = (await repo.challengesOf(trx, regulatorId, inspection.id)).filter((c) => c.outcome === null);
+    const challenges = await repo.challengesOf(trx, regulatorId, inspection.id);
+    const open = challenges.filter((c) => c.outcome === null);
     if (open.length > 0)
       throw new ConflictError(
         `Answer every factual-accuracy challenge before publishing: ${open.length} ${open.length === 1 ? "is" : "are"} unanswered.`,
         "challenges_unanswered",
+      );
+    const uncorrected = awaitingCorrection(challenges);
+    if (uncorrected.length > 0)
+      throw new ConflictError(
+        `Correct the draft report before publishing: ${uncorrected.length === 1 ? "an accepted point is" : `${uncorrected.length} accepted points are`} not yet reflected in a corrected draft.`,
+        "corrections_outstanding",
+      );
+    if (inspection.breach && ratingRank(inspection.overall) < ratingRank(BREACH_CAP))
+      throw new ConflictError(
+        `A breach of regulations caps the overall rating at ${ratingName(BREACH_CAP)}: correct the draft's overall rating before publishing.`,
+        "breach_cap",
       );
     const registration = await lockedRegistration(inTrx, regulatorId, inspection.registration_id);
     await repo.publishInspection(trx, regulatorId, inspection.id, now);

@@ -7,7 +7,7 @@
 import { NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import type { Ctx } from "../access/context.ts";
-import type { KeyQuestionRatings } from "./ratings.ts";
+import { BREACH_CAP, type KeyQuestionRatings, ratingRank } from "./ratings.ts";
 import { type Regime, regimeOf } from "./regimes.service.ts";
 import * as repo from "./regulation.repository.ts";
 import {
@@ -22,16 +22,26 @@ import type {
   AccuracyChallenge,
   EnforcementAction,
   Inspection,
+  InspectionCorrection,
   RegistrationEvent,
 } from "./regulation.table.ts";
 
 export interface InspectionView extends Inspection {
   ratings: KeyQuestionRatings;
   challenges: AccuracyChallenge[];
+  /** The corrections of the draft, first first: each made a new version. */
+  corrections: InspectionCorrection[];
+  /** Accepted points the draft does not yet reflect: a corrected draft must come before publishing. */
+  awaitingCorrection: number;
   /** The provider may still challenge it. */
   challengeOpen: boolean;
   /** The regulator may publish it now. */
   publishable: boolean;
+}
+
+/** The accepted points a draft does not yet reflect: they wait for a corrected draft. */
+export function awaitingCorrection(challenges: readonly AccuracyChallenge[]): AccuracyChallenge[] {
+  return challenges.filter((c) => c.outcome === "accepted" && c.corrected_in === null);
 }
 
 export interface LocationView {
@@ -49,15 +59,27 @@ export interface LocationView {
 
 /** An inspection with its ratings, its challenged points and where its factual-accuracy period is. */
 export async function inspectionViewOf(ctx: Ctx, inspection: Inspection): Promise<InspectionView> {
-  const challenges = await repo.challengesOf(ctx.db, inspection.regulator_id, inspection.id);
+  const [challenges, corrections] = await Promise.all([
+    repo.challengesOf(ctx.db, inspection.regulator_id, inspection.id),
+    repo.correctionsOf(ctx.db, inspection.regulator_id, inspection.id),
+  ]);
   const now = ctx.clock.now();
   const draft = inspection.status === "draft-report";
+  const uncorrected = awaitingCorrection(challenges).length;
+  const withinCap = !inspection.breach || ratingRank(inspection.overall) >= ratingRank(BREACH_CAP);
   return {
     ...inspection,
     ratings: ratingsOf(inspection),
     challenges,
+    corrections,
+    awaitingCorrection: uncorrected,
     challengeOpen: draft && now < inspection.challenge_ends_at,
-    publishable: draft && now >= inspection.challenge_ends_at && challenges.every((c) => c.outcome !== null),
+    publishable:
+      draft &&
+      now >= inspection.challenge_ends_at &&
+      challenges.every((c) => c.outcome !== null) &&
+      uncorrected === 0 &&
+      withinCap,
   };
 }
 

@@ -76,11 +76,18 @@ export function inspectionRecord(i: InspectionView) {
     departureReason: i.departure_reason,
     challengeEndsAt: i.challenge_ends_at.toISOString(),
     publishedAt: i.published_at ? i.published_at.toISOString() : null,
+    version: i.version,
     challenges: i.challenges.map((c) => ({
       id: c.id,
       point: c.point,
       outcome: c.outcome,
       response: c.response,
+      correctedIn: c.corrected_in,
+    })),
+    corrections: i.corrections.map((k) => ({
+      version: k.version,
+      summary: k.summary,
+      correctedAt: k.corrected_at.toISOString(),
     })),
     reportUrl: `/regulators/${i.regulator_id}/locations/${i.registration_id}/inspections/${i.id}`,
   };

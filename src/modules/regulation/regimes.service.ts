@@ -13,6 +13,7 @@ import { existingCategoryCodes } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./regulation.repository.ts";
 import {
   canManage,
+  codeNames,
   type Names,
   namesOf,
   REGIME_DEFAULTS,
@@ -118,12 +119,12 @@ export async function checkRegime(
   if (missingTypes.length > 0)
     dropped.push({
       field: "serviceTypes",
-      message: `Keep the service types locations on the register still provide: ${missingTypes.join(", ")}`,
+      message: `Keep the service types locations on the register still provide: ${await codeNames(ctx, "serviceTypes", missingTypes)}`,
     });
   if (missingActivities.length > 0)
     dropped.push({
       field: "activities",
-      message: `Keep the regulated activities locations on the register still carry on: ${missingActivities.join(", ")}`,
+      message: `Keep the regulated activities locations on the register still carry on: ${await codeNames(ctx, "activities", missingActivities)}`,
     });
   if (dropped.length > 0)
     throw new UnprocessableError("The register still needs these", dropped, "regime_in_use");

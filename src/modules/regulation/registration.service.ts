@@ -26,6 +26,7 @@ import { canMove } from "./registration-states.ts";
 import * as repo from "./regulation.repository.ts";
 import {
   canManage,
+  codeNames,
   LIMITS,
   lockedRegistration,
   type Names,
@@ -165,12 +166,12 @@ export async function checkApplication(
   if (typesOutside.length > 0)
     outside.push({
       field: "serviceTypes",
-      message: `This regulator does not cover ${typesOutside.join(", ")}: choose service types within its regime`,
+      message: `This regulator does not cover ${await codeNames(ctx, "serviceTypes", typesOutside)}: choose service types within its regime`,
     });
   if (activitiesOutside.length > 0)
     outside.push({
       field: "activities",
-      message: `This regulator does not regulate ${activitiesOutside.join(", ")}: choose activities within its regime`,
+      message: `This regulator does not regulate ${await codeNames(ctx, "activities", activitiesOutside)}: choose activities within its regime`,
     });
   if (outside.length > 0)
     throw new UnprocessableError(

@@ -6,7 +6,9 @@ import type {
   EnforcementAction,
   EnforcementKind,
   Inspection,
+  InspectionCorrection,
   NewInspection,
+  NewInspectionCorrection,
   NewRegistration,
   Registration,
   RegistrationEvent,
@@ -443,6 +445,59 @@ export async function publishInspection(trx: Trx, regulatorId: string, id: strin
     .execute();
 }
 
+/** What a correction writes over a draft report: its content and its new version. */
+export interface CorrectedContent {
+  inspected_on: string;
+  inspectors: string;
+  evidence_summary: string;
+  safe: Inspection["safe"];
+  effective: Inspection["effective"];
+  caring: Inspection["caring"];
+  responsive: Inspection["responsive"];
+  well_led: Inspection["well_led"];
+  breach: boolean;
+  breach_details: string;
+  calculated_overall: Inspection["calculated_overall"];
+  overall: Inspection["overall"];
+  departure_reason: string | null;
+  version: number;
+}
+
+/** Writes a corrected draft over the draft (a published report cannot be changed: trigger). */
+export async function correctInspection(
+  trx: Trx,
+  regulatorId: string,
+  id: string,
+  content: CorrectedContent,
+): Promise<void> {
+  await trx
+    .updateTable("inspections")
+    .set(content)
+    .where("regulator_id", "=", regulatorId)
+    .where("id", "=", id)
+    .where("status", "=", "draft-report")
+    .execute();
+}
+
+export async function insertCorrection(trx: Trx, correction: NewInspectionCorrection): Promise<void> {
+  await trx.insertInto("inspection_corrections").values(correction).execute();
+}
+
+/** The corrections of a report, first first. */
+export function correctionsOf(
+  db: Db,
+  regulatorId: string,
+  inspectionId: string,
+): Promise<InspectionCorrection[]> {
+  return db
+    .selectFrom("inspection_corrections")
+    .selectAll()
+    .where("regulator_id", "=", regulatorId)
+    .where("inspection_id", "=", inspectionId)
+    .orderBy("version")
+    .execute();
+}
+
 /** A published rating with its location, for the open-data rating history. */
 export interface RatingHistoryRow extends Inspection {
   location_name: string;
@@ -528,6 +583,25 @@ export async function setChallengeAnswer(
     .where("regulator_id", "=", regulatorId)
     .where("id", "=", id)
     .execute();
+}
+
+/** Marks every accepted point of a report not yet reflected as reflected in `version`; their ids. */
+export async function markAcceptedCorrected(
+  trx: Trx,
+  regulatorId: string,
+  inspectionId: string,
+  version: number,
+): Promise<string[]> {
+  const rows = await trx
+    .updateTable("accuracy_challenges")
+    .set({ corrected_in: version })
+    .where("regulator_id", "=", regulatorId)
+    .where("inspection_id", "=", inspectionId)
+    .where("outcome", "=", "accepted")
+    .where("corrected_in", "is", null)
+    .returning("id")
+    .execute();
+  return rows.map((r) => r.id).sort();
 }
 
 // Enforcement

@@ -123,6 +123,62 @@ describe("public pages", () => {
     expect(location).not.toContain("Record an inspection");
   });
 
+  it("captions a location with its registration's real state", async () => {
+    const caption = async (location: string, who?: string) =>
+      /<span class="govuk-caption-l">([^<]*)<\/span>/.exec(
+        (await get(`${R}/locations/${location}`, who)).body,
+      )?.[1];
+    expect(await caption(DEMO_LOCATION.recoveryPathways, "inspector")).toBe(
+      "Application to register with Care Standards Inspectorate",
+    );
+    expect(await caption(DEMO_LOCATION.greenwayMillbrook)).toBe(
+      "Registered with Care Standards Inspectorate: dormant",
+    );
+    expect(await caption(DEMO_LOCATION.therapyBrookHouse)).toBe(
+      "Registered with Care Standards Inspectorate",
+    );
+    const applied = mainText(
+      (await get(`${R}/locations/${DEMO_LOCATION.recoveryPathways}`, "inspector")).body,
+    );
+    expect(applied).not.toContain("Registered with");
+    expect(applied).toContain("Applied on 2 November 2026: waiting for the regulator's decision");
+    expect(mainText((await get(`${R}/locations/${DEMO_LOCATION.greenwayMillbrook}`)).body)).toContain(
+      "Dormant since 1 October 2026",
+    );
+    // The details column stacks each key above its value, so words wrap at spaces.
+    expect((await get(`${R}/locations/${DEMO_LOCATION.recoveryPathways}`, "inspector")).body).toContain(
+      "openps-summary-list--stacked",
+    );
+  });
+
+  it("shows dates and times as people read them and codes by their names, never raw", async () => {
+    const draft = `${R}/locations/${DEMO_LOCATION.communityHealthClinic}/inspections/${DEMO_INSPECTION.clinicDraft}`;
+    const pages: [string, string?][] = [
+      [R, "inspector"],
+      [`${R}/locations/${DEMO_LOCATION.carewellRiverside}`],
+      [`${R}/locations/${DEMO_LOCATION.recoveryPathways}`, "inspector"],
+      [`${R}/locations/${DEMO_LOCATION.communityHealthClinic}`, "inspector"],
+      [
+        `${R}/locations/${DEMO_LOCATION.communityHealthNursing}/inspections/${DEMO_INSPECTION.nursingDeparture}`,
+      ],
+      [draft, "inspector"],
+      [`${draft}/correct`, "inspector"],
+      ["/regulation/find"],
+      [`/regulation/compare?organisations=${CAREWELL}&organisations=${MUTUAL}`],
+      ["/regulation/failing", "commissioner"],
+      [`/organisations/${CAREWELL}`],
+    ];
+    for (const [url, who] of pages) {
+      const response = await get(url, who);
+      expect(response.statusCode, url).toBe(200);
+      const text = mainText(response.body);
+      expect(text, url).not.toMatch(/\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?/);
+      expect(text, url).not.toMatch(
+        /\b(requires-improvement|well-led|draft-report|special-measures|warning-notice|adult-social-care|community-health|personal-care|treatment-of-disease|nursing-care)\b/,
+      );
+    }
+  });
+
   it("publishes the departure reason with the rating", async () => {
     const page = mainText((await get(`${R}/locations/${DEMO_LOCATION.communityHealthNursing}`)).body);
     expect(page).toContain("The inspector departed from the rating the rules give (Good)");
@@ -151,15 +207,20 @@ describe("public pages", () => {
     const found = mainText((await get("/regulation/find?serviceType=residential-care")).body);
     expect(found).toContain("2 services found");
     expect(found.indexOf("Carewell Oakfield")).toBeLessThan(found.indexOf("Carewell Riverside Care Home"));
+    // The results come before the filters, so that on a phone they are not below them.
+    expect(found.indexOf("2 services found")).toBeLessThan(found.indexOf("Filter the services"));
     const bad = await get("/regulation/find?postcodeDistrict=zzz");
     expect(bad.statusCode).toBe(400);
     expect(summaryLinks(bad.body)).toEqual(["#postcodeDistrict"]);
   });
 
-  it("compares 2 to 5 providers", async () => {
+  it("compares 2 to 5 providers, each key question's rating shown with the location it is for", async () => {
     const page = await get(`/regulation/compare?organisations=${CAREWELL}&organisations=${MUTUAL}`);
     expect(page.statusCode).toBe(200);
     expect(mainText(page.body)).toContain("Carewell Homes Ltd");
+    const safe = page.body.slice(page.body.indexOf(">Safe</th>"), page.body.indexOf(">Effective</th>"));
+    expect(safe).toMatch(/<span class="govuk-body-s[^"]*">Carewell Oakfield<\/span>/);
+    expect(safe).not.toContain("govuk-visually-hidden");
     const one = await get(`/regulation/compare?organisations=${CAREWELL}`);
     expect(one.statusCode).toBe(400);
     expect(summaryLinks(one.body)).toEqual(["#organisations"]);
@@ -238,6 +299,10 @@ describe("the regulator's forms", () => {
     expect(challenged.statusCode).toBe(404); // not Greenway's location
     clock.set(new Date("2026-12-07T10:00:00Z"));
     try {
+      // The period's end as people read it: the last day it ran, not the midnight after it.
+      expect(mainText((await get(report, "inspector")).body)).toContain(
+        "The period for challenging this draft ended at the end of 4 December 2026.",
+      );
       const published = await postForm(t.app, await as("inspector"), `${report}/publish`, {});
       expect(published.statusCode).toBe(303);
       expect(mainText((await get(location)).body)).toContain("Inspected on 10 November 2026");
@@ -278,9 +343,60 @@ describe("the regulator's forms", () => {
       },
     );
     expect(answered.statusCode).toBe(303);
-    expect(mainText((await get(report, "mutualAdmin")).body)).toContain(
-      "Accepted: the report was corrected. Corrected.",
+    expect(answered.headers.location).toBe(`${report}?notice=accepted`);
+    // Accepting says what really happens: the draft is still to be corrected, and publishing waits for it.
+    const providerView = mainText((await get(report, "mutualAdmin")).body);
+    expect(providerView).toContain(
+      "Accepted. Corrected. The inspector has still to correct the draft report for this point.",
     );
+    expect(providerView).not.toContain("the report was corrected");
+    const staffView = mainText((await get(`${report}?notice=accepted`, "inspector")).body);
+    expect(staffView).toContain(
+      "Correct the draft report to reflect it: the report cannot be published until you do.",
+    );
+    expect(staffView).toContain("1 accepted point is not yet reflected in a corrected draft");
+
+    // The correction form: the regulator's staff only, the draft as it reads, the points to reflect.
+    const correct = `${report}/correct`;
+    expect((await get(correct, "mutualAdmin")).statusCode).toBe(403);
+    const form = await get(correct, "inspector");
+    expect(form.statusCode).toBe(200);
+    expect(mainText(form.body)).toContain("Accepted points to reflect The clinic opened in 2014, not 2015.");
+    expect(form.body).toContain(
+      "waiting times for the leg ulcer clinic have risen to nine weeks.</textarea>",
+    );
+    const before = await written();
+    const corrected = {
+      "inspectedOn-day": "8",
+      "inspectedOn-month": "11",
+      "inspectedOn-year": "2026",
+      inspectors: "G. Inspector, L. Inspector",
+      evidenceSummary:
+        "Care remains person-centred since the clinic opened in 2014; waiting times have risen to nine weeks.",
+      "rating-safe": "good",
+      "rating-effective": "outstanding",
+      "rating-caring": "outstanding",
+      "rating-responsive": "requires-improvement",
+      "rating-well-led": "good",
+      breach: "no",
+    };
+    const unsaid = await postForm(t.app, await as("inspector"), correct, corrected);
+    expect(unsaid.statusCode).toBe(400);
+    expect(summaryLinks(unsaid.body)).toEqual(["#corrections"]);
+    expect(await written()).toEqual(before);
+    const saved = await postForm(t.app, await as("inspector"), correct, {
+      ...corrected,
+      corrections: "The year the clinic opened corrected to 2014.",
+    });
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toBe(`${report}?notice=corrected`);
+    const after = mainText((await get(report, "mutualAdmin")).body);
+    expect(after).toContain("The draft report was corrected for this point in version 2.");
+    expect(after).toContain(
+      "Corrections to the draft Version 2, corrected on 22 November 2026 The year the clinic opened corrected to 2014.",
+    );
+    expect(after).toContain("Version 2: corrected since the draft was first sent");
+    expect(after).toContain("since the clinic opened in 2014");
   });
 
   it("changes a status with a reason, and refuses special measures by hand (422)", async () => {
@@ -328,6 +444,7 @@ describe("the regulator's forms", () => {
     });
     expect(outside.statusCode).toBe(422);
     expect(summaryLinks(outside.body)).toEqual(["#activities"]);
+    expect(mainText(outside.body)).toContain("This regulator does not regulate Children's social care");
     expect(await count("registrations")).toBe(before);
     const ok = await postForm(t.app, await as("greenwayAdmin"), `${R}/registrations/new`, form);
     expect(ok.statusCode).toBe(303);
@@ -453,6 +570,36 @@ describe("open data and the API", () => {
       "inspector",
     );
     expect(publish.statusCode).toBe(409);
+    // Corrected through the API: 401, 404 for another provider, 422 when nothing changed, then version 2.
+    const corrections = `/api/v1/regulators/${REGULATOR}/inspections/${report.id}/corrections`;
+    const correction = {
+      ...body,
+      evidenceSummary: "Through the API, corrected.",
+      corrections: "The summary.",
+    };
+    expect((await api(corrections, correction)).statusCode).toBe(401);
+    expect((await api(corrections, correction, "mutualAdmin")).statusCode).toBe(404); // not its draft to see
+    const same = await api(corrections, { ...body, corrections: "Nothing." }, "inspector");
+    expect([same.statusCode, JSON.parse(same.body).error.code]).toEqual([422, "nothing_corrected"]);
+    const capped = await api(
+      corrections,
+      {
+        ...correction,
+        breach: true,
+        breachDetails: "Regulation 12.",
+        overall: "good",
+        departureReason: "Minor.",
+      },
+      "inspector",
+    );
+    expect([capped.statusCode, JSON.parse(capped.body).error.details[0].field]).toEqual([422, "overall"]);
+    const fixed = await api(corrections, correction, "inspector");
+    expect(fixed.statusCode).toBe(200);
+    expect(JSON.parse(fixed.body)).toMatchObject({
+      version: 2,
+      evidenceSummary: "Through the API, corrected.",
+      corrections: [{ version: 2, summary: "The summary." }],
+    });
   });
 
   it("runs the registration journey through the API: apply, register, enforce, refuse an early cancellation", async () => {

@@ -13,7 +13,13 @@ import { signedIn } from "../access/policies.ts";
 import { cancelRegistration, issueEnforcement, resolveEnforcement } from "./enforcement.service.ts";
 import { findPages } from "./find.pages.ts";
 import { inspectionPages } from "./inspections.pages.ts";
-import { answerChallenge, challengeFact, inspectLocation, publishReport } from "./inspections.service.ts";
+import {
+  answerChallenge,
+  challengeFact,
+  correctDraftReport,
+  inspectLocation,
+  publishReport,
+} from "./inspections.service.ts";
 import { locationPages } from "./locations.pages.ts";
 import { type LocationView, locationById } from "./locations.service.ts";
 import { allRatings, inspectionRecord, locationRecord, registerRecords } from "./open-data.service.ts";
@@ -27,6 +33,7 @@ import {
   CancelBody,
   ChallengeBody,
   ChallengeResponse,
+  CorrectionBody,
   DecisionBody,
   EnforcementActionParams,
   EnforcementBody,
@@ -280,7 +287,7 @@ function inspectionWrites(app: FastifyInstance): void {
         tags,
         summary: "Publish an inspection report",
         description:
-          "After the factual-accuracy period has ended and every challenge is answered (409 otherwise). An overall Inadequate enters special measures; nothing Inadequate leaves them.",
+          "After the factual-accuracy period has ended, every challenge is answered and every accepted one reflected in a corrected draft (409 otherwise). An overall Inadequate enters special measures; nothing Inadequate leaves them.",
         params: RegulatorInspectionParams,
         body: "none",
         response: { 200: InspectionResponse, ...errorResponses(409) },
@@ -293,7 +300,7 @@ function inspectionWrites(app: FastifyInstance): void {
   );
 }
 
-/** The factual-accuracy challenge: the provider's points, the regulator's answers. */
+/** The factual-accuracy challenge: the provider's points, the regulator's answers, the corrected draft. */
 function challengeWrites(app: FastifyInstance): void {
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -340,6 +347,32 @@ function challengeWrites(app: FastifyInstance): void {
       const { regulatorId, inspectionId, challengeId } = request.params;
       await answerChallenge(ctxOf(request), regulatorId, inspectionId, challengeId, request.body);
       return { id: challengeId };
+    },
+  );
+
+  json.post(
+    "/api/v1/regulators/:regulatorId/inspections/:inspectionId/corrections",
+    api(
+      {
+        who: regulatorStaffOnRecord("correct draft reports for this regulator"),
+        scope: "regulation:write",
+      },
+      {
+        operationId: "correctDraftReport",
+        tags,
+        summary: "Correct a draft report: a new version",
+        description:
+          "The report as it should now read (checked as an inspection is: 400, then 422 for the breach cap or a departure without a reason) and what was corrected. Makes a new version of the draft, reflects every accepted point not yet reflected, and tells the provider. 409 once published; 422 when nothing changed.",
+        params: RegulatorInspectionParams,
+        body: CorrectionBody,
+        response: { 200: InspectionResponse, ...errorResponses(409, 422) },
+      },
+    ),
+    async (request) => {
+      const { regulatorId, inspectionId } = request.params;
+      return inspectionRecord(
+        await correctDraftReport(ctxOf(request), regulatorId, inspectionId, request.body),
+      );
     },
   );
 }

@@ -117,12 +117,29 @@ export const InspectionResponse = Type.Object({
   departureReason: Nullable(Type.String()),
   challengeEndsAt: Instant,
   publishedAt: Nullable(Instant),
+  version: Type.Integer({
+    minimum: 1,
+    description: "The draft's version: 1 as first sent, one more at each correction",
+  }),
   challenges: Type.Array(
     Type.Object({
       id: Uuid,
       point: Type.String(),
       outcome: Nullable(Type.Enum(["accepted", "rejected"], { type: "string" })),
       response: Nullable(Type.String()),
+      correctedIn: Nullable(
+        Type.Integer({
+          minimum: 2,
+          description: "The version of the draft that reflects an accepted point; null until corrected",
+        }),
+      ),
+    }),
+  ),
+  corrections: Type.Array(
+    Type.Object({
+      version: Type.Integer({ minimum: 2 }),
+      summary: Type.String({ description: "What was corrected" }),
+      correctedAt: Instant,
     }),
   ),
   reportUrl: Type.String(),
@@ -168,6 +185,18 @@ export const RecordInspectionBody = Type.Object(
   { additionalProperties: false },
 );
 export type RecordInspectionBody = Static<typeof RecordInspectionBody>;
+
+export const CorrectionBody = Type.Object(
+  {
+    ...RecordInspectionBody.properties,
+    corrections: Type.String({
+      minLength: 1,
+      maxLength: LIMITS.text,
+      description: "What was corrected, and which challenged points it answers (published with the report)",
+    }),
+  },
+  { additionalProperties: false },
+);
 
 export const ChallengeBody = Type.Object(
   { point: Type.String({ minLength: 1, maxLength: LIMITS.text }) },

@@ -37,11 +37,15 @@ import {
 import { compareProviders, findServices, providerSummary } from "./find.service.ts";
 import {
   answerChallenge,
+  type CheckedInspection,
+  type CorrectionDraft,
   challengeFact,
+  checkInspection,
+  correctDraftReport,
   factualAccuracyEnds,
-  type InspectionDraft,
   inspectLocation,
   publishReport,
+  recordInspection,
 } from "./inspections.service.ts";
 import { locationView } from "./locations.service.ts";
 import { regimeOf, setRegime } from "./regimes.service.ts";
@@ -74,6 +78,7 @@ async function counts() {
       | "accuracy_challenges"
       | "enforcement_actions"
       | "registration_events"
+      | "inspection_corrections"
       | "audit_events",
   ) =>
     Number(
@@ -90,6 +95,7 @@ async function counts() {
     challenges: await n("accuracy_challenges"),
     enforcement: await n("enforcement_actions"),
     events: await n("registration_events"),
+    corrections: await n("inspection_corrections"),
     audit: await n("audit_events"),
   };
 }
@@ -118,7 +124,7 @@ const application = (organisationId: string) => ({
   activities: ["personal-care"],
 });
 
-const inspectionDraft = (overrides: Partial<InspectionDraft> = {}): InspectionDraft => ({
+const inspectionDraft = (overrides: Partial<CorrectionDraft> = {}): CorrectionDraft => ({
   inspectedOn: "2026-11-10",
   inspectors: "A. Inspector",
   evidenceSummary: "We observed care, read records and spoke to twelve people.",
@@ -241,7 +247,9 @@ describe("regimes", () => {
       }),
     );
     expect(inUse.name).toBe("UnprocessableError");
-    expect(inUse.details[0]?.message).toContain("domiciliary-care");
+    // Named as people read them, not by their codes.
+    expect(inUse.details[0]?.message).toContain("Domiciliary care (care at home)");
+    expect(inUse.details[0]?.message).not.toContain("domiciliary-care");
   });
 });
 
@@ -433,6 +441,57 @@ describe("inspections and ratings", () => {
     });
   });
 
+  it("holds the breach cap whatever the departure: never above Requires improvement (422), at it or below with a reason", async () => {
+    const id = DEMO_LOCATION.therapyBrookHouse;
+    const breach = { breach: true, breachDetails: "Regulation 12: risks not assessed." };
+    for (const overall of ["good", "outstanding"]) {
+      const lifted = await refusedWithNothingWritten(() =>
+        inspectLocation(
+          as(inspector),
+          REGULATOR,
+          id,
+          inspectionDraft({ ...breach, overall, departureReason: "The breach was put right on the day." }),
+        ),
+      );
+      expect([lifted.name, lifted.details.map((d) => d.field)]).toEqual(["UnprocessableError", ["overall"]]);
+      expect(lifted.details[0]?.message).toContain(
+        "A breach of regulations caps the overall rating at Requires improvement",
+      );
+    }
+    // At the cap: two Inadequate give Inadequate, and the inspector may depart up to Requires improvement.
+    const atCap = checkInspection(
+      as(inspector),
+      inspectionDraft({
+        ...breach,
+        ratings: { ...good, safe: "inadequate", "well-led": "inadequate" },
+        overall: "requires-improvement",
+        departureReason: "Both failings were already being put right.",
+      }),
+    );
+    expect([atCap.aggregation.overall, atCap.overall]).toEqual(["inadequate", "requires-improvement"]);
+    // Without a breach, a departure to Good stands with its reason.
+    const noBreach = checkInspection(
+      as(inspector),
+      inspectionDraft({
+        ratings: { ...good, safe: "requires-improvement", caring: "requires-improvement" },
+        overall: "good",
+        departureReason: "Both were minor.",
+      }),
+    );
+    expect([noBreach.aggregation.overall, noBreach.overall]).toEqual(["requires-improvement", "good"]);
+    // The database holds the cap too, for a report recorded without the checks (as the seeds do).
+    const unchecked: CheckedInspection = {
+      ...checkInspection(as(inspector), inspectionDraft(breach)),
+      overall: "good",
+      departureReason: "Recorded without the checks.",
+    };
+    const before = await counts();
+    await expect(recordInspection(as(inspector), REGULATOR, id, unchecked)).rejects.toThrow(
+      /inspections_breach_cap/,
+    );
+    expect(await counts()).toEqual(before);
+  });
+
   it("refuses an inspection of another regulator's location (404), of one not registered (409), and by the provider (403)", async () => {
     const elsewhere = await refusedWithNothingWritten(() =>
       inspectLocation(
@@ -472,7 +531,7 @@ describe("inspections and ratings", () => {
 });
 
 describe("the factual-accuracy period and publishing", () => {
-  it("publishes only after the period and once every point is answered", async () => {
+  it("publishes only after the period, once every point is answered and every accepted one reflected in a corrected draft", async () => {
     clock.set(new Date("2026-11-22T10:00:00Z"));
     const id = await newRegisteredLocation();
     const inspectionId = (await inspectLocation(as(inspector), REGULATOR, id, inspectionDraft())).id;
@@ -515,15 +574,108 @@ describe("the factual-accuracy period and publishing", () => {
       }),
     );
     expect(twice.code).toBe("challenge_answered");
+    // An accepted point must be reflected in a corrected draft before the report is published.
+    const uncorrected = await refusedWithNothingWritten(() =>
+      publishReport(as(inspector), REGULATOR, inspectionId),
+    );
+    expect([uncorrected.code, uncorrected.message]).toEqual([
+      "corrections_outstanding",
+      "Correct the draft report before publishing: an accepted point is not yet reflected in a corrected draft.",
+    ]);
+    const corrected = inspectionDraft({
+      evidenceSummary: "We observed care, read records and spoke to twelve people. The service has 26 staff.",
+      corrections: "Staff numbers corrected from 20 to 26, as the provider showed.",
+    });
+    // 404 for someone who may not see the draft, 403 for the provider, 400 without saying what was corrected.
+    expect(
+      (
+        await refusedWithNothingWritten(() =>
+          correctDraftReport(as(mutualAdmin), REGULATOR, inspectionId, corrected),
+        )
+      ).name,
+    ).toBe("NotFoundError");
+    expect(
+      (
+        await refusedWithNothingWritten(() =>
+          correctDraftReport(as(greenwayAdmin), REGULATOR, inspectionId, corrected),
+        )
+      ).name,
+    ).toBe("ForbiddenError");
+    const unsaid = await refusedWithNothingWritten(() =>
+      correctDraftReport(as(inspector), REGULATOR, inspectionId, { ...corrected, corrections: " " }),
+    );
+    expect([unsaid.name, unsaid.details.map((d) => d.field)]).toEqual(["ValidationError", ["corrections"]]);
+    // 422 for a "correction" that changes nothing, and for one that lifts a breached rating above the cap.
+    const same = await refusedWithNothingWritten(() =>
+      correctDraftReport(as(inspector), REGULATOR, inspectionId, {
+        ...inspectionDraft(),
+        corrections: "Nothing, really.",
+      }),
+    );
+    expect([same.name, same.code]).toEqual(["UnprocessableError", "nothing_corrected"]);
+    const lifted = await refusedWithNothingWritten(() =>
+      correctDraftReport(as(inspector), REGULATOR, inspectionId, {
+        ...corrected,
+        breach: true,
+        breachDetails: "Regulation 18.",
+        overall: "good",
+        departureReason: "Minor.",
+      }),
+    );
+    expect(lifted.details.map((d) => d.field)).toEqual(["overall"]);
+    const audited = (await counts()).audit;
+    const draft = await correctDraftReport(as(inspector), REGULATOR, inspectionId, corrected);
+    expect(draft).toMatchObject({
+      status: "draft-report",
+      version: 2,
+      evidence_summary: corrected.evidenceSummary,
+      awaitingCorrection: 0,
+      publishable: true,
+    });
+    expect(draft.challenges[0]).toMatchObject({ id: challengeId, outcome: "accepted", corrected_in: 2 });
+    expect(draft.corrections).toHaveLength(1);
+    expect(draft.corrections[0]).toMatchObject({
+      version: 2,
+      summary: "Staff numbers corrected from 20 to 26, as the provider showed.",
+      previous: { evidenceSummary: "We observed care, read records and spoke to twelve people." },
+    });
+    const trail = await auditTrailFor(db, REGULATOR, "inspection", inspectionId);
+    const event = trail.find((e) => e.action === "inspection.corrected");
+    expect(event?.changes).toMatchObject({
+      version: 2,
+      changed: ["evidenceSummary"],
+      challengesReflected: [challengeId],
+    });
+    const told = await db
+      .selectFrom("notifications")
+      .select(["subject", "body"])
+      .where("kind", "=", "regulation.draft-corrected")
+      .where("link", "like", `%/inspections/${inspectionId}`)
+      .execute();
+    expect(told.map((n) => n.subject)).toEqual([
+      `Corrected draft inspection report for ${application(GREENWAY).name}`,
+    ]);
+    expect(told[0]?.body).toContain(
+      "has been corrected (version 2). What was corrected: Staff numbers corrected",
+    );
+    expect((await counts()).audit).toBeGreaterThan(audited);
     await publishReport(as(inspector), REGULATOR, inspectionId);
     const view = await locationView(as(null), REGULATOR, id);
-    expect(view.current).toMatchObject({ id: inspectionId, overall: "good" });
+    expect(view.current).toMatchObject({ id: inspectionId, overall: "good", version: 2 });
     expect(view.current?.challenges[0]).toMatchObject({
       outcome: "accepted",
       response: "Corrected to 26 staff.",
+      corrected_in: 2,
     });
     const again = await refused(publishReport(as(inspector), REGULATOR, inspectionId));
     expect(again.code).toBe("report_published");
+    const afterwards = await refusedWithNothingWritten(() =>
+      correctDraftReport(as(inspector), REGULATOR, inspectionId, {
+        ...corrected,
+        evidenceSummary: "Changed.",
+      }),
+    );
+    expect([afterwards.name, afterwards.code]).toEqual(["ConflictError", "report_published"]);
     clock.set(new Date("2026-11-22T10:00:00Z"));
   });
 });

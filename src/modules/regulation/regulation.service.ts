@@ -162,6 +162,17 @@ export async function namesOf(ctx: Ctx): Promise<Names> {
   };
 }
 
+/** Service types or regulated activities by their names, as a message lists them ("Adult social care, Mental health"). */
+export async function codeNames(
+  ctx: Ctx,
+  kind: "serviceTypes" | "activities",
+  codes: readonly string[],
+): Promise<string> {
+  const names = await namesOf(ctx);
+  const byCode = kind === "serviceTypes" ? names.serviceTypeNames : names.activityNames;
+  return codes.map((c) => byCode[c] ?? c).join(", ");
+}
+
 // Registrations and inspections, locked for a change
 
 export const STATUS_WORDS: Record<RegistrationStatus, string> = {

@@ -4,7 +4,7 @@
  * national reference data kept per regulator: every key leads with the regulator's id (a public body
  * of kind `regulator` in `authorities`).
  */
-import type { Insertable, Selectable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 
 /** The four-point rating scale (DOMAIN.md §3), best first. */
 export const RATINGS = ["outstanding", "good", "requires-improvement", "inadequate"] as const;
@@ -152,6 +152,35 @@ export interface InspectionsTable {
   challenge_ends_at: Date;
   published_at: Date | null;
   created_at: Date;
+  /** The draft's version: 1 when recorded, one more at each correction (inspection_corrections). */
+  version: Generated<number>;
+}
+
+/** What a correction changes in a draft report; `previous` keeps it as it was before. */
+export interface ReportContent {
+  inspectedOn: string;
+  inspectors: string;
+  evidenceSummary: string;
+  ratings: Record<KeyQuestion, Rating>;
+  breach: boolean;
+  breachDetails: string;
+  calculatedOverall: Rating;
+  overall: Rating;
+  departureReason: string | null;
+}
+
+/** A correction of a draft report: the version it made, what was corrected, the report before. Append-only. */
+export interface InspectionCorrectionsTable {
+  regulator_id: string;
+  id: string;
+  inspection_id: string;
+  /** The version of the draft this correction made (2 for the first). */
+  version: number;
+  /** What was corrected, in the inspector's words: published with the report. */
+  summary: string;
+  previous: ColumnType<ReportContent, string, never>;
+  corrected_by: string | null;
+  corrected_at: Date;
 }
 
 /** A provider's challenge to one point of fact in a draft report, and the regulator's answer. */
@@ -166,6 +195,8 @@ export interface AccuracyChallengesTable {
   response: string | null;
   answered_by: string | null;
   answered_at: Date | null;
+  /** The version of the draft that reflects an accepted point (null until the draft is corrected). */
+  corrected_in: number | null;
 }
 
 /** An enforcement action against a location. In force until resolved. */
@@ -195,6 +226,7 @@ export interface RegulationTables {
   registration_events: RegistrationEventsTable;
   inspections: InspectionsTable;
   accuracy_challenges: AccuracyChallengesTable;
+  inspection_corrections: InspectionCorrectionsTable;
   enforcement_actions: EnforcementActionsTable;
 }
 
@@ -204,6 +236,8 @@ export type RegistrationEvent = Selectable<RegistrationEventsTable>;
 export type Inspection = Selectable<InspectionsTable>;
 export type NewInspection = Insertable<InspectionsTable>;
 export type AccuracyChallenge = Selectable<AccuracyChallengesTable>;
+export type InspectionCorrection = Selectable<InspectionCorrectionsTable>;
+export type NewInspectionCorrection = Insertable<InspectionCorrectionsTable>;
 export type EnforcementAction = Selectable<EnforcementActionsTable>;
 export type RegulatorRegime = Selectable<RegulatorRegimesTable>;
 

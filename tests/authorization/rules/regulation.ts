@@ -61,6 +61,8 @@ export const regulation: RuleSet = {
     "POST /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/challenges/:challengeId/answer":
       unknownTarget,
     "POST /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/publish": unknownTarget,
+    "GET /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/correct": unknownTarget,
+    "POST /regulators/:regulatorId/locations/:locationId/inspections/:inspectionId/correct": unknownTarget,
     // Everyone: find, compare; regulators and commissioners: the failing view
     "GET /regulation/find": anyone(200),
     "GET /regulation/compare": anyone(200),
@@ -77,6 +79,7 @@ export const regulation: RuleSet = {
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/inspections": unknownTarget,
     "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/publish": unknownTarget,
     "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges": unknownTarget,
+    "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/corrections": unknownTarget,
     "POST /api/v1/regulators/:regulatorId/registrations": signedIn(INCOMPLETE_BODY),
     "POST /api/v1/regulators/:regulatorId/locations/:locationId/status": unknownTarget,
     "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges/:challengeId/answer":
@@ -116,6 +119,13 @@ export const regulation: RuleSet = {
     }),
     "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/challenges": JSON.stringify({
       point: "Challenged by the authorisation matrix test.",
+    }),
+    "POST /api/v1/regulators/:regulatorId/inspections/:inspectionId/corrections": JSON.stringify({
+      inspectedOn: "2026-11-01",
+      inspectors: "Matrix Inspector",
+      evidenceSummary: "Corrected by the authorisation matrix test.",
+      ratings: { safe: "good", effective: "good", caring: "good", responsive: "good", "well-led": "good" },
+      corrections: "Corrected by the authorisation matrix test.",
     }),
   },
 };
