@@ -1,7 +1,7 @@
 /**
  * Regulation in a real browser, with axe on every page: the regulator records an application and
  * registers the location, inspects it and rates it Inadequate; the provider challenges a fact in the
- * draft; the regulator answers and publishes — special measures show on the location, the provider's
+ * draft; the regulator accepts it, corrects the draft and publishes — special measures show on the location, the provider's
  * public profile and the failing-providers view; a re-inspection rated Good takes it out of special
  * measures. A citizen finds services and compares providers. The server runs on the real clock, so
  * the end of each factual-accuracy period is brought forward in the database, as time passing would.
@@ -136,11 +136,26 @@ describe("regulation", () => {
       await endFactualAccuracyPeriods();
       await page.goto(`${server.baseUrl}${reportPath}`);
       await arrived(page);
-      expect(await textOf(page, "main")).toContain("The report can be published once");
-      await page.getByLabel("Accept: correct the report").check();
+      expect(await textOf(page, "main")).toContain("The report cannot be published yet");
+      await page.getByLabel("Accept: the draft report will be corrected").check();
       await page.getByLabel("Response").fill("Corrected to 28 beds.");
       await page.getByRole("button", { name: "Record the answer" }).click();
       await arrived(page);
+      expect(await textOf(page, "main")).toContain(
+        "1 accepted point is not yet reflected in a corrected draft",
+      );
+      // The accepted point is reflected in a corrected draft: a new version, then the report is published.
+      await page.getByRole("button", { name: "Correct the draft report" }).click();
+      await arrived(page);
+      await page
+        .getByLabel("Summary of the evidence")
+        .fill("We observed care over two days at the 28-bed home and read twenty care records.");
+      await page.getByLabel("What was corrected").fill("The number of beds corrected to 28.");
+      await page.getByRole("button", { name: "Save the corrected draft and tell the provider" }).click();
+      await arrived(page);
+      expect(await textOf(page, "main")).toContain(
+        "The draft report was corrected for this point in version 2.",
+      );
       await page.getByRole("button", { name: "Publish the report" }).click();
       await arrived(page);
       expect(await textOf(page, ".govuk-notification-banner")).toContain("The report has been published");
