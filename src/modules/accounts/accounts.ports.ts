@@ -8,6 +8,10 @@ export interface DemoAccount {
   id: string;
   /** A role name (`accounts.demo.roles.<role>` names it on the sign-in page). */
   role: string;
+  /** Roles held as well (named the same way). */
+  also?: readonly string[];
+  /** The name of what the roles act for; none for platform-wide roles. */
+  actsFor?: string;
   displayName: string;
   email: string;
 }

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, sessionFor, type TestBrowser, testBrowser } from "../../../tests/support/auth.ts";
+import { mainText } from "../../../tests/support/pages.ts";
 import { type SettableClock, settableClock } from "../../lib/clock.ts";
 import { sha256 } from "../../lib/secrets.ts";
 import { DEMO_PASSWORD, DEMO_USERS, demoUsersSeed } from "../../seed/demo/users.ts";
@@ -711,6 +712,12 @@ describe("demo accounts", () => {
       expect(page.body).toContain("Demo accounts");
       expect(page.body).toContain(DEMO_PASSWORD);
       expect(page.body.match(/action="\/sign-in\/demo"/g)).toHaveLength(DEMO_USERS.length);
+      // Each says what it acts for and every role it holds: the commissioner opens bids too.
+      const text = mainText(page.body);
+      expect(text).toContain("Commissioner, Bid opener Westshire County Council Priya Shah");
+      expect(text).toContain("Authority administrator, Bid opener Westshire County Council");
+      expect(text).toContain("Platform administrator The whole platform Pat Morgan");
+      expect(page.body).not.toMatch(/<td class="govuk-table__cell">[a-z]+-[a-z-]+<\/td>/);
       expect(new Set(DEMO_USERS.map((u) => u.role)).size).toBe(DEMO_USERS.length);
       const bidOpener = DEMO_USERS.find((u) => u.role === "bid-opener");
       const signedIn = await browser.post("/sign-in/demo", { userId: bidOpener?.id as string });

@@ -113,6 +113,8 @@ async function signInContext(app: FastifyInstance, request: FastifyRequest) {
       .map((u) => ({
         id: u.id,
         role: request.t(`accounts.demo.roles.${u.role}`),
+        roles: [u.role, ...(u.also ?? [])].map((r) => request.t(`accounts.demo.roles.${r}`)).join(", "),
+        actsFor: u.actsFor ?? request.t("accounts.demo.platformWide"),
         displayName: u.displayName,
         email: u.email,
       })),

@@ -2,7 +2,7 @@
  * Demo tenders (issue 5) for Westshire County Council's home care project: one open for bids (with
  * two sealed bids), one closed and awaiting opening (three sealed bids), and one opened (three
  * bids, one from a consortium, opened by the demo bid opener and the demo authority administrator,
- * who is also given the bid-opener role so that two people can open). Everything goes through the
+ * who is a bid opener too, as the demo commissioner is: src/seed/demo/users.ts). Everything goes through the
  * real rules, with the clock moved back for what happened in the past. Fictional data; fixed ids.
  *
  * The tenders' keys are wrapped under the deployment's master key, which the platform hands over
@@ -13,8 +13,7 @@
 import { type Clock, fixedClock } from "../../lib/clock.ts";
 import { NO_FILES } from "../../lib/file-store.ts";
 import type { Principal } from "../../modules/access/access.service.ts";
-import { grantRole } from "../../modules/access/access.service.ts";
-import { actorIn, type Ctx } from "../../modules/access/context.ts";
+import type { Ctx } from "../../modules/access/context.ts";
 import { type BidDraft, submitBid } from "../../modules/tenders/bids.service.ts";
 import { confirmOpening } from "../../modules/tenders/opening.service.ts";
 import { recordPublication } from "../../modules/tenders/publication.service.ts";
@@ -264,16 +263,11 @@ export const demoTendersSeed: Seed = {
   name: "demo-tenders",
   description: "Demo tenders: one open, one closed awaiting opening, one opened, with sealed bids",
   demo: true,
-  async run({ trx, ctx }) {
+  async run({ ctx }) {
     const d = demoTime(ctx);
     await publishDemoTenders(d);
     await askDemoQuestions(d);
     await placeDemoBids(d);
-    await grantRole(trx, ctx.clock, actorIn(ctx), {
-      userId: DEMO_AUTHORITY_ADMIN,
-      role: "bid-opener",
-      scopeId: DEMO_AUTHORITY.county,
-    });
     const opening = d.at(-29);
     for (const userId of [DEMO_BID_OPENER, DEMO_AUTHORITY_ADMIN])
       await confirmOpening(d.as(opener(userId), opening), DEMO_AUTHORITY.county, DEMO_TENDER.opened);

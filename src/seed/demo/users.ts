@@ -20,8 +20,12 @@ export const DEMO_ORGANISATION = "019a0000-0000-7000-8000-00000000b001";
 export interface DemoUser {
   id: string;
   role: Role;
-  /** What the role acts for; omitted for platform-wide roles. */
+  /** Roles held as well, for the same body: what a real one would give the person. */
+  also?: readonly Role[];
+  /** What the roles act for; omitted for platform-wide roles. */
   scopeId?: string;
+  /** The name of what they act for, as the sign-in page says it. */
+  actsFor?: string;
   displayName: string;
   email: string;
 }
@@ -37,6 +41,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
     id: "019a0000-0000-7000-8000-00000000c002",
     role: "organisation-admin",
     scopeId: DEMO_ORGANISATION,
+    actsFor: "Westshire Community Health CIC",
     displayName: "Olu Adeyemi",
     email: "organisation-admin@demo.openps.example",
   },
@@ -44,13 +49,18 @@ export const DEMO_USERS: readonly DemoUser[] = [
     id: "019a0000-0000-7000-8000-00000000c003",
     role: "organisation-member",
     scopeId: DEMO_ORGANISATION,
+    actsFor: "Westshire Community Health CIC",
     displayName: "Megan Price",
     email: "organisation-member@demo.openps.example",
   },
   {
     id: "019a0000-0000-7000-8000-00000000c004",
     role: "commissioner",
+    // A commissioning lead runs the whole lifecycle: one of the two people an opening needs, then
+    // compliance, moderation, ranking and award, which read the opened bids.
+    also: ["bid-opener"],
     scopeId: DEMO_AUTHORITY.county,
+    actsFor: "Westshire County Council",
     displayName: "Priya Shah",
     email: "commissioner@demo.openps.example",
   },
@@ -58,6 +68,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
     id: "019a0000-0000-7000-8000-00000000c005",
     role: "evaluator",
     scopeId: DEMO_AUTHORITY.county,
+    actsFor: "Westshire County Council",
     displayName: "Evan Hughes",
     email: "evaluator@demo.openps.example",
   },
@@ -65,13 +76,17 @@ export const DEMO_USERS: readonly DemoUser[] = [
     id: "019a0000-0000-7000-8000-00000000c006",
     role: "bid-opener",
     scopeId: DEMO_AUTHORITY.county,
+    actsFor: "Westshire County Council",
     displayName: "Bea Okafor",
     email: "bid-opener@demo.openps.example",
   },
   {
     id: "019a0000-0000-7000-8000-00000000c007",
     role: "authority-admin",
+    // The second of the two people an opening needs, beside the demo bid opener and commissioner.
+    also: ["bid-opener"],
     scopeId: DEMO_AUTHORITY.county,
+    actsFor: "Westshire County Council",
     displayName: "Alan Carter",
     email: "authority-admin@demo.openps.example",
   },
@@ -79,6 +94,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
     id: "019a0000-0000-7000-8000-00000000c008",
     role: "regulator-staff",
     scopeId: DEMO_AUTHORITY.regulator,
+    actsFor: "Care Standards Inspectorate",
     displayName: "Rhiannon Evans",
     email: "regulator@demo.openps.example",
   },
@@ -86,6 +102,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
     id: "019a0000-0000-7000-8000-00000000c009",
     role: "ombudsman-staff",
     scopeId: DEMO_AUTHORITY.ombudsman,
+    actsFor: "Local Services and Care Ombudsman",
     displayName: "Omar Haddad",
     email: "ombudsman@demo.openps.example",
   },
@@ -121,11 +138,12 @@ export const demoUsersSeed: Seed = {
         passwordHash,
         verified: true,
       });
-      await grantRole(trx, clock, actor, {
-        userId: user.id,
-        role: user.role,
-        ...(user.scopeId ? { scopeId: user.scopeId } : {}),
-      });
+      for (const role of [user.role, ...(user.also ?? [])])
+        await grantRole(trx, clock, actor, {
+          userId: user.id,
+          role,
+          ...(user.scopeId ? { scopeId: user.scopeId } : {}),
+        });
     }
   },
 };
