@@ -4,7 +4,8 @@
  * (mostly Good, some Outstanding, Requires improvement and Inadequate), rating history, one location
  * in special measures with a warning notice, one rating published with a departure reason, one
  * capped by a breach, a requirement notice and conditions in force, a draft report in its
- * factual-accuracy period with a challenge from the provider, a dormant location and an application
+ * factual-accuracy period with a challenge from the provider, one past its period awaiting
+ * publication, a dormant location and an application
  * waiting for a decision. Fictional data; fixed ids. Each step runs on a clock set to its date, so
  * the history reads as it happened (the seed's own clock is "today", 22 November 2026 in the demo).
  */
@@ -58,6 +59,8 @@ export const DEMO_INSPECTION = {
   carewellInadequate: id(103),
   /** Rated with a departure from the aggregated rating, with its reason. */
   nursingDeparture: id(104),
+  /** The draft report at Westshire Mind Crisis House, its factual-accuracy period over, awaiting publication. */
+  crisisHouseAwaiting: id(105),
 } as const;
 
 type R = Rating;
@@ -520,6 +523,20 @@ async function seedRegulation(ctx: Ctx): Promise<void> {
     draftId,
     "The report says leg ulcer clinic waits are nine weeks; our published figures for October show five weeks.",
     null,
+  );
+  // A draft report whose factual-accuracy period is over, unchallenged: the regulator can publish it.
+  const sentLongAgo = new Date(ctx.clock.now().getTime() - 30 * 86_400_000);
+  await recordInspection(
+    { ...ctx, clock: fixedClock(sentLongAgo) },
+    REGULATOR,
+    DEMO_LOCATION.mindCrisisHouse,
+    inspection(
+      new Date(sentLongAgo.getTime() - 14 * 86_400_000).toISOString().slice(0, 10),
+      "K. Inspector",
+      "Still a calm, safe house; care plans are reviewed with each person weekly.",
+      [G, G, O, G, G],
+    ),
+    DEMO_INSPECTION.crisisHouseAwaiting,
   );
 }
 
