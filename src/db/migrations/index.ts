@@ -21,6 +21,7 @@ import * as contracts from "./2026-11-22-16-contracts.ts";
 import * as deployment from "./2026-12-05-01-deployment.ts";
 import * as openerApproval from "./2026-12-05-02-opener-approval.ts";
 import * as sealedDocumentFiles from "./2026-12-05-03-sealed-document-files.ts";
+import * as contractRules from "./2026-12-06-01-contract-rules.ts";
 import * as regulationCorrections from "./2026-12-06-02-regulation-corrections.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -43,5 +44,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05-01-deployment": deployment,
   "2026-12-05-02-opener-approval": openerApproval,
   "2026-12-05-03-sealed-document-files": sealedDocumentFiles,
+  "2026-12-06-01-contract-rules": contractRules,
   "2026-12-06-02-regulation-corrections": regulationCorrections,
 };

@@ -1,7 +1,7 @@
 /**
  * Amending and terminating a contract: the authority's commissioners and administrators record an
- * amendment (value, dates, scope) or a termination, each with its reason; each form re-renders with
- * its errors.
+ * amendment (value, dates, scope, KPIs added) or a termination, each with its reason; each form
+ * re-renders with its errors.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { dateField, field, formPage } from "../../http/forms.ts";
@@ -9,15 +9,27 @@ import { ctxOf } from "../access/context.ts";
 import { afterLookup, authorityEditors } from "../access/policies.ts";
 import { amendContract, contractToChange, terminateContract } from "./contract-changes.service.ts";
 import { contractsCtxOf } from "./contracts.context.ts";
-import { formValues, forPage, money } from "./contracts.pages.ts";
+import { AMENDMENT_KPI_ROWS, formValues, forPage, kpisFromForm, money } from "./contracts.pages.ts";
+import { KPI_FREQUENCIES } from "./contracts.table.ts";
 
 type ContractRequest = FastifyRequest<{ Params: { slug: string; contractId: string } }>;
 
-/** The page's context: the contract, as the pages show it, and its current value. */
+/**
+ * The page's context: the contract, as the pages show it, its current value, whether it is reserved
+ * to mutuals (5 years at most), and the rows of KPIs an amendment may add.
+ */
 async function changeContext(request: ContractRequest) {
   const { authority } = request;
   const view = await contractToChange(ctxOf(request), authority.id, request.params.contractId);
-  return { authority, contract: forPage(request, view), currentValue: money(view.contract.value_pence) };
+  return {
+    authority,
+    contract: forPage(request, view),
+    currentValue: money(view.contract.value_pence),
+    reserved: view.reserved,
+    frequencies: KPI_FREQUENCIES,
+    kpiRows: Array.from({ length: AMENDMENT_KPI_ROWS }, (_, i) => i),
+    firstKpi: view.kpis.length + 1,
+  };
 }
 
 export function contractChangePages(app: FastifyInstance): void {
@@ -34,6 +46,7 @@ export function contractChangePages(app: FastifyInstance): void {
         startsOn: dateField(values, "startsOn"),
         endsOn: dateField(values, "endsOn"),
         scope: field(values, "scope"),
+        kpis: kpisFromForm(values, AMENDMENT_KPI_ROWS),
       });
       return `${contract.url}?notice=amended#amendments`;
     },

@@ -1,29 +1,35 @@
 /**
- * Amendments and termination (issue 6, items 10–11): the authority's commissioners and
- * administrators amend a running contract's value, dates or scope with a reason, or terminate it
- * from a date with a reason; each is published with what changed, audited, and told to the
- * supplier. An ended or terminated contract changes no more.
+ * Amendments and termination (issue 6, items 10–11; issue 14): the authority's commissioners and
+ * administrators amend a running contract's value, dates or scope, or add KPIs to it, with a reason,
+ * or terminate it from a date with a reason; each is published with what changed, audited, and told
+ * to the supplier. An amendment keeps the contract within the rules it was entered under: 5 years at
+ * most when reserved to mutuals (s.33), 3 KPIs when awarded or worth over £5m. An ended or
+ * terminated contract changes no more.
  */
 import { transaction } from "../../db/transaction.ts";
 import { ConflictError, type FieldError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
 import { londonToday, longDate } from "../../lib/london-time.ts";
-import { formatMoney, type Pence } from "../../lib/money.ts";
+import type { Pence } from "../../lib/money.ts";
 import { actorOf, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
 import { type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import type { ContractsCtx } from "./contracts.context.ts";
 import * as repo from "./contracts.repository.ts";
 import {
+  type CheckedKpi,
   CONTRACT_LIMITS,
   type ContractView,
   type ContractWithLapse,
+  checkKpiDrafts,
   contractOf,
   dateField,
-  KPI_THRESHOLD_PENCE,
+  type KpiDraft,
+  kpiRuleProblem,
   lockedView,
-  MIN_KPIS_OVER_THRESHOLD,
   moneyField,
+  reservedTermProblem,
   tellSupplier,
+  tenderReserved,
   textField,
 } from "./contracts.service.ts";
 
@@ -34,6 +40,8 @@ export interface AmendmentDraft {
   startsOn?: string;
   endsOn?: string;
   scope?: string;
+  /** KPIs to add: reported from the contract's start if it has not started, else from today. */
+  kpis?: KpiDraft[];
 }
 
 export interface TerminationDraft {
@@ -65,17 +73,17 @@ function requireRunning(view: ContractView, what: string): void {
 
 /**
  * The contract to amend or terminate: for the authority's commissioners and administrators (404 for
- * an unknown contract, then 403).
+ * an unknown contract, then 403), with whether it is reserved to public service mutuals (s.33).
  */
 export async function contractToChange(
   ctx: Ctx,
   authorityId: string,
   contractId: string,
-): Promise<ContractWithLapse> {
+): Promise<ContractWithLapse & { reserved: boolean }> {
   requireSignedIn(ctx.principal);
   const contract = await contractOf(ctx, authorityId, contractId);
   await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
-  return contract;
+  return { ...contract, reserved: await tenderReserved(ctx, authorityId, contract.contract.tender_id) };
 }
 
 interface Changes {
@@ -83,11 +91,17 @@ interface Changes {
   startsOn: string | null;
   endsOn: string | null;
   scope: string | null;
+  kpis: CheckedKpi[];
 }
 
-/** The amendment's fields (400), and what it changes of the contract's terms. */
-function amendmentChanges(view: ContractView, draft: AmendmentDraft): { reason: string; changes: Changes } {
+/** The amendment's fields (400), and what it changes of the contract's terms and KPIs. */
+function amendmentChanges(
+  ctx: Ctx,
+  view: ContractView,
+  draft: AmendmentDraft,
+): { reason: string; changes: Changes } {
   const { contract } = view;
+  const number = contract.amendment_count + 1;
   const problems: FieldError[] = [];
   const reason = textField(
     problems,
@@ -100,6 +114,13 @@ function amendmentChanges(view: ContractView, draft: AmendmentDraft): { reason: 
   const startsOn = dateField(problems, "startsOn", draft.startsOn, "new start date", false);
   const endsOn = dateField(problems, "endsOn", draft.endsOn, "new end date", false);
   const scope = textField(problems, "scope", draft.scope, CONTRACT_LIMITS.scope, null);
+  const kpis = checkKpiDrafts(problems, contract.authority_id, draft.kpis ?? [], {
+    firstPosition: view.kpis.length + 1,
+    byAmendment: number,
+    // A KPI added before the contract starts runs from its start (which may still move); once it
+    // has started, from the day it is added.
+    reportsFrom: view.state === "not-started" ? null : londonToday(ctx.clock),
+  });
   if (problems.length > 0) throw new ValidationError("Check the amendment", problems);
   return {
     reason,
@@ -108,12 +129,13 @@ function amendmentChanges(view: ContractView, draft: AmendmentDraft): { reason: 
       startsOn: startsOn !== "" && startsOn !== contract.starts_on ? startsOn : null,
       endsOn: endsOn !== "" && endsOn !== contract.ends_on ? endsOn : null,
       scope: scope !== "" && scope !== contract.scope ? scope : null,
+      kpis,
     },
   };
 }
 
 /** What does not fit together once amended (409 a start date changed once started; 422 the rest). */
-function checkAmendment(ctx: Ctx, view: ContractView, changes: Changes): void {
+async function checkAmendment(ctx: Ctx, view: ContractView, changes: Changes): Promise<void> {
   const { contract } = view;
   if (changes.startsOn && view.state !== "not-started")
     throw new ConflictError(
@@ -124,8 +146,16 @@ function checkAmendment(ctx: Ctx, view: ContractView, changes: Changes): void {
   const newEnd = changes.endsOn ?? contract.ends_on;
   const newValue = (changes.value ?? contract.value_pence) as Pence;
   const combination: FieldError[] = [];
-  if (changes.value === null && !changes.startsOn && !changes.endsOn && !changes.scope)
-    combination.push({ message: "Nothing changes: give a new value, new dates or the new scope" });
+  if (
+    changes.value === null &&
+    !changes.startsOn &&
+    !changes.endsOn &&
+    !changes.scope &&
+    changes.kpis.length === 0
+  )
+    combination.push({
+      message: "Nothing changes: give a new value, new dates, the new scope or KPIs to add",
+    });
   if (newEnd <= newStart)
     combination.push({ field: "endsOn", message: "The end date must be after the start date" });
   else if (changes.endsOn && newEnd < londonToday(ctx.clock))
@@ -139,21 +169,38 @@ function checkAmendment(ctx: Ctx, view: ContractView, changes: Changes): void {
       field: "endsOn",
       message: `Performance has been reported up to ${longDate(reported)}: the end date cannot be before it`,
     });
-  if (newValue > KPI_THRESHOLD_PENCE && view.kpis.length < MIN_KPIS_OVER_THRESHOLD)
-    combination.push({
-      field: "value",
-      message: `A contract worth over ${formatMoney(KPI_THRESHOLD_PENCE as Pence)} needs at least ${MIN_KPIS_OVER_THRESHOLD} KPIs: this one has ${view.kpis.length}`,
+  if ((changes.startsOn || changes.endsOn) && newEnd > newStart) {
+    // s.33: every amendment that moves the term keeps a reserved contract within 5 years.
+    const reserved = await reservedTermProblem(ctx, contract.authority_id, contract.tender_id, {
+      startsOn: newStart,
+      endsOn: newEnd,
     });
+    if (reserved) combination.push(reserved);
+  }
+  const kpiCount = view.kpis.length + changes.kpis.length;
+  if (kpiCount > CONTRACT_LIMITS.kpis)
+    combination.push({
+      field: "kpis",
+      message: `A contract has at most ${CONTRACT_LIMITS.kpis} KPIs: this one has ${view.kpis.length}, so add at most ${CONTRACT_LIMITS.kpis - view.kpis.length}`,
+    });
+  const kpiRule = kpiRuleProblem(
+    { awardValue: contract.award_value_pence, value: newValue },
+    kpiCount,
+    changes.kpis.length > 0 || changes.value === null ? "kpis" : "value",
+  );
+  if (kpiRule) combination.push(kpiRule);
   if (combination.length > 0)
     throw new UnprocessableError("The amendment cannot be made as it stands", combination);
 }
 
 /**
- * Amends a running contract's value, dates or scope, with a reason, published with what changed
- * (before and after) and audited: 409 once ended or terminated, or a start date changed after it;
- * 422 nothing changed, dates out of order, an end date already past (terminate instead) or before
- * the last period reported, or a value over £5m with fewer than 3 KPIs. Returns the amendment's
- * number and the contract as it now is.
+ * Amends a running contract's value, dates or scope, or adds KPIs to it, with a reason, published
+ * with what changed (before and after, the KPIs added) and audited: 409 once ended or terminated, or
+ * a start date changed after it; 400 a field at fault (each KPI's too); 422 nothing changed, dates
+ * out of order, an end date already past (terminate instead) or before the last period reported,
+ * over 5 years for a contract reserved to mutuals (s.33), more than 20 KPIs, or a contract awarded
+ * or worth over £5m left with fewer than 3 KPIs. Returns the amendment's number and the contract as
+ * it now is.
  */
 export async function amendContract(
   ctx: ContractsCtx,
@@ -167,8 +214,8 @@ export async function amendContract(
     const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
     const { contract } = view;
     requireRunning(view, "amended");
-    const { reason, changes } = amendmentChanges(view, draft);
-    checkAmendment(ctx, view, changes);
+    const { reason, changes } = amendmentChanges(ctx, view, draft);
+    await checkAmendment(within(ctx, trx), view, changes);
     const number = contract.amendment_count + 1;
     await repo.insertAmendment(trx, {
       authority_id: authorityId,
@@ -183,9 +230,14 @@ export async function amendContract(
       ends_on_after: changes.endsOn,
       scope_before: changes.scope ? contract.scope : null,
       scope_after: changes.scope,
+      kpis_added: changes.kpis.length,
       amended_by: p.userId,
       amended_at: ctx.clock.now(),
     });
+    await repo.insertKpis(
+      trx,
+      changes.kpis.map((k) => ({ ...k, contract_id: contractId })),
+    );
     await repo.applyTerms(trx, authorityId, contractId, {
       value_pence: (changes.value ?? contract.value_pence) as Pence,
       starts_on: changes.startsOn ?? contract.starts_on,
@@ -198,12 +250,30 @@ export async function amendContract(
       actor: actorOf(p),
       action: "contract.amended",
       entity: { type: "contract", id: contractId },
-      changes: { number, reason, ...changes },
+      changes: {
+        number,
+        reason,
+        value: changes.value,
+        startsOn: changes.startsOn,
+        endsOn: changes.endsOn,
+        scope: changes.scope,
+        kpisAdded: changes.kpis.map((k) => ({
+          position: k.position,
+          name: k.name,
+          target: k.target,
+          frequencyMonths: k.frequency_months,
+          reportsFrom: k.reports_from ?? contract.starts_on,
+        })),
+      },
     });
+    const added =
+      changes.kpis.length > 0
+        ? ` It adds ${changes.kpis.length === 1 ? "a KPI" : `${changes.kpis.length} KPIs`} to report against: ${changes.kpis.map((k) => `"${k.name}"`).join(", ")}.`
+        : "";
     await tellSupplier(within(ctx, trx, actorOf(p)), authorityId, contract.organisation_id, {
       kind: "contract.amended",
       subject: `Contract amended: ${contract.title}`,
-      body: `Amendment ${number} to "${contract.title}" has been recorded and published. Reason: ${reason}`,
+      body: `Amendment ${number} to "${contract.title}" has been recorded and published.${added} Reason: ${reason}`,
       contractId,
     });
     return number;

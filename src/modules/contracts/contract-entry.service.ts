@@ -33,33 +33,25 @@ import { hasCurrentRegistration, noRegistrationMessage } from "../regulation/reg
 import type { ContractsCtx } from "./contracts.context.ts";
 import * as repo from "./contracts.repository.ts";
 import {
+  type CheckedKpi,
   CONTRACT_LIMITS,
   type ContractView,
   type ContractWithLapse,
+  checkKpiDrafts,
   contractOf,
   dateField,
-  KPI_THRESHOLD_PENCE,
+  type KpiDraft,
+  kpiRuleProblem,
   listContractViews,
-  MIN_KPIS_OVER_THRESHOLD,
   moneyField,
+  reservedTermProblem,
   tellSupplier,
+  tenderReserved,
   textField,
 } from "./contracts.service.ts";
-import {
-  type ContractKpi,
-  KPI_FREQUENCIES,
-  PAYMENT_MECHANISMS,
-  type PaymentMechanism,
-} from "./contracts.table.ts";
+import { PAYMENT_MECHANISMS, type PaymentMechanism } from "./contracts.table.ts";
 
-export type { AwardForContract };
-
-export interface KpiDraft {
-  name?: string;
-  measure?: string;
-  target?: string;
-  frequencyMonths?: number | string;
-}
+export type { AwardForContract, KpiDraft };
 
 export interface DocumentDraft {
   title?: string;
@@ -77,6 +69,8 @@ export interface ContractDraft {
   value?: string;
   /** Whole pence as digits (the API). Neither given: the award's value. */
   valuePence?: string;
+  /** Why the value differs from the value awarded: required when it is below it. */
+  valueReason?: string;
   startsOn?: string;
   endsOn?: string;
   paymentMechanism?: string;
@@ -133,13 +127,17 @@ async function awardToEnter(
   return { p, award: found.award };
 }
 
-/** The award a contract is about to be entered from (404, 403, then 409 as the handover says), for the form. */
+/**
+ * The award a contract is about to be entered from (404, 403, then 409 as the handover says), for
+ * the form, with whether its tender was reserved to public service mutuals (5 years at most, s.33).
+ */
 export async function awardToContract(
   ctx: Ctx,
   authorityId: string,
   awardId: string,
-): Promise<AwardForContract> {
-  return (await awardToEnter(ctx, authorityId, awardId)).award;
+): Promise<AwardForContract & { reserved: boolean }> {
+  const { award } = await awardToEnter(ctx, authorityId, awardId);
+  return { ...award, reserved: await tenderReserved(ctx, authorityId, award.tenderId) };
 }
 
 /**
@@ -158,40 +156,10 @@ export async function authorityContracts(
   return { views, ready, canEdit };
 }
 
-interface CheckedKpi extends Omit<ContractKpi, "contract_id"> {}
 interface CheckedDocument {
   title: string;
   filename: string;
   content: FileContent | null;
-}
-
-function checkKpis(problems: FieldError[], authorityId: string, drafts: KpiDraft[]): CheckedKpi[] {
-  if (drafts.length > CONTRACT_LIMITS.kpis)
-    problems.push({ field: "kpis", message: `A contract has at most ${CONTRACT_LIMITS.kpis} KPIs` });
-  return drafts.slice(0, CONTRACT_LIMITS.kpis).map((k, i) => {
-    const n = i + 1;
-    const frequency = Number(k.frequencyMonths);
-    if (!(KPI_FREQUENCIES as readonly number[]).includes(frequency))
-      problems.push({
-        field: `kpis.${i}.frequencyMonths`,
-        message: `Choose how often KPI ${n} is reported: every 1, 3, 6 or 12 months`,
-      });
-    const { kpiName, kpiMeasure, kpiTarget } = CONTRACT_LIMITS;
-    return {
-      authority_id: authorityId,
-      position: n,
-      name: textField(problems, `kpis.${i}.name`, k.name, kpiName, `Enter KPI ${n}'s name`),
-      measure: textField(
-        problems,
-        `kpis.${i}.measure`,
-        k.measure,
-        kpiMeasure,
-        `Say what KPI ${n} measures and how`,
-      ),
-      target: textField(problems, `kpis.${i}.target`, k.target, kpiTarget, `Enter KPI ${n}'s target`),
-      frequency_months: frequency,
-    };
-  });
 }
 
 function checkDocuments(problems: FieldError[], drafts: DocumentDraft[]): CheckedDocument[] {
@@ -227,6 +195,8 @@ interface CheckedContract {
   title: string;
   description: string;
   value: Pence;
+  /** Why the value differs from the award's ("" when it does not). */
+  valueReason: string;
   startsOn: string;
   endsOn: string;
   mechanism: PaymentMechanism;
@@ -252,6 +222,7 @@ function checkFields(award: AwardForContract, authorityId: string, draft: Contra
     null,
   );
   const given = moneyField(problems, draft, "Contract value");
+  const valueReason = textField(problems, "valueReason", draft.valueReason, CONTRACT_LIMITS.reason, null);
   const startsOn = dateField(problems, "startsOn", draft.startsOn, "start date", true);
   const endsOn = dateField(problems, "endsOn", draft.endsOn, "end date", true);
   const mechanism = draft.paymentMechanism;
@@ -260,7 +231,7 @@ function checkFields(award: AwardForContract, authorityId: string, draft: Contra
       field: "paymentMechanism",
       message: "Choose the payment mechanism: fixed, fee per service, or linked to results",
     });
-  const kpis = checkKpis(problems, authorityId, draft.kpis ?? []);
+  const kpis = checkKpiDrafts(problems, authorityId, draft.kpis ?? []);
   const documents = checkDocuments(problems, draft.documents ?? []);
   if (problems.length > 0) throw new ValidationError("Check the contract's details", problems);
   const value = (given ?? award.valuePence) as Pence;
@@ -268,6 +239,8 @@ function checkFields(award: AwardForContract, authorityId: string, draft: Contra
     title,
     description,
     value,
+    // Recorded when the value differs from the award's; required below it (checkCombination).
+    valueReason: value === award.valuePence ? "" : valueReason,
     startsOn,
     endsOn,
     mechanism: mechanism as PaymentMechanism,
@@ -277,10 +250,17 @@ function checkFields(award: AwardForContract, authorityId: string, draft: Contra
 }
 
 /**
- * What does not fit together (422): dates out of order or already past, shares not adding up to
- * 100%, a contract over £5m with fewer than 3 KPIs, a supplier without the registration needed.
+ * What does not fit together (422): dates out of order or already past, over 5 years for a contract
+ * reserved to mutuals (s.33), shares not adding up to 100%, a value below the award's without a
+ * reason, a contract awarded or worth over £5m with fewer than 3 KPIs, a supplier without the
+ * registration needed.
  */
-async function checkCombination(ctx: Ctx, award: AwardForContract, c: CheckedContract): Promise<void> {
+async function checkCombination(
+  ctx: Ctx,
+  authorityId: string,
+  award: AwardForContract,
+  c: CheckedContract,
+): Promise<void> {
   const combination: FieldError[] = [];
   const today = londonToday(ctx.clock);
   if (c.endsOn <= c.startsOn)
@@ -295,17 +275,23 @@ async function checkCombination(ctx: Ctx, award: AwardForContract, c: CheckedCon
       field: "endsOn",
       message: `A contract runs for at most ${CONTRACT_LIMITS.termYears} years`,
     });
+  else {
+    const reserved = await reservedTermProblem(ctx, authorityId, award.tenderId, c);
+    if (reserved) combination.push(reserved);
+  }
   const shares = award.leadShareBp + award.consortium.reduce((sum, m) => sum + m.shareBp, 0);
   if (shares !== WHOLE_BP)
     combination.push({
       field: "consortium",
       message: `The supplier's and consortium members' shares add up to ${formatPercent(shares)}, not 100%: the award must be corrected first`,
     });
-  if (c.value > KPI_THRESHOLD_PENCE && c.kpis.length < MIN_KPIS_OVER_THRESHOLD)
+  if (c.value < award.valuePence && c.valueReason === "")
     combination.push({
-      field: "kpis",
-      message: `A contract worth over ${formatMoney(KPI_THRESHOLD_PENCE as Pence)} needs at least ${MIN_KPIS_OVER_THRESHOLD} KPIs: this one is worth ${formatMoney(c.value)} and has ${c.kpis.length}`,
+      field: "valueReason",
+      message: `The value is below the ${formatMoney(award.valuePence as Pence)} awarded: give the reason, which is published with the contract`,
     });
+  const kpiRule = kpiRuleProblem({ awardValue: award.valuePence, value: c.value }, c.kpis.length, "kpis");
+  if (kpiRule) combination.push(kpiRule);
   if (
     award.regulatedActivity &&
     !(await hasCurrentRegistration(ctx, award.organisationId, award.regulatedActivity))
@@ -345,6 +331,8 @@ async function recordContract(
     original_value_pence: c.value,
     original_starts_on: c.startsOn,
     original_ends_on: c.endsOn,
+    award_value_pence: award.valuePence,
+    value_reason: c.valueReason,
     value_pence: c.value,
     starts_on: c.startsOn,
     ends_on: c.endsOn,
@@ -390,6 +378,8 @@ async function recordContract(
       organisationId: award.organisationId,
       title: c.title,
       valuePence: c.value,
+      awardValuePence: award.valuePence,
+      ...(c.valueReason ? { valueReason: c.valueReason } : {}),
       startsOn: c.startsOn,
       endsOn: c.endsOn,
       paymentMechanism: c.mechanism,
@@ -408,9 +398,10 @@ async function recordContract(
 /**
  * Enters a contract from an award: 404 unknown award; 403 not the authority's commissioner or
  * administrator; 409 in standstill, challenged, withdrawn or contracted already; 400 each field at
- * fault; 422 dates out of order or already past, shares not adding up to 100%, a contract over £5m
- * with fewer than 3 KPIs, or a supplier without the current registration the regulated activity
- * needs. Publishes the contract details notice; audited. Returns the contract as it now is.
+ * fault; 422 dates out of order or already past, over 5 years for a tender reserved to mutuals
+ * (s.33), shares not adding up to 100%, a value below the award's without a reason, a contract
+ * awarded or worth over £5m with fewer than 3 KPIs, or a supplier without the current registration
+ * the regulated activity needs. Publishes the contract details notice; audited. Returns the contract as it now is.
  */
 export async function enterContract(
   ctx: ContractsCtx,
@@ -422,7 +413,7 @@ export async function enterContract(
     const inTrx = within(ctx, trx);
     const { p, award } = await awardToEnter(inTrx, authorityId, draft.awardId ?? "");
     const checked = checkFields(award, authorityId, draft);
-    await checkCombination(inTrx, award, checked);
+    await checkCombination(inTrx, authorityId, award, checked);
     const id = options.id ?? newId();
     await recordContract(within(ctx, trx, actorOf(p)), authorityId, award, checked, id, p.userId);
     return id;

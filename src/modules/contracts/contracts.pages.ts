@@ -29,6 +29,7 @@ import {
   type ContractView,
   contractOf,
   listContractViews,
+  type PublicationView,
   pageUrl,
   periodText,
   SUPPLIER_ROLES,
@@ -38,6 +39,8 @@ import { dueReports, providerContracts } from "./provider-contracts.service.ts";
 
 /** KPI rows on the form: empty ones are left out. The API takes up to 20. */
 export const FORM_KPI_ROWS = 6;
+/** KPI rows on the amendment form, to add KPIs. */
+export const AMENDMENT_KPI_ROWS = 3;
 
 type AuthorityRequest = FastifyRequest<{ Params: { slug: string } }>;
 type ContractRequest = FastifyRequest<{ Params: { slug: string; contractId: string } }>;
@@ -94,6 +97,14 @@ function amendmentTexts(request: FastifyRequest, view: ContractView) {
           ]
         : []),
       ...(a.scope_after !== null ? [t("contracts.amendment.scope", { after: a.scope_after })] : []),
+      ...a.kpisAdded.map((k) =>
+        t("contracts.amendment.kpi", {
+          name: k.name,
+          target: k.target,
+          frequency: t("contracts.frequency", { count: k.frequency_months }),
+          date: longDate(k.reports_from ?? view.contract.starts_on),
+        }),
+      ),
     ],
   }));
 }
@@ -110,6 +121,10 @@ function summaryRows(request: FastifyRequest, view: ContractView) {
       supplierText({ supplierName: c.supplier_name, leadShareBp: c.lead_share_bp, consortium: c.consortium }),
     ),
     row(t("contracts.fields.value"), money(c.value_pence)),
+    ...(c.award_value_pence !== c.value_pence
+      ? [row(t("contracts.fields.awardValue"), money(c.award_value_pence))]
+      : []),
+    ...(c.value_reason ? [row(t("contracts.fields.valueReason"), c.value_reason)] : []),
     row(t("contracts.fields.dates"), `${longDate(c.starts_on)} to ${longDate(c.ends_on)}`),
     row(t("contracts.fields.paymentMechanism"), t(`contracts.mechanism.${c.payment_mechanism}`)),
     ...(c.regulated_activity ? [row(t("contracts.fields.regulatedActivity"), c.regulated_activity)] : []),
@@ -118,6 +133,15 @@ function summaryRows(request: FastifyRequest, view: ContractView) {
     row(t("contracts.fields.state"), t(`contracts.state.${view.state}`)),
     row(t("contracts.fields.published"), londonDateTime(c.entered_at)),
   ];
+}
+
+/** When ratings are next due (a contract's, or one KPI's), as the page says it. */
+function publicationDueText(request: FastifyRequest, publication: PublicationView): string {
+  const t = request.t;
+  if (publication.dueOn === null) return publication.final ? t("contracts.publication.complete") : "";
+  return t(publication.final ? "contracts.publication.final" : "contracts.publication.next", {
+    date: longDate(publication.dueOn),
+  });
 }
 
 /** A contract as its pages show it. */
@@ -137,26 +161,45 @@ export function forPage(request: FastifyRequest, view: ContractView) {
           at: londonDateTime(c.terminated_at as Date),
         })
       : "",
-    publicationText:
-      publication.dueOn === null
-        ? publication.final
-          ? t("contracts.publication.complete")
-          : ""
-        : t(publication.final ? "contracts.publication.final" : "contracts.publication.next", {
-            date: longDate(publication.dueOn),
-          }),
+    publicationText: publicationDueText(request, publication),
     lastPublishedText: publication.lastPublishedAt
       ? t("contracts.publication.last", { at: londonDateTime(publication.lastPublishedAt) })
       : t("contracts.publication.none"),
+    overdueText: publication.overdue
+      ? t("contracts.page.ratingsOverdue", {
+          kpis: view.kpis
+            .filter((k) => publication.overdueKpis.includes(k.position))
+            .map((k) => `${k.position}. ${k.name}`)
+            .join("; "),
+        })
+      : "",
     kpis: view.kpis.map((k) => ({
       ...k,
       frequencyText: t("contracts.frequency", { count: k.frequency_months }),
+      addedText:
+        k.added_by_amendment !== null
+          ? t("contracts.page.addedByAmendment", {
+              number: k.added_by_amendment,
+              date: longDate(k.reportsFrom),
+            })
+          : "",
+      publicationText: t("contracts.page.kpiPublication", {
+        last: k.publication.lastPublishedAt
+          ? t("contracts.publication.kpiLast", { at: londonDateTime(k.publication.lastPublishedAt) })
+          : t("contracts.publication.kpiNone"),
+        next: publicationDueText(request, k.publication),
+      }),
       periods: k.periods.map((p) => ({
         ...p,
         text: periodText(p),
         stateText: t(`contracts.period.${p.state}`, { date: longDate(p.overdueAfter) }),
+        correctedAt: p.report?.corrected_at ? londonDateTime(p.report.corrected_at) : "",
+        correctedText: p.report?.corrected_at
+          ? t("contracts.page.corrected", { at: londonDateTime(p.report.corrected_at) })
+          : "",
         ratingText: p.rating ? t(`contracts.rating.${p.rating.rating}`) : "",
         reportUrl: `${pageUrl(c)}/kpis/${k.position}/periods/${p.number}/report`,
+        correctUrl: `${pageUrl(c)}/kpis/${k.position}/periods/${p.number}/report/correct`,
         ratingUrl: `${pageUrl(c)}/kpis/${k.position}/periods/${p.number}/rating`,
       })),
     })),
@@ -218,10 +261,10 @@ function editorLists(request: FastifyRequest, views: ContractView[]) {
   return { due, toRate };
 }
 
-/** The form's KPI rows, as the service takes them: rows left empty are dropped. */
-export function kpisFromForm(body: unknown): KpiDraft[] {
+/** The form's KPI rows (`rows` of them), as the service takes them: rows left empty are dropped. */
+export function kpisFromForm(body: unknown, rows = FORM_KPI_ROWS): KpiDraft[] {
   const kpis: KpiDraft[] = [];
-  for (let i = 0; i < FORM_KPI_ROWS; i++) {
+  for (let i = 0; i < rows; i++) {
     const name = field(body, `kpis.${i}.name`);
     const measure = field(body, `kpis.${i}.measure`);
     const target = field(body, `kpis.${i}.target`);
@@ -244,6 +287,7 @@ async function entryContext(request: AuthorityRequest) {
     mechanisms: PAYMENT_MECHANISMS,
     frequencies: KPI_FREQUENCIES,
     kpiRows: Array.from({ length: FORM_KPI_ROWS }, (_, i) => i),
+    firstKpi: 1,
     action: `/authorities/${authority.slug}/contracts/new?award=${award.id}`,
   };
 }
@@ -320,6 +364,7 @@ function entryPages(app: FastifyInstance): void {
         title: values.title,
         description: values.description,
         value: values.value,
+        valueReason: values.valueReason,
         startsOn: dateField(values, "startsOn"),
         endsOn: dateField(values, "endsOn"),
         paymentMechanism: values.paymentMechanism,
@@ -350,7 +395,7 @@ export function contractPages(app: FastifyInstance): void {
         authority,
         contract: forPage(request, view),
         registrationLapsed: view.registrationLapsed,
-        notice: ["entered", "reported", "rated", "amended", "terminated"].includes(notice)
+        notice: ["entered", "reported", "corrected", "rated", "amended", "terminated"].includes(notice)
           ? request.t(`contracts.notice.${notice}`)
           : "",
       });

@@ -172,6 +172,25 @@ export async function insertReport(db: Db, row: KpiReport): Promise<void> {
   await db.insertInto("kpi_reports").values(row).execute();
 }
 
+/** Writes the reporter's correction of a report not yet rated (the database refuses it once rated). */
+export async function correctReport(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+  kpiPosition: number,
+  periodNumber: number,
+  correction: { value: string; commentary: string; corrected_by: string; corrected_at: Date },
+): Promise<void> {
+  await db
+    .updateTable("kpi_reports")
+    .set(correction)
+    .where("authority_id", "=", authorityId)
+    .where("contract_id", "=", contractId)
+    .where("kpi_position", "=", kpiPosition)
+    .where("period_number", "=", periodNumber)
+    .execute();
+}
+
 export async function insertRating(db: Db, row: KpiRatingRow): Promise<void> {
   await db.insertInto("kpi_ratings").values(row).execute();
 }

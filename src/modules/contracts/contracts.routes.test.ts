@@ -87,6 +87,7 @@ beforeAll(async () => {
   await make("commissioner", [{ role: "commissioner", scopeId: COUNTY }]);
   await make("evaluator", [{ role: "evaluator", scopeId: COUNTY }]);
   await make("supplier", [{ role: "organisation-member", scopeId: MUTUAL }]);
+  await make("supplierAdmin", [{ role: "organisation-admin", scopeId: MUTUAL }]);
   await make("other", [{ role: "organisation-admin", scopeId: DEMO_ORGANISATION.carersTrust }]);
 }, 180_000);
 
@@ -229,7 +230,15 @@ describe("the API", () => {
       report: { value: "96%" },
       rating: { rating: "good", comment: "Above target." },
     });
-    expect(rated.json().ratingsPublication).toMatchObject({ nextDueOn: "2028-03-01", overdue: false });
+    // Each KPI's ratings are due 12 months on: KPI 1's from its rating, KPIs 2 and 3 from the start.
+    expect(
+      rated.json().kpis.map((k: { publication: { nextDueOn: string } }) => k.publication.nextDueOn),
+    ).toEqual(["2028-03-01", "2028-01-01", "2028-01-01"]);
+    expect(rated.json().ratingsPublication).toMatchObject({
+      nextDueOn: "2028-01-01",
+      overdue: false,
+      overdueKpis: [],
+    });
 
     const amendments = `${api}/${contract.id}/amendments`;
     expect((await call(t.app, "POST", amendments, s.commissioner, { reason: "Nothing" })).statusCode).toBe(
@@ -288,6 +297,143 @@ describe("the API", () => {
     expect((await call(t.app, "GET", `/api/v1/organisations/${MUTUAL}/contracts`, s.other)).statusCode).toBe(
       403,
     );
+  });
+});
+
+describe("the API: the rules at their edges and the missing steps (issue 14)", () => {
+  it("holds a reserved contract to 5 years and a value below the award's to a reason, writing nothing on refusal", async () => {
+    const reserved = await award({ reserved: true, valuePence: 600_000_000n });
+    const kpis = [kpi(1), kpi(2), kpi(3)];
+    const before = await rowCounts();
+    const long = await call(
+      t.app,
+      "POST",
+      api,
+      s.commissioner,
+      body(reserved.awardId, { kpis, endsOn: "2032-01-01" }),
+    );
+    expect(long.statusCode).toBe(422);
+    expect(long.json().error.details).toMatchObject([{ field: "endsOn" }]);
+    expect(long.json().error.details[0].message).toContain("31 December 2031");
+    const lower = await call(
+      t.app,
+      "POST",
+      api,
+      s.commissioner,
+      body(reserved.awardId, { kpis, endsOn: "2031-12-31", valuePence: "500000000" }),
+    );
+    expect(lower.statusCode).toBe(422);
+    expect(lower.json().error.details).toMatchObject([{ field: "valueReason" }]);
+    // A £6m award entered at £5m: the KPIs still count the £6m.
+    const fewer = await call(
+      t.app,
+      "POST",
+      api,
+      s.commissioner,
+      body(reserved.awardId, { endsOn: "2031-12-31", valuePence: "500000000", valueReason: "Fewer hours" }),
+    );
+    expect(fewer.statusCode).toBe(422);
+    expect(fewer.json().error.details).toMatchObject([{ field: "kpis" }]);
+    expect(await rowCounts()).toEqual(before);
+    const created = await call(
+      t.app,
+      "POST",
+      api,
+      s.commissioner,
+      body(reserved.awardId, {
+        kpis,
+        endsOn: "2031-12-31",
+        valuePence: "500000000",
+        valueReason: "Fewer hours than tendered",
+      }),
+    );
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({
+      valuePence: "500000000",
+      awardValuePence: "600000000",
+      valueReason: "Fewer hours than tendered",
+    });
+    // Amendments that change the term are held to 5 years too.
+    const amendments = `${api}/${created.json().id}/amendments`;
+    const before2 = await rowCounts();
+    expect(
+      (await call(t.app, "POST", amendments, s.commissioner, { reason: "Longer", endsOn: "2032-01-01" }))
+        .statusCode,
+    ).toBe(422);
+    expect(await rowCounts()).toEqual(before2);
+  });
+
+  it("adds KPIs by amendment, and lets the reporter correct a report until it is rated", async () => {
+    const a = await award();
+    const created = await call(t.app, "POST", api, s.commissioner, body(a.awardId));
+    expect(created.statusCode).toBe(201);
+    const one = `${api}/${created.json().id}`;
+    const before = await rowCounts();
+    const bad = await call(t.app, "POST", `${one}/amendments`, s.commissioner, {
+      reason: "KPIs",
+      kpis: [{ name: "Complaints", measure: "Per 1,000 visits", target: "Under 2", frequencyMonths: 2 }],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(
+      (await call(t.app, "POST", `${one}/amendments`, s.supplier, { reason: "KPIs", kpis: [kpi(2)] }))
+        .statusCode,
+    ).toBe(403);
+    expect(await rowCounts()).toEqual(before);
+    const amended = await call(t.app, "POST", `${one}/amendments`, s.commissioner, {
+      reason: "Complaints are measured from now on",
+      kpis: [{ name: "Complaints", measure: "Per 1,000 visits", target: "Under 2", frequencyMonths: 3 }],
+    });
+    expect(amended.statusCode).toBe(201);
+    expect(amended.json().contract.kpis[1]).toMatchObject({
+      position: 2,
+      name: "Complaints",
+      addedByAmendment: 1,
+      reportsFrom: "2027-03-01",
+      publication: { nextDueOn: "2028-03-01", overdue: false },
+    });
+    expect(amended.json().contract.amendments).toMatchObject([
+      { number: 1, kpisAdded: [{ position: 2, name: "Complaints" }], value: null },
+    ]);
+
+    const report = `${one}/kpis/1/periods/1/report`;
+    // 401, 403 (not its sender), 409 before the report, 404 for a period unknown.
+    expect((await call(t.app, "PUT", report, undefined, { value: "90%" })).statusCode).toBe(401);
+    expect((await call(t.app, "PUT", report, s.supplier, { value: "90%" })).statusCode).toBe(409);
+    expect(
+      (await call(t.app, "PUT", `${one}/kpis/1/periods/99/report`, s.supplier, { value: "90%" })).statusCode,
+    ).toBe(404);
+    expect(
+      (await call(t.app, "POST", report, s.supplier, { value: "90%", commentary: "First month." }))
+        .statusCode,
+    ).toBe(201);
+    const sent = await rowCounts();
+    for (const who of [s.supplierAdmin, s.other, s.commissioner])
+      expect((await call(t.app, "PUT", report, who, { value: "91%" })).statusCode).toBe(403);
+    expect(
+      (await call(t.app, "PUT", report, s.supplier, { value: "90%", commentary: "First month." })).statusCode,
+    ).toBe(422);
+    expect((await call(t.app, "PUT", report, s.supplier, { value: "" })).statusCode).toBe(400);
+    expect(await rowCounts()).toEqual(sent);
+    expect((await call(t.app, "GET", one, s.commissioner)).json().kpis[0].periods[0].report).toMatchObject({
+      value: "90%",
+      correctedAt: null,
+    });
+    const corrected = await call(t.app, "PUT", report, s.supplier, {
+      value: "92%",
+      commentary: "Recounted.",
+    });
+    expect(corrected.statusCode).toBe(200);
+    expect(corrected.json().kpis[0].periods[0]).toMatchObject({
+      state: "reported",
+      report: { value: "92%", commentary: "Recounted.", correctedAt: START.toISOString() },
+    });
+    const rated = await call(t.app, "POST", `${one}/kpis/1/periods/1/rating`, s.commissioner, {
+      rating: "approaching-target",
+      comment: "Nearly there.",
+    });
+    expect(rated.json().kpis[0].periods[0].report.value).toBe("92%");
+    expect((await call(t.app, "PUT", report, s.supplier, { value: "95%" })).statusCode).toBe(409);
+    expect((await call(t.app, "GET", one)).json().kpis[0].periods[0].report.value).toBe("92%");
   });
 });
 
@@ -413,6 +559,116 @@ describe("the pages", () => {
     expect(final.body).toContain("Weekend visits added");
     expect(final.body).toContain("Repeated inadequate ratings");
     expect((await t.app.inject({ url: "/contracts?q=Night-time" })).body).toContain(contractUrl);
+  });
+
+  it("ask the reason for a value below the award's, add KPIs by amendment, correct a report until rated", async () => {
+    const a = await award({ valuePence: 200_000_000n });
+    const url = `${pages}/new?award=${a.awardId}`;
+    const commissioner = s.commissioner as TestSession;
+    const supplier = s.supplier as TestSession;
+    const fields = {
+      title: "Night-time home care, north",
+      value: "£1,500,000",
+      "startsOn-day": "1",
+      "startsOn-month": "1",
+      "startsOn-year": "2027",
+      "endsOn-day": "31",
+      "endsOn-month": "12",
+      "endsOn-year": "2028",
+      paymentMechanism: "fixed",
+      "kpis.0.name": "Visits on time",
+      "kpis.0.measure": "Visits within 15 minutes of the planned time",
+      "kpis.0.target": "95%",
+      "kpis.0.frequencyMonths": "1",
+    };
+    expect((await t.app.inject({ url, headers: { cookie: commissioner.cookie } })).body).toContain(
+      "Why the value is below the value awarded",
+    );
+    const before = await rowCounts();
+    const noReason = await postForm(t.app, commissioner, url, fields);
+    expect(noReason.statusCode).toBe(422);
+    expect(noReason.body).toContain('href="#valueReason"');
+    expect(noReason.body).toContain("below the £2,000,000.00 awarded");
+    expect(await rowCounts()).toEqual(before);
+    const done = await postForm(t.app, commissioner, url, {
+      ...fields,
+      valueReason: "The south is left out.",
+    });
+    expect(done.statusCode).toBe(303);
+    const contractUrl = String(done.headers.location).split("?")[0] as string;
+    const notice = await t.app.inject({ url: contractUrl });
+    expect(notice.body).toContain("Value awarded");
+    expect(notice.body).toContain("£2,000,000.00");
+    expect(notice.body).toContain("The south is left out.");
+    expect(notice.body).toContain(
+      "Ratings of this KPI: none published yet. Next publication of ratings due by 1 January 2028.",
+    );
+
+    // Adding a KPI by amendment.
+    const amendUrl = `${contractUrl}/amend`;
+    const amendForm = await t.app.inject({ url: amendUrl, headers: { cookie: commissioner.cookie } });
+    expect(amendForm.body).toContain("KPIs to add");
+    expect(amendForm.body).toContain("KPI 2");
+    const kpiFields = {
+      reason: "Complaints are measured from now on",
+      "kpis.0.name": "Complaints",
+      "kpis.0.measure": "Complaints per 1,000 visits",
+      "kpis.0.target": "Under 2",
+      "kpis.0.frequencyMonths": "3",
+    };
+    const wrong = await postForm(t.app, commissioner, amendUrl, { ...kpiFields, "kpis.0.target": "" });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('href="#kpis.0.target"');
+    expect((await postForm(t.app, commissioner, amendUrl, kpiFields)).statusCode).toBe(303);
+    const amended = (await t.app.inject({ url: contractUrl })).body;
+    expect(amended).toContain(
+      "KPI added: Complaints (target: Under 2; Reported every 3 months, from 1 March 2027)",
+    );
+    expect(amended).toContain("Added by amendment 1; reported from 1 March 2027.");
+
+    // The supplier reports, and corrects the report before it is rated.
+    const reportUrl = `${contractUrl}/kpis/1/periods/1/report`;
+    const correctUrl = `${reportUrl}/correct`;
+    expect((await t.app.inject({ url: correctUrl, headers: { cookie: supplier.cookie } })).statusCode).toBe(
+      409,
+    );
+    expect((await postForm(t.app, supplier, reportUrl, { value: "93%" })).statusCode).toBe(303);
+    expect((await t.app.inject({ url: contractUrl, headers: { cookie: supplier.cookie } })).body).toContain(
+      correctUrl,
+    );
+    expect(
+      (await t.app.inject({ url: contractUrl, headers: { cookie: commissioner.cookie } })).body,
+    ).not.toContain(correctUrl);
+    const form = await t.app.inject({ url: correctUrl, headers: { cookie: supplier.cookie } });
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain("Correct a KPI report");
+    expect(form.body).toContain('value="93%"');
+    expect(
+      (await t.app.inject({ url: correctUrl, headers: { cookie: s.supplierAdmin?.cookie ?? "" } }))
+        .statusCode,
+    ).toBe(403);
+    const same = await postForm(t.app, supplier, correctUrl, { value: "93%" });
+    expect(same.statusCode).toBe(422);
+    expect(same.body).toContain("Nothing changes");
+    const corrected = await postForm(t.app, supplier, correctUrl, { value: "94%", commentary: "Recounted." });
+    expect(corrected.statusCode).toBe(303);
+    expect(String(corrected.headers.location)).toContain("notice=corrected");
+    const ratingPage = await t.app.inject({
+      url: `${contractUrl}/kpis/1/periods/1/rating`,
+      headers: { cookie: commissioner.cookie },
+    });
+    expect(ratingPage.body).toContain("94% — Recounted.");
+    expect(ratingPage.body).toContain("Corrected by supplier");
+    expect(
+      (
+        await postForm(t.app, commissioner, `${contractUrl}/kpis/1/periods/1/rating`, {
+          rating: "good",
+          comment: "On target once recounted.",
+        })
+      ).statusCode,
+    ).toBe(303);
+    expect((await t.app.inject({ url: contractUrl })).body).toContain("94% — Recounted. (corrected");
+    expect((await postForm(t.app, supplier, correctUrl, { value: "95%" })).statusCode).toBe(409);
   });
 
   it("take the contract's documents as file uploads, checked from their content", async () => {

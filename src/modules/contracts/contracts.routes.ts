@@ -45,12 +45,22 @@ import {
   contractDocument,
   contractOf,
   listContractViews,
+  type PublicationView,
   pageUrl,
   SUPPLIER_ROLES,
 } from "./contracts.service.ts";
 import { kpiReportPages } from "./kpi-reports.pages.ts";
-import { type RatingDraft, rateKpi, reportKpi } from "./kpi-reports.service.ts";
+import { correctKpiReport, type RatingDraft, rateKpi, reportKpi } from "./kpi-reports.service.ts";
 import { providerContracts } from "./provider-contracts.service.ts";
+
+function publicationToApi(publication: PublicationView) {
+  return {
+    lastPublishedAt: publication.lastPublishedAt?.toISOString() ?? null,
+    nextDueOn: publication.dueOn,
+    final: publication.final,
+    overdue: publication.overdue,
+  };
+}
 
 function kpisToApi(view: ContractView) {
   return view.kpis.map((k) => ({
@@ -59,6 +69,9 @@ function kpisToApi(view: ContractView) {
     measure: k.measure,
     target: k.target,
     frequencyMonths: k.frequency_months,
+    addedByAmendment: k.added_by_amendment,
+    reportsFrom: k.reportsFrom,
+    publication: publicationToApi(k.publication),
     periods: k.periods.map((p) => ({
       number: p.number,
       startsOn: p.startsOn,
@@ -70,6 +83,7 @@ function kpisToApi(view: ContractView) {
             value: p.report.value,
             commentary: p.report.commentary,
             reportedAt: p.report.reported_at.toISOString(),
+            correctedAt: p.report.corrected_at?.toISOString() ?? null,
           }
         : null,
       rating: p.rating
@@ -97,6 +111,7 @@ function amendmentsToApi(view: ContractView) {
       a.scope_before !== null && a.scope_after !== null
         ? { before: a.scope_before, after: a.scope_after }
         : null,
+    kpisAdded: a.kpisAdded.map((k) => ({ position: k.position, name: k.name })),
   }));
 }
 
@@ -133,6 +148,8 @@ export function contractToApi(view: ContractView): ContractResponse {
       startsOn: c.original_starts_on,
       endsOn: c.original_ends_on,
     },
+    awardValuePence: c.award_value_pence.toString(),
+    valueReason: c.value_reason,
     enteredAt: c.entered_at.toISOString(),
     kpis: kpisToApi(view),
     documents: view.documents.map((d) => ({
@@ -154,10 +171,8 @@ export function contractToApi(view: ContractView): ContractResponse {
           }
         : null,
     ratingsPublication: {
-      lastPublishedAt: view.publication.lastPublishedAt?.toISOString() ?? null,
-      nextDueOn: view.publication.dueOn,
-      final: view.publication.final,
-      overdue: view.publication.overdue,
+      ...publicationToApi(view.publication),
+      overdueKpis: view.publication.overdueKpis,
     },
     reports: view.counts,
     pageUrl: pageUrl(c),
@@ -368,7 +383,7 @@ function contractEntryWrites(app: FastifyInstance): void {
         tags,
         summary: "Enter a contract from an award, publishing its contract details notice",
         description:
-          "409 during standstill, while a challenge is open, or for an award withdrawn or contracted already. 422 when the end date is not after the start or has passed, the shares do not add up to 100%, a contract over £5,000,000.00 has fewer than 3 KPIs, or the supplier lacks the current registration the regulated activity needs. The value defaults to the award's.",
+          "409 during standstill, while a challenge is open, or for an award withdrawn or contracted already. 422 when the end date is not after the start or has passed, a contract reserved to public service mutuals runs over 5 years (s.33), the shares do not add up to 100%, the value is below the award's without a reason, a contract awarded or worth over £5,000,000.00 has fewer than 3 KPIs, or the supplier lacks the current registration the regulated activity needs. The value defaults to the award's.",
         params: AuthorityParams,
         body: EnterContractBody,
         response: { 201: ContractResponseSchema, ...errorResponses(409, 422) },
@@ -405,6 +420,25 @@ function contractEntryWrites(app: FastifyInstance): void {
     },
   );
 
+  json.put(
+    `${period}/report`,
+    api(
+      { who: afterLookup(supplierPeople), scope: "contracts:write" },
+      {
+        operationId: "correctKpiReport",
+        tags,
+        summary: "Correct a KPI report before it is rated (its sender)",
+        description:
+          "The result and commentary, as the report is. Only the person who sent it (403). 409 once rated, or before the period is reported. 422 when nothing changes. The authority's commissioners are told.",
+        params: PeriodParams,
+        body: ReportBody,
+        response: { 200: ContractResponseSchema, ...errorResponses(409, 422) },
+      },
+    ),
+    async (request) =>
+      contractToApi(await correctKpiReport(contractsCtxOf(request), ...periodOf(request), request.body)),
+  );
+
   json.post(
     `${period}/rating`,
     api(
@@ -438,9 +472,9 @@ function contractChangeWrites(app: FastifyInstance): void {
       {
         operationId: "amendContract",
         tags,
-        summary: "Amend a contract's value, dates or scope, with a reason (published)",
+        summary: "Amend a contract's value, dates or scope, or add KPIs, with a reason (published)",
         description:
-          "409 once ended or terminated, or to change the start date once started. 422 when nothing changes, the dates are out of order, the new end date has passed or is before the last period reported, or the value goes over £5,000,000.00 with fewer than 3 KPIs.",
+          "409 once ended or terminated, or to change the start date once started. 422 when nothing changes, the dates are out of order, the new end date has passed or is before the last period reported, a contract reserved to public service mutuals would run over 5 years (s.33), it would have more than 20 KPIs, or a contract awarded or worth over £5,000,000.00 would have fewer than 3 KPIs.",
         params: ContractParams,
         body: AmendmentBody,
         response: { 201: AmendmentResponse, ...errorResponses(409, 422) },

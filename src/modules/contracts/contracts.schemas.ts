@@ -39,34 +39,34 @@ export const ContractListQuery = Type.Object(
 );
 export type ContractListQuery = Static<typeof ContractListQuery>;
 
+/** A KPI: at entry, or added by an amendment. */
+const KpiBody = Type.Object(
+  {
+    name: Type.String({ maxLength: CONTRACT_LIMITS.kpiName }),
+    measure: Type.String({ maxLength: CONTRACT_LIMITS.kpiMeasure }),
+    target: Type.String({ maxLength: CONTRACT_LIMITS.kpiTarget }),
+    frequencyMonths: Type.Union([Type.Literal(1), Type.Literal(3), Type.Literal(6), Type.Literal(12)]),
+  },
+  { additionalProperties: false },
+);
+
 export const EnterContractBody = Type.Object(
   {
     awardId: Uuid,
     title: Type.String({ maxLength: CONTRACT_LIMITS.title }),
     description: Type.Optional(Type.String({ maxLength: CONTRACT_LIMITS.description })),
     valuePence: Type.Optional(Pence),
+    valueReason: Type.Optional(
+      Type.String({
+        maxLength: CONTRACT_LIMITS.reason,
+        description:
+          "Why the value differs from the value awarded: required when it is below it (422 without), published with the contract",
+      }),
+    ),
     startsOn: IsoDate,
     endsOn: IsoDate,
     paymentMechanism: Strings(PAYMENT_MECHANISMS),
-    kpis: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            name: Type.String({ maxLength: CONTRACT_LIMITS.kpiName }),
-            measure: Type.String({ maxLength: CONTRACT_LIMITS.kpiMeasure }),
-            target: Type.String({ maxLength: CONTRACT_LIMITS.kpiTarget }),
-            frequencyMonths: Type.Union([
-              Type.Literal(1),
-              Type.Literal(3),
-              Type.Literal(6),
-              Type.Literal(12),
-            ]),
-          },
-          { additionalProperties: false },
-        ),
-        { maxItems: CONTRACT_LIMITS.kpis },
-      ),
-    ),
+    kpis: Type.Optional(Type.Array(KpiBody, { maxItems: CONTRACT_LIMITS.kpis })),
     documents: Type.Optional(
       Type.Array(
         Type.Object(
@@ -107,6 +107,13 @@ export const AmendmentBody = Type.Object(
     startsOn: Type.Optional(IsoDate),
     endsOn: Type.Optional(IsoDate),
     scope: Type.Optional(Type.String({ maxLength: CONTRACT_LIMITS.scope })),
+    kpis: Type.Optional(
+      Type.Array(KpiBody, {
+        maxItems: CONTRACT_LIMITS.kpis,
+        description:
+          "KPIs to add: reported from the contract's start if it has not started, from the day of the amendment if it has",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -126,13 +133,27 @@ const Member = Type.Object({
   shareBp: Type.Integer(),
 });
 
+const Publication = Type.Object({
+  lastPublishedAt: Nullable(Instant),
+  nextDueOn: Nullable(IsoDate),
+  final: Type.Boolean(),
+  overdue: Type.Boolean(),
+});
+
 const PeriodResponse = Type.Object({
   number: Type.Integer(),
   startsOn: IsoDate,
   endsOn: IsoDate,
   state: Strings(["upcoming", "due", "overdue", "reported", "rated"] as const),
   overdueAfter: IsoDate,
-  report: Nullable(Type.Object({ value: Type.String(), commentary: Type.String(), reportedAt: Instant })),
+  report: Nullable(
+    Type.Object({
+      value: Type.String(),
+      commentary: Type.String(),
+      reportedAt: Instant,
+      correctedAt: Nullable(Instant),
+    }),
+  ),
   rating: Nullable(Type.Object({ rating: Strings(KPI_RATINGS), comment: Type.String(), ratedAt: Instant })),
 });
 
@@ -157,6 +178,8 @@ export const ContractResponse = Type.Object({
   endsOn: IsoDate,
   scope: Type.String(),
   original: Type.Object({ valuePence: Pence, startsOn: IsoDate, endsOn: IsoDate }),
+  awardValuePence: Pence,
+  valueReason: Type.String({ description: "Why the value differs from the value awarded" }),
   enteredAt: Instant,
   kpis: Type.Array(
     Type.Object({
@@ -165,7 +188,10 @@ export const ContractResponse = Type.Object({
       measure: Type.String(),
       target: Type.String(),
       frequencyMonths: Type.Integer(),
+      addedByAmendment: Nullable(Type.Integer()),
+      reportsFrom: IsoDate,
       periods: Type.Array(PeriodResponse),
+      publication: Publication,
     }),
   ),
   documents: Type.Array(
@@ -188,14 +214,15 @@ export const ContractResponse = Type.Object({
       startsOn: Nullable(Type.Object({ before: IsoDate, after: IsoDate })),
       endsOn: Nullable(Type.Object({ before: IsoDate, after: IsoDate })),
       scope: Nullable(Type.Object({ before: Type.String(), after: Type.String() })),
+      kpisAdded: Type.Array(Type.Object({ position: Type.Integer(), name: Type.String() })),
     }),
   ),
   termination: Nullable(Type.Object({ terminatedOn: IsoDate, reason: Type.String(), recordedAt: Instant })),
   ratingsPublication: Type.Object({
-    lastPublishedAt: Nullable(Instant),
-    nextDueOn: Nullable(IsoDate),
-    final: Type.Boolean(),
-    overdue: Type.Boolean(),
+    ...Publication.properties,
+    overdueKpis: Type.Array(Type.Integer(), {
+      description: "The KPIs (by position) whose ratings are overdue",
+    }),
   }),
   reports: Type.Object({ due: Type.Integer(), overdue: Type.Integer(), awaitingRating: Type.Integer() }),
   pageUrl: Type.String(),

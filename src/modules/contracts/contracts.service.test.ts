@@ -13,10 +13,13 @@ import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, DEMO_SEEDED_AT, type TestDatabase } from "../../../tests/support/test-db.ts";
 import * as contractsMigration from "../../db/migrations/2026-11-22-16-contracts.ts";
+import * as contractRulesMigration from "../../db/migrations/2026-12-06-01-contract-rules.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { localFileStore } from "../../lib/file-store.ts";
+import { addDays, endOfLondonDay } from "../../lib/london-time.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
-import { DEMO_CONTRACTS, demoContractsSeed } from "../../seed/demo/contracts.ts";
+import { DEMO_CONTRACTS, demoContractsSeed, firstMonthAfter } from "../../seed/demo/contracts.ts";
+import { DEMO_AWARD } from "../../seed/demo/evaluation.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { runSeeds } from "../../seed/seed.ts";
 import { seeds } from "../../seed/seeds.ts";
@@ -28,7 +31,7 @@ import { type ContractDraft, enterContract, readyToContract } from "./contract-e
 import type { ContractsCtx } from "./contracts.context.ts";
 import { contractOf, listContractViews } from "./contracts.service.ts";
 import { type AwardFixture, insertAward } from "./contracts.test-fixtures.ts";
-import { rateKpi, reportKpi } from "./kpi-reports.service.ts";
+import { correctKpiReport, rateKpi, reportKpi } from "./kpi-reports.service.ts";
 import { contractsHeldBy, contractsWithRatingsOf, providerContracts } from "./provider-contracts.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
@@ -82,7 +85,9 @@ const draft = (awardId: string, over: Partial<ContractDraft> = {}): ContractDraf
 const enter = async (who: string, d: ContractDraft) =>
   (await enterContract(contractsCtx(who), COUNTY, d)).contract.id;
 
-const count = async (table: "contracts" | "kpi_reports" | "kpi_ratings" | "contract_amendments") =>
+const count = async (
+  table: "contracts" | "contract_kpis" | "kpi_reports" | "kpi_ratings" | "contract_amendments",
+) =>
   Number(
     (
       await t.db
@@ -541,6 +546,336 @@ describe("amendments and termination", () => {
   });
 });
 
+describe("the rules at their edges (issue 14)", () => {
+  const amend = async (id: string, d: Parameters<typeof amendContract>[3], who = "commissioner") =>
+    (await amendContract(contractsCtx(who), COUNTY, id, d)).number;
+  const actions = async (id: string) =>
+    (
+      await t.db
+        .selectFrom("audit_events")
+        .select(["action", "changes"])
+        .where("entity_id", "=", id)
+        .execute()
+    ).map((e) => e.action);
+
+  it("s.33: a contract reserved to mutuals is entered for 5 years at most — a day under, the last day, a day over", async () => {
+    clock.set(START);
+    const over = await award({ reserved: true });
+    const before = await count("contracts");
+    const error = await refused(
+      enter("commissioner", draft(over.awardId, { startsOn: "2027-04-01", endsOn: "2032-04-01" })),
+    );
+    expect(error).toMatchObject({ code: "unprocessable", details: [{ field: "endsOn" }] });
+    expect(error.details[0]?.message).toContain("s.33");
+    expect(error.details[0]?.message).toContain("must end by 31 March 2032");
+    // Ten years, as the finding had it: refused too.
+    expect(
+      (
+        await refused(
+          enter("commissioner", draft(over.awardId, { startsOn: "2027-04-01", endsOn: "2037-03-31" })),
+        )
+      ).details[0]?.field,
+    ).toBe("endsOn");
+    expect(await count("contracts")).toBe(before);
+    expect(
+      await enter("commissioner", draft(over.awardId, { startsOn: "2027-04-01", endsOn: "2032-03-31" })),
+    ).toBeTruthy();
+    const under = await award({ reserved: true });
+    expect(
+      await enter("commissioner", draft(under.awardId, { startsOn: "2027-04-01", endsOn: "2032-03-30" })),
+    ).toBeTruthy();
+    // Not reserved: ten years is the authority's choice.
+    const open = await award();
+    expect(
+      await enter("commissioner", draft(open.awardId, { startsOn: "2027-04-01", endsOn: "2037-03-31" })),
+    ).toBeTruthy();
+  });
+
+  it("s.33: every amendment that changes a reserved contract's term is held to 5 years, nothing written on refusal", async () => {
+    clock.set(START);
+    const id = await enter(
+      "commissioner",
+      draft((await award({ reserved: true })).awardId, { startsOn: "2027-04-01", endsOn: "2031-03-31" }),
+    );
+    const before = await count("contract_amendments");
+    const longer = await refused(amend(id, { reason: "Extend", endsOn: "2032-04-01" }));
+    expect(longer).toMatchObject({ code: "unprocessable", details: [{ field: "endsOn" }] });
+    // Starting earlier with the same end makes it longer too (it has not started yet).
+    expect(
+      (await refused(amend(id, { reason: "Earlier", startsOn: "2027-03-15", endsOn: "2032-03-31" })))
+        .details[0]?.message,
+    ).toContain("must end by 14 March 2032");
+    expect(await count("contract_amendments")).toBe(before);
+    expect((await contractOf(ctxOf(null), COUNTY, id)).contract.ends_on).toBe("2031-03-31");
+    expect(await amend(id, { reason: "Extend to the limit", endsOn: "2032-03-31" })).toBe(1);
+    expect(await amend(id, { reason: "A little shorter", endsOn: "2032-03-30" })).toBe(2);
+    // Starting later moves the limit with it; a change of scope alone is not a change of term.
+    expect(await amend(id, { reason: "Later", startsOn: "2027-05-01", endsOn: "2032-04-30" })).toBe(3);
+    expect(await amend(id, { reason: "More", scope: "Weekend visits" })).toBe(4);
+  });
+
+  it("needs a reason for a value below the award's — a penny under; at and over need none — recorded and audited", async () => {
+    clock.set(START);
+    const kpis = [kpi(1), kpi(2), kpi(3)];
+    const under = await award({ valuePence: 600_000_000n });
+    const before = await count("contracts");
+    const error = await refused(
+      enter("commissioner", draft(under.awardId, { valuePence: "599999999", kpis })),
+    );
+    expect(error).toMatchObject({ code: "unprocessable", details: [{ field: "valueReason" }] });
+    expect(error.details[0]?.message).toContain("below the £6,000,000.00 awarded");
+    expect(await count("contracts")).toBe(before);
+    const reason = "Night visits in the north of the county are left to a later contract.";
+    const id = await enter(
+      "commissioner",
+      draft(under.awardId, { valuePence: "599999999", valueReason: reason, kpis }),
+    );
+    expect((await contractOf(ctxOf(null), COUNTY, id)).contract).toMatchObject({
+      value_pence: 599_999_999n,
+      award_value_pence: 600_000_000n,
+      value_reason: reason,
+    });
+    const entered = await t.db
+      .selectFrom("audit_events")
+      .select("changes")
+      .where("entity_id", "=", id)
+      .where("action", "=", "contract.entered")
+      .executeTakeFirstOrThrow();
+    expect(entered.changes).toMatchObject({ valueReason: reason });
+    const at = await award({ valuePence: 600_000_000n });
+    const same = await enter(
+      "commissioner",
+      draft(at.awardId, { valuePence: "600000000", valueReason: "x", kpis }),
+    );
+    expect((await contractOf(ctxOf(null), COUNTY, same)).contract.value_reason).toBe("");
+    const over = await award({ valuePence: 600_000_000n });
+    expect(await enter("commissioner", draft(over.awardId, { valuePence: "600000001", kpis }))).toBeTruthy();
+    // The published notice keeps them.
+    await expect(
+      sql`update contracts set value_reason = 'Other' where id = ${id}`.execute(t.db),
+    ).rejects.toThrow(/cannot be changed/);
+  });
+
+  it("counts the greater of the award's value and the contract's for the £5m / 3-KPI rule", async () => {
+    clock.set(START);
+    const reason = { valueReason: "Part of the service stays in house." };
+    // The finding: a £6m award entered as a £5m contract with no KPIs.
+    const six = await award({ valuePence: 600_000_000n });
+    const before = await count("contracts");
+    const error = await refused(
+      enter("commissioner", draft(six.awardId, { valuePence: "500000000", kpis: [], ...reason })),
+    );
+    expect(error).toMatchObject({ code: "unprocessable", details: [{ field: "kpis" }] });
+    expect(error.details[0]?.message).toContain("was awarded at £6,000,000.00 and has 0");
+    // Awarded a penny over £5m: 2 KPIs are too few, 3 enough.
+    const penny = await award({ valuePence: 500_000_001n });
+    expect(
+      (
+        await refused(
+          enter(
+            "commissioner",
+            draft(penny.awardId, { valuePence: "100000000", kpis: [kpi(1), kpi(2)], ...reason }),
+          ),
+        )
+      ).details[0]?.field,
+    ).toBe("kpis");
+    expect(await count("contracts")).toBe(before);
+    expect(
+      await enter(
+        "commissioner",
+        draft(penny.awardId, { valuePence: "100000000", kpis: [kpi(1), kpi(2), kpi(3)], ...reason }),
+      ),
+    ).toBeTruthy();
+    // Awarded exactly £5m: none needed.
+    const five = await award({ valuePence: 500_000_000n });
+    const id = await enter(
+      "commissioner",
+      draft(five.awardId, { valuePence: "400000000", kpis: [], ...reason }),
+    );
+    // An amendment is held to it too: over £5m with fewer than 3 KPIs is refused.
+    expect((await refused(amend(id, { reason: "More", valuePence: "500000001" }))).details[0]?.field).toBe(
+      "value",
+    );
+  });
+
+  it("adds KPIs by amendment: reported from the day added, published with the amendment, audited", async () => {
+    clock.set(START);
+    const id = await enter("commissioner", draft((await award()).awardId, { kpis: [kpi(1, 1)] }));
+    const kpisBefore = await count("contract_kpis");
+    const amendmentsBefore = await count("contract_amendments");
+    // Each field at fault (400), and — over £5m — fewer than 3 KPIs after the amendment (422): nothing written.
+    const bad = await refused(
+      amend(id, { reason: "KPIs", kpis: [{ name: "", measure: "m", target: "t", frequencyMonths: 2 }] }),
+    );
+    expect(bad.details.map((d) => d.field).sort()).toEqual(["kpis.0.frequencyMonths", "kpis.0.name"]);
+    const tooFew = await refused(amend(id, { reason: "Bigger", valuePence: "500000001", kpis: [kpi(2, 3)] }));
+    expect(tooFew).toMatchObject({ code: "unprocessable", details: [{ field: "kpis" }] });
+    expect(await count("contract_kpis")).toBe(kpisBefore);
+    expect(await count("contract_amendments")).toBe(amendmentsBefore);
+    // Exactly 3 after it: done, in one amendment with the new value.
+    const number = await amend(id, {
+      reason: "More hours, and the KPIs a contract of this size needs",
+      valuePence: "500000001",
+      kpis: [kpi(2, 3), kpi(3, 12)],
+    });
+    expect(number).toBe(1);
+    const view = await contractOf(ctxOf(null), COUNTY, id);
+    expect(view.kpis.map((k) => [k.position, k.added_by_amendment, k.reportsFrom])).toEqual([
+      [1, null, "2027-01-01"],
+      [2, 1, "2027-03-01"],
+      [3, 1, "2027-03-01"],
+    ]);
+    expect(view.kpis[1]?.periods[0]).toMatchObject({
+      number: 1,
+      startsOn: "2027-03-01",
+      endsOn: "2027-05-31",
+    });
+    expect(view.kpis[1]?.publication).toMatchObject({ dueOn: "2028-03-01", overdue: false });
+    expect(view.amendments[0]?.kpisAdded.map((k) => k.name)).toEqual(["KPI 2", "KPI 3"]);
+    expect(view.amendments[0]).toMatchObject({ kpis_added: 2, value_after_pence: 500_000_001n });
+    // Only KPIs: an amendment too.
+    expect(await amend(id, { reason: "Complaints", kpis: [kpi(4, 1)] })).toBe(2);
+    expect(await actions(id)).toEqual(expect.arrayContaining(["contract.amended"]));
+    const audited = await t.db
+      .selectFrom("audit_events")
+      .select("changes")
+      .where("entity_id", "=", id)
+      .where("action", "=", "contract.amended")
+      .orderBy("seq", "desc")
+      .executeTakeFirstOrThrow();
+    expect(audited.changes).toMatchObject({
+      number: 2,
+      kpisAdded: [{ position: 4, name: "KPI 4", reportsFrom: "2027-03-01" }],
+    });
+    const told = await t.db
+      .selectFrom("notifications")
+      .select("body")
+      .where("user_id", "=", as("supplier").userId)
+      .where("kind", "=", "contract.amended")
+      .where("body", "like", "Amendment 2 %")
+      .execute();
+    expect(told.map((n) => n.body).join("\n")).toContain('adds a KPI to report against: "KPI 4"');
+    // Before the contract starts, a KPI added runs from the start.
+    const later = await enter(
+      "commissioner",
+      draft((await award()).awardId, { startsOn: "2027-06-01", endsOn: "2028-05-31", kpis: [] }),
+    );
+    await amend(later, { reason: "A KPI", kpis: [kpi(1, 1)] });
+    expect((await contractOf(ctxOf(null), COUNTY, later)).kpis[0]).toMatchObject({
+      reports_from: null,
+      reportsFrom: "2027-06-01",
+    });
+  });
+
+  it("adds up to 20 KPIs in all (422 over)", async () => {
+    clock.set(START);
+    const nineteen = Array.from({ length: 19 }, (_, i) => kpi(i + 1, 12));
+    const id = await enter("commissioner", draft((await award()).awardId, { kpis: nineteen }));
+    expect(
+      (await refused(amend(id, { reason: "Two more", kpis: [kpi(20, 12), kpi(21, 12)] }))).details[0]?.field,
+    ).toBe("kpis");
+    expect(await amend(id, { reason: "The twentieth", kpis: [kpi(20, 12)] })).toBe(1);
+    expect((await refused(amend(id, { reason: "One more", kpis: [kpi(21, 12)] }))).code).toBe(
+      "unprocessable",
+    );
+  });
+
+  it("has each KPI's ratings published at least every 12 months: rating one KPI does not cover another", async () => {
+    clock.set(new Date("2027-03-05T10:00:00Z"));
+    const id = await enter("commissioner", draft((await award()).awardId, { kpis: [kpi(1, 1), kpi(2, 3)] }));
+    await reportKpi(contractsCtx("supplier"), COUNTY, id, 1, 1, { value: "95%", commentary: "" });
+    await rateKpi(contractsCtx("commissioner"), COUNTY, id, 1, 1, { rating: "good", comment: "On target." });
+    const at = async (instant: string) => {
+      clock.set(new Date(instant));
+      return contractOf(ctxOf(null), COUNTY, id);
+    };
+    // KPI 2 has never been rated: due 12 months after the start (1 January 2028), overdue the day after.
+    let view = await at("2027-12-31T12:00:00Z");
+    expect(view.kpis.map((k) => k.publication.dueOn)).toEqual(["2028-03-05", "2028-01-01"]);
+    expect(view.publication).toMatchObject({ dueOn: "2028-01-01", overdue: false, overdueKpis: [] });
+    view = await at("2028-01-01T12:00:00Z");
+    expect(view.publication.overdue).toBe(false);
+    view = await at("2028-01-02T12:00:00Z");
+    expect(view.kpis.map((k) => k.publication.overdue)).toEqual([false, true]);
+    expect(view.publication).toMatchObject({
+      overdue: true,
+      overdueKpis: [2],
+      lastPublishedAt: expect.any(Date),
+    });
+    expect(
+      (await listContractViews(ctxOf(null), { ratingsOverdue: true })).map((v) => v.contract.id),
+    ).toContain(id);
+    const profile = (await contractsWithRatingsOf(ctxOf(null), MUTUAL)).find((c) => c.contractId === id);
+    expect(profile?.kpis.map((k) => k.ratingsOverdue)).toEqual([false, true]);
+    clock.set(START);
+  });
+
+  it("lets the reporter correct a report until it is rated (403 anyone else, 409 unreported or rated), audited", async () => {
+    clock.set(new Date("2027-03-05T10:00:00Z"));
+    const id = await enter("commissioner", draft((await award()).awardId, { kpis: [kpi(1, 1)] }));
+    const correct = (who: string, period: number, value: string, commentary = "") =>
+      correctKpiReport(contractsCtx(who), COUNTY, id, 1, period, { value, commentary });
+    const row = () =>
+      t.db
+        .selectFrom("kpi_reports")
+        .selectAll()
+        .where("contract_id", "=", id)
+        .where("period_number", "=", 1)
+        .executeTakeFirst();
+    expect((await refused(correct("supplier", 1, "94%"))).code).toBe("not_reported");
+    await reportKpi(contractsCtx("supplier"), COUNTY, id, 1, 1, { value: "93%", commentary: "Steady." });
+    const sent = await row();
+    expect((await refused(correct("supplierAdmin", 1, "94%"))).code).toBe("forbidden");
+    expect((await refused(correct("commissioner", 1, "94%"))).code).toBe("forbidden");
+    expect((await refused(correct("otherSupplier", 1, "94%"))).code).toBe("forbidden");
+    expect((await refused(correct("supplier", 99, "94%"))).code).toBe("not_found");
+    expect((await refused(correct("supplier", 1, ""))).details).toMatchObject([{ field: "value" }]);
+    expect((await refused(correct("supplier", 1, "93%", "Steady."))).code).toBe("unprocessable");
+    expect(await row()).toEqual(sent);
+    clock.set(new Date("2027-03-06T10:00:00Z"));
+    const corrected = await correct("supplier", 1, "95%", "The first count missed the weekend.");
+    expect(corrected.kpis[0]?.periods[0]).toMatchObject({ state: "reported", correctable: true });
+    // The public does not see it before the rating.
+    expect((await contractOf(ctxOf(null), COUNTY, id)).kpis[0]?.periods[0]?.report).toBeNull();
+    const authority = await contractOf(ctxOf("commissioner"), COUNTY, id);
+    expect(authority.kpis[0]?.periods[0]?.report).toMatchObject({
+      value: "95%",
+      commentary: "The first count missed the weekend.",
+      reported_at: sent?.reported_at,
+      corrected_by: as("supplier").userId,
+      corrected_at: new Date("2027-03-06T10:00:00Z"),
+    });
+    const audited = await t.db
+      .selectFrom("audit_events")
+      .select("changes")
+      .where("entity_id", "=", id)
+      .where("action", "=", "contract.kpi-report-corrected")
+      .executeTakeFirstOrThrow();
+    expect(audited.changes).toMatchObject({ before: { value: "93%" }, after: { value: "95%" } });
+    const told = await t.db
+      .selectFrom("notifications")
+      .select("kind")
+      .where("user_id", "=", as("commissioner").userId)
+      .where("kind", "=", "contract.kpi-report-corrected")
+      .execute();
+    expect(told.length).toBeGreaterThan(0);
+    // Rated: published as corrected, and no longer to be corrected.
+    await rateKpi(contractsCtx("commissioner"), COUNTY, id, 1, 1, { rating: "good", comment: "On target." });
+    expect((await contractOf(ctxOf(null), COUNTY, id)).kpis[0]?.periods[0]?.report?.value).toBe("95%");
+    const rated = await row();
+    expect((await refused(correct("supplier", 1, "96%"))).code).toBe("already_rated");
+    expect(await row()).toEqual(rated);
+    // The database holds to it too.
+    await expect(
+      sql`update kpi_reports set value = '99%', corrected_at = now() where contract_id = ${id}`.execute(t.db),
+    ).rejects.toThrow(/rated/);
+    await expect(sql`delete from kpi_reports where contract_id = ${id}`.execute(t.db)).rejects.toThrow(
+      /cannot be changed/,
+    );
+    clock.set(START);
+  });
+});
+
 describe("for the regulation module", () => {
   it("lists live contracts held for regulated activities, with the commissioners to tell", async () => {
     clock.set(START);
@@ -604,17 +939,39 @@ describe("demo data and the migration", () => {
     await fresh?.destroy();
   });
 
-  it("contracts every award ready to contract, with periods reported, rated, due and overdue; once", async () => {
-    const view = await contractOf(ctxOf(null, fresh.db, seedClock), COUNTY, DEMO_CONTRACTS[0] as string);
+  it("contracts every award ready to contract, from the month after its standstill, with periods reported, rated, due and overdue; once", async () => {
+    const ctx = ctxOf(null, fresh.db, seedClock);
+    const view = await contractOf(ctx, COUNTY, DEMO_CONTRACTS[0] as string);
+    // The evaluation seed's award, made 240 days before: its standstill ended in early August 2026.
     expect(view.contract).toMatchObject({
-      award_id: ready.awardId,
-      starts_on: "2026-08-01",
-      ends_on: "2029-07-31",
+      award_id: DEMO_AWARD.ready,
+      starts_on: "2026-09-01",
+      ends_on: "2029-08-31",
     });
     expect(view.kpis).toHaveLength(3);
     const states = view.kpis.flatMap((k) => k.periods.map((p) => p.state));
     for (const state of ["rated", "reported", "due", "overdue"]) expect(states).toContain(state);
     expect(view.publication.overdue).toBe(false);
+    // The fixture's award, whose standstill ended at midnight at the start of 1 March 2027: from then.
+    expect((await contractOf(ctx, COUNTY, DEMO_CONTRACTS[1] as string)).contract).toMatchObject({
+      award_id: ready.awardId,
+      starts_on: "2027-03-01",
+    });
+    // No demo contract starts before its award's standstill ended.
+    const started = await fresh.db
+      .selectFrom("contracts as c")
+      .innerJoin("tender_awards as a", (j) =>
+        j.onRef("a.authority_id", "=", "c.authority_id").onRef("a.id", "=", "c.award_id"),
+      )
+      .select(["c.starts_on", "a.standstill_ends_at"])
+      .execute();
+    expect(started.length).toBeGreaterThanOrEqual(2);
+    for (const c of started)
+      expect(endOfLondonDay(addDays(c.starts_on, -1)) >= c.standstill_ends_at).toBe(true);
+    expect(firstMonthAfter(new Date("2027-03-01T00:00:00Z"))).toBe("2027-03-01");
+    expect(firstMonthAfter(new Date("2027-03-01T00:00:00.001Z"))).toBe("2027-04-01");
+    expect(firstMonthAfter(new Date("2027-03-31T23:00:00Z"))).toBe("2027-04-01");
+    expect(firstMonthAfter(new Date("2027-04-01T09:00:00+01:00"))).toBe("2027-05-01");
     expect((await runSeeds(fresh.db, seedClock, [demoContractsSeed], { demo: true })).skipped).toEqual([
       "demo-contracts",
     ]);
@@ -623,6 +980,13 @@ describe("demo data and the migration", () => {
   it("goes down and up again", async () => {
     const fresh = await createTestDatabase();
     try {
+      // This issue's migration first, then the contracts' own.
+      await contractRulesMigration.down(fresh.db as never);
+      await expect(sql`select award_value_pence from contracts`.execute(fresh.db)).rejects.toThrow();
+      await contractRulesMigration.up(fresh.db as never);
+      expect(
+        (await sql`select award_value_pence, value_reason from contracts`.execute(fresh.db)).rows,
+      ).toEqual([]);
       await contractsMigration.down(fresh.db as never);
       await expect(sql`select 1 from contracts`.execute(fresh.db)).rejects.toThrow();
       await contractsMigration.up(fresh.db as never);

@@ -18,13 +18,15 @@
 import type { Trx } from "../../db/database.ts";
 import { type FieldError, NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { isIsoDate, londonDate, londonToday, longDate } from "../../lib/london-time.ts";
-import { type Pence, parseMoney } from "../../lib/money.ts";
+import { addDays, addMonths, isIsoDate, londonDate, londonToday, longDate } from "../../lib/london-time.ts";
+import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import type { Principal, Role } from "../access/access.service.ts";
 import { isAuthorityEditor } from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { hasCurrentRegistration } from "../regulation/regulation.service.ts";
+import { RESERVED_MAX_TERM_MONTHS } from "../tenders/setup.service.ts";
+import { findTender } from "../tenders/tenders.service.ts";
 import type { ContractsCtx } from "./contracts.context.ts";
 import * as repo from "./contracts.repository.ts";
 import type {
@@ -35,9 +37,11 @@ import type {
   KpiRatingRow,
   KpiReport,
 } from "./contracts.table.ts";
+import { KPI_FREQUENCIES } from "./contracts.table.ts";
 import {
   type Period,
   type PeriodState,
+  type PublicationDue,
   periodState,
   periodsOf,
   publicationDue,
@@ -168,20 +172,138 @@ export function dateField(
   return v;
 }
 
+/** A KPI as sent: at entry, or added by an amendment. */
+export interface KpiDraft {
+  name?: string;
+  measure?: string;
+  target?: string;
+  frequencyMonths?: number | string;
+}
+
+/** A KPI's fields, checked, as its row is written (but for the contract it belongs to). */
+export type CheckedKpi = Omit<ContractKpi, "contract_id">;
+
+/**
+ * KPIs' fields (each problem named, `kpis.<i>.<field>`), numbered from `firstPosition` — 1 at entry,
+ * after the contract's KPIs for an amendment. At most `CONTRACT_LIMITS.kpis` are sent at once.
+ */
+export function checkKpiDrafts(
+  problems: FieldError[],
+  authorityId: string,
+  drafts: readonly KpiDraft[],
+  added: { firstPosition: number; byAmendment: number | null; reportsFrom: string | null } = {
+    firstPosition: 1,
+    byAmendment: null,
+    reportsFrom: null,
+  },
+): CheckedKpi[] {
+  if (drafts.length > CONTRACT_LIMITS.kpis)
+    problems.push({ field: "kpis", message: `A contract has at most ${CONTRACT_LIMITS.kpis} KPIs` });
+  return drafts.slice(0, CONTRACT_LIMITS.kpis).map((k, i) => {
+    const n = added.firstPosition + i;
+    const frequency = Number(k.frequencyMonths);
+    if (!(KPI_FREQUENCIES as readonly number[]).includes(frequency))
+      problems.push({
+        field: `kpis.${i}.frequencyMonths`,
+        message: `Choose how often KPI ${n} is reported: every 1, 3, 6 or 12 months`,
+      });
+    const { kpiName, kpiMeasure, kpiTarget } = CONTRACT_LIMITS;
+    return {
+      authority_id: authorityId,
+      position: n,
+      name: textField(problems, `kpis.${i}.name`, k.name, kpiName, `Enter KPI ${n}'s name`),
+      measure: textField(
+        problems,
+        `kpis.${i}.measure`,
+        k.measure,
+        kpiMeasure,
+        `Say what KPI ${n} measures and how`,
+      ),
+      target: textField(problems, `kpis.${i}.target`, k.target, kpiTarget, `Enter KPI ${n}'s target`),
+      frequency_months: frequency,
+      added_by_amendment: added.byAmendment,
+      reports_from: added.reportsFrom,
+    };
+  });
+}
+
+// The rules on a contract's terms, at entry and at each amendment
+
+/**
+ * The £5m rule (DOMAIN.md §2): a contract awarded or worth over £5,000,000.00 — the greater of the
+ * value awarded and the contract's value counts, so a lower contract value does not escape it —
+ * carries at least 3 KPIs. The problem, about `field`, or null.
+ */
+export function kpiRuleProblem(
+  values: { awardValue: bigint; value: bigint },
+  kpiCount: number,
+  field: string,
+): FieldError | null {
+  const counted = values.awardValue > values.value ? values.awardValue : values.value;
+  if (counted <= KPI_THRESHOLD_PENCE || kpiCount >= MIN_KPIS_OVER_THRESHOLD) return null;
+  const worth =
+    values.awardValue > values.value
+      ? `was awarded at ${formatMoney(values.awardValue as Pence)}`
+      : `is worth ${formatMoney(values.value as Pence)}`;
+  return {
+    field,
+    message: `A contract awarded or worth over ${formatMoney(KPI_THRESHOLD_PENCE as Pence)} needs at least ${MIN_KPIS_OVER_THRESHOLD} KPIs: this one ${worth} and has ${kpiCount}`,
+  };
+}
+
+/** The last day of a term of at most `months` months from `startsOn` (5 years from 1 April 2027: 31 March 2032). */
+export function lastDayOfTerm(startsOn: string, months: number): string {
+  return addDays(addMonths(startsOn, months), -1);
+}
+
+/** Whether the tender a contract comes from was reserved to public service mutuals (s.33): the tenders module says. */
+export async function tenderReserved(ctx: Ctx, authorityId: string, tenderId: string): Promise<boolean> {
+  return (await findTender(ctx, authorityId, tenderId))?.reserved === true;
+}
+
+/**
+ * s.33 (Procurement Act 2023): a contract reserved to public service mutuals — its tender was
+ * reserved — runs for at most 5 years. Checked at entry and at every amendment that moves its
+ * dates (the tenders module says whether the tender was reserved). The problem, or null.
+ */
+export async function reservedTermProblem(
+  ctx: Ctx,
+  authorityId: string,
+  tenderId: string,
+  term: { startsOn: string; endsOn: string },
+): Promise<FieldError | null> {
+  const lastDay = lastDayOfTerm(term.startsOn, RESERVED_MAX_TERM_MONTHS);
+  if (term.endsOn <= lastDay) return null;
+  if (!(await tenderReserved(ctx, authorityId, tenderId))) return null;
+  return {
+    field: "endsOn",
+    message: `This contract is reserved to public service mutuals, so it runs for at most 5 years (Procurement Act 2023, s.33): from ${longDate(term.startsOn)} it must end by ${longDate(lastDay)}`,
+  };
+}
+
 // Reading
 
 export interface PeriodView extends Period {
   state: PeriodState;
   /** The last day before the report is overdue. */
   overdueAfter: string;
-  /** Shown to the public once rated; to the supplier and the authority as soon as made. */
-  report: (KpiReport & { reportedByName: string }) | null;
+  /** Shown to the public once rated; to the supplier and the authority as soon as made (and as corrected). */
+  report: (KpiReport & { reportedByName: string; correctedByName: string | null }) | null;
   rating: (KpiRatingRow & { ratedByName: string }) | null;
+  /** Whether the one viewing it sent its report, not yet rated, and so may correct it. */
+  correctable: boolean;
 }
 
+/** When ratings are next due, and the latest publication (`lastPublishedAt`). */
+export type PublicationView = PublicationDue & { lastPublishedAt: Date | null };
+
 export interface KpiView extends ContractKpi {
+  /** Its first period's first day: the contract's start, or the day it was added by an amendment. */
+  reportsFrom: string;
   periods: PeriodView[];
   latestRating: KpiRatingRow | null;
+  /** This KPI's own publication: its ratings are due at least every 12 months, and at the end. */
+  publication: PublicationView;
 }
 
 export interface ContractView {
@@ -190,8 +312,12 @@ export interface ContractView {
   lastDay: string;
   kpis: KpiView[];
   documents: ContractDocument[];
-  amendments: (ContractAmendment & { amendedByName: string })[];
-  publication: ReturnType<typeof publicationDue> & { lastPublishedAt: Date | null };
+  amendments: (ContractAmendment & { amendedByName: string; kpisAdded: ContractKpi[] })[];
+  /**
+   * The contract's publication, from its KPIs': due on the earliest of their dates, overdue when any
+   * KPI's ratings are (`overdueKpis` says which), the latest rating of any.
+   */
+  publication: PublicationView & { overdueKpis: number[] };
   counts: { due: number; overdue: number; awaitingRating: number };
   /** The authority's commissioners and administrators (and platform administrators). */
   canManage: boolean;
@@ -202,22 +328,30 @@ export interface ContractView {
 
 type Names = Map<string, string>;
 
+/** Who is viewing: whether they see reports before their rating, and who they are if they report. */
+interface Viewer {
+  seesReports: boolean;
+  /** The viewer's user id when one of the supplier's people: they correct the reports they sent. */
+  reporterId: string | null;
+}
+
 function kpiViews(
   contract: repo.ContractRow,
   parts: repo.ContractParts,
   names: Names,
   now: string,
-  seesReports: boolean,
-): { kpis: KpiView[]; counts: ContractView["counts"]; allRated: boolean } {
+  viewer: Viewer,
+): { kpis: KpiView[]; counts: ContractView["counts"] } {
   const lastDay = lastDayOf(contract);
   const own = <T extends { contract_id: string }>(rows: T[]) =>
     rows.filter((r) => r.contract_id === contract.id);
   const reports = own(parts.reports);
   const ratings = own(parts.ratings);
   const counts = { due: 0, overdue: 0, awaitingRating: 0 };
-  let allRated = true;
   const kpis = own(parts.kpis).map((k) => {
-    const periods = periodsOf(contract.starts_on, lastDay, k.frequency_months).map((period) => {
+    const reportsFrom = k.reports_from ?? contract.starts_on;
+    let allRated = true;
+    const periods = periodsOf(reportsFrom, lastDay, k.frequency_months).map((period) => {
       const report = reports.find((r) => r.kpi_position === k.position && r.period_number === period.number);
       const rating = ratings.find((r) => r.kpi_position === k.position && r.period_number === period.number);
       const state = periodState(period, now, report !== undefined, rating !== undefined);
@@ -230,16 +364,61 @@ function kpiViews(
         state,
         overdueAfter: reportOverdueAfter(period),
         report:
-          report && (rating || seesReports)
-            ? { ...report, reportedByName: names.get(report.reported_by) ?? "" }
+          report && (rating || viewer.seesReports)
+            ? {
+                ...report,
+                reportedByName: names.get(report.reported_by) ?? "",
+                correctedByName: report.corrected_by ? (names.get(report.corrected_by) ?? "") : null,
+              }
             : null,
         rating: rating ? { ...rating, ratedByName: names.get(rating.rated_by) ?? "" } : null,
+        correctable:
+          state === "reported" && viewer.reporterId !== null && report?.reported_by === viewer.reporterId,
       };
     });
     const rated = periods.filter((p) => p.rating).map((p) => p.rating as KpiRatingRow);
-    return { ...k, periods, latestRating: rated[rated.length - 1] ?? null };
+    const lastPublishedAt = rated.reduce<Date | null>(
+      (latest, r) => (latest === null || r.rated_at > latest ? r.rated_at : latest),
+      null,
+    );
+    const publication = {
+      ...publicationDue({
+        startsOn: reportsFrom,
+        endsOn: lastDay,
+        lastPublishedOn: lastPublishedAt ? londonDate(lastPublishedAt) : null,
+        allPeriodsRated: allRated,
+        today: now,
+      }),
+      lastPublishedAt,
+    };
+    return { ...k, reportsFrom, periods, latestRating: rated[rated.length - 1] ?? null, publication };
   });
-  return { kpis, counts, allRated };
+  return { kpis, counts };
+}
+
+/** The contract's publication from its KPIs' (none due for a contract without KPIs). */
+function contractPublication(kpis: readonly KpiView[]): ContractView["publication"] {
+  const lastPublishedAt = kpis.reduce<Date | null>(
+    (latest, k) =>
+      k.publication.lastPublishedAt && (latest === null || k.publication.lastPublishedAt > latest)
+        ? k.publication.lastPublishedAt
+        : latest,
+    null,
+  );
+  const overdueKpis = kpis.filter((k) => k.publication.overdue).map((k) => k.position);
+  const next = kpis
+    .filter((k) => k.publication.dueOn !== null)
+    .sort((a, b) => ((a.publication.dueOn as string) < (b.publication.dueOn as string) ? -1 : 1))[0];
+  if (!next)
+    // A contract without KPIs has no ratings to publish; with every KPI's final ratings published, nothing more is due.
+    return { dueOn: null, overdue: false, final: kpis.length > 0, lastPublishedAt, overdueKpis };
+  return {
+    dueOn: next.publication.dueOn,
+    final: next.publication.final,
+    overdue: overdueKpis.length > 0,
+    lastPublishedAt,
+    overdueKpis,
+  };
 }
 
 function build(
@@ -247,35 +426,25 @@ function build(
   parts: repo.ContractParts,
   names: Names,
   now: string,
-  seesReports: boolean,
+  viewer: Viewer,
 ): Omit<ContractView, "canManage" | "canReport"> {
-  const lastDay = lastDayOf(contract);
-  const { kpis, counts, allRated } = kpiViews(contract, parts, names, now, seesReports);
-  const lastPublishedAt = parts.ratings
-    .filter((r) => r.contract_id === contract.id)
-    .reduce<Date | null>((latest, r) => (latest === null || r.rated_at > latest ? r.rated_at : latest), null);
-  const publication = {
-    ...publicationDue({
-      startsOn: contract.starts_on,
-      endsOn: lastDay,
-      lastPublishedOn: lastPublishedAt ? londonDate(lastPublishedAt) : null,
-      allPeriodsRated: allRated,
-      today: now,
-    }),
-    lastPublishedAt,
-  };
-  // A contract without KPIs has no ratings to publish.
-  if (kpis.length === 0) Object.assign(publication, { dueOn: null, overdue: false, final: false });
+  const { kpis, counts } = kpiViews(contract, parts, names, now, viewer);
   return {
     contract,
     state: contractState(contract, now),
-    lastDay,
+    lastDay: lastDayOf(contract),
     kpis,
     documents: parts.documents.filter((d) => d.contract_id === contract.id),
     amendments: parts.amendments
       .filter((a) => a.contract_id === contract.id)
-      .map((a) => ({ ...a, amendedByName: names.get(a.amended_by) ?? "" })),
-    publication,
+      .map((a) => ({
+        ...a,
+        amendedByName: names.get(a.amended_by) ?? "",
+        kpisAdded: parts.kpis.filter(
+          (k) => k.contract_id === contract.id && k.added_by_amendment === a.number,
+        ),
+      })),
+    publication: contractPublication(kpis),
     counts,
     enteredByName: names.get(contract.entered_by) ?? "",
   };
@@ -308,7 +477,7 @@ export async function viewsOf(ctx: Ctx, rows: repo.ContractRow[]): Promise<Contr
   const userIds = [
     ...rows.map((r) => r.entered_by),
     ...[...parts.values()].flatMap((p) => [
-      ...p.reports.map((r) => r.reported_by),
+      ...p.reports.flatMap((r) => (r.corrected_by ? [r.reported_by, r.corrected_by] : [r.reported_by])),
       ...p.ratings.map((r) => r.rated_by),
       ...p.amendments.map((a) => a.amended_by),
     ]),
@@ -318,7 +487,10 @@ export async function viewsOf(ctx: Ctx, rows: repo.ContractRow[]): Promise<Contr
     const canManage = isAuthorityEditor(principal, row.authority_id);
     const canReport = isSupplier(principal, row.organisation_id);
     return {
-      ...build(row, parts.get(row.authority_id) as repo.ContractParts, names, now, canManage || canReport),
+      ...build(row, parts.get(row.authority_id) as repo.ContractParts, names, now, {
+        seesReports: canManage || canReport,
+        reporterId: canReport ? (principal?.userId ?? null) : null,
+      }),
       canManage,
       canReport,
     };

@@ -39,6 +39,10 @@ export interface ContractsTable {
   original_value_pence: bigint;
   original_starts_on: string;
   original_ends_on: string;
+  /** The value awarded (the award's): the £5m / 3-KPI rule applies to the greater of it and the contract's value. */
+  award_value_pence: bigint;
+  /** Why the contract's value differs from the value awarded (required when below it); "" otherwise. */
+  value_reason: string;
   /** The current terms: the original ones, as amended. */
   value_pence: bigint;
   starts_on: string;
@@ -61,6 +65,10 @@ export interface ContractKpisTable {
   measure: string;
   target: string;
   frequency_months: number;
+  /** The amendment that added it; null for a KPI of the contract as entered. */
+  added_by_amendment: number | null;
+  /** Its first period starts here (a KPI added once the contract had started); null: the contract's start. */
+  reports_from: string | null;
 }
 
 export interface ContractDocumentsTable {
@@ -88,6 +96,9 @@ export interface KpiReportsTable {
   commentary: string;
   reported_by: string;
   reported_at: Date;
+  /** The reporter's latest correction, before the rating (the value and commentary are as corrected). */
+  corrected_by: string | null;
+  corrected_at: Date | null;
 }
 
 /** The commissioner's rating of a reported period, published when recorded. */
@@ -115,6 +126,8 @@ export interface ContractAmendmentsTable {
   ends_on_after: string | null;
   scope_before: string | null;
   scope_after: string | null;
+  /** How many KPIs the amendment added (the KPIs say which: `added_by_amendment`). */
+  kpis_added: number;
   amended_by: string;
   amended_at: Date;
 }

@@ -1,8 +1,9 @@
 /**
  * For tests only: awards to contract, made without the award decision (the evaluation module's). A
  * tender allows one live award, so each award gets its own copy of the opened demo tender
- * (`DEMO_TENDER.opened`) and of one of its opened bids, then a `tender_awards` row as the award
- * decision would write it, with its standstill end and, if asked, an open challenge.
+ * (`DEMO_TENDER.opened`, reserved to mutuals if asked) and of one of its opened bids, then a
+ * `tender_awards` row as the award decision would write it, with its standstill end and, if asked,
+ * an open challenge.
  */
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
@@ -25,6 +26,8 @@ export interface AwardFixture {
   /** An undecided challenge (the award stays "awarded", as lodging one may leave it). */
   challenged?: boolean;
   status?: "awarded" | "suspended";
+  /** Its tender reserved to public service mutuals (s.33: the contract runs 5 years at most). */
+  reserved?: boolean;
 }
 
 export async function insertAward(db: Db, f: AwardFixture): Promise<{ awardId: string; tenderId: string }> {
@@ -33,7 +36,8 @@ export async function insertAward(db: Db, f: AwardFixture): Promise<{ awardId: s
   await sql`
     insert into tenders
     select (jsonb_populate_record(null::tenders,
-      to_jsonb(t) || jsonb_build_object('id', ${tenderId}::uuid, 'title', 'Night-time home care, lot ' || ${tenderId.slice(-4)}::text))).*
+      to_jsonb(t) || jsonb_build_object('id', ${tenderId}::uuid, 'title', 'Night-time home care, lot ' || ${tenderId.slice(-4)}::text,
+        'reserved', ${f.reserved ?? false}::boolean))).*
     from tenders t where t.authority_id = ${f.authorityId}::uuid and t.id = ${OPENED_TENDER}::uuid`.execute(
     db,
   );

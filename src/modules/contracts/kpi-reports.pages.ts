@@ -1,7 +1,7 @@
 /**
- * Reporting and rating a KPI's period: the supplier's people report the result for a period; the
- * authority's commissioners and administrators rate the report, which publishes the rating. Each
- * form re-renders with its errors.
+ * Reporting and rating a KPI's period: the supplier's people report the result for a period, and
+ * its sender may correct the report until it is rated; the authority's commissioners and
+ * administrators rate the report, which publishes the rating. Each form re-renders with its errors.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { field, formPage } from "../../http/forms.ts";
@@ -11,7 +11,15 @@ import { contractsCtxOf } from "./contracts.context.ts";
 import { forPage } from "./contracts.pages.ts";
 import { supplierPeople } from "./contracts.policies.ts";
 import { KPI_RATINGS } from "./contracts.table.ts";
-import { type PeriodForm, rateKpi, ratingForm, reportForm, reportKpi } from "./kpi-reports.service.ts";
+import {
+  correctionForm,
+  correctKpiReport,
+  type PeriodForm,
+  rateKpi,
+  ratingForm,
+  reportForm,
+  reportKpi,
+} from "./kpi-reports.service.ts";
 
 type PeriodRequest = FastifyRequest<{
   Params: { slug: string; contractId: string; position: string; period: string };
@@ -48,6 +56,21 @@ export function kpiReportPages(app: FastifyInstance): void {
     submit: async (request: PeriodRequest, values, { contract }) => {
       await reportKpi(contractsCtxOf(request), ...periodOf(request), values);
       return `${contract.url}?notice=reported#kpi-${request.params.position}`;
+    },
+  });
+
+  formPage(app, `${period}/report/correct`, {
+    who: afterLookup(supplierPeople),
+    template: "contracts/views/report.njk",
+    context: async (request: PeriodRequest) => {
+      const form = await correctionForm(ctxOf(request), ...periodOf(request));
+      return { ...periodContext(request, form), correcting: true, report: form.report };
+    },
+    values: (_request, { report }) => ({ value: report.value, commentary: report.commentary }),
+    read: (body) => ({ value: field(body, "value"), commentary: field(body, "commentary") }),
+    submit: async (request: PeriodRequest, values, { contract }) => {
+      await correctKpiReport(contractsCtxOf(request), ...periodOf(request), values);
+      return `${contract.url}?notice=corrected#kpi-${request.params.position}`;
     },
   });
 

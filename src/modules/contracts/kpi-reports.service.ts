@@ -1,15 +1,24 @@
 /**
- * KPI reports and ratings (issue 6, item 9): the supplier's people report against each KPI for each
- * period, from its last day, once; the authority's commissioners are told. The commissioner rates
- * each reported period (good, approaching target, requires improvement, inadequate) with a comment,
- * and the rating is published at once; the supplier is told.
+ * KPI reports and ratings (issue 6, item 9; issue 14): the supplier's people report against each KPI
+ * for each period, from its last day, once; the authority's commissioners are told. Until it is
+ * rated, its reporter may correct the report (its result and commentary); the commissioners are told
+ * again. The commissioner rates each reported period (good, approaching target, requires
+ * improvement, inadequate) with a comment, and the rating is published at once, with the report as
+ * it then stands; the supplier is told. A rated report changes no more.
  */
+import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
-import { ConflictError, type FieldError, ForbiddenError, ValidationError } from "../../lib/errors.ts";
+import {
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  UnprocessableError,
+  ValidationError,
+} from "../../lib/errors.ts";
 import { longDate } from "../../lib/london-time.ts";
 import type { Principal } from "../access/access.service.ts";
 import { actorOf, hasRole, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
-import { type Ctx, within } from "../access/context.ts";
+import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import type { ContractsCtx } from "./contracts.context.ts";
@@ -55,6 +64,35 @@ function requireReporter(view: ContractWithLapse): void {
   if (!view.canReport)
     throw new ForbiddenError(
       `Only the people of ${view.contract.supplier_name}, the supplier, report against this contract's KPIs.`,
+    );
+}
+
+/** Tells the authority's commissioners and whoever entered the contract about a period's report, in the caller's transaction. */
+async function tellCommissioners(
+  ctx: ContractsCtx & { db: Trx },
+  view: ContractWithLapse,
+  kpi: KpiView,
+  period: PeriodView,
+  message: { kind: string; subject: string; body: string },
+): Promise<void> {
+  const { contract } = view;
+  const commissioners = new Set([
+    ...(await repo.holders(ctx.db, contract.authority_id, ["commissioner"])),
+    contract.entered_by,
+  ]);
+  for (const userId of commissioners)
+    await notify(
+      ctx.db,
+      ctx.clock,
+      {
+        userId,
+        authorityId: contract.authority_id,
+        kind: message.kind,
+        subject: message.subject.slice(0, 200),
+        body: message.body,
+        link: `${pageUrl(contract)}/kpis/${kpi.position}/periods/${period.number}/rating`,
+      },
+      { email: ctx.email, actor: actorIn(ctx) },
     );
 }
 
@@ -131,7 +169,9 @@ export async function reportKpi(
       );
     if (period.state === "reported" || period.state === "rated")
       throw new ConflictError(
-        "This period has been reported already: a report cannot be changed.",
+        period.state === "reported"
+          ? "This period has been reported already: until it is rated, its sender can correct the report."
+          : "This period has been reported and rated already: its report cannot be changed.",
         "already_reported",
       );
     const problems: FieldError[] = [];
@@ -150,6 +190,8 @@ export async function reportKpi(
       commentary,
       reported_by: p.userId,
       reported_at: ctx.clock.now(),
+      corrected_by: null,
+      corrected_at: null,
     });
     const actor = actorOf(p);
     await recordAudit(trx, ctx.clock, {
@@ -166,24 +208,114 @@ export async function reportKpi(
         commentary,
       },
     });
-    const commissioners = new Set([
-      ...(await repo.holders(trx, authorityId, ["commissioner"])),
-      contract.entered_by,
-    ]);
-    for (const userId of commissioners)
-      await notify(
-        trx,
-        ctx.clock,
-        {
-          userId,
-          authorityId,
-          kind: "contract.kpi-reported",
-          subject: `KPI report to rate: ${contract.title}`.slice(0, 200),
-          body: `${contract.supplier_name} has reported "${value}" against "${kpi.name}" (target: ${kpi.target}) for ${longDate(period.startsOn)} to ${longDate(period.endsOn)}. Rate it: the rating is published on the contract.`,
-          link: `${pageUrl(contract)}/kpis/${position}/periods/${periodNumber}/rating`,
-        },
-        { email: ctx.email, actor },
-      );
+    await tellCommissioners(within(ctx, trx, actor), view, kpi, period, {
+      kind: "contract.kpi-reported",
+      subject: `KPI report to rate: ${contract.title}`,
+      body: `${contract.supplier_name} has reported "${value}" against "${kpi.name}" (target: ${kpi.target}) for ${longDate(period.startsOn)} to ${longDate(period.endsOn)}. Rate it: the rating is published on the contract.`,
+    });
+  });
+  return contractOf(ctx, authorityId, contractId);
+}
+
+/**
+ * The report its reporter may correct: 403 unless the caller sent it (after the supplier's-people
+ * checks), then 409 once rated or before anything is reported.
+ */
+function correctable(p: Principal, period: PeriodView): NonNullable<PeriodView["report"]> {
+  const report = period.report;
+  if (report && report.reported_by !== p.userId)
+    throw new ForbiddenError(
+      `Only ${report.reportedByName || "the person who sent this report"}, who sent it, can correct it.`,
+    );
+  if (period.state === "rated")
+    throw new ConflictError(
+      "This report has been rated and the rating published: it can no longer be corrected.",
+      "already_rated",
+    );
+  if (!report)
+    throw new ConflictError(
+      "This period has not been reported yet: there is nothing to correct, send the report instead.",
+      "not_reported",
+    );
+  return report;
+}
+
+/**
+ * What the correction form shows: the contract, the period and its report as sent (404 for an
+ * unknown contract, KPI or period; 403 for anyone but the report's sender; 409 rated, or not
+ * reported yet).
+ */
+export async function correctionForm(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  position: number,
+  periodNumber: number,
+): Promise<PeriodForm & { report: NonNullable<PeriodView["report"]> }> {
+  requireSignedIn(ctx.principal);
+  const view = await contractOf(ctx, authorityId, contractId);
+  const found = periodIn(view, position, periodNumber);
+  const p = requireSupplierPerson(ctx.principal);
+  requireReporter(view);
+  return { view, ...found, report: correctable(p, found.period) };
+}
+
+/**
+ * The reporter's correction of a report before it is rated: its result and commentary, as the
+ * report is (400 each field at fault; 422 when nothing changes): 404 for an unknown contract, KPI or
+ * period; 403 for anyone but the person who sent it; 409 once rated (the rating is published with
+ * the report as it then stood), or before anything is reported. Audited with what it was and is;
+ * the commissioners are told again. Returns the contract as it now is.
+ */
+export async function correctKpiReport(
+  ctx: ContractsCtx,
+  authorityId: string,
+  contractId: string,
+  position: number,
+  periodNumber: number,
+  draft: ReportDraft,
+): Promise<ContractWithLapse> {
+  await transaction(ctx.db, async (trx) => {
+    requireSignedIn(ctx.principal);
+    const view = await lockedView(within(ctx, trx), authorityId, contractId);
+    const { contract } = view;
+    const { kpi, period } = periodIn(view, position, periodNumber);
+    const p = requireSupplierPerson(ctx.principal);
+    requireReporter(view);
+    const report = correctable(p, period);
+    const problems: FieldError[] = [];
+    const { reportValue, commentary: commentaryMax } = CONTRACT_LIMITS;
+    const value = textField(problems, "value", draft.value, reportValue, "Enter the result for the period");
+    const commentary = textField(problems, "commentary", draft.commentary, commentaryMax, null);
+    if (problems.length > 0) throw new ValidationError("Check the report", problems);
+    if (value === report.value && commentary === report.commentary)
+      throw new UnprocessableError("The correction changes nothing", [
+        { field: "value", message: "Nothing changes: correct the result or the commentary" },
+      ]);
+    await repo.correctReport(trx, authorityId, contractId, position, periodNumber, {
+      value,
+      commentary,
+      corrected_by: p.userId,
+      corrected_at: ctx.clock.now(),
+    });
+    const actor = actorOf(p);
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor,
+      action: "contract.kpi-report-corrected",
+      entity: { type: "contract", id: contractId },
+      changes: {
+        kpi: position,
+        period: periodNumber,
+        before: { value: report.value, commentary: report.commentary },
+        after: { value, commentary },
+      },
+    });
+    await tellCommissioners(within(ctx, trx, actor), view, kpi, period, {
+      kind: "contract.kpi-report-corrected",
+      subject: `KPI report corrected: ${contract.title}`,
+      body: `${contract.supplier_name} has corrected its report against "${kpi.name}" (target: ${kpi.target}) for ${longDate(period.startsOn)} to ${longDate(period.endsOn)}: "${report.value}" is now "${value}". Rate it as corrected: the rating is published on the contract.`,
+    });
   });
   return contractOf(ctx, authorityId, contractId);
 }

@@ -126,7 +126,10 @@ export interface ContractWithRatings {
     name: string;
     target: string;
     latest: { periodStartsOn: string; periodEndsOn: string; rating: KpiRating; ratedAt: Date } | null;
+    /** This KPI's ratings are overdue (not published for 12 months, or at the end). */
+    ratingsOverdue: boolean;
   }[];
+  /** Any KPI's ratings are overdue. */
   ratingsOverdue: boolean;
 }
 
@@ -163,6 +166,7 @@ export async function contractsWithRatingsOf(
               ratedAt: period.rating.rated_at,
             }
           : null,
+        ratingsOverdue: k.publication.overdue,
       };
     }),
     ratingsOverdue: v.publication.overdue,

@@ -1,10 +1,11 @@
 /**
  * Demo contracts with KPIs and performance reports (issue 6). Fictional data; fixed ids. Every award
- * of Westshire County Council ready to contract (the evaluation seed's, whose standstill is over)
- * is contracted through the real services, with the clock moved back: it started seven months ago
- * and runs three years, with three KPIs (two monthly, one quarterly); the supplier has reported the
- * first periods and the commissioner rated most of them, leaving one report awaiting a rating, and
- * later reports due and overdue. With no award ready (or a supplier lacking the registration its
+ * of Westshire County Council ready to contract (the evaluation seed's, awarded eight months ago,
+ * whose standstill is over) is contracted through the real services: each contract starts on the
+ * first day of the month after its award's standstill ended — never before (issue 14) — and runs
+ * three years, with three KPIs (two monthly, one quarterly); the supplier has reported the first
+ * periods that have ended and the commissioner rated most of them, leaving one report awaiting a
+ * rating, and later reports due and overdue. With no award ready (or a supplier lacking the registration its
  * regulated activity needs) there is nothing to contract, and nothing is done. The demo organisation
  * administrator (Olu Adeyemi) is made a member of each supplier it does not already act for, so that
  * the demo can sign in as the supplier and report.
@@ -12,7 +13,7 @@
 import { type Clock, fixedClock } from "../../lib/clock.ts";
 import { UnprocessableError } from "../../lib/errors.ts";
 import { NO_FILES } from "../../lib/file-store.ts";
-import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
+import { addDays, addMonths, londonDate } from "../../lib/london-time.ts";
 import type { Principal } from "../../modules/access/access.service.ts";
 import { grantRole, grantsInScope } from "../../modules/access/access.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
@@ -81,6 +82,12 @@ const RESULTS: Record<number, string[]> = {
 };
 const RATED = ["requires-improvement", "approaching-target", "good", "good"] as const;
 
+/** The first day of a month on which the standstill ending at `standstillEndsAt` is over. */
+export function firstMonthAfter(standstillEndsAt: Date): string {
+  const firstDayAfter = addDays(londonDate(new Date(standstillEndsAt.getTime() - 1)), 1);
+  return firstDayAfter.endsWith("-01") ? firstDayAfter : addMonths(`${firstDayAfter.slice(0, 8)}01`, 1);
+}
+
 export const demoContractsSeed: Seed = {
   name: "demo-contracts",
   description: "Demo contracts with KPIs, performance reports and ratings",
@@ -98,10 +105,9 @@ export const demoContractsSeed: Seed = {
     });
     const entering = as(commissioner, at(-3));
     const ready = await readyToContract(entering, DEMO_AUTHORITY.county);
-    const today = londonToday(entering.clock);
-    const startsOn = addMonths(`${today.slice(0, 8)}01`, -7);
-    const endsOn = addDays(addMonths(startsOn, 36), -1);
     for (const [i, award] of ready.slice(0, DEMO_CONTRACTS.length).entries()) {
+      const startsOn = firstMonthAfter(award.standstillEndsAt);
+      const endsOn = addDays(addMonths(startsOn, 36), -1);
       if (
         award.regulatedActivity &&
         !(await hasCurrentRegistration(ctx, award.organisationId, award.regulatedActivity))

@@ -8,8 +8,9 @@
  *   found compliant, scored by the demo evaluator, moderated and awarded by the demo authority
  *   administrator (a bid opener too): one awarded 3 days ago and in standstill (won by the demo
  *   mutual, for the regulated activity "nursing-care" it is registered for); one awarded 4 days ago
- *   and challenged by the demo mutual 2 days ago (suspended); one awarded 30 days ago whose
- *   standstill is over with no challenge, ready to be contracted (the contracts seed does).
+ *   and challenged by the demo mutual 2 days ago (suspended); one awarded 240 days ago (about eight
+ *   months) whose standstill is over with no challenge, ready to be contracted (the contracts seed
+ *   does, from the month after its standstill, so that the demo contract has months of reports).
  */
 import { fixedClock } from "../../lib/clock.ts";
 import { NO_FILES } from "../../lib/file-store.ts";
@@ -42,7 +43,7 @@ export const DEMO_AWARD_TENDER = {
   standstill: "019a0000-0000-7000-8000-00000000f201",
   /** Awarded 4 days ago, challenged 2 days ago: suspended. */
   challenged: "019a0000-0000-7000-8000-00000000f202",
-  /** Awarded 30 days ago, standstill over, no challenge: ready to contract. */
+  /** Awarded 240 days ago, standstill over, no challenge: ready to contract. */
   ready: "019a0000-0000-7000-8000-00000000f203",
 } as const;
 export const DEMO_AWARD = {
@@ -125,7 +126,7 @@ const AWARDS: DemoAward[] = [
     awardId: DEMO_AWARD.ready,
     title: "Sitting service for carers",
     description: "Planned sitting visits so that unpaid carers in Westshire can take a break.",
-    awardedDaysAgo: 30,
+    awardedDaysAgo: 240,
     bids: [
       { organisationId: DEMO_ORGANISATION.carersTrust, price: "£310,000", score: 9 },
       { organisationId: DEMO_ORGANISATION.communityHealthMutual, price: "£335,000", score: 7 },
