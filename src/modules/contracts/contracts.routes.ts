@@ -236,7 +236,7 @@ function contractReads(app: FastifyInstance): void {
         tags,
         summary: "Published contracts (contract details notices), newest first",
         description:
-          "Filters: the authority, an organisation holding them (lead or consortium member), words in the title, supplier or authority, live only, payment mechanism, and contracts whose KPI ratings are overdue (not published for over 12 months, or not at the end). At most 500.",
+          "Filters: the authority, an organisation holding them (lead or consortium member), words in the title, supplier or authority, live only, payment mechanism, and contracts whose KPI ratings are overdue (any KPI whose ratings have not been published for over 12 months, or not at the end). At most 500.",
         querystring: ContractListQuery,
         response: { 200: ContractListResponse },
       },
@@ -408,7 +408,7 @@ function contractEntryWrites(app: FastifyInstance): void {
         tags,
         summary: "Report against a KPI for a period (the supplier)",
         description:
-          "From the period's last day (409 before); once (409). The authority's commissioners are told.",
+          "From the period's last day (409 before); once (409: until it is rated, its sender corrects it with PUT). The authority's commissioners are told.",
         params: PeriodParams,
         body: ReportBody,
         response: { 201: ContractResponseSchema, ...errorResponses(409) },
