@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { NATIONS } from "../lib/working-days.ts";
 import { AUTHORITY_KINDS } from "../modules/authorities/authorities.table.ts";
+import { IDENTIFIER_SCHEMES } from "../modules/organisations/identifiers.ts";
 import { SECTORS } from "../modules/organisations/organisations.table.ts";
 import {
   catalogueKeys,
@@ -72,8 +73,9 @@ describe("message catalogues", () => {
     expect(missing).toEqual([]);
   });
 
-  it("labels every sector, kind of authority and nation", () => {
+  it("labels every sector, kind of authority, nation and register of identifiers", () => {
     const labels = [
+      ...IDENTIFIER_SCHEMES.map((scheme) => `labels.scheme.${scheme.code}`),
       ...SECTORS.map((sector) => `labels.sector.${sector}`),
       ...AUTHORITY_KINDS.map((kind) => `labels.authorityKind.${kind}`),
       ...NATIONS.map((nation) => `labels.nation.${nation}`),
@@ -96,27 +98,44 @@ describe("message catalogues", () => {
         .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], catalogue) as string;
     const enCatalogue = loadCatalogue("en");
     const cyCatalogue = loadCatalogue("cy");
+    // Welsh has plural forms English lacks (zero, two, few, many): each is compared with English's
+    // "other", and may spell the count out where English gives it as a number.
+    const englishOf = (key: string) => (en.has(key) ? key : key.replace(PLURAL, "_other"));
+    const withoutCount = (s: ReturnType<typeof shape>) => ({
+      ...s,
+      placeholders: s.placeholders.filter((p) => !/^\{\{\s*count\b/.test(p)),
+    });
     for (const key of cy) {
-      expect(shape(raw(cyCatalogue, key)), key).toEqual(shape(raw(enCatalogue, key)));
+      const welsh = shape(raw(cyCatalogue, key));
+      const english = shape(raw(enCatalogue, englishOf(key)));
+      if (PLURAL.test(key)) expect(withoutCount(welsh), key).toEqual(withoutCount(english));
+      else expect(welsh, key).toEqual(english);
     }
     expect(t.cy("errors.notFound.title")).toBe("Ni ellir dod o hyd i’r dudalen");
   });
 });
 
 describe("translators", () => {
-  it("translates the layout into Welsh and falls back to English for page bodies", () => {
+  it("translates the layout and the pages into Welsh", () => {
     const cyT = translatorFor("cy");
     expect(cyT("footer.accessibility")).toBe("Datganiad hygyrchedd");
     expect(cyT("footer.privacy")).toBe("Hysbysiad preifatrwydd");
     expect(cyT("footer.cookies")).toBe("Cwcis");
     expect(cyT("footer.openData")).toBe("Data agored");
-    expect(cyT("pages.cookies.title")).toBe(translatorFor("en")("pages.cookies.title"));
+    expect(cyT("pages.cookies.title")).not.toBe(translatorFor("en")("pages.cookies.title"));
   });
 
-  it("says which language a key is shown in", () => {
+  it("says which language a key is shown in: Welsh where it has its own, English where it falls back", () => {
     expect(languageOf("cy", "errors.serverError.title")).toBe("cy");
-    expect(languageOf("cy", "pages.home.title")).toBe("en");
+    expect(languageOf("cy", "pages.home.title")).toBe("cy");
     expect(languageOf("en", "pages.home.title")).toBe("en");
+    expect(languageOf("cy", "no.such.key")).toBe("en");
+  });
+
+  it("chooses each of the six Welsh plural forms", () => {
+    const t = translatorFor("cy");
+    const forms = [0, 1, 2, 3, 6, 7].map((count) => t("pages.home.organisationsTotal", { count }));
+    expect(new Set(forms).size).toBe(6);
   });
 
   it("chooses the plural and formats the number", () => {
