@@ -23,6 +23,7 @@ import * as openerApproval from "./2026-12-05-02-opener-approval.ts";
 import * as sealedDocumentFiles from "./2026-12-05-03-sealed-document-files.ts";
 import * as contractRules from "./2026-12-06-01-contract-rules.ts";
 import * as regulationCorrections from "./2026-12-06-02-regulation-corrections.ts";
+import * as challengeRules from "./2026-12-06-03-challenge-rules.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05-03-sealed-document-files": sealedDocumentFiles,
   "2026-12-06-01-contract-rules": contractRules,
   "2026-12-06-02-regulation-corrections": regulationCorrections,
+  "2026-12-06-03-challenge-rules": challengeRules,
 };

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, field, formAction } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import { NATIONS, type Nation } from "../../lib/working-days.ts";
-import { AUTHORITY_KINDS, type AuthorityKind } from "../authorities/authorities.service.ts";
+import { AUTHORITY_KINDS, type AuthorityKind, isCountry } from "../authorities/authorities.service.ts";
 import { ctxOf } from "./context.ts";
 import { platformAdmins, signedIn } from "./policies.ts";
 import {
@@ -24,7 +24,7 @@ const FORM = "access/views/new-public-body.njk";
 const QUEUE = "access/views/pending-public-bodies.njk";
 
 export async function verificationRoutes(app: FastifyInstance): Promise<void> {
-  const choices = { kinds: AUTHORITY_KINDS, nations: NATIONS };
+  const choices = { kinds: AUTHORITY_KINDS, nations: NATIONS, countries: ["england", "wales"] };
 
   // The form is at /public-bodies/new; it is sent to /public-bodies.
   app.get("/public-bodies/new", page({ who: signedIn }), async (_request, reply) => {
@@ -39,6 +39,7 @@ export async function verificationRoutes(app: FastifyInstance): Promise<void> {
       slug: field(body, "slug"),
       kind: field(body, "kind"),
       nation: field(body, "nation"),
+      country: field(body, "country"),
       website: field(body, "website"),
       orgId: field(body, "orgId"),
     }),
@@ -48,6 +49,7 @@ export async function verificationRoutes(app: FastifyInstance): Promise<void> {
         slug: values.slug,
         kind: values.kind as AuthorityKind,
         nation: values.nation as Nation,
+        ...(isCountry(values.country) ? { country: values.country } : {}),
         website: values.website || null,
         orgId: values.orgId || null,
       });

@@ -1,5 +1,5 @@
 import type { Db, Trx } from "../../db/database.ts";
-import type { Authority, NewAuthority } from "./authorities.table.ts";
+import type { Authority, Country, NewAuthority } from "./authorities.table.ts";
 
 export async function insertAuthority(trx: Trx, authority: NewAuthority): Promise<void> {
   await trx.insertInto("authorities").values(authority).execute();
@@ -24,10 +24,16 @@ export function authoritiesAfter(db: Db, afterId: string | undefined, limit: num
   return query.orderBy("id").limit(limit).execute();
 }
 
-export async function setAreaCode(trx: Trx, id: string, areaCode: string | null, now: Date): Promise<void> {
+export async function setAreaCode(
+  trx: Trx,
+  id: string,
+  areaCode: string | null,
+  country: Country | null,
+  now: Date,
+): Promise<void> {
   await trx
     .updateTable("authorities")
-    .set({ area_code: areaCode, updated_at: now })
+    .set({ area_code: areaCode, country, updated_at: now })
     .where("id", "=", id)
     .execute();
 }

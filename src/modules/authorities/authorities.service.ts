@@ -11,7 +11,13 @@ import { isNation, type Nation } from "../../lib/working-days.ts";
 import { type Actor, recordAudit } from "../audit/audit.service.ts";
 import { findArea } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./authorities.repository.ts";
-import { AUTHORITY_KINDS, type Authority, type AuthorityKind } from "./authorities.table.ts";
+import {
+  AUTHORITY_KINDS,
+  type Authority,
+  type AuthorityKind,
+  COUNTRIES,
+  type Country,
+} from "./authorities.table.ts";
 
 export interface CreateAuthorityInput {
   id?: string;
@@ -20,6 +26,11 @@ export interface CreateAuthorityInput {
   welshName?: string | null;
   kind: AuthorityKind;
   nation: Nation;
+  /**
+   * The country it is in (England or Wales, for a body in England and Wales). When not given: its
+   * nation's for Scotland and Northern Ireland, its area's for England and Wales, or none.
+   */
+  country?: Country | null;
   orgId?: string | null;
   website?: string | null;
   /** The area it governs or serves, by ONS GSS code (it must be a loaded area). */
@@ -47,10 +58,19 @@ export async function createAuthority(
     problems.push({ field: "kind", message: `Choose the kind of authority: ${AUTHORITY_KINDS.join(", ")}` });
   if (!isNation(input.nation))
     problems.push({ field: "nation", message: "Choose England and Wales, Scotland or Northern Ireland" });
-  if (input.areaCode && !(await findArea(trx, input.areaCode)))
+  const area = input.areaCode ? await findArea(trx, input.areaCode) : undefined;
+  if (input.areaCode && !area)
     problems.push({
       field: "areaCode",
       message: `Choose a known area: ${input.areaCode} is not a loaded GSS area code`,
+    });
+  if (input.country != null && !countryInNation(input.country, input.nation))
+    problems.push({
+      field: "country",
+      message:
+        input.nation === "england-and-wales"
+          ? "Choose England or Wales for a body in England and Wales"
+          : "Leave the country for a body in Scotland or Northern Ireland: its nation says where it is",
     });
   if (problems.length > 0) throw new ValidationError("Check the authority's details", problems);
   if (await repo.findAuthorityBySlug(trx, input.slug)) {
@@ -67,6 +87,7 @@ export async function createAuthority(
     welsh_name: input.welshName ?? null,
     kind: input.kind,
     nation: input.nation,
+    country: input.country ?? countryOf(input.nation, area?.nation),
     org_id: input.orgId ?? null,
     website: input.website ?? null,
     area_code: input.areaCode ?? null,
@@ -84,6 +105,7 @@ export async function createAuthority(
     name: authority.name,
     kind: authority.kind,
     nation: authority.nation,
+    country: authority.country,
   };
   await recordAudit(trx, clock, {
     authorityId: null,
@@ -122,17 +144,44 @@ export async function setAuthorityArea(
       ]);
     }
     if (authority.area_code === areaCode) return;
-    await repo.setAreaCode(trx, authorityId, areaCode, clock.now());
+    // An area tells England from Wales where the country was not recorded.
+    const country =
+      authority.country ??
+      (areaCode === null ? null : countryOf(authority.nation, (await findArea(trx, areaCode))?.nation));
+    await repo.setAreaCode(trx, authorityId, areaCode, country, clock.now());
     for (const chain of [null, authorityId]) {
       await recordAudit(trx, clock, {
         authorityId: chain,
         actor,
         action: "authority.area-set",
         entity: { type: "authority", id: authorityId },
-        changes: { areaCode, previous: authority.area_code },
+        changes: {
+          areaCode,
+          previous: authority.area_code,
+          ...(country !== authority.country ? { country } : {}),
+        },
       });
     }
   });
+}
+
+/** Whether a country lies in a nation (England and Wales share one). */
+export function countryInNation(country: Country, nation: Nation): boolean {
+  return nation === "england-and-wales" ? country === "england" || country === "wales" : country === nation;
+}
+
+/**
+ * The country a body of this nation is in: Scotland's and Northern Ireland's say; for England and
+ * Wales, the nation of its area (an E… or W… GSS code) says; otherwise null (not known, or a body
+ * of more than one country).
+ */
+export function countryOf(nation: Nation, areaNation: string | undefined): Country | null {
+  if (nation !== "england-and-wales") return nation;
+  return areaNation === "england" || areaNation === "wales" ? areaNation : null;
+}
+
+export function isCountry(value: unknown): value is Country {
+  return (COUNTRIES as readonly unknown[]).includes(value);
 }
 
 export const listAuthorities = repo.listAuthorities;
@@ -188,5 +237,5 @@ export const setVerified = repo.setVerified;
 export const setRejected = repo.setRejected;
 
 /** What other modules may use of this module's tables. */
-export type { Authority, AuthorityKind } from "./authorities.table.ts";
-export { AUTHORITY_KINDS } from "./authorities.table.ts";
+export type { Authority, AuthorityKind, Country } from "./authorities.table.ts";
+export { AUTHORITY_KINDS, COUNTRIES } from "./authorities.table.ts";

@@ -19,6 +19,13 @@ export const AUTHORITY_KINDS = [
 ] as const;
 export type AuthorityKind = (typeof AUTHORITY_KINDS)[number];
 
+/**
+ * The country of the UK an authority is in. The nation (whose bank holidays count) does not tell
+ * England from Wales; some laws apply in one only (the Community Right to Challenge: England).
+ */
+export const COUNTRIES = ["england", "wales", "scotland", "northern-ireland"] as const;
+export type Country = (typeof COUNTRIES)[number];
+
 export interface AuthoritiesTable {
   id: string;
   slug: string;
@@ -27,6 +34,11 @@ export interface AuthoritiesTable {
   kind: AuthorityKind;
   /** Whose bank holidays count when working days are counted for this authority. */
   nation: Nation;
+  /**
+   * The country it is in; null when not recorded, or for a body of more than one (a government
+   * department). Always within its nation.
+   */
+  country: ColumnType<Country | null, Country | null | undefined, Country | null>;
   /** Org-id identifier, e.g. GB-GOR-PB1234 or GB-LAE-KEN. */
   org_id: string | null;
   website: string | null;

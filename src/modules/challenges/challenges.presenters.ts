@@ -1,7 +1,8 @@
 /**
  * How the Right to Challenge is shown: an EOI and a window on the pages (dates as people read them,
  * src/lib/london-time.ts), and an EOI, a window, a policy and the register's counts in the JSON API
- * (challenges.schemas.ts). Employees' names go to the API only for those who may read them.
+ * (challenges.schemas.ts). Employees' names and addresses go to the API only for those who may read
+ * them.
  */
 import type { FastifyRequest } from "fastify";
 import { field } from "../../http/forms.ts";
@@ -86,8 +87,16 @@ export function challengeJson(c: ChallengeView): ChallengeResponse {
       type: c.applicant_type,
       name: c.applicantName,
       organisationId: c.organisation_id,
+      employees: c.employeeCount,
       ...(c.applicant_type === "employees" && c.mayReadCoSignatories
-        ? { coSignatories: c.co_signatories }
+        ? {
+            coSignatories: c.coSignatories.map((s) => ({
+              name: s.name,
+              jobTitle: s.jobTitle,
+              email: s.email,
+              confirmedAt: s.confirmedAt ? s.confirmedAt.toISOString() : null,
+            })),
+          }
         : {}),
     },
     possibleMutual: c.possibleMutual,
@@ -99,6 +108,7 @@ export function challengeJson(c: ChallengeView): ChallengeResponse {
       serviceArea: c.service_area,
       outcomes: c.outcomes,
       userNeeds: c.user_needs,
+      employeeEngagement: c.employee_engagement,
     },
     submittedAt: c.submitted_at ? c.submitted_at.toISOString() : null,
     decisionDue: c.decision_due,

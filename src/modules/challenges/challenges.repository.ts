@@ -8,7 +8,9 @@ import type {
   ChallengePolicy,
   ChallengeUpdate,
   ChallengeWindow,
+  CoSignatoryRow,
   NewChallenge,
+  NewCoSignatoryRow,
   RejectionGround,
 } from "./challenges.table.ts";
 
@@ -150,6 +152,37 @@ export async function holdersOf(db: Db, scopeId: string, roles: readonly Role[])
     .orderBy("user_id")
     .execute();
   return rows.map((r) => r.user_id);
+}
+
+/** A person's email address, when they have proved they receive mail there (null otherwise). */
+export async function verifiedEmailOf(db: Db, userId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom("users")
+    .select("email")
+    .where("id", "=", userId)
+    .where("email_verified_at", "is not", null)
+    .executeTakeFirst();
+  return row?.email ?? null;
+}
+
+/** The active accounts whose verified address is one of `emails` (any case). */
+export async function verifiedUsersByEmail(
+  db: Db,
+  emails: readonly string[],
+): Promise<{ id: string; email: string }[]> {
+  if (emails.length === 0) return [];
+  return db
+    .selectFrom("users")
+    .select(["id", "email"])
+    .where(
+      sql<string>`lower(email)`,
+      "in",
+      emails.map((e) => e.toLowerCase()),
+    )
+    .where("email_verified_at", "is not", null)
+    .where("status", "=", "active")
+    .orderBy("id")
+    .execute();
 }
 
 export async function areaExists(db: Db, code: string): Promise<boolean> {
@@ -308,4 +341,152 @@ export async function rejectionsByGround(
     group by g.ground
     order by g.ground`.execute(db);
   return rows.rows;
+}
+
+// Co-signatories of employees' EOIs
+
+/** The co-signatories of one EOI, in the order named. */
+export function coSignatoriesOf(db: Db, authorityId: string, challengeId: string): Promise<CoSignatoryRow[]> {
+  return db
+    .selectFrom("challenge_co_signatories")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("challenge_id", "=", challengeId)
+    .orderBy("position")
+    .execute();
+}
+
+/** The co-signatories of several EOIs, by EOI then order named. */
+export function coSignatoriesOfMany(db: Db, challengeIds: readonly string[]): Promise<CoSignatoryRow[]> {
+  if (challengeIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("challenge_co_signatories")
+    .selectAll()
+    .where("challenge_id", "in", challengeIds)
+    .orderBy("challenge_id")
+    .orderBy("position")
+    .execute();
+}
+
+/** Replaces an EOI's co-signatories with `rows` (their positions are theirs). */
+export async function replaceCoSignatories(
+  trx: Trx,
+  authorityId: string,
+  challengeId: string,
+  rows: readonly NewCoSignatoryRow[],
+): Promise<void> {
+  await trx
+    .deleteFrom("challenge_co_signatories")
+    .where("authority_id", "=", authorityId)
+    .where("challenge_id", "=", challengeId)
+    .execute();
+  if (rows.length > 0)
+    await trx
+      .insertInto("challenge_co_signatories")
+      .values([...rows])
+      .execute();
+}
+
+/** Clears every confirmation of an EOI's co-signatories; answers who had confirmed. */
+export async function clearConfirmations(
+  trx: Trx,
+  authorityId: string,
+  challengeId: string,
+): Promise<string[]> {
+  const confirmed = await trx
+    .selectFrom("challenge_co_signatories")
+    .select("user_id")
+    .where("authority_id", "=", authorityId)
+    .where("challenge_id", "=", challengeId)
+    .where("confirmed_at", "is not", null)
+    .orderBy("position")
+    .execute();
+  if (confirmed.length === 0) return [];
+  await trx
+    .updateTable("challenge_co_signatories")
+    .set({ user_id: null, confirmed_at: null })
+    .where("authority_id", "=", authorityId)
+    .where("challenge_id", "=", challengeId)
+    .execute();
+  return confirmed.flatMap((r) => (r.user_id ? [r.user_id] : []));
+}
+
+export async function confirmCoSignatory(
+  trx: Trx,
+  row: Pick<CoSignatoryRow, "authority_id" | "challenge_id" | "position">,
+  userId: string,
+  at: Date,
+): Promise<void> {
+  await trx
+    .updateTable("challenge_co_signatories")
+    .set({ user_id: userId, confirmed_at: at })
+    .where("authority_id", "=", row.authority_id)
+    .where("challenge_id", "=", row.challenge_id)
+    .where("position", "=", row.position)
+    .execute();
+}
+
+/** The co-signatory of this EOI named by this person's verified email address, if any. */
+export function coSignatoryFor(
+  db: Db,
+  authorityId: string,
+  challengeId: string,
+  userId: string,
+): Promise<CoSignatoryRow | undefined> {
+  return db
+    .selectFrom("challenge_co_signatories as s")
+    .innerJoin("users as u", (j) => j.on(sql<string>`lower(u.email)`, "=", sql<string>`lower(s.email)`))
+    .selectAll("s")
+    .where("s.authority_id", "=", authorityId)
+    .where("s.challenge_id", "=", challengeId)
+    .where("u.id", "=", userId)
+    .where("u.email_verified_at", "is not", null)
+    .executeTakeFirst();
+}
+
+/** Drafts of this authority naming this person (by their verified address) who has not confirmed. */
+export function awaitingConfirmationBy(db: Db, authorityId: string, userId: string): Promise<ChallengeRow[]> {
+  return withNames(db)
+    .innerJoin("challenge_co_signatories as cs", (j) =>
+      j.onRef("cs.authority_id", "=", "c.authority_id").onRef("cs.challenge_id", "=", "c.id"),
+    )
+    .innerJoin("users as cu", (j) => j.on(sql<string>`lower(cu.email)`, "=", sql<string>`lower(cs.email)`))
+    .where("c.authority_id", "=", authorityId)
+    .where("c.status", "=", "draft")
+    .where("cu.id", "=", userId)
+    .where("cu.email_verified_at", "is not", null)
+    .where("cs.confirmed_at", "is", null)
+    .orderBy("c.updated_at", "desc")
+    .orderBy("c.id")
+    .execute();
+}
+
+// Staff email domains
+
+export async function staffDomains(db: Db, authorityId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("challenge_staff_domains")
+    .select("domain")
+    .where("authority_id", "=", authorityId)
+    .orderBy("domain")
+    .execute();
+  return rows.map((r) => r.domain);
+}
+
+/** Makes `domains` the authority's staff email domains (those kept keep when they were added). */
+export async function replaceStaffDomains(
+  trx: Trx,
+  authorityId: string,
+  domains: readonly string[],
+  now: Date,
+): Promise<void> {
+  let remove = trx.deleteFrom("challenge_staff_domains").where("authority_id", "=", authorityId);
+  if (domains.length > 0) remove = remove.where("domain", "not in", domains);
+  await remove.execute();
+  if (domains.length === 0) return;
+  await trx
+    .insertInto("challenge_staff_domains")
+    .values(domains.map((domain) => ({ authority_id: authorityId, domain, added_at: now })))
+    .onConflict((oc) => oc.columns(["authority_id", "domain"]).doNothing())
+    .execute();
 }

@@ -74,18 +74,23 @@ const CoSignatory = Type.Object(
   {
     name: Type.String({ maxLength: NAME_LIMIT }),
     jobTitle: Type.String({ maxLength: NAME_LIMIT }),
+    email: Type.String({
+      maxLength: 254,
+      description:
+        "Their work email address, on one of the authority's staff email domains (422 otherwise): they confirm from an account with it",
+    }),
   },
   { additionalProperties: false },
 );
 
 const content = {
   financialResources: Type.Optional(
-    Text("The financial resources of the body (and of any partners or consortium members)"),
+    Text("The financial resources of the body, and of each consortium member and sub-contractor"),
   ),
-  partners: Type.Optional(Text("Partners or consortium members, if any, and their resources")),
+  partners: Type.Optional(Text("Consortium members and sub-contractors, if any, and what each brings")),
   capabilityEvidence: Type.Optional(
     Text(
-      "Evidence that the body will be capable of providing the service by the time of the procurement exercise",
+      "Evidence that the body, and each consortium member and sub-contractor, will be capable of providing the service by the time of the procurement exercise",
     ),
   ),
   serviceArea: Type.Optional(Text("The service the body would provide and the area it would cover")),
@@ -95,6 +100,11 @@ const content = {
     ),
   ),
   userNeeds: Type.Optional(Text("How the service would meet the needs of its users")),
+  employeeEngagement: Type.Optional(
+    Text(
+      "Employees only (required to submit): how they will engage the other employees of the authority affected",
+    ),
+  ),
 };
 
 export const DraftBody = Type.Object(
@@ -112,7 +122,8 @@ export const DraftBody = Type.Object(
         },
         {
           additionalProperties: false,
-          description: "Two or more of the authority's employees: you (the lead) and the co-signatories",
+          description:
+            "Two or more of the authority's employees: you (the lead) and the co-signatories, each of whom confirms before it can be submitted",
         },
       ),
     ]),
@@ -194,11 +205,26 @@ export const ChallengeResponse = Type.Object({
     type: Strings(APPLICANT_TYPES),
     name: Type.String({ description: 'The organisation\'s name, or "Employees of <authority>"' }),
     organisationId: Nullable(Uuid),
-    coSignatories: Type.Optional(
-      Type.Array(Type.Object({ name: Type.String(), jobTitle: Type.String() }), {
+    employees: Nullable(
+      Type.Integer({
+        minimum: 1,
         description:
-          "Only for the lead employee and the authority's editors: employees' names are not published",
+          "An EOI by employees: how many make it — the lead and each co-signatory who has confirmed",
       }),
+    ),
+    coSignatories: Type.Optional(
+      Type.Array(
+        Type.Object({
+          name: Type.String(),
+          jobTitle: Type.String(),
+          email: Nullable(Type.String()),
+          confirmedAt: Nullable(Instant),
+        }),
+        {
+          description:
+            "Only for the lead employee, the co-signatories and the authority's editors: employees' names are not published",
+        },
+      ),
     ),
   }),
   possibleMutual: Type.Boolean({ description: "An EOI by employees: a possible mutual spin-out" }),
@@ -210,6 +236,7 @@ export const ChallengeResponse = Type.Object({
     serviceArea: Type.String(),
     outcomes: Type.String(),
     userNeeds: Type.String(),
+    employeeEngagement: Type.String(),
   }),
   submittedAt: Nullable(Instant),
   decisionDue: Nullable(IsoDate),
@@ -257,8 +284,34 @@ export const CountsResponse = Type.Object({
   rejectionsByGround: Type.Record(Type.String(), Count),
 });
 
+export const StaffDomainsBody = Type.Object(
+  {
+    domains: Type.Array(Type.String({ maxLength: 254 }), {
+      maxItems: 100,
+      description:
+        "Every staff email domain, replacing those set (an empty list clears them): the part of a work address after the @, like westshire.gov.uk. 422 for a domain anyone can have an address on, or more than 20",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const StaffDomainsResponse = Type.Object({ domains: Type.Array(Type.String()) });
+
 export const RegisterResponse = Type.Object({
   authority: Type.Optional(Type.Object({ id: Uuid, name: Type.String(), slug: Type.String() })),
+  rightToChallenge: Type.Optional(
+    Type.Object({
+      applies: Type.Boolean({
+        description: "False for a body other than a council or fire and rescue authority in England",
+      }),
+      reason: Nullable(Type.String({ description: "Why it does not apply" })),
+    }),
+  ),
+  staffDomains: Type.Optional(
+    Type.Array(Type.String(), {
+      description: "The authority's staff email domains: employees confirm their EOIs from an address on one",
+    }),
+  ),
   policy: Type.Optional(PolicyResponse),
   windows: Type.Optional(Type.Array(WindowResponse)),
   counts: CountsResponse,

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CreateUserOptions, createUser } from "../../../tests/support/auth.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
-import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
+import { createTestDatabase, rowCount, type TestDatabase } from "../../../tests/support/test-db.ts";
 import { settableClock } from "../../lib/clock.ts";
 import {
   ConflictError,
@@ -23,7 +23,12 @@ import {
 } from "../../lib/errors.ts";
 import { addDays, longDate } from "../../lib/london-time.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
-import { DEMO_CHALLENGE, DEMO_DISTRICT_SERVICE } from "../../seed/demo/challenges.ts";
+import {
+  DEMO_CHALLENGE,
+  DEMO_CO_SIGNATORIES,
+  DEMO_DISTRICT_SERVICE,
+  WESTSHIRE_STAFF_DOMAIN,
+} from "../../seed/demo/challenges.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
 import type { Principal } from "../access/access.service.ts";
 import { systemCtx } from "../access/context.ts";
@@ -34,7 +39,13 @@ import {
   projectOf,
   recordProcurementStarted,
 } from "../projects/projects.service.ts";
-import { isOverdue, relevantBodyKind } from "./challenges.service.ts";
+import {
+  isOverdue,
+  RELEVANT_AUTHORITY_KINDS,
+  relevantBodyKind,
+  rightToChallengeApplies,
+} from "./challenges.service.ts";
+import { REJECTION_GROUNDS } from "./challenges.table.ts";
 import {
   addWrittenAgreement,
   agreeToModification,
@@ -42,9 +53,10 @@ import {
   decideExpressionOfInterest,
   proposeModification,
 } from "./decisions.service.ts";
+import { confirmCoSignature, setStaffDomains, staffDomainsOf } from "./employees.service.ts";
 import { draftChallenge, submitChallenge, updateDraft, withdrawChallenge } from "./expressions.service.ts";
 import { checkPolicy, policyOf, publishPolicy } from "./policy.service.ts";
-import { challengeOf, registerOf } from "./registers.service.ts";
+import { challengeOf, challengePageOf, registerOf } from "./registers.service.ts";
 
 const START = new Date("2026-11-22T10:00:00Z");
 const clock = settableClock(START);
@@ -63,6 +75,12 @@ let smeMember: Principal;
 let charityMember: Principal;
 let evaluator: Principal;
 let citizen: Principal;
+let countyAdmin: Principal;
+let nhsCommissioner: Principal;
+/** Westshire employees by their work address alone (no role), and one with the same name elsewhere. */
+let ranger: Principal;
+let warden: Principal;
+let outsider: Principal;
 
 const complete = {
   financialResources: "£48,000 precept and £31,000 reserves.",
@@ -125,6 +143,11 @@ beforeAll(async () => {
   charityMember = await user({ grants: [{ role: "organisation-member", scopeId: CHARITY }] });
   evaluator = await user({ grants: [{ role: "evaluator", scopeId: DEMO_AUTHORITY.county }] });
   citizen = await user({ grants: [{ role: "citizen" }] });
+  countyAdmin = await user({ grants: [{ role: "authority-admin", scopeId: DEMO_AUTHORITY.county }] });
+  nhsCommissioner = await user({ grants: [{ role: "commissioner", scopeId: DEMO_AUTHORITY.nhs }] });
+  ranger = await user({ email: `jo.ranger@${WESTSHIRE_STAFF_DOMAIN}` });
+  warden = await user({ email: `Kit.Warden@${WESTSHIRE_STAFF_DOMAIN}` });
+  outsider = await user({ email: "jo.ranger@westshire.example.org" });
 }, 120_000);
 
 afterAll(async () => {
@@ -328,47 +351,6 @@ describe("drafting and submitting an expression of interest", () => {
     } finally {
       clock.set(START);
     }
-  });
-
-  it("takes an EOI by two or more employees, flagged as a possible mutual, names not published", async () => {
-    const { id } = await draftChallenge(as(evaluator), DEMO_AUTHORITY.county, {
-      serviceId: DEMO_SERVICE.countyParks,
-      applicant: { type: "employees", coSignatories: [] },
-      content: complete,
-    });
-    const missing = await refused(submitChallenge(as(evaluator), DEMO_AUTHORITY.county, id));
-    expect(missing.details.map((d) => d.field)).toEqual(["coSignatories"]);
-    await updateDraft(as(evaluator), DEMO_AUTHORITY.county, id, {
-      coSignatories: [{ name: "Rowan Ellis", jobTitle: "Ranger" }],
-    });
-    await submitChallenge(as(evaluator), DEMO_AUTHORITY.county, id);
-    const c = await challengeOf(as(null), DEMO_AUTHORITY.county, id);
-    expect(c.possibleMutual).toBe(true);
-    expect(c.applicantName).toBe("Employees of Westshire County Council");
-    const trail = await auditTrailFor(t.db, DEMO_AUTHORITY.county, "challenge", id);
-    expect(JSON.stringify(trail.map((e) => e.changes))).not.toContain("Rowan Ellis");
-    // A citizen is not an employee.
-    const error = await refused(
-      draftChallenge(as(citizen), DEMO_AUTHORITY.county, {
-        serviceId: DEMO_SERVICE.countyParks,
-        applicant: { type: "employees" },
-      }),
-    );
-    expect(error).toBeInstanceOf(ForbiddenError);
-    // The lead employee cannot consider their own EOI.
-    const own = await principalOf(t.db, evaluator.userId);
-    own.grants = [
-      ...own.grants,
-      { role: "commissioner", scopeType: "authority", scopeId: DEMO_AUTHORITY.county },
-    ];
-    const conflict = await refused(
-      considerExpressionOfInterest(as(own), DEMO_AUTHORITY.county, id, {
-        consideredBy: "Me",
-        consideredOn: "2026-11-22",
-        evidence: "Mine.",
-      }),
-    );
-    expect(conflict).toBeInstanceOf(ForbiddenError);
   });
 
   it("lets the body withdraw before the decision", async () => {
@@ -596,5 +578,343 @@ describe("the register", () => {
     expect(national.challenges.find((c) => c.id === DEMO_CHALLENGE.employees)?.applicantName).toBe(
       "Employees of Westshire County Council",
     );
+  });
+});
+
+describe("where the Right to Challenge applies (s.81(2); SI 2012/1647 reg. 3)", () => {
+  const body = (kind: string, country: string | null) =>
+    rightToChallengeApplies({ name: "X", kind, country } as never).applies;
+
+  it("applies to councils and fire and rescue authorities in England only", () => {
+    for (const kind of RELEVANT_AUTHORITY_KINDS) {
+      expect(body(kind, "england"), kind).toBe(true);
+      expect(body(kind, "wales"), kind).toBe(false);
+      expect(body(kind, "scotland"), kind).toBe(false);
+      expect(body(kind, "northern-ireland"), kind).toBe(false);
+      expect(body(kind, null), `${kind}, country not recorded`).toBe(false);
+    }
+    for (const kind of ["nhs-body", "department", "devolved", "combined", "police", "parish"])
+      expect(body(kind, "england"), kind).toBe(false);
+  });
+
+  it("refuses an EOI to an NHS body, a Welsh or a Scottish council (422), writing nothing", async () => {
+    const before = await rowCount(t.db, "challenges");
+    const policies = await rowCount(t.db, "challenge_policies");
+    const cases = [
+      [DEMO_AUTHORITY.nhs, "019a0000-0000-7000-8000-00000000d008", "NHS bodies"],
+      [DEMO_AUTHORITY.welsh, "019a0000-0000-7000-8000-00000000d010", "which is in Wales"],
+      [DEMO_AUTHORITY.scottish, "019a0000-0000-7000-8000-00000000d011", "which is in Scotland"],
+    ] as const;
+    for (const [authorityId, serviceId, why] of cases) {
+      const error = await refused(
+        draftChallenge(as(parishMember), authorityId, {
+          serviceId,
+          applicant: { type: "organisation", organisationId: PARISH },
+          content: complete,
+          submit: true,
+        }),
+      );
+      expect(error, authorityId).toBeInstanceOf(UnprocessableError);
+      expect(error.code).toBe("not_relevant_authority");
+      expect(error.message).toContain(why);
+    }
+    // Its own staff cannot challenge it as employees either, nor publish a policy for it.
+    const employees = await refused(
+      draftChallenge(as(nhsCommissioner), DEMO_AUTHORITY.nhs, {
+        serviceId: "019a0000-0000-7000-8000-00000000d008",
+        applicant: { type: "employees" },
+      }),
+    );
+    expect(employees.code).toBe("not_relevant_authority");
+    const policy = await refused(
+      publishPolicy(as(nhsCommissioner), DEMO_AUTHORITY.nhs, {
+        decisionPeriodDays: 30,
+        minProcurementDays: 30,
+        maxProcurementDays: 60,
+      }),
+    );
+    expect(policy.code).toBe("not_relevant_authority");
+    expect(await rowCount(t.db, "challenges")).toBe(before);
+    expect(await rowCount(t.db, "challenge_policies")).toBe(policies);
+  });
+
+  it("refuses to submit a draft to an authority found not to be in England (422), the draft kept", async () => {
+    const id = await draft(parishMember);
+    await t.db
+      .updateTable("authorities")
+      .set({ country: null })
+      .where("id", "=", DEMO_AUTHORITY.county)
+      .execute();
+    try {
+      const error = await refused(submitChallenge(as(parishMember), DEMO_AUTHORITY.county, id));
+      expect(error.code).toBe("not_relevant_authority");
+      expect(error.message).toContain("does not know whether Westshire County Council is in England");
+      expect(await statusOf(id)).toBe("draft");
+    } finally {
+      await t.db
+        .updateTable("authorities")
+        .set({ country: "england" })
+        .where("id", "=", DEMO_AUTHORITY.county)
+        .execute();
+    }
+    await submitChallenge(as(parishMember), DEMO_AUTHORITY.county, id);
+    expect(await statusOf(id)).toBe("submitted");
+  });
+});
+
+describe("the statutory grounds of rejection (SI 2012/1647, Schedule)", () => {
+  it("are the ten paragraphs, in order, the NHS-integration ground (para. 5) among them", () => {
+    expect(REJECTION_GROUNDS).toEqual([
+      "not-compliant",
+      "information-inadequate",
+      "body-unsuitable",
+      "service-to-stop",
+      "nhs-integration",
+      "already-procured",
+      "in-negotiation",
+      "mutual-intention-published",
+      "frivolous-or-vexatious",
+      "breaks-the-law",
+    ]);
+  });
+
+  it("rejects on the NHS-integration and negotiation grounds, counted by ground", async () => {
+    const id = await considered();
+    await decideExpressionOfInterest(as(commissioner), DEMO_AUTHORITY.county, id, {
+      decision: "rejected",
+      grounds: ["in-negotiation", "nhs-integration"],
+      reasons: "The parks' health walks are run with the NHS trust for patients after strokes.",
+    });
+    const c = await challengeOf(as(null), DEMO_AUTHORITY.county, id);
+    expect(c.rejection_grounds).toEqual(["nhs-integration", "in-negotiation"]);
+    const register = await registerOf(as(null), DEMO_AUTHORITY.county);
+    expect(register.byGround.find((g) => g.ground === "nhs-integration")?.count).toBe(1n);
+  });
+});
+
+describe("an EOI by two or more employees (s.81(6)(d); SI 2012/1313, Schedule 1)", () => {
+  const colleague = (email: string, name = "Jo Ranger") => ({ name, jobTitle: "Ranger", email });
+  const withEngagement = { ...complete, employeeEngagement: "Team meetings in each park, and the unions." };
+
+  /** A draft by the evaluator naming the ranger (and whoever else). */
+  async function employeesDraft(coSignatories = [colleague(`jo.ranger@${WESTSHIRE_STAFF_DOMAIN}`)]) {
+    const { id } = await draftChallenge(as(evaluator), DEMO_AUTHORITY.county, {
+      serviceId: DEMO_SERVICE.countyParks,
+      applicant: { type: "employees", coSignatories },
+      content: withEngagement,
+    });
+    return id;
+  }
+
+  it("sets the staff email domains: the authority's administrators only, never a public mail domain", async () => {
+    expect(await staffDomainsOf(as(null), DEMO_AUTHORITY.county)).toEqual([WESTSHIRE_STAFF_DOMAIN]);
+    expect(
+      await refused(setStaffDomains(as(commissioner), DEMO_AUTHORITY.county, "westshire.gov.uk")),
+    ).toBeInstanceOf(ForbiddenError);
+    const bad = await refused(setStaffDomains(as(countyAdmin), DEMO_AUTHORITY.county, "not a domain"));
+    expect(bad).toBeInstanceOf(ValidationError);
+    const open = await refused(
+      setStaffDomains(as(countyAdmin), DEMO_AUTHORITY.county, `${WESTSHIRE_STAFF_DOMAIN}\ngmail.com`),
+    );
+    expect(open).toBeInstanceOf(UnprocessableError);
+    expect(open.details[0]?.message).toContain("gmail.com");
+    expect(await staffDomainsOf(as(null), DEMO_AUTHORITY.county)).toEqual([WESTSHIRE_STAFF_DOMAIN]);
+    expect(
+      await setStaffDomains(
+        as(countyAdmin),
+        DEMO_AUTHORITY.county,
+        `@${WESTSHIRE_STAFF_DOMAIN.toUpperCase()}, schools.example.gov.uk`,
+      ),
+    ).toEqual(["schools.example.gov.uk", WESTSHIRE_STAFF_DOMAIN]);
+    const trail = await auditTrailFor(
+      t.db,
+      DEMO_AUTHORITY.county,
+      "challenge-staff-domains",
+      DEMO_AUTHORITY.county,
+    );
+    expect(trail.at(-1)?.changes).toMatchObject({ added: ["schools.example.gov.uk"], removed: [] });
+    await setStaffDomains(as(countyAdmin), DEMO_AUTHORITY.county, [WESTSHIRE_STAFF_DOMAIN]);
+  });
+
+  it("takes colleagues only by a work address on a staff domain, each once, never the lead's own (422)", async () => {
+    const before = await rowCount(t.db, "challenges");
+    const name = async (coSignatories: { name: string; jobTitle: string; email: string }[]) =>
+      refused(employeesDraft(coSignatories));
+    const elsewhere = await name([colleague("jo.ranger@westshire.example.org")]);
+    expect(elsewhere.code).toBe("co_signatories_invalid");
+    expect(elsewhere.details).toEqual([
+      { field: "coSignatories.0.email", message: expect.stringContaining(`@${WESTSHIRE_STAFF_DOMAIN}`) },
+    ]);
+    // A subdomain is not the domain.
+    expect((await name([colleague(`jo@parks.${WESTSHIRE_STAFF_DOMAIN}`)])).code).toBe(
+      "co_signatories_invalid",
+    );
+    const twice = await name([
+      colleague(`jo.ranger@${WESTSHIRE_STAFF_DOMAIN}`),
+      colleague(`JO.RANGER@${WESTSHIRE_STAFF_DOMAIN}`),
+    ]);
+    expect(twice.details.map((d) => d.field)).toEqual(["coSignatories.1.email"]);
+    const noAddress = await name([{ name: "Jo Ranger", jobTitle: "Ranger", email: "" }]);
+    expect(noAddress).toBeInstanceOf(ValidationError);
+    expect(noAddress.details.map((d) => d.field)).toEqual(["coSignatories.0.email"]);
+    // The lead may be an employee by their work address alone; they cannot name themselves.
+    const own = await refused(
+      draftChallenge(as(ranger), DEMO_AUTHORITY.county, {
+        serviceId: DEMO_SERVICE.countyParks,
+        applicant: { type: "employees", coSignatories: [colleague(`Jo.Ranger@${WESTSHIRE_STAFF_DOMAIN}`)] },
+      }),
+    );
+    expect(own.details[0]?.message).toContain("your own email address");
+    // Someone with neither a staff role nor a staff address is not an employee (403).
+    const notEmployee = await refused(
+      draftChallenge(as(outsider), DEMO_AUTHORITY.county, {
+        serviceId: DEMO_SERVICE.countyParks,
+        applicant: { type: "employees" },
+      }),
+    );
+    expect(notEmployee).toBeInstanceOf(ForbiddenError);
+    expect(await rowCount(t.db, "challenges")).toBe(before);
+  });
+
+  it("needs how the other employees affected will be engaged (Schedule 1), only from employees", async () => {
+    const { id } = await draftChallenge(as(evaluator), DEMO_AUTHORITY.county, {
+      serviceId: DEMO_SERVICE.countyParks,
+      applicant: { type: "employees", coSignatories: [] },
+      content: complete,
+    });
+    const missing = await refused(submitChallenge(as(evaluator), DEMO_AUTHORITY.county, id));
+    expect(missing.code).toBe("statutory_content_missing");
+    expect(missing.details.map((d) => d.field)).toEqual(["employeeEngagement", "coSignatories"]);
+    const fromBody = await refused(
+      draftChallenge(as(parishMember), DEMO_AUTHORITY.county, {
+        serviceId: DEMO_SERVICE.countyParks,
+        applicant: { type: "organisation", organisationId: PARISH },
+        content: { employeeEngagement: "Staff meetings." },
+      }),
+    );
+    expect(fromBody).toBeInstanceOf(ValidationError);
+    expect(fromBody.details.map((d) => d.field)).toEqual(["employeeEngagement"]);
+  });
+
+  it("counts as from employees once every colleague named confirms from their verified work address", async () => {
+    const id = await employeesDraft([
+      colleague(`jo.ranger@${WESTSHIRE_STAFF_DOMAIN}`),
+      colleague(`kit.warden@${WESTSHIRE_STAFF_DOMAIN}`, "Kit Warden"),
+    ]);
+    // The colleagues named with an account were asked; the draft is theirs to read, nobody else's.
+    const asked = await t.db
+      .selectFrom("notifications")
+      .select("user_id")
+      .where("kind", "=", "challenge.co-signatory-named")
+      .where("link", "like", `%${id}`)
+      .execute();
+    expect(asked.map((n) => n.user_id).sort()).toEqual([ranger.userId, warden.userId].sort());
+    expect((await challengeOf(as(ranger), DEMO_AUTHORITY.county, id)).status).toBe("draft");
+    expect((await challengePageOf(as(ranger), DEMO_AUTHORITY.county, id)).mayConfirm).toBe(true);
+    expect(await refused(challengeOf(as(outsider), DEMO_AUTHORITY.county, id))).toBeInstanceOf(NotFoundError);
+    expect(await refused(confirmCoSignature(as(outsider), DEMO_AUTHORITY.county, id))).toBeInstanceOf(
+      NotFoundError,
+    );
+
+    // Not yet: nobody has confirmed (422, each colleague listed), nothing submitted.
+    const none = await refused(submitChallenge(as(evaluator), DEMO_AUTHORITY.county, id));
+    expect(none.code).toBe("co_signatories_unconfirmed");
+    expect(none.details.map((d) => d.field)).toEqual(["coSignatories.0.email", "coSignatories.1.email"]);
+    await confirmCoSignature(as(ranger), DEMO_AUTHORITY.county, id);
+    expect(await refused(confirmCoSignature(as(ranger), DEMO_AUTHORITY.county, id))).toBeInstanceOf(
+      ConflictError,
+    );
+    // One of two is not enough: every colleague named confirms.
+    const one = await refused(submitChallenge(as(evaluator), DEMO_AUTHORITY.county, id));
+    expect(one.details.map((d) => d.field)).toEqual(["coSignatories.1.email"]);
+    expect(await statusOf(id)).toBe("draft");
+    await confirmCoSignature(as(warden), DEMO_AUTHORITY.county, id);
+    const c = await submitChallenge(as(evaluator), DEMO_AUTHORITY.county, id);
+    expect(c.status).toBe("submitted");
+    expect(c.employeeCount).toBe(3);
+    expect(await refused(confirmCoSignature(as(warden), DEMO_AUTHORITY.county, id))).toBeInstanceOf(
+      ConflictError,
+    );
+
+    // The public sees how many, never who; names and addresses never reach the audit trail.
+    const publicView = await challengeOf(as(null), DEMO_AUTHORITY.county, id);
+    expect(publicView.employeeCount).toBe(3);
+    expect(publicView.coSignatories).toEqual([]);
+    expect((await challengeOf(as(commissioner), DEMO_AUTHORITY.county, id)).coSignatories).toHaveLength(2);
+    const trail = await auditTrailFor(t.db, DEMO_AUTHORITY.county, "challenge", id);
+    expect(trail.map((e) => e.action)).toEqual([
+      "challenge.drafted",
+      "challenge.co-signatory-confirmed",
+      "challenge.co-signatory-confirmed",
+      "challenge.submitted",
+    ]);
+    const written = JSON.stringify(trail.map((e) => e.changes));
+    expect(written).not.toContain("Ranger");
+    expect(written).not.toContain(WESTSHIRE_STAFF_DOMAIN);
+    // Someone not named cannot confirm a submitted one (403).
+    expect(await refused(confirmCoSignature(as(outsider), DEMO_AUTHORITY.county, id))).toBeInstanceOf(
+      ForbiddenError,
+    );
+  });
+
+  it("clears the confirmations when the content changes; a colleague off the staff domains cannot confirm (403)", async () => {
+    const id = await employeesDraft();
+    await confirmCoSignature(as(ranger), DEMO_AUTHORITY.county, id);
+    // Renaming the colleague keeps their confirmation; changing what they confirmed clears it.
+    await updateDraft(as(evaluator), DEMO_AUTHORITY.county, id, {
+      coSignatories: [colleague(`jo.ranger@${WESTSHIRE_STAFF_DOMAIN}`, "Jo Ranger-Smith")],
+    });
+    expect((await challengeOf(as(evaluator), DEMO_AUTHORITY.county, id)).employeeCount).toBe(2);
+    await updateDraft(as(evaluator), DEMO_AUTHORITY.county, id, {
+      content: { outcomes: "More volunteers." },
+    });
+    expect((await challengeOf(as(evaluator), DEMO_AUTHORITY.county, id)).employeeCount).toBe(1);
+    const again = await t.db
+      .selectFrom("notifications")
+      .select("user_id")
+      .where("kind", "=", "challenge.co-signatory-reconfirm")
+      .where("link", "like", `%${id}`)
+      .execute();
+    expect(again.map((n) => n.user_id)).toEqual([ranger.userId]);
+    expect((await refused(submitChallenge(as(evaluator), DEMO_AUTHORITY.county, id))).code).toBe(
+      "co_signatories_unconfirmed",
+    );
+    // The domain is withdrawn: the ranger can no longer confirm as an employee.
+    await setStaffDomains(as(countyAdmin), DEMO_AUTHORITY.county, ["schools.example.gov.uk"]);
+    try {
+      expect(await refused(confirmCoSignature(as(ranger), DEMO_AUTHORITY.county, id))).toBeInstanceOf(
+        ForbiddenError,
+      );
+    } finally {
+      await setStaffDomains(as(countyAdmin), DEMO_AUTHORITY.county, [WESTSHIRE_STAFF_DOMAIN]);
+    }
+    await confirmCoSignature(as(ranger), DEMO_AUTHORITY.county, id);
+    await submitChallenge(as(evaluator), DEMO_AUTHORITY.county, id);
+    expect(await statusOf(id)).toBe("submitted");
+  });
+
+  it("keeps the lead from considering their own EOI; the demo's colleagues confirmed", async () => {
+    const demo = await challengeOf(as(commissioner), DEMO_AUTHORITY.county, DEMO_CHALLENGE.employees);
+    expect(demo.coSignatories.map((s) => [s.email, s.confirmed])).toEqual(
+      DEMO_CO_SIGNATORIES.map((s) => [s.email, true]),
+    );
+    expect(demo.employeeCount).toBe(3);
+    const id = await employeesDraft();
+    await confirmCoSignature(as(ranger), DEMO_AUTHORITY.county, id);
+    await submitChallenge(as(evaluator), DEMO_AUTHORITY.county, id);
+    const own = await principalOf(t.db, evaluator.userId);
+    own.grants = [
+      ...own.grants,
+      { role: "commissioner", scopeType: "authority", scopeId: DEMO_AUTHORITY.county },
+    ];
+    const conflict = await refused(
+      considerExpressionOfInterest(as(own), DEMO_AUTHORITY.county, id, {
+        consideredBy: "Me",
+        consideredOn: "2026-11-22",
+        evidence: "Mine.",
+      }),
+    );
+    expect(conflict).toBeInstanceOf(ForbiddenError);
+    expect(await statusOf(id)).toBe("submitted");
   });
 });

@@ -27,7 +27,13 @@
  */
 import type { Db, Trx } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
-import { ConflictError, type FieldError, ForbiddenError, NotFoundError } from "../../lib/errors.ts";
+import {
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableError,
+} from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import {
   AUTHORITY_EDITORS,
@@ -38,13 +44,72 @@ import {
   requireSignedIn,
 } from "../access/access.service.ts";
 import type { Actor } from "../audit/audit.service.ts";
-import type { Authority } from "../authorities/authorities.service.ts";
+import type { Authority, AuthorityKind } from "../authorities/authorities.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import type { Sector } from "../organisations/organisations.service.ts";
 import * as repo from "./challenges.repository.ts";
-import type { Challenge, ChallengeStatus, RejectionGround } from "./challenges.table.ts";
+import type { Challenge, ChallengeStatus, CoSignatoryRow, RejectionGround } from "./challenges.table.ts";
 
 // The rules as data
+
+/**
+ * The kinds of authority that are relevant authorities (Localism Act 2011 s.81(2)) — when in England:
+ * county councils; district councils (metropolitan borough councils and most English unitary
+ * councils are district or county councils in law); London borough councils (the Common Council of
+ * the City of London is recorded as one, and the Council of the Isles of Scilly as a unitary); and
+ * fire and rescue authorities, prescribed by SI 2012/1647, reg. 3. Not NHS bodies, government
+ * departments, combined authorities, police, parish councils, regulators or ombudsmen.
+ */
+export const RELEVANT_AUTHORITY_KINDS: readonly AuthorityKind[] = [
+  "county",
+  "district",
+  "unitary",
+  "metropolitan",
+  "london-borough",
+  "fire",
+];
+
+const COUNTRY_NAMES = {
+  england: "England",
+  wales: "Wales",
+  scotland: "Scotland",
+  "northern-ireland": "Northern Ireland",
+} as const;
+
+export type Applicability = { applies: true } | { applies: false; reason: string };
+
+/**
+ * Whether the Community Right to Challenge applies to this authority: a relevant authority's kind,
+ * in England (s.81(2): "a county council in England", and so on). An authority whose country is not
+ * recorded is not taken to be in England.
+ */
+export function rightToChallengeApplies(
+  authority: Pick<Authority, "name" | "kind" | "country">,
+): Applicability {
+  if (!RELEVANT_AUTHORITY_KINDS.includes(authority.kind))
+    return {
+      applies: false,
+      reason: `The Community Right to Challenge does not apply to ${authority.name}: it applies only to county, district and London borough councils and fire and rescue authorities in England (Localism Act 2011, section 81(2)), not to NHS bodies, government departments or other public bodies.`,
+    };
+  if (authority.country === null)
+    return {
+      applies: false,
+      reason: `OpenPS does not know whether ${authority.name} is in England, and the Community Right to Challenge applies only to councils and fire and rescue authorities in England. A platform administrator needs to record which country it is in.`,
+    };
+  if (authority.country !== "england")
+    return {
+      applies: false,
+      reason: `The Community Right to Challenge does not apply to ${authority.name}, which is in ${COUNTRY_NAMES[authority.country]}: it applies only to councils and fire and rescue authorities in England (Localism Act 2011, section 81(2)).`,
+    };
+  return { applies: true };
+}
+
+/** Refuses (422) anything of the Right to Challenge for an authority it does not apply to. */
+export function assertRightToChallengeApplies(authority: Pick<Authority, "name" | "kind" | "country">): void {
+  const applicability = rightToChallengeApplies(authority);
+  if (!applicability.applies)
+    throw new UnprocessableError(applicability.reason, [], "not_relevant_authority");
+}
 
 /**
  * What applies until an authority publishes its own policy (the Act leaves the periods to each
@@ -108,7 +173,13 @@ export const EMPLOYEE_ROLES: readonly Role[] = ["commissioner", "evaluator", "bi
 /** Organisation roles whose holders act for it as a body (and are told of its EOIs' decisions). */
 export const MEMBER_ROLES: readonly Role[] = ["organisation-admin", "organisation-member"];
 
-/** The statutory content of an EOI (Localism Act 2011 s.81(5); the 2012 Regulations, reg. 5). */
+/**
+ * The statutory content of every EOI (Localism Act 2011 s.81(1)(b); SI 2012/1313, reg. 3 and
+ * Schedule 1): the financial resources of the body (para 2) and evidence that it will be capable of
+ * providing the service by the time of the procurement exercise (para 3) — each given for every
+ * member of a consortium and every sub-contractor too (para 1) —, the service and the area (para 4),
+ * and the outcomes: the well-being of the area, and the needs of users (para 5).
+ */
 export const STATUTORY_ITEMS = [
   "financialResources",
   "capabilityEvidence",
@@ -116,16 +187,21 @@ export const STATUTORY_ITEMS = [
   "outcomes",
   "userNeeds",
 ] as const;
-export type StatutoryItem = (typeof STATUTORY_ITEMS)[number];
+/** What an EOI by employees must give besides: how they will engage the other employees affected (para 6). */
+export const EMPLOYEE_ITEMS = ["employeeEngagement"] as const;
+export type StatutoryItem = (typeof STATUTORY_ITEMS)[number] | (typeof EMPLOYEE_ITEMS)[number];
 
 export const MISSING_ITEM_MESSAGES: Readonly<Record<StatutoryItem | "coSignatories", string>> = {
-  financialResources: "Enter the financial resources of the body, and of any partners or consortium members",
+  financialResources:
+    "Enter the financial resources of the body, and of each consortium member and sub-contractor",
   capabilityEvidence:
-    "Enter evidence that the body will be capable of providing the service by the time of the procurement exercise",
+    "Enter evidence that the body (and each consortium member and sub-contractor) will be capable of providing the service by the time of the procurement exercise",
   serviceArea: "Describe the service the body would provide and the area it would cover",
   outcomes:
     "Describe the outcomes: how the service would promote or improve the social, economic or environmental well-being of the area",
   userNeeds: "Describe how the service would meet the needs of its users",
+  employeeEngagement:
+    "Describe how you will engage the other employees of the authority affected by the expression of interest",
   coSignatories: "Name at least one other employee: an EOI by employees needs two or more of them",
 };
 
@@ -136,6 +212,7 @@ export interface ChallengeContent {
   serviceArea?: string;
   outcomes?: string;
   userNeeds?: string;
+  employeeEngagement?: string;
 }
 
 /** Each content field of an EOI, and its column. */
@@ -146,6 +223,7 @@ export const CONTENT_COLUMNS = {
   serviceArea: "service_area",
   outcomes: "outcomes",
   userNeeds: "user_needs",
+  employeeEngagement: "employee_engagement",
 } as const;
 export type ContentField = keyof typeof CONTENT_COLUMNS;
 
@@ -155,7 +233,10 @@ export const GROUND_TEXT: Readonly<Record<RejectionGround, string>> = {
   "information-inadequate": "information in the EOI is inadequate or inaccurate",
   "body-unsuitable": "the body (or a member of its consortium or sub-contractor) is unsuitable",
   "service-to-stop": "the authority has decided to stop providing the service",
-  "already-procured": "the service is already being procured or in negotiation",
+  "nhs-integration":
+    "the service is integrated with a service of an NHS body, and continued integration is critical to the well-being of the people who receive both",
+  "already-procured": "the service is already the subject of a procurement exercise",
+  "in-negotiation": "the authority is negotiating with a third party, in writing, to provide the service",
   "mutual-intention-published":
     "an intention for employees to run the service as a mutual has already been published",
   "frivolous-or-vexatious": "the EOI is frivolous or vexatious",
@@ -193,16 +274,59 @@ export function isApplicant(
 
 // The state of an EOI
 
-/** The statutory items (and, for employees, co-signatories) a draft still lacks. */
-export function missingItems(challenge: Challenge): FieldError[] {
+/** A staff email domain is matched exactly (lower case): subdomains are not included. */
+export function isStaffEmail(email: string, domains: readonly string[]): boolean {
+  const at = email.lastIndexOf("@");
+  return at > 0 && domains.includes(email.slice(at + 1).toLowerCase());
+}
+
+export interface SubmissionProblems {
+  /** Statutory items missing (and, for employees, no co-signatory named). */
+  missing: FieldError[];
+  /** Co-signatories who have not confirmed, or whose address is no longer a staff one. */
+  unconfirmed: FieldError[];
+}
+
+/**
+ * What stops a draft being submitted: each statutory item missing — for employees, the engagement of
+ * the employees affected too, and at least one co-signatory — and each co-signatory who has not
+ * confirmed from an account on one of the authority's staff email domains (two or more employees,
+ * each confirmed: s.81(6)(d)).
+ */
+export function submissionProblems(
+  challenge: Challenge,
+  coSignatories: readonly CoSignatoryRow[],
+  staffDomains: readonly string[],
+): SubmissionProblems {
   const missing: FieldError[] = [];
-  for (const item of STATUTORY_ITEMS) {
+  const employees = challenge.applicant_type === "employees";
+  for (const item of [...STATUTORY_ITEMS, ...(employees ? EMPLOYEE_ITEMS : [])]) {
     if ((challenge[CONTENT_COLUMNS[item]] ?? "").trim() === "")
       missing.push({ field: item, message: MISSING_ITEM_MESSAGES[item] });
   }
-  if (challenge.applicant_type === "employees" && challenge.co_signatories.length < 1)
+  const unconfirmed: FieldError[] = [];
+  if (!employees) return { missing, unconfirmed };
+  if (coSignatories.length < 1)
     missing.push({ field: "coSignatories", message: MISSING_ITEM_MESSAGES.coSignatories });
-  return missing;
+  coSignatories.forEach((s, i) => {
+    const n = i + 1;
+    if (s.email === null)
+      unconfirmed.push({
+        field: `coSignatories.${i}.email`,
+        message: `Enter co-signatory ${n}'s work email address, so that they can confirm`,
+      });
+    else if (!isStaffEmail(s.email, staffDomains))
+      unconfirmed.push({
+        field: `coSignatories.${i}.email`,
+        message: `Co-signatory ${n}'s email address is not on one of the authority's staff email domains: enter their work address`,
+      });
+    else if (s.confirmed_at === null)
+      unconfirmed.push({
+        field: `coSignatories.${i}.email`,
+        message: `Co-signatory ${n} has not confirmed yet: they sign in with their work email address and confirm on this expression of interest's page. Or remove them.`,
+      });
+  });
+  return { missing, unconfirmed };
 }
 
 /** Undecided (submitted or considered) and past its decision date (London), by the clock. */
@@ -239,26 +363,60 @@ export function closedConflict(challenge: Challenge): ConflictError | null {
 
 // How an EOI is read
 
+/** A co-signatory as those who may read them see them. */
+export interface CoSignatoryView {
+  name: string;
+  jobTitle: string;
+  email: string | null;
+  confirmed: boolean;
+  confirmedAt: Date | null;
+}
+
 export interface ChallengeView extends repo.ChallengeRow {
   /** The body's public name: the organisation, or "Employees of <authority>". */
   applicantName: string;
   possibleMutual: boolean;
   overdue: boolean;
-  /** May the reader see the employees' names (the lead employee and the authority's editors)? */
+  /**
+   * May the reader see the employees' names (the lead employee, the co-signatories themselves and
+   * the authority's editors)?
+   */
   mayReadCoSignatories: boolean;
+  /** The co-signatories, for those who may read them (empty for everyone else). */
+  coSignatories: CoSignatoryView[];
+  /** An employees' EOI: how many employees make it (the lead and each confirmed co-signatory). Public. */
+  employeeCount: number | null;
 }
 
-/** An EOI as `principal` reads it on `today` (London). */
-export function viewOf(row: repo.ChallengeRow, today: string, principal: Principal | null): ChallengeView {
+/**
+ * An EOI as `principal` reads it on `today` (London), with its co-signatories (`readerIsCoSignatory`:
+ * the reader is one of them).
+ */
+export function viewOf(
+  row: repo.ChallengeRow,
+  today: string,
+  principal: Principal | null,
+  coSignatories: readonly CoSignatoryRow[] = [],
+  readerIsCoSignatory = false,
+): ChallengeView {
+  const employees = row.applicant_type === "employees";
+  const mayRead = employees && (readerIsCoSignatory || mayReadCoSignatories(principal, row));
   return {
     ...row,
-    applicantName:
-      row.applicant_type === "employees"
-        ? `Employees of ${row.authority_name}`
-        : (row.organisation_name ?? ""),
-    possibleMutual: row.applicant_type === "employees",
+    applicantName: employees ? `Employees of ${row.authority_name}` : (row.organisation_name ?? ""),
+    possibleMutual: employees,
     overdue: isOverdue(row, today),
-    mayReadCoSignatories: mayReadCoSignatories(principal, row),
+    mayReadCoSignatories: mayRead,
+    coSignatories: mayRead
+      ? coSignatories.map((s) => ({
+          name: s.name,
+          jobTitle: s.job_title,
+          email: s.email,
+          confirmed: s.confirmed_at !== null,
+          confirmedAt: s.confirmed_at,
+        }))
+      : [],
+    employeeCount: employees ? 1 + coSignatories.filter((s) => s.confirmed_at !== null).length : null,
   };
 }
 

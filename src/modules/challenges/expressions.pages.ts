@@ -1,14 +1,14 @@
 /**
  * Expressions of interest, the body's pages: start one (choose the service and who challenges),
- * change the draft and submit it (the statutory items; co-signatories for employees), and withdraw
- * it.
+ * change the draft and submit it (the statutory items; for employees, how they will engage the
+ * other employees affected and the co-signatories with their work addresses), and withdraw it.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, field, formPage } from "../../http/forms.ts";
 import { ctxOf } from "../access/context.ts";
 import { signedIn } from "../access/policies.ts";
 import { display, displayWindow, pagesOf, queryField } from "./challenges.presenters.ts";
-import type { ChallengeView } from "./challenges.service.ts";
+import { type ChallengeView, MAX_CO_SIGNATORIES } from "./challenges.service.ts";
 import type { CoSignatory } from "./challenges.table.ts";
 import {
   type ApplicantInput,
@@ -38,20 +38,38 @@ function contentOf(body: unknown) {
     serviceArea: field(body, "serviceArea"),
     outcomes: field(body, "outcomes"),
     userNeeds: field(body, "userNeeds"),
+    employeeEngagement: field(body, "employeeEngagement"),
   };
 }
 
+/** The co-signatories' rows as sent: one more empty row than were named, and at least five. */
 function coSignatoriesOf(body: unknown): CoSignatory[] {
-  return Array.from({ length: CO_SIGNATORY_ROWS }, (_, i) => ({
-    name: field(body, `coSignatories.${i}.name`),
-    jobTitle: field(body, `coSignatories.${i}.jobTitle`),
-  }));
+  const rows: CoSignatory[] = [];
+  for (let i = 0; i < MAX_CO_SIGNATORIES; i++) {
+    const row = {
+      name: field(body, `coSignatories.${i}.name`),
+      jobTitle: field(body, `coSignatories.${i}.jobTitle`),
+      email: field(body, `coSignatories.${i}.email`),
+    };
+    const sent = ["name", "jobTitle", "email"].some(
+      (part) => (body as Record<string, unknown> | null)?.[`coSignatories.${i}.${part}`] !== undefined,
+    );
+    if (!sent && i >= CO_SIGNATORY_ROWS) break;
+    rows.push(row);
+  }
+  return rows;
 }
 
-/** The draft's form values, from the draft itself. */
+/** The draft's form values, from the draft itself: its co-signatories, and room for more. */
 function valuesOfDraft(c: ChallengeView) {
-  const rows = [...c.co_signatories];
-  while (rows.length < CO_SIGNATORY_ROWS) rows.push({ name: "", jobTitle: "" });
+  const rows: (CoSignatory & { confirmed?: boolean })[] = c.coSignatories.map((s) => ({
+    name: s.name,
+    jobTitle: s.jobTitle,
+    email: s.email ?? "",
+    confirmed: s.confirmed,
+  }));
+  const room = Math.max(CO_SIGNATORY_ROWS, rows.length + 1);
+  while (rows.length < Math.min(room, MAX_CO_SIGNATORIES)) rows.push({ name: "", jobTitle: "", email: "" });
   return {
     serviceId: c.service_id,
     financialResources: c.financial_resources,
@@ -60,6 +78,7 @@ function valuesOfDraft(c: ChallengeView) {
     serviceArea: c.service_area,
     outcomes: c.outcomes,
     userNeeds: c.user_needs,
+    employeeEngagement: c.employee_engagement,
     coSignatories: rows,
   };
 }
@@ -72,7 +91,7 @@ export function expressionsPages(app: FastifyInstance): void {
     template: "challenges/views/start.njk",
     context: async (request) => ({
       authority: request.authority,
-      ...(await startFormOf(ctxOf(request), request.authority.id)),
+      ...(await startFormOf(ctxOf(request), request.authority)),
     }),
     values: (request) => ({ serviceId: queryField(request, "serviceId"), applicant: "" }),
     read: (body) => ({ serviceId: field(body, "serviceId"), applicant: field(body, "applicant") }),
@@ -96,6 +115,7 @@ export function expressionsPages(app: FastifyInstance): void {
         services: form.services,
         windows: form.windows.map(displayWindow),
         policy: form.policy,
+        staffDomains: form.staffDomains,
       };
     },
     values: (_request, { challenge }) => valuesOfDraft(challenge),

@@ -20,9 +20,15 @@ import type { Panel } from "../../lib/ports.ts";
 import { actorOf, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { authorityById, findPublicBody } from "../authorities/authorities.service.ts";
 import { registerOf as servicesOf } from "../services/services.service.ts";
 import * as repo from "./challenges.repository.ts";
-import { DEFAULT_POLICY, POLICY_LIMITS } from "./challenges.service.ts";
+import {
+  assertRightToChallengeApplies,
+  DEFAULT_POLICY,
+  POLICY_LIMITS,
+  rightToChallengeApplies,
+} from "./challenges.service.ts";
 import type { ChallengePolicy } from "./challenges.table.ts";
 
 // The policy
@@ -108,8 +114,8 @@ export function checkPolicy(input: PolicyInput): PolicyValues {
 }
 
 /**
- * Publishes (or changes) the authority's policy: its editors only. EOIs already submitted keep
- * their due dates. Returns the policy as it now is.
+ * Publishes (or changes) the authority's policy: its editors only; 422 where the Right to Challenge
+ * does not apply. EOIs already submitted keep their due dates. Returns the policy as it now is.
  */
 export async function publishPolicy(
   ctx: Ctx,
@@ -118,6 +124,7 @@ export async function publishPolicy(
 ): Promise<EffectivePolicy> {
   return transaction(ctx.db, async (trx) => {
     const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    assertRightToChallengeApplies(await authorityById(trx, authorityId));
     await recordPolicy(within(ctx, trx, actorOf(p)), authorityId, checkPolicy(input));
     return policyOf(within(ctx, trx), authorityId);
   });
@@ -166,10 +173,14 @@ export interface WindowView extends repo.WindowRow {
   state: WindowState;
 }
 
-/** Publishes a window for EOIs for one service (dates inclusive): its editors only. Returns it. */
+/**
+ * Publishes a window for EOIs for one service (dates inclusive): its editors only; 422 where the
+ * Right to Challenge does not apply. Returns it.
+ */
 export async function addWindow(ctx: Ctx, authorityId: string, input: WindowInput): Promise<WindowView> {
   return transaction(ctx.db, async (trx) => {
     const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    assertRightToChallengeApplies(await authorityById(trx, authorityId));
     const id = await recordWindow(within(ctx, trx, actorOf(p)), authorityId, input);
     const window = (await windowsOf(within(ctx, trx), authorityId)).find((w) => w.id === id);
     if (!window) throw new NotFoundError("window for expressions of interest");
@@ -259,12 +270,17 @@ export async function windowsOf(ctx: Ctx, authorityId: string, serviceId?: strin
   }));
 }
 
-/** The Right to Challenge section of a service's page, with the service's EOI windows (a service panel). */
+/**
+ * The Right to Challenge section of a service's page, with the service's EOI windows (a service
+ * panel); none for an authority the Right to Challenge does not apply to.
+ */
 export async function serviceWindowsPanel(
   db: Db,
   clock: Clock,
   service: { authorityId: string; serviceId: string },
-): Promise<Panel> {
+): Promise<Panel | undefined> {
+  const authority = await findPublicBody(db, service.authorityId);
+  if (!authority || !rightToChallengeApplies(authority).applies) return undefined;
   const ctx: Ctx = { db, clock, principal: null };
   const windows = (await windowsOf(ctx, service.authorityId, service.serviceId)).map((w) => ({
     state: w.state,

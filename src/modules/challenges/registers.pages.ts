@@ -1,6 +1,7 @@
 /**
- * The Right to Challenge's public pages: the national register, an authority's register (with its
- * policy, windows and the reader's own drafts), and an EOI's page with what the reader may do next.
+ * The Right to Challenge's public pages: the national register, an authority's register (whether
+ * the Right to Challenge applies to it; its policy, windows and staff email domains; the reader's own
+ * drafts and those waiting for them to confirm), and an EOI's page with what the reader may do next.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { anyone, page } from "../../http/routes.ts";
@@ -10,7 +11,7 @@ import { REJECTION_GROUNDS } from "./challenges.table.ts";
 import { authorityRegisterOf, challengePageOf, type Register, registerOf } from "./registers.service.ts";
 
 /** The notices a register page shows after a change (?notice=). */
-const REGISTER_NOTICES = ["policy", "window", "window-removed", "withdrawn"];
+const REGISTER_NOTICES = ["policy", "window", "window-removed", "withdrawn", "staff-domains"];
 
 /** What both registers show: the counts, the EOIs and any notice. */
 function registerContext(register: Register, request: FastifyRequest) {
@@ -32,14 +33,19 @@ export function registersPages(app: FastifyInstance): void {
   });
 
   app.get("/authorities/:slug/right-to-challenge", page({ who: anyone }), async (request, reply) => {
-    const register = await authorityRegisterOf(ctxOf(request), request.authority.id);
+    const register = await authorityRegisterOf(ctxOf(request), request.authority);
     await reply.page("challenges/views/register.njk", {
       ...registerContext(register, request),
       authority: request.authority,
+      applies: register.applicability.applies,
+      notApplicable: register.applicability.applies ? undefined : register.applicability.reason,
       policy: register.policy,
       windows: register.windows.map(displayWindow),
+      staffDomains: register.staffDomains,
       drafts: register.drafts.map(display),
+      toConfirm: register.toConfirm.map(display),
       canEdit: register.canEdit,
+      canSetStaffDomains: register.canSetStaffDomains,
     });
   });
 
@@ -53,6 +59,7 @@ export function registersPages(app: FastifyInstance): void {
         authority,
         challenge: display(view.challenge),
         applicant: view.applicant,
+        mayConfirm: view.mayConfirm,
         canDecide: view.canDecide,
         showCoSignatories: view.challenge.mayReadCoSignatories,
         missing: view.missing,

@@ -41,15 +41,21 @@ export function registersRoutes(app: FastifyInstance): void {
         operationId: "getChallengeRegister",
         tags: TAGS,
         summary: "An authority's Right to Challenge register: policy, windows, EOIs and decisions",
+        description:
+          "With whether the Right to Challenge applies to the authority (councils and fire and rescue authorities in England only) and its staff email domains.",
         params: AuthorityParams,
         response: { 200: RegisterResponse },
       },
     ),
     async (request) => {
       const { authority } = request;
-      const register = await authorityRegisterOf(ctxOf(request), authority.id);
+      const register = await authorityRegisterOf(ctxOf(request), authority);
       return {
         authority: { id: authority.id, name: authority.name, slug: authority.slug },
+        rightToChallenge: register.applicability.applies
+          ? { applies: true, reason: null }
+          : { applies: false, reason: register.applicability.reason },
+        staffDomains: register.staffDomains,
         policy: policyJson(register.policy),
         windows: register.windows.map(windowJson),
         counts: countsJson(register),
@@ -67,7 +73,7 @@ export function registersRoutes(app: FastifyInstance): void {
         tags: TAGS,
         summary: "An expression of interest, with its consideration and decision",
         description:
-          "Drafts are not found except by their applicant. Employees' names only for the lead employee and the authority's editors.",
+          "Drafts are not found except by their applicant (and, for employees, the colleagues it names). Employees' names only for the lead employee, the co-signatories and the authority's editors.",
         params: ChallengeParams,
         response: { 200: ChallengeResponse },
       },

@@ -1,7 +1,7 @@
 /**
  * Demo authorities: a county, a district, an NHS body, a department, a Welsh and a Scottish
- * council (so that bank holidays and the Welsh language have something to show), a regulator and
- * an ombudsman. Fictional data
+ * council (so that bank holidays, the Welsh language and laws for England only have something to
+ * show), a regulator and an ombudsman. Fictional data
  * modelled on real kinds of body; fixed ids so later seeds can refer to them.
  */
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
@@ -26,6 +26,7 @@ export const demoAuthorities: readonly CreateAuthorityInput[] = [
     name: "Westshire County Council",
     kind: "county",
     nation: "england-and-wales",
+    country: "england",
     orgId: "GB-LAE-WSH",
     website: "https://westshire.example.gov.uk",
   },
@@ -35,6 +36,7 @@ export const demoAuthorities: readonly CreateAuthorityInput[] = [
     name: "Millbrook District Council",
     kind: "district",
     nation: "england-and-wales",
+    country: "england",
     orgId: "GB-LAE-MBK",
     website: "https://millbrook.example.gov.uk",
   },
@@ -44,6 +46,7 @@ export const demoAuthorities: readonly CreateAuthorityInput[] = [
     name: "NHS Westshire Integrated Care Board",
     kind: "nhs-body",
     nation: "england-and-wales",
+    country: "england",
     orgId: "GB-NHS-QWS",
     website: "https://westshire.icb.example.nhs.uk",
   },
@@ -63,6 +66,7 @@ export const demoAuthorities: readonly CreateAuthorityInput[] = [
     welshName: "Cyngor Sir Glanmor",
     kind: "unitary",
     nation: "england-and-wales",
+    country: "wales",
     orgId: "GB-WLG-GLM",
     website: "https://glanmor.example.gov.wales",
   },

@@ -3,18 +3,23 @@
  * Westshire County Council and Millbrook District Council; windows for Westshire's library service
  * (one open now, one later); and expressions of interest — one accepted (with its commissioning
  * project and procurement window), one rejected on statutory grounds with reasons, one undecided
- * and overdue, and one by employees (a possible mutual spin-out). Dates are relative to the seed's
- * clock: the history is written with the clock moved back, so every rule (windows, decision
- * periods, the procurement window) applies as it would have. Fictional data; fixed ids.
+ * and overdue, and one by employees (a possible mutual spin-out), whose two colleagues confirmed from
+ * their work addresses on Westshire's staff email domain. Dates are relative to the seed's clock:
+ * the history is written with the clock moved back, so every rule (windows, decision periods,
+ * confirmations, the procurement window) applies as it would have. Fictional data; fixed ids.
  */
 import { addDays, londonToday } from "../../lib/london-time.ts";
 import type { Ctx } from "../../modules/access/context.ts";
+import { createAccount, hashPassword } from "../../modules/accounts/accounts.service.ts";
+import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import { recordConsideration, recordDecision } from "../../modules/challenges/decisions.service.ts";
+import { recordConfirmation, recordStaffDomains } from "../../modules/challenges/employees.service.ts";
 import { recordDraft, recordSubmission } from "../../modules/challenges/expressions.service.ts";
 import { recordPolicy, recordWindow } from "../../modules/challenges/policy.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
 import { DEMO_SERVICE } from "./services.ts";
+import { DEMO_PASSWORD } from "./users.ts";
 
 const org = (n: number) => `019a0000-0000-7000-8000-00000000b${String(n).padStart(3, "0")}`;
 const service = (n: number) => `019a0000-0000-7000-8000-00000000d${String(n).padStart(3, "0")}`;
@@ -42,6 +47,28 @@ export const DEMO_DISTRICT_SERVICE = {
 
 /** The demo evaluator of Westshire County Council (an employee), from the demo users. */
 const EVALUATOR = "019a0000-0000-7000-8000-00000000c005";
+
+/** Westshire County Council's staff email domain: its employees' work addresses end in it. */
+export const WESTSHIRE_STAFF_DOMAIN = "westshire.example.gov.uk";
+
+/**
+ * Two employees of Westshire who co-sign the employees' EOI: accounts with their work addresses
+ * (verified) and the demo password, and no role — a ranger needs none to confirm.
+ */
+export const DEMO_CO_SIGNATORIES = [
+  {
+    id: "019a0000-0000-7000-8000-00000000c101",
+    name: "Rowan Ellis",
+    jobTitle: "Head Ranger",
+    email: `rowan.ellis@${WESTSHIRE_STAFF_DOMAIN}`,
+  },
+  {
+    id: "019a0000-0000-7000-8000-00000000c102",
+    name: "Sam Iqbal",
+    jobTitle: "Visitor Services Manager",
+    email: `sam.iqbal@${WESTSHIRE_STAFF_DOMAIN}`,
+  },
+] as const;
 const DAY_MS = 86_400_000;
 
 /** The seed acting `days` ago: the history is written with the clock moved back. */
@@ -55,7 +82,7 @@ export const demoChallengesSeed: Seed = {
   description:
     "Demo Right to Challenge: policies, windows, and expressions of interest accepted, rejected, overdue and by employees",
   demo: true,
-  async run({ ctx }) {
+  async run({ ctx, trx }) {
     const today = londonToday(ctx.clock);
 
     // Policies: published a year ago.
@@ -188,7 +215,18 @@ export const demoChallengesSeed: Seed = {
     );
     await recordSubmission(daysAgo(ctx, 80), DEMO_AUTHORITY.district, DEMO_CHALLENGE.overdue);
 
-    // By employees: submitted 5 days ago, a possible mutual spin-out.
+    // By employees: drafted 6 days ago naming two colleagues, who confirmed from their work
+    // addresses; submitted 5 days ago, a possible mutual spin-out.
+    await recordStaffDomains(yearAgo, DEMO_AUTHORITY.county, [WESTSHIRE_STAFF_DOMAIN]);
+    const passwordHash = await hashPassword(DEMO_PASSWORD);
+    for (const person of DEMO_CO_SIGNATORIES)
+      await createAccount(trx, daysAgo(ctx, 30).clock, SYSTEM("seed"), {
+        id: person.id,
+        email: person.email,
+        displayName: person.name,
+        passwordHash,
+        verified: true,
+      });
     await recordDraft(
       daysAgo(ctx, 6),
       {
@@ -197,10 +235,7 @@ export const demoChallengesSeed: Seed = {
         applicantType: "employees",
         organisationId: null,
         leadUserId: EVALUATOR,
-        coSignatories: [
-          { name: "Rowan Ellis", jobTitle: "Head Ranger" },
-          { name: "Sam Iqbal", jobTitle: "Visitor Services Manager" },
-        ],
+        coSignatories: DEMO_CO_SIGNATORIES.map(({ name, jobTitle, email }) => ({ name, jobTitle, email })),
         content: {
           financialResources:
             "A business plan for a staff-owned community interest company with £1,150,000 a year from the council for five years, £240,000 of café and events income, and a start-up grant offer of £60,000.",
@@ -210,10 +245,14 @@ export const demoChallengesSeed: Seed = {
             "More volunteering and school visits, better habitats, and income reinvested in the parks.",
           userNeeds:
             "Visitors asked for longer opening hours and better facilities; staff would shape the service with them.",
+          employeeEngagement:
+            "Open meetings at each park and visitor centre, a staff ballot before any transfer, and a staff council with the trade unions to shape the mutual's constitution.",
         },
       },
       DEMO_CHALLENGE.employees,
     );
+    for (const person of DEMO_CO_SIGNATORIES)
+      await recordConfirmation(daysAgo(ctx, 6), DEMO_AUTHORITY.county, DEMO_CHALLENGE.employees, person.id);
     await recordSubmission(daysAgo(ctx, 5), DEMO_AUTHORITY.county, DEMO_CHALLENGE.employees);
   },
 };
