@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { NATIONS } from "../lib/working-days.ts";
-import { AUTHORITY_KINDS } from "../modules/authorities/authorities.table.ts";
+import { AUTHORITY_KINDS, COUNTRIES } from "../modules/authorities/authorities.table.ts";
 import { IDENTIFIER_SCHEMES } from "../modules/organisations/identifiers.ts";
 import { SECTORS } from "../modules/organisations/organisations.table.ts";
 import {
@@ -73,12 +73,13 @@ describe("message catalogues", () => {
     expect(missing).toEqual([]);
   });
 
-  it("labels every sector, kind of authority, nation and register of identifiers", () => {
+  it("labels every sector, kind of authority, nation, country and register of identifiers", () => {
     const labels = [
       ...IDENTIFIER_SCHEMES.map((scheme) => `labels.scheme.${scheme.code}`),
       ...SECTORS.map((sector) => `labels.sector.${sector}`),
       ...AUTHORITY_KINDS.map((kind) => `labels.authorityKind.${kind}`),
       ...NATIONS.map((nation) => `labels.nation.${nation}`),
+      ...COUNTRIES.map((country) => `labels.country.${country}`),
     ];
     expect(labels.filter((key) => !en.has(key))).toEqual([]);
     expect(translatorFor("en")("labels.sector.public-service-mutual")).toBe(

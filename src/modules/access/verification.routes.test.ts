@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser, postForm, sessionFor } from "../../../tests/support/auth.ts";
+import { mainText } from "../../../tests/support/pages.ts";
 import { transaction } from "../../db/transaction.ts";
 import { systemClock } from "../../lib/clock.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
-import { createAuthority } from "../authorities/authorities.service.ts";
+import { createAuthority, findAuthorityBySlug } from "../authorities/authorities.service.ts";
 
 let t: TestApp;
 let verifiedId: string;
@@ -57,5 +59,30 @@ describe("public bodies, seen by the public", () => {
 
   it("answers an unknown invitation with 404", async () => {
     expect((await t.app.inject({ url: "/invitations/no-such-token" })).statusCode).toBe(404);
+  });
+});
+
+describe("asking for a public body", () => {
+  it("records which country a body in England and Wales is in, and shows its kind and nation by name", async () => {
+    const clerk = await sessionFor(t.app, (await createUser(t.deps.db)).id);
+    const form = await t.app.inject({ url: "/public-bodies/new", headers: { cookie: clerk.cookie } });
+    expect(mainText(form.body)).toContain("District council");
+    expect(mainText(form.body)).toContain("England and Wales");
+    const asked = await postForm(t.app, clerk, "/public-bodies", {
+      name: "Bro Morgannwg Council",
+      slug: "bro-morgannwg-council",
+      kind: "unitary",
+      nation: "england-and-wales",
+      country: "wales",
+    });
+    expect(asked.statusCode).toBe(303);
+    const body = await findAuthorityBySlug(t.deps.db, "bro-morgannwg-council");
+    expect(body?.country).toBe("wales");
+    const page = await t.app.inject({
+      url: String(asked.headers.location),
+      headers: { cookie: clerk.cookie },
+    });
+    expect(mainText(page.body)).toContain("Unitary authority");
+    expect(mainText(page.body)).toContain("Wales");
   });
 });

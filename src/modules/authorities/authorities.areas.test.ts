@@ -1,4 +1,8 @@
-/** Authorities record their area by ONS GSS code: it must be a loaded area, and each change is audited. */
+/**
+ * Authorities record their area by ONS GSS code: it must be a loaded area, and each change is audited.
+ * Their country (England or Wales, where the nation is England and Wales) comes from what they say,
+ * or their area.
+ */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
 import { transaction } from "../../db/transaction.ts";
@@ -18,7 +22,7 @@ beforeAll(async () => {
     t.db,
     clock,
     SYSTEM("test"),
-    "code,name,type,nation\nE10000016,Kent,county,england\nE07000008,Cambridge,district,england\n",
+    "code,name,type,nation\nE10000016,Kent,county,england\nE07000008,Cambridge,district,england\nW06000015,Cardiff,unitary,wales\n",
   );
 });
 afterAll(async () => {
@@ -67,5 +71,38 @@ describe("an authority's area", () => {
       setAuthorityArea(t.db, clock, SYSTEM("test"), "019a0000-0000-7000-8000-0000000000ff", null),
     ).rejects.toBeInstanceOf(NotFoundError);
     expect((await findAuthorityBySlug(t.db, "kent-county-council"))?.area_code).toBe("E07000008");
+  });
+});
+
+describe("an authority's country", () => {
+  const create = (slug: string, extra: Record<string, unknown>) =>
+    transaction(t.db, (trx) =>
+      createAuthority(trx, clock, SYSTEM("test"), {
+        slug,
+        name: slug,
+        kind: "unitary",
+        nation: "england-and-wales",
+        ...extra,
+      }),
+    );
+
+  it("is its nation's for Scotland and Northern Ireland, its area's or its own word for England and Wales", async () => {
+    expect((await create("glasgow", { nation: "scotland" })).country).toBe("scotland");
+    expect((await create("cardiff", { areaCode: "W06000015" })).country).toBe("wales");
+    expect((await create("swansea", { country: "wales" })).country).toBe("wales");
+    const unknown = await create("somewhere", {});
+    expect(unknown.country).toBeNull();
+    // An area recorded later tells it.
+    await setAuthorityArea(t.db, clock, SYSTEM("test"), unknown.id, "E07000008");
+    expect((await findAuthorityBySlug(t.db, "somewhere"))?.country).toBe("england");
+  });
+
+  it("must lie in its nation (400)", async () => {
+    const refused = await create("belfast", { nation: "northern-ireland", country: "england" }).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect((refused as ValidationError).details.map((d) => d.field)).toEqual(["country"]);
+    expect(await findAuthorityBySlug(t.db, "belfast")).toBeUndefined();
   });
 });

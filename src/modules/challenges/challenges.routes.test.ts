@@ -12,7 +12,7 @@ import { createUser, postForm, sessionFor, type TestSession } from "../../../tes
 import { mainText } from "../../../tests/support/pages.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
-import { DEMO_CHALLENGE } from "../../seed/demo/challenges.ts";
+import { DEMO_CHALLENGE, WESTSHIRE_STAFF_DOMAIN } from "../../seed/demo/challenges.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
 
 const START = new Date("2026-11-22T10:00:00Z");
@@ -27,6 +27,9 @@ let parish: TestSession;
 let sme: TestSession;
 let commissioner: TestSession;
 let districtAdmin: TestSession;
+let countyAdmin: TestSession;
+let evaluator: TestSession;
+let ranger: TestSession;
 
 async function challengeCount(): Promise<number> {
   const row = await t.deps.db
@@ -53,6 +56,9 @@ async function signInAll(): Promise<void> {
   sme = await at("sme");
   commissioner = await at("commissioner");
   districtAdmin = await at("districtAdmin");
+  countyAdmin = await at("countyAdmin");
+  evaluator = await at("evaluator");
+  ranger = await at("ranger");
 }
 
 /** Runs `fn` with the clock at `date`, signed in afresh, then puts the clock back. */
@@ -75,6 +81,9 @@ beforeAll(async () => {
   ids.sme = await user("organisation-member", SME);
   ids.commissioner = await user("commissioner", DEMO_AUTHORITY.county);
   ids.districtAdmin = await user("authority-admin", DEMO_AUTHORITY.district);
+  ids.countyAdmin = await user("authority-admin", DEMO_AUTHORITY.county);
+  ids.evaluator = await user("evaluator", DEMO_AUTHORITY.county);
+  ids.ranger = (await createUser(t.deps.db, { email: `jo.ranger@${WESTSHIRE_STAFF_DOMAIN}` })).id;
   await signInAll();
 }, 120_000);
 
@@ -213,6 +222,11 @@ describe("the journey through the pages", () => {
     });
     expect(considered.statusCode).toBe(303);
 
+    const decidePage = mainText(
+      (await call(t.app, "GET", `${COUNTY}/right-to-challenge/${id}/decide`, commissioner)).body,
+    );
+    expect(decidePage).toContain("integrated with an NHS body's service");
+    expect(decidePage).toContain("negotiating with a third party");
     const noGround = await postForm(t.app, commissioner, `${COUNTY}/right-to-challenge/${id}/decide`, {
       decision: "rejected",
       reasons: "",
@@ -408,5 +422,132 @@ describe("the JSON API", () => {
         })
       ).statusCode,
     ).toBe(403);
+  });
+});
+
+describe("where the Right to Challenge applies", () => {
+  const NHS = "/authorities/westshire-integrated-care-board";
+  const WELSH = "/authorities/cyngor-sir-glanmor";
+
+  it("says on an NHS body's and a Welsh council's pages that it does not apply, and offers nothing", async () => {
+    const nhs = await call(t.app, "GET", `${NHS}/right-to-challenge`, parish);
+    expect(nhs.statusCode).toBe(200);
+    expect(mainText(nhs.body)).toContain(
+      "The Community Right to Challenge does not apply to NHS Westshire Integrated Care Board",
+    );
+    expect(nhs.body).not.toContain("right-to-challenge/new");
+    expect(nhs.body).not.toContain("The authority's policy");
+    const service = await call(t.app, "GET", `${NHS}/services/019a0000-0000-7000-8000-00000000d008`);
+    expect(service.statusCode).toBe(200);
+    expect(service.body).not.toContain("right-to-challenge/new");
+    expect(mainText(service.body)).not.toContain("Community Right to Challenge");
+    const start = await call(t.app, "GET", `${WELSH}/right-to-challenge/new`, parish);
+    expect(start.statusCode).toBe(422);
+    expect(mainText(start.body)).toContain("which is in Wales");
+    const county = await call(t.app, "GET", `${COUNTY}/right-to-challenge`, parish);
+    expect(county.body).toContain(`${COUNTY}/right-to-challenge/new`);
+  });
+
+  it("refuses an EOI to a Scottish council through the API (422), writing nothing, and says why on its register", async () => {
+    const before = await challengeCount();
+    const scottish = "019a0000-0000-7000-8000-00000000a006";
+    const refused = await call(t.app, "POST", `/api/v1/authorities/${scottish}/right-to-challenge`, parish, {
+      serviceId: "019a0000-0000-7000-8000-00000000d011",
+      applicant: { type: "organisation", organisationId: PARISH },
+      ...complete,
+      submit: true,
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.code).toBe("not_relevant_authority");
+    expect(refused.json().error.message).toContain("which is in Scotland");
+    expect(await challengeCount()).toBe(before);
+    const register = (await call(t.app, "GET", `/api/v1/authorities/${scottish}/right-to-challenge`)).json();
+    expect(register.rightToChallenge.applies).toBe(false);
+    expect((await call(t.app, "GET", API)).json()).toMatchObject({
+      rightToChallenge: { applies: true, reason: null },
+      staffDomains: [WESTSHIRE_STAFF_DOMAIN],
+    });
+  });
+});
+
+describe("employees' expressions of interest", () => {
+  it("lets only the authority's administrators set its staff email domains, never a public mail domain", async () => {
+    const form = `${COUNTY}/right-to-challenge/staff-domains`;
+    expect((await call(t.app, "GET", form, commissioner)).statusCode).toBe(403);
+    const page = await call(t.app, "GET", form, countyAdmin);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(WESTSHIRE_STAFF_DOMAIN);
+    const open = await postForm(t.app, countyAdmin, form, {
+      domains: `${WESTSHIRE_STAFF_DOMAIN}\nhotmail.co.uk`,
+    });
+    expect(open.statusCode).toBe(422);
+    expect(open.body).toContain('href="#domains"');
+    expect(mainText(open.body)).toContain("anyone can have an address there");
+    const saved = await postForm(t.app, countyAdmin, form, { domains: WESTSHIRE_STAFF_DOMAIN });
+    expect(saved.statusCode).toBe(303);
+    const api = await call(t.app, "PUT", `${API}/staff-domains`, commissioner, { domains: [] });
+    expect(api.statusCode).toBe(403);
+    const put = await call(t.app, "PUT", `${API}/staff-domains`, countyAdmin, {
+      domains: [WESTSHIRE_STAFF_DOMAIN],
+    });
+    expect(put.json()).toEqual({ domains: [WESTSHIRE_STAFF_DOMAIN] });
+  });
+
+  it("takes the colleagues' work addresses and engagement on the form, and submits once each has confirmed", async () => {
+    const created = await postForm(t.app, evaluator, `${COUNTY}/right-to-challenge/new`, {
+      serviceId: DEMO_SERVICE.countyParks,
+      applicant: "employees",
+    });
+    expect(created.statusCode).toBe(303);
+    const edit = String(created.headers.location);
+    const id = edit.split("/").at(-2) as string;
+    const form = await call(t.app, "GET", edit, evaluator);
+    expect(form.body).toContain('name="coSignatories.0.email"');
+    expect(form.body).toContain('name="employeeEngagement"');
+    expect(mainText(form.body)).toContain(`@${WESTSHIRE_STAFF_DOMAIN}`);
+    const filled = {
+      serviceId: DEMO_SERVICE.countyParks,
+      ...complete,
+      employeeEngagement: "A meeting at each park and a staff ballot.",
+      "coSignatories.0.name": "Jo Ranger",
+      "coSignatories.0.jobTitle": "Ranger",
+      "coSignatories.0.email": `jo.ranger@${WESTSHIRE_STAFF_DOMAIN}`,
+    };
+    const wrongAddress = await postForm(t.app, evaluator, edit, {
+      ...filled,
+      "coSignatories.0.email": "jo.ranger@gmail.com",
+      action: "save",
+    });
+    expect(wrongAddress.statusCode).toBe(422);
+    expect(wrongAddress.body).toContain('href="#coSignatories.0.email"');
+    const unconfirmed = await postForm(t.app, evaluator, edit, { ...filled, action: "submit" });
+    expect(unconfirmed.statusCode).toBe(422);
+    expect(mainText(unconfirmed.body)).toContain("Co-signatory 1 has not confirmed yet");
+    expect(await call(t.app, "GET", `${API}/${id}`)).toMatchObject({ statusCode: 404 });
+    expect((await postForm(t.app, evaluator, edit, { ...filled, action: "save" })).statusCode).toBe(303);
+
+    // The colleague reads the draft and confirms; the register lists it for them until then.
+    expect(mainText((await call(t.app, "GET", `${COUNTY}/right-to-challenge`, ranger)).body)).toContain(
+      "Waiting for you to confirm",
+    );
+    const page = await call(t.app, "GET", `${COUNTY}/right-to-challenge/${id}`, ranger);
+    expect(page.statusCode).toBe(200);
+    expect(mainText(page.body)).toContain("A meeting at each park and a staff ballot.");
+    expect(page.body).toContain(`/right-to-challenge/${id}/confirm`);
+    const confirmed = await postForm(t.app, ranger, `${COUNTY}/right-to-challenge/${id}/confirm`, {});
+    expect(confirmed.statusCode).toBe(303);
+    expect((await call(t.app, "POST", `${API}/${id}/confirm`, ranger)).json().error.code).toBe(
+      "already_confirmed",
+    );
+
+    const submitted = await call(t.app, "POST", `${API}/${id}/submit`, evaluator);
+    expect(submitted.statusCode).toBe(200);
+    expect(submitted.json().applicant).toMatchObject({ employees: 2 });
+    expect(submitted.json().content.employeeEngagement).toBe("A meeting at each park and a staff ballot.");
+    const published = await call(t.app, "GET", `${COUNTY}/right-to-challenge/${id}`);
+    expect(mainText(published.body)).toContain("2 employees, each confirmed");
+    expect(published.body).not.toContain("Jo Ranger");
+    expect(published.body).not.toContain(`jo.ranger@${WESTSHIRE_STAFF_DOMAIN}`);
+    expect((await call(t.app, "GET", `${API}/${id}`)).json().applicant.coSignatories).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { WESTSHIRE_STAFF_DOMAIN } from "../../../src/seed/demo/challenges.ts";
 import { DEMO_SERVICE } from "../../../src/seed/demo/services.ts";
 import {
   anyone,
@@ -6,6 +7,7 @@ import {
   REGISTER_EDITOR,
   type Rule,
   type RuleSet,
+  scoped,
   signedIn,
   unknownTarget,
   unknownToken,
@@ -30,6 +32,12 @@ const WINDOW_EDITORS: Rule = (who, tenant) => {
   return outcome === 201 && tenant === "other" ? 422 : outcome;
 };
 
+/**
+ * The staff email domains: the authority's administrators (and platform administrators), not its
+ * commissioners. The page's form posted empty clears them (303): an empty list is a valid answer.
+ */
+const STAFF_DOMAIN_SETTERS = (ok: 200 | 303): Rule => scoped(ok, "authority-admin");
+
 export const challenges: RuleSet = {
   rules: {
     // The Community Right to Challenge: the public register
@@ -42,6 +50,9 @@ export const challenges: RuleSet = {
     "GET /authorities/:slug/right-to-challenge/windows/new": REGISTER_EDITOR(200),
     "POST /authorities/:slug/right-to-challenge/windows/new": REGISTER_EDITOR(EMPTY_FORM),
     "POST /authorities/:slug/right-to-challenge/windows/:windowId/remove": unknownTarget,
+    // Staff email domains: the authority's administrators
+    "GET /authorities/:slug/right-to-challenge/staff-domains": STAFF_DOMAIN_SETTERS(200),
+    "POST /authorities/:slug/right-to-challenge/staff-domains": STAFF_DOMAIN_SETTERS(303),
     // Expressions of interest: anyone signed in may start one; drafts are their body's own
     "GET /authorities/:slug/right-to-challenge/new": signedIn(200),
     "POST /authorities/:slug/right-to-challenge/new": signedIn(EMPTY_FORM),
@@ -49,6 +60,8 @@ export const challenges: RuleSet = {
     "POST /authorities/:slug/right-to-challenge/:challengeId/edit": unknownTarget,
     "POST /authorities/:slug/right-to-challenge/:challengeId/withdraw": unknownTarget,
     "POST /authorities/:slug/right-to-challenge/:challengeId/modification/agree": unknownTarget,
+    // A colleague named on an employees' draft confirms (none is named on an unknown one)
+    "POST /authorities/:slug/right-to-challenge/:challengeId/confirm": unknownTarget,
     // Consideration, modification and decision: the authority's editors
     "GET /authorities/:slug/right-to-challenge/:challengeId/consider": unknownTarget,
     "POST /authorities/:slug/right-to-challenge/:challengeId/consider": unknownTarget,
@@ -63,12 +76,14 @@ export const challenges: RuleSet = {
     "PUT /api/v1/authorities/:authorityId/right-to-challenge/policy": REGISTER_EDITOR(200),
     "POST /api/v1/authorities/:authorityId/right-to-challenge/policy/windows": WINDOW_EDITORS,
     "DELETE /api/v1/authorities/:authorityId/right-to-challenge/policy/windows/:windowId": unknownTarget,
+    "PUT /api/v1/authorities/:authorityId/right-to-challenge/staff-domains": STAFF_DOMAIN_SETTERS(200),
     "POST /api/v1/authorities/:authorityId/right-to-challenge": MEMBERS_OF_THE_BODY,
     "GET /api/v1/authorities/:authorityId/right-to-challenge/:challengeId": unknownToken,
     "PATCH /api/v1/authorities/:authorityId/right-to-challenge/:challengeId": unknownTarget,
     "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/submit": unknownTarget,
     "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/withdraw": unknownTarget,
     "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/modification/agree": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/confirm": unknownTarget,
     "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/consideration": unknownTarget,
     "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/modification": unknownTarget,
     "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/modification/written-agreement":
@@ -76,6 +91,9 @@ export const challenges: RuleSet = {
     "POST /api/v1/authorities/:authorityId/right-to-challenge/:challengeId/decision": unknownTarget,
   },
   apiBodies: {
+    "PUT /api/v1/authorities/:authorityId/right-to-challenge/staff-domains": JSON.stringify({
+      domains: [WESTSHIRE_STAFF_DOMAIN],
+    }),
     "PUT /api/v1/authorities/:authorityId/right-to-challenge/policy": JSON.stringify({
       decisionPeriodDays: 60,
       minProcurementDays: 90,
