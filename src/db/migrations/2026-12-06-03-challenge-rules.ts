@@ -42,7 +42,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       authority_id uuid not null references authorities (id),
       domain text not null check (
         char_length(domain) between 3 and 253
-        and domain ~ '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$'),
+        and domain ~ '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$'),
       added_at timestamptz not null,
       primary key (authority_id, domain)
     )`.execute(db);
