@@ -815,6 +815,10 @@ describe("an EOI by two or more employees (s.81(6)(d); SI 2012/1313, Schedule 1)
     expect(await refused(confirmCoSignature(as(outsider), DEMO_AUTHORITY.county, id))).toBeInstanceOf(
       NotFoundError,
     );
+    // A colleague reads it but cannot change or submit it (403).
+    expect(await refused(submitChallenge(as(ranger), DEMO_AUTHORITY.county, id))).toBeInstanceOf(
+      ForbiddenError,
+    );
 
     // Not yet: nobody has confirmed (422, each colleague listed), nothing submitted.
     const none = await refused(submitChallenge(as(evaluator), DEMO_AUTHORITY.county, id));

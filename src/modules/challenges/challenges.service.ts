@@ -438,7 +438,7 @@ export async function applicantName(db: Db, challenge: Challenge, authority: Aut
 
 /**
  * The EOI, locked, for its applicant: 404 when unknown, or a draft of someone else (drafts are
- * private); 403 for someone else's submitted EOI.
+ * private); 403 for someone else's submitted EOI, or a colleague a draft names (they read it).
  */
 export async function lockForApplicant(
   trx: Trx,
@@ -450,8 +450,20 @@ export async function lockForApplicant(
   const challenge = isUuid(id) ? await repo.lockChallenge(trx, authorityId, id) : undefined;
   if (!challenge) throw new NotFoundError("expression of interest");
   if (!isApplicant(p, challenge)) {
-    if (challenge.submitted_at === null) throw new NotFoundError("expression of interest");
-    throw new ForbiddenError("Only the body that made this expression of interest can do this.");
+    // Drafts are private, bar to the colleagues an employees' draft names (they may read, not act).
+    if (
+      challenge.submitted_at === null &&
+      !(
+        challenge.applicant_type === "employees" &&
+        (await repo.coSignatoryFor(trx, authorityId, id, p.userId))
+      )
+    )
+      throw new NotFoundError("expression of interest");
+    throw new ForbiddenError(
+      challenge.applicant_type === "employees"
+        ? "Only the lead employee who made this expression of interest can do this."
+        : "Only the body that made this expression of interest can do this.",
+    );
   }
   return { p, challenge };
 }
