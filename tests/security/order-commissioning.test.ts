@@ -49,6 +49,8 @@ beforeAll(async () => {
   await person("citizen", [{ role: "citizen" }]);
   await person("platformAdmin", [{ role: "platform-admin" }]);
   await person("evaluator", [{ role: "evaluator", scopeId: COUNTY }]);
+  // The demo commissioner opens bids too (a commissioning lead); this one cannot read them.
+  await person("commissionerOnly", [{ role: "commissioner", scopeId: COUNTY }]);
   for (const [name, id] of Object.entries(DEMO)) s[name] = await sessionFor(t.app, id, { twoFactor: true });
   const created = await call(t.app, "POST", api, as("commissioner"), {
     projectId: DEMO_PROJECT.countyHomeCare,
@@ -197,7 +199,7 @@ describe("someone who may not act, in a state that forbids it", () => {
     expect(own.json().error.code).toBe("evaluation_not_started");
     // A bid opener, a commissioner who cannot read the bids, an evaluator not assigned never may see
     // another's scores: refused (403), whatever the state, not told that evaluation has not started.
-    for (const who of ["bidOpener", "commissioner", "evaluator"])
+    for (const who of ["bidOpener", "commissionerOnly", "evaluator"])
       expect({
         who,
         status: (await call(t.app, "GET", scoresOf(DEMO_TENDER.closed), as(who))).statusCode,
