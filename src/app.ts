@@ -32,6 +32,7 @@ import { contractsRoutes } from "./modules/contracts/contracts.routes.ts";
 import { evaluationRoutes } from "./modules/evaluation/evaluation.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { homeRoutes } from "./modules/home/home.routes.ts";
+import { inboxRoutes } from "./modules/inbox/inbox.routes.ts";
 import { opportunitiesRoutes } from "./modules/opportunities/opportunities.routes.ts";
 import { organisationsRoutes } from "./modules/organisations/organisations.routes.ts";
 import { pagesRoutes } from "./modules/pages/pages.routes.ts";
@@ -100,6 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(verificationRoutes);
   await app.register(accessRoutes);
   await app.register(organisationsRoutes);
+  await app.register(inboxRoutes);
   await app.register(servicesRoutes);
   await app.register(projectsRoutes);
   await app.register(consultationsRoutes);

@@ -10,6 +10,8 @@
  */
 export const API_SCOPES = [
   "account:read",
+  "inbox:read",
+  "inbox:write",
   "organisations:read",
   "organisations:write",
   "saved-searches:write",

@@ -55,6 +55,8 @@ export const NAVIGATION: Readonly<Record<string, readonly NavigationEntry[]>> = 
 
 export interface NavigationItem {
   text: string;
+  /** Markup in place of `text` (escaped where it is made): the inbox's unread count. */
+  html?: string;
   href: string;
   /** This very page. */
   current: boolean;
@@ -72,12 +74,20 @@ export function navigationFor(role: string, currentPath: string, t: Translate): 
 }
 
 /**
- * The account links at the end of the service navigation: "Sign in" for the public; "Your account"
- * and "Sign out" (a page with a sign-out button: signing out is a POST) for someone signed in.
+ * The account links at the end of the service navigation: "Sign in" for the public; "Inbox" (with
+ * how many notices are unread, when any are: "Inbox 3 unread", the count in a badge that is part of
+ * the link's name), "Your account" and "Sign out" (a page with a sign-out button: signing out is a
+ * POST) for someone signed in.
  */
-export function accountNavigationFor(signedIn: boolean, currentPath: string, t: Translate): NavigationItem[] {
+export function accountNavigationFor(
+  signedIn: boolean,
+  currentPath: string,
+  t: Translate,
+  unread = 0,
+): NavigationItem[] {
   const entries: NavigationEntry[] = signedIn
     ? [
+        { key: "accounts.nav.inbox", href: "/inbox" },
         { key: "accounts.nav.yourAccount", href: "/account" },
         { key: "accounts.nav.signOut", href: "/sign-out" },
       ]
@@ -85,7 +95,10 @@ export function accountNavigationFor(signedIn: boolean, currentPath: string, t: 
   return entries.map(({ key, href }) => {
     const current = currentPath === href;
     const active = !current && currentPath.startsWith(`${href}/`);
-    return { text: t(key), href, current, active };
+    const item: NavigationItem = { text: t(key), href, current, active };
+    if (href === "/inbox" && unread > 0)
+      item.html = `${escapeHtml(item.text)} <strong class="openps-unread-count">${escapeHtml(t("accounts.nav.unread", { count: unread }))}</strong>`;
+    return item;
   });
 }
 
@@ -229,7 +242,9 @@ export function layoutContext({ request, assets, demo }: LayoutContextInputs): R
 }
 
 /** Adds to every page's layout context: how a module above tells the layout what only it knows. */
-export type LayoutContribution = (request: FastifyRequest) => Record<string, unknown>;
+export type LayoutContribution = (
+  request: FastifyRequest,
+) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -255,9 +270,12 @@ export async function registerViews(app: FastifyInstance): Promise<void> {
   app.decorate("layoutContributions", []);
   app.decorateReply("page", async function page(this: FastifyReply, template: string, context = {}) {
     const assets = app.assetUrls;
+    const contributions = await Promise.all(
+      app.layoutContributions.map((contribute) => contribute(this.request)),
+    );
     const html = env.render(template, {
       ...layoutContext({ request: this.request, assets, demo: this.server.deps.config.demo }),
-      ...Object.assign({}, ...app.layoutContributions.map((contribute) => contribute(this.request))),
+      ...Object.assign({}, ...contributions),
       // The nonce of the GOV.UK template's inline script (src/http/security-headers.ts).
       cspNonce: this.cspNonce?.script,
       ...context,

@@ -31,6 +31,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/access"],
   ["modules/accounts"],
   ["modules/organisations"],
+  ["modules/inbox"],
   // Domain modules
   ["modules/regulation"],
   ["modules/services"],

@@ -24,6 +24,7 @@ import * as sealedDocumentFiles from "./2026-12-05-03-sealed-document-files.ts";
 import * as contractRules from "./2026-12-06-01-contract-rules.ts";
 import * as regulationCorrections from "./2026-12-06-02-regulation-corrections.ts";
 import * as challengeRules from "./2026-12-06-03-challenge-rules.ts";
+import * as inbox from "./2026-12-06-04-inbox.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06-01-contract-rules": contractRules,
   "2026-12-06-02-regulation-corrections": regulationCorrections,
   "2026-12-06-03-challenge-rules": challengeRules,
+  "2026-12-06-04-inbox": inbox,
 };

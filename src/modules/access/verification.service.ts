@@ -151,6 +151,7 @@ async function rejectIn(trx: Trx, ctx: Ctx, p: Principal, id: string, reason: st
         kind: "authority.rejected",
         subject: `${body.name} could not be verified`,
         body: `${body.name} could not be verified on OpenPS. The reason given was: ${why}`,
+        link: `/public-bodies/${id}`,
       },
       { email: true, actor: actorOf(p) },
     );

@@ -16,7 +16,8 @@
  * lacks, and on a signed-in API route that names no scope; on a public route that names none it gets
  * what the public gets.
  *
- * The layout is told who is signed in (`principal`, and the account links of the navigation).
+ * The layout is told who is signed in (`principal`, and the account links of the navigation, with
+ * how many of their notices are unread).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { cookieOptions, sendJsonError } from "../../http/csrf.ts";
@@ -27,6 +28,7 @@ import { accountNavigationFor, addToLayout } from "../../http/views.ts";
 import { ForbiddenError, NotSignedInError } from "../../lib/errors.ts";
 import { actorOf, requireSignedIn } from "../access/access.service.ts";
 import { ctxOf } from "../access/context.ts";
+import { unreadCount } from "../notifications/notifications.service.ts";
 import {
   type AccountsCtx,
   type CurrentSession,
@@ -126,19 +128,34 @@ export function checkTokenScope(request: FastifyRequest): void {
   requireScope(principal, rules.scope);
 }
 
+/** How many of the person's notices are unread, for the header; none shown if it cannot be counted (an error page). */
+async function unreadOf(request: FastifyRequest, userId: string): Promise<number> {
+  try {
+    return await unreadCount(request.server.deps.db, userId);
+  } catch (error) {
+    request.log.warn({ err: error }, "The unread notices could not be counted for the header");
+    return 0;
+  }
+}
+
 export async function registerAuthentication(app: FastifyInstance): Promise<void> {
   if (!app.hasDecorator("accountSecrets")) {
     throw new Error("Register CSRF (registerCsrf) before authentication: it loads the server key");
   }
   app.decorateRequest("accountSession", null);
 
-  addToLayout(app, (request) => {
-    const signedIn = request.principal != null;
+  addToLayout(app, async (request) => {
+    const principal = request.principal ?? null;
     const currentPath = request.url.split("?", 1)[0] ?? "/";
     const t = request.t ?? translatorFor(request.locale ?? DEFAULT_LOCALE);
     return {
-      principal: request.principal ?? null,
-      accountNavigation: accountNavigationFor(signedIn, currentPath, t),
+      principal,
+      accountNavigation: accountNavigationFor(
+        principal !== null,
+        currentPath,
+        t,
+        principal ? await unreadOf(request, principal.userId) : 0,
+      ),
     };
   });
 

@@ -344,6 +344,7 @@ async function sendSummaries(
         {
           userId,
           authorityId: tender.authority_id,
+          organisationId: a.organisation_id,
           kind: "award.assessment-summary",
           subject: `Assessment summary: ${tender.title}`.slice(0, 200),
           body: summaryText(tender.title, a, winner, standstillEndsAt, link),

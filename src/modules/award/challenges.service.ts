@@ -232,6 +232,7 @@ async function tellBidders(
         {
           userId,
           authorityId,
+          organisationId,
           kind: "award.challenge-decided",
           subject: `Challenge decided: ${notice.tender.title}`.slice(0, 200),
           body: `A challenge to the award of “${notice.tender.title}”, lodged by ${challenge.organisation_name}, has been decided.\n\n${what}\n\nReasons: ${reason}`.slice(

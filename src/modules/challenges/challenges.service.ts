@@ -45,7 +45,7 @@ import {
 } from "../access/access.service.ts";
 import type { Actor } from "../audit/audit.service.ts";
 import type { Authority, AuthorityKind } from "../authorities/authorities.service.ts";
-import { notify } from "../notifications/notifications.service.ts";
+import { type NoticeKind, notify } from "../notifications/notifications.service.ts";
 import type { Sector } from "../organisations/organisations.service.ts";
 import * as repo from "./challenges.repository.ts";
 import type { Challenge, ChallengeStatus, CoSignatoryRow, RejectionGround } from "./challenges.table.ts";
@@ -497,7 +497,7 @@ export async function lockSubmitted(trx: Trx, authorityId: string, id: string): 
 }
 
 export interface Notice {
-  kind: string;
+  kind: NoticeKind;
   subject: string;
   body: string;
 }
@@ -550,6 +550,7 @@ export async function notifyApplicant(
       {
         userId,
         authorityId: authority.id,
+        organisationId: challenge.applicant_type === "organisation" ? challenge.organisation_id : null,
         ...notice,
         link: `/authorities/${authority.slug}/right-to-challenge/${challenge.id}`,
       },

@@ -23,7 +23,7 @@ import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import type { Principal, Role } from "../access/access.service.ts";
 import { isAuthorityEditor } from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
-import { notify } from "../notifications/notifications.service.ts";
+import { type NoticeKind, notify } from "../notifications/notifications.service.ts";
 import { hasCurrentRegistration } from "../regulation/regulation.service.ts";
 import { RESERVED_MAX_TERM_MONTHS } from "../tenders/setup.service.ts";
 import { findTender } from "../tenders/tenders.service.ts";
@@ -586,9 +586,10 @@ export async function tellSupplier(
   ctx: ContractsCtx & { db: Trx },
   authorityId: string,
   organisationId: string,
-  message: { kind: string; subject: string; body: string; contractId: string },
+  message: { kind: NoticeKind; subject: string; body: string; contractId: string },
 ): Promise<void> {
   const slug = await repo.authoritySlug(ctx.db, authorityId);
+  if (!slug) throw new NotFoundError("authority");
   for (const userId of await repo.holders(ctx.db, organisationId, SUPPLIER_ROLES))
     await notify(
       ctx.db,
@@ -596,10 +597,11 @@ export async function tellSupplier(
       {
         userId,
         authorityId,
+        organisationId,
         kind: message.kind,
         subject: message.subject.slice(0, 200),
         body: message.body.slice(0, 10_000),
-        link: slug ? `/authorities/${slug}/contracts/${message.contractId}` : null,
+        link: `/authorities/${slug}/contracts/${message.contractId}`,
       },
       { email: ctx.email, actor: actorIn(ctx) },
     );

@@ -71,3 +71,45 @@ export function findForUser(db: Db, userId: string, id: string): Promise<Notific
     .where("user_id", "=", userId)
     .executeTakeFirst();
 }
+
+/** Marks every unread notification of the user read; how many were. */
+export async function markAllRead(trx: Trx, userId: string, readAt: Date): Promise<number> {
+  const result = await trx
+    .updateTable("notifications")
+    .set({ read_at: readAt })
+    .where("user_id", "=", userId)
+    .where("read_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Whether the user keeps this kind of notice to their inbox. */
+export async function emailTurnedOff(trx: Trx, userId: string, kind: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom("notification_email_opt_outs")
+    .select("kind")
+    .where("user_id", "=", userId)
+    .where("kind", "=", kind)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The kinds of notice the user keeps to their inbox. */
+export async function emailOptOuts(db: Db, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("notification_email_opt_outs")
+    .select("kind")
+    .where("user_id", "=", userId)
+    .execute();
+  return rows.map((r) => r.kind);
+}
+
+/** Replaces the kinds of notice the user keeps to their inbox. */
+export async function setEmailOptOuts(trx: Trx, userId: string, kinds: readonly string[]): Promise<void> {
+  await trx.deleteFrom("notification_email_opt_outs").where("user_id", "=", userId).execute();
+  if (kinds.length > 0)
+    await trx
+      .insertInto("notification_email_opt_outs")
+      .values(kinds.map((kind) => ({ user_id: userId, kind })))
+      .execute();
+}

@@ -7,9 +7,16 @@
  * fails the action, which has already committed. The email is retried with backoff; when its
  * attempts run out the notification's `email_status` becomes `failed`, and the inbox row stays.
  *
- * Email bodies are plain text; a notification's link is a path on this site ("/tenders/…"), made
- * absolute from the configured base URL when the email is written. Delivery is at least once: if
- * the server stops between handing the email over and recording it as sent, it is sent again.
+ * Every notice is of a kind in the one list (notice-kinds.ts) and links to what it is about: a path
+ * on this site ("/tenders/…"), made absolute from the configured base URL when the email is
+ * written. A person may keep kinds of notice to their inbox (their email choices, decided when the
+ * notice is made); the security kinds are emailed whatever they chose. Email bodies are plain text.
+ * Delivery is at least once: if the server stops between handing the email over and recording it
+ * as sent, it is sent again.
+ *
+ * Notices are personal data: only their recipient sees them (another's is not found), the audit
+ * trail refers to the recipient with `personalRef` and records no text, and no log line or job
+ * payload carries their text or address.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Db, Trx } from "../../db/database.ts";
@@ -21,8 +28,21 @@ import { type Actor, personalRef, recordAudit, SYSTEM } from "../audit/audit.ser
 import type { JobHandler } from "../jobs/jobs.runner.ts";
 import { enqueue, PermanentJobError } from "../jobs/jobs.service.ts";
 import type { Mailer, MailMessage } from "./mailer.ts";
+import { alwaysEmailed, CHOOSABLE_KINDS, isNoticeKind, type NoticeKind } from "./notice-kinds.ts";
 import * as repo from "./notifications.repository.ts";
 import type { EmailStatus, Notification } from "./notifications.table.ts";
+
+export {
+  alwaysEmailed,
+  CHOOSABLE_KINDS,
+  isNoticeKind,
+  NOTICE_KIND_LIST,
+  NOTICE_KINDS,
+  NOTICE_TOPICS,
+  type NoticeKind,
+  type NoticeTopic,
+} from "./notice-kinds.ts";
+export type { Notification } from "./notifications.table.ts";
 
 export const EMAIL_SEND_QUEUE = "email.send";
 /** Retries 30s, 1m, 2m, 4m, 8m, 16m, 32m apart: about an hour before an email is given up. */
@@ -33,20 +53,24 @@ const MAX_SUBJECT = 200;
 const MAX_BODY = 10_000;
 /** A path on this site: one leading slash, no scheme or host, no spaces or backslashes. */
 const SITE_PATH = /^\/(?![/\\])[^\s\\]*$/;
-const KIND = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
 
 export interface NotifyInput {
   userId: string;
-  /** The tenant the notification is about, if any. */
+  /** The tenant the notification is from or about, if any (its audit chain). */
   authorityId?: string | null;
-  /** What it is about, dotted by module: "tender.published", "complaint.answered". */
-  kind: string;
+  /** The organisation the person is told for, when they are told as one of its people. */
+  organisationId?: string | null;
+  /** What it is about: one of the kinds in notice-kinds.ts. */
+  kind: NoticeKind;
   /** One line, shown in the inbox and as the email's subject. */
   subject: string;
   /** Plain text. */
   body: string;
-  /** A path on this site to act on it, like "/tenders/0192…"; made absolute in emails. */
-  link?: string | null;
+  /**
+   * What the notice is about, a page the recipient can open: a path on this site, like
+   * "/authorities/westshire/tenders/0192…"; made absolute in emails.
+   */
+  link: string;
 }
 
 export interface NotifyOptions {
@@ -70,7 +94,9 @@ export function withoutEmail<T>(fn: () => Promise<T>): Promise<T> {
 /**
  * Puts a notification in the user's inbox, in the caller's transaction, and — with `email` —
  * queues its email in the same transaction (`email_status` "queued"; otherwise "not-sent"), unless
- * it runs inside `withoutEmail`.
+ * it runs inside `withoutEmail` or the person keeps this kind to their inbox (a security kind is
+ * emailed whatever they chose). Throws `RangeError` for a kind not in notice-kinds.ts, a link that
+ * is not a path on this site, or a subject or body out of bounds: a mistake in the calling code.
  */
 export async function notify(
   trx: Trx,
@@ -86,26 +112,29 @@ export async function notify(
   if (input.body.trim() === "" || input.body.length > MAX_BODY) {
     throw new RangeError(`A notification body is 1 to ${MAX_BODY} characters`);
   }
-  if (!KIND.test(input.kind)) {
+  if (!isNoticeKind(input.kind)) {
+    throw new RangeError(`"${input.kind}" is not a kind of notice: add it to notice-kinds.ts`);
+  }
+  const link = input.link;
+  if (typeof link !== "string" || !SITE_PATH.test(link)) {
     throw new RangeError(
-      `A notification kind is lower-case words joined by dots, like "tender.published", not "${input.kind}"`,
+      `A notification links to what it is about: a path on this site starting with "/", like "/tenders/123", not "${link}"`,
     );
   }
-  const link = input.link ?? null;
-  if (link !== null && !SITE_PATH.test(link)) {
-    throw new RangeError(
-      `A notification link is a path on this site starting with "/", like "/tenders/123", not "${link}"`,
-    );
-  }
+  const emailed =
+    options.email &&
+    !inboxOnly.getStore() &&
+    (alwaysEmailed(input.kind) || !(await repo.emailTurnedOff(trx, input.userId, input.kind)));
   const notification = await repo.insertNotification(trx, {
     id: newId(),
     user_id: input.userId,
     authority_id: input.authorityId ?? null,
+    organisation_id: input.organisationId ?? null,
     kind: input.kind,
     subject,
     body: input.body,
     link,
-    email_status: options.email && !inboxOnly.getStore() ? "queued" : "not-sent",
+    email_status: emailed ? "queued" : "not-sent",
     created_at: clock.now(),
     read_at: null,
   });
@@ -140,8 +169,7 @@ export function absoluteLink(baseUrl: string, link: string): string {
 
 /** The plain-text email for a notification. */
 export function composeEmail(notification: Notification, to: string, baseUrl: string): MailMessage {
-  const parts = [notification.body.trimEnd()];
-  if (notification.link) parts.push(absoluteLink(baseUrl, notification.link));
+  const parts = [notification.body.trimEnd(), absoluteLink(baseUrl, notification.link)];
   return { to, subject: notification.subject, text: `${parts.join("\n\n")}\n` };
 }
 
@@ -236,9 +264,10 @@ export interface InboxPage {
   pageSize: number;
   total: number;
   totalPages: number;
+  unread: number;
 }
 
-/** One page of the user's inbox, newest first. A page past the end is empty. */
+/** One page of the user's inbox, newest first, with how many are unread. A page past the end is empty. */
 export async function listInbox(
   db: Db,
   userId: string,
@@ -251,8 +280,9 @@ export async function listInbox(
     throw new RangeError(`pageSize must be a whole number from 1 to 100, not ${pageSize}`);
   }
   const total = await repo.countForUser(db, userId, false);
+  const unread = await repo.countForUser(db, userId, true);
   const notifications = await repo.listForUser(db, userId, pageSize, (page - 1) * pageSize);
-  return { notifications, page, pageSize, total, totalPages: Math.ceil(total / pageSize) };
+  return { notifications, page, pageSize, total, totalPages: Math.ceil(total / pageSize), unread };
 }
 
 /** How many of the user's notifications are unread. */
@@ -260,9 +290,16 @@ export function unreadCount(db: Db, userId: string): Promise<number> {
   return repo.countForUser(db, userId, true);
 }
 
+/** One of the user's own notifications; another user's, like an unknown one, is not found. */
+export async function findNotification(db: Db, userId: string, id: string): Promise<Notification> {
+  const found = isUuid(id) ? await repo.findForUser(db, userId, id) : undefined;
+  if (!found) throw new NotFoundError("notification");
+  return found;
+}
+
 /**
- * Marks one of the user's own notifications read (again: no change). Another user's
- * notification, like an unknown one, is not found.
+ * Marks one of the user's own notifications read (again: no change), audited on its chain.
+ * Another user's notification, like an unknown one, is not found.
  */
 export async function markRead(trx: Trx, clock: Clock, userId: string, id: string): Promise<Notification> {
   if (!isUuid(id)) throw new NotFoundError("notification");
@@ -276,7 +313,58 @@ export async function markRead(trx: Trx, clock: Clock, userId: string, id: strin
     });
     return updated;
   }
-  const existing = await repo.findForUser(trx, userId, id);
-  if (!existing) throw new NotFoundError("notification");
-  return existing;
+  return findNotification(trx, userId, id);
+}
+
+/**
+ * Marks every unread notification of the user read, as of now; returns how many. One audit event
+ * on the platform chain when any were unread (how many, not which).
+ */
+export async function markAllRead(trx: Trx, clock: Clock, userId: string): Promise<number> {
+  const count = await repo.markAllRead(trx, userId, clock.now());
+  if (count > 0)
+    await recordAudit(trx, clock, {
+      authorityId: null,
+      actor: { type: "user", id: userId },
+      action: "notification.all-read",
+      entity: { type: "user", id: userId },
+      changes: { count },
+    });
+  return count;
+}
+
+/** The kinds of notice the user keeps to their inbox (every other kind also comes by email). */
+export async function inboxOnlyKinds(db: Db, userId: string): Promise<NoticeKind[]> {
+  const kinds = new Set(await repo.emailOptOuts(db, userId));
+  return CHOOSABLE_KINDS.filter((kind) => kinds.has(kind));
+}
+
+/**
+ * Sets which kinds of notice also come to the user by email: `emailed` are those they want by
+ * email; every other kind they may choose is kept to the inbox. A security kind cannot be turned
+ * off (RangeError: the caller offers only the choosable ones). Audited, when anything changed, on
+ * the platform chain with the kinds kept to the inbox. Returns those kinds.
+ */
+export async function setEmailChoices(
+  trx: Trx,
+  clock: Clock,
+  userId: string,
+  emailed: readonly NoticeKind[],
+): Promise<NoticeKind[]> {
+  const wanted = new Set<string>(emailed);
+  for (const kind of wanted)
+    if (!CHOOSABLE_KINDS.includes(kind as NoticeKind))
+      throw new RangeError(`"${kind}" is not a kind of notice whose email can be turned off`);
+  const before = await inboxOnlyKinds(trx, userId);
+  const after = CHOOSABLE_KINDS.filter((kind) => !wanted.has(kind));
+  if (before.join() === after.join()) return after;
+  await repo.setEmailOptOuts(trx, userId, after);
+  await recordAudit(trx, clock, {
+    authorityId: null,
+    actor: { type: "user", id: userId },
+    action: "notification.email-choices-changed",
+    entity: { type: "user", id: userId },
+    changes: { inboxOnly: after },
+  });
+  return after;
 }

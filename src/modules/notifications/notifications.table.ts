@@ -5,14 +5,24 @@ export type EmailStatus = "not-sent" | "queued" | "sent" | "failed";
 export interface NotificationsTable {
   id: string;
   user_id: string;
+  /** The authority (or other public body) the notice is from or about; its audit chain. */
   authority_id: string | null;
+  /** The organisation the recipient was told for, when they were told as one of its people. */
+  organisation_id: string | null;
   kind: string;
   subject: string;
   body: string;
-  link: string | null;
+  /** A path on this site: what the notice is about. */
+  link: string;
   email_status: EmailStatus;
   created_at: Date;
   read_at: Date | null;
+}
+
+/** A kind of notice the person wants in their inbox only, not by email too. */
+export interface NotificationEmailOptOutsTable {
+  user_id: string;
+  kind: string;
 }
 
 export type Notification = Selectable<NotificationsTable>;
@@ -22,5 +32,6 @@ export type NewNotification = Insertable<NotificationsTable>;
 declare module "../../db/database.ts" {
   interface Database {
     notifications: NotificationsTable;
+    notification_email_opt_outs: NotificationEmailOptOutsTable;
   }
 }

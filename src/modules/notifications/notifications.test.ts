@@ -10,13 +10,19 @@ import { createJobRunner } from "../jobs/jobs.runner.ts";
 import { retryDelayMs } from "../jobs/jobs.service.ts";
 import { type Mailer, smtpMailer } from "./mailer.ts";
 import {
+  CHOOSABLE_KINDS,
   EMAIL_MAX_ATTEMPTS,
   EMAIL_SEND_QUEUE,
+  inboxOnlyKinds,
   listInbox,
+  markAllRead,
   markRead,
+  NOTICE_KIND_LIST,
+  type NoticeKind,
   type NotifyInput,
   notificationJobHandlers,
   notify,
+  setEmailChoices,
   unreadCount,
   withoutEmail,
 } from "./notifications.service.ts";
@@ -57,7 +63,7 @@ afterEach(async () => {
 
 const tenderPublished: NotifyInput = {
   userId: JANE,
-  kind: "tender.published",
+  kind: "tender.amended",
   subject: "A tender you follow was published",
   body: "The tender 'Home care, north district' is open for bids until 15 January 2027.",
   link: "/tenders/0190a0a0-0000-7000-8000-000000000123?tab=documents",
@@ -122,16 +128,22 @@ describe(`notifications on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}
     expect((await send()).email_status).toBe("queued");
   });
 
-  it("refuses a link that is not a path on this site, and a subject of more than one line", async () => {
+  it("refuses a link that is not a path on this site, no link, a kind not in the list, and a subject of more than one line", async () => {
     for (const link of [
       "https://evil.example/x",
       "//evil.example/x",
       "/\\evil.example",
       "tenders/1",
       "/a b",
+      "",
+      undefined as unknown as string,
+      null as unknown as string,
     ]) {
       await expect(send({ link })).rejects.toThrow(RangeError);
     }
+    await expect(send({ kind: "tender.published" as NoticeKind })).rejects.toThrow(
+      /"tender.published" is not a kind of notice/,
+    );
     await expect(send({ subject: "Line one\r\nBcc: someone@example.org" })).rejects.toThrow(RangeError);
     expect((await listInbox(t.db, JANE)).total).toBe(0);
   });
@@ -254,5 +266,60 @@ describe(`notifications on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}
     clock.advance(5_000);
     const again = await transaction(t.db, (trx) => markRead(trx, clock, JANE, n.id));
     expect(again.read_at).toEqual(read.read_at);
+  });
+
+  it("marks all the owner's unread notifications read at once, audited once, and no one else's", async () => {
+    const first = await send({ subject: "First" }, false);
+    await send({ subject: "Second" }, false);
+    await send({ userId: OMAR, subject: "Omar's" }, false);
+    await transaction(t.db, (trx) => markRead(trx, clock, JANE, first.id));
+    clock.advance(60_000);
+    expect(await transaction(t.db, (trx) => markAllRead(trx, clock, JANE))).toBe(1);
+    expect(await unreadCount(t.db, JANE)).toBe(0);
+    expect(await unreadCount(t.db, OMAR)).toBe(1);
+    // The one read before keeps its time.
+    expect((await notificationRow(first.id)).read_at).toEqual(START);
+    expect(await transaction(t.db, (trx) => markAllRead(trx, clock, JANE))).toBe(0);
+    const trail = await auditTrailFor(t.db, PLATFORM_CHAIN, "user", JANE);
+    expect(trail.map((e) => [e.action, e.changes])).toEqual([["notification.all-read", { count: 1 }]]);
+  });
+
+  it("emails every kind by default; a kind turned off comes to the inbox only; security kinds always by email", async () => {
+    expect(await inboxOnlyKinds(t.db, JANE)).toEqual([]);
+    const emailed = CHOOSABLE_KINDS.filter((kind) => kind !== "tender.amended");
+    expect(await transaction(t.db, (trx) => setEmailChoices(trx, clock, JANE, emailed))).toEqual([
+      "tender.amended",
+    ]);
+    expect(await inboxOnlyKinds(t.db, JANE)).toEqual(["tender.amended"]);
+
+    expect((await send()).email_status).toBe("not-sent");
+    expect((await send({ kind: "tender.cancelled" })).email_status).toBe("queued");
+    // Only her choice: Omar still gets it by email.
+    expect((await send({ userId: OMAR })).email_status).toBe("queued");
+
+    // The security kinds cannot be turned off, and come by email whatever she chose.
+    const security = NOTICE_KIND_LIST.filter((kind) => !CHOOSABLE_KINDS.includes(kind));
+    expect(security).toEqual([
+      "tender.attempt-refused",
+      "tender.seal-broken",
+      "invitation.approval-needed",
+      "role.bid-opener-added",
+    ]);
+    await expect(
+      transaction(t.db, (trx) => setEmailChoices(trx, clock, JANE, ["tender.seal-broken"])),
+    ).rejects.toThrow(RangeError);
+    await transaction(t.db, (trx) => setEmailChoices(trx, clock, JANE, []));
+    expect(await inboxOnlyKinds(t.db, JANE)).toEqual(CHOOSABLE_KINDS);
+    for (const kind of security) expect((await send({ kind })).email_status).toBe("queued");
+    expect((await send({ kind: "contract.entered" })).email_status).toBe("not-sent");
+
+    // Each change is audited, with the kinds kept to the inbox; saving the same choices is no change.
+    await transaction(t.db, (trx) => setEmailChoices(trx, clock, JANE, []));
+    const trail = await auditTrailFor(t.db, PLATFORM_CHAIN, "user", JANE);
+    expect(trail.map((e) => e.action)).toEqual([
+      "notification.email-choices-changed",
+      "notification.email-choices-changed",
+    ]);
+    expect(trail[0]?.changes).toEqual({ inboxOnly: ["tender.amended"] });
   });
 });

@@ -124,8 +124,8 @@ export async function recordEnforcement(
       changes: { enforcementId: id, details, representationsUntil: until },
     });
     await tellProvider(inTrx, regulatorId, registration, {
-      kind: `regulation.enforcement.${kind}`,
-      subject: `Enforcement action for ${registration.name}`,
+      kind: "regulation.enforcement",
+      subject: `${ENFORCEMENT_NAMES[kind]} for ${registration.name}`,
       body: `${ENFORCEMENT_NAMES[kind]} issued for ${registration.name}: ${details}${until ? `\nYou may make representations until the end of ${longDate(until)}.` : ""}`,
       link: `/regulators/${regulatorId}/locations/${registration.id}`,
     });

@@ -370,9 +370,10 @@ export async function moveRegistration(
     changes: { from: registration.status, to, reason, conditions },
   });
   await tellProvider(ctx, regulatorId, registration, {
-    kind: `regulation.registration.${to}`,
+    kind: "regulation.registration-changed",
     subject: `${registration.name}: registration ${STATUS_WORDS[to]}`,
     body: `The registration of ${registration.name} is now ${STATUS_WORDS[to]}. Reason: ${reason}${conditions && to === "registered" ? `\nConditions: ${conditions}` : ""}`,
+    link: `/regulators/${regulatorId}/locations/${registration.id}`,
   });
 }
 

@@ -28,7 +28,7 @@ import type { Principal, Role } from "../access/access.service.ts";
 import { grantsInScope, hasRole, requireRole, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { assertBodyVerified } from "../authorities/authorities.service.ts";
-import { notify } from "../notifications/notifications.service.ts";
+import { type NoticeKind, notify } from "../notifications/notifications.service.ts";
 import { listAreas, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import type { KeyQuestionRatings } from "./ratings.ts";
 import * as repo from "./regulation.repository.ts";
@@ -282,7 +282,7 @@ export async function tellProvider(
   ctx: Ctx & { db: Trx },
   regulatorId: string,
   registration: Registration,
-  message: { kind: string; subject: string; body: string; link?: string },
+  message: { kind: NoticeKind; subject: string; body: string; link: string },
 ): Promise<void> {
   const admins = (await grantsInScope(ctx.db, registration.organisation_id)).filter(
     (g) => g.role === "organisation-admin",
@@ -294,10 +294,11 @@ export async function tellProvider(
       {
         userId,
         authorityId: regulatorId,
+        organisationId: registration.organisation_id,
         kind: message.kind,
         subject: message.subject.slice(0, 200),
         body: message.body,
-        link: message.link ?? `/regulators/${regulatorId}/locations/${registration.id}`,
+        link: message.link,
       },
       { email: true, actor: actorIn(ctx) },
     );

@@ -10,22 +10,23 @@ import { isUuid } from "../../lib/ids.ts";
 import { actorOf } from "../access/access.service.ts";
 import { type Ctx, within } from "../access/context.ts";
 import { personalRef, recordAudit } from "../audit/audit.service.ts";
+import { notify } from "../notifications/notifications.service.ts";
 import * as repo from "./tenders.repository.ts";
-import { requireTenderEditor } from "./tenders.service.ts";
+import { requireTenderEditor, subjectOf, tenderPath } from "./tenders.service.ts";
 
 /**
  * Assigns an evaluator (who must hold the authority's evaluator role, 422 otherwise) to a tender,
- * audited: the authority's commissioners and administrators (404 for a tender the caller may not
- * see, then 403). Assigning again changes nothing.
+ * audited, and tells them (inbox, and email with `ctx.email`): the authority's commissioners and
+ * administrators (404 for a tender the caller may not see, then 403). Assigning again changes nothing.
  */
 export async function assignEvaluator(
-  ctx: Ctx,
+  ctx: Ctx & { email?: boolean },
   authorityId: string,
   tenderId: string,
   userId: string,
 ): Promise<void> {
   await transaction(ctx.db, async (trx) => {
-    const { p } = await requireTenderEditor(within(ctx, trx), authorityId, tenderId);
+    const { p, tender } = await requireTenderEditor(within(ctx, trx), authorityId, tenderId);
     if (!isUuid(userId) || !(await repo.holdsAuthorityRole(trx, userId, "evaluator", authorityId)))
       throw new UnprocessableError("Choose one of the authority's evaluators", [
         { field: "userId", message: "Choose someone who holds the authority's evaluator role" },
@@ -36,14 +37,27 @@ export async function assignEvaluator(
       user_id: userId,
       assigned_at: ctx.clock.now(),
     });
-    if (added)
-      await recordAudit(trx, ctx.clock, {
+    if (!added) return;
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorOf(p),
+      action: "tender.evaluator-assigned",
+      entity: { type: "tender", id: tenderId },
+      changes: { evaluator: personalRef("users", userId) },
+    });
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
         authorityId,
-        actor: actorOf(p),
-        action: "tender.evaluator-assigned",
-        entity: { type: "tender", id: tenderId },
-        changes: { evaluator: personalRef("users", userId) },
-      });
+        kind: "tender.evaluator-assigned",
+        subject: subjectOf("You are an evaluator of", tender.title),
+        body: `You have been assigned to evaluate the tender “${tender.title}”. Before you see its bids, once they are opened, declare any conflict of interest you have: a financial or personal interest in a bidder, its people or the outcome.`,
+        link: `${tenderPath(tender)}/evaluation`,
+      },
+      { email: ctx.email ?? false, actor: actorOf(p) },
+    );
   });
 }
 

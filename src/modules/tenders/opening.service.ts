@@ -37,7 +37,7 @@ import { SealBrokenError, unseal, unsealStream } from "./sealing.ts";
 import type { TendersCtx } from "./tenders.context.ts";
 import { evaluatorDeclaration } from "./tenders.ports.ts";
 import * as repo from "./tenders.repository.ts";
-import { stateOf, visibleTender } from "./tenders.service.ts";
+import { stateOf, tenderPath, visibleTender } from "./tenders.service.ts";
 import type { Tender } from "./tenders.table.ts";
 
 export type { OpenedBid } from "./bids.service.ts";
@@ -93,6 +93,7 @@ async function refuse(
     if (earlier > 0) return false;
     const admins = await repo.authorityRoleHolders(trx, "authority-admin", tender.authority_id);
     const what = attempt === "opening" ? "open the bids" : "read the bids";
+    const link = await tenderPageOf(trx, tender);
     for (const userId of admins)
       await notify(
         trx,
@@ -102,8 +103,8 @@ async function refuse(
           authorityId: tender.authority_id,
           kind: "tender.attempt-refused",
           subject: `Refused: an attempt to ${what} of “${tender.title}”`.slice(0, 200),
-          body: `At ${londonDateTime(ctx.clock.now())} someone tried to ${what} of the tender “${tender.title}” and was refused (${reason}). The attempt is recorded in the authority's audit trail. If it was not expected, look into it.`,
-          link: `/api/v1/authorities/${tender.authority_id}/tenders/${tender.id}/attempts`,
+          body: `At ${londonDateTime(ctx.clock.now())} someone tried to ${what} of the tender “${tender.title}” and was refused (${reason}). The attempt is recorded in the authority's audit trail (the API lists a tender's refused attempts: ${attemptsPath(tender)}). If it was not expected, look into it.`,
+          link,
         },
         { email: ctx.email, actor: SYSTEM("sealed-bids") },
       );
@@ -395,8 +396,20 @@ async function openEveryBid(ctx: TendersCtx & { db: Trx }, authorityId: string, 
   return { bidsOpened: bids.length, broken };
 }
 
+/** The tender's page, which its notices link to. */
+async function tenderPageOf(db: Db, tender: Tender): Promise<string> {
+  const row = await repo.findTender(db, tender.authority_id, tender.id);
+  if (!row) throw new NotFoundError("tender");
+  return tenderPath(row);
+}
+
+/** The API's list of a tender's refused attempts and broken seals (there is no page of them). */
+const attemptsPath = (tender: Tender) =>
+  `/api/v1/authorities/${tender.authority_id}/tenders/${tender.id}/attempts`;
+
 /** Tells the authority's administrators that bids failed their integrity check at opening. */
 async function reportBrokenSeals(ctx: TendersCtx & { db: Trx }, tender: Tender, broken: number) {
+  const link = await tenderPageOf(ctx.db, tender);
   for (const userId of await repo.authorityRoleHolders(ctx.db, "authority-admin", tender.authority_id))
     await notify(
       ctx.db,
@@ -406,8 +419,8 @@ async function reportBrokenSeals(ctx: TendersCtx & { db: Trx }, tender: Tender, 
         authorityId: tender.authority_id,
         kind: "tender.seal-broken",
         subject: `${broken} bid(s) of “${tender.title}” failed their integrity check`.slice(0, 200),
-        body: "At opening, the sealed content of one or more bids did not match its receipt. The bids are recorded as broken in the audit trail; look into it before evaluation.",
-        link: `/api/v1/authorities/${tender.authority_id}/tenders/${tender.id}/attempts`,
+        body: `At opening, the sealed content of one or more bids did not match its receipt. The bids are recorded as broken in the audit trail (the API lists them: ${attemptsPath(tender)}); look into it before evaluation.`,
+        link,
       },
       { email: ctx.email, actor: SYSTEM("sealed-bids") },
     );

@@ -381,7 +381,7 @@ function tenderStateRoutes(app: FastifyInstance): void {
     }),
     async (request, reply) => {
       await assignEvaluator(
-        ctxOf(request),
+        tendersCtxOf(request),
         request.authority.id,
         request.params.tenderId,
         request.body.userId,

@@ -29,7 +29,7 @@ import {
   requireSignedIn,
 } from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
-import { notify } from "../notifications/notifications.service.ts";
+import { type NoticeKind, notify } from "../notifications/notifications.service.ts";
 import type { TendersCtx } from "./tenders.context.ts";
 import * as repo from "./tenders.repository.ts";
 import type { Bid, Tender } from "./tenders.table.ts";
@@ -234,7 +234,7 @@ export function subjectOf(what: string, title: string): string {
 export async function notifyInterested(
   ctx: TendersCtx & { db: Trx },
   tender: { authority_id: string; id: string },
-  message: { kind: string; subject: string; body: string; link: string },
+  message: { kind: NoticeKind; subject: string; body: string; link: string },
 ): Promise<number> {
   const users = await repo.interestedUsers(ctx.db, tender.authority_id, tender.id);
   for (const userId of users)

@@ -1,0 +1,97 @@
+/**
+ * Every kind of notice the platform sends, in one list: `notify` takes only these (a new kind is
+ * added here first), the inbox labels them, a person's email choices are made per kind, and a test
+ * drives each one into its recipient's inbox and follows its link
+ * (tests/inbox/notice-kinds.test.ts), so a kind without a working link fails.
+ *
+ * Each kind is in a topic (how the email choices are grouped). Kinds marked `alwaysEmail` are about
+ * the security of sealed bids and of who may open them: they come by email too (where email is
+ * configured) whatever the person chose, so that someone who turned email off still hears at once
+ * of an attempt to open bids that was refused, a broken seal, or a new bid opener.
+ *
+ * The emails of accounts (confirm your address, reset your password, "you already have an account")
+ * and invitations are not notices: they carry links that work once, and go by email only.
+ */
+
+export const NOTICE_TOPICS = [
+  "tenders",
+  "evaluation",
+  "award",
+  "contracts",
+  "opportunities",
+  "consultations",
+  "challenges",
+  "regulation",
+  "publicBodies",
+  "security",
+] as const;
+export type NoticeTopic = (typeof NOTICE_TOPICS)[number];
+
+export interface NoticeKindInfo {
+  topic: NoticeTopic;
+  /** Emailed whatever the person chose (security): see above. */
+  alwaysEmail?: true;
+}
+
+export const NOTICE_KINDS = {
+  // Tenders: to commissioners, and to everyone registered as interested
+  "tender.question-asked": { topic: "tenders" },
+  "tender.question-answered": { topic: "tenders" },
+  "tender.amended": { topic: "tenders" },
+  "tender.cancelled": { topic: "tenders" },
+  // Evaluation
+  "tender.evaluator-assigned": { topic: "evaluation" },
+  "evaluation.conflict-declared": { topic: "evaluation" },
+  "evaluation.ready-to-moderate": { topic: "evaluation" },
+  // Award
+  "award.assessment-summary": { topic: "award" },
+  "award.challenged": { topic: "award" },
+  "award.challenge-decided": { topic: "award" },
+  // Contracts
+  "contract.entered": { topic: "contracts" },
+  "contract.amended": { topic: "contracts" },
+  "contract.terminated": { topic: "contracts" },
+  "contract.kpi-reported": { topic: "contracts" },
+  "contract.kpi-rated": { topic: "contracts" },
+  // Opportunities: saved searches' alerts
+  "opportunity.matched": { topic: "opportunities" },
+  // Consultations
+  "consultation.summary-published": { topic: "consultations" },
+  // The Community Right to Challenge
+  "challenge.submitted": { topic: "challenges" },
+  "challenge.withdrawn": { topic: "challenges" },
+  "challenge.modification-proposed": { topic: "challenges" },
+  "challenge.modification-agreed": { topic: "challenges" },
+  "challenge.decided": { topic: "challenges" },
+  // Regulation: to providers, and to commissioners of contracts a cancellation affects
+  "regulation.registration-changed": { topic: "regulation" },
+  "regulation.enforcement": { topic: "regulation" },
+  "regulation.draft-report": { topic: "regulation" },
+  "regulation.report-published": { topic: "regulation" },
+  "regulation.registration-cancelled": { topic: "regulation" },
+  // Public bodies asked for
+  "authority.verified": { topic: "publicBodies" },
+  "authority.rejected": { topic: "publicBodies" },
+  // Security: always by email too
+  "tender.attempt-refused": { topic: "security", alwaysEmail: true },
+  "tender.seal-broken": { topic: "security", alwaysEmail: true },
+  "invitation.approval-needed": { topic: "security", alwaysEmail: true },
+  "role.bid-opener-added": { topic: "security", alwaysEmail: true },
+} as const satisfies Record<string, NoticeKindInfo>;
+
+export type NoticeKind = keyof typeof NOTICE_KINDS;
+
+/** Every kind, in the order of the list above. */
+export const NOTICE_KIND_LIST = Object.keys(NOTICE_KINDS) as NoticeKind[];
+
+export function isNoticeKind(value: unknown): value is NoticeKind {
+  return typeof value === "string" && Object.hasOwn(NOTICE_KINDS, value);
+}
+
+/** Whether the kind comes by email whatever the person chose. */
+export function alwaysEmailed(kind: NoticeKind): boolean {
+  return (NOTICE_KINDS[kind] as NoticeKindInfo).alwaysEmail === true;
+}
+
+/** The kinds a person may choose to have in the inbox only. */
+export const CHOOSABLE_KINDS: readonly NoticeKind[] = NOTICE_KIND_LIST.filter((k) => !alwaysEmailed(k));
