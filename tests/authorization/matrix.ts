@@ -22,6 +22,7 @@ import { consultations } from "./rules/consultations.ts";
 import { contracts } from "./rules/contracts.ts";
 import { evaluation } from "./rules/evaluation.ts";
 import { home } from "./rules/home.ts";
+import { inbox } from "./rules/inbox.ts";
 import { opportunities } from "./rules/opportunities.ts";
 import { organisations } from "./rules/organisations.ts";
 import { platform } from "./rules/platform.ts";
@@ -49,6 +50,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   publicBodies,
   access,
   accounts,
+  inbox,
   organisations,
   services,
   projects,

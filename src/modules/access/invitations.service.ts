@@ -460,7 +460,8 @@ async function tellHolders(
     kind: "role.bid-opener-added",
     subject: `${newcomer.displayName} can now open bids for ${name}`.slice(0, 200),
     body: `${newcomer.displayName} accepted an invitation to open sealed bids for ${name}, sent by one administrator and approved by another. Opening needs two of the authority's bid openers. If you did not expect this, tell the authority's administrators.`,
-    link: `/public-bodies/${invitation.scope_id}/people`,
+    // The body's page: its bid openers may not see its people page, which is for its administrators.
+    link: `/public-bodies/${invitation.scope_id}`,
   });
 }
 

@@ -280,7 +280,9 @@ async function tellReadyToModerate(ctx: TendersCtx & { db: Trx }, t: TenderForEv
         kind: "evaluation.ready-to-moderate",
         subject: `Ready for moderation: ${title}`.slice(0, 200),
         body: `Every evaluator of “${title}” has submitted their scores. Moderation can start: record the agreed score and reason for each bid and criterion.`,
-        link: `/authorities/${slug}/tenders/${tenderId}/moderation`,
+        // The evaluation's page, which every recipient may see; it leads on to moderation for those
+        // who may read the opened bids.
+        link: `/authorities/${slug}/tenders/${tenderId}/evaluation`,
       },
       { email: ctx.email, actor: SYSTEM("evaluation") },
     );
