@@ -2,7 +2,7 @@
  * Every kind of notice the platform sends, in one list: `notify` takes only these (a new kind is
  * added here first), the inbox labels them, a person's email choices are made per kind, and a test
  * drives each one into its recipient's inbox and follows its link
- * (tests/inbox/notice-kinds.test.ts), so a kind without a working link fails.
+ * (src/modules/inbox/inbox.test.ts), so a kind without a working link fails.
  *
  * Each kind is in a topic (how the email choices are grouped). Kinds marked `alwaysEmail` are about
  * the security of sealed bids and of who may open them: they come by email too (where email is
