@@ -2,6 +2,7 @@ import nunjucks from "nunjucks";
 import { describe, expect, it } from "vitest";
 import { translatorFor } from "./i18n.ts";
 import {
+  accountNavigationFor,
   createViewEnvironment,
   languagesFor,
   NAVIGATION,
@@ -55,6 +56,30 @@ describe("navigationFor", () => {
     ]);
     expect(navigationFor("somebody", "/", t)).toEqual(navigationFor("public", "/", t));
     expect(NAVIGATION.public).toHaveLength(9);
+  });
+});
+
+describe("accountNavigationFor", () => {
+  const t = translatorFor("en");
+
+  it("gives someone signed in their inbox, with how many are unread in its name when any are", () => {
+    expect(accountNavigationFor(false, "/", t).map((item) => item.href)).toEqual(["/sign-in"]);
+    const none = accountNavigationFor(true, "/inbox", t);
+    expect(none.map((item) => [item.text, item.href, item.current])).toEqual([
+      ["Inbox", "/inbox", true],
+      ["Your account", "/account", false],
+      ["Sign out", "/sign-out", false],
+    ]);
+    expect(none[0]?.html).toBeUndefined();
+    const some = accountNavigationFor(true, "/inbox/019a0000-0000-7000-8000-0000000000aa", t, 1234);
+    expect(some[0]).toMatchObject({
+      text: "Inbox",
+      active: true,
+      html: 'Inbox <strong class="openps-unread-count">1234 unread</strong>',
+    });
+    expect(accountNavigationFor(true, "/", translatorFor("cy"), 2)[0]?.html).toBe(
+      'Mewnflwch <strong class="openps-unread-count">2 heb eu darllen</strong>',
+    );
   });
 });
 

@@ -82,7 +82,7 @@ async function named(ctx: Ctx, rows: readonly Notification[]): Promise<Notice[]>
   const organisations = new Map(
     (await organisationNamesOf(ctx.db, organisationIds)).map((o) => [o.id, o.name] as const),
   );
-  const named = (id: string | null, names: Map<string, string>): Named | null => {
+  const nameOf = (id: string | null, names: Map<string, string>): Named | null => {
     const name = id ? names.get(id) : undefined;
     return id && name ? { id, name } : null;
   };
@@ -94,8 +94,8 @@ async function named(ctx: Ctx, rows: readonly Notification[]): Promise<Notice[]>
     link: r.link,
     createdAt: r.created_at,
     readAt: r.read_at,
-    authority: named(r.authority_id, authorities),
-    organisation: named(r.organisation_id, organisations),
+    authority: nameOf(r.authority_id, authorities),
+    organisation: nameOf(r.organisation_id, organisations),
   }));
 }
 

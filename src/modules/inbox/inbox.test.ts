@@ -23,7 +23,7 @@ import { DEMO_CHALLENGE as DEMO_AWARD_CHALLENGE, DEMO_AWARD_TENDER } from "../..
 import { DEMO_LOCATION } from "../../seed/demo/regulation.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
 import { DEMO_TENDER } from "../../seed/demo/tenders.ts";
-import { DEMO_USERS } from "../../seed/demo/users.ts";
+import { DEMO_ORGANISATION, DEMO_USERS } from "../../seed/demo/users.ts";
 import { type Ctx, systemCtx } from "../access/context.ts";
 import {
   acceptInvitation,
@@ -76,8 +76,6 @@ const PLATFORM_ADMIN = user("platform-admin");
 const DAY = 86_400_000;
 /** Greenway Home Care, a provider with a location registered for personal care. */
 const GREENWAY = "019a0000-0000-7000-8000-00000000b004";
-/** Westshire Community Health CIC, whose administrator is a demo user. */
-const DEMO_ORG = "019a0000-0000-7000-8000-00000000b001";
 
 let t: TestApp;
 let clock: SettableClock;
@@ -141,7 +139,10 @@ describe("the inbox", () => {
     const sent = [];
     for (let i = 1; i <= 21; i++) {
       sent.push(
-        await tell(ann, { subject: `Notice ${i}`, ...(i === 21 ? { organisationId: DEMO_ORG } : {}) }),
+        await tell(ann, {
+          subject: `Notice ${i}`,
+          ...(i === 21 ? { organisationId: DEMO_ORGANISATION } : {}),
+        }),
       );
       clock.advance(60_000);
     }
@@ -526,7 +527,7 @@ async function providerLocation(): Promise<string> {
     .selectFrom("registrations")
     .select("id")
     .where("regulator_id", "=", REGULATOR)
-    .where("organisation_id", "=", DEMO_ORG)
+    .where("organisation_id", "=", DEMO_ORGANISATION)
     .where("status", "=", "registered")
     .orderBy("id")
     .executeTakeFirstOrThrow();
