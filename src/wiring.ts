@@ -5,7 +5,7 @@
  * again changes nothing.
  */
 import { demoAccounts } from "./modules/accounts/accounts.ports.ts";
-import { liveAwardOf } from "./modules/award/award.service.ts";
+import { awardStage, liveAwardOf } from "./modules/award/award.service.ts";
 import { awardNoticePanel } from "./modules/award/award-handover.ts";
 import { serviceWindowsPanel } from "./modules/challenges/policy.service.ts";
 import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/provider-contracts.service.ts";
@@ -18,7 +18,12 @@ import { projectPanels } from "./modules/projects/projects.ports.ts";
 import { providerRatingsPanel } from "./modules/regulation/find.service.ts";
 import { contractsAffected } from "./modules/regulation/regulation.ports.ts";
 import { servicePanels } from "./modules/services/services.ports.ts";
-import { evaluatorDeclaration, tenderPanels, tenderPublished } from "./modules/tenders/tenders.ports.ts";
+import {
+  evaluatorDeclaration,
+  tenderPanels,
+  tenderPublished,
+  tenderStage,
+} from "./modules/tenders/tenders.ports.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "./seed/demo/users.ts";
 
 const demoUsers = () => ({ password: DEMO_PASSWORD, accounts: DEMO_USERS });
@@ -42,6 +47,8 @@ export function wireModules(): void {
   // tenders ← evaluation: evaluators read opened bids once they declare no conflict; the award notice
   evaluatorDeclaration.plug(conflictDeclarationOf);
   tenderPanels.plug(awardNoticePanel);
+  // tenders ← award: the stage an opened tender has reached (awarded, in standstill, contracted)
+  tenderStage.plug(awardStage);
   // evaluation ← award: evaluation is over while the tender has a live award
   liveAward.plug(liveAwardOf);
 }

@@ -31,3 +31,26 @@ export function percentValue(bp: number): string {
 export function formatPercent(bp: number): string {
   return `${percentValue(bp)}%`;
 }
+
+/**
+ * A score in basis points as evaluation shows it to hundredths ("7,345.67", `showBp`) as points out
+ * of 100 — the one way pages and messages show scores and totals: "7,345.67" → "73.4567",
+ * "2,000.00" → "20". Text that is not such a number is returned as it is.
+ */
+export function pointsOutOf100(bpShown: string): string {
+  const match = /^(\d{1,3}(?:,\d{3})*|\d+)(?:\.(\d{1,2}))?$/.exec(bpShown.trim());
+  if (!match) return bpShown;
+  const hundredths =
+    BigInt((match[1] ?? "0").replaceAll(",", "")) * 100n + BigInt((match[2] ?? "").padEnd(2, "0"));
+  const whole = hundredths / 10_000n;
+  const fraction = hundredths % 10_000n;
+  return fraction === 0n ? `${whole}` : `${whole}.${String(fraction).padStart(4, "0").replace(/0+$/, "")}`;
+}
+
+/**
+ * A score's working as evaluation writes it, in basis points ("3 ÷ 4 × 4,000 bp = 3,000.00 bp"), in
+ * points out of 100 ("3 ÷ 4 × 40 = 30"): each "… bp" becomes `pointsOutOf100` of it.
+ */
+export function workingInPoints(working: string): string {
+  return working.replace(/(\d[\d,]*(?:\.\d{1,2})?) bp\b/g, (_, bp: string) => pointsOutOf100(bp));
+}

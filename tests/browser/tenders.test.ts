@@ -206,8 +206,10 @@ describe("tenders and sealed bids", () => {
       }
       await page.getByRole("button", { name: "Submit sealed bid" }).click();
       await arrived(page);
-      expect(await textOf(page, ".govuk-notification-banner")).toContain("Your bid was received at");
-      expect(await textOf(page, "main table")).toMatch(/[0-9a-f]{64}/);
+      // The confirmation: the receipt, and a copy of what was submitted to download.
+      expect(await textOf(page, ".govuk-panel")).toContain("Bid received at");
+      expect(await textOf(page, "main")).toMatch(/[0-9a-f]{64}/);
+      expect(await page.getByRole("button", { name: "Download a copy of your bid" }).count()).toBe(1);
       await context.close();
     }
 
@@ -330,7 +332,7 @@ describe("tenders and sealed bids", () => {
       }
       await page.goto(`${baseUrl}${tenderPath}/ranking`);
       await arrived(page);
-      expect(await textOf(page, "main")).toContain("of 10,000");
+      expect(await textOf(page, "main")).toContain("out of 100");
       await page.goto(`${baseUrl}${tenderPath}/award/decide`);
       await arrived(page);
       await page.getByLabel("Regulated activity the contract requires").selectOption({ label: "None" });

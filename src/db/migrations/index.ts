@@ -25,6 +25,7 @@ import * as contractRules from "./2026-12-06-01-contract-rules.ts";
 import * as regulationCorrections from "./2026-12-06-02-regulation-corrections.ts";
 import * as challengeRules from "./2026-12-06-03-challenge-rules.ts";
 import * as inbox from "./2026-12-06-04-inbox.ts";
+import * as biddersView from "./2026-12-06-05-bidders-view.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06-02-regulation-corrections": regulationCorrections,
   "2026-12-06-03-challenge-rules": challengeRules,
   "2026-12-06-04-inbox": inbox,
+  "2026-12-06-05-bidders-view": biddersView,
 };

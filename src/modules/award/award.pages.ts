@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { field, fieldList, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
-import { formatPercent } from "../../lib/basis-points.ts";
+import { formatPercent, pointsOutOf100, workingInPoints } from "../../lib/basis-points.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { standstillEndText } from "../../lib/working-days.ts";
@@ -71,6 +71,7 @@ function awardFormPage(app: FastifyInstance): void {
         tender: row,
         base: baseOf(authority, row.id),
         winner,
+        winnerTotal: winner ? pointsOutOf100(winner.totalShown) : "",
         winnerPrice: winner?.pricePence ? formatMoney(winner.pricePence as Pence) : "",
         fixedPrice: row.fixed_price_pence !== null ? formatMoney(row.fixed_price_pence as Pence) : "",
         ties: ready.ranking.unresolvedTies.length > 0,
@@ -110,13 +111,19 @@ function noticePages(app: FastifyInstance): void {
       value: formatMoney(n.award.value_pence as Pence),
       decidedText: londonDateTime(n.award.decided_at),
       standstillText: standstillEndText(n.award.standstill_ends_at),
-      consortium: n.award.consortium.map((m) => `${m.name} (${m.role}, ${formatPercent(m.shareBp)})`),
+      consortium: n.award.consortium.map((m) =>
+        t("award.notice.member", {
+          name: m.name,
+          role: t(`tenders.bid.${m.role}`),
+          share: formatPercent(m.shareBp),
+        }),
+      ),
       rankingRows: n.ranking.map((r) => [
         { text: String(r.rank) },
         { text: r.bidder ?? t("award.notice.otherBid") },
-        { text: r.qualityShown },
-        { text: r.priceShown },
-        { text: r.totalShown },
+        { text: pointsOutOf100(r.qualityShown) },
+        { text: pointsOutOf100(r.priceShown) },
+        { text: pointsOutOf100(r.totalShown) },
       ]),
       leadShare: formatPercent(n.award.lead_share_bp),
       notice: noticeOf(request, {
@@ -183,6 +190,21 @@ function challengePages(app: FastifyInstance): void {
   });
 }
 
+/** An assessment summary with its scores and working in points out of 100, as every page shows scores. */
+function assessedInPoints<
+  A extends { total_shown: string | null; criteria: { pointsShown: string; working: string }[] },
+>(a: A): A {
+  return {
+    ...a,
+    total_shown: a.total_shown === null ? null : pointsOutOf100(a.total_shown),
+    criteria: a.criteria.map((c) => ({
+      ...c,
+      pointsShown: pointsOutOf100(c.pointsShown),
+      working: workingInPoints(c.working),
+    })),
+  };
+}
+
 /** The assessment summaries an organisation received. */
 function assessmentsPage(app: FastifyInstance): void {
   app.get(
@@ -193,8 +215,8 @@ function assessmentsPage(app: FastifyInstance): void {
       await reply.page("award/views/assessments.njk", {
         organisationId: request.params.id,
         rows: rows.map(({ own, winner }) => ({
-          own,
-          winner: winner && winner.bid_id !== own.bid_id ? winner : null,
+          own: assessedInPoints(own),
+          winner: winner && winner.bid_id !== own.bid_id ? assessedInPoints(winner) : null,
           noticeUrl: `/authorities/${own.authority_slug}/tenders/${own.tender_id}/award`,
           decidedText: londonDateTime(own.decided_at),
           standstillText: standstillEndText(own.standstill_ends_at),

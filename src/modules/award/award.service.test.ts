@@ -177,7 +177,7 @@ describe("the award", () => {
     expect(sent).toHaveLength(3);
     const toCharity = sent.find((n) => n.user_id === as("charity").userId);
     expect(toCharity?.email_status).toBe("queued");
-    expect(toCharity?.body).toMatch(/ranked 2 with 7,900.00 of 10,000 points/);
+    expect(toCharity?.body).toMatch(/ranked 2 with 79 points out of 100/);
     expect(toCharity?.body).toMatch(/Agreed: strong\n/);
     expect(toCharity?.body).toMatch(/The winning bid, from Westshire Community Health CIC/);
     expect(toCharity?.body).toMatch(/Agreed: strong too/);

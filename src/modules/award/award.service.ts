@@ -13,6 +13,7 @@
  */
 import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
+import { pointsOutOf100, workingInPoints } from "../../lib/basis-points.ts";
 import {
   ConflictError,
   type FieldError,
@@ -102,6 +103,21 @@ export async function liveAwardOf(
       ? await repo.lockLiveAward(ctx.db as Trx, authorityId, tenderId)
       : (await repo.awardsOf(ctx.db, authorityId, tenderId)).find((a) => a.status !== "withdrawn");
   return award ? { id: award.id, standstillEndsAt: award.standstill_ends_at } : undefined;
+}
+
+/**
+ * The stage a tender's award has reached, as the key of its label (answers the tenders module's
+ * `tenderStage` port, src/wiring.ts): the tender page says "Awarded: in standstill" rather than
+ * "Bids opened". Undefined without a live award.
+ */
+export async function awardStage(
+  ctx: Ctx,
+  tender: { authorityId: string; tenderId: string },
+): Promise<string | undefined> {
+  const award = (await repo.awardsOf(ctx.db, tender.authorityId, tender.tenderId)).find(
+    (a) => a.status !== "withdrawn",
+  );
+  return award ? `award.stage.${awardStateOf(award, ctx.clock.now())}` : undefined;
 }
 
 // The award decision
@@ -282,6 +298,9 @@ async function assessmentsFor(
   return { ranked, excluded };
 }
 
+/** A score as every page and message shows it: points out of 100. */
+const points = (bpShown: string | null) => pointsOutOf100(bpShown ?? "");
+
 function summaryText(
   tenderTitle: string,
   own: AwardAssessmentsTable,
@@ -293,7 +312,7 @@ function summaryText(
   const lines = (a: AwardAssessmentsTable) =>
     a.criteria.map(
       (c) =>
-        `- ${c.title}: ${c.score === null ? c.reason : `${c.score} out of ${c.scaleMax}`} — ${c.working}${c.score === null ? "" : `\n  Reason: ${c.reason}`}`,
+        `- ${c.title}: ${c.score === null ? c.reason : `${c.score} out of ${c.scaleMax}`} — ${workingInPoints(c.working)}${c.score === null ? "" : `\n  Reason: ${c.reason}`}`,
     );
   const parts: string[] = [];
   if (own.outcome === "excluded")
@@ -305,8 +324,8 @@ function summaryText(
   else
     parts.push(
       winnerIsOwn
-        ? `Your bid for “${tenderTitle}” is the winning bid: it ranked 1st with ${own.total_shown} of 10,000 points.`
-        : `Your bid for “${tenderTitle}” ranked ${own.rank} with ${own.total_shown} of 10,000 points (quality ${own.quality_shown}, price ${own.price_shown}).`,
+        ? `Your bid for “${tenderTitle}” is the winning bid: it ranked 1st with ${points(own.total_shown)} points out of 100.`
+        : `Your bid for “${tenderTitle}” ranked ${own.rank} with ${points(own.total_shown)} points out of 100 (quality ${points(own.quality_shown)}, price ${points(own.price_shown)}).`,
       "",
       "Your scores and the reasons for them:",
       ...lines(own),
@@ -314,7 +333,7 @@ function summaryText(
   if (!winnerIsOwn)
     parts.push(
       "",
-      `The winning bid, from ${winner.bidder_name}, scored ${winner.total_shown} of 10,000 points:`,
+      `The winning bid, from ${winner.bidder_name}, scored ${points(winner.total_shown)} points out of 100:`,
       ...lines(winner),
     );
   parts.push(

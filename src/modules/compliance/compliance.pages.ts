@@ -91,7 +91,13 @@ function bidForPage(request: FastifyRequest, b: BidCompliance) {
   const t = request.t;
   const consortium = b.consortium
     ? `${t("compliance.check.leadShare", { share: formatPercent(b.consortium.leadShareBp) })}; ${b.consortium.members
-        .map((m) => `${m.name} (${m.role}, ${formatPercent(m.shareBp)})`)
+        .map((m) =>
+          t("compliance.check.member", {
+            name: m.name,
+            role: t(`tenders.bid.${m.role}`),
+            share: formatPercent(m.shareBp),
+          }),
+        )
         .join("; ")}`
     : t("compliance.check.alone");
   const conditionRows = b.conditions.map((c) => ({

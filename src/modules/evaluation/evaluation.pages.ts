@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { field, formAction, formPage } from "../../http/forms.ts";
 import { page } from "../../http/routes.ts";
-import { formatPercent } from "../../lib/basis-points.ts";
+import { formatPercent, pointsOutOf100, workingInPoints } from "../../lib/basis-points.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { standstillEndText } from "../../lib/working-days.ts";
@@ -119,14 +119,17 @@ function rankingPage(request: FastifyRequest, r: RankingView) {
     r,
     bids: r.bids.map((b) => ({
       ...b,
+      totalText: pointsOutOf100(b.totalShown),
+      qualityText: pointsOutOf100(b.qualityShown),
+      pricePoints: pointsOutOf100(b.priceShown),
       priceText: b.pricePence === null ? "" : formatMoney(b.pricePence as Pence),
       rows: b.criteria.map((w) => {
         const detail = b.details.find((d) => d.criterionId === w.criterionId);
         return {
           title: detail?.title ?? "",
-          working: w.working,
+          working: workingInPoints(w.working),
           reason: detail?.reason ?? "",
-          points: w.pointsShown,
+          points: pointsOutOf100(w.pointsShown),
         };
       }),
     })),

@@ -224,6 +224,6 @@ describe("the pages, from scoresheet to ranking", () => {
     }
     const ranking = await t.app.inject({ url: `${pages}/tenders/${tenderId}/ranking`, headers: { cookie } });
     expect(ranking.statusCode).toBe(200);
-    expect(ranking.body).toContain("£1,000.00 ÷ £1,100.00 × 3,000 bp = 2,727.27 bp");
+    expect(ranking.body).toContain("£1,000.00 ÷ £1,100.00 × 30 = 27.2727");
   });
 });

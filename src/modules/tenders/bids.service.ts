@@ -43,7 +43,17 @@ import { hasRole, requireSignedIn } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import { recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import { SECTORS, SIZE_BANDS } from "../organisations/organisations.service.ts";
-import { bidderTag, SealBrokenError, seal, sealStream, type TenderKeyring, unseal } from "./sealing.ts";
+import {
+  bidderTag,
+  lockCopy,
+  newCopyKey,
+  SealBrokenError,
+  seal,
+  sealStream,
+  type TenderKeyring,
+  unlockCopy,
+  unseal,
+} from "./sealing.ts";
 import type { TendersCtx } from "./tenders.context.ts";
 import * as repo from "./tenders.repository.ts";
 import { stateOf } from "./tenders.service.ts";
@@ -53,6 +63,8 @@ export const BID_LIMITS = { answer: 20000, members: 50, name: 200, documents: 10
 export const SHARE_TOTAL_BP = 10_000;
 export const BID_FORMAT = "openps-bid/1";
 export const MEMBER_ROLES = ["partner", "subcontractor"] as const;
+/** How long a bidder's copy of what it submitted can be downloaded from the confirmation page. */
+export const COPY_HOURS = 24;
 
 export interface BidDraft {
   organisationId?: string;
@@ -389,12 +401,52 @@ function bidCombinationProblems(
     if (new Set(ids).size !== ids.length)
       invalid.push({ field: "consortium.members", message: "Name each member once" });
   }
-  if (tender.reserved && !lead.qualifying_mutual)
-    invalid.push({
-      field: "organisationId",
-      message: `This tender is reserved to public service mutuals (Procurement Act 2023, s.33) and bids from others are disregarded: ${lead.name} has no qualifying mutual evidence in the directory`,
-    });
+  const refusal = refusalOf(tender, lead);
+  if (refusal) invalid.push({ field: "organisationId", message: refusal });
   return invalid;
+}
+
+/**
+ * Why this organisation cannot bid for the tender whatever it writes, or undefined: a tender
+ * reserved to public service mutuals (s.33) and an organisation with no qualifying mutual evidence.
+ * The bid is refused for it (422); the bid form says so before anything is filled in.
+ */
+function refusalOf(
+  tender: Pick<Tender, "reserved">,
+  organisation: Pick<repo.BiddingOrganisation, "name" | "qualifying_mutual">,
+): string | undefined {
+  if (tender.reserved && !organisation.qualifying_mutual)
+    return `This tender is reserved to public service mutuals (Procurement Act 2023, s.33) and bids from others are disregarded: ${organisation.name} has no qualifying mutual evidence in the directory`;
+  return undefined;
+}
+
+/**
+ * Why each of these organisations cannot bid for the tender whatever it writes (see `refusalOf`):
+ * the bid form's first view says so, before anything is filled in.
+ */
+export async function bidRefusals(
+  ctx: Ctx,
+  tender: Pick<Tender, "reserved">,
+  organisationIds: readonly string[],
+): Promise<Map<string, string>> {
+  const found = await repo.organisationsByIds(ctx.db, organisationIds.filter(isUuid));
+  const refusals = new Map<string, string>();
+  for (const o of found) {
+    const refusal = refusalOf(tender, o);
+    if (refusal) refusals.set(o.id, refusal);
+  }
+  return refusals;
+}
+
+/** Organisations of the directory by id, with their names (a bid form's chosen consortium members). */
+export async function directoryNames(
+  ctx: Ctx,
+  ids: readonly string[],
+): Promise<{ id: string; name: string }[]> {
+  return (await repo.organisationsByIds(ctx.db, [...new Set(ids.filter(isUuid))])).map((o) => ({
+    id: o.id,
+    name: o.name,
+  }));
 }
 
 /** Checks a bid against the tender (400 per field, then 422), giving its canonical content. */
@@ -441,6 +493,11 @@ export interface SubmittedBid {
   content: string;
   /** The bid it replaced, if any. */
   replaced: string | null;
+  /**
+   * The key (base64url) of the bidder's copy kept for the confirmation page, when asked for
+   * (`keepCopy`): the server keeps the copy locked under it, and never the key.
+   */
+  copyKey: string | null;
 }
 
 /**
@@ -505,12 +562,15 @@ async function sealBid(
  * people, once it has registered its interest. 404 for a draft or unknown tender, then 403 for
  * anyone else, then 409. The time of receipt is read after everything else is done, just before the
  * commit: at or after the deadline, refused (409), and the documents sealed for it removed again.
+ * With `keepCopy` (the bid form), a copy of the canonical content is kept for `COPY_HOURS`, locked
+ * under a fresh key that only the answer carries (`copyKey`), for the bidder to download.
  */
 export async function submitBid(
   ctx: TendersCtx,
   authorityId: string,
   tenderId: string,
   draft: BidDraft,
+  options: { keepCopy?: boolean } = {},
 ): Promise<SubmittedBid> {
   requireSignedIn(ctx.principal);
   const sealedDocuments: string[] = [];
@@ -555,6 +615,19 @@ export async function submitBid(
         sealed_file: key,
       })),
     );
+    const copyKey = options.keepCopy ? newCopyKey() : null;
+    if (copyKey)
+      await repo.insertBidCopy(
+        trx,
+        {
+          authority_id: authorityId,
+          bid_id: bidId,
+          tender_id: tenderId,
+          locked: lockCopy(copyKey, `${binding(authorityId, tenderId)}/${bidId}`, sealed.canonical),
+          expires_at: new Date(receivedAt.getTime() + COPY_HOURS * 60 * 60 * 1000),
+        },
+        receivedAt,
+      );
     await recordAudit(trx, ctx.clock, {
       authorityId,
       actor: SYSTEM("sealed-bids"),
@@ -572,6 +645,7 @@ export async function submitBid(
       receipt: { tenderId, bidId, receivedAt, sha256: sealed.sha256, status: "current" as const },
       content: sealed.canonical,
       replaced: previous?.id ?? null,
+      copyKey: copyKey?.toString("base64url") ?? null,
     };
   }).catch(async (error: unknown) => {
     // Sealed with fresh keys, these documents are no other bid's: nothing refused is kept.
@@ -644,7 +718,45 @@ export async function receiptsOf(
   return (await repo.bidsOfTag(ctx.db, authorityId, tenderId, tag)).map(receiptOf);
 }
 
-/** Anyone may check a receipt: was a bid with this SHA-256 received, when, and does it still count? */
+/** A receipt's SHA-256 as typed: 64 hexadecimal characters, any case, spaces around ignored. */
+function receiptHash(sha256: string): string | undefined {
+  const hash = sha256.trim().toLowerCase();
+  return /^[0-9a-f]{64}$/.test(hash) ? hash : undefined;
+}
+
+/**
+ * Anyone may check a receipt: was a bid with this SHA-256 received for this tender, when, and does
+ * it still count? Never whose it is. 404 for a draft or unknown tender; 400 for what is not a
+ * SHA-256; null when no bid of the tender has it.
+ */
+export async function findReceipt(
+  ctx: Ctx,
+  authorityId: string,
+  tenderId: string,
+  sha256: string,
+): Promise<BidReceipt | null> {
+  await publishedTender(ctx.db, authorityId, tenderId);
+  const hash = receiptHash(sha256);
+  if (!hash)
+    throw new ValidationError("Check the receipt", [
+      {
+        field: "sha256",
+        message: "Enter the SHA-256 from the receipt: 64 characters, each 0 to 9 or a to f",
+      },
+    ]);
+  const found = await repo.bidByHash(ctx.db, authorityId, tenderId, hash);
+  return found
+    ? {
+        tenderId,
+        bidId: found.id,
+        receivedAt: found.received_at,
+        sha256: found.content_sha256,
+        status: found.status,
+      }
+    : null;
+}
+
+/** A receipt by its SHA-256 (the API): 404 for a draft or unknown tender, or when no bid has it. */
 export async function checkReceipt(
   ctx: Ctx,
   authorityId: string,
@@ -652,17 +764,94 @@ export async function checkReceipt(
   sha256: string,
 ): Promise<BidReceipt> {
   await publishedTender(ctx.db, authorityId, tenderId);
-  const found = /^[0-9a-f]{64}$/.test(sha256)
-    ? await repo.bidByHash(ctx.db, authorityId, tenderId, sha256)
-    : undefined;
+  const found = receiptHash(sha256) === sha256 ? await findReceipt(ctx, authorityId, tenderId, sha256) : null;
   if (!found) throw new NotFoundError("bid with that receipt");
-  return {
-    tenderId,
-    bidId: found.id,
-    receivedAt: found.received_at,
-    sha256: found.content_sha256,
-    status: found.status,
-  };
+  return found;
+}
+
+/**
+ * The organisations the person asking bids for whose tag is this one: found by the tender's index
+ * key (the bidder tag mechanism), so no bid names its bidder.
+ */
+async function ownOrganisationsByTag(
+  ctx: TendersCtx,
+  authorityId: string,
+  tenderId: string,
+): Promise<Map<string, { id: string; name: string }>> {
+  const organisations = await biddingOrganisations(ctx);
+  if (organisations.length === 0) return new Map();
+  const indexKey = await indexKeyOf(ctx.db, ctx.keys, authorityId, tenderId);
+  try {
+    return new Map(organisations.map((o) => [bidderTag(indexKey, o.id), o]));
+  } finally {
+    indexKey.fill(0);
+  }
+}
+
+/**
+ * The current bid of each organisation the person asking bids for, on a published tender (the
+ * tender page's "you have a bid in"): found by their tags, never revealing anyone else's.
+ */
+export async function ownCurrentBids(
+  ctx: TendersCtx,
+  authorityId: string,
+  tenderId: string,
+): Promise<{ organisation: { id: string; name: string }; receipt: BidReceipt }[]> {
+  const tender = isUuid(tenderId) ? await repo.findTender(ctx.db, authorityId, tenderId) : undefined;
+  if (!ctx.principal || !tender || tender.status === "draft") return [];
+  const own = await ownOrganisationsByTag(ctx, authorityId, tenderId);
+  const found = [];
+  for (const [tag, organisation] of own) {
+    const bid = await repo.currentBidOfTag(ctx.db, authorityId, tenderId, tag);
+    if (bid) found.push({ organisation, receipt: receiptOf(bid) });
+  }
+  return found.sort((a, b) => a.organisation.name.localeCompare(b.organisation.name));
+}
+
+export interface OwnBid {
+  receipt: BidReceipt;
+  /** The organisation the bid is for: one the person asking bids for. */
+  organisation: { id: string; name: string };
+  /** The bidder's copy of what it submitted (the canonical content), when its key opens one. */
+  copy: string | null;
+}
+
+/**
+ * One of the bids of an organisation the person asking bids for (the confirmation page): 401, then
+ * 404 for a draft or unknown tender, an unknown bid, or a bid that is not theirs (found by its tag).
+ * With the key of the bidder's copy (`copyKey`, base64url), the copy too while it lasts, checked
+ * against the receipt's SHA-256; null when it has expired or the key does not open it.
+ */
+export async function ownBid(
+  ctx: TendersCtx,
+  authorityId: string,
+  tenderId: string,
+  bidId: string,
+  copyKey = "",
+): Promise<OwnBid> {
+  requireSignedIn(ctx.principal);
+  await publishedTender(ctx.db, authorityId, tenderId);
+  const bid = isUuid(bidId) ? await repo.findBid(ctx.db, authorityId, tenderId, bidId) : undefined;
+  const organisation = bid
+    ? (await ownOrganisationsByTag(ctx, authorityId, tenderId)).get(bid.bidder_tag)
+    : undefined;
+  if (!bid || !organisation) throw new NotFoundError("bid");
+  const locked = copyKey
+    ? await repo.bidCopyOf(ctx.db, authorityId, tenderId, bid.id, ctx.clock.now())
+    : undefined;
+  let copy: string | null = null;
+  if (locked)
+    try {
+      const text = unlockCopy(
+        Buffer.from(copyKey, "base64url"),
+        `${binding(authorityId, tenderId)}/${bid.id}`,
+        locked.locked,
+      ).toString("utf8");
+      copy = sha256Hex(text) === bid.content_sha256 ? text : null;
+    } catch (error) {
+      if (!(error instanceof SealBrokenError)) throw error;
+    }
+  return { receipt: receiptOf(bid), organisation, copy };
 }
 
 /** The organisations this person may bid for (those they act for), with their names. */

@@ -317,6 +317,8 @@ async function checkedSize(
 
 export interface OpeningResult {
   state: "awaiting-second-opener" | "opened";
+  /** The first opener confirmed again: nothing changed, still waiting for a second opener. */
+  alreadyConfirmed: boolean;
   firstConfirmedAt: Date;
   openedAt: Date | null;
   bidsOpened: number | null;
@@ -437,6 +439,8 @@ async function completeOpening(
   const { authority_id: authorityId, id: tenderId } = tender;
   const now = ctx.clock.now();
   const { bidsOpened, broken } = await openEveryBid(ctx, authorityId, tenderId);
+  // The bidders' copies served until the bids could speak for themselves.
+  await repo.deleteBidCopies(trx, authorityId, tenderId);
   await repo.completeOpening(trx, authorityId, tenderId, {
     second_opener_id: p.userId,
     opened_at: now,
@@ -457,7 +461,14 @@ async function completeOpening(
     },
   });
   if (broken > 0) await reportBrokenSeals(ctx, tender, broken);
-  return { state: "opened", firstConfirmedAt: pending.first_confirmed_at, openedAt: now, bidsOpened, broken };
+  return {
+    state: "opened",
+    alreadyConfirmed: false,
+    firstConfirmedAt: pending.first_confirmed_at,
+    openedAt: now,
+    bidsOpened,
+    broken,
+  };
 }
 
 /**
@@ -465,6 +476,8 @@ async function completeOpening(
  * different bid opener, unwraps the tender's private key and opens every bid, checking each
  * against its receipt (a broken seal is recorded and reported, A7). Both must be bid openers of the
  * authority (a platform administrator is not) and signed in with two-factor. Refusals are audited.
+ * The first opener confirming again is no attempt to open alone — it opens nothing and is told it is
+ * still waiting for a second opener (`alreadyConfirmed`) — so it is neither refused nor reported.
  */
 export async function confirmOpening(
   ctx: TendersCtx,
@@ -473,13 +486,21 @@ export async function confirmOpening(
 ): Promise<OpeningResult> {
   const p = requireSignedIn(ctx.principal);
   const tender = await requireOpener(ctx, p, await visibleTender(ctx, authorityId, tenderId));
-  const outcome = await transaction(ctx.db, async (trx): Promise<OpeningResult | "alone"> => {
+  return transaction(ctx.db, async (trx): Promise<OpeningResult> => {
     const locked = await repo.lockTender(trx, authorityId, tenderId);
     if (!locked || locked.opened_at)
       throw new ConflictError("The bids of this tender have already been opened.", "tender_opened");
     const now = ctx.clock.now();
     const pending = await repo.lockOpening(trx, authorityId, tenderId);
-    if (pending?.first_opener_id === p.userId) return "alone";
+    if (pending?.first_opener_id === p.userId)
+      return {
+        state: "awaiting-second-opener",
+        alreadyConfirmed: true,
+        firstConfirmedAt: pending.first_confirmed_at,
+        openedAt: null,
+        bidsOpened: null,
+        broken: 0,
+      };
     if (pending) return completeOpening({ ...ctx, db: trx }, p, tender, pending);
     await repo.insertOpening(trx, {
       authority_id: authorityId,
@@ -496,24 +517,13 @@ export async function confirmOpening(
     });
     return {
       state: "awaiting-second-opener",
+      alreadyConfirmed: false,
       firstConfirmedAt: now,
       openedAt: null,
       bidsOpened: null,
       broken: 0,
     };
   });
-  if (outcome === "alone")
-    await refuse(
-      ctx,
-      p,
-      tender,
-      "opening",
-      new ForbiddenError(
-        "You confirmed the opening already: a second, different bid opener must confirm it.",
-      ),
-      "same opener twice",
-    );
-  return outcome as OpeningResult;
 }
 
 /**

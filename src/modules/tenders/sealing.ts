@@ -369,6 +369,24 @@ export async function* unsealStream(
   if (length === undefined || left !== 0n) throw new SealBrokenError("document");
 }
 
+// A bidder's copy: what it submitted, locked under a key only its browser holds
+
+/** A new random key for a bidder's copy (the server keeps none). */
+export function newCopyKey(): Buffer {
+  return randomBytes(KEY_BYTES);
+}
+
+/** Locks a bidder's copy of its bid under `key`, bound to the bid, padded as a sealed bid is. */
+export function lockCopy(key: Buffer, binding: string, plaintext: string): string {
+  return encrypt(key, `copy:${binding}`, pad(Buffer.from(plaintext, "utf8")));
+}
+
+/** Opens what `lockCopy` made; throws `SealBrokenError` for another key, bid or an altered copy. */
+export function unlockCopy(key: Buffer, binding: string, locked: string): Buffer {
+  if (key.length !== KEY_BYTES) throw new SealBrokenError("copy");
+  return unpad(decrypt(key, `copy:${binding}`, locked, "copy"));
+}
+
 /** The bidder's tag for a tender: HMAC-SHA-256 of the organisation's id under the tender's index key. */
 export function bidderTag(indexKey: Buffer, organisationId: string): string {
   return createHmac("sha256", indexKey).update(`bidder:${organisationId.toLowerCase()}`).digest("base64url");

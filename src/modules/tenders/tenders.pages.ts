@@ -4,11 +4,13 @@
  * with its receipts, and the opened bids. Each route states who may use it and calls one service;
  * the services decide every rule. Questions and amendments: questions.pages.ts.
  */
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import { buttonAction, field, fieldList, formAction, formPage } from "../../http/forms.ts";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { cookieOptions } from "../../http/csrf.ts";
+import { buttonAction, field, fieldList, formAction, formPage, searchPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import { filesOf } from "../../http/uploads.ts";
 import { formatPercent } from "../../lib/basis-points.ts";
+import { NotFoundError } from "../../lib/errors.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { panelsContext } from "../../lib/ports.ts";
@@ -17,19 +19,37 @@ import { authorityEditors } from "../access/policies.ts";
 import type { Authority } from "../authorities/authorities.service.ts";
 import { SECTORS, SIZE_BANDS } from "../organisations/organisations.service.ts";
 import { cancelTender } from "./amendments.service.ts";
-import { submitBid, withdrawBid } from "./bids.service.ts";
+import { BID_LIMITS, COPY_HOURS, submitBid, withdrawBid } from "./bids.service.ts";
 import { confirmOpening } from "./opening.service.ts";
 import { publishTender } from "./publication.service.ts";
-import { addTenderDocument, createTender, tenderFormChoices } from "./setup.service.ts";
+import {
+  addTenderDocument,
+  createTender,
+  draftOf,
+  tenderFormChoices,
+  updateTender,
+} from "./setup.service.ts";
 import { tendersCtxOf } from "./tenders.context.ts";
-import { bidDraftFromForm, formValues, ROWS, tenderDraftFromForm } from "./tenders.forms.ts";
+import {
+  bidDraftFromForm,
+  bidFormAgain,
+  formValues,
+  memberChoicesOf,
+  memberCountOf,
+  tenderDraftFromForm,
+  tenderFormRows,
+  tenderFormValues,
+} from "./tenders.forms.ts";
 import { onVisibleTender, tenderEditors } from "./tenders.policies.ts";
 import { type TenderView, tenderForEditor } from "./tenders.service.ts";
 import { CRITERION_KINDS, PRICING_MODES, PROCEDURES, VAT_TREATMENTS } from "./tenders.table.ts";
 import {
   type BidForm,
+  bidConfirmation,
   bidForm,
+  draftForEditor,
   openedBidsPage,
+  receiptCheck,
   type TenderPage,
   tenderList,
   tenderPage,
@@ -40,6 +60,8 @@ type TenderRequest = FastifyRequest<{ Params: { slug: string; tenderId: string }
 const money = (p: bigint | null) => (p === null ? "" : formatMoney(p as Pence, { pence: false }));
 const sizeText = (bytes: number) => (bytes < 1024 ? `${bytes} bytes` : `${Math.ceil(bytes / 1024)} KB`);
 const baseOf = (authority: { slug: string }, id: string) => `/authorities/${authority.slug}/tenders/${id}`;
+/** The file name of a bidder's copy: its receipt's SHA-256 begins it. */
+const copyName = (sha256: string) => `bid-${sha256.slice(0, 12)}.json`;
 
 /** The criteria a bid answers, as the bid form shows them. */
 function questionsOf(view: TenderView) {
@@ -57,6 +79,8 @@ function questionsOf(view: TenderView) {
 const NOTICE_KEYS: Record<string, string> = {
   published: "tenders.page.published",
   awaiting: "tenders.page.awaitingSecond",
+  already: "tenders.page.alreadyConfirmed",
+  saved: "tenders.page.saved",
   interest: "tenders.page.interest",
   asked: "tenders.page.asked",
   answered: "tenders.page.answered",
@@ -107,7 +131,15 @@ function tenderPageContext(request: FastifyRequest, page: TenderPage, notice: st
     authority,
     tender,
     state: view.state,
+    stage: t(page.stage),
     base: baseOf(authority, tender.id),
+    ownBids: page.ownBids.map((b) => ({
+      text: t("tenders.page.bidIn", {
+        name: b.organisation.name,
+        at: londonDateTime(b.receipt.receivedAt),
+      }),
+      href: `${baseOf(authority, tender.id)}/bid/${b.receipt.bidId}`,
+    })),
     notice: NOTICE_KEYS[notice] ? t(NOTICE_KEYS[notice]) : "",
     organisations: page.organisations,
     unregistered: page.organisations.filter((o) => !o.registered),
@@ -147,34 +179,53 @@ function bidFormContext(request: TenderRequest, form: BidForm, maxDocumentBytes:
   const { view, receipts } = form;
   const shown = receipts.map((r) => ({ ...r, receivedAtText: londonDateTime(r.receivedAt) }));
   const query = (request.query ?? {}) as Record<string, string>;
-  const latest = shown[0];
   return {
     authority,
     tender: view.tender,
     base: baseOf(authority, view.tender.id),
     organisations: form.organisations,
+    refused: form.refused,
     unregistered: form.unregistered,
     organisationId: form.organisationId,
     lots: view.parts.lots,
     questions: questionsOf(view),
     sectors: SECTORS,
     sizes: SIZE_BANDS,
-    memberRows: ROWS.members,
+    memberOptions: form.memberOptions,
+    memberLimit: BID_LIMITS.members,
+    /** Shown again without submitting ("Add another member", "Find"): the files are not kept. */
+    again: request.method === "POST" && bidFormAgain(request.body),
     maxSize: `${Math.floor(maxDocumentBytes / (1024 * 1024))} MB`,
     receipts: shown,
     hasCurrent: receipts.some((r) => r.status === "current"),
     open: view.state === "open",
     closedText: request.t(`tenders.state.${view.state}`),
-    notice:
-      query.notice === "received" && latest
-        ? request.t("tenders.bid.received", { at: latest.receivedAtText })
-        : query.notice === "withdrawn"
-          ? request.t("tenders.bid.withdrawn")
-          : "",
+    notice: query.notice === "withdrawn" ? request.t("tenders.bid.withdrawn") : "",
   };
 }
 
 type BidFormContext = ReturnType<typeof bidFormContext>;
+
+/** A bid's consortium in words: the lead's share, then each member with its role, sector and size labelled. */
+function consortiumText(
+  request: FastifyRequest,
+  consortium: {
+    leadShareBp: number;
+    members: { name: string; role: string; sector: string; sizeBand: string; shareBp: number }[];
+  },
+): string {
+  const t = request.t;
+  const members = consortium.members.map((m) =>
+    t("tenders.opened.member", {
+      name: m.name,
+      role: t(`tenders.bid.${m.role}`),
+      sector: t(`labels.sector.${m.sector}`),
+      size: t(`organisations.sizeBand.${m.sizeBand}`),
+      share: formatPercent(m.shareBp),
+    }),
+  );
+  return [t("tenders.opened.lead", { share: formatPercent(consortium.leadShareBp) }), ...members].join("; ");
+}
 
 /** The opened bids as their page shows them. */
 function openedBidsContext(request: TenderRequest, page: Awaited<ReturnType<typeof openedBidsPage>>) {
@@ -191,9 +242,7 @@ function openedBidsContext(request: TenderRequest, page: Awaited<ReturnType<type
       sha256: b.receipt.sha256,
       bidder: b.content?.bidder.name ?? b.receipt.bidId,
       consortium: b.content?.consortium
-        ? `${formatPercent(b.content.consortium.leadShareBp)} lead; ${b.content.consortium.members
-            .map((m) => `${m.name} (${m.role}, ${m.sector}, ${m.sizeBand}, ${formatPercent(m.shareBp)})`)
-            .join("; ")}`
+        ? consortiumText(request, b.content.consortium)
         : request.t("tenders.opened.alone"),
       price: b.content?.pricePence ? money(BigInt(b.content.pricePence)) : request.t("tenders.none"),
       answers: (b.content?.answers ?? []).map((a) => ({
@@ -226,6 +275,7 @@ export function tenderPages(app: FastifyInstance, options: TenderPagesOptions): 
         title: r.title,
         deadline: londonDateTime(r.submission_deadline),
         state: r.state,
+        stage: request.t(r.stage),
       })),
     });
   });
@@ -238,7 +288,7 @@ export function tenderPages(app: FastifyInstance, options: TenderPagesOptions): 
     async (request: TenderRequest, reply) => {
       const { authority } = request;
       const base = baseOf(authority, request.params.tenderId);
-      const view = await tenderPage(ctxOf(request), authority.id, request.params.tenderId, base);
+      const view = await tenderPage(tendersCtxOf(request), authority.id, request.params.tenderId, base);
       const query = (request.query ?? {}) as Record<string, string>;
       await reply.page("tenders/views/tender.njk", tenderPageContext(request, view, query.notice ?? ""));
     },
@@ -276,7 +326,18 @@ export function tenderPages(app: FastifyInstance, options: TenderPagesOptions): 
   biddingPages(app);
 }
 
-/** Setting a tender up: the set-up form and the tender pack's document form. */
+/** What the set-up form offers, for a new tender or a draft. */
+async function setUpChoices(request: FastifyRequest) {
+  return {
+    ...(await tenderFormChoices(ctxOf(request), request.authority.id)),
+    procedures: PROCEDURES,
+    pricingModes: PRICING_MODES,
+    vatTreatments: VAT_TREATMENTS,
+    kinds: CRITERION_KINDS,
+  };
+}
+
+/** Setting a tender up: the set-up form, editing a draft with it, and the tender pack's document form. */
 function setUpPages(app: FastifyInstance): void {
   formPage(app, "/authorities/:slug/tenders/new", {
     who: authorityEditors,
@@ -284,21 +345,41 @@ function setUpPages(app: FastifyInstance): void {
     context: async (request) => ({
       authority: request.authority,
       action: `/authorities/${request.authority.slug}/tenders/new`,
-      ...(await tenderFormChoices(ctxOf(request), request.authority.id)),
-      procedures: PROCEDURES,
-      pricingModes: PRICING_MODES,
-      vatTreatments: VAT_TREATMENTS,
-      kinds: CRITERION_KINDS,
-      lotRows: ROWS.lots,
-      conditionRows: ROWS.conditions,
-      criterionRows: ROWS.criteria,
-      subCriterionRows: ROWS.subCriteria,
+      ...(await setUpChoices(request)),
+      ...tenderFormRows(formValues(request.body)),
     }),
     values: () => ({ "tupe.applies": "no", scoringScaleMax: "10" }),
     read: (body) => ({ "tupe.applies": "no", scoringScaleMax: "10", ...formValues(body) }),
     submit: async (request, values) => {
       const view = await createTender(ctxOf(request), request.authority.id, tenderDraftFromForm(values));
       return baseOf(request.authority, view.tender.id);
+    },
+  });
+
+  // A draft changed with the set-up form, filled in: its editors only, while it is a draft (409 after).
+  formPage(app, "/authorities/:slug/tenders/:tenderId/edit", {
+    who: tenderEditors,
+    template: "tenders/views/form.njk",
+    context: async (request: TenderRequest) => {
+      const view = await draftForEditor(ctxOf(request), request.authority.id, request.params.tenderId);
+      const base = baseOf(request.authority, view.tender.id);
+      const current = tenderFormValues(draftOf(view.tender, view.parts));
+      return {
+        authority: request.authority,
+        tender: view.tender,
+        base,
+        action: `${base}/edit`,
+        editing: true,
+        current,
+        ...(await setUpChoices(request)),
+        ...tenderFormRows({ ...current, ...formValues(request.body) }),
+      };
+    },
+    values: (_request, context) => context.current,
+    read: (body) => ({ "tupe.applies": "no", ...formValues(body) }),
+    submit: async (request, values, { authority, tender, base }) => {
+      await updateTender(ctxOf(request), authority.id, tender.id, tenderDraftFromForm(values));
+      return `${base}?notice=saved`;
     },
   });
 
@@ -336,7 +417,28 @@ function setUpPages(app: FastifyInstance): void {
   });
 }
 
-/** Bidding, opening and the opened bids. */
+/** The cookie that carries the key of a bidder's copy of its latest bid: `<bid id>.<key>`, in its browser only. */
+const COPY_COOKIE = "openps_bid_copy";
+
+/** Keeps the key of the bidder's copy in its browser, for its tender's bid pages only, while the copy lasts. */
+function setCopyCookie(reply: FastifyReply, base: string, bidId: string, key: string): void {
+  const secure = reply.server.deps.config.baseUrl.startsWith("https://");
+  reply.setCookie(COPY_COOKIE, `${bidId}.${key}`, {
+    ...cookieOptions(secure),
+    path: `${base}/bid`,
+    maxAge: COPY_HOURS * 60 * 60,
+  });
+}
+
+/** The key of the bidder's copy of this bid, from its browser's cookie ("" when it has none for it). */
+function copyKeyOf(request: FastifyRequest, bidId: string): string {
+  const [id, key] = (request.cookies?.[COPY_COOKIE] ?? "").split(".");
+  return id === bidId && key ? key : "";
+}
+
+type BidRequest = FastifyRequest<{ Params: { slug: string; tenderId: string; bidId: string } }>;
+
+/** Bidding, its confirmation and receipts, opening and the opened bids. */
 function biddingPages(app: FastifyInstance): void {
   // For those signed in, on a tender they may see (the bidder is checked by the service): a bid
   // posted for a tender that cannot be seen is not found before a byte of its files is read.
@@ -350,7 +452,13 @@ function biddingPages(app: FastifyInstance): void {
       const ctx = tendersCtxOf(request);
       // The organisation chosen: as posted, or as asked for in the address.
       const chosen = field(request.body ?? request.query, "organisationId");
-      const form = await bidForm(ctx, request.authority.id, request.params.tenderId, chosen);
+      const form = await bidForm(
+        ctx,
+        request.authority.id,
+        request.params.tenderId,
+        chosen,
+        memberChoicesOf(request.body),
+      );
       return bidFormContext(request, form, ctx.maxDocumentBytes);
     },
     read: (body: unknown, _request: FastifyRequest, context: BidFormContext) => ({
@@ -358,24 +466,109 @@ function biddingPages(app: FastifyInstance): void {
       ...formValues(body),
       organisationId: context.organisationId,
       lotIds: fieldList(body, "lotIds"),
+      memberCount: memberCountOf(body),
     }),
-    submit: async (request: FastifyRequest, _values: unknown, context: BidFormContext) => {
+    // "Add another member" and "Find" show the form again with nothing submitted; the bid itself is
+    // submitted with a copy kept for its bidder, whose key only its browser holds (a cookie).
+    submit: async (
+      request: FastifyRequest,
+      _values: unknown,
+      context: BidFormContext,
+      reply: FastifyReply,
+    ) => {
+      if (bidFormAgain(request.body)) return null;
       const { authority, tender, base, questions } = context;
       const draft = bidDraftFromForm(
         request.body,
         questions.map((q) => q.id),
       );
-      await submitBid(tendersCtxOf(request), authority.id, tender.id, draft);
-      return `${base}/bid?organisationId=${encodeURIComponent(draft.organisationId ?? "")}&notice=received`;
+      const submitted = await submitBid(tendersCtxOf(request), authority.id, tender.id, draft, {
+        keepCopy: true,
+      });
+      if (submitted.copyKey) setCopyCookie(reply, base, submitted.receipt.bidId, submitted.copyKey);
+      return `${base}/bid/${submitted.receipt.bidId}`;
     },
     fieldOf: (f: string | undefined) => (f?.startsWith("documents") ? "documents" : f),
   };
   app.get(BID, page({ who: bidders }), async (request: TenderRequest, reply) => {
     const context = await bid.context(request);
-    const values = { consortium: "no", organisationId: context.organisationId, lotIds: [] };
+    const values = { consortium: "no", organisationId: context.organisationId, lotIds: [], memberCount: 1 };
     await reply.page(bid.template, { ...context, values });
   });
   formAction(app, BID, bid);
+
+  // The confirmation of a bid, for its bidder: the receipt, and the copy of what was submitted.
+  app.get(`${BID}/:bidId`, page({ who: bidders }), async (request: BidRequest, reply) => {
+    const { authority } = request;
+    const { bidId, tenderId } = request.params;
+    const shown = await bidConfirmation(
+      tendersCtxOf(request),
+      authority.id,
+      tenderId,
+      bidId,
+      copyKeyOf(request, bidId),
+    );
+    const base = baseOf(authority, tenderId);
+    await reply.page("tenders/views/confirmation.njk", {
+      authority,
+      tender: shown.view.tender,
+      base,
+      open: shown.view.state === "open",
+      organisation: shown.organisation,
+      receipt: { ...shown.receipt, receivedAtText: londonDateTime(shown.receipt.receivedAt) },
+      copyUrl: shown.copy === null ? "" : `${base}/bid/${bidId}/copy`,
+      copyName: copyName(shown.receipt.sha256),
+      copyHours: COPY_HOURS,
+      checkUrl: `${base}/receipts?sha256=${shown.receipt.sha256}`,
+    });
+  });
+
+  // The bidder's copy: exactly the canonical content its receipt's SHA-256 is of.
+  app.get(`${BID}/:bidId/copy`, page({ who: bidders }), async (request: BidRequest, reply) => {
+    const { bidId, tenderId } = request.params;
+    const shown = await bidConfirmation(
+      tendersCtxOf(request),
+      request.authority.id,
+      tenderId,
+      bidId,
+      copyKeyOf(request, bidId),
+    );
+    if (shown.copy === null) throw new NotFoundError("copy of this bid");
+    await reply
+      .type("application/json; charset=utf-8")
+      .header("content-disposition", `attachment; filename="${copyName(shown.receipt.sha256)}"`)
+      .header("cache-control", "no-store")
+      .send(shown.copy);
+  });
+
+  // Anyone may check a receipt by its SHA-256: when it was received, and whether it still counts.
+  app.get(
+    "/authorities/:slug/tenders/:tenderId/receipts",
+    page({ who: anyone }),
+    async (request: TenderRequest, reply) => {
+      const { authority } = request;
+      const sha256 = field(request.query, "sha256");
+      const { view, receipt, problems } = await receiptCheck(
+        ctxOf(request),
+        authority.id,
+        request.params.tenderId,
+        sha256,
+      );
+      await searchPage(
+        reply,
+        "tenders/views/receipts.njk",
+        {
+          authority,
+          tender: view.tender,
+          base: baseOf(authority, view.tender.id),
+          values: { sha256 },
+          asked: sha256 !== "" && problems.length === 0,
+          receipt: receipt ? { ...receipt, receivedAtText: londonDateTime(receipt.receivedAt) } : null,
+        },
+        problems,
+      );
+    },
+  );
 
   buttonAction(
     app,
@@ -396,7 +589,7 @@ function biddingPages(app: FastifyInstance): void {
     async (request: TenderRequest) => {
       const { authority } = request;
       const result = await confirmOpening(tendersCtxOf(request), authority.id, request.params.tenderId);
-      const notice = result.state === "opened" ? "opened" : "awaiting";
+      const notice = result.state === "opened" ? "opened" : result.alreadyConfirmed ? "already" : "awaiting";
       return `${baseOf(authority, request.params.tenderId)}?notice=${notice}`;
     },
   );

@@ -5,6 +5,7 @@
 import type { Db, Trx } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { type Panel, port } from "../../lib/ports.ts";
+import type { Ctx } from "../access/context.ts";
 
 /** A tender was published, in the publishing transaction (opportunities: alerts for saved searches). */
 export const tenderPublished =
@@ -26,3 +27,13 @@ export const tenderPanels =
   port<
     (db: Db, tender: { authorityId: string; tenderId: string; base: string }) => Promise<Panel | undefined>
   >("tender page panels");
+
+/**
+ * The stage an opened tender has reached since (award: awarded and in standstill, challenged,
+ * contracted), as the key of its label in the message catalogue: shown in place of "Bids opened".
+ * Undefined when it has reached none.
+ */
+export const tenderStage =
+  port<(ctx: Ctx, tender: { authorityId: string; tenderId: string }) => Promise<string | undefined>>(
+    "tender stage",
+  );

@@ -1,8 +1,9 @@
 /** Tenders' and bids' SQL. Every function takes the database or a transaction first. */
-import { sql } from "kysely";
+import { type Insertable, sql } from "kysely";
 import type { Db, Trx } from "../../db/database.ts";
 import type {
   Bid,
+  BidCopiesTable,
   BidStatus,
   NewBid,
   NewTender,
@@ -448,6 +449,38 @@ export function currentBids(db: Db, authorityId: string, tenderId: string): Prom
     .where("status", "=", "current")
     .orderBy("received_at")
     .orderBy("id")
+    .execute();
+}
+
+/** A bidder's copy of a bid (locked under its key), while it lasts. */
+export function bidCopyOf(db: Db, authorityId: string, tenderId: string, bidId: string, now: Date) {
+  return db
+    .selectFrom("bid_copies")
+    .select(["locked", "expires_at"])
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .where("bid_id", "=", bidId)
+    .where("expires_at", ">", now)
+    .executeTakeFirst();
+}
+
+/** Keeps a bidder's copy, removing the tender's copies that have expired. */
+export async function insertBidCopy(trx: Trx, copy: Insertable<BidCopiesTable>, now: Date): Promise<void> {
+  await trx
+    .deleteFrom("bid_copies")
+    .where("authority_id", "=", copy.authority_id)
+    .where("tender_id", "=", copy.tender_id)
+    .where("expires_at", "<=", now)
+    .execute();
+  await trx.insertInto("bid_copies").values(copy).execute();
+}
+
+/** Removes every bidder's copy of the tender's bids (at opening: the bids speak for themselves then). */
+export async function deleteBidCopies(trx: Trx, authorityId: string, tenderId: string): Promise<void> {
+  await trx
+    .deleteFrom("bid_copies")
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
     .execute();
 }
 

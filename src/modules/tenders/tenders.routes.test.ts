@@ -323,8 +323,11 @@ describe("the tenders API", () => {
     expect((await call(t.app, "POST", `${base}/${id}/opening`, s.commissioner)).statusCode).toBe(403);
     expect(await rowCounts()).toEqual(before);
     const first = await call(t.app, "POST", `${base}/${id}/opening`, s.opener1);
-    expect(first.json()).toMatchObject({ state: "awaiting-second-opener" });
-    expect((await call(t.app, "POST", `${base}/${id}/opening`, s.opener1)).statusCode).toBe(403);
+    expect(first.json()).toMatchObject({ state: "awaiting-second-opener", alreadyConfirmed: false });
+    // The first opener again: still waiting for a second, different opener (200, nothing changed).
+    const again = await call(t.app, "POST", `${base}/${id}/opening`, s.opener1);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ state: "awaiting-second-opener", alreadyConfirmed: true });
     const second = await call(t.app, "POST", `${base}/${id}/opening`, s.opener2);
     expect(second.json()).toMatchObject({ state: "opened", bidsOpened: 1, broken: 0 });
     const bids = await call(t.app, "GET", `${base}/${id}/bids`, s.opener1);

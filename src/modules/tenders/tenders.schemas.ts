@@ -304,6 +304,10 @@ export const ReceiptListResponse = Type.Object({ receipts: Type.Array(ReceiptRes
 
 export const OpeningResponse = Type.Object({
   state: Strings(["awaiting-second-opener", "opened"] as const),
+  alreadyConfirmed: Type.Boolean({
+    description:
+      "The first opener confirmed again: nothing changed, and a second, different bid opener must still confirm",
+  }),
   firstConfirmedAt: Instant,
   openedAt: Nullable(Instant),
   bidsOpened: Nullable(Type.Integer()),

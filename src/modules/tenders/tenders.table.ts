@@ -152,6 +152,20 @@ export interface BidsTable {
   integrity: "verified" | "broken" | null;
 }
 
+/**
+ * A bidder's copy of a bid's canonical content, encrypted under a key only the bidder's browser
+ * holds (the server keeps none): downloadable from the confirmation page until `expires_at`, and
+ * removed when the tender's bids are opened. It names no bidder.
+ */
+export interface BidCopiesTable {
+  authority_id: string;
+  bid_id: string;
+  tender_id: string;
+  /** AES-256-GCM of the padded canonical content under the bidder's copy key. */
+  locked: string;
+  expires_at: Date;
+}
+
 export interface TenderOpeningsTable {
   authority_id: string;
   tender_id: string;
@@ -221,6 +235,7 @@ export interface TenderTables {
   tender_keys: TenderKeysTable;
   tender_evaluators: TenderEvaluatorsTable;
   bids: BidsTable;
+  bid_copies: BidCopiesTable;
   tender_openings: TenderOpeningsTable;
   tender_interests: TenderInterestsTable;
   tender_questions: TenderQuestionsTable;

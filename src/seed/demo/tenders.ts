@@ -221,7 +221,10 @@ async function demoBid(
   const parts = await tenderParts(d.system(d.at(0)), DEMO_AUTHORITY.county, tenderId);
   const answers = parts.criteria
     .filter((c) => c.kind !== "price")
-    .map((c) => ({ criterionId: c.id, text: `${organisationId}: how we meet “${c.title}”.` }));
+    .map((c) => ({
+      criterionId: c.id,
+      text: `How we meet “${c.title}”: a named team for each area, visits planned by postcode, and a monthly review with the people we support and their families.`,
+    }));
   const who = bidder(organisationId);
   await registerInterest(d.as(who, d.at(dayOffset - 1)), DEMO_AUTHORITY.county, tenderId, organisationId);
   await submitBid(d.as(who, d.at(dayOffset)), DEMO_AUTHORITY.county, tenderId, {
