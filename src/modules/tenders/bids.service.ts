@@ -327,7 +327,7 @@ function checkMember(
   if (!isShare(m.shareBp))
     problems.push({
       field: `${at}.shareBp`,
-      message: `Enter member ${i + 1}'s share of the value in basis points, 0 to 10,000`,
+      message: `Enter member ${i + 1}'s share of the value, from 0% to 100% (0 to 10,000 basis points)`,
     });
   return {
     organisationId: listed?.id ?? null,
@@ -358,7 +358,7 @@ async function checkBidder(db: Db, draft: BidDraft, problems: FieldError[]) {
   if (draft.consortium && !isShare(leadShareBp))
     problems.push({
       field: "consortium.leadShareBp",
-      message: "Enter the lead's share of the value in basis points, 0 to 10,000",
+      message: "Enter the lead's share of the value, from 0% to 100% (0 to 10,000 basis points)",
     });
   return { lead, members, leadShareBp: leadShareBp as number };
 }

@@ -326,7 +326,7 @@ function checkCriteria(draft: TenderDraft, problems: Problems): CriterionInput[]
     if (!wholeNumber(c.weightBp, 0, WEIGHT_TOTAL_BP))
       problems.add(
         `${at}.weightBp`,
-        `Enter criterion ${i + 1}'s weight in basis points, a whole number from 0 to 10,000 (100%)`,
+        `Enter criterion ${i + 1}'s weight, from 0% to 100% (a whole number of basis points, 0 to 10,000)`,
       );
     const subs = c.subCriteria ?? [];
     if (subs.length > TENDER_LIMITS.subCriteria)
@@ -351,7 +351,7 @@ function checkCriteria(draft: TenderDraft, problems: Problems): CriterionInput[]
         if (!wholeNumber(s.weightBp, 0, WEIGHT_TOTAL_BP))
           problems.add(
             `${sub}.weightBp`,
-            `Enter sub-criterion ${i + 1}.${j + 1}'s weight in basis points, a whole number from 0 to 10,000`,
+            `Enter sub-criterion ${i + 1}.${j + 1}'s weight, from 0% to 100% (a whole number of basis points, 0 to 10,000)`,
           );
         return {
           title: problems.text(
