@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText } from "../../../tests/support/pages.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import { COUNTY, people, START } from "../compliance/compliance.test-fixtures.ts";
@@ -146,6 +147,8 @@ describe("the pages, from the award to the challenge", () => {
     );
     expect(awarded.statusCode).toBe(303);
     expect(awarded.headers.location).toBe(`${pages}/tenders/${tenderId}/award?notice=awarded`);
+    // The form said the winner's score out of 100, as every page says scores.
+    expect(form.body).toMatch(/with [\d.]+ points out of 100/);
   });
 
   it("the notice is public, with the standstill end; a bidder sees its summary and challenges", async () => {
@@ -153,7 +156,15 @@ describe("the pages, from the award to the challenge", () => {
     expect(notice.statusCode).toBe(200);
     expect(notice.body).toContain("midnight at the end of 29 January 2027");
     expect(notice.body).toContain("In standstill");
+    expect(notice.body).toContain("Scores in points out of 100");
     expect(notice.body).not.toContain("Challenge this award");
+    // The tender's own page and the list say the stage it has reached, not "Bids opened".
+    const tenderPage = mainText((await t.app.inject({ url: `${pages}/tenders/${tenderId}` })).body);
+    expect(tenderPage).toContain("Awarded: in standstill");
+    expect(tenderPage).not.toContain("Bids opened");
+    expect(mainText((await t.app.inject({ url: `${pages}/tenders` })).body)).toMatch(
+      /Home care in the valleys – [^–]+ Awarded: in standstill/,
+    );
     const overview = await t.app.inject({
       url: `${pages}/tenders/${tenderId}/evaluation`,
       headers: { cookie: s.commissioner?.cookie as string },
@@ -178,6 +189,8 @@ describe("the pages, from the award to the challenge", () => {
     expect(summaries.statusCode).toBe(200);
     expect(summaries.body).toContain("Home care in the valleys");
     expect(summaries.body).toContain("Agreed 8");
+    expect(mainText(summaries.body)).toMatch(/Your bid ranked 2 with [\d.]+ points out of 100/);
+    expect(summaries.body).not.toContain(" bp");
     expect(
       (
         await call(
@@ -212,6 +225,9 @@ describe("the pages, from the award to the challenge", () => {
     expect(lodged.statusCode).toBe(303);
     expect((await t.app.inject({ url: `${pages}/tenders/${tenderId}/award` })).body).toContain(
       "Suspended: challenged",
+    );
+    expect(mainText((await t.app.inject({ url: `${pages}/tenders/${tenderId}` })).body)).toContain(
+      "Awarded: suspended by a challenge",
     );
   });
 

@@ -394,7 +394,7 @@ describe("tender pages", () => {
     expect(answered.statusCode).toBe(303);
     const publicPage = mainText((await get(base)).body);
     expect(publicPage).toContain(
-      "Question 1 Are weekend visits included? Answer: Yes, every day of the year.",
+      "Question 1 Are weekend visits included? Answer: Yes, every day of the year. Answered at 10am on 22 November 2026",
     );
     expect(publicPage).not.toContain("Carers");
     // Bids have arrived: an amendment keeping the deadline is refused (422), the form shown again.
@@ -471,7 +471,7 @@ describe("tender pages", () => {
     });
     expect(done.statusCode).toBe(303);
     const page = mainText((await get(base)).body);
-    expect(page).toContain("Cancelled on");
+    expect(page).toContain("Cancelled at midday on 15 June 2027.");
     expect(page).toContain("The service will be delivered in-house after the council's review.");
     expect(
       (await postForm(t.app, s.commissioner as TestSession, `${base}/cancel`, { reason: "Again" }))

@@ -511,7 +511,7 @@ function openingRoutes(app: FastifyInstance): void {
         tags,
         summary: "Confirm the opening of the bids",
         description:
-          "Two different bid openers of the authority, each signed in with two-factor, after the deadline: the first confirmation is recorded, the second opens the bids. Refused attempts (403, 409) are recorded in the audit trail and shown to the authority's administrators.",
+          "Two different bid openers of the authority, each signed in with two-factor, after the deadline: the first confirmation is recorded, the second opens the bids. The first opener confirming again changes nothing (200, `alreadyConfirmed`: still waiting for a second opener). Refused attempts (403, 409) are recorded in the audit trail and shown to the authority's administrators.",
         params: TenderParams,
         body: "none",
         response: { 200: OpeningResponse, ...errorResponses(409, 429) },
