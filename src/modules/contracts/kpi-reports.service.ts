@@ -20,7 +20,7 @@ import type { Principal } from "../access/access.service.ts";
 import { actorOf, hasRole, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { notify } from "../notifications/notifications.service.ts";
+import { type NoticeKind, notify } from "../notifications/notifications.service.ts";
 import type { ContractsCtx } from "./contracts.context.ts";
 import * as repo from "./contracts.repository.ts";
 import {
@@ -73,7 +73,7 @@ async function tellCommissioners(
   view: ContractWithLapse,
   kpi: KpiView,
   period: PeriodView,
-  message: { kind: string; subject: string; body: string },
+  message: { kind: NoticeKind; subject: string; body: string },
 ): Promise<void> {
   const { contract } = view;
   const commissioners = new Set([

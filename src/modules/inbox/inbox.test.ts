@@ -17,10 +17,10 @@ import { transaction } from "../../db/transaction.ts";
 import { fixedClock, type SettableClock } from "../../lib/clock.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
-import { DEMO_CHALLENGE as DEMO_EOI } from "../../seed/demo/challenges.ts";
+import { DEMO_CO_SIGNATORIES, DEMO_CHALLENGE as DEMO_EOI } from "../../seed/demo/challenges.ts";
 import { DEMO_CONTRACTS } from "../../seed/demo/contracts.ts";
 import { DEMO_CHALLENGE as DEMO_AWARD_CHALLENGE, DEMO_AWARD_TENDER } from "../../seed/demo/evaluation.ts";
-import { DEMO_LOCATION } from "../../seed/demo/regulation.ts";
+import { DEMO_INSPECTION, DEMO_LOCATION } from "../../seed/demo/regulation.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
 import { DEMO_TENDER } from "../../seed/demo/tenders.ts";
 import { DEMO_ORGANISATION, DEMO_USERS } from "../../seed/demo/users.ts";
@@ -40,9 +40,17 @@ import {
   decideExpressionOfInterest,
   proposeModification,
 } from "../challenges/decisions.service.ts";
-import { recordDraft, recordSubmission, withdrawChallenge } from "../challenges/expressions.service.ts";
+import { confirmCoSignature, recordConfirmation } from "../challenges/employees.service.ts";
+import {
+  draftChallenge,
+  recordDraft,
+  recordSubmission,
+  updateDraft,
+  withdrawChallenge,
+} from "../challenges/expressions.service.ts";
 import { amendContract, terminateContract } from "../contracts/contract-changes.service.ts";
 import { contractsCtx } from "../contracts/contracts.context.ts";
+import { correctKpiReport } from "../contracts/kpi-reports.service.ts";
 import { declareConflicts } from "../evaluation/declarations.service.ts";
 import {
   NOTICE_KIND_LIST,
@@ -55,6 +63,7 @@ import {
   issueEnforcement,
   recordEnforcement,
 } from "../regulation/enforcement.service.ts";
+import { correctDraftReport } from "../regulation/inspections.service.ts";
 import { amendTender, cancelTender } from "../tenders/amendments.service.ts";
 import { assignEvaluator } from "../tenders/evaluators.service.ts";
 import { confirmOpening } from "../tenders/opening.service.ts";
@@ -74,6 +83,22 @@ const AUTHORITY_ADMIN = user("authority-admin");
 const REGULATOR_STAFF = user("regulator-staff");
 const PLATFORM_ADMIN = user("platform-admin");
 const DAY = 86_400_000;
+/** Westshire's two demo employees who co-sign (verified work addresses on its staff email domain). */
+const [ROWAN, SAM] = DEMO_CO_SIGNATORIES;
+const coSignatory = (person: (typeof DEMO_CO_SIGNATORIES)[number]) => ({
+  name: person.name,
+  jobTitle: person.jobTitle,
+  email: person.email,
+});
+/** An employees' expression of interest in Westshire's libraries (whose window is open), complete. */
+const LIBRARIES_EOI = {
+  financialResources: "A staff mutual's business plan.",
+  capabilityEvidence: "The library staff run the service today.",
+  serviceArea: "The county's libraries.",
+  outcomes: "Longer opening hours.",
+  userNeeds: "Readers asked for evening opening.",
+  employeeEngagement: "A meeting at each library and a staff ballot.",
+};
 /** Greenway Home Care, a provider with a location registered for personal care. */
 const GREENWAY = "019a0000-0000-7000-8000-00000000b004";
 
@@ -365,6 +390,38 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
       terminatedOn: new Date(clock.now().getTime() + 30 * DAY).toISOString().slice(0, 10),
     }),
   "contract.kpi-reported": "demo",
+  "contract.kpi-report-corrected": async () => {
+    // The demo report awaiting a rating: the person who sent it corrects it.
+    const report = await db()
+      .selectFrom("kpi_reports as r")
+      .selectAll("r")
+      .where("r.authority_id", "=", COUNTY)
+      .where("r.contract_id", "=", DEMO_CONTRACTS[0] as string)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("kpi_ratings as k")
+              .select("k.period_number")
+              .whereRef("k.authority_id", "=", "r.authority_id")
+              .whereRef("k.contract_id", "=", "r.contract_id")
+              .whereRef("k.kpi_position", "=", "r.kpi_position")
+              .whereRef("k.period_number", "=", "r.period_number"),
+          ),
+        ),
+      )
+      .executeTakeFirstOrThrow();
+    await correctKpiReport(
+      contractsCtx(await as(report.reported_by), t.deps),
+      COUNTY,
+      report.contract_id,
+      report.kpi_position,
+      report.period_number,
+      {
+        value: "1.7 per 1,000",
+        commentary: "Corrected: two visits logged as missed were cancelled by the person.",
+      },
+    );
+  },
   "contract.kpi-rated": "demo",
   "opportunity.matched": "demo",
   "consultation.summary-published": "demo",
@@ -377,15 +434,10 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
       applicantType: "employees",
       organisationId: null,
       leadUserId: EVALUATOR,
-      coSignatories: [{ name: "Jo Reader", jobTitle: "Librarian" }],
-      content: {
-        financialResources: "A staff mutual's business plan.",
-        capabilityEvidence: "The library staff run the service today.",
-        serviceArea: "The county's libraries.",
-        outcomes: "Longer opening hours.",
-        userNeeds: "Readers asked for evening opening.",
-      },
+      coSignatories: [coSignatory(ROWAN)],
+      content: LIBRARIES_EOI,
     });
+    await recordConfirmation(system, COUNTY, id, ROWAN.id);
     await recordSubmission(system, COUNTY, id);
     await withdrawChallenge(await as(EVALUATOR), COUNTY, id);
   },
@@ -407,6 +459,27 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
       decision: "modified",
       reasons: "The staff have shown they can run three parks well; a procurement exercise will follow.",
     }),
+  // The lead employee names colleagues by their work addresses: those with an account are asked.
+  "challenge.co-signatory-named": async () =>
+    draftChallenge(await as(EVALUATOR), COUNTY, {
+      serviceId: DEMO_SERVICE.countyLibraries,
+      applicant: { type: "employees", coSignatories: [coSignatory(ROWAN), coSignatory(SAM)] },
+      content: LIBRARIES_EOI,
+    }),
+  // A colleague confirmed; the lead then changes the content, which clears it: asked again.
+  "challenge.co-signatory-reconfirm": async () => {
+    const draft = await draftChallenge(await as(EVALUATOR), COUNTY, {
+      serviceId: DEMO_SERVICE.countyLibraries,
+      applicant: { type: "employees", coSignatories: [coSignatory(SAM)] },
+      content: LIBRARIES_EOI,
+    });
+    await confirmCoSignature(await as(SAM.id), COUNTY, draft.id);
+    await updateDraft(await as(EVALUATOR), COUNTY, draft.id, {
+      content: { outcomes: "Longer opening hours, and a mobile library for the villages." },
+    });
+  },
+  // The demo's employees' EOI: its two colleagues confirmed through the service, the lead told.
+  "challenge.co-signatory-confirmed": "demo",
   "regulation.registration-changed": "demo",
   "regulation.enforcement": async () =>
     issueEnforcement(await as(REGULATOR_STAFF), REGULATOR, await providerLocation(), {
@@ -414,6 +487,32 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
       details: "Medicines were not recorded as given on three days in October.",
     }),
   "regulation.draft-report": "demo",
+  "regulation.draft-corrected": async () => {
+    // The demo's draft at the Riverside Clinic, corrected as the provider's challenge showed.
+    const draft = await db()
+      .selectFrom("inspections")
+      .selectAll()
+      .where("regulator_id", "=", REGULATOR)
+      .where("id", "=", DEMO_INSPECTION.clinicDraft)
+      .executeTakeFirstOrThrow();
+    await correctDraftReport(await as(REGULATOR_STAFF), REGULATOR, DEMO_INSPECTION.clinicDraft, {
+      inspectedOn: draft.inspected_on,
+      inspectors: draft.inspectors,
+      evidenceSummary: draft.evidence_summary.replace("nine weeks", "five weeks"),
+      ratings: {
+        safe: draft.safe,
+        effective: draft.effective,
+        caring: draft.caring,
+        responsive: draft.responsive,
+        "well-led": draft.well_led,
+      },
+      breach: draft.breach,
+      breachDetails: draft.breach_details,
+      overall: draft.overall === draft.calculated_overall ? "" : draft.overall,
+      departureReason: draft.departure_reason ?? "",
+      corrections: "Leg ulcer clinic waits corrected from nine weeks to five, as the provider showed.",
+    });
+  },
   "regulation.report-published": "demo",
   "regulation.registration-cancelled": async () => {
     // The demo's one contract (home care) requires no regulated activity, and its supplier has no
@@ -465,8 +564,9 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
     );
   },
   "tender.attempt-refused": async () => {
+    // Someone who is not a bid opener (the demo commissioner is one too) tries to open the bids.
     await expect(
-      confirmOpening(tendersCtx(await as(COMMISSIONER), t.deps), COUNTY, DEMO_TENDER.closed),
+      confirmOpening(tendersCtx(await as(EVALUATOR), t.deps), COUNTY, DEMO_TENDER.closed),
     ).rejects.toThrow();
   },
   "tender.seal-broken": async () => {

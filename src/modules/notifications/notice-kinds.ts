@@ -52,6 +52,7 @@ export const NOTICE_KINDS = {
   "contract.amended": { topic: "contracts" },
   "contract.terminated": { topic: "contracts" },
   "contract.kpi-reported": { topic: "contracts" },
+  "contract.kpi-report-corrected": { topic: "contracts" },
   "contract.kpi-rated": { topic: "contracts" },
   // Opportunities: saved searches' alerts
   "opportunity.matched": { topic: "opportunities" },
@@ -63,10 +64,14 @@ export const NOTICE_KINDS = {
   "challenge.modification-proposed": { topic: "challenges" },
   "challenge.modification-agreed": { topic: "challenges" },
   "challenge.decided": { topic: "challenges" },
+  "challenge.co-signatory-named": { topic: "challenges" },
+  "challenge.co-signatory-reconfirm": { topic: "challenges" },
+  "challenge.co-signatory-confirmed": { topic: "challenges" },
   // Regulation: to providers, and to commissioners of contracts a cancellation affects
   "regulation.registration-changed": { topic: "regulation" },
   "regulation.enforcement": { topic: "regulation" },
   "regulation.draft-report": { topic: "regulation" },
+  "regulation.draft-corrected": { topic: "regulation" },
   "regulation.report-published": { topic: "regulation" },
   "regulation.registration-cancelled": { topic: "regulation" },
   // Public bodies asked for

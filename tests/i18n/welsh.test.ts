@@ -1,0 +1,169 @@
+/**
+ * Welsh for every page (issue 14, item 7), kept so by three checks:
+ * - every catalogue (`src/locales/` and each module's `locales/`) has its Welsh beside its English:
+ *   every English key translated, every plural in all six Welsh forms (zero, one, two, few, many,
+ *   other, as `Intl.PluralRules("cy")` chooses them), with the same placeholders;
+ * - no template holds words of its own: all text comes from the catalogues;
+ * - the public pages rendered in Welsh (on the demo data) hold no English sentence from the
+ *   catalogues. Names, titles and descriptions are data, and stay as they were written.
+ *
+ * `npx vitest run tests/i18n/welsh.test.ts -t "<catalogue file>"` checks one catalogue.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Catalogue, catalogueFiles } from "../../src/http/i18n.ts";
+import { DEMO_ORGANISATION } from "../../src/seed/demo/organisations.ts";
+import { DEMO_TENDER } from "../../src/seed/demo/tenders.ts";
+import { createTestApp, type TestApp } from "../support/app.ts";
+import { mainText } from "../support/pages.ts";
+import { projectRoot } from "../support/spawn.ts";
+
+const WELSH_PLURALS = ["zero", "one", "two", "few", "many", "other"] as const;
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+
+function leaves(catalogue: Catalogue, prefix = ""): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(catalogue)) {
+    if (typeof value === "string") out.set(`${prefix}${key}`, value);
+    else for (const [k, v] of leaves(value, `${prefix}${key}.`)) out.set(k, v);
+  }
+  return out;
+}
+
+const read = (file: string): Map<string, string> => {
+  try {
+    return leaves(JSON.parse(readFileSync(file, "utf8")) as Catalogue);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Map();
+    throw error;
+  }
+};
+
+const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)/g)].map((m) => m[1]).sort();
+
+/** The pairs of catalogues: each English one and the Welsh beside it. */
+const catalogues = catalogueFiles("en").map((en) => ({
+  name: path.relative(projectRoot, en),
+  en: read(en),
+  cy: read(en.replace(/en\.json$/, "cy.json")),
+}));
+
+describe.each(catalogues)("the Welsh of $name", ({ en, cy }) => {
+  it("translates every English key, each plural in all six Welsh forms", () => {
+    const missing: string[] = [];
+    for (const key of en.keys()) {
+      if (!PLURAL.test(key)) {
+        if (!cy.has(key)) missing.push(key);
+        continue;
+      }
+      const stem = key.replace(PLURAL, "");
+      for (const form of WELSH_PLURALS) if (!cy.has(`${stem}_${form}`)) missing.push(`${stem}_${form}`);
+    }
+    expect([...new Set(missing)]).toEqual([]);
+  });
+
+  it("has no key English lacks, and keeps each key's placeholders", () => {
+    const stems = new Set([...en.keys()].map((k) => k.replace(PLURAL, "")));
+    const extra = [...cy.keys()].filter((k) => !en.has(k) && !stems.has(k.replace(PLURAL, "")));
+    expect(extra).toEqual([]);
+    const differing = [...cy.entries()].filter(([key, welsh]) => {
+      const english = en.get(key) ?? en.get(key.replace(PLURAL, "_other"));
+      if (english === undefined) return false;
+      // A plural form may leave out the count ("un", "dau") where English says it.
+      const wanted = placeholders(english).filter((p) => !(PLURAL.test(key) && p === "count"));
+      const got = placeholders(welsh).filter((p) => !(PLURAL.test(key) && p === "count"));
+      return wanted.join() !== got.join();
+    });
+    expect(differing.map(([key]) => key)).toEqual([]);
+  });
+});
+
+describe("templates", () => {
+  it("hold no words of their own: all their text is from the catalogues", () => {
+    const src = path.join(projectRoot, "src");
+    const offenders: string[] = [];
+    for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith(".njk")) continue;
+      const file = path.join(entry.parentPath, entry.name);
+      const text = readFileSync(file, "utf8")
+        .replace(/\{#[\s\S]*?#\}/g, " ")
+        .replace(/\{\{[\s\S]*?\}\}/g, " ")
+        .replace(/\{%[\s\S]*?%\}/g, " ")
+        // Code (cookie names, an API request) is not text to translate.
+        .replace(/<(script|style|code|pre)\b[\s\S]*?<\/\1>/g, " ")
+        .replace(/<[^>]*>/g, " ")
+        .replace(/&#?\w+;/g, " ");
+      // Names and acronyms (OpenPS, CPV) are the same in both languages.
+      const words = (text.match(/[A-Za-z][A-Za-z'’]+/g) ?? []).filter(
+        (w) => w !== "OpenPS" && !/^[A-Z]+$/.test(w),
+      );
+      if (words.length > 0) offenders.push(`${path.relative(src, file)}: ${words.join(" ").slice(0, 120)}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+});
+
+/** Every English sentence of the catalogues: the text between placeholders and tags, of 3 words or more. */
+function englishSentences(): Set<string> {
+  const out = new Set<string>();
+  for (const { en, cy } of catalogues)
+    for (const [key, english] of en) {
+      if (cy.get(key) === english) continue;
+      for (const part of english.split(/\{\{[^}]*\}\}|<[^>]*>|\$t\([^)]*\)/))
+        for (const piece of part.split(/[:;.?!()“”"]/)) {
+          const words = piece.trim();
+          // A name the Welsh keeps as it is (an English policy's title) is not English to flag.
+          if (words.split(/\s+/).length >= 3 && !cy.get(key)?.includes(words)) out.add(words);
+        }
+    }
+  return out;
+}
+
+/** The public pages: what a member of the public or a provider sees, on the demo data. */
+const PUBLIC_PAGES = [
+  "/",
+  "/sign-in",
+  "/sign-up",
+  "/organisations",
+  `/organisations/${DEMO_ORGANISATION.carersTrust}`,
+  "/regulation/find",
+  "/regulation/find?q=care",
+  "/regulators",
+  "/opportunities",
+  "/consultations",
+  "/right-to-challenge",
+  "/contracts",
+  "/pipeline",
+  "/authorities/westshire-county-council",
+  "/authorities/westshire-county-council/services",
+  "/authorities/westshire-county-council/projects",
+  "/authorities/westshire-county-council/consultations",
+  "/authorities/westshire-county-council/right-to-challenge",
+  "/authorities/westshire-county-council/tenders",
+  `/authorities/westshire-county-council/tenders/${DEMO_TENDER.open}`,
+  "/authorities/westshire-county-council/contracts",
+  "/open-data",
+  "/accessibility",
+  "/privacy",
+  "/cookies",
+];
+
+describe("the public pages in Welsh", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ seeded: true });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it.each(PUBLIC_PAGES)("%s has no English sentence from the catalogues", async (url) => {
+    const page = await t.app.inject({ method: "GET", url, headers: { cookie: "lang=cy" } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<html lang="cy"/);
+    const text = mainText(page.body);
+    const english = [...englishSentences()].filter((s) => text.includes(s));
+    expect(english).toEqual([]);
+  });
+});
