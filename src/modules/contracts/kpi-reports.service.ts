@@ -140,6 +140,16 @@ export async function ratingForm(
   return { view, ...found };
 }
 
+/** A report's result and commentary as sent (400 naming each field at fault). */
+function checkedReport(draft: ReportDraft): { value: string; commentary: string } {
+  const problems: FieldError[] = [];
+  const { reportValue, commentary: commentaryMax } = CONTRACT_LIMITS;
+  const value = textField(problems, "value", draft.value, reportValue, "Enter the result for the period");
+  const commentary = textField(problems, "commentary", draft.commentary, commentaryMax, null);
+  if (problems.length > 0) throw new ValidationError("Check the report", problems);
+  return { value, commentary };
+}
+
 /**
  * The supplier's report against a KPI for a period: 404 for an unknown contract, KPI or period; by
  * the lead organisation's administrators and members (403 for anyone else), once the period's last
@@ -174,11 +184,7 @@ export async function reportKpi(
           : "This period has been reported and rated already: its report cannot be changed.",
         "already_reported",
       );
-    const problems: FieldError[] = [];
-    const { reportValue, commentary: commentaryMax } = CONTRACT_LIMITS;
-    const value = textField(problems, "value", draft.value, reportValue, "Enter the result for the period");
-    const commentary = textField(problems, "commentary", draft.commentary, commentaryMax, null);
-    if (problems.length > 0) throw new ValidationError("Check the report", problems);
+    const { value, commentary } = checkedReport(draft);
     await repo.insertReport(trx, {
       authority_id: authorityId,
       contract_id: contractId,
@@ -283,11 +289,7 @@ export async function correctKpiReport(
     const p = requireSupplierPerson(ctx.principal);
     requireReporter(view);
     const report = correctable(p, period);
-    const problems: FieldError[] = [];
-    const { reportValue, commentary: commentaryMax } = CONTRACT_LIMITS;
-    const value = textField(problems, "value", draft.value, reportValue, "Enter the result for the period");
-    const commentary = textField(problems, "commentary", draft.commentary, commentaryMax, null);
-    if (problems.length > 0) throw new ValidationError("Check the report", problems);
+    const { value, commentary } = checkedReport(draft);
     if (value === report.value && commentary === report.commentary)
       throw new UnprocessableError("The correction changes nothing", [
         { field: "value", message: "Nothing changes: correct the result or the commentary" },
