@@ -53,9 +53,11 @@ export function runOpenps(args: string[], env: Record<string, string>): Promise<
 }
 
 export function startServer(env: Record<string, string>): ChildProcess & { output: () => string } {
+  // A test's server lives seconds: V8's optimising compiler would spend more CPU on the embedded
+  // database's WebAssembly than it could ever save (as for the openps command, bin/openps).
   const child = spawn(
     path.join(projectRoot, "node_modules", ".bin", "node"),
-    [path.join(projectRoot, "src", "server.ts")],
+    ["--liftoff-only", path.join(projectRoot, "src", "server.ts")],
     {
       env: childEnv(env),
       cwd: projectRoot,
