@@ -6,6 +6,10 @@
  * amendments and termination; what the database itself refuses; the provider views and the
  * regulation module's hooks.
  */
+
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../tests/support/auth.ts";
@@ -44,6 +48,7 @@ const DAY = 24 * 3600_000;
 const clock = settableClock(START);
 let t: TestDatabase;
 let files: ContractsCtx["files"];
+let filesRoot: string | undefined;
 const people: Record<string, Principal> = {};
 const as = (name: string) => people[name] as Principal;
 /** What a service takes first: the database, the clock and who asks (by name; null: the public). */
@@ -102,10 +107,8 @@ const PDF = Buffer.from("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n
 beforeAll(async () => {
   // The seeded database (every seed at START); the fixture makes the awards to contract.
   t = await createTestDatabase({ seededAt: DEMO_SEEDED_AT });
-  files = localFileStore({
-    root: `${process.env.TMPDIR ?? "/tmp"}/openps-contracts-${Date.now()}`,
-    maxBytes: 1024 * 1024,
-  });
+  filesRoot = mkdtempSync(path.join(os.tmpdir(), "openps-contracts-"));
+  files = localFileStore({ root: filesRoot, maxBytes: 1024 * 1024 });
   await person("commissioner", [{ role: "commissioner", scopeId: COUNTY }]);
   await person("admin", [{ role: "authority-admin", scopeId: COUNTY }]);
   await person("evaluator", [{ role: "evaluator", scopeId: COUNTY }]);
@@ -118,6 +121,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.destroy();
+  if (filesRoot) rmSync(filesRoot, { recursive: true, force: true });
 });
 
 describe("entering a contract", () => {
