@@ -76,8 +76,9 @@ export async function registerUploads(
     await Promise.all(paths.map((path) => rm(path, { force: true })));
   };
   app.addHook("onRequest", async (request, reply) => {
-    // A sender that goes away before the answer is sent never reaches onResponse.
-    reply.raw.once("close", () => void removeReceived(request));
+    // A sender that goes away before the answer is sent never reaches onResponse. Only a form
+    // with files can leave any.
+    if (isMultipart(request)) reply.raw.once("close", () => void removeReceived(request));
   });
   app.addHook("onResponse", removeReceived);
   await app.register(multipart, {

@@ -140,6 +140,25 @@ export async function ratingForm(
   return { view, ...found };
 }
 
+/**
+ * The contract locked, its KPI's period (404), for one of the supplier's people who may report on it
+ * (403): where sending and correcting a report start.
+ */
+async function reportersPeriod(
+  ctx: ContractsCtx & { db: Trx },
+  authorityId: string,
+  contractId: string,
+  position: number,
+  periodNumber: number,
+) {
+  requireSignedIn(ctx.principal);
+  const view = await lockedView(ctx, authorityId, contractId);
+  const { kpi, period } = periodIn(view, position, periodNumber);
+  const p = requireSupplierPerson(ctx.principal);
+  requireReporter(view);
+  return { view, contract: view.contract, kpi, period, p };
+}
+
 /** A report's result and commentary as sent (400 naming each field at fault). */
 function checkedReport(draft: ReportDraft): { value: string; commentary: string } {
   const problems: FieldError[] = [];
@@ -166,12 +185,13 @@ export async function reportKpi(
   draft: ReportDraft,
 ): Promise<ContractWithLapse> {
   await transaction(ctx.db, async (trx) => {
-    requireSignedIn(ctx.principal);
-    const view = await lockedView(within(ctx, trx), authorityId, contractId);
-    const { contract } = view;
-    const { kpi, period } = periodIn(view, position, periodNumber);
-    const p = requireSupplierPerson(ctx.principal);
-    requireReporter(view);
+    const { view, contract, kpi, period, p } = await reportersPeriod(
+      within(ctx, trx),
+      authorityId,
+      contractId,
+      position,
+      periodNumber,
+    );
     if (period.state === "upcoming")
       throw new ConflictError(
         `This period runs until ${longDate(period.endsOn)}: report from its last day.`,
@@ -282,12 +302,13 @@ export async function correctKpiReport(
   draft: ReportDraft,
 ): Promise<ContractWithLapse> {
   await transaction(ctx.db, async (trx) => {
-    requireSignedIn(ctx.principal);
-    const view = await lockedView(within(ctx, trx), authorityId, contractId);
-    const { contract } = view;
-    const { kpi, period } = periodIn(view, position, periodNumber);
-    const p = requireSupplierPerson(ctx.principal);
-    requireReporter(view);
+    const { view, contract, kpi, period, p } = await reportersPeriod(
+      within(ctx, trx),
+      authorityId,
+      contractId,
+      position,
+      periodNumber,
+    );
     const report = correctable(p, period);
     const { value, commentary } = checkedReport(draft);
     if (value === report.value && commentary === report.commentary)
