@@ -6,6 +6,7 @@
  * (`expectAccessible`). The server checks every response it serves for the security headers
  * (headers.ts): closing it fails, listing each response without them.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AxeResults, RunOptions } from "axe-core";
@@ -188,6 +189,14 @@ const AXE_OPTIONS: RunOptions = {
 };
 
 /**
+ * The pages this worker has found accessible, by what they showed: the address, the window's size,
+ * the focused element and the whole document (hidden inputs' values, such as CSRF tokens, left
+ * out). A page shown again exactly as before — the same markup with the same fingerprinted styles at
+ * the same size — is not checked twice: axe would find the same.
+ */
+const checkedPages = new Set<string>();
+
+/**
  * Runs axe (WCAG 2.0, 2.1 and 2.2, A and AA, and best practice) on the page and fails with every
  * serious or critical violation: rule, impact, help, and each offending element.
  *
@@ -197,6 +206,13 @@ const AXE_OPTIONS: RunOptions = {
  * same violations.)
  */
 export async function expectAccessible(page: Page): Promise<void> {
+  const shown = await page.evaluate(
+    () =>
+      `${location.origin}${location.pathname}\n${innerWidth}x${innerHeight}\n${document.activeElement?.id ?? ""}\n` +
+      document.documentElement.outerHTML.replace(/(<input type="hidden"[^>]*value=")[^"]*"/g, '$1"'),
+  );
+  const key = createHash("sha256").update(shown).digest("base64");
+  if (checkedPages.has(key)) return;
   const hasAxe = await page.evaluate(() => "axe" in window);
   if (!hasAxe) {
     await page.addScriptTag({ url: AXE_PATH }).catch(() => page.evaluate(AXE_SOURCE));
@@ -209,7 +225,10 @@ export async function expectAccessible(page: Page): Promise<void> {
     AXE_OPTIONS,
   );
   const blocking = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  if (blocking.length === 0) return;
+  if (blocking.length === 0) {
+    checkedPages.add(key);
+    return;
+  }
   throw new Error(`Accessibility violations on ${page.url()}:\n${violationReport(blocking)}`);
 }
 
