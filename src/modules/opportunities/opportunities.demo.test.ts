@@ -71,8 +71,8 @@ describe("the demo saved search", () => {
       .select(["id", "payload"])
       .where("queue", "=", OPPORTUNITY_ALERTS_QUEUE)
       .execute();
-    // The three demo tenders, and the three the evaluation seed awards.
-    expect(jobs).toHaveLength(6);
+    // The three demo tenders, and the four the evaluation seed awards.
+    expect(jobs).toHaveLength(7);
     const handler = opportunityJobHandlers({ mailer: undefined, baseUrl: "https://x.example" })[
       OPPORTUNITY_ALERTS_QUEUE
     ];

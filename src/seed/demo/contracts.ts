@@ -1,7 +1,8 @@
 /**
  * Demo contracts with KPIs and performance reports (issue 6). Fictional data; fixed ids. Every award
  * of Westshire County Council ready to contract (the evaluation seed's, awarded eight months ago,
- * whose standstill is over) is contracted through the real services: each contract starts on the
+ * whose standstill is over) but the one left for the demo to contract (`DEMO_AWARD.awaitingContract`,
+ * issue 14) is contracted through the real services: each contract starts on the
  * first day of the month after its award's standstill ended — never before (issue 14) — and runs
  * three years, with three KPIs (two monthly, one quarterly); the supplier has reported the first
  * periods that have ended and the commissioner rated most of them, leaving one report awaiting a
@@ -24,6 +25,7 @@ import { rateKpi, reportKpi } from "../../modules/contracts/kpi-reports.service.
 import { hasCurrentRegistration } from "../../modules/regulation/regulation.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
+import { DEMO_AWARD } from "./evaluation.ts";
 
 /** Fixed ids of the demo contracts, in the order of the awards ready to contract. */
 export const DEMO_CONTRACTS = Array.from(
@@ -104,7 +106,10 @@ export const demoContractsSeed: Seed = {
       email: false,
     });
     const entering = as(commissioner, at(-3));
-    const ready = await readyToContract(entering, DEMO_AUTHORITY.county);
+    // The award awaiting its contract is left for the demo commissioner to enter.
+    const ready = (await readyToContract(entering, DEMO_AUTHORITY.county)).filter(
+      (award) => award.id !== DEMO_AWARD.awaitingContract,
+    );
     for (const [i, award] of ready.slice(0, DEMO_CONTRACTS.length).entries()) {
       const startsOn = firstMonthAfter(award.standstillEndsAt);
       const endsOn = addDays(addMonths(startsOn, 36), -1);

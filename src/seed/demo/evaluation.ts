@@ -10,7 +10,11 @@
  *   mutual, for the regulated activity "nursing-care" it is registered for); one awarded 4 days ago
  *   and challenged by the demo mutual 2 days ago (suspended); one awarded 240 days ago (about eight
  *   months) whose standstill is over with no challenge, ready to be contracted (the contracts seed
- *   does, from the month after its standstill, so that the demo contract has months of reports).
+ *   does, from the month after its standstill, so that the demo contract has months of reports);
+ *   and one awarded 21 days ago whose standstill is over, awaiting its contract — for the demo
+ *   commissioner to enter (the contracts seed leaves it). 21 days holds any standstill: 8 working
+ *   days last at most 18 days, over Christmas and New Year in Scotland (tested for every day of
+ *   2026–2045 in src/seed/demo/lifecycle.test.ts).
  */
 import { fixedClock } from "../../lib/clock.ts";
 import { NO_FILES } from "../../lib/file-store.ts";
@@ -43,14 +47,19 @@ export const DEMO_AWARD_TENDER = {
   standstill: "019a0000-0000-7000-8000-00000000f201",
   /** Awarded 4 days ago, challenged 2 days ago: suspended. */
   challenged: "019a0000-0000-7000-8000-00000000f202",
-  /** Awarded 240 days ago, standstill over, no challenge: ready to contract. */
+  /** Awarded 240 days ago, standstill over, no challenge: ready to contract (the contracts seed does). */
   ready: "019a0000-0000-7000-8000-00000000f203",
+  /** Awarded 21 days ago, standstill over, no challenge: awaiting its contract, left for the demo. */
+  awaitingContract: "019a0000-0000-7000-8000-00000000f204",
 } as const;
 export const DEMO_AWARD = {
   standstill: "019a0000-0000-7000-8000-00000000f211",
   challenged: "019a0000-0000-7000-8000-00000000f212",
   ready: "019a0000-0000-7000-8000-00000000f213",
+  awaitingContract: "019a0000-0000-7000-8000-00000000f214",
 } as const;
+/** How many days before the seeding the award awaiting its contract was made: past any standstill. */
+export const DEMO_AWAITING_CONTRACT_DAYS = 21;
 export const DEMO_CHALLENGE = "019a0000-0000-7000-8000-00000000f221";
 export const DEMO_EVALUATOR = "019a0000-0000-7000-8000-00000000c005";
 
@@ -131,6 +140,19 @@ const AWARDS: DemoAward[] = [
       { organisationId: DEMO_ORGANISATION.carersTrust, price: "£310,000", score: 9 },
       { organisationId: DEMO_ORGANISATION.communityHealthMutual, price: "£335,000", score: 7 },
       { organisationId: DEMO_ORGANISATION.homesGroup, price: "£298,000", score: 5 },
+    ],
+    regulatedActivity: null,
+  },
+  {
+    tenderId: DEMO_AWARD_TENDER.awaitingContract,
+    awardId: DEMO_AWARD.awaitingContract,
+    title: "Live-in care across Westshire",
+    description: "Live-in carers for people who need support day and night in their own homes.",
+    awardedDaysAgo: DEMO_AWAITING_CONTRACT_DAYS,
+    bids: [
+      { organisationId: DEMO_ORGANISATION.homesGroup, price: "£450,000", score: 8 },
+      { organisationId: DEMO_ORGANISATION.carersTrust, price: "£470,000", score: 7 },
+      { organisationId: DEMO_ORGANISATION.communityHealthMutual, price: "£495,000", score: 6 },
     ],
     regulatedActivity: null,
   },
