@@ -29,6 +29,7 @@ import { challengesRoutes } from "./modules/challenges/challenges.routes.ts";
 import { complianceRoutes } from "./modules/compliance/compliance.routes.ts";
 import { consultationsRoutes } from "./modules/consultations/consultations.routes.ts";
 import { contractsRoutes } from "./modules/contracts/contracts.routes.ts";
+import { demoClockRoutes } from "./modules/demo-clock/demo-clock.routes.ts";
 import { evaluationRoutes } from "./modules/evaluation/evaluation.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { homeRoutes } from "./modules/home/home.routes.ts";
@@ -102,6 +103,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accessRoutes);
   await app.register(organisationsRoutes);
   await app.register(inboxRoutes);
+  // Demo mode only: the demo clock's page, API and banner.
+  await app.register(demoClockRoutes);
   await app.register(servicesRoutes);
   await app.register(projectsRoutes);
   await app.register(consultationsRoutes);

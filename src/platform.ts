@@ -17,6 +17,7 @@ import { systemCtx } from "./modules/access/context.ts";
 import { accessJobHandlers } from "./modules/access/invitations.service.ts";
 import { accountJobHandlers } from "./modules/accounts/accounts.emails.ts";
 import { anchorAuditChains } from "./modules/audit/anchors.ts";
+import { demoModeClock } from "./modules/demo-clock/demo-clock.service.ts";
 import { createJobRunner, type JobRunner } from "./modules/jobs/jobs.runner.ts";
 import { type Mailer, smtpMailer } from "./modules/notifications/mailer.ts";
 import { notificationJobHandlers } from "./modules/notifications/notifications.service.ts";
@@ -51,10 +52,13 @@ export function appDeps(config: Config, database: DatabaseHandle, clock: Clock, 
 /** How often the server anchors the audit chains' heads outside the database. */
 const ANCHOR_EVERY_MS = 60 * 60 * 1000;
 
-export async function startPlatform(config: Config, clock: Clock = systemClock): Promise<Platform> {
+export async function startPlatform(config: Config, realClock: Clock = systemClock): Promise<Platform> {
   wireModules();
   const database = await openConfiguredDatabase(config);
   try {
+    // The one clock of everything below — seeds, requests, the job runner, anchors: in demo mode the
+    // demo clock, as far ahead of the real time as a platform administrator moved it (src/modules/demo-clock).
+    const clock = await demoModeClock(database.db, realClock, config.demo);
     const tenderKeys = loadTenderKeyring(config);
     // Demo tenders are sealed under this deployment's master key.
     useDemoTenderKeys(tenderKeys);

@@ -33,6 +33,8 @@ export const API_SCOPES = [
   "contracts:read",
   "contracts:write",
   "regulation:write",
+  // Demo mode only (src/modules/demo-clock): platform administrators.
+  "demo-clock:write",
 ] as const;
 
 export type ApiScope = (typeof API_SCOPES)[number];

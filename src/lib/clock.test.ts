@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fixedClock, settableClock, systemClock } from "./clock.ts";
+import { fixedClock, isMovableClock, movableClock, settableClock, systemClock } from "./clock.ts";
 
 describe("systemClock", () => {
   it("tells the machine's time", () => {
@@ -50,5 +50,29 @@ describe("settableClock", () => {
     expect(() => clock.set(new Date(Number.NaN))).toThrow(RangeError);
     expect(() => clock.advance(Number.POSITIVE_INFINITY)).toThrow(RangeError);
     expect(clock.now().toISOString()).toBe("2026-01-01T00:00:00.000Z");
+  });
+});
+
+describe("movableClock", () => {
+  it("runs ahead of its base clock by an offset that can be changed, and follows the base", () => {
+    const base = settableClock(new Date("2026-12-22T09:00:00Z"));
+    const clock = movableClock(base, 2 * 24 * 3600_000);
+    expect(clock.now().toISOString()).toBe("2026-12-24T09:00:00.000Z");
+    base.advance(60_000);
+    expect(clock.now().toISOString()).toBe("2026-12-24T09:01:00.000Z");
+    clock.setOffset(0);
+    expect(clock.now().toISOString()).toBe("2026-12-22T09:01:00.000Z");
+    expect(clock.offsetMs()).toBe(0);
+    expect(clock.base).toBe(base);
+  });
+
+  it("refuses an offset that is not a whole number of milliseconds, and is told from other clocks", () => {
+    const clock = movableClock(systemClock);
+    expect(() => clock.setOffset(Number.NaN)).toThrow(RangeError);
+    expect(() => clock.setOffset(1.5)).toThrow(RangeError);
+    expect(clock.offsetMs()).toBe(0);
+    expect(isMovableClock(clock)).toBe(true);
+    expect(isMovableClock(systemClock)).toBe(false);
+    expect(isMovableClock(settableClock(new Date()))).toBe(false);
   });
 });

@@ -32,6 +32,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/accounts"],
   ["modules/organisations"],
   ["modules/inbox"],
+  ["modules/demo-clock"],
   // Domain modules
   ["modules/regulation"],
   ["modules/services"],

@@ -20,6 +20,7 @@ import { accounts } from "./rules/accounts.ts";
 import { challenges } from "./rules/challenges.ts";
 import { consultations } from "./rules/consultations.ts";
 import { contracts } from "./rules/contracts.ts";
+import { demoClock } from "./rules/demo-clock.ts";
 import { evaluation } from "./rules/evaluation.ts";
 import { home } from "./rules/home.ts";
 import { inbox } from "./rules/inbox.ts";
@@ -51,6 +52,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   access,
   accounts,
   inbox,
+  demoClock,
   organisations,
   services,
   projects,

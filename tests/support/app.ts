@@ -9,8 +9,9 @@ import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import type { AppDeps } from "../../src/http/context.ts";
-import { type Clock, settableClock, systemClock } from "../../src/lib/clock.ts";
+import { type Clock, type SettableClock, settableClock, systemClock } from "../../src/lib/clock.ts";
 import { localFileStore } from "../../src/lib/file-store.ts";
+import { demoModeClock } from "../../src/modules/demo-clock/demo-clock.service.ts";
 import type { Mailer } from "../../src/modules/notifications/mailer.ts";
 import { loadTenderKeyring } from "../../src/modules/tenders/sealing.ts";
 import { useDemoTenderKeys } from "../../src/seed/demo/tenders.ts";
@@ -26,7 +27,10 @@ export interface TestApp {
 export interface TestAppOptions {
   /**
    * The app's clock: a settable one lets a test move time on. Unless given, the system clock; for a
-   * seeded app, a settable clock at DEMO_SEEDED_AT, when the demo data was seeded.
+   * seeded app, a settable clock at DEMO_SEEDED_AT, when the demo data was seeded. In demo mode (a
+   * seeded app, or OPENPS_DEMO) the app's clock is the demo clock over it, as the platform makes it
+   * (src/modules/demo-clock): at its time until a platform administrator moves it, and settable
+   * through it when it is settable.
    */
   clock?: Clock;
   /** Settings, as environment variables (src/config/config.ts). */
@@ -38,6 +42,14 @@ export interface TestAppOptions {
   seeded?: boolean;
   /** Where emails go (none unless given: e.g. `smtpMailer` to a server from smtp.ts). */
   mailer?: Mailer;
+}
+
+/** The app's clock over the test's (see `TestAppOptions.clock`). */
+async function appClock(database: TestDatabase, clock: Clock, demo: boolean): Promise<Clock> {
+  const running = await demoModeClock(database.db, clock, demo);
+  if (running === clock || !("set" in clock)) return running;
+  const settable = clock as SettableClock;
+  return Object.assign(running, { set: settable.set, advance: settable.advance });
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -55,7 +67,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     config,
     db: database.db,
     dbKind: database.kind,
-    clock,
+    clock: await appClock(database, clock, config.demo),
     files: localFileStore({ root: path.join(dataDir, "files"), maxBytes: config.maxUploadBytes }),
     mailer: options.mailer,
     tenderKeys: loadTenderKeyring(config),

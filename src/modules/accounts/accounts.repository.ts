@@ -113,6 +113,20 @@ export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {
     .execute();
 }
 
+/** Moves every session's times by `ms` milliseconds, its expiries included (the demo clock moved). */
+export async function shiftSessionTimes(trx: Trx, ms: number): Promise<void> {
+  const by = sql<Date>`${ms}::double precision * interval '1 millisecond'`;
+  await trx
+    .updateTable("sessions")
+    .set({
+      created_at: sql`created_at + ${by}`,
+      last_seen_at: sql`last_seen_at + ${by}`,
+      idle_expires_at: sql`idle_expires_at + ${by}`,
+      absolute_expires_at: sql`absolute_expires_at + ${by}`,
+    })
+    .execute();
+}
+
 export async function setFlash(db: Db, id: string, flash: string | null): Promise<void> {
   await db.updateTable("sessions").set({ flash }).where("id", "=", id).execute();
 }

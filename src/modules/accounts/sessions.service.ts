@@ -105,6 +105,15 @@ export async function resolveSession(ctx: AccountsCtx, token: string): Promise<C
   return { id, userId: row.user_id, displayName: row.display_name, stage, twoFactor: row.two_factor, grants };
 }
 
+/**
+ * The demo clock moved by `ms` milliseconds (src/modules/demo-clock): every session moves with it,
+ * in the same transaction, so that a session lasts as long in real time as ever and no one is
+ * signed out because the demo's time jumped days ahead (or back to the real time).
+ */
+export async function carrySessionsAcross(trx: Trx, ms: number): Promise<void> {
+  await repo.shiftSessionTimes(trx, ms);
+}
+
 /** The principal of a session that may act (signed in, or setting up its second factor). */
 export function principalOfSession(session: CurrentSession): Principal | null {
   if (session.stage === "needs-code") return null;
