@@ -84,6 +84,22 @@ export function requireRole(
   );
 }
 
+/**
+ * The organisations, public bodies, regulators or ombudsmen this person holds one of these roles
+ * for, each once: their own grants only (a platform administrator's reach is not among them). What
+ * a person's work is drawn from (`tasksFor` in the modules that give people work).
+ */
+export function scopesWith(principal: Principal | null, roles: readonly Role[]): string[] {
+  if (!principal) return [];
+  return [
+    ...new Set(
+      principal.grants
+        .filter((g) => g.scopeType !== "platform" && roles.includes(g.role))
+        .map((g) => g.scopeId),
+    ),
+  ];
+}
+
 /** Whether signing in needs a second factor for a person holding these grants. */
 export function twoFactorRequired(grants: readonly Grant[]): boolean {
   return grants.some((g) => TWO_FACTOR_ROLES.has(g.role));

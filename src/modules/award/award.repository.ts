@@ -282,3 +282,137 @@ export async function hasAward(db: Db, authorityId: string, tenderId: string): P
     .executeTakeFirst();
   return row !== undefined;
 }
+
+// A person's work (tasks.service.ts): each list bounded by `limit`, with how many there are in all
+// (`total`, counted before the limit).
+
+/** The tender of a person's task, with its authority. */
+export interface AwardTaskRow {
+  authority_id: string;
+  tender_id: string;
+  title: string;
+  authority_name: string;
+  authority_slug: string;
+  total: bigint;
+}
+
+const taskTender = (db: Db) =>
+  db
+    .selectFrom("tenders as t")
+    .innerJoin("authorities as au", "au.id", "t.authority_id")
+    .select([
+      "t.authority_id",
+      "t.id as tender_id",
+      "t.title",
+      "au.name as authority_name",
+      "au.slug as authority_slug",
+      sql<bigint>`count(*) over ()`.as("total"),
+    ]);
+
+/**
+ * These authorities' tenders in evaluation: opened, evaluation started, not cancelled, and without
+ * a live award (none, or only withdrawn ones: an upheld challenge sends it back), the longest in
+ * evaluation first.
+ */
+export function tendersInEvaluation(
+  db: Db,
+  authorityIds: readonly string[],
+  limit: number,
+): Promise<AwardTaskRow[]> {
+  if (authorityIds.length === 0) return Promise.resolve([]);
+  return taskTender(db)
+    .innerJoin("tender_evaluations as v", (j) =>
+      j.onRef("v.authority_id", "=", "t.authority_id").onRef("v.tender_id", "=", "t.id"),
+    )
+    .where("t.authority_id", "in", [...authorityIds])
+    .where("t.status", "=", "published")
+    .where("t.opened_at", "is not", null)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("tender_awards as a")
+            .select("a.id")
+            .whereRef("a.authority_id", "=", "t.authority_id")
+            .whereRef("a.tender_id", "=", "t.id")
+            .where("a.status", "<>", "withdrawn"),
+        ),
+      ),
+    )
+    .orderBy("v.started_at")
+    .orderBy("t.id")
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Standstill challenges not yet decided: of these authorities' awards, or lodged by this person;
+ * the oldest first.
+ */
+export function undecidedChallenges(
+  db: Db,
+  of: { authorityIds: readonly string[] } | { lodgedBy: string },
+  limit: number,
+): Promise<(AwardTaskRow & { challenge_id: string; lodged_at: Date; organisation_name: string })[]> {
+  if ("authorityIds" in of && of.authorityIds.length === 0) return Promise.resolve([]);
+  const query = taskTender(db)
+    .innerJoin("award_challenges as c", (j) =>
+      j.onRef("c.authority_id", "=", "t.authority_id").onRef("c.tender_id", "=", "t.id"),
+    )
+    .innerJoin("organisations as o", "o.id", "c.organisation_id")
+    .select(["c.id as challenge_id", "c.lodged_at", "o.name as organisation_name"])
+    .where("c.decided_at", "is", null);
+  return (
+    "authorityIds" in of
+      ? query.where("c.authority_id", "in", [...of.authorityIds])
+      : query.where("c.lodged_by", "=", of.lodgedBy)
+  )
+    .orderBy("c.lodged_at")
+    .orderBy("c.id")
+    .limit(limit)
+    .execute();
+}
+
+/** These authorities' awards in standstill (neither challenged nor over), ending soonest first. */
+export function awardsInStandstill(
+  db: Db,
+  authorityIds: readonly string[],
+  now: Date,
+  limit: number,
+): Promise<(AwardTaskRow & { award_id: string; standstill_ends_at: Date; supplier_name: string })[]> {
+  if (authorityIds.length === 0) return Promise.resolve([]);
+  return taskTender(db)
+    .innerJoin("tender_awards as a", (j) =>
+      j.onRef("a.authority_id", "=", "t.authority_id").onRef("a.tender_id", "=", "t.id"),
+    )
+    .select(["a.id as award_id", "a.standstill_ends_at", "a.supplier_name"])
+    .where("a.authority_id", "in", [...authorityIds])
+    .where("a.status", "=", "awarded")
+    .where("a.standstill_ends_at", ">", now)
+    .orderBy("a.standstill_ends_at")
+    .orderBy("a.id")
+    .limit(limit)
+    .execute();
+}
+
+/** The assessment summaries these organisations received for these tenders' live awards. */
+export function outcomesOf(db: Db, organisationIds: readonly string[], tenderIds: readonly string[]) {
+  if (organisationIds.length === 0 || tenderIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("award_assessments as s")
+    .innerJoin("tender_awards as a", (j) =>
+      j.onRef("a.authority_id", "=", "s.authority_id").onRef("a.id", "=", "s.award_id"),
+    )
+    .select([
+      "a.tender_id",
+      "s.organisation_id",
+      "s.outcome",
+      "s.rank",
+      "s.bid_id",
+      "a.bid_id as winning_bid_id",
+    ])
+    .where("s.organisation_id", "in", [...organisationIds])
+    .where("a.tender_id", "in", [...tenderIds])
+    .where("a.status", "<>", "withdrawn")
+    .execute();
+}

@@ -490,3 +490,60 @@ export async function replaceStaffDomains(
     .onConflict((oc) => oc.columns(["authority_id", "domain"]).doNothing())
     .execute();
 }
+
+// A person's work (tasks.service.ts): each list bounded by `limit`, with how many there are in all
+// (`total`, counted before the limit).
+
+/**
+ * EOIs submitted and not yet decided (submitted or considered): of these authorities, or made by
+ * these organisations or led by this employee; the decision due soonest first.
+ */
+export function undecidedChallenges(
+  db: Db,
+  of: { authorityIds: readonly string[] } | { organisationIds: readonly string[]; leadUserId: string },
+  limit: number,
+): Promise<(ChallengeRow & { total: bigint })[]> {
+  if ("authorityIds" in of && of.authorityIds.length === 0) return Promise.resolve([]);
+  const query = withNames(db)
+    .select(sql<bigint>`count(*) over ()`.as("total"))
+    .where("c.status", "in", ["submitted", "considered"]);
+  return (
+    "authorityIds" in of
+      ? query.where("c.authority_id", "in", [...of.authorityIds])
+      : query.where((eb) =>
+          eb.or([
+            ...(of.organisationIds.length > 0
+              ? [eb("c.organisation_id", "in", [...of.organisationIds])]
+              : []),
+            eb.and([eb("c.applicant_type", "=", "employees"), eb("c.lead_user_id", "=", of.leadUserId)]),
+          ]),
+        )
+  )
+    .orderBy("c.decision_due")
+    .orderBy("c.submitted_at")
+    .orderBy("c.id")
+    .limit(limit)
+    .execute();
+}
+
+/** Drafts, of any authority, naming this person (by their verified address) who has not confirmed. */
+export function awaitingConfirmationByAnywhere(
+  db: Db,
+  userId: string,
+  limit: number,
+): Promise<(ChallengeRow & { total: bigint })[]> {
+  return withNames(db)
+    .select(sql<bigint>`count(*) over ()`.as("total"))
+    .innerJoin("challenge_co_signatories as cs", (j) =>
+      j.onRef("cs.authority_id", "=", "c.authority_id").onRef("cs.challenge_id", "=", "c.id"),
+    )
+    .innerJoin("users as cu", (j) => j.on(sql<string>`lower(cu.email)`, "=", sql<string>`lower(cs.email)`))
+    .where("c.status", "=", "draft")
+    .where("cu.id", "=", userId)
+    .where("cu.email_verified_at", "is not", null)
+    .where("cs.confirmed_at", "is", null)
+    .orderBy("c.updated_at", "desc")
+    .orderBy("c.id")
+    .limit(limit)
+    .execute();
+}

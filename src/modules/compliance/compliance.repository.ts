@@ -250,3 +250,43 @@ export async function insertEvaluation(trx: Trx, row: TenderEvaluationsTable): P
 }
 
 export type { TenderEvaluation };
+
+// A person's work (tasks.service.ts)
+
+/**
+ * The opened tenders of these authorities whose evaluation has not started (the compliance check
+ * comes first), longest opened first, with how many there are in all (`total`).
+ */
+export function tendersToCheck(db: Db, authorityIds: readonly string[], limit: number) {
+  if (authorityIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("tenders as t")
+    .innerJoin("authorities as a", "a.id", "t.authority_id")
+    .select([
+      "t.authority_id",
+      "t.id as tender_id",
+      "t.title",
+      "t.opened_at",
+      "a.name as authority_name",
+      "a.slug as authority_slug",
+      sql<bigint>`count(*) over ()`.as("total"),
+    ])
+    .where("t.authority_id", "in", [...authorityIds])
+    .where("t.status", "=", "published")
+    .where("t.opened_at", "is not", null)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("tender_evaluations as e")
+            .select("e.tender_id")
+            .whereRef("e.authority_id", "=", "t.authority_id")
+            .whereRef("e.tender_id", "=", "t.id"),
+        ),
+      ),
+    )
+    .orderBy("t.opened_at")
+    .orderBy("t.id")
+    .limit(limit)
+    .execute();
+}

@@ -257,3 +257,39 @@ export async function organisationName(db: Db, id: string): Promise<string | und
 export async function authoritySlug(db: Db, id: string): Promise<string | undefined> {
   return (await db.selectFrom("authorities").select("slug").where("id", "=", id).executeTakeFirst())?.slug;
 }
+
+// A person's work (tasks.service.ts)
+
+/**
+ * Contracts that may give someone work: of these authorities, or led by these organisations. Those
+ * with a report awaiting its rating come first, then those still running or whose last day is on or
+ * after `since` (reports and ratings are due until after the end), most recently entered first: at
+ * most `limit`, with how many there are in all (`total`).
+ */
+export function contractsWithWork(
+  db: Db,
+  of: { authorityIds: readonly string[] } | { leadOrganisationIds: readonly string[] },
+  since: string,
+  limit: number,
+): Promise<(ContractRow & { total: bigint })[]> {
+  const ids = "authorityIds" in of ? of.authorityIds : of.leadOrganisationIds;
+  if (ids.length === 0) return Promise.resolve([]);
+  const unrated = sql<boolean>`exists (
+    select 1 from kpi_reports r
+    where r.authority_id = c.authority_id and r.contract_id = c.id
+      and not exists (
+        select 1 from kpi_ratings g
+        where g.authority_id = r.authority_id and g.contract_id = r.contract_id
+          and g.kpi_position = r.kpi_position and g.period_number = r.period_number))`;
+  return contracts(db)
+    .select(sql<bigint>`count(*) over ()`.as("total"))
+    .where("authorityIds" in of ? "c.authority_id" : "c.organisation_id", "in", [...ids])
+    .where((eb) =>
+      eb.or([eb(unrated, "=", true), eb(sql`coalesce(c.terminated_on, c.ends_on)`, ">=", since)]),
+    )
+    .orderBy(unrated, "desc")
+    .orderBy("c.entered_at", "desc")
+    .orderBy("c.id")
+    .limit(limit)
+    .execute();
+}

@@ -252,3 +252,66 @@ export function authorityEvaluators(db: Db, authorityId: string): Promise<{ id: 
     .orderBy("u.id")
     .execute();
 }
+
+// A person's work (tasks.service.ts)
+
+/** A tender an evaluator is assigned to, with their declaration and submission, and whether evaluation has started. */
+export interface AssignmentRow {
+  authority_id: string;
+  tender_id: string;
+  title: string;
+  status: "draft" | "published" | "cancelled";
+  opened_at: Date | null;
+  authority_name: string;
+  authority_slug: string;
+  assigned_at: Date;
+  declaration: Declaration | null;
+  submitted_at: Date | null;
+  evaluation_started_at: Date | null;
+  total: bigint;
+}
+
+/** The tenders this person is assigned to evaluate, latest assignment first, with how many in all (`total`). */
+export function assignmentsOf(db: Db, userId: string, limit: number): Promise<AssignmentRow[]> {
+  return db
+    .selectFrom("tender_evaluators as e")
+    .innerJoin("tenders as t", (j) =>
+      j.onRef("t.authority_id", "=", "e.authority_id").onRef("t.id", "=", "e.tender_id"),
+    )
+    .innerJoin("authorities as a", "a.id", "e.authority_id")
+    .leftJoin("evaluator_declarations as d", (j) =>
+      j
+        .onRef("d.authority_id", "=", "e.authority_id")
+        .onRef("d.tender_id", "=", "e.tender_id")
+        .onRef("d.user_id", "=", "e.user_id"),
+    )
+    .leftJoin("evaluation_submissions as s", (j) =>
+      j
+        .onRef("s.authority_id", "=", "e.authority_id")
+        .onRef("s.tender_id", "=", "e.tender_id")
+        .onRef("s.user_id", "=", "e.user_id"),
+    )
+    .leftJoin("tender_evaluations as v", (j) =>
+      j.onRef("v.authority_id", "=", "e.authority_id").onRef("v.tender_id", "=", "e.tender_id"),
+    )
+    .select([
+      "e.authority_id",
+      "e.tender_id",
+      "t.title",
+      "t.status",
+      "t.opened_at",
+      "a.name as authority_name",
+      "a.slug as authority_slug",
+      "e.assigned_at",
+      "d.declaration",
+      "s.submitted_at",
+      "v.started_at as evaluation_started_at",
+      sql<bigint>`count(*) over ()`.as("total"),
+    ])
+    .where("e.user_id", "=", userId)
+    .where("t.status", "<>", "draft")
+    .orderBy("e.assigned_at", "desc")
+    .orderBy("e.tender_id")
+    .limit(limit)
+    .execute();
+}

@@ -670,3 +670,63 @@ export async function setEnforcementResolved(
     .where("id", "=", id)
     .execute();
 }
+
+// A person's work (tasks.service.ts)
+
+/** A draft report with its location, regulator and the points of fact challenged in it. */
+export interface DraftReportRow {
+  regulator_id: string;
+  inspection_id: string;
+  registration_id: string;
+  inspected_on: string;
+  challenge_ends_at: Date;
+  location_name: string;
+  organisation_id: string;
+  regulator_name: string;
+  /** Points challenged and not yet answered. */
+  unanswered: bigint;
+  /** Points accepted and not yet reflected in a corrected draft. */
+  uncorrected: bigint;
+  total: bigint;
+}
+
+/**
+ * Draft reports (not yet published) of these regulators, or of these providers' locations, the
+ * factual-accuracy period ending soonest first: at most `limit`, with how many in all (`total`).
+ */
+export function draftReports(
+  db: Db,
+  of: { regulatorIds: readonly string[] } | { organisationIds: readonly string[] },
+  limit: number,
+): Promise<DraftReportRow[]> {
+  const ids = "regulatorIds" in of ? of.regulatorIds : of.organisationIds;
+  if (ids.length === 0) return Promise.resolve([]);
+  const points = (where: ReturnType<typeof sql>) => sql<bigint>`(
+    select count(*) from accuracy_challenges c
+    where c.regulator_id = i.regulator_id and c.inspection_id = i.id and ${where})`;
+  return db
+    .selectFrom("inspections as i")
+    .innerJoin("registrations as r", (j) =>
+      j.onRef("r.regulator_id", "=", "i.regulator_id").onRef("r.id", "=", "i.registration_id"),
+    )
+    .innerJoin("authorities as au", "au.id", "i.regulator_id")
+    .select([
+      "i.regulator_id",
+      "i.id as inspection_id",
+      "i.registration_id",
+      "i.inspected_on",
+      "i.challenge_ends_at",
+      "r.name as location_name",
+      "r.organisation_id",
+      "au.name as regulator_name",
+      points(sql`c.outcome is null`).as("unanswered"),
+      points(sql`c.outcome = 'accepted' and c.corrected_in is null`).as("uncorrected"),
+      sql<bigint>`count(*) over ()`.as("total"),
+    ])
+    .where("i.status", "=", "draft-report")
+    .where("regulatorIds" in of ? "i.regulator_id" : "r.organisation_id", "in", [...ids])
+    .orderBy("i.challenge_ends_at")
+    .orderBy("i.id")
+    .limit(limit)
+    .execute();
+}

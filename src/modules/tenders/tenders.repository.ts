@@ -754,3 +754,111 @@ export async function anyBidReceived(db: Db, authorityId: string, tenderId: stri
     .executeTakeFirst();
   return row !== undefined;
 }
+
+// A person's work (tasks.service.ts): each list bounded by `limit`, with how many there are in all
+// (`total`, counted before the limit).
+
+/** The tender of a person's task, with its authority. */
+export interface TenderTaskRow {
+  authority_id: string;
+  tender_id: string;
+  title: string;
+  authority_name: string;
+  authority_slug: string;
+  submission_deadline: Date;
+  total: bigint;
+}
+
+const taskTender = (db: Db) =>
+  db
+    .selectFrom("tenders as t")
+    .innerJoin("authorities as a", "a.id", "t.authority_id")
+    .select([
+      "t.authority_id",
+      "t.id as tender_id",
+      "t.title",
+      "a.name as authority_name",
+      "a.slug as authority_slug",
+      "t.submission_deadline",
+      sql<bigint>`count(*) over ()`.as("total"),
+    ]);
+
+/**
+ * The published tenders of these authorities whose deadline has passed and whose bids are not yet
+ * opened, longest closed first, with the first opener's confirmation if there is one.
+ */
+export function tendersAwaitingOpening(
+  db: Db,
+  authorityIds: readonly string[],
+  now: Date,
+  limit: number,
+): Promise<(TenderTaskRow & { first_opener_id: string | null; first_confirmed_at: Date | null })[]> {
+  if (authorityIds.length === 0) return Promise.resolve([]);
+  return taskTender(db)
+    .leftJoin("tender_openings as o", (j) =>
+      j.onRef("o.authority_id", "=", "t.authority_id").onRef("o.tender_id", "=", "t.id"),
+    )
+    .select(["o.first_opener_id", "o.first_confirmed_at"])
+    .where("t.authority_id", "in", [...authorityIds])
+    .where("t.status", "=", "published")
+    .where("t.opened_at", "is", null)
+    .where("t.submission_deadline", "<=", now)
+    .orderBy("t.submission_deadline")
+    .orderBy("t.id")
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Questions not yet answered on tenders still open for bids (answers are given only then): of these
+ * authorities' tenders, or asked by this person. Those of the tender closing first come first.
+ */
+export function unansweredQuestions(
+  db: Db,
+  of: { authorityIds: readonly string[] } | { askedBy: string },
+  now: Date,
+  limit: number,
+): Promise<(TenderTaskRow & { question_id: string; asked_at: Date })[]> {
+  if ("authorityIds" in of && of.authorityIds.length === 0) return Promise.resolve([]);
+  let query = taskTender(db)
+    .innerJoin("tender_questions as q", (j) =>
+      j.onRef("q.authority_id", "=", "t.authority_id").onRef("q.tender_id", "=", "t.id"),
+    )
+    .select(["q.id as question_id", "q.asked_at"])
+    .where("q.answered_at", "is", null)
+    .where("t.status", "=", "published")
+    .where("t.submission_deadline", ">", now);
+  query =
+    "authorityIds" in of
+      ? query.where("t.authority_id", "in", [...of.authorityIds])
+      : query.where("q.asked_by", "=", of.askedBy);
+  return query.orderBy("t.submission_deadline").orderBy("q.asked_at").orderBy("q.id").limit(limit).execute();
+}
+
+/** A tender these organisations registered interest in (bidding needs it), most recent first. */
+export interface InterestRow extends TenderTaskRow {
+  organisation_id: string;
+  organisation_name: string;
+  status: Tender["status"];
+  opened_at: Date | null;
+}
+
+export function interestsOf(
+  db: Db,
+  organisationIds: readonly string[],
+  limit: number,
+): Promise<InterestRow[]> {
+  if (organisationIds.length === 0) return Promise.resolve([]);
+  return taskTender(db)
+    .innerJoin("tender_interests as i", (j) =>
+      j.onRef("i.authority_id", "=", "t.authority_id").onRef("i.tender_id", "=", "t.id"),
+    )
+    .innerJoin("organisations as g", "g.id", "i.organisation_id")
+    .select(["i.organisation_id", "g.name as organisation_name", "t.status", "t.opened_at"])
+    .where("i.organisation_id", "in", [...organisationIds])
+    .where("t.status", "<>", "draft")
+    .orderBy("i.registered_at", "desc")
+    .orderBy("t.id")
+    .limit(limit)
+    .execute();
+}

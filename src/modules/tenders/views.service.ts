@@ -39,7 +39,12 @@ import type { TenderAmendment } from "./tenders.table.ts";
  * The key of the label of a tender's stage: its state's, or — once opened — the stage a later
  * module says it has reached (`tenderStage`: awarded, in standstill, contracted).
  */
-async function stageOf(ctx: Ctx, authorityId: string, tenderId: string, state: TenderState): Promise<string> {
+export async function stageOf(
+  ctx: Ctx,
+  authorityId: string,
+  tenderId: string,
+  state: TenderState,
+): Promise<string> {
   if (state !== "opened") return `tenders.state.${state}`;
   const [stage] = await collect(tenderStage, ctx, { authorityId, tenderId });
   return stage ?? "tenders.state.opened";
