@@ -128,9 +128,12 @@ describe("accounts in the browser", () => {
         "Your email address is confirmed",
       );
 
-      // Sign in and set up two-factor sign-in.
+      // Sign in: to their work, then on to the account to set up two-factor sign-in.
       await signIn(page, email, password);
-      await page.waitForURL(`${baseUrl}/account`);
+      await page.waitForURL(`${baseUrl}/tasks`);
+      expect(await heading(page)).toBe("Your work");
+      await expectAccessible(page);
+      await visit(page, "/account");
       expect(await heading(page)).toBe("Your account");
       await expectAccessible(page);
       await page.getByRole("link", { name: "Set up two-factor sign-in" }).click();
@@ -160,7 +163,7 @@ describe("accounts in the browser", () => {
 
       // Sign in again: now a code is needed. (The next period's code: the one used to set up cannot be used again.)
       await signIn(page, email, password);
-      await page.waitForURL(`${baseUrl}/sign-in/two-factor?returnTo=%2Faccount`);
+      await page.waitForURL(`${baseUrl}/sign-in/two-factor?returnTo=%2Ftasks`);
       expect(await heading(page)).toBe("Enter the code from your authenticator app");
       await expectAccessible(page);
       await page.getByRole("textbox", { name: "Code" }).fill("000000");
@@ -169,8 +172,8 @@ describe("accounts in the browser", () => {
       await expectAccessible(page);
       await page.getByRole("textbox", { name: "Code" }).fill(authenticatorCode(secret, 1));
       await page.getByRole("button", { name: "Continue" }).click();
-      await page.waitForURL(`${baseUrl}/account`);
-      expect(await heading(page)).toBe("Your account");
+      await page.waitForURL(`${baseUrl}/tasks`);
+      expect(await heading(page)).toBe("Your work");
       expect(
         await page.locator(".govuk-service-navigation").getByRole("link", { name: "Your account" }).count(),
       ).toBe(1);

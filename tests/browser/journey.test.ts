@@ -140,8 +140,9 @@ describe("a small charity's first steps on OpenPS", () => {
       await page.getByLabel("Email address").fill(email);
       await page.getByLabel("Password").fill(password);
       await page.getByRole("button", { name: "Sign in", exact: true }).click();
-      expect(await arrived(page)).toBe("/account");
-      expect(await text(page.getByRole("heading", { level: 1 }))).toBe("Your account");
+      expect(await arrived(page)).toBe("/tasks");
+      expect(await text(page.getByRole("heading", { level: 1 }))).toBe("Your work");
+      await page.goto(`${baseUrl}/account`);
       expect(await text(page.locator("main"))).toContain("Maya Okafor");
 
       // 4. Register the charity: first with no name and a malformed charity number.

@@ -237,15 +237,19 @@ describe("signing in and out", () => {
     const [mail] = await deliverEmails();
     expect(mail?.to).toBe(ann.email);
     await browser.get(linkIn(mail));
-    expect((await signInWith(browser, ann.email, ann.password)).headers.location).toBe("/account");
+    expect((await signInWith(browser, ann.email, ann.password)).headers.location).toBe("/tasks");
   });
 
-  it("signs in, shows the account, and signs out, ending the session", async () => {
+  it("signs in to the person's work, shows the account, and signs out, ending the session", async () => {
     const ann = await createUser(t.database.db, { displayName: "Ann Example", clock });
     const browser = testBrowser(t.app);
     const response = await signInWith(browser, ann.email, ann.password);
     expect(response.statusCode).toBe(303);
-    expect(response.headers.location).toBe("/account");
+    // Everyone lands on their work ("Your work", /tasks), which links to the account.
+    expect(response.headers.location).toBe("/tasks");
+    const work = await browser.get("/tasks");
+    expect(work.statusCode).toBe(200);
+    expect(work.body).toContain("<title>Your work – OpenPS</title>");
     const account = await browser.get("/account");
     expect(account.statusCode).toBe(200);
     expect(account.body).toContain("Ann Example");
@@ -295,7 +299,7 @@ describe("signing in and out", () => {
     const before = browser.cookie(SESSION_COOKIE);
     for (const returnTo of ["https://evil.example/", "//evil.example/", "/\\evil.example", "/sign-out"]) {
       const again = await signInWith(browser, ann.email, ann.password, returnTo);
-      expect(again.headers.location, returnTo).toBe("/account");
+      expect(again.headers.location, returnTo).toBe("/tasks");
     }
     expect(browser.cookie(SESSION_COOKIE)).not.toBe(before);
     expect(await t.database.db.selectFrom("sessions").selectAll().execute()).toHaveLength(1);
@@ -498,7 +502,7 @@ describe("two-factor sign-in", () => {
 
     await browser.post("/sign-out");
     const again = await signInWith(browser, bea.email, bea.password);
-    expect(again.headers.location).toBe("/sign-in/two-factor?returnTo=%2Faccount");
+    expect(again.headers.location).toBe("/sign-in/two-factor?returnTo=%2Ftasks");
     // Half-signed-in: not signed in yet.
     expect((await browser.get("/account")).headers.location).toBe("/sign-in?returnTo=%2Faccount");
     expect((await browser.get("/sign-in?returnTo=%2Faccount")).headers.location).toBe(
@@ -523,7 +527,7 @@ describe("two-factor sign-in", () => {
     expect(errorLinks(replay.body)).toEqual(["#code"]);
     // A recovery code works, once.
     const recovered = await other.post("/sign-in/two-factor", { code: (codes[0] as string).toUpperCase() });
-    expect(recovered.headers.location).toBe("/account");
+    expect(recovered.headers.location).toBe("/tasks");
     const third = testBrowser(t.app);
     await signInWith(third, bea.email, bea.password);
     await third.get("/sign-in/two-factor");
@@ -721,13 +725,13 @@ describe("demo accounts", () => {
       expect(new Set(DEMO_USERS.map((u) => u.role)).size).toBe(DEMO_USERS.length);
       const bidOpener = DEMO_USERS.find((u) => u.role === "bid-opener");
       const signedIn = await browser.post("/sign-in/demo", { userId: bidOpener?.id as string });
-      expect(signedIn.headers.location).toBe("/account");
-      expect((await browser.get("/account")).statusCode).toBe(200);
+      expect(signedIn.headers.location).toBe("/tasks");
+      expect((await browser.get("/tasks")).statusCode).toBe(200);
       // The password works too, for the form.
       const citizen = DEMO_USERS.find((u) => u.role === "citizen");
       expect(
         (await signInWith(testBrowser(demo.app), citizen?.email as string, DEMO_PASSWORD)).headers.location,
-      ).toBe("/account");
+      ).toBe("/tasks");
     } finally {
       await demo.close();
     }

@@ -20,7 +20,8 @@ import { demoSignIn, presentDemoAccounts, signIn, signOut } from "./sessions.ser
 import { demoVerificationLink, resendVerification, signUp, verifyEmail } from "./sign-up.service.ts";
 import { passTwoFactor } from "./two-factor.service.ts";
 
-export const DEFAULT_AFTER_SIGN_IN = "/account";
+/** Where everyone lands after signing in, unless they were on their way somewhere: their work. */
+export const DEFAULT_AFTER_SIGN_IN = "/tasks";
 
 /** Notices a page may show, by key (`accounts.notices.<key>`). */
 export const NOTICES = new Set([
@@ -32,7 +33,7 @@ export const NOTICES = new Set([
   "recovery-codes",
 ]);
 
-/** A path on this site to go back to after signing in; anything else becomes the account page. */
+/** A path on this site to go back to after signing in; anything else becomes the default (`/tasks`). */
 export function safeReturnTo(value: unknown): string {
   if (typeof value !== "string" || value.length > 500) return DEFAULT_AFTER_SIGN_IN;
   if (!value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\"))

@@ -1,8 +1,11 @@
-import { anyone, type RuleSet } from "../rules.ts";
+import { anyone, type RuleSet, signedIn } from "../rules.ts";
 
 export const home: RuleSet = {
   rules: {
     // An authority's hub: public, with what its people can start shown to them.
     "GET /authorities/:slug": anyone(200),
+    // Each person's work: everyone signed in has it (drawn from their own roles), no one else.
+    "GET /tasks": signedIn(200),
+    "GET /api/v1/me/tasks": signedIn(200),
   },
 };
