@@ -7,6 +7,7 @@ import path from "node:path";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance } from "fastify";
 import { registerAssets } from "./http/assets.ts";
+import { registerCompression } from "./http/compression.ts";
 import type { AppDeps } from "./http/context.ts";
 import { registerCsrf } from "./http/csrf.ts";
 import { registerErrorHandling } from "./http/errors.ts";
@@ -79,6 +80,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Infrastructure
   registerErrorHandling(app);
   await registerSecurityHeaders(app);
+  // Pages and other text sent compressed as the browser accepts (assets are compressed once, ahead).
+  registerCompression(app);
   await app.register(formbody);
   await registerUploads(app, {
     maxBytes: deps.config.maxUploadBytes,

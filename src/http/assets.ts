@@ -6,6 +6,8 @@
  * - govuk-frontend's JavaScript and a small module script of ours that runs its `initAll()`:
  *   progressive enhancement only, every page works without them;
  * - our own icons from `src/public/` (an OpenPS monogram), and `/favicon.ico`.
+ * The stylesheet and scripts are kept in memory and sent compressed (brotli or gzip, as the browser
+ * accepts: src/http/compression.ts), each compressed once, on its first request.
  * No govuk-frontend image is served: all of them carry the crown, which OpenPS, not being on
  * GOV.UK, must not use. The fonts are not served either (a system font stack is used).
  */
@@ -16,6 +18,12 @@ import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 import * as sass from "sass";
+import {
+  type CompressedVariants,
+  compressedVariants,
+  MIN_COMPRESS_BYTES,
+  negotiateEncoding,
+} from "./compression.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -132,9 +140,12 @@ export function buildStylesheet(options: { stylesDir?: string; cacheDir?: string
 
 interface MemoryAsset {
   kind: "memory";
-  body: string;
+  body: string | Buffer;
   type: string;
 }
+
+/** Each memory asset compressed, by its versioned name (which changes with its content): once a process. */
+const compressedAssets = new Map<string, CompressedVariants>();
 
 interface FileAsset {
   kind: "file";
@@ -167,7 +178,15 @@ export async function registerAssets(app: FastifyInstance): Promise<void> {
     cacheControl: IMMUTABLE,
   });
 
-  const govukFrontendScript = versioned(GOVUK_DIST, "govuk-frontend.min.js");
+  const govukFrontend = readFileSync(path.join(GOVUK_DIST, "govuk-frontend.min.js"));
+  const govukFrontendName = versionedName("govuk-frontend.min.js", shortHash(govukFrontend));
+  assets.set(govukFrontendName, {
+    kind: "memory",
+    body: govukFrontend,
+    type: "text/javascript; charset=utf-8",
+    cacheControl: IMMUTABLE,
+  });
+  const govukFrontendScript = `/assets/${govukFrontendName}`;
   // Its source map, for browser developer tools, at the address the script names.
   assets.set("govuk-frontend.min.js.map", {
     kind: "file",
@@ -202,11 +221,23 @@ export async function registerAssets(app: FastifyInstance): Promise<void> {
     "/assets/:name",
     { schema: { hide: true } },
     async (request, reply) => {
-      const asset = assets.get(request.params.name);
+      const { name } = request.params;
+      const asset = assets.get(name);
       if (!asset) return reply.callNotFound();
       reply.header("cache-control", asset.cacheControl);
-      if (asset.kind === "memory") return reply.type(asset.type).send(asset.body);
-      return reply.sendFile(asset.file, asset.root, { cacheControl: false });
+      if (asset.kind === "file") return reply.sendFile(asset.file, asset.root, { cacheControl: false });
+      reply.type(asset.type).header("vary", "Accept-Encoding");
+      const encoding =
+        asset.body.length >= MIN_COMPRESS_BYTES
+          ? negotiateEncoding(request.headers["accept-encoding"])
+          : null;
+      if (!encoding) return reply.send(asset.body);
+      let compressed = compressedAssets.get(name);
+      if (!compressed) {
+        compressed = compressedVariants(asset.body);
+        compressedAssets.set(name, compressed);
+      }
+      return reply.header("content-encoding", encoding).send(compressed[encoding]);
     },
   );
 

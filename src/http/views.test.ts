@@ -1,3 +1,4 @@
+import type { FastifyRequest } from "fastify";
 import nunjucks from "nunjucks";
 import { describe, expect, it } from "vitest";
 import { translatorFor } from "./i18n.ts";
@@ -5,70 +6,85 @@ import {
   accountNavigationFor,
   createViewEnvironment,
   languagesFor,
+  MOST_NAVIGATION_ITEMS,
   NAVIGATION,
   navigationFor,
+  pageAddresses,
   templateTranslator,
 } from "./views.ts";
 
 describe("navigationFor", () => {
   const t = translatorFor("en");
 
-  it("gives the public every public section, and marks the current page", () => {
-    expect(navigationFor("public", "/open-data", t)).toEqual([
-      { text: "Home", href: "/", current: false, active: false },
+  it("gives the public at most six sections, grouped by who uses them, and marks the current page", () => {
+    expect(navigationFor(false, "/open-data", t)).toEqual([
       { text: "Find a service", href: "/regulation/find", current: false, active: false },
       { text: "Providers", href: "/organisations", current: false, active: false },
       { text: "Opportunities", href: "/opportunities", current: false, active: false },
-      { text: "Consultations", href: "/consultations", current: false, active: false },
-      { text: "Pipeline", href: "/pipeline", current: false, active: false },
-      { text: "Right to Challenge", href: "/right-to-challenge", current: false, active: false },
-      { text: "Contracts", href: "/contracts", current: false, active: false },
+      { text: "Public bodies", href: "/authorities", current: false, active: false },
       { text: "Open data", href: "/open-data", current: true, active: false },
     ]);
+    for (const entries of Object.values(NAVIGATION))
+      expect(entries.length).toBeLessThanOrEqual(MOST_NAVIGATION_ITEMS);
   });
 
-  it("marks a section active on the pages under it, but never Home", () => {
-    const items = navigationFor("public", "/open-data/archive", t);
-    expect(items.filter((item) => item.current || item.active).map((item) => item.href)).toEqual([
-      "/open-data",
+  it("puts their work first for someone signed in", () => {
+    const items = navigationFor(true, "/tasks", t);
+    expect(items.map((item) => [item.text, item.href])).toEqual([
+      ["Your work", "/tasks"],
+      ["Find a service", "/regulation/find"],
+      ["Providers", "/organisations"],
+      ["Opportunities", "/opportunities"],
+      ["Public bodies", "/authorities"],
+      ["Open data", "/open-data"],
     ]);
-    expect(
-      navigationFor("public", "/", t)
-        .filter((item) => item.current)
-        .map((item) => item.href),
-    ).toEqual(["/"]);
-    expect(navigationFor("public", "/consultations/x", t).find((item) => item.href === "/")?.active).toBe(
-      false,
-    );
+    expect(items[0]?.current).toBe(true);
+    expect(NAVIGATION.signedIn).toHaveLength(MOST_NAVIGATION_ITEMS);
   });
 
-  it("gives an unknown role the public navigation, in Welsh too", () => {
-    expect(navigationFor("somebody", "/", translatorFor("cy")).map((item) => item.text)).toEqual([
-      "Hafan",
+  it("marks a section active on the pages under it and on the lists it holds", () => {
+    const activeOn = (path: string) =>
+      navigationFor(false, path, t)
+        .filter((item) => item.current || item.active)
+        .map((item) => item.href);
+    expect(activeOn("/open-data/archive")).toEqual(["/open-data"]);
+    expect(activeOn("/regulation/compare")).toEqual(["/regulation/find"]);
+    for (const path of [
+      "/authorities/westshire-county-council/tenders",
+      "/pipeline",
+      "/consultations/x",
+      "/right-to-challenge",
+      "/contracts",
+      "/regulators/x",
+      "/public-bodies/x",
+    ])
+      expect(activeOn(path), path).toEqual(["/authorities"]);
+    // A path that only begins like a section is not in it; the home page is in none.
+    expect(activeOn("/authoritiesx")).toEqual([]);
+    expect(activeOn("/")).toEqual([]);
+  });
+
+  it("is in Welsh for a Welsh reader", () => {
+    expect(navigationFor(true, "/", translatorFor("cy")).map((item) => item.text)).toEqual([
+      "Eich gwaith",
       "Dod o hyd i wasanaeth",
       "Darparwyr",
       "Cyfleoedd",
-      "Ymgynghoriadau",
-      "Piblinell",
-      "Hawl i Herio",
-      "Contractau",
+      "Cyrff cyhoeddus",
       "Data agored",
     ]);
-    expect(navigationFor("somebody", "/", t)).toEqual(navigationFor("public", "/", t));
-    expect(NAVIGATION.public).toHaveLength(9);
   });
 });
 
 describe("accountNavigationFor", () => {
   const t = translatorFor("en");
 
-  it("gives someone signed in their inbox, with how many are unread in its name when any are", () => {
+  it("gives someone signed in their inbox, with how many are unread in its name when any are, and their account", () => {
     expect(accountNavigationFor(false, "/", t).map((item) => item.href)).toEqual(["/sign-in"]);
     const none = accountNavigationFor(true, "/inbox", t);
     expect(none.map((item) => [item.text, item.href, item.current])).toEqual([
       ["Inbox", "/inbox", true],
       ["Your account", "/account", false],
-      ["Sign out", "/sign-out", false],
     ]);
     expect(none[0]?.html).toBeUndefined();
     const some = accountNavigationFor(true, "/inbox/019a0000-0000-7000-8000-0000000000aa", t, 1234);
@@ -79,6 +95,43 @@ describe("accountNavigationFor", () => {
     });
     expect(accountNavigationFor(true, "/", translatorFor("cy"), 2)[0]?.html).toBe(
       'Mewnflwch <strong class="openps-unread-count">2 heb eu darllen</strong>',
+    );
+  });
+});
+
+describe("pageAddresses", () => {
+  const request = (url: string, options: { method?: string; signedIn?: boolean } = {}) =>
+    ({
+      url,
+      method: options.method ?? "GET",
+      routeOptions: { config: { rules: { who: { signedIn: options.signedIn ?? false } } } },
+    }) as unknown as FastifyRequest;
+
+  it("gives the canonical address and each language's, absolute on the public base URL", () => {
+    expect(
+      pageAddresses(request("/organisations?q=care&lang=cy"), "https://openps.example.org/", 200),
+    ).toEqual({
+      canonical: "https://openps.example.org/organisations?q=care",
+      alternates: [
+        { hreflang: "en", href: "https://openps.example.org/organisations?q=care&lang=en" },
+        { hreflang: "cy", href: "https://openps.example.org/organisations?q=care&lang=cy" },
+        { hreflang: "x-default", href: "https://openps.example.org/organisations?q=care" },
+      ],
+      indexable: true,
+    });
+  });
+
+  it("keeps out of search engines what is signed in only, an error and a form sent back", () => {
+    expect(
+      pageAddresses(request("/account", { signedIn: true }), "http://localhost:3000", 200).indexable,
+    ).toBe(false);
+    expect(pageAddresses(request("/nowhere"), "http://localhost:3000", 404).indexable).toBe(false);
+    expect(
+      pageAddresses(request("/sign-in", { method: "POST" }), "http://localhost:3000", 400).indexable,
+    ).toBe(false);
+    // A path that a browser would read as another site stays on this one.
+    expect(pageAddresses(request("//evil.example/x"), "http://localhost:3000", 200).canonical).toBe(
+      "http://localhost:3000/x",
     );
   });
 });

@@ -4,8 +4,9 @@
  * `<module>/views/<page>.njk`) and in govuk-frontend (`govuk/components/...`).
  *
  * `reply.page(template, context)` renders a page with the layout's context (see `layoutContext`):
- * the locale and a translator `t`, the service navigation for the actor, the language switch, the
- * asset URLs and the demo flag. The page's own context is spread over it, so a page may override
+ * the locale and a translator `t`, the service navigation (the public's, or a signed-in person's:
+ * the accounts module adds it), the account links, the language switch, the page's addresses for
+ * search engines (`pageAddresses`), the asset URLs and the demo flag. The page's own context is spread over it, so a page may override
  * any of it (a form page passes `errors` to get the "Error: " title prefix).
  */
 import path from "node:path";
@@ -21,6 +22,7 @@ import {
   registerI18n,
   switchLanguageHref,
   translatorFor,
+  withoutLangParam,
 } from "./i18n.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,24 +35,46 @@ export const SERVICE_NAME = "OpenPS";
 export interface NavigationEntry {
   key: string;
   href: string;
+  /** Other addresses within this section: it is shown as the current section on pages under them too. */
+  within?: readonly string[];
 }
 
+/** The most top-level items the service navigation may have: more wrap onto rows on a desktop. */
+export const MOST_NAVIGATION_ITEMS = 6;
+
+const PUBLIC_NAVIGATION: readonly NavigationEntry[] = [
+  // People choosing care and support.
+  { key: "nav.findService", href: "/regulation/find", within: ["/regulation"] },
+  // The directory of providers of every sector.
+  { key: "nav.providers", href: "/organisations" },
+  // Providers looking for tenders to bid for.
+  { key: "nav.opportunities", href: "/opportunities" },
+  // Commissioning: each public body's hub, and the lists across all of them.
+  {
+    key: "nav.publicBodies",
+    href: "/authorities",
+    within: [
+      "/public-bodies",
+      "/pipeline",
+      "/consultations",
+      "/right-to-challenge",
+      "/contracts",
+      "/regulators",
+    ],
+  },
+  // Everyone: what OpenPS publishes.
+  { key: "nav.openData", href: "/open-data" },
+];
+
 /**
- * The service navigation for each role, in order. A module adds its pages to the roles that use
- * them when those pages exist; a role not listed gets the public navigation.
+ * The service navigation, grouped by who uses each item: the public's, and for someone signed in
+ * their work first. No more than `MOST_NAVIGATION_ITEMS` each; the home page is the service name in
+ * the header. The account links (inbox, account, sign in) are apart, in the header
+ * (`accountNavigationFor`); every page left out is linked from a page here or from the footer.
  */
-export const NAVIGATION: Readonly<Record<string, readonly NavigationEntry[]>> = {
-  public: [
-    { key: "nav.home", href: "/" },
-    { key: "nav.findService", href: "/regulation/find" },
-    { key: "nav.providers", href: "/organisations" },
-    { key: "nav.opportunities", href: "/opportunities" },
-    { key: "nav.consultations", href: "/consultations" },
-    { key: "nav.pipeline", href: "/pipeline" },
-    { key: "nav.rightToChallenge", href: "/right-to-challenge" },
-    { key: "nav.contracts", href: "/contracts" },
-    { key: "nav.openData", href: "/open-data" },
-  ],
+export const NAVIGATION: Readonly<Record<"public" | "signedIn", readonly NavigationEntry[]>> = {
+  public: PUBLIC_NAVIGATION,
+  signedIn: [{ key: "nav.yourWork", href: "/tasks" }, ...PUBLIC_NAVIGATION],
 };
 
 export interface NavigationItem {
@@ -64,20 +88,24 @@ export interface NavigationItem {
   active: boolean;
 }
 
-export function navigationFor(role: string, currentPath: string, t: Translate): NavigationItem[] {
-  const entries = NAVIGATION[role] ?? NAVIGATION.public ?? [];
-  return entries.map(({ key, href }) => {
+/** Whether a path is the address or under it (`/authorities` holds `/authorities/x`, not `/authoritiesx`). */
+function isUnder(path: string, address: string): boolean {
+  return path === address || path.startsWith(`${address}/`);
+}
+
+export function navigationFor(signedIn: boolean, currentPath: string, t: Translate): NavigationItem[] {
+  return NAVIGATION[signedIn ? "signedIn" : "public"].map(({ key, href, within = [] }) => {
     const current = currentPath === href;
-    const active = !current && href !== "/" && currentPath.startsWith(`${href}/`);
+    const active = !current && [href, ...within].some((address) => isUnder(currentPath, address));
     return { text: t(key), href, current, active };
   });
 }
 
 /**
- * The account links at the end of the service navigation: "Sign in" for the public; "Inbox" (with
- * how many notices are unread, when any are: "Inbox 3 unread", the count in a badge that is part of
- * the link's name), "Your account" and "Sign out" (a page with a sign-out button: signing out is a
- * POST) for someone signed in.
+ * The account links, apart from the service navigation in the header: "Sign in" for the public;
+ * "Inbox" (with how many notices are unread, when any are: "Inbox 3 unread", the count in a badge
+ * that is part of the link's name) and "Your account" for someone signed in. Signing out is a
+ * button on the account page (a POST).
  */
 export function accountNavigationFor(
   signedIn: boolean,
@@ -89,7 +117,6 @@ export function accountNavigationFor(
     ? [
         { key: "accounts.nav.inbox", href: "/inbox" },
         { key: "accounts.nav.yourAccount", href: "/account" },
-        { key: "accounts.nav.signOut", href: "/sign-out" },
       ]
     : [{ key: "accounts.nav.signIn", href: "/sign-in" }];
   return entries.map(({ key, href }) => {
@@ -207,14 +234,53 @@ function sharedViewEnvironment(): nunjucks.Environment {
   return shared;
 }
 
+/** Where search engines and other sites are told a page is, and in which languages. */
+export interface PageAddresses {
+  /** This page's address, absolute and without the language switch: the canonical link. */
+  canonical: string;
+  /** The page in each language (`?lang=…`, which sets the language), and `x-default` for the rest. */
+  alternates: { hreflang: Locale | "x-default"; href: string }[];
+  /** Whether search engines may index the page: a public page (GET) answered with success. */
+  indexable: boolean;
+}
+
+/**
+ * The page's addresses, absolute on the public base URL (`OPENPS_BASE_URL`, never the request's
+ * Host header, which anyone may set). A page only someone signed in may see, a form shown again
+ * with its errors and an error page are not indexed.
+ */
+export function pageAddresses(request: FastifyRequest, baseUrl: string, statusCode: number): PageAddresses {
+  const base = baseUrl.replace(/\/+$/, "");
+  const canonical = `${base}${withoutLangParam(request.url)}`;
+  const signedInOnly = request.routeOptions?.config?.rules?.who.signedIn === true;
+  return {
+    canonical,
+    alternates: [
+      ...LOCALES.map((lang) => ({ hreflang: lang, href: `${base}${switchLanguageHref(request.url, lang)}` })),
+      { hreflang: "x-default" as const, href: canonical },
+    ],
+    indexable: (request.method === "GET" || request.method === "HEAD") && statusCode < 400 && !signedInOnly,
+  };
+}
+
 export interface LayoutContextInputs {
   request: FastifyRequest;
   assets: AssetUrls;
   demo: boolean;
+  /** The public base URL (`config.baseUrl`), for the page's absolute addresses. */
+  baseUrl: string;
+  /** The status the page is sent with (an error page's is set before it is rendered). */
+  statusCode: number;
 }
 
 /** What every page gets before its own context. */
-export function layoutContext({ request, assets, demo }: LayoutContextInputs): Record<string, unknown> {
+export function layoutContext({
+  request,
+  assets,
+  demo,
+  baseUrl,
+  statusCode,
+}: LayoutContextInputs): Record<string, unknown> {
   const locale: Locale = request.locale ?? DEFAULT_LOCALE;
   const t: Translate = request.t ?? translatorFor(locale);
   const currentPath = request.url.split("?", 1)[0] ?? "/";
@@ -227,13 +293,16 @@ export function layoutContext({ request, assets, demo }: LayoutContextInputs): R
     /** The language a catalogue key is shown in for this locale (its own, or English). */
     langOf: (key: string) => languageOf(locale, key),
     currentPath,
-    navigation: navigationFor("public", currentPath, t),
+    /** The service navigation: the public's, unless a module adds to the layout (`addToLayout`). */
+    navigation: navigationFor(false, currentPath, t),
     /** Who is signed in (null for the public), unless a module adds to the layout (`addToLayout`). */
     principal: null,
     accountNavigation: accountNavigationFor(false, currentPath, t),
     /** For forms: `{% include "partials/csrf.njk" %}` outputs it as the `_csrf` field. */
     csrfToken: lazyCsrfToken(request),
     languages: languagesFor(request.url, locale),
+    /** Canonical and language links, and whether the page may be indexed: see `pageAddresses`. */
+    addresses: pageAddresses(request, baseUrl, statusCode),
     assets,
     assetPath: "/assets",
     demo,
@@ -274,7 +343,13 @@ export async function registerViews(app: FastifyInstance): Promise<void> {
       app.layoutContributions.map((contribute) => contribute(this.request)),
     );
     const html = env.render(template, {
-      ...layoutContext({ request: this.request, assets, demo: this.server.deps.config.demo }),
+      ...layoutContext({
+        request: this.request,
+        assets,
+        demo: this.server.deps.config.demo,
+        baseUrl: this.server.deps.config.baseUrl,
+        statusCode: this.statusCode,
+      }),
       ...Object.assign({}, ...contributions),
       // The nonce of the GOV.UK template's inline script (src/http/security-headers.ts).
       cspNonce: this.cspNonce?.script,

@@ -93,7 +93,7 @@ describe("accounts in the browser", () => {
     try {
       // Sign up, first with a mistake.
       await visit(page, "/");
-      await page.locator(".govuk-service-navigation").getByRole("link", { name: "Sign in" }).click();
+      await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Sign in" }).click();
       await page.getByRole("link", { name: "Create an account" }).click();
       await page.waitForURL(`${baseUrl}/sign-up`);
       await expectAccessible(page);
@@ -151,11 +151,15 @@ describe("accounts in the browser", () => {
       await page.waitForURL(`${baseUrl}/account`);
       expect(await page.locator("#two-factor + p").textContent()).toContain("On");
 
-      // Sign out.
-      await page.locator(".govuk-service-navigation").getByRole("link", { name: "Sign out" }).click();
-      await page.waitForURL(`${baseUrl}/sign-out`);
-      await expectAccessible(page);
-      await page.getByRole("main").getByRole("button", { name: "Sign out" }).click();
+      // Sign out: a button on the account page, which the header links to.
+      await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Inbox" }).click();
+      await page.waitForURL(`${baseUrl}/inbox`);
+      await page
+        .getByRole("navigation", { name: "Account" })
+        .getByRole("link", { name: "Your account" })
+        .click();
+      await page.waitForURL(`${baseUrl}/account`);
+      await page.getByRole("main").getByRole("button", { name: "Sign out", exact: true }).click();
       await page.waitForURL(`${baseUrl}/signed-out`);
       expect(await heading(page)).toBe("You have signed out");
       await expectAccessible(page);
@@ -175,7 +179,10 @@ describe("accounts in the browser", () => {
       await page.waitForURL(`${baseUrl}/tasks`);
       expect(await heading(page)).toBe("Your work");
       expect(
-        await page.locator(".govuk-service-navigation").getByRole("link", { name: "Your account" }).count(),
+        await page
+          .getByRole("navigation", { name: "Account" })
+          .getByRole("link", { name: "Your account" })
+          .count(),
       ).toBe(1);
       const session = (await context.cookies()).find((c) => c.name === "openps_session");
       expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });

@@ -100,6 +100,8 @@ function linkIn(body: string, pathPrefix: string): string {
 }
 
 const navigation = (page: Page) => page.locator(".govuk-service-navigation");
+/** The account links in the header: sign in, or the inbox and your account. */
+const accountLinks = (page: Page) => page.getByRole("navigation", { name: "Account" });
 
 describe("a small charity's first steps on OpenPS", () => {
   it("signs up, confirms by email, registers the charity, invites a colleague who accepts, and finds it in the directory", async () => {
@@ -115,7 +117,7 @@ describe("a small charity's first steps on OpenPS", () => {
       // 1. Home page, then sign up.
       await page.goto(`${baseUrl}/`);
       expect(await arrived(page)).toBe("/");
-      await navigation(page).getByRole("link", { name: "Sign in" }).click();
+      await accountLinks(page).getByRole("link", { name: "Sign in" }).click();
       expect(await arrived(page)).toBe("/sign-in");
       await page.getByRole("link", { name: "Create an account" }).click();
       expect(await arrived(page)).toBe("/sign-up");
@@ -244,7 +246,7 @@ describe("a small charity's first steps on OpenPS", () => {
         await other.getByRole("link", { name: "Invite colleagues and manage its members" }).count(),
       ).toBe(0);
       // Their account now says what they act for, linking to the organisation.
-      await navigation(other).getByRole("link", { name: "Your account" }).click();
+      await accountLinks(other).getByRole("link", { name: "Your account" }).click();
       expect(await arrived(other)).toBe("/account");
       const actingFor = other.locator("#acting-for + ul");
       expect(await text(actingFor)).toBe(`Organisation member — ${charity}`);

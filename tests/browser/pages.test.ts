@@ -125,6 +125,30 @@ describe("public pages", () => {
     });
   });
 
+  it("folds the navigation behind Menu on a phone from the first paint, so nothing moves when the script starts", async () => {
+    await withPage({ viewport: { width: 375, height: 700 } }, async (page) => {
+      const navigation = page.locator(".govuk-service-navigation");
+      const menu = navigation.locator(".govuk-service-navigation__toggle");
+      // As the page is painted before govuk-frontend has run (here, it never arrives).
+      await page.route(/govuk-frontend-[0-9a-f]+\.min\.js$/, (route) => route.abort());
+      await page.goto(`${server.baseUrl}/`);
+      expect(await page.locator("body").getAttribute("class")).toContain("govuk-frontend-supported");
+      expect(await navigation.getAttribute("data-govuk-service-navigation-init")).toBeNull();
+      expect(await menu.isVisible()).toBe(true);
+      expect(await navigation.getByRole("link", { name: "Providers" }).isVisible()).toBe(false);
+      const before = await navigation.boundingBox();
+
+      // Once it has run: the same height, and the menu opens.
+      await page.unroute(/govuk-frontend-[0-9a-f]+\.min\.js$/);
+      await visit(page, "/");
+      await page.waitForSelector("[data-govuk-service-navigation-init]", { state: "attached" });
+      expect((await navigation.boundingBox())?.height).toBe(before?.height);
+      await navigation.getByRole("button", { name: "Menu" }).click();
+      await navigation.getByRole("link", { name: "Providers" }).click();
+      await page.waitForURL(`${server.baseUrl}/organisations`);
+    });
+  });
+
   it("switches to Welsh and back, keeping the page", async () => {
     await withPage({}, async (page) => {
       await visit(page, "/cookies");
@@ -178,10 +202,14 @@ describe("without JavaScript", () => {
       });
       await expectAccessibleWithoutJavaScript(page);
 
-      await page.locator(".govuk-service-navigation").getByRole("link", { name: "Hafan" }).click();
-      await page.waitForURL(`${server.baseUrl}/`);
+      await page.locator(".govuk-service-navigation").getByRole("link", { name: "Cyrff cyhoeddus" }).click();
+      await page.waitForURL(`${server.baseUrl}/authorities`);
       expect(await page.locator("html").getAttribute("lang")).toBe("cy");
+      expect(await text(page.locator("h1"))).toBe("Cyrff cyhoeddus");
       await expectAccessibleWithoutJavaScript(page);
+      // The service's name in the header is the way home.
+      await page.locator(".govuk-generic-header__homepage-link").click();
+      await page.waitForURL(`${server.baseUrl}/`);
 
       await page.getByRole("link", { name: /^English/ }).click();
       await page.waitForURL(`${server.baseUrl}/`);

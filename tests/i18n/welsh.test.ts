@@ -13,10 +13,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Catalogue, catalogueFiles } from "../../src/http/i18n.ts";
-import { DEMO_ORGANISATION } from "../../src/seed/demo/organisations.ts";
-import { DEMO_TENDER } from "../../src/seed/demo/tenders.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { mainText } from "../support/pages.ts";
+import { PUBLIC_PAGES } from "../support/public-pages.ts";
 import { projectRoot } from "../support/spawn.ts";
 
 const WELSH_PLURALS = ["zero", "one", "two", "few", "many", "other"] as const;
@@ -119,35 +118,6 @@ function englishSentences(): Set<string> {
     }
   return out;
 }
-
-/** The public pages: what a member of the public or a provider sees, on the demo data. */
-const PUBLIC_PAGES = [
-  "/",
-  "/sign-in",
-  "/sign-up",
-  "/organisations",
-  `/organisations/${DEMO_ORGANISATION.carersTrust}`,
-  "/regulation/find",
-  "/regulation/find?q=care",
-  "/regulators",
-  "/opportunities",
-  "/consultations",
-  "/right-to-challenge",
-  "/contracts",
-  "/pipeline",
-  "/authorities/westshire-county-council",
-  "/authorities/westshire-county-council/services",
-  "/authorities/westshire-county-council/projects",
-  "/authorities/westshire-county-council/consultations",
-  "/authorities/westshire-county-council/right-to-challenge",
-  "/authorities/westshire-county-council/tenders",
-  `/authorities/westshire-county-council/tenders/${DEMO_TENDER.open}`,
-  "/authorities/westshire-county-council/contracts",
-  "/open-data",
-  "/accessibility",
-  "/privacy",
-  "/cookies",
-];
 
 describe("the public pages in Welsh", () => {
   let t: TestApp;

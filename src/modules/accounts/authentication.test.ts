@@ -135,7 +135,7 @@ describe(`sessions on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}`, ()
 });
 
 describe("the layout", () => {
-  it("offers the public a Sign in link, and someone signed in their account and Sign out, in Welsh too", async () => {
+  it("offers the public a Sign in link, and someone signed in their inbox, account and work, in Welsh too", async () => {
     const home = await t.app.inject({ url: "/" });
     expect(home.body).toContain('href="/sign-in"');
     expect(home.body).not.toContain('href="/account"');
@@ -144,9 +144,18 @@ describe("the layout", () => {
     const ann = await createUser(t.database.db, { clock });
     const session = await sessionFor(t.app, ann.id);
     const signedIn = await t.app.inject({ url: "/", headers: { cookie: `lang=cy; ${session.cookie}` } });
+    expect(signedIn.body).toMatch(/href="\/inbox"[^>]*>\s*Mewnflwch/);
     expect(signedIn.body).toMatch(/href="\/account"[^>]*>\s*Eich cyfrif/);
-    expect(signedIn.body).toMatch(/href="\/sign-out"[^>]*>\s*Allgofnodi/);
+    expect(signedIn.body).toMatch(/href="\/tasks"[^>]*>\s*Eich gwaith/);
     expect(signedIn.body).not.toContain('href="/sign-in"');
+    expect(home.body).not.toContain('href="/tasks"');
+    // Signing out is a button on the account page (a POST), not a link in the header.
+    expect(signedIn.body).not.toContain('href="/sign-out"');
+    const account = await t.app.inject({
+      url: "/account",
+      headers: { cookie: `lang=cy; ${session.cookie}` },
+    });
+    expect(account.body).toMatch(/<form method="post" action="\/sign-out">[\s\S]*?Allgofnodi/);
   });
 });
 

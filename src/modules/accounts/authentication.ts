@@ -24,7 +24,7 @@ import { cookieOptions, sendJsonError } from "../../http/csrf.ts";
 import { wantsJson } from "../../http/errors.ts";
 import { DEFAULT_LOCALE, translatorFor } from "../../http/i18n.ts";
 import type { Who } from "../../http/routes.ts";
-import { accountNavigationFor, addToLayout } from "../../http/views.ts";
+import { accountNavigationFor, addToLayout, navigationFor } from "../../http/views.ts";
 import { ForbiddenError, NotSignedInError } from "../../lib/errors.ts";
 import { actorOf, requireSignedIn } from "../access/access.service.ts";
 import { ctxOf } from "../access/context.ts";
@@ -150,6 +150,7 @@ export async function registerAuthentication(app: FastifyInstance): Promise<void
     const t = request.t ?? translatorFor(request.locale ?? DEFAULT_LOCALE);
     return {
       principal,
+      navigation: navigationFor(principal !== null, currentPath, t),
       accountNavigation: accountNavigationFor(
         principal !== null,
         currentPath,

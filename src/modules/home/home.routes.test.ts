@@ -2,7 +2,9 @@
  * An authority's hub: each step of its commissioning linked in order, with the counts its own
  * pages would show the reader; what its people can start only for them; 404 for an unknown
  * authority; the kind and nation by their names. And the next step shown where the one before is:
- * a project's tenders on its page, a service's projects, tenders and contracts on the service's.
+ * a project's tenders on its page (setting one up for it chooses it in the form), a service's projects,
+ * tenders and contracts on the service's. The public bodies' index links every authority's hub, and
+ * each of an authority's lists leads back to its hub.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
@@ -78,6 +80,61 @@ describe("an authority's hub", () => {
   });
 });
 
+describe("the public bodies", () => {
+  it("lists the verified authorities, each linked to its hub, and the lists across all of them", async () => {
+    const page = await call(t.app, "GET", "/authorities");
+    expect(page.statusCode).toBe(200);
+    const hrefs = links(page.body);
+    expect(hrefs).toContain(HUB);
+    expect(hrefs).toContain("/authorities/millbrook-district-council");
+    for (const list of [
+      "/opportunities",
+      "/pipeline",
+      "/consultations",
+      "/right-to-challenge",
+      "/contracts",
+      "/regulators",
+    ])
+      expect(hrefs).toContain(list);
+    const text = mainText(page.body);
+    expect(text).toContain("Westshire County Council County council England and Wales");
+    // Regulators and ombudsmen are apart, linked to their public body pages, not to a hub.
+    expect(text).toContain("Care Standards Inspectorate (Regulator)");
+    expect(hrefs.filter((href) => href?.startsWith("/authorities/care-standards"))).toEqual([]);
+    expect(hrefs).not.toContain("/public-bodies/new");
+    expect(links((await call(t.app, "GET", "/authorities", commissioner)).body)).toContain(
+      "/public-bodies/new",
+    );
+  });
+
+  it("shows an authority's Welsh name in Welsh", async () => {
+    const page = await t.app.inject({ url: "/authorities", headers: { cookie: "lang=cy" } });
+    expect(mainText(page.body)).toContain("Cyngor Sir Glanmor");
+  });
+
+  it("leads back from each of an authority's lists to its hub, and from the hub to the public bodies", async () => {
+    const crumbs = (html: string) =>
+      [...html.matchAll(/<a class="govuk-breadcrumbs__link" href="([^"]+)"/g)].map((m) => m[1]);
+    for (const list of [
+      "services",
+      "pipeline",
+      "projects",
+      "consultations",
+      "right-to-challenge",
+      "tenders",
+      "contracts",
+      "reserved-awards",
+    ]) {
+      const page = await call(t.app, "GET", `${HUB}/${list}`);
+      expect(page.statusCode, list).toBe(200);
+      expect(crumbs(page.body), list).toEqual(["/", "/authorities", HUB]);
+    }
+    expect(crumbs((await call(t.app, "GET", HUB)).body)).toEqual(["/", "/authorities"]);
+    for (const list of ["/pipeline", "/consultations", "/right-to-challenge", "/contracts"])
+      expect(crumbs((await call(t.app, "GET", list)).body), list).toEqual(["/", "/authorities"]);
+  });
+});
+
 describe("the next step where the one before is", () => {
   const project = `${HUB}/projects/${DEMO_PROJECT.countyHomeCare}`;
 
@@ -87,7 +144,19 @@ describe("the next step where the one before is", () => {
     expect(mainText(page.body)).toContain("Open for bids");
     expect(mainText(page.body)).not.toContain("Set up a tender for this project");
     const own = await call(t.app, "GET", project, commissioner);
-    expect(own.body).toContain(`href="${HUB}/tenders/new?projectId=${DEMO_PROJECT.countyHomeCare}"`);
+    const setUp = `${HUB}/tenders/new?projectId=${DEMO_PROJECT.countyHomeCare}`;
+    expect(own.body).toContain(`href="${setUp}"`);
+    // The set-up form it leads to has that project chosen already; another value chooses none.
+    const selected = (html: string) =>
+      [...html.matchAll(/<option value="([^"]*)" selected>/g)].map((m) => m[1]).filter((v) => v !== "");
+    const form = await call(t.app, "GET", setUp, commissioner);
+    expect(form.statusCode).toBe(200);
+    expect(selected(form.body)).toContain(DEMO_PROJECT.countyHomeCare);
+    const plain = await call(t.app, "GET", `${HUB}/tenders/new`, commissioner);
+    expect(selected(plain.body)).not.toContain(DEMO_PROJECT.countyHomeCare);
+    const unknown = await call(t.app, "GET", `${HUB}/tenders/new?projectId=not-a-project`, commissioner);
+    expect(unknown.statusCode).toBe(200);
+    expect(selected(unknown.body)).not.toContain("not-a-project");
   });
 
   it("shows on a service's page the published projects that include it, with their tenders", async () => {

@@ -1,7 +1,8 @@
 /**
- * Places to start: an authority's hub at `/authorities/{slug}` (hub.service.ts), from which every
- * step of its commissioning is one link away; and each person's work at `/tasks` (work.pages.ts),
- * where they land after signing in, with its API, `GET /api/v1/me/tasks` (scope `account:read`).
+ * Places to start: the public bodies' index at `/authorities` (public-bodies.service.ts); each
+ * authority's hub at `/authorities/{slug}` (hub.service.ts), from which every step of its
+ * commissioning is one link away; and each person's work at `/tasks` (work.pages.ts), where they
+ * land after signing in, with its API, `GET /api/v1/me/tasks` (scope `account:read`).
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
@@ -17,7 +18,13 @@ import { workOf } from "./work.service.ts";
 
 const dueJson = (due: TaskDue | null) => due && { at: due.at.toISOString(), day: due.day };
 
+import { publicBodiesIndex } from "./public-bodies.service.ts";
+
 export async function homeRoutes(app: FastifyInstance): Promise<void> {
+  app.get("/authorities", page({ who: anyone }), async (request, reply) => {
+    await reply.page("home/views/public-bodies.njk", { index: await publicBodiesIndex(ctxOf(request)) });
+  });
+
   app.get("/authorities/:slug", page({ who: anyone }), async (request, reply) => {
     await reply.page("home/views/hub.njk", { hub: await authorityHub(ctxOf(request), request.authority) });
   });

@@ -195,7 +195,7 @@ describe("the inbox", () => {
 
     // The header counts the unread: a link whose name says how many.
     expect(first.body).toMatch(
-      /<a class="govuk-service-navigation__link" href="\/inbox"[^>]*>\s*(<strong[^>]*>)?Inbox <strong class="openps-unread-count">21 unread<\/strong>/,
+      /<a class="openps-header__account-link" href="\/inbox" aria-current="page">Inbox <strong class="openps-unread-count">21 unread<\/strong>/,
     );
   });
 

@@ -1,3 +1,4 @@
+import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { insertDirectory } from "../../../tests/support/browser.ts";
@@ -62,11 +63,27 @@ describe("the layout", () => {
     const html = (await get("/open-data")).body;
     expect(html).toContain('<a href="#main-content" class="govuk-skip-link"');
     expect(html).toContain('id="main-content"');
-    expect(html).toMatch(/<a class="govuk-service-navigation__link" href="\/">\s*Home\s*<\/a>/);
+    // The service name goes home; the navigation holds the sections, the header the account links.
+    expect(html).toMatch(/<a href="\/" class="govuk-generic-header__homepage-link">OpenPS<\/a>/);
     expect(html).toMatch(/href="\/open-data" aria-current="page">\s*<strong[^>]*>Open data<\/strong>/);
     expect(html).toMatch(
       /<a class="govuk-service-navigation__link" href="\/opportunities">\s*Opportunities\s*<\/a>/,
     );
+    expect(html).toMatch(
+      /<a class="govuk-service-navigation__link" href="\/authorities">\s*Public bodies\s*<\/a>/,
+    );
+    expect(html).toMatch(/<a class="openps-header__account-link" href="\/sign-in">Sign in<\/a>/);
+    expect(html).not.toContain('href="/tasks"');
+    // What left the navigation is in the footer.
+    for (const href of [
+      "/authorities",
+      "/consultations",
+      "/pipeline",
+      "/right-to-challenge",
+      "/contracts",
+      "/regulators",
+    ])
+      expect(html).toContain(`<a class="govuk-footer__link" href="${href}"`);
     expect(html).not.toContain('href="/providers"');
     expect(html).toContain("govuk-phase-banner");
     expect(html).toMatch(/Alpha\s*<\/strong>/);
@@ -110,7 +127,7 @@ describe("the layout", () => {
     expect(html).toContain('<html lang="cy"');
     expect(response.headers["content-language"]).toBe("cy");
     expect(html).toContain("Neidio i’r prif gynnwys");
-    expect(html).toMatch(/>\s*Hafan\s*</);
+    expect(html).toMatch(/>\s*Cyrff cyhoeddus\s*</);
     expect(html).toMatch(/Alffa\s*<\/strong>/);
     expect(html).toContain("Helpwch ni i’w wella");
     for (const text of ["Datganiad hygyrchedd", "Hysbysiad preifatrwydd", "Cwcis", "Data agored"]) {
@@ -344,6 +361,36 @@ describe("assets", () => {
     const library = await get(govuk);
     expect(library.statusCode).toBe(200);
     expect(library.body).toContain("initAll");
+  });
+
+  it("sends pages and assets compressed as the browser accepts, the same once decompressed", async () => {
+    const plain = await get("/");
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.headers.vary).toBe("Cookie, Accept-Language, Accept-Encoding");
+    const br = await get("/", { "accept-encoding": "gzip, deflate, br" });
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(br.headers.vary).toBe("Cookie, Accept-Language, Accept-Encoding");
+    const page = zlib.brotliDecompressSync(br.rawPayload).toString();
+    // The same page but for the request id and the CSP nonce each response has.
+    const same = (html: string) => html.replace(/[0-9a-f-]{32,36}/g, "x");
+    expect(same(page)).toBe(same(plain.body));
+    expect(br.rawPayload.length).toBeLessThan(plain.rawPayload.length / 3);
+    const gzip = await get("/", { "accept-encoding": "gzip" });
+    expect(gzip.headers["content-encoding"]).toBe("gzip");
+    expect(same(zlib.gunzipSync(gzip.rawPayload).toString())).toBe(same(plain.body));
+
+    const stylesheet = /href="(\/assets\/application-[0-9a-f]+\.css)"/.exec(plain.body)?.[1] as string;
+    const css = await get(stylesheet);
+    const cssBr = await get(stylesheet, { "accept-encoding": "br" });
+    expect(cssBr.headers["content-encoding"]).toBe("br");
+    expect(cssBr.headers.vary).toBe("Accept-Encoding");
+    expect(cssBr.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(zlib.brotliDecompressSync(cssBr.rawPayload).toString()).toBe(css.body);
+    expect(cssBr.rawPayload.length).toBeLessThan(css.rawPayload.length / 5);
+    // Too small to be worth it: as it is.
+    const robots = await get("/robots.txt", { "accept-encoding": "br" });
+    expect(robots.headers["content-encoding"]).toBeUndefined();
+    expect(robots.body).toContain("User-agent: *");
   });
 
   it("serves no crown images and nothing unknown", async () => {

@@ -1,6 +1,6 @@
 /**
  * The public pages: home, the accessibility statement, privacy notice, cookies, open data (with
- * its CSV downloads), feedback and the API documentation. Pages, not JSON: none of these routes
+ * its CSV downloads), feedback, the API documentation and robots.txt. Pages, not JSON: none of these routes
  * appears in the OpenAPI document.
  */
 import { Readable } from "node:stream";
@@ -27,6 +27,22 @@ const STATIC_PAGES = {
 
 const DATASETS: readonly OpenDataset[] = ["authorities", "organisations"];
 
+/**
+ * For search engines: every public page may be crawled; not the pages of someone's account, links
+ * with tokens in them, or the JSON API (its data is in the open data and the API documentation).
+ */
+export const ROBOTS_TXT = [
+  "User-agent: *",
+  "Disallow: /account",
+  "Disallow: /admin/",
+  "Disallow: /inbox",
+  "Disallow: /invitations/",
+  "Disallow: /reset-password",
+  "Disallow: /verify-email",
+  "Disallow: /api/v1/",
+  "",
+].join("\n");
+
 export async function pagesRoutes(app: FastifyInstance): Promise<void> {
   const hide = { schema: { hide: true } };
 
@@ -39,6 +55,13 @@ export async function pagesRoutes(app: FastifyInstance): Promise<void> {
       await reply.page(template);
     });
   }
+
+  app.get("/robots.txt", page({ who: anyone }), async (_request, reply) => {
+    return reply
+      .type("text/plain; charset=utf-8")
+      .header("cache-control", "public, max-age=86400")
+      .send(ROBOTS_TXT);
+  });
 
   for (const dataset of DATASETS) {
     app.get(`/open-data/${dataset}.csv`, page({ who: anyone }), async (request, reply) => {

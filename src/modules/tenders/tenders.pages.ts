@@ -348,7 +348,12 @@ function setUpPages(app: FastifyInstance): void {
       ...(await setUpChoices(request)),
       ...tenderFormRows(formValues(request.body)),
     }),
-    values: () => ({ "tupe.applies": "no", scoringScaleMax: "10" }),
+    // "Set up a tender for this project" on a project's page links here with `?projectId=`: chosen already.
+    values: (request) => ({
+      "tupe.applies": "no",
+      scoringScaleMax: "10",
+      projectId: field(request.query, "projectId"),
+    }),
     read: (body) => ({ "tupe.applies": "no", scoringScaleMax: "10", ...formValues(body) }),
     submit: async (request, values) => {
       const view = await createTender(ctxOf(request), request.authority.id, tenderDraftFromForm(values));

@@ -21,5 +21,6 @@ export const platform: RuleSet = {
     "GET /open-data/organisations.csv": anyone(200),
     "GET /assets/:name": anyone(200),
     "GET /favicon.ico": anyone(200),
+    "GET /robots.txt": anyone(200),
   },
 };
