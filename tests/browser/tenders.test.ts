@@ -1,24 +1,31 @@
 /**
- * The commissioning lifecycle in a real browser, with axe on every page (the service register,
- * appraisal and consultation before it have their own journeys: services.test.ts,
- * consultations.test.ts): a commissioner sets up a tender (first with weights that do not add up)
- * and publishes it; a charity asks a clarification question and the commissioner answers it for
- * everyone; three organisations register interest and bid, one as the lead of a consortium, each
- * getting a receipt; the deadline passes (the clock is moved); two bid openers open the bids, and
- * the second reads them and checks them for compliance — one is excluded, so evaluation starts only
- * with a justification for fewer than three compliant bids; an evaluator declares no conflict,
- * scores and submits; the commissioner moderates, ranks and awards; a losing bidder's challenge
- * suspends the award until it is dismissed; after standstill (the clock moved) the contract is
- * entered and published.
+ * The demo Commissioner's whole lifecycle in a real browser, with axe on every page, using only the
+ * links on pages: each person enters at the sign-in page (the demo accounts' buttons) or the home
+ * page, and from there follows links — no address typed after signing in. The Commissioner goes
+ * from "Your work" through Public bodies to the county's hub and its service register, adds a
+ * service (first with a mistake) with an option appraisal, sees it in the pipelines, goes on to the
+ * home care project and its consultation, and sets up a tender from the project (first with weights
+ * that do not add up) and publishes it; a charity asks a clarification question and the
+ * Commissioner answers it for everyone; three organisations register interest and bid, one as the
+ * lead of a consortium, each getting a receipt; the platform administrator moves the demo clock past
+ * the deadline; the authority administrator and the Commissioner open the bids (two openers), and
+ * the Commissioner checks them for compliance — one is excluded, so evaluation starts only with a
+ * justification for fewer than three compliant bids; the demo Evaluator, found by "Your work",
+ * declares no conflict, scores and submits; the Commissioner moderates, ranks and awards; a losing
+ * bidder's challenge suspends the award until it is dismissed; after standstill (the demo clock
+ * moved again) the contract is entered with a KPI; when its first period has passed, the supplier
+ * reports and the Commissioner rates the report, which the public reads on the contract.
+ * (The consultation, Right to Challenge and contracts have their own, deeper journeys.)
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { settableClock } from "../../src/lib/clock.ts";
+import { addMonths, londonToday } from "../../src/lib/london-time.ts";
 import type { Role } from "../../src/modules/access/access.table.ts";
 import { SESSION_COOKIE } from "../../src/modules/accounts/accounts.service.ts";
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../src/seed/demo/organisations.ts";
-import { DEMO_PROJECT } from "../../src/seed/demo/projects.ts";
+import { DEMO_USERS } from "../../src/seed/demo/users.ts";
 import { createUser, sessionFor } from "../support/auth.ts";
 import {
   arrived,
@@ -34,6 +41,7 @@ let t: TestServer;
 let baseUrl: string;
 let browser: Browser;
 const users: Record<string, string> = {};
+const TENDER = "Home care 2027: open framework";
 
 beforeAll(async () => {
   t = await startTestServer({ clock, seeded: true });
@@ -41,18 +49,6 @@ beforeAll(async () => {
   const make = async (name: string, role: Role, scopeId: string) => {
     users[name] = (await createUser(t.deps.db, { grants: [{ role, scopeId }] })).id;
   };
-  await make("commissioner", "commissioner", DEMO_AUTHORITY.county);
-  await make("evaluator", "evaluator", DEMO_AUTHORITY.county);
-  await make("opener1", "bid-opener", DEMO_AUTHORITY.county);
-  // The second opener is also a commissioner: they record the compliance check.
-  users.opener2 = (
-    await createUser(t.deps.db, {
-      grants: [
-        { role: "bid-opener", scopeId: DEMO_AUTHORITY.county },
-        { role: "commissioner", scopeId: DEMO_AUTHORITY.county },
-      ],
-    })
-  ).id;
   await make("charity", "organisation-admin", DEMO_ORGANISATION.carersTrust);
   await make("mutual", "organisation-admin", DEMO_ORGANISATION.communityHealthMutual);
   await make("company", "organisation-member", DEMO_ORGANISATION.homesGroup);
@@ -63,36 +59,148 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** A bidder, signed in, entering at the home page. */
 async function as(name: string): Promise<{ context: BrowserContext; page: Page }> {
   const session = await sessionFor(t.app, users[name] as string, { twoFactor: true });
   const context = await browser.newContext(DESKTOP);
   await context.addCookies([
     { name: SESSION_COOKIE, value: session.cookie.split("=")[1] ?? "", url: baseUrl },
   ]);
-  return { context, page: await context.newPage() };
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/`);
+  await arrived(page);
+  return { context, page };
 }
 
-const byName = (page: Page, name: string) => page.locator(`[name="${name}"]`);
+/** A demo account, signed in with its button on the sign-in page: it lands on "Your work". */
+async function demo(role: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(DESKTOP);
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/sign-in`);
+  await arrived(page);
+  await page.getByRole("button", { name: `Sign in as the ${role}`, exact: true }).click();
+  expect(await arrived(page)).toBe("/tasks");
+  return { context, page };
+}
 
-describe("tenders and sealed bids", () => {
-  it("publish a tender, three organisations bid, the deadline passes, two openers open", async () => {
+/** From "Your work", the task of this kind about the tender. */
+async function task(page: Page, name: RegExp): Promise<void> {
+  await page.locator("tr", { hasText: TENDER }).getByRole("link", { name }).first().click();
+  await arrived(page);
+}
+
+/** From anywhere, through Opportunities, to the tender's page. */
+async function toTender(page: Page): Promise<void> {
+  await page.locator(".govuk-service-navigation").getByRole("link", { name: "Opportunities" }).click();
+  await arrived(page);
+  await page.getByRole("link", { name: TENDER }).click();
+  await arrived(page);
+}
+
+/** The platform administrator moves the demo clock forward, from the account page. */
+async function moveClock(days: number): Promise<void> {
+  const { context, page } = await demo("Platform administrator");
+  await page.getByRole("link", { name: "Your account" }).click();
+  await arrived(page);
+  await page.getByRole("link", { name: "Move the demo clock forward" }).click();
+  await arrived(page);
+  await page.getByLabel("How many days to move it forward").fill(String(days));
+  await page.getByRole("button", { name: /^Move the clock forward/ }).click();
+  await arrived(page);
+  expect(await textOf(page, "main")).toMatch(/\d+ days ahead of the real time/);
+  await context.close();
+}
+
+const byName = (page: Page, name: string) => page.locator(`main [name="${name}"]`);
+const DEMO_EVALUATOR = DEMO_USERS.find((u) => u.role === "evaluator")?.id as string;
+
+describe("the demo Commissioner's lifecycle, by links", () => {
+  it("from the service register to a contract whose KPI report is rated", async () => {
     let tenderPath = "";
     {
-      const { context, page } = await as("commissioner");
-      // Where the lifecycle begins: the service register, and the commissioning project.
-      await page.goto(`${baseUrl}/authorities/westshire-county-council/services`);
+      const { context, page } = await demo("Commissioner");
+      // Public bodies, then the county's hub: where its commissioning starts.
+      await page.locator(".govuk-service-navigation").getByRole("link", { name: "Public bodies" }).click();
+      expect(await arrived(page)).toBe("/authorities");
+      await page.getByRole("link", { name: "Westshire County Council", exact: true }).first().click();
+      expect(await arrived(page)).toBe("/authorities/westshire-county-council");
+      expect(await textOf(page, "main")).toContain("Start something");
+      await page.getByRole("link", { name: "Service register" }).click();
+      expect(await arrived(page)).toBe("/authorities/westshire-county-council/services");
+      await page.getByRole("button", { name: "Add a service" }).click();
+      expect(await arrived(page)).toBe("/authorities/westshire-county-council/services/new");
+      const [year, month, day] = addMonths(londonToday(t.app.deps.clock), 6).split("-");
+      await page.getByLabel("Service name").fill("Carers' breaks");
+      await page.getByLabel("Individual", { exact: true }).check();
+      await page.getByLabel("Service category").selectOption("carers-support");
+      await page.getByLabel("Contracted organisation").check();
+      await page.getByLabel("Provider organisation").selectOption({ label: "Millbrook Carers' Trust" });
+      await page.getByLabel("Annual cost").fill("£1,23");
+      await page.getByLabel("Day").fill(String(Number(day)));
+      await page.getByLabel("Month").fill(String(Number(month)));
+      await page.getByLabel("Year").fill(year ?? "");
+      await page.getByLabel("Market-tested").check();
+      await page.getByRole("button", { name: "Save service" }).click();
       await arrived(page);
-      await page.goto(
-        `${baseUrl}/authorities/westshire-county-council/projects/${DEMO_PROJECT.countyHomeCare}`,
+      expect(await textOf(page, ".govuk-error-summary")).toContain("groups of 3 digits");
+      await page.getByRole("link", { name: /groups of 3 digits/ }).click();
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("annualCost");
+      await page.getByLabel("Annual cost").fill("£412,000");
+      await page.getByRole("button", { name: "Save service" }).click();
+      expect(await arrived(page)).toMatch(/^\/authorities\/westshire-county-council\/services\/[0-9a-f-]+$/);
+      expect(await textOf(page, "main")).toContain("£412,000");
+      await page.getByRole("button", { name: "Record an option appraisal" }).click();
+      await arrived(page);
+      await page.getByRole("group", { name: "Options considered" }).getByLabel("Retain in-house").check();
+      await page.getByRole("group", { name: "Options considered" }).getByLabel("Commission openly").check();
+      await page.getByLabel("Evidence").fill("Feedback from 120 carers and two market events.");
+      await page.getByRole("group", { name: "Decision" }).getByLabel("Commission openly").check();
+      await page.getByLabel("Reasons for the decision").fill("Carers want more choice of breaks.");
+      await page.getByRole("button", { name: "Save as draft" }).click();
+      await arrived(page);
+      await page.getByRole("button", { name: "Publish this appraisal" }).click();
+      await arrived(page);
+      expect(await textOf(page, "main .govuk-notification-banner")).toContain(
+        "The option appraisal has been published",
       );
+      expect(await textOf(page, ".govuk-summary-card")).toContain("Current");
+      // The new service in the authority's pipeline and the national one (the footer's link).
+      await page.locator(".govuk-back-link").click();
+      expect(await arrived(page)).toBe("/authorities/westshire-county-council/services");
+      await page
+        .locator(".govuk-breadcrumbs")
+        .getByRole("link", { name: "Westshire County Council" })
+        .click();
+      expect(await arrived(page)).toBe("/authorities/westshire-county-council");
+      await page.getByRole("link", { name: "Commissioning pipeline" }).click();
+      expect(await arrived(page)).toBe("/authorities/westshire-county-council/pipeline");
+      const row = page.locator("tr", { hasText: "Carers' breaks" });
+      expect(((await row.textContent()) ?? "").replace(/\s+/g, " ")).toContain("None planned yet");
+      await page.locator("footer").getByRole("link", { name: "Pipeline" }).click();
+      expect(await arrived(page)).toBe("/pipeline");
+      expect(await textOf(page, "main")).toContain("Carers' breaks");
+
+      // The home care project, its consultation, and a tender set up from the project.
+      await page.locator(".govuk-service-navigation").getByRole("link", { name: "Public bodies" }).click();
       await arrived(page);
+      await page.getByRole("link", { name: "Westshire County Council", exact: true }).first().click();
+      await arrived(page);
+      await page.getByRole("link", { name: "Commissioning projects" }).click();
+      await arrived(page);
+      await page.getByRole("link", { name: "Home care for older people 2027" }).first().click();
+      const projectPath = await arrived(page);
       expect(await textOf(page, "main")).toContain("Home care for older people 2027");
-      await page.goto(`${baseUrl}/authorities/westshire-county-council/tenders`);
+      await page.getByRole("link", { name: "Home care for older people: shaping the new service" }).click();
       await arrived(page);
-      await page.getByRole("button", { name: "Set up a tender" }).click();
-      expect(await arrived(page)).toBe("/authorities/westshire-county-council/tenders/new");
-      await byName(page, "projectId").selectOption(DEMO_PROJECT.countyHomeCare);
-      await byName(page, "title").fill("Home care 2027: open framework");
+      expect(await textOf(page, "h1")).toContain("Home care for older people: shaping the new service");
+      await page.goBack();
+      expect(new URL(page.url()).pathname).toBe(projectPath);
+      await page.getByRole("button", { name: "Set up a tender for this project" }).click();
+      await arrived(page);
+      expect(await byName(page, "projectId").inputValue()).toBe(
+        new URL(page.url()).searchParams.get("projectId"),
+      );
+      await byName(page, "title").fill(TENDER);
       await byName(page, "description").fill("Home care for older people across Westshire.");
       await page.getByLabel("Open procedure").check();
       await byName(page, "contractTermMonths").fill("48");
@@ -123,43 +231,44 @@ describe("tenders and sealed bids", () => {
       expect(tenderPath).toMatch(/^\/authorities\/westshire-county-council\/tenders\/[0-9a-f-]+$/);
       await page.getByRole("button", { name: "Publish this tender" }).click();
       await arrived(page);
-      expect(await textOf(page, ".govuk-notification-banner")).toContain("The tender has been published");
-      await page.goto(`${baseUrl}/opportunities`);
+      expect(await textOf(page, "main .govuk-notification-banner")).toContain(
+        "The tender has been published",
+      );
+      await page.locator(".govuk-service-navigation").getByRole("link", { name: "Opportunities" }).click();
       await arrived(page);
-      expect(await textOf(page, "main")).toContain("Home care 2027: open framework");
+      expect(await textOf(page, "main")).toContain(TENDER);
       await context.close();
     }
 
     // A charity asks a clarification question; the commissioner answers it, publishing it for everyone.
     {
       const { context, page } = await as("charity");
-      await page.goto(`${baseUrl}${tenderPath}`);
-      await arrived(page);
+      await toTender(page);
       await page.getByRole("link", { name: "Ask a clarification question" }).click();
       await arrived(page);
       await page.getByLabel("Your question").fill("Are weekend visits part of the service?");
       await page.getByRole("button", { name: "Send the question" }).click();
       await arrived(page);
-      expect(await textOf(page, ".govuk-notification-banner")).toContain("Your question has been sent");
+      expect(await textOf(page, "main .govuk-notification-banner")).toContain("Your question has been sent");
       await context.close();
     }
     {
-      const { context, page } = await as("commissioner");
-      await page.goto(`${baseUrl}${tenderPath}`);
-      await arrived(page);
-      await page.getByRole("link", { name: /^Answer/ }).click();
-      await arrived(page);
+      const { context, page } = await demo("Commissioner");
+      await task(page, /^Answer a clarification question/);
       await page.getByLabel("Answer", { exact: true }).fill("Yes: visits are every day of the year.");
       await page.getByRole("button", { name: "Publish the answer" }).click();
       await arrived(page);
-      expect(await textOf(page, ".govuk-notification-banner")).toContain("The answer has been published");
+      expect(await textOf(page, "main .govuk-notification-banner")).toContain(
+        "The answer has been published",
+      );
       await context.close();
     }
     {
       const context = await browser.newContext(DESKTOP);
       const page = await context.newPage();
-      await page.goto(`${baseUrl}${tenderPath}`);
+      await page.goto(`${baseUrl}/`);
       await arrived(page);
+      await toTender(page);
       const main = await textOf(page, "main");
       expect(main).toContain("Question 1");
       expect(main).toContain("Yes: visits are every day of the year.");
@@ -173,13 +282,12 @@ describe("tenders and sealed bids", () => {
       ["company", DEMO_ORGANISATION.homesGroup, "£990,000", true],
     ] as const) {
       const { context, page } = await as(who);
-      await page.goto(`${baseUrl}${tenderPath}`);
-      await arrived(page);
+      await toTender(page);
       // Bidding needs registered interest (the charity registered by asking its question).
       if (who !== "charity") {
         await page.getByRole("button", { name: /^Register interest/ }).click();
         await arrived(page);
-        expect(await textOf(page, ".govuk-notification-banner")).toContain("registered as interested");
+        expect(await textOf(page, "main .govuk-notification-banner")).toContain("registered as interested");
       }
       await page.getByRole("button", { name: "Submit a bid" }).click();
       await arrived(page);
@@ -213,81 +321,89 @@ describe("tenders and sealed bids", () => {
       await context.close();
     }
 
-    clock.set(new Date("2027-01-15T12:05:00Z"));
-    for (const opener of ["opener1", "opener2"]) {
-      const { context, page } = await as(opener);
-      await page.goto(`${baseUrl}${tenderPath}`);
+    // The deadline passes: the demo clock moved past it (15 January 2027, 12:00).
+    await moveClock(55);
+    {
+      // The first opener: the authority administrator, from "Your work".
+      const { context, page } = await demo("Authority administrator");
+      await task(page, /^Confirm the opening/);
       expect(await textOf(page, "main")).toContain("Closed, awaiting opening");
-      await arrived(page);
       await page.getByRole("button", { name: "Confirm the opening" }).click();
       await arrived(page);
-      if (opener === "opener1")
-        expect(await textOf(page, ".govuk-notification-banner")).toContain("A second, different bid opener");
-      else {
-        expect(await textOf(page, ".govuk-notification-banner")).toContain("The bids have been opened");
-        await page.getByRole("link", { name: "Read the opened bids" }).click();
-        await arrived(page);
-        const main = await textOf(page, "main");
-        expect(main).toContain("Millbrook Carers' Trust");
-        expect(main).toContain("Millbrook Minibus");
-        expect(main).toContain("method-statement.txt");
-        expect(main).toContain("£990,000");
-        expect(main.match(/Matches its receipt/g)).toHaveLength(3);
-        // The compliance check: two bids compliant, one excluded for a condition not met.
-        await page.goto(`${baseUrl}${tenderPath}`);
-        await arrived(page);
-        await page.getByRole("link", { name: "Check the bids for compliance" }).click();
-        await arrived(page);
-        for (const outcome of ["compliant", "compliant", "excluded"]) {
-          await page
-            .getByRole("link", { name: /^Record the decision/ })
-            .first()
-            .click();
-          await arrived(page);
-          if (outcome === "compliant") {
-            await page.getByLabel("Yes, it meets it").check();
-            await page.getByLabel("Compliant: it goes on to evaluation").check();
-          } else {
-            await page.getByLabel("No, it does not").check();
-            await page.getByLabel("If not, why not (1)").fill("No registration for personal care was given.");
-            await page.getByLabel("Excluded", { exact: true }).check();
-          }
-          await page.getByRole("button", { name: "Save decision" }).click();
-          await arrived(page);
-          expect(await textOf(page, ".govuk-notification-banner")).toContain(
-            "The compliance decision was saved",
-          );
-        }
-        expect(await textOf(page, "main")).toContain("2 of 3 bids compliant; 0 not decided");
-        // Fewer than three compliant: evaluation needs a published justification.
-        await page.getByRole("button", { name: "Start evaluation" }).click();
-        await arrived(page);
-        expect(await textOf(page, ".govuk-error-summary")).toContain("justification");
+      expect(await textOf(page, "main .govuk-notification-banner")).toContain(
+        "A second, different bid opener",
+      );
+      await context.close();
+    }
+    {
+      // The second: the Commissioner, who reads the bids and checks them for compliance.
+      const { context, page } = await demo("Commissioner");
+      await task(page, /^Confirm the opening as the second bid opener/);
+      await page.getByRole("button", { name: "Confirm the opening" }).click();
+      await arrived(page);
+      expect(await textOf(page, "main .govuk-notification-banner")).toContain("The bids have been opened");
+      await page.getByRole("link", { name: "Read the opened bids" }).click();
+      await arrived(page);
+      const main = await textOf(page, "main");
+      expect(main).toContain("Millbrook Carers' Trust");
+      expect(main).toContain("Millbrook Minibus");
+      expect(main).toContain("method-statement.txt");
+      expect(main).toContain("£990,000");
+      expect(main.match(/Matches its receipt/g)).toHaveLength(3);
+      // The compliance check: two bids compliant, one excluded for a condition not met.
+      await page.getByRole("link", { name: "Your work" }).click();
+      await arrived(page);
+      await task(page, /^Check the compliance/);
+      for (const outcome of ["compliant", "compliant", "excluded"]) {
         await page
-          .getByLabel("Justification for evaluating fewer than 3 compliant bids")
-          .fill(
-            "The tender was open to all sectors for eight weeks and advertised to 40 local providers; two compliant bids give real choice.",
-          );
-        await page.getByRole("button", { name: "Start evaluation" }).click();
+          .getByRole("link", { name: /^Record the decision/ })
+          .first()
+          .click();
         await arrived(page);
-        expect(await textOf(page, "main")).toContain("Evaluation started");
-        // The commissioner assigns an evaluator.
-        await page.goto(`${baseUrl}${tenderPath}`);
+        if (outcome === "compliant") {
+          await page.getByLabel("Yes, it meets it").check();
+          await page.getByLabel("Compliant: it goes on to evaluation").check();
+        } else {
+          await page.getByLabel("No, it does not").check();
+          await page.getByLabel("If not, why not (1)").fill("No registration for personal care was given.");
+          await page.getByLabel("Excluded", { exact: true }).check();
+        }
+        await page.getByRole("button", { name: "Save decision" }).click();
         await arrived(page);
-        await page.getByRole("link", { name: /^Evaluation:/ }).click();
-        await arrived(page);
-        await page.getByLabel("Assign an evaluator").selectOption(users.evaluator as string);
-        await page.getByRole("button", { name: "Assign the evaluator" }).click();
-        await arrived(page);
-        expect(await textOf(page, ".govuk-notification-banner")).toContain("The evaluator has been assigned");
+        expect(await textOf(page, "main .govuk-notification-banner")).toContain(
+          "The compliance decision was saved",
+        );
       }
+      expect(await textOf(page, "main")).toContain("2 of 3 bids compliant; 0 not decided");
+      // Fewer than three compliant: evaluation needs a published justification.
+      await page.getByRole("button", { name: "Start evaluation" }).click();
+      await arrived(page);
+      expect(await textOf(page, ".govuk-error-summary")).toContain("justification");
+      await page
+        .getByLabel("Justification for evaluating fewer than 3 compliant bids")
+        .fill(
+          "The tender was open to all sectors for eight weeks and advertised to 40 local providers; two compliant bids give real choice.",
+        );
+      await page.getByRole("button", { name: "Start evaluation" }).click();
+      await arrived(page);
+      expect(await textOf(page, "main")).toContain("Evaluation started");
+      // The commissioner assigns the demo evaluator.
+      await page.getByRole("link", { name: "Your work" }).click();
+      await arrived(page);
+      await task(page, /^Assign evaluators/);
+      await page.getByLabel("Assign an evaluator").selectOption(DEMO_EVALUATOR);
+      await page.getByRole("button", { name: "Assign the evaluator" }).click();
+      await arrived(page);
+      expect(await textOf(page, "main .govuk-notification-banner")).toContain(
+        "The evaluator has been assigned",
+      );
       await context.close();
     }
 
-    // The evaluator declares no conflict, scores both compliant bids with reasons and submits.
+    // The evaluator finds the tender assigned to them, declares no conflict, scores both compliant bids.
     {
-      const { context, page } = await as("evaluator");
-      await page.goto(`${baseUrl}${tenderPath}/evaluation`);
+      const { context, page } = await demo("Evaluator");
+      await page.locator("#assigned-list").getByRole("link", { name: TENDER }).click();
       await arrived(page);
       await page.getByRole("link", { name: "Declare any conflict of interest" }).click();
       await arrived(page);
@@ -307,18 +423,16 @@ describe("tenders and sealed bids", () => {
         await page.getByRole("button", { name: "Save scores" }).click();
         await arrived(page);
       }
-      await page.goto(`${baseUrl}${tenderPath}/evaluation`);
       await page.getByRole("button", { name: "Submit my scores" }).click();
       await arrived(page);
-      expect(await textOf(page, ".govuk-notification-banner")).toContain("Your scores were submitted");
+      expect(await textOf(page, "main .govuk-notification-banner")).toContain("Your scores were submitted");
       await context.close();
     }
 
     // The commissioner moderates, sees the ranking with its working, and awards: standstill begins.
     {
-      const { context, page } = await as("opener2");
-      await page.goto(`${baseUrl}${tenderPath}/moderation`);
-      await arrived(page);
+      const { context, page } = await demo("Commissioner");
+      await task(page, /^Moderate the scores/);
       for (const [i, score] of ["8", "6"].entries()) {
         await page
           .getByRole("link", { name: /^Record the agreed scores/ })
@@ -330,10 +444,14 @@ describe("tenders and sealed bids", () => {
         await page.getByRole("button", { name: "Save agreed scores" }).click();
         await arrived(page);
       }
-      await page.goto(`${baseUrl}${tenderPath}/ranking`);
+      await page.getByRole("link", { name: "Your work" }).click();
       await arrived(page);
+      await task(page, /^Every score is moderated/);
       expect(await textOf(page, "main")).toContain("out of 100");
-      await page.goto(`${baseUrl}${tenderPath}/award/decide`);
+      await page
+        .getByRole("link", { name: /Decide the award|Award the contract/ })
+        .first()
+        .click();
       await arrived(page);
       await page.getByLabel("Regulated activity the contract requires").selectOption({ label: "None" });
       await page.getByRole("button", { name: "Award the contract" }).click();
@@ -351,15 +469,20 @@ describe("tenders and sealed bids", () => {
       .where("status", "=", "awarded")
       .orderBy("decided_at", "desc")
       .executeTakeFirstOrThrow();
-    const challenger = (
-      [
-        ["charity", DEMO_ORGANISATION.carersTrust],
-        ["mutual", DEMO_ORGANISATION.communityHealthMutual],
-      ] as const
-    ).find(([, id]) => id !== award.organisation_id)?.[0] as string;
+    const bidders = [
+      ["charity", DEMO_ORGANISATION.carersTrust],
+      ["mutual", DEMO_ORGANISATION.communityHealthMutual],
+    ] as const;
+    const challenger = bidders.find(([, id]) => id !== award.organisation_id)?.[0] as string;
+    const winner = bidders.find(([, id]) => id === award.organisation_id)?.[0] as string;
     {
       const { context, page } = await as(challenger);
-      await page.goto(`${baseUrl}${tenderPath}/award`);
+      // Their bid, from "Your work": the tender, and its award.
+      await page.getByRole("link", { name: "Your work" }).click();
+      await arrived(page);
+      await page.locator("#bids-list").getByRole("link", { name: TENDER, exact: true }).click();
+      await arrived(page);
+      await page.getByRole("link", { name: "Contract award notice" }).click();
       await arrived(page);
       await page.getByRole("link", { name: "Challenge this award" }).click();
       await arrived(page);
@@ -372,11 +495,8 @@ describe("tenders and sealed bids", () => {
       await context.close();
     }
     {
-      const { context, page } = await as("opener2");
-      await page.goto(`${baseUrl}${tenderPath}/award`);
-      await arrived(page);
-      await page.locator(`a[href*="/award/challenges/"]`).first().click();
-      await arrived(page);
+      const { context, page } = await demo("Commissioner");
+      await task(page, /^Decide the standstill challenge/);
       await page.getByLabel("Dismissed", { exact: true }).check();
       await page
         .getByLabel("Reasons for the outcome")
@@ -387,17 +507,11 @@ describe("tenders and sealed bids", () => {
       await context.close();
     }
 
-    // After standstill (the clock moved), the commissioner enters the contract; it is published.
-    clock.set(new Date(award.standstill_ends_at.getTime() + 60_000));
+    // After standstill (the demo clock moved on), the commissioner enters the contract; it is published.
+    await moveClock(15);
     {
-      const { context, page } = await as("opener2");
-      await page.goto(`${baseUrl}/authorities/westshire-county-council/contracts`);
-      await arrived(page);
-      await page
-        .getByRole("link", { name: /^Enter the contract/ })
-        .first()
-        .click();
-      await arrived(page);
+      const { context, page } = await demo("Commissioner");
+      await task(page, /^Enter the contract awarded to/);
       await page.getByLabel("Contract title").fill("Home care 2027: framework contract");
       for (const [prefix, [d, m, y]] of [
         ["startsOn", ["1", "4", "2027"]],
@@ -416,16 +530,58 @@ describe("tenders and sealed bids", () => {
       await byName(page, "kpis.0.frequencyMonths").selectOption("3");
       await page.getByRole("button", { name: "Enter the contract and publish its notice" }).click();
       await arrived(page);
-      expect(await textOf(page, ".govuk-notification-banner")).toContain("Contract entered");
+      expect(await textOf(page, "main .govuk-notification-banner")).toContain("Contract entered");
+      await context.close();
+    }
+
+    // The first quarter of the contract passes: the supplier reports on its KPI, the commissioner rates it.
+    await moveClock(160);
+    {
+      const { context, page } = await as(winner);
+      await page.getByRole("link", { name: "Your work" }).click();
+      await arrived(page);
+      await page
+        .locator("tr", { hasText: "Home care 2027: framework contract" })
+        .getByRole("link", { name: /^Report on “Visits on time”/ })
+        .click();
+      await arrived(page);
+      await page.getByLabel("Result for the period").fill("96%");
+      await page
+        .getByLabel("Commentary (optional)")
+        .fill("Two late visits in snow; both families were told.");
+      await page.getByRole("button", { name: "Send the report" }).click();
+      await arrived(page);
+      expect(await textOf(page, "main .govuk-notification-banner")).toContain("Report sent");
+      await context.close();
+    }
+    {
+      const { context, page } = await demo("Commissioner");
+      await page
+        .locator("tr", { hasText: "Home care 2027: framework contract" })
+        .getByRole("link", { name: /^Rate .*report on “Visits on time”/ })
+        .click();
+      await arrived(page);
+      await page.getByLabel("Good").check();
+      await page.getByLabel("Reasons for the rating").fill("96% against a target of 95%.");
+      await page.getByRole("button", { name: "Publish the rating" }).click();
+      await arrived(page);
+      expect(await textOf(page, "main .govuk-notification-banner")).toContain("Rating published");
       await context.close();
     }
     {
       const context = await browser.newContext(DESKTOP);
       const page = await context.newPage();
-      await page.goto(`${baseUrl}/contracts`);
+      await page.goto(`${baseUrl}/`);
       await arrived(page);
-      expect(await textOf(page, "main")).toContain("Home care 2027: framework contract");
+      await page.locator("footer").getByRole("link", { name: "Contracts" }).click();
+      await arrived(page);
+      await page.getByRole("link", { name: "Home care 2027: framework contract" }).click();
+      await arrived(page);
+      const main = await textOf(page, "main");
+      expect(main).toContain("Visits on time");
+      expect(main).toContain("96% against a target of 95%.");
+      expect(main).toContain("Good");
       await context.close();
     }
-  }, 300_000);
+  }, 420_000);
 });
