@@ -1,36 +1,38 @@
 /**
- * Regulation in a real browser, with axe on every page: the regulator records an application and
- * registers the location, inspects it and rates it Inadequate; the provider challenges a fact in the
- * draft; the regulator accepts it, corrects the draft and publishes — special measures show on the location, the provider's
- * public profile and the failing-providers view; a re-inspection rated Good takes it out of special
- * measures. A citizen finds services and compares providers. The server runs on the real clock, so
- * the end of each factual-accuracy period is brought forward in the database, as time passing would.
+ * Regulation in a real browser, with axe on every page. The demo regulator, signed in with the demo
+ * account's button, goes by links only — the footer's Regulators, the inspectorate's page, "Your
+ * work" — to record an application and register the location, inspect it and rate it Inadequate;
+ * the provider, from its own "Your work", challenges a fact in the draft; the demo clock is moved
+ * past the factual-accuracy period by the platform administrator; the regulator, from its tasks,
+ * accepts the point, corrects the draft and publishes — special measures show on the location, the
+ * provider's public profile and the failing-providers view; a re-inspection rated Good, published
+ * once its period has passed, takes it out of special measures. A citizen finds services and
+ * compares providers.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
-import { runSeeds } from "../../src/seed/seed.ts";
-import { seeds } from "../../src/seed/seeds.ts";
-import { type CreateUserOptions, createUser } from "../support/auth.ts";
+import { settableClock } from "../../src/lib/clock.ts";
+import { londonToday } from "../../src/lib/london-time.ts";
+import { SESSION_COOKIE } from "../../src/modules/accounts/accounts.service.ts";
+import { createUser, sessionFor } from "../support/auth.ts";
 import {
   arrived,
   DESKTOP,
   sharedBrowser,
-  signInContext,
   startTestServer,
   type TestServer,
   textOf,
 } from "../support/browser.ts";
+import { DEMO_SEEDED_AT } from "../support/test-db.ts";
 
-const REGULATOR = DEMO_AUTHORITY.regulator;
 const GREENWAY = "019a0000-0000-7000-8000-00000000b004";
 const CAREWELL = "019a0000-0000-7000-8000-00000000b032";
+const clock = settableClock(DEMO_SEEDED_AT);
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  await runSeeds(server.db, server.app.deps.clock, seeds, { demo: true });
+  server = await startTestServer({ clock, seeded: true });
   browser = await sharedBrowser();
 }, 120_000);
 
@@ -38,27 +40,62 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signedIn(grants: CreateUserOptions["grants"]): Promise<BrowserContext> {
-  const user = await createUser(server.db, { grants });
+/** A demo account, signed in with its button on the sign-in page: it lands on "Your work". */
+async function demo(role: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext(DESKTOP);
-  await signInContext(context, server, user.id);
-  return context;
+  const page = await context.newPage();
+  await page.goto(`${server.baseUrl}/sign-in`);
+  await arrived(page);
+  await page.getByRole("button", { name: `Sign in as the ${role}`, exact: true }).click();
+  expect(await arrived(page)).toBe("/tasks");
+  return { context, page };
 }
 
-/** Time passes: the factual-accuracy period of every draft report ends now. */
-async function endFactualAccuracyPeriods(): Promise<void> {
-  await server.db
-    .updateTable("inspections")
-    .set({ challenge_ends_at: new Date(Date.now() - 1000) })
-    .where("status", "=", "draft-report")
-    .execute();
+/** The provider's administrator, signed in, entering at the home page. */
+async function provider(): Promise<{ context: BrowserContext; page: Page }> {
+  const user = await createUser(server.db, { grants: [{ role: "organisation-admin", scopeId: GREENWAY }] });
+  const session = await sessionFor(server.app, user.id, { twoFactor: true });
+  const context = await browser.newContext(DESKTOP);
+  await context.addCookies([
+    { name: SESSION_COOKIE, value: session.cookie.split("=")[1] ?? "", url: server.baseUrl },
+  ]);
+  const page = await context.newPage();
+  await page.goto(`${server.baseUrl}/`);
+  await arrived(page);
+  return { context, page };
+}
+
+/** Time passes: the platform administrator moves the demo clock forward, from the account page. */
+async function moveClock(days: number): Promise<void> {
+  const { context, page } = await demo("Platform administrator");
+  await page.getByRole("link", { name: "Your account" }).click();
+  await arrived(page);
+  await page.getByRole("link", { name: "Move the demo clock forward" }).click();
+  await arrived(page);
+  await page.getByLabel("How many days to move it forward").fill(String(days));
+  await page.getByRole("button", { name: /^Move the clock forward/ }).click();
+  await arrived(page);
+  expect(await textOf(page, "main")).toMatch(/\d+ days ahead of the real time/);
+  await context.close();
+}
+
+/** From "Your work", the task about Greenway House Care Home's report. */
+async function task(page: Page, name: RegExp): Promise<void> {
+  await page.getByRole("link", { name: "Your work" }).click();
+  await arrived(page);
+  await page
+    .locator("tr", { hasText: "Greenway House Care Home" })
+    .getByRole("link", { name })
+    .first()
+    .click();
+  await arrived(page);
 }
 
 async function rate(page: Page, ratings: Record<string, string>): Promise<void> {
-  const today = new Date();
-  await page.getByLabel("Day").fill(String(today.getUTCDate()));
-  await page.getByLabel("Month").fill(String(today.getUTCMonth() + 1));
-  await page.getByLabel("Year").fill(String(today.getUTCFullYear()));
+  const [year, month, day] = londonToday(server.app.deps.clock).split("-");
+  await page.getByLabel("Day").fill(String(Number(day)));
+  await page.getByLabel("Month").fill(String(Number(month)));
+  await page.getByLabel("Year").fill(year ?? "");
   await page.getByLabel("Inspectors").fill("Rhiannon Evans");
   await page
     .getByLabel("Summary of the evidence")
@@ -72,13 +109,15 @@ async function rate(page: Page, ratings: Record<string, string>): Promise<void> 
 }
 
 describe("regulation", () => {
-  it("registers, inspects, rates Inadequate (special measures), takes a challenge, re-inspects Good", async () => {
-    const regulator = await signedIn([{ role: "regulator-staff", scopeId: REGULATOR }]);
-    const provider = await signedIn([{ role: "organisation-admin", scopeId: GREENWAY }]);
+  it("the demo regulator registers, inspects, rates Inadequate, takes a challenge, publishes, re-inspects Good, by links", async () => {
+    const { context: regulator, page } = await demo("Regulator staff");
+    const { context: providerContext, page: providerPage } = await provider();
     try {
-      const page = await regulator.newPage();
-      await page.goto(`${server.baseUrl}/regulators/${REGULATOR}`);
-      expect(await arrived(page)).toBe(`/regulators/${REGULATOR}`);
+      await page.locator("footer").getByRole("link", { name: "Regulators" }).click();
+      expect(await arrived(page)).toBe("/regulators");
+      await page.getByRole("link", { name: "Care Standards Inspectorate", exact: true }).click();
+      const regulatorPath = await arrived(page);
+      expect(regulatorPath).toMatch(/^\/regulators\/[0-9a-f-]{36}$/);
       await page.getByRole("link", { name: "Record an application to register" }).click();
       await arrived(page);
       await page.getByLabel("Provider organisation").selectOption({ label: "Greenway Home Care Ltd" });
@@ -94,8 +133,10 @@ describe("regulation", () => {
       await page.getByLabel("Accommodation for persons who require nursing or personal care").check();
       await page.getByRole("button", { name: "Send the application" }).click();
       const locationPath = await arrived(page);
-      expect(locationPath).toMatch(new RegExp(`^/regulators/${REGULATOR}/locations/[0-9a-f-]{36}$`));
-      expect(await textOf(page, ".govuk-notification-banner")).toContain("The application has been sent");
+      expect(locationPath).toMatch(new RegExp(`^${regulatorPath}/locations/[0-9a-f-]{36}$`));
+      expect(await textOf(page, "main .govuk-notification-banner")).toContain(
+        "The application has been sent",
+      );
 
       // A decision without a reason is sent back with the error linked to its field.
       await page.getByRole("group", { name: "New status" }).getByLabel("Registered").check();
@@ -117,25 +158,23 @@ describe("regulation", () => {
         Responsive: "Good",
         "Well-led": "Inadequate",
       });
-      const reportPath = await arrived(page);
+      await arrived(page);
       expect(await textOf(page, "main")).toContain("This is a draft report");
 
-      // The provider challenges a point of fact within the period.
-      const providerPage = await provider.newPage();
-      await providerPage.goto(`${server.baseUrl}${reportPath}`);
-      await arrived(providerPage);
+      // The provider, from its own work, challenges a point of fact within the period.
+      await task(providerPage, /^Read the draft report/);
       await providerPage
         .getByLabel("What is inaccurate, and what is correct")
         .fill("We have 28 beds, not 30.");
       await providerPage.getByRole("button", { name: "Send the challenge" }).click();
       await arrived(providerPage);
-      expect(await textOf(providerPage, ".govuk-notification-banner")).toContain(
+      expect(await textOf(providerPage, "main .govuk-notification-banner")).toContain(
         "Your challenge has been sent",
       );
 
-      await endFactualAccuracyPeriods();
-      await page.goto(`${server.baseUrl}${reportPath}`);
-      await arrived(page);
+      // The factual-accuracy period passes; the regulator answers from its work.
+      await moveClock(30);
+      await task(page, /^Answer the point of fact/);
       expect(await textOf(page, "main")).toContain("The report cannot be published yet");
       await page.getByLabel("Accept: the draft report will be corrected").check();
       await page.getByLabel("Response").fill("Corrected to 28 beds.");
@@ -158,23 +197,46 @@ describe("regulation", () => {
       );
       await page.getByRole("button", { name: "Publish the report" }).click();
       await arrived(page);
-      expect(await textOf(page, ".govuk-notification-banner")).toContain("The report has been published");
+      expect(await textOf(page, "main .govuk-notification-banner")).toContain(
+        "The report has been published",
+      );
 
-      await page.goto(`${server.baseUrl}${locationPath}`);
-      await arrived(page);
+      await page.locator(".govuk-back-link").click();
+      expect(await arrived(page)).toBe(locationPath);
       expect(await textOf(page, "main")).toContain("This location is in special measures");
-      await page.goto(`${server.baseUrl}/regulation/failing`);
-      await arrived(page);
+      await page.locator(".govuk-back-link").click();
+      expect(await arrived(page)).toBe(regulatorPath);
+      await page
+        .getByRole("link", { name: /failing/i })
+        .first()
+        .click();
+      expect(await arrived(page)).toBe("/regulation/failing");
       const row = page.locator("tr", { hasText: "Greenway House Care Home" });
       expect(((await row.textContent()) ?? "").replace(/\s+/g, " ")).toContain("In special measures");
 
+      // The public reads it on the provider's profile, found in the directory.
       const publicPage = await (await browser.newContext(DESKTOP)).newPage();
-      await publicPage.goto(`${server.baseUrl}/organisations/${GREENWAY}`);
+      await publicPage.goto(`${server.baseUrl}/`);
       await arrived(publicPage);
+      await publicPage.locator(".govuk-service-navigation").getByRole("link", { name: "Providers" }).click();
+      await arrived(publicPage);
+      await publicPage
+        .getByLabel(/Search/)
+        .first()
+        .fill("Greenway");
+      await publicPage
+        .getByRole("button", { name: /Search/ })
+        .first()
+        .click();
+      await arrived(publicPage);
+      await publicPage.getByRole("link", { name: "Greenway Home Care Ltd" }).first().click();
+      expect(await arrived(publicPage)).toBe(`/organisations/${GREENWAY}`);
       expect(await textOf(publicPage, "main")).toContain("Special measures");
 
-      // Re-inspected and rated Good: out of special measures.
-      await page.goto(`${server.baseUrl}${locationPath}/inspections/new`);
+      // Re-inspected and rated Good, published once its period has passed: out of special measures.
+      await page.getByRole("link", { name: "Greenway House Care Home" }).first().click();
+      expect(await arrived(page)).toBe(locationPath);
+      await page.getByRole("button", { name: "Record an inspection" }).click();
       await arrived(page);
       await rate(page, {
         Safe: "Good",
@@ -184,24 +246,24 @@ describe("regulation", () => {
         "Well-led": "Good",
       });
       await arrived(page);
-      await endFactualAccuracyPeriods();
-      await page.reload();
-      await arrived(page);
+      await moveClock(30);
+      await task(page, /^Publish the report/);
       await page.getByRole("button", { name: "Publish the report" }).click();
       await arrived(page);
-      await page.goto(`${server.baseUrl}${locationPath}`);
-      await arrived(page);
+      await page.locator(".govuk-back-link").click();
+      expect(await arrived(page)).toBe(locationPath);
       const main = await textOf(page, "main");
       expect(main).not.toContain("This location is in special measures");
       expect(main).toContain("Left special measures");
       await publicPage.reload();
       await arrived(publicPage);
       expect(await textOf(publicPage, "main")).not.toContain("Special measures:");
+      await publicPage.context().close();
     } finally {
       await regulator.close();
-      await provider.close();
+      await providerContext.close();
     }
-  }, 180_000);
+  }, 240_000);
 
   it("a citizen finds services and compares providers", async () => {
     const context = await browser.newContext(DESKTOP);
