@@ -13,6 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import nunjucks from "nunjucks";
+import { londonDate, londonDateTime, londonTime, longDate } from "../lib/london-time.ts";
 import type { AssetUrls } from "./assets.ts";
 import type { Locale, Translate } from "./context.ts";
 import {
@@ -204,13 +205,9 @@ export function createViewEnvironment(options: { watch?: boolean } = {}): nunjuc
       ? numbers[locale].format(value)
       : String(value ?? ""),
   );
-  // A date as people read it, in Europe/London: "22 November 2026" (dateTime: "22 November 2026, 3:05pm").
-  const dates = {
-    en: new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "Europe/London" }),
-    cy: new Intl.DateTimeFormat("cy-GB", { dateStyle: "long", timeZone: "Europe/London" }),
-  };
+  // An instant's date as people read it, in Europe/London: "22 November 2026" (Welsh: "22 Tachwedd 2026").
   env.addFilter("londonDate", (value: unknown, locale: Locale = DEFAULT_LOCALE) =>
-    value instanceof Date ? dates[locale].format(value) : String(value ?? ""),
+    value instanceof Date ? longDate(londonDate(value), locale) : String(value ?? ""),
   );
   // Nunjucks' own trim (`/^\s*|\s*$/g`) takes time with the square of each run of white space:
   // a tenth of a page's rendering where the GOV.UK components trim whole blocks of HTML. The same
@@ -290,6 +287,10 @@ export function layoutContext({
     locale,
     htmlLang: locale,
     t: templateTranslator(t),
+    /** Dates and times in the page's language: "1 April 2027", "5:30pm", "5:30pm on 20 December 2026". */
+    longDate: (iso: string | null | undefined) => longDate(iso, locale),
+    londonTime: (instant: Date) => londonTime(instant, locale),
+    londonDateTime: (instant: Date) => londonDateTime(instant, locale),
     /** The language a catalogue key is shown in for this locale (its own, or English). */
     langOf: (key: string) => languageOf(locale, key),
     currentPath,

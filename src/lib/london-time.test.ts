@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   addDays,
+  dateTextIn,
   endOfLondonDay,
   isIsoDate,
   londonDate,
@@ -42,6 +43,42 @@ describe("London time", () => {
     expect(londonDate(new Date("2026-06-30T23:05:00Z"))).toBe("2026-07-01");
     expect(longDate("2027-04-01")).toBe("1 April 2027");
     expect(longDate(null)).toBe("");
+  });
+
+  it("shows them in Welsh as GOV.UK's Welsh style writes them", () => {
+    expect(londonDateTime(new Date("2026-07-01T16:30:00Z"), "cy")).toBe("5:30yp ar 1 Gorffennaf 2026");
+    expect(londonDateTime(new Date("2026-12-05T10:00:00Z"), "cy")).toBe("10yb ar 5 Rhagfyr 2026");
+    expect(londonDateTime(new Date("2026-12-20T12:00:00Z"), "cy")).toBe("canol dydd ar 20 Rhagfyr 2026");
+    expect(londonDateTime(new Date("2026-06-30T23:00:00Z"), "cy")).toBe("hanner nos ar 1 Gorffennaf 2026");
+    const months = Array.from({ length: 12 }, (_, m) =>
+      longDate(`2027-${String(m + 1).padStart(2, "0")}-01`, "cy"),
+    );
+    expect(months.map((d) => d.slice(2, -5))).toEqual([
+      "Ionawr",
+      "Chwefror",
+      "Mawrth",
+      "Ebrill",
+      "Mai",
+      "Mehefin",
+      "Gorffennaf",
+      "Awst",
+      "Medi",
+      "Hydref",
+      "Tachwedd",
+      "Rhagfyr",
+    ]);
+    expect(longDate(null, "cy")).toBe("");
+  });
+
+  it("writes in Welsh a date or time written in English, and nothing else", () => {
+    expect(dateTextIn("1 April 2027", "cy")).toBe("1 Ebrill 2027");
+    expect(dateTextIn("5:30pm on 20 December 2026", "cy")).toBe("5:30yp ar 20 Rhagfyr 2026");
+    expect(dateTextIn("midday on 1 May 2027", "cy")).toBe("canol dydd ar 1 Mai 2027");
+    expect(dateTextIn("9am", "cy")).toBe("9yb");
+    expect(dateTextIn("1 April 2027", "en")).toBe("1 April 2027");
+    expect(dateTextIn("31 February 2027", "cy")).toBeNull();
+    expect(dateTextIn("Carers on 1 May 2027", "cy")).toBeNull();
+    expect(dateTextIn("the library", "cy")).toBeNull();
   });
 
   it("ends a London day at midnight London time", () => {

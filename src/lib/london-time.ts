@@ -166,29 +166,84 @@ export function londonParts(instant: Date): { date: string; time: string } {
   return { date: `${w.year}-${pad(w.month)}-${pad(w.day)}`, time: `${pad(w.hour)}:${pad(w.minute)}` };
 }
 
-const LONG_DATE = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "long",
-  year: "numeric",
-  timeZone: "UTC",
-});
+/**
+ * The languages dates and times are written in: English, and Welsh as GOV.UK's Welsh style writes
+ * them ("5 Rhagfyr 2026", "5:30yp", "canol dydd", "5:30yp ar 20 Rhagfyr 2026").
+ */
+export type Language = "en" | "cy";
 
-/** A YYYY-MM-DD date as people read it: "1 April 2027" ("" for none). */
-export function longDate(iso: string | null | undefined): string {
+const LONG_DATE: Record<Language, Intl.DateTimeFormat> = {
+  en: new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }),
+  cy: new Intl.DateTimeFormat("cy-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }),
+};
+
+/** What a time is called in each language: midday, midnight, and before and after midday. */
+const TIME_WORDS: Record<Language, { midday: string; midnight: string; am: string; pm: string; on: string }> =
+  {
+    en: { midday: "midday", midnight: "midnight", am: "am", pm: "pm", on: "on" },
+    cy: { midday: "canol dydd", midnight: "hanner nos", am: "yb", pm: "yp", on: "ar" },
+  };
+
+/** A YYYY-MM-DD date as people read it: "1 April 2027", in Welsh "1 Ebrill 2027" ("" for none). */
+export function longDate(iso: string | null | undefined, lang: Language = "en"): string {
   if (!iso) return "";
-  return LONG_DATE.format(new Date(`${iso}T00:00:00Z`));
+  return LONG_DATE[lang].format(new Date(`${iso}T00:00:00Z`));
 }
 
-/** An instant's London time as people read it: "5:30pm", "midday", "midnight". */
-export function londonTime(instant: Date): string {
+/** An instant's London time as people read it: "5:30pm", "midday", "midnight" (Welsh: "5:30yp", "canol dydd", "hanner nos"). */
+export function londonTime(instant: Date, lang: Language = "en"): string {
   const { hour, minute } = wallClock(instant);
-  if (hour === 12 && minute === 0) return "midday";
-  if (hour === 0 && minute === 0) return "midnight";
+  const words = TIME_WORDS[lang];
+  if (hour === 12 && minute === 0) return words.midday;
+  if (hour === 0 && minute === 0) return words.midnight;
   const h = hour % 12 === 0 ? 12 : hour % 12;
-  return `${h}${minute === 0 ? "" : `:${pad(minute)}`}${hour < 12 ? "am" : "pm"}`;
+  return `${h}${minute === 0 ? "" : `:${pad(minute)}`}${hour < 12 ? words.am : words.pm}`;
 }
 
-/** "5:30pm on 20 December 2026", "midday on 1 May 2027", in London time. */
-export function londonDateTime(instant: Date): string {
-  return `${londonTime(instant)} on ${longDate(londonDate(instant))}`;
+/** "5:30pm on 20 December 2026", "midday on 1 May 2027", in London time (Welsh: "5:30yp ar 20 Rhagfyr 2026"). */
+export function londonDateTime(instant: Date, lang: Language = "en"): string {
+  return `${londonTime(instant, lang)} ${TIME_WORDS[lang].on} ${longDate(londonDate(instant), lang)}`;
+}
+
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+] as const;
+const ENGLISH_DATE = new RegExp(`^(\\d{1,2}) (${MONTHS.join("|")}) (\\d{4})$`);
+const ENGLISH_TIME = /^(?:midday|midnight|(\d{1,2})(?::(\d{2}))?(am|pm))$/;
+
+/**
+ * A date, time or date and time as `longDate`, `londonTime` and `londonDateTime` write them in
+ * English ("1 April 2027", "5:30pm", "midday on 1 May 2027"), written in another language; null
+ * when the text is not one of them. For the dates within a message made in English (`msg`).
+ */
+export function dateTextIn(text: string, lang: Language): string | null {
+  const words = TIME_WORDS[lang];
+  const date = ENGLISH_DATE.exec(text);
+  if (date) {
+    const iso = `${date[3]}-${pad(MONTHS.indexOf(date[2] as (typeof MONTHS)[number]) + 1)}-${pad(Number(date[1]))}`;
+    return isIsoDate(iso) ? longDate(iso, lang) : null;
+  }
+  const time = ENGLISH_TIME.exec(text);
+  if (time) {
+    if (text === "midday") return words.midday;
+    if (text === "midnight") return words.midnight;
+    return `${time[1]}${time[2] ? `:${time[2]}` : ""}${time[3] === "am" ? words.am : words.pm}`;
+  }
+  const on = text.lastIndexOf(" on ");
+  if (on < 0) return null;
+  const [timePart, datePart] = [dateTextIn(text.slice(0, on), lang), dateTextIn(text.slice(on + 4), lang)];
+  return timePart && datePart && ENGLISH_TIME.test(text.slice(0, on))
+    ? `${timePart} ${words.on} ${datePart}`
+    : null;
 }

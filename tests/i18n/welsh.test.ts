@@ -119,6 +119,23 @@ function englishSentences(): Set<string> {
   return out;
 }
 
+const MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December";
+const WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday";
+/**
+ * Dates and times as the English pages write them: "1 April 2027", "Monday 5 April", "5:30pm on 1
+ * …", "midday on 1 …". Data — a consultation's own words — may name a month, a day or a time of its
+ * own ("from April 2027", "on Saturday mornings", "until 8pm on weekdays"), and is not flagged.
+ */
+const ENGLISH_DATE = new RegExp(
+  `\\b(?:\\d{1,2} (?:${MONTHS})|(?:${WEEKDAYS}),? \\d|(?:\\d{1,2}(?::\\d{2})?[ap]m|midday|midnight) on \\d)`,
+  "g",
+);
+
+/** The English dates and times in a page's text. */
+function englishDates(text: string): string[] {
+  return text.match(ENGLISH_DATE) ?? [];
+}
+
 describe("the public pages in Welsh", () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -129,12 +146,16 @@ describe("the public pages in Welsh", () => {
   });
 
   const sentences = [...englishSentences()];
-  it.each(PUBLIC_PAGES)("%s has no English sentence from the catalogues", async (url) => {
-    const page = await t.app.inject({ method: "GET", url, headers: { cookie: "lang=cy" } });
-    expect(page.statusCode).toBe(200);
-    expect(page.body).toMatch(/<html lang="cy"/);
-    const text = mainText(page.body);
-    const english = sentences.filter((s) => text.includes(s));
-    expect(english).toEqual([]);
-  });
+  it.each(PUBLIC_PAGES)(
+    "%s has no English sentence from the catalogues, and no English date",
+    async (url) => {
+      const page = await t.app.inject({ method: "GET", url, headers: { cookie: "lang=cy" } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toMatch(/<html lang="cy"/);
+      const text = mainText(page.body);
+      const english = sentences.filter((s) => text.includes(s));
+      expect(english).toEqual([]);
+      expect(englishDates(text)).toEqual([]);
+    },
+  );
 });

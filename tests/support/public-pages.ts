@@ -2,6 +2,9 @@
  * The public pages: what a member of the public or a provider sees, on the demo data (a seeded test
  * app). The Welsh test renders each in Welsh; the search engine test checks each one's head.
  */
+import { DEMO_CHALLENGE } from "../../src/seed/demo/challenges.ts";
+import { DEMO_CONSULTATION } from "../../src/seed/demo/consultations.ts";
+import { DEMO_CONTRACTS } from "../../src/seed/demo/contracts.ts";
 import { DEMO_ORGANISATION } from "../../src/seed/demo/organisations.ts";
 import { DEMO_TENDER } from "../../src/seed/demo/tenders.ts";
 
@@ -29,6 +32,12 @@ export const PUBLIC_PAGES: readonly string[] = [
   "/authorities/westshire-county-council/tenders",
   `/authorities/westshire-county-council/tenders/${DEMO_TENDER.open}`,
   "/authorities/westshire-county-council/contracts",
+  `/authorities/westshire-county-council/contracts/${DEMO_CONTRACTS[0]}`,
+  `/authorities/westshire-county-council/consultations/${DEMO_CONSULTATION.countyHomeCareEngagement}`,
+  `/authorities/westshire-county-council/consultations/${DEMO_CONSULTATION.countyLibrariesClosed}`,
+  `/authorities/westshire-county-council/consultations/${DEMO_CONSULTATION.countyLibrariesClosed}/responses`,
+  `/authorities/westshire-county-council/consultations/${DEMO_CONSULTATION.countyLibrariesClosed}/summary`,
+  `/authorities/millbrook-district-council/right-to-challenge/${DEMO_CHALLENGE.accepted}`,
   "/open-data",
   "/accessibility",
   "/privacy",

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, field, fieldList, formPage } from "../../http/forms.ts";
 import { page } from "../../http/routes.ts";
-import { londonDateTime } from "../../lib/london-time.ts";
+import { type Language, londonDateTime } from "../../lib/london-time.ts";
 import { rawField } from "./accounts.schemas.ts";
 import { API_SCOPES, API_TOKEN_EXPIRY_DAYS, accountPage, takeFlash } from "./accounts.service.ts";
 import { createApiToken, revokeApiToken } from "./api-tokens.service.ts";
@@ -32,8 +32,8 @@ const who = signedInWithSession;
 /** Secrets shown once are not kept by the browser (signed-in pages are never kept by shared caches). */
 const NO_STORE = { "cache-control": "no-store" };
 
-/** An instant as people read it, or null for none. */
-const when = (date: Date | null) => (date ? londonDateTime(date) : null);
+/** An instant as people read it in the page's language, or null for none. */
+const whenIn = (locale: Language) => (date: Date | null) => (date ? londonDateTime(date, locale) : null);
 
 function escapeHtml(text: string): string {
   return text
@@ -55,6 +55,7 @@ function accountPages(app: FastifyInstance): void {
     const { overview, actingFor, invitations, isPlatformAdmin, notice } = await accountPage(
       accountsCtxOf(request),
     );
+    const when = whenIn(request.locale);
     await reply.page("accounts/views/account.njk", {
       actingFor,
       invitations,

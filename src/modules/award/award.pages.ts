@@ -107,9 +107,9 @@ function noticePages(app: FastifyInstance): void {
       n,
       base: baseOf(authority, n.tender.id),
       can,
-      challenges: challenges.map((c) => ({ ...c, lodgedText: londonDateTime(c.lodged_at) })),
+      challenges: challenges.map((c) => ({ ...c, lodgedText: londonDateTime(c.lodged_at, request.locale) })),
       value: formatMoney(n.award.value_pence as Pence),
-      decidedText: londonDateTime(n.award.decided_at),
+      decidedText: londonDateTime(n.award.decided_at, request.locale),
       standstillText: standstillEndText(n.award.standstill_ends_at),
       consortium: n.award.consortium.map((m) =>
         t("award.notice.member", {
@@ -174,8 +174,8 @@ function challengePages(app: FastifyInstance): void {
         n: v.notice,
         c: v.challenge,
         base: baseOf(authority, v.notice.tender.id),
-        lodgedText: londonDateTime(v.challenge.lodged_at),
-        decidedText: v.challenge.decided_at ? londonDateTime(v.challenge.decided_at) : "",
+        lodgedText: londonDateTime(v.challenge.lodged_at, request.locale),
+        decidedText: v.challenge.decided_at ? londonDateTime(v.challenge.decided_at, request.locale) : "",
       };
     },
     read: sent,
@@ -218,7 +218,7 @@ function assessmentsPage(app: FastifyInstance): void {
           own: assessedInPoints(own),
           winner: winner && winner.bid_id !== own.bid_id ? assessedInPoints(winner) : null,
           noticeUrl: `/authorities/${own.authority_slug}/tenders/${own.tender_id}/award`,
-          decidedText: londonDateTime(own.decided_at),
+          decidedText: londonDateTime(own.decided_at, request.locale),
           standstillText: standstillEndText(own.standstill_ends_at),
         })),
       });

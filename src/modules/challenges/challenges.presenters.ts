@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest } from "fastify";
 import { field } from "../../http/forms.ts";
-import { londonDate, longDate } from "../../lib/london-time.ts";
+import { type Language, londonDate, longDate } from "../../lib/london-time.ts";
 import type { ChallengeResponse } from "./challenges.schemas.ts";
 import type { ChallengeView } from "./challenges.service.ts";
 import type { EffectivePolicy, WindowView } from "./policy.service.ts";
@@ -15,20 +15,20 @@ import type { Register } from "./registers.service.ts";
 // Pages: what they show, and the date inputs they read
 
 /** An EOI as the pages show it. */
-export function display(c: ChallengeView) {
+export function display(c: ChallengeView, locale: Language) {
   return {
     ...c,
-    submittedText: c.submitted_at ? longDate(londonDate(c.submitted_at)) : "",
-    decisionDueText: longDate(c.decision_due),
-    consideredOnText: longDate(c.considered_on),
-    agreedOnText: longDate(c.agreed_on),
-    decidedText: c.decided_at ? longDate(londonDate(c.decided_at)) : "",
+    submittedText: c.submitted_at ? longDate(londonDate(c.submitted_at), locale) : "",
+    decisionDueText: longDate(c.decision_due, locale),
+    consideredOnText: longDate(c.considered_on, locale),
+    agreedOnText: longDate(c.agreed_on, locale),
+    decidedText: c.decided_at ? longDate(londonDate(c.decided_at), locale) : "",
   };
 }
 
 /** A window as the pages show it. */
-export function displayWindow(w: WindowView) {
-  return { ...w, opensText: longDate(w.opens_on), closesText: longDate(w.closes_on) };
+export function displayWindow(w: WindowView, locale: Language) {
+  return { ...w, opensText: longDate(w.opens_on, locale), closesText: longDate(w.closes_on, locale) };
 }
 
 /** An authority's Right to Challenge pages start here. */

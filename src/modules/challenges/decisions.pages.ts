@@ -24,7 +24,12 @@ type ChallengeRequest = FastifyRequest<{ Params: { slug: string; challengeId: st
 async function authorityContext(request: ChallengeRequest) {
   const { authority } = request;
   const challenge = await authorityFormOf(ctxOf(request), authority.id, request.params.challengeId);
-  return { authority, challenge: display(challenge), grounds: REJECTION_GROUNDS, decisions: DECISIONS };
+  return {
+    authority,
+    challenge: display(challenge, request.locale),
+    grounds: REJECTION_GROUNDS,
+    decisions: DECISIONS,
+  };
 }
 
 /** Where the authority's forms go once done: the EOI's page, with a notice. */

@@ -111,9 +111,9 @@ export function expressionsPages(app: FastifyInstance): void {
       const form = await draftFormOf(ctxOf(request), request.authority.id, request.params.challengeId);
       return {
         authority: request.authority,
-        challenge: display(form.challenge),
+        challenge: display(form.challenge, request.locale),
         services: form.services,
-        windows: form.windows.map(displayWindow),
+        windows: form.windows.map((item) => displayWindow(item, request.locale)),
         policy: form.policy,
         staffDomains: form.staffDomains,
       };

@@ -284,8 +284,8 @@ export async function serviceWindowsPanel(
   const ctx: Ctx = { db, clock, principal: null };
   const windows = (await windowsOf(ctx, service.authorityId, service.serviceId)).map((w) => ({
     state: w.state,
-    opensText: longDate(w.opens_on),
-    closesText: longDate(w.closes_on),
+    opensOn: w.opens_on,
+    closesOn: w.closes_on,
   }));
   return { template: "challenges/views/partials/service-windows.njk", context: { windows } };
 }

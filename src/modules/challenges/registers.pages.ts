@@ -18,7 +18,7 @@ function registerContext(register: Register, request: FastifyRequest) {
   const notice = queryField(request, "notice");
   return {
     counts: countsJson(register),
-    challenges: register.challenges.map(display),
+    challenges: register.challenges.map((item) => display(item, request.locale)),
     grounds: REJECTION_GROUNDS,
     notice: REGISTER_NOTICES.includes(notice) ? notice : undefined,
   };
@@ -40,10 +40,10 @@ export function registersPages(app: FastifyInstance): void {
       applies: register.applicability.applies,
       notApplicable: register.applicability.applies ? undefined : register.applicability.reason,
       policy: register.policy,
-      windows: register.windows.map(displayWindow),
+      windows: register.windows.map((item) => displayWindow(item, request.locale)),
       staffDomains: register.staffDomains,
-      drafts: register.drafts.map(display),
-      toConfirm: register.toConfirm.map(display),
+      drafts: register.drafts.map((item) => display(item, request.locale)),
+      toConfirm: register.toConfirm.map((item) => display(item, request.locale)),
       canEdit: register.canEdit,
       canSetStaffDomains: register.canSetStaffDomains,
     });
@@ -57,7 +57,7 @@ export function registersPages(app: FastifyInstance): void {
       const view = await challengePageOf(ctxOf(request), authority.id, request.params.challengeId);
       await reply.page("challenges/views/challenge.njk", {
         authority,
-        challenge: display(view.challenge),
+        challenge: display(view.challenge, request.locale),
         applicant: view.applicant,
         mayConfirm: view.mayConfirm,
         canDecide: view.canDecide,

@@ -67,19 +67,19 @@ function reservedRows(request: FastifyRequest, reserved: NonNullable<BidComplian
     {
       key: t("compliance.check.mutual"),
       value: t(reserved.qualifyingMutual ? "compliance.check.mutualYes" : "compliance.check.mutualNo", {
-        date: longDate(reserved.checkedOn),
+        date: longDate(reserved.checkedOn, request.locale),
       }),
     },
     {
       key: t("compliance.check.bar", {
-        from: longDate(reserved.period.from),
-        to: longDate(reserved.period.to),
+        from: longDate(reserved.period.from, request.locale),
+        to: longDate(reserved.period.to, request.locale),
       }),
       value: reserved.bar
         ? t("compliance.check.barFound", {
             title: reserved.bar.title,
             category: reserved.bar.category_name,
-            date: longDate(reserved.bar.awarded_on),
+            date: longDate(reserved.bar.awarded_on, request.locale),
           })
         : t("compliance.check.barNone"),
     },
@@ -114,7 +114,7 @@ function bidForPage(request: FastifyRequest, b: BidCompliance) {
     : b.decision?.decidedBy && b.decision.decidedAt
       ? t("compliance.check.decidedByText", {
           name: b.decision.decidedBy.name,
-          at: londonDateTime(b.decision.decidedAt),
+          at: londonDateTime(b.decision.decidedAt, request.locale),
         })
       : "";
   const row = (key: string, value: string) => ({ key: { text: key }, value: { text: value } });
@@ -123,7 +123,7 @@ function bidForPage(request: FastifyRequest, b: BidCompliance) {
     ...b,
     anchor: `bids.${b.bidId}`,
     summaryRows: [
-      row(t("compliance.check.receivedAt"), londonDateTime(b.receivedAt)),
+      row(t("compliance.check.receivedAt"), londonDateTime(b.receivedAt, request.locale)),
       row(t("compliance.check.integrity"), t(`compliance.check.${integrity}`)),
       row(t("compliance.check.consortium"), consortium),
       ...conditionRows.map((c) => row(c.key, c.value)),
@@ -149,7 +149,7 @@ function checkPage(request: FastifyRequest, view: ComplianceView) {
     }),
     startedText: view.evaluation
       ? t("compliance.check.startedText", {
-          at: londonDateTime(view.evaluation.startedAt),
+          at: londonDateTime(view.evaluation.startedAt, request.locale),
           name: view.evaluation.startedBy.name,
           compliant: view.evaluation.compliantCount,
           bids: view.evaluation.bidsCount,
@@ -182,7 +182,7 @@ async function registerPage(request: FastifyRequest) {
   return {
     authority,
     ...register,
-    awards: register.awards.map((a) => ({ ...a, awardedOnText: longDate(a.awarded_on) })),
+    awards: register.awards.map((a) => ({ ...a, awardedOnText: longDate(a.awarded_on, request.locale) })),
     notice: noticeOf(request, { recorded: request.t("compliance.register.recorded") }),
   };
 }

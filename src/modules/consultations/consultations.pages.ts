@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, dateField, field, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
-import { londonDateTime, londonParts } from "../../lib/london-time.ts";
+import { type Language, londonDateTime, londonParts } from "../../lib/london-time.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, authorityEditors } from "../access/policies.ts";
 import type { Authority } from "../authorities/authorities.service.ts";
@@ -39,12 +39,12 @@ export const consultationUrl = (authority: Authority, id: string) =>
   `/authorities/${authority.slug}/consultations/${id}`;
 
 /** A consultation as the pages show it. */
-export function display<C extends ConsultationSummary>(c: C) {
+export function display<C extends ConsultationSummary>(c: C, locale: Language) {
   return {
     ...c,
-    closesText: londonDateTime(c.closes_at),
-    publishedText: c.published_at ? londonDateTime(c.published_at) : "",
-    summaryPublishedText: c.summary_published_at ? londonDateTime(c.summary_published_at) : "",
+    closesText: londonDateTime(c.closes_at, locale),
+    publishedText: c.published_at ? londonDateTime(c.published_at, locale) : "",
+    summaryPublishedText: c.summary_published_at ? londonDateTime(c.summary_published_at, locale) : "",
     href: `/authorities/${c.authority_slug}/consultations/${c.id}`,
     projectVisible: c.project_id !== null && c.project_status === "published",
   };
@@ -155,7 +155,7 @@ function readingPages(app: FastifyInstance): void {
     const { consultations, authorities, authority } = await nationalConsultations(ctxOf(request), filters);
     await reply.page("consultations/views/list.njk", {
       national: true,
-      consultations: consultations.map(display),
+      consultations: consultations.map((item) => display(item, request.locale)),
       authorities,
       filters: { authority: authority?.slug ?? "", kind, status },
       kinds: CONSULTATION_KINDS,
@@ -169,7 +169,7 @@ function readingPages(app: FastifyInstance): void {
     await reply.page("consultations/views/list.njk", {
       national: false,
       authority,
-      consultations: view.consultations.map(display),
+      consultations: view.consultations.map((item) => display(item, request.locale)),
       filters: { kind, status },
       kinds: CONSULTATION_KINDS,
       canEdit: view.canEdit,
@@ -186,7 +186,7 @@ function readingPages(app: FastifyInstance): void {
       const { notice = "" } = query(request);
       await reply.page("consultations/views/consultation.njk", {
         authority,
-        consultation: display(view.consultation),
+        consultation: display(view.consultation, request.locale),
         sections: view.consultation.sections,
         canEdit: view.consultation.editor,
         notice: NOTICES.includes(notice) ? notice : undefined,

@@ -126,7 +126,7 @@ function respondingPages(app: FastifyInstance): void {
       const { consultation, organisations } = form;
       return {
         authority,
-        consultation: display(consultation),
+        consultation: display(consultation, request.locale),
         sections: consultation.sections,
         organisations,
       };
@@ -153,12 +153,29 @@ function respondingPages(app: FastifyInstance): void {
       const result = await responsesOf(ctxOf(request), authority.id, request.params.consultationId);
       await reply.page("consultations/views/responses.njk", {
         authority,
-        consultation: display(result.consultation),
-        responses: result.responses,
+        consultation: display(result.consultation, request.locale),
+        responses: labelled(request, result.responses),
         editor: result.editor,
       });
     },
   );
+}
+
+/**
+ * Responses with their public labels in the page's language: a name where the respondent agreed
+ * (data, as written), otherwise "A member of the public" or "A provider (charity)".
+ */
+function labelled(request: FastifyRequest, responses: ShownResponse[]): ShownResponse[] {
+  const t = request.t;
+  return responses.map((r) => {
+    if (r.named) return r;
+    const sector = t(`consultations.respondent.sector.${r.sector ?? "unconfirmed"}`);
+    const label =
+      r.respondentKind === "organisation"
+        ? t("consultations.respondent.provider", { sector })
+        : t("consultations.respondent.public");
+    return { ...r, label };
+  });
 }
 
 /** Answering each point, publishing "you said, we did", and the published summary. */
@@ -175,8 +192,8 @@ function youSaidWeDidPages(app: FastifyInstance): void {
       );
       return {
         authority,
-        consultation: display(consultation),
-        responses,
+        consultation: display(consultation, request.locale),
+        responses: labelled(request, responses),
         pointField,
         saved: query(request).saved === "1",
       };
@@ -212,14 +229,12 @@ function youSaidWeDidPages(app: FastifyInstance): void {
     page({ who: anyone }),
     async (request: ConsultationRequest, reply) => {
       const { authority } = request;
-      const { consultation, responses } = await summaryOf(
-        ctxOf(request),
-        authority.id,
-        request.params.consultationId,
-      );
+      const summary = await summaryOf(ctxOf(request), authority.id, request.params.consultationId);
+      const { consultation } = summary;
+      const responses = labelled(request, summary.responses);
       await reply.page("consultations/views/summary.njk", {
         authority,
-        consultation: display(consultation),
+        consultation: display(consultation, request.locale),
         responses,
         bySection: consultation.sections.map((sec) => ({
           ...sec,

@@ -31,7 +31,6 @@ import {
   listContractViews,
   type PublicationView,
   pageUrl,
-  periodText,
   SUPPLIER_ROLES,
 } from "./contracts.service.ts";
 import { KPI_FREQUENCIES, PAYMENT_MECHANISMS } from "./contracts.table.ts";
@@ -66,11 +65,19 @@ export function supplierText(c: {
     .join("; ")}`;
 }
 
+/** Dates from one to another as people read them, in the page's language: "1 April 2027 to 31 March 2028". */
+function datesText(request: FastifyRequest, from: string, to: string): string {
+  return request.t("contracts.dateRange", {
+    from: longDate(from, request.locale),
+    to: longDate(to, request.locale),
+  });
+}
+
 function amendmentTexts(request: FastifyRequest, view: ContractView) {
   const t = request.t;
   return view.amendments.map((a) => ({
     ...a,
-    at: londonDateTime(a.amended_at),
+    at: londonDateTime(a.amended_at, request.locale),
     changes: [
       ...(a.value_before_pence !== null && a.value_after_pence !== null
         ? [
@@ -83,16 +90,16 @@ function amendmentTexts(request: FastifyRequest, view: ContractView) {
       ...(a.starts_on_before && a.starts_on_after
         ? [
             t("contracts.amendment.start", {
-              before: longDate(a.starts_on_before),
-              after: longDate(a.starts_on_after),
+              before: longDate(a.starts_on_before, request.locale),
+              after: longDate(a.starts_on_after, request.locale),
             }),
           ]
         : []),
       ...(a.ends_on_before && a.ends_on_after
         ? [
             t("contracts.amendment.end", {
-              before: longDate(a.ends_on_before),
-              after: longDate(a.ends_on_after),
+              before: longDate(a.ends_on_before, request.locale),
+              after: longDate(a.ends_on_after, request.locale),
             }),
           ]
         : []),
@@ -102,7 +109,7 @@ function amendmentTexts(request: FastifyRequest, view: ContractView) {
           name: k.name,
           target: k.target,
           frequency: t("contracts.frequency", { count: k.frequency_months }),
-          date: longDate(k.reports_from ?? view.contract.starts_on),
+          date: longDate(k.reports_from ?? view.contract.starts_on, request.locale),
         }),
       ),
     ],
@@ -125,13 +132,13 @@ function summaryRows(request: FastifyRequest, view: ContractView) {
       ? [row(t("contracts.fields.awardValue"), money(c.award_value_pence))]
       : []),
     ...(c.value_reason ? [row(t("contracts.fields.valueReason"), c.value_reason)] : []),
-    row(t("contracts.fields.dates"), `${longDate(c.starts_on)} to ${longDate(c.ends_on)}`),
+    row(t("contracts.fields.dates"), datesText(request, c.starts_on, c.ends_on)),
     row(t("contracts.fields.paymentMechanism"), t(`contracts.mechanism.${c.payment_mechanism}`)),
     ...(c.regulated_activity ? [row(t("contracts.fields.regulatedActivity"), c.regulated_activity)] : []),
     ...(c.description ? [row(t("contracts.fields.description"), c.description)] : []),
     ...(c.scope ? [row(t("contracts.fields.scope"), c.scope)] : []),
     row(t("contracts.fields.state"), t(`contracts.state.${view.state}`)),
-    row(t("contracts.fields.published"), londonDateTime(c.entered_at)),
+    row(t("contracts.fields.published"), londonDateTime(c.entered_at, request.locale)),
   ];
 }
 
@@ -140,7 +147,7 @@ function publicationDueText(request: FastifyRequest, publication: PublicationVie
   const t = request.t;
   if (publication.dueOn === null) return publication.final ? t("contracts.publication.complete") : "";
   return t(publication.final ? "contracts.publication.final" : "contracts.publication.next", {
-    date: longDate(publication.dueOn),
+    date: longDate(publication.dueOn, request.locale),
   });
 }
 
@@ -156,14 +163,14 @@ export function forPage(request: FastifyRequest, view: ContractView) {
     summaryRows: summaryRows(request, view),
     termination: c.terminated_on
       ? t("contracts.terminatedText", {
-          date: longDate(c.terminated_on),
+          date: longDate(c.terminated_on, request.locale),
           reason: c.termination_reason,
-          at: londonDateTime(c.terminated_at as Date),
+          at: londonDateTime(c.terminated_at as Date, request.locale),
         })
       : "",
     publicationText: publicationDueText(request, publication),
     lastPublishedText: publication.lastPublishedAt
-      ? t("contracts.publication.last", { at: londonDateTime(publication.lastPublishedAt) })
+      ? t("contracts.publication.last", { at: londonDateTime(publication.lastPublishedAt, request.locale) })
       : t("contracts.publication.none"),
     overdueText: publication.overdue
       ? t("contracts.page.ratingsOverdue", {
@@ -180,22 +187,24 @@ export function forPage(request: FastifyRequest, view: ContractView) {
         k.added_by_amendment !== null
           ? t("contracts.page.addedByAmendment", {
               number: k.added_by_amendment,
-              date: longDate(k.reportsFrom),
+              date: longDate(k.reportsFrom, request.locale),
             })
           : "",
       publicationText: t("contracts.page.kpiPublication", {
         last: k.publication.lastPublishedAt
-          ? t("contracts.publication.kpiLast", { at: londonDateTime(k.publication.lastPublishedAt) })
+          ? t("contracts.publication.kpiLast", {
+              at: londonDateTime(k.publication.lastPublishedAt, request.locale),
+            })
           : t("contracts.publication.kpiNone"),
         next: publicationDueText(request, k.publication),
       }),
       periods: k.periods.map((p) => ({
         ...p,
-        text: periodText(p),
-        stateText: t(`contracts.period.${p.state}`, { date: longDate(p.overdueAfter) }),
-        correctedAt: p.report?.corrected_at ? londonDateTime(p.report.corrected_at) : "",
+        text: datesText(request, p.startsOn, p.endsOn),
+        stateText: t(`contracts.period.${p.state}`, { date: longDate(p.overdueAfter, request.locale) }),
+        correctedAt: p.report?.corrected_at ? londonDateTime(p.report.corrected_at, request.locale) : "",
         correctedText: p.report?.corrected_at
-          ? t("contracts.page.corrected", { at: londonDateTime(p.report.corrected_at) })
+          ? t("contracts.page.corrected", { at: londonDateTime(p.report.corrected_at, request.locale) })
           : "",
         ratingText: p.rating ? t(`contracts.rating.${p.rating.rating}`) : "",
         reportUrl: `${pageUrl(c)}/kpis/${k.position}/periods/${p.number}/report`,
@@ -219,7 +228,7 @@ function listRows(request: FastifyRequest, views: ContractView[]) {
     authority: v.contract.authority_name,
     supplier: v.contract.supplier_name,
     value: money(v.contract.value_pence),
-    dates: `${longDate(v.contract.starts_on)} to ${longDate(v.lastDay)}`,
+    dates: datesText(request, v.contract.starts_on, v.lastDay),
     state: request.t(`contracts.state.${v.state}`),
     ratingsOverdue: v.publication.overdue,
     counts: v.counts,
@@ -242,9 +251,11 @@ function editorLists(request: FastifyRequest, views: ContractView[]) {
     url: pageUrl(d.contract),
     supplier: d.contract.supplier_name,
     kpi: d.kpi.name,
-    period: periodText(d.period),
+    period: datesText(request, d.period.startsOn, d.period.endsOn),
     overdue: d.period.state === "overdue",
-    stateText: request.t(`contracts.period.${d.period.state}`, { date: longDate(d.period.overdueAfter) }),
+    stateText: request.t(`contracts.period.${d.period.state}`, {
+      date: longDate(d.period.overdueAfter, request.locale),
+    }),
   }));
   const toRate = views.flatMap((v) =>
     v.kpis.flatMap((k) =>
@@ -253,7 +264,7 @@ function editorLists(request: FastifyRequest, views: ContractView[]) {
         .map((p) => ({
           contract: v.contract.title,
           kpi: k.name,
-          period: periodText(p),
+          period: datesText(request, p.startsOn, p.endsOn),
           url: `${pageUrl(v.contract)}/kpis/${k.position}/periods/${p.number}/rating`,
         })),
     ),
@@ -424,10 +435,10 @@ export function contractPages(app: FastifyInstance): void {
           authority: d.contract.authority_name,
           kpi: d.kpi.name,
           target: d.kpi.target,
-          period: periodText(d.period),
+          period: datesText(request, d.period.startsOn, d.period.endsOn),
           overdue: d.period.state === "overdue",
           stateText: request.t(`contracts.period.${d.period.state}`, {
-            date: longDate(d.period.overdueAfter),
+            date: longDate(d.period.overdueAfter, request.locale),
           }),
           url: `${pageUrl(d.contract)}/kpis/${d.kpi.position}/periods/${d.period.number}/report`,
         })),

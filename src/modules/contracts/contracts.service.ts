@@ -101,11 +101,6 @@ export function pageUrl(c: { authority_slug: string; id: string }): string {
   return `/authorities/${c.authority_slug}/contracts/${c.id}`;
 }
 
-/** A period's dates as people read them. */
-export function periodText(period: Pick<Period, "startsOn" | "endsOn">): string {
-  return `${longDate(period.startsOn)} to ${longDate(period.endsOn)}`;
-}
-
 // Checking fields
 
 /** A text field as sent, trimmed; a problem when required and empty, or too long. */

@@ -97,7 +97,11 @@ function overviewPage(request: FastifyRequest, o: EvaluationOverview) {
           ? t(`evaluation.scoring.declaration.${e.declaration}`)
           : t("evaluation.scoring.notDeclared"),
       },
-      { text: e.submittedAt ? londonDateTime(e.submittedAt) : t("evaluation.scoring.notSubmitted") },
+      {
+        text: e.submittedAt
+          ? londonDateTime(e.submittedAt, request.locale)
+          : t("evaluation.scoring.notSubmitted"),
+      },
     ]),
     assignable: o.assignable,
   };

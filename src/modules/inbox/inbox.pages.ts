@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, field, fieldList, formPage } from "../../http/forms.ts";
 import { page } from "../../http/routes.ts";
-import { londonDateTime } from "../../lib/london-time.ts";
+import { type Language, londonDateTime } from "../../lib/london-time.ts";
 import { ctxOf } from "../access/context.ts";
 import { signedIn } from "../access/policies.ts";
 import {
@@ -58,11 +58,11 @@ function pagination(view: InboxView) {
 }
 
 /** A notice as the pages show it: times as the site shows them, its body in paragraphs. */
-function shown(notice: Notice) {
+function shown(notice: Notice, locale: Language) {
   return {
     ...notice,
     href: `/inbox/${notice.id}`,
-    received: londonDateTime(notice.createdAt),
+    received: londonDateTime(notice.createdAt, locale),
     read: notice.readAt !== null,
     paragraphs: notice.body
       .split(/\n+/)
@@ -76,7 +76,7 @@ export function inboxPages(app: FastifyInstance): void {
     const view = await inboxOf(ctxOf(request), pageNumber(request));
     await reply.page(INBOX, {
       ...view,
-      notices: view.notices.map(shown),
+      notices: view.notices.map((item) => shown(item, request.locale)),
       pagination: pagination(view),
       banner: noticeIn(request),
     });
@@ -88,7 +88,7 @@ export function inboxPages(app: FastifyInstance): void {
     page({ who: signedIn }),
     async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
       const notice = await openNotice(ctxOf(request), request.params.id);
-      await reply.page(NOTICE, { notice: shown(notice) });
+      await reply.page(NOTICE, { notice: shown(notice, request.locale) });
     },
   );
 

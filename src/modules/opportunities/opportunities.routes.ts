@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, dateField, field, fieldList, formAction, searchPage } from "../../http/forms.ts";
 import { anyone, api, errorResponses, page, type Who } from "../../http/routes.ts";
-import { londonDateTime, longDate } from "../../lib/london-time.ts";
+import { type Language, londonDateTime, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { signedIn } from "../access/policies.ts";
@@ -124,15 +124,15 @@ function pounds(value: Pence | bigint | null): string | null {
 }
 
 /** A search as the pages show it (summary list rows are made in the template). */
-function describe(c: Criteria, v: SearchVocabulary) {
+function describe(c: Criteria, v: SearchVocabulary, locale: Language) {
   return {
     keywords: c.keywords,
     categories: c.categories.map((code) => v.categoryName.get(code) ?? code),
     areas: c.areas.map((code) => v.areaName.get(code) ?? code),
     minValue: pounds(c.minValue),
     maxValue: pounds(c.maxValue),
-    deadlineFrom: c.deadlineFrom ? longDate(c.deadlineFrom) : null,
-    deadlineTo: c.deadlineTo ? longDate(c.deadlineTo) : null,
+    deadlineFrom: c.deadlineFrom ? longDate(c.deadlineFrom, locale) : null,
+    deadlineTo: c.deadlineTo ? longDate(c.deadlineTo, locale) : null,
     reservedOnly: c.reservedOnly,
     includeClosed: c.includeClosed,
   };
@@ -157,7 +157,7 @@ function pagination(query: string, page: number, pageCount: number) {
   };
 }
 
-function resultOf(o: Opportunity) {
+function resultOf(o: Opportunity, locale: Language) {
   return {
     href: opportunityPath(o),
     title: o.title,
@@ -166,7 +166,7 @@ function resultOf(o: Opportunity) {
     categoryName: o.category_name,
     areaName: o.area_name,
     estimatedValue: pounds(o.estimated_value_pence),
-    deadline: londonDateTime(o.submission_deadline),
+    deadline: londonDateTime(o.submission_deadline, locale),
     state: o.state,
     reserved: o.reserved,
   };
@@ -239,10 +239,13 @@ export async function opportunitiesRoutes(app: FastifyInstance): Promise<void> {
     const saveHref = withQuery("/account/saved-searches/new", query);
     await reply.page(PAGE, {
       ...context,
-      result: { ...result, opportunities: result.opportunities.map(resultOf) },
+      result: {
+        ...result,
+        opportunities: result.opportunities.map((item) => resultOf(item, request.locale)),
+      },
       counts: { category: Object.fromEntries(counts.category), area: Object.fromEntries(counts.area) },
       filtered: isFiltered(criteria),
-      search: describe(criteria, v),
+      search: describe(criteria, v, request.locale),
       pagination: pagination(query, result.page, result.pageCount),
       saveHref: request.principal ? saveHref : `/sign-in?returnTo=${encodeURIComponent(saveHref)}`,
       apiHref: withQuery("/api/v1/opportunities", query),
@@ -256,10 +259,10 @@ export async function opportunitiesRoutes(app: FastifyInstance): Promise<void> {
 }
 
 /** The saved search form's page context, for a checked search. */
-function newSavedContext(criteria: Criteria, vocabulary: SearchVocabulary) {
+function newSavedContext(criteria: Criteria, vocabulary: SearchVocabulary, locale: Language) {
   const query = criteriaQuery(criteria);
   return {
-    search: describe(criteria, vocabulary),
+    search: describe(criteria, vocabulary, locale),
     searchQuery: query,
     backHref: withQuery("/opportunities", query),
     limit: SAVED_SEARCH_LIMITS.perUser,
@@ -280,7 +283,7 @@ function savedSearchPages(app: FastifyInstance): void {
         name: view.search.name,
         alerts: view.search.alerts,
         alertsSent: view.alertsSent,
-        search: describe(view.criteria, vocabulary),
+        search: describe(view.criteria, vocabulary, request.locale),
         href: withQuery("/opportunities", criteriaQuery(view.criteria)),
       })),
     });
@@ -292,7 +295,7 @@ function savedSearchPages(app: FastifyInstance): void {
     // A search that cannot be run: the search page says what to fix.
     if (!form.criteria) return reply.redirect(withQuery("/opportunities", query), 303);
     await reply.page(NEW_SAVED, {
-      ...newSavedContext(form.criteria, form.vocabulary),
+      ...newSavedContext(form.criteria, form.vocabulary, request.locale),
       values: { name: form.suggestedName, alerts: "true" },
     });
   });
@@ -304,7 +307,7 @@ function savedSearchPages(app: FastifyInstance): void {
       const search = field(request.body, "search");
       const form = await savedSearchForm(ctxOf(request), search);
       if (!form.criteria) throw form.refused;
-      return { ...newSavedContext(form.criteria, form.vocabulary), query: search };
+      return { ...newSavedContext(form.criteria, form.vocabulary, request.locale), query: search };
     },
     read: (body) => ({ name: field(body, "name"), alerts: field(body, "alerts") }),
     submit: async (request, values, { query }) => {

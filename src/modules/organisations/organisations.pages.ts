@@ -7,7 +7,6 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, field, fieldList, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import { formatPercent } from "../../lib/basis-points.ts";
-import { longDate } from "../../lib/london-time.ts";
 import { panelsContext } from "../../lib/ports.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, organisationRoles, signedIn } from "../access/policies.ts";
@@ -131,7 +130,6 @@ function directoryPages(app: FastifyInstance): void {
       registered: field(request.query, "registered") === "1",
       updated: field(request.query, "updated"),
       percent: formatPercent,
-      longDate,
       otherIs,
     });
   });

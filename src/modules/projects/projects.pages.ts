@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, dateField, field, fieldList, formAction, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
-import { londonDate, londonDateTime, longDate } from "../../lib/london-time.ts";
+import { type Language, londonDate, londonDateTime, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { panelsContext } from "../../lib/ports.ts";
 import { ctxOf } from "../access/context.ts";
@@ -97,27 +97,27 @@ function valuesOfProject(project: ProjectView): ProjectFormValues {
 }
 
 /** A project as the pages show it. */
-function display(project: ProjectView) {
+function display(project: ProjectView, locale: Language) {
   const window = project.procurementWindow;
   return {
     ...project,
-    procurementStartedText: longDate(project.procurement_started_on),
+    procurementStartedText: longDate(project.procurement_started_on, locale),
     procurementWindow: window
       ? {
           ...window,
-          earliestText: longDate(window.earliest),
-          latestText: longDate(window.latest),
-          startedOnText: longDate(window.startedOn),
+          earliestText: longDate(window.earliest, locale),
+          latestText: longDate(window.latest, locale),
+          startedOnText: longDate(window.startedOn, locale),
         }
       : null,
     estimatedValue: formatMoney(project.estimated_value_pence as Pence, { pence: false }),
     dates: {
-      marketEngagement: longDate(project.market_engagement_date),
-      tender: longDate(project.tender_date),
-      award: longDate(project.award_date),
-      start: longDate(project.start_date),
+      marketEngagement: longDate(project.market_engagement_date, locale),
+      tender: longDate(project.tender_date, locale),
+      award: longDate(project.award_date, locale),
+      start: longDate(project.start_date, locale),
     },
-    publishedAtText: project.published_at ? longDate(londonDate(project.published_at)) : "",
+    publishedAtText: project.published_at ? longDate(londonDate(project.published_at), locale) : "",
   };
 }
 
@@ -131,14 +131,14 @@ async function projectPageContext(request: ProjectRequest) {
   const view = await projectPage(ctxOf(request), authority.id, request.params.projectId);
   return {
     authority,
-    project: display(view.project),
+    project: display(view.project, request.locale),
     canEdit: view.canEdit,
     ...panelsContext(view.panels),
     consultations: view.consultations.map((c) => ({
       id: c.id,
       title: c.title,
       state: c.state,
-      closesText: londonDateTime(c.closes_at),
+      closesText: londonDateTime(c.closes_at, request.locale),
     })),
   };
 }
@@ -150,7 +150,11 @@ function projectPages(app: FastifyInstance): void {
   app.get("/authorities/:slug/projects", page({ who: anyone }), async (request, reply) => {
     const { authority } = request;
     const { projects, canEdit } = await projectsPage(ctxOf(request), authority.id);
-    await reply.page("projects/views/projects.njk", { authority, projects: projects.map(display), canEdit });
+    await reply.page("projects/views/projects.njk", {
+      authority,
+      projects: projects.map((item) => display(item, request.locale)),
+      canEdit,
+    });
   });
 
   app.get(

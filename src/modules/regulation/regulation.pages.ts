@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { field, fieldList, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
-import { londonDate, longDate } from "../../lib/london-time.ts";
+import { londonDate } from "../../lib/london-time.ts";
 import { ctxOf } from "../access/context.ts";
 import { regimeForm, regulatorPage, regulatorsPage, setRegime } from "./regimes.service.ts";
 import { applicationForm, applyForRegistration } from "./registration.service.ts";
@@ -15,11 +15,13 @@ import { regulatorApplicants, regulatorStaff } from "./regulation.policies.ts";
 import { periodEndText } from "./regulation.service.ts";
 import { CAPACITY_UNITS, KEY_QUESTIONS, RATINGS } from "./regulation.table.ts";
 
-/** What every regulation page may show: the scale, the key questions, dates as people read them. */
+/**
+ * What every regulation page may show: the scale, the key questions, dates as people read them
+ * (`longDate` in the page's language is the layout's).
+ */
 export const PAGE_COMMON = {
   ratings: RATINGS,
   keyQuestions: KEY_QUESTIONS,
-  longDate,
   periodEndText,
   londonDate,
 };

@@ -23,7 +23,7 @@
 import type { Trx } from "../../db/database.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { londonDate, longDate } from "../../lib/london-time.ts";
+import { type Language, londonDate, longDate } from "../../lib/london-time.ts";
 import type { Principal, Role } from "../access/access.service.ts";
 import { grantsInScope, hasRole, requireRole, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
@@ -267,9 +267,13 @@ export function ratingName(rating: Rating): string {
   }[rating];
 }
 
-/** "the end of 4 December 2026": the last day of a period ending at `ends` (midnight after it). */
-export function periodEndText(ends: Date): string {
-  return `the end of ${longDate(londonDate(new Date(ends.getTime() - 1)))}`;
+/**
+ * "the end of 4 December 2026": the last day of a period ending at `ends` (midnight after it). In
+ * Welsh "ddiwedd 4 Rhagfyr 2026", mutated as it is after "tan" and "ar", where the pages put it.
+ */
+export function periodEndText(ends: Date, lang: Language = "en"): string {
+  const lastDay = longDate(londonDate(new Date(ends.getTime() - 1)), lang);
+  return lang === "cy" ? `ddiwedd ${lastDay}` : `the end of ${lastDay}`;
 }
 
 // Notifications to the provider

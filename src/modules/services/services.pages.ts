@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, dateField, field, fieldList, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
-import { longDate } from "../../lib/london-time.ts";
+import { type Language, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { collect, panelsContext } from "../../lib/ports.ts";
 import { isAuthorityEditor } from "../access/access.service.ts";
@@ -98,17 +98,17 @@ function valuesOfService(service: ServiceRow): ServiceFormValues {
 }
 
 /** A service as the pages show it. */
-function display(service: ServiceRow) {
+function display(service: ServiceRow, locale: Language) {
   return {
     ...service,
     annualCost: formatMoney(service.annual_cost_pence as Pence, { pence: false }),
-    contractEndText: longDate(service.contract_end),
+    contractEndText: longDate(service.contract_end, locale),
   };
 }
 
-function pipelineRows(rows: PipelineRow[]) {
+function pipelineRows(rows: PipelineRow[], locale: Language) {
   return rows.map((row) => ({
-    ...display(row),
+    ...display(row, locale),
     authorityName: row.authority_name,
     authoritySlug: row.authority_slug,
   }));
@@ -141,7 +141,7 @@ export function servicesPages(app: FastifyInstance): void {
     const { authority } = request;
     await reply.page("services/views/register.njk", {
       authority,
-      services: (await registerOf(ctxOf(request), authority.id)).map(display),
+      services: (await registerOf(ctxOf(request), authority.id)).map((item) => display(item, request.locale)),
       canEdit: isAuthorityEditor(request.principal, authority.id),
       windowMonths: PIPELINE_WINDOW_MONTHS,
     });
@@ -173,7 +173,7 @@ export function servicesPages(app: FastifyInstance): void {
       const query = (request.query ?? {}) as Record<string, string>;
       await reply.page("services/views/service.njk", {
         authority,
-        service: display(service),
+        service: display(service, request.locale),
         appraisals: await appraisalsOf(ctx, authority.id, service.id),
         ...panelsContext(
           await collect(servicePanels, db, ctx.clock, { authorityId: authority.id, serviceId: service.id }),
@@ -253,9 +253,9 @@ function pipelinePages(app: FastifyInstance): void {
     const result = await pipeline(ctxOf(request), request.authority.id);
     await reply.page("services/views/pipeline.njk", {
       authority: request.authority,
-      rows: pipelineRows(result.rows),
-      from: longDate(result.from),
-      to: longDate(result.to),
+      rows: pipelineRows(result.rows, request.locale),
+      from: longDate(result.from, request.locale),
+      to: longDate(result.to, request.locale),
       windowMonths: PIPELINE_WINDOW_MONTHS,
     });
   });
@@ -263,9 +263,9 @@ function pipelinePages(app: FastifyInstance): void {
   app.get("/pipeline", page({ who: anyone }), async (request, reply) => {
     const result = await pipeline(ctxOf(request));
     await reply.page("services/views/pipeline.njk", {
-      rows: pipelineRows(result.rows),
-      from: longDate(result.from),
-      to: longDate(result.to),
+      rows: pipelineRows(result.rows, request.locale),
+      from: longDate(result.from, request.locale),
+      to: longDate(result.to, request.locale),
       windowMonths: PIPELINE_WINDOW_MONTHS,
     });
   });

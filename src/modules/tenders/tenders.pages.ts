@@ -11,7 +11,7 @@ import { anyone, page } from "../../http/routes.ts";
 import { filesOf } from "../../http/uploads.ts";
 import { formatPercent } from "../../lib/basis-points.ts";
 import { NotFoundError } from "../../lib/errors.ts";
-import { londonDateTime } from "../../lib/london-time.ts";
+import { type Language, londonDateTime } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { panelsContext } from "../../lib/ports.ts";
 import { ctxOf } from "../access/context.ts";
@@ -91,12 +91,12 @@ const NOTICE_KEYS: Record<string, string> = {
 };
 
 /** The tender's terms as its page shows them. */
-function termsOf(authority: Authority, view: TenderView) {
+function termsOf(authority: Authority, view: TenderView, locale: Language) {
   const { tender, parts } = view;
   return {
     deadlines: {
-      submission: londonDateTime(tender.submission_deadline),
-      clarification: londonDateTime(tender.clarification_deadline),
+      submission: londonDateTime(tender.submission_deadline, locale),
+      clarification: londonDateTime(tender.clarification_deadline, locale),
     },
     estimatedValue: money(tender.estimated_value_pence),
     fixedPrice: money(tender.fixed_price_pence),
@@ -117,7 +117,7 @@ function termsOf(authority: Authority, view: TenderView) {
           .filter((s) => s.parent_id === c.id)
           .map((s) => ({ ...s, sub: true, weight: formatPercent(s.weight_bp) })),
       ]),
-    cancelledAt: tender.cancelled_at ? londonDateTime(tender.cancelled_at) : "",
+    cancelledAt: tender.cancelled_at ? londonDateTime(tender.cancelled_at, locale) : "",
   };
 }
 
@@ -136,7 +136,7 @@ function tenderPageContext(request: FastifyRequest, page: TenderPage, notice: st
     ownBids: page.ownBids.map((b) => ({
       text: t("tenders.page.bidIn", {
         name: b.organisation.name,
-        at: londonDateTime(b.receipt.receivedAt),
+        at: londonDateTime(b.receipt.receivedAt, request.locale),
       }),
       href: `${baseOf(authority, tender.id)}/bid/${b.receipt.bidId}`,
     })),
@@ -147,22 +147,22 @@ function tenderPageContext(request: FastifyRequest, page: TenderPage, notice: st
     questions: {
       answered: page.questions
         .filter((q) => q.number !== null)
-        .map((q) => ({ ...q, answeredOn: q.answeredAt ? londonDateTime(q.answeredAt) : "" })),
+        .map((q) => ({ ...q, answeredOn: q.answeredAt ? londonDateTime(q.answeredAt, request.locale) : "" })),
       waiting: page.questions.filter((q) => q.number === null),
       canAsk: may.ask,
     },
     amendments: page.amendments.map((a) => ({
       number: a.number,
-      at: londonDateTime(a.made_at),
+      at: londonDateTime(a.made_at, request.locale),
       reason: a.reason,
       changed: a.changed.map((f) => t(`tenders.fields.${f}`)).join(", "),
       moved: a.submission_deadline.getTime() !== a.previous_submission_deadline.getTime(),
-      from: londonDateTime(a.previous_submission_deadline),
-      to: londonDateTime(a.submission_deadline),
+      from: londonDateTime(a.previous_submission_deadline, request.locale),
+      to: londonDateTime(a.submission_deadline, request.locale),
     })),
     bidCount: view.bidCount,
     showBidCount: view.bidCount !== null,
-    ...termsOf(authority, view),
+    ...termsOf(authority, view, request.locale),
     canEdit: may.edit,
     canCancel: may.cancel,
     canBid: may.bid,
@@ -177,7 +177,7 @@ function tenderPageContext(request: FastifyRequest, page: TenderPage, notice: st
 function bidFormContext(request: TenderRequest, form: BidForm, maxDocumentBytes: number) {
   const { authority } = request;
   const { view, receipts } = form;
-  const shown = receipts.map((r) => ({ ...r, receivedAtText: londonDateTime(r.receivedAt) }));
+  const shown = receipts.map((r) => ({ ...r, receivedAtText: londonDateTime(r.receivedAt, request.locale) }));
   const query = (request.query ?? {}) as Record<string, string>;
   return {
     authority,
@@ -238,7 +238,7 @@ function openedBidsContext(request: TenderRequest, page: Awaited<ReturnType<type
     base: baseOf(authority, view.tender.id),
     bids: bids.map((b) => ({
       integrity: b.integrity,
-      receivedAtText: londonDateTime(b.receipt.receivedAt),
+      receivedAtText: londonDateTime(b.receipt.receivedAt, request.locale),
       sha256: b.receipt.sha256,
       bidder: b.content?.bidder.name ?? b.receipt.bidId,
       consortium: b.content?.consortium
@@ -273,7 +273,7 @@ export function tenderPages(app: FastifyInstance, options: TenderPagesOptions): 
       tenders: list.tenders.map((r) => ({
         href: baseOf(authority, r.id),
         title: r.title,
-        deadline: londonDateTime(r.submission_deadline),
+        deadline: londonDateTime(r.submission_deadline, request.locale),
         state: r.state,
         stage: request.t(r.stage),
       })),
@@ -520,7 +520,7 @@ function biddingPages(app: FastifyInstance): void {
       base,
       open: shown.view.state === "open",
       organisation: shown.organisation,
-      receipt: { ...shown.receipt, receivedAtText: londonDateTime(shown.receipt.receivedAt) },
+      receipt: { ...shown.receipt, receivedAtText: londonDateTime(shown.receipt.receivedAt, request.locale) },
       copyUrl: shown.copy === null ? "" : `${base}/bid/${bidId}/copy`,
       copyName: copyName(shown.receipt.sha256),
       copyHours: COPY_HOURS,
@@ -568,7 +568,9 @@ function biddingPages(app: FastifyInstance): void {
           base: baseOf(authority, view.tender.id),
           values: { sha256 },
           asked: sha256 !== "" && problems.length === 0,
-          receipt: receipt ? { ...receipt, receivedAtText: londonDateTime(receipt.receivedAt) } : null,
+          receipt: receipt
+            ? { ...receipt, receivedAtText: londonDateTime(receipt.receivedAt, request.locale) }
+            : null,
         },
         problems,
       );
