@@ -15,6 +15,8 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../lib/errors.ts";
+import { msg } from "../lib/messages.ts";
+import { DEFAULT_LOCALE, localiseMessage } from "./i18n.ts";
 
 export interface ErrorBody {
   error: {
@@ -83,7 +85,19 @@ async function sendError(
         : status >= 500
           ? "errors/500.njk"
           : "errors/problem.njk";
-  await reply.page(template, { status, message, details, requestId: request.id });
+  // What the service said, in the page's language where the message catalogue has it.
+  const locale = request.locale ?? DEFAULT_LOCALE;
+  const shown = localiseMessage(message, locale);
+  await reply.page(template, {
+    status,
+    message: shown.text,
+    messageLang: shown.lang,
+    details: details?.map((d) => {
+      const { text, lang } = localiseMessage(d.message, locale);
+      return { field: d.field, message: text, lang };
+    }),
+    requestId: request.id,
+  });
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -111,7 +125,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
         reply,
         400,
         "invalid_request",
-        "The request is not valid. Check the fields listed in details.",
+        msg`The request is not valid. Check the fields listed in details.`,
         schemaErrors(error),
       );
       return;
@@ -120,9 +134,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       const message =
         status === 413
-          ? "The request is too large. Send a smaller file or less data."
+          ? msg`The request is too large. Send a smaller file or less data.`
           : status === 415
-            ? "This content type is not accepted. Send JSON or a form."
+            ? msg`This content type is not accepted. Send JSON or a form.`
             : error.message;
       await sendError(request, reply, status, error.code?.toLowerCase() ?? "bad_request", message);
       return;

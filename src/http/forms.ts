@@ -17,42 +17,84 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../lib/errors.ts";
+import type { Locale } from "./context.ts";
 import { statusFor } from "./errors.ts";
+import { DEFAULT_LOCALE, localiseMessage, translatorFor } from "./i18n.ts";
 import { page, type RouteRules } from "./routes.ts";
+
+/**
+ * A message as a GOV.UK component takes it: its text, and markup marking the parts still in English
+ * on a page in another language (`lang="en"`), which the component shows instead.
+ */
+export interface ShownMessage {
+  text: string;
+  html?: string;
+}
 
 export interface FormErrors {
   /** For govukErrorSummary: each error links to its field. */
-  errorList: { text: string; href: string }[];
-  /** For each field's `errorMessage`. */
-  fields: Record<string, { text: string }>;
+  errorList: (ShownMessage & { href: string })[];
+  /** For each field's `errorMessage`, with its visually hidden "Error" in the page's language. */
+  fields: Record<string, ShownMessage & { visuallyHiddenText: string }>;
+}
+
+function escapeHtml(value: string): string {
+  return value
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&#39;");
+}
+
+/** Two or more messages about one field, one after another, each ending with a full stop. */
+function joined(texts: readonly string[]): string {
+  return texts.reduce((out, t) => (out ? `${out}${out.endsWith(".") ? "" : "."} ${t}` : t), "");
+}
+
+/** Messages in the page's language as text; any left in English marked as such in `html`. */
+function shown(parts: readonly { text: string; lang: Locale }[], locale: Locale): ShownMessage {
+  const text = joined(parts.map((p) => p.text));
+  if (parts.every((p) => p.lang === locale)) return { text };
+  const html = joined(
+    parts.map((p) =>
+      p.lang === locale ? escapeHtml(p.text) : `<span lang="${p.lang}">${escapeHtml(p.text)}</span>`,
+    ),
+  );
+  return { text, html };
 }
 
 /**
- * An error's details (or a list of problems) as the page needs them. `fieldOf` maps a service's
- * field name to the form's field id where they differ; a date input's parts (`start-day`) share
- * one message, under `start`. Two problems with one field join into one message.
+ * An error's details (or a list of problems) as the page needs them, in the page's language where
+ * the message catalogue has them (`localiseMessage`). `fieldOf` maps a service's field name to the
+ * form's field id where they differ; a date input's parts (`start-day`) share one message, under
+ * `start`. Two problems with one field join into one message.
  */
 export function formErrors(
   source: DomainError | readonly FieldError[],
   fieldOf: (field: string | undefined) => string | undefined = (field) => field,
+  locale: Locale = DEFAULT_LOCALE,
 ): FormErrors {
   const problems: readonly FieldError[] = Array.isArray(source)
     ? source
     : (source as DomainError).details.length > 0
       ? (source as DomainError).details
       : [{ message: (source as DomainError).message }];
-  const errorList = problems.map((p) => ({
-    text: p.message,
+  const localised = problems.map((p) => ({ field: p.field, ...localiseMessage(p.message, locale) }));
+  const errorList = localised.map((p) => ({
+    ...shown([p], locale),
     href: `#${fieldOf(p.field) ?? "main-content"}`,
   }));
-  const fields: Record<string, { text: string }> = {};
-  for (const p of problems) {
+  const byField = new Map<string, { text: string; lang: Locale }[]>();
+  for (const p of localised) {
     const id = fieldOf(p.field);
     if (!id) continue;
     const key = id.replace(/-day$/, "");
-    const before = fields[key]?.text;
-    fields[key] = { text: before ? `${before}${before.endsWith(".") ? "" : "."} ${p.message}` : p.message };
+    byField.set(key, [...(byField.get(key) ?? []), p]);
   }
+  const visuallyHiddenText = translatorFor(locale)("layout.error");
+  const fields: FormErrors["fields"] = {};
+  for (const [key, parts] of byField) fields[key] = { ...shown(parts, locale), visuallyHiddenText };
   return { errorList, fields };
 }
 
@@ -183,7 +225,7 @@ export async function searchPage(
     return;
   }
   reply.status(Array.isArray(refusal) ? 400 : statusFor(refusal as DomainError));
-  await reply.page(template, { ...context, errors: formErrors(refusal, fieldOf) });
+  await reply.page(template, { ...context, errors: formErrors(refusal, fieldOf, reply.request.locale) });
 }
 
 /**
@@ -213,7 +255,7 @@ async function submitForm(
     const aboutAField = error instanceof ConflictError && error.details.length > 0;
     if (error instanceof ValidationError || error instanceof UnprocessableError || aboutAField) {
       reply.status(statusFor(error));
-      await reply.page(template, { ...context, errors: formErrors(error, fieldOf) });
+      await reply.page(template, { ...context, errors: formErrors(error, fieldOf, reply.request.locale) });
       return;
     }
     throw error;

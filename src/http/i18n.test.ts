@@ -2,10 +2,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { ValidationError } from "../lib/errors.ts";
 import { NATIONS } from "../lib/working-days.ts";
 import { AUTHORITY_KINDS, COUNTRIES } from "../modules/authorities/authorities.table.ts";
 import { IDENTIFIER_SCHEMES } from "../modules/organisations/identifiers.ts";
 import { SECTORS } from "../modules/organisations/organisations.table.ts";
+import { formErrors } from "./forms.ts";
 import {
   catalogueKeys,
   langCookie,
@@ -13,6 +15,7 @@ import {
   loadCatalogue,
   localeFor,
   localeFromAcceptLanguage,
+  localiseMessage,
   parseCookies,
   switchLanguageHref,
   translatorFor,
@@ -191,5 +194,36 @@ describe("the language switch", () => {
     expect(withoutLangParam("//evil.example/?lang=cy")).toBe("/");
     expect(withoutLangParam("/\\evil.example/?lang=cy")).toBe("/");
     expect(withoutLangParam("https://evil.example/x?lang=cy")).toBe("/x");
+  });
+});
+
+describe("messages services make in English", () => {
+  it("are shown in Welsh where the message catalogue has them, with their values, and in English where not", () => {
+    expect(localiseMessage("Password must be 12 characters or more", "cy")).toEqual({
+      text: "Rhaid i’r cyfrinair fod yn 12 nod neu fwy",
+      lang: "cy",
+    });
+    expect(localiseMessage("Wait for 5 minutes", "cy")).toEqual({ text: "Wait for 5 minutes", lang: "en" });
+    expect(localiseMessage("Enter your name", "en")).toEqual({ text: "Enter your name", lang: "en" });
+  });
+
+  it("reach a form's error summary and fields in the page's language, English marked as such", () => {
+    const errors = formErrors(
+      new ValidationError("Check your details", [
+        { field: "displayName", message: "Enter your name" },
+        { field: "email", message: "Something not yet in Welsh" },
+      ]),
+      undefined,
+      "cy",
+    );
+    expect(errors.errorList).toEqual([
+      { text: "Rhowch eich enw", href: "#displayName" },
+      {
+        text: "Something not yet in Welsh",
+        html: '<span lang="en">Something not yet in Welsh</span>',
+        href: "#email",
+      },
+    ]);
+    expect(errors.fields.displayName).toEqual({ text: "Rhowch eich enw", visuallyHiddenText: "Gwall" });
   });
 });

@@ -13,6 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import i18next, { type i18n as I18n } from "i18next";
+import { MessageCatalogue } from "../lib/messages.ts";
 import type { Locale, Translate } from "./context.ts";
 
 export const LOCALES: readonly Locale[] = ["en", "cy"];
@@ -94,6 +95,49 @@ export function i18n(): I18n {
 export function translatorFor(locale: Locale): Translate {
   const t = i18n().getFixedT(locale);
   return (key, params) => String(t(key, params ?? {}));
+}
+
+/**
+ * The files of a locale's message catalogue (`src/lib/messages.ts`: the translations of what services
+ * say, keyed by the English template): the platform's `src/locales/messages.<locale>.json`, then
+ * each module's `locales/messages.<locale>.json`. English has none: messages are made in English.
+ */
+export function messageCatalogueFiles(locale: Locale): string[] {
+  return catalogueFiles(locale)
+    .map((file) => path.join(path.dirname(file), `messages.${locale}.json`))
+    .filter((file) => existsSync(file));
+}
+
+/** Every translation of a locale's message catalogue, by English template. */
+export function loadMessageTranslations(locale: Locale): Record<string, string> {
+  const translations: Record<string, string> = {};
+  for (const file of messageCatalogueFiles(locale)) {
+    for (const [template, text] of Object.entries(
+      JSON.parse(readFileSync(file, "utf8")) as Record<string, string>,
+    )) {
+      if (template in translations)
+        throw new Error(`${file}: the message "${template}" is already in another catalogue`);
+      translations[template] = text;
+    }
+  }
+  return translations;
+}
+
+const messageCatalogues = new Map<Locale, MessageCatalogue>();
+
+/**
+ * A message a service made in English (its errors' messages: `msg` in `src/lib/messages.ts`) in the
+ * page's language where the catalogue has it, and the language it is in: English when it has not.
+ */
+export function localiseMessage(text: string, locale: Locale): { text: string; lang: Locale } {
+  if (locale === DEFAULT_LOCALE) return { text, lang: locale };
+  let catalogue = messageCatalogues.get(locale);
+  if (!catalogue) {
+    catalogue = new MessageCatalogue(locale, loadMessageTranslations(locale));
+    messageCatalogues.set(locale, catalogue);
+  }
+  const translated = catalogue.translate(text);
+  return translated === null ? { text, lang: DEFAULT_LOCALE } : { text: translated, lang: locale };
 }
 
 /** Whether the catalogue of `locale` itself has the key (not by falling back to English). */

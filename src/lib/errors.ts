@@ -1,7 +1,10 @@
 /**
  * Typed domain errors. Services throw these; `src/http/errors.ts` maps them to HTTP status codes in
- * one place. Every message says what the user should do next.
+ * one place. Every message says what the user should do next, in English, made with the `msg` tag
+ * of `messages.ts` so that a page can show it in Welsh.
  */
+import { msg } from "./messages.ts";
+
 export interface FieldError {
   /** The form field or JSON property the error is about, e.g. `amount`. */
   field?: string;
@@ -28,7 +31,7 @@ export class ValidationError extends DomainError {
 
 /** Not signed in: 401 (pages redirect to sign-in with 303). */
 export class NotSignedInError extends DomainError {
-  constructor(message = "Sign in to continue.") {
+  constructor(message = msg`Sign in to continue.`) {
     super("not_signed_in", message);
   }
 }
@@ -36,7 +39,7 @@ export class NotSignedInError extends DomainError {
 /** Signed in but not allowed: 403. */
 export class ForbiddenError extends DomainError {
   constructor(
-    message = "You do not have permission to do this. Ask an administrator of your organisation.",
+    message = msg`You do not have permission to do this. Ask an administrator of your organisation.`,
     code = "forbidden",
   ) {
     super(code, message);

@@ -5,18 +5,28 @@
  *   other, as `Intl.PluralRules("cy")` chooses them), with the same placeholders;
  * - no template holds words of its own: all text comes from the catalogues;
  * - the public pages rendered in Welsh (on the demo data) hold no English sentence from the
- *   catalogues. Names, titles and descriptions are data, and stay as they were written.
+ *   catalogues and no English date. Names, titles and descriptions are data, and stay as they were
+ *   written;
+ * - every message a service makes in English with `msg` (its errors) has its Welsh in a message
+ *   catalogue (`locales/messages.cy.json`), and a form refused in Welsh says why in Welsh.
  *
  * `npx vitest run tests/i18n/welsh.test.ts -t "<catalogue file>"` checks one catalogue.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Catalogue, catalogueFiles } from "../../src/http/i18n.ts";
+import {
+  type Catalogue,
+  catalogueFiles,
+  loadMessageTranslations,
+  messageCatalogueFiles,
+} from "../../src/http/i18n.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
+import { testBrowser } from "../support/auth.ts";
 import { mainText } from "../support/pages.ts";
 import { PUBLIC_PAGES } from "../support/public-pages.ts";
 import { projectRoot } from "../support/spawn.ts";
+import { sourceTemplates } from "./message-templates.ts";
 
 const WELSH_PLURALS = ["zero", "one", "two", "few", "many", "other"] as const;
 const PLURAL = /_(zero|one|two|few|many|other)$/;
@@ -158,4 +168,61 @@ describe("the public pages in Welsh", () => {
       expect(englishDates(text)).toEqual([]);
     },
   );
+});
+
+describe("the messages services make in English (msg)", () => {
+  const found = sourceTemplates(projectRoot);
+  const welsh = loadMessageTranslations("cy");
+  const placeholdersOf = (text: string) => [...text.matchAll(/\{(\d+)\}/g)].map((m) => m[1]).sort();
+
+  it("each have their Welsh in a message catalogue", () => {
+    const missing = found.filter(({ template }) => !(template in welsh)).map((f) => `${f.at}: ${f.template}`);
+    expect(missing).toEqual([]);
+  });
+
+  it("keep each value in their Welsh, and the catalogues hold no message the source no longer makes", () => {
+    const made = new Set(found.map((f) => f.template));
+    expect(Object.keys(welsh).filter((template) => !made.has(template))).toEqual([]);
+    const differing = Object.entries(welsh).filter(
+      ([template, text]) => placeholdersOf(template).join() !== placeholdersOf(text).join(),
+    );
+    expect(differing.map(([template]) => template)).toEqual([]);
+    expect(messageCatalogueFiles("cy").length).toBeGreaterThan(0);
+  });
+});
+
+describe("a form refused in Welsh", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("says what is wrong in Welsh, in the error summary and beside each field", async () => {
+    const browser = testBrowser(t.app);
+    await browser.get("/sign-up?lang=cy");
+    await browser.get("/sign-up");
+    const page = await browser.post("/sign-up", { displayName: "", email: "", password: "" });
+    expect(page.statusCode).toBe(400);
+    const text = mainText(page.body);
+    expect(text).toContain("Rhowch eich enw");
+    expect(text).toContain("Rhowch eich cyfeiriad e-bost");
+    expect(text).not.toContain("Enter your name");
+    expect(text).not.toContain("Error:");
+    expect(page.body).not.toMatch(/<span lang="en">/);
+  });
+
+  it("says why signing in failed in Welsh", async () => {
+    const browser = testBrowser(t.app);
+    await browser.get("/sign-in?lang=cy");
+    await browser.get("/sign-in");
+    const page = await browser.post("/sign-in", {
+      email: "nobody@example.com",
+      password: "not the password",
+    });
+    expect(page.statusCode).toBe(400);
+    expect(mainText(page.body)).toContain("Rhowch y cyfeiriad e-bost a’r cyfrinair cywir");
+  });
 });

@@ -31,6 +31,7 @@ import type { ApiScope } from "../../http/api-scopes.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { ConflictError, type FieldError, ForbiddenError, NotSignedInError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import type { AccountSecrets } from "../../lib/secrets.ts";
 import type { Grant, Principal } from "../access/access.service.ts";
 import { type ActingFor, actingFor, isPlatformAdmin, twoFactorRequired } from "../access/access.service.ts";
@@ -134,11 +135,11 @@ export function normaliseEmail(email: string): string {
 }
 
 export function emailProblems(email: string, field = "email"): FieldError[] {
-  if (email === "") return [{ field, message: "Enter your email address" }];
+  if (email === "") return [{ field, message: msg`Enter your email address` }];
   if (email.length > MAX_EMAIL)
-    return [{ field, message: `Email address must be ${MAX_EMAIL} characters or fewer` }];
+    return [{ field, message: msg`Email address must be ${MAX_EMAIL} characters or fewer` }];
   if (!EMAIL_FORMAT.test(email)) {
-    return [{ field, message: "Enter an email address in the correct format, like name@example.com" }];
+    return [{ field, message: msg`Enter an email address in the correct format, like name@example.com` }];
   }
   return [];
 }
@@ -189,7 +190,8 @@ export async function createAccount(
     created_at: now,
     updated_at: now,
   });
-  if (!created) throw new ConflictError("An account with this email address already exists.", "email_taken");
+  if (!created)
+    throw new ConflictError(msg`An account with this email address already exists.`, "email_taken");
   await recordAudit(trx, clock, {
     authorityId: null,
     actor,
@@ -212,7 +214,7 @@ export function requireScope(principal: Principal | null, scope: ApiScope): Prin
   if (!principal) throw new NotSignedInError();
   if (principal.via === "token" && !(principal.tokenScopes ?? []).includes(scope)) {
     throw new ForbiddenError(
-      `This API token does not have the ${scope} scope. Make a token with it on your account page.`,
+      msg`This API token does not have the ${scope} scope. Make a token with it on your account page.`,
       "insufficient_scope",
     );
   }

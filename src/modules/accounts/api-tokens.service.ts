@@ -12,6 +12,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import { randomToken, sha256 } from "../../lib/secrets.ts";
 import type { Principal } from "../access/access.service.ts";
 import { actorOf, loadGrants, requireSignedIn } from "../access/access.service.ts";
@@ -54,22 +55,24 @@ function checkToken(input: CreateApiTokenInput) {
   const name = input.name.trim();
   const errors: FieldError[] = [];
   if (name === "")
-    errors.push({ field: "name", message: "Enter a name for the token, so you can recognise it later" });
+    errors.push({ field: "name", message: msg`Enter a name for the token, so you can recognise it later` });
   else if (name.length > MAX_TOKEN_NAME)
-    errors.push({ field: "name", message: `Name must be ${MAX_TOKEN_NAME} characters or fewer` });
+    errors.push({ field: "name", message: msg`Name must be ${MAX_TOKEN_NAME} characters or fewer` });
   const scopes = [...new Set(input.scopes)];
-  if (scopes.length === 0) errors.push({ field: "scopes", message: "Choose what the token may do" });
+  if (scopes.length === 0) errors.push({ field: "scopes", message: msg`Choose what the token may do` });
   else if (!scopes.every(isApiScope))
-    errors.push({ field: "scopes", message: `Choose from: ${API_SCOPES.join(", ")}` });
+    errors.push({ field: "scopes", message: msg`Choose from: ${API_SCOPES.join(", ")}` });
   const days = expiryDays(input.expiresInDays);
-  if (days === undefined) errors.push({ field: "expiresInDays", message: "Choose when the token expires" });
+  if (days === undefined)
+    errors.push({ field: "expiresInDays", message: msg`Choose when the token expires` });
   else if (!(API_TOKEN_EXPIRY_DAYS as readonly number[]).includes(days)) {
     errors.push({
       field: "expiresInDays",
-      message: `Choose when the token expires: in ${API_TOKEN_EXPIRY_DAYS.join(", ")} days`,
+      message: msg`Choose when the token expires: in ${API_TOKEN_EXPIRY_DAYS.join(", ")} days`,
     });
   }
-  if (errors.length > 0 || days === undefined) throw new ValidationError("Check the token's details", errors);
+  if (errors.length > 0 || days === undefined)
+    throw new ValidationError(msg`Check the token's details`, errors);
   return { name, scopes, days };
 }
 
@@ -83,12 +86,12 @@ export async function createApiToken(
 ): Promise<{ id: string; token: string }> {
   const principal = requireSignedIn(ctx.principal);
   if (principal.via === "token")
-    throw new ForbiddenError("API tokens are made on your account page, not with another token.");
+    throw new ForbiddenError(msg`API tokens are made on your account page, not with another token.`);
   const { name, scopes, days } = checkToken(input);
   const now = ctx.clock.now();
   if ((await repo.countLiveApiTokens(ctx.db, principal.userId, now)) >= MAX_API_TOKENS) {
     throw new ConflictError(
-      `You have ${MAX_API_TOKENS} API tokens. Revoke one you no longer use first.`,
+      msg`You have ${MAX_API_TOKENS} API tokens. Revoke one you no longer use first.`,
       "too_many_tokens",
     );
   }

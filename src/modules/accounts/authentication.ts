@@ -26,6 +26,7 @@ import { DEFAULT_LOCALE, translatorFor } from "../../http/i18n.ts";
 import type { Who } from "../../http/routes.ts";
 import { accountNavigationFor, addToLayout, navigationFor } from "../../http/views.ts";
 import { ForbiddenError, NotSignedInError } from "../../lib/errors.ts";
+import { msg } from "../../lib/messages.ts";
 import { actorOf, requireSignedIn } from "../access/access.service.ts";
 import { ctxOf } from "../access/context.ts";
 import { unreadCount } from "../notifications/notifications.service.ts";
@@ -109,7 +110,7 @@ export function checkTokenScope(request: FastifyRequest): void {
   const rules = route.config?.rules;
   if (!route.url?.startsWith("/api/")) {
     throw new ForbiddenError(
-      "API tokens are for the API under /api/v1. Use the site signed in, or call the API.",
+      msg`API tokens are for the API under /api/v1. Use the site signed in, or call the API.`,
       "insufficient_scope",
     );
   }
@@ -121,7 +122,7 @@ export function checkTokenScope(request: FastifyRequest): void {
       return;
     }
     throw new ForbiddenError(
-      "This call cannot be made with an API token. Use the site signed in.",
+      msg`This call cannot be made with an API token. Use the site signed in.`,
       "insufficient_scope",
     );
   }
@@ -212,7 +213,7 @@ export async function registerAuthentication(app: FastifyInstance): Promise<void
           reply,
           403,
           "two_factor_setup_required",
-          "Your roles need two-factor sign-in. Set it up on your account page first.",
+          msg`Your roles need two-factor sign-in. Set it up on your account page first.`,
         );
       }
       return reply.redirect(TWO_FACTOR_SETUP_PATH, 303);

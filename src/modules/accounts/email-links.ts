@@ -8,6 +8,7 @@ import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import { DomainError, ValidationError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import { type AccountSecrets, sha256 } from "../../lib/secrets.ts";
 import { enqueue } from "../jobs/jobs.service.ts";
 import * as repo from "./accounts.repository.ts";
@@ -69,8 +70,8 @@ export class InvalidLinkError extends DomainError {
     super(
       "link_invalid",
       purpose === "verify-email"
-        ? "This link to confirm your email address has expired or has already been used. Sign in to get a new one."
-        : "This link to reset your password has expired or has already been used. Ask for a new one.",
+        ? msg`This link to confirm your email address has expired or has already been used. Sign in to get a new one.`
+        : msg`This link to reset your password has expired or has already been used. Ask for a new one.`,
     );
     this.purpose = purpose;
   }
@@ -100,7 +101,7 @@ export async function rateLimitedEmail(
 ): Promise<void> {
   const email = normaliseEmail(rawEmail);
   const problems = emailProblems(email);
-  if (problems.length > 0) throw new ValidationError("Check your email address", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check your email address`, problems);
   const keys = emailKeys(ctx, email);
   await claimAttempt(ctx, purpose, EMAIL_LIMIT, keys, "sent", tooMany);
   await transaction(ctx.db, async (trx) => {

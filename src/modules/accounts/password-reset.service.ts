@@ -5,6 +5,7 @@
  */
 import { transaction } from "../../db/transaction.ts";
 import { ValidationError } from "../../lib/errors.ts";
+import { msg } from "../../lib/messages.ts";
 import * as repo from "./accounts.repository.ts";
 import { type AccountsCtx, auditAccount } from "./accounts.service.ts";
 import { InvalidLinkError, issueEmail, rateLimitedEmail, validEmailToken } from "./email-links.ts";
@@ -19,7 +20,7 @@ export function requestPasswordReset(ctx: AccountsCtx, rawEmail: string): Promis
     ctx,
     rawEmail,
     "reset-password",
-    (wait) => `Too many password reset emails have been asked for. Wait ${wait}, then try again.`,
+    (wait) => msg`Too many password reset emails have been asked for. Wait ${wait}, then try again.`,
     async (trx, user) => {
       await issueEmail(trx, ctx, user.id, "reset-password");
       await auditAccount(
@@ -54,10 +55,10 @@ export async function resetPassword(
   if (errors.length === 0 && input.password !== input.confirmPassword) {
     errors.push({
       field: "confirmPassword",
-      message: "The passwords do not match. Enter the same password twice",
+      message: msg`The passwords do not match. Enter the same password twice`,
     });
   }
-  if (errors.length > 0) throw new ValidationError("Check your new password", errors);
+  if (errors.length > 0) throw new ValidationError(msg`Check your new password`, errors);
   const hash = await hashPassword(input.password);
   await transaction(ctx.db, async (trx) => {
     const now = ctx.clock.now();

@@ -12,6 +12,7 @@
  */
 import { argon2, randomBytes, timingSafeEqual } from "node:crypto";
 import type { FieldError } from "../../lib/errors.ts";
+import { msg } from "../../lib/messages.ts";
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
@@ -93,19 +94,19 @@ export function normalisePassword(password: string): string {
 export function passwordProblems(password: string, email: string, field = "password"): FieldError[] {
   const normal = normalisePassword(password);
   const length = [...normal].length;
-  if (length === 0) return [{ field, message: "Enter a password" }];
+  if (length === 0) return [{ field, message: msg`Enter a password` }];
   if (length < PASSWORD_MIN_LENGTH) {
-    return [{ field, message: `Password must be ${PASSWORD_MIN_LENGTH} characters or more` }];
+    return [{ field, message: msg`Password must be ${PASSWORD_MIN_LENGTH} characters or more` }];
   }
   if (length > PASSWORD_MAX_LENGTH) {
-    return [{ field, message: `Password must be ${PASSWORD_MAX_LENGTH} characters or fewer` }];
+    return [{ field, message: msg`Password must be ${PASSWORD_MAX_LENGTH} characters or fewer` }];
   }
   const lower = normal.toLowerCase();
   if (COMMON_PASSWORDS.has(lower) || /^(.)\1+$/u.test(lower)) {
-    return [{ field, message: "This password is too common. Choose one that is harder to guess" }];
+    return [{ field, message: msg`This password is too common. Choose one that is harder to guess` }];
   }
   if (email.trim() !== "" && lower === email.trim().toLowerCase()) {
-    return [{ field, message: "Your password must not be your email address" }];
+    return [{ field, message: msg`Your password must not be your email address` }];
   }
   return [];
 }

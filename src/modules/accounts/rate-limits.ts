@@ -5,6 +5,7 @@
  */
 import { TooManyRequestsError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import type { AccountSecrets } from "../../lib/secrets.ts";
 import * as repo from "./accounts.repository.ts";
 import { type AccountsCtx, DAY, HOUR, MINUTE } from "./accounts.service.ts";
@@ -48,7 +49,7 @@ const addressKey = (secrets: AccountSecrets, address: string) => secrets.hmac("r
 
 function waitMessage(seconds: number): string {
   const minutes = Math.max(1, Math.ceil(seconds / 60));
-  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  return minutes === 1 ? msg`1 minute` : msg`${minutes} minutes`;
 }
 
 /** An attempt claimed against a limit: `settle` records how it turned out. */

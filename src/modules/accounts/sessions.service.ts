@@ -7,6 +7,7 @@
 import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import { type FieldError, NotFoundError, NotSignedInError, ValidationError } from "../../lib/errors.ts";
+import { msg } from "../../lib/messages.ts";
 import { randomToken, sha256 } from "../../lib/secrets.ts";
 import type { Principal } from "../access/access.service.ts";
 import { loadGrants, twoFactorRequired } from "../access/access.service.ts";
@@ -140,12 +141,12 @@ export type SignInOutcome =
   | { kind: "unverified"; email: string }
   | { kind: "disabled" };
 
-const SIGN_IN_FAILED = "Enter the email address and password of your account. Check them and try again.";
+const SIGN_IN_FAILED = msg`Enter the email address and password of your account. Check them and try again.`;
 
 function signInProblems(email: string, password: string): FieldError[] {
   const errors: FieldError[] = [];
-  if (email === "") errors.push({ field: "email", message: "Enter your email address" });
-  if (password === "") errors.push({ field: "password", message: "Enter your password" });
+  if (email === "") errors.push({ field: "email", message: msg`Enter your email address` });
+  if (password === "") errors.push({ field: "password", message: msg`Enter your password` });
   return errors;
 }
 
@@ -161,7 +162,7 @@ export async function signIn(
 ): Promise<SignInOutcome> {
   const email = normaliseEmail(input.email);
   const errors = signInProblems(email, input.password);
-  if (errors.length > 0) throw new ValidationError("Enter your email address and password", errors);
+  if (errors.length > 0) throw new ValidationError(msg`Enter your email address and password`, errors);
   const keys = emailKeys(ctx, email);
   // Claimed before the password is checked, counted as failed until it is known to be right.
   const attempt = await claimAttempt(
@@ -171,7 +172,7 @@ export async function signIn(
     keys,
     "failed",
     (wait) =>
-      `You have tried to sign in too many times. Wait ${wait}, then try again, or reset your password.`,
+      msg`You have tried to sign in too many times. Wait ${wait}, then try again, or reset your password.`,
   );
   const user = email.length <= MAX_EMAIL ? await repo.findUserByEmail(ctx.db, email) : undefined;
   const matches =
@@ -180,7 +181,7 @@ export async function signIn(
       : await verifyNothing(input.password);
   if (!user || !matches) {
     throw new ValidationError(SIGN_IN_FAILED, [
-      { field: "email", message: "Enter the correct email address and password" },
+      { field: "email", message: msg`Enter the correct email address and password` },
     ]);
   }
   if (user.status !== "active" || !user.email_verified_at) {
@@ -273,7 +274,7 @@ export async function liveSession(ctx: AccountsCtx, trx: Trx, sessionId: string)
   const row = await repo.findSessionWithUser(trx, sessionId);
   const now = ctx.clock.now();
   if (!row || row.idle_expires_at <= now || row.absolute_expires_at <= now || row.status !== "active") {
-    throw new NotSignedInError("Your session has ended. Sign in again.");
+    throw new NotSignedInError(msg`Your session has ended. Sign in again.`);
   }
   return row;
 }

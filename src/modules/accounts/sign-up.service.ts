@@ -6,6 +6,7 @@
 import { transaction } from "../../db/transaction.ts";
 import { type FieldError, ValidationError } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import * as repo from "./accounts.repository.ts";
 import {
   type AccountsCtx,
@@ -39,9 +40,9 @@ export interface SignUpResult {
 
 function signUpProblems(displayName: string, email: string, password: string): FieldError[] {
   const errors: FieldError[] = [];
-  if (displayName === "") errors.push({ field: "displayName", message: "Enter your name" });
+  if (displayName === "") errors.push({ field: "displayName", message: msg`Enter your name` });
   else if (displayName.length > MAX_DISPLAY_NAME) {
-    errors.push({ field: "displayName", message: `Name must be ${MAX_DISPLAY_NAME} characters or fewer` });
+    errors.push({ field: "displayName", message: msg`Name must be ${MAX_DISPLAY_NAME} characters or fewer` });
   }
   errors.push(...emailProblems(email));
   errors.push(...passwordProblems(password, email));
@@ -57,7 +58,7 @@ export async function signUp(ctx: AccountsCtx, input: SignUpInput): Promise<Sign
   const displayName = input.displayName.trim();
   const email = normaliseEmail(input.email);
   const errors = signUpProblems(displayName, email, input.password);
-  if (errors.length > 0) throw new ValidationError("Check your details", errors);
+  if (errors.length > 0) throw new ValidationError(msg`Check your details`, errors);
   const keys = emailKeys(ctx, email);
   await claimAttempt(
     ctx,
@@ -65,7 +66,7 @@ export async function signUp(ctx: AccountsCtx, input: SignUpInput): Promise<Sign
     EMAIL_LIMIT,
     keys,
     "sent",
-    (wait) => `Too many emails have been sent. Wait ${wait}, then try again.`,
+    (wait) => msg`Too many emails have been sent. Wait ${wait}, then try again.`,
   );
   const passwordHash = await hashPassword(input.password);
   const result = await transaction(ctx.db, async (trx) => {
@@ -118,7 +119,7 @@ export function resendVerification(ctx: AccountsCtx, rawEmail: string): Promise<
     ctx,
     rawEmail,
     "verify-email",
-    (wait) => `Too many emails have been sent. Wait ${wait}, then try again.`,
+    (wait) => msg`Too many emails have been sent. Wait ${wait}, then try again.`,
     async (trx, user) => {
       if (!user.email_verified_at) await issueEmail(trx, ctx, user.id, "verify-email");
     },

@@ -7,6 +7,7 @@ import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import { ConflictError, type FieldError, NotSignedInError, ValidationError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import { twoFactorRequired } from "../access/access.service.ts";
 import * as repo from "./accounts.repository.ts";
 import { type AccountsCtx, auditAccount, putFlash, requireSession } from "./accounts.service.ts";
@@ -28,12 +29,12 @@ import type { User } from "./users.table.ts";
 
 const CODE_FIELD = "code";
 
-function enterCode(message = "Enter the 6-digit code from your authenticator app"): ValidationError {
-  return new ValidationError("Enter a code", [{ field: CODE_FIELD, message }]);
+function enterCode(message = msg`Enter the 6-digit code from your authenticator app`): ValidationError {
+  return new ValidationError(msg`Enter a code`, [{ field: CODE_FIELD, message }]);
 }
 
-function wrongCode(message = "Enter the 6-digit code your authenticator app shows now"): ValidationError {
-  return new ValidationError("The code is not right", [{ field: CODE_FIELD, message }]);
+function wrongCode(message = msg`Enter the 6-digit code your authenticator app shows now`): ValidationError {
+  return new ValidationError(msg`The code is not right`, [{ field: CODE_FIELD, message }]);
 }
 
 /**
@@ -45,7 +46,7 @@ export async function passTwoFactor(ctx: AccountsCtx, code: string): Promise<New
   if (ctx.session?.stage !== "needs-code") return undefined;
   const sessionId = ctx.session.id;
   if (code.trim() === "")
-    throw enterCode("Enter the 6-digit code from your authenticator app, or a recovery code");
+    throw enterCode(msg`Enter the 6-digit code from your authenticator app, or a recovery code`);
   const session = await transaction(ctx.db, (trx) => liveSession(ctx, trx, sessionId));
   const keys = userKeys(ctx, session.user_id);
   const attempt = await claimAttempt(
@@ -54,12 +55,12 @@ export async function passTwoFactor(ctx: AccountsCtx, code: string): Promise<New
     TWO_FACTOR_LIMIT,
     keys,
     "failed",
-    (wait) => `You have entered too many wrong codes. Wait ${wait}, then try again.`,
+    (wait) => msg`You have entered too many wrong codes. Wait ${wait}, then try again.`,
   );
   const user = await repo.findUser(ctx.db, session.user_id);
   if (!user?.totp_enabled_at || !user.totp_secret) {
     throw new ConflictError(
-      "Two-factor sign-in is not set up for this account. Sign in again.",
+      msg`Two-factor sign-in is not set up for this account. Sign in again.`,
       "two_factor_not_set_up",
     );
   }
@@ -81,7 +82,7 @@ export async function passTwoFactor(ctx: AccountsCtx, code: string): Promise<New
     return rotated;
   });
   if (!result) {
-    throw wrongCode("Enter the code your authenticator app shows now, or an unused recovery code");
+    throw wrongCode(msg`Enter the code your authenticator app shows now, or an unused recovery code`);
   }
   await attempt.settle("succeeded");
   return result;
@@ -142,9 +143,9 @@ export async function confirmTwoFactor(
   const user = await repo.findUser(ctx.db, userId);
   if (!user) throw new NotSignedInError();
   if (user.totp_enabled_at)
-    throw new ConflictError("Two-factor sign-in is already set up.", "two_factor_already_on");
+    throw new ConflictError(msg`Two-factor sign-in is already set up.`, "two_factor_already_on");
   if (!user.totp_secret) {
-    throw new ConflictError("Start setting up two-factor sign-in again.", "two_factor_not_started");
+    throw new ConflictError(msg`Start setting up two-factor sign-in again.`, "two_factor_not_started");
   }
   if (code.trim() === "") throw enterCode();
   const secret = ctx.secrets.decrypt(user.totp_secret, "totp");
@@ -193,21 +194,21 @@ export interface Reauthentication {
  */
 async function checkPassword(ctx: AccountsCtx, user: User, input: Reauthentication): Promise<Attempt> {
   const errors: FieldError[] = [];
-  if (input.password === "") errors.push({ field: "password", message: "Enter your password" });
+  if (input.password === "") errors.push({ field: "password", message: msg`Enter your password` });
   if (input.code.trim() === "")
-    errors.push({ field: CODE_FIELD, message: "Enter the 6-digit code from your authenticator app" });
-  if (errors.length > 0) throw new ValidationError("Enter your password and a code", errors);
+    errors.push({ field: CODE_FIELD, message: msg`Enter the 6-digit code from your authenticator app` });
+  if (errors.length > 0) throw new ValidationError(msg`Enter your password and a code`, errors);
   const attempt = await claimAttempt(
     ctx,
     "two-factor",
     TWO_FACTOR_LIMIT,
     userKeys(ctx, user.id),
     "failed",
-    (wait) => `You have entered too many wrong passwords or codes. Wait ${wait}, then try again.`,
+    (wait) => msg`You have entered too many wrong passwords or codes. Wait ${wait}, then try again.`,
   );
   if (user.password_hash == null || !(await verifyPassword(input.password, user.password_hash)))
-    throw new ValidationError("Your password is not right", [
-      { field: "password", message: "Enter your current password" },
+    throw new ValidationError(msg`Your password is not right`, [
+      { field: "password", message: msg`Enter your current password` },
     ]);
   return attempt;
 }
@@ -223,13 +224,13 @@ export async function disableTwoFactor(ctx: AccountsCtx, input: Reauthentication
   const { principal, session } = requireSession(ctx);
   if (twoFactorRequired(principal.grants)) {
     throw new ConflictError(
-      "Your roles need two-factor sign-in, so it cannot be turned off. To use a new app, ask a platform administrator.",
+      msg`Your roles need two-factor sign-in, so it cannot be turned off. To use a new app, ask a platform administrator.`,
       "two_factor_required",
     );
   }
   const user = await repo.findUser(ctx.db, principal.userId);
   if (!user?.totp_enabled_at || !user.totp_secret) {
-    throw new ConflictError("Two-factor sign-in is not on.", "two_factor_not_set_up");
+    throw new ConflictError(msg`Two-factor sign-in is not on.`, "two_factor_not_set_up");
   }
   const attempt = await checkPassword(ctx, user, input);
   const now = ctx.clock.now();
@@ -254,7 +255,7 @@ export async function regenerateRecoveryCodes(ctx: AccountsCtx, input: Reauthent
   const user = await repo.findUser(ctx.db, principal.userId);
   if (!user?.totp_enabled_at || !user.totp_secret) {
     throw new ConflictError(
-      "Set up two-factor sign-in first: recovery codes come with it.",
+      msg`Set up two-factor sign-in first: recovery codes come with it.`,
       "two_factor_not_set_up",
     );
   }
