@@ -20,6 +20,7 @@ import {
   DEFAULT_LOCALE,
   LOCALES,
   languageOf,
+  localiseMessage,
   registerI18n,
   switchLanguageHref,
   translatorFor,
@@ -291,6 +292,8 @@ export function layoutContext({
     longDate: (iso: string | null | undefined) => longDate(iso, locale),
     londonTime: (instant: Date) => londonTime(instant, locale),
     londonDateTime: (instant: Date) => londonDateTime(instant, locale),
+    /** What a service said in English (`msg`: a refusal, a notice), in the page's language where it can be. */
+    message: (text: string) => localiseMessage(String(text ?? ""), locale).text,
     /** The language a catalogue key is shown in for this locale (its own, or English). */
     langOf: (key: string) => languageOf(locale, key),
     currentPath,

@@ -7,6 +7,7 @@
  * sign: it survives copying into spreadsheets and CSV files, and `parseMoney` reads it back. The
  * parser also accepts the minus sign "−" (U+2212).
  */
+import { msg } from "./messages.ts";
 
 export type Pence = bigint & { readonly __brand: "Pence" };
 
@@ -108,12 +109,14 @@ export function formatMoney(amount: Pence, options: FormatMoneyOptions = {}): st
 }
 
 const MESSAGES = {
-  empty: "Enter an amount in pounds and pence, like £1,234.56",
-  notAnAmount: "Enter an amount in pounds and pence using numbers only, like £1,234.56",
-  negative: "Enter an amount of £0.00 or more",
-  tooManyDecimals: "Enter an amount with no more than 2 digits after the decimal point, like £1,234.56",
-  misplacedCommas: "Put commas only between groups of 3 digits, like £1,234,567.89, or leave them out",
-  tooLarge: `Enter an amount of ${formatMoney(MAX_PENCE)} or less`,
+  empty: () => msg`Enter an amount in pounds and pence, like £1,234.56`,
+  notAnAmount: () => msg`Enter an amount in pounds and pence using numbers only, like £1,234.56`,
+  negative: () => msg`Enter an amount of £0.00 or more`,
+  tooManyDecimals: () =>
+    msg`Enter an amount with no more than 2 digits after the decimal point, like £1,234.56`,
+  misplacedCommas: () =>
+    msg`Put commas only between groups of 3 digits, like £1,234,567.89, or leave them out`,
+  tooLarge: () => msg`Enter an amount of ${formatMoney(MAX_PENCE)} or less`,
 } as const;
 
 // Optional sign, optional £, optional sign (either side of the £), digits and commas, optional point
@@ -130,23 +133,23 @@ const GROUPED_DIGITS = /^\d{1,3}(,\d{3})+$/;
  */
 export function parseMoney(text: string, options: ParseMoneyOptions = {}): MoneyParseResult {
   const trimmed = text.trim();
-  if (trimmed === "") return failure(MESSAGES.empty);
+  if (trimmed === "") return failure(MESSAGES.empty());
 
   const match = AMOUNT_PATTERN.exec(trimmed);
-  if (!match) return failure(MESSAGES.notAnAmount);
+  if (!match) return failure(MESSAGES.notAnAmount());
   const [, signBefore, , signAfter, whole = "", fraction] = match;
 
-  if (signBefore && signAfter) return failure(MESSAGES.notAnAmount);
-  if (whole === "" && !fraction) return failure(MESSAGES.notAnAmount);
-  if (whole.includes(",") && !GROUPED_DIGITS.test(whole)) return failure(MESSAGES.misplacedCommas);
-  if (fraction !== undefined && fraction.length > 2) return failure(MESSAGES.tooManyDecimals);
+  if (signBefore && signAfter) return failure(MESSAGES.notAnAmount());
+  if (whole === "" && !fraction) return failure(MESSAGES.notAnAmount());
+  if (whole.includes(",") && !GROUPED_DIGITS.test(whole)) return failure(MESSAGES.misplacedCommas());
+  if (fraction !== undefined && fraction.length > 2) return failure(MESSAGES.tooManyDecimals());
   const negative = Boolean(signBefore || signAfter);
-  if (negative && !options.allowNegative) return failure(MESSAGES.negative);
+  if (negative && !options.allowNegative) return failure(MESSAGES.negative());
 
   const pounds = BigInt(whole.replaceAll(",", "") || "0");
   const penceOnly = BigInt((fraction ?? "").padEnd(2, "0"));
   const magnitude = pounds * 100n + penceOnly;
-  if (magnitude > MAX_PENCE) return failure(MESSAGES.tooLarge);
+  if (magnitude > MAX_PENCE) return failure(MESSAGES.tooLarge());
   return { ok: true, value: (negative ? -magnitude : magnitude) as Pence };
 }
 

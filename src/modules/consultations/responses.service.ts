@@ -15,6 +15,7 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { actorOf, type Principal, type Role, requireSignedIn } from "../access/access.service.ts";
 import { type Ctx, within } from "../access/context.ts";
 import { personalRef, recordAudit } from "../audit/audit.service.ts";
@@ -58,7 +59,7 @@ function organisationsOf(ctx: Ctx, principal: Principal): Promise<Organisation[]
 }
 
 function closedMessage(c: Pick<Consultation, "closes_at">): string {
-  return `This consultation closed at ${londonDateTime(c.closes_at)}. Responses can no longer be sent or changed.`;
+  return msg`This consultation closed at ${londonDateTime(c.closes_at)}. Responses can no longer be sent or changed.`;
 }
 
 /** The response a person (or an organisation they act for) has sent, if any. */
@@ -109,12 +110,12 @@ function checkSectionResponse(
   if (comments.length > L.comments)
     problems.push({
       field: `${at}.comments`,
-      message: `Enter comments of ${L.comments} characters or fewer`,
+      message: msg`Enter comments of ${L.comments} characters or fewer`,
     });
   if (alternative.length > L.alternative)
     problems.push({
       field: `${at}.alternativeModel`,
-      message: `Describe the alternative model in ${L.alternative} characters or fewer`,
+      message: msg`Describe the alternative model in ${L.alternative} characters or fewer`,
     });
   const questionIds = new Set(section.questions.map((q) => q.id));
   const answered = new Set<string>();
@@ -123,7 +124,7 @@ function checkSectionResponse(
     if (!questionIds.has(a.questionId) || answered.has(a.questionId)) {
       problems.push({
         field: `${at}.answers.${j}.questionId`,
-        message: `Answer ${j + 1} in ${where} is not for one of that section's questions`,
+        message: msg`Answer ${j + 1} in ${where} is not for one of that section's questions`,
       });
       return;
     }
@@ -131,7 +132,7 @@ function checkSectionResponse(
     if (answer.length > L.answer)
       problems.push({
         field: `${at}.answers.${j}.answer`,
-        message: `Enter an answer of ${L.answer} characters or fewer`,
+        message: msg`Enter an answer of ${L.answer} characters or fewer`,
       });
     else if (answer !== "") content.answers.push({ question_id: a.questionId, answer });
   });
@@ -140,7 +141,7 @@ function checkSectionResponse(
   if (couldBeDifferent && alternative === "")
     invalid.push({
       field: `${at}.alternativeModel`,
-      message: `Describe the alternative model for "${section.heading}", or untick "this could be delivered differently"`,
+      message: msg`Describe the alternative model for "${section.heading}", or untick "this could be delivered differently"`,
     });
   const hasAnswers = content.answers.some((a) => questionIds.has(a.question_id));
   if (comments !== "" || alternative !== "" || couldBeDifferent || couldDeliver || hasAnswers)
@@ -169,22 +170,22 @@ function checkResponseContent(
     if (!section || seen.has(s.sectionId)) {
       problems.push({
         field: `${at}.sectionId`,
-        message: `Section ${i + 1} is not a section of this consultation`,
+        message: msg`Section ${i + 1} is not a section of this consultation`,
       });
       return;
     }
     seen.add(s.sectionId);
-    checkSectionResponse(section, s, at, `section ${i + 1}`, content, problems, invalid);
+    checkSectionResponse(section, s, at, msg`section ${i + 1}`, content, problems, invalid);
   });
   if (problems.length === 0 && content.rows.length === 0)
     problems.push({
       field: "sections",
-      message: "Your response is empty: answer a question or comment on at least one section",
+      message: msg`Your response is empty: answer a question or comment on at least one section`,
     });
-  if (problems.length > 0) throw new ValidationError("Check your response", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check your response`, problems);
   if (invalid.length > 0)
     throw new UnprocessableError(
-      "Your response does not fit together",
+      msg`Your response does not fit together`,
       invalid,
       "response_invalid_combination",
     );
@@ -202,10 +203,10 @@ async function respondentOf(
   let sector: string | null = null;
   if (organisationId !== null) {
     if (!isUuid(organisationId))
-      problems.push({ field: "organisationId", message: "Choose who you are responding for" });
+      problems.push({ field: "organisationId", message: msg`Choose who you are responding for` });
     else if (!(await organisationsOf(ctx, p)).some((o) => o.id === organisationId))
       throw new ForbiddenError(
-        "You can respond for an organisation only if you act for it. Respond as yourself, or ask the organisation's administrator to add you.",
+        msg`You can respond for an organisation only if you act for it. Respond as yourself, or ask the organisation's administrator to add you.`,
       );
     else sector = (await effectiveSectorOf(ctx.db, organisationId)) ?? null;
   }
@@ -213,8 +214,8 @@ async function respondentOf(
     problems.push({
       field: "showName",
       message: organisationId
-        ? "Say whether your organisation's name may be shown with its response"
-        : "Say whether your name may be shown with your response",
+        ? msg`Say whether your organisation's name may be shown with its response`
+        : msg`Say whether your name may be shown with your response`,
     });
   return { organisationId, sector };
 }
@@ -237,7 +238,7 @@ export async function respond(
     const problems: FieldError[] = [];
     const respondent = await respondentOf(within(ctx, trx), p, input, problems);
     if (consultation.status === "draft")
-      throw new ConflictError("This consultation has not been published yet.", "consultation_not_open");
+      throw new ConflictError(msg`This consultation has not been published yet.`, "consultation_not_open");
     if (consultation.state !== "open")
       throw new ConflictError(closedMessage(consultation), "consultation_closed");
     const content = checkResponseContent(consultation, input.sections ?? [], problems);
@@ -439,7 +440,7 @@ export async function responsesOf(
   const { editor } = consultation;
   if (!editor && (consultation.state === "open" || consultation.state === "draft"))
     throw new ConflictError(
-      `Responses are shown once the consultation closes, at ${londonDateTime(consultation.closes_at)}.`,
+      msg`Responses are shown once the consultation closes, at ${londonDateTime(consultation.closes_at)}.`,
       "consultation_open",
     );
   return { consultation, responses: await shownResponses(ctx, consultation, editor), editor };

@@ -12,6 +12,7 @@
  */
 import { type DomainError, type FieldError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
 import { addDays, endOfLondonDay, isIsoDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import type { Ctx } from "../access/context.ts";
 import { stateOf, type TenderState } from "../tenders/tenders.service.ts";
@@ -82,12 +83,12 @@ function money(
   const text = (value ?? "").trim();
   if (text === "") return null;
   if (/^[\s£]*[-−]/.test(text)) {
-    problems.push({ field, message: `The ${label} must be £0 or more` });
+    problems.push({ field, message: msg`The ${label} must be £0 or more` });
     return null;
   }
   const parsed = parseMoney(text);
   if (parsed.ok) return parsed.value;
-  problems.push({ field, message: `Enter the ${label} in pounds using numbers only, ${MONEY_EXAMPLE}` });
+  problems.push({ field, message: msg`Enter the ${label} in pounds using numbers only, ${MONEY_EXAMPLE}` });
   return null;
 }
 
@@ -101,7 +102,7 @@ function date(
   if (text === "") return null;
   const year = Number(text.slice(0, 4));
   if (!isIsoDate(text) || year < 2000 || year > 2100) {
-    problems.push({ field, message: `The ${label} must be a real date, like 15 1 2027` });
+    problems.push({ field, message: msg`The ${label} must be a real date, like 15 1 2027` });
     return null;
   }
   return text;
@@ -137,57 +138,57 @@ export async function checkCriteria(ctx: Ctx, draft: CriteriaDraft, prefix = "")
   if (keywords.length > SEARCH_LIMITS.keywords)
     problems.push({
       field: `${prefix}keywords`,
-      message: `Enter keywords of ${SEARCH_LIMITS.keywords} characters or fewer`,
+      message: msg`Enter keywords of ${SEARCH_LIMITS.keywords} characters or fewer`,
     });
   const categories = codes(draft.category);
   const areas = codes(draft.area);
   if (categories.length > SEARCH_LIMITS.codes)
     problems.push({
       field: `${prefix}category`,
-      message: `Choose ${SEARCH_LIMITS.codes} service categories or fewer`,
+      message: msg`Choose ${SEARCH_LIMITS.codes} service categories or fewer`,
     });
   else if (categories.length > 0) {
     const known = await existingCategoryCodes(db, categories.filter(isCode));
     if (categories.some((c) => !known.has(c)))
-      problems.push({ field: `${prefix}category`, message: "Choose service categories from the list" });
+      problems.push({ field: `${prefix}category`, message: msg`Choose service categories from the list` });
   }
   if (areas.length > SEARCH_LIMITS.codes)
-    problems.push({ field: `${prefix}area`, message: `Choose ${SEARCH_LIMITS.codes} areas or fewer` });
+    problems.push({ field: `${prefix}area`, message: msg`Choose ${SEARCH_LIMITS.codes} areas or fewer` });
   else if (areas.length > 0) {
     const known = await existingAreaCodes(db, areas.filter(isCode));
     if (areas.some((a) => !known.has(a)))
-      problems.push({ field: `${prefix}area`, message: "Choose an area from the list" });
+      problems.push({ field: `${prefix}area`, message: msg`Choose an area from the list` });
   }
-  const minValue = money(draft.minValue, `${prefix}minValue`, "minimum value", problems);
-  const maxValue = money(draft.maxValue, `${prefix}maxValue`, "maximum value", problems);
-  const deadlineFrom = date(draft.deadlineFrom, `${prefix}deadlineFrom`, "earliest deadline", problems);
-  const deadlineTo = date(draft.deadlineTo, `${prefix}deadlineTo`, "latest deadline", problems);
+  const minValue = money(draft.minValue, `${prefix}minValue`, msg`minimum value`, problems);
+  const maxValue = money(draft.maxValue, `${prefix}maxValue`, msg`maximum value`, problems);
+  const deadlineFrom = date(draft.deadlineFrom, `${prefix}deadlineFrom`, msg`earliest deadline`, problems);
+  const deadlineTo = date(draft.deadlineTo, `${prefix}deadlineTo`, msg`latest deadline`, problems);
   const reservedOnly = flag(
     draft.reserved,
     `${prefix}reserved`,
-    "Choose whether to show only tenders reserved for public service mutuals",
+    msg`Choose whether to show only tenders reserved for public service mutuals`,
     problems,
   );
   const includeClosed = flag(
     draft.includeClosed,
     `${prefix}includeClosed`,
-    "Choose whether to include closed tenders",
+    msg`Choose whether to include closed tenders`,
     problems,
   );
-  if (problems.length > 0) throw new ValidationError("Check the search", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check the search`, problems);
 
   const combination: FieldError[] = [];
   if (minValue !== null && maxValue !== null && minValue > maxValue)
     combination.push({
       field: `${prefix}maxValue`,
-      message: `The maximum value must be the same as or more than the minimum value, ${formatMoney(minValue, { pence: false })}`,
+      message: msg`The maximum value must be the same as or more than the minimum value, ${formatMoney(minValue, { pence: false })}`,
     });
   if (deadlineFrom !== null && deadlineTo !== null && deadlineFrom > deadlineTo)
     combination.push({
       field: `${prefix}deadlineTo`,
-      message: "The latest deadline must be the same as or after the earliest deadline",
+      message: msg`The latest deadline must be the same as or after the earliest deadline`,
     });
-  if (combination.length > 0) throw new UnprocessableError("Check the search", combination);
+  if (combination.length > 0) throw new UnprocessableError(msg`Check the search`, combination);
   return {
     keywords,
     categories,

@@ -16,6 +16,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import type { Pence } from "../../lib/money.ts";
 import type { Principal } from "../access/access.service.ts";
 import { actorOf, requireSignedIn } from "../access/access.service.ts";
@@ -68,11 +69,11 @@ export interface SavedSearchDraft {
 
 function checkName(value: string | undefined, problems: FieldError[]): string {
   const name = (value ?? "").trim().replace(/\s+/g, " ");
-  if (name === "") problems.push({ field: "name", message: "Enter a name for the search" });
+  if (name === "") problems.push({ field: "name", message: msg`Enter a name for the search` });
   else if (name.length > SAVED_SEARCH_LIMITS.name)
     problems.push({
       field: "name",
-      message: `Enter a name of ${SAVED_SEARCH_LIMITS.name} characters or fewer`,
+      message: msg`Enter a name of ${SAVED_SEARCH_LIMITS.name} characters or fewer`,
     });
   return name;
 }
@@ -80,7 +81,7 @@ function checkName(value: string | undefined, problems: FieldError[]): string {
 function checkAlerts(value: boolean | string | undefined, problems: FieldError[]): boolean {
   if (value === undefined || value === true || value === "true" || value === "yes") return true;
   if (value === false || value === "false" || value === "no") return false;
-  problems.push({ field: "alerts", message: "Choose whether to get an email when a new tender matches" });
+  problems.push({ field: "alerts", message: msg`Choose whether to get an email when a new tender matches` });
   return true;
 }
 
@@ -104,7 +105,7 @@ export async function saveSearch(
     if (!(error instanceof ValidationError) || problems.length === 0) throw error;
     problems.push(...error.details);
   }
-  if (problems.length > 0) throw new ValidationError("Check the saved search", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check the saved search`, problems);
   return transaction(ctx.db, (trx) =>
     recordSavedSearch(within(ctx, trx), p, name, alerts, criteria, options),
   );
@@ -123,12 +124,12 @@ async function recordSavedSearch(
   if (!(await repo.lockUser(trx, p.userId))) throw new NotFoundError("account");
   if ((await repo.countSavedSearches(trx, p.userId)) >= SAVED_SEARCH_LIMITS.perUser)
     throw new ConflictError(
-      `You have ${SAVED_SEARCH_LIMITS.perUser} saved searches, the most you can keep. Delete one you no longer use first.`,
+      msg`You have ${SAVED_SEARCH_LIMITS.perUser} saved searches, the most you can keep. Delete one you no longer use first.`,
       "saved_search_limit",
     );
   if (await repo.nameTaken(trx, p.userId, name))
-    throw new ValidationError("Check the saved search", [
-      { field: "name", message: `You already have a saved search called “${name}”: choose another name` },
+    throw new ValidationError(msg`Check the saved search`, [
+      { field: "name", message: msg`You already have a saved search called “${name}”: choose another name` },
     ]);
   const now = clock.now();
   const saved = await repo.insertSavedSearch(trx, {
@@ -203,7 +204,7 @@ export async function changeSavedSearch(
   const problems: FieldError[] = [];
   const name = changes.name === undefined ? undefined : checkName(changes.name, problems);
   const alerts = changes.alerts === undefined ? undefined : checkAlerts(changes.alerts, problems);
-  if (problems.length > 0) throw new ValidationError("Check the saved search", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check the saved search`, problems);
   await transaction(ctx.db, (trx) => recordChange(within(ctx, trx), p, id, { name, alerts }, requestId));
   return savedSearchOf(ctx, id);
 }
@@ -222,8 +223,8 @@ async function recordChange(
   const before = await repo.findSavedSearch(trx, p.userId, id);
   if (!before) throw new NotFoundError("saved search");
   if (name !== undefined && name !== before.name && (await repo.nameTaken(trx, p.userId, name, id)))
-    throw new ValidationError("Check the saved search", [
-      { field: "name", message: `You already have a saved search called “${name}”: choose another name` },
+    throw new ValidationError(msg`Check the saved search`, [
+      { field: "name", message: msg`You already have a saved search called “${name}”: choose another name` },
     ]);
   const renamed = name !== undefined && name !== before.name;
   const alertsChanged = alerts !== undefined && alerts !== before.alerts;

@@ -4,6 +4,7 @@
  * and a normal form, so "sc123456" and "SC123456" are the same company, and "NIC100002" the same
  * Northern Ireland charity as "100002". Pure functions; no I/O.
  */
+import { msg } from "../../lib/messages.ts";
 
 export interface IdentifierScheme {
   code: string;
@@ -159,15 +160,15 @@ export function checkIdentifier(schemeCode: string, raw: string): IdentifierChec
   if (!scheme) {
     return {
       ok: false,
-      message: `Choose a known identifier scheme: ${IDENTIFIER_SCHEMES.map((s) => s.code).join(", ")}`,
+      message: msg`Choose a known identifier scheme: ${IDENTIFIER_SCHEMES.map((s) => s.code).join(", ")}`,
     };
   }
   const identifier = scheme.normalise(raw);
-  if (identifier === "") return { ok: false, message: `Enter the ${scheme.name} identifier` };
+  if (identifier === "") return { ok: false, message: msg`Enter the ${scheme.name} identifier` };
   if (!scheme.pattern.test(identifier)) {
     return {
       ok: false,
-      message: `Enter a ${scheme.name} identifier (${scheme.code}) in the right format: ${scheme.format}`,
+      message: msg`Enter a ${scheme.name} identifier (${scheme.code}) in the right format: ${scheme.format}`,
     };
   }
   return { ok: true, scheme: scheme.code, identifier, orgId: `${scheme.code}-${identifier}` };

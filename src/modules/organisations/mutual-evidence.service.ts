@@ -12,6 +12,7 @@ import type { Clock } from "../../lib/clock.ts";
 import { type FieldError, ValidationError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { isIsoDate, londonToday } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { actorOf, requireRole } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -41,19 +42,19 @@ function checkSeats(input: MutualEvidenceInput, problems: FieldError[]): void {
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > LIMITS.boardSeats) {
       problems.push({
         field,
-        message: `Enter ${what} as a whole number from ${min} to ${LIMITS.boardSeats}`,
+        message: msg`Enter ${what} as a whole number from ${min} to ${LIMITS.boardSeats}`,
       });
       return false;
     }
     return true;
   };
   const seatsOk =
-    seats(input.boardSeats, "boardSeats", "the number of board seats", 1) &&
-    seats(input.employeeBoardSeats, "employeeBoardSeats", "the board seats held by employees", 0);
+    seats(input.boardSeats, "boardSeats", msg`the number of board seats`, 1) &&
+    seats(input.employeeBoardSeats, "employeeBoardSeats", msg`the board seats held by employees`, 0);
   if (seatsOk && input.employeeBoardSeats > input.boardSeats) {
     problems.push({
       field: "employeeBoardSeats",
-      message: "Employees cannot hold more seats than the board has",
+      message: msg`Employees cannot hold more seats than the board has`,
     });
   }
 }
@@ -65,22 +66,22 @@ function checkParent(input: MutualEvidenceInput, problems: FieldError[]): void {
   if (parents.length > 1) {
     problems.push({
       field: "parentAuthorityId",
-      message: "Choose one parent body: an authority or an organisation, not both",
+      message: msg`Choose one parent body: an authority or an organisation, not both`,
     });
   }
   if (input.parentOrganisationId && !isUuid(input.parentOrganisationId)) {
     problems.push({
       field: "parentOrganisationId",
-      message: "Choose the parent organisation from the directory",
+      message: msg`Choose the parent organisation from the directory`,
     });
   }
   if (input.parentAuthorityId && !isUuid(input.parentAuthorityId)) {
-    problems.push({ field: "parentAuthorityId", message: "Choose the parent authority from the list" });
+    problems.push({ field: "parentAuthorityId", message: msg`Choose the parent authority from the list` });
   }
   if (input.parentBodyName && input.parentBodyName.trim().length > LIMITS.parentBodyName) {
     problems.push({
       field: "parentBodyName",
-      message: `The parent body's name must be ${LIMITS.parentBodyName} characters or fewer`,
+      message: msg`The parent body's name must be ${LIMITS.parentBodyName} characters or fewer`,
     });
   }
 }
@@ -92,39 +93,39 @@ function checkEvidence(input: MutualEvidenceInput, clock: Clock): FieldError[] {
     if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > WHOLE_BP) {
       problems.push({
         field,
-        message: `Enter ${what} as a percentage from 0 to 100, to 2 decimal places at most`,
+        message: msg`Enter ${what} as a percentage from 0 to 100, to 2 decimal places at most`,
       });
     }
   };
   if (typeof input.publicServicePurpose !== "string" || input.publicServicePurpose.trim() === "") {
     problems.push({
       field: "publicServicePurpose",
-      message: "Describe the public services it exists to deliver",
+      message: msg`Describe the public services it exists to deliver`,
     });
   } else if (input.publicServicePurpose.trim().length > LIMITS.purpose) {
     problems.push({
       field: "publicServicePurpose",
-      message: `The purpose must be ${LIMITS.purpose} characters or fewer`,
+      message: msg`The purpose must be ${LIMITS.purpose} characters or fewer`,
     });
   }
-  bp(input.lightTouchShareBp, "lightTouchShareBp", "the share of turnover from light touch services");
+  bp(input.lightTouchShareBp, "lightTouchShareBp", msg`the share of turnover from light touch services`);
   if (!(PROFIT_MODELS as readonly string[]).includes(input.profitModel)) {
     problems.push({
       field: "profitModel",
-      message: "Choose whether it is not-for-profit, pays profits only to members, or neither",
+      message: msg`Choose whether it is not-for-profit, pays profits only to members, or neither`,
     });
   }
-  bp(input.employeeOwnershipBp, "employeeOwnershipBp", "the share owned by employees");
+  bp(input.employeeOwnershipBp, "employeeOwnershipBp", msg`the share owned by employees`);
   checkSeats(input, problems);
   checkParent(input, problems);
   if (input.spinOutDate) {
     if (!isIsoDate(input.spinOutDate)) {
       problems.push({
         field: "spinOutDate",
-        message: "Enter the spin-out date as a real date, like 1 4 2013",
+        message: msg`Enter the spin-out date as a real date, like 1 4 2013`,
       });
     } else if (input.spinOutDate > londonToday(clock)) {
-      problems.push({ field: "spinOutDate", message: "The spin-out date must be today or in the past" });
+      problems.push({ field: "spinOutDate", message: msg`The spin-out date must be today or in the past` });
     }
   }
   return problems;
@@ -141,12 +142,12 @@ async function checkParentExists(
     if (input.parentOrganisationId === organisationId) {
       problems.push({
         field: "parentOrganisationId",
-        message: "An organisation cannot be its own parent body",
+        message: msg`An organisation cannot be its own parent body`,
       });
     } else if (!(await repo.findOrganisation(trx, input.parentOrganisationId))) {
       problems.push({
         field: "parentOrganisationId",
-        message: "Choose a parent organisation that is in the directory",
+        message: msg`Choose a parent organisation that is in the directory`,
       });
     }
   }
@@ -155,7 +156,7 @@ async function checkParentExists(
     isUuid(input.parentAuthorityId) &&
     !(await findPublicBody(trx, input.parentAuthorityId))
   ) {
-    problems.push({ field: "parentAuthorityId", message: "Choose a parent authority from the list" });
+    problems.push({ field: "parentAuthorityId", message: msg`Choose a parent authority from the list` });
   }
 }
 
@@ -172,7 +173,7 @@ export async function recordMutualEvidence(
     await organisationOf(trx, organisationId);
     const problems = checkEvidence(input, ctx.clock);
     await checkParentExists(trx, organisationId, input, problems);
-    if (problems.length > 0) throw new ValidationError("Check the mutual evidence", problems);
+    if (problems.length > 0) throw new ValidationError(msg`Check the mutual evidence`, problems);
     const evidence = {
       publicServicePurpose: input.publicServicePurpose.trim(),
       lightTouchShareBp: input.lightTouchShareBp,
@@ -271,7 +272,7 @@ function evidenceOfForm(form: MutualEvidenceForm, clock: Clock): MutualEvidenceI
   const percent = (raw: string, field: string, what: string): number => {
     const bp = parsePercent(raw);
     if (bp === undefined || bp > WHOLE_BP) {
-      problems.push({ field, message: `Enter ${what} as a percentage from 0 to 100, like 75 or 62.5` });
+      problems.push({ field, message: msg`Enter ${what} as a percentage from 0 to 100, like 75 or 62.5` });
       return 0;
     }
     return bp;
@@ -279,34 +280,34 @@ function evidenceOfForm(form: MutualEvidenceForm, clock: Clock): MutualEvidenceI
   const seats = (raw: string, field: string, what: string): number => {
     const value = raw.trim().replace(/,/g, "");
     if (/^\d{1,9}$/.test(value)) return Number(value);
-    problems.push({ field, message: `Enter ${what} as a whole number, like 7` });
+    problems.push({ field, message: msg`Enter ${what} as a whole number, like 7` });
     return 0;
   };
   const spinOutDate = spinOutDateOf(form);
   if (spinOutDate === undefined)
     problems.push({
       field: "spinOutDate",
-      message: "Enter the spin-out date as day, month and year, like 1 4 2013",
+      message: msg`Enter the spin-out date as day, month and year, like 1 4 2013`,
     });
   const input: MutualEvidenceInput = {
     publicServicePurpose: form.publicServicePurpose,
     lightTouchShareBp: percent(
       form.lightTouchShare,
       "lightTouchShareBp",
-      "the share of turnover from light touch services",
+      msg`the share of turnover from light touch services`,
     ),
     profitModel: form.profitModel,
     employeeOwnershipBp: percent(
       form.employeeOwnership,
       "employeeOwnershipBp",
-      "the share owned by employees",
+      msg`the share owned by employees`,
     ),
     employeeBoardSeats: seats(
       form.employeeBoardSeats,
       "employeeBoardSeats",
-      "the board seats held by employees",
+      msg`the board seats held by employees`,
     ),
-    boardSeats: seats(form.boardSeats, "boardSeats", "the number of board seats"),
+    boardSeats: seats(form.boardSeats, "boardSeats", msg`the number of board seats`),
     parentAuthorityId: form.parentAuthorityId || null,
     parentOrganisationId: form.parentOrganisationId || null,
     parentBodyName: form.parentBodyName || null,
@@ -314,7 +315,7 @@ function evidenceOfForm(form: MutualEvidenceForm, clock: Clock): MutualEvidenceI
   };
   if (problems.length > 0) {
     const more = checkEvidence(input, clock).filter((p) => !problems.some((q) => q.field === p.field));
-    throw new ValidationError("Check the mutual evidence", [...problems, ...more]);
+    throw new ValidationError(msg`Check the mutual evidence`, [...problems, ...more]);
   }
   return input;
 }

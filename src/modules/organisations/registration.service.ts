@@ -8,6 +8,7 @@ import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import { actorOf, grantRole, requireRole } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -81,39 +82,48 @@ interface Checked {
 
 const POSTCODE = /^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$/;
 
+/** What to say of a field that is not text, or too long: whole sentences, each language its own. */
+interface TextRefusals {
+  notText: () => string;
+  tooLong: (max: number) => string;
+}
+
 function optionalText(
   value: unknown,
   field: string,
-  label: string,
+  say: TextRefusals,
   max: number,
   problems: FieldError[],
 ): string | null | undefined {
   if (value === undefined) return undefined;
   if (value === null) return null;
   if (typeof value !== "string") {
-    problems.push({ field, message: `Enter ${label} as text` });
+    problems.push({ field, message: say.notText() });
     return undefined;
   }
   const trimmed = value.trim();
   if (trimmed.length > max) {
-    problems.push({
-      field,
-      message: `${label[0]?.toUpperCase()}${label.slice(1)} must be ${max} characters or fewer`,
-    });
+    problems.push({ field, message: say.tooLong(max) });
     return undefined;
   }
   return trimmed === "" ? null : trimmed;
 }
 
-function codeList(value: unknown, field: string, label: string, max: number, problems: FieldError[]) {
+/** What to say of a list of codes that is not one, or too long. */
+interface CodeListRefusals {
+  notList: () => string;
+  tooMany: (max: number) => string;
+}
+
+function codeList(value: unknown, field: string, say: CodeListRefusals, max: number, problems: FieldError[]) {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-    problems.push({ field, message: `Give the ${label} as a list of codes` });
+    problems.push({ field, message: say.notList() });
     return undefined;
   }
   const codes = [...new Set((value as string[]).map((v) => v.trim()).filter((v) => v !== ""))];
   if (codes.length > max) {
-    problems.push({ field, message: `Choose at most ${max} ${label}` });
+    problems.push({ field, message: say.tooMany(max) });
     return undefined;
   }
   return codes;
@@ -121,9 +131,9 @@ function codeList(value: unknown, field: string, label: string, max: number, pro
 
 function checkName(input: OrganisationChanges, checked: Checked, problems: FieldError[]): void {
   if (typeof input.name !== "string" || input.name.trim() === "") {
-    problems.push({ field: "name", message: "Enter the organisation's name" });
+    problems.push({ field: "name", message: msg`Enter the organisation's name` });
   } else if (input.name.trim().length > LIMITS.name) {
-    problems.push({ field: "name", message: `The name must be ${LIMITS.name} characters or fewer` });
+    problems.push({ field: "name", message: msg`The name must be ${LIMITS.name} characters or fewer` });
   } else checked.name = input.name.trim().replace(/\s+/g, " ");
 }
 
@@ -135,13 +145,13 @@ function checkKind(input: OrganisationChanges, has: (key: keyof OrganisationDeta
     if (typeof input.sector !== "string" || !(SECTORS as readonly string[]).includes(input.sector)) {
       problems.push({
         field: "sector",
-        message: `Choose the organisation's sector: one of ${SECTORS.join(", ")}`,
+        message: msg`Choose the organisation's sector: one of ${SECTORS.join(", ")}`,
       });
     } else checked.sector = input.sector as Sector;
   }
   if (has("sizeBand")) {
     if (typeof input.sizeBand !== "string" || !(SIZE_BANDS as readonly string[]).includes(input.sizeBand)) {
-      problems.push({ field: "sizeBand", message: "Choose micro, small, medium or large" });
+      problems.push({ field: "sizeBand", message: msg`Choose micro, small, medium or large` });
     } else checked.sizeBand = input.sizeBand as SizeBand;
   }
   if (input.staffHeadcount !== undefined) {
@@ -149,7 +159,7 @@ function checkKind(input: OrganisationChanges, has: (key: keyof OrganisationDeta
     if (n !== null && (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > LIMITS.staffHeadcount)) {
       problems.push({
         field: "staffHeadcount",
-        message: `Enter the number of staff as a whole number from 0 to ${LIMITS.staffHeadcount.toLocaleString("en-GB")}`,
+        message: msg`Enter the number of staff as a whole number from 0 to ${LIMITS.staffHeadcount.toLocaleString("en-GB")}`,
       });
     } else checked.staffHeadcount = n;
   }
@@ -164,13 +174,22 @@ function checkPostcode(value: unknown, checked: Checked, problems: FieldError[])
   }
   const compact = typeof value === "string" ? value.replace(/\s+/g, "").toUpperCase() : "";
   if (!POSTCODE.test(compact))
-    problems.push({ field: "postcode", message: "Enter a real postcode, like WS1 2AB" });
+    problems.push({ field: "postcode", message: msg`Enter a real postcode, like WS1 2AB` });
   else checked.postcode = `${compact.slice(0, -3)} ${compact.slice(-3)}`;
 }
 
 function checkWebsite(value: unknown, checked: Checked, problems: FieldError[]): void {
   if (value === undefined) return;
-  const website = optionalText(value, "website", "the website address", LIMITS.website, problems);
+  const website = optionalText(
+    value,
+    "website",
+    {
+      notText: () => msg`Enter the website address as text`,
+      tooLong: (max) => msg`The website address must be ${max} characters or fewer`,
+    },
+    LIMITS.website,
+    problems,
+  );
   if (website === null) checked.website = null;
   if (website === undefined || website === null) return;
   let url: URL | undefined;
@@ -182,7 +201,7 @@ function checkWebsite(value: unknown, checked: Checked, problems: FieldError[]):
   if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || !url.hostname.includes(".")) {
     problems.push({
       field: "website",
-      message: "Enter the website address in full, like https://www.example.org.uk",
+      message: msg`Enter the website address in full, like https://www.example.org.uk`,
     });
   } else checked.website = website;
 }
@@ -196,7 +215,10 @@ function checkDetails(
   const line1 = optionalText(
     input.addressLine1,
     "addressLine1",
-    "address line 1",
+    {
+      notText: () => msg`Enter address line 1 as text`,
+      tooLong: (max) => msg`Address line 1 must be ${max} characters or fewer`,
+    },
     LIMITS.addressLine,
     problems,
   );
@@ -204,29 +226,56 @@ function checkDetails(
   const line2 = optionalText(
     input.addressLine2,
     "addressLine2",
-    "address line 2",
+    {
+      notText: () => msg`Enter address line 2 as text`,
+      tooLong: (max) => msg`Address line 2 must be ${max} characters or fewer`,
+    },
     LIMITS.addressLine,
     problems,
   );
   if (line2 !== undefined) checked.addressLine2 = line2;
-  const town = optionalText(input.town, "town", "the town or city", LIMITS.town, problems);
+  const town = optionalText(
+    input.town,
+    "town",
+    {
+      notText: () => msg`Enter the town or city as text`,
+      tooLong: (max) => msg`The town or city must be ${max} characters or fewer`,
+    },
+    LIMITS.town,
+    problems,
+  );
   if (town !== undefined) checked.town = town;
   checkPostcode(input.postcode, checked, problems);
   const description = optionalText(
     input.description,
     "description",
-    "the description",
+    {
+      notText: () => msg`Enter the description as text`,
+      tooLong: (max) => msg`The description must be ${max} characters or fewer`,
+    },
     LIMITS.description,
     problems,
   );
   if (description !== undefined) checked.description = description ?? "";
   checkWebsite(input.website, checked, problems);
-  const areas = codeList(input.areas, "areas", "areas", LIMITS.areas, problems);
+  const areas = codeList(
+    input.areas,
+    "areas",
+    {
+      notList: () => msg`Give the areas as a list of codes`,
+      tooMany: (max) => msg`Choose at most ${max} areas`,
+    },
+    LIMITS.areas,
+    problems,
+  );
   if (areas !== undefined) checked.areas = areas;
   const categories = codeList(
     input.categories,
     "categories",
-    "service categories",
+    {
+      notList: () => msg`Give the service categories as a list of codes`,
+      tooMany: (max) => msg`Choose at most ${max} service categories`,
+    },
     LIMITS.categories,
     problems,
   );
@@ -243,11 +292,11 @@ function checkIdentifiers(
   problems: FieldError[],
 ): { scheme: string; identifier: string; primary: boolean }[] | undefined {
   if (!Array.isArray(input)) {
-    problems.push({ field: "identifiers", message: "Give the identifiers as a list" });
+    problems.push({ field: "identifiers", message: msg`Give the identifiers as a list` });
     return undefined;
   }
   if (input.length > LIMITS.identifiers) {
-    problems.push({ field: "identifiers", message: `Give at most ${LIMITS.identifiers} identifiers` });
+    problems.push({ field: "identifiers", message: msg`Give at most ${LIMITS.identifiers} identifiers` });
     return undefined;
   }
   const before = problems.length;
@@ -256,13 +305,13 @@ function checkIdentifiers(
   input.forEach((item, index) => {
     const field = `identifiers.${index}`;
     if (typeof item?.scheme !== "string" || typeof item?.identifier !== "string") {
-      problems.push({ field, message: "Give each identifier's scheme and identifier" });
+      problems.push({ field, message: msg`Give each identifier's scheme and identifier` });
       return;
     }
     if (item.identifier.length > LIMITS.identifier) {
       problems.push({
         field: `${field}.identifier`,
-        message: `An identifier must be ${LIMITS.identifier} characters or fewer`,
+        message: msg`An identifier must be ${LIMITS.identifier} characters or fewer`,
       });
       return;
     }
@@ -275,7 +324,7 @@ function checkIdentifiers(
       return;
     }
     if (seen.has(check.orgId)) {
-      problems.push({ field: `${field}.identifier`, message: `${check.orgId} is given twice` });
+      problems.push({ field: `${field}.identifier`, message: msg`${check.orgId} is given twice` });
       return;
     }
     seen.add(check.orgId);
@@ -284,7 +333,7 @@ function checkIdentifiers(
   if (problems.length > before) return undefined;
   const primaries = out.filter((i) => i.primary).length;
   if (primaries > 1) {
-    problems.push({ field: "identifiers", message: "Choose one primary identifier, not several" });
+    problems.push({ field: "identifiers", message: msg`Choose one primary identifier, not several` });
     return undefined;
   }
   if (primaries === 0 && out[0]) out[0].primary = true;
@@ -295,8 +344,8 @@ function failIfAny(problems: FieldError[]): void {
   if (problems.length > 0) {
     throw new ValidationError(
       problems.length === 1
-        ? "Check the organisation's details: one field is not right"
-        : `Check the organisation's details: ${problems.length} fields are not right`,
+        ? msg`Check the organisation's details: one field is not right`
+        : msg`Check the organisation's details: ${problems.length} fields are not right`,
       problems,
     );
   }
@@ -310,7 +359,10 @@ async function checkCodes(trx: Trx, checked: Checked, problems: FieldError[]): P
     if (unknown.length > 0) {
       problems.push({
         field: "areas",
-        message: `Choose areas from the list: ${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} not a known GSS area code`,
+        message:
+          unknown.length === 1
+            ? msg`Choose areas from the list: ${unknown.join(", ")} is not a known GSS area code`
+            : msg`Choose areas from the list: ${unknown.join(", ")} are not known GSS area codes`,
       });
     }
   }
@@ -320,7 +372,10 @@ async function checkCodes(trx: Trx, checked: Checked, problems: FieldError[]): P
     if (unknown.length > 0) {
       problems.push({
         field: "categories",
-        message: `Choose service categories from the list: ${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} not one`,
+        message:
+          unknown.length === 1
+            ? msg`Choose service categories from the list: ${unknown.join(", ")} is not one`
+            : msg`Choose service categories from the list: ${unknown.join(", ")} are not one`,
       });
     }
   }
@@ -334,12 +389,14 @@ export class IdentifierTakenError extends ConflictError {
   ) {
     const list = holders.map((h) => `${orgIdOf(h.scheme, h.identifier)} (${h.name})`).join(", ");
     super(
-      `${holders.length === 1 ? "This identifier is" : "These identifiers are"} already registered to another organisation in the directory: ${list}. Check the identifier, or ask that organisation's administrator if you should be part of it.`,
+      holders.length === 1
+        ? msg`This identifier is already registered to another organisation in the directory: ${list}. Check the identifier, or ask that organisation's administrator if you should be part of it.`
+        : msg`These identifiers are already registered to another organisation in the directory: ${list}. Check the identifier, or ask that organisation's administrator if you should be part of it.`,
       "identifier_taken",
     );
     (this as { details: readonly FieldError[] }).details = holders.map((h, i) => ({
       field: fields[i] ?? "identifiers",
-      message: `${orgIdOf(h.scheme, h.identifier)} is already the identifier of ${h.name}`,
+      message: msg`${orgIdOf(h.scheme, h.identifier)} is already the identifier of ${h.name}`,
     }));
   }
 }
@@ -372,7 +429,7 @@ function detailsGiven(input: CreateOrganisationInput): {
     if (!split) {
       problems.push({
         field: "primaryIdentifier",
-        message: "Enter the identifier in org-id form, like GB-COH-01234567",
+        message: msg`Enter the identifier in org-id form, like GB-COH-01234567`,
       });
     } else given.identifiers = [{ ...split, primary: true }];
   }
@@ -585,7 +642,10 @@ function detailsOfForm(form: OrganisationForm, complete: boolean): OrganisationD
   const identifiers: IdentifierInput[] = [];
   if (form.identifier.trim() !== "" || form.identifierScheme !== "") {
     if (form.identifierScheme === "") {
-      problems.push({ field: "identifierScheme", message: "Choose the register the identifier comes from" });
+      problems.push({
+        field: "identifierScheme",
+        message: msg`Choose the register the identifier comes from`,
+      });
     } else identifiers.push({ scheme: form.identifierScheme, identifier: form.identifier, primary: true });
   }
   form.otherIdentifiers
@@ -597,7 +657,7 @@ function detailsOfForm(form: OrganisationForm, complete: boolean): OrganisationD
       if (!split) {
         problems.push({
           field: "otherIdentifiers",
-          message: `Line ${index + 1} of other identifiers: start with the scheme, like GB-CHC-1098765`,
+          message: msg`Line ${index + 1} of other identifiers: start with the scheme, like GB-CHC-1098765`,
         });
       } else identifiers.push({ ...split, primary: false });
     });
@@ -615,7 +675,7 @@ function detailsOfForm(form: OrganisationForm, complete: boolean): OrganisationD
   else
     problems.push({
       field: "staffHeadcount",
-      message: "Enter the number of staff as a whole number, like 45",
+      message: msg`Enter the number of staff as a whole number, like 45`,
     });
   if (problems.length > 0) {
     const more = checkDetails(details, complete).problems.filter(

@@ -12,6 +12,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import { actorOf, requireRole } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -35,17 +36,17 @@ function checkRelationship(input: RelationshipInput): RelationshipKind {
   if (!(RELATIONSHIP_KINDS as readonly string[]).includes(input.kind)) {
     problems.push({
       field: "kind",
-      message: `Choose the kind of relationship: one of ${RELATIONSHIP_KINDS.join(", ")}`,
+      message: msg`Choose the kind of relationship: one of ${RELATIONSHIP_KINDS.join(", ")}`,
     });
   }
   if (typeof input.to !== "string" || !isUuid(input.to)) {
-    problems.push({ field: "to", message: "Choose the other organisation" });
+    problems.push({ field: "to", message: msg`Choose the other organisation` });
   }
   if (problems.length > 0) {
     throw new ValidationError(
       problems.length === 1
-        ? "Check the organisation's details: one field is not right"
-        : `Check the organisation's details: ${problems.length} fields are not right`,
+        ? msg`Check the organisation's details: one field is not right`
+        : msg`Check the organisation's details: ${problems.length} fields are not right`,
       problems,
     );
   }
@@ -62,13 +63,13 @@ export async function recordRelationship(ctx: Ctx, input: RelationshipInput): Pr
     const kind = checkRelationship(input);
     const other = await repo.findOrganisation(trx, input.to);
     if (!other) {
-      throw new ValidationError("Check the relationship", [
-        { field: "to", message: "Choose an organisation that is in the directory" },
+      throw new ValidationError(msg`Check the relationship`, [
+        { field: "to", message: msg`Choose an organisation that is in the directory` },
       ]);
     }
     if (input.to === input.from) {
-      throw new UnprocessableError("An organisation cannot be related to itself", [
-        { field: "to", message: "Choose another organisation, not this one" },
+      throw new UnprocessableError(msg`An organisation cannot be related to itself`, [
+        { field: "to", message: msg`Choose another organisation, not this one` },
       ]);
     }
     const links = await repo.relationshipBetween(trx, input.from, input.to);
@@ -78,7 +79,7 @@ export async function recordRelationship(ctx: Ctx, input: RelationshipInput): Pr
       )
     ) {
       const error = new ConflictError(
-        `This relationship with ${other.name} is already recorded.`,
+        msg`This relationship with ${other.name} is already recorded.`,
         "relationship_exists",
       );
       (error as { details: readonly FieldError[] }).details = [{ field: "to", message: error.message }];
@@ -89,11 +90,11 @@ export async function recordRelationship(ctx: Ctx, input: RelationshipInput): Pr
       links.some((l) => l.kind === kind && l.from_organisation_id === input.to)
     ) {
       throw new UnprocessableError(
-        `${other.name} is already recorded the other way round for this kind of relationship`,
+        msg`${other.name} is already recorded the other way round for this kind of relationship`,
         [
           {
             field: "kind",
-            message: "Two organisations cannot each be the other's parent, group or subsidiary",
+            message: msg`Two organisations cannot each be the other's parent, group or subsidiary`,
           },
         ],
       );

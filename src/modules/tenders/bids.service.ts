@@ -37,6 +37,7 @@ import {
 } from "../../lib/file-store.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { type Pence, parseMoney } from "../../lib/money.ts";
 import type { Principal } from "../access/access.service.ts";
 import { hasRole, requireSignedIn } from "../access/access.service.ts";
@@ -173,14 +174,14 @@ function requireBidder(principal: Principal | null, organisationId: string): Pri
   // Platform administrators do not bid for organisations: only the organisation's own people.
   if (!hasRole(p, ["organisation-admin", "organisation-member"], organisationId) || !isUuid(organisationId))
     throw new ForbiddenError(
-      "You can bid only for an organisation you act for. Ask its administrator to add you to it.",
+      msg`You can bid only for an organisation you act for. Ask its administrator to add you to it.`,
     );
   return p;
 }
 
 function closedMessage(tender: Tender): string {
-  if (tender.status === "cancelled") return "This tender was cancelled: it takes no bids.";
-  return `The deadline for bids passed at ${londonDateTime(tender.submission_deadline)}; bids received at or after it are refused.`;
+  if (tender.status === "cancelled") return msg`This tender was cancelled: it takes no bids.`;
+  return msg`The deadline for bids passed at ${londonDateTime(tender.submission_deadline)}; bids received at or after it are refused.`;
 }
 
 // Checking a bid against the tender
@@ -195,7 +196,10 @@ async function checkDocuments(
 ): Promise<Documents> {
   const documentsDraft = draft.documents ?? [];
   if (documentsDraft.length > BID_LIMITS.documents)
-    problems.push({ field: "documents", message: `A bid carries at most ${BID_LIMITS.documents} documents` });
+    problems.push({
+      field: "documents",
+      message: msg`A bid carries at most ${BID_LIMITS.documents} documents`,
+    });
   const documents: Documents = [];
   for (const [i, d] of documentsDraft.slice(0, BID_LIMITS.documents).entries()) {
     const at = `documents.${i}`;
@@ -204,17 +208,20 @@ async function checkDocuments(
     if (filename === "" || filename.length > 255)
       problems.push({
         field: `${at}.filename`,
-        message: `Give document ${i + 1}'s file name, like method-statement.pdf`,
+        message: msg`Give document ${i + 1}'s file name, like method-statement.pdf`,
       });
     if (!content) {
-      problems.push({ field: `${at}.contentBase64`, message: `Send document ${i + 1}'s content in base64` });
+      problems.push({
+        field: `${at}.contentBase64`,
+        message: msg`Send document ${i + 1}'s content in base64`,
+      });
       continue;
     }
     const size = sizeOf(content);
     if (size > maxDocumentBytes) {
       problems.push({
         field: `${at}.contentBase64`,
-        message: `Document ${i + 1} must be ${Math.floor(maxDocumentBytes / 1024 / 1024)} MB or smaller`,
+        message: msg`Document ${i + 1} must be ${Math.floor(maxDocumentBytes / 1024 / 1024)} MB or smaller`,
       });
       continue;
     }
@@ -222,7 +229,7 @@ async function checkDocuments(
     if (!DEFAULT_ALLOWED_MEDIA_TYPES.includes(mediaType))
       problems.push({
         field: `${at}.contentBase64`,
-        message: `Document ${i + 1} must be a PDF, Word, Excel, OpenDocument, CSV, text, PNG or JPEG file`,
+        message: msg`Document ${i + 1} must be a PDF, Word, Excel, OpenDocument, CSV, text, PNG or JPEG file`,
       });
     documents.push({
       meta: { position: i + 1, filename, mediaType, size, sha256: sha256Of(content) },
@@ -249,19 +256,22 @@ function checkAnswers(
   for (const [i, a] of (draft.answers ?? []).entries()) {
     const known = leafCriteria.find((c) => c.id === a.criterionId);
     if (!known) {
-      problems.push({ field: `answers.${i}.criterionId`, message: "Answer the tender's own criteria only" });
+      problems.push({
+        field: `answers.${i}.criterionId`,
+        message: msg`Answer the tender's own criteria only`,
+      });
       continue;
     }
     const text = (a.text ?? "").trim();
     if (text.length > BID_LIMITS.answer)
       problems.push({
         field: `answers.${known.id}`,
-        message: `Answer “${known.title}” in ${BID_LIMITS.answer} characters or fewer`,
+        message: msg`Answer “${known.title}” in ${BID_LIMITS.answer} characters or fewer`,
       });
     answers.set(known.id, text);
   }
   for (const c of leafCriteria)
-    if (!answers.get(c.id)) problems.push({ field: `answers.${c.id}`, message: `Answer “${c.title}”` });
+    if (!answers.get(c.id)) problems.push({ field: `answers.${c.id}`, message: msg`Answer “${c.title}”` });
   return leafCriteria.map((c) => ({ criterionId: c.id, text: answers.get(c.id) ?? "" }));
 }
 
@@ -274,16 +284,16 @@ function checkPriceAndLots(
   let pricePence: Pence | null = null;
   if (tender.pricing_mode === "competitive") {
     const parsed = parseMoney(draft.price ?? "");
-    if (!parsed.ok) problems.push({ field: "price", message: `Price: ${parsed.error}` });
-    else if (parsed.value <= 0n) problems.push({ field: "price", message: "Enter a price above £0" });
+    if (!parsed.ok) problems.push({ field: "price", message: msg`Price: ${parsed.error}` });
+    else if (parsed.value <= 0n) problems.push({ field: "price", message: msg`Enter a price above £0` });
     else pricePence = parsed.value;
   }
   const lotIds = [...new Set(draft.lotIds ?? [])].sort();
   if (parts.lots.length > 0) {
     if (lotIds.length === 0)
-      problems.push({ field: "lotIds", message: "Choose the lots you are bidding for" });
+      problems.push({ field: "lotIds", message: msg`Choose the lots you are bidding for` });
     else if (!lotIds.every((id) => parts.lots.some((l) => l.id === id)))
-      problems.push({ field: "lotIds", message: "Choose lots of this tender" });
+      problems.push({ field: "lotIds", message: msg`Choose lots of this tender` });
   }
   return { pricePence, lotIds };
 }
@@ -302,32 +312,32 @@ function checkMember(
   if (m.organisationId && !listed)
     problems.push({
       field: `${at}.organisationId`,
-      message: `Member ${i + 1} is not in the directory: choose it from there, or leave it out and give its details`,
+      message: msg`Member ${i + 1} is not in the directory: choose it from there, or leave it out and give its details`,
     });
   const name = listed?.name ?? (m.name ?? "").trim();
   if (name === "" || name.length > BID_LIMITS.name)
     problems.push({
       field: `${at}.name`,
-      message: `Enter member ${i + 1}'s name, ${BID_LIMITS.name} characters or fewer`,
+      message: msg`Enter member ${i + 1}'s name, ${BID_LIMITS.name} characters or fewer`,
     });
   const sector = listed?.sector ?? m.sector;
   if (!SECTORS.includes(sector as never))
-    problems.push({ field: `${at}.sector`, message: `Choose member ${i + 1}'s sector` });
+    problems.push({ field: `${at}.sector`, message: msg`Choose member ${i + 1}'s sector` });
   const sizeBand = listed?.size_band ?? m.sizeBand;
   if (!SIZE_BANDS.includes(sizeBand as never))
     problems.push({
       field: `${at}.sizeBand`,
-      message: `Choose member ${i + 1}'s size: micro, small, medium or large`,
+      message: msg`Choose member ${i + 1}'s size: micro, small, medium or large`,
     });
   if (!MEMBER_ROLES.includes(m.role as never))
     problems.push({
       field: `${at}.role`,
-      message: `Say whether member ${i + 1} is a partner or a subcontractor`,
+      message: msg`Say whether member ${i + 1} is a partner or a subcontractor`,
     });
   if (!isShare(m.shareBp))
     problems.push({
       field: `${at}.shareBp`,
-      message: `Enter member ${i + 1}'s share of the value, from 0% to 100% (0 to 10,000 basis points)`,
+      message: msg`Enter member ${i + 1}'s share of the value, from 0% to 100% (0 to 10,000 basis points)`,
     });
   return {
     organisationId: listed?.id ?? null,
@@ -346,19 +356,22 @@ async function checkBidder(db: Db, draft: BidDraft, problems: FieldError[]) {
   if (membersDraft.length > BID_LIMITS.members)
     problems.push({
       field: "consortium.members",
-      message: `A consortium names at most ${BID_LIMITS.members} members`,
+      message: msg`A consortium names at most ${BID_LIMITS.members} members`,
     });
   const memberIds = membersDraft.map((m) => m.organisationId).filter((id): id is string => !!id);
   const known = await repo.organisationsByIds(db, [organisationId, ...memberIds].filter(isUuid));
   const lead = known.find((o) => o.id === organisationId);
   if (!lead)
-    problems.push({ field: "organisationId", message: "Choose the bidding organisation from the directory" });
+    problems.push({
+      field: "organisationId",
+      message: msg`Choose the bidding organisation from the directory`,
+    });
   const members = membersDraft.slice(0, BID_LIMITS.members).map((m, i) => checkMember(m, i, known, problems));
   const leadShareBp = draft.consortium ? draft.consortium.leadShareBp : SHARE_TOTAL_BP;
   if (draft.consortium && !isShare(leadShareBp))
     problems.push({
       field: "consortium.leadShareBp",
-      message: "Enter the lead's share of the value, from 0% to 100% (0 to 10,000 basis points)",
+      message: msg`Enter the lead's share of the value, from 0% to 100% (0 to 10,000 basis points)`,
     });
   return { lead, members, leadShareBp: leadShareBp as number };
 }
@@ -376,30 +389,30 @@ function bidCombinationProblems(
   if (tender.pricing_mode !== "competitive" && draft.price)
     invalid.push({
       field: "price",
-      message: "This tender's price is published: bids compete on quality alone, so give no price",
+      message: msg`This tender's price is published: bids compete on quality alone, so give no price`,
     });
   if (parts.lots.length === 0 && lotIds.length > 0)
-    invalid.push({ field: "lotIds", message: "This tender has no lots: choose none" });
+    invalid.push({ field: "lotIds", message: msg`This tender has no lots: choose none` });
   if (draft.consortium) {
     if (members.length === 0)
       invalid.push({
         field: "consortium.members",
-        message: "Name the consortium's partners or subcontractors, or bid alone",
+        message: msg`Name the consortium's partners or subcontractors, or bid alone`,
       });
     const total = leadShareBp + members.reduce((s, m) => s + m.shareBp, 0);
     if (total !== SHARE_TOTAL_BP)
       invalid.push({
         field: "consortium",
-        message: `The shares of the value add up to ${formatPercent(total)}; make the lead's and the members' shares add up to 100% (10,000 basis points)`,
+        message: msg`The shares of the value add up to ${formatPercent(total)}; make the lead's and the members' shares add up to 100% (10,000 basis points)`,
       });
     const ids = members.map((m) => m.organisationId).filter((id) => id !== null);
     if (ids.includes(lead.id))
       invalid.push({
         field: "consortium.members",
-        message: "The lead is not one of its own consortium's members",
+        message: msg`The lead is not one of its own consortium's members`,
       });
     if (new Set(ids).size !== ids.length)
-      invalid.push({ field: "consortium.members", message: "Name each member once" });
+      invalid.push({ field: "consortium.members", message: msg`Name each member once` });
   }
   const refusal = refusalOf(tender, lead);
   if (refusal) invalid.push({ field: "organisationId", message: refusal });
@@ -416,7 +429,7 @@ function refusalOf(
   organisation: Pick<repo.BiddingOrganisation, "name" | "qualifying_mutual">,
 ): string | undefined {
   if (tender.reserved && !organisation.qualifying_mutual)
-    return `This tender is reserved to public service mutuals (Procurement Act 2023, s.33) and bids from others are disregarded: ${organisation.name} has no qualifying mutual evidence in the directory`;
+    return msg`This tender is reserved to public service mutuals (Procurement Act 2023, s.33) and bids from others are disregarded: ${organisation.name} has no qualifying mutual evidence in the directory`;
   return undefined;
 }
 
@@ -464,10 +477,10 @@ async function checkBid(
   const answers = checkAnswers(draft, parts, problems);
   const { pricePence, lotIds } = checkPriceAndLots(tender, parts, draft, problems);
   const { lead, members, leadShareBp } = await checkBidder(db, draft, problems);
-  if (problems.length > 0 || !lead) throw new ValidationError("Check the bid", problems);
+  if (problems.length > 0 || !lead) throw new ValidationError(msg`Check the bid`, problems);
   const invalid = bidCombinationProblems(tender, parts, draft, { lead, members, leadShareBp }, lotIds);
   if (invalid.length > 0)
-    throw new UnprocessableError("This bid does not fit the tender", invalid, "bid_invalid_combination");
+    throw new UnprocessableError(msg`This bid does not fit the tender`, invalid, "bid_invalid_combination");
   const content: BidContent = {
     format: BID_FORMAT,
     authorityId: tender.authority_id,
@@ -581,7 +594,7 @@ export async function submitBid(
     const { locked, tender } = await tenderOpenForBids(inTrx, authorityId, tenderId);
     if (!(await repo.hasInterest(trx, authorityId, tenderId, draft.organisationId as string)))
       throw new ConflictError(
-        "Register your organisation's interest in this tender before bidding: that is how you are told of answers to questions, amendments and cancellation.",
+        msg`Register your organisation's interest in this tender before bidding: that is how you are told of answers to questions, amendments and cancellation.`,
         "interest_required",
       );
     const parts = await repo.partsOf(trx, authorityId, tenderId);
@@ -738,10 +751,10 @@ export async function findReceipt(
   await publishedTender(ctx.db, authorityId, tenderId);
   const hash = receiptHash(sha256);
   if (!hash)
-    throw new ValidationError("Check the receipt", [
+    throw new ValidationError(msg`Check the receipt`, [
       {
         field: "sha256",
-        message: "Enter the SHA-256 from the receipt: 64 characters, each 0 to 9 or a to f",
+        message: msg`Enter the SHA-256 from the receipt: 64 characters, each 0 to 9 or a to f`,
       },
     ]);
   const found = await repo.bidByHash(ctx.db, authorityId, tenderId, hash);

@@ -16,6 +16,7 @@ import { transaction } from "../../db/transaction.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import {
   actorOf,
   hasRole,
@@ -41,17 +42,18 @@ import type { Tender } from "./tenders.table.ts";
 
 export const QUESTION_LIMITS = { question: 5000, answer: 10000 } as const;
 
-/** The person acting for an organisation (its administrator or member); platform administrators do not. */
+/**
+ * The person acting for an organisation (its administrator or member); platform administrators do
+ * not. `refusal` says what they can do only for an organisation they act for.
+ */
 export function requireActingFor(
   principal: Principal | null,
   organisationId: string,
-  doing: string,
+  refusal: string,
 ): Principal {
   const p = requireSignedIn(principal);
   if (!isUuid(organisationId) || !hasRole(p, ["organisation-admin", "organisation-member"], organisationId))
-    throw new ForbiddenError(
-      `You can ${doing} only for an organisation you act for. Ask its administrator to add you to it.`,
-    );
+    throw new ForbiddenError(refusal);
   return p;
 }
 
@@ -64,10 +66,10 @@ async function lockedPublished(trx: Trx, authorityId: string, tenderId: string):
 
 function requireOpen(tender: Tender, now: Date, what: string): void {
   const state = stateOf(tender, now);
-  if (state === "cancelled") throw new ConflictError("This tender was cancelled.", "tender_cancelled");
+  if (state === "cancelled") throw new ConflictError(msg`This tender was cancelled.`, "tender_cancelled");
   if (state !== "open")
     throw new ConflictError(
-      `The deadline for bids passed at ${londonDateTime(tender.submission_deadline)}: ${what} is closed.`,
+      msg`The deadline for bids passed at ${londonDateTime(tender.submission_deadline)}: ${what} is closed.`,
       "tender_closed",
     );
 }
@@ -104,8 +106,12 @@ export async function registerInterest(
   requireSignedIn(ctx.principal);
   return transaction(ctx.db, async (trx) => {
     const tender = await lockedPublished(trx, authorityId, tenderId);
-    const p = requireActingFor(ctx.principal, organisationId ?? "", "register interest");
-    requireOpen(tender, ctx.clock.now(), "registering interest");
+    const p = requireActingFor(
+      ctx.principal,
+      organisationId ?? "",
+      msg`You can register interest only for an organisation you act for. Ask its administrator to add you to it.`,
+    );
+    requireOpen(tender, ctx.clock.now(), msg`registering interest`);
     return { registered: await record(within(ctx, trx), p, tender, organisationId as string) };
   });
 }
@@ -139,12 +145,18 @@ export async function interestCount(ctx: Ctx, authorityId: string, tenderId: str
   return isTenderTeam(ctx.principal, authorityId) ? repo.countInterests(ctx.db, authorityId, tenderId) : null;
 }
 
-function text(value: string | undefined, field: string, max: number, what: string): string {
+/** A question's or an answer's text, or `refused` (the form's and the field's messages). */
+function text(
+  value: string | undefined,
+  field: string,
+  max: number,
+  refused: (max: string) => { form: string; field: string },
+): string {
   const t = (value ?? "").trim();
-  if (t === "" || t.length > max)
-    throw new ValidationError(`Check the ${field}`, [
-      { field, message: `Enter ${what}, ${max.toLocaleString("en-GB")} characters or fewer` },
-    ]);
+  if (t === "" || t.length > max) {
+    const messages = refused(max.toLocaleString("en-GB"));
+    throw new ValidationError(messages.form, [{ field, message: messages.field }]);
+  }
   return t;
 }
 
@@ -194,14 +206,21 @@ export async function askQuestion(
   requireSignedIn(ctx.principal);
   return transaction(ctx.db, async (trx) => {
     const tender = await lockedPublished(trx, authorityId, tenderId);
-    const p = requireActingFor(ctx.principal, input.organisationId ?? "", "ask a question");
-    const question = text(input.question, "question", QUESTION_LIMITS.question, "your question");
+    const p = requireActingFor(
+      ctx.principal,
+      input.organisationId ?? "",
+      msg`You can ask a question only for an organisation you act for. Ask its administrator to add you to it.`,
+    );
+    const question = text(input.question, "question", QUESTION_LIMITS.question, (max) => ({
+      form: msg`Check the question`,
+      field: msg`Enter your question, ${max} characters or fewer`,
+    }));
     const inTrx = within(ctx, trx, actorOf(p));
     const now = ctx.clock.now();
-    requireOpen(tender, now, "asking questions");
+    requireOpen(tender, now, msg`asking questions`);
     if (now.getTime() >= tender.clarification_deadline.getTime())
       throw new ConflictError(
-        `The deadline for clarification questions passed at ${londonDateTime(tender.clarification_deadline)}.`,
+        msg`The deadline for clarification questions passed at ${londonDateTime(tender.clarification_deadline)}.`,
         "clarification_closed",
       );
     const organisationId = input.organisationId as string;
@@ -262,19 +281,20 @@ function checkedAnswer(
   question: { question: string; answered_at: Date | null; number: number | null },
   input: { answer?: string; publishedQuestion?: string },
 ) {
-  const answer = text(input.answer, "answer", QUESTION_LIMITS.answer, "the answer");
+  const answer = text(input.answer, "answer", QUESTION_LIMITS.answer, (max) => ({
+    form: msg`Check the answer`,
+    field: msg`Enter the answer, ${max} characters or fewer`,
+  }));
   const published =
     (input.publishedQuestion ?? "").trim() === ""
       ? question.question
-      : text(
-          input.publishedQuestion,
-          "publishedQuestion",
-          QUESTION_LIMITS.question,
-          "the question as published",
-        );
+      : text(input.publishedQuestion, "publishedQuestion", QUESTION_LIMITS.question, (max) => ({
+          form: msg`Check the question as published`,
+          field: msg`Enter the question as published, ${max} characters or fewer`,
+        }));
   if (question.answered_at)
     throw new ConflictError(
-      `This question was answered already (question ${question.number}).`,
+      msg`This question was answered already (question ${question.number ?? ""}).`,
       "question_answered",
     );
   return { answer, published };
@@ -301,7 +321,7 @@ export async function answerQuestion(
     const inTrx = within(ctx, trx, actorOf(p));
     const { answer, published } = checkedAnswer(question, input);
     const now = ctx.clock.now();
-    requireOpen(tender, now, "answering questions");
+    requireOpen(tender, now, msg`answering questions`);
     const number = await repo.nextQuestionNumber(trx, authorityId, tenderId);
     await repo.answerQuestion(trx, authorityId, questionId, {
       number,

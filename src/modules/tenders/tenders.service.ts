@@ -21,6 +21,7 @@
 import type { Trx } from "../../db/database.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import {
   hasRole,
   isAuthorityEditor,
@@ -213,7 +214,7 @@ export async function lockedTender(trx: Trx, authorityId: string, tenderId: stri
   return tender;
 }
 
-export const NOT_DRAFT = "This tender has been published; its terms can only change by an amendment.";
+export const NOT_DRAFT = msg`This tender has been published; its terms can only change by an amendment.`;
 
 /** A tender's page. */
 export function tenderPath(tender: { authority_slug: string; id: string }): string {
