@@ -35,6 +35,7 @@ import {
   UnprocessableError,
 } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import {
   AUTHORITY_EDITORS,
   isAuthorityEditor,
@@ -69,11 +70,12 @@ export const RELEVANT_AUTHORITY_KINDS: readonly AuthorityKind[] = [
   "fire",
 ];
 
-const COUNTRY_NAMES = {
-  england: "England",
-  wales: "Wales",
-  scotland: "Scotland",
-  "northern-ireland": "Northern Ireland",
+/** Where each country is, as a sentence says it ("in Wales"; in Welsh "yng Nghymru", mutated). */
+const IN_COUNTRY = {
+  england: () => msg`in England`,
+  wales: () => msg`in Wales`,
+  scotland: () => msg`in Scotland`,
+  "northern-ireland": () => msg`in Northern Ireland`,
 } as const;
 
 export type Applicability = { applies: true } | { applies: false; reason: string };
@@ -89,17 +91,17 @@ export function rightToChallengeApplies(
   if (!RELEVANT_AUTHORITY_KINDS.includes(authority.kind))
     return {
       applies: false,
-      reason: `The Community Right to Challenge does not apply to ${authority.name}: it applies only to county, district and London borough councils and fire and rescue authorities in England (Localism Act 2011, section 81(2)), not to NHS bodies, government departments or other public bodies.`,
+      reason: msg`The Community Right to Challenge does not apply to ${authority.name}: it applies only to county, district and London borough councils and fire and rescue authorities in England (Localism Act 2011, section 81(2)), not to NHS bodies, government departments or other public bodies.`,
     };
   if (authority.country === null)
     return {
       applies: false,
-      reason: `OpenPS does not know whether ${authority.name} is in England, and the Community Right to Challenge applies only to councils and fire and rescue authorities in England. A platform administrator needs to record which country it is in.`,
+      reason: msg`OpenPS does not know whether ${authority.name} is in England, and the Community Right to Challenge applies only to councils and fire and rescue authorities in England. A platform administrator needs to record which country it is in.`,
     };
   if (authority.country !== "england")
     return {
       applies: false,
-      reason: `The Community Right to Challenge does not apply to ${authority.name}, which is in ${COUNTRY_NAMES[authority.country]}: it applies only to councils and fire and rescue authorities in England (Localism Act 2011, section 81(2)).`,
+      reason: msg`The Community Right to Challenge does not apply to ${authority.name}, which is ${IN_COUNTRY[authority.country]()}: it applies only to councils and fire and rescue authorities in England (Localism Act 2011, section 81(2)).`,
     };
   return { applies: true };
 }
@@ -192,17 +194,13 @@ export const EMPLOYEE_ITEMS = ["employeeEngagement"] as const;
 export type StatutoryItem = (typeof STATUTORY_ITEMS)[number] | (typeof EMPLOYEE_ITEMS)[number];
 
 export const MISSING_ITEM_MESSAGES: Readonly<Record<StatutoryItem | "coSignatories", string>> = {
-  financialResources:
-    "Enter the financial resources of the body, and of each consortium member and sub-contractor",
-  capabilityEvidence:
-    "Enter evidence that the body (and each consortium member and sub-contractor) will be capable of providing the service by the time of the procurement exercise",
-  serviceArea: "Describe the service the body would provide and the area it would cover",
-  outcomes:
-    "Describe the outcomes: how the service would promote or improve the social, economic or environmental well-being of the area",
-  userNeeds: "Describe how the service would meet the needs of its users",
-  employeeEngagement:
-    "Describe how you will engage the other employees of the authority affected by the expression of interest",
-  coSignatories: "Name at least one other employee: an EOI by employees needs two or more of them",
+  financialResources: msg`Enter the financial resources of the body, and of each consortium member and sub-contractor`,
+  capabilityEvidence: msg`Enter evidence that the body (and each consortium member and sub-contractor) will be capable of providing the service by the time of the procurement exercise`,
+  serviceArea: msg`Describe the service the body would provide and the area it would cover`,
+  outcomes: msg`Describe the outcomes: how the service would promote or improve the social, economic or environmental well-being of the area`,
+  userNeeds: msg`Describe how the service would meet the needs of its users`,
+  employeeEngagement: msg`Describe how you will engage the other employees of the authority affected by the expression of interest`,
+  coSignatories: msg`Name at least one other employee: an EOI by employees needs two or more of them`,
 };
 
 export interface ChallengeContent {
@@ -313,17 +311,17 @@ export function submissionProblems(
     if (s.email === null)
       unconfirmed.push({
         field: `coSignatories.${i}.email`,
-        message: `Enter co-signatory ${n}'s work email address, so that they can confirm`,
+        message: msg`Enter co-signatory ${n}'s work email address, so that they can confirm`,
       });
     else if (!isStaffEmail(s.email, staffDomains))
       unconfirmed.push({
         field: `coSignatories.${i}.email`,
-        message: `Co-signatory ${n}'s email address is not on one of the authority's staff email domains: enter their work address`,
+        message: msg`Co-signatory ${n}'s email address is not on one of the authority's staff email domains: enter their work address`,
       });
     else if (s.confirmed_at === null)
       unconfirmed.push({
         field: `coSignatories.${i}.email`,
-        message: `Co-signatory ${n} has not confirmed yet: they sign in with their work email address and confirm on this expression of interest's page. Or remove them.`,
+        message: msg`Co-signatory ${n} has not confirmed yet: they sign in with their work email address and confirm on this expression of interest's page. Or remove them.`,
       });
   });
   return { missing, unconfirmed };
@@ -350,12 +348,12 @@ export const NOT_A_DRAFT = (status: ChallengeStatus) =>
 export function closedConflict(challenge: Challenge): ConflictError | null {
   if (challenge.status === "withdrawn")
     return new ConflictError(
-      "This expression of interest has been withdrawn by the body.",
+      msg`This expression of interest has been withdrawn by the body.`,
       "challenge_withdrawn",
     );
   if (challenge.decision)
     return new ConflictError(
-      `This expression of interest has already been decided (${challenge.decision}); a decision is made once.`,
+      msg`This expression of interest has already been decided (${challenge.decision}); a decision is made once.`,
       "challenge_decided",
     );
   return null;
@@ -484,7 +482,7 @@ export async function lockForAuthority(
   const p = await requireAuthorityEditor(trx, principal, authorityId);
   if (challenge.applicant_type === "employees" && challenge.lead_user_id === p.userId)
     throw new ForbiddenError(
-      "You made this expression of interest as an employee, so you cannot consider or decide it. Ask another commissioner.",
+      msg`You made this expression of interest as an employee, so you cannot consider or decide it. Ask another commissioner.`,
     );
   return { p, challenge };
 }

@@ -22,6 +22,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import { actorOf, type Principal, requireRole, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -82,10 +83,10 @@ export function checkStaffDomains(input: string | readonly string[]): string[] {
   ];
   const bad = domains.filter((d) => d.length > 253 || !DOMAIN.test(d));
   if (bad.length > 0)
-    throw new ValidationError("Check the staff email domains", [
+    throw new ValidationError(msg`Check the staff email domains`, [
       {
         field: "domains",
-        message: `Enter each domain as the part of a work email address after the @, like westshire.gov.uk: ${bad.join(", ")} is not one`,
+        message: msg`Enter each domain as the part of a work email address after the @, like westshire.gov.uk: ${bad.join(", ")} is not one`,
       },
     ]);
   const invalid: FieldError[] = [];
@@ -93,13 +94,13 @@ export function checkStaffDomains(input: string | readonly string[]): string[] {
   if (open.length > 0)
     invalid.push({
       field: "domains",
-      message: `Remove ${open.join(", ")}: anyone can have an address there, so it does not show who works for the authority`,
+      message: msg`Remove ${open.join(", ")}: anyone can have an address there, so it does not show who works for the authority`,
     });
   if (domains.length > MAX_STAFF_DOMAINS)
-    invalid.push({ field: "domains", message: `Enter at most ${MAX_STAFF_DOMAINS} domains` });
+    invalid.push({ field: "domains", message: msg`Enter at most ${MAX_STAFF_DOMAINS} domains` });
   if (invalid.length > 0)
     throw new UnprocessableError(
-      "These cannot be the authority's staff email domains",
+      msg`These cannot be the authority's staff email domains`,
       invalid,
       "staff_domains_invalid",
     );
@@ -205,7 +206,7 @@ export async function confirmCoSignature(ctx: Ctx, authorityId: string, id: stri
     if (!(await repo.coSignatoryFor(trx, authorityId, id, p.userId))) {
       if (challenge.submitted_at === null) throw new NotFoundError("expression of interest");
       throw new ForbiddenError(
-        "You are not named as a co-signatory of this expression of interest: only the colleagues its lead employee named can confirm it.",
+        msg`You are not named as a co-signatory of this expression of interest: only the colleagues its lead employee named can confirm it.`,
       );
     }
     await recordConfirmation(within(ctx, trx, actorOf(p)), authorityId, id, p.userId);
@@ -233,18 +234,21 @@ export async function recordConfirmation(
     if (!isStaffEmail(row.email, domains))
       throw new ForbiddenError(
         domains.length === 0
-          ? `${authority.name} has not set its staff email domains, so nobody can confirm as its employee yet. Ask one of its administrators to set them.`
-          : `Your email address is not on one of ${authority.name}'s staff email domains (${domains.join(", ")}), so you cannot confirm as its employee.`,
+          ? msg`${authority.name} has not set its staff email domains, so nobody can confirm as its employee yet. Ask one of its administrators to set them.`
+          : msg`Your email address is not on one of ${authority.name}'s staff email domains (${domains.join(", ")}), so you cannot confirm as its employee.`,
       );
     if (challenge.status !== "draft")
       throw new ConflictError(
         challenge.status === "withdrawn"
-          ? "This expression of interest has been withdrawn: there is nothing to confirm."
-          : "This expression of interest has been submitted: colleagues confirm while it is a draft.",
+          ? msg`This expression of interest has been withdrawn: there is nothing to confirm.`
+          : msg`This expression of interest has been submitted: colleagues confirm while it is a draft.`,
         "challenge_not_draft",
       );
     if (row.confirmed_at !== null)
-      throw new ConflictError("You have already confirmed this expression of interest.", "already_confirmed");
+      throw new ConflictError(
+        msg`You have already confirmed this expression of interest.`,
+        "already_confirmed",
+      );
     await repo.confirmCoSignatory(trx, row, userId, ctx.clock.now());
     const all = await repo.coSignatoriesOf(trx, authorityId, id);
     const confirmed = all.filter((s) => s.confirmed_at !== null).length;

@@ -20,6 +20,7 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { addDays, londonToday, longDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { actorOf, type Principal, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { emailProblems } from "../accounts/accounts.service.ts";
@@ -85,22 +86,22 @@ export interface DraftChanges {
 async function checkRelevantBody(db: Db, organisationId: string): Promise<repo.ApplicantOrganisation> {
   const org = isUuid(organisationId) ? await repo.applicantOrganisation(db, organisationId) : undefined;
   if (!org)
-    throw new UnprocessableError("Choose your organisation from the directory", [
+    throw new UnprocessableError(msg`Choose your organisation from the directory`, [
       {
         field: "organisationId",
-        message: "Choose an organisation in the directory that you are a member of",
+        message: msg`Choose an organisation in the directory that you are a member of`,
       },
     ]);
   if (!relevantBodyKind(org))
     throw new UnprocessableError(
-      `${org.name} is not a relevant body, so it cannot use the Community Right to Challenge`,
+      msg`${org.name} is not a relevant body, so it cannot use the Community Right to Challenge`,
       [
         {
           field: "organisationId",
-          message: `${org.name} is not a relevant body: only voluntary or community bodies, charitable trusts, parish councils (or two or more of the authority's employees) may express an interest (Localism Act 2011, s.81(6)). ${
+          message: msg`${org.name} is not a relevant body: only voluntary or community bodies, charitable trusts, parish councils (or two or more of the authority's employees) may express an interest (Localism Act 2011, s.81(6)). ${
             org.sector === "public-service-mutual"
-              ? "A public service mutual counts when its recorded mutual evidence qualifies and it is not for profit."
-              : "Companies that trade for profit, and public bodies, cannot."
+              ? msg`A public service mutual counts when its recorded mutual evidence qualifies and it is not for profit.`
+              : msg`Companies that trade for profit, and public bodies, cannot.`
           }`,
         },
       ],
@@ -116,14 +117,13 @@ function contentProblems(content: ChallengeContent, applicantType: ApplicantType
     if (value !== undefined && value.trim().length > TEXT_LIMIT)
       problems.push({
         field: name,
-        message: `Enter ${TEXT_LIMIT.toLocaleString("en-GB")} characters or fewer`,
+        message: msg`Enter ${TEXT_LIMIT.toLocaleString("en-GB")} characters or fewer`,
       });
   }
   if (applicantType !== "employees" && (content.employeeEngagement ?? "").trim() !== "")
     problems.push({
       field: "employeeEngagement",
-      message:
-        "Only an expression of interest by employees says how it will engage the other employees affected: leave it empty",
+      message: msg`Only an expression of interest by employees says how it will engage the other employees affected: leave it empty`,
     });
   return problems;
 }
@@ -136,7 +136,10 @@ function checkCoSignatories(list: readonly Partial<CoSignatory>[]): {
   const problems: FieldError[] = [];
   const value: CoSignatory[] = [];
   if (list.length > MAX_CO_SIGNATORIES)
-    problems.push({ field: "coSignatories", message: `Name at most ${MAX_CO_SIGNATORIES} co-signatories` });
+    problems.push({
+      field: "coSignatories",
+      message: msg`Name at most ${MAX_CO_SIGNATORIES} co-signatories`,
+    });
   list.forEach((entry, i) => {
     const name = (entry.name ?? "").trim();
     const jobTitle = (entry.jobTitle ?? "").trim();
@@ -145,22 +148,22 @@ function checkCoSignatories(list: readonly Partial<CoSignatory>[]): {
     if (name === "" || name.length > NAME_LIMIT)
       problems.push({
         field: `coSignatories.${i}.name`,
-        message: `Enter co-signatory ${i + 1}'s name (up to ${NAME_LIMIT} characters)`,
+        message: msg`Enter co-signatory ${i + 1}'s name (up to ${NAME_LIMIT} characters)`,
       });
     if (jobTitle === "" || jobTitle.length > NAME_LIMIT)
       problems.push({
         field: `coSignatories.${i}.jobTitle`,
-        message: `Enter co-signatory ${i + 1}'s job title (up to ${NAME_LIMIT} characters)`,
+        message: msg`Enter co-signatory ${i + 1}'s job title (up to ${NAME_LIMIT} characters)`,
       });
     if (email === "")
       problems.push({
         field: `coSignatories.${i}.email`,
-        message: `Enter co-signatory ${i + 1}'s work email address: they confirm from an account with it`,
+        message: msg`Enter co-signatory ${i + 1}'s work email address: they confirm from an account with it`,
       });
     else if (emailProblems(email).length > 0)
       problems.push({
         field: `coSignatories.${i}.email`,
-        message: `Enter co-signatory ${i + 1}'s work email address in the correct format, like name@example.gov.uk`,
+        message: msg`Enter co-signatory ${i + 1}'s work email address in the correct format, like name@example.gov.uk`,
       });
     value.push({ name, jobTitle, email });
   });
@@ -181,11 +184,11 @@ async function checkCoSignatoryAddresses(
   const domains = await repo.staffDomains(db, authority.id);
   if (domains.length === 0)
     throw new UnprocessableError(
-      `${authority.name} has not set its staff email domains yet, so colleagues cannot confirm that they co-sign. Ask one of its administrators to set them on its Right to Challenge page.`,
+      msg`${authority.name} has not set its staff email domains yet, so colleagues cannot confirm that they co-sign. Ask one of its administrators to set them on its Right to Challenge page.`,
       [
         {
           field: "coSignatories",
-          message: `Ask an administrator of ${authority.name} to set its staff email domains, then name your colleagues with their work addresses`,
+          message: msg`Ask an administrator of ${authority.name} to set its staff email domains, then name your colleagues with their work addresses`,
         },
       ],
       "staff_domains_not_set",
@@ -199,20 +202,23 @@ async function checkCoSignatoryAddresses(
     if (!isStaffEmail(email, domains))
       problems.push({
         field,
-        message: `Enter co-signatory ${i + 1}'s work email address: it must end in ${domains.map((d) => `@${d}`).join(" or ")}, ${authority.name}'s staff email ${domains.length === 1 ? "domain" : "domains"}`,
+        message:
+          domains.length === 1
+            ? msg`Enter co-signatory ${i + 1}'s work email address: it must end in @${domains[0] ?? ""}, ${authority.name}'s staff email domain`
+            : msg`Enter co-signatory ${i + 1}'s work email address: it must end in one of ${domains.map((d) => `@${d}`).join(", ")}, ${authority.name}'s staff email domains`,
       });
     else if (email === lead)
       problems.push({
         field,
-        message: `Co-signatory ${i + 1} has your own email address: name the other employees, as you are the lead`,
+        message: msg`Co-signatory ${i + 1} has your own email address: name the other employees, as you are the lead`,
       });
     else if (seen.has(email))
-      problems.push({ field, message: `Co-signatory ${i + 1} is named twice: name each colleague once` });
+      problems.push({ field, message: msg`Co-signatory ${i + 1} is named twice: name each colleague once` });
     seen.add(email);
   });
   if (problems.length > 0)
     throw new UnprocessableError(
-      "Check the co-signatories' work email addresses",
+      msg`Check the co-signatories' work email addresses`,
       problems,
       "co_signatories_invalid",
     );
@@ -233,8 +239,8 @@ async function serviceOr422(db: Db, authorityId: string, serviceId: string, auth
   const service = isUuid(serviceId) ? await repo.serviceOnRegister(db, authorityId, serviceId) : undefined;
   if (!service)
     throw new UnprocessableError(
-      `An expression of interest is for a service on ${authorityName}'s register`,
-      [{ field: "serviceId", message: `Choose a service on ${authorityName}'s register` }],
+      msg`An expression of interest is for a service on ${authorityName}'s register`,
+      [{ field: "serviceId", message: msg`Choose a service on ${authorityName}'s register` }],
       "service_not_on_register",
     );
   return service;
@@ -253,13 +259,16 @@ async function checkApplicant(
   applicant: ApplicantInput | null,
 ): Promise<{ applicantType: ApplicantType; organisationId: string | null; coSignatories: CoSignatory[] }> {
   if (applicant === null)
-    throw new ValidationError("Choose who is expressing an interest", [
-      { field: "applicant", message: "Choose the organisation you act for, or employees of the authority" },
+    throw new ValidationError(msg`Choose who is expressing an interest`, [
+      {
+        field: "applicant",
+        message: msg`Choose the organisation you act for, or employees of the authority`,
+      },
     ]);
   if (applicant.type === "organisation") {
     if (!isUuid(applicant.organisationId) || !isMember(principal, applicant.organisationId))
       throw new ForbiddenError(
-        "You can express an interest only for an organisation you are a member of. Ask its administrator to invite you.",
+        msg`You can express an interest only for an organisation you are a member of. Ask its administrator to invite you.`,
       );
     assertRightToChallengeApplies(authority);
     const org = await checkRelevantBody(db, applicant.organisationId);
@@ -267,11 +276,11 @@ async function checkApplicant(
   }
   if (!(await isEmployeeOf(db, principal, authority.id)))
     throw new ForbiddenError(
-      `Only employees of ${authority.name} can express an interest as its employees: sign in with your work email address, or hold a staff role. If you act for an organisation, choose it instead.`,
+      msg`Only employees of ${authority.name} can express an interest as its employees: sign in with your work email address, or hold a staff role. If you act for an organisation, choose it instead.`,
     );
   assertRightToChallengeApplies(authority);
   const checked = checkCoSignatories(applicant.coSignatories ?? []);
-  if (checked.problems.length > 0) throw new ValidationError("Check the co-signatories", checked.problems);
+  if (checked.problems.length > 0) throw new ValidationError(msg`Check the co-signatories`, checked.problems);
   await checkCoSignatoryAddresses(db, authority, principal.userId, checked.value);
   return { applicantType: "employees", organisationId: null, coSignatories: checked.value };
 }
@@ -379,7 +388,7 @@ export async function draftChallenge(
     const applicant = await checkApplicant(trx, p, authority, input.applicant);
     const content = input.content ?? {};
     const problems = contentProblems(content, applicant.applicantType);
-    if (problems.length > 0) throw new ValidationError("Check the expression of interest", problems);
+    if (problems.length > 0) throw new ValidationError(msg`Check the expression of interest`, problems);
     const service = await serviceOr422(trx, authorityId, input.serviceId, authority.name);
     const id = await recordDraft(within(ctx, trx, actorOf(p)), {
       authorityId,
@@ -462,7 +471,7 @@ export async function updateDraft(
       if (challenge.applicant_type !== "employees")
         problems.push({
           field: "coSignatories",
-          message: "Only an expression of interest by employees has co-signatories",
+          message: msg`Only an expression of interest by employees has co-signatories`,
         });
       else {
         const checked = checkCoSignatories(changes.coSignatories);
@@ -470,7 +479,7 @@ export async function updateDraft(
         coSignatories = checked.value;
       }
     }
-    if (problems.length > 0) throw new ValidationError("Check the expression of interest", problems);
+    if (problems.length > 0) throw new ValidationError(msg`Check the expression of interest`, problems);
     const authority = await authorityById(trx, authorityId);
     if (changes.serviceId !== undefined)
       await serviceOr422(trx, authorityId, changes.serviceId, authority.name);
@@ -556,15 +565,17 @@ export async function recordSubmission(ctx: Ctx, authorityId: string, id: string
     );
     if (missing.length > 0)
       throw new UnprocessableError(
-        `This expression of interest cannot be submitted until it gives every item the law requires: ${missing.length} missing${
-          unconfirmed.length > 0 ? `, and ${unconfirmed.length} of the colleagues named still to confirm` : ""
-        }`,
+        unconfirmed.length > 0
+          ? msg`This expression of interest cannot be submitted until it gives every item the law requires: ${missing.length} missing, and ${unconfirmed.length} of the colleagues named still to confirm`
+          : msg`This expression of interest cannot be submitted until it gives every item the law requires: ${missing.length} missing`,
         [...missing, ...unconfirmed],
         "statutory_content_missing",
       );
     if (unconfirmed.length > 0)
       throw new UnprocessableError(
-        `An expression of interest by employees is made by two or more of them: it cannot be submitted until every colleague named has confirmed, and ${unconfirmed.length} of ${coSignatories.length} ${unconfirmed.length === 1 ? "has" : "have"} not`,
+        unconfirmed.length === 1
+          ? msg`An expression of interest by employees is made by two or more of them: it cannot be submitted until every colleague named has confirmed, and ${unconfirmed.length} of ${coSignatories.length} has not`
+          : msg`An expression of interest by employees is made by two or more of them: it cannot be submitted until every colleague named has confirmed, and ${unconfirmed.length} of ${coSignatories.length} have not`,
         unconfirmed,
         "co_signatories_unconfirmed",
       );
@@ -613,8 +624,8 @@ export async function withdrawChallenge(ctx: Ctx, authorityId: string, id: strin
     if (!["draft", "submitted", "considered"].includes(challenge.status))
       throw new ConflictError(
         challenge.status === "withdrawn"
-          ? "This expression of interest has already been withdrawn."
-          : "This expression of interest has been decided and can no longer be withdrawn.",
+          ? msg`This expression of interest has already been withdrawn.`
+          : msg`This expression of interest has been decided and can no longer be withdrawn.`,
         "challenge_closed",
       );
     const now = ctx.clock.now();
@@ -690,10 +701,10 @@ export async function draftFormOf(ctx: Ctx, authorityId: string, id: string): Pr
   requireSignedIn(ctx.principal);
   const challenge = await challengeOf(ctx, authorityId, id);
   if (!isApplicant(ctx.principal, challenge))
-    throw new ForbiddenError("Only the body that made this expression of interest can change it.");
+    throw new ForbiddenError(msg`Only the body that made this expression of interest can change it.`);
   if (challenge.status !== "draft")
     throw new ConflictError(
-      "This expression of interest has been submitted and can no longer be changed.",
+      msg`This expression of interest has been submitted and can no longer be changed.`,
       "challenge_not_draft",
     );
   const [services, windows, policy, staffDomains] = await Promise.all([

@@ -19,6 +19,7 @@ import type { Trx } from "../../db/database.ts";
 import { type FieldError, NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { addDays, addMonths, isIsoDate, londonDate, londonToday, longDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import type { Principal, Role } from "../access/access.service.ts";
 import { isAuthorityEditor } from "../access/access.service.ts";
@@ -113,7 +114,7 @@ export function textField(
 ): string {
   const v = typeof value === "string" ? value.trim() : "";
   if (v === "" && required) problems.push({ field, message: required });
-  else if (v.length > max) problems.push({ field, message: `Enter ${max} characters or fewer` });
+  else if (v.length > max) problems.push({ field, message: msg`Enter ${max} characters or fewer` });
   return v;
 }
 

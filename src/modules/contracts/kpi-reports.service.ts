@@ -16,6 +16,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { longDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import type { Principal } from "../access/access.service.ts";
 import { actorOf, hasRole, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
@@ -56,14 +57,14 @@ export interface RatingDraft {
 export function requireSupplierPerson(principal: Principal | null): Principal {
   const p = requireSignedIn(principal);
   if (!hasRole(p, SUPPLIER_ROLES) || p.grants.every((g) => g.scopeType !== "organisation"))
-    throw new ForbiddenError("Only the supplier's own people report against its KPIs.");
+    throw new ForbiddenError(msg`Only the supplier's own people report against its KPIs.`);
   return p;
 }
 
 function requireReporter(view: ContractWithLapse): void {
   if (!view.canReport)
     throw new ForbiddenError(
-      `Only the people of ${view.contract.supplier_name}, the supplier, report against this contract's KPIs.`,
+      msg`Only the people of ${view.contract.supplier_name}, the supplier, report against this contract's KPIs.`,
     );
 }
 
@@ -163,9 +164,9 @@ async function reportersPeriod(
 function checkedReport(draft: ReportDraft): { value: string; commentary: string } {
   const problems: FieldError[] = [];
   const { reportValue, commentary: commentaryMax } = CONTRACT_LIMITS;
-  const value = textField(problems, "value", draft.value, reportValue, "Enter the result for the period");
+  const value = textField(problems, "value", draft.value, reportValue, msg`Enter the result for the period`);
   const commentary = textField(problems, "commentary", draft.commentary, commentaryMax, null);
-  if (problems.length > 0) throw new ValidationError("Check the report", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check the report`, problems);
   return { value, commentary };
 }
 
@@ -194,14 +195,14 @@ export async function reportKpi(
     );
     if (period.state === "upcoming")
       throw new ConflictError(
-        `This period runs until ${longDate(period.endsOn)}: report from its last day.`,
+        msg`This period runs until ${longDate(period.endsOn)}: report from its last day.`,
         "period_not_ended",
       );
     if (period.state === "reported" || period.state === "rated")
       throw new ConflictError(
         period.state === "reported"
-          ? "This period has been reported already: until it is rated, its sender can correct the report."
-          : "This period has been reported and rated already: its report cannot be changed.",
+          ? msg`This period has been reported already: until it is rated, its sender can correct the report.`
+          : msg`This period has been reported and rated already: its report cannot be changed.`,
         "already_reported",
       );
     const { value, commentary } = checkedReport(draft);
@@ -251,16 +252,18 @@ function correctable(p: Principal, period: PeriodView): NonNullable<PeriodView["
   const report = period.report;
   if (report && report.reported_by !== p.userId)
     throw new ForbiddenError(
-      `Only ${report.reportedByName || "the person who sent this report"}, who sent it, can correct it.`,
+      report.reportedByName
+        ? msg`Only ${report.reportedByName}, who sent it, can correct it.`
+        : msg`Only the person who sent this report can correct it.`,
     );
   if (period.state === "rated")
     throw new ConflictError(
-      "This report has been rated and the rating published: it can no longer be corrected.",
+      msg`This report has been rated and the rating published: it can no longer be corrected.`,
       "already_rated",
     );
   if (!report)
     throw new ConflictError(
-      "This period has not been reported yet: there is nothing to correct, send the report instead.",
+      msg`This period has not been reported yet: there is nothing to correct, send the report instead.`,
       "not_reported",
     );
   return report;
@@ -312,8 +315,8 @@ export async function correctKpiReport(
     const report = correctable(p, period);
     const { value, commentary } = checkedReport(draft);
     if (value === report.value && commentary === report.commentary)
-      throw new UnprocessableError("The correction changes nothing", [
-        { field: "value", message: "Nothing changes: correct the result or the commentary" },
+      throw new UnprocessableError(msg`The correction changes nothing`, [
+        { field: "value", message: msg`Nothing changes: correct the result or the commentary` },
       ]);
     await repo.correctReport(trx, authorityId, contractId, position, periodNumber, {
       value,
@@ -365,28 +368,28 @@ export async function rateKpi(
     const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
     if (period.state === "rated")
       throw new ConflictError(
-        "This period has been rated already: a published rating cannot be changed.",
+        msg`This period has been rated already: a published rating cannot be changed.`,
         "already_rated",
       );
     if (period.state !== "reported")
       throw new ConflictError(
-        "The supplier has not reported this period yet: a period is rated on its report.",
+        msg`The supplier has not reported this period yet: a period is rated on its report.`,
         "not_reported",
       );
     const problems: FieldError[] = [];
     if (!(KPI_RATINGS as readonly string[]).includes(draft.rating ?? ""))
       problems.push({
         field: "rating",
-        message: "Choose the rating: good, approaching target, requires improvement or inadequate",
+        message: msg`Choose the rating: good, approaching target, requires improvement or inadequate`,
       });
     const comment = textField(
       problems,
       "comment",
       draft.comment,
       CONTRACT_LIMITS.comment,
-      "Give the reasons for the rating",
+      msg`Give the reasons for the rating`,
     );
-    if (problems.length > 0) throw new ValidationError("Check the rating", problems);
+    if (problems.length > 0) throw new ValidationError(msg`Check the rating`, problems);
     const rating = draft.rating as KpiRating;
     await repo.insertRating(trx, {
       authority_id: authorityId,

@@ -20,6 +20,7 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { endOfLondonDay, isIsoDate, londonDate, londonToday, longDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { addWorkingDays } from "../../lib/working-days.ts";
 import { actorOf, hasRole, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
@@ -94,11 +95,11 @@ export interface CheckedInspection {
 }
 
 const QUESTION_NAMES: Record<KeyQuestion, string> = {
-  safe: "Safe",
-  effective: "Effective",
-  caring: "Caring",
-  responsive: "Responsive",
-  "well-led": "Well-led",
+  safe: msg`Safe`,
+  effective: msg`Effective`,
+  caring: msg`Caring`,
+  responsive: msg`Responsive`,
+  "well-led": msg`Well-led`,
 };
 
 /** Each field of an inspection at fault (400), and the key questions' ratings as given. */
@@ -110,16 +111,16 @@ function inspectionProblems(draft: InspectionDraft): {
   if (!isIsoDate(text(draft.inspectedOn)))
     problems.push({
       field: "inspectedOn",
-      message: "Enter the date of the inspection as a real date, like 3 11 2026",
+      message: msg`Enter the date of the inspection as a real date, like 3 11 2026`,
     });
   const inspectors = text(draft.inspectors);
   if (inspectors === "" || inspectors.length > LIMITS.inspectors)
-    problems.push({ field: "inspectors", message: "Enter the inspectors who carried out the inspection" });
+    problems.push({ field: "inspectors", message: msg`Enter the inspectors who carried out the inspection` });
   const evidenceSummary = text(draft.evidenceSummary);
   if (evidenceSummary === "" || evidenceSummary.length > LIMITS.evidence)
     problems.push({
       field: "evidenceSummary",
-      message: "Enter a summary of the evidence the ratings rest on",
+      message: msg`Enter a summary of the evidence the ratings rest on`,
     });
   const ratings: Partial<Record<KeyQuestion, Rating>> = {};
   for (const q of KEY_QUESTIONS) {
@@ -127,29 +128,28 @@ function inspectionProblems(draft: InspectionDraft): {
     if (!isRating(value))
       problems.push({
         field: `rating-${q}`,
-        message: `Rate ${QUESTION_NAMES[q]} as Outstanding, Good, Requires improvement or Inadequate`,
+        message: msg`Rate ${QUESTION_NAMES[q]} as Outstanding, Good, Requires improvement or Inadequate`,
       });
     else ratings[q] = value;
   }
   const breachDetails = text(draft.breachDetails);
   if (draft.breach === true && breachDetails === "")
-    problems.push({ field: "breachDetails", message: "Say which regulations were breached, and how" });
+    problems.push({ field: "breachDetails", message: msg`Say which regulations were breached, and how` });
   if (breachDetails.length > LIMITS.text)
     problems.push({
       field: "breachDetails",
-      message: `Enter breach details of ${LIMITS.text} characters or fewer`,
+      message: msg`Enter breach details of ${LIMITS.text} characters or fewer`,
     });
   const overallGiven = text(draft.overall);
   if (overallGiven !== "" && !isRating(overallGiven))
     problems.push({
       field: "overall",
-      message:
-        "Choose the overall rating from Outstanding, Good, Requires improvement or Inadequate, or leave it to the rules",
+      message: msg`Choose the overall rating from Outstanding, Good, Requires improvement or Inadequate, or leave it to the rules`,
     });
   if (text(draft.departureReason).length > LIMITS.text)
     problems.push({
       field: "departureReason",
-      message: `Enter a reason of ${LIMITS.text} characters or fewer`,
+      message: msg`Enter a reason of ${LIMITS.text} characters or fewer`,
     });
   return { problems, ratings };
 }
@@ -162,7 +162,7 @@ function inspectionProblems(draft: InspectionDraft): {
  */
 export function checkInspection(ctx: Ctx, draft: InspectionDraft): CheckedInspection {
   const { problems, ratings } = inspectionProblems(draft);
-  if (problems.length > 0) throw new ValidationError("Check the inspection", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check the inspection`, problems);
   const inspectedOn = text(draft.inspectedOn);
   const breach = draft.breach === true;
   const overallGiven = text(draft.overall);
@@ -172,19 +172,19 @@ export function checkInspection(ctx: Ctx, draft: InspectionDraft): CheckedInspec
   const overall = (overallGiven === "" ? aggregation.overall : overallGiven) as Rating;
   const invalid: FieldError[] = [];
   if (inspectedOn > londonToday(ctx.clock))
-    invalid.push({ field: "inspectedOn", message: "The inspection date cannot be in the future" });
+    invalid.push({ field: "inspectedOn", message: msg`The inspection date cannot be in the future` });
   if (breach && ratingRank(overall) < ratingRank(BREACH_CAP))
     invalid.push({
       field: "overall",
-      message: `A breach of regulations caps the overall rating at ${ratingName(BREACH_CAP)}, whatever the reason for departing: rate it ${ratingName(BREACH_CAP)} or Inadequate, or leave it to the rules`,
+      message: msg`A breach of regulations caps the overall rating at ${ratingName(BREACH_CAP)}, whatever the reason for departing: rate it ${ratingName(BREACH_CAP)} or Inadequate, or leave it to the rules`,
     });
   else if (overall !== aggregation.overall && departureReason === "")
     invalid.push({
       field: "departureReason",
-      message: `The rules give ${ratingName(aggregation.overall)}: record the reason for rating it ${ratingName(overall)} instead, or accept the rules' rating`,
+      message: msg`The rules give ${ratingName(aggregation.overall)}: record the reason for rating it ${ratingName(overall)} instead, or accept the rules' rating`,
     });
   if (invalid.length > 0)
-    throw new UnprocessableError("These details do not fit together", invalid, "inspection_invalid");
+    throw new UnprocessableError(msg`These details do not fit together`, invalid, "inspection_invalid");
   return {
     inspectedOn,
     inspectors: text(draft.inspectors),
@@ -226,7 +226,7 @@ export async function recordInspection(
     const registration = await lockedRegistration(inTrx, regulatorId, registrationId);
     if (!isInspectable(registration.status))
       throw new ConflictError(
-        `${registration.name} is not on the register (its registration is ${STATUS_WORDS[registration.status]}): only registered, dormant or suspended locations are inspected.`,
+        msg`${registration.name} is not on the register (its registration is ${STATUS_WORDS[registration.status]}): only registered, dormant or suspended locations are inspected.`,
         "not_registered",
       );
     const regime = await regimeOf(inTrx, regulatorId);
@@ -329,12 +329,12 @@ async function addChallenge(
   const { db: trx, clock } = ctx;
   if (inspection.status === "published")
     throw new ConflictError(
-      "This report has been published: its factual accuracy can no longer be challenged.",
+      msg`This report has been published: its factual accuracy can no longer be challenged.`,
       "report_published",
     );
   if (clock.now() >= inspection.challenge_ends_at)
     throw new ConflictError(
-      `The period for challenging this draft report's factual accuracy closed at ${periodEndText(inspection.challenge_ends_at)}.`,
+      msg`The period for challenging this draft report's factual accuracy closed at ${periodEndText(inspection.challenge_ends_at)}.`,
       "challenge_period_ended",
     );
   const id = newId();
@@ -391,13 +391,15 @@ export async function challengeFact(
     const p = requireSignedIn(ctx.principal);
     const { inspection, registration } = await seenInspection(inTrx, regulatorId, inspectionId);
     if (!hasRole(p, PROVIDER_ROLES, registration.organisation_id) || hasRole(p, "platform-admin"))
-      throw new ForbiddenError("Only the provider can challenge the factual accuracy of its draft report.");
+      throw new ForbiddenError(
+        msg`Only the provider can challenge the factual accuracy of its draft report.`,
+      );
     const what = text(point);
     if (what === "" || what.length > LIMITS.text)
-      throw new ValidationError("Say what is inaccurate", [
+      throw new ValidationError(msg`Say what is inaccurate`, [
         {
           field: "point",
-          message: `Describe the point of fact you challenge, in ${LIMITS.text} characters or fewer`,
+          message: msg`Describe the point of fact you challenge, in ${LIMITS.text} characters or fewer`,
         },
       ]);
     return addChallenge(within(ctx, trx, actorOf(p)), inspection, what, p.userId);
@@ -430,18 +432,18 @@ export async function answerChallenge(
     );
     const problems: FieldError[] = [];
     if (!oneOf(["accepted", "rejected"] as const, draft.outcome))
-      problems.push({ field: "outcome", message: "Choose whether the point is accepted or rejected" });
+      problems.push({ field: "outcome", message: msg`Choose whether the point is accepted or rejected` });
     const response = text(draft.response);
     if (response === "" || response.length > LIMITS.text)
       problems.push({
         field: "response",
-        message: "Give the response to the point, saying what changes if anything",
+        message: msg`Give the response to the point, saying what changes if anything`,
       });
-    if (problems.length > 0) throw new ValidationError("Check the answer", problems);
+    if (problems.length > 0) throw new ValidationError(msg`Check the answer`, problems);
     if (challenge.outcome !== null)
-      throw new ConflictError("This point has already been answered.", "challenge_answered");
+      throw new ConflictError(msg`This point has already been answered.`, "challenge_answered");
     if (inspection.status === "published")
-      throw new ConflictError("This report has already been published.", "report_published");
+      throw new ConflictError(msg`This report has already been published.`, "report_published");
     await repo.setChallengeAnswer(trx, regulatorId, challenge.id, {
       outcome: draft.outcome as "accepted" | "rejected",
       response,
@@ -527,12 +529,12 @@ export async function correctDraftReport(
     if (summary === "" || summary.length > LIMITS.text)
       problems.push({
         field: "corrections",
-        message: `Say what was corrected, and which points it answers, in ${LIMITS.text} characters or fewer`,
+        message: msg`Say what was corrected, and which points it answers, in ${LIMITS.text} characters or fewer`,
       });
-    if (problems.length > 0) throw new ValidationError("Check the corrected report", problems);
+    if (problems.length > 0) throw new ValidationError(msg`Check the corrected report`, problems);
     if (inspection.status === "published")
       throw new ConflictError(
-        "This report has been published: it can no longer be corrected.",
+        msg`This report has been published: it can no longer be corrected.`,
         "report_published",
       );
     const checked = checkInspection(ctx, draft);
@@ -541,11 +543,11 @@ export async function correctDraftReport(
     const changed = changedParts(before, after);
     if (changed.length === 0)
       throw new UnprocessableError(
-        "The corrected report is the same as the draft",
+        msg`The corrected report is the same as the draft`,
         [
           {
             field: "evidenceSummary",
-            message: "The report reads as the draft does: make the corrections the accepted points call for",
+            message: msg`The report reads as the draft does: make the corrections the accepted points call for`,
           },
         ],
         "nothing_corrected",
@@ -623,7 +625,7 @@ export async function correctionForm(
   await requireRegulatorStaff(ctx, regulatorId, "correct draft reports for this regulator");
   if (found.report.status === "published")
     throw new ConflictError(
-      "This report has been published: it can no longer be corrected.",
+      msg`This report has been published: it can no longer be corrected.`,
       "report_published",
     );
   return found;
@@ -648,7 +650,7 @@ async function applySpecialMeasures(
       id,
       registration_id: registrationId,
       kind: "special-measures",
-      details: `Entered automatically: rated Inadequate overall at the inspection on ${longDate(inspection.inspected_on)}.`,
+      details: msg`Entered automatically: rated Inadequate overall at the inspection on ${longDate(inspection.inspected_on)}.`,
       issued_at: now,
       representations_until: null,
       inspection_id: inspection.id,
@@ -667,7 +669,7 @@ async function applySpecialMeasures(
       trx,
       regulatorId,
       inForce.id,
-      `Left special measures: nothing rated Inadequate at the re-inspection on ${longDate(inspection.inspected_on)}.`,
+      msg`Left special measures: nothing rated Inadequate at the re-inspection on ${longDate(inspection.inspected_on)}.`,
       now,
     );
     await recordAudit(trx, clock, {
@@ -695,29 +697,33 @@ export async function recordReportPublished(
     const inTrx = within(ctx, trx);
     const inspection = await lockedInspection(inTrx, regulatorId, inspectionId);
     if (inspection.status === "published")
-      throw new ConflictError("This report has already been published.", "report_published");
+      throw new ConflictError(msg`This report has already been published.`, "report_published");
     const now = ctx.clock.now();
     if (now < inspection.challenge_ends_at)
       throw new ConflictError(
-        `The provider may challenge the draft's factual accuracy until ${periodEndText(inspection.challenge_ends_at)}: publish after that.`,
+        msg`The provider may challenge the draft's factual accuracy until ${periodEndText(inspection.challenge_ends_at)}: publish after that.`,
         "challenge_period_running",
       );
     const challenges = await repo.challengesOf(trx, regulatorId, inspection.id);
     const open = challenges.filter((c) => c.outcome === null);
     if (open.length > 0)
       throw new ConflictError(
-        `Answer every factual-accuracy challenge before publishing: ${open.length} ${open.length === 1 ? "is" : "are"} unanswered.`,
+        open.length === 1
+          ? msg`Answer every factual-accuracy challenge before publishing: ${open.length} is unanswered.`
+          : msg`Answer every factual-accuracy challenge before publishing: ${open.length} are unanswered.`,
         "challenges_unanswered",
       );
     const uncorrected = awaitingCorrection(challenges);
     if (uncorrected.length > 0)
       throw new ConflictError(
-        `Correct the draft report before publishing: ${uncorrected.length === 1 ? "an accepted point is" : `${uncorrected.length} accepted points are`} not yet reflected in a corrected draft.`,
+        uncorrected.length === 1
+          ? msg`Correct the draft report before publishing: an accepted point is not yet reflected in a corrected draft.`
+          : msg`Correct the draft report before publishing: ${uncorrected.length} accepted points are not yet reflected in a corrected draft.`,
         "corrections_outstanding",
       );
     if (inspection.breach && ratingRank(inspection.overall) < ratingRank(BREACH_CAP))
       throw new ConflictError(
-        `A breach of regulations caps the overall rating at ${ratingName(BREACH_CAP)}: correct the draft's overall rating before publishing.`,
+        msg`A breach of regulations caps the overall rating at ${ratingName(BREACH_CAP)}: correct the draft's overall rating before publishing.`,
         "breach_cap",
       );
     const registration = await lockedRegistration(inTrx, regulatorId, inspection.registration_id);

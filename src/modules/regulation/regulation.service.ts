@@ -24,6 +24,7 @@ import type { Trx } from "../../db/database.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { type Language, londonDate, longDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import type { Principal, Role } from "../access/access.service.ts";
 import { grantsInScope, hasRole, requireRole, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
@@ -260,10 +261,10 @@ export function ratingsOf(inspection: Inspection): KeyQuestionRatings {
 
 export function ratingName(rating: Rating): string {
   return {
-    outstanding: "Outstanding",
-    good: "Good",
-    "requires-improvement": "Requires improvement",
-    inadequate: "Inadequate",
+    outstanding: msg`Outstanding`,
+    good: msg`Good`,
+    "requires-improvement": msg`Requires improvement`,
+    inadequate: msg`Inadequate`,
   }[rating];
 }
 
@@ -273,7 +274,7 @@ export function ratingName(rating: Rating): string {
  */
 export function periodEndText(ends: Date, lang: Language = "en"): string {
   const lastDay = longDate(londonDate(new Date(ends.getTime() - 1)), lang);
-  return lang === "cy" ? `ddiwedd ${lastDay}` : `the end of ${lastDay}`;
+  return lang === "cy" ? `ddiwedd ${lastDay}` : msg`the end of ${lastDay}`;
 }
 
 // Notifications to the provider
