@@ -21,8 +21,9 @@ import {
   loadMessageTranslations,
   messageCatalogueFiles,
 } from "../../src/http/i18n.ts";
+import { DEMO_CHARITY_USER, DEMO_CONSULTATION } from "../../src/seed/demo/consultations.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
-import { testBrowser } from "../support/auth.ts";
+import { sessionFor, testBrowser } from "../support/auth.ts";
 import { mainText } from "../support/pages.ts";
 import { PUBLIC_PAGES } from "../support/public-pages.ts";
 import { projectRoot } from "../support/spawn.ts";
@@ -168,6 +169,24 @@ describe("the public pages in Welsh", () => {
       expect(englishDates(text)).toEqual([]);
     },
   );
+
+  it("shows a provider its notices in Welsh, made from messages (data, like a KPI's name, as written)", async () => {
+    const session = await sessionFor(t.app, DEMO_CHARITY_USER.id, { twoFactor: true });
+    const headers = { cookie: `${session.cookie}; lang=cy` };
+    const inbox = await t.app.inject({ method: "GET", url: "/inbox", headers });
+    expect(inbox.statusCode).toBe(200);
+    const listed = mainText(inbox.body);
+    expect(listed).toContain("Sgôr DPA wedi’i chyhoeddi: Sitting service for carers");
+    expect(listed).not.toContain("KPI rating published");
+    expect(sentences.filter((s) => listed.includes(s))).toEqual([]);
+    expect(englishDates(listed)).toEqual([]);
+    const first = /href="(\/inbox\/[0-9a-f-]{36})"/.exec(inbox.body)?.[1] ?? "";
+    const notice = mainText((await t.app.inject({ method: "GET", url: first, headers })).body);
+    expect(notice).toMatch(
+      /Mae eich perfformiad yn erbyn “[^”]+” ar gyfer \d+ \p{L}+ 2026 i \d+ \p{L}+ 2026 wedi cael y sgôr/u,
+    );
+    expect(englishDates(notice)).toEqual([]);
+  });
 });
 
 describe("the messages services make in English (msg)", () => {

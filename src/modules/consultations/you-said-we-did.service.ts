@@ -14,6 +14,7 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { actorOf, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -146,8 +147,8 @@ async function tellRespondents(
         userId,
         authorityId: consultation.authority_id,
         kind: "consultation.summary-published",
-        subject: `"You said, we did" for ${consultation.title}`.slice(0, 200),
-        body: `${consultation.authority_name} has published what it did about the responses to "${consultation.title}", yours included.`,
+        subject: msg`"You said, we did" for ${consultation.title}`.slice(0, 200),
+        body: msg`${consultation.authority_name} has published what it did about the responses to "${consultation.title}", yours included.`,
         link,
       },
       { email: true, actor: actorIn(ctx) },

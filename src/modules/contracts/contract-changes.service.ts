@@ -9,6 +9,7 @@
 import { transaction } from "../../db/transaction.ts";
 import { ConflictError, type FieldError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
 import { londonToday, longDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import type { Pence } from "../../lib/money.ts";
 import { actorOf, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
 import { type Ctx, within } from "../access/context.ts";
@@ -266,14 +267,21 @@ export async function amendContract(
         })),
       },
     });
+    const names = changes.kpis.map((k) => `"${k.name}"`).join(", ");
     const added =
-      changes.kpis.length > 0
-        ? ` It adds ${changes.kpis.length === 1 ? "a KPI" : `${changes.kpis.length} KPIs`} to report against: ${changes.kpis.map((k) => `"${k.name}"`).join(", ")}.`
-        : "";
+      changes.kpis.length === 0
+        ? []
+        : changes.kpis.length === 1
+          ? [msg`It adds a KPI to report against: ${names}.`]
+          : [msg`It adds ${changes.kpis.length} KPIs to report against: ${names}.`];
     await tellSupplier(within(ctx, trx, actorOf(p)), authorityId, contract.organisation_id, {
       kind: "contract.amended",
-      subject: `Contract amended: ${contract.title}`,
-      body: `Amendment ${number} to "${contract.title}" has been recorded and published.${added} Reason: ${reason}`,
+      subject: msg`Contract amended: ${contract.title}`,
+      body: [
+        msg`Amendment ${number} to "${contract.title}" has been recorded and published.`,
+        ...added,
+        msg`Reason: ${reason}`,
+      ].join("\n"),
       contractId,
     });
     return number;
@@ -337,8 +345,8 @@ export async function terminateContract(
     });
     await tellSupplier(within(ctx, trx, actorOf(p)), authorityId, contract.organisation_id, {
       kind: "contract.terminated",
-      subject: `Contract terminated: ${contract.title}`,
-      body: `"${contract.title}" is terminated from ${longDate(on)}. Reason: ${reason}`,
+      subject: msg`Contract terminated: ${contract.title}`,
+      body: [msg`"${contract.title}" is terminated from ${longDate(on)}.`, msg`Reason: ${reason}`].join("\n"),
       contractId,
     });
   });

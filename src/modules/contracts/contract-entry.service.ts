@@ -13,6 +13,7 @@ import { ConflictError, type FieldError, UnprocessableError, ValidationError } f
 import type { FileContent } from "../../lib/file-store.ts";
 import { newId } from "../../lib/ids.ts";
 import { addMonths, londonToday, longDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import {
   actorOf,
@@ -389,8 +390,11 @@ async function recordContract(
   });
   await tellSupplier(ctx, authorityId, award.organisationId, {
     kind: "contract.entered",
-    subject: `Contract entered: ${c.title}`,
-    body: `The contract "${c.title}" has been entered and its contract details notice published. It runs from ${longDate(c.startsOn)} to ${longDate(c.endsOn)}.${c.kpis.length > 0 ? " Report against its KPIs at the end of each period." : ""}`,
+    subject: msg`Contract entered: ${c.title}`,
+    body: [
+      msg`The contract "${c.title}" has been entered and its contract details notice published. It runs from ${longDate(c.startsOn)} to ${longDate(c.endsOn)}.`,
+      ...(c.kpis.length > 0 ? [msg`Report against its KPIs at the end of each period.`] : []),
+    ].join("\n"),
     contractId: id,
   });
 }

@@ -76,10 +76,10 @@ export const CONTRACT_LIMITS = {
 export const SUPPLIER_ROLES: readonly Role[] = ["organisation-admin", "organisation-member"];
 
 export const RATING_WORDS: Record<KpiRating, string> = {
-  good: "good",
-  "approaching-target": "approaching target",
-  "requires-improvement": "requires improvement",
-  inadequate: "inadequate",
+  good: msg`good`,
+  "approaching-target": msg`approaching target`,
+  "requires-improvement": msg`requires improvement`,
+  inadequate: msg`inadequate`,
 };
 
 export type ContractState = "not-started" | "active" | "ended" | "terminated";

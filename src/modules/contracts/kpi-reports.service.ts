@@ -410,8 +410,11 @@ export async function rateKpi(
     });
     await tellSupplier(within(ctx, trx, actorOf(p)), authorityId, contract.organisation_id, {
       kind: "contract.kpi-rated",
-      subject: `KPI rating published: ${contract.title}`,
-      body: `Your performance against "${kpi.name}" for ${longDate(period.startsOn)} to ${longDate(period.endsOn)} has been rated ${RATING_WORDS[rating]}, and the rating published on the contract. ${comment}`,
+      subject: msg`KPI rating published: ${contract.title}`,
+      body: [
+        msg`Your performance against "${kpi.name}" for ${longDate(period.startsOn)} to ${longDate(period.endsOn)} has been rated ${RATING_WORDS[rating]}, and the rating published on the contract.`,
+        comment,
+      ].join("\n"),
       contractId,
     });
   });

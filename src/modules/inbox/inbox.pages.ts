@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, field, fieldList, formPage } from "../../http/forms.ts";
+import { localiseMessage } from "../../http/i18n.ts";
 import { page } from "../../http/routes.ts";
 import { type Language, londonDateTime } from "../../lib/london-time.ts";
 import { ctxOf } from "../access/context.ts";
@@ -57,17 +58,25 @@ function pagination(view: InboxView) {
   };
 }
 
-/** A notice as the pages show it: times as the site shows them, its body in paragraphs. */
+/**
+ * A notice as the pages show it: times as the site shows them, its body in paragraphs, its subject
+ * and each paragraph in the reader's language where they were made from a message the catalogue
+ * translates (`msg`), and in English (marked so) where not.
+ */
 function shown(notice: Notice, locale: Language) {
+  const subject = localiseMessage(notice.subject, locale);
   return {
     ...notice,
+    subject: subject.text,
+    subjectLang: subject.lang,
     href: `/inbox/${notice.id}`,
     received: londonDateTime(notice.createdAt, locale),
     read: notice.readAt !== null,
     paragraphs: notice.body
       .split(/\n+/)
       .map((p) => p.trim())
-      .filter((p) => p !== ""),
+      .filter((p) => p !== "")
+      .map((p) => localiseMessage(p, locale)),
   };
 }
 

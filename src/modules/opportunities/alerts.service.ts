@@ -10,6 +10,7 @@ import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { londonDate, londonDateTime } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { type Ctx, systemCtx, within } from "../access/context.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
@@ -59,7 +60,7 @@ const quoted = (name: string) => `“${name}”`;
 
 function listOf(names: readonly string[]): string {
   if (names.length <= 1) return names.join("");
-  return `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  return msg`${names.slice(0, -1).join(", ")} and ${names.at(-1) ?? ""}`;
 }
 
 /** The alert a person gets: one notice naming every saved search of theirs the tender matches. */
@@ -67,23 +68,21 @@ export function alertText(
   row: repo.OpportunityRow,
   searchNames: readonly string[],
 ): { subject: string; body: string } {
-  const which =
-    searchNames.length === 1
-      ? `your saved search ${quoted(searchNames[0] as string)}`
-      : `your saved searches ${listOf(searchNames.map(quoted))}`;
   const lines = [
-    `A new tender matches ${which}.`,
+    searchNames.length === 1
+      ? msg`A new tender matches your saved search ${quoted(searchNames[0] as string)}.`
+      : msg`A new tender matches your saved searches ${listOf(searchNames.map(quoted))}.`,
     "",
     row.title,
     row.authority_name,
-    `Service: ${row.category_name}. Area: ${row.area_name}.`,
-    `Estimated value: ${formatMoney(row.estimated_value_pence as Pence, { pence: false })}`,
-    `Deadline for bids: ${londonDateTime(row.submission_deadline)}`,
-    ...(row.reserved ? ["Reserved for public service mutuals (Procurement Act 2023, section 33)."] : []),
+    msg`Service: ${row.category_name}. Area: ${row.area_name}.`,
+    msg`Estimated value: ${formatMoney(row.estimated_value_pence as Pence, { pence: false })}`,
+    msg`Deadline for bids: ${londonDateTime(row.submission_deadline)}`,
+    ...(row.reserved ? [msg`Reserved for public service mutuals (Procurement Act 2023, section 33).`] : []),
     "",
-    "You get these alerts because you saved this search with alerts on. You can turn them off, or delete the search, from your account: Saved searches.",
+    msg`You get these alerts because you saved this search with alerts on. You can turn them off, or delete the search, from your account: Saved searches.`,
   ];
-  const subject = `New opportunity: ${row.title}`;
+  const subject = msg`New opportunity: ${row.title}`;
   return { subject: subject.length > 200 ? `${subject.slice(0, 199)}…` : subject, body: lines.join("\n") };
 }
 

@@ -18,6 +18,7 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { addDays, addMonths, londonDate, londonToday, longDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { collect } from "../../lib/ports.ts";
 import type { Principal, Role } from "../access/access.service.ts";
 import { actorOf, requireSignedIn } from "../access/access.service.ts";
@@ -56,12 +57,12 @@ export const ISSUABLE: readonly EnforcementKind[] = [
 ];
 
 export const ENFORCEMENT_NAMES: Record<EnforcementKind, string> = {
-  "requirement-notice": "Requirement notice",
-  "warning-notice": "Warning notice",
-  conditions: "Conditions imposed",
-  "special-measures": "Special measures",
-  "proposal-to-cancel": "Notice of proposal to cancel",
-  cancellation: "Cancellation of registration",
+  "requirement-notice": msg`Requirement notice`,
+  "warning-notice": msg`Warning notice`,
+  conditions: msg`Conditions imposed`,
+  "special-measures": msg`Special measures`,
+  "proposal-to-cancel": msg`Notice of proposal to cancel`,
+  cancellation: msg`Cancellation of registration`,
 };
 
 /** The last day for representations after a notice of proposal to cancel issued at `at`. */
@@ -125,8 +126,11 @@ export async function recordEnforcement(
     });
     await tellProvider(inTrx, regulatorId, registration, {
       kind: "regulation.enforcement",
-      subject: `${ENFORCEMENT_NAMES[kind]} for ${registration.name}`,
-      body: `${ENFORCEMENT_NAMES[kind]} issued for ${registration.name}: ${details}${until ? `\nYou may make representations until the end of ${longDate(until)}.` : ""}`,
+      subject: msg`${ENFORCEMENT_NAMES[kind]} for ${registration.name}`,
+      body: [
+        msg`${ENFORCEMENT_NAMES[kind]} issued for ${registration.name}: ${details}`,
+        ...(until ? [msg`You may make representations until the end of ${longDate(until)}.`] : []),
+      ].join("\n"),
       link: `/regulators/${regulatorId}/locations/${registration.id}`,
     });
     return id;

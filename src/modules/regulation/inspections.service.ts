@@ -274,8 +274,8 @@ export async function recordInspection(
     });
     await tellProvider(inTrx, regulatorId, registration, {
       kind: "regulation.draft-report",
-      subject: `Draft inspection report for ${registration.name}`,
-      body: `The draft report of the inspection of ${registration.name} on ${longDate(checked.inspectedOn)} is ready. You may challenge its factual accuracy until ${periodEndText(ends)}.`,
+      subject: msg`Draft inspection report for ${registration.name}`,
+      body: msg`The draft report of the inspection of ${registration.name} on ${longDate(checked.inspectedOn)} is ready. You may challenge its factual accuracy until ${periodEndText(ends)}.`,
       link: `/regulators/${regulatorId}/locations/${registrationId}/inspections/${id}`,
     });
     return id;
@@ -602,8 +602,15 @@ export async function correctDraftReport(
     const open = now < inspection.challenge_ends_at;
     await tellProvider(within(ctx, trx, actorOf(p)), regulatorId, registration, {
       kind: "regulation.draft-corrected",
-      subject: `Corrected draft inspection report for ${registration.name}`,
-      body: `The draft report of the inspection of ${registration.name} on ${longDate(after.inspectedOn)} has been corrected (version ${version}). What was corrected: ${summary}${open ? `\nYou may challenge its factual accuracy until ${periodEndText(inspection.challenge_ends_at)}.` : ""}`,
+      subject: msg`Corrected draft inspection report for ${registration.name}`,
+      body: [
+        msg`The draft report of the inspection of ${registration.name} on ${longDate(after.inspectedOn)} has been corrected (version ${version}). What was corrected: ${summary}`,
+        ...(open
+          ? [
+              msg`You may challenge its factual accuracy until ${periodEndText(inspection.challenge_ends_at)}.`,
+            ]
+          : []),
+      ].join("\n"),
       link: `/regulators/${regulatorId}/locations/${registration.id}/inspections/${inspection.id}`,
     });
   });
@@ -738,8 +745,8 @@ export async function recordReportPublished(
     await applySpecialMeasures(inTrx, regulatorId, registration.id, inspection);
     await tellProvider(inTrx, regulatorId, registration, {
       kind: "regulation.report-published",
-      subject: `Inspection report published for ${registration.name}`,
-      body: `The report of the inspection of ${registration.name} on ${longDate(inspection.inspected_on)} has been published. Overall rating: ${ratingName(inspection.overall)}.`,
+      subject: msg`Inspection report published for ${registration.name}`,
+      body: msg`The report of the inspection of ${registration.name} on ${longDate(inspection.inspected_on)} has been published. Overall rating: ${ratingName(inspection.overall)}.`,
       link: `/regulators/${regulatorId}/locations/${registration.id}/inspections/${inspection.id}`,
     });
   });

@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import { actorOf, hasRole, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -371,8 +372,11 @@ export async function moveRegistration(
   });
   await tellProvider(ctx, regulatorId, registration, {
     kind: "regulation.registration-changed",
-    subject: `${registration.name}: registration ${STATUS_WORDS[to]}`,
-    body: `The registration of ${registration.name} is now ${STATUS_WORDS[to]}. Reason: ${reason}${conditions && to === "registered" ? `\nConditions: ${conditions}` : ""}`,
+    subject: msg`${registration.name}: registration ${STATUS_WORDS[to]}`,
+    body: [
+      msg`The registration of ${registration.name} is now ${STATUS_WORDS[to]}. Reason: ${reason}`,
+      ...(conditions && to === "registered" ? [msg`Conditions: ${conditions}`] : []),
+    ].join("\n"),
     link: `/regulators/${regulatorId}/locations/${registration.id}`,
   });
 }

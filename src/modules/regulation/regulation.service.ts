@@ -177,12 +177,12 @@ export async function codeNames(
 // Registrations and inspections, locked for a change
 
 export const STATUS_WORDS: Record<RegistrationStatus, string> = {
-  applied: "applied",
-  registered: "registered",
-  dormant: "dormant",
-  suspended: "suspended",
-  cancelled: "cancelled",
-  refused: "refused",
+  applied: msg`applied`,
+  registered: msg`registered`,
+  dormant: msg`dormant`,
+  suspended: msg`suspended`,
+  cancelled: msg`cancelled`,
+  refused: msg`refused`,
 };
 
 /** The locked registration of this regulator, or 404 (also when it is another regulator's). */

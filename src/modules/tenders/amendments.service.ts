@@ -8,6 +8,7 @@ import { transaction } from "../../db/transaction.ts";
 import { ConflictError, type FieldError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { actorOf, type Principal } from "../access/access.service.ts";
 import { type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -150,15 +151,15 @@ async function tellOfAmendment(ctx: TendersCtx & { db: Trx }, amendment: TenderA
   const moved = amendment.submission_deadline.getTime() !== amendment.previous_submission_deadline.getTime();
   await notifyInterested(ctx, row, {
     kind: "tender.amended",
-    subject: subjectOf(`Amendment ${amendment.number} to the tender`, row.title),
+    subject: subjectOf(msg`Amendment ${amendment.number} to the tender: ${row.title}`),
     body: [
-      `${row.authority_name} has changed the terms of the tender "${row.title}".`,
-      `Why: ${amendment.reason}`,
-      `What changed: ${amendment.changed.join(", ")}.`,
+      msg`${row.authority_name} has changed the terms of the tender "${row.title}".`,
+      msg`Why: ${amendment.reason}`,
+      msg`What changed: ${amendment.changed.join(", ")}.`,
       moved
-        ? `The deadline for bids moves from ${londonDateTime(amendment.previous_submission_deadline)} to ${londonDateTime(amendment.submission_deadline)}.`
-        : `The deadline for bids stays ${londonDateTime(amendment.submission_deadline)}.`,
-      "If your organisation has bid, its bid was made on the earlier terms: check it, and replace or withdraw it before the deadline if you need to.",
+        ? msg`The deadline for bids moves from ${londonDateTime(amendment.previous_submission_deadline)} to ${londonDateTime(amendment.submission_deadline)}.`
+        : msg`The deadline for bids stays ${londonDateTime(amendment.submission_deadline)}.`,
+      msg`If your organisation has bid, its bid was made on the earlier terms: check it, and replace or withdraw it before the deadline if you need to.`,
     ].join("\n\n"),
     link: tenderPath(row),
   });
@@ -308,8 +309,12 @@ export async function cancelTender(
     if (row)
       await notifyInterested(inTrx, tender, {
         kind: "tender.cancelled",
-        subject: subjectOf("Tender cancelled", row.title),
-        body: `${row.authority_name} has cancelled the tender "${row.title}".\n\nWhy: ${text}\n\nNo more bids are taken and no bids will be evaluated.`,
+        subject: subjectOf(msg`Tender cancelled: ${row.title}`),
+        body: [
+          msg`${row.authority_name} has cancelled the tender "${row.title}".`,
+          msg`Why: ${text}`,
+          msg`No more bids are taken and no bids will be evaluated.`,
+        ].join("\n\n"),
         link: tenderPath(row),
       });
     return tenderOf(inTrx, authorityId, tenderId);

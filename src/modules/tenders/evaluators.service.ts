@@ -7,6 +7,7 @@
 import { transaction } from "../../db/transaction.ts";
 import { UnprocessableError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import { actorOf } from "../access/access.service.ts";
 import { type Ctx, within } from "../access/context.ts";
 import { personalRef, recordAudit } from "../audit/audit.service.ts";
@@ -52,7 +53,7 @@ export async function assignEvaluator(
         userId,
         authorityId,
         kind: "tender.evaluator-assigned",
-        subject: subjectOf("You are an evaluator of", tender.title),
+        subject: subjectOf(msg`You are an evaluator of: ${tender.title}`),
         body: `You have been assigned to evaluate the tender “${tender.title}”. Before you see its bids, once they are opened, declare any conflict of interest you have: a financial or personal interest in a bidder, its people or the outcome.`,
         link: `${tenderPath(tender)}/evaluation`,
       },

@@ -176,7 +176,7 @@ async function tellTeamOfQuestion(ctx: TendersCtx & { db: Trx }, authorityId: st
         userId,
         authorityId,
         kind: "tender.question-asked",
-        subject: subjectOf("A clarification question on the tender", row.title),
+        subject: subjectOf(msg`A clarification question on the tender: ${row.title}`),
         body: `A question has been asked about the tender "${row.title}". Answer it before the deadline for bids, ${londonDateTime(row.submission_deadline)}: the answer is published to everyone, without the asker's name.`,
         link: `/authorities/${row.authority_slug}/tenders/${tenderId}#questions`,
       },
@@ -341,8 +341,12 @@ export async function answerQuestion(
     if (row)
       await notifyInterested(inTrx, tender, {
         kind: "tender.question-answered",
-        subject: subjectOf(`Clarification ${number} on the tender`, row.title),
-        body: `Question ${number}: ${published}\n\nAnswer: ${answer}\n\nEvery answer is published on the tender's page, without the asker's name.`,
+        subject: subjectOf(msg`Clarification ${number} on the tender: ${row.title}`),
+        body: [
+          msg`Question ${number}: ${published}`,
+          msg`Answer: ${answer}`,
+          msg`Every answer is published on the tender's page, without the asker's name.`,
+        ].join("\n\n"),
         link: `/authorities/${row.authority_slug}/tenders/${tenderId}#questions`,
       });
     return questionAsSeen(inTrx, authorityId, tenderId, questionId);

@@ -221,10 +221,13 @@ export function tenderPath(tender: { authority_slug: string; id: string }): stri
   return `/authorities/${tender.authority_slug}/tenders/${tender.id}`;
 }
 
-/** A notice's one-line subject: what happened, then the tender's title, shortened to fit. */
-export function subjectOf(what: string, title: string): string {
-  const line = `${what}: ${title}`.replace(/\s+/g, " ");
-  return line.length <= 200 ? line : `${line.slice(0, 199)}…`;
+/**
+ * A notice's one-line subject, what happened and then the tender's title (a `msg`, so that the
+ * inbox shows it in the reader's language), on one line and shortened to fit.
+ */
+export function subjectOf(line: string): string {
+  const one = line.replace(/\s+/g, " ");
+  return one.length <= 200 ? one : `${one.slice(0, 199)}…`;
 }
 
 /**
