@@ -170,6 +170,13 @@ describe("the public pages in Welsh", () => {
     },
   );
 
+  it("names the service categories in Welsh", async () => {
+    const page = await t.app.inject({ method: "GET", url: "/opportunities", headers: { cookie: "lang=cy" } });
+    const text = mainText(page.body);
+    expect(text).toContain("Gofal cymdeithasol i oedolion");
+    expect(text).not.toContain("Adult social care");
+  });
+
   it("shows a provider its notices in Welsh, made from messages (data, like a KPI's name, as written)", async () => {
     const session = await sessionFor(t.app, DEMO_CHARITY_USER.id, { twoFactor: true });
     const headers = { cookie: `${session.cookie}; lang=cy` };

@@ -9,8 +9,10 @@
  * `reservable`: also marked "R" there, so a contract for it may be reserved to public service mutuals
  * (s.33): 85000000-9 to 85323000-9, 92500000-6, 92600000-7, 98133000-4, 98133110-8 and a few others.
  * Waste, street cleansing, grounds and road maintenance, transport and IT are ordinary services.
- * See docs/vocabularies.md.
+ * See docs/vocabularies.md. The names are in English, and in Welsh in the message catalogue (`msg`):
+ * pages show them with the layout's `message(name)`.
  */
+import { msg } from "../../lib/messages.ts";
 
 export interface ServiceCategoryDefinition {
   code: string;
@@ -24,7 +26,7 @@ export interface ServiceCategoryDefinition {
 export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   {
     code: "adult-social-care",
-    name: "Adult social care",
+    name: msg`Adult social care`,
     cpvCode: "85310000-5",
     cpvDescription: "Social work services",
     lightTouch: true,
@@ -32,7 +34,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "domiciliary-care",
-    name: "Domiciliary care (care at home)",
+    name: msg`Domiciliary care (care at home)`,
     cpvCode: "85312000-9",
     cpvDescription: "Social work services without accommodation",
     lightTouch: true,
@@ -40,7 +42,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "residential-care",
-    name: "Residential and nursing care",
+    name: msg`Residential and nursing care`,
     cpvCode: "85311000-2",
     cpvDescription: "Social work services with accommodation",
     lightTouch: true,
@@ -48,7 +50,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "learning-disability-support",
-    name: "Support for disabled people",
+    name: msg`Support for disabled people`,
     cpvCode: "85311200-4",
     cpvDescription: "Welfare services for the handicapped",
     lightTouch: true,
@@ -56,7 +58,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "childrens-services",
-    name: "Children's services",
+    name: msg`Children's services`,
     cpvCode: "85311300-5",
     cpvDescription: "Welfare services for children and young people",
     lightTouch: true,
@@ -64,7 +66,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "youth-services",
-    name: "Youth services",
+    name: msg`Youth services`,
     cpvCode: "98133110-8",
     cpvDescription: "Services rendered by youth associations",
     lightTouch: true,
@@ -72,7 +74,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "send-transport",
-    name: "Home to school transport for children with SEND",
+    name: msg`Home to school transport for children with SEND`,
     cpvCode: "60130000-8",
     cpvDescription: "Special-purpose road passenger-transport services",
     lightTouch: false,
@@ -80,7 +82,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "community-transport",
-    name: "Community transport",
+    name: msg`Community transport`,
     cpvCode: "60112000-6",
     cpvDescription: "Public road transport services",
     lightTouch: false,
@@ -88,7 +90,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "employment-support",
-    name: "Employment support",
+    name: msg`Employment support`,
     cpvCode: "79611000-0",
     cpvDescription: "Job search services",
     lightTouch: true,
@@ -96,7 +98,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "probation",
-    name: "Probation and rehabilitation of offenders",
+    name: msg`Probation and rehabilitation of offenders`,
     cpvCode: "75231240-8",
     cpvDescription: "Probation services",
     lightTouch: true,
@@ -104,7 +106,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "community-health",
-    name: "Community health services",
+    name: msg`Community health services`,
     cpvCode: "85323000-9",
     cpvDescription: "Community health services",
     lightTouch: true,
@@ -112,7 +114,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "mental-health",
-    name: "Mental health services",
+    name: msg`Mental health services`,
     cpvCode: "85121270-6",
     cpvDescription: "Psychiatrist or psychologist services",
     lightTouch: true,
@@ -120,7 +122,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "drug-and-alcohol",
-    name: "Drug and alcohol services",
+    name: msg`Drug and alcohol services`,
     cpvCode: "85312500-4",
     cpvDescription: "Rehabilitation services",
     lightTouch: true,
@@ -128,7 +130,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "public-health",
-    name: "Public health",
+    name: msg`Public health`,
     cpvCode: "85100000-0",
     cpvDescription: "Health services",
     lightTouch: true,
@@ -136,7 +138,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "housing-support",
-    name: "Housing-related support",
+    name: msg`Housing-related support`,
     cpvCode: "85312400-3",
     cpvDescription: "Welfare services not delivered through residential institutions",
     lightTouch: true,
@@ -144,7 +146,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "homelessness",
-    name: "Homelessness services",
+    name: msg`Homelessness services`,
     cpvCode: "85320000-8",
     cpvDescription: "Social services",
     lightTouch: true,
@@ -152,7 +154,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "carers-support",
-    name: "Support for unpaid carers",
+    name: msg`Support for unpaid carers`,
     cpvCode: "85312100-0",
     cpvDescription: "Day-care services",
     lightTouch: true,
@@ -160,7 +162,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "advice-services",
-    name: "Advice and guidance",
+    name: msg`Advice and guidance`,
     cpvCode: "85312310-5",
     cpvDescription: "Guidance services",
     lightTouch: true,
@@ -168,7 +170,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "libraries",
-    name: "Libraries",
+    name: msg`Libraries`,
     cpvCode: "92511000-6",
     cpvDescription: "Library services",
     lightTouch: true,
@@ -176,7 +178,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "leisure",
-    name: "Leisure and sport facilities",
+    name: msg`Leisure and sport facilities`,
     cpvCode: "92610000-0",
     cpvDescription: "Sports facilities operation services",
     lightTouch: true,
@@ -184,7 +186,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "school-meals",
-    name: "School meals",
+    name: msg`School meals`,
     cpvCode: "55524000-9",
     cpvDescription: "School catering services",
     lightTouch: true,
@@ -192,7 +194,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "parks",
-    name: "Parks and green spaces",
+    name: msg`Parks and green spaces`,
     cpvCode: "77313000-7",
     cpvDescription: "Parks maintenance services",
     lightTouch: false,
@@ -200,7 +202,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "waste-collection",
-    name: "Waste and recycling collection",
+    name: msg`Waste and recycling collection`,
     cpvCode: "90511000-2",
     cpvDescription: "Refuse collection services",
     lightTouch: false,
@@ -208,7 +210,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "street-cleansing",
-    name: "Street cleansing",
+    name: msg`Street cleansing`,
     cpvCode: "90610000-6",
     cpvDescription: "Street-cleaning and sweeping services",
     lightTouch: false,
@@ -216,7 +218,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "highways-maintenance",
-    name: "Highways maintenance",
+    name: msg`Highways maintenance`,
     cpvCode: "45233141-9",
     cpvDescription: "Road-maintenance works",
     lightTouch: false,
@@ -224,7 +226,7 @@ export const SERVICE_CATEGORIES: readonly ServiceCategoryDefinition[] = [
   },
   {
     code: "it-services",
-    name: "IT services",
+    name: msg`IT services`,
     cpvCode: "72000000-5",
     cpvDescription: "IT services: consulting, software development, Internet and support",
     lightTouch: false,
