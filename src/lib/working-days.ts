@@ -9,6 +9,7 @@
 
 import { bankHolidays, FIRST_HOLIDAY_YEAR, LAST_HOLIDAY_YEAR, type Nation } from "./bank-holidays.ts";
 import { endOfLondonDay, londonDate, longDate } from "./london-time.ts";
+import { msg } from "./messages.ts";
 
 export { type BankHoliday, bankHolidays, isNation, NATIONS, type Nation } from "./bank-holidays.ts";
 
@@ -92,7 +93,7 @@ export function standstillEnds(awardNoticePublishedAt: Date, nation: Nation): Da
 
 /** When a standstill period ends, as people read it: "midnight at the end of 29 January 2027". */
 export function standstillEndText(endsAt: Date): string {
-  return `midnight at the end of ${longDate(londonDate(new Date(endsAt.getTime() - 1)))}`;
+  return msg`midnight at the end of ${longDate(londonDate(new Date(endsAt.getTime() - 1)))}`;
 }
 
 function holidayDays(nation: Nation, year: number): ReadonlySet<number> {

@@ -24,6 +24,7 @@ import {
 } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { londonToday } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import { standstillEnds, standstillEndText } from "../../lib/working-days.ts";
 import { hasRole, type Principal, requireSignedIn } from "../access/access.service.ts";
@@ -147,7 +148,7 @@ async function checkAward(
   if (activityCode && !activity)
     problems.push({
       field: "regulatedActivity",
-      message: "Choose a regulated activity from the list, or none",
+      message: msg`Choose a regulated activity from the list, or none`,
     });
   const valueText = (draft.value ?? "").trim();
   let tariffValue: bigint | null = null;
@@ -156,25 +157,24 @@ async function checkAward(
     if (!parsed.ok || parsed.value <= 0n)
       problems.push({
         field: "value",
-        message:
-          "Enter the contract's value in pounds, like £1,250,000: the tariff sets the prices, so give the expected total",
+        message: msg`Enter the contract's value in pounds, like £1,250,000: the tariff sets the prices, so give the expected total`,
       });
     else tariffValue = parsed.value;
   }
-  if (problems.length > 0) throw new ValidationError("Check the award", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check the award`, problems);
   const invalid: FieldError[] = [];
   if (tender.pricing_mode !== "tariff" && valueText !== "")
     invalid.push({
       field: "value",
-      message: "The value comes from the winning bid's price (or the published fixed price): give none",
+      message: msg`The value comes from the winning bid's price (or the published fixed price): give none`,
     });
   if (evaluation.compliantCount < MINIMUM_COMPLIANT_BIDS && !evaluation.justification)
     invalid.push({
       field: "justification",
-      message: `Only ${evaluation.compliantCount} bids were compliant and no justification is recorded: commissioners seek and consider at least ${MINIMUM_COMPLIANT_BIDS} providers`,
+      message: msg`Only ${evaluation.compliantCount} bids were compliant and no justification is recorded: commissioners seek and consider at least ${MINIMUM_COMPLIANT_BIDS} providers`,
     });
   if (invalid.length > 0)
-    throw new UnprocessableError("This award does not hold together", invalid, "award_invalid");
+    throw new UnprocessableError(msg`This award does not hold together`, invalid, "award_invalid");
   return { activity, tariffValue };
 }
 
@@ -183,15 +183,15 @@ function winnerOf(ready: ReadyToAward): { winner: RankingView["bids"][number]; c
   const { ranking, contents } = ready;
   if (ranking.unresolvedTies.length > 0)
     throw new ConflictError(
-      `Bids are tied on both total and quality: record your decision on their order first (${ranking.unresolvedTies
+      msg`Bids are tied on both total and quality: record your decision on their order first (${ranking.unresolvedTies
         .map((g) => g.map((b) => b.name).join(" and "))
         .join("; ")}).`,
       "tie_unresolved",
     );
   const winner = ranking.bids[0];
-  if (!winner) throw new ConflictError("No bid is ranked.", "nothing_ranked");
+  if (!winner) throw new ConflictError(msg`No bid is ranked.`, "nothing_ranked");
   const content = contents.get(winner.bidId);
-  if (!content) throw new ConflictError("The winning bid cannot be read.", "seal_broken");
+  if (!content) throw new ConflictError(msg`The winning bid cannot be read.`, "seal_broken");
   return { winner, content };
 }
 
@@ -292,7 +292,7 @@ async function assessmentsFor(
       rank: null,
       ...empty,
       criteria: [],
-      exclusion_reasons: why.length > 0 ? why : ["Excluded at the compliance check."],
+      exclusion_reasons: why.length > 0 ? why : [msg`Excluded at the compliance check.`],
     };
   });
   return { ranked, excluded };
@@ -312,35 +312,35 @@ function summaryText(
   const lines = (a: AwardAssessmentsTable) =>
     a.criteria.map(
       (c) =>
-        `- ${c.title}: ${c.score === null ? c.reason : `${c.score} out of ${c.scaleMax}`} — ${workingInPoints(c.working)}${c.score === null ? "" : `\n  Reason: ${c.reason}`}`,
+        `- ${c.title}: ${c.score === null ? c.reason : msg`${c.score} out of ${c.scaleMax}`} — ${workingInPoints(c.working)}${c.score === null ? "" : `\n  ${msg`Reason: ${c.reason}`}`}`,
     );
   const parts: string[] = [];
   if (own.outcome === "excluded")
     parts.push(
-      `Your bid for “${tenderTitle}” was excluded at the compliance check, so it was not scored.`,
-      "Why:",
+      msg`Your bid for “${tenderTitle}” was excluded at the compliance check, so it was not scored.`,
+      msg`Why:`,
       ...own.exclusion_reasons.map((r) => `- ${r}`),
     );
   else
     parts.push(
       winnerIsOwn
-        ? `Your bid for “${tenderTitle}” is the winning bid: it ranked 1st with ${points(own.total_shown)} points out of 100.`
-        : `Your bid for “${tenderTitle}” ranked ${own.rank} with ${points(own.total_shown)} points out of 100 (quality ${points(own.quality_shown)}, price ${points(own.price_shown)}).`,
+        ? msg`Your bid for “${tenderTitle}” is the winning bid: it ranked 1st with ${points(own.total_shown)} points out of 100.`
+        : msg`Your bid for “${tenderTitle}” ranked ${own.rank ?? ""} with ${points(own.total_shown)} points out of 100 (quality ${points(own.quality_shown)}, price ${points(own.price_shown)}).`,
       "",
-      "Your scores and the reasons for them:",
+      msg`Your scores and the reasons for them:`,
       ...lines(own),
     );
   if (!winnerIsOwn)
     parts.push(
       "",
-      `The winning bid, from ${winner.bidder_name}, scored ${points(winner.total_shown)} points out of 100:`,
+      msg`The winning bid, from ${winner.bidder_name}, scored ${points(winner.total_shown)} points out of 100:`,
       ...lines(winner),
     );
   parts.push(
     "",
-    `The standstill period ends at ${standstillEndText(standstillEndsAt)}. No contract is entered before then. If you believe the award is wrong, you can challenge it before then on the award notice page; a challenge suspends the award until the authority records its outcome.`,
+    msg`The standstill period ends at ${standstillEndText(standstillEndsAt)}. No contract is entered before then. If you believe the award is wrong, you can challenge it before then on the award notice page; a challenge suspends the award until the authority records its outcome.`,
     "",
-    `Your assessment summaries: ${link}`,
+    msg`Your assessment summaries: ${link}`,
   );
   return parts.join("\n").slice(0, 10000);
 }
@@ -365,7 +365,7 @@ async function sendSummaries(
           authorityId: tender.authority_id,
           organisationId: a.organisation_id,
           kind: "award.assessment-summary",
-          subject: `Assessment summary: ${tender.title}`.slice(0, 200),
+          subject: msg`Assessment summary: ${tender.title}`.slice(0, 200),
           body: summaryText(tender.title, a, winner, standstillEndsAt, link),
           link,
         },
@@ -410,7 +410,7 @@ export async function awardTender(
   const ready = await readyToAward(ctx, authorityId, tenderId);
   const tender = ready.t.tender;
   const evaluation = ready.t.evaluation;
-  if (!evaluation) throw new ConflictError("Evaluation has not started.", "evaluation_not_started");
+  if (!evaluation) throw new ConflictError(msg`Evaluation has not started.`, "evaluation_not_started");
   const { activity, tariffValue } = await checkAward(ctx, tender, evaluation, draft);
   const { winner, content } = winnerOf(ready);
   const supplier = { organisationId: content.bidder.organisationId, name: winner.name };
@@ -449,7 +449,7 @@ async function requireSameRanking(ctx: Ctx, ready: ReadyToAward): Promise<void> 
   const summary = (r: typeof again) => r.bids.map((b) => `${b.bidId}:${b.rank}:${b.totalShown}`).join();
   if (summary(again) !== summary(ready.ranking))
     throw new ConflictError(
-      "The agreed scores changed while you were awarding: look at the ranking again, then award.",
+      msg`The agreed scores changed while you were awarding: look at the ranking again, then award.`,
       "ranking_changed",
     );
 }
@@ -462,9 +462,9 @@ async function recordAward(ctx: TendersCtx & { db: Trx }, awardId: string, d: De
   const { authority_id: authorityId, id: tenderId } = tender;
   const locked = await lockTender(ctx, authorityId, tenderId);
   if (!locked || locked.status === "cancelled")
-    throw new ConflictError("This tender was cancelled: it cannot be awarded.", "tender_cancelled");
+    throw new ConflictError(msg`This tender was cancelled: it cannot be awarded.`, "tender_cancelled");
   if (await repo.lockLiveAward(ctx.db, authorityId, tenderId))
-    throw new ConflictError("This tender has been awarded already.", "already_awarded");
+    throw new ConflictError(msg`This tender has been awarded already.`, "already_awarded");
   await requireSameRanking(ctx, ready);
   const now = ctx.clock.now();
   await repo.insertAward(ctx.db, {
@@ -661,7 +661,7 @@ export async function requireBidderPeople(ctx: Ctx, organisationId: string): Pro
   await organisationOf(ctx.db, organisationId);
   if (!hasRole(p, BIDDER_ROLES, organisationId) || hasRole(p, ["platform-admin"]))
     throw new ForbiddenError(
-      "Assessment summaries are seen only by the people of the organisation that bid.",
+      msg`Assessment summaries are seen only by the people of the organisation that bid.`,
     );
   return p;
 }

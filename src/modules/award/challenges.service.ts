@@ -14,6 +14,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import { standstillEndText } from "../../lib/working-days.ts";
 import { commissioningPeople, hasRole, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
@@ -33,8 +34,7 @@ import {
 } from "./award.service.ts";
 import { type AwardStatus, CHALLENGE_OUTCOMES, type ChallengeOutcome } from "./award.table.ts";
 
-const NOT_A_BIDDER =
-  "Only the people of an organisation that bid for this tender may challenge its award, for that organisation.";
+const NOT_A_BIDDER = msg`Only the people of an organisation that bid for this tender may challenge its award, for that organisation.`;
 
 /** The challenge form: the notice and the organisations this person may challenge for (401; 403 for none). */
 export async function challengeForm(
@@ -54,12 +54,12 @@ async function challengeableAward(ctx: Ctx & { db: Trx }, notice: AwardNotice, o
   const { authority_id: authorityId, tender_id: tenderId } = notice.award;
   const award = await repo.lockLiveAward(ctx.db, authorityId, tenderId);
   if (!award || award.id !== notice.award.id)
-    throw new ConflictError("This award was withdrawn: there is nothing to challenge.", "award_withdrawn");
+    throw new ConflictError(msg`This award was withdrawn: there is nothing to challenge.`, "award_withdrawn");
   if (award.status === "contracted")
-    throw new ConflictError("A contract has been entered for this award.", "award_contracted");
+    throw new ConflictError(msg`A contract has been entered for this award.`, "award_contracted");
   if (ctx.clock.now().getTime() >= award.standstill_ends_at.getTime())
     throw new ConflictError(
-      `The standstill period ended at ${standstillEndText(award.standstill_ends_at)}: a challenge is lodged during standstill.`,
+      msg`The standstill period ended at ${standstillEndText(award.standstill_ends_at)}: a challenge is lodged during standstill.`,
       "standstill_over",
     );
   const open = (await repo.challengesOf(ctx.db, authorityId, award.id)).filter(
@@ -67,7 +67,7 @@ async function challengeableAward(ctx: Ctx & { db: Trx }, notice: AwardNotice, o
   );
   if (open.length > 0)
     throw new ConflictError(
-      "Your organisation's challenge to this award is open already: its outcome will be recorded and you will be told.",
+      msg`Your organisation's challenge to this award is open already: its outcome will be recorded and you will be told.`,
       "challenge_open",
     );
   return award;
@@ -118,10 +118,10 @@ export async function lodgeChallenge(
   if (!bidders.some((b) => b.id === organisationId)) throw new ForbiddenError(NOT_A_BIDDER);
   const grounds = (draft.grounds ?? "").trim();
   if (grounds === "" || grounds.length > AWARD_LIMITS.grounds)
-    throw new ValidationError("Check the challenge", [
+    throw new ValidationError(msg`Check the challenge`, [
       {
         field: "grounds",
-        message: `Give the grounds of your challenge: what you believe is wrong with the award and why, ${AWARD_LIMITS.grounds} characters or fewer`,
+        message: msg`Give the grounds of your challenge: what you believe is wrong with the award and why, ${AWARD_LIMITS.grounds} characters or fewer`,
       },
     ]);
   const challengeId = options.challengeId ?? newId();
@@ -176,7 +176,7 @@ export async function challengeOf(
   if (!challenge) throw new NotFoundError("challenge");
   if (!hasRole(p, MODERATORS, authorityId))
     throw new ForbiddenError(
-      "The outcome of a challenge is recorded by the authority's commissioners and administrators.",
+      msg`The outcome of a challenge is recorded by the authority's commissioners and administrators.`,
     );
   return { notice, challenge };
 }
@@ -191,16 +191,15 @@ function checkOutcome(draft: { outcome?: string; reason?: string }): {
   if (!CHALLENGE_OUTCOMES.includes(outcome))
     problems.push({
       field: "outcome",
-      message:
-        "Choose the outcome: dismissed, upheld with re-evaluation, or upheld with the tender cancelled",
+      message: msg`Choose the outcome: dismissed, upheld with re-evaluation, or upheld with the tender cancelled`,
     });
   const reason = (draft.reason ?? "").trim();
   if (reason === "" || reason.length > AWARD_LIMITS.reason)
     problems.push({
       field: "reason",
-      message: `Give the reasons for the outcome, ${AWARD_LIMITS.reason} characters or fewer: the bidders are told them`,
+      message: msg`Give the reasons for the outcome, ${AWARD_LIMITS.reason} characters or fewer: the bidders are told them`,
     });
-  if (problems.length > 0) throw new ValidationError("Check the outcome", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check the outcome`, problems);
   return { outcome, reason };
 }
 
@@ -215,10 +214,10 @@ async function tellBidders(
   const authorityId = notice.award.authority_id;
   const what =
     outcome === "dismissed"
-      ? "The challenge was dismissed: the award stands."
+      ? msg`The challenge was dismissed: the award stands.`
       : outcome === "upheld-reevaluate"
-        ? "The challenge was upheld: the award is withdrawn and the bids will be evaluated again. You will be told of the new award."
-        : "The challenge was upheld: the award is withdrawn and the tender cancelled.";
+        ? msg`The challenge was upheld: the award is withdrawn and the bids will be evaluated again. You will be told of the new award.`
+        : msg`The challenge was upheld: the award is withdrawn and the tender cancelled.`;
   const organisations = new Set(
     (await repo.assessmentsOf(ctx.db, authorityId, notice.award.id))
       .map((a) => a.organisation_id)
@@ -234,11 +233,14 @@ async function tellBidders(
           authorityId,
           organisationId,
           kind: "award.challenge-decided",
-          subject: `Challenge decided: ${notice.tender.title}`.slice(0, 200),
-          body: `A challenge to the award of “${notice.tender.title}”, lodged by ${challenge.organisation_name}, has been decided.\n\n${what}\n\nReasons: ${reason}`.slice(
-            0,
-            10000,
-          ),
+          subject: msg`Challenge decided: ${notice.tender.title}`.slice(0, 200),
+          body: [
+            msg`A challenge to the award of “${notice.tender.title}”, lodged by ${challenge.organisation_name}, has been decided.`,
+            what,
+            msg`Reasons: ${reason}`,
+          ]
+            .join("\n\n")
+            .slice(0, 10000),
           link: noticePath(notice.tender.authoritySlug, notice.tender.id),
         },
         { email: ctx.email, actor: actorIn(ctx) },
@@ -310,7 +312,7 @@ export async function decideStandstillChallenge(
     const locked = await repo.lockChallenge(trx, authorityId, challengeId);
     if (!locked || locked.outcome !== null || !award)
       throw new ConflictError(
-        "The outcome of this challenge has been recorded already.",
+        msg`The outcome of this challenge has been recorded already.`,
         "challenge_decided",
       );
     const status = await applyOutcome(tx, award, challengeId, { outcome, reason, by: p.userId });
