@@ -12,8 +12,8 @@
  * is made with `msg` as well) or a date or time as `london-time.ts` writes them — and shows the
  * English only when the message has no translation.
  *
- * `tests/i18n/messages.test.ts` reads every msg`…` in the source and fails on one the Welsh catalogue
- * lacks.
+ * `tests/i18n/welsh.test.ts` reads every msg`…` in the source and fails on one the Welsh catalogue
+ * lacks. docs/welsh.md says how to write one.
  */
 import { dateTextIn, type Language } from "./london-time.ts";
 
@@ -28,7 +28,8 @@ interface Made {
 /**
  * The messages made lately, by their text: what each was made from, so that a page shows it in its
  * language exactly (see `MessageCatalogue.translate`). A message is shown within the request that
- * made it, so the last few thousand are plenty; an older one is read from its text instead.
+ * made it, so the last few thousand are plenty; an older one is read from its text instead. They
+ * stay in this process's memory only, as the errors and notices holding them do.
  */
 const made = new Map<string, Made>();
 const MADE_KEPT = 2000;
