@@ -240,6 +240,16 @@ describe("a form refused in Welsh", () => {
     expect(page.body).not.toMatch(/<span lang="en">/);
   });
 
+  it("says why a search of the public's is refused in Welsh", async () => {
+    const page = await t.app.inject({
+      method: "GET",
+      url: "/regulation/find?postcodeDistrict=not-a-postcode",
+      headers: { cookie: "lang=cy" },
+    });
+    expect(page.statusCode).toBe(400);
+    expect(mainText(page.body)).toContain("Rhowch ddosbarth cod post fel WS1, neu god post llawn");
+  });
+
   it("says why signing in failed in Welsh", async () => {
     const browser = testBrowser(t.app);
     await browser.get("/sign-in?lang=cy");

@@ -8,6 +8,7 @@ import type { Db } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { type FieldError, ValidationError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import type { Panel } from "../../lib/ports.ts";
 import type { Ctx } from "../access/context.ts";
 import { isRating, type KeyQuestionRatings, ratingRank } from "./ratings.ts";
@@ -43,11 +44,11 @@ function filterProblems(filter: FindFilter): FieldError[] {
   if (district !== "" && postcodeDistrictOf(district) === "")
     problems.push({
       field: "postcodeDistrict",
-      message: "Enter a postcode district like WS1, or a full postcode",
+      message: msg`Enter a postcode district like WS1, or a full postcode`,
     });
   const rating = text(filter.rating);
   if (rating !== "" && rating !== "unrated" && !isRating(rating))
-    problems.push({ field: "rating", message: "Choose a rating from the list" });
+    problems.push({ field: "rating", message: msg`Choose a rating from the list` });
   return problems;
 }
 
@@ -73,7 +74,7 @@ async function search(ctx: Ctx, filter: FindFilter): Promise<repo.LocationRow[]>
 /** Registered locations by service type, local authority area, postcode district and rating (400 naming each field at fault). */
 export async function findServices(ctx: Ctx, filter: FindFilter): Promise<repo.LocationRow[]> {
   const problems = filterProblems(filter);
-  if (problems.length > 0) throw new ValidationError("Check the search", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check the search`, problems);
   return search(ctx, filter);
 }
 
@@ -182,10 +183,10 @@ async function summariesOf(
     return {
       providers: [],
       problem: {
-        message: "Choose 2 to 5 providers",
+        message: msg`Choose 2 to 5 providers`,
         detail: {
           field: "organisations",
-          message: `Choose from ${COMPARE_MIN} to ${COMPARE_MAX} providers to compare`,
+          message: msg`Choose from ${COMPARE_MIN} to ${COMPARE_MAX} providers to compare`,
         },
       },
     };
@@ -196,10 +197,10 @@ async function summariesOf(
       return {
         providers: [],
         problem: {
-          message: "Choose providers from the list",
+          message: msg`Choose providers from the list`,
           detail: {
             field: "organisations",
-            message: "Choose providers from the directory: one of them could not be found",
+            message: msg`Choose providers from the directory: one of them could not be found`,
           },
         },
       };

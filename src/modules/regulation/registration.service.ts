@@ -99,45 +99,45 @@ async function applicationProblems(ctx: Ctx, draft: ApplicationDraft): Promise<F
   if (!isUuid(organisationId) || (await repo.organisationName(ctx.db, organisationId)) === undefined)
     problems.push({
       field: "organisationId",
-      message: "Choose the provider from the directory of organisations",
+      message: msg`Choose the provider from the directory of organisations`,
     });
   const name = text(draft.name);
   if (name === "" || name.length > LIMITS.name)
     problems.push({
       field: "name",
-      message: `Enter the location's name, in ${LIMITS.name} characters or fewer`,
+      message: msg`Enter the location's name, in ${LIMITS.name} characters or fewer`,
     });
   const addressLine1 = text(draft.addressLine1);
   if (addressLine1 === "" || addressLine1.length > LIMITS.address)
-    problems.push({ field: "addressLine1", message: "Enter the first line of the location's address" });
+    problems.push({ field: "addressLine1", message: msg`Enter the first line of the location's address` });
   const town = text(draft.town);
   if (town === "" || town.length > LIMITS.town)
-    problems.push({ field: "town", message: "Enter the town or city" });
+    problems.push({ field: "town", message: msg`Enter the town or city` });
   if (!normalisePostcode(text(draft.postcode)))
-    problems.push({ field: "postcode", message: "Enter a real postcode, like WS1 2AB" });
+    problems.push({ field: "postcode", message: msg`Enter a real postcode, like WS1 2AB` });
   const areaCode = text(draft.areaCode);
   if (areaCode === "" || !(await existingAreaCodes(ctx.db, [areaCode])).has(areaCode))
-    problems.push({ field: "areaCode", message: "Choose the local authority area the location is in" });
+    problems.push({ field: "areaCode", message: msg`Choose the local authority area the location is in` });
   const capacity = wholeNumber(draft.capacity);
   if (capacity === null || capacity > 100000)
-    problems.push({ field: "capacity", message: "Enter the capacity as a whole number, like 40" });
+    problems.push({ field: "capacity", message: msg`Enter the capacity as a whole number, like 40` });
   if (!oneOf(CAPACITY_UNITS, draft.capacityUnit))
     problems.push({
       field: "capacityUnit",
-      message: "Choose whether the capacity is in beds, places or people",
+      message: msg`Choose whether the capacity is in beds, places or people`,
     });
   const registeredManager = text(draft.registeredManager);
   if (registeredManager === "" || registeredManager.length > LIMITS.name)
-    problems.push({ field: "registeredManager", message: "Enter the name of the registered manager" });
+    problems.push({ field: "registeredManager", message: msg`Enter the name of the registered manager` });
   if ((draft.serviceTypes ?? []).length === 0)
     problems.push({
       field: "serviceTypes",
-      message: "Choose at least one service type provided at the location",
+      message: msg`Choose at least one service type provided at the location`,
     });
   if ((draft.activities ?? []).length === 0)
     problems.push({
       field: "activities",
-      message: "Choose at least one regulated activity carried on at the location",
+      message: msg`Choose at least one regulated activity carried on at the location`,
     });
   return problems;
 }
@@ -152,10 +152,10 @@ export async function checkApplication(
   draft: ApplicationDraft,
 ): Promise<Application> {
   const problems = await applicationProblems(ctx, draft);
-  if (problems.length > 0) throw new ValidationError("Check the application", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check the application`, problems);
   if (!regime.set)
     throw new UnprocessableError(
-      "This regulator has not set out its regime yet: it cannot register locations until it says which service types and activities it covers",
+      msg`This regulator has not set out its regime yet: it cannot register locations until it says which service types and activities it covers`,
       [],
       "regime_not_set",
     );
@@ -167,16 +167,16 @@ export async function checkApplication(
   if (typesOutside.length > 0)
     outside.push({
       field: "serviceTypes",
-      message: `This regulator does not cover ${await codeNames(ctx, "serviceTypes", typesOutside)}: choose service types within its regime`,
+      message: msg`This regulator does not cover ${await codeNames(ctx, "serviceTypes", typesOutside)}: choose service types within its regime`,
     });
   if (activitiesOutside.length > 0)
     outside.push({
       field: "activities",
-      message: `This regulator does not regulate ${await codeNames(ctx, "activities", activitiesOutside)}: choose activities within its regime`,
+      message: msg`This regulator does not regulate ${await codeNames(ctx, "activities", activitiesOutside)}: choose activities within its regime`,
     });
   if (outside.length > 0)
     throw new UnprocessableError(
-      "The application is outside this regulator's regime",
+      msg`The application is outside this regulator's regime`,
       outside,
       "outside_regime",
     );
@@ -278,12 +278,12 @@ export async function applyForRegistration(
     const organisationId = text(draft.organisationId);
     const administers = p.grants.some((g) => g.role === "organisation-admin");
     if (organisationId === "" && administers && !canManage(p, regulatorId))
-      throw new ValidationError("Choose the organisation", [
-        { field: "organisationId", message: "Choose the organisation that is applying" },
+      throw new ValidationError(msg`Choose the organisation`, [
+        { field: "organisationId", message: msg`Choose the organisation that is applying` },
       ]);
     if (!canManage(p, regulatorId) && !hasRole(p, "organisation-admin", organisationId))
       throw new ForbiddenError(
-        "You can apply to register a location only for an organisation you administer. Ask its administrator.",
+        msg`You can apply to register a location only for an organisation you administer. Ask its administrator.`,
       );
     await assertBodyVerified(trx, regulatorId, "regulator");
     const application = await checkApplication(inTrx, await regimeOf(inTrx, regulatorId), draft);
@@ -314,7 +314,7 @@ export async function applicationForm(ctx: Ctx, regulatorId: string): Promise<Ap
     : all.filter((o) => hasRole(p, "organisation-admin", o.id));
   if (organisations.length === 0)
     throw new ForbiddenError(
-      "Only an administrator of a provider organisation, or the regulator's staff, can apply to register a location.",
+      msg`Only an administrator of a provider organisation, or the regulator's staff, can apply to register a location.`,
     );
   const [regime, names] = await Promise.all([regimeOf(ctx, regulator.id), namesOf(ctx)]);
   return {
@@ -341,7 +341,7 @@ export async function moveRegistration(
 ): Promise<void> {
   if (!canMove(registration.status, to))
     throw new ConflictError(
-      `A registration that is ${STATUS_WORDS[registration.status]} cannot become ${STATUS_WORDS[to]}.`,
+      msg`A registration that is ${STATUS_WORDS[registration.status]} cannot become ${STATUS_WORDS[to]}.`,
       "registration_transition",
     );
   const { db: trx, clock } = ctx;
@@ -423,23 +423,28 @@ export async function decideRegistration(
     if (!oneOf(choices, draft.to))
       problems.push({
         field: "to",
-        message: "Choose the new status: registered, refused, dormant or suspended",
+        message: msg`Choose the new status: registered, refused, dormant or suspended`,
       });
     const reason = text(draft.reason);
     if (reason === "" || reason.length > LIMITS.text)
-      problems.push({ field: "reason", message: "Give the reason for the decision" });
+      problems.push({ field: "reason", message: msg`Give the reason for the decision` });
     const conditions = text(draft.conditions);
     if (conditions.length > LIMITS.text)
       problems.push({
         field: "conditions",
-        message: `Enter conditions of ${LIMITS.text} characters or fewer`,
+        message: msg`Enter conditions of ${LIMITS.text} characters or fewer`,
       });
-    if (problems.length > 0) throw new ValidationError("Check the decision", problems);
+    if (problems.length > 0) throw new ValidationError(msg`Check the decision`, problems);
     const to = draft.to as RegistrationStatus;
     if (conditions !== "" && to !== "registered")
       throw new UnprocessableError(
-        "Conditions are set when registering",
-        [{ field: "conditions", message: "Leave conditions empty unless the location is being registered" }],
+        msg`Conditions are set when registering`,
+        [
+          {
+            field: "conditions",
+            message: msg`Leave conditions empty unless the location is being registered`,
+          },
+        ],
         "conditions_need_registration",
       );
     await moveRegistration(
