@@ -14,6 +14,7 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { isIsoDate, londonDateTime, londonInstant, parseTime } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { actorOf, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -68,8 +69,7 @@ function closingOf(draft: ConsultationDraft, problems: FieldError[]): Date | nul
     if (!instant || Number.isNaN(instant.getTime())) {
       problems.push({
         field: "closesAt",
-        message:
-          "Enter the closing date and time as an ISO 8601 instant with its offset, like 2027-01-31T17:00:00Z",
+        message: msg`Enter the closing date and time as an ISO 8601 instant with its offset, like 2027-01-31T17:00:00Z`,
       });
       return null;
     }
@@ -79,20 +79,20 @@ function closingOf(draft: ConsultationDraft, problems: FieldError[]): Date | nul
   const time = (draft.closesTime ?? "").trim();
   let ok = true;
   if (on === "") {
-    problems.push({ field: "closesAt", message: "Enter the closing date" });
+    problems.push({ field: "closesAt", message: msg`Enter the closing date` });
     ok = false;
   } else if (!isIsoDate(on)) {
-    problems.push({ field: "closesAt", message: "Enter the closing date as a real date, like 31 1 2027" });
+    problems.push({ field: "closesAt", message: msg`Enter the closing date as a real date, like 31 1 2027` });
     ok = false;
   }
   const parsed = parseTime(time);
   if (time === "") {
-    problems.push({ field: "closesTime", message: "Enter the closing time, like 17:00 or 5pm" });
+    problems.push({ field: "closesTime", message: msg`Enter the closing time, like 17:00 or 5pm` });
     ok = false;
   } else if (!parsed) {
     problems.push({
       field: "closesTime",
-      message: "Enter the closing time as a real time, like 17:00 or 5:30pm",
+      message: msg`Enter the closing time as a real time, like 17:00 or 5:30pm`,
     });
     ok = false;
   }
@@ -101,7 +101,7 @@ function closingOf(draft: ConsultationDraft, problems: FieldError[]): Date | nul
   if (!instant) {
     problems.push({
       field: "closesTime",
-      message: "That time does not happen in the UK on that day (the clocks go forward): choose another time",
+      message: msg`That time does not happen in the UK on that day (the clocks go forward): choose another time`,
     });
     return null;
   }
@@ -120,29 +120,32 @@ async function checkDetails(
     const value = (draft[name] ?? "").trim();
     if (value === "") problems.push({ field: name, message: required });
     else if (value.length > L[name])
-      problems.push({ field: name, message: `Enter ${L[name]} characters or fewer` });
+      problems.push({ field: name, message: msg`Enter ${L[name]} characters or fewer` });
     return value;
   };
   const kind = draft.kind ?? "";
   if (!(CONSULTATION_KINDS as readonly string[]).includes(kind))
     problems.push({
       field: "kind",
-      message: "Choose the kind of consultation: market engagement on a service's shape, or policy",
+      message: msg`Choose the kind of consultation: market engagement on a service's shape, or policy`,
     });
   const projectId = draft.projectId ? draft.projectId : null;
   if (kind === "market-engagement" && projectId === null)
     problems.push({
       field: "projectId",
-      message: "Choose the commissioning project the market engagement is for",
+      message: msg`Choose the commissioning project the market engagement is for`,
     });
   else if (
     projectId !== null &&
     (!isUuid(projectId) || !(await repo.projectOf(ctx.db, authorityId, projectId)))
   )
-    problems.push({ field: "projectId", message: "Choose one of this authority's commissioning projects" });
-  const title = text("title", "Enter the consultation's title");
-  const summary = text("summary", "Enter a summary of what the consultation is about");
-  const audience = text("audience", "Enter who the consultation is for");
+    problems.push({
+      field: "projectId",
+      message: msg`Choose one of this authority's commissioning projects`,
+    });
+  const title = text("title", msg`Enter the consultation's title`);
+  const summary = text("summary", msg`Enter a summary of what the consultation is about`);
+  const audience = text("audience", msg`Enter who the consultation is for`);
   return { kind: kind as ConsultationKind, projectId, title, summary, audience };
 }
 
@@ -160,35 +163,38 @@ function checkSections(
     if (heading === "" && body === "" && questions.length === 0) return;
     const at = `sections.${i}`;
     if (heading === "")
-      problems.push({ field: `${at}.heading`, message: `Enter a heading for section ${i + 1}` });
+      problems.push({ field: `${at}.heading`, message: msg`Enter a heading for section ${i + 1}` });
     else if (heading.length > L.heading)
       problems.push({
         field: `${at}.heading`,
-        message: `Enter a heading of ${L.heading} characters or fewer`,
+        message: msg`Enter a heading of ${L.heading} characters or fewer`,
       });
     if (body.length > L.body)
-      problems.push({ field: `${at}.body`, message: `Enter section text of ${L.body} characters or fewer` });
+      problems.push({
+        field: `${at}.body`,
+        message: msg`Enter section text of ${L.body} characters or fewer`,
+      });
     if (questions.length > L.questions)
       problems.push({
         field: `${at}.questions`,
-        message: `Ask ${L.questions} questions or fewer in a section`,
+        message: msg`Ask ${L.questions} questions or fewer in a section`,
       });
     else if (questions.some((q) => q.length > L.question))
       problems.push({
         field: `${at}.questions`,
-        message: `Write each question in ${L.question} characters or fewer`,
+        message: msg`Write each question in ${L.question} characters or fewer`,
       });
     sections.push({ heading, body, questions });
   });
   if (sections.length === 0)
     problems.push({
       field: "sections.0.heading",
-      message: "Add at least one section of the draft specification",
+      message: msg`Add at least one section of the draft specification`,
     });
   else if (sections.length > L.sections)
     problems.push({
       field: "sections",
-      message: `Divide the specification into ${L.sections} sections or fewer`,
+      message: msg`Divide the specification into ${L.sections} sections or fewer`,
     });
   return sections;
 }
@@ -207,24 +213,23 @@ export async function checkConsultation(
   const closesAt = closingOf(draft, problems);
   const sections = checkSections(draft.sections ?? [], problems);
   if (problems.length > 0 || !closesAt)
-    throw new ValidationError("Check the consultation's details", problems);
+    throw new ValidationError(msg`Check the consultation's details`, problems);
 
   const invalid: FieldError[] = [];
   const now = ctx.clock.now();
   if (details.kind === "policy" && details.projectId !== null)
     invalid.push({
       field: "projectId",
-      message:
-        "A policy consultation is not tied to a commissioning project: remove the project, or make it a market engagement",
+      message: msg`A policy consultation is not tied to a commissioning project: remove the project, or make it a market engagement`,
     });
   if (closesAt.getTime() <= now.getTime())
     invalid.push({
       field: "closesAt",
-      message: `The closing date and time must be in the future (it is now ${londonDateTime(now)})`,
+      message: msg`The closing date and time must be in the future (it is now ${londonDateTime(now)})`,
     });
   if (invalid.length > 0)
     throw new UnprocessableError(
-      "These details do not fit together",
+      msg`These details do not fit together`,
       invalid,
       "consultation_invalid_combination",
     );
@@ -325,8 +330,8 @@ export function draftOf(c: ConsultationView): ConsultationDraft & { sections: Se
 function notDraft(c: Pick<Consultation, "status">): ConflictError {
   return new ConflictError(
     c.status === "draft"
-      ? "This consultation is still a draft."
-      : "This consultation has been published and cannot be changed. Its sections, questions and closing date stay as published.",
+      ? msg`This consultation is still a draft.`
+      : msg`This consultation has been published and cannot be changed. Its sections, questions and closing date stay as published.`,
     "consultation_published",
   );
 }
@@ -386,15 +391,15 @@ export async function recordConsultationPublished(
       : undefined;
     if (!locked) throw new NotFoundError("consultation");
     if (locked.status !== "draft")
-      throw new ConflictError("This consultation has already been published.", "consultation_published");
+      throw new ConflictError(msg`This consultation has already been published.`, "consultation_published");
     const now = ctx.clock.now();
     if (locked.closes_at.getTime() <= now.getTime())
       throw new UnprocessableError(
-        "The closing date and time has passed: change it to a time in the future, then publish",
+        msg`The closing date and time has passed: change it to a time in the future, then publish`,
         [
           {
             field: "closesAt",
-            message: `The consultation was set to close at ${londonDateTime(locked.closes_at)}, which has passed. Change the closing date, then publish.`,
+            message: msg`The consultation was set to close at ${londonDateTime(locked.closes_at)}, which has passed. Change the closing date, then publish.`,
           },
         ],
         "consultation_closing_passed",

@@ -38,15 +38,15 @@ export interface PointAnswerInput {
 
 function requireClosed(c: ConsultationView): void {
   if (c.state === "draft")
-    throw new ConflictError("This consultation has not been published yet.", "consultation_not_open");
+    throw new ConflictError(msg`This consultation has not been published yet.`, "consultation_not_open");
   if (c.state === "open")
     throw new ConflictError(
-      `This consultation is still open: answer its points once it closes, at ${londonDateTime(c.closes_at)}.`,
+      msg`This consultation is still open: answer its points once it closes, at ${londonDateTime(c.closes_at)}.`,
       "consultation_open",
     );
   if (c.state === "summary-published")
     throw new ConflictError(
-      'The "you said, we did" summary has been published and cannot be changed.',
+      msg`The "you said, we did" summary has been published and cannot be changed.`,
       "summary_published",
     );
 }
@@ -63,12 +63,12 @@ function checkAnswers(responses: repo.ResponseRow[], given: readonly PointAnswer
   for (const a of given) {
     const field = pointField(a.responseId, a.sectionId);
     if (!points.has(`${a.responseId}/${a.sectionId}`))
-      problems.push({ field, message: "This is not a point made in a response to this consultation" });
+      problems.push({ field, message: msg`This is not a point made in a response to this consultation` });
     else if ((a.weDid ?? "").trim().length > CONSULTATION_LIMITS.weDid)
-      problems.push({ field, message: `Enter ${CONSULTATION_LIMITS.weDid} characters or fewer` });
+      problems.push({ field, message: msg`Enter ${CONSULTATION_LIMITS.weDid} characters or fewer` });
   }
-  if (given.length === 0) problems.push({ field: "answers", message: "Answer at least one point" });
-  if (problems.length > 0) throw new ValidationError("Check your answers", problems);
+  if (given.length === 0) problems.push({ field: "answers", message: msg`Answer at least one point` });
+  if (problems.length > 0) throw new ValidationError(msg`Check your answers`, problems);
 }
 
 /**
@@ -121,12 +121,14 @@ function requireEveryPointAnswered(shown: ShownResponse[]): void {
       .filter((s) => s.weDid === null)
       .map((s) => ({
         field: pointField(r.id, s.sectionId),
-        message: `Say what you did about what ${r.organisationName ?? r.sentBy ?? r.label} said on "${s.heading}"`,
+        message: msg`Say what you did about what ${r.organisationName ?? r.sentBy ?? r.label} said on "${s.heading}"`,
       })),
   );
   if (missing.length > 0)
     throw new UnprocessableError(
-      `Answer every point before publishing: ${missing.length} ${missing.length === 1 ? "point is" : "points are"} not answered yet`,
+      missing.length === 1
+        ? msg`Answer every point before publishing: ${missing.length} point is not answered yet`
+        : msg`Answer every point before publishing: ${missing.length} points are not answered yet`,
       missing,
       "points_unanswered",
     );
@@ -177,10 +179,10 @@ export async function recordSummaryPublished(
     requireClosed(consultation);
     const text = summaryText.trim();
     if (text.length > CONSULTATION_LIMITS.summaryText)
-      throw new ValidationError("Check the summary", [
+      throw new ValidationError(msg`Check the summary`, [
         {
           field: "summaryText",
-          message: `Enter an introduction of ${CONSULTATION_LIMITS.summaryText} characters or fewer`,
+          message: msg`Enter an introduction of ${CONSULTATION_LIMITS.summaryText} characters or fewer`,
         },
       ]);
     const responses = await repo.responsesOf(trx, authorityId, consultationId);
