@@ -64,10 +64,10 @@ function lastReportedDay(view: ContractView): string | null {
 
 function requireRunning(view: ContractView, what: string): void {
   if (view.state === "terminated")
-    throw new ConflictError(`This contract was terminated: it cannot be ${what}.`, "contract_terminated");
+    throw new ConflictError(msg`This contract was terminated: it cannot be ${what}.`, "contract_terminated");
   if (view.state === "ended")
     throw new ConflictError(
-      `This contract has ended: it cannot be ${what}. Enter a new contract instead.`,
+      msg`This contract has ended: it cannot be ${what}. Enter a new contract instead.`,
       "contract_ended",
     );
 }
@@ -109,11 +109,11 @@ function amendmentChanges(
     "reason",
     draft.reason,
     CONTRACT_LIMITS.reason,
-    "Give the reason for the amendment",
+    msg`Give the reason for the amendment`,
   );
-  const value = moneyField(problems, draft, "New value");
-  const startsOn = dateField(problems, "startsOn", draft.startsOn, "new start date", false);
-  const endsOn = dateField(problems, "endsOn", draft.endsOn, "new end date", false);
+  const value = moneyField(problems, draft, msg`New value`);
+  const startsOn = dateField(problems, "startsOn", draft.startsOn, msg`new start date`, false);
+  const endsOn = dateField(problems, "endsOn", draft.endsOn, msg`new end date`, false);
   const scope = textField(problems, "scope", draft.scope, CONTRACT_LIMITS.scope, null);
   const kpis = checkKpiDrafts(problems, contract.authority_id, draft.kpis ?? [], {
     firstPosition: view.kpis.length + 1,
@@ -122,7 +122,7 @@ function amendmentChanges(
     // has started, from the day it is added.
     reportsFrom: view.state === "not-started" ? null : londonToday(ctx.clock),
   });
-  if (problems.length > 0) throw new ValidationError("Check the amendment", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check the amendment`, problems);
   return {
     reason,
     changes: {
@@ -140,7 +140,7 @@ async function checkAmendment(ctx: Ctx, view: ContractView, changes: Changes): P
   const { contract } = view;
   if (changes.startsOn && view.state !== "not-started")
     throw new ConflictError(
-      "The contract has started: its start date can no longer be changed.",
+      msg`The contract has started: its start date can no longer be changed.`,
       "contract_started",
     );
   const newStart = changes.startsOn ?? contract.starts_on;
@@ -155,20 +155,20 @@ async function checkAmendment(ctx: Ctx, view: ContractView, changes: Changes): P
     changes.kpis.length === 0
   )
     combination.push({
-      message: "Nothing changes: give a new value, new dates, the new scope or KPIs to add",
+      message: msg`Nothing changes: give a new value, new dates, the new scope or KPIs to add`,
     });
   if (newEnd <= newStart)
-    combination.push({ field: "endsOn", message: "The end date must be after the start date" });
+    combination.push({ field: "endsOn", message: msg`The end date must be after the start date` });
   else if (changes.endsOn && newEnd < londonToday(ctx.clock))
     combination.push({
       field: "endsOn",
-      message: "The new end date has passed: to end the contract early, terminate it",
+      message: msg`The new end date has passed: to end the contract early, terminate it`,
     });
   const reported = lastReportedDay(view);
   if (changes.endsOn && reported && newEnd < reported)
     combination.push({
       field: "endsOn",
-      message: `Performance has been reported up to ${longDate(reported)}: the end date cannot be before it`,
+      message: msg`Performance has been reported up to ${longDate(reported)}: the end date cannot be before it`,
     });
   if ((changes.startsOn || changes.endsOn) && newEnd > newStart) {
     // s.33: every amendment that moves the term keeps a reserved contract within 5 years.
@@ -182,7 +182,7 @@ async function checkAmendment(ctx: Ctx, view: ContractView, changes: Changes): P
   if (kpiCount > CONTRACT_LIMITS.kpis)
     combination.push({
       field: "kpis",
-      message: `A contract has at most ${CONTRACT_LIMITS.kpis} KPIs: this one has ${view.kpis.length}, so add at most ${CONTRACT_LIMITS.kpis - view.kpis.length}`,
+      message: msg`A contract has at most ${CONTRACT_LIMITS.kpis} KPIs: this one has ${view.kpis.length}, so add at most ${CONTRACT_LIMITS.kpis - view.kpis.length}`,
     });
   const kpiRule = kpiRuleProblem(
     { awardValue: contract.award_value_pence, value: newValue },
@@ -191,7 +191,7 @@ async function checkAmendment(ctx: Ctx, view: ContractView, changes: Changes): P
   );
   if (kpiRule) combination.push(kpiRule);
   if (combination.length > 0)
-    throw new UnprocessableError("The amendment cannot be made as it stands", combination);
+    throw new UnprocessableError(msg`The amendment cannot be made as it stands`, combination);
 }
 
 /**
@@ -214,7 +214,7 @@ export async function amendContract(
     const view = await lockedView(within(ctx, trx), authorityId, contractId);
     const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
     const { contract } = view;
-    requireRunning(view, "amended");
+    requireRunning(view, msg`amended`);
     const { reason, changes } = amendmentChanges(ctx, view, draft);
     await checkAmendment(within(ctx, trx), view, changes);
     const number = contract.amendment_count + 1;
@@ -305,31 +305,31 @@ export async function terminateContract(
     const view = await lockedView(within(ctx, trx), authorityId, contractId);
     const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
     const { contract } = view;
-    requireRunning(view, "terminated");
+    requireRunning(view, msg`terminated`);
     const problems: FieldError[] = [];
     const reason = textField(
       problems,
       "reason",
       draft.reason,
       CONTRACT_LIMITS.reason,
-      "Give the reason for terminating the contract",
+      msg`Give the reason for terminating the contract`,
     );
-    const on = dateField(problems, "terminatedOn", draft.terminatedOn, "date the contract ends", true);
-    if (problems.length > 0) throw new ValidationError("Check the termination", problems);
+    const on = dateField(problems, "terminatedOn", draft.terminatedOn, msg`date the contract ends`, true);
+    if (problems.length > 0) throw new ValidationError(msg`Check the termination`, problems);
     const combination: FieldError[] = [];
     if (on > contract.ends_on)
       combination.push({
         field: "terminatedOn",
-        message: `The contract ends on ${longDate(contract.ends_on)} anyway: a termination date must be on or before it`,
+        message: msg`The contract ends on ${longDate(contract.ends_on)} anyway: a termination date must be on or before it`,
       });
     const reported = lastReportedDay(view);
     if (reported && on < reported)
       combination.push({
         field: "terminatedOn",
-        message: `Performance has been reported up to ${longDate(reported)}: the termination date cannot be before it`,
+        message: msg`Performance has been reported up to ${longDate(reported)}: the termination date cannot be before it`,
       });
     if (combination.length > 0)
-      throw new UnprocessableError("The termination cannot be recorded as it stands", combination);
+      throw new UnprocessableError(msg`The termination cannot be recorded as it stands`, combination);
     await repo.setTermination(trx, authorityId, contractId, {
       terminated_on: on,
       termination_reason: reason,

@@ -167,26 +167,26 @@ function checkDocuments(problems: FieldError[], drafts: DocumentDraft[]): Checke
   if (drafts.length > CONTRACT_LIMITS.documents)
     problems.push({
       field: "documents",
-      message: `A contract has at most ${CONTRACT_LIMITS.documents} documents`,
+      message: msg`A contract has at most ${CONTRACT_LIMITS.documents} documents`,
     });
   return drafts.slice(0, CONTRACT_LIMITS.documents).map((d, i) => {
     const filename = (d.filename ?? "").trim();
     if (filename === "")
       problems.push({
         field: `documents.${i}.filename`,
-        message: `Give document ${i + 1}'s file name, like contract.pdf`,
+        message: msg`Give document ${i + 1}'s file name, like contract.pdf`,
       });
     const content = d.content ?? decodeBase64(d.contentBase64);
     if (!content)
       problems.push({
         field: `documents.${i}.contentBase64`,
-        message: `Send document ${i + 1}'s content in base64`,
+        message: msg`Send document ${i + 1}'s content in base64`,
       });
     const title = (d.title ?? "").trim() || filename;
     if (title.length > CONTRACT_LIMITS.documentTitle)
       problems.push({
         field: `documents.${i}.title`,
-        message: `Enter document ${i + 1}'s title, ${CONTRACT_LIMITS.documentTitle} characters or fewer`,
+        message: msg`Enter document ${i + 1}'s title, ${CONTRACT_LIMITS.documentTitle} characters or fewer`,
       });
     return { title, filename, content };
   });
@@ -213,7 +213,7 @@ function checkFields(award: AwardForContract, authorityId: string, draft: Contra
     "title",
     draft.title,
     CONTRACT_LIMITS.title,
-    "Enter the contract's title",
+    msg`Enter the contract's title`,
   );
   const description = textField(
     problems,
@@ -222,19 +222,19 @@ function checkFields(award: AwardForContract, authorityId: string, draft: Contra
     CONTRACT_LIMITS.description,
     null,
   );
-  const given = moneyField(problems, draft, "Contract value");
+  const given = moneyField(problems, draft, msg`Contract value`);
   const valueReason = textField(problems, "valueReason", draft.valueReason, CONTRACT_LIMITS.reason, null);
-  const startsOn = dateField(problems, "startsOn", draft.startsOn, "start date", true);
-  const endsOn = dateField(problems, "endsOn", draft.endsOn, "end date", true);
+  const startsOn = dateField(problems, "startsOn", draft.startsOn, msg`start date`, true);
+  const endsOn = dateField(problems, "endsOn", draft.endsOn, msg`end date`, true);
   const mechanism = draft.paymentMechanism;
   if (!(PAYMENT_MECHANISMS as readonly string[]).includes(mechanism ?? ""))
     problems.push({
       field: "paymentMechanism",
-      message: "Choose the payment mechanism: fixed, fee per service, or linked to results",
+      message: msg`Choose the payment mechanism: fixed, fee per service, or linked to results`,
     });
   const kpis = checkKpiDrafts(problems, authorityId, draft.kpis ?? []);
   const documents = checkDocuments(problems, draft.documents ?? []);
-  if (problems.length > 0) throw new ValidationError("Check the contract's details", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check the contract's details`, problems);
   const value = (given ?? award.valuePence) as Pence;
   return {
     title,
@@ -265,16 +265,16 @@ async function checkCombination(
   const combination: FieldError[] = [];
   const today = londonToday(ctx.clock);
   if (c.endsOn <= c.startsOn)
-    combination.push({ field: "endsOn", message: "The end date must be after the start date" });
+    combination.push({ field: "endsOn", message: msg`The end date must be after the start date` });
   else if (c.endsOn < today)
     combination.push({
       field: "endsOn",
-      message: "The end date has passed: a contract that has ended cannot be entered",
+      message: msg`The end date has passed: a contract that has ended cannot be entered`,
     });
   else if (c.endsOn > addMonths(c.startsOn, CONTRACT_LIMITS.termYears * 12))
     combination.push({
       field: "endsOn",
-      message: `A contract runs for at most ${CONTRACT_LIMITS.termYears} years`,
+      message: msg`A contract runs for at most ${CONTRACT_LIMITS.termYears} years`,
     });
   else {
     const reserved = await reservedTermProblem(ctx, authorityId, award.tenderId, c);
@@ -284,12 +284,12 @@ async function checkCombination(
   if (shares !== WHOLE_BP)
     combination.push({
       field: "consortium",
-      message: `The supplier's and consortium members' shares add up to ${formatPercent(shares)}, not 100%: the award must be corrected first`,
+      message: msg`The supplier's and consortium members' shares add up to ${formatPercent(shares)}, not 100%: the award must be corrected first`,
     });
   if (c.value < award.valuePence && c.valueReason === "")
     combination.push({
       field: "valueReason",
-      message: `The value is below the ${formatMoney(award.valuePence as Pence)} awarded: give the reason, which is published with the contract`,
+      message: msg`The value is below the ${formatMoney(award.valuePence as Pence)} awarded: give the reason, which is published with the contract`,
     });
   const kpiRule = kpiRuleProblem({ awardValue: award.valuePence, value: c.value }, c.kpis.length, "kpis");
   if (kpiRule) combination.push(kpiRule);
@@ -302,7 +302,7 @@ async function checkCombination(
       message: noRegistrationMessage(award.supplierName, award.regulatedActivity),
     });
   if (combination.length > 0)
-    throw new UnprocessableError("The contract cannot be entered as it stands", combination);
+    throw new UnprocessableError(msg`The contract cannot be entered as it stands`, combination);
 }
 
 /** Writes a checked contract, its KPIs and documents; marks the award contracted; audits; tells the supplier. */

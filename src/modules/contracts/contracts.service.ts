@@ -131,7 +131,7 @@ export function moneyField(
     if (!/^\d{1,18}$/.test(draft.valuePence)) {
       problems.push({
         field: "valuePence",
-        message: `${label}: give a whole number of pence, like "125000000"`,
+        message: msg`${label}: give a whole number of pence, like "125000000"`,
       });
       return null;
     }
@@ -140,7 +140,7 @@ export function moneyField(
   if (draft.value !== undefined && draft.value.trim() !== "") {
     const parsed = parseMoney(draft.value);
     if (!parsed.ok) {
-      problems.push({ field: "value", message: `${label}: ${parsed.error}` });
+      problems.push({ field: "value", message: msg`${label}: ${parsed.error}` });
       return null;
     }
     return parsed.value;
@@ -158,11 +158,11 @@ export function dateField(
 ): string {
   const v = typeof value === "string" ? value.trim() : "";
   if (v === "") {
-    if (required) problems.push({ field, message: `Enter the ${label}` });
+    if (required) problems.push({ field, message: msg`Enter the ${label}` });
     return "";
   }
   if (!isIsoDate(v)) {
-    problems.push({ field, message: `Enter the ${label} as a real date, like 1 April 2027` });
+    problems.push({ field, message: msg`Enter the ${label} as a real date, like 1 April 2027` });
     return "";
   }
   return v;
@@ -194,28 +194,28 @@ export function checkKpiDrafts(
   },
 ): CheckedKpi[] {
   if (drafts.length > CONTRACT_LIMITS.kpis)
-    problems.push({ field: "kpis", message: `A contract has at most ${CONTRACT_LIMITS.kpis} KPIs` });
+    problems.push({ field: "kpis", message: msg`A contract has at most ${CONTRACT_LIMITS.kpis} KPIs` });
   return drafts.slice(0, CONTRACT_LIMITS.kpis).map((k, i) => {
     const n = added.firstPosition + i;
     const frequency = Number(k.frequencyMonths);
     if (!(KPI_FREQUENCIES as readonly number[]).includes(frequency))
       problems.push({
         field: `kpis.${i}.frequencyMonths`,
-        message: `Choose how often KPI ${n} is reported: every 1, 3, 6 or 12 months`,
+        message: msg`Choose how often KPI ${n} is reported: every 1, 3, 6 or 12 months`,
       });
     const { kpiName, kpiMeasure, kpiTarget } = CONTRACT_LIMITS;
     return {
       authority_id: authorityId,
       position: n,
-      name: textField(problems, `kpis.${i}.name`, k.name, kpiName, `Enter KPI ${n}'s name`),
+      name: textField(problems, `kpis.${i}.name`, k.name, kpiName, msg`Enter KPI ${n}'s name`),
       measure: textField(
         problems,
         `kpis.${i}.measure`,
         k.measure,
         kpiMeasure,
-        `Say what KPI ${n} measures and how`,
+        msg`Say what KPI ${n} measures and how`,
       ),
-      target: textField(problems, `kpis.${i}.target`, k.target, kpiTarget, `Enter KPI ${n}'s target`),
+      target: textField(problems, `kpis.${i}.target`, k.target, kpiTarget, msg`Enter KPI ${n}'s target`),
       frequency_months: frequency,
       added_by_amendment: added.byAmendment,
       reports_from: added.reportsFrom,
@@ -237,13 +237,13 @@ export function kpiRuleProblem(
 ): FieldError | null {
   const counted = values.awardValue > values.value ? values.awardValue : values.value;
   if (counted <= KPI_THRESHOLD_PENCE || kpiCount >= MIN_KPIS_OVER_THRESHOLD) return null;
-  const worth =
-    values.awardValue > values.value
-      ? `was awarded at ${formatMoney(values.awardValue as Pence)}`
-      : `is worth ${formatMoney(values.value as Pence)}`;
+  const threshold = formatMoney(KPI_THRESHOLD_PENCE as Pence);
   return {
     field,
-    message: `A contract awarded or worth over ${formatMoney(KPI_THRESHOLD_PENCE as Pence)} needs at least ${MIN_KPIS_OVER_THRESHOLD} KPIs: this one ${worth} and has ${kpiCount}`,
+    message:
+      values.awardValue > values.value
+        ? msg`A contract awarded or worth over ${threshold} needs at least ${MIN_KPIS_OVER_THRESHOLD} KPIs: this one was awarded at ${formatMoney(values.awardValue as Pence)} and has ${kpiCount}`
+        : msg`A contract awarded or worth over ${threshold} needs at least ${MIN_KPIS_OVER_THRESHOLD} KPIs: this one is worth ${formatMoney(values.value as Pence)} and has ${kpiCount}`,
   };
 }
 
@@ -273,7 +273,7 @@ export async function reservedTermProblem(
   if (!(await tenderReserved(ctx, authorityId, tenderId))) return null;
   return {
     field: "endsOn",
-    message: `This contract is reserved to public service mutuals, so it runs for at most 5 years (Procurement Act 2023, s.33): from ${longDate(term.startsOn)} it must end by ${longDate(lastDay)}`,
+    message: msg`This contract is reserved to public service mutuals, so it runs for at most 5 years (Procurement Act 2023, s.33): from ${longDate(term.startsOn)} it must end by ${longDate(lastDay)}`,
   };
 }
 
