@@ -24,6 +24,7 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import { collect, type Panel } from "../../lib/ports.ts";
 import {
@@ -86,10 +87,10 @@ export interface ProjectInput {
 }
 
 const DATE_LABELS: Record<PlannedDate, string> = {
-  marketEngagementDate: "market engagement",
-  tenderDate: "tender",
-  awardDate: "award",
-  startDate: "start",
+  marketEngagementDate: msg`market engagement`,
+  tenderDate: msg`tender`,
+  awardDate: msg`award`,
+  startDate: msg`start`,
 };
 
 /** Each field in its format (400 naming every field at fault), or the input as far as the fields go. */
@@ -100,42 +101,49 @@ async function checkFields(ctx: Ctx, draft: ProjectDraft): Promise<ProjectInput>
     const value = (draft[name] ?? "").trim();
     if (value === "" && required) problems.push({ field: name, message: required });
     else if (value.length > PROJECT_LIMITS[name])
-      problems.push({ field: name, message: `Enter ${PROJECT_LIMITS[name]} characters or fewer` });
+      problems.push({ field: name, message: msg`Enter ${PROJECT_LIMITS[name]} characters or fewer` });
     return value;
   };
-  const title = text("title", "Enter the project's title");
+  const title = text("title", msg`Enter the project's title`);
   const description = text("description", null);
-  const need = text("need", "Enter the need the project meets");
+  const need = text("need", msg`Enter the need the project meets`);
   const categoryCode = draft.categoryCode ?? "";
-  if (categoryCode === "") problems.push({ field: "categoryCode", message: "Choose the service category" });
+  if (categoryCode === "")
+    problems.push({ field: "categoryCode", message: msg`Choose the service category` });
   else if (!(await existingCategoryCodes(db, [categoryCode])).has(categoryCode))
-    problems.push({ field: "categoryCode", message: "Choose a service category from the list" });
+    problems.push({ field: "categoryCode", message: msg`Choose a service category from the list` });
   const areaCode = (draft.areaCode ?? "").trim();
-  if (areaCode === "") problems.push({ field: "areaCode", message: "Enter the area's GSS code" });
+  if (areaCode === "") problems.push({ field: "areaCode", message: msg`Enter the area's GSS code` });
   else if (!(await repo.areaExists(db, areaCode)))
-    problems.push({ field: "areaCode", message: "Enter a known GSS area code, like E10000901" });
+    problems.push({ field: "areaCode", message: msg`Enter a known GSS area code, like E10000901` });
   const money = parseMoney(draft.estimatedValue ?? "");
-  if (!money.ok) problems.push({ field: "estimatedValue", message: `Estimated value: ${money.error}` });
+  if (!money.ok) problems.push({ field: "estimatedValue", message: msg`Estimated value: ${money.error}` });
   const dates = {} as Record<PlannedDate, string>;
   for (const name of PLANNED_DATES) {
     const value = draft[name] ?? "";
     if (!isIsoDate(value))
-      problems.push({ field: name, message: `Enter the planned ${DATE_LABELS[name]} date as a real date` });
+      problems.push({
+        field: name,
+        message: msg`Enter the planned ${DATE_LABELS[name]} date as a real date`,
+      });
     dates[name] = value;
   }
   const serviceIds = [...new Set(draft.serviceIds ?? [])];
   if (serviceIds.length === 0)
-    problems.push({ field: "serviceIds", message: "Choose at least one service the project covers" });
+    problems.push({ field: "serviceIds", message: msg`Choose at least one service the project covers` });
   else if (serviceIds.length > PROJECT_LIMITS.services || !serviceIds.every(isUuid))
-    problems.push({ field: "serviceIds", message: "Choose the services from the register" });
+    problems.push({ field: "serviceIds", message: msg`Choose the services from the register` });
   const participantIds = [...new Set(draft.participantIds ?? [])];
   const participantsKnown =
     participantIds.length <= PROJECT_LIMITS.participants &&
     participantIds.every(isUuid) &&
     (await repo.existingAuthorities(db, participantIds)).size === participantIds.length;
   if (!participantsKnown)
-    problems.push({ field: "participantIds", message: "Choose the participating authorities from the list" });
-  if (problems.length > 0 || !money.ok) throw new ValidationError("Check the project's details", problems);
+    problems.push({
+      field: "participantIds",
+      message: msg`Choose the participating authorities from the list`,
+    });
+  if (problems.length > 0 || !money.ok) throw new ValidationError(msg`Check the project's details`, problems);
   const estimatedValue = money.value;
   return {
     title,
@@ -166,12 +174,12 @@ export async function checkProject(
   if (onRegister.size !== serviceIds.length)
     invalid.push({
       field: "serviceIds",
-      message: "A project covers services on the lead authority's own register only",
+      message: msg`A project covers services on the lead authority's own register only`,
     });
   if (participantIds.includes(authorityId))
     invalid.push({
       field: "participantIds",
-      message: "The lead authority is not one of the authorities it commissions on behalf of",
+      message: msg`The lead authority is not one of the authorities it commissions on behalf of`,
     });
   for (let i = 1; i < PLANNED_DATES.length; i++) {
     const before = PLANNED_DATES[i - 1] as PlannedDate;
@@ -179,11 +187,15 @@ export async function checkProject(
     if (dates[name] < dates[before])
       invalid.push({
         field: name,
-        message: `The ${DATE_LABELS[name]} date must be on or after the ${DATE_LABELS[before]} date`,
+        message: msg`The ${DATE_LABELS[name]} date must be on or after the ${DATE_LABELS[before]} date`,
       });
   }
   if (invalid.length > 0)
-    throw new UnprocessableError("These details do not fit together", invalid, "project_invalid_combination");
+    throw new UnprocessableError(
+      msg`These details do not fit together`,
+      invalid,
+      "project_invalid_combination",
+    );
   return input;
 }
 
@@ -331,10 +343,10 @@ export async function recordProcurementStarted(
   startedOn: string,
 ): Promise<void> {
   if (!isIsoDate(startedOn))
-    throw new ValidationError("Enter when the procurement started", [
+    throw new ValidationError(msg`Enter when the procurement started`, [
       {
         field: "startedOn",
-        message: "Enter the date the procurement started as a real date, like 14 1 2027",
+        message: msg`Enter the date the procurement started as a real date, like 14 1 2027`,
       },
     ]);
   await transaction(ctx.db, async (trx) => {
@@ -343,13 +355,13 @@ export async function recordProcurementStarted(
     if (!locked) throw new NotFoundError("commissioning project");
     if (locked.procurement_started_on)
       throw new ConflictError(
-        `The procurement for this project was already recorded as started on ${longDate(locked.procurement_started_on)}.`,
+        msg`The procurement for this project was already recorded as started on ${longDate(locked.procurement_started_on)}.`,
         "procurement_already_started",
       );
     if (startedOn > londonToday(clock))
       throw new UnprocessableError(
-        "The procurement cannot have started in the future",
-        [{ field: "startedOn", message: "Enter a date that is today or in the past" }],
+        msg`The procurement cannot have started in the future`,
+        [{ field: "startedOn", message: msg`Enter a date that is today or in the past` }],
         "procurement_start_in_future",
       );
     await repo.updateProject(trx, authorityId, projectId, {
@@ -421,8 +433,7 @@ export function draftOf(project: repo.ProjectRow): Required<ProjectDraft> {
   };
 }
 
-const PUBLISHED =
-  "This project has been published and its pipeline notice issued; a published project cannot be changed.";
+const PUBLISHED = msg`This project has been published and its pipeline notice issued; a published project cannot be changed.`;
 
 /**
  * Changes a draft project (409 once published): `changes` over its details, checked whole, audited.
@@ -492,7 +503,7 @@ export async function recordProjectPublished(
     const locked = isUuid(projectId) ? await repo.lockProject(trx, authorityId, projectId) : undefined;
     if (!locked) throw new NotFoundError("commissioning project");
     if (locked.status === "published")
-      throw new ConflictError("This project has already been published.", "project_published");
+      throw new ConflictError(msg`This project has already been published.`, "project_published");
     const at = ctx.clock.now();
     await repo.updateProject(trx, authorityId, projectId, {
       status: "published",

@@ -18,6 +18,7 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { addMonths, isIsoDate, londonToday } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { type Pence, parseMoney } from "../../lib/money.ts";
 import {
   actorOf,
@@ -104,42 +105,46 @@ export async function checkService(
 ): Promise<ServiceInput> {
   const problems: FieldError[] = [];
   const name = (draft.name ?? "").trim();
-  if (name === "") problems.push({ field: "name", message: "Enter the service's name" });
+  if (name === "") problems.push({ field: "name", message: msg`Enter the service's name` });
   else if (name.length > LIMITS.name)
-    problems.push({ field: "name", message: `Enter a name of ${LIMITS.name} characters or fewer` });
+    problems.push({ field: "name", message: msg`Enter a name of ${LIMITS.name} characters or fewer` });
   if (!oneOf(SERVICE_KINDS, draft.kind))
     problems.push({
       field: "kind",
-      message: "Choose the kind of service: individual, neighbourhood or commissioned",
+      message: msg`Choose the kind of service: individual, neighbourhood or commissioned`,
     });
   const categoryCode = draft.categoryCode ?? "";
-  if (categoryCode === "") problems.push({ field: "categoryCode", message: "Choose the service category" });
+  if (categoryCode === "")
+    problems.push({ field: "categoryCode", message: msg`Choose the service category` });
   else if (!(await existingCategoryCodes(db, [categoryCode])).has(categoryCode))
-    problems.push({ field: "categoryCode", message: "Choose a service category from the list" });
+    problems.push({ field: "categoryCode", message: msg`Choose a service category from the list` });
   if (!oneOf(PROVIDER_TYPES, draft.providerType))
-    problems.push({ field: "providerType", message: "Choose who provides the service now" });
+    problems.push({ field: "providerType", message: msg`Choose who provides the service now` });
   const providerOrganisationId = draft.providerOrganisationId ? draft.providerOrganisationId : null;
   if (providerOrganisationId !== null) {
     if (!isUuid(providerOrganisationId) || !(await repo.organisationExists(db, providerOrganisationId)))
       problems.push({
         field: "providerOrganisationId",
-        message: "Choose the provider from the directory of organisations",
+        message: msg`Choose the provider from the directory of organisations`,
       });
   }
   const money = parseMoney(draft.annualCost ?? "");
-  if (!money.ok) problems.push({ field: "annualCost", message: `Annual cost: ${money.error}` });
+  if (!money.ok) problems.push({ field: "annualCost", message: msg`Annual cost: ${money.error}` });
   const contractEnd = draft.contractEnd ? draft.contractEnd : null;
   if (contractEnd !== null && !isIsoDate(contractEnd))
-    problems.push({ field: "contractEnd", message: "Enter the contract end as a real date, like 31 3 2027" });
+    problems.push({
+      field: "contractEnd",
+      message: msg`Enter the contract end as a real date, like 31 3 2027`,
+    });
   if (!oneOf(SERVICE_STATUSES, draft.status))
-    problems.push({ field: "status", message: "Choose the service's status" });
+    problems.push({ field: "status", message: msg`Choose the service's status` });
   const description = (draft.description ?? "").trim();
   if (description.length > LIMITS.description)
     problems.push({
       field: "description",
-      message: `Enter a description of ${LIMITS.description} characters or fewer`,
+      message: msg`Enter a description of ${LIMITS.description} characters or fewer`,
     });
-  if (problems.length > 0 || !money.ok) throw new ValidationError("Check the service's details", problems);
+  if (problems.length > 0 || !money.ok) throw new ValidationError(msg`Check the service's details`, problems);
   const input: ServiceInput = {
     name,
     kind: draft.kind as ServiceKind,
@@ -153,7 +158,11 @@ export async function checkService(
   };
   const invalid = combinationProblems(input);
   if (invalid.length > 0)
-    throw new UnprocessableError("These details do not fit together", invalid, "service_invalid_combination");
+    throw new UnprocessableError(
+      msg`These details do not fit together`,
+      invalid,
+      "service_invalid_combination",
+    );
   return input;
 }
 
@@ -163,15 +172,15 @@ export function combinationProblems(input: ServiceInput): FieldError[] {
   if (input.providerType === "in-house" && input.providerOrganisationId !== null)
     problems.push({
       field: "providerOrganisationId",
-      message: "An in-house service has no provider organisation: remove it, or choose who provides it",
+      message: msg`An in-house service has no provider organisation: remove it, or choose who provides it`,
     });
   if (input.providerType !== "in-house" && input.providerOrganisationId === null)
     problems.push({
       field: "providerOrganisationId",
-      message: "Choose the organisation that provides the service now",
+      message: msg`Choose the organisation that provides the service now`,
     });
   if (input.providerType === "contracted" && input.contractEnd === null)
-    problems.push({ field: "contractEnd", message: "Enter when the current contract ends" });
+    problems.push({ field: "contractEnd", message: msg`Enter when the current contract ends` });
   const needs: Partial<Record<ServiceStatus, ProviderType>> = {
     "in-house": "in-house",
     mutualised: "mutual",
@@ -181,7 +190,12 @@ export function combinationProblems(input: ServiceInput): FieldError[] {
   if (needed && input.providerType !== needed)
     problems.push({
       field: "status",
-      message: `A service that is ${input.status} must be provided by ${needed === "in-house" ? "the in-house team" : needed === "mutual" ? "a mutual spin-out" : "a community body"}`,
+      message:
+        needed === "in-house"
+          ? msg`A service that is in-house must be provided by the in-house team`
+          : needed === "mutual"
+            ? msg`A service that is mutualised must be provided by a mutual spin-out`
+            : msg`A service that is devolved must be provided by a community body`,
     });
   return problems;
 }
@@ -366,31 +380,34 @@ export function checkAppraisal(input: AppraisalInput): {
   const problems: FieldError[] = [];
   const options = [...new Set(input.options)];
   if (options.some((o) => !oneOf(APPRAISAL_OPTIONS, o)))
-    problems.push({ field: "options", message: "Choose the options considered from the list" });
+    problems.push({ field: "options", message: msg`Choose the options considered from the list` });
   else if (options.length < MIN_APPRAISAL_OPTIONS)
     problems.push({
       field: "options",
-      message: `Choose at least ${MIN_APPRAISAL_OPTIONS} options that were considered`,
+      message: msg`Choose at least ${MIN_APPRAISAL_OPTIONS} options that were considered`,
     });
   const evidence = input.evidence.trim();
   if (evidence === "")
-    problems.push({ field: "evidence", message: "Enter the evidence the appraisal weighed" });
+    problems.push({ field: "evidence", message: msg`Enter the evidence the appraisal weighed` });
   else if (evidence.length > LIMITS.evidence)
-    problems.push({ field: "evidence", message: `Enter evidence of ${LIMITS.evidence} characters or fewer` });
+    problems.push({
+      field: "evidence",
+      message: msg`Enter evidence of ${LIMITS.evidence} characters or fewer`,
+    });
   if (!oneOf(APPRAISAL_OPTIONS, input.decision))
-    problems.push({ field: "decision", message: "Choose the decision" });
+    problems.push({ field: "decision", message: msg`Choose the decision` });
   const reasons = input.reasons.trim();
-  if (reasons === "") problems.push({ field: "reasons", message: "Enter the reasons for the decision" });
+  if (reasons === "") problems.push({ field: "reasons", message: msg`Enter the reasons for the decision` });
   else if (reasons.length > LIMITS.reasons)
-    problems.push({ field: "reasons", message: `Enter reasons of ${LIMITS.reasons} characters or fewer` });
-  if (problems.length > 0) throw new ValidationError("Check the option appraisal", problems);
+    problems.push({ field: "reasons", message: msg`Enter reasons of ${LIMITS.reasons} characters or fewer` });
+  if (problems.length > 0) throw new ValidationError(msg`Check the option appraisal`, problems);
   if (!options.includes(input.decision))
     throw new UnprocessableError(
-      "The decision must be one of the options considered",
+      msg`The decision must be one of the options considered`,
       [
         {
           field: "decision",
-          message: "Choose a decision from the options considered, or tick it as considered",
+          message: msg`Choose a decision from the options considered, or tick it as considered`,
         },
       ],
       "decision_not_considered",
@@ -468,7 +485,7 @@ export async function recordAppraisalPublished(
     if (!appraisal) throw new NotFoundError("option appraisal");
     if (appraisal.status === "published")
       throw new ConflictError(
-        "This option appraisal has already been published and cannot be changed. Record a new one to supersede it.",
+        msg`This option appraisal has already been published and cannot be changed. Record a new one to supersede it.`,
         "appraisal_published",
       );
     await repo.publishAppraisal(trx, authorityId, appraisalId, clock.now());
