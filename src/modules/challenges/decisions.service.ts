@@ -16,6 +16,7 @@ import {
 } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { addDays, isIsoDate, londonDate, londonToday, longDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { actorOf, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
@@ -83,7 +84,7 @@ export async function recordConsideration(
     if (closed) throw closed;
     if (challenge.status === "considered")
       throw new ConflictError(
-        "The consideration of this expression of interest has already been recorded.",
+        msg`The consideration of this expression of interest has already been recorded.`,
         "already_considered",
       );
     const problems: FieldError[] = [];
@@ -92,21 +93,21 @@ export async function recordConsideration(
     if (consideredBy === "" || consideredBy.length > 1000)
       problems.push({
         field: "consideredBy",
-        message: "Enter who considered it: the officers' names or roles (up to 1,000 characters)",
+        message: msg`Enter who considered it: the officers' names or roles (up to 1,000 characters)`,
       });
     if (!isIsoDate(input.consideredOn))
       problems.push({
         field: "consideredOn",
-        message: "Enter the date it was considered as a real date, like 3 12 2026",
+        message: msg`Enter the date it was considered as a real date, like 3 12 2026`,
       });
     if (evidence === "" || evidence.length > TEXT_LIMIT)
-      problems.push({ field: "evidence", message: "Enter the evidence weighed in considering it" });
-    if (problems.length > 0) throw new ValidationError("Check the record of consideration", problems);
+      problems.push({ field: "evidence", message: msg`Enter the evidence weighed in considering it` });
+    if (problems.length > 0) throw new ValidationError(msg`Check the record of consideration`, problems);
     const submittedOn = londonDate(challenge.submitted_at as Date);
     if (input.consideredOn > londonToday(ctx.clock) || input.consideredOn < submittedOn)
       throw new UnprocessableError(
-        "The date of consideration must fall between the submission and today",
-        [{ field: "consideredOn", message: `Enter a date from ${longDate(submittedOn)} to today` }],
+        msg`The date of consideration must fall between the submission and today`,
+        [{ field: "consideredOn", message: msg`Enter a date from ${longDate(submittedOn)} to today` }],
         "consideration_date_invalid",
       );
     const now = ctx.clock.now();
@@ -136,11 +137,11 @@ function checkGrounds(grounds: readonly string[], field: string, required: strin
   const unknown = unique.filter((g) => !(REJECTION_GROUNDS as readonly string[]).includes(g));
   if (unknown.length > 0)
     throw new UnprocessableError(
-      "An expression of interest may be rejected only on the grounds in the statute",
+      msg`An expression of interest may be rejected only on the grounds in the statute`,
       [
         {
           field,
-          message: `Choose grounds from the statutory list only (${REJECTION_GROUNDS.join(", ")}); not: ${unknown.join(", ")}`,
+          message: msg`Choose grounds from the statutory list only (${REJECTION_GROUNDS.join(", ")}); not: ${unknown.join(", ")}`,
         },
       ],
       "ground_not_in_statute",
@@ -172,23 +173,23 @@ export async function proposeModification(
     if (closed) throw closed;
     if (challenge.status !== "considered")
       throw new ConflictError(
-        "Record that you considered this expression of interest before proposing a modification.",
+        msg`Record that you considered this expression of interest before proposing a modification.`,
         "not_considered",
       );
     if (challenge.agreed_on)
       throw new ConflictError(
-        "The body has already agreed to the proposed modification: decide to modify.",
+        msg`The body has already agreed to the proposed modification: decide to modify.`,
         "modification_agreed",
       );
     const modification = input.modification.trim();
     if (modification === "" || modification.length > TEXT_LIMIT)
-      throw new ValidationError("Describe the modification", [
-        { field: "modification", message: "Describe the modification you propose" },
+      throw new ValidationError(msg`Describe the modification`, [
+        { field: "modification", message: msg`Describe the modification you propose` },
       ]);
     const grounds = checkGrounds(
       input.grounds,
       "grounds",
-      "Choose the grounds on which you would otherwise reject it: a modification is only for an EOI you would otherwise reject",
+      msg`Choose the grounds on which you would otherwise reject it: a modification is only for an EOI you would otherwise reject`,
     );
     const now = ctx.clock.now();
     await repo.updateChallenge(trx, authorityId, id, {
@@ -227,12 +228,12 @@ export async function agreeToModification(ctx: Ctx, authorityId: string, id: str
     if (closed) throw closed;
     if (!challenge.modification)
       throw new ConflictError(
-        "The authority has not proposed a modification to agree to.",
+        msg`The authority has not proposed a modification to agree to.`,
         "no_modification",
       );
     if (challenge.agreed_on)
       throw new ConflictError(
-        "Your agreement to the modification is already recorded.",
+        msg`Your agreement to the modification is already recorded.`,
         "modification_agreed",
       );
     const now = ctx.clock.now();
@@ -254,8 +255,8 @@ export async function agreeToModification(ctx: Ctx, authorityId: string, id: str
     const authority = await authorityById(trx, authorityId);
     await notifyAuthorityEditors(trx, ctx.clock, actorOf(p), authority, id, {
       kind: "challenge.modification-agreed",
-      subject: "The body agreed to the proposed modification",
-      body: "The body that made the expression of interest has agreed to your proposed modification. You can now decide to modify and accept it.",
+      subject: msg`The body agreed to the proposed modification`,
+      body: msg`The body that made the expression of interest has agreed to your proposed modification. You can now decide to modify and accept it.`,
     });
     return challengeOf(within(ctx, trx), authorityId, id);
   });
@@ -282,11 +283,11 @@ export async function addWrittenAgreement(
     if (closed) throw closed;
     if (!challenge.modification || !challenge.modification_proposed_at)
       throw new ConflictError(
-        "Propose the modification before recording the body's agreement to it.",
+        msg`Propose the modification before recording the body's agreement to it.`,
         "no_modification",
       );
     if (challenge.agreed_on)
-      throw new ConflictError("The body's agreement is already recorded.", "modification_agreed");
+      throw new ConflictError(msg`The body's agreement is already recorded.`, "modification_agreed");
     const evidence = checkWrittenAgreement(ctx, challenge.modification_proposed_at, input);
     const now = ctx.clock.now();
     await repo.updateChallenge(trx, authorityId, id, {
@@ -314,20 +315,19 @@ function checkWrittenAgreement(ctx: Ctx, proposedAt: Date, input: WrittenAgreeme
   if (!isIsoDate(input.agreedOn))
     problems.push({
       field: "agreedOn",
-      message: "Enter the date the body agreed in writing, as a real date",
+      message: msg`Enter the date the body agreed in writing, as a real date`,
     });
   if (evidence === "" || evidence.length > TEXT_LIMIT)
     problems.push({
       field: "agreementEvidence",
-      message:
-        "Enter the evidence of the body's written agreement: the letter or email, its date and who signed it",
+      message: msg`Enter the evidence of the body's written agreement: the letter or email, its date and who signed it`,
     });
-  if (problems.length > 0) throw new ValidationError("Check the record of agreement", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check the record of agreement`, problems);
   const proposedOn = londonDate(proposedAt);
   if (input.agreedOn > londonToday(ctx.clock) || input.agreedOn < proposedOn)
     throw new UnprocessableError(
-      "The body can only have agreed after the modification was proposed, and not in the future",
-      [{ field: "agreedOn", message: `Enter a date from ${longDate(proposedOn)} to today` }],
+      msg`The body can only have agreed after the modification was proposed, and not in the future`,
+      [{ field: "agreedOn", message: msg`Enter a date from ${longDate(proposedOn)} to today` }],
       "agreement_date_invalid",
     );
   return evidence;
@@ -341,10 +341,23 @@ export interface DecisionInput {
   reasons: string;
 }
 
-const DECISION_VERB: Record<Decision, string> = {
-  accepted: "accepted",
-  modified: "accepted with a modification",
-  rejected: "rejected",
+/** What the applicant is told of each decision: the notice's subject and its first paragraph. */
+const DECISION_TOLD: Record<
+  Decision,
+  (authority: string, service: string) => { subject: string; body: string }
+> = {
+  accepted: (authority, service) => ({
+    subject: msg`Your expression of interest for ${service} was accepted`,
+    body: msg`${authority} has accepted your expression of interest for ${service}.`,
+  }),
+  modified: (authority, service) => ({
+    subject: msg`Your expression of interest for ${service} was accepted with a modification`,
+    body: msg`${authority} has accepted with a modification your expression of interest for ${service}.`,
+  }),
+  rejected: (authority, service) => ({
+    subject: msg`Your expression of interest for ${service} was rejected`,
+    body: msg`${authority} has rejected your expression of interest for ${service}.`,
+  }),
 };
 
 /**
@@ -397,15 +410,21 @@ export async function recordDecision(
       changes: { decision, grounds, reasons, projectId },
     });
     const service = await repo.serviceOnRegister(trx, authorityId, challenge.service_id);
-    const groundText = grounds ? `\n\nGrounds: ${grounds.map((g) => GROUND_TEXT[g]).join("; ")}.` : "";
+    const serviceName = service?.name ?? "";
+    const told = DECISION_TOLD[decision](authority.name, serviceName);
     await notifyApplicant(trx, ctx.clock, actorIn(ctx), challenge, authority, {
       kind: "challenge.decided",
-      subject: `Your expression of interest for ${service?.name ?? "a service"} was ${DECISION_VERB[decision]}`,
-      body: `${authority.name} has ${DECISION_VERB[decision]} your expression of interest for ${service?.name ?? "the service"}.${groundText}\n\nReasons: ${reasons}${
-        projectId
-          ? "\n\nA procurement exercise open to all will follow, within the period the authority has published."
-          : ""
-      }`,
+      subject: told.subject,
+      body: [
+        told.body,
+        ...(grounds ? [msg`Grounds: ${grounds.map((g) => GROUND_TEXT[g]).join("; ")}.`] : []),
+        msg`Reasons: ${reasons}`,
+        ...(projectId
+          ? [
+              msg`A procurement exercise open to all will follow, within the period the authority has published.`,
+            ]
+          : []),
+      ].join("\n\n"),
     });
     return { projectId };
   });
@@ -422,13 +441,13 @@ function checkDecision(
   const closed = closedConflict(challenge);
   if (closed) throw closed;
   if (!(DECISIONS as readonly string[]).includes(input.decision))
-    throw new ValidationError("Choose the decision", [
-      { field: "decision", message: "Choose accept, modify or reject" },
+    throw new ValidationError(msg`Choose the decision`, [
+      { field: "decision", message: msg`Choose accept, modify or reject` },
     ]);
   const decision = input.decision as Decision;
   if (challenge.status !== "considered")
     throw new ConflictError(
-      "Record that you considered this expression of interest — who, when and the evidence weighed — before deciding it.",
+      msg`Record that you considered this expression of interest — who, when and the evidence weighed — before deciding it.`,
       "not_considered",
     );
   const reasons = input.reasons.trim();
@@ -436,17 +455,17 @@ function checkDecision(
   if (reasons === "")
     invalid.push({
       field: "reasons",
-      message: "Enter the reasons for the decision: they are sent to the body and published",
+      message: msg`Enter the reasons for the decision: they are sent to the body and published`,
     });
   else if (reasons.length > TEXT_LIMIT)
-    invalid.push({ field: "reasons", message: `Enter reasons of ${TEXT_LIMIT} characters or fewer` });
+    invalid.push({ field: "reasons", message: msg`Enter reasons of ${TEXT_LIMIT} characters or fewer` });
   let grounds: RejectionGround[] | null = null;
   if (decision === "rejected") {
     try {
       grounds = checkGrounds(
         input.grounds ?? [],
         "grounds",
-        "Choose at least one statutory ground of rejection",
+        msg`Choose at least one statutory ground of rejection`,
       );
     } catch (error) {
       if (!(error instanceof UnprocessableError)) throw error;
@@ -455,15 +474,19 @@ function checkDecision(
   } else if ((input.grounds ?? []).some((g) => g.trim() !== ""))
     invalid.push({
       field: "grounds",
-      message: "Grounds of rejection apply only to a rejection: untick them, or choose reject",
+      message: msg`Grounds of rejection apply only to a rejection: untick them, or choose reject`,
     });
   if (invalid.length > 0)
-    throw new UnprocessableError("The decision cannot be recorded as it stands", invalid, "decision_invalid");
+    throw new UnprocessableError(
+      msg`The decision cannot be recorded as it stands`,
+      invalid,
+      "decision_invalid",
+    );
   if (decision === "modified" && (!challenge.modification || !challenge.agreed_on))
     throw new ConflictError(
       challenge.modification
-        ? "The body has not agreed to the proposed modification. It can agree on OpenPS, or record its written agreement, before you decide to modify."
-        : "Propose the modification, naming the grounds on which you would otherwise reject it, and record the body's agreement before deciding to modify.",
+        ? msg`The body has not agreed to the proposed modification. It can agree on OpenPS, or record its written agreement, before you decide to modify.`
+        : msg`Propose the modification, naming the grounds on which you would otherwise reject it, and record the body's agreement before deciding to modify.`,
       "modification_not_agreed",
     );
   return { decision, grounds, reasons };
@@ -485,7 +508,7 @@ async function createProjectFor(ctx: Ctx, authority: Authority, challenge: Chall
     const areaCode = authority.area_code ?? ((await repo.areaExists(trx, "K02000001")) ? "K02000001" : null);
     if (!areaCode)
       throw new ConflictError(
-        `${authority.name} has no area recorded, which a commissioning project needs. Ask a platform administrator to record it.`,
+        msg`${authority.name} has no area recorded, which a commissioning project needs. Ask a platform administrator to record it.`,
         "authority_without_area",
       );
     const need =

@@ -16,6 +16,7 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import type { Panel } from "../../lib/ports.ts";
 import { actorOf, requireAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
@@ -72,9 +73,9 @@ export interface PolicyInput {
 }
 
 const POLICY_LABELS = {
-  decisionPeriodDays: "the period within which you decide",
-  minProcurementDays: "the minimum period before the procurement starts",
-  maxProcurementDays: "the maximum period before the procurement starts",
+  decisionPeriodDays: msg`the period within which you decide`,
+  minProcurementDays: msg`the minimum period before the procurement starts`,
+  maxProcurementDays: msg`the maximum period before the procurement starts`,
 } as const;
 
 /** Whole days, as a number or the digits of a form field. */
@@ -94,18 +95,18 @@ export function checkPolicy(input: PolicyInput): PolicyValues {
     if (days === null || days < min || days > max)
       problems.push({
         field: name,
-        message: `Enter ${POLICY_LABELS[name]} as a whole number of days from ${min} to ${max}`,
+        message: msg`Enter ${POLICY_LABELS[name]} as a whole number of days from ${min} to ${max}`,
       });
     values[name] = days ?? 0;
   }
-  if (problems.length > 0) throw new ValidationError("Check the Right to Challenge policy", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check the Right to Challenge policy`, problems);
   if (values.minProcurementDays > values.maxProcurementDays)
     throw new UnprocessableError(
-      "The minimum period cannot be longer than the maximum",
+      msg`The minimum period cannot be longer than the maximum`,
       [
         {
           field: "maxProcurementDays",
-          message: "Enter a maximum period the same as or longer than the minimum period",
+          message: msg`Enter a maximum period the same as or longer than the minimum period`,
         },
       ],
       "policy_periods_out_of_order",
@@ -200,30 +201,30 @@ export async function recordWindow(
 ): Promise<string> {
   return transaction(ctx.db, async (trx) => {
     const problems: FieldError[] = [];
-    if (!isUuid(input.serviceId)) problems.push({ field: "serviceId", message: "Choose the service" });
+    if (!isUuid(input.serviceId)) problems.push({ field: "serviceId", message: msg`Choose the service` });
     if (!isIsoDate(input.opensOn))
       problems.push({
         field: "opensOn",
-        message: "Enter the date the window opens as a real date, like 1 2 2027",
+        message: msg`Enter the date the window opens as a real date, like 1 2 2027`,
       });
     if (!isIsoDate(input.closesOn))
       problems.push({
         field: "closesOn",
-        message: "Enter the date the window closes as a real date, like 31 3 2027",
+        message: msg`Enter the date the window closes as a real date, like 31 3 2027`,
       });
-    if (problems.length > 0) throw new ValidationError("Check the window's details", problems);
+    if (problems.length > 0) throw new ValidationError(msg`Check the window's details`, problems);
     const invalid: FieldError[] = [];
     if (!(await repo.serviceOnRegister(trx, authorityId, input.serviceId)))
-      invalid.push({ field: "serviceId", message: "Choose a service on this authority's register" });
+      invalid.push({ field: "serviceId", message: msg`Choose a service on this authority's register` });
     if (input.closesOn < input.opensOn)
-      invalid.push({ field: "closesOn", message: "Enter a closing date on or after the opening date" });
+      invalid.push({ field: "closesOn", message: msg`Enter a closing date on or after the opening date` });
     if (input.closesOn < londonToday(ctx.clock))
       invalid.push({
         field: "closesOn",
-        message: "Enter a closing date that is today or later: a window cannot close in the past",
+        message: msg`Enter a closing date that is today or later: a window cannot close in the past`,
       });
     if (invalid.length > 0)
-      throw new UnprocessableError("These dates do not fit together", invalid, "window_invalid");
+      throw new UnprocessableError(msg`These dates do not fit together`, invalid, "window_invalid");
     await repo.insertWindow(trx, {
       authority_id: authorityId,
       id,
@@ -301,11 +302,11 @@ export async function assertWithinWindow(
   const next = windows.find((w) => w.state === "upcoming");
   const last = windows.filter((w) => w.state === "closed").at(-1);
   throw new ConflictError(
-    `${service.name} takes expressions of interest only within its published windows, and none is open today. ${
-      next
-        ? `The next window opens on ${longDate(next.opens_on)} and closes on ${longDate(next.closes_on)}: submit it then.`
-        : `The last window closed on ${last ? longDate(last.closes_on) : "an earlier date"}, and no other is published.`
-    } Your draft is kept.`,
+    next
+      ? msg`${service.name} takes expressions of interest only within its published windows, and none is open today. The next window opens on ${longDate(next.opens_on)} and closes on ${longDate(next.closes_on)}: submit it then. Your draft is kept.`
+      : last
+        ? msg`${service.name} takes expressions of interest only within its published windows, and none is open today. The last window closed on ${longDate(last.closes_on)}, and no other is published. Your draft is kept.`
+        : msg`${service.name} takes expressions of interest only within its published windows, and none is open today. The last window closed on an earlier date, and no other is published. Your draft is kept.`,
     "outside_window",
   );
 }
