@@ -23,7 +23,6 @@ import { settableClock } from "../../src/lib/clock.ts";
 import { addMonths, londonToday } from "../../src/lib/london-time.ts";
 import type { Role } from "../../src/modules/access/access.table.ts";
 import { SESSION_COOKIE } from "../../src/modules/accounts/accounts.service.ts";
-import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../src/seed/demo/organisations.ts";
 import { DEMO_USERS } from "../../src/seed/demo/users.ts";
 import { createUser, sessionFor } from "../support/auth.ts";

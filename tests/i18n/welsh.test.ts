@@ -21,7 +21,7 @@ import {
   loadMessageTranslations,
   messageCatalogueFiles,
 } from "../../src/http/i18n.ts";
-import { DEMO_CHARITY_USER, DEMO_CONSULTATION } from "../../src/seed/demo/consultations.ts";
+import { DEMO_CHARITY_USER } from "../../src/seed/demo/consultations.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { sessionFor, testBrowser } from "../support/auth.ts";
 import { mainText } from "../support/pages.ts";
