@@ -45,6 +45,18 @@ describe("messages made in English", () => {
     expect(welsh.translate("Wait for 5 minutes")).toBeNull();
   });
 
+  it("are not half translated from their text: a value in English words of its own keeps the whole in English", () => {
+    expect(welsh.translate("The deadline for bids passed at lunch time.")).toBeNull();
+    expect(welsh.translate("Wait a while, then try again.")).toBeNull();
+    // Data — a name, a number, a date — is put into the translation as it is.
+    expect(welsh.translate("Greenway Ltd comes after Carewell Ltd")).toBe(
+      "Daw Greenway Ltd ar ôl Carewell Ltd",
+    );
+    expect(welsh.translate("Wait 5 minutes, then try again.")).toBe(
+      "Arhoswch 5 munud, yna rhowch gynnig arall arni.",
+    );
+  });
+
   it("are not translated when no template made them", () => {
     expect(welsh.translate("Something else entirely")).toBeNull();
     expect(welsh.translate(msg`Something made but not translated`)).toBeNull();

@@ -63,6 +63,9 @@ interface Entry {
   translation: string;
 }
 
+/** Lower-case words only: English, not a name (names begin with a capital) nor a number. */
+const ENGLISH_WORDS = /^[a-z][a-z'’-]*(?: [a-z][a-z'’-]*)*$/;
+
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** How many words of its own a template needs to be recognised from a message's text alone. */
@@ -113,9 +116,17 @@ export class MessageCatalogue {
       order.forEach((n, i) => {
         values[n] = match[i + 1] ?? "";
       });
+      // Read from its text alone, a value in English words of its own ("Enter the {0}" matching
+      // "Enter the amount in pounds") would leave the page half in one language, half in another.
+      if (values.some((value) => this.untranslatableWords(value))) continue;
       return this.fill(translation, values);
     }
     return null;
+  }
+
+  /** Whether a value is words in English with no translation, rather than data (a name, a number). */
+  private untranslatableWords(value: string): boolean {
+    return ENGLISH_WORDS.test(value) && this.translateValue(value) === value;
   }
 
   private fill(translation: string, values: readonly string[]): string {
