@@ -62,10 +62,10 @@ function requireOpenForAmendment(tender: Tender, now: Date): void {
   if (state !== "open")
     throw new ConflictError(
       state === "draft"
-        ? "This tender is a draft: change it directly, no amendment is needed."
+        ? msg`This tender is a draft: change it directly, no amendment is needed.`
         : state === "cancelled"
-          ? "This tender was cancelled."
-          : "The deadline for bids has passed, so the terms can no longer change. Cancel the tender (with the reason) and tender again.",
+          ? msg`This tender was cancelled.`
+          : msg`The deadline for bids has passed, so the terms can no longer change. Cancel the tender (with the reason) and tender again.`,
       "tender_not_open",
     );
 }
@@ -81,11 +81,11 @@ async function amendedTerms(
   const before = draftOf(current, parts);
   if (changes.projectId !== undefined && changes.projectId !== current.project_id)
     throw new UnprocessableError(
-      "An amendment cannot move a tender to another project",
+      msg`An amendment cannot move a tender to another project`,
       [
         {
           field: "projectId",
-          message: "A published tender stays with its project: cancel it and tender again",
+          message: msg`A published tender stays with its project: cancel it and tender again`,
         },
       ],
       "tender_project_fixed",
@@ -104,8 +104,8 @@ async function amendedTerms(
   const changed = changedFields(before, after);
   if (changed.length === 0)
     throw new UnprocessableError(
-      "This amendment changes nothing",
-      [{ field: "reason", message: "Change at least one of the terms, or leave the tender as it is" }],
+      msg`This amendment changes nothing`,
+      [{ field: "reason", message: msg`Change at least one of the terms, or leave the tender as it is` }],
       "amendment_empty",
     );
   return { input, parts, changed };
@@ -123,14 +123,14 @@ function deadlineProblems(
   if (input.submissionDeadline.getTime() < current.submission_deadline.getTime())
     problems.push({
       field: "submissionDeadline",
-      message: `An amendment cannot bring the deadline for bids forward: keep it at ${londonDateTime(current.submission_deadline)} or later`,
+      message: msg`An amendment cannot bring the deadline for bids forward: keep it at ${londonDateTime(current.submission_deadline)} or later`,
     });
   else if (bidsReceived) {
     const earliest = new Date(current.submission_deadline.getTime() + extensionDays * DAY_MS);
     if (input.submissionDeadline.getTime() < earliest.getTime())
       problems.push({
         field: "submissionDeadline",
-        message: `Bids have arrived, so an amendment must extend the deadline for bids by at least ${extensionDays} days: move it to ${londonDateTime(earliest)} or later`,
+        message: msg`Bids have arrived, so an amendment must extend the deadline for bids by at least ${extensionDays} days: move it to ${londonDateTime(earliest)} or later`,
       });
   }
   if (
@@ -139,7 +139,7 @@ function deadlineProblems(
   )
     problems.push({
       field: "clarificationDeadline",
-      message: "A new deadline for clarification questions must be in the future",
+      message: msg`A new deadline for clarification questions must be in the future`,
     });
   return problems;
 }
@@ -231,14 +231,14 @@ export async function amendTender(
     const text = reasonFor(
       reason,
       AMENDMENT_REASON_MAX,
-      "Give the reason for the amendment",
-      `Enter why the terms change, ${AMENDMENT_REASON_MAX} characters or fewer: it is published with the amendment`,
+      msg`Give the reason for the amendment`,
+      msg`Enter why the terms change, ${AMENDMENT_REASON_MAX} characters or fewer: it is published with the amendment`,
     );
     const terms = await amendedTerms(inTrx, current, changes);
     const bidsReceived = await repo.anyBidReceived(trx, authorityId, tenderId);
     const problems = deadlineProblems(current, terms.input, bidsReceived, options.extensionDays, now);
     if (problems.length > 0)
-      throw new UnprocessableError("This amendment cannot be made", problems, "amendment_not_allowed");
+      throw new UnprocessableError(msg`This amendment cannot be made`, problems, "amendment_not_allowed");
     const amendment = await recordAmendment(inTrx, p, current, terms, text, bidsReceived);
     await tellOfAmendment(inTrx, amendment);
     return amendment;
@@ -280,16 +280,16 @@ export async function cancelTender(
     const inTrx = within(ctx, trx, actorOf(p));
     if (tender.status === "draft")
       throw new ConflictError(
-        "This tender is a draft: it has not been published, so there is nothing to cancel.",
+        msg`This tender is a draft: it has not been published, so there is nothing to cancel.`,
         "tender_draft",
       );
     if (tender.status === "cancelled")
-      throw new ConflictError("This tender was cancelled already.", "tender_cancelled");
+      throw new ConflictError(msg`This tender was cancelled already.`, "tender_cancelled");
     const text = reasonFor(
       reason,
       CANCEL_REASON_MAX,
-      "Give the reason for cancelling",
-      `Enter why the tender is cancelled, ${CANCEL_REASON_MAX} characters or fewer: it is published with the tender`,
+      msg`Give the reason for cancelling`,
+      msg`Enter why the tender is cancelled, ${CANCEL_REASON_MAX} characters or fewer: it is published with the tender`,
     );
     const now = ctx.clock.now();
     await repo.updateTender(trx, authorityId, tenderId, {

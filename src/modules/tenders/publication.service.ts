@@ -9,6 +9,7 @@ import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import { ConflictError, type FieldError, UnprocessableError } from "../../lib/errors.ts";
 import { londonDateTime, londonToday } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { notifyAll } from "../../lib/ports.ts";
 import { actorOf } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
@@ -42,18 +43,18 @@ async function publicationProblems(
   if (project.status === "draft")
     problems.push({
       field: "projectId",
-      message: "Publish the commissioning project first: its pipeline notice comes before the tender",
+      message: msg`Publish the commissioning project first: its pipeline notice comes before the tender`,
     });
   if (input.clarificationDeadline.getTime() <= now.getTime())
     problems.push({
       field: "clarificationDeadline",
-      message: "The deadline for clarification questions has passed: move it later",
+      message: msg`The deadline for clarification questions has passed: move it later`,
     });
   const earliest = new Date(now.getTime() + minimumPeriodDays * DAY_MS);
   if (input.submissionDeadline.getTime() < earliest.getTime())
     problems.push({
       field: "submissionDeadline",
-      message: `Bidders must have at least ${minimumPeriodDays} days: move the deadline for bids to ${londonDateTime(earliest)} or later`,
+      message: msg`Bidders must have at least ${minimumPeriodDays} days: move the deadline for bids to ${londonDateTime(earliest)} or later`,
     });
   return problems;
 }
@@ -93,15 +94,19 @@ export async function recordPublication(
     if (tender.status !== "draft")
       throw new ConflictError(
         tender.status === "cancelled"
-          ? "This tender was cancelled."
-          : "This tender has already been published.",
+          ? msg`This tender was cancelled.`
+          : msg`This tender has already been published.`,
         "tender_published",
       );
     const draft = draftOf(tender, await repo.partsOf(trx, authorityId, tenderId));
     const input = await checkTender(inTrx, authorityId, draft);
     const problems = await publicationProblems(inTrx, tender, input, options.minimumPeriodDays);
     if (problems.length > 0)
-      throw new UnprocessableError("This tender cannot be published yet", problems, "tender_not_publishable");
+      throw new UnprocessableError(
+        msg`This tender cannot be published yet`,
+        problems,
+        "tender_not_publishable",
+      );
     const masterKeyId = await storeSealingKeys(inTrx, authorityId, tenderId);
     const now = ctx.clock.now();
     await repo.updateTender(trx, authorityId, tenderId, {

@@ -17,6 +17,7 @@ import {
 } from "../../lib/errors.ts";
 import type { FileContent, FileStore } from "../../lib/file-store.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import { actorOf, requireAuthorityEditor } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
@@ -154,13 +155,13 @@ class Problems {
   text(name: string, value: string | undefined, max: number, required: string | null): string {
     const v = (value ?? "").trim();
     if (v === "" && required) this.add(name, required);
-    else if (v.length > max) this.add(name, `Enter ${max} characters or fewer`);
+    else if (v.length > max) this.add(name, msg`Enter ${max} characters or fewer`);
     return v;
   }
   money(name: string, value: string | null | undefined, label: string): Pence | null {
     const parsed = parseMoney(value ?? "");
     if (parsed.ok) return parsed.value;
-    this.add(name, `${label}: ${parsed.error}`);
+    this.add(name, msg`${label}: ${parsed.error}`);
     return null;
   }
 }
@@ -169,54 +170,57 @@ type Terms = Omit<TenderInput, "projectId" | "lots" | "conditions" | "criteria">
 
 /** The tender's own terms: what is bought, how it is priced, TUPE, VAT and the deadlines. */
 function checkTerms(draft: TenderDraft, problems: Problems): Terms {
-  const title = problems.text("title", draft.title, TENDER_LIMITS.title, "Enter the tender's title");
+  const title = problems.text("title", draft.title, TENDER_LIMITS.title, msg`Enter the tender's title`);
   const description = problems.text(
     "description",
     draft.description,
     TENDER_LIMITS.description,
-    "Describe what is being bought",
+    msg`Describe what is being bought`,
   );
   if (!oneOf(PROCEDURES, draft.procedure))
-    problems.add("procedure", "Choose the procedure: open, or competitive flexible");
+    problems.add("procedure", msg`Choose the procedure: open, or competitive flexible`);
   const stages = problems.text(
     "stages",
     draft.stages,
     TENDER_LIMITS.stages,
     draft.procedure === "competitive-flexible"
-      ? "Describe the stages of the competitive flexible procedure"
+      ? msg`Describe the stages of the competitive flexible procedure`
       : null,
   );
   if (!oneOf(PRICING_MODES, draft.pricingMode))
-    problems.add("pricingMode", "Choose how price is set: competitive, a fixed price or a published tariff");
+    problems.add(
+      "pricingMode",
+      msg`Choose how price is set: competitive, a fixed price or a published tariff`,
+    );
   const fixedPrice =
     draft.pricingMode === "fixed-price" || draft.fixedPrice
-      ? problems.money("fixedPrice", draft.fixedPrice, "Fixed price")
+      ? problems.money("fixedPrice", draft.fixedPrice, msg`Fixed price`)
       : null;
   const tariff = problems.text(
     "tariff",
     draft.tariff,
     TENDER_LIMITS.tariff,
-    draft.pricingMode === "tariff" ? "Enter the published tariff bidders will be paid" : null,
+    draft.pricingMode === "tariff" ? msg`Enter the published tariff bidders will be paid` : null,
   );
   const scoringScaleMax = draft.scoringScaleMax ?? DEFAULT_SCORING_SCALE_MAX;
   if (!wholeNumber(scoringScaleMax, 1, 100))
-    problems.add("scoringScaleMax", "Enter the top of the scoring scale, a whole number from 1 to 100");
+    problems.add("scoringScaleMax", msg`Enter the top of the scoring scale, a whole number from 1 to 100`);
   if (!wholeNumber(draft.contractTermMonths, 1, 600))
     problems.add(
       "contractTermMonths",
-      "Enter the contract's maximum term in months, a whole number from 1 to 600",
+      msg`Enter the contract's maximum term in months, a whole number from 1 to 600`,
     );
   const tupe = checkTupe(draft, problems);
   const pensionTerms = problems.text(
     "pensionTerms",
     draft.pensionTerms,
     TENDER_LIMITS.terms,
-    tupe.applies ? "Describe the pension terms (New Fair Deal) for transferring staff" : null,
+    tupe.applies ? msg`Describe the pension terms (New Fair Deal) for transferring staff` : null,
   );
   if (!oneOf(VAT_TREATMENTS, draft.vatTreatment))
     problems.add(
       "vatTreatment",
-      "Choose how VAT is treated: prices excluding VAT, including VAT, or the service is exempt",
+      msg`Choose how VAT is treated: prices excluding VAT, including VAT, or the service is exempt`,
     );
   const vatNote = problems.text("vatNote", draft.vatNote, TENDER_LIMITS.vatNote, null);
   return {
@@ -249,17 +253,17 @@ function checkTupe(draft: TenderDraft, problems: Problems): TenderInput["tupe"] 
     };
   const staffCount = draft.tupe?.staffCount ?? null;
   if (!wholeNumber(staffCount, 0, 1_000_000))
-    problems.add("tupe.staffCount", "Enter how many staff would transfer, a whole number");
+    problems.add("tupe.staffCount", msg`Enter how many staff would transfer, a whole number`);
   const annualCost = problems.money(
     "tupe.annualCost",
     draft.tupe?.annualCost,
-    "Annual cost of the transferring staff",
+    msg`Annual cost of the transferring staff`,
   );
   const terms = problems.text(
     "tupe.terms",
     draft.tupe?.terms,
     TENDER_LIMITS.terms,
-    "Describe the transferring staff's terms and conditions",
+    msg`Describe the transferring staff's terms and conditions`,
   );
   return { applies, staffCount, annualCost, terms };
 }
@@ -269,13 +273,13 @@ function checkDeadlines(draft: TenderDraft, problems: Problems) {
   if (!clarificationDeadline)
     problems.add(
       "clarificationDeadline",
-      "Enter the deadline for clarification questions as a date and time, like 2027-01-08T12:00:00Z",
+      msg`Enter the deadline for clarification questions as a date and time, like 2027-01-08T12:00:00Z`,
     );
   const submissionDeadline = parseInstant(draft.submissionDeadline);
   if (!submissionDeadline)
     problems.add(
       "submissionDeadline",
-      "Enter the deadline for bids as a date and time, like 2027-01-15T12:00:00Z",
+      msg`Enter the deadline for bids as a date and time, like 2027-01-15T12:00:00Z`,
     );
   return {
     clarificationDeadline: clarificationDeadline as Date,
@@ -289,26 +293,36 @@ function checkLotsAndConditions(
 ): Pick<TenderInput, "lots" | "conditions"> {
   const lotsDraft = draft.lots ?? [];
   if (lotsDraft.length > TENDER_LIMITS.lots)
-    problems.add("lots", `A tender has at most ${TENDER_LIMITS.lots} lots`);
+    problems.add("lots", msg`A tender has at most ${TENDER_LIMITS.lots} lots`);
   const lots = lotsDraft.slice(0, TENDER_LIMITS.lots).map((lot, i) => ({
-    title: problems.text(`lots.${i}.title`, lot.title, TENDER_LIMITS.lotTitle, `Enter lot ${i + 1}'s title`),
+    title: problems.text(
+      `lots.${i}.title`,
+      lot.title,
+      TENDER_LIMITS.lotTitle,
+      msg`Enter lot ${i + 1}'s title`,
+    ),
     description: problems.text(`lots.${i}.description`, lot.description, TENDER_LIMITS.lotDescription, null),
     estimatedValue: problems.money(
       `lots.${i}.estimatedValue`,
       lot.estimatedValue,
-      `Lot ${i + 1}'s estimated value`,
+      msg`Lot ${i + 1}'s estimated value`,
     ) as Pence,
   }));
   const conditionsDraft = draft.conditions ?? [];
   if (conditionsDraft.length > TENDER_LIMITS.conditions)
     problems.add(
       "conditions",
-      `A tender has at most ${TENDER_LIMITS.conditions} conditions of participation`,
+      msg`A tender has at most ${TENDER_LIMITS.conditions} conditions of participation`,
     );
   const conditions = conditionsDraft
     .slice(0, TENDER_LIMITS.conditions)
     .map((c, i) =>
-      problems.text(`conditions.${i}`, c, TENDER_LIMITS.condition, `Enter condition ${i + 1} or remove it`),
+      problems.text(
+        `conditions.${i}`,
+        c,
+        TENDER_LIMITS.condition,
+        msg`Enter condition ${i + 1} or remove it`,
+      ),
     );
   return { lots, conditions };
 }
@@ -316,28 +330,31 @@ function checkLotsAndConditions(
 function checkCriteria(draft: TenderDraft, problems: Problems): CriterionInput[] {
   const criteriaDraft = draft.criteria ?? [];
   if (criteriaDraft.length === 0)
-    problems.add("criteria", "Add the award criteria bids will be scored against");
+    problems.add("criteria", msg`Add the award criteria bids will be scored against`);
   if (criteriaDraft.length > TENDER_LIMITS.criteria)
-    problems.add("criteria", `A tender has at most ${TENDER_LIMITS.criteria} award criteria`);
+    problems.add("criteria", msg`A tender has at most ${TENDER_LIMITS.criteria} award criteria`);
   return criteriaDraft.slice(0, TENDER_LIMITS.criteria).map((c, i) => {
     const at = `criteria.${i}`;
     if (!oneOf(CRITERION_KINDS, c.kind))
-      problems.add(`${at}.kind`, `Choose criterion ${i + 1}'s kind: quality, price or social value`);
+      problems.add(`${at}.kind`, msg`Choose criterion ${i + 1}'s kind: quality, price or social value`);
     if (!wholeNumber(c.weightBp, 0, WEIGHT_TOTAL_BP))
       problems.add(
         `${at}.weightBp`,
-        `Enter criterion ${i + 1}'s weight, from 0% to 100% (a whole number of basis points, 0 to 10,000)`,
+        msg`Enter criterion ${i + 1}'s weight, from 0% to 100% (a whole number of basis points, 0 to 10,000)`,
       );
     const subs = c.subCriteria ?? [];
     if (subs.length > TENDER_LIMITS.subCriteria)
-      problems.add(`${at}.subCriteria`, `A criterion has at most ${TENDER_LIMITS.subCriteria} sub-criteria`);
+      problems.add(
+        `${at}.subCriteria`,
+        msg`A criterion has at most ${TENDER_LIMITS.subCriteria} sub-criteria`,
+      );
     return {
       kind: c.kind as CriterionKind,
       title: problems.text(
         `${at}.title`,
         c.title,
         TENDER_LIMITS.criterionTitle,
-        `Enter criterion ${i + 1}'s title`,
+        msg`Enter criterion ${i + 1}'s title`,
       ),
       description: problems.text(
         `${at}.description`,
@@ -351,14 +368,14 @@ function checkCriteria(draft: TenderDraft, problems: Problems): CriterionInput[]
         if (!wholeNumber(s.weightBp, 0, WEIGHT_TOTAL_BP))
           problems.add(
             `${sub}.weightBp`,
-            `Enter sub-criterion ${i + 1}.${j + 1}'s weight, from 0% to 100% (a whole number of basis points, 0 to 10,000)`,
+            msg`Enter sub-criterion ${i + 1}.${j + 1}'s weight, from 0% to 100% (a whole number of basis points, 0 to 10,000)`,
           );
         return {
           title: problems.text(
             `${sub}.title`,
             s.title,
             TENDER_LIMITS.criterionTitle,
-            `Enter sub-criterion ${i + 1}.${j + 1}'s title`,
+            msg`Enter sub-criterion ${i + 1}.${j + 1}'s title`,
           ),
           description: problems.text(
             `${sub}.description`,
@@ -376,14 +393,14 @@ function checkCriteria(draft: TenderDraft, problems: Problems): CriterionInput[]
 /** The project the tender is for, as the person asking sees it (a field at fault otherwise). */
 async function projectFor(ctx: Ctx, authorityId: string, projectId: string, problems: Problems) {
   if (!isUuid(projectId)) {
-    problems.add("projectId", "Choose the commissioning project this tender is for");
+    problems.add("projectId", msg`Choose the commissioning project this tender is for`);
     return undefined;
   }
   try {
     return await projectOf(ctx, authorityId, projectId);
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
-    problems.add("projectId", "Choose one of this authority's commissioning projects");
+    problems.add("projectId", msg`Choose one of this authority's commissioning projects`);
     return undefined;
   }
 }
@@ -400,14 +417,18 @@ export async function checkTender(ctx: Ctx, authorityId: string, draft: TenderDr
   const terms = checkTerms(draft, problems);
   const { lots, conditions } = checkLotsAndConditions(draft, problems);
   const criteria = checkCriteria(draft, problems);
-  if (problems.list.length > 0) throw new ValidationError("Check the tender's details", problems.list);
+  if (problems.list.length > 0) throw new ValidationError(msg`Check the tender's details`, problems.list);
   const input: TenderInput = { projectId, ...terms, lots, conditions, criteria };
   const category = project
     ? (await listServiceCategories(ctx.db)).find((c) => c.code === project.category_code)
     : undefined;
   const invalid = combinationProblems(input, { reservable: category?.reservable ?? false });
   if (invalid.length > 0)
-    throw new UnprocessableError("These details do not fit together", invalid, "tender_invalid_combination");
+    throw new UnprocessableError(
+      msg`These details do not fit together`,
+      invalid,
+      "tender_invalid_combination",
+    );
   return input;
 }
 
@@ -417,20 +438,20 @@ function weightProblems(input: TenderInput): FieldError[] {
   if (total !== WEIGHT_TOTAL_BP)
     problems.push({
       field: "criteria",
-      message: `The award criteria's weights add up to ${formatPercent(total)} (${total.toLocaleString("en-GB")} basis points); make them add up to 100% (10,000 basis points)`,
+      message: msg`The award criteria's weights add up to ${formatPercent(total)} (${total.toLocaleString("en-GB")} basis points); make them add up to 100% (10,000 basis points)`,
     });
   input.criteria.forEach((c, i) => {
     if (c.subCriteria.length === 0) return;
     if (c.kind === "price")
       problems.push({
         field: `criteria.${i}.subCriteria`,
-        message: "The price criterion has no sub-criteria: remove them",
+        message: msg`The price criterion has no sub-criteria: remove them`,
       });
     const sum = c.subCriteria.reduce((s, sub) => s + sub.weightBp, 0);
     if (sum !== c.weightBp)
       problems.push({
         field: `criteria.${i}.subCriteria`,
-        message: `The sub-criteria of “${c.title}” add up to ${formatPercent(sum)}; make them add up to its weight, ${formatPercent(c.weightBp)}`,
+        message: msg`The sub-criteria of “${c.title}” add up to ${formatPercent(sum)}; make them add up to its weight, ${formatPercent(c.weightBp)}`,
       });
   });
   return problems;
@@ -440,23 +461,25 @@ function pricingProblems(input: TenderInput): FieldError[] {
   const problems: FieldError[] = [];
   const price = input.criteria.filter((c) => c.kind === "price");
   if (price.length > 1)
-    problems.push({ field: "criteria", message: "Give price one criterion, not several" });
+    problems.push({ field: "criteria", message: msg`Give price one criterion, not several` });
   const priceWeight = price.reduce((s, c) => s + c.weightBp, 0);
   if (input.pricingMode === "competitive" && priceWeight === 0)
     problems.push({
       field: "criteria",
-      message:
-        "With competitive pricing, add a price criterion with a weight above 0; or publish a fixed price or tariff",
+      message: msg`With competitive pricing, add a price criterion with a weight above 0; or publish a fixed price or tariff`,
     });
   if (input.pricingMode !== "competitive" && priceWeight > 0)
     problems.push({
       field: "criteria",
-      message: `With a ${input.pricingMode === "fixed-price" ? "fixed price" : "published tariff"} bids compete on quality alone: give price a weight of 0`,
+      message:
+        input.pricingMode === "fixed-price"
+          ? msg`With a fixed price bids compete on quality alone: give price a weight of 0`
+          : msg`With a published tariff bids compete on quality alone: give price a weight of 0`,
     });
   if (input.pricingMode !== "fixed-price" && input.fixedPrice !== null)
     problems.push({
       field: "fixedPrice",
-      message: "Only a fixed-price tender has a fixed price: remove it, or choose fixed price",
+      message: msg`Only a fixed-price tender has a fixed price: remove it, or choose fixed price`,
     });
   return problems;
 }
@@ -467,18 +490,17 @@ export function combinationProblems(input: TenderInput, project: { reservable: b
   if (input.reserved && !project.reservable)
     problems.push({
       field: "reserved",
-      message:
-        "Only light touch services marked reservable may be reserved to public service mutuals (Procurement Act 2023, s.33); this project's category is not",
+      message: msg`Only light touch services marked reservable may be reserved to public service mutuals (Procurement Act 2023, s.33); this project's category is not`,
     });
   if (input.reserved && input.contractTermMonths > RESERVED_MAX_TERM_MONTHS)
     problems.push({
       field: "contractTermMonths",
-      message: `A contract reserved to public service mutuals runs for at most 5 years (${RESERVED_MAX_TERM_MONTHS} months) (s.33): shorten the term or do not reserve it`,
+      message: msg`A contract reserved to public service mutuals runs for at most 5 years (${RESERVED_MAX_TERM_MONTHS} months) (s.33): shorten the term or do not reserve it`,
     });
   if (input.clarificationDeadline.getTime() >= input.submissionDeadline.getTime())
     problems.push({
       field: "clarificationDeadline",
-      message: "The deadline for clarification questions must come before the deadline for bids",
+      message: msg`The deadline for clarification questions must come before the deadline for bids`,
     });
   return problems;
 }
@@ -699,12 +721,15 @@ function checkUpload(upload: DocumentUpload) {
   const problems = new Problems();
   const title = (upload.title ?? "").trim();
   if (title === "" || title.length > TENDER_DOCUMENT_LIMITS.title)
-    problems.add("title", `Enter the document's title, ${TENDER_DOCUMENT_LIMITS.title} characters or fewer`);
+    problems.add(
+      "title",
+      msg`Enter the document's title, ${TENDER_DOCUMENT_LIMITS.title} characters or fewer`,
+    );
   const filename = (upload.filename ?? "").trim();
-  if (filename === "") problems.add("filename", "Give the file's name, like specification.pdf");
+  if (filename === "") problems.add("filename", msg`Give the file's name, like specification.pdf`);
   const content = upload.content ?? decodeBase64(upload.contentBase64);
-  if (!content) problems.add("contentBase64", "Send the file's content in base64");
-  if (problems.list.length > 0 || !content) throw new ValidationError("Check the document", problems.list);
+  if (!content) problems.add("contentBase64", msg`Send the file's content in base64`);
+  if (problems.list.length > 0 || !content) throw new ValidationError(msg`Check the document`, problems.list);
   return { title, filename, content };
 }
 
@@ -727,8 +752,8 @@ export async function addTenderDocument(
     const position = await repo.nextDocumentPosition(trx, authorityId, tenderId);
     if (position > TENDER_DOCUMENT_LIMITS.perTender)
       throw new UnprocessableError(
-        `A tender pack holds at most ${TENDER_DOCUMENT_LIMITS.perTender} documents`,
-        [{ field: "contentBase64", message: "Combine documents, or remove one first" }],
+        msg`A tender pack holds at most ${TENDER_DOCUMENT_LIMITS.perTender} documents`,
+        [{ field: "contentBase64", message: msg`Combine documents, or remove one first` }],
       );
     const stored = await files.put({ content, filename, field: "contentBase64" });
     const id = newId();
