@@ -6,6 +6,7 @@
  */
 import { transaction } from "../../db/transaction.ts";
 import { ConflictError, type FieldError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
+import { msg } from "../../lib/messages.ts";
 import { commissioningPeople } from "../access/access.service.ts";
 import { actorIn, within } from "../access/context.ts";
 import { personalRef, recordAudit } from "../audit/audit.service.ts";
@@ -28,19 +29,19 @@ function checkDeclaration(draft: DeclarationDraft): { declaration: Declaration; 
   if (typeof draft.conflict !== "boolean")
     problems.push({
       field: "conflict",
-      message: "Say whether you have a conflict of interest in this tender",
+      message: msg`Say whether you have a conflict of interest in this tender`,
     });
   if (description.length > EVALUATION_LIMITS.description)
     problems.push({
       field: "description",
-      message: `Describe the conflict in ${EVALUATION_LIMITS.description} characters or fewer`,
+      message: msg`Describe the conflict in ${EVALUATION_LIMITS.description} characters or fewer`,
     });
-  if (problems.length > 0) throw new ValidationError("Check your declaration", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check your declaration`, problems);
   if (draft.conflict && description === "")
-    throw new UnprocessableError("Describe the conflict of interest", [
+    throw new UnprocessableError(msg`Describe the conflict of interest`, [
       {
         field: "description",
-        message: "Describe the conflict: your interest in a bidder, its people or the outcome",
+        message: msg`Describe the conflict: your interest in a bidder, its people or the outcome`,
       },
     ]);
   return { declaration: draft.conflict ? "conflict" : "none", description };
@@ -60,11 +61,11 @@ export async function declareConflicts(
 ): Promise<{ declaration: Declaration }> {
   const { p, t } = await requireAssignedEvaluator(ctx, authorityId, tenderId);
   if (t.tender.status === "cancelled")
-    throw new ConflictError("This tender was cancelled: its bids are not evaluated.", "tender_cancelled");
+    throw new ConflictError(msg`This tender was cancelled: its bids are not evaluated.`, "tender_cancelled");
   const { declaration, description } = checkDeclaration(draft);
   return transaction(ctx.db, async (trx) => {
     const tx = within(ctx, trx);
-    await requireNotAwarded(tx, authorityId, tenderId, "The tender has been awarded: evaluation is over.");
+    await requireNotAwarded(tx, authorityId, tenderId, msg`The tender has been awarded: evaluation is over.`);
     const before = await repo.declarationOf(trx, authorityId, tenderId, p.userId);
     if (before?.declaration === "none" && declaration === "none") return { declaration };
     await repo.upsertDeclaration(trx, {

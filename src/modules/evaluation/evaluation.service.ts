@@ -22,6 +22,7 @@
 import type { Db, Trx } from "../../db/database.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import { answerer } from "../../lib/ports.ts";
 import type { Principal, Role } from "../access/access.service.ts";
 import { hasRole, isAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
@@ -154,10 +155,10 @@ async function forEvaluation(ctx: Ctx, tender: TenderRow): Promise<TenderForEval
 /** Evaluation must have started, the tender not cancelled (409). */
 export function requireEvaluating(t: TenderForEvaluation): Evaluation {
   if (t.tender.status === "cancelled")
-    throw new ConflictError("This tender was cancelled: its bids are not evaluated.", "tender_cancelled");
+    throw new ConflictError(msg`This tender was cancelled: its bids are not evaluated.`, "tender_cancelled");
   if (!t.evaluation)
     throw new ConflictError(
-      "Evaluation has not started: the compliance check comes first, then a commissioner starts evaluation.",
+      msg`Evaluation has not started: the compliance check comes first, then a commissioner starts evaluation.`,
       "evaluation_not_started",
     );
   return t.evaluation;
@@ -221,7 +222,7 @@ async function found(ctx: Ctx, authorityId: string, tenderId: string) {
 export async function requireTeamRole(ctx: Ctx, authorityId: string, tenderId: string) {
   const { p, tender } = await found(ctx, authorityId, tenderId);
   if (!hasRole(p, TEAM_ROLES, authorityId))
-    throw new ForbiddenError("Only the authority's tender team sees the evaluation of its tenders.");
+    throw new ForbiddenError(msg`Only the authority's tender team sees the evaluation of its tenders.`);
   return { p, tender };
 }
 
@@ -235,7 +236,7 @@ export async function requireTeam(ctx: Ctx, authorityId: string, tenderId: strin
 export async function requireEvaluatorRole(ctx: Ctx, authorityId: string, tenderId: string) {
   const { p, tender } = await found(ctx, authorityId, tenderId);
   if (!hasRole(p, ["evaluator"], authorityId))
-    throw new ForbiddenError("Only the evaluators assigned to the tender score its bids.");
+    throw new ForbiddenError(msg`Only the evaluators assigned to the tender score its bids.`);
   return { p, tender };
 }
 
@@ -252,8 +253,8 @@ export async function requireAssignedEvaluator(
     const declared = await conflictDeclarationOf(ctx.db, authorityId, tenderId, p.userId);
     throw new ForbiddenError(
       declared === "conflict"
-        ? "You declared a conflict of interest, so you are no longer an evaluator of this tender."
-        : "You are not assigned to evaluate this tender. Ask its commissioner to assign you.",
+        ? msg`You declared a conflict of interest, so you are no longer an evaluator of this tender.`
+        : msg`You are not assigned to evaluate this tender. Ask its commissioner to assign you.`,
     );
   }
   if (named.bidId !== undefined) await requireCurrentBid(ctx, tender, named.bidId);
@@ -265,7 +266,7 @@ export async function requireScorer(ctx: Ctx, authorityId: string, tenderId: str
   const { p, t } = await requireAssignedEvaluator(ctx, authorityId, tenderId, named);
   if ((await conflictDeclarationOf(ctx.db, authorityId, tenderId, p.userId)) !== "none")
     throw new ConflictError(
-      "Declare any conflict of interest first: evaluators see and score the bids only after declaring that they have none.",
+      msg`Declare any conflict of interest first: evaluators see and score the bids only after declaring that they have none.`,
       "declaration_required",
     );
   requireEvaluating(t);
@@ -282,7 +283,7 @@ export async function requireModeratorRole(ctx: Ctx, authorityId: string, tender
   const { p, tender } = await found(ctx, authorityId, tenderId);
   if (!hasRole(p, MODERATORS, authorityId))
     throw new ForbiddenError(
-      "Moderation, ranking and award are for the authority's commissioners and administrators who may read the opened bids.",
+      msg`Moderation, ranking and award are for the authority's commissioners and administrators who may read the opened bids.`,
     );
   return { p, tender };
 }
@@ -303,7 +304,7 @@ export async function requireModerator(
   if (!(await canReadBids(ctx, authorityId, tenderId))) {
     await openedBids(ctx, authorityId, tenderId);
     throw new ForbiddenError(
-      "Only the authority's bid openers and the tender's assigned evaluators may read its bids: ask for the bid-opener role or to be assigned.",
+      msg`Only the authority's bid openers and the tender's assigned evaluators may read its bids: ask for the bid-opener role or to be assigned.`,
     );
   }
   if (named.bidId !== undefined) await requireCurrentBid(ctx, tender, named.bidId);

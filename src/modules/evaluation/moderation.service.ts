@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import type { Principal } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -42,13 +43,13 @@ function requireModerationOpen(t: TenderForEvaluation, progress: Progress): void
   requireEvaluating(t);
   if (progress.evaluators.length === 0)
     throw new ConflictError(
-      "No evaluator is assigned (or every one declared a conflict): assign evaluators, who score the bids before moderation.",
+      msg`No evaluator is assigned (or every one declared a conflict): assign evaluators, who score the bids before moderation.`,
       "no_evaluators",
     );
   const waiting = progress.evaluators.filter((e) => e.declaration !== "none" || e.submittedAt === null);
   if (waiting.length > 0)
     throw new ConflictError(
-      `Moderation starts when every evaluator has submitted their scores: waiting for ${waiting.map((e) => e.name).join(", ")}.`,
+      msg`Moderation starts when every evaluator has submitted their scores: waiting for ${waiting.map((e) => e.name).join(", ")}.`,
       "scoring_incomplete",
     );
 }
@@ -165,7 +166,7 @@ export async function moderateBid(
   const { p, t } = await requireModerator(ctx, authorityId, tenderId, { bidId });
   requireModerationOpen(t, await progressOf(ctx, t));
   await requireCompliantBid(ctx, t, bidId);
-  const scores = checkScores(entries, t.leaves, t.tender.scoring_scale_max, "the agreed scores");
+  const scores = checkScores(entries, t.leaves, t.tender.scoring_scale_max, msg`the agreed scores`);
   return transaction(ctx.db, async (trx) => {
     const tx = within(ctx, trx);
     await lockTender(tx, authorityId, tenderId);
@@ -173,7 +174,7 @@ export async function moderateBid(
       tx,
       authorityId,
       tenderId,
-      "The tender has been awarded: the agreed scores are fixed unless a challenge is upheld for re-evaluation.",
+      msg`The tender has been awarded: the agreed scores are fixed unless a challenge is upheld for re-evaluation.`,
     );
     const now = ctx.clock.now();
     await repo.upsertModeratedScores(
@@ -232,7 +233,9 @@ function requireModerated(t: TenderForEvaluation, moderated: Moderated): void {
     moderated.filter((m) => t.bids.some((b) => b.bidId === m.bid_id)).length;
   if (missing > 0)
     throw new ConflictError(
-      `Record the agreed score for every bid and criterion first: ${missing} ${missing === 1 ? "is" : "are"} not moderated.`,
+      missing === 1
+        ? msg`Record the agreed score for every bid and criterion first: ${missing} is not moderated.`
+        : msg`Record the agreed score for every bid and criterion first: ${missing} are not moderated.`,
       "moderation_incomplete",
     );
 }
@@ -342,11 +345,11 @@ function checkTie(draft: { order?: string[]; reason?: string }): { order: string
   if (reason === "" || reason.length > EVALUATION_LIMITS.reason)
     problems.push({
       field: "reason",
-      message: `Give the reason for the order you decided, ${EVALUATION_LIMITS.reason} characters or fewer`,
+      message: msg`Give the reason for the order you decided, ${EVALUATION_LIMITS.reason} characters or fewer`,
     });
   if (order.length < 2 || !order.every(isUuid))
-    problems.push({ field: "order", message: "Put the tied bids in order, best first" });
-  if (problems.length > 0) throw new ValidationError("Check the decision on the tie", problems);
+    problems.push({ field: "order", message: msg`Put the tied bids in order, best first` });
+  if (problems.length > 0) throw new ValidationError(msg`Check the decision on the tie`, problems);
   return { order, reason };
 }
 
@@ -355,7 +358,7 @@ function requireEveryTiedBid(order: string[], ties: RankingView["unresolvedTies"
   const tied = ties.flat().map((b) => b.bidId);
   if (tied.length === 0)
     throw new ConflictError(
-      "No bids are tied on both total and quality: there is nothing to decide.",
+      msg`No bids are tied on both total and quality: there is nothing to decide.`,
       "no_tie",
     );
   if (
@@ -363,10 +366,10 @@ function requireEveryTiedBid(order: string[], ties: RankingView["unresolvedTies"
     new Set(order).size !== order.length ||
     !order.every((id) => tied.includes(id))
   )
-    throw new UnprocessableError("Order every tied bid once", [
+    throw new UnprocessableError(msg`Order every tied bid once`, [
       {
         field: "order",
-        message: `Put each of the tied bids in order once: ${ties.map((g) => g.map((b) => b.name).join(" and ")).join("; ")}`,
+        message: msg`Put each of the tied bids in order once: ${ties.map((g) => g.map((b) => b.name).join(" and ")).join("; ")}`,
       },
     ]);
 }
@@ -378,10 +381,10 @@ function requireEveryTiedBid(order: string[], ties: RankingView["unresolvedTies"
 function orderOfPositions(positions: Record<string, string>): string[] {
   const given = Object.values(positions);
   if (given.some((x) => !/^\d{1,3}$/.test(x)) || new Set(given).size !== given.length)
-    throw new ValidationError("Check the order", [
+    throw new ValidationError(msg`Check the order`, [
       {
         field: "order",
-        message: "Give each tied bid a different position: 1 for the best, then 2, and so on",
+        message: msg`Give each tied bid a different position: 1 for the best, then 2, and so on`,
       },
     ]);
   return Object.entries(positions)
@@ -419,7 +422,12 @@ export async function decideTie(
   await transaction(ctx.db, async (trx) => {
     const tx = within(ctx, trx);
     await lockTender(tx, authorityId, tenderId);
-    await requireNotAwarded(tx, authorityId, tenderId, "The tender has been awarded: the ranking is fixed.");
+    await requireNotAwarded(
+      tx,
+      authorityId,
+      tenderId,
+      msg`The tender has been awarded: the ranking is fixed.`,
+    );
     await repo.replaceTieDecision(trx, {
       authority_id: authorityId,
       tender_id: tenderId,
@@ -455,7 +463,8 @@ export async function readyToAward(
 ): Promise<ReadyToAward> {
   const { p, t } = await requireModerator(ctx, authorityId, tenderId);
   const progress = await progressOf(ctx, t);
-  if (progress.liveAward) throw new ConflictError("This tender has been awarded already.", "already_awarded");
+  if (progress.liveAward)
+    throw new ConflictError(msg`This tender has been awarded already.`, "already_awarded");
   requireModerationOpen(t, progress);
   const contents = await contentsOf(ctx, authorityId, tenderId);
   const ranking = await computeRanking(ctx, t, contents);

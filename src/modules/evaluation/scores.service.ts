@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import type { Principal } from "../access/access.service.ts";
 import { commissioningPeople } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
@@ -61,13 +62,13 @@ function checkScore(
   if (!Number.isInteger(score) || score < 0 || score > scaleMax)
     problems.push({
       field: `scores.${criterion.id}.score`,
-      message: `Give “${criterion.title}” a whole number from 0 to ${scaleMax}, the published scale`,
+      message: msg`Give “${criterion.title}” a whole number from 0 to ${scaleMax}, the published scale`,
     });
   const reason = (e.reason ?? "").trim();
   if (reason === "" || reason.length > EVALUATION_LIMITS.reason)
     problems.push({
       field: `scores.${criterion.id}.reason`,
-      message: `Give the reason for the score of “${criterion.title}”, ${EVALUATION_LIMITS.reason} characters or fewer`,
+      message: msg`Give the reason for the score of “${criterion.title}”, ${EVALUATION_LIMITS.reason} characters or fewer`,
     });
   return { criterionId: criterion.id, score, reason };
 }
@@ -84,24 +85,24 @@ export function checkScores(
   const out: CheckedScore[] = [];
   const seen = new Set<string>();
   if (!entries || entries.length === 0)
-    problems.push({ field: "scores", message: `Give ${what} for at least one criterion` });
+    problems.push({ field: "scores", message: msg`Give ${what} for at least one criterion` });
   for (const [i, e] of (entries ?? []).entries()) {
     const criterion = scored.find((c) => c.id === e.criterionId);
     if (!criterion) {
       problems.push({
         field: `scores.${i}.criterionId`,
-        message: "Score the tender's own quality and social value criteria only",
+        message: msg`Score the tender's own quality and social value criteria only`,
       });
       continue;
     }
     if (seen.has(criterion.id)) {
-      problems.push({ field: `scores.${criterion.id}.score`, message: `Score “${criterion.title}” once` });
+      problems.push({ field: `scores.${criterion.id}.score`, message: msg`Score “${criterion.title}” once` });
       continue;
     }
     seen.add(criterion.id);
     out.push(checkScore(e, criterion, scaleMax, problems));
   }
-  if (problems.length > 0) throw new ValidationError(`Check ${what}`, problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check ${what}`, problems);
   return out;
 }
 
@@ -112,7 +113,7 @@ export async function requireCompliantBid(ctx: Ctx, t: TenderForEvaluation, bidI
   const row = await findBid(ctx, t.tender.authority_id, t.tender.id, bidId);
   if (row?.status === "current")
     throw new ConflictError(
-      "This bid was excluded at the compliance check: it is not scored.",
+      msg`This bid was excluded at the compliance check: it is not scored.`,
       "bid_excluded",
     );
   throw new NotFoundError("bid");
@@ -212,14 +213,14 @@ export async function recordScores(
 ): Promise<{ bidId: string; scored: number }> {
   const { p, t } = await requireScorer(ctx, authorityId, tenderId, { bidId });
   await requireCompliantBid(ctx, t, bidId);
-  const scores = checkScores(entries, t.leaves, t.tender.scoring_scale_max, "your scores");
+  const scores = checkScores(entries, t.leaves, t.tender.scoring_scale_max, msg`your scores`);
   return transaction(ctx.db, async (trx) => {
     const tx = within(ctx, trx);
     await requireNotSubmitted(
       tx,
       t,
       p,
-      "You have submitted your scoresheet: your scores are fixed. Moderation records any change.",
+      msg`You have submitted your scoresheet: your scores are fixed. Moderation records any change.`,
     );
     const now = ctx.clock.now();
     await repo.upsertScores(
@@ -256,11 +257,13 @@ async function requireComplete(ctx: Ctx, t: TenderForEvaluation, p: Principal) {
       if (!have.has(`${b.bidId}/${c.id}`))
         missing.push({
           field: `bids.${b.bidId}.${c.id}`,
-          message: `Score “${c.title}” for the bid from ${b.name}`,
+          message: msg`Score “${c.title}” for the bid from ${b.name}`,
         });
   if (missing.length > 0)
     throw new UnprocessableError(
-      `Your scoresheet is not complete: ${missing.length} score${missing.length === 1 ? "" : "s"} missing`,
+      missing.length === 1
+        ? msg`Your scoresheet is not complete: ${missing.length} score missing`
+        : msg`Your scoresheet is not complete: ${missing.length} scores missing`,
       missing,
       "scoresheet_incomplete",
     );
@@ -301,7 +304,7 @@ export async function submitScores(
   const { p, t } = await requireScorer(ctx, authorityId, tenderId);
   return transaction(ctx.db, async (trx) => {
     const tx = within(ctx, trx);
-    await requireNotSubmitted(tx, t, p, "You have submitted your scoresheet already.");
+    await requireNotSubmitted(tx, t, p, msg`You have submitted your scoresheet already.`);
     const mine = await requireComplete(tx, t, p);
     const now = ctx.clock.now();
     await repo.insertSubmission(trx, {
@@ -348,7 +351,7 @@ export async function evaluatorScores(
   const remaining = progress.evaluators.find((e) => e.userId === p.userId && e.declaration === "none");
   if (own && !remaining)
     throw new ForbiddenError(
-      "You are not one of this tender's evaluators with a declaration of no conflict.",
+      msg`You are not one of this tender's evaluators with a declaration of no conflict.`,
     );
   const evaluator = progress.evaluators.find((e) => e.userId === userId);
   if (!evaluator) throw new NotFoundError("evaluator");
@@ -394,6 +397,6 @@ async function refuseScoresRead(
     }),
   );
   throw new ForbiddenError(
-    "Evaluators see only their own scores until every evaluator has submitted and moderation starts.",
+    msg`Evaluators see only their own scores until every evaluator has submitted and moderation starts.`,
   );
 }

@@ -29,8 +29,8 @@ export async function assignEvaluator(
   await transaction(ctx.db, async (trx) => {
     const { p, tender } = await requireTenderEditor(within(ctx, trx), authorityId, tenderId);
     if (!isUuid(userId) || !(await repo.holdsAuthorityRole(trx, userId, "evaluator", authorityId)))
-      throw new UnprocessableError("Choose one of the authority's evaluators", [
-        { field: "userId", message: "Choose someone who holds the authority's evaluator role" },
+      throw new UnprocessableError(msg`Choose one of the authority's evaluators`, [
+        { field: "userId", message: msg`Choose someone who holds the authority's evaluator role` },
       ]);
     const added = await repo.assignEvaluator(trx, {
       authority_id: authorityId,

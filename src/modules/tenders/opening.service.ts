@@ -26,6 +26,7 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { answerer } from "../../lib/ports.ts";
 import type { Principal } from "../access/access.service.ts";
 import { actorOf, hasRole, requireSignedIn } from "../access/access.service.ts";
@@ -112,7 +113,7 @@ async function refuse(
   });
   if (limited)
     throw new TooManyRequestsError(
-      "You have been refused too many times on this tender. Wait an hour before trying again.",
+      msg`You have been refused too many times on this tender. Wait an hour before trying again.`,
       60 * 60,
     );
   throw error;
@@ -146,7 +147,7 @@ export async function canReadBids(ctx: Ctx, authorityId: string, tenderId: strin
 async function requireBidReader(ctx: TendersCtx, p: Principal, tender: Tender): Promise<void> {
   if (!(await mayReadBids(ctx.db, p, tender.authority_id, tender.id))) {
     const error = new ForbiddenError(
-      "Only the authority's bid openers and the tender's assigned evaluators may read its bids.",
+      msg`Only the authority's bid openers and the tender's assigned evaluators may read its bids.`,
     );
     if (tender.status !== "draft") await refuse(ctx, p, tender, "bids-read", error, "not authorised");
     throw error;
@@ -174,7 +175,7 @@ async function authoriseBidReading(ctx: TendersCtx, p: Principal, tender: Tender
       tender,
       "bids-read",
       new ConflictError(
-        "Declare any conflict of interest for this tender before seeing its bids.",
+        msg`Declare any conflict of interest for this tender before seeing its bids.`,
         "conflicts_not_declared",
       ),
       "conflicts not declared",
@@ -188,8 +189,8 @@ async function authoriseBidReading(ctx: TendersCtx, p: Principal, tender: Tender
       "bids-read",
       new ConflictError(
         state === "open"
-          ? `Bids are sealed until the deadline, ${londonDateTime(tender.submission_deadline)}, and their opening by two bid openers.`
-          : "Bids are sealed until two bid openers open them.",
+          ? msg`Bids are sealed until the deadline, ${londonDateTime(tender.submission_deadline)}, and their opening by two bid openers.`
+          : msg`Bids are sealed until two bid openers open them.`,
         "bids_sealed",
       ),
       `sealed (${state})`,
@@ -284,7 +285,7 @@ export async function openedBidDocument(
 function brokenSeal(error: unknown): never {
   if (error instanceof SealBrokenError)
     throw new ConflictError(
-      "This document failed its integrity check: it was altered after it was received.",
+      msg`This document failed its integrity check: it was altered after it was received.`,
       "seal_broken",
     );
   throw error;
@@ -307,7 +308,7 @@ async function checkedSize(
   }
   if (hash.digest("hex") !== sha256)
     throw new ConflictError(
-      "This document does not match the SHA-256 its bid's receipt covers.",
+      msg`This document does not match the SHA-256 its bid's receipt covers.`,
       "seal_broken",
     );
   return size;
@@ -332,7 +333,7 @@ export interface OpeningResult {
 async function requireOpener(ctx: TendersCtx, p: Principal, tender: Tender) {
   const opener = await repo.holdsAuthorityRole(ctx.db, p.userId, "bid-opener", tender.authority_id);
   if (!opener) {
-    const error = new ForbiddenError("Only the authority's bid openers may open its tenders' bids.");
+    const error = new ForbiddenError(msg`Only the authority's bid openers may open its tenders' bids.`);
     if (tender.status !== "draft") await refuse(ctx, p, tender, "opening", error, "not a bid opener");
     throw error;
   }
@@ -344,15 +345,15 @@ async function requireOpener(ctx: TendersCtx, p: Principal, tender: Tender) {
       tender,
       "opening",
       new ForbiddenError(
-        "Opening bids needs a session signed in with two-factor: sign out, then sign in again with your code.",
+        msg`Opening bids needs a session signed in with two-factor: sign out, then sign in again with your code.`,
       ),
       "no two-factor",
     );
   const state = stateOf(tender, ctx.clock.now());
   if (state === "cancelled")
-    throw new ConflictError("This tender was cancelled: there is nothing to open.", "tender_cancelled");
+    throw new ConflictError(msg`This tender was cancelled: there is nothing to open.`, "tender_cancelled");
   if (state === "opened")
-    throw new ConflictError("The bids of this tender have already been opened.", "tender_opened");
+    throw new ConflictError(msg`The bids of this tender have already been opened.`, "tender_opened");
   if (state === "open")
     await refuse(
       ctx,
@@ -360,7 +361,7 @@ async function requireOpener(ctx: TendersCtx, p: Principal, tender: Tender) {
       tender,
       "opening",
       new ConflictError(
-        `Bids cannot be opened before the deadline, ${londonDateTime(tender.submission_deadline)}.`,
+        msg`Bids cannot be opened before the deadline, ${londonDateTime(tender.submission_deadline)}.`,
         "tender_not_closed",
       ),
       "before the deadline",
@@ -489,7 +490,7 @@ export async function confirmOpening(
   return transaction(ctx.db, async (trx): Promise<OpeningResult> => {
     const locked = await repo.lockTender(trx, authorityId, tenderId);
     if (!locked || locked.opened_at)
-      throw new ConflictError("The bids of this tender have already been opened.", "tender_opened");
+      throw new ConflictError(msg`The bids of this tender have already been opened.`, "tender_opened");
     const now = ctx.clock.now();
     const pending = await repo.lockOpening(trx, authorityId, tenderId);
     if (pending?.first_opener_id === p.userId)
@@ -534,7 +535,9 @@ export async function requireAttemptsReader(ctx: Ctx, authorityId: string, tende
   const p = requireSignedIn(ctx.principal);
   await visibleTender(ctx, authorityId, tenderId);
   if (!hasRole(p, ["authority-admin", "platform-admin"], authorityId))
-    throw new ForbiddenError("Only the authority's administrators see the attempts refused on its tenders.");
+    throw new ForbiddenError(
+      msg`Only the authority's administrators see the attempts refused on its tenders.`,
+    );
 }
 
 /** The refused attempts on a tender (A7), for the authority's administrators. */
