@@ -32,6 +32,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { londonToday, longDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import type { Principal, Role } from "../access/access.service.ts";
 import { hasRole, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
@@ -71,11 +72,7 @@ export const COMPLIANCE_LIMITS = {
 /** Who records decisions and starts evaluation (among those who may read the opened bids). */
 export const COMPLIANCE_DECIDERS: readonly Role[] = ["commissioner", "authority-admin"];
 
-export const SEAL_BROKEN_REASON =
-  "Its seal is broken: the content opened does not match its receipt, so the bid cannot be read or assessed (Annex IV A7).";
-
-const NOT_A_DECIDER =
-  "The compliance check is recorded by the authority's commissioners and administrators who may read the opened bids.";
+export const SEAL_BROKEN_REASON = msg`Its seal is broken: the content opened does not match its receipt, so the bid cannot be read or assessed (Annex IV A7).`;
 
 export type ComplianceState = "checking" | "evaluating" | "cancelled";
 
@@ -175,7 +172,7 @@ export async function compliantBidIds(ctx: Ctx, authorityId: string, tenderId: s
 
 /** A condition not met, as a reason for an exclusion. */
 function unmetReason(position: number, text: string, reason: string): string {
-  return `Condition ${position} (${text}) is not met: ${reason}`;
+  return msg`Condition ${position} (${text}) is not met: ${reason}`;
 }
 
 /**
@@ -238,8 +235,8 @@ async function reservedFindings(
   if (!organisation?.qualifying_mutual)
     reasons.push(
       organisation
-        ? `The tender is reserved to public service mutuals (Procurement Act 2023, s.33): on ${longDate(onDate)} the directory does not show ${name}, the lead, as a qualifying public service mutual, so its bid is disregarded.`
-        : "The tender is reserved to public service mutuals (Procurement Act 2023, s.33): the lead is not in the directory, so it cannot be shown to be a qualifying public service mutual and its bid is disregarded.",
+        ? msg`The tender is reserved to public service mutuals (Procurement Act 2023, s.33): on ${longDate(onDate)} the directory does not show ${name}, the lead, as a qualifying public service mutual, so its bid is disregarded.`
+        : msg`The tender is reserved to public service mutuals (Procurement Act 2023, s.33): the lead is not in the directory, so it cannot be shown to be a qualifying public service mutual and its bid is disregarded.`,
     );
   if (bar) reasons.push(barReason(name, bar, onDate));
   return {
@@ -437,8 +434,8 @@ export async function decisionForm(
   if (view.state !== "checking")
     throw new ConflictError(
       view.state === "cancelled"
-        ? "This tender was cancelled: its bids are not checked or evaluated."
-        : "Evaluation has started: the compliance check is fixed and can no longer be changed.",
+        ? msg`This tender was cancelled: its bids are not checked or evaluated.`
+        : msg`Evaluation has started: the compliance check is fixed and can no longer be changed.`,
       view.state === "cancelled" ? "tender_cancelled" : "evaluation_started",
     );
   if (bid.integrity === "broken") throw sealBroken();
@@ -460,7 +457,7 @@ export async function evaluationStartForm(
 
 function sealBroken(): ConflictError {
   return new ConflictError(
-    "This bid's seal is broken: it is excluded automatically, as it cannot be read or assessed.",
+    msg`This bid's seal is broken: it is excluded automatically, as it cannot be read or assessed.`,
     "seal_broken",
   );
 }
@@ -483,13 +480,15 @@ async function requireDecider(
   if (!(await canReadBids(ctx, authorityId, tenderId))) {
     await openedBids(ctx, authorityId, tenderId);
     throw new ForbiddenError(
-      "Only the authority's bid openers and the tender's assigned evaluators may read its bids.",
+      msg`Only the authority's bid openers and the tender's assigned evaluators may read its bids.`,
     );
   }
   if (bidId !== undefined && (await findBid(ctx, authorityId, tenderId, bidId))?.status !== "current")
     throw new NotFoundError("bid");
   if (!hasRole(p, COMPLIANCE_DECIDERS, authorityId))
-    throw new ForbiddenError(`${NOT_A_DECIDER} Ask an administrator to give you the commissioner role.`);
+    throw new ForbiddenError(
+      msg`The compliance check is recorded by the authority's commissioners and administrators who may read the opened bids. Ask an administrator to give you the commissioner role.`,
+    );
   return p;
 }
 
@@ -503,17 +502,17 @@ async function lockedForCheck(
   if (!tender || tender.status === "draft") throw new NotFoundError("tender");
   if (tender.status === "cancelled")
     throw new ConflictError(
-      "This tender was cancelled: its bids are not checked or evaluated.",
+      msg`This tender was cancelled: its bids are not checked or evaluated.`,
       "tender_cancelled",
     );
   if (!tender.opened_at)
     throw new ConflictError(
-      "The bids have not been opened yet: the compliance check comes after two bid openers open them.",
+      msg`The bids have not been opened yet: the compliance check comes after two bid openers open them.`,
       "tender_not_opened",
     );
   if (await repo.evaluationOf(ctx.db, authorityId, tenderId))
     throw new ConflictError(
-      "Evaluation has started: the compliance check is fixed and can no longer be changed.",
+      msg`Evaluation has started: the compliance check is fixed and can no longer be changed.`,
       "evaluation_started",
     );
   return tender;
@@ -547,26 +546,29 @@ function checkConditions(
 ): CheckedDecision["given"] {
   const count = texts.length;
   const meets = (position: number) =>
-    `Say whether the bid meets condition ${position}: ${texts[position - 1]}`;
+    msg`Say whether the bid meets condition ${position}: ${texts[position - 1] ?? ""}`;
   const given = new Map<number, { met: boolean; reason: string }>();
   for (const [i, c] of (draft.conditions ?? []).entries()) {
     const position = c.position;
     if (typeof position !== "number" || !Number.isInteger(position) || position < 1 || position > count) {
       problems.push({
         field: `conditions.${i}.position`,
-        message: `Condition ${position ?? i + 1} is not one of the tender's: it has ${count} condition${count === 1 ? "" : "s"} of participation`,
+        message:
+          count === 1
+            ? msg`Condition ${position ?? i + 1} is not one of the tender's: it has ${count} condition of participation`
+            : msg`Condition ${position ?? i + 1} is not one of the tender's: it has ${count} conditions of participation`,
       });
       continue;
     }
     if (given.has(position)) {
-      problems.push({ field: `conditions.${position}.met`, message: `Decide condition ${position} once` });
+      problems.push({ field: `conditions.${position}.met`, message: msg`Decide condition ${position} once` });
       continue;
     }
     const reason = (c.reason ?? "").trim();
     if (reason.length > COMPLIANCE_LIMITS.conditionReason)
       problems.push({
         field: `conditions.${position}.reason`,
-        message: `Give the reason for condition ${position} in ${COMPLIANCE_LIMITS.conditionReason} characters or fewer`,
+        message: msg`Give the reason for condition ${position} in ${COMPLIANCE_LIMITS.conditionReason} characters or fewer`,
       });
     if (typeof c.met !== "boolean") {
       problems.push({ field: `conditions.${position}.met`, message: meets(position) });
@@ -585,14 +587,14 @@ function checkDecision(draft: DecisionDraft, texts: readonly string[]): CheckedD
   const given = checkConditions(draft, texts, problems);
   const outcome = draft.outcome;
   if (outcome !== "compliant" && outcome !== "excluded")
-    problems.push({ field: "outcome", message: "Choose whether the bid is compliant or excluded" });
+    problems.push({ field: "outcome", message: msg`Choose whether the bid is compliant or excluded` });
   const reason = (draft.reason ?? "").trim();
   if (reason.length > COMPLIANCE_LIMITS.reason)
     problems.push({
       field: "reason",
-      message: `Give the reasons for excluding the bid in ${COMPLIANCE_LIMITS.reason} characters or fewer`,
+      message: msg`Give the reasons for excluding the bid in ${COMPLIANCE_LIMITS.reason} characters or fewer`,
     });
-  if (problems.length > 0) throw new ValidationError("Check the compliance decision", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check the compliance decision`, problems);
   return { given, outcome: outcome as ComplianceOutcome, reason };
 }
 
@@ -608,23 +610,26 @@ function decisionProblems(
     if (c.reason === "")
       invalid.push({
         field: `conditions.${position}.reason`,
-        message: `Give the reason the bid does not meet condition ${position}: ${texts[position - 1]}`,
+        message: msg`Give the reason the bid does not meet condition ${position}: ${texts[position - 1] ?? ""}`,
       });
   if (d.outcome === "compliant" && unmet.length > 0)
     invalid.push({
       field: "outcome",
-      message: `A bid that does not meet condition${unmet.length === 1 ? "" : "s"} ${unmet.map(([n]) => n).join(", ")} cannot be compliant: record it as excluded`,
+      message:
+        unmet.length === 1
+          ? msg`A bid that does not meet condition ${unmet.map(([n]) => n).join(", ")} cannot be compliant: record it as excluded`
+          : msg`A bid that does not meet conditions ${unmet.map(([n]) => n).join(", ")} cannot be compliant: record it as excluded`,
     });
   if (d.outcome === "compliant")
     for (const r of automaticReasons)
       invalid.push({
         field: "outcome",
-        message: `This bid cannot be compliant, so record it as excluded. ${r}`,
+        message: msg`This bid cannot be compliant, so record it as excluded. ${r}`,
       });
   if (d.outcome === "excluded" && unmet.length === 0 && automaticReasons.length === 0 && d.reason === "")
     invalid.push({
       field: "reason",
-      message: "Give the reasons for excluding the bid: it meets every condition, so say why it is excluded",
+      message: msg`Give the reasons for excluding the bid: it meets every condition, so say why it is excluded`,
     });
   return invalid;
 }
@@ -662,7 +667,7 @@ export async function recordDecision(
     const invalid = decisionProblems(decision, texts, automaticReasons);
     if (invalid.length > 0)
       throw new UnprocessableError(
-        "This compliance decision does not hold together",
+        msg`This compliance decision does not hold together`,
         invalid,
         "decision_invalid",
       );
@@ -751,10 +756,12 @@ async function requireEveryBidDecided(ctx: Ctx, bids: Bid[], decided: Set<string
     undecided.map((b) => b.organisation_id),
   );
   throw new UnprocessableError(
-    `Record the compliance decision for every bid first: ${undecided.length} ${undecided.length === 1 ? "has" : "have"} none`,
+    undecided.length === 1
+      ? msg`Record the compliance decision for every bid first: ${undecided.length} has none`
+      : msg`Record the compliance decision for every bid first: ${undecided.length} have none`,
     undecided.map((b) => ({
       field: `bids.${b.id}`,
-      message: `Record the compliance decision for the bid from ${(b.organisation_id && names.get(b.organisation_id)) || `bid ${b.id}`}`,
+      message: msg`Record the compliance decision for the bid from ${(b.organisation_id && names.get(b.organisation_id)) || `bid ${b.id}`}`,
     })),
     "compliance_incomplete",
   );
@@ -764,7 +771,7 @@ async function requireEveryBidDecided(ctx: Ctx, bids: Bid[], decided: Set<string
 function justificationFor(compliant: number, bids: number, given: string | null | undefined): string | null {
   if (compliant === 0)
     throw new UnprocessableError(
-      "No bid is compliant, so there is nothing to evaluate: cancel the tender with a published reason, or change a decision.",
+      msg`No bid is compliant, so there is nothing to evaluate: cancel the tender with a published reason, or change a decision.`,
       [],
       "no_compliant_bids",
     );
@@ -772,20 +779,26 @@ function justificationFor(compliant: number, bids: number, given: string | null 
   const text = (given ?? "").trim();
   if (text === "")
     throw new UnprocessableError(
-      `Fewer than ${MINIMUM_COMPLIANT_BIDS} bids are compliant`,
+      msg`Fewer than ${MINIMUM_COMPLIANT_BIDS} bids are compliant`,
       [
         {
           field: "justification",
-          message: `Only ${compliant} of ${bids} bids ${compliant === 1 ? "is" : "are"} compliant. Commissioners seek and consider at least ${MINIMUM_COMPLIANT_BIDS} providers: to evaluate fewer, give the justification, which is published with the award`,
+          message:
+            compliant === 1
+              ? msg`Only ${compliant} of ${bids} bids is compliant. Commissioners seek and consider at least ${MINIMUM_COMPLIANT_BIDS} providers: to evaluate fewer, give the justification, which is published with the award`
+              : msg`Only ${compliant} of ${bids} bids are compliant. Commissioners seek and consider at least ${MINIMUM_COMPLIANT_BIDS} providers: to evaluate fewer, give the justification, which is published with the award`,
         },
       ],
       "three_bid_rule",
     );
   if (text.length < COMPLIANCE_LIMITS.justificationMin || text.length > COMPLIANCE_LIMITS.justificationMax)
-    throw new ValidationError("Check the justification", [
+    throw new ValidationError(msg`Check the justification`, [
       {
         field: "justification",
-        message: `Give a reasoned justification of ${COMPLIANCE_LIMITS.justificationMin} to ${COMPLIANCE_LIMITS.justificationMax} characters: why evaluating ${compliant} compliant bid${compliant === 1 ? "" : "s"} is enough, and how providers were sought`,
+        message:
+          compliant === 1
+            ? msg`Give a reasoned justification of ${COMPLIANCE_LIMITS.justificationMin} to ${COMPLIANCE_LIMITS.justificationMax} characters: why evaluating ${compliant} compliant bid is enough, and how providers were sought`
+            : msg`Give a reasoned justification of ${COMPLIANCE_LIMITS.justificationMin} to ${COMPLIANCE_LIMITS.justificationMax} characters: why evaluating ${compliant} compliant bids is enough, and how providers were sought`,
       },
     ]);
   return text;

@@ -15,6 +15,7 @@ import { transaction } from "../../db/transaction.ts";
 import { type FieldError, NotFoundError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { addDays, addMonths, isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
 import { isAuthorityEditor, requireAuthorityEditor } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -59,7 +60,7 @@ export function comparableReservedAward(
 export function barReason(organisationName: string, award: ReservedAward, onDate: string): string {
   const { from } = barPeriod(onDate);
   const reference = award.reference ? ` (${award.reference})` : "";
-  return `The tender is reserved to public service mutuals (Procurement Act 2023, s.33): ${organisationName} was awarded a comparable reserved contract by this authority for ${award.category_name.toLowerCase()} — “${award.title}”${reference} on ${longDate(award.awarded_on)} — within the 3 years from ${longDate(from)} to ${longDate(onDate)}, so it does not qualify.`;
+  return msg`The tender is reserved to public service mutuals (Procurement Act 2023, s.33): ${organisationName} was awarded a comparable reserved contract by this authority for ${award.category_name.toLowerCase()} — “${award.title}”${reference} on ${longDate(award.awarded_on)} — within the 3 years from ${longDate(from)} to ${longDate(onDate)}, so it does not qualify.`;
 }
 
 export interface ReservedAwardDraft {
@@ -99,19 +100,22 @@ async function checkReservedAward(
   if (title === "" || title.length > RESERVED_AWARD_LIMITS.title)
     problems.push({
       field: "title",
-      message: `Enter the contract's title, ${RESERVED_AWARD_LIMITS.title} characters or fewer`,
+      message: msg`Enter the contract's title, ${RESERVED_AWARD_LIMITS.title} characters or fewer`,
     });
   if (reference.length > RESERVED_AWARD_LIMITS.reference)
     problems.push({
       field: "reference",
-      message: `Enter the contract's reference in ${RESERVED_AWARD_LIMITS.reference} characters or fewer`,
+      message: msg`Enter the contract's reference in ${RESERVED_AWARD_LIMITS.reference} characters or fewer`,
     });
   if (!isIsoDate(awardedOn))
-    problems.push({ field: "awardedOn", message: "Enter the date the contract was awarded, like 1 4 2025" });
+    problems.push({
+      field: "awardedOn",
+      message: msg`Enter the date the contract was awarded, like 1 4 2025`,
+    });
   else if (awardedOn > londonToday(ctx.clock))
     problems.push({
       field: "awardedOn",
-      message: "The date the contract was awarded must be today or earlier",
+      message: msg`The date the contract was awarded must be today or earlier`,
     });
   const organisationId = draft.organisationId ?? "";
   const [organisation] = isUuid(organisationId)
@@ -120,19 +124,19 @@ async function checkReservedAward(
   if (!organisation)
     problems.push({
       field: "organisationId",
-      message: "Choose the organisation awarded the contract from the directory",
+      message: msg`Choose the organisation awarded the contract from the directory`,
     });
   const category = draft.categoryCode ? await repo.serviceCategory(ctx.db, draft.categoryCode) : undefined;
   if (!category)
-    problems.push({ field: "categoryCode", message: "Choose the kind of services the contract is for" });
+    problems.push({ field: "categoryCode", message: msg`Choose the kind of services the contract is for` });
   if (record.source === "tender" && !isUuid(record.tenderId))
-    problems.push({ field: "tenderId", message: "Name the tender the contract was awarded through" });
-  if (problems.length > 0) throw new ValidationError("Check the reserved contract", problems);
+    problems.push({ field: "tenderId", message: msg`Name the tender the contract was awarded through` });
+  if (problems.length > 0) throw new ValidationError(msg`Check the reserved contract`, problems);
   if (category && !category.reservable)
-    throw new UnprocessableError("Only contracts reserved under s.33 belong on this register", [
+    throw new UnprocessableError(msg`Only contracts reserved under s.33 belong on this register`, [
       {
         field: "categoryCode",
-        message: `${category.name} cannot be reserved to public service mutuals (Procurement Act 2023, s.33): only reservable light touch services can, so this contract does not belong on the register`,
+        message: msg`${category.name} cannot be reserved to public service mutuals (Procurement Act 2023, s.33): only reservable light touch services can, so this contract does not belong on the register`,
       },
     ]);
   return { title, reference, awardedOn, organisationId, categoryCode: draft.categoryCode as string };
