@@ -7,6 +7,7 @@ import type { Db, Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import { ConflictError, NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
 import type { Panel } from "../../lib/ports.ts";
 import { standstillEndText } from "../../lib/working-days.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
@@ -53,17 +54,17 @@ function toHandover(row: repo.HandoverRow): AwardForContract {
 
 /** Why the award cannot be contracted now, or null when it can. */
 function blocker(row: repo.HandoverRow, now: Date): ConflictError | null {
-  if (row.status === "withdrawn") return new ConflictError("This award was withdrawn.", "award_withdrawn");
+  if (row.status === "withdrawn") return new ConflictError(msg`This award was withdrawn.`, "award_withdrawn");
   if (row.status === "contracted")
-    return new ConflictError("A contract has already been entered for this award.", "award_contracted");
+    return new ConflictError(msg`A contract has already been entered for this award.`, "award_contracted");
   if (row.status === "suspended" || Number(row.open_challenges) > 0)
     return new ConflictError(
-      "A challenge to this award is open: nothing can be contracted until its outcome is recorded.",
+      msg`A challenge to this award is open: nothing can be contracted until its outcome is recorded.`,
       "award_challenged",
     );
   if (now.getTime() < row.standstill_ends_at.getTime())
     return new ConflictError(
-      `The standstill period has not ended: a contract can be entered after ${standstillEndText(row.standstill_ends_at)}.`,
+      msg`The standstill period has not ended: a contract can be entered after ${standstillEndText(row.standstill_ends_at)}.`,
       "award_in_standstill",
     );
   return null;

@@ -15,6 +15,7 @@
 import { transaction } from "../../db/transaction.ts";
 import type { ApiScope } from "../../http/api-scopes.ts";
 import { ValidationError } from "../../lib/errors.ts";
+import { msg } from "../../lib/messages.ts";
 import { type Principal, requireSignedIn } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import { requireScope } from "../accounts/accounts.service.ts";
@@ -173,8 +174,8 @@ export async function chooseEmail(ctx: Ctx, emailed: readonly string[]): Promise
   const p = requireSignedIn(ctx.principal);
   const unknown = emailed.filter((kind) => !CHOOSABLE_KINDS.includes(kind as NoticeKind));
   if (unknown.length > 0)
-    throw new ValidationError("Choose only from the kinds of notice listed", [
-      { field: "emailed", message: "Choose only from the kinds of notice listed" },
+    throw new ValidationError(msg`Choose only from the kinds of notice listed`, [
+      { field: "emailed", message: msg`Choose only from the kinds of notice listed` },
     ]);
   const inboxOnly = await transaction(ctx.db, (trx) =>
     setEmailChoices(trx, ctx.clock, p.userId, emailed as NoticeKind[]),

@@ -88,7 +88,7 @@ export async function recordEnforcement(
     const registration = await lockedRegistration(inTrx, regulatorId, registrationId);
     if (!isInspectable(registration.status))
       throw new ConflictError(
-        `${registration.name} is not on the register (its registration is ${STATUS_WORDS[registration.status]}).`,
+        msg`${registration.name} is not on the register (its registration is ${STATUS_WORDS[registration.status]}).`,
         "not_registered",
       );
     const now = ctx.clock.now();
@@ -96,7 +96,7 @@ export async function recordEnforcement(
     if (kind === "proposal-to-cancel") {
       if ((await repo.openEnforcement(trx, regulatorId, registration.id, "proposal-to-cancel")).length > 0)
         throw new ConflictError(
-          "A notice of proposal to cancel is already in force for this location.",
+          msg`A notice of proposal to cancel is already in force for this location.`,
           "proposal_in_force",
         );
       until = representationsUntil(now, (await regimeOf(inTrx, regulatorId)).representationDays);
@@ -157,22 +157,24 @@ export async function issueEnforcement(
     );
     const problems: FieldError[] = [];
     if (!oneOf(ENFORCEMENT_KINDS, draft.kind))
-      problems.push({ field: "kind", message: "Choose the kind of enforcement action" });
+      problems.push({ field: "kind", message: msg`Choose the kind of enforcement action` });
     const details = text(draft.details);
     if (details === "" || details.length > LIMITS.text)
-      problems.push({ field: "details", message: "Say what the action requires of the provider, and why" });
-    if (problems.length > 0) throw new ValidationError("Check the enforcement action", problems);
+      problems.push({
+        field: "details",
+        message: msg`Say what the action requires of the provider, and why`,
+      });
+    if (problems.length > 0) throw new ValidationError(msg`Check the enforcement action`, problems);
     const kind = draft.kind as EnforcementKind;
     if (!ISSUABLE.includes(kind))
       throw new UnprocessableError(
         kind === "special-measures"
-          ? "Special measures are entered automatically when a report rating a location Inadequate overall is published"
-          : "Cancel a registration with the cancel action, after a notice of proposal to cancel",
+          ? msg`Special measures are entered automatically when a report rating a location Inadequate overall is published`
+          : msg`Cancel a registration with the cancel action, after a notice of proposal to cancel`,
         [
           {
             field: "kind",
-            message:
-              "Choose a requirement notice, warning notice, conditions or a notice of proposal to cancel",
+            message: msg`Choose a requirement notice, warning notice, conditions or a notice of proposal to cancel`,
           },
         ],
         "enforcement_not_issuable",
@@ -204,19 +206,19 @@ export async function resolveEnforcement(
     );
     const why = text(resolution);
     if (why === "" || why.length > LIMITS.text)
-      throw new ValidationError("Say how it was resolved", [
+      throw new ValidationError(msg`Say how it was resolved`, [
         {
           field: "resolution",
-          message: "Say how the action was resolved: complied with, or withdrawn and why",
+          message: msg`Say how the action was resolved: complied with, or withdrawn and why`,
         },
       ]);
     if (action.resolved_at)
-      throw new ConflictError("This action has already been resolved.", "enforcement_resolved");
+      throw new ConflictError(msg`This action has already been resolved.`, "enforcement_resolved");
     if (action.kind === "special-measures" || action.kind === "cancellation")
       throw new ConflictError(
         action.kind === "special-measures"
-          ? "Special measures end when a re-inspection finds nothing Inadequate: publish that report."
-          : "A cancellation is final.",
+          ? msg`Special measures end when a re-inspection finds nothing Inadequate: publish that report.`
+          : msg`A cancellation is final.`,
         "enforcement_not_resolvable",
       );
     await repo.setEnforcementResolved(trx, regulatorId, action.id, why, ctx.clock.now());
@@ -259,8 +261,8 @@ async function tellCommissioners(
           userId,
           authorityId: contract.authorityId,
           kind: "regulation.registration-cancelled",
-          subject: `Provider registration cancelled: ${registration.name}`,
-          body: `The registration of ${registration.name} has been cancelled. The contract "${contract.title}" depends on it: plan for continuity of service.`,
+          subject: msg`Provider registration cancelled: ${registration.name}`,
+          body: msg`The registration of ${registration.name} has been cancelled. The contract "${contract.title}" depends on it: plan for continuity of service.`,
           link: `/regulators/${regulatorId}/locations/${registration.id}`,
         },
         { email: true, actor: actorIn(ctx) },
@@ -283,24 +285,24 @@ export async function recordCancellation(
     const registration = await lockedRegistration(inTrx, regulatorId, registrationId);
     if (!canMove(registration.status, "cancelled"))
       throw new ConflictError(
-        `A registration that is ${STATUS_WORDS[registration.status]} cannot be cancelled.`,
+        msg`A registration with the status ${STATUS_WORDS[registration.status]} cannot be cancelled.`,
         "registration_transition",
       );
     const [proposal] = await repo.openEnforcement(trx, regulatorId, registration.id, "proposal-to-cancel");
     if (!proposal?.representations_until)
       throw new ConflictError(
-        "Issue a notice of proposal to cancel first: the provider has a period to make representations.",
+        msg`Issue a notice of proposal to cancel first: the provider has a period to make representations.`,
         "no_proposal_to_cancel",
       );
     if (londonToday(ctx.clock) <= proposal.representations_until)
       throw new ConflictError(
-        `The provider may make representations until the end of ${longDate(proposal.representations_until)}: cancel after that.`,
+        msg`The provider may make representations until the end of ${longDate(proposal.representations_until)}: cancel after that.`,
         "representations_running",
       );
     await moveRegistration(inTrx, regulatorId, registration, "cancelled", reason);
     const now = ctx.clock.now();
     for (const action of await repo.openEnforcement(trx, regulatorId, registration.id))
-      await repo.setEnforcementResolved(trx, regulatorId, action.id, "Registration cancelled", now);
+      await repo.setEnforcementResolved(trx, regulatorId, action.id, msg`Registration cancelled`, now);
     const id = newId();
     await repo.insertEnforcement(trx, {
       regulator_id: regulatorId,
@@ -349,8 +351,8 @@ export async function cancelRegistration(
     );
     const why = text(reason);
     if (why === "" || why.length > LIMITS.text)
-      throw new ValidationError("Give the reason", [
-        { field: "cancelReason", message: "Give the reason for cancelling the registration" },
+      throw new ValidationError(msg`Give the reason`, [
+        { field: "cancelReason", message: msg`Give the reason for cancelling the registration` },
       ]);
     await recordCancellation(within(ctx, trx, actorOf(p)), regulatorId, registrationId, why);
   });
@@ -386,7 +388,7 @@ export const FAILING_VIEWER_ROLES: readonly Role[] = [
 export function requireFailingViewer(principal: Principal | null): Principal {
   const p = requireSignedIn(principal);
   if (!p.grants.some((g) => FAILING_VIEWER_ROLES.includes(g.role)))
-    throw new ForbiddenError("The failing-providers view is for regulators' staff and commissioners.");
+    throw new ForbiddenError(msg`The failing-providers view is for regulators' staff and commissioners.`);
   return p;
 }
 

@@ -6,6 +6,7 @@
  */
 import { transaction } from "../../db/transaction.ts";
 import { type FieldError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
+import { msg } from "../../lib/messages.ts";
 import { actorOf } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -65,19 +66,19 @@ const PERIODS = [
     "reinspectionMonths",
     1,
     36,
-    "Enter the months until a re-inspection is due after an Inadequate rating, from 1 to 36",
+    msg`Enter the months until a re-inspection is due after an Inadequate rating, from 1 to 36`,
   ],
   [
     "factualAccuracyWorkingDays",
     1,
     60,
-    "Enter the working days a provider has to challenge a draft report, from 1 to 60",
+    msg`Enter the working days a provider has to challenge a draft report, from 1 to 60`,
   ],
   [
     "representationDays",
     1,
     365,
-    "Enter the days for representations after a notice of proposal to cancel, from 1 to 365",
+    msg`Enter the days for representations after a notice of proposal to cancel, from 1 to 365`,
   ],
 ] as const;
 
@@ -93,25 +94,25 @@ export async function checkRegime(
   if (serviceTypes.length === 0)
     problems.push({
       field: "serviceTypes",
-      message: "Choose at least one service type the regulator covers",
+      message: msg`Choose at least one service type the regulator covers`,
     });
   else if ((await existingCategoryCodes(ctx.db, serviceTypes)).size !== serviceTypes.length)
-    problems.push({ field: "serviceTypes", message: "Choose service types from the list" });
+    problems.push({ field: "serviceTypes", message: msg`Choose service types from the list` });
   const known = new Set((await repo.regulatedActivities(ctx.db)).map((a) => a.code));
   if (activities.length === 0)
     problems.push({
       field: "activities",
-      message: "Choose at least one regulated activity the regulator covers",
+      message: msg`Choose at least one regulated activity the regulator covers`,
     });
   else if (activities.some((a) => !known.has(a)))
-    problems.push({ field: "activities", message: "Choose regulated activities from the list" });
+    problems.push({ field: "activities", message: msg`Choose regulated activities from the list` });
   const values: Record<string, number> = {};
   for (const [field, min, max, message] of PERIODS) {
     const n = wholeNumber(draft[field]);
     if (n === null || n < min || n > max) problems.push({ field, message });
     else values[field] = n;
   }
-  if (problems.length > 0) throw new ValidationError("Check the regime", problems);
+  if (problems.length > 0) throw new ValidationError(msg`Check the regime`, problems);
   const inUse = await repo.codesInUse(ctx.db, regulatorId);
   const dropped: FieldError[] = [];
   const missingTypes = inUse.serviceTypes.filter((c) => !serviceTypes.includes(c));
@@ -119,15 +120,15 @@ export async function checkRegime(
   if (missingTypes.length > 0)
     dropped.push({
       field: "serviceTypes",
-      message: `Keep the service types locations on the register still provide: ${await codeNames(ctx, "serviceTypes", missingTypes)}`,
+      message: msg`Keep the service types locations on the register still provide: ${await codeNames(ctx, "serviceTypes", missingTypes)}`,
     });
   if (missingActivities.length > 0)
     dropped.push({
       field: "activities",
-      message: `Keep the regulated activities locations on the register still carry on: ${await codeNames(ctx, "activities", missingActivities)}`,
+      message: msg`Keep the regulated activities locations on the register still carry on: ${await codeNames(ctx, "activities", missingActivities)}`,
     });
   if (dropped.length > 0)
-    throw new UnprocessableError("The register still needs these", dropped, "regime_in_use");
+    throw new UnprocessableError(msg`The register still needs these`, dropped, "regime_in_use");
   return {
     regulatorId,
     serviceTypes,
