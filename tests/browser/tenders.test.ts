@@ -55,6 +55,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await admin?.context.close();
+  await commissioner?.context.close();
   await t?.close();
 });
 
@@ -82,6 +84,17 @@ async function demo(role: string): Promise<{ context: BrowserContext; page: Page
   return { context, page };
 }
 
+/** The demo Commissioner, signed in once: each time back at "Your work" by the header's link. */
+let commissioner: { context: BrowserContext; page: Page } | undefined;
+async function commissionerAtWork(): Promise<{ context: { close(): Promise<void> }; page: Page }> {
+  if (!commissioner) commissioner = await demo("Commissioner");
+  else {
+    await commissioner.page.getByRole("link", { name: "Your work" }).click();
+    expect(await arrived(commissioner.page)).toBe("/tasks");
+  }
+  return { context: { close: async () => {} }, page: commissioner.page };
+}
+
 /** From "Your work", the task of this kind about the tender. */
 async function task(page: Page, name: RegExp): Promise<void> {
   await page.locator("tr", { hasText: TENDER }).getByRole("link", { name }).first().click();
@@ -96,18 +109,23 @@ async function toTender(page: Page): Promise<void> {
   await arrived(page);
 }
 
-/** The platform administrator moves the demo clock forward, from the account page. */
+/** The platform administrator, signed in once, on the demo clock's page (from the account page). */
+let admin: { context: BrowserContext; page: Page } | undefined;
+
+/** Time passes: the platform administrator moves the demo clock forward. */
 async function moveClock(days: number): Promise<void> {
-  const { context, page } = await demo("Platform administrator");
-  await page.getByRole("link", { name: "Your account" }).click();
-  await arrived(page);
-  await page.getByRole("link", { name: "Move the demo clock forward" }).click();
-  await arrived(page);
+  if (!admin) {
+    admin = await demo("Platform administrator");
+    await admin.page.getByRole("link", { name: "Your account" }).click();
+    await arrived(admin.page);
+    await admin.page.getByRole("link", { name: "Move the demo clock forward" }).click();
+    await arrived(admin.page);
+  }
+  const { page } = admin;
   await page.getByLabel("How many days to move it forward").fill(String(days));
   await page.getByRole("button", { name: /^Move the clock forward/ }).click();
   await arrived(page);
   expect(await textOf(page, "main")).toMatch(/\d+ days ahead of the real time/);
-  await context.close();
 }
 
 const byName = (page: Page, name: string) => page.locator(`main [name="${name}"]`);
@@ -117,7 +135,7 @@ describe("the demo Commissioner's lifecycle, by links", () => {
   it("from the service register to a contract whose KPI report is rated", async () => {
     let tenderPath = "";
     {
-      const { context, page } = await demo("Commissioner");
+      const { context, page } = await commissionerAtWork();
       // Public bodies, then the county's hub: where its commissioning starts.
       await page.locator(".govuk-service-navigation").getByRole("link", { name: "Public bodies" }).click();
       expect(await arrived(page)).toBe("/authorities");
@@ -252,7 +270,7 @@ describe("the demo Commissioner's lifecycle, by links", () => {
       await context.close();
     }
     {
-      const { context, page } = await demo("Commissioner");
+      const { context, page } = await commissionerAtWork();
       await task(page, /^Answer a clarification question/);
       await page.getByLabel("Answer", { exact: true }).fill("Yes: visits are every day of the year.");
       await page.getByRole("button", { name: "Publish the answer" }).click();
@@ -336,7 +354,7 @@ describe("the demo Commissioner's lifecycle, by links", () => {
     }
     {
       // The second: the Commissioner, who reads the bids and checks them for compliance.
-      const { context, page } = await demo("Commissioner");
+      const { context, page } = await commissionerAtWork();
       await task(page, /^Confirm the opening as the second bid opener/);
       await page.getByRole("button", { name: "Confirm the opening" }).click();
       await arrived(page);
@@ -430,7 +448,7 @@ describe("the demo Commissioner's lifecycle, by links", () => {
 
     // The commissioner moderates, sees the ranking with its working, and awards: standstill begins.
     {
-      const { context, page } = await demo("Commissioner");
+      const { context, page } = await commissionerAtWork();
       await task(page, /^Moderate the scores/);
       for (const [i, score] of ["8", "6"].entries()) {
         await page
@@ -494,7 +512,7 @@ describe("the demo Commissioner's lifecycle, by links", () => {
       await context.close();
     }
     {
-      const { context, page } = await demo("Commissioner");
+      const { context, page } = await commissionerAtWork();
       await task(page, /^Decide the standstill challenge/);
       await page.getByLabel("Dismissed", { exact: true }).check();
       await page
@@ -509,7 +527,7 @@ describe("the demo Commissioner's lifecycle, by links", () => {
     // After standstill (the demo clock moved on), the commissioner enters the contract; it is published.
     await moveClock(15);
     {
-      const { context, page } = await demo("Commissioner");
+      const { context, page } = await commissionerAtWork();
       await task(page, /^Enter the contract awarded to/);
       await page.getByLabel("Contract title").fill("Home care 2027: framework contract");
       for (const [prefix, [d, m, y]] of [
@@ -554,7 +572,7 @@ describe("the demo Commissioner's lifecycle, by links", () => {
       await context.close();
     }
     {
-      const { context, page } = await demo("Commissioner");
+      const { context, page } = await commissionerAtWork();
       await page
         .locator("tr", { hasText: "Home care 2027: framework contract" })
         .getByRole("link", { name: /^Rate .*report on “Visits on time”/ })
