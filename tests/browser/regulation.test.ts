@@ -23,6 +23,7 @@ import {
   type TestServer,
   textOf,
 } from "../support/browser.ts";
+import { type DemoJourney, demoJourney } from "../support/demo-journey.ts";
 import { DEMO_SEEDED_AT } from "../support/test-db.ts";
 
 const GREENWAY = "019a0000-0000-7000-8000-00000000b004";
@@ -30,27 +31,21 @@ const CAREWELL = "019a0000-0000-7000-8000-00000000b032";
 const clock = settableClock(DEMO_SEEDED_AT);
 let server: TestServer;
 let browser: Browser;
+let journey: DemoJourney;
+let demo: DemoJourney["demo"];
+let moveClock: DemoJourney["moveClock"];
 
 beforeAll(async () => {
   server = await startTestServer({ clock, seeded: true });
   browser = await sharedBrowser();
+  journey = demoJourney(server, browser);
+  ({ demo, moveClock } = journey);
 }, 120_000);
 
 afterAll(async () => {
-  await admin?.context.close();
+  await journey?.close();
   await server?.close();
 });
-
-/** A demo account, signed in with its button on the sign-in page: it lands on "Your work". */
-async function demo(role: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext(DESKTOP);
-  const page = await context.newPage();
-  await page.goto(`${server.baseUrl}/sign-in`);
-  await arrived(page);
-  await page.getByRole("button", { name: `Sign in as the ${role}`, exact: true }).click();
-  expect(await arrived(page)).toBe("/tasks");
-  return { context, page };
-}
 
 /** The provider's administrator, signed in, entering at the home page. */
 async function provider(): Promise<{ context: BrowserContext; page: Page }> {
@@ -64,25 +59,6 @@ async function provider(): Promise<{ context: BrowserContext; page: Page }> {
   await page.goto(`${server.baseUrl}/`);
   await arrived(page);
   return { context, page };
-}
-
-/** The platform administrator, signed in once, on the demo clock's page (from the account page). */
-let admin: { context: BrowserContext; page: Page } | undefined;
-
-/** Time passes: the platform administrator moves the demo clock forward. */
-async function moveClock(days: number): Promise<void> {
-  if (!admin) {
-    admin = await demo("Platform administrator");
-    await admin.page.getByRole("link", { name: "Your account" }).click();
-    await arrived(admin.page);
-    await admin.page.getByRole("link", { name: "Move the demo clock forward" }).click();
-    await arrived(admin.page);
-  }
-  const { page } = admin;
-  await page.getByLabel("How many days to move it forward").fill(String(days));
-  await page.getByRole("button", { name: /^Move the clock forward/ }).click();
-  await arrived(page);
-  expect(await textOf(page, "main")).toMatch(/\d+ days ahead of the real time/);
 }
 
 /** From "Your work", the task about Greenway House Care Home's report. */

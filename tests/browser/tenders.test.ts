@@ -34,11 +34,15 @@ import {
   type TestServer,
   textOf,
 } from "../support/browser.ts";
+import { type DemoJourney, demoJourney } from "../support/demo-journey.ts";
 
 const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
 let t: TestServer;
 let baseUrl: string;
 let browser: Browser;
+let journey: DemoJourney;
+let demo: DemoJourney["demo"];
+let moveClock: DemoJourney["moveClock"];
 const users: Record<string, string> = {};
 const TENDER = "Home care 2027: open framework";
 
@@ -52,10 +56,12 @@ beforeAll(async () => {
   await make("mutual", "organisation-admin", DEMO_ORGANISATION.communityHealthMutual);
   await make("company", "organisation-member", DEMO_ORGANISATION.homesGroup);
   browser = await sharedBrowser();
+  journey = demoJourney(t, browser);
+  ({ demo, moveClock } = journey);
 }, 120_000);
 
 afterAll(async () => {
-  await admin?.context.close();
+  await journey?.close();
   await commissioner?.context.close();
   await t?.close();
 });
@@ -70,17 +76,6 @@ async function as(name: string): Promise<{ context: BrowserContext; page: Page }
   const page = await context.newPage();
   await page.goto(`${baseUrl}/`);
   await arrived(page);
-  return { context, page };
-}
-
-/** A demo account, signed in with its button on the sign-in page: it lands on "Your work". */
-async function demo(role: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext(DESKTOP);
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}/sign-in`);
-  await arrived(page);
-  await page.getByRole("button", { name: `Sign in as the ${role}`, exact: true }).click();
-  expect(await arrived(page)).toBe("/tasks");
   return { context, page };
 }
 
@@ -107,25 +102,6 @@ async function toTender(page: Page): Promise<void> {
   await arrived(page);
   await page.getByRole("link", { name: TENDER }).click();
   await arrived(page);
-}
-
-/** The platform administrator, signed in once, on the demo clock's page (from the account page). */
-let admin: { context: BrowserContext; page: Page } | undefined;
-
-/** Time passes: the platform administrator moves the demo clock forward. */
-async function moveClock(days: number): Promise<void> {
-  if (!admin) {
-    admin = await demo("Platform administrator");
-    await admin.page.getByRole("link", { name: "Your account" }).click();
-    await arrived(admin.page);
-    await admin.page.getByRole("link", { name: "Move the demo clock forward" }).click();
-    await arrived(admin.page);
-  }
-  const { page } = admin;
-  await page.getByLabel("How many days to move it forward").fill(String(days));
-  await page.getByRole("button", { name: /^Move the clock forward/ }).click();
-  await arrived(page);
-  expect(await textOf(page, "main")).toMatch(/\d+ days ahead of the real time/);
 }
 
 const byName = (page: Page, name: string) => page.locator(`main [name="${name}"]`);
