@@ -18,19 +18,9 @@ import { hasRole, scopesWith } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import { MODERATORS, progressOf, tenderForEvaluation } from "../evaluation/evaluation.service.ts";
 import { canReadBids } from "../tenders/opening.service.ts";
-import { tenderPath } from "../tenders/tenders.service.ts";
+import { aboutTender, tenderTaskPath } from "../tenders/tasks.service.ts";
 import * as repo from "./award.repository.ts";
 import { BIDDER_ROLES, noticePath } from "./award.service.ts";
-
-const about = (row: repo.AwardTaskRow) => ({
-  type: "tender",
-  id: row.tender_id,
-  title: row.title,
-  body: row.authority_name,
-});
-
-const pathOf = (row: repo.AwardTaskRow) =>
-  tenderPath({ authority_slug: row.authority_slug, id: row.tender_id });
 
 /** Evaluation to finish and moderate, awards to decide, challenges to decide, standstill ending. */
 export async function tasksFor(ctx: Ctx): Promise<Tasks> {
@@ -47,17 +37,22 @@ export async function tasksFor(ctx: Ctx): Promise<Tasks> {
   for (const row of evaluating) {
     const t = await tenderForEvaluation(ctx, row.authority_id, row.tender_id);
     const progress = await progressOf(ctx, t);
-    const task = { about: about(row), due: null };
+    const task = { about: aboutTender(row), due: null };
     const { evaluators } = progress;
     if (evaluators.length === 0) {
-      tasks.todo.push({ ...task, kind: "assign-evaluators", href: `${pathOf(row)}/evaluation`, details: {} });
+      tasks.todo.push({
+        ...task,
+        kind: "assign-evaluators",
+        href: `${tenderTaskPath(row)}/evaluation`,
+        details: {},
+      });
       continue;
     }
     if (!progress.moderationOpen) {
       tasks.waiting.push({
         ...task,
         kind: "awaiting-scores",
-        href: `${pathOf(row)}/evaluation`,
+        href: `${tenderTaskPath(row)}/evaluation`,
         details: {
           submitted: evaluators.filter((e) => e.submittedAt !== null).length,
           evaluators: evaluators.length,
@@ -75,18 +70,18 @@ export async function tasksFor(ctx: Ctx): Promise<Tasks> {
         ? {
             ...task,
             kind: "moderate",
-            href: `${pathOf(row)}/moderation`,
+            href: `${tenderTaskPath(row)}/moderation`,
             details: { count: progress.unmoderated.length },
           }
-        : { ...task, kind: "decide-award", href: `${pathOf(row)}/ranking`, details: {} },
+        : { ...task, kind: "decide-award", href: `${tenderTaskPath(row)}/ranking`, details: {} },
     );
   }
   tasks.more.todo += moreThan(evaluating);
   for (const row of challenges)
     tasks.todo.push({
       kind: "decide-challenge",
-      about: about(row),
-      href: `${pathOf(row)}/award/challenges/${row.challenge_id}`,
+      about: aboutTender(row),
+      href: `${tenderTaskPath(row)}/award/challenges/${row.challenge_id}`,
       due: null,
       details: { organisation: row.organisation_name, lodged: row.lodged_at },
     });
@@ -94,7 +89,7 @@ export async function tasksFor(ctx: Ctx): Promise<Tasks> {
   for (const row of standstill)
     tasks.todo.push({
       kind: "standstill-ending",
-      about: about(row),
+      about: aboutTender(row),
       href: noticePath(row.authority_slug, row.tender_id),
       due: dueAt(row.standstill_ends_at),
       details: { supplier: row.supplier_name },
@@ -103,7 +98,7 @@ export async function tasksFor(ctx: Ctx): Promise<Tasks> {
   for (const row of lodged)
     tasks.waiting.push({
       kind: "challenge-awaiting-decision",
-      about: about(row),
+      about: aboutTender(row),
       href: noticePath(row.authority_slug, row.tender_id),
       due: null,
       details: { organisation: row.organisation_name, lodged: row.lodged_at },

@@ -8,7 +8,7 @@ import { moreThan, noTasks, TASK_ROWS, type Tasks } from "../../lib/tasks.ts";
 import { scopesWith } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import { canReadBids } from "../tenders/opening.service.ts";
-import { tenderPath } from "../tenders/tenders.service.ts";
+import { aboutTender, tenderTaskPath } from "../tenders/tasks.service.ts";
 import * as repo from "./compliance.repository.ts";
 import { COMPLIANCE_DECIDERS } from "./compliance.service.ts";
 
@@ -20,8 +20,8 @@ export async function tasksFor(ctx: Ctx): Promise<Tasks> {
     if (!(await canReadBids(ctx, row.authority_id, row.tender_id))) continue;
     tasks.todo.push({
       kind: "check-compliance",
-      about: { type: "tender", id: row.tender_id, title: row.title, body: row.authority_name },
-      href: `${tenderPath({ authority_slug: row.authority_slug, id: row.tender_id })}/compliance`,
+      about: aboutTender(row),
+      href: `${tenderTaskPath(row)}/compliance`,
       due: null,
       details: { opened: row.opened_at ?? new Date(0) },
     });

@@ -22,14 +22,24 @@ import * as repo from "./tenders.repository.ts";
 import { stateOf, type TenderState, tenderPath } from "./tenders.service.ts";
 import { stageOf } from "./views.service.ts";
 
-const about = (row: repo.TenderTaskRow) => ({
+/** What a task query's row about a tender holds: enough to say what a task concerns and where. */
+export interface TenderTaskSource {
+  tender_id: string;
+  title: string;
+  authority_name: string;
+  authority_slug: string;
+}
+
+/** What a task about a tender concerns (every module whose work is on tenders says it so). */
+export const aboutTender = (row: TenderTaskSource) => ({
   type: "tender",
   id: row.tender_id,
   title: row.title,
   body: row.authority_name,
 });
 
-const pathOf = (row: repo.TenderTaskRow) =>
+/** The page of the tender a task is about. */
+export const tenderTaskPath = (row: TenderTaskSource) =>
   tenderPath({ authority_slug: row.authority_slug, id: row.tender_id });
 
 /** The bids to open (or to wait on a second opener for), and the questions to answer or waiting for an answer. */
@@ -45,7 +55,7 @@ export async function tasksFor(ctx: Ctx): Promise<Tasks> {
   const tasks = noTasks();
   for (const row of openings) {
     // Nothing sets a deadline for opening: bids wait, sealed, until two openers open them.
-    const task = { about: about(row), href: pathOf(row), due: null };
+    const task = { about: aboutTender(row), href: tenderTaskPath(row), due: null };
     if (row.first_opener_id === p.userId)
       tasks.waiting.push({
         ...task,
@@ -64,8 +74,8 @@ export async function tasksFor(ctx: Ctx): Promise<Tasks> {
   for (const row of toAnswer)
     tasks.todo.push({
       kind: "answer-question",
-      about: about(row),
-      href: `${pathOf(row)}/questions/${row.question_id}/answer`,
+      about: aboutTender(row),
+      href: `${tenderTaskPath(row)}/questions/${row.question_id}/answer`,
       due: dueAt(row.submission_deadline),
       details: { asked: row.asked_at },
     });
@@ -73,8 +83,8 @@ export async function tasksFor(ctx: Ctx): Promise<Tasks> {
   for (const row of asked)
     tasks.waiting.push({
       kind: "question-awaiting-answer",
-      about: about(row),
-      href: `${pathOf(row)}#questions`,
+      about: aboutTender(row),
+      href: `${tenderTaskPath(row)}#questions`,
       due: dueAt(row.submission_deadline),
       details: { asked: row.asked_at },
     });
@@ -140,14 +150,14 @@ export async function bidsOf(ctx: TendersCtx): Promise<{ bids: BidLine[]; more: 
           id: tenderId,
           title: row.title,
           authorityName: row.authority_name,
-          href: pathOf(row),
+          href: tenderTaskPath(row),
           state,
           stage,
           submissionDeadline: row.submission_deadline,
         },
         organisation: { id: row.organisation_id, name: row.organisation_name },
         receipt: receiptOf(bid),
-        href: `${pathOf(row)}/bid/${bid.id}`,
+        href: `${tenderTaskPath(row)}/bid/${bid.id}`,
       });
     }
   }
