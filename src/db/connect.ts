@@ -6,12 +6,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from "kysely";
 import pg from "pg";
 import { restrictToOwner } from "../lib/private-files.ts";
 import type { Database } from "./database.ts";
 import { type DataDirLock, lockDataDir } from "./lock.ts";
 import { PGliteDialect } from "./pglite-dialect.ts";
+import { renameIfStale, statementName } from "./prepared.ts";
 import { guardedDialect } from "./transaction.ts";
 import { keepText, PG_TYPE, parseInt8 } from "./type-parsers.ts";
 
@@ -74,6 +75,42 @@ function pgTypes(): pg.CustomTypesConfig {
   };
 }
 
+/**
+ * The pool as Kysely sees it, each query sent as a named prepared statement (prepared.ts): parsed
+ * once on each connection, which node-postgres remembers.
+ */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => ({
+    query: (async (sql: string, parameters: readonly unknown[]) => {
+      const name = statementName(sql);
+      try {
+        return await client.query(
+          name === undefined
+            ? { text: sql, values: [...parameters] }
+            : { name, text: sql, values: [...parameters] },
+        );
+      } catch (error) {
+        renameIfStale(sql, error);
+        throw error;
+      }
+    }) as unknown as PostgresPoolClient["query"],
+    release: () => client.release(),
+  });
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let wrapped = clients.get(client);
+      if (!wrapped) {
+        wrapped = wrap(client);
+        clients.set(client, wrapped);
+      }
+      return wrapped;
+    },
+    end: () => pool.end(),
+  };
+}
+
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, types: pgTypes(), max: 10 });
@@ -81,7 +118,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       if (options.onConnectionError) options.onConnectionError(error);
       else console.error(`PostgreSQL connection lost (the pool will reconnect): ${error.message}`);
     });
-    const db = new Kysely<Database>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
+    const db = new Kysely<Database>({
+      dialect: guardedDialect(new PostgresDialect({ pool: preparingPool(pool) })),
+    });
     async function close(): Promise<void> {
       await db.destroy();
       // Kysely ends the pool only if it was used; a handle closed unused must refuse queries too.

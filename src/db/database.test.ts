@@ -66,6 +66,39 @@ describe(`the data layer on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"
     expect(rows[0]?.v).toBe(4);
   });
 
+  it("parses a query once on its connection, answering it again from its prepared statement", async () => {
+    await transaction(t.db, async (trx) => {
+      const probe = () => sql<{ v: number }>`select ${41}::int4 + 1 as prepared_probe`.execute(trx);
+      for (let i = 0; i < 3; i++) expect((await probe()).rows).toEqual([{ prepared_probe: 42 }]);
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int4 as n from pg_prepared_statements
+         where statement = 'select $1::int4 + 1 as prepared_probe'`.execute(trx);
+      expect(rows).toEqual([{ n: 1 }]);
+    });
+  });
+
+  it("answers a query whose first run failed, and one whose table changed under its prepared statement", async () => {
+    const divide = (by: number) => sql<{ v: number }>`select 10 / ${by}::int4 as v`.execute(t.db);
+    await expect(divide(0)).rejects.toMatchObject({ code: "22012" });
+    expect((await divide(2)).rows).toEqual([{ v: 5 }]);
+
+    await transaction(t.db, async (trx) => {
+      await sql`create temporary table prepared_probe (a int4) on commit drop`.execute(trx);
+      await sql`insert into prepared_probe values (1)`.execute(trx);
+      const read = () => sql<Record<string, number>>`select * from prepared_probe`.execute(trx);
+      expect((await read()).rows).toEqual([{ a: 1 }]);
+      await sql`alter table prepared_probe add column b int4 default 7`.execute(trx);
+      // PostgreSQL refuses the statement once ("cached plan must not change result type"); then it is parsed again.
+      await sql`savepoint probe`.execute(trx);
+      const again = await read().catch(async (error: { code?: string }) => {
+        expect(error.code).toBe("0A000");
+        await sql`rollback to savepoint probe`.execute(trx);
+        return read();
+      });
+      expect(again.rows).toEqual([{ a: 1, b: 7 }]);
+    });
+  });
+
   it("commits a transaction as one, and rolls it all back on error", async () => {
     const now = new Date();
     await expect(

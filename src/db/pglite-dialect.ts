@@ -22,6 +22,7 @@ import {
   type TransactionSettings,
 } from "kysely";
 import pgUtils from "pg/lib/utils.js";
+import { isStale, statementName } from "./prepared.ts";
 
 class Mutex {
   #tail: Promise<void> = Promise.resolve();
@@ -38,17 +39,37 @@ class Mutex {
   }
 }
 
+/** The names of the statements prepared on each embedded database (prepared.ts). */
+const parsedOn = new WeakMap<PGlite, Set<string>>();
+
+function parsedFor(pg: PGlite): Set<string> {
+  let parsed = parsedOn.get(pg);
+  if (!parsed) {
+    parsed = new Set();
+    parsedOn.set(pg, parsed);
+  }
+  return parsed;
+}
+
 /**
- * A query as one message for PGlite's one call into PostgreSQL: parse, bind, describe, execute,
- * sync. (PGlite's own `query` makes six calls, asking first for the parameters' types; this takes
- * two fifths less time a query.) Parameters are converted as node-postgres converts them for a
- * PostgreSQL server (`prepareValue`: dates with their offset, arrays as array literals, objects as
- * JSON, bytes as binary), so that the same SQL gets the same parameters on both.
+ * A query as one message for PGlite's one call into PostgreSQL: parse (unless `prepared` names a
+ * statement already parsed), bind, describe, execute, sync. (PGlite's own `query` makes six calls,
+ * asking first for the parameters' types; this takes two fifths less time a query.) Parameters are
+ * converted as node-postgres converts them for a PostgreSQL server (`prepareValue`: dates with their
+ * offset, arrays as array literals, objects as JSON, bytes as binary), so that the same SQL gets the
+ * same parameters on both.
  */
-function queryMessage(sql: string, parameters: readonly unknown[]): Uint8Array {
+function queryMessage(
+  sql: string,
+  parameters: readonly unknown[],
+  statement: { name: string; parsed: boolean },
+): Uint8Array {
   const parts = [
-    protocol.serialize.parse({ text: sql }),
-    protocol.serialize.bind({ values: parameters.map((value) => pgUtils.prepareValue(value)) }),
+    ...(statement.parsed ? [] : [protocol.serialize.parse({ name: statement.name, text: sql })]),
+    protocol.serialize.bind({
+      statement: statement.name,
+      values: parameters.map((value) => pgUtils.prepareValue(value)),
+    }),
     protocol.serialize.describe({ type: "P" }),
     protocol.serialize.execute({}),
     protocol.serialize.sync(),
@@ -64,17 +85,42 @@ function queryMessage(sql: string, parameters: readonly unknown[]): Uint8Array {
 
 class PGliteConnection implements DatabaseConnection {
   readonly #pg: PGlite;
+  readonly #parsed: Set<string>;
   constructor(pg: PGlite) {
     this.#pg = pg;
+    this.#parsed = parsedFor(pg);
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const message = queryMessage(compiled.sql, compiled.parameters);
-    const { messages } = await this.#pg.runExclusive(() => this.#pg.execProtocol(message));
+    const name = statementName(compiled.sql) ?? "";
+    const statement = { name, parsed: name !== "" && this.#parsed.has(name) };
+    const message = queryMessage(compiled.sql, compiled.parameters, statement);
+    let messages: Awaited<ReturnType<PGlite["execProtocol"]>>["messages"];
+    try {
+      ({ messages } = await this.#pg.runExclusive(() => this.#pg.execProtocol(message)));
+    } catch (error) {
+      if (name !== "" && (!statement.parsed || isStale(error))) await this.#forget(name);
+      throw error;
+    }
+    if (name !== "") this.#parsed.add(name);
     const [result] = parse.parseResults(messages, this.#pg.parsers, { rowMode: "object" });
     const rows = (result?.rows ?? []) as R[];
     const affected = result?.affectedRows;
     return affected === undefined ? { rows } : { rows, numAffectedRows: BigInt(affected) };
+  }
+
+  /**
+   * Closes a statement that may or may not have been prepared (its message failed after or while
+   * parsing it), or no longer fits: it is parsed again on its next use. (Closing a statement that
+   * does not exist is no error, nor is closing one in a failed transaction.)
+   */
+  async #forget(name: string): Promise<void> {
+    this.#parsed.delete(name);
+    const close = [protocol.serialize.close({ type: "S", name }), protocol.serialize.sync()];
+    const message = new Uint8Array(close.reduce((length, part) => length + part.length, 0));
+    message.set(close[0] as Uint8Array, 0);
+    message.set(close[1] as Uint8Array, (close[0] as Uint8Array).length);
+    await this.#pg.runExclusive(() => this.#pg.execProtocol(message)).catch(() => undefined);
   }
 
   // biome-ignore lint/correctness/useYield: PGlite cannot stream; page by key instead (src/db/paging.ts).

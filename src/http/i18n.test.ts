@@ -129,6 +129,16 @@ describe("translators", () => {
     expect(cyT("pages.cookies.title")).not.toBe(translatorFor("en")("pages.cookies.title"));
   });
 
+  it("remembers a text asked for without parameters, and still fills in a text's parameters each time", () => {
+    const t = translatorFor("en");
+    expect(translatorFor("en")).toBe(t);
+    expect(t("footer.cookies")).toBe("Cookies");
+    expect(t("footer.cookies")).toBe("Cookies");
+    expect(t("accounts.nav.unread", { count: 3 })).toBe("3 unread");
+    expect(t("accounts.nav.unread", { count: 12 })).toBe("12 unread");
+    expect(t("no.such.key")).toBe("no.such.key");
+  });
+
   it("says which language a key is shown in: Welsh where it has its own, English where it falls back", () => {
     expect(languageOf("cy", "errors.serverError.title")).toBe("cy");
     expect(languageOf("cy", "pages.home.title")).toBe("cy");
