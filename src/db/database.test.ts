@@ -78,9 +78,18 @@ describe(`the data layer on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"
   });
 
   it("answers a query whose first run failed, and one whose table changed under its prepared statement", async () => {
-    const divide = (by: number) => sql<{ v: number }>`select 10 / ${by}::int4 as v`.execute(t.db);
-    await expect(divide(0)).rejects.toMatchObject({ code: "22012" });
-    expect((await divide(2)).rows).toEqual([{ v: 5 }]);
+    await transaction(t.db, async (trx) => {
+      const divide = (by: number) => sql<{ v: number }>`select 10 / ${by}::int4 as v`.execute(trx);
+      await sql`savepoint divide`.execute(trx);
+      await expect(divide(0)).rejects.toMatchObject({ code: "22012" });
+      await sql`rollback to savepoint divide`.execute(trx);
+      expect((await divide(2)).rows).toEqual([{ v: 5 }]);
+      // The statement of the failed run was closed, or named anew: one is prepared.
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int4 as n from pg_prepared_statements
+         where statement = 'select 10 / $1::int4 as v'`.execute(trx);
+      expect(rows).toEqual([{ n: 1 }]);
+    });
 
     await transaction(t.db, async (trx) => {
       await sql`create temporary table prepared_probe (a int4) on commit drop`.execute(trx);

@@ -39,32 +39,45 @@ class Mutex {
   }
 }
 
-/** The names of the statements prepared on each embedded database (prepared.ts). */
-const parsedOn = new WeakMap<PGlite, Set<string>>();
+/**
+ * The statements prepared on an embedded database (prepared.ts): those parsed, and those to close —
+ * a statement whose message failed while or after parsing it may or may not exist, and one whose
+ * table changed no longer fits. They are closed at the start of the database's next message (closing
+ * one that does not exist is no error, nor is closing in a failed transaction), then parsed again
+ * when next used: no call of its own into the database on a failure.
+ */
+interface Statements {
+  parsed: Set<string>;
+  toClose: Set<string>;
+}
 
-function parsedFor(pg: PGlite): Set<string> {
-  let parsed = parsedOn.get(pg);
-  if (!parsed) {
-    parsed = new Set();
-    parsedOn.set(pg, parsed);
+const statementsOn = new WeakMap<PGlite, Statements>();
+
+function statementsFor(pg: PGlite): Statements {
+  let statements = statementsOn.get(pg);
+  if (!statements) {
+    statements = { parsed: new Set(), toClose: new Set() };
+    statementsOn.set(pg, statements);
   }
-  return parsed;
+  return statements;
 }
 
 /**
- * A query as one message for PGlite's one call into PostgreSQL: parse (unless `prepared` names a
- * statement already parsed), bind, describe, execute, sync. (PGlite's own `query` makes six calls,
- * asking first for the parameters' types; this takes two fifths less time a query.) Parameters are
- * converted as node-postgres converts them for a PostgreSQL server (`prepareValue`: dates with their
- * offset, arrays as array literals, objects as JSON, bytes as binary), so that the same SQL gets the
- * same parameters on both.
+ * A query as one message for PGlite's one call into PostgreSQL: close what is to be closed, parse
+ * (unless the statement is parsed already), bind, describe, execute, sync. (PGlite's own `query`
+ * makes six calls, asking first for the parameters' types; this takes two fifths less time a
+ * query.) Parameters are converted as node-postgres converts them for a PostgreSQL server
+ * (`prepareValue`: dates with their offset, arrays as array literals, objects as JSON, bytes as
+ * binary), so that the same SQL gets the same parameters on both.
  */
 function queryMessage(
   sql: string,
   parameters: readonly unknown[],
   statement: { name: string; parsed: boolean },
+  toClose: Iterable<string>,
 ): Uint8Array {
   const parts = [
+    ...[...toClose].map((name) => protocol.serialize.close({ type: "S", name })),
     ...(statement.parsed ? [] : [protocol.serialize.parse({ name: statement.name, text: sql })]),
     protocol.serialize.bind({
       statement: statement.name,
@@ -85,42 +98,33 @@ function queryMessage(
 
 class PGliteConnection implements DatabaseConnection {
   readonly #pg: PGlite;
-  readonly #parsed: Set<string>;
+  readonly #statements: Statements;
   constructor(pg: PGlite) {
     this.#pg = pg;
-    this.#parsed = parsedFor(pg);
+    this.#statements = statementsFor(pg);
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const { parsed, toClose } = this.#statements;
     const name = statementName(compiled.sql) ?? "";
-    const statement = { name, parsed: name !== "" && this.#parsed.has(name) };
-    const message = queryMessage(compiled.sql, compiled.parameters, statement);
+    const statement = { name, parsed: name !== "" && parsed.has(name) };
+    const message = queryMessage(compiled.sql, compiled.parameters, statement, toClose);
+    toClose.clear();
     let messages: Awaited<ReturnType<PGlite["execProtocol"]>>["messages"];
     try {
       ({ messages } = await this.#pg.runExclusive(() => this.#pg.execProtocol(message)));
     } catch (error) {
-      if (name !== "" && (!statement.parsed || isStale(error))) await this.#forget(name);
+      if (name !== "" && (!statement.parsed || isStale(error))) {
+        parsed.delete(name);
+        toClose.add(name);
+      }
       throw error;
     }
-    if (name !== "") this.#parsed.add(name);
+    if (name !== "") parsed.add(name);
     const [result] = parse.parseResults(messages, this.#pg.parsers, { rowMode: "object" });
     const rows = (result?.rows ?? []) as R[];
     const affected = result?.affectedRows;
     return affected === undefined ? { rows } : { rows, numAffectedRows: BigInt(affected) };
-  }
-
-  /**
-   * Closes a statement that may or may not have been prepared (its message failed after or while
-   * parsing it), or no longer fits: it is parsed again on its next use. (Closing a statement that
-   * does not exist is no error, nor is closing one in a failed transaction.)
-   */
-  async #forget(name: string): Promise<void> {
-    this.#parsed.delete(name);
-    const close = [protocol.serialize.close({ type: "S", name }), protocol.serialize.sync()];
-    const message = new Uint8Array(close.reduce((length, part) => length + part.length, 0));
-    message.set(close[0] as Uint8Array, 0);
-    message.set(close[1] as Uint8Array, (close[0] as Uint8Array).length);
-    await this.#pg.runExclusive(() => this.#pg.execProtocol(message)).catch(() => undefined);
   }
 
   // biome-ignore lint/correctness/useYield: PGlite cannot stream; page by key instead (src/db/paging.ts).

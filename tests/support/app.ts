@@ -81,11 +81,21 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     database,
     async close() {
       try {
-        await app.close();
+        await slowly("closing the app (requests still open, or its onClose hooks)", app.close());
       } finally {
-        await database.destroy();
+        await slowly("giving back its test database", database.destroy());
         fs.rmSync(dataDir, { recursive: true, force: true });
       }
     },
   };
+}
+
+/** Awaits `work`, saying on stderr what a test app's closing waits for once it has taken 20 seconds. */
+async function slowly<T>(what: string, work: Promise<T>): Promise<T> {
+  const timer = setTimeout(() => console.error(`A test app is still ${what} after 20 s`), 20_000);
+  try {
+    return await work;
+  } finally {
+    clearTimeout(timer);
+  }
 }
