@@ -24,9 +24,10 @@ export function lockChainHead(trx: Trx, authorityId: string, genesisHash: string
     .executeTakeFirstOrThrow();
 }
 
+/** The event and its chain's new head, in one statement (the insert as a data-modifying `with`, always run). */
 export async function appendEvent(trx: Trx, event: NewAuditEventRow): Promise<void> {
-  await trx.insertInto("audit_events").values(event).execute();
   await trx
+    .with("appended", (db) => db.insertInto("audit_events").values(event).returning("seq"))
     .updateTable("audit_chains")
     .set({ last_seq: event.seq, last_hash: event.hash })
     .where("authority_id", "=", event.authority_id)
