@@ -22,6 +22,7 @@ import { type DatabaseHandle, openDatabase } from "../src/db/connect.ts";
 import type { Db } from "../src/db/database.ts";
 import { migrateToLatest } from "../src/db/migrate.ts";
 import { pageByKey } from "../src/db/paging.ts";
+import { oneMessage } from "../src/db/pglite-dialect.ts";
 import { transaction } from "../src/db/transaction.ts";
 import { systemClock } from "../src/lib/clock.ts";
 import { localFileStore } from "../src/lib/file-store.ts";
@@ -47,33 +48,40 @@ async function time(fn: () => Promise<void>): Promise<number> {
 
 async function auditAppend(db: Db): Promise<Figure> {
   const n = 300;
-  const plain = await time(async () => {
-    for (let i = 0; i < n; i++) {
-      await transaction(db, (trx) =>
-        trx
-          .insertInto("seed_runs")
-          .values({ name: `plain-${i}`, applied_at: new Date() })
-          .execute(),
-      );
-    }
-  });
-  const audited = await time(async () => {
-    for (let i = 0; i < n; i++) {
-      await transaction(db, async (trx) => {
-        await trx
-          .insertInto("seed_runs")
-          .values({ name: `audited-${i}`, applied_at: new Date() })
-          .execute();
-        await recordAudit(trx, systemClock, {
-          authorityId: null,
-          actor: SYSTEM("bench"),
-          action: "bench.changed",
-          entity: { type: "bench", id: String(i) },
-          changes: { i },
+  const plainChanges = (prefix: string, count: number) =>
+    time(async () => {
+      for (let i = 0; i < count; i++) {
+        await transaction(db, (trx) =>
+          trx
+            .insertInto("seed_runs")
+            .values({ name: `${prefix}-${i}`, applied_at: new Date() })
+            .execute(),
+        );
+      }
+    });
+  const auditedChanges = (prefix: string, count: number) =>
+    time(async () => {
+      for (let i = 0; i < count; i++) {
+        await transaction(db, async (trx) => {
+          await trx
+            .insertInto("seed_runs")
+            .values({ name: `${prefix}-${i}`, applied_at: new Date() })
+            .execute();
+          await recordAudit(trx, systemClock, {
+            authorityId: null,
+            actor: SYSTEM("bench"),
+            action: "bench.changed",
+            entity: { type: "bench", id: String(i) },
+            changes: { i },
+          });
         });
-      });
-    }
-  });
+      }
+    });
+  // Warmed up first, as the other figures are: the code compiled, the statements prepared.
+  await plainChanges("warm-plain", 50);
+  await auditedChanges("warm-audited", 50);
+  const plain = await plainChanges("plain", n);
+  const audited = await auditedChanges("audited", n);
   return {
     name: "audit append",
     ratio: audited / plain,
@@ -241,19 +249,13 @@ async function preparedQuery(handle: DatabaseHandle): Promise<Figure[]> {
   const parsedEachTime = () =>
     time(async () => {
       for (let i = 0; i < n; i++) {
-        const parts = [
+        const message = oneMessage([
           protocol.serialize.parse({ text: compiled.sql }),
           protocol.serialize.bind({ values: [`session-${i}`] }),
           protocol.serialize.describe({ type: "P" }),
           protocol.serialize.execute({}),
           protocol.serialize.sync(),
-        ];
-        const message = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
-        let offset = 0;
-        for (const part of parts) {
-          message.set(part, offset);
-          offset += part.length;
-        }
+        ]);
         const { messages } = await pglite.runExclusive(() => pglite.execProtocol(message));
         parse.parseResults(messages, pglite.parsers, { rowMode: "object" });
       }

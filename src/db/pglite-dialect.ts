@@ -87,6 +87,11 @@ function queryMessage(
     protocol.serialize.execute({}),
     protocol.serialize.sync(),
   ];
+  return oneMessage(parts);
+}
+
+/** Protocol messages as one buffer, for one call into PGlite (`execProtocol`). */
+export function oneMessage(parts: readonly Uint8Array[]): Uint8Array {
   const message = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
   let offset = 0;
   for (const part of parts) {
