@@ -7,6 +7,7 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
 import type { Config } from "./config/config.ts";
+import { ANALYZE_EVERY_MS, analyzeTables } from "./db/analyze.ts";
 import type { DatabaseHandle } from "./db/connect.ts";
 import { openConfiguredDatabase } from "./db/migrate.ts";
 import type { AppDeps } from "./http/context.ts";
@@ -63,6 +64,10 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
     // Demo tenders are sealed under this deployment's master key.
     useDemoTenderKeys(tenderKeys);
     const seeded = await runSeeds(database.db, clock, seeds, { demo: config.demo });
+    // The planner's statistics: after seeding on both; on the embedded database, which has no
+    // autovacuum, at every start and hourly too (src/db/analyze.ts).
+    const embedded = database.kind === "pglite";
+    if (embedded || seeded.applied.length > 0) await analyzeTables(database.db);
     const mailer = config.smtp ? smtpMailer(config.smtp) : undefined;
     const secrets = loadAccountSecrets(config.dataDir);
     const deps = appDeps(config, database, clock, mailer);
@@ -93,6 +98,16 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
     await anchor();
     const anchoring = setInterval(() => void anchor(), ANCHOR_EVERY_MS);
     anchoring.unref();
+    const analyzing = embedded
+      ? setInterval(
+          () =>
+            void analyzeTables(database.db).catch((error: unknown) =>
+              app.log.error({ err: error }, "refreshing the planner's statistics failed"),
+            ),
+          ANALYZE_EVERY_MS,
+        )
+      : undefined;
+    analyzing?.unref();
     let closed = false;
     return {
       app,
@@ -104,6 +119,7 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
         closed = true;
         try {
           clearInterval(anchoring);
+          clearInterval(analyzing);
           await app.close();
           await jobs.stop({ timeoutMs: 30_000 });
           await anchor();

@@ -5,6 +5,7 @@
 
 import fs from "node:fs";
 import type { Config } from "../config/config.ts";
+import { analyzeTables } from "../db/analyze.ts";
 import { backupEmbedded, restoreEmbedded } from "../db/backup.ts";
 import { openDatabase } from "../db/connect.ts";
 import { migrateToLatest, openConfiguredDatabase } from "../db/migrate.ts";
@@ -43,6 +44,7 @@ export async function migrate(config: Config): Promise<void> {
   });
   try {
     const applied = await migrateToLatest(database.db);
+    if (applied.length > 0) await analyzeTables(database.db);
     say(
       applied.length === 0
         ? "The database is up to date."
@@ -60,6 +62,7 @@ export async function seed(config: Config): Promise<void> {
     useDemoTenderKeys(loadTenderKeyring(config));
     wireModules();
     const result = await runSeeds(database.db, systemClock, seeds, { demo: config.demo });
+    if (result.applied.length > 0) await analyzeTables(database.db);
     say(
       result.applied.length === 0
         ? "Nothing to seed: every seed has been applied."

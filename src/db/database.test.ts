@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/test-db.ts";
+import { analyzeTables } from "./analyze.ts";
 import { pageByKey } from "./paging.ts";
 import { RootHandleInTransactionError, transaction } from "./transaction.ts";
 
@@ -106,6 +107,19 @@ describe(`the data layer on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"
       });
       expect(again.rows).toEqual([{ a: 1, b: 7 }]);
     });
+  });
+
+  it("refreshes the planner's statistics of every table", async () => {
+    const now = new Date();
+    await t.db
+      .insertInto("seed_runs")
+      .values(Array.from({ length: 40 }, (_, i) => ({ name: `analyze-${i}`, applied_at: now })))
+      .execute();
+    await analyzeTables(t.db);
+    const { rows } = await sql<{ estimated: number; counted: number }>`
+      select (select reltuples::int4 from pg_class where oid = 'seed_runs'::regclass) as estimated,
+             (select count(*)::int4 from seed_runs) as counted`.execute(t.db);
+    expect(rows[0]?.estimated).toBe(rows[0]?.counted);
   });
 
   it("commits a transaction as one, and rolls it all back on error", async () => {

@@ -46,6 +46,17 @@ describe("the openps command on the embedded database", { timeout: 120_000 }, ()
     expect(seeded.code).toBe(0);
     expect(seeded.stdout).toMatch(/Seeded: demo-authorities, demo-organisations/);
     expect((await runOpenps(["seed"], env)).stdout).toMatch(/Nothing to seed/);
+    // The planner's statistics were refreshed after seeding (the embedded database has no autovacuum).
+    const database = await openDatabase({ dataDir: env.OPENPS_DATA_DIR, lock: true, shortLived: true });
+    try {
+      const { rows } = await sql<{ estimated: number }>`
+        select reltuples::int4 as estimated from pg_class where oid = 'organisations'::regclass`.execute(
+        database.db,
+      );
+      expect(rows[0]?.estimated).toBeGreaterThan(0);
+    } finally {
+      await database.close();
+    }
 
     const verified = await runOpenps(["audit", "verify"], env);
     expect(verified.code).toBe(0);
