@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ctxFor } from "../../../tests/support/principals.ts";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/test-db.ts";
-import { systemClock } from "../../lib/clock.ts";
+import { settableClock, systemClock } from "../../lib/clock.ts";
 import { spreadsheetSafe } from "../../lib/csv.ts";
 import { newId } from "../../lib/ids.ts";
 import type { NewOrganisation } from "../organisations/organisations.service.ts";
-import { homeSummary, openDataCsv } from "./pages.service.ts";
+import { HOME_FIGURES_MAX_AGE_MS, homeSummary, openDataCsv } from "./pages.service.ts";
 
 let database: TestDatabase;
 const COUNT = 1_201; // more than two pages of 500
@@ -73,5 +73,37 @@ describe("homeSummary", () => {
     expect(summary.sectors.find((row) => row.sector === "co-operative")?.count).toBe(0);
     expect(summary.sectors).toHaveLength(10);
     expect(summary.authorities).toEqual([]);
+  });
+
+  it("keeps its figures for a minute, then counts again (and at once when the clock goes back)", async () => {
+    const clock = settableClock(new Date("2031-01-06T10:00:00Z"));
+    const ctx = ctxFor(database.db, clock, null);
+    const first = await homeSummary(ctx);
+    expect(first.countedAt).toEqual(clock.now());
+    const now = new Date();
+    await database.db
+      .insertInto("organisations")
+      .values({
+        id: newId(),
+        name: "Counted later",
+        sector: "co-operative",
+        size_band: "micro",
+        staff_headcount: 3,
+        primary_identifier: null,
+        postcode: null,
+        description: "",
+        website: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    clock.advance(HOME_FIGURES_MAX_AGE_MS - 1);
+    expect((await homeSummary(ctx)).organisationCount).toBe(first.organisationCount);
+    clock.advance(1);
+    const second = await homeSummary(ctx);
+    expect(second.organisationCount).toBe(first.organisationCount + 1);
+    expect(second.countedAt).toEqual(clock.now());
+    clock.set(new Date("2031-01-06T09:00:00Z"));
+    expect((await homeSummary(ctx)).countedAt).toEqual(clock.now());
   });
 });

@@ -6,6 +6,7 @@
 import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { anyone, page } from "../../http/routes.ts";
+import { londonTime } from "../../lib/london-time.ts";
 import { ctxOf } from "../access/context.ts";
 import {
   type ApiDescription,
@@ -47,7 +48,11 @@ export async function pagesRoutes(app: FastifyInstance): Promise<void> {
   const hide = { schema: { hide: true } };
 
   app.get("/", page({ who: anyone }), async (request, reply) => {
-    await reply.page("pages/views/home.njk", { summary: await homeSummary(ctxOf(request)) });
+    const summary = await homeSummary(ctxOf(request));
+    await reply.page("pages/views/home.njk", {
+      summary,
+      countedAt: londonTime(summary.countedAt, request.locale),
+    });
   });
 
   for (const [path, template] of Object.entries(STATIC_PAGES)) {
