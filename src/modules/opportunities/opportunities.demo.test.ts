@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { sql } from "kysely";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DEMO_SEEDED_AT, type TestDatabase } from "../../../tests/support/test-db.ts";
@@ -88,6 +89,17 @@ describe("the demo saved search", () => {
     // Seeding again changes nothing.
     const again = await runSeeds(t.db, clock, seeds, { demo: true });
     expect(again.applied).toEqual([]);
+  });
+});
+
+describe("the tenders' stored full text", () => {
+  it("is what matching a newly published tender computes, for every demo tender", async () => {
+    const { rows } = await sql<{ tenders: number; same: number }>`
+      select count(*)::int4 as tenders,
+             count(*) filter (where search = to_tsvector('english', title || ' ' || description))::int4 as same
+        from tenders`.execute(t.db);
+    expect(rows[0]?.tenders).toBeGreaterThan(0);
+    expect(rows[0]?.same).toBe(rows[0]?.tenders);
   });
 });
 

@@ -87,13 +87,18 @@ const rowColumns = [
   "p.estimated_value_pence",
 ] as const;
 
-/** The keywords' test on a title and description (values or columns): see the file's comment. */
-function keywordsMatch(
-  title: Expression<string>,
-  description: Expression<string>,
-  keywords: Expression<string>,
-) {
-  return sql<SqlBool>`(to_tsvector('english', ${title} || ' ' || ${description}) @@ websearch_to_tsquery('english', ${keywords}) or strpos(lower(${title}), lower(${keywords})) > 0)`;
+/**
+ * The keywords' test on a tender's title and its full text: see the file's comment. In the search,
+ * the full text is the tenders' stored, indexed `search` column; matching a newly published tender
+ * computes the same (`tenderText`).
+ */
+function keywordsMatch(title: Expression<string>, text: Expression<unknown>, keywords: Expression<string>) {
+  return sql<SqlBool>`(${text} @@ websearch_to_tsquery('english', ${keywords}) or strpos(lower(${title}), lower(${keywords})) > 0)`;
+}
+
+/** A tender's title and description as English full text: what the stored `tenders.search` holds. */
+function tenderText(title: Expression<string>, description: Expression<string>) {
+  return sql`to_tsvector('english', ${title} || ' ' || ${description})`;
 }
 
 type Facet = "category" | "area";
@@ -104,8 +109,7 @@ function filtered(db: Db, filters: SearchFilters, now: Date, except?: Facet) {
     const and: Expression<SqlBool>[] = [eb("t.status", "=", "published")];
     if (!filters.includeClosed) and.push(eb("t.submission_deadline", ">", now));
     const keywords = filters.keywords.trim();
-    if (keywords !== "")
-      and.push(keywordsMatch(eb.ref("t.title"), eb.ref("t.description"), eb.val(keywords)));
+    if (keywords !== "") and.push(keywordsMatch(eb.ref("t.title"), sql.ref("t.search"), eb.val(keywords)));
     if (except !== "category" && filters.categories.length > 0)
       and.push(eb("p.category_code", "in", filters.categories));
     if (except !== "area" && filters.areas.length > 0) and.push(eb("p.area_code", "in", filters.areas));
@@ -223,7 +227,7 @@ export async function usersToAlert(
     .where(sql<SqlBool>`(s.deadline_to is null or s.deadline_to >= ${tender.deadlineDate}::date)`)
     .where(sql<SqlBool>`(not s.reserved_only or ${tender.reserved}::boolean)`)
     .where(
-      sql<SqlBool>`(s.keywords = '' or ${keywordsMatch(sql.val(tender.title), sql.val(tender.description), sql.ref("s.keywords"))})`,
+      sql<SqlBool>`(s.keywords = '' or ${keywordsMatch(sql.val(tender.title), tenderText(sql.val(tender.title), sql.val(tender.description)), sql.ref("s.keywords"))})`,
     )
     .where(({ not, exists, selectFrom }) =>
       not(
