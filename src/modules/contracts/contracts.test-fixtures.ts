@@ -33,14 +33,18 @@ export interface AwardFixture {
 export async function insertAward(db: Db, f: AwardFixture): Promise<{ awardId: string; tenderId: string }> {
   const tenderId = newId();
   const awardId = newId();
+  // A copy of the opened demo tender: every column but the generated ones (its stored full text).
+  const { rows: columns } = await sql<{ name: string }>`
+    select column_name as name from information_schema.columns
+     where table_schema = current_schema() and table_name = 'tenders' and is_generated = 'NEVER'
+     order by ordinal_position`.execute(db);
   await sql`
-    insert into tenders
-    select (jsonb_populate_record(null::tenders,
+    insert into tenders (${sql.join(columns.map((c) => sql.ref(c.name)))})
+    select ${sql.join(columns.map((c) => sql.ref(`copy.${c.name}`)))}
+    from tenders t, jsonb_populate_record(null::tenders,
       to_jsonb(t) || jsonb_build_object('id', ${tenderId}::uuid, 'title', 'Night-time home care, lot ' || ${tenderId.slice(-4)}::text,
-        'reserved', ${f.reserved ?? false}::boolean))).*
-    from tenders t where t.authority_id = ${f.authorityId}::uuid and t.id = ${OPENED_TENDER}::uuid`.execute(
-    db,
-  );
+        'reserved', ${f.reserved ?? false}::boolean)) copy
+    where t.authority_id = ${f.authorityId}::uuid and t.id = ${OPENED_TENDER}::uuid`.execute(db);
   const bid = await db
     .selectFrom("bids")
     .selectAll()

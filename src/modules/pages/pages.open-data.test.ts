@@ -12,22 +12,35 @@ const COUNT = 1_201; // more than two pages of 500
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  const rows: NewOrganisation[] = Array.from({ length: COUNT }, (_, i) =>
+    organisationRow({
+      name: i === 0 ? '=HYPERLINK("http://evil.example")' : `Organisation ${i}`,
+      sector: i % 3 === 0 ? "charity" : "sme",
+      staff_headcount: i,
+      description: i === 1 ? 'Says "hello", then\nmore' : "",
+    }),
+  );
+  await database.db.insertInto("organisations").values(rows).execute();
+});
+
+/** A directory row: a micro organisation in LL57 unless `fields` say otherwise. */
+function organisationRow(fields: Partial<NewOrganisation>): NewOrganisation {
   const now = new Date();
-  const rows: NewOrganisation[] = Array.from({ length: COUNT }, (_, i) => ({
+  return {
     id: newId(),
-    name: i === 0 ? '=HYPERLINK("http://evil.example")' : `Organisation ${i}`,
-    sector: i % 3 === 0 ? "charity" : "sme",
+    name: "Organisation",
+    sector: "sme",
     size_band: "micro",
-    staff_headcount: i,
+    staff_headcount: null,
     primary_identifier: null,
     postcode: "LL57 2DG",
-    description: i === 1 ? 'Says "hello", then\nmore' : "",
+    description: "",
     website: null,
     created_at: now,
     updated_at: now,
-  }));
-  await database.db.insertInto("organisations").values(rows).execute();
-});
+    ...fields,
+  };
+}
 
 afterAll(async () => {
   await database?.destroy();
@@ -80,22 +93,9 @@ describe("homeSummary", () => {
     const ctx = ctxFor(database.db, clock, null);
     const first = await homeSummary(ctx);
     expect(first.countedAt).toEqual(clock.now());
-    const now = new Date();
     await database.db
       .insertInto("organisations")
-      .values({
-        id: newId(),
-        name: "Counted later",
-        sector: "co-operative",
-        size_band: "micro",
-        staff_headcount: 3,
-        primary_identifier: null,
-        postcode: null,
-        description: "",
-        website: null,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(organisationRow({ name: "Counted later", sector: "co-operative" }))
       .execute();
     clock.advance(HOME_FIGURES_MAX_AGE_MS - 1);
     expect((await homeSummary(ctx)).organisationCount).toBe(first.organisationCount);
