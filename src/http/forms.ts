@@ -17,6 +17,7 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../lib/errors.ts";
+import { escapeHtml } from "../lib/html.ts";
 import type { Locale } from "./context.ts";
 import { statusFor } from "./errors.ts";
 import { DEFAULT_LOCALE, localiseMessage, translatorFor } from "./i18n.ts";
@@ -36,15 +37,6 @@ export interface FormErrors {
   errorList: (ShownMessage & { href: string })[];
   /** For each field's `errorMessage`, with its visually hidden "Error" in the page's language. */
   fields: Record<string, ShownMessage & { visuallyHiddenText: string }>;
-}
-
-function escapeHtml(value: string): string {
-  return value
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
 }
 
 /** Two or more messages about one field, one after another, each ending with a full stop. */

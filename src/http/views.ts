@@ -13,6 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import nunjucks from "nunjucks";
+import { escapeHtml } from "../lib/html.ts";
 import { londonDate, londonDateTime, londonTime, longDate } from "../lib/london-time.ts";
 import type { AssetUrls } from "./assets.ts";
 import type { Locale, Translate } from "./context.ts";
@@ -164,15 +165,6 @@ export function languagesFor(url: string, locale: Locale): LanguageItem[] {
     current: lang === locale,
     languageDescriptionText: translatorFor(lang)("languageSwitch.changeTo"),
   }));
-}
-
-function escapeHtml(value: unknown): string {
-  return String(value)
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, field, fieldList, formPage } from "../../http/forms.ts";
 import { page } from "../../http/routes.ts";
+import { escapeHtml } from "../../lib/html.ts";
 import { type Language, londonDateTime } from "../../lib/london-time.ts";
 import { rawField } from "./accounts.schemas.ts";
 import { API_SCOPES, API_TOKEN_EXPIRY_DAYS, accountPage, takeFlash } from "./accounts.service.ts";
@@ -34,14 +35,6 @@ const NO_STORE = { "cache-control": "no-store" };
 
 /** An instant as people read it in the page's language, or null for none. */
 const whenIn = (locale: Language) => (date: Date | null) => (date ? londonDateTime(date, locale) : null);
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;");
-}
 
 /** The QR code as an image with a text alternative. */
 function labelledSvg(svg: string, label: string): string {
