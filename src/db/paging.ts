@@ -2,6 +2,11 @@
  * Bulk reads page by key: each page is a short query ordered by a unique key, continuing after the
  * last key seen. PGlite cannot stream, and long work must never hold one query open.
  */
+import { type SelectQueryBuilder, sql } from "kysely";
+import { ValidationError } from "../lib/errors.ts";
+import { msg } from "../lib/messages.ts";
+import type { Db } from "./database.ts";
+
 export async function* pageByKey<Row, Key>(
   fetchPage: (after: Key | undefined, limit: number) => Promise<Row[]>,
   keyOf: (row: Row) => Key,
@@ -15,4 +20,75 @@ export async function* pageByKey<Row, Key>(
     if (rows.length < pageSize) return;
     after = keyOf(rows[rows.length - 1] as Row);
   }
+}
+
+/**
+ * How many rows a search matches, counted up to `cap` and no further: exact when there are few,
+ * "more than `cap`" (`atLeast`) when not — a page never counts a whole table. The query's own
+ * selection is replaced.
+ */
+export async function countUpTo<DB, TB extends keyof DB, O>(
+  db: Db,
+  query: SelectQueryBuilder<DB, TB, O>,
+  cap: number,
+): Promise<Total> {
+  const matched = query
+    .clearSelect()
+    .select(sql<number>`1`.as("one"))
+    .clearOrderBy()
+    .limit(cap + 1);
+  const row = await db
+    .selectFrom(matched.as("m"))
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
+  const n = Number(row.n);
+  return n > cap ? { count: cap, atLeast: true } : { count: n, atLeast: false };
+}
+
+/** A count of matches: `count` exactly, or at least `count` (`atLeast`) when counting stopped there. */
+export interface Total {
+  count: number;
+  atLeast: boolean;
+}
+
+/** The counts a search shows are exact up to this many matches. */
+export const COUNT_CAP = 1000;
+
+/** A value of a page's key as a link carries it. */
+export type KeyValue = string | number;
+
+/**
+ * Where a page starts (or ends), as its link carries it: the key of the row before it (or after
+ * it), opaque to the reader. Key paging reads a page by an index, however far in.
+ */
+export function encodeKey(values: readonly KeyValue[]): string {
+  return Buffer.from(JSON.stringify(values)).toString("base64url");
+}
+
+/**
+ * A key read from a link, checked against its shape (`"string"` or `"number"` for each value), or
+ * a `ValidationError` naming `field` when it is not one: a link cut short or made by hand.
+ */
+export function decodeKey(
+  text: string | undefined,
+  shape: readonly ("string" | "number")[],
+  field: string,
+): KeyValue[] | undefined {
+  if (text === undefined || text === "") return undefined;
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
+  } catch {
+    values = undefined;
+  }
+  if (
+    Array.isArray(values) &&
+    values.length === shape.length &&
+    values.every(
+      (value, i) => typeof value === shape[i] && (typeof value !== "number" || Number.isFinite(value)),
+    )
+  )
+    return values as KeyValue[];
+  const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
+  throw new ValidationError(message, [{ field, message }]);
 }

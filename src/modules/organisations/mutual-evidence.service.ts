@@ -6,7 +6,6 @@
  * evidence qualifies. Audited on the platform chain.
  */
 import type { Trx } from "../../db/database.ts";
-import { transaction } from "../../db/transaction.ts";
 import { parsePercent, percentValue, WHOLE_BP } from "../../lib/basis-points.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { type FieldError, ValidationError } from "../../lib/errors.ts";
@@ -19,7 +18,13 @@ import { recordAudit } from "../audit/audit.service.ts";
 import { type Authority, findPublicBody, listAuthorities } from "../authorities/authorities.service.ts";
 import { assessMutual, type MutualAssessment } from "./mutual.ts";
 import * as repo from "./organisations.repository.ts";
-import { LIMITS, organisationOf, organisationProfile, requireWriteScope } from "./organisations.service.ts";
+import {
+  changeDirectory,
+  LIMITS,
+  organisationOf,
+  organisationProfile,
+  requireWriteScope,
+} from "./organisations.service.ts";
 import { type Organisation, PROFIT_MODELS, type ProfitModel } from "./organisations.table.ts";
 
 export interface MutualEvidenceInput {
@@ -169,7 +174,7 @@ export async function recordMutualEvidence(
   organisationId: string,
   input: MutualEvidenceInput,
 ): Promise<MutualAssessment> {
-  return transaction(ctx.db, async (trx) => {
+  return changeDirectory(ctx.db, async (trx) => {
     await organisationOf(trx, organisationId);
     const problems = checkEvidence(input, ctx.clock);
     await checkParentExists(trx, organisationId, input, problems);
@@ -229,7 +234,7 @@ export async function submitMutualEvidence(
   input: MutualEvidenceInput,
 ): Promise<MutualAssessment> {
   const person = requireWriteScope(ctx.principal);
-  return transaction(ctx.db, async (trx) => {
+  return changeDirectory(ctx.db, async (trx) => {
     await organisationOf(trx, organisationId);
     requireRole(person, "organisation-admin", organisationId, "record this organisation's mutual evidence");
     return recordMutualEvidence(within(ctx, trx, actorOf(person)), organisationId, input);

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, field, fieldList, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import { formatPercent } from "../../lib/basis-points.ts";
+import { londonTime } from "../../lib/london-time.ts";
 import { panelsContext } from "../../lib/ports.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, organisationRoles, signedIn } from "../access/policies.ts";
@@ -38,32 +39,24 @@ import { addRelationship, relationshipsPage, removeRelationship } from "./relati
 type Params = Record<string, string | string[] | undefined>;
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
-/** The directory's address with these filters and page. */
-function directoryHref(params: Params, pageNumber?: number): string {
+/** The directory's address with these filters, at a page's key. */
+function directoryHref(params: Params, key?: { after?: string; before?: string }): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) {
     for (const v of Array.isArray(value) ? value : value ? [value] : []) search.append(name, v);
   }
-  if (pageNumber && pageNumber > 1) search.set("page", String(pageNumber));
+  if (key?.after) search.set("after", key.after);
+  if (key?.before) search.set("before", key.before);
   const qs = search.toString();
   return qs ? `/organisations?${qs}` : "/organisations";
 }
 
+/** Previous and next links: pages are read by key, so there are no page numbers to jump to. */
 function pagination(result: DirectoryResult, params: Params) {
-  if (result.pageCount <= 1) return undefined;
-  const pages: number[] = [];
-  for (let p = 1; p <= result.pageCount; p++) {
-    if (p === 1 || p === result.pageCount || Math.abs(p - result.page) <= 1) pages.push(p);
-  }
-  const items: Record<string, unknown>[] = [];
-  pages.forEach((p, index) => {
-    if (index > 0 && p - (pages[index - 1] ?? p) > 1) items.push({ ellipsis: true });
-    items.push({ number: p, href: directoryHref(params, p), current: p === result.page });
-  });
+  if (!result.previous && !result.next) return undefined;
   return {
-    previous: result.page > 1 ? { href: directoryHref(params, result.page - 1) } : undefined,
-    next: result.page < result.pageCount ? { href: directoryHref(params, result.page + 1) } : undefined,
-    items,
+    previous: result.previous ? { href: directoryHref(params, { before: result.previous }) } : undefined,
+    next: result.next ? { href: directoryHref(params, { after: result.next }) } : undefined,
   };
 }
 
@@ -86,18 +79,21 @@ const idOf = (request: IdRequest) => request.params.id;
 function directoryPages(app: FastifyInstance): void {
   app.get("/organisations", page({ who: anyone }), async (request, reply) => {
     const params = directoryParams(request.query);
-    const pageNumber = Number.parseInt(field(request.query, "page"), 10);
     const { result, mutuals, categories, areas } = await directoryPage(ctxOf(request), {
       q: params.q,
       sectors: params.sector,
       sizeBands: params.size,
       categories: params.category,
       areas: params.area,
-      page: Number.isFinite(pageNumber) ? pageNumber : 1,
+      after: field(request.query, "after") || undefined,
+      before: field(request.query, "before") || undefined,
       pageSize: DIRECTORY_PAGE_SIZE,
     });
-    const counts = (facet: keyof DirectoryResult["facets"]) =>
-      Object.fromEntries(result.facets[facet].map((row) => [row.value, row.count]));
+    // Counts by value, or null where too many match to count them for each search.
+    const counts = (facet: keyof DirectoryResult["facets"]) => {
+      const values = result.facets[facet];
+      return values ? Object.fromEntries(values.map((row) => [row.value, row.count])) : null;
+    };
     await reply.page("organisations/views/directory.njk", {
       params,
       result,
@@ -117,6 +113,7 @@ function directoryPages(app: FastifyInstance): void {
       areas,
       unconfirmed: UNCONFIRMED,
       pagination: pagination(result, params),
+      countedAt: londonTime(result.countedAt, request.locale),
     });
   });
 

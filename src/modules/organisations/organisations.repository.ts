@@ -6,6 +6,8 @@
  */
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { Database, Db, Trx } from "../../db/database.ts";
+import { countUpTo, type Total } from "../../db/paging.ts";
+import { matchesText } from "../../db/text-search.ts";
 import type {
   MutualEvidenceRow,
   NewMutualEvidence,
@@ -371,11 +373,6 @@ export interface DirectoryFilters {
 
 export type Facet = "sector" | "sizeBand" | "category" | "area";
 
-/** Escapes LIKE's wildcards, so a search for "50%" means those characters. */
-function likeEscape(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 type DirectoryQuery = SelectQueryBuilder<
   Database & { o: Database["organisations"]; me: Database["mutual_evidence"] },
   "o" | "me",
@@ -388,20 +385,22 @@ function base(db: Db) {
     .leftJoin("mutual_evidence as me", "me.organisation_id", "o.id") as unknown as DirectoryQuery;
 }
 
-function tsQuery(q: string) {
-  return sql`websearch_to_tsquery('english', ${q})`;
+/** Whether any filter but `except` narrows the directory. */
+export function narrowed(filters: DirectoryFilters, except?: Facet): boolean {
+  return (
+    (filters.q?.trim() ?? "") !== "" ||
+    (except !== "sector" && (filters.sectors?.length ?? 0) > 0) ||
+    (except !== "sizeBand" && (filters.sizeBands?.length ?? 0) > 0) ||
+    (except !== "category" && (filters.categories?.length ?? 0) > 0) ||
+    (except !== "area" && (filters.areas?.length ?? 0) > 0)
+  );
 }
 
 /** The filters, except the one whose counts are being taken (so its other values stay countable). */
 function filtered(db: Db, filters: DirectoryFilters, except?: Facet): DirectoryQuery {
   let query = base(db);
   const q = filters.q?.trim() ?? "";
-  if (q !== "") {
-    const lower = likeEscape(q.toLowerCase());
-    query = query.where(
-      sql<boolean>`(o.search @@ ${tsQuery(q)} or lower(o.name) like ${`${lower}%`} or lower(o.name) like ${`% ${lower}%`})`,
-    );
-  }
+  if (q !== "") query = query.where(matchesText(sql.ref("o.search"), q));
   if (except !== "sector" && filters.sectors && filters.sectors.length > 0) {
     query = query.where(sql<boolean>`${effectiveSector} in (${sql.join(filters.sectors)})`);
   }
@@ -446,21 +445,59 @@ export interface DirectoryRow {
   description: string;
   primary_identifier: string | null;
   website: string | null;
-  rank: number;
+  /** The row's place in the directory's order (its name in lower case, then its id): its page key. */
+  sort_name: string;
 }
 
+/**
+ * The directory's order: by name, in lower case, letter by letter (the "C" collation, which the
+ * index `organisations_directory_order` holds, on PGlite and on any server alike), then by id.
+ */
+const sortName = sql<string>`(lower(o.name) collate "C")`;
+
+/** Where a page starts: after the row with this key, or (going back) before it. */
+export interface DirectorySeek {
+  key: readonly [sortName: string, id: string];
+  direction: "after" | "before";
+}
+
+/**
+ * The organisations the filters match when they are known to be at most `few`: read through the
+ * search's indexes first (those few rows), then put in order — rather than walking the whole
+ * directory in name order for matches that may be nowhere near its start.
+ */
+function fewMatched(db: Db, filters: DirectoryFilters, few: number): DirectoryQuery {
+  return db
+    .with(
+      (cte) => cte("m").materialized(),
+      () => filtered(db, filters).select("o.id").limit(few),
+    )
+    .selectFrom("m")
+    .innerJoin("organisations as o", "o.id", "m.id")
+    .leftJoin("mutual_evidence as me", "me.organisation_id", "o.id") as unknown as DirectoryQuery;
+}
+
+/**
+ * One page of the directory in its order: up to `limit` rows after (or before) `seek`, or the
+ * first rows; in the directory's order either way. With `few` (the filters match at most that
+ * many: see `countOrganisations`), the matches are read first and then ordered; otherwise the page
+ * is read by key from the name-order index, which many matches soon fill.
+ */
 export async function searchOrganisations(
   db: Db,
   filters: DirectoryFilters,
   limit: number,
-  offset: number,
+  seek?: DirectorySeek,
+  few?: number,
 ): Promise<DirectoryRow[]> {
-  const q = filters.q?.trim() ?? "";
-  const rank =
-    q === ""
-      ? sql<number>`0`
-      : sql<number>`ts_rank(o.search, ${tsQuery(q)}) + case when lower(o.name) like ${`${likeEscape(q.toLowerCase())}%`} then 1 else 0 end`;
-  return (await filtered(db, filters)
+  let query = few === undefined ? filtered(db, filters) : fewMatched(db, filters, few);
+  const backwards = seek?.direction === "before";
+  if (seek) {
+    const [name, id] = seek.key;
+    query = query.where(sql<boolean>`(${sortName}, o.id) ${sql.raw(backwards ? "<" : ">")} (${name}, ${id})`);
+  }
+  const direction = backwards ? "desc" : "asc";
+  const rows = (await query
     .select([
       "o.id",
       "o.name",
@@ -472,53 +509,58 @@ export async function searchOrganisations(
       "o.description",
       "o.primary_identifier",
       "o.website",
-      rank.as("rank"),
+      sortName.as("sort_name"),
     ])
-    .orderBy(sql`rank`, "desc")
-    .orderBy("o.name")
-    .orderBy("o.id")
+    .orderBy(sortName, direction)
+    .orderBy("o.id", direction)
     .limit(limit)
-    .offset(offset)
     .execute()) as DirectoryRow[];
+  return backwards ? rows.reverse() : rows;
 }
 
-export async function countOrganisations(db: Db, filters: DirectoryFilters): Promise<number> {
-  const row = await filtered(db, filters)
-    .select((eb) => eb.fn.countAll<bigint>().as("count"))
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
+/** How many organisations the filters (but `except`) match, counted up to `cap`. */
+export function countOrganisations(
+  db: Db,
+  filters: DirectoryFilters,
+  cap: number,
+  except?: Facet,
+): Promise<Total> {
+  return countUpTo(db, filtered(db, filters, except), cap);
 }
 
-/** Counts per value of one facet, under every other filter of the current query. */
+/**
+ * Counts per value of one facet, under every other filter of the current query, over at most
+ * `upTo` matching organisations (the caller counted them first: see `countOrganisations`), or over
+ * the whole directory without it — the directory's figures, counted once a while.
+ */
 export async function facetCounts(
   db: Db,
   filters: DirectoryFilters,
   facet: Facet,
+  upTo?: number,
 ): Promise<{ value: string; count: number }[]> {
-  const query = filtered(db, filters, facet);
-  let rows: { value: string; count: bigint }[];
-  if (facet === "sector") {
-    rows = (await query
-      .select([effectiveSector.as("value"), (eb) => eb.fn.countAll<bigint>().as("count")])
-      .groupBy(sql`1`)
-      .execute()) as { value: string; count: bigint }[];
-  } else if (facet === "sizeBand") {
-    rows = (await query
-      .select(["o.size_band as value", (eb) => eb.fn.countAll<bigint>().as("count")])
-      .groupBy("o.size_band")
-      .execute()) as { value: string; count: bigint }[];
+  let matched = filtered(db, filters, facet).select(["o.id", effectiveSector.as("sector"), "o.size_band"]);
+  if (upTo !== undefined) matched = matched.limit(upTo);
+  const m = db.with("m", () => matched).selectFrom("m");
+  let rows: { value: string; count: string }[];
+  if (facet === "sector" || facet === "sizeBand") {
+    const column = facet === "sector" ? "m.sector" : "m.size_band";
+    rows = (await m
+      .select([`${column} as value`, (eb) => eb.fn.countAll<string>().as("count")])
+      .groupBy(column)
+      .execute()) as { value: string; count: string }[];
   } else if (facet === "category") {
-    rows = (await query
-      .innerJoin("organisation_categories as fc", "fc.organisation_id", "o.id")
-      .select(["fc.category_code as value", (eb) => eb.fn.countAll<bigint>().as("count")])
+    rows = await m
+      .innerJoin("organisation_categories as fc", "fc.organisation_id", "m.id")
+      .select(["fc.category_code as value", (eb) => eb.fn.countAll<string>().as("count")])
       .groupBy("fc.category_code")
-      .execute()) as { value: string; count: bigint }[];
+      .execute();
   } else {
-    rows = (await query
-      .innerJoin("organisation_areas as fa", "fa.organisation_id", "o.id")
-      .select(["fa.area_code as value", (eb) => eb.fn.countAll<bigint>().as("count")])
+    rows = await m
+      .innerJoin("organisation_areas as fa", "fa.organisation_id", "m.id")
+      .select(["fa.area_code as value", (eb) => eb.fn.countAll<string>().as("count")])
       .groupBy("fa.area_code")
-      .execute()) as { value: string; count: bigint }[];
+      .execute();
   }
   return rows.map((row) => ({ value: row.value, count: Number(row.count) }));
 }

@@ -95,7 +95,7 @@ export async function organisationsRoutes(app: FastifyInstance): Promise<void> {
         tags: ["organisations"],
         summary: "Search the directory of organisations",
         description:
-          "Full-text search (and name prefix) with filters by sector, size band, service category and area; each filter's values are counted under the other filters.",
+          "Full-text search (and the start of any word) with filters by sector, size band, service category and area; each filter's values are counted under the other filters. Results come in name order, a page at a time: follow `next` and `previous`.",
         querystring: DirectoryQuery,
         response: { 200: DirectoryResponse },
       },
@@ -108,11 +108,23 @@ export async function organisationsRoutes(app: FastifyInstance): Promise<void> {
         sizeBands: q.sizeBand,
         categories: q.category,
         areas: q.area,
-        page: q.page,
+        after: q.after,
+        before: q.before,
         pageSize: q.pageSize,
       });
       return {
-        ...result,
+        total: result.total.count,
+        totalIsAtLeast: result.total.atLeast,
+        pageSize: result.pageSize,
+        next: result.next ?? null,
+        previous: result.previous ?? null,
+        countedAt: result.countedAt.toISOString(),
+        facets: {
+          sector: result.facets.sector ?? null,
+          sizeBand: result.facets.sizeBand ?? null,
+          category: result.facets.category ?? null,
+          area: result.facets.area ?? null,
+        },
         results: result.results.map((row) => ({
           id: row.id,
           name: row.name,

@@ -100,7 +100,15 @@ export const DirectoryQuery = Type.Object(
     sizeBand: repeatable(Type.String({ maxLength: 10 }), "Size bands: micro, small, medium, large"),
     category: repeatable(Type.String({ maxLength: 60 }), "Service category codes"),
     area: repeatable(Type.String({ maxLength: 9 }), "GSS codes of areas served"),
-    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
+    after: Type.Optional(
+      Type.String({ maxLength: 400, description: "The page after this key: a previous answer's `next`" }),
+    ),
+    before: Type.Optional(
+      Type.String({
+        maxLength: 400,
+        description: "The page before this key: a previous answer's `previous`",
+      }),
+    ),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   },
   { additionalProperties: false },
@@ -121,16 +129,28 @@ const OrganisationSummary = Type.Object({
   profileUrl: Type.String({ description: "The organisation's public profile page" }),
 });
 
-const FacetCounts = Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() }), {
-  description: "How many results each value would give, with the other filters applied",
-});
+const FacetCounts = Nullable(
+  Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() }), {
+    description:
+      "How many results each value would give, with the other filters applied; null when those filters match more than 1,000 organisations (too many to count for each search)",
+  }),
+);
 
 export const DirectoryResponse = Type.Object({
-  results: Type.Array(OrganisationSummary),
-  total: Type.Integer(),
-  page: Type.Integer(),
+  results: Type.Array(OrganisationSummary, { description: "A page of results, in name order" }),
+  total: Type.Integer({ description: "How many organisations match (see totalIsAtLeast)" }),
+  totalIsAtLeast: Type.Boolean({
+    description: "True when more match than total says: counting stops at 1,000 for a search",
+  }),
   pageSize: Type.Integer(),
-  pageCount: Type.Integer(),
+  next: Nullable(Type.String({ description: "Pass as `after` for the next page; null on the last page" })),
+  previous: Nullable(
+    Type.String({ description: "Pass as `before` for the previous page; null on the first page" }),
+  ),
+  countedAt: Type.String({
+    format: "date-time",
+    description: "When the whole directory's figures (used when nothing narrows the search) were counted",
+  }),
   facets: Type.Object({
     sector: FacetCounts,
     sizeBand: FacetCounts,

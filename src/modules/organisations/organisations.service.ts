@@ -6,9 +6,13 @@
  * behind a mutual's claim (`mutual-evidence.service.ts`). Organisations are national records: their
  * audit events go on the platform chain.
  */
-import type { Db } from "../../db/database.ts";
+import type { Db, Trx } from "../../db/database.ts";
+import { COUNT_CAP, decodeKey, encodeKey, type Total } from "../../db/paging.ts";
+import { MAX_SEARCH_TEXT } from "../../db/text-search.ts";
+import { transaction } from "../../db/transaction.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { type Kept, keptFor } from "../../lib/kept.ts";
 import { collect, type Panel } from "../../lib/ports.ts";
 import type { Principal } from "../access/access.service.ts";
 import { hasRole, isPlatformAdmin } from "../access/access.service.ts";
@@ -221,48 +225,156 @@ export async function profileView(ctx: Ctx, id: string): Promise<ProfileView> {
 export const DIRECTORY_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
+/**
+ * How long the directory's figures — how many organisations it has, by each filter's values, and
+ * its mutuals — are kept before they are counted again: counting them reads the whole directory,
+ * which at national scale no page view should do. Pages say when they were counted.
+ */
+export const DIRECTORY_FIGURES_MAX_AGE_MS = 60_000;
+
 export interface DirectoryQuery extends repo.DirectoryFilters {
-  page?: number;
+  /** A page link's key: the page after (or `before`) the row it names. */
+  after?: string | undefined;
+  before?: string | undefined;
   pageSize?: number;
 }
 
+type FacetValues = { value: string; count: number }[];
+
 export interface DirectoryResult {
   results: repo.DirectoryRow[];
-  total: number;
-  page: number;
+  /** How many organisations match: exactly, or at least this many when there are more than `COUNT_CAP`. */
+  total: Total;
   pageSize: number;
-  pageCount: number;
-  facets: Record<repo.Facet, { value: string; count: number }[]>;
+  /** The keys of the pages either side (for links), when there are such pages. */
+  next: string | undefined;
+  previous: string | undefined;
+  /** Counts per value of each filter under the others; undefined where more than `COUNT_CAP` match. */
+  facets: Record<repo.Facet, FacetValues | undefined>;
+  /** When the counts of the unfiltered directory were taken (they are kept a while). */
+  countedAt: Date;
 }
 
-/** Searches the directory: text (full-text, and name prefix), filters, counts per filter value. Public. */
+interface DirectoryFigures {
+  total: number;
+  facets: Record<repo.Facet, FacetValues>;
+  mutuals: { organisations: number; staff: number };
+}
+
+const keptFigures = keptFor<Db, DirectoryFigures>(DIRECTORY_FIGURES_MAX_AGE_MS);
+
+/** The whole directory's figures, counted at most once every `DIRECTORY_FIGURES_MAX_AGE_MS`. Public. */
+export function directoryFigures(ctx: Pick<Ctx, "db" | "clock">): Promise<Kept<DirectoryFigures>> {
+  const { db } = ctx;
+  return keptFigures.get(db, ctx.clock.now(), async () => {
+    const [sector, sizeBand, category, area, totals] = await Promise.all([
+      repo.facetCounts(db, {}, "sector"),
+      repo.facetCounts(db, {}, "sizeBand"),
+      repo.facetCounts(db, {}, "category"),
+      repo.facetCounts(db, {}, "area"),
+      repo.mutualTotals(db),
+    ]);
+    return {
+      total: sector.reduce((sum, row) => sum + row.count, 0),
+      facets: { sector, sizeBand, category, area },
+      mutuals: { organisations: Number(totals.organisations), staff: Number(totals.staff) },
+    };
+  });
+}
+
+/** One transaction changing the directory: once it commits, its figures are counted again when next shown. */
+export async function changeDirectory<T>(db: Db, change: (trx: Trx) => Promise<T>): Promise<T> {
+  const result = await transaction(db, change);
+  keptFigures.forget(db);
+  return result;
+}
+
+const PAGE_KEY: readonly ["string", "string"] = ["string", "string"];
+
+/**
+ * Searches the directory: text (full text, and the start of any word), filters, counts per filter
+ * value. A page at a time, in name order, read by key: however far in, a page costs the same.
+ * Counts are exact up to `COUNT_CAP` matches; the unfiltered directory's come from its kept
+ * figures. Public.
+ */
 export async function searchDirectory(ctx: Ctx, query: DirectoryQuery): Promise<DirectoryResult> {
   const { db } = ctx;
   const pageSize = Math.min(Math.max(1, Math.trunc(query.pageSize ?? DIRECTORY_PAGE_SIZE)), MAX_PAGE_SIZE);
   const filters: repo.DirectoryFilters = {
-    q: query.q?.trim().slice(0, 200),
+    q: query.q?.trim().slice(0, MAX_SEARCH_TEXT),
     sectors: query.sectors,
     sizeBands: query.sizeBands,
     categories: query.categories,
     areas: query.areas,
   };
-  const total = await repo.countOrganisations(db, filters);
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(1, Math.trunc(query.page ?? 1)), pageCount);
-  const [results, sector, sizeBand, category, area] = await Promise.all([
-    repo.searchOrganisations(db, filters, pageSize, (page - 1) * pageSize),
-    repo.facetCounts(db, filters, "sector"),
-    repo.facetCounts(db, filters, "sizeBand"),
-    repo.facetCounts(db, filters, "category"),
-    repo.facetCounts(db, filters, "area"),
+  const after = decodeKey(query.after, PAGE_KEY, "after");
+  const before = after ? undefined : decodeKey(query.before, PAGE_KEY, "before");
+  const seek: repo.DirectorySeek | undefined = after
+    ? { key: [String(after[0]), String(after[1])], direction: "after" }
+    : before
+      ? { key: [String(before[0]), String(before[1])], direction: "before" }
+      : undefined;
+
+  const figures = await directoryFigures(ctx);
+  const total: Total = repo.narrowed(filters)
+    ? await repo.countOrganisations(db, filters, COUNT_CAP)
+    : { count: figures.value.total, atLeast: false };
+  const facetValues = async (facet: repo.Facet): Promise<FacetValues | undefined> => {
+    if (!repo.narrowed(filters, facet)) return figures.value.facets[facet];
+    // Without a filter of its own, the facet counts what the search matches (counted above).
+    const counted = isFiltered(filters, facet)
+      ? await repo.countOrganisations(db, filters, COUNT_CAP, facet)
+      : total;
+    return counted.atLeast ? undefined : repo.facetCounts(db, filters, facet, COUNT_CAP + 1);
+  };
+  const [rows, sector, sizeBand, category, area] = await Promise.all([
+    repo.searchOrganisations(
+      db,
+      filters,
+      pageSize + 1,
+      seek,
+      repo.narrowed(filters) && !total.atLeast ? COUNT_CAP + 1 : undefined,
+    ),
+    facetValues("sector"),
+    facetValues("sizeBand"),
+    facetValues("category"),
+    facetValues("area"),
   ]);
-  return { results, total, page, pageSize, pageCount, facets: { sector, sizeBand, category, area } };
+
+  // One row more than a page says whether there is a page beyond, in the direction read.
+  const more = rows.length > pageSize;
+  const results = seek?.direction === "before" ? rows.slice(more ? 1 : 0) : rows.slice(0, pageSize);
+  const keyOf = (row: repo.DirectoryRow | undefined) =>
+    row ? encodeKey([row.sort_name, row.id]) : undefined;
+  const hasNext = seek?.direction === "before" ? true : more;
+  const hasPrevious = seek === undefined ? false : seek.direction === "after" ? true : more;
+  return {
+    results,
+    total,
+    pageSize,
+    next: hasNext && results.length > 0 ? keyOf(results[results.length - 1]) : undefined,
+    previous: hasPrevious && results.length > 0 ? keyOf(results[0]) : undefined,
+    facets: { sector, sizeBand, category, area },
+    countedAt: figures.countedAt,
+  };
+}
+
+/** Whether the search has a filter on this facet. */
+function isFiltered(filters: repo.DirectoryFilters, facet: repo.Facet): boolean {
+  const values = {
+    sector: filters.sectors,
+    sizeBand: filters.sizeBands,
+    category: filters.categories,
+    area: filters.areas,
+  }[facet];
+  return (values?.length ?? 0) > 0;
 }
 
 /** Mutuals with qualifying evidence and their staff: computed from the evidence, never typed. */
-export async function mutualSummary(ctx: Pick<Ctx, "db">): Promise<{ organisations: number; staff: number }> {
-  const totals = await repo.mutualTotals(ctx.db);
-  return { organisations: Number(totals.organisations), staff: Number(totals.staff) };
+export async function mutualSummary(
+  ctx: Pick<Ctx, "db" | "clock">,
+): Promise<{ organisations: number; staff: number }> {
+  return (await directoryFigures(ctx)).value.mutuals;
 }
 
 export interface DirectoryPage {

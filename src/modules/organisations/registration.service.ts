@@ -5,7 +5,6 @@
  * one transaction with its audit event on the platform chain.
  */
 import type { Trx } from "../../db/database.ts";
-import { transaction } from "../../db/transaction.ts";
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { msg } from "../../lib/messages.ts";
@@ -21,6 +20,7 @@ import {
 import { checkIdentifier, IDENTIFIER_SCHEMES, identifierScheme, orgIdOf, splitOrgId } from "./identifiers.ts";
 import * as repo from "./organisations.repository.ts";
 import {
+  changeDirectory,
   LIMITS,
   type OrganisationProfile,
   organisationOf,
@@ -448,7 +448,7 @@ export async function recordOrganisation(
   const { given, problems } = detailsGiven(input);
   const { checked, problems: fieldProblems } = checkDetails(given, true);
   problems.push(...fieldProblems);
-  return transaction(ctx.db, async (trx) => {
+  return changeDirectory(ctx.db, async (trx) => {
     await checkCodes(trx, checked, problems);
     failIfAny(problems);
     const identifiers = checked.identifiers ?? [];
@@ -503,7 +503,7 @@ export async function recordOrganisation(
 export async function registerOrganisation(ctx: Ctx, input: OrganisationDetails): Promise<Organisation> {
   const person = requireWriteScope(ctx.principal);
   const actor = actorOf(person);
-  return transaction(ctx.db, async (trx) => {
+  return changeDirectory(ctx.db, async (trx) => {
     const organisation = await recordOrganisation(within(ctx, trx, actor), { ...input }, person.userId);
     await grantRole(trx, ctx.clock, actor, {
       userId: person.userId,
@@ -569,7 +569,7 @@ export async function updateOrganisation(
   changes: OrganisationChanges,
 ): Promise<Organisation> {
   const person = requireWriteScope(ctx.principal);
-  return transaction(ctx.db, async (trx) => {
+  return changeDirectory(ctx.db, async (trx) => {
     await organisationOf(trx, id);
     requireRole(person, "organisation-admin", id, "change this organisation's details");
     const { checked, problems } = checkDetails(changes, false);

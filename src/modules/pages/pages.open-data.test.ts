@@ -4,8 +4,11 @@ import { createTestDatabase, type TestDatabase } from "../../../tests/support/te
 import { settableClock, systemClock } from "../../lib/clock.ts";
 import { spreadsheetSafe } from "../../lib/csv.ts";
 import { newId } from "../../lib/ids.ts";
-import type { NewOrganisation } from "../organisations/organisations.service.ts";
-import { HOME_FIGURES_MAX_AGE_MS, homeSummary, openDataCsv } from "./pages.service.ts";
+import {
+  DIRECTORY_FIGURES_MAX_AGE_MS,
+  type NewOrganisation,
+} from "../organisations/organisations.service.ts";
+import { homeSummary, openDataCsv } from "./pages.service.ts";
 
 let database: TestDatabase;
 const COUNT = 1_201; // more than two pages of 500
@@ -97,7 +100,7 @@ describe("homeSummary", () => {
       .insertInto("organisations")
       .values(organisationRow({ name: "Counted later", sector: "co-operative" }))
       .execute();
-    clock.advance(HOME_FIGURES_MAX_AGE_MS - 1);
+    clock.advance(DIRECTORY_FIGURES_MAX_AGE_MS - 1);
     expect((await homeSummary(ctx)).organisationCount).toBe(first.organisationCount);
     clock.advance(1);
     const second = await homeSummary(ctx);

@@ -11,12 +11,7 @@ import type { Ctx } from "../access/context.ts";
 import type { Authority } from "../authorities/authorities.service.ts";
 import { authoritiesAfter, listAuthorities } from "../authorities/authorities.service.ts";
 import type { EffectiveSector } from "../organisations/organisations.service.ts";
-import {
-  countOrganisationsByEffectiveSector,
-  mutualSummary,
-  organisationsAfter,
-  SECTORS,
-} from "../organisations/organisations.service.ts";
+import { directoryFigures, organisationsAfter, SECTORS } from "../organisations/organisations.service.ts";
 
 export interface SectorCount {
   sector: EffectiveSector;
@@ -30,46 +25,30 @@ export interface HomeSummary {
   /** Staff of the public service mutuals with qualifying evidence. */
   mutualStaff: number;
   organisationCount: number;
-  /** When the figures were counted: they are kept for `HOME_FIGURES_MAX_AGE_MS`. */
+  /** When the figures were counted: they are kept for `DIRECTORY_FIGURES_MAX_AGE_MS`. */
   countedAt: Date;
 }
 
 /**
- * How long the home page's figures are kept before they are counted again: counting the directory
- * by sector reads the whole of it, which at national scale no page view should do. The page says
- * when they were counted.
+ * What the home page shows: the authorities, and the directory's organisations by sector — the
+ * directory's figures, counted at most once a minute (`DIRECTORY_FIGURES_MAX_AGE_MS`): counting
+ * the directory by sector reads the whole of it, which at national scale no page view should do.
+ * The page says when they were counted. Public.
  */
-export const HOME_FIGURES_MAX_AGE_MS = 60_000;
-
-/** The figures last counted, by database (each test app has its own). */
-const counted = new WeakMap<Db, HomeSummary>();
-
-/** What the home page shows: the authorities, and the directory's organisations by sector. Public. */
 export async function homeSummary(ctx: Ctx): Promise<HomeSummary> {
-  const now = ctx.clock.now();
-  const kept = counted.get(ctx.db);
-  // Counted again once old, or when the clock went back (the demo clock reset).
-  const age = kept ? now.getTime() - kept.countedAt.getTime() : Number.POSITIVE_INFINITY;
-  if (kept && age >= 0 && age < HOME_FIGURES_MAX_AGE_MS) return kept;
-  const [authorities, counts, mutuals] = await Promise.all([
-    listAuthorities(ctx.db),
-    countOrganisationsByEffectiveSector(ctx),
-    mutualSummary(ctx),
-  ]);
-  const bySector = new Map<EffectiveSector, number>(counts.map((row) => [row.sector, row.count]));
+  const [authorities, figures] = await Promise.all([listAuthorities(ctx.db), directoryFigures(ctx)]);
+  const bySector = new Map<string, number>(figures.value.facets.sector.map((row) => [row.value, row.count]));
   // A mutual is counted as one only on recorded evidence; the others are shown apart.
   const sectors: SectorCount[] = SECTORS.map((sector) => ({ sector, count: bySector.get(sector) ?? 0 }));
   const unconfirmed = bySector.get("unconfirmed") ?? 0;
   if (unconfirmed > 0) sectors.push({ sector: "unconfirmed", count: unconfirmed });
-  const summary: HomeSummary = {
+  return {
     authorities,
     sectors,
-    mutualStaff: mutuals.staff,
-    organisationCount: sectors.reduce((sum, row) => sum + row.count, 0),
-    countedAt: now,
+    mutualStaff: figures.value.mutuals.staff,
+    organisationCount: figures.value.total,
+    countedAt: figures.countedAt,
   };
-  counted.set(ctx.db, summary);
-  return summary;
 }
 
 /**
