@@ -24,8 +24,28 @@ export function findPages(app: FastifyInstance): void {
       postcodeDistrict: queryText(request, "postcodeDistrict"),
       rating: queryText(request, "rating"),
     };
-    const { problems, ...found } = await findPage(ctxOf(request), filter);
-    await searchPage(reply, "regulation/views/find.njk", { filter, ...PAGE_COMMON, ...found }, problems);
+    const { problems, ...found } = await findPage(ctxOf(request), {
+      ...filter,
+      after: queryText(request, "after") || undefined,
+      before: queryText(request, "before") || undefined,
+    });
+    const href = (key: { after?: string; before?: string }) => {
+      const search = new URLSearchParams(Object.entries({ ...filter, ...key }).filter(([, v]) => v));
+      return `/regulation/find?${search.toString()}`;
+    };
+    const pagination =
+      found.previous || found.next
+        ? {
+            previous: found.previous ? { href: href({ before: found.previous }) } : undefined,
+            next: found.next ? { href: href({ after: found.next }) } : undefined,
+          }
+        : undefined;
+    await searchPage(
+      reply,
+      "regulation/views/find.njk",
+      { filter, ...PAGE_COMMON, ...found, pagination },
+      problems,
+    );
   });
 
   app.get("/regulation/compare", page({ who: anyone }), async (request, reply) => {

@@ -5,6 +5,7 @@
  * its public profile. Public.
  */
 import type { Db } from "../../db/database.ts";
+import { COUNT_CAP, decodeKey, encodeKey, type Total } from "../../db/paging.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { type FieldError, ValidationError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
@@ -26,9 +27,31 @@ export interface FindFilter {
   areaCode?: string;
   postcodeDistrict?: string;
   rating?: string;
+  /** A page link's key: the page after (or `before`) the location it names. */
+  after?: string | undefined;
+  before?: string | undefined;
+  pageSize?: number | undefined;
 }
 
+/** Find a service shows 20 locations a page; the API gives up to 100. */
+export const FIND_PAGE_SIZE = 20;
+export const FIND_MAX_PAGE_SIZE = 100;
+
+/** A page of locations found, best rated first, then by name. */
+export interface FoundPage {
+  results: repo.LocationRow[];
+  /** How many locations match: exactly, or at least this many beyond `COUNT_CAP`. */
+  total: Total;
+  /** The keys of the pages either side, when there are such pages. */
+  next: string | undefined;
+  previous: string | undefined;
+}
+
+const PAGE_KEY: readonly ["number", "string", "string"] = ["number", "string", "string"];
+
 const RATING_UNRATED = 99;
+/** The rank a location not yet rated holds (`registrations.current_rating_rank`): after Inadequate. */
+const UNRATED_RANK = 4;
 
 /** Sorts by current overall rating, best first (unrated last), then name. */
 export function byRatingThenName(a: repo.LocationRow, b: repo.LocationRow): number {
@@ -52,43 +75,76 @@ function filterProblems(filter: FindFilter): FieldError[] {
   return problems;
 }
 
-async function search(ctx: Ctx, filter: FindFilter): Promise<repo.LocationRow[]> {
+/**
+ * A page of registered locations meeting the filter, by key: however far in, a page costs the same
+ * (the order and the current rating are held on each registration, in an index).
+ */
+async function search(ctx: Ctx, filter: FindFilter): Promise<FoundPage> {
   const district = text(filter.postcodeDistrict);
   const outward = district === "" ? "" : postcodeDistrictOf(district);
   const rating = text(filter.rating);
-  const rows = await repo.findLocations(ctx.db, {
+  const pageSize = Math.min(Math.max(1, Math.trunc(filter.pageSize ?? FIND_PAGE_SIZE)), FIND_MAX_PAGE_SIZE);
+  const where: repo.LocationFilter = {
     statuses: ["registered"],
     ...(text(filter.serviceType) ? { serviceType: text(filter.serviceType) } : {}),
     ...(text(filter.areaCode) ? { areaCode: text(filter.areaCode) } : {}),
     ...(outward ? { postcodeDistrict: outward } : {}),
-  });
-  const wanted =
-    rating === ""
-      ? rows
-      : rows.filter((r) =>
-          rating === "unrated" ? r.current_overall === null : r.current_overall === rating,
-        );
-  return wanted.sort(byRatingThenName);
+    ...(rating === "unrated"
+      ? { ratingRank: UNRATED_RANK }
+      : isRating(rating)
+        ? { ratingRank: ratingRank(rating) }
+        : {}),
+  };
+  const after = decodeKey(filter.after, PAGE_KEY, "after");
+  const before = after ? undefined : decodeKey(filter.before, PAGE_KEY, "before");
+  const key = after ?? before;
+  const seek: repo.LocationSeek | undefined = key
+    ? { key: [Number(key[0]), String(key[1]), String(key[2])], direction: after ? "after" : "before" }
+    : undefined;
+  const [rows, total] = await Promise.all([
+    repo.findLocationsPage(ctx.db, where, pageSize + 1, seek),
+    repo.countLocations(ctx.db, where, COUNT_CAP),
+  ]);
+  // One row more than a page says whether there is a page beyond, in the direction read.
+  const more = rows.length > pageSize;
+  const results = seek?.direction === "before" ? rows.slice(more ? 1 : 0) : rows.slice(0, pageSize);
+  const keyOf = (row: repo.RankedLocationRow | undefined) =>
+    row ? encodeKey([row.current_rating_rank, row.sort_name, row.id]) : undefined;
+  const hasNext = seek?.direction === "before" || more;
+  const hasPrevious = seek !== undefined && (seek.direction === "after" || more);
+  return {
+    results,
+    total,
+    next: hasNext ? keyOf(results[results.length - 1]) : undefined,
+    previous: hasPrevious ? keyOf(results[0]) : undefined,
+  };
 }
 
-/** Registered locations by service type, local authority area, postcode district and rating (400 naming each field at fault). */
-export async function findServices(ctx: Ctx, filter: FindFilter): Promise<repo.LocationRow[]> {
+/** A page of registered locations by service type, local authority area, postcode district and rating (400 naming each field at fault). */
+export async function findServices(ctx: Ctx, filter: FindFilter): Promise<FoundPage> {
   const problems = filterProblems(filter);
   if (problems.length > 0) throw new ValidationError(msg`Check the search`, problems);
   return search(ctx, filter);
 }
 
-/** Find a service's page: the results, or the search's fields at fault (and no results). */
+/** Find a service's page: a page of results, or the search's fields at fault (and no results). */
 export async function findPage(
   ctx: Ctx,
   filter: FindFilter,
-): Promise<{ results: repo.LocationRow[]; problems: FieldError[] } & Names> {
+): Promise<FoundPage & { problems: FieldError[] } & Names> {
   const problems = filterProblems(filter);
-  const [results, names] = await Promise.all([
-    problems.length > 0 ? Promise.resolve([]) : search(ctx, filter),
+  const [found, names] = await Promise.all([
+    problems.length > 0
+      ? Promise.resolve({
+          results: [],
+          total: { count: 0, atLeast: false },
+          next: undefined,
+          previous: undefined,
+        })
+      : search(ctx, filter),
     namesOf(ctx),
   ]);
-  return { results, problems, ...names };
+  return { ...found, problems, ...names };
 }
 
 export interface ProviderSummary {

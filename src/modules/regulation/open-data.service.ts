@@ -6,7 +6,7 @@
  * name is not published here. Public.
  */
 
-import { pageByKey } from "../../db/paging.ts";
+import { pageByKey, type Total } from "../../db/paging.ts";
 import { csvHeader, csvRows } from "../../lib/csv.ts";
 import type { Ctx } from "../access/context.ts";
 import { type FindFilter, findServices } from "./find.service.ts";
@@ -93,11 +93,29 @@ export function inspectionRecord(i: InspectionView) {
   };
 }
 
-/** Registered locations found (as `findServices`), as records. */
-export async function registerRecords(ctx: Ctx, filter: FindFilter): Promise<LocationRecord[]> {
-  const records: LocationRecord[] = [];
-  for (const row of await findServices(ctx, filter)) records.push(await locationRecordOf(ctx, row));
-  return records;
+/** A page of registered locations found (as `findServices`), as records, with the page's links. */
+export async function registerRecords(
+  ctx: Ctx,
+  filter: FindFilter,
+): Promise<{
+  locations: LocationRecord[];
+  total: Total;
+  next: string | undefined;
+  previous: string | undefined;
+}> {
+  const found = await findServices(ctx, filter);
+  const currentIds = found.results.flatMap((row) =>
+    row.current_inspection_id ? [row.current_inspection_id] : [],
+  );
+  const current = await repo.inspectionsByIds(ctx.db, currentIds);
+  return {
+    locations: found.results.map((row) =>
+      locationRecord(row, row.current_inspection_id ? current.get(row.current_inspection_id) : undefined),
+    ),
+    total: found.total,
+    next: found.next,
+    previous: found.previous,
+  };
 }
 
 function ratingRecord(row: RatingHistoryRow) {

@@ -1,6 +1,7 @@
 /** Regulation's SQL. Every function takes the database or a transaction first. */
-import { sql } from "kysely";
-import type { Db, Trx } from "../../db/database.ts";
+import { type SelectQueryBuilder, sql } from "kysely";
+import type { Database, Db, Trx } from "../../db/database.ts";
+import { countUpTo, type Total } from "../../db/paging.ts";
 import type {
   AccuracyChallenge,
   EnforcementAction,
@@ -255,49 +256,91 @@ export interface LocationRow extends Registration {
   enforcement_in_force: number;
 }
 
-function locations(db: Db) {
-  return db
-    .selectFrom("registrations as r")
+/** The order Find a service shows locations in: best rated first, then by name, then by id. */
+const sortName = sql<string>`(lower(r.name) collate "C")`;
+
+type LocationKeys = SelectQueryBuilder<
+  Database & { r: Database["registrations"] },
+  "r",
+  { regulator_id: string; id: string; current_rating_rank: number; sort_name: string }
+>;
+
+/**
+ * Locations with their provider, regulator, area, current inspection (by the reference each
+ * registration holds) and, joined laterally, their service types, activities and enforcement in
+ * force: all of them, or only the rows `keys` picks (a page), in which case each join runs for
+ * those rows alone.
+ */
+function locations(db: Db, keys?: LocationKeys) {
+  const from = keys
+    ? db
+        .selectFrom(keys.as("p"))
+        .innerJoin("registrations as r", (j) =>
+          j.onRef("r.regulator_id", "=", "p.regulator_id").onRef("r.id", "=", "p.id"),
+        )
+    : db.selectFrom("registrations as r");
+  return (from as ReturnType<Db["selectFrom"]> as unknown as ReturnType<typeof registrationsFrom>)
     .innerJoin("organisations as o", "o.id", "r.organisation_id")
     .innerJoin("authorities as g", "g.id", "r.regulator_id")
     .innerJoin("areas as ar", "ar.code", "r.area_code")
-    .selectAll("r")
-    .select(["o.name as organisation_name", "g.name as regulator_name", "ar.name as area_name"])
-    .select((eb) => {
-      const current = () =>
+    .leftJoin("inspections as ci", (j) =>
+      j.onRef("ci.regulator_id", "=", "r.regulator_id").onRef("ci.id", "=", "r.current_inspection_id"),
+    )
+    .innerJoinLateral(
+      (eb) =>
         eb
-          .selectFrom("inspections as i")
-          .whereRef("i.regulator_id", "=", "r.regulator_id")
-          .whereRef("i.registration_id", "=", "r.id")
-          .where("i.status", "=", "published")
-          .orderBy("i.published_at", "desc")
-          .orderBy("i.id", "desc")
-          .limit(1);
-      return [
-        current().select("i.id").as("current_inspection_id"),
-        current().select("i.overall").as("current_overall"),
-        current().select("i.published_at").as("current_published_at"),
-        current()
-          .select(sql<string>`to_char(i.inspected_on, 'YYYY-MM-DD')`.as("d"))
-          .as("current_inspected_on"),
-        sql<
-          string[]
-        >`array(select t.category_code from registration_service_types t where t.regulator_id = r.regulator_id and t.registration_id = r.id order by t.category_code)`.as(
-          "service_types",
-        ),
-        sql<
-          string[]
-        >`array(select a.activity_code from registration_activities a where a.regulator_id = r.regulator_id and a.registration_id = r.id order by a.activity_code)`.as(
-          "activities",
-        ),
-        sql<boolean>`exists (select 1 from enforcement_actions e where e.regulator_id = r.regulator_id and e.registration_id = r.id and e.kind = 'special-measures' and e.resolved_at is null)`.as(
-          "special_measures",
-        ),
-        sql<number>`(select count(*)::int from enforcement_actions e where e.regulator_id = r.regulator_id and e.registration_id = r.id and e.resolved_at is null)`.as(
-          "enforcement_in_force",
-        ),
-      ];
-    });
+          .selectFrom("registration_service_types as t")
+          .whereRef("t.regulator_id", "=", "r.regulator_id")
+          .whereRef("t.registration_id", "=", "r.id")
+          .select(
+            sql<string[]>`coalesce(array_agg(t.category_code order by t.category_code), '{}')`.as("codes"),
+          )
+          .as("st"),
+      (j) => j.onTrue(),
+    )
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom("registration_activities as a")
+          .whereRef("a.regulator_id", "=", "r.regulator_id")
+          .whereRef("a.registration_id", "=", "r.id")
+          .select(
+            sql<string[]>`coalesce(array_agg(a.activity_code order by a.activity_code), '{}')`.as("codes"),
+          )
+          .as("ra"),
+      (j) => j.onTrue(),
+    )
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom("enforcement_actions as e")
+          .whereRef("e.regulator_id", "=", "r.regulator_id")
+          .whereRef("e.registration_id", "=", "r.id")
+          .where("e.resolved_at", "is", null)
+          .select([
+            sql<boolean>`coalesce(bool_or(e.kind = 'special-measures'), false)`.as("special_measures"),
+            sql<number>`count(*)::int`.as("in_force"),
+          ])
+          .as("en"),
+      (j) => j.onTrue(),
+    )
+    .selectAll("r")
+    .select([
+      "o.name as organisation_name",
+      "g.name as regulator_name",
+      "ar.name as area_name",
+      "ci.overall as current_overall",
+      "ci.published_at as current_published_at",
+      sql<string | null>`to_char(ci.inspected_on, 'YYYY-MM-DD')`.as("current_inspected_on"),
+      "st.codes as service_types",
+      "ra.codes as activities",
+      "en.special_measures",
+      "en.in_force as enforcement_in_force",
+    ]);
+}
+
+function registrationsFrom(db: Db) {
+  return db.selectFrom("registrations as r");
 }
 
 export function findLocation(db: Db, id: string): Promise<LocationRow | undefined> {
@@ -312,17 +355,23 @@ export interface LocationFilter {
   areaCode?: string;
   /** The outward code of the postcode, like "WS1". */
   postcodeDistrict?: string;
+  /** The current overall rating's rank (0 Outstanding … 3 Inadequate, 4 not rated). */
+  ratingRank?: number;
 }
 
-export function findLocations(db: Db, filter: LocationFilter): Promise<LocationRow[]> {
-  let q = locations(db);
+/** The registrations meeting the filter (`undefined` when none can). */
+function filteredRegistrations<
+  Q extends SelectQueryBuilder<Database & { r: Database["registrations"] }, "r", object>,
+>(query: Q, filter: LocationFilter): Q | undefined {
+  let q = query as SelectQueryBuilder<Database & { r: Database["registrations"] }, "r", object>;
   if (filter.regulatorId) q = q.where("r.regulator_id", "=", filter.regulatorId);
   if (filter.organisationIds) {
-    if (filter.organisationIds.length === 0) return Promise.resolve([]);
+    if (filter.organisationIds.length === 0) return undefined;
     q = q.where("r.organisation_id", "in", filter.organisationIds);
   }
   if (filter.statuses) q = q.where("r.status", "in", filter.statuses);
   if (filter.areaCode) q = q.where("r.area_code", "=", filter.areaCode);
+  if (filter.ratingRank !== undefined) q = q.where("r.current_rating_rank", "=", filter.ratingRank);
   if (filter.postcodeDistrict)
     q = q.where(
       sql<string>`upper(split_part(r.postcode, ' ', 1))`,
@@ -342,7 +391,69 @@ export function findLocations(db: Db, filter: LocationFilter): Promise<LocationR
       ),
     );
   }
+  return q as Q;
+}
+
+/** Every location meeting the filter, by name (a regulator's or a provider's own: not for the public search). */
+export function findLocations(db: Db, filter: LocationFilter): Promise<LocationRow[]> {
+  const q = filteredRegistrations(locations(db), filter);
+  if (!q) return Promise.resolve([]);
   return q.orderBy("r.name").orderBy("r.id").execute() as Promise<LocationRow[]>;
+}
+
+/** Where a page of Find a service starts: after the row with this key, or (going back) before it. */
+export interface LocationSeek {
+  key: readonly [ratingRank: number, sortName: string, id: string];
+  direction: "after" | "before";
+}
+
+/** A location as Find a service lists it, with its place in the order (its page key). */
+export type RankedLocationRow = LocationRow & { current_rating_rank: number; sort_name: string };
+
+/**
+ * One page of the locations meeting the filter, best rated first, then by name: up to `limit`,
+ * after (or before) `seek`. The page's rows are chosen by key first (the index
+ * `registrations_find_order`), then given their names, inspection and the rest.
+ */
+export async function findLocationsPage(
+  db: Db,
+  filter: LocationFilter,
+  limit: number,
+  seek?: LocationSeek,
+): Promise<RankedLocationRow[]> {
+  let keys = filteredRegistrations(
+    db
+      .selectFrom("registrations as r")
+      .select(["r.regulator_id", "r.id", "r.current_rating_rank", sortName.as("sort_name")]),
+    filter,
+  ) as LocationKeys | undefined;
+  if (!keys) return [];
+  const backwards = seek?.direction === "before";
+  if (seek) {
+    const [rank, name, id] = seek.key;
+    keys = keys.where(
+      sql<boolean>`(r.current_rating_rank, ${sortName}, r.id) ${sql.raw(backwards ? "<" : ">")} (${rank}, ${name}, ${id})`,
+    );
+  }
+  const direction = backwards ? "desc" : "asc";
+  keys = keys
+    .orderBy("r.current_rating_rank", direction)
+    .orderBy(sortName, direction)
+    .orderBy("r.id", direction)
+    .limit(limit);
+  const rows = (await locations(db, keys)
+    .select(["p.sort_name"] as never)
+    .orderBy(sql`p.current_rating_rank`, direction)
+    .orderBy(sql`p.sort_name`, direction)
+    .orderBy(sql`p.id`, direction)
+    .execute()) as unknown as RankedLocationRow[];
+  return backwards ? rows.reverse() : rows;
+}
+
+/** How many locations meet the filter, counted up to `cap`. */
+export function countLocations(db: Db, filter: LocationFilter, cap: number): Promise<Total> {
+  const q = filteredRegistrations(db.selectFrom("registrations as r").select("r.id"), filter);
+  return q ? countUpTo(db, q, cap) : Promise.resolve({ count: 0, atLeast: false });
 }
 
 /** Locations after `after` in id order: the open-data register, page by page. */

@@ -135,12 +135,21 @@ function regulationReads(app: FastifyInstance): void {
         tags,
         summary: "Registered locations with their current ratings (Find a service)",
         description:
-          "Locations currently registered, by service type, local authority area (GSS code), postcode district and current overall rating (or unrated), sorted by rating then name.",
+          "Locations currently registered, by service type, local authority area (GSS code), postcode district and current overall rating (or unrated), sorted by rating then name, a page at a time: follow `next` and `previous`.",
         querystring: RegisterQuery,
         response: { 200: RegisterResponse },
       },
     ),
-    async (request) => ({ locations: await registerRecords(ctxOf(request), request.query) }),
+    async (request) => {
+      const found = await registerRecords(ctxOf(request), request.query);
+      return {
+        locations: found.locations,
+        total: found.total.count,
+        totalIsAtLeast: found.total.atLeast,
+        next: found.next ?? null,
+        previous: found.previous ?? null,
+      };
+    },
   );
 
   json.get(

@@ -793,23 +793,42 @@ describe("enforcement", () => {
 
 describe("find, compare and the failing view", () => {
   it("finds registered locations sorted by rating, then name, filtered by type, area, district and rating", async () => {
-    const all = await findServices(as(null), {});
+    const all = (await findServices(as(null), {})).results;
     const ranks = all.map((l) =>
       ["outstanding", "good", "requires-improvement", "inadequate", null].indexOf(l.current_overall),
     );
     expect(ranks).toEqual([...ranks].sort((a, b) => (a === -1 ? 99 : a) - (b === -1 ? 99 : b)));
     expect(all[0]?.name).toBe("Riverside Community Clinic");
     expect(all.some((l) => l.status !== "registered")).toBe(false);
-    const home = await findServices(as(null), { serviceType: "residential-care" });
-    expect(home.map((l) => l.name)).toEqual(["Carewell Oakfield", "Carewell Riverside Care Home"]);
-    expect((await findServices(as(null), { postcodeDistrict: "ws9 3rd" })).map((l) => l.name)).toEqual([
+    const names = async (filter: Parameters<typeof findServices>[1]) =>
+      (await findServices(as(null), filter)).results.map((l) => l.name);
+    expect(await names({ serviceType: "residential-care" })).toEqual([
+      "Carewell Oakfield",
       "Carewell Riverside Care Home",
     ]);
-    expect(
-      (await findServices(as(null), { areaCode: DEMO_AREA.kelderby, rating: "good" })).map((l) => l.name),
-    ).toContain("Kelderby Street Care");
+    expect(await names({ postcodeDistrict: "ws9 3rd" })).toEqual(["Carewell Riverside Care Home"]);
+    expect(await names({ areaCode: DEMO_AREA.kelderby, rating: "good" })).toContain("Kelderby Street Care");
     const bad = await refused(findServices(as(null), { postcodeDistrict: "nowhere", rating: "great" }));
     expect(bad.details.map((d) => d.field)).toEqual(["postcodeDistrict", "rating"]);
+  });
+
+  it("pages the locations by key, forwards and back, in the same order as one long list", async () => {
+    const all = await findServices(as(null), { pageSize: 100 });
+    expect(all.total).toEqual({ count: all.results.length, atLeast: false });
+    const pages: string[][] = [];
+    let page = await findServices(as(null), { pageSize: 2 });
+    expect(page.previous).toBeUndefined();
+    for (;;) {
+      pages.push(page.results.map((l) => l.id));
+      if (!page.next) break;
+      page = await findServices(as(null), { pageSize: 2, after: page.next });
+    }
+    expect(pages.flat()).toEqual(all.results.map((l) => l.id));
+    const back = await findServices(as(null), { pageSize: 2, before: page.previous });
+    expect(back.results.map((l) => l.id)).toEqual(pages[pages.length - 2]);
+    await expect(findServices(as(null), { after: "broken" })).rejects.toMatchObject({
+      code: "validation_failed",
+    });
   });
 
   it("compares 2 to 5 providers", async () => {

@@ -98,6 +98,10 @@ export interface RegistrationsTable {
   applied_at: Date;
   created_at: Date;
   updated_at: Date;
+  /** The latest published inspection: kept by the database as inspections are published or corrected. */
+  current_inspection_id: ColumnType<string | null, never, never>;
+  /** Its overall rating's rank (0 Outstanding … 3 Inadequate), or 4 when not rated: kept by the database. */
+  current_rating_rank: ColumnType<number, never, never>;
 }
 
 export interface RegistrationServiceTypesTable {
