@@ -9,6 +9,7 @@
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import type { Database, Db, Trx } from "../../db/database.ts";
+import { countUpTo, type Total } from "../../db/paging.ts";
 import type { NewSavedSearch, SavedSearch, SavedSearchesTable } from "./opportunities.table.ts";
 
 /** A published tender as the search shows it. */
@@ -101,7 +102,7 @@ function tenderText(title: Expression<string>, description: Expression<string>) 
   return sql`to_tsvector('english', ${title} || ' ' || ${description})`;
 }
 
-type Facet = "category" | "area";
+export type Facet = "category" | "area";
 
 /** Published tenders meeting the filters; `except` leaves one filter out (for its counts). */
 function filtered(db: Db, filters: SearchFilters, now: Date, except?: Facet) {
@@ -145,11 +146,15 @@ export function searchTenders(
     .execute() as Promise<OpportunityRow[]>;
 }
 
-export async function countTenders(db: Db, filters: SearchFilters, now: Date): Promise<number> {
-  const row = await filtered(db, filters, now)
-    .select((eb) => eb.fn.countAll<bigint>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+/** How many published tenders meet the filters (but `except`), counted up to `cap`. */
+export function countTenders(
+  db: Db,
+  filters: SearchFilters,
+  now: Date,
+  cap: number,
+  except?: Facet,
+): Promise<Total> {
+  return countUpTo(db, filtered(db, filters, now, except), cap);
 }
 
 /** How many tenders meeting the other filters each category or area has. */

@@ -243,7 +243,10 @@ export async function opportunitiesRoutes(app: FastifyInstance): Promise<void> {
         ...result,
         opportunities: result.opportunities.map((item) => resultOf(item, request.locale)),
       },
-      counts: { category: Object.fromEntries(counts.category), area: Object.fromEntries(counts.area) },
+      counts: {
+        category: counts.category ? Object.fromEntries(counts.category) : null,
+        area: counts.area ? Object.fromEntries(counts.area) : null,
+      },
       filtered: isFiltered(criteria),
       search: describe(criteria, v, request.locale),
       pagination: pagination(query, result.page, result.pageCount),
@@ -360,6 +363,7 @@ function searchApi(app: FastifyInstance): void {
       return {
         criteria: criteriaResponse(criteria),
         total: result.total,
+        totalIsAtLeast: result.totalIsAtLeast,
         page: result.page,
         pageSize: result.pageSize,
         pageCount: result.pageCount,

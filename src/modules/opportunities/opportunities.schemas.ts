@@ -96,7 +96,11 @@ export type OpportunityResponse = Static<typeof OpportunityResponse>;
 
 export const OpportunitiesResponse = Type.Object({
   criteria: CriteriaResponse,
-  total: Type.Integer({ description: "How many tenders the search finds" }),
+  total: Type.Integer({ description: "How many tenders the search finds (see totalIsAtLeast)" }),
+  totalIsAtLeast: Type.Boolean({
+    description:
+      "True when the search finds more than total says: counting (and paging) stops at 1,000; narrow the search",
+  }),
   page: Type.Integer(),
   pageSize: Type.Integer(),
   pageCount: Type.Integer(),

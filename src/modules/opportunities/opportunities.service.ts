@@ -10,6 +10,7 @@
  * closed ones are asked for. Drafts and cancelled tenders are never found. Open tenders come first,
  * soonest deadline first.
  */
+import { COUNT_CAP } from "../../db/paging.ts";
 import { type DomainError, type FieldError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
 import { addDays, endOfLondonDay, isIsoDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
@@ -275,7 +276,9 @@ export interface Opportunity extends repo.OpportunityRow {
 
 export interface SearchResult {
   opportunities: Opportunity[];
+  /** How many the search finds, counted up to `COUNT_CAP`: more when `totalIsAtLeast`. */
   total: number;
+  totalIsAtLeast: boolean;
   /** From 1; a page past the end shows the last. */
   page: number;
   pageSize: number;
@@ -295,7 +298,9 @@ export async function searchOpportunities(
     Math.max(1, Math.trunc(options.pageSize ?? SEARCH_LIMITS.pageSize)),
     SEARCH_LIMITS.maxPageSize,
   );
-  const total = await repo.countTenders(db, filters, now);
+  // Counted up to COUNT_CAP: pages go as far as that, and a search finding more is narrowed.
+  const counted = await repo.countTenders(db, filters, now, COUNT_CAP);
+  const total = counted.count;
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const wanted = Number.isFinite(options.page) ? Math.trunc(options.page as number) : 1;
   const page = Math.min(Math.max(1, wanted), pageCount);
@@ -303,24 +308,29 @@ export async function searchOpportunities(
   return {
     opportunities: rows.map((row) => ({ ...row, state: stateOf(row, now) })),
     total,
+    totalIsAtLeast: counted.atLeast,
     page,
     pageSize,
     pageCount,
   };
 }
 
-/** For each category and area, how many tenders the search would find with it (the others kept). */
+/**
+ * For each category and area, how many tenders the search would find with it (the others kept) —
+ * or undefined where the others find more than `COUNT_CAP`: too many to count for each search.
+ */
 export async function opportunityCounts(
   ctx: Ctx,
   criteria: Criteria,
-): Promise<{ category: Map<string, number>; area: Map<string, number> }> {
+): Promise<{ category: Map<string, number> | undefined; area: Map<string, number> | undefined }> {
   const { db } = ctx;
   const now = ctx.clock.now();
   const filters = filtersOf(criteria);
-  const [category, area] = await Promise.all([
-    repo.facetCounts(db, filters, now, "category"),
-    repo.facetCounts(db, filters, now, "area"),
-  ]);
+  const counts = async (facet: repo.Facet) =>
+    (await repo.countTenders(db, filters, now, COUNT_CAP, facet)).atLeast
+      ? undefined
+      : repo.facetCounts(db, filters, now, facet);
+  const [category, area] = await Promise.all([counts("category"), counts("area")]);
   return { category, area };
 }
 
@@ -358,7 +368,7 @@ export interface OpportunitiesPage {
   found?: {
     criteria: Criteria;
     result: SearchResult;
-    counts: { category: Map<string, number>; area: Map<string, number> };
+    counts: { category: Map<string, number> | undefined; area: Map<string, number> | undefined };
   };
   /** Why the search was refused (400 or 422): the page says what to fix. */
   refused?: DomainError;
