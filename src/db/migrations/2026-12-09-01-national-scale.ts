@@ -1,6 +1,7 @@
 /**
  * National scale (issue 15): indexes that let every public list read a page by key.
  *
+ * - `prefix_tsquery(text)`: the start-of-a-word search every search uses (`src/db/text-search.ts`).
  * - The directory in name order ("C" collation: the same order on PGlite and on any server), by
  *   key; the old `text_pattern_ops` index served only the `like` search this replaces.
  * - Find a service by rating, then name, by key: each registration holds a reference to its current
@@ -13,6 +14,22 @@
 import { type Kysely, sql } from "kysely";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // Every word typed as the start of a word ("reabl" → 'reabl':*, all of them required), for the
+  // searches and the saved searches' matching alike: letters and digits only, so nothing typed is
+  // read as the query language; null when the text uses the web search's syntax (quotes, a minus,
+  // "or"), which then means what it says.
+  await sql`
+    create function prefix_tsquery(words text) returns tsquery
+    language sql immutable parallel safe as $$
+      select case
+        when words ~* '["“”]|(^|[[:space:]])-|(^|[[:space:]])or([[:space:]]|$)' then null
+        else to_tsquery('english', coalesce(array_to_string(array(
+          select w || ':*'
+            from regexp_split_to_table(lower(left(words, 200)), '[^[:alnum:]]+') w
+           where w <> ''
+           limit 16), ' & '), ''))
+      end
+    $$`.execute(db);
   await sql`drop index if exists organisations_name`.execute(db);
   await sql`create index organisations_directory_order on organisations ((lower(name) collate "C"), id)`.execute(
     db,
@@ -63,6 +80,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop function if exists prefix_tsquery(text)`.execute(db);
   await sql`drop index if exists registration_service_types_category`.execute(db);
   await sql`drop index if exists registrations_postcode_district`.execute(db);
   await sql`drop index if exists registrations_find_order`.execute(db);

@@ -3,13 +3,16 @@
  * published tender against every saved search with alerts on. Every function takes the database or
  * a transaction first.
  *
- * Keywords match the same way in the search and in the matching: the tender's title and description
- * as English full text (`websearch_to_tsquery`: "home care", "care -residential", "\"day centre\""),
- * or the words as they are typed within the title (so "reabl" finds "Reablement").
+ * Keywords match the same way in the search and in the matching (`src/db/text-search.ts`): the
+ * tender's title and description as English full text (`websearch_to_tsquery`: "home care",
+ * "care -residential", "\"day centre\""), or each word typed as the start of a word in them (so
+ * "reabl" finds "Reablement"). The search reads the tenders' stored, indexed `search` column;
+ * matching a newly published tender computes the same (`tenderText`).
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import type { Database, Db, Trx } from "../../db/database.ts";
 import { countUpTo, type Total } from "../../db/paging.ts";
+import { matchesText } from "../../db/text-search.ts";
 import type { NewSavedSearch, SavedSearch, SavedSearchesTable } from "./opportunities.table.ts";
 
 /** A published tender as the search shows it. */
@@ -88,15 +91,6 @@ const rowColumns = [
   "p.estimated_value_pence",
 ] as const;
 
-/**
- * The keywords' test on a tender's title and its full text: see the file's comment. In the search,
- * the full text is the tenders' stored, indexed `search` column; matching a newly published tender
- * computes the same (`tenderText`).
- */
-function keywordsMatch(title: Expression<string>, text: Expression<unknown>, keywords: Expression<string>) {
-  return sql<SqlBool>`(${text} @@ websearch_to_tsquery('english', ${keywords}) or strpos(lower(${title}), lower(${keywords})) > 0)`;
-}
-
 /** A tender's title and description as English full text: what the stored `tenders.search` holds. */
 function tenderText(title: Expression<string>, description: Expression<string>) {
   return sql`to_tsvector('english', ${title} || ' ' || ${description})`;
@@ -110,7 +104,7 @@ function filtered(db: Db, filters: SearchFilters, now: Date, except?: Facet) {
     const and: Expression<SqlBool>[] = [eb("t.status", "=", "published")];
     if (!filters.includeClosed) and.push(eb("t.submission_deadline", ">", now));
     const keywords = filters.keywords.trim();
-    if (keywords !== "") and.push(keywordsMatch(eb.ref("t.title"), sql.ref("t.search"), eb.val(keywords)));
+    if (keywords !== "") and.push(matchesText(sql.ref("t.search"), keywords));
     if (except !== "category" && filters.categories.length > 0)
       and.push(eb("p.category_code", "in", filters.categories));
     if (except !== "area" && filters.areas.length > 0) and.push(eb("p.area_code", "in", filters.areas));
@@ -125,25 +119,40 @@ function filtered(db: Db, filters: SearchFilters, now: Date, except?: Facet) {
 
 /**
  * One page of published tenders meeting the filters: open ones first, soonest deadline first; then
- * (with `includeClosed`) closed and opened ones, latest deadline first.
+ * (with `includeClosed`) closed and opened ones, latest deadline first. Each part is read in its
+ * order from the index on (status, deadline), so a page reads no more than the rows before it and
+ * its own; `offset` is at most the first 1,000 matches (the service pages no further).
  */
-export function searchTenders(
+export async function searchTenders(
   db: Db,
   filters: SearchFilters,
   now: Date,
   limit: number,
   offset: number,
 ): Promise<OpportunityRow[]> {
-  return filtered(db, filters, now)
+  const open = filtered(db, { ...filters, includeClosed: false }, now);
+  const openRows = (await open
     .select([...rowColumns])
-    .orderBy(sql`case when t.submission_deadline > ${now} then 0 else 1 end`)
-    .orderBy(sql`case when t.submission_deadline > ${now} then t.submission_deadline end`)
-    .orderBy("t.submission_deadline", "desc")
+    .orderBy("t.submission_deadline")
     .orderBy("t.authority_id")
     .orderBy("t.id")
     .limit(limit)
     .offset(offset)
-    .execute() as Promise<OpportunityRow[]>;
+    .execute()) as OpportunityRow[];
+  if (!filters.includeClosed || openRows.length === limit) return openRows;
+  // The closed part starts where the open part ends: how far into it this page starts.
+  const openCount =
+    openRows.length > 0 ? offset + openRows.length : (await countUpTo(db, open, offset)).count;
+  const closedRows = (await filtered(db, filters, now)
+    .where("t.submission_deadline", "<=", now)
+    .select([...rowColumns])
+    .orderBy("t.submission_deadline", "desc")
+    .orderBy("t.authority_id", "desc")
+    .orderBy("t.id", "desc")
+    .limit(limit - openRows.length)
+    .offset(Math.max(0, offset - openCount))
+    .execute()) as OpportunityRow[];
+  return [...openRows, ...closedRows];
 }
 
 /** How many published tenders meet the filters (but `except`), counted up to `cap`. */
@@ -232,7 +241,7 @@ export async function usersToAlert(
     .where(sql<SqlBool>`(s.deadline_to is null or s.deadline_to >= ${tender.deadlineDate}::date)`)
     .where(sql<SqlBool>`(not s.reserved_only or ${tender.reserved}::boolean)`)
     .where(
-      sql<SqlBool>`(s.keywords = '' or ${keywordsMatch(sql.val(tender.title), tenderText(sql.val(tender.title), sql.val(tender.description)), sql.ref("s.keywords"))})`,
+      sql<SqlBool>`(s.keywords = '' or ${matchesText(tenderText(sql.val(tender.title), sql.val(tender.description)), sql.ref<string>("s.keywords"))})`,
     )
     .where(({ not, exists, selectFrom }) =>
       not(

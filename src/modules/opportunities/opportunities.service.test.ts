@@ -91,6 +91,16 @@ describe(`finding opportunities on ${process.env.DATABASE_URL ? "PostgreSQL" : "
     expect(result.opportunities.map((o) => o.state)).toEqual(["open", "open", "open", "closed", "opened"]);
   });
 
+  it("pages across the open and the closed ones in the same order as one long list", async () => {
+    const all = await found({ includeClosed: "true" });
+    for (const pageSize of [1, 2, 3, 4]) {
+      const pages: string[] = [];
+      for (let page = 1; page <= Math.ceil(all.length / pageSize); page++)
+        pages.push(...(await found({ includeClosed: "true" }, { page, pageSize })));
+      expect(pages).toEqual(all);
+    }
+  });
+
   it("follows the clock: a tender whose deadline passes leaves the default search", async () => {
     clock.set(new Date("2027-01-15T12:00:00Z"));
     try {
