@@ -1,9 +1,13 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { FastifyRequest } from "fastify";
 import nunjucks from "nunjucks";
 import { describe, expect, it } from "vitest";
 import { translatorFor } from "./i18n.ts";
 import {
   accountNavigationFor,
+  compileAllTemplates,
   createViewEnvironment,
   languagesFor,
   MOST_NAVIGATION_ITEMS,
@@ -11,6 +15,7 @@ import {
   navigationFor,
   pageAddresses,
   templateTranslator,
+  watchTemplates,
 } from "./views.ts";
 
 describe("navigationFor", () => {
@@ -192,5 +197,33 @@ describe("the trim filter", () => {
   it("keeps markup marked safe, and escapes the rest", () => {
     expect(render("{{ value | safe | trim }}", " <b>x</b> ")).toBe("<b>x</b>");
     expect(render("{{ value | trim }}", " <b>x</b> ")).toBe("&lt;b&gt;x&lt;/b&gt;");
+  });
+});
+
+describe("compileAllTemplates", () => {
+  it("compiles every template — ours and the GOV.UK components' — as production does at start", () => {
+    const env = createViewEnvironment();
+    expect(compileAllTemplates(env)).toBeGreaterThan(150);
+  });
+});
+
+describe("watchTemplates (development)", () => {
+  it("keeps each template compiled until its file changes, then reads it again", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-views-"));
+    const file = path.join(dir, "watched.njk");
+    fs.writeFileSync(file, "first");
+    const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(dir));
+    const stop = watchTemplates(env, [dir]);
+    try {
+      const name = path.basename(file);
+      expect(env.render(name, {})).toBe("first");
+      const updated = new Promise((resolve) => (env as unknown as NodeJS.EventEmitter).on("update", resolve));
+      fs.writeFileSync(file, "second");
+      await updated;
+      expect(env.render(name, {})).toBe("second");
+    } finally {
+      stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
