@@ -12,6 +12,8 @@
  *   prepared query    a signed-in request's session lookup through our dialect (a prepared statement,
  *                     parsed once) ÷ the same message parsing it each time, as before (embedded
  *                     database only; target ≤ 0.8×)
+ *   national scale    the real server on the demo data grown to factor 1 and 100, on both databases,
+ *                     each route under 50 connections against a bare Fastify route (bench/scale.ts)
  */
 import { performance } from "node:perf_hooks";
 import { parse, protocol } from "@electric-sql/pglite";
@@ -30,6 +32,7 @@ import { recordAudit, SYSTEM } from "../src/modules/audit/audit.service.ts";
 import { runSeeds, settleDeploymentMode } from "../src/seed/seed.ts";
 import { seeds } from "../src/seed/seeds.ts";
 import { wireModules } from "../src/wiring.ts";
+import { benchFactors, type Measured, machine, measure, scaleFigures } from "./scale.ts";
 
 interface Figure {
   name: string;
@@ -290,6 +293,23 @@ const figures = [
 ];
 await handle.close();
 
+// National scale (bench/scale.ts): the real server on the grown demo data, on the embedded database
+// and on PostgreSQL when DATABASE_URL names one. OPENPS_BENCH_SCALE=0 leaves it out.
+const scaleTable: string[] = [];
+if (process.env.OPENPS_BENCH_SCALE !== "0") {
+  const runs: Measured[] = [];
+  const kinds = url ? (["pglite", "postgres"] as const) : (["pglite"] as const);
+  for (const kind of kinds) {
+    for (const factor of benchFactors()) {
+      console.error(`measuring the server on ${kind} at factor ${factor} …`);
+      runs.push(await measure(kind, factor));
+    }
+  }
+  const scale = scaleFigures(runs);
+  figures.push(...scale.figures);
+  scaleTable.push(`National scale, ${machine()}:`, ...scale.table);
+}
+
 console.log(`OpenPS bench on ${handle.kind}`);
 let failed = 0;
 for (const f of figures) {
@@ -299,4 +319,5 @@ for (const f of figures) {
     `${ok ? "ok  " : "MISS"}  ${f.name.padEnd(18)} ${f.ratio.toFixed(2).padStart(6)}×  (target ≤ ${f.target}×)  ${f.detail}`,
   );
 }
+for (const line of scaleTable) console.log(line);
 process.exit(failed === 0 ? 0 : 1);
