@@ -14,13 +14,16 @@ import { systemClock } from "../lib/clock.ts";
 import { ValidationError } from "../lib/errors.ts";
 import { anchorAuditChains, checkAnchors } from "../modules/audit/anchors.ts";
 import { SYSTEM, verifyAuditChains } from "../modules/audit/audit.service.ts";
+import { demoModeClock } from "../modules/demo-clock/demo-clock.service.ts";
 import { jobCounts, listFailed, retryJob } from "../modules/jobs/jobs.service.ts";
 import { loadTenderKeyring } from "../modules/tenders/sealing.ts";
 import { loadAreas } from "../modules/vocabularies/vocabularies.service.ts";
+import { factorText, type ScaleResult, scaleDemo } from "../seed/demo/scale/scale.ts";
 import { useDemoTenderKeys } from "../seed/demo/tenders.ts";
 import { runSeeds } from "../seed/seed.ts";
 import { seeds } from "../seed/seeds.ts";
 import { wireModules } from "../wiring.ts";
+import { progressBar } from "./progress.ts";
 
 /** An error the CLI prints as it is (no stack), exiting 1. */
 export class CliError extends Error {
@@ -201,6 +204,68 @@ export async function areasLoad(config: Config, file: string): Promise<void> {
       );
     });
     say(`Loaded ${loaded.total} areas from ${file}: ${loaded.added} new, ${loaded.updated} updated.`);
+  } finally {
+    await database.close();
+  }
+}
+
+const number = (n: number) => n.toLocaleString("en-GB");
+
+/** The summary of a scale-up: what it added, table by table, and each invariant that does not hold. */
+function scaleSummary(result: ScaleResult, ms: number): string[] {
+  const what = `factor ${result.factor} with seed "${result.seed}"`;
+  const kinds = `${number(result.planned.organisations)} organisations, ${number(result.planned.locations)} regulated locations and ${number(result.planned.tenders)} tenders`;
+  const rows = Object.values(result.added).reduce((n, added) => n + added, 0);
+  const lines =
+    result.status === "already-added"
+      ? [`The demo data was grown by ${what} already (${kinds}): nothing to add.`]
+      : [
+          `${result.status === "resumed" ? "Finished growing" : "Grew"} the demo data by ${what}: ${kinds}, ${number(rows)} rows in ${(ms / 1000).toFixed(0)} s, dated around ${result.generatedAt.toISOString().slice(0, 10)}.`,
+          ...Object.entries(result.added)
+            .filter(([, added]) => added > 0)
+            .map(([table, added]) => `  ${table.padEnd(28)} ${number(added).padStart(12)}`),
+        ];
+  const failed = result.invariants.filter((i) => !i.ok);
+  if (result.invariants.length > 0)
+    lines.push(
+      failed.length === 0
+        ? `Checked: all ${result.invariants.length} invariants hold.`
+        : `Checked: ${failed.length} of ${result.invariants.length} invariants do not hold:`,
+      ...failed.map(
+        (i) =>
+          `  FAILED  ${i.name}: ${number(i.failures)} at fault (${i.examples.join(", ")}). The rule: ${i.rule}.`,
+      ),
+    );
+  return lines;
+}
+
+/**
+ * Grows the demo data (src/seed/demo/scale): demo mode only, on the deployment's keys and the demo
+ * clock, with a progress bar on stderr. True when every invariant holds afterwards.
+ */
+export async function demoScale(config: Config, options: { factor: number; seed: string }): Promise<boolean> {
+  if (!config.demo)
+    throw new CliError(
+      "openps demo scale adds made-up data to a demonstration's database: run it in demo mode (OPENPS_DEMO=true), on a database seeded in demo mode.",
+    );
+  factorText(options.factor);
+  // Not short-lived: a scale-up writes for minutes, and the database's buffers pay back.
+  const database = await openConfiguredDatabase(config);
+  try {
+    const keys = loadTenderKeyring(config);
+    useDemoTenderKeys(keys);
+    const clock = await demoModeClock(database.db, systemClock, true);
+    const bar = progressBar(process.stderr);
+    const started = Date.now();
+    const result = await scaleDemo(database.db, {
+      factor: options.factor,
+      seed: options.seed,
+      clock,
+      keys,
+      onProgress: (progress) => bar.update(progress),
+    }).finally(() => bar.done());
+    for (const line of scaleSummary(result, Date.now() - started)) say(line);
+    return result.invariants.every((i) => i.ok);
   } finally {
     await database.close();
   }

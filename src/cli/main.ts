@@ -9,6 +9,7 @@ import { BackupError } from "../db/backup.ts";
 import { DatabaseLockedError } from "../db/lock.ts";
 import { DomainError } from "../lib/errors.ts";
 import { keepFilesPrivate } from "../lib/private-files.ts";
+import { DEFAULT_SEED, ScaleRefusedError } from "../seed/demo/scale/scale.ts";
 import { DemoModeRefusedError } from "../seed/seed.ts";
 import { APP_VERSION } from "../version.ts";
 import * as commands from "./commands.ts";
@@ -75,6 +76,22 @@ jobs
   .description("run a failed job again")
   .action(async (id: string) => commands.jobsRetry(config(), id));
 
+const demo = program.command("demo").description("the demonstration's data (demo mode: OPENPS_DEMO=true)");
+demo
+  .command("scale")
+  .description(
+    "grow the demo data to national size: factor 1 adds 1,000 organisations, 250 regulated locations and 4,500 tenders with their bids, awards and contracts (100: a country's worth); the same factor and seed add the same data, once; checks the invariants at the end",
+  )
+  .requiredOption(
+    "--factor <n>",
+    "how much to add: 0.001 to 1000, in thousandths (1 = 4,500 tenders)",
+    Number,
+  )
+  .option("--seed <text>", "the seed the made-up data comes from: the same seed, the same data", DEFAULT_SEED)
+  .action(async (options: { factor: number; seed: string }) => {
+    process.exitCode = (await commands.demoScale(config(), options)) ? 0 : 1;
+  });
+
 const areas = program.command("areas").description("the areas organisations serve, by ONS GSS code");
 areas
   .command("load")
@@ -92,6 +109,7 @@ try {
     error instanceof DatabaseLockedError ||
     error instanceof BackupError ||
     error instanceof DemoModeRefusedError ||
+    error instanceof ScaleRefusedError ||
     error instanceof DomainError ||
     error instanceof commands.CliError
   ) {

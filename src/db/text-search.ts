@@ -3,7 +3,7 @@
  * as a web search engine reads them (`websearch_to_tsquery`: "home care", "care -residential",
  * "\"day centre\""), or every word typed as the start of a word (so "reabl" finds "Reablement" and
  * "river" finds "Riverside": the database's `prefix_tsquery`, made by the migration
- * `2026-12-09-01-national-scale`) when the text uses none of the web search's syntax. Both tests
+ * `2026-12-09-02-national-scale`) when the text uses none of the web search's syntax. Both tests
  * are index conditions on the column: no row is read to decide whether it matches. The text may be
  * a value (a search) or a column (a saved search matched against a new tender): the same SQL.
  */

@@ -28,7 +28,8 @@ import * as inbox from "./2026-12-06-04-inbox.ts";
 import * as biddersView from "./2026-12-06-05-bidders-view.ts";
 import * as demoClock from "./2026-12-07-01-demo-clock.ts";
 import * as tenderSearch from "./2026-12-08-01-tender-search.ts";
-import * as nationalScale from "./2026-12-09-01-national-scale.ts";
+import * as demoScaleRuns from "./2026-12-09-01-demo-scale-runs.ts";
+import * as nationalScale from "./2026-12-09-02-national-scale.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -57,5 +58,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06-05-bidders-view": biddersView,
   "2026-12-07-01-demo-clock": demoClock,
   "2026-12-08-01-tender-search": tenderSearch,
-  "2026-12-09-01-national-scale": nationalScale,
+  "2026-12-09-01-demo-scale-runs": demoScaleRuns,
+  "2026-12-09-02-national-scale": nationalScale,
 };

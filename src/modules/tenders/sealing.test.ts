@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../config/config.ts";
 import {
   bidderTag,
+  bulkSealer,
   MasterKeyUnavailableError,
   newSealingKeyPair,
   newTenderKey,
@@ -94,6 +95,20 @@ describe("sealing bids", () => {
     expect(() => unseal(pair.privateKey, "a/t/b1", flipped)).toThrow(SealBrokenError);
     // Each sealing is fresh: the same content never seals the same way twice.
     expect(seal(pair.publicKey, "a/t/b1", "price 123456")).not.toBe(sealed);
+  });
+
+  it("seals in bulk what unseal opens, each seal bound to its own bid and padded as one sealed alone", () => {
+    const pair = newSealingKeyPair();
+    const sealer = bulkSealer(pair.publicKey);
+    const first = sealer("a/t/b1", "price 123456");
+    const second = sealer("a/t/b2", "price 123456");
+    expect(first).not.toContain("123456");
+    expect(first).not.toBe(second);
+    expect(first.length).toBe(seal(pair.publicKey, "a/t/b1", "price 123456").length);
+    expect(unseal(pair.privateKey, "a/t/b1", first).toString()).toBe("price 123456");
+    expect(unseal(pair.privateKey, "a/t/b2", second).toString()).toBe("price 123456");
+    expect(() => unseal(pair.privateKey, "a/t/b2", first)).toThrow(SealBrokenError);
+    expect(() => unseal(newSealingKeyPair().privateKey, "a/t/b1", first)).toThrow(SealBrokenError);
   });
 
   it("wraps tender keys under the current master key and unwraps with the one they name", () => {
