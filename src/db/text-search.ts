@@ -12,11 +12,18 @@ import { type Expression, type RawBuilder, type SqlBool, sql } from "kysely";
 /** The longest search text read: what is typed beyond it is ignored. */
 export const MAX_SEARCH_TEXT = 200;
 
-/** Whether the stored full text `column` matches `text`: see the file's comment. */
+/**
+ * Whether the stored full text `column` matches `text`: see the file's comment. A search's text is
+ * made into its queries once for the whole statement (each in a scalar subquery, which PostgreSQL
+ * runs once): a prepared statement's generic plan would otherwise make them again for every row
+ * it filters.
+ */
 export function matchesText(
   column: Expression<unknown>,
   text: string | Expression<string>,
 ): RawBuilder<SqlBool> {
-  const words = typeof text === "string" ? sql.val(text.slice(0, MAX_SEARCH_TEXT)) : text;
-  return sql<SqlBool>`(${column} @@ websearch_to_tsquery('english', ${words}) or ${column} @@ prefix_tsquery(${words}))`;
+  if (typeof text !== "string")
+    return sql<SqlBool>`(${column} @@ websearch_to_tsquery('english', ${text}) or ${column} @@ prefix_tsquery(${text}))`;
+  const words = text.slice(0, MAX_SEARCH_TEXT);
+  return sql<SqlBool>`(${column} @@ (select websearch_to_tsquery('english', ${words})) or ${column} @@ (select prefix_tsquery(${words})))`;
 }

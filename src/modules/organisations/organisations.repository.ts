@@ -541,7 +541,8 @@ export async function facetCounts(
 ): Promise<{ value: string; count: number }[]> {
   let matched = filtered(db, filters, facet).select(["o.id", effectiveSector.as("sector"), "o.size_band"]);
   if (upTo !== undefined) matched = matched.limit(upTo);
-  const m = db.with("m", () => matched).selectFrom("m");
+  // Materialised: the matches found first, through the search's indexes, then counted.
+  const m = db.with((cte) => cte("m").materialized(), () => matched).selectFrom("m");
   let rows: { value: string; count: string }[];
   if (facet === "sector" || facet === "sizeBand") {
     const column = facet === "sector" ? "m.sector" : "m.size_band";
