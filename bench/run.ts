@@ -12,19 +12,27 @@
  *   prepared query    a signed-in request's session lookup through our dialect (a prepared statement,
  *                     parsed once) ÷ the same message parsing it each time, as before (embedded
  *                     database only; target ≤ 0.8×)
+ *   worker query      a lookup by key on PGlite in a worker thread (as the server runs it) ÷ the same
+ *                     in process (embedded database only; target ≤ 2×: about 1.2× on two cores
+ *                     shared with other work, each query crossing between threads twice)
+ *   healthz under load  /healthz's p99 while a query of about a second runs on the embedded database
+ *                     in its worker ÷ its p99 while the database is idle (embedded database only;
+ *                     target ≤ 10×: idle, a fraction of a millisecond, and the worker shares the
+ *                     machine's cores); the detail says how long /healthz waits with PGlite in
+ *                     process: the whole query
  *   national scale    the real server on the demo data grown to factor 1 and 100, on both databases,
  *                     each route under 50 connections against a bare Fastify route (bench/scale.ts)
  */
 import { performance } from "node:perf_hooks";
 import { parse, protocol } from "@electric-sql/pglite";
-import { sql } from "kysely";
+import { Kysely, sql } from "kysely";
 import { buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/config/config.ts";
-import { type DatabaseHandle, openDatabase } from "../src/db/connect.ts";
+import { createPGlite, type DatabaseHandle, openDatabase } from "../src/db/connect.ts";
 import type { Db } from "../src/db/database.ts";
 import { migrateToLatest } from "../src/db/migrate.ts";
 import { pageByKey } from "../src/db/paging.ts";
-import { oneMessage } from "../src/db/pglite-dialect.ts";
+import { oneMessage, PGliteDialect } from "../src/db/pglite-dialect.ts";
 import { transaction } from "../src/db/transaction.ts";
 import { systemClock } from "../src/lib/clock.ts";
 import { localFileStore } from "../src/lib/file-store.ts";
@@ -198,31 +206,43 @@ async function homePage(db: Db, dbKind: "pglite" | "postgres"): Promise<Figure> 
   };
 }
 
-async function embeddedQuery(handle: DatabaseHandle): Promise<Figure[]> {
-  const pglite = handle.pglite;
-  if (!pglite) return [];
+/** A table of 300 rows to look up by key, on an embedded database. */
+const LOOKUPS = [
+  "create table lookups (name text primary key, applied_at timestamptz not null)",
+  "insert into lookups select 'plain-' || g, now() from generate_series(0, 299) g",
+];
+
+/** `n` lookups by key through a Kysely (our dialect), in ms. */
+function lookups<DB>(db: Kysely<DB>, n: number): Promise<number> {
+  return time(async () => {
+    for (let i = 0; i < n; i++) {
+      await sql`select name, applied_at from lookups where name = ${`plain-${i % 300}`} and applied_at > ${new Date(0)}`.execute(
+        db,
+      );
+    }
+  });
+}
+
+async function embeddedQuery(kind: DatabaseHandle["kind"]): Promise<Figure[]> {
+  if (kind !== "pglite") return [];
+  // PGlite's own query() is PGlite's in process: this figure has a database of its own.
+  const pglite = await createPGlite({});
+  for (const statement of LOOKUPS) await pglite.exec(statement);
+  const db = new Kysely<unknown>({ dialect: new PGliteDialect(pglite) });
   const n = 3000;
-  // A lookup by key: what is timed is the call into the database, not a scan of the rows the
-  // figures before wrote.
-  const text = "select name, applied_at from seed_runs where name = $1 and applied_at > $2";
-  const params = (i: number) => [`plain-${i % 300}`, new Date(0)];
-  const viaDialect = () =>
-    time(async () => {
-      for (let i = 0; i < n; i++) {
-        const [name, at] = params(i);
-        await sql`select name, applied_at from seed_runs where name = ${name} and applied_at > ${at}`.execute(
-          handle.db,
-        );
-      }
-    });
   const viaPglite = () =>
     time(async () => {
-      for (let i = 0; i < n; i++) await pglite.query(text, params(i));
+      for (let i = 0; i < n; i++)
+        await pglite.query("select name, applied_at from lookups where name = $1 and applied_at > $2", [
+          `plain-${i % 300}`,
+          new Date(0),
+        ]);
     });
-  await viaDialect();
+  await lookups(db, n);
   await viaPglite();
-  const dialect = await viaDialect();
+  const dialect = await lookups(db, n);
   const own = await viaPglite();
+  await db.destroy();
   return [
     {
       name: "embedded query",
@@ -234,7 +254,7 @@ async function embeddedQuery(handle: DatabaseHandle): Promise<Figure[]> {
 }
 
 async function preparedQuery(handle: DatabaseHandle): Promise<Figure[]> {
-  const pglite = handle.pglite;
+  const pglite = handle.embedded?.postgres;
   if (!pglite) return [];
   const n = 3000;
   const lookup = (id: string) =>
@@ -277,6 +297,86 @@ async function preparedQuery(handle: DatabaseHandle): Promise<Figure[]> {
   ];
 }
 
+/** The p99 of a list of times. */
+function p99(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0;
+}
+
+/** Work for the embedded database of about a second, all of it PostgreSQL's. */
+const HEAVY_QUERY = sql`select count(*) from generate_series(1, 1500000) g where md5(g::text) like 'a%'`;
+
+async function workerFigures(handle: DatabaseHandle): Promise<Figure[]> {
+  if (handle.kind !== "pglite") return [];
+  const worker = await openDatabase({ worker: true });
+  try {
+    const n = 3000;
+    for (const statement of LOOKUPS) {
+      await sql.raw(statement).execute(worker.db);
+      await sql.raw(statement).execute(handle.db);
+    }
+    await lookups(worker.db, n);
+    await lookups(handle.db, n);
+    const inWorker = await lookups(worker.db, n);
+    const inProcess = await lookups(handle.db, n);
+
+    // /healthz of an app on the worker's database, idle and while the database works.
+    await migrateToLatest(worker.db);
+    const config = loadConfig({
+      NODE_ENV: "production",
+      LOG_LEVEL: "silent",
+      OPENPS_DATA_DIR: "/tmp/openps-bench",
+    });
+    const app = await buildApp({
+      config,
+      db: worker.db,
+      dbKind: "pglite",
+      clock: systemClock,
+      files: localFileStore({ root: "/tmp/openps-bench/files", maxBytes: config.maxUploadBytes }),
+      mailer: undefined,
+    });
+    // From its arrival, as from the network: answered once the event loop has turned.
+    const healthz = async () => {
+      const start = performance.now();
+      await new Promise((resolve) => setImmediate(resolve));
+      const response = await app.inject({ url: "/healthz" });
+      if (response.statusCode !== 200) throw new Error(`/healthz answered ${response.statusCode}`);
+      return performance.now() - start;
+    };
+    for (let i = 0; i < 200; i++) await healthz();
+    const loaded: number[] = [];
+    let done = false;
+    const heavy = HEAVY_QUERY.execute(worker.db).then(() => {
+      done = true;
+    });
+    while (!done) loaded.push(await healthz());
+    await heavy;
+    const idle: number[] = [];
+    for (let i = 0; i < Math.max(loaded.length, 200); i++) idle.push(await healthz());
+    // The same with PGlite on the main thread: /healthz waits for the query.
+    const stalled = HEAVY_QUERY.execute(handle.db);
+    const waited = await healthz();
+    await stalled;
+    await app.close();
+    return [
+      {
+        name: "worker query",
+        ratio: inWorker / inProcess,
+        target: 2,
+        detail: `${((inWorker / n) * 1000).toFixed(0)} µs against ${((inProcess / n) * 1000).toFixed(0)} µs a lookup in process`,
+      },
+      {
+        name: "healthz under load",
+        ratio: p99(loaded) / p99(idle),
+        target: 10,
+        detail: `p99 ${p99(loaded).toFixed(2)} ms over ${loaded.length} requests vs ${p99(idle).toFixed(2)} ms idle; with PGlite in process ${waited.toFixed(0)} ms`,
+      },
+    ];
+  } finally {
+    await worker.close();
+  }
+}
+
 wireModules();
 const url = process.env.DATABASE_URL;
 const handle = await openDatabase({ databaseUrl: url });
@@ -288,8 +388,9 @@ const figures = [
   await auditAppend(handle.db),
   ...(await pagedRead(handle.db)),
   await homePage(handle.db, handle.kind),
-  ...(await embeddedQuery(handle)),
+  ...(await embeddedQuery(handle.kind)),
   ...(await preparedQuery(handle)),
+  ...(await workerFigures(handle)),
 ];
 await handle.close();
 

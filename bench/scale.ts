@@ -83,7 +83,8 @@ function freePort(): Promise<number> {
 function migrationsDigest(): string {
   const dir = path.join(root, "src/db/migrations");
   const hash = crypto.createHash("sha256");
-  for (const file of fs.readdirSync(dir).sort()) hash.update(file).update(fs.readFileSync(path.join(dir, file)));
+  for (const file of fs.readdirSync(dir).sort())
+    hash.update(file).update(fs.readFileSync(path.join(dir, file)));
   return hash.digest("hex").slice(0, 16);
 }
 
@@ -113,7 +114,11 @@ async function databaseFor(kind: "pglite" | "postgres", factor: number): Promise
   const name = `openps_bench_f${factor}`;
   const url = new URL(server);
   url.pathname = `/${name}`;
-  const env = { ...common, DATABASE_URL: url.toString(), OPENPS_DATA_DIR: path.join(BENCH_DIR, `pg-f${factor}`) };
+  const env = {
+    ...common,
+    DATABASE_URL: url.toString(),
+    OPENPS_DATA_DIR: path.join(BENCH_DIR, `pg-f${factor}`),
+  };
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
   try {
@@ -154,22 +159,29 @@ function grow(env: Record<string, string>, factor: number): void {
   console.error(`  grown to factor ${factor} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
-/** Starts a process and waits until it prints `ready`; the process is killed on failure. */
-async function startProcess(args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(node, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const look = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready.test(output)) resolve();
-    };
-    child.stdout?.on("data", look);
-    child.stderr?.on("data", look);
-    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${output}`)));
+/** Starts a process and waits until `url` answers 200; what it printed is shown if it stops. */
+async function startProcess(args: string[], env: Record<string, string>, url: string): Promise<ChildProcess> {
+  const child = spawn(node, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout?.resume();
-  child.stderr?.resume();
-  return child;
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`${args.join(" ")} exited with ${child.exitCode}:\n${output}`);
+    const answered = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (answered) return child;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
@@ -201,9 +213,13 @@ export async function measure(kind: "pglite" | "postgres", factor: number): Prom
   const server = await startProcess(
     ["src/server.ts"],
     { ...env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
-    /OpenPS is running/,
+    `http://127.0.0.1:${port}/healthz`,
   );
-  const bareServer = await startProcess(["bench/bare-server.ts"], { PORT: String(barePort) }, /listening/);
+  const bareServer = await startProcess(
+    ["bench/bare-server.ts"],
+    { PORT: String(barePort) },
+    `http://127.0.0.1:${barePort}/bare`,
+  );
   try {
     const bare = await load(`http://127.0.0.1:${barePort}/bare`, CONNECTIONS);
     const routes = new Map<string, Load>();
@@ -248,13 +264,16 @@ export function scaleFigures(runs: readonly Measured[]): { figures: ScaleFigure[
     );
     for (const route of ROUTES) {
       const l = run.routes.get(route.name) as Load;
-      const target = run.kind === "postgres" && run.factor === 100 ? ` (target p99 < ${route.p99TargetMs} ms)` : "";
+      const target =
+        run.kind === "postgres" && run.factor === 100 ? ` (target p99 < ${route.p99TargetMs} ms)` : "";
       table.push(
         `  ${route.name.padEnd(17)} p50 ${ms(l.p50).padStart(7)} p99 ${ms(l.p99).padStart(7)}${target}  ${l.rps.toFixed(0).padStart(5)}/s = ${(run.bare.rps / Math.max(l.rps, 0.01)).toFixed(1)}× the bare route's cost  ${(l.bytes / 1024).toFixed(0)} KB  ${l.errors} errors`,
       );
     }
     const h = run.healthUnderLoad;
-    table.push(`  /healthz under load p50 ${ms(h.p50)} p99 ${ms(h.p99)} (target < 10 ms)  ${h.errors} errors`);
+    table.push(
+      `  /healthz under load p50 ${ms(h.p50)} p99 ${ms(h.p99)} (target < 10 ms)  ${h.errors} errors`,
+    );
     const errors = [...run.routes.values(), h].reduce((sum, l) => sum + l.errors, 0);
     figures.push({
       name: `errors ${run.kind} f${run.factor}`,

@@ -39,10 +39,12 @@ export interface Platform {
 }
 
 export function appDeps(config: Config, database: DatabaseHandle, clock: Clock, mailer?: Mailer): AppDeps {
+  const embedded = database.embedded;
   return {
     config,
     db: database.db,
     dbKind: database.kind,
+    ...(embedded ? { databaseMemory: () => embedded.memory() } : {}),
     clock,
     files: localFileStore({ root: path.join(config.dataDir, "files"), maxBytes: config.maxUploadBytes }),
     mailer,
@@ -55,7 +57,13 @@ const ANCHOR_EVERY_MS = 60 * 60 * 1000;
 
 export async function startPlatform(config: Config, realClock: Clock = systemClock): Promise<Platform> {
   wireModules();
-  const database = await openConfiguredDatabase(config);
+  // The embedded database in a worker thread: requests are answered while PostgreSQL works. Should
+  // the worker stop (out of memory, a crash), every query fails from then on, and it is logged.
+  let stopped = (error: Error) => console.error(error.message);
+  const database = await openConfiguredDatabase(config, {
+    worker: true,
+    onEmbeddedStopped: (error) => stopped(error),
+  });
   try {
     // The one clock of everything below — seeds, requests, the job runner, anchors: in demo mode the
     // demo clock, as far ahead of the real time as a platform administrator moved it (src/modules/demo-clock).
@@ -75,6 +83,7 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
     if (deps.tenderKeys)
       await rewrapTenderKeys(systemCtx(database.db, clock, "key-rotation"), deps.tenderKeys);
     const app = await buildApp(deps);
+    stopped = (error) => app.log.fatal({ err: error }, "the embedded database stopped: restart OpenPS");
     // Work that must happen later: notifications by email now; due-date work as modules add handlers.
     const jobs = createJobRunner({
       db: database.db,

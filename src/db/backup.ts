@@ -96,7 +96,7 @@ export async function backupEmbedded(
   try {
     const database = await openDatabase({ dataDir, lock: true, shortLived: true });
     try {
-      const dump = await database.pglite?.dumpDataDir("gzip");
+      const dump = await database.embedded?.dumpDataDir("gzip");
       if (!dump) throw new BackupError("The embedded database could not be dumped.");
       fs.writeFileSync(path.join(staging, DUMP_NAME), new Uint8Array(await dump.arrayBuffer()));
     } finally {

@@ -1,19 +1,27 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../tests/support/test-db.ts";
+import { createTestDatabase, type TestDatabase, testDatabaseUrl } from "../../tests/support/test-db.ts";
 import { analyzeTables } from "./analyze.ts";
 import { pageByKey } from "./paging.ts";
 import { RootHandleInTransactionError, transaction } from "./transaction.ts";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.destroy();
-});
+/** On PGlite, in process (commands, tests) and in a worker thread (the server): the same dialect. */
+const databases = testDatabaseUrl()
+  ? [{ name: "PostgreSQL", worker: false }]
+  : [
+      { name: "PGlite", worker: false },
+      { name: "PGlite in a worker thread", worker: true },
+    ];
 
-describe(`the data layer on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}`, () => {
+describe.each(databases)("the data layer on $name", ({ worker }) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase({ worker });
+  });
+  afterAll(async () => {
+    await t.destroy();
+  });
+
   it("returns int8 as bigint, numeric as exact text and date as a calendar-date string", async () => {
     const { rows } = await sql<{
       big: unknown;

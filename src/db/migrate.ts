@@ -1,6 +1,6 @@
 import { type Kysely, type MigrationResultSet, Migrator } from "kysely";
 import type { Config } from "../config/config.ts";
-import { type DatabaseHandle, openDatabase } from "./connect.ts";
+import { type DatabaseHandle, type OpenDatabaseOptions, openDatabase } from "./connect.ts";
 import { migrations } from "./migrations/index.ts";
 
 function migrator(db: Kysely<unknown>): Migrator {
@@ -36,17 +36,19 @@ export async function pendingMigrations<DB>(db: Kysely<DB>): Promise<string[]> {
 /**
  * The database the settings name (the PostgreSQL server of DATABASE_URL, or the embedded one in the
  * data directory, locked for this process), with every migration applied. `shortLived` for a
- * command (openDatabase).
+ * command, `worker` and `onEmbeddedStopped` for the server (openDatabase).
  */
 export async function openConfiguredDatabase(
   config: Config,
-  options: { shortLived?: boolean } = {},
+  options: Pick<OpenDatabaseOptions, "shortLived" | "worker" | "onEmbeddedStopped"> = {},
 ): Promise<DatabaseHandle> {
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     lock: true,
     shortLived: options.shortLived ?? false,
+    worker: options.worker ?? false,
+    onEmbeddedStopped: options.onEmbeddedStopped,
   });
   try {
     await migrateToLatest(database.db);

@@ -1,11 +1,12 @@
 /**
- * A Kysely dialect for PGlite (PostgreSQL compiled to WebAssembly, in process).
+ * A Kysely dialect for PGlite (PostgreSQL compiled to WebAssembly), in process or in a worker
+ * thread (pglite-worker-host.ts): the dialect speaks to an `EmbeddedPostgres`, which both are.
  *
  * PGlite has exactly one connection, so the driver hands it out under a mutex: a transaction holds
  * it until commit or rollback. That is why using the root handle inside a transaction would wait
  * for ever — `src/db/transaction.ts` guards against it.
  */
-import { type PGlite, parse, protocol } from "@electric-sql/pglite";
+import { type messages, parse, protocol } from "@electric-sql/pglite";
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -23,6 +24,28 @@ import {
 } from "kysely";
 import pgUtils from "pg/lib/utils.js";
 import { isStale, statementName } from "./prepared.ts";
+
+/** A message from PostgreSQL, as PGlite's protocol parser reads it. */
+export type BackendMessage = messages.BackendMessage;
+
+/** Type parsers by type id, as PGlite keeps them (`pglite.parsers`). */
+export type ResultParsers = Parameters<typeof parse.parseResults>[1];
+
+/**
+ * What the dialect needs of an embedded database, as PGlite offers it: one call into PostgreSQL
+ * with a protocol message, answering PostgreSQL's messages or rejecting with its error (PGlite's
+ * `DatabaseError`, with PostgreSQL's code, detail and constraint); a lock for a sequence of calls;
+ * the type parsers its answers are read with. PGlite itself is one; `PGliteWorker`, PGlite in a
+ * worker thread, is another.
+ */
+export interface EmbeddedPostgres {
+  readonly parsers: ResultParsers;
+  readonly closed: boolean;
+  readonly waitReady: Promise<void>;
+  runExclusive<T>(fn: () => Promise<T>): Promise<T>;
+  execProtocol(message: Uint8Array): Promise<{ messages: BackendMessage[] }>;
+  close(): Promise<void>;
+}
 
 class Mutex {
   #tail: Promise<void> = Promise.resolve();
@@ -51,9 +74,9 @@ interface Statements {
   toClose: Set<string>;
 }
 
-const statementsOn = new WeakMap<PGlite, Statements>();
+const statementsOn = new WeakMap<EmbeddedPostgres, Statements>();
 
-function statementsFor(pg: PGlite): Statements {
+function statementsFor(pg: EmbeddedPostgres): Statements {
   let statements = statementsOn.get(pg);
   if (!statements) {
     statements = { parsed: new Set(), toClose: new Set() };
@@ -102,9 +125,9 @@ export function oneMessage(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  readonly #pg: PGlite;
+  readonly #pg: EmbeddedPostgres;
   readonly #statements: Statements;
-  constructor(pg: PGlite) {
+  constructor(pg: EmbeddedPostgres) {
     this.#pg = pg;
     this.#statements = statementsFor(pg);
   }
@@ -115,7 +138,7 @@ class PGliteConnection implements DatabaseConnection {
     const statement = { name, parsed: name !== "" && parsed.has(name) };
     const message = queryMessage(compiled.sql, compiled.parameters, statement, toClose);
     toClose.clear();
-    let messages: Awaited<ReturnType<PGlite["execProtocol"]>>["messages"];
+    let messages: BackendMessage[];
     try {
       ({ messages } = await this.#pg.runExclusive(() => this.#pg.execProtocol(message)));
     } catch (error) {
@@ -139,12 +162,12 @@ class PGliteConnection implements DatabaseConnection {
 }
 
 class PGliteDriver implements Driver {
-  readonly #pg: PGlite;
+  readonly #pg: EmbeddedPostgres;
   readonly #mutex = new Mutex();
   readonly #releases = new WeakMap<DatabaseConnection, () => void>();
   readonly #connection: PGliteConnection;
 
-  constructor(pg: PGlite) {
+  constructor(pg: EmbeddedPostgres) {
     this.#pg = pg;
     this.#connection = new PGliteConnection(pg);
   }
@@ -185,8 +208,8 @@ class PGliteDriver implements Driver {
 }
 
 export class PGliteDialect implements Dialect {
-  readonly #pg: PGlite;
-  constructor(pg: PGlite) {
+  readonly #pg: EmbeddedPostgres;
+  constructor(pg: EmbeddedPostgres) {
     this.#pg = pg;
   }
   createAdapter(): DialectAdapter {

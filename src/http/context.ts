@@ -4,7 +4,7 @@
  * `request.actor`) is added by the access module (src/modules/access/context.ts).
  */
 import type { Config } from "../config/config.ts";
-import type { DatabaseKind } from "../db/connect.ts";
+import type { DatabaseKind, EmbeddedMemory } from "../db/connect.ts";
 import type { Db } from "../db/database.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { FileStore } from "../lib/file-store.ts";
@@ -21,6 +21,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   dbKind: DatabaseKind;
+  /** The embedded database's memory now (absent on a PostgreSQL server): readiness reports it. */
+  databaseMemory?: () => Promise<EmbeddedMemory>;
   clock: Clock;
   files: FileStore;
 }

@@ -268,8 +268,8 @@ export function compileAllTemplates(env: nunjucks.Environment): number {
 }
 
 let shared: nunjucks.Environment | undefined;
-/** How many templates the shared environment compiled at start (production), once a process. */
-let compiledOnce: number | undefined;
+/** Whether the shared environment has compiled every template (production, once a process). */
+let compiledAll = false;
 
 /**
  * The process's view environment, its templates compiled once for every app the process builds
@@ -390,7 +390,10 @@ export async function registerViews(app: FastifyInstance): Promise<void> {
     const stopWatching = watchTemplates(env);
     app.addHook("onClose", async () => stopWatching());
   }
-  if (nodeEnv === "production") compiledOnce ??= compileAllTemplates(env);
+  if (nodeEnv === "production" && !compiledAll) {
+    compileAllTemplates(env);
+    compiledAll = true;
+  }
   registerI18n(app);
   app.decorate("layoutContributions", []);
   app.decorateReply("page", async function page(this: FastifyReply, template: string, context = {}) {

@@ -42,6 +42,8 @@ export interface TestAppOptions {
   seeded?: boolean;
   /** Where emails go (none unless given: e.g. `smtpMailer` to a server from smtp.ts). */
   mailer?: Mailer;
+  /** On PGlite, the database in a worker thread, as the server runs it (test-db.ts `worker`). */
+  worker?: boolean;
 }
 
 /** The app's clock over the test's (see `TestAppOptions.clock`). */
@@ -55,7 +57,10 @@ async function appClock(database: TestDatabase, clock: Clock, demo: boolean): Pr
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-app-"));
   const clock = options.clock ?? (options.seeded ? settableClock(DEMO_SEEDED_AT) : systemClock);
-  const database = await createTestDatabase(options.seeded ? { seededAt: DEMO_SEEDED_AT } : {});
+  const database = await createTestDatabase(
+    options.seeded ? { seededAt: DEMO_SEEDED_AT } : { worker: options.worker ?? false },
+  );
+  const embedded = database.embedded;
   const config = loadConfig({
     NODE_ENV: "test",
     OPENPS_DATA_DIR: dataDir,
@@ -67,6 +72,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     config,
     db: database.db,
     dbKind: database.kind,
+    ...(embedded ? { databaseMemory: () => embedded.memory() } : {}),
     clock: await appClock(database, clock, config.demo),
     files: localFileStore({ root: path.join(dataDir, "files"), maxBytes: config.maxUploadBytes }),
     mailer: options.mailer,

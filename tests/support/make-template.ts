@@ -18,7 +18,7 @@ try {
     const handle = await openDatabase({});
     try {
       await migrateToLatest(handle.db);
-      const dump = await handle.pglite?.dumpDataDir("none");
+      const dump = await handle.embedded?.dumpDataDir("none");
       if (!dump) throw new Error("PGlite did not dump its data directory");
       fs.writeFileSync(target, new Uint8Array(await dump.arrayBuffer()));
     } finally {

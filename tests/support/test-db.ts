@@ -16,7 +16,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { Kysely } from "kysely";
 import pg from "pg";
 import { inject } from "vitest";
-import { type DatabaseHandle, openDatabase } from "../../src/db/connect.ts";
+import { createPGlite, type DatabaseHandle, embeddedInProcess, openDatabase } from "../../src/db/connect.ts";
 import type { Database, Db } from "../../src/db/database.ts";
 import { PGliteDialect } from "../../src/db/pglite-dialect.ts";
 import { guardedDialect } from "../../src/db/transaction.ts";
@@ -85,12 +85,24 @@ export interface TestDatabaseOptions {
    * database and keeps it as a template for the run; later ones copy it.
    */
   seededAt?: Date;
+  /**
+   * On PGlite, a migrated database of its own in a worker thread, as the server runs it (not kept
+   * for reuse: closed by `destroy`). Ignored on a PostgreSQL server.
+   */
+  worker?: boolean;
 }
 
 export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   if (options.seededAt) return seededTestDatabase(options.seededAt);
   const serverUrl = testDatabaseUrl();
   if (!serverUrl) {
+    if (options.worker) {
+      const handle = await openDatabase({
+        worker: true,
+        loadDataDir: new Blob([fs.readFileSync(await migratedTemplate())]),
+      });
+      return { ...handle, destroy: () => handle.close() };
+    }
     if (options.migrate !== false) return pgliteFromDump(await migratedTemplate());
     const handle = await openDatabase({});
     return { ...handle, destroy: () => handle.close() };
@@ -259,7 +271,7 @@ function seededPgliteDump(at: Date): Promise<string> {
       });
       try {
         await seedDemo(handle, at);
-        const dump = await handle.pglite?.dumpDataDir("none");
+        const dump = await handle.embedded?.dumpDataDir("none");
         if (!dump) throw new Error("PGlite did not dump its data directory");
         fs.writeFileSync(target, new Uint8Array(await dump.arrayBuffer()));
       } finally {
@@ -347,8 +359,7 @@ function pgliteSession(pglite: PGlite): Session {
 async function pgliteFromDump(dump: string): Promise<TestDatabase> {
   let entry = reusablePglites.take(dump);
   if (!entry) {
-    const handle = await openDatabase({ loadDataDir: new Blob([fs.readFileSync(dump)]) });
-    const pglite = handle.pglite as PGlite;
+    const pglite = await createPGlite({ loadDataDir: new Blob([fs.readFileSync(dump)]) });
     entry = { pglite, template: await templateStateOf(pgliteSession(pglite)) };
   }
   const pooled = entry;
@@ -380,5 +391,5 @@ async function pgliteFromDump(dump: string): Promise<TestDatabase> {
       await pglite.close();
     }
   }
-  return { db, kind: "pglite", pglite: lease, close: destroy, destroy };
+  return { db, kind: "pglite", embedded: embeddedInProcess(lease), close: destroy, destroy };
 }

@@ -1,4 +1,5 @@
 /** Readiness: the database answers and every migration is applied. */
+import type { EmbeddedMemory } from "../../db/connect.ts";
 import type { Ctx } from "../access/context.ts";
 import * as repo from "./health.repository.ts";
 
@@ -7,12 +8,18 @@ export interface Readiness {
   database: "pglite" | "postgres";
   checks: { database: boolean; migrations: boolean };
   time: string;
+  /** The embedded database's memory, in bytes: absent on a PostgreSQL server. */
+  memory?: EmbeddedMemory;
 }
 
-/** Whether the service is ready, and what was checked. Public; never throws. */
+/**
+ * Whether the service is ready, and what was checked; with the embedded database's memory when
+ * `memory` tells it. Public; never throws.
+ */
 export async function checkReadiness(
   ctx: Pick<Ctx, "db" | "clock">,
   database: Readiness["database"],
+  memory?: () => Promise<EmbeddedMemory>,
 ): Promise<Readiness> {
   let answers = false;
   let migrations = false;
@@ -23,10 +30,12 @@ export async function checkReadiness(
   } catch {
     // reported as unavailable
   }
+  const used = await memory?.().catch(() => undefined);
   return {
     status: answers && migrations ? "ok" : "unavailable",
     database,
     checks: { database: answers, migrations },
     time: ctx.clock.now().toISOString(),
+    ...(used ? { memory: used } : {}),
   };
 }

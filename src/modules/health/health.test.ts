@@ -1,6 +1,8 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { testDatabaseUrl } from "../../../tests/support/test-db.ts";
 import { openDatabase } from "../../db/connect.ts";
 import { systemClock } from "../../lib/clock.ts";
 import { checkReadiness } from "./health.service.ts";
@@ -28,7 +30,39 @@ describe("health, readiness and version", () => {
       database: process.env.DATABASE_URL ? "postgres" : "pglite",
       checks: { database: true, migrations: true },
     });
+    // The embedded database's memory, here on the test's thread; none for a PostgreSQL server.
+    const { memory } = response.json();
+    if (testDatabaseUrl()) expect(memory).toBeUndefined();
+    else
+      expect(memory).toMatchObject({
+        thread: "main",
+        wasm: expect.any(Number),
+        heapUsed: expect.any(Number),
+      });
   });
+
+  it.skipIf(testDatabaseUrl())(
+    "answers /healthz while the embedded database, in its worker, runs a long query",
+    async () => {
+      const served = await createTestApp({ worker: true });
+      try {
+        const order: string[] = [];
+        const slow = sql`select pg_sleep(0.3)`.execute(served.database.db).then(() => order.push("query"));
+        // The query is with the worker once the event loop has turned.
+        await new Promise((resolve) => setImmediate(resolve));
+        const response = await served.app.inject({ url: "/healthz" });
+        order.push("healthz");
+        await slow;
+        expect(response.statusCode).toBe(200);
+        expect(order).toEqual(["healthz", "query"]);
+        const ready = (await served.app.inject({ url: "/readyz" })).json();
+        expect(ready.memory).toMatchObject({ thread: "worker" });
+        expect(ready.memory.wasm).toBeGreaterThanOrEqual(128 * 1024 * 1024);
+      } finally {
+        await served.close();
+      }
+    },
+  );
 
   it("serves the API's health and version", async () => {
     expect((await call(t.app, "GET", "/api/v1/health")).json().status).toBe("ok");

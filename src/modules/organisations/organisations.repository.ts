@@ -542,7 +542,12 @@ export async function facetCounts(
   let matched = filtered(db, filters, facet).select(["o.id", effectiveSector.as("sector"), "o.size_band"]);
   if (upTo !== undefined) matched = matched.limit(upTo);
   // Materialised: the matches found first, through the search's indexes, then counted.
-  const m = db.with((cte) => cte("m").materialized(), () => matched).selectFrom("m");
+  const m = db
+    .with(
+      (cte) => cte("m").materialized(),
+      () => matched,
+    )
+    .selectFrom("m");
   let rows: { value: string; count: string }[];
   if (facet === "sector" || facet === "sizeBand") {
     const column = facet === "sector" ? "m.sector" : "m.size_band";
