@@ -528,47 +528,43 @@ export function countOrganisations(
   return countUpTo(db, filtered(db, filters, except), cap);
 }
 
+export type FacetValues = { value: string; count: number }[];
+
 /**
- * Counts per value of one facet, under every other filter of the current query, over at most
- * `upTo` matching organisations (the caller counted them first: see `countOrganisations`), or over
- * the whole directory without it — the directory's figures, counted once a while.
+ * In one query, how many organisations the filters match — all of them, or up to `upTo` (beyond
+ * which the count says `upTo` and nothing more is counted) — and, over those, the counts per value
+ * of each of `facets` (which the caller leaves unfiltered: their counts are of these matches).
+ * The matches are found first, through the search's indexes, then counted every way.
  */
-export async function facetCounts(
+export async function directoryCounts(
   db: Db,
   filters: DirectoryFilters,
-  facet: Facet,
+  facets: readonly Facet[],
   upTo?: number,
-): Promise<{ value: string; count: number }[]> {
-  let matched = filtered(db, filters, facet).select(["o.id", effectiveSector.as("sector"), "o.size_band"]);
+): Promise<{ matched: number; facets: Partial<Record<Facet, FacetValues>> }> {
+  let matched = filtered(db, filters).select(["o.id", effectiveSector.as("sector"), "o.size_band"]);
   if (upTo !== undefined) matched = matched.limit(upTo);
-  // Materialised: the matches found first, through the search's indexes, then counted.
-  const m = db
-    .with(
-      (cte) => cte("m").materialized(),
-      () => matched,
-    )
-    .selectFrom("m");
-  let rows: { value: string; count: string }[];
-  if (facet === "sector" || facet === "sizeBand") {
-    const column = facet === "sector" ? "m.sector" : "m.size_band";
-    rows = (await m
-      .select([`${column} as value`, (eb) => eb.fn.countAll<string>().as("count")])
-      .groupBy(column)
-      .execute()) as { value: string; count: string }[];
-  } else if (facet === "category") {
-    rows = await m
-      .innerJoin("organisation_categories as fc", "fc.organisation_id", "m.id")
-      .select(["fc.category_code as value", (eb) => eb.fn.countAll<string>().as("count")])
-      .groupBy("fc.category_code")
-      .execute();
-  } else {
-    rows = await m
-      .innerJoin("organisation_areas as fa", "fa.organisation_id", "m.id")
-      .select(["fa.area_code as value", (eb) => eb.fn.countAll<string>().as("count")])
-      .groupBy("fa.area_code")
-      .execute();
+  const counted = {
+    sector: sql`select 'sector', m.sector, count(*) from m group by m.sector`,
+    sizeBand: sql`select 'sizeBand', m.size_band, count(*) from m group by m.size_band`,
+    category: sql`select 'category', c.category_code, count(*) from m
+      join organisation_categories c on c.organisation_id = m.id group by c.category_code`,
+    area: sql`select 'area', a.area_code, count(*) from m
+      join organisation_areas a on a.organisation_id = m.id group by a.area_code`,
+  };
+  const parts = [sql`select 'total', '', count(*) from m`, ...facets.map((facet) => counted[facet])];
+  const { rows } = await sql<{ facet: string; value: string; count: string }>`
+    with m as materialized (${matched})
+    select q.facet, q.value, q.count from (${sql.join(parts, sql` union all `)}) as q (facet, value, count)`.execute(
+    db,
+  );
+  const result: { matched: number; facets: Partial<Record<Facet, FacetValues>> } = { matched: 0, facets: {} };
+  for (const facet of facets) result.facets[facet] = [];
+  for (const row of rows) {
+    if (row.facet === "total") result.matched = Number(row.count);
+    else result.facets[row.facet as Facet]?.push({ value: row.value, count: Number(row.count) });
   }
-  return rows.map((row) => ({ value: row.value, count: Number(row.count) }));
+  return result;
 }
 
 /** The names of these organisations (those that exist). */

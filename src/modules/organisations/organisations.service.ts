@@ -267,15 +267,10 @@ const keptFigures = keptFor<Db, DirectoryFigures>(DIRECTORY_FIGURES_MAX_AGE_MS);
 export function directoryFigures(ctx: Pick<Ctx, "db" | "clock">): Promise<Kept<DirectoryFigures>> {
   const { db } = ctx;
   return keptFigures.get(db, ctx.clock.now(), async () => {
-    const [sector, sizeBand, category, area, totals] = await Promise.all([
-      repo.facetCounts(db, {}, "sector"),
-      repo.facetCounts(db, {}, "sizeBand"),
-      repo.facetCounts(db, {}, "category"),
-      repo.facetCounts(db, {}, "area"),
-      repo.mutualTotals(db),
-    ]);
+    const [counts, totals] = await Promise.all([repo.directoryCounts(db, {}, FACETS), repo.mutualTotals(db)]);
+    const { sector = [], sizeBand = [], category = [], area = [] } = counts.facets;
     return {
-      total: sector.reduce((sum, row) => sum + row.count, 0),
+      total: counts.matched,
       facets: { sector, sizeBand, category, area },
       mutuals: { organisations: Number(totals.organisations), staff: Number(totals.staff) },
     };
@@ -316,18 +311,22 @@ export async function searchDirectory(ctx: Ctx, query: DirectoryQuery): Promise<
       : undefined;
 
   const figures = await directoryFigures(ctx);
-  const total: Total = repo.narrowed(filters)
-    ? await repo.countOrganisations(db, filters, COUNT_CAP)
-    : { count: figures.value.total, atLeast: false };
-  const facetValues = async (facet: repo.Facet): Promise<FacetValues | undefined> => {
-    if (!repo.narrowed(filters, facet)) return figures.value.facets[facet];
-    // Without a filter of its own, the facet counts what the search matches (counted above).
-    const counted = isFiltered(filters, facet)
-      ? await repo.countOrganisations(db, filters, COUNT_CAP, facet)
-      : total;
-    return counted.atLeast ? undefined : repo.facetCounts(db, filters, facet, COUNT_CAP + 1);
-  };
-  const [rows, sector, sizeBand, category, area] = await Promise.all([
+  const facets: Partial<Record<repo.Facet, FacetValues>> = {};
+  let total: Total = { count: figures.value.total, atLeast: false };
+  if (repo.narrowed(filters)) {
+    // The search's matches counted, and over them each facet the search leaves unfiltered: one query.
+    const own = FACETS.filter((facet) => !isFiltered(filters, facet));
+    const counted = await repo.directoryCounts(db, filters, own, COUNT_CAP + 1);
+    total =
+      counted.matched > COUNT_CAP
+        ? { count: COUNT_CAP, atLeast: true }
+        : { count: counted.matched, atLeast: false };
+    if (!total.atLeast) Object.assign(facets, counted.facets);
+  }
+  // A facet the search filters is counted under the other filters: the whole directory's figures
+  // when nothing else narrows it, else its own count over (up to COUNT_CAP) matches.
+  const filteredFacets = FACETS.filter((facet) => isFiltered(filters, facet));
+  const [rows] = await Promise.all([
     repo.searchOrganisations(
       db,
       filters,
@@ -335,11 +334,17 @@ export async function searchDirectory(ctx: Ctx, query: DirectoryQuery): Promise<
       seek,
       repo.narrowed(filters) && !total.atLeast ? COUNT_CAP + 1 : undefined,
     ),
-    facetValues("sector"),
-    facetValues("sizeBand"),
-    facetValues("category"),
-    facetValues("area"),
+    ...filteredFacets.map(async (facet) => {
+      if (!repo.narrowed(filters, facet)) {
+        facets[facet] = figures.value.facets[facet];
+        return;
+      }
+      const counted = await repo.directoryCounts(db, withoutFilter(filters, facet), [facet], COUNT_CAP + 1);
+      if (counted.matched <= COUNT_CAP) facets[facet] = counted.facets[facet];
+    }),
   ]);
+  if (!repo.narrowed(filters)) Object.assign(facets, figures.value.facets);
+  const { sector, sizeBand, category, area } = facets;
 
   // One row more than a page says whether there is a page beyond, in the direction read.
   const more = rows.length > pageSize;
@@ -357,6 +362,16 @@ export async function searchDirectory(ctx: Ctx, query: DirectoryQuery): Promise<
     facets: { sector, sizeBand, category, area },
     countedAt: figures.countedAt,
   };
+}
+
+const FACETS: readonly repo.Facet[] = ["sector", "sizeBand", "category", "area"];
+
+/** The filters without the one on `facet`. */
+function withoutFilter(filters: repo.DirectoryFilters, facet: repo.Facet): repo.DirectoryFilters {
+  const key = ({ sector: "sectors", sizeBand: "sizeBands", category: "categories", area: "areas" } as const)[
+    facet
+  ];
+  return { ...filters, [key]: undefined };
 }
 
 /** Whether the search has a filter on this facet. */
