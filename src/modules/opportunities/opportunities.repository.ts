@@ -98,16 +98,15 @@ function tenderText(title: Expression<string>, description: Expression<string>) 
 
 export type Facet = "category" | "area";
 
-/** Published tenders meeting the filters; `except` leaves one filter out (for its counts). */
-function filtered(db: Db, filters: SearchFilters, now: Date, except?: Facet) {
+/** Published tenders meeting the filters. */
+function filtered(db: Db, filters: SearchFilters, now: Date) {
   return tendersWithNames(db).where((eb: ExpressionBuilder<Joined, "t" | "a" | "p" | "c" | "r">) => {
     const and: Expression<SqlBool>[] = [eb("t.status", "=", "published")];
     if (!filters.includeClosed) and.push(eb("t.submission_deadline", ">", now));
     const keywords = filters.keywords.trim();
     if (keywords !== "") and.push(matchesText(sql.ref("t.search"), keywords));
-    if (except !== "category" && filters.categories.length > 0)
-      and.push(eb("p.category_code", "in", filters.categories));
-    if (except !== "area" && filters.areas.length > 0) and.push(eb("p.area_code", "in", filters.areas));
+    if (filters.categories.length > 0) and.push(eb("p.category_code", "in", filters.categories));
+    if (filters.areas.length > 0) and.push(eb("p.area_code", "in", filters.areas));
     if (filters.minValue !== null) and.push(eb("p.estimated_value_pence", ">=", filters.minValue));
     if (filters.maxValue !== null) and.push(eb("p.estimated_value_pence", "<=", filters.maxValue));
     if (filters.deadlineAtOrAfter) and.push(eb("t.submission_deadline", ">=", filters.deadlineAtOrAfter));
@@ -155,30 +154,43 @@ export async function searchTenders(
   return [...openRows, ...closedRows];
 }
 
-/** How many published tenders meet the filters (but `except`), counted up to `cap`. */
-export function countTenders(
-  db: Db,
-  filters: SearchFilters,
-  now: Date,
-  cap: number,
-  except?: Facet,
-): Promise<Total> {
-  return countUpTo(db, filtered(db, filters, now, except), cap);
+/** How many published tenders meet the filters, counted up to `cap`. */
+export function countTenders(db: Db, filters: SearchFilters, now: Date, cap: number): Promise<Total> {
+  return countUpTo(db, filtered(db, filters, now), cap);
 }
 
-/** How many tenders meeting the other filters each category or area has. */
-export async function facetCounts(
+/**
+ * In one query, how many published tenders the filters match — up to `upTo`, beyond which the
+ * count says `upTo` and nothing more is counted — and, over those, how many each category or area
+ * of `facets` has (facets the caller leaves unfiltered: their counts are of these matches).
+ */
+export async function tenderCounts(
   db: Db,
   filters: SearchFilters,
   now: Date,
-  facet: Facet,
-): Promise<Map<string, number>> {
-  const column = facet === "category" ? "p.category_code" : "p.area_code";
-  const rows = await filtered(db, filters, now, facet)
-    .select([`${column} as value`, (eb) => eb.fn.countAll<bigint>().as("n")])
-    .groupBy(column)
-    .execute();
-  return new Map(rows.map((r) => [r.value, Number(r.n)]));
+  facets: readonly Facet[],
+  upTo: number,
+): Promise<{ matched: number; facets: Partial<Record<Facet, Map<string, number>>> }> {
+  const matched = filtered(db, filters, now).select(["p.category_code", "p.area_code"]).limit(upTo);
+  const counted = {
+    category: sql`select 'category', m.category_code, count(*) from m group by m.category_code`,
+    area: sql`select 'area', m.area_code, count(*) from m group by m.area_code`,
+  };
+  const parts = [sql`select 'total', '', count(*) from m`, ...facets.map((facet) => counted[facet])];
+  const { rows } = await sql<{ facet: string; value: string; count: string }>`
+    with m as materialized (${matched})
+    select q.facet, q.value, q.count from (${sql.join(parts, sql` union all `)}) as q (facet, value, count)`.execute(
+    db,
+  );
+  const result: { matched: number; facets: Partial<Record<Facet, Map<string, number>>> } = {
+    matched: 0,
+    facets: Object.fromEntries(facets.map((facet) => [facet, new Map<string, number>()])),
+  };
+  for (const row of rows) {
+    if (row.facet === "total") result.matched = Number(row.count);
+    else result.facets[row.facet as Facet]?.set(row.value, Number(row.count));
+  }
+  return result;
 }
 
 /** A tender (any status) with the names the alerts show, or undefined. */

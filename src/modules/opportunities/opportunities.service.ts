@@ -326,12 +326,26 @@ export async function opportunityCounts(
   const { db } = ctx;
   const now = ctx.clock.now();
   const filters = filtersOf(criteria);
-  const counts = async (facet: repo.Facet) =>
-    (await repo.countTenders(db, filters, now, COUNT_CAP, facet)).atLeast
-      ? undefined
-      : repo.facetCounts(db, filters, now, facet);
-  const [category, area] = await Promise.all([counts("category"), counts("area")]);
-  return { category, area };
+  const facets: repo.Facet[] = ["category", "area"];
+  const chosen = (facet: repo.Facet) =>
+    (facet === "category" ? filters.categories : filters.areas).length > 0;
+  // Facets the search leaves unfiltered are counted over its matches, in one query; a facet it
+  // filters, over the matches of the other filters. Not counted when more than COUNT_CAP match.
+  const counts: Partial<Record<repo.Facet, Map<string, number>>> = {};
+  await Promise.all([
+    (async () => {
+      const own = facets.filter((facet) => !chosen(facet));
+      if (own.length === 0) return;
+      const counted = await repo.tenderCounts(db, filters, now, own, COUNT_CAP + 1);
+      if (counted.matched <= COUNT_CAP) Object.assign(counts, counted.facets);
+    })(),
+    ...facets.filter(chosen).map(async (facet) => {
+      const others = { ...filters, ...(facet === "category" ? { categories: [] } : { areas: [] }) };
+      const counted = await repo.tenderCounts(db, others, now, [facet], COUNT_CAP + 1);
+      if (counted.matched <= COUNT_CAP) counts[facet] = counted.facets[facet];
+    }),
+  ]);
+  return { category: counts.category, area: counts.area };
 }
 
 /** The page of a tender. */
