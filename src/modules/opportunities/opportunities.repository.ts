@@ -160,8 +160,8 @@ export function countTenders(db: Db, filters: SearchFilters, now: Date, cap: num
 }
 
 /**
- * In one query, how many published tenders the filters match — up to `upTo`, beyond which the
- * count says `upTo` and nothing more is counted — and, over those, how many each category or area
+ * In one query, how many published tenders the filters match — all of them, or up to `upTo`
+ * (beyond which the count says `upTo` and nothing more is counted) — and, over those, how many each category or area
  * of `facets` has (facets the caller leaves unfiltered: their counts are of these matches).
  */
 export async function tenderCounts(
@@ -169,9 +169,10 @@ export async function tenderCounts(
   filters: SearchFilters,
   now: Date,
   facets: readonly Facet[],
-  upTo: number,
+  upTo?: number,
 ): Promise<{ matched: number; facets: Partial<Record<Facet, Map<string, number>>> }> {
-  const matched = filtered(db, filters, now).select(["p.category_code", "p.area_code"]).limit(upTo);
+  let matched = filtered(db, filters, now).select(["p.category_code", "p.area_code"]);
+  if (upTo !== undefined) matched = matched.limit(upTo);
   const counted = {
     category: sql`select 'category', m.category_code, count(*) from m group by m.category_code`,
     area: sql`select 'area', m.area_code, count(*) from m group by m.area_code`,

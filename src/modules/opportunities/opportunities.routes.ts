@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, dateField, field, fieldList, formAction, searchPage } from "../../http/forms.ts";
 import { anyone, api, errorResponses, page, type Who } from "../../http/routes.ts";
-import { type Language, londonDateTime, longDate } from "../../lib/london-time.ts";
+import { type Language, londonDateTime, londonTime, longDate } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { signedIn } from "../access/policies.ts";
@@ -242,6 +242,7 @@ export async function opportunitiesRoutes(app: FastifyInstance): Promise<void> {
       result: {
         ...result,
         opportunities: result.opportunities.map((item) => resultOf(item, request.locale)),
+        countedAt: result.countedAt ? londonTime(result.countedAt, request.locale) : undefined,
       },
       counts: {
         category: counts.category ? Object.fromEntries(counts.category) : null,
@@ -364,6 +365,7 @@ function searchApi(app: FastifyInstance): void {
         criteria: criteriaResponse(criteria),
         total: result.total,
         totalIsAtLeast: result.totalIsAtLeast,
+        countedAt: result.countedAt ? result.countedAt.toISOString() : null,
         page: result.page,
         pageSize: result.pageSize,
         pageCount: result.pageCount,

@@ -101,6 +101,13 @@ export const OpportunitiesResponse = Type.Object({
     description:
       "True when the search finds more than total says: counting (and paging) stops at 1,000; narrow the search",
   }),
+  countedAt: Nullable(
+    Type.String({
+      format: "date-time",
+      description:
+        "For a search with no filter, when the open tenders were counted (counted at most once a minute); otherwise null",
+    }),
+  ),
   page: Type.Integer(),
   pageSize: Type.Integer(),
   pageCount: Type.Integer(),

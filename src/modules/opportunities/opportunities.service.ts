@@ -10,8 +10,10 @@
  * closed ones are asked for. Drafts and cancelled tenders are never found. Open tenders come first,
  * soonest deadline first.
  */
-import { COUNT_CAP } from "../../db/paging.ts";
+import type { Db } from "../../db/database.ts";
+import { COUNT_CAP, type Total } from "../../db/paging.ts";
 import { type DomainError, type FieldError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
+import { type Kept, keptFor } from "../../lib/kept.ts";
 import { addDays, endOfLondonDay, isIsoDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
@@ -279,11 +281,54 @@ export interface SearchResult {
   /** How many the search finds, counted up to `COUNT_CAP`: more when `totalIsAtLeast`. */
   total: number;
   totalIsAtLeast: boolean;
+  /** When the count was made, if it is the open tenders' kept count (a search with no filter). */
+  countedAt: Date | undefined;
   /** From 1; a page past the end shows the last. */
   page: number;
   pageSize: number;
   pageCount: number;
 }
+
+/**
+ * How long the counts of the open tenders — all of them, by category and by area, what the search
+ * with no filter shows — are kept before they are counted again: at national scale no page view
+ * should count every open tender. The page says when they were counted.
+ */
+export const OPEN_FIGURES_MAX_AGE_MS = 60_000;
+
+interface OpenFigures {
+  total: number;
+  category: Map<string, number>;
+  area: Map<string, number>;
+}
+
+const keptOpenFigures = keptFor<Db, OpenFigures>(OPEN_FIGURES_MAX_AGE_MS);
+
+/** The open tenders' counts, counted at most once every `OPEN_FIGURES_MAX_AGE_MS`. */
+function openFigures(ctx: Ctx): Promise<Kept<OpenFigures>> {
+  const now = ctx.clock.now();
+  return keptOpenFigures.get(ctx.db, now, async () => {
+    const counted = await repo.tenderCounts(ctx.db, filtersOf(NO_CRITERIA), now, ["category", "area"]);
+    return {
+      total: counted.matched,
+      category: counted.facets.category ?? new Map(),
+      area: counted.facets.area ?? new Map(),
+    };
+  });
+}
+
+/** A search with no filter: open tenders of every kind. */
+const NO_CRITERIA: Criteria = {
+  keywords: "",
+  categories: [],
+  areas: [],
+  minValue: null,
+  maxValue: null,
+  deadlineFrom: null,
+  deadlineTo: null,
+  reservedOnly: false,
+  includeClosed: false,
+};
 
 /** One page of the published tenders the search finds (see the file's comment for the order). */
 export async function searchOpportunities(
@@ -298,8 +343,12 @@ export async function searchOpportunities(
     Math.max(1, Math.trunc(options.pageSize ?? SEARCH_LIMITS.pageSize)),
     SEARCH_LIMITS.maxPageSize,
   );
-  // Counted up to COUNT_CAP: pages go as far as that, and a search finding more is narrowed.
-  const counted = await repo.countTenders(db, filters, now, COUNT_CAP);
+  // Counted up to COUNT_CAP: pages go as far as that, and a search finding more is narrowed. With
+  // no filter, the open tenders' kept count.
+  const kept = isFiltered(criteria) ? undefined : await openFigures(ctx);
+  const counted: Total = kept
+    ? { count: Math.min(kept.value.total, COUNT_CAP), atLeast: kept.value.total > COUNT_CAP }
+    : await repo.countTenders(db, filters, now, COUNT_CAP);
   const total = counted.count;
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const wanted = Number.isFinite(options.page) ? Math.trunc(options.page as number) : 1;
@@ -309,6 +358,7 @@ export async function searchOpportunities(
     opportunities: rows.map((row) => ({ ...row, state: stateOf(row, now) })),
     total,
     totalIsAtLeast: counted.atLeast,
+    countedAt: kept?.countedAt,
     page,
     pageSize,
     pageCount,
@@ -326,6 +376,10 @@ export async function opportunityCounts(
   const { db } = ctx;
   const now = ctx.clock.now();
   const filters = filtersOf(criteria);
+  if (!isFiltered(criteria)) {
+    const kept = await openFigures(ctx);
+    return { category: kept.value.category, area: kept.value.area };
+  }
   const facets: repo.Facet[] = ["category", "area"];
   const chosen = (facet: repo.Facet) =>
     (facet === "category" ? filters.categories : filters.areas).length > 0;
