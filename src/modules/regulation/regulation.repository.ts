@@ -266,10 +266,9 @@ type LocationKeys = SelectQueryBuilder<
 >;
 
 /**
- * Locations with their provider, regulator, area, current inspection (by the reference each
- * registration holds) and, joined laterally, their service types, activities and enforcement in
- * force: all of them, or only the rows `keys` picks (a page), in which case each join runs for
- * those rows alone.
+ * Locations with their provider, regulator, area and current inspection (by the reference each
+ * registration holds): all of them, or only the rows `keys` picks (a page). Their service types,
+ * activities and enforcement are added by `withDetails`, for the rows read alone.
  */
 function locations(db: Db, keys?: LocationKeys) {
   const from = keys
@@ -286,44 +285,6 @@ function locations(db: Db, keys?: LocationKeys) {
     .leftJoin("inspections as ci", (j) =>
       j.onRef("ci.regulator_id", "=", "r.regulator_id").onRef("ci.id", "=", "r.current_inspection_id"),
     )
-    .innerJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom("registration_service_types as t")
-          .whereRef("t.regulator_id", "=", "r.regulator_id")
-          .whereRef("t.registration_id", "=", "r.id")
-          .select(
-            sql<string[]>`coalesce(array_agg(t.category_code order by t.category_code), '{}')`.as("codes"),
-          )
-          .as("st"),
-      (j) => j.onTrue(),
-    )
-    .innerJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom("registration_activities as a")
-          .whereRef("a.regulator_id", "=", "r.regulator_id")
-          .whereRef("a.registration_id", "=", "r.id")
-          .select(
-            sql<string[]>`coalesce(array_agg(a.activity_code order by a.activity_code), '{}')`.as("codes"),
-          )
-          .as("ra"),
-      (j) => j.onTrue(),
-    )
-    .innerJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom("enforcement_actions as e")
-          .whereRef("e.regulator_id", "=", "r.regulator_id")
-          .whereRef("e.registration_id", "=", "r.id")
-          .where("e.resolved_at", "is", null)
-          .select([
-            sql<boolean>`coalesce(bool_or(e.kind = 'special-measures'), false)`.as("special_measures"),
-            sql<number>`count(*)::int`.as("in_force"),
-          ])
-          .as("en"),
-      (j) => j.onTrue(),
-    )
     .selectAll("r")
     .select([
       "o.name as organisation_name",
@@ -332,19 +293,86 @@ function locations(db: Db, keys?: LocationKeys) {
       "ci.overall as current_overall",
       "ci.published_at as current_published_at",
       sql<string | null>`to_char(ci.inspected_on, 'YYYY-MM-DD')`.as("current_inspected_on"),
-      "st.codes as service_types",
-      "ra.codes as activities",
-      "en.special_measures",
-      "en.in_force as enforcement_in_force",
     ]);
+}
+
+type LocationBase = Omit<
+  LocationRow,
+  "service_types" | "activities" | "special_measures" | "enforcement_in_force"
+>;
+
+/**
+ * Each location with its service types, activities and enforcement in force: three short queries
+ * by the rows' keys (a thousand at a time), rather than a subquery — or a lateral join, which the
+ * planner takes longer to plan than to run — for each row.
+ */
+async function withDetails<Row extends LocationBase>(
+  db: Db,
+  rows: readonly Row[],
+): Promise<
+  (Row & Pick<LocationRow, "service_types" | "activities" | "special_measures" | "enforcement_in_force">)[]
+> {
+  const types = new Map<string, string[]>();
+  const activities = new Map<string, string[]>();
+  const enforcement = new Map<string, { special: boolean; inForce: number }>();
+  for (let start = 0; start < rows.length; start += 1000) {
+    const batch = rows.slice(start, start + 1000);
+    const regulators = [...new Set(batch.map((row) => row.regulator_id))];
+    const ids = batch.map((row) => row.id);
+    const [typeRows, activityRows, enforcementRows] = await Promise.all([
+      db
+        .selectFrom("registration_service_types")
+        .select(["registration_id", "category_code"])
+        .where("regulator_id", "in", regulators)
+        .where("registration_id", "in", ids)
+        .orderBy("category_code")
+        .execute(),
+      db
+        .selectFrom("registration_activities")
+        .select(["registration_id", "activity_code"])
+        .where("regulator_id", "in", regulators)
+        .where("registration_id", "in", ids)
+        .orderBy("activity_code")
+        .execute(),
+      db
+        .selectFrom("enforcement_actions")
+        .select([
+          "registration_id",
+          sql<boolean>`bool_or(kind = 'special-measures')`.as("special"),
+          sql<number>`count(*)::int`.as("in_force"),
+        ])
+        .where("regulator_id", "in", regulators)
+        .where("registration_id", "in", ids)
+        .where("resolved_at", "is", null)
+        .groupBy("registration_id")
+        .execute(),
+    ]);
+    for (const row of typeRows)
+      types.set(row.registration_id, [...(types.get(row.registration_id) ?? []), row.category_code]);
+    for (const row of activityRows)
+      activities.set(row.registration_id, [
+        ...(activities.get(row.registration_id) ?? []),
+        row.activity_code,
+      ]);
+    for (const row of enforcementRows)
+      enforcement.set(row.registration_id, { special: row.special, inForce: row.in_force });
+  }
+  return rows.map((row) => ({
+    ...row,
+    service_types: types.get(row.id) ?? [],
+    activities: activities.get(row.id) ?? [],
+    special_measures: enforcement.get(row.id)?.special ?? false,
+    enforcement_in_force: enforcement.get(row.id)?.inForce ?? 0,
+  }));
 }
 
 function registrationsFrom(db: Db) {
   return db.selectFrom("registrations as r");
 }
 
-export function findLocation(db: Db, id: string): Promise<LocationRow | undefined> {
-  return locations(db).where("r.id", "=", id).executeTakeFirst() as Promise<LocationRow | undefined>;
+export async function findLocation(db: Db, id: string): Promise<LocationRow | undefined> {
+  const row = (await locations(db).where("r.id", "=", id).executeTakeFirst()) as LocationBase | undefined;
+  return row ? (await withDetails(db, [row]))[0] : undefined;
 }
 
 export interface LocationFilter {
@@ -395,10 +423,10 @@ function filteredRegistrations<
 }
 
 /** Every location meeting the filter, by name (a regulator's or a provider's own: not for the public search). */
-export function findLocations(db: Db, filter: LocationFilter): Promise<LocationRow[]> {
+export async function findLocations(db: Db, filter: LocationFilter): Promise<LocationRow[]> {
   const q = filteredRegistrations(locations(db), filter);
-  if (!q) return Promise.resolve([]);
-  return q.orderBy("r.name").orderBy("r.id").execute() as Promise<LocationRow[]>;
+  if (!q) return [];
+  return withDetails(db, (await q.orderBy("r.name").orderBy("r.id").execute()) as LocationBase[]);
 }
 
 /** Where a page of Find a service starts: after the row with this key, or (going back) before it. */
@@ -446,8 +474,8 @@ export async function findLocationsPage(
     .orderBy(sql`p.current_rating_rank`, direction)
     .orderBy(sql`p.sort_name`, direction)
     .orderBy(sql`p.id`, direction)
-    .execute()) as unknown as RankedLocationRow[];
-  return backwards ? rows.reverse() : rows;
+    .execute()) as unknown as (LocationBase & { current_rating_rank: number; sort_name: string })[];
+  return withDetails(db, backwards ? rows.reverse() : rows);
 }
 
 /** How many locations meet the filter, counted up to `cap`. */
@@ -457,10 +485,14 @@ export function countLocations(db: Db, filter: LocationFilter, cap: number): Pro
 }
 
 /** Locations after `after` in id order: the open-data register, page by page. */
-export function locationsAfter(db: Db, after: string | undefined, limit: number): Promise<LocationRow[]> {
+export async function locationsAfter(
+  db: Db,
+  after: string | undefined,
+  limit: number,
+): Promise<LocationRow[]> {
   let q = locations(db).where("r.status", "<>", "applied").where("r.status", "<>", "refused");
   if (after) q = q.where("r.id", ">", after);
-  return q.orderBy("r.id").limit(limit).execute() as Promise<LocationRow[]>;
+  return withDetails(db, (await q.orderBy("r.id").limit(limit).execute()) as LocationBase[]);
 }
 
 export async function hasRegistrationFor(db: Db, organisationId: string, activity: string): Promise<boolean> {
