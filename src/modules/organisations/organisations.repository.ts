@@ -552,7 +552,12 @@ export async function directoryCounts(
     area: sql`select 'area', a.area_code, count(*) from m
       join organisation_areas a on a.organisation_id = m.id group by a.area_code`,
   };
-  const parts = [sql`select 'total', '', count(*) from m`, ...facets.map((facet) => counted[facet])];
+  // The facets are counted only when the matches are fewer than the limit: beyond it, no one is shown them.
+  const within = upTo === undefined ? sql`true` : sql`(select count(*) from m) < ${upTo}`;
+  const parts = [
+    sql`select 'total', '', count(*) from m`,
+    ...facets.map((facet) => sql`select * from (${counted[facet]}) as f where ${within}`),
+  ];
   const { rows } = await sql<{ facet: string; value: string; count: string }>`
     with m as materialized (${matched})
     select q.facet, q.value, q.count from (${sql.join(parts, sql` union all `)}) as q (facet, value, count)`.execute(
