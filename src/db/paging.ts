@@ -2,7 +2,7 @@
  * Bulk reads page by key: each page is a short query ordered by a unique key, continuing after the
  * last key seen. PGlite cannot stream, and long work must never hold one query open.
  */
-import { type SelectQueryBuilder, sql } from "kysely";
+import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import { ValidationError } from "../lib/errors.ts";
 import { msg } from "../lib/messages.ts";
 import type { Db } from "./database.ts";
@@ -91,4 +91,41 @@ export function decodeKey(
     return values as KeyValue[];
   const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
   throw new ValidationError(message, [{ field, message }]);
+}
+
+/** How many of a search's matches have each value of a facet (a filter's values). */
+export type FacetCounts = { value: string; count: number }[];
+
+/**
+ * In one query: how many rows `matched` finds — all of them, or up to `upTo` (beyond which the
+ * count says `upTo` and nothing more is counted) — and, over those same rows, the counts of each
+ * facet asked for. `groups` says how to count each facet: SQL selecting (value, count) from `m`,
+ * the matches (e.g. `select m.sector, count(*) from m group by m.sector`). The matches are found
+ * once, first, through the search's indexes; the facets are counted only when the matches are
+ * within the limit — beyond it, no one is shown them.
+ */
+export async function countMatches<Facet extends string>(
+  db: Db,
+  matched: Expression<unknown>,
+  groups: Record<Facet, RawBuilder<unknown>>,
+  facets: readonly Facet[],
+  upTo?: number,
+): Promise<{ matched: number; facets: Partial<Record<Facet, FacetCounts>> }> {
+  const within = upTo === undefined ? sql`true` : sql`(select count(*) from m) < ${upTo}`;
+  const parts = [
+    sql`select 'total', '', count(*) from m`,
+    ...facets.map((facet) => sql`select ${sql.lit(facet)}, g.* from (${groups[facet]}) as g where ${within}`),
+  ];
+  const { rows } = await sql<{ facet: string; value: string; count: string }>`
+    with m as materialized (${matched})
+    select q.facet, q.value, q.count from (${sql.join(parts, sql` union all `)}) as q (facet, value, count)`.execute(
+    db,
+  );
+  const result = { matched: 0, facets: {} as Partial<Record<Facet, FacetCounts>> };
+  for (const facet of facets) result.facets[facet] = [];
+  for (const row of rows) {
+    if (row.facet === "total") result.matched = Number(row.count);
+    else result.facets[row.facet as Facet]?.push({ value: row.value, count: Number(row.count) });
+  }
+  return result;
 }

@@ -11,7 +11,7 @@
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import type { Database, Db, Trx } from "../../db/database.ts";
-import { countUpTo, type Total } from "../../db/paging.ts";
+import { countMatches, countUpTo, type FacetCounts, type Total } from "../../db/paging.ts";
 import { matchesText } from "../../db/text-search.ts";
 import type { NewSavedSearch, SavedSearch, SavedSearchesTable } from "./opportunities.table.ts";
 
@@ -173,30 +173,21 @@ export async function tenderCounts(
 ): Promise<{ matched: number; facets: Partial<Record<Facet, Map<string, number>>> }> {
   let matched = filtered(db, filters, now).select(["p.category_code", "p.area_code"]);
   if (upTo !== undefined) matched = matched.limit(upTo);
-  const counted = {
-    category: sql`select 'category', m.category_code, count(*) from m group by m.category_code`,
-    area: sql`select 'area', m.area_code, count(*) from m group by m.area_code`,
-  };
-  // The facets are counted only when the matches are fewer than the limit: beyond it, no one is shown them.
-  const within = upTo === undefined ? sql`true` : sql`(select count(*) from m) < ${upTo}`;
-  const parts = [
-    sql`select 'total', '', count(*) from m`,
-    ...facets.map((facet) => sql`select * from (${counted[facet]}) as f where ${within}`),
-  ];
-  const { rows } = await sql<{ facet: string; value: string; count: string }>`
-    with m as materialized (${matched})
-    select q.facet, q.value, q.count from (${sql.join(parts, sql` union all `)}) as q (facet, value, count)`.execute(
+  const counted = await countMatches(
     db,
+    matched,
+    {
+      category: sql`select m.category_code, count(*) from m group by m.category_code`,
+      area: sql`select m.area_code, count(*) from m group by m.area_code`,
+    },
+    facets,
+    upTo,
   );
-  const result: { matched: number; facets: Partial<Record<Facet, Map<string, number>>> } = {
-    matched: 0,
-    facets: Object.fromEntries(facets.map((facet) => [facet, new Map<string, number>()])),
+  const byValue = (values: FacetCounts | undefined) => new Map(values?.map((row) => [row.value, row.count]));
+  return {
+    matched: counted.matched,
+    facets: Object.fromEntries(facets.map((facet) => [facet, byValue(counted.facets[facet])])),
   };
-  for (const row of rows) {
-    if (row.facet === "total") result.matched = Number(row.count);
-    else result.facets[row.facet as Facet]?.set(row.value, Number(row.count));
-  }
-  return result;
 }
 
 /** A tender (any status) with the names the alerts show, or undefined. */

@@ -308,7 +308,7 @@ const keptOpenFigures = keptFor<Db, OpenFigures>(OPEN_FIGURES_MAX_AGE_MS);
 function openFigures(ctx: Ctx): Promise<Kept<OpenFigures>> {
   const now = ctx.clock.now();
   return keptOpenFigures.get(ctx.db, now, async () => {
-    const counted = await repo.tenderCounts(ctx.db, filtersOf(NO_CRITERIA), now, ["category", "area"]);
+    const counted = await repo.tenderCounts(ctx.db, filtersOf(ANY), now, ["category", "area"]);
     return {
       total: counted.matched,
       category: counted.facets.category ?? new Map(),
@@ -316,19 +316,6 @@ function openFigures(ctx: Ctx): Promise<Kept<OpenFigures>> {
     };
   });
 }
-
-/** A search with no filter: open tenders of every kind. */
-const NO_CRITERIA: Criteria = {
-  keywords: "",
-  categories: [],
-  areas: [],
-  minValue: null,
-  maxValue: null,
-  deadlineFrom: null,
-  deadlineTo: null,
-  reservedOnly: false,
-  includeClosed: false,
-};
 
 /** One page of the published tenders the search finds (see the file's comment for the order). */
 export async function searchOpportunities(

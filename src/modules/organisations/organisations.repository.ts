@@ -6,7 +6,7 @@
  */
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { Database, Db, Trx } from "../../db/database.ts";
-import { countUpTo, type Total } from "../../db/paging.ts";
+import { countMatches, countUpTo, type FacetCounts, type Total } from "../../db/paging.ts";
 import { matchesText } from "../../db/text-search.ts";
 import type {
   MutualEvidenceRow,
@@ -528,7 +528,7 @@ export function countOrganisations(
   return countUpTo(db, filtered(db, filters, except), cap);
 }
 
-export type FacetValues = { value: string; count: number }[];
+export type FacetValues = FacetCounts;
 
 /**
  * In one query, how many organisations the filters match — all of them, or up to `upTo` (beyond
@@ -544,32 +544,20 @@ export async function directoryCounts(
 ): Promise<{ matched: number; facets: Partial<Record<Facet, FacetValues>> }> {
   let matched = filtered(db, filters).select(["o.id", effectiveSector.as("sector"), "o.size_band"]);
   if (upTo !== undefined) matched = matched.limit(upTo);
-  const counted = {
-    sector: sql`select 'sector', m.sector, count(*) from m group by m.sector`,
-    sizeBand: sql`select 'sizeBand', m.size_band, count(*) from m group by m.size_band`,
-    category: sql`select 'category', c.category_code, count(*) from m
-      join organisation_categories c on c.organisation_id = m.id group by c.category_code`,
-    area: sql`select 'area', a.area_code, count(*) from m
-      join organisation_areas a on a.organisation_id = m.id group by a.area_code`,
-  };
-  // The facets are counted only when the matches are fewer than the limit: beyond it, no one is shown them.
-  const within = upTo === undefined ? sql`true` : sql`(select count(*) from m) < ${upTo}`;
-  const parts = [
-    sql`select 'total', '', count(*) from m`,
-    ...facets.map((facet) => sql`select * from (${counted[facet]}) as f where ${within}`),
-  ];
-  const { rows } = await sql<{ facet: string; value: string; count: string }>`
-    with m as materialized (${matched})
-    select q.facet, q.value, q.count from (${sql.join(parts, sql` union all `)}) as q (facet, value, count)`.execute(
+  return countMatches(
     db,
+    matched,
+    {
+      sector: sql`select m.sector, count(*) from m group by m.sector`,
+      sizeBand: sql`select m.size_band, count(*) from m group by m.size_band`,
+      category: sql`select c.category_code, count(*) from m
+        join organisation_categories c on c.organisation_id = m.id group by c.category_code`,
+      area: sql`select a.area_code, count(*) from m
+        join organisation_areas a on a.organisation_id = m.id group by a.area_code`,
+    },
+    facets,
+    upTo,
   );
-  const result: { matched: number; facets: Partial<Record<Facet, FacetValues>> } = { matched: 0, facets: {} };
-  for (const facet of facets) result.facets[facet] = [];
-  for (const row of rows) {
-    if (row.facet === "total") result.matched = Number(row.count);
-    else result.facets[row.facet as Facet]?.push({ value: row.value, count: Number(row.count) });
-  }
-  return result;
 }
 
 /** The names of these organisations (those that exist). */
