@@ -20,7 +20,7 @@
 import { createHash, createSecretKey } from "node:crypto";
 import type { Insertable } from "kysely";
 import type { Database } from "../../../db/database.ts";
-import { addDays, addMonths, londonDate } from "../../../lib/london-time.ts";
+import { addDays, addMonths, londonDate, longDate } from "../../../lib/london-time.ts";
 import { msg } from "../../../lib/messages.ts";
 import { formatMoney, type Pence } from "../../../lib/money.ts";
 import { standstillEnds } from "../../../lib/working-days.ts";
@@ -395,7 +395,8 @@ export function tenderAt(ctx: TenderContext, ordinal: number): TenderRows {
     : `${subject}: ${areaName} ${startsOn.slice(0, 4)}`;
   const authorityName = ctx.authorityNames.get(authority.id) ?? authority.slug;
   const does = CATEGORY_WORDS[category]?.does ?? "services";
-  const description = `${authorityName} is looking for ${does} in ${where}, for ${termMonths / 12 >= 1 ? `${termMonths / 12} years` : `${termMonths} months`} from ${startsOn.slice(0, 7)}. ${r.pick(MORE)}`;
+  const term = termMonths === 12 ? "a year" : `${termMonths / 12} years`;
+  const description = `${authorityName} is looking for ${does} in ${where}, for ${term} from ${longDate(startsOn).replace(/^1 /, "")}. ${r.pick(MORE)}`;
   const tupe = r.chance(0.4);
   const tupeStaff = tupe ? r.int(5, 200) : null;
   const scaleMax = r.chance(0.8) ? 10 : 5;
