@@ -99,7 +99,10 @@ export interface ScaleResult {
   generatedAt: Date;
   first: KindCounts;
   planned: KindCounts;
-  /** Rows the run added to each table (for a resumed run, counting what it had added before). */
+  /**
+   * Rows the run added to each table (for a resumed run, counting the batches it had added before;
+   * the authorities' staff and services, made once for every run, only as far as this call made them).
+   */
   added: Record<string, number>;
   /** Empty when not checked. */
   invariants: InvariantResult[];
