@@ -18,8 +18,8 @@
  *   foreign key and trigger applying; the same SQL on PGlite and PostgreSQL. No notification or
  *   email is made for the made-up rows; the audit trail records the scale-up itself, on the platform's
  *   chain and on each authority's whose data grew.
- * - Checked: the invariants the services keep (invariants.ts) are checked at the end, then the
- *   planner's statistics refreshed (`ANALYZE`).
+ * - Checked: at the end the planner's statistics are refreshed (`ANALYZE`), then the invariants
+ *   the services keep (invariants.ts) checked.
  * - Demo mode only: refused unless the database was created for a demonstration and its demo seeds
  *   have run.
  */
