@@ -52,8 +52,3 @@ export function idRange(kind: Kind): { first: string; last: string } {
   const middle = `${PREFIX}-${KIND[kind].toString(16).padStart(4, "0")}-7000-8000-`;
   return { first: `${middle}000000000000`, last: `${middle}ffffffffffff` };
 }
-
-/** Whether an id is one the scale-up made. */
-export function isScaleId(id: string): boolean {
-  return id.startsWith(`${PREFIX}-`);
-}

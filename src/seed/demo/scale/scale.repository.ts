@@ -29,6 +29,11 @@ export async function insertRows(
   return Number(result.numAffectedRows ?? 0n);
 }
 
+/** Refreshes the planner's statistics of these tables (and makes it plan their queries again). */
+export async function analyze(db: Db, tables: readonly (keyof Database)[]): Promise<void> {
+  if (tables.length > 0) await sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}`.execute(db);
+}
+
 /** Whether a row with this id is in the table: a batch already added by an interrupted run. */
 export async function hasId(
   db: Db,

@@ -147,6 +147,37 @@ describe("growing the demo data", () => {
     }
   });
 
+  it("resumes a run that was interrupted, adding only what it had not committed", async () => {
+    const other = await createTestDatabase({ seededAt: DEMO_SEEDED_AT });
+    try {
+      const options = {
+        factor: FACTOR,
+        seed: "test",
+        clock: fixedClock(DEMO_SEEDED_AT),
+        keys,
+        analyze: false,
+      };
+      await expect(
+        scaleDemo(other.db, {
+          ...options,
+          onProgress: (progress) => {
+            if (progress.phase === "locations") throw new Error("Interrupted");
+          },
+        }),
+      ).rejects.toThrow("Interrupted");
+      expect(await rowCount(other.db, "tenders")).toBeLessThan(45);
+      const resumed = await scaleDemo(other.db, options);
+      expect(resumed.status).toBe("resumed");
+      // All its batches' rows, as if it had not stopped (the authorities' staff and services, made
+      // once for every run, were made before it stopped).
+      const { users: _users, role_grants: _grants, services: _services, ...batches } = result.added;
+      expect(resumed.added).toMatchObject(batches);
+      expect(resumed.invariants.filter((i) => !i.ok)).toEqual([]);
+    } finally {
+      await other.destroy();
+    }
+  });
+
   it("shows the new rows in the directory, Find a service and Opportunities", async () => {
     const db = t.deps.db;
     const organisation = await db

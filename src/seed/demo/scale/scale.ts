@@ -18,8 +18,8 @@
  *   foreign key and trigger applying; the same SQL on PGlite and PostgreSQL. No notification or
  *   email is made for the made-up rows; the audit trail records the scale-up itself, on the platform's
  *   chain and on each authority's whose data grew.
- * - Checked: the invariants the services keep (invariants.ts) are checked at the end, then the
- *   planner's statistics refreshed (`ANALYZE`).
+ * - Checked: at the end the planner's statistics are refreshed (`ANALYZE`), then the invariants
+ *   the services keep (invariants.ts) checked.
  * - Demo mode only: refused unless the database was created for a demonstration and its demo seeds
  *   have run.
  */
@@ -45,7 +45,14 @@ import { type LocationPlan, type LocationRows, locationAt, SCALE_REGULATOR } fro
 import { after, DAY, type ScaleRun, YEAR } from "./run.ts";
 import * as repo from "./scale.repository.ts";
 import type { KindCounts } from "./scale.table.ts";
-import { type SealingPair, TENDER_TABLES, type TenderContext, type TenderRows, tenderAt } from "./tenders.ts";
+import {
+  providersByCategory,
+  type SealingPair,
+  TENDER_TABLES,
+  type TenderContext,
+  type TenderRows,
+  tenderAt,
+} from "./tenders.ts";
 
 /** What factor 1 adds. */
 export const PER_FACTOR: Readonly<KindCounts> = { organisations: 1000, locations: 250, tenders: 4500 };
@@ -92,7 +99,10 @@ export interface ScaleResult {
   generatedAt: Date;
   first: KindCounts;
   planned: KindCounts;
-  /** Rows the run added to each table (for a resumed run, counting what it had added before). */
+  /**
+   * Rows the run added to each table (for a resumed run, counting the batches it had added before;
+   * the authorities' staff and services, made once for every run, only as far as this call made them).
+   */
   added: Record<string, number>;
   /** Empty when not checked. */
   invariants: InvariantResult[];
@@ -189,9 +199,15 @@ function merge<T extends object>(into: T, from: T): void {
     (into[key] as unknown[]).push(...list);
 }
 
+const isPowerOf4 = (n: number) => n >= 1 && Number.isInteger(Math.log2(n) / 2);
+
+/** Lets the event loop run: a write in flight to a PostgreSQL server goes on meanwhile. */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Runs the batches of one kind: each makes its rows from its ordinals and writes them in one
- * transaction, unless an interrupted run wrote it already (its first row is there).
+ * transaction, unless an interrupted run wrote it already (its first row is there). A batch is made
+ * while the one before it is written: on a PostgreSQL server the two go on at once.
  */
 async function inBatches<R extends object>(
   db: Db,
@@ -204,6 +220,7 @@ async function inBatches<R extends object>(
   onProgress: ScaleOptions["onProgress"],
 ): Promise<void> {
   onProgress?.({ phase: kind.phase, done: 0, total });
+  let writing: Promise<void> = Promise.resolve();
   for (let start = 0; start < total; start += kind.size) {
     const end = Math.min(total, start + kind.size);
     const written = await repo.hasId(db, kind.table, scaleId(kind.id, firstOrdinal + start));
@@ -212,13 +229,23 @@ async function inBatches<R extends object>(
       const rows = make(firstOrdinal + i);
       if (batch) merge(batch, rows);
       else batch = rows;
+      if (i % 2 === 1) await breathe();
     }
-    if (batch) {
-      if (!written) await writeBatch(db, tables, batch as Partial<Record<keyof Database, readonly object[]>>);
-      count(added, batch as Partial<Record<keyof Database, readonly object[]>>);
-    }
-    onProgress?.({ phase: kind.phase, done: end, total });
+    await writing;
+    const rows = (batch ?? {}) as Partial<Record<keyof Database, readonly object[]>>;
+    count(added, rows);
+    const first = start === 0;
+    writing = (written ? Promise.resolve() : writeBatch(db, tables, rows)).then(async () => {
+      // The statistics of the tables growing, at the 1st, 4th, 16th… batch: PostgreSQL plans each
+      // foreign key's check once, for the table as it then was; planned for the demo's few rows it
+      // scans the whole table, every row, and the load slows as the square of its size.
+      if (first || isPowerOf4(start / kind.size + 1)) await repo.analyze(db, tables);
+      onProgress?.({ phase: kind.phase, done: end, total });
+    });
+    // Its failure is thrown where it is awaited (before the next batch is written), not as unhandled.
+    writing.catch(() => undefined);
   }
+  await writing;
 }
 
 /** Grows the demo data by `factor` (see the file's comment). */
@@ -355,17 +382,19 @@ export async function scaleDemo(db: Db, options: ScaleOptions): Promise<ScaleRes
   );
 
   // Tenders, bid for by the run's organisations.
-  const byId = new Map(organisations.map((o) => [o.id, o]));
   const byCategory = new Map<string, OrganisationPlan[]>();
   for (const o of organisations)
-    for (const c of o.categories) byCategory.set(c, [...(byCategory.get(c) ?? []), o]);
-  const registered = new Map<string, { organisation: OrganisationPlan; location: LocationPlan }[]>();
-  for (const location of locations)
-    for (const activity of location.activities) {
-      const organisation = byId.get(location.organisationId);
-      if (organisation)
-        registered.set(activity, [...(registered.get(activity) ?? []), { organisation, location }]);
+    for (const c of o.categories) {
+      const list = byCategory.get(c);
+      if (list) list.push(o);
+      else byCategory.set(c, [o]);
     }
+  const locationsOf = new Map<string, LocationPlan[]>();
+  for (const location of locations) {
+    const list = locationsOf.get(location.organisationId);
+    if (list) list.push(location);
+    else locationsOf.set(location.organisationId, [location]);
+  }
   const sealing: SealingPair[] = Array.from({ length: SEALING_PAIRS }, () => {
     const pair = newSealingKeyPair();
     return { ...pair, seal: bulkSealer(pair.publicKey) };
@@ -378,7 +407,8 @@ export async function scaleDemo(db: Db, options: ScaleOptions): Promise<ScaleRes
     areaNames: await repo.areaNames(db),
     byCategory,
     organisations,
-    registered,
+    locationsOf,
+    providers: providersByCategory(organisations, locationsOf),
   };
   const perAuthority = new Map<string, { tenders: number; awards: number; contracts: number }>();
   await timed("tenders", () =>

@@ -20,7 +20,7 @@
 import { createHash, createSecretKey } from "node:crypto";
 import type { Insertable } from "kysely";
 import type { Database } from "../../../db/database.ts";
-import { addDays, addMonths, londonDate } from "../../../lib/london-time.ts";
+import { addDays, addMonths, londonDate, longDate } from "../../../lib/london-time.ts";
 import { msg } from "../../../lib/messages.ts";
 import { formatMoney, type Pence } from "../../../lib/money.ts";
 import { standstillEnds } from "../../../lib/working-days.ts";
@@ -143,8 +143,28 @@ export interface TenderContext {
   /** The run's organisations that work in each category, and all of them. */
   byCategory: ReadonlyMap<string, readonly OrganisationPlan[]>;
   organisations: readonly OrganisationPlan[];
-  /** The run's providers registered for each regulated activity, with their locations. */
-  registered: ReadonlyMap<string, readonly { organisation: OrganisationPlan; location: LocationPlan }[]>;
+  /** The run's locations, by the organisation that runs them. */
+  locationsOf: ReadonlyMap<string, readonly LocationPlan[]>;
+  /** For each care category, the run's organisations registered for an activity it needs. */
+  providers: ReadonlyMap<string, readonly OrganisationPlan[]>;
+}
+
+/** For each care category, the organisations running a location registered for an activity it needs. */
+export function providersByCategory(
+  organisations: readonly OrganisationPlan[],
+  locationsOf: ReadonlyMap<string, readonly LocationPlan[]>,
+): Map<string, OrganisationPlan[]> {
+  const providers = new Map<string, OrganisationPlan[]>();
+  for (const [category, activities] of Object.entries(ACTIVITIES_FOR)) {
+    const list: OrganisationPlan[] = [];
+    for (const organisation of organisations)
+      if (
+        (locationsOf.get(organisation.id) ?? []).some((l) => l.activities.some((a) => activities.includes(a)))
+      )
+        list.push(organisation);
+    providers.set(category, list);
+  }
+  return providers;
 }
 
 export interface SealingPair {
@@ -375,7 +395,8 @@ export function tenderAt(ctx: TenderContext, ordinal: number): TenderRows {
     : `${subject}: ${areaName} ${startsOn.slice(0, 4)}`;
   const authorityName = ctx.authorityNames.get(authority.id) ?? authority.slug;
   const does = CATEGORY_WORDS[category]?.does ?? "services";
-  const description = `${authorityName} is looking for ${does} in ${where}, for ${termMonths / 12 >= 1 ? `${termMonths / 12} years` : `${termMonths} months`} from ${startsOn.slice(0, 7)}. ${r.pick(MORE)}`;
+  const term = termMonths === 12 ? "a year" : `${termMonths / 12} years`;
+  const description = `${authorityName} is looking for ${does} in ${where}, for ${term} from ${longDate(startsOn).replace(/^1 /, "")}. ${r.pick(MORE)}`;
   const tupe = r.chance(0.4);
   const tupeStaff = tupe ? r.int(5, 200) : null;
   const scaleMax = r.chance(0.8) ? 10 : 5;
@@ -924,9 +945,7 @@ function biddersOf(
           [6, 8],
         ]);
   if (wanted === 0) return [];
-  const registered = (ACTIVITIES_FOR[category] ?? [])
-    .flatMap((a) => ctx.registered.get(a) ?? [])
-    .map((x) => x.organisation);
+  const registered = ctx.providers.get(category) ?? [];
   const inCategory = ctx.byCategory.get(category) ?? [];
   const pool =
     registered.length > 0 && r.chance(0.7)
@@ -954,10 +973,9 @@ function regulatedActivity(
   winner: OrganisationPlan,
   awarded: Date,
 ): string | null {
+  const locations = ctx.locationsOf.get(winner.id) ?? [];
   const held = (ACTIVITIES_FOR[category] ?? []).filter((activity) =>
-    (ctx.registered.get(activity) ?? []).some(
-      (x) => x.organisation.id === winner.id && x.location.registeredNow && x.location.registeredAt < awarded,
-    ),
+    locations.some((l) => l.registeredNow && l.registeredAt < awarded && l.activities.includes(activity)),
   );
   return held.length > 0 && r.chance(0.9) ? r.pick(held) : null;
 }

@@ -510,8 +510,6 @@ export const TENDER_SUBJECTS: Readonly<Record<string, readonly string[]>> = {
   "it-services": ["Case management system", "Website hosting and support", "Digital services partner"],
 };
 
-export const TENDER_FORMS = ["", " framework", " contract", " service", " (lot-free)", " pilot"] as const;
-
 export const INSPECTORS = [
   "A. Inspector",
   "B. Inspector",
