@@ -207,7 +207,15 @@ async function load(url: string, connections: number, seconds = SECONDS): Promis
 
 /** Every route on one database at one factor, and the bare route beside it. */
 export async function measure(kind: "pglite" | "postgres", factor: number): Promise<Measured> {
-  const env = await databaseFor(kind, factor);
+  return measureOn(kind, factor, await databaseFor(kind, factor));
+}
+
+/** Every route of a server on the database `env` names (grown to `factor`), beside the bare route. */
+export async function measureOn(
+  kind: "pglite" | "postgres",
+  factor: number,
+  env: Record<string, string>,
+): Promise<Measured> {
   const port = await freePort();
   const barePort = await freePort();
   const server = await startProcess(
