@@ -53,3 +53,29 @@ export const Strings = <const T extends readonly string[]>(values: T): TEnum<[..
 
 /** Routes under `/api/v1/authorities/:authorityId`. */
 export const AuthorityParams = Type.Object({ authorityId: Uuid });
+
+/**
+ * The query of a list read a page at a time by key (`src/db/paging.ts`): spread into a route's
+ * querystring schema.
+ */
+export const PageKeyQuery = {
+  after: Type.Optional(
+    Type.String({ maxLength: 400, description: "The page after this key: a previous answer's `next`" }),
+  ),
+  before: Type.Optional(
+    Type.String({ maxLength: 400, description: "The page before this key: a previous answer's `previous`" }),
+  ),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+};
+
+/** What an answer of such a list says of its size and the pages either side: spread into its schema. */
+export const PageKeyResponse = {
+  total: Type.Integer({ description: "How many match (see totalIsAtLeast)" }),
+  totalIsAtLeast: Type.Boolean({
+    description: "True when more match than total says: counting stops at 1,000",
+  }),
+  next: Nullable(Type.String({ description: "Pass as `after` for the next page; null on the last page" })),
+  previous: Nullable(
+    Type.String({ description: "Pass as `before` for the previous page; null on the first page" }),
+  ),
+};

@@ -5,7 +5,7 @@
  * identifiers per scheme, postcodes, websites, known area and category codes — in the service.
  */
 import { type Static, Type } from "typebox";
-import { Nullable, Uuid } from "../../http/schemas.ts";
+import { Nullable, PageKeyQuery, PageKeyResponse, Uuid } from "../../http/schemas.ts";
 import { IDENTIFIER_SCHEMES } from "./identifiers.ts";
 import { LIMITS } from "./organisations.service.ts";
 import { PROFIT_MODELS, RELATIONSHIP_KINDS, SECTORS, SIZE_BANDS } from "./organisations.table.ts";
@@ -100,16 +100,7 @@ export const DirectoryQuery = Type.Object(
     sizeBand: repeatable(Type.String({ maxLength: 10 }), "Size bands: micro, small, medium, large"),
     category: repeatable(Type.String({ maxLength: 60 }), "Service category codes"),
     area: repeatable(Type.String({ maxLength: 9 }), "GSS codes of areas served"),
-    after: Type.Optional(
-      Type.String({ maxLength: 400, description: "The page after this key: a previous answer's `next`" }),
-    ),
-    before: Type.Optional(
-      Type.String({
-        maxLength: 400,
-        description: "The page before this key: a previous answer's `previous`",
-      }),
-    ),
-    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    ...PageKeyQuery,
   },
   { additionalProperties: false },
 );
@@ -138,15 +129,8 @@ const FacetCounts = Nullable(
 
 export const DirectoryResponse = Type.Object({
   results: Type.Array(OrganisationSummary, { description: "A page of results, in name order" }),
-  total: Type.Integer({ description: "How many organisations match (see totalIsAtLeast)" }),
-  totalIsAtLeast: Type.Boolean({
-    description: "True when more match than total says: counting stops at 1,000 for a search",
-  }),
+  ...PageKeyResponse,
   pageSize: Type.Integer(),
-  next: Nullable(Type.String({ description: "Pass as `after` for the next page; null on the last page" })),
-  previous: Nullable(
-    Type.String({ description: "Pass as `before` for the previous page; null on the first page" }),
-  ),
   countedAt: Type.String({
     format: "date-time",
     description: "When the whole directory's figures (used when nothing narrows the search) were counted",

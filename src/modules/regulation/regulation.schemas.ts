@@ -5,7 +5,7 @@
  * Types and lengths here (400, every field at fault); ratings off the scale are refused here too.
  */
 import { type Static, Type } from "typebox";
-import { Instant, IsoDate, Nullable, Uuid } from "../../http/schemas.ts";
+import { Instant, IsoDate, Nullable, PageKeyQuery, PageKeyResponse, Uuid } from "../../http/schemas.ts";
 import { LIMITS } from "./regulation.service.ts";
 import {
   CAPACITY_UNITS,
@@ -81,16 +81,7 @@ export const RegisterQuery = Type.Object(
     areaCode: Type.Optional(Type.String({ maxLength: 20 })),
     postcodeDistrict: Type.Optional(Type.String({ maxLength: 10 })),
     rating: Type.Optional(Type.Enum([...RATINGS, "unrated"], { type: "string" })),
-    after: Type.Optional(
-      Type.String({ maxLength: 400, description: "The page after this key: a previous answer's `next`" }),
-    ),
-    before: Type.Optional(
-      Type.String({
-        maxLength: 400,
-        description: "The page before this key: a previous answer's `previous`",
-      }),
-    ),
-    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    ...PageKeyQuery,
   },
   { additionalProperties: false },
 );
@@ -98,14 +89,7 @@ export const RegisterResponse = Type.Object({
   locations: Type.Array(LocationResponse, {
     description: "A page of locations: best rated first, then by name",
   }),
-  total: Type.Integer({ description: "How many locations match (see totalIsAtLeast)" }),
-  totalIsAtLeast: Type.Boolean({
-    description: "True when more match than total says: counting stops at 1,000",
-  }),
-  next: Nullable(Type.String({ description: "Pass as `after` for the next page; null on the last page" })),
-  previous: Nullable(
-    Type.String({ description: "Pass as `before` for the previous page; null on the first page" }),
-  ),
+  ...PageKeyResponse,
 });
 
 export const RatingRecord = Type.Object({
