@@ -5,22 +5,10 @@
  * (`openps migrate` on a new one is tests/cli's): the server seeds it.
  */
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exited, startServer, waitForOutput } from "../support/spawn.ts";
+import { exited, freePort, startServer, waitForOutput } from "../support/spawn.ts";
 import { createTestDataDir } from "../support/test-db.ts";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let dataDir: string;
 let port: number;

@@ -396,18 +396,18 @@ export function narrowed(filters: DirectoryFilters, except?: Facet): boolean {
   );
 }
 
-/** The filters, except the one whose counts are being taken (so its other values stay countable). */
-function filtered(db: Db, filters: DirectoryFilters, except?: Facet): DirectoryQuery {
+/** The organisations the filters match. */
+function filtered(db: Db, filters: DirectoryFilters): DirectoryQuery {
   let query = base(db);
   const q = filters.q?.trim() ?? "";
   if (q !== "") query = query.where(matchesText(sql.ref("o.search"), q));
-  if (except !== "sector" && filters.sectors && filters.sectors.length > 0) {
+  if (filters.sectors && filters.sectors.length > 0) {
     query = query.where(sql<boolean>`${effectiveSector} in (${sql.join(filters.sectors)})`);
   }
-  if (except !== "sizeBand" && filters.sizeBands && filters.sizeBands.length > 0) {
+  if (filters.sizeBands && filters.sizeBands.length > 0) {
     query = query.where("o.size_band", "in", filters.sizeBands as SizeBand[]);
   }
-  if (except !== "category" && filters.categories && filters.categories.length > 0) {
+  if (filters.categories && filters.categories.length > 0) {
     const codes = filters.categories;
     query = query.where((eb: ExpressionBuilder<Database & { o: Database["organisations"] }, "o">) =>
       eb.exists(
@@ -419,7 +419,7 @@ function filtered(db: Db, filters: DirectoryFilters, except?: Facet): DirectoryQ
       ),
     );
   }
-  if (except !== "area" && filters.areas && filters.areas.length > 0) {
+  if (filters.areas && filters.areas.length > 0) {
     const codes = filters.areas;
     query = query.where((eb: ExpressionBuilder<Database & { o: Database["organisations"] }, "o">) =>
       eb.exists(
@@ -518,14 +518,9 @@ export async function searchOrganisations(
   return backwards ? rows.reverse() : rows;
 }
 
-/** How many organisations the filters (but `except`) match, counted up to `cap`. */
-export function countOrganisations(
-  db: Db,
-  filters: DirectoryFilters,
-  cap: number,
-  except?: Facet,
-): Promise<Total> {
-  return countUpTo(db, filtered(db, filters, except), cap);
+/** How many organisations the filters match, counted up to `cap`. */
+export function countOrganisations(db: Db, filters: DirectoryFilters, cap: number): Promise<Total> {
+  return countUpTo(db, filtered(db, filters), cap);
 }
 
 export type FacetValues = FacetCounts;
