@@ -79,9 +79,6 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
     const mailer = config.smtp ? smtpMailer(config.smtp) : undefined;
     const secrets = loadAccountSecrets(config.dataDir);
     const deps = appDeps(config, database, clock, mailer);
-    // Master key rotation: data keys still wrapped under a previous key are rewrapped under the current one.
-    if (deps.tenderKeys)
-      await rewrapTenderKeys(systemCtx(database.db, clock, "key-rotation"), deps.tenderKeys);
     const app = await buildApp(deps);
     stopped = (error) => app.log.fatal({ err: error }, "the embedded database stopped: restart OpenPS");
     // Work that must happen later: notifications by email now; due-date work as modules add handlers.
@@ -99,6 +96,27 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
       },
     });
     jobs.start();
+    // Master key rotation: data keys still wrapped under a previous key are rewrapped under the
+    // current one, in the background (bids open under either key meanwhile); stopped at shutdown.
+    const rotation = new AbortController();
+    const rewrapping = deps.tenderKeys
+      ? rewrapTenderKeys(
+          systemCtx(database.db, clock, "key-rotation"),
+          deps.tenderKeys,
+          rotation.signal,
+        ).then(
+          ({ rewrapped, unavailable }) => {
+            if (rewrapped > 0)
+              app.log.info({ rewrapped }, "tenders' keys rewrapped under the current master key");
+            if (unavailable > 0)
+              app.log.warn(
+                { unavailable },
+                "tenders' keys are wrapped under a master key this deployment does not hold: their bids cannot be opened",
+              );
+          },
+          (error: unknown) => app.log.error({ err: error }, "rewrapping tenders' keys failed"),
+        )
+      : Promise.resolve();
     // The audit chains' heads, anchored outside the database at start, hourly and at shutdown.
     const anchor = () =>
       anchorAuditChains(database.db, config.dataDir, clock.now()).catch((error: unknown) =>
@@ -129,7 +147,9 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
         try {
           clearInterval(anchoring);
           clearInterval(analyzing);
+          rotation.abort();
           await app.close();
+          await rewrapping;
           await jobs.stop({ timeoutMs: 30_000 });
           await anchor();
           await mailer?.close();

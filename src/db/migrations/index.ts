@@ -30,6 +30,7 @@ import * as demoClock from "./2026-12-07-01-demo-clock.ts";
 import * as tenderSearch from "./2026-12-08-01-tender-search.ts";
 import * as demoScaleRuns from "./2026-12-09-01-demo-scale-runs.ts";
 import * as nationalScale from "./2026-12-09-02-national-scale.ts";
+import * as tenderKeysRotation from "./2026-12-10-01-tender-keys-rotation.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -60,4 +61,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-08-01-tender-search": tenderSearch,
   "2026-12-09-01-demo-scale-runs": demoScaleRuns,
   "2026-12-09-02-national-scale": nationalScale,
+  "2026-12-10-01-tender-keys-rotation": tenderKeysRotation,
 };

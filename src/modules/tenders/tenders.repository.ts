@@ -268,16 +268,33 @@ export function keysOf(db: Db, authorityId: string, tenderId: string) {
     .executeTakeFirst();
 }
 
-/** Up to `limit` tenders' keys wrapped under a master key other than `currentKeyId`, in key order. */
-export function keysNotUnder(db: Db, currentKeyId: string, limit: number) {
-  return db
+/**
+ * Up to `limit` tenders' keys wrapped under `masterKeyId`, in key order after `after` (a page by key
+ * on `tender_keys_master_key`).
+ */
+export function keysUnder(
+  db: Db,
+  masterKeyId: string,
+  after: { authority_id: string; tender_id: string } | null,
+  limit: number,
+) {
+  let query = db.selectFrom("tender_keys").selectAll().where("master_key_id", "=", masterKeyId);
+  if (after)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("authority_id", "tender_id"), ">", tuple(after.authority_id, after.tender_id)),
+    );
+  return query.orderBy("authority_id").orderBy("tender_id").limit(limit).execute();
+}
+
+/** How many tenders' keys each master key other than `currentKeyId` wraps. */
+export async function keysNotUnder(db: Db, currentKeyId: string): Promise<Map<string, number>> {
+  const rows = await db
     .selectFrom("tender_keys")
-    .selectAll()
+    .select(["master_key_id", (eb) => eb.fn.countAll<string>().as("keys")])
     .where("master_key_id", "<>", currentKeyId)
-    .orderBy("authority_id")
-    .orderBy("tender_id")
-    .limit(limit)
+    .groupBy("master_key_id")
     .execute();
+  return new Map(rows.map((r) => [r.master_key_id, Number(r.keys)]));
 }
 
 export async function rewrapKeys(

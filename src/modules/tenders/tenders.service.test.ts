@@ -778,4 +778,38 @@ describe("opening", () => {
       unavailable: 0,
     });
   });
+
+  it("a rewrap stops when aborted, goes on at the next start, and counts keys under a master key it lacks", async () => {
+    const newKey = Buffer.alloc(32, 3);
+    const rotated = tenderKeyringFromKeys(newKey, [Buffer.alloc(32, 2)]);
+    const total = (await t.db.selectFrom("tender_keys").select("tender_id").execute()).length;
+    const stop = new AbortController();
+    stop.abort();
+    expect(await rewrapTenderKeys(systemCtx(t.db, clock, "key-rotation"), rotated, stop.signal)).toEqual({
+      rewrapped: 0,
+      unavailable: 0,
+    });
+    // One tender's keys under a key no configuration holds (a database from another deployment).
+    const stray = await t.db
+      .selectFrom("tender_keys")
+      .select(["authority_id", "tender_id"])
+      .executeTakeFirstOrThrow();
+    await t.db
+      .updateTable("tender_keys")
+      .set({ master_key_id: "unknown-key" })
+      .where("authority_id", "=", stray.authority_id)
+      .where("tender_id", "=", stray.tender_id)
+      .execute();
+    expect(await rewrapTenderKeys(systemCtx(t.db, clock, "key-rotation"), rotated)).toEqual({
+      rewrapped: total - 1,
+      unavailable: 1,
+    });
+    const under = await t.db
+      .selectFrom("tender_keys")
+      .select("master_key_id")
+      .distinct()
+      .orderBy("master_key_id")
+      .execute();
+    expect(under.map((r) => r.master_key_id).sort()).toEqual([rotated.currentKeyId, "unknown-key"].sort());
+  });
 });
