@@ -17,13 +17,23 @@ export const MAX_SEARCH_TEXT = 200;
  * made into its queries once for the whole statement (each in a scalar subquery, which PostgreSQL
  * runs once): a prepared statement's generic plan would otherwise make them again for every row
  * it filters.
+ *
+ * With `rowByRow`, the same test is made on each row read rather than through the column's index:
+ * for a page read in another index's order (a name, a date) when the matches are known to be many,
+ * so that the next page's rows are near — where the index would find every match and sort them all
+ * (at national scale a common word matches tens of thousands of rows, and a search's text in a
+ * subquery hides from the planner how many).
  */
 export function matchesText(
   column: Expression<unknown>,
   text: string | Expression<string>,
+  options: { rowByRow?: boolean } = {},
 ): RawBuilder<SqlBool> {
   if (typeof text !== "string")
     return sql<SqlBool>`(${column} @@ websearch_to_tsquery('english', ${text}) or ${column} @@ prefix_tsquery(${text}))`;
   const words = text.slice(0, MAX_SEARCH_TEXT);
+  // The function behind `@@`, which no index serves: the planner keeps the walk it has chosen.
+  if (options.rowByRow)
+    return sql<SqlBool>`(ts_match_vq(${column}, (select websearch_to_tsquery('english', ${words}))) or ts_match_vq(${column}, (select prefix_tsquery(${words}))))`;
   return sql<SqlBool>`(${column} @@ (select websearch_to_tsquery('english', ${words})) or ${column} @@ (select prefix_tsquery(${words})))`;
 }

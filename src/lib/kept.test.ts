@@ -36,4 +36,20 @@ describe("keptFor", () => {
     await expect(figures.get(key, at(0), () => Promise.reject(new Error("once")))).rejects.toThrow("once");
     expect((await figures.get(key, at(0), count)).value).toBe(4);
   });
+
+  it("keeps figures by name within a key, up to so many names, the first counted going first", async () => {
+    const figures = keptFor<object, string>(60_000, { names: 2 });
+    const key = {};
+    let counts = 0;
+    const count = (name: string) => async () => `${name}${++counts}`;
+    expect((await figures.get(key, at(0), count("a"), "a")).value).toBe("a1");
+    expect((await figures.get(key, at(0), count("b"), "b")).value).toBe("b2");
+    expect((await figures.get(key, at(1), count("a"), "a")).value).toBe("a1");
+    // A third name: "a", counted first, goes.
+    expect((await figures.get(key, at(1), count("c"), "c")).value).toBe("c3");
+    expect((await figures.get(key, at(2), count("b"), "b")).value).toBe("b2");
+    expect((await figures.get(key, at(2), count("a"), "a")).value).toBe("a4");
+    figures.forget(key);
+    expect((await figures.get(key, at(3), count("c"), "c")).value).toBe("c5");
+  });
 });

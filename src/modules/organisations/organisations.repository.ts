@@ -396,11 +396,14 @@ export function narrowed(filters: DirectoryFilters, except?: Facet): boolean {
   );
 }
 
-/** The organisations the filters match. */
-function filtered(db: Db, filters: DirectoryFilters): DirectoryQuery {
+/**
+ * The organisations the filters match; with `walk`, the text tested on each row read (for a page
+ * read in name order when the matches are many: see `matchesText`).
+ */
+function filtered(db: Db, filters: DirectoryFilters, walk = false): DirectoryQuery {
   let query = base(db);
   const q = filters.q?.trim() ?? "";
-  if (q !== "") query = query.where(matchesText(sql.ref("o.search"), q));
+  if (q !== "") query = query.where(matchesText(sql.ref("o.search"), q, { rowByRow: walk }));
   if (filters.sectors && filters.sectors.length > 0) {
     query = query.where(sql<boolean>`${effectiveSector} in (${sql.join(filters.sectors)})`);
   }
@@ -490,7 +493,7 @@ export async function searchOrganisations(
   seek?: DirectorySeek,
   few?: number,
 ): Promise<DirectoryRow[]> {
-  let query = few === undefined ? filtered(db, filters) : fewMatched(db, filters, few);
+  let query = few === undefined ? filtered(db, filters, true) : fewMatched(db, filters, few);
   const backwards = seek?.direction === "before";
   if (seek) {
     const [name, id] = seek.key;

@@ -671,6 +671,45 @@ describe("searching the directory", () => {
     }
   });
 
+  it("keeps a search's counts a minute, and counts again at once when an organisation joins", async () => {
+    const first = await searchDirectory(as(null, s.db), { q: "kelderby" });
+    expect(first.total).toEqual({ count: 1, atLeast: false });
+    // A row the platform did not write (a restore, say): not counted until the minute is up.
+    const now = clock.now();
+    await s.db
+      .insertInto("organisations")
+      .values({
+        id: "01950000-0000-7000-8000-00000000c0de",
+        name: "Kelderby Swim",
+        sector: "charity",
+        size_band: "micro",
+        staff_headcount: null,
+        primary_identifier: null,
+        postcode: null,
+        description: "",
+        website: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    clock.set(new Date(clock.now().getTime() + 30_000));
+    const kept = await searchDirectory(as(null, s.db), { q: "kelderby" });
+    expect(kept.total.count).toBe(1);
+    expect(kept.countedAt).toEqual(first.countedAt);
+    clock.set(new Date(clock.now().getTime() + 30_000));
+    expect((await searchDirectory(as(null, s.db), { q: "kelderby" })).total.count).toBe(2);
+    // An organisation joining through the platform: counted at once.
+    await recordOrganisation(systemCtx(s.db, clock, "test"), {
+      name: "Kelderby Gym",
+      sector: "sme",
+      sizeBand: "micro",
+      description: "",
+      areas: [],
+      categories: [],
+    });
+    expect((await searchDirectory(as(null, s.db), { q: "kelderby" })).total.count).toBe(3);
+  });
+
   it("counts up to 1,000 matches and says 'more than' beyond; facets are not counted then", async () => {
     const counted = await searchDirectory(as(null, s.db), { q: "paging", pageSize: 5 });
     expect(counted.facets.sector).toBeDefined();

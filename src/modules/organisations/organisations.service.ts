@@ -251,7 +251,7 @@ export interface DirectoryResult {
   previous: string | undefined;
   /** Counts per value of each filter under the others; undefined where more than `COUNT_CAP` match. */
   facets: Record<repo.Facet, FacetValues | undefined>;
-  /** When the counts of the unfiltered directory were taken (they are kept a while). */
+  /** When the counts were taken: they are kept a while (the oldest of those shown). */
   countedAt: Date;
 }
 
@@ -262,6 +262,39 @@ interface DirectoryFigures {
 }
 
 const keptFigures = keptFor<Db, DirectoryFigures>(DIRECTORY_FIGURES_MAX_AGE_MS);
+
+type Counted = Awaited<ReturnType<typeof repo.directoryCounts>>;
+
+/**
+ * Searches' counts (up to `COUNT_CAP` matches, and their filters' counts), kept like the
+ * directory's figures and forgotten with them: a popular search — a common word matches tens of
+ * thousands of organisations at national scale — is counted once a minute, not on every view.
+ */
+const keptCounts = keptFor<Db, Counted>(DIRECTORY_FIGURES_MAX_AGE_MS, { names: 1000 });
+
+/** How many organisations `filters` match, and over them each of `facets`: kept a while (see above). */
+function countedFor(
+  ctx: Pick<Ctx, "db" | "clock">,
+  filters: repo.DirectoryFilters,
+  facets: readonly repo.Facet[],
+): Promise<Kept<Counted>> {
+  const { db } = ctx;
+  const sorted = (values: readonly string[] | undefined) => (values ? [...values].sort() : []);
+  const name = JSON.stringify([
+    filters.q ?? "",
+    sorted(filters.sectors),
+    sorted(filters.sizeBands),
+    sorted(filters.categories),
+    sorted(filters.areas),
+    facets,
+  ]);
+  return keptCounts.get(
+    db,
+    ctx.clock.now(),
+    () => repo.directoryCounts(db, filters, facets, COUNT_CAP + 1),
+    name,
+  );
+}
 
 /** The whole directory's figures, counted at most once every `DIRECTORY_FIGURES_MAX_AGE_MS`. Public. */
 export function directoryFigures(ctx: Pick<Ctx, "db" | "clock">): Promise<Kept<DirectoryFigures>> {
@@ -281,6 +314,7 @@ export function directoryFigures(ctx: Pick<Ctx, "db" | "clock">): Promise<Kept<D
 export async function changeDirectory<T>(db: Db, change: (trx: Trx) => Promise<T>): Promise<T> {
   const result = await transaction(db, change);
   keptFigures.forget(db);
+  keptCounts.forget(db);
   return result;
 }
 
@@ -313,10 +347,16 @@ export async function searchDirectory(ctx: Ctx, query: DirectoryQuery): Promise<
   const figures = await directoryFigures(ctx);
   const facets: Partial<Record<repo.Facet, FacetValues>> = {};
   let total: Total = { count: figures.value.total, atLeast: false };
+  let countedAt = figures.countedAt;
+  const counts = async (of: repo.DirectoryFilters, facetsOf: readonly repo.Facet[]) => {
+    const kept = await countedFor(ctx, of, facetsOf);
+    if (kept.countedAt < countedAt) countedAt = kept.countedAt;
+    return kept.value;
+  };
   if (repo.narrowed(filters)) {
     // The search's matches counted, and over them each facet the search leaves unfiltered: one query.
     const own = FACETS.filter((facet) => !isFiltered(filters, facet));
-    const counted = await repo.directoryCounts(db, filters, own, COUNT_CAP + 1);
+    const counted = await counts(filters, own);
     total =
       counted.matched > COUNT_CAP
         ? { count: COUNT_CAP, atLeast: true }
@@ -339,7 +379,7 @@ export async function searchDirectory(ctx: Ctx, query: DirectoryQuery): Promise<
         facets[facet] = figures.value.facets[facet];
         return;
       }
-      const counted = await repo.directoryCounts(db, withoutFilter(filters, facet), [facet], COUNT_CAP + 1);
+      const counted = await counts(withoutFilter(filters, facet), [facet]);
       if (counted.matched <= COUNT_CAP) facets[facet] = counted.facets[facet];
     }),
   ]);
@@ -360,7 +400,7 @@ export async function searchDirectory(ctx: Ctx, query: DirectoryQuery): Promise<
     next: hasNext && results.length > 0 ? keyOf(results[results.length - 1]) : undefined,
     previous: hasPrevious && results.length > 0 ? keyOf(results[0]) : undefined,
     facets: { sector, sizeBand, category, area },
-    countedAt: figures.countedAt,
+    countedAt,
   };
 }
 
