@@ -189,6 +189,19 @@ export function createViewEnvironment(): nunjucks.Environment {
     path.join(srcDir, "modules"),
     path.join(projectRoot, "node_modules", "govuk-frontend", "dist"),
   ]);
+  // The GOV.UK components import and include by relative name ("./template.njk"), which the loader
+  // resolves to a path on every call of every component: the same few answers, worked out once.
+  const resolved = new Map<string, string>();
+  const resolve = loader.resolve.bind(loader);
+  loader.resolve = (from: string, to: string) => {
+    const key = `${from}\0${to}`;
+    let name = resolved.get(key);
+    if (name === undefined) {
+      name = resolve(from, to);
+      resolved.set(key, name);
+    }
+    return name;
+  };
   const env = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false });
   const numbers = { en: new Intl.NumberFormat("en-GB"), cy: new Intl.NumberFormat("cy-GB") };
   env.addFilter("number", (value: unknown, locale: Locale = DEFAULT_LOCALE) =>

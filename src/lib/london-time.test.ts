@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   addDays,
@@ -79,6 +80,26 @@ describe("London time", () => {
     expect(dateTextIn("31 February 2027", "cy")).toBeNull();
     expect(dateTextIn("Carers on 1 May 2027", "cy")).toBeNull();
     expect(dateTextIn("the library", "cy")).toBeNull();
+  });
+
+  it("agrees with the time zone database at any instant from 1970 to 2100 (the offset kept by hour)", () => {
+    const format = new Intl.DateTimeFormat("en-CA", {
+      timeZone: "Europe/London",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Date.UTC(2100, 0, 1) }), (millis) => {
+        const at = new Date(millis);
+        const [date, time] = format.format(at).split(", ");
+        expect(londonParts(at)).toEqual({ date, time });
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("ends a London day at midnight London time", () => {

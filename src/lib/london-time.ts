@@ -31,22 +31,42 @@ interface WallClock {
 function wallClock(instant: Date | number): WallClock {
   const millis = typeof instant === "number" ? instant : instant.getTime();
   if (Number.isNaN(millis)) throw new RangeError("A London date needs a valid instant, not an Invalid Date");
-  const parts = Object.fromEntries(WALL_CLOCK.formatToParts(millis).map((p) => [p.type, p.value]));
+  const london = new Date(millis + offsetMs(millis));
   return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
+    year: london.getUTCFullYear(),
+    month: london.getUTCMonth() + 1,
+    day: london.getUTCDate(),
+    hour: london.getUTCHours(),
+    minute: london.getUTCMinutes(),
+    second: london.getUTCSeconds(),
   };
 }
 
+const HOUR_MS = 3_600_000;
+/** London's offset by UTC hour: the clocks change only on the hour (01:00 UTC), so an hour has one. */
+const offsets = new Map<number, number>();
+
 /** How far London's clocks are ahead of UTC at an instant: 0 (GMT) or one hour (BST). */
 function offsetMs(millis: number): number {
-  const w = wallClock(millis);
-  const asIfUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return asIfUtc - Math.floor(millis / 1000) * 1000;
+  const hour = Math.floor(millis / HOUR_MS);
+  let offset = offsets.get(hour);
+  if (offset === undefined) {
+    // Worked out once an hour from the time zone database (formatting is slow beside arithmetic).
+    const at = hour * HOUR_MS;
+    const parts = Object.fromEntries(WALL_CLOCK.formatToParts(at).map((p) => [p.type, p.value]));
+    const asIfUtc = Date.UTC(
+      Number(parts.year),
+      Number(parts.month) - 1,
+      Number(parts.day),
+      Number(parts.hour),
+      Number(parts.minute),
+      Number(parts.second),
+    );
+    offset = asIfUtc - at;
+    if (offsets.size >= 100_000) offsets.clear();
+    offsets.set(hour, offset);
+  }
+  return offset;
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
