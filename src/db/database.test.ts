@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase, testDatabaseUrl } from "../../tests/support/test-db.ts";
 import { analyzeTables } from "./analyze.ts";
 import { pageByKey } from "./paging.ts";
-import { RootHandleInTransactionError, transaction } from "./transaction.ts";
+import { beforeCommit, RootHandleInTransactionError, transaction } from "./transaction.ts";
 
 /** On PGlite, in process (commands, tests) and in a worker thread (the server): the same dialect. */
 const databases = testDatabaseUrl()
@@ -144,6 +144,40 @@ describe.each(databases)("the data layer on $name", ({ worker }) => {
       .selectAll()
       .execute();
     expect(after).toHaveLength(0);
+  });
+
+  it("runs work registered for the end of a transaction once, in it, after the action's own writes", async () => {
+    const now = new Date();
+    const seen: number[] = [];
+    await transaction(t.db, async (trx) => {
+      const count = async () => {
+        const rows = await trx
+          .selectFrom("seed_runs")
+          .where("name", "like", "commit-probe-%")
+          .selectAll()
+          .execute();
+        seen.push(rows.length);
+      };
+      beforeCommit(trx, "count", count);
+      await trx.insertInto("seed_runs").values({ name: "commit-probe-1", applied_at: now }).execute();
+      // A service joining the transaction registers the same work again: it still runs once.
+      await transaction(trx, async (inner) => {
+        beforeCommit(inner, "count", count);
+        await inner.insertInto("seed_runs").values({ name: "commit-probe-2", applied_at: now }).execute();
+      });
+    });
+    expect(seen).toEqual([2]);
+    // Rolled back: the work never runs.
+    await expect(
+      transaction(t.db, async (trx) => {
+        beforeCommit(trx, "never", async () => {
+          seen.push(-1);
+        });
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect(seen).toEqual([2]);
+    expect(() => beforeCommit(t.db, "outside", async () => {})).toThrow("transaction handle");
   });
 
   it("refuses the root handle inside a transaction instead of hanging", async () => {

@@ -27,7 +27,44 @@ export function transaction<DB, T>(db: Kysely<DB>, fn: (trx: Transaction<DB>) =>
     return fn(db as Transaction<DB>);
   }
   if (insideTransaction.getStore()) throw new RootHandleInTransactionError();
-  return db.transaction().execute((trx) => insideTransaction.run(true, () => fn(trx)));
+  return db.transaction().execute((trx) =>
+    insideTransaction.run(true, async () => {
+      const result = await fn(trx);
+      await runBeforeCommit(trx);
+      return result;
+    }),
+  );
+}
+
+/** Work registered for the end of each open transaction, by key. */
+const atCommit = new WeakMap<object, Map<string, () => Promise<void>>>();
+
+/**
+ * Runs `work` in the transaction `trx` once the action's own work is done, just before it commits
+ * (and not at all if it rolls back): for what must see the whole change — an open-data release of a
+ * contracting process changed by several writes. Registered again under the same `key`, it runs once
+ * (the last registered). Work it registers in turn runs too, in the same transaction.
+ */
+export function beforeCommit(trx: { isTransaction: boolean }, key: string, work: () => Promise<void>): void {
+  if (!trx.isTransaction) throw new Error("beforeCommit needs the transaction handle (trx).");
+  let pending = atCommit.get(trx);
+  if (!pending) {
+    pending = new Map();
+    atCommit.set(trx, pending);
+  }
+  pending.delete(key);
+  pending.set(key, work);
+}
+
+async function runBeforeCommit(trx: object): Promise<void> {
+  for (;;) {
+    const pending = atCommit.get(trx);
+    const next = pending?.entries().next().value;
+    if (!pending || !next) return;
+    const [key, work] = next;
+    pending.delete(key);
+    await work();
+  }
 }
 
 function guardDriver(driver: Driver): Driver {

@@ -13,6 +13,8 @@ import canonicalize from "canonicalize";
 import type { Db, Trx } from "../../db/database.ts";
 import { pageByKey } from "../../db/paging.ts";
 import type { Clock } from "../../lib/clock.ts";
+import { notifyAll } from "../../lib/ports.ts";
+import { changeRecorded } from "./audit.ports.ts";
 import * as repo from "./audit.repository.ts";
 import type { AuditEventRow } from "./audit.table.ts";
 
@@ -161,6 +163,12 @@ export async function recordAudit(trx: Trx, clock: Clock, entry: AuditEntry): Pr
     request_id: fields.requestId,
     prev_hash: head.last_hash,
     hash,
+  });
+  await notifyAll(changeRecorded, trx, clock, {
+    authorityId: entry.authorityId,
+    action: entry.action,
+    entity: entry.entity,
+    occurredAt: fields.occurredAt,
   });
   return { authorityId, seq: fields.seq, hash };
 }
