@@ -31,6 +31,7 @@ import * as tenderSearch from "./2026-12-08-01-tender-search.ts";
 import * as demoScaleRuns from "./2026-12-09-01-demo-scale-runs.ts";
 import * as nationalScale from "./2026-12-09-02-national-scale.ts";
 import * as tenderKeysRotation from "./2026-12-10-01-tender-keys-rotation.ts";
+import * as ocdsReleases from "./2026-12-10-02-ocds-releases.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-09-01-demo-scale-runs": demoScaleRuns,
   "2026-12-09-02-national-scale": nationalScale,
   "2026-12-10-01-tender-keys-rotation": tenderKeysRotation,
+  "2026-12-10-02-ocds-releases": ocdsReleases,
 };

@@ -101,7 +101,23 @@ export function tendersOf(db: Db, authorityId: string, options: { drafts: boolea
   return query.orderBy("t.submission_deadline", "desc").orderBy("t.id").execute();
 }
 
-/** Published tenders of every authority (not drafts), deadline first, up to `limit`. */
+/** A project's published tenders (not drafts), in the order they were published. */
+export function publishedTendersOfProject(
+  db: Db,
+  authorityId: string,
+  projectId: string,
+): Promise<{ id: string; published_at: Date | null }[]> {
+  return db
+    .selectFrom("tenders")
+    .select(["id", "published_at"])
+    .where("authority_id", "=", authorityId)
+    .where("project_id", "=", projectId)
+    .where("status", "<>", "draft")
+    .orderBy("published_at")
+    .orderBy("id")
+    .execute();
+}
+
 /** Replaces the tender's lots, conditions of participation and criteria. */
 export async function replaceParts(
   trx: Trx,

@@ -184,6 +184,15 @@ export async function lockTender(
   return isUuid(authorityId) && isUuid(tenderId) ? repo.lockTender(ctx.db, authorityId, tenderId) : undefined;
 }
 
+/** A project's published tenders (not drafts), in the order they were published. */
+export function publishedTendersOfProject(
+  ctx: Ctx,
+  authorityId: string,
+  projectId: string,
+): Promise<{ id: string; published_at: Date | null }[]> {
+  return repo.publishedTendersOfProject(ctx.db, authorityId, projectId);
+}
+
 /** The tender's lots, conditions of participation, criteria and documents. */
 export function tenderParts(ctx: Ctx, authorityId: string, tenderId: string): Promise<repo.TenderParts> {
   return repo.partsOf(ctx.db, authorityId, tenderId);

@@ -1,0 +1,75 @@
+/** The published OCDS releases (`ocds_releases`): the only SQL of the ocds module. */
+import { sql } from "kysely";
+import type { Db, Trx } from "../../db/database.ts";
+import type { OcdsReleaseRow } from "./ocds.table.ts";
+
+/**
+ * Holds the process `ocid` for this transaction: two changes to one process committing at once
+ * number their releases one after the other.
+ */
+export async function lockProcess(trx: Trx, ocid: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`ocds:${ocid}`}, 0))`.execute(trx);
+}
+
+/** The number of the process's latest release (0 when it has none). */
+export async function lastSeq(trx: Trx, authorityId: string, ocid: string): Promise<number> {
+  const row = await trx
+    .selectFrom("ocds_releases")
+    .select("seq")
+    .where("authority_id", "=", authorityId)
+    .where("ocid", "=", ocid)
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.seq ?? 0;
+}
+
+export async function insertRelease(
+  trx: Trx,
+  row: {
+    authority_id: string;
+    id: string;
+    ocid: string;
+    seq: number;
+    date: Date;
+    tags: string[];
+    release: Record<string, unknown>;
+  },
+): Promise<void> {
+  await trx
+    .insertInto("ocds_releases")
+    .values({ ...row, release: JSON.stringify(row.release) })
+    .execute();
+}
+
+/** Where a page of releases starts, newest first: after the release with this date and id. */
+export interface ReleaseSeek {
+  date: Date;
+  id: string;
+}
+
+/** Up to `limit` releases, newest first, dated within [since, until) when given, after `seek`. */
+export function releasesPage(
+  db: Db,
+  options: { since?: Date; until?: Date; seek?: ReleaseSeek; limit: number },
+): Promise<OcdsReleaseRow[]> {
+  let query = db.selectFrom("ocds_releases").selectAll();
+  if (options.since) query = query.where("date", ">=", options.since);
+  if (options.until) query = query.where("date", "<", options.until);
+  const seek = options.seek;
+  if (seek)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("date", "id"), "<", tuple(seek.date, seek.id)),
+    );
+  return query.orderBy("date", "desc").orderBy("id", "desc").limit(options.limit).execute();
+}
+
+/** One release by its id, whichever authority published it. */
+export function releaseById(db: Db, id: string): Promise<OcdsReleaseRow | undefined> {
+  return db.selectFrom("ocds_releases").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** A process's releases in the order they were published (empty when the ocid is unknown). */
+export function releasesOf(db: Db, ocid: string): Promise<OcdsReleaseRow[]> {
+  return db.selectFrom("ocds_releases").selectAll().where("ocid", "=", ocid).orderBy("seq").execute();
+}
