@@ -5,6 +5,7 @@
  * again changes nothing.
  */
 import { demoAccounts } from "./modules/accounts/accounts.ports.ts";
+import { changeRecorded } from "./modules/audit/audit.ports.ts";
 import { awardStage, liveAwardOf } from "./modules/award/award.service.ts";
 import { awardNoticePanel } from "./modules/award/award-handover.ts";
 import { serviceWindowsPanel } from "./modules/challenges/policy.service.ts";
@@ -12,6 +13,7 @@ import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/pro
 import { liveAward } from "./modules/evaluation/evaluation.ports.ts";
 import { conflictDeclarationOf } from "./modules/evaluation/evaluation.service.ts";
 import { projectTendersPanel, serviceCommissioningPanel } from "./modules/home/panels.service.ts";
+import { noteChange } from "./modules/ocds/ocds.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
 import { profilePanels } from "./modules/organisations/organisations.ports.ts";
 import { projectPanels } from "./modules/projects/projects.ports.ts";
@@ -51,4 +53,6 @@ export function wireModules(): void {
   tenderStage.plug(awardStage);
   // evaluation ← award: evaluation is over while the tender has a live award
   liveAward.plug(liveAwardOf);
+  // audit ← ocds: each change to a contracting process makes its open-data release
+  changeRecorded.plug(noteChange);
 }

@@ -46,6 +46,8 @@ export interface Config {
    * Absent: backups leave the keys out.
    */
   backupPassphrase: string | undefined;
+  /** The publisher named in the OCDS packages (OPENPS_OCDS_PUBLISHER): the body that runs this deployment. */
+  ocdsPublisher: string;
   /** The shortest period from publishing a tender to its submission deadline, in days. */
   tenderMinimumPeriodDays: number;
   /** How far an amendment made after bids have arrived must move the submission deadline, in days. */
@@ -173,6 +175,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logLevel,
     smtp,
     jobsPollMs: integer("OPENPS_JOBS_POLL_MS", 1000, 10, 3_600_000),
+    ocdsPublisher: text("OPENPS_OCDS_PUBLISHER") ?? "OpenPS",
     maxUploadBytes: integer("OPENPS_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     trustProxy,
     tenderMasterKey,

@@ -37,7 +37,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
       // Optional everywhere: public data needs no token; writes say which scope they need.
       security: [{}, { bearerAuth: [] }],
-      tags: [{ name: "platform", description: "Health and version" }],
+      tags: [
+        { name: "platform", description: "Health and version" },
+        { name: "open-data", description: "Open contracting data (OCDS 1.1): releases and records" },
+      ],
     },
     hideUntagged: true,
   });

@@ -1,0 +1,273 @@
+/**
+ * OCDS 1.1 publication: every change to a contracting process, as the audit trail records it, makes
+ * one immutable release of the process as the public may then see it, in the same transaction as
+ * the change (so a release never shows what was rolled back, and no change goes unpublished). The
+ * changes of one transaction to one process make one release, tagged with all of them.
+ *
+ * Read: releases newest first (release packages with a link to the next page), one release by its
+ * id, and a process's record — its releases, the compiled release and the versioned release, by the
+ * standard's merging rules (merge.ts). Public. See docs/open-data.md.
+ */
+import type { Trx } from "../../db/database.ts";
+import { decodeKey, encodeKey } from "../../db/paging.ts";
+import { beforeCommit } from "../../db/transaction.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { NotFoundError, ValidationError } from "../../lib/errors.ts";
+import { msg } from "../../lib/messages.ts";
+import { type Ctx, systemCtx } from "../access/context.ts";
+import type { RecordedChange } from "../audit/audit.ports.ts";
+import { compileRelease, type OcdsRelease, versionRelease } from "./merge.ts";
+import * as repo from "./ocds.repository.ts";
+import type { OcdsReleaseRow } from "./ocds.table.ts";
+import {
+  type Process,
+  processOfContract,
+  processOfProject,
+  processOfTender,
+  snapshotOf,
+} from "./process.service.ts";
+import { buildRelease, type ReleaseTag } from "./releases.ts";
+import { EXTENSION_URLS } from "./schema.ts";
+
+/** What each change recorded on the audit trail means for its process's release. */
+const TAG_OF: Readonly<Record<string, ReleaseTag>> = {
+  "project.published": "planning",
+  "project.updated": "planningUpdate",
+  "tender.published": "tender",
+  "tender.updated": "tenderUpdate",
+  "tender.document-added": "tenderUpdate",
+  "tender.amended": "tenderAmendment",
+  "tender.cancelled": "tenderCancellation",
+  "tender.opened": "tenderUpdate",
+  "tender.awarded": "award",
+  "award.challenged": "awardUpdate",
+  "award.challenge-decided": "awardUpdate",
+  "award.contracted": "awardUpdate",
+  "contract.entered": "contract",
+  "contract.amended": "contractAmendment",
+  "contract.terminated": "contractTermination",
+  "contract.kpi-rated": "implementation",
+};
+
+interface Pending {
+  clock: Clock;
+  changes: RecordedChange[];
+}
+
+/** The changes of each open transaction waiting for its release(s). */
+const pending = new WeakMap<Trx, Pending>();
+
+/**
+ * Plugged into the audit trail's `changeRecorded` port (src/wiring.ts): a change to a contracting
+ * process is noted, and its release made just before the transaction commits, once the whole
+ * change is written (`beforeCommit`).
+ */
+export async function noteChange(trx: Trx, clock: Clock, change: RecordedChange): Promise<void> {
+  if (!(change.action in TAG_OF) || change.authorityId === null) return;
+  let held = pending.get(trx);
+  if (!held) {
+    held = { clock, changes: [] };
+    pending.set(trx, held);
+    const own = held;
+    beforeCommit(trx, "ocds releases", () => publishReleases(trx, own));
+  }
+  held.changes.push(change);
+}
+
+async function processOf(ctx: Ctx, change: RecordedChange): Promise<Process | null> {
+  const authorityId = change.authorityId as string;
+  const { type, id } = change.entity;
+  if (type === "project") return processOfProject(ctx, authorityId, id);
+  if (type === "tender") return processOfTender(ctx, authorityId, id);
+  if (type === "contract") return processOfContract(ctx, authorityId, id);
+  return null;
+}
+
+async function publishReleases(trx: Trx, held: Pending): Promise<void> {
+  pending.delete(trx);
+  const ctx = systemCtx(trx, held.clock, "ocds");
+  const byOcid = new Map<string, { process: Process; tags: Set<ReleaseTag>; date: Date }>();
+  for (const change of held.changes) {
+    const process = await processOf(ctx, change);
+    if (!process) continue;
+    const entry = byOcid.get(process.ocid) ?? {
+      process,
+      tags: new Set<ReleaseTag>(),
+      date: change.occurredAt,
+    };
+    entry.tags.add(TAG_OF[change.action] as ReleaseTag);
+    if (change.occurredAt > entry.date) entry.date = change.occurredAt;
+    byOcid.set(process.ocid, entry);
+  }
+  for (const { process, tags, date } of byOcid.values()) {
+    await repo.lockProcess(trx, process.ocid);
+    const seq = (await repo.lastSeq(trx, process.authorityId, process.ocid)) + 1;
+    const id = `${process.ocid}-${seq}`;
+    const release = buildRelease(await snapshotOf(ctx, process), { id, date, tags: [...tags] });
+    await repo.insertRelease(trx, {
+      authority_id: process.authorityId,
+      id,
+      ocid: process.ocid,
+      seq,
+      date,
+      tags: release.tag as string[],
+      release,
+    });
+  }
+}
+
+// Reading
+
+/** The OCDS licence of everything published: the Open Government Licence. */
+export const LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/";
+
+/** How the releases and records are presented: the deployment's address and its publisher's name. */
+export interface Publication {
+  baseUrl: string;
+  publisherName: string;
+}
+
+/** The release as published: its site-relative links made absolute with the deployment's address. */
+export function published(release: Record<string, unknown>, baseUrl: string): Record<string, unknown> {
+  const absolute = (value: unknown, key: string): unknown => {
+    if (typeof value === "string")
+      return key === "url" && value.startsWith("/") ? `${baseUrl}${value}` : value;
+    if (Array.isArray(value)) return value.map((v) => absolute(v, ""));
+    if (value && typeof value === "object")
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, absolute(v, k)]));
+    return value;
+  };
+  return absolute(release, "") as Record<string, unknown>;
+}
+
+/** What every package says of itself. */
+export interface PackageMeta {
+  uri: string;
+  version: "1.1";
+  extensions: string[];
+  publishedDate: string;
+  publisher: { name: string; uri: string };
+  license: string;
+  publicationPolicy: string;
+}
+
+export type ReleasePackage = PackageMeta & { releases: Record<string, unknown>[]; links?: { next: string } };
+export type RecordPackage = PackageMeta & { records: Record<string, unknown>[] };
+
+function packageMeta(publication: Publication, uri: string, publishedDate: Date): PackageMeta {
+  return {
+    uri: `${publication.baseUrl}${uri}`,
+    version: "1.1" as const,
+    extensions: [...EXTENSION_URLS],
+    publishedDate: publishedDate.toISOString(),
+    publisher: { name: publication.publisherName, uri: publication.baseUrl },
+    license: LICENCE_URL,
+    publicationPolicy: `${publication.baseUrl}/open-data#ocds`,
+  };
+}
+
+export const RELEASES_PAGE_SIZE = 100;
+export const MAX_RELEASES_PAGE_SIZE = 1000;
+const RELEASE_KEY: readonly ["string", "string"] = ["string", "string"];
+
+export interface ReleasesQuery {
+  /** Releases dated on or after this instant. */
+  since?: string | undefined;
+  /** Releases dated before this instant. */
+  until?: string | undefined;
+  /** A page link's key: the page after the release it names. */
+  after?: string | undefined;
+  pageSize?: number | undefined;
+}
+
+function instant(text: string | undefined, field: string): Date | undefined {
+  if (text === undefined || text === "") return undefined;
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime()))
+    throw new ValidationError(msg`Check the dates`, [
+      { field, message: msg`Enter a date and time like 2026-12-06 or 2026-12-06T09:30:00Z` },
+    ]);
+  return at;
+}
+
+/** A release package of releases, newest first, with the link to the next page. Public. */
+export async function releasePackage(
+  ctx: Ctx,
+  publication: Publication,
+  query: ReleasesQuery,
+): Promise<ReleasePackage> {
+  const since = instant(query.since, "since");
+  const until = instant(query.until, "until");
+  const pageSize = Math.min(
+    Math.max(1, Math.trunc(query.pageSize ?? RELEASES_PAGE_SIZE)),
+    MAX_RELEASES_PAGE_SIZE,
+  );
+  const key = decodeKey(query.after, RELEASE_KEY, "after");
+  const seek = key ? { date: instant(String(key[0]), "after") as Date, id: String(key[1]) } : undefined;
+  const rows = await repo.releasesPage(ctx.db, {
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+    ...(seek ? { seek } : {}),
+    limit: pageSize + 1,
+  });
+  const page = rows.slice(0, pageSize);
+  const last = page[page.length - 1];
+  const params = new URLSearchParams();
+  if (query.since) params.set("since", query.since);
+  if (query.until) params.set("until", query.until);
+  if (query.pageSize) params.set("pageSize", String(pageSize));
+  if (last) params.set("after", encodeKey([last.date.toISOString(), last.id]));
+  return {
+    ...packageMeta(publication, "/data/ocds/releases", ctx.clock.now()),
+    releases: page.map((r) => published(r.release, publication.baseUrl)),
+    ...(rows.length > pageSize && last
+      ? { links: { next: `${publication.baseUrl}/data/ocds/releases?${params.toString()}` } }
+      : {}),
+  };
+}
+
+/** One release, in a release package of its own; 404 when there is none with this id. Public. */
+export async function releaseOf(
+  ctx: Ctx,
+  publication: Publication,
+  id: string,
+): Promise<ReleasePackage> {
+  const row = await repo.releaseById(ctx.db, id);
+  if (!row) throw new NotFoundError("release");
+  return {
+    ...packageMeta(publication, `/data/ocds/releases/${encodeURIComponent(id)}`, row.date),
+    releases: [published(row.release, publication.baseUrl)],
+  };
+}
+
+/**
+ * A process's record, in a record package: its releases (as links and in full), the compiled
+ * release and the versioned release. 404 when no release has this ocid. Public.
+ */
+export async function recordOf(
+  ctx: Ctx,
+  publication: Publication,
+  ocid: string,
+): Promise<RecordPackage> {
+  const rows = await repo.releasesOf(ctx.db, ocid);
+  const latest = rows[rows.length - 1];
+  if (!latest) throw new NotFoundError("record");
+  const releases = rows.map((r) => published(r.release, publication.baseUrl) as OcdsRelease);
+  return {
+    ...packageMeta(publication, `/data/ocds/records/${encodeURIComponent(ocid)}`, latest.date),
+    records: [
+      {
+        ocid,
+        releases: rows.map((r) => ({
+          url: `${publication.baseUrl}/data/ocds/releases/${encodeURIComponent(r.id)}`,
+          date: r.date.toISOString(),
+          tag: r.tags,
+        })),
+        compiledRelease: compileRelease(releases),
+        versionedRelease: versionRelease(releases),
+      },
+    ],
+  };
+}
+
+export type { OcdsReleaseRow };
