@@ -40,7 +40,9 @@ export function statusFor(error: DomainError): number {
 
 export function wantsJson(request: FastifyRequest): boolean {
   const path = request.url.split("?")[0] ?? "";
-  return path.startsWith("/api/") || path === "/api" || path === "/healthz" || path === "/readyz";
+  return (
+    path.startsWith("/api/") || path === "/api" || path.startsWith("/data/") || path === "/healthz" || path === "/readyz"
+  );
 }
 
 function fieldOf(instancePath: string, missing?: unknown): string | undefined {

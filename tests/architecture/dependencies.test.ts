@@ -45,6 +45,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/evaluation"],
   ["modules/award"],
   ["modules/contracts"],
+  // Open data about the whole system: reads the modules above through their public services.
+  ["modules/ocds"],
   ["modules/home"],
   ["modules/pages"],
   ["modules/health"],

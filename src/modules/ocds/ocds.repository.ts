@@ -11,17 +11,20 @@ export async function lockProcess(trx: Trx, ocid: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`ocds:${ocid}`}, 0))`.execute(trx);
 }
 
-/** The number of the process's latest release (0 when it has none). */
-export async function lastSeq(trx: Trx, authorityId: string, ocid: string): Promise<number> {
-  const row = await trx
+/** The number and date of the process's latest release (undefined when it has none). */
+export function lastRelease(
+  trx: Trx,
+  authorityId: string,
+  ocid: string,
+): Promise<{ seq: number; date: Date } | undefined> {
+  return trx
     .selectFrom("ocds_releases")
-    .select("seq")
+    .select(["seq", "date"])
     .where("authority_id", "=", authorityId)
     .where("ocid", "=", ocid)
     .orderBy("seq", "desc")
     .limit(1)
     .executeTakeFirst();
-  return row?.seq ?? 0;
 }
 
 export async function insertRelease(

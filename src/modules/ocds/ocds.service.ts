@@ -83,6 +83,13 @@ async function processOf(ctx: Ctx, change: RecordedChange): Promise<Process | nu
   return null;
 }
 
+/** A stage's update tag is left out beside the stage's own tag ("tender" says all "tenderUpdate" would). */
+function withoutUpdates(tags: Set<ReleaseTag>): ReleaseTag[] {
+  return [...tags].filter(
+    (tag) => !(tag.endsWith("Update") && tags.has(tag.slice(0, -"Update".length) as ReleaseTag)),
+  );
+}
+
 async function publishReleases(trx: Trx, held: Pending): Promise<void> {
   pending.delete(trx);
   const ctx = systemCtx(trx, held.clock, "ocds");
@@ -101,15 +108,23 @@ async function publishReleases(trx: Trx, held: Pending): Promise<void> {
   }
   for (const { process, tags, date } of byOcid.values()) {
     await repo.lockProcess(trx, process.ocid);
-    const seq = (await repo.lastSeq(trx, process.authorityId, process.ocid)) + 1;
+    const last = await repo.lastRelease(trx, process.authorityId, process.ocid);
+    const seq = (last?.seq ?? 0) + 1;
     const id = `${process.ocid}-${seq}`;
-    const release = buildRelease(await snapshotOf(ctx, process), { id, date, tags: [...tags] });
+    // Never dated before the process's release before it, whose state it follows (the merge reads
+    // releases in date order): the platform's clock can go back — the demo clock reset.
+    const dated = last && last.date > date ? last.date : date;
+    const release = buildRelease(await snapshotOf(ctx, process), {
+      id,
+      date: dated,
+      tags: withoutUpdates(tags),
+    });
     await repo.insertRelease(trx, {
       authority_id: process.authorityId,
       id,
       ocid: process.ocid,
       seq,
-      date,
+      date: dated,
       tags: release.tag as string[],
       release,
     });
@@ -227,11 +242,7 @@ export async function releasePackage(
 }
 
 /** One release, in a release package of its own; 404 when there is none with this id. Public. */
-export async function releaseOf(
-  ctx: Ctx,
-  publication: Publication,
-  id: string,
-): Promise<ReleasePackage> {
+export async function releaseOf(ctx: Ctx, publication: Publication, id: string): Promise<ReleasePackage> {
   const row = await repo.releaseById(ctx.db, id);
   if (!row) throw new NotFoundError("release");
   return {
@@ -244,11 +255,7 @@ export async function releaseOf(
  * A process's record, in a record package: its releases (as links and in full), the compiled
  * release and the versioned release. 404 when no release has this ocid. Public.
  */
-export async function recordOf(
-  ctx: Ctx,
-  publication: Publication,
-  ocid: string,
-): Promise<RecordPackage> {
+export async function recordOf(ctx: Ctx, publication: Publication, ocid: string): Promise<RecordPackage> {
   const rows = await repo.releasesOf(ctx.db, ocid);
   const latest = rows[rows.length - 1];
   if (!latest) throw new NotFoundError("record");

@@ -1,0 +1,184 @@
+/**
+ * OCDS publication on the demo data: every change to a contracting process made its release as the
+ * seeds ran through the services; each release, package and record validates against the OCDS 1.1
+ * schema with the bids and lots extensions; nothing sealed reaches a release; releases never change;
+ * the API pages, filters by date and refuses what it cannot read.
+ */
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { systemCtx } from "../access/context.ts";
+import { compileRelease, type OcdsRelease } from "./merge.ts";
+import { published, recordOf, releasePackage } from "./ocds.service.ts";
+import { recordPackageProblems, releasePackageProblems, releaseProblems } from "./validate.ts";
+
+let t: TestApp;
+const publication = { baseUrl: "https://openps.example.org", publisherName: "OpenPS test" };
+
+beforeAll(async () => {
+  t = await createTestApp({ seeded: true });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const ctx = () => systemCtx(t.deps.db, t.deps.clock, "test");
+
+async function allReleases() {
+  return t.deps.db.selectFrom("ocds_releases").selectAll().orderBy("ocid").orderBy("seq").execute();
+}
+
+describe("OCDS releases of the demo data", () => {
+  it("publishes releases for every published project and tender, each valid OCDS 1.1, dated in order", async () => {
+    const rows = await allReleases();
+    const tags = new Set(rows.flatMap((r) => r.tags));
+    for (const tag of ["planning", "tender", "award", "contract", "implementation"])
+      expect(tags).toContain(tag);
+    const tenders = await t.deps.db
+      .selectFrom("tenders")
+      .select("id")
+      .where("status", "<>", "draft")
+      .execute();
+    const inReleases = new Set(rows.map((r) => (r.release.tender as { id?: string } | undefined)?.id));
+    for (const tender of tenders) expect(inReleases).toContain(tender.id);
+    const projects = await t.deps.db
+      .selectFrom("projects")
+      .select("ocid")
+      .where("status", "=", "published")
+      .execute();
+    for (const project of projects) expect(rows.map((r) => r.ocid)).toContain(project.ocid);
+    for (const row of rows) {
+      // As published: site-relative links made absolute.
+      expect(releaseProblems(published(row.release, publication.baseUrl)), row.id).toEqual([]);
+      const before = rows.find((r) => r.ocid === row.ocid && r.seq === row.seq - 1);
+      if (before) expect(row.date.getTime()).toBeGreaterThanOrEqual(before.date.getTime());
+      // A stage's own tag says what its update tag would.
+      expect(
+        row.tags.filter((tag) => row.tags.includes(tag.replace(/Update$/, "")) && tag.endsWith("Update")),
+      ).toEqual([]);
+    }
+  });
+
+  it("serves packages and records that validate, with links made absolute", async () => {
+    const first = await releasePackage(ctx(), publication, { pageSize: 50 });
+    expect(releasePackageProblems(first)).toEqual([]);
+    const ocids = [...new Set((await allReleases()).map((r) => r.ocid))];
+    for (const ocid of ocids) {
+      const record = await recordOf(ctx(), publication, ocid);
+      expect(recordPackageProblems(record), ocid).toEqual([]);
+    }
+    const urls = JSON.stringify(first).match(/"url":"[^"]*"/g) ?? [];
+    expect(urls.length).toBeGreaterThan(0);
+    expect(urls.every((u) => u.startsWith('"url":"https://openps.example.org/'))).toBe(true);
+  });
+
+  it("compiles a record to the latest release's state", async () => {
+    const rows = await allReleases();
+    const ocid = rows.find((r) => r.tags.includes("contract"))?.ocid as string;
+    const own = rows.filter((r) => r.ocid === ocid);
+    const compiled = compileRelease(own.map((r) => r.release as OcdsRelease)) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    const latest = own[own.length - 1]?.release as Record<string, Record<string, unknown>>;
+    const tender = latest.tender as Record<string, unknown>;
+    expect(compiled.tender).toMatchObject({ id: tender.id, title: tender.title, status: tender.status });
+    const status = (list: unknown) => (list as { id: string; status: string }[]).map((x) => [x.id, x.status]);
+    expect(status(compiled.awards)).toEqual(status(latest.awards));
+    expect(status(compiled.contracts)).toEqual(status(latest.contracts));
+  });
+
+  it("never publishes a sealed bid: before opening no bid count, and never a bid's tag or digest", async () => {
+    const bids = await t.deps.db
+      .selectFrom("bids as b")
+      .innerJoin("tenders as t", (j) =>
+        j.onRef("t.id", "=", "b.tender_id").onRef("t.authority_id", "=", "b.authority_id"),
+      )
+      .select(["t.id as tender_id", "t.opened_at", "b.bidder_tag", "b.content_sha256"])
+      .execute();
+    const sealed = bids.filter((b) => b.opened_at === null);
+    expect(sealed.length).toBeGreaterThan(0);
+    const rows = await allReleases();
+    for (const { tender_id } of sealed) {
+      const releases = rows.filter(
+        (r) => (r.release.tender as { id?: string } | undefined)?.id === tender_id,
+      );
+      expect(releases.length).toBeGreaterThan(0);
+      for (const r of releases) {
+        expect(r.release.bids).toBeUndefined();
+        expect((r.release.tender as Record<string, unknown>).numberOfTenderers).toBeUndefined();
+        expect(r.release.awards).toBeUndefined();
+      }
+    }
+    const text = JSON.stringify(rows.map((r) => r.release));
+    for (const bid of bids) {
+      expect(text).not.toContain(bid.bidder_tag);
+      expect(text).not.toContain(bid.content_sha256);
+    }
+    // Opened: how many bids there were, and only that.
+    const opened = rows.find((r) => r.release.bids !== undefined);
+    expect(opened?.release.bids).toMatchObject({ statistics: [{ measure: "bids" }] });
+  });
+
+  it("keeps every release as published: a change or a deletion is refused by the database", async () => {
+    const [row] = await allReleases();
+    await expect(
+      sql`update ocds_releases set tags = array['tenderUpdate'] where id = ${row?.id}`.execute(t.deps.db),
+    ).rejects.toThrow(/never changed or deleted/);
+    await expect(sql`delete from ocds_releases where id = ${row?.id}`.execute(t.deps.db)).rejects.toThrow(
+      /never changed or deleted/,
+    );
+  });
+});
+
+describe("the OCDS API", () => {
+  it("pages releases newest first by links.next, each exactly once", async () => {
+    const total = (await allReleases()).length;
+    const seen: string[] = [];
+    let url: string | undefined = "/data/ocds/releases?pageSize=7";
+    let dates: string[] = [];
+    while (url) {
+      const response = await t.app.inject({ url });
+      expect(response.statusCode).toBe(200);
+      const body = response.json() as { releases: { id: string; date: string }[]; links?: { next: string } };
+      seen.push(...body.releases.map((r) => r.id));
+      dates = [...dates, ...body.releases.map((r) => r.date)];
+      url = body.links?.next.replace(/^https?:\/\/[^/]+/, "");
+    }
+    expect(seen).toHaveLength(total);
+    expect(new Set(seen).size).toBe(total);
+    expect([...dates].sort().reverse()).toEqual(dates);
+  });
+
+  it("filters by date, answers one release and a record, and says what is wrong", async () => {
+    const rows = await allReleases();
+    const middle = [...rows].sort((a, b) => a.date.getTime() - b.date.getTime())[Math.floor(rows.length / 2)];
+    const since = middle?.date.toISOString() as string;
+    const after = (
+      await t.app.inject({ url: `/data/ocds/releases?since=${since}&pageSize=1000` })
+    ).json() as {
+      releases: { date: string }[];
+    };
+    expect(after.releases.length).toBe(rows.filter((r) => r.date >= (middle?.date as Date)).length);
+    const one = await t.app.inject({
+      url: `/data/ocds/releases/${encodeURIComponent(middle?.id as string)}`,
+    });
+    expect(one.statusCode).toBe(200);
+    expect(one.headers["cache-control"]).toContain("immutable");
+    expect((one.json() as { releases: { id: string }[] }).releases[0]?.id).toBe(middle?.id);
+    const record = await t.app.inject({
+      url: `/data/ocds/records/${encodeURIComponent(middle?.ocid as string)}`,
+    });
+    expect(record.statusCode).toBe(200);
+    expect(
+      (record.json() as { records: { compiledRelease: { tag: string[] } }[] }).records[0]?.compiledRelease
+        .tag,
+    ).toEqual(["compiled"]);
+    expect((await t.app.inject({ url: "/data/ocds/releases/nope" })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: "/data/ocds/records/nope" })).statusCode).toBe(404);
+    const bad = await t.app.inject({ url: "/data/ocds/releases?since=yesterday" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { details: [{ field: "since" }] } });
+    expect((await t.app.inject({ url: "/data/ocds/releases?after=cut" })).statusCode).toBe(400);
+  });
+});
