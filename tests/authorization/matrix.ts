@@ -24,6 +24,7 @@ import { demoClock } from "./rules/demo-clock.ts";
 import { evaluation } from "./rules/evaluation.ts";
 import { home } from "./rules/home.ts";
 import { inbox } from "./rules/inbox.ts";
+import { openData } from "./rules/open-data.ts";
 import { opportunities } from "./rules/opportunities.ts";
 import { organisations } from "./rules/organisations.ts";
 import { platform } from "./rules/platform.ts";
@@ -48,6 +49,7 @@ import {
 /** Every area's rules, by name. The key of a rule is "METHOD url-pattern". */
 export const RULE_SETS: Record<string, RuleSet> = {
   platform,
+  openData,
   publicBodies,
   access,
   accounts,

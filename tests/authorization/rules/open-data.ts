@@ -1,0 +1,10 @@
+import { anyone, type RuleSet } from "../rules.ts";
+
+/** Open contracting data: public to everyone; an unknown release or record is 404 to everyone. */
+export const openData: RuleSet = {
+  rules: {
+    "GET /data/ocds/releases": anyone(200),
+    "GET /data/ocds/releases/:id": () => "invisible",
+    "GET /data/ocds/records/:ocid": () => "invisible",
+  },
+};
