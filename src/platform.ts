@@ -22,6 +22,7 @@ import { demoModeClock } from "./modules/demo-clock/demo-clock.service.ts";
 import { createJobRunner, type JobRunner } from "./modules/jobs/jobs.runner.ts";
 import { type Mailer, smtpMailer } from "./modules/notifications/mailer.ts";
 import { notificationJobHandlers } from "./modules/notifications/notifications.service.ts";
+import { ocdsJobHandlers } from "./modules/ocds/bulk.service.ts";
 import { opportunityJobHandlers } from "./modules/opportunities/alerts.service.ts";
 import { rewrapTenderKeys } from "./modules/tenders/keys.service.ts";
 import { loadTenderKeyring } from "./modules/tenders/sealing.ts";
@@ -93,6 +94,10 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
         ...accountJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
         ...accessJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
         ...opportunityJobHandlers({ mailer, baseUrl: config.baseUrl }),
+        ...ocdsJobHandlers({
+          publication: { baseUrl: config.baseUrl, publisherName: config.ocdsPublisher },
+          dataDir: config.dataDir,
+        }),
       },
     });
     jobs.start();

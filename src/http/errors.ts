@@ -41,7 +41,11 @@ export function statusFor(error: DomainError): number {
 export function wantsJson(request: FastifyRequest): boolean {
   const path = request.url.split("?")[0] ?? "";
   return (
-    path.startsWith("/api/") || path === "/api" || path.startsWith("/data/") || path === "/healthz" || path === "/readyz"
+    path.startsWith("/api/") ||
+    path === "/api" ||
+    path.startsWith("/data/") ||
+    path === "/healthz" ||
+    path === "/readyz"
   );
 }
 

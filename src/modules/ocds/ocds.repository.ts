@@ -76,3 +76,17 @@ export function releaseById(db: Db, id: string): Promise<OcdsReleaseRow | undefi
 export function releasesOf(db: Db, ocid: string): Promise<OcdsReleaseRow[]> {
   return db.selectFrom("ocds_releases").selectAll().where("ocid", "=", ocid).orderBy("seq").execute();
 }
+
+/** Up to `limit` releases in publication order (oldest first, by date then id), after `after`. */
+export function releasesInOrder(
+  db: Db,
+  after: ReleaseSeek | undefined,
+  limit: number,
+): Promise<OcdsReleaseRow[]> {
+  let query = db.selectFrom("ocds_releases").selectAll();
+  if (after)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("date", "id"), ">", tuple(after.date, after.id)),
+    );
+  return query.orderBy("date").orderBy("id").limit(limit).execute();
+}

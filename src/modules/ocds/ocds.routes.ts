@@ -2,18 +2,16 @@
  * Open contracting data (OCDS 1.1): releases newest first, one release, a process's record. Public,
  * JSON, cacheable for a minute. See docs/open-data.md.
  */
+
+import fs from "node:fs";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { anyone, api } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
-import {
-  MAX_RELEASES_PAGE_SIZE,
-  type Publication,
-  recordOf,
-  releaseOf,
-  releasePackage,
-} from "./ocds.service.ts";
+import { bulkFile, bulkIndex } from "./bulk.service.ts";
+import { MAX_RELEASES_PAGE_SIZE, recordOf, releaseOf, releasePackage } from "./ocds.service.ts";
+import type { Publication } from "./packages.ts";
 
 /** A package's own fields; its releases or records are OCDS objects, described by the standard's schemas. */
 const packageFields = {
@@ -40,6 +38,21 @@ const RecordPackage = Type.Object({
   records: Type.Array(OcdsObject, {
     description: "OCDS 1.1 records (https://standard.open-contracting.org/1.1/en/schema/records_reference/)",
   }),
+});
+
+const BulkIndexSchema = Type.Object({
+  generatedAt: Type.String({ format: "date-time" }),
+  releases: Type.Integer(),
+  lastReleaseDate: Type.Union([Type.String(), Type.Null()]),
+  files: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      url: Type.String({ format: "uri" }),
+      releases: Type.Integer(),
+      bytes: Type.Integer(),
+      sha256: Type.String(),
+    }),
+  ),
 });
 
 const ReleasesQuery = Type.Object({
@@ -124,6 +137,55 @@ export async function ocdsRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       reply.header("cache-control", "public, max-age=60");
       return recordOf(ctxOf(request), publication(request), request.params.ocid);
+    },
+  );
+  json.get(
+    "/data/ocds/bulk",
+    api(
+      { who: anyone },
+      {
+        operationId: "listOcdsBulkFiles",
+        tags,
+        summary: "The OCDS bulk files",
+        description:
+          "Every release in gzipped JSON lines and in release packages of at most 250,000 releases, rebuilt at most once a minute while releases are published: each file with its size, number of releases and SHA-256.",
+        response: { 200: BulkIndexSchema },
+      },
+    ),
+    async (request, reply) => {
+      reply.header("cache-control", "public, max-age=60");
+      const index = bulkIndex(request.server.deps.config.dataDir);
+      const base = `${request.server.deps.config.baseUrl}/data/ocds/bulk`;
+      return { ...index, files: index.files.map((f) => ({ ...f, url: `${base}/${f.name}` })) };
+    },
+  );
+  json.get(
+    "/data/ocds/bulk/:name",
+    api(
+      { who: anyone },
+      {
+        operationId: "getOcdsBulkFile",
+        tags,
+        summary: "One OCDS bulk file (gzip)",
+        description:
+          "Sent with its SHA-256 as the ETag and its build time as Last-Modified; If-None-Match answers 304.",
+        params: Type.Object({
+          name: Type.String({ pattern: "^releases(-\\d{4})?\\.json(l)?\\.gz$", maxLength: 40 }),
+        }),
+        response: { 200: Type.Unknown({ description: "The gzipped file" }), 304: Type.Null() },
+      },
+    ),
+    async (request, reply) => {
+      const { file, entry, generatedAt } = bulkFile(request.server.deps.config.dataDir, request.params.name);
+      const etag = `"${entry.sha256}"`;
+      reply.header("etag", etag).header("last-modified", generatedAt.toUTCString());
+      reply.header("cache-control", "public, max-age=60");
+      if (request.headers["if-none-match"] === etag) return reply.code(304).send(null);
+      return reply
+        .type("application/gzip")
+        .header("content-length", entry.bytes)
+        .header("content-disposition", `attachment; filename="${entry.name}"`)
+        .send(fs.createReadStream(file));
     },
   );
 }

@@ -16,9 +16,17 @@ import { NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { msg } from "../../lib/messages.ts";
 import { type Ctx, systemCtx } from "../access/context.ts";
 import type { RecordedChange } from "../audit/audit.ports.ts";
+import { queueBulkRebuild } from "./bulk.service.ts";
 import { compileRelease, type OcdsRelease, versionRelease } from "./merge.ts";
 import * as repo from "./ocds.repository.ts";
 import type { OcdsReleaseRow } from "./ocds.table.ts";
+import {
+  type Publication,
+  packageMeta,
+  published,
+  type RecordPackage,
+  type ReleasePackage,
+} from "./packages.ts";
 import {
   type Process,
   processOfContract,
@@ -27,7 +35,6 @@ import {
   snapshotOf,
 } from "./process.service.ts";
 import { buildRelease, type ReleaseTag } from "./releases.ts";
-import { EXTENSION_URLS } from "./schema.ts";
 
 /** What each change recorded on the audit trail means for its process's release. */
 const TAG_OF: Readonly<Record<string, ReleaseTag>> = {
@@ -129,57 +136,10 @@ async function publishReleases(trx: Trx, held: Pending): Promise<void> {
       release,
     });
   }
+  if (byOcid.size > 0) await queueBulkRebuild(trx, held.clock);
 }
 
 // Reading
-
-/** The OCDS licence of everything published: the Open Government Licence. */
-export const LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/";
-
-/** How the releases and records are presented: the deployment's address and its publisher's name. */
-export interface Publication {
-  baseUrl: string;
-  publisherName: string;
-}
-
-/** The release as published: its site-relative links made absolute with the deployment's address. */
-export function published(release: Record<string, unknown>, baseUrl: string): Record<string, unknown> {
-  const absolute = (value: unknown, key: string): unknown => {
-    if (typeof value === "string")
-      return key === "url" && value.startsWith("/") ? `${baseUrl}${value}` : value;
-    if (Array.isArray(value)) return value.map((v) => absolute(v, ""));
-    if (value && typeof value === "object")
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, absolute(v, k)]));
-    return value;
-  };
-  return absolute(release, "") as Record<string, unknown>;
-}
-
-/** What every package says of itself. */
-export interface PackageMeta {
-  uri: string;
-  version: "1.1";
-  extensions: string[];
-  publishedDate: string;
-  publisher: { name: string; uri: string };
-  license: string;
-  publicationPolicy: string;
-}
-
-export type ReleasePackage = PackageMeta & { releases: Record<string, unknown>[]; links?: { next: string } };
-export type RecordPackage = PackageMeta & { records: Record<string, unknown>[] };
-
-function packageMeta(publication: Publication, uri: string, publishedDate: Date): PackageMeta {
-  return {
-    uri: `${publication.baseUrl}${uri}`,
-    version: "1.1" as const,
-    extensions: [...EXTENSION_URLS],
-    publishedDate: publishedDate.toISOString(),
-    publisher: { name: publication.publisherName, uri: publication.baseUrl },
-    license: LICENCE_URL,
-    publicationPolicy: `${publication.baseUrl}/open-data#ocds`,
-  };
-}
 
 export const RELEASES_PAGE_SIZE = 100;
 export const MAX_RELEASES_PAGE_SIZE = 1000;

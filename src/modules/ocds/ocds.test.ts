@@ -4,12 +4,15 @@
  * schema with the bids and lots extensions; nothing sealed reaches a release; releases never change;
  * the API pages, filters by date and refuses what it cannot read.
  */
+import { gunzipSync } from "node:zlib";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { systemCtx } from "../access/context.ts";
+import { BULK_QUEUE, buildBulkFiles } from "./bulk.service.ts";
 import { compileRelease, type OcdsRelease } from "./merge.ts";
-import { published, recordOf, releasePackage } from "./ocds.service.ts";
+import { recordOf, releasePackage } from "./ocds.service.ts";
+import { published } from "./packages.ts";
 import { recordPackageProblems, releasePackageProblems, releaseProblems } from "./validate.ts";
 
 let t: TestApp;
@@ -180,5 +183,59 @@ describe("the OCDS API", () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: { details: [{ field: "since" }] } });
     expect((await t.app.inject({ url: "/data/ocds/releases?after=cut" })).statusCode).toBe(400);
+  });
+});
+
+describe("the OCDS bulk files", () => {
+  it("are queued for rebuilding when releases are published, at most once a minute", async () => {
+    const jobs = await t.deps.db
+      .selectFrom("jobs")
+      .select(["dedupe_key", "run_at"])
+      .where("queue", "=", BULK_QUEUE)
+      .execute();
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const job of jobs) expect(job.run_at.getTime() % 60_000).toBe(0);
+  });
+
+  it("hold every release in JSON lines and in packages, each valid, served with an ETag", async () => {
+    const rows = await allReleases();
+    const index = await buildBulkFiles(t.deps.db, t.deps.clock, publication, t.deps.config.dataDir, {
+      perPackage: 4,
+    });
+    expect(index.releases).toBe(rows.length);
+    const served = (await t.app.inject({ url: "/data/ocds/bulk" })).json() as {
+      files: { name: string; url: string; releases: number; sha256: string }[];
+    };
+    expect(served.files.map((f) => f.name)).toEqual(index.files.map((f) => f.name));
+    const lines = served.files.find((f) => f.name === "releases.jsonl.gz");
+    const response = await t.app.inject({ url: `/data/ocds/bulk/${lines?.name}` });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers.etag).toBe(`"${lines?.sha256}"`);
+    const releases = gunzipSync(response.rawPayload)
+      .toString("utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { id: string });
+    expect(releases.map((r) => r.id).sort()).toEqual(rows.map((r) => r.id).sort());
+    for (const release of releases) expect(releaseProblems(release)).toEqual([]);
+    // Packages of at most 4 here (250,000 on a deployment), every release in one of them.
+    const packages = served.files.filter((f) => f.name.endsWith(".json.gz"));
+    expect(packages.length).toBe(Math.ceil(rows.length / 4));
+    let inPackages = 0;
+    for (const file of packages) {
+      const body = (await t.app.inject({ url: `/data/ocds/bulk/${file.name}` })).rawPayload;
+      const pkg = JSON.parse(gunzipSync(body).toString("utf8")) as { releases: unknown[] };
+      expect(releasePackageProblems(pkg), file.name).toEqual([]);
+      expect(pkg.releases.length).toBe(file.releases);
+      inPackages += pkg.releases.length;
+    }
+    expect(inPackages).toBe(rows.length);
+    const again = await t.app.inject({
+      url: `/data/ocds/bulk/${lines?.name}`,
+      headers: { "if-none-match": `"${lines?.sha256}"` },
+    });
+    expect(again.statusCode).toBe(304);
+    expect((await t.app.inject({ url: "/data/ocds/bulk/releases-9999.json.gz" })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: "/data/ocds/bulk/..%2Fkeys" })).statusCode).toBe(400);
   });
 });

@@ -6,5 +6,8 @@ export const openData: RuleSet = {
     "GET /data/ocds/releases": anyone(200),
     "GET /data/ocds/releases/:id": () => "invisible",
     "GET /data/ocds/records/:ocid": () => "invisible",
+    "GET /data/ocds/bulk": anyone(200),
+    // Not a bulk file's name: refused as such.
+    "GET /data/ocds/bulk/:name": anyone(400),
   },
 };
