@@ -29,6 +29,7 @@ import { settableClock } from "../../src/lib/clock.ts";
 import { localFileStore } from "../../src/lib/file-store.ts";
 import { loadTenderKeyring } from "../../src/modules/tenders/sealing.ts";
 import { scaleDemo } from "../../src/seed/demo/scale/scale.ts";
+import { DEMO_PROJECT } from "../../src/seed/demo/projects.ts";
 import { useDemoTenderKeys } from "../../src/seed/demo/tenders.ts";
 import {
   createTestDatabase,
@@ -53,10 +54,18 @@ const LARGE = new Set([
   "projects",
   "tenders",
   "bids",
-  "awards",
+  "tender_lots",
+  "tender_criteria",
+  "tender_documents",
+  "tender_awards",
   "contracts",
+  "kpi_ratings",
+  "ocds_releases",
   "audit_events",
 ]);
+
+/** The demo's first contracting process: its project's ocid. */
+const OCID = `ocds-openps-${DEMO_PROJECT.countyHomeCare}`;
 
 /** What the public asks: the pages and their API, with the searches people make. */
 const REQUESTS = [
@@ -81,6 +90,10 @@ const REQUESTS = [
   "/opportunities?includeClosed=true&page=3",
   "/opportunities?category=domiciliary-care&includeClosed=true",
   "/api/v1/opportunities?keywords=youth&includeClosed=true",
+  "/data/ocds/releases",
+  "/data/ocds/releases?since=2026-01-01&until=2026-11-01&pageSize=50",
+  `/data/ocds/records/${OCID}`,
+  `/data/ocds/releases/${OCID}-1`,
 ];
 
 interface Recorded {
@@ -154,7 +167,9 @@ describe.skipIf(!serverUrl)("public lists and searches at national scale (Postgr
       for (const url of REQUESTS) {
         const response = await app.inject({ url });
         expect(response.statusCode, url).toBe(200);
-        const next = /href="([^"]*after=[^"]*)"/.exec(response.body)?.[1];
+        const next =
+          /href="([^"]*after=[^"]*)"/.exec(response.body)?.[1] ??
+          /"next":"https?:\/\/[^/"]+([^"]*after=[^"]*)"/.exec(response.body)?.[1];
         if (next) urls.push(next.replaceAll("&amp;", "&"));
       }
       recorder.on = true;
