@@ -23,6 +23,7 @@ import { createJobRunner, type JobRunner } from "./modules/jobs/jobs.runner.ts";
 import { type Mailer, smtpMailer } from "./modules/notifications/mailer.ts";
 import { notificationJobHandlers } from "./modules/notifications/notifications.service.ts";
 import { ocdsJobHandlers } from "./modules/ocds/bulk.service.ts";
+import { publishMissingReleases } from "./modules/ocds/ocds.service.ts";
 import { opportunityJobHandlers } from "./modules/opportunities/alerts.service.ts";
 import { rewrapTenderKeys } from "./modules/tenders/keys.service.ts";
 import { loadTenderKeyring } from "./modules/tenders/sealing.ts";
@@ -103,12 +104,12 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
     jobs.start();
     // Master key rotation: data keys still wrapped under a previous key are rewrapped under the
     // current one, in the background (bids open under either key meanwhile); stopped at shutdown.
-    const rotation = new AbortController();
+    const background = new AbortController();
     const rewrapping = deps.tenderKeys
       ? rewrapTenderKeys(
           systemCtx(database.db, clock, "key-rotation"),
           deps.tenderKeys,
-          rotation.signal,
+          background.signal,
         ).then(
           ({ rewrapped, unavailable }) => {
             if (rewrapped > 0)
@@ -122,6 +123,16 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
           (error: unknown) => app.log.error({ err: error }, "rewrapping tenders' keys failed"),
         )
       : Promise.resolve();
+    // Open contracting data: a release for every process that has none (from before publication
+    // began, or grown in bulk), in the background; stopped at shutdown, resumed at the next start.
+    const publishing = publishMissingReleases(systemCtx(database.db, clock, "ocds-publish"), {
+      signal: background.signal,
+    }).then(
+      (published) => {
+        if (published > 0) app.log.info({ published }, "OCDS releases published for processes that had none");
+      },
+      (error: unknown) => app.log.error({ err: error }, "publishing the missing OCDS releases failed"),
+    );
     // The audit chains' heads, anchored outside the database at start, hourly and at shutdown.
     const anchor = () =>
       anchorAuditChains(database.db, config.dataDir, clock.now()).catch((error: unknown) =>
@@ -152,9 +163,10 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
         try {
           clearInterval(anchoring);
           clearInterval(analyzing);
-          rotation.abort();
+          background.abort();
           await app.close();
           await rewrapping;
+          await publishing;
           await jobs.stop({ timeoutMs: 30_000 });
           await anchor();
           await mailer?.close();

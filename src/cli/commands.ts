@@ -12,10 +12,13 @@ import { migrateToLatest, openConfiguredDatabase } from "../db/migrate.ts";
 import { transaction } from "../db/transaction.ts";
 import { systemClock } from "../lib/clock.ts";
 import { ValidationError } from "../lib/errors.ts";
+import { systemCtx } from "../modules/access/context.ts";
 import { anchorAuditChains, checkAnchors } from "../modules/audit/anchors.ts";
 import { SYSTEM, verifyAuditChains } from "../modules/audit/audit.service.ts";
 import { demoModeClock } from "../modules/demo-clock/demo-clock.service.ts";
 import { jobCounts, listFailed, retryJob } from "../modules/jobs/jobs.service.ts";
+import { publishMissingReleases } from "../modules/ocds/ocds.service.ts";
+import { countPublishedProjects } from "../modules/projects/projects.service.ts";
 import { loadTenderKeyring } from "../modules/tenders/sealing.ts";
 import { loadAreas } from "../modules/vocabularies/vocabularies.service.ts";
 import { factorText, type ScaleResult, scaleDemo } from "../seed/demo/scale/scale.ts";
@@ -266,6 +269,31 @@ export async function demoScale(config: Config, options: { factor: number; seed:
     }).finally(() => bar.done());
     for (const line of scaleSummary(result, Date.now() - started)) say(line);
     return result.invariants.every((i) => i.ok);
+  } finally {
+    await database.close();
+  }
+}
+
+/**
+ * Publishes an OCDS release for every contracting process that has none (docs/open-data.md): after
+ * an upgrade to a version that publishes them, or data grown by `openps demo scale`. The server
+ * does the same in the background at start; this does it now, with a progress bar.
+ */
+export async function ocdsPublish(config: Config): Promise<void> {
+  const database = await openConfiguredDatabase(config);
+  try {
+    const clock = await demoModeClock(database.db, systemClock, config.demo);
+    const ctx = systemCtx(database.db, clock, "ocds-publish");
+    const total = await countPublishedProjects(ctx);
+    const bar = progressBar(process.stderr);
+    const published = await publishMissingReleases(ctx, {
+      onProgress: (done) => bar.update({ phase: "projects", done, total }),
+    }).finally(() => bar.done());
+    say(
+      published === 0
+        ? "Every contracting process already has its releases: nothing to publish."
+        : `Published ${published.toLocaleString("en-GB")} release${published === 1 ? "" : "s"}, one for each process that had none.`,
+    );
   } finally {
     await database.close();
   }

@@ -92,6 +92,14 @@ demo
     process.exitCode = (await commands.demoScale(config(), options)) ? 0 : 1;
   });
 
+const ocds = program.command("ocds").description("open contracting data (OCDS 1.1; docs/open-data.md)");
+ocds
+  .command("publish")
+  .description(
+    "publish a release for every contracting process that has none (the server also does it at start)",
+  )
+  .action(async () => commands.ocdsPublish(config()));
+
 const areas = program.command("areas").description("the areas organisations serve, by ONS GSS code");
 areas
   .command("load")

@@ -1,12 +1,27 @@
 /**
- * Open data of the contracting processes (issue 16): every OCDS release OpenPS publishes, immutable
- * once written (a trigger refuses any change or deletion), newest first by key, a process's in order.
+ * Open data of the contracting processes (issue 16): each process's ocid, given once; every OCDS
+ * release OpenPS publishes, immutable once written (a trigger refuses any change or deletion), newest
+ * first by key, a process's in order.
  *
  * Frozen: never import app code.
  */
 import { type Kysely, sql } from "kysely";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // Each contracting process's ocid, given once and kept: a project's own for its first published
+  // tender, "<project ocid>-<n>" for a later one (in the order they were first published).
+  await sql`
+    create table ocds_processes (
+      authority_id uuid not null references authorities (id),
+      ocid text not null check (char_length(ocid) between 1 and 250),
+      project_id uuid not null,
+      tender_id uuid,
+      assigned_at timestamptz not null,
+      primary key (authority_id, ocid),
+      unique (authority_id, tender_id),
+      foreign key (authority_id, project_id) references projects (authority_id, id)
+    )`.execute(db);
+  await sql`create index ocds_processes_project on ocds_processes (authority_id, project_id)`.execute(db);
   await sql`
     create table ocds_releases (
       authority_id uuid not null references authorities (id),
@@ -36,5 +51,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop table if exists ocds_releases`.execute(db);
+  await sql`drop table if exists ocds_processes`.execute(db);
   await sql`drop function if exists ocds_releases_immutable()`.execute(db);
 }

@@ -90,3 +90,61 @@ export function releasesInOrder(
     );
   return query.orderBy("date").orderBy("id").limit(limit).execute();
 }
+
+/** Which of these ocids have at least one release. */
+export async function ocidsPublished(db: Db, ocids: readonly string[]): Promise<Set<string>> {
+  if (ocids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom("ocds_releases")
+    .select("ocid")
+    .distinct()
+    .where("ocid", "in", ocids)
+    .execute();
+  return new Set(rows.map((r) => r.ocid));
+}
+
+/** The process a tender belongs to, when it has been given one. */
+export function processOfTender(
+  db: Db,
+  authorityId: string,
+  tenderId: string,
+): Promise<{ ocid: string; project_id: string } | undefined> {
+  return db
+    .selectFrom("ocds_processes")
+    .select(["ocid", "project_id"])
+    .where("authority_id", "=", authorityId)
+    .where("tender_id", "=", tenderId)
+    .executeTakeFirst();
+}
+
+/** The processes of a project, with their tenders. */
+export function processesOfProject(
+  db: Db,
+  authorityId: string,
+  projectId: string,
+): Promise<{ ocid: string; tender_id: string | null }[]> {
+  return db
+    .selectFrom("ocds_processes")
+    .select(["ocid", "tender_id"])
+    .where("authority_id", "=", authorityId)
+    .where("project_id", "=", projectId)
+    .execute();
+}
+
+/** Gives a process its ocid (the project's own, when the project's process gains its tender: updated). */
+export async function assignProcess(
+  trx: Trx,
+  row: {
+    authority_id: string;
+    ocid: string;
+    project_id: string;
+    tender_id: string | null;
+    assigned_at: Date;
+  },
+): Promise<void> {
+  await trx
+    .insertInto("ocds_processes")
+    .values(row)
+    .onConflict((oc) => oc.columns(["authority_id", "ocid"]).doUpdateSet({ tender_id: row.tender_id }))
+    .execute();
+}

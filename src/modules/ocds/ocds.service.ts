@@ -9,13 +9,15 @@
  * standard's merging rules (merge.ts). Public. See docs/open-data.md.
  */
 import type { Trx } from "../../db/database.ts";
-import { decodeKey, encodeKey } from "../../db/paging.ts";
-import { beforeCommit } from "../../db/transaction.ts";
+import { decodeKey, encodeKey, pageByKey } from "../../db/paging.ts";
+import { beforeCommit, transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { msg } from "../../lib/messages.ts";
-import { type Ctx, systemCtx } from "../access/context.ts";
+import { type Ctx, systemCtx, within } from "../access/context.ts";
 import type { RecordedChange } from "../audit/audit.ports.ts";
+import { publishedProjectsAfter } from "../projects/projects.service.ts";
+import { publishedTendersOfProject } from "../tenders/tenders.service.ts";
 import { queueBulkRebuild } from "./bulk.service.ts";
 import { compileRelease, type OcdsRelease, versionRelease } from "./merge.ts";
 import * as repo from "./ocds.repository.ts";
@@ -34,7 +36,13 @@ import {
   processOfTender,
   snapshotOf,
 } from "./process.service.ts";
-import { buildRelease, type ReleaseTag } from "./releases.ts";
+import {
+  buildRelease,
+  lastChanged,
+  type ProcessSnapshot,
+  type ReleaseTag,
+  stagesReached,
+} from "./releases.ts";
 
 /** What each change recorded on the audit trail means for its process's release. */
 const TAG_OF: Readonly<Record<string, ReleaseTag>> = {
@@ -81,7 +89,7 @@ export async function noteChange(trx: Trx, clock: Clock, change: RecordedChange)
   held.changes.push(change);
 }
 
-async function processOf(ctx: Ctx, change: RecordedChange): Promise<Process | null> {
+async function processOf(ctx: Ctx & { db: Trx }, change: RecordedChange): Promise<Process | null> {
   const authorityId = change.authorityId as string;
   const { type, id } = change.entity;
   if (type === "project") return processOfProject(ctx, authorityId, id);
@@ -99,7 +107,7 @@ function withoutUpdates(tags: Set<ReleaseTag>): ReleaseTag[] {
 
 async function publishReleases(trx: Trx, held: Pending): Promise<void> {
   pending.delete(trx);
-  const ctx = systemCtx(trx, held.clock, "ocds");
+  const ctx = within(systemCtx(trx, held.clock, "ocds"), trx);
   const byOcid = new Map<string, { process: Process; tags: Set<ReleaseTag>; date: Date }>();
   for (const change of held.changes) {
     const process = await processOf(ctx, change);
@@ -113,30 +121,98 @@ async function publishReleases(trx: Trx, held: Pending): Promise<void> {
     if (change.occurredAt > entry.date) entry.date = change.occurredAt;
     byOcid.set(process.ocid, entry);
   }
-  for (const { process, tags, date } of byOcid.values()) {
-    await repo.lockProcess(trx, process.ocid);
-    const last = await repo.lastRelease(trx, process.authorityId, process.ocid);
-    const seq = (last?.seq ?? 0) + 1;
-    const id = `${process.ocid}-${seq}`;
-    // Never dated before the process's release before it, whose state it follows (the merge reads
-    // releases in date order): the platform's clock can go back — the demo clock reset.
-    const dated = last && last.date > date ? last.date : date;
-    const release = buildRelease(await snapshotOf(ctx, process), {
-      id,
-      date: dated,
-      tags: withoutUpdates(tags),
-    });
-    await repo.insertRelease(trx, {
-      authority_id: process.authorityId,
-      id,
-      ocid: process.ocid,
-      seq,
-      date: dated,
-      tags: release.tag as string[],
-      release,
-    });
-  }
+  for (const { process, tags, date } of byOcid.values())
+    await publishRelease(
+      within(ctx, trx),
+      process,
+      await snapshotOf(ctx, process),
+      withoutUpdates(tags),
+      date,
+    );
   if (byOcid.size > 0) await queueBulkRebuild(trx, held.clock);
+}
+
+/** The process's next release of `snapshot`, in the caller's transaction. */
+async function publishRelease(
+  ctx: Ctx & { db: Trx },
+  process: Process,
+  snapshot: ProcessSnapshot,
+  tags: ReleaseTag[],
+  date: Date,
+): Promise<void> {
+  const trx = ctx.db;
+  await repo.lockProcess(trx, process.ocid);
+  const last = await repo.lastRelease(trx, process.authorityId, process.ocid);
+  const seq = (last?.seq ?? 0) + 1;
+  const id = `${process.ocid}-${seq}`;
+  // Never dated before the process's release before it, whose state it follows (the merge reads
+  // releases in date order): the platform's clock can go back — the demo clock reset.
+  const dated = last && last.date > date ? last.date : date;
+  const release = buildRelease(snapshot, { id, date: dated, tags });
+  await repo.insertRelease(trx, {
+    authority_id: process.authorityId,
+    id,
+    ocid: process.ocid,
+    seq,
+    date: dated,
+    tags: release.tag as string[],
+    release,
+  });
+}
+
+/**
+ * Publishes a release for every contracting process that has none — one saying all the process has
+ * reached (its tags every stage, dated when it last changed): processes from before publication
+ * began, or from data written in bulk (`openps demo scale`). A page of projects at a time, each
+ * process in a short transaction of its own; run again, it finds nothing to do. Stops between
+ * processes when `signal` is aborted. Returns how many releases it published.
+ */
+export async function publishMissingReleases(
+  ctx: Ctx,
+  options: { signal?: AbortSignal; onProgress?: (projects: number) => void } = {},
+): Promise<number> {
+  let published = 0;
+  let projects = 0;
+  const pages = pageByKey(
+    (after: { authority_id: string; id: string } | undefined, limit) =>
+      publishedProjectsAfter(ctx, after, limit),
+    (row) => row,
+    200,
+  );
+  for await (const page of pages) {
+    for (const project of page) {
+      if (options.signal?.aborted) return published;
+      // One project's processes in one short transaction: their ocids given, their releases made.
+      published += await transaction(ctx.db, async (trx) => {
+        const inTrx = within(ctx, trx);
+        // Its tenders' processes first (the first one takes the project's own ocid), then the project's.
+        const processes: Process[] = [];
+        for (const tender of await publishedTendersOfProject(inTrx, project.authority_id, project.id)) {
+          const process = await processOfTender(inTrx, project.authority_id, tender.id);
+          if (process) processes.push(process);
+        }
+        const own = await processOfProject(inTrx, project.authority_id, project.id);
+        if (own && !processes.some((p) => p.ocid === own.ocid)) processes.unshift(own);
+        const done = await repo.ocidsPublished(
+          trx,
+          processes.map((p) => p.ocid),
+        );
+        let made = 0;
+        for (const process of processes) {
+          if (done.has(process.ocid)) continue;
+          const snapshot = await snapshotOf(inTrx, process);
+          const date = lastChanged(snapshot) ?? ctx.clock.now();
+          await publishRelease(inTrx, process, snapshot, stagesReached(snapshot), date);
+          made += 1;
+        }
+        if (made > 0) await queueBulkRebuild(trx, ctx.clock);
+        return made;
+      });
+    }
+    projects += page.length;
+    options.onProgress?.(projects);
+  }
+  return published;
 }
 
 // Reading

@@ -16,8 +16,19 @@ export interface OcdsReleasesTable {
 
 export type OcdsReleaseRow = Selectable<OcdsReleasesTable>;
 
+/** Each contracting process's ocid, given when its first release is made and kept. */
+export interface OcdsProcessesTable {
+  authority_id: string;
+  ocid: string;
+  project_id: string;
+  /** The process's tender; null while the project has none published. */
+  tender_id: string | null;
+  assigned_at: Date;
+}
+
 declare module "../../db/database.ts" {
   interface Database {
     ocds_releases: OcdsReleasesTable;
+    ocds_processes: OcdsProcessesTable;
   }
 }

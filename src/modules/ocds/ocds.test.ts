@@ -8,10 +8,12 @@ import { gunzipSync } from "node:zlib";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createTestDatabase, DEMO_SEEDED_AT } from "../../../tests/support/test-db.ts";
+import { settableClock } from "../../lib/clock.ts";
 import { systemCtx } from "../access/context.ts";
 import { BULK_QUEUE, buildBulkFiles } from "./bulk.service.ts";
 import { compileRelease, type OcdsRelease } from "./merge.ts";
-import { recordOf, releasePackage } from "./ocds.service.ts";
+import { publishMissingReleases, recordOf, releasePackage } from "./ocds.service.ts";
 import { published } from "./packages.ts";
 import { recordPackageProblems, releasePackageProblems, releaseProblems } from "./validate.ts";
 
@@ -237,5 +239,40 @@ describe("the OCDS bulk files", () => {
     expect(again.statusCode).toBe(304);
     expect((await t.app.inject({ url: "/data/ocds/bulk/releases-9999.json.gz" })).statusCode).toBe(404);
     expect((await t.app.inject({ url: "/data/ocds/bulk/..%2Fkeys" })).statusCode).toBe(400);
+  });
+});
+
+describe("publishing what was never published", () => {
+  it("gives each process without releases one release of every stage it has reached, once", async () => {
+    const database = await createTestDatabase({ seededAt: DEMO_SEEDED_AT });
+    try {
+      const db = database.db;
+      const before = await db
+        .selectFrom("ocds_releases")
+        .select(["ocid", "release"])
+        .orderBy("seq")
+        .execute();
+      const ocids = [...new Set(before.map((r) => r.ocid))];
+      // As if the processes had been written before publication began.
+      await sql`alter table ocds_releases disable trigger ocds_releases_immutable`.execute(db);
+      await sql`delete from ocds_releases`.execute(db);
+      await sql`alter table ocds_releases enable trigger ocds_releases_immutable`.execute(db);
+      const ctx = systemCtx(db, settableClock(DEMO_SEEDED_AT), "test");
+      expect(await publishMissingReleases(ctx)).toBe(ocids.length);
+      const after = await db.selectFrom("ocds_releases").selectAll().execute();
+      expect(after.map((r) => r.ocid).sort()).toEqual([...ocids].sort());
+      for (const row of after) {
+        expect(row.seq).toBe(1);
+        expect(releaseProblems(published(row.release, publication.baseUrl)), row.id).toEqual([]);
+        // Every stage the process has reached, in the codelist's order.
+        const release = row.release as { tender?: unknown; awards?: unknown; contracts?: unknown };
+        if (release.tender) expect(row.tags).toContain("tender");
+        if (release.awards) expect(row.tags.some((t) => t.startsWith("award"))).toBe(true);
+        if (release.contracts) expect(row.tags).toContain("contract");
+      }
+      expect(await publishMissingReleases(ctx)).toBe(0);
+    } finally {
+      await database.destroy();
+    }
   });
 });

@@ -6,8 +6,11 @@
  *
  * One process per ocid: a commissioning project's ocid is its first published tender's, so the
  * project's planning and that tender's tender, award and contract make one record; a project's
- * later tender (after a cancellation, say) is a process of its own, `<project ocid>-<n>`.
+ * later tender (after a cancellation, say) is a process of its own, `<project ocid>-<n>`. Each
+ * ocid is given once, when the process's first release is made, and kept (`ocds_processes`): an
+ * order worked out again each time would change when the clock goes back (the demo clock reset).
  */
+import type { Trx } from "../../db/database.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import type { Ctx } from "../access/context.ts";
 import { authorityById } from "../authorities/authorities.service.ts";
@@ -16,14 +19,9 @@ import { contractOf, pageUrl as contractPageUrl } from "../contracts/contracts.s
 import { organisationOf } from "../organisations/organisations.service.ts";
 import { projectOf } from "../projects/projects.service.ts";
 import { amendmentsOf } from "../tenders/amendments.service.ts";
-import {
-  currentBids,
-  findTender,
-  publishedTendersOfProject,
-  tenderParts,
-  tenderPath,
-} from "../tenders/tenders.service.ts";
+import { currentBids, findTender, tenderParts, tenderPath } from "../tenders/tenders.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
+import * as repo from "./ocds.repository.ts";
 import type { PartyRef, ProcessSnapshot } from "./releases.ts";
 
 /** A contracting process: its ocid, and the project and (once published) tender it is made of. */
@@ -35,37 +33,65 @@ export interface Process {
   tenderId: string | null;
 }
 
-/** The process a published project's change belongs to: the project's own ocid. */
+/**
+ * The process a published project's change belongs to: the project's own ocid (given to it now if
+ * it had none), with its tender if one has been published. Null for a draft.
+ */
 export async function processOfProject(
-  ctx: Ctx,
+  ctx: Ctx & { db: Trx },
   authorityId: string,
   projectId: string,
 ): Promise<Process | null> {
   const project = await projectOf(ctx, authorityId, projectId).catch(notFound);
   if (!project || project.status !== "published") return null;
-  const [first] = await publishedTendersOfProject(ctx, authorityId, projectId);
-  return { authorityId, ocid: project.ocid, projectId, tenderId: first?.id ?? null };
+  await repo.lockProcess(ctx.db, project.ocid);
+  const own = (await repo.processesOfProject(ctx.db, authorityId, projectId)).find(
+    (p) => p.ocid === project.ocid,
+  );
+  if (!own)
+    await repo.assignProcess(ctx.db, {
+      authority_id: authorityId,
+      ocid: project.ocid,
+      project_id: projectId,
+      tender_id: null,
+      assigned_at: ctx.clock.now(),
+    });
+  return { authorityId, ocid: project.ocid, projectId, tenderId: own?.tender_id ?? null };
 }
 
-/** The process a published tender belongs to (see the file's comment for its ocid). */
+/**
+ * The process a published tender belongs to, its ocid given when first asked and kept (see the
+ * file's comment): the project's own for the project's first, `<project ocid>-<n>` for the n-th.
+ * Null for a draft.
+ */
 export async function processOfTender(
-  ctx: Ctx,
+  ctx: Ctx & { db: Trx },
   authorityId: string,
   tenderId: string,
 ): Promise<Process | null> {
+  const held = await repo.processOfTender(ctx.db, authorityId, tenderId);
+  if (held) return { authorityId, ocid: held.ocid, projectId: held.project_id, tenderId };
   const tender = await findTender(ctx, authorityId, tenderId);
   if (!tender || tender.status === "draft") return null;
   const project = await projectOf(ctx, authorityId, tender.project_id).catch(notFound);
   if (!project) return null;
-  const tenders = await publishedTendersOfProject(ctx, authorityId, tender.project_id);
-  const place = tenders.findIndex((t) => t.id === tenderId);
-  const ocid = place <= 0 ? project.ocid : `${project.ocid}-${place + 1}`;
+  await repo.lockProcess(ctx.db, project.ocid);
+  const processes = await repo.processesOfProject(ctx.db, authorityId, project.id);
+  const withTenders = processes.filter((p) => p.tender_id !== null).length;
+  const ocid = withTenders === 0 ? project.ocid : `${project.ocid}-${withTenders + 1}`;
+  await repo.assignProcess(ctx.db, {
+    authority_id: authorityId,
+    ocid,
+    project_id: project.id,
+    tender_id: tenderId,
+    assigned_at: ctx.clock.now(),
+  });
   return { authorityId, ocid, projectId: project.id, tenderId };
 }
 
 /** The process a contract belongs to: its tender's. */
 export async function processOfContract(
-  ctx: Ctx,
+  ctx: Ctx & { db: Trx },
   authorityId: string,
   contractId: string,
 ): Promise<Process | null> {
@@ -120,6 +146,7 @@ export async function snapshotOf(ctx: Ctx, process: Process): Promise<ProcessSna
             }),
           ),
           pageUrl: projectPage,
+          publishedAt: project.published_at,
         }
       : null,
     classification: {

@@ -59,6 +59,7 @@ export interface ProcessSnapshot {
     dates: { marketEngagement: string; tender: string; award: string; start: string };
     participants: PartyRef[];
     pageUrl: string;
+    publishedAt: Date | null;
   } | null;
   classification: {
     cpv: string;
@@ -432,4 +433,39 @@ export function buildRelease(
 
   out.parties = mergedParties(parties);
   return out;
+}
+
+/** The tags of a release that says all a process has reached at once (a process published late). */
+export function stagesReached(s: ProcessSnapshot): ReleaseTag[] {
+  const tags: ReleaseTag[] = [];
+  if (s.planning) tags.push("planning");
+  if (s.tender) {
+    tags.push("tender");
+    if (s.tender.amendments.length > 0) tags.push("tenderAmendment");
+    if (s.tender.status === "cancelled") tags.push("tenderCancellation");
+  }
+  if (s.award) tags.push(s.award.status === "withdrawn" ? "awardCancellation" : "award");
+  if (s.contract) {
+    tags.push("contract");
+    if (s.contract.amendments.length > 0) tags.push("contractAmendment");
+    if (s.contract.ratings.length > 0) tags.push("implementation");
+    if (s.contract.terminatedOn) tags.push("contractTermination");
+  }
+  return tags;
+}
+
+/** When the process last changed, as far as its snapshot says (undefined when it says nothing). */
+export function lastChanged(s: ProcessSnapshot): Date | undefined {
+  const dates = [
+    s.planning?.publishedAt,
+    s.tender?.publishedAt,
+    s.tender?.cancelledAt,
+    s.tender?.bidsOpened?.openedAt,
+    ...(s.tender?.amendments.map((a) => a.madeAt) ?? []),
+    s.award?.decidedAt,
+    s.contract?.enteredAt,
+    ...(s.contract?.amendments.map((a) => a.amendedAt) ?? []),
+    ...(s.contract?.ratings.map((r) => r.ratedAt) ?? []),
+  ].filter((d): d is Date => d instanceof Date);
+  return dates.length === 0 ? undefined : new Date(Math.max(...dates.map((d) => d.getTime())));
 }

@@ -148,6 +148,30 @@ export async function findProject(db: Db, authorityId: string, id: string): Prom
   return (await withLinks(db, [row]))[0];
 }
 
+/** How many projects are published, of every authority. */
+export async function countPublishedProjects(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom("projects")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("status", "=", "published")
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Up to `limit` published projects of every authority, in key order after `after`. */
+export function publishedProjectsAfter(
+  db: Db,
+  after: { authority_id: string; id: string } | undefined,
+  limit: number,
+): Promise<{ authority_id: string; id: string }[]> {
+  let query = db.selectFrom("projects").select(["authority_id", "id"]).where("status", "=", "published");
+  if (after)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("authority_id", "id"), ">", tuple(after.authority_id, after.id)),
+    );
+  return query.orderBy("authority_id").orderBy("id").limit(limit).execute();
+}
+
 export async function projectsOf(
   db: Db,
   authorityId: string,

@@ -556,6 +556,20 @@ export async function projectsOf(ctx: Ctx, authorityId: string): Promise<Project
   return (await repo.projectsOf(ctx.db, authorityId, { drafts })).map((p) => viewOf(ctx, p));
 }
 
+/** How many projects are published, of every authority (a command's progress; reads them all). */
+export function countPublishedProjects(ctx: Ctx): Promise<number> {
+  return repo.countPublishedProjects(ctx.db);
+}
+
+/** Up to `limit` published projects of every authority (their keys), in key order after `after`. Public. */
+export function publishedProjectsAfter(
+  ctx: Ctx,
+  after: { authority_id: string; id: string } | undefined,
+  limit: number,
+): Promise<{ authority_id: string; id: string }[]> {
+  return repo.publishedProjectsAfter(ctx.db, after, limit);
+}
+
 /** A project of this authority, or 404 (also a draft, to those who may not edit it). */
 export async function projectOf(ctx: Ctx, authorityId: string, projectId: string): Promise<ProjectView> {
   const project = isUuid(projectId) ? await repo.findProject(ctx.db, authorityId, projectId) : undefined;
