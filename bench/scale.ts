@@ -171,6 +171,8 @@ function grow(env: Record<string, string>, factor: number): void {
   openps(["migrate"], env);
   openps(["seed"], env);
   openps(["demo", "scale", "--factor", String(factor)], env);
+  // Every process's OCDS release, as the server would publish them in the background at start.
+  openps(["ocds", "publish"], env);
   console.error(`  grown to factor ${factor} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
