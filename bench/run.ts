@@ -22,6 +22,8 @@
  *                     process: the whole query
  *   national scale    the real server on the demo data grown to factor 1 and 100, on both databases,
  *                     each route under 50 connections against a bare Fastify route (bench/scale.ts)
+ *   B1, B3, B5        open contracting data: the read API, the export and its memory, the embedded
+ *                     database against PostgreSQL (bench/ocds.ts)
  */
 import { performance } from "node:perf_hooks";
 import { parse, protocol } from "@electric-sql/pglite";
@@ -40,6 +42,7 @@ import { recordAudit, SYSTEM } from "../src/modules/audit/audit.service.ts";
 import { runSeeds, settleDeploymentMode } from "../src/seed/seed.ts";
 import { seeds } from "../src/seed/seeds.ts";
 import { wireModules } from "../src/wiring.ts";
+import { ocdsFigures } from "./ocds.ts";
 import { benchFactors, type Measured, machine, measure, scaleFigures } from "./scale.ts";
 
 interface Figure {
@@ -411,6 +414,14 @@ if (process.env.OPENPS_BENCH_SCALE !== "0") {
   scaleTable.push(`National scale, ${machine()}:`, ...scale.table);
 }
 
+// Open contracting data (bench/ocds.ts): B1 read API, B3 export, B5. OPENPS_BENCH_OCDS=0 leaves it out.
+const ocdsTable: string[] = [];
+if (process.env.OPENPS_BENCH_OCDS !== "0") {
+  const ocds = await ocdsFigures();
+  figures.push(...ocds.figures);
+  ocdsTable.push(`Open contracting data, ${machine()}:`, ...ocds.table);
+}
+
 console.log(`OpenPS bench on ${handle.kind}`);
 let failed = 0;
 for (const f of figures) {
@@ -421,4 +432,5 @@ for (const f of figures) {
   );
 }
 for (const line of scaleTable) console.log(line);
+for (const line of ocdsTable) console.log(line);
 process.exit(failed === 0 ? 0 : 1);

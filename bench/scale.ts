@@ -30,8 +30,8 @@ import { freePort } from "../tests/support/spawn.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const node = process.execPath;
-const BENCH_DIR = "/tmp/openps-bench";
-const TENDER_KEY = Buffer.alloc(32, 0x42).toString("base64");
+export const BENCH_DIR = "/tmp/openps-bench";
+export const TENDER_KEY = Buffer.alloc(32, 0x42).toString("base64");
 const CONNECTIONS = 50;
 const SECONDS = Number(process.env.OPENPS_BENCH_SECONDS ?? 8);
 
@@ -101,7 +101,7 @@ function stillServes(kept: string, today: string[]): boolean {
   return before.length > 0 && before.every((entry, i) => now[i] === entry);
 }
 
-function openps(args: string[], env: Record<string, string>): void {
+export function openps(args: string[], env: Record<string, string>): void {
   execFileSync(path.join(root, "bin/openps"), args, {
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "inherit"],
@@ -177,7 +177,11 @@ function grow(env: Record<string, string>, factor: number): void {
 }
 
 /** Starts a process and waits until `url` answers 200; what it printed is shown if it stops. */
-async function startProcess(args: string[], env: Record<string, string>, url: string): Promise<ChildProcess> {
+export async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  url: string,
+): Promise<ChildProcess> {
   const child = spawn(node, args, {
     cwd: root,
     env: { ...process.env, ...env },
@@ -201,7 +205,7 @@ async function startProcess(args: string[], env: Record<string, string>, url: st
   }
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
+export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
@@ -209,7 +213,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 /** `url` loaded by `connections` for SECONDS (after a second's warming). */
-async function load(url: string, connections: number, seconds = SECONDS): Promise<Load> {
+export async function load(url: string, connections: number, seconds = SECONDS): Promise<Load> {
   await autocannon({ url, connections, duration: 1 });
   const result = await autocannon({ url, connections, duration: seconds, timeout: 10 });
   const answered = result.requests.total;

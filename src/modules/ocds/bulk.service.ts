@@ -21,7 +21,7 @@ import { NotFoundError } from "../../lib/errors.ts";
 import type { JobHandler } from "../jobs/jobs.runner.ts";
 import { enqueue } from "../jobs/jobs.service.ts";
 import * as repo from "./ocds.repository.ts";
-import { type Publication, packageMeta, published } from "./packages.ts";
+import { type Publication, packageMeta, publishedText } from "./packages.ts";
 
 export const BULK_QUEUE = "ocds.bulk";
 /** The most releases in one release package file (the standard's advice for bulk packages). */
@@ -79,13 +79,33 @@ async function writeGzip(
   return { bytes, sha256: hash.digest("hex") };
 }
 
-/** Every release in publication order, as published, a page at a time. */
-async function* everyRelease(db: Db, publication: Publication): AsyncGenerator<Record<string, unknown>> {
+/** Every release in publication order, as published (its JSON text), a page at a time. */
+async function* everyRelease(db: Db, publication: Publication): AsyncGenerator<{ date: Date; text: string }> {
   const pages = pageByKey(
     (after: repo.ReleaseSeek | undefined, limit) => repo.releasesInOrder(db, after, limit),
     (row) => ({ date: row.date, id: row.id }),
   );
-  for await (const page of pages) for (const row of page) yield published(row.release, publication.baseUrl);
+  for await (const page of pages)
+    for (const row of page) yield { date: row.date, text: publishedText(row.release, publication.baseUrl) };
+}
+
+/** Every release, as published, one a line, gzipped into `file`: what it wrote. */
+export async function writeReleasesJsonl(
+  db: Db,
+  publication: Publication,
+  file: string,
+): Promise<{ releases: number; lastReleaseDate: string | null; bytes: number; sha256: string }> {
+  let releases = 0;
+  let last: string | null = null;
+  const lines = async function* () {
+    for await (const release of everyRelease(db, publication)) {
+      releases += 1;
+      last = release.date.toISOString();
+      yield `${release.text}\n`;
+    }
+  };
+  const written = await writeGzip(file, lines());
+  return { releases, lastReleaseDate: last, ...written };
 }
 
 /**
@@ -105,20 +125,11 @@ export async function buildBulkFiles(
   fs.rmSync(building, { recursive: true, force: true });
   fs.mkdirSync(building, { recursive: true });
   const generatedAt = clock.now();
-  const files: BulkFile[] = [];
-  let total = 0;
-  let last: string | null = null;
-
   // One release a line.
-  const lines = async function* () {
-    for await (const release of everyRelease(db, publication)) {
-      total += 1;
-      last = release.date as string;
-      yield `${JSON.stringify(release)}\n`;
-    }
-  };
-  const jsonl = await writeGzip(path.join(building, "releases.jsonl.gz"), lines());
-  files.push({ name: "releases.jsonl.gz", releases: total, ...jsonl });
+  const jsonl = await writeReleasesJsonl(db, publication, path.join(building, "releases.jsonl.gz"));
+  const files: BulkFile[] = [
+    { name: "releases.jsonl.gz", releases: jsonl.releases, bytes: jsonl.bytes, sha256: jsonl.sha256 },
+  ];
 
   // Release packages of at most RELEASES_PER_PACKAGE releases, read again in the same order.
   const releases = everyRelease(db, publication);
@@ -130,7 +141,7 @@ export async function buildBulkFiles(
     const body = async function* () {
       yield `${JSON.stringify(meta).slice(0, -1)},"releases":[`;
       while (!next.done && count < perPackage) {
-        yield `${count > 0 ? "," : ""}${JSON.stringify(next.value)}`;
+        yield `${count > 0 ? "," : ""}${next.value.text}`;
         count += 1;
         next = await releases.next();
       }
@@ -142,8 +153,8 @@ export async function buildBulkFiles(
 
   const index: BulkIndex = {
     generatedAt: generatedAt.toISOString(),
-    releases: total,
-    lastReleaseDate: last,
+    releases: jsonl.releases,
+    lastReleaseDate: jsonl.lastReleaseDate,
     files,
   };
   fs.writeFileSync(path.join(building, "index.json"), JSON.stringify(index, null, 2));

@@ -51,12 +51,24 @@ export interface ReleaseSeek {
   id: string;
 }
 
+/** A release as stored, its JSON as text: served as it is, never parsed and written again. */
+export interface ReleaseText {
+  id: string;
+  ocid: string;
+  seq: number;
+  date: Date;
+  tags: string[];
+  release: string;
+}
+
+const asText = ["id", "ocid", "seq", "date", "tags", sql<string>`release::text`.as("release")] as const;
+
 /** Up to `limit` releases, newest first, dated within [since, until) when given, after `seek`. */
 export function releasesPage(
   db: Db,
   options: { since?: Date; until?: Date; seek?: ReleaseSeek; limit: number },
-): Promise<OcdsReleaseRow[]> {
-  let query = db.selectFrom("ocds_releases").selectAll();
+): Promise<ReleaseText[]> {
+  let query = db.selectFrom("ocds_releases").select(asText);
   if (options.since) query = query.where("date", ">=", options.since);
   if (options.until) query = query.where("date", "<", options.until);
   const seek = options.seek;
@@ -68,8 +80,20 @@ export function releasesPage(
 }
 
 /** One release by its id, whichever authority published it. */
-export function releaseById(db: Db, id: string): Promise<OcdsReleaseRow | undefined> {
-  return db.selectFrom("ocds_releases").selectAll().where("id", "=", id).executeTakeFirst();
+export function releaseById(db: Db, id: string): Promise<ReleaseText | undefined> {
+  return db.selectFrom("ocds_releases").select(asText).where("id", "=", id).executeTakeFirst();
+}
+
+/** The number of the process's latest release, whichever authority published it (0: none). */
+export async function latestSeq(db: Db, ocid: string): Promise<number> {
+  const row = await db
+    .selectFrom("ocds_releases")
+    .select("seq")
+    .where("ocid", "=", ocid)
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.seq ?? 0;
 }
 
 /** A process's releases in the order they were published (empty when the ocid is unknown). */
@@ -82,8 +106,8 @@ export function releasesInOrder(
   db: Db,
   after: ReleaseSeek | undefined,
   limit: number,
-): Promise<OcdsReleaseRow[]> {
-  let query = db.selectFrom("ocds_releases").selectAll();
+): Promise<ReleaseText[]> {
+  let query = db.selectFrom("ocds_releases").select(asText);
   if (after)
     query = query.where(({ eb, refTuple, tuple }) =>
       eb(refTuple("date", "id"), ">", tuple(after.date, after.id)),

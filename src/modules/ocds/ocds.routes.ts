@@ -5,7 +5,7 @@
 
 import fs from "node:fs";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { anyone, api } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
@@ -81,6 +81,14 @@ const publication = (request: FastifyRequest): Publication => ({
 
 const tags: ["open-data"] = ["open-data"];
 
+/**
+ * JSON the service has written as text (releases spliced in as stored): sent as it is — the schema
+ * above describes it for the API's reference.
+ */
+function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
+  return reply.type("application/json; charset=utf-8").send(text);
+}
+
 export async function ocdsRoutes(app: FastifyInstance): Promise<void> {
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
   json.get(
@@ -99,7 +107,7 @@ export async function ocdsRoutes(app: FastifyInstance): Promise<void> {
     ),
     async (request, reply) => {
       reply.header("cache-control", "public, max-age=60");
-      return releasePackage(ctxOf(request), publication(request), request.query);
+      return sendJsonText(reply, await releasePackage(ctxOf(request), publication(request), request.query));
     },
   );
   json.get(
@@ -117,7 +125,7 @@ export async function ocdsRoutes(app: FastifyInstance): Promise<void> {
     ),
     async (request, reply) => {
       reply.header("cache-control", "public, max-age=86400, immutable");
-      return releaseOf(ctxOf(request), publication(request), request.params.id);
+      return sendJsonText(reply, await releaseOf(ctxOf(request), publication(request), request.params.id));
     },
   );
   json.get(
@@ -136,7 +144,7 @@ export async function ocdsRoutes(app: FastifyInstance): Promise<void> {
     ),
     async (request, reply) => {
       reply.header("cache-control", "public, max-age=60");
-      return recordOf(ctxOf(request), publication(request), request.params.ocid);
+      return sendJsonText(reply, await recordOf(ctxOf(request), publication(request), request.params.ocid));
     },
   );
   json.get(

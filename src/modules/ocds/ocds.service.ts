@@ -8,7 +8,7 @@
  * id, and a process's record — its releases, the compiled release and the versioned release, by the
  * standard's merging rules (merge.ts). Public. See docs/open-data.md.
  */
-import type { Trx } from "../../db/database.ts";
+import type { Db, Trx } from "../../db/database.ts";
 import { decodeKey, encodeKey, pageByKey } from "../../db/paging.ts";
 import { beforeCommit, transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
@@ -22,13 +22,7 @@ import { queueBulkRebuild } from "./bulk.service.ts";
 import { compileRelease, type OcdsRelease, versionRelease } from "./merge.ts";
 import * as repo from "./ocds.repository.ts";
 import type { OcdsReleaseRow } from "./ocds.table.ts";
-import {
-  type Publication,
-  packageMeta,
-  published,
-  type RecordPackage,
-  type ReleasePackage,
-} from "./packages.ts";
+import { type Publication, packageMeta, published, publishedText } from "./packages.ts";
 import {
   type Process,
   processOfContract,
@@ -241,12 +235,16 @@ function instant(text: string | undefined, field: string): Date | undefined {
   return at;
 }
 
-/** A release package of releases, newest first, with the link to the next page. Public. */
+/**
+ * A release package of releases, newest first, with the link to the next page, as the JSON text
+ * served: the releases' stored text spliced in as it is (parsing and writing each again would cost
+ * more than reading it). Public.
+ */
 export async function releasePackage(
   ctx: Ctx,
   publication: Publication,
   query: ReleasesQuery,
-): Promise<ReleasePackage> {
+): Promise<string> {
   const since = instant(query.since, "since");
   const until = instant(query.until, "until");
   const pageSize = Math.min(
@@ -268,49 +266,76 @@ export async function releasePackage(
   if (query.until) params.set("until", query.until);
   if (query.pageSize) params.set("pageSize", String(pageSize));
   if (last) params.set("after", encodeKey([last.date.toISOString(), last.id]));
-  return {
-    ...packageMeta(publication, "/data/ocds/releases", ctx.clock.now()),
-    releases: page.map((r) => published(r.release, publication.baseUrl)),
-    ...(rows.length > pageSize && last
+  const links =
+    rows.length > pageSize && last
       ? { links: { next: `${publication.baseUrl}/data/ocds/releases?${params.toString()}` } }
-      : {}),
-  };
+      : {};
+  return packageText(
+    { ...packageMeta(publication, "/data/ocds/releases", ctx.clock.now()), ...links },
+    "releases",
+    page.map((r) => publishedText(r.release, publication.baseUrl)),
+  );
 }
 
-/** One release, in a release package of its own; 404 when there is none with this id. Public. */
-export async function releaseOf(ctx: Ctx, publication: Publication, id: string): Promise<ReleasePackage> {
+/** A package's JSON text: its own fields, then its releases or records (each JSON text already). */
+function packageText(meta: object, items: "releases" | "records", texts: readonly string[]): string {
+  return `${JSON.stringify(meta).slice(0, -1)},"${items}":[${texts.join(",")}]}`;
+}
+
+/** One release, in a release package of its own, as the JSON text served; 404 when there is none. Public. */
+export async function releaseOf(ctx: Ctx, publication: Publication, id: string): Promise<string> {
   const row = await repo.releaseById(ctx.db, id);
   if (!row) throw new NotFoundError("release");
-  return {
-    ...packageMeta(publication, `/data/ocds/releases/${encodeURIComponent(id)}`, row.date),
-    releases: [published(row.release, publication.baseUrl)],
-  };
+  return packageText(
+    packageMeta(publication, `/data/ocds/releases/${encodeURIComponent(id)}`, row.date),
+    "releases",
+    [publishedText(row.release, publication.baseUrl)],
+  );
 }
 
+/** Records as served, by ocid: kept while their process has no newer release. */
+const keptRecords = new WeakMap<Db, Map<string, { seq: number; baseUrl: string; text: string }>>();
+const KEPT_RECORDS = 1000;
+
 /**
- * A process's record, in a record package: its releases (as links and in full), the compiled
- * release and the versioned release. 404 when no release has this ocid. Public.
+ * A process's record, in a record package: its releases (as links), the compiled release and the
+ * versioned release, as the JSON text served. Merging is the costly part, so a record is kept
+ * (a thousand at most) until its process has a newer release — one short query says. 404 when no
+ * release has this ocid. Public.
  */
-export async function recordOf(ctx: Ctx, publication: Publication, ocid: string): Promise<RecordPackage> {
+export async function recordOf(ctx: Ctx, publication: Publication, ocid: string): Promise<string> {
+  const seq = await repo.latestSeq(ctx.db, ocid);
+  if (seq === 0) throw new NotFoundError("record");
+  let kept = keptRecords.get(ctx.db);
+  if (!kept) {
+    kept = new Map();
+    keptRecords.set(ctx.db, kept);
+  }
+  const held = kept.get(ocid);
+  if (held && held.seq === seq && held.baseUrl === publication.baseUrl) return held.text;
   const rows = await repo.releasesOf(ctx.db, ocid);
   const latest = rows[rows.length - 1];
   if (!latest) throw new NotFoundError("record");
   const releases = rows.map((r) => published(r.release, publication.baseUrl) as OcdsRelease);
-  return {
-    ...packageMeta(publication, `/data/ocds/records/${encodeURIComponent(ocid)}`, latest.date),
-    records: [
-      {
-        ocid,
-        releases: rows.map((r) => ({
-          url: `${publication.baseUrl}/data/ocds/releases/${encodeURIComponent(r.id)}`,
-          date: r.date.toISOString(),
-          tag: r.tags,
-        })),
-        compiledRelease: compileRelease(releases),
-        versionedRelease: versionRelease(releases),
-      },
-    ],
+  const record = {
+    ocid,
+    releases: rows.map((r) => ({
+      url: `${publication.baseUrl}/data/ocds/releases/${encodeURIComponent(r.id)}`,
+      date: r.date.toISOString(),
+      tag: r.tags,
+    })),
+    compiledRelease: compileRelease(releases),
+    versionedRelease: versionRelease(releases),
   };
+  const text = packageText(
+    packageMeta(publication, `/data/ocds/records/${encodeURIComponent(ocid)}`, latest.date),
+    "records",
+    [JSON.stringify(record)],
+  );
+  kept.delete(ocid);
+  kept.set(ocid, { seq: latest.seq, baseUrl: publication.baseUrl, text });
+  if (kept.size > KEPT_RECORDS) kept.delete(kept.keys().next().value as string);
+  return text;
 }
 
 export type { OcdsReleaseRow };

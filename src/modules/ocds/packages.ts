@@ -26,6 +26,15 @@ export function published(release: Record<string, unknown>, baseUrl: string): Re
   return absolute(release, "") as Record<string, unknown>;
 }
 
+/**
+ * A stored release's JSON text as published, without parsing it: each link that starts with "/"
+ * made absolute. Safe on the text: inside a JSON string a quote is always escaped, so `"url": "/`
+ * can only be a key "url" and the start of its value.
+ */
+export function publishedText(text: string, baseUrl: string): string {
+  return text.replace(/"url": ?"\//g, (match) => `${match.slice(0, -1)}${baseUrl}/`);
+}
+
 /** What every package says of itself. */
 export interface PackageMeta {
   uri: string;
