@@ -46,8 +46,6 @@ export interface PackageMeta {
   publicationPolicy: string;
 }
 
-export type ReleasePackage = PackageMeta & { releases: Record<string, unknown>[]; links?: { next: string } };
-export type RecordPackage = PackageMeta & { records: Record<string, unknown>[] };
 
 export function packageMeta(publication: Publication, uri: string, publishedDate: Date): PackageMeta {
   return {
