@@ -15,7 +15,6 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import type { Db, Trx } from "../../db/database.ts";
-import { pageByKey } from "../../db/paging.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import type { JobHandler } from "../jobs/jobs.runner.ts";
@@ -79,14 +78,25 @@ async function writeGzip(
   return { bytes, sha256: hash.digest("hex") };
 }
 
-/** Every release in publication order, as published (its JSON text), a page at a time. */
+const EXPORT_PAGE = 2000;
+
+/**
+ * Every release in publication order, as published (its JSON text), a page at a time by key — the
+ * next page asked for while this one is written (the database works while the compressor does).
+ */
 async function* everyRelease(db: Db, publication: Publication): AsyncGenerator<{ date: Date; text: string }> {
-  const pages = pageByKey(
-    (after: repo.ReleaseSeek | undefined, limit) => repo.releasesInOrder(db, after, limit),
-    (row) => ({ date: row.date, id: row.id }),
-  );
-  for await (const page of pages)
+  let next: Promise<repo.ReleaseText[]> | undefined = repo.releasesInOrder(db, undefined, EXPORT_PAGE);
+  while (next) {
+    const page: repo.ReleaseText[] = await next;
+    const last = page[page.length - 1];
+    next =
+      last && page.length === EXPORT_PAGE
+        ? repo.releasesInOrder(db, { date: last.date, id: last.id }, EXPORT_PAGE)
+        : undefined;
+    // Awaited on the next turn; until then a failure must not count as unhandled.
+    next?.catch(() => undefined);
     for (const row of page) yield { date: row.date, text: publishedText(row.release, publication.baseUrl) };
+  }
 }
 
 /** Every release, as published, one a line, gzipped into `file`: what it wrote. */

@@ -21,7 +21,6 @@ import { publishedTendersOfProject } from "../tenders/tenders.service.ts";
 import { queueBulkRebuild } from "./bulk.service.ts";
 import { compileRelease, type OcdsRelease, versionRelease } from "./merge.ts";
 import * as repo from "./ocds.repository.ts";
-import type { OcdsReleaseRow } from "./ocds.table.ts";
 import { type Publication, packageMeta, published, publishedText } from "./packages.ts";
 import {
   type Process,
@@ -337,5 +336,3 @@ export async function recordOf(ctx: Ctx, publication: Publication, ocid: string)
   if (kept.size > KEPT_RECORDS) kept.delete(kept.keys().next().value as string);
   return text;
 }
-
-export type { OcdsReleaseRow };

@@ -46,7 +46,6 @@ export interface PackageMeta {
   publicationPolicy: string;
 }
 
-
 export function packageMeta(publication: Publication, uri: string, publishedDate: Date): PackageMeta {
   return {
     uri: `${publication.baseUrl}${uri}`,
