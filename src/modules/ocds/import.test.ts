@@ -355,6 +355,12 @@ describe("messy data", () => {
     expect((await publisherNamed("Messy Council")).key).toBe("name:messy council");
   });
 
+  it("says so when the path given is neither a file nor a directory", async () => {
+    await expect(importing(path.join(dir, "no-such-file.json"))).rejects.toThrow(
+      `Cannot read ${path.join(dir, "no-such-file.json")}: there is no such file or directory. Check the path.`,
+    );
+  });
+
   it("refuses data that names no publisher unless --publisher names one, and reads standard input", async () => {
     const stdin = () =>
       Readable.from([
