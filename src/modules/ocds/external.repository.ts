@@ -76,7 +76,8 @@ export type PublisherWithCounts = OcdsPublisherRow & { processes: number; releas
 
 /**
  * Up to `limit` publishers by name, after `seek`, each with how many processes and releases it has
- * — counted up to `cap + 1` and no further, each from the index of its own releases.
+ * — counted up to `cap + 1` and no further, each in the order of the primary key's index (so read
+ * from it, and stopping there, however many releases a publisher has).
  */
 export async function publishersPage(
   db: Db,
@@ -90,13 +91,13 @@ export async function publishersPage(
     left join lateral (
       select count(*) as n from (
         select distinct r.ocid from ocds_external_releases r
-        where r.publisher_id = p.id limit ${options.cap + 1}
+        where r.publisher_id = p.id order by r.ocid limit ${options.cap + 1}
       ) as counted
     ) as processes on true
     left join lateral (
       select count(*) as n from (
         select 1 from ocds_external_releases r
-        where r.publisher_id = p.id limit ${options.cap + 1}
+        where r.publisher_id = p.id order by r.ocid, r.release_id limit ${options.cap + 1}
       ) as counted
     ) as releases on true
     ${after}

@@ -179,7 +179,7 @@ class Held {
 }
 
 /** Held releases ready to be read back. */
-interface Release {
+interface HeldReady {
   kind: "held";
   held: Held;
   pkg: PackageMeta;
@@ -190,7 +190,7 @@ const A_LINK = "a link to a release, not a release";
 
 /** Turns tokens into what was read, synchronously; the reader collects `out` after each piece of text. */
 class Walker {
-  out: (Read | Release)[] = [];
+  out: (Read | HeldReady)[] = [];
   line = 1;
   private depth = 0;
   private top: Top | undefined;

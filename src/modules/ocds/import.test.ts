@@ -24,6 +24,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import v8 from "node:v8";
 import vm from "node:vm";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
@@ -376,6 +377,18 @@ describe("messy data", () => {
     expect(named.ok).toBe(true);
     expect(named.lines.slice(1, 5)).toEqual(counts(1, 0, 0, 0));
     expect((await releaseOf("ocds-in-1")).source).toBe("standard input");
+  });
+
+  it("reads gzipped JSON lines, as OpenPS's own bulk files are", async () => {
+    const lines = [1, 2, 3].map((i) =>
+      JSON.stringify({ ocid: `ocds-gz-${i}`, id: "1", date: "2024-03-01T00:00:00Z", parties: [] }),
+    );
+    const file = path.join(dir, "bulk/releases.jsonl.gz");
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, gzipSync(lines.join("\n")));
+    const { lines: summary } = await importing(path.dirname(file), { publisher: "Gzip Publisher" });
+    expect(summary.slice(0, 5)).toEqual(["Read 1 file(s).", ...counts(3, 0, 0, 0)]);
+    expect((await releaseOf("ocds-gz-2")).source).toBe("releases.jsonl.gz");
   });
 
   it("holds a package's releases until its publisher is read, and stores none of a release the database refuses", async () => {
