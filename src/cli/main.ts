@@ -13,6 +13,7 @@ import { DEFAULT_SEED, ScaleRefusedError } from "../seed/demo/scale/scale.ts";
 import { DemoModeRefusedError } from "../seed/seed.ts";
 import { APP_VERSION } from "../version.ts";
 import * as commands from "./commands.ts";
+import { ImportTargetError, importOcdsCommand } from "./import-ocds.ts";
 
 // What the commands write (the database, backups) is for the account that runs OpenPS alone.
 keepFilesPrivate();
@@ -107,6 +108,21 @@ areas
   .description("load areas from a CSV: all of them, or none if any line is wrong (each is named)")
   .action(async (file: string) => commands.areasLoad(config(), file));
 
+const imports = program.command("import").description("other publishers' open data");
+imports
+  .command("ocds")
+  .argument(
+    "<source>",
+    "a file, a directory (every .json, .jsonl, .ndjson or .jl file under it) or - for standard input",
+  )
+  .description(
+    "import OCDS release packages, record packages, releases or JSON lines as external, read-only records of their publishers (upgraded to OCDS 1.1, each kept with its schema problems); importing again skips what is already there",
+  )
+  .option("--publisher <name>", "the publisher of data that names none (a bare release, JSON lines)")
+  .action(async (source: string, options: { publisher?: string }) => {
+    process.exitCode = (await importOcdsCommand(config(), source, options)) ? 0 : 1;
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
@@ -119,7 +135,8 @@ try {
     error instanceof DemoModeRefusedError ||
     error instanceof ScaleRefusedError ||
     error instanceof DomainError ||
-    error instanceof commands.CliError
+    error instanceof commands.CliError ||
+    error instanceof ImportTargetError
   ) {
     console.error(error.message);
     process.exitCode = 1;

@@ -1,0 +1,152 @@
+/** Other publishers' OCDS data (`ocds_publishers`, `ocds_external_releases`): the import's SQL. */
+import { sql } from "kysely";
+import type { Db } from "../../db/database.ts";
+import type { ExternalNote, ExternalReleaseRow, OcdsPublisherRow } from "./external.table.ts";
+
+/** The publisher with this key, made if it is new. */
+export async function publisherWithKey(
+  db: Db,
+  row: Omit<OcdsPublisherRow, "id" | "first_imported_at">,
+  made: { id: string; at: Date },
+): Promise<OcdsPublisherRow> {
+  await db
+    .insertInto("ocds_publishers")
+    .values({ ...row, id: made.id, first_imported_at: made.at })
+    .onConflict((oc) => oc.column("key").doNothing())
+    .execute();
+  return db.selectFrom("ocds_publishers").selectAll().where("key", "=", row.key).executeTakeFirstOrThrow();
+}
+
+export interface NewExternalRelease {
+  publisher_id: string;
+  ocid: string;
+  release_id: string;
+  date: Date;
+  tags: string[];
+  release: Record<string, unknown>;
+  problems: ExternalNote[];
+  warnings: ExternalNote[];
+  source: string;
+  imported_at: Date;
+}
+
+/**
+ * Stores the releases in one statement — all of them or, if it fails, none — leaving out those
+ * already stored (same publisher, ocid and release id). Returns the keys of those it stored.
+ */
+export async function insertReleases(
+  db: Db,
+  rows: readonly NewExternalRelease[],
+): Promise<{ publisher_id: string; ocid: string; release_id: string }[]> {
+  if (rows.length === 0) return [];
+  // The batch as one JSON parameter, read back as rows: one value to bind and parse, not ten a release.
+  const batch = JSON.stringify(
+    rows.map((row) => ({ ...row, date: row.date.toISOString(), imported_at: row.imported_at.toISOString() })),
+  );
+  return db
+    .insertInto("ocds_external_releases")
+    .columns([
+      "publisher_id",
+      "ocid",
+      "release_id",
+      "date",
+      "tags",
+      "release",
+      "problems",
+      "warnings",
+      "source",
+      "imported_at",
+    ])
+    .expression(
+      sql`select publisher_id, ocid, release_id, date, tags, release, problems, warnings, source, imported_at
+        from jsonb_to_recordset(${batch}::jsonb) as batch(
+          publisher_id uuid, ocid text, release_id text, date timestamptz, tags text[], release jsonb,
+          problems jsonb, warnings jsonb, source text, imported_at timestamptz)`,
+    )
+    .onConflict((oc) => oc.columns(["publisher_id", "ocid", "release_id"]).doNothing())
+    .returning(["publisher_id", "ocid", "release_id"])
+    .execute();
+}
+
+export function publisherById(db: Db, id: string): Promise<OcdsPublisherRow | undefined> {
+  return db.selectFrom("ocds_publishers").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export type PublisherWithCounts = OcdsPublisherRow & { processes: number; releases: number };
+
+/**
+ * Up to `limit` publishers by name, after `seek`, each with how many processes and releases it has
+ * — counted up to `cap + 1` and no further, each in the order of the primary key's index (so read
+ * from it, and stopping there, however many releases a publisher has).
+ */
+export async function publishersPage(
+  db: Db,
+  options: { seek?: { name: string; id: string }; limit: number; cap: number },
+): Promise<PublisherWithCounts[]> {
+  const seek = options.seek;
+  const after = seek ? sql`where (p.name, p.id) > (${seek.name}, ${seek.id})` : sql``;
+  const { rows } = await sql<OcdsPublisherRow & { processes: string; releases: string }>`
+    select p.*, processes.n as processes, releases.n as releases
+    from ocds_publishers p
+    left join lateral (
+      select count(*) as n from (
+        select distinct r.ocid from ocds_external_releases r
+        where r.publisher_id = p.id order by r.ocid limit ${options.cap + 1}
+      ) as counted
+    ) as processes on true
+    left join lateral (
+      select count(*) as n from (
+        select 1 from ocds_external_releases r
+        where r.publisher_id = p.id order by r.ocid, r.release_id limit ${options.cap + 1}
+      ) as counted
+    ) as releases on true
+    ${after}
+    order by p.name, p.id
+    limit ${options.limit}`.execute(db);
+  return rows.map((row) => ({ ...row, processes: Number(row.processes), releases: Number(row.releases) }));
+}
+
+/** Where a page of a publisher's releases starts, newest first: after this release. */
+export interface ExternalSeek {
+  date: Date;
+  ocid: string;
+  releaseId: string;
+}
+
+/** Up to `limit` of a publisher's releases, newest first (by date, ocid, release id), after `seek`. */
+export function releasesPage(
+  db: Db,
+  publisherId: string,
+  seek: ExternalSeek | undefined,
+  limit: number,
+): Promise<ExternalReleaseRow[]> {
+  let query = db.selectFrom("ocds_external_releases").selectAll().where("publisher_id", "=", publisherId);
+  if (seek)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("date", "ocid", "release_id"), "<", tuple(seek.date, seek.ocid, seek.releaseId)),
+    );
+  return query
+    .orderBy("date", "desc")
+    .orderBy("ocid", "desc")
+    .orderBy("release_id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/** A publisher's releases of one process, oldest first, up to `limit`. */
+export function releasesOfProcess(
+  db: Db,
+  publisherId: string,
+  ocid: string,
+  limit: number,
+): Promise<ExternalReleaseRow[]> {
+  return db
+    .selectFrom("ocds_external_releases")
+    .selectAll()
+    .where("publisher_id", "=", publisherId)
+    .where("ocid", "=", ocid)
+    .orderBy("date")
+    .orderBy("release_id")
+    .limit(limit)
+    .execute();
+}
