@@ -28,8 +28,8 @@ import { transaction } from "../../src/db/transaction.ts";
 import { settableClock } from "../../src/lib/clock.ts";
 import { localFileStore } from "../../src/lib/file-store.ts";
 import { loadTenderKeyring } from "../../src/modules/tenders/sealing.ts";
-import { scaleDemo } from "../../src/seed/demo/scale/scale.ts";
 import { DEMO_PROJECT } from "../../src/seed/demo/projects.ts";
+import { scaleDemo } from "../../src/seed/demo/scale/scale.ts";
 import { useDemoTenderKeys } from "../../src/seed/demo/tenders.ts";
 import {
   createTestDatabase,

@@ -43,7 +43,7 @@ export async function processOfProject(
   projectId: string,
 ): Promise<Process | null> {
   const project = await projectOf(ctx, authorityId, projectId).catch(notFound);
-  if (!project || project.status !== "published") return null;
+  if (project?.status !== "published") return null;
   await repo.lockProcess(ctx.db, project.ocid);
   const own = (await repo.processesOfProject(ctx.db, authorityId, projectId)).find(
     (p) => p.ocid === project.ocid,
