@@ -27,6 +27,7 @@ import type { Db } from "../../src/db/database.ts";
 import { transaction } from "../../src/db/transaction.ts";
 import { settableClock } from "../../src/lib/clock.ts";
 import { localFileStore } from "../../src/lib/file-store.ts";
+import { DATASET_IDS } from "../../src/modules/datasets/catalogue.ts";
 import { loadTenderKeyring } from "../../src/modules/tenders/sealing.ts";
 import { scaleDemo } from "../../src/seed/demo/scale/scale.ts";
 import { useDemoTenderKeys } from "../../src/seed/demo/tenders.ts";
@@ -81,6 +82,12 @@ const REQUESTS = [
   "/opportunities?includeClosed=true&page=3",
   "/opportunities?category=domiciliary-care&includeClosed=true",
   "/api/v1/opportunities?keywords=youth&includeClosed=true",
+  // Open data: the index (each dataset's last change), a dataset's page, the catalogue, and every
+  // dataset's download (read a page at a time by key).
+  "/open-data",
+  "/open-data/organisations",
+  "/data.json",
+  ...DATASET_IDS.map((id) => `/open-data/${id}.csv`),
 ];
 
 interface Recorded {
