@@ -30,6 +30,7 @@ import { challengesRoutes } from "./modules/challenges/challenges.routes.ts";
 import { complianceRoutes } from "./modules/compliance/compliance.routes.ts";
 import { consultationsRoutes } from "./modules/consultations/consultations.routes.ts";
 import { contractsRoutes } from "./modules/contracts/contracts.routes.ts";
+import { datasetsRoutes } from "./modules/datasets/datasets.routes.ts";
 import { demoClockRoutes } from "./modules/demo-clock/demo-clock.routes.ts";
 import { evaluationRoutes } from "./modules/evaluation/evaluation.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
@@ -124,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(regulationRoutes);
   await app.register(ocdsRoutes);
   await app.register(externalOcdsRoutes);
+  await app.register(datasetsRoutes);
 
   return app;
 }

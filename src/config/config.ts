@@ -48,6 +48,11 @@ export interface Config {
   backupPassphrase: string | undefined;
   /** The publisher named in the OCDS packages (OPENPS_OCDS_PUBLISHER): the body that runs this deployment. */
   ocdsPublisher: string;
+  /**
+   * Whom to ask about the open data (OPENPS_OPEN_DATA_CONTACT), an email address: the catalogue's
+   * contact point (/data.json). By default open-data@ the host of OPENPS_BASE_URL.
+   */
+  openDataContact: string;
   /** The shortest period from publishing a tender to its submission deadline, in days. */
   tenderMinimumPeriodDays: number;
   /** How far an amendment made after bids have arrived must move the submission deadline, in days. */
@@ -163,6 +168,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (backupPassphrase !== undefined && backupPassphrase.length < 16)
     problems.push("OPENPS_BACKUP_PASSPHRASE must be at least 16 characters long");
 
+  const openDataContact =
+    text("OPENPS_OPEN_DATA_CONTACT") ??
+    `open-data@${URL.canParse(baseUrl) ? new URL(baseUrl).hostname : "localhost"}`;
+  if (!/^[^@\s]+@[^@\s]+$/.test(openDataContact))
+    problems.push(
+      `OPENPS_OPEN_DATA_CONTACT must be an email address like open-data@openps.example.org (it is "${openDataContact}")`,
+    );
+
   const config: Config = {
     nodeEnv,
     host,
@@ -176,6 +189,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     smtp,
     jobsPollMs: integer("OPENPS_JOBS_POLL_MS", 1000, 10, 3_600_000),
     ocdsPublisher: text("OPENPS_OCDS_PUBLISHER") ?? "OpenPS",
+    openDataContact,
     maxUploadBytes: integer("OPENPS_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     trustProxy,
     tenderMasterKey,

@@ -47,6 +47,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/contracts"],
   // Open data about the whole system: reads the modules above through their public services.
   ["modules/ocds"],
+  // Every open dataset: reads the modules above (and the OCDS releases) through their public services.
+  ["modules/datasets"],
   ["modules/home"],
   ["modules/pages"],
   ["modules/health"],

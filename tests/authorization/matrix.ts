@@ -20,6 +20,7 @@ import { accounts } from "./rules/accounts.ts";
 import { challenges } from "./rules/challenges.ts";
 import { consultations } from "./rules/consultations.ts";
 import { contracts } from "./rules/contracts.ts";
+import { datasets } from "./rules/datasets.ts";
 import { demoClock } from "./rules/demo-clock.ts";
 import { evaluation } from "./rules/evaluation.ts";
 import { home } from "./rules/home.ts";
@@ -68,6 +69,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   home,
   regulation,
   ocdsImport,
+  datasets,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},
@@ -158,6 +160,7 @@ export async function startMatrix(): Promise<Matrix> {
       .replace(":token", "not-a-real-token")
       .replace("/assets/:name", t.app.assetUrls.faviconSvg)
       .replace("/api/docs/:tag", "/api/docs/platform")
+      .replace(/^\/open-data\/:dataset/, "/open-data/authorities")
       .replace(/:(\w+)/g, UNKNOWN);
   }
 

@@ -27,6 +27,7 @@ import type { Db } from "../../src/db/database.ts";
 import { transaction } from "../../src/db/transaction.ts";
 import { settableClock } from "../../src/lib/clock.ts";
 import { localFileStore } from "../../src/lib/file-store.ts";
+import { DATASET_IDS } from "../../src/modules/datasets/catalogue.ts";
 import { loadTenderKeyring } from "../../src/modules/tenders/sealing.ts";
 import { DEMO_PROJECT } from "../../src/seed/demo/projects.ts";
 import { scaleDemo } from "../../src/seed/demo/scale/scale.ts";
@@ -94,6 +95,12 @@ const REQUESTS = [
   "/data/ocds/releases?since=2026-01-01&until=2026-11-01&pageSize=50",
   `/data/ocds/records/${OCID}`,
   `/data/ocds/releases/${OCID}-1`,
+  // Open data: the index (each dataset's last change), a dataset's page, the catalogue, and every
+  // dataset's download (read a page at a time by key).
+  "/open-data",
+  "/open-data/organisations",
+  "/data.json",
+  ...DATASET_IDS.map((id) => `/open-data/${id}.csv`),
 ];
 
 interface Recorded {

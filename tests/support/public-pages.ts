@@ -2,6 +2,8 @@
  * The public pages: what a member of the public or a provider sees, on the demo data (a seeded test
  * app). The Welsh test renders each in Welsh; the search engine test checks each one's head.
  */
+
+import { DATASET_IDS } from "../../src/modules/datasets/catalogue.ts";
 import { DEMO_CHALLENGE } from "../../src/seed/demo/challenges.ts";
 import { DEMO_CONSULTATION } from "../../src/seed/demo/consultations.ts";
 import { DEMO_CONTRACTS } from "../../src/seed/demo/contracts.ts";
@@ -39,6 +41,8 @@ export const PUBLIC_PAGES: readonly string[] = [
   `/authorities/westshire-county-council/consultations/${DEMO_CONSULTATION.countyLibrariesClosed}/summary`,
   `/authorities/millbrook-district-council/right-to-challenge/${DEMO_CHALLENGE.accepted}`,
   "/open-data",
+  // Each open dataset's page.
+  ...DATASET_IDS.map((id) => `/open-data/${id}`),
   "/accessibility",
   "/privacy",
   "/cookies",

@@ -24,6 +24,15 @@ export function authoritiesAfter(db: Db, afterId: string | undefined, limit: num
   return query.orderBy("id").limit(limit).execute();
 }
 
+/** When any public body last changed: the end of an index, not a scan. */
+export async function latestAuthorityChange(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectFrom("authorities")
+    .select((eb) => eb.fn.max<Date | null>("updated_at").as("at"))
+    .executeTakeFirst();
+  return row?.at ?? null;
+}
+
 export async function setAreaCode(
   trx: Trx,
   id: string,

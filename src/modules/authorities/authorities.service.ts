@@ -186,6 +186,8 @@ export function isCountry(value: unknown): value is Country {
 
 export const listAuthorities = repo.listAuthorities;
 export const authoritiesAfter = repo.authoritiesAfter;
+/** When any public body last changed (the open data's "last updated"). */
+export const latestAuthorityChange = repo.latestAuthorityChange;
 export const findAuthorityBySlug = repo.findAuthorityBySlug;
 
 /** The kinds of scope a public body's people act in. */

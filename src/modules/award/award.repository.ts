@@ -261,6 +261,75 @@ export function lockAward(trx: Trx, authorityId: string, awardId: string) {
     .executeTakeFirst();
 }
 
+/**
+ * One page of every award notice (withdrawn awards too), in key order after `after`: the open data.
+ * Who decided is not read.
+ */
+export function awardsAfter(
+  db: Db,
+  after: readonly [authorityId: string, id: string] | undefined,
+  limit: number,
+): Promise<Omit<TenderAward, "decided_by">[]> {
+  let query = db
+    .selectFrom("tender_awards")
+    .select([
+      "authority_id",
+      "id",
+      "tender_id",
+      "bid_id",
+      "organisation_id",
+      "supplier_name",
+      "lead_share_bp",
+      "consortium",
+      "value_pence",
+      "regulated_activity",
+      "three_bid_justification",
+      "status",
+      "decided_at",
+      "notice_published_at",
+      "standstill_ends_at",
+      "contract_id",
+      "withdrawn_at",
+      "withdrawn_reason",
+    ]);
+  if (after)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("authority_id", "id"), ">", tuple(after[0], after[1])),
+    );
+  return query.orderBy("authority_id").orderBy("id").limit(limit).execute();
+}
+
+/**
+ * When any award notice last changed: published, withdrawn, challenged or a challenge decided —
+ * each the end of an index, not a scan. (Contracting is dated by the contract's entry.)
+ */
+export async function latestAwardChange(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom("tender_awards")
+        .select((q) => q.fn.max<Date | null>("notice_published_at").as("a"))
+        .as("published"),
+      eb
+        .selectFrom("tender_awards")
+        .select((q) => q.fn.max<Date | null>("withdrawn_at").as("a"))
+        .as("withdrawn"),
+      eb
+        .selectFrom("award_challenges")
+        .select((q) => q.fn.max<Date | null>("lodged_at").as("a"))
+        .as("lodged"),
+      eb
+        .selectFrom("award_challenges")
+        .select((q) => q.fn.max<Date | null>("decided_at").as("a"))
+        .as("decided"),
+    ])
+    .executeTakeFirstOrThrow();
+  return [row.published, row.withdrawn, row.lodged, row.decided].reduce<Date | null>(
+    (max, d) => (d && (!max || d > max) ? d : max),
+    null,
+  );
+}
+
 /** Marks the award contracted, with the contract entered from it. */
 export async function markContracted(trx: Trx, authorityId: string, awardId: string, contractId: string) {
   await trx

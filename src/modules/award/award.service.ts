@@ -85,6 +85,27 @@ export function awardStateOf(
   return award.status === "suspended" ? "suspended" : award.status;
 }
 
+/** An award notice as the open data publishes it: with its state by the clock. */
+export type PublishedAward = Awaited<ReturnType<typeof repo.awardsAfter>>[number] & { state: AwardState };
+
+/**
+ * One page of every award notice (a withdrawn award with its reason), in key order after `after`,
+ * each with its state by the clock: the open data. Public, as each notice is.
+ */
+export async function awardsAfter(
+  ctx: Ctx,
+  after: readonly [authorityId: string, id: string] | undefined,
+  limit: number,
+): Promise<PublishedAward[]> {
+  const now = ctx.clock.now();
+  return (await repo.awardsAfter(ctx.db, after, limit)).map((a) => ({ ...a, state: awardStateOf(a, now) }));
+}
+
+/** When any award notice last changed (the open data's "last updated"; contracting is the contract's). */
+export function latestAwardChange(ctx: Ctx): Promise<Date | null> {
+  return repo.latestAwardChange(ctx.db);
+}
+
 export const noticePath = (slug: string, tenderId: string) =>
   `/authorities/${slug}/tenders/${tenderId}/award`;
 const assessmentsPath = (organisationId: string) => `/organisations/${organisationId}/assessments`;

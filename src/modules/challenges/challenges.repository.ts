@@ -275,6 +275,30 @@ export function submittedChallenges(
   return query.orderBy("c.submitted_at", "desc").orderBy("c.id", "desc").limit(options.limit).execute();
 }
 
+/** One page of every submitted EOI (the registers), in key order after `after` (the open data). */
+export function submittedChallengesAfter(
+  db: Db,
+  after: readonly [authorityId: string, id: string] | undefined,
+  limit: number,
+): Promise<ChallengeRow[]> {
+  let query = withNames(db).where("c.submitted_at", "is not", null);
+  if (after)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("c.authority_id", "c.id"), ">", tuple(after[0], after[1])),
+    );
+  return query.orderBy("c.authority_id").orderBy("c.id").limit(limit).execute();
+}
+
+/** When any submitted EOI last changed: the end of an index, not a scan. */
+export async function latestSubmittedChallengeChange(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectFrom("challenges")
+    .select((eb) => eb.fn.max<Date | null>("updated_at").as("at"))
+    .where("submitted_at", "is not", null)
+    .executeTakeFirst();
+  return row?.at ?? null;
+}
+
 /** Drafts (never submitted) of these organisations, or led by this user, for one authority. */
 export function draftsFor(
   db: Db,

@@ -164,3 +164,20 @@ export async function draftsOf(ctx: Ctx, authorityId: string): Promise<Challenge
     viewOf(r, today, principal),
   );
 }
+
+/**
+ * One page of the registers of every authority — the submitted EOIs, with their decisions — in key
+ * order after `after`, as the open data publishes them. Co-signatories are not read. Public.
+ */
+export function submittedChallengesAfter(
+  ctx: Ctx,
+  after: readonly [authorityId: string, id: string] | undefined,
+  limit: number,
+): Promise<repo.ChallengeRow[]> {
+  return repo.submittedChallengesAfter(ctx.db, after, limit);
+}
+
+/** When the registers last changed (the open data's "last updated"). */
+export function latestRegisterChange(ctx: Ctx): Promise<Date | null> {
+  return repo.latestSubmittedChallengeChange(ctx.db);
+}

@@ -425,3 +425,159 @@ export async function setStatus(
 ): Promise<void> {
   await updateConsultation(trx, authorityId, id, { ...changes, status });
 }
+
+// The open data: every published consultation, its questions and its "you said, we did", page by key.
+
+type Key2 = readonly [authorityId: string, id: string];
+
+/** One page of every authority's published consultations (not drafts), in key order after `after`. */
+export function publishedConsultationsAfter(
+  db: Db,
+  after: Key2 | undefined,
+  limit: number,
+): Promise<Consultation[]> {
+  let query = db.selectFrom("consultations").selectAll().where("status", "<>", "draft");
+  if (after)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("authority_id", "id"), ">", tuple(after[0], after[1])),
+    );
+  return query.orderBy("authority_id").orderBy("id").limit(limit).execute();
+}
+
+export interface PublishedQuestionRow {
+  authority_id: string;
+  consultation_id: string;
+  section_id: string;
+  section_position: number;
+  section_heading: string;
+  id: string;
+  position: number;
+  text: string;
+}
+
+/** One page of the questions of published consultations, in key order after `after`. */
+export function publishedQuestionsAfter(
+  db: Db,
+  after: Key2 | undefined,
+  limit: number,
+): Promise<PublishedQuestionRow[]> {
+  let query = db
+    .selectFrom("consultation_questions as q")
+    .innerJoin("consultations as c", (j) =>
+      j.onRef("c.authority_id", "=", "q.authority_id").onRef("c.id", "=", "q.consultation_id"),
+    )
+    .innerJoin("consultation_sections as s", (j) =>
+      j.onRef("s.authority_id", "=", "q.authority_id").onRef("s.id", "=", "q.section_id"),
+    )
+    .select([
+      "q.authority_id",
+      "q.consultation_id",
+      "q.section_id",
+      "s.position as section_position",
+      "s.heading as section_heading",
+      "q.id",
+      "q.position",
+      "q.text",
+    ])
+    .where("c.status", "<>", "draft");
+  if (after)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("q.authority_id", "q.id"), ">", tuple(after[0], after[1])),
+    );
+  return query.orderBy("q.authority_id").orderBy("q.id").limit(limit).execute();
+}
+
+/** A point of a published "you said, we did": what a response said on a section, and what was done. */
+export interface PublishedPointRow {
+  authority_id: string;
+  consultation_id: string;
+  response_id: string;
+  section_id: string;
+  section_heading: string;
+  respondent_kind: "organisation" | "individual";
+  organisation_sector: string | null;
+  comments: string;
+  could_be_different: boolean;
+  could_deliver: boolean;
+  alternative_model: string;
+  we_did: string;
+  answered_at: Date;
+}
+
+/**
+ * One page of the points answered in published "you said, we did" summaries, in key order after
+ * `after` (authority, response, section). Who responded is not read: no name, no account.
+ */
+export function publishedPointsAfter(
+  db: Db,
+  after: readonly [authorityId: string, responseId: string, sectionId: string] | undefined,
+  limit: number,
+): Promise<PublishedPointRow[]> {
+  let query = db
+    .selectFrom("consultation_point_answers as pa")
+    .innerJoin("consultations as c", (j) =>
+      j.onRef("c.authority_id", "=", "pa.authority_id").onRef("c.id", "=", "pa.consultation_id"),
+    )
+    .innerJoin("consultation_responses as r", (j) =>
+      j.onRef("r.authority_id", "=", "pa.authority_id").onRef("r.id", "=", "pa.response_id"),
+    )
+    .innerJoin("consultation_response_sections as rs", (j) =>
+      j
+        .onRef("rs.authority_id", "=", "pa.authority_id")
+        .onRef("rs.response_id", "=", "pa.response_id")
+        .onRef("rs.section_id", "=", "pa.section_id"),
+    )
+    .innerJoin("consultation_sections as s", (j) =>
+      j.onRef("s.authority_id", "=", "pa.authority_id").onRef("s.id", "=", "pa.section_id"),
+    )
+    .select([
+      "pa.authority_id",
+      "pa.consultation_id",
+      "pa.response_id",
+      "pa.section_id",
+      "s.heading as section_heading",
+      "r.respondent_kind",
+      "r.organisation_sector",
+      "rs.comments",
+      "rs.could_be_different",
+      "rs.could_deliver",
+      "rs.alternative_model",
+      "pa.we_did",
+      "pa.answered_at",
+    ])
+    .where("c.status", "=", "summary-published");
+  if (after)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple("pa.authority_id", "pa.response_id", "pa.section_id"),
+        ">",
+        tuple(after[0], after[1], after[2]),
+      ),
+    );
+  return query
+    .orderBy("pa.authority_id")
+    .orderBy("pa.response_id")
+    .orderBy("pa.section_id")
+    .limit(limit)
+    .execute();
+}
+
+/** When any published consultation last changed, and when a summary was last published: two indexes' ends. */
+export async function latestConsultationChanges(
+  db: Db,
+): Promise<{ published: Date | null; summary: Date | null }> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom("consultations")
+        .select((q) => q.fn.max<Date | null>("updated_at").as("a"))
+        .where("status", "<>", "draft")
+        .as("published"),
+      eb
+        .selectFrom("consultations")
+        .select((q) => q.fn.max<Date | null>("summary_published_at").as("a"))
+        .as("summary"),
+    ])
+    .executeTakeFirstOrThrow();
+  return { published: row.published, summary: row.summary };
+}

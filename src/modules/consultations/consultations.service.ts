@@ -217,5 +217,54 @@ export async function authorityConsultations(
   };
 }
 
-export type { ResponseRow, SectionWithQuestions } from "./consultations.repository.ts";
+/** A published consultation as the open data publishes it: with its status by the clock. */
+export type PublishedConsultation = Consultation & { state: ConsultationStatus };
+
+/** One page of every authority's published consultations, in key order after `after`. Public. */
+export async function publishedConsultationsAfter(
+  ctx: Ctx,
+  after: readonly [authorityId: string, id: string] | undefined,
+  limit: number,
+): Promise<PublishedConsultation[]> {
+  const now = ctx.clock.now();
+  return (await repo.publishedConsultationsAfter(ctx.db, after, limit)).map((c) => ({
+    ...c,
+    state: statusOf(c, now),
+  }));
+}
+
+/** One page of the questions of published consultations, in key order after `after`. Public. */
+export function publishedQuestionsAfter(
+  ctx: Ctx,
+  after: readonly [authorityId: string, id: string] | undefined,
+  limit: number,
+): Promise<repo.PublishedQuestionRow[]> {
+  return repo.publishedQuestionsAfter(ctx.db, after, limit);
+}
+
+/**
+ * One page of the points answered in published "you said, we did" summaries, in key order after
+ * `after`: what was said (with the respondent's kind and sector, never who) and what was done. Public.
+ */
+export function publishedPointsAfter(
+  ctx: Ctx,
+  after: readonly [authorityId: string, responseId: string, sectionId: string] | undefined,
+  limit: number,
+): Promise<repo.PublishedPointRow[]> {
+  return repo.publishedPointsAfter(ctx.db, after, limit);
+}
+
+/** When published consultations last changed, and when a summary was last published (the open data's dates). */
+export function latestConsultationChanges(
+  ctx: Ctx,
+): Promise<{ published: Date | null; summary: Date | null }> {
+  return repo.latestConsultationChanges(ctx.db);
+}
+
+export type {
+  PublishedPointRow,
+  PublishedQuestionRow,
+  ResponseRow,
+  SectionWithQuestions,
+} from "./consultations.repository.ts";
 export { CONSULTATION_KINDS, type ConsultationStatus } from "./consultations.table.ts";

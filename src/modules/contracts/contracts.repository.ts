@@ -293,3 +293,162 @@ export function contractsWithWork(
     .limit(limit)
     .execute();
 }
+
+// The open data: every contract, its KPIs and their published ratings, page by key. Who entered,
+// reported, rated or terminated is not read.
+
+type ContractKey = readonly [authorityId: string, id: string];
+
+/** A contract as published: its contract details notice, without who entered or ended it. */
+export type PublishedContract = Omit<Contract, "entered_by" | "terminated_by">;
+
+/** One page of every authority's contracts, in key order after `after`. */
+export function contractsAfter(
+  db: Db,
+  after: ContractKey | undefined,
+  limit: number,
+): Promise<PublishedContract[]> {
+  let query = db
+    .selectFrom("contracts")
+    .select([
+      "authority_id",
+      "id",
+      "award_id",
+      "tender_id",
+      "organisation_id",
+      "supplier_name",
+      "lead_share_bp",
+      "consortium",
+      "title",
+      "description",
+      "regulated_activity",
+      "payment_mechanism",
+      "original_value_pence",
+      "original_starts_on",
+      "original_ends_on",
+      "award_value_pence",
+      "value_reason",
+      "value_pence",
+      "starts_on",
+      "ends_on",
+      "scope",
+      "amendment_count",
+      "entered_at",
+      "terminated_on",
+      "termination_reason",
+      "terminated_at",
+    ]);
+  if (after)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("authority_id", "id"), ">", tuple(after[0], after[1])),
+    );
+  return query.orderBy("authority_id").orderBy("id").limit(limit).execute();
+}
+
+/** One page of every contract's KPIs, in key order (authority, contract, position) after `after`. */
+export function contractKpisAfter(
+  db: Db,
+  after: readonly [authorityId: string, contractId: string, position: number] | undefined,
+  limit: number,
+): Promise<ContractKpi[]> {
+  let query = db.selectFrom("contract_kpis").selectAll();
+  if (after)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("authority_id", "contract_id", "position"), ">", tuple(after[0], after[1], after[2])),
+    );
+  return query.orderBy("authority_id").orderBy("contract_id").orderBy("position").limit(limit).execute();
+}
+
+/** A published KPI rating with the period it rates and the value reported for it. */
+export interface PublishedKpiRating {
+  authority_id: string;
+  contract_id: string;
+  kpi_position: number;
+  period_number: number;
+  period_starts_on: string;
+  period_ends_on: string;
+  reported_value: string;
+  rating: KpiRatingRow["rating"];
+  comment: string;
+  rated_at: Date;
+}
+
+/** One page of every published KPI rating, in key order (authority, contract, KPI, period) after `after`. */
+export function kpiRatingsAfter(
+  db: Db,
+  after:
+    | readonly [authorityId: string, contractId: string, kpiPosition: number, periodNumber: number]
+    | undefined,
+  limit: number,
+): Promise<PublishedKpiRating[]> {
+  let query = db
+    .selectFrom("kpi_ratings as r")
+    .innerJoin("kpi_reports as p", (j) =>
+      j
+        .onRef("p.authority_id", "=", "r.authority_id")
+        .onRef("p.contract_id", "=", "r.contract_id")
+        .onRef("p.kpi_position", "=", "r.kpi_position")
+        .onRef("p.period_number", "=", "r.period_number"),
+    )
+    .select([
+      "r.authority_id",
+      "r.contract_id",
+      "r.kpi_position",
+      "r.period_number",
+      "p.period_starts_on",
+      "p.period_ends_on",
+      "p.value as reported_value",
+      "r.rating",
+      "r.comment",
+      "r.rated_at",
+    ]);
+  if (after)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple("r.authority_id", "r.contract_id", "r.kpi_position", "r.period_number"),
+        ">",
+        tuple(after[0], after[1], after[2], after[3]),
+      ),
+    );
+  return query
+    .orderBy("r.authority_id")
+    .orderBy("r.contract_id")
+    .orderBy("r.kpi_position")
+    .orderBy("r.period_number")
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * When the contracts (and their KPIs) last changed — entered, amended or terminated — and when a KPI
+ * was last rated: each the end of an index, not a scan.
+ */
+export async function latestContractChanges(
+  db: Db,
+): Promise<{ contracts: Date | null; ratings: Date | null }> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom("contracts")
+        .select((q) => q.fn.max<Date | null>("entered_at").as("a"))
+        .as("entered"),
+      eb
+        .selectFrom("contracts")
+        .select((q) => q.fn.max<Date | null>("terminated_at").as("a"))
+        .as("terminated"),
+      eb
+        .selectFrom("contract_amendments")
+        .select((q) => q.fn.max<Date | null>("amended_at").as("a"))
+        .as("amended"),
+      eb
+        .selectFrom("kpi_ratings")
+        .select((q) => q.fn.max<Date | null>("rated_at").as("a"))
+        .as("rated"),
+    ])
+    .executeTakeFirstOrThrow();
+  const contracts = [row.entered, row.terminated, row.amended].reduce<Date | null>(
+    (max, d) => (d && (!max || d > max) ? d : max),
+    null,
+  );
+  return { contracts, ratings: row.rated };
+}

@@ -447,6 +447,46 @@ function build(
 }
 
 /** Whether this person is one of the supplier's own people. */
+/** One page of every authority's contracts (their contract details notices), in key order after `after`. Public. */
+export async function contractsAfter(
+  ctx: Ctx,
+  after: readonly [authorityId: string, id: string] | undefined,
+  limit: number,
+): Promise<(repo.PublishedContract & { state: ContractState })[]> {
+  const today = londonToday(ctx.clock);
+  return (await repo.contractsAfter(ctx.db, after, limit)).map((c) => ({
+    ...c,
+    state: contractState(c, today),
+  }));
+}
+
+/** One page of every contract's KPIs, in key order after `after`. Public. */
+export function contractKpisAfter(
+  ctx: Ctx,
+  after: readonly [authorityId: string, contractId: string, position: number] | undefined,
+  limit: number,
+): Promise<ContractKpi[]> {
+  return repo.contractKpisAfter(ctx.db, after, limit);
+}
+
+/** One page of every published KPI rating, with its period and the value reported, in key order. Public. */
+export function kpiRatingsAfter(
+  ctx: Ctx,
+  after:
+    | readonly [authorityId: string, contractId: string, kpiPosition: number, periodNumber: number]
+    | undefined,
+  limit: number,
+): Promise<repo.PublishedKpiRating[]> {
+  return repo.kpiRatingsAfter(ctx.db, after, limit);
+}
+
+/** When contracts last changed, and when a KPI was last rated (the open data's "last updated"). */
+export function latestContractChanges(ctx: Ctx): Promise<{ contracts: Date | null; ratings: Date | null }> {
+  return repo.latestContractChanges(ctx.db);
+}
+
+export type { PublishedContract, PublishedKpiRating } from "./contracts.repository.ts";
+
 export function isSupplier(principal: Principal | null, organisationId: string): boolean {
   return (
     principal?.grants.some((g) => SUPPLIER_ROLES.includes(g.role) && g.scopeId === organisationId) === true

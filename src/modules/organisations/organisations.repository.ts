@@ -90,6 +90,121 @@ export function organisationsAfter(
   return query.orderBy("o.id").limit(limit).execute();
 }
 
+/** What the open data adds to each organisation of a page: its identifiers, areas, categories and evidence. */
+export interface OrganisationDetails {
+  effective_sector: EffectiveSector;
+  identifiers: string[];
+  area_codes: string[];
+  category_codes: string[];
+  evidence: Pick<
+    MutualEvidenceRow,
+    | "qualifies"
+    | "light_touch_share_bp"
+    | "profit_model"
+    | "employee_ownership_bp"
+    | "employee_board_seats"
+    | "board_seats"
+    | "spin_out_date"
+    | "recorded_at"
+  > | null;
+}
+
+/**
+ * The details of these organisations (a page of the directory), by id: one query per table, each by
+ * the table's key (organisation id first).
+ */
+export async function organisationDetails(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, OrganisationDetails>> {
+  const details = new Map<string, OrganisationDetails>();
+  if (ids.length === 0) return details;
+  const [sectors, identifiers, areas, categories, evidence] = await Promise.all([
+    db
+      .selectFrom("organisations as o")
+      .leftJoin("mutual_evidence as me", "me.organisation_id", "o.id")
+      .select(["o.id", effectiveSector.as("sector")])
+      .where("o.id", "in", ids)
+      .execute(),
+    db
+      .selectFrom("organisation_identifiers")
+      .select(["organisation_id", "scheme", "identifier"])
+      .where("organisation_id", "in", ids)
+      .orderBy("organisation_id")
+      .orderBy("is_primary", "desc")
+      .orderBy("scheme")
+      .orderBy("identifier")
+      .execute(),
+    db
+      .selectFrom("organisation_areas")
+      .select(["organisation_id", "area_code"])
+      .where("organisation_id", "in", ids)
+      .orderBy("organisation_id")
+      .orderBy("area_code")
+      .execute(),
+    db
+      .selectFrom("organisation_categories")
+      .select(["organisation_id", "category_code"])
+      .where("organisation_id", "in", ids)
+      .orderBy("organisation_id")
+      .orderBy("category_code")
+      .execute(),
+    db
+      .selectFrom("mutual_evidence")
+      .select([
+        "organisation_id",
+        "qualifies",
+        "light_touch_share_bp",
+        "profit_model",
+        "employee_ownership_bp",
+        "employee_board_seats",
+        "board_seats",
+        "spin_out_date",
+        "recorded_at",
+      ])
+      .where("organisation_id", "in", ids)
+      .execute(),
+  ]);
+  for (const { id, sector } of sectors)
+    details.set(id, {
+      effective_sector: sector,
+      identifiers: [],
+      area_codes: [],
+      category_codes: [],
+      evidence: null,
+    });
+  for (const i of identifiers)
+    details.get(i.organisation_id)?.identifiers.push(`${i.scheme}-${i.identifier}`);
+  for (const a of areas) details.get(a.organisation_id)?.area_codes.push(a.area_code);
+  for (const c of categories) details.get(c.organisation_id)?.category_codes.push(c.category_code);
+  for (const { organisation_id, ...e } of evidence) {
+    const d = details.get(organisation_id);
+    if (d) d.evidence = e;
+  }
+  return details;
+}
+
+/** When the directory last changed: an organisation's details, or a mutual's evidence (each an index's end). */
+export async function latestDirectoryChange(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom("organisations")
+        .select((q) => q.fn.max<Date | null>("updated_at").as("a"))
+        .as("organisations"),
+      eb
+        .selectFrom("mutual_evidence")
+        .select((q) => q.fn.max<Date | null>("recorded_at").as("a"))
+        .as("evidence"),
+    ])
+    .executeTakeFirstOrThrow();
+  return latest(row.organisations, row.evidence);
+}
+
+function latest(...dates: (Date | null)[]): Date | null {
+  return dates.reduce<Date | null>((max, d) => (d && (!max || d > max) ? d : max), null);
+}
+
 /** Organisations by the sector they gave (not the effective sector: see `countByEffectiveSector`). */
 export async function countBySector(db: Db): Promise<{ sector: Sector; count: bigint }[]> {
   return db

@@ -469,6 +469,41 @@ export async function countOrganisationsByEffectiveSector(
   }));
 }
 
+/** An organisation as the open data publishes it: the directory's row with its details. */
+export type DirectoryRecord = Organisation & repo.OrganisationDetails;
+
+/**
+ * One page of the directory for the open data, in id order after `afterId`: each organisation with
+ * its identifiers, areas, categories, effective sector and mutual evidence. Public.
+ */
+export async function directoryRecordsAfter(
+  ctx: Pick<Ctx, "db">,
+  afterId: string | undefined,
+  limit: number,
+): Promise<DirectoryRecord[]> {
+  const rows = await repo.organisationsAfter(ctx.db, afterId, limit);
+  const details = await repo.organisationDetails(
+    ctx.db,
+    rows.map((row) => row.id),
+  );
+  // Every row of the page stays (the page's length tells the reader whether there is another).
+  return rows.map((row) => ({
+    ...row,
+    ...(details.get(row.id) ?? {
+      effective_sector: row.sector === "public-service-mutual" ? repo.UNCONFIRMED : row.sector,
+      identifiers: [],
+      area_codes: [],
+      category_codes: [],
+      evidence: null,
+    }),
+  }));
+}
+
+/** When the directory last changed (the open data's "last updated"): from two indexes, not a scan. */
+export function latestDirectoryChange(ctx: Pick<Ctx, "db">): Promise<Date | null> {
+  return repo.latestDirectoryChange(ctx.db);
+}
+
 export const countOrganisationsBySector = repo.countBySector;
 export const organisationsAfter = repo.organisationsAfter;
 export const organisationNames = repo.organisationNames;

@@ -546,7 +546,11 @@ async function applyChanges(trx: Trx, id: string, checked: Checked, before: Orga
     set[column] = value;
     audit[field] = value;
   }
-  if (Object.keys(set).length > 0) await repo.updateOrganisation(trx, id, { ...set, updated_at: now });
+  // Its lists count as changes of the organisation too: the open data dates them by updated_at.
+  const listsGiven =
+    checked.identifiers !== undefined || checked.areas !== undefined || checked.categories !== undefined;
+  if (Object.keys(set).length > 0 || listsGiven)
+    await repo.updateOrganisation(trx, id, { ...set, updated_at: now });
   if (checked.identifiers) {
     await repo.replaceIdentifiers(trx, id, checked.identifiers, now);
     audit.identifiers = checked.identifiers.map((i) => orgIdOf(i.scheme, i.identifier));

@@ -237,33 +237,6 @@ describe("the public pages", () => {
   });
 });
 
-describe("open data downloads", () => {
-  it("gives the authorities as CSV", async () => {
-    const response = await get("/open-data/authorities.csv");
-    expect(response.statusCode).toBe(200);
-    expect(response.headers["content-type"]).toBe("text/csv; charset=utf-8");
-    expect(response.headers["content-disposition"]).toBe('attachment; filename="openps-authorities.csv"');
-    const lines = response.body.trim().split("\n");
-    expect(lines[0]).toBe("id,slug,name,welsh_name,kind,nation,org_id,website");
-    expect(lines).toHaveLength(3);
-    expect(response.body).toContain(
-      ",cyngor-sir-ceredigion,Ceredigion County Council,Cyngor Sir Ceredigion,unitary,england-and-wales,GB-WLA-CGN,https://www.ceredigion.gov.uk/",
-    );
-  });
-
-  it("gives the organisations as CSV, with only the postcode district", async () => {
-    const response = await get("/open-data/organisations.csv");
-    expect(response.statusCode).toBe(200);
-    const lines = response.body.trim().split("\n");
-    expect(lines[0]).toBe(
-      "id,name,sector,size_band,staff_headcount,primary_identifier,postcode_district,description,website",
-    );
-    expect(lines).toHaveLength(4);
-    expect(response.body).toContain(",Tŷ Gofal Mutual,public-service-mutual,small,40,,SY23,,");
-    expect(response.body).not.toContain("1AB");
-  });
-});
-
 describe("error pages", () => {
   it("404: page not found, in English and Welsh", async () => {
     const response = await get("/no-such-page");

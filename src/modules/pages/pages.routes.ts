@@ -1,9 +1,8 @@
 /**
- * The public pages: home, the accessibility statement, privacy notice, cookies, open data (with
- * its CSV downloads), feedback, the API documentation and robots.txt. Pages, not JSON: none of these routes
- * appears in the OpenAPI document.
+ * The public pages: home, the accessibility statement, privacy notice, cookies, feedback, the API
+ * documentation and robots.txt (open data, with its downloads, is the datasets module's). Pages,
+ * not JSON: none of these routes appears in the OpenAPI document.
  */
-import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { anyone, page } from "../../http/routes.ts";
 import { londonTime } from "../../lib/london-time.ts";
@@ -14,8 +13,6 @@ import {
   describeApi,
   homeSummary,
   type OpenApiDocument,
-  type OpenDataset,
-  openDataCsv,
 } from "./pages.service.ts";
 
 const STATIC_PAGES = {
@@ -23,10 +20,7 @@ const STATIC_PAGES = {
   "/privacy": "pages/views/privacy.njk",
   "/cookies": "pages/views/cookies.njk",
   "/feedback": "pages/views/feedback.njk",
-  "/open-data": "pages/views/open-data.njk",
 } as const;
-
-const DATASETS: readonly OpenDataset[] = ["authorities", "organisations"];
 
 /**
  * For search engines: every public page may be crawled; not the pages of someone's account, links
@@ -67,16 +61,6 @@ export async function pagesRoutes(app: FastifyInstance): Promise<void> {
       .header("cache-control", "public, max-age=86400")
       .send(ROBOTS_TXT);
   });
-
-  for (const dataset of DATASETS) {
-    app.get(`/open-data/${dataset}.csv`, page({ who: anyone }), async (request, reply) => {
-      return reply
-        .type("text/csv; charset=utf-8")
-        .header("content-disposition", `attachment; filename="openps-${dataset}.csv"`)
-        .header("cache-control", "no-cache")
-        .send(Readable.from(openDataCsv(ctxOf(request), dataset)));
-    });
-  }
 
   // The document is complete once the app is ready, and does not change while it runs. The
   // reference is split by tag: an index of the tags, then a light page for each.

@@ -1,20 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeApi, postcodeDistrict, schemaType } from "./pages.service.ts";
-
-describe("postcodeDistrict", () => {
-  it("keeps only the outward code of a valid postcode", () => {
-    expect(postcodeDistrict("SW1A 1AA")).toBe("SW1A");
-    expect(postcodeDistrict("sy23 1ab")).toBe("SY23");
-    expect(postcodeDistrict("M1 1AE")).toBe("M1");
-    expect(postcodeDistrict("CF101AA")).toBe("CF10");
-  });
-
-  it("publishes nothing for a missing or malformed postcode", () => {
-    expect(postcodeDistrict(null)).toBe("");
-    expect(postcodeDistrict("not a postcode")).toBe("");
-    expect(postcodeDistrict("12 Acacia Avenue")).toBe("");
-  });
-});
+import { describeApi, schemaType } from "./pages.service.ts";
 
 describe("describeApi", () => {
   const document = {

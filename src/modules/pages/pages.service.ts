@@ -1,17 +1,14 @@
 /**
- * The public pages: what the home page shows, the open data downloads (CSV, read page by page so
- * no query stays open) and the API documentation drawn from the OpenAPI document.
+ * The public pages: what the home page shows and the API documentation drawn from the OpenAPI
+ * document.
  */
 import { STATUS_CODES } from "node:http";
-import type { Db } from "../../db/database.ts";
-import { pageByKey } from "../../db/paging.ts";
-import { csvHeader, csvRows } from "../../lib/csv.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import type { Ctx } from "../access/context.ts";
 import type { Authority } from "../authorities/authorities.service.ts";
-import { authoritiesAfter, listAuthorities } from "../authorities/authorities.service.ts";
+import { listAuthorities } from "../authorities/authorities.service.ts";
 import type { EffectiveSector } from "../organisations/organisations.service.ts";
-import { directoryFigures, organisationsAfter, SECTORS } from "../organisations/organisations.service.ts";
+import { directoryFigures, SECTORS } from "../organisations/organisations.service.ts";
 
 export interface SectorCount {
   sector: EffectiveSector;
@@ -49,62 +46,6 @@ export async function homeSummary(ctx: Ctx): Promise<HomeSummary> {
     organisationCount: figures.value.total,
     countedAt: figures.countedAt,
   };
-}
-
-/**
- * The outward part of a UK postcode ("SW1A 1AA" → "SW1A"): enough to place an organisation, while
- * a sole trader's full postcode could point at their home.
- */
-export function postcodeDistrict(postcode: string | null): string {
-  const compact = (postcode ?? "").replace(/\s+/g, "").toUpperCase();
-  if (!/^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$/.test(compact)) return "";
-  return compact.slice(0, -3);
-}
-
-export type OpenDataset = "authorities" | "organisations";
-
-export const DATASET_COLUMNS: Record<OpenDataset, readonly string[]> = {
-  authorities: ["id", "slug", "name", "welsh_name", "kind", "nation", "org_id", "website"],
-  organisations: [
-    "id",
-    "name",
-    "sector",
-    "size_band",
-    "staff_headcount",
-    "primary_identifier",
-    "postcode_district",
-    "description",
-    "website",
-  ],
-};
-
-const PAGE_SIZE = 500;
-
-function rowsOf(db: Db, dataset: OpenDataset): AsyncGenerator<Record<string, unknown>[]> {
-  if (dataset === "authorities") {
-    return pageByKey(
-      (after: string | undefined, limit) => authoritiesAfter(db, after, limit),
-      (row) => row.id,
-      PAGE_SIZE,
-    );
-  }
-  return (async function* organisations() {
-    const pages = pageByKey(
-      (after: string | undefined, limit) => organisationsAfter(db, after, limit),
-      (row) => row.id,
-      PAGE_SIZE,
-    );
-    for await (const page of pages) {
-      yield page.map(({ postcode, ...rest }) => ({ ...rest, postcode_district: postcodeDistrict(postcode) }));
-    }
-  })();
-}
-
-/** A dataset as CSV (UTF-8, header row, codes not labels), a chunk per page of rows. Public. */
-export async function* openDataCsv(ctx: Ctx, dataset: OpenDataset): AsyncGenerator<string> {
-  const columns = [...DATASET_COLUMNS[dataset]];
-  yield csvHeader(columns);
-  for await (const page of rowsOf(ctx.db, dataset)) yield csvRows(page, columns);
 }
 
 // The API documentation, from the OpenAPI 3.1 document @fastify/swagger generates.

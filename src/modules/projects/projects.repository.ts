@@ -182,6 +182,30 @@ export async function projectsOf(
   return withLinks(db, await query.orderBy("p.start_date").orderBy("p.title").orderBy("p.id").execute());
 }
 
+/** One page of every authority's published projects, in key order after `after` (the open data). */
+export async function publishedProjectsAfter(
+  db: Db,
+  after: readonly [authorityId: string, id: string] | undefined,
+  limit: number,
+): Promise<ProjectRow[]> {
+  let query = withNames(db).where("p.status", "=", "published");
+  if (after)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("p.authority_id", "p.id"), ">", tuple(after[0], after[1])),
+    );
+  return withLinks(db, await query.orderBy("p.authority_id").orderBy("p.id").limit(limit).execute());
+}
+
+/** When any published project last changed: the end of an index, not a scan. */
+export async function latestPublishedProjectChange(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectFrom("projects")
+    .select((eb) => eb.fn.max<Date | null>("updated_at").as("at"))
+    .where("status", "=", "published")
+    .executeTakeFirst();
+  return row?.at ?? null;
+}
+
 export async function insertNotice(
   trx: Trx,
   notice: { authority_id: string; id: string; project_id: string; published_at: Date; content: unknown },

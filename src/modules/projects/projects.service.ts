@@ -635,5 +635,22 @@ export async function projectForm(ctx: Ctx, authorityId: string, projectId?: str
   return { ...(project ? { project } : {}), categories, services, authorities };
 }
 
+/**
+ * One page of every authority's published projects in key order after `after` (the open data), with
+ * the services each covers and its joint commissioners. Public.
+ */
+export function publishedProjectsAfter(
+  ctx: Ctx,
+  after: readonly [authorityId: string, id: string] | undefined,
+  limit: number,
+): Promise<repo.ProjectRow[]> {
+  return repo.publishedProjectsAfter(ctx.db, after, limit);
+}
+
+/** When any published project last changed (the open data's "last updated"). */
+export function latestPublishedProjectChange(ctx: Ctx): Promise<Date | null> {
+  return repo.latestPublishedProjectChange(ctx.db);
+}
+
 export type { ProjectRow } from "./projects.repository.ts";
 export type { Project };

@@ -1,20 +1,16 @@
 /**
- * Pages for everyone — Find a service, compare providers, the open-data downloads — and the
+ * Pages for everyone — Find a service, compare providers — and the
  * failing-providers view for regulators' staff and commissioners. Find and compare are searches
  * (GET): the fields at fault are shown in the error summary with status 400, and nothing is found.
  */
-import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { searchPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
 import { FAILING_REASONS, failingLocations } from "./enforcement.service.ts";
 import { comparePage, findPage } from "./find.service.ts";
-import { openDataCsv, openDataJson, type RegulationDataset } from "./open-data.service.ts";
 import { PAGE_COMMON, queryText } from "./regulation.pages.ts";
 import { failingViewers } from "./regulation.policies.ts";
-
-const DATASETS: readonly RegulationDataset[] = ["regulated-locations", "ratings"];
 
 export function findPages(app: FastifyInstance): void {
   app.get("/regulation/find", page({ who: anyone }), async (request, reply) => {
@@ -64,21 +60,4 @@ export function findPages(app: FastifyInstance): void {
     const rows = await failingLocations(ctxOf(request));
     await reply.page("regulation/views/failing.njk", { rows, reasons: FAILING_REASONS, ...PAGE_COMMON });
   });
-
-  for (const dataset of DATASETS) {
-    app.get(`/open-data/${dataset}.csv`, page({ who: anyone }), async (request, reply) =>
-      reply
-        .type("text/csv; charset=utf-8")
-        .header("content-disposition", `attachment; filename="openps-${dataset}.csv"`)
-        .header("cache-control", "no-cache")
-        .send(Readable.from(openDataCsv(ctxOf(request), dataset))),
-    );
-    app.get(`/open-data/${dataset}.json`, page({ who: anyone }), async (request, reply) =>
-      reply
-        .type("application/json; charset=utf-8")
-        .header("content-disposition", `attachment; filename="openps-${dataset}.json"`)
-        .header("cache-control", "no-cache")
-        .send(Readable.from(openDataJson(ctxOf(request), dataset))),
-    );
-  }
 }

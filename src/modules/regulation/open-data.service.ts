@@ -1,13 +1,12 @@
 /**
- * Open data of regulation (issue 7, item 7): the register of locations with their current ratings
- * and the full rating history, as CSV (codes not labels, one row per record) and JSON, read page by
- * page in id order; the same records are what the API answers with. The ids are stable: a
- * location's id and an inspection's id never change. No personal data: the registered manager's
- * name is not published here. Public.
+ * Open data of regulation (issue 7, item 7): the records the API answers with, and the pages of the
+ * register of locations with their current ratings and of the full rating history that the datasets
+ * module publishes as CSV and JSON (src/modules/datasets), read page by page in key order. The ids
+ * are stable: a location's id and an inspection's id never change. No personal data: the
+ * registered manager's name is not published. Public.
  */
 
 import { pageByKey, type Total } from "../../db/paging.ts";
-import { csvHeader, csvRows } from "../../lib/csv.ts";
 import type { Ctx } from "../access/context.ts";
 import { type FindFilter, findServices } from "./find.service.ts";
 import type { InspectionView } from "./locations.service.ts";
@@ -15,8 +14,6 @@ import type { LocationRow, RatingHistoryRow } from "./regulation.repository.ts";
 import * as repo from "./regulation.repository.ts";
 import { ratingsOf } from "./regulation.service.ts";
 import type { Inspection } from "./regulation.table.ts";
-
-export type RegulationDataset = "regulated-locations" | "ratings";
 
 const PAGE_SIZE = 500;
 
@@ -49,14 +46,6 @@ export function locationRecord(row: LocationRow, current: Inspection | null | un
     enforcementInForce: row.enforcement_in_force,
     pageUrl: `/regulators/${row.regulator_id}/locations/${row.id}`,
   };
-}
-
-/** A location's record, its current rating read from the database. */
-async function locationRecordOf(ctx: Ctx, row: LocationRow) {
-  const current = row.current_inspection_id
-    ? await repo.findInspection(ctx.db, row.regulator_id, row.current_inspection_id)
-    : undefined;
-  return locationRecord(row, current);
 }
 
 /** An inspection report as the API shows it. */
@@ -135,167 +124,60 @@ function ratingRecord(row: RatingHistoryRow) {
   };
 }
 
-const LOCATION_COLUMNS = [
-  "location_id",
-  "location_name",
-  "regulator_id",
-  "regulator_name",
-  "provider_id",
-  "provider_name",
-  "status",
-  "conditions",
-  "address_line1",
-  "town",
-  "postcode",
-  "area_code",
-  "area_name",
-  "capacity",
-  "capacity_unit",
-  "service_types",
-  "regulated_activities",
-  "overall_rating",
-  "safe",
-  "effective",
-  "caring",
-  "responsive",
-  "well_led",
-  "inspected_on",
-  "rating_published_at",
-  "report_inspection_id",
-  "special_measures",
-  "enforcement_in_force",
-] as const;
+/**
+ * One page of the register of locations (registered, or once registered), in key order (regulator,
+ * id) after `after`, each with its current published inspection: the open data. No registered
+ * manager's name is published.
+ */
+export async function openLocationsAfter(
+  ctx: Ctx,
+  after: readonly [regulatorId: string, id: string] | undefined,
+  limit: number,
+): Promise<{ location: LocationRow; current: Inspection | undefined }[]> {
+  const rows = await repo.locationsAfter(ctx.db, after, limit);
+  const current = await repo.inspectionsByKeys(
+    ctx.db,
+    rows.flatMap((row) =>
+      row.current_inspection_id ? [[row.regulator_id, row.current_inspection_id] as const] : [],
+    ),
+  );
+  return rows.map((location) => ({
+    location,
+    current: location.current_inspection_id ? current.get(location.current_inspection_id) : undefined,
+  }));
+}
 
-const RATING_COLUMNS = [
-  "inspection_id",
-  "location_id",
-  "location_name",
-  "regulator_id",
-  "provider_id",
-  "inspected_on",
-  "published_at",
-  "safe",
-  "effective",
-  "caring",
-  "responsive",
-  "well_led",
-  "breach",
-  "calculated_overall",
-  "overall_rating",
-  "departure_reason",
-] as const;
+/** One page of every published rating, in key order (regulator, inspection id) after `after`: the open data. */
+export function publishedRatingsAfter(
+  ctx: Ctx,
+  after: readonly [regulatorId: string, id: string] | undefined,
+  limit: number,
+): Promise<RatingHistoryRow[]> {
+  return repo.publishedRatingsAfter(ctx.db, after, limit);
+}
 
-/** Pages of records of a dataset, in id order. */
-async function* recordsOf(ctx: Ctx, dataset: RegulationDataset): AsyncGenerator<unknown[]> {
-  if (dataset === "regulated-locations") {
-    for await (const page of pageByKey(
-      (after: string | undefined, limit) => repo.locationsAfter(ctx.db, after, limit),
-      (r) => r.id,
-      PAGE_SIZE,
-    )) {
-      const records = [];
-      for (const row of page) records.push(await locationRecordOf(ctx, row));
-      yield records;
-    }
-  } else {
-    for await (const page of pageByKey(
-      (after: string | undefined, limit) => repo.publishedRatingsAfter(ctx.db, after, limit),
-      (r) => r.id,
-      PAGE_SIZE,
-    ))
-      yield page.map(ratingRecord);
-  }
+/** When the register of locations last changed, and when a rating was last published (the open data's dates). */
+export async function latestRegulationChanges(
+  ctx: Ctx,
+): Promise<{ locations: Date | null; ratings: Date | null }> {
+  const [locations, ratings] = await Promise.all([
+    repo.latestLocationChange(ctx.db),
+    repo.latestRatingPublished(ctx.db),
+  ]);
+  return { locations, ratings };
 }
 
 type LocationRecord = ReturnType<typeof locationRecord>;
 type RatingRecord = ReturnType<typeof ratingRecord>;
 
-function csvRow(dataset: RegulationDataset, record: unknown): Record<string, unknown> {
-  if (dataset === "regulated-locations") {
-    const l = record as LocationRecord;
-    const c = l.currentRating;
-    return {
-      location_id: l.id,
-      location_name: l.name,
-      regulator_id: l.regulator.id,
-      regulator_name: l.regulator.name,
-      provider_id: l.provider.id,
-      provider_name: l.provider.name,
-      status: l.status,
-      conditions: l.conditions,
-      address_line1: l.address.line1,
-      town: l.address.town,
-      postcode: l.address.postcode,
-      area_code: l.area.code,
-      area_name: l.area.name,
-      capacity: l.capacity,
-      capacity_unit: l.capacityUnit,
-      service_types: l.serviceTypes.join(";"),
-      regulated_activities: l.regulatedActivities.join(";"),
-      overall_rating: c?.overall ?? "",
-      safe: c?.keyQuestions?.safe ?? "",
-      effective: c?.keyQuestions?.effective ?? "",
-      caring: c?.keyQuestions?.caring ?? "",
-      responsive: c?.keyQuestions?.responsive ?? "",
-      well_led: c?.keyQuestions?.["well-led"] ?? "",
-      inspected_on: c?.inspectedOn ?? "",
-      rating_published_at: c?.publishedAt ?? "",
-      report_inspection_id: c?.inspectionId ?? "",
-      special_measures: l.specialMeasures,
-      enforcement_in_force: l.enforcementInForce,
-    };
-  }
-  const r = record as RatingRecord;
-  return {
-    inspection_id: r.inspectionId,
-    location_id: r.locationId,
-    location_name: r.locationName,
-    regulator_id: r.regulatorId,
-    provider_id: r.providerId,
-    inspected_on: r.inspectedOn,
-    published_at: r.publishedAt,
-    safe: r.keyQuestions.safe,
-    effective: r.keyQuestions.effective,
-    caring: r.keyQuestions.caring,
-    responsive: r.keyQuestions.responsive,
-    well_led: r.keyQuestions["well-led"],
-    breach: r.breach,
-    calculated_overall: r.calculatedOverall,
-    overall_rating: r.overall,
-    departure_reason: r.departureReason ?? "",
-  };
-}
-
-/** A dataset as CSV (UTF-8, header row, codes not labels), a chunk per page. */
-export async function* openDataCsv(ctx: Ctx, dataset: RegulationDataset): AsyncGenerator<string> {
-  const columns = [...(dataset === "regulated-locations" ? LOCATION_COLUMNS : RATING_COLUMNS)];
-  yield csvHeader(columns);
-  for await (const page of recordsOf(ctx, dataset)) {
-    if (page.length === 0) continue;
-    yield csvRows(
-      page.map((r) => csvRow(dataset, r)),
-      columns,
-    );
-  }
-}
-
-/** A dataset as one JSON document `{ "locations": [...] }` or `{ "ratings": [...] }`, a chunk per record. */
-export async function* openDataJson(ctx: Ctx, dataset: RegulationDataset): AsyncGenerator<string> {
-  const key = dataset === "regulated-locations" ? "locations" : "ratings";
-  yield `{"${key}":[`;
-  let first = true;
-  for await (const page of recordsOf(ctx, dataset)) {
-    for (const record of page) {
-      yield `${first ? "" : ","}${JSON.stringify(record)}`;
-      first = false;
-    }
-  }
-  yield "]}";
-}
-
 /** Every published rating, for the API. */
 export async function allRatings(ctx: Ctx): Promise<RatingRecord[]> {
   const all: RatingRecord[] = [];
-  for await (const page of recordsOf(ctx, "ratings")) all.push(...(page as RatingRecord[]));
+  for await (const page of pageByKey(
+    (after: readonly [string, string] | undefined, limit) => repo.publishedRatingsAfter(ctx.db, after, limit),
+    (r) => [r.regulator_id, r.id] as const,
+    PAGE_SIZE,
+  ))
+    all.push(...page.map(ratingRecord));
   return all;
 }

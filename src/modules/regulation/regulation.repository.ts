@@ -487,12 +487,58 @@ export function countLocations(db: Db, filter: LocationFilter, cap: number): Pro
 /** Locations after `after` in id order: the open-data register, page by page. */
 export async function locationsAfter(
   db: Db,
-  after: string | undefined,
+  after: readonly [regulatorId: string, id: string] | undefined,
   limit: number,
 ): Promise<LocationRow[]> {
   let q = locations(db).where("r.status", "<>", "applied").where("r.status", "<>", "refused");
-  if (after) q = q.where("r.id", ">", after);
-  return withDetails(db, (await q.orderBy("r.id").limit(limit).execute()) as LocationBase[]);
+  if (after)
+    q = q.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("r.regulator_id", "r.id"), ">", tuple(after[0], after[1])),
+    );
+  return withDetails(
+    db,
+    (await q.orderBy("r.regulator_id").orderBy("r.id").limit(limit).execute()) as LocationBase[],
+  );
+}
+
+/**
+ * When the register of locations last changed — a registration, a published rating, enforcement
+ * issued or resolved — each the end of an index, not a scan.
+ */
+export async function latestLocationChange(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom("registrations")
+        .select((q) => q.fn.max<Date | null>("updated_at").as("a"))
+        .as("registered"),
+      eb
+        .selectFrom("inspections")
+        .select((q) => q.fn.max<Date | null>("published_at").as("a"))
+        .as("rated"),
+      eb
+        .selectFrom("enforcement_actions")
+        .select((q) => q.fn.max<Date | null>("issued_at").as("a"))
+        .as("issued"),
+      eb
+        .selectFrom("enforcement_actions")
+        .select((q) => q.fn.max<Date | null>("resolved_at").as("a"))
+        .as("resolved"),
+    ])
+    .executeTakeFirstOrThrow();
+  return [row.registered, row.rated, row.issued, row.resolved].reduce<Date | null>(
+    (max, d) => (d && (!max || d > max) ? d : max),
+    null,
+  );
+}
+
+/** When a rating was last published: the end of an index, not a scan. */
+export async function latestRatingPublished(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectFrom("inspections")
+    .select((eb) => eb.fn.max<Date | null>("published_at").as("at"))
+    .executeTakeFirst();
+  return row?.at ?? null;
 }
 
 export async function hasRegistrationFor(db: Db, organisationId: string, activity: string): Promise<boolean> {
@@ -549,6 +595,26 @@ export function findInspection(db: Db, regulatorId: string, id: string): Promise
 export async function inspectionsByIds(db: Db, ids: readonly string[]): Promise<Map<string, Inspection>> {
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom("inspections").selectAll().where("id", "in", ids).execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** These inspections, by their keys (regulator, id). */
+export async function inspectionsByKeys(
+  db: Db,
+  keys: readonly (readonly [regulatorId: string, id: string])[],
+): Promise<Map<string, Inspection>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("inspections")
+    .selectAll()
+    .where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple("regulator_id", "id"),
+        "in",
+        keys.map(([regulatorId, id]) => tuple(regulatorId, id)),
+      ),
+    )
+    .execute();
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -651,7 +717,7 @@ export interface RatingHistoryRow extends Inspection {
 
 export function publishedRatingsAfter(
   db: Db,
-  after: string | undefined,
+  after: readonly [regulatorId: string, id: string] | undefined,
   limit: number,
 ): Promise<RatingHistoryRow[]> {
   let q = db
@@ -669,8 +735,11 @@ export function publishedRatingsAfter(
       "g.name as regulator_name",
     ])
     .where("i.status", "=", "published");
-  if (after) q = q.where("i.id", ">", after);
-  return q.orderBy("i.id").limit(limit).execute();
+  if (after)
+    q = q.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("i.regulator_id", "i.id"), ">", tuple(after[0], after[1])),
+    );
+  return q.orderBy("i.regulator_id").orderBy("i.id").limit(limit).execute();
 }
 
 // Factual-accuracy challenges

@@ -485,30 +485,7 @@ describe("the regulator's forms", () => {
   });
 });
 
-describe("open data and the API", () => {
-  it("downloads the register and the rating history as CSV and JSON, with stable ids", async () => {
-    const csv = await get("/open-data/regulated-locations.csv");
-    expect(csv.headers["content-type"]).toContain("text/csv");
-    const [header, ...rows] = csv.body.trim().split("\n");
-    expect(header?.startsWith("location_id,location_name,regulator_id")).toBe(true);
-    expect(
-      rows.some((r) => r.startsWith(`${DEMO_LOCATION.carewellRiverside},Carewell Riverside Care Home`)),
-    ).toBe(true);
-    expect(csv.body).not.toContain("Grace Whitfield");
-    expect(csv.body).not.toContain("Recovery Pathways");
-    const jsonRegister = JSON.parse((await get("/open-data/regulated-locations.json")).body) as {
-      locations: { id: string }[];
-    };
-    expect(jsonRegister.locations.map((l) => l.id)).toContain(DEMO_LOCATION.carewellRiverside);
-    const ratings = JSON.parse((await get("/open-data/ratings.json")).body) as {
-      ratings: { inspectionId: string }[];
-    };
-    expect(ratings.ratings.map((r) => r.inspectionId)).toContain(DEMO_INSPECTION.carewellInadequate);
-    expect(ratings.ratings.map((r) => r.inspectionId)).not.toContain(DEMO_INSPECTION.clinicDraft);
-    expect((await get("/open-data/ratings.csv")).body.split("\n")[0]).toContain("calculated_overall");
-    expect(mainText((await get("/open-data")).body)).toContain("Regulated locations");
-  });
-
+describe("the API of the register", () => {
   it("serves the register, a location and the rating history", async () => {
     const list = JSON.parse((await get("/api/v1/regulation/locations?serviceType=residential-care")).body);
     expect(list.locations.map((l: { name: string }) => l.name)).toEqual([

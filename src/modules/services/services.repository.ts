@@ -108,6 +108,70 @@ export function contractsEnding(
   >;
 }
 
+/** A tenant table's key: (authority id, id). */
+export type TenantKey = readonly [authorityId: string, id: string];
+
+/** One page of every authority's services, in key order after `after` (the open data). */
+export function servicesAfter(
+  db: Db,
+  after: TenantKey | undefined,
+  limit: number,
+  contractEnding?: { from: string; to: string },
+): Promise<Service[]> {
+  let query = db.selectFrom("services").selectAll();
+  if (after)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("authority_id", "id"), ">", tuple(after[0], after[1])),
+    );
+  if (contractEnding)
+    query = query
+      .where("contract_end", ">=", contractEnding.from)
+      .where("contract_end", "<=", contractEnding.to);
+  return query.orderBy("authority_id").orderBy("id").limit(limit).execute();
+}
+
+/** The latest published project covering each of these services (their planned procurement), by service. */
+export async function plannedProjectsOf(
+  db: Db,
+  keys: readonly TenantKey[],
+): Promise<Map<string, { id: string; title: string; ocid: string }>> {
+  const planned = new Map<string, { id: string; title: string; ocid: string }>();
+  if (keys.length === 0) return planned;
+  const rows = await db
+    .selectFrom("project_services as ps")
+    .innerJoin("projects as p", (j) =>
+      j.onRef("p.authority_id", "=", "ps.authority_id").onRef("p.id", "=", "ps.project_id"),
+    )
+    .select(["ps.authority_id", "ps.service_id", "p.id", "p.title", "p.ocid"])
+    .where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple("ps.authority_id", "ps.service_id"),
+        "in",
+        keys.map(([authorityId, id]) => tuple(authorityId, id)),
+      ),
+    )
+    .where("p.status", "=", "published")
+    .orderBy("ps.authority_id")
+    .orderBy("ps.service_id")
+    .orderBy("p.published_at", "desc")
+    .orderBy("p.id", "desc")
+    .execute();
+  for (const row of rows) {
+    const key = `${row.authority_id}/${row.service_id}`;
+    if (!planned.has(key)) planned.set(key, { id: row.id, title: row.title, ocid: row.ocid });
+  }
+  return planned;
+}
+
+/** When any service on a register last changed: the end of an index, not a scan. */
+export async function latestServiceChange(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectFrom("services")
+    .select((eb) => eb.fn.max<Date | null>("updated_at").as("at"))
+    .executeTakeFirst();
+  return row?.at ?? null;
+}
+
 export async function organisationExists(db: Db, id: string): Promise<boolean> {
   const row = await db.selectFrom("organisations").select("id").where("id", "=", id).executeTakeFirst();
   return row !== undefined;

@@ -536,4 +536,42 @@ export async function pipeline(ctx: Ctx, authorityId?: string): Promise<Pipeline
   return { ...window, rows };
 }
 
+export type { TenantKey } from "./services.repository.ts";
+
+/** One page of every authority's register, in key order after `after`: the open data. Public. */
+export function servicesAfter(
+  ctx: Ctx,
+  after: repo.TenantKey | undefined,
+  limit: number,
+): Promise<Service[]> {
+  return repo.servicesAfter(ctx.db, after, limit);
+}
+
+/** A service in the pipeline as the open data publishes it: with its planned procurement, if any. */
+export interface PipelineRecord extends Service {
+  planned: { id: string; title: string; ocid: string } | null;
+}
+
+/**
+ * One page of the national pipeline (contracts ending within PIPELINE_WINDOW_MONTHS of today, by
+ * the clock) in key order after `after`, each with the latest published project covering it. Public.
+ */
+export async function pipelineAfter(
+  ctx: Ctx,
+  after: repo.TenantKey | undefined,
+  limit: number,
+): Promise<PipelineRecord[]> {
+  const rows = await repo.servicesAfter(ctx.db, after, limit, pipelineWindow(ctx.clock));
+  const planned = await repo.plannedProjectsOf(
+    ctx.db,
+    rows.map((row) => [row.authority_id, row.id] as const),
+  );
+  return rows.map((row) => ({ ...row, planned: planned.get(`${row.authority_id}/${row.id}`) ?? null }));
+}
+
+/** When any register last changed (the open data's "last updated"). */
+export function latestServiceChange(ctx: Ctx): Promise<Date | null> {
+  return repo.latestServiceChange(ctx.db);
+}
+
 export const organisationChoices = repo.organisationChoices;

@@ -63,6 +63,33 @@ function withNames(db: Db) {
     ]);
 }
 
+/**
+ * One page of every authority's published tenders (never drafts), in key order after `after`: the
+ * open data. Nothing of their bids is read.
+ */
+export function publishedTendersAfter(
+  db: Db,
+  after: readonly [authorityId: string, id: string] | undefined,
+  limit: number,
+): Promise<TenderRow[]> {
+  let query = withNames(db).where("t.status", "<>", "draft");
+  if (after)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("t.authority_id", "t.id"), ">", tuple(after[0], after[1])),
+    );
+  return query.orderBy("t.authority_id").orderBy("t.id").limit(limit).execute();
+}
+
+/** When any published tender last changed: the end of an index, not a scan. */
+export async function latestPublishedTenderChange(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectFrom("tenders")
+    .select((eb) => eb.fn.max<Date | null>("updated_at").as("at"))
+    .where("status", "<>", "draft")
+    .executeTakeFirst();
+  return row?.at ?? null;
+}
+
 export async function insertTender(trx: Trx, tender: NewTender): Promise<void> {
   await trx.insertInto("tenders").values(tender).execute();
 }

@@ -55,6 +55,30 @@ export function stateOf(
   return now.getTime() < tender.submission_deadline.getTime() ? "open" : "closed";
 }
 
+/** A published tender as the open data publishes it: with its state by the clock. */
+export type PublishedTender = repo.TenderRow & { state: TenderState };
+
+/**
+ * One page of every authority's published tenders, in key order after `after`, each with its state
+ * by the clock: the open data. Never a draft, never anything of a bid. Public.
+ */
+export async function publishedTendersAfter(
+  ctx: Ctx,
+  after: readonly [authorityId: string, id: string] | undefined,
+  limit: number,
+): Promise<PublishedTender[]> {
+  const now = ctx.clock.now();
+  return (await repo.publishedTendersAfter(ctx.db, after, limit)).map((t) => ({
+    ...t,
+    state: stateOf(t, now),
+  }));
+}
+
+/** When any published tender last changed (the open data's "last updated"). */
+export function latestPublishedTenderChange(ctx: Ctx): Promise<Date | null> {
+  return repo.latestPublishedTenderChange(ctx.db);
+}
+
 /** Those who see a tender's drafts and its number of bids: its editors, openers and evaluators. */
 export function isTenderTeam(principal: Principal | null, authorityId: string): boolean {
   return hasRole(principal, ["commissioner", "authority-admin", "bid-opener", "evaluator"], authorityId);

@@ -67,11 +67,7 @@ export const regulation: RuleSet = {
     "GET /regulation/find": anyone(200),
     "GET /regulation/compare": anyone(200),
     "GET /regulation/failing": FAILING_VIEWERS(200),
-    // Open data and the API
-    "GET /open-data/regulated-locations.csv": anyone(200),
-    "GET /open-data/regulated-locations.json": anyone(200),
-    "GET /open-data/ratings.csv": anyone(200),
-    "GET /open-data/ratings.json": anyone(200),
+    // The API (its open data is in rules/datasets.ts)
     "GET /api/v1/regulators": anyone(200),
     "GET /api/v1/regulation/locations": anyone(200),
     "GET /api/v1/regulation/locations/:locationId": unknownToken,

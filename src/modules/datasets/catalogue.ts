@@ -1,0 +1,861 @@
+/**
+ * Every open dataset OpenPS publishes: its columns (name, type, an example; the meaning of each is
+ * in the module's catalogues, `datasets.sets.<id>.columns.<name>`), where its rows come from — each
+ * owning module's public read function, a page at a time in key order — and when it last changed
+ * (from the data: each the end of an index, never a scan).
+ *
+ * Rows are plain values, the same for the CSV and the JSON: text, whole numbers (money in pence,
+ * rates in basis points), booleans, null, and lists of codes or ids. Ids are the platform's UUIDs and
+ * org-id identifiers, which never change; never row numbers. Nothing personal is read: no person's
+ * name, email or account, no co-signatory, no respondent, nothing of a sealed bid.
+ */
+import type { Ctx } from "../access/context.ts";
+import { authoritiesAfter, latestAuthorityChange } from "../authorities/authorities.service.ts";
+import { awardsAfter, latestAwardChange } from "../award/award.service.ts";
+import { latestRegisterChange, submittedChallengesAfter } from "../challenges/registers.service.ts";
+import {
+  latestConsultationChanges,
+  publishedConsultationsAfter,
+  publishedPointsAfter,
+  publishedQuestionsAfter,
+} from "../consultations/consultations.service.ts";
+import {
+  contractKpisAfter,
+  contractsAfter,
+  kpiRatingsAfter,
+  latestContractChanges,
+} from "../contracts/contracts.service.ts";
+import { directoryRecordsAfter, latestDirectoryChange } from "../organisations/organisations.service.ts";
+import { latestPublishedProjectChange, publishedProjectsAfter } from "../projects/projects.service.ts";
+import {
+  latestRegulationChanges,
+  openLocationsAfter,
+  publishedRatingsAfter,
+} from "../regulation/open-data.service.ts";
+import { ratingsOf } from "../regulation/regulation.service.ts";
+import { latestServiceChange, pipelineAfter, servicesAfter } from "../services/services.service.ts";
+import { latestPublishedTenderChange, publishedTendersAfter } from "../tenders/tenders.service.ts";
+
+/** What a column holds; each type's meaning is in the catalogues (`datasets.types.<type>`). */
+export const COLUMN_TYPES = [
+  "uuid",
+  "uuids",
+  "org-id",
+  "org-ids",
+  "code",
+  "codes",
+  "text",
+  "integer",
+  "pence",
+  "basis-points",
+  "boolean",
+  "date",
+  "date-time",
+  "url",
+] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+/** A column: its name (in the CSV's header and the JSON's rows), what it holds, and an example value. */
+export interface Column {
+  name: string;
+  type: ColumnType;
+  example: string;
+}
+
+/** A value of a row: the same in the CSV (lists joined with ";", null empty) and the JSON. */
+export type Value = string | number | boolean | null | readonly string[];
+export type Row = Readonly<Record<string, Value>>;
+
+export interface Dataset {
+  /** Its address: /open-data/<id>, /open-data/<id>.csv, /open-data/<id>.json. */
+  id: string;
+  columns: readonly Column[];
+  /** Its rows, a page at a time, in key order. */
+  pages(ctx: Ctx): AsyncGenerator<Row[]>;
+  /** When its rows last changed (null while it has none): from the data, each an index's end. */
+  modified(ctx: Ctx): Promise<Date | null>;
+}
+
+/** How many rows a page holds: each page is one short query (and a few more by its keys). */
+export const PAGE_SIZE = 500;
+
+/**
+ * The pages of rows a module's read function gives: `fetch` one page after a key, `keyOf` its last
+ * record's key, `row` what the dataset publishes of each record. A page shorter than asked is the last.
+ */
+function paged<Key, Rec>(
+  fetch: (ctx: Ctx, after: Key | undefined, limit: number) => Promise<Rec[]>,
+  keyOf: (record: Rec) => Key,
+  row: (record: Rec) => Row | null,
+): (ctx: Ctx) => AsyncGenerator<Row[]> {
+  return async function* pages(ctx) {
+    let after: Key | undefined;
+    for (;;) {
+      const records = await fetch(ctx, after, PAGE_SIZE);
+      if (records.length === 0) return;
+      yield records.flatMap((record) => {
+        const published = row(record);
+        return published ? [published] : [];
+      });
+      if (records.length < PAGE_SIZE) return;
+      after = keyOf(records[records.length - 1] as Rec);
+    }
+  };
+}
+
+/** The latest of some dates, or null when there is none. */
+function latest(...dates: (Date | null | undefined)[]): Date | null {
+  return dates.reduce<Date | null>((max, d) => (d && (!max || d > max) ? d : max), null);
+}
+
+const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
+const pence = (value: bigint | null | undefined): number | null =>
+  value === null || value === undefined ? null : Number(value);
+const tenantKey = (r: { authority_id: string; id: string }) => [r.authority_id, r.id] as const;
+
+/**
+ * The outward part of a UK postcode ("SW1A 1AA" → "SW1A"): enough to place an organisation, while
+ * a sole trader's full postcode could point at their home.
+ */
+export function postcodeDistrict(postcode: string | null): string {
+  const compact = (postcode ?? "").replace(/\s+/g, "").toUpperCase();
+  if (!/^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$/.test(compact)) return "";
+  return compact.slice(0, -3);
+}
+
+const UUID = "019a0000-0000-7000-8000-00000000b001";
+const AUTHORITY = "019a0000-0000-7000-8000-0000000a0001";
+
+/** Columns given as [name, type, example]. */
+function columns(...list: [string, ColumnType, string][]): Column[] {
+  return list.map(([name, type, example]) => ({ name, type, example }));
+}
+
+const authorities: Dataset = {
+  id: "authorities",
+  columns: columns(
+    ["id", "uuid", AUTHORITY],
+    ["slug", "code", "westshire-county-council"],
+    ["name", "text", "Westshire County Council"],
+    ["welsh_name", "text", "Cyngor Sir Ceredigion"],
+    ["kind", "code", "county"],
+    ["nation", "code", "england-and-wales"],
+    ["org_id", "org-id", "GB-LAE-WSH"],
+    ["website", "url", "https://www.westshire.example.gov.uk/"],
+    ["country", "code", "england"],
+    ["area_code", "code", "E10000999"],
+    ["verified", "boolean", "true"],
+    ["updated_at", "date-time", "2026-11-22T09:00:00.000Z"],
+  ),
+  pages: paged(
+    (ctx, after: string | undefined, limit) => authoritiesAfter(ctx.db, after, limit),
+    (a) => a.id,
+    // A registration a platform administrator rejected is not a public body.
+    (a) =>
+      a.rejected_at
+        ? null
+        : {
+            id: a.id,
+            slug: a.slug,
+            name: a.name,
+            welsh_name: a.welsh_name,
+            kind: a.kind,
+            nation: a.nation,
+            org_id: a.org_id,
+            website: a.website,
+            country: a.country,
+            area_code: a.area_code,
+            verified: a.verified_at !== null,
+            updated_at: iso(a.updated_at),
+          },
+  ),
+  modified: (ctx) => latestAuthorityChange(ctx.db),
+};
+
+const organisations: Dataset = {
+  id: "organisations",
+  columns: columns(
+    ["id", "uuid", UUID],
+    ["name", "text", "Westshire Community Health CIC"],
+    ["sector", "code", "social-enterprise"],
+    ["size_band", "code", "small"],
+    ["staff_headcount", "integer", "40"],
+    ["primary_identifier", "org-id", "GB-COH-01234567"],
+    ["postcode_district", "code", "SY23"],
+    ["description", "text", "Community nursing and therapy across Westshire."],
+    ["website", "url", "https://www.example.org/"],
+    ["effective_sector", "code", "public-service-mutual"],
+    ["identifiers", "org-ids", "GB-COH-01234567;GB-CHC-1234567"],
+    ["area_codes", "codes", "E07000901;E07000902"],
+    ["category_codes", "codes", "domiciliary-care;day-services"],
+    ["mutual_evidence_recorded", "boolean", "true"],
+    ["mutual_qualifies", "boolean", "true"],
+    ["mutual_profit_model", "code", "not-for-profit"],
+    ["mutual_employee_ownership_bp", "basis-points", "5100"],
+    ["mutual_light_touch_share_bp", "basis-points", "8000"],
+    ["mutual_employee_board_seats", "integer", "3"],
+    ["mutual_board_seats", "integer", "7"],
+    ["mutual_spin_out_date", "date", "2019-04-01"],
+    ["updated_at", "date-time", "2026-11-22T09:00:00.000Z"],
+  ),
+  pages: paged(
+    (ctx, after: string | undefined, limit) => directoryRecordsAfter(ctx, after, limit),
+    (o) => o.id,
+    (o) => ({
+      id: o.id,
+      name: o.name,
+      sector: o.sector,
+      size_band: o.size_band,
+      staff_headcount: o.staff_headcount,
+      primary_identifier: o.primary_identifier,
+      postcode_district: postcodeDistrict(o.postcode),
+      description: o.description,
+      website: o.website,
+      effective_sector: o.effective_sector,
+      identifiers: o.identifiers,
+      area_codes: o.area_codes,
+      category_codes: o.category_codes,
+      mutual_evidence_recorded: o.evidence !== null,
+      mutual_qualifies: o.evidence?.qualifies ?? null,
+      mutual_profit_model: o.evidence?.profit_model ?? null,
+      mutual_employee_ownership_bp: o.evidence?.employee_ownership_bp ?? null,
+      mutual_light_touch_share_bp: o.evidence?.light_touch_share_bp ?? null,
+      mutual_employee_board_seats: o.evidence?.employee_board_seats ?? null,
+      mutual_board_seats: o.evidence?.board_seats ?? null,
+      mutual_spin_out_date: o.evidence?.spin_out_date ?? null,
+      updated_at: iso(o.updated_at),
+    }),
+  ),
+  modified: (ctx) => latestDirectoryChange(ctx),
+};
+
+const services: Dataset = {
+  id: "services",
+  columns: columns(
+    ["authority_id", "uuid", AUTHORITY],
+    ["id", "uuid", UUID],
+    ["name", "text", "Home care (north)"],
+    ["kind", "code", "individual"],
+    ["category_code", "code", "domiciliary-care"],
+    ["provider_type", "code", "contracted"],
+    ["provider_organisation_id", "uuid", UUID],
+    ["annual_cost_pence", "pence", "125000000"],
+    ["contract_end", "date", "2027-09-30"],
+    ["status", "code", "market-tested"],
+    ["description", "text", "Care and support at home for adults in the north of the county."],
+    ["updated_at", "date-time", "2026-11-22T09:00:00.000Z"],
+  ),
+  pages: paged(servicesAfter, tenantKey, (s) => ({
+    authority_id: s.authority_id,
+    id: s.id,
+    name: s.name,
+    kind: s.kind,
+    category_code: s.category_code,
+    provider_type: s.provider_type,
+    provider_organisation_id: s.provider_organisation_id,
+    annual_cost_pence: pence(s.annual_cost_pence),
+    contract_end: s.contract_end,
+    status: s.status,
+    description: s.description,
+    updated_at: iso(s.updated_at),
+  })),
+  modified: latestServiceChange,
+};
+
+const pipeline: Dataset = {
+  id: "pipeline",
+  columns: columns(
+    ["authority_id", "uuid", AUTHORITY],
+    ["service_id", "uuid", UUID],
+    ["service_name", "text", "Home care (north)"],
+    ["category_code", "code", "domiciliary-care"],
+    ["provider_type", "code", "contracted"],
+    ["provider_organisation_id", "uuid", UUID],
+    ["annual_cost_pence", "pence", "125000000"],
+    ["contract_end", "date", "2027-09-30"],
+    ["planned_project_id", "uuid", UUID],
+    ["planned_project_ocid", "code", "ocds-openps-019a0000-0000-7000-8000-00000000d001"],
+    ["planned_project_title", "text", "Recommissioning home care"],
+  ),
+  pages: paged(pipelineAfter, tenantKey, (s) => ({
+    authority_id: s.authority_id,
+    service_id: s.id,
+    service_name: s.name,
+    category_code: s.category_code,
+    provider_type: s.provider_type,
+    provider_organisation_id: s.provider_organisation_id,
+    annual_cost_pence: pence(s.annual_cost_pence),
+    contract_end: s.contract_end,
+    planned_project_id: s.planned?.id ?? null,
+    planned_project_ocid: s.planned?.ocid ?? null,
+    planned_project_title: s.planned?.title ?? null,
+  })),
+  modified: async (ctx) => latest(await latestServiceChange(ctx), await latestPublishedProjectChange(ctx)),
+};
+
+const projects: Dataset = {
+  id: "projects",
+  columns: columns(
+    ["authority_id", "uuid", AUTHORITY],
+    ["id", "uuid", UUID],
+    ["ocid", "code", "ocds-openps-019a0000-0000-7000-8000-00000000d001"],
+    ["title", "text", "Recommissioning home care"],
+    ["description", "text", "A new model of care at home, commissioned with the district."],
+    ["need", "text", "Demand for care at home grows by a tenth each year."],
+    ["category_code", "code", "domiciliary-care"],
+    ["area_code", "code", "E10000999"],
+    ["estimated_value_pence", "pence", "450000000"],
+    ["market_engagement_date", "date", "2027-01-15"],
+    ["tender_date", "date", "2027-04-01"],
+    ["award_date", "date", "2027-07-01"],
+    ["start_date", "date", "2027-10-01"],
+    ["service_ids", "uuids", UUID],
+    ["participant_authority_ids", "uuids", AUTHORITY],
+    ["challenge_id", "uuid", UUID],
+    ["procurement_started_on", "date", "2027-04-01"],
+    ["published_at", "date-time", "2026-11-22T09:00:00.000Z"],
+    ["updated_at", "date-time", "2026-11-22T09:00:00.000Z"],
+  ),
+  pages: paged(publishedProjectsAfter, tenantKey, (p) => ({
+    authority_id: p.authority_id,
+    id: p.id,
+    ocid: p.ocid,
+    title: p.title,
+    description: p.description,
+    need: p.need,
+    category_code: p.category_code,
+    area_code: p.area_code,
+    estimated_value_pence: pence(p.estimated_value_pence),
+    market_engagement_date: p.market_engagement_date,
+    tender_date: p.tender_date,
+    award_date: p.award_date,
+    start_date: p.start_date,
+    service_ids: p.services.map((s) => s.id),
+    participant_authority_ids: p.participants.map((a) => a.id),
+    challenge_id: p.challenge_id,
+    procurement_started_on: p.procurement_started_on,
+    published_at: iso(p.published_at),
+    updated_at: iso(p.updated_at),
+  })),
+  modified: latestPublishedProjectChange,
+};
+
+const consultations: Dataset = {
+  id: "consultations",
+  columns: columns(
+    ["authority_id", "uuid", AUTHORITY],
+    ["id", "uuid", UUID],
+    ["kind", "code", "market-engagement"],
+    ["project_id", "uuid", UUID],
+    ["title", "text", "Shaping home care in Westshire"],
+    ["summary", "text", "Tell us how care at home should work."],
+    ["audience", "text", "Providers of care at home, and the people who use it."],
+    ["closes_at", "date-time", "2027-01-31T17:00:00.000Z"],
+    ["status", "code", "closed"],
+    ["published_at", "date-time", "2026-11-22T09:00:00.000Z"],
+    ["summary_published_at", "date-time", "2027-02-20T10:00:00.000Z"],
+    ["summary_text", "text", "Thank you to everyone who responded."],
+    ["updated_at", "date-time", "2026-11-22T09:00:00.000Z"],
+  ),
+  pages: paged(publishedConsultationsAfter, tenantKey, (c) => ({
+    authority_id: c.authority_id,
+    id: c.id,
+    kind: c.kind,
+    project_id: c.project_id,
+    title: c.title,
+    summary: c.summary,
+    audience: c.audience,
+    closes_at: iso(c.closes_at),
+    status: c.state,
+    published_at: iso(c.published_at),
+    summary_published_at: iso(c.summary_published_at),
+    summary_text: c.summary_text,
+    updated_at: iso(c.updated_at),
+  })),
+  modified: async (ctx) => (await latestConsultationChanges(ctx)).published,
+};
+
+const consultationQuestions: Dataset = {
+  id: "consultation-questions",
+  columns: columns(
+    ["authority_id", "uuid", AUTHORITY],
+    ["consultation_id", "uuid", UUID],
+    ["section_id", "uuid", UUID],
+    ["section_position", "integer", "1"],
+    ["section_heading", "text", "Opening hours"],
+    ["question_id", "uuid", UUID],
+    ["question_position", "integer", "2"],
+    ["question_text", "text", "Which hours would suit you best?"],
+  ),
+  pages: paged(publishedQuestionsAfter, tenantKey, (q) => ({
+    authority_id: q.authority_id,
+    consultation_id: q.consultation_id,
+    section_id: q.section_id,
+    section_position: q.section_position,
+    section_heading: q.section_heading,
+    question_id: q.id,
+    question_position: q.position,
+    question_text: q.text,
+  })),
+  modified: async (ctx) => (await latestConsultationChanges(ctx)).published,
+};
+
+const youSaidWeDid: Dataset = {
+  id: "you-said-we-did",
+  columns: columns(
+    ["authority_id", "uuid", AUTHORITY],
+    ["consultation_id", "uuid", UUID],
+    ["response_id", "uuid", UUID],
+    ["section_id", "uuid", UUID],
+    ["section_heading", "text", "Opening hours"],
+    ["respondent_kind", "code", "organisation"],
+    ["respondent_sector", "code", "charity"],
+    ["could_be_different", "boolean", "true"],
+    ["could_deliver", "boolean", "false"],
+    ["you_said", "text", "Open later on weekdays."],
+    ["alternative_model", "text", "A community-run library in each market town."],
+    ["we_did", "text", "Two libraries now open until 7pm on Thursdays."],
+    ["answered_at", "date-time", "2027-02-18T10:00:00.000Z"],
+  ),
+  pages: paged(
+    publishedPointsAfter,
+    (p) => [p.authority_id, p.response_id, p.section_id] as const,
+    (p) => ({
+      authority_id: p.authority_id,
+      consultation_id: p.consultation_id,
+      response_id: p.response_id,
+      section_id: p.section_id,
+      section_heading: p.section_heading,
+      respondent_kind: p.respondent_kind,
+      respondent_sector: p.organisation_sector,
+      could_be_different: p.could_be_different,
+      could_deliver: p.could_deliver,
+      you_said: p.comments,
+      alternative_model: p.alternative_model,
+      we_did: p.we_did,
+      answered_at: iso(p.answered_at),
+    }),
+  ),
+  modified: async (ctx) => (await latestConsultationChanges(ctx)).summary,
+};
+
+const rightToChallenge: Dataset = {
+  id: "right-to-challenge",
+  columns: columns(
+    ["authority_id", "uuid", AUTHORITY],
+    ["id", "uuid", UUID],
+    ["service_id", "uuid", UUID],
+    ["applicant_type", "code", "organisation"],
+    ["organisation_id", "uuid", UUID],
+    ["organisation_name", "text", "Millbrook Community Trust"],
+    ["status", "code", "accepted"],
+    ["submitted_at", "date-time", "2026-10-01T09:00:00.000Z"],
+    ["decision_due", "date", "2026-12-30"],
+    ["considered_on", "date", "2026-11-02"],
+    ["modification", "text", "Run the greens with the parish councils."],
+    ["modification_grounds", "codes", "body-unsuitable"],
+    ["agreed_on", "date", "2026-11-10"],
+    ["decision", "code", "accepted"],
+    ["rejection_grounds", "codes", "already-procured;in-negotiation"],
+    ["reasons", "text", "The body showed it can run the service well."],
+    ["decided_at", "date-time", "2026-11-20T12:00:00.000Z"],
+    ["withdrawn_at", "date-time", "2026-11-05T12:00:00.000Z"],
+    ["project_id", "uuid", UUID],
+    ["updated_at", "date-time", "2026-11-22T09:00:00.000Z"],
+  ),
+  pages: paged(submittedChallengesAfter, tenantKey, (c) => ({
+    authority_id: c.authority_id,
+    id: c.id,
+    service_id: c.service_id,
+    applicant_type: c.applicant_type,
+    organisation_id: c.organisation_id,
+    organisation_name: c.applicant_type === "organisation" ? c.organisation_name : null,
+    status: c.status,
+    submitted_at: iso(c.submitted_at),
+    decision_due: c.decision_due,
+    considered_on: c.considered_on,
+    modification: c.modification,
+    modification_grounds: c.modification_grounds ?? [],
+    agreed_on: c.agreed_on,
+    decision: c.decision,
+    rejection_grounds: c.rejection_grounds ?? [],
+    reasons: c.decision ? c.reasons : null,
+    decided_at: iso(c.decided_at),
+    withdrawn_at: iso(c.withdrawn_at),
+    project_id: c.project_id,
+    updated_at: iso(c.updated_at),
+  })),
+  modified: latestRegisterChange,
+};
+
+const tenders: Dataset = {
+  id: "tenders",
+  columns: columns(
+    ["authority_id", "uuid", AUTHORITY],
+    ["id", "uuid", UUID],
+    ["project_id", "uuid", UUID],
+    ["title", "text", "Home care in the north of Westshire"],
+    ["description", "text", "Care and support at home for about 400 adults."],
+    ["category_code", "code", "domiciliary-care"],
+    ["area_code", "code", "E10000999"],
+    ["procedure", "code", "open"],
+    ["pricing_mode", "code", "competitive"],
+    ["fixed_price_pence", "pence", "250000000"],
+    ["reserved", "boolean", "false"],
+    ["contract_term_months", "integer", "36"],
+    ["tupe_applies", "boolean", "true"],
+    ["tupe_staff_count", "integer", "25"],
+    ["vat_treatment", "code", "exempt"],
+    ["clarification_deadline", "date-time", "2027-01-20T17:00:00.000Z"],
+    ["submission_deadline", "date-time", "2027-02-01T12:00:00.000Z"],
+    ["status", "code", "open"],
+    ["published_at", "date-time", "2026-12-01T09:00:00.000Z"],
+    ["opened_at", "date-time", "2027-02-01T14:00:00.000Z"],
+    ["cancelled_at", "date-time", "2027-01-10T09:00:00.000Z"],
+    ["cancel_reason", "text", "The service is no longer needed."],
+    ["updated_at", "date-time", "2026-12-01T09:00:00.000Z"],
+  ),
+  pages: paged(publishedTendersAfter, tenantKey, (t) => ({
+    authority_id: t.authority_id,
+    id: t.id,
+    project_id: t.project_id,
+    title: t.title,
+    description: t.description,
+    category_code: t.category_code,
+    area_code: t.area_code,
+    procedure: t.procedure,
+    pricing_mode: t.pricing_mode,
+    fixed_price_pence: pence(t.fixed_price_pence),
+    reserved: t.reserved,
+    contract_term_months: t.contract_term_months,
+    tupe_applies: t.tupe_applies,
+    tupe_staff_count: t.tupe_staff_count,
+    vat_treatment: t.vat_treatment,
+    clarification_deadline: iso(t.clarification_deadline),
+    submission_deadline: iso(t.submission_deadline),
+    status: t.state,
+    published_at: iso(t.published_at),
+    opened_at: iso(t.opened_at),
+    cancelled_at: iso(t.cancelled_at),
+    cancel_reason: t.cancel_reason,
+    updated_at: iso(t.updated_at),
+  })),
+  modified: latestPublishedTenderChange,
+};
+
+const awards: Dataset = {
+  id: "awards",
+  columns: columns(
+    ["authority_id", "uuid", AUTHORITY],
+    ["id", "uuid", UUID],
+    ["tender_id", "uuid", UUID],
+    ["supplier_organisation_id", "uuid", UUID],
+    ["supplier_name", "text", "Westshire Community Health CIC"],
+    ["lead_share_bp", "basis-points", "10000"],
+    ["consortium_organisation_ids", "uuids", UUID],
+    ["value_pence", "pence", "375000000"],
+    ["regulated_activity", "code", "personal-care"],
+    ["three_bid_justification", "text", "Only two providers work in this area."],
+    ["status", "code", "standstill"],
+    ["decided_at", "date-time", "2027-03-01T10:00:00.000Z"],
+    ["notice_published_at", "date-time", "2027-03-01T10:00:00.000Z"],
+    ["standstill_ends_at", "date-time", "2027-03-12T00:00:00.000Z"],
+    ["contract_id", "uuid", UUID],
+    ["withdrawn_at", "date-time", "2027-03-10T10:00:00.000Z"],
+    ["withdrawn_reason", "text", "A challenge was upheld: the bids are evaluated again."],
+  ),
+  pages: paged(awardsAfter, tenantKey, (a) => ({
+    authority_id: a.authority_id,
+    id: a.id,
+    tender_id: a.tender_id,
+    supplier_organisation_id: a.organisation_id,
+    supplier_name: a.supplier_name,
+    lead_share_bp: a.lead_share_bp,
+    consortium_organisation_ids: a.consortium.flatMap((m) => (m.organisationId ? [m.organisationId] : [])),
+    value_pence: pence(a.value_pence),
+    regulated_activity: a.regulated_activity,
+    three_bid_justification: a.three_bid_justification,
+    status: a.state,
+    decided_at: iso(a.decided_at),
+    notice_published_at: iso(a.notice_published_at),
+    standstill_ends_at: iso(a.standstill_ends_at),
+    contract_id: a.contract_id,
+    withdrawn_at: iso(a.withdrawn_at),
+    withdrawn_reason: a.withdrawn_reason,
+  })),
+  // Contracting an award is dated by the contract's entry.
+  modified: async (ctx) => latest(await latestAwardChange(ctx), (await latestContractChanges(ctx)).contracts),
+};
+
+const contracts: Dataset = {
+  id: "contracts",
+  columns: columns(
+    ["authority_id", "uuid", AUTHORITY],
+    ["id", "uuid", UUID],
+    ["award_id", "uuid", UUID],
+    ["tender_id", "uuid", UUID],
+    ["supplier_organisation_id", "uuid", UUID],
+    ["supplier_name", "text", "Westshire Community Health CIC"],
+    ["lead_share_bp", "basis-points", "10000"],
+    ["consortium_organisation_ids", "uuids", UUID],
+    ["title", "text", "Home care in the north of Westshire"],
+    ["description", "text", "Care and support at home for about 400 adults."],
+    ["regulated_activity", "code", "personal-care"],
+    ["payment_mechanism", "code", "fee-per-service"],
+    ["award_value_pence", "pence", "375000000"],
+    ["original_value_pence", "pence", "375000000"],
+    ["original_starts_on", "date", "2027-04-01"],
+    ["original_ends_on", "date", "2030-03-31"],
+    ["value_pence", "pence", "390000000"],
+    ["starts_on", "date", "2027-04-01"],
+    ["ends_on", "date", "2030-09-30"],
+    ["amendment_count", "integer", "1"],
+    ["status", "code", "active"],
+    ["entered_at", "date-time", "2027-03-20T10:00:00.000Z"],
+    ["terminated_on", "date", "2029-01-31"],
+    ["termination_reason", "text", "The provider left the market."],
+  ),
+  pages: paged(contractsAfter, tenantKey, (c) => ({
+    authority_id: c.authority_id,
+    id: c.id,
+    award_id: c.award_id,
+    tender_id: c.tender_id,
+    supplier_organisation_id: c.organisation_id,
+    supplier_name: c.supplier_name,
+    lead_share_bp: c.lead_share_bp,
+    consortium_organisation_ids: c.consortium.flatMap((m) => (m.organisationId ? [m.organisationId] : [])),
+    title: c.title,
+    description: c.description,
+    regulated_activity: c.regulated_activity,
+    payment_mechanism: c.payment_mechanism,
+    award_value_pence: pence(c.award_value_pence),
+    original_value_pence: pence(c.original_value_pence),
+    original_starts_on: c.original_starts_on,
+    original_ends_on: c.original_ends_on,
+    value_pence: pence(c.value_pence),
+    starts_on: c.starts_on,
+    ends_on: c.ends_on,
+    amendment_count: c.amendment_count,
+    status: c.state,
+    entered_at: iso(c.entered_at),
+    terminated_on: c.terminated_on,
+    termination_reason: c.termination_reason,
+  })),
+  modified: async (ctx) => (await latestContractChanges(ctx)).contracts,
+};
+
+const contractKpis: Dataset = {
+  id: "contract-kpis",
+  columns: columns(
+    ["authority_id", "uuid", AUTHORITY],
+    ["contract_id", "uuid", UUID],
+    ["position", "integer", "1"],
+    ["name", "text", "Visits on time"],
+    ["measure", "text", "Share of visits that start within 15 minutes of the time planned"],
+    ["target", "text", "95%"],
+    ["frequency_months", "integer", "3"],
+    ["added_by_amendment", "integer", "1"],
+    ["reports_from", "date", "2028-04-01"],
+  ),
+  pages: paged(
+    contractKpisAfter,
+    (k) => [k.authority_id, k.contract_id, k.position] as const,
+    (k) => ({
+      authority_id: k.authority_id,
+      contract_id: k.contract_id,
+      position: k.position,
+      name: k.name,
+      measure: k.measure,
+      target: k.target,
+      frequency_months: k.frequency_months,
+      added_by_amendment: k.added_by_amendment,
+      reports_from: k.reports_from,
+    }),
+  ),
+  modified: async (ctx) => (await latestContractChanges(ctx)).contracts,
+};
+
+const kpiRatings: Dataset = {
+  id: "kpi-ratings",
+  columns: columns(
+    ["authority_id", "uuid", AUTHORITY],
+    ["contract_id", "uuid", UUID],
+    ["kpi_position", "integer", "1"],
+    ["period_number", "integer", "2"],
+    ["period_starts_on", "date", "2027-07-01"],
+    ["period_ends_on", "date", "2027-09-30"],
+    ["reported_value", "text", "96%"],
+    ["rating", "code", "good"],
+    ["comment", "text", "Above target for the second quarter running."],
+    ["rated_at", "date-time", "2027-10-15T10:00:00.000Z"],
+  ),
+  pages: paged(
+    kpiRatingsAfter,
+    (r) => [r.authority_id, r.contract_id, r.kpi_position, r.period_number] as const,
+    (r) => ({
+      authority_id: r.authority_id,
+      contract_id: r.contract_id,
+      kpi_position: r.kpi_position,
+      period_number: r.period_number,
+      period_starts_on: r.period_starts_on,
+      period_ends_on: r.period_ends_on,
+      reported_value: r.reported_value,
+      rating: r.rating,
+      comment: r.comment,
+      rated_at: iso(r.rated_at),
+    }),
+  ),
+  modified: async (ctx) => (await latestContractChanges(ctx)).ratings,
+};
+
+const LOCATION = "019a0000-0000-7000-8000-00000000e001";
+const INSPECTION = "019a0000-0000-7000-8000-00000000e101";
+const REGULATOR = "019a0000-0000-7000-8000-0000000a0003";
+
+const regulatedLocations: Dataset = {
+  id: "regulated-locations",
+  columns: columns(
+    ["location_id", "uuid", LOCATION],
+    ["location_name", "text", "Carewell Riverside Care Home"],
+    ["regulator_id", "uuid", REGULATOR],
+    ["regulator_name", "text", "Care Quality Inspectorate"],
+    ["provider_id", "uuid", UUID],
+    ["provider_name", "text", "Carewell Homes Ltd"],
+    ["status", "code", "registered"],
+    ["conditions", "text", "No more than 40 people at any one time."],
+    ["address_line1", "text", "1 River Lane"],
+    ["town", "text", "Westbridge"],
+    ["postcode", "code", "WS1 2AB"],
+    ["area_code", "code", "E07000901"],
+    ["area_name", "text", "Westbridge"],
+    ["capacity", "integer", "40"],
+    ["capacity_unit", "code", "beds"],
+    ["service_types", "codes", "residential-care;nursing-care"],
+    ["regulated_activities", "codes", "accommodation-personal-care;nursing-care"],
+    ["overall_rating", "code", "good"],
+    ["safe", "code", "good"],
+    ["effective", "code", "good"],
+    ["caring", "code", "outstanding"],
+    ["responsive", "code", "good"],
+    ["well_led", "code", "requires-improvement"],
+    ["inspected_on", "date", "2026-06-10"],
+    ["rating_published_at", "date-time", "2026-07-20T09:00:00.000Z"],
+    ["report_inspection_id", "uuid", INSPECTION],
+    ["special_measures", "boolean", "false"],
+    ["enforcement_in_force", "integer", "0"],
+  ),
+  pages: paged(
+    openLocationsAfter,
+    ({ location }) => [location.regulator_id, location.id] as const,
+    ({ location: l, current }) => {
+      const rated = current?.published_at ? current : undefined;
+      const keys = rated ? ratingsOf(rated) : undefined;
+      return {
+        location_id: l.id,
+        location_name: l.name,
+        regulator_id: l.regulator_id,
+        regulator_name: l.regulator_name,
+        provider_id: l.organisation_id,
+        provider_name: l.organisation_name,
+        status: l.status,
+        conditions: l.conditions,
+        address_line1: l.address_line1,
+        town: l.town,
+        postcode: l.postcode,
+        area_code: l.area_code,
+        area_name: l.area_name,
+        capacity: l.capacity,
+        capacity_unit: l.capacity_unit,
+        service_types: l.service_types,
+        regulated_activities: l.activities,
+        overall_rating: rated?.overall ?? null,
+        safe: keys?.safe ?? null,
+        effective: keys?.effective ?? null,
+        caring: keys?.caring ?? null,
+        responsive: keys?.responsive ?? null,
+        well_led: keys?.["well-led"] ?? null,
+        inspected_on: rated?.inspected_on ?? null,
+        rating_published_at: iso(rated?.published_at),
+        report_inspection_id: rated?.id ?? null,
+        special_measures: l.special_measures,
+        enforcement_in_force: l.enforcement_in_force,
+      };
+    },
+  ),
+  modified: async (ctx) => (await latestRegulationChanges(ctx)).locations,
+};
+
+const ratings: Dataset = {
+  id: "ratings",
+  columns: columns(
+    ["inspection_id", "uuid", INSPECTION],
+    ["location_id", "uuid", LOCATION],
+    ["location_name", "text", "Carewell Riverside Care Home"],
+    ["regulator_id", "uuid", REGULATOR],
+    ["provider_id", "uuid", UUID],
+    ["inspected_on", "date", "2026-06-10"],
+    ["published_at", "date-time", "2026-07-20T09:00:00.000Z"],
+    ["safe", "code", "good"],
+    ["effective", "code", "good"],
+    ["caring", "code", "outstanding"],
+    ["responsive", "code", "good"],
+    ["well_led", "code", "requires-improvement"],
+    ["breach", "boolean", "false"],
+    ["calculated_overall", "code", "good"],
+    ["overall_rating", "code", "good"],
+    ["departure_reason", "text", "The caring rating reflects exceptional end-of-life care."],
+  ),
+  pages: paged(
+    publishedRatingsAfter,
+    (r) => [r.regulator_id, r.id] as const,
+    (r) => {
+      const keys = ratingsOf(r);
+      return {
+        inspection_id: r.id,
+        location_id: r.registration_id,
+        location_name: r.location_name,
+        regulator_id: r.regulator_id,
+        provider_id: r.organisation_id,
+        inspected_on: r.inspected_on,
+        published_at: iso(r.published_at),
+        safe: keys.safe,
+        effective: keys.effective,
+        caring: keys.caring,
+        responsive: keys.responsive,
+        well_led: keys["well-led"],
+        breach: r.breach,
+        calculated_overall: r.calculated_overall,
+        overall_rating: r.overall,
+        departure_reason: r.departure_reason,
+      };
+    },
+  ),
+  modified: async (ctx) => (await latestRegulationChanges(ctx)).ratings,
+};
+
+/** Every open dataset, in the order the index lists them. */
+export const DATASETS: readonly Dataset[] = [
+  authorities,
+  organisations,
+  services,
+  pipeline,
+  projects,
+  consultations,
+  consultationQuestions,
+  youSaidWeDid,
+  rightToChallenge,
+  tenders,
+  awards,
+  contracts,
+  contractKpis,
+  kpiRatings,
+  regulatedLocations,
+  ratings,
+];
+
+export const DATASET_IDS: readonly string[] = DATASETS.map((d) => d.id);
+
+/** The dataset with this id, or undefined. */
+export function datasetOf(id: string): Dataset | undefined {
+  return DATASETS.find((d) => d.id === id);
+}
