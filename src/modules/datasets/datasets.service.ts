@@ -10,7 +10,7 @@ import { translatorFor } from "../../http/i18n.ts";
 import { csvHeader, csvRows } from "../../lib/csv.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import type { Ctx } from "../access/context.ts";
-import { releasePackage } from "../ocds/ocds.service.ts";
+import { lastReleaseDate } from "../ocds/ocds.service.ts";
 import {
   COLUMN_TYPES,
   type Column,
@@ -272,8 +272,7 @@ export async function catalogue(ctx: Ctx, publisher: Publisher): Promise<PodCata
     };
   });
   // The contracting processes: OCDS releases and records, from the OCDS module's endpoints.
-  const newest = await releasePackage(ctx, { baseUrl: base, publisherName: publisher.name }, { pageSize: 1 });
-  const lastRelease = newest.releases[0]?.date;
+  const lastRelease = (await lastReleaseDate(ctx))?.toISOString();
   datasets.push({
     "@type": "dcat:Dataset",
     identifier: `${base}/data/ocds/releases`,

@@ -16,7 +16,7 @@ import { NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { msg } from "../../lib/messages.ts";
 import { type Ctx, systemCtx, within } from "../access/context.ts";
 import type { RecordedChange } from "../audit/audit.ports.ts";
-import { publishedProjectsAfter } from "../projects/projects.service.ts";
+import { publishedProjectKeysAfter } from "../projects/projects.service.ts";
 import { publishedTendersOfProject } from "../tenders/tenders.service.ts";
 import { queueBulkRebuild } from "./bulk.service.ts";
 import { compileRelease, type OcdsRelease, versionRelease } from "./merge.ts";
@@ -168,7 +168,7 @@ export async function publishMissingReleases(
   let projects = 0;
   const pages = pageByKey(
     (after: { authority_id: string; id: string } | undefined, limit) =>
-      publishedProjectsAfter(ctx, after, limit),
+      publishedProjectKeysAfter(ctx, after, limit),
     (row) => row,
     200,
   );
@@ -274,6 +274,12 @@ export async function releasePackage(
     "releases",
     page.map((r) => publishedText(r.release, publication.baseUrl)),
   );
+}
+
+/** When the newest release was published; null before the first. Public. */
+export async function lastReleaseDate(ctx: Ctx): Promise<Date | null> {
+  const [newest] = await repo.releasesPage(ctx.db, { limit: 1 });
+  return newest?.date ?? null;
 }
 
 /** A package's JSON text: its own fields, then its releases or records (each JSON text already). */

@@ -158,8 +158,8 @@ export async function countPublishedProjects(db: Db): Promise<number> {
   return Number(row.n);
 }
 
-/** Up to `limit` published projects of every authority, in key order after `after`. */
-export function publishedProjectsAfter(
+/** Up to `limit` published projects of every authority (their keys alone), in key order after `after`. */
+export function publishedProjectKeysAfter(
   db: Db,
   after: { authority_id: string; id: string } | undefined,
   limit: number,

@@ -562,12 +562,12 @@ export function countPublishedProjects(ctx: Ctx): Promise<number> {
 }
 
 /** Up to `limit` published projects of every authority (their keys), in key order after `after`. Public. */
-export function publishedProjectsAfter(
+export function publishedProjectKeysAfter(
   ctx: Ctx,
   after: { authority_id: string; id: string } | undefined,
   limit: number,
 ): Promise<{ authority_id: string; id: string }[]> {
-  return repo.publishedProjectsAfter(ctx.db, after, limit);
+  return repo.publishedProjectKeysAfter(ctx.db, after, limit);
 }
 
 /** A project of this authority, or 404 (also a draft, to those who may not edit it). */
