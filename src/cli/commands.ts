@@ -16,6 +16,7 @@ import { anchorAuditChains, checkAnchors } from "../modules/audit/anchors.ts";
 import { SYSTEM, verifyAuditChains } from "../modules/audit/audit.service.ts";
 import { demoModeClock } from "../modules/demo-clock/demo-clock.service.ts";
 import { jobCounts, listFailed, retryJob } from "../modules/jobs/jobs.service.ts";
+import { recomputeAll } from "../modules/market/figures.service.ts";
 import { loadTenderKeyring } from "../modules/tenders/sealing.ts";
 import { loadAreas } from "../modules/vocabularies/vocabularies.service.ts";
 import { factorText, type ScaleResult, scaleDemo } from "../seed/demo/scale/scale.ts";
@@ -266,6 +267,27 @@ export async function demoScale(config: Config, options: { factor: number; seed:
     }).finally(() => bar.done());
     for (const line of scaleSummary(result, Date.now() - started)) say(line);
     return result.invariants.every((i) => i.ok);
+  } finally {
+    await database.close();
+  }
+}
+
+/**
+ * Computes the market dashboards' figures of every public body again (src/modules/market), each
+ * authority's swapped in whole; the server keeps them up to date by itself afterwards.
+ */
+export async function marketRebuild(config: Config): Promise<void> {
+  const database = await openConfiguredDatabase(config);
+  try {
+    wireModules();
+    const clock = await demoModeClock(database.db, systemClock, config.demo);
+    const started = Date.now();
+    const done = await recomputeAll(database.db, clock, (n) => {
+      if (n % 50 === 0) process.stderr.write(`${n} public bodies computed\r`);
+    });
+    say(
+      `Computed the market figures of ${done} public bodies in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+    );
   } finally {
     await database.close();
   }

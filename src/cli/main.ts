@@ -92,6 +92,14 @@ demo
     process.exitCode = (await commands.demoScale(config(), options)) ? 0 : 1;
   });
 
+const market = program.command("market").description("the market dashboards' figures (/market)");
+market
+  .command("rebuild")
+  .description(
+    "compute the market figures of every public body again (the server keeps them up to date as data changes)",
+  )
+  .action(async () => commands.marketRebuild(config()));
+
 const areas = program.command("areas").description("the areas organisations serve, by ONS GSS code");
 areas
   .command("load")

@@ -47,6 +47,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/contracts"],
   // Open data about the whole system: reads the modules above through their public services.
   ["modules/ocds"],
+  // The market dashboards: figures kept from the modules above, read through their services.
+  ["modules/market"],
   ["modules/home"],
   ["modules/pages"],
   ["modules/health"],

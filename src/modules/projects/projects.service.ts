@@ -623,3 +623,6 @@ export async function projectForm(ctx: Ctx, authorityId: string, projectId?: str
 
 export type { ProjectRow } from "./projects.repository.ts";
 export type { Project };
+
+/** An authority's projects' service categories and areas, a page at a time by id (the market's figures). Checks no one. */
+export const projectPlacesAfter = repo.projectPlacesAfter;

@@ -537,3 +537,6 @@ export async function pipeline(ctx: Ctx, authorityId?: string): Promise<Pipeline
 }
 
 export const organisationChoices = repo.organisationChoices;
+
+/** The service category of each service on an authority's register (the market's figures). Checks no one. */
+export const serviceCategoriesOf = repo.serviceCategoriesOf;
