@@ -24,6 +24,7 @@ import { demoClock } from "./rules/demo-clock.ts";
 import { evaluation } from "./rules/evaluation.ts";
 import { home } from "./rules/home.ts";
 import { inbox } from "./rules/inbox.ts";
+import { market } from "./rules/market.ts";
 import { openData } from "./rules/open-data.ts";
 import { opportunities } from "./rules/opportunities.ts";
 import { organisations } from "./rules/organisations.ts";
@@ -66,6 +67,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   contracts,
   home,
   regulation,
+  market,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},
