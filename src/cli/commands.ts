@@ -266,6 +266,11 @@ export async function demoScale(config: Config, options: { factor: number; seed:
       onProgress: (progress) => bar.update(progress),
     }).finally(() => bar.done());
     for (const line of scaleSummary(result, Date.now() - started)) say(line);
+    // The rows are added in bulk, not through the services: the market figures are computed again.
+    if (result.status !== "already-added") {
+      const computed = await recomputeAll(database.db, clock);
+      say(`Computed the market figures of ${number(computed)} public bodies again.`);
+    }
     return result.invariants.every((i) => i.ok);
   } finally {
     await database.close();

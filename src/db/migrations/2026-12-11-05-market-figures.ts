@@ -20,7 +20,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table market_runs (
       authority_id uuid primary key references authorities (id),
-      computed_at timestamptz not null
+      -- Computations started, counted; the one whose figures are in; when it began reading.
+      started bigint not null default 0,
+      written bigint not null default 0,
+      computed_at timestamptz
     )`.execute(db);
   await sql`
     create table market_contracts (

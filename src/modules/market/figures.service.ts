@@ -161,13 +161,19 @@ export async function figuresInput(db: Db, authorityId: string): Promise<Figures
 
 /**
  * Recomputes one authority's figures and swaps them in whole. Inside a transaction (a seed) it
- * joins it; otherwise it reads first and writes in one short transaction of its own. Idempotent.
+ * joins it; otherwise it reads first, page by page, and writes in one short transaction of its own
+ * — unless a computation that began later has written already (two jobs at once: the later one
+ * saw more). Idempotent.
  */
 export async function recomputeAuthority(db: Db, clock: Clock, authorityId: string): Promise<void> {
   if (!(await findPublicBody(db, authorityId))) return;
+  const computedAt = clock.now();
+  const run = await repo.startRun(db, authorityId);
   const figures = figuresOf(await figuresInput(db, authorityId));
-  await transaction(db, (trx) => repo.replaceFigures(trx, authorityId, figures, clock.now()));
-  if (!db.isTransaction) for (const listener of recomputed) listener(db);
+  const written = await transaction(db, (trx) =>
+    repo.replaceFigures(trx, authorityId, run, figures, computedAt),
+  );
+  if (written && !db.isTransaction) for (const listener of recomputed) listener(db);
 }
 
 /** Recomputes every authority's figures, a page of authorities at a time. Returns how many. */

@@ -46,18 +46,40 @@ async function insertAll<T extends (typeof TABLES)[number]>(
   }
 }
 
-/** Replaces every figure of one authority, and records when they were computed. */
+/** Counts a computation of an authority's figures as started; its number. */
+export async function startRun(db: Db, authorityId: string): Promise<bigint> {
+  const row = await db
+    .insertInto("market_runs")
+    .values({ authority_id: authorityId, started: 1n })
+    .onConflict((oc) => oc.column("authority_id").doUpdateSet({ started: sql`market_runs.started + 1` }))
+    .returning("started")
+    .executeTakeFirstOrThrow();
+  return row.started;
+}
+
+/**
+ * Replaces every figure of one authority with those of computation `run`, read at `computedAt` —
+ * unless a later computation's are in already (it began after this one, so it saw more): false then.
+ * The runs row is locked first, so one authority's figures are written by one transaction at a time.
+ */
 export async function replaceFigures(
   trx: Trx,
   authorityId: string,
+  run: bigint,
   figures: Figures,
   computedAt: Date,
-): Promise<void> {
-  // One recomputation at a time per authority: the runs row is locked first.
+): Promise<boolean> {
+  const current = await trx
+    .selectFrom("market_runs")
+    .select("written")
+    .where("authority_id", "=", authorityId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (current && current.written > run) return false;
   await trx
-    .insertInto("market_runs")
-    .values({ authority_id: authorityId, computed_at: computedAt })
-    .onConflict((oc) => oc.column("authority_id").doUpdateSet({ computed_at: computedAt }))
+    .updateTable("market_runs")
+    .set({ written: run, computed_at: computedAt })
+    .where("authority_id", "=", authorityId)
     .execute();
   for (const table of TABLES) await trx.deleteFrom(table).where("authority_id", "=", authorityId).execute();
   await insertAll(trx, "market_contracts", authorityId, figures.contracts);
@@ -68,6 +90,7 @@ export async function replaceFigures(
   await insertAll(trx, "market_challenges", authorityId, figures.challenges);
   await insertAll(trx, "market_kpi_ratings", authorityId, figures.kpiRatings);
   await insertAll(trx, "market_ratings", authorityId, figures.ratings);
+  return true;
 }
 
 type Monthly =

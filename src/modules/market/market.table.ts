@@ -3,7 +3,7 @@
  * recomputed by a job when the authority's data changes (`figures.service.ts`). `Database`
  * (src/db/database.ts) extends this.
  */
-import type { Selectable } from "kysely";
+import type { ColumnType, Selectable } from "kysely";
 
 /** Where and when a monthly figure belongs: its tenant, service market, area and month. */
 interface Place {
@@ -16,10 +16,15 @@ interface Place {
   month: string;
 }
 
-/** When each authority's figures were last computed. */
+/**
+ * Each authority's computations: how many started, which one's figures are in (a computation
+ * that finishes after a later one began writes nothing), and when the figures in were read.
+ */
 export interface MarketRunsTable {
   authority_id: string;
-  computed_at: Date;
+  started: ColumnType<bigint, bigint | undefined, bigint>;
+  written: ColumnType<bigint, bigint | undefined, bigint>;
+  computed_at: Date | null;
 }
 
 /** Contracts entered, by the sector and size band of each party, counted by its share. */

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { summaryErrors } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { transaction } from "../../db/transaction.ts";
 import { fixedClock } from "../../lib/clock.ts";
 import { NO_FILES } from "../../lib/file-store.ts";
 import { addDays, addMonths } from "../../lib/london-time.ts";
@@ -18,8 +19,10 @@ import { DEMO_USERS } from "../../seed/demo/users.ts";
 import { enterContract, readyToContract } from "../contracts/contract-entry.service.ts";
 import { createJobRunner } from "../jobs/jobs.runner.ts";
 import { CHARTS, type ChartId } from "./charts.ts";
-import { FIGURES_QUEUE, marketJobHandlers } from "./figures.service.ts";
+import { FIGURES_QUEUE, marketJobHandlers, recomputeAuthority } from "./figures.service.ts";
+import { figuresOf } from "./figures.ts";
 import en from "./locales/en.json" with { type: "json" };
+import { replaceFigures, startRun } from "./market.repository.ts";
 
 let t: TestApp;
 
@@ -278,5 +281,39 @@ describe("the market dashboards on the demo data", () => {
     });
     await runner.runDue();
     expect(await countyValue()).toBe(before + (award?.valuePence as bigint));
+  });
+});
+
+describe("two computations of one authority's figures at once", () => {
+  it("keeps the figures of the one that began later, whichever finishes first", async () => {
+    const district = DEMO_AUTHORITY.district;
+    const empty = figuresOf({
+      authorityArea: "",
+      projects: new Map(),
+      services: new Map(),
+      tenders: [],
+      awards: [],
+      contracts: [],
+      organisations: new Map(),
+      kpiRatings: [],
+      decisions: [],
+      ratings: [],
+    });
+    const earlier = await startRun(t.deps.db, district);
+    const later = await startRun(t.deps.db, district);
+    expect(later).toBe(earlier + 1n);
+    const at = t.deps.clock.now();
+    expect(await transaction(t.deps.db, (trx) => replaceFigures(trx, district, later, empty, at))).toBe(true);
+    expect(await transaction(t.deps.db, (trx) => replaceFigures(trx, district, earlier, empty, at))).toBe(
+      false,
+    );
+    // Computed again, as a job does: the district's figures are back.
+    await recomputeAuthority(t.deps.db, t.deps.clock, district);
+    const runs = await t.deps.db
+      .selectFrom("market_runs")
+      .select(["started", "written"])
+      .where("authority_id", "=", district)
+      .executeTakeFirstOrThrow();
+    expect(runs).toEqual({ started: later + 1n, written: later + 1n });
   });
 });
