@@ -52,6 +52,9 @@ const AFFECTING = new Set([
   "enforcement",
 ]);
 
+/** The changes to an organisation that can change its sector or size band (a new one holds no contract yet). */
+const ORGANISATION_CHANGES = new Set(["organisation.updated", "organisation.mutual-evidence-recorded"]);
+
 async function all<Row>(
   fetch: (after: string | undefined, limit: number) => Promise<Row[]>,
   keyOf: (row: Row) => string,
@@ -243,7 +246,11 @@ export async function noteMarketChange(trx: Trx, clock: Clock, change: RecordedC
     if (firstTimeIn(trx, change.entity.id)) await queueRecompute(trx, clock, change.entity.id);
     return;
   }
-  if (subject === "organisation" && change.entity.type === "organisation" && isUuid(change.entity.id)) {
+  if (
+    ORGANISATION_CHANGES.has(change.action) &&
+    change.entity.type === "organisation" &&
+    isUuid(change.entity.id)
+  ) {
     const id = change.entity.id;
     if (!firstTimeIn(trx, `organisation:${id}`)) return;
     const { minute, runAt } = endOfMinute(clock);

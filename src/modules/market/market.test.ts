@@ -17,9 +17,15 @@ import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_AWARD } from "../../seed/demo/evaluation.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
 import { enterContract, readyToContract } from "../contracts/contract-entry.service.ts";
-import { createJobRunner } from "../jobs/jobs.runner.ts";
+import { createJobRunner, type JobHandler } from "../jobs/jobs.runner.ts";
 import { CHARTS, type ChartId } from "./charts.ts";
-import { FIGURES_QUEUE, marketJobHandlers, recomputeAuthority } from "./figures.service.ts";
+import {
+  FIGURES_QUEUE,
+  marketJobHandlers,
+  noteMarketChange,
+  ORGANISATION_QUEUE,
+  recomputeAuthority,
+} from "./figures.service.ts";
 import { figuresOf } from "./figures.ts";
 import en from "./locales/en.json" with { type: "json" };
 import { replaceFigures, startRun } from "./market.repository.ts";
@@ -315,5 +321,60 @@ describe("two computations of one authority's figures at once", () => {
       .where("authority_id", "=", district)
       .executeTakeFirstOrThrow();
     expect(runs).toEqual({ started: later + 1n, written: later + 1n });
+  });
+});
+
+describe("a change to an organisation", () => {
+  it("queues the recomputation of the authorities it holds contracts with (its sector counts there)", async () => {
+    const db = t.deps.db;
+    const contract = await db
+      .selectFrom("contracts")
+      .select(["organisation_id", "authority_id"])
+      .executeTakeFirstOrThrow();
+    const at = new Date("2030-01-01T12:00:30Z");
+    const minute = Math.floor(at.getTime() / 60_000);
+    await transaction(db, async (trx) => {
+      // A new organisation holds no contract: nothing to do.
+      await noteMarketChange(trx, fixedClock(at), {
+        authorityId: null,
+        action: "organisation.registered",
+        entity: { type: "organisation", id: contract.organisation_id },
+        occurredAt: at,
+      });
+      for (const action of ["organisation.updated", "organisation.mutual-evidence-recorded"])
+        await noteMarketChange(trx, fixedClock(at), {
+          authorityId: null,
+          action,
+          entity: { type: "organisation", id: contract.organisation_id },
+          occurredAt: at,
+        });
+    });
+    const queued = await db
+      .selectFrom("jobs")
+      .select(["queue", "dedupe_key"])
+      .where("dedupe_key", "like", `%:${minute}`)
+      .execute();
+    expect(queued).toEqual([
+      {
+        queue: ORGANISATION_QUEUE,
+        dedupe_key: `${ORGANISATION_QUEUE}:${contract.organisation_id}:${minute}`,
+      },
+    ]);
+    const runner = createJobRunner({
+      db,
+      clock: fixedClock(new Date((minute + 1) * 60_000 + 1000)),
+      handlers: { [ORGANISATION_QUEUE]: marketJobHandlers()[ORGANISATION_QUEUE] as JobHandler },
+      pollMs: 1000,
+      batchSize: 50,
+      logger: pino({ level: "silent" }),
+    });
+    await runner.runDue();
+    const recompute = await db
+      .selectFrom("jobs")
+      .select(["status", "payload"])
+      .where("queue", "=", FIGURES_QUEUE)
+      .where("dedupe_key", "=", `${FIGURES_QUEUE}:${contract.authority_id}:${minute + 1}`)
+      .executeTakeFirstOrThrow();
+    expect(recompute).toEqual({ status: "pending", payload: { authorityId: contract.authority_id } });
   });
 });
