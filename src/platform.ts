@@ -20,6 +20,7 @@ import { accountJobHandlers } from "./modules/accounts/accounts.emails.ts";
 import { anchorAuditChains } from "./modules/audit/anchors.ts";
 import { demoModeClock } from "./modules/demo-clock/demo-clock.service.ts";
 import { createJobRunner, type JobRunner } from "./modules/jobs/jobs.runner.ts";
+import { marketJobHandlers } from "./modules/market/figures.service.ts";
 import { type Mailer, smtpMailer } from "./modules/notifications/mailer.ts";
 import { notificationJobHandlers } from "./modules/notifications/notifications.service.ts";
 import { ocdsJobHandlers } from "./modules/ocds/bulk.service.ts";
@@ -99,6 +100,7 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
           publication: { baseUrl: config.baseUrl, publisherName: config.ocdsPublisher },
           dataDir: config.dataDir,
         }),
+        ...marketJobHandlers(),
       },
     });
     jobs.start();

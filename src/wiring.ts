@@ -13,6 +13,7 @@ import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/pro
 import { liveAward } from "./modules/evaluation/evaluation.ports.ts";
 import { conflictDeclarationOf } from "./modules/evaluation/evaluation.service.ts";
 import { projectTendersPanel, serviceCommissioningPanel } from "./modules/home/panels.service.ts";
+import { noteMarketChange } from "./modules/market/figures.service.ts";
 import { noteChange } from "./modules/ocds/ocds.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
 import { profilePanels } from "./modules/organisations/organisations.ports.ts";
@@ -55,4 +56,7 @@ export function wireModules(): void {
   liveAward.plug(liveAwardOf);
   // audit ← ocds: each change to a contracting process makes its open-data release
   changeRecorded.plug(noteChange);
+  // audit ← market: a change to an authority's commissioning, contracts or regulation queues the
+  // recomputation of its market figures
+  changeRecorded.plug(noteMarketChange);
 }

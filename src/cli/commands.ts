@@ -17,6 +17,7 @@ import { anchorAuditChains, checkAnchors } from "../modules/audit/anchors.ts";
 import { SYSTEM, verifyAuditChains } from "../modules/audit/audit.service.ts";
 import { demoModeClock } from "../modules/demo-clock/demo-clock.service.ts";
 import { jobCounts, listFailed, retryJob } from "../modules/jobs/jobs.service.ts";
+import { recomputeAll } from "../modules/market/figures.service.ts";
 import { publishMissingReleases } from "../modules/ocds/ocds.service.ts";
 import { countPublishedProjects } from "../modules/projects/projects.service.ts";
 import { loadTenderKeyring } from "../modules/tenders/sealing.ts";
@@ -268,6 +269,11 @@ export async function demoScale(config: Config, options: { factor: number; seed:
       onProgress: (progress) => bar.update(progress),
     }).finally(() => bar.done());
     for (const line of scaleSummary(result, Date.now() - started)) say(line);
+    // The rows are added in bulk, not through the services: the market figures are computed again.
+    if (result.status !== "already-added") {
+      const computed = await recomputeAll(database.db, clock);
+      say(`Computed the market figures of ${number(computed)} public bodies again.`);
+    }
     return result.invariants.every((i) => i.ok);
   } finally {
     await database.close();
@@ -293,6 +299,27 @@ export async function ocdsPublish(config: Config): Promise<void> {
       published === 0
         ? "Every contracting process already has its releases: nothing to publish."
         : `Published ${published.toLocaleString("en-GB")} release${published === 1 ? "" : "s"}, one for each process that had none.`,
+    );
+  } finally {
+    await database.close();
+  }
+}
+
+/**
+ * Computes the market dashboards' figures of every public body again (src/modules/market), each
+ * authority's swapped in whole; the server keeps them up to date by itself afterwards.
+ */
+export async function marketRebuild(config: Config): Promise<void> {
+  const database = await openConfiguredDatabase(config);
+  try {
+    wireModules();
+    const clock = await demoModeClock(database.db, systemClock, config.demo);
+    const started = Date.now();
+    const done = await recomputeAll(database.db, clock, (n) => {
+      if (n % 50 === 0) process.stderr.write(`${n} public bodies computed\r`);
+    });
+    say(
+      `Computed the market figures of ${done} public bodies in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
     );
   } finally {
     await database.close();

@@ -100,6 +100,13 @@ ocds
     "publish a release for every contracting process that has none (the server also does it at start)",
   )
   .action(async () => commands.ocdsPublish(config()));
+const market = program.command("market").description("the market dashboards' figures (/market)");
+market
+  .command("rebuild")
+  .description(
+    "compute the market figures of every public body again (the server keeps them up to date as data changes)",
+  )
+  .action(async () => commands.marketRebuild(config()));
 
 const areas = program.command("areas").description("the areas organisations serve, by ONS GSS code");
 areas

@@ -67,7 +67,7 @@ const PUBLIC_NAVIGATION: readonly NavigationEntry[] = [
     ],
   },
   // Everyone: what OpenPS publishes.
-  { key: "nav.openData", href: "/open-data" },
+  { key: "nav.openData", href: "/open-data", within: ["/market"] },
 ];
 
 /**

@@ -12,6 +12,7 @@ import { demoRegulationSeed } from "./demo/regulation.ts";
 import { demoServicesSeed } from "./demo/services.ts";
 import { demoTendersSeed } from "./demo/tenders.ts";
 import { demoUsersSeed } from "./demo/users.ts";
+import { marketFiguresSeed } from "./reference/market-figures.ts";
 import { serviceCategoriesSeed } from "./reference/service-categories.ts";
 import type { Seed } from "./seed.ts";
 
@@ -32,4 +33,6 @@ export const seeds: readonly Seed[] = [
   demoRegulationSeed,
   demoEvaluationSeed,
   demoContractsSeed,
+  // Last: the market dashboards' figures of everything above (every deployment).
+  marketFiguresSeed,
 ];

@@ -49,6 +49,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/ocds"],
   // Every open dataset: reads the modules above (and the OCDS releases) through their public services.
   ["modules/datasets"],
+  // The market dashboards: figures kept from the modules above, read through their services.
+  ["modules/market"],
   ["modules/home"],
   ["modules/pages"],
   ["modules/health"],

@@ -25,6 +25,7 @@ import { demoClock } from "./rules/demo-clock.ts";
 import { evaluation } from "./rules/evaluation.ts";
 import { home } from "./rules/home.ts";
 import { inbox } from "./rules/inbox.ts";
+import { market } from "./rules/market.ts";
 import { ocdsImport } from "./rules/ocds-import.ts";
 import { openData } from "./rules/open-data.ts";
 import { opportunities } from "./rules/opportunities.ts";
@@ -70,6 +71,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   regulation,
   ocdsImport,
   datasets,
+  market,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},

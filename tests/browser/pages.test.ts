@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../../src/db/database.ts";
 import {
   DESKTOP,
   expectAccessible,
@@ -26,8 +27,62 @@ let browser: Browser;
 beforeAll(async () => {
   server = await startTestServer();
   await insertDirectory(server.db);
+  await insertMarketFigures(server.db);
   browser = await sharedBrowser();
 });
+
+/** A few of the market dashboards' figures for one public body, so that every chart is drawn (and checked). */
+async function insertMarketFigures(db: Db): Promise<void> {
+  const { id } = await db.selectFrom("authorities").select("id").orderBy("name").executeTakeFirstOrThrow();
+  const place = { authority_id: id, category_code: "", area_code: "", month: "2026-05-01" };
+  await db
+    .insertInto("market_contracts")
+    .values([
+      { ...place, sector: "charity", size_band: "small", contracts_bp: 10_000n, value_pence: 50_000_000n },
+      {
+        ...place,
+        sector: "public-service-mutual",
+        size_band: "medium",
+        contracts_bp: 5_000n,
+        value_pence: 20_000_000n,
+      },
+    ])
+    .execute();
+  await db
+    .insertInto("market_suppliers")
+    .values([
+      { ...place, supplier: "a", sector: "charity", contracts_bp: 10_000n, value_pence: 50_000_000n },
+      {
+        ...place,
+        supplier: "b",
+        sector: "public-service-mutual",
+        contracts_bp: 5_000n,
+        value_pence: 20_000_000n,
+      },
+    ])
+    .execute();
+  await db
+    .insertInto("market_tenders")
+    .values({ ...place, bids: 2, tenders: 3 })
+    .execute();
+  await db
+    .insertInto("market_awards")
+    .values({ ...place, days_band: "31-to-60", awards: 2, days: 90n })
+    .execute();
+  await db
+    .insertInto("market_challenges")
+    .values({ ...place, outcome: "accepted", challenges: 1 })
+    .execute();
+  await db
+    .insertInto("market_kpi_ratings")
+    .values({ ...place, rating: "good", ratings: 4 })
+    .execute();
+  await db
+    .insertInto("market_ratings")
+    .values({ authority_id: id, category_code: "", area_code: "", rating: "good", locations: 2 })
+    .execute();
+  await db.insertInto("market_runs").values({ authority_id: id, computed_at: new Date() }).execute();
+}
 
 afterAll(async () => {
   await server?.close();
@@ -77,6 +132,12 @@ describe("public pages", () => {
     ["/open-data/tenders", "Tenders"],
     ["/feedback", "Give feedback on OpenPS"],
     ["/api/docs", "OpenPS API"],
+    ["/market", "Market dashboards"],
+    ["/market/diversity", "Diversity of provision"],
+    ["/market/mutuals", "Public service mutuals"],
+    ["/market/competition", "Competition"],
+    ["/market/concentration", "Concentration"],
+    ["/market/quality", "Quality"],
   ])("%s is accessible and has its title", async (pathname, heading) => {
     await withPage({}, async (page) => {
       expect(await visit(page, pathname)).toBe(200);
@@ -219,6 +280,26 @@ describe("without JavaScript", () => {
       await expectAccessibleWithoutJavaScript(page);
     });
   }, 120_000);
+});
+
+describe("the market dashboards' charts", () => {
+  it("are the same SVG images with and without JavaScript, each named by its title and followed by its table", async () => {
+    const charts = async (javaScriptEnabled: boolean) =>
+      withPage({ javaScriptEnabled }, async (page) => {
+        expect((await page.goto(`${server.baseUrl}/market/diversity`))?.status()).toBe(200);
+        if (javaScriptEnabled) await expectAccessible(page);
+        else await expectAccessibleWithoutJavaScript(page);
+        const images = page.locator("main svg[role=img]");
+        expect(await images.count()).toBe(3);
+        for (const name of ["Contract value by provider sector", "Contract value by size of provider"])
+          await expect(page.getByRole("img", { name }).isVisible()).resolves.toBe(true);
+        const box = await images.first().boundingBox();
+        expect(box?.width).toBeGreaterThan(200);
+        return images.evaluateAll((svgs) => svgs.map((svg) => svg.outerHTML));
+      });
+    const withScripts = await charts(true);
+    expect(await charts(false)).toEqual(withScripts);
+  });
 });
 
 describe("the accessibility check", () => {

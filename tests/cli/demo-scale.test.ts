@@ -36,12 +36,18 @@ describe("openps demo scale", { timeout: 180_000 }, () => {
     );
     expect(scaled.stdout).toMatch(/ tenders +45\n/);
     expect(scaled.stdout).toMatch(/Checked: all \d+ invariants hold\./);
+    // Added in bulk: the market dashboards' figures are computed again.
+    expect(scaled.stdout).toMatch(/Computed the market figures of \d+ public bodies again\./);
     // Not a terminal: plain lines, the last of each phase at 100%.
     expect(scaled.stderr).toMatch(/Tenders +\[#{30}\] 100% {2}45 of 45/);
 
     const again = await runOpenps(["demo", "scale", "--factor", "0.01", "--seed", "cli"], env);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/grown by factor 0\.01 with seed "cli" already .*: nothing to add\./);
+
+    const rebuilt = await runOpenps(["market", "rebuild"], env);
+    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.stdout).toMatch(/Computed the market figures of \d+ public bodies in [\d.]+ s\./);
 
     const verified = await runOpenps(["audit", "verify"], env);
     expect(verified.code).toBe(0);

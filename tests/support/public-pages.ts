@@ -43,6 +43,12 @@ export const PUBLIC_PAGES: readonly string[] = [
   "/open-data",
   // Each open dataset's page.
   ...DATASET_IDS.map((id) => `/open-data/${id}`),
+  "/market",
+  "/market/diversity",
+  "/market/mutuals",
+  "/market/competition",
+  "/market/concentration",
+  "/market/quality",
   "/accessibility",
   "/privacy",
   "/cookies",

@@ -485,3 +485,27 @@ export function outcomesOf(db: Db, organisationIds: readonly string[], tenderIds
     .where("a.status", "<>", "withdrawn")
     .execute();
 }
+
+/** An award as the market's figures count it. */
+export interface AwardFigures {
+  id: string;
+  tender_id: string;
+  status: string;
+  decided_at: Date;
+  three_bid_justification: string | null;
+}
+
+/** An authority's awards, a page at a time in id order (the market's figures). */
+export function authorityAwardsAfter(
+  db: Db,
+  authorityId: string,
+  afterId: string | undefined,
+  limit: number,
+): Promise<AwardFigures[]> {
+  let query = db
+    .selectFrom("tender_awards")
+    .select(["id", "tender_id", "status", "decided_at", "three_bid_justification"])
+    .where("authority_id", "=", authorityId);
+  if (afterId !== undefined) query = query.where("id", ">", afterId);
+  return query.orderBy("id").limit(limit).execute();
+}

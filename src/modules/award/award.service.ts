@@ -704,3 +704,7 @@ export async function assessmentsReceived(ctx: Ctx, organisationId: string): Pro
   }
   return own.map((a) => ({ own: a, winner: winners.get(a.award_id) ?? null }));
 }
+
+/** An authority's awards (published with their notices), a page at a time by id, for the market's figures. Checks no one. */
+export const authorityAwardsAfter = repo.authorityAwardsAfter;
+export type { AwardFigures } from "./award.repository.ts";

@@ -571,3 +571,24 @@ export function awaitingConfirmationByAnywhere(
     .limit(limit)
     .execute();
 }
+
+/** An authority's decided expressions of interest counted by service, Europe/London month (YYYY-MM-01) and decision. */
+export function decisionCounts(
+  db: Db,
+  authorityId: string,
+): Promise<{ service_id: string; month: string; decision: string; challenges: number }[]> {
+  return db
+    .selectFrom("challenges")
+    .select([
+      "service_id",
+      sql<string>`date_trunc('month', decided_at at time zone 'Europe/London')::date`.as("month"),
+      sql<string>`decision`.as("decision"),
+      sql<number>`count(*)::int`.as("challenges"),
+    ])
+    .where("authority_id", "=", authorityId)
+    .where("decision", "is not", null)
+    .where("decided_at", "is not", null)
+    .groupBy(["service_id", sql`2`, "decision"])
+    .orderBy("service_id")
+    .execute();
+}

@@ -556,3 +556,6 @@ export async function notifyApplicant(
     );
   }
 }
+
+/** An authority's published decisions on expressions of interest, counted by service, month and decision (the market's figures). Checks no one. */
+export const decisionCounts = repo.decisionCounts;

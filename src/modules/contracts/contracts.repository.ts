@@ -452,3 +452,68 @@ export async function latestContractChanges(
   );
   return { contracts, ratings: row.rated };
 }
+
+/** A contract as the market's figures count it: its parties and their shares, its value, when entered. */
+export type ContractFigures = Pick<
+  Contract,
+  "id" | "tender_id" | "organisation_id" | "lead_share_bp" | "consortium" | "value_pence" | "entered_at"
+>;
+
+/** An authority's contracts, a page at a time in id order (the market's figures). */
+export function authorityContractsAfter(
+  db: Db,
+  authorityId: string,
+  afterId: string | undefined,
+  limit: number,
+): Promise<ContractFigures[]> {
+  let query = db
+    .selectFrom("contracts")
+    .select([
+      "id",
+      "tender_id",
+      "organisation_id",
+      "lead_share_bp",
+      "consortium",
+      "value_pence",
+      "entered_at",
+    ])
+    .where("authority_id", "=", authorityId);
+  if (afterId !== undefined) query = query.where("id", ">", afterId);
+  return query.orderBy("id").limit(limit).execute();
+}
+
+/** An authority's KPI ratings counted by contract, Europe/London month (YYYY-MM-01) and rating. */
+export function kpiRatingCounts(
+  db: Db,
+  authorityId: string,
+): Promise<{ contract_id: string; month: string; rating: string; ratings: number }[]> {
+  return db
+    .selectFrom("kpi_ratings")
+    .select([
+      "contract_id",
+      sql<string>`date_trunc('month', rated_at at time zone 'Europe/London')::date`.as("month"),
+      "rating",
+      sql<number>`count(*)::int`.as("ratings"),
+    ])
+    .where("authority_id", "=", authorityId)
+    .groupBy(["contract_id", sql`2`, "rating"])
+    .orderBy("contract_id")
+    .execute();
+}
+
+/** The authorities that hold a contract with this organisation, as the lead or a consortium member. */
+export async function authoritiesContracting(db: Db, organisationId: string): Promise<string[]> {
+  const member = JSON.stringify([{ organisationId }]);
+  const rows = await db
+    .selectFrom("contracts as c")
+    .select("c.authority_id")
+    .distinct()
+    .where((eb) =>
+      eb.or([
+        eb("c.organisation_id", "=", organisationId),
+        eb(sql<boolean>`c.consortium @> ${member}::jsonb`, "=", true),
+      ]),
+    )
+    .execute();
+  return rows.map((row) => row.authority_id);
+}

@@ -642,3 +642,13 @@ export async function tellSupplier(
       { email: ctx.email, actor: actorIn(ctx) },
     );
 }
+
+/**
+ * For the market's figures (public facts, checking no one): an authority's contracts a page at a
+ * time by id, its KPI ratings counted by contract, month and rating, and the authorities holding a
+ * contract with an organisation (whose figures change when its sector does).
+ */
+export const authorityContractsAfter = repo.authorityContractsAfter;
+export const kpiRatingCounts = repo.kpiRatingCounts;
+export const authoritiesContracting = repo.authoritiesContracting;
+export type { ContractFigures } from "./contracts.repository.ts";

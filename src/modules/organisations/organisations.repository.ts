@@ -682,3 +682,17 @@ export function organisationNamesOf(db: Db, ids: readonly string[]): Promise<{ i
     .where("id", "in", [...ids])
     .execute();
 }
+
+/** Organisations' effective sectors, size bands and staff, by id (the market's figures). */
+export function sectorsOf(
+  db: Db,
+  ids: readonly string[],
+): Promise<{ id: string; sector: EffectiveSector; size_band: SizeBand; staff_headcount: number | null }[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("organisations as o")
+    .leftJoin("mutual_evidence as me", "me.organisation_id", "o.id")
+    .select(["o.id", effectiveSector.as("sector"), "o.size_band", "o.staff_headcount"])
+    .where("o.id", "in", ids)
+    .execute();
+}

@@ -520,3 +520,6 @@ export type {
   SizeBand,
 } from "./organisations.table.ts";
 export { PROFIT_MODELS, RELATIONSHIP_KINDS, SECTORS, SIZE_BANDS } from "./organisations.table.ts";
+
+/** Organisations' effective sectors (a mutual only with qualifying evidence), size bands and staff, by id. */
+export const sectorsOf = repo.sectorsOf;

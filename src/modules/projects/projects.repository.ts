@@ -261,3 +261,18 @@ export function otherAuthorities(db: Db, authorityId: string): Promise<{ id: str
     .orderBy("id")
     .execute();
 }
+
+/** An authority's projects' service categories and areas, a page at a time in id order (the market's figures). */
+export function projectPlacesAfter(
+  db: Db,
+  authorityId: string,
+  afterId: string | undefined,
+  limit: number,
+): Promise<{ id: string; category_code: string; area_code: string }[]> {
+  let query = db
+    .selectFrom("projects")
+    .select(["id", "category_code", "area_code"])
+    .where("authority_id", "=", authorityId);
+  if (afterId !== undefined) query = query.where("id", ">", afterId);
+  return query.orderBy("id").limit(limit).execute();
+}

@@ -654,3 +654,6 @@ export function latestPublishedProjectChange(ctx: Ctx): Promise<Date | null> {
 
 export type { ProjectRow } from "./projects.repository.ts";
 export type { Project };
+
+/** An authority's projects' service categories and areas, a page at a time by id (the market's figures). Checks no one. */
+export const projectPlacesAfter = repo.projectPlacesAfter;

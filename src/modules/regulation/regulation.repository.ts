@@ -942,3 +942,30 @@ export function draftReports(
     .limit(limit)
     .execute();
 }
+
+/**
+ * A regulator's registered locations (registered, dormant or suspended) counted by service type,
+ * area and current overall rating's rank (0 Outstanding … 3 Inadequate, 4 not yet rated): the
+ * market's figures. A location with two service types counts once under each.
+ */
+export function currentRatingCounts(
+  db: Db,
+  regulatorId: string,
+): Promise<{ category_code: string; area_code: string; rank: number; locations: number }[]> {
+  return db
+    .selectFrom("registration_service_types as t")
+    .innerJoin("registrations as r", (j) =>
+      j.onRef("r.regulator_id", "=", "t.regulator_id").onRef("r.id", "=", "t.registration_id"),
+    )
+    .select([
+      "t.category_code",
+      "r.area_code",
+      sql<number>`r.current_rating_rank`.as("rank"),
+      sql<number>`count(*)::int`.as("locations"),
+    ])
+    .where("t.regulator_id", "=", regulatorId)
+    .where("r.status", "in", ["registered", "dormant", "suspended"])
+    .groupBy(["t.category_code", "r.area_code", "r.current_rating_rank"])
+    .orderBy("t.category_code")
+    .execute();
+}

@@ -332,3 +332,6 @@ export function noRegistrationMessage(organisationName: string, activity: string
 
 /** What other modules may use of this module's tables. */
 export type { Rating } from "./regulation.table.ts";
+
+/** A regulator's registered locations counted by service type, area and current rating's rank (the market's figures). Public facts; checks no one. */
+export const currentRatingCounts = repo.currentRatingCounts;

@@ -229,3 +229,16 @@ export async function publishAppraisal(trx: Trx, authorityId: string, id: string
     .where("id", "=", id)
     .execute();
 }
+
+/** The service category of each service on an authority's register (the market's figures). */
+export function serviceCategoriesOf(
+  db: Db,
+  authorityId: string,
+): Promise<{ id: string; category_code: string }[]> {
+  return db
+    .selectFrom("services")
+    .select(["id", "category_code"])
+    .where("authority_id", "=", authorityId)
+    .orderBy("id")
+    .execute();
+}

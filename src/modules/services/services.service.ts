@@ -575,3 +575,6 @@ export function latestServiceChange(ctx: Ctx): Promise<Date | null> {
 }
 
 export const organisationChoices = repo.organisationChoices;
+
+/** The service category of each service on an authority's register (the market's figures). Checks no one. */
+export const serviceCategoriesOf = repo.serviceCategoriesOf;

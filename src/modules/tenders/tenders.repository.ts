@@ -922,3 +922,33 @@ export function interestsOf(
     .limit(limit)
     .execute();
 }
+
+/** A published tender as the market's figures count it: when published and opened, and the bids opened. */
+export interface TenderFigures {
+  id: string;
+  project_id: string;
+  title: string;
+  published_at: Date;
+  opened_at: Date | null;
+  bids_opened: number | null;
+}
+
+/** An authority's published tenders, a page at a time in id order (the market's figures). */
+export function authorityTendersAfter(
+  db: Db,
+  authorityId: string,
+  afterId: string | undefined,
+  limit: number,
+): Promise<TenderFigures[]> {
+  let query = db
+    .selectFrom("tenders as t")
+    .leftJoin("tender_openings as o", (j) =>
+      j.onRef("o.authority_id", "=", "t.authority_id").onRef("o.tender_id", "=", "t.id"),
+    )
+    .select(["t.id", "t.project_id", "t.title", "t.opened_at", "o.bids_opened"])
+    .select(sql<Date>`t.published_at`.as("published_at"))
+    .where("t.authority_id", "=", authorityId)
+    .where("t.published_at", "is not", null);
+  if (afterId !== undefined) query = query.where("t.id", ">", afterId);
+  return query.orderBy("t.id").limit(limit).execute();
+}

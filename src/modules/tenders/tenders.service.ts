@@ -283,3 +283,10 @@ export async function notifyInterested(
     );
   return users.length;
 }
+
+/**
+ * An authority's published tenders with their opening (bids are counted only once opened: never a
+ * sealed count), a page at a time by id, for the market's figures. Checks no one: public facts.
+ */
+export const authorityTendersAfter = repo.authorityTendersAfter;
+export type { TenderFigures } from "./tenders.repository.ts";

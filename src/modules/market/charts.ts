@@ -1,0 +1,701 @@
+/**
+ * The dashboards' charts and their alternatives: each chart is a `Figure` — its rows once, as the
+ * CSV gives them (codes, whole numbers, pence) and as its table shows them (labels, pounds,
+ * percentages) — and a Vega-Lite specification of the same rows, compiled to Vega and rendered on
+ * the server to SVG (`renderChart`: headless, no canvas, text measured by Vega's estimate), made an
+ * image with its title and description (role="img", aria-labelledby), so a chart needs no script
+ * and reads the same without JavaScript. Colours are at least 3:1 against white (WCAG 2.2, 1.4.11),
+ * and adjacent segments are parted by a white line; every chart is followed by its table.
+ */
+import { parse, View } from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+import { formatPercent, percentValue, WHOLE_BP } from "../../lib/basis-points.ts";
+import { escapeHtml } from "../../lib/html.ts";
+import type { Language } from "../../lib/london-time.ts";
+import { formatMoney, type Pence } from "../../lib/money.ts";
+import { CONCENTRATED_HHI, HIGHLY_CONCENTRATED_HHI } from "./concentration.ts";
+import { DAYS_BANDS, ENOUGH_BIDS } from "./figures.ts";
+import type { Theme, ThemeFigures } from "./market.service.ts";
+
+/** Every chart, by the theme whose page shows it; its id names its CSV (`/market/<id>.csv`). */
+export const CHARTS = {
+  "contracts-by-sector": "diversity",
+  "contracts-by-size": "diversity",
+  "contracts-by-year": "diversity",
+  "mutual-staff": "mutuals",
+  "bids-per-tender": "competition",
+  "time-to-award": "competition",
+  "right-to-challenge": "competition",
+  concentration: "concentration",
+  ratings: "quality",
+  "kpi-ratings": "quality",
+} as const satisfies Record<string, Theme>;
+export type ChartId = keyof typeof CHARTS;
+
+export function isChart(id: string): id is ChartId {
+  return Object.hasOwn(CHARTS, id);
+}
+
+/** The words a chart is made of, in the page's language. */
+export interface Words {
+  t(key: string, options?: Record<string, unknown>): string;
+  locale: Language;
+  /** A service category's name (a code with none: "Not known"). */
+  category(code: string): string;
+}
+
+export interface Column {
+  /** The CSV's header. */
+  key: string;
+  /** The table's header. */
+  label: string;
+  numeric: boolean;
+}
+
+export type CsvValue = string | number | bigint;
+
+export interface Figure {
+  id: ChartId;
+  title: string;
+  /** What the chart shows, in a sentence or two: the SVG's <desc>. */
+  description: string;
+  columns: Column[];
+  /** Each row as the CSV writes it. */
+  csv: CsvValue[][];
+  /** Each row as the table shows it. */
+  cells: string[][];
+  /** Nothing to draw (no figures): the page says so instead of the chart. */
+  empty: boolean;
+  spec: TopLevelSpec;
+}
+
+// Colours: every one at least 3:1 against white (charts.test.ts checks it).
+
+export const BAR = "#1d70b8";
+export const SECTOR_COLOURS: Readonly<Record<string, string>> = {
+  "public-body": "#003078",
+  "public-service-mutual": "#00703c",
+  charity: "#4c2c92",
+  "social-enterprise": "#d53880",
+  "co-operative": "#1d70b8",
+  "voluntary-community": "#5a6b1e",
+  "parish-council": "#8f5a1d",
+  sme: "#1f7a72",
+  "large-company": "#d4351c",
+  "professional-partnership": "#912b88",
+  unconfirmed: "#505a5f",
+  unknown: "#383f43",
+};
+export const RATING_COLOURS: Readonly<Record<string, string>> = {
+  outstanding: "#00703c",
+  good: "#1d70b8",
+  "approaching-target": "#4c2c92",
+  "requires-improvement": "#b25400",
+  inadequate: "#d4351c",
+  unrated: "#505a5f",
+};
+const TEXT = "#0b0c0c";
+const LINE = "#505a5f";
+
+const CONFIG = {
+  aria: false,
+  background: "#ffffff",
+  font: "Helvetica, Arial, sans-serif",
+  padding: 8,
+  view: { stroke: null },
+  axis: {
+    labelColor: TEXT,
+    titleColor: TEXT,
+    domainColor: LINE,
+    tickColor: LINE,
+    gridColor: "#d9dcdd",
+    labelFontSize: 13,
+    titleFontSize: 14,
+    titleFontWeight: "bold",
+    labelLimit: 280,
+  },
+  legend: {
+    labelColor: TEXT,
+    titleColor: TEXT,
+    labelFontSize: 13,
+    titleFontSize: 14,
+    labelLimit: 420,
+    orient: "bottom",
+    direction: "vertical",
+    symbolType: "square",
+    symbolStrokeColor: LINE,
+  },
+  bar: { stroke: "#ffffff", strokeWidth: 1 },
+} as const;
+
+const WIDTH = 560;
+
+const pounds = (pence: bigint) => Number(pence) / 100;
+const money = (pence: bigint) => formatMoney(pence as Pence, { pence: false });
+const whole = (n: number | bigint, locale: Language) =>
+  Number(n).toLocaleString(locale === "cy" ? "cy-GB" : "en-GB");
+/** Contracts counted by shares (10,000 a contract), to two places where shared: 25,000 → "2.5". */
+export function contractsCsv(bp: bigint): string {
+  const hundredths = (bp * 100n + 5000n) / 10_000n;
+  const fraction = hundredths % 100n;
+  const units = (hundredths / 100n).toString();
+  return fraction === 0n ? units : `${units}.${fraction.toString().padStart(2, "0").replace(/0$/, "")}`;
+}
+/** The same as people read it: "1,234.5". */
+export function contractsText(bp: bigint): string {
+  return contractsCsv(bp).replace(/^\d+/, (units) => BigInt(units).toLocaleString("en-GB"));
+}
+/** a ÷ b in basis points, rounded to the nearest. */
+export function shareBp(part: bigint, total: bigint): number {
+  return total === 0n ? 0 : Number((2n * part * BigInt(WHOLE_BP) + total) / (2n * total));
+}
+
+/** A horizontal or vertical bar chart of one value per label. */
+function bars(
+  rows: { label: string; value: number }[],
+  axis: { label: string; value: string; format?: string },
+  options: { horizontal: boolean; colours?: string[] },
+): TopLevelSpec {
+  const label = { field: "label", type: "nominal", sort: null, title: axis.label } as const;
+  const value = {
+    field: "value",
+    type: "quantitative",
+    title: axis.value,
+    axis: { format: axis.format ?? ",d", tickMinStep: 1 },
+  } as const;
+  return {
+    width: options.horizontal ? WIDTH - 260 : WIDTH - 80,
+    ...(options.horizontal ? { height: { step: 28 } } : { height: 240 }),
+    data: { values: rows },
+    mark: { type: "bar" },
+    encoding: {
+      ...(options.horizontal
+        ? { y: label, x: value }
+        : { x: { ...label, axis: { labelAngle: 0 } }, y: value }),
+      color: options.colours
+        ? {
+            field: "label",
+            type: "nominal",
+            scale: { domain: rows.map((r) => r.label), range: options.colours },
+            legend: null,
+          }
+        : { value: BAR },
+    },
+    config: CONFIG,
+  } as TopLevelSpec;
+}
+
+/** A stacked bar chart: one bar per `bar`, a segment per `part`, coloured by part in `order`. */
+function stacked(
+  rows: { bar: string; part: string; value: number }[],
+  axis: { bar: string; value: string; part: string; format?: string },
+  parts: { label: string; colour: string }[],
+  horizontal: boolean,
+): TopLevelSpec {
+  const bar = { field: "bar", type: "nominal", sort: null, title: axis.bar } as const;
+  const value = {
+    field: "value",
+    type: "quantitative",
+    title: axis.value,
+    axis: { format: axis.format ?? ",d", tickMinStep: 1 },
+  } as const;
+  return {
+    width: horizontal ? WIDTH - 260 : WIDTH - 80,
+    ...(horizontal ? { height: { step: 28 } } : { height: 260 }),
+    data: { values: rows.map((r) => ({ ...r, order: parts.findIndex((p) => p.label === r.part) })) },
+    mark: { type: "bar" },
+    encoding: {
+      ...(horizontal ? { y: bar, x: value } : { x: { ...bar, axis: { labelAngle: 0 } }, y: value }),
+      color: {
+        field: "part",
+        type: "nominal",
+        title: axis.part,
+        scale: { domain: parts.map((p) => p.label), range: parts.map((p) => p.colour) },
+      },
+      order: { field: "order", type: "quantitative" },
+    },
+    config: CONFIG,
+  } as TopLevelSpec;
+}
+
+// The figures of each chart
+
+const label = (w: Words, group: string, code: string) => w.t(`market.${group}.${code}`);
+
+function contractsBy(
+  id: "contracts-by-sector" | "contracts-by-size",
+  rows: ThemeFigures["diversity"]["bySector"],
+  w: Words,
+): Figure {
+  const group = id === "contracts-by-sector" ? "sector" : "sizeBand";
+  const total = rows.reduce((s, r) => s + r.valuePence, 0n);
+  const totalBp = rows.reduce((s, r) => s + r.contractsBp, 0n);
+  const top = rows[0];
+  const k = `market.charts.${id}`;
+  return {
+    id,
+    title: w.t(`${k}.title`),
+    description:
+      top && total > 0n
+        ? w.t(`${k}.description`, {
+            top: label(w, group, top.key),
+            value: money(top.valuePence),
+            share: formatPercent(shareBp(top.valuePence, total)),
+            total: money(total),
+            contracts: contractsText(totalBp),
+          })
+        : w.t("market.noFigures"),
+    columns: [
+      {
+        key: group === "sector" ? "sector" : "size_band",
+        label: w.t(`market.columns.${group}`),
+        numeric: false,
+      },
+      { key: "contracts", label: w.t("market.columns.contracts"), numeric: true },
+      { key: "value_pence", label: w.t("market.columns.value"), numeric: true },
+      { key: "value_share_percent", label: w.t("market.columns.valueShare"), numeric: true },
+    ],
+    csv: rows.map((r) => [
+      r.key,
+      contractsCsv(r.contractsBp),
+      r.valuePence,
+      percentValue(shareBp(r.valuePence, total)),
+    ]),
+    cells: rows.map((r) => [
+      label(w, group, r.key),
+      contractsText(r.contractsBp),
+      money(r.valuePence),
+      formatPercent(shareBp(r.valuePence, total)),
+    ]),
+    empty: total === 0n,
+    spec: bars(
+      rows.map((r) => ({ label: label(w, group, r.key), value: pounds(r.valuePence) })),
+      { label: w.t(`market.columns.${group}`), value: w.t("market.axis.valuePounds"), format: ",.0f" },
+      { horizontal: true },
+    ),
+  };
+}
+
+/** "2026–27" for the financial year starting in April 2026. */
+export function financialYearText(year: number): string {
+  return `${year}–${String((year + 1) % 100).padStart(2, "0")}`;
+}
+
+function contractsByYear(rows: ThemeFigures["diversity"]["byYear"], w: Words): Figure {
+  const sectors = Object.keys(SECTOR_COLOURS).filter((s) => rows.some((r) => r.key === s));
+  const years = [...new Set(rows.map((r) => r.year))].sort((a, b) => a - b);
+  const ordered = years.flatMap((y) =>
+    sectors.flatMap((s) => rows.filter((r) => r.year === y && r.key === s)),
+  );
+  const total = rows.reduce((s, r) => s + r.valuePence, 0n);
+  const k = "market.charts.contracts-by-year";
+  return {
+    id: "contracts-by-year",
+    title: w.t(`${k}.title`),
+    description:
+      years.length > 0
+        ? w.t(`${k}.description`, {
+            first: financialYearText(years[0] as number),
+            last: financialYearText(years[years.length - 1] as number),
+            total: money(total),
+            sectors: sectors.length,
+          })
+        : w.t("market.noFigures"),
+    columns: [
+      { key: "financial_year", label: w.t("market.columns.financialYear"), numeric: false },
+      { key: "sector", label: w.t("market.columns.sector"), numeric: false },
+      { key: "contracts", label: w.t("market.columns.contracts"), numeric: true },
+      { key: "value_pence", label: w.t("market.columns.value"), numeric: true },
+    ],
+    csv: ordered.map((r) => [financialYearText(r.year), r.key, contractsCsv(r.contractsBp), r.valuePence]),
+    cells: ordered.map((r) => [
+      financialYearText(r.year),
+      label(w, "sector", r.key),
+      contractsText(r.contractsBp),
+      money(r.valuePence),
+    ]),
+    empty: total === 0n,
+    spec: stacked(
+      ordered.map((r) => ({
+        bar: financialYearText(r.year),
+        part: label(w, "sector", r.key),
+        value: pounds(r.valuePence),
+      })),
+      {
+        bar: w.t("market.columns.financialYear"),
+        value: w.t("market.axis.valuePounds"),
+        part: w.t("market.columns.sector"),
+        format: ",.0f",
+      },
+      sectors.map((s) => ({ label: label(w, "sector", s), colour: SECTOR_COLOURS[s] as string })),
+      false,
+    ),
+  };
+}
+
+/**
+ * The mutuals movement's staff against its published figures (DOMAIN.md §7): about 35,000 people in
+ * about 100 mutuals in 2014, against the 2011 aspiration of 1 million public servants in mutuals
+ * by 2015 (Cabinet Office; Open Public Services White Paper, 2011).
+ */
+export const MUTUAL_FIGURES = {
+  mutuals2010: 9,
+  mutuals2014: 100,
+  staff2014: 35_000,
+  value2014Pence: 150_000_000_000n,
+  mutuals2018: 115,
+  turnover2018Pence: 160_000_000_000n,
+  aspirationStaff: 1_000_000,
+} as const;
+
+function mutualStaff(figures: ThemeFigures["mutuals"], w: Words): Figure {
+  const rows = [
+    { key: "openps", staff: figures.directory.staff },
+    { key: "2014", staff: MUTUAL_FIGURES.staff2014 },
+    { key: "aspiration", staff: MUTUAL_FIGURES.aspirationStaff },
+  ];
+  const k = "market.charts.mutual-staff";
+  return {
+    id: "mutual-staff",
+    title: w.t(`${k}.title`),
+    description: w.t(`${k}.description`, {
+      staff: whole(figures.directory.staff, w.locale),
+      mutuals: whole(figures.directory.organisations, w.locale),
+      share: formatPercent(shareBp(BigInt(figures.directory.staff), BigInt(MUTUAL_FIGURES.aspirationStaff))),
+    }),
+    columns: [
+      { key: "measure", label: w.t("market.columns.measure"), numeric: false },
+      { key: "staff", label: w.t("market.columns.staff"), numeric: true },
+    ],
+    csv: rows.map((r) => [r.key, r.staff]),
+    cells: rows.map((r) => [w.t(`market.mutualMeasure.${r.key}`), whole(r.staff, w.locale)]),
+    empty: false,
+    spec: bars(
+      rows.map((r) => ({ label: w.t(`market.mutualMeasure.${r.key}`), value: r.staff })),
+      { label: w.t("market.columns.measure"), value: w.t("market.columns.staff") },
+      { horizontal: true },
+    ),
+  };
+}
+
+/** Bids per opened tender, 5 or more together. */
+function bidsPerTender(figures: ThemeFigures["competition"], w: Words): Figure {
+  const buckets = [0, 1, 2, 3, 4, 5].map((b) => ({
+    key: b === 5 ? "5+" : String(b),
+    tenders: figures.bids
+      .filter((r) => (b === 5 ? r.bids >= 5 : r.bids === b))
+      .reduce((s, r) => s + r.tenders, 0),
+  }));
+  const tenders = figures.bids.reduce((s, r) => s + r.tenders, 0);
+  const bids = figures.bids.reduce((s, r) => s + r.bids * r.tenders, 0);
+  const few = figures.bids.filter((r) => r.bids < ENOUGH_BIDS).reduce((s, r) => s + r.tenders, 0);
+  const k = "market.charts.bids-per-tender";
+  const bucketLabel = (key: string) => (key === "5+" ? w.t("market.fiveOrMore") : key);
+  return {
+    id: "bids-per-tender",
+    title: w.t(`${k}.title`),
+    description:
+      tenders > 0
+        ? w.t(`${k}.description`, {
+            tenders: whole(tenders, w.locale),
+            mean: (bids / tenders).toFixed(1),
+            few: formatPercent(shareBp(BigInt(few), BigInt(tenders))),
+          })
+        : w.t("market.noFigures"),
+    columns: [
+      { key: "bids", label: w.t("market.columns.bids"), numeric: false },
+      { key: "tenders", label: w.t("market.columns.tenders"), numeric: true },
+    ],
+    csv: buckets.map((b) => [b.key, b.tenders]),
+    cells: buckets.map((b) => [bucketLabel(b.key), whole(b.tenders, w.locale)]),
+    empty: tenders === 0,
+    spec: bars(
+      buckets.map((b) => ({ label: bucketLabel(b.key), value: b.tenders })),
+      { label: w.t("market.columns.bids"), value: w.t("market.columns.tenders") },
+      { horizontal: false },
+    ),
+  };
+}
+
+function timeToAward(figures: ThemeFigures["competition"], w: Words): Figure {
+  const rows = DAYS_BANDS.map((band) => {
+    const row = figures.awards.find((a) => a.band === band.code);
+    return { key: band.code, awards: row?.awards ?? 0, days: row?.days ?? 0n };
+  });
+  const awards = rows.reduce((s, r) => s + r.awards, 0);
+  const days = rows.reduce((s, r) => s + r.days, 0n);
+  const k = "market.charts.time-to-award";
+  return {
+    id: "time-to-award",
+    title: w.t(`${k}.title`),
+    description:
+      awards > 0
+        ? w.t(`${k}.description`, {
+            awards: whole(awards, w.locale),
+            mean: w.t("market.competition.days", { count: Math.round(Number(days) / awards) }),
+          })
+        : w.t("market.noFigures"),
+    columns: [
+      { key: "days", label: w.t("market.columns.days"), numeric: false },
+      { key: "awards", label: w.t("market.columns.awards"), numeric: true },
+    ],
+    csv: rows.map((r) => [r.key, r.awards]),
+    cells: rows.map((r) => [label(w, "daysBand", r.key), whole(r.awards, w.locale)]),
+    empty: awards === 0,
+    spec: bars(
+      rows.map((r) => ({ label: label(w, "daysBand", r.key), value: r.awards })),
+      { label: w.t("market.columns.days"), value: w.t("market.columns.awards") },
+      { horizontal: false },
+    ),
+  };
+}
+
+function rightToChallenge(figures: ThemeFigures["competition"], w: Words): Figure {
+  const rows = figures.challenges;
+  const decided = rows.reduce((s, r) => s + r.challenges, 0);
+  const accepted = rows.filter((r) => r.outcome !== "rejected").reduce((s, r) => s + r.challenges, 0);
+  const k = "market.charts.right-to-challenge";
+  return {
+    id: "right-to-challenge",
+    title: w.t(`${k}.title`),
+    description:
+      decided > 0
+        ? w.t(`${k}.description`, {
+            decided: whole(decided, w.locale),
+            accepted: whole(accepted, w.locale),
+          })
+        : w.t("market.noFigures"),
+    columns: [
+      { key: "outcome", label: w.t("market.columns.outcome"), numeric: false },
+      { key: "challenges", label: w.t("market.columns.challenges"), numeric: true },
+    ],
+    csv: rows.map((r) => [r.outcome, r.challenges]),
+    cells: rows.map((r) => [label(w, "outcome", r.outcome), whole(r.challenges, w.locale)]),
+    empty: decided === 0,
+    spec: bars(
+      rows.map((r) => ({ label: label(w, "outcome", r.outcome), value: r.challenges })),
+      { label: w.t("market.columns.outcome"), value: w.t("market.columns.challenges") },
+      { horizontal: false },
+    ),
+  };
+}
+
+function concentrationFigure(markets: ThemeFigures["concentration"], w: Words): Figure {
+  const k = "market.charts.concentration";
+  const top = markets[0];
+  const max = Math.max(HIGHLY_CONCENTRATED_HHI + 500, ...markets.map((m) => m.hhi));
+  const rules = [
+    { value: CONCENTRATED_HHI, text: w.t("market.level.concentrated") },
+    { value: HIGHLY_CONCENTRATED_HHI, text: w.t("market.level.highly-concentrated") },
+  ];
+  const barSpec = bars(
+    markets.map((m) => ({ label: w.category(m.category), value: m.hhi })),
+    { label: w.t("market.columns.category"), value: w.t("market.columns.hhi") },
+    { horizontal: true },
+  ) as unknown as Record<string, unknown>;
+  const { data, mark, encoding, width, height, config } = barSpec;
+  const xScale = { domain: [0, max] };
+  const enc = encoding as { x: Record<string, unknown>; y: Record<string, unknown>; color: unknown };
+  return {
+    id: "concentration",
+    title: w.t(`${k}.title`),
+    description: top
+      ? w.t(`${k}.description`, {
+          markets: whole(markets.length, w.locale),
+          top: w.category(top.category),
+          hhi: whole(top.hhi, w.locale),
+          top3: formatPercent(top.top3Bp),
+        })
+      : w.t("market.noFigures"),
+    columns: [
+      { key: "category", label: w.t("market.columns.category"), numeric: false },
+      { key: "suppliers", label: w.t("market.columns.suppliers"), numeric: true },
+      { key: "value_pence", label: w.t("market.columns.value"), numeric: true },
+      { key: "hhi", label: w.t("market.columns.hhi"), numeric: true },
+      { key: "top3_share_percent", label: w.t("market.columns.top3"), numeric: true },
+      { key: "level", label: w.t("market.columns.level"), numeric: false },
+    ],
+    csv: markets.map((m) => [m.category, m.suppliers, m.value, m.hhi, percentValue(m.top3Bp), m.level]),
+    cells: markets.map((m) => [
+      w.category(m.category),
+      whole(m.suppliers, w.locale),
+      money(m.value),
+      whole(m.hhi, w.locale),
+      formatPercent(m.top3Bp),
+      w.t(`market.level.${m.level}`),
+    ]),
+    empty: markets.length === 0,
+    spec: {
+      width,
+      height,
+      config,
+      layer: [
+        {
+          data,
+          mark,
+          encoding: { ...enc, x: { ...enc.x, scale: xScale } },
+        },
+        {
+          data: { values: rules },
+          mark: { type: "rule", color: TEXT, strokeDash: [4, 3], strokeWidth: 1.5 },
+          encoding: { x: { field: "value", type: "quantitative", scale: xScale } },
+        },
+        {
+          data: { values: rules },
+          mark: {
+            type: "text",
+            color: TEXT,
+            align: "left",
+            dx: 4,
+            dy: -4,
+            baseline: "bottom",
+            fontSize: 12,
+            y: 0,
+          },
+          encoding: { x: { field: "value", type: "quantitative", scale: xScale }, text: { field: "text" } },
+        },
+      ],
+    } as TopLevelSpec,
+  };
+}
+
+const RATINGS = ["outstanding", "good", "requires-improvement", "inadequate", "unrated"] as const;
+
+function ratingsFigure(rows: ThemeFigures["quality"]["ratings"], w: Words): Figure {
+  const categories = [...new Set(rows.map((r) => r.category))].sort((a, b) =>
+    w.category(a).localeCompare(w.category(b)),
+  );
+  const count = (category: string, rating: string) =>
+    rows.filter((r) => r.category === category && r.rating === rating).reduce((s, r) => s + r.locations, 0);
+  const locations = rows.reduce((s, r) => s + r.locations, 0);
+  const inadequate = rows.filter((r) => r.rating === "inadequate").reduce((s, r) => s + r.locations, 0);
+  const k = "market.charts.ratings";
+  return {
+    id: "ratings",
+    title: w.t(`${k}.title`),
+    description:
+      locations > 0
+        ? w.t(`${k}.description`, {
+            locations: whole(locations, w.locale),
+            types: whole(categories.length, w.locale),
+            inadequate: whole(inadequate, w.locale),
+          })
+        : w.t("market.noFigures"),
+    columns: [
+      { key: "category", label: w.t("market.columns.serviceType"), numeric: false },
+      ...RATINGS.map((r) => ({ key: r.replaceAll("-", "_"), label: label(w, "rating", r), numeric: true })),
+    ],
+    csv: categories.map((c) => [c, ...RATINGS.map((r) => count(c, r))]),
+    cells: categories.map((c) => [w.category(c), ...RATINGS.map((r) => whole(count(c, r), w.locale))]),
+    empty: locations === 0,
+    spec: stacked(
+      categories.flatMap((c) =>
+        RATINGS.map((r) => ({ bar: w.category(c), part: label(w, "rating", r), value: count(c, r) })).filter(
+          (x) => x.value > 0,
+        ),
+      ),
+      {
+        bar: w.t("market.columns.serviceType"),
+        value: w.t("market.columns.locations"),
+        part: w.t("market.columns.rating"),
+      },
+      RATINGS.map((r) => ({ label: label(w, "rating", r), colour: RATING_COLOURS[r] as string })),
+      true,
+    ),
+  };
+}
+
+function kpiRatingsFigure(rows: ThemeFigures["quality"]["kpiRatings"], w: Words): Figure {
+  const total = rows.reduce((s, r) => s + r.ratings, 0);
+  const good = rows.find((r) => r.rating === "good")?.ratings ?? 0;
+  const k = "market.charts.kpi-ratings";
+  return {
+    id: "kpi-ratings",
+    title: w.t(`${k}.title`),
+    description:
+      total > 0
+        ? w.t(`${k}.description`, {
+            ratings: whole(total, w.locale),
+            good: formatPercent(shareBp(BigInt(good), BigInt(total))),
+          })
+        : w.t("market.noFigures"),
+    columns: [
+      { key: "rating", label: w.t("market.columns.rating"), numeric: false },
+      { key: "ratings", label: w.t("market.columns.ratings"), numeric: true },
+    ],
+    csv: rows.map((r) => [r.rating, r.ratings]),
+    cells: rows.map((r) => [label(w, "kpiRating", r.rating), whole(r.ratings, w.locale)]),
+    empty: total === 0,
+    spec: bars(
+      rows.map((r) => ({ label: label(w, "kpiRating", r.rating), value: r.ratings })),
+      { label: w.t("market.columns.rating"), value: w.t("market.columns.ratings") },
+      { horizontal: false, colours: rows.map((r) => RATING_COLOURS[r.rating] as string) },
+    ),
+  };
+}
+
+/** The figures of every chart of a theme, in the order the page shows them. */
+export function chartsOf<T extends Theme>(theme: T, figures: ThemeFigures[T], w: Words): Figure[] {
+  if (theme === "diversity") {
+    const f = figures as ThemeFigures["diversity"];
+    return [
+      contractsBy("contracts-by-sector", f.bySector, w),
+      contractsBy("contracts-by-size", f.bySize, w),
+      contractsByYear(f.byYear, w),
+    ];
+  }
+  if (theme === "mutuals") return [mutualStaff(figures as ThemeFigures["mutuals"], w)];
+  if (theme === "competition") {
+    const f = figures as ThemeFigures["competition"];
+    return [bidsPerTender(f, w), timeToAward(f, w), rightToChallenge(f, w)];
+  }
+  if (theme === "concentration") return [concentrationFigure(figures as ThemeFigures["concentration"], w)];
+  const f = figures as ThemeFigures["quality"];
+  return [ratingsFigure(f.ratings, w), kpiRatingsFigure(f.kpiRatings, w)];
+}
+
+// Rendering
+
+const quiet = {
+  level: () => quiet,
+  warn: () => quiet,
+  info: () => quiet,
+  debug: () => quiet,
+  error: (...args: readonly unknown[]) => {
+    throw new Error(`Vega-Lite: ${args.map(String).join(" ")}`);
+  },
+} as unknown as Parameters<typeof compile>[1] extends infer O
+  ? O extends { logger?: infer L }
+    ? L
+    : never
+  : never;
+
+/**
+ * A chart as SVG markup: compiled from Vega-Lite to Vega, rendered without a browser (no canvas:
+ * Vega estimates text widths), then made an accessible image — role="img" with its <title> and
+ * <desc>, named by aria-labelledby; the marks inside are hidden from assistive technology (the
+ * table after the chart gives the same figures).
+ */
+export async function renderChart(
+  figure: Pick<Figure, "id" | "title" | "description" | "spec">,
+): Promise<string> {
+  const view = new View(parse(compile(figure.spec, { logger: quiet }).spec), { renderer: "none" });
+  try {
+    const svg = await view.toSVG();
+    const open = /^<svg\b[^>]*>/.exec(svg);
+    if (!open) throw new Error("Vega's SVG has no <svg> element");
+    const size = (name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(open[0])?.[1] ?? "";
+    const id = `chart-${figure.id}`;
+    const head =
+      `<svg xmlns="http://www.w3.org/2000/svg" class="openps-chart" width="${size("width")}" height="${size("height")}" viewBox="${size("viewBox")}" role="img" aria-labelledby="${id}-title ${id}-desc" focusable="false">` +
+      `<title id="${id}-title">${escapeHtml(figure.title)}</title><desc id="${id}-desc">${escapeHtml(figure.description)}</desc>`;
+    // Inside an image, Vega's own roles for groups and marks say nothing more: left out.
+    const body = svg
+      .slice(open[0].length)
+      .replace(/ role="graphics-[a-z]+"/g, "")
+      .replace(/ aria-roledescription="[^"]*"/g, "");
+    return head + body;
+  } finally {
+    view.finalize();
+  }
+}

@@ -1,0 +1,324 @@
+/**
+ * The public market dashboards: `/market` (the themes), a page per theme (`/market/diversity`,
+ * `/mutuals`, `/competition`, `/concentration`, `/quality`) with its charts — SVG rendered on the
+ * server, each followed by its table and a link to the same figures as CSV
+ * (`/market/<chart>.csv`, with the same filters) — and a GET form of filters (authority, service,
+ * area, financial year, months) that works without JavaScript. Pages, not JSON. See docs/market.md.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { searchPage } from "../../http/forms.ts";
+import { localiseMessage } from "../../http/i18n.ts";
+import { anyone, page } from "../../http/routes.ts";
+import { formatPercent } from "../../lib/basis-points.ts";
+import { csvHeader, csvRows } from "../../lib/csv.ts";
+import { ValidationError } from "../../lib/errors.ts";
+import { type Language, londonDateTime } from "../../lib/london-time.ts";
+import { formatMoney, type Pence } from "../../lib/money.ts";
+import { ctxOf } from "../access/context.ts";
+import {
+  CHARTS,
+  type ChartId,
+  chartsOf,
+  type Figure,
+  MUTUAL_FIGURES,
+  renderChart,
+  shareBp,
+  type Words,
+} from "./charts.ts";
+import { CONCENTRATED_HHI, HIGHLY_CONCENTRATED_HHI } from "./concentration.ts";
+import {
+  type Choices,
+  type Chosen,
+  choices,
+  chosenFilters,
+  ENOUGH_BIDS,
+  fewBids,
+  keptRendering,
+  type MarketQuery,
+  THEMES,
+  type Theme,
+  type ThemeFigures,
+  themeFigures,
+} from "./market.service.ts";
+
+const THEME_PAGE = "market/views/theme.njk";
+const INDEX_PAGE = "market/views/index.njk";
+
+function queryOf(request: FastifyRequest): MarketQuery {
+  const q = (request.query ?? {}) as Record<string, unknown>;
+  const one = (name: string) => {
+    const value = q[name];
+    return typeof value === "string" ? value : Array.isArray(value) ? String(value[0] ?? "") : undefined;
+  };
+  return {
+    authority: one("authority"),
+    category: one("category"),
+    area: one("area"),
+    year: one("year"),
+    from: one("from"),
+    to: one("to"),
+    after: one("after"),
+  };
+}
+
+const withQuery = (path: string, query: string) => (query ? `${path}?${query}` : path);
+
+async function wordsOf(request: FastifyRequest, vocabulary: Choices): Promise<Words> {
+  const names = new Map(vocabulary.categories.map((c) => [c.code, c.name]));
+  const locale = request.locale as Language;
+  return {
+    t: (key, options) => request.t(key, options),
+    locale,
+    category: (code) => {
+      const name = names.get(code);
+      return name ? localiseMessage(name, locale).text : request.t("market.notKnown");
+    },
+  };
+}
+
+/** The filter form's values, as typed, and its choices. */
+function formContext(request: FastifyRequest, vocabulary: Choices, query: MarketQuery) {
+  const locale = request.locale;
+  return {
+    values: {
+      authority: query.authority ?? "",
+      category: query.category ?? "",
+      area: query.area ?? "",
+      year: query.year ?? "",
+      from: query.from ?? "",
+      to: query.to ?? "",
+    },
+    authorities: vocabulary.authorities.map((a) => ({
+      value: a.slug,
+      text: locale === "cy" && a.welshName ? a.welshName : a.name,
+    })),
+    categories: vocabulary.categories.map((c) => ({
+      value: c.code,
+      text: localiseMessage(c.name, locale).text,
+    })),
+    areas: vocabulary.areas.map((a) => ({ value: a.code, text: a.name })),
+    years: vocabulary.years.map((y) => ({
+      value: String(y),
+      text: `${y}–${String((y + 1) % 100).padStart(2, "0")}`,
+    })),
+  };
+}
+
+/** Links to the themes, keeping the filters. */
+function themeLinks(request: FastifyRequest, query: string, current?: Theme) {
+  return THEMES.map((theme) => ({
+    theme,
+    href: withQuery(`/market/${theme}`, query),
+    text: request.t(`market.themes.${theme}.title`),
+    summary: request.t(`market.themes.${theme}.summary`),
+    current: theme === current,
+  }));
+}
+
+/** The filters chosen, in words ("Westshire County Council, Home care, 2026–27"). */
+function describeChosen(
+  request: FastifyRequest,
+  chosen: Chosen,
+  vocabulary: Choices,
+  words: Words,
+): string[] {
+  const parts: string[] = [];
+  if (chosen.authority)
+    parts.push(
+      request.locale === "cy" && chosen.authority.welsh_name
+        ? chosen.authority.welsh_name
+        : chosen.authority.name,
+    );
+  if (chosen.filters.category) parts.push(words.category(chosen.filters.category));
+  if (chosen.filters.area)
+    parts.push(vocabulary.areas.find((a) => a.code === chosen.filters.area)?.name ?? "");
+  const month = (m: string) => m.slice(0, 7);
+  if (chosen.filters.from && chosen.filters.to)
+    parts.push(
+      request.t("market.monthsFromTo", { from: month(chosen.filters.from), to: month(chosen.filters.to) }),
+    );
+  else if (chosen.filters.from)
+    parts.push(request.t("market.monthsFrom", { from: month(chosen.filters.from) }));
+  else if (chosen.filters.to) parts.push(request.t("market.monthsTo", { to: month(chosen.filters.to) }));
+  return parts;
+}
+
+/** A chart, its table and its CSV link, as the page shows them. */
+async function shownCharts(request: FastifyRequest, figures: Figure[], chosen: Chosen) {
+  const ctx = ctxOf(request);
+  return Promise.all(
+    figures.map(async (figure) => ({
+      id: figure.id,
+      title: figure.title,
+      description: figure.description,
+      empty: figure.empty,
+      svg: figure.empty
+        ? null
+        : (
+            await keptRendering(ctx, `${figure.id}:${request.locale}:${chosen.query}`, () =>
+              renderChart(figure),
+            )
+          ).value,
+      head: figure.columns.map((c) => ({ text: c.label, ...(c.numeric ? { format: "numeric" } : {}) })),
+      rows: figure.cells.map((row) =>
+        row.map((text, i) => ({ text, ...(figure.columns[i]?.numeric ? { format: "numeric" } : {}) })),
+      ),
+      csvHref: withQuery(`/market/${figure.id}.csv`, chosen.query),
+    })),
+  );
+}
+
+const money = (pence: bigint) => formatMoney(pence as Pence, { pence: false });
+const whole = (n: number | bigint) => Number(n).toLocaleString("en-GB");
+
+/** The headline figures a theme's page shows above its charts. */
+async function headlines<T extends Theme>(
+  request: FastifyRequest,
+  theme: T,
+  figures: ThemeFigures[T],
+  chosen: Chosen,
+): Promise<Record<string, unknown>> {
+  if (theme === "diversity") {
+    const f = figures as ThemeFigures["diversity"];
+    const value = f.bySector.reduce((s, r) => s + r.valuePence, 0n);
+    const contracts = f.bySector.reduce((s, r) => s + r.contractsBp, 0n);
+    return { totalValue: money(value), totalContracts: whole((contracts + 5000n) / 10_000n) };
+  }
+  if (theme === "mutuals") {
+    const f = figures as ThemeFigures["mutuals"];
+    return {
+      mutuals: whole(f.directory.organisations),
+      staff: whole(f.directory.staff),
+      aspirationShare: formatPercent(
+        shareBp(BigInt(f.directory.staff), BigInt(MUTUAL_FIGURES.aspirationStaff)),
+      ),
+      contracted: whole(f.contracted.suppliers),
+      contractedValue: money(f.contracted.valuePence),
+      contractedShare: formatPercent(shareBp(f.contracted.valuePence, f.totalValuePence)),
+      context: {
+        mutuals2010: whole(MUTUAL_FIGURES.mutuals2010),
+        mutuals2014: whole(MUTUAL_FIGURES.mutuals2014),
+        staff2014: whole(MUTUAL_FIGURES.staff2014),
+        value2014: money(MUTUAL_FIGURES.value2014Pence),
+        mutuals2018: whole(MUTUAL_FIGURES.mutuals2018),
+        turnover2018: money(MUTUAL_FIGURES.turnover2018Pence),
+        aspiration: whole(MUTUAL_FIGURES.aspirationStaff),
+      },
+    };
+  }
+  if (theme === "competition") {
+    const f = figures as ThemeFigures["competition"];
+    const tenders = f.bids.reduce((s, r) => s + r.tenders, 0);
+    const bids = f.bids.reduce((s, r) => s + r.bids * r.tenders, 0);
+    const few = f.bids.filter((r) => r.bids < ENOUGH_BIDS).reduce((s, r) => s + r.tenders, 0);
+    const awards = f.awards.reduce((s, r) => s + r.awards, 0);
+    const days = f.awards.reduce((s, r) => s + r.days, 0n);
+    const page = await fewBids(ctxOf(request), chosen, queryOf(request).after);
+    return {
+      tenders: whole(tenders),
+      meanBids: tenders > 0 ? (bids / tenders).toFixed(1) : null,
+      fewShare: tenders > 0 ? formatPercent(shareBp(BigInt(few), BigInt(tenders))) : null,
+      meanDays: awards > 0 ? Math.round(Number(days) / awards) : null,
+      fewBids: page.rows.map((row) => ({
+        title: row.title,
+        authority: row.authorityName,
+        bids: whole(row.bids),
+        tenderHref: `/authorities/${row.authoritySlug}/tenders/${row.tender_id}`,
+        noticeHref: row.award_id ? `/authorities/${row.authoritySlug}/tenders/${row.tender_id}/award` : null,
+        justification: row.justification,
+        awarded: row.award_id !== null,
+      })),
+      nextHref: page.next
+        ? `${withQuery("/market/competition", [chosen.query, `after=${encodeURIComponent(page.next)}`].filter(Boolean).join("&"))}#few-bids`
+        : null,
+      firstHref: queryOf(request).after ? `${withQuery("/market/competition", chosen.query)}#few-bids` : null,
+    };
+  }
+  if (theme === "concentration")
+    return { concentrated: whole(CONCENTRATED_HHI), highlyConcentrated: whole(HIGHLY_CONCENTRATED_HHI) };
+  const f = figures as ThemeFigures["quality"];
+  const locations = f.ratings.reduce((s, r) => s + r.locations, 0);
+  const inadequate = f.ratings.filter((r) => r.rating === "inadequate").reduce((s, r) => s + r.locations, 0);
+  return {
+    locations: whole(locations),
+    inadequate: whole(inadequate),
+    inadequateShare: locations > 0 ? formatPercent(shareBp(BigInt(inadequate), BigInt(locations))) : null,
+  };
+}
+
+async function themePage(request: FastifyRequest, reply: FastifyReply, theme: Theme): Promise<void> {
+  const ctx = ctxOf(request);
+  const query = queryOf(request);
+  const vocabulary = await choices(ctx);
+  const words = await wordsOf(request, vocabulary);
+  const context = {
+    theme,
+    form: formContext(request, vocabulary, query),
+    action: `/market/${theme}`,
+  };
+  let chosen: Chosen;
+  try {
+    chosen = await chosenFilters(ctx.db, query);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    await searchPage(reply, THEME_PAGE, { ...context, themes: themeLinks(request, "", theme) }, error);
+    return;
+  }
+  const { figures, computedAt } = await themeFigures(ctx, theme, chosen);
+  await reply.page(THEME_PAGE, {
+    ...context,
+    themes: themeLinks(request, chosen.query, theme),
+    chosen: describeChosen(request, chosen, vocabulary, words),
+    computedAt: computedAt ? londonDateTime(computedAt, request.locale as Language) : null,
+    charts: await shownCharts(request, chartsOf(theme, figures, words), chosen),
+    headline: await headlines(request, theme, figures, chosen),
+    authorityChosen: chosen.authority !== null,
+    clearHref: `/market/${theme}`,
+  });
+}
+
+export async function marketRoutes(app: FastifyInstance): Promise<void> {
+  app.get("/market", page({ who: anyone }), async (request, reply) => {
+    const ctx = ctxOf(request);
+    const query = queryOf(request);
+    const vocabulary = await choices(ctx);
+    const context = { form: formContext(request, vocabulary, query), action: "/market" };
+    let chosen: Chosen;
+    try {
+      chosen = await chosenFilters(ctx.db, query);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      await searchPage(reply, INDEX_PAGE, { ...context, themes: themeLinks(request, "") }, error);
+      return;
+    }
+    const { computedAt } = await themeFigures(ctx, "diversity", chosen);
+    await reply.page(INDEX_PAGE, {
+      ...context,
+      themes: themeLinks(request, chosen.query),
+      computedAt: computedAt ? londonDateTime(computedAt, request.locale as Language) : null,
+      clearHref: "/market",
+    });
+  });
+
+  for (const theme of THEMES)
+    app.get(`/market/${theme}`, page({ who: anyone }), async (request, reply) =>
+      themePage(request, reply, theme),
+    );
+
+  for (const [id, theme] of Object.entries(CHARTS) as [ChartId, Theme][])
+    app.get(`/market/${id}.csv`, page({ who: anyone }), async (request, reply) => {
+      const ctx = ctxOf(request);
+      const chosen = await chosenFilters(ctx.db, queryOf(request));
+      const { figures } = await themeFigures(ctx, theme, chosen);
+      const figure = chartsOf(theme, figures, await wordsOf(request, await choices(ctx))).find(
+        (f) => f.id === id,
+      ) as Figure;
+      const keys = figure.columns.map((c) => c.key);
+      const rows = figure.csv.map((row) => Object.fromEntries(keys.map((key, i) => [key, row[i]])));
+      return reply
+        .type("text/csv; charset=utf-8")
+        .header("content-disposition", `attachment; filename="openps-market-${id}.csv"`)
+        .header("cache-control", "no-cache")
+        .send(csvHeader(keys) + csvRows(rows, keys));
+    });
+}

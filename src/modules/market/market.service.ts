@@ -1,0 +1,380 @@
+/**
+ * The public market dashboards (issue 16, item 6): diversity of provision, the mutuals movement,
+ * competition, concentration and quality, narrowed by authority, service category, area and period.
+ * Every figure is read from the maintained aggregates (figures.service.ts keeps them), never from
+ * the tenders or contracts themselves; each answer is kept for a while per filters (`keptFor`) and
+ * forgotten as soon as a recomputation commits, and pages say when the figures were computed.
+ * Public: anyone may read them. docs/market.md says what each figure means and how it is counted.
+ */
+import type { Db } from "../../db/database.ts";
+import { decodeKey, encodeKey } from "../../db/paging.ts";
+import type { FieldError } from "../../lib/errors.ts";
+import { ValidationError } from "../../lib/errors.ts";
+import { type Kept, keptFor } from "../../lib/kept.ts";
+import { msg } from "../../lib/messages.ts";
+import type { Ctx } from "../access/context.ts";
+import { type Authority, findAuthorityBySlug, listAuthorities } from "../authorities/authorities.service.ts";
+import { mutualSummary } from "../organisations/organisations.service.ts";
+import {
+  existingCategoryCodes,
+  findArea,
+  listAreas,
+  listServiceCategories,
+} from "../vocabularies/vocabularies.service.ts";
+import { type Concentration, concentration } from "./concentration.ts";
+import { onRecomputed } from "./figures.service.ts";
+import { DAYS_BANDS, ENOUGH_BIDS, MUTUAL, RATING_BY_RANK } from "./figures.ts";
+import * as repo from "./market.repository.ts";
+
+export type { MarketFilters } from "./market.repository.ts";
+
+/** How long an answer is kept at most (a recomputation forgets it at once). */
+export const KEPT_FOR_MS = 5 * 60_000;
+
+/** The themes, each a page of its own under /market. */
+export const THEMES = ["diversity", "mutuals", "competition", "concentration", "quality"] as const;
+export type Theme = (typeof THEMES)[number];
+
+/** What the address asks for, as typed. */
+export interface MarketQuery {
+  authority?: string | undefined;
+  category?: string | undefined;
+  area?: string | undefined;
+  /** A financial year by the calendar year it starts in (April to March). */
+  year?: string | undefined;
+  /** YYYY-MM, both ends included. */
+  from?: string | undefined;
+  to?: string | undefined;
+  /** A page of the tenders with fewer than three bids: the key of the one before. */
+  after?: string | undefined;
+}
+
+export interface Chosen {
+  filters: repo.MarketFilters;
+  authority: Authority | null;
+  /** The query as it should be written in links: the same figures (without `after`). */
+  query: string;
+}
+
+const MONTH = /^(\d{4})-(\d{2})$/;
+
+function monthStart(text: string): string | null {
+  const match = MONTH.exec(text);
+  if (!match) return null;
+  const month = Number(match[2]);
+  return month >= 1 && month <= 12 ? `${match[1]}-${match[2]}-01` : null;
+}
+
+/** The query's filters, each checked against what exists; every problem named beside its field. */
+export async function chosenFilters(db: Db, query: MarketQuery): Promise<Chosen> {
+  const problems: FieldError[] = [];
+  const text = (value: string | undefined) => (value ?? "").trim();
+  let authority: Authority | null = null;
+  const slug = text(query.authority);
+  if (slug) {
+    authority = (await findAuthorityBySlug(db, slug)) ?? null;
+    if (!authority || authority.verified_at === null) {
+      authority = null;
+      problems.push({ field: "authority", message: msg`Choose a public body from the list` });
+    }
+  }
+  const category = text(query.category);
+  if (category && !(await existingCategoryCodes(db, [category])).has(category))
+    problems.push({ field: "category", message: msg`Choose a service from the list` });
+  const area = text(query.area);
+  if (area && !(await findArea(db, area)))
+    problems.push({ field: "area", message: msg`Choose an area from the list` });
+  let from: string | undefined;
+  let to: string | undefined;
+  const year = text(query.year);
+  if (year) {
+    if (/^\d{4}$/.test(year) && Number(year) >= 2000 && Number(year) < 2100) {
+      from = `${year}-04-01`;
+      to = `${Number(year) + 1}-03-01`;
+    } else problems.push({ field: "year", message: msg`Choose a financial year from the list` });
+  }
+  for (const end of ["from", "to"] as const) {
+    const typed = text(query[end]);
+    if (!typed) continue;
+    const month = monthStart(typed);
+    if (!month) {
+      problems.push({ field: end, message: msg`Enter a month as a year and month, like 2026-04` });
+      continue;
+    }
+    // Within the financial year when one is chosen too: the narrower of the two.
+    if (end === "from") from = from && from > month ? from : month;
+    else to = to && to < month ? to : month;
+  }
+  if (from && to && from > to && problems.length === 0)
+    problems.push({ field: "to", message: msg`The last month must be the same as or after the first month` });
+  if (problems.length > 0) throw new ValidationError(msg`Check the filters`, problems);
+  const params = new URLSearchParams();
+  if (authority) params.set("authority", authority.slug);
+  if (category) params.set("category", category);
+  if (area) params.set("area", area);
+  if (year) params.set("year", year);
+  if (text(query.from)) params.set("from", text(query.from));
+  if (text(query.to)) params.set("to", text(query.to));
+  return {
+    filters: {
+      authorityId: authority?.id,
+      category: category || undefined,
+      area: area || undefined,
+      from,
+      to,
+    },
+    authority,
+    query: params.toString(),
+  };
+}
+
+// Kept answers, forgotten when figures are recomputed.
+
+const keptAnswers = keptFor<Db, unknown>(KEPT_FOR_MS, { names: 500 });
+onRecomputed((db) => keptAnswers.forget(db));
+
+/** Forgets the kept answers of a database (its figures changed elsewhere: `openps market rebuild`). */
+export function forgetKept(db: Db): void {
+  keptAnswers.forget(db);
+}
+
+function kept<T>(ctx: Pick<Ctx, "db" | "clock">, name: string, count: () => Promise<T>): Promise<Kept<T>> {
+  return keptAnswers.get(ctx.db, ctx.clock.now(), count, name) as Promise<Kept<T>>;
+}
+
+/** Keeps the rendering of a chart (or anything derived from kept figures) as long as they are kept. */
+export function keptRendering(ctx: Pick<Ctx, "db" | "clock">, name: string, render: () => Promise<string>) {
+  return kept(ctx, `render:${name}`, render);
+}
+
+// The form's choices
+
+export interface Choices {
+  authorities: { slug: string; name: string; welshName: string | null }[];
+  categories: { code: string; name: string }[];
+  areas: { code: string; name: string }[];
+  /** Financial years with figures, by the year they start in, newest first. */
+  years: number[];
+}
+
+function financialYear(month: string): number {
+  const [year, mm] = month.split("-").map(Number) as [number, number];
+  return mm >= 4 ? year : year - 1;
+}
+
+export async function choices(ctx: Pick<Ctx, "db" | "clock">): Promise<Choices> {
+  const { value } = await kept(ctx, "choices", async () => {
+    const [authorities, categories, areas, range] = await Promise.all([
+      listAuthorities(ctx.db),
+      listServiceCategories(ctx.db),
+      listAreas(ctx.db),
+      repo.monthRange(ctx.db),
+    ]);
+    const years: number[] = [];
+    if (range.first && range.last)
+      for (let y = financialYear(range.last); y >= financialYear(range.first); y -= 1) years.push(y);
+    return {
+      authorities: authorities
+        .filter((a) => a.verified_at !== null && a.kind !== "ombudsman")
+        .map((a) => ({ slug: a.slug, name: a.name, welshName: a.welsh_name })),
+      categories: categories.map((c) => ({ code: c.code, name: c.name })),
+      areas: areas.map((a) => ({ code: a.code, name: a.name })),
+      years,
+    };
+  });
+  return value;
+}
+
+// The themes' figures
+
+export interface ContractsBy {
+  key: string;
+  contractsBp: bigint;
+  valuePence: bigint;
+}
+
+export interface Diversity {
+  bySector: ContractsBy[];
+  bySize: ContractsBy[];
+  byYear: (ContractsBy & { year: number })[];
+}
+
+export interface Mutuals {
+  /** Mutuals in the directory with qualifying evidence, and their staff (national: not filtered). */
+  directory: { organisations: number; staff: number };
+  /** Mutuals holding a share of contracts within the filters, and its value. */
+  contracted: { suppliers: number; contractsBp: bigint; valuePence: bigint };
+  /** Every contract's value within the filters. */
+  totalValuePence: bigint;
+}
+
+export interface Competition {
+  bids: { bids: number; tenders: number }[];
+  awards: { band: string; awards: number; days: bigint }[];
+  challenges: { outcome: string; challenges: number }[];
+}
+
+export interface ServiceMarket extends Concentration {
+  category: string;
+}
+
+export interface Quality {
+  ratings: { category: string; rating: string; locations: number }[];
+  kpiRatings: { rating: string; ratings: number }[];
+}
+
+export interface ThemeFigures {
+  diversity: Diversity;
+  mutuals: Mutuals;
+  competition: Competition;
+  concentration: ServiceMarket[];
+  quality: Quality;
+}
+
+const by = (rows: { key: string; contracts_bp: bigint; value_pence: bigint }[]): ContractsBy[] =>
+  rows
+    .map((r) => ({ key: r.key, contractsBp: r.contracts_bp, valuePence: r.value_pence }))
+    .sort((a, b) =>
+      a.valuePence > b.valuePence ? -1 : a.valuePence < b.valuePence ? 1 : a.key.localeCompare(b.key),
+    );
+
+const COUNT: { [T in Theme]: (db: Db, f: repo.MarketFilters) => Promise<ThemeFigures[T]> } = {
+  async diversity(db, f) {
+    const [sector, size, years] = [
+      await repo.contractsBy(db, f, "sector"),
+      await repo.contractsBy(db, f, "size_band"),
+      await repo.contractsByYear(db, f),
+    ];
+    return {
+      bySector: by(sector),
+      bySize: by(size),
+      byYear: years.map((r) => ({
+        year: r.year,
+        key: r.sector,
+        contractsBp: r.contracts_bp,
+        valuePence: r.value_pence,
+      })),
+    };
+  },
+  async mutuals(db, f) {
+    const mutual = await repo.sectorSuppliers(db, f, MUTUAL);
+    const all = await repo.contractsBy(db, f, "sector");
+    return {
+      directory: { organisations: 0, staff: 0 },
+      contracted: {
+        suppliers: mutual.suppliers,
+        contractsBp: mutual.contracts_bp,
+        valuePence: mutual.value_pence,
+      },
+      totalValuePence: all.reduce((sum, r) => sum + r.value_pence, 0n),
+    };
+  },
+  async competition(db, f) {
+    const bids = await repo.tendersByBids(db, f);
+    const awards = await repo.awardsByBand(db, f);
+    const challenges = await repo.challengesByOutcome(db, f);
+    const order = (code: string) => DAYS_BANDS.findIndex((b) => b.code === code);
+    return {
+      bids,
+      awards: awards
+        .map((a) => ({ band: a.days_band, awards: a.awards, days: a.days }))
+        .sort((a, b) => order(a.band) - order(b.band)),
+      challenges: ["accepted", "modified", "rejected"].map((outcome) => ({
+        outcome,
+        challenges: challenges.find((c) => c.outcome === outcome)?.challenges ?? 0,
+      })),
+    };
+  },
+  async concentration(db, f) {
+    const rows = await repo.suppliersByCategory(db, f);
+    const markets = new Map<string, bigint[]>();
+    for (const row of rows)
+      markets.set(row.category_code, [...(markets.get(row.category_code) ?? []), row.value_pence]);
+    return [...markets]
+      .map(([category, values]) => ({ category, ...concentration(values) }))
+      .filter((m) => m.suppliers > 0)
+      .sort((a, b) => b.hhi - a.hhi || a.category.localeCompare(b.category));
+  },
+  async quality(db, f) {
+    const ratings = await repo.ratingsByCategory(db, f);
+    const kpi = await repo.kpiRatingsByRating(db, f);
+    return {
+      ratings: ratings.map((r) => ({ category: r.category_code, rating: r.rating, locations: r.locations })),
+      kpiRatings: ["good", "approaching-target", "requires-improvement", "inadequate"].map((rating) => ({
+        rating,
+        ratings: kpi.find((k) => k.rating === rating)?.ratings ?? 0,
+      })),
+    };
+  },
+};
+
+/** A theme's figures within the filters, with when they were computed. Public. */
+export async function themeFigures<T extends Theme>(
+  ctx: Pick<Ctx, "db" | "clock">,
+  theme: T,
+  chosen: Chosen,
+): Promise<{ figures: ThemeFigures[T]; computedAt: Date | null }> {
+  const name = `${theme}?${JSON.stringify(chosen.filters)}`;
+  const { value } = await kept(ctx, name, async () => {
+    const figures = await COUNT[theme](ctx.db, chosen.filters);
+    const computedAt = await repo.lastComputed(ctx.db, chosen.filters.authorityId);
+    return { figures, computedAt };
+  });
+  if (theme === "mutuals") {
+    // The directory's own figures, counted by the organisations module at most once a minute.
+    const mutuals = value.figures as Mutuals;
+    return {
+      figures: { ...mutuals, directory: await mutualSummary(ctx) } as ThemeFigures[T],
+      computedAt: value.computedAt,
+    };
+  }
+  return value;
+}
+
+// The tenders with fewer than three bids, and their published justifications
+
+export const FEW_BIDS_PAGE = 20;
+const FEW_BIDS_KEY: readonly ["string", "string"] = ["string", "string"];
+
+export interface FewBids {
+  rows: (Omit<Awaited<ReturnType<typeof repo.fewBidsPage>>[number], "authority_id"> & {
+    authoritySlug: string;
+    authorityName: string;
+  })[];
+  /** The key of the next page, when there is one. */
+  next: string | null;
+}
+
+/** Opened tenders with fewer than three bids, newest first, a page at a time by key. Public. */
+export async function fewBids(
+  ctx: Pick<Ctx, "db" | "clock">,
+  chosen: Chosen,
+  after?: string,
+): Promise<FewBids> {
+  const key = decodeKey(after, FEW_BIDS_KEY, "after");
+  const seek = key ? { openedAt: new Date(String(key[0])), tenderId: String(key[1]) } : undefined;
+  if (seek && Number.isNaN(seek.openedAt.getTime()))
+    throw new ValidationError(msg`Check the filters`, [
+      { field: "after", message: msg`Follow a link from the page` },
+    ]);
+  const { value } = await kept(ctx, `few-bids?${JSON.stringify(chosen.filters)}&${after ?? ""}`, async () => {
+    const rows = await repo.fewBidsPage(ctx.db, chosen.filters, seek, FEW_BIDS_PAGE + 1);
+    const authorities = new Map((await listAuthorities(ctx.db)).map((a) => [a.id, a]));
+    const page = rows.slice(0, FEW_BIDS_PAGE);
+    const last = page[page.length - 1];
+    return {
+      rows: page.map(({ authority_id, ...row }) => ({
+        ...row,
+        authoritySlug: authorities.get(authority_id)?.slug ?? "",
+        authorityName: authorities.get(authority_id)?.name ?? "",
+      })),
+      next:
+        rows.length > FEW_BIDS_PAGE && last
+          ? encodeKey([last.opened_at.toISOString(), last.tender_id])
+          : null,
+    };
+  });
+  return value;
+}
+
+export { ENOUGH_BIDS, RATING_BY_RANK };
