@@ -35,6 +35,7 @@ import { evaluationRoutes } from "./modules/evaluation/evaluation.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { homeRoutes } from "./modules/home/home.routes.ts";
 import { inboxRoutes } from "./modules/inbox/inbox.routes.ts";
+import { integrityRoutes } from "./modules/integrity/integrity.routes.ts";
 import { ocdsRoutes } from "./modules/ocds/ocds.routes.ts";
 import { opportunitiesRoutes } from "./modules/opportunities/opportunities.routes.ts";
 import { organisationsRoutes } from "./modules/organisations/organisations.routes.ts";
@@ -122,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(homeRoutes);
   await app.register(regulationRoutes);
   await app.register(ocdsRoutes);
+  await app.register(integrityRoutes);
 
   return app;
 }

@@ -13,6 +13,7 @@ import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/pro
 import { liveAward } from "./modules/evaluation/evaluation.ports.ts";
 import { conflictDeclarationOf } from "./modules/evaluation/evaluation.service.ts";
 import { projectTendersPanel, serviceCommissioningPanel } from "./modules/home/panels.service.ts";
+import { integrityPanel, noteIntegrityChange } from "./modules/integrity/integrity.service.ts";
 import { noteChange } from "./modules/ocds/ocds.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
 import { profilePanels } from "./modules/organisations/organisations.ports.ts";
@@ -55,4 +56,8 @@ export function wireModules(): void {
   liveAward.plug(liveAwardOf);
   // audit ← ocds: each change to a contracting process makes its open-data release
   changeRecorded.plug(noteChange);
+  // audit ← integrity: after the release (plugged after ocds), the process's integrity flags;
+  // tenders ← integrity: the flags on a tender's page
+  changeRecorded.plug(noteIntegrityChange);
+  tenderPanels.plug(integrityPanel);
 }

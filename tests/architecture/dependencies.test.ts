@@ -47,6 +47,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/contracts"],
   // Open data about the whole system: reads the modules above through their public services.
   ["modules/ocds"],
+  ["modules/integrity"],
   ["modules/home"],
   ["modules/pages"],
   ["modules/health"],

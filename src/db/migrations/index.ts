@@ -32,6 +32,7 @@ import * as demoScaleRuns from "./2026-12-09-01-demo-scale-runs.ts";
 import * as nationalScale from "./2026-12-09-02-national-scale.ts";
 import * as tenderKeysRotation from "./2026-12-10-01-tender-keys-rotation.ts";
 import * as ocdsReleases from "./2026-12-10-02-ocds-releases.ts";
+import * as integrity from "./2026-12-11-06-integrity.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -64,4 +65,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-09-02-national-scale": nationalScale,
   "2026-12-10-01-tender-keys-rotation": tenderKeysRotation,
   "2026-12-10-02-ocds-releases": ocdsReleases,
+  "2026-12-11-06-integrity": integrity,
 };

@@ -164,3 +164,17 @@ export async function draftsOf(ctx: Ctx, authorityId: string): Promise<Challenge
     viewOf(r, today, principal),
   );
 }
+
+/**
+ * An authority's accepted (and modified) EOIs with the procurement window of the project each
+ * created: where it stands is for the reader to derive from the clock (`procurementWindow`). Public:
+ * decisions are published.
+ */
+export function acceptedChallengeWindows(
+  ctx: Ctx,
+  authorityId: string,
+): Promise<repo.AcceptedChallengeWindow[]> {
+  return repo.acceptedChallengeWindows(ctx.db, authorityId);
+}
+
+export type { AcceptedChallengeWindow } from "./challenges.repository.ts";
