@@ -24,6 +24,7 @@ import { demoClock } from "./rules/demo-clock.ts";
 import { evaluation } from "./rules/evaluation.ts";
 import { home } from "./rules/home.ts";
 import { inbox } from "./rules/inbox.ts";
+import { integrity } from "./rules/integrity.ts";
 import { openData } from "./rules/open-data.ts";
 import { opportunities } from "./rules/opportunities.ts";
 import { organisations } from "./rules/organisations.ts";
@@ -50,6 +51,7 @@ import {
 export const RULE_SETS: Record<string, RuleSet> = {
   platform,
   openData,
+  integrity,
   publicBodies,
   access,
   accounts,

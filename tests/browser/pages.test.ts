@@ -74,6 +74,7 @@ describe("public pages", () => {
     ["/privacy", "Privacy notice"],
     ["/cookies", "Cookies"],
     ["/open-data", "Open data"],
+    ["/integrity", "Integrity indicators"],
     ["/feedback", "Give feedback on OpenPS"],
     ["/api/docs", "OpenPS API"],
   ])("%s is accessible and has its title", async (pathname, heading) => {

@@ -28,8 +28,8 @@ import { transaction } from "../../src/db/transaction.ts";
 import { settableClock } from "../../src/lib/clock.ts";
 import { localFileStore } from "../../src/lib/file-store.ts";
 import { loadTenderKeyring } from "../../src/modules/tenders/sealing.ts";
-import { scaleDemo } from "../../src/seed/demo/scale/scale.ts";
 import { DEMO_PROJECT } from "../../src/seed/demo/projects.ts";
+import { scaleDemo } from "../../src/seed/demo/scale/scale.ts";
 import { useDemoTenderKeys } from "../../src/seed/demo/tenders.ts";
 import {
   createTestDatabase,
@@ -61,6 +61,8 @@ const LARGE = new Set([
   "contracts",
   "kpi_ratings",
   "ocds_releases",
+  "integrity_flags",
+  "integrity_market_awards",
   "audit_events",
 ]);
 
@@ -94,6 +96,10 @@ const REQUESTS = [
   "/data/ocds/releases?since=2026-01-01&until=2026-11-01&pageSize=50",
   `/data/ocds/records/${OCID}`,
   `/data/ocds/releases/${OCID}-1`,
+  "/integrity",
+  "/authorities/westshire-county-council/integrity",
+  "/authorities/westshire-county-council/integrity?indicator=supplier-concentration",
+  `/api/v1/integrity/flags?ocid=${OCID}`,
 ];
 
 interface Recorded {

@@ -37,8 +37,9 @@ export interface Threshold {
   reason: Text;
 }
 
+/** Where an indicator comes from: its title (a Welsh description of an English document in Welsh). */
 export interface Source {
-  title: string;
+  title: Text;
   url: string;
 }
 
@@ -59,13 +60,17 @@ export interface Indicator {
 
 const CARDINAL = "https://github.com/open-contracting/cardinal-rs/blob/main/docs/cli/indicators/R";
 const OCP_RED_FLAGS: Source = {
-  title:
-    "Open Contracting Partnership and Development Gateway, Red flags for integrity: giving the green light to open data solutions (2016)",
+  title: {
+    en: "Open Contracting Partnership and Development Gateway, Red flags for integrity: giving the green light to open data solutions (2016)",
+    cy: "Y Bartneriaeth Contractio Agored a Development Gateway, canllaw baneri coch ar gyfer uniondeb gyda data agored (2016, yn Saesneg)",
+  },
   url: "https://www.open-contracting.org/resources/red-flags-integrity-giving-green-light-open-data-solutions/",
 };
 const CRI: Source = {
-  title:
-    "Fazekas, Tóth and King, An Objective Corruption Risk Index Using Public Procurement Data, European Journal on Criminal Policy and Research (2016)",
+  title: {
+    en: "Fazekas, Tóth and King, An Objective Corruption Risk Index Using Public Procurement Data, European Journal on Criminal Policy and Research (2016)",
+    cy: "Fazekas, Tóth a King, mynegai risg llygredd gwrthrychol o ddata caffael cyhoeddus (2016, yn Saesneg)",
+  },
   url: "https://link.springer.com/article/10.1007/s10610-016-9308-z",
 };
 
@@ -95,7 +100,13 @@ export const INDICATORS: readonly Indicator[] = [
     ],
     reads: ["tender.numberOfTenderers", "bids.statistics[measure=bids]", "tender.procurementMethod"],
     sources: [
-      { title: "Cardinal, R018: Single bid received", url: `${CARDINAL}/018.md` },
+      {
+        title: {
+          en: "Cardinal, R018: Single bid received",
+          cy: "Cardinal, R018: un cynnig wedi dod i law (yn Saesneg)",
+        },
+        url: `${CARDINAL}/018.md`,
+      },
       CRI,
       OCP_RED_FLAGS,
     ],
@@ -130,7 +141,10 @@ export const INDICATORS: readonly Indicator[] = [
     ],
     sources: [
       {
-        title: "Open Public Services White Paper (Cm 8145, 2011)",
+        title: {
+          en: "Open Public Services White Paper (Cm 8145, 2011)",
+          cy: "Papur Gwyn Gwasanaethau Cyhoeddus Agored (Cm 8145, 2011)",
+        },
         url: "https://www.gov.uk/government/publications/open-public-services-white-paper",
       },
       OCP_RED_FLAGS,
@@ -171,14 +185,26 @@ export const INDICATORS: readonly Indicator[] = [
     reads: ["tender.tenderPeriod.startDate", "tender.tenderPeriod.endDate", "tender.procurementMethod"],
     sources: [
       {
-        title: "Procurement Act 2023, section 54 (time limits)",
+        title: {
+          en: "Procurement Act 2023, section 54 (time limits)",
+          cy: "Deddf Caffael 2023, adran 54 (terfynau amser)",
+        },
         url: "https://www.legislation.gov.uk/ukpga/2023/54/section/54",
       },
       {
-        title: "Cabinet Office, Procurement Act 2023 guidance: time periods",
+        title: {
+          en: "Cabinet Office, Procurement Act 2023 guidance: time periods",
+          cy: "Swyddfa’r Cabinet, canllawiau Deddf Caffael 2023 ar gyfnodau amser",
+        },
         url: "https://www.gov.uk/government/publications/procurement-act-2023-guidance-documents-procure-phase/time-periods-html",
       },
-      { title: "Cardinal, R003: Short submission period", url: `${CARDINAL}/003.md` },
+      {
+        title: {
+          en: "Cardinal, R003: Short submission period",
+          cy: "Cardinal, R003: cyfnod cyflwyno byr (yn Saesneg)",
+        },
+        url: `${CARDINAL}/003.md`,
+      },
     ],
   },
   {
@@ -207,7 +233,10 @@ export const INDICATORS: readonly Indicator[] = [
     reads: ["tender.amendments[].date", "tender.tenderPeriod.endDate"],
     sources: [
       {
-        title: "Procurement Act 2023, section 54 (time limits)",
+        title: {
+          en: "Procurement Act 2023, section 54 (time limits)",
+          cy: "Deddf Caffael 2023, adran 54 (terfynau amser)",
+        },
         url: "https://www.legislation.gov.uk/ukpga/2023/54/section/54",
       },
       OCP_RED_FLAGS,
@@ -239,7 +268,10 @@ export const INDICATORS: readonly Indicator[] = [
     reads: ["awards[].value", "tender.value", "tender.lots[].value", "planning.budget.amount"],
     sources: [
       {
-        title: "Indicator toolbox: winning bid price much higher than cost estimates",
+        title: {
+          en: "Indicator toolbox: winning bid price much higher than cost estimates",
+          cy: "Blwch offer dangosyddion: pris buddugol llawer uwch na’r amcangyfrif o’r gost (yn Saesneg)",
+        },
         url: "https://indicatortoolbox.eu/indicators/?page=1&tags=statistics",
       },
       OCP_RED_FLAGS,
@@ -298,8 +330,10 @@ export const INDICATORS: readonly Indicator[] = [
     ],
     sources: [
       {
-        title:
-          "European Commission, Guidance on the Commission’s enforcement priorities in applying Article 82 of the EC Treaty (2009/C 45/02)",
+        title: {
+          en: "European Commission, Guidance on the Commission’s enforcement priorities in applying Article 82 of the EC Treaty (2009/C 45/02)",
+          cy: "Y Comisiwn Ewropeaidd, canllawiau ar ei flaenoriaethau gorfodi wrth gymhwyso Erthygl 82 o Gytuniad y CE (2009/C 45/02)",
+        },
         url: "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:52009XC0224(01)",
       },
       CRI,
@@ -337,7 +371,10 @@ export const INDICATORS: readonly Indicator[] = [
     ],
     sources: [
       {
-        title: "Localism Act 2011, Part 5, Chapter 2 (Community Right to Challenge)",
+        title: {
+          en: "Localism Act 2011, Part 5, Chapter 2 (Community Right to Challenge)",
+          cy: "Deddf Lleoliaeth 2011, Rhan 5, Pennod 2 (yr Hawl Gymunedol i Herio)",
+        },
         url: "https://www.legislation.gov.uk/ukpga/2011/20/part/5/chapter/2",
       },
     ],

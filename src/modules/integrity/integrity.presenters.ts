@@ -127,7 +127,7 @@ export function indicatorView(indicator: Indicator, locale: Locale) {
       value: thresholdText(th, locale),
       reason: th.reason[locale],
     })),
-    sources: indicator.sources,
+    sources: indicator.sources.map((s) => ({ title: s.title[locale], url: s.url })),
   };
 }
 

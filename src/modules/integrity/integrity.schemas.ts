@@ -35,7 +35,9 @@ export const IndicatorsResponse = Type.Object({
         }),
       ),
       reads: Type.Array(Type.String(), { description: "The OCDS fields (of a compiled release) it reads" }),
-      sources: Type.Array(Type.Object({ title: Type.String(), url: Type.String({ format: "uri" }) })),
+      sources: Type.Array(
+        Type.Object({ title: Bilingual("Its title"), url: Type.String({ format: "uri" }) }),
+      ),
     }),
   ),
 });
