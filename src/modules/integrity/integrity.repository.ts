@@ -118,6 +118,23 @@ export function flagsOfCode(db: Db, authorityId: string, code: IndicatorCode): P
     .execute();
 }
 
+/** One indicator's flags of these processes of one authority. */
+export function flagsOfProcesses(
+  db: Db,
+  authorityId: string,
+  ocids: readonly string[],
+  code: IndicatorCode,
+): Promise<IntegrityFlagRow[]> {
+  if (ocids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("integrity_flags")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("ocid", "in", ocids)
+    .where("code", "=", code)
+    .execute();
+}
+
 /** A process's title and page changed: on its flags (those of its release, not the Right to Challenge's). */
 export async function updateProcessFlags(
   trx: Trx,

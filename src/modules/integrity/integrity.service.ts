@@ -139,9 +139,20 @@ class Deltas {
   }
 }
 
+/** Two flags' values alike, whatever the order of their keys (JSONB keeps its own). */
+function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const canonical = (v: Record<string, unknown>) =>
+    JSON.stringify(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, v[k]]),
+    );
+  return canonical(a) === canonical(b);
+}
+
 /**
- * Raises or clears one flag of a process: `raised` is what the indicator says now (null: not
- * raised), `held` the flag as stored. Counts the change.
+ * Raises or clears one flag of a process: `raised` is what the indicator says now (undefined: not
+ * raised), `held` the flag as stored. Writes only what changed, and counts the change.
  */
 async function setFlag(
   trx: Trx,
@@ -151,6 +162,13 @@ async function setFlag(
   raised: RaisedFlag | undefined,
 ): Promise<void> {
   if (raised) {
+    const unchanged =
+      held !== undefined &&
+      sameValues(held.reason, raised.values) &&
+      held.title === at.shown.title &&
+      held.url === at.shown.url &&
+      held.tender_id === at.shown.tender_id;
+    if (unchanged) return;
     await repo.upsertFlag(trx, {
       authority_id: at.authorityId,
       ocid: at.ocid,
@@ -160,6 +178,7 @@ async function setFlag(
       ...at.shown,
     });
   } else if (held) await repo.deleteFlags(trx, at.authorityId, at.ocid, [at.code]);
+  else return;
   deltas.add(at.code, held?.reason, raised?.values);
 }
 
@@ -188,9 +207,14 @@ export async function recomputeProcess(
       held.find((f) => f.code === code),
       raised.find((f) => f.code === code),
     );
-  await repo.updateProcessFlags(trx, authorityId, ocid, shown);
+  const moved = held.some(
+    (f) =>
+      f.code !== UNPROCURED &&
+      (f.title !== shown.title || f.url !== shown.url || f.tender_id !== shown.tender_id),
+  );
+  if (moved) await repo.updateProcessFlags(trx, authorityId, ocid, shown);
 
-  // Its awards in their market, and every supplier's share there worked out again.
+  // Its awards in their market; when they changed, every supplier's share there worked out again.
   const before = await repo.marketAwardsOfProcess(trx, authorityId, ocid);
   const after: MarketAwardRow[] = marketAwardsOf(release).map((a) => ({
     authority_id: authorityId,
@@ -205,27 +229,36 @@ export async function recomputeProcess(
     awarded_at: a.awardedAt,
     ...shown,
   }));
-  await repo.replaceMarketAwards(trx, authorityId, ocid, after);
-  const markets = new Map<string, { cpv: string; year: number }>();
-  for (const row of [...before, ...after])
-    markets.set(`${row.cpv}/${row.financial_year}`, { cpv: row.cpv, year: row.financial_year });
-  for (const market of markets.values())
-    await recomputeMarket(trx, deltas, {
-      authorityId,
-      ...market,
-      now,
-      left: after.length === 0 ? ocid : null,
-    });
-  // A process that left every market keeps no concentration flag.
-  if (markets.size === 0 && held.some((f) => f.code === CONCENTRATION))
-    await setFlag(
-      trx,
-      deltas,
-      { authorityId, ocid, code: CONCENTRATION, now, shown },
-      held.find((f) => f.code === CONCENTRATION),
-      undefined,
-    );
+  if (!sameMarketRows(before, after)) {
+    await repo.replaceMarketAwards(trx, authorityId, ocid, after);
+    const markets = new Map<string, { cpv: string; year: number }>();
+    for (const row of [...before, ...after])
+      markets.set(`${row.cpv}/${row.financial_year}`, { cpv: row.cpv, year: row.financial_year });
+    for (const market of markets.values())
+      await recomputeMarket(trx, deltas, { authorityId, ...market, now, process: ocid });
+  }
   await repo.addToCounts(trx, authorityId, [...deltas.byCode.values()]);
+}
+
+/** Whether a process's awards in their market are as they were (what shares are worked out on, and shown). */
+function sameMarketRows(before: readonly MarketAwardRow[], after: readonly MarketAwardRow[]): boolean {
+  const key = (r: MarketAwardRow) =>
+    JSON.stringify([
+      r.award_id,
+      r.cpv,
+      r.cpv_description,
+      r.financial_year,
+      r.supplier_id,
+      r.supplier_name,
+      String(r.value_pence),
+      r.awarded_at.getTime(),
+      r.title,
+      r.url,
+      r.tender_id,
+    ]);
+  const a = before.map(key).sort();
+  const b = after.map(key).sort();
+  return a.length === b.length && a.every((k, i) => k === b[i]);
 }
 
 function marketAward(row: MarketAwardRow): MarketAward {
@@ -243,31 +276,45 @@ function marketAward(row: MarketAwardRow): MarketAward {
   };
 }
 
+/** Whether a concentration flag was raised in this market and year (a process may have awards in two years). */
+function raisedIn(flag: IntegrityFlagRow, cpv: string, year: number): boolean {
+  return flag.reason.cpv === cpv && flag.reason.financialYear === year;
+}
+
 /**
  * One supplier's share of an authority's awards in a market and financial year, worked out again
- * over its awards there: the concentration flag raised or cleared on each process in it (and on
- * `left`, a process whose awards left it).
+ * over its awards there: the concentration flag raised or cleared on each process in it, and cleared
+ * on `process` (whose awards changed) if it left it.
  */
 async function recomputeMarket(
   trx: Trx,
   deltas: Deltas,
-  market: { authorityId: string; cpv: string; year: number; now: Date; left: string | null },
+  market: { authorityId: string; cpv: string; year: number; now: Date; process: string },
 ): Promise<void> {
   const { authorityId, cpv, year, now } = market;
   const rows = await repo.marketAwards(trx, authorityId, cpv, year);
   const raised = concentrationFlags(rows.map(marketAward));
-  const ocids = new Map<string, Shown>();
-  for (const row of rows) ocids.set(row.ocid, { title: row.title, url: row.url, tender_id: row.tender_id });
-  if (market.left) {
-    const flags = await repo.flagsOfProcess(trx, authorityId, market.left);
-    const flag = flags.find((f) => f.code === CONCENTRATION);
-    if (flag && !ocids.has(market.left))
+  const inMarket = new Map<string, Shown>();
+  for (const row of rows)
+    inMarket.set(row.ocid, { title: row.title, url: row.url, tender_id: row.tender_id });
+  const held = new Map(
+    (
+      await repo.flagsOfProcesses(
+        trx,
+        authorityId,
+        [...new Set([...inMarket.keys(), market.process])],
+        CONCENTRATION,
+      )
+    ).map((f) => [f.ocid, f]),
+  );
+  for (const [ocid, flag] of held)
+    if (!inMarket.has(ocid) && raisedIn(flag, cpv, year))
       await setFlag(
         trx,
         deltas,
         {
           authorityId,
-          ocid: market.left,
+          ocid,
           code: CONCENTRATION,
           now,
           shown: { title: flag.title, url: flag.url, tender_id: flag.tender_id },
@@ -275,15 +322,12 @@ async function recomputeMarket(
         flag,
         undefined,
       );
-  }
-  for (const [ocid, shown] of ocids) {
-    const held = (await repo.flagsOfProcess(trx, authorityId, ocid)).find((f) => f.code === CONCENTRATION);
-    const flag = raised.get(ocid);
-    // A flag raised in another market or year of the same process is that market's to clear.
-    const elsewhere =
-      held !== undefined && (held.reason.cpv !== cpv || held.reason.financialYear !== year) && !flag;
-    if (elsewhere) continue;
-    await setFlag(trx, deltas, { authorityId, ocid, code: CONCENTRATION, now, shown }, held, flag);
+  for (const [ocid, shown] of inMarket) {
+    const flag = held.get(ocid);
+    const raisedNow = raised.get(ocid);
+    // A flag raised in another year of the same process is that year's to clear.
+    if (!raisedNow && flag && !raisedIn(flag, cpv, year)) continue;
+    await setFlag(trx, deltas, { authorityId, ocid, code: CONCENTRATION, now, shown }, flag, raisedNow);
   }
 }
 

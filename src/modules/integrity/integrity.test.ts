@@ -15,11 +15,13 @@ import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHALLENGE } from "../../seed/demo/challenges.ts";
 import { DEMO_AWARD_TENDER } from "../../seed/demo/evaluation.ts";
 import { DEMO_PROJECT } from "../../seed/demo/projects.ts";
+import { systemCtx, within } from "../access/context.ts";
 import { amendTender } from "../tenders/amendments.service.ts";
 import { publishTender } from "../tenders/publication.service.ts";
 import { createTender } from "../tenders/setup.service.ts";
 import { tendersCtx } from "../tenders/tenders.context.ts";
 import type { IndicatorCode } from "./indicators.ts";
+import { recomputeProcess } from "./integrity.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const DISTRICT = DEMO_AUTHORITY.district;
@@ -195,6 +197,75 @@ describe("flags raised as the data changes", () => {
     } finally {
       clock.set(DEMO_SEEDED_AT);
     }
+  });
+});
+
+describe("one supplier's share, kept as awards come and go", () => {
+  /** A release of a made-up process of Millbrook's, with one award (or none) in market 98000000. */
+  async function release(
+    n: number,
+    seq: number,
+    award: { id?: string; supplier: string; pounds: number; status: string },
+  ) {
+    const ocid = `ocds-integrity-test-${n}`;
+    await t.deps.db
+      .insertInto("ocds_releases")
+      .values({
+        authority_id: DISTRICT,
+        id: `${ocid}-${seq}`,
+        ocid,
+        seq,
+        date: new Date(DEMO_SEEDED_AT.getTime() + seq * 1000),
+        tags: ["award"],
+        release: JSON.stringify({
+          ocid,
+          id: `${ocid}-${seq}`,
+          date: new Date(DEMO_SEEDED_AT.getTime() + seq * 1000).toISOString(),
+          tag: ["award"],
+          buyer: { id: "GB-LAE-MIL", name: "Millbrook District Council" },
+          tender: {
+            id: `tender-${n}`,
+            title: `Grounds ${n}`,
+            procurementMethod: "open",
+            items: [
+              { id: "1", classification: { scheme: "CPV", id: "98000000", description: "Other services" } },
+            ],
+            documents: [{ id: "n", documentType: "tenderNotice", url: `/grounds/${n}` }],
+          },
+          awards: [
+            {
+              id: award.id ?? `award-${n}`,
+              status: award.status,
+              date: "2026-10-01T12:00:00Z",
+              value: { amount: award.pounds, currency: "GBP" },
+              suppliers: [{ id: award.supplier, name: `Supplier ${award.supplier}` }],
+            },
+          ],
+        }),
+      })
+      .execute();
+    await transaction(t.deps.db, (trx) =>
+      recomputeProcess(within(systemCtx(trx, clock, "test"), trx), DISTRICT, ocid),
+    );
+  }
+  const raised = async () =>
+    (await flagsOf(DISTRICT)).filter((f) => f.code === "supplier-concentration").map((f) => f.ocid);
+
+  it("raises it when a third award makes the market, and clears it when the award is withdrawn", async () => {
+    await release(1, 1, { supplier: "A", pounds: 50, status: "pending" });
+    await release(2, 1, { supplier: "B", pounds: 30, status: "pending" });
+    expect(await raised()).toEqual([]);
+    await release(3, 1, { supplier: "C", pounds: 20, status: "active" });
+    expect(await raised()).toEqual(["ocds-integrity-test-1"]);
+    expect(await countOf(DISTRICT, "supplier-concentration")).toBe(1n);
+    // A's award withdrawn: two awards left, too few to say anything.
+    await release(1, 2, { supplier: "A", pounds: 50, status: "cancelled" });
+    expect(await raised()).toEqual([]);
+    expect(await countOf(DISTRICT, "supplier-concentration")).toBe(0n);
+    // Awarded again (a new award), to B: 60 of 100 over three awards.
+    await release(1, 3, { id: "award-1-again", supplier: "B", pounds: 30, status: "pending" });
+    expect(await raised()).toEqual(["ocds-integrity-test-1", "ocds-integrity-test-2"]);
+    expect(await countOf(DISTRICT, "supplier-concentration")).toBe(2n);
   });
 });
 
