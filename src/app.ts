@@ -36,6 +36,7 @@ import { evaluationRoutes } from "./modules/evaluation/evaluation.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { homeRoutes } from "./modules/home/home.routes.ts";
 import { inboxRoutes } from "./modules/inbox/inbox.routes.ts";
+import { integrityRoutes } from "./modules/integrity/integrity.routes.ts";
 import { marketRoutes } from "./modules/market/market.routes.ts";
 import { externalOcdsRoutes } from "./modules/ocds/external.routes.ts";
 import { ocdsRoutes } from "./modules/ocds/ocds.routes.ts";
@@ -128,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(externalOcdsRoutes);
   await app.register(datasetsRoutes);
   await app.register(marketRoutes);
+  await app.register(integrityRoutes);
 
   return app;
 }

@@ -13,6 +13,7 @@ import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/pro
 import { liveAward } from "./modules/evaluation/evaluation.ports.ts";
 import { conflictDeclarationOf } from "./modules/evaluation/evaluation.service.ts";
 import { projectTendersPanel, serviceCommissioningPanel } from "./modules/home/panels.service.ts";
+import { integrityPanel, noteIntegrityChange } from "./modules/integrity/integrity.service.ts";
 import { noteMarketChange } from "./modules/market/figures.service.ts";
 import { noteChange } from "./modules/ocds/ocds.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
@@ -59,4 +60,8 @@ export function wireModules(): void {
   // audit ← market: a change to an authority's commissioning, contracts or regulation queues the
   // recomputation of its market figures
   changeRecorded.plug(noteMarketChange);
+  // audit ← integrity: after the release (plugged after ocds), the process's integrity flags;
+  // tenders ← integrity: the flags on a tender's page
+  changeRecorded.plug(noteIntegrityChange);
+  tenderPanels.plug(integrityPanel);
 }

@@ -51,6 +51,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/datasets"],
   // The market dashboards: figures kept from the modules above, read through their services.
   ["modules/market"],
+  ["modules/integrity"],
   ["modules/home"],
   ["modules/pages"],
   ["modules/health"],

@@ -25,6 +25,7 @@ import { demoClock } from "./rules/demo-clock.ts";
 import { evaluation } from "./rules/evaluation.ts";
 import { home } from "./rules/home.ts";
 import { inbox } from "./rules/inbox.ts";
+import { integrity } from "./rules/integrity.ts";
 import { market } from "./rules/market.ts";
 import { ocdsImport } from "./rules/ocds-import.ts";
 import { openData } from "./rules/open-data.ts";
@@ -53,6 +54,7 @@ import {
 export const RULE_SETS: Record<string, RuleSet> = {
   platform,
   openData,
+  integrity,
   publicBodies,
   access,
   accounts,

@@ -130,6 +130,7 @@ describe("public pages", () => {
     ["/cookies", "Cookies"],
     ["/open-data", "Open data"],
     ["/open-data/tenders", "Tenders"],
+    ["/integrity", "Integrity indicators"],
     ["/feedback", "Give feedback on OpenPS"],
     ["/api/docs", "OpenPS API"],
     ["/market", "Market dashboards"],

@@ -62,6 +62,8 @@ const LARGE = new Set([
   "contracts",
   "kpi_ratings",
   "ocds_releases",
+  "integrity_flags",
+  "integrity_market_awards",
   "audit_events",
 ]);
 
@@ -101,6 +103,10 @@ const REQUESTS = [
   "/open-data/organisations",
   "/data.json",
   ...DATASET_IDS.map((id) => `/open-data/${id}.csv`),
+  "/integrity",
+  "/authorities/westshire-county-council/integrity",
+  "/authorities/westshire-county-council/integrity?indicator=supplier-concentration",
+  `/api/v1/integrity/flags?ocid=${OCID}`,
 ];
 
 interface Recorded {

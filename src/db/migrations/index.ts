@@ -34,6 +34,7 @@ import * as tenderKeysRotation from "./2026-12-10-01-tender-keys-rotation.ts";
 import * as ocdsReleases from "./2026-12-10-02-ocds-releases.ts";
 import * as ocdsImport from "./2026-12-10-10-ocds-import.ts";
 import * as marketFigures from "./2026-12-11-05-market-figures.ts";
+import * as integrity from "./2026-12-11-06-integrity.ts";
 import * as openDatasets from "./2026-12-11-07-open-datasets.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -70,4 +71,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-10-10-ocds-import": ocdsImport,
   "2026-12-11-07-open-datasets": openDatasets,
   "2026-12-11-05-market-figures": marketFigures,
+  "2026-12-11-06-integrity": integrity,
 };

@@ -299,6 +299,44 @@ export async function latestSubmittedChallengeChange(db: Db): Promise<Date | nul
   return row?.at ?? null;
 }
 
+/** An accepted (or modified) EOI with the procurement window of the project its acceptance created. */
+export interface AcceptedChallengeWindow {
+  id: string;
+  service_name: string;
+  decided_at: Date | null;
+  project_id: string;
+  ocid: string;
+  procurement_earliest: string | null;
+  procurement_latest: string | null;
+  procurement_started_on: string | null;
+}
+
+/** One authority's accepted and modified EOIs, with their projects' procurement windows. */
+export function acceptedChallengeWindows(db: Db, authorityId: string): Promise<AcceptedChallengeWindow[]> {
+  return db
+    .selectFrom("challenges as c")
+    .innerJoin("services as s", (j) =>
+      j.onRef("s.authority_id", "=", "c.authority_id").onRef("s.id", "=", "c.service_id"),
+    )
+    .innerJoin("projects as p", (j) =>
+      j.onRef("p.authority_id", "=", "c.authority_id").onRef("p.challenge_id", "=", "c.id"),
+    )
+    .select([
+      "c.id",
+      "s.name as service_name",
+      "c.decided_at",
+      "p.id as project_id",
+      "p.ocid",
+      "p.procurement_earliest",
+      "p.procurement_latest",
+      "p.procurement_started_on",
+    ])
+    .where("c.authority_id", "=", authorityId)
+    .where("c.status", "in", ["accepted", "modified"])
+    .orderBy("c.id")
+    .execute();
+}
+
 /** Drafts (never submitted) of these organisations, or led by this user, for one authority. */
 export function draftsFor(
   db: Db,

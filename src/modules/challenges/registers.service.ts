@@ -181,3 +181,17 @@ export function submittedChallengesAfter(
 export function latestRegisterChange(ctx: Ctx): Promise<Date | null> {
   return repo.latestSubmittedChallengeChange(ctx.db);
 }
+
+/**
+ * An authority's accepted (and modified) EOIs with the procurement window of the project each
+ * created: where it stands is for the reader to derive from the clock (`procurementWindow`). Public:
+ * decisions are published.
+ */
+export function acceptedChallengeWindows(
+  ctx: Ctx,
+  authorityId: string,
+): Promise<repo.AcceptedChallengeWindow[]> {
+  return repo.acceptedChallengeWindows(ctx.db, authorityId);
+}
+
+export type { AcceptedChallengeWindow } from "./challenges.repository.ts";

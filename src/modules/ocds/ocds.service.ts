@@ -65,6 +65,36 @@ interface Pending {
 /** The changes of each open transaction waiting for its release(s). */
 const pending = new WeakMap<Trx, Pending>();
 
+/** The processes each open transaction has published a release of (see `releasesMadeIn`). */
+const released = new WeakMap<Trx, Map<string, string>>();
+
+/** Whether a change recorded on the audit trail makes a release of its contracting process. */
+export function isProcessChange(action: string): boolean {
+  return action in TAG_OF;
+}
+
+/**
+ * The processes (their authority and ocid) this transaction has published a release of so far: for
+ * work that follows the releases in the same transaction (integrity's flags, registered with
+ * `beforeCommit` after this module's own work, which runs first: see src/db/transaction.ts).
+ */
+export function releasesMadeIn(trx: Trx): { authorityId: string; ocid: string }[] {
+  return [...(released.get(trx) ?? new Map<string, string>())].map(([ocid, authorityId]) => ({
+    authorityId,
+    ocid,
+  }));
+}
+
+/**
+ * A process's compiled release — its latest state, by the standard's merging rules — as stored
+ * (links site-relative); undefined when the ocid has no release.
+ */
+export async function compiledReleaseOf(db: Db, ocid: string): Promise<Record<string, unknown> | undefined> {
+  const rows = await repo.releasesOf(db, ocid);
+  if (rows.length === 0) return undefined;
+  return compileRelease(rows.map((r) => r.release as OcdsRelease));
+}
+
 /**
  * Plugged into the audit trail's `changeRecorded` port (src/wiring.ts): a change to a contracting
  * process is noted, and its release made just before the transaction commits, once the whole
@@ -142,6 +172,9 @@ async function publishRelease(
   // releases in date order): the platform's clock can go back — the demo clock reset.
   const dated = last && last.date > date ? last.date : date;
   const release = buildRelease(snapshot, { id, date: dated, tags });
+  const made = released.get(trx) ?? new Map<string, string>();
+  made.set(process.ocid, process.authorityId);
+  released.set(trx, made);
   await repo.insertRelease(trx, {
     authority_id: process.authorityId,
     id,
