@@ -14,8 +14,9 @@ import { beforeCommit, transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { msg } from "../../lib/messages.ts";
-import { type Ctx, systemCtx, within } from "../access/context.ts";
+import { actorIn, type Ctx, systemCtx, within } from "../access/context.ts";
 import type { RecordedChange } from "../audit/audit.ports.ts";
+import { recordAudit } from "../audit/audit.service.ts";
 import { publishedProjectKeysAfter } from "../projects/projects.service.ts";
 import { publishedTendersOfProject } from "../tenders/tenders.service.ts";
 import { queueBulkRebuild } from "./bulk.service.ts";
@@ -70,8 +71,11 @@ const released = new WeakMap<Trx, Map<string, string>>();
 
 /** Whether a change recorded on the audit trail makes a release of its contracting process. */
 export function isProcessChange(action: string): boolean {
-  return action in TAG_OF;
+  return action in TAG_OF || action === RELEASES_PUBLISHED;
 }
+
+/** The audit action of releases published for processes that had none (`publishMissingReleases`). */
+export const RELEASES_PUBLISHED = "ocds.releases-published";
 
 /**
  * The processes (their authority and ocid) this transaction has published a release of so far: for
@@ -223,16 +227,26 @@ export async function publishMissingReleases(
           trx,
           processes.map((p) => p.ocid),
         );
-        let made = 0;
+        const made: string[] = [];
         for (const process of processes) {
           if (done.has(process.ocid)) continue;
           const snapshot = await snapshotOf(inTrx, process);
           const date = lastChanged(snapshot) ?? ctx.clock.now();
           await publishRelease(inTrx, process, snapshot, stagesReached(snapshot), date);
-          made += 1;
+          made.push(process.ocid);
         }
-        if (made > 0) await queueBulkRebuild(trx, ctx.clock);
-        return made;
+        if (made.length > 0) {
+          await queueBulkRebuild(trx, ctx.clock);
+          // On the audit trail like any other change (and so the flags of what it published follow).
+          await recordAudit(trx, ctx.clock, {
+            authorityId: project.authority_id,
+            actor: actorIn(ctx),
+            action: RELEASES_PUBLISHED,
+            entity: { type: "project", id: project.id },
+            changes: { ocids: made },
+          });
+        }
+        return made.length;
       });
     }
     projects += page.length;

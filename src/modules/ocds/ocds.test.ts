@@ -270,6 +270,15 @@ describe("publishing what was never published", () => {
         if (release.awards) expect(row.tags.some((t) => t.startsWith("award"))).toBe(true);
         if (release.contracts) expect(row.tags).toContain("contract");
       }
+      // On the audit trail: one event a project, naming the processes it published.
+      const audited = await db
+        .selectFrom("audit_events")
+        .select("changes")
+        .where("action", "=", "ocds.releases-published")
+        .execute();
+      expect(audited.flatMap((e) => (e.changes as { ocids: string[] }).ocids).sort()).toEqual(
+        [...ocids].sort(),
+      );
       expect(await publishMissingReleases(ctx)).toBe(0);
     } finally {
       await database.destroy();
