@@ -38,8 +38,7 @@ import { importOcds } from "../src/modules/ocds/import.service.ts";
 import { published } from "../src/modules/ocds/packages.ts";
 import { buildRelease, type ProcessSnapshot, type ReleaseTag } from "../src/modules/ocds/releases.ts";
 import { DEMO_AUTHORITY } from "../src/seed/demo/authorities.ts";
-import { freePort } from "../tests/support/spawn.ts";
-import { BENCH_DIR, type Load, load, openps, startProcess, stopProcess, TENDER_KEY } from "./scale.ts";
+import { BENCH_DIR, type Load, load, openps, startServers, TENDER_KEY } from "./scale.ts";
 
 const CONNECTIONS = 100;
 const PUBLICATION = { baseUrl: "https://openps.example.org", publisherName: "OpenPS bench" };
@@ -287,6 +286,26 @@ async function exportFigures(env: Record<string, string>, count: number) {
   }
 }
 
+/** `importOcds` of the JSON lines `file` into the migrated database `handle` (closed after): how long, how many stored. */
+async function timedImport(
+  handle: DatabaseHandle,
+  file: string,
+): Promise<{ importMs: number; stored: number }> {
+  try {
+    await migrateToLatest(handle.db);
+    const started = performance.now();
+    const summary = await importOcds(
+      handle.db,
+      systemClock,
+      [{ name: "releases.jsonl", open: () => fs.createReadStream(file) }],
+      { publisherName: "OpenPS bench", actor: SYSTEM("bench"), target: file },
+    );
+    return { importMs: performance.now() - started, stored: summary.imported + summary.importedWithWarnings };
+  } finally {
+    await handle.close();
+  }
+}
+
 /** B2: `importOcds` of `count` releases in JSON lines against COPY of the same rows. */
 async function importFigures(kind: "pglite" | "postgres", count: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-bench-import-"));
@@ -325,21 +344,10 @@ async function importFigures(kind: "pglite" | "postgres", count: number) {
       await admin.query(`create database ${name}`);
       await admin.end();
       server.pathname = `/${name}`;
-      const handle = await openDatabase({ databaseUrl: server.toString() });
-      try {
-        await migrateToLatest(handle.db);
-        const started = performance.now();
-        const summary = await importOcds(
-          handle.db,
-          systemClock,
-          [{ name: "releases.jsonl", open: () => fs.createReadStream(jsonl) }],
-          { publisherName: "OpenPS bench", actor: SYSTEM("bench"), target: jsonl },
-        );
-        importMs = performance.now() - started;
-        stored = summary.imported + summary.importedWithWarnings;
-      } finally {
-        await handle.close();
-      }
+      ({ importMs, stored } = await timedImport(
+        await openDatabase({ databaseUrl: server.toString() }),
+        jsonl,
+      ));
       const client = new pg.Client({ connectionString: server.toString() });
       await client.connect();
       try {
@@ -351,21 +359,7 @@ async function importFigures(kind: "pglite" | "postgres", count: number) {
         await client.end();
       }
     } else {
-      const handle = await openDatabase({});
-      try {
-        await migrateToLatest(handle.db);
-        const started = performance.now();
-        const summary = await importOcds(
-          handle.db,
-          systemClock,
-          [{ name: "releases.jsonl", open: () => fs.createReadStream(jsonl) }],
-          { publisherName: "OpenPS bench", actor: SYSTEM("bench"), target: jsonl },
-        );
-        importMs = performance.now() - started;
-        stored = summary.imported + summary.importedWithWarnings;
-      } finally {
-        await handle.close();
-      }
+      ({ importMs, stored } = await timedImport(await openDatabase({}), jsonl));
       const embedded = await createPGlite({});
       try {
         await embedded.exec(table);
@@ -454,18 +448,7 @@ async function readFigures(env: Record<string, string>, count: number): Promise<
     [since],
     3,
   );
-  const port = await freePort();
-  const barePort = await freePort();
-  const server = await startProcess(
-    ["src/server.ts"],
-    { ...env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
-    `http://127.0.0.1:${port}/healthz`,
-  );
-  const bareServer = await startProcess(
-    ["bench/bare-server.ts"],
-    { PORT: String(barePort) },
-    `http://127.0.0.1:${barePort}/bare`,
-  );
+  const { port, barePort, stop } = await startServers(env);
   try {
     const bare = await load(`http://127.0.0.1:${barePort}/bare`, CONNECTIONS, seconds);
     const record = await load(`http://127.0.0.1:${port}/data/ocds/records/${ocid}`, CONNECTIONS, seconds);
@@ -476,8 +459,7 @@ async function readFigures(env: Record<string, string>, count: number): Promise<
     );
     return { record, list, bare, recordLoop, listLoop };
   } finally {
-    await stopProcess(server);
-    await stopProcess(bareServer);
+    await stop();
   }
 }
 

@@ -177,11 +177,7 @@ function grow(env: Record<string, string>, factor: number): void {
 }
 
 /** Starts a process and waits until `url` answers 200; what it printed is shown if it stops. */
-export async function startProcess(
-  args: string[],
-  env: Record<string, string>,
-  url: string,
-): Promise<ChildProcess> {
+async function startProcess(args: string[], env: Record<string, string>, url: string): Promise<ChildProcess> {
   const child = spawn(node, args, {
     cwd: root,
     env: { ...process.env, ...env },
@@ -205,7 +201,7 @@ export async function startProcess(
   }
 }
 
-export async function stopProcess(child: ChildProcess): Promise<void> {
+async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
@@ -237,18 +233,7 @@ export async function measureOn(
   factor: number,
   env: Record<string, string>,
 ): Promise<Measured> {
-  const port = await freePort();
-  const barePort = await freePort();
-  const server = await startProcess(
-    ["src/server.ts"],
-    { ...env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
-    `http://127.0.0.1:${port}/healthz`,
-  );
-  const bareServer = await startProcess(
-    ["bench/bare-server.ts"],
-    { PORT: String(barePort) },
-    `http://127.0.0.1:${barePort}/bare`,
-  );
+  const { port, barePort, stop } = await startServers(env);
   try {
     const bare = await load(`http://127.0.0.1:${barePort}/bare`, CONNECTIONS);
     const routes = new Map<string, Load>();
@@ -268,9 +253,40 @@ export async function measureOn(
     }
     return { kind, factor, bare, routes, healthUnderLoad: healthUnderLoad as Load };
   } finally {
-    await stopProcess(server);
-    await stopProcess(bareServer);
+    await stop();
   }
+}
+
+/**
+ * The real server (production mode) on the database `env` names, and the bare Fastify route in a
+ * process of its own beside it, both answering: their ports, and how to stop them.
+ */
+export async function startServers(
+  env: Record<string, string>,
+): Promise<{ port: number; barePort: number; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const barePort = await freePort();
+  const server = await startProcess(
+    ["src/server.ts"],
+    { ...env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
+    `http://127.0.0.1:${port}/healthz`,
+  );
+  const bareServer = await startProcess(
+    ["bench/bare-server.ts"],
+    { PORT: String(barePort) },
+    `http://127.0.0.1:${barePort}/bare`,
+  ).catch(async (error: unknown) => {
+    await stopProcess(server);
+    throw error;
+  });
+  return {
+    port,
+    barePort,
+    stop: async () => {
+      await stopProcess(server);
+      await stopProcess(bareServer);
+    },
+  };
 }
 
 export interface ScaleFigure {

@@ -185,6 +185,37 @@ function bars(
   } as TopLevelSpec;
 }
 
+/**
+ * A chart of one count per label (a bar each), with its table and CSV: the rows' CSV keys, their
+ * labels as shown, and their counts; the two columns named by their keys in `market.columns`.
+ */
+function countFigure(
+  w: Words,
+  figure: { id: ChartId; description: string; empty: boolean; horizontal?: boolean; colours?: string[] },
+  columns: { label: string; count: string },
+  rows: readonly { key: string; label: string; count: number }[],
+): Figure {
+  const labelTitle = w.t(`market.columns.${columns.label}`);
+  const countTitle = w.t(`market.columns.${columns.count}`);
+  return {
+    id: figure.id,
+    title: w.t(`market.charts.${figure.id}.title`),
+    description: figure.description,
+    columns: [
+      { key: columns.label, label: labelTitle, numeric: false },
+      { key: columns.count, label: countTitle, numeric: true },
+    ],
+    csv: rows.map((r) => [r.key, r.count]),
+    cells: rows.map((r) => [r.label, whole(r.count, w.locale)]),
+    empty: figure.empty,
+    spec: bars(
+      rows.map((r) => ({ label: r.label, value: r.count })),
+      { label: labelTitle, value: countTitle },
+      { horizontal: figure.horizontal ?? false, ...(figure.colours ? { colours: figure.colours } : {}) },
+    ),
+  };
+}
+
 /** A stacked bar chart: one bar per `bar`, a segment per `part`, coloured by part in `order`. */
 function stacked(
   rows: { bar: string; part: string; value: number }[],
@@ -350,71 +381,58 @@ export const MUTUAL_FIGURES = {
 
 function mutualStaff(figures: ThemeFigures["mutuals"], w: Words): Figure {
   const rows = [
-    { key: "openps", staff: figures.directory.staff },
-    { key: "2014", staff: MUTUAL_FIGURES.staff2014 },
-    { key: "aspiration", staff: MUTUAL_FIGURES.aspirationStaff },
+    { key: "openps", count: figures.directory.staff },
+    { key: "2014", count: MUTUAL_FIGURES.staff2014 },
+    { key: "aspiration", count: MUTUAL_FIGURES.aspirationStaff },
   ];
-  const k = "market.charts.mutual-staff";
-  return {
-    id: "mutual-staff",
-    title: w.t(`${k}.title`),
-    description: w.t(`${k}.description`, {
-      staff: whole(figures.directory.staff, w.locale),
-      mutuals: whole(figures.directory.organisations, w.locale),
-      share: formatPercent(shareBp(BigInt(figures.directory.staff), BigInt(MUTUAL_FIGURES.aspirationStaff))),
-    }),
-    columns: [
-      { key: "measure", label: w.t("market.columns.measure"), numeric: false },
-      { key: "staff", label: w.t("market.columns.staff"), numeric: true },
-    ],
-    csv: rows.map((r) => [r.key, r.staff]),
-    cells: rows.map((r) => [w.t(`market.mutualMeasure.${r.key}`), whole(r.staff, w.locale)]),
-    empty: false,
-    spec: bars(
-      rows.map((r) => ({ label: w.t(`market.mutualMeasure.${r.key}`), value: r.staff })),
-      { label: w.t("market.columns.measure"), value: w.t("market.columns.staff") },
-      { horizontal: true },
-    ),
-  };
+  return countFigure(
+    w,
+    {
+      id: "mutual-staff",
+      description: w.t("market.charts.mutual-staff.description", {
+        staff: whole(figures.directory.staff, w.locale),
+        mutuals: whole(figures.directory.organisations, w.locale),
+        share: formatPercent(
+          shareBp(BigInt(figures.directory.staff), BigInt(MUTUAL_FIGURES.aspirationStaff)),
+        ),
+      }),
+      empty: false,
+      horizontal: true,
+    },
+    { label: "measure", count: "staff" },
+    rows.map((r) => ({ ...r, label: w.t(`market.mutualMeasure.${r.key}`) })),
+  );
 }
 
 /** Bids per opened tender, 5 or more together. */
 function bidsPerTender(figures: ThemeFigures["competition"], w: Words): Figure {
   const buckets = [0, 1, 2, 3, 4, 5].map((b) => ({
     key: b === 5 ? "5+" : String(b),
-    tenders: figures.bids
+    label: b === 5 ? w.t("market.fiveOrMore") : String(b),
+    count: figures.bids
       .filter((r) => (b === 5 ? r.bids >= 5 : r.bids === b))
       .reduce((s, r) => s + r.tenders, 0),
   }));
   const tenders = figures.bids.reduce((s, r) => s + r.tenders, 0);
   const bids = figures.bids.reduce((s, r) => s + r.bids * r.tenders, 0);
   const few = figures.bids.filter((r) => r.bids < ENOUGH_BIDS).reduce((s, r) => s + r.tenders, 0);
-  const k = "market.charts.bids-per-tender";
-  const bucketLabel = (key: string) => (key === "5+" ? w.t("market.fiveOrMore") : key);
-  return {
-    id: "bids-per-tender",
-    title: w.t(`${k}.title`),
-    description:
-      tenders > 0
-        ? w.t(`${k}.description`, {
-            tenders: whole(tenders, w.locale),
-            mean: (bids / tenders).toFixed(1),
-            few: formatPercent(shareBp(BigInt(few), BigInt(tenders))),
-          })
-        : w.t("market.noFigures"),
-    columns: [
-      { key: "bids", label: w.t("market.columns.bids"), numeric: false },
-      { key: "tenders", label: w.t("market.columns.tenders"), numeric: true },
-    ],
-    csv: buckets.map((b) => [b.key, b.tenders]),
-    cells: buckets.map((b) => [bucketLabel(b.key), whole(b.tenders, w.locale)]),
-    empty: tenders === 0,
-    spec: bars(
-      buckets.map((b) => ({ label: bucketLabel(b.key), value: b.tenders })),
-      { label: w.t("market.columns.bids"), value: w.t("market.columns.tenders") },
-      { horizontal: false },
-    ),
-  };
+  return countFigure(
+    w,
+    {
+      id: "bids-per-tender",
+      description:
+        tenders > 0
+          ? w.t("market.charts.bids-per-tender.description", {
+              tenders: whole(tenders, w.locale),
+              mean: (bids / tenders).toFixed(1),
+              few: formatPercent(shareBp(BigInt(few), BigInt(tenders))),
+            })
+          : w.t("market.noFigures"),
+      empty: tenders === 0,
+    },
+    { label: "bids", count: "tenders" },
+    buckets,
+  );
 }
 
 function timeToAward(figures: ThemeFigures["competition"], w: Words): Figure {
@@ -424,60 +442,44 @@ function timeToAward(figures: ThemeFigures["competition"], w: Words): Figure {
   });
   const awards = rows.reduce((s, r) => s + r.awards, 0);
   const days = rows.reduce((s, r) => s + r.days, 0n);
-  const k = "market.charts.time-to-award";
-  return {
-    id: "time-to-award",
-    title: w.t(`${k}.title`),
-    description:
-      awards > 0
-        ? w.t(`${k}.description`, {
-            awards: whole(awards, w.locale),
-            mean: w.t("market.competition.days", { count: Math.round(Number(days) / awards) }),
-          })
-        : w.t("market.noFigures"),
-    columns: [
-      { key: "days", label: w.t("market.columns.days"), numeric: false },
-      { key: "awards", label: w.t("market.columns.awards"), numeric: true },
-    ],
-    csv: rows.map((r) => [r.key, r.awards]),
-    cells: rows.map((r) => [label(w, "daysBand", r.key), whole(r.awards, w.locale)]),
-    empty: awards === 0,
-    spec: bars(
-      rows.map((r) => ({ label: label(w, "daysBand", r.key), value: r.awards })),
-      { label: w.t("market.columns.days"), value: w.t("market.columns.awards") },
-      { horizontal: false },
-    ),
-  };
+  return countFigure(
+    w,
+    {
+      id: "time-to-award",
+      description:
+        awards > 0
+          ? w.t("market.charts.time-to-award.description", {
+              awards: whole(awards, w.locale),
+              mean: w.t("market.competition.days", { count: Math.round(Number(days) / awards) }),
+            })
+          : w.t("market.noFigures"),
+      empty: awards === 0,
+    },
+    { label: "days", count: "awards" },
+    rows.map((r) => ({ key: r.key, label: label(w, "daysBand", r.key), count: r.awards })),
+  );
 }
 
 function rightToChallenge(figures: ThemeFigures["competition"], w: Words): Figure {
   const rows = figures.challenges;
   const decided = rows.reduce((s, r) => s + r.challenges, 0);
   const accepted = rows.filter((r) => r.outcome !== "rejected").reduce((s, r) => s + r.challenges, 0);
-  const k = "market.charts.right-to-challenge";
-  return {
-    id: "right-to-challenge",
-    title: w.t(`${k}.title`),
-    description:
-      decided > 0
-        ? w.t(`${k}.description`, {
-            decided: whole(decided, w.locale),
-            accepted: whole(accepted, w.locale),
-          })
-        : w.t("market.noFigures"),
-    columns: [
-      { key: "outcome", label: w.t("market.columns.outcome"), numeric: false },
-      { key: "challenges", label: w.t("market.columns.challenges"), numeric: true },
-    ],
-    csv: rows.map((r) => [r.outcome, r.challenges]),
-    cells: rows.map((r) => [label(w, "outcome", r.outcome), whole(r.challenges, w.locale)]),
-    empty: decided === 0,
-    spec: bars(
-      rows.map((r) => ({ label: label(w, "outcome", r.outcome), value: r.challenges })),
-      { label: w.t("market.columns.outcome"), value: w.t("market.columns.challenges") },
-      { horizontal: false },
-    ),
-  };
+  return countFigure(
+    w,
+    {
+      id: "right-to-challenge",
+      description:
+        decided > 0
+          ? w.t("market.charts.right-to-challenge.description", {
+              decided: whole(decided, w.locale),
+              accepted: whole(accepted, w.locale),
+            })
+          : w.t("market.noFigures"),
+      empty: decided === 0,
+    },
+    { label: "outcome", count: "challenges" },
+    rows.map((r) => ({ key: r.outcome, label: label(w, "outcome", r.outcome), count: r.challenges })),
+  );
 }
 
 function concentrationFigure(markets: ThemeFigures["concentration"], w: Words): Figure {
@@ -608,30 +610,23 @@ function ratingsFigure(rows: ThemeFigures["quality"]["ratings"], w: Words): Figu
 function kpiRatingsFigure(rows: ThemeFigures["quality"]["kpiRatings"], w: Words): Figure {
   const total = rows.reduce((s, r) => s + r.ratings, 0);
   const good = rows.find((r) => r.rating === "good")?.ratings ?? 0;
-  const k = "market.charts.kpi-ratings";
-  return {
-    id: "kpi-ratings",
-    title: w.t(`${k}.title`),
-    description:
-      total > 0
-        ? w.t(`${k}.description`, {
-            ratings: whole(total, w.locale),
-            good: formatPercent(shareBp(BigInt(good), BigInt(total))),
-          })
-        : w.t("market.noFigures"),
-    columns: [
-      { key: "rating", label: w.t("market.columns.rating"), numeric: false },
-      { key: "ratings", label: w.t("market.columns.ratings"), numeric: true },
-    ],
-    csv: rows.map((r) => [r.rating, r.ratings]),
-    cells: rows.map((r) => [label(w, "kpiRating", r.rating), whole(r.ratings, w.locale)]),
-    empty: total === 0,
-    spec: bars(
-      rows.map((r) => ({ label: label(w, "kpiRating", r.rating), value: r.ratings })),
-      { label: w.t("market.columns.rating"), value: w.t("market.columns.ratings") },
-      { horizontal: false, colours: rows.map((r) => RATING_COLOURS[r.rating] as string) },
-    ),
-  };
+  return countFigure(
+    w,
+    {
+      id: "kpi-ratings",
+      description:
+        total > 0
+          ? w.t("market.charts.kpi-ratings.description", {
+              ratings: whole(total, w.locale),
+              good: formatPercent(shareBp(BigInt(good), BigInt(total))),
+            })
+          : w.t("market.noFigures"),
+      empty: total === 0,
+      colours: rows.map((r) => RATING_COLOURS[r.rating] as string),
+    },
+    { label: "rating", count: "ratings" },
+    rows.map((r) => ({ key: r.rating, label: label(w, "kpiRating", r.rating), count: r.ratings })),
+  );
 }
 
 /** The figures of every chart of a theme, in the order the page shows them. */
