@@ -26,6 +26,7 @@ import { notificationJobHandlers } from "./modules/notifications/notifications.s
 import { ocdsJobHandlers } from "./modules/ocds/bulk.service.ts";
 import { publishMissingReleases } from "./modules/ocds/ocds.service.ts";
 import { opportunityJobHandlers } from "./modules/opportunities/alerts.service.ts";
+import { useOcidPrefix } from "./modules/projects/projects.service.ts";
 import { rewrapTenderKeys } from "./modules/tenders/keys.service.ts";
 import { loadTenderKeyring } from "./modules/tenders/sealing.ts";
 import { useDemoTenderKeys } from "./seed/demo/tenders.ts";
@@ -74,6 +75,8 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
     const tenderKeys = loadTenderKeyring(config);
     // Demo tenders are sealed under this deployment's master key.
     useDemoTenderKeys(tenderKeys);
+    // Projects drafted from now on carry the deployment's registered ocid prefix.
+    useOcidPrefix(config.ocidPrefix);
     const seeded = await runSeeds(database.db, clock, seeds, { demo: config.demo });
     // The planner's statistics: after seeding on both; on the embedded database, which has no
     // autovacuum, at every start and hourly too (src/db/analyze.ts).

@@ -3,12 +3,14 @@
  * locked while the server runs) or on a PostgreSQL server. Each command is a small function in
  * `src/cli/commands.ts`; this file only parses arguments and maps errors to exit codes.
  */
+
 import { Command, CommanderError } from "commander";
 import { ConfigError, loadConfig } from "../config/config.ts";
 import { BackupError } from "../db/backup.ts";
 import { DatabaseLockedError } from "../db/lock.ts";
 import { DomainError } from "../lib/errors.ts";
 import { keepFilesPrivate } from "../lib/private-files.ts";
+import { useOcidPrefix } from "../modules/projects/projects.service.ts";
 import { DEFAULT_SEED, ScaleRefusedError } from "../seed/demo/scale/scale.ts";
 import { DemoModeRefusedError } from "../seed/seed.ts";
 import { APP_VERSION } from "../version.ts";
@@ -27,7 +29,12 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride();
 
-const config = () => loadConfig();
+/** The settings, read once a command; the ocid prefix in force for any project it drafts (seeds). */
+const config = () => {
+  const settings = loadConfig();
+  useOcidPrefix(settings.ocidPrefix);
+  return settings;
+};
 
 program
   .command("migrate")

@@ -33,6 +33,26 @@ describe("configuration", () => {
     expect(problems.join("\n")).toMatch(/LOG_LEVEL must be one of/);
   });
 
+  it("takes the OCDS publisher and the ocid prefix a deployment registered, refusing one that is not a prefix", () => {
+    const config = loadConfig({
+      OPENPS_OCDS_PUBLISHER: "Westshire County Council",
+      OPENPS_OCID_PREFIX: "ocds-213czf",
+    });
+    expect([config.ocdsPublisher, config.ocidPrefix]).toEqual(["Westshire County Council", "ocds-213czf"]);
+    expect(loadConfig({}).ocidPrefix).toBe("ocds-openps");
+    let error: unknown;
+    try {
+      loadConfig({ OPENPS_OCID_PREFIX: "ocds-openps-" });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(
+        /^OPENPS_OCID_PREFIX must be an OCDS prefix: "ocds-" and six lower-case letters or digits/,
+      ),
+    ]);
+  });
+
   it("reads SMTP, the public address and the data directory", () => {
     const config = loadConfig({
       SMTP_URL: "smtp://user:pw@mail.example.org:587",

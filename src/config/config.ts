@@ -48,6 +48,8 @@ export interface Config {
   backupPassphrase: string | undefined;
   /** The publisher named in the OCDS packages (OPENPS_OCDS_PUBLISHER): the body that runs this deployment. */
   ocdsPublisher: string;
+  /** The OCDS ocid prefix the deployment registered (OPENPS_OCID_PREFIX): "ocds-" and six letters or digits. */
+  ocidPrefix: string;
   /**
    * Whom to ask about the open data (OPENPS_OPEN_DATA_CONTACT), an email address: the catalogue's
    * contact point (/data.json). By default open-data@ the host of OPENPS_BASE_URL.
@@ -164,6 +166,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     .filter((k) => k !== "")
     .map((k) => masterKey("OPENPS_TENDER_PREVIOUS_KEYS (each, comma-separated)", k));
 
+  const ocidPrefix = text("OPENPS_OCID_PREFIX") ?? "ocds-openps";
+  if (!/^ocds-[a-z0-9]{6}$/.test(ocidPrefix))
+    problems.push(
+      `OPENPS_OCID_PREFIX must be an OCDS prefix: "ocds-" and six lower-case letters or digits, as the Open Contracting Partnership registers them, like ocds-213czf (it is "${ocidPrefix}")`,
+    );
+
   const backupPassphrase = text("OPENPS_BACKUP_PASSPHRASE");
   if (backupPassphrase !== undefined && backupPassphrase.length < 16)
     problems.push("OPENPS_BACKUP_PASSPHRASE must be at least 16 characters long");
@@ -189,6 +197,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     smtp,
     jobsPollMs: integer("OPENPS_JOBS_POLL_MS", 1000, 10, 3_600_000),
     ocdsPublisher: text("OPENPS_OCDS_PUBLISHER") ?? "OpenPS",
+    ocidPrefix,
     openDataContact,
     maxUploadBytes: integer("OPENPS_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     trustProxy,

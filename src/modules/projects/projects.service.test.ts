@@ -29,12 +29,14 @@ import { auditTrailFor } from "../audit/audit.service.ts";
 import { pipeline } from "../services/services.service.ts";
 import {
   createProject,
+  DEFAULT_OCID_PREFIX,
   markProcurementStarted,
   procurementWindow,
   projectOf,
   projectsOf,
   publishProject,
   updateProject,
+  useOcidPrefix,
 } from "./projects.service.ts";
 
 const clock = settableClock(new Date("2026-11-22T10:00:00Z"));
@@ -85,6 +87,16 @@ describe("commissioning projects", () => {
     const project = await projectOf(as(commissioner), DEMO_AUTHORITY.county, id);
     expect(project.estimated_value_pence).toBe(250000050n);
     expect(project.ocid).toBe(`ocds-openps-${id}`);
+    // A deployment's registered prefix: projects drafted from then on carry it.
+    useOcidPrefix("ocds-213czf");
+    try {
+      const later = await create(commissioner, DEMO_AUTHORITY.county, draft);
+      expect((await projectOf(as(commissioner), DEMO_AUTHORITY.county, later)).ocid).toBe(
+        `ocds-213czf-${later}`,
+      );
+    } finally {
+      useOcidPrefix(DEFAULT_OCID_PREFIX);
+    }
     expect(project.participants.map((p) => p.id)).toEqual([DEMO_AUTHORITY.district]);
     expect(project.services.map((s) => s.id)).toEqual([DEMO_SERVICE.countyCommunityHealth]);
     expect((await refused(projectOf(as(null), DEMO_AUTHORITY.county, id))).constructor).toBe(NotFoundError);

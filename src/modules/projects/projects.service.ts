@@ -52,7 +52,28 @@ export const PROJECT_LIMITS = {
 } as const;
 
 /** The prefix of every project's OCDS open contracting id. */
-export const OCID_PREFIX = "ocds-openps-";
+/**
+ * The OCDS ocid prefix of a deployment that has not set its own (OPENPS_OCID_PREFIX): "ocds-" and
+ * six letters or digits, as the Open Contracting Partnership registers them — a publisher should
+ * register its own.
+ */
+export const DEFAULT_OCID_PREFIX = "ocds-openps";
+
+let ocidPrefix = DEFAULT_OCID_PREFIX;
+
+/**
+ * The deployment's ocid prefix, set once at start from its settings (src/platform.ts, the openps
+ * command): each project drafted from then on is given `<prefix>-<project id>`; those drafted before
+ * keep theirs.
+ */
+export function useOcidPrefix(prefix: string): void {
+  ocidPrefix = prefix;
+}
+
+/** The ocid a project drafted now is given. */
+export function ocidFor(projectId: string): string {
+  return `${ocidPrefix}-${projectId}`;
+}
 
 /** The planned dates, in the order they must fall. */
 export const PLANNED_DATES = ["marketEngagementDate", "tenderDate", "awardDate", "startDate"] as const;
@@ -250,7 +271,7 @@ export async function recordProject(
     await repo.insertProject(trx, {
       authority_id: authorityId,
       id,
-      ocid: `${OCID_PREFIX}${id}`,
+      ocid: ocidFor(id),
       ...toRow(input),
       status: "draft",
       created_at: now,

@@ -17,6 +17,7 @@
  * sealed with one key agreement per pair (`bulkSealer`); every bid still opens only with its own
  * tender's keys and as the bid it was sealed for. Real tenders have a key pair each.
  */
+
 import { createHash, createSecretKey } from "node:crypto";
 import type { Insertable } from "kysely";
 import type { Database } from "../../../db/database.ts";
@@ -25,6 +26,7 @@ import { msg } from "../../../lib/messages.ts";
 import { formatMoney, type Pence } from "../../../lib/money.ts";
 import { standstillEnds } from "../../../lib/working-days.ts";
 import { type Criterion, type Ranking, rankBids, showBp } from "../../../modules/evaluation/scoring.ts";
+import { ocidFor } from "../../../modules/projects/projects.service.ts";
 import { bidderTag, newTenderKey, type TenderKeyring } from "../../../modules/tenders/sealing.ts";
 import { SERVICE_CATEGORIES } from "../../../modules/vocabularies/service-categories.ts";
 import { COMMISSIONERS, categoryName, serviceIdOf } from "./commissioning.ts";
@@ -412,7 +414,7 @@ export function tenderAt(ctx: TenderContext, ordinal: number): TenderRows {
   const project = {
     authority_id: authority.id,
     id: projectId,
-    ocid: `ocds-openps-${projectId}`,
+    ocid: ocidFor(projectId),
     title,
     description,
     need: r.pick(NEEDS),
