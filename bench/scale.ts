@@ -112,7 +112,14 @@ export function openps(args: string[], env: Record<string, string>): void {
 async function databaseFor(kind: "pglite" | "postgres", factor: number): Promise<Record<string, string>> {
   const today = migrationsDigest();
   const digest = JSON.stringify(today);
-  const common = { OPENPS_DEMO: "true", OPENPS_TENDER_KEY: TENDER_KEY, LOG_LEVEL: "warn" };
+  // The processes' OCDS releases are published when the data is grown (below), not by the server
+  // in the background while it is measured.
+  const common = {
+    OPENPS_DEMO: "true",
+    OPENPS_TENDER_KEY: TENDER_KEY,
+    LOG_LEVEL: "warn",
+    OPENPS_OCDS_PUBLISH_AT_START: "false",
+  };
   if (kind === "pglite") {
     const dataDir = path.join(BENCH_DIR, `scale-f${factor}`);
     const env = { ...common, OPENPS_DATA_DIR: dataDir, DATABASE_URL: "" };

@@ -129,10 +129,13 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
         )
       : Promise.resolve();
     // Open contracting data: a release for every process that has none (from before publication
-    // began, or grown in bulk), in the background; stopped at shutdown, resumed at the next start.
-    const publishing = publishMissingReleases(systemCtx(database.db, clock, "ocds-publish"), {
-      signal: background.signal,
-    }).then(
+    // began, or grown in bulk), in the background unless set not to; stopped at shutdown, resumed at
+    // the next start.
+    const publishing = (
+      config.ocdsPublishAtStart
+        ? publishMissingReleases(systemCtx(database.db, clock, "ocds-publish"), { signal: background.signal })
+        : Promise.resolve(0)
+    ).then(
       (published) => {
         if (published > 0) app.log.info({ published }, "OCDS releases published for processes that had none");
       },

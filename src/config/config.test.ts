@@ -40,6 +40,8 @@ describe("configuration", () => {
     });
     expect([config.ocdsPublisher, config.ocidPrefix]).toEqual(["Westshire County Council", "ocds-213czf"]);
     expect(loadConfig({}).ocidPrefix).toBe("ocds-openps");
+    expect(loadConfig({}).ocdsPublishAtStart).toBe(true);
+    expect(loadConfig({ OPENPS_OCDS_PUBLISH_AT_START: "false" }).ocdsPublishAtStart).toBe(false);
     let error: unknown;
     try {
       loadConfig({ OPENPS_OCID_PREFIX: "ocds-openps-" });

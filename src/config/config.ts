@@ -51,6 +51,12 @@ export interface Config {
   /** The OCDS ocid prefix the deployment registered (OPENPS_OCID_PREFIX): "ocds-" and six letters or digits. */
   ocidPrefix: string;
   /**
+   * Whether the server publishes, in the background from start, a release for every contracting
+   * process that has none (OPENPS_OCDS_PUBLISH_AT_START, true unless set false: then run
+   * `openps ocds publish` at a quiet time — at national scale it takes hours on the embedded database).
+   */
+  ocdsPublishAtStart: boolean;
+  /**
    * Whom to ask about the open data (OPENPS_OPEN_DATA_CONTACT), an email address: the catalogue's
    * contact point (/data.json). By default open-data@ the host of OPENPS_BASE_URL.
    */
@@ -198,6 +204,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     jobsPollMs: integer("OPENPS_JOBS_POLL_MS", 1000, 10, 3_600_000),
     ocdsPublisher: text("OPENPS_OCDS_PUBLISHER") ?? "OpenPS",
     ocidPrefix,
+    ocdsPublishAtStart: boolean("OPENPS_OCDS_PUBLISH_AT_START", true),
     openDataContact,
     maxUploadBytes: integer("OPENPS_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     trustProxy,
