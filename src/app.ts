@@ -45,6 +45,7 @@ import { organisationsRoutes } from "./modules/organisations/organisations.route
 import { pagesRoutes } from "./modules/pages/pages.routes.ts";
 import { projectsRoutes } from "./modules/projects/projects.routes.ts";
 import { regulationRoutes } from "./modules/regulation/regulation.routes.ts";
+import { reportsRoutes } from "./modules/reports/reports.routes.ts";
 import { servicesRoutes } from "./modules/services/services.routes.ts";
 import { tendersRoutes } from "./modules/tenders/tenders.routes.ts";
 import { wireModules } from "./wiring.ts";
@@ -130,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(datasetsRoutes);
   await app.register(marketRoutes);
   await app.register(integrityRoutes);
+  await app.register(reportsRoutes);
 
   return app;
 }

@@ -52,6 +52,7 @@ const LAYERS: readonly (readonly string[])[] = [
   // The market dashboards: figures kept from the modules above, read through their services.
   ["modules/market"],
   ["modules/integrity"],
+  ["modules/reports"],
   ["modules/home"],
   ["modules/pages"],
   ["modules/health"],

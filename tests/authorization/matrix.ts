@@ -35,6 +35,7 @@ import { platform } from "./rules/platform.ts";
 import { projects } from "./rules/projects.ts";
 import { publicBodies } from "./rules/public-bodies.ts";
 import { regulation } from "./rules/regulation.ts";
+import { reports } from "./rules/reports.ts";
 import { services } from "./rules/services.ts";
 import { tenders } from "./rules/tenders.ts";
 import {
@@ -74,6 +75,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   ocdsImport,
   datasets,
   market,
+  reports,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},

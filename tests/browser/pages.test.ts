@@ -134,6 +134,7 @@ describe("public pages", () => {
     ["/feedback", "Give feedback on OpenPS"],
     ["/api/docs", "OpenPS API"],
     ["/market", "Market dashboards"],
+    ["/reports?period=2026-Q3", "Progress report: every public body"],
     ["/market/diversity", "Diversity of provision"],
     ["/market/mutuals", "Public service mutuals"],
     ["/market/competition", "Competition"],

@@ -52,6 +52,8 @@ export const PUBLIC_PAGES: readonly string[] = [
   "/integrity",
   "/authorities/westshire-county-council/integrity",
   "/authorities/millbrook-district-council/integrity",
+  "/reports?period=2026-Q3",
+  "/authorities/westshire-county-council/reports?period=2026-27",
   "/accessibility",
   "/privacy",
   "/cookies",

@@ -36,6 +36,7 @@ import * as ocdsImport from "./2026-12-10-10-ocds-import.ts";
 import * as marketFigures from "./2026-12-11-05-market-figures.ts";
 import * as integrity from "./2026-12-11-06-integrity.ts";
 import * as openDatasets from "./2026-12-11-07-open-datasets.ts";
+import * as reportIndexes from "./2026-12-12-01-report-indexes.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -72,4 +73,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-11-07-open-datasets": openDatasets,
   "2026-12-11-05-market-figures": marketFigures,
   "2026-12-11-06-integrity": integrity,
+  "2026-12-12-01-report-indexes": reportIndexes,
 };

@@ -630,3 +630,18 @@ export function decisionCounts(
     .orderBy("service_id")
     .execute();
 }
+
+/** Expressions of interest submitted in [from, to), of one authority or of every one (the progress reports). */
+export async function countSubmittedBetween(
+  db: Db,
+  range: { authorityId?: string | undefined; from: Date; to: Date },
+): Promise<number> {
+  let query = db
+    .selectFrom("challenges")
+    .select(sql<number>`count(*)::int`.as("count"))
+    .where("submitted_at", "is not", null)
+    .where("submitted_at", ">=", range.from)
+    .where("submitted_at", "<", range.to);
+  if (range.authorityId) query = query.where("authority_id", "=", range.authorityId);
+  return (await query.executeTakeFirstOrThrow()).count;
+}

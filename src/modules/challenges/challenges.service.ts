@@ -559,3 +559,14 @@ export async function notifyApplicant(
 
 /** An authority's published decisions on expressions of interest, counted by service, month and decision (the market's figures). Checks no one. */
 export const decisionCounts = repo.decisionCounts;
+
+/**
+ * How many expressions of interest were submitted in [from, to) — to one authority, or to every
+ * one — for the progress reports: an index range scan (`challenges_submitted_at`). Public: a count.
+ */
+export function expressionsSubmittedBetween(
+  db: Db,
+  range: { authorityId?: string | undefined; from: Date; to: Date },
+): Promise<number> {
+  return repo.countSubmittedBetween(db, range);
+}

@@ -1,4 +1,5 @@
 /** Consultations' SQL. Every function takes the database or a transaction first. */
+import { sql } from "kysely";
 import type { Db, Trx } from "../../db/database.ts";
 import type {
   Consultation,
@@ -580,4 +581,39 @@ export async function latestConsultationChanges(
     ])
     .executeTakeFirstOrThrow();
   return { published: row.published, summary: row.summary };
+}
+
+/** What the progress reports count of consultations in [from, to); closed ones up to `now`. */
+export interface ConsultationCounts {
+  opened: number;
+  closed: number;
+  responses: number;
+  youSaidWeDid: number;
+}
+
+/**
+ * Consultations opened (published), closed (their closing time passed), the responses to those
+ * closed, and "you said, we did" summaries published in [from, to), of one authority or of every
+ * one: each an index range scan over the period's consultations (the responses by their key).
+ */
+export async function countsBetween(
+  db: Db,
+  range: { authorityId?: string | undefined; from: Date; to: Date; now: Date },
+): Promise<ConsultationCounts> {
+  const closedBy = range.to < range.now ? range.to : range.now;
+  const authority = range.authorityId ? sql`and c.authority_id = ${range.authorityId}` : sql``;
+  const { rows } = await sql<ConsultationCounts>`
+    select
+      (select count(*)::int from consultations c where c.published_at is not null
+        and c.published_at >= ${range.from} and c.published_at < ${range.to} ${authority}) as opened,
+      (select count(*)::int from consultations c where c.status <> 'draft'
+        and c.closes_at >= ${range.from} and c.closes_at < ${closedBy} ${authority}) as closed,
+      (select count(*)::int from consultations c join consultation_responses r
+          on r.authority_id = c.authority_id and r.consultation_id = c.id
+        where c.status <> 'draft' and c.closes_at >= ${range.from} and c.closes_at < ${closedBy} ${authority})
+        as responses,
+      (select count(*)::int from consultations c where c.summary_published_at is not null
+        and c.summary_published_at >= ${range.from} and c.summary_published_at < ${range.to} ${authority})
+        as "youSaidWeDid"`.execute(db);
+  return rows[0] ?? { opened: 0, closed: 0, responses: 0, youSaidWeDid: 0 };
 }

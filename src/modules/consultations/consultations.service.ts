@@ -268,3 +268,16 @@ export type {
   SectionWithQuestions,
 } from "./consultations.repository.ts";
 export { CONSULTATION_KINDS, type ConsultationStatus } from "./consultations.table.ts";
+
+/**
+ * For the progress reports: consultations opened and closed in [from, to) (closed only once their
+ * closing time has passed by the clock), the responses counted to those closed, and "you said, we
+ * did" summaries published — of one authority, or of every one. Bounded by the period's
+ * consultations, read through indexes. Public: counts only, no respondent.
+ */
+export function consultationCountsBetween(
+  ctx: Pick<Ctx, "db" | "clock">,
+  range: { authorityId?: string | undefined; from: Date; to: Date },
+): Promise<repo.ConsultationCounts> {
+  return repo.countsBetween(ctx.db, { ...range, now: ctx.clock.now() });
+}

@@ -299,3 +299,25 @@ export async function monthRange(db: Db): Promise<{ first: string | null; last: 
         (select max(month) from market_awards)) as last`.execute(db);
   return { first: rows[0]?.first ?? null, last: rows[0]?.last ?? null };
 }
+
+/** Locations rated Inadequate now (every regulator), within an area when one is given. */
+export async function inadequateLocations(db: Db, area?: string): Promise<number> {
+  let query = db
+    .selectFrom("market_ratings")
+    .select(sumInt("locations").as("locations"))
+    .where("rating", "=", "inadequate");
+  if (area) query = query.where("area_code", "=", area);
+  return (await query.executeTakeFirstOrThrow()).locations;
+}
+
+/** The first month any figure of an authority (or of any) covers: three index look-ups. */
+export async function firstMonth(db: Db, authorityId?: string): Promise<string | null> {
+  const of = (table: "market_contracts" | "market_tenders" | "market_awards") => {
+    let query = db.selectFrom(table).select(sql<string | null>`min(month)`.as("first"));
+    if (authorityId) query = query.where("authority_id", "=", authorityId);
+    return query.executeTakeFirst();
+  };
+  const firsts = await Promise.all([of("market_contracts"), of("market_tenders"), of("market_awards")]);
+  const months = firsts.map((r) => r?.first).filter((m): m is string => Boolean(m));
+  return months.length > 0 ? (months.sort()[0] ?? null) : null;
+}

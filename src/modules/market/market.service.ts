@@ -378,3 +378,74 @@ export async function fewBids(
 }
 
 export { ENOUGH_BIDS, RATING_BY_RANK };
+
+// The progress reports' figures (src/modules/reports): one period's sums of the aggregates.
+
+/** What the market keeps of one period (months, both included), for one authority or every one. */
+export interface PeriodFigures {
+  /** Tenders opened (two-person opening done), and the bids they opened: never a sealed count. */
+  tendersOpened: number;
+  bidsOpened: number;
+  /** Awards made (not withdrawn). */
+  awards: number;
+  /** Contracts entered, by the sector of each party (shared by their shares), and their value. */
+  contractsBySector: ContractsBy[];
+  /** Suppliers in the sector "public service mutual" holding a share of those contracts. */
+  mutualSuppliers: number;
+  /** Right to Challenge expressions of interest decided, by outcome. */
+  challengeOutcomes: { accepted: number; modified: number; rejected: number };
+}
+
+/**
+ * One period's figures from the kept aggregates — for one authority, or summed over every one
+ * (a handful of grouped rows each; no tender or contract is read). Public.
+ */
+export async function periodFigures(
+  ctx: Pick<Ctx, "db" | "clock">,
+  period: { authorityId?: string | undefined; firstMonth: string; lastMonth: string },
+): Promise<PeriodFigures> {
+  const filters: repo.MarketFilters = {
+    authorityId: period.authorityId,
+    from: period.firstMonth,
+    to: period.lastMonth,
+  };
+  const { value } = await kept(ctx, `period?${JSON.stringify(filters)}`, async () => {
+    const bids = await repo.tendersByBids(ctx.db, filters);
+    const awards = await repo.awardsByBand(ctx.db, filters);
+    const sectors = await repo.contractsBy(ctx.db, filters, "sector");
+    const mutual = await repo.sectorSuppliers(ctx.db, filters, MUTUAL);
+    const challenges = await repo.challengesByOutcome(ctx.db, filters);
+    const outcome = (name: string) => challenges.find((c) => c.outcome === name)?.challenges ?? 0;
+    return {
+      tendersOpened: bids.reduce((sum, r) => sum + r.tenders, 0),
+      bidsOpened: bids.reduce((sum, r) => sum + r.bids * r.tenders, 0),
+      awards: awards.reduce((sum, r) => sum + r.awards, 0),
+      contractsBySector: by(sectors),
+      mutualSuppliers: mutual.suppliers,
+      challengeOutcomes: {
+        accepted: outcome("accepted"),
+        modified: outcome("modified"),
+        rejected: outcome("rejected"),
+      },
+    };
+  });
+  return value;
+}
+
+/** Locations rated Inadequate now (in special measures), in an area or everywhere: current, not by period. */
+export async function failingLocations(ctx: Pick<Ctx, "db" | "clock">, area?: string): Promise<number> {
+  return (await kept(ctx, `failing?${area ?? ""}`, () => repo.inadequateLocations(ctx.db, area))).value;
+}
+
+/** The first month the market's figures cover (YYYY-MM-01), for one authority or any: null when none. */
+export async function figuresSince(
+  ctx: Pick<Ctx, "db" | "clock">,
+  authorityId?: string,
+): Promise<string | null> {
+  return (await kept(ctx, `since?${authorityId ?? ""}`, () => repo.firstMonth(ctx.db, authorityId))).value;
+}
+
+/** When an authority's figures (or the latest of any) were computed. */
+export function figuresComputedAt(ctx: Pick<Ctx, "db">, authorityId?: string): Promise<Date | null> {
+  return repo.lastComputed(ctx.db, authorityId);
+}

@@ -952,3 +952,18 @@ export function authorityTendersAfter(
   if (afterId !== undefined) query = query.where("t.id", ">", afterId);
   return query.orderBy("t.id").limit(limit).execute();
 }
+
+/** Tenders published in [from, to), of one authority or of every one (the progress reports). */
+export async function countPublishedBetween(
+  db: Db,
+  range: { authorityId?: string | undefined; from: Date; to: Date },
+): Promise<number> {
+  let query = db
+    .selectFrom("tenders")
+    .select(sql<number>`count(*)::int`.as("count"))
+    .where("published_at", "is not", null)
+    .where("published_at", ">=", range.from)
+    .where("published_at", "<", range.to);
+  if (range.authorityId) query = query.where("authority_id", "=", range.authorityId);
+  return (await query.executeTakeFirstOrThrow()).count;
+}

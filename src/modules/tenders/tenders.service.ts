@@ -290,3 +290,14 @@ export async function notifyInterested(
  */
 export const authorityTendersAfter = repo.authorityTendersAfter;
 export type { TenderFigures } from "./tenders.repository.ts";
+
+/**
+ * How many tenders were published in [from, to) — of one authority, or of every one — for the
+ * progress reports: an index range scan over the period's tenders (`tenders_published_at`). Public.
+ */
+export function tendersPublishedBetween(
+  ctx: Pick<Ctx, "db">,
+  range: { authorityId?: string | undefined; from: Date; to: Date },
+): Promise<number> {
+  return repo.countPublishedBetween(ctx.db, range);
+}
