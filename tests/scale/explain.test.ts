@@ -107,6 +107,10 @@ const REQUESTS = [
   "/authorities/westshire-county-council/integrity",
   "/authorities/westshire-county-council/integrity?indicator=supplier-concentration",
   `/api/v1/integrity/flags?ocid=${OCID}`,
+  // Progress reports: a period's counts, nationally and for one body (indexed by their dates).
+  "/reports?period=2026-27",
+  "/authorities/westshire-county-council/reports?period=2026-Q3",
+  "/api/v1/reports?period=2025-26",
 ];
 
 interface Recorded {
