@@ -37,6 +37,7 @@ import * as marketFigures from "./2026-12-11-05-market-figures.ts";
 import * as integrity from "./2026-12-11-06-integrity.ts";
 import * as openDatasets from "./2026-12-11-07-open-datasets.ts";
 import * as reportIndexes from "./2026-12-12-01-report-indexes.ts";
+import * as reportAuthorityIndexes from "./2026-12-12-02-report-authority-indexes.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -74,4 +75,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-11-05-market-figures": marketFigures,
   "2026-12-11-06-integrity": integrity,
   "2026-12-12-01-report-indexes": reportIndexes,
+  "2026-12-12-02-report-authority-indexes": reportAuthorityIndexes,
 };

@@ -7,7 +7,9 @@
  * interest submitted) from small counts over the period's rows through indexes. Public: anyone may
  * read them. docs/reports.md says what each figure counts and how its change is worked out.
  */
+import type { Db } from "../../db/database.ts";
 import { ValidationError } from "../../lib/errors.ts";
+import { keptFor } from "../../lib/kept.ts";
 import { londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import type { Ctx } from "../access/context.ts";
@@ -161,6 +163,29 @@ export async function progressReport(
   periodText: string | undefined,
 ): Promise<Report> {
   const period = chosenPeriod(ctx, periodText);
+  const kept = await keptReports.get(
+    ctx.db,
+    ctx.clock.now(),
+    () => reportOf(ctx, authority, period),
+    `${authority?.id ?? "every"} ${JSON.stringify(period)}`,
+  );
+  return { ...kept.value, generatedAt: kept.countedAt };
+}
+
+/**
+ * How long a report is kept before it is counted again: a national report counts a year's tenders
+ * of the whole country (about 20 ms each period at national scale), which no page view should do
+ * every time. The report says when it was made.
+ */
+export const REPORT_MAX_AGE_MS = 60_000;
+
+const keptReports = keptFor<Db, Report>(REPORT_MAX_AGE_MS, { names: 500 });
+
+async function reportOf(
+  ctx: Pick<Ctx, "db" | "clock">,
+  authority: Authority | null,
+  period: Period,
+): Promise<Report> {
   const previous = previousPeriod(period);
   const authorityId = authority?.id;
   const since = await figuresSince(ctx, authorityId);
