@@ -37,3 +37,11 @@ export function matchesText(
     return sql<SqlBool>`(ts_match_vq(${column}, (select websearch_to_tsquery('english', ${words}))) or ts_match_vq(${column}, (select prefix_tsquery(${words}))))`;
   return sql<SqlBool>`(${column} @@ (select websearch_to_tsquery('english', ${words})) or ${column} @@ (select prefix_tsquery(${words})))`;
 }
+
+/**
+ * An OCDS release's searchable text — its tender's title and description — as a `tsvector`: the very
+ * expression the GIN indexes on `ocds_releases` and `ocds_external_releases` hold (migration
+ * `2026-12-12-03-ocds-search`), so that a search through `matchesText` uses them.
+ */
+export const ocdsReleaseText = sql<string>`to_tsvector('english',
+    coalesce(release #>> '{tender,title}', '') || ' ' || coalesce(release #>> '{tender,description}', ''))`;

@@ -62,6 +62,7 @@ const LARGE = new Set([
   "contracts",
   "kpi_ratings",
   "ocds_releases",
+  "ocds_external_releases",
   "integrity_flags",
   "integrity_market_awards",
   "audit_events",
@@ -97,6 +98,8 @@ const REQUESTS = [
   "/data/ocds/releases?since=2026-01-01&until=2026-11-01&pageSize=50",
   `/data/ocds/records/${OCID}`,
   `/data/ocds/releases/${OCID}-1`,
+  "/data/ocds/search?q=care",
+  "/data/ocds/search?q=home+care&pageSize=50",
   // Open data: the index (each dataset's last change), a dataset's page, the catalogue, and every
   // dataset's download (read a page at a time by key).
   "/open-data",

@@ -1,6 +1,7 @@
 /** Other publishers' OCDS data (`ocds_publishers`, `ocds_external_releases`): the import's SQL. */
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
+import { matchesText, ocdsReleaseText } from "../../db/text-search.ts";
 import type { ExternalNote, ExternalReleaseRow, OcdsPublisherRow } from "./external.table.ts";
 
 /** The publisher with this key, made if it is new. */
@@ -149,4 +150,47 @@ export function releasesOfProcess(
     .orderBy("release_id")
     .limit(limit)
     .execute();
+}
+
+/** An imported release a search found, with its publisher. */
+export interface ExternalHit {
+  ocid: string;
+  id: string;
+  date: Date;
+  title: string | null;
+  buyer: string | null;
+  publisher_id: string;
+  publisher_name: string;
+  publisher_uri: string | null;
+}
+
+/**
+ * Up to `limit` imported releases whose tender's words match `q`, newest first (by date and release
+ * id), before `seek`.
+ */
+export function releasesMatching(
+  db: Db,
+  q: string,
+  seek: { date: Date; id: string } | undefined,
+  limit: number,
+): Promise<ExternalHit[]> {
+  let query = db
+    .selectFrom("ocds_external_releases as r")
+    .innerJoin("ocds_publishers as p", "p.id", "r.publisher_id")
+    .select([
+      "r.ocid",
+      "r.release_id as id",
+      "r.date",
+      sql<string | null>`r.release #>> '{tender,title}'`.as("title"),
+      sql<string | null>`r.release #>> '{buyer,name}'`.as("buyer"),
+      "r.publisher_id",
+      "p.name as publisher_name",
+      "p.uri as publisher_uri",
+    ])
+    .where(matchesText(ocdsReleaseText, q));
+  if (seek)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("r.date", "r.release_id"), "<", tuple(seek.date, seek.id)),
+    );
+  return query.orderBy("r.date", "desc").orderBy("r.release_id", "desc").limit(limit).execute();
 }

@@ -1,6 +1,7 @@
 /** The published OCDS releases (`ocds_releases`): the only SQL of the ocds module. */
 import { sql } from "kysely";
 import type { Db, Trx } from "../../db/database.ts";
+import { matchesText, ocdsReleaseText } from "../../db/text-search.ts";
 import type { OcdsReleaseRow } from "./ocds.table.ts";
 
 /**
@@ -171,4 +172,37 @@ export async function assignProcess(
     .values(row)
     .onConflict((oc) => oc.columns(["authority_id", "ocid"]).doUpdateSet({ tender_id: row.tender_id }))
     .execute();
+}
+
+/** A release a search found: enough to name its process and link to its record. */
+export interface ReleaseHit {
+  ocid: string;
+  id: string;
+  date: Date;
+  title: string | null;
+  buyer: string | null;
+}
+
+/** Up to `limit` of OpenPS's releases whose tender's words match `q`, newest first, after `seek`. */
+export function releasesMatching(
+  db: Db,
+  q: string,
+  seek: ReleaseSeek | undefined,
+  limit: number,
+): Promise<ReleaseHit[]> {
+  let query = db
+    .selectFrom("ocds_releases")
+    .select([
+      "ocid",
+      "id",
+      "date",
+      sql<string | null>`release #>> '{tender,title}'`.as("title"),
+      sql<string | null>`release #>> '{buyer,name}'`.as("buyer"),
+    ])
+    .where(matchesText(ocdsReleaseText, q));
+  if (seek)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("date", "id"), "<", tuple(seek.date, seek.id)),
+    );
+  return query.orderBy("date", "desc").orderBy("id", "desc").limit(limit).execute();
 }

@@ -12,6 +12,7 @@ import { ctxOf } from "../access/context.ts";
 import { bulkFile, bulkIndex } from "./bulk.service.ts";
 import { MAX_RELEASES_PAGE_SIZE, recordOf, releaseOf, releasePackage } from "./ocds.service.ts";
 import type { Publication } from "./packages.ts";
+import { MAX_SEARCH_PAGE_SIZE, searchProcesses } from "./search.service.ts";
 
 /** A package's own fields; its releases or records are OCDS objects, described by the standard's schemas. */
 const packageFields = {
@@ -53,6 +54,33 @@ const BulkIndexSchema = Type.Object({
       sha256: Type.String(),
     }),
   ),
+});
+
+const ProcessesFound = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      ocid: Type.String(),
+      title: Type.Union([Type.String(), Type.Null()]),
+      buyer: Type.Union([Type.String(), Type.Null()]),
+      date: Type.String({ format: "date-time", description: "The newest release found of the process" }),
+      source: Type.Union([
+        Type.Object({ imported: Type.Literal(false) }, { description: "Published by OpenPS" }),
+        Type.Object(
+          {
+            imported: Type.Literal(true),
+            publisher: Type.Object({
+              id: Type.String(),
+              name: Type.String(),
+              uri: Type.Union([Type.String(), Type.Null()]),
+            }),
+          },
+          { description: "Imported from another publisher's OCDS data, kept as it published it" },
+        ),
+      ]),
+      record: Type.String({ format: "uri", description: "The process's record" }),
+    }),
+  ),
+  next: Type.Optional(Type.String({ format: "uri", description: "The next page" })),
 });
 
 const ReleasesQuery = Type.Object({
@@ -194,6 +222,40 @@ export async function ocdsRoutes(app: FastifyInstance): Promise<void> {
         .header("content-length", entry.bytes)
         .header("content-disposition", `attachment; filename="${entry.name}"`)
         .send(fs.createReadStream(file));
+    },
+  );
+  json.get(
+    "/data/ocds/search",
+    api(
+      { who: anyone },
+      {
+        operationId: "searchOcdsProcesses",
+        tags,
+        summary: "Search the contracting processes: OpenPS's and those imported",
+        description:
+          "Processes whose tender's title or description match the words (web search syntax, or each word as the start of a word), newest first, each once on a page, marked with their source: OpenPS, or the publisher an imported one came from.",
+        querystring: Type.Object({
+          q: Type.String({ minLength: 1, maxLength: 400, description: "The words to look for" }),
+          after: Type.Optional(Type.String({ maxLength: 400, description: "The key of a `next` link" })),
+          pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SEARCH_PAGE_SIZE })),
+        }),
+        response: { 200: ProcessesFound },
+      },
+    ),
+    async (request) => {
+      const base = request.server.deps.config.baseUrl;
+      const found = await searchProcesses(ctxOf(request), request.query);
+      const params = new URLSearchParams({ q: request.query.q });
+      if (request.query.pageSize) params.set("pageSize", String(request.query.pageSize));
+      if (found.next) params.set("after", found.next);
+      return {
+        results: found.results.map((r) => ({
+          ...r,
+          date: r.date.toISOString(),
+          record: `${base}${r.record}`,
+        })),
+        ...(found.next ? { next: `${base}/data/ocds/search?${params.toString()}` } : {}),
+      };
     },
   );
 }

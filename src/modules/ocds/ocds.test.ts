@@ -4,6 +4,8 @@
  * schema with the bids and lots extensions; nothing sealed reaches a release; releases never change;
  * the API pages, filters by date and refuses what it cannot read.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +13,9 @@ import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createTestDatabase, DEMO_SEEDED_AT } from "../../../tests/support/test-db.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { systemCtx } from "../access/context.ts";
+import { SYSTEM } from "../audit/audit.service.ts";
 import { BULK_QUEUE, buildBulkFiles } from "./bulk.service.ts";
+import { importOcds } from "./import.service.ts";
 import { compileRelease, type OcdsRelease } from "./merge.ts";
 import { publishMissingReleases, recordOf, releasePackage } from "./ocds.service.ts";
 import { published } from "./packages.ts";
@@ -283,5 +287,55 @@ describe("publishing what was never published", () => {
     } finally {
       await database.destroy();
     }
+  });
+});
+
+describe("searching the processes, OpenPS's and imported", () => {
+  const FICTIONAL = path.resolve(import.meta.dirname, "../../../../shared/ocds/samples/fictional-example");
+
+  it("finds each by its tender's words, newest first, marked with its source, a page at a time", async () => {
+    const file = path.join(FICTIONAL, "ocds-213czf-000-00001-02-tender.json");
+    await importOcds(
+      t.deps.db,
+      t.deps.clock,
+      [{ name: "tender.json", open: () => fs.createReadStream(file) }],
+      {
+        actor: SYSTEM("test"),
+        target: file,
+      },
+    );
+    type Found = {
+      results: {
+        ocid: string;
+        title: string;
+        source: { imported: boolean; publisher?: { name: string } };
+        record: string;
+      }[];
+      next?: string;
+    };
+    const search = async (url: string) => (await t.app.inject({ url })).json() as Found;
+    const imported = await search("/data/ocds/search?q=cycle+lanes");
+    expect(imported.results).toHaveLength(1);
+    expect(imported.results[0]).toMatchObject({
+      ocid: "ocds-213czf-000-00001",
+      title: "Planned cycle lane improvements",
+      source: { imported: true, publisher: { name: expect.any(String) } },
+    });
+    expect(imported.results[0]?.record).toMatch(
+      /\/data\/ocds\/external\/records\/ocds-213czf-000-00001\?publisher=/,
+    );
+    // OpenPS's own: the demo's home care tenders, each process once, page by page.
+    const ocids: string[] = [];
+    let url: string | undefined = "/data/ocds/search?q=care&pageSize=2";
+    while (url) {
+      const page = await search(url);
+      for (const r of page.results) expect(r.source.imported).toBe(false);
+      ocids.push(...page.results.map((r) => r.ocid));
+      url = page.next?.replace(/^https?:\/\/[^/]+/, "");
+    }
+    expect(ocids.length).toBeGreaterThan(2);
+    const bad = await t.app.inject({ url: "/data/ocds/search?q=%20" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { details: [{ field: "q" }] } });
   });
 });
