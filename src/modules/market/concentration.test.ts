@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { concentration } from "./concentration.ts";
+import { concentration, concentrationOf } from "./concentration.ts";
 
 describe("concentration of a service market", () => {
   it("gives the HHI and the top-3 share of a hand-made market", () => {
@@ -42,5 +43,20 @@ describe("concentration of a service market", () => {
       top3Bp: 0,
       level: "unconcentrated",
     });
+  });
+
+  it("is the same from the database's sums (suppliers, value, squares, three largest) as from every value", () => {
+    fc.assert(
+      fc.property(fc.array(fc.bigInt({ min: 0n, max: 10n ** 12n }), { maxLength: 40 }), (values) => {
+        const held = values.filter((v) => v > 0n).sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+        const sums = {
+          suppliers: held.length,
+          total: held.reduce((s, v) => s + v, 0n),
+          squares: held.reduce((s, v) => s + v * v, 0n),
+          top3: held.slice(0, 3).reduce((s, v) => s + v, 0n),
+        };
+        expect(concentrationOf(sums)).toEqual(concentration(values));
+      }),
+    );
   });
 });

@@ -36,11 +36,28 @@ function divideRounded(a: bigint, b: bigint): bigint {
 /** The concentration of a market from each supplier's value in it (suppliers with nothing are left out). */
 export function concentration(values: readonly bigint[]): Concentration {
   const held = values.filter((v) => v > 0n).sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
-  const total = held.reduce((sum, v) => sum + v, 0n);
+  return concentrationOf({
+    suppliers: held.length,
+    total: held.reduce((sum, v) => sum + v, 0n),
+    squares: held.reduce((sum, v) => sum + v * v, 0n),
+    top3: held.slice(0, 3).reduce((sum, v) => sum + v, 0n),
+  });
+}
+
+/**
+ * The concentration of a market from its sums over the suppliers holding any of it: how many, the
+ * value, the sum of the squares of their values, the value of the three largest (as the database
+ * works them out at national scale: `marketSums`).
+ */
+export function concentrationOf(sums: {
+  suppliers: number;
+  total: bigint;
+  squares: bigint;
+  top3: bigint;
+}): Concentration {
+  const { total, squares, top3 } = sums;
   if (total === 0n) return { suppliers: 0, value: 0n, hhi: 0, top3Bp: 0, level: "unconcentrated" };
-  const squares = held.reduce((sum, v) => sum + v * v, 0n);
   const hhi = Number(divideRounded(squares * 10_000n, total * total));
-  const top3 = held.slice(0, 3).reduce((sum, v) => sum + v, 0n);
   const top3Bp = Number(divideRounded(top3 * 10_000n, total));
   const level: ConcentrationLevel =
     hhi > HIGHLY_CONCENTRATED_HHI
@@ -48,5 +65,5 @@ export function concentration(values: readonly bigint[]): Concentration {
       : hhi > CONCENTRATED_HHI
         ? "concentrated"
         : "unconcentrated";
-  return { suppliers: held.length, value: total, hhi, top3Bp, level };
+  return { suppliers: sums.suppliers, value: total, hhi, top3Bp, level };
 }

@@ -21,7 +21,7 @@ import {
   listAreas,
   listServiceCategories,
 } from "../vocabularies/vocabularies.service.ts";
-import { type Concentration, concentration } from "./concentration.ts";
+import { type Concentration, concentrationOf } from "./concentration.ts";
 import { onRecomputed } from "./figures.service.ts";
 import { DAYS_BANDS, ENOUGH_BIDS, MUTUAL, RATING_BY_RANK } from "./figures.ts";
 import * as repo from "./market.repository.ts";
@@ -286,12 +286,10 @@ const COUNT: { [T in Theme]: (db: Db, f: repo.MarketFilters) => Promise<ThemeFig
     };
   },
   async concentration(db, f) {
-    const rows = await repo.suppliersByCategory(db, f);
-    const markets = new Map<string, bigint[]>();
-    for (const row of rows)
-      markets.set(row.category_code, [...(markets.get(row.category_code) ?? []), row.value_pence]);
-    return [...markets]
-      .map(([category, values]) => ({ category, ...concentration(values) }))
+    // Summed by the database per market (a market's suppliers never all come here).
+    const sums = await repo.marketSums(db, f);
+    return sums
+      .map((m) => ({ category: m.category_code, ...concentrationOf(m) }))
       .filter((m) => m.suppliers > 0)
       .sort((a, b) => b.hhi - a.hhi || a.category.localeCompare(b.category));
   },
