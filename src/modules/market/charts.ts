@@ -150,6 +150,16 @@ export function shareBp(part: bigint, total: bigint): number {
   return total === 0n ? 0 : Number((2n * part * BigInt(WHOLE_BP) + total) / (2n * total));
 }
 
+/** The value axis of a bar chart: whole numbers unless told otherwise. */
+function valueEncoding(axis: { value: string; format?: string }) {
+  return {
+    field: "value",
+    type: "quantitative",
+    title: axis.value,
+    axis: { format: axis.format ?? ",d", tickMinStep: 1 },
+  } as const;
+}
+
 /** A horizontal or vertical bar chart of one value per label. */
 function bars(
   rows: { label: string; value: number }[],
@@ -157,12 +167,7 @@ function bars(
   options: { horizontal: boolean; colours?: string[] },
 ): TopLevelSpec {
   const label = { field: "label", type: "nominal", sort: null, title: axis.label } as const;
-  const value = {
-    field: "value",
-    type: "quantitative",
-    title: axis.value,
-    axis: { format: axis.format ?? ",d", tickMinStep: 1 },
-  } as const;
+  const value = valueEncoding(axis);
   return {
     width: options.horizontal ? WIDTH - 260 : WIDTH - 80,
     ...(options.horizontal ? { height: { step: 28 } } : { height: 240 }),
@@ -224,12 +229,7 @@ function stacked(
   horizontal: boolean,
 ): TopLevelSpec {
   const bar = { field: "bar", type: "nominal", sort: null, title: axis.bar } as const;
-  const value = {
-    field: "value",
-    type: "quantitative",
-    title: axis.value,
-    axis: { format: axis.format ?? ",d", tickMinStep: 1 },
-  } as const;
+  const value = valueEncoding(axis);
   return {
     width: horizontal ? WIDTH - 260 : WIDTH - 80,
     ...(horizontal ? { height: { step: 28 } } : { height: 260 }),

@@ -206,3 +206,27 @@ export function releasesMatching(
     );
   return query.orderBy("date", "desc").orderBy("id", "desc").limit(limit).execute();
 }
+
+/** How many of each project's processes have at least one release (projects with none left out). */
+export async function publishedProcessCounts(
+  db: Db,
+  projects: readonly { authority_id: string; id: string }[],
+): Promise<Map<string, number>> {
+  if (projects.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("ocds_processes as p")
+    .select(["p.project_id", (eb) => eb.fn.countAll<string>().as("n")])
+    .where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple("p.authority_id", "p.project_id"),
+        "in",
+        projects.map((x) => tuple(x.authority_id, x.id)),
+      ),
+    )
+    .where(({ exists, selectFrom }) =>
+      exists(selectFrom("ocds_releases as r").select("r.seq").whereRef("r.ocid", "=", "p.ocid")),
+    )
+    .groupBy("p.project_id")
+    .execute();
+  return new Map(rows.map((r) => [r.project_id, Number(r.n)]));
+}

@@ -18,7 +18,7 @@ import { actorIn, type Ctx, systemCtx, within } from "../access/context.ts";
 import type { RecordedChange } from "../audit/audit.ports.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { publishedProjectKeysAfter } from "../projects/projects.service.ts";
-import { publishedTendersOfProject } from "../tenders/tenders.service.ts";
+import { publishedTenderCounts, publishedTendersOfProject } from "../tenders/tenders.service.ts";
 import { queueBulkRebuild } from "./bulk.service.ts";
 import { compileRelease, type OcdsRelease, versionRelease } from "./merge.ts";
 import * as repo from "./ocds.repository.ts";
@@ -210,8 +210,17 @@ export async function publishMissingReleases(
     200,
   );
   for await (const page of pages) {
+    // Two queries a page say which projects have every process published (most, after the first
+    // start): only the others are looked at one by one — each start walks the projects again.
+    const [tenders, publishedProcesses] = await Promise.all([
+      publishedTenderCounts(ctx, page),
+      repo.publishedProcessCounts(ctx.db, page),
+    ]);
     for (const project of page) {
       if (options.signal?.aborted) return published;
+      // The project's own process, which its first tender shares; one more for each later tender.
+      const expected = Math.max(1, tenders.get(project.id) ?? 0);
+      if ((publishedProcesses.get(project.id) ?? 0) >= expected) continue;
       // One project's processes in one short transaction: their ocids given, their releases made.
       published += await transaction(ctx.db, async (trx) => {
         const inTrx = within(ctx, trx);

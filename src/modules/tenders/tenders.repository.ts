@@ -128,6 +128,28 @@ export function tendersOf(db: Db, authorityId: string, options: { drafts: boolea
   return query.orderBy("t.submission_deadline", "desc").orderBy("t.id").execute();
 }
 
+/** How many published tenders (not drafts) each of these projects has (those with none left out). */
+export async function publishedTenderCounts(
+  db: Db,
+  projects: readonly { authority_id: string; id: string }[],
+): Promise<Map<string, number>> {
+  if (projects.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("tenders")
+    .select(["project_id", (eb) => eb.fn.countAll<string>().as("n")])
+    .where("status", "<>", "draft")
+    .where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple("authority_id", "project_id"),
+        "in",
+        projects.map((p) => tuple(p.authority_id, p.id)),
+      ),
+    )
+    .groupBy("project_id")
+    .execute();
+  return new Map(rows.map((r) => [r.project_id, Number(r.n)]));
+}
+
 /** A project's published tenders (not drafts), in the order they were published. */
 export function publishedTendersOfProject(
   db: Db,

@@ -208,6 +208,14 @@ export async function lockTender(
   return isUuid(authorityId) && isUuid(tenderId) ? repo.lockTender(ctx.db, authorityId, tenderId) : undefined;
 }
 
+/** How many published tenders each of these projects has (those with none left out). Public. */
+export function publishedTenderCounts(
+  ctx: Ctx,
+  projects: readonly { authority_id: string; id: string }[],
+): Promise<Map<string, number>> {
+  return repo.publishedTenderCounts(ctx.db, projects);
+}
+
 /** A project's published tenders (not drafts), in the order they were published. */
 export function publishedTendersOfProject(
   ctx: Ctx,
