@@ -1,6 +1,7 @@
 /** The award's SQL (issue 6): awards, assessment summaries, challenges, and the handover to contracts. Every function takes the database or a transaction first. */
 import { type RawBuilder, type Selectable, sql } from "kysely";
 import type { Db, Trx } from "../../db/database.ts";
+import { keepKeys, keysIn, type TenantKey } from "../../db/keys.ts";
 import type {
   AwardAssessment,
   AwardAssessmentsTable,
@@ -37,28 +38,20 @@ export function awardsOf(db: Db, authorityId: string, tenderId: string): Promise
  * The awards of these tenders, each tender's latest first as `awardsOf` gives them (without who
  * decided them), of published tenders alone (never a draft's).
  */
-export function awardsOfTenders(
-  db: Db,
-  keys: readonly { authority_id: string; id: string }[],
-): Promise<TenderAward[]> {
-  if (keys.length === 0) return Promise.resolve([]);
-  return db
+export async function awardsOfTenders(db: Db, keys: readonly TenantKey[]): Promise<TenderAward[]> {
+  if (keys.length === 0) return [];
+  const rows = await db
     .selectFrom("tender_awards as a")
     .innerJoin("tenders as t", (j) =>
       j.onRef("t.authority_id", "=", "a.authority_id").onRef("t.id", "=", "a.tender_id"),
     )
     .selectAll("a")
     .where("t.status", "<>", "draft")
-    .where(({ eb, refTuple, tuple }) =>
-      eb(
-        refTuple("a.authority_id", "a.tender_id"),
-        "in",
-        keys.map((k) => tuple(k.authority_id, k.id)),
-      ),
-    )
+    .where(keysIn("a.authority_id", "a.tender_id", keys))
     .orderBy("a.decided_at", "desc")
     .orderBy("a.id")
     .execute();
+  return keepKeys(rows, keys, (a) => [a.authority_id, a.tender_id]);
 }
 
 /** The tender's live award (not withdrawn), locked for update. */

@@ -1,6 +1,7 @@
 /** Contracts' SQL: the only place that reads and writes the contract tables. Takes the database or a transaction first. */
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
+import { keepKeys, keysIn, type TenantKey } from "../../db/keys.ts";
 import type {
   Contract,
   ContractAmendment,
@@ -120,10 +121,7 @@ export interface ContractParts {
 }
 
 /** A contract's key: its authority and id. */
-export interface ContractRef {
-  authority_id: string;
-  id: string;
-}
+export type ContractRef = TenantKey;
 
 const emptyParts = (): ContractParts => ({
   kpis: [],
@@ -141,44 +139,37 @@ export async function partsOf(db: Db, keys: readonly ContractRef[]): Promise<Map
   const key = (authorityId: string, contractId: string) => `${authorityId}/${contractId}`;
   const parts = new Map<string, ContractParts>(keys.map((k) => [key(k.authority_id, k.id), emptyParts()]));
   if (keys.length === 0) return parts;
-  const authorityIds = [...new Set(keys.map((k) => k.authority_id))];
-  const ids = [...new Set(keys.map((k) => k.id))];
   const [kpis, documents, reports, ratings, amendments] = await Promise.all([
     db
       .selectFrom("contract_kpis")
       .selectAll()
-      .where("authority_id", "in", authorityIds)
-      .where("contract_id", "in", ids)
+      .where(keysIn("authority_id", "contract_id", keys))
       .orderBy("position")
       .execute(),
     db
       .selectFrom("contract_documents")
       .selectAll()
-      .where("authority_id", "in", authorityIds)
-      .where("contract_id", "in", ids)
+      .where(keysIn("authority_id", "contract_id", keys))
       .orderBy("position")
       .execute(),
     db
       .selectFrom("kpi_reports")
       .selectAll()
-      .where("authority_id", "in", authorityIds)
-      .where("contract_id", "in", ids)
+      .where(keysIn("authority_id", "contract_id", keys))
       .orderBy("kpi_position")
       .orderBy("period_number")
       .execute(),
     db
       .selectFrom("kpi_ratings")
       .selectAll()
-      .where("authority_id", "in", authorityIds)
-      .where("contract_id", "in", ids)
+      .where(keysIn("authority_id", "contract_id", keys))
       .orderBy("kpi_position")
       .orderBy("period_number")
       .execute(),
     db
       .selectFrom("contract_amendments")
       .selectAll()
-      .where("authority_id", "in", authorityIds)
-      .where("contract_id", "in", ids)
+      .where(keysIn("authority_id", "contract_id", keys))
       .orderBy("number")
       .execute(),
   ]);
@@ -194,17 +185,12 @@ export async function partsOf(db: Db, keys: readonly ContractRef[]): Promise<Map
 }
 
 /** These contracts (those that exist), with their names, in no order. */
-export function findContracts(db: Db, keys: readonly ContractRef[]): Promise<ContractRow[]> {
-  if (keys.length === 0) return Promise.resolve([]);
-  return contracts(db)
-    .where(({ eb, refTuple, tuple }) =>
-      eb(
-        refTuple("c.authority_id", "c.id"),
-        "in",
-        keys.map((k) => tuple(k.authority_id, k.id)),
-      ),
-    )
+export async function findContracts(db: Db, keys: readonly ContractRef[]): Promise<ContractRow[]> {
+  if (keys.length === 0) return [];
+  const rows = await contracts(db)
+    .where(keysIn("c.authority_id", "c.id", keys))
     .execute();
+  return keepKeys(rows, keys, (c) => [c.authority_id, c.id]);
 }
 
 export async function insertReport(db: Db, row: KpiReport): Promise<void> {

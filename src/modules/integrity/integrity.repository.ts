@@ -1,6 +1,7 @@
 /** The integrity indicators' SQL. Every function takes the database or a transaction first. */
 import { type ExpressionBuilder, sql } from "kysely";
 import type { Database, Db, Trx } from "../../db/database.ts";
+import { keepKeys, keysIn } from "../../db/keys.ts";
 import type { IndicatorCode } from "./indicators.ts";
 import type { IntegrityCountRow, IntegrityFlagRow, MarketAwardRow } from "./integrity.table.ts";
 
@@ -116,14 +117,13 @@ export async function flagsOfProcesses(
   code?: IndicatorCode,
 ): Promise<IntegrityFlagRow[]> {
   if (processes.length === 0) return [];
+  const keys = processes.map((p) => ({ authority_id: p.authority_id, id: p.ocid }));
   let query = db
     .selectFrom("integrity_flags")
     .selectAll()
-    .where("authority_id", "in", [...new Set(processes.map((p) => p.authority_id))])
-    .where("ocid", "in", [...new Set(processes.map((p) => p.ocid))]);
+    .where(keysIn("authority_id", "ocid", keys));
   if (code) query = query.where("code", "=", code);
-  const asked = new Set(processes.map((p) => `${p.authority_id}/${p.ocid}`));
-  return (await query.execute()).filter((f) => asked.has(`${f.authority_id}/${f.ocid}`));
+  return keepKeys(await query.execute(), keys, (f) => [f.authority_id, f.ocid]);
 }
 
 /** A change to an authority's count of one indicator's flags. */
@@ -181,32 +181,35 @@ export async function marketAwardsOfProcesses(
   processes: readonly ProcessKey[],
 ): Promise<MarketAwardRow[]> {
   if (processes.length === 0) return [];
-  const asked = new Set(processes.map((p) => `${p.authority_id}/${p.ocid}`));
+  const keys = processes.map((p) => ({ authority_id: p.authority_id, id: p.ocid }));
   const rows = await db
     .selectFrom("integrity_market_awards")
     .selectAll()
-    .where("authority_id", "in", [...new Set(processes.map((p) => p.authority_id))])
-    .where("ocid", "in", [...new Set(processes.map((p) => p.ocid))])
+    .where(keysIn("authority_id", "ocid", keys))
     .execute();
-  return rows.filter((r) => asked.has(`${r.authority_id}/${r.ocid}`));
+  return keepKeys(rows, keys, (r) => [r.authority_id, r.ocid]);
 }
 
-/** Each of these processes' awards in their markets now: those it had are replaced. */
+/**
+ * Each of these processes' awards in their markets now: those it had (`had`: whether it had any —
+ * a process published for the first time has none to delete) are replaced.
+ */
 export async function replaceMarketAwardsOf(
   trx: Trx,
-  processes: readonly { authorityId: string; ocid: string; rows: readonly MarketAwardRow[] }[],
+  processes: readonly { authorityId: string; ocid: string; had: boolean; rows: readonly MarketAwardRow[] }[],
 ): Promise<void> {
-  if (processes.length === 0) return;
-  await trx
-    .deleteFrom("integrity_market_awards")
-    .where(({ eb, refTuple, tuple }) =>
-      eb(
-        refTuple("authority_id", "ocid"),
-        "in",
-        processes.map((p) => tuple(p.authorityId, p.ocid)),
-      ),
-    )
-    .execute();
+  const had = processes.filter((p) => p.had);
+  if (had.length > 0)
+    await trx
+      .deleteFrom("integrity_market_awards")
+      .where(({ eb, refTuple, tuple }) =>
+        eb(
+          refTuple("authority_id", "ocid"),
+          "in",
+          had.map((p) => tuple(p.authorityId, p.ocid)),
+        ),
+      )
+      .execute();
   const rows = processes.flatMap((p) => p.rows);
   for (let i = 0; i < rows.length; i += 500)
     await trx
@@ -216,22 +219,21 @@ export async function replaceMarketAwardsOf(
 }
 
 /** Authorities' awards in these markets (each an authority's CPV code in a financial year). */
-export function marketAwardsIn(
+export async function marketAwardsIn(
   db: Db,
   markets: readonly { authorityId: string; cpv: string; year: number }[],
 ): Promise<MarketAwardRow[]> {
-  if (markets.length === 0) return Promise.resolve([]);
-  return db
+  if (markets.length === 0) return [];
+  const rows = await db
     .selectFrom("integrity_market_awards")
     .selectAll()
-    .where(({ eb, refTuple, tuple }) =>
-      eb(
-        refTuple("authority_id", "cpv", "financial_year"),
-        "in",
-        markets.map((m) => tuple(m.authorityId, m.cpv, m.year)),
-      ),
-    )
+    .where("authority_id", "in", [...new Set(markets.map((m) => m.authorityId))])
+    .where("cpv", "in", [...new Set(markets.map((m) => m.cpv))])
+    .where("financial_year", "in", [...new Set(markets.map((m) => m.year))])
     .execute();
+  // Each column an index condition read as one list, then the markets not asked for left out.
+  const asked = new Set(markets.map((m) => `${m.authorityId}/${m.cpv}/${m.year}`));
+  return rows.filter((r) => asked.has(`${r.authority_id}/${r.cpv}/${r.financial_year}`));
 }
 
 // Reading

@@ -153,7 +153,10 @@ class Workspace {
   readonly flags = new Map<string, IntegrityFlagRow>();
   /** Each market's awards now, by authority, CPV and year; the processes whose awards changed. */
   readonly markets = new Map<string, MarketAwardRow[]>();
-  readonly replaced = new Map<string, { authorityId: string; ocid: string; rows: MarketAwardRow[] }>();
+  readonly replaced = new Map<
+    string,
+    { authorityId: string; ocid: string; had: boolean; rows: MarketAwardRow[] }
+  >();
 
   hold(rows: readonly IntegrityFlagRow[]): void {
     for (const row of rows) {
@@ -200,10 +203,14 @@ class Workspace {
     return INDICATOR_CODES.flatMap((code) => this.flags.get(flagKey(authorityId, ocid, code)) ?? []);
   }
 
-  /** A process's awards in their markets now: those it had (in `markets`, the keys of those it was in) replaced. */
+  /**
+   * A process's awards in their markets now: those it had (`had` any; in `markets`, the keys of
+   * those it was in) replaced.
+   */
   replaceMarketAwards(
     authorityId: string,
     ocid: string,
+    had: boolean,
     markets: Iterable<string>,
     rows: readonly MarketAwardRow[],
   ): void {
@@ -216,7 +223,7 @@ class Workspace {
       const key = marketKey(authorityId, row.cpv, row.financial_year);
       this.markets.set(key, [...(this.markets.get(key) ?? []), row].sort(byProcessAndAward));
     }
-    this.replaced.set(processKey(authorityId, ocid), { authorityId, ocid, rows: [...rows] });
+    this.replaced.set(processKey(authorityId, ocid), { authorityId, ocid, had, rows: [...rows] });
   }
 
   /** What changed, written: flags raised, changed or cleared, awards replaced, counts kept. */
@@ -330,7 +337,7 @@ export async function recomputeProcesses(
           cpv: row.cpv,
           year: row.financial_year,
         });
-    return { authorityId, ocid, release, now, shown, after, markets };
+    return { authorityId, ocid, release, now, shown, had: before.length > 0, after, markets };
   });
   const touched = new Map<string, { authorityId: string; cpv: string; year: number }>();
   for (const step of steps) for (const [key, m] of step.markets) touched.set(key, m);
@@ -350,7 +357,7 @@ export async function recomputeProcesses(
     );
   }
 
-  for (const { authorityId, ocid, release, now, shown, after, markets } of steps) {
+  for (const { authorityId, ocid, release, now, shown, had, after, markets } of steps) {
     const raised = processFlags(release);
     for (const code of PROCESS_CODES)
       work.setFlag(
@@ -366,7 +373,7 @@ export async function recomputeProcesses(
         work.flags.set(flagKey(authorityId, ocid, flag.code), { ...flag, ...shown });
     // Its awards in their market; when they changed, every supplier's share there worked out again.
     if (markets.size === 0) continue;
-    work.replaceMarketAwards(authorityId, ocid, markets.keys(), after);
+    work.replaceMarketAwards(authorityId, ocid, had, markets.keys(), after);
     for (const market of markets.values())
       recomputeMarket(work, { authorityId, cpv: market.cpv, year: market.year, now, process: ocid });
   }

@@ -1,6 +1,7 @@
 /** The published OCDS releases (`ocds_releases`): the only SQL of the ocds module. */
 import { sql } from "kysely";
 import type { Db, Trx } from "../../db/database.ts";
+import { keepKeys, keysIn } from "../../db/keys.ts";
 import { matchesText, ocdsReleaseText } from "../../db/text-search.ts";
 import type { OcdsReleaseRow } from "./ocds.table.ts";
 
@@ -192,16 +193,10 @@ export async function processesOfProjects(
   const rows = await db
     .selectFrom("ocds_processes")
     .select(["authority_id", "project_id", "ocid", "tender_id"])
-    .where(({ eb, refTuple, tuple }) =>
-      eb(
-        refTuple("authority_id", "project_id"),
-        "in",
-        projects.map((p) => tuple(p.authority_id, p.id)),
-      ),
-    )
+    .where(keysIn("authority_id", "project_id", projects))
     .execute();
   const byProject = new Map<string, { ocid: string; tender_id: string | null }[]>();
-  for (const row of rows)
+  for (const row of keepKeys(rows, projects, (p) => [p.authority_id, p.project_id]))
     byProject.set(row.project_id, [
       ...(byProject.get(row.project_id) ?? []),
       { ocid: row.ocid, tender_id: row.tender_id },

@@ -8,6 +8,7 @@
  * id, and a process's record — its releases, the compiled release and the versioned release, by the
  * standard's merging rules (merge.ts). Public. See docs/open-data.md.
  */
+import { analyzeGrown } from "../../db/analyze.ts";
 import type { Db, Trx } from "../../db/database.ts";
 import { decodeKey, encodeKey, pageByKey } from "../../db/paging.ts";
 import { beforeCommit, transaction } from "../../db/transaction.ts";
@@ -17,7 +18,7 @@ import { msg } from "../../lib/messages.ts";
 import { actorIn, type Ctx, systemCtx, within } from "../access/context.ts";
 import type { RecordedChange } from "../audit/audit.ports.ts";
 import { recordAudits } from "../audit/audit.service.ts";
-import { publishedProjectKeysAfter } from "../projects/projects.service.ts";
+import { publishedProjectKeysByCategoryAfter } from "../projects/projects.service.ts";
 import { publishedTenderCounts } from "../tenders/tenders.service.ts";
 import { queueBulkRebuild } from "./bulk.service.ts";
 import { compileRelease, type OcdsRelease, versionRelease } from "./merge.ts";
@@ -232,9 +233,11 @@ export async function publishMissingReleases(
 ): Promise<number> {
   let published = 0;
   let projects = 0;
+  // By authority and service category: a page's processes are in one or two markets, whose supplier
+  // shares (integrity's) are then worked out again for one page, not for every page.
   const pages = pageByKey(
-    (after: { authority_id: string; id: string } | undefined, limit) =>
-      publishedProjectKeysAfter(ctx, after, limit),
+    (after: { authority_id: string; category_code: string; id: string } | undefined, limit) =>
+      publishedProjectKeysByCategoryAfter(ctx, after, limit),
     (row) => row,
     PUBLISH_PAGE,
   );
@@ -294,6 +297,9 @@ export async function publishMissingReleases(
         );
         return todo.length;
       });
+    // The tables this fills (releases, processes, the flags after them) analyzed as they double:
+    // the embedded database has no autovacuum to keep their statistics up with them.
+    if (lacking.length > 0) await analyzeGrown(ctx.db);
     projects += page.length;
     options.onProgress?.(projects);
   }

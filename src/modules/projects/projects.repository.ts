@@ -1,5 +1,6 @@
 /** Commissioning projects' SQL. Every function takes the database or a transaction first. */
 import type { Db, Trx } from "../../db/database.ts";
+import { keepKeys, keysIn } from "../../db/keys.ts";
 import type { NewProject, Project, ProjectNotice } from "./projects.table.ts";
 
 /** A project with the names it refers to, the services it covers and its participants. */
@@ -170,15 +171,12 @@ export async function findProjects(
 ): Promise<ProjectRow[]> {
   if (keys.length === 0) return [];
   const rows = await withNames(db)
-    .where(({ eb, refTuple, tuple }) =>
-      eb(
-        refTuple("p.authority_id", "p.id"),
-        "in",
-        keys.map((k) => tuple(k.authority_id, k.id)),
-      ),
-    )
+    .where(keysIn("p.authority_id", "p.id", keys))
     .execute();
-  return withLinks(db, rows);
+  return withLinks(
+    db,
+    keepKeys(rows, keys, (p) => [p.authority_id, p.id]),
+  );
 }
 
 /** How many projects are published, of every authority. */
@@ -191,18 +189,35 @@ export async function countPublishedProjects(db: Db): Promise<number> {
   return Number(row.n);
 }
 
-/** Up to `limit` published projects of every authority (their keys alone), in key order after `after`. */
-export function publishedProjectKeysAfter(
+/** A published project's key read by service category: its authority, category and id. */
+export interface CategoryKey {
+  authority_id: string;
+  category_code: string;
+  id: string;
+}
+
+/**
+ * Up to `limit` published projects of every authority (their keys alone), by authority, service
+ * category, then id, after `after` (the index `projects_published_by_category`).
+ */
+export function publishedProjectKeysByCategoryAfter(
   db: Db,
-  after: { authority_id: string; id: string } | undefined,
+  after: CategoryKey | undefined,
   limit: number,
-): Promise<{ authority_id: string; id: string }[]> {
-  let query = db.selectFrom("projects").select(["authority_id", "id"]).where("status", "=", "published");
+): Promise<CategoryKey[]> {
+  let query = db
+    .selectFrom("projects")
+    .select(["authority_id", "category_code", "id"])
+    .where("status", "=", "published");
   if (after)
     query = query.where(({ eb, refTuple, tuple }) =>
-      eb(refTuple("authority_id", "id"), ">", tuple(after.authority_id, after.id)),
+      eb(
+        refTuple("authority_id", "category_code", "id"),
+        ">",
+        tuple(after.authority_id, after.category_code, after.id),
+      ),
     );
-  return query.orderBy("authority_id").orderBy("id").limit(limit).execute();
+  return query.orderBy("authority_id").orderBy("category_code").orderBy("id").limit(limit).execute();
 }
 
 export async function projectsOf(

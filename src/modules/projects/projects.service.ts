@@ -582,13 +582,16 @@ export function countPublishedProjects(ctx: Ctx): Promise<number> {
   return repo.countPublishedProjects(ctx.db);
 }
 
-/** Up to `limit` published projects of every authority (their keys), in key order after `after`. Public. */
-export function publishedProjectKeysAfter(
+/**
+ * Up to `limit` published projects of every authority (their keys), by authority, service category
+ * (so, market), then id, after `after`. Public.
+ */
+export function publishedProjectKeysByCategoryAfter(
   ctx: Ctx,
-  after: { authority_id: string; id: string } | undefined,
+  after: repo.CategoryKey | undefined,
   limit: number,
-): Promise<{ authority_id: string; id: string }[]> {
-  return repo.publishedProjectKeysAfter(ctx.db, after, limit);
+): Promise<repo.CategoryKey[]> {
+  return repo.publishedProjectKeysByCategoryAfter(ctx.db, after, limit);
 }
 
 /** A project of this authority, or 404 (also a draft, to those who may not edit it). */

@@ -1,6 +1,7 @@
 /** Tenders' and bids' SQL. Every function takes the database or a transaction first. */
 import { type Insertable, sql } from "kysely";
 import type { Db, Trx } from "../../db/database.ts";
+import { keepKeys, keysIn, type TenantKey } from "../../db/keys.ts";
 import type {
   Bid,
   BidCopiesTable,
@@ -167,44 +168,36 @@ export function publishedTendersOfProject(
     .execute();
 }
 
-/** A tender's key: its authority and id. */
-export interface TenderKey {
-  authority_id: string;
-  id: string;
-}
-
-/** `(authority_id, <column>) in (…)` over these keys: one query for many tenders (or projects). */
-function keyIn(authorityColumn: string, idColumn: string, keys: readonly TenderKey[]) {
-  return sql<boolean>`(${sql.ref(authorityColumn)}, ${sql.ref(idColumn)}) in (${sql.join(
-    keys.map((k) => sql`(${k.authority_id}, ${k.id})`),
-  )})`;
-}
+/** A tender's key (or a project's): its authority and id. */
+export type TenderKey = TenantKey;
 
 /** These tenders when published (never drafts), with the names they refer to, in no order. */
-export function findPublishedTenders(db: Db, keys: readonly TenderKey[]): Promise<TenderRow[]> {
-  if (keys.length === 0) return Promise.resolve([]);
-  return withNames(db)
+export async function findPublishedTenders(db: Db, keys: readonly TenderKey[]): Promise<TenderRow[]> {
+  if (keys.length === 0) return [];
+  const rows = await withNames(db)
     .where("t.status", "<>", "draft")
-    .where(keyIn("t.authority_id", "t.id", keys))
+    .where(keysIn("t.authority_id", "t.id", keys))
     .execute();
+  return keepKeys(rows, keys, (t) => [t.authority_id, t.id]);
 }
 
 /** These projects' published tenders (not drafts), each project's in the order they were published. */
-export function publishedTendersOfProjects(
+export async function publishedTendersOfProjects(
   db: Db,
   projects: readonly TenderKey[],
 ): Promise<{ authority_id: string; project_id: string; id: string; published_at: Date | null }[]> {
-  if (projects.length === 0) return Promise.resolve([]);
-  return db
+  if (projects.length === 0) return [];
+  const rows = await db
     .selectFrom("tenders")
     .select(["authority_id", "project_id", "id", "published_at"])
     .where("status", "<>", "draft")
-    .where(keyIn("authority_id", "project_id", projects))
+    .where(keysIn("authority_id", "project_id", projects))
     .orderBy("authority_id")
     .orderBy("project_id")
     .orderBy("published_at")
     .orderBy("id")
     .execute();
+  return keepKeys(rows, projects, (t) => [t.authority_id, t.project_id]);
 }
 
 /** Replaces the tender's lots, conditions of participation and criteria. */
@@ -269,43 +262,48 @@ export async function partsOf(db: Db, authorityId: string, tenderId: string): Pr
 
 /** The parts of these tenders, by tender id (each as `partsOf` gives it; a tender with none has empty lists). */
 export async function partsOfTenders(db: Db, keys: readonly TenderKey[]): Promise<Map<string, TenderParts>> {
+  const key = (authorityId: string, tenderId: string) => `${authorityId}/${tenderId}`;
   const parts = new Map<string, TenderParts>(
-    keys.map((k) => [k.id, { lots: [], conditions: [], criteria: [], documents: [] }]),
+    keys.map((k) => [key(k.authority_id, k.id), { lots: [], conditions: [], criteria: [], documents: [] }]),
   );
-  if (keys.length === 0) return parts;
+  const byTender = new Map<string, TenderParts>();
+  if (keys.length === 0) return byTender;
   const [lots, conditions, criteria, documents] = await Promise.all([
     db
       .selectFrom("tender_lots")
       .selectAll()
-      .where(keyIn("authority_id", "tender_id", keys))
+      .where(keysIn("authority_id", "tender_id", keys))
       .orderBy("position")
       .execute(),
     db
       .selectFrom("tender_conditions")
-      .select(["tender_id", "text"])
-      .where(keyIn("authority_id", "tender_id", keys))
+      .select(["authority_id", "tender_id", "text"])
+      .where(keysIn("authority_id", "tender_id", keys))
       .orderBy("position")
       .execute(),
     db
       .selectFrom("tender_criteria")
       .selectAll()
-      .where(keyIn("authority_id", "tender_id", keys))
+      .where(keysIn("authority_id", "tender_id", keys))
       .orderBy("position")
       .orderBy("id")
       .execute(),
     db
       .selectFrom("tender_documents")
       .selectAll()
-      .where(keyIn("authority_id", "tender_id", keys))
+      .where(keysIn("authority_id", "tender_id", keys))
       .orderBy("position")
       .execute(),
   ]);
-  // Read in each tender's order: a tender's own keep it.
-  for (const row of lots) parts.get(row.tender_id)?.lots.push(row);
-  for (const row of conditions) parts.get(row.tender_id)?.conditions.push(row.text);
-  for (const row of criteria) parts.get(row.tender_id)?.criteria.push(row);
-  for (const row of documents) parts.get(row.tender_id)?.documents.push(row);
-  return parts;
+  // Read in each tender's order: a tender's own keep it (a pair not asked for is left out).
+  const of = (row: { authority_id: string; tender_id: string }) =>
+    parts.get(key(row.authority_id, row.tender_id));
+  for (const row of lots) of(row)?.lots.push(row);
+  for (const row of conditions) of(row)?.conditions.push(row.text);
+  for (const row of criteria) of(row)?.criteria.push(row);
+  for (const row of documents) of(row)?.documents.push(row);
+  for (const k of keys) byTender.set(k.id, parts.get(key(k.authority_id, k.id)) as TenderParts);
+  return byTender;
 }
 
 // Documents
@@ -597,13 +595,15 @@ export async function openedBidCounts(db: Db, keys: readonly TenderKey[]): Promi
     .innerJoin("tenders as t", (j) =>
       j.onRef("t.authority_id", "=", "b.authority_id").onRef("t.id", "=", "b.tender_id"),
     )
-    .select(["b.tender_id", (eb) => eb.fn.countAll<string>().as("n")])
+    .select(["b.authority_id", "b.tender_id", (eb) => eb.fn.countAll<string>().as("n")])
     .where("t.opened_at", "is not", null)
     .where("b.status", "=", "current")
-    .where(keyIn("b.authority_id", "b.tender_id", keys))
-    .groupBy("b.tender_id")
+    .where(keysIn("b.authority_id", "b.tender_id", keys))
+    .groupBy(["b.authority_id", "b.tender_id"])
     .execute();
-  return new Map(rows.map((r) => [r.tender_id, Number(r.n)]));
+  return new Map(
+    keepKeys(rows, keys, (r) => [r.authority_id, r.tender_id]).map((r) => [r.tender_id, Number(r.n)]),
+  );
 }
 
 /** A bidder's copy of a bid (locked under its key), while it lasts. */
@@ -907,10 +907,11 @@ export async function amendmentsOfTenders(
   const rows = await db
     .selectFrom("tender_amendments")
     .selectAll()
-    .where(keyIn("authority_id", "tender_id", keys))
+    .where(keysIn("authority_id", "tender_id", keys))
     .orderBy("number")
     .execute();
-  for (const row of rows) byTender.get(row.tender_id)?.push(row);
+  for (const row of keepKeys(rows, keys, (a) => [a.authority_id, a.tender_id]))
+    byTender.get(row.tender_id)?.push(row);
   return byTender;
 }
 
