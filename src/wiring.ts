@@ -14,7 +14,8 @@ import { liveAward } from "./modules/evaluation/evaluation.ports.ts";
 import { conflictDeclarationOf } from "./modules/evaluation/evaluation.service.ts";
 import { projectTendersPanel, serviceCommissioningPanel } from "./modules/home/panels.service.ts";
 import { integrityPanel, noteIntegrityChange } from "./modules/integrity/integrity.service.ts";
-import { noteMarketChange } from "./modules/market/figures.service.ts";
+import { noteMarketChange, queueImportedRecompute } from "./modules/market/figures.service.ts";
+import { publishersImported } from "./modules/ocds/ocds.ports.ts";
 import { noteChange } from "./modules/ocds/ocds.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
 import { profilePanels } from "./modules/organisations/organisations.ports.ts";
@@ -60,6 +61,9 @@ export function wireModules(): void {
   // audit ← market: a change to an authority's commissioning, contracts or regulation queues the
   // recomputation of its market figures
   changeRecorded.plug(noteMarketChange);
+  // ocds ← market: an import with new releases of a publisher queues the recomputation of its
+  // imported processes' market figures
+  publishersImported.plug(queueImportedRecompute);
   // audit ← integrity: after the release (plugged after ocds), the process's integrity flags;
   // tenders ← integrity: the flags on a tender's page
   changeRecorded.plug(noteIntegrityChange);

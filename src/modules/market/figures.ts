@@ -124,7 +124,12 @@ export function daysBandOf(days: number): string {
 }
 
 /** Adds into a map keyed by the parts of a row, creating the row the first time. */
-function tally<R>(map: Map<string, R>, key: readonly string[], make: () => R, add: (row: R) => void): void {
+export function tally<R>(
+  map: Map<string, R>,
+  key: readonly string[],
+  make: () => R,
+  add: (row: R) => void,
+): void {
   const k = key.join("\u0000");
   let row = map.get(k);
   if (!row) {
