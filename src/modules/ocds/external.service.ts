@@ -31,7 +31,7 @@ export function sourceOf(publisher: OcdsPublisherRow): ExternalSource {
   return {
     imported: true,
     publisher: { id: publisher.id, name: publisher.name, uri: publisher.uri },
-    note: `Published by ${publisher.name}${publisher.uri ? ` (${publisher.uri})` : ""}, not by OpenPS: imported from its OCDS data and kept as it published it, read-only.`,
+    note: `Published by ${publisher.name}${publisher.uri ? ` (${publisher.uri})` : ""}, not by OpenPS: imported from its OCDS data and kept as it published it, read-only, except that contact points' personal details (an official's name, email, telephone and fax) are withheld.`,
   };
 }
 

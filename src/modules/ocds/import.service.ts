@@ -24,7 +24,7 @@ import * as repo from "./external.repository.ts";
 import type { ExternalNote, OcdsPublisherRow } from "./external.table.ts";
 import { type Read, type Rejection, type RejectReason, type ReleaseRead, readOcds } from "./import-reader.ts";
 import { publishersImported } from "./ocds.ports.ts";
-import { coerceRelease, isOcds10, parseOcdsDate, upgradeRelease } from "./upgrade.ts";
+import { coerceRelease, isOcds10, parseOcdsDate, upgradeRelease, withholdContacts } from "./upgrade.ts";
 import { releaseProblems } from "./validate.ts";
 
 /** One file (or standard input) to import. */
@@ -154,6 +154,7 @@ export function prepareRelease(
   const warnings: ExternalNote[] = isOcds10(release, item.pkg.version) ? upgradeRelease(release) : [];
   const upgraded = warnings.length > 0;
   warnings.push(...coerceRelease(release));
+  withholdContacts(release);
   if (item.compiled) {
     release.tag = ["compiled"];
     warnings.push({ path: "/tag", message: COMPILED_ONLY });

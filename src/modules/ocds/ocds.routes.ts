@@ -74,7 +74,10 @@ const ProcessesFound = Type.Object({
               uri: Type.Union([Type.String(), Type.Null()]),
             }),
           },
-          { description: "Imported from another publisher's OCDS data, kept as it published it" },
+          {
+            description:
+              "Imported from another publisher's OCDS data, kept as it published it but for contact points' personal details",
+          },
         ),
       ]),
       record: Type.String({ format: "uri", description: "The process's record" }),
