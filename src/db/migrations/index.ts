@@ -40,6 +40,7 @@ import * as reportIndexes from "./2026-12-12-01-report-indexes.ts";
 import * as reportAuthorityIndexes from "./2026-12-12-02-report-authority-indexes.ts";
 import * as ocdsSearch from "./2026-12-12-03-ocds-search.ts";
 import * as marketFilterIndexes from "./2026-12-13-01-market-filter-indexes.ts";
+import * as datasetChanges from "./2026-12-13-02-dataset-changes.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -80,4 +81,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-12-02-report-authority-indexes": reportAuthorityIndexes,
   "2026-12-12-03-ocds-search": ocdsSearch,
   "2026-12-13-01-market-filter-indexes": marketFilterIndexes,
+  "2026-12-13-02-dataset-changes": datasetChanges,
 };
