@@ -420,6 +420,14 @@ describe("over HTTP", () => {
       const other = await ask(url, { "if-none-match": 'W/"other"', "if-modified-since": lastModified });
       expect(other.statusCode).toBe(200);
       expect(other.body).toBe(first.body);
+      // HEAD: the validators alone.
+      const head = await t.app.inject({ method: "HEAD", url });
+      expect(head.statusCode).toBe(200);
+      expect(head.headers.etag).toBe(etag);
+      expect(head.body).toBe("");
+      expect(
+        (await t.app.inject({ method: "HEAD", url, headers: { "if-none-match": etag } })).statusCode,
+      ).toBe(304);
     },
   );
 
