@@ -10,6 +10,7 @@ import { awardStage, liveAwardOf } from "./modules/award/award.service.ts";
 import { awardNoticePanel } from "./modules/award/award-handover.ts";
 import { serviceWindowsPanel } from "./modules/challenges/policy.service.ts";
 import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/provider-contracts.service.ts";
+import { noteDatasetChange } from "./modules/datasets/changes.service.ts";
 import { liveAward } from "./modules/evaluation/evaluation.ports.ts";
 import { conflictDeclarationOf } from "./modules/evaluation/evaluation.service.ts";
 import { projectTendersPanel, serviceCommissioningPanel } from "./modules/home/panels.service.ts";
@@ -68,4 +69,6 @@ export function wireModules(): void {
   // tenders ← integrity: the flags on a tender's page
   changeRecorded.plug(noteIntegrityChange);
   tenderPanels.plug(integrityPanel);
+  // audit ← datasets: a change of a dataset's rows (a row withdrawn or deleted too) dates it
+  changeRecorded.plug(noteDatasetChange);
 }
