@@ -88,6 +88,11 @@ const LARGE = new Set([
   "market_challenges",
   "market_kpi_ratings",
   "market_ratings",
+  "market_imported_contracts",
+  "market_imported_suppliers",
+  "market_imported_tenders",
+  "market_imported_awards",
+  "market_imported_few_bids",
 ]);
 
 /**
@@ -156,6 +161,12 @@ const REQUESTS = [
   "/market/competition?category=domiciliary-care",
   "/market/concentration?area=E10000901",
   "/market/quality?area=E10000901&category=residential-care",
+  // With other publishers' imported processes beside OpenPS's, or alone; and the market's JSON API.
+  "/market/diversity?source=both",
+  "/market/competition?source=both&year=2026",
+  "/market/concentration?source=imported&category=domiciliary-care",
+  "/api/v1/market/competition?source=imported",
+  "/api/v1/market/diversity?source=both&authority=westshire-county-council",
   // Each dataset's page, and a JSON download.
   ...DATASET_IDS.map((id) => `/open-data/${id}`),
   "/open-data/tenders.json",
@@ -173,6 +184,9 @@ const MARKET_FILTERS: market.MarketFilters[] = [
   PERIOD,
   { authorityId: COUNTY, ...PERIOD },
   { category: "domiciliary-care", area: DEMO_AREA.westshire, ...PERIOD },
+  { source: "both" },
+  { source: "imported", category: "domiciliary-care" },
+  { source: "both", category: "domiciliary-care", ...PERIOD },
 ];
 
 /**
@@ -189,7 +203,11 @@ async function marketReads(db: Db): Promise<void> {
     await market.tendersByBids(db, f);
     await market.awardsByBand(db, f);
     await market.fewBidsPage(db, f, undefined, 21);
-    await market.fewBidsPage(db, f, { openedAt: DEMO_SEEDED_AT, tenderId: DEMO_PROJECT.countyHomeCare }, 21);
+    for (const seek of [
+      { source: "openps", ownerId: COUNTY, id: DEMO_PROJECT.countyHomeCare },
+      { source: "imported", ownerId: COUNTY, id: "ocds-213czf-000-00001" },
+    ] as const)
+      await market.fewBidsPage(db, f, { openedAt: DEMO_SEEDED_AT, ...seek }, 21);
     await market.challengesByOutcome(db, f);
     await market.kpiRatingsByRating(db, f);
     await market.ratingsByCategory(db, f);
@@ -198,6 +216,8 @@ async function marketReads(db: Db): Promise<void> {
     await market.firstMonth(db, f.authorityId);
   }
   await market.monthRange(db);
+  await market.importedRuns(db, 100);
+  await market.publishersSupplied(db, COUNTY);
 }
 
 interface Recorded {

@@ -42,6 +42,7 @@ import * as ocdsSearch from "./2026-12-12-03-ocds-search.ts";
 import * as marketFilterIndexes from "./2026-12-13-01-market-filter-indexes.ts";
 import * as datasetChanges from "./2026-12-13-02-dataset-changes.ts";
 import * as marketImported from "./2026-12-13-05-market-imported.ts";
+import * as marketImportedIndexes from "./2026-12-13-06-market-imported-indexes.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -84,4 +85,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-13-01-market-filter-indexes": marketFilterIndexes,
   "2026-12-13-02-dataset-changes": datasetChanges,
   "2026-12-13-05-market-imported": marketImported,
+  "2026-12-13-06-market-imported-indexes": marketImportedIndexes,
 };
