@@ -288,6 +288,8 @@ export async function demoScale(config: Config, options: { factor: number; seed:
 export async function ocdsPublish(config: Config): Promise<void> {
   const database = await openConfiguredDatabase(config);
   try {
+    // The releases' integrity flags, and the market's figures queued, follow as on the server.
+    wireModules();
     const clock = await demoModeClock(database.db, systemClock, config.demo);
     const ctx = systemCtx(database.db, clock, "ocds-publish");
     const total = await countPublishedProjects(ctx);

@@ -24,14 +24,21 @@ export function lockChainHead(trx: Trx, authorityId: string, genesisHash: string
     .executeTakeFirstOrThrow();
 }
 
-/** The event and its chain's new head, in one statement (the insert as a data-modifying `with`, always run). */
-export async function appendEvent(trx: Trx, event: NewAuditEventRow): Promise<void> {
-  await trx
-    .with("appended", (db) => db.insertInto("audit_events").values(event).returning("seq"))
-    .updateTable("audit_chains")
-    .set({ last_seq: event.seq, last_hash: event.hash })
-    .where("authority_id", "=", event.authority_id)
-    .execute();
+/**
+ * Events of one chain, in order, and the chain's new head (the last of them), in one statement (the
+ * insert as a data-modifying `with`, always run); a few hundred events a statement.
+ */
+export async function appendEvents(trx: Trx, events: readonly NewAuditEventRow[]): Promise<void> {
+  for (let i = 0; i < events.length; i += 200) {
+    const some = events.slice(i, i + 200);
+    const last = some[some.length - 1] as NewAuditEventRow;
+    await trx
+      .with("appended", (db) => db.insertInto("audit_events").values(some).returning("seq"))
+      .updateTable("audit_chains")
+      .set({ last_seq: last.seq, last_hash: last.hash })
+      .where("authority_id", "=", last.authority_id)
+      .execute();
+  }
 }
 
 export function listChainHeads(db: Db): Promise<ChainHead[]> {

@@ -132,45 +132,87 @@ export function eventHash(prevHash: string, e: HashedFields): string {
 
 /** Appends an event to its chain. Must be called inside the transaction that makes the change. */
 export async function recordAudit(trx: Trx, clock: Clock, entry: AuditEntry): Promise<RecordedEvent> {
+  return (await recordAudits(trx, clock, [entry]))[0] as RecordedEvent;
+}
+
+/** An event being appended: its entry, the fields its hash is over (its number once its chain is read), its hash. */
+interface Appended {
+  entry: AuditEntry;
+  fields: HashedFields;
+  hash: string;
+}
+
+/**
+ * Appends events to their chains, in the order given: `recordAudit` of each in turn, with each
+ * chain's head locked once and its events written in one statement (a page of changes made at once:
+ * the releases published for a page of projects). Each event's `changeRecorded` handlers run once
+ * every event is written, in the same order. Must be called inside the transaction that makes the
+ * changes.
+ */
+export async function recordAudits(
+  trx: Trx,
+  clock: Clock,
+  entries: readonly AuditEntry[],
+): Promise<RecordedEvent[]> {
   if (!trx.isTransaction)
     throw new Error("recordAudit must run inside the transaction that makes the change.");
-  const authorityId = entry.authorityId ?? PLATFORM_CHAIN;
-  const changes = toAuditJson(entry.changes ?? {});
-  const head = await repo.lockChainHead(trx, authorityId, GENESIS_HASH);
-  const fields: HashedFields = {
-    authorityId,
-    seq: head.last_seq + 1n,
-    occurredAt: clock.now(),
-    actorType: entry.actor.type,
-    actorId: entry.actor.id ?? null,
-    action: entry.action,
-    entityType: entry.entity.type,
-    entityId: entry.entity.id,
-    changes,
-    requestId: entry.requestId ?? null,
-  };
-  const hash = eventHash(head.last_hash, fields);
-  await repo.appendEvent(trx, {
-    authority_id: authorityId,
-    seq: fields.seq,
-    occurred_at: fields.occurredAt,
-    actor_type: fields.actorType,
-    actor_id: fields.actorId,
-    action: fields.action,
-    entity_type: fields.entityType,
-    entity_id: fields.entityId,
-    changes: JSON.stringify(changes),
-    request_id: fields.requestId,
-    prev_hash: head.last_hash,
-    hash,
+  const chains = new Map<string, Appended[]>();
+  const events = entries.map((entry): Appended => {
+    const authorityId = entry.authorityId ?? PLATFORM_CHAIN;
+    const event: Appended = {
+      entry,
+      fields: {
+        authorityId,
+        seq: 0n,
+        occurredAt: clock.now(),
+        actorType: entry.actor.type,
+        actorId: entry.actor.id ?? null,
+        action: entry.action,
+        entityType: entry.entity.type,
+        entityId: entry.entity.id,
+        changes: toAuditJson(entry.changes ?? {}),
+        requestId: entry.requestId ?? null,
+      },
+      hash: "",
+    };
+    chains.set(authorityId, [...(chains.get(authorityId) ?? []), event]);
+    return event;
   });
-  await notifyAll(changeRecorded, trx, clock, {
-    authorityId: entry.authorityId,
-    action: entry.action,
-    entity: entry.entity,
-    occurredAt: fields.occurredAt,
-  });
-  return { authorityId, seq: fields.seq, hash };
+  for (const [authorityId, chain] of chains) {
+    const head = await repo.lockChainHead(trx, authorityId, GENESIS_HASH);
+    let seq = head.last_seq;
+    let prevHash = head.last_hash;
+    const rows = chain.map((event) => {
+      seq += 1n;
+      event.fields.seq = seq;
+      event.hash = eventHash(prevHash, event.fields);
+      const row = {
+        authority_id: authorityId,
+        seq,
+        occurred_at: event.fields.occurredAt,
+        actor_type: event.fields.actorType,
+        actor_id: event.fields.actorId,
+        action: event.fields.action,
+        entity_type: event.fields.entityType,
+        entity_id: event.fields.entityId,
+        changes: JSON.stringify(event.fields.changes),
+        request_id: event.fields.requestId,
+        prev_hash: prevHash,
+        hash: event.hash,
+      };
+      prevHash = event.hash;
+      return row;
+    });
+    await repo.appendEvents(trx, rows);
+  }
+  for (const { entry, fields } of events)
+    await notifyAll(changeRecorded, trx, clock, {
+      authorityId: entry.authorityId,
+      action: entry.action,
+      entity: entry.entity,
+      occurredAt: fields.occurredAt,
+    });
+  return events.map((e) => ({ authorityId: e.fields.authorityId, seq: e.fields.seq, hash: e.hash }));
 }
 
 export interface ChainReport {

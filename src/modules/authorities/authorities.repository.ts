@@ -17,6 +17,16 @@ export function findAuthorityById(db: Db, id: string): Promise<Authority | undef
   return db.selectFrom("authorities").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/** These public bodies (those that exist), in no order. */
+export function findAuthoritiesByIds(db: Db, ids: readonly string[]): Promise<Authority[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("authorities")
+    .selectAll()
+    .where("id", "in", [...new Set(ids)])
+    .execute();
+}
+
 /** One page of authorities in id order, after `afterId` (bulk reads page by key). */
 export function authoritiesAfter(db: Db, afterId: string | undefined, limit: number): Promise<Authority[]> {
   let query = db.selectFrom("authorities").selectAll();

@@ -33,6 +33,34 @@ export function awardsOf(db: Db, authorityId: string, tenderId: string): Promise
     .execute();
 }
 
+/**
+ * The awards of these tenders, each tender's latest first as `awardsOf` gives them (without who
+ * decided them), of published tenders alone (never a draft's).
+ */
+export function awardsOfTenders(
+  db: Db,
+  keys: readonly { authority_id: string; id: string }[],
+): Promise<TenderAward[]> {
+  if (keys.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("tender_awards as a")
+    .innerJoin("tenders as t", (j) =>
+      j.onRef("t.authority_id", "=", "a.authority_id").onRef("t.id", "=", "a.tender_id"),
+    )
+    .selectAll("a")
+    .where("t.status", "<>", "draft")
+    .where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple("a.authority_id", "a.tender_id"),
+        "in",
+        keys.map((k) => tuple(k.authority_id, k.id)),
+      ),
+    )
+    .orderBy("a.decided_at", "desc")
+    .orderBy("a.id")
+    .execute();
+}
+
 /** The tender's live award (not withdrawn), locked for update. */
 export function lockLiveAward(trx: Trx, authorityId: string, tenderId: string) {
   return trx

@@ -22,7 +22,7 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../../lib/errors.ts";
-import { newId } from "../../lib/ids.ts";
+import { isUuid, newId } from "../../lib/ids.ts";
 import { londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
@@ -66,10 +66,11 @@ import type {
   AwardAssessmentsTable,
   AwardConsortiumMember,
   AwardStatus,
+  TenderAward,
 } from "./award.table.ts";
 
 /** What other modules may use of this module's tables. */
-export type { AwardConsortiumMember } from "./award.table.ts";
+export type { AwardConsortiumMember, TenderAward } from "./award.table.ts";
 
 export const AWARD_LIMITS = { grounds: 10000, reason: 5000 } as const;
 export const BIDDER_ROLES = ["organisation-admin", "organisation-member"] as const;
@@ -634,6 +635,28 @@ export async function awardNotice(ctx: Ctx, authorityId: string, tenderId: strin
         withdrawnReason: a.withdrawn_reason,
       })),
   };
+}
+
+/**
+ * The award each of these tenders' award notices shows (its live award or, after withdrawal, the
+ * latest), by tender id: the notice's award for many tenders at once, in one query. A tender with
+ * no award, or not published, is left out. Public.
+ */
+export async function noticeAwardsOf(
+  ctx: Ctx,
+  keys: readonly { authority_id: string; id: string }[],
+): Promise<Map<string, TenderAward>> {
+  const awards = await repo.awardsOfTenders(
+    ctx.db,
+    keys.filter((k) => isUuid(k.authority_id) && isUuid(k.id)),
+  );
+  const shown = new Map<string, TenderAward>();
+  for (const award of awards) {
+    const held = shown.get(award.tender_id);
+    if (!held || (held.status === "withdrawn" && award.status !== "withdrawn"))
+      shown.set(award.tender_id, award);
+  }
+  return shown;
 }
 
 export interface AwardPermissions {

@@ -119,32 +119,49 @@ export interface ContractParts {
   amendments: ContractAmendment[];
 }
 
-export async function partsOf(
-  db: Db,
-  authorityId: string,
-  contractIds: readonly string[],
-): Promise<ContractParts> {
-  if (contractIds.length === 0) return { kpis: [], documents: [], reports: [], ratings: [], amendments: [] };
-  const ids = [...contractIds];
+/** A contract's key: its authority and id. */
+export interface ContractRef {
+  authority_id: string;
+  id: string;
+}
+
+const emptyParts = (): ContractParts => ({
+  kpis: [],
+  documents: [],
+  reports: [],
+  ratings: [],
+  amendments: [],
+});
+
+/**
+ * The parts of these contracts (of any authorities), by `<authority id>/<contract id>`: five queries
+ * however many, each contract's rows in their order.
+ */
+export async function partsOf(db: Db, keys: readonly ContractRef[]): Promise<Map<string, ContractParts>> {
+  const key = (authorityId: string, contractId: string) => `${authorityId}/${contractId}`;
+  const parts = new Map<string, ContractParts>(keys.map((k) => [key(k.authority_id, k.id), emptyParts()]));
+  if (keys.length === 0) return parts;
+  const authorityIds = [...new Set(keys.map((k) => k.authority_id))];
+  const ids = [...new Set(keys.map((k) => k.id))];
   const [kpis, documents, reports, ratings, amendments] = await Promise.all([
     db
       .selectFrom("contract_kpis")
       .selectAll()
-      .where("authority_id", "=", authorityId)
+      .where("authority_id", "in", authorityIds)
       .where("contract_id", "in", ids)
       .orderBy("position")
       .execute(),
     db
       .selectFrom("contract_documents")
       .selectAll()
-      .where("authority_id", "=", authorityId)
+      .where("authority_id", "in", authorityIds)
       .where("contract_id", "in", ids)
       .orderBy("position")
       .execute(),
     db
       .selectFrom("kpi_reports")
       .selectAll()
-      .where("authority_id", "=", authorityId)
+      .where("authority_id", "in", authorityIds)
       .where("contract_id", "in", ids)
       .orderBy("kpi_position")
       .orderBy("period_number")
@@ -152,7 +169,7 @@ export async function partsOf(
     db
       .selectFrom("kpi_ratings")
       .selectAll()
-      .where("authority_id", "=", authorityId)
+      .where("authority_id", "in", authorityIds)
       .where("contract_id", "in", ids)
       .orderBy("kpi_position")
       .orderBy("period_number")
@@ -160,12 +177,34 @@ export async function partsOf(
     db
       .selectFrom("contract_amendments")
       .selectAll()
-      .where("authority_id", "=", authorityId)
+      .where("authority_id", "in", authorityIds)
       .where("contract_id", "in", ids)
       .orderBy("number")
       .execute(),
   ]);
-  return { kpis, documents, reports, ratings, amendments };
+  // Read in each contract's order: a contract's own keep it (a pair asked for by neither key is left out).
+  const of = (row: { authority_id: string; contract_id: string }) =>
+    parts.get(key(row.authority_id, row.contract_id));
+  for (const row of kpis) of(row)?.kpis.push(row);
+  for (const row of documents) of(row)?.documents.push(row);
+  for (const row of reports) of(row)?.reports.push(row);
+  for (const row of ratings) of(row)?.ratings.push(row);
+  for (const row of amendments) of(row)?.amendments.push(row);
+  return parts;
+}
+
+/** These contracts (those that exist), with their names, in no order. */
+export function findContracts(db: Db, keys: readonly ContractRef[]): Promise<ContractRow[]> {
+  if (keys.length === 0) return Promise.resolve([]);
+  return contracts(db)
+    .where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple("c.authority_id", "c.id"),
+        "in",
+        keys.map((k) => tuple(k.authority_id, k.id)),
+      ),
+    )
+    .execute();
 }
 
 export async function insertReport(db: Db, row: KpiReport): Promise<void> {

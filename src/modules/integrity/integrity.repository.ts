@@ -61,6 +61,71 @@ export async function deleteFlags(
     .execute();
 }
 
+/** A process's key: its authority and ocid. */
+export interface ProcessKey {
+  authority_id: string;
+  ocid: string;
+}
+
+/**
+ * Raises these flags, or updates those already raised with what they are now raised on and when
+ * (a few hundred a statement; one row a flag).
+ */
+export async function upsertFlags(trx: Trx, flags: readonly IntegrityFlagRow[]): Promise<void> {
+  for (let i = 0; i < flags.length; i += 200)
+    await trx
+      .insertInto("integrity_flags")
+      .values(flags.slice(i, i + 200).map((f) => ({ ...f, reason: JSON.stringify(f.reason) })))
+      .onConflict((oc) =>
+        oc.columns(["authority_id", "ocid", "code"]).doUpdateSet((eb) => ({
+          reason: eb.ref("excluded.reason"),
+          title: eb.ref("excluded.title"),
+          url: eb.ref("excluded.url"),
+          tender_id: eb.ref("excluded.tender_id"),
+          raised_at: eb.ref("excluded.raised_at"),
+        })),
+      )
+      .execute();
+}
+
+/** Clears these flags. */
+export async function deleteFlagRows(
+  trx: Trx,
+  flags: readonly { authority_id: string; ocid: string; code: IndicatorCode }[],
+): Promise<void> {
+  if (flags.length === 0) return;
+  await trx
+    .deleteFrom("integrity_flags")
+    .where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple("authority_id", "ocid", "code"),
+        "in",
+        flags.map((f) => tuple(f.authority_id, f.ocid, f.code)),
+      ),
+    )
+    .execute();
+}
+
+/**
+ * Every flag of these processes (raised or, for the Right to Challenge, ahead), whatever the clock
+ * says; of one indicator alone when `code`.
+ */
+export async function flagsOfProcesses(
+  db: Db,
+  processes: readonly ProcessKey[],
+  code?: IndicatorCode,
+): Promise<IntegrityFlagRow[]> {
+  if (processes.length === 0) return [];
+  let query = db
+    .selectFrom("integrity_flags")
+    .selectAll()
+    .where("authority_id", "in", [...new Set(processes.map((p) => p.authority_id))])
+    .where("ocid", "in", [...new Set(processes.map((p) => p.ocid))]);
+  if (code) query = query.where("code", "=", code);
+  const asked = new Set(processes.map((p) => `${p.authority_id}/${p.ocid}`));
+  return (await query.execute()).filter((f) => asked.has(`${f.authority_id}/${f.ocid}`));
+}
+
 /** A change to an authority's count of one indicator's flags. */
 export interface CountDelta {
   code: IndicatorCode;
@@ -98,16 +163,6 @@ export async function addToCounts(
   }
 }
 
-/** Every flag of one process (raised or, for the Right to Challenge, ahead), whatever the clock says. */
-export function flagsOfProcess(db: Db, authorityId: string, ocid: string): Promise<IntegrityFlagRow[]> {
-  return db
-    .selectFrom("integrity_flags")
-    .selectAll()
-    .where("authority_id", "=", authorityId)
-    .where("ocid", "=", ocid)
-    .execute();
-}
-
 /** Every flag of one indicator of one authority, whatever the clock says (the Right to Challenge's, a few). */
 export function flagsOfCode(db: Db, authorityId: string, code: IndicatorCode): Promise<IntegrityFlagRow[]> {
   return db
@@ -118,84 +173,64 @@ export function flagsOfCode(db: Db, authorityId: string, code: IndicatorCode): P
     .execute();
 }
 
-/** One indicator's flags of these processes of one authority. */
-export function flagsOfProcesses(
-  db: Db,
-  authorityId: string,
-  ocids: readonly string[],
-  code: IndicatorCode,
-): Promise<IntegrityFlagRow[]> {
-  if (ocids.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom("integrity_flags")
-    .selectAll()
-    .where("authority_id", "=", authorityId)
-    .where("ocid", "in", ocids)
-    .where("code", "=", code)
-    .execute();
-}
-
-/** A process's title and page changed: on its flags (those of its release, not the Right to Challenge's). */
-export async function updateProcessFlags(
-  trx: Trx,
-  authorityId: string,
-  ocid: string,
-  shown: { title: string; url: string; tender_id: string | null },
-): Promise<void> {
-  await trx
-    .updateTable("integrity_flags")
-    .set(shown)
-    .where("authority_id", "=", authorityId)
-    .where("ocid", "=", ocid)
-    .where("code", "<>", UNPROCURED)
-    .execute();
-}
-
 // Markets
 
-export function marketAwardsOfProcess(db: Db, authorityId: string, ocid: string): Promise<MarketAwardRow[]> {
-  return db
+/** These processes' awards in their markets. */
+export async function marketAwardsOfProcesses(
+  db: Db,
+  processes: readonly ProcessKey[],
+): Promise<MarketAwardRow[]> {
+  if (processes.length === 0) return [];
+  const asked = new Set(processes.map((p) => `${p.authority_id}/${p.ocid}`));
+  const rows = await db
     .selectFrom("integrity_market_awards")
     .selectAll()
-    .where("authority_id", "=", authorityId)
-    .where("ocid", "=", ocid)
+    .where("authority_id", "in", [...new Set(processes.map((p) => p.authority_id))])
+    .where("ocid", "in", [...new Set(processes.map((p) => p.ocid))])
     .execute();
+  return rows.filter((r) => asked.has(`${r.authority_id}/${r.ocid}`));
 }
 
-/** A process's awards in its market now: those it had are replaced. */
-export async function replaceMarketAwards(
+/** Each of these processes' awards in their markets now: those it had are replaced. */
+export async function replaceMarketAwardsOf(
   trx: Trx,
-  authorityId: string,
-  ocid: string,
-  rows: readonly MarketAwardRow[],
+  processes: readonly { authorityId: string; ocid: string; rows: readonly MarketAwardRow[] }[],
 ): Promise<void> {
+  if (processes.length === 0) return;
   await trx
     .deleteFrom("integrity_market_awards")
-    .where("authority_id", "=", authorityId)
-    .where("ocid", "=", ocid)
+    .where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple("authority_id", "ocid"),
+        "in",
+        processes.map((p) => tuple(p.authorityId, p.ocid)),
+      ),
+    )
     .execute();
-  if (rows.length > 0)
+  const rows = processes.flatMap((p) => p.rows);
+  for (let i = 0; i < rows.length; i += 500)
     await trx
       .insertInto("integrity_market_awards")
-      .values([...rows])
+      .values(rows.slice(i, i + 500))
       .execute();
 }
 
-/** An authority's awards in one market and financial year. */
-export function marketAwards(
+/** Authorities' awards in these markets (each an authority's CPV code in a financial year). */
+export function marketAwardsIn(
   db: Db,
-  authorityId: string,
-  cpv: string,
-  financialYear: number,
+  markets: readonly { authorityId: string; cpv: string; year: number }[],
 ): Promise<MarketAwardRow[]> {
+  if (markets.length === 0) return Promise.resolve([]);
   return db
     .selectFrom("integrity_market_awards")
     .selectAll()
-    .where("authority_id", "=", authorityId)
-    .where("cpv", "=", cpv)
-    .where("financial_year", "=", financialYear)
-    .orderBy("ocid")
-    .orderBy("award_id")
+    .where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple("authority_id", "cpv", "financial_year"),
+        "in",
+        markets.map((m) => tuple(m.authorityId, m.cpv, m.year)),
+      ),
+    )
     .execute();
 }
 

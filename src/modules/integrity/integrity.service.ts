@@ -24,7 +24,7 @@ import { type Ctx, systemCtx, within } from "../access/context.ts";
 import type { RecordedChange } from "../audit/audit.ports.ts";
 import { type Authority, authorityById, listAuthorities } from "../authorities/authorities.service.ts";
 import { acceptedChallengeWindows } from "../challenges/registers.service.ts";
-import { compiledReleaseOf, isProcessChange, releasesMadeIn } from "../ocds/ocds.service.ts";
+import { compiledReleasesOf, isProcessChange, releasesMadeIn } from "../ocds/ocds.service.ts";
 import {
   concentrationFlags,
   type MarketAward,
@@ -90,7 +90,7 @@ export async function noteIntegrityChange(trx: Trx, clock: Clock, change: Record
 async function recompute(trx: Trx, held: Pending): Promise<void> {
   pending.delete(trx);
   const ctx = within(systemCtx(trx, held.clock, "integrity"), trx);
-  for (const { authorityId, ocid } of releasesMadeIn(trx)) await recomputeProcess(ctx, authorityId, ocid);
+  await recomputeProcesses(ctx, releasesMadeIn(trx));
   for (const authorityId of held.challengeAuthorities) await recomputeChallenges(ctx, authorityId);
 }
 
@@ -121,24 +121,6 @@ function contribution(reason: Record<string, unknown> | undefined): [bigint, big
   return [1n, reason.awarded === true ? 1n : 0n, reason.justified === true ? 1n : 0n];
 }
 
-/** Keeps a list of count changes, by indicator. */
-class Deltas {
-  readonly byCode = new Map<IndicatorCode, repo.CountDelta>();
-  add(
-    code: IndicatorCode,
-    before: Record<string, unknown> | undefined,
-    after: Record<string, unknown> | undefined,
-  ) {
-    const [f0, a0, j0] = contribution(before);
-    const [f1, a1, j1] = contribution(after);
-    const d = this.byCode.get(code) ?? { code, flags: 0n, awarded: 0n, justified: 0n };
-    d.flags += f1 - f0;
-    d.awarded += a1 - a0;
-    d.justified += j1 - j0;
-    this.byCode.set(code, d);
-  }
-}
-
 /** Two flags' values alike, whatever the order of their keys (JSONB keeps its own). */
 function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   const canonical = (v: Record<string, unknown>) =>
@@ -150,18 +132,52 @@ function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boo
   return canonical(a) === canonical(b);
 }
 
+const flagKey = (authorityId: string, ocid: string, code: string) => `${authorityId}/${ocid}/${code}`;
+const processKey = (authorityId: string, ocid: string) => `${authorityId}/${ocid}`;
+const marketKey = (authorityId: string, cpv: string, year: number) => `${authorityId}/${cpv}/${year}`;
+
+/** Market rows in the order the shares are worked out over (by process, then award). */
+function byProcessAndAward(a: MarketAwardRow, b: MarketAwardRow): number {
+  if (a.ocid !== b.ocid) return a.ocid < b.ocid ? -1 : 1;
+  return a.award_id < b.award_id ? -1 : a.award_id > b.award_id ? 1 : 0;
+}
+
 /**
- * Raises or clears one flag of a process: `raised` is what the indicator says now (undefined: not
- * raised), `held` the flag as stored. Writes only what changed, and counts the change.
+ * The flags and markets of a page of processes, read once and worked on in memory: each process in
+ * turn does what it would do alone against the database (so the result is the same, step for
+ * step), then only what changed is written, in a few statements.
  */
-async function setFlag(
-  trx: Trx,
-  deltas: Deltas,
-  at: { authorityId: string; ocid: string; code: IndicatorCode; now: Date; shown: Shown },
-  held: IntegrityFlagRow | undefined,
-  raised: RaisedFlag | undefined,
-): Promise<void> {
-  if (raised) {
+class Workspace {
+  /** The flags as read, and as they are now (absent: cleared), by authority, ocid and code. */
+  readonly before = new Map<string, IntegrityFlagRow>();
+  readonly flags = new Map<string, IntegrityFlagRow>();
+  /** Each market's awards now, by authority, CPV and year; the processes whose awards changed. */
+  readonly markets = new Map<string, MarketAwardRow[]>();
+  readonly replaced = new Map<string, { authorityId: string; ocid: string; rows: MarketAwardRow[] }>();
+
+  hold(rows: readonly IntegrityFlagRow[]): void {
+    for (const row of rows) {
+      const key = flagKey(row.authority_id, row.ocid, row.code);
+      if (this.before.has(key)) continue;
+      this.before.set(key, row);
+      this.flags.set(key, row);
+    }
+  }
+
+  /**
+   * Raises or clears one flag of a process: `raised` is what the indicator says now (undefined: not
+   * raised). Raised when first raised (kept while it stays raised).
+   */
+  setFlag(
+    at: { authorityId: string; ocid: string; code: IndicatorCode; now: Date; shown: Shown },
+    raised: RaisedFlag | undefined,
+  ): void {
+    const key = flagKey(at.authorityId, at.ocid, at.code);
+    const held = this.flags.get(key);
+    if (!raised) {
+      this.flags.delete(key);
+      return;
+    }
     const unchanged =
       held !== undefined &&
       sameValues(held.reason, raised.values) &&
@@ -169,7 +185,7 @@ async function setFlag(
       held.url === at.shown.url &&
       held.tender_id === at.shown.tender_id;
     if (unchanged) return;
-    await repo.upsertFlag(trx, {
+    this.flags.set(key, {
       authority_id: at.authorityId,
       ocid: at.ocid,
       code: at.code,
@@ -177,67 +193,184 @@ async function setFlag(
       reason: raised.values,
       ...at.shown,
     });
-  } else if (held) await repo.deleteFlags(trx, at.authorityId, at.ocid, [at.code]);
-  else return;
-  deltas.add(at.code, held?.reason, raised?.values);
+  }
+
+  /** A process's flags now. */
+  flagsOf(authorityId: string, ocid: string): IntegrityFlagRow[] {
+    return INDICATOR_CODES.flatMap((code) => this.flags.get(flagKey(authorityId, ocid, code)) ?? []);
+  }
+
+  /** A process's awards in their markets now: those it had (in `markets`, the keys of those it was in) replaced. */
+  replaceMarketAwards(
+    authorityId: string,
+    ocid: string,
+    markets: Iterable<string>,
+    rows: readonly MarketAwardRow[],
+  ): void {
+    for (const key of markets)
+      this.markets.set(
+        key,
+        (this.markets.get(key) ?? []).filter((r) => r.ocid !== ocid),
+      );
+    for (const row of rows) {
+      const key = marketKey(authorityId, row.cpv, row.financial_year);
+      this.markets.set(key, [...(this.markets.get(key) ?? []), row].sort(byProcessAndAward));
+    }
+    this.replaced.set(processKey(authorityId, ocid), { authorityId, ocid, rows: [...rows] });
+  }
+
+  /** What changed, written: flags raised, changed or cleared, awards replaced, counts kept. */
+  async write(trx: Trx): Promise<void> {
+    const raised: IntegrityFlagRow[] = [];
+    const cleared: IntegrityFlagRow[] = [];
+    const deltas = new Map<string, Map<IndicatorCode, repo.CountDelta>>();
+    const count = (
+      flag: IntegrityFlagRow,
+      before: IntegrityFlagRow | undefined,
+      after: IntegrityFlagRow | undefined,
+    ) => {
+      const [f0, a0, j0] = contribution(before?.reason);
+      const [f1, a1, j1] = contribution(after?.reason);
+      const ofAuthority = deltas.get(flag.authority_id) ?? new Map<IndicatorCode, repo.CountDelta>();
+      deltas.set(flag.authority_id, ofAuthority);
+      const d = ofAuthority.get(flag.code) ?? { code: flag.code, flags: 0n, awarded: 0n, justified: 0n };
+      d.flags += f1 - f0;
+      d.awarded += a1 - a0;
+      d.justified += j1 - j0;
+      ofAuthority.set(flag.code, d);
+    };
+    for (const [key, before] of this.before)
+      if (!this.flags.has(key)) {
+        cleared.push(before);
+        count(before, before, undefined);
+      }
+    for (const [key, after] of this.flags) {
+      const before = this.before.get(key);
+      const same =
+        before !== undefined &&
+        sameValues(before.reason, after.reason) &&
+        before.title === after.title &&
+        before.url === after.url &&
+        before.tender_id === after.tender_id &&
+        before.raised_at.getTime() === after.raised_at.getTime();
+      if (same) continue;
+      raised.push(after);
+      count(after, before, after);
+    }
+    await repo.deleteFlagRows(trx, cleared);
+    await repo.upsertFlags(trx, raised);
+    await repo.replaceMarketAwardsOf(trx, [...this.replaced.values()]);
+    for (const [authorityId, byCode] of deltas)
+      await repo.addToCounts(trx, authorityId, [...byCode.values()]);
+  }
 }
 
 /** A process's flags worked out again from its compiled release, in the caller's transaction. */
-export async function recomputeProcess(
+export function recomputeProcess(ctx: Ctx & { db: Trx }, authorityId: string, ocid: string): Promise<void> {
+  return recomputeProcesses(ctx, [{ authorityId, ocid }]);
+}
+
+/**
+ * These processes' flags worked out again from their compiled releases, in turn, in the caller's
+ * transaction: a page of them with a fixed number of queries (their releases, flags and markets read
+ * at once, what changed written at once), each process's flags as if worked out alone.
+ */
+export async function recomputeProcesses(
   ctx: Ctx & { db: Trx },
-  authorityId: string,
-  ocid: string,
+  processes: readonly { authorityId: string; ocid: string }[],
 ): Promise<void> {
   const trx = ctx.db;
-  const release = await compiledReleaseOf(trx, ocid);
-  if (!release) return;
-  // Raised when the release that raised it was made: its date (never earlier than the release before).
-  const dated = new Date(String(release.date));
-  const now = Number.isNaN(dated.getTime()) ? ctx.clock.now() : dated;
-  const shown = shownOf(release);
-  const deltas = new Deltas();
-
-  const held = await repo.flagsOfProcess(trx, authorityId, ocid);
-  const raised = processFlags(release);
-  for (const code of PROCESS_CODES)
-    await setFlag(
-      trx,
-      deltas,
-      { authorityId, ocid, code, now, shown },
-      held.find((f) => f.code === code),
-      raised.find((f) => f.code === code),
-    );
-  const moved = held.some(
-    (f) =>
-      f.code !== UNPROCURED &&
-      (f.title !== shown.title || f.url !== shown.url || f.tender_id !== shown.tender_id),
+  const releases = await compiledReleasesOf(
+    trx,
+    processes.map((p) => p.ocid),
   );
-  if (moved) await repo.updateProcessFlags(trx, authorityId, ocid, shown);
-
-  // Its awards in their market; when they changed, every supplier's share there worked out again.
-  const before = await repo.marketAwardsOfProcess(trx, authorityId, ocid);
-  const after: MarketAwardRow[] = marketAwardsOf(release).map((a) => ({
-    authority_id: authorityId,
-    ocid,
-    award_id: a.awardId,
-    cpv: a.cpv,
-    cpv_description: a.cpvDescription,
-    financial_year: a.financialYear,
-    supplier_id: a.supplierId,
-    supplier_name: a.supplierName,
-    value_pence: a.valuePence,
-    awarded_at: a.awardedAt,
-    ...shown,
-  }));
-  if (!sameMarketRows(before, after)) {
-    await repo.replaceMarketAwards(trx, authorityId, ocid, after);
-    const markets = new Map<string, { cpv: string; year: number }>();
-    for (const row of [...before, ...after])
-      markets.set(`${row.cpv}/${row.financial_year}`, { cpv: row.cpv, year: row.financial_year });
-    for (const market of markets.values())
-      await recomputeMarket(trx, deltas, { authorityId, ...market, now, process: ocid });
+  const released = processes.flatMap((p) => {
+    const release = releases.get(p.ocid);
+    return release ? [{ ...p, release }] : [];
+  });
+  if (released.length === 0) return;
+  const keys = released.map((p) => ({ authority_id: p.authorityId, ocid: p.ocid }));
+  const [flags, awards] = await Promise.all([
+    repo.flagsOfProcesses(trx, keys),
+    repo.marketAwardsOfProcesses(trx, keys),
+  ]);
+  const work = new Workspace();
+  work.hold(flags);
+  const awardsOf = new Map<string, MarketAwardRow[]>();
+  for (const row of awards) {
+    const key = processKey(row.authority_id, row.ocid);
+    awardsOf.set(key, [...(awardsOf.get(key) ?? []), row]);
   }
-  await repo.addToCounts(trx, authorityId, [...deltas.byCode.values()]);
+
+  // What each process's awards are now; the markets those that changed were or are in.
+  const steps = released.map(({ authorityId, ocid, release }) => {
+    // Raised when the release that raised it was made: its date (never earlier than the release before).
+    const dated = new Date(String(release.date));
+    const now = Number.isNaN(dated.getTime()) ? ctx.clock.now() : dated;
+    const shown = shownOf(release);
+    const before = awardsOf.get(processKey(authorityId, ocid)) ?? [];
+    const after: MarketAwardRow[] = marketAwardsOf(release).map((a) => ({
+      authority_id: authorityId,
+      ocid,
+      award_id: a.awardId,
+      cpv: a.cpv,
+      cpv_description: a.cpvDescription,
+      financial_year: a.financialYear,
+      supplier_id: a.supplierId,
+      supplier_name: a.supplierName,
+      value_pence: a.valuePence,
+      awarded_at: a.awardedAt,
+      ...shown,
+    }));
+    const markets = new Map<string, { authorityId: string; cpv: string; year: number }>();
+    if (!sameMarketRows(before, after))
+      for (const row of [...before, ...after])
+        markets.set(marketKey(authorityId, row.cpv, row.financial_year), {
+          authorityId,
+          cpv: row.cpv,
+          year: row.financial_year,
+        });
+    return { authorityId, ocid, release, now, shown, after, markets };
+  });
+  const touched = new Map<string, { authorityId: string; cpv: string; year: number }>();
+  for (const step of steps) for (const [key, m] of step.markets) touched.set(key, m);
+  if (touched.size > 0) {
+    const rows = await repo.marketAwardsIn(trx, [...touched.values()]);
+    for (const key of touched.keys()) work.markets.set(key, []);
+    for (const row of rows)
+      work.markets.get(marketKey(row.authority_id, row.cpv, row.financial_year))?.push(row);
+    for (const list of work.markets.values()) list.sort(byProcessAndAward);
+    // The concentration flags of every process in those markets (the page's own are read already).
+    work.hold(
+      await repo.flagsOfProcesses(
+        trx,
+        rows.map((r) => ({ authority_id: r.authority_id, ocid: r.ocid })),
+        CONCENTRATION,
+      ),
+    );
+  }
+
+  for (const { authorityId, ocid, release, now, shown, after, markets } of steps) {
+    const raised = processFlags(release);
+    for (const code of PROCESS_CODES)
+      work.setFlag(
+        { authorityId, ocid, code, now, shown },
+        raised.find((f) => f.code === code),
+      );
+    // A process's title and page changed: on its flags (those of its release, not the Right to Challenge's).
+    for (const flag of work.flagsOf(authorityId, ocid))
+      if (
+        flag.code !== UNPROCURED &&
+        (flag.title !== shown.title || flag.url !== shown.url || flag.tender_id !== shown.tender_id)
+      )
+        work.flags.set(flagKey(authorityId, ocid, flag.code), { ...flag, ...shown });
+    // Its awards in their market; when they changed, every supplier's share there worked out again.
+    if (markets.size === 0) continue;
+    work.replaceMarketAwards(authorityId, ocid, markets.keys(), after);
+    for (const market of markets.values())
+      recomputeMarket(work, { authorityId, cpv: market.cpv, year: market.year, now, process: ocid });
+  }
+  await work.write(trx);
 }
 
 /** Whether a process's awards in their market are as they were (what shares are worked out on, and shown). */
@@ -286,32 +419,24 @@ function raisedIn(flag: IntegrityFlagRow, cpv: string, year: number): boolean {
  * over its awards there: the concentration flag raised or cleared on each process in it, and cleared
  * on `process` (whose awards changed) if it left it.
  */
-async function recomputeMarket(
-  trx: Trx,
-  deltas: Deltas,
+function recomputeMarket(
+  work: Workspace,
   market: { authorityId: string; cpv: string; year: number; now: Date; process: string },
-): Promise<void> {
+): void {
   const { authorityId, cpv, year, now } = market;
-  const rows = await repo.marketAwards(trx, authorityId, cpv, year);
+  const rows = work.markets.get(marketKey(authorityId, cpv, year)) ?? [];
   const raised = concentrationFlags(rows.map(marketAward));
   const inMarket = new Map<string, Shown>();
   for (const row of rows)
     inMarket.set(row.ocid, { title: row.title, url: row.url, tender_id: row.tender_id });
-  const held = new Map(
-    (
-      await repo.flagsOfProcesses(
-        trx,
-        authorityId,
-        [...new Set([...inMarket.keys(), market.process])],
-        CONCENTRATION,
-      )
-    ).map((f) => [f.ocid, f]),
-  );
+  const held = new Map<string, IntegrityFlagRow>();
+  for (const ocid of new Set([...inMarket.keys(), market.process])) {
+    const flag = work.flags.get(flagKey(authorityId, ocid, CONCENTRATION));
+    if (flag) held.set(ocid, flag);
+  }
   for (const [ocid, flag] of held)
     if (!inMarket.has(ocid) && raisedIn(flag, cpv, year))
-      await setFlag(
-        trx,
-        deltas,
+      work.setFlag(
         {
           authorityId,
           ocid,
@@ -319,7 +444,6 @@ async function recomputeMarket(
           now,
           shown: { title: flag.title, url: flag.url, tender_id: flag.tender_id },
         },
-        flag,
         undefined,
       );
   for (const [ocid, shown] of inMarket) {
@@ -327,7 +451,7 @@ async function recomputeMarket(
     const raisedNow = raised.get(ocid);
     // A flag raised in another year of the same process is that year's to clear.
     if (!raisedNow && flag && !raisedIn(flag, cpv, year)) continue;
-    await setFlag(trx, deltas, { authorityId, ocid, code: CONCENTRATION, now, shown }, flag, raisedNow);
+    work.setFlag({ authorityId, ocid, code: CONCENTRATION, now, shown }, raisedNow);
   }
 }
 

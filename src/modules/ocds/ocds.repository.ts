@@ -5,45 +5,60 @@ import { matchesText, ocdsReleaseText } from "../../db/text-search.ts";
 import type { OcdsReleaseRow } from "./ocds.table.ts";
 
 /**
- * Holds the process `ocid` for this transaction: two changes to one process committing at once
- * number their releases one after the other.
+ * Holds the processes `ocids` for this transaction: two changes to one process committing at once
+ * number their releases one after the other. Taken in one order (sorted), so two transactions
+ * holding several never wait for each other in a circle.
  */
-export async function lockProcess(trx: Trx, ocid: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`ocds:${ocid}`}, 0))`.execute(trx);
+export async function lockProcesses(trx: Trx, ocids: readonly string[]): Promise<void> {
+  const keys = [...new Set(ocids)].sort().map((ocid) => `ocds:${ocid}`);
+  if (keys.length === 0) return;
+  await sql`select pg_advisory_xact_lock(hashtextextended(k, 0))
+    from unnest(array[${sql.join(keys)}]::text[]) with ordinality as x(k, n) order by n`.execute(trx);
 }
 
-/** The number and date of the process's latest release (undefined when it has none). */
-export function lastRelease(
+export function lockProcess(trx: Trx, ocid: string): Promise<void> {
+  return lockProcesses(trx, [ocid]);
+}
+
+/** The number and date of each of these processes' latest release, by ocid (one with none left out). */
+export async function lastReleases(
   trx: Trx,
-  authorityId: string,
-  ocid: string,
-): Promise<{ seq: number; date: Date } | undefined> {
-  return trx
+  processes: readonly { authority_id: string; ocid: string }[],
+): Promise<Map<string, { seq: number; date: Date }>> {
+  if (processes.length === 0) return new Map();
+  const rows = await trx
     .selectFrom("ocds_releases")
-    .select(["seq", "date"])
-    .where("authority_id", "=", authorityId)
-    .where("ocid", "=", ocid)
+    .select(["authority_id", "ocid", "seq", "date"])
+    .distinctOn("ocid")
+    .where("ocid", "in", [...new Set(processes.map((p) => p.ocid))])
+    .orderBy("ocid")
     .orderBy("seq", "desc")
-    .limit(1)
-    .executeTakeFirst();
+    .execute();
+  const asked = new Set(processes.map((p) => `${p.authority_id}/${p.ocid}`));
+  return new Map(
+    rows
+      .filter((r) => asked.has(`${r.authority_id}/${r.ocid}`))
+      .map((r) => [r.ocid, { seq: r.seq, date: r.date }]),
+  );
 }
 
-export async function insertRelease(
-  trx: Trx,
-  row: {
-    authority_id: string;
-    id: string;
-    ocid: string;
-    seq: number;
-    date: Date;
-    tags: string[];
-    release: Record<string, unknown>;
-  },
-): Promise<void> {
-  await trx
-    .insertInto("ocds_releases")
-    .values({ ...row, release: JSON.stringify(row.release) })
-    .execute();
+export interface NewRelease {
+  authority_id: string;
+  id: string;
+  ocid: string;
+  seq: number;
+  date: Date;
+  tags: string[];
+  release: Record<string, unknown>;
+}
+
+/** Inserts these releases (a few hundred at a time: one statement each). */
+export async function insertReleases(trx: Trx, rows: readonly NewRelease[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200)
+    await trx
+      .insertInto("ocds_releases")
+      .values(rows.slice(i, i + 200).map((row) => ({ ...row, release: JSON.stringify(row.release) })))
+      .execute();
 }
 
 /** Where a page of releases starts, newest first: after the release with this date and id. */
@@ -102,6 +117,18 @@ export function releasesOf(db: Db, ocid: string): Promise<OcdsReleaseRow[]> {
   return db.selectFrom("ocds_releases").selectAll().where("ocid", "=", ocid).orderBy("seq").execute();
 }
 
+/** The releases of these processes, each process's in the order they were published. */
+export function releasesOfProcesses(db: Db, ocids: readonly string[]): Promise<OcdsReleaseRow[]> {
+  if (ocids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("ocds_releases")
+    .selectAll()
+    .where("ocid", "in", [...new Set(ocids)])
+    .orderBy("ocid")
+    .orderBy("seq")
+    .execute();
+}
+
 /** Up to `limit` releases in publication order (oldest first, by date then id), after `after`. */
 export function releasesInOrder(
   db: Db,
@@ -156,22 +183,57 @@ export function processesOfProject(
     .execute();
 }
 
-/** Gives a process its ocid (the project's own, when the project's process gains its tender: updated). */
-export async function assignProcess(
-  trx: Trx,
-  row: {
-    authority_id: string;
-    ocid: string;
-    project_id: string;
-    tender_id: string | null;
-    assigned_at: Date;
-  },
-): Promise<void> {
+/** The processes of these projects, with their tenders, by project id (a project with none left out). */
+export async function processesOfProjects(
+  db: Db,
+  projects: readonly { authority_id: string; id: string }[],
+): Promise<Map<string, { ocid: string; tender_id: string | null }[]>> {
+  if (projects.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("ocds_processes")
+    .select(["authority_id", "project_id", "ocid", "tender_id"])
+    .where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple("authority_id", "project_id"),
+        "in",
+        projects.map((p) => tuple(p.authority_id, p.id)),
+      ),
+    )
+    .execute();
+  const byProject = new Map<string, { ocid: string; tender_id: string | null }[]>();
+  for (const row of rows)
+    byProject.set(row.project_id, [
+      ...(byProject.get(row.project_id) ?? []),
+      { ocid: row.ocid, tender_id: row.tender_id },
+    ]);
+  return byProject;
+}
+
+export interface ProcessAssignment {
+  authority_id: string;
+  ocid: string;
+  project_id: string;
+  tender_id: string | null;
+  assigned_at: Date;
+}
+
+/**
+ * Gives processes their ocids (the project's own, when the project's process gains its tender:
+ * updated). One row an ocid.
+ */
+export async function assignProcesses(trx: Trx, rows: readonly ProcessAssignment[]): Promise<void> {
+  if (rows.length === 0) return;
   await trx
     .insertInto("ocds_processes")
-    .values(row)
-    .onConflict((oc) => oc.columns(["authority_id", "ocid"]).doUpdateSet({ tender_id: row.tender_id }))
+    .values([...rows])
+    .onConflict((oc) =>
+      oc.columns(["authority_id", "ocid"]).doUpdateSet((eb) => ({ tender_id: eb.ref("excluded.tender_id") })),
+    )
     .execute();
+}
+
+export function assignProcess(trx: Trx, row: ProcessAssignment): Promise<void> {
+  return assignProcesses(trx, [row]);
 }
 
 /** A release a search found: enough to name its process and link to its record. */

@@ -16,19 +16,20 @@ import { NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { msg } from "../../lib/messages.ts";
 import { actorIn, type Ctx, systemCtx, within } from "../access/context.ts";
 import type { RecordedChange } from "../audit/audit.ports.ts";
-import { recordAudit } from "../audit/audit.service.ts";
+import { recordAudits } from "../audit/audit.service.ts";
 import { publishedProjectKeysAfter } from "../projects/projects.service.ts";
-import { publishedTenderCounts, publishedTendersOfProject } from "../tenders/tenders.service.ts";
+import { publishedTenderCounts } from "../tenders/tenders.service.ts";
 import { queueBulkRebuild } from "./bulk.service.ts";
 import { compileRelease, type OcdsRelease, versionRelease } from "./merge.ts";
 import * as repo from "./ocds.repository.ts";
 import { type Publication, packageMeta, published, publishedText } from "./packages.ts";
 import {
   type Process,
+  processesOfProjects,
   processOfContract,
   processOfProject,
   processOfTender,
-  snapshotOf,
+  snapshotsOf,
 } from "./process.service.ts";
 import {
   buildRelease,
@@ -90,13 +91,17 @@ export function releasesMadeIn(trx: Trx): { authorityId: string; ocid: string }[
 }
 
 /**
- * A process's compiled release — its latest state, by the standard's merging rules — as stored
- * (links site-relative); undefined when the ocid has no release.
+ * These processes' compiled releases — each one's latest state, by the standard's merging rules — as
+ * stored (links site-relative), by ocid, in one query; an ocid with no release is left out.
  */
-export async function compiledReleaseOf(db: Db, ocid: string): Promise<Record<string, unknown> | undefined> {
-  const rows = await repo.releasesOf(db, ocid);
-  if (rows.length === 0) return undefined;
-  return compileRelease(rows.map((r) => r.release as OcdsRelease));
+export async function compiledReleasesOf(
+  db: Db,
+  ocids: readonly string[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const byOcid = new Map<string, OcdsRelease[]>();
+  for (const row of await repo.releasesOfProcesses(db, ocids))
+    byOcid.set(row.ocid, [...(byOcid.get(row.ocid) ?? []), row.release as OcdsRelease]);
+  return new Map([...byOcid].map(([ocid, releases]) => [ocid, compileRelease(releases)]));
 }
 
 /**
@@ -148,54 +153,78 @@ async function publishReleases(trx: Trx, held: Pending): Promise<void> {
     if (change.occurredAt > entry.date) entry.date = change.occurredAt;
     byOcid.set(process.ocid, entry);
   }
-  for (const { process, tags, date } of byOcid.values())
-    await publishRelease(
-      within(ctx, trx),
+  const entries = [...byOcid.values()];
+  const snapshots = await snapshotsOf(
+    ctx,
+    entries.map((e) => e.process),
+  );
+  await publishReleasesOf(
+    ctx,
+    entries.map(({ process, tags, date }, i) => ({
       process,
-      await snapshotOf(ctx, process),
-      withoutUpdates(tags),
+      snapshot: snapshots[i] as ProcessSnapshot,
+      tags: withoutUpdates(tags),
       date,
-    );
+    })),
+  );
   if (byOcid.size > 0) await queueBulkRebuild(trx, held.clock);
 }
 
-/** The process's next release of `snapshot`, in the caller's transaction. */
-async function publishRelease(
-  ctx: Ctx & { db: Trx },
-  process: Process,
-  snapshot: ProcessSnapshot,
-  tags: ReleaseTag[],
-  date: Date,
-): Promise<void> {
-  const trx = ctx.db;
-  await repo.lockProcess(trx, process.ocid);
-  const last = await repo.lastRelease(trx, process.authorityId, process.ocid);
-  const seq = (last?.seq ?? 0) + 1;
-  const id = `${process.ocid}-${seq}`;
-  // Never dated before the process's release before it, whose state it follows (the merge reads
-  // releases in date order): the platform's clock can go back — the demo clock reset.
-  const dated = last && last.date > date ? last.date : date;
-  const release = buildRelease(snapshot, { id, date: dated, tags });
-  const made = released.get(trx) ?? new Map<string, string>();
-  made.set(process.ocid, process.authorityId);
-  released.set(trx, made);
-  await repo.insertRelease(trx, {
-    authority_id: process.authorityId,
-    id,
-    ocid: process.ocid,
-    seq,
-    date: dated,
-    tags: release.tag as string[],
-    release,
-  });
+/** A process's next release: what the public may see of it now, with its tags and date. */
+interface NextRelease {
+  process: Process;
+  snapshot: ProcessSnapshot;
+  tags: ReleaseTag[];
+  date: Date;
 }
+
+/** Each process's next release (one each), in the caller's transaction: a few statements for all. */
+async function publishReleasesOf(ctx: Ctx & { db: Trx }, next: readonly NextRelease[]): Promise<void> {
+  if (next.length === 0) return;
+  const trx = ctx.db;
+  await repo.lockProcesses(
+    trx,
+    next.map((n) => n.process.ocid),
+  );
+  const last = await repo.lastReleases(
+    trx,
+    next.map((n) => ({ authority_id: n.process.authorityId, ocid: n.process.ocid })),
+  );
+  const made = released.get(trx) ?? new Map<string, string>();
+  released.set(trx, made);
+  const rows = next.map(({ process, snapshot, tags, date }) => {
+    const before = last.get(process.ocid);
+    const seq = (before?.seq ?? 0) + 1;
+    const id = `${process.ocid}-${seq}`;
+    // Never dated before the process's release before it, whose state it follows (the merge reads
+    // releases in date order): the platform's clock can go back — the demo clock reset.
+    const dated = before && before.date > date ? before.date : date;
+    const release = buildRelease(snapshot, { id, date: dated, tags });
+    made.set(process.ocid, process.authorityId);
+    return {
+      authority_id: process.authorityId,
+      id,
+      ocid: process.ocid,
+      seq,
+      date: dated,
+      tags: release.tag as string[],
+      release,
+    };
+  });
+  await repo.insertReleases(trx, rows);
+}
+
+/** Projects looked at a page at a time: one short transaction publishes the page's missing releases. */
+const PUBLISH_PAGE = 250;
 
 /**
  * Publishes a release for every contracting process that has none — one saying all the process has
  * reached (its tags every stage, dated when it last changed): processes from before publication
- * began, or from data written in bulk (`openps demo scale`). A page of projects at a time, each
- * process in a short transaction of its own; run again, it finds nothing to do. Stops between
- * processes when `signal` is aborted. Returns how many releases it published.
+ * began, or from data written in bulk (`openps demo scale`). A page of projects at a time, set-based:
+ * two counts say which projects lack a release, then one short transaction gives their processes
+ * their ocids, gathers them all (`snapshotsOf`: a fixed number of queries for the page) and makes
+ * their releases, with their integrity flags after; run again, it finds nothing to do. Stops between
+ * pages when `signal` is aborted. Returns how many releases it published.
  */
 export async function publishMissingReleases(
   ctx: Ctx,
@@ -207,57 +236,64 @@ export async function publishMissingReleases(
     (after: { authority_id: string; id: string } | undefined, limit) =>
       publishedProjectKeysAfter(ctx, after, limit),
     (row) => row,
-    200,
+    PUBLISH_PAGE,
   );
   for await (const page of pages) {
+    if (options.signal?.aborted) return published;
     // Two queries a page say which projects have every process published (most, after the first
-    // start): only the others are looked at one by one — each start walks the projects again.
+    // start): only the others are gathered.
     const [tenders, publishedProcesses] = await Promise.all([
       publishedTenderCounts(ctx, page),
       repo.publishedProcessCounts(ctx.db, page),
     ]);
-    for (const project of page) {
-      if (options.signal?.aborted) return published;
+    const lacking = page.filter(
       // The project's own process, which its first tender shares; one more for each later tender.
-      const expected = Math.max(1, tenders.get(project.id) ?? 0);
-      if ((publishedProcesses.get(project.id) ?? 0) >= expected) continue;
-      // One project's processes in one short transaction: their ocids given, their releases made.
+      (project) => (publishedProcesses.get(project.id) ?? 0) < Math.max(1, tenders.get(project.id) ?? 0),
+    );
+    if (lacking.length > 0)
       published += await transaction(ctx.db, async (trx) => {
         const inTrx = within(ctx, trx);
-        // Its tenders' processes first (the first one takes the project's own ocid), then the project's.
-        const processes: Process[] = [];
-        for (const tender of await publishedTendersOfProject(inTrx, project.authority_id, project.id)) {
-          const process = await processOfTender(inTrx, project.authority_id, tender.id);
-          if (process) processes.push(process);
-        }
-        const own = await processOfProject(inTrx, project.authority_id, project.id);
-        if (own && !processes.some((p) => p.ocid === own.ocid)) processes.unshift(own);
+        const processes = await processesOfProjects(inTrx, lacking);
         const done = await repo.ocidsPublished(
           trx,
           processes.map((p) => p.ocid),
         );
-        const made: string[] = [];
-        for (const process of processes) {
-          if (done.has(process.ocid)) continue;
-          const snapshot = await snapshotOf(inTrx, process);
-          const date = lastChanged(snapshot) ?? ctx.clock.now();
-          await publishRelease(inTrx, process, snapshot, stagesReached(snapshot), date);
-          made.push(process.ocid);
-        }
-        if (made.length > 0) {
-          await queueBulkRebuild(trx, ctx.clock);
-          // On the audit trail like any other change (and so the flags of what it published follow).
-          await recordAudit(trx, ctx.clock, {
-            authorityId: project.authority_id,
+        const todo = processes.filter((p) => !done.has(p.ocid));
+        const snapshots = await snapshotsOf(inTrx, todo);
+        await publishReleasesOf(
+          inTrx,
+          todo.map((process, i) => {
+            const snapshot = snapshots[i] as ProcessSnapshot;
+            return {
+              process,
+              snapshot,
+              tags: stagesReached(snapshot),
+              date: lastChanged(snapshot) ?? ctx.clock.now(),
+            };
+          }),
+        );
+        if (todo.length > 0) await queueBulkRebuild(trx, ctx.clock);
+        // On the audit trail like any other change, one event a project naming the processes it
+        // published (and so the flags of what it published follow, once, for the page).
+        const byProject = new Map<string, { authorityId: string; ocids: string[] }>();
+        for (const p of todo)
+          byProject.set(p.projectId, {
+            authorityId: p.authorityId,
+            ocids: [...(byProject.get(p.projectId)?.ocids ?? []), p.ocid],
+          });
+        await recordAudits(
+          trx,
+          ctx.clock,
+          [...byProject].map(([projectId, { authorityId, ocids }]) => ({
+            authorityId,
             actor: actorIn(ctx),
             action: RELEASES_PUBLISHED,
-            entity: { type: "project", id: project.id },
-            changes: { ocids: made },
-          });
-        }
-        return made.length;
+            entity: { type: "project", id: projectId },
+            changes: { ocids },
+          })),
+        );
+        return todo.length;
       });
-    }
     projects += page.length;
     options.onProgress?.(projects);
   }

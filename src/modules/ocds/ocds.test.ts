@@ -11,6 +11,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createTestDatabase, DEMO_SEEDED_AT } from "../../../tests/support/test-db.ts";
+import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { systemCtx } from "../access/context.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
@@ -19,6 +20,8 @@ import { importOcds } from "./import.service.ts";
 import { compileRelease, type OcdsRelease } from "./merge.ts";
 import { publishMissingReleases, recordOf, releasePackage } from "./ocds.service.ts";
 import { published } from "./packages.ts";
+import { type Process, snapshotOf, snapshotsOf } from "./process.service.ts";
+import { buildRelease, type ProcessSnapshot, type ReleaseTag } from "./releases.ts";
 import { recordPackageProblems, releasePackageProblems, releaseProblems } from "./validate.ts";
 
 let t: TestApp;
@@ -246,6 +249,157 @@ describe("the OCDS bulk files", () => {
   });
 });
 
+describe("gathering processes a page at a time", () => {
+  it("gathers each as it is gathered alone, and makes the release each change published", async () => {
+    const held = await t.deps.db.selectFrom("ocds_processes").selectAll().orderBy("ocid").execute();
+    const processes: Process[] = held.map((p) => ({
+      authorityId: p.authority_id,
+      ocid: p.ocid,
+      projectId: p.project_id,
+      tenderId: p.tender_id,
+    }));
+    const page = await snapshotsOf(ctx(), processes);
+    // Every stage is in the page: joint planning, tenders with their parts, opened bids, awards,
+    // rated contracts (lots, documents and amendments: the next test).
+    expect(page.some((s) => (s.planning?.participants.length ?? 0) > 0)).toBe(true);
+    expect(page.some((s) => (s.tender?.criteria.length ?? 0) > 0)).toBe(true);
+    expect(page.some((s) => s.tender?.bidsOpened)).toBe(true);
+    expect(page.some((s) => s.award?.supplier.orgId)).toBe(true);
+    expect(page.some((s) => (s.contract?.ratings.length ?? 0) > 0)).toBe(true);
+    const latest = new Map((await allReleases()).map((r) => [r.ocid, r]));
+    for (const [i, process] of processes.entries()) {
+      const snapshot = page[i] as ProcessSnapshot;
+      // Alone (a change's own process) or in a page, the same, byte for byte.
+      const alone = await snapshotOf(ctx(), process);
+      expect(snapshot, process.ocid).toEqual(alone);
+      const stored = latest.get(process.ocid);
+      if (!stored) continue;
+      const at = { id: stored.id, date: stored.date, tags: stored.tags as ReleaseTag[] };
+      expect(JSON.stringify(buildRelease(snapshot, at))).toBe(JSON.stringify(buildRelease(alone, at)));
+      // And what the seeds' changes, each in its transaction, published last (JSONB keeps its own key order).
+      expect(buildRelease(snapshot, at), process.ocid).toEqual(stored.release);
+    }
+  });
+
+  it("keeps each tender's and contract's own parts apart when a page gathers many", async () => {
+    // The demo has no lots, tender documents or amendments, nor a contract's documents or
+    // amendments: written here for each tender (a different number each), then rolled back.
+    const rolledBack = new Error("rolled back");
+    const outcome = transaction(t.deps.db, async (trx) => {
+      const { id: userId } = await trx.selectFrom("users").select("id").executeTakeFirstOrThrow();
+      const tenders = await trx
+        .selectFrom("tenders")
+        .selectAll()
+        .where("status", "<>", "draft")
+        .orderBy("id")
+        .execute();
+      const at = DEMO_SEEDED_AT;
+      for (const [n, tender] of tenders.entries()) {
+        const of = { authority_id: tender.authority_id, tender_id: tender.id };
+        for (let position = 1; position <= (n % 3) + 1; position++) {
+          await trx
+            .insertInto("tender_lots")
+            .values({
+              ...of,
+              id: crypto.randomUUID(),
+              position,
+              title: `Lot ${position} of tender ${n}`,
+              description: "",
+              estimated_value_pence: BigInt(n * 1000 + position),
+            })
+            .execute();
+          await trx
+            .insertInto("tender_documents")
+            .values({
+              ...of,
+              id: crypto.randomUUID(),
+              position,
+              title: `Document ${position} of tender ${n}`,
+              filename: "spec.pdf",
+              media_type: "application/pdf",
+              size_bytes: 10,
+              sha256: "0".repeat(64),
+              file_key: `test/${n}/${position}`,
+              uploaded_at: at,
+            })
+            .execute();
+        }
+        if (n % 2 === 0)
+          await trx
+            .insertInto("tender_amendments")
+            .values({
+              ...of,
+              id: crypto.randomUUID(),
+              number: 1,
+              reason: `Amendment of tender ${n}`,
+              changed: ["description"],
+              previous_submission_deadline: tender.submission_deadline,
+              submission_deadline: tender.submission_deadline,
+              previous_clarification_deadline: tender.clarification_deadline,
+              clarification_deadline: tender.clarification_deadline,
+              bids_received: false,
+              made_by: userId,
+              made_at: at,
+            })
+            .execute();
+      }
+      for (const contract of await trx.selectFrom("contracts").select(["authority_id", "id"]).execute()) {
+        const of = { authority_id: contract.authority_id, contract_id: contract.id };
+        await trx
+          .insertInto("contract_documents")
+          .values({
+            ...of,
+            position: 1,
+            title: "The contract",
+            filename: "contract.pdf",
+            media_type: "application/pdf",
+            size_bytes: 10,
+            sha256: "0".repeat(64),
+            file_key: `test/${contract.id}`,
+            uploaded_at: at,
+          })
+          .execute();
+        await trx
+          .insertInto("contract_amendments")
+          .values({
+            ...of,
+            number: 1,
+            reason: "Scope widened",
+            value_before_pence: null,
+            value_after_pence: null,
+            starts_on_before: null,
+            starts_on_after: null,
+            ends_on_before: null,
+            ends_on_after: null,
+            scope_before: "a",
+            scope_after: "b",
+            kpis_added: 0,
+            amended_by: userId,
+            amended_at: at,
+          })
+          .execute();
+      }
+      const inTrx = systemCtx(trx, t.deps.clock, "test");
+      const processes: Process[] = (await trx.selectFrom("ocds_processes").selectAll().execute()).map(
+        (p) => ({
+          authorityId: p.authority_id,
+          ocid: p.ocid,
+          projectId: p.project_id,
+          tenderId: p.tender_id,
+        }),
+      );
+      const page = await snapshotsOf(inTrx, processes);
+      expect(page.filter((s) => (s.tender?.lots.length ?? 0) > 1).length).toBeGreaterThan(1);
+      expect(page.filter((s) => (s.tender?.amendments.length ?? 0) > 0).length).toBeGreaterThan(1);
+      expect(page.some((s) => (s.contract?.amendments.length ?? 0) > 0)).toBe(true);
+      for (const [i, process] of processes.entries())
+        expect(page[i], process.ocid).toEqual(await snapshotOf(inTrx, process));
+      throw rolledBack;
+    });
+    await expect(outcome).rejects.toBe(rolledBack);
+  });
+});
+
 describe("publishing what was never published", () => {
   it("gives each process without releases one release of every stage it has reached, once", async () => {
     const database = await createTestDatabase({ seededAt: DEMO_SEEDED_AT });
@@ -257,10 +411,38 @@ describe("publishing what was never published", () => {
         .orderBy("seq")
         .execute();
       const ocids = [...new Set(before.map((r) => r.ocid))];
+      // The integrity flags the seeds' changes raised, one process at a time (when each was raised aside).
+      const integrity = async () => ({
+        flags: await db
+          .selectFrom("integrity_flags")
+          .select(["authority_id", "ocid", "code", "reason", "title", "url", "tender_id"])
+          .orderBy("authority_id")
+          .orderBy("ocid")
+          .orderBy("code")
+          .execute(),
+        counts: await db
+          .selectFrom("integrity_counts")
+          .selectAll()
+          .where("flags", ">", 0n)
+          .orderBy("authority_id")
+          .orderBy("code")
+          .execute(),
+        markets: await db
+          .selectFrom("integrity_market_awards")
+          .selectAll()
+          .orderBy("ocid")
+          .orderBy("award_id")
+          .execute(),
+      });
+      const raised = await integrity();
+      expect(raised.flags.length).toBeGreaterThan(0);
       // As if the processes had been written before publication began.
       await sql`alter table ocds_releases disable trigger ocds_releases_immutable`.execute(db);
       await sql`delete from ocds_releases`.execute(db);
       await sql`alter table ocds_releases enable trigger ocds_releases_immutable`.execute(db);
+      await sql`delete from integrity_flags where code <> 'right-to-challenge-unprocured'`.execute(db);
+      await sql`delete from integrity_counts`.execute(db);
+      await sql`delete from integrity_market_awards`.execute(db);
       const ctx = systemCtx(db, settableClock(DEMO_SEEDED_AT), "test");
       expect(await publishMissingReleases(ctx)).toBe(ocids.length);
       const after = await db.selectFrom("ocds_releases").selectAll().execute();
@@ -283,6 +465,8 @@ describe("publishing what was never published", () => {
       expect(audited.flatMap((e) => (e.changes as { ocids: string[] }).ocids).sort()).toEqual(
         [...ocids].sort(),
       );
+      // The flags worked out for the whole page at once: those each change raised.
+      expect(await integrity()).toEqual(raised);
       expect(await publishMissingReleases(ctx)).toBe(0);
     } finally {
       await database.destroy();

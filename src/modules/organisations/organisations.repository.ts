@@ -61,6 +61,16 @@ export function findOrganisation(db: Db, id: string): Promise<Organisation | und
   return db.selectFrom("organisations as o").select(COLUMNS).where("o.id", "=", id).executeTakeFirst();
 }
 
+/** These organisations (those that exist), in no order. */
+export function findOrganisations(db: Db, ids: readonly string[]): Promise<Organisation[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("organisations as o")
+    .select(COLUMNS)
+    .where("o.id", "in", [...new Set(ids)])
+    .execute();
+}
+
 /** Locks the organisation's row for the rest of the transaction (concurrent edits queue). */
 export function lockOrganisation(trx: Trx, id: string): Promise<Organisation | undefined> {
   return trx

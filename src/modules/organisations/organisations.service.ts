@@ -63,6 +63,11 @@ export async function organisationOf(db: Db, id: string): Promise<Organisation> 
   return organisation;
 }
 
+/** The organisations among these ids, by id: `organisationOf` for many at once, an unknown id left out. */
+export async function organisationsByIds(db: Db, ids: readonly string[]): Promise<Map<string, Organisation>> {
+  return new Map((await repo.findOrganisations(db, ids.filter(isUuid))).map((o) => [o.id, o]));
+}
+
 /** Whether this person administers the organisation (platform administrators do every one). */
 export function canAdminister(principal: Principal | null, organisationId: string): boolean {
   return isPlatformAdmin(principal) || hasRole(principal, "organisation-admin", organisationId);

@@ -111,17 +111,32 @@ async function withLinks(db: Db, projects: Omit<ProjectRow, "services" | "partic
       .where("project_id", "in", ids)
       .execute(),
   ]);
+  // Each project's own, in the order read (a page of projects: grouped once, not searched each time).
   const key = (a: string, p: string) => `${a}/${p}`;
-  return projects.map((p) => ({
-    ...p,
-    services: services
-      .filter((s) => key(s.authority_id, s.project_id) === key(p.authority_id, p.id))
-      .map(({ id, name }) => ({ id, name })),
-    participants: participants
-      .filter((s) => key(s.authority_id, s.project_id) === key(p.authority_id, p.id))
-      .map(({ id, name }) => ({ id, name })),
-    notice: notices.find((n) => key(n.authority_id, n.project_id) === key(p.authority_id, p.id)) ?? null,
-  }));
+  const servicesOf = new Map<string, { id: string; name: string }[]>();
+  for (const s of services) {
+    const k = key(s.authority_id, s.project_id);
+    servicesOf.set(k, [...(servicesOf.get(k) ?? []), { id: s.id, name: s.name }]);
+  }
+  const participantsOf = new Map<string, { id: string; name: string }[]>();
+  for (const s of participants) {
+    const k = key(s.authority_id, s.project_id);
+    participantsOf.set(k, [...(participantsOf.get(k) ?? []), { id: s.id, name: s.name }]);
+  }
+  const noticeOf = new Map<string, ProjectNotice>();
+  for (const n of notices) {
+    const k = key(n.authority_id, n.project_id);
+    if (!noticeOf.has(k)) noticeOf.set(k, n);
+  }
+  return projects.map((p) => {
+    const k = key(p.authority_id, p.id);
+    return {
+      ...p,
+      services: servicesOf.get(k) ?? [],
+      participants: participantsOf.get(k) ?? [],
+      notice: noticeOf.get(k) ?? null,
+    };
+  });
 }
 
 function withNames(db: Db) {
@@ -146,6 +161,24 @@ export async function findProject(db: Db, authorityId: string, id: string): Prom
     .executeTakeFirst();
   if (!row) return undefined;
   return (await withLinks(db, [row]))[0];
+}
+
+/** These projects (those that exist, drafts too), with their names and links, in no order. */
+export async function findProjects(
+  db: Db,
+  keys: readonly { authority_id: string; id: string }[],
+): Promise<ProjectRow[]> {
+  if (keys.length === 0) return [];
+  const rows = await withNames(db)
+    .where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple("p.authority_id", "p.id"),
+        "in",
+        keys.map((k) => tuple(k.authority_id, k.id)),
+      ),
+    )
+    .execute();
+  return withLinks(db, rows);
 }
 
 /** How many projects are published, of every authority. */

@@ -599,6 +599,25 @@ export async function projectOf(ctx: Ctx, authorityId: string, projectId: string
   return viewOf(ctx, project);
 }
 
+/**
+ * Many projects at once, as `projectOf` shows each (a draft only to those who may edit it), by
+ * id; one it would answer 404 for is left out. A fixed number of queries, however many.
+ */
+export async function projectsByKeys(
+  ctx: Ctx,
+  keys: readonly { authority_id: string; id: string }[],
+): Promise<Map<string, ProjectView>> {
+  const rows = await repo.findProjects(
+    ctx.db,
+    keys.filter((k) => isUuid(k.authority_id) && isUuid(k.id)),
+  );
+  return new Map(
+    rows
+      .filter((p) => p.status !== "draft" || isAuthorityEditor(ctx.principal, p.authority_id))
+      .map((p) => [p.id, viewOf(ctx, p)]),
+  );
+}
+
 /** The projects page: the authority's projects, and whether the caller may draft one. */
 export async function projectsPage(
   ctx: Ctx,

@@ -250,6 +250,14 @@ export function amendmentsOf(ctx: Ctx, authorityId: string, tenderId: string): P
   return repo.amendmentsOf(ctx.db, authorityId, tenderId);
 }
 
+/** The amendments of many tenders, by tender id, each tender's in order: `amendmentsOf` for many. */
+export function amendmentsOfTenders(
+  ctx: Ctx,
+  keys: readonly repo.TenderKey[],
+): Promise<Map<string, TenderAmendment[]>> {
+  return repo.amendmentsOfTenders(ctx.db, keys);
+}
+
 /** The tender's amendments once `tenderOf` has shown it may be seen (the API's list). */
 export async function amendmentsOfTender(
   ctx: Ctx,

@@ -167,6 +167,46 @@ export function publishedTendersOfProject(
     .execute();
 }
 
+/** A tender's key: its authority and id. */
+export interface TenderKey {
+  authority_id: string;
+  id: string;
+}
+
+/** `(authority_id, <column>) in (…)` over these keys: one query for many tenders (or projects). */
+function keyIn(authorityColumn: string, idColumn: string, keys: readonly TenderKey[]) {
+  return sql<boolean>`(${sql.ref(authorityColumn)}, ${sql.ref(idColumn)}) in (${sql.join(
+    keys.map((k) => sql`(${k.authority_id}, ${k.id})`),
+  )})`;
+}
+
+/** These tenders when published (never drafts), with the names they refer to, in no order. */
+export function findPublishedTenders(db: Db, keys: readonly TenderKey[]): Promise<TenderRow[]> {
+  if (keys.length === 0) return Promise.resolve([]);
+  return withNames(db)
+    .where("t.status", "<>", "draft")
+    .where(keyIn("t.authority_id", "t.id", keys))
+    .execute();
+}
+
+/** These projects' published tenders (not drafts), each project's in the order they were published. */
+export function publishedTendersOfProjects(
+  db: Db,
+  projects: readonly TenderKey[],
+): Promise<{ authority_id: string; project_id: string; id: string; published_at: Date | null }[]> {
+  if (projects.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("tenders")
+    .select(["authority_id", "project_id", "id", "published_at"])
+    .where("status", "<>", "draft")
+    .where(keyIn("authority_id", "project_id", projects))
+    .orderBy("authority_id")
+    .orderBy("project_id")
+    .orderBy("published_at")
+    .orderBy("id")
+    .execute();
+}
+
 /** Replaces the tender's lots, conditions of participation and criteria. */
 export async function replaceParts(
   trx: Trx,
@@ -222,38 +262,50 @@ export async function replaceParts(
 }
 
 export async function partsOf(db: Db, authorityId: string, tenderId: string): Promise<TenderParts> {
+  return (await partsOfTenders(db, [{ authority_id: authorityId, id: tenderId }])).get(
+    tenderId,
+  ) as TenderParts;
+}
+
+/** The parts of these tenders, by tender id (each as `partsOf` gives it; a tender with none has empty lists). */
+export async function partsOfTenders(db: Db, keys: readonly TenderKey[]): Promise<Map<string, TenderParts>> {
+  const parts = new Map<string, TenderParts>(
+    keys.map((k) => [k.id, { lots: [], conditions: [], criteria: [], documents: [] }]),
+  );
+  if (keys.length === 0) return parts;
   const [lots, conditions, criteria, documents] = await Promise.all([
     db
       .selectFrom("tender_lots")
       .selectAll()
-      .where("authority_id", "=", authorityId)
-      .where("tender_id", "=", tenderId)
+      .where(keyIn("authority_id", "tender_id", keys))
       .orderBy("position")
       .execute(),
     db
       .selectFrom("tender_conditions")
-      .select("text")
-      .where("authority_id", "=", authorityId)
-      .where("tender_id", "=", tenderId)
+      .select(["tender_id", "text"])
+      .where(keyIn("authority_id", "tender_id", keys))
       .orderBy("position")
       .execute(),
     db
       .selectFrom("tender_criteria")
       .selectAll()
-      .where("authority_id", "=", authorityId)
-      .where("tender_id", "=", tenderId)
+      .where(keyIn("authority_id", "tender_id", keys))
       .orderBy("position")
       .orderBy("id")
       .execute(),
     db
       .selectFrom("tender_documents")
       .selectAll()
-      .where("authority_id", "=", authorityId)
-      .where("tender_id", "=", tenderId)
+      .where(keyIn("authority_id", "tender_id", keys))
       .orderBy("position")
       .execute(),
   ]);
-  return { lots, conditions: conditions.map((c) => c.text), criteria, documents };
+  // Read in each tender's order: a tender's own keep it.
+  for (const row of lots) parts.get(row.tender_id)?.lots.push(row);
+  for (const row of conditions) parts.get(row.tender_id)?.conditions.push(row.text);
+  for (const row of criteria) parts.get(row.tender_id)?.criteria.push(row);
+  for (const row of documents) parts.get(row.tender_id)?.documents.push(row);
+  return parts;
 }
 
 // Documents
@@ -532,6 +584,26 @@ export function currentBids(db: Db, authorityId: string, tenderId: string): Prom
     .orderBy("received_at")
     .orderBy("id")
     .execute();
+}
+
+/**
+ * How many current bids each of these tenders has, for those opened alone (a tender not opened is
+ * left out: its bids are sealed, their number too), by tender id.
+ */
+export async function openedBidCounts(db: Db, keys: readonly TenderKey[]): Promise<Map<string, number>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("bids as b")
+    .innerJoin("tenders as t", (j) =>
+      j.onRef("t.authority_id", "=", "b.authority_id").onRef("t.id", "=", "b.tender_id"),
+    )
+    .select(["b.tender_id", (eb) => eb.fn.countAll<string>().as("n")])
+    .where("t.opened_at", "is not", null)
+    .where("b.status", "=", "current")
+    .where(keyIn("b.authority_id", "b.tender_id", keys))
+    .groupBy("b.tender_id")
+    .execute();
+  return new Map(rows.map((r) => [r.tender_id, Number(r.n)]));
 }
 
 /** A bidder's copy of a bid (locked under its key), while it lasts. */
@@ -815,14 +887,31 @@ export async function insertAmendment(trx: Trx, row: TenderAmendment): Promise<v
   await trx.insertInto("tender_amendments").values(row).execute();
 }
 
-export function amendmentsOf(db: Db, authorityId: string, tenderId: string): Promise<TenderAmendment[]> {
-  return db
+export async function amendmentsOf(
+  db: Db,
+  authorityId: string,
+  tenderId: string,
+): Promise<TenderAmendment[]> {
+  return (await amendmentsOfTenders(db, [{ authority_id: authorityId, id: tenderId }])).get(
+    tenderId,
+  ) as TenderAmendment[];
+}
+
+/** The amendments of these tenders, by tender id, each tender's in order (empty when it has none). */
+export async function amendmentsOfTenders(
+  db: Db,
+  keys: readonly TenderKey[],
+): Promise<Map<string, TenderAmendment[]>> {
+  const byTender = new Map<string, TenderAmendment[]>(keys.map((k) => [k.id, []]));
+  if (keys.length === 0) return byTender;
+  const rows = await db
     .selectFrom("tender_amendments")
     .selectAll()
-    .where("authority_id", "=", authorityId)
-    .where("tender_id", "=", tenderId)
+    .where(keyIn("authority_id", "tender_id", keys))
     .orderBy("number")
     .execute();
+  for (const row of rows) byTender.get(row.tender_id)?.push(row);
+  return byTender;
 }
 
 /** Whether any bid (current or since ended) has been received for the tender. */

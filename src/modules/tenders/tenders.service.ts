@@ -225,6 +225,48 @@ export function publishedTendersOfProject(
   return repo.publishedTendersOfProject(ctx.db, authorityId, projectId);
 }
 
+// The same for many tenders at once (the open data's releases, a page of processes at a time): a
+// fixed number of queries however many tenders, each answering what the one-tender function does.
+
+export type { TenderKey } from "./tenders.repository.ts";
+
+/** These tenders when published (never drafts), by id: `findTender` for many, drafts left out. Public. */
+export async function publishedTendersByKeys(
+  ctx: Ctx,
+  keys: readonly repo.TenderKey[],
+): Promise<Map<string, repo.TenderRow>> {
+  const rows = await repo.findPublishedTenders(ctx.db, keys.filter(validKey));
+  return new Map(rows.map((t) => [t.id, t]));
+}
+
+/** These projects' published tenders (not drafts), each project's in the order they were published. Public. */
+export function publishedTendersOfProjects(
+  ctx: Ctx,
+  projects: readonly { authority_id: string; id: string }[],
+): Promise<{ authority_id: string; project_id: string; id: string; published_at: Date | null }[]> {
+  return repo.publishedTendersOfProjects(ctx.db, projects.filter(validKey));
+}
+
+/** `tenderParts` of many tenders, by tender id. */
+export function tendersParts(
+  ctx: Ctx,
+  keys: readonly repo.TenderKey[],
+): Promise<Map<string, repo.TenderParts>> {
+  return repo.partsOfTenders(ctx.db, keys.filter(validKey));
+}
+
+/**
+ * How many current bids each opened tender among these has, by tender id: a tender not yet opened is
+ * left out, its bids sealed (their number too). Public once opened.
+ */
+export function openedBidCounts(ctx: Ctx, keys: readonly repo.TenderKey[]): Promise<Map<string, number>> {
+  return repo.openedBidCounts(ctx.db, keys.filter(validKey));
+}
+
+function validKey(key: repo.TenderKey): boolean {
+  return isUuid(key.authority_id) && isUuid(key.id);
+}
+
 /** The tender's lots, conditions of participation, criteria and documents. */
 export function tenderParts(ctx: Ctx, authorityId: string, tenderId: string): Promise<repo.TenderParts> {
   return repo.partsOf(ctx.db, authorityId, tenderId);
