@@ -7,6 +7,7 @@
  */
 import { allocatePence, type Pence } from "../../lib/money.ts";
 import {
+  countShare,
   daysBandOf,
   ENOUGH_BIDS,
   type Figures,
@@ -312,32 +313,7 @@ export function importedFiguresOf(facts: Iterable<ImportedFacts>, context: Impor
           sector: UNKNOWN,
           sizeBand: UNKNOWN,
         };
-        tally(
-          contracts,
-          [place.category_code, place.area_code, place.month, facts.sector, facts.sizeBand],
-          () => ({
-            ...place,
-            sector: facts.sector,
-            size_band: facts.sizeBand,
-            contracts_bp: 0n,
-            value_pence: 0n,
-          }),
-          (row) => {
-            row.contracts_bp += counted;
-            row.value_pence += value;
-          },
-        );
-        const key = who.key;
-        if (key === null) return;
-        tally(
-          suppliers,
-          [place.category_code, place.area_code, place.month, key],
-          () => ({ ...place, supplier: key, sector: facts.sector, contracts_bp: 0n, value_pence: 0n }),
-          (row) => {
-            row.contracts_bp += counted;
-            row.value_pence += value;
-          },
-        );
+        countShare({ contracts, suppliers }, place, facts, who.key, counted, value);
       });
     }
 
