@@ -10,11 +10,13 @@ import { awardStage, liveAwardOf } from "./modules/award/award.service.ts";
 import { awardNoticePanel } from "./modules/award/award-handover.ts";
 import { serviceWindowsPanel } from "./modules/challenges/policy.service.ts";
 import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/provider-contracts.service.ts";
+import { noteDatasetChange } from "./modules/datasets/changes.service.ts";
 import { liveAward } from "./modules/evaluation/evaluation.ports.ts";
 import { conflictDeclarationOf } from "./modules/evaluation/evaluation.service.ts";
 import { projectTendersPanel, serviceCommissioningPanel } from "./modules/home/panels.service.ts";
 import { integrityPanel, noteIntegrityChange } from "./modules/integrity/integrity.service.ts";
-import { noteMarketChange } from "./modules/market/figures.service.ts";
+import { noteMarketChange, queueImportedRecompute } from "./modules/market/figures.service.ts";
+import { publishersImported } from "./modules/ocds/ocds.ports.ts";
 import { noteChange } from "./modules/ocds/ocds.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
 import { profilePanels } from "./modules/organisations/organisations.ports.ts";
@@ -60,8 +62,13 @@ export function wireModules(): void {
   // audit ← market: a change to an authority's commissioning, contracts or regulation queues the
   // recomputation of its market figures
   changeRecorded.plug(noteMarketChange);
+  // ocds ← market: an import with new releases of a publisher queues the recomputation of its
+  // imported processes' market figures
+  publishersImported.plug(queueImportedRecompute);
   // audit ← integrity: after the release (plugged after ocds), the process's integrity flags;
   // tenders ← integrity: the flags on a tender's page
   changeRecorded.plug(noteIntegrityChange);
   tenderPanels.plug(integrityPanel);
+  // audit ← datasets: a change of a dataset's rows (a row withdrawn or deleted too) dates it
+  changeRecorded.plug(noteDatasetChange);
 }

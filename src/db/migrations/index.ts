@@ -39,7 +39,11 @@ import * as openDatasets from "./2026-12-11-07-open-datasets.ts";
 import * as reportIndexes from "./2026-12-12-01-report-indexes.ts";
 import * as reportAuthorityIndexes from "./2026-12-12-02-report-authority-indexes.ts";
 import * as ocdsSearch from "./2026-12-12-03-ocds-search.ts";
+import * as marketFilterIndexes from "./2026-12-13-01-market-filter-indexes.ts";
+import * as datasetChanges from "./2026-12-13-02-dataset-changes.ts";
 import * as awardsByTender from "./2026-12-13-04-awards-by-tender.ts";
+import * as marketImported from "./2026-12-13-05-market-imported.ts";
+import * as marketImportedIndexes from "./2026-12-13-06-market-imported-indexes.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -79,5 +83,9 @@ export const migrations: Record<string, Migration> = {
   "2026-12-12-01-report-indexes": reportIndexes,
   "2026-12-12-02-report-authority-indexes": reportAuthorityIndexes,
   "2026-12-12-03-ocds-search": ocdsSearch,
+  "2026-12-13-01-market-filter-indexes": marketFilterIndexes,
+  "2026-12-13-02-dataset-changes": datasetChanges,
   "2026-12-13-04-awards-by-tender": awardsByTender,
+  "2026-12-13-05-market-imported": marketImported,
+  "2026-12-13-06-market-imported-indexes": marketImportedIndexes,
 };

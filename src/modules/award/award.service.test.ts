@@ -25,6 +25,7 @@ import { leafCriteria, scoredCriteria } from "../evaluation/evaluation.service.t
 import { coastTender, rankedWithTieDecided, scoresOf } from "../evaluation/evaluation.test-fixtures.ts";
 import { moderateBid } from "../evaluation/moderation.service.ts";
 import { recordScores, type ScoreDraft, submitScores } from "../evaluation/scores.service.ts";
+import { compiledReleasesOf } from "../ocds/ocds.service.ts";
 import { submitBid } from "../tenders/bids.service.ts";
 import { assignEvaluator } from "../tenders/evaluators.service.ts";
 import { confirmOpening } from "../tenders/opening.service.ts";
@@ -380,6 +381,20 @@ describe("standstill and challenges", () => {
       .orderBy("decided_at")
       .execute();
     expect(states.map((s) => s.status)).toEqual(["withdrawn", "awarded"]);
+    // The process's OCDS record keeps the withdrawn award as an award of its own, cancelled, beside
+    // the new one (its releases merged by award id: docs/open-data.md).
+    const process = await t.db
+      .selectFrom("ocds_processes")
+      .select("ocid")
+      .where("tender_id", "=", DEMO_AWARD_TENDER.challenged)
+      .executeTakeFirstOrThrow();
+    const compiled = (await compiledReleasesOf(t.db, [process.ocid])).get(process.ocid) as {
+      awards: { id: string; status: string }[];
+    };
+    expect(compiled.awards.map((a) => [a.id, a.status])).toEqual([
+      [notice.award.id, "cancelled"],
+      [again.awardId, "pending"],
+    ]);
 
     // Upheld with cancellation: the award is withdrawn and the tender cancelled.
     const { challengeId } = await lodgeChallenge(ctx("company"), COUNTY, DEMO_AWARD_TENDER.challenged, {

@@ -1,12 +1,13 @@
 /**
  * The catalogue's own rules, without a database: every column documented in both languages (and no
- * description of a column there is not), each with a known type and an example; the postcode
- * district published in place of a full postcode.
+ * description of a column there is not), each with a known type and an example; each dated by
+ * actions the audit trail records; the postcode district published in place of a full postcode.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { COLUMN_TYPES, DATASETS, postcodeDistrict } from "./catalogue.ts";
+import { datasetsChangedBy } from "./changes.service.ts";
 
 type Sets = Record<
   string,
@@ -45,6 +46,40 @@ describe("the datasets", () => {
         expect(column.example).not.toMatch(/@/);
       }
     }
+  });
+});
+
+describe("the actions that date each dataset", () => {
+  const modules = path.join(import.meta.dirname, "..");
+  // What every other module records on the audit trail: its services' source.
+  const sources = readdirSync(modules, { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts") && !file.startsWith("datasets"))
+    .map((file) => readFileSync(path.join(modules, file), "utf8"))
+    .join("\n");
+
+  it("are each recorded by a module (an action, or a subject's every action)", () => {
+    for (const dataset of DATASETS) {
+      expect(dataset.changedBy.length, dataset.id).toBeGreaterThan(0);
+      for (const action of dataset.changedBy) {
+        const recorded = action.endsWith(".")
+          ? sources.includes(`action: \`${action}`) || sources.includes(`action: "${action}`)
+          : sources.includes(`action: "${action}"`);
+        expect(recorded, `${dataset.id}: ${action}`).toBe(true);
+      }
+    }
+  });
+
+  it("are found by the action recorded", () => {
+    expect(datasetsChangedBy("registration.cancelled")).toEqual(["regulated-locations"]);
+    expect(datasetsChangedBy("organisation.updated").sort()).toEqual([
+      "organisations",
+      "regulated-locations",
+      "right-to-challenge",
+    ]);
+    expect(datasetsChangedBy("tender.published")).toEqual(["tenders"]);
+    // A draft's change is not the open data's.
+    expect(datasetsChangedBy("tender.drafted")).toEqual([]);
+    expect(datasetsChangedBy("project.updated")).toEqual([]);
   });
 });
 

@@ -1,8 +1,10 @@
 /**
  * Every open dataset OpenPS publishes: its columns (name, type, an example; the meaning of each is
  * in the module's catalogues, `datasets.sets.<id>.columns.<name>`), where its rows come from — each
- * owning module's public read function, a page at a time in key order — and when it last changed
- * (from the data: each the end of an index, never a scan).
+ * owning module's public read function, a page at a time in key order — when it last changed (from
+ * the data: each the end of an index, never a scan; and the audit trail's actions that change it,
+ * which date a row withdrawn or deleted too: changes.service.ts), and how the clock alone changes
+ * its rows, if it does (a deadline passing closes a tender: freshness.ts).
  *
  * Rows are plain values, the same for the CSV and the JSON: text, whole numbers (money in pence,
  * rates in basis points), booleans, null, and lists of codes or ids. Ids are the platform's UUIDs and
@@ -74,6 +76,18 @@ export interface Dataset {
   pages(ctx: Ctx): AsyncGenerator<Row[]>;
   /** When its rows last changed (null while it has none): from the data, each an index's end. */
   modified(ctx: Ctx): Promise<Date | null>;
+  /**
+   * The audit trail's actions that change its rows (`"registration."`: every action of a subject):
+   * each dates the dataset when it is recorded, in the change's transaction — a row withdrawn or
+   * deleted as well as one added or changed.
+   */
+  changedBy: readonly string[];
+  /**
+   * How the clock alone changes its rows, if it does: "day" — they depend on today's date in London
+   * (a contract's state, the pipeline's window); or each row's instants at which a value turns (a
+   * tender's deadline turns it from open to closed): what was last sent stays current until the next.
+   */
+  clock?: "day" | ((row: Row) => readonly Value[]);
 }
 
 /** How many rows a page holds: each page is one short query (and a few more by its keys). */
@@ -170,6 +184,7 @@ const authorities: Dataset = {
           },
   ),
   modified: (ctx) => latestAuthorityChange(ctx.db),
+  changedBy: ["authority.created", "authority.verified", "authority.rejected", "authority.area-set"],
 };
 
 const organisations: Dataset = {
@@ -227,6 +242,7 @@ const organisations: Dataset = {
     }),
   ),
   modified: (ctx) => latestDirectoryChange(ctx),
+  changedBy: ["organisation.registered", "organisation.updated", "organisation.mutual-evidence-recorded"],
 };
 
 const services: Dataset = {
@@ -260,6 +276,7 @@ const services: Dataset = {
     updated_at: iso(s.updated_at),
   })),
   modified: latestServiceChange,
+  changedBy: ["service.added", "service.updated"],
 };
 
 const pipeline: Dataset = {
@@ -291,6 +308,9 @@ const pipeline: Dataset = {
     planned_project_title: s.planned?.title ?? null,
   })),
   modified: async (ctx) => latest(await latestServiceChange(ctx), await latestPublishedProjectChange(ctx)),
+  changedBy: ["service.added", "service.updated", "project.published"],
+  // Contracts ending within 18 months of today.
+  clock: "day",
 };
 
 const projects: Dataset = {
@@ -338,6 +358,7 @@ const projects: Dataset = {
     updated_at: iso(p.updated_at),
   })),
   modified: latestPublishedProjectChange,
+  changedBy: ["project.published", "project.procurement-started"],
 };
 
 const consultations: Dataset = {
@@ -373,6 +394,9 @@ const consultations: Dataset = {
     updated_at: iso(c.updated_at),
   })),
   modified: async (ctx) => (await latestConsultationChanges(ctx)).published,
+  changedBy: ["consultation.published", "consultation.summary-published"],
+  // Open until its closing time.
+  clock: (row) => (row.status === "open" || row.status === "closed" ? [row.closes_at ?? null] : []),
 };
 
 const consultationQuestions: Dataset = {
@@ -398,6 +422,7 @@ const consultationQuestions: Dataset = {
     question_text: q.text,
   })),
   modified: async (ctx) => (await latestConsultationChanges(ctx)).published,
+  changedBy: ["consultation.published"],
 };
 
 const youSaidWeDid: Dataset = {
@@ -437,6 +462,7 @@ const youSaidWeDid: Dataset = {
     }),
   ),
   modified: async (ctx) => (await latestConsultationChanges(ctx)).summary,
+  changedBy: ["consultation.summary-published"],
 };
 
 const rightToChallenge: Dataset = {
@@ -486,6 +512,16 @@ const rightToChallenge: Dataset = {
     updated_at: iso(c.updated_at),
   })),
   modified: latestRegisterChange,
+  changedBy: [
+    "challenge.submitted",
+    "challenge.withdrawn",
+    "challenge.considered",
+    "challenge.modification-proposed",
+    "challenge.modification-agreed",
+    "challenge.decided",
+    // An applicant organisation's name is read as it is now.
+    "organisation.updated",
+  ],
 };
 
 const tenders: Dataset = {
@@ -541,6 +577,9 @@ const tenders: Dataset = {
     updated_at: iso(t.updated_at),
   })),
   modified: latestPublishedTenderChange,
+  changedBy: ["tender.published", "tender.amended", "tender.cancelled", "tender.opened"],
+  // Open until its deadline.
+  clock: (row) => (row.status === "open" || row.status === "closed" ? [row.submission_deadline ?? null] : []),
 };
 
 const awards: Dataset = {
@@ -585,6 +624,10 @@ const awards: Dataset = {
   })),
   // Contracting an award is dated by the contract's entry.
   modified: async (ctx) => latest(await latestAwardChange(ctx), (await latestContractChanges(ctx)).contracts),
+  changedBy: ["tender.awarded", "award.challenged", "award.challenge-decided", "award.contracted"],
+  // In standstill until it ends.
+  clock: (row) =>
+    row.status === "standstill" || row.status === "standstill-over" ? [row.standstill_ends_at ?? null] : [],
 };
 
 const contracts: Dataset = {
@@ -642,6 +685,9 @@ const contracts: Dataset = {
     termination_reason: c.termination_reason,
   })),
   modified: async (ctx) => (await latestContractChanges(ctx)).contracts,
+  changedBy: ["contract.entered", "contract.amended", "contract.terminated"],
+  // Not started, active or ended by today's date.
+  clock: "day",
 };
 
 const contractKpis: Dataset = {
@@ -673,6 +719,7 @@ const contractKpis: Dataset = {
     }),
   ),
   modified: async (ctx) => (await latestContractChanges(ctx)).contracts,
+  changedBy: ["contract.entered", "contract.amended"],
 };
 
 const kpiRatings: Dataset = {
@@ -706,6 +753,7 @@ const kpiRatings: Dataset = {
     }),
   ),
   modified: async (ctx) => (await latestContractChanges(ctx)).ratings,
+  changedBy: ["contract.kpi-rated"],
 };
 
 const LOCATION = "019a0000-0000-7000-8000-00000000e001";
@@ -783,6 +831,14 @@ const regulatedLocations: Dataset = {
     },
   ),
   modified: async (ctx) => (await latestRegulationChanges(ctx)).locations,
+  // A provider's name and an area's are read as they are now.
+  changedBy: [
+    "registration.",
+    "enforcement.",
+    "inspection.published",
+    "organisation.updated",
+    "areas.loaded",
+  ],
 };
 
 const ratings: Dataset = {
@@ -831,6 +887,7 @@ const ratings: Dataset = {
     },
   ),
   modified: async (ctx) => (await latestRegulationChanges(ctx)).ratings,
+  changedBy: ["inspection.published"],
 };
 
 /** Every open dataset, in the order the index lists them. */

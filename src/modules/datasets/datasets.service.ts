@@ -1,9 +1,12 @@
 /**
  * The open datasets (issue 16, item 5): every dataset as CSV and as JSON, streamed a page at a time
- * (memory stays flat however large it is), its own page with its columns, the index of them all
- * (with the OCDS endpoints), and the catalogue in the Project Open Data metadata schema v1.1
- * (/data.json). Public: nothing here is anyone's to withhold, and nothing personal is in it
- * (catalogue.ts). See docs/open-data.md, "Datasets".
+ * (memory stays flat however large it is) with its validators (freshness.ts: an ETag and
+ * Last-Modified, so that a copy still current is answered 304), its own page with its columns, the
+ * index of them all (with the OCDS endpoints), and the catalogue in the Project Open Data metadata
+ * schema v1.1 (/data.json). Each dataset's last change is the latest of its rows' and of the
+ * changes recorded of it (changes.service.ts: a row withdrawn or deleted dates it too). Public:
+ * nothing here is anyone's to withhold, and nothing personal is in it (catalogue.ts). See
+ * docs/open-data.md, "Datasets".
  */
 
 import { translatorFor } from "../../http/i18n.ts";
@@ -21,6 +24,8 @@ import {
   type Row,
   type Value,
 } from "./catalogue.ts";
+import { lastChanged } from "./changes.service.ts";
+import { type Freshness, freshnessOf } from "./freshness.ts";
 
 /** Every dataset's licence: the Open Government Licence v3.0. */
 export const LICENCE = {
@@ -74,14 +79,19 @@ function requireDataset(id: string): Dataset {
 
 /** Every dataset with when it last changed: the index page. Each date is an index's end, not a scan. */
 export async function datasetIndex(ctx: Ctx, t: Translate): Promise<DatasetSummary[]> {
-  const modified = await Promise.all(DATASETS.map((d) => d.modified(ctx)));
+  const modified = await lastChanged(ctx, DATASETS);
   return DATASETS.map((d, i) => summaryOf(d, modified[i] ?? null, t));
+}
+
+/** When one dataset last changed: its rows' times and its recorded changes. */
+async function lastChangeOf(ctx: Ctx, dataset: Dataset): Promise<Date | null> {
+  return (await lastChanged(ctx, [dataset]))[0] ?? null;
 }
 
 /** One dataset's page: what it holds, its columns, when it last changed. 404 for an unknown one. */
 export async function datasetPage(ctx: Ctx, id: string, t: Translate): Promise<DatasetSummary> {
   const dataset = requireDataset(id);
-  return summaryOf(dataset, await dataset.modified(ctx), t);
+  return summaryOf(dataset, await lastChangeOf(ctx, dataset), t);
 }
 
 /** A value as the CSV writes it: a list joined with ";", nothing for null (text is made spreadsheet-safe by csvRows). */
@@ -91,16 +101,29 @@ export function csvValue(value: Value): string | number | boolean {
   return value as string | number | boolean;
 }
 
+/** What a download reports as it is read: each row, and its end (a download sent whole). */
+type Watch = Pick<Freshness, "sent" | "finished">;
+const UNWATCHED: Watch = { sent: () => undefined, finished: () => undefined };
+
+/** The pages, each row shown to `watch` as it is read; the end too, once every page is read. */
+async function* watched(pages: AsyncGenerator<Row[]>, watch: Watch): AsyncGenerator<Row[]> {
+  for await (const page of pages) {
+    for (const row of page) watch.sent(row);
+    yield page;
+  }
+  watch.finished();
+}
+
 /**
  * A dataset as CSV (UTF-8, a header row of the column names, codes not labels, lists joined with
  * ";"), a chunk per page of rows. 404 for an unknown one, before anything is sent.
  */
-export function datasetCsv(ctx: Ctx, id: string): AsyncGenerator<string> {
+export function datasetCsv(ctx: Ctx, id: string, watch: Watch = UNWATCHED): AsyncGenerator<string> {
   const dataset = requireDataset(id);
   const names = dataset.columns.map((c) => c.name);
   return (async function* csv() {
     yield csvHeader(names);
-    for await (const page of dataset.pages(ctx)) {
+    for await (const page of watched(dataset.pages(ctx), watch)) {
       if (page.length === 0) continue;
       yield csvRows(
         page.map((row) => Object.fromEntries(names.map((name) => [name, csvValue(row[name] ?? null)]))),
@@ -132,9 +155,15 @@ export async function datasetJson(
   ctx: Ctx,
   id: string,
   publisher: Publisher,
+  watch: Watch = UNWATCHED,
+  modified?: Date | null,
 ): Promise<AsyncGenerator<string>> {
   const dataset = requireDataset(id);
-  const summary = summaryOf(dataset, await dataset.modified(ctx), translatorFor("en"));
+  const summary = summaryOf(
+    dataset,
+    modified === undefined ? await lastChangeOf(ctx, dataset) : modified,
+    translatorFor("en"),
+  );
   const meta: DatasetMeta = {
     dataset: dataset.id,
     title: summary.title,
@@ -152,13 +181,45 @@ export async function datasetJson(
     const head = JSON.stringify(meta);
     yield `${head.slice(0, -1)},"rows":[`;
     let first = true;
-    for await (const page of dataset.pages(ctx)) {
+    for await (const page of watched(dataset.pages(ctx), watch)) {
       if (page.length === 0) continue;
       yield `${first ? "" : ","}${page.map((row) => JSON.stringify(ordered(row))).join(",")}`;
       first = false;
     }
     yield "]}";
   })();
+}
+
+/** A download: its validators, and its content, read only when sent. */
+export interface DatasetDownload {
+  etag: string;
+  lastModified: Date | null;
+  body(): Promise<AsyncGenerator<string>>;
+}
+
+/**
+ * A dataset's download as CSV or JSON: its validators from when it last changed (and, for one the
+ * clock changes, the last turn passed: freshness.ts), and its content, read a page at a time when
+ * sent — not at all when the copy a request holds is still current. 404 for an unknown one.
+ */
+export async function datasetDownload(
+  ctx: Ctx,
+  id: string,
+  format: "csv" | "json",
+  publisher: Publisher,
+): Promise<DatasetDownload> {
+  const dataset = requireDataset(id);
+  const modified = await lastChangeOf(ctx, dataset);
+  const variant = format === "csv" ? ["csv"] : ["json", publisher];
+  const freshness = freshnessOf(ctx.db, dataset, modified, ctx.clock.now(), variant);
+  return {
+    etag: freshness.etag,
+    lastModified: freshness.lastModified,
+    body: async () =>
+      format === "csv"
+        ? datasetCsv(ctx, id, freshness)
+        : datasetJson(ctx, id, publisher, freshness, modified),
+  };
 }
 
 // The catalogue: Project Open Data metadata schema v1.1 (https://project-open-data.cio.gov/v1.1/schema).

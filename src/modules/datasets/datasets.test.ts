@@ -3,21 +3,29 @@
  * the same rows, exactly the columns its page documents, stable identifiers, a licence and a date
  * of last change from the data; none holds a person's name or email, or any email address at all;
  * the index lists them all with the OCDS endpoints; /data.json catalogues them (Project Open Data
- * v1.1); the first downloads' addresses still answer.
+ * v1.1); the first downloads' addresses still answer. Over HTTP: an ETag and Last-Modified, 304 for a
+ * copy still current, compressed as accepted; a row deleted moves its dataset's date, and a deadline
+ * passing makes a copy from before it stale.
  */
+import zlib from "node:zlib";
 import { parse } from "csv-parse/sync";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { mainText } from "../../../tests/support/pages.ts";
 import { ctxFor } from "../../../tests/support/principals.ts";
+import { DEMO_SEEDED_AT } from "../../../tests/support/test-db.ts";
+import { transaction } from "../../db/transaction.ts";
+import type { SettableClock } from "../../lib/clock.ts";
 import { spreadsheetSafe } from "../../lib/csv.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CO_SIGNATORIES } from "../../seed/demo/challenges.ts";
 import { DEMO_CHARITY_USER } from "../../seed/demo/consultations.ts";
 import { DEMO_INSPECTION, DEMO_LOCATION } from "../../seed/demo/regulation.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
+import { recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import { DATASETS } from "./catalogue.ts";
+import { lastChanged } from "./changes.service.ts";
 import { csvValue, type DatasetMeta, LICENCE, type PodCatalog } from "./datasets.service.ts";
 
 let t: TestApp;
@@ -89,27 +97,30 @@ describe("each dataset", () => {
     },
   );
 
-  it.each(DATASETS)("$id: says its licence and when it last changed, from the data", async (dataset) => {
-    const { json } = download(dataset.id);
-    expect(json.licence).toEqual({
-      name: "Open Government Licence v3.0",
-      url: "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
-    });
-    expect(json.dataset).toBe(dataset.id);
-    const modified = await dataset.modified(ctxFor(t.deps.db, t.deps.clock, null));
-    expect(json.modified).toBe(modified?.toISOString() ?? null);
-    const page = (await get(`/open-data/${dataset.id}`)).body;
-    expect(page).toContain(`data-modified="${modified?.toISOString() ?? ""}"`);
-    expect(page).toContain(LICENCE.url);
-    // A dataset whose rows carry their own change time is dated by the latest of them.
-    if (json.rows.length > 0 && "updated_at" in (json.rows[0] ?? {})) {
-      const latest = json.rows
-        .map((r) => String(r.updated_at))
-        .sort()
-        .at(-1);
-      expect(modified && modified.toISOString() >= (latest ?? "")).toBe(true);
-    }
-  });
+  it.each(DATASETS)(
+    "$id: says its licence and when it last changed, from the data and its changes",
+    async (dataset) => {
+      const { json } = download(dataset.id);
+      expect(json.licence).toEqual({
+        name: "Open Government Licence v3.0",
+        url: "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+      });
+      expect(json.dataset).toBe(dataset.id);
+      const [modified = null] = await lastChanged(ctxFor(t.deps.db, t.deps.clock, null), [dataset]);
+      expect(json.modified).toBe(modified?.toISOString() ?? null);
+      const page = (await get(`/open-data/${dataset.id}`)).body;
+      expect(page).toContain(`data-modified="${modified?.toISOString() ?? ""}"`);
+      expect(page).toContain(LICENCE.url);
+      // A dataset whose rows carry their own change time is dated by the latest of them.
+      if (json.rows.length > 0 && "updated_at" in (json.rows[0] ?? {})) {
+        const latest = json.rows
+          .map((r) => String(r.updated_at))
+          .sort()
+          .at(-1);
+        expect(modified && modified.toISOString() >= (latest ?? "")).toBe(true);
+      }
+    },
+  );
 
   it("are not empty on the demo data, and identify each row by the platform's ids", () => {
     for (const dataset of DATASETS) {
@@ -370,5 +381,157 @@ describe("the demo data's answers", () => {
       .select(sql<string>`count(*)`.as("n"))
       .executeTakeFirstOrThrow();
     expect(organisations).toHaveLength(Number(count.n));
+  });
+});
+
+describe("over HTTP", () => {
+  const ask = (url: string, headers: Record<string, string>) => t.app.inject({ url, headers });
+  const clock = () => t.deps.clock as SettableClock;
+
+  it.each(["organisations", "tenders", "contracts"].flatMap((id) => [`${id}.csv`, `${id}.json`]))(
+    "%s: sent with an ETag and Last-Modified, and 304 without content while the copy held is current",
+    async (file) => {
+      const url = `/open-data/${file}`;
+      const first = await get(url);
+      const etag = String(first.headers.etag);
+      const lastModified = String(first.headers["last-modified"]);
+      expect(etag).toMatch(/^W\/"[\w-]+"$/);
+      expect(Date.parse(lastModified)).not.toBeNaN();
+      expect(first.headers["cache-control"]).toBe("public, no-cache");
+      const again = await ask(url, { "if-none-match": etag });
+      expect(again.statusCode).toBe(304);
+      expect(again.body).toBe("");
+      expect(again.headers.etag).toBe(etag);
+      // Its date no later: a download the clock changes is dated by its start until one sent whole
+      // has taught when its rows' instants fall (freshness.ts).
+      expect(Date.parse(String(again.headers["last-modified"]))).toBeLessThanOrEqual(
+        Date.parse(lastModified),
+      );
+      expect(again.headers.vary).toMatch(/accept-encoding/i);
+      // Compared weakly, in a list, or any copy at all.
+      expect((await ask(url, { "if-none-match": `"other", ${etag.slice(2)}` })).statusCode).toBe(304);
+      expect((await ask(url, { "if-none-match": "*" })).statusCode).toBe(304);
+      expect((await ask(url, { "if-modified-since": lastModified })).statusCode).toBe(304);
+      const known = String(again.headers["last-modified"]);
+      expect((await ask(url, { "if-modified-since": known })).statusCode).toBe(304);
+      const older = new Date(Date.parse(known) - 1000).toUTCString();
+      expect((await ask(url, { "if-modified-since": older })).statusCode).toBe(200);
+      // If-None-Match is asked first: another copy is sent the content, whatever its date.
+      const other = await ask(url, { "if-none-match": 'W/"other"', "if-modified-since": lastModified });
+      expect(other.statusCode).toBe(200);
+      expect(other.body).toBe(first.body);
+      // HEAD: the validators alone.
+      const head = await t.app.inject({ method: "HEAD", url });
+      expect(head.statusCode).toBe(200);
+      expect(head.headers.etag).toBe(etag);
+      expect(head.body).toBe("");
+      expect(
+        (await t.app.inject({ method: "HEAD", url, headers: { "if-none-match": etag } })).statusCode,
+      ).toBe(304);
+    },
+  );
+
+  it("is compressed as the client accepts it, gzip or brotli, the same content with the same ETag", async () => {
+    const url = "/open-data/organisations.csv";
+    const plain = await get(url);
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    for (const [encoding, decode] of [
+      ["gzip", zlib.gunzipSync],
+      ["br", zlib.brotliDecompressSync],
+    ] as const) {
+      const packed = await ask(url, { "accept-encoding": encoding });
+      expect(packed.statusCode).toBe(200);
+      expect(packed.headers["content-encoding"]).toBe(encoding);
+      expect(packed.headers.vary).toMatch(/accept-encoding/i);
+      expect(packed.headers.etag).toBe(plain.headers.etag);
+      expect(decode(packed.rawPayload).toString("utf8")).toBe(plain.body);
+      expect(packed.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+    }
+    expect((await ask(url, { "accept-encoding": "gzip, deflate, br" })).headers["content-encoding"]).toBe(
+      "br",
+    );
+    expect((await ask(url, { "accept-encoding": "br;q=0.5, gzip" })).headers["content-encoding"]).toBe(
+      "gzip",
+    );
+    expect((await ask(url, { "accept-encoding": "identity" })).headers["content-encoding"]).toBeUndefined();
+    const json = await ask("/open-data/tenders.json", { "accept-encoding": "gzip" });
+    expect(JSON.parse(zlib.gunzipSync(json.rawPayload).toString("utf8"))).toEqual(download("tenders").json);
+  });
+
+  it("dates a dataset by a row deleted, which leaves no time of its own: its date and validators move", async () => {
+    const db = t.deps.db;
+    const url = "/open-data/organisations.json";
+    const before = await get(url);
+    const { modified } = before.json() as DatasetMeta;
+    const [area] = await db.selectFrom("organisation_areas").selectAll().limit(1).execute();
+    if (!area || !modified) throw new Error("no organisation with an area in the demo data");
+    const later = new Date(Date.parse(modified) + 3_600_000);
+    clock().set(later);
+    try {
+      // An area of an organisation removed: the organisation's own time is not moved.
+      await transaction(db, async (trx) => {
+        await trx
+          .deleteFrom("organisation_areas")
+          .where("organisation_id", "=", area.organisation_id)
+          .where("area_code", "=", area.area_code)
+          .execute();
+        await recordAudit(trx, clock(), {
+          authorityId: null,
+          actor: SYSTEM("test"),
+          action: "organisation.updated",
+          entity: { type: "organisation", id: area.organisation_id },
+          changes: { areaRemoved: area.area_code },
+        });
+      });
+      const after = await ask(url, { "if-none-match": String(before.headers.etag) });
+      expect(after.statusCode).toBe(200);
+      const json = after.json() as DatasetMeta & { rows: { id: string; area_codes: string[] }[] };
+      expect(json.modified).toBe(later.toISOString());
+      expect(json.rows.find((r) => r.id === area.organisation_id)?.area_codes).not.toContain(area.area_code);
+      expect(after.headers.etag).not.toBe(before.headers.etag);
+      expect(after.headers["last-modified"]).toBe(later.toUTCString());
+      const since = { "if-modified-since": String(before.headers["last-modified"]) };
+      expect((await ask(url, since)).statusCode).toBe(200);
+      expect((await get("/open-data/organisations")).body).toContain(
+        `data-modified="${later.toISOString()}"`,
+      );
+      // Datasets the action does not change keep their date.
+      expect((await get("/open-data/tenders.json")).json().modified).toBe(download("tenders").json.modified);
+    } finally {
+      await db.insertInto("organisation_areas").values(area).execute();
+      clock().set(DEMO_SEEDED_AT);
+    }
+  });
+
+  it("makes a copy stale when a deadline passes: the tenders sent before it are not current after it", async () => {
+    const url = "/open-data/tenders.json";
+    const before = await get(url);
+    const rows = (before.json() as { rows: { id: string; status: string; submission_deadline: string }[] })
+      .rows;
+    const next = rows
+      .filter((r) => r.status === "open")
+      .sort((a, b) => a.submission_deadline.localeCompare(b.submission_deadline))[0];
+    if (!next) throw new Error("no open tender in the demo data");
+    const deadline = Date.parse(next.submission_deadline);
+    const held = { "if-none-match": String(before.headers.etag) };
+    try {
+      clock().set(new Date(deadline - 1000));
+      expect((await ask(url, held)).statusCode).toBe(304);
+      clock().set(new Date(deadline + 1000));
+      const after = await ask(url, held);
+      expect(after.statusCode).toBe(200);
+      const closed = (after.json() as { rows: typeof rows }).rows.find((r) => r.id === next.id);
+      expect(closed?.status).toBe("closed");
+      expect(after.headers.etag).not.toBe(before.headers.etag);
+      expect(Date.parse(String(after.headers["last-modified"]))).toBeGreaterThan(
+        Date.parse(String(before.headers["last-modified"])),
+      );
+      // The copy sent after it is current until the next.
+      expect((await ask(url, { "if-none-match": String(after.headers.etag) })).statusCode).toBe(304);
+      const since = { "if-modified-since": String(after.headers["last-modified"]) };
+      expect((await ask(url, since)).statusCode).toBe(304);
+    } finally {
+      clock().set(DEMO_SEEDED_AT);
+    }
   });
 });

@@ -12,6 +12,7 @@ import {
   RATING_COLOURS,
   renderChart,
   SECTOR_COLOURS,
+  SOURCE_COLOURS,
   shareBp,
 } from "./charts.ts";
 
@@ -25,9 +26,15 @@ function luminance(hex: string): number {
 const contrastWithWhite = (hex: string) => 1.05 / (luminance(hex) + 0.05);
 
 describe("the charts", () => {
-  it("draws in colours of at least 3:1 against white, each sector and rating its own", () => {
-    for (const [name, colour] of Object.entries({ BAR, ...SECTOR_COLOURS, ...RATING_COLOURS }))
+  it("draws in colours of at least 3:1 against white, each sector, rating and source its own", () => {
+    for (const [name, colour] of Object.entries({
+      BAR,
+      ...SECTOR_COLOURS,
+      ...RATING_COLOURS,
+      ...SOURCE_COLOURS,
+    }))
       expect(contrastWithWhite(colour), name).toBeGreaterThanOrEqual(3);
+    expect(new Set(Object.values(SOURCE_COLOURS)).size).toBe(Object.keys(SOURCE_COLOURS).length);
     expect(new Set(Object.values(SECTOR_COLOURS)).size).toBe(Object.keys(SECTOR_COLOURS).length);
     expect(new Set(Object.values(RATING_COLOURS)).size).toBe(Object.keys(RATING_COLOURS).length);
   });

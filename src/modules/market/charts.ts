@@ -6,6 +6,10 @@
  * image with its title and description (role="img", aria-labelledby), so a chart needs no script
  * and reads the same without JavaScript. Colours are at least 3:1 against white (WCAG 2.2, 1.4.11),
  * and adjacent segments are parted by a white line; every chart is followed by its table.
+ *
+ * Every row says whose figure it is — OpenPS's own (`openps`), imported processes' (`imported`), or,
+ * a market's concentration, `both` — in the CSV's last column, `source`, always; where the page
+ * includes imported processes, the table shows it too and the chart divides its bars by it.
  */
 import { parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
@@ -15,7 +19,7 @@ import type { Language } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { CONCENTRATED_HHI, HIGHLY_CONCENTRATED_HHI } from "./concentration.ts";
 import { DAYS_BANDS, ENOUGH_BIDS } from "./figures.ts";
-import type { Theme, ThemeFigures } from "./market.service.ts";
+import type { FigureSource, Theme, ThemeFigures } from "./market.service.ts";
 
 /** Every chart, by the theme whose page shows it; its id names its CSV (`/market/<id>.csv`). */
 export const CHARTS = {
@@ -54,9 +58,16 @@ export interface Column {
 
 export type CsvValue = string | number | bigint;
 
+/** Whose figures a page shows: OpenPS's, imported processes', or both, in the order the charts divide them. */
+export type Shown = readonly ("openps" | "imported")[];
+
 export interface Figure {
   id: ChartId;
   title: string;
+  /** OpenPS's figures only: imported processes have nothing that counts here (Right to Challenge, ratings…). */
+  openpsOnly: boolean;
+  /** The table shows the source column (the CSV always has it, last): imported processes are included. */
+  sourceInTable: boolean;
   /** What the chart shows, in a sentence or two: the SVG's <desc>. */
   description: string;
   columns: Column[];
@@ -93,6 +104,12 @@ export const RATING_COLOURS: Readonly<Record<string, string>> = {
   "requires-improvement": "#b25400",
   inadequate: "#d4351c",
   unrated: "#505a5f",
+};
+/** The sources' colours, where a chart divides its bars by source. */
+export const SOURCE_COLOURS: Readonly<Record<FigureSource, string>> = {
+  openps: "#1d70b8",
+  imported: "#b25400",
+  both: "#4c2c92",
 };
 const TEXT = "#0b0c0c";
 const LINE = "#505a5f";
@@ -191,35 +208,67 @@ function bars(
 }
 
 /**
- * A chart of one count per label (a bar each), with its table and CSV: the rows' CSV keys, their
- * labels as shown, and their counts; the two columns named by their keys in `market.columns`.
+ * A chart of one count per label (a bar each, divided by source when the page shows both), with its
+ * table and CSV: the rows' CSV keys, their labels as shown, their counts and sources; the two
+ * columns named by their keys in `market.columns`, then the source.
  */
 function countFigure(
   w: Words,
-  figure: { id: ChartId; description: string; empty: boolean; horizontal?: boolean; colours?: string[] },
+  figure: {
+    id: ChartId;
+    description: string;
+    empty: boolean;
+    horizontal?: boolean;
+    colours?: string[];
+    openpsOnly?: boolean;
+  },
   columns: { label: string; count: string },
-  rows: readonly { key: string; label: string; count: number }[],
+  rows: readonly { key: string; label: string; count: number; source?: FigureSource }[],
+  shown: Shown,
 ): Figure {
   const labelTitle = w.t(`market.columns.${columns.label}`);
   const countTitle = w.t(`market.columns.${columns.count}`);
+  const sourceOf = (r: { source?: FigureSource }) => r.source ?? "openps";
+  const divided = shown.length > 1 && !figure.openpsOnly;
   return {
     id: figure.id,
     title: w.t(`market.charts.${figure.id}.title`),
     description: figure.description,
+    openpsOnly: figure.openpsOnly ?? false,
+    sourceInTable: shown.includes("imported"),
     columns: [
       { key: columns.label, label: labelTitle, numeric: false },
       { key: columns.count, label: countTitle, numeric: true },
+      sourceColumn(w),
     ],
-    csv: rows.map((r) => [r.key, r.count]),
-    cells: rows.map((r) => [r.label, whole(r.count, w.locale)]),
+    csv: rows.map((r) => [r.key, r.count, sourceOf(r)]),
+    cells: rows.map((r) => [r.label, whole(r.count, w.locale), sourceText(w, sourceOf(r))]),
     empty: figure.empty,
-    spec: bars(
-      rows.map((r) => ({ label: r.label, value: r.count })),
-      { label: labelTitle, value: countTitle },
-      { horizontal: figure.horizontal ?? false, ...(figure.colours ? { colours: figure.colours } : {}) },
-    ),
+    spec: divided
+      ? stacked(
+          rows.map((r) => ({ bar: r.label, part: sourceText(w, sourceOf(r)), value: r.count })),
+          { bar: labelTitle, value: countTitle, part: w.t("market.columns.source") },
+          sourceParts(w, shown),
+          figure.horizontal ?? false,
+        )
+      : bars(
+          rows.map((r) => ({ label: r.label, value: r.count })),
+          { label: labelTitle, value: countTitle },
+          { horizontal: figure.horizontal ?? false, ...(figure.colours ? { colours: figure.colours } : {}) },
+        ),
   };
 }
+
+/** The CSV's last column: whose figure a row is. */
+function sourceColumn(w: Words): Column {
+  return { key: "source", label: w.t("market.columns.source"), numeric: false };
+}
+
+const sourceText = (w: Words, source: FigureSource) => w.t(`market.source.${source}`);
+
+/** The parts of a bar divided by source, in order, with their colours. */
+const sourceParts = (w: Words, shown: Shown) =>
+  shown.map((s) => ({ label: sourceText(w, s), colour: SOURCE_COLOURS[s] }));
 
 /** A stacked bar chart: one bar per `bar`, a segment per `part`, coloured by part in `order`. */
 function stacked(
@@ -257,53 +306,75 @@ function contractsBy(
   id: "contracts-by-sector" | "contracts-by-size",
   rows: ThemeFigures["diversity"]["bySector"],
   w: Words,
+  shown: Shown,
 ): Figure {
   const group = id === "contracts-by-sector" ? "sector" : "sizeBand";
   const total = rows.reduce((s, r) => s + r.valuePence, 0n);
   const totalBp = rows.reduce((s, r) => s + r.contractsBp, 0n);
-  const top = rows[0];
+  // The largest by value, its sources together (the rows come by it, largest first).
+  const topKey = rows[0]?.key;
+  const topValue = rows.filter((r) => r.key === topKey).reduce((s, r) => s + r.valuePence, 0n);
   const k = `market.charts.${id}`;
+  const divided = shown.length > 1;
+  const labelTitle = w.t(`market.columns.${group}`);
   return {
     id,
     title: w.t(`${k}.title`),
     description:
-      top && total > 0n
+      topKey !== undefined && total > 0n
         ? w.t(`${k}.description`, {
-            top: label(w, group, top.key),
-            value: money(top.valuePence),
-            share: formatPercent(shareBp(top.valuePence, total)),
+            top: label(w, group, topKey),
+            value: money(topValue),
+            share: formatPercent(shareBp(topValue, total)),
             total: money(total),
             contracts: contractsText(totalBp),
           })
         : w.t("market.noFigures"),
+    openpsOnly: false,
+    sourceInTable: shown.includes("imported"),
     columns: [
-      {
-        key: group === "sector" ? "sector" : "size_band",
-        label: w.t(`market.columns.${group}`),
-        numeric: false,
-      },
+      { key: group === "sector" ? "sector" : "size_band", label: labelTitle, numeric: false },
       { key: "contracts", label: w.t("market.columns.contracts"), numeric: true },
       { key: "value_pence", label: w.t("market.columns.value"), numeric: true },
       { key: "value_share_percent", label: w.t("market.columns.valueShare"), numeric: true },
+      sourceColumn(w),
     ],
     csv: rows.map((r) => [
       r.key,
       contractsCsv(r.contractsBp),
       r.valuePence,
       percentValue(shareBp(r.valuePence, total)),
+      r.source,
     ]),
     cells: rows.map((r) => [
       label(w, group, r.key),
       contractsText(r.contractsBp),
       money(r.valuePence),
       formatPercent(shareBp(r.valuePence, total)),
+      sourceText(w, r.source),
     ]),
     empty: total === 0n,
-    spec: bars(
-      rows.map((r) => ({ label: label(w, group, r.key), value: pounds(r.valuePence) })),
-      { label: w.t(`market.columns.${group}`), value: w.t("market.axis.valuePounds"), format: ",.0f" },
-      { horizontal: true },
-    ),
+    spec: divided
+      ? stacked(
+          rows.map((r) => ({
+            bar: label(w, group, r.key),
+            part: sourceText(w, r.source),
+            value: pounds(r.valuePence),
+          })),
+          {
+            bar: labelTitle,
+            value: w.t("market.axis.valuePounds"),
+            part: w.t("market.columns.source"),
+            format: ",.0f",
+          },
+          sourceParts(w, shown),
+          true,
+        )
+      : bars(
+          rows.map((r) => ({ label: label(w, group, r.key), value: pounds(r.valuePence) })),
+          { label: labelTitle, value: w.t("market.axis.valuePounds"), format: ",.0f" },
+          { horizontal: true },
+        ),
   };
 }
 
@@ -312,14 +383,21 @@ export function financialYearText(year: number): string {
   return `${year}–${String((year + 1) % 100).padStart(2, "0")}`;
 }
 
-function contractsByYear(rows: ThemeFigures["diversity"]["byYear"], w: Words): Figure {
+function contractsByYear(rows: ThemeFigures["diversity"]["byYear"], w: Words, shown: Shown): Figure {
   const sectors = Object.keys(SECTOR_COLOURS).filter((s) => rows.some((r) => r.key === s));
   const years = [...new Set(rows.map((r) => r.year))].sort((a, b) => a - b);
   const ordered = years.flatMap((y) =>
-    sectors.flatMap((s) => rows.filter((r) => r.year === y && r.key === s)),
+    shown.flatMap((source) =>
+      sectors.flatMap((s) => rows.filter((r) => r.year === y && r.source === source && r.key === s)),
+    ),
   );
   const total = rows.reduce((s, r) => s + r.valuePence, 0n);
   const k = "market.charts.contracts-by-year";
+  // With both sources, a bar for each year and source ("2026–27, imported"), each divided by sector.
+  const barOf = (r: (typeof rows)[number]) =>
+    shown.length > 1
+      ? w.t("market.yearAndSource", { year: financialYearText(r.year), source: sourceText(w, r.source) })
+      : financialYearText(r.year);
   return {
     id: "contracts-by-year",
     title: w.t(`${k}.title`),
@@ -332,23 +410,33 @@ function contractsByYear(rows: ThemeFigures["diversity"]["byYear"], w: Words): F
             sectors: sectors.length,
           })
         : w.t("market.noFigures"),
+    openpsOnly: false,
+    sourceInTable: shown.includes("imported"),
     columns: [
       { key: "financial_year", label: w.t("market.columns.financialYear"), numeric: false },
       { key: "sector", label: w.t("market.columns.sector"), numeric: false },
       { key: "contracts", label: w.t("market.columns.contracts"), numeric: true },
       { key: "value_pence", label: w.t("market.columns.value"), numeric: true },
+      sourceColumn(w),
     ],
-    csv: ordered.map((r) => [financialYearText(r.year), r.key, contractsCsv(r.contractsBp), r.valuePence]),
+    csv: ordered.map((r) => [
+      financialYearText(r.year),
+      r.key,
+      contractsCsv(r.contractsBp),
+      r.valuePence,
+      r.source,
+    ]),
     cells: ordered.map((r) => [
       financialYearText(r.year),
       label(w, "sector", r.key),
       contractsText(r.contractsBp),
       money(r.valuePence),
+      sourceText(w, r.source),
     ]),
     empty: total === 0n,
     spec: stacked(
       ordered.map((r) => ({
-        bar: financialYearText(r.year),
+        bar: barOf(r),
         part: label(w, "sector", r.key),
         value: pounds(r.valuePence),
       })),
@@ -359,7 +447,7 @@ function contractsByYear(rows: ThemeFigures["diversity"]["byYear"], w: Words): F
         format: ",.0f",
       },
       sectors.map((s) => ({ label: label(w, "sector", s), colour: SECTOR_COLOURS[s] as string })),
-      false,
+      shown.length > 1,
     ),
   };
 }
@@ -379,7 +467,7 @@ export const MUTUAL_FIGURES = {
   aspirationStaff: 1_000_000,
 } as const;
 
-function mutualStaff(figures: ThemeFigures["mutuals"], w: Words): Figure {
+function mutualStaff(figures: ThemeFigures["mutuals"], w: Words, shown: Shown): Figure {
   const rows = [
     { key: "openps", count: figures.directory.staff },
     { key: "2014", count: MUTUAL_FIGURES.staff2014 },
@@ -398,21 +486,26 @@ function mutualStaff(figures: ThemeFigures["mutuals"], w: Words): Figure {
       }),
       empty: false,
       horizontal: true,
+      openpsOnly: true,
     },
     { label: "measure", count: "staff" },
     rows.map((r) => ({ ...r, label: w.t(`market.mutualMeasure.${r.key}`) })),
+    shown,
   );
 }
 
-/** Bids per opened tender, 5 or more together. */
-function bidsPerTender(figures: ThemeFigures["competition"], w: Words): Figure {
-  const buckets = [0, 1, 2, 3, 4, 5].map((b) => ({
-    key: b === 5 ? "5+" : String(b),
-    label: b === 5 ? w.t("market.fiveOrMore") : String(b),
-    count: figures.bids
-      .filter((r) => (b === 5 ? r.bids >= 5 : r.bids === b))
-      .reduce((s, r) => s + r.tenders, 0),
-  }));
+/** Bids per opened tender, 5 or more together, for each source shown. */
+function bidsPerTender(figures: ThemeFigures["competition"], w: Words, shown: Shown): Figure {
+  const buckets = shown.flatMap((source) =>
+    [0, 1, 2, 3, 4, 5].map((b) => ({
+      key: b === 5 ? "5+" : String(b),
+      label: b === 5 ? w.t("market.fiveOrMore") : String(b),
+      source,
+      count: figures.bids
+        .filter((r) => r.source === source && (b === 5 ? r.bids >= 5 : r.bids === b))
+        .reduce((s, r) => s + r.tenders, 0),
+    })),
+  );
   const tenders = figures.bids.reduce((s, r) => s + r.tenders, 0);
   const bids = figures.bids.reduce((s, r) => s + r.bids * r.tenders, 0);
   const few = figures.bids.filter((r) => r.bids < ENOUGH_BIDS).reduce((s, r) => s + r.tenders, 0);
@@ -432,14 +525,17 @@ function bidsPerTender(figures: ThemeFigures["competition"], w: Words): Figure {
     },
     { label: "bids", count: "tenders" },
     buckets,
+    shown,
   );
 }
 
-function timeToAward(figures: ThemeFigures["competition"], w: Words): Figure {
-  const rows = DAYS_BANDS.map((band) => {
-    const row = figures.awards.find((a) => a.band === band.code);
-    return { key: band.code, awards: row?.awards ?? 0, days: row?.days ?? 0n };
-  });
+function timeToAward(figures: ThemeFigures["competition"], w: Words, shown: Shown): Figure {
+  const rows = shown.flatMap((source) =>
+    DAYS_BANDS.map((band) => {
+      const row = figures.awards.find((a) => a.band === band.code && a.source === source);
+      return { key: band.code, source, awards: row?.awards ?? 0, days: row?.days ?? 0n };
+    }),
+  );
   const awards = rows.reduce((s, r) => s + r.awards, 0);
   const days = rows.reduce((s, r) => s + r.days, 0n);
   return countFigure(
@@ -456,11 +552,12 @@ function timeToAward(figures: ThemeFigures["competition"], w: Words): Figure {
       empty: awards === 0,
     },
     { label: "days", count: "awards" },
-    rows.map((r) => ({ key: r.key, label: label(w, "daysBand", r.key), count: r.awards })),
+    rows.map((r) => ({ key: r.key, label: label(w, "daysBand", r.key), count: r.awards, source: r.source })),
+    shown,
   );
 }
 
-function rightToChallenge(figures: ThemeFigures["competition"], w: Words): Figure {
+function rightToChallenge(figures: ThemeFigures["competition"], w: Words, shown: Shown): Figure {
   const rows = figures.challenges;
   const decided = rows.reduce((s, r) => s + r.challenges, 0);
   const accepted = rows.filter((r) => r.outcome !== "rejected").reduce((s, r) => s + r.challenges, 0);
@@ -476,13 +573,15 @@ function rightToChallenge(figures: ThemeFigures["competition"], w: Words): Figur
             })
           : w.t("market.noFigures"),
       empty: decided === 0,
+      openpsOnly: true,
     },
     { label: "outcome", count: "challenges" },
     rows.map((r) => ({ key: r.outcome, label: label(w, "outcome", r.outcome), count: r.challenges })),
+    shown,
   );
 }
 
-function concentrationFigure(markets: ThemeFigures["concentration"], w: Words): Figure {
+function concentrationFigure(markets: ThemeFigures["concentration"], w: Words, shown: Shown): Figure {
   const k = "market.charts.concentration";
   const top = markets[0];
   const max = Math.max(HIGHLY_CONCENTRATED_HHI + 500, ...markets.map((m) => m.hhi));
@@ -495,6 +594,18 @@ function concentrationFigure(markets: ThemeFigures["concentration"], w: Words): 
     { label: w.t("market.columns.category"), value: w.t("market.columns.hhi") },
     { horizontal: true },
   ) as unknown as Record<string, unknown>;
+  // Including imported processes: each market's bar coloured by whose suppliers it counts.
+  const sources = (["openps", "imported", "both"] as const).filter((s) =>
+    markets.some((m) => m.source === s),
+  );
+  if (shown.includes("imported"))
+    barSpec.data = {
+      values: markets.map((m) => ({
+        label: w.category(m.category),
+        value: m.hhi,
+        source: sourceText(w, m.source),
+      })),
+    };
   const { data, mark, encoding, width, height, config } = barSpec;
   const xScale = { domain: [0, max] };
   const enc = encoding as { x: Record<string, unknown>; y: Record<string, unknown>; color: unknown };
@@ -516,8 +627,17 @@ function concentrationFigure(markets: ThemeFigures["concentration"], w: Words): 
       { key: "hhi", label: w.t("market.columns.hhi"), numeric: true },
       { key: "top3_share_percent", label: w.t("market.columns.top3"), numeric: true },
       { key: "level", label: w.t("market.columns.level"), numeric: false },
+      sourceColumn(w),
     ],
-    csv: markets.map((m) => [m.category, m.suppliers, m.value, m.hhi, percentValue(m.top3Bp), m.level]),
+    csv: markets.map((m) => [
+      m.category,
+      m.suppliers,
+      m.value,
+      m.hhi,
+      percentValue(m.top3Bp),
+      m.level,
+      m.source,
+    ]),
     cells: markets.map((m) => [
       w.category(m.category),
       whole(m.suppliers, w.locale),
@@ -525,8 +645,11 @@ function concentrationFigure(markets: ThemeFigures["concentration"], w: Words): 
       whole(m.hhi, w.locale),
       formatPercent(m.top3Bp),
       w.t(`market.level.${m.level}`),
+      sourceText(w, m.source),
     ]),
     empty: markets.length === 0,
+    openpsOnly: false,
+    sourceInTable: shown.includes("imported"),
     spec: {
       width,
       height,
@@ -535,7 +658,23 @@ function concentrationFigure(markets: ThemeFigures["concentration"], w: Words): 
         {
           data,
           mark,
-          encoding: { ...enc, x: { ...enc.x, scale: xScale } },
+          encoding: {
+            ...enc,
+            x: { ...enc.x, scale: xScale },
+            ...(shown.includes("imported")
+              ? {
+                  color: {
+                    field: "source",
+                    type: "nominal",
+                    title: w.t("market.columns.source"),
+                    scale: {
+                      domain: sources.map((s) => sourceText(w, s)),
+                      range: sources.map((s) => SOURCE_COLOURS[s]),
+                    },
+                  },
+                }
+              : {}),
+          },
         },
         {
           data: { values: rules },
@@ -563,7 +702,7 @@ function concentrationFigure(markets: ThemeFigures["concentration"], w: Words): 
 
 const RATINGS = ["outstanding", "good", "requires-improvement", "inadequate", "unrated"] as const;
 
-function ratingsFigure(rows: ThemeFigures["quality"]["ratings"], w: Words): Figure {
+function ratingsFigure(rows: ThemeFigures["quality"]["ratings"], w: Words, shown: Shown): Figure {
   const categories = [...new Set(rows.map((r) => r.category))].sort((a, b) =>
     w.category(a).localeCompare(w.category(b)),
   );
@@ -586,10 +725,17 @@ function ratingsFigure(rows: ThemeFigures["quality"]["ratings"], w: Words): Figu
     columns: [
       { key: "category", label: w.t("market.columns.serviceType"), numeric: false },
       ...RATINGS.map((r) => ({ key: r.replaceAll("-", "_"), label: label(w, "rating", r), numeric: true })),
+      sourceColumn(w),
     ],
-    csv: categories.map((c) => [c, ...RATINGS.map((r) => count(c, r))]),
-    cells: categories.map((c) => [w.category(c), ...RATINGS.map((r) => whole(count(c, r), w.locale))]),
+    csv: categories.map((c) => [c, ...RATINGS.map((r) => count(c, r)), "openps"]),
+    cells: categories.map((c) => [
+      w.category(c),
+      ...RATINGS.map((r) => whole(count(c, r), w.locale)),
+      sourceText(w, "openps"),
+    ]),
     empty: locations === 0,
+    openpsOnly: true,
+    sourceInTable: shown.includes("imported"),
     spec: stacked(
       categories.flatMap((c) =>
         RATINGS.map((r) => ({ bar: w.category(c), part: label(w, "rating", r), value: count(c, r) })).filter(
@@ -607,7 +753,7 @@ function ratingsFigure(rows: ThemeFigures["quality"]["ratings"], w: Words): Figu
   };
 }
 
-function kpiRatingsFigure(rows: ThemeFigures["quality"]["kpiRatings"], w: Words): Figure {
+function kpiRatingsFigure(rows: ThemeFigures["quality"]["kpiRatings"], w: Words, shown: Shown): Figure {
   const total = rows.reduce((s, r) => s + r.ratings, 0);
   const good = rows.find((r) => r.rating === "good")?.ratings ?? 0;
   return countFigure(
@@ -623,30 +769,46 @@ function kpiRatingsFigure(rows: ThemeFigures["quality"]["kpiRatings"], w: Words)
           : w.t("market.noFigures"),
       empty: total === 0,
       colours: rows.map((r) => RATING_COLOURS[r.rating] as string),
+      openpsOnly: true,
     },
     { label: "rating", count: "ratings" },
     rows.map((r) => ({ key: r.rating, label: label(w, "kpiRating", r.rating), count: r.ratings })),
+    shown,
   );
 }
 
-/** The figures of every chart of a theme, in the order the page shows them. */
-export function chartsOf<T extends Theme>(theme: T, figures: ThemeFigures[T], w: Words): Figure[] {
+/**
+ * The figures of every chart of a theme, in the order the page shows them, for the sources shown
+ * (OpenPS's, imported processes', or both: `shownOf`).
+ */
+export function chartsOf<T extends Theme>(
+  theme: T,
+  figures: ThemeFigures[T],
+  w: Words,
+  shown: Shown = ["openps"],
+): Figure[] {
   if (theme === "diversity") {
     const f = figures as ThemeFigures["diversity"];
     return [
-      contractsBy("contracts-by-sector", f.bySector, w),
-      contractsBy("contracts-by-size", f.bySize, w),
-      contractsByYear(f.byYear, w),
+      contractsBy("contracts-by-sector", f.bySector, w, shown),
+      contractsBy("contracts-by-size", f.bySize, w, shown),
+      contractsByYear(f.byYear, w, shown),
     ];
   }
-  if (theme === "mutuals") return [mutualStaff(figures as ThemeFigures["mutuals"], w)];
+  if (theme === "mutuals") return [mutualStaff(figures as ThemeFigures["mutuals"], w, shown)];
   if (theme === "competition") {
     const f = figures as ThemeFigures["competition"];
-    return [bidsPerTender(f, w), timeToAward(f, w), rightToChallenge(f, w)];
+    return [bidsPerTender(f, w, shown), timeToAward(f, w, shown), rightToChallenge(f, w, shown)];
   }
-  if (theme === "concentration") return [concentrationFigure(figures as ThemeFigures["concentration"], w)];
+  if (theme === "concentration")
+    return [concentrationFigure(figures as ThemeFigures["concentration"], w, shown)];
   const f = figures as ThemeFigures["quality"];
-  return [ratingsFigure(f.ratings, w), kpiRatingsFigure(f.kpiRatings, w)];
+  return [ratingsFigure(f.ratings, w, shown), kpiRatingsFigure(f.kpiRatings, w, shown)];
+}
+
+/** The sources a choice shows, in the order charts divide them. */
+export function shownOf(source: "openps" | "imported" | "both"): Shown {
+  return source === "both" ? ["openps", "imported"] : [source];
 }
 
 // Rendering

@@ -7,6 +7,11 @@
  * of the minute (`market.figures`, deduplicated per authority and minute); a change to an
  * organisation (its sector, its mutual evidence) queues a job (`market.organisation`) that queues
  * the authorities it holds contracts with. `openps market rebuild` and the seed compute them all.
+ *
+ * The figures of imported processes (other publishers' OCDS data) are kept per publisher the same
+ * way (`recomputePublisher`): an import with new releases of a publisher tells the ocds module's
+ * `publishersImported` port, whose handler here (`queueImportedRecompute`, plugged in src/wiring.ts)
+ * queues `market.imported` for each; a change to an organisation recomputes the publishers it supplies.
  */
 import type { Db, Trx } from "../../db/database.ts";
 import { pageByKey } from "../../db/paging.ts";
@@ -24,16 +29,20 @@ import {
 } from "../contracts/contracts.service.ts";
 import type { JobHandler } from "../jobs/jobs.runner.ts";
 import { enqueue, PermanentJobError } from "../jobs/jobs.service.ts";
-import { sectorsOf } from "../organisations/organisations.service.ts";
+import { importedProcesses, publisherIdsAfter, publishersNamed } from "../ocds/external.service.ts";
+import { normalOrgId, organisationsWithOrgIds, sectorsOf } from "../organisations/organisations.service.ts";
 import { projectPlacesAfter } from "../projects/projects.service.ts";
 import { currentRatingCounts } from "../regulation/regulation.service.ts";
 import { serviceCategoriesOf } from "../services/services.service.ts";
 import { authorityTendersAfter } from "../tenders/tenders.service.ts";
+import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import { type ContractInput, type FiguresInput, figuresOf, type OrganisationFacts } from "./figures.ts";
+import { categoryOfCpv, type ImportedFacts, importedFactsOf, importedFiguresOf } from "./imported.ts";
 import * as repo from "./market.repository.ts";
 
 export const FIGURES_QUEUE = "market.figures";
 export const ORGANISATION_QUEUE = "market.organisation";
+export const IMPORTED_QUEUE = "market.imported";
 /** An authority's figures are recomputed at most once a minute, at the end of the minute of a change. */
 const RECOMPUTE_EVERY_MS = 60_000;
 
@@ -196,9 +205,56 @@ export async function recomputeAll(db: Db, clock: Clock, progress?: (done: numbe
       done += 1;
       progress?.(done);
     }
+  for await (const page of pageByKey(
+    (after: string | undefined, limit) => publisherIdsAfter(db, after, limit),
+    (id) => id,
+    100,
+  ))
+    for (const publisherId of page) await recomputePublisher(db, clock, publisherId);
   if (db.isTransaction) return done;
   for (const listener of recomputed) listener(db);
   return done;
+}
+
+/** Everything one publisher's figures are computed from: its processes, compiled, read a page at a time. */
+async function importedInput(db: Db, publisherId: string) {
+  const facts: ImportedFacts[] = [];
+  const orgIds = new Set<string>();
+  for await (const process of importedProcesses(db, publisherId)) {
+    const read = importedFactsOf(process);
+    facts.push(read);
+    for (const contract of read.contracts)
+      for (const supplier of contract.suppliers) for (const id of supplier.orgIds) orgIds.add(id);
+  }
+  // The suppliers the directory holds, by an identifier in org-id form: counted in their own sector.
+  const held = await organisationsWithOrgIds(db, orgIds);
+  const categories = await listServiceCategories(db);
+  return {
+    facts,
+    context: {
+      category: categoryOfCpv(categories.map((c) => ({ code: c.code, cpvCode: c.cpv_code }))),
+      normalise: normalOrgId,
+      organisationOf: (orgId: string) => held.get(orgId),
+      organisations: await organisationFacts(db, new Set(held.values())),
+    },
+  };
+}
+
+/**
+ * Recomputes the figures of one publisher's imported processes and swaps them in whole, as
+ * `recomputeAuthority` does an authority's (a later computation's figures are never overwritten).
+ * Idempotent: importing the same data again changes nothing.
+ */
+export async function recomputePublisher(db: Db, clock: Clock, publisherId: string): Promise<void> {
+  if ((await publishersNamed(db, [publisherId])).length === 0) return;
+  const computedAt = clock.now();
+  const run = await repo.startImportedRun(db, publisherId);
+  const { facts, context } = await importedInput(db, publisherId);
+  const figures = importedFiguresOf(facts, context);
+  const written = await transaction(db, (trx) =>
+    repo.replaceImportedFigures(trx, publisherId, run, figures, computedAt),
+  );
+  if (written && !db.isTransaction) for (const listener of recomputed) listener(db);
 }
 
 // Keeping them up to date
@@ -267,6 +323,30 @@ export async function noteMarketChange(trx: Trx, clock: Clock, change: RecordedC
   }
 }
 
+/** Queues the recomputation of a publisher's imported figures for the end of this minute, once. */
+async function queuePublisher(trx: Trx, clock: Clock, publisherId: string): Promise<void> {
+  const { minute, runAt } = endOfMinute(clock);
+  await enqueue(trx, clock, {
+    queue: IMPORTED_QUEUE,
+    payload: { publisherId },
+    runAt,
+    dedupeKey: `${IMPORTED_QUEUE}:${publisherId}:${minute}`,
+  });
+}
+
+/**
+ * Plugged into the ocds module's `publishersImported` port (src/wiring.ts): the publishers an import
+ * stored new releases of have their figures recomputed, each by a job.
+ */
+export async function queueImportedRecompute(
+  trx: Trx,
+  clock: Clock,
+  publisherIds: readonly string[],
+): Promise<void> {
+  for (const publisherId of publisherIds)
+    if (firstTimeIn(trx, `publisher:${publisherId}`)) await queuePublisher(trx, clock, publisherId);
+}
+
 function idIn(payload: unknown, name: string): string {
   const value = (payload as Record<string, unknown> | null)?.[name];
   if (typeof value !== "string" || !isUuid(value))
@@ -281,10 +361,17 @@ export function marketJobHandlers(): Record<string, JobHandler> {
       await recomputeAuthority(ctx.db, ctx.clock, idIn(payload, "authorityId"));
     },
     [ORGANISATION_QUEUE]: async (payload, ctx) => {
-      const authorities = await authoritiesContracting(ctx.db, idIn(payload, "organisationId"));
+      const organisationId = idIn(payload, "organisationId");
+      const authorities = await authoritiesContracting(ctx.db, organisationId);
+      // The publishers whose imported processes it supplies: its sector counts there too.
+      const publishers = await repo.publishersSupplied(ctx.db, organisationId);
       await transaction(ctx.db, async (trx) => {
         for (const authorityId of authorities) await queueRecompute(trx, ctx.clock, authorityId);
+        for (const publisherId of publishers) await queuePublisher(trx, ctx.clock, publisherId);
       });
+    },
+    [IMPORTED_QUEUE]: async (payload, ctx) => {
+      await recomputePublisher(ctx.db, ctx.clock, idIn(payload, "publisherId"));
     },
   };
 }

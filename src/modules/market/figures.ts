@@ -124,7 +124,60 @@ export function daysBandOf(days: number): string {
 }
 
 /** Adds into a map keyed by the parts of a row, creating the row the first time. */
-function tally<R>(map: Map<string, R>, key: readonly string[], make: () => R, add: (row: R) => void): void {
+/** Where a monthly figure belongs, whoever's it is (an authority's or a publisher's). */
+interface MonthlyPlace {
+  category_code: string;
+  area_code: string;
+  month: string;
+}
+
+/**
+ * A party's share of a contract counted: in its sector and size band, and — when it is known who it
+ * is — as a supplier of its market (the concentration's rows). `counted` in basis points of one
+ * contract, `value` in pence. The authorities' figures and the imported processes' count alike.
+ */
+export function countShare<P extends MonthlyPlace>(
+  tables: {
+    contracts: Map<
+      string,
+      P & { sector: string; size_band: string; contracts_bp: bigint; value_pence: bigint }
+    >;
+    suppliers: Map<
+      string,
+      P & { supplier: string; sector: string; contracts_bp: bigint; value_pence: bigint }
+    >;
+  },
+  place: P,
+  facts: OrganisationFacts,
+  supplier: string | null,
+  counted: bigint,
+  value: bigint,
+): void {
+  const add = (row: { contracts_bp: bigint; value_pence: bigint }) => {
+    row.contracts_bp += counted;
+    row.value_pence += value;
+  };
+  tally(
+    tables.contracts,
+    [place.category_code, place.area_code, place.month, facts.sector, facts.sizeBand],
+    () => ({ ...place, sector: facts.sector, size_band: facts.sizeBand, contracts_bp: 0n, value_pence: 0n }),
+    add,
+  );
+  if (supplier === null) return;
+  tally(
+    tables.suppliers,
+    [place.category_code, place.area_code, place.month, supplier],
+    () => ({ ...place, supplier, sector: facts.sector, contracts_bp: 0n, value_pence: 0n }),
+    add,
+  );
+}
+
+export function tally<R>(
+  map: Map<string, R>,
+  key: readonly string[],
+  make: () => R,
+  add: (row: R) => void,
+): void {
   const k = key.join("\u0000");
   let row = map.get(k);
   if (!row) {
@@ -190,31 +243,13 @@ export function figuresOf(input: FiguresInput): Figures {
       if (share === 0) return;
       const counted: bigint = counts[i] ?? 0n;
       const value = values[i] ?? 0n;
-      const facts = factsOf(party, input.organisations);
-      tally(
-        contracts,
-        [place.category_code, place.area_code, place.month, facts.sector, facts.sizeBand],
-        () => ({
-          ...place,
-          sector: facts.sector,
-          size_band: facts.sizeBand,
-          contracts_bp: 0n,
-          value_pence: 0n,
-        }),
-        (row) => {
-          row.contracts_bp += counted;
-          row.value_pence += value;
-        },
-      );
-      const supplier = supplierKey(party);
-      tally(
-        suppliers,
-        [place.category_code, place.area_code, place.month, supplier],
-        () => ({ ...place, supplier, sector: facts.sector, contracts_bp: 0n, value_pence: 0n }),
-        (row) => {
-          row.contracts_bp += counted;
-          row.value_pence += value;
-        },
+      countShare(
+        { contracts, suppliers },
+        place,
+        factsOf(party, input.organisations),
+        supplierKey(party),
+        counted,
+        value,
       );
     });
   }

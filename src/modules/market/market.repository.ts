@@ -6,9 +6,14 @@
 import { type SelectQueryBuilder, sql } from "kysely";
 import type { Database, Db, Trx } from "../../db/database.ts";
 import type { Figures } from "./figures.ts";
+import type { ImportedFigures } from "./imported.ts";
+
+/** Whose figures: OpenPS's own (the default), those of imported processes, or both. */
+export type MarketSource = "openps" | "imported" | "both";
 
 /** What the dashboards are narrowed to; months are YYYY-MM-01, both ends included. */
 export interface MarketFilters {
+  source?: MarketSource | undefined;
   authorityId?: string | undefined;
   category?: string | undefined;
   area?: string | undefined;
@@ -93,23 +98,119 @@ export async function replaceFigures(
   return true;
 }
 
-type Monthly =
-  | "market_contracts"
-  | "market_suppliers"
-  | "market_tenders"
-  | "market_awards"
-  | "market_few_bids"
-  | "market_challenges"
-  | "market_kpi_ratings";
+// The figures of imported processes, per publisher
 
-/** The filters as conditions on a figures table. */
-function within<T extends Monthly, O>(
+const IMPORTED_TABLES = [
+  "market_imported_contracts",
+  "market_imported_suppliers",
+  "market_imported_tenders",
+  "market_imported_awards",
+  "market_imported_few_bids",
+] as const;
+
+/** Counts a computation of a publisher's figures as started; its number. */
+export async function startImportedRun(db: Db, publisherId: string): Promise<bigint> {
+  const row = await db
+    .insertInto("market_imported_runs")
+    .values({ publisher_id: publisherId, started: 1n })
+    .onConflict((oc) =>
+      oc.column("publisher_id").doUpdateSet({ started: sql`market_imported_runs.started + 1` }),
+    )
+    .returning("started")
+    .executeTakeFirstOrThrow();
+  return row.started;
+}
+
+/**
+ * Replaces every figure of one publisher's imported processes with those of computation `run`, as
+ * `replaceFigures` does an authority's: false, writing nothing, when a later computation's are in.
+ */
+export async function replaceImportedFigures(
+  trx: Trx,
+  publisherId: string,
+  run: bigint,
+  figures: ImportedFigures,
+  computedAt: Date,
+): Promise<boolean> {
+  const current = await trx
+    .selectFrom("market_imported_runs")
+    .select("written")
+    .where("publisher_id", "=", publisherId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (current && current.written > run) return false;
+  await trx
+    .updateTable("market_imported_runs")
+    .set({
+      written: run,
+      computed_at: computedAt,
+      processes: figures.processes,
+      other_currency: figures.otherCurrency,
+      currencies: figures.currencies,
+    })
+    .where("publisher_id", "=", publisherId)
+    .execute();
+  for (const table of IMPORTED_TABLES)
+    await trx.deleteFrom(table).where("publisher_id", "=", publisherId).execute();
+  const insert = async (table: (typeof IMPORTED_TABLES)[number], rows: readonly object[]) => {
+    for (let i = 0; i < rows.length; i += BATCH)
+      await trx
+        .insertInto(table)
+        .values(rows.slice(i, i + BATCH).map((row) => ({ ...row, publisher_id: publisherId })) as never)
+        .execute();
+  };
+  await insert("market_imported_contracts", figures.contracts);
+  await insert("market_imported_suppliers", figures.suppliers);
+  await insert("market_imported_tenders", figures.tenders);
+  await insert("market_imported_awards", figures.awards);
+  await insert("market_imported_few_bids", figures.fewBids);
+  return true;
+}
+
+/** The publishers whose imported figures are computed, with what each left out: up to `limit`. */
+export function importedRuns(
+  db: Db,
+  limit: number,
+): Promise<
+  {
+    publisher_id: string;
+    computed_at: Date | null;
+    processes: number;
+    other_currency: number;
+    currencies: string[];
+  }[]
+> {
+  return db
+    .selectFrom("market_imported_runs")
+    .select(["publisher_id", "computed_at", "processes", "other_currency", "currencies"])
+    .where("computed_at", "is not", null)
+    .orderBy("publisher_id")
+    .limit(limit)
+    .execute();
+}
+
+/** The publishers whose imported processes have an organisation of the directory as a supplier. */
+export async function publishersSupplied(db: Db, organisationId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("market_imported_suppliers")
+    .select("publisher_id")
+    .distinct()
+    .where("supplier", "=", organisationId)
+    .execute();
+  return rows.map((r) => r.publisher_id);
+}
+
+/** The filters as conditions on a figures table (an authority's, or, `imported`, a publisher's). */
+function within<T extends keyof Database, O>(
   query: SelectQueryBuilder<Database, T, O>,
   filters: MarketFilters,
+  imported = false,
 ): SelectQueryBuilder<Database, T, O> {
   // The tables share these columns; Kysely cannot see that through the union of their names.
   let q = query as unknown as SelectQueryBuilder<Database, "market_contracts", O>;
-  if (filters.authorityId) q = q.where("authority_id", "=", filters.authorityId);
+  // An imported process belongs to no authority in OpenPS: none is within one.
+  if (filters.authorityId)
+    q = imported ? q.where(sql<boolean>`false`) : q.where("authority_id", "=", filters.authorityId);
   if (filters.category) q = q.where("category_code", "=", filters.category);
   if (filters.area) q = q.where("area_code", "=", filters.area);
   if (filters.from) q = q.where("month", ">=", filters.from);
@@ -120,35 +221,74 @@ function within<T extends Monthly, O>(
 const sumBig = (column: string) => sql<bigint>`coalesce(sum(${sql.ref(column)}), 0)::bigint`;
 const sumInt = (column: string) => sql<number>`coalesce(sum(${sql.ref(column)}), 0)::int`;
 
-/** Contracts by sector, or by size band. */
+/** The figures that have an imported counterpart: each an authority's table and a publisher's. */
+const FAMILIES = {
+  contracts: { own: "market_contracts", imported: "market_imported_contracts" },
+  suppliers: { own: "market_suppliers", imported: "market_imported_suppliers" },
+  tenders: { own: "market_tenders", imported: "market_imported_tenders" },
+  awards: { own: "market_awards", imported: "market_imported_awards" },
+} as const;
+type Family = keyof typeof FAMILIES;
+
+/**
+ * The rows of a family of figures within the filters, from the sources chosen — OpenPS's own
+ * (`source` "openps"), the imported ("imported"), or both, one `union all` of the two tables each
+ * narrowed by the filters (so each is read by its own indexes) — with the columns asked for and
+ * `source`. Grouped and summed by the caller.
+ */
+function rowsOf<C extends string>(db: Db, family: Family, filters: MarketFilters, columns: readonly C[]) {
+  const branch = (source: "openps" | "imported") => {
+    const table = FAMILIES[family][source === "openps" ? "own" : "imported"];
+    const query = db
+      .selectFrom(table as "market_contracts")
+      .select([...columns.map((c) => sql.ref(c).as(c)), sql.lit(source).as("source")]);
+    return within(query, filters, source === "imported");
+  };
+  const chosen = filters.source ?? "openps";
+  const own = chosen === "imported" ? null : branch("openps");
+  const imported = chosen === "openps" ? null : branch("imported");
+  const rows = own && imported ? own.unionAll(imported) : (own ?? imported ?? branch("openps"));
+  type Row = { [K in C]: unknown } & { source: "openps" | "imported" };
+  return db.selectFrom(rows.as("r") as never) as unknown as SelectQueryBuilder<
+    Database & { r: Row },
+    "r",
+    object
+  >;
+}
+
+/** Contracts by sector, or by size band, and by source. */
 export function contractsBy(
   db: Db,
   filters: MarketFilters,
   by: "sector" | "size_band",
-): Promise<{ key: string; contracts_bp: bigint; value_pence: bigint }[]> {
-  return within(db.selectFrom("market_contracts"), filters)
+): Promise<{ key: string; source: "openps" | "imported"; contracts_bp: bigint; value_pence: bigint }[]> {
+  return rowsOf(db, "contracts", filters, [by, "contracts_bp", "value_pence"])
     .select([
       sql.ref<string>(by).as("key"),
+      sql.ref<"openps" | "imported">("source").as("source"),
       sumBig("contracts_bp").as("contracts_bp"),
       sumBig("value_pence").as("value_pence"),
     ])
-    .groupBy(by)
+    .groupBy([by, "source"])
     .execute();
 }
 
-/** Contracts by financial year (the year it starts in: April to March) and sector. */
+/** Contracts by financial year (the year it starts in: April to March), sector and source. */
 export function contractsByYear(
   db: Db,
   filters: MarketFilters,
-): Promise<{ year: number; sector: string; contracts_bp: bigint; value_pence: bigint }[]> {
-  return within(db.selectFrom("market_contracts"), filters)
+): Promise<
+  { year: number; sector: string; source: "openps" | "imported"; contracts_bp: bigint; value_pence: bigint }[]
+> {
+  return rowsOf(db, "contracts", filters, ["month", "sector", "contracts_bp", "value_pence"])
     .select([
       sql<number>`extract(year from month - interval '3 months')::int`.as("year"),
-      "sector",
+      sql.ref<string>("sector").as("sector"),
+      sql.ref<"openps" | "imported">("source").as("source"),
       sumBig("contracts_bp").as("contracts_bp"),
       sumBig("value_pence").as("value_pence"),
     ])
-    .groupBy([sql`1`, "sector"])
+    .groupBy([sql`1`, "sector", "source"])
     .orderBy(sql`1`)
     .execute();
 }
@@ -157,16 +297,30 @@ export function contractsByYear(
  * Each service market's sums for its concentration (`concentrationOf`), worked out by the database
  * over each supplier's value in it — how many suppliers hold any, the market's value, the sum of the
  * squares of their values and the value of the three largest — rather than every supplier's row
- * sent here (at national scale, a hundred thousand). Exact: numeric, read as text.
+ * sent here (at national scale, a hundred thousand). Exact: numeric, read as text. With both sources,
+ * a supplier of the directory is one supplier in both (counted by its organisation's id); `own` and
+ * `imported` say whether the market has figures from each.
  */
 export async function marketSums(
   db: Db,
   filters: MarketFilters,
-): Promise<{ category_code: string; suppliers: number; total: bigint; squares: bigint; top3: bigint }[]> {
-  const bySupplier = within(db.selectFrom("market_suppliers"), filters)
+): Promise<
+  {
+    category_code: string;
+    suppliers: number;
+    total: bigint;
+    squares: bigint;
+    top3: bigint;
+    own: boolean;
+    imported: boolean;
+  }[]
+> {
+  const bySupplier = rowsOf(db, "suppliers", filters, ["category_code", "supplier", "value_pence"])
     .select([
-      "category_code",
+      sql.ref<string>("category_code").as("category_code"),
       sql<string>`sum(value_pence)`.as("v"),
+      sql<boolean>`bool_or(source = 'openps')`.as("own"),
+      sql<boolean>`bool_or(source = 'imported')`.as("imported"),
       sql<number>`row_number() over (partition by category_code order by sum(value_pence) desc, supplier)`.as(
         "place",
       ),
@@ -180,6 +334,8 @@ export async function marketSums(
       sql<string>`sum(s.v)::text`.as("total"),
       sql<string>`sum(s.v * s.v)::text`.as("squares"),
       sql<string>`coalesce(sum(s.v) filter (where s.place <= 3), 0)::text`.as("top3"),
+      sql<boolean>`bool_or(s.own)`.as("own"),
+      sql<boolean>`bool_or(s.imported)`.as("imported"),
     ])
     .where(sql<boolean>`s.v > 0`)
     .groupBy("s.category_code")
@@ -190,17 +346,19 @@ export async function marketSums(
     total: BigInt(r.total),
     squares: BigInt(r.squares),
     top3: BigInt(r.top3),
+    own: r.own,
+    imported: r.imported,
   }));
 }
 
-/** Contracts held by suppliers of one sector: how many suppliers, and the value. */
+/** Contracts held by suppliers of one sector: how many suppliers (one in both sources counted once), and the value. */
 export async function sectorSuppliers(
   db: Db,
   filters: MarketFilters,
   sector: string,
 ): Promise<{ suppliers: number; value_pence: bigint; contracts_bp: bigint }> {
-  const row = await within(db.selectFrom("market_suppliers"), filters)
-    .where("sector", "=", sector)
+  const row = await rowsOf(db, "suppliers", filters, ["supplier", "sector", "value_pence", "contracts_bp"])
+    .where(sql.ref("sector"), "=", sector)
     .select([
       sql<number>`count(distinct supplier)::int`.as("suppliers"),
       sumBig("value_pence").as("value_pence"),
@@ -210,64 +368,176 @@ export async function sectorSuppliers(
   return row;
 }
 
-/** Tenders opened, by the number of bids opened. */
-export function tendersByBids(db: Db, filters: MarketFilters): Promise<{ bids: number; tenders: number }[]> {
-  return within(db.selectFrom("market_tenders"), filters)
-    .select(["bids", sumInt("tenders").as("tenders")])
-    .groupBy("bids")
+/** Tenders opened, by the number of bids opened, and by source. */
+export function tendersByBids(
+  db: Db,
+  filters: MarketFilters,
+): Promise<{ bids: number; source: "openps" | "imported"; tenders: number }[]> {
+  return rowsOf(db, "tenders", filters, ["bids", "tenders"])
+    .select([
+      sql.ref<number>("bids").as("bids"),
+      sql.ref<"openps" | "imported">("source").as("source"),
+      sumInt("tenders").as("tenders"),
+    ])
+    .groupBy(["bids", "source"])
     .orderBy("bids")
+    .orderBy("source", "desc")
     .execute();
 }
 
-/** Awards by the band of days from publication. */
+/** Awards by the band of days from publication, and by source. */
 export function awardsByBand(
   db: Db,
   filters: MarketFilters,
-): Promise<{ days_band: string; awards: number; days: bigint }[]> {
-  return within(db.selectFrom("market_awards"), filters)
-    .select(["days_band", sumInt("awards").as("awards"), sumBig("days").as("days")])
-    .groupBy("days_band")
+): Promise<{ days_band: string; source: "openps" | "imported"; awards: number; days: bigint }[]> {
+  return rowsOf(db, "awards", filters, ["days_band", "awards", "days"])
+    .select([
+      sql.ref<string>("days_band").as("days_band"),
+      sql.ref<"openps" | "imported">("source").as("source"),
+      sumInt("awards").as("awards"),
+      sumBig("days").as("days"),
+    ])
+    .groupBy(["days_band", "source"])
     .execute();
 }
 
-/** Opened tenders with fewer than three bids, newest opening first, a page at a time by key. */
-export function fewBidsPage(
+/** A tender with fewer than three bids: OpenPS's (its authority's tender), or an imported process (its publisher's). */
+export interface FewBidsRow {
+  source: "openps" | "imported";
+  /** The authority (OpenPS's) or the publisher (imported). */
+  owner_id: string;
+  /** The tender's id (OpenPS's) or the process's ocid (imported). */
+  id: string;
+  title: string;
+  opened_at: Date;
+  bids: number;
+  award_id: string | null;
+  awarded: boolean;
+  justification: string | null;
+  category_code: string;
+  area_code: string;
+}
+
+/** Where a page of them starts: after this one (newest opening first; OpenPS's before imported at the same instant). */
+export interface FewBidsSeek {
+  openedAt: Date;
+  source: "openps" | "imported";
+  ownerId: string;
+  id: string;
+}
+
+/**
+ * Opened tenders with fewer than three bids, newest opening first, a page at a time by key: from each
+ * source chosen, up to `limit` read by its own index in that order, then the two merged.
+ */
+export async function fewBidsPage(
   db: Db,
   filters: MarketFilters,
-  after: { openedAt: Date; tenderId: string } | undefined,
+  after: FewBidsSeek | undefined,
   limit: number,
-): Promise<
-  {
-    authority_id: string;
-    tender_id: string;
-    title: string;
-    opened_at: Date;
-    bids: number;
-    award_id: string | null;
-    justification: string | null;
-    category_code: string;
-    area_code: string;
-  }[]
-> {
-  let query = within(db.selectFrom("market_few_bids"), filters).select([
-    "authority_id",
-    "tender_id",
-    "title",
-    "opened_at",
-    "bids",
-    "award_id",
-    "justification",
-    "category_code",
-    "area_code",
-  ]);
-  if (after)
-    query = query.where((eb) =>
-      eb.or([
-        eb("opened_at", "<", after.openedAt),
-        eb.and([eb("opened_at", "=", after.openedAt), eb("tender_id", ">", after.tenderId)]),
-      ]),
+): Promise<FewBidsRow[]> {
+  const chosen = filters.source ?? "openps";
+  const pages: Promise<FewBidsRow[]>[] = [];
+  if (chosen !== "imported") {
+    let query = within(db.selectFrom("market_few_bids"), filters).select([
+      "authority_id",
+      "tender_id",
+      "title",
+      "opened_at",
+      "bids",
+      "award_id",
+      "justification",
+      "category_code",
+      "area_code",
+    ]);
+    if (after)
+      query = query.where((eb) =>
+        after.source === "openps"
+          ? eb.or([
+              eb("opened_at", "<", after.openedAt),
+              eb.and([eb("opened_at", "=", after.openedAt), eb("tender_id", ">", after.id)]),
+            ])
+          : eb("opened_at", "<", after.openedAt),
+      );
+    pages.push(
+      query
+        .orderBy("opened_at", "desc")
+        .orderBy("tender_id")
+        .limit(limit)
+        .execute()
+        .then((rows) =>
+          rows.map(({ authority_id, tender_id, ...row }) => ({
+            ...row,
+            source: "openps" as const,
+            owner_id: authority_id,
+            id: tender_id,
+            awarded: row.award_id !== null,
+          })),
+        ),
     );
-  return query.orderBy("opened_at", "desc").orderBy("tender_id").limit(limit).execute();
+  }
+  if (chosen !== "openps") {
+    let query = within(
+      db
+        .selectFrom("market_imported_few_bids")
+        .select([
+          "publisher_id",
+          "ocid",
+          "title",
+          "opened_at",
+          "bids",
+          "awarded",
+          "category_code",
+          "area_code",
+        ]),
+      filters,
+      true,
+    );
+    if (after)
+      query = query.where((eb) =>
+        after.source === "imported"
+          ? eb.or([
+              eb("opened_at", "<", after.openedAt),
+              eb.and([
+                eb("opened_at", "=", after.openedAt),
+                eb(eb.refTuple("publisher_id", "ocid"), ">", eb.tuple(after.ownerId, after.id)),
+              ]),
+            ])
+          : eb("opened_at", "<=", after.openedAt),
+      );
+    pages.push(
+      query
+        .orderBy("opened_at", "desc")
+        .orderBy("publisher_id")
+        .orderBy("ocid")
+        .limit(limit)
+        .execute()
+        .then((rows) =>
+          rows.map(({ publisher_id, ocid, ...row }) => ({
+            ...row,
+            source: "imported" as const,
+            owner_id: publisher_id,
+            id: ocid,
+            award_id: null,
+            justification: null,
+          })),
+        ),
+    );
+  }
+  const rows: FewBidsRow[] = [];
+  for (const page of pages) rows.push(...(await page));
+  return rows.sort(fewBidsOrder).slice(0, limit);
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Newest opening first; at the same instant OpenPS's (by tender id) before imported (by publisher, ocid). */
+function fewBidsOrder(a: FewBidsRow, b: FewBidsRow): number {
+  const byTime = b.opened_at.getTime() - a.opened_at.getTime();
+  if (byTime !== 0) return byTime;
+  if (a.source !== b.source) return a.source === "openps" ? -1 : 1;
+  if (a.source === "imported") return compareText(a.owner_id, b.owner_id) || compareText(a.id, b.id);
+  return compareText(a.id, b.id);
 }
 
 /** Right to Challenge decisions by outcome. */
@@ -313,14 +583,18 @@ export async function lastComputed(db: Db, authorityId?: string): Promise<Date |
   return row?.at ?? null;
 }
 
-/** The first and last months any figure covers (for the financial years offered): six index look-ups. */
+/** The first and last months any figure covers, OpenPS's or imported (for the financial years offered): index look-ups. */
 export async function monthRange(db: Db): Promise<{ first: string | null; last: string | null }> {
   const { rows } = await sql<{ first: string | null; last: string | null }>`
     select
       least((select min(month) from market_contracts), (select min(month) from market_tenders),
-        (select min(month) from market_awards)) as first,
+        (select min(month) from market_awards), (select min(month) from market_imported_contracts),
+        (select min(month) from market_imported_tenders), (select min(month) from market_imported_awards)) as first,
       greatest((select max(month) from market_contracts), (select max(month) from market_tenders),
-        (select max(month) from market_awards)) as last`.execute(db);
+        (select max(month) from market_awards), (select max(month) from market_imported_contracts),
+        (select max(month) from market_imported_tenders), (select max(month) from market_imported_awards)) as last`.execute(
+    db,
+  );
   return { first: rows[0]?.first ?? null, last: rows[0]?.last ?? null };
 }
 

@@ -3,12 +3,14 @@
  * `/mutuals`, `/competition`, `/concentration`, `/quality`) with its charts — SVG rendered on the
  * server, each followed by its table and a link to the same figures as CSV
  * (`/market/<chart>.csv`, with the same filters) — and a GET form of filters (authority, service,
- * area, financial year, months) that works without JavaScript. Pages, not JSON. See docs/market.md.
+ * area, financial year, months, whose figures) that works without JavaScript; and the same figures as
+ * JSON (`/api/v1/market/<theme>`: each chart's rows as its CSV gives them). See docs/market.md.
  */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { searchPage } from "../../http/forms.ts";
 import { localiseMessage } from "../../http/i18n.ts";
-import { anyone, page } from "../../http/routes.ts";
+import { anyone, api, page } from "../../http/routes.ts";
 import { formatPercent } from "../../lib/basis-points.ts";
 import { csvHeader, csvRows } from "../../lib/csv.ts";
 import { ValidationError } from "../../lib/errors.ts";
@@ -18,25 +20,33 @@ import { ctxOf } from "../access/context.ts";
 import {
   CHARTS,
   type ChartId,
+  type CsvValue,
   chartsOf,
   type Figure,
   MUTUAL_FIGURES,
   renderChart,
   shareBp,
+  shownOf,
   type Words,
 } from "./charts.ts";
 import { CONCENTRATED_HHI, HIGHLY_CONCENTRATED_HHI } from "./concentration.ts";
+import { MarketQuery as MarketQuerySchema, MarketThemeResponse, TAGS } from "./market.schemas.ts";
 import {
   type Choices,
   type Chosen,
   choices,
   chosenFilters,
   ENOUGH_BIDS,
+  type FewBidsEntry,
   fewBids,
+  type ImportedSources,
+  includesImported,
   keptRendering,
   type MarketQuery,
+  SOURCES,
   THEMES,
   type Theme,
+  type ThemeAnswer,
   type ThemeFigures,
   themeFigures,
 } from "./market.service.ts";
@@ -57,6 +67,7 @@ function queryOf(request: FastifyRequest): MarketQuery {
     year: one("year"),
     from: one("from"),
     to: one("to"),
+    source: one("source"),
     after: one("after"),
   };
 }
@@ -87,7 +98,12 @@ function formContext(request: FastifyRequest, vocabulary: Choices, query: Market
       year: query.year ?? "",
       from: query.from ?? "",
       to: query.to ?? "",
+      source: query.source ?? "",
     },
+    sources: SOURCES.map((source) => ({
+      value: source,
+      text: request.t(`market.filters.sources.${source}`),
+    })),
     authorities: vocabulary.authorities.map((a) => ({
       value: a.slug,
       text: locale === "cy" && a.welshName ? a.welshName : a.name,
@@ -140,32 +156,86 @@ function describeChosen(
   else if (chosen.filters.from)
     parts.push(request.t("market.monthsFrom", { from: month(chosen.filters.from) }));
   else if (chosen.filters.to) parts.push(request.t("market.monthsTo", { to: month(chosen.filters.to) }));
+  if (chosen.filters.source !== "openps")
+    parts.push(request.t(`market.filters.sources.${chosen.filters.source}`));
   return parts;
 }
 
-/** A chart, its table and its CSV link, as the page shows them. */
+/** A chart, its table and its CSV link, as the page shows them (the source column where imported processes are included). */
 async function shownCharts(request: FastifyRequest, figures: Figure[], chosen: Chosen) {
   const ctx = ctxOf(request);
+  const imported = includesImported(chosen);
   return Promise.all(
-    figures.map(async (figure) => ({
-      id: figure.id,
-      title: figure.title,
-      description: figure.description,
-      empty: figure.empty,
-      svg: figure.empty
-        ? null
-        : (
-            await keptRendering(ctx, `${figure.id}:${request.locale}:${chosen.query}`, () =>
-              renderChart(figure),
-            )
-          ).value,
-      head: figure.columns.map((c) => ({ text: c.label, ...(c.numeric ? { format: "numeric" } : {}) })),
-      rows: figure.cells.map((row) =>
-        row.map((text, i) => ({ text, ...(figure.columns[i]?.numeric ? { format: "numeric" } : {}) })),
-      ),
-      csvHref: withQuery(`/market/${figure.id}.csv`, chosen.query),
-    })),
+    figures.map(async (figure) => {
+      const shown = (_: unknown, i: number) => figure.sourceInTable || figure.columns[i]?.key !== "source";
+      return {
+        id: figure.id,
+        title: figure.title,
+        description: figure.description,
+        empty: figure.empty,
+        openpsOnly: imported && figure.openpsOnly,
+        svg: figure.empty
+          ? null
+          : (
+              await keptRendering(ctx, `${figure.id}:${request.locale}:${chosen.query}`, () =>
+                renderChart(figure),
+              )
+            ).value,
+        head: figure.columns
+          .filter(shown)
+          .map((c) => ({ text: c.label, ...(c.numeric ? { format: "numeric" } : {}) })),
+        rows: figure.cells.map((row) =>
+          row
+            .map((text, i) => ({ text, ...(figure.columns[i]?.numeric ? { format: "numeric" } : {}) }))
+            .filter(shown),
+        ),
+        csvHref: withQuery(`/market/${figure.id}.csv`, chosen.query),
+      };
+    }),
   );
+}
+
+/** Where a tender with fewer than three bids is seen: OpenPS's tender page, or the imported process's record. */
+function fewBidsLinks(row: FewBidsEntry) {
+  if (row.publisher)
+    return {
+      tenderHref: externalRecordHref(row.publisher.id, row.id),
+      noticeHref: null,
+      owner: row.publisher.name,
+    };
+  const tender = `/authorities/${row.authority?.slug ?? ""}/tenders/${row.id}`;
+  return {
+    tenderHref: tender,
+    noticeHref: row.awardId ? `${tender}/award` : null,
+    owner: row.authority?.name ?? "",
+  };
+}
+
+const externalRecordHref = (publisherId: string, ocid: string) =>
+  `/data/ocds/external/records/${encodeURIComponent(ocid)}?publisher=${publisherId}`;
+const externalReleasesHref = (publisherId: string) => `/data/ocds/external/releases?publisher=${publisherId}`;
+
+/** What a page including imported processes says of them: the publishers, what was left out, and why. */
+function importedContext(request: FastifyRequest, imported: ImportedSources | null) {
+  if (!imported) return null;
+  return {
+    publishers: imported.publishers.map((p) => ({
+      name: p.name,
+      href: externalReleasesHref(p.id),
+      processes: p.processes,
+    })),
+    more: imported.more > 0 ? imported.more : null,
+    allHref: "/data/ocds/external/publishers",
+    otherCurrency:
+      imported.otherCurrency > 0
+        ? request.t("market.imported.otherCurrency", {
+            count: imported.otherCurrency,
+            currencies: imported.currencies.join(", "),
+          })
+        : null,
+    computedAt: imported.computedAt ? londonDateTime(imported.computedAt, request.locale as Language) : null,
+    leftOutBy: imported.leftOutBy.map((filter) => request.t(`market.imported.leftOutBy.${filter}`)),
+  };
 }
 
 const money = (pence: bigint) => formatMoney(pence as Pence, { pence: false });
@@ -219,15 +289,19 @@ async function headlines<T extends Theme>(
       meanBids: tenders > 0 ? (bids / tenders).toFixed(1) : null,
       fewShare: tenders > 0 ? formatPercent(shareBp(BigInt(few), BigInt(tenders))) : null,
       meanDays: awards > 0 ? Math.round(Number(days) / awards) : null,
-      fewBids: page.rows.map((row) => ({
-        title: row.title,
-        authority: row.authorityName,
-        bids: whole(row.bids),
-        tenderHref: `/authorities/${row.authoritySlug}/tenders/${row.tender_id}`,
-        noticeHref: row.award_id ? `/authorities/${row.authoritySlug}/tenders/${row.tender_id}/award` : null,
-        justification: row.justification,
-        awarded: row.award_id !== null,
-      })),
+      fewBids: page.rows.map((row) => {
+        const links = fewBidsLinks(row);
+        return {
+          title: row.title,
+          authority: links.owner,
+          imported: row.source === "imported",
+          bids: whole(row.bids),
+          tenderHref: links.tenderHref,
+          noticeHref: links.noticeHref,
+          justification: row.justification,
+          awarded: row.awarded,
+        };
+      }),
       nextHref: page.next
         ? `${withQuery("/market/competition", [chosen.query, `after=${encodeURIComponent(page.next)}`].filter(Boolean).join("&"))}#few-bids`
         : null,
@@ -264,13 +338,19 @@ async function themePage(request: FastifyRequest, reply: FastifyReply, theme: Th
     await searchPage(reply, THEME_PAGE, { ...context, themes: themeLinks(request, "", theme) }, error);
     return;
   }
-  const { figures, computedAt } = await themeFigures(ctx, theme, chosen);
+  const { figures, computedAt, imported } = await themeFigures(ctx, theme, chosen);
   await reply.page(THEME_PAGE, {
     ...context,
     themes: themeLinks(request, chosen.query, theme),
     chosen: describeChosen(request, chosen, vocabulary, words),
     computedAt: computedAt ? londonDateTime(computedAt, request.locale as Language) : null,
-    charts: await shownCharts(request, chartsOf(theme, figures, words), chosen),
+    source: chosen.filters.source,
+    imported: importedContext(request, imported),
+    charts: await shownCharts(
+      request,
+      chartsOf(theme, figures, words, shownOf(chosen.filters.source)),
+      chosen,
+    ),
     headline: await headlines(request, theme, figures, chosen),
     authorityChosen: chosen.authority !== null,
     clearHref: `/market/${theme}`,
@@ -307,12 +387,8 @@ export async function marketRoutes(app: FastifyInstance): Promise<void> {
 
   for (const [id, theme] of Object.entries(CHARTS) as [ChartId, Theme][])
     app.get(`/market/${id}.csv`, page({ who: anyone }), async (request, reply) => {
-      const ctx = ctxOf(request);
-      const chosen = await chosenFilters(ctx.db, queryOf(request));
-      const { figures } = await themeFigures(ctx, theme, chosen);
-      const figure = chartsOf(theme, figures, await wordsOf(request, await choices(ctx))).find(
-        (f) => f.id === id,
-      ) as Figure;
+      const { figures } = await chartsAsked(request, theme);
+      const figure = figures.find((f) => f.id === id) as Figure;
       const keys = figure.columns.map((c) => c.key);
       const rows = figure.csv.map((row) => Object.fromEntries(keys.map((key, i) => [key, row[i]])));
       return reply
@@ -321,4 +397,88 @@ export async function marketRoutes(app: FastifyInstance): Promise<void> {
         .header("cache-control", "no-cache")
         .send(csvHeader(keys) + csvRows(rows, keys));
     });
+
+  const json = app.withTypeProvider<TypeBoxTypeProvider>();
+  for (const theme of THEMES)
+    json.get(
+      `/api/v1/market/${theme}`,
+      api(
+        { who: anyone },
+        {
+          operationId: `getMarket${theme[0]?.toUpperCase()}${theme.slice(1)}`,
+          tags: TAGS,
+          summary: `The market dashboards' figures: ${theme}`,
+          description: `The figures of the market dashboard /market/${theme}, with the same filters as the page and its CSV files: each chart's rows as its CSV gives them (money in pence as digits, shares as percentages), each with its source — OpenPS's own, or processes imported from other publishers' OCDS data — and the publishers whose imported processes are included.`,
+          querystring: MarketQuerySchema,
+          response: { 200: MarketThemeResponse },
+        },
+      ),
+      async (request) => themeJson(theme, await chartsAsked(request, theme)),
+    );
+}
+
+/** A theme's figures as the filters in the address choose them, made into its charts' figures. */
+async function chartsAsked(
+  request: FastifyRequest,
+  theme: Theme,
+): Promise<{ chosen: Chosen; answer: ThemeAnswer<Theme>; figures: Figure[] }> {
+  const ctx = ctxOf(request);
+  const chosen = await chosenFilters(ctx.db, queryOf(request));
+  const answer = await themeFigures(ctx, theme, chosen);
+  const words = await wordsOf(request, await choices(ctx));
+  return { chosen, answer, figures: chartsOf(theme, answer.figures, words, shownOf(chosen.filters.source)) };
+}
+
+/** A CSV value in JSON: money (bigint) as digits, as the CSV writes it. */
+const jsonCell = (value: CsvValue) => (typeof value === "bigint" ? value.toString() : value);
+const month = (m: string | undefined) => (m ? m.slice(0, 7) : null);
+
+function themeJson(theme: Theme, asked: Awaited<ReturnType<typeof chartsAsked>>) {
+  const { chosen, figures } = asked;
+  const { computedAt, imported } = asked.answer;
+  return {
+    theme,
+    filters: {
+      authority: chosen.authority?.slug ?? null,
+      category: chosen.filters.category ?? null,
+      area: chosen.filters.area ?? null,
+      from: month(chosen.filters.from),
+      to: month(chosen.filters.to),
+      source: chosen.filters.source,
+    },
+    computedAt: computedAt?.toISOString() ?? null,
+    imported: imported
+      ? {
+          publishers: imported.publishers.map((p) => ({
+            id: p.id,
+            name: p.name,
+            uri: p.uri,
+            processes: p.processes,
+            otherCurrency: p.otherCurrency,
+            currencies: p.currencies,
+            computedAt: p.computedAt?.toISOString() ?? null,
+            links: { releases: externalReleasesHref(p.id) },
+          })),
+          more: imported.more,
+          otherCurrency: imported.otherCurrency,
+          currencies: imported.currencies,
+          computedAt: imported.computedAt?.toISOString() ?? null,
+          leftOutBy: imported.leftOutBy,
+        }
+      : null,
+    charts: figures.map((figure) => {
+      const keys = figure.columns.map((c) => c.key);
+      return {
+        id: figure.id,
+        title: figure.title,
+        description: figure.description,
+        openpsOnly: figure.openpsOnly,
+        csv: withQuery(`/market/${figure.id}.csv`, chosen.query),
+        columns: figure.columns.map((c) => ({ key: c.key, label: c.label })),
+        rows: figure.csv.map((row) =>
+          Object.fromEntries(keys.map((key, i) => [key, jsonCell(row[i] ?? "")])),
+        ),
+      };
+    }),
+  };
 }

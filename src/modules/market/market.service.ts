@@ -14,6 +14,7 @@ import { type Kept, keptFor } from "../../lib/kept.ts";
 import { msg } from "../../lib/messages.ts";
 import type { Ctx } from "../access/context.ts";
 import { type Authority, findAuthorityBySlug, listAuthorities } from "../authorities/authorities.service.ts";
+import { publishersNamed } from "../ocds/external.service.ts";
 import { mutualSummary } from "../organisations/organisations.service.ts";
 import {
   existingCategoryCodes,
@@ -26,7 +27,7 @@ import { onRecomputed } from "./figures.service.ts";
 import { DAYS_BANDS, ENOUGH_BIDS, MUTUAL, RATING_BY_RANK } from "./figures.ts";
 import * as repo from "./market.repository.ts";
 
-export type { MarketFilters } from "./market.repository.ts";
+export type { MarketFilters, MarketSource } from "./market.repository.ts";
 
 /** How long an answer is kept at most (a recomputation forgets it at once). */
 export const KEPT_FOR_MS = 5 * 60_000;
@@ -45,12 +46,20 @@ export interface MarketQuery {
   /** YYYY-MM, both ends included. */
   from?: string | undefined;
   to?: string | undefined;
+  /** Whose figures: "openps" (OpenPS's own, the default), "imported" or "both". */
+  source?: string | undefined;
   /** A page of the tenders with fewer than three bids: the key of the one before. */
   after?: string | undefined;
 }
 
+/** Whose figures a page may show, the default first. */
+export const SOURCES = ["openps", "imported", "both"] as const satisfies readonly repo.MarketSource[];
+
+/** Where a figure comes from: OpenPS's own records, imported processes, or (a market's concentration) both. */
+export type FigureSource = "openps" | "imported" | "both";
+
 export interface Chosen {
-  filters: repo.MarketFilters;
+  filters: repo.MarketFilters & { source: repo.MarketSource };
   authority: Authority | null;
   /** The query as it should be written in links: the same figures (without `after`). */
   query: string;
@@ -105,6 +114,9 @@ export async function chosenFilters(db: Db, query: MarketQuery): Promise<Chosen>
     if (end === "from") from = from && from > month ? from : month;
     else to = to && to < month ? to : month;
   }
+  const source = text(query.source) || "openps";
+  if (!(SOURCES as readonly string[]).includes(source))
+    problems.push({ field: "source", message: msg`Choose whose figures to show from the list` });
   if (from && to && from > to && problems.length === 0)
     problems.push({ field: "to", message: msg`The last month must be the same as or after the first month` });
   if (problems.length > 0) throw new ValidationError(msg`Check the filters`, problems);
@@ -115,8 +127,10 @@ export async function chosenFilters(db: Db, query: MarketQuery): Promise<Chosen>
   if (year) params.set("year", year);
   if (text(query.from)) params.set("from", text(query.from));
   if (text(query.to)) params.set("to", text(query.to));
+  if (source !== "openps") params.set("source", source);
   return {
     filters: {
+      source: source as repo.MarketSource,
       authorityId: authority?.id,
       category: category || undefined,
       area: area || undefined,
@@ -189,6 +203,8 @@ export async function choices(ctx: Pick<Ctx, "db" | "clock">): Promise<Choices> 
 
 export interface ContractsBy {
   key: string;
+  /** OpenPS's own contracts, or imported processes'. */
+  source: "openps" | "imported";
   contractsBp: bigint;
   valuePence: bigint;
 }
@@ -209,13 +225,16 @@ export interface Mutuals {
 }
 
 export interface Competition {
-  bids: { bids: number; tenders: number }[];
-  awards: { band: string; awards: number; days: bigint }[];
+  bids: { bids: number; source: "openps" | "imported"; tenders: number }[];
+  awards: { band: string; source: "openps" | "imported"; awards: number; days: bigint }[];
+  /** OpenPS's only: imported processes have no Right to Challenge. */
   challenges: { outcome: string; challenges: number }[];
 }
 
 export interface ServiceMarket extends Concentration {
   category: string;
+  /** Whose suppliers the market's figures count: OpenPS's, imported processes', or both. */
+  source: FigureSource;
 }
 
 export interface Quality {
@@ -231,12 +250,21 @@ export interface ThemeFigures {
   quality: Quality;
 }
 
-const by = (rows: { key: string; contracts_bp: bigint; value_pence: bigint }[]): ContractsBy[] =>
-  rows
-    .map((r) => ({ key: r.key, contractsBp: r.contracts_bp, valuePence: r.value_pence }))
-    .sort((a, b) =>
-      a.valuePence > b.valuePence ? -1 : a.valuePence < b.valuePence ? 1 : a.key.localeCompare(b.key),
+/** By value, the largest first (a key's sources together, OpenPS's first), then by key. */
+const by = (
+  rows: { key: string; source: "openps" | "imported"; contracts_bp: bigint; value_pence: bigint }[],
+): ContractsBy[] => {
+  const totals = new Map<string, bigint>();
+  for (const r of rows) totals.set(r.key, (totals.get(r.key) ?? 0n) + r.value_pence);
+  const total = (key: string) => totals.get(key) ?? 0n;
+  return rows
+    .map((r) => ({ key: r.key, source: r.source, contractsBp: r.contracts_bp, valuePence: r.value_pence }))
+    .sort(
+      (a, b) =>
+        (total(a.key) > total(b.key) ? -1 : total(a.key) < total(b.key) ? 1 : a.key.localeCompare(b.key)) ||
+        (a.source === b.source ? 0 : a.source === "openps" ? -1 : 1),
     );
+};
 
 const COUNT: { [T in Theme]: (db: Db, f: repo.MarketFilters) => Promise<ThemeFigures[T]> } = {
   async diversity(db, f) {
@@ -251,6 +279,7 @@ const COUNT: { [T in Theme]: (db: Db, f: repo.MarketFilters) => Promise<ThemeFig
       byYear: years.map((r) => ({
         year: r.year,
         key: r.sector,
+        source: r.source,
         contractsBp: r.contracts_bp,
         valuePence: r.value_pence,
       })),
@@ -277,8 +306,11 @@ const COUNT: { [T in Theme]: (db: Db, f: repo.MarketFilters) => Promise<ThemeFig
     return {
       bids,
       awards: awards
-        .map((a) => ({ band: a.days_band, awards: a.awards, days: a.days }))
-        .sort((a, b) => order(a.band) - order(b.band)),
+        .map((a) => ({ band: a.days_band, source: a.source, awards: a.awards, days: a.days }))
+        .sort(
+          (a, b) =>
+            order(a.band) - order(b.band) || (a.source === b.source ? 0 : a.source === "openps" ? -1 : 1),
+        ),
       challenges: ["accepted", "modified", "rejected"].map((outcome) => ({
         outcome,
         challenges: challenges.find((c) => c.outcome === outcome)?.challenges ?? 0,
@@ -289,7 +321,11 @@ const COUNT: { [T in Theme]: (db: Db, f: repo.MarketFilters) => Promise<ThemeFig
     // Summed by the database per market (a market's suppliers never all come here).
     const sums = await repo.marketSums(db, f);
     return sums
-      .map((m) => ({ category: m.category_code, ...concentrationOf(m) }))
+      .map((m) => ({
+        category: m.category_code,
+        source: (m.own && m.imported ? "both" : m.imported ? "imported" : "openps") as FigureSource,
+        ...concentrationOf(m),
+      }))
       .filter((m) => m.suppliers > 0)
       .sort((a, b) => b.hhi - a.hhi || a.category.localeCompare(b.category));
   },
@@ -306,25 +342,103 @@ const COUNT: { [T in Theme]: (db: Db, f: repo.MarketFilters) => Promise<ThemeFig
   },
 };
 
-/** A theme's figures within the filters, with when they were computed. Public. */
+/** The publishers of imported processes named on a page that includes them, at most. */
+export const PUBLISHERS_LISTED = 20;
+/** The publishers' computations read, at most (a row each). */
+const PUBLISHERS_READ = 1000;
+
+/** A publisher whose imported processes the figures include. */
+export interface ImportedPublisher {
+  id: string;
+  name: string;
+  uri: string | null;
+  /** Its processes read, and its contracts left out for a value in another currency than pounds. */
+  processes: number;
+  otherCurrency: number;
+  currencies: string[];
+  computedAt: Date | null;
+}
+
+/** What a page including imported processes says of them. */
+export interface ImportedSources {
+  /** The publishers, by name, up to `PUBLISHERS_LISTED`; `more` how many others there are. */
+  publishers: ImportedPublisher[];
+  more: number;
+  /** Contracts left out for their currency, over every publisher; and those currencies. */
+  otherCurrency: number;
+  currencies: string[];
+  /** When the latest publisher's figures were computed. */
+  computedAt: Date | null;
+  /** Filters that leave imported processes out: a public body (they belong to none), an area (theirs is not known). */
+  leftOutBy: ("authority" | "area")[];
+}
+
+async function importedSources(db: Db, filters: Chosen["filters"]): Promise<ImportedSources> {
+  const runs = await repo.importedRuns(db, PUBLISHERS_READ);
+  const named = new Map(
+    (
+      await publishersNamed(
+        db,
+        runs.map((r) => r.publisher_id),
+      )
+    ).map((p) => [p.id, p]),
+  );
+  const publishers = runs
+    .map((r) => {
+      const p = named.get(r.publisher_id);
+      return {
+        id: r.publisher_id,
+        name: p?.name ?? r.publisher_id,
+        uri: p?.uri ?? null,
+        processes: r.processes,
+        otherCurrency: r.other_currency,
+        currencies: r.currencies,
+        computedAt: r.computed_at,
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  const times = runs.map((r) => r.computed_at?.getTime() ?? 0);
+  return {
+    publishers: publishers.slice(0, PUBLISHERS_LISTED),
+    more: Math.max(0, publishers.length - PUBLISHERS_LISTED),
+    otherCurrency: runs.reduce((n, r) => n + r.other_currency, 0),
+    currencies: [...new Set(runs.flatMap((r) => r.currencies))].sort(),
+    computedAt: times.length > 0 && Math.max(...times) > 0 ? new Date(Math.max(...times)) : null,
+    leftOutBy: [
+      ...(filters.authorityId ? (["authority"] as const) : []),
+      ...(filters.area ? (["area"] as const) : []),
+    ],
+  };
+}
+
+/** Whether the figures chosen include imported processes. */
+export const includesImported = (chosen: Chosen): boolean => chosen.filters.source !== "openps";
+
+export interface ThemeAnswer<T extends Theme> {
+  figures: ThemeFigures[T];
+  /** When OpenPS's figures were computed (of the authority chosen, or the latest of any). */
+  computedAt: Date | null;
+  /** The imported processes the figures include, when they include any. */
+  imported: ImportedSources | null;
+}
+
+/** A theme's figures within the filters, with when they were computed and whose they are. Public. */
 export async function themeFigures<T extends Theme>(
   ctx: Pick<Ctx, "db" | "clock">,
   theme: T,
   chosen: Chosen,
-): Promise<{ figures: ThemeFigures[T]; computedAt: Date | null }> {
+): Promise<ThemeAnswer<T>> {
   const name = `${theme}?${JSON.stringify(chosen.filters)}`;
   const { value } = await kept(ctx, name, async () => {
     const figures = await COUNT[theme](ctx.db, chosen.filters);
     const computedAt = await repo.lastComputed(ctx.db, chosen.filters.authorityId);
-    return { figures, computedAt };
+    const imported = includesImported(chosen) ? await importedSources(ctx.db, chosen.filters) : null;
+    return { figures, computedAt, imported };
   });
   if (theme === "mutuals") {
     // The directory's own figures, counted by the organisations module at most once a minute.
     const mutuals = value.figures as Mutuals;
-    return {
-      figures: { ...mutuals, directory: await mutualSummary(ctx) } as ThemeFigures[T],
-      computedAt: value.computedAt,
-    };
+    return { ...value, figures: { ...mutuals, directory: await mutualSummary(ctx) } as ThemeFigures[T] };
   }
   return value;
 }
@@ -332,13 +446,32 @@ export async function themeFigures<T extends Theme>(
 // The tenders with fewer than three bids, and their published justifications
 
 export const FEW_BIDS_PAGE = 20;
-const FEW_BIDS_KEY: readonly ["string", "string"] = ["string", "string"];
+const FEW_BIDS_KEY: readonly ["string", "string", "string", "string"] = [
+  "string",
+  "string",
+  "string",
+  "string",
+];
+
+export interface FewBidsEntry {
+  source: "openps" | "imported";
+  /** The tender's id (OpenPS's), or the process's ocid (imported). */
+  id: string;
+  title: string;
+  bids: number;
+  openedAt: Date;
+  awarded: boolean;
+  /** OpenPS's award's, when it has one: the justification published with it. */
+  awardId: string | null;
+  justification: string | null;
+  /** The authority whose tender it is (OpenPS's). */
+  authority: { slug: string; name: string } | null;
+  /** The publisher whose process it is (imported). */
+  publisher: { id: string; name: string } | null;
+}
 
 export interface FewBids {
-  rows: (Omit<Awaited<ReturnType<typeof repo.fewBidsPage>>[number], "authority_id"> & {
-    authoritySlug: string;
-    authorityName: string;
-  })[];
+  rows: FewBidsEntry[];
   /** The key of the next page, when there is one. */
   next: string | null;
 }
@@ -350,25 +483,47 @@ export async function fewBids(
   after?: string,
 ): Promise<FewBids> {
   const key = decodeKey(after, FEW_BIDS_KEY, "after");
-  const seek = key ? { openedAt: new Date(String(key[0])), tenderId: String(key[1]) } : undefined;
+  const seek = key
+    ? {
+        openedAt: new Date(String(key[0])),
+        source: key[1] === "imported" ? ("imported" as const) : ("openps" as const),
+        ownerId: String(key[2]),
+        id: String(key[3]),
+      }
+    : undefined;
   if (seek && Number.isNaN(seek.openedAt.getTime()))
     throw new ValidationError(msg`Check the filters`, [
       { field: "after", message: msg`Follow a link from the page` },
     ]);
   const { value } = await kept(ctx, `few-bids?${JSON.stringify(chosen.filters)}&${after ?? ""}`, async () => {
     const rows = await repo.fewBidsPage(ctx.db, chosen.filters, seek, FEW_BIDS_PAGE + 1);
-    const authorities = new Map((await listAuthorities(ctx.db)).map((a) => [a.id, a]));
     const page = rows.slice(0, FEW_BIDS_PAGE);
+    const authorities = new Map((await listAuthorities(ctx.db)).map((a) => [a.id, a]));
+    const publisherIds = [...new Set(page.filter((r) => r.source === "imported").map((r) => r.owner_id))];
+    const publishers = new Map((await publishersNamed(ctx.db, publisherIds)).map((p) => [p.id, p]));
     const last = page[page.length - 1];
     return {
-      rows: page.map(({ authority_id, ...row }) => ({
-        ...row,
-        authoritySlug: authorities.get(authority_id)?.slug ?? "",
-        authorityName: authorities.get(authority_id)?.name ?? "",
-      })),
+      rows: page.map((row) => {
+        const authority = row.source === "openps" ? authorities.get(row.owner_id) : undefined;
+        const publisher = row.source === "imported" ? publishers.get(row.owner_id) : undefined;
+        return {
+          source: row.source,
+          id: row.id,
+          title: row.title,
+          bids: row.bids,
+          openedAt: row.opened_at,
+          awarded: row.awarded,
+          awardId: row.award_id,
+          justification: row.justification,
+          authority:
+            row.source === "openps" ? { slug: authority?.slug ?? "", name: authority?.name ?? "" } : null,
+          publisher:
+            row.source === "imported" ? { id: row.owner_id, name: publisher?.name ?? row.owner_id } : null,
+        };
+      }),
       next:
         rows.length > FEW_BIDS_PAGE && last
-          ? encodeKey([last.opened_at.toISOString(), last.tender_id])
+          ? encodeKey([last.opened_at.toISOString(), last.source, last.owner_id, last.id])
           : null,
     };
   });

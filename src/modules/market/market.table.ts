@@ -89,6 +89,36 @@ export interface MarketRatingsTable {
   locations: number;
 }
 
+/**
+ * The figures of imported processes (migration `2026-12-13-05-market-imported`): the same aggregates,
+ * per publisher of OCDS data imported (`openps import ocds`), not per authority — an imported process
+ * belongs to no authority in OpenPS. Its area is not known ("").
+ */
+type Imported<T> = Omit<T, "authority_id"> & { publisher_id: string };
+
+/** Each publisher's computations, as `market_runs`, with the contracts left out for their currency. */
+export interface MarketImportedRunsTable {
+  publisher_id: string;
+  started: ColumnType<bigint, bigint | undefined, bigint>;
+  written: ColumnType<bigint, bigint | undefined, bigint>;
+  computed_at: Date | null;
+  /** The publisher's processes read. */
+  processes: ColumnType<number, number | undefined, number>;
+  /** Contracts (or awards) left out for a value in another currency than pounds, and those currencies. */
+  other_currency: ColumnType<number, number | undefined, number>;
+  currencies: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+/** An imported process with fewer than three bids (by ocid). */
+export interface MarketImportedFewBidsTable extends Omit<Place, "authority_id"> {
+  publisher_id: string;
+  ocid: string;
+  title: string;
+  opened_at: Date;
+  bids: number;
+  awarded: boolean;
+}
+
 export interface MarketTables {
   market_runs: MarketRunsTable;
   market_contracts: MarketContractsTable;
@@ -99,6 +129,12 @@ export interface MarketTables {
   market_challenges: MarketChallengesTable;
   market_kpi_ratings: MarketKpiRatingsTable;
   market_ratings: MarketRatingsTable;
+  market_imported_runs: MarketImportedRunsTable;
+  market_imported_contracts: Imported<MarketContractsTable>;
+  market_imported_suppliers: Imported<MarketSuppliersTable>;
+  market_imported_tenders: Imported<MarketTendersTable>;
+  market_imported_awards: Imported<MarketAwardsTable>;
+  market_imported_few_bids: MarketImportedFewBidsTable;
 }
 
 export type MarketFewBids = Selectable<MarketFewBidsTable>;

@@ -3,11 +3,16 @@
  * accessible SVG, each chart's table and CSV giving the same figures, the filters narrowing them,
  * a refusal naming its fields, and an authority's figures recomputed by the job a change queues.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { summaryErrors } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { importSources } from "../../cli/import-ocds.ts";
 import { transaction } from "../../db/transaction.ts";
 import { fixedClock } from "../../lib/clock.ts";
 import { NO_FILES } from "../../lib/file-store.ts";
@@ -16,15 +21,20 @@ import { parseMoney } from "../../lib/money.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_AWARD } from "../../seed/demo/evaluation.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
+import { SYSTEM } from "../audit/audit.service.ts";
 import { enterContract, readyToContract } from "../contracts/contract-entry.service.ts";
 import { createJobRunner, type JobHandler } from "../jobs/jobs.runner.ts";
+import { importOcds } from "../ocds/import.service.ts";
+import { sectorsOf } from "../organisations/organisations.service.ts";
 import { CHARTS, type ChartId } from "./charts.ts";
 import {
   FIGURES_QUEUE,
+  IMPORTED_QUEUE,
   marketJobHandlers,
   noteMarketChange,
   ORGANISATION_QUEUE,
   recomputeAuthority,
+  recomputePublisher,
 } from "./figures.service.ts";
 import { figuresOf } from "./figures.ts";
 import en from "./locales/en.json" with { type: "json" };
@@ -74,6 +84,16 @@ function csvOf(text: string): { head: string[]; rows: string[][] } {
   return { head: head.split(","), rows: rows.map((r) => r.split(",")) };
 }
 
+/**
+ * A CSV file of OpenPS's own figures without its last column, `source` (every row "openps"), which
+ * the page's table shows only where imported processes are included.
+ */
+function withoutSource(file: { head: string[]; rows: string[][] }): { head: string[]; rows: string[][] } {
+  expect(file.head.at(-1)).toBe("source");
+  for (const row of file.rows) expect(row.at(-1)).toBe("openps");
+  return { head: file.head.slice(0, -1), rows: file.rows.map((r) => r.slice(0, -1)) };
+}
+
 const LABELS: Record<string, Record<string, string>> = {
   sector: en.market.sector,
   size_band: en.market.sizeBand,
@@ -82,13 +102,14 @@ const LABELS: Record<string, Record<string, string>> = {
   measure: en.market.mutualMeasure,
   bids: { "5+": en.market.fiveOrMore },
   level: en.market.level,
+  source: en.market.source,
 };
 const KPI_RATING_LABELS: Record<string, string> = en.market.kpiRating;
 
 /** What the table shows for a CSV value of a column. */
 function shownAs(key: string, csv: string, categories: Map<string, string>, chart: ChartId): string {
   if (key.endsWith("_percent")) return `${csv}%`;
-  if (key === "category") return categories.get(csv) ?? csv;
+  if (key === "category") return categories.get(csv) ?? (csv === "" ? en.market.notKnown : csv);
   if (key === "rating" && chart === "kpi-ratings") return KPI_RATING_LABELS[csv] ?? csv;
   if (LABELS[key]) return LABELS[key]?.[csv] ?? csv;
   return csv;
@@ -156,7 +177,7 @@ describe("the market dashboards on the demo data", () => {
         const csvFile = await get(`/market/${chart}.csv`);
         expect(csvFile.status).toBe(200);
         expect(csvFile.type).toContain("text/csv");
-        const csv = csvOf(csvFile.body);
+        const csv = withoutSource(csvOf(csvFile.body));
         const table = tableOf(page.body, chart);
         expect(table.head.length, chart).toBe(csv.head.length);
         expect(table.rows.length, chart).toBe(csv.rows.length);
@@ -376,5 +397,393 @@ describe("a change to an organisation", () => {
       .where("dedupe_key", "=", `${FIGURES_QUEUE}:${contract.authority_id}:${minute + 1}`)
       .executeTakeFirstOrThrow();
     expect(recompute).toEqual({ status: "pending", payload: { authorityId: contract.authority_id } });
+  });
+});
+
+describe("imported processes in the market figures", () => {
+  const SAMPLES = path.resolve(import.meta.dirname, "../../../../shared/ocds/samples");
+  const FICTIONAL = path.join(SAMPLES, "fictional-example");
+  const PUBLISHER = "Example Borough Council (market test)";
+  let dir: string;
+  let handmade: string;
+  /** The directory's organisation the hand-made data names as a supplier, by its identifier. */
+  let supplier: { id: string; sector: string; sizeBand: string };
+  /** OpenPS's own figures as CSV before any import. */
+  const before = new Map<string, string>();
+  const publishers: { handmade?: string; fictional?: string } = {};
+  const CHARTS_COMPARED = [
+    "contracts-by-sector",
+    "bids-per-tender",
+    "time-to-award",
+    "concentration",
+  ] as const;
+
+  const apiGet = async (url: string) => {
+    const response = await call(t.app, "GET", url);
+    return { status: response.statusCode, body: response.json() };
+  };
+  const importing = (target: string) => {
+    const { sources } = importSources(target);
+    return importOcds(t.deps.db, t.deps.clock, sources, { actor: SYSTEM("cli"), target });
+  };
+  const csv = async (chart: string, query: string) =>
+    csvOf((await get(`/market/${chart}.csv?${query}`)).body);
+  const column = (file: { head: string[]; rows: string[][] }, key: string) => file.head.indexOf(key);
+  const rowsWhere = (file: { head: string[]; rows: string[][] }, values: Record<string, string>) =>
+    file.rows.filter((row) =>
+      Object.entries(values).every(([key, value]) => row[column(file, key)] === value),
+    );
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "openps-market-imported-"));
+    const held = await t.deps.db
+      .selectFrom("organisation_identifiers")
+      .select(["organisation_id", "identifier"])
+      .where("scheme", "=", "GB-COH")
+      .where("identifier", "like", "0%")
+      .orderBy("identifier")
+      .executeTakeFirstOrThrow();
+    const [facts] = await sectorsOf(t.deps.db, [held.organisation_id]);
+    supplier = {
+      id: held.organisation_id,
+      sector: facts?.sector as string,
+      sizeBand: facts?.size_band as string,
+    };
+    const cpv = (id: string) => [{ id: "1", classification: { scheme: "CPV", id } }];
+    handmade = path.join(dir, "handmade.json");
+    fs.writeFileSync(
+      handmade,
+      JSON.stringify({
+        uri: "https://example.org/ocds/market-test.json",
+        version: "1.1",
+        publishedDate: "2026-10-01T00:00:00Z",
+        publisher: { name: PUBLISHER, scheme: "GB-LAE", uid: "EXB" },
+        releases: [
+          {
+            ocid: "ocds-mkt-1",
+            id: "ocds-mkt-1-tender",
+            date: "2026-05-01T09:00:00Z",
+            tag: ["tender"],
+            initiationType: "tender",
+            tender: {
+              id: "t1",
+              title: "Home care in the market test",
+              tenderPeriod: { startDate: "2026-05-01T09:00:00Z", endDate: "2026-06-01T12:00:00Z" },
+              items: cpv("85312000"),
+              numberOfTenderers: 2,
+            },
+          },
+          {
+            ocid: "ocds-mkt-1",
+            id: "ocds-mkt-1-award",
+            date: "2026-07-15T10:00:00Z",
+            tag: ["award", "contract"],
+            initiationType: "tender",
+            // Its identifier without its leading zero, as publishers often write it.
+            parties: [
+              {
+                id: "sup-1",
+                name: "A supplier the directory holds",
+                identifier: { scheme: "GB-COH", id: held.identifier.replace(/^0+/, "") },
+                roles: ["supplier"],
+              },
+            ],
+            awards: [
+              {
+                id: "a1",
+                status: "active",
+                date: "2026-07-01T10:00:00Z",
+                value: { amount: 120000, currency: "GBP" },
+                suppliers: [{ id: "sup-1", name: "A supplier the directory holds" }],
+              },
+            ],
+            contracts: [
+              {
+                id: "c1",
+                awardID: "a1",
+                status: "active",
+                dateSigned: "2026-07-15T10:00:00Z",
+                value: { amount: 120000, currency: "GBP" },
+              },
+            ],
+          },
+          {
+            ocid: "ocds-mkt-2",
+            id: "ocds-mkt-2-1",
+            date: "2026-09-01T10:00:00Z",
+            tag: ["tender", "award", "contract"],
+            initiationType: "tender",
+            tender: {
+              id: "t2",
+              title: "Day care in the market test",
+              tenderPeriod: { startDate: "2026-04-01T09:00:00Z", endDate: "2026-05-01T12:00:00Z" },
+              numberOfTenderers: 4,
+              items: cpv("85312300"),
+            },
+            parties: [
+              { id: "sup-2", name: "Unlisted Care Ltd", identifier: { scheme: "GB-COH", id: "99999991" } },
+              { id: "sup-3", name: "Only A Name Care" },
+            ],
+            awards: [
+              {
+                id: "a2",
+                status: "active",
+                date: "2026-08-20T10:00:00Z",
+                suppliers: [
+                  { id: "sup-2", name: "Unlisted Care Ltd" },
+                  { id: "sup-3", name: "Only A Name Care" },
+                ],
+              },
+            ],
+            contracts: [
+              {
+                id: "c2",
+                awardID: "a2",
+                status: "active",
+                dateSigned: "2026-09-01T10:00:00Z",
+                value: { amount: 50000.01, currency: "GBP" },
+              },
+            ],
+          },
+          {
+            ocid: "ocds-mkt-3",
+            id: "ocds-mkt-3-1",
+            date: "2026-10-01T10:00:00Z",
+            tag: ["tender", "award", "contract"],
+            initiationType: "tender",
+            tender: {
+              id: "t3",
+              title: "Roadworks abroad in the market test",
+              tenderPeriod: { startDate: "2026-06-01T09:00:00Z", endDate: "2026-07-01T12:00:00Z" },
+              items: cpv("45233130"),
+            },
+            bids: { statistics: [{ id: "1", measure: "bids", value: 1 }] },
+            awards: [
+              {
+                id: "a3",
+                status: "active",
+                date: "2026-09-15T10:00:00Z",
+                suppliers: [{ id: "sup-4", name: "Euro Roads" }],
+              },
+            ],
+            contracts: [
+              {
+                id: "c3",
+                awardID: "a3",
+                status: "active",
+                dateSigned: "2026-10-01T10:00:00Z",
+                value: { amount: 10000, currency: "EUR" },
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    for (const chart of CHARTS_COMPARED) before.set(chart, (await get(`/market/${chart}.csv`)).body);
+  });
+  afterAll(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("has none before an import: OpenPS's own figures by default, and none imported to include", async () => {
+    const api = await apiGet("/api/v1/market/diversity?source=imported");
+    expect(api.status).toBe(200);
+    expect(api.body.imported).toMatchObject({ publishers: [], more: 0, otherCurrency: 0 });
+    for (const chart of api.body.charts) expect(chart.rows, chart.id).toEqual([]);
+    expect((await apiGet("/api/v1/market/diversity")).body.imported).toBeNull();
+    const page = await get("/market/diversity?source=imported");
+    expect(decode(page.body)).toContain("No other publisher's data has been imported yet");
+  });
+
+  it("recomputes a publisher's figures by the job its import queues", async () => {
+    const summaries = [await importing(handmade), await importing(FICTIONAL)];
+    const ids = summaries.flatMap((s) => s.publishers.map((p) => p.id));
+    publishers.handmade = summaries[0]?.publishers[0]?.id;
+    publishers.fictional = summaries[1]?.publishers[0]?.id;
+    expect(ids).toHaveLength(2);
+    const jobs = await t.deps.db
+      .selectFrom("jobs")
+      .select(["payload", "run_at", "status", "dedupe_key"])
+      .where("queue", "=", IMPORTED_QUEUE)
+      .execute();
+    expect(jobs.map((j) => j.payload)).toEqual(ids.map((publisherId) => ({ publisherId })));
+    expect(jobs.every((j) => j.status === "pending")).toBe(true);
+    // Until it runs, nothing imported is counted.
+    expect((await csv("contracts-by-sector", "source=imported")).rows).toEqual([]);
+    const latest = Math.max(...jobs.map((j) => j.run_at.getTime()));
+    const runner = createJobRunner({
+      db: t.deps.db,
+      clock: fixedClock(new Date(latest + 1000)),
+      handlers: { [IMPORTED_QUEUE]: marketJobHandlers()[IMPORTED_QUEUE] as JobHandler },
+      pollMs: 1000,
+      batchSize: 50,
+      logger: pino({ level: "silent" }),
+    });
+    await runner.runDue();
+    const runs = await t.deps.db
+      .selectFrom("market_imported_runs")
+      .select(["publisher_id", "processes", "other_currency", "currencies"])
+      .orderBy("processes", "desc")
+      .execute();
+    expect(runs).toEqual([
+      { publisher_id: publishers.handmade, processes: 3, other_currency: 1, currencies: ["EUR"] },
+      { publisher_id: publishers.fictional, processes: 1, other_currency: 0, currencies: [] },
+    ]);
+  });
+
+  it("counts imported contracts in pounds by sector and supplier, bids, time to award and concentration, each marked imported", async () => {
+    const sectors = await csv("contracts-by-sector", "source=imported");
+    expect(sectors.head).toEqual(["sector", "contracts", "value_pence", "value_share_percent", "source"]);
+    // The hand-made data's contract with the directory's organisation, in its sector; the others' not known.
+    expect(rowsWhere(sectors, { sector: supplier.sector })).toEqual([
+      [supplier.sector, "1", "12000000", expect.any(String), "imported"],
+    ]);
+    // £50,000.01 between two suppliers, and the fictional example's £11,000,000: the euros left out.
+    expect(rowsWhere(sectors, { sector: "unknown" })).toEqual([
+      ["unknown", "2", String(5_000_001n + 1_100_000_000n), expect.any(String), "imported"],
+    ]);
+    const sizes = await csv("contracts-by-size", "source=imported&year=2026");
+    expect(rowsWhere(sizes, { size_band: supplier.sizeBand })[0]?.[2]).toBe("12000000");
+    const bids = await csv("bids-per-tender", "source=imported");
+    expect(bids.rows.filter((r) => r[1] !== "0")).toEqual([
+      ["1", "1", "imported"],
+      ["2", "2", "imported"],
+      ["4", "1", "imported"],
+    ]);
+    const days = await csv("time-to-award", "source=imported");
+    expect(days.rows.filter((r) => r[1] !== "0")).toEqual([
+      ["61-to-90", "2", "imported"],
+      ["91-to-180", "2", "imported"],
+    ]);
+    const markets = await csv("concentration", "source=imported");
+    expect(markets.rows).toEqual([
+      ["", "1", "1100000000", "10000", "100", "highly-concentrated", "imported"],
+      // Domiciliary care: £120,000, £25,000.01 and £25,000 (85312000 and 85312300 both in it).
+      ["domiciliary-care", "3", "17000001", expect.any(String), "100", "highly-concentrated", "imported"],
+    ]);
+    const hhi = Number(markets.rows[1]?.[3]);
+    expect(hhi).toBe(
+      Math.round(((12_000_000 ** 2 + 2_500_001 ** 2 + 2_500_000 ** 2) / 17_000_001 ** 2) * 10_000),
+    );
+  });
+
+  it("leaves OpenPS's own figures as they were by default, and adds the imported with both", async () => {
+    for (const chart of CHARTS_COMPARED)
+      expect((await get(`/market/${chart}.csv`)).body, chart).toBe(before.get(chart));
+    const value = (file: { head: string[]; rows: string[][] }) =>
+      file.rows.reduce((s, row) => s + BigInt(row[column(file, "value_pence")] as string), 0n);
+    const own = value(await csv("contracts-by-sector", ""));
+    const imported = value(await csv("contracts-by-sector", "source=imported"));
+    const both = await csv("contracts-by-sector", "source=both");
+    expect(value(both)).toBe(own + imported);
+    expect(new Set(both.rows.map((r) => r.at(-1)))).toEqual(new Set(["openps", "imported"]));
+    // A service market with suppliers from both is one market, its suppliers counted once.
+    const ownMarkets = new Set((await csv("concentration", "")).rows.map((r) => r[0]));
+    const bothMarkets = await csv("concentration", "source=both");
+    const domiciliary = rowsWhere(bothMarkets, { category: "domiciliary-care" })[0];
+    expect(domiciliary?.at(-1)).toBe(ownMarkets.has("domiciliary-care") ? "both" : "imported");
+  });
+
+  it("names the publishers on the page, says how imported processes count and what was left out, and marks their rows", async () => {
+    const page = await get("/market/competition?source=both");
+    expect(page.status).toBe(200);
+    const text = decode(page.body);
+    expect(text).toContain("Including processes imported from other publishers");
+    expect(page.body).toContain(`href="/data/ocds/external/releases?publisher=${publishers.handmade}"`);
+    expect(page.body).toContain(`href="/data/ocds/external/releases?publisher=${publishers.fictional}"`);
+    expect(text).toContain(`${PUBLISHER} — 3 processes`);
+    expect(text).toContain("1 contract in another currency than pounds (EUR) is left out.");
+    expect(text).toContain("Figures for: Both.");
+    // The table marks each row's source; a chart with nothing imported says it is OpenPS's only.
+    const bids = tableOf(page.body, "bids-per-tender");
+    expect(bids.head.at(-1)).toBe("Source");
+    expect(new Set(bids.rows.map((r) => r.at(-1)))).toEqual(new Set(["OpenPS", "Imported"]));
+    const challenge = page.body.slice(page.body.indexOf('id="right-to-challenge"'));
+    expect(decode(challenge.slice(0, challenge.indexOf("</h3>") + 400))).toContain(
+      "OpenPS only These are OpenPS's own figures only",
+    );
+    expect(page.body).toMatch(
+      /<svg [^>]*aria-labelledby="chart-bids-per-tender-title[\s\S]*?>Imported<\/text>/,
+    );
+    // The imported tenders with fewer than three bids, each linking to its record and naming its publisher.
+    expect(page.body).toContain(
+      `href="/data/ocds/external/records/ocds-mkt-3?publisher=${publishers.handmade}">Roadworks abroad in the market test</a>`,
+    );
+    expect(text).toContain(`${PUBLISHER} (imported)`);
+    // OpenPS's own, by default: nothing said of imported processes.
+    expect(decode((await get("/market/competition")).body)).not.toContain("Including processes imported");
+  });
+
+  it("leaves imported processes out with a public body or an area chosen, and says why", async () => {
+    const county = await csv("contracts-by-sector", "source=imported&authority=westshire-county-council");
+    expect(county.rows).toEqual([]);
+    const page = decode(
+      (await get("/market/diversity?source=imported&authority=westshire-county-council")).body,
+    );
+    expect(page).toContain("With a public body chosen, imported processes are left out");
+    const area = await t.deps.db.selectFrom("areas").select("code").orderBy("code").executeTakeFirstOrThrow();
+    const api = await apiGet(`/api/v1/market/competition?source=both&area=${area.code}`);
+    expect(api.status).toBe(200);
+    expect(api.body.imported.leftOutBy).toEqual(["area"]);
+    for (const chart of api.body.charts as {
+      rows: { source: string; tenders?: number; awards?: number }[];
+    }[])
+      for (const row of chart.rows)
+        if (row.source === "imported") expect(row.tenders ?? row.awards ?? 0).toBe(0);
+  });
+
+  it("gives the same numbers in the JSON API, the CSV and the page's tables for a filter", async () => {
+    const categories = await categoryNames();
+    const query = "source=both&from=2010-01";
+    let compared = 0;
+    for (const theme of THEMES) {
+      const api = await apiGet(`/api/v1/market/${theme}?${query}`);
+      expect(api.status, theme).toBe(200);
+      expect(api.body.filters).toMatchObject({ source: "both", from: "2010-01" });
+      const page = await get(`/market/${theme}?${query}`);
+      for (const chart of api.body.charts as {
+        id: ChartId;
+        csv: string;
+        columns: { key: string }[];
+        rows: Record<string, string | number>[];
+      }[]) {
+        expect(chart.csv).toBe(`/market/${chart.id}.csv?from=2010-01&source=both`);
+        const file = csvOf((await get(chart.csv)).body);
+        expect(chart.columns.map((c) => c.key)).toEqual(file.head);
+        expect(chart.rows.map((row) => file.head.map((key) => String(row[key])))).toEqual(file.rows);
+        const table = tableOf(page.body, chart.id);
+        expect(table.rows.length, chart.id).toBe(file.rows.length);
+        for (const [r, row] of file.rows.entries())
+          for (const [c, value] of row.entries()) {
+            const key = file.head[c] as string;
+            const expected =
+              key === "value_pence" ? value : cellAs(key, shownAs(key, value, categories, chart.id));
+            expect(cellAs(key, table.rows[r]?.[c] ?? ""), `${chart.id} row ${r} ${key}`).toBe(expected);
+            compared += 1;
+          }
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it("counts nothing twice when the same data is imported again", async () => {
+    const figures = async () =>
+      Promise.all(CHARTS_COMPARED.map(async (c) => (await get(`/market/${c}.csv?source=both`)).body));
+    const was = await figures();
+    const queued = await t.deps.db
+      .selectFrom("jobs")
+      .select("id")
+      .where("queue", "=", IMPORTED_QUEUE)
+      .execute();
+    const again = [await importing(handmade), await importing(FICTIONAL)];
+    expect(again.map((s) => s.imported + s.importedWithWarnings)).toEqual([0, 0]);
+    // Nothing new stored: nothing queued.
+    expect(
+      await t.deps.db.selectFrom("jobs").select("id").where("queue", "=", IMPORTED_QUEUE).execute(),
+    ).toHaveLength(queued.length);
+    // Computed again all the same (as `openps market rebuild` does): the same figures.
+    for (const id of [publishers.handmade, publishers.fictional])
+      await recomputePublisher(t.deps.db, t.deps.clock, id as string);
+    expect(await figures()).toEqual(was);
   });
 });

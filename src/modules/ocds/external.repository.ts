@@ -194,3 +194,44 @@ export function releasesMatching(
     );
   return query.orderBy("r.date", "desc").orderBy("r.release_id", "desc").limit(limit).execute();
 }
+
+/** Where a read of a publisher's releases in process order starts: after this release. */
+export interface ProcessOrderSeek {
+  ocid: string;
+  releaseId: string;
+}
+
+/**
+ * Up to `limit` of a publisher's releases in the order of the primary key (by ocid, then release
+ * id), after `seek`: each process's releases together, read a page at a time (the market's figures).
+ */
+export function releasesInProcessOrder(
+  db: Db,
+  publisherId: string,
+  seek: ProcessOrderSeek | undefined,
+  limit: number,
+): Promise<Pick<ExternalReleaseRow, "ocid" | "release_id" | "date" | "tags" | "release">[]> {
+  let query = db
+    .selectFrom("ocds_external_releases")
+    .select(["ocid", "release_id", "date", "tags", "release"])
+    .where("publisher_id", "=", publisherId);
+  if (seek)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("ocid", "release_id"), ">", tuple(seek.ocid, seek.releaseId)),
+    );
+  return query.orderBy("ocid").orderBy("release_id").limit(limit).execute();
+}
+
+/** The publishers with these ids (by the primary key). */
+export function publishersWithIds(db: Db, ids: readonly string[]): Promise<OcdsPublisherRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom("ocds_publishers").selectAll().where("id", "in", ids).execute();
+}
+
+/** Up to `limit` publishers' ids, in order, after `after` (every publisher, a page at a time). */
+export async function publisherIdsAfter(db: Db, after: string | undefined, limit: number): Promise<string[]> {
+  let query = db.selectFrom("ocds_publishers").select("id");
+  if (after) query = query.where("id", ">", after);
+  const rows = await query.orderBy("id").limit(limit).execute();
+  return rows.map((r) => r.id);
+}

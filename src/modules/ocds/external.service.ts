@@ -5,6 +5,7 @@
  * publisher's name and uri, and that OpenPS only imported it — so it is never taken for OpenPS's own
  * releases (ocds.service.ts). See docs/open-data.md.
  */
+import type { Db } from "../../db/database.ts";
 import { COUNT_CAP, decodeKey, encodeKey, type Total } from "../../db/paging.ts";
 import { NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { msg } from "../../lib/messages.ts";
@@ -30,7 +31,7 @@ export function sourceOf(publisher: OcdsPublisherRow): ExternalSource {
   return {
     imported: true,
     publisher: { id: publisher.id, name: publisher.name, uri: publisher.uri },
-    note: `Published by ${publisher.name}${publisher.uri ? ` (${publisher.uri})` : ""}, not by OpenPS: imported from its OCDS data and kept as it published it, read-only.`,
+    note: `Published by ${publisher.name}${publisher.uri ? ` (${publisher.uri})` : ""}, not by OpenPS: imported from its OCDS data and kept as it published it, read-only, except that contact points' personal details (an official's name, email, telephone and fax) are withheld.`,
   };
 }
 
@@ -186,3 +187,68 @@ export async function externalRecord(ctx: Ctx, baseUrl: string, publisherId: str
     problems: rows.map((r) => ({ release: r.release_id, problems: r.problems, warnings: r.warnings })),
   };
 }
+
+// What the market's figures read of the imported data (src/modules/market)
+
+/** One of a publisher's processes, compiled as its record is (`externalRecord`). */
+export interface ImportedProcess {
+  ocid: string;
+  /** The compiled release: each field's latest value, merged by the standard's rules. */
+  compiled: Record<string, unknown>;
+  /** The date of its first release tagged "tender" (when its tender was published), if any. */
+  firstTenderAt: Date | null;
+}
+
+/** Releases read at once, in process order. */
+const PROCESS_PAGE = 1000;
+
+type ProcessRelease = Awaited<ReturnType<typeof repo.releasesInProcessOrder>>[number];
+
+function processOf(ocid: string, rows: ProcessRelease[]): ImportedProcess {
+  const ordered = rows.sort(
+    (a, b) => a.date.getTime() - b.date.getTime() || (a.release_id < b.release_id ? -1 : 1),
+  );
+  const proper = ordered.filter((r) => !r.tags.includes("compiled"));
+  const merged = (proper.length > 0 ? proper : ordered).map((r) => r.release as OcdsRelease);
+  const tender = ordered.find((r) => r.tags.includes("tender"));
+  return { ocid, compiled: compileRelease(merged), firstTenderAt: tender?.date ?? null };
+}
+
+/**
+ * Every process of a publisher, one at a time, compiled: its releases read a page at a time in the
+ * order of the primary key (no query holds on; a process's releases are together), each process
+ * compiled once all of its releases are read. Public data.
+ */
+export async function* importedProcesses(db: Db, publisherId: string): AsyncGenerator<ImportedProcess> {
+  let seek: repo.ProcessOrderSeek | undefined;
+  let ocid: string | undefined;
+  let held: ProcessRelease[] = [];
+  for (;;) {
+    const rows = await repo.releasesInProcessOrder(db, publisherId, seek, PROCESS_PAGE);
+    for (const row of rows) {
+      if (row.ocid !== ocid) {
+        if (ocid !== undefined && held.length > 0) yield processOf(ocid, held);
+        ocid = row.ocid;
+        held = [];
+      }
+      // A process of more releases than a record is made from: the first read (as a record would, near enough).
+      if (held.length < RECORD_RELEASES) held.push(row);
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < PROCESS_PAGE) break;
+    seek = { ocid: last.ocid, releaseId: last.release_id };
+  }
+  if (ocid !== undefined && held.length > 0) yield processOf(ocid, held);
+}
+
+/** The publishers of imported data with these ids, as `sourceOf` names them. */
+export async function publishersNamed(
+  db: Db,
+  ids: readonly string[],
+): Promise<ExternalSource["publisher"][]> {
+  const rows = await repo.publishersWithIds(db, ids);
+  return rows.map((p) => ({ id: p.id, name: p.name, uri: p.uri }));
+}
+
+/** Every publisher's id, a page at a time by key (`pageByKey`). */
+export const publisherIdsAfter = repo.publisherIdsAfter;

@@ -9,18 +9,22 @@
  * all of its releases or none — when one fails, its releases are stored one by one, so a release
  * the database refuses is never stored in part and never takes another with it. Importing the same
  * data again stores nothing new: a release is one per publisher, ocid and release id, and the first
- * stored is kept. One audit event on the platform's chain records each run. See docs/open-data.md.
+ * stored is kept. One audit event on the platform's chain records each run, and tells the modules
+ * plugged into `publishersImported` (ocds.ports.ts: the market's figures) which publishers have new
+ * releases. See docs/open-data.md.
  */
 import type { Readable } from "node:stream";
 import type { Db } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { newId } from "../../lib/ids.ts";
+import { notifyAll } from "../../lib/ports.ts";
 import { type Actor, recordAudit } from "../audit/audit.service.ts";
 import * as repo from "./external.repository.ts";
 import type { ExternalNote, OcdsPublisherRow } from "./external.table.ts";
 import { type Read, type Rejection, type RejectReason, type ReleaseRead, readOcds } from "./import-reader.ts";
-import { coerceRelease, isOcds10, parseOcdsDate, upgradeRelease } from "./upgrade.ts";
+import { publishersImported } from "./ocds.ports.ts";
+import { coerceRelease, isOcds10, parseOcdsDate, upgradeRelease, withholdContacts } from "./upgrade.ts";
 import { releaseProblems } from "./validate.ts";
 
 /** One file (or standard input) to import. */
@@ -150,6 +154,7 @@ export function prepareRelease(
   const warnings: ExternalNote[] = isOcds10(release, item.pkg.version) ? upgradeRelease(release) : [];
   const upgraded = warnings.length > 0;
   warnings.push(...coerceRelease(release));
+  withholdContacts(release);
   if (item.compiled) {
     release.tag = ["compiled"];
     warnings.push({ path: "/tag", message: COMPILED_ONLY });
@@ -312,8 +317,8 @@ export async function importOcds(
   await flush();
   summary.publishers = [...counts.values()];
 
-  await transaction(db, (trx) =>
-    recordAudit(trx, clock, {
+  await transaction(db, async (trx) => {
+    await recordAudit(trx, clock, {
       authorityId: null,
       actor: options.actor,
       action: "ocds.imported",
@@ -330,7 +335,10 @@ export async function importOcds(
         rejectedBy: summary.rejectedBy,
         publishers: summary.publishers,
       },
-    }),
-  );
+    });
+    // The publishers with new releases: what is computed from their data is computed again.
+    const changed = summary.publishers.filter((p) => p.imported > 0).map((p) => p.id);
+    if (changed.length > 0) await notifyAll(publishersImported, trx, clock, changed);
+  });
   return summary;
 }

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
+import { notModified } from "../../http/conditional.ts";
 import { anyone, api } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
 import { bulkFile, bulkIndex } from "./bulk.service.ts";
@@ -74,7 +75,10 @@ const ProcessesFound = Type.Object({
               uri: Type.Union([Type.String(), Type.Null()]),
             }),
           },
-          { description: "Imported from another publisher's OCDS data, kept as it published it" },
+          {
+            description:
+              "Imported from another publisher's OCDS data, kept as it published it but for contact points' personal details",
+          },
         ),
       ]),
       record: Type.String({ format: "uri", description: "The process's record" }),
@@ -204,7 +208,7 @@ export async function ocdsRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: "One OCDS bulk file (gzip)",
         description:
-          "Sent with its SHA-256 as the ETag and its build time as Last-Modified; If-None-Match answers 304.",
+          "Sent with its SHA-256 as the ETag and its build time as Last-Modified; If-None-Match (or, without it, If-Modified-Since) answers 304 while the copy held is current.",
         params: Type.Object({
           name: Type.String({ pattern: "^releases(-\\d{4})?\\.json(l)?\\.gz$", maxLength: 40 }),
         }),
@@ -213,10 +217,9 @@ export async function ocdsRoutes(app: FastifyInstance): Promise<void> {
     ),
     async (request, reply) => {
       const { file, entry, generatedAt } = bulkFile(request.server.deps.config.dataDir, request.params.name);
-      const etag = `"${entry.sha256}"`;
-      reply.header("etag", etag).header("last-modified", generatedAt.toUTCString());
       reply.header("cache-control", "public, max-age=60");
-      if (request.headers["if-none-match"] === etag) return reply.code(304).send(null);
+      if (notModified(request, reply, { etag: `"${entry.sha256}"`, lastModified: generatedAt }))
+        return reply.code(304).send(null);
       return reply
         .type("application/gzip")
         .header("content-length", entry.bytes)

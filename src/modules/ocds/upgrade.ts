@@ -284,6 +284,41 @@ export function coerceRelease(release: Obj): ExternalNote[] {
   return notes;
 }
 
+/** What a contact point says of a person: withheld from imported data (`withholdContacts`). */
+export const PERSONAL_CONTACT_FIELDS = ["name", "email", "telephone", "faxNumber"] as const;
+
+/**
+ * The release with its contact points' personal fields taken out (in place), wherever they are
+ * (`contactPoint`, the additional contact points extension's `additionalContactPoints`, in parties
+ * or in OCDS 1.0 organisations): the name, email, telephone and fax of an official. OpenPS publishes
+ * no official's personal contact details in its own releases and does not republish another
+ * publisher's (data minimisation: neither the search nor the market figures need them; the
+ * publisher's own data, linked from every imported process, keeps them). A contact point's `url`,
+ * the organisation's, stays. The number of contact points changed.
+ */
+export function withholdContacts(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, item) => n + withholdContacts(item), 0);
+  if (typeof value !== "object" || value === null) return 0;
+  let withheld = 0;
+  for (const [key, child] of Object.entries(value as Obj)) {
+    const points =
+      key === "contactPoint"
+        ? [child]
+        : key === "additionalContactPoints" && Array.isArray(child)
+          ? child
+          : null;
+    if (points) {
+      for (const point of points)
+        if (typeof point === "object" && point !== null && !Array.isArray(point)) {
+          const before = Object.keys(point).length;
+          for (const field of PERSONAL_CONTACT_FIELDS) delete (point as Obj)[field];
+          if (Object.keys(point).length < before) withheld++;
+        }
+    } else withheld += withholdContacts(child);
+  }
+  return withheld;
+}
+
 // What makes a release a release
 
 /**

@@ -19,7 +19,7 @@ import { hasRole, isPlatformAdmin } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import { type ApiScope, requireScope } from "../accounts/accounts.service.ts";
 import { listAreas, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
-import { identifierScheme, orgIdOf, registerUrlOf } from "./identifiers.ts";
+import { checkIdentifier, identifierScheme, orgIdOf, registerUrlOf, splitOrgId } from "./identifiers.ts";
 import { assessMutual, type MutualAssessment } from "./mutual.ts";
 import { profilePanels } from "./organisations.ports.ts";
 import * as repo from "./organisations.repository.ts";
@@ -528,3 +528,40 @@ export { PROFIT_MODELS, RELATIONSHIP_KINDS, SECTORS, SIZE_BANDS } from "./organi
 
 /** Organisations' effective sectors (a mutual only with qualifying evidence), size bands and staff, by id. */
 export const sectorsOf = repo.sectorsOf;
+
+/** Identifiers looked up at once (each a pair of conditions). */
+const IDENTIFIERS_AT_ONCE = 200;
+
+/**
+ * The organisations of the directory holding these identifiers, given in org-id form as other
+ * publishers' data gives them ("GB-COH-1234567", "GB-CHC-1098765"): each identifier normalised by its
+ * scheme ("GB-COH-01234567"), answered by that normal form with the organisation's id. Identifiers of
+ * a scheme the directory does not know, or not in the scheme's format, hold none. (The market's
+ * figures of imported processes: a supplier the directory holds counts in its sector.)
+ */
+export async function organisationsWithOrgIds(
+  db: Db,
+  orgIds: Iterable<string>,
+): Promise<Map<string, string>> {
+  const wanted = new Map<string, { scheme: string; identifier: string }>();
+  for (const orgId of orgIds) {
+    const split = splitOrgId(orgId);
+    if (!split) continue;
+    const checked = checkIdentifier(split.scheme, split.identifier);
+    if (checked.ok) wanted.set(checked.orgId, { scheme: checked.scheme, identifier: checked.identifier });
+  }
+  const held = new Map<string, string>();
+  const list = [...wanted.values()];
+  for (let i = 0; i < list.length; i += IDENTIFIERS_AT_ONCE)
+    for (const row of await repo.identifierHolders(db, list.slice(i, i + IDENTIFIERS_AT_ONCE), undefined))
+      held.set(orgIdOf(row.scheme, row.identifier), row.organisation_id);
+  return held;
+}
+
+/** An identifier in org-id form normalised by its scheme ("GB-COH-1234567" → "GB-COH-01234567"), if it can be. */
+export function normalOrgId(orgId: string): string | undefined {
+  const split = splitOrgId(orgId);
+  if (!split) return undefined;
+  const checked = checkIdentifier(split.scheme, split.identifier);
+  return checked.ok ? checked.orgId : undefined;
+}

@@ -1,19 +1,30 @@
 /**
- * A progress report as a PDF, made on the server with pdfkit (pure JavaScript, its standard
- * Helvetica): the title, the period and the one compared with, each section's figures with the
- * previous period's and the change, when it was generated, and the licence line — the same lines as
- * the page (reports.presenters.ts). `compress: false` leaves the text readable in the file, as the
- * tests read it back.
+ * A progress report as a PDF, made on the server with pdfkit (pure JavaScript) in DejaVu Sans,
+ * embedded (subset to the characters used): every letter of English and Welsh prints as written —
+ * ŵ and ŷ included, which the PDF standard fonts lack. The title, the period and the one compared
+ * with, each section's figures with the previous period's and the change, when it was generated,
+ * and the licence line — the same lines as the page (reports.presenters.ts). `compress: false`
+ * leaves the text readable in the file (through each font's ToUnicode map), as the tests read it back.
  */
+import fs from "node:fs";
+import { createRequire } from "node:module";
 import PDFDocument from "pdfkit";
 import type { ReportLines } from "./reports.presenters.ts";
 
 const MARGIN = 50;
 
-/** The standard fonts speak Windows-1252: a character outside it becomes its nearest ASCII. */
-function printable(text: string): string {
-  return text.replace(/[−‐‑]/g, "-").replace(/[ŵŷŴŶ]/g, (c) => ({ ŵ: "w", ŷ: "y", Ŵ: "W", Ŷ: "Y" })[c] ?? c);
-}
+/** The fonts' files (DejaVu's licence: node_modules/dejavu-fonts-ttf/LICENSE), read once. */
+const FONTS = (() => {
+  const require = createRequire(import.meta.url);
+  let files: { regular: Buffer; bold: Buffer } | undefined;
+  return () => {
+    files ??= {
+      regular: fs.readFileSync(require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf")),
+      bold: fs.readFileSync(require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf")),
+    };
+    return files;
+  };
+})();
 
 export function reportPdf(
   lines: ReportLines,
@@ -24,9 +35,12 @@ export function reportPdf(
     size: "A4",
     margin: MARGIN,
     compress: options.compress ?? true,
-    info: { Title: printable(lines.title), Subject: printable(lines.periodName), Producer: "OpenPS" },
-    lang: "en-GB",
+    info: { Title: lines.title, Subject: lines.periodName, Producer: "OpenPS" },
+    lang: lines.lang === "cy" ? "cy-GB" : "en-GB",
   });
+  const fonts = FONTS();
+  doc.registerFont("Body", fonts.regular);
+  doc.registerFont("Body-Bold", fonts.bold);
   const chunks: Buffer[] = [];
   doc.on("data", (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -34,32 +48,26 @@ export function reportPdf(
     doc.on("error", reject);
   });
   const width = doc.page.width - 2 * MARGIN;
-  doc.font("Helvetica-Bold").fontSize(20).text(printable(lines.title));
-  doc.moveDown(0.3).font("Helvetica").fontSize(13).text(printable(lines.periodName));
-  if (lines.comparison) doc.moveDown(0.3).fontSize(10).text(printable(lines.comparison));
+  doc.font("Body-Bold").fontSize(20).text(lines.title);
+  doc.moveDown(0.3).font("Body").fontSize(13).text(lines.periodName);
+  if (lines.comparison) doc.moveDown(0.3).fontSize(10).text(lines.comparison);
   for (const section of lines.sections) {
-    doc.moveDown(0.8).font("Helvetica-Bold").fontSize(14).text(printable(section.heading), MARGIN);
+    doc.moveDown(0.8).font("Body-Bold").fontSize(14).text(section.heading, MARGIN);
     for (const line of section.lines) {
+      doc.moveDown(0.3).font("Body-Bold").fontSize(10).text(line.label, MARGIN, undefined, { width });
       doc
-        .moveDown(0.3)
-        .font("Helvetica-Bold")
-        .fontSize(10)
-        .text(printable(line.label), MARGIN, undefined, { width });
-      doc
-        .font("Helvetica")
+        .font("Body")
         .text(
-          printable(
-            `${labels.value}: ${line.value}   ${labels.previous}: ${line.previous}   ${labels.change}: ${line.change}`,
-          ),
+          `${labels.value}: ${line.value}   ${labels.previous}: ${line.previous}   ${labels.change}: ${line.change}`,
           MARGIN,
           undefined,
           { width },
         );
     }
   }
-  doc.moveDown(1).font("Helvetica").fontSize(9);
+  doc.moveDown(1).font("Body").fontSize(9);
   for (const text of [lines.generated, lines.computed, lines.licence])
-    if (text) doc.text(printable(text), MARGIN, undefined, { width });
+    if (text) doc.text(text, MARGIN, undefined, { width });
   doc.end();
   return done;
 }

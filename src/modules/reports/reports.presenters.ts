@@ -19,6 +19,8 @@ export interface ReportLine {
 }
 
 export interface ReportLines {
+  /** The language the lines are in. */
+  lang: Language;
   title: string;
   periodName: string;
   previousName: string;
@@ -81,6 +83,7 @@ export function reportLines(report: Report, t: T, lang: Language): ReportLines {
     : null;
   return {
     title: name ? t("reports.authorityTitle", { name }) : t("reports.nationalTitle"),
+    lang,
     periodName: periodName(report.period, t, lang),
     previousName: periodName(report.previous, t, lang),
     sections: report.sections.map((section) => ({

@@ -23,14 +23,39 @@ afterAll(async () => {
   await app.close();
 });
 
-/** The text a PDF made with `compress: false` shows: each TJ array's hex strings (Windows-1252), a line each. */
+/**
+ * The text a PDF made with `compress: false` shows: each TJ array's glyphs read through its font's
+ * ToUnicode map (pdfkit embeds each font as a subset, a glyph two bytes; a ligature's glyph maps
+ * to its letters, `<0066 0069>`), a line each.
+ */
 function pdfText(pdf: Buffer): string {
   const source = pdf.toString("latin1");
-  const decoder = new TextDecoder("windows-1252");
+  const objects = new Map<string, string>();
+  for (const m of source.matchAll(/(\d+) 0 obj([\s\S]*?)endobj/g))
+    objects.set(m[1] as string, m[2] as string);
+  const utf16 = (hex: string) => Buffer.from(hex, "hex").swap16().toString("utf16le");
+  const fonts = new Map<string, Map<string, string>>();
+  for (const [, name, ref] of source.matchAll(/\/(F\d+) (\d+) 0 R/g)) {
+    const cmap = objects.get(/\/ToUnicode (\d+) 0 R/.exec(objects.get(ref as string) ?? "")?.[1] ?? "") ?? "";
+    const glyphs = new Map<string, string>();
+    for (const [, start, list] of cmap.matchAll(/<([0-9a-f]{4})> <[0-9a-f]{4}> \[([^\]]*)\]/gi))
+      for (const [i, u] of [...(list as string).matchAll(/<([0-9a-f ]+)>/gi)].entries())
+        glyphs.set(
+          (Number.parseInt(start as string, 16) + i).toString(16).padStart(4, "0"),
+          utf16((u[1] as string).replaceAll(" ", "")),
+        );
+    fonts.set(name as string, glyphs);
+  }
   const lines: string[] = [];
-  for (const array of source.matchAll(/\[([^\]]*)\]\s*TJ/g)) {
-    const hex = [...(array[1] ?? "").matchAll(/<([0-9a-fA-F]*)>/g)].map((m) => m[1]).join("");
-    lines.push(decoder.decode(Buffer.from(hex, "hex")));
+  let font: Map<string, string> | undefined;
+  for (const m of source.matchAll(/\/(F\d+) [\d.]+ Tf|\[([^\]]*)\]\s*TJ/g)) {
+    if (m[1]) font = fonts.get(m[1]);
+    else {
+      const hex = [...(m[2] ?? "").matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]).join("");
+      lines.push(
+        (hex.match(/.{4}/g) ?? []).map((glyph) => font?.get(glyph.toLowerCase()) ?? "\ufffd").join(""),
+      );
+    }
   }
   return lines.join(" ").replace(/\s+/g, " ");
 }
@@ -114,6 +139,25 @@ describe("progress reports", () => {
     const count = (key: string) => Number(byKey.get(key)?.current).toLocaleString("en-GB");
     for (const key of ["tendersPublished", "consultationsOpened", "responses", "tendersOpened", "awards"])
       expect(text).toContain(count(key));
+  });
+
+  it("prints every Welsh letter as written in the PDF (ŵ and ŷ, which the standard PDF fonts lack)", async () => {
+    const lines = reportLines(
+      await progressReport(systemCtx(app.deps.db, app.deps.clock, "test"), null, "2026-Q3"),
+      translatorFor("cy") as (key: string, options?: Record<string, unknown>) => string,
+      "cy",
+    );
+    const title = "Adroddiad cynnydd: Cyngor Gŵyr a Dyffryn Tŷ Ŵy Ŷ";
+    const pdf = await reportPdf(
+      { ...lines, title },
+      { value: "Y cyfnod hwn", previous: "Y cyfnod blaenorol", change: "Newid" },
+      { compress: false },
+    );
+    const readable = pdfText(pdf);
+    expect(readable).toContain(title);
+    expect(readable).not.toContain("\ufffd");
+    for (const section of lines.sections) expect(readable).toContain(section.heading);
+    expect(pdf.toString("latin1")).toContain("/Lang (cy-GB)");
   });
 
   it("says when the previous period cannot be compared rather than showing a change", async () => {
