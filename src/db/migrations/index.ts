@@ -44,6 +44,7 @@ import * as datasetChanges from "./2026-12-13-02-dataset-changes.ts";
 import * as awardsByTender from "./2026-12-13-04-awards-by-tender.ts";
 import * as marketImported from "./2026-12-13-05-market-imported.ts";
 import * as marketImportedIndexes from "./2026-12-13-06-market-imported-indexes.ts";
+import * as projectsByCategory from "./2026-12-13-07-projects-by-category.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -88,4 +89,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-13-04-awards-by-tender": awardsByTender,
   "2026-12-13-05-market-imported": marketImported,
   "2026-12-13-06-market-imported-indexes": marketImportedIndexes,
+  "2026-12-13-07-projects-by-category": projectsByCategory,
 };
