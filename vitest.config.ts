@@ -15,6 +15,16 @@
  * Workers are threads of one process (`pool: "threads"`): on this machine, where a system call is
  * dear, a few percent less CPU than a process each (forks); nothing the tests do needs a process of
  * their own (what does — the server, the `openps` command — is spawned).
+ *
+ * `npm test` runs Vitest on Node with `--max-opt=2`: V8 compiles the tests' JavaScript with its
+ * baseline and mid-tier compilers (Sparkplug, Maglev) but not its slowest, TurboFan. A test file
+ * runs most of its code a few times; TurboFan's work on background threads (an eighth of the CPU of
+ * the route and service tests) paid back only in the authorisation matrix, which is as fast without
+ * it: about a tenth less CPU for the rest. (The browser's own V8: tests/support/chromium.ts.)
+ *
+ * The application's modules, as Vite transforms them for the tests, are kept on disk from one run to
+ * the next (`experimental.fsModuleCache`, under node_modules, by each file's content): a run starts
+ * its workers on them rather than transform some 400 files again on one core while both wait.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -41,32 +51,43 @@ const unitFiles = fs
   .filter((file) => !isIntegration(file))
   .sort();
 
-/** Where a file's tests are heavy: browser journeys, then spawned processes, then whole-app matrices. */
-const HEAVY = [/^tests\/browser\//, /^tests\/cli\//, /^tests\/(authorization|server)\//];
+/**
+ * The kinds of file whose tests are heavy, and the least one of them takes (ms): browser journeys,
+ * spawned processes, whole-app matrices.
+ */
+const HEAVY: readonly [RegExp, number][] = [
+  [/^tests\/browser\//, 20_000],
+  [/^tests\/cli\//, 15_000],
+  [/^tests\/(authorization|server)\//, 15_000],
+];
+
+/** What a file no run has timed counts as: after the heavy kinds, before the many short files. */
+const UNKNOWN_MS = 5_000;
 
 /**
- * Vitest runs the longest files first when it knows their durations from an earlier run (its cache
- * under node_modules/.vite). On a fresh clone it knows none and would order them by size; then the
- * heaviest kinds of file go first, so that no long file starts last and runs alone.
+ * The longest files first, so that no long file starts last and runs alone. Vitest knows each file's
+ * duration from the last run that ran it (its cache under node_modules/.vite, which every checkout
+ * sharing that node_modules writes); but a run of a few of its tests (`-t`) records a file shorter
+ * than it is, and a new file is unknown — a clone knows none. So a file of a heavy kind counts at
+ * least its kind's least (HEAVY), and an unknown one as UNKNOWN_MS.
  */
 class HeaviestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const root = this.ctx.config.root;
-    const known = (file: TestSpecification) =>
-      this.ctx.cache.getFileTestResults(`${file.project.name}:${path.relative(root, file.moduleId)}`);
-    if (sorted.every(known)) return sorted;
     const projects = [...new Set(sorted.map((file) => file.project.name))];
-    const rank = (file: TestSpecification) => {
-      const heavy = HEAVY.findIndex((pattern) => pattern.test(path.relative(root, file.moduleId)));
-      return heavy === -1 ? HEAVY.length : heavy;
+    const weight = (file: TestSpecification) => {
+      const relative = path.relative(root, file.moduleId);
+      const least = HEAVY.find(([pattern]) => pattern.test(relative))?.[1] ?? 0;
+      const known = this.ctx.cache.getFileTestResults(`${file.project.name}:${relative}`);
+      return Math.max(least, known ? known.duration : UNKNOWN_MS);
     };
     return sorted
-      .map((file, index) => ({ file, index }))
+      .map((file, index) => ({ file, index, weight: weight(file) }))
       .sort(
         (a, b) =>
           projects.indexOf(a.file.project.name) - projects.indexOf(b.file.project.name) ||
-          rank(a.file) - rank(b.file) ||
+          b.weight - a.weight ||
           a.index - b.index,
       )
       .map(({ file }) => file);
@@ -82,6 +103,7 @@ export default defineConfig({
     isolate: false,
     reporters: ["default"],
     sequence: { sequencer: HeaviestFirst },
+    experimental: { fsModuleCache: true },
     projects: [
       {
         extends: true,

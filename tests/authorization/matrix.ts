@@ -170,11 +170,31 @@ export async function startMatrix(): Promise<Matrix> {
       .replace(/:(\w+)/g, UNKNOWN);
   }
 
+  /**
+   * The last read asked, and its answer: a route whose address names no tenant (`/tasks`, `/readyz`)
+   * is the same request for "own" as for "other", asked one after the other — asked once, its answer
+   * held to what the rule expects for each.
+   */
+  let lastRead: { request: string; got: Outcome | number } | undefined;
+
   async function ask(method: string, pattern: string, who: Who, tenant: Tenant): Promise<string | undefined> {
     const rule = RULES[`${method} ${pattern}`];
     if (!rule) return `${method} ${pattern} has no rule`;
-    const session = await sessionOf(who);
     const url = urlFor(pattern, who, tenant);
+    const read = method === "GET" ? `${who} ${url}` : undefined;
+    const got =
+      read !== undefined && lastRead?.request === read
+        ? lastRead.got
+        : await answer(method, pattern, url, who);
+    lastRead = read === undefined ? undefined : { request: read, got };
+    const expected = rule(who, tenant);
+    if (got === expected) return undefined;
+    return `${method} ${url} as ${who} (${tenant}): expected ${expected}, got ${got}`;
+  }
+
+  /** What the caller gets from the app for the request. */
+  async function answer(method: string, pattern: string, url: string, who: Who): Promise<Outcome | number> {
+    const session = await sessionOf(who);
     const isApi = url.startsWith("/api/");
     const body =
       method === "GET"
@@ -195,10 +215,7 @@ export async function startMatrix(): Promise<Matrix> {
       ...(body.payload === undefined ? {} : { payload: body.payload }),
     });
     if (response.cookies.some((c) => c.name === SESSION_COOKIE)) sessions.delete(who);
-    const expected = rule(who, tenant);
-    const got = outcomeOf(response.statusCode, response.headers.location as string | undefined, isApi);
-    if (got === expected) return undefined;
-    return `${method} ${url} as ${who} (${tenant}): expected ${expected}, got ${got}`;
+    return outcomeOf(response.statusCode, response.headers.location as string | undefined, isApi);
   }
 
   return { t, ask, close: () => t.close() };

@@ -85,6 +85,7 @@ async function insertMarketFigures(db: Db): Promise<void> {
 }
 
 afterAll(async () => {
+  await visitor?.context().close();
   await server?.close();
 });
 
@@ -99,6 +100,19 @@ async function withPage<T>(
   } finally {
     await context.close();
   }
+}
+
+let visitor: Page | undefined;
+
+/**
+ * A visitor's page at the desktop size, for the tests that only look at pages (each goes to its own
+ * address): one browser context for them all, rather than a new one each (a new renderer process,
+ * with axe-core and the styles to compile again). A test that changes what the browser keeps
+ * (cookies, routes, the window's size) has a context of its own (`withPage`).
+ */
+async function visitorPage(): Promise<Page> {
+  visitor ??= await (await browser.newContext(DESKTOP)).newPage();
+  return visitor;
 }
 
 /** An element's text, with its white space collapsed. */
@@ -141,52 +155,48 @@ describe("public pages", () => {
     ["/market/concentration", "Concentration"],
     ["/market/quality", "Quality"],
   ])("%s is accessible and has its title", async (pathname, heading) => {
-    await withPage({}, async (page) => {
-      expect(await visit(page, pathname)).toBe(200);
-      expect(await text(page.locator("h1"))).toContain(heading);
-      expect(await page.title()).toBe(`${heading} – OpenPS`);
-      await expectOpenPsChrome(page);
-    });
+    const page = await visitorPage();
+    expect(await visit(page, pathname)).toBe(200);
+    expect(await text(page.locator("h1"))).toContain(heading);
+    expect(await page.title()).toBe(`${heading} – OpenPS`);
+    await expectOpenPsChrome(page);
   });
 
   it("splits the API reference by area: the index links every area's page, each accessible", async () => {
-    await withPage({}, async (page) => {
-      expect(await visit(page, "/api/docs")).toBe(200);
-      const areas = await page
-        .locator("main table a")
-        .evaluateAll((links) => links.map((link) => link.getAttribute("href") ?? ""));
-      expect(areas.length).toBeGreaterThan(1);
-      for (const area of areas) {
-        expect(area).toMatch(/^\/api\/docs\/[a-z0-9-]+$/);
-        expect(await visit(page, area)).toBe(200);
-        const name = await text(page.locator("h1"));
-        expect(await page.title()).toBe(`${name} – OpenPS API – OpenPS`);
-        expect(await page.locator("main .openps-api-operation").count()).toBeGreaterThan(0);
-        expect(await page.getByRole("link", { name: "OpenPS API" }).getAttribute("href")).toBe("/api/docs");
-      }
-    });
+    const page = await visitorPage();
+    expect(await visit(page, "/api/docs")).toBe(200);
+    const areas = await page
+      .locator("main table a")
+      .evaluateAll((links) => links.map((link) => link.getAttribute("href") ?? ""));
+    expect(areas.length).toBeGreaterThan(1);
+    for (const area of areas) {
+      expect(area).toMatch(/^\/api\/docs\/[a-z0-9-]+$/);
+      expect(await visit(page, area)).toBe(200);
+      const name = await text(page.locator("h1"));
+      expect(await page.title()).toBe(`${name} – OpenPS API – OpenPS`);
+      expect(await page.locator("main .openps-api-operation").count()).toBeGreaterThan(0);
+      expect(await page.getByRole("link", { name: "OpenPS API" }).getAttribute("href")).toBe("/api/docs");
+    }
   }, 60_000);
 
   it("shows a page not found, accessibly", async () => {
-    await withPage({}, async (page) => {
-      expect(await visit(page, "/no-such-page")).toBe(404);
-      expect(await text(page.locator("h1"))).toBe("Page not found");
-      expect(await page.title()).toBe("Page not found – OpenPS");
-    });
+    const page = await visitorPage();
+    expect(await visit(page, "/no-such-page")).toBe(404);
+    expect(await text(page.locator("h1"))).toBe("Page not found");
+    expect(await page.title()).toBe("Page not found – OpenPS");
   });
 
   it("shows the public bodies and organisations on the home page, and renders it fully", async () => {
-    await withPage({ viewport: { width: 1280, height: 900 } }, async (page) => {
-      await visit(page, "/");
-      expect(await text(page.locator("main table").first())).toContain("Ceredigion County Council");
-      expect(await text(page.locator("main"))).toContain("Public service mutual (employee-led spin-out)");
-      // govuk-frontend started from our module script: progressive enhancement is on.
-      await page.waitForSelector("[data-govuk-skip-link-init]", { state: "attached" });
-      expect(await page.locator("body").getAttribute("class")).toContain("govuk-frontend-supported");
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-      expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
-      rmSync(SCREENSHOT);
-    });
+    const page = await visitorPage();
+    await visit(page, "/");
+    expect(await text(page.locator("main table").first())).toContain("Ceredigion County Council");
+    expect(await text(page.locator("main"))).toContain("Public service mutual (employee-led spin-out)");
+    // govuk-frontend started from our module script: progressive enhancement is on.
+    await page.waitForSelector("[data-govuk-skip-link-init]", { state: "attached" });
+    expect(await page.locator("body").getAttribute("class")).toContain("govuk-frontend-supported");
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+    rmSync(SCREENSHOT);
   });
 
   it("folds the navigation behind Menu on a phone from the first paint, so nothing moves when the script starts", async () => {

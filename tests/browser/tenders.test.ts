@@ -63,20 +63,29 @@ beforeAll(async () => {
 afterAll(async () => {
   await journey?.close();
   await commissioner?.context.close();
+  for (const { context } of bidderBrowsers.values()) await context.close();
   await t?.close();
 });
 
-/** A bidder, signed in, entering at the home page. */
-async function as(name: string): Promise<{ context: BrowserContext; page: Page }> {
-  const session = await sessionFor(t.app, users[name] as string, { twoFactor: true });
-  const context = await browser.newContext(DESKTOP);
-  await context.addCookies([
-    { name: SESSION_COOKIE, value: session.cookie.split("=")[1] ?? "", url: baseUrl },
-  ]);
-  const page = await context.newPage();
+/** Each bidder's browser, signed in once. */
+const bidderBrowsers = new Map<string, { context: BrowserContext; page: Page }>();
+
+/** A bidder, signed in, entering at the home page (each time in the browser they used before). */
+async function as(name: string): Promise<{ context: { close(): Promise<void> }; page: Page }> {
+  let bidder = bidderBrowsers.get(name);
+  if (!bidder) {
+    const session = await sessionFor(t.app, users[name] as string, { twoFactor: true });
+    const context = await browser.newContext(DESKTOP);
+    await context.addCookies([
+      { name: SESSION_COOKIE, value: session.cookie.split("=")[1] ?? "", url: baseUrl },
+    ]);
+    bidder = { context, page: await context.newPage() };
+    bidderBrowsers.set(name, bidder);
+  }
+  const { page } = bidder;
   await page.goto(`${baseUrl}/`);
   await arrived(page);
-  return { context, page };
+  return { context: { close: async () => {} }, page };
 }
 
 /** The demo Commissioner, signed in once: each time back at "Your work" by the header's link. */

@@ -189,10 +189,12 @@ const AXE_OPTIONS: RunOptions = {
 };
 
 /**
- * The pages this worker has found accessible, by what they showed: the address, the window's size,
+ * The pages this worker has found accessible, by what they showed: the path, the window's size,
  * the focused element and the whole document (hidden inputs' values, such as CSRF tokens, left
  * out). A page shown again exactly as before — the same markup with the same fingerprinted styles at
- * the same size — is not checked twice: axe would find the same.
+ * the same size — is not checked twice: axe would find the same. The test server's address is not
+ * part of it, so the same page from another test file's server counts too (markup that names the
+ * address differs anyway).
  */
 const checkedPages = new Set<string>();
 
@@ -208,7 +210,7 @@ const checkedPages = new Set<string>();
 export async function expectAccessible(page: Page): Promise<void> {
   const shown = await page.evaluate(
     () =>
-      `${location.origin}${location.pathname}\n${innerWidth}x${innerHeight}\n${document.activeElement?.id ?? ""}\n` +
+      `${location.pathname}\n${innerWidth}x${innerHeight}\n${document.activeElement?.id ?? ""}\n` +
       document.documentElement.outerHTML.replace(/(<input type="hidden"[^>]*value=")[^"]*"/g, '$1"'),
   );
   const key = createHash("sha256").update(shown).digest("base64");
