@@ -45,6 +45,12 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/evaluation"],
   ["modules/award"],
   ["modules/contracts"],
+  // Individual services (issue 17): people and their plans, choice of provider, the budgets' money,
+  // the users' voice.
+  ["modules/care"],
+  ["modules/choice"],
+  ["modules/budgets"],
+  ["modules/voice"],
   // Open data about the whole system: reads the modules above through their public services.
   ["modules/ocds"],
   // Every open dataset: reads the modules above (and the OCDS releases) through their public services.

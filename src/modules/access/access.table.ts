@@ -12,6 +12,7 @@ export const ROLES = [
   "evaluator",
   "bid-opener",
   "authority-admin",
+  "care-staff",
   "regulator-staff",
   "ombudsman-staff",
   "consumer-champion",
@@ -32,6 +33,7 @@ export const ROLE_SCOPE: Readonly<Record<Role, ScopeType>> = {
   evaluator: "authority",
   "bid-opener": "authority",
   "authority-admin": "authority",
+  "care-staff": "authority",
   "regulator-staff": "regulator",
   "ombudsman-staff": "ombudsman",
   "consumer-champion": "platform",
@@ -43,6 +45,8 @@ export const TWO_FACTOR_ROLES: ReadonlySet<Role> = new Set([
   "platform-admin",
   "bid-opener",
   "authority-admin",
+  // Care staff see the personal data of the people an authority supports.
+  "care-staff",
 ]);
 
 /**
