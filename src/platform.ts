@@ -17,6 +17,7 @@ import { loadAccountSecrets } from "./lib/secrets.ts";
 import { systemCtx } from "./modules/access/context.ts";
 import { accessJobHandlers } from "./modules/access/invitations.service.ts";
 import { accountJobHandlers } from "./modules/accounts/accounts.emails.ts";
+import { budgetJobHandlers } from "./modules/budgets/budgets.jobs.ts";
 import { anchorAuditChains } from "./modules/audit/anchors.ts";
 import { demoModeClock } from "./modules/demo-clock/demo-clock.service.ts";
 import { createJobRunner, type JobRunner } from "./modules/jobs/jobs.runner.ts";
@@ -104,6 +105,7 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
           dataDir: config.dataDir,
         }),
         ...marketJobHandlers(),
+        ...budgetJobHandlers(),
       },
     });
     jobs.start();

@@ -33,6 +33,9 @@ export const API_SCOPES = [
   "contracts:read",
   "contracts:write",
   "regulation:write",
+  // Personal budgets' money (src/modules/budgets): the authority's care staff.
+  "budgets:read",
+  "budgets:write",
   // Demo mode only (src/modules/demo-clock): platform administrators.
   "demo-clock:write",
 ] as const;

@@ -23,6 +23,7 @@ export const NOTICE_TOPICS = [
   "challenges",
   "regulation",
   "publicBodies",
+  "budgets",
   "security",
 ] as const;
 export type NoticeTopic = (typeof NOTICE_TOPICS)[number];
@@ -77,6 +78,8 @@ export const NOTICE_KINDS = {
   // Public bodies asked for
   "authority.verified": { topic: "publicBodies" },
   "authority.rejected": { topic: "publicBodies" },
+  // Personal budgets: to the authority's care staff (the person too, once their accounts arrive)
+  "budget.surplus-flagged": { topic: "budgets" },
   // Security: always by email too
   "tender.attempt-refused": { topic: "security", alwaysEmail: true },
   "tender.seal-broken": { topic: "security", alwaysEmail: true },

@@ -1,0 +1,241 @@
+/**
+ * Personal budgets' pages, under the authority: the list, a budget's ledger (balances by account,
+ * transactions newest first a page at a time, invoices, the surplus flagged), recording an invoice
+ * and approving or rejecting it, recording a payment out of the direct payment, recovering or
+ * waiving a surplus, and the statement (with its CSV). Each form that moves money carries an
+ * idempotency key made when the form is shown (a hidden field), so sending it twice posts once.
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { buttonAction, field, formPage } from "../../http/forms.ts";
+import { page } from "../../http/routes.ts";
+import { ValidationError } from "../../lib/errors.ts";
+import { newId } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
+import { formatMoney, type Pence } from "../../lib/money.ts";
+import { ctxOf } from "../access/context.ts";
+import { afterLookup, authorityRoles } from "../access/policies.ts";
+import { organisationsByIds } from "../organisations/organisations.service.ts";
+import { type LedgerView, ledgerView, listBudgets, visibleBudget } from "./budgets.service.ts";
+import { approveInvoice, recordInvoice, recordPaymentOut, rejectInvoice } from "./payments.service.ts";
+import { BUDGET_STAFF } from "./permissions.ts";
+import { statement, statementCsv } from "./statements.service.ts";
+import { recoverSurplus, waiveSurplus } from "./surplus.service.ts";
+
+const money = (p: bigint) => formatMoney(p as Pence);
+type PlanRequest = FastifyRequest<{ Params: { slug: string; planId: string } }>;
+type InvoiceRequest = FastifyRequest<{ Params: { slug: string; planId: string; invoiceId: string } }>;
+
+const careStaff = authorityRoles(BUDGET_STAFF, "keep this authority's personal budgets", "The authority's care staff");
+const budgetPeople = afterLookup(careStaff);
+
+function urlOf(request: PlanRequest): string {
+  return `/authorities/${request.authority.slug}/budgets/${request.params.planId}`;
+}
+
+/** An account as a page names it: its catalogue key, and the provider's name for a provider. */
+function accountLabel(account: string, names: Map<string, string>) {
+  if (account.startsWith("provider:")) {
+    const id = account.slice("provider:".length);
+    return { key: "provider", name: names.get(id) ?? id };
+  }
+  return { key: account, name: "" };
+}
+
+async function ledgerContext(request: PlanRequest, view: LedgerView) {
+  const providerIds = [
+    ...view.balances.filter((b) => b.account.startsWith("provider:")).map((b) => b.account.slice(9)),
+    ...view.invoices.map((i) => i.organisation_id),
+  ];
+  const names = new Map(
+    [...(await organisationsByIds(ctxOf(request).db, providerIds))].map(([id, o]) => [id, o.name]),
+  );
+  const url = urlOf(request);
+  return {
+    authority: request.authority,
+    url,
+    view,
+    delivery: view.budget.delivery,
+    held: money(view.held),
+    balances: view.balances.map((b) => ({ ...accountLabel(b.account, names), balance: money(b.balance_pence) })),
+    transactions: view.transactions.map((t) => ({
+      ...t,
+      entries: t.entries.map((e) => ({ ...accountLabel(e.account, names), amount: money(BigInt(e.amountPence)) })),
+    })),
+    invoices: view.invoices.map((i) => ({
+      ...i,
+      provider: names.get(i.organisation_id) ?? i.organisation_id,
+      amount: money(i.amount_pence),
+    })),
+    surplus: view.surplus
+      ? { ...view.surplus, excess: money(view.surplus.excess_pence), level: money(view.surplus.level_pence) }
+      : null,
+    hasManaged: view.budget.parts.some((p) => p.delivery !== "direct-payment"),
+    hasDirect: view.budget.parts.some((p) => p.delivery === "direct-payment"),
+    approveKey: newId(),
+    next: view.next ? `${url}?after=${view.next}` : null,
+    previous: view.previous ? `${url}?before=${view.previous}` : null,
+  };
+}
+
+/** The form's key: made when the form is shown, sent back with it. */
+const withKey = <V extends Record<string, string>>(values: V) => ({ ...values, idempotencyKey: newId() });
+
+export function budgetPages(app: FastifyInstance): void {
+  const base = "/authorities/:slug/budgets";
+  const one = `${base}/:planId`;
+
+  app.get(base, page({ who: careStaff }), async (request, reply) => {
+    const { after } = request.query as { after?: string };
+    const { budgets, next } = await listBudgets(ctxOf(request), request.authority.id, after ? { after } : {});
+    await reply.page("budgets/views/list.njk", {
+      authority: request.authority,
+      budgets: budgets.map((b) => ({
+        planId: b.ledger.plan_id,
+        cadence: b.ledger.cadence,
+        delivery: b.budget?.delivery ?? null,
+        status: b.budget?.plan.status ?? null,
+      })),
+      next: next ? `/authorities/${request.authority.slug}/budgets?after=${next}` : null,
+    });
+  });
+
+  app.get(one, page({ who: budgetPeople }), async (request, reply) => {
+    const r = request as PlanRequest;
+    const { after, before } = request.query as { after?: string; before?: string };
+    const view = await ledgerView(ctxOf(request), request.authority.id, r.params.planId, {
+      ...(after ? { after } : {}),
+      ...(before ? { before } : {}),
+    });
+    await reply.page("budgets/views/budget.njk", await ledgerContext(r, view));
+  });
+
+  formPage(app, `${one}/invoices/new`, {
+    who: budgetPeople,
+    template: "budgets/views/invoice.njk",
+    context: async (request: PlanRequest) => {
+      await visibleBudget(ctxOf(request), request.authority.id, request.params.planId);
+      return { authority: request.authority, url: urlOf(request) };
+    },
+    values: () =>
+      withKey({ organisationId: "", reference: "", amount: "", periodStartsOn: "", periodEndsOn: "" }),
+    read: (body) => ({
+      organisationId: field(body, "organisationId"),
+      reference: field(body, "reference"),
+      amount: field(body, "amount"),
+      periodStartsOn: field(body, "periodStartsOn"),
+      periodEndsOn: field(body, "periodEndsOn"),
+      idempotencyKey: field(body, "idempotencyKey"),
+    }),
+    submit: async (request: PlanRequest, { idempotencyKey, ...values }, { url }) => {
+      await recordInvoice(ctxOf(request), request.authority.id, request.params.planId, idempotencyKey, values);
+      return `${url}?notice=invoice-recorded`;
+    },
+  });
+
+  buttonAction(app, `${one}/invoices/:invoiceId/approve`, { who: budgetPeople }, async (request: InvoiceRequest) => {
+    const { planId, invoiceId } = request.params;
+    await approveInvoice(ctxOf(request), request.authority.id, planId, invoiceId, field(request.body, "idempotencyKey"));
+    return `${urlOf(request)}?notice=invoice-paid`;
+  });
+
+  formPage(app, `${one}/invoices/:invoiceId/reject`, {
+    who: budgetPeople,
+    template: "budgets/views/reject.njk",
+    context: async (request: InvoiceRequest) => {
+      await visibleBudget(ctxOf(request), request.authority.id, request.params.planId);
+      return { authority: request.authority, url: urlOf(request), invoiceId: request.params.invoiceId };
+    },
+    values: () => withKey({ reason: "" }),
+    read: (body) => ({ reason: field(body, "reason"), idempotencyKey: field(body, "idempotencyKey") }),
+    submit: async (request: InvoiceRequest, { idempotencyKey, reason }, { url }) => {
+      const { planId, invoiceId } = request.params;
+      await rejectInvoice(ctxOf(request), request.authority.id, planId, invoiceId, idempotencyKey, { reason });
+      return `${url}?notice=invoice-rejected`;
+    },
+  });
+
+  formPage(app, `${one}/payments-out/new`, {
+    who: budgetPeople,
+    template: "budgets/views/payment-out.njk",
+    context: async (request: PlanRequest) => {
+      await visibleBudget(ctxOf(request), request.authority.id, request.params.planId);
+      return { authority: request.authority, url: urlOf(request) };
+    },
+    values: () => withKey({ amount: "", organisationId: "", description: "" }),
+    read: (body) => ({
+      amount: field(body, "amount"),
+      organisationId: field(body, "organisationId"),
+      description: field(body, "description"),
+      idempotencyKey: field(body, "idempotencyKey"),
+    }),
+    submit: async (request: PlanRequest, { idempotencyKey, ...values }, { url }) => {
+      await recordPaymentOut(ctxOf(request), request.authority.id, request.params.planId, idempotencyKey, values);
+      return `${url}?notice=paid-out`;
+    },
+  });
+
+  formPage(app, `${one}/surplus`, {
+    who: budgetPeople,
+    template: "budgets/views/surplus.njk",
+    context: async (request: PlanRequest) => {
+      const view = await ledgerView(ctxOf(request), request.authority.id, request.params.planId, { pageSize: 1 });
+      return {
+        authority: request.authority,
+        url: urlOf(request),
+        surplus: view.surplus
+          ? { excess: money(view.surplus.excess_pence), level: money(view.surplus.level_pence) }
+          : null,
+      };
+    },
+    values: () => withKey({ decision: "", amount: "", reason: "" }),
+    read: (body) => ({
+      decision: field(body, "decision"),
+      amount: field(body, "amount"),
+      reason: field(body, "reason"),
+      idempotencyKey: field(body, "idempotencyKey"),
+    }),
+    submit: async (request: PlanRequest, { idempotencyKey, decision, amount, reason }, { url }) => {
+      const at = [ctxOf(request), request.authority.id, request.params.planId, idempotencyKey] as const;
+      if (decision === "recover") await recoverSurplus(...at, { amount });
+      else if (decision === "waive") await waiveSurplus(...at, { reason });
+      else {
+        const message = msg`Choose whether to recover the surplus or waive its recovery`;
+        throw new ValidationError(message, [{ field: "decision", message }]);
+      }
+      return `${url}?notice=surplus-${decision === "recover" ? "recovered" : "waived"}`;
+    },
+  });
+
+  app.get(`${one}/statement`, page({ who: budgetPeople }), async (request, reply) => {
+    const r = request as PlanRequest;
+    const { from, to } = request.query as { from?: string; to?: string };
+    const s = await statement(ctxOf(request), request.authority.id, r.params.planId, { from, to });
+    await reply.page("budgets/views/statement.njk", {
+      authority: request.authority,
+      url: urlOf(r),
+      from: s.from,
+      to: s.to,
+      opening: money(s.opening),
+      closing: money(s.closing),
+      moneyIn: money(s.moneyIn),
+      moneyOut: money(s.moneyOut),
+      lines: s.lines.map((l) => ({
+        ...l,
+        in: l.change > 0n ? money(l.change) : "",
+        out: l.change < 0n ? money(-l.change) : "",
+        balance: money(l.balance),
+      })),
+      csv: `${urlOf(r)}/statement.csv?from=${s.from}&to=${s.to}`,
+    });
+  });
+
+  app.get(`${one}/statement.csv`, page({ who: budgetPeople }), async (request, reply) => {
+    const r = request as PlanRequest;
+    const { from, to } = request.query as { from?: string; to?: string };
+    const s = await statement(ctxOf(request), request.authority.id, r.params.planId, { from, to });
+    return reply
+      .header("content-type", "text/csv; charset=utf-8")
+      .header("content-disposition", `attachment; filename="statement-${s.from}-to-${s.to}.csv"`)
+      .send(statementCsv(s));
+  });
+}

@@ -1,0 +1,178 @@
+/** The JSON API's schemas for personal budgets' money (TypeBox). Pence as digits, signed where an entry takes money out. */
+import { Type } from "typebox";
+import {
+  AuthorityParams,
+  Instant,
+  IsoDate,
+  MoneyText,
+  Nullable,
+  PageKeyQuery,
+  PenceText,
+  Strings,
+  Uuid,
+} from "../../http/schemas.ts";
+import { CADENCES, INVOICE_STATUSES, SURPLUS_STATUSES, TRANSACTION_KINDS } from "./budgets.table.ts";
+
+export { AuthorityParams };
+
+export const PlanParams = Type.Object({ authorityId: Uuid, planId: Uuid });
+export const InvoiceParams = Type.Object({ authorityId: Uuid, planId: Uuid, invoiceId: Uuid });
+
+/** Every request that moves money names its key (a new UUID for each new request; the same for a retry). */
+export const IdempotencyHeaders = Type.Object({
+  "idempotency-key": Type.String({
+    pattern: "^[A-Za-z0-9_-]{8,100}$",
+    description:
+      "The request's idempotency key: 8 to 100 letters, digits, hyphens or underscores (a new UUID for each new request). The same key with the same request answers what it answered the first time, without posting again (with `Idempotent-Replayed: true`); with a different request, 409.",
+  }),
+});
+
+const SignedPence = Type.String({ pattern: "^-?[0-9]{1,19}$", description: "Whole pence, as digits, signed" });
+
+export const ListQuery = Type.Object({
+  after: PageKeyQuery.after,
+  pageSize: PageKeyQuery.pageSize,
+});
+export const LedgerQuery = Type.Object(PageKeyQuery);
+export const StatementQuery = Type.Object({
+  from: Type.Optional(IsoDate),
+  to: Type.Optional(IsoDate),
+});
+
+export const OpenLedgerBody = Type.Object({
+  planId: Uuid,
+  cadence: Strings(CADENCES),
+  firstPeriodOn: Type.Optional(IsoDate),
+});
+
+export const InvoiceBody = Type.Object({
+  organisationId: Uuid,
+  periodStartsOn: IsoDate,
+  periodEndsOn: IsoDate,
+  amount: MoneyText(),
+  reference: Type.String({ minLength: 1, maxLength: 100 }),
+  arrangementId: Type.Optional(Nullable(Uuid)),
+});
+export const ReasonBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) });
+export const PaymentOutBody = Type.Object({
+  amount: MoneyText(),
+  organisationId: Type.Optional(Nullable(Uuid)),
+  description: Type.String({ minLength: 1, maxLength: 500 }),
+});
+export const RecoveryBody = Type.Object({
+  amount: Type.Optional(Nullable(MoneyText("Pounds to recover; the balance above the agreed level when absent"))),
+});
+
+const Transaction = Type.Object({
+  id: Uuid,
+  seq: Type.Integer({ description: "Its number in the ledger: 1, 2, … in the order posted" }),
+  kind: Strings(TRANSACTION_KINDS),
+  postedOn: IsoDate,
+  postedAt: Instant,
+  description: Type.String(),
+  period: Nullable(Type.Object({ index: Type.Integer(), startsOn: IsoDate, endsOn: IsoDate })),
+  invoiceId: Nullable(Uuid),
+  surplusId: Nullable(Uuid),
+  entries: Type.Array(Type.Object({ account: Type.String(), amountPence: SignedPence }), {
+    description: "Its entries: they sum to zero",
+  }),
+});
+
+const Invoice = Type.Object({
+  id: Uuid,
+  planId: Uuid,
+  organisationId: Uuid,
+  arrangementId: Nullable(Uuid),
+  periodStartsOn: IsoDate,
+  periodEndsOn: IsoDate,
+  amountPence: PenceText,
+  reference: Type.String(),
+  status: Strings(INVOICE_STATUSES),
+  submittedAt: Instant,
+  decidedAt: Nullable(Instant),
+  rejectionReason: Nullable(Type.String()),
+  transactionId: Nullable(Uuid),
+});
+
+const Surplus = Type.Object({
+  id: Uuid,
+  account: Type.String(),
+  flaggedAt: Instant,
+  balancePence: SignedPence,
+  levelPence: PenceText,
+  excessPence: PenceText,
+  status: Strings(SURPLUS_STATUSES),
+  resolvedAt: Nullable(Instant),
+  waiverReason: Nullable(Type.String()),
+  transactionId: Nullable(Uuid),
+});
+
+const Balances = Type.Array(Type.Object({ account: Type.String(), balancePence: SignedPence }), {
+  description:
+    "Each account's balance: the authority's funding (below zero: what it has paid in, less what it recovered), the direct payment and the managed account (what is left), each provider paid (provider:<organisation id>), the direct payment's other spending, the surplus recovered",
+});
+
+export const MoneyResponse = Type.Object({
+  transaction: Nullable(Transaction),
+  invoice: Nullable(Invoice),
+  surplus: Type.Optional(Surplus),
+  balances: Balances,
+});
+
+export const LedgerResponse = Type.Object({
+  planId: Uuid,
+  authorityId: Uuid,
+  delivery: Type.String({ description: "direct-payment, managed-by-authority, managed-by-organisation or mixed" }),
+  budget: Type.Object({
+    version: Type.Integer(),
+    amountPence: PenceText,
+    per: Strings(["week", "year"] as const),
+    surplusLevelPence: Nullable(PenceText),
+  }),
+  schedule: Type.Object({
+    cadence: Strings(CADENCES),
+    firstPeriodOn: IsoDate,
+    nextPeriod: Type.Object({ index: Type.Integer(), startsOn: IsoDate, endsOn: IsoDate }),
+  }),
+  heldPence: SignedPence,
+  balances: Balances,
+  transactions: Type.Array(Transaction, { description: "Newest first, a page at a time" }),
+  next: Nullable(Type.String({ description: "Pass as `after` for older transactions" })),
+  previous: Nullable(Type.String({ description: "Pass as `before` for newer transactions" })),
+  invoices: Type.Array(Invoice, { description: "The latest 20, newest first" }),
+  surplus: Nullable(Surplus),
+});
+
+export const BudgetListResponse = Type.Object({
+  budgets: Type.Array(
+    Type.Object({
+      planId: Uuid,
+      cadence: Strings(CADENCES),
+      firstPeriodOn: IsoDate,
+      periodsPaidIn: Type.Integer(),
+      planStatus: Nullable(Type.String()),
+      delivery: Nullable(Type.String()),
+    }),
+  ),
+  next: Nullable(Type.String({ description: "Pass as `after` for the next page" })),
+});
+
+export const StatementResponse = Type.Object({
+  planId: Uuid,
+  from: IsoDate,
+  to: IsoDate,
+  openingPence: SignedPence,
+  closingPence: SignedPence,
+  inPence: PenceText,
+  outPence: PenceText,
+  lines: Type.Array(
+    Type.Object({
+      seq: Type.Integer(),
+      postedOn: IsoDate,
+      kind: Strings(TRANSACTION_KINDS),
+      description: Type.String(),
+      changePence: SignedPence,
+      balancePence: SignedPence,
+    }),
+  ),
+});

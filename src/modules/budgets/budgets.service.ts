@@ -1,0 +1,220 @@
+/**
+ * The money of personal budgets (issue 17, item 6): each plan's budget as a double-entry ledger in
+ * integer pence. This file: finding a budget with the caller's visibility, opening its ledger, the
+ * ledger view for care staff (balances by account, transactions a page at a time by key, the latest
+ * invoices, the surplus flagged) and the list of an authority's budgets. Money moves only through
+ * `postTransaction` (ledger.service.ts): payments in and out and invoices in payments.service.ts,
+ * surplus in surplus.service.ts, statements in statements.service.ts, retention in
+ * retention.service.ts. A plan's budget is read only through the care module's `planBudget`.
+ * See docs/personal-budgets-money.md.
+ */
+import { decodeKey, encodeKey } from "../../db/paging.ts";
+import { transaction } from "../../db/transaction.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../../lib/errors.ts";
+import { isUuid } from "../../lib/ids.ts";
+import { isIsoDate, londonToday } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
+import { actorIn, type Ctx } from "../access/context.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { type PlanBudget, planBudget } from "../care/care.service.ts";
+import { enqueue } from "../jobs/jobs.service.ts";
+import * as repo from "./budgets.repository.ts";
+import {
+  type BudgetBalance,
+  type BudgetInvoice,
+  type BudgetLedger,
+  type BudgetSurplus,
+  CADENCES,
+  type Cadence,
+  HELD_ACCOUNTS,
+} from "./budgets.table.ts";
+import { transactionView, type TransactionView } from "./ledger.service.ts";
+import { userIn } from "./ledger.service.ts";
+import { maySee, requireBudgetStaff, requireSee } from "./permissions.ts";
+import { periodOf } from "./schedule.ts";
+
+export type { Account, BudgetInvoice, BudgetLedger, BudgetSurplus, Cadence } from "./budgets.table.ts";
+export { CADENCES } from "./budgets.table.ts";
+
+export const PAYMENTS_IN_QUEUE = "budgets.payments-in";
+export const RETENTION_QUEUE = "budgets.retention";
+export const TRANSACTIONS_PAGE = 20;
+
+/** A budget as the ledger keeps it: the ledger, the plan's budget as it now stands. */
+export interface Budget {
+  ledger: BudgetLedger;
+  budget: PlanBudget;
+}
+
+/** Which held account a part of the budget is paid into. */
+export function heldAccountOf(delivery: string): "direct-payment" | "managed" {
+  return delivery === "direct-payment" ? "direct-payment" : "managed";
+}
+
+/** The held accounts a budget has: those its current parts are paid into. */
+export function heldAccounts(budget: PlanBudget): ("direct-payment" | "managed")[] {
+  return HELD_ACCOUNTS.filter((a) => budget.parts.some((p) => heldAccountOf(p.delivery) === a));
+}
+
+/** The budget of a plan with a ledger, or 404 (unknown, another tenant's, or no ledger yet). No check of who asks. */
+export async function findBudget(db: Ctx["db"], authorityId: string, planId: string): Promise<Budget> {
+  if (!isUuid(planId)) throw new NotFoundError("personal budget");
+  const [ledger, budget] = await Promise.all([
+    repo.findLedger(db, authorityId, planId),
+    planBudget(db, authorityId, planId),
+  ]);
+  if (!ledger || !budget) throw new NotFoundError("personal budget");
+  return { ledger, budget };
+}
+
+/** The budget, for someone who may see it: 404 first for what is unknown, then 403. */
+export async function visibleBudget(ctx: Ctx, authorityId: string, planId: string): Promise<Budget> {
+  const found = await findBudget(ctx.db, authorityId, planId);
+  requireSee(ctx.principal, found.budget);
+  return found;
+}
+
+export interface OpenLedgerInput {
+  planId: string;
+  cadence: string;
+  /** The first day of the first period paid in: the plan's start when empty. */
+  firstPeriodOn?: string;
+}
+
+/**
+ * Opens a plan's ledger (care staff): the accounts its budget's parts need, and the schedule of
+ * payments in, whose first due periods the job pays in at once (catching up to today).
+ */
+export async function openLedger(ctx: Ctx, authorityId: string, input: OpenLedgerInput): Promise<Budget> {
+  requireBudgetStaff(ctx.principal, authorityId);
+  const budget = isUuid(input.planId) ? await planBudget(ctx.db, authorityId, input.planId) : undefined;
+  if (!budget) throw new NotFoundError("care plan");
+  const errors = [];
+  if (!(CADENCES as readonly string[]).includes(input.cadence))
+    errors.push({ field: "cadence", message: msg`Choose how often the budget is paid in: every four weeks or every month` });
+  const first = input.firstPeriodOn || budget.plan.started_on;
+  if (!isIsoDate(first)) errors.push({ field: "firstPeriodOn", message: msg`Enter the first day paid for as a real date` });
+  if (errors.length > 0) throw new ValidationError(msg`Check the budget's schedule`, errors);
+  if (budget.plan.status === "ended")
+    throw new ConflictError(msg`This plan has ended: its budget can no longer be opened.`, "plan_ended");
+  return transaction(ctx.db, async (trx) => {
+    const now = ctx.clock.now();
+    const actor = actorIn(ctx);
+    const opened = await repo.insertLedger(trx, {
+      authority_id: authorityId,
+      plan_id: budget.plan.id,
+      cadence: input.cadence as Cadence,
+      first_period_on: first,
+      next_period: 0,
+      last_seq: 0,
+      plan_ended_on: null,
+      opened_by: userIn(ctx),
+      opened_at: now,
+    });
+    if (!opened) throw new ConflictError(msg`This plan's budget ledger is open already.`, "ledger_open");
+    await repo.ensureBalances(trx, authorityId, budget.plan.id, ["funding", ...heldAccounts(budget)]);
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor,
+      action: "budget.opened",
+      entity: { type: "budget", id: budget.plan.id },
+      changes: { cadence: input.cadence, firstPeriodOn: first },
+      requestId: null,
+    });
+    await enqueue(trx, ctx.clock, {
+      queue: PAYMENTS_IN_QUEUE,
+      payload: { authorityId, planId: budget.plan.id },
+      dedupeKey: `${PAYMENTS_IN_QUEUE}:${authorityId}:${budget.plan.id}:0`,
+      authorityId,
+    });
+    const ledger = await repo.findLedger(trx, authorityId, budget.plan.id);
+    return { ledger: ledger as BudgetLedger, budget };
+  });
+}
+
+export interface LedgerView extends Budget {
+  balances: BudgetBalance[];
+  /** What is left to spend: the held accounts' balances together. */
+  held: bigint;
+  transactions: TransactionView[];
+  next: string | null;
+  previous: string | null;
+  invoices: BudgetInvoice[];
+  surplus: BudgetSurplus | undefined;
+  /** The next period to be paid in. */
+  nextPeriod: { index: number; startsOn: string; endsOn: string };
+  today: string;
+}
+
+/** The ledger view (care staff): balances, a page of transactions newest first, invoices, the surplus. */
+export async function ledgerView(
+  ctx: Ctx,
+  authorityId: string,
+  planId: string,
+  page: { after?: string; before?: string; pageSize?: number } = {},
+): Promise<LedgerView> {
+  const found = await visibleBudget(ctx, authorityId, planId);
+  const size = page.pageSize ?? TRANSACTIONS_PAGE;
+  const after = decodeKey(page.after, ["number"], "after")?.[0] as number | undefined;
+  const before = decodeKey(page.before, ["number"], "before")?.[0] as number | undefined;
+  // Newest first: "after" is older (lower numbers), "before" newer.
+  let rows = await repo.transactionsPage(ctx.db, authorityId, planId, {
+    ...(after !== undefined ? { beforeSeq: after } : {}),
+    ...(before !== undefined ? { afterSeq: before } : {}),
+    limit: size + 1,
+  });
+  const more = rows.length > size;
+  rows = rows.slice(0, size);
+  if (before !== undefined) rows.reverse();
+  const entries = await repo.entriesOf(
+    ctx.db,
+    authorityId,
+    rows.map((r) => r.id),
+  );
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const olderExist = before !== undefined ? (last?.seq ?? 0) > 1 : more;
+  const newerExist = before !== undefined ? more : after !== undefined;
+  const balances = await repo.balances(ctx.db, authorityId, planId);
+  const { ledger } = found;
+  return {
+    ...found,
+    balances,
+    held: balances
+      .filter((b) => (HELD_ACCOUNTS as readonly string[]).includes(b.account))
+      .reduce((s, b) => s + b.balance_pence, 0n),
+    transactions: rows.map((r) => transactionView(r, entries)),
+    next: olderExist && last ? encodeKey([last.seq]) : null,
+    previous: newerExist && first ? encodeKey([first.seq]) : null,
+    invoices: await repo.latestInvoices(ctx.db, authorityId, planId, 20),
+    surplus: await repo.openSurplus(ctx.db, authorityId, planId),
+    nextPeriod: { index: ledger.next_period, ...periodOf(ledger.first_period_on, ledger.cadence, ledger.next_period) },
+    today: londonToday(ctx.clock),
+  };
+}
+
+export interface BudgetListItem {
+  ledger: BudgetLedger;
+  budget: PlanBudget | undefined;
+}
+
+/** An authority's budgets with ledgers (care staff), a page at a time in plan order. */
+export async function listBudgets(
+  ctx: Ctx,
+  authorityId: string,
+  page: { after?: string; pageSize?: number } = {},
+): Promise<{ budgets: BudgetListItem[]; next: string | null }> {
+  requireBudgetStaff(ctx.principal, authorityId);
+  const size = page.pageSize ?? TRANSACTIONS_PAGE;
+  const after = decodeKey(page.after, ["string"], "after")?.[0] as string | undefined;
+  const rows = await repo.ledgersPage(ctx.db, authorityId, after, size + 1);
+  const shown = rows.slice(0, size);
+  const budgets = await Promise.all(
+    shown.map(async (ledger) => ({ ledger, budget: await planBudget(ctx.db, authorityId, ledger.plan_id) })),
+  );
+  const last = shown[shown.length - 1];
+  return {
+    budgets: budgets.filter((b) => !b.budget || maySee(ctx.principal, b.budget)),
+    next: rows.length > size && last ? encodeKey([last.plan_id]) : null,
+  };
+}

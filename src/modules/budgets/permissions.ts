@@ -1,0 +1,87 @@
+/**
+ * Who may do what with a personal budget's money: one function per act, each the one place its
+ * rule lives. For now the authority's care staff do everything (platform administrators too, as
+ * `requireRole` lets them); the organisation that manages a budget's managed account may also
+ * approve invoices paid from it. The next wave adds, each in one place here: the person and their
+ * representatives (the care module's grants) to `maySee` and `mayPayOut`, and the provider
+ * submitting its own invoice to `mayRecordInvoice`.
+ */
+import {
+  hasRole,
+  isPlatformAdmin,
+  type Principal,
+  type Role,
+  requireRole,
+  requireSignedIn,
+} from "../access/access.service.ts";
+import type { PlanBudget } from "../care/care.service.ts";
+import { ForbiddenError } from "../../lib/errors.ts";
+import { msg } from "../../lib/messages.ts";
+
+/** The authority's people who keep its personal budgets. */
+export const BUDGET_STAFF: readonly Role[] = ["care-staff"];
+/** An organisation's people who may approve invoices against an account it manages. */
+const MANAGING_ROLES: readonly Role[] = ["organisation-admin", "organisation-member"];
+
+function isBudgetStaff(principal: Principal | null, authorityId: string): boolean {
+  return isPlatformAdmin(principal) || hasRole(principal, BUDGET_STAFF, authorityId);
+}
+
+function refuse(what: string): never {
+  throw new ForbiddenError(
+    msg`You do not have permission to ${what}. Ask an administrator of the authority for the care staff role.`,
+  );
+}
+
+/** Open a plan's budget ledger, and list the authority's budgets. */
+export function requireBudgetStaff(principal: Principal | null, authorityId: string): Principal {
+  return requireRole(principal, BUDGET_STAFF, authorityId, "keep this authority's personal budgets");
+}
+
+/** The organisation managing every managed part of the budget, if one does. */
+export function managingOrganisation(budget: PlanBudget): string | undefined {
+  const managed = budget.parts.filter((p) => p.delivery !== "direct-payment");
+  const [first] = managed;
+  if (!first?.organisation_id) return undefined;
+  return managed.every((p) => p.organisation_id === first.organisation_id) ? first.organisation_id : undefined;
+}
+
+/** See a budget: its balances, transactions, invoices and statements. */
+export function maySee(principal: Principal | null, budget: PlanBudget): boolean {
+  const authorityId = budget.plan.authority_id;
+  if (isBudgetStaff(principal, authorityId)) return true;
+  const organisation = managingOrganisation(budget);
+  return organisation !== undefined && hasRole(principal, MANAGING_ROLES, organisation);
+}
+
+export function requireSee(principal: Principal | null, budget: PlanBudget): void {
+  requireSignedIn(principal);
+  if (!maySee(principal, budget)) refuse(msg`see this personal budget`);
+}
+
+/** Record a provider's invoice against the budget. */
+export function requireRecordInvoice(principal: Principal | null, budget: PlanBudget): void {
+  requireSignedIn(principal);
+  if (!isBudgetStaff(principal, budget.plan.authority_id)) refuse(msg`record invoices against this budget`);
+}
+
+/** Approve (and so pay) or reject an invoice from the managed account. */
+export function requireApproveInvoice(principal: Principal | null, budget: PlanBudget): void {
+  requireSignedIn(principal);
+  if (isBudgetStaff(principal, budget.plan.authority_id)) return;
+  const organisation = managingOrganisation(budget);
+  if (organisation !== undefined && hasRole(principal, MANAGING_ROLES, organisation)) return;
+  refuse(msg`approve invoices against this budget`);
+}
+
+/** Record a payment out of the direct payment. */
+export function requirePayOut(principal: Principal | null, budget: PlanBudget): void {
+  requireSignedIn(principal);
+  if (!isBudgetStaff(principal, budget.plan.authority_id)) refuse(msg`record payments out of this budget`);
+}
+
+/** Recover a surplus, or waive its recovery. */
+export function requireSurplusDecision(principal: Principal | null, budget: PlanBudget): void {
+  requireSignedIn(principal);
+  if (!isBudgetStaff(principal, budget.plan.authority_id)) refuse(msg`decide about this budget's surplus`);
+}
