@@ -4,8 +4,8 @@
  * 7 years (`eraseExpiredBudgets`). Both idempotent: a period is paid once, an erased ledger is gone.
  */
 import { isUuid } from "../../lib/ids.ts";
-import { PermanentJobError } from "../jobs/jobs.service.ts";
 import type { JobHandler } from "../jobs/jobs.runner.ts";
+import { PermanentJobError } from "../jobs/jobs.service.ts";
 import { PAYMENTS_IN_QUEUE, RETENTION_QUEUE } from "./budgets.service.ts";
 import { runPaymentsIn } from "./payments.service.ts";
 import { eraseExpiredBudgets } from "./retention.service.ts";

@@ -6,7 +6,7 @@
  * idempotency key made when the form is shown (a hidden field), so sending it twice posts once.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { buttonAction, field, formPage } from "../../http/forms.ts";
+import { buttonAction, dateField, field, formPage } from "../../http/forms.ts";
 import { page } from "../../http/routes.ts";
 import { ValidationError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
@@ -21,11 +21,24 @@ import { BUDGET_STAFF } from "./permissions.ts";
 import { statement, statementCsv } from "./statements.service.ts";
 import { recoverSurplus, waiveSurplus } from "./surplus.service.ts";
 
+/** What the ledger page says after a form: `?notice=`. */
+const NOTICES = [
+  "invoice-recorded",
+  "invoice-paid",
+  "invoice-rejected",
+  "paid-out",
+  "surplus-recovered",
+  "surplus-waived",
+];
 const money = (p: bigint) => formatMoney(p as Pence);
 type PlanRequest = FastifyRequest<{ Params: { slug: string; planId: string } }>;
 type InvoiceRequest = FastifyRequest<{ Params: { slug: string; planId: string; invoiceId: string } }>;
 
-const careStaff = authorityRoles(BUDGET_STAFF, "keep this authority's personal budgets", "The authority's care staff");
+const careStaff = authorityRoles(
+  BUDGET_STAFF,
+  "keep this authority's personal budgets",
+  "The authority's care staff",
+);
 const budgetPeople = afterLookup(careStaff);
 
 function urlOf(request: PlanRequest): string {
@@ -56,10 +69,16 @@ async function ledgerContext(request: PlanRequest, view: LedgerView) {
     view,
     delivery: view.budget.delivery,
     held: money(view.held),
-    balances: view.balances.map((b) => ({ ...accountLabel(b.account, names), balance: money(b.balance_pence) })),
+    balances: view.balances.map((b) => ({
+      ...accountLabel(b.account, names),
+      balance: money(b.balance_pence),
+    })),
     transactions: view.transactions.map((t) => ({
       ...t,
-      entries: t.entries.map((e) => ({ ...accountLabel(e.account, names), amount: money(BigInt(e.amountPence)) })),
+      entries: t.entries.map((e) => ({
+        ...accountLabel(e.account, names),
+        amount: money(BigInt(e.amountPence)),
+      })),
     })),
     invoices: view.invoices.map((i) => ({
       ...i,
@@ -78,7 +97,10 @@ async function ledgerContext(request: PlanRequest, view: LedgerView) {
 }
 
 /** The form's key: made when the form is shown, sent back with it. */
-const withKey = <V extends Record<string, string>>(values: V) => ({ ...values, idempotencyKey: newId() });
+const withKey = <V extends Record<string, string>>(values: V): V & { idempotencyKey: string } => ({
+  ...values,
+  idempotencyKey: newId(),
+});
 
 export function budgetPages(app: FastifyInstance): void {
   const base = "/authorities/:slug/budgets";
@@ -106,7 +128,11 @@ export function budgetPages(app: FastifyInstance): void {
       ...(after ? { after } : {}),
       ...(before ? { before } : {}),
     });
-    await reply.page("budgets/views/budget.njk", await ledgerContext(r, view));
+    const { notice } = request.query as { notice?: string };
+    await reply.page("budgets/views/budget.njk", {
+      ...(await ledgerContext(r, view)),
+      notice: notice && NOTICES.includes(notice) ? notice : null,
+    });
   });
 
   formPage(app, `${one}/invoices/new`, {
@@ -116,27 +142,48 @@ export function budgetPages(app: FastifyInstance): void {
       await visibleBudget(ctxOf(request), request.authority.id, request.params.planId);
       return { authority: request.authority, url: urlOf(request) };
     },
-    values: () =>
-      withKey({ organisationId: "", reference: "", amount: "", periodStartsOn: "", periodEndsOn: "" }),
-    read: (body) => ({
-      organisationId: field(body, "organisationId"),
-      reference: field(body, "reference"),
-      amount: field(body, "amount"),
-      periodStartsOn: field(body, "periodStartsOn"),
-      periodEndsOn: field(body, "periodEndsOn"),
-      idempotencyKey: field(body, "idempotencyKey"),
-    }),
-    submit: async (request: PlanRequest, { idempotencyKey, ...values }, { url }) => {
-      await recordInvoice(ctxOf(request), request.authority.id, request.params.planId, idempotencyKey, values);
+    values: () => withKey({}),
+    read: (body) =>
+      Object.fromEntries(
+        ["organisationId", "reference", "amount", "idempotencyKey"]
+          .concat(["periodStartsOn", "periodEndsOn"].flatMap((d) => [`${d}-day`, `${d}-month`, `${d}-year`]))
+          .map((name) => [name, field(body, name)]),
+      ),
+    fieldOf: (f) => (f === "periodStartsOn" || f === "periodEndsOn" ? `${f}-day` : f),
+    submit: async (request: PlanRequest, values, { url }) => {
+      await recordInvoice(
+        ctxOf(request),
+        request.authority.id,
+        request.params.planId,
+        values.idempotencyKey ?? "",
+        {
+          organisationId: values.organisationId ?? "",
+          reference: values.reference ?? "",
+          amount: values.amount ?? "",
+          periodStartsOn: dateField(values, "periodStartsOn"),
+          periodEndsOn: dateField(values, "periodEndsOn"),
+        },
+      );
       return `${url}?notice=invoice-recorded`;
     },
   });
 
-  buttonAction(app, `${one}/invoices/:invoiceId/approve`, { who: budgetPeople }, async (request: InvoiceRequest) => {
-    const { planId, invoiceId } = request.params;
-    await approveInvoice(ctxOf(request), request.authority.id, planId, invoiceId, field(request.body, "idempotencyKey"));
-    return `${urlOf(request)}?notice=invoice-paid`;
-  });
+  buttonAction(
+    app,
+    `${one}/invoices/:invoiceId/approve`,
+    { who: budgetPeople },
+    async (request: InvoiceRequest) => {
+      const { planId, invoiceId } = request.params;
+      await approveInvoice(
+        ctxOf(request),
+        request.authority.id,
+        planId,
+        invoiceId,
+        field(request.body, "idempotencyKey"),
+      );
+      return `${urlOf(request)}?notice=invoice-paid`;
+    },
+  );
 
   formPage(app, `${one}/invoices/:invoiceId/reject`, {
     who: budgetPeople,
@@ -149,7 +196,9 @@ export function budgetPages(app: FastifyInstance): void {
     read: (body) => ({ reason: field(body, "reason"), idempotencyKey: field(body, "idempotencyKey") }),
     submit: async (request: InvoiceRequest, { idempotencyKey, reason }, { url }) => {
       const { planId, invoiceId } = request.params;
-      await rejectInvoice(ctxOf(request), request.authority.id, planId, invoiceId, idempotencyKey, { reason });
+      await rejectInvoice(ctxOf(request), request.authority.id, planId, invoiceId, idempotencyKey, {
+        reason,
+      });
       return `${url}?notice=invoice-rejected`;
     },
   });
@@ -169,7 +218,13 @@ export function budgetPages(app: FastifyInstance): void {
       idempotencyKey: field(body, "idempotencyKey"),
     }),
     submit: async (request: PlanRequest, { idempotencyKey, ...values }, { url }) => {
-      await recordPaymentOut(ctxOf(request), request.authority.id, request.params.planId, idempotencyKey, values);
+      await recordPaymentOut(
+        ctxOf(request),
+        request.authority.id,
+        request.params.planId,
+        idempotencyKey,
+        values,
+      );
       return `${url}?notice=paid-out`;
     },
   });
@@ -178,7 +233,9 @@ export function budgetPages(app: FastifyInstance): void {
     who: budgetPeople,
     template: "budgets/views/surplus.njk",
     context: async (request: PlanRequest) => {
-      const view = await ledgerView(ctxOf(request), request.authority.id, request.params.planId, { pageSize: 1 });
+      const view = await ledgerView(ctxOf(request), request.authority.id, request.params.planId, {
+        pageSize: 1,
+      });
       return {
         authority: request.authority,
         url: urlOf(request),

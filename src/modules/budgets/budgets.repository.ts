@@ -81,7 +81,9 @@ export async function ensureBalances(
   if (accounts.length === 0) return;
   await db
     .insertInto("budget_balances")
-    .values(accounts.map((account) => ({ authority_id: authorityId, plan_id: planId, account, balance_pence: 0n })))
+    .values(
+      accounts.map((account) => ({ authority_id: authorityId, plan_id: planId, account, balance_pence: 0n })),
+    )
     .onConflict((oc) => oc.columns(["authority_id", "plan_id", "account"]).doNothing())
     .execute();
 }
@@ -137,7 +139,11 @@ export async function insertTransaction(
   txn: NewBudgetTransaction,
   entries: readonly { account: string; amount: bigint }[],
 ): Promise<BudgetTransaction> {
-  const inserted = await db.insertInto("budget_transactions").values(txn).returningAll().executeTakeFirstOrThrow();
+  const inserted = await db
+    .insertInto("budget_transactions")
+    .values(txn)
+    .returningAll()
+    .executeTakeFirstOrThrow();
   await db
     .insertInto("budget_entries")
     .values(
@@ -187,7 +193,11 @@ export function transactionsPage(
     .execute();
 }
 
-export function entriesOf(db: Db, authorityId: string, transactionIds: readonly string[]): Promise<BudgetEntry[]> {
+export function entriesOf(
+  db: Db,
+  authorityId: string,
+  transactionIds: readonly string[],
+): Promise<BudgetEntry[]> {
   if (transactionIds.length === 0) return Promise.resolve([]);
   return db
     .selectFrom("budget_entries")
@@ -298,7 +308,12 @@ export async function decideInvoice(
 }
 
 /** A budget's latest invoices, newest first (at most `limit`). */
-export function latestInvoices(db: Db, authorityId: string, planId: string, limit: number): Promise<BudgetInvoice[]> {
+export function latestInvoices(
+  db: Db,
+  authorityId: string,
+  planId: string,
+  limit: number,
+): Promise<BudgetInvoice[]> {
   return db
     .selectFrom("budget_invoices")
     .selectAll()
@@ -378,7 +393,12 @@ export async function claimRequest(
   return inserted !== undefined;
 }
 
-export async function settleRequest(db: Db, authorityId: string, key: string, result: unknown): Promise<void> {
+export async function settleRequest(
+  db: Db,
+  authorityId: string,
+  key: string,
+  result: unknown,
+): Promise<void> {
   await db
     .updateTable("budget_requests")
     .set({ result: JSON.stringify(result) })
@@ -442,7 +462,14 @@ export async function allowErasing(db: Db): Promise<void> {
 
 export async function insertErasure(
   db: Db,
-  row: { authority_id: string; id: string; erased_at: Date; kept_until: string; plan_ids: string[]; counts: unknown },
+  row: {
+    authority_id: string;
+    id: string;
+    erased_at: Date;
+    kept_until: string;
+    plan_ids: string[];
+    counts: unknown;
+  },
 ): Promise<void> {
   await db
     .insertInto("budget_erasures")

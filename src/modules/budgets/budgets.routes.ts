@@ -28,8 +28,13 @@ import {
   StatementResponse,
 } from "./budgets.schemas.ts";
 import { type LedgerView, ledgerView, listBudgets, openLedger } from "./budgets.service.ts";
-import { invoiceView } from "./payments.service.ts";
-import { approveInvoice, recordInvoice, recordPaymentOut, rejectInvoice } from "./payments.service.ts";
+import {
+  approveInvoice,
+  invoiceView,
+  recordInvoice,
+  recordPaymentOut,
+  rejectInvoice,
+} from "./payments.service.ts";
 import { BUDGET_STAFF } from "./permissions.ts";
 import { statement, statementCsv } from "./statements.service.ts";
 import { recoverSurplus, surplusView, waiveSurplus } from "./surplus.service.ts";
@@ -45,7 +50,8 @@ const careStaff = authorityRoles(
 );
 const budgetPeople = afterLookup({
   ...careStaff,
-  description: "The authority's care staff (and, to see a budget and approve its invoices, the organisation managing its managed account)",
+  description:
+    "The authority's care staff (and, to see a budget and approve its invoices, the organisation managing its managed account)",
 });
 
 export function ledgerToApi(view: LedgerView) {
@@ -148,14 +154,17 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
       {
         operationId: "getBudgetLedger",
         tags,
-        summary: "A budget's ledger: balances by account, transactions newest first (paged by key), invoices, the surplus flagged",
+        summary:
+          "A budget's ledger: balances by account, transactions newest first (paged by key), invoices, the surplus flagged",
         params: PlanParams,
         querystring: LedgerQuery,
         response: { 200: LedgerResponse },
       },
     ),
     async (request) =>
-      ledgerToApi(await ledgerView(ctxOf(request), request.authority.id, request.params.planId, request.query)),
+      ledgerToApi(
+        await ledgerView(ctxOf(request), request.authority.id, request.params.planId, request.query),
+      ),
   );
 
   json.get(
@@ -166,7 +175,8 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
         operationId: "getBudgetStatement",
         tags,
         summary: "A budget's statement for a period: its transactions with the running balance held",
-        description: "From `from` to `to` (London dates, a year at most; the last month when absent). The CSV is at `statement.csv`.",
+        description:
+          "From `from` to `to` (London dates, a year at most; the last month when absent). The CSV is at `statement.csv`.",
         params: PlanParams,
         querystring: StatementQuery,
         response: { 200: StatementResponse },
@@ -204,7 +214,12 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
         summary: "A budget's statement for a period, as CSV",
         params: PlanParams,
         querystring: StatementQuery,
-        response: { 200: { type: "string", description: "CSV: date, number, kind, description, in, out and balance in pence" } },
+        response: {
+          200: {
+            type: "string",
+            description: "CSV: date, number, kind, description, in, out and balance in pence",
+          },
+        },
       },
     ),
     async (request, reply) => {
@@ -234,7 +249,13 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) =>
       moneyReply(
         reply,
-        await recordInvoice(ctxOf(request), request.authority.id, (request as Plan).params.planId, keyOf(request), request.body),
+        await recordInvoice(
+          ctxOf(request),
+          request.authority.id,
+          (request as Plan).params.planId,
+          keyOf(request),
+          request.body,
+        ),
       ),
   );
 
@@ -255,7 +276,10 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
     ),
     async (request, reply) => {
       const { planId, invoiceId } = (request as Inv).params;
-      return moneyReply(reply, await approveInvoice(ctxOf(request), request.authority.id, planId, invoiceId, keyOf(request)));
+      return moneyReply(
+        reply,
+        await approveInvoice(ctxOf(request), request.authority.id, planId, invoiceId, keyOf(request)),
+      );
     },
   );
 
@@ -278,7 +302,14 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
       const { planId, invoiceId } = (request as Inv).params;
       return moneyReply(
         reply,
-        await rejectInvoice(ctxOf(request), request.authority.id, planId, invoiceId, keyOf(request), request.body),
+        await rejectInvoice(
+          ctxOf(request),
+          request.authority.id,
+          planId,
+          invoiceId,
+          keyOf(request),
+          request.body,
+        ),
       );
     },
   );
@@ -301,7 +332,13 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) =>
       moneyReply(
         reply,
-        await recordPaymentOut(ctxOf(request), request.authority.id, (request as Plan).params.planId, keyOf(request), request.body),
+        await recordPaymentOut(
+          ctxOf(request),
+          request.authority.id,
+          (request as Plan).params.planId,
+          keyOf(request),
+          request.body,
+        ),
       ),
   );
 
@@ -323,7 +360,13 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) =>
       moneyReply(
         reply,
-        await recoverSurplus(ctxOf(request), request.authority.id, (request as Plan).params.planId, keyOf(request), request.body),
+        await recoverSurplus(
+          ctxOf(request),
+          request.authority.id,
+          (request as Plan).params.planId,
+          keyOf(request),
+          request.body,
+        ),
       ),
   );
 
@@ -345,7 +388,13 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) =>
       moneyReply(
         reply,
-        await waiveSurplus(ctxOf(request), request.authority.id, (request as Plan).params.planId, keyOf(request), request.body),
+        await waiveSurplus(
+          ctxOf(request),
+          request.authority.id,
+          (request as Plan).params.planId,
+          keyOf(request),
+          request.body,
+        ),
       ),
   );
 }

@@ -27,7 +27,10 @@ export const IdempotencyHeaders = Type.Object({
   }),
 });
 
-const SignedPence = Type.String({ pattern: "^-?[0-9]{1,19}$", description: "Whole pence, as digits, signed" });
+const SignedPence = Type.String({
+  pattern: "^-?[0-9]{1,19}$",
+  description: "Whole pence, as digits, signed",
+});
 
 export const ListQuery = Type.Object({
   after: PageKeyQuery.after,
@@ -60,7 +63,9 @@ export const PaymentOutBody = Type.Object({
   description: Type.String({ minLength: 1, maxLength: 500 }),
 });
 export const RecoveryBody = Type.Object({
-  amount: Type.Optional(Nullable(MoneyText("Pounds to recover; the balance above the agreed level when absent"))),
+  amount: Type.Optional(
+    Nullable(MoneyText("Pounds to recover; the balance above the agreed level when absent")),
+  ),
 });
 
 const Transaction = Type.Object({
@@ -122,7 +127,9 @@ export const MoneyResponse = Type.Object({
 export const LedgerResponse = Type.Object({
   planId: Uuid,
   authorityId: Uuid,
-  delivery: Type.String({ description: "direct-payment, managed-by-authority, managed-by-organisation or mixed" }),
+  delivery: Type.String({
+    description: "direct-payment, managed-by-authority, managed-by-organisation or mixed",
+  }),
   budget: Type.Object({
     version: Type.Integer(),
     amountPence: PenceText,

@@ -28,8 +28,7 @@ import {
   type Cadence,
   HELD_ACCOUNTS,
 } from "./budgets.table.ts";
-import { transactionView, type TransactionView } from "./ledger.service.ts";
-import { userIn } from "./ledger.service.ts";
+import { type TransactionView, transactionView, userIn } from "./ledger.service.ts";
 import { maySee, requireBudgetStaff, requireSee } from "./permissions.ts";
 import { periodOf } from "./schedule.ts";
 
@@ -91,9 +90,13 @@ export async function openLedger(ctx: Ctx, authorityId: string, input: OpenLedge
   if (!budget) throw new NotFoundError("care plan");
   const errors = [];
   if (!(CADENCES as readonly string[]).includes(input.cadence))
-    errors.push({ field: "cadence", message: msg`Choose how often the budget is paid in: every four weeks or every month` });
+    errors.push({
+      field: "cadence",
+      message: msg`Choose how often the budget is paid in: every four weeks or every month`,
+    });
   const first = input.firstPeriodOn || budget.plan.started_on;
-  if (!isIsoDate(first)) errors.push({ field: "firstPeriodOn", message: msg`Enter the first day paid for as a real date` });
+  if (!isIsoDate(first))
+    errors.push({ field: "firstPeriodOn", message: msg`Enter the first day paid for as a real date` });
   if (errors.length > 0) throw new ValidationError(msg`Check the budget's schedule`, errors);
   if (budget.plan.status === "ended")
     throw new ConflictError(msg`This plan has ended: its budget can no longer be opened.`, "plan_ended");
@@ -188,7 +191,10 @@ export async function ledgerView(
     previous: newerExist && first ? encodeKey([first.seq]) : null,
     invoices: await repo.latestInvoices(ctx.db, authorityId, planId, 20),
     surplus: await repo.openSurplus(ctx.db, authorityId, planId),
-    nextPeriod: { index: ledger.next_period, ...periodOf(ledger.first_period_on, ledger.cadence, ledger.next_period) },
+    nextPeriod: {
+      index: ledger.next_period,
+      ...periodOf(ledger.first_period_on, ledger.cadence, ledger.next_period),
+    },
     today: londonToday(ctx.clock),
   };
 }

@@ -10,7 +10,11 @@ import { newId } from "../../lib/ids.ts";
 
 export interface PlanFixture {
   authorityId: string;
-  parts: { delivery: "direct-payment" | "managed-by-authority" | "managed-by-organisation"; amountPence: bigint; organisationId?: string }[];
+  parts: {
+    delivery: "direct-payment" | "managed-by-authority" | "managed-by-organisation";
+    amountPence: bigint;
+    organisationId?: string;
+  }[];
   per?: "week" | "year";
   surplusLevelPence?: bigint | null;
   startedOn?: string;
@@ -48,7 +52,12 @@ export async function insertCarePlan(db: Db, f: PlanFixture): Promise<string> {
 }
 
 /** Ends a plan (as the care module will when a plan ends). */
-export async function endCarePlan(db: Db, authorityId: string, planId: string, endedOn: string): Promise<void> {
+export async function endCarePlan(
+  db: Db,
+  authorityId: string,
+  planId: string,
+  endedOn: string,
+): Promise<void> {
   await sql`
     update care_plans set status = 'ended', ended_on = ${endedOn}
     where authority_id = ${authorityId} and id = ${planId}`.execute(db);

@@ -22,7 +22,13 @@ import type { Ctx } from "../access/context.ts";
 import * as repo from "./budgets.repository.ts";
 import { openLedger } from "./budgets.service.ts";
 import { insertCarePlan } from "./budgets.test-fixtures.ts";
-import { approveInvoice, payDuePeriods, recordInvoice, recordPaymentOut, rejectInvoice } from "./payments.service.ts";
+import {
+  approveInvoice,
+  payDuePeriods,
+  recordInvoice,
+  recordPaymentOut,
+  rejectInvoice,
+} from "./payments.service.ts";
 import { periodPence } from "./schedule.ts";
 import { recoverSurplus, waiveSurplus } from "./surplus.service.ts";
 
@@ -88,7 +94,11 @@ describe("the ledger of a personal budget", () => {
         let managed = 0n;
         let posted = 0;
         let periodsPaid = 0;
-        const done: { key: string; replay: () => Promise<{ replayed: boolean }>; other: () => Promise<unknown> }[] = [];
+        const done: {
+          key: string;
+          replay: () => Promise<{ replayed: boolean }>;
+          other: () => Promise<unknown>;
+        }[] = [];
         const payIn = async () => {
           const { paid } = await payDuePeriods(t.deps.db, ctx().clock, COUNTY, planId);
           for (let k = periodsPaid; k < periodsPaid + paid; k++) {
@@ -117,7 +127,11 @@ describe("the ledger of a personal budget", () => {
             };
             const recorded = await recordInvoice(ctx(), COUNTY, planId, key, input);
             const invoiceId = recorded.result.invoice?.id as string;
-            done.push({ key, replay: () => recordInvoice(ctx(), COUNTY, planId, key, input), other: () => recordInvoice(ctx(), COUNTY, planId, key, { ...input, amount: "£1.00" }) });
+            done.push({
+              key,
+              replay: () => recordInvoice(ctx(), COUNTY, planId, key, input),
+              other: () => recordInvoice(ctx(), COUNTY, planId, key, { ...input, amount: "£1.00" }),
+            });
             const payKey = `${key}-pay`;
             if (amount > managed) {
               const error = await refused(approveInvoice(ctx(), COUNTY, planId, invoiceId, payKey));
@@ -126,7 +140,11 @@ describe("the ledger of a personal budget", () => {
               await approveInvoice(ctx(), COUNTY, planId, invoiceId, payKey);
               managed -= amount;
               posted++;
-              done.push({ key: payKey, replay: () => approveInvoice(ctx(), COUNTY, planId, invoiceId, payKey), other: () => rejectInvoice(ctx(), COUNTY, planId, invoiceId, payKey, { reason: "Not ours" }) });
+              done.push({
+                key: payKey,
+                replay: () => approveInvoice(ctx(), COUNTY, planId, invoiceId, payKey),
+                other: () => rejectInvoice(ctx(), COUNTY, planId, invoiceId, payKey, { reason: "Not ours" }),
+              });
             }
           } else if (c.kind === "out") {
             const amount = BigInt(c.pounds) * 100n;
@@ -139,7 +157,11 @@ describe("the ledger of a personal budget", () => {
               await recordPaymentOut(ctx(), COUNTY, planId, key, input);
               dp -= amount;
               posted++;
-              done.push({ key, replay: () => recordPaymentOut(ctx(), COUNTY, planId, key, input), other: () => recordPaymentOut(ctx(), COUNTY, planId, key, { ...input, amount: "0.01" }) });
+              done.push({
+                key,
+                replay: () => recordPaymentOut(ctx(), COUNTY, planId, key, input),
+                other: () => recordPaymentOut(ctx(), COUNTY, planId, key, { ...input, amount: "0.01" }),
+              });
             }
           } else if (c.kind === "recover" || c.kind === "waive") {
             const surplus = await repo.openSurplus(t.deps.db, COUNTY, planId);
@@ -173,21 +195,29 @@ describe("the ledger of a personal budget", () => {
           group by transaction_id having sum(amount_pence) <> 0) u`;
         expect(await scalar(unbalanced)).toBe(0n);
         // The ledger as a whole balances, and so do its balances.
-        expect(await scalar(sql`select coalesce(sum(amount_pence), 0) as n from budget_entries where ${where}`)).toBe(0n);
-        expect(await scalar(sql`select coalesce(sum(balance_pence), 0) as n from budget_balances where ${where}`)).toBe(0n);
+        expect(
+          await scalar(sql`select coalesce(sum(amount_pence), 0) as n from budget_entries where ${where}`),
+        ).toBe(0n);
+        expect(
+          await scalar(sql`select coalesce(sum(balance_pence), 0) as n from budget_balances where ${where}`),
+        ).toBe(0n);
         // No account but the funding below zero; each balance the sum of its entries.
         const balances = await repo.balances(db, COUNTY, planId);
         const sums = await sql<{ account: string; n: string }>`
-          select account, sum(amount_pence) as n from budget_entries where ${where} group by account`.execute(db);
+          select account, sum(amount_pence) as n from budget_entries where ${where} group by account`.execute(
+          db,
+        );
         for (const b of balances) {
           if (b.account !== "funding") expect(b.balance_pence).toBeGreaterThanOrEqual(0n);
           expect(b.balance_pence).toBe(BigInt(sums.rows.find((s) => s.account === b.account)?.n ?? 0));
         }
         // Each key posted once: as many transactions as postings that succeeded, numbered 1…n.
-        expect(await scalar(sql`select count(*) as n from budget_transactions where ${where}`)).toBe(BigInt(posted));
-        expect(await scalar(sql`select coalesce(max(seq), 0) as n from budget_transactions where ${where}`)).toBe(
+        expect(await scalar(sql`select count(*) as n from budget_transactions where ${where}`)).toBe(
           BigInt(posted),
         );
+        expect(
+          await scalar(sql`select coalesce(max(seq), 0) as n from budget_transactions where ${where}`),
+        ).toBe(BigInt(posted));
         // What is held is what the model says.
         expect(balances.find((b) => b.account === "direct-payment")?.balance_pence ?? 0n).toBe(dp);
         expect(balances.find((b) => b.account === "managed")?.balance_pence ?? 0n).toBe(managed);
@@ -212,8 +242,12 @@ describe("the ledger of a personal budget", () => {
     await expect(
       t.deps.db.transaction().execute(async (trx) => {
         await txn("019a0000-0000-7000-8000-00000000e001", "raw-1").execute(trx);
-        await sql`insert into budget_entries values (${COUNTY}, '019a0000-0000-7000-8000-00000000e001', 1, ${planId}, 'funding', -100)`.execute(trx);
-        await sql`insert into budget_entries values (${COUNTY}, '019a0000-0000-7000-8000-00000000e001', 2, ${planId}, 'direct-payment', 99)`.execute(trx);
+        await sql`insert into budget_entries values (${COUNTY}, '019a0000-0000-7000-8000-00000000e001', 1, ${planId}, 'funding', -100)`.execute(
+          trx,
+        );
+        await sql`insert into budget_entries values (${COUNTY}, '019a0000-0000-7000-8000-00000000e001', 2, ${planId}, 'direct-payment', 99)`.execute(
+          trx,
+        );
       }),
     ).rejects.toThrow(/does not balance/);
     await expect(

@@ -90,7 +90,9 @@ export function accountName(account: string): string {
 export function overdraftError(account: string, paying: bigint, balance: bigint): ConflictError {
   const message = msg`Paying ${formatMoney(paying as Pence)} would leave ${formatMoney((balance - paying) as Pence)} in ${accountName(account)}; ${formatMoney(balance as Pence)} is left. Pay no more than what is left.`;
   // About the amount: a form shows it beside the field.
-  return Object.assign(new ConflictError(message, "insufficient_funds"), { details: [{ field: "amount", message }] });
+  return Object.assign(new ConflictError(message, "insufficient_funds"), {
+    details: [{ field: "amount", message }],
+  });
 }
 
 /**
@@ -117,7 +119,8 @@ export async function postTransaction(
   for (const e of posting.entries) next.set(e.account, (next.get(e.account) ?? 0n) + e.amount);
   for (const b of locked) {
     const after = next.get(b.account) ?? 0n;
-    if (b.account !== "funding" && after < 0n) throw overdraftError(b.account, b.balance_pence - after, b.balance_pence);
+    if (b.account !== "funding" && after < 0n)
+      throw overdraftError(b.account, b.balance_pence - after, b.balance_pence);
   }
   const now = ctx.clock.now();
   const actor = actorIn(ctx);

@@ -35,8 +35,13 @@ import {
   visibleBudget,
 } from "./budgets.service.ts";
 import type { BudgetInvoice } from "./budgets.table.ts";
-import { idempotent, type Movement, postTransaction, type TransactionView } from "./ledger.service.ts";
-import { userIn } from "./ledger.service.ts";
+import {
+  idempotent,
+  type Movement,
+  postTransaction,
+  type TransactionView,
+  userIn,
+} from "./ledger.service.ts";
 import { requireApproveInvoice, requirePayOut, requireRecordInvoice } from "./permissions.ts";
 import { periodOf, periodPence, periodsStartedBy, yearlyPence } from "./schedule.ts";
 import { checkSurplus } from "./surplus.service.ts";
@@ -183,9 +188,13 @@ export async function payDuePeriods(
   return { paid, nextOn };
 }
 
-
 /** The job: pays what is due, then queues itself for the next period's first day (once per period). */
-export async function runPaymentsIn(db: Db, clock: Clock, authorityId: string, planId: string): Promise<void> {
+export async function runPaymentsIn(
+  db: Db,
+  clock: Clock,
+  authorityId: string,
+  planId: string,
+): Promise<void> {
   const { nextOn } = await payDuePeriods(db, clock, authorityId, planId);
   if (!nextOn) return;
   const ledger = await repo.findLedger(db, authorityId, planId);
@@ -202,6 +211,13 @@ export async function runPaymentsIn(db: Db, clock: Clock, authorityId: string, p
 }
 
 // Invoices
+
+function decidedAlready(invoice: BudgetInvoice): ConflictError {
+  return new ConflictError(
+    invoice.status === "paid" ? msg`This invoice is paid already.` : msg`This invoice is rejected already.`,
+    "invoice_decided",
+  );
+}
 
 export interface InvoiceInput {
   organisationId: string;
@@ -303,35 +319,40 @@ export async function approveInvoice(
   key: string,
 ): Promise<{ result: MoneyResult; replayed: boolean }> {
   const found = await findBudget(ctx.db, authorityId, planId);
-  const invoice = isUuid(invoiceId) ? await repo.findInvoice(ctx.db, authorityId, planId, invoiceId) : undefined;
+  const invoice = isUuid(invoiceId)
+    ? await repo.findInvoice(ctx.db, authorityId, planId, invoiceId)
+    : undefined;
   if (!invoice) throw new NotFoundError("invoice");
   requireApproveInvoice(ctx.principal, found.budget);
   return transaction(ctx.db, (trx) =>
-    idempotent(trx, ctx, { authorityId, planId, key, action: "invoice-approval", request: { invoiceId } }, async () => {
-      const locked = (await repo.findInvoice(trx, authorityId, planId, invoiceId, true)) as BudgetInvoice;
-      if (locked.status !== "submitted")
-        throw new ConflictError(msg`This invoice is ${locked.status} already.`, "invoice_decided");
-      const posted = await postTransaction(trx, ctx, authorityId, planId, {
-        kind: "invoice-payment",
-        key,
-        entries: [
-          { account: "managed", amount: -locked.amount_pence },
-          { account: `provider:${locked.organisation_id}`, amount: locked.amount_pence },
-        ],
-        invoiceId,
-        description: `Invoice ${locked.reference}`,
-      });
-      const actor = actorIn(ctx);
-      const decided = {
-        status: "paid" as const,
-        decided_by: userIn(ctx),
-        decided_at: ctx.clock.now(),
-        rejection_reason: null,
-        transaction_id: posted.id,
-      };
-      await repo.decideInvoice(trx, authorityId, invoiceId, decided);
-      return resultOf(trx, found, posted, { ...locked, ...decided });
-    }),
+    idempotent(
+      trx,
+      ctx,
+      { authorityId, planId, key, action: "invoice-approval", request: { invoiceId } },
+      async () => {
+        const locked = (await repo.findInvoice(trx, authorityId, planId, invoiceId, true)) as BudgetInvoice;
+        if (locked.status !== "submitted") throw decidedAlready(locked);
+        const posted = await postTransaction(trx, ctx, authorityId, planId, {
+          kind: "invoice-payment",
+          key,
+          entries: [
+            { account: "managed", amount: -locked.amount_pence },
+            { account: `provider:${locked.organisation_id}`, amount: locked.amount_pence },
+          ],
+          invoiceId,
+          description: `Invoice ${locked.reference}`,
+        });
+        const decided = {
+          status: "paid" as const,
+          decided_by: userIn(ctx),
+          decided_at: ctx.clock.now(),
+          rejection_reason: null,
+          transaction_id: posted.id,
+        };
+        await repo.decideInvoice(trx, authorityId, invoiceId, decided);
+        return resultOf(trx, found, posted, { ...locked, ...decided });
+      },
+    ),
   );
 }
 
@@ -345,7 +366,9 @@ export async function rejectInvoice(
   input: { reason: string },
 ): Promise<{ result: MoneyResult; replayed: boolean }> {
   const found = await findBudget(ctx.db, authorityId, planId);
-  const invoice = isUuid(invoiceId) ? await repo.findInvoice(ctx.db, authorityId, planId, invoiceId) : undefined;
+  const invoice = isUuid(invoiceId)
+    ? await repo.findInvoice(ctx.db, authorityId, planId, invoiceId)
+    : undefined;
   if (!invoice) throw new NotFoundError("invoice");
   requireApproveInvoice(ctx.principal, found.budget);
   const reason = input.reason.trim();
@@ -354,29 +377,33 @@ export async function rejectInvoice(
     throw new ValidationError(message, [{ field: "reason", message }]);
   }
   return transaction(ctx.db, (trx) =>
-    idempotent(trx, ctx, { authorityId, planId, key, action: "invoice-rejection", request: { invoiceId, reason } }, async () => {
-      const locked = (await repo.findInvoice(trx, authorityId, planId, invoiceId, true)) as BudgetInvoice;
-      if (locked.status !== "submitted")
-        throw new ConflictError(msg`This invoice is ${locked.status} already.`, "invoice_decided");
-      const actor = actorIn(ctx);
-      const decided = {
-        status: "rejected" as const,
-        decided_by: userIn(ctx),
-        decided_at: ctx.clock.now(),
-        rejection_reason: reason,
-        transaction_id: null,
-      };
-      await repo.decideInvoice(trx, authorityId, invoiceId, decided);
-      await recordAudit(trx, ctx.clock, {
-        authorityId,
-        actor,
-        action: "budget.invoice-rejected",
-        entity: { type: "budget-invoice", id: invoiceId },
-        changes: { planId, reason },
-        requestId: null,
-      });
-      return resultOf(trx, found, null, { ...locked, ...decided });
-    }),
+    idempotent(
+      trx,
+      ctx,
+      { authorityId, planId, key, action: "invoice-rejection", request: { invoiceId, reason } },
+      async () => {
+        const locked = (await repo.findInvoice(trx, authorityId, planId, invoiceId, true)) as BudgetInvoice;
+        if (locked.status !== "submitted") throw decidedAlready(locked);
+        const actor = actorIn(ctx);
+        const decided = {
+          status: "rejected" as const,
+          decided_by: userIn(ctx),
+          decided_at: ctx.clock.now(),
+          rejection_reason: reason,
+          transaction_id: null,
+        };
+        await repo.decideInvoice(trx, authorityId, invoiceId, decided);
+        await recordAudit(trx, ctx.clock, {
+          authorityId,
+          actor,
+          action: "budget.invoice-rejected",
+          entity: { type: "budget-invoice", id: invoiceId },
+          changes: { planId, reason },
+          requestId: null,
+        });
+        return resultOf(trx, found, null, { ...locked, ...decided });
+      },
+    ),
   );
 }
 
@@ -403,8 +430,13 @@ export async function recordPaymentOut(
   const amount = amountOf(input.amount, errors);
   const organisationId = input.organisationId?.trim() || null;
   if (organisationId !== null) {
-    const known = isUuid(organisationId) && (await organisationsByIds(ctx.db, [organisationId])).has(organisationId);
-    if (!known) errors.push({ field: "organisationId", message: msg`Choose the provider from the directory, or leave it empty` });
+    const known =
+      isUuid(organisationId) && (await organisationsByIds(ctx.db, [organisationId])).has(organisationId);
+    if (!known)
+      errors.push({
+        field: "organisationId",
+        message: msg`Choose the provider from the directory, or leave it empty`,
+      });
   }
   const description = input.description.trim();
   if (description === "" || description.length > 500)

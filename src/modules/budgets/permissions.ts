@@ -6,6 +6,9 @@
  * representatives (the care module's grants) to `maySee` and `mayPayOut`, and the provider
  * submitting its own invoice to `mayRecordInvoice`.
  */
+
+import { ForbiddenError } from "../../lib/errors.ts";
+import { msg } from "../../lib/messages.ts";
 import {
   hasRole,
   isPlatformAdmin,
@@ -15,8 +18,6 @@ import {
   requireSignedIn,
 } from "../access/access.service.ts";
 import type { PlanBudget } from "../care/care.service.ts";
-import { ForbiddenError } from "../../lib/errors.ts";
-import { msg } from "../../lib/messages.ts";
 
 /** The authority's people who keep its personal budgets. */
 export const BUDGET_STAFF: readonly Role[] = ["care-staff"];
@@ -43,7 +44,9 @@ export function managingOrganisation(budget: PlanBudget): string | undefined {
   const managed = budget.parts.filter((p) => p.delivery !== "direct-payment");
   const [first] = managed;
   if (!first?.organisation_id) return undefined;
-  return managed.every((p) => p.organisation_id === first.organisation_id) ? first.organisation_id : undefined;
+  return managed.every((p) => p.organisation_id === first.organisation_id)
+    ? first.organisation_id
+    : undefined;
 }
 
 /** See a budget: its balances, transactions, invoices and statements. */

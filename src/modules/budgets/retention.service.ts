@@ -28,22 +28,22 @@ const PER_RUN = 100;
  * Erases every ledger whose plan ended more than 7 years before today (for one authority, or all),
  * and records what it erased. Answers one erasure per authority.
  */
-export async function eraseExpiredBudgets(
-  db: Db,
-  clock: Clock,
-  authorityId?: string,
-): Promise<Erasure[]> {
+export async function eraseExpiredBudgets(db: Db, clock: Clock, authorityId?: string): Promise<Erasure[]> {
   const today = londonToday(clock);
   // Kept until the day 7 years after the plan's end; erased from the day after.
   const cutoff = addMonths(today, -KEPT_MONTHS);
   const due = await repo.ledgersEndedBefore(db, cutoff, authorityId, PER_RUN);
   const byAuthority = new Map<string, string[]>();
-  for (const l of due) byAuthority.set(l.authority_id, [...(byAuthority.get(l.authority_id) ?? []), l.plan_id]);
+  for (const l of due)
+    byAuthority.set(l.authority_id, [...(byAuthority.get(l.authority_id) ?? []), l.plan_id]);
   const erased: Erasure[] = [];
   for (const [authority, planIds] of byAuthority) {
     const erasure = await transaction(db, async (trx) => {
       await repo.allowErasing(trx);
-      const counts = Object.fromEntries(repo.ERASED_TABLES.map((t) => [t, 0])) as Record<repo.ErasedTable, number>;
+      const counts = Object.fromEntries(repo.ERASED_TABLES.map((t) => [t, 0])) as Record<
+        repo.ErasedTable,
+        number
+      >;
       for (const planId of planIds) {
         const each = await repo.eraseLedger(trx, authority, planId);
         for (const t of repo.ERASED_TABLES) counts[t] += each[t];

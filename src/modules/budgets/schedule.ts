@@ -26,7 +26,10 @@ export function periodStart(first: string, cadence: Cadence, k: number): string 
 
 /** Period `k`: its first and last days. */
 export function periodOf(first: string, cadence: Cadence, k: number): { startsOn: string; endsOn: string } {
-  return { startsOn: periodStart(first, cadence, k), endsOn: addDays(periodStart(first, cadence, k + 1), -1) };
+  return {
+    startsOn: periodStart(first, cadence, k),
+    endsOn: addDays(periodStart(first, cadence, k + 1), -1),
+  };
 }
 
 /** How many periods have started by `today` (the periods due: 0 … count − 1). */

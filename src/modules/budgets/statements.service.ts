@@ -4,10 +4,11 @@
  * together) and the running balance after it, from the opening balance (what was held at the start
  * of the first day) to the closing. As a page and as CSV (src/lib/csv.ts).
  */
+
+import { csvHeader, csvRows } from "../../lib/csv.ts";
 import { ValidationError } from "../../lib/errors.ts";
 import { addDays, addMonths, isIsoDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
-import { csvHeader, csvRows } from "../../lib/csv.ts";
 import type { Ctx } from "../access/context.ts";
 import * as repo from "./budgets.repository.ts";
 import { type Budget, visibleBudget } from "./budgets.service.ts";
@@ -34,13 +35,19 @@ export interface Statement extends Budget {
 }
 
 /** A statement's period from what was asked: the last month to today when nothing is. */
-export function statementPeriod(clock: Ctx["clock"], from?: string, to?: string): { from: string; to: string } {
+export function statementPeriod(
+  clock: Ctx["clock"],
+  from?: string,
+  to?: string,
+): { from: string; to: string } {
   const today = londonToday(clock);
   const end = to || today;
   const start = from || addDays(addMonths(end, -1), 1);
   const errors = [];
-  if (!isIsoDate(start)) errors.push({ field: "from", message: msg`Enter the statement's first day as a real date` });
-  if (!isIsoDate(end)) errors.push({ field: "to", message: msg`Enter the statement's last day as a real date` });
+  if (!isIsoDate(start))
+    errors.push({ field: "from", message: msg`Enter the statement's first day as a real date` });
+  if (!isIsoDate(end))
+    errors.push({ field: "to", message: msg`Enter the statement's last day as a real date` });
   if (errors.length === 0 && end < start)
     errors.push({ field: "to", message: msg`The statement's last day must be on or after its first` });
   if (errors.length === 0 && addMonths(start, 12) <= end)
@@ -72,12 +79,28 @@ export async function statement(
   return { ...found, from, to, opening, closing: balance, moneyIn, moneyOut, lines };
 }
 
-export const STATEMENT_COLUMNS = ["date", "number", "kind", "description", "in_pence", "out_pence", "balance_pence"];
+export const STATEMENT_COLUMNS = [
+  "date",
+  "number",
+  "kind",
+  "description",
+  "in_pence",
+  "out_pence",
+  "balance_pence",
+];
 
 /** The statement as CSV: a row for the opening balance, one per transaction, one for the closing. */
 export function statementCsv(s: Statement): string {
   const rows = [
-    { date: s.from, number: "", kind: "opening-balance", description: "", in_pence: "", out_pence: "", balance_pence: s.opening },
+    {
+      date: s.from,
+      number: "",
+      kind: "opening-balance",
+      description: "",
+      in_pence: "",
+      out_pence: "",
+      balance_pence: s.opening,
+    },
     ...s.lines.map((l) => ({
       date: l.postedOn,
       number: l.seq,
@@ -87,7 +110,15 @@ export function statementCsv(s: Statement): string {
       out_pence: l.change < 0n ? -l.change : "",
       balance_pence: l.balance,
     })),
-    { date: s.to, number: "", kind: "closing-balance", description: "", in_pence: "", out_pence: "", balance_pence: s.closing },
+    {
+      date: s.to,
+      number: "",
+      kind: "closing-balance",
+      description: "",
+      in_pence: "",
+      out_pence: "",
+      balance_pence: s.closing,
+    },
   ];
   return csvHeader(STATEMENT_COLUMNS) + csvRows(rows, STATEMENT_COLUMNS);
 }

@@ -20,8 +20,7 @@ import { notify } from "../notifications/notifications.service.ts";
 import * as repo from "./budgets.repository.ts";
 import { type Budget, visibleBudget } from "./budgets.service.ts";
 import type { BudgetSurplus } from "./budgets.table.ts";
-import { idempotent, overdraftError, postTransaction } from "./ledger.service.ts";
-import { userIn } from "./ledger.service.ts";
+import { idempotent, overdraftError, postTransaction, userIn } from "./ledger.service.ts";
 import type { MoneyResult } from "./payments.service.ts";
 import { BUDGET_STAFF, requireSurplusDecision } from "./permissions.ts";
 
@@ -63,12 +62,17 @@ export async function budgetLink(db: Db, authorityId: string, planId: string): P
  * Flags the direct payment's surplus when its balance is above the agreed level and none is open,
  * telling the authority's care staff. In the caller's transaction (a payment in's).
  */
-export async function checkSurplus(trx: Trx, ctx: Ctx, { ledger, budget }: Budget): Promise<BudgetSurplus | undefined> {
+export async function checkSurplus(
+  trx: Trx,
+  ctx: Ctx,
+  { ledger, budget }: Budget,
+): Promise<BudgetSurplus | undefined> {
   const level = budget.version.surplus_level_pence;
   if (level === null) return undefined;
   const { authority_id: authorityId, plan_id: planId } = ledger;
   const balance =
-    (await repo.balances(trx, authorityId, planId)).find((b) => b.account === "direct-payment")?.balance_pence ?? 0n;
+    (await repo.balances(trx, authorityId, planId)).find((b) => b.account === "direct-payment")
+      ?.balance_pence ?? 0n;
   if (balance <= level) return undefined;
   if (await repo.openSurplus(trx, authorityId, planId)) return undefined;
   const surplus: BudgetSurplus = {
@@ -97,7 +101,9 @@ export async function checkSurplus(trx: Trx, ctx: Ctx, { ledger, budget }: Budge
   });
   const link = await budgetLink(trx, authorityId, planId);
   const staff = new Set(
-    (await grantsInScope(trx, authorityId)).filter((g) => BUDGET_STAFF.includes(g.role)).map((g) => g.user_id),
+    (await grantsInScope(trx, authorityId))
+      .filter((g) => BUDGET_STAFF.includes(g.role))
+      .map((g) => g.user_id),
   );
   for (const userId of staff)
     await notify(
@@ -134,7 +140,8 @@ export async function recoverSurplus(
   if (input.amount?.trim()) {
     const parsed = parseMoney(input.amount);
     if (!parsed.ok) errors.push({ field: "amount", message: parsed.error });
-    else if (parsed.value <= 0n) errors.push({ field: "amount", message: msg`Enter an amount of more than £0.00` });
+    else if (parsed.value <= 0n)
+      errors.push({ field: "amount", message: msg`Enter an amount of more than £0.00` });
     else asked = parsed.value;
   }
   if (errors.length > 0) throw new ValidationError(msg`Check the amount to recover`, errors);
@@ -142,13 +149,20 @@ export async function recoverSurplus(
     idempotent(
       trx,
       ctx,
-      { authorityId, planId, key, action: "surplus-recovery", request: { amount: asked?.toString() ?? null } },
+      {
+        authorityId,
+        planId,
+        key,
+        action: "surplus-recovery",
+        request: { amount: asked?.toString() ?? null },
+      },
       async () => {
         const surplus = await repo.openSurplus(trx, authorityId, planId, true);
-        if (!surplus) throw new ConflictError(msg`No surplus is flagged for recovery on this budget.`, "no_surplus");
+        if (!surplus)
+          throw new ConflictError(msg`No surplus is flagged for recovery on this budget.`, "no_surplus");
         const balance =
-          (await repo.balances(trx, authorityId, planId)).find((b) => b.account === surplus.account)?.balance_pence ??
-          0n;
+          (await repo.balances(trx, authorityId, planId)).find((b) => b.account === surplus.account)
+            ?.balance_pence ?? 0n;
         const amount = asked ?? balance - surplus.level_pence;
         if (amount <= 0n)
           throw new ConflictError(
@@ -166,7 +180,6 @@ export async function recoverSurplus(
           surplusId: surplus.id,
           description: "Surplus recovered by the authority",
         });
-        const actor = actorIn(ctx);
         const resolved = {
           status: "recovered" as const,
           resolved_at: ctx.clock.now(),
@@ -203,33 +216,39 @@ export async function waiveSurplus(
     throw new ValidationError(message, [{ field: "reason", message }]);
   }
   return transaction(ctx.db, (trx) =>
-    idempotent(trx, ctx, { authorityId, planId, key, action: "surplus-waiver", request: { reason } }, async () => {
-      const surplus = await repo.openSurplus(trx, authorityId, planId, true);
-      if (!surplus) throw new ConflictError(msg`No surplus is flagged for recovery on this budget.`, "no_surplus");
-      const actor = actorIn(ctx);
-      const resolved = {
-        status: "waived" as const,
-        resolved_at: ctx.clock.now(),
-        resolved_by: userIn(ctx),
-        waiver_reason: reason,
-        transaction_id: null,
-      };
-      await repo.resolveSurplus(trx, authorityId, surplus.id, resolved);
-      await recordAudit(trx, ctx.clock, {
-        authorityId,
-        actor,
-        action: "budget.surplus-waived",
-        entity: { type: "budget-surplus", id: surplus.id },
-        changes: { planId, reason },
-        requestId: null,
-      });
-      const balances = await repo.balances(trx, authorityId, planId);
-      return {
-        transaction: null,
-        invoice: null,
-        surplus: surplusView({ ...surplus, ...resolved }),
-        balances: balances.map((b) => ({ account: b.account, balancePence: b.balance_pence.toString() })),
-      };
-    }),
+    idempotent(
+      trx,
+      ctx,
+      { authorityId, planId, key, action: "surplus-waiver", request: { reason } },
+      async () => {
+        const surplus = await repo.openSurplus(trx, authorityId, planId, true);
+        if (!surplus)
+          throw new ConflictError(msg`No surplus is flagged for recovery on this budget.`, "no_surplus");
+        const actor = actorIn(ctx);
+        const resolved = {
+          status: "waived" as const,
+          resolved_at: ctx.clock.now(),
+          resolved_by: userIn(ctx),
+          waiver_reason: reason,
+          transaction_id: null,
+        };
+        await repo.resolveSurplus(trx, authorityId, surplus.id, resolved);
+        await recordAudit(trx, ctx.clock, {
+          authorityId,
+          actor,
+          action: "budget.surplus-waived",
+          entity: { type: "budget-surplus", id: surplus.id },
+          changes: { planId, reason },
+          requestId: null,
+        });
+        const balances = await repo.balances(trx, authorityId, planId);
+        return {
+          transaction: null,
+          invoice: null,
+          surplus: surplusView({ ...surplus, ...resolved }),
+          balances: balances.map((b) => ({ account: b.account, balancePence: b.balance_pence.toString() })),
+        };
+      },
+    ),
   );
 }

@@ -1,0 +1,298 @@
+/**
+ * Personal budgets' money through the API and the pages (one seeded app): opening a ledger pays in
+ * the periods started; an invoice recorded with a key, the same request again answered the same
+ * without a second invoice, another request with that key refused (409), no key refused (400); an
+ * approval that would overdraw refused with how much is left; the ledger view, the statement and
+ * its CSV with the running balance; the pages' forms carrying their key (sent twice, posted once);
+ * a surplus flagged, the care staff told, recovered; and the retention job erasing a plan's records
+ * 7 years after it ended, saying what it erased.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText } from "../../../tests/support/pages.ts";
+import type { SettableClock } from "../../lib/clock.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_ORGANISATION } from "../../seed/demo/users.ts";
+import { PAYMENTS_IN_QUEUE } from "./budgets.service.ts";
+import { endCarePlan, insertCarePlan } from "./budgets.test-fixtures.ts";
+import { payDuePeriods, runPaymentsIn } from "./payments.service.ts";
+import { eraseExpiredBudgets } from "./retention.service.ts";
+
+const COUNTY = DEMO_AUTHORITY.county;
+const SLUG = "westshire-county-council";
+let t: TestApp;
+let staff: TestSession;
+let staffId: string;
+let commissioner: TestSession;
+
+function send(method: "GET" | "POST", url: string, who: TestSession, body?: unknown, key?: string) {
+  return t.app.inject({
+    method,
+    url,
+    headers: {
+      cookie: who.cookie,
+      ...(method === "GET" ? {} : { "content-type": "application/json" }),
+      ...(key ? { "idempotency-key": key } : {}),
+    },
+    ...(method === "GET" ? {} : { payload: JSON.stringify(body ?? {}) }),
+  });
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ seeded: true });
+  staffId = (await createUser(t.deps.db, { grants: [{ role: "care-staff", scopeId: COUNTY }] })).id;
+  staff = await sessionFor(t.app, staffId, { twoFactor: true });
+  const other = await createUser(t.deps.db, { grants: [{ role: "commissioner", scopeId: COUNTY }] });
+  commissioner = await sessionFor(t.app, other.id, { twoFactor: true });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("a mixed budget through the API", () => {
+  let planId: string;
+  const api = () => `/api/v1/authorities/${COUNTY}/budgets/${planId}`;
+
+  beforeAll(async () => {
+    // £100 a week by direct payment, £50 a week managed by the authority, from four weeks ago.
+    planId = await insertCarePlan(t.deps.db, {
+      authorityId: COUNTY,
+      parts: [
+        { delivery: "direct-payment", amountPence: 10_000n },
+        { delivery: "managed-by-authority", amountPence: 5_000n },
+      ],
+      startedOn: "2026-10-25",
+      surplusLevelPence: 50_000n,
+    });
+  });
+
+  it("opens the ledger (care staff only), paying in the periods started by today", async () => {
+    const body = { planId, cadence: "four-weekly", firstPeriodOn: "2026-10-25" };
+    expect((await send("POST", `/api/v1/authorities/${COUNTY}/budgets`, commissioner, body)).statusCode).toBe(
+      403,
+    );
+    const opened = await send("POST", `/api/v1/authorities/${COUNTY}/budgets`, staff, body);
+    expect(opened.statusCode).toBe(201);
+    expect((await send("POST", `/api/v1/authorities/${COUNTY}/budgets`, staff, body)).statusCode).toBe(409);
+    // The job the opening queued: 25 October and 22 November have started by the demo's today (22 November).
+    await runPaymentsIn(t.deps.db, t.deps.clock, COUNTY, planId);
+    const again = await payDuePeriods(t.deps.db, t.deps.clock, COUNTY, planId);
+    expect(again.paid).toBe(0);
+    const ledger = (await send("GET", api(), staff)).json();
+    expect(ledger.schedule.nextPeriod.index).toBe(2);
+    const balance = (account: string) =>
+      ledger.balances.find((b: { account: string }) => b.account === account)?.balancePence;
+    expect(balance("direct-payment")).toBe("80000");
+    expect(balance("managed")).toBe("40000");
+    expect(balance("funding")).toBe("-120000");
+    expect(ledger.transactions.map((x: { kind: string }) => x.kind)).toEqual(["payment-in", "payment-in"]);
+    // The job for the next period waits for its first day.
+    const next = await t.deps.db
+      .selectFrom("jobs")
+      .select("run_at")
+      .where("queue", "=", PAYMENTS_IN_QUEUE)
+      .where("dedupe_key", "=", `${PAYMENTS_IN_QUEUE}:${COUNTY}:${planId}:2`)
+      .executeTakeFirstOrThrow();
+    expect(next.run_at.toISOString()).toBe("2026-12-20T00:05:00.000Z");
+    // The surplus (£800 held, above the £500 agreed) is flagged and the care staff told.
+    expect(ledger.surplus).toMatchObject({ excessPence: "30000", status: "open" });
+    const told = await t.deps.db
+      .selectFrom("notifications")
+      .select("link")
+      .where("user_id", "=", staffId)
+      .where("kind", "=", "budget.surplus-flagged")
+      .execute();
+    expect(told.map((n) => n.link)).toContain(`/authorities/${SLUG}/budgets/${planId}`);
+    expect((await send("GET", api(), commissioner)).statusCode).toBe(403);
+  });
+
+  it("records an invoice once per key, refuses a key reused for another request, and needs a key", async () => {
+    const invoice = {
+      organisationId: DEMO_ORGANISATION,
+      periodStartsOn: "2026-11-01",
+      periodEndsOn: "2026-11-28",
+      amount: "£450.00",
+      reference: "INV-0001",
+    };
+    const first = await send("POST", `${api()}/invoices`, staff, invoice, "invoice-key-0001");
+    expect(first.statusCode).toBe(201);
+    const again = await send("POST", `${api()}/invoices`, staff, invoice, "invoice-key-0001");
+    expect(again.statusCode).toBe(201);
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    expect(again.json()).toEqual(first.json());
+    const other = await send(
+      "POST",
+      `${api()}/invoices`,
+      staff,
+      { ...invoice, amount: "£1.00" },
+      "invoice-key-0001",
+    );
+    expect(other.statusCode).toBe(409);
+    expect(other.json().error.code).toBe("idempotency_key_reused");
+    expect((await send("POST", `${api()}/invoices`, staff, invoice)).statusCode).toBe(400);
+    // £450 from a managed account holding £400: refused, saying what is left; nothing posted.
+    const id = first.json().invoice.id;
+    const refused = await send(
+      "POST",
+      `${api()}/invoices/${id}/approval`,
+      staff,
+      undefined,
+      "approve-key-0001",
+    );
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toBe(
+      "Paying £450.00 would leave -£50.00 in the managed account; £400.00 is left. Pay no more than what is left.",
+    );
+    const ledger = (await send("GET", api(), staff)).json();
+    expect(ledger.transactions).toHaveLength(2);
+    expect(ledger.invoices[0]).toMatchObject({ status: "submitted", amountPence: "45000" });
+  });
+
+  it("pays an invoice it can, records a payment out and recovers the surplus", async () => {
+    const small = {
+      organisationId: DEMO_ORGANISATION,
+      periodStartsOn: "2026-11-29",
+      periodEndsOn: "2026-12-05",
+      amount: "300",
+      reference: "INV-0002",
+    };
+    const id = (await send("POST", `${api()}/invoices`, staff, small, "invoice-key-0002")).json().invoice.id;
+    const paid = await send("POST", `${api()}/invoices/${id}/approval`, staff, undefined, "approve-key-0002");
+    expect(paid.statusCode).toBe(201);
+    expect(paid.json().transaction.entries).toEqual([
+      { account: "managed", amountPence: "-30000" },
+      { account: `provider:${DEMO_ORGANISATION}`, amountPence: "30000" },
+    ]);
+    const out = await send(
+      "POST",
+      `${api()}/payments-out`,
+      staff,
+      { amount: "£120.50", description: "A personal assistant" },
+      "out-key-0001",
+    );
+    expect(out.statusCode).toBe(201);
+    const recovered = await send("POST", `${api()}/surplus/recovery`, staff, {}, "recover-key-0001");
+    expect(recovered.statusCode).toBe(201);
+    // £800 − £120.50 = £679.50 held; £179.50 above the £500 level recovered.
+    expect(recovered.json().transaction.entries).toEqual([
+      { account: "direct-payment", amountPence: "-17950" },
+      { account: "recovered", amountPence: "17950" },
+    ]);
+    expect(recovered.json().surplus.status).toBe("recovered");
+  });
+
+  it("gives the statement with the running balance, as JSON and CSV", async () => {
+    const s = (await send("GET", `${api()}/statement?from=2026-10-01&to=2026-11-30`, staff)).json();
+    expect(s.openingPence).toBe("0");
+    expect(s.lines.map((l: { balancePence: string }) => l.balancePence)).toEqual([
+      "60000",
+      "120000",
+      "90000",
+      "77950",
+      "60000",
+    ]);
+    expect(s.closingPence).toBe("60000");
+    const csv = await send("GET", `${api()}/statement.csv?from=2026-10-01&to=2026-11-30`, staff);
+    expect(csv.headers["content-type"]).toContain("text/csv");
+    const lines = csv.body.trim().split("\n");
+    expect(lines[0]).toBe("date,number,kind,description,in_pence,out_pence,balance_pence");
+    expect(lines.at(-1)).toBe("2026-11-30,,closing-balance,,,,60000");
+  });
+});
+
+describe("the pages", () => {
+  let planId: string;
+  let url: string;
+  beforeAll(async () => {
+    planId = await insertCarePlan(t.deps.db, {
+      authorityId: COUNTY,
+      parts: [{ delivery: "direct-payment", amountPence: 52_000n }],
+      per: "year",
+      startedOn: "2026-11-01",
+    });
+    await send("POST", `/api/v1/authorities/${COUNTY}/budgets`, staff, { planId, cadence: "monthly" });
+    await runPaymentsIn(t.deps.db, t.deps.clock, COUNTY, planId);
+    url = `/authorities/${SLUG}/budgets/${planId}`;
+  });
+
+  it("shows the ledger, and a payment out sent twice from one form is posted once", async () => {
+    const page = await t.app.inject({ url, headers: { cookie: staff.cookie } });
+    expect(page.statusCode).toBe(200);
+    // £520 a year, monthly: the first month £43.33 (floor of 52000 ÷ 12).
+    expect(mainText(page.body)).toContain("Left to spend: £43.33");
+    const form = await t.app.inject({ url: `${url}/payments-out/new`, headers: { cookie: staff.cookie } });
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form.body)?.[1] as string;
+    expect(key).toBeTruthy();
+    const fields = {
+      idempotencyKey: key,
+      amount: "10",
+      description: "Taxi to the day centre",
+      organisationId: "",
+    };
+    for (let i = 0; i < 2; i++)
+      expect((await postForm(t.app, staff, `${url}/payments-out/new`, fields)).statusCode).toBe(303);
+    const over = await postForm(t.app, staff, `${url}/payments-out/new`, {
+      ...fields,
+      idempotencyKey: `${key}x`,
+      amount: "100",
+    });
+    expect(over.statusCode).toBe(409);
+    expect(mainText(over.body)).toContain("£33.33 is left");
+    const after = await t.app.inject({ url, headers: { cookie: staff.cookie } });
+    expect(mainText(after.body)).toContain("Left to spend: £33.33");
+    const statement = await t.app.inject({ url: `${url}/statement`, headers: { cookie: staff.cookie } });
+    expect(statement.statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ url: `/authorities/${SLUG}/budgets`, headers: { cookie: staff.cookie } }))
+        .statusCode,
+    ).toBe(200);
+    const welsh = await t.app.inject({ url, headers: { cookie: `${staff.cookie}; lang=cy` } });
+    expect(mainText(welsh.body)).toContain("Ar ôl i’w wario: £33.33");
+  });
+});
+
+describe("retention", () => {
+  it("erases a plan's records 7 years after it ended, saying what it erased", async () => {
+    const planId = await insertCarePlan(t.deps.db, {
+      authorityId: COUNTY,
+      parts: [{ delivery: "direct-payment", amountPence: 10_000n }],
+      startedOn: "2026-11-02",
+    });
+    await send("POST", `/api/v1/authorities/${COUNTY}/budgets`, staff, { planId, cadence: "four-weekly" });
+    await runPaymentsIn(t.deps.db, t.deps.clock, COUNTY, planId);
+    await endCarePlan(t.deps.db, COUNTY, planId, "2026-11-10");
+    await runPaymentsIn(t.deps.db, t.deps.clock, COUNTY, planId);
+    const clock = t.deps.clock as SettableClock;
+    const now = clock.now();
+    try {
+      clock.set(new Date("2033-11-10T12:00:00Z"));
+      expect(await eraseExpiredBudgets(t.deps.db, clock, COUNTY)).toEqual([]);
+      clock.set(new Date("2033-11-11T12:00:00Z"));
+      const [erased] = await eraseExpiredBudgets(t.deps.db, clock, COUNTY);
+      expect(erased?.planIds).toEqual([planId]);
+      expect(erased?.counts).toMatchObject({ budget_transactions: 1, budget_entries: 2, budget_ledgers: 1 });
+      const kept = await t.deps.db
+        .selectFrom("budget_erasures")
+        .selectAll()
+        .where("authority_id", "=", COUNTY)
+        .execute();
+      expect(kept.map((e) => e.plan_ids)).toContainEqual([planId]);
+      const audited = await t.deps.db
+        .selectFrom("audit_events")
+        .select("action")
+        .where("authority_id", "=", COUNTY)
+        .where("action", "=", "budget.records-erased")
+        .execute();
+      expect(audited).toHaveLength(1);
+      const left = await t.deps.db
+        .selectFrom("budget_ledgers")
+        .select("plan_id")
+        .where("plan_id", "=", planId)
+        .execute();
+      expect(left).toEqual([]);
+    } finally {
+      clock.set(now);
+    }
+  });
+});
