@@ -4,6 +4,7 @@
  * them and by the public, for their own tenant and for another. `*.test.ts` here run it, the pages
  * and the API in two files so that they run side by side.
  */
+import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 import { transaction } from "../../src/db/transaction.ts";
 import { settableClock } from "../../src/lib/clock.ts";
@@ -17,6 +18,7 @@ import { createUser, sessionFor, type TestSession } from "../support/auth.ts";
 import { DEMO_SEEDED_AT } from "../support/test-db.ts";
 import { access } from "./rules/access.ts";
 import { accounts } from "./rules/accounts.ts";
+import { budgets } from "./rules/budgets.ts";
 import { challenges } from "./rules/challenges.ts";
 import { consultations } from "./rules/consultations.ts";
 import { contracts } from "./rules/contracts.ts";
@@ -70,6 +72,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   opportunities,
   evaluation,
   contracts,
+  budgets,
   home,
   regulation,
   ocdsImport,
@@ -201,7 +204,8 @@ export async function startMatrix(): Promise<Matrix> {
         ? {}
         : isApi
           ? {
-              headers: { "content-type": "application/json" },
+              // Every write may carry an idempotency key (the budgets' money-moving routes require one).
+              headers: { "content-type": "application/json", "idempotency-key": `matrix-${randomUUID()}` },
               payload: API_BODIES[`${method} ${pattern}`] ?? "{}",
             }
           : {

@@ -100,13 +100,27 @@ export async function openLedger(ctx: Ctx, authorityId: string, input: OpenLedge
   if (errors.length > 0) throw new ValidationError(msg`Check the budget's schedule`, errors);
   if (budget.plan.status === "ended")
     throw new ConflictError(msg`This plan has ended: its budget can no longer be opened.`, "plan_ended");
+  return recordLedgerOpened(ctx, authorityId, budget, input.cadence as Cadence, first);
+}
+
+/**
+ * Opens a plan's ledger without checking who asks (the caller has, or the system acts: the demo
+ * seed): its accounts, and the schedule's first job (due now: it pays in what has started).
+ */
+export async function recordLedgerOpened(
+  ctx: Ctx,
+  authorityId: string,
+  budget: PlanBudget,
+  cadence: Cadence,
+  first: string,
+): Promise<Budget> {
   return transaction(ctx.db, async (trx) => {
     const now = ctx.clock.now();
     const actor = actorIn(ctx);
     const opened = await repo.insertLedger(trx, {
       authority_id: authorityId,
       plan_id: budget.plan.id,
-      cadence: input.cadence as Cadence,
+      cadence,
       first_period_on: first,
       next_period: 0,
       last_seq: 0,
@@ -121,7 +135,7 @@ export async function openLedger(ctx: Ctx, authorityId: string, input: OpenLedge
       actor,
       action: "budget.opened",
       entity: { type: "budget", id: budget.plan.id },
-      changes: { cadence: input.cadence, firstPeriodOn: first },
+      changes: { cadence, firstPeriodOn: first },
       requestId: null,
     });
     await enqueue(trx, ctx.clock, {

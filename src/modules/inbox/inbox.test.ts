@@ -34,6 +34,9 @@ import {
 import { rejectPublicBody, requestPublicBody, verifyPublicBody } from "../access/verification.service.ts";
 import { createApiToken } from "../accounts/api-tokens.service.ts";
 import { decideStandstillChallenge } from "../award/challenges.service.ts";
+import { openLedger } from "../budgets/budgets.service.ts";
+import { insertCarePlan } from "../budgets/budgets.test-fixtures.ts";
+import { payDuePeriods } from "../budgets/payments.service.ts";
 import {
   agreeToModification,
   considerExpressionOfInterest,
@@ -562,6 +565,18 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
       body.id,
       "No such council exists in the register of parishes.",
     );
+  },
+  "budget.surplus-flagged": async () => {
+    // A direct payment of £200 a week, paid in from four weeks ago, above its agreed £100.
+    const staff = (await createUser(db(), { grants: [{ role: "care-staff", scopeId: COUNTY }], clock })).id;
+    const planId = await insertCarePlan(db(), {
+      authorityId: COUNTY,
+      parts: [{ delivery: "direct-payment", amountPence: 20_000n }],
+      surplusLevelPence: 10_000n,
+      startedOn: "2026-10-25",
+    });
+    await openLedger(await as(staff), COUNTY, { planId, cadence: "four-weekly" });
+    await payDuePeriods(db(), clock, COUNTY, planId);
   },
   "tender.attempt-refused": async () => {
     // Someone who is not a bid opener (the demo commissioner is one too) tries to open the bids.

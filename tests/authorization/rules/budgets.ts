@@ -1,0 +1,61 @@
+import type { Rule, RuleSet } from "../rules.ts";
+import { scoped, UNKNOWN, unknownTarget } from "../rules.ts";
+
+const api = "/api/v1/authorities/:authorityId/budgets";
+const page = "/authorities/:slug/budgets";
+const plan = ":planId";
+
+/**
+ * Opening a plan's ledger names a plan the matrix does not have: the authority's care staff (and
+ * platform administrators) are let through to find it unknown (404); anyone else is refused first.
+ */
+const OPEN_UNKNOWN_PLAN: Rule = (who, tenant) => {
+  if (who === "public") return "sign-in";
+  if (who === "platform-admin") return "invisible";
+  return who === "care-staff" && tenant === "own" ? "invisible" : "denied";
+};
+
+export const budgets: RuleSet = {
+  rules: {
+    // Pages
+    [`GET ${page}`]: scoped(200, "care-staff"),
+    [`GET ${page}/${plan}`]: unknownTarget,
+    [`GET ${page}/${plan}/invoices/new`]: unknownTarget,
+    [`POST ${page}/${plan}/invoices/new`]: unknownTarget,
+    [`POST ${page}/${plan}/invoices/:invoiceId/approve`]: unknownTarget,
+    [`GET ${page}/${plan}/invoices/:invoiceId/reject`]: unknownTarget,
+    [`POST ${page}/${plan}/invoices/:invoiceId/reject`]: unknownTarget,
+    [`GET ${page}/${plan}/payments-out/new`]: unknownTarget,
+    [`POST ${page}/${plan}/payments-out/new`]: unknownTarget,
+    [`GET ${page}/${plan}/surplus`]: unknownTarget,
+    [`POST ${page}/${plan}/surplus`]: unknownTarget,
+    [`GET ${page}/${plan}/statement`]: unknownTarget,
+    [`GET ${page}/${plan}/statement.csv`]: unknownTarget,
+    // The JSON API
+    [`GET ${api}`]: scoped(200, "care-staff"),
+    [`POST ${api}`]: OPEN_UNKNOWN_PLAN,
+    [`GET ${api}/${plan}`]: unknownTarget,
+    [`GET ${api}/${plan}/statement`]: unknownTarget,
+    [`GET ${api}/${plan}/statement.csv`]: unknownTarget,
+    [`POST ${api}/${plan}/invoices`]: unknownTarget,
+    [`POST ${api}/${plan}/invoices/:invoiceId/approval`]: unknownTarget,
+    [`POST ${api}/${plan}/invoices/:invoiceId/rejection`]: unknownTarget,
+    [`POST ${api}/${plan}/payments-out`]: unknownTarget,
+    [`POST ${api}/${plan}/surplus/recovery`]: unknownTarget,
+    [`POST ${api}/${plan}/surplus/waiver`]: unknownTarget,
+  },
+  apiBodies: {
+    [`POST ${api}`]: JSON.stringify({ planId: UNKNOWN, cadence: "monthly" }),
+    [`POST ${api}/${plan}/invoices`]: JSON.stringify({
+      organisationId: UNKNOWN,
+      periodStartsOn: "2026-11-01",
+      periodEndsOn: "2026-11-30",
+      amount: "£100.00",
+      reference: "MATRIX-1",
+    }),
+    [`POST ${api}/${plan}/invoices/:invoiceId/rejection`]: JSON.stringify({ reason: "Matrix" }),
+    [`POST ${api}/${plan}/payments-out`]: JSON.stringify({ amount: "£10.00", description: "Matrix" }),
+    [`POST ${api}/${plan}/surplus/recovery`]: JSON.stringify({}),
+    [`POST ${api}/${plan}/surplus/waiver`]: JSON.stringify({ reason: "Matrix" }),
+  },
+};
