@@ -95,7 +95,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       foreign key (authority_id, transaction_id) references budget_transactions (authority_id, id),
       foreign key (authority_id, plan_id, account) references budget_balances (authority_id, plan_id, account)
     )`.execute(db);
-  await sql`create index budget_entries_by_account on budget_entries (authority_id, plan_id, account)`.execute(db);
+  await sql`create index budget_entries_by_account on budget_entries (authority_id, plan_id, account)`.execute(
+    db,
+  );
 
   // Every transaction's entries sum to zero, and it has entries: checked at commit (deferred), when
   // the whole transaction is written.
@@ -131,7 +133,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     end $$`.execute(db);
   await sql`
     create constraint trigger budget_transactions_have_entries after insert on budget_transactions
-      deferrable initially deferred for each row execute function budget_transaction_has_entries()`.execute(db);
+      deferrable initially deferred for each row execute function budget_transaction_has_entries()`.execute(
+    db,
+  );
 
   // Posted is posted: never changed; deleted only by the retention job (which says so first).
   await sql`
@@ -203,7 +207,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create unique index budget_surpluses_one_open on budget_surpluses (authority_id, plan_id)
       where status = 'open'`.execute(db);
-  await sql`create index budget_surpluses_by_plan on budget_surpluses (authority_id, plan_id, flagged_at)`.execute(db);
+  await sql`create index budget_surpluses_by_plan on budget_surpluses (authority_id, plan_id, flagged_at)`.execute(
+    db,
+  );
 
   // Idempotency: a money-moving request's key, what it asked (a hash) and what it answered.
   await sql`
