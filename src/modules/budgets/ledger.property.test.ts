@@ -107,8 +107,9 @@ describe("the ledger of a personal budget", () => {
           }
           periodsPaid += paid;
           posted += paid;
+          // A payment in that leaves the direct payment above the agreed level flags the surplus.
           const surplus = await repo.openSurplus(t.deps.db, COUNTY, planId);
-          if (dp > 50_000n && !surplus) throw new Error("A surplus above the level was not flagged");
+          if (paid > 0 && dp > 50_000n && !surplus) throw new Error("A surplus above the level was not flagged");
         };
         await payIn();
         for (const c of commands) {
@@ -222,7 +223,7 @@ describe("the ledger of a personal budget", () => {
         expect(balances.find((b) => b.account === "direct-payment")?.balance_pence ?? 0n).toBe(dp);
         expect(balances.find((b) => b.account === "managed")?.balance_pence ?? 0n).toBe(managed);
       }),
-      { numRuns: 25 },
+      { numRuns: 15 },
     );
   });
 
