@@ -206,6 +206,9 @@ export async function idempotent<T>(
 ): Promise<{ result: T; replayed: boolean }> {
   const key = checkKey(at.key);
   const hash = requestHash(at.action, at.planId, at.request);
+  // One keyed action on a budget at a time, the ledger locked first: every action takes its locks
+  // in the same order (ledger, then invoice or surplus, then balances), so none waits on another.
+  await repo.lockLedger(trx, at.authorityId, at.planId);
   const claimed = await repo.claimRequest(trx, {
     authority_id: at.authorityId,
     key,
