@@ -201,6 +201,31 @@ describe("a mixed budget through the API", () => {
   });
 });
 
+describe("requests at once", () => {
+  it("never overdraw, and post a key sent twice at once only once", async () => {
+    // £100 a week by direct payment, four-weekly: £400 paid in.
+    const planId = await insertCarePlan(t.deps.db, {
+      authorityId: COUNTY,
+      parts: [{ delivery: "direct-payment", amountPence: 10_000n }],
+      startedOn: "2026-11-20",
+    });
+    await send("POST", `/api/v1/authorities/${COUNTY}/budgets`, staff, { planId, cadence: "four-weekly" });
+    await runPaymentsIn(t.deps.db, t.deps.clock, COUNTY, planId);
+    const url = `/api/v1/authorities/${COUNTY}/budgets/${planId}/payments-out`;
+    const body = { amount: "£60.00", description: "A personal assistant" };
+    const keys = ["at-once-0", "at-once-0", ...Array.from({ length: 8 }, (_, i) => `at-once-${i + 1}`)];
+    const answers = await Promise.all(keys.map((key) => send("POST", url, staff, body, key)));
+    const posted = new Set(answers.filter((a) => a.statusCode === 201).map((a) => a.json().transaction.id));
+    // £400 pays six payments of £60; the rest are refused, saying £40.00 is left.
+    expect(posted.size).toBe(6);
+    const refusals = answers.filter((a) => a.statusCode === 409).map((a) => a.json().error.code);
+    expect(refusals.every((code) => code === "insufficient_funds")).toBe(true);
+    const ledger = (await send("GET", `/api/v1/authorities/${COUNTY}/budgets/${planId}`, staff)).json();
+    expect(ledger.heldPence).toBe("4000");
+    expect(ledger.transactions).toHaveLength(7);
+  });
+});
+
 describe("the pages", () => {
   let planId: string;
   let url: string;
