@@ -27,6 +27,7 @@ import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { registerAuthorityParam } from "./modules/authorities/authority-param.ts";
 import { awardRoutes } from "./modules/award/award.routes.ts";
 import { challengesRoutes } from "./modules/challenges/challenges.routes.ts";
+import { choiceRoutes } from "./modules/choice/choice.routes.ts";
 import { complianceRoutes } from "./modules/compliance/compliance.routes.ts";
 import { consultationsRoutes } from "./modules/consultations/consultations.routes.ts";
 import { contractsRoutes } from "./modules/contracts/contracts.routes.ts";
@@ -124,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(evaluationRoutes);
   await app.register(awardRoutes);
   await app.register(contractsRoutes);
+  await app.register(choiceRoutes);
   await app.register(homeRoutes);
   await app.register(regulationRoutes);
   await app.register(ocdsRoutes);
