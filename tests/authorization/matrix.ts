@@ -18,6 +18,7 @@ import { DEMO_SEEDED_AT } from "../support/test-db.ts";
 import { access } from "./rules/access.ts";
 import { accounts } from "./rules/accounts.ts";
 import { challenges } from "./rules/challenges.ts";
+import { choice } from "./rules/choice.ts";
 import { consultations } from "./rules/consultations.ts";
 import { contracts } from "./rules/contracts.ts";
 import { datasets } from "./rules/datasets.ts";
@@ -70,6 +71,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   opportunities,
   evaluation,
   contracts,
+  choice,
   home,
   regulation,
   ocdsImport,

@@ -157,7 +157,7 @@ export async function choiceRoutes(app: FastifyInstance): Promise<void> {
         ctxOf(request),
         authority.id,
         request.params.listId,
-        request.query.organisations,
+        request.query.organisations ?? [],
       );
       return { list: listRecord(found.list), members: found.members.map(memberRecord) };
     },

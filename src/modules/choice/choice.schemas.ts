@@ -37,11 +37,9 @@ export const ListQuery = Type.Object({
 });
 
 export const CompareQuery = Type.Object({
-  organisations: Type.Array(Uuid, {
-    minItems: 1,
-    maxItems: 10,
-    description: "2 or 3 members' organisation ids",
-  }),
+  organisations: Type.Optional(
+    Type.Array(Uuid, { maxItems: 10, description: "2 or 3 members' organisation ids" }),
+  ),
 });
 
 const Money = (description: string) => Type.Object({ pence: PenceText, text: Type.String({ description }) });

@@ -28,7 +28,7 @@ export const DEMO_CHOICE = {
   /** Westshire's open list for home care, with an hourly tariff of £21.50. */
   homeCareList: id(1),
   /** The home care team's location of Westshire Community Health CIC, registered for domiciliary care. */
-  communityHealthHomeCare: id(101),
+  communityHealthHomeCare: "019a0000-0000-7000-8000-0000000f0c01",
 } as const;
 
 /** The members, and their offers. */
