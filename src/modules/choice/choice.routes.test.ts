@@ -57,7 +57,7 @@ describe("the public pages", () => {
     const text = mainText(page.body);
     expect(text).toContain("Greenway Home Care – Wesford");
     expect(text).toContain("Above the tariff");
-    expect(text).toContain("35 hours a week");
+    expect(text).toContain("35 hours of care a week");
     expect(text).toContain("No feedback yet");
     expect(text.indexOf("Greenway Home Care Ltd")).toBeLessThan(text.indexOf("Kelderby Street Care CIC"));
     expect(page.body).toContain(`name="organisations" type="checkbox" value="${greenway}"`);
@@ -161,7 +161,7 @@ describe("commissioners and providers", () => {
     );
     expect(put.statusCode).toBe(204);
     const own = mainText((await get(`/organisations/${kelderbyStreetCare}/choice`, admin)).body);
-    expect(own).toContain("20 hours a week");
+    expect(own).toContain("20 hours of care a week");
     expect((await postForm(t.app, admin, `${LIST}/members/${kelderbyStreetCare}/leave`, {})).statusCode).toBe(
       303,
     );
