@@ -145,6 +145,7 @@ describe("commissioners and providers", () => {
   it("lets a member publish its offer and leave, and shows its lists on its own page", async () => {
     const admin = await adminOf(kelderbyStreetCare);
     const offer = `${LIST}/members/${kelderbyStreetCare}/offer`;
+    expect((await get(LIST, admin)).body).toContain(`href="${offer}"`);
     expect((await get(offer, admin)).statusCode).toBe(200);
     const wrong = await postForm(t.app, admin, offer, { capacity: "many", price: "" });
     expect(wrong.statusCode).toBe(400);
