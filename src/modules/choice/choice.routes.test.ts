@@ -18,7 +18,7 @@ const COUNTY = "/authorities/westshire-county-council";
 const LIST = `${COUNTY}/choice/${DEMO_CHOICE.homeCareList}`;
 const API_LIST = `/api/v1/authorities/${DEMO_AUTHORITY.county}/choice/lists`;
 const CARERS_TRUST = "019a0000-0000-7000-8000-00000000b002";
-const { greenway, kelderbyStreetCare, communityHealth } = DEMO_CHOICE_MEMBERS;
+const { greenway, kelderbyStreetCare, homesSupport } = DEMO_CHOICE_MEMBERS;
 
 let t: TestApp;
 let commissioner: TestSession;
@@ -64,11 +64,11 @@ describe("the public pages", () => {
   });
 
   it("compares ticked members side by side, and says when too many are ticked", async () => {
-    const two = await get(`${LIST}/compare?organisations=${greenway}&organisations=${communityHealth}`);
+    const two = await get(`${LIST}/compare?organisations=${greenway}&organisations=${homesSupport}`);
     expect(two.statusCode).toBe(200);
     expect(mainText(two.body)).toContain("Below the tariff");
     const four = await get(
-      `${LIST}/compare?${[greenway, communityHealth, kelderbyStreetCare, CARERS_TRUST].map((o) => `organisations=${o}`).join("&")}`,
+      `${LIST}/compare?${[greenway, homesSupport, kelderbyStreetCare, CARERS_TRUST].map((o) => `organisations=${o}`).join("&")}`,
     );
     expect(four.statusCode).toBe(400);
     expect(summaryErrors(four.body)).toEqual([["#organisations", "Tick 2 or 3 providers to compare"]]);

@@ -33,6 +33,10 @@ const demoUser = (role: string) => {
 };
 /** Carewell Homes: its Westshire home is rated Inadequate (special measures). */
 const CAREWELL = "019a0000-0000-7000-8000-00000000b032";
+/** Westshire Community Health CIC, a qualifying public service mutual registered for community health. */
+const MUTUAL = "019a0000-0000-7000-8000-00000000b001";
+/** Westshire Community NHS Trust: registered for community health, not a mutual. */
+const NHS_TRUST = "019a0000-0000-7000-8000-00000000b014";
 /** Millbrook Carers' Trust: no registration with a regulator. */
 const CARERS_TRUST = "019a0000-0000-7000-8000-00000000b002";
 
@@ -63,7 +67,7 @@ describe("the demo list", () => {
       member_count: 3,
     });
     expect(page.members.map((m) => [m.name, m.priceText, m.priceAgainstTariff, m.capacity])).toEqual([
-      ["Westshire Community Health CIC", "£21.00", "below", 60],
+      ["Westshire Homes Support Ltd", "£21.00", "below", 60],
       ["Greenway Home Care Ltd", "£21.50", "tariff", 120],
       ["Kelderby Street Care CIC", "£22.40", "above", 35],
     ]);
@@ -137,10 +141,10 @@ describe("joining", () => {
   it("keeps a reserved list to qualifying public service mutuals (s.33), for reservable services only", async () => {
     const commissioner = await as(demoUser("commissioner"));
     const draft = {
-      title: "Home care by mutuals",
-      categoryCode: "domiciliary-care",
+      title: "Community nursing by mutuals",
+      categoryCode: "community-health",
       areaCodes: [DEMO_AREA.westshire],
-      tariff: "22.00",
+      tariff: "48.00",
       tariffUnit: "hour",
       reserved: true,
     };
@@ -149,16 +153,17 @@ describe("joining", () => {
     );
     expect(notReservable).toMatchObject({ name: "UnprocessableError", code: "not_reservable" });
     const list = await publishList(commissioner, COUNTY, (await createList(commissioner, COUNTY, draft)).id);
-    const greenway = await refused(
-      joinList(await adminOf(DEMO_CHOICE_MEMBERS.greenway), COUNTY, list.id, DEMO_CHOICE_MEMBERS.greenway),
-    );
-    expect(greenway.details?.map((d) => d.message)).toEqual([
-      "The list is reserved to public service mutuals (Procurement Act 2023, s.33), and the directory does not show Greenway Home Care Ltd as a qualifying public service mutual.",
+    // The NHS trust's community hospital is registered for community health in Westshire, but the
+    // trust is no mutual.
+    const trust = await refused(joinList(await adminOf(NHS_TRUST), COUNTY, list.id, NHS_TRUST));
+    expect(trust.details?.map((d) => d.message)).toEqual([
+      "The list is reserved to public service mutuals (Procurement Act 2023, s.33), and the directory does not show Westshire Community NHS Trust as a qualifying public service mutual.",
     ]);
-    const mutual = DEMO_CHOICE_MEMBERS.communityHealth;
-    const joined = await joinList(await adminOf(mutual), COUNTY, list.id, mutual);
-    expect(joined.locations.map((l) => l.id)).toEqual([DEMO_CHOICE.communityHealthHomeCare]);
-    expect(await refused(joinList(await adminOf(mutual), COUNTY, list.id, mutual))).toBeInstanceOf(
+    const joined = await joinList(await adminOf(MUTUAL), COUNTY, list.id, MUTUAL);
+    expect(joined.locations.map((l) => l.id).sort()).toEqual(
+      [DEMO_LOCATION.communityHealthClinic, DEMO_LOCATION.communityHealthNursing].sort(),
+    );
+    expect(await refused(joinList(await adminOf(MUTUAL), COUNTY, list.id, MUTUAL))).toBeInstanceOf(
       ConflictError,
     );
   });
@@ -201,7 +206,7 @@ describe("leaving", () => {
     // Greenway keeps its place: a suspension elsewhere does not touch it.
     expect((await listPage(publicCtx(), COUNTY, LIST, { sort: "name" })).members.map((m) => m.name)).toEqual([
       "Greenway Home Care Ltd",
-      "Westshire Community Health CIC",
+      "Westshire Homes Support Ltd",
     ]);
   });
 
@@ -215,9 +220,8 @@ describe("leaving", () => {
       capacityUnit: "hours-a-week",
       price: "23.10",
     });
-    const shown = (
-      await comparePage(publicCtx(), COUNTY, LIST, [greenway, DEMO_CHOICE_MEMBERS.communityHealth])
-    ).members[0];
+    const shown = (await comparePage(publicCtx(), COUNTY, LIST, [greenway, DEMO_CHOICE_MEMBERS.homesSupport]))
+      .members[0];
     expect(shown).toMatchObject({ capacity: 80, priceText: "£23.10", priceAgainstTariff: "above" });
     expect(await refused(leaveList(await adminOf(CARERS_TRUST), COUNTY, LIST, greenway))).toBeInstanceOf(
       ForbiddenError,

@@ -2,8 +2,8 @@
  * Demo data for approved-provider lists (issue 17, items 3 and 7): Westshire County Council's open
  * list for home care (domiciliary care) in Westshire and its districts, with an hourly tariff, and
  * three members from the demo providers registered for it — Greenway Home Care, Kelderby Street Care
- * and Westshire Community Health CIC (whose home care team's location this seed registers with the
- * demo regulator first, as the regulation seed registers the others) — each with its offer. Each step
+ * and Westshire Homes Support (whose home care service's location this seed registers with the demo
+ * regulator first, as the regulation seed registers the others) — each with its offer. Each step
  * runs on a clock set to its date. Fictional data; fixed ids.
  */
 import { type Clock, fixedClock } from "../../lib/clock.ts";
@@ -27,15 +27,15 @@ const id = (n: number) => `019a0000-0000-7000-8000-0000000c${String(n).padStart(
 export const DEMO_CHOICE = {
   /** Westshire's open list for home care, with an hourly tariff of £21.50. */
   homeCareList: id(1),
-  /** The home care team's location of Westshire Community Health CIC, registered for domiciliary care. */
-  communityHealthHomeCare: "019a0000-0000-7000-8000-0000000f0c01",
+  /** The home care service's location of Westshire Homes Support Ltd, registered for domiciliary care. */
+  homesSupportHomeCare: "019a0000-0000-7000-8000-0000000f0c01",
 } as const;
 
 /** The members, and their offers. */
 export const DEMO_CHOICE_MEMBERS = {
   greenway: org(4),
   kelderbyStreetCare: org(23),
-  communityHealth: org(1),
+  homesSupport: org(18),
 } as const;
 
 const clockAt = (iso: string): Clock => fixedClock(new Date(iso));
@@ -45,11 +45,11 @@ async function seedChoice(ctx: Ctx): Promise<void> {
   const regulator = DEMO_AUTHORITY.regulator;
   const county = DEMO_AUTHORITY.county;
   const application = await checkApplication(ctx, await regimeOf(ctx, regulator), {
-    organisationId: DEMO_CHOICE_MEMBERS.communityHealth,
-    name: "Westshire Community Health – Home Care Team",
-    addressLine1: "Unit 3, Riverside Business Park",
+    organisationId: DEMO_CHOICE_MEMBERS.homesSupport,
+    name: "Westshire Homes Support – Home Care",
+    addressLine1: "Homes House, 1 Canal Street",
     town: "Wesford",
-    postcode: "WS1 4HC",
+    postcode: "WS3 5HG",
     areaCode: DEMO_AREA.westshire,
     capacity: 45,
     capacityUnit: "people",
@@ -61,12 +61,12 @@ async function seedChoice(ctx: Ctx): Promise<void> {
     at("2026-06-01T09:00:00Z"),
     regulator,
     application,
-    DEMO_CHOICE.communityHealthHomeCare,
+    DEMO_CHOICE.homesSupportHomeCare,
   );
   await recordRegistrationMove(
     at("2026-07-20T09:00:00Z"),
     regulator,
-    DEMO_CHOICE.communityHealthHomeCare,
+    DEMO_CHOICE.homesSupportHomeCare,
     "registered",
     "The provider showed it can meet the fundamental standards.",
   );
@@ -86,7 +86,7 @@ async function seedChoice(ctx: Ctx): Promise<void> {
   const members: [string, string, { capacity: number; pricePence: bigint | null }][] = [
     [DEMO_CHOICE_MEMBERS.greenway, "2026-10-02T11:00:00Z", { capacity: 120, pricePence: null }],
     [DEMO_CHOICE_MEMBERS.kelderbyStreetCare, "2026-10-06T14:30:00Z", { capacity: 35, pricePence: 2240n }],
-    [DEMO_CHOICE_MEMBERS.communityHealth, "2026-10-09T09:15:00Z", { capacity: 60, pricePence: 2100n }],
+    [DEMO_CHOICE_MEMBERS.homesSupport, "2026-10-09T09:15:00Z", { capacity: 60, pricePence: 2100n }],
   ];
   for (const [organisationId, joinedAt, offer] of members) {
     await recordJoin(at(joinedAt), county, DEMO_CHOICE.homeCareList, organisationId);
