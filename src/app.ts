@@ -28,6 +28,7 @@ import { registerAuthorityParam } from "./modules/authorities/authority-param.ts
 import { awardRoutes } from "./modules/award/award.routes.ts";
 import { budgetsRoutes } from "./modules/budgets/budgets.routes.ts";
 import { challengesRoutes } from "./modules/challenges/challenges.routes.ts";
+import { choiceRoutes } from "./modules/choice/choice.routes.ts";
 import { complianceRoutes } from "./modules/compliance/compliance.routes.ts";
 import { consultationsRoutes } from "./modules/consultations/consultations.routes.ts";
 import { contractsRoutes } from "./modules/contracts/contracts.routes.ts";
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(evaluationRoutes);
   await app.register(awardRoutes);
   await app.register(contractsRoutes);
+  await app.register(choiceRoutes);
   await app.register(budgetsRoutes);
   await app.register(homeRoutes);
   await app.register(regulationRoutes);

@@ -9,6 +9,8 @@ import { changeRecorded } from "./modules/audit/audit.ports.ts";
 import { awardStage, liveAwardOf } from "./modules/award/award.service.ts";
 import { awardNoticePanel } from "./modules/award/award-handover.ts";
 import { serviceWindowsPanel } from "./modules/challenges/policy.service.ts";
+import { choiceProfilePanel } from "./modules/choice/compare.service.ts";
+import { leaveOnRegistrationChange } from "./modules/choice/members.service.ts";
 import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/provider-contracts.service.ts";
 import { noteDatasetChange } from "./modules/datasets/changes.service.ts";
 import { liveAward } from "./modules/evaluation/evaluation.ports.ts";
@@ -22,7 +24,7 @@ import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.t
 import { profilePanels } from "./modules/organisations/organisations.ports.ts";
 import { projectPanels } from "./modules/projects/projects.ports.ts";
 import { providerRatingsPanel } from "./modules/regulation/find.service.ts";
-import { contractsAffected } from "./modules/regulation/regulation.ports.ts";
+import { contractsAffected, registrationChanged } from "./modules/regulation/regulation.ports.ts";
 import { servicePanels } from "./modules/services/services.ports.ts";
 import {
   evaluatorDeclaration,
@@ -71,4 +73,8 @@ export function wireModules(): void {
   tenderPanels.plug(integrityPanel);
   // audit ← datasets: a change of a dataset's rows (a row withdrawn or deleted too) dates it
   changeRecorded.plug(noteDatasetChange);
+  // regulation ← choice: a provider whose registration stops meeting a list's conditions leaves it;
+  // organisations ← choice: the approved-provider lists on a provider's profile (after contracts)
+  registrationChanged.plug(leaveOnRegistrationChange);
+  profilePanels.plug(choiceProfilePanel);
 }

@@ -33,6 +33,7 @@ export const API_SCOPES = [
   "contracts:read",
   "contracts:write",
   "regulation:write",
+  "choice:write",
   // Personal budgets' money (src/modules/budgets): the authority's care staff.
   "budgets:read",
   "budgets:write",

@@ -2,6 +2,7 @@
 import { demoAuthoritiesSeed } from "./demo/authorities.ts";
 import { demoBudgetsSeed } from "./demo/budgets.ts";
 import { demoChallengesSeed } from "./demo/challenges.ts";
+import { demoChoiceSeed } from "./demo/choice.ts";
 import { demoComplianceSeed } from "./demo/compliance.ts";
 import { demoConsultationsSeed } from "./demo/consultations.ts";
 import { demoContractsSeed } from "./demo/contracts.ts";
@@ -34,6 +35,8 @@ export const seeds: readonly Seed[] = [
   demoRegulationSeed,
   demoEvaluationSeed,
   demoContractsSeed,
+  // Issue 17: approved-provider lists of registered providers.
+  demoChoiceSeed,
   // Personal budgets' ledgers, after the care module's demo plans.
   demoBudgetsSeed,
   // Last: the market dashboards' figures of everything above (every deployment).

@@ -20,6 +20,7 @@ import { access } from "./rules/access.ts";
 import { accounts } from "./rules/accounts.ts";
 import { budgets } from "./rules/budgets.ts";
 import { challenges } from "./rules/challenges.ts";
+import { choice } from "./rules/choice.ts";
 import { consultations } from "./rules/consultations.ts";
 import { contracts } from "./rules/contracts.ts";
 import { datasets } from "./rules/datasets.ts";
@@ -72,6 +73,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   opportunities,
   evaluation,
   contracts,
+  choice,
   budgets,
   home,
   regulation,

@@ -154,6 +154,7 @@ describe("public pages", () => {
     ["/market/competition", "Competition"],
     ["/market/concentration", "Concentration"],
     ["/market/quality", "Quality"],
+    ["/choice", "Approved-provider lists"],
   ])("%s is accessible and has its title", async (pathname, heading) => {
     const page = await visitorPage();
     expect(await visit(page, pathname)).toBe(200);

@@ -40,6 +40,7 @@ import * as market from "../../src/modules/market/market.repository.ts";
 import { loadTenderKeyring } from "../../src/modules/tenders/sealing.ts";
 import { DEMO_AREA } from "../../src/seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
+import { DEMO_CHOICE } from "../../src/seed/demo/choice.ts";
 import { DEMO_PROJECT } from "../../src/seed/demo/projects.ts";
 import { scaleDemo } from "../../src/seed/demo/scale/scale.ts";
 import { useDemoTenderKeys } from "../../src/seed/demo/tenders.ts";
@@ -93,6 +94,9 @@ const LARGE = new Set([
   "market_imported_tenders",
   "market_imported_awards",
   "market_imported_few_bids",
+  "choice_lists",
+  "choice_list_areas",
+  "choice_members",
 ]);
 
 /**
@@ -167,6 +171,15 @@ const REQUESTS = [
   "/market/concentration?source=imported&category=domiciliary-care",
   "/api/v1/market/competition?source=imported",
   "/api/v1/market/diversity?source=both&authority=westshire-county-council",
+  // Approved-provider lists: the index by service and area, an authority's, a list's members sorted.
+  "/choice",
+  "/choice?categoryCode=domiciliary-care",
+  "/choice?areaCode=E07000901&categoryCode=domiciliary-care",
+  "/authorities/westshire-county-council/choice",
+  `/authorities/westshire-county-council/choice/${DEMO_CHOICE.homeCareList}`,
+  `/authorities/westshire-county-council/choice/${DEMO_CHOICE.homeCareList}?sort=capacity`,
+  `/api/v1/choice/lists?areaCode=E10000901`,
+  `/api/v1/authorities/${DEMO_AUTHORITY.county}/choice/lists/${DEMO_CHOICE.homeCareList}?sort=name`,
   // Each dataset's page, and a JSON download.
   ...DATASET_IDS.map((id) => `/open-data/${id}`),
   "/open-data/tenders.json",

@@ -5,6 +5,7 @@
 
 import { DATASET_IDS } from "../../src/modules/datasets/catalogue.ts";
 import { DEMO_CHALLENGE } from "../../src/seed/demo/challenges.ts";
+import { DEMO_CHOICE } from "../../src/seed/demo/choice.ts";
 import { DEMO_CONSULTATION } from "../../src/seed/demo/consultations.ts";
 import { DEMO_CONTRACTS } from "../../src/seed/demo/contracts.ts";
 import { DEMO_ORGANISATION } from "../../src/seed/demo/organisations.ts";
@@ -54,6 +55,11 @@ export const PUBLIC_PAGES: readonly string[] = [
   "/authorities/millbrook-district-council/integrity",
   "/reports?period=2026-Q3",
   "/authorities/westshire-county-council/reports?period=2026-27",
+  // Approved-provider lists (issue 17): the index, an authority's lists, a list (a comparison is
+  // not indexed: one page per choice of providers).
+  "/choice",
+  "/authorities/westshire-county-council/choice",
+  `/authorities/westshire-county-council/choice/${DEMO_CHOICE.homeCareList}`,
   "/accessibility",
   "/privacy",
   "/cookies",

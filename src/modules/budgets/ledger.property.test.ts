@@ -109,7 +109,8 @@ describe("the ledger of a personal budget", () => {
           posted += paid;
           // A payment in that leaves the direct payment above the agreed level flags the surplus.
           const surplus = await repo.openSurplus(t.deps.db, COUNTY, planId);
-          if (paid > 0 && dp > 50_000n && !surplus) throw new Error("A surplus above the level was not flagged");
+          if (paid > 0 && dp > 50_000n && !surplus)
+            throw new Error("A surplus above the level was not flagged");
         };
         await payIn();
         for (const c of commands) {

@@ -67,6 +67,7 @@ import {
   recordEnforcement,
 } from "../regulation/enforcement.service.ts";
 import { correctDraftReport } from "../regulation/inspections.service.ts";
+import { decideRegistration } from "../regulation/registration.service.ts";
 import { amendTender, cancelTender } from "../tenders/amendments.service.ts";
 import { assignEvaluator } from "../tenders/evaluators.service.ts";
 import { confirmOpening } from "../tenders/opening.service.ts";
@@ -552,6 +553,13 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
       nation: "england-and-wales",
     });
     await verifyPublicBody(await as(PLATFORM_ADMIN), body.id);
+  },
+  "choice.member-left": async () => {
+    // The regulator suspends Kelderby Street Care's one location: it leaves Westshire's home care list.
+    await decideRegistration(await as(REGULATOR_STAFF), REGULATOR, DEMO_LOCATION.kelderbyStreetCare, {
+      to: "suspended",
+      reason: "Staffing below safe levels.",
+    });
   },
   "authority.rejected": async () => {
     const body = await requestPublicBody(await as(user("citizen")), {

@@ -22,6 +22,7 @@ export const NOTICE_TOPICS = [
   "consultations",
   "challenges",
   "regulation",
+  "choice",
   "publicBodies",
   "budgets",
   "security",
@@ -75,6 +76,8 @@ export const NOTICE_KINDS = {
   "regulation.draft-corrected": { topic: "regulation" },
   "regulation.report-published": { topic: "regulation" },
   "regulation.registration-cancelled": { topic: "regulation" },
+  // Approved-provider lists: to the provider and the authority when a member leaves
+  "choice.member-left": { topic: "choice" },
   // Public bodies asked for
   "authority.verified": { topic: "publicBodies" },
   "authority.rejected": { topic: "publicBodies" },

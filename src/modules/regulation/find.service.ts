@@ -290,3 +290,24 @@ export async function comparePage(
   ]);
   return { organisations, providers, problems: problem && ids.length > 0 ? [problem.detail] : [] };
 }
+
+/**
+ * The organisations' registered locations providing the service type in any of the areas (the
+ * condition of choice's approved-provider lists), with their current ratings. Public facts; checks
+ * no one. In the caller's transaction when `ctx.db` is one.
+ */
+export async function currentLocationsFor(
+  ctx: Ctx,
+  organisationIds: readonly string[],
+  serviceType: string,
+  areaCodes: readonly string[],
+): Promise<repo.LocationRow[]> {
+  const ids = organisationIds.filter(isUuid);
+  if (ids.length === 0 || areaCodes.length === 0) return [];
+  const rows = await repo.findLocations(ctx.db, {
+    organisationIds: ids,
+    statuses: ["registered"],
+    serviceType,
+  });
+  return rows.filter((row) => areaCodes.includes(row.area_code)).sort(byRatingThenName);
+}

@@ -16,6 +16,7 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { msg } from "../../lib/messages.ts";
+import { notifyAll } from "../../lib/ports.ts";
 import { actorOf, hasRole, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -24,6 +25,7 @@ import { existingAreaCodes } from "../vocabularies/vocabularies.service.ts";
 import { type LocationView, locationView } from "./locations.service.ts";
 import { type Regime, regimeOf } from "./regimes.service.ts";
 import { canMove } from "./registration-states.ts";
+import { registrationChanged } from "./regulation.ports.ts";
 import * as repo from "./regulation.repository.ts";
 import {
   canManage,
@@ -329,7 +331,8 @@ export async function applicationForm(ctx: Ctx, regulatorId: string): Promise<Ap
 
 /**
  * Moves a locked registration along the lifecycle (409 for a move it forbids): dated, with its
- * reason, audited; the provider is told. Checks no one: the caller has.
+ * reason, audited; the provider is told, and the modules above (`registrationChanged`: choice's
+ * lists) in the same transaction. Checks no one: the caller has.
  */
 export async function moveRegistration(
   ctx: Ctx & { db: Trx },
@@ -378,6 +381,14 @@ export async function moveRegistration(
       ...(conditions && to === "registered" ? [msg`Conditions: ${conditions}`] : []),
     ].join("\n"),
     link: `/regulators/${regulatorId}/locations/${registration.id}`,
+  });
+  await notifyAll(registrationChanged, ctx, {
+    regulatorId,
+    registrationId: registration.id,
+    organisationId: registration.organisation_id,
+    from: registration.status,
+    to,
+    reason,
   });
 }
 

@@ -2,6 +2,7 @@
  * What the regulation module lets the modules above it take part in (see src/lib/ports.ts); they
  * are connected in src/wiring.ts.
  */
+import type { Trx } from "../../db/database.ts";
 import { port } from "../../lib/ports.ts";
 import type { Ctx } from "../access/context.ts";
 
@@ -23,3 +24,22 @@ export const contractsAffected = port<
     location: { organisationId: string; activities: readonly string[] },
   ) => Promise<AffectedContract[]>
 >("contracts affected by a location");
+
+/** A registration's status changed: what a module above needs to know of it. */
+export interface RegistrationChange {
+  regulatorId: string;
+  registrationId: string;
+  organisationId: string;
+  from: string;
+  to: string;
+  reason: string;
+}
+
+/**
+ * A registration's status changed (registered, dormant, suspended, cancelled, …), in the change's
+ * transaction (`ctx.db` is it): choice takes a provider off the approved-provider lists it no
+ * longer qualifies for.
+ */
+export const registrationChanged = port<
+  (ctx: Ctx & { db: Trx }, change: RegistrationChange) => Promise<void>
+>("a registration's status changed");

@@ -1,0 +1,442 @@
+/**
+ * Any qualified provider (issue 17, item 3) and providers' offers (item 7). A provider
+ * organisation's administrator asks to join an open list; it joins at once if it meets the
+ * conditions, and is refused with each reason otherwise:
+ *
+ * - a current registration with a regulator for the list's service type at a location in one of
+ *   the list's areas (regulation's Find a service, `currentLocationsFor`);
+ * - where the list says so, such a location not rated Inadequate overall;
+ * - where the list is reserved (Procurement Act 2023, s.33), the directory shows the organisation as
+ *   a qualifying public service mutual (organisations' `effectiveSectorOf`).
+ *
+ * It leaves when its registration no longer meets them: regulation tells this module of every
+ * change of a registration's status in the same transaction (`registrationChanged`, plugged in
+ * src/wiring.ts), and the member leaves with the reason, audited, the provider and the authority
+ * told. A provider may also leave by itself. A member publishes, for each list, its capacity (places
+ * or hours a week, with the date it said so) and its price where it differs from the tariff.
+ */
+import type { Trx } from "../../db/database.ts";
+import { transaction } from "../../db/transaction.ts";
+import {
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableError,
+  ValidationError,
+} from "../../lib/errors.ts";
+import { isUuid } from "../../lib/ids.ts";
+import { londonToday } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
+import { parseMoney } from "../../lib/money.ts";
+import {
+  actorOf,
+  grantsInScope,
+  isAuthorityEditor,
+  requireRole,
+  requireSignedIn,
+} from "../access/access.service.ts";
+import { actorIn, type Ctx, within } from "../access/context.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { notify } from "../notifications/notifications.service.ts";
+import { effectiveSectorOf, organisationNamesOf } from "../organisations/organisations.service.ts";
+import { currentLocationsFor } from "../regulation/find.service.ts";
+import type { RegistrationChange } from "../regulation/regulation.ports.ts";
+import type { LocationRow } from "../regulation/regulation.service.ts";
+import * as repo from "./choice.repository.ts";
+import { LIMITS, type ListView, listOf } from "./choice.service.ts";
+import { type ChoiceList, OFFER_CAPACITY_UNITS, type OfferCapacityUnit } from "./choice.table.ts";
+
+/** Who acts for a member: its administrators join and leave; its people also keep its offer. */
+export const OFFER_ROLES = ["organisation-admin", "organisation-member"] as const;
+/** Who is told when a member leaves, at the authority. */
+const AUTHORITY_TOLD = new Set(["commissioner", "authority-admin"]);
+
+export interface Qualification {
+  qualifies: boolean;
+  /** Each condition not met, as a reason naming it. */
+  reasons: string[];
+  /** The organisation's registered locations for the service type in the list's areas. */
+  locations: LocationRow[];
+}
+
+type ListWithNames = ChoiceList & { category_name: string };
+
+/** Whether the organisation meets the list's conditions now, and each reason it does not. */
+export async function qualification(
+  ctx: Ctx,
+  list: ListWithNames,
+  areaCodes: readonly string[],
+  organisation: { id: string; name: string },
+): Promise<Qualification> {
+  const locations = await currentLocationsFor(ctx, [organisation.id], list.category_code, areaCodes);
+  const reasons: string[] = [];
+  if (locations.length === 0)
+    reasons.push(
+      msg`${organisation.name} has no current registration with a regulator for ${list.category_name} at a location in the list's areas: it must be registered first.`,
+    );
+  else if (list.exclude_inadequate && locations.every((l) => l.current_overall === "inadequate"))
+    reasons.push(
+      msg`The list's conditions exclude providers rated Inadequate overall, and every location of ${organisation.name} for ${list.category_name} in the list's areas is rated Inadequate.`,
+    );
+  if (list.reserved && (await effectiveSectorOf(ctx.db, organisation.id)) !== "public-service-mutual")
+    reasons.push(
+      msg`The list is reserved to public service mutuals (Procurement Act 2023, s.33), and the directory does not show ${organisation.name} as a qualifying public service mutual.`,
+    );
+  return { qualifies: reasons.length === 0, reasons, locations };
+}
+
+async function organisationNamed(ctx: Ctx, organisationId: string): Promise<{ id: string; name: string }> {
+  const name = isUuid(organisationId)
+    ? (await organisationNamesOf(ctx.db, [organisationId]))[0]?.name
+    : undefined;
+  if (name === undefined)
+    throw new ValidationError(msg`Choose the organisation`, [
+      { field: "organisationId", message: msg`Choose the organisation from the directory` },
+    ]);
+  return { id: organisationId, name };
+}
+
+/** The locked list with its names and areas, as the caller may see it (a draft: editors only), or 404. */
+async function seenList(
+  ctx: Ctx & { db: Trx },
+  authorityId: string,
+  listId: string,
+): Promise<{ list: repo.ListRow; areaCodes: string[] }> {
+  const locked = isUuid(listId) ? await repo.lockList(ctx.db, authorityId, listId) : undefined;
+  const list = locked ? await repo.findList(ctx.db, authorityId, listId) : undefined;
+  if (!list || (list.status === "draft" && !isAuthorityEditor(ctx.principal, authorityId)))
+    throw new NotFoundError("approved-provider list");
+  const areas = (await repo.areasOf(ctx.db, [[authorityId, listId]])).get(listId) ?? [];
+  return { list, areaCodes: areas.map((a) => a.code) };
+}
+
+/**
+ * Joins the organisation to an open list if it meets the conditions (422 with each reason
+ * otherwise; 409 for a list not open or a member already), audited. Checks no one: the caller has
+ * (seeds use it).
+ */
+export async function recordJoin(
+  ctx: Ctx,
+  authorityId: string,
+  listId: string,
+  organisationId: string,
+): Promise<Qualification> {
+  return transaction(ctx.db, async (trx) => {
+    const inTrx = within(ctx, trx);
+    const list = isUuid(listId) ? await repo.lockList(trx, authorityId, listId) : undefined;
+    const named = list ? await repo.findList(trx, authorityId, listId) : undefined;
+    if (!named) throw new NotFoundError("approved-provider list");
+    if (named.status !== "open")
+      throw new ConflictError(msg`Providers can join only an open list.`, "list_not_open");
+    const organisation = await organisationNamed(inTrx, organisationId);
+    const member = await repo.lockMember(trx, authorityId, listId, organisationId);
+    if (member?.status === "member")
+      throw new ConflictError(msg`${organisation.name} is on this list already.`, "already_member");
+    const areaCodes = ((await repo.areasOf(trx, [[authorityId, listId]])).get(listId) ?? []).map(
+      (a) => a.code,
+    );
+    const found = await qualification(inTrx, named, areaCodes, organisation);
+    if (!found.qualifies)
+      throw new UnprocessableError(
+        msg`${organisation.name} does not meet the list's conditions`,
+        found.reasons.map((message) => ({ field: "organisationId", message })),
+        "conditions_not_met",
+      );
+    await repo.putMember(trx, { authorityId, listId, organisationId }, ctx.clock.now());
+    await repo.addToMemberCount(trx, authorityId, listId, 1);
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorIn(ctx),
+      action: "choice-member.joined",
+      entity: { type: "choice-list", id: listId },
+      changes: { organisationId, locations: found.locations.map((l) => l.id) },
+    });
+    return found;
+  });
+}
+
+/**
+ * A provider organisation's administrator asks to join an open list: 404 for a list unknown (or a
+ * draft), 400 without an organisation, 403 unless they administer it, 409 for a list not open or a
+ * member already, 422 with each condition not met.
+ */
+export async function joinList(
+  ctx: Ctx,
+  authorityId: string,
+  listId: string,
+  organisationId: string | undefined,
+): Promise<Qualification> {
+  return transaction(ctx.db, async (trx) => {
+    requireSignedIn(ctx.principal);
+    await seenList(within(ctx, trx), authorityId, listId);
+    const organisation = await organisationNamed(within(ctx, trx), organisationId ?? "");
+    const p = requireRole(
+      ctx.principal,
+      "organisation-admin",
+      organisation.id,
+      "ask to join an approved-provider list for this organisation",
+    );
+    return recordJoin(within(ctx, trx, actorOf(p)), authorityId, listId, organisation.id);
+  });
+}
+
+/**
+ * Takes a member off a list with the reason, audited; its administrators and the authority's
+ * commissioners are told. Checks no one: the caller has.
+ */
+async function recordLeave(
+  ctx: Ctx & { db: Trx },
+  list: repo.ListRow,
+  organisation: { id: string; name: string },
+  reason: string,
+): Promise<void> {
+  const { db: trx, clock } = ctx;
+  const key = { authorityId: list.authority_id, listId: list.id, organisationId: organisation.id };
+  await repo.setMemberLeft(trx, key, clock.now(), reason);
+  await repo.addToMemberCount(trx, list.authority_id, list.id, -1);
+  await recordAudit(trx, clock, {
+    authorityId: list.authority_id,
+    actor: actorIn(ctx),
+    action: "choice-member.left",
+    entity: { type: "choice-list", id: list.id },
+    changes: { organisationId: organisation.id, reason },
+  });
+  const told = new Map<string, string | null>();
+  for (const g of await grantsInScope(trx, organisation.id))
+    if (g.role === "organisation-admin") told.set(g.user_id, organisation.id);
+  for (const g of await grantsInScope(trx, list.authority_id))
+    if (AUTHORITY_TOLD.has(g.role) && !told.has(g.user_id)) told.set(g.user_id, null);
+  for (const [userId, organisationId] of told)
+    await notify(
+      trx,
+      clock,
+      {
+        userId,
+        authorityId: list.authority_id,
+        ...(organisationId ? { organisationId } : {}),
+        kind: "choice.member-left",
+        subject: msg`${organisation.name} has left ${list.title}`.slice(0, 200),
+        body: msg`${organisation.name} is no longer on the approved-provider list ${list.title}. Reason: ${reason}`,
+        link: `/authorities/${list.authority_slug}/choice/${list.id}`,
+      },
+      { email: true, actor: actorIn(ctx) },
+    );
+}
+
+/**
+ * A member leaves a list by itself: its administrators only (404 for a list or member unknown, 403,
+ * 409 when it has left already).
+ */
+export async function leaveList(
+  ctx: Ctx,
+  authorityId: string,
+  listId: string,
+  organisationId: string,
+): Promise<void> {
+  await transaction(ctx.db, async (trx) => {
+    requireSignedIn(ctx.principal);
+    const { list } = await seenList(within(ctx, trx), authorityId, listId);
+    const member = isUuid(organisationId)
+      ? await repo.lockMember(trx, authorityId, listId, organisationId)
+      : undefined;
+    if (!member) throw new NotFoundError("member of the list");
+    const p = requireRole(
+      ctx.principal,
+      "organisation-admin",
+      organisationId,
+      "take this organisation off the list",
+    );
+    if (member.status !== "member")
+      throw new ConflictError(msg`This organisation has left the list already.`, "not_member");
+    const organisation = await organisationNamed(within(ctx, trx), organisationId);
+    await recordLeave(
+      within(ctx, trx, actorOf(p)),
+      list,
+      organisation,
+      msg`It left the list of its own accord.`,
+    );
+  });
+}
+
+/**
+ * Regulation's `registrationChanged` port: when a registration stops being current, the
+ * organisation leaves each open list whose conditions it no longer meets, in the change's
+ * transaction, with the registration's new status and reason.
+ */
+export async function leaveOnRegistrationChange(
+  ctx: Ctx & { db: Trx },
+  change: RegistrationChange,
+): Promise<void> {
+  if (change.to === "registered" || change.to === "applied") return;
+  const memberships = (await repo.membershipsOf(ctx.db, change.organisationId, ["member"], 1000)).filter(
+    (m) => m.list.status === "open",
+  );
+  if (memberships.length === 0) return;
+  const organisation = { id: change.organisationId, name: memberships[0]?.organisation_name ?? "" };
+  for (const m of memberships) {
+    const locked = await repo.lockList(ctx.db, m.authority_id, m.list_id);
+    if (locked?.status !== "open") continue;
+    const areaCodes = ((await repo.areasOf(ctx.db, [[m.authority_id, m.list_id]])).get(m.list_id) ?? []).map(
+      (a) => a.code,
+    );
+    const found = await qualification(ctx, m.list, areaCodes, organisation);
+    if (found.qualifies) continue;
+    await recordLeave(
+      ctx,
+      m.list,
+      organisation,
+      msg`A registration with the regulator is now ${change.to} (${change.reason}). ${found.reasons.join(" ")}`.slice(
+        0,
+        LIMITS.reason,
+      ),
+    );
+  }
+}
+
+export interface OfferDraft {
+  /** Whole number as typed or sent; empty for none said. */
+  capacity?: string | number | null;
+  capacityUnit?: string | null;
+  /** Pounds as typed; empty for the tariff. */
+  price?: string | null;
+}
+
+/**
+ * A member publishes its offer on a list: capacity (with today's date) and its price where it
+ * differs from the tariff. Its administrators and people (404 for a list or member unknown, then
+ * 403, then 400 for fields at fault, 409 once it has left or the list is closed); audited.
+ */
+export async function updateOffer(
+  ctx: Ctx,
+  authorityId: string,
+  listId: string,
+  organisationId: string,
+  draft: OfferDraft,
+): Promise<void> {
+  await transaction(ctx.db, async (trx) => {
+    requireSignedIn(ctx.principal);
+    const { list } = await seenList(within(ctx, trx), authorityId, listId);
+    const member = isUuid(organisationId)
+      ? await repo.lockMember(trx, authorityId, listId, organisationId)
+      : undefined;
+    if (!member) throw new NotFoundError("member of the list");
+    const p = requireRole(
+      ctx.principal,
+      [...OFFER_ROLES],
+      organisationId,
+      "publish this organisation's offer",
+    );
+    const problems: FieldError[] = [];
+    const capacityText =
+      draft.capacity === null || draft.capacity === undefined ? "" : String(draft.capacity).trim();
+    const capacity =
+      capacityText === "" ? null : /^\d{1,7}$/.test(capacityText) ? Number(capacityText) : Number.NaN;
+    if (capacity !== null && (!Number.isInteger(capacity) || capacity > 1_000_000))
+      problems.push({ field: "capacity", message: msg`Enter the capacity as a whole number, like 40` });
+    const unit = (draft.capacityUnit ?? "").trim();
+    if (
+      capacity !== null &&
+      !Number.isNaN(capacity) &&
+      !(OFFER_CAPACITY_UNITS as readonly string[]).includes(unit)
+    )
+      problems.push({
+        field: "capacityUnit",
+        message: msg`Choose whether the capacity is in places or hours a week`,
+      });
+    const priceText = (draft.price ?? "").trim();
+    const price = priceText === "" ? null : parseMoney(priceText);
+    if (price && (!price.ok || price.value <= 0n))
+      problems.push({
+        field: "price",
+        message: msg`Enter the price in pounds and pence, like 22.40, or leave it empty for the tariff`,
+      });
+    if (problems.length > 0) throw new ValidationError(msg`Check the offer`, problems);
+    if (member.status !== "member" || list.status !== "open")
+      throw new ConflictError(msg`Only a member of an open list publishes an offer on it.`, "not_member");
+    const pricePence = price?.ok && price.value !== list.tariff_pence ? (price.value as bigint) : null;
+    const offer = {
+      capacity,
+      capacityUnit: capacity === null ? null : (unit as OfferCapacityUnit),
+      statedOn: capacity === null ? null : londonToday(ctx.clock),
+      pricePence,
+      at: ctx.clock.now(),
+    };
+    await repo.setOffer(trx, { authorityId, listId, organisationId }, offer);
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorOf(p),
+      action: "choice-member.offer-updated",
+      entity: { type: "choice-list", id: listId },
+      changes: {
+        organisationId,
+        capacity: offer.capacity,
+        capacityUnit: offer.capacityUnit,
+        pricePence: offer.pricePence?.toString() ?? null,
+      },
+    });
+  });
+}
+
+/** Records an offer as the system (seeds): as `updateOffer`, without checking who. */
+export async function recordOffer(
+  ctx: Ctx,
+  authorityId: string,
+  listId: string,
+  organisationId: string,
+  offer: { capacity: number; capacityUnit: OfferCapacityUnit; pricePence: bigint | null },
+): Promise<void> {
+  await transaction(ctx.db, async (trx) => {
+    await repo.setOffer(
+      trx,
+      { authorityId, listId, organisationId },
+      { ...offer, statedOn: londonToday(ctx.clock), at: ctx.clock.now() },
+    );
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorIn(ctx),
+      action: "choice-member.offer-updated",
+      entity: { type: "choice-list", id: listId },
+      changes: { organisationId, ...offer, pricePence: offer.pricePence?.toString() ?? null },
+    });
+  });
+}
+
+/**
+ * What the joining form offers this person: the list (404 for one unknown or a draft) and the
+ * organisations they administer (403 when none).
+ */
+export async function joinForm(
+  ctx: Ctx,
+  authorityId: string,
+  listId: string,
+): Promise<{ list: ListView; organisations: { id: string; name: string }[] }> {
+  const p = requireSignedIn(ctx.principal);
+  const list = await listOf(ctx, authorityId, listId);
+  const ids = [...new Set(p.grants.filter((g) => g.role === "organisation-admin").map((g) => g.scopeId))];
+  const organisations = (await organisationNamesOf(ctx.db, ids.filter(isUuid))).sort((a, b) =>
+    a.name.localeCompare(b.name, "en-GB"),
+  );
+  if (organisations.length === 0)
+    throw new ForbiddenError(
+      msg`Only an administrator of a provider organisation can ask to join a list. Ask your organisation's administrator.`,
+    );
+  return { list, organisations };
+}
+
+/** The offer form: the list and the member (404 for either unknown), then 403 unless it acts for it. */
+export async function offerForm(
+  ctx: Ctx,
+  authorityId: string,
+  listId: string,
+  organisationId: string,
+): Promise<{ list: ListView; member: repo.MemberRow }> {
+  requireSignedIn(ctx.principal);
+  const list = await listOf(ctx, authorityId, listId);
+  const member = isUuid(organisationId)
+    ? await repo.findMember(ctx.db, authorityId, listId, organisationId)
+    : undefined;
+  if (!member) throw new NotFoundError("member of the list");
+  requireRole(ctx.principal, [...OFFER_ROLES], organisationId, "publish this organisation's offer");
+  return { list, member };
+}
