@@ -29,6 +29,7 @@ import { awardRoutes } from "./modules/award/award.routes.ts";
 import { challengesRoutes } from "./modules/challenges/challenges.routes.ts";
 import { complianceRoutes } from "./modules/compliance/compliance.routes.ts";
 import { consultationsRoutes } from "./modules/consultations/consultations.routes.ts";
+import { careRoutes } from "./modules/care/care.routes.ts";
 import { contractsRoutes } from "./modules/contracts/contracts.routes.ts";
 import { datasetsRoutes } from "./modules/datasets/datasets.routes.ts";
 import { demoClockRoutes } from "./modules/demo-clock/demo-clock.routes.ts";
@@ -124,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(evaluationRoutes);
   await app.register(awardRoutes);
   await app.register(contractsRoutes);
+  await app.register(careRoutes);
   await app.register(homeRoutes);
   await app.register(regulationRoutes);
   await app.register(ocdsRoutes);

@@ -16,6 +16,7 @@ import { localFileStore } from "./lib/file-store.ts";
 import { loadAccountSecrets } from "./lib/secrets.ts";
 import { systemCtx } from "./modules/access/context.ts";
 import { accessJobHandlers } from "./modules/access/invitations.service.ts";
+import { careJobHandlers } from "./modules/care/representatives.service.ts";
 import { accountJobHandlers } from "./modules/accounts/accounts.emails.ts";
 import { anchorAuditChains } from "./modules/audit/anchors.ts";
 import { demoModeClock } from "./modules/demo-clock/demo-clock.service.ts";
@@ -98,6 +99,7 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
         ...notificationJobHandlers({ mailer, baseUrl: config.baseUrl }),
         ...accountJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
         ...accessJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
+        ...careJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
         ...opportunityJobHandlers({ mailer, baseUrl: config.baseUrl }),
         ...ocdsJobHandlers({
           publication: { baseUrl: config.baseUrl, publisherName: config.ocdsPublisher },

@@ -1,5 +1,6 @@
 /** Every seed, in the order they run. Add later issues' seeds after the ones they build on. */
 import { demoAuthoritiesSeed } from "./demo/authorities.ts";
+import { demoCareSeed } from "./demo/care.ts";
 import { demoChallengesSeed } from "./demo/challenges.ts";
 import { demoComplianceSeed } from "./demo/compliance.ts";
 import { demoConsultationsSeed } from "./demo/consultations.ts";
@@ -33,6 +34,8 @@ export const seeds: readonly Seed[] = [
   demoRegulationSeed,
   demoEvaluationSeed,
   demoContractsSeed,
+  // Issue 17: people with care and support plans (after the organisations holding managed accounts).
+  demoCareSeed,
   // Last: the market dashboards' figures of everything above (every deployment).
   marketFiguresSeed,
 ];

@@ -24,6 +24,7 @@ export const NOTICE_TOPICS = [
   "regulation",
   "publicBodies",
   "security",
+  "care",
 ] as const;
 export type NoticeTopic = (typeof NOTICE_TOPICS)[number];
 
@@ -77,6 +78,8 @@ export const NOTICE_KINDS = {
   // Public bodies asked for
   "authority.verified": { topic: "publicBodies" },
   "authority.rejected": { topic: "publicBodies" },
+  // Care and support: to the person and their representatives
+  "care.budget-changed": { topic: "care" },
   // Security: always by email too
   "tender.attempt-refused": { topic: "security", alwaysEmail: true },
   "tender.seal-broken": { topic: "security", alwaysEmail: true },
