@@ -786,8 +786,15 @@ async function refreshNextReview(trx: Trx, authorityId: string, planId: string):
     if (hasDirectPayment(v.version)) directPaymentFrom ??= v.starts_on;
     else directPaymentFrom = null;
   }
-  const lastReviewOn = reviews[0]?.reviewed_on ?? null;
-  const open = concerns.filter((c) => lastReviewOn === null || c.raised_on > lastReviewOn);
+  const last = reviews[0];
+  const lastReviewOn = last?.reviewed_on ?? null;
+  // A concern is answered by a review on a later day, or on its day when recorded after it.
+  const open = concerns.filter(
+    (c) =>
+      !last ||
+      c.raised_on > last.reviewed_on ||
+      (c.raised_on === last.reviewed_on && c.created_at > last.created_at),
+  );
   const openConcernOn = open.length > 0 ? (open.map((c) => c.raised_on).sort()[0] ?? null) : null;
   const next = nextReview({
     regime: plan.regime,

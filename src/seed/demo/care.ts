@@ -12,7 +12,7 @@ import { grantRole } from "../../modules/access/access.service.ts";
 import type { Principal } from "../../modules/access/access.table.ts";
 import { createAccount, hashPassword } from "../../modules/accounts/accounts.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
-import { changeBudget, createPlan, recordNeed, recordPerson } from "../../modules/care/care.service.ts";
+import { changeBudget, createPlan, recordNeed, recordPerson, recordReview } from "../../modules/care/care.service.ts";
 import { recordLink } from "../../modules/care/representatives.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AREA } from "./areas.ts";
@@ -139,26 +139,32 @@ export const demoCareSeed: Seed = {
       parts: [{ delivery: "managed-by-organisation", amount: "£15,600.00", organisationId: GREENWAY }],
     });
 
-    // A mix, with a family representative holding only some grants; its review due within the month.
+    // A mix, with a family representative holding only some grants; reviewed once, 5 months in (its
+    // direct payment's first review), and due again within the month.
     await need(
       "tomos",
       "adult-social-care:work-training-education-volunteering",
       "Support to get to and keep voluntary work.",
-      addDays(monthsAgo(12), 14),
+      monthsAgo(18),
     );
     await need(
       "tomos",
       "adult-social-care:family-relationships",
       "Keeping in touch with friends and family.",
-      addDays(monthsAgo(12), 14),
+      monthsAgo(18),
     );
-    await createPlan(ctx, county, ids.tomos, {
+    const tomos = await createPlan(ctx, county, ids.tomos, {
       regime: "adult-social-care",
-      startsOn: addDays(monthsAgo(12), 14),
+      startsOn: monthsAgo(18),
       ...week("£350.00", [
         { delivery: "direct-payment", amount: "£150.00" },
         { delivery: "managed-by-organisation", amount: "£200.00", organisationId: GREENWAY },
       ]),
+    });
+    await recordReview(ctx, county, tomos.id, {
+      reviewedOn: addDays(monthsAgo(12), 14),
+      outcome: "no-change",
+      notes: "The direct payment is working well; Tomos employs his own support worker.",
     });
     await createAccount(trx, clock, SYSTEM("seed"), {
       id: DEMO_REPRESENTATIVE.id,
