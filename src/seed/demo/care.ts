@@ -12,7 +12,13 @@ import { grantRole } from "../../modules/access/access.service.ts";
 import type { Principal } from "../../modules/access/access.table.ts";
 import { createAccount, hashPassword } from "../../modules/accounts/accounts.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
-import { changeBudget, createPlan, recordNeed, recordPerson, recordReview } from "../../modules/care/care.service.ts";
+import {
+  changeBudget,
+  createPlan,
+  recordNeed,
+  recordPerson,
+  recordReview,
+} from "../../modules/care/care.service.ts";
 import { recordLink } from "../../modules/care/representatives.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AREA } from "./areas.ts";
