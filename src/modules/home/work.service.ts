@@ -24,8 +24,8 @@
 import { mergeTasks, type Task, type Tasks } from "../../lib/tasks.ts";
 import { scopesWith } from "../access/access.service.ts";
 import { requireScope } from "../accounts/accounts.service.ts";
-import { tasksFor as careTasks } from "../care/tasks.service.ts";
 import { tasksFor as awardTasks, type BidOutcome, outcomesFor } from "../award/tasks.service.ts";
+import { tasksFor as careTasks } from "../care/tasks.service.ts";
 import { tasksFor as challengeTasks } from "../challenges/tasks.service.ts";
 import { tasksFor as complianceTasks } from "../compliance/tasks.service.ts";
 import { tasksFor as contractTasks } from "../contracts/tasks.service.ts";
