@@ -17,6 +17,7 @@ import { createUser, sessionFor, type TestSession } from "../support/auth.ts";
 import { DEMO_SEEDED_AT } from "../support/test-db.ts";
 import { access } from "./rules/access.ts";
 import { accounts } from "./rules/accounts.ts";
+import { care } from "./rules/care.ts";
 import { challenges } from "./rules/challenges.ts";
 import { consultations } from "./rules/consultations.ts";
 import { contracts } from "./rules/contracts.ts";
@@ -76,6 +77,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   datasets,
   market,
   reports,
+  care,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},
