@@ -8,8 +8,8 @@
  * feedback, nothing more. Dates are counted back from the day the demo is seeded. Fictional people.
  */
 import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
+import type { Principal } from "../../modules/access/access.service.ts";
 import { grantRole } from "../../modules/access/access.service.ts";
-import type { Principal } from "../../modules/access/access.table.ts";
 import { createAccount, hashPassword } from "../../modules/accounts/accounts.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import {
