@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, dateField, field, fieldList, formPage } from "../../http/forms.ts";
 import { page } from "../../http/routes.ts";
+import { NotFoundError } from "../../lib/errors.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { careStaff } from "./care.policies.ts";
@@ -215,64 +216,54 @@ export function carePages(app: FastifyInstance): void {
     },
   });
 
-  formPage(app, "/authorities/:slug/care/plans/:planId/end", {
-    who: careStaff,
-    template: "care/views/plan-action.njk",
-    context: async (request: PlanRequest) => {
-      const budget = await planToChange(ctxOf(request), request.authority.id, request.params.planId);
-      return { authority: request.authority, person: budget.person, budget, action: "end" };
-    },
-    read: (body) => valuesOf(body, ["reason", ...dateParts("endedOn")]),
-    fieldOf: fieldOf(["endedOn"]),
-    submit: async (request, values, { authority, budget }) => {
-      await endPlan(ctxOf(request), authority.id, budget.plan.id, {
-        endedOn: dateField(values, "endedOn"),
-        reason: String(values.reason),
-      });
-      return `${personUrl(authority.slug, budget.plan.person_id)}?done=ended#plan-${budget.plan.id}`;
-    },
-  });
+  /** A review done, a concern raised, or the end of a plan: one form each, on one page. */
+  const PLAN_ACTIONS = {
+    review: ["outcome", "notes", ...dateParts("reviewedOn")],
+    concern: ["description", ...dateParts("raisedOn")],
+    end: ["reason", ...dateParts("endedOn")],
+  } as const;
+  type PlanAction = keyof typeof PLAN_ACTIONS;
 
-  formPage(app, "/authorities/:slug/care/plans/:planId/reviews/new", {
+  formPage(app, "/authorities/:slug/care/plans/:planId/record/:action", {
     who: careStaff,
     template: "care/views/plan-action.njk",
-    context: async (request: PlanRequest) => {
+    context: async (
+      request: FastifyRequest<{ Params: { slug: string; planId: string; action: string } }>,
+    ) => {
       const budget = await planToChange(ctxOf(request), request.authority.id, request.params.planId);
+      const action = request.params.action;
+      if (!Object.hasOwn(PLAN_ACTIONS, action)) throw new NotFoundError("page");
       return {
         authority: request.authority,
         person: budget.person,
         budget,
-        action: "review",
+        action: action as PlanAction,
         outcomes: REVIEW_OUTCOMES,
       };
     },
-    read: (body) => valuesOf(body, ["outcome", "notes", ...dateParts("reviewedOn")]),
-    fieldOf: fieldOf(["reviewedOn"]),
-    submit: async (request, values, { authority, budget }) => {
-      await recordReview(ctxOf(request), authority.id, budget.plan.id, {
-        reviewedOn: dateField(values, "reviewedOn"),
-        outcome: String(values.outcome),
-        notes: String(values.notes),
-      });
-      return `${personUrl(authority.slug, budget.plan.person_id)}?done=review#plan-${budget.plan.id}`;
-    },
-  });
-
-  formPage(app, "/authorities/:slug/care/plans/:planId/concerns/new", {
-    who: careStaff,
-    template: "care/views/plan-action.njk",
-    context: async (request: PlanRequest) => {
-      const budget = await planToChange(ctxOf(request), request.authority.id, request.params.planId);
-      return { authority: request.authority, person: budget.person, budget, action: "concern" };
-    },
-    read: (body) => valuesOf(body, ["description", ...dateParts("raisedOn")]),
-    fieldOf: fieldOf(["raisedOn"]),
-    submit: async (request, values, { authority, budget }) => {
-      await recordConcern(ctxOf(request), authority.id, budget.plan.id, {
-        raisedOn: dateField(values, "raisedOn"),
-        description: String(values.description),
-      });
-      return `${personUrl(authority.slug, budget.plan.person_id)}?done=concern#plan-${budget.plan.id}`;
+    read: (body, _request, { action }) => valuesOf(body, PLAN_ACTIONS[action]),
+    fieldOf: fieldOf(["reviewedOn", "raisedOn", "endedOn"]),
+    submit: async (request, values, { authority, budget, action }) => {
+      const ctx = ctxOf(request);
+      const planId = budget.plan.id;
+      if (action === "review")
+        await recordReview(ctx, authority.id, planId, {
+          reviewedOn: dateField(values, "reviewedOn"),
+          outcome: String(values.outcome),
+          notes: String(values.notes),
+        });
+      else if (action === "concern")
+        await recordConcern(ctx, authority.id, planId, {
+          raisedOn: dateField(values, "raisedOn"),
+          description: String(values.description),
+        });
+      else
+        await endPlan(ctx, authority.id, planId, {
+          endedOn: dateField(values, "endedOn"),
+          reason: String(values.reason),
+        });
+      const done = action === "end" ? "ended" : action;
+      return `${personUrl(authority.slug, budget.plan.person_id)}?done=${done}#plan-${planId}`;
     },
   });
 

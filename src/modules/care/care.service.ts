@@ -869,7 +869,7 @@ async function activePlan(trx: Trx, authorityId: string, planId: string): Promis
  */
 async function tellPerson(
   trx: Trx,
-  ctx: Ctx,
+  ctx: Ctx & { email?: boolean },
   authorityId: string,
   personId: string,
   budget: CheckedBudget,
@@ -896,7 +896,7 @@ async function tellPerson(
         ),
         link: `/care/people/${personId}`,
       },
-      { email: false, actor: actorIn(ctx) },
+      { email: ctx.email ?? false, actor: actorIn(ctx) },
     );
   }
   return told.length;

@@ -1,25 +1,43 @@
 /**
- * The care pages and API on the seeded demo data (one app for the file): care staff list, search and
+ * Care on the seeded demo data (one app for the file), its pages, API and rules: care staff list, search and
  * read their people and make plans and budget versions; the person and their representatives see
  * their own page; nobody else gets anything (404: a commissioner of the same authority, care staff
  * of another, a platform administrator), a representative without the grant 403; an invitation is
- * accepted by the address it was sent to; forms say what to fix; and no audit event holds a demo
- * person's name or date of birth.
+ * accepted by the address it was sent to; forms say what to fix; no audit event holds a demo
+ * person's name or date of birth; `requirePersonAccess` for the modules above; and, last, with the
+ * clock moved, the reviews in care staff's work at the clocks' edges — the day before the window, its
+ * first day, the due day, the day after (overdue) — a concern making a review due, a review clearing it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { refused } from "../../../tests/support/refused.ts";
+import { DEMO_SEEDED_AT } from "../../../tests/support/test-db.ts";
+import { settableClock } from "../../lib/clock.ts";
+import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
+import { isOverdue, type Task } from "../../lib/tasks.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CARE_PEOPLE, DEMO_CARE_STAFF, DEMO_REPRESENTATIVE } from "../../seed/demo/care.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
+import {
+  actingFor,
+  createPlan,
+  recordConcern,
+  recordPerson,
+  recordReview,
+  requirePersonAccess,
+} from "./care.service.ts";
+import { tasksFor } from "./tasks.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const SLUG = "westshire-county-council";
 const API = `/api/v1/authorities/${COUNTY}/care`;
 const demoId = (role: string) => DEMO_USERS.find((u) => u.role === role)?.id as string;
 
+const clock = settableClock(DEMO_SEEDED_AT);
 let t: TestApp;
 let staff: TestSession;
 let commissioner: TestSession;
@@ -30,7 +48,7 @@ let family: TestSession;
 const people = new Map<string, string>();
 
 beforeAll(async () => {
-  t = await createTestApp({ seeded: true });
+  t = await createTestApp({ seeded: true, clock });
   staff = await sessionFor(t.app, DEMO_CARE_STAFF, { twoFactor: true });
   commissioner = await sessionFor(t.app, demoId("commissioner"), { twoFactor: true });
   admin = await sessionFor(t.app, demoId("platform-admin"), { twoFactor: true });
@@ -154,6 +172,38 @@ describe("care staff", () => {
   });
 });
 
+describe("a plan's review, concern and end", () => {
+  it("are recorded on one page each, saying what to fix", async () => {
+    const arthur = idOf("Arthur Pennington");
+    const { id: planId } = await t.deps.db
+      .selectFrom("care_plans")
+      .select("id")
+      .where("authority_id", "=", COUNTY)
+      .where("person_id", "=", arthur)
+      .executeTakeFirstOrThrow();
+    const url = `/authorities/${SLUG}/care/plans/${planId}/record`;
+    const empty = await postForm(t.app, staff, `${url}/review`, {});
+    expect(empty.statusCode).toBe(400);
+    expect(errorsOf(empty.body).map(([href]) => href)).toEqual(["#reviewedOn-day", "#outcome"]);
+    expect(
+      (await t.app.inject({ url: `${url}/nothing`, headers: { cookie: staff.cookie } })).statusCode,
+    ).toBe(404);
+    const concern = await postForm(t.app, staff, `${url}/concern`, {
+      "raisedOn-day": "20",
+      "raisedOn-month": "11",
+      "raisedOn-year": "2026",
+      description: "Arthur fell twice this month.",
+    });
+    expect(concern.statusCode).toBe(303);
+    const page = await t.app.inject({
+      url: String(concern.headers.location).split("#")[0] as string,
+      headers: { cookie: staff.cookie },
+    });
+    expect(mainText(page.body)).toContain("The concern is recorded");
+    expect(mainText(page.body)).toContain("Arthur fell twice this month.");
+  });
+});
+
 describe("nobody else", () => {
   it("gets anything of the authority's people: 404 for a commissioner, another authority's care staff, a platform administrator", async () => {
     const joan = idOf("Joan Whitfield");
@@ -272,5 +322,103 @@ describe("privacy", () => {
       expect(all).not.toContain(p.fullName);
       expect(all).not.toContain(p.dateOfBirth);
     }
+  });
+});
+
+const as = async (userId: string) => ctxFor(t.deps.db, clock, await principalOf(t.deps.db, userId));
+const personNamed = async (name: string) =>
+  (
+    await t.deps.db
+      .selectFrom("care_people")
+      .select("id")
+      .where("authority_id", "=", COUNTY)
+      .where("full_name", "=", name)
+      .executeTakeFirstOrThrow()
+  ).id;
+/** Noon in London on a day (GMT in winter, BST in summer: an hour either way stays on the day). */
+const noonOn = (day: string) => new Date(`${day}T12:00:00Z`);
+
+describe("who may act for a person", () => {
+  it("care staff and the person may do anything; a representative only what they are granted; others nothing", async () => {
+    const tomos = await personNamed("Tomos Rees");
+    const staff = await requirePersonAccess(await as(DEMO_CARE_STAFF), COUNTY, tomos, "make-payments");
+    expect(staff.how).toBe("care-staff");
+    const family = await as(DEMO_REPRESENTATIVE.id);
+    const feedback = await requirePersonAccess(family, COUNTY, tomos, "give-feedback");
+    expect(feedback).toMatchObject({ how: "family", grants: ["see-plan", "give-feedback"] });
+    expect(actingFor(feedback)).toEqual({ person: { ref: `care_people/${tomos}` }, as: "family" });
+    expect((await refused(requirePersonAccess(family, COUNTY, tomos, "make-payments"))).code).toBe(
+      "forbidden",
+    );
+    const other = await createUser(t.deps.db, {
+      grants: [{ role: "care-staff", scopeId: DEMO_AUTHORITY.district }],
+    });
+    for (const userId of [demoId("commissioner"), demoId("platform-admin"), other.id, demoId("citizen")])
+      expect((await refused(requirePersonAccess(await as(userId), COUNTY, tomos, "see-plan"))).code).toBe(
+        "not_found",
+      );
+  });
+});
+
+describe("reviews in care staff's work", () => {
+  const work = async (userId = DEMO_CARE_STAFF) => (await tasksFor(await as(userId))).todo;
+  const about = (tasks: readonly Task[], id: string) => tasks.filter((x) => x.about.id === id);
+
+  it("list the demo plans due and overdue for the authority's care staff only", async () => {
+    clock.set(DEMO_SEEDED_AT);
+    const tasks = await work();
+    const byName = new Map(tasks.map((x) => [x.about.title, x]));
+    expect(isOverdue(byName.get("Arthur Pennington") as Task, clock.now())).toBe(true);
+    // Reviewed once: both his clocks fall on the same day, within the month; the direct payment's is named.
+    expect(byName.get("Tomos Rees")?.kind).toBe("review-direct-payment");
+    expect(isOverdue(byName.get("Tomos Rees") as Task, clock.now())).toBe(false);
+    expect(byName.has("Joan Whitfield")).toBe(false);
+    expect(await work(demoId("commissioner"))).toEqual([]);
+  });
+
+  it("turn due 28 days before the day, stay due on it, and are overdue the day after", async () => {
+    clock.set(DEMO_SEEDED_AT);
+    const staff = await as(DEMO_CARE_STAFF);
+    const person = await recordPerson(staff, COUNTY, {
+      fullName: "Edge Case",
+      dateOfBirth: "1960-05-05",
+      areaCode: "E10000901",
+    });
+    const startsOn = londonToday(clock);
+    const plan = await createPlan(staff, COUNTY, person.id, {
+      regime: "adult-social-care",
+      amount: "£100",
+      period: "week",
+      startsOn,
+      parts: [{ delivery: "managed-by-authority", amount: "£100" }],
+    });
+    const due = addMonths(startsOn, 12);
+    clock.set(noonOn(addDays(due, -29)));
+    expect(about(await work(), plan.id)).toEqual([]);
+    clock.set(noonOn(addDays(due, -28)));
+    const [soon] = about(await work(), plan.id);
+    expect(soon).toMatchObject({ kind: "review-care-plan", due: { day: due } });
+    clock.set(noonOn(addDays(due, -1)));
+    expect(isOverdue(about(await work(), plan.id)[0] as Task, clock.now())).toBe(false);
+    clock.set(noonOn(due));
+    expect(isOverdue(about(await work(), plan.id)[0] as Task, clock.now())).toBe(false);
+    clock.set(noonOn(addDays(due, 1)));
+    expect(isOverdue(about(await work(), plan.id)[0] as Task, clock.now())).toBe(true);
+
+    // A review done starts the clocks again; a concern then makes one due within 28 days.
+    await recordReview(await as(DEMO_CARE_STAFF), COUNTY, plan.id, {
+      reviewedOn: addDays(due, 1),
+      outcome: "no-change",
+    });
+    expect(about(await work(), plan.id)).toEqual([]);
+    clock.advance(60_000);
+    await recordConcern(await as(DEMO_CARE_STAFF), COUNTY, plan.id, {
+      raisedOn: addDays(due, 1),
+      description: "The family say the morning visits are being missed.",
+    });
+    expect(about(await work(), plan.id)[0]).toMatchObject({
+      kind: "review-concern",
+      due: { day: addDays(due, 29) },
+    });
   });
 });
