@@ -419,6 +419,7 @@ describe("reviews in care staff's work", () => {
     expect(about(await work(), plan.id)[0]).toMatchObject({
       kind: "review-concern",
       due: { day: addDays(due, 29) },
+      details: { raised: { day: addDays(due, 1) } },
     });
   });
 });

@@ -10,7 +10,7 @@ import { scopesWith } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import { authoritiesByIds } from "../authorities/authorities.service.ts";
 import { reviewsDue } from "./care.service.ts";
-import { REVIEW_DUE_SOON_DAYS } from "./clocks.ts";
+import { CONCERN_REVIEW_DAYS, REVIEW_DUE_SOON_DAYS } from "./clocks.ts";
 
 export async function tasksFor(ctx: Ctx): Promise<Tasks> {
   const authorityIds = scopesWith(ctx.principal, ["care-staff"]);
@@ -33,7 +33,9 @@ export async function tasksFor(ctx: Ctx): Promise<Tasks> {
       about: { type: "care-plan", id: row.id, title: row.full_name, body: authority.name },
       href: `/authorities/${authority.slug}/care/people/${row.person_id}#plan-${row.id}`,
       due: dueOn(row.next_review_on),
-      details: { due: { day: row.next_review_on } },
+      // A concern's review falls due CONCERN_REVIEW_DAYS after it was raised.
+      details:
+        clock === "concern" ? { raised: { day: addDays(row.next_review_on, -CONCERN_REVIEW_DAYS) } } : {},
     });
   }
   tasks.more.todo += moreThan(rows);
