@@ -493,7 +493,7 @@ async function planViews(
 
 /**
  * A person's record: their details, needs, plans with budgets in versions, reviews and concerns, and
- * who is linked. Care staff, the person, and representatives with `see-plan` (404, then 403).
+ * who is linked (a representative sees only their own link). Care staff, the person, and representatives with `see-plan` (404, then 403).
  */
 export async function personView(ctx: Ctx, authorityId: string, personId: string): Promise<PersonView> {
   const access = await requirePersonAccess(ctx, authorityId, personId, "see-plan");
@@ -506,11 +506,16 @@ export async function personView(ctx: Ctx, authorityId: string, personId: string
       ? repo.openInvitationsOf(ctx.db, authorityId, personId, ctx.clock.now())
       : Promise.resolve([]),
   ]);
+  // A representative sees their own link; the person and their care staff see every one.
+  const seen =
+    access.how === "care-staff" || access.how === "self"
+      ? links
+      : links.filter((l) => l.id === access.linkId);
   return {
     person,
     needs,
     plans: await planViews(ctx.db, londonToday(ctx.clock), authorityId, plans),
-    links,
+    links: seen,
     invitations,
     access,
   };

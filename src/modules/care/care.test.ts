@@ -296,6 +296,15 @@ describe("the person and their representatives", () => {
     expect((await postForm(t.app, citizen, url, { grants: ["see-plan"] })).statusCode).toBe(303);
     const now = await call(t.app, "GET", `${API}/people/${joan}`, friendSession);
     expect(now.json().you).toEqual({ how: "family", grants: ["see-plan"] });
+    // A representative sees their own link, not the person's own account or other representatives.
+    expect(now.json().representatives.map((r: { relationship: string }) => r.relationship)).toEqual([
+      "family",
+    ]);
+    const all = await call(t.app, "GET", `${API}/people/${joan}`, citizen);
+    expect(all.json().representatives.map((r: { relationship: string }) => r.relationship)).toEqual([
+      "self",
+      "family",
+    ]);
     // Every act is audited under the acting account, with the person referred to, never named.
     const events = await t.deps.db
       .selectFrom("audit_events")
