@@ -27,6 +27,7 @@ import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { registerAuthorityParam } from "./modules/authorities/authority-param.ts";
 import { awardRoutes } from "./modules/award/award.routes.ts";
 import { budgetsRoutes } from "./modules/budgets/budgets.routes.ts";
+import { careRoutes } from "./modules/care/care.routes.ts";
 import { challengesRoutes } from "./modules/challenges/challenges.routes.ts";
 import { choiceRoutes } from "./modules/choice/choice.routes.ts";
 import { complianceRoutes } from "./modules/compliance/compliance.routes.ts";
@@ -126,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(evaluationRoutes);
   await app.register(awardRoutes);
   await app.register(contractsRoutes);
+  await app.register(careRoutes);
   await app.register(choiceRoutes);
   await app.register(budgetsRoutes);
   await app.register(homeRoutes);

@@ -19,6 +19,7 @@ import { accessJobHandlers } from "./modules/access/invitations.service.ts";
 import { accountJobHandlers } from "./modules/accounts/accounts.emails.ts";
 import { anchorAuditChains } from "./modules/audit/anchors.ts";
 import { budgetJobHandlers } from "./modules/budgets/budgets.jobs.ts";
+import { careJobHandlers } from "./modules/care/representatives.service.ts";
 import { demoModeClock } from "./modules/demo-clock/demo-clock.service.ts";
 import { createJobRunner, type JobRunner } from "./modules/jobs/jobs.runner.ts";
 import { marketJobHandlers } from "./modules/market/figures.service.ts";
@@ -99,6 +100,7 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
         ...notificationJobHandlers({ mailer, baseUrl: config.baseUrl }),
         ...accountJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
         ...accessJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
+        ...careJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
         ...opportunityJobHandlers({ mailer, baseUrl: config.baseUrl }),
         ...ocdsJobHandlers({
           publication: { baseUrl: config.baseUrl, publisherName: config.ocdsPublisher },

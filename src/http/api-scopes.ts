@@ -33,6 +33,9 @@ export const API_SCOPES = [
   "contracts:read",
   "contracts:write",
   "regulation:write",
+  // Issue 17: people supported, their plans and budgets (care staff; the person and representatives read).
+  "care:read",
+  "care:write",
   "choice:write",
   // Personal budgets' money (src/modules/budgets): the authority's care staff.
   "budgets:read",

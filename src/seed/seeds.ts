@@ -1,6 +1,7 @@
 /** Every seed, in the order they run. Add later issues' seeds after the ones they build on. */
 import { demoAuthoritiesSeed } from "./demo/authorities.ts";
 import { demoBudgetsSeed } from "./demo/budgets.ts";
+import { demoCareSeed } from "./demo/care.ts";
 import { demoChallengesSeed } from "./demo/challenges.ts";
 import { demoChoiceSeed } from "./demo/choice.ts";
 import { demoComplianceSeed } from "./demo/compliance.ts";
@@ -35,6 +36,8 @@ export const seeds: readonly Seed[] = [
   demoRegulationSeed,
   demoEvaluationSeed,
   demoContractsSeed,
+  // Issue 17: people with care and support plans (after the organisations holding managed accounts).
+  demoCareSeed,
   // Issue 17: approved-provider lists of registered providers.
   demoChoiceSeed,
   // Personal budgets' ledgers, after the care module's demo plans.

@@ -19,6 +19,7 @@ import { DEMO_SEEDED_AT } from "../support/test-db.ts";
 import { access } from "./rules/access.ts";
 import { accounts } from "./rules/accounts.ts";
 import { budgets } from "./rules/budgets.ts";
+import { care } from "./rules/care.ts";
 import { challenges } from "./rules/challenges.ts";
 import { choice } from "./rules/choice.ts";
 import { consultations } from "./rules/consultations.ts";
@@ -81,6 +82,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   datasets,
   market,
   reports,
+  care,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},

@@ -46,6 +46,7 @@ import * as marketImported from "./2026-12-13-05-market-imported.ts";
 import * as marketImportedIndexes from "./2026-12-13-06-market-imported-indexes.ts";
 import * as projectsByCategory from "./2026-12-13-07-projects-by-category.ts";
 import * as care from "./2026-12-14-01-care.ts";
+import * as careReviewsAndLinks from "./2026-12-14-02-care-reviews-and-links.ts";
 import * as choice from "./2026-12-14-10-choice.ts";
 import * as budgets from "./2026-12-14-20-budgets.ts";
 
@@ -94,6 +95,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-13-06-market-imported-indexes": marketImportedIndexes,
   "2026-12-13-07-projects-by-category": projectsByCategory,
   "2026-12-14-01-care": care,
+  "2026-12-14-02-care-reviews-and-links": careReviewsAndLinks,
   "2026-12-14-10-choice": choice,
   "2026-12-14-20-budgets": budgets,
 };

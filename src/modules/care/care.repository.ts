@@ -1,6 +1,28 @@
 /** Care's SQL: the only place that reads and writes the care tables. Takes the database or a transaction first. */
+import { type Insertable, sql, type Updateable } from "kysely";
 import type { Db } from "../../db/database.ts";
-import type { CareBudgetPart, CarePlan, CarePlanVersion } from "./care.table.ts";
+import { matchesText } from "../../db/text-search.ts";
+import type {
+  CareBudgetPart,
+  CareBudgetPartsTable,
+  CareConcern,
+  CareConcernsTable,
+  CareInvitation,
+  CareInvitationsTable,
+  CareLink,
+  CareLinksTable,
+  CareNeed,
+  CareNeedsTable,
+  CarePerson,
+  CarePlan,
+  CarePlansTable,
+  CarePlanVersion,
+  CarePlanVersionsTable,
+  CareReview,
+  CareReviewsTable,
+  NewCarePerson,
+  PersonGrant,
+} from "./care.table.ts";
 
 export async function findPlan(db: Db, authorityId: string, planId: string): Promise<CarePlan | undefined> {
   return db
@@ -40,4 +62,436 @@ export async function budgetParts(
     .where("version", "=", version)
     .orderBy("part")
     .execute();
+}
+
+// People
+
+export async function insertPerson(db: Db, row: NewCarePerson): Promise<void> {
+  await db.insertInto("care_people").values(row).execute();
+}
+
+export async function findPerson(
+  db: Db,
+  authorityId: string,
+  personId: string,
+): Promise<CarePerson | undefined> {
+  return db
+    .selectFrom("care_people")
+    .select([
+      "authority_id",
+      "id",
+      "full_name",
+      "date_of_birth",
+      "email",
+      "phone",
+      "address",
+      "area_code",
+      "created_by",
+      "created_at",
+      "updated_at",
+      "erased_at",
+    ])
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", personId)
+    .executeTakeFirst();
+}
+
+export interface PersonLine {
+  id: string;
+  full_name: string;
+  date_of_birth: string;
+  area_code: string;
+}
+
+/**
+ * A page of an authority's people by name (then id), after the key given; with `text`, those whose
+ * name matches. One more than `limit` is read, to know whether there is a next page.
+ */
+export async function peoplePage(
+  db: Db,
+  authorityId: string,
+  options: { text?: string; after?: [string, string]; limit: number },
+): Promise<PersonLine[]> {
+  let query = db
+    .selectFrom("care_people")
+    .select(["id", "full_name", "date_of_birth", "area_code"])
+    .where("authority_id", "=", authorityId)
+    .where("erased_at", "is", null);
+  if (options.text) query = query.where(matchesText(sql.ref("search"), options.text));
+  if (options.after) {
+    const [name, id] = options.after;
+    query = query.where(sql<boolean>`(full_name, id) > (${name}, ${id}::uuid)`);
+  }
+  return query
+    .orderBy("full_name")
+    .orderBy("id")
+    .limit(options.limit + 1)
+    .execute();
+}
+
+/** The names of some of an authority's people (for work lists and notices), by id. */
+export async function namesOf(
+  db: Db,
+  keys: readonly { authorityId: string; personId: string }[],
+): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("care_people")
+    .select(["id", "full_name"])
+    .where((eb) =>
+      eb.or(keys.map((k) => eb.and([eb("authority_id", "=", k.authorityId), eb("id", "=", k.personId)]))),
+    )
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.full_name]));
+}
+
+// Needs
+
+export async function insertNeed(db: Db, row: Insertable<CareNeedsTable>): Promise<void> {
+  await db.insertInto("care_needs").values(row).execute();
+}
+
+export async function needsOf(db: Db, authorityId: string, personId: string): Promise<CareNeed[]> {
+  return db
+    .selectFrom("care_needs")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("person_id", "=", personId)
+    .orderBy("assessed_on")
+    .orderBy("id")
+    .limit(200)
+    .execute();
+}
+
+// Plans and their budgets
+
+export async function insertPlan(db: Db, row: Insertable<CarePlansTable>): Promise<void> {
+  await db.insertInto("care_plans").values(row).execute();
+}
+
+export async function updatePlan(
+  db: Db,
+  authorityId: string,
+  planId: string,
+  changes: Updateable<CarePlansTable>,
+): Promise<void> {
+  await db
+    .updateTable("care_plans")
+    .set(changes)
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", planId)
+    .execute();
+}
+
+/** The plan, locked for the change being made. */
+export async function lockPlan(db: Db, authorityId: string, planId: string): Promise<CarePlan | undefined> {
+  return db
+    .selectFrom("care_plans")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", planId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function plansOf(db: Db, authorityId: string, personId: string): Promise<CarePlan[]> {
+  return db
+    .selectFrom("care_plans")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("person_id", "=", personId)
+    .orderBy("started_on", "desc")
+    .orderBy("id", "desc")
+    .limit(50)
+    .execute();
+}
+
+export async function insertVersion(
+  db: Db,
+  version: Insertable<CarePlanVersionsTable>,
+  parts: readonly Insertable<CareBudgetPartsTable>[],
+): Promise<void> {
+  await db.insertInto("care_plan_versions").values(version).execute();
+  await db
+    .insertInto("care_budget_parts")
+    .values([...parts])
+    .execute();
+}
+
+export async function versionsOf(db: Db, authorityId: string, planId: string): Promise<CarePlanVersion[]> {
+  return db
+    .selectFrom("care_plan_versions")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("plan_id", "=", planId)
+    .orderBy("version")
+    .execute();
+}
+
+/** Every part of every version of a plan, by version then part. */
+export async function partsOfPlan(db: Db, authorityId: string, planId: string): Promise<CareBudgetPart[]> {
+  return db
+    .selectFrom("care_budget_parts")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("plan_id", "=", planId)
+    .orderBy("version")
+    .orderBy("part")
+    .execute();
+}
+
+// Concerns and reviews
+
+export async function insertConcern(db: Db, row: Insertable<CareConcernsTable>): Promise<void> {
+  await db.insertInto("care_concerns").values(row).execute();
+}
+
+export async function concernsOf(db: Db, authorityId: string, planId: string): Promise<CareConcern[]> {
+  return db
+    .selectFrom("care_concerns")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("plan_id", "=", planId)
+    .orderBy("raised_on", "desc")
+    .orderBy("id", "desc")
+    .limit(100)
+    .execute();
+}
+
+export async function insertReview(db: Db, row: Insertable<CareReviewsTable>): Promise<void> {
+  await db.insertInto("care_reviews").values(row).execute();
+}
+
+export async function reviewsOf(db: Db, authorityId: string, planId: string): Promise<CareReview[]> {
+  return db
+    .selectFrom("care_reviews")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("plan_id", "=", planId)
+    .orderBy("reviewed_on", "desc")
+    .orderBy("id", "desc")
+    .limit(100)
+    .execute();
+}
+
+export interface ReviewDueRow {
+  authority_id: string;
+  id: string;
+  person_id: string;
+  full_name: string;
+  regime: CarePlan["regime"];
+  next_review_on: string;
+  next_review_clock: string | null;
+  total: string;
+}
+
+/** Active plans of these authorities whose next review is on or before `until`, soonest first (bounded). */
+export async function reviewsDue(
+  db: Db,
+  authorityIds: readonly string[],
+  until: string,
+  limit: number,
+): Promise<ReviewDueRow[]> {
+  if (authorityIds.length === 0) return [];
+  return db
+    .selectFrom("care_plans as p")
+    .innerJoin("care_people as c", (j) =>
+      j.onRef("c.authority_id", "=", "p.authority_id").onRef("c.id", "=", "p.person_id"),
+    )
+    .select([
+      "p.authority_id",
+      "p.id",
+      "p.person_id",
+      "c.full_name",
+      "p.regime",
+      "p.next_review_clock",
+      sql<string>`p.next_review_on`.as("next_review_on"),
+      sql<string>`count(*) over ()`.as("total"),
+    ])
+    .where("p.authority_id", "in", authorityIds)
+    .where("p.status", "=", "active")
+    .where("p.next_review_on", "<=", until)
+    .orderBy("p.next_review_on")
+    .orderBy("p.id")
+    .limit(limit)
+    .execute();
+}
+
+// Links and invitations
+
+/** Grants as a text[] literal built here, the same on both drivers. */
+function grantsArray(grants: readonly PersonGrant[]) {
+  return grants.length === 0
+    ? sql<PersonGrant[]>`array[]::text[]`
+    : sql<PersonGrant[]>`array[${sql.join(grants as PersonGrant[])}]::text[]`;
+}
+
+export async function insertLink(db: Db, row: Insertable<CareLinksTable>): Promise<void> {
+  await db
+    .insertInto("care_links")
+    .values({ ...row, grants: grantsArray(row.grants) })
+    .execute();
+}
+
+/** The account's live link to the person, if any. */
+export async function liveLink(
+  db: Db,
+  authorityId: string,
+  personId: string,
+  userId: string,
+): Promise<CareLink | undefined> {
+  return db
+    .selectFrom("care_links")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("person_id", "=", personId)
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+}
+
+export async function findLink(db: Db, authorityId: string, linkId: string): Promise<CareLink | undefined> {
+  return db
+    .selectFrom("care_links")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", linkId)
+    .executeTakeFirst();
+}
+
+export interface LinkWithHolder extends CareLink {
+  holder_name: string;
+}
+
+/** A person's live links, with the display name of each account's holder. */
+export async function linksOfPerson(
+  db: Db,
+  authorityId: string,
+  personId: string,
+): Promise<LinkWithHolder[]> {
+  return db
+    .selectFrom("care_links as l")
+    .innerJoin("users as u", "u.id", "l.user_id")
+    .selectAll("l")
+    .select("u.display_name as holder_name")
+    .where("l.authority_id", "=", authorityId)
+    .where("l.person_id", "=", personId)
+    .where("l.revoked_at", "is", null)
+    .orderBy("l.created_at")
+    .limit(50)
+    .execute();
+}
+
+export interface LinkOfUser extends CareLink {
+  full_name: string;
+}
+
+/** The people an account is linked to (live links), with each person's name. */
+export async function linksOfUser(db: Db, userId: string): Promise<LinkOfUser[]> {
+  return db
+    .selectFrom("care_links as l")
+    .innerJoin("care_people as c", (j) =>
+      j.onRef("c.authority_id", "=", "l.authority_id").onRef("c.id", "=", "l.person_id"),
+    )
+    .selectAll("l")
+    .select("c.full_name")
+    .where("l.user_id", "=", userId)
+    .where("l.revoked_at", "is", null)
+    .orderBy("c.full_name")
+    .limit(50)
+    .execute();
+}
+
+/** The live link of an account to a person, wherever the person is supported (ids are unique). */
+export async function liveLinkByPerson(
+  db: Db,
+  userId: string,
+  personId: string,
+): Promise<CareLink | undefined> {
+  return db
+    .selectFrom("care_links")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .where("person_id", "=", personId)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+}
+
+export async function updateLink(
+  db: Db,
+  authorityId: string,
+  linkId: string,
+  changes: { grants?: readonly PersonGrant[]; updated_at: Date; revoked_at?: Date },
+): Promise<void> {
+  const { grants, ...rest } = changes;
+  await db
+    .updateTable("care_links")
+    .set({ ...rest, ...(grants ? { grants: grantsArray(grants) } : {}) })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", linkId)
+    .execute();
+}
+
+export async function insertInvitation(db: Db, row: Insertable<CareInvitationsTable>): Promise<void> {
+  await db
+    .insertInto("care_invitations")
+    .values({ ...row, grants: grantsArray(row.grants) })
+    .execute();
+}
+
+export async function invitationByTokenHash(db: Db, tokenHash: string): Promise<CareInvitation | undefined> {
+  return db.selectFrom("care_invitations").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
+}
+
+export async function openInvitationsOf(
+  db: Db,
+  authorityId: string,
+  personId: string,
+  now: Date,
+): Promise<CareInvitation[]> {
+  return db
+    .selectFrom("care_invitations")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("person_id", "=", personId)
+    .where("accepted_at", "is", null)
+    .where("revoked_at", "is", null)
+    .where("expires_at", ">", now)
+    .orderBy("created_at")
+    .limit(50)
+    .execute();
+}
+
+export async function markInvitationAccepted(
+  db: Db,
+  authorityId: string,
+  invitationId: string,
+  userId: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable("care_invitations")
+    .set({ accepted_at: at, accepted_by: userId })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", invitationId)
+    .execute();
+}
+
+/** The email address of an account (to check an invitation is accepted by whom it was sent to). */
+export async function userEmail(db: Db, userId: string): Promise<string | undefined> {
+  const row = await db.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirst();
+  return row?.email;
+}
+
+export async function findInvitation(
+  db: Db,
+  authorityId: string,
+  invitationId: string,
+): Promise<CareInvitation | undefined> {
+  return db
+    .selectFrom("care_invitations")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", invitationId)
+    .executeTakeFirst();
 }

@@ -30,6 +30,7 @@ export interface CarePeopleTable {
   updated_at: Date;
   /** When the retention job erased the personal fields (7 years after the last plan ended). */
   erased_at: Date | null;
+  // `search` (tsvector of the name, generated) is read only through SQL in the repository.
 }
 
 /** An assessed eligible need. */
@@ -58,6 +59,10 @@ export interface CarePlansTable {
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
+  /** The next review as the clocks give it (clocks.ts), kept by the care service; null once ended. */
+  next_review_on: string | null;
+  /** Which clock gives it (a code of clocks.ts). */
+  next_review_clock: string | null;
 }
 
 /** A version of a plan's personal budget, with its reason. Never changed: a change is a new version. */
@@ -87,12 +92,87 @@ export interface CareBudgetPartsTable {
   organisation_id: string | null;
 }
 
+/** What a review found. */
+export const REVIEW_OUTCOMES = ["no-change", "budget-changed", "plan-changed", "plan-ended"] as const;
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+
+/** A concern raised about a plan (its direct payment, its use): a review falls due (clocks.ts). */
+export interface CareConcernsTable {
+  authority_id: string;
+  id: string;
+  plan_id: string;
+  raised_on: string;
+  description: string;
+  created_by: string | null;
+  created_at: Date;
+}
+
+/** A review done. */
+export interface CareReviewsTable {
+  authority_id: string;
+  id: string;
+  plan_id: string;
+  reviewed_on: string;
+  outcome: ReviewOutcome;
+  notes: string;
+  created_by: string | null;
+  created_at: Date;
+}
+
+/** How the holder of an account stands to the person (issue 17, item 4). */
+export const RELATIONSHIPS = ["self", "family", "appointee", "advocate"] as const;
+export type Relationship = (typeof RELATIONSHIPS)[number];
+
+/** What the person lets a representative do (the person themself may do all of it). */
+export const PERSON_GRANTS = [
+  "see-plan",
+  "arrange-services",
+  "make-payments",
+  "give-feedback",
+  "complain",
+] as const;
+export type PersonGrant = (typeof PERSON_GRANTS)[number];
+
+/** An account linked to a person: the person themself or a representative, with the grants given. */
+export interface CareLinksTable {
+  authority_id: string;
+  id: string;
+  person_id: string;
+  user_id: string;
+  relationship: Relationship;
+  grants: PersonGrant[];
+  created_at: Date;
+  updated_at: Date;
+  revoked_at: Date | null;
+}
+
+/** An invitation to link an account to a person (the token's SHA-256 only; the address is personal data). */
+export interface CareInvitationsTable {
+  authority_id: string;
+  id: string;
+  person_id: string;
+  email: string;
+  relationship: Relationship;
+  grants: PersonGrant[];
+  token_hash: string;
+  invited_by: string | null;
+  created_at: Date;
+  expires_at: Date;
+  accepted_at: Date | null;
+  accepted_by: string | null;
+  revoked_at: Date | null;
+}
+
 export type CarePerson = Selectable<CarePeopleTable>;
 export type NewCarePerson = Insertable<CarePeopleTable>;
 export type CareNeed = Selectable<CareNeedsTable>;
 export type CarePlan = Selectable<CarePlansTable>;
 export type CarePlanVersion = Selectable<CarePlanVersionsTable>;
 export type CareBudgetPart = Selectable<CareBudgetPartsTable>;
+export type CareConcern = Selectable<CareConcernsTable>;
+export type CareReview = Selectable<CareReviewsTable>;
+export type CareLink = Selectable<CareLinksTable>;
+export type CareInvitation = Selectable<CareInvitationsTable>;
 
 declare module "../../db/database.ts" {
   interface Database {
@@ -101,5 +181,9 @@ declare module "../../db/database.ts" {
     care_plans: CarePlansTable;
     care_plan_versions: CarePlanVersionsTable;
     care_budget_parts: CareBudgetPartsTable;
+    care_concerns: CareConcernsTable;
+    care_reviews: CareReviewsTable;
+    care_links: CareLinksTable;
+    care_invitations: CareInvitationsTable;
   }
 }

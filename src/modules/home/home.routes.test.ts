@@ -21,14 +21,16 @@ let t: TestApp;
 let commissioner: TestSession;
 let admin: TestSession;
 let other: TestSession;
+let careStaff: TestSession;
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
-  const make = async (role: "commissioner" | "authority-admin", scopeId: string) =>
+  const make = async (role: "commissioner" | "authority-admin" | "care-staff", scopeId: string) =>
     sessionFor(t.app, (await createUser(t.deps.db, { grants: [{ role, scopeId }] })).id, { twoFactor: true });
   commissioner = await make("commissioner", DEMO_AUTHORITY.county);
   admin = await make("authority-admin", DEMO_AUTHORITY.county);
   other = await make("commissioner", DEMO_AUTHORITY.district);
+  careStaff = await make("care-staff", DEMO_AUTHORITY.county);
 });
 
 afterAll(async () => {
@@ -66,6 +68,9 @@ describe("an authority's hub", () => {
       `/public-bodies/${DEMO_AUTHORITY.county}/people`,
     );
     expect(mainText((await call(t.app, "GET", HUB, other)).body)).not.toContain("Start something");
+    // The people it supports: its care staff's alone.
+    expect(links(own.body)).not.toContain(`${HUB}/care`);
+    expect(links((await call(t.app, "GET", HUB, careStaff)).body)).toContain(`${HUB}/care`);
   });
 
   it("is 404 for an authority that does not exist", async () => {

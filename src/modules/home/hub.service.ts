@@ -8,6 +8,7 @@
 import { hasRole, isAuthorityEditor } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import type { Authority } from "../authorities/authorities.service.ts";
+import { isCareStaff } from "../care/care.service.ts";
 import { registerOf as challengeRegisterOf } from "../challenges/registers.service.ts";
 import { authorityConsultations } from "../consultations/consultations.service.ts";
 import { authorityContracts } from "../contracts/contract-entry.service.ts";
@@ -31,6 +32,8 @@ export interface AuthorityHub {
   canEdit: boolean;
   /** The reader administers the authority: its people. */
   canManagePeople: boolean;
+  /** The reader is one of its care staff: the people it supports. */
+  canSupportPeople: boolean;
 }
 
 export async function authorityHub(ctx: Ctx, authority: Authority): Promise<AuthorityHub> {
@@ -73,5 +76,6 @@ export async function authorityHub(ctx: Ctx, authority: Authority): Promise<Auth
     ],
     canEdit: isAuthorityEditor(ctx.principal, id),
     canManagePeople: hasRole(ctx.principal, ["authority-admin", "platform-admin"], id),
+    canSupportPeople: isCareStaff(ctx.principal, id),
   };
 }

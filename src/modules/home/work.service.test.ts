@@ -12,6 +12,7 @@ import { settableClock } from "../../lib/clock.ts";
 import { endOfLondonDay } from "../../lib/london-time.ts";
 import { isOverdue, type Task } from "../../lib/tasks.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_CARE_STAFF } from "../../seed/demo/care.ts";
 import { DEMO_CO_SIGNATORIES, DEMO_CHALLENGE as DEMO_EOI } from "../../seed/demo/challenges.ts";
 import { DEMO_CONTRACTS } from "../../seed/demo/contracts.ts";
 import { DEMO_AWARD, DEMO_AWARD_TENDER, DEMO_EVALUATOR } from "../../seed/demo/evaluation.ts";
@@ -61,6 +62,7 @@ beforeAll(async () => {
   await p.existing("regulator", demo(8));
   await p.existing("ombudsman", demo(9));
   await p.existing("platformAdmin", demo(11));
+  await p.existing("careStaff", DEMO_CARE_STAFF);
   await p.existing("rowan", ROWAN.id);
   await p.add("districtCommissioner", [
     { role: "commissioner", scopeId: DISTRICT },
@@ -96,6 +98,25 @@ describe("on the demo data, as seeded", () => {
     // A bid opener of another authority, a commissioner who opens nothing, an evaluator, a bidder.
     for (const name of ["districtCommissioner", "commissionerOnly", "evaluator", "orgAdmin", "platformAdmin"])
       expect(kinds(all(await workAs(name))), name).not.toContain("confirm-opening");
+  });
+
+  it("asks the authority's care staff to review the plans due or overdue, and no one else", async () => {
+    const reviews = (await workAs("careStaff")).todo.filter((x) => x.about.type === "care-plan");
+    // Arthur Pennington's annual review is overdue; Tomos Rees's direct payment is due within the month.
+    expect(reviews.map((x) => [x.kind, x.about.title])).toEqual([
+      ["review-care-plan", "Arthur Pennington"],
+      ["review-direct-payment", "Tomos Rees"],
+    ]);
+    expect(isOverdue(reviews[0] as Task, clock.now())).toBe(true);
+    expect(isOverdue(reviews[1] as Task, clock.now())).toBe(false);
+    expect(reviews[0]?.href).toMatch(
+      /^\/authorities\/westshire-county-council\/care\/people\/[0-9a-f-]{36}#plan-/,
+    );
+    for (const name of ["commissioner", "authorityAdmin", "platformAdmin", "citizen"])
+      expect(
+        all(await workAs(name)).filter((x) => x.about.type === "care-plan"),
+        name,
+      ).toEqual([]);
   });
 
   it("asks the commissioners to answer a question before bids close, and the asker waits for it", async () => {

@@ -25,6 +25,7 @@ import { mergeTasks, type Task, type Tasks } from "../../lib/tasks.ts";
 import { scopesWith } from "../access/access.service.ts";
 import { requireScope } from "../accounts/accounts.service.ts";
 import { tasksFor as awardTasks, type BidOutcome, outcomesFor } from "../award/tasks.service.ts";
+import { tasksFor as careTasks } from "../care/tasks.service.ts";
 import { tasksFor as challengeTasks } from "../challenges/tasks.service.ts";
 import { tasksFor as complianceTasks } from "../compliance/tasks.service.ts";
 import { tasksFor as contractTasks } from "../contracts/tasks.service.ts";
@@ -68,6 +69,7 @@ export async function workOf(ctx: TendersCtx): Promise<Work> {
     contractTasks(ctx),
     challengeTasks(ctx),
     regulationTasks(ctx),
+    careTasks(ctx),
   ]);
   const { todo, waiting, more } = mergeTasks(lists, TASKS_SHOWN);
   let bids: Work["bids"] = null;

@@ -339,6 +339,8 @@ describe("the inbox", () => {
 const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   "tender.question-asked": "demo",
   "tender.question-answered": "demo",
+  // The demo care seed changes the demo citizen's own budget once: she is told.
+  "care.budget-changed": "demo",
   "tender.amended": async () => {
     // Bids have arrived: an amendment moves the deadline at least a week on.
     const { submission_deadline } = await db()

@@ -26,6 +26,7 @@ export const NOTICE_TOPICS = [
   "publicBodies",
   "budgets",
   "security",
+  "care",
 ] as const;
 export type NoticeTopic = (typeof NOTICE_TOPICS)[number];
 
@@ -81,6 +82,8 @@ export const NOTICE_KINDS = {
   // Public bodies asked for
   "authority.verified": { topic: "publicBodies" },
   "authority.rejected": { topic: "publicBodies" },
+  // Care and support: to the person and their representatives
+  "care.budget-changed": { topic: "care" },
   // Personal budgets: to the authority's care staff (the person too, once their accounts arrive)
   "budget.surplus-flagged": { topic: "budgets" },
   // Security: always by email too

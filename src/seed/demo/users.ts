@@ -91,6 +91,14 @@ export const DEMO_USERS: readonly DemoUser[] = [
     email: "authority-admin@demo.openps.example",
   },
   {
+    id: "019a0000-0000-7000-8000-00000000c012",
+    role: "care-staff",
+    scopeId: DEMO_AUTHORITY.county,
+    actsFor: "Westshire County Council",
+    displayName: "Nia Collins",
+    email: "care-staff@demo.openps.example",
+  },
+  {
     id: "019a0000-0000-7000-8000-00000000c008",
     role: "regulator-staff",
     scopeId: DEMO_AUTHORITY.regulator,

@@ -1,0 +1,27 @@
+/**
+ * What the care module lets the modules above it take part in (see src/lib/ports.ts); they are
+ * connected in src/wiring.ts. None is plugged yet: the budgets module will show a budget's balance
+ * and statements, and the arrangements of the second wave what is arranged with providers.
+ */
+import type { Db } from "../../db/database.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { type Panel, port } from "../../lib/ports.ts";
+import type { Relationship } from "./care.table.ts";
+
+/** Whom a panel is shown to, and the plans on the page. */
+export interface PersonPanelInput {
+  authorityId: string;
+  personId: string;
+  /** The person's plans on the page, current first. */
+  planIds: readonly string[];
+  /** How the viewer stands to the person: their care staff, or a linked account and its grants. */
+  viewer: { userId: string; how: "care-staff" | Relationship; grants: readonly string[] };
+}
+
+/**
+ * Sections of a person's page (their own, `/care/people/:personId`, and care staff's) from other
+ * modules: the budget's balance (budgets), arrangements (second wave). A panel decides from `viewer`
+ * what it shows; it answers undefined to show nothing.
+ */
+export const personPanels =
+  port<(db: Db, clock: Clock, input: PersonPanelInput) => Promise<Panel | undefined>>("care person panels");

@@ -1,0 +1,434 @@
+/**
+ * Care on the seeded demo data (one app for the file), its pages, API and rules: care staff list, search and
+ * read their people and make plans and budget versions; the person and their representatives see
+ * their own page; nobody else gets anything (404: a commissioner of the same authority, care staff
+ * of another, a platform administrator), a representative without the grant 403; an invitation is
+ * accepted by the address it was sent to; forms say what to fix; no audit event holds a demo
+ * person's name or date of birth; `requirePersonAccess` for the modules above; and, last, with the
+ * clock moved, the reviews in care staff's work at the clocks' edges — the day before the window, its
+ * first day, the due day, the day after (overdue) — a concern making a review due, a review clearing it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { refused } from "../../../tests/support/refused.ts";
+import { DEMO_SEEDED_AT } from "../../../tests/support/test-db.ts";
+import { settableClock } from "../../lib/clock.ts";
+import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
+import { isOverdue, type Task } from "../../lib/tasks.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_CARE_PEOPLE, DEMO_CARE_STAFF, DEMO_REPRESENTATIVE } from "../../seed/demo/care.ts";
+import { DEMO_USERS } from "../../seed/demo/users.ts";
+import {
+  actingFor,
+  createPlan,
+  recordConcern,
+  recordPerson,
+  recordReview,
+  requirePersonAccess,
+} from "./care.service.ts";
+import { tasksFor } from "./tasks.service.ts";
+
+const COUNTY = DEMO_AUTHORITY.county;
+const SLUG = "westshire-county-council";
+const API = `/api/v1/authorities/${COUNTY}/care`;
+const demoId = (role: string) => DEMO_USERS.find((u) => u.role === role)?.id as string;
+
+const clock = settableClock(DEMO_SEEDED_AT);
+let t: TestApp;
+let staff: TestSession;
+let commissioner: TestSession;
+let otherStaff: TestSession;
+let admin: TestSession;
+let citizen: TestSession;
+let family: TestSession;
+const people = new Map<string, string>();
+
+beforeAll(async () => {
+  t = await createTestApp({ seeded: true, clock });
+  staff = await sessionFor(t.app, DEMO_CARE_STAFF, { twoFactor: true });
+  commissioner = await sessionFor(t.app, demoId("commissioner"), { twoFactor: true });
+  admin = await sessionFor(t.app, demoId("platform-admin"), { twoFactor: true });
+  citizen = await sessionFor(t.app, demoId("citizen"));
+  family = await sessionFor(t.app, DEMO_REPRESENTATIVE.id);
+  const other = await createUser(t.deps.db, {
+    grants: [{ role: "care-staff", scopeId: DEMO_AUTHORITY.district }],
+  });
+  otherStaff = await sessionFor(t.app, other.id, { twoFactor: true });
+  const rows = await t.deps.db
+    .selectFrom("care_people")
+    .select(["id", "full_name"])
+    .where("authority_id", "=", COUNTY)
+    .execute();
+  for (const r of rows) people.set(r.full_name, r.id);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const idOf = (name: string) => people.get(name) as string;
+/** The error summary's links and messages, as read. */
+const errorsOf = (html: string) =>
+  summaryErrors(html).map(([href, text]) => [href, text.replaceAll("&#39;", "'")]);
+
+describe("care staff", () => {
+  it("list their people by name, search them, and read a person's plan with its budget and review", async () => {
+    const list = await t.app.inject({ url: `/authorities/${SLUG}/care`, headers: { cookie: staff.cookie } });
+    expect(list.statusCode).toBe(200);
+    for (const p of DEMO_CARE_PEOPLE) expect(mainText(list.body)).toContain(p.fullName);
+    const search = await call(t.app, "GET", `${API}/people?q=penning`, staff);
+    expect(search.json().people.map((p: { name: string }) => p.name)).toEqual(["Arthur Pennington"]);
+
+    const arthur = await t.app.inject({
+      url: `/authorities/${SLUG}/care/people/${idOf("Arthur Pennington")}`,
+      headers: { cookie: staff.cookie },
+    });
+    expect(arthur.statusCode).toBe(200);
+    const text = mainText(arthur.body);
+    expect(text).toContain("£410.00 per week");
+    expect(text).toContain("Managed by the council");
+    expect(text).toContain("Review overdue");
+    expect(text).toContain("Nobody is linked to this person's account");
+  });
+
+  it("make a plan through the API: parts that do not add up are refused (422), a mix is recorded", async () => {
+    const created = await call(t.app, "POST", `${API}/people`, staff, {
+      fullName: "Test Person",
+      dateOfBirth: "1970-01-01",
+      areaCode: "E10000901",
+    });
+    expect(created.statusCode).toBe(201);
+    const personId = created.json().id;
+    const plan = {
+      regime: "adult-social-care",
+      amount: "£300.00",
+      period: "week",
+      startsOn: "2026-11-01",
+      parts: [
+        { delivery: "direct-payment", amount: "£100.00" },
+        { delivery: "managed-by-authority", amount: "£150.00" },
+      ],
+    };
+    const unequal = await call(t.app, "POST", `${API}/people/${personId}/plans`, staff, plan);
+    expect(unequal.statusCode).toBe(422);
+    expect(unequal.json().error.message).toContain("The parts add up to £250.00, but the budget is £300.00");
+    const ok = await call(t.app, "POST", `${API}/people/${personId}/plans`, staff, {
+      ...plan,
+      parts: [...plan.parts, { delivery: "managed-by-authority", amount: "£50.00" }],
+    });
+    expect(ok.statusCode).toBe(201);
+    const { regime: _, ...budget } = plan;
+    const changed = await call(t.app, "POST", `${API}/plans/${ok.json().id}/versions`, staff, {
+      ...budget,
+      amount: "£100.00",
+      parts: [{ delivery: "direct-payment", amount: "£100.00" }],
+      reason: "Fewer hours needed.",
+    });
+    expect(changed.statusCode).toBe(201);
+    // Nobody linked: nobody told, and the page says to tell the person another way.
+    expect(changed.json()).toEqual({ version: 2, told: 0 });
+    const record = await call(t.app, "GET", `${API}/people/${personId}`, staff);
+    const [only] = record.json().plans;
+    expect(only.budget).toMatchObject({ version: 2, amountPence: "10000", delivery: "direct-payment" });
+    expect(only.versions.map((v: { delivery: string }) => v.delivery)).toEqual(["direct-payment", "mixed"]);
+    // A direct payment from 1 December 2026: its first review 6 months on.
+    expect(only.nextReview).toMatchObject({ on: "2027-05-01", clock: "adult-social-care.direct-payment" });
+  });
+
+  it("are told what to fix by a form sent incomplete", async () => {
+    const empty = await postForm(t.app, staff, `/authorities/${SLUG}/care/people/new`, {
+      fullName: "",
+      "dateOfBirth-day": "31",
+      "dateOfBirth-month": "2",
+      "dateOfBirth-year": "1950",
+      areaCode: "E10000901",
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(errorsOf(empty.body)).toEqual([
+      ["#fullName", "Enter the person's full name"],
+      ["#dateOfBirth-day", "Enter the date of birth as a real date, like 27 3 1950"],
+    ]);
+    const plan = await postForm(
+      t.app,
+      staff,
+      `/authorities/${SLUG}/care/people/${idOf("Grace Oduya")}/plans/new`,
+      {
+        regime: "sen",
+        amount: "£20.00",
+        period: "week",
+        "startsOn-day": "1",
+        "startsOn-month": "12",
+        "startsOn-year": "2026",
+        directPayment: "£15.00",
+      },
+    );
+    expect(plan.statusCode).toBe(422);
+    expect(errorsOf(plan.body)).toEqual([
+      ["#parts", "The parts add up to £15.00, but the budget is £20.00: make them equal"],
+    ]);
+  });
+});
+
+describe("a plan's review, concern and end", () => {
+  it("are recorded on one page each, saying what to fix", async () => {
+    const arthur = idOf("Arthur Pennington");
+    const { id: planId } = await t.deps.db
+      .selectFrom("care_plans")
+      .select("id")
+      .where("authority_id", "=", COUNTY)
+      .where("person_id", "=", arthur)
+      .executeTakeFirstOrThrow();
+    const url = `/authorities/${SLUG}/care/plans/${planId}/record`;
+    const empty = await postForm(t.app, staff, `${url}/review`, {});
+    expect(empty.statusCode).toBe(400);
+    expect(errorsOf(empty.body).map(([href]) => href)).toEqual(["#reviewedOn-day", "#outcome"]);
+    expect(
+      (await t.app.inject({ url: `${url}/nothing`, headers: { cookie: staff.cookie } })).statusCode,
+    ).toBe(404);
+    const concern = await postForm(t.app, staff, `${url}/concern`, {
+      "raisedOn-day": "20",
+      "raisedOn-month": "11",
+      "raisedOn-year": "2026",
+      description: "Arthur fell twice this month.",
+    });
+    expect(concern.statusCode).toBe(303);
+    const page = await t.app.inject({
+      url: String(concern.headers.location).split("#")[0] as string,
+      headers: { cookie: staff.cookie },
+    });
+    expect(mainText(page.body)).toContain("The concern is recorded");
+    expect(mainText(page.body)).toContain("Arthur fell twice this month.");
+  });
+});
+
+describe("nobody else", () => {
+  it("gets anything of the authority's people: 404 for a commissioner, another authority's care staff, a platform administrator", async () => {
+    const joan = idOf("Joan Whitfield");
+    for (const who of [commissioner, otherStaff, admin]) {
+      for (const url of [
+        `/authorities/${SLUG}/care`,
+        `/authorities/${SLUG}/care/people/${joan}`,
+        `/care/people/${joan}`,
+      ]) {
+        const page = await t.app.inject({ url, headers: { cookie: who.cookie } });
+        expect(page.statusCode, url).toBe(404);
+        expect(page.body).not.toContain("Joan");
+      }
+      expect((await call(t.app, "GET", `${API}/people`, who)).statusCode).toBe(404);
+      expect((await call(t.app, "GET", `${API}/people/${joan}`, who)).statusCode).toBe(404);
+    }
+    expect((await t.app.inject({ url: `/authorities/${SLUG}/care` })).statusCode).toBe(303);
+  });
+});
+
+describe("the person and their representatives", () => {
+  it("see their own plan; a representative without the grant to see it gets 403", async () => {
+    const mine = await t.app.inject({ url: "/care", headers: { cookie: citizen.cookie } });
+    expect(mainText(mine.body)).toContain("Your own plan");
+    const own = await t.app.inject({
+      url: `/care/people/${idOf("Joan Whitfield")}`,
+      headers: { cookie: citizen.cookie },
+    });
+    expect(own.statusCode).toBe(200);
+    expect(mainText(own.body)).toContain("£352.00 per week");
+    expect(mainText(own.body)).toContain("Two more hours of help a week");
+
+    const tomos = idOf("Tomos Rees");
+    const theirs = await t.app.inject({ url: `/care/people/${tomos}`, headers: { cookie: family.cookie } });
+    expect(theirs.statusCode).toBe(200);
+    expect(mainText(theirs.body)).toContain("Tomos Rees's care and support plan");
+    // Joan's record is not theirs to see at all.
+    expect(
+      (
+        await t.app.inject({
+          url: `/care/people/${idOf("Joan Whitfield")}`,
+          headers: { cookie: family.cookie },
+        })
+      ).statusCode,
+    ).toBe(404);
+
+    // A representative whose grants leave out seeing the plan: 403.
+    const helper = await createUser(t.deps.db, { email: "helper@example.org" });
+    const invited = await postForm(t.app, staff, `/authorities/${SLUG}/care/people/${tomos}/invite`, {
+      email: "helper@example.org",
+      relationship: "advocate",
+      grants: ["complain"],
+    });
+    expect(invited.statusCode).toBe(303);
+    const link = decodeURIComponent(/link=([^&#]+)/.exec(invited.headers.location as string)?.[1] ?? "");
+    expect(link).toMatch(/^\/care\/invitations\//);
+    const helperSession = await sessionFor(t.app, helper.id);
+    // Someone else signed in cannot accept it.
+    expect((await postForm(t.app, family, `${link}/accept`, {})).statusCode).toBe(403);
+    const accepted = await postForm(t.app, helperSession, `${link}/accept`, {});
+    expect(accepted.statusCode).toBe(303);
+    expect((await postForm(t.app, helperSession, `${link}/accept`, {})).statusCode).toBe(409);
+    const refused = await t.app.inject({
+      url: `/care/people/${tomos}`,
+      headers: { cookie: helperSession.cookie },
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).not.toContain("Tomos");
+  });
+
+  it("as themself change what a representative may do; a representative cannot", async () => {
+    const joan = idOf("Joan Whitfield");
+    const friend = await createUser(t.deps.db, { email: "friend@example.org" });
+    const invited = await postForm(t.app, staff, `/authorities/${SLUG}/care/people/${joan}/invite`, {
+      email: "friend@example.org",
+      relationship: "family",
+      grants: ["see-plan", "give-feedback"],
+    });
+    const link = decodeURIComponent(/link=([^&#]+)/.exec(invited.headers.location as string)?.[1] ?? "");
+    const friendSession = await sessionFor(t.app, friend.id);
+    await postForm(t.app, friendSession, `${link}/accept`, {});
+    const row = await t.deps.db
+      .selectFrom("care_links")
+      .select("id")
+      .where("user_id", "=", friend.id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirstOrThrow();
+    const url = `/care/people/${joan}/representatives/${row.id}`;
+    expect((await postForm(t.app, friendSession, url, { grants: ["make-payments"] })).statusCode).toBe(403);
+    expect((await postForm(t.app, citizen, url, { grants: ["see-plan"] })).statusCode).toBe(303);
+    const now = await call(t.app, "GET", `${API}/people/${joan}`, friendSession);
+    expect(now.json().you).toEqual({ how: "family", grants: ["see-plan"] });
+    // A representative sees their own link, not the person's own account or other representatives.
+    expect(now.json().representatives.map((r: { relationship: string }) => r.relationship)).toEqual([
+      "family",
+    ]);
+    const all = await call(t.app, "GET", `${API}/people/${joan}`, citizen);
+    expect(all.json().representatives.map((r: { relationship: string }) => r.relationship)).toEqual([
+      "self",
+      "family",
+    ]);
+    // Every act is audited under the acting account, with the person referred to, never named.
+    const events = await t.deps.db
+      .selectFrom("audit_events")
+      .select(["actor_id", "action", "changes"])
+      .where("action", "in", ["care.link-accepted", "care.grants-changed"])
+      .execute();
+    expect(events.find((e) => e.action === "care.link-accepted" && e.actor_id === friend.id)).toBeDefined();
+    expect(events.find((e) => e.action === "care.grants-changed")?.changes).toMatchObject({
+      person: { ref: `care_people/${joan}` },
+      as: "self",
+    });
+  });
+});
+
+describe("privacy", () => {
+  it("keeps the demo people's names and dates of birth out of every audit event", async () => {
+    const events = await t.deps.db
+      .selectFrom("audit_events")
+      .select("changes")
+      .where("authority_id", "=", COUNTY)
+      .execute();
+    const all = JSON.stringify(events);
+    for (const p of DEMO_CARE_PEOPLE) {
+      expect(all).not.toContain(p.fullName);
+      expect(all).not.toContain(p.dateOfBirth);
+    }
+  });
+});
+
+const as = async (userId: string) => ctxFor(t.deps.db, clock, await principalOf(t.deps.db, userId));
+const personNamed = async (name: string) =>
+  (
+    await t.deps.db
+      .selectFrom("care_people")
+      .select("id")
+      .where("authority_id", "=", COUNTY)
+      .where("full_name", "=", name)
+      .executeTakeFirstOrThrow()
+  ).id;
+/** Noon in London on a day (GMT in winter, BST in summer: an hour either way stays on the day). */
+const noonOn = (day: string) => new Date(`${day}T12:00:00Z`);
+
+describe("who may act for a person", () => {
+  it("care staff and the person may do anything; a representative only what they are granted; others nothing", async () => {
+    const tomos = await personNamed("Tomos Rees");
+    const staff = await requirePersonAccess(await as(DEMO_CARE_STAFF), COUNTY, tomos, "make-payments");
+    expect(staff.how).toBe("care-staff");
+    const family = await as(DEMO_REPRESENTATIVE.id);
+    const feedback = await requirePersonAccess(family, COUNTY, tomos, "give-feedback");
+    expect(feedback).toMatchObject({ how: "family", grants: ["see-plan", "give-feedback"] });
+    expect(actingFor(feedback)).toEqual({ person: { ref: `care_people/${tomos}` }, as: "family" });
+    expect((await refused(requirePersonAccess(family, COUNTY, tomos, "make-payments"))).code).toBe(
+      "forbidden",
+    );
+    const other = await createUser(t.deps.db, {
+      grants: [{ role: "care-staff", scopeId: DEMO_AUTHORITY.district }],
+    });
+    for (const userId of [demoId("commissioner"), demoId("platform-admin"), other.id, demoId("citizen")])
+      expect((await refused(requirePersonAccess(await as(userId), COUNTY, tomos, "see-plan"))).code).toBe(
+        "not_found",
+      );
+  });
+});
+
+describe("reviews in care staff's work", () => {
+  const work = async (userId = DEMO_CARE_STAFF) => (await tasksFor(await as(userId))).todo;
+  const about = (tasks: readonly Task[], id: string) => tasks.filter((x) => x.about.id === id);
+
+  it("list the demo plans due and overdue for the authority's care staff only", async () => {
+    clock.set(DEMO_SEEDED_AT);
+    const tasks = await work();
+    const byName = new Map(tasks.map((x) => [x.about.title, x]));
+    expect(isOverdue(byName.get("Arthur Pennington") as Task, clock.now())).toBe(true);
+    // Reviewed once: both his clocks fall on the same day, within the month; the direct payment's is named.
+    expect(byName.get("Tomos Rees")?.kind).toBe("review-direct-payment");
+    expect(isOverdue(byName.get("Tomos Rees") as Task, clock.now())).toBe(false);
+    expect(byName.has("Joan Whitfield")).toBe(false);
+    expect(await work(demoId("commissioner"))).toEqual([]);
+  });
+
+  it("turn due 28 days before the day, stay due on it, and are overdue the day after", async () => {
+    clock.set(DEMO_SEEDED_AT);
+    const staff = await as(DEMO_CARE_STAFF);
+    const person = await recordPerson(staff, COUNTY, {
+      fullName: "Edge Case",
+      dateOfBirth: "1960-05-05",
+      areaCode: "E10000901",
+    });
+    const startsOn = londonToday(clock);
+    const plan = await createPlan(staff, COUNTY, person.id, {
+      regime: "adult-social-care",
+      amount: "£100",
+      period: "week",
+      startsOn,
+      parts: [{ delivery: "managed-by-authority", amount: "£100" }],
+    });
+    const due = addMonths(startsOn, 12);
+    clock.set(noonOn(addDays(due, -29)));
+    expect(about(await work(), plan.id)).toEqual([]);
+    clock.set(noonOn(addDays(due, -28)));
+    const [soon] = about(await work(), plan.id);
+    expect(soon).toMatchObject({ kind: "review-care-plan", due: { day: due } });
+    clock.set(noonOn(addDays(due, -1)));
+    expect(isOverdue(about(await work(), plan.id)[0] as Task, clock.now())).toBe(false);
+    clock.set(noonOn(due));
+    expect(isOverdue(about(await work(), plan.id)[0] as Task, clock.now())).toBe(false);
+    clock.set(noonOn(addDays(due, 1)));
+    expect(isOverdue(about(await work(), plan.id)[0] as Task, clock.now())).toBe(true);
+
+    // A review done starts the clocks again; a concern then makes one due within 28 days.
+    await recordReview(await as(DEMO_CARE_STAFF), COUNTY, plan.id, {
+      reviewedOn: addDays(due, 1),
+      outcome: "no-change",
+    });
+    expect(about(await work(), plan.id)).toEqual([]);
+    clock.advance(60_000);
+    await recordConcern(await as(DEMO_CARE_STAFF), COUNTY, plan.id, {
+      raisedOn: addDays(due, 1),
+      description: "The family say the morning visits are being missed.",
+    });
+    expect(about(await work(), plan.id)[0]).toMatchObject({
+      kind: "review-concern",
+      due: { day: addDays(due, 29) },
+      details: { raised: { day: addDays(due, 1) } },
+    });
+  });
+});
