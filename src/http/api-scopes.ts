@@ -33,6 +33,8 @@ export const API_SCOPES = [
   "contracts:read",
   "contracts:write",
   "regulation:write",
+  // Consumer champions' people (src/modules/voice): their reports and the areas they cover.
+  "champions:write",
   // Demo mode only (src/modules/demo-clock): platform administrators.
   "demo-clock:write",
 ] as const;

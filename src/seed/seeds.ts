@@ -1,6 +1,7 @@
 /** Every seed, in the order they run. Add later issues' seeds after the ones they build on. */
 import { demoAuthoritiesSeed } from "./demo/authorities.ts";
 import { demoChallengesSeed } from "./demo/challenges.ts";
+import { demoChampionsSeed } from "./demo/champions.ts";
 import { demoComplianceSeed } from "./demo/compliance.ts";
 import { demoConsultationsSeed } from "./demo/consultations.ts";
 import { demoContractsSeed } from "./demo/contracts.ts";
@@ -33,6 +34,8 @@ export const seeds: readonly Seed[] = [
   demoRegulationSeed,
   demoEvaluationSeed,
   demoContractsSeed,
+  // Consumer champions (issue 17): a verified champion, its areas and a published report.
+  demoChampionsSeed,
   // Last: the market dashboards' figures of everything above (every deployment).
   marketFiguresSeed,
 ];

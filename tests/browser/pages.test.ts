@@ -154,6 +154,8 @@ describe("public pages", () => {
     ["/market/competition", "Competition"],
     ["/market/concentration", "Concentration"],
     ["/market/quality", "Quality"],
+    ["/champions", "Consumer champions"],
+    ["/champions/reports", "Consumer champions' reports"],
   ])("%s is accessible and has its title", async (pathname, heading) => {
     const page = await visitorPage();
     expect(await visit(page, pathname)).toBe(200);

@@ -46,6 +46,7 @@ import * as marketImported from "./2026-12-13-05-market-imported.ts";
 import * as marketImportedIndexes from "./2026-12-13-06-market-imported-indexes.ts";
 import * as projectsByCategory from "./2026-12-13-07-projects-by-category.ts";
 import * as care from "./2026-12-14-01-care.ts";
+import * as voice from "./2026-12-14-30-voice.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -92,4 +93,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-13-06-market-imported-indexes": marketImportedIndexes,
   "2026-12-13-07-projects-by-category": projectsByCategory,
   "2026-12-14-01-care": care,
+  "2026-12-14-30-voice": voice,
 };
