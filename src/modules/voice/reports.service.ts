@@ -13,6 +13,7 @@ import { transaction } from "../../db/transaction.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { msg } from "../../lib/messages.ts";
+import { requireSignedIn } from "../access/access.service.ts";
 import type { Principal } from "../access/access.table.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -122,6 +123,7 @@ async function reportToChange(
   reportId: string,
   what: string,
 ): Promise<{ report: ChampionReport; p: Principal }> {
+  requireSignedIn(ctx.principal);
   const inTrx = { ...ctx, db: trx };
   await reportView(inTrx, championId, reportId);
   const p = await requireChampionWriter(inTrx, championId, what);
@@ -362,12 +364,10 @@ export async function reportView(ctx: Ctx, championId: string, reportId: string)
 
 /** What the report form shows: the champion, the areas it covers and the service types. */
 export async function reportForm(ctx: Ctx, championId: string, reportId?: string) {
+  // The report named is looked up first: unknown (or another's draft) is 404 before any 403.
+  const view = reportId === undefined ? undefined : await reportView(ctx, championId, reportId);
   await requireChampionStaff(ctx, championId, "write this champion's reports");
-  const [found, categories, view] = await Promise.all([
-    champion(ctx, championId),
-    listServiceCategories(ctx.db),
-    reportId === undefined ? Promise.resolve(undefined) : reportView(ctx, championId, reportId),
-  ]);
+  const [found, categories] = await Promise.all([champion(ctx, championId), listServiceCategories(ctx.db)]);
   return {
     champion: found,
     serviceTypes: categories.map((c) => ({ code: c.code, name: c.name })),
