@@ -93,6 +93,7 @@ const LARGE = new Set([
   "market_imported_tenders",
   "market_imported_awards",
   "market_imported_few_bids",
+  "champion_reports",
 ]);
 
 /**
@@ -170,6 +171,12 @@ const REQUESTS = [
   // Each dataset's page, and a JSON download.
   ...DATASET_IDS.map((id) => `/open-data/${id}`),
   "/open-data/tenders.json",
+  // Consumer champions' reports: every one, one champion's, one area's, and the next page.
+  "/champions",
+  "/champions/reports",
+  `/champions/reports?area=${DEMO_AREA.westshire}`,
+  `/api/v1/champion-reports?champion=${DEMO_AUTHORITY.champion}&pageSize=1`,
+  `/api/v1/champion-reports?area=${DEMO_AREA.westshire}&champion=${DEMO_AUTHORITY.champion}`,
 ];
 
 const COUNTY = DEMO_AUTHORITY.county;

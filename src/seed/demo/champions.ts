@@ -6,8 +6,8 @@
  * care in Westshire. Fictional data.
  */
 
+import type { Principal } from "../../modules/access/access.service.ts";
 import { grantRole } from "../../modules/access/access.service.ts";
-import type { Principal } from "../../modules/access/access.table.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import { createAuthority } from "../../modules/authorities/authorities.service.ts";
 import { recordChampionArea } from "../../modules/voice/champions.service.ts";
