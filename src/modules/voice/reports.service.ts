@@ -50,7 +50,9 @@ export interface ReportInput extends ReportText {
 type Problem = { field: string; message: string };
 
 function checkText(input: ReportText, problems: Problem[]): ReportText {
-  const text = { title: input.title.trim(), summary: input.summary.trim(), body: input.body.trim() };
+  // Browsers send a textarea's lines ended with CR LF: kept as LF, so paragraphs are found alike.
+  const lines = (value: string) => value.replace(/\r\n?/g, "\n").trim();
+  const text = { title: input.title.trim(), summary: lines(input.summary), body: lines(input.body) };
   if (text.title === "" || text.title.length > LIMITS.title)
     problems.push({ field: "title", message: msg`Enter a title of at most 200 characters` });
   if (text.summary === "" || text.summary.length > LIMITS.summary)

@@ -163,6 +163,11 @@ export function voicePages(app: FastifyInstance): void {
     template: REPORT_FORM,
     context: (request: ReportRequest) =>
       reportForm(ctxOf(request), request.params.championId, request.params.reportId),
+    // A withdrawn report is corrected no more: its page says so.
+    redirect: (request: ReportRequest, { report }) =>
+      report?.state === "withdrawn"
+        ? `/champions/${request.params.championId}/reports/${request.params.reportId}`
+        : undefined,
     values: (_request, { report }) => ({
       title: report?.title ?? "",
       summary: report?.summary ?? "",

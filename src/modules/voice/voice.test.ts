@@ -269,7 +269,7 @@ describe("a champion's person, through the pages", () => {
     const sent = await postForm(t.app, session, `${BASE}/reports/new`, {
       title: "Day centres in Westshire Vale",
       summary: "Families told us about day centres.",
-      body: "Day centres matter.\n\nThey are closing.",
+      body: "Day centres matter.\r\n\r\nThey are closing.",
       areaCode: DEMO_AREA.westshireVale,
       serviceType: "",
     });
@@ -281,7 +281,8 @@ describe("a champion's person, through the pages", () => {
 
   it("publishes it, corrects it with a note, and withdraws it with a reason", async () => {
     expect((await postForm(t.app, session, `${reportUrl}/publish`, {})).statusCode).toBe(303);
-    expect(mainText((await page(reportUrl)).body)).toContain("They are closing.");
+    // Each paragraph its own, whatever line endings the browser sent.
+    expect((await page(reportUrl)).body).toContain('<p class="govuk-body">They are closing.</p>');
     const noNote = await postForm(t.app, session, `${reportUrl}/edit`, {
       title: "Day centres in Westshire Vale",
       summary: "Families told us about day centres.",
@@ -303,6 +304,8 @@ describe("a champion's person, through the pages", () => {
     });
     expect(withdrawn.statusCode).toBe(303);
     expect(mainText((await page(reportUrl)).body)).toContain("Published before the families had agreed.");
+    const edit = await page(`${reportUrl}/edit`, session);
+    expect([edit.statusCode, edit.headers.location]).toEqual([303, reportUrl]);
   });
 
   it("records another area it covers", async () => {
