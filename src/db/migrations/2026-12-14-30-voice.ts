@@ -6,7 +6,8 @@
  * until now had platform scope and acted for nobody). It covers one or more areas
  * (`champion_areas`), and publishes its own reports (`champion_reports`): a draft, then published
  * and never changed — a correction is a new version with its note (`champion_report_versions`,
- * frozen by a trigger) — or withdrawn with a reason. Frozen: never import app code.
+ * frozen by a trigger) — or withdrawn with a reason; a report may carry one document, attached when
+ * it is written. Frozen: never import app code.
  */
 import { type Kysely, sql } from "kysely";
 
@@ -64,11 +65,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       published_at timestamptz,
       withdrawn_at timestamptz,
       withdrawal_reason text check (withdrawal_reason is null or char_length(withdrawal_reason) between 10 and 2000),
+      -- A document attached when it was written (the file store's key, content-addressed), or none.
+      document_key text,
+      document_filename text check (document_filename is null or char_length(document_filename) between 1 and 255),
+      document_media_type text,
+      document_size integer check (document_size is null or document_size > 0),
       primary key (champion_id, id),
       check ((state = 'draft') = (published_at is null)),
       check ((state = 'draft') = (version = 0)),
       check ((state = 'withdrawn') = (withdrawn_at is not null)),
-      check ((withdrawn_at is null) = (withdrawal_reason is null))
+      check ((withdrawn_at is null) = (withdrawal_reason is null)),
+      check ((document_key is null) = (document_filename is null)
+        and (document_key is null) = (document_media_type is null)
+        and (document_key is null) = (document_size is null))
     )`.execute(db);
   // The public list, newest first: every report, one champion's, or one area's (by key).
   await sql`create index champion_reports_listed on champion_reports (state, published_at, id)`.execute(db);

@@ -10,7 +10,9 @@
 import type { Trx } from "../../db/database.ts";
 import { COUNT_CAP, countUpTo, decodeKey, encodeKey, type Total } from "../../db/paging.ts";
 import { transaction } from "../../db/transaction.ts";
+import { decodeBase64 } from "../../lib/base64.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../lib/errors.ts";
+import type { FileContent, FileStore } from "../../lib/file-store.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { msg } from "../../lib/messages.ts";
 import type { Principal } from "../access/access.service.ts";
@@ -27,6 +29,7 @@ import {
   requireChampionStaff,
   requireChampionWriter,
 } from "./champions.service.ts";
+import type { VoiceCtx } from "./voice.context.ts";
 import * as repo from "./voice.repository.ts";
 import type { ChampionReport, ChampionReportVersion } from "./voice.table.ts";
 
@@ -45,6 +48,13 @@ export interface ReportInput extends ReportText {
   serviceType?: string | null;
   /** A fixed id (seeds, so that demo links are stable); a new one otherwise. */
   id?: string;
+}
+
+/** A document attached to a report as it is written: a page's upload, or the API's base64. */
+export interface DocumentInput {
+  filename: string;
+  content?: FileContent;
+  contentBase64?: string;
 }
 
 type Problem = { field: string; message: string };
@@ -79,10 +89,39 @@ async function checkInput(
   return { ...text, areaCode, categoryCode: serviceType === "" ? null : serviceType };
 }
 
-/** Writes a report as a draft: the champion's people only. Not public until published. */
-export async function writeReport(ctx: Ctx, championId: string, input: ReportInput): Promise<ChampionReport> {
+/** The document's bytes, or the reasons they cannot be taken. */
+function documentContent(document: DocumentInput): FileContent {
+  const problems: Problem[] = [];
+  if (document.filename.trim() === "" || document.filename.length > 255)
+    problems.push({
+      field: "document.filename",
+      message: msg`Give the document's file name, like report.pdf`,
+    });
+  const content = document.content ?? decodeBase64(document.contentBase64);
+  if (!content)
+    problems.push({ field: "document.contentBase64", message: msg`Send the document's content in base64` });
+  if (problems.length > 0 || !content) throw new ValidationError(msg`Check the document`, problems);
+  return content;
+}
+
+/**
+ * Writes a report as a draft, with a document attached if one is given (kept in the file store):
+ * the champion's people only. Not public until published.
+ */
+export async function writeReport(
+  ctx: Ctx & { files?: FileStore },
+  championId: string,
+  input: ReportInput,
+  document?: DocumentInput | null,
+): Promise<ChampionReport> {
   const p = await requireChampionWriter(ctx, championId, "write this champion's reports");
   const checked = await checkInput(ctx, championId, input);
+  const content = document ? documentContent(document) : undefined;
+  if (content && !ctx.files) throw new Error("writeReport: a document needs the file store");
+  const stored =
+    content && ctx.files
+      ? await ctx.files.put({ content, filename: document?.filename ?? "", field: "document" })
+      : undefined;
   const now = ctx.clock.now();
   const report: ChampionReport = {
     champion_id: championId,
@@ -100,6 +139,10 @@ export async function writeReport(ctx: Ctx, championId: string, input: ReportInp
     published_at: null,
     withdrawn_at: null,
     withdrawal_reason: null,
+    document_key: stored?.key ?? null,
+    document_filename: stored?.filename ?? null,
+    document_media_type: stored?.mediaType ?? null,
+    document_size: stored?.size ?? null,
   };
   await transaction(ctx.db, async (trx) => {
     await repo.insertReport(trx, report);
@@ -108,7 +151,14 @@ export async function writeReport(ctx: Ctx, championId: string, input: ReportInp
       actor: actorIn(ctx),
       action: "champion-report.drafted",
       entity: { type: "champion-report", id: report.id },
-      changes: { title: report.title, areaCode: report.area_code, serviceType: report.category_code },
+      changes: {
+        title: report.title,
+        areaCode: report.area_code,
+        serviceType: report.category_code,
+        ...(stored
+          ? { document: { sha256: stored.sha256, mediaType: stored.mediaType, size: stored.size } }
+          : {}),
+      },
     });
   });
   return report;
@@ -374,6 +424,22 @@ export async function reportForm(ctx: Ctx, championId: string, reportId?: string
     champion: found,
     serviceTypes: categories.map((c) => ({ code: c.code, name: c.name })),
     report: view?.report,
+  };
+}
+
+/** A report's document and its bytes: seen by whoever may see the report (404 when it has none). */
+export async function reportDocument(
+  ctx: VoiceCtx,
+  championId: string,
+  reportId: string,
+): Promise<{ filename: string; mediaType: string; bytes: Uint8Array }> {
+  const { report } = await reportView(ctx, championId, reportId);
+  if (!report.document_key || !report.document_filename || !report.document_media_type)
+    throw new NotFoundError("document");
+  return {
+    filename: report.document_filename,
+    mediaType: report.document_media_type,
+    bytes: await ctx.files.get(report.document_key),
   };
 }
 

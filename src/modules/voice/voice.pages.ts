@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, field, formAction, formPage, searchPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
+import { filesOf } from "../../http/uploads.ts";
 import { ValidationError } from "../../lib/errors.ts";
 import { ctxOf } from "../access/context.ts";
 import {
@@ -27,6 +28,7 @@ import {
   withdrawReport,
   writeReport,
 } from "./reports.service.ts";
+import { voiceCtxOf } from "./voice.context.ts";
 import { championStaff, championStaffOnReport } from "./voice.policies.ts";
 
 type ChampionRequest = FastifyRequest<{ Params: { championId: string } }>;
@@ -139,11 +141,20 @@ export function voicePages(app: FastifyInstance): void {
   // Writing a report: a draft first.
   formPage(app, "/champions/:championId/reports/new", {
     who: championStaff("write this champion's reports"),
+    uploads: true,
     template: REPORT_FORM,
     context: (request: ChampionRequest) => reportForm(ctxOf(request), request.params.championId),
     read: reportValues,
+    // The document's errors point at its one input.
+    fieldOf: (f) => (f?.startsWith("document") ? "document" : f),
     submit: async (request: ChampionRequest, values) => {
-      const report = await writeReport(ctxOf(request), request.params.championId, values);
+      const file = filesOf(request.body, "document")[0];
+      const report = await writeReport(
+        voiceCtxOf(request),
+        request.params.championId,
+        values,
+        file ? { filename: file.filename, content: file } : null,
+      );
       return `/champions/${report.champion_id}/reports/${report.id}`;
     },
   });

@@ -13,10 +13,12 @@ import {
   correctReport,
   listReports,
   publishReport,
+  reportDocument,
   reportView,
   withdrawReport,
   writeReport,
 } from "./reports.service.ts";
+import { voiceCtxOf } from "./voice.context.ts";
 import { voicePages } from "./voice.pages.ts";
 import { championStaff, championStaffOnReport } from "./voice.policies.ts";
 import {
@@ -62,6 +64,15 @@ function reportToApi(r: ChampionReport) {
     withdrawnAt: r.withdrawn_at?.toISOString() ?? null,
     withdrawalReason: r.withdrawal_reason,
     pageUrl: `/champions/${r.champion_id}/reports/${r.id}`,
+    document:
+      r.document_filename && r.document_media_type && r.document_size
+        ? {
+            filename: r.document_filename,
+            mediaType: r.document_media_type,
+            size: r.document_size,
+            url: `/api/v1/champions/${r.champion_id}/reports/${r.id}/document`,
+          }
+        : null,
   };
 }
 
@@ -159,6 +170,29 @@ export async function voiceRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  json.get(
+    "/api/v1/champions/:championId/reports/:reportId/document",
+    api(
+      { who: anyone },
+      {
+        operationId: "getChampionReportDocument",
+        tags,
+        summary: "A consumer champion's report's attached document",
+        description: "Seen by whoever may see the report; 404 when it has none.",
+        params: ChampionReportParams,
+        response: { 200: { type: "string", format: "binary", description: "The document" } },
+      },
+    ),
+    async (request, reply) => {
+      const { championId, reportId } = request.params;
+      const { filename, mediaType, bytes } = await reportDocument(voiceCtxOf(request), championId, reportId);
+      return reply
+        .header("content-type", mediaType)
+        .header("content-disposition", `attachment; filename="${filename.replace(/[^\w.-]+/g, "_")}"`)
+        .send(Buffer.from(bytes));
+    },
+  );
+
   json.post(
     "/api/v1/champions/:championId/reports",
     api(
@@ -167,14 +201,20 @@ export async function voiceRoutes(app: FastifyInstance): Promise<void> {
         operationId: "writeChampionReport",
         tags,
         summary: "Write a report as a draft",
-        description: "A draft, seen only by the champion's people until it is published.",
+        description:
+          "A draft, seen only by the champion's people until it is published, with a document attached if one is sent.",
         params: ChampionParams,
         body: ReportBody,
         response: { 201: ReportResponse },
       },
     ),
     async (request, reply) => {
-      const report = await writeReport(ctxOf(request), request.params.championId, request.body);
+      const report = await writeReport(
+        voiceCtxOf(request),
+        request.params.championId,
+        request.body,
+        request.body.document ?? null,
+      );
       return reply
         .status(201)
         .header("location", `/api/v1/champions/${report.champion_id}/reports/${report.id}`)

@@ -39,6 +39,17 @@ const ReportFields = {
   withdrawnAt: Nullable(Instant),
   withdrawalReason: Nullable(Type.String()),
   pageUrl: Type.String(),
+  document: Nullable(
+    Type.Object(
+      {
+        filename: Type.String(),
+        mediaType: Type.String(),
+        size: Type.Integer({ description: "In bytes" }),
+        url: Type.String(),
+      },
+      { description: "The document attached when it was written" },
+    ),
+  ),
 };
 export const ReportSummaryResponse = Type.Object(ReportFields);
 
@@ -76,6 +87,15 @@ export const ReportBody = Type.Object({
   areaCode: Type.String({ maxLength: 20, description: "One of the areas the champion covers" }),
   serviceType: Type.Optional(
     Nullable(Type.String({ maxLength: 80, description: "A service category code; null for every type" })),
+  ),
+  document: Type.Optional(
+    Type.Object(
+      {
+        filename: Type.String({ minLength: 1, maxLength: 255 }),
+        contentBase64: Type.String({ minLength: 1, description: "The file's bytes in base64" }),
+      },
+      { description: "A document to attach (PDF, Word, OpenDocument, a spreadsheet, an image or CSV)" },
+    ),
   ),
 });
 

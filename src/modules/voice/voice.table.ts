@@ -35,6 +35,11 @@ export interface ChampionReportsTable {
   published_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   withdrawn_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   withdrawal_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A document attached when it was written: the file store's key, its name, type and size. */
+  document_key: ColumnType<string | null, string | null | undefined, string | null>;
+  document_filename: ColumnType<string | null, string | null | undefined, string | null>;
+  document_media_type: ColumnType<string | null, string | null | undefined, string | null>;
+  document_size: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Each published version of a report, as it was published (frozen by a trigger). */

@@ -11,7 +11,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import {
+  createUser,
+  postForm,
+  postMultipart,
+  sessionFor,
+  type TestSession,
+} from "../../../tests/support/auth.ts";
 import { mainText, summaryLinks } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
@@ -266,15 +272,19 @@ describe("a champion's person, through the pages", () => {
     const empty = await postForm(t.app, session, `${BASE}/reports/new`, {});
     expect(empty.statusCode).toBe(400);
     expect(summaryLinks(empty.body)).toEqual(["#title", "#summary", "#body", "#areaCode"]);
-    const sent = await postForm(t.app, session, `${BASE}/reports/new`, {
+    const sent = await postMultipart(t.app, session, `${BASE}/reports/new`, {
       title: "Day centres in Westshire Vale",
       summary: "Families told us about day centres.",
       body: "Day centres matter.\r\n\r\nThey are closing.",
       areaCode: DEMO_AREA.westshireVale,
       serviceType: "",
+      document: { filename: "day-centres.pdf", type: "application/pdf", content: "%PDF-1.4\n%%EOF\n" },
     });
     expect(sent.statusCode).toBe(303);
     reportUrl = sent.headers.location as string;
+    expect(mainText((await page(reportUrl, session)).body)).toContain(
+      "Download the document: day-centres.pdf",
+    );
     expect((await page(reportUrl)).statusCode).toBe(404);
     expect(mainText((await page(BASE, session)).body)).toContain("Day centres in Westshire Vale");
   });
@@ -338,10 +348,16 @@ describe("the API", () => {
     expect(
       (await call(t.app, "POST", `/api/v1/champions/${CHAMPION}/reports`, undefined, body)).statusCode,
     ).toBe(401);
-    const written = await call(t.app, "POST", `/api/v1/champions/${CHAMPION}/reports`, session, body);
+    const pdf = Buffer.from("%PDF-1.4\n%%EOF\n").toString("base64");
+    const written = await call(t.app, "POST", `/api/v1/champions/${CHAMPION}/reports`, session, {
+      ...body,
+      document: { filename: "advocacy.pdf", contentBase64: pdf },
+    });
     expect(written.statusCode).toBe(201);
+    expect(written.json().document).toMatchObject({ filename: "advocacy.pdf", mediaType: "application/pdf" });
     const url = `/api/v1/champions/${CHAMPION}/reports/${written.json().id}`;
     expect((await call(t.app, "GET", url)).statusCode).toBe(404);
+    expect((await call(t.app, "GET", `${url}/document`)).statusCode).toBe(404);
     const published = await call(t.app, "POST", `${url}/publish`, session);
     expect([published.statusCode, published.json().state, published.json().version]).toEqual([
       200,
@@ -356,6 +372,12 @@ describe("the API", () => {
       note: "Clearer.",
     });
     expect(corrected.statusCode).toBe(201);
+    const document = await call(t.app, "GET", `${url}/document`);
+    expect([document.statusCode, document.headers["content-type"], document.body]).toEqual([
+      200,
+      "application/pdf",
+      "%PDF-1.4\n%%EOF\n",
+    ]);
     expect(corrected.json().versions.map((v: { note: string | null }) => v.note)).toEqual([null, "Clearer."]);
     const list = (await call(t.app, "GET", `/api/v1/champion-reports?area=${DEMO_AREA.millbrook}`)).json();
     expect(list.reports.map((r: { title: string }) => r.title)).toEqual(["Advocacy in Millbrook"]);

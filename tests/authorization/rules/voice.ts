@@ -35,6 +35,7 @@ export const voice: RuleSet = {
     "GET /api/v1/champions/:championId": anyone(200),
     "GET /api/v1/champion-reports": anyone(200),
     "GET /api/v1/champions/:championId/reports/:reportId": unknownToken,
+    "GET /api/v1/champions/:championId/reports/:reportId/document": unknownToken,
     // A draft: both champions cover the area the body names.
     "POST /api/v1/champions/:championId/reports": CHAMPION_STAFF(201),
     "POST /api/v1/champions/:championId/reports/:reportId/publish": unknownTarget,
