@@ -1,8 +1,9 @@
 /**
  * The public bodies' index (`/authorities`): every verified authority that commissions on OpenPS,
  * each linked to its hub, the regulators and ombudsmen that oversee providers, and the consumer
- * champions that speak for the people who use services (each linked to its page in the voice module). The lists across
- * every public body (pipeline, consultations, Right to Challenge, contracts) are linked from its page.
+ * champions that speak for the people who use services (each linked to its page, `/champions/{id}`).
+ * The lists across every public body (pipeline, consultations, Right to Challenge, contracts) are
+ * linked from its page.
  * Public: unverified bodies (anyone may ask for one to be added) are left out until verified.
  */
 import type { Ctx } from "../access/context.ts";
