@@ -51,6 +51,7 @@ import { regulationRoutes } from "./modules/regulation/regulation.routes.ts";
 import { reportsRoutes } from "./modules/reports/reports.routes.ts";
 import { servicesRoutes } from "./modules/services/services.routes.ts";
 import { tendersRoutes } from "./modules/tenders/tenders.routes.ts";
+import { voiceRoutes } from "./modules/voice/voice.routes.ts";
 import { wireModules } from "./wiring.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -138,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(marketRoutes);
   await app.register(integrityRoutes);
   await app.register(reportsRoutes);
+  await app.register(voiceRoutes);
 
   return app;
 }

@@ -40,6 +40,8 @@ export const API_SCOPES = [
   // Personal budgets' money (src/modules/budgets): the authority's care staff.
   "budgets:read",
   "budgets:write",
+  // Consumer champions' people (src/modules/voice): their reports and the areas they cover.
+  "champions:write",
   // Demo mode only (src/modules/demo-clock): platform administrators.
   "demo-clock:write",
 ] as const;

@@ -64,6 +64,7 @@ const PUBLIC_NAVIGATION: readonly NavigationEntry[] = [
       "/right-to-challenge",
       "/contracts",
       "/regulators",
+      "/champions",
     ],
   },
   // Everyone: what OpenPS publishes.

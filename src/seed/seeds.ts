@@ -3,6 +3,7 @@ import { demoAuthoritiesSeed } from "./demo/authorities.ts";
 import { demoBudgetsSeed } from "./demo/budgets.ts";
 import { demoCareSeed } from "./demo/care.ts";
 import { demoChallengesSeed } from "./demo/challenges.ts";
+import { demoChampionsSeed } from "./demo/champions.ts";
 import { demoChoiceSeed } from "./demo/choice.ts";
 import { demoComplianceSeed } from "./demo/compliance.ts";
 import { demoConsultationsSeed } from "./demo/consultations.ts";
@@ -42,6 +43,8 @@ export const seeds: readonly Seed[] = [
   demoChoiceSeed,
   // Personal budgets' ledgers, after the care module's demo plans.
   demoBudgetsSeed,
+  // Consumer champions (issue 17): a verified champion, its areas and a published report.
+  demoChampionsSeed,
   // Last: the market dashboards' figures of everything above (every deployment).
   marketFiguresSeed,
 ];

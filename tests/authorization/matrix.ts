@@ -9,9 +9,12 @@ import { expect } from "vitest";
 import { transaction } from "../../src/db/transaction.ts";
 import { settableClock } from "../../src/lib/clock.ts";
 import { ROLE_SCOPE, ROLES } from "../../src/modules/access/access.table.ts";
+import { systemCtx } from "../../src/modules/access/context.ts";
 import { SESSION_COOKIE } from "../../src/modules/accounts/accounts.service.ts";
 import { SYSTEM } from "../../src/modules/audit/audit.service.ts";
 import { createAuthority } from "../../src/modules/authorities/authorities.service.ts";
+import { recordChampionArea } from "../../src/modules/voice/champions.service.ts";
+import { DEMO_AREA } from "../../src/seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { createUser, sessionFor, type TestSession } from "../support/auth.ts";
@@ -42,7 +45,9 @@ import { regulation } from "./rules/regulation.ts";
 import { reports } from "./rules/reports.ts";
 import { services } from "./rules/services.ts";
 import { tenders } from "./rules/tenders.ts";
+import { voice } from "./rules/voice.ts";
 import {
+  CHAMPION,
   OTHER_ORG,
   type Outcome,
   OWN_ORG,
@@ -83,6 +88,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   market,
   reports,
   care,
+  voice,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},
@@ -104,7 +110,9 @@ function tenantIds(who: Who): { org: [string, string]; body: [string, string] } 
       ? [DEMO_AUTHORITY.regulator, DEMO_AUTHORITY.district]
       : who === "ombudsman-staff"
         ? [DEMO_AUTHORITY.ombudsman, DEMO_AUTHORITY.district]
-        : [DEMO_AUTHORITY.county, DEMO_AUTHORITY.district];
+        : who === "consumer-champion"
+          ? [DEMO_AUTHORITY.champion, DEMO_AUTHORITY.district]
+          : [DEMO_AUTHORITY.county, DEMO_AUTHORITY.district];
   return { org: [OWN_ORG, OTHER_ORG], body };
 }
 
@@ -131,6 +139,18 @@ export async function startMatrix(): Promise<Matrix> {
       verified: true,
     }),
   );
+  // Another verified consumer champion, covering the demo champion's first area.
+  await transaction(t.deps.db, async (trx) => {
+    await createAuthority(trx, t.deps.clock, SYSTEM("test"), {
+      id: CHAMPION.other,
+      slug: "another-champion",
+      name: "Another Champion",
+      kind: "consumer-champion",
+      nation: "england-and-wales",
+      verified: true,
+    });
+    await recordChampionArea(systemCtx(trx, t.deps.clock, "test"), CHAMPION.other, DEMO_AREA.westshire);
+  });
   const page = await t.app.inject({ url: "/sign-in" });
   const cookie = page.cookies.find((c) => c.name === "openps_csrf");
   const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
@@ -169,6 +189,7 @@ export async function startMatrix(): Promise<Matrix> {
       .replace(/^\/authorities\/:slug/, `/authorities/${REGISTER[tenant].slug}`)
       .replace(":authorityId", REGISTER[tenant].id)
       .replace(":regulatorId", REGULATOR[tenant])
+      .replace(":championId", CHAMPION[tenant])
       .replace(":invitationId", UNKNOWN)
       .replace(":token", "not-a-real-token")
       .replace("/assets/:name", t.app.assetUrls.faviconSvg)

@@ -67,7 +67,7 @@ export const unknownTarget: Rule = (who) => (who === "public" ? "sign-in" : "inv
 
 export const ORG_ADMIN = (ok: Allowed): Rule => scoped(ok, "organisation-admin");
 export const BODY_ADMIN = (ok: Allowed): Rule =>
-  scoped(ok, "authority-admin", "regulator-staff", "ombudsman-staff");
+  scoped(ok, "authority-admin", "regulator-staff", "ombudsman-staff", "consumer-champion");
 export const REGISTER_EDITOR = (ok: Allowed): Rule => scoped(ok, "commissioner", "authority-admin");
 /** The service register's authorities (own: the county every authority role acts for), by id and slug. */
 export const REGISTER = {
@@ -85,4 +85,10 @@ export interface RuleSet {
 export const REGULATOR = {
   own: DEMO_AUTHORITY.regulator,
   other: "019a0000-0000-7000-8000-0000000aa0a7",
+} as const;
+
+/** Consumer champions' pages: the demo champion, and another verified champion the matrix adds. */
+export const CHAMPION = {
+  own: DEMO_AUTHORITY.champion,
+  other: "019a0000-0000-7000-8000-0000000aa0c9",
 } as const;

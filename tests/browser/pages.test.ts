@@ -155,6 +155,8 @@ describe("public pages", () => {
     ["/market/concentration", "Concentration"],
     ["/market/quality", "Quality"],
     ["/choice", "Approved-provider lists"],
+    ["/champions", "Consumer champions"],
+    ["/champions/reports", "Consumer champions' reports"],
   ])("%s is accessible and has its title", async (pathname, heading) => {
     const page = await visitorPage();
     expect(await visit(page, pathname)).toBe(200);

@@ -97,6 +97,7 @@ const LARGE = new Set([
   "choice_lists",
   "choice_list_areas",
   "choice_members",
+  "champion_reports",
 ]);
 
 /**
@@ -183,6 +184,12 @@ const REQUESTS = [
   // Each dataset's page, and a JSON download.
   ...DATASET_IDS.map((id) => `/open-data/${id}`),
   "/open-data/tenders.json",
+  // Consumer champions' reports: every one, one champion's, one area's, and the next page.
+  "/champions",
+  "/champions/reports",
+  `/champions/reports?area=${DEMO_AREA.westshire}`,
+  `/api/v1/champion-reports?champion=${DEMO_AUTHORITY.champion}&pageSize=1`,
+  `/api/v1/champion-reports?area=${DEMO_AREA.westshire}&champion=${DEMO_AUTHORITY.champion}`,
 ];
 
 const COUNTY = DEMO_AUTHORITY.county;

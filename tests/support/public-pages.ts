@@ -4,7 +4,9 @@
  */
 
 import { DATASET_IDS } from "../../src/modules/datasets/catalogue.ts";
+import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { DEMO_CHALLENGE } from "../../src/seed/demo/challenges.ts";
+import { DEMO_CHAMPION_REPORT } from "../../src/seed/demo/champions.ts";
 import { DEMO_CHOICE } from "../../src/seed/demo/choice.ts";
 import { DEMO_CONSULTATION } from "../../src/seed/demo/consultations.ts";
 import { DEMO_CONTRACTS } from "../../src/seed/demo/contracts.ts";
@@ -63,4 +65,9 @@ export const PUBLIC_PAGES: readonly string[] = [
   "/accessibility",
   "/privacy",
   "/cookies",
+  // Consumer champions (the voice module): the index, a champion, the reports and one report.
+  "/champions",
+  `/champions/${DEMO_AUTHORITY.champion}`,
+  "/champions/reports",
+  `/champions/${DEMO_AUTHORITY.champion}/reports/${DEMO_CHAMPION_REPORT}`,
 ];

@@ -38,7 +38,7 @@ const ADMINS = {
     "The organisation's administrators",
   ),
   "public-bodies": organisationRoles(
-    ["authority-admin", "regulator-staff", "ombudsman-staff"],
+    ["authority-admin", "regulator-staff", "ombudsman-staff", "consumer-champion"],
     "see who acts for this public body",
     "The public body's administrators",
   ),

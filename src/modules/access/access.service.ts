@@ -216,6 +216,7 @@ const ADMIN_ROLES: ReadonlySet<Role> = new Set([
   "authority-admin",
   "regulator-staff",
   "ombudsman-staff",
+  "consumer-champion",
 ]);
 
 /** What the person signed in acts for, with names and links, for their account page. */

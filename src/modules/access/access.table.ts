@@ -20,8 +20,18 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-/** What a role acts for: the platform, one organisation, one authority, one regulator or ombudsman. */
-export const SCOPE_TYPES = ["platform", "organisation", "authority", "regulator", "ombudsman"] as const;
+/**
+ * What a role acts for: the platform, one organisation, one authority, one regulator or ombudsman,
+ * or one consumer champion.
+ */
+export const SCOPE_TYPES = [
+  "platform",
+  "organisation",
+  "authority",
+  "regulator",
+  "ombudsman",
+  "champion",
+] as const;
 export type ScopeType = (typeof SCOPE_TYPES)[number];
 
 /** Which scope each role takes. */
@@ -36,7 +46,7 @@ export const ROLE_SCOPE: Readonly<Record<Role, ScopeType>> = {
   "care-staff": "authority",
   "regulator-staff": "regulator",
   "ombudsman-staff": "ombudsman",
-  "consumer-champion": "platform",
+  "consumer-champion": "champion",
   "platform-admin": "platform",
 };
 

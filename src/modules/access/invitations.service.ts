@@ -67,6 +67,7 @@ export const INVITABLE: Readonly<
   },
   regulator: { admin: "regulator-staff", roles: ["regulator-staff"] },
   ombudsman: { admin: "ombudsman-staff", roles: ["ombudsman-staff"] },
+  champion: { admin: "consumer-champion", roles: ["consumer-champion"] },
 };
 
 export const INVITATION_EMAIL_QUEUE = "access.invitation-email";

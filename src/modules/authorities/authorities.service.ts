@@ -191,15 +191,16 @@ export const latestAuthorityChange = repo.latestAuthorityChange;
 export const findAuthorityBySlug = repo.findAuthorityBySlug;
 
 /** The kinds of scope a public body's people act in. */
-export type BodyScopeType = "authority" | "regulator" | "ombudsman";
+export type BodyScopeType = "authority" | "regulator" | "ombudsman" | "champion";
 
 /** The scope a body's people act in, and the role its first administrator gets. */
 export function scopeOfBody(kind: AuthorityKind): {
   scopeType: BodyScopeType;
-  adminRole: "regulator-staff" | "ombudsman-staff" | "authority-admin";
+  adminRole: "regulator-staff" | "ombudsman-staff" | "consumer-champion" | "authority-admin";
 } {
   if (kind === "regulator") return { scopeType: "regulator", adminRole: "regulator-staff" };
   if (kind === "ombudsman") return { scopeType: "ombudsman", adminRole: "ombudsman-staff" };
+  if (kind === "consumer-champion") return { scopeType: "champion", adminRole: "consumer-champion" };
   return { scopeType: "authority", adminRole: "authority-admin" };
 }
 

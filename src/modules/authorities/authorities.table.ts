@@ -16,6 +16,8 @@ export const AUTHORITY_KINDS = [
   "parish",
   "regulator",
   "ombudsman",
+  // An independent consumer champion (a local Healthwatch, an advocacy charity): the voice module.
+  "consumer-champion",
 ] as const;
 export type AuthorityKind = (typeof AUTHORITY_KINDS)[number];
 

@@ -1,7 +1,9 @@
 /**
  * The public bodies' index (`/authorities`): every verified authority that commissions on OpenPS,
- * each linked to its hub, and the regulators and ombudsmen that oversee providers. The lists across
- * every public body (pipeline, consultations, Right to Challenge, contracts) are linked from its page.
+ * each linked to its hub, the regulators and ombudsmen that oversee providers, and the consumer
+ * champions that speak for the people who use services (each linked to its page, `/champions/{id}`).
+ * The lists across every public body (pipeline, consultations, Right to Challenge, contracts) are
+ * linked from its page.
  * Public: unverified bodies (anyone may ask for one to be added) are left out until verified.
  */
 import type { Ctx } from "../access/context.ts";
@@ -12,12 +14,17 @@ export interface PublicBodiesIndex {
   authorities: Authority[];
   /** The regulators and ombudsmen, by name. */
   overseers: Authority[];
+  /** The consumer champions, by name. */
+  champions: Authority[];
 }
 
 export async function publicBodiesIndex(ctx: Ctx): Promise<PublicBodiesIndex> {
   const verified = (await listAuthorities(ctx.db)).filter((body) => body.verified_at !== null);
   return {
     authorities: verified.filter((body) => scopeOfBody(body.kind).scopeType === "authority"),
-    overseers: verified.filter((body) => scopeOfBody(body.kind).scopeType !== "authority"),
+    overseers: verified.filter((body) =>
+      ["regulator", "ombudsman"].includes(scopeOfBody(body.kind).scopeType),
+    ),
+    champions: verified.filter((body) => scopeOfBody(body.kind).scopeType === "champion"),
   };
 }

@@ -189,7 +189,7 @@ export async function choices(ctx: Pick<Ctx, "db" | "clock">): Promise<Choices> 
       for (let y = financialYear(range.last); y >= financialYear(range.first); y -= 1) years.push(y);
     return {
       authorities: authorities
-        .filter((a) => a.verified_at !== null && a.kind !== "ombudsman")
+        .filter((a) => a.verified_at !== null && a.kind !== "ombudsman" && a.kind !== "consumer-champion")
         .map((a) => ({ slug: a.slug, name: a.name, welshName: a.welsh_name })),
       categories: categories.map((c) => ({ code: c.code, name: c.name })),
       areas: areas.map((a) => ({ code: a.code, name: a.name })),

@@ -287,7 +287,7 @@ export async function existingAuthorities(db: Db, ids: readonly string[]): Promi
     .selectFrom("authorities")
     .select(["id", "kind"])
     .where("id", "in", ids)
-    .where("kind", "not in", ["regulator", "ombudsman"])
+    .where("kind", "not in", ["regulator", "ombudsman", "consumer-champion"])
     .execute();
   return new Set(rows.map((r) => r.id));
 }
@@ -304,7 +304,7 @@ export function otherAuthorities(db: Db, authorityId: string): Promise<{ id: str
     .selectFrom("authorities")
     .select(["id", "name"])
     .where("id", "<>", authorityId)
-    .where("kind", "not in", ["regulator", "ombudsman"])
+    .where("kind", "not in", ["regulator", "ombudsman", "consumer-champion"])
     .orderBy("name")
     .orderBy("id")
     .execute();

@@ -17,6 +17,8 @@ export const DEMO_AUTHORITY = {
   scottish: "019a0000-0000-7000-8000-00000000a006",
   regulator: "019a0000-0000-7000-8000-00000000a007",
   ombudsman: "019a0000-0000-7000-8000-00000000a008",
+  /** A consumer champion, Westshire Healthwatch: made by the demo champions seed (champions.ts). */
+  champion: "019a0000-0000-7000-8000-00000000a009",
 } as const;
 
 export const demoAuthorities: readonly CreateAuthorityInput[] = [

@@ -117,6 +117,8 @@ export const DEMO_USERS: readonly DemoUser[] = [
   {
     id: "019a0000-0000-7000-8000-00000000c010",
     role: "consumer-champion",
+    scopeId: DEMO_AUTHORITY.champion,
+    actsFor: "Westshire Healthwatch",
     displayName: "Chloe Brooks",
     email: "consumer-champion@demo.openps.example",
   },

@@ -1,0 +1,210 @@
+/** The voice module's SQL: champions' areas, their reports and the reports' versions. */
+import type { Db, Trx } from "../../db/database.ts";
+import type { ChampionReport, ChampionReportVersion, NewChampionReport, ReportState } from "./voice.table.ts";
+
+// Areas
+
+export interface AreaOfChampion {
+  champion_id: string;
+  area_code: string;
+  area_name: string;
+}
+
+/** The areas these champions cover, with their names, by champion then name. */
+export function areasOf(db: Db, championIds: readonly string[]): Promise<AreaOfChampion[]> {
+  if (championIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("champion_areas as c")
+    .innerJoin("areas as a", "a.code", "c.area_code")
+    .select(["c.champion_id", "c.area_code", "a.name as area_name"])
+    .where("c.champion_id", "in", [...new Set(championIds)])
+    .orderBy("c.champion_id")
+    .orderBy("a.name")
+    .execute();
+}
+
+/** Whether the champion covers the area. */
+export async function coversArea(db: Db, championId: string, areaCode: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("champion_areas")
+    .select("area_code")
+    .where("champion_id", "=", championId)
+    .where("area_code", "=", areaCode)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Adds an area (no change when covered already); whether it was added. */
+export async function insertArea(
+  trx: Trx,
+  row: { champion_id: string; area_code: string; added_by: string | null; added_at: Date },
+): Promise<boolean> {
+  const result = await trx
+    .insertInto("champion_areas")
+    .values(row)
+    .onConflict((oc) => oc.columns(["champion_id", "area_code"]).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+export async function deleteArea(trx: Trx, championId: string, areaCode: string): Promise<boolean> {
+  const result = await trx
+    .deleteFrom("champion_areas")
+    .where("champion_id", "=", championId)
+    .where("area_code", "=", areaCode)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Whether any of the champion's reports is about the area (it then stays covered). */
+export async function hasReportsIn(db: Db, championId: string, areaCode: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("champion_reports")
+    .select("id")
+    .where("champion_id", "=", championId)
+    .where("area_code", "=", areaCode)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+// Reports
+
+export async function insertReport(trx: Trx, report: NewChampionReport): Promise<void> {
+  await trx.insertInto("champion_reports").values(report).execute();
+}
+
+export function findReport(db: Db, championId: string, id: string): Promise<ChampionReport | undefined> {
+  return db
+    .selectFrom("champion_reports")
+    .selectAll()
+    .where("champion_id", "=", championId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+export function lockReport(trx: Trx, championId: string, id: string): Promise<ChampionReport | undefined> {
+  return trx
+    .selectFrom("champion_reports")
+    .selectAll()
+    .where("champion_id", "=", championId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function updateReport(
+  trx: Trx,
+  championId: string,
+  id: string,
+  changes: Partial<
+    Pick<
+      ChampionReport,
+      | "state"
+      | "title"
+      | "summary"
+      | "body"
+      | "area_code"
+      | "category_code"
+      | "version"
+      | "updated_at"
+      | "published_at"
+      | "withdrawn_at"
+      | "withdrawal_reason"
+    >
+  >,
+): Promise<void> {
+  await trx
+    .updateTable("champion_reports")
+    .set(changes)
+    .where("champion_id", "=", championId)
+    .where("id", "=", id)
+    .execute();
+}
+
+export async function insertVersion(trx: Trx, version: ChampionReportVersion): Promise<void> {
+  await trx.insertInto("champion_report_versions").values(version).execute();
+}
+
+export function versionsOf(db: Db, championId: string, reportId: string): Promise<ChampionReportVersion[]> {
+  return db
+    .selectFrom("champion_report_versions")
+    .selectAll()
+    .where("champion_id", "=", championId)
+    .where("report_id", "=", reportId)
+    .orderBy("version")
+    .execute();
+}
+
+/** A champion's reports in a state, newest first (its people's drafts: a few). */
+export function reportsInState(
+  db: Db,
+  championId: string,
+  state: ReportState,
+  limit: number,
+): Promise<ChampionReport[]> {
+  return db
+    .selectFrom("champion_reports")
+    .selectAll()
+    .where("champion_id", "=", championId)
+    .where("state", "=", state)
+    .orderBy("updated_at", "desc")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+export interface ReportFilters {
+  championId?: string;
+  areaCode?: string;
+}
+
+export interface ReportSeek {
+  key: { publishedAt: Date; id: string };
+  direction: "after" | "before";
+}
+
+/** The published reports the filters match (for counting). */
+export function publishedReports(db: Db, filters: ReportFilters) {
+  let query = db.selectFrom("champion_reports").where("state", "=", "published");
+  if (filters.championId) query = query.where("champion_id", "=", filters.championId);
+  if (filters.areaCode) query = query.where("area_code", "=", filters.areaCode);
+  return query;
+}
+
+/**
+ * Up to `limit` published reports, newest first (by when first published, then id), after or before
+ * `seek`; in page order either way. Read by an index on (state, published_at, id), with the
+ * champion or the area first when filtered by one.
+ */
+export async function reportsPage(
+  db: Db,
+  options: { filters: ReportFilters; seek?: ReportSeek; limit: number },
+): Promise<ChampionReport[]> {
+  const backwards = options.seek?.direction === "before";
+  const order = backwards ? "asc" : "desc";
+  let query = publishedReports(db, options.filters).selectAll();
+  const seek = options.seek;
+  if (seek)
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple("published_at", "id"),
+        seek.direction === "after" ? "<" : ">",
+        tuple(seek.key.publishedAt, seek.key.id),
+      ),
+    );
+  const rows = await query.orderBy("published_at", order).orderBy("id", order).limit(options.limit).execute();
+  return backwards ? rows.reverse() : rows;
+}
+
+/** The areas any champion covers, with their names (the reports' area filter). */
+export function coveredAreas(db: Db): Promise<{ code: string; name: string }[]> {
+  return db
+    .selectFrom("champion_areas as c")
+    .innerJoin("areas as a", "a.code", "c.area_code")
+    .select(["a.code", "a.name"])
+    .distinct()
+    .orderBy("a.name")
+    .orderBy("a.code")
+    .execute();
+}

@@ -1,0 +1,71 @@
+import type { ColumnType, Insertable, Selectable } from "kysely";
+
+/** The areas a consumer champion covers, by GSS code (a champion is a public body: `authorities`). */
+export interface ChampionAreasTable {
+  champion_id: string;
+  area_code: string;
+  added_by: string | null;
+  added_at: Date;
+}
+
+export const REPORT_STATES = ["draft", "published", "withdrawn"] as const;
+export type ReportState = (typeof REPORT_STATES)[number];
+
+/**
+ * A champion's report: a draft its people may change, then published (public, never changed: a
+ * correction is a new version with its note) or withdrawn with a reason. The text is the latest
+ * version's.
+ */
+export interface ChampionReportsTable {
+  champion_id: string;
+  id: string;
+  state: ReportState;
+  title: string;
+  summary: string;
+  body: string;
+  /** The area it is about (one the champion covers). */
+  area_code: string;
+  /** The service type it is about (a service category code); null for every type. */
+  category_code: string | null;
+  /** The version published; 0 while a draft. */
+  version: number;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+  published_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  withdrawn_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  withdrawal_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A document attached when it was written: the file store's key, its name, type and size. */
+  document_key: ColumnType<string | null, string | null | undefined, string | null>;
+  document_filename: ColumnType<string | null, string | null | undefined, string | null>;
+  document_media_type: ColumnType<string | null, string | null | undefined, string | null>;
+  document_size: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** Each published version of a report, as it was published (frozen by a trigger). */
+export interface ChampionReportVersionsTable {
+  champion_id: string;
+  report_id: string;
+  version: number;
+  title: string;
+  summary: string;
+  body: string;
+  /** What a correction changed and why; null for the first version. */
+  note: string | null;
+  published_by: string | null;
+  published_at: Date;
+}
+
+export type ChampionArea = Selectable<ChampionAreasTable>;
+export type ChampionReport = Selectable<ChampionReportsTable>;
+export type NewChampionReport = Insertable<ChampionReportsTable>;
+export type ChampionReportVersion = Selectable<ChampionReportVersionsTable>;
+
+/** This module's tables in the `Database` interface (src/db/database.ts). */
+declare module "../../db/database.ts" {
+  interface Database {
+    champion_areas: ChampionAreasTable;
+    champion_reports: ChampionReportsTable;
+    champion_report_versions: ChampionReportVersionsTable;
+  }
+}

@@ -1,0 +1,385 @@
+/**
+ * Consumer champions on the demo data, through one seeded app: the public's pages (the index and
+ * the public bodies' index naming Westshire Healthwatch with its areas, its page, the reports list
+ * with its filters, a report in English and Welsh); the rules on the services — a champion asked for
+ * and verified as any public body, its asker then acting for it alone (scope `champion`), the role's
+ * old platform-wide grant refused, drafts seen by its people only, publishing once, corrections as
+ * versions with a note (every version kept, and frozen in the database), withdrawal with a reason;
+ * then a champion's person through the pages and the API. The parts run in this order, each
+ * building on what the one before left.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import {
+  createUser,
+  postForm,
+  postMultipart,
+  sessionFor,
+  type TestSession,
+} from "../../../tests/support/auth.ts";
+import { mainText, summaryLinks } from "../../../tests/support/pages.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { refused } from "../../../tests/support/refused.ts";
+import type { Db } from "../../db/database.ts";
+import { newId } from "../../lib/ids.ts";
+import { DEMO_AREA } from "../../seed/demo/areas.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_CHAMPION_REPORT } from "../../seed/demo/champions.ts";
+import { DEMO_USERS } from "../../seed/demo/users.ts";
+import type { Principal } from "../access/access.service.ts";
+import { requestPublicBody, verifyPublicBody } from "../access/verification.service.ts";
+import { addChampionArea, championsIndex, removeChampionArea } from "./champions.service.ts";
+import {
+  correctReport,
+  editDraft,
+  listReports,
+  publishReport,
+  reportView,
+  withdrawReport,
+  writeReport,
+} from "./reports.service.ts";
+
+const CHAMPION = DEMO_AUTHORITY.champion;
+const BASE = `/champions/${CHAMPION}`;
+const DEMO_CHAMPION_USER = DEMO_USERS.find((u) => u.role === "consumer-champion")?.id ?? "";
+const PLATFORM_ADMIN = DEMO_USERS.find((u) => u.role === "platform-admin")?.id ?? "";
+
+let t: TestApp;
+let db: Db;
+let session: TestSession;
+let staff: Principal;
+let admin: Principal;
+let asker: Principal;
+let newChampion: string;
+
+const as = (p: Principal | null) => ctxFor(db, t.deps.clock, p);
+const page = async (url: string, who?: TestSession) =>
+  t.app.inject({ url, ...(who ? { headers: { cookie: who.cookie } } : {}) });
+const draft = {
+  title: "Respite care in Millbrook",
+  summary: "What carers told us about short breaks.",
+  body: "Carers told us that short breaks are hard to find.\n\nWe ask for more.",
+  areaCode: DEMO_AREA.millbrook,
+  serviceType: "residential-care",
+};
+
+beforeAll(async () => {
+  t = await createTestApp({ seeded: true });
+  db = t.deps.db;
+  session = await sessionFor(t.app, DEMO_CHAMPION_USER);
+  staff = await principalOf(db, DEMO_CHAMPION_USER);
+  admin = await principalOf(db, PLATFORM_ADMIN);
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("the public's pages", () => {
+  it("lists the verified champions with their areas, here and among the public bodies", async () => {
+    const index = mainText((await page("/champions")).body);
+    expect(index).toContain("Westshire Healthwatch Millbrook, Westshire, Westshire Vale");
+    const bodies = await page("/authorities");
+    expect(mainText(bodies.body)).toContain("Consumer champions");
+    expect(bodies.body).toContain(`href="${BASE}"`);
+  });
+
+  it("shows a champion, and only a champion", async () => {
+    const response = await page(BASE);
+    expect(response.statusCode).toBe(200);
+    expect(mainText(response.body)).toContain("Westshire Healthwatch is an independent consumer champion");
+    expect(mainText(response.body)).not.toContain("Write a report");
+    expect((await page(`/champions/${DEMO_AUTHORITY.regulator}`)).statusCode).toBe(404);
+    expect((await page("/champions/not-an-id")).statusCode).toBe(404);
+  });
+
+  it("lists the reports with their filters, and refuses a filter it does not know", async () => {
+    const list = mainText((await page("/champions/reports")).body);
+    expect(list).toContain("1 report");
+    expect(list).toContain("Home care in Westshire: what people told us");
+    const none = mainText((await page(`/champions/reports?area=${DEMO_AREA.millbrook}`)).body);
+    expect(none).toContain("No published reports match.");
+    const wrong = await page(`/champions/reports?champion=${DEMO_AUTHORITY.county}`);
+    expect(wrong.statusCode).toBe(400);
+    expect(summaryLinks(wrong.body)).toEqual(["#champion"]);
+  });
+
+  it("shows a report in English and in Welsh", async () => {
+    const url = `${BASE}/reports/${DEMO_CHAMPION_REPORT}`;
+    const report = mainText((await page(url)).body);
+    expect(report).toContain("Home care in Westshire: what people told us");
+    expect(report).toContain("Domiciliary care");
+    const welsh = await t.app.inject({ url, headers: { cookie: "lang=cy" } });
+    expect(mainText(welsh.body)).toContain("Cyhoeddwyd");
+  });
+});
+
+describe("champions, verified as public bodies", () => {
+  beforeAll(async () => {
+    const user = await createUser(db, { displayName: "Asks for a champion" });
+    const body = await requestPublicBody(as(await principalOf(db, user.id)), {
+      name: "Kelderby Carers Voice",
+      slug: "kelderby-carers-voice",
+      kind: "consumer-champion",
+      nation: "england-and-wales",
+    });
+    newChampion = body.id;
+    await verifyPublicBody(as(admin), newChampion);
+    asker = await principalOf(db, user.id);
+  });
+
+  it("makes the person who asked its first consumer champion, acting for it alone", async () => {
+    expect(asker.grants).toEqual([
+      { role: "consumer-champion", scopeType: "champion", scopeId: newChampion },
+    ]);
+    expect(staff.grants).toEqual([{ role: "consumer-champion", scopeType: "champion", scopeId: CHAMPION }]);
+    await addChampionArea(as(asker), newChampion, DEMO_AREA.kelderby);
+    const index = await championsIndex(as(null));
+    expect(index.map((c) => [c.body.name, c.areas.map((a) => a.code)])).toEqual([
+      ["Kelderby Carers Voice", [DEMO_AREA.kelderby]],
+      ["Westshire Healthwatch", [DEMO_AREA.millbrook, DEMO_AREA.westshire, DEMO_AREA.westshireVale]],
+    ]);
+  });
+
+  it("refuses the consumer champion role for the whole platform", async () => {
+    await expect(
+      db
+        .insertInto("role_grants")
+        .values({
+          id: newId(),
+          user_id: DEMO_CHAMPION_USER,
+          role: "consumer-champion",
+          scope_type: "platform",
+          scope_id: "00000000-0000-0000-0000-000000000000",
+          granted_by: null,
+          granted_at: t.deps.clock.now(),
+        })
+        .execute(),
+    ).rejects.toThrow(/role_grants_champion_scope/);
+  });
+
+  it("lets a champion's people act for it and no other", async () => {
+    expect((await refused(writeReport(as(asker), CHAMPION, draft))).name).toBe("ForbiddenError");
+    expect((await refused(addChampionArea(as(staff), newChampion, DEMO_AREA.westshire))).name).toBe(
+      "ForbiddenError",
+    );
+    expect((await refused(writeReport(as(null), CHAMPION, draft))).name).toBe("NotSignedInError");
+    // An area it does not cover is refused.
+    const elsewhere = await refused(
+      writeReport(as(staff), CHAMPION, { ...draft, areaCode: DEMO_AREA.kelderby }),
+    );
+    expect(elsewhere.details.map((d) => d.field)).toEqual(["areaCode"]);
+  });
+});
+
+describe("a champion's reports", () => {
+  let reportId: string;
+
+  it("keeps a draft to the champion's people, even from another champion's", async () => {
+    const report = await writeReport(as(staff), CHAMPION, draft);
+    reportId = report.id;
+    expect(report.state).toBe("draft");
+    for (const who of [null, asker]) {
+      expect((await refused(reportView(as(who), CHAMPION, reportId))).name).toBe("NotFoundError");
+      expect((await refused(publishReport(as(who), CHAMPION, reportId))).name).toBe(
+        who ? "NotFoundError" : "NotSignedInError",
+      );
+    }
+    await editDraft(as(staff), CHAMPION, reportId, { ...draft, title: "Short breaks in Millbrook" });
+    expect((await reportView(as(staff), CHAMPION, reportId)).report.title).toBe("Short breaks in Millbrook");
+  });
+
+  it("publishes once: public then, and never changed but by a correction with its note", async () => {
+    await publishReport(as(staff), CHAMPION, reportId);
+    const view = await reportView(as(null), CHAMPION, reportId);
+    expect([view.report.state, view.report.version, view.versions.length]).toEqual(["published", 1, 1]);
+    expect((await refused(publishReport(as(staff), CHAMPION, reportId))).name).toBe("ConflictError");
+    expect((await refused(editDraft(as(staff), CHAMPION, reportId, draft))).name).toBe("ConflictError");
+    const noNote = await refused(correctReport(as(staff), CHAMPION, reportId, { ...draft, note: " " }));
+    expect(noNote.details.map((d) => d.field)).toEqual(["note"]);
+    await correctReport(as(staff), CHAMPION, reportId, {
+      ...draft,
+      title: "Short breaks in Millbrook",
+      body: "Carers told us that short breaks are very hard to find.",
+      note: "The second paragraph repeated the first.",
+    });
+    const corrected = await reportView(as(null), CHAMPION, reportId);
+    expect(corrected.report.version).toBe(2);
+    expect(corrected.versions.map((v) => [v.version, v.body.length > 0, v.note])).toEqual([
+      [1, true, null],
+      [2, true, "The second paragraph repeated the first."],
+    ]);
+    expect(corrected.versions[0]?.body).toBe(draft.body);
+    // A published version is frozen in the database itself.
+    await expect(
+      db
+        .updateTable("champion_report_versions")
+        .set({ body: "Changed behind the service's back" })
+        .where("report_id", "=", reportId)
+        .execute(),
+    ).rejects.toThrow(/never changed/);
+  });
+
+  it("lists published reports newest first, by champion and by area, a page at a time", async () => {
+    const all = await listReports(as(null), { pageSize: 1 });
+    expect(all.reports.map((r) => r.id)).toEqual([reportId]);
+    expect(all.total).toEqual({ count: 2, atLeast: false });
+    const next = await listReports(as(null), { pageSize: 1, after: all.next ?? "" });
+    expect([next.reports.map((r) => r.id), next.next, next.previous !== null]).toEqual([
+      [DEMO_CHAMPION_REPORT],
+      null,
+      true,
+    ]);
+    expect((await listReports(as(null), { area: DEMO_AREA.westshire })).reports.map((r) => r.id)).toEqual([
+      DEMO_CHAMPION_REPORT,
+    ]);
+    expect((await listReports(as(null), { champion: newChampion })).reports).toEqual([]);
+    expect((await refused(listReports(as(null), { after: "cut-short" }))).name).toBe("ValidationError");
+  });
+
+  it("keeps an area a report is about among those the champion covers", async () => {
+    const kept = await refused(removeChampionArea(as(staff), CHAMPION, DEMO_AREA.millbrook));
+    expect(kept.details.map((d) => d.field)).toEqual(["areaCode"]);
+  });
+
+  it("withdraws a published report with its reason, once, and corrects it no more", async () => {
+    const short = await refused(withdrawReport(as(staff), CHAMPION, reportId, "Wrong"));
+    expect(short.details.map((d) => d.field)).toEqual(["reason"]);
+    expect((await refused(withdrawReport(as(asker), CHAMPION, reportId, "Not ours to withdraw"))).name).toBe(
+      "ForbiddenError",
+    );
+    await withdrawReport(as(staff), CHAMPION, reportId, "The figures came from the wrong year.");
+    const view = await reportView(as(null), CHAMPION, reportId);
+    expect([view.report.state, view.report.withdrawal_reason]).toEqual([
+      "withdrawn",
+      "The figures came from the wrong year.",
+    ]);
+    expect(
+      (await refused(withdrawReport(as(staff), CHAMPION, reportId, "Withdrawn again, twice"))).name,
+    ).toBe("ConflictError");
+    expect(
+      (await refused(correctReport(as(staff), CHAMPION, reportId, { ...draft, note: "Too late" }))).name,
+    ).toBe("ConflictError");
+    expect((await listReports(as(null), {})).reports.map((r) => r.id)).toEqual([DEMO_CHAMPION_REPORT]);
+  });
+});
+
+describe("a champion's person, through the pages", () => {
+  let reportUrl = "";
+
+  it("writes a draft, after the form's errors, that the public cannot see", async () => {
+    const empty = await postForm(t.app, session, `${BASE}/reports/new`, {});
+    expect(empty.statusCode).toBe(400);
+    expect(summaryLinks(empty.body)).toEqual(["#title", "#summary", "#body", "#areaCode"]);
+    const sent = await postMultipart(t.app, session, `${BASE}/reports/new`, {
+      title: "Day centres in Westshire Vale",
+      summary: "Families told us about day centres.",
+      body: "Day centres matter.\r\n\r\nThey are closing.",
+      areaCode: DEMO_AREA.westshireVale,
+      serviceType: "",
+      document: { filename: "day-centres.pdf", type: "application/pdf", content: "%PDF-1.4\n%%EOF\n" },
+    });
+    expect(sent.statusCode).toBe(303);
+    reportUrl = sent.headers.location as string;
+    expect(mainText((await page(reportUrl, session)).body)).toContain(
+      "Download the document: day-centres.pdf",
+    );
+    expect((await page(reportUrl)).statusCode).toBe(404);
+    expect(mainText((await page(BASE, session)).body)).toContain("Day centres in Westshire Vale");
+  });
+
+  it("publishes it, corrects it with a note, and withdraws it with a reason", async () => {
+    expect((await postForm(t.app, session, `${reportUrl}/publish`, {})).statusCode).toBe(303);
+    // Each paragraph its own, whatever line endings the browser sent.
+    expect((await page(reportUrl)).body).toContain('<p class="govuk-body">They are closing.</p>');
+    const noNote = await postForm(t.app, session, `${reportUrl}/edit`, {
+      title: "Day centres in Westshire Vale",
+      summary: "Families told us about day centres.",
+      body: "Day centres matter.\n\nTwo are closing.",
+    });
+    expect(summaryLinks(noNote.body)).toEqual(["#note"]);
+    const corrected = await postForm(t.app, session, `${reportUrl}/edit`, {
+      title: "Day centres in Westshire Vale",
+      summary: "Families told us about day centres.",
+      body: "Day centres matter.\n\nTwo are closing.",
+      note: "Said how many are closing.",
+    });
+    expect(corrected.statusCode).toBe(303);
+    const shown = mainText((await page(reportUrl)).body);
+    expect(shown).toContain("Two are closing.");
+    expect(shown).toContain("Said how many are closing.");
+    const withdrawn = await postForm(t.app, session, `${reportUrl}/withdraw`, {
+      reason: "Published before the families had agreed.",
+    });
+    expect(withdrawn.statusCode).toBe(303);
+    expect(mainText((await page(reportUrl)).body)).toContain("Published before the families had agreed.");
+    const edit = await page(`${reportUrl}/edit`, session);
+    expect([edit.statusCode, edit.headers.location]).toEqual([303, reportUrl]);
+  });
+
+  it("records another area it covers", async () => {
+    const added = await postForm(t.app, session, `${BASE}/areas`, { areaCode: DEMO_AREA.kelderby });
+    expect(added.statusCode).toBe(303);
+    const areas = (await call(t.app, "GET", `/api/v1/champions/${CHAMPION}`)).json().areas;
+    expect(areas.map((a: { code: string }) => a.code)).toContain(DEMO_AREA.kelderby);
+    const removed = await postForm(t.app, session, `${BASE}/areas/remove`, { areaCode: DEMO_AREA.kelderby });
+    expect(removed.statusCode).toBe(303);
+  });
+});
+
+describe("the API", () => {
+  it("lists the champions and their reports a page at a time", async () => {
+    const champions = (await call(t.app, "GET", "/api/v1/champions")).json();
+    expect(champions.champions.map((c: { id: string }) => c.id)).toEqual([newChampion, CHAMPION]);
+    const first = await call(t.app, "GET", `/api/v1/champion-reports?champion=${CHAMPION}&pageSize=1`);
+    expect(first.statusCode).toBe(200);
+    expect(first.json().reports.map((r: { id: string }) => r.id)).toEqual([DEMO_CHAMPION_REPORT]);
+  });
+
+  it("writes, publishes and corrects a report for the champion's people only", async () => {
+    const body = {
+      title: "Advocacy in Millbrook",
+      summary: "Few people knew they could have an advocate.",
+      body: "Few people knew.",
+      areaCode: DEMO_AREA.millbrook,
+      serviceType: null,
+    };
+    expect(
+      (await call(t.app, "POST", `/api/v1/champions/${CHAMPION}/reports`, undefined, body)).statusCode,
+    ).toBe(401);
+    const pdf = Buffer.from("%PDF-1.4\n%%EOF\n").toString("base64");
+    const written = await call(t.app, "POST", `/api/v1/champions/${CHAMPION}/reports`, session, {
+      ...body,
+      document: { filename: "advocacy.pdf", contentBase64: pdf },
+    });
+    expect(written.statusCode).toBe(201);
+    expect(written.json().document).toMatchObject({ filename: "advocacy.pdf", mediaType: "application/pdf" });
+    const url = `/api/v1/champions/${CHAMPION}/reports/${written.json().id}`;
+    expect((await call(t.app, "GET", url)).statusCode).toBe(404);
+    expect((await call(t.app, "GET", `${url}/document`)).statusCode).toBe(404);
+    const published = await call(t.app, "POST", `${url}/publish`, session);
+    expect([published.statusCode, published.json().state, published.json().version]).toEqual([
+      200,
+      "published",
+      1,
+    ]);
+    expect((await call(t.app, "POST", `${url}/publish`, session)).statusCode).toBe(409);
+    const corrected = await call(t.app, "POST", `${url}/corrections`, session, {
+      title: body.title,
+      summary: body.summary,
+      body: "Few people knew they could have one.",
+      note: "Clearer.",
+    });
+    expect(corrected.statusCode).toBe(201);
+    const document = await call(t.app, "GET", `${url}/document`);
+    expect([document.statusCode, document.headers["content-type"], document.body]).toEqual([
+      200,
+      "application/pdf",
+      "%PDF-1.4\n%%EOF\n",
+    ]);
+    expect(corrected.json().versions.map((v: { note: string | null }) => v.note)).toEqual([null, "Clearer."]);
+    const list = (await call(t.app, "GET", `/api/v1/champion-reports?area=${DEMO_AREA.millbrook}`)).json();
+    expect(list.reports.map((r: { title: string }) => r.title)).toEqual(["Advocacy in Millbrook"]);
+  });
+});

@@ -1,0 +1,62 @@
+import { DEMO_AREA } from "../../../src/seed/demo/areas.ts";
+import {
+  type Allowed,
+  anyone,
+  EMPTY_FORM,
+  type Rule,
+  type RuleSet,
+  scoped,
+  unknownTarget,
+  unknownToken,
+} from "../rules.ts";
+
+/** A champion's own people (and platform administrators) act for it; `:championId` is the demo
+ * champion ("own") or another champion ("other"). */
+const CHAMPION_STAFF = (ok: Allowed): Rule => scoped(ok, "consumer-champion");
+
+/** Consumer champions (the voice module): public pages and reports, the champions' own writes. */
+export const voice: RuleSet = {
+  rules: {
+    "GET /champions": anyone(200),
+    "GET /champions/reports": anyone(200),
+    "GET /champions/:championId": anyone(200),
+    "GET /champions/:championId/areas": CHAMPION_STAFF(200),
+    "POST /champions/:championId/areas": CHAMPION_STAFF(EMPTY_FORM),
+    "POST /champions/:championId/areas/remove": CHAMPION_STAFF(EMPTY_FORM),
+    "GET /champions/:championId/reports/new": CHAMPION_STAFF(200),
+    "POST /champions/:championId/reports/new": CHAMPION_STAFF(EMPTY_FORM),
+    // A report: the matrix names one that does not exist (a draft is as unknown to outsiders).
+    "GET /champions/:championId/reports/:reportId": unknownToken,
+    "GET /champions/:championId/reports/:reportId/edit": unknownTarget,
+    "POST /champions/:championId/reports/:reportId/edit": unknownTarget,
+    "POST /champions/:championId/reports/:reportId/publish": unknownTarget,
+    "POST /champions/:championId/reports/:reportId/withdraw": unknownTarget,
+    "GET /api/v1/champions": anyone(200),
+    "GET /api/v1/champions/:championId": anyone(200),
+    "GET /api/v1/champion-reports": anyone(200),
+    "GET /api/v1/champions/:championId/reports/:reportId": unknownToken,
+    "GET /api/v1/champions/:championId/reports/:reportId/document": unknownToken,
+    // A draft: both champions cover the area the body names.
+    "POST /api/v1/champions/:championId/reports": CHAMPION_STAFF(201),
+    "POST /api/v1/champions/:championId/reports/:reportId/publish": unknownTarget,
+    "POST /api/v1/champions/:championId/reports/:reportId/corrections": unknownTarget,
+    "POST /api/v1/champions/:championId/reports/:reportId/withdraw": unknownTarget,
+  },
+  apiBodies: {
+    "POST /api/v1/champions/:championId/reports": JSON.stringify({
+      title: "A report by the authorisation matrix",
+      summary: "Written by the authorisation matrix test.",
+      body: "The text of a report written by the authorisation matrix test.",
+      areaCode: DEMO_AREA.westshire,
+    }),
+    "POST /api/v1/champions/:championId/reports/:reportId/corrections": JSON.stringify({
+      title: "A corrected report",
+      summary: "Corrected by the authorisation matrix test.",
+      body: "The corrected text.",
+      note: "A correction by the authorisation matrix test.",
+    }),
+    "POST /api/v1/champions/:championId/reports/:reportId/withdraw": JSON.stringify({
+      reason: "Withdrawn by the authorisation matrix test.",
+    }),
+  },
+};
