@@ -54,6 +54,19 @@ const budgetPeople = afterLookup({
     "The authority's care staff (and, to see a budget and approve its invoices, the organisation managing its managed account)",
 });
 
+/** Statements: the budget's keepers, and the person and representatives with `see-plan` (404, then 403). */
+const statementReaders = afterLookup({
+  ...careStaff,
+  description:
+    "The authority's care staff, the organisation managing the budget's managed account, the person, and representatives with the see-plan permission (others get 404; a representative without it 403)",
+});
+/** Payments out: care staff, the person, and representatives with `make-payments` (404, then 403). */
+const payersOut = afterLookup({
+  ...careStaff,
+  description:
+    "The authority's care staff, the person, and representatives with the make-payments permission (others get 404; a representative without it 403)",
+});
+
 export function ledgerToApi(view: LedgerView) {
   const { ledger, budget } = view;
   return {
@@ -170,7 +183,7 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
   json.get(
     `${one}/statement`,
     api(
-      { who: budgetPeople, scope: "budgets:read" },
+      { who: statementReaders, scope: "budgets:read" },
       {
         operationId: "getBudgetStatement",
         tags,
@@ -207,7 +220,7 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
   json.get(
     `${one}/statement.csv`,
     api(
-      { who: budgetPeople, scope: "budgets:read" },
+      { who: statementReaders, scope: "budgets:read" },
       {
         operationId: "getBudgetStatementCsv",
         tags,
@@ -317,7 +330,7 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
   json.post(
     `${one}/payments-out`,
     api(
-      { who: budgetPeople, scope: "budgets:write" },
+      { who: payersOut, scope: "budgets:write" },
       {
         operationId: "recordBudgetPaymentOut",
         tags,
