@@ -16,7 +16,15 @@ import { ctxOf } from "../access/context.ts";
 import { afterLookup, authorityRoles } from "../access/policies.ts";
 import type { PersonAccess } from "../care/care.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
-import { findBudget, type LedgerView, ledgerView, listBudgets, visibleBudget } from "./budgets.service.ts";
+import {
+  CADENCES,
+  changeCadence,
+  findBudget,
+  type LedgerView,
+  ledgerView,
+  listBudgets,
+  visibleBudget,
+} from "./budgets.service.ts";
 import { approveInvoice, recordInvoice, recordPaymentOut, rejectInvoice } from "./payments.service.ts";
 import { BUDGET_STAFF, requirePayOut } from "./permissions.ts";
 import { statement, statementCsv } from "./statements.service.ts";
@@ -24,6 +32,7 @@ import { recoverSurplus, waiveSurplus } from "./surplus.service.ts";
 
 /** What the ledger page says after a form: `?notice=`. */
 const NOTICES = [
+  "schedule-changed",
   "invoice-recorded",
   "invoice-paid",
   "invoice-rejected",
@@ -245,6 +254,29 @@ export function budgetPages(app: FastifyInstance): void {
         values,
       );
       return back === url ? `${url}?notice=paid-out` : `${back}#budget-money`;
+    },
+  });
+
+  formPage(app, `${one}/schedule`, {
+    who: budgetPeople,
+    template: "budgets/views/schedule.njk",
+    context: async (request: PlanRequest) => {
+      const view = await ledgerView(ctxOf(request), request.authority.id, request.params.planId, {
+        pageSize: 1,
+      });
+      return {
+        authority: request.authority,
+        url: urlOf(request),
+        cadences: CADENCES,
+        current: view.ledger.cadence,
+        nextPeriod: view.nextPeriod,
+      };
+    },
+    values: (_request, { current }) => ({ cadence: current }),
+    read: (body) => ({ cadence: field(body, "cadence") }),
+    submit: async (request: PlanRequest, values, { url }) => {
+      await changeCadence(ctxOf(request), request.authority.id, request.params.planId, values);
+      return `${url}?notice=schedule-changed`;
     },
   });
 

@@ -48,7 +48,12 @@ export async function updateLedger(
   db: Db,
   authorityId: string,
   planId: string,
-  set: Partial<Pick<BudgetLedger, "next_period" | "last_seq" | "plan_ended_on">>,
+  set: Partial<
+    Pick<
+      BudgetLedger,
+      "next_period" | "last_seq" | "plan_ended_on" | "cadence" | "first_period_on" | "period_base"
+    >
+  >,
 ): Promise<void> {
   await db
     .updateTable("budget_ledgers")

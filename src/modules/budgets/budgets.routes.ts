@@ -24,10 +24,11 @@ import {
   PlanParams,
   ReasonBody,
   RecoveryBody,
+  ScheduleBody,
   StatementQuery,
   StatementResponse,
 } from "./budgets.schemas.ts";
-import { type LedgerView, ledgerView, listBudgets, openLedger } from "./budgets.service.ts";
+import { changeCadence, type LedgerView, ledgerView, listBudgets, openLedger } from "./budgets.service.ts";
 import {
   approveInvoice,
   invoiceView,
@@ -178,6 +179,28 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
       ledgerToApi(
         await ledgerView(ctxOf(request), request.authority.id, request.params.planId, request.query),
       ),
+  );
+
+  json.post(
+    `${one}/schedule`,
+    api(
+      { who: budgetPeople, scope: "budgets:write" },
+      {
+        operationId: "changeBudgetCadence",
+        tags,
+        summary: "Change how often a budget is paid in",
+        description:
+          "Care staff. The schedule restarts at the next period not yet paid, on the day it was due to start; what is paid stays paid. 404 for a plan without a ledger; 409 once the plan has ended.",
+        params: PlanParams,
+        body: ScheduleBody,
+        response: { 200: LedgerResponse, ...errorResponses(404, 409) },
+      },
+    ),
+    async (request) => {
+      const ctx = ctxOf(request);
+      await changeCadence(ctx, request.authority.id, request.params.planId, request.body);
+      return ledgerToApi(await ledgerView(ctx, request.authority.id, request.params.planId));
+    },
   );
 
   json.get(

@@ -43,7 +43,7 @@ import {
   userIn,
 } from "./ledger.service.ts";
 import { requireApproveInvoice, requirePayOut, requireRecordInvoice } from "./permissions.ts";
-import { periodOf, periodPence, periodsStartedBy, yearlyPence } from "./schedule.ts";
+import { schedulePeriod, schedulePeriodPence, schedulePeriodsStartedBy, yearlyPence } from "./schedule.ts";
 import { checkSurplus } from "./surplus.service.ts";
 
 /** How long records are kept after a plan ends, in months (7 years). */
@@ -138,13 +138,14 @@ export async function payDuePeriods(
   const today = londonToday(clock);
   const endedOn = budget.plan.ended_on;
   const lastDay = endedOn && endedOn < today ? endedOn : today;
-  const due = periodsStartedBy(ledger.first_period_on, ledger.cadence, lastDay);
+  const due = schedulePeriodsStartedBy(ledger, lastDay);
   let paid = 0;
   for (let k = ledger.next_period; k < due; k++) {
     const posted = await transaction(db, async (trx) => {
       const locked = await repo.lockLedger(trx, authorityId, planId);
-      if (!locked || locked.next_period !== k) return false;
-      const period = { index: k, ...periodOf(ledger.first_period_on, ledger.cadence, k) };
+      // Paid already, or the schedule changed meanwhile (the next run pays by the new one).
+      if (!locked || locked.next_period !== k || locked.period_base !== ledger.period_base) return false;
+      const period = { index: k, ...schedulePeriod(ledger, k) };
       // The version in force on the period's first day pays the whole period (paid in advance).
       const inForce = versions.filter((v) => v.version.starts_on <= period.startsOn).at(-1) ?? versions[0];
       const parts = inForce?.parts ?? budget.parts;
@@ -155,7 +156,7 @@ export async function payDuePeriods(
         const yearly = parts
           .filter((p) => heldAccountOf(p.delivery) === account)
           .reduce((s, p) => s + yearlyPence(p.amount_pence, per), 0n);
-        const amount = periodPence(yearly, ledger.cadence, k);
+        const amount = schedulePeriodPence(yearly, ledger, k);
         if (amount > 0n) {
           entries.push({ account, amount });
           total += amount;
@@ -177,7 +178,7 @@ export async function payDuePeriods(
   }
   if (endedOn && !ledger.plan_ended_on)
     await transaction(db, (trx) => recordPlanEnded(trx, clock, authorityId, planId, endedOn));
-  const nextOn = periodOf(ledger.first_period_on, ledger.cadence, Math.max(due, ledger.next_period)).startsOn;
+  const nextOn = schedulePeriod(ledger, Math.max(due, ledger.next_period)).startsOn;
   // Payments in stop with the plan: no period starting after its last day is paid.
   if (endedOn && nextOn > endedOn) return { paid, nextOn: null };
   return { paid, nextOn };

@@ -99,6 +99,13 @@ export async function requirePayOut(ctx: Ctx, budget: PlanBudget): Promise<Perso
   return requirePersonAccess(ctx, budget.plan.authority_id, budget.plan.person_id, "make-payments");
 }
 
+/** Change how often the budget is paid in. */
+export function requireScheduleChange(principal: Principal | null, budget: PlanBudget): void {
+  requireSignedIn(principal);
+  if (!isBudgetStaff(principal, budget.plan.authority_id))
+    refuse(msg`change how often this budget is paid in`);
+}
+
 /** Recover a surplus, or waive its recovery. */
 export function requireSurplusDecision(principal: Principal | null, budget: PlanBudget): void {
   requireSignedIn(principal);
