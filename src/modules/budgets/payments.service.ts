@@ -22,7 +22,7 @@ import { msg } from "../../lib/messages.ts";
 import { parseMoney } from "../../lib/money.ts";
 import { actorIn, type Ctx, systemCtx } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { planBudget, planBudgetVersions } from "../care/care.service.ts";
+import { actingFor, planBudget, planBudgetVersions } from "../care/care.service.ts";
 import { enqueue } from "../jobs/jobs.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import * as repo from "./budgets.repository.ts";
@@ -443,7 +443,7 @@ export async function recordPaymentOut(
   input: PaymentOutInput,
 ): Promise<{ result: MoneyResult; replayed: boolean }> {
   const found = await findBudget(ctx.db, authorityId, planId);
-  await requirePayOut(ctx, found.budget);
+  const access = await requirePayOut(ctx, found.budget);
   const errors: FieldError[] = [];
   const amount = amountOf(input.amount, errors);
   const organisationId = input.organisationId?.trim() || null;
@@ -485,6 +485,7 @@ export async function recordPaymentOut(
             { account: organisationId ? `provider:${organisationId}` : "direct-spend", amount },
           ],
           description,
+          ...(access ? { actingFor: actingFor(access) } : {}),
         });
         return resultOf(trx, found, posted, null);
       },

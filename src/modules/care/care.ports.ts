@@ -1,7 +1,8 @@
 /**
  * What the care module lets the modules above it take part in (see src/lib/ports.ts); they are
- * connected in src/wiring.ts. None is plugged yet: the budgets module will show a budget's balance
- * and statements, and the arrangements of the second wave what is arranged with providers.
+ * connected in src/wiring.ts: the budgets module shows a budget's balance and statements on a
+ * person's page and keeps each plan's ledger in step with it; the arrangements of the second wave
+ * will show what is arranged with providers.
  */
 import type { Db, Trx } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
