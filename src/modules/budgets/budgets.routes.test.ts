@@ -406,6 +406,17 @@ describe("a plan made through care's service, and the person's side", () => {
     const after = await t.app.inject({ url: `/care/people/${personId}`, headers: { cookie: payer.cookie } });
     expect(mainText(after.body)).toContain("Carer, Tuesday and Thursday evenings");
     expect(after.body).toContain(`href="/authorities/${SLUG}/budgets/${planId}/payments-out/new"`);
+    const form = await t.app.inject({
+      url: `/authorities/${SLUG}/budgets/${planId}/payments-out/new`,
+      headers: { cookie: `${payer.cookie}; lang=cy` },
+    });
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain(`href="/care/people/${personId}"`);
+    const welsh = await t.app.inject({
+      url: `/care/people/${personId}`,
+      headers: { cookie: `${self.cookie}; lang=cy` },
+    });
+    expect(mainText(welsh.body)).toContain("Ar ôl yn y taliad uniongyrchol £1,310.00");
   });
 
   it("lets care staff change the cadence from the next period, and stops paying in at the plan's end", async () => {
