@@ -48,7 +48,12 @@ export async function updateLedger(
   db: Db,
   authorityId: string,
   planId: string,
-  set: Partial<Pick<BudgetLedger, "next_period" | "last_seq" | "plan_ended_on">>,
+  set: Partial<
+    Pick<
+      BudgetLedger,
+      "next_period" | "last_seq" | "plan_ended_on" | "cadence" | "first_period_on" | "period_base"
+    >
+  >,
 ): Promise<void> {
   await db
     .updateTable("budget_ledgers")
@@ -307,22 +312,21 @@ export async function decideInvoice(
     .execute();
 }
 
-/** A budget's latest invoices, newest first (at most `limit`). */
+/** A budget's latest invoices (of a status, when given), newest first (at most `limit`). */
 export function latestInvoices(
   db: Db,
   authorityId: string,
   planId: string,
   limit: number,
+  status?: BudgetInvoice["status"],
 ): Promise<BudgetInvoice[]> {
-  return db
+  let q = db
     .selectFrom("budget_invoices")
     .selectAll()
     .where("authority_id", "=", authorityId)
-    .where("plan_id", "=", planId)
-    .orderBy("submitted_at", "desc")
-    .orderBy("id", "desc")
-    .limit(limit)
-    .execute();
+    .where("plan_id", "=", planId);
+  if (status) q = q.where("status", "=", status);
+  return q.orderBy("submitted_at", "desc").orderBy("id", "desc").limit(limit).execute();
 }
 
 // Surplus

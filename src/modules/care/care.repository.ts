@@ -1,6 +1,6 @@
 /** Care's SQL: the only place that reads and writes the care tables. Takes the database or a transaction first. */
-import { type Insertable, sql, type Updateable } from "kysely";
-import type { Db } from "../../db/database.ts";
+import { type ExpressionBuilder, type Insertable, sql, type Updateable } from "kysely";
+import type { Database, Db } from "../../db/database.ts";
 import { matchesText } from "../../db/text-search.ts";
 import type {
   CareBudgetPart,
@@ -494,4 +494,37 @@ export async function findInvitation(
     .where("authority_id", "=", authorityId)
     .where("id", "=", invitationId)
     .executeTakeFirst();
+}
+
+/** Several plans with their current versions and those versions' parts (a page of budgets). */
+export async function currentBudgetsOf(
+  db: Db,
+  authorityId: string,
+  planIds: readonly string[],
+): Promise<{ plans: CarePlan[]; versions: CarePlanVersion[]; parts: CareBudgetPart[] }> {
+  const plans = await db
+    .selectFrom("care_plans")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "in", [...planIds])
+    .execute();
+  if (plans.length === 0) return { plans, versions: [], parts: [] };
+  const current = (eb: ExpressionBuilder<Database, "care_plan_versions" | "care_budget_parts">) =>
+    eb.or(plans.map((p) => eb.and([eb("plan_id", "=", p.id), eb("version", "=", p.current_version)])));
+  const [versions, parts] = await Promise.all([
+    db
+      .selectFrom("care_plan_versions")
+      .selectAll()
+      .where("authority_id", "=", authorityId)
+      .where((eb) => current(eb))
+      .execute(),
+    db
+      .selectFrom("care_budget_parts")
+      .selectAll()
+      .where("authority_id", "=", authorityId)
+      .where((eb) => current(eb))
+      .orderBy("part")
+      .execute(),
+  ]);
+  return { plans, versions, parts };
 }

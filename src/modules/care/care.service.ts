@@ -31,6 +31,7 @@ import { isUuid, newId } from "../../lib/ids.ts";
 import { addDays, isIsoDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
+import { notifyAll } from "../../lib/ports.ts";
 import type { Principal } from "../access/access.service.ts";
 import { requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
@@ -38,6 +39,7 @@ import { type Actor, personalRef, recordAudit } from "../audit/audit.service.ts"
 import { notify } from "../notifications/notifications.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import { findArea } from "../vocabularies/vocabularies.service.ts";
+import { planChanged } from "./care.ports.ts";
 import * as repo from "./care.repository.ts";
 import type {
   BudgetPeriod,
@@ -855,6 +857,7 @@ export async function createPlan(
       entity: { type: "care-plan", id: plan.id },
       changes: { person: personalRef("care_people", person.id), regime, ...budgetChanges(budget) },
     });
+    await notifyAll(planChanged, trx, ctx, { kind: "created", authorityId, planId: plan.id, version: 1 });
     return (await repo.findPlan(trx, authorityId, plan.id)) as CarePlan;
   });
 }
@@ -952,6 +955,7 @@ export async function changeBudget(
       changes: { person: personalRef("care_people", plan.person_id), version, ...budgetChanges(budget) },
     });
     const told = await tellPerson(trx, ctx, authorityId, plan.person_id, budget, reason);
+    await notifyAll(planChanged, trx, ctx, { kind: "budget-changed", authorityId, planId, version });
     return { version, told };
   });
 }
@@ -994,6 +998,13 @@ export async function endPlan(
       action: "care.plan-ended",
       entity: { type: "care-plan", id: planId },
       changes: { person: personalRef("care_people", plan.person_id), endedOn, reason },
+    });
+    await notifyAll(planChanged, trx, ctx, {
+      kind: "ended",
+      authorityId,
+      planId,
+      version: plan.current_version,
+      endedOn,
     });
   });
 }
@@ -1101,3 +1112,49 @@ export async function recordReview(
 export const reviewsDue = repo.reviewsDue;
 export type { ReviewDueRow } from "./care.repository.ts";
 export type { CareLink };
+
+// Read by the modules above (budgets)
+
+/** Every version of a plan's budget with its parts, oldest first: the budget in force on each day. */
+export async function planBudgetVersions(
+  db: Db,
+  authorityId: string,
+  planId: string,
+): Promise<{ version: CarePlanVersion; parts: CareBudgetPart[] }[]> {
+  const [versions, parts] = await Promise.all([
+    repo.versionsOf(db, authorityId, planId),
+    repo.partsOfPlan(db, authorityId, planId),
+  ]);
+  return versions.map((version) => ({ version, parts: parts.filter((p) => p.version === version.version) }));
+}
+
+/** The budgets of several plans as they now stand, in three queries (a list's page). */
+export async function planBudgets(
+  db: Db,
+  authorityId: string,
+  planIds: readonly string[],
+): Promise<Map<string, PlanBudget>> {
+  const out = new Map<string, PlanBudget>();
+  if (planIds.length === 0) return out;
+  const { plans, versions, parts } = await repo.currentBudgetsOf(db, authorityId, planIds);
+  for (const plan of plans) {
+    const version = versions.find((v) => v.plan_id === plan.id && v.version === plan.current_version);
+    if (!version) continue;
+    const its = parts.filter((p) => p.plan_id === plan.id && p.version === plan.current_version);
+    out.set(plan.id, { plan, version, parts: its, delivery: deliveryOf(its) });
+  }
+  return out;
+}
+
+/** The accounts of the person themself and of representatives holding `grant`: whom to tell. */
+export async function accountsHolding(
+  db: Db,
+  authorityId: string,
+  personId: string,
+  grant: PersonGrant,
+): Promise<{ userId: string; how: Relationship }[]> {
+  const links = await repo.linksOfPerson(db, authorityId, personId);
+  return links
+    .filter((l) => l.relationship === "self" || l.grants.includes(grant))
+    .map((l) => ({ userId: l.user_id, how: l.relationship }));
+}
