@@ -154,6 +154,7 @@ describe("public pages", () => {
     ["/market/competition", "Competition"],
     ["/market/concentration", "Concentration"],
     ["/market/quality", "Quality"],
+    ["/market/personal-budgets", "Personal budgets"],
     ["/choice", "Approved-provider lists"],
     ["/champions", "Consumer champions"],
     ["/champions/reports", "Consumer champions' reports"],
