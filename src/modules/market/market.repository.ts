@@ -669,3 +669,27 @@ export function reviewsByClock(
   if (filters.to) q = q.where("month", "<=", filters.to);
   return q.groupBy(["clock", "timeliness"]).execute();
 }
+
+/** The (authority, area) pairs with personal-budget figures after a key, in key order: the open dataset's pages. */
+export async function budgetPlacesAfter(
+  db: Db,
+  after: { authorityId: string; area: string } | undefined,
+  limit: number,
+): Promise<{ authority_id: string; area_code: string }[]> {
+  const branch = (table: "market_budgets" | "market_budget_spend" | "market_reviews") => {
+    let q = db.selectFrom(table).select(["authority_id", "area_code"]);
+    if (after)
+      q = q.where((eb) =>
+        eb.or([
+          eb("authority_id", ">", after.authorityId),
+          eb.and([eb("authority_id", "=", after.authorityId), eb("area_code", ">", after.area)]),
+        ]),
+      );
+    return q.orderBy("authority_id").orderBy("area_code").limit(limit);
+  };
+  const { rows } = await sql<{ authority_id: string; area_code: string }>`
+    select distinct authority_id, area_code from (
+      (${branch("market_budgets")}) union all (${branch("market_budget_spend")}) union all (${branch("market_reviews")})
+    ) as places order by authority_id, area_code limit ${limit}`.execute(db);
+  return rows;
+}

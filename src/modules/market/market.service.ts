@@ -699,3 +699,59 @@ export async function figuresSince(
 export function figuresComputedAt(ctx: Pick<Ctx, "db">, authorityId?: string): Promise<Date | null> {
   return repo.lastComputed(ctx.db, authorityId);
 }
+
+// Personal budgets' open dataset (src/modules/datasets): the same suppressed figures, per authority and area.
+
+/** A row of the dataset: one cell of one figure of one authority's area, as the page would show it. */
+export interface PersonalBudgetRow {
+  authorityId: string;
+  areaCode: string;
+  figure: "people-by-delivery" | "spend-by-sector" | "spend-by-size" | "reviews";
+  key: string;
+  count: number | null;
+  suppressed: boolean;
+  valuePence: bigint | null;
+}
+
+/** The places (authority, area) of a page of the dataset. */
+const PLACES_PAGE = 100;
+
+/**
+ * Every authority's and area's personal-budget figures, the small-numbers rule applied to each
+ * place as its page (`/market/personal-budgets?authority=…&area=…`) applies it: a page of places at a
+ * time, in key order. Public.
+ */
+export async function* personalBudgetRows(ctx: Pick<Ctx, "db">): AsyncGenerator<PersonalBudgetRow[]> {
+  let after: { authorityId: string; area: string } | undefined;
+  for (;;) {
+    const places = await repo.budgetPlacesAfter(ctx.db, after, PLACES_PAGE);
+    if (places.length === 0) return;
+    const rows: PersonalBudgetRow[] = [];
+    for (const place of places) {
+      const f = await COUNT["personal-budgets"](ctx.db, {
+        authorityId: place.authority_id,
+        area: place.area_code,
+      });
+      const cells = (figure: PersonalBudgetRow["figure"], list: readonly ShownCell[]) =>
+        list.map((c) => ({
+          authorityId: place.authority_id,
+          areaCode: place.area_code,
+          figure,
+          key: c.key,
+          count: c.count,
+          suppressed: c.suppressed,
+          valuePence: c.value,
+        }));
+      rows.push(
+        ...cells("people-by-delivery", f.byDelivery),
+        ...cells("spend-by-sector", f.spendBySector),
+        ...cells("spend-by-size", f.spendBySize),
+        ...cells("reviews", f.reviews),
+      );
+    }
+    yield rows;
+    if (places.length < PLACES_PAGE) return;
+    const last = places[places.length - 1] as { authority_id: string; area_code: string };
+    after = { authorityId: last.authority_id, area: last.area_code };
+  }
+}
