@@ -887,7 +887,7 @@ function budgetSpend(
   };
 }
 
-const TIMELINESS_COLOURS: Readonly<Record<string, string>> = {
+export const TIMELINESS_COLOURS: Readonly<Record<string, string>> = {
   "on-time": "#00703c",
   late: "#b25400",
   overdue: "#d4351c",
