@@ -490,3 +490,35 @@ export function erasures(db: Db, authorityId: string, limit: number) {
     .limit(limit)
     .execute();
 }
+
+// The open figures' read (the market module's personal-budget figures): what each plan's budget has
+// paid out — to each provider in the directory, and by direct payment to others — a page at a time by
+// the balances' key. No person's data: plans and providers by id.
+
+export interface PaidOutRow {
+  plan_id: string;
+  account: string;
+  balance_pence: bigint;
+}
+
+export function paidOutAfter(
+  db: Db,
+  authorityId: string,
+  after: { planId: string; account: string } | undefined,
+  limit: number,
+): Promise<PaidOutRow[]> {
+  let q = db
+    .selectFrom("budget_balances")
+    .select(["plan_id", "account", "balance_pence"])
+    .where("authority_id", "=", authorityId)
+    .where((eb) => eb.or([eb("account", "like", "provider:%"), eb("account", "=", "direct-spend")]))
+    .where("balance_pence", ">", 0n);
+  if (after)
+    q = q.where((eb) =>
+      eb.or([
+        eb("plan_id", ">", after.planId),
+        eb.and([eb("plan_id", "=", after.planId), eb("account", ">", after.account)]),
+      ]),
+    );
+  return q.orderBy("plan_id").orderBy("account").limit(limit).execute();
+}

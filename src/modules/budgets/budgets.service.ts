@@ -299,3 +299,28 @@ export async function changeCadence(
     };
   });
 }
+
+// The open figures (the market module's personal-budget figures)
+
+/** What a plan's budget has paid out to one payee: a provider in the directory, or (null) others by direct payment. */
+export interface PaidOut {
+  planId: string;
+  organisationId: string | null;
+  paidPence: bigint;
+}
+
+/** Everything an authority's budgets have paid out, by plan and payee, a page at a time. */
+export async function* paidOutOf(db: Ctx["db"], authorityId: string): AsyncGenerator<PaidOut[]> {
+  let after: { planId: string; account: string } | undefined;
+  for (;;) {
+    const rows = await repo.paidOutAfter(db, authorityId, after, 1000);
+    if (rows.length === 0) return;
+    const last = rows[rows.length - 1] as repo.PaidOutRow;
+    after = { planId: last.plan_id, account: last.account };
+    yield rows.map((r) => ({
+      planId: r.plan_id,
+      organisationId: r.account.startsWith("provider:") ? r.account.slice("provider:".length) : null,
+      paidPence: r.balance_pence,
+    }));
+  }
+}

@@ -528,3 +528,105 @@ export async function currentBudgetsOf(
   ]);
   return { plans, versions, parts };
 }
+
+// The open figures' reads (the market module's personal-budget figures): an authority's plans a page
+// at a time by key, with the area of their person and nothing else of them; then each page's
+// versions, parts, reviews and concerns by the plans' keys. Aggregated by the caller: no name, no date
+// of birth, no contact leaves here.
+
+export interface PlanFactsRow {
+  id: string;
+  status: CarePlan["status"];
+  regime: CarePlan["regime"];
+  started_on: string;
+  current_version: number;
+  next_review_on: string | null;
+  next_review_clock: string | null;
+  area_code: string;
+}
+
+export function planFactsAfter(
+  db: Db,
+  authorityId: string,
+  after: string | undefined,
+  limit: number,
+): Promise<PlanFactsRow[]> {
+  let query = db
+    .selectFrom("care_plans as p")
+    .innerJoin("care_people as c", (j) =>
+      j.onRef("c.authority_id", "=", "p.authority_id").onRef("c.id", "=", "p.person_id"),
+    )
+    .select([
+      "p.id",
+      "p.status",
+      "p.regime",
+      "p.started_on",
+      "p.current_version",
+      "p.next_review_on",
+      "p.next_review_clock",
+      "c.area_code",
+    ])
+    .where("p.authority_id", "=", authorityId);
+  if (after) query = query.where("p.id", ">", after);
+  return query.orderBy("p.id").limit(limit).execute();
+}
+
+export async function versionsOfPlans(
+  db: Db,
+  authorityId: string,
+  planIds: readonly string[],
+): Promise<Pick<CarePlanVersion, "plan_id" | "version" | "amount_pence" | "period" | "starts_on">[]> {
+  if (planIds.length === 0) return [];
+  return db
+    .selectFrom("care_plan_versions")
+    .select(["plan_id", "version", "amount_pence", "period", "starts_on"])
+    .where("authority_id", "=", authorityId)
+    .where("plan_id", "in", planIds)
+    .orderBy("plan_id")
+    .orderBy("version")
+    .execute();
+}
+
+export async function partsOfPlans(
+  db: Db,
+  authorityId: string,
+  planIds: readonly string[],
+): Promise<Pick<CareBudgetPart, "plan_id" | "version" | "delivery">[]> {
+  if (planIds.length === 0) return [];
+  return db
+    .selectFrom("care_budget_parts")
+    .select(["plan_id", "version", "delivery"])
+    .where("authority_id", "=", authorityId)
+    .where("plan_id", "in", planIds)
+    .execute();
+}
+
+export async function reviewsOfPlans(
+  db: Db,
+  authorityId: string,
+  planIds: readonly string[],
+): Promise<Pick<CareReview, "plan_id" | "reviewed_on" | "created_at">[]> {
+  if (planIds.length === 0) return [];
+  return db
+    .selectFrom("care_reviews")
+    .select(["plan_id", "reviewed_on", "created_at"])
+    .where("authority_id", "=", authorityId)
+    .where("plan_id", "in", planIds)
+    .orderBy("reviewed_on")
+    .orderBy("created_at")
+    .execute();
+}
+
+export async function concernsOfPlans(
+  db: Db,
+  authorityId: string,
+  planIds: readonly string[],
+): Promise<Pick<CareConcern, "plan_id" | "raised_on" | "created_at">[]> {
+  if (planIds.length === 0) return [];
+  return db
+    .selectFrom("care_concerns")
+    .select(["plan_id", "raised_on", "created_at"])
+    .where("authority_id", "=", authorityId)
+    .where("plan_id", "in", planIds)
+    .execute();
+}
