@@ -59,6 +59,11 @@ describe("the actions that date each dataset", () => {
 
   it("are each recorded by a module (an action, or a subject's every action)", () => {
     for (const dataset of DATASETS) {
+      if (dataset.computed) {
+        // Figures a job recomputes: dated by when it last did.
+        expect(dataset.changedBy, dataset.id).toEqual([]);
+        continue;
+      }
       expect(dataset.changedBy.length, dataset.id).toBeGreaterThan(0);
       for (const action of dataset.changedBy) {
         const recorded = action.endsWith(".")

@@ -80,9 +80,11 @@ export interface Dataset {
   /**
    * The audit trail's actions that change its rows (`"registration."`: every action of a subject):
    * each dates the dataset when it is recorded, in the change's transaction — a row withdrawn or
-   * deleted as well as one added or changed.
+   * deleted as well as one added or changed. None for figures a job computes (`computed`).
    */
   changedBy: readonly string[];
+  /** Figures a job recomputes from kept aggregates, not rows an action changes: dated by `modified` alone. */
+  computed?: true;
   /**
    * How the clock alone changes its rows, if it does: "day" — they depend on today's date in London
    * (a contract's state, the pipeline's window); or each row's instants at which a value turns (a
@@ -922,6 +924,7 @@ const personalBudgets: Dataset = {
   modified: (ctx) => figuresComputedAt(ctx),
   // Its rows change when the market's job recomputes them: `modified` dates them.
   changedBy: [],
+  computed: true,
 };
 
 /** Every open dataset, in the order the index lists them. */
