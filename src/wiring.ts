@@ -8,6 +8,8 @@ import { demoAccounts } from "./modules/accounts/accounts.ports.ts";
 import { changeRecorded } from "./modules/audit/audit.ports.ts";
 import { awardStage, liveAwardOf } from "./modules/award/award.service.ts";
 import { awardNoticePanel } from "./modules/award/award-handover.ts";
+import { budgetsPersonData } from "./modules/budgets/person-data.ts";
+import { personData } from "./modules/care/care.ports.ts";
 import { serviceWindowsPanel } from "./modules/challenges/policy.service.ts";
 import { choiceProfilePanel } from "./modules/choice/compare.service.ts";
 import { leaveOnRegistrationChange } from "./modules/choice/members.service.ts";
@@ -77,4 +79,6 @@ export function wireModules(): void {
   // organisations ← choice: the approved-provider lists on a provider's profile (after contracts)
   registrationChanged.plug(leaveOnRegistrationChange);
   profilePanels.plug(choiceProfilePanel);
+  // care ← budgets: the ledger's section of a person's download of everything held about them
+  personData.plug(budgetsPersonData);
 }

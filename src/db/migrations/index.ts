@@ -50,6 +50,7 @@ import * as careReviewsAndLinks from "./2026-12-14-02-care-reviews-and-links.ts"
 import * as choice from "./2026-12-14-10-choice.ts";
 import * as budgets from "./2026-12-14-20-budgets.ts";
 import * as voice from "./2026-12-14-30-voice.ts";
+import * as championLinks from "./2026-12-14-50-champion-links.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -100,4 +101,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-14-10-choice": choice,
   "2026-12-14-20-budgets": budgets,
   "2026-12-14-30-voice": voice,
+  "2026-12-14-50-champion-links": championLinks,
 };

@@ -207,7 +207,9 @@ export async function requirePersonAccess(
       grants: PERSON_GRANTS,
       actor,
     };
-  const link = await repo.liveLink(ctx.db, authorityId, personId, p.userId);
+  const link =
+    (await repo.liveLink(ctx.db, authorityId, personId, p.userId)) ??
+    (await championLinkFor(ctx.db, p, authorityId, personId));
   if (!link) throw new NotFoundError("person");
   const grants = link.relationship === "self" ? PERSON_GRANTS : link.grants;
   if (!grants.includes(grant))
@@ -215,6 +217,28 @@ export async function requirePersonAccess(
       msg`The person has not given you permission to do this. Ask them to change what you may do for them.`,
     );
   return { authorityId, personId, userId: p.userId, how: link.relationship, linkId: link.id, grants, actor };
+}
+
+/**
+ * The champions the principal acts for: the champions they hold `consumer-champion` for (exactly;
+ * a platform administrator's reach does not count: a champion's appointment is to its people).
+ */
+export function championsOf(principal: Principal | null): string[] {
+  return (principal?.grants ?? [])
+    .filter((g) => g.role === "consumer-champion" && g.scopeType === "champion")
+    .map((g) => g.scopeId);
+}
+
+/** A live appointment of a champion the principal acts for, by the person (docs/consumer-champions.md). */
+async function championLinkFor(
+  db: Db,
+  principal: Principal,
+  authorityId: string,
+  personId: string,
+): Promise<CareLink | undefined> {
+  const champions = championsOf(principal);
+  if (champions.length === 0) return undefined;
+  return repo.liveChampionLink(db, authorityId, personId, champions);
 }
 
 /**
@@ -251,7 +275,10 @@ export async function peopleActedFor(ctx: Ctx): Promise<ActedFor[]> {
 /** The authority of a person a signed-in account is linked to (their own pages name no authority), or 404. */
 export async function authorityOfLinkedPerson(ctx: Ctx, personId: string): Promise<string> {
   const p = requireSignedIn(ctx.principal);
-  const link = isUuid(personId) ? await repo.liveLinkByPerson(ctx.db, p.userId, personId) : undefined;
+  const link = isUuid(personId)
+    ? ((await repo.liveLinkByPerson(ctx.db, p.userId, personId)) ??
+      (await repo.liveChampionLinkByPerson(ctx.db, personId, championsOf(p))))
+    : undefined;
   if (!link) throw new NotFoundError("person");
   return link.authority_id;
 }
@@ -881,7 +908,10 @@ async function tellPerson(
   reason: string,
 ): Promise<number> {
   const links = await repo.linksOfPerson(trx, authorityId, personId);
-  const told = links.filter((l) => l.relationship === "self" || l.grants.includes("see-plan"));
+  const told = links.filter(
+    (l): l is typeof l & { user_id: string } =>
+      l.user_id !== null && (l.relationship === "self" || l.grants.includes("see-plan")),
+  );
   for (const link of told) {
     const per = budget.period === "week" ? "a week" : "a year";
     await notify(

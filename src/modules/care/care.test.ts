@@ -301,9 +301,11 @@ describe("the person and their representatives", () => {
       "family",
     ]);
     const all = await call(t.app, "GET", `${API}/people/${joan}`, citizen);
+    // Joan has also appointed Westshire Healthwatch (the demo champion).
     expect(all.json().representatives.map((r: { relationship: string }) => r.relationship)).toEqual([
       "self",
       "family",
+      "champion",
     ]);
     // Every act is audited under the acting account, with the person referred to, never named.
     const events = await t.deps.db

@@ -67,7 +67,7 @@ const draft = {
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
   db = t.deps.db;
-  session = await sessionFor(t.app, DEMO_CHAMPION_USER);
+  session = await sessionFor(t.app, DEMO_CHAMPION_USER, { twoFactor: true });
   staff = await principalOf(db, DEMO_CHAMPION_USER);
   admin = await principalOf(db, PLATFORM_ADMIN);
 });
