@@ -84,6 +84,7 @@ export function appointmentRoutes(app: FastifyInstance): void {
         description:
           "The person themself (a representative's or champion's link) or the authority's care staff (any link). 403 for a representative or champion; 404 for anyone not linked, or a link that is not live.",
         params: LinkParams,
+        body: "none",
         response: { 200: RevokedResponse },
       },
     ),

@@ -116,6 +116,7 @@ export function appointmentRoutes(app: FastifyInstance): void {
         description:
           "The champion's own people only; 404 for an appointment that is not the champion's or no longer live. The person is told.",
         params: AppointmentParams,
+        body: "none",
         response: { 200: Type.Object({ id: Uuid, ended: Type.Literal(true) }) },
       },
     ),
