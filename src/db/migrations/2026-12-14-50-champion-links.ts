@@ -25,6 +25,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create unique index care_links_one_per_champion on care_links (authority_id, person_id, champion_id)
     where revoked_at is null and champion_id is not null`.execute(db);
+  // A champion's person opening the page of someone who appointed it (the person's id only).
+  await sql`
+    create index care_links_champion_by_person on care_links (person_id, champion_id)
+    where revoked_at is null and champion_id is not null`.execute(db);
   await sql`
     create index care_links_by_champion on care_links (champion_id, created_at, id)
     where revoked_at is null and champion_id is not null`.execute(db);

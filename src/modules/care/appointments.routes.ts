@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { field, fieldList, formPage } from "../../http/forms.ts";
 import { api, errorResponses, page } from "../../http/routes.ts";
+import { formatMoney, type Pence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { careStaff, personAccess } from "./care.policies.ts";
 import {
@@ -38,6 +39,24 @@ async function sendDownload(
     .header("content-type", "application/json; charset=utf-8")
     .header("content-disposition", `attachment; filename="openps-person-${personId}.json"`)
     .send(JSON.stringify(data, null, 2));
+}
+
+/** The same, as a readable page (audited as a download too), never cached. */
+async function showDownload(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  authorityId: string,
+  personId: string,
+  back: string,
+): Promise<void> {
+  const data = await downloadPersonData(ctxOf(request), authorityId, personId);
+  await reply.header("cache-control", "no-store").page("care/views/person-data.njk", {
+    data,
+    back,
+    file: `${back}/data`,
+    money: (pence: string) => formatMoney(BigInt(pence) as Pence),
+    noindex: true,
+  });
 }
 
 type OwnPersonRequest = FastifyRequest<{ Params: { personId: string } }>;
@@ -136,6 +155,26 @@ export function appointmentRoutes(app: FastifyInstance): void {
     page({ who: careStaff }),
     async (request: FastifyRequest<{ Params: { slug: string; personId: string } }>, reply) => {
       await sendDownload(request, reply, request.authority.id, request.params.personId);
+    },
+  );
+
+  app.get(
+    "/care/people/:personId/data/page",
+    page({ who: personAccess }),
+    async (request: OwnPersonRequest, reply) => {
+      const { personId } = request.params;
+      const authorityId = await authorityOfLinkedPerson(ctxOf(request), personId);
+      await showDownload(request, reply, authorityId, personId, `/care/people/${personId}`);
+    },
+  );
+
+  app.get(
+    "/authorities/:slug/care/people/:personId/data/page",
+    page({ who: careStaff }),
+    async (request: FastifyRequest<{ Params: { slug: string; personId: string } }>, reply) => {
+      const { authority } = request;
+      const back = `/authorities/${authority.slug}/care/people/${request.params.personId}`;
+      await showDownload(request, reply, authority.id, request.params.personId, back);
     },
   );
 

@@ -489,6 +489,12 @@ describe("a consumer champion the person appoints", () => {
     });
     expect(file.headers["content-disposition"]).toContain("attachment");
     expect(file.headers["cache-control"]).toBe("no-store");
+    const readable = await t.app.inject({
+      url: `/care/people/${joan()}/data/page`,
+      headers: { cookie: citizen.cookie },
+    });
+    expect(mainText(readable.body)).toContain("Everything held about Joan Whitfield");
+    expect(mainText(readable.body)).toContain("care.champion-appointed");
     expect((await call(t.app, "GET", `${API}/people/${joan()}/data`, staff)).statusCode).toBe(200);
     for (const who of [commissioner, otherStaff, admin])
       expect((await call(t.app, "GET", `${API}/people/${joan()}/data`, who)).statusCode).toBe(404);
@@ -502,7 +508,7 @@ describe("a consumer champion the person appoints", () => {
       .where("action", "=", "care.data-downloaded")
       .execute();
     expect(downloads.map((d) => d.actor_id).sort()).toEqual(
-      [demoId("citizen"), demoId("citizen"), DEMO_CARE_STAFF].sort(),
+      [demoId("citizen"), demoId("citizen"), demoId("citizen"), DEMO_CARE_STAFF].sort(),
     );
   });
 });

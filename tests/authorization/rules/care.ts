@@ -68,6 +68,8 @@ export const care: RuleSet = {
     "POST /care/people/:personId/champions/new": unknownTarget,
     "GET /care/people/:personId/data": unknownTarget,
     "GET /authorities/:slug/care/people/:personId/data": unknownTarget,
+    "GET /care/people/:personId/data/page": unknownTarget,
+    "GET /authorities/:slug/care/people/:personId/data/page": unknownTarget,
     "POST /api/v1/authorities/:authorityId/care/people/:personId/champions": unknownTarget,
     "POST /api/v1/authorities/:authorityId/care/people/:personId/links/:linkId/revoke": unknownTarget,
     "GET /api/v1/authorities/:authorityId/care/people/:personId/data": unknownTarget,
