@@ -53,10 +53,10 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/voice"],
   // Open data about the whole system: reads the modules above through their public services.
   ["modules/ocds"],
-  // Every open dataset: reads the modules above (and the OCDS releases) through their public services.
-  ["modules/datasets"],
   // The market dashboards: figures kept from the modules above, read through their services.
   ["modules/market"],
+  // Every open dataset: reads the modules above (the OCDS releases, the market's suppressed figures) through their public services.
+  ["modules/datasets"],
   ["modules/integrity"],
   ["modules/reports"],
   ["modules/home"],

@@ -81,6 +81,41 @@ async function insertMarketFigures(db: Db): Promise<void> {
     .insertInto("market_ratings")
     .values({ authority_id: id, category_code: "", area_code: "", rating: "good", locations: 2 })
     .execute();
+  // Personal budgets' figures of 10 or more, so their charts are drawn too (not suppressed).
+  const budgetPlace = { authority_id: id, area_code: "" };
+  await db
+    .insertInto("market_budgets")
+    .values([
+      { ...budgetPlace, delivery: "direct-payment", people: 12, weekly_pence: 360_000n },
+      { ...budgetPlace, delivery: "managed-by-authority", people: 10, weekly_pence: 400_000n },
+    ])
+    .execute();
+  await db
+    .insertInto("market_budget_spend")
+    .values([
+      { ...budgetPlace, sector: "charity", size_band: "small", budgets: 11, paid_pence: 900_000n },
+      { ...budgetPlace, sector: "direct-spend", size_band: "", budgets: 10, paid_pence: 300_000n },
+    ])
+    .execute();
+  await db
+    .insertInto("market_reviews")
+    .values([
+      {
+        ...budgetPlace,
+        month: "2026-05-01",
+        clock: "adult-social-care.plan",
+        timeliness: "on-time",
+        reviews: 14,
+      },
+      {
+        ...budgetPlace,
+        month: "2026-05-01",
+        clock: "adult-social-care.plan",
+        timeliness: "late",
+        reviews: 10,
+      },
+    ])
+    .execute();
   await db.insertInto("market_runs").values({ authority_id: id, computed_at: new Date() }).execute();
 }
 
@@ -154,6 +189,7 @@ describe("public pages", () => {
     ["/market/competition", "Competition"],
     ["/market/concentration", "Concentration"],
     ["/market/quality", "Quality"],
+    ["/market/personal-budgets", "Personal budgets"],
     ["/choice", "Approved-provider lists"],
     ["/champions", "Consumer champions"],
     ["/champions/reports", "Consumer champions' reports"],

@@ -94,6 +94,9 @@ const LARGE = new Set([
   "market_imported_tenders",
   "market_imported_awards",
   "market_imported_few_bids",
+  "market_budgets",
+  "market_budget_spend",
+  "market_reviews",
   "choice_lists",
   "choice_list_areas",
   "choice_members",
@@ -172,6 +175,9 @@ const REQUESTS = [
   "/market/concentration?source=imported&category=domiciliary-care",
   "/api/v1/market/competition?source=imported",
   "/api/v1/market/diversity?source=both&authority=westshire-county-council",
+  "/market/personal-budgets",
+  "/market/personal-budgets?area=E10000901&year=2026",
+  "/api/v1/market/personal-budgets?authority=westshire-county-council&from=2026-04",
   // Approved-provider lists: the index by service and area, an authority's, a list's members sorted.
   "/choice",
   "/choice?categoryCode=domiciliary-care",
@@ -231,6 +237,9 @@ async function marketReads(db: Db): Promise<void> {
     await market.challengesByOutcome(db, f);
     await market.kpiRatingsByRating(db, f);
     await market.ratingsByCategory(db, f);
+    await market.budgetsByDelivery(db, f);
+    await market.budgetSpendBy(db, f);
+    await market.reviewsByClock(db, f);
     await market.inadequateLocations(db, f.area);
     await market.lastComputed(db, f.authorityId);
     await market.firstMonth(db, f.authorityId);

@@ -52,6 +52,7 @@ export const PUBLIC_PAGES: readonly string[] = [
   "/market/competition",
   "/market/concentration",
   "/market/quality",
+  "/market/personal-budgets",
   "/integrity",
   "/authorities/westshire-county-council/integrity",
   "/authorities/millbrook-district-council/integrity",

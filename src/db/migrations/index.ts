@@ -49,7 +49,9 @@ import * as care from "./2026-12-14-01-care.ts";
 import * as careReviewsAndLinks from "./2026-12-14-02-care-reviews-and-links.ts";
 import * as choice from "./2026-12-14-10-choice.ts";
 import * as budgets from "./2026-12-14-20-budgets.ts";
+import * as budgetCadenceChange from "./2026-12-14-21-budget-cadence-change.ts";
 import * as voice from "./2026-12-14-30-voice.ts";
+import * as marketPersonalBudgets from "./2026-12-14-40-market-personal-budgets.ts";
 import * as championLinks from "./2026-12-14-50-champion-links.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -100,6 +102,8 @@ export const migrations: Record<string, Migration> = {
   "2026-12-14-02-care-reviews-and-links": careReviewsAndLinks,
   "2026-12-14-10-choice": choice,
   "2026-12-14-20-budgets": budgets,
+  "2026-12-14-21-budget-cadence-change": budgetCadenceChange,
   "2026-12-14-30-voice": voice,
+  "2026-12-14-40-market-personal-budgets": marketPersonalBudgets,
   "2026-12-14-50-champion-links": championLinks,
 };

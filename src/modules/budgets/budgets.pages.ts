@@ -14,15 +14,25 @@ import { msg } from "../../lib/messages.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, authorityRoles } from "../access/policies.ts";
+import type { PersonAccess } from "../care/care.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
-import { type LedgerView, ledgerView, listBudgets, visibleBudget } from "./budgets.service.ts";
+import {
+  CADENCES,
+  changeCadence,
+  findBudget,
+  type LedgerView,
+  ledgerView,
+  listBudgets,
+  visibleBudget,
+} from "./budgets.service.ts";
 import { approveInvoice, recordInvoice, recordPaymentOut, rejectInvoice } from "./payments.service.ts";
-import { BUDGET_STAFF } from "./permissions.ts";
+import { BUDGET_STAFF, requirePayOut } from "./permissions.ts";
 import { statement, statementCsv } from "./statements.service.ts";
 import { recoverSurplus, waiveSurplus } from "./surplus.service.ts";
 
 /** What the ledger page says after a form: `?notice=`. */
 const NOTICES = [
+  "schedule-changed",
   "invoice-recorded",
   "invoice-paid",
   "invoice-rejected",
@@ -40,9 +50,25 @@ const careStaff = authorityRoles(
   "The authority's care staff",
 );
 const budgetPeople = afterLookup(careStaff);
+/** Statements: the budget's keepers, the person and representatives with `see-plan` (404, then 403). */
+const statementReaders = afterLookup({
+  ...careStaff,
+  description:
+    "The authority's care staff, the organisation managing the managed account, the person, and representatives with see-plan",
+});
+/** Payments out: care staff, the person and representatives with `make-payments` (404, then 403). */
+const payersOut = afterLookup({
+  ...careStaff,
+  description: "The authority's care staff, the person, and representatives with make-payments",
+});
 
 function urlOf(request: PlanRequest): string {
   return `/authorities/${request.authority.slug}/budgets/${request.params.planId}`;
+}
+
+/** Where a page goes back to: the ledger for its keepers, the person's own page for them and their representatives. */
+function backOf(request: PlanRequest, access: PersonAccess | null): string {
+  return access ? `/care/people/${access.personId}` : urlOf(request);
 }
 
 /** An account as a page names it: its catalogue key, and the provider's name for a provider. */
@@ -204,11 +230,13 @@ export function budgetPages(app: FastifyInstance): void {
   });
 
   formPage(app, `${one}/payments-out/new`, {
-    who: budgetPeople,
+    who: payersOut,
     template: "budgets/views/payment-out.njk",
     context: async (request: PlanRequest) => {
-      await visibleBudget(ctxOf(request), request.authority.id, request.params.planId);
-      return { authority: request.authority, url: urlOf(request) };
+      const ctx = ctxOf(request);
+      const found = await findBudget(ctx.db, request.authority.id, request.params.planId);
+      const access = await requirePayOut(ctx, found.budget);
+      return { authority: request.authority, url: urlOf(request), back: backOf(request, access) };
     },
     values: () => withKey({ amount: "", organisationId: "", description: "" }),
     read: (body) => ({
@@ -217,7 +245,7 @@ export function budgetPages(app: FastifyInstance): void {
       description: field(body, "description"),
       idempotencyKey: field(body, "idempotencyKey"),
     }),
-    submit: async (request: PlanRequest, { idempotencyKey, ...values }, { url }) => {
+    submit: async (request: PlanRequest, { idempotencyKey, ...values }, { url, back }) => {
       await recordPaymentOut(
         ctxOf(request),
         request.authority.id,
@@ -225,7 +253,30 @@ export function budgetPages(app: FastifyInstance): void {
         idempotencyKey,
         values,
       );
-      return `${url}?notice=paid-out`;
+      return back === url ? `${url}?notice=paid-out` : `${back}#budget-money`;
+    },
+  });
+
+  formPage(app, `${one}/schedule`, {
+    who: budgetPeople,
+    template: "budgets/views/schedule.njk",
+    context: async (request: PlanRequest) => {
+      const view = await ledgerView(ctxOf(request), request.authority.id, request.params.planId, {
+        pageSize: 1,
+      });
+      return {
+        authority: request.authority,
+        url: urlOf(request),
+        cadences: CADENCES,
+        current: view.ledger.cadence,
+        nextPeriod: view.nextPeriod,
+      };
+    },
+    values: (_request, { current }) => ({ cadence: current }),
+    read: (body) => ({ cadence: field(body, "cadence") }),
+    submit: async (request: PlanRequest, values, { url }) => {
+      await changeCadence(ctxOf(request), request.authority.id, request.params.planId, values);
+      return `${url}?notice=schedule-changed`;
     },
   });
 
@@ -263,13 +314,15 @@ export function budgetPages(app: FastifyInstance): void {
     },
   });
 
-  app.get(`${one}/statement`, page({ who: budgetPeople }), async (request, reply) => {
+  app.get(`${one}/statement`, page({ who: statementReaders }), async (request, reply) => {
     const r = request as PlanRequest;
     const { from, to } = request.query as { from?: string; to?: string };
     const s = await statement(ctxOf(request), request.authority.id, r.params.planId, { from, to });
     await reply.page("budgets/views/statement.njk", {
       authority: request.authority,
       url: urlOf(r),
+      back: backOf(r, s.access),
+      backText: s.access ? "budgets.statement.backPerson" : "budgets.ledger.title",
       from: s.from,
       to: s.to,
       opening: money(s.opening),
@@ -286,7 +339,7 @@ export function budgetPages(app: FastifyInstance): void {
     });
   });
 
-  app.get(`${one}/statement.csv`, page({ who: budgetPeople }), async (request, reply) => {
+  app.get(`${one}/statement.csv`, page({ who: statementReaders }), async (request, reply) => {
     const r = request as PlanRequest;
     const { from, to } = request.query as { from?: string; to?: string };
     const s = await statement(ctxOf(request), request.authority.id, r.params.planId, { from, to });

@@ -48,7 +48,12 @@ export async function updateLedger(
   db: Db,
   authorityId: string,
   planId: string,
-  set: Partial<Pick<BudgetLedger, "next_period" | "last_seq" | "plan_ended_on">>,
+  set: Partial<
+    Pick<
+      BudgetLedger,
+      "next_period" | "last_seq" | "plan_ended_on" | "cadence" | "first_period_on" | "period_base"
+    >
+  >,
 ): Promise<void> {
   await db
     .updateTable("budget_ledgers")
@@ -307,22 +312,21 @@ export async function decideInvoice(
     .execute();
 }
 
-/** A budget's latest invoices, newest first (at most `limit`). */
+/** A budget's latest invoices (of a status, when given), newest first (at most `limit`). */
 export function latestInvoices(
   db: Db,
   authorityId: string,
   planId: string,
   limit: number,
+  status?: BudgetInvoice["status"],
 ): Promise<BudgetInvoice[]> {
-  return db
+  let q = db
     .selectFrom("budget_invoices")
     .selectAll()
     .where("authority_id", "=", authorityId)
-    .where("plan_id", "=", planId)
-    .orderBy("submitted_at", "desc")
-    .orderBy("id", "desc")
-    .limit(limit)
-    .execute();
+    .where("plan_id", "=", planId);
+  if (status) q = q.where("status", "=", status);
+  return q.orderBy("submitted_at", "desc").orderBy("id", "desc").limit(limit).execute();
 }
 
 // Surplus
@@ -485,4 +489,36 @@ export function erasures(db: Db, authorityId: string, limit: number) {
     .orderBy("erased_at", "desc")
     .limit(limit)
     .execute();
+}
+
+// The open figures' read (the market module's personal-budget figures): what each plan's budget has
+// paid out — to each provider in the directory, and by direct payment to others — a page at a time by
+// the balances' key. No person's data: plans and providers by id.
+
+export interface PaidOutRow {
+  plan_id: string;
+  account: string;
+  balance_pence: bigint;
+}
+
+export function paidOutAfter(
+  db: Db,
+  authorityId: string,
+  after: { planId: string; account: string } | undefined,
+  limit: number,
+): Promise<PaidOutRow[]> {
+  let q = db
+    .selectFrom("budget_balances")
+    .select(["plan_id", "account", "balance_pence"])
+    .where("authority_id", "=", authorityId)
+    .where((eb) => eb.or([eb("account", "like", "provider:%"), eb("account", "=", "direct-spend")]))
+    .where("balance_pence", ">", 0n);
+  if (after)
+    q = q.where((eb) =>
+      eb.or([
+        eb("plan_id", ">", after.planId),
+        eb.and([eb("plan_id", "=", after.planId), eb("account", ">", after.account)]),
+      ]),
+    );
+  return q.orderBy("plan_id").orderBy("account").limit(limit).execute();
 }

@@ -11,9 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
 import { mainText } from "../../../tests/support/pages.ts";
-import type { SettableClock } from "../../lib/clock.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { fixedClock, type SettableClock } from "../../lib/clock.ts";
+import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/users.ts";
+import { SYSTEM } from "../audit/audit.service.ts";
+import { changeBudget, createPlan, endPlan, recordPerson } from "../care/care.service.ts";
+import type { PersonGrant } from "../care/care.table.ts";
+import { recordLink } from "../care/representatives.service.ts";
 import { PAYMENTS_IN_QUEUE } from "./budgets.service.ts";
 import { endCarePlan, insertCarePlan } from "./budgets.test-fixtures.ts";
 import { payDuePeriods, runPaymentsIn } from "./payments.service.ts";
@@ -274,6 +280,166 @@ describe("the pages", () => {
     ).toBe(200);
     const welsh = await t.app.inject({ url, headers: { cookie: `${staff.cookie}; lang=cy` } });
     expect(mainText(welsh.body)).toContain("Ar ôl i’w wario: £33.33");
+  });
+});
+
+describe("a plan made through care's service, and the person's side", () => {
+  let planId: string;
+  let personId: string;
+  let self: TestSession;
+  let selfId: string;
+  let payer: TestSession;
+  let onlyFeedback: TestSession;
+  const api = () => `/api/v1/authorities/${COUNTY}/budgets/${planId}`;
+
+  beforeAll(async () => {
+    const ctx = ctxFor(t.deps.db, t.deps.clock, await principalOf(t.deps.db, staffId));
+    const person = await recordPerson(ctx, COUNTY, {
+      fullName: "Edith Budgetson",
+      dateOfBirth: "1948-03-02",
+      areaCode: DEMO_AREA.westshire,
+    });
+    personId = person.id;
+    // £100 a week by direct payment from 25 October, a surplus above £500 flagged.
+    const plan = await createPlan(ctx, COUNTY, personId, {
+      regime: "adult-social-care",
+      amount: "£100.00",
+      period: "week",
+      startsOn: "2026-10-25",
+      surplusLevel: "£500.00",
+      parts: [{ delivery: "direct-payment", amount: "£100.00" }],
+    });
+    planId = plan.id;
+    const link = async (relationship: "self" | "family", grants: PersonGrant[]) => {
+      const userId = (await createUser(t.deps.db, {})).id;
+      await recordLink(
+        { ...ctx, principal: null, actor: SYSTEM("test") },
+        { authorityId: COUNTY, personId, userId, relationship, grants },
+      );
+      return { userId, session: await sessionFor(t.app, userId) };
+    };
+    ({ userId: selfId, session: self } = await link("self", []));
+    ({ session: payer } = await link("family", ["see-plan", "make-payments"]));
+    ({ session: onlyFeedback } = await link("family", ["give-feedback"]));
+  });
+
+  it("opens the plan's ledger four-weekly and pays it in; a new version pays from the next period", async () => {
+    await runPaymentsIn(t.deps.db, t.deps.clock, COUNTY, planId);
+    const ledger = (await send("GET", api(), staff)).json();
+    expect(ledger.schedule).toMatchObject({ cadence: "four-weekly", firstPeriodOn: "2026-10-25" });
+    expect(ledger.balances).toContainEqual({ account: "direct-payment", balancePence: "80000" });
+    // The surplus (£800 held, £500 agreed) is told to the person too, leading to their page.
+    const told = await t.deps.db
+      .selectFrom("notifications")
+      .select("link")
+      .where("user_id", "=", selfId)
+      .where("kind", "=", "budget.surplus-flagged")
+      .execute();
+    expect(told.map((n) => n.link)).toEqual([`/care/people/${personId}`]);
+
+    // £150 a week from 10 December, inside the period paid for 22 November – 19 December: that period
+    // stays as paid; the next, from 20 December, pays 4 weeks of £150.
+    const ctx = ctxFor(t.deps.db, t.deps.clock, await principalOf(t.deps.db, staffId));
+    await changeBudget(ctx, COUNTY, planId, {
+      amount: "£150.00",
+      period: "week",
+      startsOn: "2026-12-10",
+      surplusLevel: "£500.00",
+      reason: "More help in the evenings.",
+      parts: [{ delivery: "direct-payment", amount: "£150.00" }],
+    });
+    const later = fixedClock(new Date("2026-12-21T12:00:00Z"));
+    expect((await payDuePeriods(t.deps.db, later, COUNTY, planId)).paid).toBe(1);
+    const paid = await t.deps.db
+      .selectFrom("budget_entries")
+      .select("amount_pence")
+      .where("plan_id", "=", planId)
+      .where("account", "=", "direct-payment")
+      .orderBy("amount_pence")
+      .execute();
+    expect(paid.map((e) => e.amount_pence)).toEqual([40_000n, 40_000n, 60_000n]);
+  });
+
+  it("shows the person their balance and statement; a representative pays out once with a retried key", async () => {
+    const page = await t.app.inject({ url: `/care/people/${personId}`, headers: { cookie: self.cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(mainText(page.body)).toContain("Left in the direct payment £1,400.00");
+    expect(page.body).toContain(`href="/authorities/${SLUG}/budgets/${planId}/statement"`);
+    const statement = await t.app.inject({
+      url: `/authorities/${SLUG}/budgets/${planId}/statement?from=2026-10-01&to=2026-12-31`,
+      headers: { cookie: self.cookie },
+    });
+    expect(statement.statusCode).toBe(200);
+    expect(mainText(statement.body)).toContain("£1,400.00");
+    // Without see-plan: 403 for the statement and its CSV; another authority's care staff: 404.
+    expect((await send("GET", `${api()}/statement`, onlyFeedback)).statusCode).toBe(403);
+    expect((await send("GET", `${api()}/statement.csv`, onlyFeedback)).statusCode).toBe(403);
+    const elsewhere = await createUser(t.deps.db, {
+      grants: [{ role: "care-staff", scopeId: DEMO_AUTHORITY.district }],
+    });
+    const stranger = await sessionFor(t.app, elsewhere.id, { twoFactor: true });
+    expect((await send("GET", `${api()}/statement`, stranger)).statusCode).toBe(404);
+    const payment = { amount: "£90.00", description: "Carer, Tuesday and Thursday evenings" };
+    expect(
+      (await send("POST", `${api()}/payments-out`, stranger, payment, "stranger-key-01")).statusCode,
+    ).toBe(404);
+    // The ledger itself stays its keepers': the person is refused it.
+    expect((await send("GET", api(), self)).statusCode).toBe(403);
+
+    const first = await send("POST", `${api()}/payments-out`, payer, payment, "family-pays-0001");
+    expect(first.statusCode).toBe(201);
+    const again = await send("POST", `${api()}/payments-out`, payer, payment, "family-pays-0001");
+    expect(again.statusCode).toBe(201);
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    expect(again.json()).toEqual(first.json());
+    expect(first.json().balances).toContainEqual({ account: "direct-payment", balancePence: "131000" });
+    // Only see-plan: refused the payment.
+    const refused = await send("POST", `${api()}/payments-out`, onlyFeedback, payment, "feedback-pays-01");
+    expect(refused.statusCode).toBe(403);
+    const outs = await t.deps.db
+      .selectFrom("budget_transactions")
+      .select("id")
+      .where("plan_id", "=", planId)
+      .where("kind", "=", "payment-out")
+      .execute();
+    expect(outs).toHaveLength(1);
+    const after = await t.app.inject({ url: `/care/people/${personId}`, headers: { cookie: payer.cookie } });
+    expect(mainText(after.body)).toContain("Carer, Tuesday and Thursday evenings");
+    expect(after.body).toContain(`href="/authorities/${SLUG}/budgets/${planId}/payments-out/new"`);
+    const form = await t.app.inject({
+      url: `/authorities/${SLUG}/budgets/${planId}/payments-out/new`,
+      headers: { cookie: `${payer.cookie}; lang=cy` },
+    });
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain(`href="/care/people/${personId}"`);
+    const welsh = await t.app.inject({
+      url: `/care/people/${personId}`,
+      headers: { cookie: `${self.cookie}; lang=cy` },
+    });
+    expect(mainText(welsh.body)).toContain("Ar ôl yn y taliad uniongyrchol £1,310.00");
+  });
+
+  it("lets care staff change the cadence from the next period, and stops paying in at the plan's end", async () => {
+    const changed = await send("POST", `${api()}/schedule`, staff, { cadence: "monthly" });
+    expect(changed.statusCode).toBe(200);
+    // Three four-weekly periods are paid (to 16 January); the monthly schedule starts on 17 January.
+    expect(changed.json().schedule).toMatchObject({
+      cadence: "monthly",
+      firstPeriodOn: "2027-01-17",
+      nextPeriod: { index: 3, startsOn: "2027-01-17", endsOn: "2027-02-16" },
+    });
+    expect((await send("POST", `${api()}/schedule`, self, { cadence: "four-weekly" })).statusCode).toBe(403);
+    const ctx = ctxFor(t.deps.db, t.deps.clock, await principalOf(t.deps.db, staffId));
+    await endPlan(ctx, COUNTY, planId, { endedOn: "2027-02-01", reason: "Moved to another county." });
+    const muchLater = fixedClock(new Date("2027-06-01T12:00:00Z"));
+    // 17 January is paid (£150 × 52 / 12 = £650); nothing after the plan's end on 1 February.
+    expect(await payDuePeriods(t.deps.db, muchLater, COUNTY, planId)).toEqual({ paid: 1, nextOn: null });
+    const ledger = await t.deps.db
+      .selectFrom("budget_ledgers")
+      .select("plan_ended_on")
+      .where("plan_id", "=", planId)
+      .executeTakeFirstOrThrow();
+    expect(ledger.plan_ended_on).toBe("2027-02-01");
   });
 });
 

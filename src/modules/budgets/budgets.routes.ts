@@ -24,10 +24,11 @@ import {
   PlanParams,
   ReasonBody,
   RecoveryBody,
+  ScheduleBody,
   StatementQuery,
   StatementResponse,
 } from "./budgets.schemas.ts";
-import { type LedgerView, ledgerView, listBudgets, openLedger } from "./budgets.service.ts";
+import { changeCadence, type LedgerView, ledgerView, listBudgets, openLedger } from "./budgets.service.ts";
 import {
   approveInvoice,
   invoiceView,
@@ -52,6 +53,19 @@ const budgetPeople = afterLookup({
   ...careStaff,
   description:
     "The authority's care staff (and, to see a budget and approve its invoices, the organisation managing its managed account)",
+});
+
+/** Statements: the budget's keepers, and the person and representatives with `see-plan` (404, then 403). */
+const statementReaders = afterLookup({
+  ...careStaff,
+  description:
+    "The authority's care staff, the organisation managing the budget's managed account, the person, and representatives with the see-plan permission (others get 404; a representative without it 403)",
+});
+/** Payments out: care staff, the person, and representatives with `make-payments` (404, then 403). */
+const payersOut = afterLookup({
+  ...careStaff,
+  description:
+    "The authority's care staff, the person, and representatives with the make-payments permission (others get 404; a representative without it 403)",
 });
 
 export function ledgerToApi(view: LedgerView) {
@@ -167,10 +181,32 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
       ),
   );
 
+  json.post(
+    `${one}/schedule`,
+    api(
+      { who: budgetPeople, scope: "budgets:write" },
+      {
+        operationId: "changeBudgetCadence",
+        tags,
+        summary: "Change how often a budget is paid in",
+        description:
+          "Care staff. The schedule restarts at the next period not yet paid, on the day it was due to start; what is paid stays paid. 404 for a plan without a ledger; 409 once the plan has ended.",
+        params: PlanParams,
+        body: ScheduleBody,
+        response: { 200: LedgerResponse, ...errorResponses(404, 409) },
+      },
+    ),
+    async (request) => {
+      const ctx = ctxOf(request);
+      await changeCadence(ctx, request.authority.id, request.params.planId, request.body);
+      return ledgerToApi(await ledgerView(ctx, request.authority.id, request.params.planId));
+    },
+  );
+
   json.get(
     `${one}/statement`,
     api(
-      { who: budgetPeople, scope: "budgets:read" },
+      { who: statementReaders, scope: "budgets:read" },
       {
         operationId: "getBudgetStatement",
         tags,
@@ -207,7 +243,7 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
   json.get(
     `${one}/statement.csv`,
     api(
-      { who: budgetPeople, scope: "budgets:read" },
+      { who: statementReaders, scope: "budgets:read" },
       {
         operationId: "getBudgetStatementCsv",
         tags,
@@ -317,7 +353,7 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
   json.post(
     `${one}/payments-out`,
     api(
-      { who: budgetPeople, scope: "budgets:write" },
+      { who: payersOut, scope: "budgets:write" },
       {
         operationId: "recordBudgetPaymentOut",
         tags,

@@ -48,6 +48,8 @@ export const OpenLedgerBody = Type.Object({
   firstPeriodOn: Type.Optional(IsoDate),
 });
 
+export const ScheduleBody = Type.Object({ cadence: Strings(CADENCES) });
+
 export const InvoiceBody = Type.Object({
   organisationId: Uuid,
   periodStartsOn: IsoDate,

@@ -16,7 +16,7 @@ import { isIsoDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { type PlanBudget, planBudget } from "../care/care.service.ts";
+import { type PlanBudget, planBudget, planBudgets } from "../care/care.service.ts";
 import { enqueue } from "../jobs/jobs.service.ts";
 import * as repo from "./budgets.repository.ts";
 import {
@@ -29,8 +29,8 @@ import {
   HELD_ACCOUNTS,
 } from "./budgets.table.ts";
 import { type TransactionView, transactionView, userIn } from "./ledger.service.ts";
-import { maySee, requireBudgetStaff, requireSee } from "./permissions.ts";
-import { periodOf } from "./schedule.ts";
+import { maySee, requireBudgetStaff, requireScheduleChange, requireSee } from "./permissions.ts";
+import { schedulePeriod } from "./schedule.ts";
 
 export type { Account, BudgetInvoice, BudgetLedger, BudgetSurplus, Cadence } from "./budgets.table.ts";
 export { CADENCES } from "./budgets.table.ts";
@@ -122,6 +122,7 @@ export async function recordLedgerOpened(
       plan_id: budget.plan.id,
       cadence,
       first_period_on: first,
+      period_base: 0,
       next_period: 0,
       last_seq: 0,
       plan_ended_on: null,
@@ -207,7 +208,7 @@ export async function ledgerView(
     surplus: await repo.openSurplus(ctx.db, authorityId, planId),
     nextPeriod: {
       index: ledger.next_period,
-      ...periodOf(ledger.first_period_on, ledger.cadence, ledger.next_period),
+      ...schedulePeriod(ledger, ledger.next_period),
     },
     today: londonToday(ctx.clock),
   };
@@ -229,12 +230,97 @@ export async function listBudgets(
   const after = decodeKey(page.after, ["string"], "after")?.[0] as string | undefined;
   const rows = await repo.ledgersPage(ctx.db, authorityId, after, size + 1);
   const shown = rows.slice(0, size);
-  const budgets = await Promise.all(
-    shown.map(async (ledger) => ({ ledger, budget: await planBudget(ctx.db, authorityId, ledger.plan_id) })),
+  // The page's plans in one batch (three queries), not three queries a plan.
+  const found = await planBudgets(
+    ctx.db,
+    authorityId,
+    shown.map((l) => l.plan_id),
   );
+  const budgets = shown.map((ledger) => ({ ledger, budget: found.get(ledger.plan_id) }));
   const last = shown[shown.length - 1];
   return {
     budgets: budgets.filter((b) => !b.budget || maySee(ctx.principal, b.budget)),
     next: rows.length > size && last ? encodeKey([last.plan_id]) : null,
   };
+}
+
+/** Every plan of an authority with a ledger, read a page at a time by key (the demo seed). */
+export async function listLedgerPlans(db: Ctx["db"], authorityId: string): Promise<string[]> {
+  const out: string[] = [];
+  for (let after: string | undefined; ; ) {
+    const page = await repo.ledgersPage(db, authorityId, after, 500);
+    out.push(...page.map((l) => l.plan_id));
+    if (page.length < 500) return out;
+    after = page[page.length - 1]?.plan_id;
+  }
+}
+
+/**
+ * Changes how often a budget is paid in (care staff). The schedule restarts at the next period not
+ * yet paid, on the day it was due to start: what is paid stays paid, and the period already paid in
+ * runs to its end. The budget's year of rounding restarts there too (schedule.ts).
+ */
+export async function changeCadence(
+  ctx: Ctx,
+  authorityId: string,
+  planId: string,
+  input: { cadence: string },
+): Promise<Budget> {
+  const found = await findBudget(ctx.db, authorityId, planId);
+  requireScheduleChange(ctx.principal, found.budget);
+  if (!(CADENCES as readonly string[]).includes(input.cadence)) {
+    const message = msg`Choose how often the budget is paid in: every four weeks or every month`;
+    throw new ValidationError(message, [{ field: "cadence", message }]);
+  }
+  const cadence = input.cadence as Cadence;
+  if (found.budget.plan.status === "ended")
+    throw new ConflictError(msg`This plan has ended: nothing more is paid in.`, "plan_ended");
+  return transaction(ctx.db, async (trx) => {
+    const ledger = (await repo.lockLedger(trx, authorityId, planId)) as BudgetLedger;
+    if (ledger.cadence !== cadence) {
+      const from = schedulePeriod(ledger, ledger.next_period).startsOn;
+      await repo.updateLedger(trx, authorityId, planId, {
+        cadence,
+        first_period_on: from,
+        period_base: ledger.next_period,
+      });
+      await recordAudit(trx, ctx.clock, {
+        authorityId,
+        actor: actorIn(ctx),
+        action: "budget.cadence-changed",
+        entity: { type: "budget", id: planId },
+        changes: { from: ledger.cadence, to: cadence, fromPeriod: ledger.next_period, startsOn: from },
+        requestId: null,
+      });
+    }
+    return {
+      ledger: (await repo.findLedger(trx, authorityId, planId)) as BudgetLedger,
+      budget: found.budget,
+    };
+  });
+}
+
+// The open figures (the market module's personal-budget figures)
+
+/** What a plan's budget has paid out to one payee: a provider in the directory, or (null) others by direct payment. */
+export interface PaidOut {
+  planId: string;
+  organisationId: string | null;
+  paidPence: bigint;
+}
+
+/** Everything an authority's budgets have paid out, by plan and payee, a page at a time. */
+export async function* paidOutOf(db: Ctx["db"], authorityId: string): AsyncGenerator<PaidOut[]> {
+  let after: { planId: string; account: string } | undefined;
+  for (;;) {
+    const rows = await repo.paidOutAfter(db, authorityId, after, 1000);
+    if (rows.length === 0) return;
+    const last = rows[rows.length - 1] as repo.PaidOutRow;
+    after = { planId: last.plan_id, account: last.account };
+    yield rows.map((r) => ({
+      planId: r.plan_id,
+      organisationId: r.account.startsWith("provider:") ? r.account.slice("provider:".length) : null,
+      paidPence: r.balance_pence,
+    }));
+  }
 }

@@ -40,7 +40,9 @@ export interface BudgetLedgersTable {
   authority_id: string;
   plan_id: string;
   cadence: Cadence;
+  /** The first day of period `period_base` (the schedule restarts there when its cadence changes). */
   first_period_on: string;
+  period_base: number;
   next_period: number;
   last_seq: number;
   plan_ended_on: string | null;

@@ -37,6 +37,8 @@ export interface Posting {
   invoiceId?: string;
   surplusId?: string;
   description?: string;
+  /** Someone acting for the person (care's `actingFor`): recorded on the audit trail. */
+  actingFor?: { person: { ref: string }; as: string };
 }
 
 /** A transaction as the API and the stored answers of keyed requests show it: pence as digits. */
@@ -162,6 +164,7 @@ export async function postTransaction(
       entries: posting.entries.map((e) => ({ account: e.account, amountPence: e.amount.toString() })),
       ...(posting.invoiceId ? { invoiceId: posting.invoiceId } : {}),
       ...(posting.period ? { period: posting.period.index } : {}),
+      ...(posting.actingFor ? { actingFor: posting.actingFor } : {}),
     },
     requestId: null,
   });

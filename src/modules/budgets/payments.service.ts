@@ -12,7 +12,7 @@
  *   to someone else (a personal assistant), described.
  * Every request that moves money carries an idempotency key (ledger.service.ts: `idempotent`).
  */
-import type { Db } from "../../db/database.ts";
+import type { Db, Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from "../../lib/errors.ts";
@@ -22,7 +22,7 @@ import { msg } from "../../lib/messages.ts";
 import { parseMoney } from "../../lib/money.ts";
 import { actorIn, type Ctx, systemCtx } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { planBudget } from "../care/care.service.ts";
+import { actingFor, planBudget, planBudgetVersions } from "../care/care.service.ts";
 import { enqueue } from "../jobs/jobs.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import * as repo from "./budgets.repository.ts";
@@ -43,7 +43,7 @@ import {
   userIn,
 } from "./ledger.service.ts";
 import { requireApproveInvoice, requirePayOut, requireRecordInvoice } from "./permissions.ts";
-import { periodOf, periodPence, periodsStartedBy, yearlyPence } from "./schedule.ts";
+import { schedulePeriod, schedulePeriodPence, schedulePeriodsStartedBy, yearlyPence } from "./schedule.ts";
 import { checkSurplus } from "./surplus.service.ts";
 
 /** How long records are kept after a plan ends, in months (7 years). */
@@ -129,33 +129,39 @@ export async function payDuePeriods(
   planId: string,
 ): Promise<{ paid: number; nextOn: string | null }> {
   const ctx = systemCtx(db, clock, "budget-schedule");
-  const [ledger, budget] = await Promise.all([
+  const [ledger, budget, versions] = await Promise.all([
     repo.findLedger(db, authorityId, planId),
     planBudget(db, authorityId, planId),
+    planBudgetVersions(db, authorityId, planId),
   ]);
   if (!ledger || !budget) return { paid: 0, nextOn: null };
   const today = londonToday(clock);
   const endedOn = budget.plan.ended_on;
   const lastDay = endedOn && endedOn < today ? endedOn : today;
-  const due = periodsStartedBy(ledger.first_period_on, ledger.cadence, lastDay);
+  const due = schedulePeriodsStartedBy(ledger, lastDay);
   let paid = 0;
   for (let k = ledger.next_period; k < due; k++) {
     const posted = await transaction(db, async (trx) => {
       const locked = await repo.lockLedger(trx, authorityId, planId);
-      if (!locked || locked.next_period !== k) return false;
+      // Paid already, or the schedule changed meanwhile (the next run pays by the new one).
+      if (!locked || locked.next_period !== k || locked.period_base !== ledger.period_base) return false;
+      const period = { index: k, ...schedulePeriod(ledger, k) };
+      // The version in force on the period's first day pays the whole period (paid in advance).
+      const inForce = versions.filter((v) => v.version.starts_on <= period.startsOn).at(-1) ?? versions[0];
+      const parts = inForce?.parts ?? budget.parts;
+      const per = inForce?.version.period ?? budget.version.period;
       const entries: Movement[] = [];
       let total = 0n;
       for (const account of ["direct-payment", "managed"] as const) {
-        const yearly = budget.parts
+        const yearly = parts
           .filter((p) => heldAccountOf(p.delivery) === account)
-          .reduce((s, p) => s + yearlyPence(p.amount_pence, budget.version.period), 0n);
-        const amount = periodPence(yearly, ledger.cadence, k);
+          .reduce((s, p) => s + yearlyPence(p.amount_pence, per), 0n);
+        const amount = schedulePeriodPence(yearly, ledger, k);
         if (amount > 0n) {
           entries.push({ account, amount });
           total += amount;
         }
       }
-      const period = { index: k, ...periodOf(ledger.first_period_on, ledger.cadence, k) };
       if (total > 0n)
         await postTransaction(trx, ctx, authorityId, planId, {
           kind: "payment-in",
@@ -170,22 +176,31 @@ export async function payDuePeriods(
     });
     if (posted) paid++;
   }
-  if (endedOn && !ledger.plan_ended_on) {
-    await transaction(db, async (trx) => {
-      await repo.updateLedger(trx, authorityId, planId, { plan_ended_on: endedOn });
-      const keptUntil = addDays(addMonths(endedOn, KEPT_MONTHS), 1);
-      await enqueue(trx, clock, {
-        queue: RETENTION_QUEUE,
-        payload: { authorityId },
-        runAt: londonInstant(keptUntil, 1, 0) ?? clock.now(),
-        dedupeKey: `${RETENTION_QUEUE}:${authorityId}:${planId}`,
-        authorityId,
-      });
-    });
-  }
-  if (endedOn) return { paid, nextOn: null };
-  const nextOn = periodOf(ledger.first_period_on, ledger.cadence, Math.max(due, ledger.next_period)).startsOn;
+  if (endedOn && !ledger.plan_ended_on)
+    await transaction(db, (trx) => recordPlanEnded(trx, clock, authorityId, planId, endedOn));
+  const nextOn = schedulePeriod(ledger, Math.max(due, ledger.next_period)).startsOn;
+  // Payments in stop with the plan: no period starting after its last day is paid.
+  if (endedOn && nextOn > endedOn) return { paid, nextOn: null };
   return { paid, nextOn };
+}
+
+/** Records a plan's end on its ledger and queues the erasure of its records 7 years on. */
+export async function recordPlanEnded(
+  trx: Trx,
+  clock: Clock,
+  authorityId: string,
+  planId: string,
+  endedOn: string,
+): Promise<void> {
+  await repo.updateLedger(trx, authorityId, planId, { plan_ended_on: endedOn });
+  const keptUntil = addDays(addMonths(endedOn, KEPT_MONTHS), 1);
+  await enqueue(trx, clock, {
+    queue: RETENTION_QUEUE,
+    payload: { authorityId },
+    runAt: londonInstant(keptUntil, 1, 0) ?? clock.now(),
+    dedupeKey: `${RETENTION_QUEUE}:${authorityId}:${planId}`,
+    authorityId,
+  });
 }
 
 /** The job: pays what is due, then queues itself for the next period's first day (once per period). */
@@ -416,7 +431,10 @@ export interface PaymentOutInput {
   description: string;
 }
 
-/** Records a payment out of the direct payment (care staff); 409 if it would overdraw. */
+/**
+ * Records a payment out of the direct payment (care staff, the person, a representative with
+ * `make-payments`); 409 if it would overdraw.
+ */
 export async function recordPaymentOut(
   ctx: Ctx,
   authorityId: string,
@@ -424,8 +442,8 @@ export async function recordPaymentOut(
   key: string,
   input: PaymentOutInput,
 ): Promise<{ result: MoneyResult; replayed: boolean }> {
-  const found = await visibleBudget(ctx, authorityId, planId);
-  requirePayOut(ctx.principal, found.budget);
+  const found = await findBudget(ctx.db, authorityId, planId);
+  const access = await requirePayOut(ctx, found.budget);
   const errors: FieldError[] = [];
   const amount = amountOf(input.amount, errors);
   const organisationId = input.organisationId?.trim() || null;
@@ -467,6 +485,7 @@ export async function recordPaymentOut(
             { account: organisationId ? `provider:${organisationId}` : "direct-spend", amount },
           ],
           description,
+          ...(access ? { actingFor: actingFor(access) } : {}),
         });
         return resultOf(trx, found, posted, null);
       },

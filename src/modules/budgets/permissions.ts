@@ -1,10 +1,11 @@
 /**
  * Who may do what with a personal budget's money: one function per act, each the one place its
- * rule lives. For now the authority's care staff do everything (platform administrators too, as
- * `requireRole` lets them); the organisation that manages a budget's managed account may also
- * approve invoices paid from it. The next wave adds, each in one place here: the person and their
- * representatives (the care module's grants) to `maySee` and `mayPayOut`, and the provider
- * submitting its own invoice to `mayRecordInvoice`.
+ * rule lives. The authority's care staff do everything (platform administrators too, as
+ * `requireRole` lets them); the organisation that manages a budget's managed account may also see
+ * the budget and approve invoices paid from it. The person and their representatives, through the
+ * care module's `requirePersonAccess` (404 without a live link, 403 without the grant): statements
+ * with `see-plan`, payments out of the direct payment with `make-payments`. Still to come, here: the
+ * provider submitting its own invoice (`requireRecordInvoice`).
  */
 
 import { ForbiddenError } from "../../lib/errors.ts";
@@ -17,7 +18,8 @@ import {
   requireRole,
   requireSignedIn,
 } from "../access/access.service.ts";
-import type { PlanBudget } from "../care/care.service.ts";
+import type { Ctx } from "../access/context.ts";
+import { type PersonAccess, type PlanBudget, requirePersonAccess } from "../care/care.service.ts";
 
 /** The authority's people who keep its personal budgets. */
 export const BUDGET_STAFF: readonly Role[] = ["care-staff"];
@@ -49,7 +51,7 @@ export function managingOrganisation(budget: PlanBudget): string | undefined {
     : undefined;
 }
 
-/** See a budget: its balances, transactions, invoices and statements. */
+/** See a budget's ledger: its balances, transactions, invoices (its keepers: staff, the managing organisation). */
 export function maySee(principal: Principal | null, budget: PlanBudget): boolean {
   const authorityId = budget.plan.authority_id;
   if (isBudgetStaff(principal, authorityId)) return true;
@@ -77,10 +79,31 @@ export function requireApproveInvoice(principal: Principal | null, budget: PlanB
   refuse(msg`approve invoices against this budget`);
 }
 
-/** Record a payment out of the direct payment. */
-export function requirePayOut(principal: Principal | null, budget: PlanBudget): void {
+/**
+ * See a budget's statements (and its balance on the person's page): those who see its ledger, the
+ * person and their representatives with `see-plan`. Answers how the person is acted for, if so.
+ */
+export async function requireSeeStatement(ctx: Ctx, budget: PlanBudget): Promise<PersonAccess | null> {
+  requireSignedIn(ctx.principal);
+  if (maySee(ctx.principal, budget)) return null;
+  return requirePersonAccess(ctx, budget.plan.authority_id, budget.plan.person_id, "see-plan");
+}
+
+/**
+ * Record a payment out of the direct payment: care staff, the person and their representatives
+ * with `make-payments`. Answers how the person is acted for, if so.
+ */
+export async function requirePayOut(ctx: Ctx, budget: PlanBudget): Promise<PersonAccess | null> {
+  requireSignedIn(ctx.principal);
+  if (isBudgetStaff(ctx.principal, budget.plan.authority_id)) return null;
+  return requirePersonAccess(ctx, budget.plan.authority_id, budget.plan.person_id, "make-payments");
+}
+
+/** Change how often the budget is paid in. */
+export function requireScheduleChange(principal: Principal | null, budget: PlanBudget): void {
   requireSignedIn(principal);
-  if (!isBudgetStaff(principal, budget.plan.authority_id)) refuse(msg`record payments out of this budget`);
+  if (!isBudgetStaff(principal, budget.plan.authority_id))
+    refuse(msg`change how often this budget is paid in`);
 }
 
 /** Recover a surplus, or waive its recovery. */

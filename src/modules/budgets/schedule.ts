@@ -54,3 +54,30 @@ export function periodPence(yearly: bigint, cadence: Cadence, k: number): bigint
   const i = BigInt(k) % n;
   return (yearly * (i + 1n)) / n - (yearly * i) / n;
 }
+
+/**
+ * A ledger's schedule: its cadence from its first day, which is the first day of period
+ * `period_base` (0, unless care staff changed the cadence: the schedule then restarts at the next
+ * period not yet paid, whose number is kept). Period k ≥ period_base is the (k − period_base)-th of
+ * the cadence, for its days and for its place in the year's rounding.
+ */
+export interface Schedule {
+  first_period_on: string;
+  cadence: Cadence;
+  period_base: number;
+}
+
+/** Period `k` of a ledger's schedule: its first and last days. */
+export function schedulePeriod(s: Schedule, k: number): { startsOn: string; endsOn: string } {
+  return periodOf(s.first_period_on, s.cadence, k - s.period_base);
+}
+
+/** The periods of a ledger's schedule started by `today` (the periods due: 0 … count − 1). */
+export function schedulePeriodsStartedBy(s: Schedule, today: string): number {
+  return s.period_base + periodsStartedBy(s.first_period_on, s.cadence, today);
+}
+
+/** What period `k` of a ledger's schedule pays of `yearly` pence a year. */
+export function schedulePeriodPence(yearly: bigint, s: Schedule, k: number): bigint {
+  return periodPence(yearly, s.cadence, k - s.period_base);
+}

@@ -10,9 +10,11 @@ import { ValidationError } from "../../lib/errors.ts";
 import { addDays, addMonths, isIsoDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import type { Ctx } from "../access/context.ts";
+import type { PersonAccess } from "../care/care.service.ts";
 import * as repo from "./budgets.repository.ts";
-import { type Budget, visibleBudget } from "./budgets.service.ts";
+import { type Budget, findBudget } from "./budgets.service.ts";
 import type { TransactionKind } from "./budgets.table.ts";
+import { requireSeeStatement } from "./permissions.ts";
 
 export interface StatementLine {
   seq: number;
@@ -25,6 +27,8 @@ export interface StatementLine {
 }
 
 export interface Statement extends Budget {
+  /** How the person is acted for when they or a representative ask; null for the budget's keepers. */
+  access: PersonAccess | null;
   from: string;
   to: string;
   opening: bigint;
@@ -62,7 +66,8 @@ export async function statement(
   planId: string,
   asked: { from?: string; to?: string },
 ): Promise<Statement> {
-  const found = await visibleBudget(ctx, authorityId, planId);
+  const found = await findBudget(ctx.db, authorityId, planId);
+  const access = await requireSeeStatement(ctx, found.budget);
   const { from, to } = statementPeriod(ctx.clock, asked.from, asked.to);
   const opening = await repo.heldBefore(ctx.db, authorityId, planId, from);
   const rows = await repo.statementRows(ctx.db, authorityId, planId, from, to);
@@ -76,7 +81,7 @@ export async function statement(
     else moneyOut -= change;
     return { seq: r.seq, postedOn: r.posted_on, kind: r.kind, description: r.description, change, balance };
   });
-  return { ...found, from, to, opening, closing: balance, moneyIn, moneyOut, lines };
+  return { ...found, access, from, to, opening, closing: balance, moneyIn, moneyOut, lines };
 }
 
 export const STATEMENT_COLUMNS = [

@@ -1,10 +1,10 @@
 /**
  * Surplus: a direct payment's balance above the level agreed in the budget's current version
  * (`surplus_level_pence`) is flagged for recovery when a payment in takes it there (one open flag
- * a budget); the authority's care staff are told (a notice of the kind `budget.surplus-flagged`; the
- * person and their representatives are told once their accounts arrive with the care module). Care
- * staff then recover it — a transaction from the direct payment back to the authority (the
- * `recovered` account) — or waive its recovery, with the reason.
+ * a budget); the authority's care staff, the person and their representatives with `see-plan` are
+ * told (a notice of the kind `budget.surplus-flagged`). Care staff then recover it — a transaction
+ * from the direct payment back to the authority (the `recovered` account) — or waive its recovery,
+ * with the reason; the person and those representatives are told (`budget.surplus-resolved`).
  */
 import type { Db, Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
@@ -16,6 +16,7 @@ import { grantsInScope } from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { authorityById } from "../authorities/authorities.service.ts";
+import { accountsHolding } from "../care/care.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import * as repo from "./budgets.repository.ts";
 import { type Budget, visibleBudget } from "./budgets.service.ts";
@@ -56,6 +57,35 @@ export function surplusView(s: BudgetSurplus): SurplusView {
 export async function budgetLink(db: Db, authorityId: string, planId: string): Promise<string> {
   const authority = await authorityById(db, authorityId);
   return `/authorities/${authority?.slug ?? authorityId}/budgets/${planId}`;
+}
+
+/**
+ * Tells the person and their representatives allowed to see the plan (`see-plan`) about its surplus,
+ * in their inboxes, with a link to the person's page. In the caller's transaction.
+ */
+async function tellPerson(
+  trx: Trx,
+  ctx: Ctx,
+  { ledger, budget }: Budget,
+  kind: "budget.surplus-flagged" | "budget.surplus-resolved",
+  subjects: { self: string; other: string },
+  body: string,
+): Promise<void> {
+  const personId = budget.plan.person_id;
+  for (const { userId, how } of await accountsHolding(trx, ledger.authority_id, personId, "see-plan"))
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        authorityId: ledger.authority_id,
+        kind,
+        subject: how === "self" ? subjects.self : subjects.other,
+        body,
+        link: `/care/people/${personId}`,
+      },
+      { email: false },
+    );
 }
 
 /**
@@ -119,6 +149,17 @@ export async function checkSurplus(
       },
       { email: false },
     );
+  await tellPerson(
+    trx,
+    ctx,
+    { ledger, budget },
+    "budget.surplus-flagged",
+    {
+      self: "Your direct payment is above its agreed surplus level",
+      other: "The direct payment of someone you act for is above its agreed surplus level",
+    },
+    `The direct payment holds ${formatMoney(balance as Pence)}, ${formatMoney((balance - level) as Pence)} above the agreed level of ${formatMoney(level as Pence)}. The authority may recover what is above the level, or agree that it is kept; you will be told which.`,
+  );
   return surplus;
 }
 
@@ -188,6 +229,17 @@ export async function recoverSurplus(
           transaction_id: posted.id,
         };
         await repo.resolveSurplus(trx, authorityId, surplus.id, resolved);
+        await tellPerson(
+          trx,
+          ctx,
+          found,
+          "budget.surplus-resolved",
+          {
+            self: "The authority has recovered your direct payment's surplus",
+            other: "The authority has recovered the surplus of a direct payment of someone you act for",
+          },
+          `The authority has recovered ${formatMoney(amount as Pence)} of the direct payment's surplus.`,
+        );
         const balances = await repo.balances(trx, authorityId, planId);
         return {
           transaction: posted,
@@ -241,6 +293,21 @@ export async function waiveSurplus(
           changes: { planId, reason },
           requestId: null,
         });
+        await tellPerson(
+          trx,
+          ctx,
+          found,
+          "budget.surplus-resolved",
+          {
+            self: "Your direct payment's surplus is kept: the authority will not recover it",
+            other:
+              "The surplus of a direct payment of someone you act for is kept: the authority will not recover it",
+          },
+          `The authority will not recover the direct payment's surplus of ${formatMoney(surplus.excess_pence as Pence)}. The reason given: ${reason}`.slice(
+            0,
+            4000,
+          ),
+        );
         const balances = await repo.balances(trx, authorityId, planId);
         return {
           transaction: null,

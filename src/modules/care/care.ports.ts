@@ -1,11 +1,13 @@
 /**
  * What the care module lets the modules above it take part in (see src/lib/ports.ts); they are
- * connected in src/wiring.ts. None is plugged yet: the budgets module will show a budget's balance
- * and statements, and the arrangements of the second wave what is arranged with providers.
+ * connected in src/wiring.ts: the budgets module shows a budget's balance and statements on a
+ * person's page and keeps each plan's ledger in step with it; the arrangements of the second wave
+ * will show what is arranged with providers.
  */
-import type { Db } from "../../db/database.ts";
+import type { Db, Trx } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { type Panel, port } from "../../lib/ports.ts";
+import type { Ctx } from "../access/context.ts";
 import type { Relationship } from "./care.table.ts";
 
 /** Whom a panel is shown to, and the plans on the page. */
@@ -25,6 +27,25 @@ export interface PersonPanelInput {
  */
 export const personPanels =
   port<(db: Db, clock: Clock, input: PersonPanelInput) => Promise<Panel | undefined>>("care person panels");
+
+/**
+ * A change to a plan's money, as it happens: a plan made (with its budget's version 1), a new
+ * version of its budget, the plan ended. Notified by care's service in the transaction of the change
+ * (`trx`), after it is written, so a handler reads the plan as changed and commits or rolls back
+ * with it. The budgets module keeps the plan's ledger in step (src/wiring.ts).
+ */
+export interface PlanChange {
+  kind: "created" | "budget-changed" | "ended";
+  authorityId: string;
+  planId: string;
+  /** The budget's version now current. */
+  version: number;
+  /** The plan's last day, for `ended`. */
+  endedOn?: string;
+}
+
+export const planChanged =
+  port<(trx: Trx, ctx: Ctx, change: PlanChange) => Promise<void>>("care plan changed");
 
 /** Whose data a section of a person's download is about: the person, and their plans. */
 export interface PersonDataInput {

@@ -1,6 +1,6 @@
 /** Care's SQL: the only place that reads and writes the care tables. Takes the database or a transaction first. */
-import { type Insertable, sql, type Updateable } from "kysely";
-import type { Db } from "../../db/database.ts";
+import { type ExpressionBuilder, type Insertable, sql, type Updateable } from "kysely";
+import type { Database, Db } from "../../db/database.ts";
 import { matchesText } from "../../db/text-search.ts";
 import type {
   CareBudgetPart,
@@ -495,6 +495,141 @@ export async function findInvitation(
     .where("authority_id", "=", authorityId)
     .where("id", "=", invitationId)
     .executeTakeFirst();
+}
+
+/** Several plans with their current versions and those versions' parts (a page of budgets). */
+export async function currentBudgetsOf(
+  db: Db,
+  authorityId: string,
+  planIds: readonly string[],
+): Promise<{ plans: CarePlan[]; versions: CarePlanVersion[]; parts: CareBudgetPart[] }> {
+  const plans = await db
+    .selectFrom("care_plans")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "in", [...planIds])
+    .execute();
+  if (plans.length === 0) return { plans, versions: [], parts: [] };
+  const current = (eb: ExpressionBuilder<Database, "care_plan_versions" | "care_budget_parts">) =>
+    eb.or(plans.map((p) => eb.and([eb("plan_id", "=", p.id), eb("version", "=", p.current_version)])));
+  const [versions, parts] = await Promise.all([
+    db
+      .selectFrom("care_plan_versions")
+      .selectAll()
+      .where("authority_id", "=", authorityId)
+      .where((eb) => current(eb))
+      .execute(),
+    db
+      .selectFrom("care_budget_parts")
+      .selectAll()
+      .where("authority_id", "=", authorityId)
+      .where((eb) => current(eb))
+      .orderBy("part")
+      .execute(),
+  ]);
+  return { plans, versions, parts };
+}
+
+// The open figures' reads (the market module's personal-budget figures): an authority's plans a page
+// at a time by key, with the area of their person and nothing else of them; then each page's
+// versions, parts, reviews and concerns by the plans' keys. Aggregated by the caller: no name, no date
+// of birth, no contact leaves here.
+
+export interface PlanFactsRow {
+  id: string;
+  status: CarePlan["status"];
+  regime: CarePlan["regime"];
+  started_on: string;
+  current_version: number;
+  next_review_on: string | null;
+  next_review_clock: string | null;
+  area_code: string;
+}
+
+export function planFactsAfter(
+  db: Db,
+  authorityId: string,
+  after: string | undefined,
+  limit: number,
+): Promise<PlanFactsRow[]> {
+  let query = db
+    .selectFrom("care_plans as p")
+    .innerJoin("care_people as c", (j) =>
+      j.onRef("c.authority_id", "=", "p.authority_id").onRef("c.id", "=", "p.person_id"),
+    )
+    .select([
+      "p.id",
+      "p.status",
+      "p.regime",
+      "p.started_on",
+      "p.current_version",
+      "p.next_review_on",
+      "p.next_review_clock",
+      "c.area_code",
+    ])
+    .where("p.authority_id", "=", authorityId);
+  if (after) query = query.where("p.id", ">", after);
+  return query.orderBy("p.id").limit(limit).execute();
+}
+
+export async function versionsOfPlans(
+  db: Db,
+  authorityId: string,
+  planIds: readonly string[],
+): Promise<Pick<CarePlanVersion, "plan_id" | "version" | "amount_pence" | "period" | "starts_on">[]> {
+  if (planIds.length === 0) return [];
+  return db
+    .selectFrom("care_plan_versions")
+    .select(["plan_id", "version", "amount_pence", "period", "starts_on"])
+    .where("authority_id", "=", authorityId)
+    .where("plan_id", "in", planIds)
+    .orderBy("plan_id")
+    .orderBy("version")
+    .execute();
+}
+
+export async function partsOfPlans(
+  db: Db,
+  authorityId: string,
+  planIds: readonly string[],
+): Promise<Pick<CareBudgetPart, "plan_id" | "version" | "delivery">[]> {
+  if (planIds.length === 0) return [];
+  return db
+    .selectFrom("care_budget_parts")
+    .select(["plan_id", "version", "delivery"])
+    .where("authority_id", "=", authorityId)
+    .where("plan_id", "in", planIds)
+    .execute();
+}
+
+export async function reviewsOfPlans(
+  db: Db,
+  authorityId: string,
+  planIds: readonly string[],
+): Promise<Pick<CareReview, "plan_id" | "reviewed_on" | "created_at">[]> {
+  if (planIds.length === 0) return [];
+  return db
+    .selectFrom("care_reviews")
+    .select(["plan_id", "reviewed_on", "created_at"])
+    .where("authority_id", "=", authorityId)
+    .where("plan_id", "in", planIds)
+    .orderBy("reviewed_on")
+    .orderBy("created_at")
+    .execute();
+}
+
+export async function concernsOfPlans(
+  db: Db,
+  authorityId: string,
+  planIds: readonly string[],
+): Promise<Pick<CareConcern, "plan_id" | "raised_on" | "created_at">[]> {
+  if (planIds.length === 0) return [];
+  return db
+    .selectFrom("care_concerns")
+    .select(["plan_id", "raised_on", "created_at"])
+    .where("authority_id", "=", authorityId)
+    .where("plan_id", "in", planIds)
+    .execute();
 }
 
 // Champions appointed by a person (relationship `champion`, held by the body)

@@ -31,6 +31,7 @@ import { isUuid, newId } from "../../lib/ids.ts";
 import { addDays, isIsoDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
+import { notifyAll } from "../../lib/ports.ts";
 import type { Principal } from "../access/access.service.ts";
 import { requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
@@ -38,6 +39,7 @@ import { type Actor, personalRef, recordAudit } from "../audit/audit.service.ts"
 import { notify } from "../notifications/notifications.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import { findArea } from "../vocabularies/vocabularies.service.ts";
+import { planChanged } from "./care.ports.ts";
 import * as repo from "./care.repository.ts";
 import type {
   BudgetPeriod,
@@ -882,6 +884,7 @@ export async function createPlan(
       entity: { type: "care-plan", id: plan.id },
       changes: { person: personalRef("care_people", person.id), regime, ...budgetChanges(budget) },
     });
+    await notifyAll(planChanged, trx, ctx, { kind: "created", authorityId, planId: plan.id, version: 1 });
     return (await repo.findPlan(trx, authorityId, plan.id)) as CarePlan;
   });
 }
@@ -982,6 +985,7 @@ export async function changeBudget(
       changes: { person: personalRef("care_people", plan.person_id), version, ...budgetChanges(budget) },
     });
     const told = await tellPerson(trx, ctx, authorityId, plan.person_id, budget, reason);
+    await notifyAll(planChanged, trx, ctx, { kind: "budget-changed", authorityId, planId, version });
     return { version, told };
   });
 }
@@ -1024,6 +1028,13 @@ export async function endPlan(
       action: "care.plan-ended",
       entity: { type: "care-plan", id: planId },
       changes: { person: personalRef("care_people", plan.person_id), endedOn, reason },
+    });
+    await notifyAll(planChanged, trx, ctx, {
+      kind: "ended",
+      authorityId,
+      planId,
+      version: plan.current_version,
+      endedOn,
     });
   });
 }
@@ -1131,3 +1142,160 @@ export async function recordReview(
 export const reviewsDue = repo.reviewsDue;
 export type { ReviewDueRow } from "./care.repository.ts";
 export type { CareLink };
+
+// Read by the modules above (budgets)
+
+/** Every version of a plan's budget with its parts, oldest first: the budget in force on each day. */
+export async function planBudgetVersions(
+  db: Db,
+  authorityId: string,
+  planId: string,
+): Promise<{ version: CarePlanVersion; parts: CareBudgetPart[] }[]> {
+  const [versions, parts] = await Promise.all([
+    repo.versionsOf(db, authorityId, planId),
+    repo.partsOfPlan(db, authorityId, planId),
+  ]);
+  return versions.map((version) => ({ version, parts: parts.filter((p) => p.version === version.version) }));
+}
+
+/** The budgets of several plans as they now stand, in three queries (a list's page). */
+export async function planBudgets(
+  db: Db,
+  authorityId: string,
+  planIds: readonly string[],
+): Promise<Map<string, PlanBudget>> {
+  const out = new Map<string, PlanBudget>();
+  if (planIds.length === 0) return out;
+  const { plans, versions, parts } = await repo.currentBudgetsOf(db, authorityId, planIds);
+  for (const plan of plans) {
+    const version = versions.find((v) => v.plan_id === plan.id && v.version === plan.current_version);
+    if (!version) continue;
+    const its = parts.filter((p) => p.plan_id === plan.id && p.version === plan.current_version);
+    out.set(plan.id, { plan, version, parts: its, delivery: deliveryOf(its) });
+  }
+  return out;
+}
+
+/** The accounts of the person themself and of representatives holding `grant`: whom to tell. */
+export async function accountsHolding(
+  db: Db,
+  authorityId: string,
+  personId: string,
+  grant: PersonGrant,
+): Promise<{ userId: string; how: Relationship }[]> {
+  const links = await repo.linksOfPerson(db, authorityId, personId);
+  // A champion's link is held by the body, not an account: its people are not told here.
+  return links
+    .filter((l) => l.user_id !== null && (l.relationship === "self" || l.grants.includes(grant)))
+    .map((l) => ({ userId: l.user_id as string, how: l.relationship }));
+}
+
+// The open figures (the market module's personal-budget figures): what each plan counts for, with
+// no personal data — the area of its person, its budget's delivery and weekly value, and how each
+// review it was due was met. Read an authority's plans a page at a time; the caller aggregates.
+
+/** How a review that fell due was met: done by its day, done after it, or not done and past it now. */
+export type ReviewTimeliness = "on-time" | "late" | "overdue";
+
+export interface PlanFigures {
+  planId: string;
+  areaCode: string;
+  /** Active (a live plan). */
+  live: boolean;
+  delivery: DeliveryType;
+  /** The current budget a week, in pence (a yearly amount × 7 ÷ 365, rounded to the nearest). */
+  weeklyPence: bigint;
+  /** Each review that fell due: the day it was due, the clock that gave it, how it was met. */
+  reviews: { dueOn: string; clock: ClockCode; timeliness: ReviewTimeliness }[];
+}
+
+const FIGURES_PAGE = 500;
+
+/** A budget's amount a week, in pence: a yearly amount × 7 ÷ 365, rounded to the nearest. */
+export function weeklyPenceOf(amount: bigint, period: BudgetPeriod): bigint {
+  return period === "week" ? amount : (amount * 7n * 2n + 365n) / (2n * 365n);
+}
+
+/**
+ * Every plan of an authority as the open figures count it, page by page (`FIGURES_PAGE` plans at a
+ * time). A plan's reviews are replayed through the clocks (clocks.ts): each review done was due on
+ * the day the clocks gave before it (from the versions then in force, the review before and the
+ * concerns raised since), on time when done by that day; an active plan whose next review is before
+ * `today` is overdue now.
+ */
+export async function* planFiguresOf(
+  db: Db,
+  authorityId: string,
+  today: string,
+): AsyncGenerator<PlanFigures[]> {
+  let after: string | undefined;
+  for (;;) {
+    const plans = await repo.planFactsAfter(db, authorityId, after, FIGURES_PAGE);
+    if (plans.length === 0) return;
+    after = plans[plans.length - 1]?.id;
+    const ids = plans.map((p) => p.id);
+    const [versions, parts, reviews, concerns] = [
+      await repo.versionsOfPlans(db, authorityId, ids),
+      await repo.partsOfPlans(db, authorityId, ids),
+      await repo.reviewsOfPlans(db, authorityId, ids),
+      await repo.concernsOfPlans(db, authorityId, ids),
+    ];
+    const of = <T extends { plan_id: string }>(rows: T[]) => {
+      const map = new Map<string, T[]>();
+      for (const row of rows) map.set(row.plan_id, [...(map.get(row.plan_id) ?? []), row]);
+      return map;
+    };
+    const [versionsBy, partsBy, reviewsBy, concernsBy] = [of(versions), of(parts), of(reviews), of(concerns)];
+    yield plans.map((plan) => {
+      const planVersions = versionsBy.get(plan.id) ?? [];
+      const planParts = partsBy.get(plan.id) ?? [];
+      const current = planVersions.find((v) => v.version === plan.current_version);
+      const hasDirectPayment = (version: number) =>
+        planParts.some((p) => p.version === version && p.delivery === "direct-payment");
+      const outcomes: PlanFigures["reviews"] = [];
+      let last: { reviewed_on: string; created_at: Date } | null = null;
+      for (const review of reviewsBy.get(plan.id) ?? []) {
+        let directPaymentFrom: string | null = null;
+        for (const v of planVersions.filter((v) => v.starts_on <= review.reviewed_on)) {
+          if (hasDirectPayment(v.version)) directPaymentFrom ??= v.starts_on;
+          else directPaymentFrom = null;
+        }
+        const since = last;
+        const open = (concernsBy.get(plan.id) ?? []).filter(
+          (c) =>
+            c.raised_on <= review.reviewed_on &&
+            (!since ||
+              c.raised_on > since.reviewed_on ||
+              (c.raised_on === since.reviewed_on && c.created_at > since.created_at)),
+        );
+        const due = nextReview({
+          regime: plan.regime,
+          startedOn: plan.started_on,
+          directPaymentFrom,
+          lastReviewOn: since?.reviewed_on ?? null,
+          openConcernOn: open.map((c) => c.raised_on).sort()[0] ?? null,
+        });
+        outcomes.push({
+          dueOn: due.on,
+          clock: due.clock,
+          timeliness: review.reviewed_on <= due.on ? "on-time" : "late",
+        });
+        last = review;
+      }
+      if (plan.status === "active" && plan.next_review_on && plan.next_review_on < today)
+        outcomes.push({
+          dueOn: plan.next_review_on,
+          clock: (plan.next_review_clock ?? `${plan.regime}.plan`) as ClockCode,
+          timeliness: "overdue",
+        });
+      return {
+        planId: plan.id,
+        areaCode: plan.area_code,
+        live: plan.status === "active",
+        delivery: deliveryOf(planParts.filter((p) => p.version === plan.current_version)),
+        weeklyPence: current ? weeklyPenceOf(current.amount_pence, current.period) : 0n,
+        reviews: outcomes,
+      };
+    });
+  }
+}

@@ -27,6 +27,7 @@ import {
   kpiRatingsAfter,
   latestContractChanges,
 } from "../contracts/contracts.service.ts";
+import { figuresComputedAt, personalBudgetRows } from "../market/market.service.ts";
 import { directoryRecordsAfter, latestDirectoryChange } from "../organisations/organisations.service.ts";
 import { latestPublishedProjectChange, publishedProjectsAfter } from "../projects/projects.service.ts";
 import {
@@ -890,6 +891,39 @@ const ratings: Dataset = {
   changedBy: ["inspection.published"],
 };
 
+/**
+ * Personal budgets' open figures (issue 17, item 10): the market's kept aggregates per authority and
+ * area, with the small-numbers rule applied as on /market/personal-budgets — a count under 10 empty
+ * with `suppressed` true and its money empty. Never a person: counts and sums only.
+ */
+const personalBudgets: Dataset = {
+  id: "personal-budgets",
+  columns: columns(
+    ["authority_id", "uuid", AUTHORITY],
+    ["area_code", "code", "E10000999"],
+    ["figure", "code", "people-by-delivery"],
+    ["key", "code", "direct-payment"],
+    ["count", "integer", "12"],
+    ["suppressed", "boolean", "false"],
+    ["value_pence", "pence", "480000"],
+  ),
+  async *pages(ctx) {
+    for await (const page of personalBudgetRows(ctx))
+      yield page.map((r) => ({
+        authority_id: r.authorityId,
+        area_code: r.areaCode,
+        figure: r.figure,
+        key: r.key,
+        count: r.count,
+        suppressed: r.suppressed,
+        value_pence: pence(r.valuePence),
+      }));
+  },
+  modified: (ctx) => figuresComputedAt(ctx),
+  // Its rows change when the market's job recomputes them: `modified` dates them.
+  changedBy: [],
+};
+
 /** Every open dataset, in the order the index lists them. */
 export const DATASETS: readonly Dataset[] = [
   authorities,
@@ -908,6 +942,7 @@ export const DATASETS: readonly Dataset[] = [
   kpiRatings,
   regulatedLocations,
   ratings,
+  personalBudgets,
 ];
 
 export const DATASET_IDS: readonly string[] = DATASETS.map((d) => d.id);

@@ -535,3 +535,22 @@ describe("over HTTP", () => {
     }
   });
 });
+
+describe("personal budgets' open figures", () => {
+  it("give the market page's suppressed figures per public body and area: no count under 10, no money beside it", async () => {
+    const { json } = download("personal-budgets");
+    const county = json.rows.filter((r) => r.authority_id === DEMO_AUTHORITY.county);
+    expect(county.length).toBeGreaterThan(0);
+    // The demo's five people: every count is under 10, so none is given, nor its money.
+    for (const row of county) expect(row).toMatchObject({ count: null, suppressed: true, value_pence: null });
+    const area = county[0]?.area_code as string;
+    const market = (
+      await get(`/market/budgets-by-delivery.csv?authority=westshire-county-council&area=${area}`)
+    ).body;
+    const [, ...lines] = market.trim().split("\n");
+    const delivery = county.filter((r) => r.figure === "people-by-delivery");
+    expect(delivery.map((r) => `${r.key},<10,`)).toEqual(
+      lines.map((l) => l.split(",").slice(0, 3).join(",")),
+    );
+  });
+});

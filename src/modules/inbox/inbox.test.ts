@@ -37,6 +37,7 @@ import { decideStandstillChallenge } from "../award/challenges.service.ts";
 import { openLedger } from "../budgets/budgets.service.ts";
 import { insertCarePlan } from "../budgets/budgets.test-fixtures.ts";
 import { payDuePeriods } from "../budgets/payments.service.ts";
+import { waiveSurplus } from "../budgets/surplus.service.ts";
 import { endAppointment } from "../care/champion-links.service.ts";
 import {
   agreeToModification,
@@ -589,17 +590,21 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
       "No such council exists in the register of parishes.",
     );
   },
-  "budget.surplus-flagged": async () => {
-    // A direct payment of £200 a week, paid in from four weeks ago, above its agreed £100.
+  // The demo direct payment of the demo citizen (Joan) is paid in above its agreed £800 as the demo
+  // is seeded: her care staff and she are told.
+  "budget.surplus-flagged": "demo",
+  "budget.surplus-resolved": async () => {
+    // Her care staff agree that she keeps the demo surplus: she is told.
     const staff = (await createUser(db(), { grants: [{ role: "care-staff", scopeId: COUNTY }], clock })).id;
-    const planId = await insertCarePlan(db(), {
-      authorityId: COUNTY,
-      parts: [{ delivery: "direct-payment", amountPence: 20_000n }],
-      surplusLevelPence: 10_000n,
-      startedOn: "2026-10-25",
+    const open = await db()
+      .selectFrom("budget_surpluses")
+      .select("plan_id")
+      .where("authority_id", "=", COUNTY)
+      .where("status", "=", "open")
+      .executeTakeFirstOrThrow();
+    await waiveSurplus(await as(staff), COUNTY, open.plan_id, "inbox-surplus-waiver", {
+      reason: "Saving for a new wheelchair, as agreed at the review.",
     });
-    await openLedger(await as(staff), COUNTY, { planId, cadence: "four-weekly" });
-    await payDuePeriods(db(), clock, COUNTY, planId);
   },
   "tender.attempt-refused": async () => {
     // Someone who is not a bid opener (the demo commissioner is one too) tries to open the bids.

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import {
   BAR,
+  chartsOf,
   contractsCsv,
   contractsText,
   financialYearText,
@@ -14,6 +15,7 @@ import {
   SECTOR_COLOURS,
   SOURCE_COLOURS,
   shareBp,
+  TIMELINESS_COLOURS,
 } from "./charts.ts";
 
 function luminance(hex: string): number {
@@ -32,6 +34,7 @@ describe("the charts", () => {
       ...SECTOR_COLOURS,
       ...RATING_COLOURS,
       ...SOURCE_COLOURS,
+      ...TIMELINESS_COLOURS,
     }))
       expect(contrastWithWhite(colour), name).toBeGreaterThanOrEqual(3);
     expect(new Set(Object.values(SOURCE_COLOURS)).size).toBe(Object.keys(SOURCE_COLOURS).length);
@@ -84,5 +87,56 @@ describe("the charts", () => {
     expect(shareBp(5n, 0n)).toBe(0);
     expect(financialYearText(2026)).toBe("2026–27");
     expect(financialYearText(2099)).toBe("2099–00");
+  });
+});
+
+describe("personal budgets' charts", () => {
+  it("draw the cells shown and leave the hidden out, with their tables saying so", async () => {
+    const cell = (key: string, count: number | null, value: bigint | null = null) => ({
+      key,
+      count,
+      value,
+      suppressed: count === null,
+    });
+    const words = { t: (key: string) => key, locale: "en" as const, category: (code: string) => code };
+    const figures = chartsOf(
+      "personal-budgets",
+      {
+        byDelivery: [cell("direct-payment", 12, 120_000n), cell("mixed", null)],
+        people: cell("total", 15, 150_000n),
+        spendBySector: [cell("charity", 11, 50_000n), cell("direct-spend", 10, 20_000n)],
+        spendBySize: [cell("small", 21, 70_000n)],
+        spend: cell("total", 21, 70_000n),
+        reviews: [
+          {
+            ...cell("adult-social-care.plan|on-time", 14),
+            clock: "adult-social-care.plan",
+            timeliness: "on-time",
+          },
+          { ...cell("sen.plan|late", null), clock: "sen.plan", timeliness: "late" },
+        ],
+        reviewTotals: [cell("on-time", 14), cell("late", null), cell("overdue", null)],
+      },
+      words,
+    );
+    expect(figures.map((f) => f.id)).toEqual([
+      "budgets-by-delivery",
+      "budget-spend-by-sector",
+      "budget-spend-by-size",
+      "review-timeliness",
+    ]);
+    expect(figures[0]?.csv).toEqual([
+      ["direct-payment", 12, 120_000n, "openps"],
+      ["mixed", "<10", "", "openps"],
+    ]);
+    expect(figures[0]?.cells[1]?.slice(1, 3)).toEqual([
+      "market.personalBudgets.fewerThan10",
+      "market.personalBudgets.hidden",
+    ]);
+    for (const figure of figures) {
+      const svg = await renderChart(figure);
+      expect(svg, figure.id).toContain('role="img"');
+      expect(svg, figure.id).toContain("mark-rect");
+    }
   });
 });

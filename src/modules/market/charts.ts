@@ -19,7 +19,8 @@ import type { Language } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { CONCENTRATED_HHI, HIGHLY_CONCENTRATED_HHI } from "./concentration.ts";
 import { DAYS_BANDS, ENOUGH_BIDS } from "./figures.ts";
-import type { FigureSource, Theme, ThemeFigures } from "./market.service.ts";
+import type { FigureSource, PersonalBudgets, Theme, ThemeFigures } from "./market.service.ts";
+import type { ShownCell } from "./personal-budgets.ts";
 
 /** Every chart, by the theme whose page shows it; its id names its CSV (`/market/<id>.csv`). */
 export const CHARTS = {
@@ -33,6 +34,10 @@ export const CHARTS = {
   concentration: "concentration",
   ratings: "quality",
   "kpi-ratings": "quality",
+  "budgets-by-delivery": "personal-budgets",
+  "budget-spend-by-sector": "personal-budgets",
+  "budget-spend-by-size": "personal-budgets",
+  "review-timeliness": "personal-budgets",
 } as const satisfies Record<string, Theme>;
 export type ChartId = keyof typeof CHARTS;
 
@@ -777,6 +782,164 @@ function kpiRatingsFigure(rows: ThemeFigures["quality"]["kpiRatings"], w: Words,
   );
 }
 
+// Personal budgets' figures, the small-numbers rule applied (personal-budgets.ts): a hidden count is
+// "<10" in the CSV and "fewer than 10" in the table, its money empty; the chart draws the cells shown.
+
+/** A hidden count as the CSV writes it. */
+export const HIDDEN_CSV = "<10";
+const countCsv = (c: ShownCell) => (c.count === null ? HIDDEN_CSV : c.count);
+const countText = (w: Words, c: ShownCell) =>
+  c.count === null ? w.t("market.personalBudgets.fewerThan10") : whole(c.count, w.locale);
+const valueCsv = (c: ShownCell) => c.value ?? "";
+const valueText = (w: Words, c: ShownCell) =>
+  c.value === null ? w.t("market.personalBudgets.hidden") : money(c.value);
+
+function budgetsByDelivery(f: PersonalBudgets, w: Words): Figure {
+  const id = "budgets-by-delivery";
+  const shownCells = f.byDelivery.filter((c) => c.count !== null);
+  const deliveryLabel = (key: string) => w.t(`market.personalBudgets.delivery.${key}`);
+  return {
+    id,
+    title: w.t(`market.charts.${id}.title`),
+    description:
+      f.people.count !== null
+        ? w.t(`market.charts.${id}.description`, {
+            people: whole(f.people.count, w.locale),
+            value: money(f.people.value ?? 0n),
+          })
+        : w.t("market.personalBudgets.tooFew"),
+    openpsOnly: true,
+    sourceInTable: false,
+    columns: [
+      { key: "delivery", label: w.t("market.columns.delivery"), numeric: false },
+      { key: "people", label: w.t("market.columns.people"), numeric: true },
+      { key: "weekly_value_pence", label: w.t("market.columns.weeklyValue"), numeric: true },
+      sourceColumn(w),
+    ],
+    csv: f.byDelivery.map((c) => [c.key, countCsv(c), valueCsv(c), "openps"]),
+    cells: f.byDelivery.map((c) => [
+      deliveryLabel(c.key),
+      countText(w, c),
+      valueText(w, c),
+      sourceText(w, "openps"),
+    ]),
+    empty: shownCells.length === 0,
+    spec: bars(
+      shownCells.map((c) => ({ label: deliveryLabel(c.key), value: c.count ?? 0 })),
+      { label: w.t("market.columns.delivery"), value: w.t("market.columns.people") },
+      { horizontal: true },
+    ),
+  };
+}
+
+function budgetSpend(
+  id: "budget-spend-by-sector" | "budget-spend-by-size",
+  f: PersonalBudgets,
+  w: Words,
+): Figure {
+  const cells = id === "budget-spend-by-sector" ? f.spendBySector : f.spendBySize;
+  const group = id === "budget-spend-by-sector" ? "sector" : "sizeBand";
+  const name = (key: string) =>
+    key === "direct-spend" ? w.t("market.personalBudgets.directSpend") : label(w, group, key);
+  const total = f.spend.value;
+  const share = (c: ShownCell) => (c.value === null || !total ? null : shareBp(c.value, total));
+  const shownCells = cells.filter((c) => c.value !== null);
+  return {
+    id,
+    title: w.t(`market.charts.${id}.title`),
+    description:
+      total !== null
+        ? w.t("market.charts.budget-spend.description", { total: money(total) })
+        : w.t("market.personalBudgets.tooFew"),
+    openpsOnly: true,
+    sourceInTable: false,
+    columns: [
+      {
+        key: group === "sector" ? "sector" : "size_band",
+        label: w.t(`market.columns.${group}`),
+        numeric: false,
+      },
+      { key: "budgets", label: w.t("market.columns.budgets"), numeric: true },
+      { key: "paid_pence", label: w.t("market.columns.paid"), numeric: true },
+      { key: "paid_share_percent", label: w.t("market.columns.paidShare"), numeric: true },
+      sourceColumn(w),
+    ],
+    csv: cells.map((c) => {
+      const bp = share(c);
+      return [c.key, countCsv(c), valueCsv(c), bp === null ? "" : percentValue(bp), "openps"];
+    }),
+    cells: cells.map((c) => {
+      const bp = share(c);
+      return [
+        name(c.key),
+        countText(w, c),
+        valueText(w, c),
+        bp === null ? w.t("market.personalBudgets.hidden") : formatPercent(bp),
+        sourceText(w, "openps"),
+      ];
+    }),
+    empty: shownCells.length === 0,
+    spec: bars(
+      shownCells.map((c) => ({ label: name(c.key), value: pounds(c.value ?? 0n) })),
+      { label: w.t(`market.columns.${group}`), value: w.t("market.columns.paidPounds"), format: ",.0f" },
+      { horizontal: true },
+    ),
+  };
+}
+
+export const TIMELINESS_COLOURS: Readonly<Record<string, string>> = {
+  "on-time": "#00703c",
+  late: "#b25400",
+  overdue: "#d4351c",
+};
+
+function reviewTimeliness(f: PersonalBudgets, w: Words): Figure {
+  const id = "review-timeliness";
+  const clockName = (code: string) => w.t(`market.personalBudgets.clock.${code}`);
+  const how = (code: string) => w.t(`market.personalBudgets.timeliness.${code}`);
+  const shownCells = f.reviews.filter((c) => c.count !== null);
+  const onTime = f.reviewTotals.find((t) => t.key === "on-time");
+  return {
+    id,
+    title: w.t(`market.charts.${id}.title`),
+    description:
+      shownCells.length > 0
+        ? w.t(`market.charts.${id}.description`, {
+            onTime:
+              onTime?.count === null
+                ? w.t("market.personalBudgets.fewerThan10")
+                : whole(onTime?.count ?? 0, w.locale),
+          })
+        : w.t("market.personalBudgets.tooFew"),
+    openpsOnly: true,
+    sourceInTable: false,
+    columns: [
+      { key: "clock", label: w.t("market.columns.clock"), numeric: false },
+      { key: "timeliness", label: w.t("market.columns.timeliness"), numeric: false },
+      { key: "reviews", label: w.t("market.columns.reviews"), numeric: true },
+      sourceColumn(w),
+    ],
+    csv: f.reviews.map((c) => [c.clock, c.timeliness, countCsv(c), "openps"]),
+    cells: f.reviews.map((c) => [
+      clockName(c.clock),
+      how(c.timeliness),
+      countText(w, c),
+      sourceText(w, "openps"),
+    ]),
+    empty: shownCells.length === 0,
+    spec: stacked(
+      shownCells.map((c) => ({ bar: clockName(c.clock), part: how(c.timeliness), value: c.count ?? 0 })),
+      {
+        bar: w.t("market.columns.clock"),
+        value: w.t("market.columns.reviews"),
+        part: w.t("market.columns.timeliness"),
+      },
+      ["on-time", "late", "overdue"].map((t) => ({ label: how(t), colour: TIMELINESS_COLOURS[t] as string })),
+      true,
+    ),
+  };
+}
+
 /**
  * The figures of every chart of a theme, in the order the page shows them, for the sources shown
  * (OpenPS's, imported processes', or both: `shownOf`).
@@ -802,6 +965,15 @@ export function chartsOf<T extends Theme>(
   }
   if (theme === "concentration")
     return [concentrationFigure(figures as ThemeFigures["concentration"], w, shown)];
+  if (theme === "personal-budgets") {
+    const f = figures as PersonalBudgets;
+    return [
+      budgetsByDelivery(f, w),
+      budgetSpend("budget-spend-by-sector", f, w),
+      budgetSpend("budget-spend-by-size", f, w),
+      reviewTimeliness(f, w),
+    ];
+  }
   const f = figures as ThemeFigures["quality"];
   return [ratingsFigure(f.ratings, w, shown), kpiRatingsFigure(f.kpiRatings, w, shown)];
 }

@@ -18,9 +18,12 @@ import { pageByKey } from "../../db/paging.ts";
 import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { londonDate } from "../../lib/london-time.ts";
 import type { RecordedChange } from "../audit/audit.ports.ts";
 import { authoritiesAfter, findPublicBody } from "../authorities/authorities.service.ts";
 import { authorityAwardsAfter } from "../award/award.service.ts";
+import { paidOutOf } from "../budgets/budgets.service.ts";
+import { planFiguresOf } from "../care/care.service.ts";
 import { decisionCounts } from "../challenges/challenges.service.ts";
 import {
   authoritiesContracting,
@@ -39,6 +42,7 @@ import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import { type ContractInput, type FiguresInput, figuresOf, type OrganisationFacts } from "./figures.ts";
 import { categoryOfCpv, type ImportedFacts, importedFactsOf, importedFiguresOf } from "./imported.ts";
 import * as repo from "./market.repository.ts";
+import { type BudgetFigures, budgetFiguresOf, type PaidFacts, type PlanFacts } from "./personal-budgets.ts";
 
 export const FIGURES_QUEUE = "market.figures";
 export const ORGANISATION_QUEUE = "market.organisation";
@@ -63,6 +67,9 @@ const AFFECTING = new Set([
   "inspection",
   "registration",
   "enforcement",
+  // Personal budgets' open figures (personal-budgets.ts): plans, reviews, concerns, payments out.
+  "care",
+  "budget",
 ]);
 
 /** The changes to an organisation that can change its sector or size band (a new one holds no contract yet). */
@@ -176,6 +183,20 @@ export async function figuresInput(db: Db, authorityId: string): Promise<Figures
 }
 
 /**
+ * One authority's personal-budget figures (personal-budgets.ts): its plans as care counts them and
+ * what their budgets paid out, read a page at a time; the payees' sectors and size bands from the
+ * directory. Reviews past due on `today` count as overdue now.
+ */
+export async function budgetFigures(db: Db, authorityId: string, today: string): Promise<BudgetFigures> {
+  const plans: PlanFacts[] = [];
+  for await (const page of planFiguresOf(db, authorityId, today)) plans.push(...page);
+  const paid: PaidFacts[] = [];
+  for await (const page of paidOutOf(db, authorityId)) paid.push(...page);
+  const ids = new Set(paid.flatMap((p) => (p.organisationId ? [p.organisationId] : [])));
+  return budgetFiguresOf(plans, paid, await organisationFacts(db, ids));
+}
+
+/**
  * Recomputes one authority's figures and swaps them in whole. Inside a transaction (a seed) it
  * joins it; otherwise it reads first, page by page, and writes in one short transaction of its own
  * — unless a computation that began later has written already (two jobs at once: the later one
@@ -186,8 +207,9 @@ export async function recomputeAuthority(db: Db, clock: Clock, authorityId: stri
   const computedAt = clock.now();
   const run = await repo.startRun(db, authorityId);
   const figures = figuresOf(await figuresInput(db, authorityId));
+  const budgets = await budgetFigures(db, authorityId, londonDate(computedAt));
   const written = await transaction(db, (trx) =>
-    repo.replaceFigures(trx, authorityId, run, figures, computedAt),
+    repo.replaceFigures(trx, authorityId, run, figures, computedAt, budgets),
   );
   if (written && !db.isTransaction) for (const listener of recomputed) listener(db);
 }

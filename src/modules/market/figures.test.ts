@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { daysBandOf, type FiguresInput, figuresOf, monthOf } from "./figures.ts";
+import { budgetFiguresOf, suppressed, suppressedTotal } from "./personal-budgets.ts";
 
 const LEAD = "019a0000-0000-7000-8000-0000000000a1";
 const PARTNER = "019a0000-0000-7000-8000-0000000000a2";
@@ -170,5 +171,65 @@ describe("an authority's market figures", () => {
     // In winter London is on UTC; in summer an hour ahead of it.
     expect(monthOf(new Date("2026-01-31T23:30:00Z"))).toBe("2026-01-01");
     expect(monthOf(new Date("2026-04-30T23:30:00Z"))).toBe("2026-05-01");
+  });
+});
+
+describe("personal budgets' small-numbers rule", () => {
+  it("hides a count of 9 with its money, shows 10, and hides the next smallest beside a lone hidden cell", () => {
+    const shown = suppressed([
+      { key: "a", count: 9, value: 900n },
+      { key: "b", count: 10, value: 1000n },
+      { key: "c", count: 3, value: 300n },
+    ]);
+    expect(shown.map((c) => [c.key, c.count, c.value])).toEqual([
+      ["a", null, null],
+      ["b", 10, 1000n],
+      ["c", null, null],
+    ]);
+    const lone = suppressed([
+      { key: "a", count: 9 },
+      { key: "b", count: 12 },
+      { key: "c", count: 10 },
+    ]);
+    expect(lone.map((c) => c.count)).toEqual([null, 12, null]);
+    expect(suppressedTotal([{ key: "a", count: 9 }]).count).toBeNull();
+    expect(suppressedTotal([{ key: "a", count: 10, value: 5n }])).toMatchObject({ count: 10, value: 5n });
+  });
+
+  it("counts live plans by delivery and area, spend by the payee's sector, and each review by its month due", () => {
+    const figures = budgetFiguresOf(
+      [
+        {
+          planId: "p1",
+          areaCode: "E1",
+          live: true,
+          delivery: "direct-payment",
+          weeklyPence: 100n,
+          reviews: [{ dueOn: "2026-05-10", clock: "adult-social-care.plan", timeliness: "late" }],
+        },
+        { planId: "p2", areaCode: "E1", live: false, delivery: "mixed", weeklyPence: 50n, reviews: [] },
+      ],
+      [
+        { planId: "p1", organisationId: "o1", paidPence: 70n },
+        { planId: "p2", organisationId: null, paidPence: 30n },
+      ],
+      new Map([["o1", { sector: "charity", sizeBand: "small" }]]),
+    );
+    expect(figures.budgets).toEqual([
+      { area_code: "E1", delivery: "direct-payment", people: 1, weekly_pence: 100n },
+    ]);
+    expect(figures.spend).toEqual([
+      { area_code: "E1", sector: "charity", size_band: "small", budgets: 1, paid_pence: 70n },
+      { area_code: "E1", sector: "direct-spend", size_band: "", budgets: 1, paid_pence: 30n },
+    ]);
+    expect(figures.reviews).toEqual([
+      {
+        area_code: "E1",
+        month: "2026-05-01",
+        clock: "adult-social-care.plan",
+        timeliness: "late",
+        reviews: 1,
+      },
+    ]);
   });
 });

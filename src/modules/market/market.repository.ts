@@ -7,6 +7,7 @@ import { type SelectQueryBuilder, sql } from "kysely";
 import type { Database, Db, Trx } from "../../db/database.ts";
 import type { Figures } from "./figures.ts";
 import type { ImportedFigures } from "./imported.ts";
+import type { BudgetFigures } from "./personal-budgets.ts";
 
 /** Whose figures: OpenPS's own (the default), those of imported processes, or both. */
 export type MarketSource = "openps" | "imported" | "both";
@@ -30,6 +31,9 @@ const TABLES = [
   "market_challenges",
   "market_kpi_ratings",
   "market_ratings",
+  "market_budgets",
+  "market_budget_spend",
+  "market_reviews",
 ] as const;
 
 /** Rows inserted at once (well under PostgreSQL's 65,535 parameters). */
@@ -73,6 +77,7 @@ export async function replaceFigures(
   run: bigint,
   figures: Figures,
   computedAt: Date,
+  budgets: BudgetFigures = { budgets: [], spend: [], reviews: [] },
 ): Promise<boolean> {
   const current = await trx
     .selectFrom("market_runs")
@@ -95,6 +100,9 @@ export async function replaceFigures(
   await insertAll(trx, "market_challenges", authorityId, figures.challenges);
   await insertAll(trx, "market_kpi_ratings", authorityId, figures.kpiRatings);
   await insertAll(trx, "market_ratings", authorityId, figures.ratings);
+  await insertAll(trx, "market_budgets", authorityId, budgets.budgets);
+  await insertAll(trx, "market_budget_spend", authorityId, budgets.spend);
+  await insertAll(trx, "market_reviews", authorityId, budgets.reviews);
   return true;
 }
 
@@ -618,4 +626,70 @@ export async function firstMonth(db: Db, authorityId?: string): Promise<string |
   const firsts = await Promise.all([of("market_contracts"), of("market_tenders"), of("market_awards")]);
   const months = firsts.map((r) => r?.first).filter((m): m is string => Boolean(m));
   return months.length > 0 ? (months.sort()[0] ?? null) : null;
+}
+
+// Personal budgets' open figures (personal-budgets.ts): summed over the authorities and areas
+// chosen, a handful of grouped rows; suppressed by the service.
+
+/** People with a live plan and their budgets' weekly value, by delivery type. Current: no period. */
+export function budgetsByDelivery(
+  db: Db,
+  filters: Pick<MarketFilters, "authorityId" | "area">,
+): Promise<{ delivery: string; people: number; weekly_pence: bigint }[]> {
+  let q = db
+    .selectFrom("market_budgets")
+    .select(["delivery", sumInt("people").as("people"), sumBig("weekly_pence").as("weekly_pence")]);
+  if (filters.authorityId) q = q.where("authority_id", "=", filters.authorityId);
+  if (filters.area) q = q.where("area_code", "=", filters.area);
+  return q.groupBy("delivery").execute();
+}
+
+/** What budgets paid out, by the payee's sector and size band. Current: no period. */
+export function budgetSpendBy(
+  db: Db,
+  filters: Pick<MarketFilters, "authorityId" | "area">,
+): Promise<{ sector: string; size_band: string; budgets: number; paid_pence: bigint }[]> {
+  let q = db
+    .selectFrom("market_budget_spend")
+    .select(["sector", "size_band", sumInt("budgets").as("budgets"), sumBig("paid_pence").as("paid_pence")]);
+  if (filters.authorityId) q = q.where("authority_id", "=", filters.authorityId);
+  if (filters.area) q = q.where("area_code", "=", filters.area);
+  return q.groupBy(["sector", "size_band"]).execute();
+}
+
+/** Reviews that fell due within the months, by clock and how they were met. */
+export function reviewsByClock(
+  db: Db,
+  filters: Pick<MarketFilters, "authorityId" | "area" | "from" | "to">,
+): Promise<{ clock: string; timeliness: string; reviews: number }[]> {
+  let q = db.selectFrom("market_reviews").select(["clock", "timeliness", sumInt("reviews").as("reviews")]);
+  if (filters.authorityId) q = q.where("authority_id", "=", filters.authorityId);
+  if (filters.area) q = q.where("area_code", "=", filters.area);
+  if (filters.from) q = q.where("month", ">=", filters.from);
+  if (filters.to) q = q.where("month", "<=", filters.to);
+  return q.groupBy(["clock", "timeliness"]).execute();
+}
+
+/** The (authority, area) pairs with personal-budget figures after a key, in key order: the open dataset's pages. */
+export async function budgetPlacesAfter(
+  db: Db,
+  after: { authorityId: string; area: string } | undefined,
+  limit: number,
+): Promise<{ authority_id: string; area_code: string }[]> {
+  const branch = (table: "market_budgets" | "market_budget_spend" | "market_reviews") => {
+    let q = db.selectFrom(table).select(["authority_id", "area_code"]);
+    if (after)
+      q = q.where((eb) =>
+        eb.or([
+          eb("authority_id", ">", after.authorityId),
+          eb.and([eb("authority_id", "=", after.authorityId), eb("area_code", ">", after.area)]),
+        ]),
+      );
+    return q.orderBy("authority_id").orderBy("area_code").limit(limit);
+  };
+  const { rows } = await sql<{ authority_id: string; area_code: string }>`
+    select distinct authority_id, area_code from (
+      (${branch("market_budgets")}) union all (${branch("market_budget_spend")}) union all (${branch("market_reviews")})
+    ) as places order by authority_id, area_code limit ${limit}`.execute(db);
+  return rows;
 }

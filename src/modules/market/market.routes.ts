@@ -50,6 +50,7 @@ import {
   type ThemeFigures,
   themeFigures,
 } from "./market.service.ts";
+import type { ShownCell } from "./personal-budgets.ts";
 
 const THEME_PAGE = "market/views/theme.njk";
 const INDEX_PAGE = "market/views/index.njk";
@@ -310,6 +311,21 @@ async function headlines<T extends Theme>(
   }
   if (theme === "concentration")
     return { concentrated: whole(CONCENTRATED_HHI), highlyConcentrated: whole(HIGHLY_CONCENTRATED_HHI) };
+  if (theme === "personal-budgets") {
+    const f = figures as ThemeFigures["personal-budgets"];
+    const fewer = request.t("market.personalBudgets.fewerThan10");
+    const hidden = request.t("market.personalBudgets.hidden");
+    const count = (c: ShownCell | undefined) => (c?.count == null ? fewer : whole(c.count));
+    const total = (key: string) => count(f.reviewTotals.find((t) => t.key === key));
+    return {
+      people: count(f.people),
+      weekly: f.people.value === null ? hidden : money(f.people.value),
+      spend: f.spend.value === null ? hidden : money(f.spend.value),
+      onTime: total("on-time"),
+      late: total("late"),
+      overdue: total("overdue"),
+    };
+  }
   const f = figures as ThemeFigures["quality"];
   const locations = f.ratings.reduce((s, r) => s + r.locations, 0);
   const inadequate = f.ratings.filter((r) => r.rating === "inadequate").reduce((s, r) => s + r.locations, 0);
@@ -405,7 +421,7 @@ export async function marketRoutes(app: FastifyInstance): Promise<void> {
       api(
         { who: anyone },
         {
-          operationId: `getMarket${theme[0]?.toUpperCase()}${theme.slice(1)}`,
+          operationId: `getMarket${theme.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}`,
           tags: TAGS,
           summary: `The market dashboards' figures: ${theme}`,
           description: `The figures of the market dashboard /market/${theme}, with the same filters as the page and its CSV files: each chart's rows as its CSV gives them (money in pence as digits, shares as percentages), each with its source — OpenPS's own, or processes imported from other publishers' OCDS data — and the publishers whose imported processes are included.`,

@@ -26,6 +26,14 @@ import { type Concentration, concentrationOf } from "./concentration.ts";
 import { onRecomputed } from "./figures.service.ts";
 import { DAYS_BANDS, ENOUGH_BIDS, MUTUAL, RATING_BY_RANK } from "./figures.ts";
 import * as repo from "./market.repository.ts";
+import {
+  type Cell,
+  DELIVERY_TYPES,
+  type ShownCell,
+  suppressed,
+  suppressedTotal,
+  TIMELINESS,
+} from "./personal-budgets.ts";
 
 export type { MarketFilters, MarketSource } from "./market.repository.ts";
 
@@ -33,7 +41,14 @@ export type { MarketFilters, MarketSource } from "./market.repository.ts";
 export const KEPT_FOR_MS = 5 * 60_000;
 
 /** The themes, each a page of its own under /market. */
-export const THEMES = ["diversity", "mutuals", "competition", "concentration", "quality"] as const;
+export const THEMES = [
+  "diversity",
+  "mutuals",
+  "competition",
+  "concentration",
+  "quality",
+  "personal-budgets",
+] as const;
 export type Theme = (typeof THEMES)[number];
 
 /** What the address asks for, as typed. */
@@ -242,7 +257,25 @@ export interface Quality {
   kpiRatings: { rating: string; ratings: number }[];
 }
 
+/**
+ * Personal budgets' open figures (issue 17, item 10), the small-numbers rule applied
+ * (personal-budgets.ts): each cell's count, or null where fewer than 10 (or hidden beside another).
+ */
+export interface PersonalBudgets {
+  /** People with a live plan and their budgets' weekly value, by delivery type; and in all. */
+  byDelivery: ShownCell[];
+  people: ShownCell;
+  /** What the budgets paid out, by the payee's sector, and by its size band; and in all. */
+  spendBySector: ShownCell[];
+  spendBySize: ShownCell[];
+  spend: ShownCell;
+  /** Reviews that fell due in the months, by clock and how met (key `clock|timeliness`); and by how met. */
+  reviews: (ShownCell & { clock: string; timeliness: string })[];
+  reviewTotals: ShownCell[];
+}
+
 export interface ThemeFigures {
+  "personal-budgets": PersonalBudgets;
   diversity: Diversity;
   mutuals: Mutuals;
   competition: Competition;
@@ -266,7 +299,71 @@ const by = (
     );
 };
 
+/** Cells summed by key (a sector's size bands; a size band's sectors). */
+function cellsBy<R>(
+  rows: readonly R[],
+  key: (r: R) => string,
+  count: (r: R) => number,
+  value: (r: R) => bigint,
+) {
+  const cells = new Map<string, Cell & { value: bigint }>();
+  for (const r of rows) {
+    const k = key(r);
+    const cell = cells.get(k) ?? { key: k, count: 0, value: 0n };
+    cell.count += count(r);
+    cell.value += value(r);
+    cells.set(k, cell);
+  }
+  return [...cells.values()].sort((a, b) =>
+    b.value > a.value ? 1 : b.value < a.value ? -1 : a.key.localeCompare(b.key),
+  );
+}
+
 const COUNT: { [T in Theme]: (db: Db, f: repo.MarketFilters) => Promise<ThemeFigures[T]> } = {
+  async "personal-budgets"(db, f) {
+    const budgets = await repo.budgetsByDelivery(db, f);
+    const spend = await repo.budgetSpendBy(db, f);
+    const reviews = await repo.reviewsByClock(db, f);
+    const delivery: Cell[] = DELIVERY_TYPES.flatMap((d) => {
+      const row = budgets.find((b) => b.delivery === d);
+      return row ? [{ key: d, count: row.people, value: row.weekly_pence }] : [];
+    });
+    const bySector = cellsBy(
+      spend,
+      (r) => r.sector,
+      (r) => r.budgets,
+      (r) => r.paid_pence,
+    );
+    const bySize = cellsBy(
+      spend,
+      (r) => r.size_band || r.sector,
+      (r) => r.budgets,
+      (r) => r.paid_pence,
+    );
+    // Each way of being met is a group whose total is shown: the rule applies within it.
+    const reviewCells = TIMELINESS.flatMap((timeliness) =>
+      suppressed(
+        reviews
+          .filter((r) => r.timeliness === timeliness)
+          .sort((a, b) => a.clock.localeCompare(b.clock))
+          .map((r) => ({ key: `${r.clock}|${timeliness}`, count: r.reviews })),
+      ).map((cell) => ({ ...cell, clock: cell.key.split("|")[0] ?? "", timeliness })),
+    );
+    return {
+      byDelivery: suppressed(delivery),
+      people: suppressedTotal(delivery),
+      spendBySector: suppressed(bySector),
+      spendBySize: suppressed(bySize),
+      spend: suppressedTotal(bySector),
+      reviews: reviewCells,
+      reviewTotals: TIMELINESS.map((timeliness) => ({
+        ...suppressedTotal(
+          reviews.filter((r) => r.timeliness === timeliness).map((r) => ({ key: r.clock, count: r.reviews })),
+        ),
+        key: timeliness,
+      })),
+    };
+  },
   async diversity(db, f) {
     const [sector, size, years] = [
       await repo.contractsBy(db, f, "sector"),
@@ -601,4 +698,60 @@ export async function figuresSince(
 /** When an authority's figures (or the latest of any) were computed. */
 export function figuresComputedAt(ctx: Pick<Ctx, "db">, authorityId?: string): Promise<Date | null> {
   return repo.lastComputed(ctx.db, authorityId);
+}
+
+// Personal budgets' open dataset (src/modules/datasets): the same suppressed figures, per authority and area.
+
+/** A row of the dataset: one cell of one figure of one authority's area, as the page would show it. */
+export interface PersonalBudgetRow {
+  authorityId: string;
+  areaCode: string;
+  figure: "people-by-delivery" | "spend-by-sector" | "spend-by-size" | "reviews";
+  key: string;
+  count: number | null;
+  suppressed: boolean;
+  valuePence: bigint | null;
+}
+
+/** The places (authority, area) of a page of the dataset. */
+const PLACES_PAGE = 100;
+
+/**
+ * Every authority's and area's personal-budget figures, the small-numbers rule applied to each
+ * place as its page (`/market/personal-budgets?authority=…&area=…`) applies it: a page of places at a
+ * time, in key order. Public.
+ */
+export async function* personalBudgetRows(ctx: Pick<Ctx, "db">): AsyncGenerator<PersonalBudgetRow[]> {
+  let after: { authorityId: string; area: string } | undefined;
+  for (;;) {
+    const places = await repo.budgetPlacesAfter(ctx.db, after, PLACES_PAGE);
+    if (places.length === 0) return;
+    const rows: PersonalBudgetRow[] = [];
+    for (const place of places) {
+      const f = await COUNT["personal-budgets"](ctx.db, {
+        authorityId: place.authority_id,
+        area: place.area_code,
+      });
+      const cells = (figure: PersonalBudgetRow["figure"], list: readonly ShownCell[]) =>
+        list.map((c) => ({
+          authorityId: place.authority_id,
+          areaCode: place.area_code,
+          figure,
+          key: c.key,
+          count: c.count,
+          suppressed: c.suppressed,
+          valuePence: c.value,
+        }));
+      rows.push(
+        ...cells("people-by-delivery", f.byDelivery),
+        ...cells("spend-by-sector", f.spendBySector),
+        ...cells("spend-by-size", f.spendBySize),
+        ...cells("reviews", f.reviews),
+      );
+    }
+    yield rows;
+    if (places.length < PLACES_PAGE) return;
+    const last = places[places.length - 1] as { authority_id: string; area_code: string };
+    after = { authorityId: last.authority_id, area: last.area_code };
+  }
 }

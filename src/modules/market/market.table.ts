@@ -119,7 +119,39 @@ export interface MarketImportedFewBidsTable extends Omit<Place, "authority_id"> 
   awarded: boolean;
 }
 
+/** People with a live plan and their budgets' weekly value (migration `2026-12-14-40-market-personal-budgets`). */
+export interface MarketBudgetsTable {
+  authority_id: string;
+  area_code: string;
+  delivery: string;
+  people: number;
+  weekly_pence: bigint;
+}
+
+/** What personal budgets paid out, by the payee's sector and size band (`direct-spend`: others). */
+export interface MarketBudgetSpendTable {
+  authority_id: string;
+  area_code: string;
+  sector: string;
+  size_band: string;
+  budgets: number;
+  paid_pence: bigint;
+}
+
+/** Reviews that fell due, by the month due, the clock, and how they were met. */
+export interface MarketReviewsTable {
+  authority_id: string;
+  area_code: string;
+  month: string;
+  clock: string;
+  timeliness: string;
+  reviews: number;
+}
+
 export interface MarketTables {
+  market_budgets: MarketBudgetsTable;
+  market_budget_spend: MarketBudgetSpendTable;
+  market_reviews: MarketReviewsTable;
   market_runs: MarketRunsTable;
   market_contracts: MarketContractsTable;
   market_suppliers: MarketSuppliersTable;

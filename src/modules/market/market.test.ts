@@ -39,6 +39,7 @@ import {
 import { figuresOf } from "./figures.ts";
 import en from "./locales/en.json" with { type: "json" };
 import { replaceFigures, startRun } from "./market.repository.ts";
+import { forgetKept } from "./market.service.ts";
 
 let t: TestApp;
 
@@ -785,5 +786,137 @@ describe("imported processes in the market figures", () => {
     for (const id of [publishers.handmade, publishers.fictional])
       await recomputePublisher(t.deps.db, t.deps.clock, id as string);
     expect(await figures()).toEqual(was);
+  });
+});
+
+describe("personal budgets' open figures (issue 17, item 10)", () => {
+  const district = "authority=millbrook-district-council";
+
+  it("hides counts under 10 and the next smallest beside a lone one, alike in the page, CSV and API", async () => {
+    const rows = [
+      ["direct-payment", 9, 90_000n],
+      ["mixed", 3, 30_000n],
+      ["managed-by-authority", 10, 100_000n],
+      ["managed-by-organisation", 25, 250_000n],
+    ] as const;
+    await t.deps.db
+      .insertInto("market_budgets")
+      .values(
+        rows.map(([delivery, people, weekly]) => ({
+          authority_id: DEMO_AUTHORITY.district,
+          area_code: "",
+          delivery,
+          people,
+          weekly_pence: weekly,
+        })),
+      )
+      .execute();
+    forgetKept(t.deps.db);
+    try {
+      const csv = csvOf((await get(`/market/budgets-by-delivery.csv?${district}`)).body);
+      const byKey = new Map(csv.rows.map((r) => [r[0], r]));
+      expect(byKey.get("direct-payment")?.slice(1, 3)).toEqual(["<10", ""]);
+      expect(byKey.get("mixed")?.slice(1, 3)).toEqual(["<10", ""]);
+      expect(byKey.get("managed-by-authority")?.slice(1, 3)).toEqual(["10", "100000"]);
+      expect(byKey.get("managed-by-organisation")?.slice(1, 3)).toEqual(["25", "250000"]);
+      const page = await get(`/market/personal-budgets?${district}`);
+      const table = tableOf(page.body, "budgets-by-delivery");
+      expect(table.rows.map((r) => r.slice(1, 3))).toEqual(
+        csv.rows.map((r) => [
+          r[1] === "<10" ? "fewer than 10" : (r[1] as string),
+          r[2] === "" ? "hidden" : `£${(Number(r[2]) / 100).toLocaleString("en-GB")}`,
+        ]),
+      );
+      // The headline total (47 people) is shown: two hidden cells, so neither can be worked out.
+      expect(decode(page.body)).toContain("People with a live plan 47");
+      const json = await call(t.app, "GET", `/api/v1/market/personal-budgets?${district}`);
+      expect(json.statusCode).toBe(200);
+      const chart = (
+        json.json() as { charts: { id: string; rows: Record<string, unknown>[] }[] }
+      ).charts.find((c) => c.id === "budgets-by-delivery");
+      expect(chart?.rows.map((r) => [r.delivery, String(r.people), String(r.weekly_value_pence)])).toEqual(
+        csv.rows.map((r) => r.slice(0, 3)),
+      );
+      // A lone small cell takes the next smallest with it: 9 beside 10 and 25 hides the 10 too.
+      await t.deps.db
+        .deleteFrom("market_budgets")
+        .where("authority_id", "=", DEMO_AUTHORITY.district)
+        .where("delivery", "=", "mixed")
+        .execute();
+      forgetKept(t.deps.db);
+      const lone = csvOf((await get(`/market/budgets-by-delivery.csv?${district}`)).body);
+      expect(lone.rows.map((r) => r[1])).toEqual(["<10", "<10", "25"]);
+    } finally {
+      await t.deps.db
+        .deleteFrom("market_budgets")
+        .where("authority_id", "=", DEMO_AUTHORITY.district)
+        .execute();
+      forgetKept(t.deps.db);
+    }
+  });
+
+  it("is recomputed from the plans by the job a care change queues, and shows no small number of the demo", async () => {
+    const county = DEMO_AUTHORITY.county;
+    const people = async () =>
+      Number(
+        (
+          await t.deps.db
+            .selectFrom("market_budgets")
+            .select((eb) => eb.fn.sum<string>("people").as("n"))
+            .where("authority_id", "=", county)
+            .executeTakeFirst()
+        )?.n ?? 0,
+      );
+    const live = await t.deps.db
+      .selectFrom("care_plans")
+      .select(["id"])
+      .where("authority_id", "=", county)
+      .where("status", "=", "active")
+      .execute();
+    expect(live.length).toBeGreaterThan(0);
+    expect(await people()).toBe(live.length);
+    // The demo has fewer than 10 people: nothing of theirs is shown, only "fewer than 10".
+    const csv = csvOf((await get("/market/budgets-by-delivery.csv?authority=westshire-county-council")).body);
+    for (const row of csv.rows) expect(row.slice(1, 3)).toEqual(["<10", ""]);
+    // A care change queues the authority's recomputation; run, it counts the plan ended.
+    const planId = live[0]?.id as string;
+    await transaction(t.deps.db, async (trx) => {
+      await trx
+        .updateTable("care_plans")
+        .set({ status: "ended", ended_on: "2026-12-01" })
+        .where("authority_id", "=", county)
+        .where("id", "=", planId)
+        .execute();
+      await noteMarketChange(trx, t.deps.clock, {
+        authorityId: county,
+        action: "care.plan-ended",
+        entity: { type: "care-plan", id: planId },
+        occurredAt: t.deps.clock.now(),
+      });
+    });
+    const minute = Math.floor(t.deps.clock.now().getTime() / 60_000);
+    const job = await t.deps.db
+      .selectFrom("jobs")
+      .select(["run_at"])
+      .where("dedupe_key", "=", `${FIGURES_QUEUE}:${county}:${minute}`)
+      .executeTakeFirstOrThrow();
+    const runner = createJobRunner({
+      db: t.deps.db,
+      clock: fixedClock(new Date(job.run_at.getTime() + 1000)),
+      handlers: marketJobHandlers(),
+      pollMs: 1000,
+      batchSize: 50,
+      logger: pino({ level: "silent" }),
+    });
+    await runner.runDue();
+    expect(await people()).toBe(live.length - 1);
+    await t.deps.db
+      .updateTable("care_plans")
+      .set({ status: "active", ended_on: null })
+      .where("authority_id", "=", county)
+      .where("id", "=", planId)
+      .execute();
+    await recomputeAuthority(t.deps.db, t.deps.clock, county);
+    expect(await people()).toBe(live.length);
   });
 });

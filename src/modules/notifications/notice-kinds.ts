@@ -87,8 +87,10 @@ export const NOTICE_KINDS = {
   // Consumer champions appointed by a person: to the champion's people and the person
   "care.champion-appointed": { topic: "care" },
   "care.champion-ended": { topic: "care" },
-  // Personal budgets: to the authority's care staff (the person too, once their accounts arrive)
+  // Personal budgets: to the authority's care staff, the person and representatives with see-plan
   "budget.surplus-flagged": { topic: "budgets" },
+  // Personal budgets: to the person and representatives with see-plan
+  "budget.surplus-resolved": { topic: "budgets" },
   // Security: always by email too
   "tender.attempt-refused": { topic: "security", alwaysEmail: true },
   "tender.seal-broken": { topic: "security", alwaysEmail: true },

@@ -1,0 +1,88 @@
+/**
+ * The budget on a person's page (the care module's `personPanels` port, plugged in src/wiring.ts):
+ * for each of the person's plans with a ledger, what is left of each part (the direct payment, the
+ * managed account), the last few transactions, the invoices paid from the managed account, and links
+ * to the statement and, for those allowed to pay out of a direct payment, to record a payment. Shown
+ * to the authority's care staff, the person, and representatives with `see-plan`; the pay-out link
+ * only to care staff, the person and representatives with `make-payments` (permissions.ts decides
+ * again when they follow it).
+ */
+import type { Db } from "../../db/database.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { formatMoney, type Pence } from "../../lib/money.ts";
+import type { Panel } from "../../lib/ports.ts";
+import { authorityById } from "../authorities/authorities.service.ts";
+import type { PersonPanelInput } from "../care/care.ports.ts";
+import { planBudgets } from "../care/care.service.ts";
+import { organisationsByIds } from "../organisations/organisations.service.ts";
+import * as repo from "./budgets.repository.ts";
+import { HELD_ACCOUNTS } from "./budgets.table.ts";
+
+/** How many of the latest transactions and paid invoices the panel shows. */
+export const PANEL_ROWS = 5;
+
+const money = (p: bigint) => formatMoney(p as Pence);
+const isHeld = (account: string) => (HELD_ACCOUNTS as readonly string[]).includes(account);
+
+export async function budgetPersonPanel(
+  db: Db,
+  _clock: Clock,
+  input: PersonPanelInput,
+): Promise<Panel | undefined> {
+  const { authorityId, viewer } = input;
+  const staff = viewer.how === "care-staff";
+  if (!staff && !viewer.grants.includes("see-plan")) return undefined;
+  const mayPay = staff || viewer.grants.includes("make-payments");
+  const budgets = await planBudgets(db, authorityId, input.planIds);
+  const authority = await authorityById(db, authorityId);
+  const plans = [];
+  for (const planId of input.planIds) {
+    const budget = budgets.get(planId);
+    const ledger = budget ? await repo.findLedger(db, authorityId, planId) : undefined;
+    if (!budget || !ledger) continue;
+    const [balances, rows, invoices] = await Promise.all([
+      repo.balances(db, authorityId, planId),
+      repo.transactionsPage(db, authorityId, planId, { limit: PANEL_ROWS }),
+      repo.latestInvoices(db, authorityId, planId, PANEL_ROWS, "paid"),
+    ]);
+    const entries = await repo.entriesOf(
+      db,
+      authorityId,
+      rows.map((r) => r.id),
+    );
+    const names = await organisationsByIds(db, [...new Set(invoices.map((i) => i.organisation_id))]);
+    const url = `/authorities/${authority.slug}/budgets/${planId}`;
+    const hasDirect = budget.parts.some((p) => p.delivery === "direct-payment");
+    plans.push({
+      planId,
+      startedOn: budget.plan.started_on,
+      parts: balances
+        .filter((b) => isHeld(b.account))
+        .map((b) => ({ account: b.account, left: money(b.balance_pence) })),
+      transactions: rows.map((r) => {
+        const change = entries
+          .filter((e) => e.transaction_id === r.id && isHeld(e.account))
+          .reduce((s, e) => s + e.amount_pence, 0n);
+        return {
+          postedOn: r.posted_on,
+          kind: r.kind,
+          description: r.description,
+          in: change > 0n ? money(change) : "",
+          out: change < 0n ? money(-change) : "",
+        };
+      }),
+      invoicesPaid: invoices.map((i) => ({
+        provider: names.get(i.organisation_id)?.name ?? "",
+        reference: i.reference,
+        amount: money(i.amount_pence),
+        paidOn: i.decided_at,
+      })),
+      hasManaged: budget.parts.some((p) => p.delivery !== "direct-payment"),
+      statement: `${url}/statement`,
+      payOut: hasDirect && mayPay ? `${url}/payments-out/new` : null,
+      ledger: staff ? url : null,
+    });
+  }
+  if (plans.length === 0) return undefined;
+  return { template: "budgets/views/person-panel.njk", context: { budgetPanel: { plans } } };
+}
