@@ -8,9 +8,10 @@ import { demoAccounts } from "./modules/accounts/accounts.ports.ts";
 import { changeRecorded } from "./modules/audit/audit.ports.ts";
 import { awardStage, liveAwardOf } from "./modules/award/award.service.ts";
 import { awardNoticePanel } from "./modules/award/award-handover.ts";
+import { budgetsPersonData } from "./modules/budgets/person-data.ts";
 import { budgetPersonPanel } from "./modules/budgets/person-panel.service.ts";
 import { followPlanChange } from "./modules/budgets/plan-changes.service.ts";
-import { personPanels, planChanged } from "./modules/care/care.ports.ts";
+import { personData, personPanels, planChanged } from "./modules/care/care.ports.ts";
 import { serviceWindowsPanel } from "./modules/challenges/policy.service.ts";
 import { choiceProfilePanel } from "./modules/choice/compare.service.ts";
 import { leaveOnRegistrationChange } from "./modules/choice/members.service.ts";
@@ -84,4 +85,6 @@ export function wireModules(): void {
   planChanged.plug(followPlanChange);
   // care ← budgets: the budget's balance, latest transactions and statement on a person's page
   personPanels.plug(budgetPersonPanel);
+  // care ← budgets: the ledger's section of a person's download of everything held about them
+  personData.plug(budgetsPersonData);
 }

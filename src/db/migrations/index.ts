@@ -52,6 +52,7 @@ import * as budgets from "./2026-12-14-20-budgets.ts";
 import * as budgetCadenceChange from "./2026-12-14-21-budget-cadence-change.ts";
 import * as voice from "./2026-12-14-30-voice.ts";
 import * as marketPersonalBudgets from "./2026-12-14-40-market-personal-budgets.ts";
+import * as championLinks from "./2026-12-14-50-champion-links.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -104,4 +105,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-14-21-budget-cadence-change": budgetCadenceChange,
   "2026-12-14-30-voice": voice,
   "2026-12-14-40-market-personal-budgets": marketPersonalBudgets,
+  "2026-12-14-50-champion-links": championLinks,
 };

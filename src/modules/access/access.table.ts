@@ -57,6 +57,8 @@ export const TWO_FACTOR_ROLES: ReadonlySet<Role> = new Set([
   "authority-admin",
   // Care staff see the personal data of the people an authority supports.
   "care-staff",
+  // A champion's people see the personal data of the people who appoint it (docs/consumer-champions.md).
+  "consumer-champion",
 ]);
 
 /**

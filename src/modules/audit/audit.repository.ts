@@ -130,3 +130,26 @@ export function eventAt(db: Db, authorityId: string, seq: bigint): Promise<Audit
     .where("seq", "=", seq)
     .executeTakeFirst();
 }
+
+/**
+ * A page of the events about a person (`changes.person` is their `personalRef`), in order, after a
+ * sequence number: the person's download of what is held about them (the index
+ * `audit_events_about_person`).
+ */
+export function eventsAboutPerson(
+  db: Db,
+  authorityId: string,
+  ref: string,
+  afterSeq: bigint,
+  limit: number,
+): Promise<AuditEventRow[]> {
+  return db
+    .selectFrom("audit_events")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where(sql<string>`changes #>> '{person,ref}'`, "=", ref)
+    .where("seq", ">", afterSeq)
+    .orderBy("seq")
+    .limit(limit)
+    .execute();
+}

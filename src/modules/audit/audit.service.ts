@@ -294,3 +294,5 @@ export const auditTrailFor = repo.eventsForEntity;
 
 /** How many events of these actions an actor caused on an entity since an instant (rate limits). */
 export const countRecentEvents = repo.countRecentEvents;
+/** A page of the events about a person (their `personalRef` as `changes.person`), after a sequence number. */
+export const eventsAboutPerson = repo.eventsAboutPerson;

@@ -46,3 +46,28 @@ export interface PlanChange {
 
 export const planChanged =
   port<(trx: Trx, ctx: Ctx, change: PlanChange) => Promise<void>>("care plan changed");
+
+/** Whose data a section of a person's download is about: the person, and their plans. */
+export interface PersonDataInput {
+  authorityId: string;
+  personId: string;
+  /** Every plan of the person, ended ones too. */
+  planIds: readonly string[];
+}
+
+/** A section of a person's download from a module above: its name and plain JSON (no bigint, no Date). */
+export interface PersonDataSection {
+  section: string;
+  data: unknown;
+}
+
+/**
+ * Sections of a person's download of everything held about them (subject access,
+ * subject-access.service.ts) from the modules above: the budgets' ledger transactions; the
+ * arrangements next. Care has already decided that the caller may have all of it: a handler checks
+ * no one, and answers undefined when it holds nothing of the person.
+ */
+export const personData =
+  port<(db: Db, clock: Clock, input: PersonDataInput) => Promise<PersonDataSection | undefined>>(
+    "care person data",
+  );

@@ -363,7 +363,7 @@ export interface LinkWithHolder extends CareLink {
   holder_name: string;
 }
 
-/** A person's live links, with the display name of each account's holder. */
+/** A person's live links, with the display name of each account's holder (a champion's name for a champion's). */
 export async function linksOfPerson(
   db: Db,
   authorityId: string,
@@ -371,9 +371,10 @@ export async function linksOfPerson(
 ): Promise<LinkWithHolder[]> {
   return db
     .selectFrom("care_links as l")
-    .innerJoin("users as u", "u.id", "l.user_id")
+    .leftJoin("users as u", "u.id", "l.user_id")
+    .leftJoin("authorities as a", "a.id", "l.champion_id")
     .selectAll("l")
-    .select("u.display_name as holder_name")
+    .select(sql<string>`coalesce(u.display_name, a.name, '')`.as("holder_name"))
     .where("l.authority_id", "=", authorityId)
     .where("l.person_id", "=", personId)
     .where("l.revoked_at", "is", null)
@@ -629,4 +630,128 @@ export async function concernsOfPlans(
     .where("authority_id", "=", authorityId)
     .where("plan_id", "in", planIds)
     .execute();
+}
+
+// Champions appointed by a person (relationship `champion`, held by the body)
+
+/** A live appointment of one of these champions by the person, if any. */
+export async function liveChampionLink(
+  db: Db,
+  authorityId: string,
+  personId: string,
+  championIds: readonly string[],
+): Promise<CareLink | undefined> {
+  if (championIds.length === 0) return undefined;
+  return db
+    .selectFrom("care_links")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("person_id", "=", personId)
+    .where("champion_id", "in", championIds)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+}
+
+/** A live appointment of the champion, by its id. */
+export async function liveLinkOfChampion(
+  db: Db,
+  championId: string,
+  linkId: string,
+): Promise<CareLink | undefined> {
+  return db
+    .selectFrom("care_links")
+    .selectAll()
+    .where("champion_id", "=", championId)
+    .where("id", "=", linkId)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+}
+
+export interface Appointment extends CareLink {
+  full_name: string;
+}
+
+/** A page of the champion's live appointments, oldest first, by key (when appointed, the id). */
+export async function appointmentsOf(
+  db: Db,
+  championId: string,
+  after: { at: Date; id: string } | undefined,
+  limit: number,
+): Promise<Appointment[]> {
+  let query = db
+    .selectFrom("care_links as l")
+    .innerJoin("care_people as c", (j) =>
+      j.onRef("c.authority_id", "=", "l.authority_id").onRef("c.id", "=", "l.person_id"),
+    )
+    .selectAll("l")
+    .select("c.full_name")
+    .where("l.champion_id", "=", championId)
+    .where("l.revoked_at", "is", null);
+  if (after) query = query.where(sql<boolean>`(l.created_at, l.id) > (${after.at}, ${after.id}::uuid)`);
+  return query.orderBy("l.created_at").orderBy("l.id").limit(limit).execute();
+}
+
+/** Every account ever linked to the person (live or not): whose notices are about them. */
+export async function accountsEverLinked(db: Db, authorityId: string, personId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("care_links")
+    .select("user_id")
+    .distinct()
+    .where("authority_id", "=", authorityId)
+    .where("person_id", "=", personId)
+    .where("user_id", "is not", null)
+    .limit(200)
+    .execute();
+  return rows.map((r) => r.user_id as string);
+}
+
+/** Every link of the person, live or ended, with the holder's display name (a champion's name). */
+export async function allLinksOfPerson(
+  db: Db,
+  authorityId: string,
+  personId: string,
+): Promise<LinkWithHolder[]> {
+  return db
+    .selectFrom("care_links as l")
+    .leftJoin("users as u", "u.id", "l.user_id")
+    .leftJoin("authorities as a", "a.id", "l.champion_id")
+    .selectAll("l")
+    .select(sql<string>`coalesce(u.display_name, a.name, '')`.as("holder_name"))
+    .where("l.authority_id", "=", authorityId)
+    .where("l.person_id", "=", personId)
+    .orderBy("l.created_at")
+    .limit(500)
+    .execute();
+}
+
+/** Every invitation to link an account to the person. */
+export async function invitationsOf(
+  db: Db,
+  authorityId: string,
+  personId: string,
+): Promise<CareInvitation[]> {
+  return db
+    .selectFrom("care_invitations")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("person_id", "=", personId)
+    .orderBy("created_at")
+    .limit(500)
+    .execute();
+}
+
+/** A live appointment by the person of one of these champions, wherever the person is supported. */
+export async function liveChampionLinkByPerson(
+  db: Db,
+  personId: string,
+  championIds: readonly string[],
+): Promise<CareLink | undefined> {
+  if (championIds.length === 0) return undefined;
+  return db
+    .selectFrom("care_links")
+    .selectAll()
+    .where("person_id", "=", personId)
+    .where("champion_id", "in", championIds)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
 }

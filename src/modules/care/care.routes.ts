@@ -9,6 +9,7 @@ import type { FastifyInstance } from "fastify";
 import { api, errorResponses } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
 import { signedIn } from "../access/policies.ts";
+import { appointmentRoutes } from "./appointments.routes.ts";
 import { carePages } from "./care.pages.ts";
 import { careStaff, personAccess } from "./care.policies.ts";
 import {
@@ -115,6 +116,7 @@ function personJson(view: PersonView) {
 export async function careRoutes(app: FastifyInstance): Promise<void> {
   carePages(app);
   personPages(app);
+  appointmentRoutes(app);
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
   const base = "/api/v1/authorities/:authorityId/care";
 

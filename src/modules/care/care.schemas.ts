@@ -18,9 +18,9 @@ import {
 import {
   BUDGET_PERIODS,
   DELIVERIES,
+  LINK_RELATIONSHIPS,
   PERSON_GRANTS,
   REGIMES,
-  RELATIONSHIPS,
   REVIEW_OUTCOMES,
 } from "./care.table.ts";
 import { CLOCK_CODES } from "./clocks.ts";
@@ -173,7 +173,7 @@ export const PersonResponse = Type.Object({
     Type.Object({
       id: Uuid,
       name: Type.String(),
-      relationship: Strings(RELATIONSHIPS),
+      relationship: Strings(LINK_RELATIONSHIPS),
       grants: Type.Array(Strings(PERSON_GRANTS)),
     }),
   ),
@@ -189,7 +189,7 @@ export const ActedForResponse = Type.Object({
       authorityId: Uuid,
       personId: Uuid,
       name: Type.String(),
-      relationship: Strings(RELATIONSHIPS),
+      relationship: Strings(LINK_RELATIONSHIPS),
       grants: Type.Array(Strings(PERSON_GRANTS)),
       pageUrl: Type.String(),
     }),
@@ -202,4 +202,31 @@ export const BudgetChangedResponse = Type.Object({
   told: Type.Integer({
     description: "How many accounts were told in their inbox; 0: tell the person another way",
   }),
+});
+
+export const LinkParams = Type.Object({ authorityId: Uuid, personId: Uuid, linkId: Uuid });
+
+export const AppointChampionBody = Type.Object({
+  championId: Type.String({ maxLength: 64, description: "The id of a verified consumer champion" }),
+  grants: Type.Array(Type.String({ maxLength: 40 }), {
+    maxItems: 10,
+    description:
+      "What the champion may do: see-plan, arrange-services, give-feedback, complain (never make-payments)",
+  }),
+});
+
+export const RevokedResponse = Type.Object({ id: Uuid, revoked: Type.Literal(true) });
+
+/** A person's download of everything held about them: plain JSON, each section as the service gives it. */
+export const PersonDataResponse = Type.Object({
+  about: Type.String(),
+  downloadedAt: Instant,
+  person: Type.Unknown(),
+  needs: Type.Array(Type.Unknown()),
+  plans: Type.Array(Type.Unknown()),
+  links: Type.Array(Type.Unknown()),
+  invitations: Type.Array(Type.Unknown()),
+  auditEvents: Type.Object({ events: Type.Array(Type.Unknown()), truncated: Type.Boolean() }),
+  notices: Type.Array(Type.Unknown()),
+  sections: Type.Array(Type.Object({ section: Type.String(), data: Type.Unknown() })),
 });

@@ -209,7 +209,9 @@ export async function requirePersonAccess(
       grants: PERSON_GRANTS,
       actor,
     };
-  const link = await repo.liveLink(ctx.db, authorityId, personId, p.userId);
+  const link =
+    (await repo.liveLink(ctx.db, authorityId, personId, p.userId)) ??
+    (await championLinkFor(ctx.db, p, authorityId, personId));
   if (!link) throw new NotFoundError("person");
   const grants = link.relationship === "self" ? PERSON_GRANTS : link.grants;
   if (!grants.includes(grant))
@@ -217,6 +219,28 @@ export async function requirePersonAccess(
       msg`The person has not given you permission to do this. Ask them to change what you may do for them.`,
     );
   return { authorityId, personId, userId: p.userId, how: link.relationship, linkId: link.id, grants, actor };
+}
+
+/**
+ * The champions the principal acts for: the champions they hold `consumer-champion` for (exactly;
+ * a platform administrator's reach does not count: a champion's appointment is to its people).
+ */
+export function championsOf(principal: Principal | null): string[] {
+  return (principal?.grants ?? [])
+    .filter((g) => g.role === "consumer-champion" && g.scopeType === "champion")
+    .map((g) => g.scopeId);
+}
+
+/** A live appointment of a champion the principal acts for, by the person (docs/consumer-champions.md). */
+async function championLinkFor(
+  db: Db,
+  principal: Principal,
+  authorityId: string,
+  personId: string,
+): Promise<CareLink | undefined> {
+  const champions = championsOf(principal);
+  if (champions.length === 0) return undefined;
+  return repo.liveChampionLink(db, authorityId, personId, champions);
 }
 
 /**
@@ -253,7 +277,10 @@ export async function peopleActedFor(ctx: Ctx): Promise<ActedFor[]> {
 /** The authority of a person a signed-in account is linked to (their own pages name no authority), or 404. */
 export async function authorityOfLinkedPerson(ctx: Ctx, personId: string): Promise<string> {
   const p = requireSignedIn(ctx.principal);
-  const link = isUuid(personId) ? await repo.liveLinkByPerson(ctx.db, p.userId, personId) : undefined;
+  const link = isUuid(personId)
+    ? ((await repo.liveLinkByPerson(ctx.db, p.userId, personId)) ??
+      (await repo.liveChampionLinkByPerson(ctx.db, personId, championsOf(p))))
+    : undefined;
   if (!link) throw new NotFoundError("person");
   return link.authority_id;
 }
@@ -884,7 +911,10 @@ async function tellPerson(
   reason: string,
 ): Promise<number> {
   const links = await repo.linksOfPerson(trx, authorityId, personId);
-  const told = links.filter((l) => l.relationship === "self" || l.grants.includes("see-plan"));
+  const told = links.filter(
+    (l): l is typeof l & { user_id: string } =>
+      l.user_id !== null && (l.relationship === "self" || l.grants.includes("see-plan")),
+  );
   for (const link of told) {
     const per = budget.period === "week" ? "a week" : "a year";
     await notify(
@@ -1154,9 +1184,10 @@ export async function accountsHolding(
   grant: PersonGrant,
 ): Promise<{ userId: string; how: Relationship }[]> {
   const links = await repo.linksOfPerson(db, authorityId, personId);
+  // A champion's link is held by the body, not an account: its people are not told here.
   return links
-    .filter((l) => l.relationship === "self" || l.grants.includes(grant))
-    .map((l) => ({ userId: l.user_id, how: l.relationship }));
+    .filter((l) => l.user_id !== null && (l.relationship === "self" || l.grants.includes(grant)))
+    .map((l) => ({ userId: l.user_id as string, how: l.relationship }));
 }
 
 // The open figures (the market module's personal-budget figures): what each plan counts for, with

@@ -121,7 +121,13 @@ export interface CareReviewsTable {
 
 /** How the holder of an account stands to the person (issue 17, item 4). */
 export const RELATIONSHIPS = ["self", "family", "appointee", "advocate"] as const;
-export type Relationship = (typeof RELATIONSHIPS)[number];
+/**
+ * How a link's holder stands to the person: one of RELATIONSHIPS (an account, invited by care staff),
+ * or `champion` — a consumer champion the person appointed, held by the body, not by one account.
+ */
+export type Relationship = (typeof RELATIONSHIPS)[number] | "champion";
+/** Every relationship a link may have. */
+export const LINK_RELATIONSHIPS = [...RELATIONSHIPS, "champion"] as const;
 
 /** What the person lets a representative do (the person themself may do all of it). */
 export const PERSON_GRANTS = [
@@ -138,12 +144,15 @@ export interface CareLinksTable {
   authority_id: string;
   id: string;
   person_id: string;
-  user_id: string;
+  /** The account holding the link; null for a champion's (held by the body). */
+  user_id: string | null;
   relationship: Relationship;
   grants: PersonGrant[];
   created_at: Date;
   updated_at: Date;
   revoked_at: Date | null;
+  /** The consumer champion holding the link (relationship `champion`); null otherwise. */
+  champion_id: string | null;
 }
 
 /** An invitation to link an account to a person (the token's SHA-256 only; the address is personal data). */

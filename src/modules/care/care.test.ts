@@ -16,12 +16,15 @@ import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import { DEMO_SEEDED_AT } from "../../../tests/support/test-db.ts";
+import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
 import { isOverdue, type Task } from "../../lib/tasks.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CARE_PEOPLE, DEMO_CARE_STAFF, DEMO_REPRESENTATIVE } from "../../seed/demo/care.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
+import { SYSTEM } from "../audit/audit.service.ts";
+import { createAuthority } from "../authorities/authorities.service.ts";
 import {
   actingFor,
   createPlan,
@@ -301,9 +304,11 @@ describe("the person and their representatives", () => {
       "family",
     ]);
     const all = await call(t.app, "GET", `${API}/people/${joan}`, citizen);
+    // Joan has also appointed Westshire Healthwatch (the demo champion).
     expect(all.json().representatives.map((r: { relationship: string }) => r.relationship)).toEqual([
       "self",
       "family",
+      "champion",
     ]);
     // Every act is audited under the acting account, with the person referred to, never named.
     const events = await t.deps.db
@@ -366,6 +371,140 @@ describe("who may act for a person", () => {
       expect((await refused(requirePersonAccess(await as(userId), COUNTY, tomos, "see-plan"))).code).toBe(
         "not_found",
       );
+  });
+});
+
+describe("a consumer champion the person appoints", () => {
+  const joan = () => idOf("Joan Whitfield");
+  const champion = DEMO_AUTHORITY.champion;
+  let chloe: TestSession;
+  let otherChampion: TestSession;
+  beforeAll(async () => {
+    chloe = await sessionFor(t.app, demoId("consumer-champion"), { twoFactor: true });
+    const otherId = "019a0000-0000-7000-8000-0000000cc0ff";
+    await transaction(t.deps.db, (trx) =>
+      createAuthority(trx, t.deps.clock, SYSTEM("test"), {
+        id: otherId,
+        slug: "another-care-champion",
+        name: "Another Care Champion",
+        kind: "consumer-champion",
+        nation: "england-and-wales",
+        verified: true,
+      }),
+    );
+    const other = await createUser(t.deps.db, { grants: [{ role: "consumer-champion", scopeId: otherId }] });
+    otherChampion = await sessionFor(t.app, other.id, { twoFactor: true });
+  });
+
+  it("acts for them within the grants only; only the person appoints; revoking ends it at once", async () => {
+    // The demo: Joan has appointed Westshire Healthwatch to see her plan and complain.
+    const seen = await call(t.app, "GET", `${API}/people/${joan()}`, chloe);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json().representatives).toEqual([
+      expect.objectContaining({ name: "Westshire Healthwatch", relationship: "champion" }),
+    ]);
+    const asChloe = await as(demoId("consumer-champion"));
+    expect((await requirePersonAccess(asChloe, COUNTY, joan(), "complain")).how).toBe("champion");
+    expect((await refused(requirePersonAccess(asChloe, COUNTY, joan(), "arrange-services"))).code).toBe(
+      "forbidden",
+    );
+    expect((await call(t.app, "GET", `${API}/people/${idOf("Tomos Rees")}`, chloe)).statusCode).toBe(404);
+    expect((await call(t.app, "GET", `${API}/people/${joan()}`, otherChampion)).statusCode).toBe(404);
+    // A champion may not download the person's data, nor change who represents them.
+    expect((await call(t.app, "GET", `${API}/people/${joan()}/data`, chloe)).statusCode).toBe(403);
+
+    // Only the person themself appoints; never to make payments.
+    const appoint = (who: TestSession, personId: string, grants: string[]) =>
+      call(t.app, "POST", `${API}/people/${personId}/champions`, who, { championId: champion, grants });
+    expect((await appoint(family, idOf("Tomos Rees"), ["see-plan"])).statusCode).toBe(403);
+    expect((await appoint(staff, joan(), ["see-plan"])).statusCode).toBe(403);
+    expect((await appoint(citizen, joan(), ["make-payments"])).statusCode).toBe(400);
+    const form = await t.app.inject({
+      url: `/care/people/${joan()}/champions/new`,
+      headers: { cookie: citizen.cookie },
+    });
+    expect(mainText(form.body)).toContain("Another Care Champion");
+    const again = await appoint(citizen, joan(), ["see-plan"]);
+    expect(again.statusCode).toBe(201);
+    expect((await refused(requirePersonAccess(asChloe, COUNTY, joan(), "complain"))).code).toBe("forbidden");
+    const [event] = await t.deps.db
+      .selectFrom("audit_events")
+      .select(["actor_id", "changes"])
+      .where("action", "=", "care.champion-appointed")
+      .orderBy("seq", "desc")
+      .limit(1)
+      .execute();
+    expect(event?.actor_id).toBe(demoId("citizen"));
+    expect(event?.changes).toMatchObject({ person: { ref: `care_people/${joan()}` }, champion });
+
+    const revoked = await call(
+      t.app,
+      "POST",
+      `${API}/people/${joan()}/links/${again.json().id}/revoke`,
+      citizen,
+    );
+    expect(revoked.statusCode).toBe(200);
+    expect((await call(t.app, "GET", `${API}/people/${joan()}`, chloe)).statusCode).toBe(404);
+    const told = await t.deps.db
+      .selectFrom("notifications")
+      .select("kind")
+      .where("user_id", "=", demoId("consumer-champion"))
+      .where("kind", "like", "care.champion-%")
+      .execute();
+    expect(told.map((n) => n.kind).sort()).toEqual([
+      "care.champion-appointed",
+      "care.champion-appointed",
+      "care.champion-ended",
+    ]);
+  });
+
+  it("the person downloads everything held about them, with the budget's ledger; others may not", async () => {
+    const person = await call(t.app, "GET", `${API}/people/${joan()}`, staff);
+    const planId = person.json().plans[0].id as string;
+    // Every plan has its ledger (budgets follows care's planChanged).
+    const download = await call(t.app, "GET", `${API}/people/${joan()}/data`, citizen);
+    expect(download.statusCode).toBe(200);
+    expect(download.headers["cache-control"]).toBe("no-store");
+    const data = download.json();
+    expect(data.person).toMatchObject({ name: "Joan Whitfield", dateOfBirth: "1941-06-14" });
+    expect(data.plans[0].budgetVersions).toHaveLength(2);
+    expect(data.links.map((l: { name: string }) => l.name)).toContain("Westshire Healthwatch");
+    const actions = data.auditEvents.events.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(["care.person-recorded", "care.champion-appointed"]));
+    expect(data.notices.map((n: { kind: string }) => n.kind)).toContain("care.budget-changed");
+    expect(data.sections).toEqual([
+      {
+        section: "budgets",
+        data: { budgets: [expect.objectContaining({ planId })] },
+      },
+    ]);
+    const file = await t.app.inject({
+      url: `/care/people/${joan()}/data`,
+      headers: { cookie: citizen.cookie },
+    });
+    expect(file.headers["content-disposition"]).toContain("attachment");
+    expect(file.headers["cache-control"]).toBe("no-store");
+    const readable = await t.app.inject({
+      url: `/care/people/${joan()}/data/page`,
+      headers: { cookie: citizen.cookie },
+    });
+    expect(mainText(readable.body)).toContain("Everything held about Joan Whitfield");
+    expect(mainText(readable.body)).toContain("care.champion-appointed");
+    expect((await call(t.app, "GET", `${API}/people/${joan()}/data`, staff)).statusCode).toBe(200);
+    for (const who of [commissioner, otherStaff, admin])
+      expect((await call(t.app, "GET", `${API}/people/${joan()}/data`, who)).statusCode).toBe(404);
+    // A family member with see-plan is not the data subject: 403.
+    expect((await call(t.app, "GET", `${API}/people/${idOf("Tomos Rees")}/data`, family)).statusCode).toBe(
+      403,
+    );
+    const downloads = await t.deps.db
+      .selectFrom("audit_events")
+      .select("actor_id")
+      .where("action", "=", "care.data-downloaded")
+      .execute();
+    expect(downloads.map((d) => d.actor_id).sort()).toEqual(
+      [demoId("citizen"), demoId("citizen"), demoId("citizen"), DEMO_CARE_STAFF].sort(),
+    );
   });
 });
 

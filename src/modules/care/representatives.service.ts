@@ -43,6 +43,7 @@ import {
   RELATIONSHIPS,
   type Relationship,
 } from "./care.table.ts";
+import { tellChampionEnded } from "./champion-links.service.ts";
 
 export const CARE_INVITATION_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -221,6 +222,7 @@ export async function acceptCareInvitation(ctx: Ctx, token: string): Promise<Car
       created_at: now,
       updated_at: now,
       revoked_at: null,
+      champion_id: null,
     };
     await repo.insertLink(trx, link);
     await recordAudit(trx, ctx.clock, {
@@ -279,6 +281,8 @@ export async function changeGrants(
       throw new ForbiddenError(
         msg`You may do everything for yourself: only a representative's permissions change.`,
       );
+    if (link.relationship === "champion" && grants.includes("make-payments"))
+      problems.push({ field: "grants", message: msg`A consumer champion cannot make payments for you` });
     if (problems.length > 0) throw new ValidationError(msg`Check the permissions`, problems);
     await repo.updateLink(trx, authorityId, link.id, { grants, updated_at: ctx.clock.now() });
     await recordAudit(trx, ctx.clock, {
@@ -297,7 +301,7 @@ export async function changeGrants(
  * 404 for anyone not linked, 403 for a representative.
  */
 export async function revokeLink(
-  ctx: Ctx,
+  ctx: Ctx & { email?: boolean },
   authorityId: string,
   personId: string,
   linkId: string,
@@ -319,6 +323,7 @@ export async function revokeLink(
       entity: { type: "care-person", id: personId },
       changes: { person: personalRef("care_people", personId), as: access.how, link: link.id },
     });
+    await tellChampionEnded(trx, ctx, link);
   });
 }
 
@@ -411,6 +416,7 @@ export async function recordLink(
       created_at: now,
       updated_at: now,
       revoked_at: null,
+      champion_id: null,
     };
     await repo.insertLink(trx, link);
     await recordAudit(trx, ctx.clock, {

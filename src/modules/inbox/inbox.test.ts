@@ -34,7 +34,11 @@ import {
 import { rejectPublicBody, requestPublicBody, verifyPublicBody } from "../access/verification.service.ts";
 import { createApiToken } from "../accounts/api-tokens.service.ts";
 import { decideStandstillChallenge } from "../award/challenges.service.ts";
+import { openLedger } from "../budgets/budgets.service.ts";
+import { insertCarePlan } from "../budgets/budgets.test-fixtures.ts";
+import { payDuePeriods } from "../budgets/payments.service.ts";
 import { waiveSurplus } from "../budgets/surplus.service.ts";
+import { endAppointment } from "../care/champion-links.service.ts";
 import {
   agreeToModification,
   considerExpressionOfInterest,
@@ -339,6 +343,18 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   "tender.question-answered": "demo",
   // The demo care seed changes the demo citizen's own budget once: she is told.
   "care.budget-changed": "demo",
+  // The demo seed: Joan appoints Westshire Healthwatch (its person and she are told).
+  "care.champion-appointed": "demo",
+  "care.champion-ended": async () => {
+    // The champion's person ends Joan's appointment: she (the demo citizen) is told, and they are.
+    const link = await db()
+      .selectFrom("care_links")
+      .select("id")
+      .where("champion_id", "=", DEMO_AUTHORITY.champion)
+      .where("revoked_at", "is", null)
+      .executeTakeFirstOrThrow();
+    await endAppointment(await as(user("consumer-champion")), DEMO_AUTHORITY.champion, link.id);
+  },
   "tender.amended": async () => {
     // Bids have arrived: an amendment moves the deadline at least a week on.
     const { submission_deadline } = await db()

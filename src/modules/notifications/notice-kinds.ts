@@ -84,6 +84,9 @@ export const NOTICE_KINDS = {
   "authority.rejected": { topic: "publicBodies" },
   // Care and support: to the person and their representatives
   "care.budget-changed": { topic: "care" },
+  // Consumer champions appointed by a person: to the champion's people and the person
+  "care.champion-appointed": { topic: "care" },
+  "care.champion-ended": { topic: "care" },
   // Personal budgets: to the authority's care staff, the person and representatives with see-plan
   "budget.surplus-flagged": { topic: "budgets" },
   // Personal budgets: to the person and representatives with see-plan

@@ -113,3 +113,26 @@ export async function setEmailOptOuts(trx: Trx, userId: string, kinds: readonly 
       .values(kinds.map((kind) => ({ user_id: userId, kind })))
       .execute();
 }
+
+/**
+ * The notices these accounts were sent from an authority about a page under a path (a person's:
+ * `/care/people/{id}`), newest first, at most `limit`: a person's download of what is held about them.
+ */
+export function noticesAbout(
+  db: Db,
+  userIds: readonly string[],
+  authorityId: string,
+  linkPrefix: string,
+  limit: number,
+): Promise<Notification[]> {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("notifications")
+    .selectAll()
+    .where("user_id", "in", userIds)
+    .where("authority_id", "=", authorityId)
+    .where((eb) => eb.or([eb("link", "=", linkPrefix), eb("link", "like", `${linkPrefix}/%`)]))
+    .orderBy("created_at", "desc")
+    .limit(limit)
+    .execute();
+}

@@ -368,3 +368,6 @@ export async function setEmailChoices(
   });
   return after;
 }
+
+/** The notices these accounts were sent from an authority about a page under a path (a person's download). */
+export const noticesAbout = repo.noticesAbout;

@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { anyone, api, errorResponses } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
+import { appointmentRoutes } from "./appointments.routes.ts";
 import { type Champion, champion, championsIndex } from "./champions.service.ts";
 import {
   correctReport,
@@ -93,6 +94,7 @@ function fullReport(r: ChampionReport, versions: readonly ChampionReportVersion[
 
 export async function voiceRoutes(app: FastifyInstance): Promise<void> {
   voicePages(app);
+  appointmentRoutes(app);
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
 
   json.get(

@@ -67,7 +67,7 @@ const draft = {
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
   db = t.deps.db;
-  session = await sessionFor(t.app, DEMO_CHAMPION_USER);
+  session = await sessionFor(t.app, DEMO_CHAMPION_USER, { twoFactor: true });
   staff = await principalOf(db, DEMO_CHAMPION_USER);
   admin = await principalOf(db, PLATFORM_ADMIN);
 });
@@ -381,5 +381,40 @@ describe("the API", () => {
     expect(corrected.json().versions.map((v: { note: string | null }) => v.note)).toEqual([null, "Clearer."]);
     const list = (await call(t.app, "GET", `/api/v1/champion-reports?area=${DEMO_AREA.millbrook}`)).json();
     expect(list.reports.map((r: { title: string }) => r.title)).toEqual(["Advocacy in Millbrook"]);
+  });
+});
+
+describe("the people who appointed a champion", () => {
+  it("are listed by name to its people only, who may end an appointment (the person is told)", async () => {
+    const people = await page(`${BASE}/people`, session);
+    expect(people.statusCode).toBe(200);
+    expect(mainText(people.body)).toContain("Joan Whitfield");
+    expect(people.body).toContain('name="robots" content="noindex');
+    const admin = await sessionFor(t.app, PLATFORM_ADMIN, { twoFactor: true });
+    expect((await page(`${BASE}/people`, admin)).statusCode).toBe(403);
+    expect((await page(`${BASE}/people`)).statusCode).toBe(303);
+    const listed = await call(t.app, "GET", `/api/v1/champions/${CHAMPION}/appointments`, session);
+    expect(listed.json().appointments).toEqual([
+      expect.objectContaining({ name: "Joan Whitfield", grants: ["see-plan", "complain"] }),
+    ]);
+    expect((await call(t.app, "GET", `/api/v1/champions/${CHAMPION}/appointments`, admin)).statusCode).toBe(
+      403,
+    );
+
+    const { id, personId } = listed.json().appointments[0];
+    const ended = await postForm(t.app, session, `${BASE}/people/${id}/end`, {});
+    expect(ended.statusCode).toBe(303);
+    expect(mainText((await page(`${BASE}/people`, session)).body)).toContain("Nobody has appointed");
+    expect((await page(`/care/people/${personId}`, session)).statusCode).toBe(404);
+    const citizen = DEMO_USERS.find((u) => u.role === "citizen")?.id ?? "";
+    const told = await db
+      .selectFrom("notifications")
+      .select("link")
+      .where("user_id", "=", citizen)
+      .where("kind", "=", "care.champion-ended")
+      .execute();
+    expect(told).toEqual([{ link: `/care/people/${personId}` }]);
+    // Ended: not found again.
+    expect((await postForm(t.app, session, `${BASE}/people/${id}/end`, {})).statusCode).toBe(404);
   });
 });

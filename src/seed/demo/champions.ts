@@ -6,10 +6,14 @@
  * care in Westshire. Fictional data.
  */
 
+import type { Trx } from "../../db/database.ts";
+import type { Clock } from "../../lib/clock.ts";
 import type { Principal } from "../../modules/access/access.service.ts";
 import { grantRole } from "../../modules/access/access.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import { createAuthority } from "../../modules/authorities/authorities.service.ts";
+import { peopleActedFor } from "../../modules/care/care.service.ts";
+import { appointChampion } from "../../modules/care/champion-links.service.ts";
 import { recordChampionArea } from "../../modules/voice/champions.service.ts";
 import { publishReport, writeReport } from "../../modules/voice/reports.service.ts";
 import type { Seed } from "../seed.ts";
@@ -74,5 +78,32 @@ export const demoChampionsSeed: Seed = {
       serviceType: "domiciliary-care",
     });
     await publishReport(asChampion, championId, report.id);
+    await appointDemoChampion(trx, clock, championId);
   },
 };
+
+/**
+ * Joan Whitfield, as herself (the demo citizen's account is linked to her), appoints Westshire
+ * Healthwatch to see her plan and complain for her: its people and she are told in their inboxes.
+ */
+async function appointDemoChampion(trx: Trx, clock: Clock, championId: string): Promise<void> {
+  const citizen = DEMO_USERS.find((u) => u.role === "citizen");
+  if (!citizen) return;
+  const asJoan = {
+    db: trx,
+    clock,
+    principal: {
+      userId: citizen.id,
+      displayName: citizen.displayName,
+      grants: [],
+      via: "session",
+      twoFactor: false,
+    } satisfies Principal,
+  };
+  const joan = (await peopleActedFor(asJoan)).find((p) => p.how === "self");
+  if (!joan) return;
+  await appointChampion(asJoan, joan.authorityId, joan.personId, {
+    championId,
+    grants: ["see-plan", "complain"],
+  });
+}

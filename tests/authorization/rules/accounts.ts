@@ -10,7 +10,13 @@ import {
 } from "../rules.ts";
 
 /** Roles that need two-factor sign-in: they may not turn it off. */
-const TWO_FACTOR_REQUIRED: Who[] = ["bid-opener", "authority-admin", "care-staff", "platform-admin"];
+const TWO_FACTOR_REQUIRED: Who[] = [
+  "bid-opener",
+  "authority-admin",
+  "care-staff",
+  "platform-admin",
+  "consumer-champion",
+];
 
 export const accounts: RuleSet = {
   rules: {

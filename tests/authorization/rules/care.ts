@@ -4,6 +4,7 @@
  * is sent to sign in. Routes naming a person, a plan or a link answer 404 for the matrix's unknown
  * one, whoever asks; an invitation's unknown token is 404 for all.
  */
+import { DEMO_AUTHORITY } from "../../../src/seed/demo/authorities.ts";
 import {
   type Allowed,
   EMPTY_FORM,
@@ -62,8 +63,22 @@ export const care: RuleSet = {
     "POST /api/v1/authorities/:authorityId/care/plans/:planId/concerns": unknownTarget,
     "POST /api/v1/authorities/:authorityId/care/plans/:planId/reviews": unknownTarget,
     "GET /api/v1/me/care": signedIn(200),
+    // A champion appointed, a link ended, a person's download: about the matrix's unknown person.
+    "GET /care/people/:personId/champions/new": unknownTarget,
+    "POST /care/people/:personId/champions/new": unknownTarget,
+    "GET /care/people/:personId/data": unknownTarget,
+    "GET /authorities/:slug/care/people/:personId/data": unknownTarget,
+    "GET /care/people/:personId/data/page": unknownTarget,
+    "GET /authorities/:slug/care/people/:personId/data/page": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/care/people/:personId/champions": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/care/people/:personId/links/:linkId/revoke": unknownTarget,
+    "GET /api/v1/authorities/:authorityId/care/people/:personId/data": unknownTarget,
   },
   apiBodies: {
+    "POST /api/v1/authorities/:authorityId/care/people/:personId/champions": JSON.stringify({
+      championId: DEMO_AUTHORITY.champion,
+      grants: ["see-plan"],
+    }),
     "POST /api/v1/authorities/:authorityId/care/people/:personId/needs": JSON.stringify({
       outcome: "adult-social-care:dressing",
       description: "Help to dress in the mornings.",

@@ -14,6 +14,15 @@ import {
  * champion ("own") or another champion ("other"). */
 const CHAMPION_STAFF = (ok: Allowed): Rule => scoped(ok, "consumer-champion");
 
+/**
+ * Exactly the champion's own people (no platform administrator: the names of the people who
+ * appointed it are personal data); everyone else signed in, 403.
+ */
+const CHAMPION_PEOPLE =
+  (ok: Allowed | "invisible"): Rule =>
+  (who, tenant) =>
+    who === "public" ? "sign-in" : who === "consumer-champion" && tenant === "own" ? ok : "denied";
+
 /** Consumer champions (the voice module): public pages and reports, the champions' own writes. */
 export const voice: RuleSet = {
   rules: {
@@ -41,6 +50,11 @@ export const voice: RuleSet = {
     "POST /api/v1/champions/:championId/reports/:reportId/publish": unknownTarget,
     "POST /api/v1/champions/:championId/reports/:reportId/corrections": unknownTarget,
     "POST /api/v1/champions/:championId/reports/:reportId/withdraw": unknownTarget,
+    // The people who appointed the champion; ending one the matrix names (unknown: 404 to its people).
+    "GET /champions/:championId/people": CHAMPION_PEOPLE(200),
+    "POST /champions/:championId/people/:linkId/end": CHAMPION_PEOPLE("invisible"),
+    "GET /api/v1/champions/:championId/appointments": CHAMPION_PEOPLE(200),
+    "POST /api/v1/champions/:championId/appointments/:linkId/end": CHAMPION_PEOPLE("invisible"),
   },
   apiBodies: {
     "POST /api/v1/champions/:championId/reports": JSON.stringify({
