@@ -8,9 +8,11 @@ import { demoAccounts } from "./modules/accounts/accounts.ports.ts";
 import { changeRecorded } from "./modules/audit/audit.ports.ts";
 import { awardStage, liveAwardOf } from "./modules/award/award.service.ts";
 import { awardNoticePanel } from "./modules/award/award-handover.ts";
+import { personPanels } from "./modules/care/care.ports.ts";
 import { serviceWindowsPanel } from "./modules/challenges/policy.service.ts";
 import { choiceProfilePanel } from "./modules/choice/compare.service.ts";
 import { leaveOnRegistrationChange } from "./modules/choice/members.service.ts";
+import { choicePersonPanel } from "./modules/choice/person-panel.ts";
 import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/provider-contracts.service.ts";
 import { noteDatasetChange } from "./modules/datasets/changes.service.ts";
 import { liveAward } from "./modules/evaluation/evaluation.ports.ts";
@@ -77,4 +79,6 @@ export function wireModules(): void {
   // organisations ← choice: the approved-provider lists on a provider's profile (after contracts)
   registrationChanged.plug(leaveOnRegistrationChange);
   profilePanels.plug(choiceProfilePanel);
+  // care ← choice: a person's arrangements and records that choice was not available on their page
+  personPanels.plug(choicePersonPanel);
 }
