@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, dateField, field, formPage } from "../../http/forms.ts";
-import { page } from "../../http/routes.ts";
+import { page, type Who } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
 import { personView, requirePersonAccess } from "../care/care.service.ts";
@@ -21,6 +21,7 @@ import {
   endArrangement,
   isCareStaff,
   providerArrangements,
+  requireProvider,
 } from "./arrangements.service.ts";
 import { PAID_FROM, TARIFF_UNITS, UNAVAILABLE_OUTCOMES } from "./choice.table.ts";
 import {
@@ -32,6 +33,15 @@ import {
 } from "./unavailable.service.ts";
 
 const who = afterLookup(signedIn);
+
+/** A provider's own arrangements: its administrators and members (403 for anyone else signed in). */
+export const providerPeople: Who = {
+  description: "The provider's administrators and members",
+  signedIn: true,
+  check(request) {
+    requireProvider(request.principal, (request.params as { id: string }).id);
+  },
+};
 type PersonRequest = FastifyRequest<{ Params: { slug: string; personId: string } }>;
 type ArrangementRequest = FastifyRequest<{ Params: { slug: string; arrangementId: string } }>;
 type RecordRequest = FastifyRequest<{ Params: { slug: string; recordId: string } }>;
@@ -208,7 +218,7 @@ export function arrangementPages(app: FastifyInstance): void {
 
   app.get(
     "/organisations/:id/arrangements",
-    page({ who: signedIn }),
+    page({ who: providerPeople }),
     async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
       const found = await providerArrangements(ctxOf(request), request.params.id);
       const organisation = (await organisationsByIds(ctxOf(request).db, [request.params.id])).get(

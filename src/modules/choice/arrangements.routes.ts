@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { api, errorResponses } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
-import { arrangementPages } from "./arrangements.pages.ts";
+import { arrangementPages, providerPeople } from "./arrangements.pages.ts";
 import {
   AnswerUnavailableBody,
   ArrangeBody,
@@ -236,20 +236,20 @@ export async function arrangementRoutes(app: FastifyInstance): Promise<void> {
   );
 
   json.get(
-    "/api/v1/organisations/:organisationId/arrangements",
+    "/api/v1/organisations/:id/arrangements",
     api(
-      { who, scope: "care:read" },
+      { who: providerPeople, scope: "care:read" },
       {
         operationId: "listProviderArrangements",
         tags,
         summary: "A provider's arrangements: proposed, live, ended (the newest 50)",
-        description: "Its administrators and members (404 for anyone else).",
+        description: "Its administrators and members (403 for anyone else).",
         params: OrganisationParams,
         response: { 200: ProviderArrangementsResponse },
       },
     ),
     async (request) => {
-      const found = await providerArrangements(ctxOf(request), request.params.organisationId);
+      const found = await providerArrangements(ctxOf(request), request.params.id);
       return {
         proposed: found.proposed.map(arrangementRecord),
         live: found.live.map(arrangementRecord),

@@ -13,7 +13,7 @@ import { UNAVAILABLE_LIMITS } from "./unavailable.service.ts";
 export const PersonParams = Type.Object({ authorityId: Uuid, personId: Uuid });
 export const ArrangementParams = Type.Object({ authorityId: Uuid, arrangementId: Uuid });
 export const UnavailableParams = Type.Object({ authorityId: Uuid, recordId: Uuid });
-export const OrganisationParams = Type.Object({ organisationId: Uuid });
+export const OrganisationParams = Type.Object({ id: Uuid });
 
 export const ArrangeBody = Type.Object({
   planId: Uuid,

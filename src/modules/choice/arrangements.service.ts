@@ -679,7 +679,21 @@ export async function arrangementsOfPerson(
 
 export const PROVIDER_PAGE_SIZE = 50;
 
-/** A provider's arrangements, newest first, for its administrators and members (404 for anyone else). */
+/** The provider's administrators and members only (403 for anyone else signed in; no platform reach). */
+export function requireProvider(principal: Ctx["principal"], organisationId: string): void {
+  const p = requireSignedIn(principal);
+  if (
+    !p.grants.some(
+      (g) =>
+        g.scopeType === "organisation" &&
+        g.scopeId === organisationId &&
+        (PROVIDER_ROLES as readonly string[]).includes(g.role),
+    )
+  )
+    throw new ForbiddenError(msg`Only the provider's administrators and members see its arrangements.`);
+}
+
+/** A provider's arrangements, newest first, for its administrators and members (403 for anyone else). */
 export async function providerArrangements(
   ctx: Ctx,
   organisationId: string,
@@ -689,17 +703,7 @@ export async function providerArrangements(
   ended: ArrangementView[];
   more: boolean;
 }> {
-  const p = requireSignedIn(ctx.principal);
-  if (
-    !isUuid(organisationId) ||
-    !p.grants.some(
-      (g) =>
-        g.scopeType === "organisation" &&
-        g.scopeId === organisationId &&
-        (PROVIDER_ROLES as readonly string[]).includes(g.role),
-    )
-  )
-    throw new NotFoundError("page");
+  requireProvider(ctx.principal, organisationId);
   const today = londonToday(ctx.clock);
   const rows = await arr.arrangementsOfOrganisation(ctx.db, organisationId, PROVIDER_PAGE_SIZE + 1);
   const views = rows.slice(0, PROVIDER_PAGE_SIZE).map((r) => viewOf(r, today));
