@@ -250,7 +250,9 @@ describe("arrangements and choice not available", () => {
       unitsPerWeek: "1",
       startsOn: "2026-12-01",
     };
-    expect((await call(t.app, "POST", `${api}/people/${tomosId}/arrangements`, sian, body)).statusCode).toBe(403);
+    expect((await call(t.app, "POST", `${api}/people/${tomosId}/arrangements`, sian, body)).statusCode).toBe(
+      403,
+    );
     const listed = await call(t.app, "GET", `${api}/people/${tomosId}/choice`, sian);
     const waiting = (listed.json() as { arrangements: { id: string; phase: string }[] }).arrangements[0];
     expect(waiting?.phase).toBe("proposed");

@@ -34,8 +34,6 @@ import {
 import { rejectPublicBody, requestPublicBody, verifyPublicBody } from "../access/verification.service.ts";
 import { createApiToken } from "../accounts/api-tokens.service.ts";
 import { decideStandstillChallenge } from "../award/challenges.service.ts";
-import { endArrangement } from "../choice/arrangements.service.ts";
-import { answerUnavailable } from "../choice/unavailable.service.ts";
 import { openLedger } from "../budgets/budgets.service.ts";
 import { insertCarePlan } from "../budgets/budgets.test-fixtures.ts";
 import { payDuePeriods } from "../budgets/payments.service.ts";
@@ -53,6 +51,8 @@ import {
   updateDraft,
   withdrawChallenge,
 } from "../challenges/expressions.service.ts";
+import { endArrangement } from "../choice/arrangements.service.ts";
+import { answerUnavailable } from "../choice/unavailable.service.ts";
 import { amendContract, terminateContract } from "../contracts/contract-changes.service.ts";
 import { contractsCtx } from "../contracts/contracts.context.ts";
 import { correctKpiReport } from "../contracts/kpi-reports.service.ts";
