@@ -15,6 +15,7 @@ import { personData, personPanels, planChanged } from "./modules/care/care.ports
 import { serviceWindowsPanel } from "./modules/challenges/policy.service.ts";
 import { choiceProfilePanel } from "./modules/choice/compare.service.ts";
 import { leaveOnRegistrationChange } from "./modules/choice/members.service.ts";
+import { choicePersonPanel } from "./modules/choice/person-panel.ts";
 import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/provider-contracts.service.ts";
 import { noteDatasetChange } from "./modules/datasets/changes.service.ts";
 import { liveAward } from "./modules/evaluation/evaluation.ports.ts";
@@ -87,4 +88,6 @@ export function wireModules(): void {
   personPanels.plug(budgetPersonPanel);
   // care ← budgets: the ledger's section of a person's download of everything held about them
   personData.plug(budgetsPersonData);
+  // care ← choice: a person's arrangements and records that choice was not available on their page
+  personPanels.plug(choicePersonPanel);
 }

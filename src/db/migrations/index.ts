@@ -48,6 +48,7 @@ import * as projectsByCategory from "./2026-12-13-07-projects-by-category.ts";
 import * as care from "./2026-12-14-01-care.ts";
 import * as careReviewsAndLinks from "./2026-12-14-02-care-reviews-and-links.ts";
 import * as choice from "./2026-12-14-10-choice.ts";
+import * as choiceArrangements from "./2026-12-14-11-choice-arrangements.ts";
 import * as budgets from "./2026-12-14-20-budgets.ts";
 import * as budgetCadenceChange from "./2026-12-14-21-budget-cadence-change.ts";
 import * as voice from "./2026-12-14-30-voice.ts";
@@ -101,6 +102,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-14-01-care": care,
   "2026-12-14-02-care-reviews-and-links": careReviewsAndLinks,
   "2026-12-14-10-choice": choice,
+  "2026-12-14-11-choice-arrangements": choiceArrangements,
   "2026-12-14-20-budgets": budgets,
   "2026-12-14-21-budget-cadence-change": budgetCadenceChange,
   "2026-12-14-30-voice": voice,

@@ -725,7 +725,7 @@ describe("demo accounts", () => {
       expect(text).toContain("Authority administrator, Bid opener Westshire County Council");
       expect(text).toContain("Platform administrator The whole platform Pat Morgan");
       expect(page.body).not.toMatch(/<td class="govuk-table__cell">[a-z]+-[a-z-]+<\/td>/);
-      expect(new Set(DEMO_USERS.map((u) => u.role)).size).toBe(DEMO_USERS.length);
+      expect(new Set(DEMO_USERS.map((u) => `${u.role} ${u.scopeId ?? ""}`)).size).toBe(DEMO_USERS.length);
       const bidOpener = DEMO_USERS.find((u) => u.role === "bid-opener");
       const signedIn = await browser.post("/sign-in/demo", { userId: bidOpener?.id as string });
       expect(signedIn.headers.location).toBe("/tasks");

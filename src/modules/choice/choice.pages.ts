@@ -11,6 +11,7 @@ import { formatMoney, type Pence } from "../../lib/money.ts";
 import { isAuthorityEditor } from "../access/access.service.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, authorityEditors, organisationRoles, signedIn } from "../access/policies.ts";
+import { peopleToArrangeFor } from "./arrangements.service.ts";
 import {
   closeList,
   createList,
@@ -142,7 +143,13 @@ export function choicePages(app: FastifyInstance): void {
         request.params.listId,
         many(query.organisations),
       );
-      await searchPage(reply, "choice/views/compare.njk", { authority, ...found }, found.problems);
+      const arrangeFor = await peopleToArrangeFor(ctxOf(request), authority.id);
+      await searchPage(
+        reply,
+        "choice/views/compare.njk",
+        { authority, arrangeFor, ...found },
+        found.problems,
+      );
     },
   );
 

@@ -11,8 +11,9 @@ import { createUser, postForm, sessionFor, type TestSession } from "../../../tes
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_REPRESENTATIVE } from "../../seed/demo/care.ts";
 import { DEMO_CHOICE, DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
-import { DEMO_USERS } from "../../seed/demo/users.ts";
+import { DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "../../seed/demo/users.ts";
 
 const COUNTY = "/authorities/westshire-county-council";
 const LIST = `${COUNTY}/choice/${DEMO_CHOICE.homeCareList}`;
@@ -169,5 +170,126 @@ describe("commissioners and providers", () => {
     expect(mainText((await get(`/organisations/${kelderbyStreetCare}/choice`, admin)).body)).toContain(
       "It left the list of its own accord.",
     );
+  });
+});
+
+describe("arrangements and choice not available", () => {
+  const demoSession = (role: string, scopeId?: string) =>
+    sessionFor(
+      t.app,
+      DEMO_USERS.find((u) => u.role === role && (scopeId === undefined || u.scopeId === scopeId))?.id ?? "",
+      { twoFactor: true },
+    );
+  const personId = async (name: string) =>
+    (
+      await t.deps.db
+        .selectFrom("care_people")
+        .select("id")
+        .where("full_name", "=", name)
+        .executeTakeFirstOrThrow()
+    ).id;
+
+  it("shows a person's arrangements on their page, and lets them arrange from a comparison; the provider accepts", async () => {
+    const joan = await demoSession("citizen");
+    const joanId = await personId("Joan Whitfield");
+    const own = mainText((await get(`/care/people/${joanId}`, joan)).body);
+    expect(own).toContain("Services arranged");
+    expect(own).toContain("Greenway Home Care Ltd");
+    expect(own).toContain("Arrange a service");
+    // Siân may see Tomos's plan but not arrange: his waiting arrangement, and no link to arrange.
+    const sian = await sessionFor(t.app, DEMO_REPRESENTATIVE.id);
+    const tomos = mainText((await get(`/care/people/${await personId("Tomos Rees")}`, sian)).body);
+    expect(tomos).toContain("Waiting for the provider");
+    expect(tomos).not.toContain("Arrange a service");
+
+    const compare = `${LIST}/compare?organisations=${homesSupport}&organisations=${greenway}`;
+    expect((await get(compare, joan)).body).toContain("Arrange with this provider for Joan Whitfield");
+    expect((await get(compare)).body).not.toContain("Arrange with this provider");
+    const form = `${COUNTY}/people/${joanId}/arrangements/new?list=${DEMO_CHOICE.homeCareList}&organisation=${homesSupport}`;
+    expect(mainText((await get(form, joan)).body)).toContain("£21.00 an hour");
+    const empty = await postForm(t.app, joan, form, {});
+    expect(empty.statusCode).toBe(400);
+    expect(summaryErrors(empty.body)).toContainEqual(["#planId", "Choose the plan the service is for"]);
+    const plan = await t.deps.db
+      .selectFrom("care_plans")
+      .select("id")
+      .where("person_id", "=", joanId)
+      .executeTakeFirstOrThrow();
+    const sent = await postForm(t.app, joan, form, {
+      planId: plan.id,
+      paidFrom: "direct-payment",
+      description: "An evening call to help with supper.",
+      unitsPerWeek: "3.5",
+      "startsOn-day": "1",
+      "startsOn-month": "12",
+      "startsOn-year": "2026",
+    });
+    expect(sent.statusCode).toBe(303);
+    const page = String(sent.headers.location).split("?")[0] as string;
+
+    const provider = await adminOf(homesSupport);
+    const theirs = mainText((await get(`/organisations/${homesSupport}/arrangements`, provider)).body);
+    expect(theirs).toContain("Waiting for your answer");
+    expect((await get(`/organisations/${homesSupport}/arrangements`, joan)).statusCode).toBe(403);
+    expect((await postForm(t.app, provider, `${page}/accept`, {})).statusCode).toBe(303);
+    const accepted = mainText((await get(page, joan)).body);
+    expect(accepted).toContain("Accepted");
+    expect(accepted).toContain("£73.50");
+  });
+
+  it("answers the API: 403 for a representative without arrange-services, 404 for another authority's care staff, the provider declines with a reason", async () => {
+    const api = `/api/v1/authorities/${DEMO_AUTHORITY.county}`;
+    const tomosId = await personId("Tomos Rees");
+    const sian = await sessionFor(t.app, DEMO_REPRESENTATIVE.id);
+    const body = {
+      planId: DEMO_CHOICE.homeCareList,
+      paidFrom: "managed-account",
+      organisationId: homesSupport,
+      listId: DEMO_CHOICE.homeCareList,
+      description: "Help with the garden.",
+      unitsPerWeek: "1",
+      startsOn: "2026-12-01",
+    };
+    expect((await call(t.app, "POST", `${api}/people/${tomosId}/arrangements`, sian, body)).statusCode).toBe(
+      403,
+    );
+    const listed = await call(t.app, "GET", `${api}/people/${tomosId}/choice`, sian);
+    const waiting = (listed.json() as { arrangements: { id: string; phase: string }[] }).arrangements[0];
+    expect(waiting?.phase).toBe("proposed");
+    const elsewhere = await sessionFor(
+      t.app,
+      (await createUser(t.deps.db, { grants: [{ role: "care-staff", scopeId: DEMO_AUTHORITY.district }] }))
+        .id,
+      { twoFactor: true },
+    );
+    expect((await call(t.app, "GET", `${api}/arrangements/${waiting?.id}`, elsewhere)).statusCode).toBe(404);
+    const greenwayAdmin = await demoSession("organisation-admin", DEMO_PROVIDER_GREENWAY);
+    const noReason = await call(t.app, "POST", `${api}/arrangements/${waiting?.id}/decline`, greenwayAdmin, {
+      reason: "",
+    });
+    expect(noReason.statusCode).toBe(400);
+    const declined = await call(t.app, "POST", `${api}/arrangements/${waiting?.id}/decline`, greenwayAdmin, {
+      reason: "No carers free on those mornings.",
+    });
+    expect(declined.json()).toMatchObject({
+      phase: "declined",
+      declineReason: "No carers free on those mornings.",
+    });
+  });
+
+  it("lets care staff answer a record that choice was not available, through the form", async () => {
+    const staff = await demoSession("care-staff");
+    const record = await t.deps.db.selectFrom("choice_unavailable").select("id").executeTakeFirstOrThrow();
+    const url = `${COUNTY}/choice-not-available/${record.id}`;
+    expect(mainText((await get(url, staff)).body)).toContain("Waiting for the authority's answer");
+    expect((await postForm(t.app, staff, `${url}/answer`, { outcome: "provider-found" })).statusCode).toBe(
+      400,
+    );
+    const answered = await postForm(t.app, staff, `${url}/answer`, {
+      outcome: "provider-found",
+      answer: "Westshire Homes Support will add a night-time visit from Monday.",
+    });
+    expect(answered.statusCode).toBe(303);
+    expect(mainText((await get(url, staff)).body)).toContain("Answered on time");
   });
 });

@@ -8,6 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { anyone, api, errorResponses } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, authorityEditors, signedIn } from "../access/policies.ts";
+import { arrangementRoutes } from "./arrangements.routes.ts";
 import { choicePages } from "./choice.pages.ts";
 import {
   AuthorityParams,
@@ -77,6 +78,7 @@ function memberRecord(m: MemberView) {
 
 export async function choiceRoutes(app: FastifyInstance): Promise<void> {
   choicePages(app);
+  await arrangementRoutes(app);
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
 
   json.get(

@@ -12,16 +12,38 @@ import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import type { SettableClock } from "../../lib/clock.ts";
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from "../../lib/errors.ts";
+import { dueOn, isOverdue } from "../../lib/tasks.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_REPRESENTATIVE } from "../../seed/demo/care.ts";
 import { DEMO_CHOICE, DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
 import { DEMO_LOCATION } from "../../seed/demo/regulation.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
 import type { Ctx } from "../access/context.ts";
+import { listPeople, peopleActedFor } from "../care/care.service.ts";
 import { decideRegistration } from "../regulation/registration.service.ts";
-import { closeList, createList, listOf, publishList, searchLists } from "./choice.service.ts";
+import {
+  answerArrangement,
+  arrangeService,
+  budgetFits,
+  endArrangement,
+  providerArrangements,
+} from "./arrangements.service.ts";
+import {
+  arrangementFor,
+  closeList,
+  createList,
+  listOf,
+  liveArrangementsOf,
+  publishList,
+  searchLists,
+  unavailableFigures,
+} from "./choice.service.ts";
 import { comparePage, listPage, providerLists } from "./compare.service.ts";
 import { joinList, leaveList, updateOffer } from "./members.service.ts";
+import { personChoice } from "./person-panel.ts";
+import { tasksFor } from "./tasks.service.ts";
+import { answerUnavailable, recordUnavailable, unavailableOf } from "./unavailable.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const REGULATOR = DEMO_AUTHORITY.regulator;
@@ -233,5 +255,175 @@ describe("leaving", () => {
     ).toBeInstanceOf(ConflictError);
     const found = await searchLists(publicCtx(), { areaCode: DEMO_AREA.kelderby });
     expect(found.results.find((l) => l.id === LIST)?.member_count).toBe(1);
+  });
+});
+
+describe("arrangements and choice not available", () => {
+  const careStaff = () => as(demoUser("care-staff"));
+  const personFor = async (ctx: Ctx, name: string) =>
+    (await peopleActedFor(ctx)).find((p) => p.name === name)?.personId as string;
+
+  it("keeps a yearly budget's check exact: cost × 365 against the amount × 7", () => {
+    // £15,600 a year gives £299.17 a week (rounded down): that fits, a penny more does not.
+    expect(budgetFits(1_560_000n, "year", 0n, 29_917n)).toMatchObject({
+      fits: true,
+      weeklyAllowancePence: 29_917n,
+    });
+    expect(budgetFits(1_560_000n, "year", 0n, 29_918n).fits).toBe(false);
+    expect(budgetFits(35_200n, "week", 21_500n, 13_700n).fits).toBe(true);
+    expect(budgetFits(35_200n, "week", 21_500n, 13_701n).fits).toBe(false);
+  });
+
+  it("arranges within the budget, refuses beyond it with the figures, and lets the provider accept or decline", async () => {
+    const joan = await as(demoUser("citizen"));
+    const joanId = await personFor(joan, "Joan Whitfield");
+    // The demo: Joan's home care with Greenway, accepted, at the list's tariff (10 hours × £21.50).
+    const mine = await personChoice(joan, COUNTY, joanId);
+    const demo = mine.arrangements[0];
+    expect(demo).toMatchObject({
+      phase: "live",
+      price_source: "tariff",
+      weeklyCostText: "£215.00",
+      organisation_name: "Greenway Home Care Ltd",
+    });
+    expect(
+      (await liveArrangementsOf(t.deps.db, COUNTY, demo?.plan_id as string, "2026-11-22")).map((a) => a.id),
+    ).toEqual([demo?.id]);
+    expect((await arrangementFor(t.deps.db, COUNTY, demo?.id as string))?.status).toBe("accepted");
+
+    const draft = {
+      planId: demo?.plan_id as string,
+      paidFrom: "direct-payment",
+      organisationId: DEMO_CHOICE_MEMBERS.homesSupport,
+      listId: LIST,
+      description: "A sitting service on Saturday afternoons.",
+      unitsPerWeek: "6",
+      startsOn: "2026-11-30",
+    };
+    // £352 a week: £215 arranged, 6 hours at Westshire Homes Support's £21.00 makes £341.
+    const fits = await arrangeService(joan, COUNTY, joanId, draft);
+    expect(fits).toMatchObject({ status: "proposed", price_source: "offer", weeklyCostText: "£126.00" });
+    const over = await refused(arrangeService(joan, COUNTY, joanId, { ...draft, unitsPerWeek: "1" }));
+    expect(over).toBeInstanceOf(UnprocessableError);
+    expect((over as UnprocessableError).details?.[0]?.message).toContain(
+      "It costs £21.00 a week; £341.00 a week is already arranged from this part, which gives £352.00 a week.",
+    );
+    // Off a list: only a provider registered for the service in Joan's area.
+    const unregistered = await refused(
+      arrangeService(joan, COUNTY, joanId, {
+        ...draft,
+        listId: "",
+        organisationId: CARERS_TRUST,
+        categoryCode: "domiciliary-care",
+        unit: "hour",
+        agreedPrice: "5.00",
+        unitsPerWeek: "1",
+      }),
+    );
+    expect((unregistered as UnprocessableError).code).toBe("not_registered");
+
+    // The provider's people answer; another provider's never see it.
+    const provider = await adminOf(DEMO_CHOICE_MEMBERS.homesSupport);
+    expect(
+      (await providerArrangements(provider, DEMO_CHOICE_MEMBERS.homesSupport)).proposed.map((a) => a.id),
+    ).toContain(fits.id);
+    expect(
+      await refused(answerArrangement(await adminOf(CARERS_TRUST), COUNTY, fits.id, { accept: true })),
+    ).toBeInstanceOf(NotFoundError);
+    expect(await refused(answerArrangement(joan, COUNTY, fits.id, { accept: true }))).toBeInstanceOf(
+      ForbiddenError,
+    );
+    await refused(answerArrangement(provider, COUNTY, fits.id, { accept: false, reason: " " }));
+    const declined = await answerArrangement(provider, COUNTY, fits.id, {
+      accept: false,
+      reason: "No carers free on Saturdays.",
+    });
+    expect(declined).toMatchObject({ phase: "declined", decline_reason: "No carers free on Saturdays." });
+    expect(await refused(answerArrangement(provider, COUNTY, fits.id, { accept: true }))).toBeInstanceOf(
+      ConflictError,
+    );
+    // Declined, it no longer counts: the hour fits now.
+    const again = await arrangeService(joan, COUNTY, joanId, { ...draft, unitsPerWeek: "1" });
+    await answerArrangement(provider, COUNTY, again.id, { accept: true });
+    const ended = await endArrangement(joan, COUNTY, again.id, {
+      endsOn: "2026-12-31",
+      reason: "Her daughter visits on Saturdays now.",
+    });
+    expect(ended).toMatchObject({ ends_on: "2026-12-31", ended_by: "person", phase: "live" });
+  });
+
+  it("refuses a representative without arrange-services (403) and another authority's care staff (404)", async () => {
+    const sian = await as(DEMO_REPRESENTATIVE.id);
+    const tomosId = await personFor(sian, "Tomos Rees");
+    // The demo: Tomos's home care with Greenway waits for Greenway's answer; Siân sees it.
+    expect((await personChoice(sian, COUNTY, tomosId)).arrangements.map((a) => a.phase)).toEqual([
+      "proposed",
+    ]);
+    const draft = {
+      planId: "",
+      paidFrom: "managed-account",
+      organisationId: DEMO_CHOICE_MEMBERS.homesSupport,
+      listId: LIST,
+      description: "x",
+      unitsPerWeek: "1",
+      startsOn: "2026-12-01",
+    };
+    expect(await refused(arrangeService(sian, COUNTY, tomosId, draft))).toBeInstanceOf(ForbiddenError);
+    expect(await refused(recordUnavailable(sian, COUNTY, tomosId, {}))).toBeInstanceOf(ForbiddenError);
+    const elsewhere = await as(
+      (await createUser(t.deps.db, { grants: [{ role: "care-staff", scopeId: DEMO_AUTHORITY.district }] }))
+        .id,
+    );
+    expect(await refused(arrangeService(elsewhere, COUNTY, tomosId, draft))).toBeInstanceOf(NotFoundError);
+    expect(await refused(personChoice(elsewhere, COUNTY, tomosId))).toBeInstanceOf(NotFoundError);
+  });
+
+  it("gives the authority 10 working days to answer choice not available: due to the day's end, then overdue, then answered", async () => {
+    const staff = await careStaff();
+    const arthurId = (await listPeople(staff, COUNTY, { text: "Arthur Pennington" })).people[0]?.id as string;
+    const before = await unavailableFigures(t.deps.db, COUNTY, "2026-11-22");
+    // Recorded on Sunday 22 November 2026: 10 working days later is Friday 4 December.
+    const record = await recordUnavailable(staff, COUNTY, arthurId, {
+      categoryCode: "domiciliary-care",
+      areaCode: DEMO_AREA.westshire,
+      tried: "Greenway: no night visits. Kelderby Street Care: not in his village.",
+    });
+    expect(record).toMatchObject({
+      recorded_on: "2026-11-22",
+      due_on: "2026-12-04",
+      answer_working_days: 10,
+      state: "due",
+    });
+    const task = (await tasksFor(staff)).todo.find((x) => x.about.id === record.id);
+    expect(task).toMatchObject({ kind: "answer-choice-not-available", due: dueOn("2026-12-04") });
+    const start = clock.now();
+    try {
+      clock.set(new Date("2026-12-04T23:59:00Z"));
+      expect((await unavailableOf(staff, COUNTY, record.id)).record.state).toBe("due");
+      expect(isOverdue(task as NonNullable<typeof task>, clock.now())).toBe(false);
+      clock.set(new Date("2026-12-05T00:00:01Z"));
+      expect((await unavailableOf(staff, COUNTY, record.id)).record.state).toBe("overdue");
+      expect(isOverdue(task as NonNullable<typeof task>, clock.now())).toBe(true);
+      await refused(answerUnavailable(staff, COUNTY, record.id, { outcome: "other", answer: "" }));
+      const answered = await answerUnavailable(staff, COUNTY, record.id, {
+        outcome: "budget-reviewed",
+        answer: "We will review the budget so that a night visit can be bought at a higher price.",
+      });
+      expect(answered).toMatchObject({
+        state: "answered-late",
+        answered_on: "2026-12-05",
+        answer_outcome: "budget-reviewed",
+      });
+      expect((await tasksFor(staff)).todo.some((x) => x.about.id === record.id)).toBe(false);
+      expect(
+        await refused(answerUnavailable(staff, COUNTY, record.id, { outcome: "other", answer: "Again." })),
+      ).toBeInstanceOf(ConflictError);
+      const after = await unavailableFigures(t.deps.db, COUNTY, "2026-12-05");
+      const area = (rows: typeof after) => rows.find((r) => r.area_code === DEMO_AREA.westshire);
+      expect(area(after)?.records).toBe((area(before)?.records ?? 0) + 1);
+      expect(area(after)?.late).toBe((area(before)?.late ?? 0) + 1);
+    } finally {
+      clock.set(start);
+    }
   });
 });

@@ -344,3 +344,14 @@ export async function listChoices(ctx: Ctx) {
   const [categories, areas] = await Promise.all([listServiceCategories(ctx.db), listAreas(ctx.db)]);
   return { categories, areas };
 }
+
+// Arrangements and "choice not available", for the modules above (budgets: invoices against an
+// arrangement; the open figures: choice not available per authority and area).
+export {
+  type ArrangementRow,
+  arrangementFor,
+  liveArrangementsOf,
+  phaseOf,
+  weeklyCost,
+} from "./arrangements.service.ts";
+export { type UnavailableFigureRow, unavailableFigures } from "./unavailable.service.ts";

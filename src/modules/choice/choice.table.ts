@@ -72,3 +72,80 @@ declare module "../../db/database.ts" {
     choice_members: ChoiceMembersTable;
   }
 }
+
+// Arrangements and "choice not available" (issue 17, items 5 and 7): arrangements.service.ts,
+// unavailable.service.ts.
+
+/** Which part of a plan's budget pays: the direct payment, or the managed account (by the authority or an organisation). */
+export const PAID_FROM = ["direct-payment", "managed-account"] as const;
+export type PaidFrom = (typeof PAID_FROM)[number];
+
+export const ARRANGEMENT_STATUSES = ["proposed", "accepted", "declined"] as const;
+export type ArrangementStatus = (typeof ARRANGEMENT_STATUSES)[number];
+
+/** Where an arrangement's price comes from: the list's tariff, the member's offer, or agreed off a list. */
+export const PRICE_SOURCES = ["tariff", "offer", "agreed"] as const;
+export type PriceSource = (typeof PRICE_SOURCES)[number];
+
+/** A service arranged with a provider for a person's plan. */
+export interface ChoiceArrangementsTable {
+  authority_id: string;
+  id: string;
+  person_id: string;
+  plan_id: string;
+  need_id: string | null;
+  organisation_id: string;
+  list_id: string | null;
+  paid_from: PaidFrom;
+  category_code: string;
+  description: string;
+  /** Units a week in hundredths: 7.5 hours is 750. */
+  units_x100: number;
+  unit: TariffUnit;
+  price_pence: bigint;
+  price_source: PriceSource;
+  starts_on: string;
+  ends_on: string | null;
+  status: ArrangementStatus;
+  answered_at: Date | null;
+  decline_reason: string;
+  end_reason: string;
+  ended_by: "person" | "provider" | null;
+  arranged_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const UNAVAILABLE_OUTCOMES = ["provider-found", "budget-reviewed", "other"] as const;
+export type UnavailableOutcome = (typeof UNAVAILABLE_OUTCOMES)[number];
+
+/** A record that choice was not available, and the authority's answer. */
+export interface ChoiceUnavailableTable {
+  authority_id: string;
+  id: string;
+  person_id: string;
+  need_id: string | null;
+  category_code: string;
+  area_code: string;
+  tried: string;
+  recorded_on: string;
+  due_on: string;
+  answer_working_days: number;
+  recorded_by: string | null;
+  created_at: Date;
+  answered_on: string | null;
+  answer_outcome: UnavailableOutcome | null;
+  answer: string;
+  answered_by: string | null;
+  answered_at: Date | null;
+}
+
+export type ChoiceArrangement = Selectable<ChoiceArrangementsTable>;
+export type ChoiceUnavailable = Selectable<ChoiceUnavailableTable>;
+
+declare module "../../db/database.ts" {
+  interface Database {
+    choice_arrangements: ChoiceArrangementsTable;
+    choice_unavailable: ChoiceUnavailableTable;
+  }
+}

@@ -119,6 +119,18 @@ describe("on the demo data, as seeded", () => {
       ).toEqual([]);
   });
 
+  it("asks the authority's care staff to answer a record that choice was not available, by its day", async () => {
+    // Arthur Pennington's record, made the day the demo was seeded: 10 working days to answer.
+    const [task] = (await workAs("careStaff")).todo.filter((x) => x.kind === "answer-choice-not-available");
+    expect(task?.due?.day).toBe("2026-12-04");
+    expect(isOverdue(task as Task, clock.now())).toBe(false);
+    expect(task?.href).toMatch(
+      /^\/authorities\/westshire-county-council\/choice-not-available\/[0-9a-f-]{36}$/,
+    );
+    for (const name of ["commissioner", "citizen"])
+      expect(kinds(all(await workAs(name))), name).not.toContain("answer-choice-not-available");
+  });
+
   it("asks the commissioners to answer a question before bids close, and the asker waits for it", async () => {
     const open = await findTender(p.ctx(null), COUNTY, DEMO_TENDER.open);
     const [task] = about((await workAs("commissioner")).todo, "answer-question", DEMO_TENDER.open);

@@ -27,6 +27,7 @@ import { requireScope } from "../accounts/accounts.service.ts";
 import { tasksFor as awardTasks, type BidOutcome, outcomesFor } from "../award/tasks.service.ts";
 import { tasksFor as careTasks } from "../care/tasks.service.ts";
 import { tasksFor as challengeTasks } from "../challenges/tasks.service.ts";
+import { tasksFor as choiceTasks } from "../choice/tasks.service.ts";
 import { tasksFor as complianceTasks } from "../compliance/tasks.service.ts";
 import { tasksFor as contractTasks } from "../contracts/tasks.service.ts";
 import { type Assignment, assignmentsFor, tasksFor as evaluationTasks } from "../evaluation/tasks.service.ts";
@@ -70,6 +71,7 @@ export async function workOf(ctx: TendersCtx): Promise<Work> {
     challengeTasks(ctx),
     regulationTasks(ctx),
     careTasks(ctx),
+    choiceTasks(ctx),
   ]);
   const { todo, waiting, more } = mergeTasks(lists, TASKS_SHOWN);
   let bids: Work["bids"] = null;

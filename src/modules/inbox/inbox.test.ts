@@ -34,9 +34,6 @@ import {
 import { rejectPublicBody, requestPublicBody, verifyPublicBody } from "../access/verification.service.ts";
 import { createApiToken } from "../accounts/api-tokens.service.ts";
 import { decideStandstillChallenge } from "../award/challenges.service.ts";
-import { openLedger } from "../budgets/budgets.service.ts";
-import { insertCarePlan } from "../budgets/budgets.test-fixtures.ts";
-import { payDuePeriods } from "../budgets/payments.service.ts";
 import { waiveSurplus } from "../budgets/surplus.service.ts";
 import { endAppointment } from "../care/champion-links.service.ts";
 import {
@@ -53,6 +50,8 @@ import {
   updateDraft,
   withdrawChallenge,
 } from "../challenges/expressions.service.ts";
+import { endArrangement } from "../choice/arrangements.service.ts";
+import { answerUnavailable } from "../choice/unavailable.service.ts";
 import { amendContract, terminateContract } from "../contracts/contract-changes.service.ts";
 import { contractsCtx } from "../contracts/contracts.context.ts";
 import { correctKpiReport } from "../contracts/kpi-reports.service.ts";
@@ -575,6 +574,30 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
     await decideRegistration(await as(REGULATOR_STAFF), REGULATOR, DEMO_LOCATION.kelderbyStreetCare, {
       to: "suspended",
       reason: "Staffing below safe levels.",
+    });
+  },
+  // The demo choice seed arranges Tomos's home care with Greenway (its administrator is told) and
+  // Joan's, which Greenway accepts (Joan, the demo citizen, is told).
+  "choice.arrangement-proposed": "demo",
+  "choice.arrangement-answered": "demo",
+  "choice.arrangement-ended": async () => {
+    // Joan, as herself, ends her accepted home care: Greenway's people are told.
+    const a = await db()
+      .selectFrom("choice_arrangements")
+      .select("id")
+      .where("status", "=", "accepted")
+      .executeTakeFirstOrThrow();
+    await endArrangement(await as(user("citizen")), COUNTY, a.id, {
+      endsOn: "2027-01-31",
+      reason: "Moving to live with her daughter.",
+    });
+  },
+  "choice.not-available-answered": async () => {
+    // The care staff answer Arthur's record that choice was not available (they recorded it for him).
+    const r = await db().selectFrom("choice_unavailable").select("id").executeTakeFirstOrThrow();
+    await answerUnavailable(await as(user("care-staff")), COUNTY, r.id, {
+      outcome: "provider-found",
+      answer: "Westshire Homes Support will add a night-time visit from next Monday.",
     });
   },
   "authority.rejected": async () => {

@@ -79,6 +79,12 @@ export const NOTICE_KINDS = {
   "regulation.registration-cancelled": { topic: "regulation" },
   // Approved-provider lists: to the provider and the authority when a member leaves
   "choice.member-left": { topic: "choice" },
+  // Arrangements: to the provider when one is proposed or ended by the person's side; to whoever
+  // arranged it when the provider answers or ends it; choice not available answered: to who recorded it
+  "choice.arrangement-proposed": { topic: "choice" },
+  "choice.arrangement-answered": { topic: "choice" },
+  "choice.arrangement-ended": { topic: "choice" },
+  "choice.not-available-answered": { topic: "choice" },
   // Public bodies asked for
   "authority.verified": { topic: "publicBodies" },
   "authority.rejected": { topic: "publicBodies" },

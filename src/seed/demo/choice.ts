@@ -7,9 +7,14 @@
  * runs on a clock set to its date. Fictional data; fixed ids.
  */
 import { type Clock, fixedClock } from "../../lib/clock.ts";
+import { londonToday } from "../../lib/london-time.ts";
+import type { Principal } from "../../modules/access/access.service.ts";
 import type { Ctx } from "../../modules/access/context.ts";
+import { listPeople, personView } from "../../modules/care/care.service.ts";
+import { answerArrangement, arrangeService } from "../../modules/choice/arrangements.service.ts";
 import { checkList, recordList, recordListPublished } from "../../modules/choice/choice.service.ts";
 import { recordJoin, recordOffer } from "../../modules/choice/members.service.ts";
+import { recordUnavailable } from "../../modules/choice/unavailable.service.ts";
 import { regimeOf } from "../../modules/regulation/regimes.service.ts";
 import {
   checkApplication,
@@ -19,6 +24,7 @@ import {
 import type { Seed } from "../seed.ts";
 import { DEMO_AREA } from "./areas.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
+import { DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "./users.ts";
 
 const org = (n: number) => `019a0000-0000-7000-8000-00000000b${String(n).padStart(3, "0")}`;
 const id = (n: number) => `019a0000-0000-7000-8000-0000000c${String(n).padStart(4, "0")}`;
@@ -104,5 +110,84 @@ export const demoChoiceSeed: Seed = {
   demo: true,
   async run({ ctx }) {
     await seedChoice(ctx);
+    await seedArrangements(ctx);
   },
 };
+
+const signedInAs = (userId: string, grants: Principal["grants"]): Principal => ({
+  userId,
+  displayName: "",
+  grants,
+  via: "session",
+  twoFactor: true,
+});
+
+/**
+ * Arrangements and "choice not available" (issue 17, items 5 and 7), through the services as the
+ * people would: Joan (as herself, the demo citizen) arranges 10 hours a week of home care with
+ * Greenway Home Care at the list's tariff from her direct payment, and Greenway's administrator
+ * accepts; the care staff arrange 6 hours a week with Greenway for Tomos from his managed account,
+ * waiting for Greenway; and record for Arthur that choice was not available, waiting for the
+ * authority's answer.
+ */
+async function seedArrangements(ctx: Ctx): Promise<void> {
+  const county = DEMO_AUTHORITY.county;
+  const userOf = (role: string, scopeId?: string) =>
+    DEMO_USERS.find((u) => u.role === role && (scopeId === undefined || u.scopeId === scopeId))?.id as string;
+  const staff = {
+    ...ctx,
+    principal: signedInAs(userOf("care-staff"), [
+      { role: "care-staff", scopeType: "authority", scopeId: county },
+    ]),
+  };
+  const citizen = { ...ctx, principal: signedInAs(userOf("citizen"), []) };
+  const provider = {
+    ...ctx,
+    principal: signedInAs(userOf("organisation-admin", DEMO_PROVIDER_GREENWAY), [
+      { role: "organisation-admin", scopeType: "organisation", scopeId: DEMO_PROVIDER_GREENWAY },
+    ]),
+  };
+  const personOf = async (name: string) => {
+    const found = (await listPeople(staff, county, { text: name })).people[0];
+    if (!found) return undefined;
+    return personView(staff, county, found.id);
+  };
+  const today = londonToday(ctx.clock);
+  const homeCare = {
+    organisationId: DEMO_CHOICE_MEMBERS.greenway,
+    listId: DEMO_CHOICE.homeCareList,
+    startsOn: today,
+  };
+  const joan = await personOf("Joan Whitfield");
+  const joanPlan = joan?.plans[0]?.plan.id;
+  if (joan && joanPlan) {
+    const a = await arrangeService(citizen, county, joan.person.id, {
+      ...homeCare,
+      planId: joanPlan,
+      paidFrom: "direct-payment",
+      needId: joan.needs.find((n) => n.description.startsWith("Help to wash"))?.id ?? "",
+      description: "Help to wash and dress each morning, an hour and a half on weekdays.",
+      unitsPerWeek: "10",
+    });
+    await answerArrangement(provider, county, a.id, { accept: true });
+  }
+  const tomos = await personOf("Tomos Rees");
+  const tomosPlan = tomos?.plans[0]?.plan.id;
+  if (tomos && tomosPlan)
+    await arrangeService(staff, county, tomos.person.id, {
+      ...homeCare,
+      planId: tomosPlan,
+      paidFrom: "managed-account",
+      description: "Support to get to his voluntary work, Tuesday and Thursday mornings.",
+      unitsPerWeek: "6",
+    });
+  const arthur = await personOf("Arthur Pennington");
+  if (arthur)
+    await recordUnavailable(staff, county, arthur.person.id, {
+      needId: arthur.needs[0]?.id ?? "",
+      categoryCode: "domiciliary-care",
+      areaCode: arthur.person.area_code,
+      tried:
+        "Greenway Home Care: no carers free for the night-time check he needs. Kelderby Street Care: does not visit his village. Westshire Homes Support: can only offer daytime visits.",
+    });
+}

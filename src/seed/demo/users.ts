@@ -14,6 +14,9 @@ import { DEMO_AUTHORITY } from "./authorities.ts";
 /** The password of every demo account. Published on the sign-in page in demo mode. */
 export const DEMO_PASSWORD = "demo-password-2026";
 
+/** Greenway Home Care Ltd, from the demo organisations: a member of Westshire's home care list. */
+export const DEMO_PROVIDER_GREENWAY = "019a0000-0000-7000-8000-00000000b004";
+
 /** Westshire Community Health CIC, from the demo organisations. */
 export const DEMO_ORGANISATION = "019a0000-0000-7000-8000-00000000b001";
 
@@ -127,6 +130,16 @@ export const DEMO_USERS: readonly DemoUser[] = [
     role: "platform-admin",
     displayName: "Pat Morgan",
     email: "platform-admin@demo.openps.example",
+  },
+  // Last, so that a search for the first organisation administrator still finds Westshire Community
+  // Health's: a provider on Westshire's home care list, who answers the demo arrangements.
+  {
+    id: "019a0000-0000-7000-8000-00000000c014",
+    role: "organisation-admin",
+    scopeId: DEMO_PROVIDER_GREENWAY,
+    actsFor: "Greenway Home Care Ltd",
+    displayName: "Gwen Parry",
+    email: "provider-admin@demo.openps.example",
   },
 ];
 

@@ -1,14 +1,27 @@
 import {
+  type Allowed,
   anyone,
   EMPTY_FORM,
   INCOMPLETE_BODY,
   OWN_ORG,
   REGISTER_EDITOR,
+  type Rule,
   type RuleSet,
   scoped,
+  UNKNOWN,
   unknownTarget,
   unknownToken,
 } from "../rules.ts";
+
+/** A provider's own arrangements: its administrators and members; no platform reach (they concern people). */
+const PROVIDER_PEOPLE =
+  (ok: Allowed): Rule =>
+  (who, tenant) =>
+    who === "public"
+      ? "sign-in"
+      : (who === "organisation-admin" || who === "organisation-member") && tenant === "own"
+        ? ok
+        : "denied";
 
 export const choice: RuleSet = {
   rules: {
@@ -40,8 +53,58 @@ export const choice: RuleSet = {
     "POST /api/v1/authorities/:authorityId/choice/lists/:listId/members": unknownTarget,
     "POST /api/v1/authorities/:authorityId/choice/lists/:listId/members/:organisationId/leave": unknownTarget,
     "PUT /api/v1/authorities/:authorityId/choice/lists/:listId/members/:organisationId/offer": unknownTarget,
+    // Arrangements and choice not available: each names a person, an arrangement or a record the
+    // service looks up first (404 for the matrix's unknown one); a provider's own arrangements
+    "GET /authorities/:slug/people/:personId/arrangements/new": unknownTarget,
+    "POST /authorities/:slug/people/:personId/arrangements/new": unknownTarget,
+    "GET /authorities/:slug/arrangements/:arrangementId": unknownTarget,
+    "POST /authorities/:slug/arrangements/:arrangementId/accept": unknownTarget,
+    "GET /authorities/:slug/arrangements/:arrangementId/decline": unknownTarget,
+    "POST /authorities/:slug/arrangements/:arrangementId/decline": unknownTarget,
+    "GET /authorities/:slug/arrangements/:arrangementId/end": unknownTarget,
+    "POST /authorities/:slug/arrangements/:arrangementId/end": unknownTarget,
+    "GET /organisations/:id/arrangements": PROVIDER_PEOPLE(200),
+    "GET /authorities/:slug/people/:personId/choice-not-available/new": unknownTarget,
+    "POST /authorities/:slug/people/:personId/choice-not-available/new": unknownTarget,
+    "GET /authorities/:slug/choice-not-available/:recordId": unknownTarget,
+    "GET /authorities/:slug/choice-not-available/:recordId/answer": unknownTarget,
+    "POST /authorities/:slug/choice-not-available/:recordId/answer": unknownTarget,
+    "GET /api/v1/authorities/:authorityId/people/:personId/choice": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/people/:personId/arrangements": unknownTarget,
+    "GET /api/v1/authorities/:authorityId/arrangements/:arrangementId": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/arrangements/:arrangementId/accept": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/arrangements/:arrangementId/decline": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/arrangements/:arrangementId/end": unknownTarget,
+    "GET /api/v1/organisations/:id/arrangements": PROVIDER_PEOPLE(200),
+    "POST /api/v1/authorities/:authorityId/people/:personId/choice-not-available": unknownTarget,
+    "GET /api/v1/authorities/:authorityId/choice-not-available/:recordId": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/choice-not-available/:recordId/answer": unknownTarget,
   },
   apiBodies: {
+    "POST /api/v1/authorities/:authorityId/people/:personId/arrangements": JSON.stringify({
+      planId: UNKNOWN,
+      paidFrom: "direct-payment",
+      organisationId: OWN_ORG,
+      description: "Arranged by the authorisation matrix test.",
+      unitsPerWeek: "1",
+      startsOn: "2026-12-01",
+    }),
+    "POST /api/v1/authorities/:authorityId/arrangements/:arrangementId/decline": JSON.stringify({
+      reason: "Declined by the authorisation matrix test.",
+    }),
+    "POST /api/v1/authorities/:authorityId/arrangements/:arrangementId/end": JSON.stringify({
+      endsOn: "2026-12-31",
+      reason: "Ended by the authorisation matrix test.",
+    }),
+    "POST /api/v1/authorities/:authorityId/people/:personId/choice-not-available": JSON.stringify({
+      categoryCode: "domiciliary-care",
+      areaCode: "E06000001",
+      tried: "Recorded by the authorisation matrix test.",
+    }),
+    "POST /api/v1/authorities/:authorityId/choice-not-available/:recordId/answer": JSON.stringify({
+      outcome: "other",
+      answer: "Answered by the authorisation matrix test.",
+    }),
     "POST /api/v1/authorities/:authorityId/choice/lists/:listId/close": JSON.stringify({
       reason: "Closed by the authorisation matrix test.",
     }),

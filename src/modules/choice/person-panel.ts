@@ -1,0 +1,65 @@
+/**
+ * The choice section of a person's page (care's `personPanels`, plugged in src/wiring.ts): their
+ * arrangements and their records that choice was not available, with "Arrange a service" and
+ * "Record that choice was not available" for a viewer holding `arrange-services` (care staff, the
+ * person, a representative given it). And the same as JSON, for whoever may see the person.
+ */
+import type { Db } from "../../db/database.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { ForbiddenError } from "../../lib/errors.ts";
+import { londonToday } from "../../lib/london-time.ts";
+import type { Panel } from "../../lib/ports.ts";
+import type { Ctx } from "../access/context.ts";
+import { authorityById } from "../authorities/authorities.service.ts";
+import type { PersonPanelInput } from "../care/care.ports.ts";
+import { requirePersonAccess } from "../care/care.service.ts";
+import { type ArrangementView, arrangementsOfPerson } from "./arrangements.service.ts";
+import { type UnavailableView, unavailableOfPerson } from "./unavailable.service.ts";
+
+/** A person's arrangements and records: care staff, the person, representatives with see-plan or arrange-services (404, then 403). */
+export async function personChoice(
+  ctx: Ctx,
+  authorityId: string,
+  personId: string,
+): Promise<{ arrangements: ArrangementView[]; unavailable: UnavailableView[] }> {
+  try {
+    await requirePersonAccess(ctx, authorityId, personId, "see-plan");
+  } catch (e) {
+    if (!(e instanceof ForbiddenError)) throw e;
+    await requirePersonAccess(ctx, authorityId, personId, "arrange-services");
+  }
+  const today = londonToday(ctx.clock);
+  const [arrangements, unavailable] = await Promise.all([
+    arrangementsOfPerson(ctx.db, authorityId, personId, today),
+    unavailableOfPerson(ctx.db, authorityId, personId, today),
+  ]);
+  return { arrangements, unavailable };
+}
+
+export async function choicePersonPanel(
+  db: Db,
+  clock: Clock,
+  input: PersonPanelInput,
+): Promise<Panel | undefined> {
+  const today = londonToday(clock);
+  const [authority, arrangements, unavailable] = await Promise.all([
+    authorityById(db, input.authorityId),
+    arrangementsOfPerson(db, input.authorityId, input.personId, today),
+    unavailableOfPerson(db, input.authorityId, input.personId, today),
+  ]);
+  const base = `/authorities/${authority.slug}/people/${input.personId}`;
+  return {
+    template: "choice/views/partials/person-panel.njk",
+    context: {
+      choicePanel: {
+        arrangements,
+        unavailable,
+        mayArrange: input.viewer.grants.includes("arrange-services"),
+        arrangeUrl: `${base}/arrangements/new`,
+        unavailableUrl: `${base}/choice-not-available/new`,
+        listsUrl: `/authorities/${authority.slug}/choice`,
+        authoritySlug: authority.slug,
+      },
+    },
+  };
+}
