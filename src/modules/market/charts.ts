@@ -895,7 +895,8 @@ export const TIMELINESS_COLOURS: Readonly<Record<string, string>> = {
 
 function reviewTimeliness(f: PersonalBudgets, w: Words): Figure {
   const id = "review-timeliness";
-  const clockName = (code: string) => w.t(`market.personalBudgets.clock.${code}`);
+  // A clock's code (care's `clocks.ts`: "adult-social-care.plan") with its dots as dashes: a key of one part.
+  const clockName = (code: string) => w.t(`market.personalBudgets.clock.${code.replaceAll(".", "-")}`);
   const how = (code: string) => w.t(`market.personalBudgets.timeliness.${code}`);
   const shownCells = f.reviews.filter((c) => c.count !== null);
   const onTime = f.reviewTotals.find((t) => t.key === "on-time");
