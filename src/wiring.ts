@@ -13,6 +13,7 @@ import { budgetPersonPanel } from "./modules/budgets/person-panel.service.ts";
 import { followPlanChange } from "./modules/budgets/plan-changes.service.ts";
 import { personData, personPanels, planChanged } from "./modules/care/care.ports.ts";
 import { serviceWindowsPanel } from "./modules/challenges/policy.service.ts";
+import { memberFeedback } from "./modules/choice/choice.ports.ts";
 import { choiceProfilePanel } from "./modules/choice/compare.service.ts";
 import { leaveOnRegistrationChange } from "./modules/choice/members.service.ts";
 import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/provider-contracts.service.ts";
@@ -36,6 +37,7 @@ import {
   tenderPublished,
   tenderStage,
 } from "./modules/tenders/tenders.ports.ts";
+import { feedbackProfilePanel, feedbackSummaries } from "./modules/voice/feedback.service.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "./seed/demo/users.ts";
 
 const demoUsers = () => ({ password: DEMO_PASSWORD, accounts: DEMO_USERS });
@@ -87,4 +89,8 @@ export function wireModules(): void {
   personPanels.plug(budgetPersonPanel);
   // care ← budgets: the ledger's section of a person's download of everything held about them
   personData.plug(budgetsPersonData);
+  // organisations ← voice: users' feedback on a provider's profile (after the lists);
+  // choice ← voice: the feedback summary on a list's page and its comparison
+  profilePanels.plug(feedbackProfilePanel);
+  memberFeedback.plug(feedbackSummaries);
 }
