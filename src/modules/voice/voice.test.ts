@@ -529,4 +529,15 @@ describe("feedback beside the ratings", () => {
     ]);
     expect((await page("/feedback/policy")).statusCode).toBe(200);
   });
+
+  it("takes a review through the person's form: the errors, then the review published", async () => {
+    const joanSession = await sessionFor(t.app, joan.userId);
+    const url = `/care/people/${person.personId}/feedback/new`;
+    expect(mainText((await page(url, joanSession)).body)).toContain("How would you rate the service?");
+    const empty = await postForm(t.app, joanSession, url, {});
+    expect(empty.statusCode).toBe(400);
+    expect(summaryLinks(empty.body)).toContain("#stars");
+    const sent = await postForm(t.app, joanSession, url, { ...review(CIC, "Reliable and kind."), stars: "5" });
+    expect(sent.headers.location).toBe(`/organisations/${CIC}/feedback`);
+  });
 });
