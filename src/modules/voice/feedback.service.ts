@@ -434,12 +434,22 @@ export async function heldFeedback(ctx: Ctx): Promise<ShownReview[]> {
   return shown(ctx.db, await repo.heldFeedback(ctx.db, 50));
 }
 
-/** Each provider's published reviews counted and averaged (kept figures): the choice module's port. */
+/**
+ * Each provider's published reviews counted and averaged (kept figures): the choice module's port.
+ * A provider with none is left out (choice then says there is no feedback yet).
+ */
 export async function feedbackSummaries(
   ctx: Pick<Ctx, "db">,
   organisationIds: readonly string[],
 ): Promise<FeedbackSummary[]> {
   const rows = await repo.feedbackFiguresOf(ctx.db, organisationIds);
+  return summariesOf(rows, organisationIds).filter((s) => s.reviews > 0);
+}
+
+function summariesOf(
+  rows: Awaited<ReturnType<typeof repo.feedbackFiguresOf>>,
+  organisationIds: readonly string[],
+): FeedbackSummary[] {
   return organisationIds.map((organisationId) => {
     const its = rows.filter((r) => r.organisation_id === organisationId);
     const reviews = its.reduce((n, r) => n + r.reviews, 0);
@@ -489,7 +499,7 @@ export async function feedbackProfilePanel(
   _clock: Clock,
   organisationId: string,
 ): Promise<Panel | undefined> {
-  const [summary] = await feedbackSummaries({ db }, [organisationId]);
+  const [summary] = summariesOf(await repo.feedbackFiguresOf(db, [organisationId]), [organisationId]);
   const latest = await providerFeedback({ db }, organisationId, undefined, 3);
   return {
     template: "voice/views/partials/profile-feedback.njk",
