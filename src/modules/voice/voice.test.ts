@@ -537,7 +537,10 @@ describe("feedback beside the ratings", () => {
     const empty = await postForm(t.app, joanSession, url, {});
     expect(empty.statusCode).toBe(400);
     expect(summaryLinks(empty.body)).toContain("#stars");
-    const sent = await postForm(t.app, joanSession, url, { ...review(CIC, "Reliable and kind."), stars: "5" });
+    const sent = await postForm(t.app, joanSession, url, {
+      ...review(CIC, "Reliable and kind."),
+      stars: "5",
+    });
     expect(sent.headers.location).toBe(`/organisations/${CIC}/feedback`);
   });
 });
