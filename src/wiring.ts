@@ -13,6 +13,7 @@ import { budgetPersonPanel } from "./modules/budgets/person-panel.service.ts";
 import { followPlanChange } from "./modules/budgets/plan-changes.service.ts";
 import { personData, personPanels, planChanged } from "./modules/care/care.ports.ts";
 import { serviceWindowsPanel } from "./modules/challenges/policy.service.ts";
+import { memberFeedback } from "./modules/choice/choice.ports.ts";
 import { choiceProfilePanel } from "./modules/choice/compare.service.ts";
 import { leaveOnRegistrationChange } from "./modules/choice/members.service.ts";
 import { choicePersonPanel } from "./modules/choice/person-panel.ts";
@@ -37,6 +38,7 @@ import {
   tenderPublished,
   tenderStage,
 } from "./modules/tenders/tenders.ports.ts";
+import { feedbackProfilePanel, feedbackSummaries } from "./modules/voice/feedback.service.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "./seed/demo/users.ts";
 
 const demoUsers = () => ({ password: DEMO_PASSWORD, accounts: DEMO_USERS });
@@ -90,4 +92,8 @@ export function wireModules(): void {
   personData.plug(budgetsPersonData);
   // care ← choice: a person's arrangements and records that choice was not available on their page
   personPanels.plug(choicePersonPanel);
+  // organisations ← voice: users' feedback on a provider's profile (after the lists);
+  // choice ← voice: the feedback summary on a list's page and its comparison
+  profilePanels.plug(feedbackProfilePanel);
+  memberFeedback.plug(feedbackSummaries);
 }

@@ -42,6 +42,8 @@ export const API_SCOPES = [
   "budgets:write",
   // Consumer champions' people (src/modules/voice): their reports and the areas they cover.
   "champions:write",
+  // Feedback on providers (src/modules/voice): the person and their representatives, moderators, providers' replies.
+  "feedback:write",
   // Demo mode only (src/modules/demo-clock): platform administrators.
   "demo-clock:write",
 ] as const;

@@ -9,6 +9,7 @@ import { demoComplianceSeed } from "./demo/compliance.ts";
 import { demoConsultationsSeed } from "./demo/consultations.ts";
 import { demoContractsSeed } from "./demo/contracts.ts";
 import { demoEvaluationSeed } from "./demo/evaluation.ts";
+import { demoFeedbackSeed } from "./demo/feedback.ts";
 import { demoOpportunitiesSeed } from "./demo/opportunities.ts";
 import { demoOrganisationsSeed } from "./demo/organisations.ts";
 import { demoProjectsSeed } from "./demo/projects.ts";
@@ -45,6 +46,8 @@ export const seeds: readonly Seed[] = [
   demoBudgetsSeed,
   // Consumer champions (issue 17): a verified champion, its areas and a published report.
   demoChampionsSeed,
+  // Feedback on providers: Joan's payments out and reviews, after the budgets' ledgers.
+  demoFeedbackSeed,
   // Last: the market dashboards' figures of everything above (every deployment).
   marketFiguresSeed,
 ];

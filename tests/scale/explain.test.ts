@@ -44,6 +44,7 @@ import { DEMO_CHOICE } from "../../src/seed/demo/choice.ts";
 import { DEMO_PROJECT } from "../../src/seed/demo/projects.ts";
 import { scaleDemo } from "../../src/seed/demo/scale/scale.ts";
 import { useDemoTenderKeys } from "../../src/seed/demo/tenders.ts";
+import { DEMO_ORGANISATION } from "../../src/seed/demo/users.ts";
 import {
   createTestDatabase,
   DEMO_SEEDED_AT,
@@ -101,6 +102,8 @@ const LARGE = new Set([
   "choice_list_areas",
   "choice_members",
   "champion_reports",
+  "feedback_reviews",
+  "feedback_figures",
 ]);
 
 /**
@@ -196,6 +199,10 @@ const REQUESTS = [
   `/champions/reports?area=${DEMO_AREA.westshire}`,
   `/api/v1/champion-reports?champion=${DEMO_AUTHORITY.champion}&pageSize=1`,
   `/api/v1/champion-reports?area=${DEMO_AREA.westshire}&champion=${DEMO_AUTHORITY.champion}`,
+  // Users' feedback on a provider: its profile's section, its page, the API (reviews and figures).
+  `/organisations/${DEMO_ORGANISATION}`,
+  `/organisations/${DEMO_ORGANISATION}/feedback`,
+  `/api/v1/organisations/${DEMO_ORGANISATION}/feedback`,
 ];
 
 const COUNTY = DEMO_AUTHORITY.county;

@@ -71,4 +71,7 @@ export const PUBLIC_PAGES: readonly string[] = [
   `/champions/${DEMO_AUTHORITY.champion}`,
   "/champions/reports",
   `/champions/${DEMO_AUTHORITY.champion}/reports/${DEMO_CHAMPION_REPORT}`,
+  // Users' feedback (the voice module): the moderation policy, a provider's reviews.
+  "/feedback/policy",
+  `/organisations/${DEMO_ORGANISATION.communityHealthMutual}/feedback`,
 ];

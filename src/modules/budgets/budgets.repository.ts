@@ -522,3 +522,22 @@ export function paidOutAfter(
     );
   return q.orderBy("plan_id").orderBy("account").limit(limit).execute();
 }
+
+/** The plans among `planIds` that have paid the provider (its account's balance above zero). */
+export async function plansThatPaid(
+  db: Db,
+  authorityId: string,
+  planIds: readonly string[],
+  organisationId: string,
+): Promise<string[]> {
+  if (planIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("budget_balances")
+    .select("plan_id")
+    .where("authority_id", "=", authorityId)
+    .where("plan_id", "in", [...planIds])
+    .where("account", "=", `provider:${organisationId}`)
+    .where("balance_pence", ">", 0n)
+    .execute();
+  return rows.map((r) => r.plan_id);
+}

@@ -324,3 +324,16 @@ export async function* paidOutOf(db: Ctx["db"], authorityId: string): AsyncGener
     }));
   }
 }
+
+/**
+ * Whether any of a person's plans has paid the provider from its budget (the feedback of the voice
+ * module: a paid service proves the person had one). By the balances' key; no person's data.
+ */
+export async function hasPaidProvider(
+  db: Ctx["db"],
+  authorityId: string,
+  planIds: readonly string[],
+  organisationId: string,
+): Promise<boolean> {
+  return (await repo.plansThatPaid(db, authorityId, planIds, organisationId)).length > 0;
+}

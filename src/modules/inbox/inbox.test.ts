@@ -344,6 +344,9 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   "care.budget-changed": "demo",
   // The demo seed: Joan appoints Westshire Healthwatch (its person and she are told).
   "care.champion-appointed": "demo",
+  // The demo feedback seed: Joan's review is moderated (she is told) and published (Greenway is told).
+  "feedback.review-moderated": "demo",
+  "feedback.review-published": "demo",
   "care.champion-ended": async () => {
     // The champion's person ends Joan's appointment: she (the demo citizen) is told, and they are.
     const link = await db()

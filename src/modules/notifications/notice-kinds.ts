@@ -97,6 +97,9 @@ export const NOTICE_KINDS = {
   "budget.surplus-flagged": { topic: "budgets" },
   // Personal budgets: to the person and representatives with see-plan
   "budget.surplus-resolved": { topic: "budgets" },
+  // Feedback (voice): to the provider's people of a review published; to the person of a moderation
+  "feedback.review-published": { topic: "care" },
+  "feedback.review-moderated": { topic: "care" },
   // Security: always by email too
   "tender.attempt-refused": { topic: "security", alwaysEmail: true },
   "tender.seal-broken": { topic: "security", alwaysEmail: true },

@@ -1,6 +1,15 @@
 /** The voice module's SQL: champions' areas, their reports and the reports' versions. */
+
+import { sql } from "kysely";
 import type { Db, Trx } from "../../db/database.ts";
-import type { ChampionReport, ChampionReportVersion, NewChampionReport, ReportState } from "./voice.table.ts";
+import type {
+  ChampionReport,
+  ChampionReportVersion,
+  FeedbackReview,
+  FeedbackVersion,
+  NewChampionReport,
+  ReportState,
+} from "./voice.table.ts";
 
 // Areas
 
@@ -206,5 +215,112 @@ export function coveredAreas(db: Db): Promise<{ code: string; name: string }[]> 
     .distinct()
     .orderBy("a.name")
     .orderBy("a.code")
+    .execute();
+}
+
+// Feedback (docs/feedback.md)
+
+/** A person's review of a provider, if any. */
+export function feedbackOf(
+  db: Db,
+  authorityId: string,
+  personId: string,
+  organisationId: string,
+): Promise<FeedbackReview | undefined> {
+  return db
+    .selectFrom("feedback_reviews")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("person_id", "=", personId)
+    .where("organisation_id", "=", organisationId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export function findFeedback(db: Db, id: string): Promise<FeedbackReview | undefined> {
+  return db.selectFrom("feedback_reviews").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export function lockFeedback(trx: Trx, id: string): Promise<FeedbackReview | undefined> {
+  return trx.selectFrom("feedback_reviews").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+}
+
+/** Inserts the review, or writes it over its row (`exists`). */
+export async function saveFeedback(trx: Trx, row: FeedbackReview, exists: boolean): Promise<void> {
+  if (exists) {
+    const { id, ...rest } = row;
+    await trx.updateTable("feedback_reviews").set(rest).where("id", "=", id).execute();
+  } else await trx.insertInto("feedback_reviews").values(row).execute();
+}
+
+export async function insertFeedbackVersion(trx: Trx, row: Omit<FeedbackVersion, "seq">): Promise<void> {
+  await trx
+    .insertInto("feedback_versions")
+    .values({
+      ...row,
+      seq: sql<number>`(select coalesce(max(seq), 0) + 1 from feedback_versions where review_id = ${row.review_id})`,
+    })
+    .execute();
+}
+
+/** A provider's published reviews, newest first, after a key. */
+export function publishedFeedback(
+  db: Db,
+  organisationId: string,
+  after: { at: Date; id: string } | undefined,
+  limit: number,
+): Promise<FeedbackReview[]> {
+  let q = db
+    .selectFrom("feedback_reviews")
+    .selectAll()
+    .where("organisation_id", "=", organisationId)
+    .where("state", "=", "published");
+  if (after)
+    q = q.where((eb) =>
+      eb.or([
+        eb("published_at", "<", after.at),
+        eb.and([eb("published_at", "=", after.at), eb("id", "<", after.id)]),
+      ]),
+    );
+  return q.orderBy("published_at", "desc").orderBy("id", "desc").limit(limit).execute();
+}
+
+/** Reviews held for moderation, oldest first. */
+export function heldFeedback(db: Db, limit: number): Promise<FeedbackReview[]> {
+  return db
+    .selectFrom("feedback_reviews")
+    .selectAll()
+    .where("state", "=", "held")
+    .orderBy("updated_at")
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+}
+
+/** Adds to (or takes from) the kept count of published reviews. */
+export async function addToFeedbackFigures(
+  trx: Trx,
+  organisationId: string,
+  categoryCode: string,
+  stars: number,
+  by: 1 | -1,
+): Promise<void> {
+  await trx
+    .insertInto("feedback_figures")
+    .values({ organisation_id: organisationId, category_code: categoryCode, stars, reviews: Math.max(by, 0) })
+    .onConflict((oc) =>
+      oc
+        .columns(["organisation_id", "category_code", "stars"])
+        .doUpdateSet({ reviews: sql<number>`feedback_figures.reviews + ${by}` }),
+    )
+    .execute();
+}
+
+export function feedbackFiguresOf(db: Db, organisationIds: readonly string[]) {
+  if (organisationIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("feedback_figures")
+    .select(["organisation_id", "category_code", "stars", "reviews"])
+    .where("organisation_id", "in", [...new Set(organisationIds)])
     .execute();
 }

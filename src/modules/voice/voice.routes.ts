@@ -10,6 +10,7 @@ import { anyone, api, errorResponses } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
 import { appointmentRoutes } from "./appointments.routes.ts";
 import { type Champion, champion, championsIndex } from "./champions.service.ts";
+import { feedbackRoutes } from "./feedback.routes.ts";
 import {
   correctReport,
   listReports,
@@ -95,6 +96,7 @@ function fullReport(r: ChampionReport, versions: readonly ChampionReportVersion[
 export async function voiceRoutes(app: FastifyInstance): Promise<void> {
   voicePages(app);
   appointmentRoutes(app);
+  feedbackRoutes(app);
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
 
   json.get(

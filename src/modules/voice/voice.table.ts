@@ -69,3 +69,67 @@ declare module "../../db/database.ts" {
     champion_report_versions: ChampionReportVersionsTable;
   }
 }
+
+// Feedback beside the ratings (issue 17, item 8; docs/feedback.md)
+
+export const FEEDBACK_STATES = ["held", "published", "rejected"] as const;
+export type FeedbackState = (typeof FEEDBACK_STATES)[number];
+
+/** A person's review of a provider: one per person and provider; a new one is a new version. */
+export interface FeedbackReviewsTable {
+  id: string;
+  organisation_id: string;
+  authority_id: string;
+  /** The person (never shown; the audit trail records a personal reference). */
+  person_id: string;
+  /** The person's area (shown: "in Westshire"). */
+  area_code: string;
+  category_code: string;
+  /** The month of the service, YYYY-MM. */
+  service_month: string;
+  stars: number;
+  text: string;
+  state: FeedbackState;
+  version: number;
+  /** Why the automatic check held it for moderation. */
+  held_reason: string | null;
+  /** A moderator's reason for an edit or a rejection. */
+  moderation_reason: string | null;
+  reply: string | null;
+  reply_version: ColumnType<number, number | undefined, number>;
+  replied_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  published_at: Date | null;
+}
+
+/** Every text of a review as it was: the person's, a moderator's edit with its reason, the provider's reply. */
+export interface FeedbackVersionsTable {
+  review_id: string;
+  seq: number;
+  kind: "review" | "moderation" | "reply";
+  stars: number | null;
+  text: string;
+  reason: string | null;
+  by_user: string | null;
+  at: Date;
+}
+
+/** The published reviews per provider, service type and rating (kept with each change). */
+export interface FeedbackFiguresTable {
+  organisation_id: string;
+  category_code: string;
+  stars: number;
+  reviews: number;
+}
+
+export type FeedbackReview = Selectable<FeedbackReviewsTable>;
+export type FeedbackVersion = Selectable<FeedbackVersionsTable>;
+
+declare module "../../db/database.ts" {
+  interface Database {
+    feedback_reviews: FeedbackReviewsTable;
+    feedback_versions: FeedbackVersionsTable;
+    feedback_figures: FeedbackFiguresTable;
+  }
+}

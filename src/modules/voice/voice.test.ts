@@ -23,13 +23,20 @@ import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import type { Db } from "../../db/database.ts";
 import { newId } from "../../lib/ids.ts";
+import { collect } from "../../lib/ports.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHAMPION_REPORT } from "../../seed/demo/champions.ts";
-import { DEMO_USERS } from "../../seed/demo/users.ts";
+import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
+import { DEMO_ORGANISATION, DEMO_USERS } from "../../seed/demo/users.ts";
 import type { Principal } from "../access/access.service.ts";
 import { requestPublicBody, verifyPublicBody } from "../access/verification.service.ts";
+import { SYSTEM } from "../audit/audit.service.ts";
+import { peopleActedFor } from "../care/care.service.ts";
+import { recordLink } from "../care/representatives.service.ts";
+import { memberFeedback } from "../choice/choice.ports.ts";
 import { addChampionArea, championsIndex, removeChampionArea } from "./champions.service.ts";
+import { feedbackFigures, leaveFeedback, personalDataIn, replyToFeedback } from "./feedback.service.ts";
 import {
   correctReport,
   editDraft,
@@ -416,5 +423,124 @@ describe("the people who appointed a champion", () => {
     expect(told).toEqual([{ link: `/care/people/${personId}` }]);
     // Ended: not found again.
     expect((await postForm(t.app, session, `${BASE}/people/${id}/end`, {})).statusCode).toBe(404);
+  });
+});
+
+describe("feedback beside the ratings", () => {
+  const CIC = DEMO_ORGANISATION;
+  let joan: Principal;
+  let person: { authorityId: string; personId: string };
+  const review = (organisationId: string, text = "Good, kind carers.") => ({
+    organisationId,
+    stars: 5,
+    text,
+    serviceType: "domiciliary-care",
+    serviceMonth: t.deps.clock.now().toISOString().slice(0, 7),
+  });
+
+  beforeAll(async () => {
+    joan = await principalOf(db, DEMO_USERS.find((u) => u.role === "citizen")?.id ?? "");
+    const self = (await peopleActedFor(as(joan))).find((p) => p.how === "self");
+    person = { authorityId: self?.authorityId ?? "", personId: self?.personId ?? "" };
+  });
+
+  it("lets a person review a provider their budget paid, and refuses one it did not, with the reason", async () => {
+    const error = await refused(
+      leaveFeedback(
+        as(joan),
+        person.authorityId,
+        person.personId,
+        review(DEMO_CHOICE_MEMBERS.kelderbyStreetCare),
+      ),
+    );
+    expect(error.code).toBe("not_paid");
+    expect(error.message).toContain("paid from this personal budget");
+    // The demo seed paid Greenway from Joan's direct payment: her review replaces the one held.
+    const { review: done, heldFor } = await leaveFeedback(
+      as(joan),
+      person.authorityId,
+      person.personId,
+      review(DEMO_CHOICE_MEMBERS.greenway),
+    );
+    expect([done.state, done.version, heldFor]).toEqual(["published", 2, ""]);
+  });
+
+  it("refuses a representative the person did not give give-feedback (403)", async () => {
+    const family = await createUser(db, { displayName: "Family, sees the plan" });
+    await recordLink(
+      { db, clock: t.deps.clock, principal: null, actor: SYSTEM("test") },
+      { ...person, userId: family.id, relationship: "family", grants: ["see-plan"] },
+    );
+    const error = await refused(
+      leaveFeedback(as(await principalOf(db, family.id)), person.authorityId, person.personId, review(CIC)),
+    );
+    expect(error.code).toBe("forbidden");
+  });
+
+  it("holds a phone number for moderation; the moderator's edit keeps the reason and the text before", async () => {
+    const [row] = await db
+      .selectFrom("feedback_reviews")
+      .selectAll()
+      .where("organisation_id", "=", CIC)
+      .execute();
+    expect(row?.text).not.toContain("07700");
+    expect(row?.moderation_reason).toBe("Personal data removed: a phone number.");
+    const versions = await db
+      .selectFrom("feedback_versions")
+      .selectAll()
+      .where("review_id", "=", row?.id ?? "")
+      .orderBy("seq")
+      .execute();
+    expect(versions.map((v) => v.kind)).toEqual(["review", "moderation", "reply"]);
+    expect(versions[0]?.text).toContain("07700 900123");
+    expect(personalDataIn("write to me at a@b.org or WS1 2AB")).toBe("an email address, a postcode");
+  });
+
+  it("lets the provider's people reply (a change a new version), and no one else", async () => {
+    const [row] = await db
+      .selectFrom("feedback_reviews")
+      .select("id")
+      .where("organisation_id", "=", CIC)
+      .execute();
+    const provider = await principalOf(db, DEMO_USERS.find((u) => u.role === "organisation-admin")?.id ?? "");
+    const changed = await replyToFeedback(
+      as(provider),
+      CIC,
+      row?.id ?? "",
+      "Thank you: we have told the team.",
+    );
+    expect(changed.reply_version).toBe(2);
+    expect((await refused(replyToFeedback(as(joan), CIC, row?.id ?? "", "Me too"))).code).toBe("forbidden");
+  });
+
+  it("shows it on the profile, its page and through the port, the person never named; figures suppressed", async () => {
+    const profile = mainText((await page(`/organisations/${CIC}`)).body);
+    expect(profile).toContain("Feedback from people who use this provider");
+    expect(profile).toContain("not the regulator's rating");
+    expect(profile).toContain("A person using domiciliary care (care at home) in Westshire");
+    const list = mainText((await page(`/organisations/${CIC}/feedback`)).body);
+    expect(list).toContain("Thank you: we have told the team.");
+    expect(list).toContain("fewer than 10 reviews");
+    for (const text of [profile, list]) expect(text).not.toContain("Joan");
+    const [summary] = (await collect(memberFeedback, as(null), [CIC])).flat();
+    expect(summary).toMatchObject({ organisationId: CIC, reviews: 1, averageStars: 4 });
+    expect(await feedbackFigures(as(null), CIC)).toEqual([
+      { serviceType: "domiciliary-care", reviews: null, ratings: null },
+    ]);
+    expect((await page("/feedback/policy")).statusCode).toBe(200);
+  });
+
+  it("takes a review through the person's form: the errors, then the review published", async () => {
+    const joanSession = await sessionFor(t.app, joan.userId);
+    const url = `/care/people/${person.personId}/feedback/new`;
+    expect(mainText((await page(url, joanSession)).body)).toContain("How would you rate the service?");
+    const empty = await postForm(t.app, joanSession, url, {});
+    expect(empty.statusCode).toBe(400);
+    expect(summaryLinks(empty.body)).toContain("#stars");
+    const sent = await postForm(t.app, joanSession, url, {
+      ...review(CIC, "Reliable and kind."),
+      stars: "5",
+    });
+    expect(sent.headers.location).toBe(`/organisations/${CIC}/feedback`);
   });
 });

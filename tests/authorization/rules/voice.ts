@@ -3,6 +3,7 @@ import {
   type Allowed,
   anyone,
   EMPTY_FORM,
+  OWN_ORG,
   type Rule,
   type RuleSet,
   scoped,
@@ -55,8 +56,32 @@ export const voice: RuleSet = {
     "POST /champions/:championId/people/:linkId/end": CHAMPION_PEOPLE("invisible"),
     "GET /api/v1/champions/:championId/appointments": CHAMPION_PEOPLE(200),
     "POST /api/v1/champions/:championId/appointments/:linkId/end": CHAMPION_PEOPLE("invisible"),
+    // Users' feedback: the policy and a provider's reviews are public; leaving one names a person the
+    // matrix does not know (404 to everyone signed in), replying a review it does not know; moderating
+    // is the platform's moderators' (platform administrators: then 404 for the unknown review).
+    "GET /feedback/policy": anyone(200),
+    "GET /organisations/:id/feedback": anyone(200),
+    "GET /care/people/:personId/feedback/new": unknownTarget,
+    "POST /care/people/:personId/feedback/new": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/care/people/:personId/feedback": unknownTarget,
+    "POST /api/v1/feedback/:reviewId/moderate": (who) =>
+      who === "public" ? "sign-in" : who === "platform-admin" ? "invisible" : "denied",
+    "POST /api/v1/organisations/:id/feedback/:reviewId/reply": unknownTarget,
+    "GET /api/v1/organisations/:id/feedback": anyone(200),
   },
   apiBodies: {
+    "POST /api/v1/authorities/:authorityId/care/people/:personId/feedback": JSON.stringify({
+      organisationId: OWN_ORG,
+      stars: 4,
+      text: "Written by the authorisation matrix test.",
+      serviceType: "domiciliary-care",
+      serviceMonth: "2026-11",
+    }),
+    "POST /api/v1/feedback/:reviewId/moderate": JSON.stringify({
+      decision: "reject",
+      reason: "By the matrix.",
+    }),
+    "POST /api/v1/organisations/:id/feedback/:reviewId/reply": JSON.stringify({ reply: "By the matrix." }),
     "POST /api/v1/champions/:championId/reports": JSON.stringify({
       title: "A report by the authorisation matrix",
       summary: "Written by the authorisation matrix test.",

@@ -1,0 +1,508 @@
+/**
+ * Feedback beside the ratings (issue 17, item 8; docs/feedback.md): a person who has had a service
+ * from a provider — proved by money paid from their personal budget to it — leaves a rating and a
+ * short review, as themself or through someone holding `give-feedback`. One review per person and
+ * provider: a new one is a new version, the old kept. It is published at once unless an automatic
+ * check finds an email address, phone number or postcode, when it is held for moderation; the
+ * platform's moderators (platform administrators) publish, edit out a part with the reason (kept), or
+ * reject with the reason, and the person is told. The provider's people reply once to each published
+ * review (a change is a new version) and are told of new reviews. Shown without the person's
+ * identity; counted per provider, service type and rating (small numbers suppressed).
+ */
+import type { Db, Trx } from "../../db/database.ts";
+import { decodeKey, encodeKey } from "../../db/paging.ts";
+import { transaction } from "../../db/transaction.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { ConflictError, type FieldError, NotFoundError, ValidationError } from "../../lib/errors.ts";
+import { isUuid, newId } from "../../lib/ids.ts";
+import { msg } from "../../lib/messages.ts";
+import type { Panel } from "../../lib/ports.ts";
+import { grantsInScope, PLATFORM_SCOPE, requireRole } from "../access/access.service.ts";
+import { actorIn, type Ctx } from "../access/context.ts";
+import { requireScope } from "../accounts/accounts.service.ts";
+import { personalRef, recordAudit } from "../audit/audit.service.ts";
+import { hasPaidProvider } from "../budgets/budgets.service.ts";
+import { accountsHolding, personView, requirePersonAccess } from "../care/care.service.ts";
+import type { FeedbackSummary } from "../choice/choice.ports.ts";
+import { notify } from "../notifications/notifications.service.ts";
+import { organisationsByIds } from "../organisations/organisations.service.ts";
+import { findArea, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
+import * as repo from "./voice.repository.ts";
+import type { FeedbackReview } from "./voice.table.ts";
+
+/** A review's text: at most this many characters (a reply too). */
+export const REVIEW_MAX = 1000;
+/** Reviews on a page of a provider's feedback. */
+export const FEEDBACK_PAGE = 10;
+/** Below this many reviews a provider's figures are not shown in open data (as the market's). */
+export const SMALL_NUMBER = 10;
+/** The roles of a provider's people who reply. */
+const PROVIDER_ROLES = ["organisation-admin", "organisation-member"] as const;
+
+/**
+ * The automatic check for obvious personal data: an email address, a UK phone number (11 digits from
+ * 0 or +44, spaces allowed), a UK postcode. Chosen because they are the identifying data a regular
+ * expression finds with few false alarms; names and health details need a moderator's eye.
+ */
+const PERSONAL_DATA: readonly [RegExp, string][] = [
+  [/[^\s@]+@[^\s@]+\.[a-z]{2,}/i, "an email address"],
+  [/(?:\+44\s?|\b0)(?:\d\s?){9,10}\b/, "a phone number"],
+  [/\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b/i, "a postcode"],
+];
+
+/** What the automatic check found in a text ("" when nothing). */
+export function personalDataIn(text: string): string {
+  return PERSONAL_DATA.filter(([re]) => re.test(text))
+    .map(([, what]) => what)
+    .join(", ");
+}
+
+export interface FeedbackInput {
+  organisationId: string;
+  stars: number | string;
+  text: string;
+  /** The service type (a service category code). */
+  serviceType: string;
+  /** The month of the service, YYYY-MM. */
+  serviceMonth: string;
+}
+
+/** How a review is shown: never who wrote it. */
+export interface ShownReview {
+  id: string;
+  organisationId: string;
+  stars: number;
+  text: string;
+  /** "A person using Home care in Westshire, November 2026". */
+  about: { serviceType: string; area: string; month: string };
+  publishedAt: Date | null;
+  edited: boolean;
+  reply: string | null;
+  repliedAt: Date | null;
+}
+
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+/** "2026-11" → "November 2026". */
+export function monthText(month: string): string {
+  const [y, m] = month.split("-");
+  return `${MONTHS[Number(m) - 1] ?? ""} ${y}`;
+}
+
+async function shown(db: Db, reviews: readonly FeedbackReview[]): Promise<ShownReview[]> {
+  if (reviews.length === 0) return [];
+  const [categories, areas] = await Promise.all([
+    listServiceCategories(db),
+    Promise.all([...new Set(reviews.map((r) => r.area_code))].map((code) => findArea(db, code))),
+  ]);
+  const category = new Map(categories.map((c) => [c.code, c.name]));
+  const area = new Map(areas.filter((a) => a !== undefined).map((a) => [a.code, a.name]));
+  return reviews.map((r) => ({
+    id: r.id,
+    organisationId: r.organisation_id,
+    stars: r.stars,
+    text: r.text,
+    about: {
+      serviceType: category.get(r.category_code) ?? r.category_code,
+      area: area.get(r.area_code) ?? r.area_code,
+      month: monthText(r.service_month),
+    },
+    publishedAt: r.published_at,
+    edited: r.moderation_reason !== null && r.state === "published",
+    reply: r.reply,
+    repliedAt: r.replied_at,
+  }));
+}
+
+function starsOf(value: number | string, errors: FieldError[]): number {
+  const n = typeof value === "number" ? value : Number(String(value).trim());
+  if (!Number.isInteger(n) || n < 1 || n > 5) {
+    errors.push({ field: "stars", message: msg`Choose a rating from 1 to 5` });
+    return 0;
+  }
+  return n;
+}
+
+function textOf(value: string, field: string, errors: FieldError[]): string {
+  const text = value.trim();
+  if (text === "" || text.length > REVIEW_MAX)
+    errors.push({ field, message: msg`Write up to 1000 characters` });
+  return text;
+}
+
+async function tellProvider(trx: Trx, ctx: Ctx, review: FeedbackReview): Promise<void> {
+  const grants = await grantsInScope(trx, review.organisation_id);
+  const people = new Set(
+    grants.filter((g) => (PROVIDER_ROLES as readonly string[]).includes(g.role)).map((g) => g.user_id),
+  );
+  for (const userId of people)
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        kind: "feedback.review-published",
+        subject: "A new review of your services is published",
+        body: "Someone who uses your services has left a review. You can read it and reply once, below it, on your feedback page.",
+        link: `/organisations/${review.organisation_id}/feedback`,
+      },
+      { email: true, actor: actorIn(ctx) },
+    );
+}
+
+async function tellPerson(trx: Trx, ctx: Ctx, review: FeedbackReview, what: string): Promise<void> {
+  for (const { userId } of await accountsHolding(trx, review.authority_id, review.person_id, "give-feedback"))
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        authorityId: review.authority_id,
+        kind: "feedback.review-moderated",
+        subject: "Your review has been moderated",
+        body: what,
+        link: "/feedback/policy",
+      },
+      { email: true, actor: actorIn(ctx) },
+    );
+}
+
+/** Adds (`by` 1) or takes away (`by` -1) a published review from the kept figures. */
+async function count(trx: Trx, review: FeedbackReview, by: 1 | -1): Promise<void> {
+  if (review.state === "published")
+    await repo.addToFeedbackFigures(trx, review.organisation_id, review.category_code, review.stars, by);
+}
+
+/**
+ * Leaves (or replaces) the person's review of a provider their budget has paid: the person, care
+ * staff, or a representative or champion holding `give-feedback`. 409 when the budget has not paid
+ * the provider.
+ */
+export async function leaveFeedback(
+  ctx: Ctx,
+  authorityId: string,
+  personId: string,
+  input: FeedbackInput,
+): Promise<{ review: FeedbackReview; heldFor: string }> {
+  requireScope(ctx.principal, "feedback:write");
+  const access = await requirePersonAccess(ctx, authorityId, personId, "give-feedback");
+  const view = await personView(ctx, authorityId, personId);
+  const errors: FieldError[] = [];
+  const stars = starsOf(input.stars, errors);
+  const text = textOf(input.text, "text", errors);
+  const categories = await listServiceCategories(ctx.db);
+  if (!categories.some((c) => c.code === input.serviceType))
+    errors.push({ field: "serviceType", message: msg`Choose the type of service from the list` });
+  const thisMonth = ctx.clock.now().toISOString().slice(0, 7);
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(input.serviceMonth) || input.serviceMonth > thisMonth)
+    errors.push({ field: "serviceMonth", message: msg`Enter the month of the service, not in the future` });
+  const organisationId = input.organisationId.trim();
+  if (!isUuid(organisationId) || !(await organisationsByIds(ctx.db, [organisationId])).has(organisationId))
+    errors.push({ field: "organisationId", message: msg`Choose the provider from the directory` });
+  if (errors.length > 0) throw new ValidationError(msg`Check the review`, errors);
+  const planIds = view.plans.map((p) => p.plan.id);
+  if (!(await hasPaidProvider(ctx.db, authorityId, planIds, organisationId)))
+    throw new ConflictError(
+      msg`You can leave feedback only about a provider that has been paid from this personal budget.`,
+      "not_paid",
+    );
+  const heldFor = personalDataIn(text);
+  const now = ctx.clock.now();
+  const review = await transaction(ctx.db, async (trx) => {
+    const before = await repo.feedbackOf(trx, authorityId, personId, organisationId);
+    if (before) await count(trx, before, -1);
+    const row: FeedbackReview = {
+      id: before?.id ?? newId(),
+      organisation_id: organisationId,
+      authority_id: authorityId,
+      person_id: personId,
+      area_code: view.person.area_code,
+      category_code: input.serviceType,
+      service_month: input.serviceMonth,
+      stars,
+      text,
+      state: heldFor ? "held" : "published",
+      version: (before?.version ?? 0) + 1,
+      held_reason: heldFor || null,
+      moderation_reason: null,
+      reply: null,
+      reply_version: before?.reply_version ?? 0,
+      replied_at: null,
+      created_at: before?.created_at ?? now,
+      updated_at: now,
+      published_at: heldFor ? null : now,
+    };
+    await repo.saveFeedback(trx, row, before !== undefined);
+    await repo.insertFeedbackVersion(trx, {
+      review_id: row.id,
+      kind: "review",
+      stars,
+      text,
+      reason: null,
+      by_user: access.userId,
+      at: now,
+    });
+    await count(trx, row, 1);
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: access.actor,
+      action: heldFor ? "feedback.held" : "feedback.published",
+      entity: { type: "feedback_review", id: row.id },
+      changes: {
+        person: personalRef("care_people", personId),
+        as: access.how,
+        organisationId,
+        stars,
+        version: row.version,
+        ...(heldFor ? { heldFor } : {}),
+      },
+    });
+    if (!heldFor) await tellProvider(trx, ctx, row);
+    return row;
+  });
+  return { review, heldFor };
+}
+
+export interface ModerationInput {
+  decision: "publish" | "edit" | "reject";
+  /** The text with the part removed, for `edit`. */
+  text?: string;
+  /** Why, for `edit` and `reject`. */
+  reason?: string;
+}
+
+/** The platform's moderators: platform administrators. */
+function requireModerator(ctx: Ctx) {
+  requireScope(ctx.principal, "feedback:write");
+  return requireRole(ctx.principal, "platform-admin", PLATFORM_SCOPE, "moderate feedback");
+}
+
+/**
+ * A moderator's decision on a review (held or published): publish it, edit out a part (the reason
+ * recorded, the text before kept as a version), or reject it with the reason. The person is told.
+ */
+export async function moderateFeedback(
+  ctx: Ctx,
+  reviewId: string,
+  input: ModerationInput,
+): Promise<FeedbackReview> {
+  requireModerator(ctx);
+  const errors: FieldError[] = [];
+  const reason = (input.reason ?? "").trim();
+  const text = input.decision === "edit" ? textOf(input.text ?? "", "text", errors) : "";
+  if (input.decision !== "publish" && (reason === "" || reason.length > 500))
+    errors.push({ field: "reason", message: msg`Give the reason, up to 500 characters, from the policy` });
+  if (errors.length > 0) throw new ValidationError(msg`Check the decision`, errors);
+  return transaction(ctx.db, async (trx) => {
+    const before = isUuid(reviewId) ? await repo.lockFeedback(trx, reviewId) : undefined;
+    if (!before || before.state === "rejected") throw new NotFoundError("review");
+    await count(trx, before, -1);
+    const now = ctx.clock.now();
+    const after: FeedbackReview = {
+      ...before,
+      state: input.decision === "reject" ? "rejected" : "published",
+      text: input.decision === "edit" ? text : before.text,
+      moderation_reason: reason || before.moderation_reason,
+      updated_at: now,
+      published_at: input.decision === "reject" ? before.published_at : (before.published_at ?? now),
+    };
+    await repo.saveFeedback(trx, after, true);
+    const actor = actorIn(ctx);
+    if (input.decision !== "publish")
+      await repo.insertFeedbackVersion(trx, {
+        review_id: after.id,
+        kind: "moderation",
+        stars: after.stars,
+        text: after.text,
+        reason,
+        by_user: actor.type === "user" ? (actor.id ?? null) : null,
+        at: now,
+      });
+    await count(trx, after, 1);
+    await recordAudit(trx, ctx.clock, {
+      authorityId: after.authority_id,
+      actor,
+      action: `feedback.moderated-${input.decision}`,
+      entity: { type: "feedback_review", id: after.id },
+      changes: { person: personalRef("care_people", after.person_id), ...(reason ? { reason } : {}) },
+    });
+    await tellPerson(
+      trx,
+      ctx,
+      after,
+      input.decision === "publish"
+        ? "Your review has been checked against the feedback policy and published."
+        : input.decision === "edit"
+          ? `Your review is published with a part removed under the feedback policy. The reason: ${reason}`
+          : `Your review was not published under the feedback policy. The reason: ${reason}`,
+    );
+    if (before.state === "held" && after.state === "published") await tellProvider(trx, ctx, after);
+    return after;
+  });
+}
+
+/** The provider's reply to a published review (its people); a change is a new version. */
+export async function replyToFeedback(
+  ctx: Ctx,
+  organisationId: string,
+  reviewId: string,
+  replyText: string,
+): Promise<FeedbackReview> {
+  requireScope(ctx.principal, "feedback:write");
+  const review = isUuid(reviewId) ? await repo.findFeedback(ctx.db, reviewId) : undefined;
+  if (!review || review.organisation_id !== organisationId || review.state !== "published")
+    throw new NotFoundError("review");
+  requireRole(ctx.principal, [...PROVIDER_ROLES], organisationId, "reply to reviews of this provider");
+  const errors: FieldError[] = [];
+  const text = textOf(replyText, "reply", errors);
+  if (errors.length > 0) throw new ValidationError(msg`Check the reply`, errors);
+  return transaction(ctx.db, async (trx) => {
+    const now = ctx.clock.now();
+    const after: FeedbackReview = {
+      ...review,
+      reply: text,
+      reply_version: review.reply_version + 1,
+      replied_at: now,
+    };
+    await repo.saveFeedback(trx, after, true);
+    const actor = actorIn(ctx);
+    await repo.insertFeedbackVersion(trx, {
+      review_id: review.id,
+      kind: "reply",
+      stars: null,
+      text,
+      reason: null,
+      by_user: actor.type === "user" ? (actor.id ?? null) : null,
+      at: now,
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId: review.authority_id,
+      actor,
+      action: "feedback.replied",
+      entity: { type: "feedback_review", id: review.id },
+      changes: { organisationId, replyVersion: after.reply_version },
+    });
+    return after;
+  });
+}
+
+export interface FeedbackPage {
+  reviews: ShownReview[];
+  next: string | null;
+}
+
+/** A provider's published reviews, newest first, a page at a time by key. Public. */
+export async function providerFeedback(
+  ctx: Pick<Ctx, "db">,
+  organisationId: string,
+  after?: string,
+  limit = FEEDBACK_PAGE,
+): Promise<FeedbackPage> {
+  if (!isUuid(organisationId)) throw new NotFoundError("organisation");
+  const key = after ? decodeKey(after, ["string", "string"], "after") : undefined;
+  const rows = await repo.publishedFeedback(
+    ctx.db,
+    organisationId,
+    key ? { at: new Date(key[0] as string), id: key[1] as string } : undefined,
+    limit + 1,
+  );
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    reviews: await shown(ctx.db, page),
+    next: more && last?.published_at ? encodeKey([last.published_at.toISOString(), last.id]) : null,
+  };
+}
+
+/** Reviews held for moderation, oldest first: the moderators'. */
+export async function heldFeedback(ctx: Ctx): Promise<ShownReview[]> {
+  requireModerator(ctx);
+  return shown(ctx.db, await repo.heldFeedback(ctx.db, 50));
+}
+
+/**
+ * Each provider's published reviews counted and averaged (kept figures): the choice module's port.
+ * A provider with none is left out (choice then says there is no feedback yet).
+ */
+export async function feedbackSummaries(
+  ctx: Pick<Ctx, "db">,
+  organisationIds: readonly string[],
+): Promise<FeedbackSummary[]> {
+  const rows = await repo.feedbackFiguresOf(ctx.db, organisationIds);
+  return summariesOf(rows, organisationIds).filter((s) => s.reviews > 0);
+}
+
+function summariesOf(
+  rows: Awaited<ReturnType<typeof repo.feedbackFiguresOf>>,
+  organisationIds: readonly string[],
+): FeedbackSummary[] {
+  return organisationIds.map((organisationId) => {
+    const its = rows.filter((r) => r.organisation_id === organisationId);
+    const reviews = its.reduce((n, r) => n + r.reviews, 0);
+    const total = its.reduce((n, r) => n + r.reviews * r.stars, 0);
+    return {
+      organisationId,
+      reviews,
+      averageStars: reviews === 0 ? null : Math.round(total / reviews),
+      link: `/organisations/${organisationId}/feedback`,
+    };
+  });
+}
+
+/** A provider's open figures for one service type: suppressed (null) below 10 reviews. */
+export interface FeedbackFigure {
+  serviceType: string;
+  /** Published reviews; null when fewer than 10. */
+  reviews: number | null;
+  /** How many gave 1 to 5 stars; null when suppressed. */
+  ratings: [number, number, number, number, number] | null;
+}
+
+/** A provider's open figures of users' feedback, per service type, small numbers suppressed. Public. */
+export async function feedbackFigures(
+  ctx: Pick<Ctx, "db">,
+  organisationId: string,
+): Promise<FeedbackFigure[]> {
+  if (!isUuid(organisationId)) throw new NotFoundError("organisation");
+  const rows = await repo.feedbackFiguresOf(ctx.db, [organisationId]);
+  const byType = new Map<string, [number, number, number, number, number]>();
+  for (const r of rows) {
+    const ratings = byType.get(r.category_code) ?? [0, 0, 0, 0, 0];
+    ratings[r.stars - 1] = (ratings[r.stars - 1] ?? 0) + r.reviews;
+    byType.set(r.category_code, ratings);
+  }
+  return [...byType].map(([serviceType, ratings]) => {
+    const reviews = ratings.reduce((a, b) => a + b, 0);
+    return reviews < SMALL_NUMBER
+      ? { serviceType, reviews: null, ratings: null }
+      : { serviceType, reviews, ratings };
+  });
+}
+
+/** The provider profile's section: users' feedback, its summary and the latest reviews. */
+export async function feedbackProfilePanel(
+  db: Db,
+  _clock: Clock,
+  organisationId: string,
+): Promise<Panel | undefined> {
+  const [summary] = summariesOf(await repo.feedbackFiguresOf(db, [organisationId]), [organisationId]);
+  const latest = await providerFeedback({ db }, organisationId, undefined, 3);
+  return {
+    template: "voice/views/partials/profile-feedback.njk",
+    context: { feedbackSummary: summary, feedbackLatest: latest.reviews },
+  };
+}
