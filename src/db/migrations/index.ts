@@ -51,6 +51,7 @@ import * as choice from "./2026-12-14-10-choice.ts";
 import * as choiceArrangements from "./2026-12-14-11-choice-arrangements.ts";
 import * as budgets from "./2026-12-14-20-budgets.ts";
 import * as budgetCadenceChange from "./2026-12-14-21-budget-cadence-change.ts";
+import * as providerInvoices from "./2026-12-14-22-provider-invoices.ts";
 import * as voice from "./2026-12-14-30-voice.ts";
 import * as marketPersonalBudgets from "./2026-12-14-40-market-personal-budgets.ts";
 import * as championLinks from "./2026-12-14-50-champion-links.ts";
@@ -105,6 +106,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-14-11-choice-arrangements": choiceArrangements,
   "2026-12-14-20-budgets": budgets,
   "2026-12-14-21-budget-cadence-change": budgetCadenceChange,
+  "2026-12-14-22-provider-invoices": providerInvoices,
   "2026-12-14-30-voice": voice,
   "2026-12-14-40-market-personal-budgets": marketPersonalBudgets,
   "2026-12-14-50-champion-links": championLinks,

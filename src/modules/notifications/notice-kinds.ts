@@ -97,6 +97,10 @@ export const NOTICE_KINDS = {
   "budget.surplus-flagged": { topic: "budgets" },
   // Personal budgets: to the person and representatives with see-plan
   "budget.surplus-resolved": { topic: "budgets" },
+  // Providers' invoices: to the person and representatives with make-payments (one to pay from the
+  // direct payment); to the provider's people (its invoice paid)
+  "budget.invoice-submitted": { topic: "budgets" },
+  "budget.invoice-paid": { topic: "budgets" },
   // Security: always by email too
   "tender.attempt-refused": { topic: "security", alwaysEmail: true },
   "tender.seal-broken": { topic: "security", alwaysEmail: true },
