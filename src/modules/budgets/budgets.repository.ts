@@ -345,28 +345,6 @@ export function invoicesOfOrganisation(
     .execute();
 }
 
-/** Invoices against a person's budget that wait for the person to pay them (from the direct payment). */
-export function invoicesWaitingOn(
-  db: Db,
-  authorityId: string,
-  planId: string,
-  arrangementIds: readonly string[],
-  limit: number,
-): Promise<BudgetInvoice[]> {
-  if (arrangementIds.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom("budget_invoices")
-    .selectAll()
-    .where("authority_id", "=", authorityId)
-    .where("plan_id", "=", planId)
-    .where("status", "=", "submitted")
-    .where("arrangement_id", "in", arrangementIds)
-    .orderBy("submitted_at", "desc")
-    .orderBy("id", "desc")
-    .limit(limit)
-    .execute();
-}
-
 // Surplus
 
 export function openSurplus(
