@@ -54,6 +54,7 @@ import * as budgetCadenceChange from "./2026-12-14-21-budget-cadence-change.ts";
 import * as providerInvoices from "./2026-12-14-22-provider-invoices.ts";
 import * as voice from "./2026-12-14-30-voice.ts";
 import * as marketPersonalBudgets from "./2026-12-14-40-market-personal-budgets.ts";
+import * as marketUnavailable from "./2026-12-14-41-market-unavailable.ts";
 import * as championLinks from "./2026-12-14-50-champion-links.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -109,5 +110,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-14-22-provider-invoices": providerInvoices,
   "2026-12-14-30-voice": voice,
   "2026-12-14-40-market-personal-budgets": marketPersonalBudgets,
+  "2026-12-14-41-market-unavailable": marketUnavailable,
   "2026-12-14-50-champion-links": championLinks,
 };
