@@ -572,7 +572,11 @@ describe("a provider invoices Joan's arrangement; she pays it from her direct pa
       .where("kind", "=", "budget.invoice-submitted")
       .execute();
     expect(told.length).toBeGreaterThanOrEqual(2);
-    const paid = await send("POST", pay, await sessionFor(t.app, citizen), {}, "provider-invoice-pay-1");
+    const joan = await sessionFor(t.app, citizen);
+    // Her page shows it waiting, with a button that pays it (its form carrying a key).
+    const panel = await send("GET", `/care/people/${a.person_id}`, joan);
+    expect(panel.body).toContain(`/invoices/${invoiceId}/pay`);
+    const paid = await send("POST", pay, joan, {}, "provider-invoice-pay-1");
     expect(paid.statusCode).toBe(201);
     expect(paid.json().invoice.status).toBe("paid");
     const after = (await send("GET", url, provider)).json();

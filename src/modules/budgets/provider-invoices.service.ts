@@ -131,7 +131,9 @@ export async function submitProviderInvoice(
   )
     refusals.push({
       field: "periodStartsOn",
-      message: msg`The period must be within the arrangement, from ${arrangement.starts_on}${arrangement.ends_on ? ` to ${arrangement.ends_on}` : ""}`,
+      message: arrangement.ends_on
+        ? msg`The period must be within the arrangement's days, from ${arrangement.starts_on} to ${arrangement.ends_on}`
+        : msg`The period must be within the arrangement's days, from ${arrangement.starts_on}`,
     });
   if (input.periodEndsOn > today)
     refusals.push({

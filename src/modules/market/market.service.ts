@@ -775,7 +775,11 @@ export async function* personalBudgetRows(ctx: Pick<Ctx, "db">): AsyncGenerator<
         ...cells("spend-by-sector", f.spendBySector),
         ...cells("spend-by-size", f.spendBySize),
         ...cells("reviews", f.reviews),
-        ...cells("choice-not-available", [...f.unavailable, f.unavailableOverdue, f.unavailableRecords]),
+        // Only the answers that counted someone (as the other figures list only cells with rows).
+        ...cells(
+          "choice-not-available",
+          [...f.unavailable, f.unavailableOverdue, f.unavailableRecords].filter((c) => c.count !== 0),
+        ),
       );
     }
     yield rows;
