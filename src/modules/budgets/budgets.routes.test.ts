@@ -519,6 +519,23 @@ describe("a provider invoices Joan's arrangement; she pays it from her direct pa
       amount: pounds(ceiling + 1n),
       reference: "GHC-TEST-1",
     };
+    // Its form offers the arrangement, and refuses an amount beyond it with the reason (422).
+    const formUrl = `/organisations/${DEMO_PROVIDER_GREENWAY}/invoices/new`;
+    const form = await t.app.inject({ url: formUrl, headers: { cookie: provider.cookie } });
+    expect(form.body).toContain(`value="${COUNTY}:${a.id}"`);
+    const [y, m, d] = a.starts_on.split("-");
+    const day = (name: string) => ({ [`${name}-day`]: d, [`${name}-month`]: m, [`${name}-year`]: y });
+    const refused = await postForm(t.app, provider, formUrl, {
+      idempotencyKey: "provider-invoice-form-1",
+      arrangement: `${COUNTY}:${a.id}`,
+      ...day("periodStartsOn"),
+      ...day("periodEndsOn"),
+      units: "2",
+      amount: pounds(ceiling + 1n),
+      reference: "GHC-FORM-1",
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(mainText(refused.body)).toContain(`invoice no more than £${pounds(ceiling)}`);
     const beyond = await send("POST", url, provider, body, "provider-invoice-beyond");
     expect(beyond.statusCode).toBe(422);
     expect(beyond.body).toContain(`invoice no more than`);

@@ -27,6 +27,7 @@ import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { accountsHolding, actingFor } from "../care/care.service.ts";
+import { providerArrangements, unitsText } from "../choice/arrangements.service.ts";
 import { type ArrangementRow, arrangementFor } from "../choice/choice.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
@@ -315,6 +316,29 @@ export async function payInvoice(
       },
     ),
   );
+}
+
+/**
+ * The provider's accepted arrangements it may invoice (the newest 50, live or ended), for its form:
+ * `authorityId:arrangementId` with what it is.
+ */
+export async function invoiceableArrangements(
+  ctx: Ctx,
+  organisationId: string,
+): Promise<{ name: string; arrangements: { value: string; text: string }[] }> {
+  requireProviderInvoicing(ctx.principal, organisationId);
+  const organisation = (await organisationsByIds(ctx.db, [organisationId])).get(organisationId);
+  if (!organisation) throw new NotFoundError("organisation");
+  const found = await providerArrangements(ctx, organisationId);
+  return {
+    name: organisation.name,
+    arrangements: [...found.live, ...found.ended]
+      .filter((a) => a.status === "accepted")
+      .map((a) => ({
+        value: `${a.authority_id}:${a.id}`,
+        text: `${a.authority_name}: ${a.category_name}, ${unitsText(a.units_x100)} × ${money(a.price_pence)}, ${a.starts_on}`,
+      })),
+  };
 }
 
 export interface ProviderInvoiceView extends InvoiceView {

@@ -1,5 +1,5 @@
 import type { Outcome, Rule, RuleSet } from "../rules.ts";
-import { scoped, UNKNOWN, unknownTarget } from "../rules.ts";
+import { EMPTY_FORM, scoped, UNKNOWN, unknownTarget } from "../rules.ts";
 
 const api = "/api/v1/authorities/:authorityId/budgets";
 const page = "/authorities/:slug/budgets";
@@ -60,6 +60,8 @@ export const budgets: RuleSet = {
     [`POST ${page}/${plan}/invoices/:invoiceId/pay`]: unknownTarget,
     [`POST ${api}/${plan}/invoices/:invoiceId/payment`]: unknownTarget,
     "GET /organisations/:id/invoices": PROVIDER_PEOPLE(200),
+    "GET /organisations/:id/invoices/new": PROVIDER_PEOPLE(200),
+    "POST /organisations/:id/invoices/new": PROVIDER_PEOPLE(EMPTY_FORM),
     "GET /api/v1/organisations/:id/invoices": PROVIDER_PEOPLE(200),
     // The arrangement named is unknown: its own people find it so (404).
     "POST /api/v1/organisations/:id/invoices": PROVIDER_PEOPLE("invisible"),
