@@ -855,7 +855,7 @@ describe("personal budgets' open figures (issue 17, item 10)", () => {
     }
   });
 
-  it("counts choice not available and its answers, hiding those under 10, alike in the page, CSV, API and dataset", async () => {
+  it("counts choice not available and its answers, hiding those under 10, alike in the page, CSV and API", async () => {
     // Millbrook: 12 answered on time, 3 late, none waiting — the 3 hidden, and the 12 with it (a lone small cell).
     await t.deps.db
       .insertInto("market_unavailable")
