@@ -98,6 +98,7 @@ const LARGE = new Set([
   "market_budgets",
   "market_budget_spend",
   "market_reviews",
+  "market_unavailable",
   "choice_lists",
   "choice_list_areas",
   "choice_members",
@@ -247,6 +248,7 @@ async function marketReads(db: Db): Promise<void> {
     await market.budgetsByDelivery(db, f);
     await market.budgetSpendBy(db, f);
     await market.reviewsByClock(db, f);
+    await market.unavailableSums(db, f);
     await market.inadequateLocations(db, f.area);
     await market.lastComputed(db, f.authorityId);
     await market.firstMonth(db, f.authorityId);

@@ -51,9 +51,11 @@ import * as choice from "./2026-12-14-10-choice.ts";
 import * as choiceArrangements from "./2026-12-14-11-choice-arrangements.ts";
 import * as budgets from "./2026-12-14-20-budgets.ts";
 import * as budgetCadenceChange from "./2026-12-14-21-budget-cadence-change.ts";
+import * as providerInvoices from "./2026-12-14-22-provider-invoices.ts";
 import * as voice from "./2026-12-14-30-voice.ts";
 import * as feedback from "./2026-12-14-31-feedback.ts";
 import * as marketPersonalBudgets from "./2026-12-14-40-market-personal-budgets.ts";
+import * as marketUnavailable from "./2026-12-14-41-market-unavailable.ts";
 import * as championLinks from "./2026-12-14-50-champion-links.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -106,8 +108,10 @@ export const migrations: Record<string, Migration> = {
   "2026-12-14-11-choice-arrangements": choiceArrangements,
   "2026-12-14-20-budgets": budgets,
   "2026-12-14-21-budget-cadence-change": budgetCadenceChange,
+  "2026-12-14-22-provider-invoices": providerInvoices,
   "2026-12-14-30-voice": voice,
   "2026-12-14-31-feedback": feedback,
   "2026-12-14-40-market-personal-budgets": marketPersonalBudgets,
+  "2026-12-14-41-market-unavailable": marketUnavailable,
   "2026-12-14-50-champion-links": championLinks,
 };

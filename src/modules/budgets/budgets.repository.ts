@@ -329,6 +329,22 @@ export function latestInvoices(
   return q.orderBy("submitted_at", "desc").orderBy("id", "desc").limit(limit).execute();
 }
 
+/** A provider's invoices across every budget, newest first, a page by key (`before`: submitted_at, id). */
+export function invoicesOfOrganisation(
+  db: Db,
+  organisationId: string,
+  limit: number,
+): Promise<BudgetInvoice[]> {
+  return db
+    .selectFrom("budget_invoices")
+    .selectAll()
+    .where("organisation_id", "=", organisationId)
+    .orderBy("submitted_at", "desc")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+}
+
 // Surplus
 
 export function openSurplus(

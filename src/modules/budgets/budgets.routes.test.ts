@@ -15,7 +15,7 @@ import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { fixedClock, type SettableClock } from "../../lib/clock.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
-import { DEMO_ORGANISATION } from "../../seed/demo/users.ts";
+import { DEMO_ORGANISATION, DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "../../seed/demo/users.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
 import { changeBudget, createPlan, endPlan, recordPerson } from "../care/care.service.ts";
 import type { PersonGrant } from "../care/care.table.ts";
@@ -485,5 +485,121 @@ describe("retention", () => {
     } finally {
       clock.set(now);
     }
+  });
+});
+
+describe("a provider invoices Joan's arrangement; she pays it from her direct payment", () => {
+  it("submits within the arrangement (once per key), refuses beyond it, 404 for another provider; the person pays, a representative without make-payments 403", async () => {
+    const a = await t.deps.db
+      .selectFrom("choice_arrangements")
+      .selectAll()
+      .where("authority_id", "=", COUNTY)
+      .where("organisation_id", "=", DEMO_PROVIDER_GREENWAY)
+      .where("paid_from", "=", "direct-payment")
+      .where("status", "=", "accepted")
+      .executeTakeFirstOrThrow();
+    const gwen = DEMO_USERS.find(
+      (u) => u.role === "organisation-admin" && u.scopeId === DEMO_PROVIDER_GREENWAY,
+    );
+    const provider = await sessionFor(t.app, gwen?.id as string, { twoFactor: true });
+    const url = `/api/v1/organisations/${DEMO_PROVIDER_GREENWAY}/invoices`;
+    // The demo: Greenway invoiced its first morning and Joan paid it.
+    const listed = (await send("GET", url, provider)).json();
+    expect(
+      listed.invoices.map((i: { reference: string; status: string }) => [i.reference, i.status]),
+    ).toContainEqual(["GHC-0001", "paid"]);
+    const ceiling = (a.price_pence * 200n + 99n) / 100n; // 2 units at the arrangement's price
+    const pounds = (p: bigint) => (Number(p) / 100).toFixed(2);
+    const body = {
+      authorityId: COUNTY,
+      arrangementId: a.id,
+      periodStartsOn: a.starts_on,
+      periodEndsOn: a.starts_on,
+      units: "2",
+      amount: pounds(ceiling + 1n),
+      reference: "GHC-TEST-1",
+    };
+    // Its form offers the arrangement, and refuses an amount beyond it with the reason (422).
+    const formUrl = `/organisations/${DEMO_PROVIDER_GREENWAY}/invoices/new`;
+    const form = await t.app.inject({ url: formUrl, headers: { cookie: provider.cookie } });
+    expect(form.body).toContain(`value="${COUNTY}:${a.id}"`);
+    const [y, m, d] = a.starts_on.split("-");
+    const day = (name: string) => ({ [`${name}-day`]: d, [`${name}-month`]: m, [`${name}-year`]: y });
+    const refused = await postForm(t.app, provider, formUrl, {
+      idempotencyKey: "provider-invoice-form-1",
+      arrangement: `${COUNTY}:${a.id}`,
+      ...day("periodStartsOn"),
+      ...day("periodEndsOn"),
+      units: "2",
+      amount: pounds(ceiling + 1n),
+      reference: "GHC-FORM-1",
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(mainText(refused.body)).toContain(`invoice no more than £${pounds(ceiling)}`);
+    const beyond = await send("POST", url, provider, body, "provider-invoice-beyond");
+    expect(beyond.statusCode).toBe(422);
+    expect(beyond.body).toContain(`invoice no more than`);
+    const within = { ...body, amount: pounds(ceiling) };
+    const first = await send("POST", url, provider, within, "provider-invoice-1");
+    expect(first.statusCode).toBe(201);
+    const again = await send("POST", url, provider, within, "provider-invoice-1");
+    expect(again.statusCode).toBe(201);
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    const invoiceId = first.json().invoice.id;
+    expect(again.json().invoice.id).toBe(invoiceId);
+    const count = await t.deps.db
+      .selectFrom("budget_invoices")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("reference", "=", "GHC-TEST-1")
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(1);
+    // Another provider does not see Greenway's arrangement.
+    const other = await createUser(t.deps.db, {
+      grants: [{ role: "organisation-admin", scopeId: DEMO_ORGANISATION }],
+    });
+    const otherSession = await sessionFor(t.app, other.id, { twoFactor: true });
+    const otherUrl = `/api/v1/organisations/${DEMO_ORGANISATION}/invoices`;
+    expect(
+      (await send("POST", otherUrl, otherSession, { ...within, reference: "X-1" }, "provider-invoice-x"))
+        .statusCode,
+    ).toBe(404);
+    expect((await send("GET", url, otherSession)).statusCode).toBe(403);
+    // Joan is told; a representative without make-payments may not pay it; Joan pays it.
+    const pay = `/api/v1/authorities/${COUNTY}/budgets/${a.plan_id}/invoices/${invoiceId}/payment`;
+    const ctx = ctxFor(t.deps.db, t.deps.clock, await principalOf(t.deps.db, staffId));
+    const rep = (await createUser(t.deps.db, {})).id;
+    await recordLink(
+      { ...ctx, principal: null, actor: SYSTEM("test") },
+      {
+        authorityId: COUNTY,
+        personId: a.person_id,
+        userId: rep,
+        relationship: "family",
+        grants: ["see-plan"],
+      },
+    );
+    expect(
+      (await send("POST", pay, await sessionFor(t.app, rep), {}, "provider-invoice-pay-rep")).statusCode,
+    ).toBe(403);
+    const citizen = DEMO_USERS.find((u) => u.role === "citizen")?.id as string;
+    const told = await t.deps.db
+      .selectFrom("notifications")
+      .select("subject")
+      .where("user_id", "=", citizen)
+      .where("kind", "=", "budget.invoice-submitted")
+      .execute();
+    expect(told.length).toBeGreaterThanOrEqual(2);
+    const joan = await sessionFor(t.app, citizen);
+    // Her page shows it waiting, with a button that pays it (its form carrying a key).
+    const panel = await send("GET", `/care/people/${a.person_id}`, joan);
+    expect(panel.body).toContain(`/invoices/${invoiceId}/pay`);
+    const paid = await send("POST", pay, joan, {}, "provider-invoice-pay-1");
+    expect(paid.statusCode).toBe(201);
+    expect(paid.json().invoice.status).toBe("paid");
+    const after = (await send("GET", url, provider)).json();
+    expect(after.invoices.find((i: { id: string }) => i.id === invoiceId)).toMatchObject({
+      status: "paid",
+      paidPence: ceiling.toString(),
+    });
   });
 });

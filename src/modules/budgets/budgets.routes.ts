@@ -5,7 +5,7 @@
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { api, errorResponses } from "../../http/routes.ts";
+import { api, errorResponses, type Who } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, authorityRoles } from "../access/policies.ts";
 import { budgetPages } from "./budgets.pages.ts";
@@ -22,6 +22,9 @@ import {
   OpenLedgerBody,
   PaymentOutBody,
   PlanParams,
+  ProviderInvoiceBody,
+  ProviderInvoicesResponse,
+  ProviderParams,
   ReasonBody,
   RecoveryBody,
   ScheduleBody,
@@ -36,7 +39,9 @@ import {
   recordPaymentOut,
   rejectInvoice,
 } from "./payments.service.ts";
-import { BUDGET_STAFF } from "./permissions.ts";
+import { BUDGET_STAFF, requireProviderInvoicing } from "./permissions.ts";
+import { providerInvoicePages } from "./provider-invoices.pages.ts";
+import { payInvoice, providerInvoices, submitProviderInvoice } from "./provider-invoices.service.ts";
 import { statement, statementCsv } from "./statements.service.ts";
 import { recoverSurplus, surplusView, waiveSurplus } from "./surplus.service.ts";
 
@@ -101,11 +106,21 @@ function moneyReply(reply: FastifyReply, answer: { result: unknown; replayed: bo
   return reply.status(201).send(answer.result);
 }
 
+/** A provider's invoicing: its administrators and members (403 for anyone else signed in). */
+export const providerInvoicers: Who = {
+  description: "The provider's administrators and members",
+  signedIn: true,
+  check(request) {
+    requireProviderInvoicing(request.principal, (request.params as { id: string }).id);
+  },
+};
+
 const KEYED =
   "Needs an `Idempotency-Key` header: the same key with the same request answers what it answered the first time without posting again (`Idempotent-Replayed: true`); with a different request, 409 (`idempotency_key_reused`).";
 
 export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
   budgetPages(app);
+  providerInvoicePages(app, providerInvoicers);
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
   type Plan = FastifyRequest<{ Params: { planId: string } }>;
   type Inv = FastifyRequest<{ Params: { planId: string; invoiceId: string } }>;
@@ -432,5 +447,69 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
           request.body,
         ),
       ),
+  );
+
+  json.post(
+    `${one}/invoices/:invoiceId/payment`,
+    api(
+      { who: payersOut, scope: "budgets:write" },
+      {
+        operationId: "payBudgetInvoice",
+        tags,
+        summary: "Pay a provider's invoice against an arrangement from the direct payment",
+        description: `The person, or a representative with make-payments (care staff too). 409 when it is paid from the managed account (approve it there), decided already, or when paying it would take the direct payment below zero. ${KEYED}`,
+        params: InvoiceParams,
+        headers: IdempotencyHeaders,
+        body: "none",
+        response: { 201: MoneyResponse, ...errorResponses(409) },
+      },
+    ),
+    async (request, reply) => {
+      const { planId, invoiceId } = (request as Inv).params;
+      return moneyReply(
+        reply,
+        await payInvoice(ctxOf(request), request.authority.id, planId, invoiceId, keyOf(request)),
+      );
+    },
+  );
+
+  json.post(
+    "/api/v1/organisations/:id/invoices",
+    api(
+      { who: providerInvoicers, scope: "budgets:write" },
+      {
+        operationId: "submitProviderInvoice",
+        tags,
+        summary: "Submit the provider's invoice against one of its accepted arrangements",
+        description: `For a period within the arrangement and ending by today, the units delivered, and an amount of at most units × the arrangement's price (422 with the reason otherwise). 404 for another provider's arrangement. Paid from the managed account it waits for approval; from the direct payment, for the person to pay it. ${KEYED}`,
+        params: ProviderParams,
+        headers: IdempotencyHeaders,
+        body: ProviderInvoiceBody,
+        response: { 201: MoneyResponse, ...errorResponses(409, 422) },
+      },
+    ),
+    async (request, reply) =>
+      moneyReply(
+        reply,
+        await submitProviderInvoice(ctxOf(request), request.params.id, keyOf(request), request.body),
+      ),
+  );
+
+  json.get(
+    "/api/v1/organisations/:id/invoices",
+    api(
+      { who: providerInvoicers, scope: "budgets:read" },
+      {
+        operationId: "listProviderInvoices",
+        tags,
+        summary: "A provider's invoices against its arrangements and what it was paid (the newest 50)",
+        params: ProviderParams,
+        response: { 200: ProviderInvoicesResponse },
+      },
+    ),
+    async (request) => {
+      const found = await providerInvoices(ctxOf(request), request.params.id);
+      return { invoices: found.invoices, receivedPence: found.receivedPence.toString(), more: found.more };
+    },
   );
 }

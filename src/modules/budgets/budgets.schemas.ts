@@ -185,3 +185,26 @@ export const StatementResponse = Type.Object({
     }),
   ),
 });
+
+// A provider's invoices against its arrangements (provider-invoices.service.ts)
+
+export const ProviderParams = Type.Object({ id: Uuid });
+export const ProviderInvoiceBody = Type.Object({
+  authorityId: Uuid,
+  arrangementId: Uuid,
+  periodStartsOn: IsoDate,
+  periodEndsOn: IsoDate,
+  units: Type.String({
+    pattern: "^\\d{1,5}(\\.\\d{1,2})?$",
+    description: "Units delivered in the period, as 7.5",
+  }),
+  amount: MoneyText(),
+  reference: Type.String({ minLength: 1, maxLength: 100 }),
+});
+export const ProviderInvoicesResponse = Type.Object({
+  invoices: Type.Array(
+    Type.Object({ ...Invoice.properties, unitsX100: Nullable(Type.Integer()), paidPence: PenceText }),
+  ),
+  receivedPence: PenceText,
+  more: Type.Boolean(),
+});

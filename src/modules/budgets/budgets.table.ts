@@ -101,6 +101,8 @@ export interface BudgetInvoicesTable {
   decided_at: Date | null;
   rejection_reason: string | null;
   transaction_id: string | null;
+  /** Units delivered, in hundredths (a provider's invoice against its arrangement); null when recorded by staff. */
+  units_x100: number | null;
 }
 
 export interface BudgetSurplusesTable {

@@ -19,11 +19,14 @@ import { ConflictError, type FieldError, NotFoundError, ValidationError } from "
 import { isUuid, newId } from "../../lib/ids.ts";
 import { addDays, addMonths, isIsoDate, londonInstant, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
-import { parseMoney } from "../../lib/money.ts";
+import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
+import { grantsInScope } from "../access/access.service.ts";
 import { actorIn, type Ctx, systemCtx } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { actingFor, planBudget, planBudgetVersions } from "../care/care.service.ts";
+import { arrangementFor } from "../choice/choice.service.ts";
 import { enqueue } from "../jobs/jobs.service.ts";
+import { notify } from "../notifications/notifications.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import * as repo from "./budgets.repository.ts";
 import {
@@ -45,6 +48,8 @@ import {
 import { requireApproveInvoice, requirePayOut, requireRecordInvoice } from "./permissions.ts";
 import { schedulePeriod, schedulePeriodPence, schedulePeriodsStartedBy, yearlyPence } from "./schedule.ts";
 import { checkSurplus } from "./surplus.service.ts";
+
+const money = (p: bigint) => formatMoney(p as Pence);
 
 /** How long records are kept after a plan ends, in months (7 years). */
 export const KEPT_MONTHS = 84;
@@ -309,6 +314,7 @@ export async function recordInvoice(
           decided_at: null,
           rejection_reason: null,
           transaction_id: null,
+          units_x100: null,
         };
         await repo.insertInvoice(trx, invoice);
         await recordAudit(trx, ctx.clock, {
@@ -339,6 +345,14 @@ export async function approveInvoice(
     : undefined;
   if (!invoice) throw new NotFoundError("invoice");
   requireApproveInvoice(ctx.principal, found.budget);
+  if (invoice.arrangement_id) {
+    const arrangement = await arrangementFor(ctx.db, authorityId, invoice.arrangement_id);
+    if (arrangement?.paid_from === "direct-payment")
+      throw new ConflictError(
+        msg`This invoice is paid from the direct payment: the person or their representative pays it.`,
+        "invoice_direct",
+      );
+  }
   return transaction(ctx.db, (trx) =>
     idempotent(
       trx,
@@ -365,6 +379,7 @@ export async function approveInvoice(
           transaction_id: posted.id,
         };
         await repo.decideInvoice(trx, authorityId, invoiceId, decided);
+        if (locked.arrangement_id) await tellProviderOfInvoice(trx, ctx, { ...locked, ...decided });
         return resultOf(trx, found, posted, { ...locked, ...decided });
       },
     ),
@@ -420,6 +435,31 @@ export async function rejectInvoice(
       },
     ),
   );
+}
+
+/** Tells the provider's administrators and members that its invoice is paid. In the caller's transaction. */
+export async function tellProviderOfInvoice(trx: Trx, ctx: Ctx, invoice: BudgetInvoice): Promise<void> {
+  const users = new Set<string>();
+  for (const g of await grantsInScope(trx, invoice.organisation_id))
+    if (g.role === "organisation-admin" || g.role === "organisation-member") users.add(g.user_id);
+  for (const userId of users)
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        authorityId: invoice.authority_id,
+        organisationId: invoice.organisation_id,
+        kind: "budget.invoice-paid",
+        subject: msg`Your invoice ${invoice.reference} of ${money(invoice.amount_pence)} is paid`.slice(
+          0,
+          200,
+        ),
+        body: msg`The invoice ${invoice.reference} for ${invoice.period_starts_on} to ${invoice.period_ends_on} is paid: ${money(invoice.amount_pence)}.`,
+        link: `/organisations/${invoice.organisation_id}/invoices`,
+      },
+      { email: true, actor: actorIn(ctx) },
+    );
 }
 
 // Payments out of the direct payment

@@ -4,8 +4,9 @@
  * `requireRole` lets them); the organisation that manages a budget's managed account may also see
  * the budget and approve invoices paid from it. The person and their representatives, through the
  * care module's `requirePersonAccess` (404 without a live link, 403 without the grant): statements
- * with `see-plan`, payments out of the direct payment with `make-payments`. Still to come, here: the
- * provider submitting its own invoice (`requireRecordInvoice`).
+ * with `see-plan`, payments out of the direct payment (and providers' invoices paid from it) with
+ * `make-payments`. A provider's administrators and members submit invoices against its own
+ * arrangements and see its invoices and payments received (`requireProviderInvoicing`).
  */
 
 import { ForbiddenError } from "../../lib/errors.ts";
@@ -70,6 +71,18 @@ export function requireRecordInvoice(principal: Principal | null, budget: PlanBu
   if (!isBudgetStaff(principal, budget.plan.authority_id)) refuse(msg`record invoices against this budget`);
 }
 
+/**
+ * Submit an invoice against the provider's own arrangements, and see its invoices and the payments
+ * it received: the provider's administrators and members (no one else, not even the authority).
+ */
+export function requireProviderInvoicing(principal: Principal | null, organisationId: string): void {
+  requireSignedIn(principal);
+  if (!hasRole(principal, MANAGING_ROLES, organisationId))
+    throw new ForbiddenError(
+      msg`Only the provider's administrators and members invoice for its arrangements and see its invoices.`,
+    );
+}
+
 /** Approve (and so pay) or reject an invoice from the managed account. */
 export function requireApproveInvoice(principal: Principal | null, budget: PlanBudget): void {
   requireSignedIn(principal);
@@ -110,4 +123,12 @@ export function requireScheduleChange(principal: Principal | null, budget: PlanB
 export function requireSurplusDecision(principal: Principal | null, budget: PlanBudget): void {
   requireSignedIn(principal);
   if (!isBudgetStaff(principal, budget.plan.authority_id)) refuse(msg`decide about this budget's surplus`);
+}
+
+/**
+ * Pay a provider's invoice from the direct payment: the person and their representatives with
+ * `make-payments`, as for any payment out (care staff too). Answers how the person is acted for.
+ */
+export async function requirePayInvoice(ctx: Ctx, budget: PlanBudget): Promise<PersonAccess | null> {
+  return requirePayOut(ctx, budget);
 }

@@ -9,11 +9,13 @@
  */
 import type { Db } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
+import { newId } from "../../lib/ids.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import type { Panel } from "../../lib/ports.ts";
 import { authorityById } from "../authorities/authorities.service.ts";
 import type { PersonPanelInput } from "../care/care.ports.ts";
 import { planBudgets } from "../care/care.service.ts";
+import { arrangementFor } from "../choice/choice.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import * as repo from "./budgets.repository.ts";
 import { HELD_ACCOUNTS } from "./budgets.table.ts";
@@ -40,11 +42,20 @@ export async function budgetPersonPanel(
     const budget = budgets.get(planId);
     const ledger = budget ? await repo.findLedger(db, authorityId, planId) : undefined;
     if (!budget || !ledger) continue;
-    const [balances, rows, invoices] = await Promise.all([
+    const [balances, rows, invoices, submitted] = await Promise.all([
       repo.balances(db, authorityId, planId),
       repo.transactionsPage(db, authorityId, planId, { limit: PANEL_ROWS }),
       repo.latestInvoices(db, authorityId, planId, PANEL_ROWS, "paid"),
+      repo.latestInvoices(db, authorityId, planId, PANEL_ROWS, "submitted"),
     ]);
+    // Providers' invoices against arrangements paid from the direct payment wait for the person.
+    const waiting = [];
+    for (const i of submitted) {
+      if (!i.arrangement_id) continue;
+      const arrangement = await arrangementFor(db, authorityId, i.arrangement_id);
+      if (arrangement?.paid_from === "direct-payment")
+        waiting.push({ invoice: i, provider: arrangement.organisation_name });
+    }
     const entries = await repo.entriesOf(
       db,
       authorityId,
@@ -76,6 +87,15 @@ export async function budgetPersonPanel(
         reference: i.reference,
         amount: money(i.amount_pence),
         paidOn: i.decided_at,
+      })),
+      invoicesWaiting: waiting.map(({ invoice: i, provider }) => ({
+        provider,
+        reference: i.reference,
+        amount: money(i.amount_pence),
+        from: i.period_starts_on,
+        to: i.period_ends_on,
+        pay: mayPay ? `${url}/invoices/${i.id}/pay` : null,
+        key: newId(),
       })),
       hasManaged: budget.parts.some((p) => p.delivery !== "direct-payment"),
       statement: `${url}/statement`,

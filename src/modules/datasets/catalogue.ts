@@ -896,7 +896,10 @@ const ratings: Dataset = {
 /**
  * Personal budgets' open figures (issue 17, item 10): the market's kept aggregates per authority and
  * area, with the small-numbers rule applied as on /market/personal-budgets — a count under 10 empty
- * with `suppressed` true and its money empty. Never a person: counts and sums only.
+ * with `suppressed` true and its money empty. Never a person: counts and sums only. Its figures:
+ * people-by-delivery, spend-by-sector, spend-by-size, reviews, and choice-not-available (keys
+ * on-time, late, waiting, overdue and records: the records of "choice not available" and how the
+ * authority answered them).
  */
 const personalBudgets: Dataset = {
   id: "personal-budgets",

@@ -619,6 +619,9 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   // The demo direct payment of the demo citizen (Joan) is paid in above its agreed £800 as the demo
   // is seeded: her care staff and she are told.
   "budget.surplus-flagged": "demo",
+  // Greenway Home Care invoices Joan's arrangement (she is told) and she pays it (Greenway is told).
+  "budget.invoice-submitted": "demo",
+  "budget.invoice-paid": "demo",
   "budget.surplus-resolved": async () => {
     // Her care staff agree that she keeps the demo surplus: she is told.
     const staff = (await createUser(db(), { grants: [{ role: "care-staff", scopeId: COUNTY }], clock })).id;

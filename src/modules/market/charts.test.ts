@@ -116,6 +116,9 @@ describe("personal budgets' charts", () => {
           { ...cell("sen.plan|late", null), clock: "sen.plan", timeliness: "late" },
         ],
         reviewTotals: [cell("on-time", 14), cell("late", null), cell("overdue", null)],
+        unavailable: [cell("on-time", 11), cell("late", null), cell("waiting", null)],
+        unavailableRecords: cell("records", 18),
+        unavailableOverdue: cell("overdue", null),
       },
       words,
     );
@@ -124,6 +127,13 @@ describe("personal budgets' charts", () => {
       "budget-spend-by-sector",
       "budget-spend-by-size",
       "review-timeliness",
+      "choice-not-available-answers",
+    ]);
+    expect(figures[4]?.csv).toEqual([
+      ["on-time", 11, "openps"],
+      ["late", "<10", "openps"],
+      ["waiting", "<10", "openps"],
+      ["overdue", "<10", "openps"],
     ]);
     expect(figures[0]?.csv).toEqual([
       ["direct-payment", 12, 120_000n, "openps"],

@@ -38,6 +38,7 @@ export const CHARTS = {
   "budget-spend-by-sector": "personal-budgets",
   "budget-spend-by-size": "personal-budgets",
   "review-timeliness": "personal-budgets",
+  "choice-not-available-answers": "personal-budgets",
 } as const satisfies Record<string, Theme>;
 export type ChartId = keyof typeof CHARTS;
 
@@ -941,6 +942,44 @@ function reviewTimeliness(f: PersonalBudgets, w: Words): Figure {
   };
 }
 
+/** "Choice not available" records by how the authority answered them: on time, late, waiting still. */
+function choiceNotAvailable(f: PersonalBudgets, w: Words): Figure {
+  const id = "choice-not-available-answers";
+  const how = (code: string) => w.t(`market.personalBudgets.answers.${code}`);
+  const shownCells = f.unavailable.filter((c) => c.count !== null && c.count > 0);
+  const records = f.unavailableRecords;
+  return {
+    id,
+    title: w.t(`market.charts.${id}.title`),
+    description:
+      records.count !== null
+        ? w.t(`market.charts.${id}.description`, {
+            records: whole(records.count, w.locale),
+            overdue: countText(w, f.unavailableOverdue),
+          })
+        : w.t("market.personalBudgets.tooFew"),
+    openpsOnly: true,
+    sourceInTable: false,
+    columns: [
+      { key: "answer", label: w.t("market.columns.answer"), numeric: false },
+      { key: "records", label: w.t("market.columns.records"), numeric: true },
+      sourceColumn(w),
+    ],
+    csv: [...f.unavailable, f.unavailableOverdue].map((c) => [c.key, countCsv(c), "openps"]),
+    cells: [...f.unavailable, f.unavailableOverdue].map((c) => [
+      how(c.key),
+      countText(w, c),
+      sourceText(w, "openps"),
+    ]),
+    empty: shownCells.length === 0,
+    spec: bars(
+      shownCells.map((c) => ({ label: how(c.key), value: c.count ?? 0 })),
+      { label: w.t("market.columns.answer"), value: w.t("market.columns.records") },
+      { horizontal: true },
+    ),
+  };
+}
+
 /**
  * The figures of every chart of a theme, in the order the page shows them, for the sources shown
  * (OpenPS's, imported processes', or both: `shownOf`).
@@ -973,6 +1012,7 @@ export function chartsOf<T extends Theme>(
       budgetSpend("budget-spend-by-sector", f, w),
       budgetSpend("budget-spend-by-size", f, w),
       reviewTimeliness(f, w),
+      choiceNotAvailable(f, w),
     ];
   }
   const f = figures as ThemeFigures["quality"];

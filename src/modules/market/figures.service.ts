@@ -25,6 +25,7 @@ import { authorityAwardsAfter } from "../award/award.service.ts";
 import { paidOutOf } from "../budgets/budgets.service.ts";
 import { planFiguresOf } from "../care/care.service.ts";
 import { decisionCounts } from "../challenges/challenges.service.ts";
+import { unavailableFigures } from "../choice/choice.service.ts";
 import {
   authoritiesContracting,
   authorityContractsAfter,
@@ -70,6 +71,8 @@ const AFFECTING = new Set([
   // Personal budgets' open figures (personal-budgets.ts): plans, reviews, concerns, payments out.
   "care",
   "budget",
+  // "Choice not available" records and their answers (choice-unavailable.recorded, .answered).
+  "choice-unavailable",
 ]);
 
 /** The changes to an organisation that can change its sector or size band (a new one holds no contract yet). */
@@ -193,7 +196,8 @@ export async function budgetFigures(db: Db, authorityId: string, today: string):
   const paid: PaidFacts[] = [];
   for await (const page of paidOutOf(db, authorityId)) paid.push(...page);
   const ids = new Set(paid.flatMap((p) => (p.organisationId ? [p.organisationId] : [])));
-  return budgetFiguresOf(plans, paid, await organisationFacts(db, ids));
+  const unavailable = await unavailableFigures(db, authorityId, today);
+  return budgetFiguresOf(plans, paid, await organisationFacts(db, ids), unavailable);
 }
 
 /**

@@ -34,6 +34,7 @@ const TABLES = [
   "market_budgets",
   "market_budget_spend",
   "market_reviews",
+  "market_unavailable",
 ] as const;
 
 /** Rows inserted at once (well under PostgreSQL's 65,535 parameters). */
@@ -77,7 +78,7 @@ export async function replaceFigures(
   run: bigint,
   figures: Figures,
   computedAt: Date,
-  budgets: BudgetFigures = { budgets: [], spend: [], reviews: [] },
+  budgets: BudgetFigures = { budgets: [], spend: [], reviews: [], unavailable: [] },
 ): Promise<boolean> {
   const current = await trx
     .selectFrom("market_runs")
@@ -103,6 +104,7 @@ export async function replaceFigures(
   await insertAll(trx, "market_budgets", authorityId, budgets.budgets);
   await insertAll(trx, "market_budget_spend", authorityId, budgets.spend);
   await insertAll(trx, "market_reviews", authorityId, budgets.reviews);
+  await insertAll(trx, "market_unavailable", authorityId, budgets.unavailable);
   return true;
 }
 
@@ -670,13 +672,34 @@ export function reviewsByClock(
   return q.groupBy(["clock", "timeliness"]).execute();
 }
 
+/** "Choice not available" records and their answers, summed. Current: no period. */
+export function unavailableSums(
+  db: Db,
+  filters: Pick<MarketFilters, "authorityId" | "area">,
+): Promise<{ records: number; on_time: number; late: number; waiting: number; overdue: number }> {
+  let q = db
+    .selectFrom("market_unavailable")
+    .select([
+      sumInt("records").as("records"),
+      sumInt("on_time").as("on_time"),
+      sumInt("late").as("late"),
+      sumInt("waiting").as("waiting"),
+      sumInt("overdue").as("overdue"),
+    ]);
+  if (filters.authorityId) q = q.where("authority_id", "=", filters.authorityId);
+  if (filters.area) q = q.where("area_code", "=", filters.area);
+  return q.executeTakeFirstOrThrow();
+}
+
 /** The (authority, area) pairs with personal-budget figures after a key, in key order: the open dataset's pages. */
 export async function budgetPlacesAfter(
   db: Db,
   after: { authorityId: string; area: string } | undefined,
   limit: number,
 ): Promise<{ authority_id: string; area_code: string }[]> {
-  const branch = (table: "market_budgets" | "market_budget_spend" | "market_reviews") => {
+  const branch = (
+    table: "market_budgets" | "market_budget_spend" | "market_reviews" | "market_unavailable",
+  ) => {
     let q = db.selectFrom(table).select(["authority_id", "area_code"]);
     if (after)
       q = q.where((eb) =>
@@ -690,6 +713,7 @@ export async function budgetPlacesAfter(
   const { rows } = await sql<{ authority_id: string; area_code: string }>`
     select distinct authority_id, area_code from (
       (${branch("market_budgets")}) union all (${branch("market_budget_spend")}) union all (${branch("market_reviews")})
+      union all (${branch("market_unavailable")})
     ) as places order by authority_id, area_code limit ${limit}`.execute(db);
   return rows;
 }

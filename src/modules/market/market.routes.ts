@@ -324,6 +324,13 @@ async function headlines<T extends Theme>(
       onTime: total("on-time"),
       late: total("late"),
       overdue: total("overdue"),
+      unavailable: {
+        records: count(f.unavailableRecords),
+        onTime: count(f.unavailable.find((c) => c.key === "on-time")),
+        late: count(f.unavailable.find((c) => c.key === "late")),
+        waiting: count(f.unavailable.find((c) => c.key === "waiting")),
+        overdue: count(f.unavailableOverdue),
+      },
     };
   }
   const f = figures as ThemeFigures["quality"];

@@ -27,9 +27,11 @@ import { onRecomputed } from "./figures.service.ts";
 import { DAYS_BANDS, ENOUGH_BIDS, MUTUAL, RATING_BY_RANK } from "./figures.ts";
 import * as repo from "./market.repository.ts";
 import {
+  ANSWERS,
   type Cell,
   DELIVERY_TYPES,
   type ShownCell,
+  SMALL_NUMBER,
   suppressed,
   suppressedTotal,
   TIMELINESS,
@@ -272,6 +274,13 @@ export interface PersonalBudgets {
   /** Reviews that fell due in the months, by clock and how met (key `clock|timeliness`); and by how met. */
   reviews: (ShownCell & { clock: string; timeliness: string })[];
   reviewTotals: ShownCell[];
+  /**
+   * "Choice not available" records by how they were answered (`on-time`, `late`, `waiting`), their
+   * total, and of those waiting, how many are past their day (hidden with the waiting ones).
+   */
+  unavailable: ShownCell[];
+  unavailableRecords: ShownCell;
+  unavailableOverdue: ShownCell;
 }
 
 export interface ThemeFigures {
@@ -324,6 +333,15 @@ const COUNT: { [T in Theme]: (db: Db, f: repo.MarketFilters) => Promise<ThemeFig
     const budgets = await repo.budgetsByDelivery(db, f);
     const spend = await repo.budgetSpendBy(db, f);
     const reviews = await repo.reviewsByClock(db, f);
+    const unavailable = await repo.unavailableSums(db, f);
+    const answerCells: Cell[] = [
+      { key: "on-time", count: unavailable.on_time },
+      { key: "late", count: unavailable.late },
+      { key: "waiting", count: unavailable.waiting },
+    ].filter((c) => c.count > 0);
+    const answers = suppressed(answerCells);
+    const waiting = answers.find((c) => c.key === "waiting");
+    const overdueHidden = unavailable.overdue < SMALL_NUMBER || waiting?.suppressed === true;
     const delivery: Cell[] = DELIVERY_TYPES.flatMap((d) => {
       const row = budgets.find((b) => b.delivery === d);
       return row ? [{ key: d, count: row.people, value: row.weekly_pence }] : [];
@@ -362,6 +380,16 @@ const COUNT: { [T in Theme]: (db: Db, f: repo.MarketFilters) => Promise<ThemeFig
         ),
         key: timeliness,
       })),
+      unavailable: ANSWERS.map(
+        (key) => answers.find((c) => c.key === key) ?? { key, count: 0, value: null, suppressed: false },
+      ),
+      unavailableRecords: { ...suppressedTotal(answerCells), key: "records" },
+      unavailableOverdue: {
+        key: "overdue",
+        count: overdueHidden && unavailable.overdue > 0 ? null : unavailable.overdue,
+        value: null,
+        suppressed: overdueHidden && unavailable.overdue > 0,
+      },
     };
   },
   async diversity(db, f) {
@@ -706,7 +734,7 @@ export function figuresComputedAt(ctx: Pick<Ctx, "db">, authorityId?: string): P
 export interface PersonalBudgetRow {
   authorityId: string;
   areaCode: string;
-  figure: "people-by-delivery" | "spend-by-sector" | "spend-by-size" | "reviews";
+  figure: "people-by-delivery" | "spend-by-sector" | "spend-by-size" | "reviews" | "choice-not-available";
   key: string;
   count: number | null;
   suppressed: boolean;
@@ -747,6 +775,11 @@ export async function* personalBudgetRows(ctx: Pick<Ctx, "db">): AsyncGenerator<
         ...cells("spend-by-sector", f.spendBySector),
         ...cells("spend-by-size", f.spendBySize),
         ...cells("reviews", f.reviews),
+        // Only the answers that counted someone (as the other figures list only cells with rows).
+        ...cells(
+          "choice-not-available",
+          [...f.unavailable, f.unavailableOverdue, f.unavailableRecords].filter((c) => c.count !== 0),
+        ),
       );
     }
     yield rows;

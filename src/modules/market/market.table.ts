@@ -148,8 +148,20 @@ export interface MarketReviewsTable {
   reviews: number;
 }
 
+/** "Choice not available" records and their answers (migration `2026-12-14-41-market-unavailable`). */
+export interface MarketUnavailableTable {
+  authority_id: string;
+  area_code: string;
+  records: number;
+  on_time: number;
+  late: number;
+  waiting: number;
+  overdue: number;
+}
+
 export interface MarketTables {
   market_budgets: MarketBudgetsTable;
+  market_unavailable: MarketUnavailableTable;
   market_budget_spend: MarketBudgetSpendTable;
   market_reviews: MarketReviewsTable;
   market_runs: MarketRunsTable;

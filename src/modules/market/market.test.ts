@@ -855,6 +855,60 @@ describe("personal budgets' open figures (issue 17, item 10)", () => {
     }
   });
 
+  it("counts choice not available and its answers, hiding those under 10, alike in the page, CSV and API", async () => {
+    // Millbrook: 12 answered on time, 3 late, none waiting — the 3 hidden, and the 12 with it (a lone small cell).
+    await t.deps.db
+      .insertInto("market_unavailable")
+      .values({
+        authority_id: DEMO_AUTHORITY.district,
+        area_code: "",
+        records: 15,
+        on_time: 12,
+        late: 3,
+        waiting: 0,
+        overdue: 0,
+      })
+      .execute();
+    forgetKept(t.deps.db);
+    try {
+      const csv = csvOf((await get(`/market/choice-not-available-answers.csv?${district}`)).body);
+      expect(csv.rows.map((r) => r.slice(0, 2))).toEqual([
+        ["on-time", "<10"],
+        ["late", "<10"],
+        ["waiting", "0"],
+        ["overdue", "0"],
+      ]);
+      const page = decode((await get(`/market/personal-budgets?${district}`)).body);
+      expect(page).toContain("Records made 15");
+      expect(page).toContain("Answered late fewer than 10");
+      const json = await call(t.app, "GET", `/api/v1/market/personal-budgets?${district}`);
+      const chart = (
+        json.json() as { charts: { id: string; rows: Record<string, unknown>[] }[] }
+      ).charts.find((c) => c.id === "choice-not-available-answers");
+      expect(chart?.rows.map((r) => [r.answer, String(r.records)])).toEqual(
+        csv.rows.map((r) => r.slice(0, 2)),
+      );
+      // The demo county's one record (Arthur's), recomputed from choice's records: kept, never shown.
+      await recomputeAuthority(t.deps.db, t.deps.clock, DEMO_AUTHORITY.county);
+      const county = await t.deps.db
+        .selectFrom("market_unavailable")
+        .select(["records", "waiting"])
+        .where("authority_id", "=", DEMO_AUTHORITY.county)
+        .execute();
+      expect(county.reduce((n, r) => n + r.records, 0)).toBeGreaterThanOrEqual(1);
+      const demo = csvOf(
+        (await get("/market/choice-not-available-answers.csv?authority=westshire-county-council")).body,
+      );
+      expect(demo.rows.find((r) => r[0] === "waiting")?.[1]).toBe("<10");
+    } finally {
+      await t.deps.db
+        .deleteFrom("market_unavailable")
+        .where("authority_id", "=", DEMO_AUTHORITY.district)
+        .execute();
+      forgetKept(t.deps.db);
+    }
+  });
+
   it("is recomputed from the plans by the job a care change queues, and shows no small number of the demo", async () => {
     const county = DEMO_AUTHORITY.county;
     const people = async () =>

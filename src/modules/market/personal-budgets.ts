@@ -42,10 +42,24 @@ export interface PaidFacts {
   paidPence: bigint;
 }
 
+/** "Choice not available" records of an area and how they were answered (waiting: not yet; overdue: of those, past the day). */
+export interface UnavailableFacts {
+  area_code: string;
+  records: number;
+  on_time: number;
+  late: number;
+  waiting: number;
+  overdue: number;
+}
+
+/** How "choice not available" records were answered, in the order shown. */
+export const ANSWERS = ["on-time", "late", "waiting"] as const;
+
 export interface BudgetFigures {
   budgets: { area_code: string; delivery: string; people: number; weekly_pence: bigint }[];
   spend: { area_code: string; sector: string; size_band: string; budgets: number; paid_pence: bigint }[];
   reviews: { area_code: string; month: string; clock: string; timeliness: string; reviews: number }[];
+  unavailable: UnavailableFacts[];
 }
 
 const add = <T>(map: Map<string, T>, key: string, start: () => T, change: (row: T) => void) => {
@@ -62,6 +76,7 @@ export function budgetFiguresOf(
   plans: readonly PlanFacts[],
   paid: readonly PaidFacts[],
   organisations: ReadonlyMap<string, OrganisationFacts>,
+  unavailable: readonly UnavailableFacts[] = [],
 ): BudgetFigures {
   const budgets = new Map<string, BudgetFigures["budgets"][number]>();
   const reviews = new Map<string, BudgetFigures["reviews"][number]>();
@@ -117,6 +132,7 @@ export function budgetFiguresOf(
     budgets: [...budgets.values()],
     spend: [...spend.values()].map(({ plans: _, ...row }) => row),
     reviews: [...reviews.values()],
+    unavailable: unavailable.filter((u) => u.records > 0).map((u) => ({ ...u })),
   };
 }
 

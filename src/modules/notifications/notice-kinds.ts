@@ -100,6 +100,10 @@ export const NOTICE_KINDS = {
   // Feedback (voice): to the provider's people of a review published; to the person of a moderation
   "feedback.review-published": { topic: "care" },
   "feedback.review-moderated": { topic: "care" },
+  // Providers' invoices: to the person and representatives with make-payments (one to pay from the
+  // direct payment); to the provider's people (its invoice paid)
+  "budget.invoice-submitted": { topic: "budgets" },
+  "budget.invoice-paid": { topic: "budgets" },
   // Security: always by email too
   "tender.attempt-refused": { topic: "security", alwaysEmail: true },
   "tender.seal-broken": { topic: "security", alwaysEmail: true },

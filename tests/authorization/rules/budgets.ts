@@ -1,5 +1,5 @@
-import type { Rule, RuleSet } from "../rules.ts";
-import { scoped, UNKNOWN, unknownTarget } from "../rules.ts";
+import type { Outcome, Rule, RuleSet } from "../rules.ts";
+import { EMPTY_FORM, scoped, UNKNOWN, unknownTarget } from "../rules.ts";
 
 const api = "/api/v1/authorities/:authorityId/budgets";
 const page = "/authorities/:slug/budgets";
@@ -14,6 +14,16 @@ const OPEN_UNKNOWN_PLAN: Rule = (who, tenant) => {
   if (who === "platform-admin") return "invisible";
   return who === "care-staff" && tenant === "own" ? "invisible" : "denied";
 };
+
+/** A provider's invoicing: its administrators and members (of their own organisation) only. */
+const PROVIDER_PEOPLE =
+  (ok: Outcome): Rule =>
+  (who, tenant) =>
+    who === "public"
+      ? "sign-in"
+      : (who === "organisation-admin" || who === "organisation-member") && tenant === "own"
+        ? ok
+        : "denied";
 
 export const budgets: RuleSet = {
   rules: {
@@ -46,6 +56,15 @@ export const budgets: RuleSet = {
     [`POST ${api}/${plan}/payments-out`]: unknownTarget,
     [`POST ${api}/${plan}/surplus/recovery`]: unknownTarget,
     [`POST ${api}/${plan}/surplus/waiver`]: unknownTarget,
+    // A provider's invoices against its arrangements; the person paying one from the direct payment
+    [`POST ${page}/${plan}/invoices/:invoiceId/pay`]: unknownTarget,
+    [`POST ${api}/${plan}/invoices/:invoiceId/payment`]: unknownTarget,
+    "GET /organisations/:id/invoices": PROVIDER_PEOPLE(200),
+    "GET /organisations/:id/invoices/new": PROVIDER_PEOPLE(200),
+    "POST /organisations/:id/invoices/new": PROVIDER_PEOPLE(EMPTY_FORM),
+    "GET /api/v1/organisations/:id/invoices": PROVIDER_PEOPLE(200),
+    // The arrangement named is unknown: its own people find it so (404).
+    "POST /api/v1/organisations/:id/invoices": PROVIDER_PEOPLE("invisible"),
   },
   apiBodies: {
     [`POST ${api}`]: JSON.stringify({ planId: UNKNOWN, cadence: "monthly" }),
@@ -57,6 +76,15 @@ export const budgets: RuleSet = {
       reference: "MATRIX-1",
     }),
     [`POST ${api}/${plan}/invoices/:invoiceId/rejection`]: JSON.stringify({ reason: "Matrix" }),
+    "POST /api/v1/organisations/:id/invoices": JSON.stringify({
+      authorityId: UNKNOWN,
+      arrangementId: UNKNOWN,
+      periodStartsOn: "2026-11-01",
+      periodEndsOn: "2026-11-07",
+      units: "2",
+      amount: "£40.00",
+      reference: "MATRIX-2",
+    }),
     [`POST ${api}/${plan}/payments-out`]: JSON.stringify({ amount: "£10.00", description: "Matrix" }),
     [`POST ${api}/${plan}/schedule`]: JSON.stringify({ cadence: "monthly" }),
     [`POST ${api}/${plan}/surplus/recovery`]: JSON.stringify({}),
