@@ -92,6 +92,10 @@ export async function submitProviderInvoice(
 ): Promise<{ result: MoneyResult; replayed: boolean }> {
   requireProviderInvoicing(ctx.principal, organisationId);
   const { authorityId } = input;
+  if (!isUuid(authorityId) || !isUuid(input.arrangementId)) {
+    const message = msg`Choose the arrangement you are invoicing`;
+    throw new ValidationError(message, [{ field: "arrangementId", message }]);
+  }
   const arrangement = await providersArrangement(ctx, organisationId, authorityId, input.arrangementId);
   if (arrangement.status !== "accepted")
     throw new ConflictError(
