@@ -82,7 +82,9 @@ describe("personal budgets", () => {
     await arrived(joan);
     await joan.getByRole("link", { name: "Home care in Westshire" }).click();
     expect(await arrived(joan)).toMatch(/\/choice\/[0-9a-f-]{36}$/);
-    for (const box of await joan.locator('input[name="organisations"]').all()) await box.check();
+    const boxes = await joan.locator('input[name="organisations"]').all();
+    expect(boxes).toHaveLength(3);
+    for (const box of boxes) await box.check();
     await joan.getByRole("button", { name: /^Compare the providers you ticked/ }).click();
     expect(await arrived(joan)).toMatch(/\/compare$/);
     await joan.getByRole("link", { name: /Arrange with this provider .*Greenway Home Care Ltd/ }).click();
