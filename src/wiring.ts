@@ -39,6 +39,7 @@ import {
   tenderStage,
 } from "./modules/tenders/tenders.ports.ts";
 import { feedbackProfilePanel, feedbackSummaries } from "./modules/voice/feedback.service.ts";
+import { feedbackPersonPanel } from "./modules/voice/person-panel.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "./seed/demo/users.ts";
 
 const demoUsers = () => ({ password: DEMO_PASSWORD, accounts: DEMO_USERS });
@@ -96,4 +97,6 @@ export function wireModules(): void {
   // choice ← voice: the feedback summary on a list's page and its comparison
   profilePanels.plug(feedbackProfilePanel);
   memberFeedback.plug(feedbackSummaries);
+  // care ← voice: "Leave feedback" for each provider the person's budget has paid, on their page
+  personPanels.plug(feedbackPersonPanel);
 }

@@ -540,6 +540,28 @@ export function paidOutAfter(
 }
 
 /** The plans among `planIds` that have paid the provider (its account's balance above zero). */
+/** The providers the plans have paid (a positive balance on a provider's account), at most `limit`. */
+export async function providersPaid(
+  db: Db,
+  authorityId: string,
+  planIds: readonly string[],
+  limit: number,
+): Promise<string[]> {
+  if (planIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("budget_balances")
+    .select("account")
+    .distinct()
+    .where("authority_id", "=", authorityId)
+    .where("plan_id", "in", [...planIds])
+    .where("account", "like", "provider:%")
+    .where("balance_pence", ">", 0n)
+    .orderBy("account")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.account.slice("provider:".length));
+}
+
 export async function plansThatPaid(
   db: Db,
   authorityId: string,

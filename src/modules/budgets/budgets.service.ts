@@ -329,6 +329,16 @@ export async function* paidOutOf(db: Ctx["db"], authorityId: string): AsyncGener
  * Whether any of a person's plans has paid the provider from its budget (the feedback of the voice
  * module: a paid service proves the person had one). By the balances' key; no person's data.
  */
+/** The providers paid from the plans' budgets (organisation ids), at most `limit`: whom the person may review. */
+export async function paidProviders(
+  db: Ctx["db"],
+  authorityId: string,
+  planIds: readonly string[],
+  limit: number,
+): Promise<string[]> {
+  return repo.providersPaid(db, authorityId, planIds, limit);
+}
+
 export async function hasPaidProvider(
   db: Ctx["db"],
   authorityId: string,

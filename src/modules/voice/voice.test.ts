@@ -533,6 +533,17 @@ describe("feedback beside the ratings", () => {
   it("takes a review through the person's form: the errors, then the review published", async () => {
     const joanSession = await sessionFor(t.app, joan.userId);
     const url = `/care/people/${person.personId}/feedback/new`;
+    // Her page links to the form for each provider her budget paid, and for no other.
+    const own = (await page(`/care/people/${person.personId}`, joanSession)).body;
+    expect(mainText(own)).toContain("Leave feedback on Greenway Home Care Ltd");
+    for (const paid of [CIC, DEMO_CHOICE_MEMBERS.greenway])
+      expect(own).toContain(`${url}?organisation=${paid}`);
+    expect(own).not.toContain(`${url}?organisation=${DEMO_CHOICE_MEMBERS.kelderbyStreetCare}`);
+    const welsh = await t.app.inject({
+      url: `/care/people/${person.personId}`,
+      headers: { cookie: `${joanSession.cookie}; lang=cy` },
+    });
+    expect(mainText(welsh.body)).toContain("Rhoi adborth ar Greenway Home Care Ltd");
     expect(mainText((await page(url, joanSession)).body)).toContain("How would you rate the service?");
     const empty = await postForm(t.app, joanSession, url, {});
     expect(empty.statusCode).toBe(400);
