@@ -42,6 +42,8 @@ const DISTRICT = DEMO_AUTHORITY.district;
 const REGULATOR = DEMO_AUTHORITY.regulator;
 const [ROWAN] = DEMO_CO_SIGNATORIES;
 
+const OWN_ORG_ID = "019a0000-0000-7000-8000-00000000b001";
+const OTHER_ORG_ID = "019a0000-0000-7000-8000-00000000b002";
 const workAs = (name: string): Promise<Work> => workOf(p.ctx(name));
 const kinds = (tasks: readonly Task[]) => tasks.map((x) => x.kind);
 /** The tasks of a kind about one record. */
@@ -98,6 +100,22 @@ describe("on the demo data, as seeded", () => {
     // A bid opener of another authority, a commissioner who opens nothing, an evaluator, a bidder.
     for (const name of ["districtCommissioner", "commissionerOnly", "evaluator", "orgAdmin", "platformAdmin"])
       expect(kinds(all(await workAs(name))), name).not.toContain("confirm-opening");
+  });
+
+  it("gives each person their places: the people they act for, their organisations' arrangements and invoices", async () => {
+    const citizen = (await workAs("citizen")).places;
+    expect(citizen.people).toEqual([
+      { name: "Joan Whitfield", href: expect.stringMatching(/^\/care\/people\//) },
+    ]);
+    expect(citizen.providers).toEqual([]);
+    const orgAdmin = (await workAs("orgAdmin")).places;
+    expect(orgAdmin.people).toEqual([]);
+    // The demo organisation administrator acts for two organisations: a place each.
+    expect(orgAdmin.providers.map((x) => x.arrangementsHref).sort()).toEqual([
+      `/organisations/${OWN_ORG_ID}/arrangements`,
+      `/organisations/${OTHER_ORG_ID}/arrangements`,
+    ]);
+    expect((await workAs("commissioner")).places).toEqual({ people: [], providers: [] });
   });
 
   it("asks the authority's care staff to review the plans due or overdue, and no one else", async () => {
@@ -342,6 +360,8 @@ describe("on the demo data, as seeded", () => {
         more: { todo: 0, waiting: 0 },
         assigned: null,
         bids: null,
+        // The citizen is Joan herself: her care and support is a place of hers, not work.
+        places: expect.any(Object),
       });
     expect((await refused(workOf(p.ctx(null)))).code).toBe("not_signed_in");
   });

@@ -22,9 +22,10 @@
  * services. An API token needs `account:read`; its bids are listed only with `bids:read` too.
  */
 import { mergeTasks, type Task, type Tasks } from "../../lib/tasks.ts";
-import { scopesWith } from "../access/access.service.ts";
+import { actingFor, scopesWith } from "../access/access.service.ts";
 import { requireScope } from "../accounts/accounts.service.ts";
 import { tasksFor as awardTasks, type BidOutcome, outcomesFor } from "../award/tasks.service.ts";
+import { peopleActedFor } from "../care/care.service.ts";
 import { tasksFor as careTasks } from "../care/tasks.service.ts";
 import { tasksFor as challengeTasks } from "../challenges/tasks.service.ts";
 import { tasksFor as choiceTasks } from "../choice/tasks.service.ts";
@@ -48,6 +49,34 @@ export interface Work {
   assigned: { assignments: Assignment[]; more: number } | null;
   /** For the people of organisations (null for everyone else, and for API tokens without `bids:read`). */
   bids: { bids: YourBid[]; more: number } | null;
+  /**
+   * Where the person's own pages are: the people they act for (their care and support: the person
+   * themself or as a representative), and each provider organisation's arrangements with people
+   * choosing care and its invoices. Shown on the page; not part of the API's answer.
+   */
+  places: Places;
+}
+
+export interface Places {
+  people: { name: string; href: string }[];
+  providers: { name: string; arrangementsHref: string; invoicesHref: string }[];
+}
+
+/** The person's own places (see `Work`). */
+async function placesOf(ctx: TendersCtx): Promise<Places> {
+  const [people, acting] = await Promise.all([peopleActedFor(ctx), actingFor(ctx)]);
+  const providers = new Map<string, Places["providers"][number]>();
+  for (const a of acting)
+    if (a.scopeType === "organisation" && a.href && !providers.has(a.href))
+      providers.set(a.href, {
+        name: a.name ?? "",
+        arrangementsHref: `${a.href}/arrangements`,
+        invoicesHref: `${a.href}/invoices`,
+      });
+  return {
+    people: people.map((x) => ({ name: x.name, href: `/care/people/${x.personId}` })),
+    providers: [...providers.values()],
+  };
 }
 
 /** Whether bids may be listed: on the site, or by a token with `bids:read`. */
@@ -89,5 +118,5 @@ export async function workOf(ctx: TendersCtx): Promise<Work> {
       more: found.more,
     };
   }
-  return { todo, waiting, more, assigned, bids };
+  return { todo, waiting, more, assigned, bids, places: await placesOf(ctx) };
 }
