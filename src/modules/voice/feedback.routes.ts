@@ -1,6 +1,7 @@
 /**
  * Feedback beside the ratings (issue 17, item 8; docs/feedback.md): the public pages — the
- * moderation policy and a provider's reviews, a page at a time — the person's form, and the JSON API
+ * moderation policy and a provider's reviews, a page at a time — the person's form, the moderators'
+ * queue and decision form, the provider's reply form, and the JSON API
  * for each action (leave a review, moderate, reply; scope `feedback:write`) and the public reads
  * (reviews, open figures). Each route states who may call it and calls one service.
  */
@@ -16,10 +17,14 @@ import { authorityOfLinkedPerson } from "../care/care.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import {
   feedbackFigures,
+  heldFeedback,
   leaveFeedback,
+  mayReply,
   moderateFeedback,
   providerFeedback,
   replyToFeedback,
+  reviewToModerate,
+  reviewToReply,
   type ShownReview,
 } from "./feedback.service.ts";
 import type { FeedbackReview } from "./voice.table.ts";
@@ -72,6 +77,8 @@ const written = (r: FeedbackReview, heldFor = "") => ({
 
 type OrgRequest = FastifyRequest<{ Params: { id: string }; Querystring: { after?: string } }>;
 type PersonRequest = FastifyRequest<{ Params: { personId: string }; Querystring: { organisation?: string } }>;
+type ReviewRequest = FastifyRequest<{ Params: { reviewId: string } }>;
+type OrgReviewRequest = FastifyRequest<{ Params: { id: string; reviewId: string } }>;
 
 export function feedbackRoutes(app: FastifyInstance): void {
   app.get("/feedback/policy", page({ who: anyone }), async (_request, reply) => {
@@ -83,6 +90,7 @@ export function feedbackRoutes(app: FastifyInstance): void {
     const found = await providerFeedback(ctxOf(request), request.params.id, after);
     await reply.page("voice/views/feedback.njk", {
       organisationId: request.params.id,
+      mayReply: mayReply(ctxOf(request), request.params.id),
       reviews: found.reviews.map((r) => ({ ...r, aboutText: about(r) })),
       next: found.next,
       figures: await feedbackFigures(ctxOf(request), request.params.id),
@@ -115,6 +123,46 @@ export function feedbackRoutes(app: FastifyInstance): void {
     async submit(request, values, context) {
       await leaveFeedback(ctxOf(request), context.authorityId, context.personId, values);
       return `/organisations/${values.organisationId}/feedback`;
+    },
+  });
+
+  // The platform's moderators: the queue of held reviews, and a decision on one (held or published).
+  app.get("/feedback/moderation", page({ who: platformAdmins }), async (request, reply) => {
+    const reviews = await heldFeedback(ctxOf(request));
+    await reply.page("voice/views/feedback-moderation.njk", { reviews });
+  });
+
+  formPage(app, "/feedback/moderation/:reviewId", {
+    who: platformAdmins,
+    template: "voice/views/feedback-moderate.njk",
+    async context(request) {
+      return { review: await reviewToModerate(ctxOf(request), (request as ReviewRequest).params.reviewId) };
+    },
+    values: (_request, context) => ({ decision: "", text: context.review.text, reason: "" }),
+    read: (body) => ({
+      decision: field(body, "decision"),
+      text: field(body, "text"),
+      reason: field(body, "reason"),
+    }),
+    async submit(request, values, context) {
+      await moderateFeedback(ctxOf(request), context.review.id, values);
+      return "/feedback/moderation";
+    },
+  });
+
+  // The provider's reply to a published review: its administrators and members.
+  formPage(app, "/organisations/:id/feedback/:reviewId/reply", {
+    who: afterLookup(signedIn),
+    template: "voice/views/feedback-reply.njk",
+    async context(request) {
+      const { id, reviewId } = (request as OrgReviewRequest).params;
+      return { organisationId: id, review: await reviewToReply(ctxOf(request), id, reviewId) };
+    },
+    values: (_request, context) => ({ reply: context.review.reply ?? "" }),
+    read: (body) => ({ reply: field(body, "reply") }),
+    async submit(request, values, context) {
+      await replyToFeedback(ctxOf(request), context.organisationId, context.review.id, values.reply);
+      return `/organisations/${context.organisationId}/feedback`;
     },
   });
 

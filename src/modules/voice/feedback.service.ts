@@ -17,7 +17,7 @@ import { ConflictError, type FieldError, NotFoundError, ValidationError } from "
 import { isUuid, newId } from "../../lib/ids.ts";
 import { msg } from "../../lib/messages.ts";
 import type { Panel } from "../../lib/ports.ts";
-import { grantsInScope, PLATFORM_SCOPE, requireRole } from "../access/access.service.ts";
+import { grantsInScope, hasRole, PLATFORM_SCOPE, requireRole } from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { requireScope } from "../accounts/accounts.service.ts";
 import { personalRef, recordAudit } from "../audit/audit.service.ts";
@@ -276,8 +276,12 @@ export async function leaveFeedback(
   return { review, heldFor };
 }
 
+/** A moderator's decisions. */
+export const DECISIONS = ["publish", "edit", "reject"] as const;
+
 export interface ModerationInput {
-  decision: "publish" | "edit" | "reject";
+  /** One of DECISIONS (a form sends any text: the service checks it). */
+  decision: string;
   /** The text with the part removed, for `edit`. */
   text?: string;
   /** Why, for `edit` and `reject`. */
@@ -301,9 +305,14 @@ export async function moderateFeedback(
 ): Promise<FeedbackReview> {
   requireModerator(ctx);
   const errors: FieldError[] = [];
+  if (!(DECISIONS as readonly string[]).includes(input.decision))
+    errors.push({
+      field: "decision",
+      message: msg`Choose whether to publish it, edit out a part or reject it`,
+    });
   const reason = (input.reason ?? "").trim();
   const text = input.decision === "edit" ? textOf(input.text ?? "", "text", errors) : "";
-  if (input.decision !== "publish" && (reason === "" || reason.length > 500))
+  if ((input.decision === "edit" || input.decision === "reject") && (reason === "" || reason.length > 500))
     errors.push({ field: "reason", message: msg`Give the reason, up to 500 characters, from the policy` });
   if (errors.length > 0) throw new ValidationError(msg`Check the decision`, errors);
   return transaction(ctx.db, async (trx) => {
@@ -428,10 +437,59 @@ export async function providerFeedback(
   };
 }
 
-/** Reviews held for moderation, oldest first: the moderators'. */
-export async function heldFeedback(ctx: Ctx): Promise<ShownReview[]> {
+/** A review as a moderator sees it: never who wrote it, with its state and why it was held. */
+export interface ReviewToModerate extends ShownReview {
+  state: FeedbackReview["state"];
+  /** What the automatic check found ("a phone number"), for a held review. */
+  heldFor: string | null;
+  /** A moderator's reason recorded before, if any. */
+  moderationReason: string | null;
+}
+
+async function toModerate(db: Db, reviews: readonly FeedbackReview[]): Promise<ReviewToModerate[]> {
+  const shownReviews = await shown(db, reviews);
+  return shownReviews.map((r, i) => ({
+    ...r,
+    state: reviews[i]?.state ?? "held",
+    heldFor: reviews[i]?.held_reason ?? null,
+    moderationReason: reviews[i]?.moderation_reason ?? null,
+  }));
+}
+
+/** Reviews held for moderation, oldest first (the first 50): the moderators' queue. */
+export async function heldFeedback(ctx: Ctx): Promise<ReviewToModerate[]> {
   requireModerator(ctx);
-  return shown(ctx.db, await repo.heldFeedback(ctx.db, 50));
+  return toModerate(ctx.db, await repo.heldFeedback(ctx.db, 50));
+}
+
+/** One review, held or published, for a moderator's decision (404 once rejected, as `moderateFeedback`). */
+export async function reviewToModerate(ctx: Ctx, reviewId: string): Promise<ReviewToModerate> {
+  requireModerator(ctx);
+  const review = isUuid(reviewId) ? await repo.findFeedback(ctx.db, reviewId) : undefined;
+  if (!review || review.state === "rejected") throw new NotFoundError("review");
+  const [found] = await toModerate(ctx.db, [review]);
+  if (!found) throw new NotFoundError("review");
+  return found;
+}
+
+/** A published review of the provider, for its people's reply (the checks of `replyToFeedback`). */
+export async function reviewToReply(
+  ctx: Ctx,
+  organisationId: string,
+  reviewId: string,
+): Promise<ShownReview> {
+  const review = isUuid(reviewId) ? await repo.findFeedback(ctx.db, reviewId) : undefined;
+  if (!review || review.organisation_id !== organisationId || review.state !== "published")
+    throw new NotFoundError("review");
+  requireRole(ctx.principal, [...PROVIDER_ROLES], organisationId, "reply to reviews of this provider");
+  const [found] = await shown(ctx.db, [review]);
+  if (!found) throw new NotFoundError("review");
+  return found;
+}
+
+/** Whether the caller may reply to the provider's reviews (its administrators and members). */
+export function mayReply(ctx: Pick<Ctx, "principal">, organisationId: string): boolean {
+  return hasRole(ctx.principal, [...PROVIDER_ROLES], organisationId);
 }
 
 /**

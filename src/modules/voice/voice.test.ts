@@ -554,4 +554,76 @@ describe("feedback beside the ratings", () => {
     });
     expect(sent.headers.location).toBe(`/organisations/${CIC}/feedback`);
   });
+
+  it("takes a held review through the moderators' pages: the queue, a refusal without a reason, a part edited out", async () => {
+    const greenway = DEMO_CHOICE_MEMBERS.greenway;
+    const { review: held } = await leaveFeedback(
+      as(joan),
+      person.authorityId,
+      person.personId,
+      review(greenway, "Kind carers; visit me at WS1 2AB to see."),
+    );
+    expect(held.state).toBe("held");
+    const moderator = await sessionFor(t.app, PLATFORM_ADMIN, { twoFactor: true });
+    const queue = mainText((await page("/feedback/moderation", moderator)).body);
+    expect(queue).toContain("visit me at WS1 2AB");
+    expect(queue).toContain("Held because the check found a postcode.");
+    expect(queue).not.toContain("Joan");
+    const welsh = await t.app.inject({
+      url: "/feedback/moderation",
+      headers: { cookie: `${moderator.cookie}; lang=cy` },
+    });
+    expect(mainText(welsh.body)).toContain("Adolygiadau a ddaliwyd i’w cymedroli");
+    expect((await page("/feedback/moderation", await sessionFor(t.app, joan.userId))).statusCode).toBe(403);
+
+    const url = `/feedback/moderation/${held.id}`;
+    expect(mainText((await page(url, moderator)).body)).toContain("What do you decide?");
+    const noReason = await postForm(t.app, moderator, url, {
+      decision: "reject",
+      text: held.text,
+      reason: "",
+    });
+    expect(noReason.statusCode).toBe(400);
+    expect(summaryLinks(noReason.body)).toEqual(["#reason"]);
+    expect(summaryLinks((await postForm(t.app, moderator, url, {})).body)).toEqual(["#decision"]);
+    const edited = await postForm(t.app, moderator, url, {
+      decision: "edit",
+      text: "Kind carers.",
+      reason: "Personal data removed: a postcode.",
+    });
+    expect([edited.statusCode, edited.headers.location]).toEqual([303, "/feedback/moderation"]);
+    expect(mainText((await page("/feedback/moderation", moderator)).body)).not.toContain("WS1 2AB");
+    const shown = mainText((await page(`/organisations/${greenway}/feedback`)).body);
+    expect(shown).toContain("Kind carers.");
+    expect(shown).toContain("A moderator removed a part of this review");
+  });
+
+  it("takes the provider's reply through its page, linked from its feedback page for its people only", async () => {
+    const [row] = await db
+      .selectFrom("feedback_reviews")
+      .select("id")
+      .where("organisation_id", "=", CIC)
+      .execute();
+    const url = `/organisations/${CIC}/feedback/${row?.id}/reply`;
+    const provider = await sessionFor(
+      t.app,
+      DEMO_USERS.find((u) => u.role === "organisation-admin")?.id ?? "",
+      {
+        twoFactor: true,
+      },
+    );
+    expect((await page(`/organisations/${CIC}/feedback`, provider)).body).toContain(`href="${url}"`);
+    expect((await page(`/organisations/${CIC}/feedback`)).body).not.toContain(url);
+    const form = await page(url, provider);
+    expect(mainText(form.body)).toContain("Reply to a review");
+    expect(mainText(form.body)).toContain("Reliable and kind.");
+    const welsh = await t.app.inject({ url, headers: { cookie: `${provider.cookie}; lang=cy` } });
+    expect(mainText(welsh.body)).toContain("Ateb adolygiad");
+    expect((await page(url, await sessionFor(t.app, joan.userId))).statusCode).toBe(403);
+    const empty = await postForm(t.app, provider, url, { reply: "" });
+    expect(summaryLinks(empty.body)).toEqual(["#reply"]);
+    const sent = await postForm(t.app, provider, url, { reply: "Thank you: the team has changed the rota." });
+    expect(sent.headers.location).toBe(`/organisations/${CIC}/feedback`);
+    expect(mainText((await page(`/organisations/${CIC}/feedback`)).body)).toContain("changed the rota");
+  });
 });

@@ -4,6 +4,7 @@ import {
   anyone,
   EMPTY_FORM,
   OWN_ORG,
+  platformAdmin,
   type Rule,
   type RuleSet,
   scoped,
@@ -23,6 +24,10 @@ const CHAMPION_PEOPLE =
   (ok: Allowed | "invisible"): Rule =>
   (who, tenant) =>
     who === "public" ? "sign-in" : who === "consumer-champion" && tenant === "own" ? ok : "denied";
+
+/** A moderator's decision on a review the matrix does not know: 404 to platform administrators. */
+const MODERATORS_UNKNOWN: Rule = (who) =>
+  who === "public" ? "sign-in" : who === "platform-admin" ? "invisible" : "denied";
 
 /** Consumer champions (the voice module): public pages and reports, the champions' own writes. */
 export const voice: RuleSet = {
@@ -64,10 +69,16 @@ export const voice: RuleSet = {
     "GET /care/people/:personId/feedback/new": unknownTarget,
     "POST /care/people/:personId/feedback/new": unknownTarget,
     "POST /api/v1/authorities/:authorityId/care/people/:personId/feedback": unknownTarget,
-    "POST /api/v1/feedback/:reviewId/moderate": (who) =>
-      who === "public" ? "sign-in" : who === "platform-admin" ? "invisible" : "denied",
+    "POST /api/v1/feedback/:reviewId/moderate": MODERATORS_UNKNOWN,
     "POST /api/v1/organisations/:id/feedback/:reviewId/reply": unknownTarget,
     "GET /api/v1/organisations/:id/feedback": anyone(200),
+    // The moderators' pages: the queue (platform administrators), a decision on an unknown review
+    // (404 to them); the provider's reply page to a review the matrix does not know (404 signed in).
+    "GET /feedback/moderation": platformAdmin(200),
+    "GET /feedback/moderation/:reviewId": MODERATORS_UNKNOWN,
+    "POST /feedback/moderation/:reviewId": MODERATORS_UNKNOWN,
+    "GET /organisations/:id/feedback/:reviewId/reply": unknownTarget,
+    "POST /organisations/:id/feedback/:reviewId/reply": unknownTarget,
   },
   apiBodies: {
     "POST /api/v1/authorities/:authorityId/care/people/:personId/feedback": JSON.stringify({
