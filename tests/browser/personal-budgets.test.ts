@@ -71,9 +71,8 @@ describe("personal budgets", () => {
     const today = londonToday(clock);
     const joan = await newPage();
     await signIn(joan, "Citizen");
-    await joan.goto(`${server.baseUrl}/care`);
-    expect(await arrived(joan)).toBe("/care");
-    await joan.getByRole("link", { name: "Your own plan" }).click();
+    // From "Your work", where she lands: her places.
+    await joan.getByRole("link", { name: "Care and support: Joan Whitfield" }).click();
     const joanPath = await arrived(joan);
     expect(joanPath).toMatch(/^\/care\/people\/[0-9a-f-]{36}$/);
     const before = await leftInDirectPayment(joan);
@@ -106,8 +105,8 @@ describe("personal budgets", () => {
 
     const gwen = await newPage();
     await signIn(gwen, "Gwen Parry");
-    await gwen.goto(`${server.baseUrl}/organisations/${DEMO_PROVIDER_GREENWAY}/arrangements`);
-    await arrived(gwen);
+    await gwen.getByRole("link", { name: /^Greenway Home Care Ltd: arrangements/ }).click();
+    expect(await arrived(gwen)).toBe(`/organisations/${DEMO_PROVIDER_GREENWAY}/arrangements`);
     await gwen
       .locator(".govuk-summary-card", { hasText: /: 3 hours each week/ })
       .getByRole("button", { name: "Accept" })
@@ -131,10 +130,8 @@ describe("personal budgets", () => {
     expect(await textOf(gwen, "main")).toContain("Your invoice is submitted.");
 
     await signIn(joan, "Citizen");
-    await joan.goto(`${server.baseUrl}/care`);
-    await arrived(joan);
-    await joan.getByRole("link", { name: "Your own plan" }).click();
-    await arrived(joan);
+    await joan.getByRole("link", { name: "Care and support: Joan Whitfield" }).click();
+    expect(await arrived(joan)).toBe(joanPath);
     expect(await textOf(joan, "main")).toContain("(reference GW-JOURNEY-1)");
     await joan.getByRole("button", { name: "Pay £64.50 from the direct payment" }).click();
     expect(await arrived(joan)).toBe(joanPath);

@@ -54,6 +54,7 @@ export function workContext(request: FastifyRequest, work: Work, now: Date) {
     todo: work.todo.map(shown(request, now)),
     waiting: work.waiting.map(shown(request, now)),
     more: work.more,
+    places: work.places,
     assigned: work.assigned && {
       rows: work.assigned.assignments.map((a) => ({
         title: a.tender.title,
