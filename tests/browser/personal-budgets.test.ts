@@ -72,7 +72,7 @@ describe("personal budgets", () => {
     const joan = await newPage();
     await signIn(joan, "Citizen");
     // From "Your work", where she lands: her places.
-    await joan.getByRole("link", { name: "Care and support: Joan Whitfield" }).click();
+    await joan.getByRole("link", { name: "Your care and support plan: Joan Whitfield" }).click();
     const joanPath = await arrived(joan);
     expect(joanPath).toMatch(/^\/care\/people\/[0-9a-f-]{36}$/);
     const before = await leftInDirectPayment(joan);
@@ -130,7 +130,7 @@ describe("personal budgets", () => {
     expect(await textOf(gwen, "main")).toContain("Your invoice is submitted.");
 
     await signIn(joan, "Citizen");
-    await joan.getByRole("link", { name: "Care and support: Joan Whitfield" }).click();
+    await joan.getByRole("link", { name: "Your care and support plan: Joan Whitfield" }).click();
     expect(await arrived(joan)).toBe(joanPath);
     expect(await textOf(joan, "main")).toContain("(reference GW-JOURNEY-1)");
     await joan.getByRole("button", { name: "Pay £64.50 from the direct payment" }).click();

@@ -118,7 +118,8 @@ describe("the page of your work", () => {
     );
 
     const bidder = await page(ORG_MEMBER);
-    expect(sectionIds(bidder.body)).toEqual(["todo", "waiting", "bids"]);
+    // An organisation's people have its places too: its arrangements and invoices.
+    expect(sectionIds(bidder.body)).toEqual(["todo", "waiting", "places", "bids"]);
     const bids = bidder.body.slice(bidder.body.indexOf('id="bids"'));
     const bidderText = mainText(bidder.body);
     const bidsText = bidderText.slice(bidderText.indexOf("Your bids"));
