@@ -48,22 +48,6 @@ export async function findPlanVersion(
     .executeTakeFirst();
 }
 
-export async function budgetParts(
-  db: Db,
-  authorityId: string,
-  planId: string,
-  version: number,
-): Promise<CareBudgetPart[]> {
-  return db
-    .selectFrom("care_budget_parts")
-    .selectAll()
-    .where("authority_id", "=", authorityId)
-    .where("plan_id", "=", planId)
-    .where("version", "=", version)
-    .orderBy("part")
-    .execute();
-}
-
 // People
 
 export async function insertPerson(db: Db, row: NewCarePerson): Promise<void> {

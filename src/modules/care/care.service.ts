@@ -107,12 +107,7 @@ export async function planBudget(
   authorityId: string,
   planId: string,
 ): Promise<PlanBudget | undefined> {
-  const plan = await repo.findPlan(db, authorityId, planId);
-  if (!plan) return undefined;
-  const version = await repo.findPlanVersion(db, authorityId, planId, plan.current_version);
-  if (!version) return undefined;
-  const parts = await repo.budgetParts(db, authorityId, planId, plan.current_version);
-  return { plan, version, parts, delivery: deliveryOf(parts) };
+  return (await planBudgets(db, authorityId, [planId])).get(planId);
 }
 
 // Eligibility outcomes: what a need is about.
