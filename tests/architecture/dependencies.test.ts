@@ -51,6 +51,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/choice"],
   ["modules/budgets"],
   ["modules/voice"],
+  // Redress (issue 18): complaints on their statutory clocks, the ombudsmen.
+  ["modules/redress"],
   // Open data about the whole system: reads the modules above through their public services.
   ["modules/ocds"],
   // The market dashboards: figures kept from the modules above, read through their services.
