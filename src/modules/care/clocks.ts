@@ -67,8 +67,8 @@ export const REVIEW_CLOCKS: readonly ReviewClock[] = [
     first: { months: 6 },
     thenMonths: 12,
     source: {
-      en: "The Care and Support (Direct Payments) Regulations 2014, regulation 7",
-      cy: "Rheoliadau Gofal a Chymorth (Taliadau Uniongyrchol) 2014, rheoliad 7",
+      en: "The Care and Support (Direct Payments) Regulations 2014, regulation 7(1)(a)",
+      cy: "Rheoliadau Gofal a Chymorth (Taliadau Uniongyrchol) 2014, rheoliad 7(1)(a)",
     },
     reason: {
       en: "A direct payment is reviewed within 6 months of its start, then at least every 12 months.",
@@ -112,8 +112,8 @@ export const REVIEW_CLOCKS: readonly ReviewClock[] = [
     first: { days: CONCERN_REVIEW_DAYS },
     thenMonths: null,
     source: {
-      en: "Care Act 2014, section 27(4); the Direct Payments Regulations' reviews when there is reason to; the 28 days are OpenPS's choice",
-      cy: "Deddf Gofal 2014, adran 27(4); adolygiadau’r Rheoliadau Taliadau Uniongyrchol pan fo rheswm; dewis OpenPS yw’r 28 diwrnod",
+      en: "Care Act 2014, section 27(4); The Care and Support (Direct Payments) Regulations 2014, regulation 7(1)(b)–(d) (a review whenever a concern is notified); the 28 days are OpenPS's choice",
+      cy: "Deddf Gofal 2014, adran 27(4); Rheoliadau Gofal a Chymorth (Taliadau Uniongyrchol) 2014, rheoliad 7(1)(b)–(d) (adolygiad pryd bynnag yr hysbysir pryder); dewis OpenPS yw’r 28 diwrnod",
     },
     reason: {
       en: "A concern raised about a plan or its direct payment makes a review due within 28 days: soon enough to act, long enough to meet the person.",
