@@ -31,6 +31,7 @@ import { opportunityJobHandlers } from "./modules/opportunities/alerts.service.t
 import { useOcidPrefix } from "./modules/projects/projects.service.ts";
 import { rewrapTenderKeys } from "./modules/tenders/keys.service.ts";
 import { loadTenderKeyring } from "./modules/tenders/sealing.ts";
+import { voiceJobHandlers } from "./modules/voice/voice.jobs.ts";
 import { useDemoTenderKeys } from "./seed/demo/tenders.ts";
 import { runSeeds, type SeedResult } from "./seed/seed.ts";
 import { seeds } from "./seed/seeds.ts";
@@ -108,6 +109,7 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
         }),
         ...marketJobHandlers(),
         ...budgetJobHandlers(),
+        ...voiceJobHandlers(),
       },
     });
     jobs.start();

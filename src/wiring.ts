@@ -30,7 +30,11 @@ import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.t
 import { profilePanels } from "./modules/organisations/organisations.ports.ts";
 import { projectPanels } from "./modules/projects/projects.ports.ts";
 import { providerRatingsPanel } from "./modules/regulation/find.service.ts";
-import { contractsAffected, registrationChanged } from "./modules/regulation/regulation.ports.ts";
+import {
+  contractsAffected,
+  providerExtras,
+  registrationChanged,
+} from "./modules/regulation/regulation.ports.ts";
 import { servicePanels } from "./modules/services/services.ports.ts";
 import {
   evaluatorDeclaration,
@@ -38,7 +42,7 @@ import {
   tenderPublished,
   tenderStage,
 } from "./modules/tenders/tenders.ports.ts";
-import { feedbackProfilePanel, feedbackSummaries } from "./modules/voice/feedback.service.ts";
+import { feedbackExtras, feedbackProfilePanel, feedbackSummaries } from "./modules/voice/feedback.service.ts";
 import { feedbackPersonPanel } from "./modules/voice/person-panel.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "./seed/demo/users.ts";
 
@@ -97,6 +101,8 @@ export function wireModules(): void {
   // choice ← voice: the feedback summary on a list's page and its comparison
   profilePanels.plug(feedbackProfilePanel);
   memberFeedback.plug(feedbackSummaries);
+  // regulation ← voice: users' feedback beside the regulator's rating in Find a service and on a location's page
+  providerExtras.plug(feedbackExtras);
   // care ← voice: "Leave feedback" for each provider the person's budget has paid, on their page
   personPanels.plug(feedbackPersonPanel);
 }

@@ -38,6 +38,7 @@ import {
 import { ratingsOf } from "../regulation/regulation.service.ts";
 import { latestServiceChange, pipelineAfter, servicesAfter } from "../services/services.service.ts";
 import { latestPublishedTenderChange, publishedTendersAfter } from "../tenders/tenders.service.ts";
+import { feedbackFigureRows } from "../voice/feedback.service.ts";
 
 /** What a column holds; each type's meaning is in the catalogues (`datasets.types.<type>`). */
 export const COLUMN_TYPES = [
@@ -930,6 +931,43 @@ const personalBudgets: Dataset = {
   computed: true,
 };
 
+/**
+ * Users' feedback (issue 17, item 8; docs/feedback.md): per provider and service type, the count of
+ * published reviews and how many gave 1 to 5 stars, from the kept figures — a count under 10 empty
+ * with `suppressed` true and no distribution. Never a person: counts only, no text, no area, no month.
+ */
+const feedback: Dataset = {
+  id: "feedback",
+  columns: columns(
+    ["provider_id", "uuid", UUID],
+    ["service_type", "code", "domiciliary-care"],
+    ["reviews", "integer", "14"],
+    ["suppressed", "boolean", "false"],
+    ["stars_1", "integer", "1"],
+    ["stars_2", "integer", "0"],
+    ["stars_3", "integer", "2"],
+    ["stars_4", "integer", "5"],
+    ["stars_5", "integer", "6"],
+  ),
+  async *pages(ctx) {
+    for await (const page of feedbackFigureRows(ctx))
+      yield page.map((r) => ({
+        provider_id: r.organisationId,
+        service_type: r.serviceType,
+        reviews: r.reviews,
+        suppressed: r.suppressed,
+        stars_1: r.ratings?.[0] ?? null,
+        stars_2: r.ratings?.[1] ?? null,
+        stars_3: r.ratings?.[2] ?? null,
+        stars_4: r.ratings?.[3] ?? null,
+        stars_5: r.ratings?.[4] ?? null,
+      }));
+  },
+  // The figures are kept in each change's transaction: dated by the changes the audit trail records.
+  modified: async () => null,
+  changedBy: ["feedback."],
+};
+
 /** Every open dataset, in the order the index lists them. */
 export const DATASETS: readonly Dataset[] = [
   authorities,
@@ -949,6 +987,7 @@ export const DATASETS: readonly Dataset[] = [
   regulatedLocations,
   ratings,
   personalBudgets,
+  feedback,
 ];
 
 export const DATASET_IDS: readonly string[] = DATASETS.map((d) => d.id);

@@ -10,10 +10,11 @@ import type { Clock } from "../../lib/clock.ts";
 import { type FieldError, ValidationError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { msg } from "../../lib/messages.ts";
-import type { Panel } from "../../lib/ports.ts";
+import { collect, type Panel } from "../../lib/ports.ts";
 import type { Ctx } from "../access/context.ts";
 import { isRating, type KeyQuestionRatings, ratingRank } from "./ratings.ts";
 import { postcodeDistrictOf } from "./registration.service.ts";
+import { providerExtras } from "./regulation.ports.ts";
 import * as repo from "./regulation.repository.ts";
 import { type Names, namesOf, ratingsOf, text } from "./regulation.service.ts";
 import type { EnforcementAction, Inspection, Rating } from "./regulation.table.ts";
@@ -127,11 +128,32 @@ export async function findServices(ctx: Ctx, filter: FindFilter): Promise<FoundP
   return search(ctx, filter);
 }
 
+/**
+ * What the modules above show beside each provider (`providerExtras`), by provider: asked once for
+ * all the providers given, each module answering in one read.
+ */
+export async function extrasOf(
+  ctx: Pick<Ctx, "db">,
+  organisationIds: readonly string[],
+): Promise<Map<string, Panel[]>> {
+  const ids = [...new Set(organisationIds)];
+  const byProvider = new Map<string, Panel[]>();
+  if (ids.length === 0) return byProvider;
+  for (const { organisationId, template, context } of (await collect(providerExtras, ctx, ids)).flat())
+    byProvider.set(organisationId, [...(byProvider.get(organisationId) ?? []), { template, context }]);
+  return byProvider;
+}
+
 /** Find a service's page: a page of results, or the search's fields at fault (and no results). */
 export async function findPage(
   ctx: Ctx,
   filter: FindFilter,
-): Promise<FoundPage & { problems: FieldError[] } & Names> {
+): Promise<
+  Omit<FoundPage, "results"> & {
+    results: (repo.LocationRow & { extras: Panel[] })[];
+    problems: FieldError[];
+  } & Names
+> {
   const problems = filterProblems(filter);
   const [found, names] = await Promise.all([
     problems.length > 0
@@ -144,7 +166,12 @@ export async function findPage(
       : search(ctx, filter),
     namesOf(ctx),
   ]);
-  return { ...found, problems, ...names };
+  const extras = await extrasOf(
+    ctx,
+    found.results.map((r) => r.organisation_id),
+  );
+  const results = found.results.map((r) => ({ ...r, extras: extras.get(r.organisation_id) ?? [] }));
+  return { ...found, results, problems, ...names };
 }
 
 export interface ProviderSummary {

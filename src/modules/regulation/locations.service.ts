@@ -6,7 +6,9 @@
  */
 import { NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import type { Panel } from "../../lib/ports.ts";
 import type { Ctx } from "../access/context.ts";
+import { extrasOf } from "./find.service.ts";
 import { BREACH_CAP, type KeyQuestionRatings, ratingRank } from "./ratings.ts";
 import { type Regime, regimeOf } from "./regimes.service.ts";
 import * as repo from "./regulation.repository.ts";
@@ -128,9 +130,10 @@ export async function locationPage(
   ctx: Ctx,
   regulatorId: string,
   locationId: string,
-): Promise<LocationView & Names> {
+): Promise<LocationView & Names & { extras: Panel[] }> {
   const [view, names] = await Promise.all([locationView(ctx, regulatorId, locationId), namesOf(ctx)]);
-  return { ...view, ...names };
+  const extras = await extrasOf(ctx, [view.location.organisation_id]);
+  return { ...view, ...names, extras: extras.get(view.location.organisation_id) ?? [] };
 }
 
 /** One inspection report: published for everyone; a draft only for the regulator's staff and the provider. */

@@ -3,7 +3,7 @@
  * are connected in src/wiring.ts.
  */
 import type { Trx } from "../../db/database.ts";
-import { port } from "../../lib/ports.ts";
+import { type Panel, port } from "../../lib/ports.ts";
 import type { Ctx } from "../access/context.ts";
 
 export interface AffectedContract {
@@ -43,3 +43,17 @@ export interface RegistrationChange {
 export const registrationChanged = port<
   (ctx: Ctx & { db: Trx }, change: RegistrationChange) => Promise<void>
 >("a registration's status changed");
+
+/** Something a module above shows beside a provider's regulated locations: its panel, for one provider. */
+export interface ProviderExtra extends Panel {
+  organisationId: string;
+}
+
+/**
+ * Sections beside the regulator's rating in Find a service's results and on a location's page, from
+ * the modules above (voice: users' own feedback on the provider). Asked once for a page's providers
+ * together, so a handler reads them in one query; the template reads its context as `extra`.
+ */
+export const providerExtras = port<
+  (ctx: Pick<Ctx, "db">, organisationIds: readonly string[]) => Promise<ProviderExtra[]>
+>("beside a provider's locations");

@@ -22,6 +22,7 @@ import {
   mayReply,
   moderateFeedback,
   providerFeedback,
+  recentFeedback,
   replyToFeedback,
   reviewToModerate,
   reviewToReply,
@@ -40,6 +41,9 @@ const Review = Type.Object({
   publishedAt: Nullable(Instant),
   edited: Type.Boolean({ description: "A moderator removed a part under the feedback policy" }),
   reply: Nullable(Type.String({ description: "The provider's reply" })),
+  replyToEarlierVersion: Type.Boolean({
+    description: "The reply answered an earlier version of the review: the person has left a new one since",
+  }),
 });
 const Written = Type.Object({
   id: Uuid,
@@ -65,6 +69,7 @@ function reviewToApi(r: ShownReview) {
     publishedAt: r.publishedAt?.toISOString() ?? null,
     edited: r.edited,
     reply: r.reply,
+    replyToEarlierVersion: r.replyToEarlier,
   };
 }
 
@@ -78,6 +83,10 @@ const written = (r: FeedbackReview, heldFor = "") => ({
 type OrgRequest = FastifyRequest<{ Params: { id: string }; Querystring: { after?: string } }>;
 type PersonRequest = FastifyRequest<{ Params: { personId: string }; Querystring: { organisation?: string } }>;
 type ReviewRequest = FastifyRequest<{ Params: { reviewId: string } }>;
+type AfterRequest = FastifyRequest<{ Querystring: { after?: string } }>;
+
+const afterOf = (request: AfterRequest) =>
+  typeof request.query?.after === "string" ? request.query.after : undefined;
 type OrgReviewRequest = FastifyRequest<{ Params: { id: string; reviewId: string } }>;
 
 export function feedbackRoutes(app: FastifyInstance): void {
@@ -126,11 +135,21 @@ export function feedbackRoutes(app: FastifyInstance): void {
     },
   });
 
-  // The platform's moderators: the queue of held reviews, and a decision on one (held or published).
-  app.get("/feedback/moderation", page({ who: platformAdmins }), async (request, reply) => {
-    const reviews = await heldFeedback(ctxOf(request));
-    await reply.page("voice/views/feedback-moderation.njk", { reviews });
+  // The platform's moderators: the queue of held reviews, the published ones newest first (each a
+  // page at a time by key), and a decision on one (held or published).
+  app.get("/feedback/moderation", page({ who: platformAdmins }), async (request: AfterRequest, reply) => {
+    const found = await heldFeedback(ctxOf(request), afterOf(request));
+    await reply.page("voice/views/feedback-moderation.njk", { ...found });
   });
+
+  app.get(
+    "/feedback/moderation/published",
+    page({ who: platformAdmins }),
+    async (request: AfterRequest, reply) => {
+      const found = await recentFeedback(ctxOf(request), afterOf(request));
+      await reply.page("voice/views/feedback-published.njk", { ...found });
+    },
+  );
 
   formPage(app, "/feedback/moderation/:reviewId", {
     who: platformAdmins,

@@ -6,8 +6,11 @@
  * check finds an email address, phone number or postcode, when it is held for moderation; the
  * platform's moderators (platform administrators) publish, edit out a part with the reason (kept), or
  * reject with the reason, and the person is told. The provider's people reply once to each published
- * review (a change is a new version) and are told of new reviews. Shown without the person's
- * identity; counted per provider, service type and rating (small numbers suppressed).
+ * review (a change is a new version) and are told of new reviews; a person's new review keeps the
+ * reply, shown as a reply to an earlier version until the provider replies again. A moderator's
+ * removal of personal data redacts the earlier versions too. Each review is kept 7 years after it was
+ * last left, then erased (the `voice.feedback-retention` job). Shown without the person's identity;
+ * counted per provider, service type and rating (small numbers suppressed), in open data too.
  */
 import type { Db, Trx } from "../../db/database.ts";
 import { decodeKey, encodeKey } from "../../db/paging.ts";
@@ -15,15 +18,17 @@ import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { addDays, addMonths, londonDate, londonInstant, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import type { Panel } from "../../lib/ports.ts";
 import { grantsInScope, hasRole, PLATFORM_SCOPE, requireRole } from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { requireScope } from "../accounts/accounts.service.ts";
-import { personalRef, recordAudit } from "../audit/audit.service.ts";
+import { personalRef, recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import { hasPaidProvider } from "../budgets/budgets.service.ts";
 import { accountsHolding, personView, requirePersonAccess } from "../care/care.service.ts";
 import type { FeedbackSummary } from "../choice/choice.ports.ts";
+import { enqueue } from "../jobs/jobs.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import { findArea, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
@@ -36,6 +41,14 @@ export const REVIEW_MAX = 1000;
 export const FEEDBACK_PAGE = 10;
 /** Below this many reviews a provider's figures are not shown in open data (as the market's). */
 export const SMALL_NUMBER = 10;
+/** Reviews on a page of the moderators' queue and list. */
+export const MODERATION_PAGE = 20;
+/** A review is kept this many months after it was last left (7 years, as a budget's records), then erased. */
+export const FEEDBACK_KEPT_MONTHS = 84;
+/** The job that erases a review once it has been kept its 7 years. */
+export const FEEDBACK_RETENTION_QUEUE = "voice.feedback-retention";
+/** What an earlier version holds once a moderator removed personal data from the review. */
+export const REDACTED = "[Removed by a moderator: this earlier version held personal data]";
 /** The roles of a provider's people who reply. */
 const PROVIDER_ROLES = ["organisation-admin", "organisation-member"] as const;
 
@@ -79,6 +92,8 @@ export interface ShownReview {
   edited: boolean;
   reply: string | null;
   repliedAt: Date | null;
+  /** The reply answered an earlier version of the review (the person has left a new one since). */
+  replyToEarlier: boolean;
 }
 
 const MONTHS = [
@@ -124,6 +139,7 @@ async function shown(db: Db, reviews: readonly FeedbackReview[]): Promise<ShownR
     edited: r.moderation_reason !== null && r.state === "published",
     reply: r.reply,
     repliedAt: r.replied_at,
+    replyToEarlier: r.reply !== null && r.reply_to_version !== null && r.reply_to_version < r.version,
   }));
 }
 
@@ -144,6 +160,8 @@ function textOf(value: string, field: string, errors: FieldError[]): string {
 }
 
 async function tellProvider(trx: Trx, ctx: Ctx, review: FeedbackReview): Promise<void> {
+  // A review they replied to, changed since: the reply stays, marked as to an earlier version.
+  const changed = review.reply !== null && (review.reply_to_version ?? 0) < review.version;
   const grants = await grantsInScope(trx, review.organisation_id);
   const people = new Set(
     grants.filter((g) => (PROVIDER_ROLES as readonly string[]).includes(g.role)).map((g) => g.user_id),
@@ -155,8 +173,12 @@ async function tellProvider(trx: Trx, ctx: Ctx, review: FeedbackReview): Promise
       {
         userId,
         kind: "feedback.review-published",
-        subject: "A new review of your services is published",
-        body: "Someone who uses your services has left a review. You can read it and reply once, below it, on your feedback page.",
+        subject: changed
+          ? "A review you replied to has changed"
+          : "A new review of your services is published",
+        body: changed
+          ? "Someone who uses your services has left a new version of a review you replied to. Your reply is shown as a reply to an earlier version of the review until you reply again, on your feedback page."
+          : "Someone who uses your services has left a review. You can read it and reply once, below it, on your feedback page.",
         link: `/organisations/${review.organisation_id}/feedback`,
       },
       { email: true, actor: actorIn(ctx) },
@@ -238,9 +260,11 @@ export async function leaveFeedback(
       version: (before?.version ?? 0) + 1,
       held_reason: heldFor || null,
       moderation_reason: null,
-      reply: null,
+      // The provider's reply stays, shown as a reply to an earlier version until they reply again.
+      reply: before?.reply ?? null,
       reply_version: before?.reply_version ?? 0,
-      replied_at: null,
+      replied_at: before?.replied_at ?? null,
+      reply_to_version: before?.reply_to_version ?? null,
       created_at: before?.created_at ?? now,
       updated_at: now,
       published_at: heldFor ? null : now,
@@ -256,6 +280,7 @@ export async function leaveFeedback(
       at: now,
     });
     await count(trx, row, 1);
+    await keepFor7Years(trx, ctx.clock, row);
     await recordAudit(trx, ctx.clock, {
       authorityId,
       actor: access.actor,
@@ -341,12 +366,19 @@ export async function moderateFeedback(
         at: now,
       });
     await count(trx, after, 1);
+    // What the moderator removed must not stay in the earlier versions: redacted with the edit.
+    const redacted =
+      input.decision === "edit" ? await repo.redactEarlierVersions(trx, after.id, REDACTED, now) : 0;
     await recordAudit(trx, ctx.clock, {
       authorityId: after.authority_id,
       actor,
       action: `feedback.moderated-${input.decision}`,
       entity: { type: "feedback_review", id: after.id },
-      changes: { person: personalRef("care_people", after.person_id), ...(reason ? { reason } : {}) },
+      changes: {
+        person: personalRef("care_people", after.person_id),
+        ...(reason ? { reason } : {}),
+        ...(redacted > 0 ? { versionsRedacted: redacted } : {}),
+      },
     });
     await tellPerson(
       trx,
@@ -385,6 +417,7 @@ export async function replyToFeedback(
       reply: text,
       reply_version: review.reply_version + 1,
       replied_at: now,
+      reply_to_version: review.version,
     };
     await repo.saveFeedback(trx, after, true);
     const actor = actorIn(ctx);
@@ -402,7 +435,7 @@ export async function replyToFeedback(
       actor,
       action: "feedback.replied",
       entity: { type: "feedback_review", id: review.id },
-      changes: { organisationId, replyVersion: after.reply_version },
+      changes: { organisationId, replyVersion: after.reply_version, toVersion: review.version },
     });
     return after;
   });
@@ -456,10 +489,57 @@ async function toModerate(db: Db, reviews: readonly FeedbackReview[]): Promise<R
   }));
 }
 
-/** Reviews held for moderation, oldest first (the first 50): the moderators' queue. */
-export async function heldFeedback(ctx: Ctx): Promise<ReviewToModerate[]> {
+export interface ModerationPage {
+  reviews: ReviewToModerate[];
+  /** The key of the page after this one, if there is one. */
+  next: string | null;
+}
+
+const MODERATION_KEY: readonly ["string", "string"] = ["string", "string"];
+
+async function moderationPage(
+  db: Db,
+  rows: FeedbackReview[],
+  limit: number,
+  at: (r: FeedbackReview) => Date | null,
+): Promise<ModerationPage> {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const lastAt = last ? at(last) : null;
+  return {
+    reviews: await toModerate(db, page),
+    next: rows.length > limit && last && lastAt ? encodeKey([lastAt.toISOString(), last.id]) : null,
+  };
+}
+
+function keyOf(after: string | undefined): { at: Date; id: string } | undefined {
+  const key = after ? decodeKey(after, MODERATION_KEY, "after") : undefined;
+  return key ? { at: new Date(String(key[0])), id: String(key[1]) } : undefined;
+}
+
+/** Reviews held for moderation, oldest first, a page at a time by key: the moderators' queue. */
+export async function heldFeedback(
+  ctx: Ctx,
+  after?: string,
+  limit = MODERATION_PAGE,
+): Promise<ModerationPage> {
   requireModerator(ctx);
-  return toModerate(ctx.db, await repo.heldFeedback(ctx.db, 50));
+  const rows = await repo.heldFeedback(ctx.db, keyOf(after), limit + 1);
+  return moderationPage(ctx.db, rows, limit, (r) => r.updated_at);
+}
+
+/**
+ * Published reviews of every provider, newest first, a page at a time by key: the moderators' list
+ * of reviews to read again (names, health details and abuse the automatic check cannot find).
+ */
+export async function recentFeedback(
+  ctx: Ctx,
+  after?: string,
+  limit = MODERATION_PAGE,
+): Promise<ModerationPage> {
+  requireModerator(ctx);
+  const rows = await repo.recentFeedback(ctx.db, keyOf(after), limit + 1);
+  return moderationPage(ctx.db, rows, limit, (r) => r.published_at);
 }
 
 /** One review, held or published, for a moderator's decision (404 once rejected, as `moderateFeedback`). */
@@ -543,11 +623,13 @@ export async function feedbackFigures(
     ratings[r.stars - 1] = (ratings[r.stars - 1] ?? 0) + r.reviews;
     byType.set(r.category_code, ratings);
   }
-  return [...byType].map(([serviceType, ratings]) => {
+  return [...byType].flatMap(([serviceType, ratings]): FeedbackFigure[] => {
     const reviews = ratings.reduce((a, b) => a + b, 0);
+    // A type whose reviews have all gone (rejected, erased) is no longer one the provider is reviewed for.
+    if (reviews === 0) return [];
     return reviews < SMALL_NUMBER
-      ? { serviceType, reviews: null, ratings: null }
-      : { serviceType, reviews, ratings };
+      ? [{ serviceType, reviews: null, ratings: null }]
+      : [{ serviceType, reviews, ratings }];
   });
 }
 
@@ -563,4 +645,127 @@ export async function feedbackProfilePanel(
     template: "voice/views/partials/profile-feedback.njk",
     context: { feedbackSummary: summary, feedbackLatest: latest.reviews },
   };
+}
+
+// Retention (docs/feedback.md, "How long feedback is kept")
+
+/** Queues the review's erasure for the day after it has been kept 7 years from now (its latest version). */
+async function keepFor7Years(trx: Trx, clock: Clock, review: FeedbackReview): Promise<void> {
+  const keptUntil = addDays(addMonths(londonDate(review.updated_at), FEEDBACK_KEPT_MONTHS), 1);
+  await enqueue(trx, clock, {
+    queue: FEEDBACK_RETENTION_QUEUE,
+    payload: { reviewId: review.id },
+    runAt: londonInstant(keptUntil, 1, 0) ?? clock.now(),
+    // One job a version: a review left again is kept 7 years from then (the older job finds it young).
+    dedupeKey: `${FEEDBACK_RETENTION_QUEUE}:${review.id}:${review.version}`,
+    authorityId: review.authority_id,
+  });
+}
+
+/**
+ * The retention job: erases the review with every version of it once its latest version has been
+ * kept 7 years (none when it has been left again since, or is gone): it leaves the figures, and the
+ * authority's audit trail says what was erased (the review by id, how many versions; nothing of the
+ * person but the reference). Whether it erased it.
+ */
+export async function eraseExpiredFeedback(db: Db, clock: Clock, reviewId: string): Promise<boolean> {
+  const cutoff = addMonths(londonToday(clock), -FEEDBACK_KEPT_MONTHS);
+  return transaction(db, async (trx) => {
+    const review = await repo.lockFeedback(trx, reviewId);
+    if (!review || londonDate(review.updated_at) >= cutoff) return false;
+    await count(trx, review, -1);
+    const versions = await repo.eraseFeedback(trx, review.id);
+    await recordAudit(trx, clock, {
+      authorityId: review.authority_id,
+      actor: SYSTEM("feedback-retention"),
+      action: "feedback.erased",
+      entity: { type: "feedback_review", id: review.id },
+      changes: {
+        person: personalRef("care_people", review.person_id),
+        organisationId: review.organisation_id,
+        versions,
+        lastLeftBefore: cutoff,
+      },
+      requestId: null,
+    });
+    return true;
+  });
+}
+
+// Open data (src/modules/datasets: the `feedback` dataset)
+
+/** A row of the open dataset: one provider's published reviews of one service type, suppressed below 10. */
+export interface FeedbackFigureRow {
+  organisationId: string;
+  serviceType: string;
+  /** Published reviews; null when fewer than 10. */
+  reviews: number | null;
+  suppressed: boolean;
+  /** How many gave 1 to 5 stars; null when suppressed. */
+  ratings: [number, number, number, number, number] | null;
+}
+
+/** Provider and service type pairs a page of the dataset reads (each up to 5 rows of the kept figures). */
+const FIGURES_PAGE = 200;
+
+/**
+ * Every provider's open figures of users' feedback per service type, small numbers suppressed, a
+ * page at a time in key order (provider, service type). Public: never a person, counts only.
+ */
+export async function* feedbackFigureRows(ctx: Pick<Ctx, "db">): AsyncGenerator<FeedbackFigureRow[]> {
+  let after: { organisationId: string; categoryCode: string } | undefined;
+  for (;;) {
+    const rows = await repo.feedbackFiguresAfter(ctx.db, after, FIGURES_PAGE * 5);
+    if (rows.length === 0) return;
+    const full = rows.length === FIGURES_PAGE * 5;
+    const groups = new Map<
+      string,
+      FeedbackFigureRow & { ratings: [number, number, number, number, number] }
+    >();
+    for (const r of rows) {
+      const key = `${r.organisation_id}/${r.category_code}`;
+      const group = groups.get(key) ?? {
+        organisationId: r.organisation_id,
+        serviceType: r.category_code,
+        reviews: 0,
+        suppressed: false,
+        ratings: [0, 0, 0, 0, 0],
+      };
+      group.ratings[r.stars - 1] = r.reviews;
+      groups.set(key, group);
+    }
+    const all = [...groups.values()];
+    // A full read may end inside a provider's service type: that one is read again on the next page.
+    const page = full && all.length > 1 ? all.slice(0, -1) : all;
+    const shownRows = page.flatMap((g): FeedbackFigureRow[] => {
+      const reviews = g.ratings.reduce((a, b) => a + b, 0);
+      if (reviews === 0) return [];
+      return reviews < SMALL_NUMBER
+        ? [{ ...g, reviews: null, suppressed: true, ratings: null }]
+        : [{ ...g, reviews, suppressed: false }];
+    });
+    if (shownRows.length > 0) yield shownRows;
+    const last = page.at(-1);
+    if (!full || !last) return;
+    after = { organisationId: last.organisationId, categoryCode: last.serviceType };
+  }
+}
+
+// Find a service (regulation's `providerExtras`)
+
+/**
+ * Users' feedback beside the regulator's rating in Find a service's results and on a location's page:
+ * each provider's summary from the kept figures, read for the page's providers at once.
+ */
+export async function feedbackExtras(
+  ctx: Pick<Ctx, "db">,
+  organisationIds: readonly string[],
+): Promise<{ organisationId: string; template: string; context: Record<string, unknown> }[]> {
+  const ids = [...new Set(organisationIds.filter(isUuid))];
+  const summaries = summariesOf(await repo.feedbackFiguresOf(ctx.db, ids), ids);
+  return summaries.map((summary) => ({
+    organisationId: summary.organisationId,
+    template: "voice/views/partials/find-feedback.njk",
+    context: { feedbackSummary: summary },
+  }));
 }

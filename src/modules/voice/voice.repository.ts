@@ -253,7 +253,10 @@ export async function saveFeedback(trx: Trx, row: FeedbackReview, exists: boolea
   } else await trx.insertInto("feedback_reviews").values(row).execute();
 }
 
-export async function insertFeedbackVersion(trx: Trx, row: Omit<FeedbackVersion, "seq">): Promise<void> {
+export async function insertFeedbackVersion(
+  trx: Trx,
+  row: Omit<FeedbackVersion, "seq" | "redacted_at">,
+): Promise<void> {
   await trx
     .insertInto("feedback_versions")
     .values({
@@ -285,15 +288,77 @@ export function publishedFeedback(
   return q.orderBy("published_at", "desc").orderBy("id", "desc").limit(limit).execute();
 }
 
-/** Reviews held for moderation, oldest first. */
-export function heldFeedback(db: Db, limit: number): Promise<FeedbackReview[]> {
+/** Reviews held for moderation, oldest first (by when last left), after a key. */
+export function heldFeedback(
+  db: Db,
+  after: { at: Date; id: string } | undefined,
+  limit: number,
+): Promise<FeedbackReview[]> {
+  let q = db.selectFrom("feedback_reviews").selectAll().where("state", "=", "held");
+  if (after)
+    q = q.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("updated_at", "id"), ">", tuple(after.at, after.id)),
+    );
+  return q.orderBy("updated_at").orderBy("id").limit(limit).execute();
+}
+
+/** Published reviews of every provider, newest first, after a key (the moderators' list). */
+export function recentFeedback(
+  db: Db,
+  after: { at: Date; id: string } | undefined,
+  limit: number,
+): Promise<FeedbackReview[]> {
+  let q = db.selectFrom("feedback_reviews").selectAll().where("state", "=", "published");
+  if (after)
+    q = q.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("published_at", "id"), "<", tuple(after.at, after.id)),
+    );
+  return q.orderBy("published_at", "desc").orderBy("id", "desc").limit(limit).execute();
+}
+
+/**
+ * Replaces the text of the review's versions before the latest (the person's earlier texts and a
+ * moderator's edits; not the provider's replies): what a moderator removed is held nowhere else.
+ * How many were redacted.
+ */
+export async function redactEarlierVersions(
+  trx: Trx,
+  reviewId: string,
+  text: string,
+  at: Date,
+): Promise<number> {
+  const latest = trx
+    .selectFrom("feedback_versions")
+    .select((eb) => eb.fn.max("seq").as("seq"))
+    .where("review_id", "=", reviewId);
+  const result = await trx
+    .updateTable("feedback_versions")
+    .set({ text, redacted_at: at })
+    .where("review_id", "=", reviewId)
+    .where("kind", "in", ["review", "moderation"])
+    .where("seq", "<", latest)
+    .where("redacted_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Deletes a review with its versions (the retention job): how many versions went with it. */
+export async function eraseFeedback(trx: Trx, reviewId: string): Promise<number> {
+  const versions = await trx
+    .deleteFrom("feedback_versions")
+    .where("review_id", "=", reviewId)
+    .executeTakeFirst();
+  await trx.deleteFrom("feedback_reviews").where("id", "=", reviewId).execute();
+  return Number(versions.numDeletedRows);
+}
+
+/** The versions of a review, in order (for tests and the moderator's view of what is kept). */
+export function feedbackVersionsOf(db: Db, reviewId: string): Promise<FeedbackVersion[]> {
   return db
-    .selectFrom("feedback_reviews")
+    .selectFrom("feedback_versions")
     .selectAll()
-    .where("state", "=", "held")
-    .orderBy("updated_at")
-    .orderBy("id")
-    .limit(limit)
+    .where("review_id", "=", reviewId)
+    .orderBy("seq")
     .execute();
 }
 
@@ -323,4 +388,21 @@ export function feedbackFiguresOf(db: Db, organisationIds: readonly string[]) {
     .select(["organisation_id", "category_code", "stars", "reviews"])
     .where("organisation_id", "in", [...new Set(organisationIds)])
     .execute();
+}
+
+/**
+ * The kept figures' rows (provider, service type, stars) after a provider and service type, in key
+ * order (the open dataset): read along the table's primary key.
+ */
+export function feedbackFiguresAfter(
+  db: Db,
+  after: { organisationId: string; categoryCode: string } | undefined,
+  limit: number,
+) {
+  let q = db.selectFrom("feedback_figures").select(["organisation_id", "category_code", "stars", "reviews"]);
+  if (after)
+    q = q.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("organisation_id", "category_code"), ">", tuple(after.organisationId, after.categoryCode)),
+    );
+  return q.orderBy("organisation_id").orderBy("category_code").orderBy("stars").limit(limit).execute();
 }

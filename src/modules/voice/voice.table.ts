@@ -98,6 +98,8 @@ export interface FeedbackReviewsTable {
   reply: string | null;
   reply_version: ColumnType<number, number | undefined, number>;
   replied_at: Date | null;
+  /** The version of the review the reply answered: below `version` once the person left a new one. */
+  reply_to_version: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Date;
   updated_at: Date;
   published_at: Date | null;
@@ -113,6 +115,8 @@ export interface FeedbackVersionsTable {
   reason: string | null;
   by_user: string | null;
   at: Date;
+  /** When its text was replaced because a moderator removed personal data from the review. */
+  redacted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** The published reviews per provider, service type and rating (kept with each change). */

@@ -36,7 +36,17 @@ import { peopleActedFor } from "../care/care.service.ts";
 import { recordLink } from "../care/representatives.service.ts";
 import { memberFeedback } from "../choice/choice.ports.ts";
 import { addChampionArea, championsIndex, removeChampionArea } from "./champions.service.ts";
-import { feedbackFigures, leaveFeedback, personalDataIn, replyToFeedback } from "./feedback.service.ts";
+import {
+  eraseExpiredFeedback,
+  FEEDBACK_RETENTION_QUEUE,
+  feedbackFigures,
+  heldFeedback,
+  leaveFeedback,
+  personalDataIn,
+  REDACTED,
+  recentFeedback,
+  replyToFeedback,
+} from "./feedback.service.ts";
 import {
   correctReport,
   editDraft,
@@ -477,7 +487,7 @@ describe("feedback beside the ratings", () => {
     expect(error.code).toBe("forbidden");
   });
 
-  it("holds a phone number for moderation; the moderator's edit keeps the reason and the text before", async () => {
+  it("holds a phone number for moderation; the moderator's edit keeps the reason, the text before redacted", async () => {
     const [row] = await db
       .selectFrom("feedback_reviews")
       .selectAll()
@@ -492,7 +502,10 @@ describe("feedback beside the ratings", () => {
       .orderBy("seq")
       .execute();
     expect(versions.map((v) => v.kind)).toEqual(["review", "moderation", "reply"]);
-    expect(versions[0]?.text).toContain("07700 900123");
+    // What the moderator removed is held nowhere: the person's first text redacted with the edit.
+    expect(versions.map((v) => v.text).join(" ")).not.toContain("07700");
+    expect([versions[0]?.text, versions[0]?.redacted_at]).toEqual([REDACTED, expect.any(Date)]);
+    expect(versions[1]?.text).toBe(row?.text);
     expect(personalDataIn("write to me at a@b.org or WS1 2AB")).toBe("an email address, a postcode");
   });
 
@@ -553,6 +566,21 @@ describe("feedback beside the ratings", () => {
       stars: "5",
     });
     expect(sent.headers.location).toBe(`/organisations/${CIC}/feedback`);
+    // The provider's reply stays, as a reply to the earlier version, and its people are told.
+    const shown = mainText((await page(`/organisations/${CIC}/feedback`)).body);
+    expect(shown).toContain("Reliable and kind.");
+    expect(shown).toContain("This reply was to an earlier version of this review.");
+    expect(shown).toContain("Thank you: we have told the team.");
+    const api = (await page(`/api/v1/organisations/${CIC}/feedback`)).json();
+    expect(api.reviews[0]).toMatchObject({ text: "Reliable and kind.", replyToEarlierVersion: true });
+    const provider = DEMO_USERS.find((u) => u.role === "organisation-admin")?.id ?? "";
+    const told = await db
+      .selectFrom("notifications")
+      .select("subject")
+      .where("user_id", "=", provider)
+      .where("subject", "=", "A review you replied to has changed")
+      .execute();
+    expect(told).toHaveLength(1);
   });
 
   it("takes a held review through the moderators' pages: the queue, a refusal without a reason, a part edited out", async () => {
@@ -596,6 +624,65 @@ describe("feedback beside the ratings", () => {
     const shown = mainText((await page(`/organisations/${greenway}/feedback`)).body);
     expect(shown).toContain("Kind carers.");
     expect(shown).toContain("A moderator removed a part of this review");
+    // Every earlier text of the review with the postcode is redacted in the same transaction.
+    const versions = await db
+      .selectFrom("feedback_versions")
+      .select(["text", "redacted_at"])
+      .where("review_id", "=", held.id)
+      .execute();
+    expect(versions.map((v) => v.text).join(" ")).not.toContain("WS1");
+    expect(versions.filter((v) => v.redacted_at !== null).length).toBe(versions.length - 1);
+  });
+
+  it("pages the moderators' queue and their list of published reviews by key; the account page links to it", async () => {
+    expect((await heldFeedback(as(admin))).reviews).toEqual([]);
+    const first = await recentFeedback(as(admin), undefined, 1);
+    expect(first.reviews).toHaveLength(1);
+    const second = await recentFeedback(as(admin), first.next ?? "", 1);
+    expect(second.reviews[0]?.id).not.toBe(first.reviews[0]?.id);
+    expect((await refused(recentFeedback(as(joan)))).code).toBe("forbidden");
+    const moderator = await sessionFor(t.app, PLATFORM_ADMIN, { twoFactor: true });
+    const list = await page("/feedback/moderation/published", moderator);
+    expect(mainText(list.body)).toContain("Published reviews");
+    expect(list.body).toContain(`href="/feedback/moderation/${first.reviews[0]?.id}"`);
+    expect(mainText(list.body)).not.toContain("Joan");
+    expect(
+      (await page("/feedback/moderation/published", await sessionFor(t.app, joan.userId))).statusCode,
+    ).toBe(403);
+    expect((await page("/account", moderator)).body).toContain('href="/feedback/moderation"');
+  });
+
+  it("shows users' feedback beside the regulator's rating in Find a service and on a location's page", async () => {
+    const greenway = DEMO_CHOICE_MEMBERS.greenway;
+    const found = await page("/regulation/find?serviceType=domiciliary-care");
+    const text = mainText(found.body);
+    expect(text).toContain("Users' own feedback, not the regulator's rating:");
+    expect(found.body).toContain(`href="/organisations/${greenway}/feedback"`);
+    const location = found.body.match(/href="(\/regulators\/[^"]+\/locations\/[^"]+)">Greenway/)?.[1] ?? "";
+    const own = await page(location);
+    expect(mainText(own.body)).toContain("Users' own feedback, not the regulator's rating: 1 published");
+    const welsh = await t.app.inject({ url: location, headers: { cookie: "lang=cy" } });
+    expect(mainText(welsh.body)).toContain("Adborth y defnyddwyr eu hunain, nid sgôr y rheoleiddiwr:");
+  });
+
+  it("publishes the figures as open data, suppressed below 10, never a person", async () => {
+    const csv = (await page("/open-data/feedback.csv")).body;
+    expect(csv.split("\n")[0]).toBe(
+      "provider_id,service_type,reviews,suppressed,stars_1,stars_2,stars_3,stars_4,stars_5",
+    );
+    const { rows } = (await page("/open-data/feedback.json")).json() as { rows: Record<string, unknown>[] };
+    expect(rows).toContainEqual({
+      provider_id: CIC,
+      service_type: "domiciliary-care",
+      reviews: null,
+      suppressed: true,
+      stars_1: null,
+      stars_2: null,
+      stars_3: null,
+      stars_4: null,
+      stars_5: null,
+    });
+    expect(JSON.stringify(rows)).not.toMatch(/Joan|Reliable/);
   });
 
   it("takes the provider's reply through its page, linked from its feedback page for its people only", async () => {
@@ -624,6 +711,31 @@ describe("feedback beside the ratings", () => {
     expect(summaryLinks(empty.body)).toEqual(["#reply"]);
     const sent = await postForm(t.app, provider, url, { reply: "Thank you: the team has changed the rota." });
     expect(sent.headers.location).toBe(`/organisations/${CIC}/feedback`);
-    expect(mainText((await page(`/organisations/${CIC}/feedback`)).body)).toContain("changed the rota");
+    const after = mainText((await page(`/organisations/${CIC}/feedback`)).body);
+    expect(after).toContain("changed the rota");
+    expect(after).not.toContain("an earlier version");
+  });
+
+  it("erases a review with its versions once kept 7 years after it was last left (the retention job)", async () => {
+    const [row] = await db
+      .selectFrom("feedback_reviews")
+      .selectAll()
+      .where("organisation_id", "=", DEMO_CHOICE_MEMBERS.greenway)
+      .execute();
+    const id = row?.id ?? "";
+    const job = await db
+      .selectFrom("jobs")
+      .select(["run_at"])
+      .where("dedupe_key", "=", `${FEEDBACK_RETENTION_QUEUE}:${id}:${row?.version}`)
+      .executeTakeFirst();
+    expect(job?.run_at.getUTCFullYear()).toBe((row?.updated_at.getUTCFullYear() ?? 0) + 7);
+    expect(await eraseExpiredFeedback(db, t.deps.clock, id)).toBe(false);
+    const later = { now: () => new Date((job?.run_at.getTime() ?? 0) + 60_000) };
+    expect(await eraseExpiredFeedback(db, later, id)).toBe(true);
+    expect(await db.selectFrom("feedback_reviews").select("id").where("id", "=", id).execute()).toEqual([]);
+    expect(
+      await db.selectFrom("feedback_versions").select("seq").where("review_id", "=", id).execute(),
+    ).toEqual([]);
+    expect(await feedbackFigures(as(null), DEMO_CHOICE_MEMBERS.greenway)).toEqual([]);
   });
 });

@@ -75,6 +75,7 @@ export const voice: RuleSet = {
     // The moderators' pages: the queue (platform administrators), a decision on an unknown review
     // (404 to them); the provider's reply page to a review the matrix does not know (404 signed in).
     "GET /feedback/moderation": platformAdmin(200),
+    "GET /feedback/moderation/published": platformAdmin(200),
     "GET /feedback/moderation/:reviewId": MODERATORS_UNKNOWN,
     "POST /feedback/moderation/:reviewId": MODERATORS_UNKNOWN,
     "GET /organisations/:id/feedback/:reviewId/reply": unknownTarget,
