@@ -12,8 +12,14 @@ import type { Panel } from "../../lib/ports.ts";
 import type { Ctx } from "../access/context.ts";
 import { authorityById } from "../authorities/authorities.service.ts";
 import type { PersonPanelInput } from "../care/care.ports.ts";
-import { requirePersonAccess } from "../care/care.service.ts";
-import { type ArrangementView, arrangementsOfPerson } from "./arrangements.service.ts";
+import { planBudgets, requirePersonAccess } from "../care/care.service.ts";
+import {
+  type ArrangementView,
+  arrangementsOfPerson,
+  checkedFrom,
+  type OverBudget,
+  overBudgetOf,
+} from "./arrangements.service.ts";
 import { type UnavailableView, unavailableOfPerson } from "./unavailable.service.ts";
 
 /** A person's arrangements and records: care staff, the person, representatives with see-plan or arrange-services (404, then 403). */
@@ -36,16 +42,35 @@ export async function personChoice(
   return { arrangements, unavailable };
 }
 
+/**
+ * Where the person's current plans no longer cover what is arranged (a new budget version gave
+ * less): "Arranged £X a week, the budget now gives £Y" for each part, from today or the version's
+ * later start. Checks no one.
+ */
+export async function overBudgetOfPerson(
+  db: Db,
+  authorityId: string,
+  planIds: readonly string[],
+  today: string,
+): Promise<OverBudget[]> {
+  const out: OverBudget[] = [];
+  for (const budget of (await planBudgets(db, authorityId, planIds)).values())
+    if (budget.plan.status === "active")
+      out.push(...(await overBudgetOf(db, budget, checkedFrom(budget, today))));
+  return out;
+}
+
 export async function choicePersonPanel(
   db: Db,
   clock: Clock,
   input: PersonPanelInput,
 ): Promise<Panel | undefined> {
   const today = londonToday(clock);
-  const [authority, arrangements, unavailable] = await Promise.all([
+  const [authority, arrangements, unavailable, overBudget] = await Promise.all([
     authorityById(db, input.authorityId),
     arrangementsOfPerson(db, input.authorityId, input.personId, today),
     unavailableOfPerson(db, input.authorityId, input.personId, today),
+    overBudgetOfPerson(db, input.authorityId, input.planIds, today),
   ]);
   const base = `/authorities/${authority.slug}/people/${input.personId}`;
   return {
@@ -54,6 +79,7 @@ export async function choicePersonPanel(
       choicePanel: {
         arrangements,
         unavailable,
+        overBudget,
         mayArrange: input.viewer.grants.includes("arrange-services"),
         arrangeUrl: `${base}/arrangements/new`,
         unavailableUrl: `${base}/choice-not-available/new`,
