@@ -7,6 +7,7 @@
  * nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, sessionFor } from "../../../tests/support/auth.ts";
 import { mainText } from "../../../tests/support/pages.ts";
@@ -216,6 +217,20 @@ describe("a new budget version", () => {
     ]);
     const mine = await page(`/care/people/${joanId}`, JOAN);
     expect(mainText(mine.body)).toContain("arranged £215.00 a week, the budget now gives £200.00 a week");
+    const api = await call(
+      t.app,
+      "GET",
+      `/api/v1/authorities/${COUNTY}/people/${joanId}/choice`,
+      await sessionFor(t.app, JOAN),
+    );
+    expect(api.json().overBudget).toEqual([
+      {
+        planId: demo?.plan_id,
+        paidFrom: "direct-payment",
+        arranged: { pence: "21500", text: "£215.00" },
+        budgetGives: { pence: "20000", text: "£200.00" },
+      },
+    ]);
     expect((await personChoice(await as(JOAN), COUNTY, joanId)).arrangements).toContainEqual(
       expect.objectContaining({ id: demo?.id, status: "accepted", ends_on: null }),
     );
@@ -229,5 +244,6 @@ describe("a new budget version", () => {
         .execute(),
     ).toHaveLength(1);
     expect(mainText((await page(`/care/people/${joanId}`, JOAN)).body)).not.toContain("the budget now gives");
+    expect((await personChoice(await as(JOAN), COUNTY, joanId)).overBudget).toEqual([]);
   });
 });

@@ -27,7 +27,7 @@ export async function personChoice(
   ctx: Ctx,
   authorityId: string,
   personId: string,
-): Promise<{ arrangements: ArrangementView[]; unavailable: UnavailableView[] }> {
+): Promise<{ arrangements: ArrangementView[]; unavailable: UnavailableView[]; overBudget: OverBudget[] }> {
   try {
     await requirePersonAccess(ctx, authorityId, personId, "see-plan");
   } catch (e) {
@@ -39,7 +39,13 @@ export async function personChoice(
     arrangementsOfPerson(ctx.db, authorityId, personId, today),
     unavailableOfPerson(ctx.db, authorityId, personId, today),
   ]);
-  return { arrangements, unavailable };
+  // Only the plans something is arranged from can be over budget.
+  const planIds = [...new Set(arrangements.map((a) => a.plan_id))];
+  return {
+    arrangements,
+    unavailable,
+    overBudget: await overBudgetOfPerson(ctx.db, authorityId, planIds, today),
+  };
 }
 
 /**
