@@ -35,6 +35,7 @@ import { actorIn, type Ctx, within } from "../access/context.ts";
 import { personalRef, recordAudit } from "../audit/audit.service.ts";
 import { authorityById } from "../authorities/authorities.service.ts";
 import type { PlanChange } from "../care/care.ports.ts";
+import type { PersonGrant } from "../care/care.service.ts";
 import {
   actingFor,
   isCareStaff,
@@ -45,7 +46,6 @@ import {
   planBudget,
   requirePersonAccess,
 } from "../care/care.service.ts";
-import type { PersonGrant } from "../care/care.service.ts";
 import { careStaffOf, whomToTell } from "../care/linked-accounts.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { organisationNamesOf } from "../organisations/organisations.service.ts";
