@@ -739,3 +739,17 @@ export async function liveChampionLinkByPerson(
     .where("revoked_at", "is", null)
     .executeTakeFirst();
 }
+
+/** What a provider needs to deliver a service to a person: their name and contact (no date of birth, no plan). */
+export async function contactOfPerson(
+  db: Db,
+  authorityId: string,
+  personId: string,
+): Promise<Pick<CarePerson, "full_name" | "email" | "phone" | "address" | "erased_at"> | undefined> {
+  return db
+    .selectFrom("care_people")
+    .select(["full_name", "email", "phone", "address", "erased_at"])
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", personId)
+    .executeTakeFirst();
+}

@@ -477,6 +477,8 @@ describe("a consumer champion the person appoints", () => {
         section: "budgets",
         data: { budgets: [expect.objectContaining({ planId })] },
       },
+      // The choice module's: her arrangement with Greenway (src/modules/choice/people.test.ts).
+      { section: "choice", data: expect.objectContaining({ arrangements: [expect.anything()] }) },
     ]);
     const file = await t.app.inject({
       url: `/care/people/${joan()}/data`,

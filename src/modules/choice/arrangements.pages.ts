@@ -11,6 +11,7 @@ import { page, type Who } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
 import { personView, requirePersonAccess } from "../care/care.service.ts";
+import { contactForProvider } from "../care/linked-accounts.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import { listAreas, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import {
@@ -140,9 +141,20 @@ export function arrangementPages(app: FastifyInstance): void {
       );
       const provider = access.side === "provider";
       const running = arrangement.phase === "proposed" || arrangement.phase === "live";
+      // The provider's people see whom they serve while the arrangement is proposed or running.
+      const person = provider
+        ? await contactForProvider(ctxOf(request), {
+            authorityId: arrangement.authority_id,
+            personId: arrangement.person_id,
+            organisationId: arrangement.organisation_id,
+            status: arrangement.status,
+            endsOn: arrangement.ends_on,
+          })
+        : undefined;
       await reply.page("choice/views/arrangement.njk", {
         authority: request.authority,
         a: arrangement,
+        person: person ?? null,
         provider,
         mayAnswer: provider && arrangement.status === "proposed",
         mayEnd: running && (provider || (access.person?.grants.includes("arrange-services") ?? false)),

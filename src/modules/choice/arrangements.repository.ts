@@ -303,3 +303,29 @@ export async function unavailableFigures(
     overdue: Number(r.overdue),
   }));
 }
+
+/** A page of a person's arrangements, oldest first, after the key (created_at, id) given (subject access). */
+export async function arrangementsOfPersonAfter(
+  db: Db,
+  authorityId: string,
+  personId: string,
+  after: readonly [Date, string] | undefined,
+  limit: number,
+): Promise<ArrangementRow[]> {
+  let q = arrangements(db).where("r.authority_id", "=", authorityId).where("r.person_id", "=", personId);
+  if (after) q = q.where(sql<boolean>`(r.created_at, r.id) > (${after[0]}, ${after[1]}::uuid)`);
+  return q.orderBy("r.created_at").orderBy("r.id").limit(limit).execute();
+}
+
+/** A page of a person's records that choice was not available, oldest first, after the key given (subject access). */
+export async function unavailableOfPersonAfter(
+  db: Db,
+  authorityId: string,
+  personId: string,
+  after: readonly [Date, string] | undefined,
+  limit: number,
+): Promise<UnavailableRow[]> {
+  let q = unavailable(db).where("u.authority_id", "=", authorityId).where("u.person_id", "=", personId);
+  if (after) q = q.where(sql<boolean>`(u.created_at, u.id) > (${after[0]}, ${after[1]}::uuid)`);
+  return q.orderBy("u.created_at").orderBy("u.id").limit(limit).execute();
+}

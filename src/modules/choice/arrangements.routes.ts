@@ -116,6 +116,12 @@ export async function arrangementRoutes(app: FastifyInstance): Promise<void> {
       return {
         arrangements: found.arrangements.map(arrangementRecord),
         choiceNotAvailable: found.unavailable.map(unavailableRecord),
+        overBudget: found.overBudget.map((o) => ({
+          planId: o.planId,
+          paidFrom: o.paidFrom,
+          arranged: { pence: o.arrangedPence.toString(), text: o.arrangedText },
+          budgetGives: { pence: o.allowancePence.toString(), text: o.allowanceText },
+        })),
       };
     },
   );

@@ -98,9 +98,20 @@ export const Unavailable = Type.Object({
   pageUrl: Type.String(),
 });
 
+/** A part of a plan's budget that no longer covers what is arranged from it (a new version gave less). */
+export const OverBudget = Type.Object({
+  planId: Uuid,
+  paidFrom: Strings(PAID_FROM),
+  arranged: Type.Object({ pence: PenceText, text: Type.String() }, { description: "A week" }),
+  budgetGives: Type.Object({ pence: PenceText, text: Type.String() }, { description: "A week" }),
+});
+
 export const PersonChoiceResponse = Type.Object({
   arrangements: Type.Array(Arrangement),
   choiceNotAvailable: Type.Array(Unavailable),
+  overBudget: Type.Array(OverBudget, {
+    description: "Where a plan's budget no longer covers the arrangements paid from it; none is ended",
+  }),
 });
 
 export const ProviderArrangementsResponse = Type.Object({

@@ -32,7 +32,10 @@ import { msg } from "../../lib/messages.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import { grantsInScope, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
-import { recordAudit } from "../audit/audit.service.ts";
+import { personalRef, recordAudit } from "../audit/audit.service.ts";
+import { authorityById } from "../authorities/authorities.service.ts";
+import type { PlanChange } from "../care/care.ports.ts";
+import type { PersonGrant } from "../care/care.service.ts";
 import {
   actingFor,
   isCareStaff,
@@ -43,6 +46,7 @@ import {
   planBudget,
   requirePersonAccess,
 } from "../care/care.service.ts";
+import { careStaffOf, whomToTell } from "../care/linked-accounts.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { organisationNamesOf } from "../organisations/organisations.service.ts";
 import { currentLocationsFor } from "../regulation/find.service.ts";
@@ -290,11 +294,35 @@ export function viewOf(row: arr.ArrangementRow, today: string): ArrangementView 
   };
 }
 
+/**
+ * The grants that make a representative one of the person's side of an arrangement or a record:
+ * they see it (`see-plan`) or act on it (`arrange-services`). The person's own account always is.
+ */
+export const PERSON_SIDE: readonly PersonGrant[] = ["see-plan", "arrange-services"];
+
 /** The users of a provider told of an arrangement: its administrators and members. */
 async function providerPeople(trx: Trx, organisationId: string): Promise<string[]> {
   const users = new Set<string>();
   for (const g of await grantsInScope(trx, organisationId))
     if ((PROVIDER_ROLES as readonly string[]).includes(g.role)) users.add(g.user_id);
+  return [...users];
+}
+
+/**
+ * The person's side told of an arrangement: whoever arranged it (care staff too), the person's own
+ * account and representatives holding `PERSON_SIDE`, and with `careStaff` the authority's care
+ * staff; never `actor`.
+ */
+async function personSide(
+  trx: Trx,
+  a: Pick<arr.ArrangementRow, "authority_id" | "person_id" | "arranged_by">,
+  actor: string | null,
+  careStaff: boolean,
+): Promise<string[]> {
+  const users = new Set(
+    await whomToTell(trx, a.authority_id, a.person_id, { grants: PERSON_SIDE, careStaff, actor }),
+  );
+  if (a.arranged_by && a.arranged_by !== actor) users.add(a.arranged_by);
   return [...users];
 }
 
@@ -434,6 +462,24 @@ export async function arrangeService(
         },
         { email: true, actor: access.actor },
       );
+    // The person's side: everyone linked who sees or arranges their services, but who arranged it.
+    for (const userId of await whomToTell(trx, authorityId, personId, {
+      grants: PERSON_SIDE,
+      actor: access.userId,
+    }))
+      await notify(
+        trx,
+        ctx.clock,
+        {
+          userId,
+          authorityId,
+          kind: "choice.arrangement-made",
+          subject: msg`A service is arranged with ${input.organisationName}`.slice(0, 200),
+          body: msg`${unitsText(input.unitsX100)} a week of ${row.category_name} with ${input.organisationName} from ${input.startsOn}, at ${money(input.pricePence)} each (${money(weeklyCost(row))} a week). ${input.organisationName} will accept or decline it.`,
+          link: `/authorities/${row.authority_slug}/arrangements/${arrangementId}`,
+        },
+        { email: true, actor: access.actor },
+      );
     return arrangementId;
   });
   return loadView(ctx, authorityId, id);
@@ -528,12 +574,13 @@ export async function answerArrangement(
       entity: { type: "choice-arrangement", id: arrangementId },
       changes: answer.accept ? {} : { reason },
     });
-    if (arrangement.arranged_by)
+    // Whoever arranged it (care staff too) and everyone linked who sees or arranges the person's services.
+    for (const userId of await personSide(trx, arrangement, ctx.principal?.userId ?? null, false))
       await notify(
         trx,
         ctx.clock,
         {
-          userId: arrangement.arranged_by,
+          userId,
           authorityId,
           kind: "choice.arrangement-answered",
           subject: (answer.accept
@@ -603,20 +650,23 @@ export async function endArrangement(
       entity: { type: "choice-arrangement", id: arrangementId },
       changes: { endsOn, reason, by: access.side, ...(person ? { actingFor: actingFor(person) } : {}) },
     });
-    const told =
-      access.side === "person"
-        ? await providerPeople(trx, arrangement.organisation_id)
-        : arrangement.arranged_by
-          ? [arrangement.arranged_by]
-          : [];
-    for (const userId of told)
+    // The other side, and the person's side but the one who ended it; when the provider ends a
+    // service, the person's care staff too (the person may be left without it).
+    const provider = new Set(
+      access.side === "person" ? await providerPeople(trx, arrangement.organisation_id) : [],
+    );
+    const told = [
+      ...provider,
+      ...(await personSide(trx, arrangement, ctx.principal?.userId ?? null, access.side === "provider")),
+    ];
+    for (const userId of new Set(told))
       await notify(
         trx,
         ctx.clock,
         {
           userId,
           authorityId,
-          ...(access.side === "person" ? { organisationId: arrangement.organisation_id } : {}),
+          ...(provider.has(userId) ? { organisationId: arrangement.organisation_id } : {}),
           kind: "choice.arrangement-ended",
           subject: msg`A service arranged with ${arrangement.organisation_name} ends on ${endsOn}`.slice(
             0,
@@ -785,4 +835,114 @@ export async function peopleToArrangeFor(
   return (await peopleActedFor(ctx))
     .filter((p) => p.authorityId === authorityId && p.grants.includes("arrange-services"))
     .map((p) => ({ personId: p.personId, name: p.name }));
+}
+
+// A new version of a budget: the arrangements are checked again (care's `planChanged` port)
+
+/** A part of a plan's budget that no longer covers what is arranged from it. */
+export interface OverBudget {
+  planId: string;
+  paidFrom: PaidFrom;
+  /** The weekly cost of the arrangements counting against the part (proposed or accepted, not ended). */
+  arrangedPence: bigint;
+  arrangedText: string;
+  /** What the part now gives a week (a yearly part: × 7 ÷ 365, rounded down). */
+  allowancePence: bigint;
+  allowanceText: string;
+}
+
+/**
+ * Where a plan's arrangements no longer fit its budget as it now stands: for each way of paying
+ * (the direct payment, the managed account), the weekly cost of the arrangements counting against it
+ * from `on` — the budget check's own rule, proposed or accepted and not ended before `on` — against
+ * what the part gives (the same exact comparison). Checks no one.
+ */
+export async function overBudgetOf(db: Ctx["db"], budget: PlanBudget, on: string): Promise<OverBudget[]> {
+  const out: OverBudget[] = [];
+  for (const paidFrom of PAID_FROM) {
+    const committed = await arr.committedFrom(db, budget.plan.authority_id, budget.plan.id, paidFrom, on);
+    if (committed.length === 0) continue;
+    const partPence = partsPaying(budget, paidFrom).reduce((sum, p) => sum + p.amount_pence, 0n);
+    const check = budgetFits(
+      partPence,
+      budget.version.period,
+      committed.reduce((sum, a) => sum + weeklyCost(a), 0n),
+      0n,
+    );
+    if (!check.fits)
+      out.push({
+        planId: budget.plan.id,
+        paidFrom,
+        arrangedPence: check.committedPence,
+        arrangedText: money(check.committedPence),
+        allowancePence: check.weeklyAllowancePence,
+        allowanceText: money(check.weeklyAllowancePence),
+      });
+  }
+  return out;
+}
+
+/** The day a budget's check runs from: today, or the new version's start when it is later. */
+export function checkedFrom(budget: PlanBudget, today: string): string {
+  return budget.version.starts_on > today ? budget.version.starts_on : today;
+}
+
+/**
+ * A new version of a plan's budget (care's `planChanged`, in the change's transaction): the
+ * arrangements paid from each part are checked again. None is ended — the person and the authority
+ * decide what to change — but where a part no longer covers them it is recorded
+ * (`choice-arrangement.over-budget` on the authority's chain, with the figures) and the person's
+ * side (their account, representatives with `see-plan` or `arrange-services`) and the care staff are
+ * told, but not who changed the budget. The person's page shows it while it lasts (person-panel.ts).
+ */
+export async function recheckOnBudgetChange(trx: Trx, ctx: Ctx, change: PlanChange): Promise<void> {
+  if (change.kind !== "budget-changed") return;
+  const budget = await planBudget(trx, change.authorityId, change.planId);
+  if (!budget) return;
+  const over = await overBudgetOf(trx, budget, checkedFrom(budget, londonToday(ctx.clock)));
+  if (over.length === 0) return;
+  const personId = budget.plan.person_id;
+  const actor = actorIn(ctx);
+  await recordAudit(trx, ctx.clock, {
+    authorityId: change.authorityId,
+    actor,
+    action: "choice-arrangement.over-budget",
+    entity: { type: "care-plan", id: change.planId },
+    changes: {
+      person: personalRef("care_people", personId),
+      version: change.version,
+      parts: over.map((o) => ({
+        paidFrom: o.paidFrom,
+        arrangedPence: o.arrangedPence.toString(),
+        allowancePence: o.allowancePence.toString(),
+      })),
+    },
+  });
+  const acting = ctx.principal?.userId ?? null;
+  const staff = new Set(await careStaffOf(trx, change.authorityId));
+  const linked = await whomToTell(trx, change.authorityId, personId, { grants: PERSON_SIDE, actor: acting });
+  const { slug } = await authorityById(trx, change.authorityId);
+  const figures = over
+    .map((o) =>
+      o.paidFrom === "direct-payment"
+        ? msg`from the direct payment, ${o.arrangedText} a week is arranged and the budget now gives ${o.allowanceText} a week`
+        : msg`from the managed account, ${o.arrangedText} a week is arranged and the budget now gives ${o.allowanceText} a week`,
+    )
+    .join("; ");
+  for (const userId of new Set([...linked, ...staff])) {
+    if (userId === acting) continue;
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        authorityId: change.authorityId,
+        kind: "choice.arrangements-over-budget",
+        subject: msg`The new budget does not cover the services arranged`,
+        body: msg`The budget changed (version ${change.version}): ${figures}. No service has been ended: change or end an arrangement, or ask for the budget to be reviewed.`,
+        link: staff.has(userId) ? `/authorities/${slug}/care/people/${personId}` : `/care/people/${personId}`,
+      },
+      { email: true, actor },
+    );
+  }
 }

@@ -12,8 +12,14 @@ import type { Panel } from "../../lib/ports.ts";
 import type { Ctx } from "../access/context.ts";
 import { authorityById } from "../authorities/authorities.service.ts";
 import type { PersonPanelInput } from "../care/care.ports.ts";
-import { requirePersonAccess } from "../care/care.service.ts";
-import { type ArrangementView, arrangementsOfPerson } from "./arrangements.service.ts";
+import { planBudgets, requirePersonAccess } from "../care/care.service.ts";
+import {
+  type ArrangementView,
+  arrangementsOfPerson,
+  checkedFrom,
+  type OverBudget,
+  overBudgetOf,
+} from "./arrangements.service.ts";
 import { type UnavailableView, unavailableOfPerson } from "./unavailable.service.ts";
 
 /** A person's arrangements and records: care staff, the person, representatives with see-plan or arrange-services (404, then 403). */
@@ -21,7 +27,7 @@ export async function personChoice(
   ctx: Ctx,
   authorityId: string,
   personId: string,
-): Promise<{ arrangements: ArrangementView[]; unavailable: UnavailableView[] }> {
+): Promise<{ arrangements: ArrangementView[]; unavailable: UnavailableView[]; overBudget: OverBudget[] }> {
   try {
     await requirePersonAccess(ctx, authorityId, personId, "see-plan");
   } catch (e) {
@@ -33,7 +39,31 @@ export async function personChoice(
     arrangementsOfPerson(ctx.db, authorityId, personId, today),
     unavailableOfPerson(ctx.db, authorityId, personId, today),
   ]);
-  return { arrangements, unavailable };
+  // Only the plans something is arranged from can be over budget.
+  const planIds = [...new Set(arrangements.map((a) => a.plan_id))];
+  return {
+    arrangements,
+    unavailable,
+    overBudget: await overBudgetOfPerson(ctx.db, authorityId, planIds, today),
+  };
+}
+
+/**
+ * Where the person's current plans no longer cover what is arranged (a new budget version gave
+ * less): "Arranged £X a week, the budget now gives £Y" for each part, from today or the version's
+ * later start. Checks no one.
+ */
+export async function overBudgetOfPerson(
+  db: Db,
+  authorityId: string,
+  planIds: readonly string[],
+  today: string,
+): Promise<OverBudget[]> {
+  const out: OverBudget[] = [];
+  for (const budget of (await planBudgets(db, authorityId, planIds)).values())
+    if (budget.plan.status === "active")
+      out.push(...(await overBudgetOf(db, budget, checkedFrom(budget, today))));
+  return out;
 }
 
 export async function choicePersonPanel(
@@ -42,10 +72,11 @@ export async function choicePersonPanel(
   input: PersonPanelInput,
 ): Promise<Panel | undefined> {
   const today = londonToday(clock);
-  const [authority, arrangements, unavailable] = await Promise.all([
+  const [authority, arrangements, unavailable, overBudget] = await Promise.all([
     authorityById(db, input.authorityId),
     arrangementsOfPerson(db, input.authorityId, input.personId, today),
     unavailableOfPerson(db, input.authorityId, input.personId, today),
+    overBudgetOfPerson(db, input.authorityId, input.planIds, today),
   ]);
   const base = `/authorities/${authority.slug}/people/${input.personId}`;
   return {
@@ -54,6 +85,7 @@ export async function choicePersonPanel(
       choicePanel: {
         arrangements,
         unavailable,
+        overBudget,
         mayArrange: input.viewer.grants.includes("arrange-services"),
         arrangeUrl: `${base}/arrangements/new`,
         unavailableUrl: `${base}/choice-not-available/new`,

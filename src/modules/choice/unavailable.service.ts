@@ -30,9 +30,11 @@ import {
   requireCareStaff,
   requirePersonAccess,
 } from "../care/care.service.ts";
+import { whomToTell } from "../care/linked-accounts.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { existingAreaCodes, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import * as arr from "./arrangements.repository.ts";
+import { PERSON_SIDE } from "./arrangements.service.ts";
 import { UNAVAILABLE_OUTCOMES, type UnavailableOutcome } from "./choice.table.ts";
 
 export type { UnavailableFigureRow, UnavailableRow } from "./arrangements.repository.ts";
@@ -105,6 +107,7 @@ export async function recordUnavailable(
     const authority = await authorityById(trx, authorityId);
     const today = londonToday(ctx.clock);
     const recordId = newId();
+    const dueOn = addWorkingDays(today, ANSWER_CLOCK.workingDays, authority.nation);
     await arr.insertUnavailable(trx, {
       authority_id: authorityId,
       id: recordId,
@@ -114,7 +117,7 @@ export async function recordUnavailable(
       area_code: areaCode,
       tried,
       recorded_on: today,
-      due_on: addWorkingDays(today, ANSWER_CLOCK.workingDays, authority.nation),
+      due_on: dueOn,
       answer_working_days: ANSWER_CLOCK.workingDays,
       recorded_by: access.userId,
       created_at: ctx.clock.now(),
@@ -131,6 +134,26 @@ export async function recordUnavailable(
       entity: { type: "choice-unavailable", id: recordId },
       changes: { actingFor: actingFor(access), categoryCode, areaCode, needId },
     });
+    // The care staff, who answer it, and the person's side; not who recorded it.
+    const category = (await listServiceCategories(trx)).find((c) => c.code === categoryCode);
+    for (const userId of await whomToTell(trx, authorityId, personId, {
+      grants: PERSON_SIDE,
+      careStaff: true,
+      actor: access.userId,
+    }))
+      await notify(
+        trx,
+        ctx.clock,
+        {
+          userId,
+          authorityId,
+          kind: "choice.not-available-recorded",
+          subject: msg`Choice was not available: ${authority.name} must answer by ${dueOn}`.slice(0, 200),
+          body: msg`It is recorded that no provider of ${category?.name ?? categoryCode} was available within the budget. ${authority.name} must answer by ${dueOn}.`,
+          link: `/authorities/${authority.slug}/choice-not-available/${recordId}`,
+        },
+        { email: true, actor: access.actor },
+      );
     return recordId;
   });
   return (await unavailableOf(ctx, authorityId, id)).record;
@@ -217,16 +240,24 @@ export async function answerUnavailable(
       entity: { type: "choice-unavailable", id: recordId },
       changes: { outcome, answer, onTime: today <= record.due_on },
     });
-    if (record.recorded_by)
+    // Whoever recorded it (care staff too) and the person's side; not who answers.
+    const told = new Set(
+      await whomToTell(trx, authorityId, record.person_id, {
+        grants: PERSON_SIDE,
+        actor: ctx.principal?.userId ?? null,
+      }),
+    );
+    if (record.recorded_by && record.recorded_by !== ctx.principal?.userId) told.add(record.recorded_by);
+    for (const userId of told)
       await notify(
         trx,
         ctx.clock,
         {
-          userId: record.recorded_by,
+          userId,
           authorityId,
           kind: "choice.not-available-answered",
           subject: msg`${record.authority_name} answers: choice was not available`.slice(0, 200),
-          body: msg`${record.authority_name} has answered your record that no provider of ${record.category_name} was available within the budget: ${answer}`,
+          body: msg`${record.authority_name} has answered the record that no provider of ${record.category_name} was available within the budget: ${answer}`,
           link: `/authorities/${record.authority_slug}/choice-not-available/${recordId}`,
         },
         { email: true, actor },

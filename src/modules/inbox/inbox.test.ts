@@ -16,6 +16,7 @@ import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { transaction } from "../../db/transaction.ts";
 import { fixedClock, type SettableClock } from "../../lib/clock.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
+import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CO_SIGNATORIES, DEMO_CHALLENGE as DEMO_EOI } from "../../seed/demo/challenges.ts";
 import { DEMO_CONTRACTS } from "../../seed/demo/contracts.ts";
@@ -35,6 +36,7 @@ import { rejectPublicBody, requestPublicBody, verifyPublicBody } from "../access
 import { createApiToken } from "../accounts/api-tokens.service.ts";
 import { decideStandstillChallenge } from "../award/challenges.service.ts";
 import { waiveSurplus } from "../budgets/surplus.service.ts";
+import { changeBudget, peopleActedFor } from "../care/care.service.ts";
 import { endAppointment } from "../care/champion-links.service.ts";
 import {
   agreeToModification,
@@ -51,7 +53,7 @@ import {
   withdrawChallenge,
 } from "../challenges/expressions.service.ts";
 import { endArrangement } from "../choice/arrangements.service.ts";
-import { answerUnavailable } from "../choice/unavailable.service.ts";
+import { answerUnavailable, recordUnavailable } from "../choice/unavailable.service.ts";
 import { amendContract, terminateContract } from "../contracts/contract-changes.service.ts";
 import { contractsCtx } from "../contracts/contracts.context.ts";
 import { correctKpiReport } from "../contracts/kpi-reports.service.ts";
@@ -595,10 +597,46 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
       reason: "Moving to live with her daughter.",
     });
   },
+  // The care staff arrange Tomos's home care (demo): Siân, his representative who sees his plan, is told.
+  "choice.arrangement-made": "demo",
+  "choice.not-available-recorded": async () => {
+    // Joan, as herself, records that choice was not available: her care staff are told.
+    const joan = await as(user("citizen"));
+    const [me] = await peopleActedFor(joan);
+    await recordUnavailable(joan, COUNTY, me?.personId as string, {
+      categoryCode: "domiciliary-care",
+      areaCode: DEMO_AREA.westshire,
+      tried: "No provider visits before 7 in the morning.",
+    });
+  },
+  "choice.arrangements-over-budget": async () => {
+    // Tomos's budget falls to £100 a week, managed by the council, below his £129 of home care: Siân
+    // and the demo care staff are told (another of the council's care staff changes it).
+    const staff = (await createUser(db(), { grants: [{ role: "care-staff", scopeId: COUNTY }], clock })).id;
+    const plan = await db()
+      .selectFrom("choice_arrangements")
+      .select("plan_id")
+      .where("paid_from", "=", "managed-account")
+      .where("status", "=", "proposed")
+      .executeTakeFirstOrThrow();
+    await changeBudget(await as(staff), COUNTY, plan.plan_id, {
+      amount: "£100.00",
+      period: "week",
+      startsOn: "2027-01-04",
+      parts: [{ delivery: "managed-by-authority", amount: "£100.00" }],
+      reason: "Fewer hours are needed after the review.",
+    });
+  },
   "choice.not-available-answered": async () => {
-    // The care staff answer Arthur's record that choice was not available (they recorded it for him).
-    const r = await db().selectFrom("choice_unavailable").select("id").executeTakeFirstOrThrow();
-    await answerUnavailable(await as(user("care-staff")), COUNTY, r.id, {
+    // Another of the council's care staff answers Arthur's record that choice was not available (the
+    // demo care staff recorded it for him, and are told).
+    const r = await db()
+      .selectFrom("choice_unavailable")
+      .select("id")
+      .where("recorded_by", "=", user("care-staff"))
+      .executeTakeFirstOrThrow();
+    const other = (await createUser(db(), { grants: [{ role: "care-staff", scopeId: COUNTY }], clock })).id;
+    await answerUnavailable(await as(other), COUNTY, r.id, {
       outcome: "provider-found",
       answer: "Westshire Homes Support will add a night-time visit from next Monday.",
     });

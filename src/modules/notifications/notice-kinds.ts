@@ -85,6 +85,11 @@ export const NOTICE_KINDS = {
   "choice.arrangement-answered": { topic: "choice" },
   "choice.arrangement-ended": { topic: "choice" },
   "choice.not-available-answered": { topic: "choice" },
+  // The person's side of a person's choice (issue 17): a service arranged for them; choice not
+  // available recorded (their care staff too); a new budget version below what is arranged
+  "choice.arrangement-made": { topic: "choice" },
+  "choice.not-available-recorded": { topic: "choice" },
+  "choice.arrangements-over-budget": { topic: "choice" },
   // Public bodies asked for
   "authority.verified": { topic: "publicBodies" },
   "authority.rejected": { topic: "publicBodies" },
