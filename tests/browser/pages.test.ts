@@ -193,6 +193,7 @@ describe("public pages", () => {
     ["/choice", "Approved-provider lists"],
     ["/champions", "Consumer champions"],
     ["/champions/reports", "Consumer champions' reports"],
+    ["/choice/areas/E10000901", "Choice in Westshire"],
     ["/feedback/policy", "Feedback policy"],
     ["/organisations/019a0000-0000-7000-8000-00000000b001/feedback", "Users' feedback on this provider"],
   ])("%s is accessible and has its title", async (pathname, heading) => {
