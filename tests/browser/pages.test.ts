@@ -28,6 +28,18 @@ beforeAll(async () => {
   server = await startTestServer();
   await insertDirectory(server.db);
   await insertMarketFigures(server.db);
+  // An area, for its page of figures of choice (no lists or records: its tables, empty).
+  await server.db
+    .insertInto("areas")
+    .values({
+      code: "E10000901",
+      name: "Westshire",
+      type: "county",
+      nation: "england",
+      created_at: new Date(),
+      updated_at: new Date(),
+    })
+    .execute();
   browser = await sharedBrowser();
 });
 
