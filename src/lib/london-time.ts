@@ -267,3 +267,13 @@ export function dateTextIn(text: string, lang: Language): string | null {
     ? `${timePart} ${words.on} ${datePart}`
     : null;
 }
+
+const LONG_MONTH: Record<Language, Intl.DateTimeFormat> = {
+  en: new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" }),
+  cy: new Intl.DateTimeFormat("cy-GB", { month: "long", year: "numeric", timeZone: "UTC" }),
+};
+
+/** A month (YYYY-MM) as people read it: "November 2026" (Welsh: "Tachwedd 2026"). */
+export function longMonth(month: string, lang: Language = "en"): string {
+  return LONG_MONTH[lang].format(new Date(`${month}-01T00:00:00Z`));
+}

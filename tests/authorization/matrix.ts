@@ -190,6 +190,7 @@ export async function startMatrix(): Promise<Matrix> {
       .replace(":authorityId", REGISTER[tenant].id)
       .replace(":regulatorId", REGULATOR[tenant])
       .replace(":championId", CHAMPION[tenant])
+      .replace(":areaCode", DEMO_AREA.westshire)
       .replace(":invitationId", UNKNOWN)
       .replace(":token", "not-a-real-token")
       .replace("/assets/:name", t.app.assetUrls.faviconSvg)

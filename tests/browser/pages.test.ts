@@ -28,6 +28,18 @@ beforeAll(async () => {
   server = await startTestServer();
   await insertDirectory(server.db);
   await insertMarketFigures(server.db);
+  // An area, for its page of figures of choice (no lists or records: its tables, empty).
+  await server.db
+    .insertInto("areas")
+    .values({
+      code: "E10000901",
+      name: "Westshire",
+      type: "county",
+      nation: "england",
+      created_at: new Date(),
+      updated_at: new Date(),
+    })
+    .execute();
   browser = await sharedBrowser();
 });
 
@@ -193,6 +205,7 @@ describe("public pages", () => {
     ["/choice", "Approved-provider lists"],
     ["/champions", "Consumer champions"],
     ["/champions/reports", "Consumer champions' reports"],
+    ["/choice/areas/E10000901", "Choice in Westshire"],
     ["/feedback/policy", "Feedback policy"],
     ["/organisations/019a0000-0000-7000-8000-00000000b001/feedback", "Users' feedback on this provider"],
     ["/open-data/feedback", "Users' feedback on providers"],

@@ -105,6 +105,7 @@ const LARGE = new Set([
   "champion_reports",
   "feedback_reviews",
   "feedback_figures",
+  "choice_unavailable",
 ]);
 
 /**
@@ -204,6 +205,9 @@ const REQUESTS = [
   `/organisations/${DEMO_ORGANISATION}`,
   `/organisations/${DEMO_ORGANISATION}/feedback`,
   `/api/v1/organisations/${DEMO_ORGANISATION}/feedback`,
+  // An area's open figures of choice: lists, members, choice not available, feedback by month.
+  `/choice/areas/${DEMO_AREA.westshire}`,
+  `/api/v1/choice/areas/${DEMO_AREA.millbrook}/figures`,
 ];
 
 const COUNTY = DEMO_AUTHORITY.county;

@@ -74,4 +74,6 @@ export const PUBLIC_PAGES: readonly string[] = [
   // Users' feedback (the voice module): the moderation policy, a provider's reviews.
   "/feedback/policy",
   `/organisations/${DEMO_ORGANISATION.communityHealthMutual}/feedback`,
+  // An area's open figures of choice (the voice module, issue 17 item 9).
+  "/choice/areas/E10000901",
 ];

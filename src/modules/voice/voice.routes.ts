@@ -9,6 +9,7 @@ import type { FastifyInstance } from "fastify";
 import { anyone, api, errorResponses } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
 import { appointmentRoutes } from "./appointments.routes.ts";
+import { championFiguresRoutes } from "./champion-figures.routes.ts";
 import { type Champion, champion, championsIndex } from "./champions.service.ts";
 import { feedbackRoutes } from "./feedback.routes.ts";
 import {
@@ -97,6 +98,7 @@ export async function voiceRoutes(app: FastifyInstance): Promise<void> {
   voicePages(app);
   appointmentRoutes(app);
   feedbackRoutes(app);
+  championFiguresRoutes(app);
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
 
   json.get(

@@ -80,6 +80,9 @@ export const voice: RuleSet = {
     "POST /feedback/moderation/:reviewId": MODERATORS_UNKNOWN,
     "GET /organisations/:id/feedback/:reviewId/reply": unknownTarget,
     "POST /organisations/:id/feedback/:reviewId/reply": unknownTarget,
+    // An area's open figures of choice: public (the matrix names Westshire).
+    "GET /choice/areas/:areaCode": anyone(200),
+    "GET /api/v1/choice/areas/:areaCode/figures": anyone(200),
   },
   apiBodies: {
     "POST /api/v1/authorities/:authorityId/care/people/:personId/feedback": JSON.stringify({

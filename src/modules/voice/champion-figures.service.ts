@@ -1,0 +1,172 @@
+/**
+ * The area figures of choice (issue 17, item 9): what a consumer champion — and anyone else, a
+ * journalist, a person choosing — sees of choice in an area (a GSS code). Open figures: per service
+ * type, the open approved-provider lists covering the area with their providers, the capacity they
+ * offer and their prices against the tariff (choice's `choiceAreaFigures`); the "choice not
+ * available" records of the people in the area per month with how they were answered (choice's);
+ * and feedback trends — the published reviews of the people in the area (whichever provider they
+ * reviewed) per month of their service, with the average rating (this module's).
+ *
+ * Small numbers are suppressed as the market publishes them (`SMALL_NUMBER`): a count of 1 to 9 is
+ * shown as "fewer than 10" (null here), with an average of fewer than 10 reviews; where a month's
+ * record count is shown and exactly one of its parts (on time, late, waiting) would be hidden, the
+ * next smallest part is hidden too, so the total cannot give it away. No total over the months is
+ * shown (it would give away a hidden month). Counted at most once every `AREA_FIGURES_MAX_AGE_MS`
+ * per area (`keptFor`), each read narrowed to the area by an index; the page says when. Public.
+ */
+import type { Db } from "../../db/database.ts";
+import { NotFoundError } from "../../lib/errors.ts";
+import { type Kept, keptFor } from "../../lib/kept.ts";
+import { londonToday } from "../../lib/london-time.ts";
+import type { Ctx } from "../access/context.ts";
+import { type ChoiceAreaFigures, choiceAreaFigures } from "../choice/area-figures.service.ts";
+import { findArea } from "../vocabularies/vocabularies.service.ts";
+import * as repo from "./champion-figures.repository.ts";
+import type { CoveredArea } from "./champions.service.ts";
+import { SMALL_NUMBER } from "./feedback.service.ts";
+
+export type { CapacityFigure, PriceFigure, ServiceTypeFigures } from "../choice/area-figures.service.ts";
+
+/** How long an area's figures are kept before they are counted again: ten minutes. */
+export const AREA_FIGURES_MAX_AGE_MS = 10 * 60_000;
+
+/** A count as it may be published: null when it is 1 to 9 (suppressed). */
+export type Shown = number | null;
+
+/** One month's "choice not available" records, suppressed. */
+export interface UnavailableMonth {
+  month: string;
+  records: Shown;
+  onTime: Shown;
+  late: Shown;
+  waiting: Shown;
+  /** Of those waiting, past the day the answer was due. */
+  overdue: Shown;
+}
+
+/** One month's published reviews, suppressed; the average rating (1 to 5, one decimal) of 10 or more. */
+export interface FeedbackMonth {
+  month: string;
+  reviews: Shown;
+  averageStars: number | null;
+}
+
+export interface AreaFigures {
+  area: CoveredArea;
+  serviceTypes: ChoiceAreaFigures["serviceTypes"];
+  listsCapped: boolean;
+  months: string[];
+  unavailable: UnavailableMonth[];
+  feedback: FeedbackMonth[];
+  /** When they were counted (kept up to `AREA_FIGURES_MAX_AGE_MS`). */
+  countedAt: Date;
+}
+
+/** A count as published: 1 to 9 hidden. */
+export function shown(count: number): Shown {
+  return count > 0 && count < SMALL_NUMBER ? null : count;
+}
+
+/**
+ * The parts of a total as published: each of 1 to 9 hidden; when exactly one is hidden, the next
+ * smallest part that is not zero is hidden too, so the total (shown or not) cannot give it away.
+ */
+export function shownParts(parts: readonly number[]): Shown[] {
+  const out = parts.map(shown);
+  if (out.filter((v) => v === null).length === 1) {
+    let next = -1;
+    parts.forEach((p, i) => {
+      if (out[i] !== null && p > 0 && (next < 0 || p < (parts[next] as number))) next = i;
+    });
+    if (next >= 0) out[next] = null;
+  }
+  return out;
+}
+
+function unavailableMonth(r: ChoiceAreaFigures["unavailable"][number]): UnavailableMonth {
+  const [onTime, late, waiting] = shownParts([r.on_time, r.late, r.waiting]) as [Shown, Shown, Shown];
+  return {
+    month: r.month,
+    records: shown(r.records),
+    onTime,
+    late,
+    waiting,
+    overdue: waiting === null ? (r.overdue === 0 ? 0 : null) : shown(r.overdue),
+  };
+}
+
+function feedbackMonth(month: string, row: repo.FeedbackMonthRow | undefined): FeedbackMonth {
+  const reviews = row?.reviews ?? 0;
+  const count = shown(reviews);
+  return {
+    month,
+    reviews: count,
+    averageStars:
+      count === null || reviews === 0 ? null : Math.round(((row?.stars ?? 0) * 10) / reviews) / 10,
+  };
+}
+
+interface Counted {
+  choice: ChoiceAreaFigures;
+  feedback: repo.FeedbackMonthRow[];
+}
+
+const keptAreas = keptFor<Db, Counted>(AREA_FIGURES_MAX_AGE_MS, { names: 500 });
+
+async function countedFor(ctx: Ctx, areaCode: string): Promise<Kept<Counted>> {
+  return keptAreas.get(
+    ctx.db,
+    ctx.clock.now(),
+    async () => {
+      const today = londonToday(ctx.clock);
+      const choice = await choiceAreaFigures(ctx.db, areaCode, today);
+      const feedback = await repo.feedbackByMonth(ctx.db, areaCode, choice.months[0] as string);
+      return { choice, feedback };
+    },
+    areaCode,
+  );
+}
+
+/** The area, or 404 (an unknown or malformed code). */
+async function areaOf(ctx: Ctx, areaCode: string): Promise<CoveredArea> {
+  const area = areaCode.length <= 20 ? await findArea(ctx.db, areaCode) : undefined;
+  if (!area) throw new NotFoundError("area");
+  return { code: area.code, name: area.name };
+}
+
+/** An area's figures of choice, small numbers suppressed (404 for an unknown area). Public. */
+export async function areaFigures(ctx: Ctx, areaCode: string): Promise<AreaFigures> {
+  const area = await areaOf(ctx, areaCode);
+  const { value, countedAt } = await countedFor(ctx, area.code);
+  const byMonth = new Map(value.feedback.map((r) => [r.month, r]));
+  return {
+    area,
+    serviceTypes: value.choice.serviceTypes,
+    listsCapped: value.choice.listsCapped,
+    months: value.choice.months,
+    unavailable: value.choice.unavailable.map(unavailableMonth),
+    feedback: value.choice.months.map((m) => feedbackMonth(m, byMonth.get(m))),
+    countedAt,
+  };
+}
+
+/** An area's headline on a champion's page: its open lists, and the service types they are for. */
+export interface AreaHeadline extends CoveredArea {
+  lists: number;
+  serviceTypes: number;
+}
+
+/** The headlines of the areas a champion covers (its people's "Your areas' figures"). Public figures. */
+export async function areaHeadlines(ctx: Ctx, areas: readonly CoveredArea[]): Promise<AreaHeadline[]> {
+  const out: AreaHeadline[] = [];
+  for (const area of areas) {
+    const { value } = await countedFor(ctx, area.code);
+    const types = value.choice.serviceTypes;
+    out.push({
+      ...area,
+      lists: types.reduce((n, t) => n + t.lists.length, 0),
+      serviceTypes: types.length,
+    });
+  }
+  return out;
+}
