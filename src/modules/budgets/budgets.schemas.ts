@@ -186,6 +186,30 @@ export const StatementResponse = Type.Object({
   ),
 });
 
+/** The person's ledger (statements.service.ts: `personLedger`). */
+export const PersonLedgerResponse = Type.Object({
+  planId: Uuid,
+  heldPence: PenceText,
+  committedPence: Type.String({
+    pattern: "^[0-9]{1,19}$",
+    description: "What the invoices waiting to be paid ask, together (whole pence)",
+  }),
+  availablePence: SignedPence,
+  parts: Type.Array(Type.Object({ account: Type.String(), balancePence: PenceText })),
+  transactions: Type.Array(
+    Type.Object({
+      seq: Type.Integer(),
+      postedOn: IsoDate,
+      kind: Strings(TRANSACTION_KINDS),
+      description: Type.String(),
+      changePence: SignedPence,
+      balancePence: SignedPence,
+    }),
+  ),
+  next: Nullable(Type.String({ description: "The key of the next page (older), for `after`" })),
+  previous: Nullable(Type.String({ description: "The key of the previous page (newer), for `before`" })),
+});
+
 // A provider's invoices against its arrangements (provider-invoices.service.ts)
 
 export const ProviderParams = Type.Object({ id: Uuid });
@@ -207,4 +231,9 @@ export const ProviderInvoicesResponse = Type.Object({
   ),
   receivedPence: PenceText,
   more: Type.Boolean(),
+  next: Nullable(Type.String({ description: "The key of the next page (older invoices), for `after`" })),
+});
+export const ProviderInvoicesQuery = Type.Object({
+  after: PageKeyQuery.after,
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
 });
