@@ -729,3 +729,36 @@ describe("the money's loose ends: a rejected invoice told, providers' invoices a
     expect((await send("GET", `${list}?after=not-a-key`, provider)).statusCode).toBe(400);
   });
 });
+
+describe("the market's figures", () => {
+  it("are not recomputed for a payment in (no figure counts it), but are for a payment out", async () => {
+    const planId = await insertCarePlan(t.deps.db, {
+      authorityId: COUNTY,
+      parts: [{ delivery: "direct-payment", amountPence: 10_000n }],
+      startedOn: "2026-10-25",
+    });
+    await send("POST", `/api/v1/authorities/${COUNTY}/budgets`, staff, { planId, cadence: "four-weekly" });
+    const clock = t.deps.clock as SettableClock;
+    const now = clock.now();
+    try {
+      clock.set(new Date(now.getTime() + 120_000));
+      const recompute = `market.figures:${COUNTY}:${Math.floor(clock.now().getTime() / 60_000)}`;
+      const queued = () =>
+        t.deps.db.selectFrom("jobs").select("id").where("dedupe_key", "=", recompute).execute();
+      expect((await payDuePeriods(t.deps.db, clock, COUNTY, planId)).paid).toBeGreaterThan(0);
+      expect(await queued()).toEqual([]);
+      const out = { amount: "£10.00", description: "A personal assistant's morning" };
+      const paidOut = await send(
+        "POST",
+        `/api/v1/authorities/${COUNTY}/budgets/${planId}/payments-out`,
+        staff,
+        out,
+        "market-pay-out-1",
+      );
+      expect(paidOut.statusCode).toBe(201);
+      expect(await queued()).toHaveLength(1);
+    } finally {
+      clock.set(now);
+    }
+  });
+});
