@@ -119,6 +119,7 @@ async function ledgerContext(request: PlanRequest, view: LedgerView) {
     approveKey: newId(),
     next: view.next ? `${url}?after=${view.next}` : null,
     previous: view.previous ? `${url}?before=${view.previous}` : null,
+    invoicesNext: view.invoicesNext ? `${url}?invoicesAfter=${view.invoicesNext}` : null,
   };
 }
 
@@ -149,10 +150,15 @@ export function budgetPages(app: FastifyInstance): void {
 
   app.get(one, page({ who: budgetPeople }), async (request, reply) => {
     const r = request as PlanRequest;
-    const { after, before } = request.query as { after?: string; before?: string };
+    const { after, before, invoicesAfter } = request.query as {
+      after?: string;
+      before?: string;
+      invoicesAfter?: string;
+    };
     const view = await ledgerView(ctxOf(request), request.authority.id, r.params.planId, {
       ...(after ? { after } : {}),
       ...(before ? { before } : {}),
+      invoicesAfter,
     });
     const { notice } = request.query as { notice?: string };
     await reply.page("budgets/views/budget.njk", {

@@ -340,13 +340,17 @@ export async function decideInvoice(
     .execute();
 }
 
-/** A budget's latest invoices (of a status, when given), newest first (at most `limit`). */
+/**
+ * A budget's latest invoices (of a status, when given), newest first (at most `limit`): those
+ * submitted before `after` (its submitted_at and id) when given, by `budget_invoices_by_plan`.
+ */
 export function latestInvoices(
   db: Db,
   authorityId: string,
   planId: string,
   limit: number,
   status?: BudgetInvoice["status"],
+  after?: { at: Date; id: string },
 ): Promise<BudgetInvoice[]> {
   let q = db
     .selectFrom("budget_invoices")
@@ -354,6 +358,10 @@ export function latestInvoices(
     .where("authority_id", "=", authorityId)
     .where("plan_id", "=", planId);
   if (status) q = q.where("status", "=", status);
+  if (after)
+    q = q.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("submitted_at", "id"), "<", tuple(after.at, after.id)),
+    );
   return q.orderBy("submitted_at", "desc").orderBy("id", "desc").limit(limit).execute();
 }
 

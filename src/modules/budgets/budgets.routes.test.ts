@@ -12,6 +12,7 @@ import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
 import { mainText } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { encodeKey } from "../../db/paging.ts";
 import { fixedClock, type SettableClock } from "../../lib/clock.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
@@ -727,6 +728,17 @@ describe("the money's loose ends: a rejected invoice told, providers' invoices a
     expect(mainText(older.body)).not.toContain("GHC-LOOSE-1");
     expect(mainText(older.body)).toContain("Newest invoices");
     expect((await send("GET", `${list}?after=not-a-key`, provider)).statusCode).toBe(400);
+    // The budget's ledger pages its invoices by key too.
+    const ledger = `/api/v1/authorities/${COUNTY}/budgets/${a.plan_id}`;
+    const invoices = (await send("GET", ledger, staff)).json().invoices as {
+      id: string;
+      submittedAt: string;
+    }[];
+    const [newest] = invoices;
+    const afterNewest = encodeKey([newest?.submittedAt as string, newest?.id as string]);
+    const olderInvoices = (await send("GET", `${ledger}?invoicesAfter=${afterNewest}`, staff)).json();
+    expect(olderInvoices.invoices).toEqual(invoices.slice(1));
+    expect(olderInvoices.invoicesNext).toBeNull();
   });
 });
 

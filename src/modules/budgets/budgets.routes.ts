@@ -32,6 +32,7 @@ import {
   ScheduleBody,
   StatementQuery,
   StatementResponse,
+  TransactionsQuery,
 } from "./budgets.schemas.ts";
 import { changeCadence, type LedgerView, ledgerView, listBudgets, openLedger } from "./budgets.service.ts";
 import {
@@ -94,6 +95,7 @@ export function ledgerToApi(view: LedgerView) {
     next: view.next,
     previous: view.previous,
     invoices: view.invoices.map(invoiceView),
+    invoicesNext: view.invoicesNext,
     surplus: view.surplus ? surplusView(view.surplus) : null,
   };
 }
@@ -269,7 +271,7 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
         description:
           "With the balance held now and what the invoices waiting to be paid commit of it. A page at a time by key (`after` a page's `next`, `before` its `previous`). For the person, representatives with see-plan and the budget's keepers.",
         params: PlanParams,
-        querystring: LedgerQuery,
+        querystring: TransactionsQuery,
         response: { 200: PersonLedgerResponse },
       },
     ),

@@ -36,7 +36,16 @@ export const ListQuery = Type.Object({
   after: PageKeyQuery.after,
   pageSize: PageKeyQuery.pageSize,
 });
-export const LedgerQuery = Type.Object(PageKeyQuery);
+export const TransactionsQuery = Type.Object(PageKeyQuery);
+export const LedgerQuery = Type.Object({
+  ...PageKeyQuery,
+  invoicesAfter: Type.Optional(
+    Type.String({
+      maxLength: 400,
+      description: "Its invoices after this key: a previous answer's `invoicesNext`",
+    }),
+  ),
+});
 export const StatementQuery = Type.Object({
   from: Type.Optional(IsoDate),
   to: Type.Optional(IsoDate),
@@ -148,7 +157,8 @@ export const LedgerResponse = Type.Object({
   transactions: Type.Array(Transaction, { description: "Newest first, a page at a time" }),
   next: Nullable(Type.String({ description: "Pass as `after` for older transactions" })),
   previous: Nullable(Type.String({ description: "Pass as `before` for newer transactions" })),
-  invoices: Type.Array(Invoice, { description: "The latest 20, newest first" }),
+  invoices: Type.Array(Invoice, { description: "20 at a time, newest first (after `invoicesAfter`)" }),
+  invoicesNext: Nullable(Type.String({ description: "Pass as `invoicesAfter` for older invoices" })),
   surplus: Nullable(Surplus),
 });
 

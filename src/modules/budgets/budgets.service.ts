@@ -159,7 +159,9 @@ export interface LedgerView extends Budget {
   transactions: TransactionView[];
   next: string | null;
   previous: string | null;
+  /** A page of its invoices, newest first; `invoicesNext` the key of the next (older). */
   invoices: BudgetInvoice[];
+  invoicesNext: string | null;
   surplus: BudgetSurplus | undefined;
   /** The next period to be paid in. */
   nextPeriod: { index: number; startsOn: string; endsOn: string };
@@ -210,12 +212,39 @@ export async function transactionsByKey(
   };
 }
 
+/** How many of a budget's invoices its ledger shows at a time. */
+export const INVOICES_PAGE = 20;
+
+/** A page of a budget's invoices, newest first, after the key `invoicesAfter` (submitted_at and id). */
+async function invoicesByKey(
+  ctx: Ctx,
+  authorityId: string,
+  planId: string,
+  invoicesAfter: string | undefined,
+): Promise<{ invoices: BudgetInvoice[]; invoicesNext: string | null }> {
+  const key = decodeKey(invoicesAfter, ["string", "string"], "invoicesAfter");
+  const at = key ? new Date(key[0] as string) : undefined;
+  if (at && Number.isNaN(at.getTime())) {
+    const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
+    throw new ValidationError(message, [{ field: "invoicesAfter", message }]);
+  }
+  const after = key && at ? { at, id: key[1] as string } : undefined;
+  const rows = await repo.latestInvoices(ctx.db, authorityId, planId, INVOICES_PAGE + 1, undefined, after);
+  const invoices = rows.slice(0, INVOICES_PAGE);
+  const last = invoices.at(-1);
+  return {
+    invoices,
+    invoicesNext:
+      rows.length > INVOICES_PAGE && last ? encodeKey([last.submitted_at.toISOString(), last.id]) : null,
+  };
+}
+
 /** The ledger view (care staff): balances, a page of transactions newest first, invoices, the surplus. */
 export async function ledgerView(
   ctx: Ctx,
   authorityId: string,
   planId: string,
-  page: { after?: string; before?: string; pageSize?: number } = {},
+  page: { after?: string; before?: string; pageSize?: number; invoicesAfter?: string | undefined } = {},
 ): Promise<LedgerView> {
   const found = await visibleBudget(ctx, authorityId, planId);
   const { rows, entries, next, previous } = await transactionsByKey(ctx.db, authorityId, planId, page);
@@ -230,7 +259,7 @@ export async function ledgerView(
     transactions: rows.map((r) => transactionView(r, entries)),
     next,
     previous,
-    invoices: await repo.latestInvoices(ctx.db, authorityId, planId, 20),
+    ...(await invoicesByKey(ctx, authorityId, planId, page.invoicesAfter)),
     surplus: await repo.openSurplus(ctx.db, authorityId, planId),
     nextPeriod: {
       index: ledger.next_period,
