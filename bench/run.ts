@@ -22,6 +22,9 @@
  *                     process: the whole query
  *   national scale    the real server on the demo data grown to factor 1 and 100, on both databases,
  *                     each route under 50 connections against a bare Fastify route (bench/scale.ts)
+ *   payments-in upkeep  a period's payments in of the demo county's budgets with the market work they
+ *                     queue ÷ the payments alone (target ≤ 1.2×: a payment in moves no open figure, so it
+ *                     queues no recomputation; bench/budgets.ts)
  *   B1, B3, B5        open contracting data: the read API, the export and its memory, the embedded
  *                     database against PostgreSQL (bench/ocds.ts)
  */
@@ -42,6 +45,7 @@ import { recordAudit, SYSTEM } from "../src/modules/audit/audit.service.ts";
 import { runSeeds, settleDeploymentMode } from "../src/seed/seed.ts";
 import { seeds } from "../src/seed/seeds.ts";
 import { wireModules } from "../src/wiring.ts";
+import { paymentsInUpkeep } from "./budgets.ts";
 import { ocdsFigures } from "./ocds.ts";
 import { benchFactors, type Measured, machine, measure, scaleFigures } from "./scale.ts";
 
@@ -391,6 +395,7 @@ const figures = [
   await auditAppend(handle.db),
   ...(await pagedRead(handle.db)),
   await homePage(handle.db, handle.kind),
+  await paymentsInUpkeep(handle.db),
   ...(await embeddedQuery(handle.kind)),
   ...(await preparedQuery(handle)),
   ...(await workerFigures(handle)),

@@ -5,7 +5,8 @@
  * hours a week with Greenway Home Care (the only member with a demo account), and signs out;
  * Greenway's administrator (Gwen Parry) accepts it on her organisation's arrangements page and
  * invoices it; Joan sees the invoice waiting on her page, pays it, finds what is left of her direct
- * payment down by its amount, and leaves feedback on Greenway from the link on her page.
+ * payment down by its amount and the payment at the top of her ledger, and leaves feedback on
+ * Greenway from the link on her page.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -136,6 +137,14 @@ describe("personal budgets", () => {
     await joan.getByRole("button", { name: "Pay £64.50 from the direct payment" }).click();
     expect(await arrived(joan)).toBe(joanPath);
     expect(await leftInDirectPayment(joan)).toBe(before - 6450);
+    // Her ledger: the payment, newest first, with the balance after it; back to her page.
+    await joan.getByRole("link", { name: "Read every payment in and out" }).first().click();
+    expect(await arrived(joan)).toMatch(/\/budgets\/[0-9a-f-]{36}\/transactions$/);
+    const newest = joan.locator("main table tbody tr").first();
+    expect(await newest.textContent()).toContain("Invoice GW-JOURNEY-1");
+    expect(await newest.textContent()).toContain("£64.50");
+    await joan.locator("a.govuk-back-link").click();
+    expect(await arrived(joan)).toBe(joanPath);
 
     await joan.getByRole("link", { name: "Leave feedback on Greenway Home Care Ltd" }).click();
     await arrived(joan);

@@ -27,7 +27,7 @@ import {
 } from "./budgets.service.ts";
 import { approveInvoice, recordInvoice, recordPaymentOut, rejectInvoice } from "./payments.service.ts";
 import { BUDGET_STAFF, requirePayOut } from "./permissions.ts";
-import { statement, statementCsv } from "./statements.service.ts";
+import { personLedger, statement, statementCsv } from "./statements.service.ts";
 import { recoverSurplus, waiveSurplus } from "./surplus.service.ts";
 
 /** What the ledger page says after a form: `?notice=`. */
@@ -119,6 +119,7 @@ async function ledgerContext(request: PlanRequest, view: LedgerView) {
     approveKey: newId(),
     next: view.next ? `${url}?after=${view.next}` : null,
     previous: view.previous ? `${url}?before=${view.previous}` : null,
+    invoicesNext: view.invoicesNext ? `${url}?invoicesAfter=${view.invoicesNext}` : null,
   };
 }
 
@@ -149,10 +150,15 @@ export function budgetPages(app: FastifyInstance): void {
 
   app.get(one, page({ who: budgetPeople }), async (request, reply) => {
     const r = request as PlanRequest;
-    const { after, before } = request.query as { after?: string; before?: string };
+    const { after, before, invoicesAfter } = request.query as {
+      after?: string;
+      before?: string;
+      invoicesAfter?: string;
+    };
     const view = await ledgerView(ctxOf(request), request.authority.id, r.params.planId, {
       ...(after ? { after } : {}),
       ...(before ? { before } : {}),
+      invoicesAfter,
     });
     const { notice } = request.query as { notice?: string };
     await reply.page("budgets/views/budget.njk", {
@@ -336,6 +342,33 @@ export function budgetPages(app: FastifyInstance): void {
         balance: money(l.balance),
       })),
       csv: `${urlOf(r)}/statement.csv?from=${s.from}&to=${s.to}`,
+    });
+  });
+
+  // The person's ledger: the balance now, what is committed, the transactions newest first by key.
+  app.get(`${one}/transactions`, page({ who: statementReaders }), async (request, reply) => {
+    const r = request as PlanRequest;
+    const { after, before } = request.query as { after?: string; before?: string };
+    const l = await personLedger(ctxOf(request), request.authority.id, r.params.planId, { after, before });
+    const url = `${urlOf(r)}/transactions`;
+    await reply.page("budgets/views/transactions.njk", {
+      authority: request.authority,
+      back: backOf(r, l.access),
+      backText: l.access ? "budgets.statement.backPerson" : "budgets.ledger.title",
+      statement: `${urlOf(r)}/statement`,
+      parts: l.parts.map((p) => ({ account: p.account, balance: money(p.balance) })),
+      held: money(l.held),
+      committed: money(l.committed),
+      available: money(l.available),
+      lines: l.lines.map((line) => ({
+        ...line,
+        in: line.change > 0n ? money(line.change) : "",
+        out: line.change < 0n ? money(-line.change) : "",
+        balance: money(line.balance),
+      })),
+      next: l.next ? `${url}?after=${l.next}` : null,
+      previous: l.previous ? `${url}?before=${l.previous}` : null,
+      noindex: true,
     });
   });
 

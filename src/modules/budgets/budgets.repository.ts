@@ -230,6 +230,34 @@ export async function heldBefore(db: Db, authorityId: string, planId: string, da
   return BigInt(row.total);
 }
 
+/** What the held accounts held just after transaction `seq`: the sum of their entries up to it. */
+export async function heldThrough(db: Db, authorityId: string, planId: string, seq: number): Promise<bigint> {
+  const row = await db
+    .selectFrom("budget_entries as e")
+    .innerJoin("budget_transactions as t", (j) =>
+      j.onRef("t.authority_id", "=", "e.authority_id").onRef("t.id", "=", "e.transaction_id"),
+    )
+    .select(sql<string>`coalesce(sum(e.amount_pence), 0)`.as("total"))
+    .where("e.authority_id", "=", authorityId)
+    .where("e.plan_id", "=", planId)
+    .where("e.account", "in", ["direct-payment", "managed"])
+    .where("t.seq", "<=", seq)
+    .executeTakeFirstOrThrow();
+  return BigInt(row.total);
+}
+
+/** What the budget's invoices waiting to be paid ask, together (by `budget_invoices_by_plan`). */
+export async function waitingInvoicesPence(db: Db, authorityId: string, planId: string): Promise<bigint> {
+  const row = await db
+    .selectFrom("budget_invoices")
+    .select(sql<string>`coalesce(sum(amount_pence), 0)`.as("total"))
+    .where("authority_id", "=", authorityId)
+    .where("plan_id", "=", planId)
+    .where("status", "=", "submitted")
+    .executeTakeFirstOrThrow();
+  return BigInt(row.total);
+}
+
 /** A period's transactions in order, with what each changed the held accounts by. */
 export function statementRows(
   db: Db,
@@ -312,13 +340,17 @@ export async function decideInvoice(
     .execute();
 }
 
-/** A budget's latest invoices (of a status, when given), newest first (at most `limit`). */
+/**
+ * A budget's latest invoices (of a status, when given), newest first (at most `limit`): those
+ * submitted before `after` (its submitted_at and id) when given, by `budget_invoices_by_plan`.
+ */
 export function latestInvoices(
   db: Db,
   authorityId: string,
   planId: string,
   limit: number,
   status?: BudgetInvoice["status"],
+  after?: { at: Date; id: string },
 ): Promise<BudgetInvoice[]> {
   let q = db
     .selectFrom("budget_invoices")
@@ -326,23 +358,29 @@ export function latestInvoices(
     .where("authority_id", "=", authorityId)
     .where("plan_id", "=", planId);
   if (status) q = q.where("status", "=", status);
+  if (after)
+    q = q.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("submitted_at", "id"), "<", tuple(after.at, after.id)),
+    );
   return q.orderBy("submitted_at", "desc").orderBy("id", "desc").limit(limit).execute();
 }
 
-/** A provider's invoices across every budget, newest first, a page by key (`before`: submitted_at, id). */
+/**
+ * A provider's invoices across every budget, newest first, a page by key: those submitted before
+ * `after` (its submitted_at and id), by the index `budget_invoices_by_organisation`.
+ */
 export function invoicesOfOrganisation(
   db: Db,
   organisationId: string,
+  after: { at: Date; id: string } | undefined,
   limit: number,
 ): Promise<BudgetInvoice[]> {
-  return db
-    .selectFrom("budget_invoices")
-    .selectAll()
-    .where("organisation_id", "=", organisationId)
-    .orderBy("submitted_at", "desc")
-    .orderBy("id", "desc")
-    .limit(limit)
-    .execute();
+  let q = db.selectFrom("budget_invoices").selectAll().where("organisation_id", "=", organisationId);
+  if (after)
+    q = q.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("submitted_at", "id"), "<", tuple(after.at, after.id)),
+    );
+  return q.orderBy("submitted_at", "desc").orderBy("id", "desc").limit(limit).execute();
 }
 
 // Surplus

@@ -12,6 +12,7 @@ import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
 import { mainText } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { encodeKey } from "../../db/paging.ts";
 import { fixedClock, type SettableClock } from "../../lib/clock.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
@@ -601,5 +602,175 @@ describe("a provider invoices Joan's arrangement; she pays it from her direct pa
       status: "paid",
       paidPence: ceiling.toString(),
     });
+  });
+});
+
+describe("the money's loose ends: a rejected invoice told, providers' invoices and the person's ledger by key", () => {
+  it("tells the provider why its invoice is rejected; pages its invoices; shows the person their ledger with what is committed", async () => {
+    const a = await t.deps.db
+      .selectFrom("choice_arrangements")
+      .selectAll()
+      .where("authority_id", "=", COUNTY)
+      .where("organisation_id", "=", DEMO_PROVIDER_GREENWAY)
+      .where("paid_from", "=", "direct-payment")
+      .where("status", "=", "accepted")
+      .executeTakeFirstOrThrow();
+    const gwen = DEMO_USERS.find(
+      (u) => u.role === "organisation-admin" && u.scopeId === DEMO_PROVIDER_GREENWAY,
+    )?.id as string;
+    const provider = await sessionFor(t.app, gwen, { twoFactor: true });
+    const joan = await sessionFor(t.app, DEMO_USERS.find((u) => u.role === "citizen")?.id as string);
+    const price = a.price_pence;
+    const submitted = await send(
+      "POST",
+      `/api/v1/organisations/${DEMO_PROVIDER_GREENWAY}/invoices`,
+      provider,
+      {
+        authorityId: COUNTY,
+        arrangementId: a.id,
+        periodStartsOn: a.starts_on,
+        periodEndsOn: a.starts_on,
+        units: "1",
+        amount: (Number(price) / 100).toFixed(2),
+        reference: "GHC-LOOSE-1",
+      },
+      "loose-ends-invoice-1",
+    );
+    expect(submitted.statusCode).toBe(201);
+    const invoiceId = submitted.json().invoice.id;
+
+    // Joan reads her ledger, two at a time: the balance after each runs back from what is held now,
+    // across pages, and the invoice waiting is committed.
+    const ledgerApi = `/api/v1/authorities/${COUNTY}/budgets/${a.plan_id}/transactions`;
+    const first = (await send("GET", `${ledgerApi}?pageSize=2`, joan)).json();
+    expect(first.committedPence).toBe(price.toString());
+    expect(BigInt(first.availablePence)).toBe(BigInt(first.heldPence) - price);
+    expect(first.transactions[0].balancePence).toBe(first.heldPence);
+    expect(first.previous).toBeNull();
+    const second = (await send("GET", `${ledgerApi}?pageSize=2&after=${first.next}`, joan)).json();
+    const lines = [...first.transactions, ...second.transactions];
+    expect(lines.map((l: { seq: number }) => l.seq)).toEqual(
+      [...lines].map((l: { seq: number }) => l.seq).sort((x, y) => y - x),
+    );
+    for (let i = 0; i + 1 < lines.length; i++)
+      expect(BigInt(lines[i].balancePence) - BigInt(lines[i].changePence)).toBe(
+        BigInt(lines[i + 1].balancePence),
+      );
+    const back = (await send("GET", `${ledgerApi}?pageSize=2&before=${second.previous}`, joan)).json();
+    expect(back.transactions).toEqual(first.transactions);
+    // Her page links to it; the page shows the balance, what is committed, and the balance after each.
+    const person = await send("GET", `/care/people/${a.person_id}`, joan);
+    expect(person.body).toContain(`/budgets/${a.plan_id}/transactions`);
+    const page = await send("GET", `/authorities/${SLUG}/budgets/${a.plan_id}/transactions`, joan);
+    expect(page.statusCode).toBe(200);
+    const text = mainText(page.body);
+    expect(text).toContain("Committed to invoices waiting to be paid");
+    expect(text).toContain(`£${(Number(price) / 100).toFixed(2)}`);
+    expect(text).toContain("Balance after");
+    // A representative with only give-feedback may not read it.
+    const rep = (await createUser(t.deps.db, {})).id;
+    const ctx = ctxFor(t.deps.db, t.deps.clock, await principalOf(t.deps.db, staffId));
+    await recordLink(
+      { ...ctx, principal: null, actor: SYSTEM("test") },
+      {
+        authorityId: COUNTY,
+        personId: a.person_id,
+        userId: rep,
+        relationship: "family",
+        grants: ["give-feedback"],
+      },
+    );
+    expect((await send("GET", ledgerApi, await sessionFor(t.app, rep))).statusCode).toBe(403);
+
+    // Care staff reject it: Greenway's people are told why, with a link to its invoices.
+    const reason = "The first morning is invoiced already as GHC-0001.";
+    const rejection = `/api/v1/authorities/${COUNTY}/budgets/${a.plan_id}/invoices/${invoiceId}/rejection`;
+    expect((await send("POST", rejection, staff, { reason }, "loose-ends-reject-1")).statusCode).toBe(201);
+    const told = await t.deps.db
+      .selectFrom("notifications")
+      .select(["subject", "body", "link"])
+      .where("user_id", "=", gwen)
+      .where("kind", "=", "budget.invoice-rejected")
+      .execute();
+    expect(told).toEqual([
+      expect.objectContaining({
+        subject: expect.stringContaining("GHC-LOOSE-1"),
+        body: expect.stringContaining(reason),
+        link: `/organisations/${DEMO_PROVIDER_GREENWAY}/invoices`,
+      }),
+    ]);
+    expect((await send("GET", ledgerApi, joan)).json().committedPence).toBe("0");
+
+    // Its invoices a page at a time by key: one at a time gives each once, newest first.
+    const list = `/api/v1/organisations/${DEMO_PROVIDER_GREENWAY}/invoices`;
+    const all = (await send("GET", list, provider)).json();
+    expect(all.invoices[0]).toMatchObject({
+      reference: "GHC-LOOSE-1",
+      status: "rejected",
+      rejectionReason: reason,
+    });
+    const seen: string[] = [];
+    for (let after = ""; ; ) {
+      const one = (await send("GET", `${list}?pageSize=1${after ? `&after=${after}` : ""}`, provider)).json();
+      seen.push(...one.invoices.map((i: { id: string }) => i.id));
+      if (!one.next) break;
+      after = one.next;
+    }
+    expect(seen).toEqual(all.invoices.map((i: { id: string }) => i.id));
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    const pageOne = (await send("GET", `${list}?pageSize=1`, provider)).json();
+    const older = await send(
+      "GET",
+      `/organisations/${DEMO_PROVIDER_GREENWAY}/invoices?after=${pageOne.next}`,
+      provider,
+    );
+    expect(older.statusCode).toBe(200);
+    expect(mainText(older.body)).not.toContain("GHC-LOOSE-1");
+    expect(mainText(older.body)).toContain("Newest invoices");
+    expect((await send("GET", `${list}?after=not-a-key`, provider)).statusCode).toBe(400);
+    // The budget's ledger pages its invoices by key too.
+    const ledger = `/api/v1/authorities/${COUNTY}/budgets/${a.plan_id}`;
+    const invoices = (await send("GET", ledger, staff)).json().invoices as {
+      id: string;
+      submittedAt: string;
+    }[];
+    const [newest] = invoices;
+    const afterNewest = encodeKey([newest?.submittedAt as string, newest?.id as string]);
+    const olderInvoices = (await send("GET", `${ledger}?invoicesAfter=${afterNewest}`, staff)).json();
+    expect(olderInvoices.invoices).toEqual(invoices.slice(1));
+    expect(olderInvoices.invoicesNext).toBeNull();
+  });
+});
+
+describe("the market's figures", () => {
+  it("are not recomputed for a payment in (no figure counts it), but are for a payment out", async () => {
+    const planId = await insertCarePlan(t.deps.db, {
+      authorityId: COUNTY,
+      parts: [{ delivery: "direct-payment", amountPence: 10_000n }],
+      startedOn: "2026-10-25",
+    });
+    await send("POST", `/api/v1/authorities/${COUNTY}/budgets`, staff, { planId, cadence: "four-weekly" });
+    const clock = t.deps.clock as SettableClock;
+    const now = clock.now();
+    try {
+      clock.set(new Date(now.getTime() + 120_000));
+      const recompute = `market.figures:${COUNTY}:${Math.floor(clock.now().getTime() / 60_000)}`;
+      const queued = () =>
+        t.deps.db.selectFrom("jobs").select("id").where("dedupe_key", "=", recompute).execute();
+      expect((await payDuePeriods(t.deps.db, clock, COUNTY, planId)).paid).toBeGreaterThan(0);
+      expect(await queued()).toEqual([]);
+      const out = { amount: "£10.00", description: "A personal assistant's morning" };
+      const paidOut = await send(
+        "POST",
+        `/api/v1/authorities/${COUNTY}/budgets/${planId}/payments-out`,
+        staff,
+        out,
+        "market-pay-out-1",
+      );
+      expect(paidOut.statusCode).toBe(201);
+      expect(await queued()).toHaveLength(1);
+    } finally {
+      clock.set(now);
+    }
   });
 });

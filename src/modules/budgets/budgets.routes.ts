@@ -21,8 +21,10 @@ import {
   MoneyResponse,
   OpenLedgerBody,
   PaymentOutBody,
+  PersonLedgerResponse,
   PlanParams,
   ProviderInvoiceBody,
+  ProviderInvoicesQuery,
   ProviderInvoicesResponse,
   ProviderParams,
   ReasonBody,
@@ -30,6 +32,7 @@ import {
   ScheduleBody,
   StatementQuery,
   StatementResponse,
+  TransactionsQuery,
 } from "./budgets.schemas.ts";
 import { changeCadence, type LedgerView, ledgerView, listBudgets, openLedger } from "./budgets.service.ts";
 import {
@@ -42,7 +45,7 @@ import {
 import { BUDGET_STAFF, requireProviderInvoicing } from "./permissions.ts";
 import { providerInvoicePages } from "./provider-invoices.pages.ts";
 import { payInvoice, providerInvoices, submitProviderInvoice } from "./provider-invoices.service.ts";
-import { statement, statementCsv } from "./statements.service.ts";
+import { personLedger, statement, statementCsv } from "./statements.service.ts";
 import { recoverSurplus, surplusView, waiveSurplus } from "./surplus.service.ts";
 
 const tags: ["budgets"] = ["budgets"];
@@ -92,6 +95,7 @@ export function ledgerToApi(view: LedgerView) {
     next: view.next,
     previous: view.previous,
     invoices: view.invoices.map(invoiceView),
+    invoicesNext: view.invoicesNext,
     surplus: view.surplus ? surplusView(view.surplus) : null,
   };
 }
@@ -251,6 +255,49 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
           changePence: l.change.toString(),
           balancePence: l.balance.toString(),
         })),
+      };
+    },
+  );
+
+  json.get(
+    `${one}/transactions`,
+    api(
+      { who: statementReaders, scope: "budgets:read" },
+      {
+        operationId: "getPersonBudgetLedger",
+        tags,
+        summary:
+          "A budget's transactions as the person reads them: newest first, each with the held balance after it",
+        description:
+          "With the balance held now and what the invoices waiting to be paid commit of it. A page at a time by key (`after` a page's `next`, `before` its `previous`). For the person, representatives with see-plan and the budget's keepers.",
+        params: PlanParams,
+        querystring: TransactionsQuery,
+        response: { 200: PersonLedgerResponse },
+      },
+    ),
+    async (request) => {
+      const l = await personLedger(
+        ctxOf(request),
+        request.authority.id,
+        request.params.planId,
+        request.query,
+      );
+      return {
+        planId: request.params.planId,
+        heldPence: l.held.toString(),
+        committedPence: l.committed.toString(),
+        availablePence: l.available.toString(),
+        parts: l.parts.map((p) => ({ account: p.account, balancePence: p.balance.toString() })),
+        transactions: l.lines.map((line) => ({
+          seq: line.seq,
+          postedOn: line.postedOn,
+          kind: line.kind,
+          description: line.description,
+          changePence: line.change.toString(),
+          balancePence: line.balance.toString(),
+        })),
+        next: l.next,
+        previous: l.previous,
       };
     },
   );
@@ -502,14 +549,22 @@ export async function budgetsRoutes(app: FastifyInstance): Promise<void> {
       {
         operationId: "listProviderInvoices",
         tags,
-        summary: "A provider's invoices against its arrangements and what it was paid (the newest 50)",
+        summary: "A provider's invoices against its arrangements and what it was paid, newest first",
+        description:
+          "A page at a time by key: `next` is the key of the next page (older invoices), for `after`. `receivedPence` is what the invoices of this page paid.",
         params: ProviderParams,
+        querystring: ProviderInvoicesQuery,
         response: { 200: ProviderInvoicesResponse },
       },
     ),
     async (request) => {
-      const found = await providerInvoices(ctxOf(request), request.params.id);
-      return { invoices: found.invoices, receivedPence: found.receivedPence.toString(), more: found.more };
+      const found = await providerInvoices(ctxOf(request), request.params.id, request.query);
+      return {
+        invoices: found.invoices,
+        receivedPence: found.receivedPence.toString(),
+        more: found.more,
+        next: found.next,
+      };
     },
   );
 }

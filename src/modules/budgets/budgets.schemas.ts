@@ -36,7 +36,16 @@ export const ListQuery = Type.Object({
   after: PageKeyQuery.after,
   pageSize: PageKeyQuery.pageSize,
 });
-export const LedgerQuery = Type.Object(PageKeyQuery);
+export const TransactionsQuery = Type.Object(PageKeyQuery);
+export const LedgerQuery = Type.Object({
+  ...PageKeyQuery,
+  invoicesAfter: Type.Optional(
+    Type.String({
+      maxLength: 400,
+      description: "Its invoices after this key: a previous answer's `invoicesNext`",
+    }),
+  ),
+});
 export const StatementQuery = Type.Object({
   from: Type.Optional(IsoDate),
   to: Type.Optional(IsoDate),
@@ -148,7 +157,8 @@ export const LedgerResponse = Type.Object({
   transactions: Type.Array(Transaction, { description: "Newest first, a page at a time" }),
   next: Nullable(Type.String({ description: "Pass as `after` for older transactions" })),
   previous: Nullable(Type.String({ description: "Pass as `before` for newer transactions" })),
-  invoices: Type.Array(Invoice, { description: "The latest 20, newest first" }),
+  invoices: Type.Array(Invoice, { description: "20 at a time, newest first (after `invoicesAfter`)" }),
+  invoicesNext: Nullable(Type.String({ description: "Pass as `invoicesAfter` for older invoices" })),
   surplus: Nullable(Surplus),
 });
 
@@ -186,6 +196,30 @@ export const StatementResponse = Type.Object({
   ),
 });
 
+/** The person's ledger (statements.service.ts: `personLedger`). */
+export const PersonLedgerResponse = Type.Object({
+  planId: Uuid,
+  heldPence: PenceText,
+  committedPence: Type.String({
+    pattern: "^[0-9]{1,19}$",
+    description: "What the invoices waiting to be paid ask, together (whole pence)",
+  }),
+  availablePence: SignedPence,
+  parts: Type.Array(Type.Object({ account: Type.String(), balancePence: PenceText })),
+  transactions: Type.Array(
+    Type.Object({
+      seq: Type.Integer(),
+      postedOn: IsoDate,
+      kind: Strings(TRANSACTION_KINDS),
+      description: Type.String(),
+      changePence: SignedPence,
+      balancePence: SignedPence,
+    }),
+  ),
+  next: Nullable(Type.String({ description: "The key of the next page (older), for `after`" })),
+  previous: Nullable(Type.String({ description: "The key of the previous page (newer), for `before`" })),
+});
+
 // A provider's invoices against its arrangements (provider-invoices.service.ts)
 
 export const ProviderParams = Type.Object({ id: Uuid });
@@ -207,4 +241,9 @@ export const ProviderInvoicesResponse = Type.Object({
   ),
   receivedPence: PenceText,
   more: Type.Boolean(),
+  next: Nullable(Type.String({ description: "The key of the next page (older invoices), for `after`" })),
+});
+export const ProviderInvoicesQuery = Type.Object({
+  after: PageKeyQuery.after,
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
 });

@@ -21,9 +21,11 @@ import { enqueue } from "../jobs/jobs.service.ts";
 import * as repo from "./budgets.repository.ts";
 import {
   type BudgetBalance,
+  type BudgetEntry,
   type BudgetInvoice,
   type BudgetLedger,
   type BudgetSurplus,
+  type BudgetTransaction,
   CADENCES,
   type Cadence,
   HELD_ACCOUNTS,
@@ -157,26 +159,35 @@ export interface LedgerView extends Budget {
   transactions: TransactionView[];
   next: string | null;
   previous: string | null;
+  /** A page of its invoices, newest first; `invoicesNext` the key of the next (older). */
   invoices: BudgetInvoice[];
+  invoicesNext: string | null;
   surplus: BudgetSurplus | undefined;
   /** The next period to be paid in. */
   nextPeriod: { index: number; startsOn: string; endsOn: string };
   today: string;
 }
 
-/** The ledger view (care staff): balances, a page of transactions newest first, invoices, the surplus. */
-export async function ledgerView(
-  ctx: Ctx,
+/**
+ * A page of a ledger's transactions, newest first, by key (their numbers): `after` a previous page's
+ * `next` (older), or `before` its `previous` (newer); with their entries.
+ */
+export async function transactionsByKey(
+  db: Ctx["db"],
   authorityId: string,
   planId: string,
-  page: { after?: string; before?: string; pageSize?: number } = {},
-): Promise<LedgerView> {
-  const found = await visibleBudget(ctx, authorityId, planId);
+  page: { after?: string | undefined; before?: string | undefined; pageSize?: number | undefined },
+): Promise<{
+  rows: BudgetTransaction[];
+  entries: BudgetEntry[];
+  next: string | null;
+  previous: string | null;
+}> {
   const size = page.pageSize ?? TRANSACTIONS_PAGE;
   const after = decodeKey(page.after, ["number"], "after")?.[0] as number | undefined;
   const before = decodeKey(page.before, ["number"], "before")?.[0] as number | undefined;
   // Newest first: "after" is older (lower numbers), "before" newer.
-  let rows = await repo.transactionsPage(ctx.db, authorityId, planId, {
+  let rows = await repo.transactionsPage(db, authorityId, planId, {
     ...(after !== undefined ? { beforeSeq: after } : {}),
     ...(before !== undefined ? { afterSeq: before } : {}),
     limit: size + 1,
@@ -185,7 +196,7 @@ export async function ledgerView(
   rows = rows.slice(0, size);
   if (before !== undefined) rows.reverse();
   const entries = await repo.entriesOf(
-    ctx.db,
+    db,
     authorityId,
     rows.map((r) => r.id),
   );
@@ -193,6 +204,50 @@ export async function ledgerView(
   const last = rows[rows.length - 1];
   const olderExist = before !== undefined ? (last?.seq ?? 0) > 1 : more;
   const newerExist = before !== undefined ? more : after !== undefined;
+  return {
+    rows,
+    entries,
+    next: olderExist && last ? encodeKey([last.seq]) : null,
+    previous: newerExist && first ? encodeKey([first.seq]) : null,
+  };
+}
+
+/** How many of a budget's invoices its ledger shows at a time. */
+export const INVOICES_PAGE = 20;
+
+/** A page of a budget's invoices, newest first, after the key `invoicesAfter` (submitted_at and id). */
+async function invoicesByKey(
+  ctx: Ctx,
+  authorityId: string,
+  planId: string,
+  invoicesAfter: string | undefined,
+): Promise<{ invoices: BudgetInvoice[]; invoicesNext: string | null }> {
+  const key = decodeKey(invoicesAfter, ["string", "string"], "invoicesAfter");
+  const at = key ? new Date(key[0] as string) : undefined;
+  if (at && Number.isNaN(at.getTime())) {
+    const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
+    throw new ValidationError(message, [{ field: "invoicesAfter", message }]);
+  }
+  const after = key && at ? { at, id: key[1] as string } : undefined;
+  const rows = await repo.latestInvoices(ctx.db, authorityId, planId, INVOICES_PAGE + 1, undefined, after);
+  const invoices = rows.slice(0, INVOICES_PAGE);
+  const last = invoices.at(-1);
+  return {
+    invoices,
+    invoicesNext:
+      rows.length > INVOICES_PAGE && last ? encodeKey([last.submitted_at.toISOString(), last.id]) : null,
+  };
+}
+
+/** The ledger view (care staff): balances, a page of transactions newest first, invoices, the surplus. */
+export async function ledgerView(
+  ctx: Ctx,
+  authorityId: string,
+  planId: string,
+  page: { after?: string; before?: string; pageSize?: number; invoicesAfter?: string | undefined } = {},
+): Promise<LedgerView> {
+  const found = await visibleBudget(ctx, authorityId, planId);
+  const { rows, entries, next, previous } = await transactionsByKey(ctx.db, authorityId, planId, page);
   const balances = await repo.balances(ctx.db, authorityId, planId);
   const { ledger } = found;
   return {
@@ -202,9 +257,9 @@ export async function ledgerView(
       .filter((b) => (HELD_ACCOUNTS as readonly string[]).includes(b.account))
       .reduce((s, b) => s + b.balance_pence, 0n),
     transactions: rows.map((r) => transactionView(r, entries)),
-    next: olderExist && last ? encodeKey([last.seq]) : null,
-    previous: newerExist && first ? encodeKey([first.seq]) : null,
-    invoices: await repo.latestInvoices(ctx.db, authorityId, planId, 20),
+    next,
+    previous,
+    ...(await invoicesByKey(ctx, authorityId, planId, page.invoicesAfter)),
     surplus: await repo.openSurplus(ctx.db, authorityId, planId),
     nextPeriod: {
       index: ledger.next_period,

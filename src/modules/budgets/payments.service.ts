@@ -379,7 +379,7 @@ export async function approveInvoice(
           transaction_id: posted.id,
         };
         await repo.decideInvoice(trx, authorityId, invoiceId, decided);
-        if (locked.arrangement_id) await tellProviderOfInvoice(trx, ctx, { ...locked, ...decided });
+        await tellProviderOfInvoice(trx, ctx, { ...locked, ...decided });
         return resultOf(trx, found, posted, { ...locked, ...decided });
       },
     ),
@@ -431,17 +431,27 @@ export async function rejectInvoice(
           changes: { planId, reason },
           requestId: null,
         });
+        await tellProviderOfInvoice(trx, ctx, { ...locked, ...decided });
         return resultOf(trx, found, null, { ...locked, ...decided });
       },
     ),
   );
 }
 
-/** Tells the provider's administrators and members that its invoice is paid. In the caller's transaction. */
+/**
+ * Tells the provider's administrators and members that its invoice is decided: paid (with the
+ * amount) or rejected (with the reason), linking to its invoices. In the caller's transaction.
+ */
 export async function tellProviderOfInvoice(trx: Trx, ctx: Ctx, invoice: BudgetInvoice): Promise<void> {
+  const paid = invoice.status === "paid";
+  if (!paid && invoice.status !== "rejected") return;
   const users = new Set<string>();
   for (const g of await grantsInScope(trx, invoice.organisation_id))
     if (g.role === "organisation-admin" || g.role === "organisation-member") users.add(g.user_id);
+  const amount = money(invoice.amount_pence);
+  const { reference } = invoice;
+  const from = invoice.period_starts_on;
+  const to = invoice.period_ends_on;
   for (const userId of users)
     await notify(
       trx,
@@ -450,12 +460,14 @@ export async function tellProviderOfInvoice(trx: Trx, ctx: Ctx, invoice: BudgetI
         userId,
         authorityId: invoice.authority_id,
         organisationId: invoice.organisation_id,
-        kind: "budget.invoice-paid",
-        subject: msg`Your invoice ${invoice.reference} of ${money(invoice.amount_pence)} is paid`.slice(
-          0,
-          200,
-        ),
-        body: msg`The invoice ${invoice.reference} for ${invoice.period_starts_on} to ${invoice.period_ends_on} is paid: ${money(invoice.amount_pence)}.`,
+        kind: paid ? "budget.invoice-paid" : "budget.invoice-rejected",
+        subject: (paid
+          ? msg`Your invoice ${reference} of ${amount} is paid`
+          : msg`Your invoice ${reference} of ${amount} is rejected`
+        ).slice(0, 200),
+        body: paid
+          ? msg`The invoice ${reference} for ${from} to ${to} is paid: ${amount}.`
+          : msg`The invoice ${reference} of ${amount} for ${from} to ${to} is rejected, and nothing is paid for it. The reason given: ${invoice.rejection_reason ?? ""}`,
         link: `/organisations/${invoice.organisation_id}/invoices`,
       },
       { email: true, actor: actorIn(ctx) },

@@ -99,6 +99,7 @@ export async function budgetPersonPanel(
       })),
       hasManaged: budget.parts.some((p) => p.delivery !== "direct-payment"),
       statement: `${url}/statement`,
+      moneyInOut: `${url}/transactions`,
       payOut: hasDirect && mayPay ? `${url}/payments-out/new` : null,
       ledger: staff ? url : null,
     });

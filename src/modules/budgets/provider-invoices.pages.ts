@@ -48,8 +48,10 @@ export function providerInvoicePages(app: FastifyInstance, who: Who): void {
   app.get(
     "/organisations/:id/invoices",
     page({ who }),
-    async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-      const found = await providerInvoices(ctxOf(request), request.params.id);
+    async (request: FastifyRequest<{ Params: { id: string }; Querystring: { after?: string } }>, reply) => {
+      const { after } = request.query;
+      const found = await providerInvoices(ctxOf(request), request.params.id, { after });
+      const url = `/organisations/${request.params.id}/invoices`;
       await reply.page("budgets/views/provider-invoices.njk", {
         organisation: { id: request.params.id, name: found.name },
         invoices: found.invoices.map((i) => ({
@@ -58,7 +60,8 @@ export function providerInvoicePages(app: FastifyInstance, who: Who): void {
           paid: money(i.paidPence),
         })),
         received: formatMoney(found.receivedPence as Pence),
-        more: found.more,
+        next: found.next ? `${url}?after=${found.next}` : null,
+        first: after ? url : null,
         submitted: (request.query as { notice?: string }).notice === "submitted",
         noindex: true,
       });

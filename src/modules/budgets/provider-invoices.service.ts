@@ -12,6 +12,7 @@
  * provider's people of its invoice paid or rejected.
  */
 import type { Trx } from "../../db/database.ts";
+import { decodeKey, encodeKey } from "../../db/paging.ts";
 import { transaction } from "../../db/transaction.ts";
 import {
   ConflictError,
@@ -45,7 +46,7 @@ import { requirePayInvoice, requireProviderInvoicing } from "./permissions.ts";
 
 const money = (p: bigint) => formatMoney(p as Pence);
 
-/** How many of a provider's invoices its page and the API show (newest first). */
+/** How many of a provider's invoices a page of its list shows (newest first; the API's default). */
 export const PROVIDER_INVOICE_ROWS = 50;
 
 export interface ProviderInvoiceInput {
@@ -350,16 +351,40 @@ export interface ProviderInvoiceView extends InvoiceView {
   paidPence: string;
 }
 
-/** A provider's invoices, newest first, with what each paid (its administrators and members only). */
+/**
+ * A provider's invoices, newest first, a page at a time by key (`after`: a previous page's `next`),
+ * with what each paid (its administrators and members only).
+ */
 export async function providerInvoices(
   ctx: Ctx,
   organisationId: string,
-): Promise<{ invoices: ProviderInvoiceView[]; receivedPence: bigint; more: boolean; name: string }> {
+  page: { after?: string | undefined; pageSize?: number | undefined } = {},
+): Promise<{
+  invoices: ProviderInvoiceView[];
+  receivedPence: bigint;
+  more: boolean;
+  next: string | null;
+  name: string;
+}> {
   requireProviderInvoicing(ctx.principal, organisationId);
   const organisation = (await organisationsByIds(ctx.db, [organisationId])).get(organisationId);
   if (!organisation) throw new NotFoundError("organisation");
-  const rows = await repo.invoicesOfOrganisation(ctx.db, organisationId, PROVIDER_INVOICE_ROWS + 1);
-  const shown = rows.slice(0, PROVIDER_INVOICE_ROWS);
+  const key = decodeKey(page.after, ["string", "string"], "after");
+  const at = key ? new Date(key[0] as string) : undefined;
+  if (at && Number.isNaN(at.getTime())) {
+    const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
+    throw new ValidationError(message, [{ field: "after", message }]);
+  }
+  const size = page.pageSize ?? PROVIDER_INVOICE_ROWS;
+  const rows = await repo.invoicesOfOrganisation(
+    ctx.db,
+    organisationId,
+    key && at ? { at, id: key[1] as string } : undefined,
+    size + 1,
+  );
+  const shown = rows.slice(0, size);
+  const last = shown.at(-1);
+  const more = rows.length > size;
   return {
     name: organisation.name,
     invoices: shown.map((i) => ({
@@ -368,6 +393,7 @@ export async function providerInvoices(
       paidPence: (i.status === "paid" ? i.amount_pence : 0n).toString(),
     })),
     receivedPence: shown.filter((i) => i.status === "paid").reduce((s, i) => s + i.amount_pence, 0n),
-    more: rows.length > PROVIDER_INVOICE_ROWS,
+    more,
+    next: more && last ? encodeKey([last.submitted_at.toISOString(), last.id]) : null,
   };
 }

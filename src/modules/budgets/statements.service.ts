@@ -3,6 +3,10 @@
  * moved into or out of the balance held for the person (the direct payment and the managed account
  * together) and the running balance after it, from the opening balance (what was held at the start
  * of the first day) to the closing. As a page and as CSV (src/lib/csv.ts).
+ *
+ * And the person's ledger (`personLedger`): the budget's transactions newest first, a page at a time
+ * by key, each with what it paid in or out of the held balance and the balance after it; the balance
+ * now and what the invoices waiting to be paid commit of it. For the same readers as statements.
  */
 
 import { csvHeader, csvRows } from "../../lib/csv.ts";
@@ -12,8 +16,8 @@ import { msg } from "../../lib/messages.ts";
 import type { Ctx } from "../access/context.ts";
 import type { PersonAccess } from "../care/care.service.ts";
 import * as repo from "./budgets.repository.ts";
-import { type Budget, findBudget } from "./budgets.service.ts";
-import type { TransactionKind } from "./budgets.table.ts";
+import { type Budget, findBudget, transactionsByKey } from "./budgets.service.ts";
+import { HELD_ACCOUNTS, type TransactionKind } from "./budgets.table.ts";
 import { requireSeeStatement } from "./permissions.ts";
 
 export interface StatementLine {
@@ -126,4 +130,67 @@ export function statementCsv(s: Statement): string {
     },
   ];
   return csvHeader(STATEMENT_COLUMNS) + csvRows(rows, STATEMENT_COLUMNS);
+}
+
+const isHeld = (account: string) => (HELD_ACCOUNTS as readonly string[]).includes(account);
+
+export interface PersonLedger extends Budget {
+  /** How the person is acted for when they or a representative ask; null for the budget's keepers. */
+  access: PersonAccess | null;
+  /** What is held now, by held account, and together. */
+  parts: { account: string; balance: bigint }[];
+  held: bigint;
+  /** What the invoices waiting to be paid ask, together; and what is left once they are. */
+  committed: bigint;
+  available: bigint;
+  /** This page of transactions, newest first, each with the held balance after it. */
+  lines: StatementLine[];
+  next: string | null;
+  previous: string | null;
+}
+
+/**
+ * The person's ledger: the balance now, what is committed, and a page of transactions newest first
+ * with the balance after each (the held balance after the page's newest, then back through the page).
+ */
+export async function personLedger(
+  ctx: Ctx,
+  authorityId: string,
+  planId: string,
+  page: { after?: string | undefined; before?: string | undefined; pageSize?: number | undefined },
+): Promise<PersonLedger> {
+  const found = await findBudget(ctx.db, authorityId, planId);
+  const access = await requireSeeStatement(ctx, found.budget);
+  const { rows, entries, next, previous } = await transactionsByKey(ctx.db, authorityId, planId, page);
+  const balances = (await repo.balances(ctx.db, authorityId, planId)).filter((b) => isHeld(b.account));
+  const held = balances.reduce((s, b) => s + b.balance_pence, 0n);
+  const committed = await repo.waitingInvoicesPence(ctx.db, authorityId, planId);
+  const newest = rows[0];
+  let balance = newest ? await repo.heldThrough(ctx.db, authorityId, planId, newest.seq) : held;
+  const lines = rows.map((r) => {
+    const change = entries
+      .filter((e) => e.transaction_id === r.id && isHeld(e.account))
+      .reduce((s, e) => s + e.amount_pence, 0n);
+    const line = {
+      seq: r.seq,
+      postedOn: r.posted_on,
+      kind: r.kind,
+      description: r.description,
+      change,
+      balance,
+    };
+    balance -= change;
+    return line;
+  });
+  return {
+    ...found,
+    access,
+    parts: balances.map((b) => ({ account: b.account, balance: b.balance_pence })),
+    held,
+    committed,
+    available: held - committed,
+    lines,
+    next,
+    previous,
+  };
 }

@@ -24,7 +24,7 @@ import { DEMO_CHALLENGE as DEMO_AWARD_CHALLENGE, DEMO_AWARD_TENDER } from "../..
 import { DEMO_INSPECTION, DEMO_LOCATION } from "../../seed/demo/regulation.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
 import { DEMO_TENDER } from "../../seed/demo/tenders.ts";
-import { DEMO_ORGANISATION, DEMO_USERS } from "../../seed/demo/users.ts";
+import { DEMO_ORGANISATION, DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "../../seed/demo/users.ts";
 import { type Ctx, systemCtx } from "../access/context.ts";
 import {
   acceptInvitation,
@@ -35,6 +35,8 @@ import {
 import { rejectPublicBody, requestPublicBody, verifyPublicBody } from "../access/verification.service.ts";
 import { createApiToken } from "../accounts/api-tokens.service.ts";
 import { decideStandstillChallenge } from "../award/challenges.service.ts";
+import { rejectInvoice } from "../budgets/payments.service.ts";
+import { submitProviderInvoice } from "../budgets/provider-invoices.service.ts";
 import { waiveSurplus } from "../budgets/surplus.service.ts";
 import { changeBudget, peopleActedFor } from "../care/care.service.ts";
 import { endAppointment } from "../care/champion-links.service.ts";
@@ -660,6 +662,37 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   // Greenway Home Care invoices Joan's arrangement (she is told) and she pays it (Greenway is told).
   "budget.invoice-submitted": "demo",
   "budget.invoice-paid": "demo",
+  "budget.invoice-rejected": async () => {
+    // Greenway invoices Joan's arrangement again; her care staff reject it, and Greenway is told why.
+    const a = await db()
+      .selectFrom("choice_arrangements")
+      .selectAll()
+      .where("authority_id", "=", COUNTY)
+      .where("organisation_id", "=", DEMO_PROVIDER_GREENWAY)
+      .where("status", "=", "accepted")
+      .executeTakeFirstOrThrow();
+    const gwen = DEMO_USERS.find(
+      (u) => u.role === "organisation-admin" && u.scopeId === DEMO_PROVIDER_GREENWAY,
+    );
+    const { result } = await submitProviderInvoice(
+      await as(gwen?.id as string),
+      DEMO_PROVIDER_GREENWAY,
+      "inbox-invoice-rejected",
+      {
+        authorityId: COUNTY,
+        arrangementId: a.id,
+        periodStartsOn: a.starts_on,
+        periodEndsOn: a.starts_on,
+        units: "1",
+        amount: (Number(a.price_pence) / 100).toFixed(2),
+        reference: "GHC-INBOX-1",
+      },
+    );
+    const staff = (await createUser(db(), { grants: [{ role: "care-staff", scopeId: COUNTY }], clock })).id;
+    await rejectInvoice(await as(staff), COUNTY, a.plan_id, result.invoice?.id as string, "inbox-reject-1", {
+      reason: "The first morning is invoiced already as GHC-0001.",
+    });
+  },
   "budget.surplus-resolved": async () => {
     // Her care staff agree that she keeps the demo surplus: she is told.
     const staff = (await createUser(db(), { grants: [{ role: "care-staff", scopeId: COUNTY }], clock })).id;

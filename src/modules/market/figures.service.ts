@@ -68,12 +68,20 @@ const AFFECTING = new Set([
   "inspection",
   "registration",
   "enforcement",
-  // Personal budgets' open figures (personal-budgets.ts): plans, reviews, concerns, payments out.
+  // Personal budgets' open figures (personal-budgets.ts): plans, reviews, concerns (care's changes);
+  // what budgets paid out — only the budget changes in BUDGET_CHANGES (below).
   "care",
-  "budget",
   // "Choice not available" records and their answers (choice-unavailable.recorded, .answered).
   "choice-unavailable",
 ]);
+
+/**
+ * The budgets' changes that alter the figures: those that pay a provider or someone else out of a
+ * budget (its spend), and the erasure of a budget's records. A payment in (every budget's schedule,
+ * every period), a recovery, an invoice submitted or rejected, a surplus, a cadence move only the
+ * money held for the person, which no figure counts: they queue nothing.
+ */
+const BUDGET_CHANGES = new Set(["budget.invoice-payment", "budget.payment-out", "budget.records-erased"]);
 
 /** The changes to an organisation that can change its sector or size band (a new one holds no contract yet). */
 const ORGANISATION_CHANGES = new Set(["organisation.updated", "organisation.mutual-evidence-recorded"]);
@@ -324,7 +332,7 @@ function firstTimeIn(trx: Trx, key: string): boolean {
  */
 export async function noteMarketChange(trx: Trx, clock: Clock, change: RecordedChange): Promise<void> {
   const subject = change.action.slice(0, change.action.indexOf("."));
-  if (change.authorityId !== null && AFFECTING.has(subject)) {
+  if (change.authorityId !== null && (AFFECTING.has(subject) || BUDGET_CHANGES.has(change.action))) {
     if (firstTimeIn(trx, change.authorityId)) await queueRecompute(trx, clock, change.authorityId);
     return;
   }

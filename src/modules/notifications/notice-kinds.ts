@@ -109,6 +109,8 @@ export const NOTICE_KINDS = {
   // direct payment); to the provider's people (its invoice paid)
   "budget.invoice-submitted": { topic: "budgets" },
   "budget.invoice-paid": { topic: "budgets" },
+  // Providers' invoices: to the provider's people (its invoice rejected, with the reason)
+  "budget.invoice-rejected": { topic: "budgets" },
   // Security: always by email too
   "tender.attempt-refused": { topic: "security", alwaysEmail: true },
   "tender.seal-broken": { topic: "security", alwaysEmail: true },

@@ -43,6 +43,7 @@ export const budgets: RuleSet = {
     [`POST ${page}/${plan}/schedule`]: unknownTarget,
     [`GET ${page}/${plan}/statement`]: unknownTarget,
     [`GET ${page}/${plan}/statement.csv`]: unknownTarget,
+    [`GET ${page}/${plan}/transactions`]: unknownTarget,
     // The JSON API
     [`GET ${api}`]: scoped(200, "care-staff"),
     [`POST ${api}`]: OPEN_UNKNOWN_PLAN,
@@ -50,6 +51,7 @@ export const budgets: RuleSet = {
     [`POST ${api}/${plan}/schedule`]: unknownTarget,
     [`GET ${api}/${plan}/statement`]: unknownTarget,
     [`GET ${api}/${plan}/statement.csv`]: unknownTarget,
+    [`GET ${api}/${plan}/transactions`]: unknownTarget,
     [`POST ${api}/${plan}/invoices`]: unknownTarget,
     [`POST ${api}/${plan}/invoices/:invoiceId/approval`]: unknownTarget,
     [`POST ${api}/${plan}/invoices/:invoiceId/rejection`]: unknownTarget,
