@@ -209,11 +209,12 @@ export const CreateListFromAwardBody = Type.Object(
 
 export const ContractedPriceBody = Type.Object(
   {
-    price: Type.String({
-      minLength: 1,
-      maxLength: 40,
-      description: 'The contracted unit price (per the list\'s unit) in pounds, like "22.40"',
-    }),
+    price: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        description: 'The contracted unit price (per the list\'s unit) in pounds, like "22.40"',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
