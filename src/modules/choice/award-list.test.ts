@@ -4,7 +4,8 @@
  * list — first refused with the reason (the Trust holds no registration for home care), then, once
  * the Trust's location is registered, added with its contract; the authority enters the contracted
  * price, publishes, and the public page links the contract; the list takes no joins, a member's
- * offer keeps the contracted price, and the member leaves when its registration is suspended.
+ * offer keeps the contracted price, and the member leaves (a draft's too) when its registration is
+ * suspended.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
@@ -117,6 +118,11 @@ describe("a list from a tender's award", () => {
       source: { tenderId: SITTING_TENDER, lotId: null, tenderTitle: "Sitting service for carers" },
       notAdded: [],
     });
+    const another = await call(t.app, "POST", `${API}/from-award`, commissioner, {
+      ...draft,
+      tenderId: SITTING_TENDER,
+    });
+    expect(another.json().memberCount).toBe(1);
     const publish = () => call(t.app, "POST", `${API}/${list.id}/publish`, commissioner);
     const early = await publish();
     expect(early.statusCode).toBe(422);
@@ -182,5 +188,7 @@ describe("a list from a tender's award", () => {
     // It leaves when its registration is suspended, as a member of any list does
     await recordRegistrationMove(ctx, regulator, LOCATION, "suspended", "Staffing concerns.");
     expect((await call(t.app, "GET", `${API}/${list.id}`)).json().list.memberCount).toBe(0);
+    const stillDraft = await call(t.app, "GET", `${API}/${another.json().id}`, commissioner);
+    expect(stillDraft.json().list).toMatchObject({ status: "draft", memberCount: 0 });
   });
 });

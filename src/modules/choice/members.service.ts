@@ -229,8 +229,10 @@ async function recordLeave(
     changes: { organisationId: organisation.id, reason },
   });
   const told = new Map<string, string | null>();
-  for (const g of await grantsInScope(trx, organisation.id))
-    if (g.role === "organisation-admin") told.set(g.user_id, organisation.id);
+  // The provider is told of a published list (a draft is its authority's editors' only)
+  if (list.status !== "draft")
+    for (const g of await grantsInScope(trx, organisation.id))
+      if (g.role === "organisation-admin") told.set(g.user_id, organisation.id);
   for (const g of await grantsInScope(trx, list.authority_id))
     if (AUTHORITY_TOLD.has(g.role) && !told.has(g.user_id)) told.set(g.user_id, null);
   for (const [userId, organisationId] of told)
@@ -287,7 +289,7 @@ export async function leaveList(
 
 /**
  * Regulation's `registrationChanged` port: when a registration stops being current, the
- * organisation leaves each open list whose conditions it no longer meets, in the change's
+ * organisation leaves each open list (and each draft from an award) whose conditions it no longer meets, in the change's
  * transaction, with the registration's new status and reason.
  */
 export async function leaveOnRegistrationChange(
@@ -295,14 +297,17 @@ export async function leaveOnRegistrationChange(
   change: RegistrationChange,
 ): Promise<void> {
   if (change.to === "registered" || change.to === "applied") return;
+  // Open lists, and drafts from an award (whose members were added when drafted)
+  const checked = (list: { status: string; source_award_id: string | null }) =>
+    list.status === "open" || (list.status === "draft" && list.source_award_id !== null);
   const memberships = (await repo.membershipsOf(ctx.db, change.organisationId, ["member"], 1000)).filter(
-    (m) => m.list.status === "open",
+    (m) => checked(m.list),
   );
   if (memberships.length === 0) return;
   const organisation = { id: change.organisationId, name: memberships[0]?.organisation_name ?? "" };
   for (const m of memberships) {
     const locked = await repo.lockList(ctx.db, m.authority_id, m.list_id);
-    if (locked?.status !== "open") continue;
+    if (!locked || !checked(locked)) continue;
     const areaCodes = ((await repo.areasOf(ctx.db, [[m.authority_id, m.list_id]])).get(m.list_id) ?? []).map(
       (a) => a.code,
     );
