@@ -186,7 +186,11 @@ export const OfferBody = Type.Object(
     capacityUnit: Type.Optional(Nullable(Strings(OFFER_CAPACITY_UNITS))),
     price: Type.Optional(
       Nullable(
-        Type.String({ maxLength: 40, description: 'Its price in pounds, like "22.40"; null for the tariff' }),
+        Type.String({
+          maxLength: 40,
+          description:
+            'Its price in pounds, like "22.40"; null for the tariff. On a list from a tender\'s award the price is the contracted rate the authority entered: leave it out (another price is 400)',
+        }),
       ),
     ),
   },
