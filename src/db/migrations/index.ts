@@ -59,6 +59,7 @@ import * as marketUnavailable from "./2026-12-14-41-market-unavailable.ts";
 import * as championLinks from "./2026-12-14-50-champion-links.ts";
 import * as feedbackRepliesAndErasure from "./2026-12-14-62-feedback-replies-and-erasure.ts";
 import * as areaFigures from "./2026-12-14-63-area-figures.ts";
+import * as choiceAwardLists from "./2026-12-15-16-choice-award-lists.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -118,4 +119,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-14-50-champion-links": championLinks,
   "2026-12-14-62-feedback-replies-and-erasure": feedbackRepliesAndErasure,
   "2026-12-14-63-area-figures": areaFigures,
+  "2026-12-15-16-choice-award-lists": choiceAwardLists,
 };

@@ -14,6 +14,7 @@ import { afterLookup, authorityEditors, organisationRoles, signedIn } from "../a
 import { peopleToArrangeFor } from "./arrangements.service.ts";
 import {
   closeList,
+  contractMembers,
   createList,
   listChoices,
   listToChange,
@@ -22,7 +23,17 @@ import {
 } from "./choice.service.ts";
 import { OFFER_CAPACITY_UNITS, TARIFF_UNITS } from "./choice.table.ts";
 import { COMPARE_MAX, comparePage, listPage, providerLists } from "./compare.service.ts";
-import { joinForm, joinList, leaveList, offerForm, updateOffer } from "./members.service.ts";
+import {
+  awardChoices,
+  contractedPriceForm,
+  createListFromAward,
+  joinForm,
+  joinList,
+  leaveList,
+  offerForm,
+  setContractedPrice,
+  updateOffer,
+} from "./members.service.ts";
 
 type ListRequest = FastifyRequest<{ Params: { slug: string; listId: string } }>;
 type MemberRequest = FastifyRequest<{ Params: { slug: string; listId: string; organisationId: string } }>;
@@ -109,6 +120,47 @@ export function choicePages(app: FastifyInstance): void {
     fieldOf: (f) => (f === "excludeInadequate" || f === "reserved" ? "rules" : f),
   });
 
+  // A list from a tender's award (or one lot of it): its suppliers, checked; no joins
+  formPage(app, "/authorities/:slug/choice/from-award", {
+    who: authorityEditors,
+    template: "choice/views/from-award.njk",
+    context: async (request) => ({
+      authority: request.authority,
+      units: TARIFF_UNITS,
+      awards: await awardChoices(ctxOf(request), request.authority.id),
+      areas: (await listChoices(ctxOf(request))).areas,
+    }),
+    values: () => ({
+      source: "",
+      title: "",
+      areaCodes: [] as string[],
+      tariff: "",
+      tariffUnit: "",
+      conditions: "",
+      rules: [] as string[],
+    }),
+    read: (body) => ({
+      source: field(body, "source"),
+      title: field(body, "title"),
+      areaCodes: fieldList(body, "areaCodes"),
+      tariff: field(body, "tariff"),
+      tariffUnit: field(body, "tariffUnit"),
+      conditions: field(body, "conditions"),
+      rules: fieldList(body, "rules"),
+    }),
+    submit: async (request, values) => {
+      const [tenderId = "", lotId = ""] = values.source.split("/");
+      const list = await createListFromAward(ctxOf(request), request.authority.id, {
+        ...values,
+        tenderId,
+        lotId,
+        excludeInadequate: values.rules.includes("excludeInadequate"),
+      });
+      return `${listUrl(request.authority.slug, list.id)}?notice=drafted`;
+    },
+    fieldOf: (f) => (f === "tenderId" || f === "lotId" ? "source" : f === "excludeInadequate" ? "rules" : f),
+  });
+
   // A list: its members, sorted; ticking up to three to compare
   app.get("/authorities/:slug/choice/:listId", page({ who: anyone }), async (request: ListRequest, reply) => {
     const { authority } = request;
@@ -121,11 +173,12 @@ export function choicePages(app: FastifyInstance): void {
     await reply.page("choice/views/list.njk", {
       authority,
       ...found,
+      contracts: await contractMembers(ctxOf(request), found.list),
       compareMax: COMPARE_MAX,
       nextUrl: found.next
         ? `${listUrl(authority.slug, found.list.id)}?sort=${found.sort}&after=${found.next}`
         : undefined,
-      notice: ["drafted", "published", "closed", "joined", "left", "offer"].includes(notice ?? "")
+      notice: ["drafted", "published", "closed", "joined", "left", "offer", "price"].includes(notice ?? "")
         ? notice
         : undefined,
     });
@@ -222,6 +275,28 @@ export function choicePages(app: FastifyInstance): void {
     submit: async (request, values, { authority, list, member }) => {
       await updateOffer(ctxOf(request), authority.id, list.id, member.organisation_id, values);
       return `${listUrl(authority.slug, list.id)}?notice=offer`;
+    },
+  });
+
+  formPage(app, "/authorities/:slug/choice/:listId/members/:organisationId/contracted-price", {
+    who: afterLookup(authorityEditors),
+    template: "choice/views/contracted-price.njk",
+    context: async (request: MemberRequest) => ({
+      authority: request.authority,
+      ...(await contractedPriceForm(
+        ctxOf(request),
+        request.authority.id,
+        request.params.listId,
+        request.params.organisationId,
+      )),
+    }),
+    values: (_request, { member }) => ({
+      price: member.price_pence === null ? "" : formatMoney(member.price_pence as Pence).replace(/^£/, ""),
+    }),
+    read: (body) => ({ price: field(body, "price") }),
+    submit: async (request, values, { authority, list, member }) => {
+      await setContractedPrice(ctxOf(request), authority.id, list.id, member.organisation_id, values.price);
+      return `${listUrl(authority.slug, list.id)}?notice=price`;
     },
   });
 

@@ -6,6 +6,7 @@ import type {
   ChoiceMember,
   ListStatus,
   NewChoiceList,
+  NotAddedSupplier,
   OfferCapacityUnit,
 } from "./choice.table.ts";
 
@@ -197,10 +198,10 @@ export function lockMember(
     .executeTakeFirst();
 }
 
-/** Joins (or joins again, keeping its offer): a member from `at`. */
+/** Joins (or joins again, keeping its offer): a member from `at`; from an award, with its contract. */
 export async function putMember(
   trx: Trx,
-  key: { authorityId: string; listId: string; organisationId: string },
+  key: { authorityId: string; listId: string; organisationId: string; contractId?: string },
   at: Date,
 ): Promise<void> {
   await trx
@@ -218,6 +219,7 @@ export async function putMember(
       capacity_stated_on: null,
       price_pence: null,
       offer_updated_at: null,
+      contract_id: key.contractId ?? null,
     })
     .onConflict((oc) =>
       oc
@@ -365,4 +367,55 @@ export async function membershipsOf(
     const list = byKey.get(`${r.authority_id}/${r.list_id}`);
     return list ? [{ ...r, list }] : [];
   });
+}
+
+// Lists from a tender's award
+
+/** The award's suppliers not added to a list drafted from it, with why. */
+export async function setNotAdded(
+  trx: Trx,
+  authorityId: string,
+  id: string,
+  notAdded: readonly NotAddedSupplier[],
+): Promise<void> {
+  await trx
+    .updateTable("choice_lists")
+    .set({ not_added: JSON.stringify(notAdded) })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .execute();
+}
+
+/** The contracted rate the authority entered for a member of a list from an award. */
+export async function setContractedPrice(
+  trx: Trx,
+  key: { authorityId: string; listId: string; organisationId: string },
+  pricePence: bigint,
+  at: Date,
+): Promise<void> {
+  await trx
+    .updateTable("choice_members")
+    .set({ price_pence: pricePence, offer_updated_at: at })
+    .where("authority_id", "=", key.authorityId)
+    .where("list_id", "=", key.listId)
+    .where("organisation_id", "=", key.organisationId)
+    .execute();
+}
+
+/**
+ * A list's current members with the contracts they hold (a list from an award: one member for each
+ * contract of the award, so few), by name: up to `limit`. Read by the list's key.
+ */
+export function contractMembersOf(db: Db, authorityId: string, listId: string, limit: number) {
+  return db
+    .selectFrom("choice_members as m")
+    .innerJoin("organisations as o", "o.id", "m.organisation_id")
+    .select(["m.organisation_id", "o.name as organisation_name", "m.contract_id", "m.price_pence"])
+    .where("m.authority_id", "=", authorityId)
+    .where("m.list_id", "=", listId)
+    .where("m.status", "=", "member")
+    .orderBy("o.name")
+    .orderBy("m.organisation_id")
+    .limit(limit)
+    .execute();
 }

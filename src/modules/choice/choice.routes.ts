@@ -15,7 +15,9 @@ import {
   CloseListBody,
   CompareQuery,
   CompareResponse,
+  ContractedPriceBody,
   CreateListBody,
+  CreateListFromAwardBody,
   JoinBody,
   JoinResponse,
   ListParams,
@@ -26,9 +28,23 @@ import {
   MemberParams,
   OfferBody,
 } from "./choice.schemas.ts";
-import { closeList, createList, type ListView, publishList, searchLists } from "./choice.service.ts";
+import {
+  type ContractMember,
+  closeList,
+  contractMembers,
+  createList,
+  type ListView,
+  publishList,
+  searchLists,
+} from "./choice.service.ts";
 import { compareMembers, listPage, type MemberView } from "./compare.service.ts";
-import { joinList, leaveList, updateOffer } from "./members.service.ts";
+import {
+  createListFromAward,
+  joinList,
+  leaveList,
+  setContractedPrice,
+  updateOffer,
+} from "./members.service.ts";
 
 const tags: [string] = ["choice"];
 
@@ -50,6 +66,18 @@ function listRecord(list: ListView) {
     closedAt: list.closed_at ? list.closed_at.toISOString() : null,
     closedReason: list.closed_reason,
     pageUrl: `/authorities/${list.authority_slug}/choice/${list.id}`,
+    source: list.source,
+    notAdded: list.notAddedSeen,
+  };
+}
+
+function contractRecord(m: ContractMember) {
+  return {
+    organisation: { id: m.organisationId, name: m.name },
+    contractId: m.contractId,
+    contractUrl: m.contractUrl,
+    contractedPrice:
+      m.pricePence === null ? null : { pence: m.pricePence.toString(), text: m.priceText ?? "" },
   };
 }
 
@@ -133,6 +161,7 @@ export async function choiceRoutes(app: FastifyInstance): Promise<void> {
       const found = await listPage(ctxOf(request), authority.id, request.params.listId, request.query);
       return {
         list: listRecord(found.list),
+        contracts: (await contractMembers(ctxOf(request), found.list)).map(contractRecord),
         members: found.members.map(memberRecord),
         sort: found.sort,
         next: found.next ?? null,
@@ -189,6 +218,62 @@ export async function choiceRoutes(app: FastifyInstance): Promise<void> {
   );
 
   json.post(
+    "/api/v1/authorities/:authorityId/choice/lists/from-award",
+    api(
+      { who: authorityEditors, scope: "choice:write" },
+      {
+        operationId: "createApprovedProviderListFromAward",
+        tags,
+        summary: "Draft an approved-provider list from a tender's award",
+        description:
+          "Its service type is the tender's category, reserved to public service mutuals when the tender was (s.33); it takes no joins. Its members are the suppliers of the award's contracts that meet the list's conditions (a current registration for the service in its areas, not rated Inadequate where excluded, a qualifying mutual where reserved); the others are listed in `notAdded` with why. 422 for an award without a contract yet. Enter each member's contracted price before publishing.",
+        params: AuthorityParams,
+        body: CreateListFromAwardBody,
+        response: { 201: ListResponse.properties.list, ...errorResponses(422) },
+      },
+    ),
+    async (request, reply) => {
+      const { lotId, ...rest } = request.body;
+      const list = await createListFromAward(ctxOf(request), request.authority.id, {
+        ...rest,
+        ...(lotId ? { lotId } : {}),
+      });
+      return reply
+        .status(201)
+        .header("location", `/api/v1/authorities/${list.authority_id}/choice/lists/${list.id}`)
+        .send(listRecord(list));
+    },
+  );
+
+  json.put(
+    "/api/v1/authorities/:authorityId/choice/lists/:listId/members/:organisationId/contracted-price",
+    api(
+      { who: afterLookup(authorityEditors), scope: "choice:write" },
+      {
+        operationId: "setContractedPrice",
+        tags,
+        summary: "Enter a member's contracted unit price on a list from a tender's award",
+        description:
+          "The rate per the list's unit (hour, night or week) from the contract documents; arrangements from the list are made at it. 409 for an open list (its providers publish their own prices), a member that has left, or a closed list.",
+        params: MemberParams,
+        body: ContractedPriceBody,
+        response: { 204: { type: "null", description: "Entered" }, ...errorResponses(409) },
+      },
+    ),
+    async (request, reply) => {
+      const { listId, organisationId } = request.params;
+      await setContractedPrice(
+        ctxOf(request),
+        request.authority.id,
+        listId,
+        organisationId,
+        request.body.price,
+      );
+      return reply.status(204).send();
+    },
+  );
+
+  json.post(
     "/api/v1/authorities/:authorityId/choice/lists/:listId/publish",
     api(
       { who: afterLookup(authorityEditors), scope: "choice:write" },
@@ -196,9 +281,11 @@ export async function choiceRoutes(app: FastifyInstance): Promise<void> {
         operationId: "publishApprovedProviderList",
         tags,
         summary: "Publish a draft list: from then on providers may join it",
+        description:
+          "A list from a tender's award: 422 while a member's contracted price is not entered, or with no member.",
         params: ListParams,
         body: "none",
-        response: { 200: ListResponse.properties.list, ...errorResponses(409) },
+        response: { 200: ListResponse.properties.list, ...errorResponses(409, 422) },
       },
     ),
     async (request) =>
@@ -233,7 +320,7 @@ export async function choiceRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: "Join an open list for an organisation you administer",
         description:
-          "It joins at once if it meets the list's conditions; 422 with each condition it does not meet (no current registration for the service in the list's areas, every such location rated Inadequate where the list excludes it, not a qualifying public service mutual where the list is reserved).",
+          "409 for a list from a tender's award (it takes no joins). It joins at once if it meets the list's conditions; 422 with each condition it does not meet (no current registration for the service in the list's areas, every such location rated Inadequate where the list excludes it, not a qualifying public service mutual where the list is reserved).",
         params: ListParams,
         body: JoinBody,
         response: { 201: JoinResponse, ...errorResponses(409, 422) },

@@ -61,6 +61,33 @@ const ListSummary = Type.Object({
   closedAt: Nullable(Instant),
   closedReason: Type.String(),
   pageUrl: Type.String(),
+  source: Nullable(
+    Type.Object(
+      {
+        tenderId: Uuid,
+        lotId: Nullable(Uuid),
+        awardId: Uuid,
+        tenderTitle: Type.String(),
+        noticeUrl: Type.String({ description: "The award notice's page" }),
+      },
+      {
+        description:
+          "A list from a tender's award: only the suppliers of the award's contracts are on it, and it takes no joins. Null for an open (any qualified provider) list.",
+      },
+    ),
+  ),
+  notAdded: Type.Array(
+    Type.Object({
+      organisationId: Uuid,
+      name: Type.String(),
+      contractId: Uuid,
+      reasons: Type.Array(Type.String()),
+    }),
+    {
+      description:
+        "The award's suppliers not added because they did not meet the list's conditions, with why: for the authority's editors (empty for anyone else)",
+    },
+  ),
 });
 
 export const ListsResponse = Type.Object({
@@ -102,8 +129,19 @@ const Member = Type.Object({
   ),
 });
 
+const ContractMember = Type.Object({
+  organisation: Type.Object({ id: Uuid, name: Type.String() }),
+  contractId: Nullable(Uuid),
+  contractUrl: Nullable(Type.String({ description: "The contract's public page" })),
+  contractedPrice: Nullable(Money("The contracted rate the authority entered from the contract documents")),
+});
+
 export const ListResponse = Type.Object({
   list: ListSummary,
+  contracts: Type.Array(ContractMember, {
+    description:
+      "A list from a tender's award: its members with the contracts they hold and their contracted prices (empty for an open list)",
+  }),
   members: Type.Array(Member),
   sort: Strings(MEMBER_SORTS),
   next: Nullable(Type.String({ description: "Pass as `after` for the next page; null on the last page" })),
@@ -148,8 +186,38 @@ export const OfferBody = Type.Object(
     capacityUnit: Type.Optional(Nullable(Strings(OFFER_CAPACITY_UNITS))),
     price: Type.Optional(
       Nullable(
-        Type.String({ maxLength: 40, description: 'Its price in pounds, like "22.40"; null for the tariff' }),
+        Type.String({
+          maxLength: 40,
+          description:
+            'Its price in pounds, like "22.40"; null for the tariff. On a list from a tender\'s award the price is the contracted rate the authority entered: leave it out (another price is 400)',
+        }),
       ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const CreateListFromAwardBody = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: LIMITS.title }),
+    tenderId: Uuid,
+    lotId: Type.Optional(Nullable(Uuid)),
+    areaCodes: CreateListBody.properties.areaCodes,
+    tariff: CreateListBody.properties.tariff,
+    tariffUnit: Strings(TARIFF_UNITS),
+    conditions: Type.Optional(Type.String({ maxLength: LIMITS.conditions })),
+    excludeInadequate: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const ContractedPriceBody = Type.Object(
+  {
+    price: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        description: 'The contracted unit price (per the list\'s unit) in pounds, like "22.40"',
+      }),
     ),
   },
   { additionalProperties: false },

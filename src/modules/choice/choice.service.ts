@@ -32,9 +32,11 @@ import {
 } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { noticePath } from "../award/award.service.ts";
+import { pageUrl as contractPageUrl } from "../contracts/contracts.service.ts";
 import { existingAreaCodes, listAreas, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./choice.repository.ts";
-import { type ChoiceList, TARIFF_UNITS, type TariffUnit } from "./choice.table.ts";
+import { type ChoiceList, type NotAddedSupplier, TARIFF_UNITS, type TariffUnit } from "./choice.table.ts";
 
 export const LIMITS = { title: 200, conditions: 5000, reason: 2000, areas: 20 } as const;
 
@@ -68,10 +70,21 @@ export interface ListInput {
   reserved: boolean;
 }
 
-/** A list as pages and the API show it: with its areas. */
+/** Where a list from a tender's award comes from: the tender, the lot chosen, the award. */
+export interface ListSource {
+  tenderId: string;
+  lotId: string | null;
+  awardId: string;
+  tenderTitle: string;
+}
+
+/** A list as pages and the API show it: with its areas, and for a list from an award its source. */
 export interface ListView extends repo.ListRow {
   areas: { code: string; name: string }[];
   tariffText: string;
+  source: (ListSource & { noticeUrl: string }) | null;
+  /** The award's suppliers not added, and why: the authority's editors only (empty for anyone else). */
+  notAddedSeen: NotAddedSupplier[];
 }
 
 function oneOf<T extends string>(values: readonly T[], value: unknown): value is T {
@@ -143,6 +156,7 @@ export async function recordList(
   authorityId: string,
   input: ListInput,
   id: string = newId(),
+  source?: ListSource,
 ): Promise<string> {
   return transaction(ctx.db, async (trx) => {
     const now = ctx.clock.now();
@@ -162,6 +176,14 @@ export async function recordList(
         status: "draft",
         member_count: 0,
         closed_reason: "",
+        ...(source
+          ? {
+              source_tender_id: source.tenderId,
+              source_lot_id: source.lotId,
+              source_award_id: source.awardId,
+              source_tender_title: source.tenderTitle,
+            }
+          : {}),
         created_by: actor.type === "user" || actor.type === "token" ? actor.id : null,
         created_at: now,
         updated_at: now,
@@ -173,7 +195,7 @@ export async function recordList(
       actor,
       action: "choice-list.drafted",
       entity: { type: "choice-list", id },
-      changes: { ...input, tariffPence: input.tariffPence.toString() },
+      changes: { ...input, tariffPence: input.tariffPence.toString(), ...(source ? { source } : {}) },
     });
     return id;
   });
@@ -197,6 +219,35 @@ async function lockedList(ctx: Ctx & { db: Trx }, authorityId: string, listId: s
   return list;
 }
 
+/**
+ * A list from a tender's award is published only with a supplier on it and each member's contracted
+ * price entered (422 otherwise, saying which).
+ */
+async function requireContractedPrices(trx: Trx, authorityId: string, listId: string): Promise<void> {
+  const members = await repo.contractMembersOf(trx, authorityId, listId, 1000);
+  if (members.length === 0)
+    throw new UnprocessableError(
+      msg`No supplier of the award is on this list`,
+      [
+        {
+          field: "members",
+          message: msg`No supplier of the award met the list's conditions, so the list has no one to publish. Draft another list from the award, with other conditions or areas.`,
+        },
+      ],
+      "no_members",
+    );
+  const missing = members.filter((m) => m.price_pence === null);
+  if (missing.length > 0)
+    throw new UnprocessableError(
+      msg`Enter each member's contracted price first`,
+      missing.map((m) => ({
+        field: "members",
+        message: msg`Enter the contracted price of ${m.organisation_name} from its contract before publishing the list`,
+      })),
+      "prices_missing",
+    );
+}
+
 /** Publishes a draft (409 otherwise), audited. Checks no one: the caller has (seeds use it). */
 export async function recordListPublished(ctx: Ctx, authorityId: string, listId: string): Promise<void> {
   await transaction(ctx.db, async (trx) => {
@@ -204,6 +255,7 @@ export async function recordListPublished(ctx: Ctx, authorityId: string, listId:
     if (!list) throw new NotFoundError("approved-provider list");
     if (list.status !== "draft")
       throw new ConflictError(msg`This list is already published.`, "list_published");
+    if (list.source_award_id) await requireContractedPrices(trx, authorityId, listId);
     await repo.setListStatus(trx, authorityId, listId, { status: "open", at: ctx.clock.now() });
     await recordAudit(trx, ctx.clock, {
       authorityId,
@@ -277,6 +329,46 @@ async function viewsOf(ctx: Ctx, rows: repo.ListRow[]): Promise<ListView[]> {
     ...row,
     areas: areas.get(row.id) ?? [],
     tariffText: moneyText(row.tariff_pence),
+    source:
+      row.source_award_id && row.source_tender_id
+        ? {
+            tenderId: row.source_tender_id,
+            lotId: row.source_lot_id,
+            awardId: row.source_award_id,
+            tenderTitle: row.source_tender_title,
+            noticeUrl: noticePath(row.authority_slug, row.source_tender_id),
+          }
+        : null,
+    notAddedSeen: isAuthorityEditor(ctx.principal, row.authority_id) ? row.not_added : [],
+  }));
+}
+
+/** A member of a list from an award, with the contract it holds and its contracted price. */
+export interface ContractMember {
+  organisationId: string;
+  name: string;
+  contractId: string | null;
+  contractUrl: string | null;
+  pricePence: bigint | null;
+  priceText: string | null;
+}
+
+/**
+ * The members of a list from a tender's award with their contracts (public contract pages) and the
+ * contracted prices the authority entered; nothing for an open list. Public, as the list is.
+ */
+export async function contractMembers(ctx: Ctx, list: ListView): Promise<ContractMember[]> {
+  if (!list.source) return [];
+  const rows = await repo.contractMembersOf(ctx.db, list.authority_id, list.id, 100);
+  return rows.map((r) => ({
+    organisationId: r.organisation_id,
+    name: r.organisation_name,
+    contractId: r.contract_id,
+    contractUrl: r.contract_id
+      ? contractPageUrl({ authority_slug: list.authority_slug, id: r.contract_id })
+      : null,
+    pricePence: r.price_pence,
+    priceText: r.price_pence === null ? null : moneyText(r.price_pence),
   }));
 }
 

@@ -2,7 +2,7 @@
  * Open approved-provider lists (issue 17, items 3 and 7): the module's tables, typed once.
  * `Database` (src/db/database.ts) extends this. Tenant tables keyed by (authority_id, …).
  */
-import type { Insertable, Selectable } from "kysely";
+import type { ColumnType, Insertable, Selectable } from "kysely";
 
 export const TARIFF_UNITS = ["hour", "night", "week"] as const;
 export type TariffUnit = (typeof TARIFF_UNITS)[number];
@@ -36,6 +36,22 @@ export interface ChoiceListsTable {
   published_at: Date | null;
   closed_at: Date | null;
   closed_reason: string;
+  /** A list from a tender's award: the tender, the lot chosen (if any) and the award; null for an open list. */
+  source_tender_id: ColumnType<string | null, string | null | undefined, never>;
+  source_lot_id: ColumnType<string | null, string | null | undefined, never>;
+  source_award_id: ColumnType<string | null, string | null | undefined, never>;
+  /** The tender's title when the list was drafted ("" for an open list). */
+  source_tender_title: ColumnType<string, string | undefined, string>;
+  /** The award's suppliers not added because they did not meet the list's conditions, with why (JSON). */
+  not_added: ColumnType<NotAddedSupplier[], string | undefined, string>;
+}
+
+/** A supplier of a tender's award that was not added to the list drafted from it, and why. */
+export interface NotAddedSupplier {
+  organisationId: string;
+  name: string;
+  contractId: string;
+  reasons: string[];
 }
 
 export interface ChoiceListAreasTable {
@@ -59,6 +75,8 @@ export interface ChoiceMembersTable {
   capacity_stated_on: string | null;
   price_pence: bigint | null;
   offer_updated_at: Date | null;
+  /** On a list from a tender's award: the contract the member holds (its price is the contracted rate). */
+  contract_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type ChoiceList = Selectable<ChoiceListsTable>;

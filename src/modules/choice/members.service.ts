@@ -25,7 +25,7 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../../lib/errors.ts";
-import { isUuid } from "../../lib/ids.ts";
+import { isUuid, newId } from "../../lib/ids.ts";
 import { londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { parseMoney } from "../../lib/money.ts";
@@ -33,19 +33,36 @@ import {
   actorOf,
   grantsInScope,
   isAuthorityEditor,
+  requireAuthorityEditor,
   requireRole,
   requireSignedIn,
 } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { noticeAwardsOf } from "../award/award.service.ts";
+import { contractsByKeys, listContractViews } from "../contracts/contracts.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { effectiveSectorOf, organisationNamesOf } from "../organisations/organisations.service.ts";
 import { currentLocationsFor } from "../regulation/find.service.ts";
 import type { RegistrationChange } from "../regulation/regulation.ports.ts";
 import type { LocationRow } from "../regulation/regulation.service.ts";
+import { findTender, tenderParts, tendersParts } from "../tenders/tenders.service.ts";
 import * as repo from "./choice.repository.ts";
-import { LIMITS, type ListView, listOf } from "./choice.service.ts";
-import { type ChoiceList, OFFER_CAPACITY_UNITS, type OfferCapacityUnit } from "./choice.table.ts";
+import {
+  checkList,
+  LIMITS,
+  type ListDraft,
+  type ListInput,
+  type ListView,
+  listOf,
+  recordList,
+} from "./choice.service.ts";
+import {
+  type ChoiceList,
+  type NotAddedSupplier,
+  OFFER_CAPACITY_UNITS,
+  type OfferCapacityUnit,
+} from "./choice.table.ts";
 
 /** Who acts for a member: its administrators join and leave; its people also keep its offer. */
 export const OFFER_ROLES = ["organisation-admin", "organisation-member"] as const;
@@ -97,6 +114,14 @@ async function organisationNamed(ctx: Ctx, organisationId: string): Promise<{ id
   return { id: organisationId, name };
 }
 
+/** A list from a tender's award takes no joins: its members are the award's suppliers. */
+function fromAwardConflict(): ConflictError {
+  return new ConflictError(
+    msg`This list comes from a tender's award: only the suppliers of the award's contracts are on it, and no other provider can join it.`,
+    "list_from_award",
+  );
+}
+
 /** The locked list with its names and areas, as the caller may see it (a draft: editors only), or 404. */
 async function seenList(
   ctx: Ctx & { db: Trx },
@@ -127,6 +152,7 @@ export async function recordJoin(
     const list = isUuid(listId) ? await repo.lockList(trx, authorityId, listId) : undefined;
     const named = list ? await repo.findList(trx, authorityId, listId) : undefined;
     if (!named) throw new NotFoundError("approved-provider list");
+    if (named.source_award_id) throw fromAwardConflict();
     if (named.status !== "open")
       throw new ConflictError(msg`Providers can join only an open list.`, "list_not_open");
     const organisation = await organisationNamed(inTrx, organisationId);
@@ -203,8 +229,10 @@ async function recordLeave(
     changes: { organisationId: organisation.id, reason },
   });
   const told = new Map<string, string | null>();
-  for (const g of await grantsInScope(trx, organisation.id))
-    if (g.role === "organisation-admin") told.set(g.user_id, organisation.id);
+  // The provider is told of a published list (a draft is its authority's editors' only)
+  if (list.status !== "draft")
+    for (const g of await grantsInScope(trx, organisation.id))
+      if (g.role === "organisation-admin") told.set(g.user_id, organisation.id);
   for (const g of await grantsInScope(trx, list.authority_id))
     if (AUTHORITY_TOLD.has(g.role) && !told.has(g.user_id)) told.set(g.user_id, null);
   for (const [userId, organisationId] of told)
@@ -261,7 +289,7 @@ export async function leaveList(
 
 /**
  * Regulation's `registrationChanged` port: when a registration stops being current, the
- * organisation leaves each open list whose conditions it no longer meets, in the change's
+ * organisation leaves each open list (and each draft from an award) whose conditions it no longer meets, in the change's
  * transaction, with the registration's new status and reason.
  */
 export async function leaveOnRegistrationChange(
@@ -269,14 +297,17 @@ export async function leaveOnRegistrationChange(
   change: RegistrationChange,
 ): Promise<void> {
   if (change.to === "registered" || change.to === "applied") return;
+  // Open lists, and drafts from an award (whose members were added when drafted)
+  const checked = (list: { status: string; source_award_id: string | null }) =>
+    list.status === "open" || (list.status === "draft" && list.source_award_id !== null);
   const memberships = (await repo.membershipsOf(ctx.db, change.organisationId, ["member"], 1000)).filter(
-    (m) => m.list.status === "open",
+    (m) => checked(m.list),
   );
   if (memberships.length === 0) return;
   const organisation = { id: change.organisationId, name: memberships[0]?.organisation_name ?? "" };
   for (const m of memberships) {
     const locked = await repo.lockList(ctx.db, m.authority_id, m.list_id);
-    if (locked?.status !== "open") continue;
+    if (!locked || !checked(locked)) continue;
     const areaCodes = ((await repo.areasOf(ctx.db, [[m.authority_id, m.list_id]])).get(m.list_id) ?? []).map(
       (a) => a.code,
     );
@@ -346,7 +377,13 @@ export async function updateOffer(
       });
     const priceText = (draft.price ?? "").trim();
     const price = priceText === "" ? null : parseMoney(priceText);
-    if (price && (!price.ok || price.value <= 0n))
+    const fromAward = list.source_award_id !== null;
+    if (fromAward && price && !(price.ok && price.value === member.price_pence))
+      problems.push({
+        field: "price",
+        message: msg`On a list from a tender's award the price is the contracted rate the authority entered: leave the price empty`,
+      });
+    else if (price && (!price.ok || price.value <= 0n))
       problems.push({
         field: "price",
         message: msg`Enter the price in pounds and pence, like 22.40, or leave it empty for the tariff`,
@@ -354,7 +391,11 @@ export async function updateOffer(
     if (problems.length > 0) throw new ValidationError(msg`Check the offer`, problems);
     if (member.status !== "member" || list.status !== "open")
       throw new ConflictError(msg`Only a member of an open list publishes an offer on it.`, "not_member");
-    const pricePence = price?.ok && price.value !== list.tariff_pence ? (price.value as bigint) : null;
+    const pricePence = fromAward
+      ? member.price_pence
+      : price?.ok && price.value !== list.tariff_pence
+        ? (price.value as bigint)
+        : null;
     const offer = {
       capacity,
       capacityUnit: capacity === null ? null : (unit as OfferCapacityUnit),
@@ -413,6 +454,7 @@ export async function joinForm(
 ): Promise<{ list: ListView; organisations: { id: string; name: string }[] }> {
   const p = requireSignedIn(ctx.principal);
   const list = await listOf(ctx, authorityId, listId);
+  if (list.source) throw fromAwardConflict();
   const ids = [...new Set(p.grants.filter((g) => g.role === "organisation-admin").map((g) => g.scopeId))];
   const organisations = (await organisationNamesOf(ctx.db, ids.filter(isUuid))).sort((a, b) =>
     a.name.localeCompare(b.name, "en-GB"),
@@ -439,4 +481,236 @@ export async function offerForm(
   if (!member) throw new NotFoundError("member of the list");
   requireRole(ctx.principal, [...OFFER_ROLES], organisationId, "publish this organisation's offer");
   return { list, member };
+}
+
+// Lists from a tender's award (issue 17, item 3: "a list may also come from a tender's award")
+
+/** An awarded tender a list may be drafted from: its live contracts' suppliers, and its lots. */
+export interface AwardChoice {
+  tenderId: string;
+  tenderTitle: string;
+  suppliers: string[];
+  lots: { id: string; title: string }[];
+}
+
+/**
+ * The authority's awarded tenders with a live contract, for the form that drafts a list from one:
+ * its editors only (403 otherwise).
+ */
+export async function awardChoices(ctx: Ctx, authorityId: string): Promise<AwardChoice[]> {
+  requireSignedIn(ctx.principal);
+  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  const views = await listContractViews(ctx, { authorityId, status: "live" });
+  const byTender = new Map<string, AwardChoice>();
+  for (const { contract } of views) {
+    const choice = byTender.get(contract.tender_id) ?? {
+      tenderId: contract.tender_id,
+      tenderTitle: contract.tender_title,
+      suppliers: [],
+      lots: [],
+    };
+    choice.suppliers.push(contract.supplier_name);
+    byTender.set(contract.tender_id, choice);
+  }
+  const parts = await tendersParts(
+    ctx,
+    [...byTender.keys()].map((id) => ({ authority_id: authorityId, id })),
+  );
+  return [...byTender.values()]
+    .map((c) => ({
+      ...c,
+      lots: (parts.get(c.tenderId)?.lots ?? []).map((l) => ({ id: l.id, title: l.title })),
+    }))
+    .sort((a, b) => a.tenderTitle.localeCompare(b.tenderTitle, "en-GB"));
+}
+
+/** What the form or the API sends to draft a list from an award, before it is checked. */
+export interface AwardListDraft extends Omit<ListDraft, "categoryCode" | "reserved"> {
+  tenderId?: string;
+  /** One of the tender's lots, or empty for the whole tender. */
+  lotId?: string;
+}
+
+/**
+ * Drafts a list from a tender's award (or one lot of it): its service type is the tender's
+ * category, it is reserved to public service mutuals when the tender was (s.33), and it takes no
+ * joins. Its members are the suppliers of the award's contracts, each checked as a provider asking to
+ * join is (a current registration for the service in the list's areas, not Inadequate where the list
+ * says so, a qualifying mutual where reserved) and the contract still running; a supplier that fails
+ * is not added, and the list keeps why for its editors. One transaction, audited. The authority's
+ * editors only (403), then 400 for fields at fault, then 422 for an award without a contract.
+ */
+export async function createListFromAward(
+  ctx: Ctx,
+  authorityId: string,
+  draft: AwardListDraft,
+): Promise<ListView> {
+  const id = await transaction(ctx.db, async (trx) => {
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const inTrx = within(ctx, trx, actorOf(p));
+    const tender = await findTender(inTrx, authorityId, draft.tenderId ?? "");
+    const award =
+      tender && tender.status !== "draft"
+        ? (await noticeAwardsOf(inTrx, [{ authority_id: authorityId, id: tender.id }])).get(tender.id)
+        : undefined;
+    const problems: FieldError[] = [];
+    if (!tender || !award || award.status === "withdrawn")
+      problems.push({ field: "tenderId", message: msg`Choose the awarded tender the list comes from` });
+    const lotId = (draft.lotId ?? "").trim() || null;
+    if (
+      tender &&
+      lotId &&
+      !(await tenderParts(inTrx, authorityId, tender.id)).lots.some((l) => l.id === lotId)
+    )
+      problems.push({ field: "lotId", message: msg`Choose one of the tender's lots, or the whole tender` });
+    let input: ListInput | undefined;
+    try {
+      input = await checkList(inTrx, {
+        ...draft,
+        categoryCode: tender?.category_code ?? "",
+        reserved: tender?.reserved ?? false,
+      });
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      problems.push(...error.details.filter((d) => d.field !== "categoryCode"));
+    }
+    if (problems.length > 0 || !input || !tender || !award)
+      throw new ValidationError(msg`Check the list's details`, problems);
+    if (!award.contract_id)
+      throw new UnprocessableError(
+        msg`The award has no contract yet`,
+        [
+          {
+            field: "tenderId",
+            message: msg`The award of ${tender.title} has no contract yet: enter its contract first, then draft the list from it.`,
+          },
+        ],
+        "not_contracted",
+      );
+    const contracts = await contractsByKeys(inTrx, [{ authority_id: authorityId, id: award.contract_id }]);
+    const listId = await recordList(inTrx, authorityId, input, newId(), {
+      tenderId: tender.id,
+      lotId,
+      awardId: award.id,
+      tenderTitle: tender.title.slice(0, 500),
+    });
+    const list = (await repo.findList(trx, authorityId, listId)) as repo.ListRow;
+    const notAdded: NotAddedSupplier[] = [];
+    for (const { contract, state } of contracts.values()) {
+      const organisation = { id: contract.organisation_id, name: contract.supplier_name };
+      const found =
+        state === "ended" || state === "terminated"
+          ? {
+              reasons: [msg`The contract with ${organisation.name} has ended or been terminated.`],
+              locations: [],
+            }
+          : await qualification(inTrx, list, input.areaCodes, organisation);
+      const key = { authorityId, listId, organisationId: organisation.id, contractId: contract.id };
+      if (found.reasons.length > 0) {
+        notAdded.push({
+          organisationId: organisation.id,
+          name: organisation.name,
+          contractId: contract.id,
+          reasons: found.reasons,
+        });
+        await recordAudit(trx, ctx.clock, {
+          authorityId,
+          actor: actorOf(p),
+          action: "choice-member.not-added",
+          entity: { type: "choice-list", id: listId },
+          changes: { organisationId: organisation.id, contractId: contract.id, reasons: found.reasons },
+        });
+        continue;
+      }
+      await repo.putMember(trx, key, ctx.clock.now());
+      await repo.addToMemberCount(trx, authorityId, listId, 1);
+      await recordAudit(trx, ctx.clock, {
+        authorityId,
+        actor: actorOf(p),
+        action: "choice-member.joined",
+        entity: { type: "choice-list", id: listId },
+        changes: {
+          organisationId: organisation.id,
+          contractId: contract.id,
+          awardId: award.id,
+          locations: found.locations.map((l) => l.id),
+        },
+      });
+    }
+    if (notAdded.length > 0) await repo.setNotAdded(trx, authorityId, listId, notAdded);
+    return listId;
+  });
+  return listOf(ctx, authorityId, id);
+}
+
+/**
+ * The form for a member's contracted price on a list from an award: the list and the member (404
+ * for either unknown), then 403 unless one of the authority's editors.
+ */
+export async function contractedPriceForm(
+  ctx: Ctx,
+  authorityId: string,
+  listId: string,
+  organisationId: string,
+): Promise<{ list: ListView; member: repo.MemberRow }> {
+  requireSignedIn(ctx.principal);
+  const list = await listOf(ctx, authorityId, listId);
+  const member = isUuid(organisationId)
+    ? await repo.findMember(ctx.db, authorityId, listId, organisationId)
+    : undefined;
+  if (!member) throw new NotFoundError("member of the list");
+  await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
+  return { list, member };
+}
+
+/**
+ * The authority enters a member's contracted unit price (per the list's unit) from the contract
+ * documents, on a list from a tender's award: its editors (404 for a list or member unknown, 403,
+ * 400 for a price at fault, 409 for an open list — whose providers publish their own prices — or a
+ * member that has left, or a closed list); audited. Arrangements from the list are made at it.
+ */
+export async function setContractedPrice(
+  ctx: Ctx,
+  authorityId: string,
+  listId: string,
+  organisationId: string,
+  price: string | undefined,
+): Promise<void> {
+  await transaction(ctx.db, async (trx) => {
+    requireSignedIn(ctx.principal);
+    const { list } = await seenList(within(ctx, trx), authorityId, listId);
+    const member = isUuid(organisationId)
+      ? await repo.lockMember(trx, authorityId, listId, organisationId)
+      : undefined;
+    if (!member) throw new NotFoundError("member of the list");
+    const p = await requireAuthorityEditor(trx, ctx.principal, authorityId);
+    const parsed = parseMoney((price ?? "").trim());
+    if (!parsed.ok || parsed.value <= 0n)
+      throw new ValidationError(msg`Check the contracted price`, [
+        { field: "price", message: msg`Enter the contracted price in pounds and pence, like 22.40` },
+      ]);
+    if (!list.source_award_id)
+      throw new ConflictError(
+        msg`Only a list from a tender's award has contracted prices: on this list each provider publishes its own price.`,
+        "not_from_award",
+      );
+    if (member.status !== "member" || list.status === "closed")
+      throw new ConflictError(
+        msg`Only a member of a list that is not closed has its contracted price entered.`,
+        "not_member",
+      );
+    await repo.setContractedPrice(
+      trx,
+      { authorityId, listId, organisationId },
+      parsed.value,
+      ctx.clock.now(),
+    );
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorOf(p),
+      action: "choice-member.contracted-price-set",
+      entity: { type: "choice-list", id: listId },
+      changes: { organisationId, contractId: member.contract_id, pricePence: parsed.value.toString() },
+    });
+  });
 }

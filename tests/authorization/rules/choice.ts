@@ -42,6 +42,11 @@ export const choice: RuleSet = {
     "GET /authorities/:slug/choice/:listId/members/:organisationId/offer": unknownTarget,
     "POST /authorities/:slug/choice/:listId/members/:organisationId/offer": unknownTarget,
     "POST /authorities/:slug/choice/:listId/members/:organisationId/leave": unknownTarget,
+    // Lists from a tender's award: the authority's editors draft one and enter contracted prices
+    "GET /authorities/:slug/choice/from-award": REGISTER_EDITOR(200),
+    "POST /authorities/:slug/choice/from-award": REGISTER_EDITOR(EMPTY_FORM),
+    "GET /authorities/:slug/choice/:listId/members/:organisationId/contracted-price": unknownTarget,
+    "POST /authorities/:slug/choice/:listId/members/:organisationId/contracted-price": unknownTarget,
     "GET /organisations/:id/choice": scoped(200, "organisation-admin", "organisation-member"),
     // The API
     "GET /api/v1/choice/lists": anyone(200),
@@ -53,6 +58,9 @@ export const choice: RuleSet = {
     "POST /api/v1/authorities/:authorityId/choice/lists/:listId/members": unknownTarget,
     "POST /api/v1/authorities/:authorityId/choice/lists/:listId/members/:organisationId/leave": unknownTarget,
     "PUT /api/v1/authorities/:authorityId/choice/lists/:listId/members/:organisationId/offer": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/choice/lists/from-award": REGISTER_EDITOR(INCOMPLETE_BODY),
+    "PUT /api/v1/authorities/:authorityId/choice/lists/:listId/members/:organisationId/contracted-price":
+      unknownTarget,
     // Arrangements and choice not available: each names a person, an arrangement or a record the
     // service looks up first (404 for the matrix's unknown one); a provider's own arrangements
     "GET /authorities/:slug/people/:personId/arrangements/new": unknownTarget,
