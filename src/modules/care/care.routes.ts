@@ -186,6 +186,8 @@ export async function careRoutes(app: FastifyInstance): Promise<void> {
         tags: TAGS,
         summary:
           "A person's record: needs, plans with their budgets in versions, reviews and representatives",
+        description:
+          "Care staff, the person, and representatives holding any grant (404, then 403 for a link with none). Plans only with see-plan, needs with see-plan or arrange-services: otherwise empty.",
         params: PersonParams,
         response: { 200: PersonResponse },
       },

@@ -228,7 +228,7 @@ describe("nobody else", () => {
 });
 
 describe("the person and their representatives", () => {
-  it("see their own plan; a representative without the grant to see it gets 403", async () => {
+  it("see their own plan; a representative without the grant to see it sees the page without it, with no grant 403", async () => {
     const mine = await t.app.inject({ url: "/care", headers: { cookie: citizen.cookie } });
     expect(mainText(mine.body)).toContain("Your own plan");
     const own = await t.app.inject({
@@ -253,7 +253,7 @@ describe("the person and their representatives", () => {
       ).statusCode,
     ).toBe(404);
 
-    // A representative whose grants leave out seeing the plan: 403.
+    // A representative whose grants leave out seeing the plan reaches the page, without the plan.
     const helper = await createUser(t.deps.db, { email: "helper@example.org" });
     const invited = await postForm(t.app, staff, `/authorities/${SLUG}/care/people/${tomos}/invite`, {
       email: "helper@example.org",
@@ -269,6 +269,23 @@ describe("the person and their representatives", () => {
     const accepted = await postForm(t.app, helperSession, `${link}/accept`, {});
     expect(accepted.statusCode).toBe(303);
     expect((await postForm(t.app, helperSession, `${link}/accept`, {})).statusCode).toBe(409);
+    const narrow = await t.app.inject({
+      url: `/care/people/${tomos}`,
+      headers: { cookie: helperSession.cookie },
+    });
+    expect(narrow.statusCode).toBe(200);
+    const narrowText = mainText(narrow.body);
+    expect(narrowText).toContain("The person has not allowed you to see their plan");
+    expect(narrowText).toContain("Complain");
+    // Care's sections of the plan, its budget, the needs and the download are left out.
+    const planSections =
+      /Plans and personal budgets|per week|per year|Assessed eligible needs|Everything held/;
+    expect(narrowText).not.toMatch(planSections);
+    expect(mainText(theirs.body)).toMatch(planSections);
+    const json = (await call(t.app, "GET", `${API}/people/${tomos}`, helperSession)).json();
+    expect(json).toMatchObject({ needs: [], plans: [], you: { how: "advocate", grants: ["complain"] } });
+    // A link with no grant left reaches nothing: 403.
+    await t.deps.db.updateTable("care_links").set({ grants: [] }).where("user_id", "=", helper.id).execute();
     const refused = await t.app.inject({
       url: `/care/people/${tomos}`,
       headers: { cookie: helperSession.cookie },

@@ -168,8 +168,14 @@ export interface PlanView {
 
 export interface PersonView {
   person: CarePerson;
+  /** The needs: empty unless `sees.needs`. */
   needs: CareNeed[];
+  /** The plans with their budgets: empty unless `sees.plan`. */
   plans: PlanView[];
+  /** Every plan's id, current first, whatever the viewer may see of them (the panels' plans). */
+  planIds: string[];
+  /** The sections the viewer's grants allow. */
+  sees: { plan: boolean; needs: boolean };
   links: repo.LinkWithHolder[];
   /** Open invitations: care staff only (their addresses are personal data). */
   invitations: CareInvitation[];
@@ -228,13 +234,21 @@ async function planViews(
 
 /**
  * A person's record: their details, needs, plans with budgets in versions, reviews and concerns, and
- * who is linked (a representative sees only their own link). Care staff, the person, and representatives with `see-plan` (404, then 403).
+ * who is linked (a representative sees only their own link). Care staff, the person, and
+ * representatives holding any grant (404, then 403 for a link with none); each section only as the
+ * viewer's grants allow (`sees`): the plans, their budgets, reviews and concerns with `see-plan`; the
+ * needs with `see-plan` or `arrange-services` (what a service is arranged for). `planIds` names every
+ * plan, for the sections of the modules above (which decide from the viewer's grants what they show).
  */
 export async function personView(ctx: Ctx, authorityId: string, personId: string): Promise<PersonView> {
-  const access = await requirePersonAccess(ctx, authorityId, personId, "see-plan");
+  const access = await requirePersonAccess(ctx, authorityId, personId, "any");
+  const sees = {
+    plan: access.grants.includes("see-plan"),
+    needs: access.grants.includes("see-plan") || access.grants.includes("arrange-services"),
+  };
   const person = (await repo.findPerson(ctx.db, authorityId, personId)) as CarePerson;
   const [needs, plans, links, invitations] = await Promise.all([
-    repo.needsOf(ctx.db, authorityId, personId),
+    sees.needs ? repo.needsOf(ctx.db, authorityId, personId) : Promise.resolve([]),
     repo.plansOf(ctx.db, authorityId, personId),
     repo.linksOfPerson(ctx.db, authorityId, personId),
     access.how === "care-staff"
@@ -249,14 +263,14 @@ export async function personView(ctx: Ctx, authorityId: string, personId: string
   return {
     person,
     needs,
-    plans: await planViews(ctx.db, londonToday(ctx.clock), authorityId, plans),
+    plans: sees.plan ? await planViews(ctx.db, londonToday(ctx.clock), authorityId, plans) : [],
+    planIds: plans.map((p) => p.id),
+    sees,
     links: seen,
     invitations,
     access,
   };
 }
-
-/** The person a care-staff action is about, or 404. */
 
 /** The person, for a care-staff form about them (404 for anyone else). */
 export async function personToChange(ctx: Ctx, authorityId: string, personId: string): Promise<CarePerson> {
