@@ -55,6 +55,7 @@ function versionJson(v: PlanView["current"]) {
     period: v.period,
     startsOn: v.starts_on,
     reason: v.reason,
+    reasonCode: v.reason_code,
     surplusLevelPence: v.surplus_level_pence === null ? null : v.surplus_level_pence.toString(),
     delivery: v.delivery,
     parts: v.parts.map((p) => ({

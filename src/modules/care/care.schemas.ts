@@ -22,6 +22,7 @@ import {
   PERSON_GRANTS,
   REGIMES,
   REVIEW_OUTCOMES,
+  VERSION_REASON_CODES,
 } from "./care.table.ts";
 import { CLOCK_CODES } from "./clocks.ts";
 
@@ -119,7 +120,9 @@ const Version = Type.Object({
   amountPence: PenceText,
   period: Strings(BUDGET_PERIODS),
   startsOn: IsoDate,
-  reason: Type.String(),
+  /** The reason care staff gave; null when `reasonCode` gives it (plan-agreed: the plan as agreed). */
+  reason: Nullable(Type.String()),
+  reasonCode: Nullable(Strings(VERSION_REASON_CODES)),
   surplusLevelPence: Nullable(PenceText),
   delivery: Type.String({
     description: "direct-payment, managed-by-authority, managed-by-organisation or mixed",

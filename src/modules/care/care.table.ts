@@ -65,6 +65,10 @@ export interface CarePlansTable {
   next_review_clock: string | null;
 }
 
+/** The reasons of a version the system gives (rendered in the reader's language). */
+export const VERSION_REASON_CODES = ["plan-agreed"] as const;
+export type VersionReasonCode = (typeof VERSION_REASON_CODES)[number];
+
 /** A version of a plan's personal budget, with its reason. Never changed: a change is a new version. */
 export interface CarePlanVersionsTable {
   authority_id: string;
@@ -73,7 +77,10 @@ export interface CarePlanVersionsTable {
   amount_pence: bigint;
   period: BudgetPeriod;
   starts_on: string;
-  reason: string;
+  /** The reason care staff gave; null when the version's reason is a code (`reason_code`). */
+  reason: string | null;
+  /** A reason the system gives, rendered in the reader's language: the first version's "as agreed". */
+  reason_code: VersionReasonCode | null;
   /** An unspent balance above this is flagged for recovery; null: no level agreed. */
   surplus_level_pence: bigint | null;
   created_by: string | null;

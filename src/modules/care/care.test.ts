@@ -238,6 +238,20 @@ describe("the person and their representatives", () => {
     expect(own.statusCode).toBe(200);
     expect(mainText(own.body)).toContain("£352.00 per week");
     expect(mainText(own.body)).toContain("Two more hours of help a week");
+    // The first version's reason is a code, rendered in the reader's language.
+    expect(mainText(own.body)).toContain("The plan as agreed.");
+    const welsh = await t.app.inject({
+      url: `/care/people/${idOf("Joan Whitfield")}`,
+      headers: { cookie: `${citizen.cookie}; lang=cy` },
+    });
+    expect(mainText(welsh.body)).toContain("Y cynllun fel y cytunwyd arno.");
+    const firsts = await t.deps.db
+      .selectFrom("care_plan_versions")
+      .select(["reason", "reason_code"])
+      .where("version", "=", 1)
+      .execute();
+    expect(firsts.length).toBeGreaterThan(0);
+    expect(firsts.every((v) => v.reason === null && v.reason_code === "plan-agreed")).toBe(true);
 
     const tomos = idOf("Tomos Rees");
     const theirs = await t.app.inject({ url: `/care/people/${tomos}`, headers: { cookie: family.cookie } });

@@ -24,6 +24,7 @@ import type {
   CarePlanVersion,
   Delivery,
   Regime,
+  VersionReasonCode,
 } from "./care.table.ts";
 import { BUDGET_PERIODS, DELIVERIES, REGIMES } from "./care.table.ts";
 import { chainOf, checkDate, money, refuse, text } from "./checks.ts";
@@ -181,7 +182,7 @@ async function insertVersion(
   planId: string,
   version: number,
   budget: CheckedBudget,
-  reason: string,
+  reason: { text: string } | { code: VersionReasonCode },
   userId: string,
 ): Promise<void> {
   await repo.insertVersion(
@@ -193,7 +194,8 @@ async function insertVersion(
       amount_pence: budget.amount,
       period: budget.period,
       starts_on: budget.startsOn,
-      reason,
+      reason: "text" in reason ? reason.text : null,
+      reason_code: "code" in reason ? reason.code : null,
       surplus_level_pence: budget.surplusLevel,
       created_by: userId,
       created_at: ctx.clock.now(),
@@ -260,7 +262,7 @@ export async function createPlan(
       next_review_clock: null,
     };
     await repo.insertPlan(trx, plan);
-    await insertVersion(trx, ctx, authorityId, plan.id, 1, budget, "The plan as agreed.", p.userId);
+    await insertVersion(trx, ctx, authorityId, plan.id, 1, budget, { code: "plan-agreed" }, p.userId);
     await refreshNextReview(trx, authorityId, plan.id);
     await recordAudit(trx, ctx.clock, {
       authorityId: chainOf(authorityId),
@@ -356,7 +358,7 @@ export async function changeBudget(
       throw new UnprocessableError(message, [{ field: "startsOn", message }]);
     }
     const version = plan.current_version + 1;
-    await insertVersion(trx, ctx, authorityId, planId, version, budget, reason, p.userId);
+    await insertVersion(trx, ctx, authorityId, planId, version, budget, { text: reason }, p.userId);
     await repo.updatePlan(trx, authorityId, planId, {
       current_version: version,
       updated_at: ctx.clock.now(),
