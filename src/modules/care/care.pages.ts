@@ -14,11 +14,13 @@ import { careStaff } from "./care.policies.ts";
 import {
   type BudgetInput,
   changeBudget,
+  changePerson,
   createPlan,
   endPlan,
   listPeople,
   NEED_OUTCOMES,
   type PartInput,
+  PERSON_CHANGE_REASONS,
   PERSON_GRANTS,
   personToChange,
   planToChange,
@@ -125,6 +127,54 @@ export function carePages(app: FastifyInstance): void {
         areaCode: String(values.areaCode),
       });
       return `${personUrl(request.authority.slug, person.id)}?done=person`;
+    },
+  });
+
+  formPage(app, "/authorities/:slug/care/people/:personId/edit", {
+    who: careStaff,
+    template: "care/views/person-form.njk",
+    context: async (request: PersonRequest) => ({
+      authority: request.authority,
+      person: await personToChange(ctxOf(request), request.authority.id, request.params.personId),
+      reasons: PERSON_CHANGE_REASONS,
+    }),
+    values: (_request, { person }) => {
+      const [year, month, day] = person.date_of_birth.split("-");
+      return {
+        fullName: person.full_name,
+        "dateOfBirth-day": String(Number(day)),
+        "dateOfBirth-month": String(Number(month)),
+        "dateOfBirth-year": year ?? "",
+        email: person.email ?? "",
+        phone: person.phone ?? "",
+        address: person.address,
+        areaCode: person.area_code,
+        reason: "",
+      } as Values;
+    },
+    read: (body) =>
+      valuesOf(body, [
+        "fullName",
+        "email",
+        "phone",
+        "address",
+        "areaCode",
+        "reason",
+        ...dateParts("dateOfBirth"),
+      ]),
+    fieldOf: fieldOf(["dateOfBirth"]),
+    submit: async (request, values, { authority, person }) => {
+      const email = request.server.deps.mailer !== undefined;
+      const { told } = await changePerson({ ...ctxOf(request), email }, authority.id, person.id, {
+        fullName: String(values.fullName),
+        dateOfBirth: dateField(values, "dateOfBirth"),
+        email: String(values.email),
+        phone: String(values.phone),
+        address: String(values.address),
+        areaCode: String(values.areaCode),
+        reason: String(values.reason),
+      });
+      return `${personUrl(authority.slug, person.id)}?done=${told > 0 ? "person-changed" : "person-changed-untold"}`;
     },
   });
 

@@ -13,6 +13,7 @@ import type {
   CareLinksTable,
   CareNeed,
   CareNeedsTable,
+  CarePeopleTable,
   CarePerson,
   CarePlan,
   CarePlansTable,
@@ -78,6 +79,35 @@ export async function findPerson(
     .where("authority_id", "=", authorityId)
     .where("id", "=", personId)
     .executeTakeFirst();
+}
+
+/** The person's row, locked for a change. */
+export async function lockPerson(
+  db: Db,
+  authorityId: string,
+  personId: string,
+): Promise<CarePerson | undefined> {
+  return db
+    .selectFrom("care_people")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", personId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function updatePerson(
+  db: Db,
+  authorityId: string,
+  personId: string,
+  changes: Updateable<CarePeopleTable>,
+): Promise<void> {
+  await db
+    .updateTable("care_people")
+    .set(changes)
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", personId)
+    .execute();
 }
 
 export interface PersonLine {

@@ -17,6 +17,7 @@ import {
   AuthorityParams,
   BudgetBody,
   BudgetChangedResponse,
+  ChangePersonBody,
   ConcernBody,
   CreatedResponse,
   CreatePersonBody,
@@ -24,6 +25,7 @@ import {
   NeedBody,
   PeopleQuery,
   PeopleResponse,
+  PersonChangedResponse,
   PersonParams,
   PersonResponse,
   PlanBody,
@@ -32,6 +34,7 @@ import {
 } from "./care.schemas.ts";
 import {
   changeBudget,
+  changePerson,
   createPlan,
   endPlan,
   listPeople,
@@ -195,6 +198,32 @@ export async function careRoutes(app: FastifyInstance): Promise<void> {
     ),
     async (request) =>
       personJson(await personView(ctxOf(request), request.authority.id, request.params.personId)),
+  );
+
+  json.put(
+    `${base}/people/:personId`,
+    api(
+      { who: careStaff, scope: "care:write" },
+      {
+        operationId: "changeCarePerson",
+        tags: TAGS,
+        summary: "Change a person's details (name, date of birth, contact, area), with the reason",
+        description:
+          "Every detail is sent, as it is to be. The person is told in their inbox which details changed and why; told is how many accounts (0: tell them another way). 422 when nothing would change. The audit event names the fields changed, never their values.",
+        params: PersonParams,
+        body: ChangePersonBody,
+        response: { 200: PersonChangedResponse, ...errorResponses(422) },
+      },
+    ),
+    async (request) => {
+      const email = request.server.deps.mailer !== undefined;
+      return changePerson(
+        { ...ctxOf(request), email },
+        request.authority.id,
+        request.params.personId,
+        request.body,
+      );
+    },
   );
 
   json.post(

@@ -19,6 +19,7 @@ import {
   BUDGET_PERIODS,
   DELIVERIES,
   LINK_RELATIONSHIPS,
+  PERSON_CHANGE_REASONS,
   PERSON_GRANTS,
   REGIMES,
   REVIEW_OUTCOMES,
@@ -58,6 +59,19 @@ export const CreatePersonBody = Type.Object({
     minLength: 1,
     maxLength: 20,
     description: "The ONS GSS code of the area the person lives in",
+  }),
+});
+
+export const ChangePersonBody = Type.Object({
+  ...CreatePersonBody.properties,
+  /** correction (a mistake corrected), changed (their details have changed), person-asked (the person asked). */
+  reason: Strings(PERSON_CHANGE_REASONS),
+});
+
+export const PersonChangedResponse = Type.Object({
+  changed: Type.Array(Type.String(), { description: "The fields changed (their names, never their values)" }),
+  told: Type.Integer({
+    description: "How many accounts were told in their inbox (the person's own); 0: tell them another way",
   }),
 });
 

@@ -65,6 +65,10 @@ export interface CarePlansTable {
   next_review_clock: string | null;
 }
 
+/** Why care staff change a person's details: a code, shown in the reader's language. */
+export const PERSON_CHANGE_REASONS = ["correction", "changed", "person-asked"] as const;
+export type PersonChangeReason = (typeof PERSON_CHANGE_REASONS)[number];
+
 /** The reasons of a version the system gives (rendered in the reader's language). */
 export const VERSION_REASON_CODES = ["plan-agreed"] as const;
 export type VersionReasonCode = (typeof VERSION_REASON_CODES)[number];

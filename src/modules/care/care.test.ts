@@ -175,6 +175,71 @@ describe("care staff", () => {
   });
 });
 
+describe("a person's details", () => {
+  it("are changed by care staff with a reason, audited by field names only, and the person told", async () => {
+    const joan = await t.deps.db
+      .selectFrom("care_people")
+      .selectAll()
+      .where("id", "=", idOf("Joan Whitfield"))
+      .executeTakeFirstOrThrow();
+    const url = `/authorities/${SLUG}/care/people/${joan.id}/edit`;
+    const form = await t.app.inject({ url, headers: { cookie: staff.cookie } });
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="Joan Whitfield"');
+    expect((await t.app.inject({ url, headers: { cookie: commissioner.cookie } })).statusCode).toBe(404);
+    const [year = "", month = "", day = ""] = joan.date_of_birth.split("-");
+    const as = {
+      fullName: joan.full_name,
+      "dateOfBirth-day": day,
+      "dateOfBirth-month": month,
+      "dateOfBirth-year": year,
+      email: joan.email ?? "",
+      phone: joan.phone ?? "",
+      address: joan.address,
+      areaCode: joan.area_code,
+    };
+    const noReason = await postForm(t.app, staff, url, { ...as, phone: "01632 960 999" });
+    expect(noReason.statusCode).toBe(400);
+    expect(errorsOf(noReason.body)).toEqual([["#reason", "Choose why the details are changing"]]);
+    expect((await postForm(t.app, staff, url, { ...as, reason: "correction" })).statusCode).toBe(422);
+    const done = await postForm(t.app, staff, url, { ...as, phone: "01632 960 999", reason: "correction" });
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toContain("done=person-changed");
+    const event = await t.deps.db
+      .selectFrom("audit_events")
+      .select("changes")
+      .where("action", "=", "care.person-changed")
+      .executeTakeFirstOrThrow();
+    expect(event.changes).toEqual({
+      person: { ref: `care_people/${joan.id}` },
+      fields: ["phone"],
+      reason: "correction",
+    });
+    const notice = await t.deps.db
+      .selectFrom("notifications")
+      .select(["user_id", "body"])
+      .where("kind", "=", "care.details-changed")
+      .executeTakeFirstOrThrow();
+    expect(notice.user_id).toBe(demoId("citizen"));
+    expect(notice.body).toContain("phone number");
+    expect(notice.body).not.toContain("960");
+    // Through the API: nobody is linked to Arthur, so nobody is told.
+    const arthur = await call(t.app, "GET", `${API}/people/${idOf("Arthur Pennington")}`, staff);
+    const { name, dateOfBirth, email, phone, areaCode } = arthur.json();
+    const put = await call(t.app, "PUT", `${API}/people/${idOf("Arthur Pennington")}`, staff, {
+      fullName: name,
+      dateOfBirth,
+      email,
+      phone,
+      address: "1 New Street",
+      areaCode,
+      reason: "changed",
+    });
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toEqual({ changed: ["address"], told: 0 });
+  });
+});
+
 describe("a plan's review, concern and end", () => {
   it("are recorded on one page each, saying what to fix", async () => {
     const arthur = idOf("Arthur Pennington");

@@ -5,12 +5,13 @@
 import type { Db } from "../../db/database.ts";
 import { decodeKey, encodeKey } from "../../db/paging.ts";
 import { transaction } from "../../db/transaction.ts";
-import { type FieldError, ValidationError } from "../../lib/errors.ts";
+import { type FieldError, NotFoundError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { addDays, isIsoDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { personalRef, recordAudit } from "../audit/audit.service.ts";
+import { notify } from "../notifications/notifications.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import { findArea } from "../vocabularies/vocabularies.service.ts";
 import {
@@ -30,6 +31,7 @@ import type {
   CarePlanVersion,
   CareReview,
 } from "./care.table.ts";
+import { PERSON_CHANGE_REASONS, type PersonChangeReason } from "./care.table.ts";
 import { chainOf, checkDate, EMAIL, refuse, text } from "./checks.ts";
 import { type ClockCode, type ReviewState, reviewState } from "./clocks.ts";
 import { type DeliveryType, deliveryOf } from "./plans.service.ts";
@@ -47,9 +49,18 @@ export interface PersonInput {
   areaCode: string;
 }
 
-/** Records a person the authority supports: its care staff only. Only what is needed is kept. */
-export async function recordPerson(ctx: Ctx, authorityId: string, input: PersonInput): Promise<CarePerson> {
-  const p = requireCareStaff(ctx.principal, authorityId);
+/** A person's details as checked: what is stored. */
+interface CheckedPerson {
+  fullName: string;
+  dateOfBirth: string;
+  email: string | null;
+  phone: string | null;
+  address: string;
+  areaCode: string;
+}
+
+/** Checks a person's details (400 naming each field to fix), into what is stored. */
+async function checkPerson(ctx: Ctx, input: PersonInput, problems: FieldError[]): Promise<CheckedPerson> {
   const fullName = text(input.fullName);
   const dateOfBirth = text(input.dateOfBirth);
   const email = text(input.email);
@@ -57,7 +68,6 @@ export async function recordPerson(ctx: Ctx, authorityId: string, input: PersonI
   const address = text(input.address);
   const areaCode = text(input.areaCode);
   const today = londonToday(ctx.clock);
-  const problems: FieldError[] = [];
   if (fullName === "") problems.push({ field: "fullName", message: msg`Enter the person's full name` });
   else if (fullName.length > 200)
     problems.push({ field: "fullName", message: msg`Enter a name of 200 characters or fewer` });
@@ -84,18 +94,26 @@ export async function recordPerson(ctx: Ctx, authorityId: string, input: PersonI
     problems.push({ field: "address", message: msg`Enter an address of 500 characters or fewer` });
   if (areaCode === "" || !(await findArea(ctx.db, areaCode)))
     problems.push({ field: "areaCode", message: msg`Enter the area's ONS code, like E10000016` });
+  return { fullName, dateOfBirth, email: email || null, phone: phone || null, address, areaCode };
+}
+
+/** Records a person the authority supports: its care staff only. Only what is needed is kept. */
+export async function recordPerson(ctx: Ctx, authorityId: string, input: PersonInput): Promise<CarePerson> {
+  const p = requireCareStaff(ctx.principal, authorityId);
+  const problems: FieldError[] = [];
+  const checked = await checkPerson(ctx, input, problems);
   refuse(problems, msg`Check the person's details`);
   return transaction(ctx.db, async (trx) => {
     const now = ctx.clock.now();
     const person: CarePerson = {
       authority_id: authorityId,
       id: newId(),
-      full_name: fullName,
-      date_of_birth: dateOfBirth,
-      email: email || null,
-      phone: phone || null,
-      address,
-      area_code: areaCode,
+      full_name: checked.fullName,
+      date_of_birth: checked.dateOfBirth,
+      email: checked.email,
+      phone: checked.phone,
+      address: checked.address,
+      area_code: checked.areaCode,
       created_by: p.userId,
       created_at: now,
       updated_at: now,
@@ -107,11 +125,118 @@ export async function recordPerson(ctx: Ctx, authorityId: string, input: PersonI
       actor: actorIn(ctx),
       action: "care.person-recorded",
       entity: { type: "care-person", id: person.id },
-      changes: { person: personalRef("care_people", person.id), area: areaCode },
+      changes: { person: personalRef("care_people", person.id), area: checked.areaCode },
     });
     return person;
   });
 }
+
+/** The details a person's record holds, by the form's field names (what a change names). */
+const PERSON_FIELDS = {
+  fullName: "full_name",
+  dateOfBirth: "date_of_birth",
+  email: "email",
+  phone: "phone",
+  address: "address",
+  areaCode: "area_code",
+} as const satisfies Record<keyof CheckedPerson, keyof CarePerson>;
+
+export interface PersonChangeInput extends PersonInput {
+  /** One of PERSON_CHANGE_REASONS. */
+  reason: string;
+}
+
+/**
+ * Changes a person's details (name, date of birth, contact, area), with the reason: care staff
+ * only (404 for anyone else), 400 for a field to fix, 422 when nothing would change. The audit event
+ * names the fields changed and the reason's code, never the values (the area's code excepted, as
+ * when the person was recorded). The person, when their own account is linked, is told in their
+ * inbox which details changed (`told`: 0 — tell them another way).
+ */
+export async function changePerson(
+  ctx: Ctx & { email?: boolean },
+  authorityId: string,
+  personId: string,
+  input: PersonChangeInput,
+): Promise<{ changed: (keyof CheckedPerson)[]; told: number }> {
+  await personForStaff(ctx.db, ctx.principal, authorityId, personId);
+  const problems: FieldError[] = [];
+  const checked = await checkPerson(ctx, input, problems);
+  const reason = text(input.reason);
+  if (!(PERSON_CHANGE_REASONS as readonly string[]).includes(reason))
+    problems.push({ field: "reason", message: msg`Choose why the details are changing` });
+  refuse(problems, msg`Check the person's details`);
+  return transaction(ctx.db, async (trx) => {
+    const person = await repo.lockPerson(trx, authorityId, personId);
+    if (!person || person.erased_at) throw new NotFoundError("person");
+    const changed = (Object.keys(PERSON_FIELDS) as (keyof CheckedPerson)[]).filter(
+      (f) => (person[PERSON_FIELDS[f]] ?? null) !== (checked[f] ?? null),
+    );
+    if (changed.length === 0) {
+      const message = msg`Nothing has changed: change a detail, or go back to the person's page`;
+      throw new UnprocessableError(message, [{ field: "fullName", message }]);
+    }
+    await repo.updatePerson(trx, authorityId, personId, {
+      full_name: checked.fullName,
+      date_of_birth: checked.dateOfBirth,
+      email: checked.email,
+      phone: checked.phone,
+      address: checked.address,
+      area_code: checked.areaCode,
+      updated_at: ctx.clock.now(),
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId: chainOf(authorityId),
+      actor: actorIn(ctx),
+      action: "care.person-changed",
+      entity: { type: "care-person", id: personId },
+      changes: {
+        person: personalRef("care_people", personId),
+        fields: changed,
+        reason,
+        ...(changed.includes("areaCode") ? { area: checked.areaCode } : {}),
+      },
+    });
+    // The person themself is told (their representatives' own details are not what changed).
+    const own = (await repo.linksOfPerson(trx, authorityId, personId)).filter(
+      (l): l is typeof l & { user_id: string } => l.relationship === "self" && l.user_id !== null,
+    );
+    for (const link of own)
+      await notify(
+        trx,
+        ctx.clock,
+        {
+          userId: link.user_id,
+          authorityId,
+          kind: "care.details-changed",
+          subject: "Your details held by your care team have changed",
+          body: `Your care team changed these details they hold about you: ${changed
+            .map((f) => FIELD_NAMES[f])
+            .join(
+              ", ",
+            )}. The reason: ${REASON_TEXTS[reason as PersonChangeReason]} If something is wrong, tell your care team.`,
+          link: `/care/people/${personId}`,
+        },
+        { email: ctx.email ?? false, actor: actorIn(ctx) },
+      );
+    return { changed, told: own.length };
+  });
+}
+
+/** How a notice names a detail and a reason (notices are written in English, as every other). */
+const FIELD_NAMES: Record<keyof CheckedPerson, string> = {
+  fullName: "name",
+  dateOfBirth: "date of birth",
+  email: "email address",
+  phone: "phone number",
+  address: "address",
+  areaCode: "area",
+};
+const REASON_TEXTS: Record<PersonChangeReason, string> = {
+  correction: "a mistake was corrected.",
+  changed: "your details have changed.",
+  "person-asked": "you asked for the change.",
+};
 
 export const PEOPLE_PAGE_SIZE = 25;
 
