@@ -57,7 +57,7 @@ import * as feedback from "./2026-12-14-31-feedback.ts";
 import * as marketPersonalBudgets from "./2026-12-14-40-market-personal-budgets.ts";
 import * as marketUnavailable from "./2026-12-14-41-market-unavailable.ts";
 import * as championLinks from "./2026-12-14-50-champion-links.ts";
-import * as careVersionReasonCode from "./2026-12-14-61-care-version-reason-code.ts";
+import * as careLooseEnds from "./2026-12-14-61-care-loose-ends.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -115,5 +115,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-14-40-market-personal-budgets": marketPersonalBudgets,
   "2026-12-14-41-market-unavailable": marketUnavailable,
   "2026-12-14-50-champion-links": championLinks,
-  "2026-12-14-61-care-version-reason-code": careVersionReasonCode,
+  "2026-12-14-61-care-loose-ends": careLooseEnds,
 };

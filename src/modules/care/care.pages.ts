@@ -33,7 +33,7 @@ import {
   recordReview,
 } from "./care.service.ts";
 import { showPerson } from "./person.pages.ts";
-import { inviteToPerson, revokeLink } from "./representatives.service.ts";
+import { inviteToPerson, revokeLink, withdrawInvitation } from "./representatives.service.ts";
 
 type Values = Record<string, string | string[]>;
 
@@ -344,6 +344,18 @@ export function carePages(app: FastifyInstance): void {
       return `${personUrl(authority.slug, person.id)}?done=invited${link}#representatives`;
     },
   });
+
+  buttonAction(
+    app,
+    "/authorities/:slug/care/people/:personId/invitations/:invitationId/withdraw",
+    { who: careStaff },
+    async (request: FastifyRequest<{ Params: { slug: string; personId: string; invitationId: string } }>) => {
+      const { authority } = request;
+      const { personId, invitationId } = request.params;
+      const { told } = await withdrawInvitation(ctxOf(request), authority.id, personId, invitationId);
+      return `${personUrl(authority.slug, personId)}?done=${told ? "withdrawn-told" : "withdrawn"}#representatives`;
+    },
+  );
 
   buttonAction(
     app,

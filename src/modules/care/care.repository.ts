@@ -492,6 +492,54 @@ export async function markInvitationAccepted(
     .execute();
 }
 
+/** An invitation of the authority, locked for a change (withdrawing it, marking it emailed). */
+export async function lockInvitation(
+  db: Db,
+  authorityId: string,
+  invitationId: string,
+): Promise<CareInvitation | undefined> {
+  return db
+    .selectFrom("care_invitations")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", invitationId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function markInvitationWithdrawn(
+  db: Db,
+  authorityId: string,
+  invitationId: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable("care_invitations")
+    .set({ revoked_at: at })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", invitationId)
+    .execute();
+}
+
+/** Marks an open invitation as emailed: false when it is no longer open (not to be sent). */
+export async function markInvitationEmailed(
+  db: Db,
+  authorityId: string,
+  invitationId: string,
+  at: Date,
+): Promise<boolean> {
+  const rows = await db
+    .updateTable("care_invitations")
+    .set({ emailed_at: at })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", invitationId)
+    .where("accepted_at", "is", null)
+    .where("revoked_at", "is", null)
+    .returning("id")
+    .execute();
+  return rows.length > 0;
+}
+
 /** The email address of an account (to check an invitation is accepted by whom it was sent to). */
 export async function userEmail(db: Db, userId: string): Promise<string | undefined> {
   const row = await db.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirst();

@@ -47,6 +47,7 @@ import {
   recordPerson,
   recordReview,
 } from "./care.service.ts";
+import { linkRoutes } from "./links.routes.ts";
 import { personPages } from "./person.pages.ts";
 
 const TAGS: ["care"] = ["care"];
@@ -121,6 +122,7 @@ export async function careRoutes(app: FastifyInstance): Promise<void> {
   carePages(app);
   personPages(app);
   appointmentRoutes(app);
+  linkRoutes(app);
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
   const base = "/api/v1/authorities/:authorityId/care";
 

@@ -181,6 +181,8 @@ export interface CareInvitationsTable {
   accepted_at: Date | null;
   accepted_by: string | null;
   revoked_at: Date | null;
+  /** When its email was sent; null: not emailed (no mailer, or withdrawn before it went). */
+  emailed_at: Date | null;
 }
 
 export type CarePerson = Selectable<CarePeopleTable>;

@@ -33,6 +33,11 @@ import {
   recordReview,
   requirePersonAccess,
 } from "./care.service.ts";
+import {
+  CARE_INVITATION_QUEUE,
+  CARE_INVITATION_WITHDRAWN_QUEUE,
+  careJobHandlers,
+} from "./representatives.service.ts";
 import { tasksFor } from "./tasks.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
@@ -417,6 +422,102 @@ describe("the person and their representatives", () => {
       person: { ref: `care_people/${joan}` },
       as: "self",
     });
+  });
+});
+
+describe("links and invitations through the API", () => {
+  it("are listed by the page's rules; care staff invite and withdraw (the invitee told if emailed); the person changes grants", async () => {
+    const tomos = idOf("Tomos Rees");
+    const base = `${API}/people/${tomos}`;
+    const invited = await call(t.app, "POST", `${base}/invitations`, staff, {
+      email: "cousin@example.org",
+      relationship: "family",
+      grants: ["see-plan"],
+    });
+    expect(invited.statusCode, invited.body).toBe(201);
+    const { id, link } = invited.json();
+    expect(link).toMatch(/^\/care\/invitations\//);
+    expect(
+      (
+        await call(t.app, "POST", `${base}/invitations`, family, {
+          email: "x@example.org",
+          relationship: "family",
+          grants: [],
+        })
+      ).statusCode,
+    ).toBe(404);
+
+    // The invitation's email goes out (the job), then care staff withdraw it: the invitee is told.
+    const sent: { to: string; subject: string }[] = [];
+    const handlers = careJobHandlers({
+      mailer: { send: async (m: { to: string; subject: string }) => void sent.push(m) } as never,
+      baseUrl: "https://openps.example",
+      secrets: t.app.accountSecrets,
+    });
+    const jobCtx = { db: t.deps.db, clock, logger: { warn: () => {} }, job: { id: "test" } } as never;
+    await handlers[CARE_INVITATION_QUEUE]?.({ authorityId: COUNTY, invitationId: id }, jobCtx);
+    expect(sent.map((m) => m.to)).toEqual(["cousin@example.org"]);
+    const listed = await call(t.app, "GET", `${base}/links`, staff);
+    expect(listed.json().invitations).toContainEqual(
+      expect.objectContaining({ id, email: "cousin@example.org", relationship: "family", emailed: true }),
+    );
+    // A representative sees their own link only, and no invitation.
+    const theirs = (await call(t.app, "GET", `${base}/links`, family)).json();
+    expect(theirs.links.map((l: { name: string }) => l.name)).toEqual([DEMO_REPRESENTATIVE.displayName]);
+    expect(theirs.invitations).toEqual([]);
+
+    expect((await call(t.app, "POST", `${base}/invitations/${id}/withdraw`, family)).statusCode).toBe(404);
+    const withdrawn = await call(t.app, "POST", `${base}/invitations/${id}/withdraw`, staff);
+    expect(withdrawn.json()).toEqual({ id, withdrawn: true, told: true });
+    expect((await call(t.app, "POST", `${base}/invitations/${id}/withdraw`, staff)).statusCode).toBe(409);
+    expect((await t.app.inject({ url: link })).statusCode).toBe(409);
+    await handlers[CARE_INVITATION_WITHDRAWN_QUEUE]?.({ authorityId: COUNTY, invitationId: id }, jobCtx);
+    expect(sent.map((m) => m.subject)).toEqual([
+      expect.stringContaining("invites you"),
+      expect.stringContaining("has withdrawn its invitation"),
+    ]);
+    const event = await t.deps.db
+      .selectFrom("audit_events")
+      .select("changes")
+      .where("action", "=", "care.invitation-withdrawn")
+      .executeTakeFirstOrThrow();
+    expect(event.changes).toEqual({ person: { ref: `care_people/${tomos}` }, invitation: id, told: true });
+
+    // On the page: an invitation not emailed is withdrawn with its button; nobody to tell.
+    const second = (
+      await call(t.app, "POST", `${base}/invitations`, staff, {
+        email: "aunt@example.org",
+        relationship: "advocate",
+        grants: ["complain"],
+      })
+    ).json();
+    const page = await t.app.inject({
+      url: `/authorities/${SLUG}/care/people/${tomos}`,
+      headers: { cookie: staff.cookie },
+    });
+    const action = `/authorities/${SLUG}/care/people/${tomos}/invitations/${second.id}/withdraw`;
+    expect(page.body).toContain(`action="${action}"`);
+    expect(mainText(page.body)).toContain("aunt@example.org");
+    const pressed = await postForm(t.app, staff, action, {});
+    expect(pressed.headers.location).toContain("done=withdrawn#");
+
+    // The person changes what their champion may do; never payments; a representative may not.
+    const joan = idOf("Joan Whitfield");
+    const champion = (await call(t.app, "GET", `${API}/people/${joan}/links`, citizen))
+      .json()
+      .links.find((l: { relationship: string }) => l.relationship === "champion");
+    const grantsUrl = `${API}/people/${joan}/links/${champion.id}/grants`;
+    const changed = await call(t.app, "PUT", grantsUrl, citizen, { grants: ["see-plan", "give-feedback"] });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toMatchObject({ id: champion.id, grants: ["see-plan", "give-feedback"] });
+    expect((await call(t.app, "PUT", grantsUrl, citizen, { grants: ["make-payments"] })).statusCode).toBe(
+      400,
+    );
+    expect((await call(t.app, "PUT", grantsUrl, staff, { grants: ["complain"] })).statusCode).toBe(403);
+    // As the demo seed gave them, for the champion's own test.
+    expect(
+      (await call(t.app, "PUT", grantsUrl, citizen, { grants: ["see-plan", "complain"] })).statusCode,
+    ).toBe(200);
   });
 });
 

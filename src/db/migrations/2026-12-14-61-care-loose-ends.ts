@@ -1,5 +1,10 @@
 /**
- * Issue 17 (care staff's loose ends): the reason of a plan's first version was stored as English
+ * Issue 17 (care staff's loose ends).
+ *
+ * An invitation records when its email was sent (`emailed_at`), so that withdrawing it tells the
+ * invitee only if they were emailed.
+ *
+ * The reason of a plan's first version was stored as English
  * text ("The plan as agreed."). It is a code now, rendered in the reader's language: a version has
  * either a code (`reason_code`, today only `plan-agreed`) or the reason care staff wrote. The rows
  * already written are moved to the code, with the versions' freeze lifted for this update only.
@@ -20,4 +25,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     alter table care_plan_versions add constraint care_plan_versions_reason_given
       check ((reason is null) <> (reason_code is null))`.execute(db);
+
+  await sql`alter table care_invitations add column emailed_at timestamptz`.execute(db);
 }
