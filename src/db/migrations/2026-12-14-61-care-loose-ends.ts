@@ -1,6 +1,9 @@
 /**
  * Issue 17 (care staff's loose ends).
  *
+ * The plan form offers the organisations an authority already has managed accounts with: an index
+ * of budget parts by organisation.
+ *
  * An invitation records when its email was sent (`emailed_at`), so that withdrawing it tells the
  * invitee only if they were emailed.
  *
@@ -27,4 +30,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       check ((reason is null) <> (reason_code is null))`.execute(db);
 
   await sql`alter table care_invitations add column emailed_at timestamptz`.execute(db);
+
+  // The organisations an authority already has managed accounts with: the plan form's choices.
+  await sql`
+    create index care_budget_parts_by_organisation on care_budget_parts (authority_id, organisation_id)
+    where organisation_id is not null`.execute(db);
 }

@@ -19,6 +19,7 @@ import {
   endPlan,
   listPeople,
   NEED_OUTCOMES,
+  organisationChoices,
   type PartInput,
   PERSON_CHANGE_REASONS,
   PERSON_GRANTS,
@@ -91,6 +92,12 @@ function budgetOf(body: Values): BudgetInput {
 }
 
 const pounds = (p: bigint) => formatMoney(p as Pence);
+
+/** The plan form's search of the directory (`?q=`), kept on the form's address. */
+const queryOf = (request: FastifyRequest) => {
+  const q = (request.query as { q?: unknown } | undefined)?.q;
+  return { q: typeof q === "string" ? q : undefined };
+};
 
 type PersonRequest = FastifyRequest<{ Params: { slug: string; personId: string } }>;
 type PlanRequest = FastifyRequest<{ Params: { slug: string; planId: string } }>;
@@ -215,6 +222,7 @@ export function carePages(app: FastifyInstance): void {
       person: await personToChange(ctxOf(request), request.authority.id, request.params.personId),
       regimes: REGIMES,
       mode: "new",
+      orgs: await organisationChoices(ctxOf(request), request.authority.id, queryOf(request)),
     }),
     values: () => ({ period: "week" }) as Values,
     read: (body) => valuesOf(body, ["regime", ...BUDGET_FIELDS]),
@@ -233,7 +241,8 @@ export function carePages(app: FastifyInstance): void {
     template: "care/views/plan-form.njk",
     context: async (request: PlanRequest) => {
       const budget = await planToChange(ctxOf(request), request.authority.id, request.params.planId);
-      return { authority: request.authority, person: budget.person, budget, mode: "change" };
+      const orgs = await organisationChoices(ctxOf(request), request.authority.id, queryOf(request));
+      return { authority: request.authority, person: budget.person, budget, mode: "change", orgs };
     },
     values: (_request, { budget }) => {
       const amountOf = (delivery: string) => {

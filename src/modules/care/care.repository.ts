@@ -559,6 +559,22 @@ export async function findInvitation(
     .executeTakeFirst();
 }
 
+/**
+ * The organisations the authority's budgets already have managed accounts with (any version), at
+ * most `limit`: read from the index of parts by organisation.
+ */
+export async function organisationsUsed(db: Db, authorityId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom("care_budget_parts")
+    .select("organisation_id")
+    .distinct()
+    .where("authority_id", "=", authorityId)
+    .where("organisation_id", "is not", null)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.organisation_id).filter((id): id is string => id !== null);
+}
+
 /** Several plans with their current versions and those versions' parts (a page of budgets). */
 export async function currentBudgetsOf(
   db: Db,

@@ -245,6 +245,36 @@ describe("a person's details", () => {
   });
 });
 
+describe("a part managed by an organisation", () => {
+  it("chooses it from those the council uses, or from a search of the directory by name", async () => {
+    const url = `/authorities/${SLUG}/care/people/${idOf("Grace Oduya")}/plans/new`;
+    const option = (name: string) => new RegExp(`<option value="([0-9a-f-]{36})"[^>]*>${name}`);
+    // The demo budgets have managed accounts with Greenway: offered without a search.
+    const form = await t.app.inject({ url, headers: { cookie: staff.cookie } });
+    expect(form.body).toMatch(option("Greenway Home Care"));
+    expect(form.body).not.toMatch(option("Carewell Homes"));
+    const searched = await t.app.inject({ url: `${url}?q=carewell`, headers: { cookie: staff.cookie } });
+    expect(searched.statusCode).toBe(200);
+    const carewell = option("Carewell Homes").exec(searched.body)?.[1];
+    expect(carewell).toBeDefined();
+    expect(searched.body).toContain(`action="${url}?q=carewell"`);
+    const made = await postForm(t.app, staff, `${url}?q=carewell`, {
+      regime: "adult-social-care",
+      amount: "£80.00",
+      period: "week",
+      "startsOn-day": "1",
+      "startsOn-month": "12",
+      "startsOn-year": "2026",
+      managedByOrganisation: "£80.00",
+      organisationId: carewell as string,
+    });
+    expect(made.statusCode).toBe(303);
+    // Now the council uses it: offered without a search.
+    const again = await t.app.inject({ url, headers: { cookie: staff.cookie } });
+    expect(again.body).toMatch(option("Carewell Homes"));
+  });
+});
+
 describe("a plan's review, concern and end", () => {
   it("are recorded on one page each, saying what to fix", async () => {
     const arthur = idOf("Arthur Pennington");

@@ -12,7 +12,7 @@ import { notifyAll } from "../../lib/ports.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { personalRef, recordAudit } from "../audit/audit.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
-import { organisationsByIds } from "../organisations/organisations.service.ts";
+import { organisationsByIds, searchDirectory } from "../organisations/organisations.service.ts";
 import { personForStaff, requireCareStaff } from "./access.service.ts";
 import { planChanged } from "./care.ports.ts";
 import * as repo from "./care.repository.ts";
@@ -229,6 +229,45 @@ function budgetChanges(budget: CheckedBudget) {
 
 export interface PlanInput extends BudgetInput {
   regime: string;
+}
+
+/** How many organisations the plan form offers of each kind. */
+export const ORGANISATION_CHOICES = 50;
+const FOUND_ORGANISATIONS = 10;
+
+export interface OrganisationChoices {
+  /** The organisations the authority already has managed accounts with, by name. */
+  used: { id: string; name: string }[];
+  /** The directory's organisations matching `q`, by name (none without `q`). */
+  found: { id: string; name: string; town: string | null }[];
+  q: string;
+}
+
+/**
+ * What the plan form offers for a part managed by an organisation: those the authority already has
+ * managed accounts with, and a search of the directory by name. Care staff only (404).
+ */
+export async function organisationChoices(
+  ctx: Ctx,
+  authorityId: string,
+  query: { q?: string | undefined },
+): Promise<OrganisationChoices> {
+  requireCareStaff(ctx.principal, authorityId);
+  const q = text(query.q).slice(0, 100);
+  const [ids, found] = await Promise.all([
+    repo.organisationsUsed(ctx.db, authorityId, ORGANISATION_CHOICES),
+    q === ""
+      ? Promise.resolve([])
+      : searchDirectory(ctx, { q, pageSize: FOUND_ORGANISATIONS }).then((r) => r.results),
+  ]);
+  const orgs = await organisationsByIds(ctx.db, ids);
+  return {
+    used: [...orgs.values()]
+      .map((o) => ({ id: o.id, name: o.name }))
+      .sort((a, b) => a.name.localeCompare(b.name, "en-GB")),
+    found: found.map((o) => ({ id: o.id, name: o.name, town: o.town })),
+    q,
+  };
 }
 
 /** Makes a plan with its personal budget (version 1): care staff only. */
