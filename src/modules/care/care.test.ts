@@ -2,12 +2,16 @@
  * Care on the seeded demo data (one app for the file), its pages, API and rules: care staff list, search and
  * read their people and make plans and budget versions; the person and their representatives see
  * their own page; nobody else gets anything (404: a commissioner of the same authority, care staff
- * of another, a platform administrator), a representative without the grant 403; an invitation is
- * accepted by the address it was sent to; forms say what to fix; no audit event holds a demo
- * person's name or date of birth; `requirePersonAccess` for the modules above; and, last, with the
- * clock moved, the reviews in care staff's work at the clocks' edges — the day before the window, its
- * first day, the due day, the day after (overdue) — a concern making a review due, a review clearing it.
+ * of another, a platform administrator), a representative with a narrow grant only what it allows
+ * (with none, 403); an invitation is accepted by the address it was sent to, listed, withdrawn (the
+ * invitee told if emailed); a person's details changed with a reason; the organisations offered for
+ * a managed account; forms say what to fix; no audit event holds a demo person's name or date of
+ * birth; `requirePersonAccess` for the modules above; with the clock moved, the reviews in care
+ * staff's work at the clocks' edges — the day before the window, its first day, the due day, the day
+ * after (overdue) — a concern making a review due, a review clearing it; and, last, the care loose
+ * ends' migration run again on the demo data as it was before it.
  */
+import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
@@ -16,6 +20,7 @@ import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import { DEMO_SEEDED_AT } from "../../../tests/support/test-db.ts";
+import { up as careLooseEnds } from "../../db/migrations/2026-12-14-61-care-loose-ends.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
@@ -796,5 +801,40 @@ describe("reviews in care staff's work", () => {
       due: { day: addDays(due, 29) },
       details: { raised: { day: addDays(due, 1) } },
     });
+  });
+});
+
+// Last, as it puts the schema back as it was before the care loose ends' migration (2026-12-14-61)
+// and runs the migration again on the demo data: every first version "The plan as agreed." gets the
+// code and no text; a reason care staff wrote stays as written.
+describe("the migration of the first versions' reason", () => {
+  it("moves the first versions' English reason to the code, and leaves care staff's reasons", async () => {
+    const db = t.deps.db;
+    await sql`alter table care_plan_versions drop constraint care_plan_versions_reason_given`.execute(db);
+    await sql`alter table care_plan_versions disable trigger care_plan_versions_frozen`.execute(db);
+    await sql`update care_plan_versions set reason = 'The plan as agreed.' where reason_code = 'plan-agreed'`.execute(
+      db,
+    );
+    await sql`alter table care_plan_versions enable trigger care_plan_versions_frozen`.execute(db);
+    await sql`alter table care_plan_versions drop column reason_code`.execute(db);
+    await sql`alter table care_plan_versions alter column reason set not null`.execute(db);
+    await sql`alter table care_invitations drop column emailed_at`.execute(db);
+    await sql`drop index care_budget_parts_by_organisation`.execute(db);
+
+    await careLooseEnds(db as unknown as Kysely<unknown>);
+    const versions = await db
+      .selectFrom("care_plan_versions")
+      .select(["version", "reason", "reason_code"])
+      .execute();
+    const firsts = versions.filter((v) => v.version === 1);
+    expect(firsts.length).toBeGreaterThan(0);
+    expect(firsts.every((v) => v.reason === null && v.reason_code === "plan-agreed")).toBe(true);
+    const later = versions.filter((v) => v.version > 1);
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.every((v) => v.reason !== null && v.reason !== "" && v.reason_code === null)).toBe(true);
+    // Still frozen.
+    await expect(
+      db.updateTable("care_plan_versions").set({ reason: "Changed" }).where("version", "=", 1).execute(),
+    ).rejects.toThrow(/never changed/);
   });
 });
