@@ -57,6 +57,7 @@ import * as feedback from "./2026-12-14-31-feedback.ts";
 import * as marketPersonalBudgets from "./2026-12-14-40-market-personal-budgets.ts";
 import * as marketUnavailable from "./2026-12-14-41-market-unavailable.ts";
 import * as championLinks from "./2026-12-14-50-champion-links.ts";
+import * as careLooseEnds from "./2026-12-14-61-care-loose-ends.ts";
 import * as feedbackRepliesAndErasure from "./2026-12-14-62-feedback-replies-and-erasure.ts";
 import * as areaFigures from "./2026-12-14-63-area-figures.ts";
 import * as choiceAwardLists from "./2026-12-15-16-choice-award-lists.ts";
@@ -117,6 +118,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-14-40-market-personal-budgets": marketPersonalBudgets,
   "2026-12-14-41-market-unavailable": marketUnavailable,
   "2026-12-14-50-champion-links": championLinks,
+  "2026-12-14-61-care-loose-ends": careLooseEnds,
   "2026-12-14-62-feedback-replies-and-erasure": feedbackRepliesAndErasure,
   "2026-12-14-63-area-figures": areaFigures,
   "2026-12-15-16-choice-award-lists": choiceAwardLists,

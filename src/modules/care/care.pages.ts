@@ -14,11 +14,14 @@ import { careStaff } from "./care.policies.ts";
 import {
   type BudgetInput,
   changeBudget,
+  changePerson,
   createPlan,
   endPlan,
   listPeople,
   NEED_OUTCOMES,
+  organisationChoices,
   type PartInput,
+  PERSON_CHANGE_REASONS,
   PERSON_GRANTS,
   personToChange,
   planToChange,
@@ -31,7 +34,7 @@ import {
   recordReview,
 } from "./care.service.ts";
 import { showPerson } from "./person.pages.ts";
-import { inviteToPerson, revokeLink } from "./representatives.service.ts";
+import { inviteToPerson, revokeLink, withdrawInvitation } from "./representatives.service.ts";
 
 type Values = Record<string, string | string[]>;
 
@@ -90,6 +93,12 @@ function budgetOf(body: Values): BudgetInput {
 
 const pounds = (p: bigint) => formatMoney(p as Pence);
 
+/** The plan form's search of the directory (`?q=`), kept on the form's address. */
+const queryOf = (request: FastifyRequest) => {
+  const q = (request.query as { q?: unknown } | undefined)?.q;
+  return { q: typeof q === "string" ? q : undefined };
+};
+
 type PersonRequest = FastifyRequest<{ Params: { slug: string; personId: string } }>;
 type PlanRequest = FastifyRequest<{ Params: { slug: string; planId: string } }>;
 
@@ -125,6 +134,54 @@ export function carePages(app: FastifyInstance): void {
         areaCode: String(values.areaCode),
       });
       return `${personUrl(request.authority.slug, person.id)}?done=person`;
+    },
+  });
+
+  formPage(app, "/authorities/:slug/care/people/:personId/edit", {
+    who: careStaff,
+    template: "care/views/person-form.njk",
+    context: async (request: PersonRequest) => ({
+      authority: request.authority,
+      person: await personToChange(ctxOf(request), request.authority.id, request.params.personId),
+      reasons: PERSON_CHANGE_REASONS,
+    }),
+    values: (_request, { person }) => {
+      const [year, month, day] = person.date_of_birth.split("-");
+      return {
+        fullName: person.full_name,
+        "dateOfBirth-day": String(Number(day)),
+        "dateOfBirth-month": String(Number(month)),
+        "dateOfBirth-year": year ?? "",
+        email: person.email ?? "",
+        phone: person.phone ?? "",
+        address: person.address,
+        areaCode: person.area_code,
+        reason: "",
+      } as Values;
+    },
+    read: (body) =>
+      valuesOf(body, [
+        "fullName",
+        "email",
+        "phone",
+        "address",
+        "areaCode",
+        "reason",
+        ...dateParts("dateOfBirth"),
+      ]),
+    fieldOf: fieldOf(["dateOfBirth"]),
+    submit: async (request, values, { authority, person }) => {
+      const email = request.server.deps.mailer !== undefined;
+      const { told } = await changePerson({ ...ctxOf(request), email }, authority.id, person.id, {
+        fullName: String(values.fullName),
+        dateOfBirth: dateField(values, "dateOfBirth"),
+        email: String(values.email),
+        phone: String(values.phone),
+        address: String(values.address),
+        areaCode: String(values.areaCode),
+        reason: String(values.reason),
+      });
+      return `${personUrl(authority.slug, person.id)}?done=${told > 0 ? "person-changed" : "person-changed-untold"}`;
     },
   });
 
@@ -165,6 +222,7 @@ export function carePages(app: FastifyInstance): void {
       person: await personToChange(ctxOf(request), request.authority.id, request.params.personId),
       regimes: REGIMES,
       mode: "new",
+      orgs: await organisationChoices(ctxOf(request), request.authority.id, queryOf(request)),
     }),
     values: () => ({ period: "week" }) as Values,
     read: (body) => valuesOf(body, ["regime", ...BUDGET_FIELDS]),
@@ -183,7 +241,8 @@ export function carePages(app: FastifyInstance): void {
     template: "care/views/plan-form.njk",
     context: async (request: PlanRequest) => {
       const budget = await planToChange(ctxOf(request), request.authority.id, request.params.planId);
-      return { authority: request.authority, person: budget.person, budget, mode: "change" };
+      const orgs = await organisationChoices(ctxOf(request), request.authority.id, queryOf(request));
+      return { authority: request.authority, person: budget.person, budget, mode: "change", orgs };
     },
     values: (_request, { budget }) => {
       const amountOf = (delivery: string) => {
@@ -294,6 +353,18 @@ export function carePages(app: FastifyInstance): void {
       return `${personUrl(authority.slug, person.id)}?done=invited${link}#representatives`;
     },
   });
+
+  buttonAction(
+    app,
+    "/authorities/:slug/care/people/:personId/invitations/:invitationId/withdraw",
+    { who: careStaff },
+    async (request: FastifyRequest<{ Params: { slug: string; personId: string; invitationId: string } }>) => {
+      const { authority } = request;
+      const { personId, invitationId } = request.params;
+      const { told } = await withdrawInvitation(ctxOf(request), authority.id, personId, invitationId);
+      return `${personUrl(authority.slug, personId)}?done=${told ? "withdrawn-told" : "withdrawn"}#representatives`;
+    },
+  );
 
   buttonAction(
     app,

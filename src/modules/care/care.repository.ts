@@ -13,6 +13,7 @@ import type {
   CareLinksTable,
   CareNeed,
   CareNeedsTable,
+  CarePeopleTable,
   CarePerson,
   CarePlan,
   CarePlansTable,
@@ -78,6 +79,35 @@ export async function findPerson(
     .where("authority_id", "=", authorityId)
     .where("id", "=", personId)
     .executeTakeFirst();
+}
+
+/** The person's row, locked for a change. */
+export async function lockPerson(
+  db: Db,
+  authorityId: string,
+  personId: string,
+): Promise<CarePerson | undefined> {
+  return db
+    .selectFrom("care_people")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", personId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function updatePerson(
+  db: Db,
+  authorityId: string,
+  personId: string,
+  changes: Updateable<CarePeopleTable>,
+): Promise<void> {
+  await db
+    .updateTable("care_people")
+    .set(changes)
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", personId)
+    .execute();
 }
 
 export interface PersonLine {
@@ -462,6 +492,54 @@ export async function markInvitationAccepted(
     .execute();
 }
 
+/** An invitation of the authority, locked for a change (withdrawing it, marking it emailed). */
+export async function lockInvitation(
+  db: Db,
+  authorityId: string,
+  invitationId: string,
+): Promise<CareInvitation | undefined> {
+  return db
+    .selectFrom("care_invitations")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", invitationId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function markInvitationWithdrawn(
+  db: Db,
+  authorityId: string,
+  invitationId: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable("care_invitations")
+    .set({ revoked_at: at })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", invitationId)
+    .execute();
+}
+
+/** Marks an open invitation as emailed: false when it is no longer open (not to be sent). */
+export async function markInvitationEmailed(
+  db: Db,
+  authorityId: string,
+  invitationId: string,
+  at: Date,
+): Promise<boolean> {
+  const rows = await db
+    .updateTable("care_invitations")
+    .set({ emailed_at: at })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", invitationId)
+    .where("accepted_at", "is", null)
+    .where("revoked_at", "is", null)
+    .returning("id")
+    .execute();
+  return rows.length > 0;
+}
+
 /** The email address of an account (to check an invitation is accepted by whom it was sent to). */
 export async function userEmail(db: Db, userId: string): Promise<string | undefined> {
   const row = await db.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirst();
@@ -479,6 +557,22 @@ export async function findInvitation(
     .where("authority_id", "=", authorityId)
     .where("id", "=", invitationId)
     .executeTakeFirst();
+}
+
+/**
+ * The organisations the authority's budgets already have managed accounts with (any version), at
+ * most `limit`: read from the index of parts by organisation.
+ */
+export async function organisationsUsed(db: Db, authorityId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom("care_budget_parts")
+    .select("organisation_id")
+    .distinct()
+    .where("authority_id", "=", authorityId)
+    .where("organisation_id", "is not", null)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.organisation_id).filter((id): id is string => id !== null);
 }
 
 /** Several plans with their current versions and those versions' parts (a page of budgets). */

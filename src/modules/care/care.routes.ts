@@ -17,6 +17,7 @@ import {
   AuthorityParams,
   BudgetBody,
   BudgetChangedResponse,
+  ChangePersonBody,
   ConcernBody,
   CreatedResponse,
   CreatePersonBody,
@@ -24,6 +25,7 @@ import {
   NeedBody,
   PeopleQuery,
   PeopleResponse,
+  PersonChangedResponse,
   PersonParams,
   PersonResponse,
   PlanBody,
@@ -32,6 +34,7 @@ import {
 } from "./care.schemas.ts";
 import {
   changeBudget,
+  changePerson,
   createPlan,
   endPlan,
   listPeople,
@@ -44,6 +47,7 @@ import {
   recordPerson,
   recordReview,
 } from "./care.service.ts";
+import { linkRoutes } from "./links.routes.ts";
 import { personPages } from "./person.pages.ts";
 
 const TAGS: ["care"] = ["care"];
@@ -55,6 +59,7 @@ function versionJson(v: PlanView["current"]) {
     period: v.period,
     startsOn: v.starts_on,
     reason: v.reason,
+    reasonCode: v.reason_code,
     surplusLevelPence: v.surplus_level_pence === null ? null : v.surplus_level_pence.toString(),
     delivery: v.delivery,
     parts: v.parts.map((p) => ({
@@ -117,6 +122,7 @@ export async function careRoutes(app: FastifyInstance): Promise<void> {
   carePages(app);
   personPages(app);
   appointmentRoutes(app);
+  linkRoutes(app);
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
   const base = "/api/v1/authorities/:authorityId/care";
 
@@ -186,12 +192,40 @@ export async function careRoutes(app: FastifyInstance): Promise<void> {
         tags: TAGS,
         summary:
           "A person's record: needs, plans with their budgets in versions, reviews and representatives",
+        description:
+          "Care staff, the person, and representatives holding any grant (404, then 403 for a link with none). Plans only with see-plan, needs with see-plan or arrange-services: otherwise empty.",
         params: PersonParams,
         response: { 200: PersonResponse },
       },
     ),
     async (request) =>
       personJson(await personView(ctxOf(request), request.authority.id, request.params.personId)),
+  );
+
+  json.put(
+    `${base}/people/:personId`,
+    api(
+      { who: careStaff, scope: "care:write" },
+      {
+        operationId: "changeCarePerson",
+        tags: TAGS,
+        summary: "Change a person's details (name, date of birth, contact, area), with the reason",
+        description:
+          "Every detail is sent, as it is to be. The person is told in their inbox which details changed and why; told is how many accounts (0: tell them another way). 422 when nothing would change. The audit event names the fields changed, never their values.",
+        params: PersonParams,
+        body: ChangePersonBody,
+        response: { 200: PersonChangedResponse, ...errorResponses(422) },
+      },
+    ),
+    async (request) => {
+      const email = request.server.deps.mailer !== undefined;
+      return changePerson(
+        { ...ctxOf(request), email },
+        request.authority.id,
+        request.params.personId,
+        request.body,
+      );
+    },
   );
 
   json.post(

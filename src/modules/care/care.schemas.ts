@@ -19,9 +19,12 @@ import {
   BUDGET_PERIODS,
   DELIVERIES,
   LINK_RELATIONSHIPS,
+  PERSON_CHANGE_REASONS,
   PERSON_GRANTS,
   REGIMES,
+  RELATIONSHIPS,
   REVIEW_OUTCOMES,
+  VERSION_REASON_CODES,
 } from "./care.table.ts";
 import { CLOCK_CODES } from "./clocks.ts";
 
@@ -57,6 +60,19 @@ export const CreatePersonBody = Type.Object({
     minLength: 1,
     maxLength: 20,
     description: "The ONS GSS code of the area the person lives in",
+  }),
+});
+
+export const ChangePersonBody = Type.Object({
+  ...CreatePersonBody.properties,
+  /** correction (a mistake corrected), changed (their details have changed), person-asked (the person asked). */
+  reason: Strings(PERSON_CHANGE_REASONS),
+});
+
+export const PersonChangedResponse = Type.Object({
+  changed: Type.Array(Type.String(), { description: "The fields changed (their names, never their values)" }),
+  told: Type.Integer({
+    description: "How many accounts were told in their inbox (the person's own); 0: tell them another way",
   }),
 });
 
@@ -119,7 +135,9 @@ const Version = Type.Object({
   amountPence: PenceText,
   period: Strings(BUDGET_PERIODS),
   startsOn: IsoDate,
-  reason: Type.String(),
+  /** The reason care staff gave; null when `reasonCode` gives it (plan-agreed: the plan as agreed). */
+  reason: Nullable(Type.String()),
+  reasonCode: Nullable(Strings(VERSION_REASON_CODES)),
   surplusLevelPence: Nullable(PenceText),
   delivery: Type.String({
     description: "direct-payment, managed-by-authority, managed-by-organisation or mixed",
@@ -229,4 +247,62 @@ export const PersonDataResponse = Type.Object({
   auditEvents: Type.Object({ events: Type.Array(Type.Unknown()), truncated: Type.Boolean() }),
   notices: Type.Array(Type.Unknown()),
   sections: Type.Array(Type.Object({ section: Type.String(), data: Type.Unknown() })),
+});
+
+// A person's links and invitations through the API (links.routes.ts)
+
+export const InvitationParams = Type.Object({ authorityId: Uuid, personId: Uuid, invitationId: Uuid });
+
+export const InviteBody = Type.Object({
+  email: Type.String({ maxLength: 254, description: "The address the invitation is sent to" }),
+  relationship: Strings(RELATIONSHIPS),
+  grants: Type.Array(Strings(PERSON_GRANTS), {
+    maxItems: 10,
+    description: "What the person lets the representative do (ignored for self, who may do everything)",
+  }),
+});
+
+export const InvitedResponse = Type.Object({
+  id: Uuid,
+  expiresAt: Instant,
+  /** In demo mode only (no email is sent): the invitation's link. */
+  link: Type.Optional(Type.String()),
+});
+
+export const GrantsBody = Type.Object({
+  grants: Type.Array(Strings(PERSON_GRANTS), { maxItems: 10 }),
+});
+
+const LinkLine = Type.Object({
+  id: Uuid,
+  name: Type.String({ description: "The account holder's name (a champion's name for a champion)" }),
+  relationship: Strings(LINK_RELATIONSHIPS),
+  grants: Type.Array(Strings(PERSON_GRANTS)),
+  since: Instant,
+});
+
+export const LinkResponse = LinkLine;
+
+export const RepresentativesResponse = Type.Object({
+  links: Type.Array(LinkLine),
+  invitations: Type.Array(
+    Type.Object({
+      id: Uuid,
+      email: Type.String(),
+      relationship: Strings(LINK_RELATIONSHIPS),
+      grants: Type.Array(Strings(PERSON_GRANTS)),
+      sentAt: Instant,
+      expiresAt: Instant,
+      emailed: Type.Boolean({ description: "Whether its email has been sent" }),
+    }),
+    { description: "Open invitations: care staff only (empty for anyone else)" },
+  ),
+});
+
+export const WithdrawnResponse = Type.Object({
+  id: Uuid,
+  withdrawn: Type.Literal(true),
+  told: Type.Boolean({
+    description: "Whether the invitee is told by email (only if the invitation was emailed)",
+  }),
 });

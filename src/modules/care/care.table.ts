@@ -65,6 +65,14 @@ export interface CarePlansTable {
   next_review_clock: string | null;
 }
 
+/** Why care staff change a person's details: a code, shown in the reader's language. */
+export const PERSON_CHANGE_REASONS = ["correction", "changed", "person-asked"] as const;
+export type PersonChangeReason = (typeof PERSON_CHANGE_REASONS)[number];
+
+/** The reasons of a version the system gives (rendered in the reader's language). */
+export const VERSION_REASON_CODES = ["plan-agreed"] as const;
+export type VersionReasonCode = (typeof VERSION_REASON_CODES)[number];
+
 /** A version of a plan's personal budget, with its reason. Never changed: a change is a new version. */
 export interface CarePlanVersionsTable {
   authority_id: string;
@@ -73,7 +81,10 @@ export interface CarePlanVersionsTable {
   amount_pence: bigint;
   period: BudgetPeriod;
   starts_on: string;
-  reason: string;
+  /** The reason care staff gave; null when the version's reason is a code (`reason_code`). */
+  reason: string | null;
+  /** A reason the system gives, rendered in the reader's language: the first version's "as agreed". */
+  reason_code: VersionReasonCode | null;
   /** An unspent balance above this is flagged for recovery; null: no level agreed. */
   surplus_level_pence: bigint | null;
   created_by: string | null;
@@ -170,6 +181,8 @@ export interface CareInvitationsTable {
   accepted_at: Date | null;
   accepted_by: string | null;
   revoked_at: Date | null;
+  /** When its email was sent; null: not emailed (no mailer, or withdrawn before it went). */
+  emailed_at: Date | null;
 }
 
 export type CarePerson = Selectable<CarePeopleTable>;

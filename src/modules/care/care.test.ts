@@ -2,12 +2,16 @@
  * Care on the seeded demo data (one app for the file), its pages, API and rules: care staff list, search and
  * read their people and make plans and budget versions; the person and their representatives see
  * their own page; nobody else gets anything (404: a commissioner of the same authority, care staff
- * of another, a platform administrator), a representative without the grant 403; an invitation is
- * accepted by the address it was sent to; forms say what to fix; no audit event holds a demo
- * person's name or date of birth; `requirePersonAccess` for the modules above; and, last, with the
- * clock moved, the reviews in care staff's work at the clocks' edges — the day before the window, its
- * first day, the due day, the day after (overdue) — a concern making a review due, a review clearing it.
+ * of another, a platform administrator), a representative with a narrow grant only what it allows
+ * (with none, 403); an invitation is accepted by the address it was sent to, listed, withdrawn (the
+ * invitee told if emailed); a person's details changed with a reason; the organisations offered for
+ * a managed account; forms say what to fix; no audit event holds a demo person's name or date of
+ * birth; `requirePersonAccess` for the modules above; with the clock moved, the reviews in care
+ * staff's work at the clocks' edges — the day before the window, its first day, the due day, the day
+ * after (overdue) — a concern making a review due, a review clearing it; and, last, the care loose
+ * ends' migration run again on the demo data as it was before it.
  */
+import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
@@ -16,6 +20,7 @@ import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import { DEMO_SEEDED_AT } from "../../../tests/support/test-db.ts";
+import { up as careLooseEnds } from "../../db/migrations/2026-12-14-61-care-loose-ends.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
@@ -33,6 +38,11 @@ import {
   recordReview,
   requirePersonAccess,
 } from "./care.service.ts";
+import {
+  CARE_INVITATION_QUEUE,
+  CARE_INVITATION_WITHDRAWN_QUEUE,
+  careJobHandlers,
+} from "./representatives.service.ts";
 import { tasksFor } from "./tasks.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
@@ -175,6 +185,101 @@ describe("care staff", () => {
   });
 });
 
+describe("a person's details", () => {
+  it("are changed by care staff with a reason, audited by field names only, and the person told", async () => {
+    const joan = await t.deps.db
+      .selectFrom("care_people")
+      .selectAll()
+      .where("id", "=", idOf("Joan Whitfield"))
+      .executeTakeFirstOrThrow();
+    const url = `/authorities/${SLUG}/care/people/${joan.id}/edit`;
+    const form = await t.app.inject({ url, headers: { cookie: staff.cookie } });
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="Joan Whitfield"');
+    expect((await t.app.inject({ url, headers: { cookie: commissioner.cookie } })).statusCode).toBe(404);
+    const [year = "", month = "", day = ""] = joan.date_of_birth.split("-");
+    const as = {
+      fullName: joan.full_name,
+      "dateOfBirth-day": day,
+      "dateOfBirth-month": month,
+      "dateOfBirth-year": year,
+      email: joan.email ?? "",
+      phone: joan.phone ?? "",
+      address: joan.address,
+      areaCode: joan.area_code,
+    };
+    const noReason = await postForm(t.app, staff, url, { ...as, phone: "01632 960 999" });
+    expect(noReason.statusCode).toBe(400);
+    expect(errorsOf(noReason.body)).toEqual([["#reason", "Choose why the details are changing"]]);
+    expect((await postForm(t.app, staff, url, { ...as, reason: "correction" })).statusCode).toBe(422);
+    const done = await postForm(t.app, staff, url, { ...as, phone: "01632 960 999", reason: "correction" });
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toContain("done=person-changed");
+    const event = await t.deps.db
+      .selectFrom("audit_events")
+      .select("changes")
+      .where("action", "=", "care.person-changed")
+      .executeTakeFirstOrThrow();
+    expect(event.changes).toEqual({
+      person: { ref: `care_people/${joan.id}` },
+      fields: ["phone"],
+      reason: "correction",
+    });
+    const notice = await t.deps.db
+      .selectFrom("notifications")
+      .select(["user_id", "body"])
+      .where("kind", "=", "care.details-changed")
+      .executeTakeFirstOrThrow();
+    expect(notice.user_id).toBe(demoId("citizen"));
+    expect(notice.body).toContain("phone number");
+    expect(notice.body).not.toContain("960");
+    // Through the API: nobody is linked to Arthur, so nobody is told.
+    const arthur = await call(t.app, "GET", `${API}/people/${idOf("Arthur Pennington")}`, staff);
+    const { name, dateOfBirth, email, phone, areaCode } = arthur.json();
+    const put = await call(t.app, "PUT", `${API}/people/${idOf("Arthur Pennington")}`, staff, {
+      fullName: name,
+      dateOfBirth,
+      email,
+      phone,
+      address: "1 New Street",
+      areaCode,
+      reason: "changed",
+    });
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toEqual({ changed: ["address"], told: 0 });
+  });
+});
+
+describe("a part managed by an organisation", () => {
+  it("chooses it from those the council uses, or from a search of the directory by name", async () => {
+    const url = `/authorities/${SLUG}/care/people/${idOf("Grace Oduya")}/plans/new`;
+    const option = (name: string) => new RegExp(`<option value="([0-9a-f-]{36})"[^>]*>${name}`);
+    // The demo budgets have managed accounts with Greenway: offered without a search.
+    const form = await t.app.inject({ url, headers: { cookie: staff.cookie } });
+    expect(form.body).toMatch(option("Greenway Home Care"));
+    expect(form.body).not.toMatch(option("Carewell Homes"));
+    const searched = await t.app.inject({ url: `${url}?q=carewell`, headers: { cookie: staff.cookie } });
+    expect(searched.statusCode).toBe(200);
+    const carewell = option("Carewell Homes").exec(searched.body)?.[1];
+    expect(carewell).toBeDefined();
+    expect(searched.body).toContain(`action="${url}?q=carewell"`);
+    const made = await postForm(t.app, staff, `${url}?q=carewell`, {
+      regime: "adult-social-care",
+      amount: "£80.00",
+      period: "week",
+      "startsOn-day": "1",
+      "startsOn-month": "12",
+      "startsOn-year": "2026",
+      managedByOrganisation: "£80.00",
+      organisationId: carewell as string,
+    });
+    expect(made.statusCode).toBe(303);
+    // Now the council uses it: offered without a search.
+    const again = await t.app.inject({ url, headers: { cookie: staff.cookie } });
+    expect(again.body).toMatch(option("Carewell Homes"));
+  });
+});
+
 describe("a plan's review, concern and end", () => {
   it("are recorded on one page each, saying what to fix", async () => {
     const arthur = idOf("Arthur Pennington");
@@ -228,7 +333,7 @@ describe("nobody else", () => {
 });
 
 describe("the person and their representatives", () => {
-  it("see their own plan; a representative without the grant to see it gets 403", async () => {
+  it("see their own plan; a representative without the grant to see it sees the page without it, with no grant 403", async () => {
     const mine = await t.app.inject({ url: "/care", headers: { cookie: citizen.cookie } });
     expect(mainText(mine.body)).toContain("Your own plan");
     const own = await t.app.inject({
@@ -238,6 +343,20 @@ describe("the person and their representatives", () => {
     expect(own.statusCode).toBe(200);
     expect(mainText(own.body)).toContain("£352.00 per week");
     expect(mainText(own.body)).toContain("Two more hours of help a week");
+    // The first version's reason is a code, rendered in the reader's language.
+    expect(mainText(own.body)).toContain("The plan as agreed.");
+    const welsh = await t.app.inject({
+      url: `/care/people/${idOf("Joan Whitfield")}`,
+      headers: { cookie: `${citizen.cookie}; lang=cy` },
+    });
+    expect(mainText(welsh.body)).toContain("Y cynllun fel y cytunwyd arno.");
+    const firsts = await t.deps.db
+      .selectFrom("care_plan_versions")
+      .select(["reason", "reason_code"])
+      .where("version", "=", 1)
+      .execute();
+    expect(firsts.length).toBeGreaterThan(0);
+    expect(firsts.every((v) => v.reason === null && v.reason_code === "plan-agreed")).toBe(true);
 
     const tomos = idOf("Tomos Rees");
     const theirs = await t.app.inject({ url: `/care/people/${tomos}`, headers: { cookie: family.cookie } });
@@ -253,7 +372,7 @@ describe("the person and their representatives", () => {
       ).statusCode,
     ).toBe(404);
 
-    // A representative whose grants leave out seeing the plan: 403.
+    // A representative whose grants leave out seeing the plan reaches the page, without the plan.
     const helper = await createUser(t.deps.db, { email: "helper@example.org" });
     const invited = await postForm(t.app, staff, `/authorities/${SLUG}/care/people/${tomos}/invite`, {
       email: "helper@example.org",
@@ -269,6 +388,23 @@ describe("the person and their representatives", () => {
     const accepted = await postForm(t.app, helperSession, `${link}/accept`, {});
     expect(accepted.statusCode).toBe(303);
     expect((await postForm(t.app, helperSession, `${link}/accept`, {})).statusCode).toBe(409);
+    const narrow = await t.app.inject({
+      url: `/care/people/${tomos}`,
+      headers: { cookie: helperSession.cookie },
+    });
+    expect(narrow.statusCode).toBe(200);
+    const narrowText = mainText(narrow.body);
+    expect(narrowText).toContain("The person has not allowed you to see their plan");
+    expect(narrowText).toContain("Complain");
+    // Care's sections of the plan, its budget, the needs and the download are left out.
+    const planSections =
+      /Plans and personal budgets|per week|per year|Assessed eligible needs|Everything held/;
+    expect(narrowText).not.toMatch(planSections);
+    expect(mainText(theirs.body)).toMatch(planSections);
+    const json = (await call(t.app, "GET", `${API}/people/${tomos}`, helperSession)).json();
+    expect(json).toMatchObject({ needs: [], plans: [], you: { how: "advocate", grants: ["complain"] } });
+    // A link with no grant left reaches nothing: 403.
+    await t.deps.db.updateTable("care_links").set({ grants: [] }).where("user_id", "=", helper.id).execute();
     const refused = await t.app.inject({
       url: `/care/people/${tomos}`,
       headers: { cookie: helperSession.cookie },
@@ -321,6 +457,102 @@ describe("the person and their representatives", () => {
       person: { ref: `care_people/${joan}` },
       as: "self",
     });
+  });
+});
+
+describe("links and invitations through the API", () => {
+  it("are listed by the page's rules; care staff invite and withdraw (the invitee told if emailed); the person changes grants", async () => {
+    const tomos = idOf("Tomos Rees");
+    const base = `${API}/people/${tomos}`;
+    const invited = await call(t.app, "POST", `${base}/invitations`, staff, {
+      email: "cousin@example.org",
+      relationship: "family",
+      grants: ["see-plan"],
+    });
+    expect(invited.statusCode, invited.body).toBe(201);
+    const { id, link } = invited.json();
+    expect(link).toMatch(/^\/care\/invitations\//);
+    expect(
+      (
+        await call(t.app, "POST", `${base}/invitations`, family, {
+          email: "x@example.org",
+          relationship: "family",
+          grants: [],
+        })
+      ).statusCode,
+    ).toBe(404);
+
+    // The invitation's email goes out (the job), then care staff withdraw it: the invitee is told.
+    const sent: { to: string; subject: string }[] = [];
+    const handlers = careJobHandlers({
+      mailer: { send: async (m: { to: string; subject: string }) => void sent.push(m) } as never,
+      baseUrl: "https://openps.example",
+      secrets: t.app.accountSecrets,
+    });
+    const jobCtx = { db: t.deps.db, clock, logger: { warn: () => {} }, job: { id: "test" } } as never;
+    await handlers[CARE_INVITATION_QUEUE]?.({ authorityId: COUNTY, invitationId: id }, jobCtx);
+    expect(sent.map((m) => m.to)).toEqual(["cousin@example.org"]);
+    const listed = await call(t.app, "GET", `${base}/links`, staff);
+    expect(listed.json().invitations).toContainEqual(
+      expect.objectContaining({ id, email: "cousin@example.org", relationship: "family", emailed: true }),
+    );
+    // A representative sees their own link only, and no invitation.
+    const theirs = (await call(t.app, "GET", `${base}/links`, family)).json();
+    expect(theirs.links.map((l: { name: string }) => l.name)).toEqual([DEMO_REPRESENTATIVE.displayName]);
+    expect(theirs.invitations).toEqual([]);
+
+    expect((await call(t.app, "POST", `${base}/invitations/${id}/withdraw`, family)).statusCode).toBe(404);
+    const withdrawn = await call(t.app, "POST", `${base}/invitations/${id}/withdraw`, staff);
+    expect(withdrawn.json()).toEqual({ id, withdrawn: true, told: true });
+    expect((await call(t.app, "POST", `${base}/invitations/${id}/withdraw`, staff)).statusCode).toBe(409);
+    expect((await t.app.inject({ url: link })).statusCode).toBe(409);
+    await handlers[CARE_INVITATION_WITHDRAWN_QUEUE]?.({ authorityId: COUNTY, invitationId: id }, jobCtx);
+    expect(sent.map((m) => m.subject)).toEqual([
+      expect.stringContaining("invites you"),
+      expect.stringContaining("has withdrawn its invitation"),
+    ]);
+    const event = await t.deps.db
+      .selectFrom("audit_events")
+      .select("changes")
+      .where("action", "=", "care.invitation-withdrawn")
+      .executeTakeFirstOrThrow();
+    expect(event.changes).toEqual({ person: { ref: `care_people/${tomos}` }, invitation: id, told: true });
+
+    // On the page: an invitation not emailed is withdrawn with its button; nobody to tell.
+    const second = (
+      await call(t.app, "POST", `${base}/invitations`, staff, {
+        email: "aunt@example.org",
+        relationship: "advocate",
+        grants: ["complain"],
+      })
+    ).json();
+    const page = await t.app.inject({
+      url: `/authorities/${SLUG}/care/people/${tomos}`,
+      headers: { cookie: staff.cookie },
+    });
+    const action = `/authorities/${SLUG}/care/people/${tomos}/invitations/${second.id}/withdraw`;
+    expect(page.body).toContain(`action="${action}"`);
+    expect(mainText(page.body)).toContain("aunt@example.org");
+    const pressed = await postForm(t.app, staff, action, {});
+    expect(pressed.headers.location).toContain("done=withdrawn#");
+
+    // The person changes what their champion may do; never payments; a representative may not.
+    const joan = idOf("Joan Whitfield");
+    const champion = (await call(t.app, "GET", `${API}/people/${joan}/links`, citizen))
+      .json()
+      .links.find((l: { relationship: string }) => l.relationship === "champion");
+    const grantsUrl = `${API}/people/${joan}/links/${champion.id}/grants`;
+    const changed = await call(t.app, "PUT", grantsUrl, citizen, { grants: ["see-plan", "give-feedback"] });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toMatchObject({ id: champion.id, grants: ["see-plan", "give-feedback"] });
+    expect((await call(t.app, "PUT", grantsUrl, citizen, { grants: ["make-payments"] })).statusCode).toBe(
+      400,
+    );
+    expect((await call(t.app, "PUT", grantsUrl, staff, { grants: ["complain"] })).statusCode).toBe(403);
+    // As the demo seed gave them, for the champion's own test.
+    expect(
+      (await call(t.app, "PUT", grantsUrl, citizen, { grants: ["see-plan", "complain"] })).statusCode,
+    ).toBe(200);
   });
 });
 
@@ -571,5 +803,40 @@ describe("reviews in care staff's work", () => {
       due: { day: addDays(due, 29) },
       details: { raised: { day: addDays(due, 1) } },
     });
+  });
+});
+
+// Last, as it puts the schema back as it was before the care loose ends' migration (2026-12-14-61)
+// and runs the migration again on the demo data: every first version "The plan as agreed." gets the
+// code and no text; a reason care staff wrote stays as written.
+describe("the migration of the first versions' reason", () => {
+  it("moves the first versions' English reason to the code, and leaves care staff's reasons", async () => {
+    const db = t.deps.db;
+    await sql`alter table care_plan_versions drop constraint care_plan_versions_reason_given`.execute(db);
+    await sql`alter table care_plan_versions disable trigger care_plan_versions_frozen`.execute(db);
+    await sql`update care_plan_versions set reason = 'The plan as agreed.' where reason_code = 'plan-agreed'`.execute(
+      db,
+    );
+    await sql`alter table care_plan_versions enable trigger care_plan_versions_frozen`.execute(db);
+    await sql`alter table care_plan_versions drop column reason_code`.execute(db);
+    await sql`alter table care_plan_versions alter column reason set not null`.execute(db);
+    await sql`alter table care_invitations drop column emailed_at`.execute(db);
+    await sql`drop index care_budget_parts_by_organisation`.execute(db);
+
+    await careLooseEnds(db as unknown as Kysely<unknown>);
+    const versions = await db
+      .selectFrom("care_plan_versions")
+      .select(["version", "reason", "reason_code"])
+      .execute();
+    const firsts = versions.filter((v) => v.version === 1);
+    expect(firsts.length).toBeGreaterThan(0);
+    expect(firsts.every((v) => v.reason === null && v.reason_code === "plan-agreed")).toBe(true);
+    const later = versions.filter((v) => v.version > 1);
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.every((v) => v.reason !== null && v.reason !== "" && v.reason_code === null)).toBe(true);
+    // Still frozen.
+    await expect(
+      db.updateTable("care_plan_versions").set({ reason: "Changed" }).where("version", "=", 1).execute(),
+    ).rejects.toThrow(/never changed/);
   });
 });

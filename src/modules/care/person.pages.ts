@@ -42,7 +42,7 @@ export async function showPerson(
   const panels = await collect(personPanels, ctx.db, ctx.clock, {
     authorityId,
     personId,
-    planIds: view.plans.map((p) => p.plan.id),
+    planIds: view.planIds,
     viewer: { userId: view.access.userId, how: view.access.how, grants: view.access.grants },
   });
   await reply.page("care/views/person.njk", {

@@ -34,7 +34,7 @@ import { enqueue, PermanentJobError } from "../jobs/jobs.service.ts";
 import type { Mailer } from "../notifications/mailer.ts";
 import { absoluteLink } from "../notifications/notifications.service.ts";
 import * as repo from "./care.repository.ts";
-import { isCareStaff, requireCareStaff, requirePersonAccess } from "./care.service.ts";
+import { isCareStaff, type PersonAccess, requireCareStaff, requirePersonAccess } from "./care.service.ts";
 import {
   type CareInvitation,
   type CareLink,
@@ -49,6 +49,7 @@ export const CARE_INVITATION_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const CARE_INVITATION_QUEUE = "care.invitation-email";
+export const CARE_INVITATION_WITHDRAWN_QUEUE = "care.invitation-withdrawn-email";
 
 /** What the invitation services take: the service context and the server's secrets (for the links). */
 export interface CareInvitationsCtx extends Ctx {
@@ -130,6 +131,7 @@ export async function inviteToPerson(
       accepted_at: null,
       accepted_by: null,
       revoked_at: null,
+      emailed_at: null,
     };
     await repo.insertInvitation(trx, invitation);
     await recordAudit(trx, ctx.clock, {
@@ -327,6 +329,79 @@ export async function revokeLink(
   });
 }
 
+/** A person's links and open invitations, as the caller may see them. */
+export interface Representatives {
+  /** Every live link for care staff and the person themself; a representative's own only. */
+  links: repo.LinkWithHolder[];
+  /** Open invitations: care staff only (their addresses are personal data). */
+  invitations: CareInvitation[];
+  access: PersonAccess;
+}
+
+/** The links a viewer may see: every one for care staff and the person, a representative's own. */
+export function visibleLinks<T extends { id: string }>(access: PersonAccess, links: readonly T[]): T[] {
+  return access.how === "care-staff" || access.how === "self"
+    ? [...links]
+    : links.filter((l) => l.id === access.linkId);
+}
+
+/**
+ * A person's links and open invitations, by the rules of their page: care staff, the person, and
+ * representatives with any grant (404, then 403).
+ */
+export async function representativesOf(
+  ctx: Ctx,
+  authorityId: string,
+  personId: string,
+): Promise<Representatives> {
+  const access = await requirePersonAccess(ctx, authorityId, personId, "any");
+  const [links, invitations] = await Promise.all([
+    repo.linksOfPerson(ctx.db, authorityId, personId),
+    access.how === "care-staff"
+      ? repo.openInvitationsOf(ctx.db, authorityId, personId, ctx.clock.now())
+      : Promise.resolve([]),
+  ]);
+  return { links: visibleLinks(access, links), invitations, access };
+}
+
+/**
+ * Withdraws an open invitation: the authority's care staff only (404 for anyone else, or an
+ * invitation not of this person), 409 once accepted, withdrawn or expired. Audited; the invitee is
+ * told by email if the invitation was emailed (`told`).
+ */
+export async function withdrawInvitation(
+  ctx: Ctx,
+  authorityId: string,
+  personId: string,
+  invitationId: string,
+): Promise<{ told: boolean }> {
+  requireCareStaff(ctx.principal, authorityId);
+  return transaction(ctx.db, async (trx) => {
+    const invitation = isUuid(invitationId)
+      ? await repo.lockInvitation(trx, authorityId, invitationId)
+      : undefined;
+    if (!invitation || invitation.person_id !== personId) throw new NotFoundError("invitation");
+    requireOpen(ctx, invitation);
+    await repo.markInvitationWithdrawn(trx, authorityId, invitation.id, ctx.clock.now());
+    const told = invitation.emailed_at !== null;
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorIn(ctx),
+      action: "care.invitation-withdrawn",
+      entity: { type: "care-person", id: personId },
+      changes: { person: personalRef("care_people", personId), invitation: invitation.id, told },
+    });
+    if (told)
+      await enqueue(trx, ctx.clock, {
+        queue: CARE_INVITATION_WITHDRAWN_QUEUE,
+        payload: { authorityId, invitationId: invitation.id },
+        dedupeKey: `${CARE_INVITATION_WITHDRAWN_QUEUE}:${invitation.id}`,
+        authorityId,
+      });
+    return { told };
+  });
+}
+
 /** A link of the person, for the form changing its grants (the person themself only). */
 export async function linkToChange(
   ctx: Ctx,
@@ -367,6 +442,9 @@ export function careInvitationEmailHandler(deps: CareInvitationEmailDeps): JobHa
       ctx.logger.warn({ jobId: ctx.job.id }, "Email is not configured; the care invitation was not emailed");
       return;
     }
+    // Marked first, in one statement that a withdrawal (which locks the row) orders against: a
+    // withdrawal after it tells the invitee; one before it stops the email.
+    if (!(await repo.markInvitationEmailed(ctx.db, authorityId, invitationId, ctx.clock.now()))) return;
     const authority = await authorityById(ctx.db, authorityId);
     const link = absoluteLink(
       deps.baseUrl,
@@ -383,8 +461,39 @@ export function careInvitationEmailHandler(deps: CareInvitationEmailDeps): JobHa
   };
 }
 
+/** Tells the invitee by email that the invitation they were emailed is withdrawn. */
+export function careInvitationWithdrawnHandler(deps: CareInvitationEmailDeps): JobHandler {
+  return async (payload, ctx) => {
+    const { authorityId, invitationId } = (payload ?? {}) as {
+      authorityId?: unknown;
+      invitationId?: unknown;
+    };
+    if (!isUuid(authorityId) || !isUuid(invitationId))
+      throw new PermanentJobError(
+        "The care invitation withdrawal job needs an authorityId and an invitationId.",
+      );
+    const invitation = await repo.findInvitation(ctx.db, authorityId, invitationId);
+    if (!invitation?.revoked_at || !invitation.emailed_at) return;
+    if (!deps.mailer) {
+      ctx.logger.warn({ jobId: ctx.job.id }, "Email is not configured; the withdrawal was not emailed");
+      return;
+    }
+    const authority = await authorityById(ctx.db, authorityId);
+    await deps.mailer.send({
+      to: invitation.email,
+      subject: `${authority.name} has withdrawn its invitation on OpenPS`,
+      text:
+        `${authority.name}'s care team has withdrawn the invitation it sent you on ${londonDateTime(invitation.created_at)} to link your OpenPS account to a care and support plan.\n\n` +
+        "The link in that email no longer works. If you think this is a mistake, contact the care team.\n",
+    });
+  };
+}
+
 export function careJobHandlers(deps: CareInvitationEmailDeps): Record<string, JobHandler> {
-  return { [CARE_INVITATION_QUEUE]: careInvitationEmailHandler(deps) };
+  return {
+    [CARE_INVITATION_QUEUE]: careInvitationEmailHandler(deps),
+    [CARE_INVITATION_WITHDRAWN_QUEUE]: careInvitationWithdrawnHandler(deps),
+  };
 }
 
 /**

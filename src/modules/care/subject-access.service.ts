@@ -150,6 +150,7 @@ export async function downloadPersonData(
           period: v.period,
           startsOn: v.starts_on,
           reason: v.reason,
+          reasonCode: v.reason_code,
           surplusLevelPence: v.surplus_level_pence,
           delivery: v.delivery,
           parts: v.parts.map((part) => ({

@@ -18,6 +18,7 @@ import { fixedClock, type SettableClock } from "../../lib/clock.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_CARE_STAFF } from "../../seed/demo/care.ts";
 import { DEMO_CO_SIGNATORIES, DEMO_CHALLENGE as DEMO_EOI } from "../../seed/demo/challenges.ts";
 import { DEMO_CONTRACTS } from "../../seed/demo/contracts.ts";
 import { DEMO_CHALLENGE as DEMO_AWARD_CHALLENGE, DEMO_AWARD_TENDER } from "../../seed/demo/evaluation.ts";
@@ -38,7 +39,7 @@ import { decideStandstillChallenge } from "../award/challenges.service.ts";
 import { rejectInvoice } from "../budgets/payments.service.ts";
 import { submitProviderInvoice } from "../budgets/provider-invoices.service.ts";
 import { waiveSurplus } from "../budgets/surplus.service.ts";
-import { changeBudget, peopleActedFor } from "../care/care.service.ts";
+import { changeBudget, changePerson, peopleActedFor } from "../care/care.service.ts";
 import { endAppointment } from "../care/champion-links.service.ts";
 import {
   agreeToModification,
@@ -360,6 +361,23 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
       .where("revoked_at", "is", null)
       .executeTakeFirstOrThrow();
     await endAppointment(await as(user("consumer-champion")), DEMO_AUTHORITY.champion, link.id);
+  },
+  "care.details-changed": async () => {
+    // Joan's care staff correct her phone number: she (the demo citizen) is told.
+    const joan = await db()
+      .selectFrom("care_people")
+      .selectAll()
+      .where("full_name", "=", "Joan Whitfield")
+      .executeTakeFirstOrThrow();
+    await changePerson(await as(DEMO_CARE_STAFF), joan.authority_id, joan.id, {
+      fullName: joan.full_name,
+      dateOfBirth: joan.date_of_birth,
+      email: joan.email,
+      phone: "01632 960 123",
+      address: joan.address,
+      areaCode: joan.area_code,
+      reason: "correction",
+    });
   },
   "tender.amended": async () => {
     // Bids have arrived: an amendment moves the deadline at least a week on.

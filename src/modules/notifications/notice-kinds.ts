@@ -98,6 +98,8 @@ export const NOTICE_KINDS = {
   // Consumer champions appointed by a person: to the champion's people and the person
   "care.champion-appointed": { topic: "care" },
   "care.champion-ended": { topic: "care" },
+  // A person's details changed by their care staff: to the person themself
+  "care.details-changed": { topic: "care" },
   // Personal budgets: to the authority's care staff, the person and representatives with see-plan
   "budget.surplus-flagged": { topic: "budgets" },
   // Personal budgets: to the person and representatives with see-plan

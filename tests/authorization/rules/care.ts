@@ -73,8 +73,33 @@ export const care: RuleSet = {
     "POST /api/v1/authorities/:authorityId/care/people/:personId/champions": unknownTarget,
     "POST /api/v1/authorities/:authorityId/care/people/:personId/links/:linkId/revoke": unknownTarget,
     "GET /api/v1/authorities/:authorityId/care/people/:personId/data": unknownTarget,
+    // Care staff's loose ends: a person's details changed.
+    "GET /authorities/:slug/care/people/:personId/edit": unknownTarget,
+    "POST /authorities/:slug/care/people/:personId/edit": unknownTarget,
+    "PUT /api/v1/authorities/:authorityId/care/people/:personId": unknownTarget,
+    // Links and invitations: the withdraw button, and the API.
+    "POST /authorities/:slug/care/people/:personId/invitations/:invitationId/withdraw": unknownTarget,
+    "GET /api/v1/authorities/:authorityId/care/people/:personId/links": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/care/people/:personId/invitations": unknownTarget,
+    "POST /api/v1/authorities/:authorityId/care/people/:personId/invitations/:invitationId/withdraw":
+      unknownTarget,
+    "PUT /api/v1/authorities/:authorityId/care/people/:personId/links/:linkId/grants": unknownTarget,
   },
   apiBodies: {
+    "POST /api/v1/authorities/:authorityId/care/people/:personId/invitations": JSON.stringify({
+      email: "matrix@example.org",
+      relationship: "family",
+      grants: ["see-plan"],
+    }),
+    "PUT /api/v1/authorities/:authorityId/care/people/:personId/links/:linkId/grants": JSON.stringify({
+      grants: ["see-plan"],
+    }),
+    "PUT /api/v1/authorities/:authorityId/care/people/:personId": JSON.stringify({
+      fullName: "Matrix Person",
+      dateOfBirth: "1950-03-27",
+      areaCode: "E10000901",
+      reason: "correction",
+    }),
     "POST /api/v1/authorities/:authorityId/care/people/:personId/champions": JSON.stringify({
       championId: DEMO_AUTHORITY.champion,
       grants: ["see-plan"],
