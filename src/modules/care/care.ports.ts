@@ -1,8 +1,8 @@
 /**
  * What the care module lets the modules above it take part in (see src/lib/ports.ts); they are
  * connected in src/wiring.ts: the budgets module shows a budget's balance and statements on a
- * person's page and keeps each plan's ledger in step with it; the arrangements of the second wave
- * will show what is arranged with providers.
+ * person's page and keeps each plan's ledger in step with it; choice shows what is arranged with
+ * providers and re-checks it against a new budget; voice links to feedback.
  */
 import type { Db, Trx } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
@@ -22,7 +22,8 @@ export interface PersonPanelInput {
 
 /**
  * Sections of a person's page (their own, `/care/people/:personId`, and care staff's) from other
- * modules: the budget's balance (budgets), arrangements (second wave). A panel decides from `viewer`
+ * modules: the budget's balance (budgets), arrangements and choice not available (choice), feedback
+ * links (voice). A panel decides from `viewer`
  * what it shows; it answers undefined to show nothing.
  */
 export const personPanels =
@@ -63,8 +64,8 @@ export interface PersonDataSection {
 
 /**
  * Sections of a person's download of everything held about them (subject access,
- * subject-access.service.ts) from the modules above: the budgets' ledger transactions; the
- * arrangements next. Care has already decided that the caller may have all of it: a handler checks
+ * subject-access.service.ts) from the modules above: the budgets' ledger transactions; choice's
+ * arrangements and records of choice not available. Care has already decided that the caller may have all of it: a handler checks
  * no one, and answers undefined when it holds nothing of the person.
  */
 export const personData =

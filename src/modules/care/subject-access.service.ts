@@ -4,7 +4,7 @@
  * parts, reviews and concerns, every link (live or ended, representatives and champions by their
  * display name) and invitation, the audit events about them (by their `personalRef`), the notices
  * their linked accounts were sent about them, and the sections of the modules above (`personData`,
- * care.ports.ts: the budgets' ledger; the arrangements next).
+ * care.ports.ts: the budgets' ledger; choice's arrangements and records of choice not available).
  *
  * Who may download: the person themself, their authority's care staff (on their behalf, e.g. for a
  * request made by letter), and an `appointee` (an appointee or deputy acting for someone who lacks

@@ -71,6 +71,10 @@ export async function choicePersonPanel(
   clock: Clock,
   input: PersonPanelInput,
 ): Promise<Panel | undefined> {
+  // What is arranged, and its prices, are for those who see the plan or arrange services (a
+  // representative with only `complain` or `give-feedback` sees neither).
+  const grants = input.viewer.grants;
+  if (!grants.includes("see-plan") && !grants.includes("arrange-services")) return undefined;
   const today = londonToday(clock);
   const [authority, arrangements, unavailable, overBudget] = await Promise.all([
     authorityById(db, input.authorityId),

@@ -235,7 +235,8 @@ export async function leaveFeedback(
   if (!isUuid(organisationId) || !(await organisationsByIds(ctx.db, [organisationId])).has(organisationId))
     errors.push({ field: "organisationId", message: msg`Choose the provider from the directory` });
   if (errors.length > 0) throw new ValidationError(msg`Check the review`, errors);
-  const planIds = view.plans.map((p) => p.plan.id);
+  // Every plan's id, whatever the viewer's grants show of the plans (`give-feedback` alone suffices).
+  const planIds = view.planIds;
   if (!(await hasPaidProvider(ctx.db, authorityId, planIds, organisationId)))
     throw new ConflictError(
       msg`You can leave feedback only about a provider that has been paid from this personal budget.`,
