@@ -397,8 +397,9 @@ describe("the person and their representatives", () => {
     expect(narrowText).toContain("The person has not allowed you to see their plan");
     expect(narrowText).toContain("Complain");
     // Care's sections of the plan, its budget, the needs and the download are left out.
+    // choice's panel of what is arranged (with its prices) too.
     const planSections =
-      /Plans and personal budgets|per week|per year|Assessed eligible needs|Everything held/;
+      /Plans and personal budgets|per week|per year|Assessed eligible needs|Everything held|Services arranged/;
     expect(narrowText).not.toMatch(planSections);
     expect(mainText(theirs.body)).toMatch(planSections);
     const json = (await call(t.app, "GET", `${API}/people/${tomos}`, helperSession)).json();

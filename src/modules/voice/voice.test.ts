@@ -475,6 +475,21 @@ describe("feedback beside the ratings", () => {
     expect([done.state, done.version, heldFor]).toEqual(["published", 2, ""]);
   });
 
+  it("lets a representative with give-feedback alone leave feedback (no sight of the plan needed)", async () => {
+    const friend = await createUser(db, { displayName: "Friend, gives feedback only" });
+    await recordLink(
+      { db, clock: t.deps.clock, principal: null, actor: SYSTEM("test") },
+      { ...person, userId: friend.id, relationship: "family", grants: ["give-feedback"] },
+    );
+    const { review: left } = await leaveFeedback(
+      as(await principalOf(db, friend.id)),
+      person.authorityId,
+      person.personId,
+      review(DEMO_CHOICE_MEMBERS.greenway),
+    );
+    expect(left.organisation_id).toBe(DEMO_CHOICE_MEMBERS.greenway);
+  });
+
   it("refuses a representative the person did not give give-feedback (403)", async () => {
     const family = await createUser(db, { displayName: "Family, sees the plan" });
     await recordLink(
