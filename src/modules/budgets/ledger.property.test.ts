@@ -132,7 +132,9 @@ describe("the ledger of a personal budget", () => {
             done.push({
               key,
               replay: () => recordInvoice(ctx(), COUNTY, planId, key, input),
-              other: () => recordInvoice(ctx(), COUNTY, planId, key, { ...input, amount: "£1.00" }),
+              // Another request under the same key: another amount (a £1 invoice's "£1.00" would be the same request, replayed).
+              other: () =>
+                recordInvoice(ctx(), COUNTY, planId, key, { ...input, amount: `£${c.pounds + 1}.00` }),
             });
             const payKey = `${key}-pay`;
             if (amount > managed) {
