@@ -25,3 +25,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       add constraint choice_members_contract_fk foreign key (authority_id, contract_id)
         references contracts (authority_id, id)`.execute(db);
 }
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`alter table choice_members drop constraint if exists choice_members_contract_fk, drop column if exists contract_id`.execute(
+    db,
+  );
+  await sql`
+    alter table choice_lists
+      drop constraint if exists choice_lists_source_check,
+      drop column if exists source_tender_id,
+      drop column if exists source_lot_id,
+      drop column if exists source_award_id,
+      drop column if exists source_tender_title,
+      drop column if exists not_added`.execute(db);
+}

@@ -18,6 +18,7 @@ import { refused } from "../../../tests/support/refused.ts";
 import { createTestDatabase, DEMO_SEEDED_AT, type TestDatabase } from "../../../tests/support/test-db.ts";
 import * as contractsMigration from "../../db/migrations/2026-11-22-16-contracts.ts";
 import * as contractRulesMigration from "../../db/migrations/2026-12-06-01-contract-rules.ts";
+import * as choiceAwardListsMigration from "../../db/migrations/2026-12-15-16-choice-award-lists.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { localFileStore } from "../../lib/file-store.ts";
 import { addDays, endOfLondonDay } from "../../lib/london-time.ts";
@@ -991,9 +992,12 @@ describe("demo data and the migration", () => {
       expect(
         (await sql`select award_value_pence, value_reason from contracts`.execute(fresh.db)).rows,
       ).toEqual([]);
+      // Approved-provider lists from an award hold their members' contracts: they go first.
+      await choiceAwardListsMigration.down(fresh.db as never);
       await contractsMigration.down(fresh.db as never);
       await expect(sql`select 1 from contracts`.execute(fresh.db)).rejects.toThrow();
       await contractsMigration.up(fresh.db as never);
+      await choiceAwardListsMigration.up(fresh.db as never);
       expect((await sql`select count(*) as n from contracts`.execute(fresh.db)).rows).toHaveLength(1);
     } finally {
       await fresh.destroy();
