@@ -57,6 +57,7 @@ import * as feedback from "./2026-12-14-31-feedback.ts";
 import * as marketPersonalBudgets from "./2026-12-14-40-market-personal-budgets.ts";
 import * as marketUnavailable from "./2026-12-14-41-market-unavailable.ts";
 import * as championLinks from "./2026-12-14-50-champion-links.ts";
+import * as redress from "./2026-12-20-01-redress.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -114,4 +115,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-14-40-market-personal-budgets": marketPersonalBudgets,
   "2026-12-14-41-market-unavailable": marketUnavailable,
   "2026-12-14-50-champion-links": championLinks,
+  "2026-12-20-01-redress": redress,
 };

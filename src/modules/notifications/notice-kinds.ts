@@ -27,6 +27,7 @@ export const NOTICE_TOPICS = [
   "budgets",
   "security",
   "care",
+  "complaints",
 ] as const;
 export type NoticeTopic = (typeof NOTICE_TOPICS)[number];
 
@@ -104,6 +105,8 @@ export const NOTICE_KINDS = {
   // direct payment); to the provider's people (its invoice paid)
   "budget.invoice-submitted": { topic: "budgets" },
   "budget.invoice-paid": { topic: "budgets" },
+  // Complaints (redress): to the complainant at each step of the body's work
+  "complaint.progressed": { topic: "complaints" },
   // Security: always by email too
   "tender.attempt-refused": { topic: "security", alwaysEmail: true },
   "tender.seal-broken": { topic: "security", alwaysEmail: true },
