@@ -262,6 +262,23 @@ describe("a complaint about a provider", () => {
   });
 });
 
+describe("the demo data", () => {
+  it("has one complaint per regime, at different stages", async () => {
+    const rows = await t.deps.db
+      .selectFrom("complaints")
+      .select(["regime", "stage", "status"])
+      .where("created_at", "<", new Date("2026-11-21T00:00:00Z"))
+      .orderBy("regime")
+      .execute();
+    expect(rows).toEqual([
+      { regime: "children-social-care", stage: 1, status: "open" },
+      { regime: "council", stage: 1, status: "answered" },
+      { regime: "housing", stage: 2, status: "open" },
+      { regime: "nhs-adult-social-care", stage: 1, status: "open" },
+    ]);
+  });
+});
+
 describe("the pages", () => {
   it("are there for the right people, and the form says what is missing", async () => {
     const [c] = (await call(t.app, "GET", "/api/v1/me/complaints", as("citizen"))).json().complaints;
