@@ -822,7 +822,7 @@ export async function respondToComplaint(
       const before = c.stages.find((s) => s.stage === stage.stage - 1);
       if (before && userId && (before.responded_by === userId || before.acknowledged_by === userId))
         throw new ForbiddenError(
-          msg`You considered the stage before: this stage must be answered by someone who did not (${stageRule.name.en}).`,
+          msg`You considered the stage before: stage ${stage.stage} must be answered by someone who did not.`,
         );
     }
     const finding = FINDINGS.includes(input.finding as Finding) ? (input.finding as Finding) : null;
