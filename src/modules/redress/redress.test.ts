@@ -285,6 +285,11 @@ describe("the pages", () => {
     const page = (url: string, who: string) =>
       t.app.inject({ method: "GET", url, headers: { cookie: as(who).cookie } });
     expect((await page("/complaints/new", "citizen")).statusCode).toBe(200);
+    // From a provider's public profile: the form with the provider chosen.
+    const profile = await t.app.inject({ method: "GET", url: `/organisations/${OTHER_ORG}` });
+    expect(profile.body).toContain(`href="/complaints/new?organisation=${OTHER_ORG}"`);
+    const chosen = await page(`/complaints/new?organisation=${OTHER_ORG}`, "citizen");
+    expect(chosen.body).toMatch(new RegExp(`value="${OTHER_ORG}" selected`));
     const yours = await page("/complaints", "citizen");
     expect(mainText(yours.body)).toContain(c.reference);
     expect((await page(c.pageUrl, "citizen")).statusCode).toBe(200);
