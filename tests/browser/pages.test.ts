@@ -195,6 +195,7 @@ describe("public pages", () => {
     ["/champions/reports", "Consumer champions' reports"],
     ["/feedback/policy", "Feedback policy"],
     ["/organisations/019a0000-0000-7000-8000-00000000b001/feedback", "Users' feedback on this provider"],
+    ["/complaints/without-account", "Make a complaint"],
   ])("%s is accessible and has its title", async (pathname, heading) => {
     const page = await visitorPage();
     expect(await visit(page, pathname)).toBe(200);

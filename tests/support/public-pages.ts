@@ -74,4 +74,6 @@ export const PUBLIC_PAGES: readonly string[] = [
   // Users' feedback (the voice module): the moderation policy, a provider's reviews.
   "/feedback/policy",
   `/organisations/${DEMO_ORGANISATION.communityHealthMutual}/feedback`,
+  // Redress: making a complaint without an account.
+  "/complaints/without-account",
 ];

@@ -55,7 +55,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       late_decision text check (late_decision in ('waived', 'declined')),
       late_reason text not null default '' check (char_length(late_reason) <= 5000),
       stage integer not null check (stage between 1 and 3),
-      status text not null check (status in ('open', 'answered', 'accepted', 'declined')),
+      status text not null check (status in ('unverified', 'open', 'answered', 'accepted', 'declined')),
+      -- Without an account: when the emailed link was followed (null until then); the link's SHA-256.
+      email_verified_at timestamptz,
+      access_token_hash text unique,
       -- The current step's due day while the body has something to do (null when it has not).
       next_due_on date,
       created_at timestamptz not null,
@@ -63,7 +66,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       primary key (authority_id, id),
       unique (reference),
       check ((about = 'organisation') = (organisation_id is not null)),
-      check ((acting_as = 'person') = (person_id is not null and person_authority_id is not null))
+      check ((acting_as = 'person') = (person_id is not null and person_authority_id is not null)),
+      check ((status = 'unverified') = (email_verified_at is null))
     )`.execute(db);
   // The complainant's own, newest first; the body's work (an organisation's, an authority's), newest first.
   await sql`create index complaints_by_complainant on complaints (complainant_id, created_at desc, id desc)`.execute(

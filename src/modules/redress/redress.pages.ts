@@ -9,8 +9,8 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, dateField, field, formPage } from "../../http/forms.ts";
 import { page } from "../../http/routes.ts";
-import { ctxOf } from "../access/context.ts";
-import { afterLookup, signedIn } from "../access/policies.ts";
+import { type Ctx, ctxOf } from "../access/context.ts";
+import { afterLookup, anyone, signedIn } from "../access/policies.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import { complaintsOfficers, providerPeople } from "./redress.policies.ts";
 import {
@@ -18,12 +18,16 @@ import {
   acknowledgeComplaint,
   askNextStage,
   bodyComplaints,
+  complaintByToken,
   complaintForm,
   complaintOf,
+  confirmComplaint,
   decideLate,
   extendComplaint,
   makeComplaint,
+  publicComplaintForm,
   respondToComplaint,
+  startComplaintWithoutAccount,
   yourComplaints,
 } from "./redress.service.ts";
 import { FINDINGS } from "./redress.table.ts";
@@ -195,9 +199,24 @@ export function redressPages(app: FastifyInstance): void {
     });
 
   const buttons = [
-    { path: "acknowledge", act: acknowledgeComplaint, shown: "acknowledged" },
-    { path: "accept", act: acceptResponse, shown: "accepted" },
-    { path: "next-stage", act: askNextStage, shown: "next-stage" },
+    {
+      path: "acknowledge",
+      act: (ctx: Ctx, authorityId: string, complaintId: string) =>
+        acknowledgeComplaint(ctx, authorityId, complaintId),
+      shown: "acknowledged",
+    },
+    {
+      path: "accept",
+      act: (ctx: Ctx, authorityId: string, complaintId: string) =>
+        acceptResponse(ctx, { authorityId, complaintId }),
+      shown: "accepted",
+    },
+    {
+      path: "next-stage",
+      act: (ctx: Ctx, authorityId: string, complaintId: string) =>
+        askNextStage(ctx, { authorityId, complaintId }),
+      shown: "next-stage",
+    },
   ];
   for (const b of buttons)
     buttonAction<ComplaintRequest>(
@@ -209,6 +228,8 @@ export function redressPages(app: FastifyInstance): void {
         return url(c.authority_slug, c.id, b.shown);
       },
     );
+
+  withoutAccountPages(app);
 
   app.get(
     "/authorities/:slug/complaints",
@@ -256,4 +277,115 @@ export function redressPages(app: FastifyInstance): void {
       });
     },
   );
+}
+
+type TokenRequest = FastifyRequest<{ Params: { token: string } }>;
+
+function trackUrl(token: string, shown?: string): string {
+  return `/complaints/track/${token}${shown ? `?notice=${shown}` : ""}`;
+}
+
+/**
+ * Complaints without an account: the form (anyone), "check your email", and the page the emailed
+ * link opens — to confirm and send the complaint, then to follow it, accept the answer or ask for
+ * the next stage. The link is the only key: an unknown one is 404.
+ */
+function withoutAccountPages(app: FastifyInstance): void {
+  formPage(app, "/complaints/without-account", {
+    who: anyone,
+    template: "redress/views/complaint-new.njk",
+    context: async (request) => {
+      const { organisation } = (request.query ?? {}) as { organisation?: string };
+      return {
+        ...(await publicComplaintForm(ctxOf(request), organisation)),
+        regimes: REGIMES,
+        organisation: organisation ?? "",
+        withoutAccount: true,
+        pageDescription: request.t("redress.new.withoutAccountIntro"),
+      };
+    },
+    values: (_request, { organisation }) => ({
+      about: organisation ? "organisation" : "",
+      organisationId: organisation,
+      authorityId: "",
+      bodyId: "",
+      preferCommissioner: "",
+      regime: "",
+      actingAs: "",
+      name: "",
+      email: "",
+      whatHappened: "",
+      happenedOn: "",
+      knewOn: "",
+      outcomeWanted: "",
+      phone: "",
+      consent: "",
+    }),
+    read: (body) => ({
+      about: field(body, "about"),
+      organisationId: field(body, "organisationId"),
+      authorityId: field(body, "authorityId"),
+      bodyId: field(body, "bodyId"),
+      preferCommissioner: field(body, "preferCommissioner"),
+      regime: field(body, "regime"),
+      actingAs: field(body, "actingAs"),
+      name: field(body, "name"),
+      email: field(body, "email"),
+      whatHappened: field(body, "whatHappened"),
+      happenedOn: dateField(body, "happenedOn"),
+      knewOn: dateField(body, "knewOn"),
+      outcomeWanted: field(body, "outcomeWanted"),
+      phone: field(body, "phone"),
+      consent: field(body, "consent"),
+    }),
+    submit: async (request, v) => {
+      await startComplaintWithoutAccount(
+        { ...ctxOf(request), secrets: request.server.accountSecrets },
+        {
+          ...v,
+          authorityId: v.about === "authority" ? v.bodyId : v.authorityId,
+          preferCommissioner: v.preferCommissioner === "yes",
+          consent: v.consent === "yes",
+        },
+      );
+      return "/complaints/without-account/sent";
+    },
+    fieldOf: (f) => (f === "happenedOn" || f === "knewOn" ? `${f}-day` : f),
+  });
+
+  app.get("/complaints/without-account/sent", page({ who: anyone }), async (_request, reply) => {
+    await reply.page("redress/views/sent.njk", { noindex: true });
+  });
+
+  app.get("/complaints/track/:token", page({ who: anyone }), async (request: TokenRequest, reply) => {
+    const { complaint, view } = await complaintByToken(ctxOf(request), request.params.token);
+    if (!view) {
+      await reply.page("redress/views/confirm.njk", {
+        complaint,
+        token: request.params.token,
+        noindex: true,
+      });
+      return;
+    }
+    await reply.page("redress/views/complaint.njk", {
+      c: view,
+      ombudsmen: OMBUDSMEN,
+      notice: notice(request),
+      base: `/complaints/track/${request.params.token}`,
+      noindex: true,
+    });
+  });
+
+  buttonAction<TokenRequest>(app, "/complaints/track/:token/confirm", { who: anyone }, async (request) => {
+    await confirmComplaint(ctxOf(request), request.params.token);
+    return trackUrl(request.params.token, "made");
+  });
+  buttonAction<TokenRequest>(app, "/complaints/track/:token/accept", { who: anyone }, async (request) => {
+    await acceptResponse(ctxOf(request), { token: request.params.token });
+    return trackUrl(request.params.token, "accepted");
+  });
+  buttonAction<TokenRequest>(app, "/complaints/track/:token/next-stage", { who: anyone }, async (request) => {
+    await askNextStage(ctxOf(request), { token: request.params.token });
+    return trackUrl(request.params.token, "next-stage");
+  });
 }

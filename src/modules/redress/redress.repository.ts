@@ -137,6 +137,7 @@ export async function bodyComplaints(db: Db, q: BodyQuery): Promise<ComplaintRow
     "organisationId" in q.body
       ? query.where("c.answerer", "=", "provider").where("c.organisation_id", "=", q.body.organisationId)
       : query.where("c.answerer", "=", "authority").where("c.authority_id", "=", q.body.authorityId);
+  query = query.where("c.status", "<>", "unverified");
   if (q.filter === "due") query = query.where("c.next_due_on", ">=", q.today);
   if (q.filter === "overdue") query = query.where("c.next_due_on", "<", q.today);
   if (q.filter === "answered") query = query.where("c.next_due_on", "is", null);
@@ -177,4 +178,9 @@ export async function complaintsDue(
     .limit(limit)
     .execute();
   return rows.map(({ total, ...r }) => ({ ...r, more: Math.max(0, Number(total) - rows.length) }));
+}
+
+/** The complaint a link opens, by the SHA-256 of its token (unique). */
+export async function findByTokenHash(db: Db, hash: string): Promise<ComplaintRow | undefined> {
+  return complaints(db).where("c.access_token_hash", "=", hash).executeTakeFirst();
 }

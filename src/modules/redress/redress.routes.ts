@@ -312,7 +312,12 @@ export async function redressRoutes(app: FastifyInstance): Promise<void> {
       },
     ),
     async (request) =>
-      complaintRecord(await acceptResponse(ctxOf(request), request.authority.id, request.params.complaintId)),
+      complaintRecord(
+        await acceptResponse(ctxOf(request), {
+          authorityId: request.authority.id,
+          complaintId: request.params.complaintId,
+        }),
+      ),
   );
 
   json.post(
@@ -329,6 +334,11 @@ export async function redressRoutes(app: FastifyInstance): Promise<void> {
       },
     ),
     async (request) =>
-      complaintRecord(await askNextStage(ctxOf(request), request.authority.id, request.params.complaintId)),
+      complaintRecord(
+        await askNextStage(ctxOf(request), {
+          authorityId: request.authority.id,
+          complaintId: request.params.complaintId,
+        }),
+      ),
   );
 }

@@ -26,10 +26,11 @@ import {
 import { isUuid, newId } from "../../lib/ids.ts";
 import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
+import { type AccountSecrets, sha256 } from "../../lib/secrets.ts";
 import type { Nation } from "../../lib/working-days.ts";
 import { type Principal, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
-import { accountOf } from "../accounts/accounts.service.ts";
+import { accountOf, emailProblems, normaliseEmail } from "../accounts/accounts.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import {
   type Authority,
@@ -40,6 +41,7 @@ import {
 import { peopleActedFor, requirePersonAccess } from "../care/care.service.ts";
 import { arrangementsOfPerson } from "../choice/arrangements.service.ts";
 import { authoritiesContracting } from "../contracts/contracts.service.ts";
+import { enqueue } from "../jobs/jobs.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import {
@@ -268,7 +270,8 @@ export async function complaintOf(
     isUuid(authorityId) && isUuid(complaintId)
       ? await repo.findComplaint(ctx.db, authorityId, complaintId)
       : undefined;
-  if (!c) throw new NotFoundError("complaint");
+  // Made without an account and not yet sent: only its link opens it.
+  if (!c || c.status === "unverified") throw new NotFoundError("complaint");
   const side = await sideOf(ctx, c);
   if (!side) throw new NotFoundError("complaint");
   return viewOf(c, await repo.stagesOf(ctx.db, authorityId, complaintId), side, londonToday(ctx.clock));
@@ -356,10 +359,16 @@ function newStage(
  * the council or NHS body named for the area; the commissioner answers when the complainant prefers
  * it and one exists, the provider otherwise.
  */
-export async function makeComplaint(ctx: Ctx, draft: ComplaintDraft): Promise<ComplaintView> {
-  const { user } = await accountOf(ctx);
+/** A complaint's fields, checked (400 naming each field). */
+async function checkDraft<T>(
+  ctx: Ctx,
+  draft: ComplaintDraft,
+  allowed: readonly ActingAs[],
+  extra: (problems: FieldError[]) => T,
+) {
   const problems: FieldError[] = [];
-  const about = draft.about === "organisation" || draft.about === "authority" ? draft.about : null;
+  const about: "organisation" | "authority" | null =
+    draft.about === "organisation" || draft.about === "authority" ? draft.about : null;
   if (!about)
     problems.push({
       field: "about",
@@ -368,10 +377,9 @@ export async function makeComplaint(ctx: Ctx, draft: ComplaintDraft): Promise<Co
   const regime = isRegimeCode(draft.regime) ? draft.regime : null;
   if (!regime)
     problems.push({ field: "regime", message: msg`Choose the kind of service the complaint is about` });
-  const actingAs: ActingAs | null =
-    draft.actingAs === "self" || draft.actingAs === "person" || draft.actingAs === "public"
-      ? draft.actingAs
-      : null;
+  const actingAs: ActingAs | null = (allowed as readonly string[]).includes(draft.actingAs ?? "")
+    ? (draft.actingAs as ActingAs)
+    : null;
   if (!actingAs) problems.push({ field: "actingAs", message: msg`Choose who the complaint is for` });
   const personId = (draft.personId ?? "").trim();
   if (actingAs === "person" && !isUuid(personId))
@@ -436,109 +444,300 @@ export async function makeComplaint(ctx: Ctx, draft: ComplaintDraft): Promise<Co
       field: "consent",
       message: msg`Agree to share your complaint with the body that answers it: it cannot answer without it`,
     });
+  const more = extra(problems);
   if (problems.length > 0 || !about || !regime || !actingAs || !authority)
     throw new ValidationError(msg`Check your complaint`, problems);
+  return {
+    about,
+    regime,
+    actingAs,
+    personId,
+    organisation,
+    authority,
+    whatHappened,
+    happenedOn,
+    knewOn,
+    outcomeWanted,
+    phone,
+    today,
+    more,
+  };
+}
 
+type Checked<T> = Awaited<ReturnType<typeof checkDraft<T>>>;
+
+/**
+ * Routing: the responsible authority, and who answers first. `selves` are the care records whose
+ * arrangements say who commissions the service (the person complained for, or the complainant's own).
+ */
+async function routeComplaint<T>(
+  trx: Trx,
+  c: Checked<T>,
+  selves: readonly { authorityId: string; personId: string }[],
+  preferCommissioner: boolean,
+) {
+  let responsible = c.authority;
+  let responsibleAs: "complained-about" | "commissioner" | "area" = "complained-about";
+  let answerer: "provider" | "authority" = "authority";
+  let noCommissionerFound = false;
+  const organisation = c.organisation;
+  if (c.about === "organisation" && organisation) {
+    let commissioner: string | null = null;
+    for (const p of selves) {
+      const arranged = await arrangementsOfPerson(trx, p.authorityId, p.personId, c.today);
+      if (
+        !commissioner &&
+        arranged.some((a) => a.organisation_id === organisation.id && a.status === "accepted")
+      )
+        commissioner = p.authorityId;
+    }
+    if (!commissioner && (await authoritiesContracting(trx, organisation.id)).includes(c.authority.id))
+      commissioner = c.authority.id;
+    if (commissioner) {
+      responsible = commissioner === c.authority.id ? c.authority : await authorityById(trx, commissioner);
+      responsibleAs = "commissioner";
+    } else responsibleAs = "area";
+    answerer = preferCommissioner && commissioner ? "authority" : "provider";
+    noCommissionerFound = preferCommissioner && !commissioner;
+  }
+  return { responsible, responsibleAs, answerer, noCommissionerFound };
+}
+
+/** What a complaint holds once received: its time limit on the day received, its first stage. */
+function received(
+  regime: RegimeRule,
+  c: { authority_id: string; id: string; nation: Nation; happened_on: string; knew_on: string | null },
+  today: string,
+  now: Date,
+) {
+  const facts = { happenedOn: c.happened_on, knewOn: c.knew_on };
+  const first = newStage(regime, c, 1, today, now);
+  return {
+    fields: {
+      received_on: today,
+      time_limit_ends_on: timeLimitEnds(regime.timeLimit, facts),
+      in_time: isInTime(regime.timeLimit, { ...facts, receivedOn: today }),
+      next_due_on: first.nextDueOn,
+    },
+    stage: first.row,
+  };
+}
+
+async function insertNew<T>(
+  trx: Trx,
+  ctx: Ctx,
+  c: Checked<T>,
+  routed: Awaited<ReturnType<typeof routeComplaint>>,
+  who: {
+    complainantId: string | null;
+    person: { authorityId: string; personId: string } | null;
+    name: string;
+    email: string;
+    tokenOf: ((id: string) => string) | null;
+  },
+): Promise<{ authorityId: string; complaintId: string; token: string | null }> {
+  const rule = regimeOf(c.regime);
+  const complaintId = newId();
+  const now = ctx.clock.now();
+  const base = {
+    authority_id: routed.responsible.id,
+    id: complaintId,
+    nation: routed.responsible.nation,
+    happened_on: c.happenedOn,
+    knew_on: c.knewOn,
+  };
+  const token = who.tokenOf ? who.tokenOf(complaintId) : null;
+  const got = received(rule, base, c.today, now);
+  await repo.insertComplaint(trx, {
+    ...base,
+    ...got.fields,
+    reference: reference(),
+    regime: c.regime,
+    about: c.about,
+    organisation_id: c.organisation?.id ?? null,
+    answerer: routed.answerer,
+    responsible_as: routed.responsibleAs,
+    no_commissioner_found: routed.noCommissionerFound,
+    body_kind: bodyKindOf(c.about, c.regime, c.authority),
+    complainant_id: who.complainantId,
+    acting_as: c.actingAs,
+    person_authority_id: who.person?.authorityId ?? null,
+    person_id: who.person?.personId ?? null,
+    contact_name: who.name,
+    contact_email: who.email,
+    contact_phone: c.phone,
+    what_happened: c.whatHappened,
+    outcome_wanted: c.outcomeWanted,
+    consent_at: now,
+    late_decision: null,
+    late_reason: "",
+    stage: 1,
+    // Without an account: unseen by the body until the emailed link is followed.
+    status: token ? "unverified" : "open",
+    email_verified_at: token ? null : now,
+    access_token_hash: token ? sha256(token) : null,
+    ...(token ? { next_due_on: null } : {}),
+    created_at: now,
+    updated_at: now,
+  });
+  if (!token) await repo.insertStage(trx, got.stage);
+  await recordAudit(trx, ctx.clock, {
+    authorityId: routed.responsible.id,
+    actor: actorIn(ctx),
+    action: token ? "complaint.started" : "complaint.made",
+    entity: { type: "complaint", id: complaintId },
+    changes: {
+      regime: c.regime,
+      about: c.about,
+      answerer: routed.answerer,
+      responsibleAs: routed.responsibleAs,
+      actingAs: c.actingAs,
+      organisationId: c.organisation?.id ?? null,
+      ...(token ? {} : { inTime: got.fields.in_time }),
+    },
+  });
+  return { authorityId: routed.responsible.id, complaintId, token };
+}
+
+export async function makeComplaint(ctx: Ctx, draft: ComplaintDraft): Promise<ComplaintView> {
+  const { user } = await accountOf(ctx);
+  const c = await checkDraft(ctx, draft, ["self", "person", "public"], () => null);
   const id = await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
     let person: { authorityId: string; personId: string } | null = null;
-    if (actingAs === "person") {
-      const linked = (await peopleActedFor(tctx)).find((p) => p.personId === personId);
+    if (c.actingAs === "person") {
+      const linked = (await peopleActedFor(tctx)).find((p) => p.personId === c.personId);
       if (!linked) throw new NotFoundError("person");
-      await requirePersonAccess(tctx, linked.authorityId, personId, "complain");
-      person = { authorityId: linked.authorityId, personId };
+      await requirePersonAccess(tctx, linked.authorityId, c.personId, "complain");
+      person = { authorityId: linked.authorityId, personId: c.personId };
     }
-    // Routing: the responsible authority, and who answers first.
-    let responsible = authority;
-    let responsibleAs: "complained-about" | "commissioner" | "area" = "complained-about";
-    let answerer: "provider" | "authority" = "authority";
-    let noCommissionerFound = false;
-    if (about === "organisation" && organisation) {
-      let commissioner: string | null = null;
-      // The person's own authority commissions it where they have an arrangement with the provider
-      // (the person complained for, or the complainant themself when linked to their own record).
-      const selves =
-        actingAs === "self"
-          ? (await peopleActedFor(tctx)).filter((p) => p.how === "self")
-          : person
-            ? [person]
-            : [];
-      for (const p of selves) {
-        const arranged = await arrangementsOfPerson(trx, p.authorityId, p.personId, today);
-        if (
-          !commissioner &&
-          arranged.some((a) => a.organisation_id === organisation.id && a.status === "accepted")
-        )
-          commissioner = p.authorityId;
-      }
-      if (!commissioner && (await authoritiesContracting(trx, organisation.id)).includes(authority.id))
-        commissioner = authority.id;
-      if (commissioner) {
-        responsible = commissioner === authority.id ? authority : await authorityById(trx, commissioner);
-        responsibleAs = "commissioner";
-      } else responsibleAs = "area";
-      answerer = draft.preferCommissioner === true && commissioner ? "authority" : "provider";
-      noCommissionerFound = draft.preferCommissioner === true && !commissioner;
-    }
-    const rule = regimeOf(regime);
-    const limitEnds = timeLimitEnds(rule.timeLimit, { happenedOn, knewOn });
-    const inTime = isInTime(rule.timeLimit, { happenedOn, knewOn, receivedOn: today });
-    const complaintId = newId();
-    const now = ctx.clock.now();
-    const c = { authority_id: responsible.id, id: complaintId, nation: responsible.nation };
-    const first = newStage(rule, c, 1, today, now);
-    await repo.insertComplaint(trx, {
-      ...c,
-      reference: reference(),
-      regime,
-      about,
-      organisation_id: organisation?.id ?? null,
-      answerer,
-      responsible_as: responsibleAs,
-      no_commissioner_found: noCommissionerFound,
-      body_kind: bodyKindOf(about, regime, authority),
-      complainant_id: user.id,
-      acting_as: actingAs,
-      person_authority_id: person?.authorityId ?? null,
-      person_id: person?.personId ?? null,
-      contact_name: user.display_name,
-      contact_email: user.email,
-      contact_phone: phone,
-      what_happened: whatHappened,
-      happened_on: happenedOn,
-      knew_on: knewOn,
-      outcome_wanted: outcomeWanted,
-      consent_at: now,
-      received_on: today,
-      time_limit_ends_on: limitEnds,
-      in_time: inTime,
-      late_decision: null,
-      late_reason: "",
-      stage: 1,
-      status: "open",
-      next_due_on: first.nextDueOn,
-      created_at: now,
-      updated_at: now,
+    // The person's own authority commissions it where they have an arrangement with the provider
+    // (the person complained for, or the complainant themself when linked to their own record).
+    const selves =
+      c.actingAs === "self"
+        ? (await peopleActedFor(tctx)).filter((p) => p.how === "self")
+        : person
+          ? [person]
+          : [];
+    const routed = await routeComplaint(trx, c, selves, draft.preferCommissioner === true);
+    return insertNew(trx, tctx, c, routed, {
+      complainantId: user.id,
+      person,
+      name: user.display_name,
+      email: user.email,
+      tokenOf: null,
     });
-    await repo.insertStage(trx, first.row);
-    await recordAudit(trx, ctx.clock, {
-      authorityId: responsible.id,
-      actor: actorIn(tctx),
-      action: "complaint.made",
-      entity: { type: "complaint", id: complaintId },
-      changes: {
-        regime,
-        about,
-        answerer,
-        responsibleAs,
-        actingAs,
-        inTime,
-        organisationId: organisation?.id ?? null,
-      },
-    });
-    return { authorityId: responsible.id, complaintId };
   });
   return complaintOf(ctx, id.authorityId, id.complaintId);
+}
+
+// Without an account
+
+/** A service context with the server's key: the links of complaints made without an account. */
+export interface RedressCtx extends Ctx {
+  secrets: AccountSecrets;
+}
+
+/** The queue of the emails to complainants without an account. */
+export const COMPLAINANT_EMAIL_QUEUE = "redress.complainant-email";
+
+/** The token in a complaint's link: derived from its id with the server's key; only its hash is kept. */
+export function complaintToken(secrets: AccountSecrets, complaintId: string): string {
+  return secrets.hmac("complaint-link", complaintId);
+}
+
+export interface WithoutAccountDraft extends ComplaintDraft {
+  name?: string | undefined;
+  email?: string | undefined;
+}
+
+/**
+ * A complaint made without an account (400 for a field): kept, unseen by the body, until the link
+ * emailed to the address given is followed (`confirmComplaint`). For oneself or as a member of the
+ * public; routed as a signed-in complaint is (no care record to look at).
+ */
+export async function startComplaintWithoutAccount(
+  ctx: RedressCtx,
+  draft: WithoutAccountDraft,
+): Promise<void> {
+  const c = await checkDraft(ctx, draft, ["self", "public"], (problems) => {
+    const name = (draft.name ?? "").trim();
+    if (name === "" || name.length > 200)
+      problems.push({ field: "name", message: msg`Enter your name, in 200 characters or fewer` });
+    const email = normaliseEmail(draft.email ?? "");
+    problems.push(...emailProblems(email));
+    return { name, email };
+  });
+  await transaction(ctx.db, async (trx) => {
+    const tctx = within(ctx, trx);
+    const routed = await routeComplaint(trx, c, [], draft.preferCommissioner === true);
+    const made = await insertNew(trx, tctx, c, routed, {
+      complainantId: null,
+      person: null,
+      name: c.more.name,
+      email: c.more.email,
+      tokenOf: (id) => complaintToken(ctx.secrets, id),
+    });
+    await enqueue(trx, ctx.clock, {
+      queue: COMPLAINANT_EMAIL_QUEUE,
+      payload: { authorityId: made.authorityId, complaintId: made.complaintId, event: "confirm" },
+    });
+  });
+}
+
+/** A complaint's row, checking no one (the email job). */
+export const findComplaintRow = repo.findComplaint;
+
+/** The complaint a link's token opens (404 for a token that opens none). */
+async function byToken(db: Ctx["db"], token: string): Promise<ComplaintRow> {
+  const row =
+    token.length >= 20 && token.length <= 200 ? await repo.findByTokenHash(db, sha256(token)) : undefined;
+  if (!row) throw new NotFoundError("complaint");
+  return row;
+}
+
+/** A complaint as its link shows it: unverified (to be confirmed), or with every deadline. */
+export async function complaintByToken(
+  ctx: Ctx,
+  token: string,
+): Promise<{ complaint: ComplaintRow; view: ComplaintView | null }> {
+  const c = await byToken(ctx.db, token);
+  if (c.status === "unverified") return { complaint: c, view: null };
+  return {
+    complaint: c,
+    view: viewOf(c, await repo.stagesOf(ctx.db, c.authority_id, c.id), "complainant", londonToday(ctx.clock)),
+  };
+}
+
+/**
+ * The emailed link followed, and the complaint sent: the address is verified, the complaint is
+ * received today (its time limit and clocks from today) and reaches the body. Once only (409).
+ */
+export async function confirmComplaint(ctx: Ctx, token: string): Promise<ComplaintView> {
+  const c = await byToken(ctx.db, token);
+  await transaction(ctx.db, async (trx) => {
+    const locked = await repo.lockComplaint(trx, c.authority_id, c.id);
+    if (locked?.status !== "unverified")
+      throw new ConflictError(msg`This complaint has been sent already.`, "already_sent");
+    const today = londonToday(ctx.clock);
+    const now = ctx.clock.now();
+    const got = received(regimeOf(c.regime), c, today, now);
+    await repo.updateComplaint(trx, c.authority_id, c.id, {
+      ...got.fields,
+      status: "open",
+      email_verified_at: now,
+      updated_at: now,
+    });
+    await repo.insertStage(trx, got.stage);
+    await recordAudit(trx, ctx.clock, {
+      authorityId: c.authority_id,
+      actor: actorIn(ctx),
+      action: "complaint.made",
+      entity: { type: "complaint", id: c.id },
+      changes: { emailVerified: true, inTime: got.fields.in_time },
+    });
+  });
+  return (await complaintByToken(ctx, token)).view as ComplaintView;
 }
 
 /**
@@ -567,6 +766,20 @@ export async function complaintForm(ctx: Ctx, organisationId?: string) {
   };
 }
 
+/** What the form without an account offers: the provider named by a link, the public bodies. */
+export async function publicComplaintForm(ctx: Ctx, organisationId?: string) {
+  const authorities = await listAuthorities(ctx.db);
+  const verified = authorities.filter((a) => a.verified_at !== null);
+  const named =
+    organisationId && isUuid(organisationId) ? await organisationsByIds(ctx.db, [organisationId]) : new Map();
+  return {
+    people: [],
+    providers: [...named.values()].map((o) => ({ id: o.id as string, name: o.name as string })),
+    areaAuthorities: verified.filter((a) => (AREA_AUTHORITY_KINDS as readonly string[]).includes(a.kind)),
+    bodies: verified.filter((a) => !NOT_COMPLAINED_ABOUT.includes(a.kind)),
+  };
+}
+
 // The body's work
 
 async function toChange(
@@ -590,8 +803,22 @@ function requireOpen(c: ComplaintView): void {
     );
 }
 
+/** Tells the complainant: in their inbox (and by email) with an account, by email to the address verified without one. */
 async function tell(trx: Trx, ctx: Ctx, c: ComplaintRow, subject: string, body: string) {
-  if (!c.complainant_id) return;
+  if (!c.complainant_id) {
+    if (c.access_token_hash && c.email_verified_at)
+      await enqueue(trx, ctx.clock, {
+        queue: COMPLAINANT_EMAIL_QUEUE,
+        payload: {
+          authorityId: c.authority_id,
+          complaintId: c.id,
+          event: "progressed",
+          subject: subject.slice(0, 200),
+          body,
+        },
+      });
+    return;
+  }
   await notify(
     trx,
     ctx.clock,
@@ -889,18 +1116,30 @@ async function forComplainant(ctx: Ctx, authorityId: string, complaintId: string
   return c;
 }
 
+/** Who the complainant is: signed in (the complaint's authority and id), or holding its link's token. */
+export type ComplainantKey = { authorityId: string; complaintId: string } | { token: string };
+
+async function complainantView(ctx: Ctx, key: ComplainantKey): Promise<ComplaintView> {
+  if ("token" in key) {
+    const { view } = await complaintByToken(ctx, key.token);
+    if (!view)
+      throw new ConflictError(
+        msg`Confirm your email address first: follow the link we sent you.`,
+        "unverified",
+      );
+    return view;
+  }
+  return forComplainant(ctx, key.authorityId, key.complaintId);
+}
+
 /** The complainant accepts the answer: the complaint is closed. */
-export async function acceptResponse(
-  ctx: Ctx,
-  authorityId: string,
-  complaintId: string,
-): Promise<ComplaintView> {
-  await transaction(ctx.db, async (trx) => {
+export async function acceptResponse(ctx: Ctx, key: ComplainantKey): Promise<ComplaintView> {
+  const done = await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
-    const c = await forComplainant(tctx, authorityId, complaintId);
+    const c = await complainantView(tctx, key);
     if (!c.mayAccept) throw new ConflictError(msg`There is no answer to accept yet.`, "not_answered");
-    await repo.lockComplaint(trx, authorityId, complaintId);
-    await repo.updateComplaint(trx, authorityId, complaintId, {
+    await repo.lockComplaint(trx, c.authority_id, c.id);
+    await repo.updateComplaint(trx, c.authority_id, c.id, {
       status: "accepted",
       updated_at: ctx.clock.now(),
     });
@@ -912,19 +1151,19 @@ export async function acceptResponse(
       msg`Your complaint ${c.reference} is closed`,
       msg`You accepted the answer of ${answererName(c)}. Your complaint is closed.`,
     );
+    return c;
   });
-  return complaintOf(ctx, authorityId, complaintId);
+  return complainantView(
+    ctx,
+    "token" in key ? key : { authorityId: done.authority_id, complaintId: done.id },
+  );
 }
 
 /** The complainant asks for the next stage (within the regime's time to ask, where it sets one). */
-export async function askNextStage(
-  ctx: Ctx,
-  authorityId: string,
-  complaintId: string,
-): Promise<ComplaintView> {
-  await transaction(ctx.db, async (trx) => {
+export async function askNextStage(ctx: Ctx, key: ComplainantKey): Promise<ComplaintView> {
+  const done = await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
-    const c = await forComplainant(tctx, authorityId, complaintId);
+    const c = await complainantView(tctx, key);
     const today = londonToday(ctx.clock);
     if (c.status !== "answered" || c.stage >= c.lastStage)
       throw new ConflictError(msg`There is no further stage to ask for.`, "no_next_stage");
@@ -934,9 +1173,9 @@ export async function askNextStage(
         "too_late",
       );
     const next = newStage(c.regimeRule, c, c.stage + 1, today, ctx.clock.now());
-    await repo.lockComplaint(trx, authorityId, complaintId);
+    await repo.lockComplaint(trx, c.authority_id, c.id);
     await repo.insertStage(trx, next.row);
-    await repo.updateComplaint(trx, authorityId, complaintId, {
+    await repo.updateComplaint(trx, c.authority_id, c.id, {
       stage: c.stage + 1,
       status: "open",
       next_due_on: next.nextDueOn,
@@ -950,8 +1189,12 @@ export async function askNextStage(
       msg`You asked for the next stage of your complaint ${c.reference}`,
       msg`${answererName(c)} will consider your complaint again at its next stage.`,
     );
+    return c;
   });
-  return complaintOf(ctx, authorityId, complaintId);
+  return complainantView(
+    ctx,
+    "token" in key ? key : { authorityId: done.authority_id, complaintId: done.id },
+  );
 }
 
 /** The complaints of the signed-in account: its own, and those about the people it acts for with `complain`. */

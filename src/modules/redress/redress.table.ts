@@ -21,7 +21,7 @@ export type ResponsibleAs = "complained-about" | "commissioner" | "area";
 export const ACTING_AS = ["self", "person", "public"] as const;
 export type ActingAs = (typeof ACTING_AS)[number];
 
-export const COMPLAINT_STATUSES = ["open", "answered", "accepted", "declined"] as const;
+export const COMPLAINT_STATUSES = ["unverified", "open", "answered", "accepted", "declined"] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 
 export const FINDINGS = ["upheld", "partly-upheld", "not-upheld"] as const;
@@ -58,6 +58,8 @@ export interface ComplaintsTable {
   late_reason: string;
   stage: number;
   status: ComplaintStatus;
+  email_verified_at: Date | null;
+  access_token_hash: string | null;
   next_due_on: string | null;
   created_at: Date;
   updated_at: Date;

@@ -9,12 +9,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { createUser, postForm, sessionFor, type TestSession, testBrowser } from "../../../tests/support/auth.ts";
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import type { SettableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
+import { complaintToken } from "./redress.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const GREENWAY = DEMO_CHOICE_MEMBERS.greenway;
@@ -259,6 +260,53 @@ describe("a complaint about a provider", () => {
     });
     expect(waived.json()).toMatchObject({ lateDecision: "waived", status: "open" });
     expect((await call(t.app, "POST", `${one(id)}/acknowledge`, as("greenway"))).statusCode).toBe(200);
+  });
+});
+
+describe("a complaint without an account", () => {
+  it("waits unseen until the emailed link is followed, then reaches the body, and the link follows it", async () => {
+    const browser = testBrowser(t.app);
+    expect((await browser.get("/complaints/without-account")).statusCode).toBe(200);
+    const sent = await browser.post("/complaints/without-account", {
+      about: "authority",
+      bodyId: COUNTY,
+      regime: "council",
+      actingAs: "public",
+      name: "Robin Example",
+      email: "robin@example.org",
+      whatHappened: "The footpath on Church Road has been flooded since October.",
+      "happenedOn-day": "1",
+      "happenedOn-month": "12",
+      "happenedOn-year": "2026",
+      outcomeWanted: "The drain cleared.",
+      consent: "yes",
+    });
+    expect(sent.statusCode).toBe(303);
+    expect(sent.headers.location).toBe("/complaints/without-account/sent");
+    const row = await t.deps.db
+      .selectFrom("complaints")
+      .select(["id", "status"])
+      .where("contact_email", "=", "robin@example.org")
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe("unverified");
+    // The body does not see it yet; the email with its link is queued (the address is not in the job).
+    expect((await call(t.app, "GET", one(row.id), as("officerA"))).statusCode).toBe(404);
+    const jobs = await t.deps.db
+      .selectFrom("jobs")
+      .select("payload")
+      .where("queue", "=", "redress.complainant-email")
+      .execute();
+    expect(JSON.stringify(jobs)).toContain(row.id);
+    expect(JSON.stringify(jobs)).not.toContain("robin@example.org");
+    const track = `/complaints/track/${complaintToken(t.app.accountSecrets, row.id)}`;
+    expect(mainText((await browser.get(track)).body)).toContain("Send the complaint");
+    const confirmed = await browser.post(`${track}/confirm`);
+    expect(confirmed.headers.location).toBe(`${track}?notice=made`);
+    expect((await browser.get(track)).body).toContain("Waiting for the body");
+    expect((await call(t.app, "POST", `${one(row.id)}/acknowledge`, as("officerA"))).statusCode).toBe(200);
+    expect(mainText((await browser.get(track)).body)).toContain("Done on time");
+    expect((await browser.post(`${track}/confirm`)).statusCode).toBe(409);
+    expect((await testBrowser(t.app).get("/complaints/track/not-the-link-at-all-000000")).statusCode).toBe(404);
   });
 });
 

@@ -109,7 +109,7 @@ export const demoRedressSeed: Seed = {
         "The repair was not booked after the survey. A contractor will treat the damp within four weeks.",
       remedy: "An apology and £150 for the time the room could not be used.",
     });
-    await askNextStage(on("2026-11-03", sian), district, repair.id);
+    await askNextStage(on("2026-11-03", sian), { authorityId: district, complaintId: repair.id });
 
     await makeComplaint(on("2026-11-19", sian), {
       ...self,
