@@ -9,7 +9,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, postForm, sessionFor, type TestSession, testBrowser } from "../../../tests/support/auth.ts";
+import {
+  createUser,
+  postForm,
+  sessionFor,
+  type TestSession,
+  testBrowser,
+} from "../../../tests/support/auth.ts";
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import type { SettableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
@@ -306,7 +312,9 @@ describe("a complaint without an account", () => {
     expect((await call(t.app, "POST", `${one(row.id)}/acknowledge`, as("officerA"))).statusCode).toBe(200);
     expect(mainText((await browser.get(track)).body)).toContain("Done on time");
     expect((await browser.post(`${track}/confirm`)).statusCode).toBe(409);
-    expect((await testBrowser(t.app).get("/complaints/track/not-the-link-at-all-000000")).statusCode).toBe(404);
+    expect((await testBrowser(t.app).get("/complaints/track/not-the-link-at-all-000000")).statusCode).toBe(
+      404,
+    );
   });
 });
 
