@@ -159,6 +159,11 @@ describe("on the demo data, as seeded", () => {
     expect(task?.href).toMatch(/^\/authorities\/millbrook-district-council\/complaints\/[0-9a-f-]{36}$/);
     for (const name of ["careStaff", "authorityAdmin", "platformAdmin", "citizen"])
       expect(kinds(all(await workAs(name))), name).not.toContain("answer-complaint");
+    // Joan's complaint about Greenway waits on the provider: her waiting work, by its 6 months.
+    const waiting = (await workAs("citizen")).waiting.filter((x) => x.kind === "complaint-waiting");
+    expect(waiting.map((x) => [x.about.body, x.due?.day])).toEqual([
+      ["Greenway Home Care Ltd", "2027-05-15"],
+    ]);
   });
 
   it("asks the commissioners to answer a question before bids close, and the asker waits for it", async () => {
@@ -368,7 +373,8 @@ describe("on the demo data, as seeded", () => {
     for (const name of ["citizen", "ombudsman", "platformAdmin"])
       expect(await workAs(name), name).toEqual({
         todo: [],
-        waiting: [],
+        // The citizen waits only on the body answering her complaint (the demo's redress seed).
+        waiting: name === "citizen" ? [expect.objectContaining({ kind: "complaint-waiting" })] : [],
         more: { todo: 0, waiting: 0 },
         assigned: null,
         bids: null,

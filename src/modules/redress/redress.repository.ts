@@ -184,3 +184,20 @@ export async function complaintsDue(
 export async function findByTokenHash(db: Db, hash: string): Promise<ComplaintRow | undefined> {
   return complaints(db).where("c.access_token_hash", "=", hash).executeTakeFirst();
 }
+
+/** A complainant's complaints waiting on the body (their "waiting" work), soonest due first, with how many more. */
+export async function waitingOnBodies(
+  db: Db,
+  userId: string,
+  limit: number,
+): Promise<(ComplaintRow & { more: number })[]> {
+  const rows = await complaints(db)
+    .select(sql<string>`count(*) over ()`.as("total"))
+    .where("c.complainant_id", "=", userId)
+    .where("c.next_due_on", "is not", null)
+    .orderBy("c.next_due_on")
+    .orderBy("c.id")
+    .limit(limit)
+    .execute();
+  return rows.map(({ total, ...r }) => ({ ...r, more: Math.max(0, Number(total) - rows.length) }));
+}

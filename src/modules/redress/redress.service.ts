@@ -1246,5 +1246,8 @@ export async function bodyComplaints(
   };
 }
 
+/** A complainant's complaints waiting on the body (their "waiting" work). Checks no one. */
+export const complaintsWaitingOn = repo.waitingOnBodies;
+
 /** Complaints waiting on these bodies (their people's work). Checks no one. */
 export const complaintsDue = repo.complaintsDue;
