@@ -30,7 +30,7 @@ import { type AccountSecrets, sha256 } from "../../lib/secrets.ts";
 import type { Nation } from "../../lib/working-days.ts";
 import { type Principal, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
-import { accountOf, emailProblems, normaliseEmail } from "../accounts/accounts.service.ts";
+import { emailProblems, normaliseEmail, userById } from "../accounts/accounts.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import {
   type Authority,
@@ -600,7 +600,8 @@ async function insertNew<T>(
 }
 
 export async function makeComplaint(ctx: Ctx, draft: ComplaintDraft): Promise<ComplaintView> {
-  const { user } = await accountOf(ctx);
+  const user = await userById(ctx.db, requireSignedIn(ctx.principal).userId);
+  if (!user) throw new NotFoundError("account");
   const c = await checkDraft(ctx, draft, ["self", "person", "public"], () => null);
   const id = await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);

@@ -17,10 +17,12 @@ import {
   testBrowser,
 } from "../../../tests/support/auth.ts";
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import type { SettableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
+import { createApiToken } from "../accounts/api-tokens.service.ts";
 import { complaintToken } from "./redress.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
@@ -101,6 +103,34 @@ describe("a complaint on the council code's clocks", () => {
       state: "waiting",
     });
     expect(c.stages[0].steps[1]).toMatchObject({ step: "respond", dueOn: null, state: "not-started" });
+  });
+
+  it("is made with an API token that has the scope, and refused one without it", async () => {
+    const tokenFor = async (scopes: ("complaints:write" | "account:read")[]) => ({
+      token: (
+        await createApiToken(
+          {
+            ...ctxFor(t.deps.db, t.deps.clock, await principalOf(t.deps.db, users.stranger as string)),
+            secrets: t.app.accountSecrets,
+            origin: { address: "127.0.0.1" },
+          },
+          { name: scopes.join(" "), scopes, expiresInDays: 30 },
+        )
+      ).token,
+    });
+    const made = await call(t.app, "POST", "/api/v1/complaints", await tokenFor(["complaints:write"]), {
+      ...councilComplaint,
+      actingAs: "public",
+    });
+    expect(made.statusCode).toBe(201);
+    const refused = await call(
+      t.app,
+      "POST",
+      "/api/v1/complaints",
+      await tokenFor(["account:read"]),
+      councilComplaint,
+    );
+    expect(refused.statusCode).toBe(403);
   });
 
   it("is acknowledged and extended within the rule, never beyond it", async () => {
