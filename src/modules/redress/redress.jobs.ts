@@ -43,7 +43,10 @@ export function complainantEmailHandler(deps: RedressEmailDeps): JobHandler {
       ctx.logger.warn({ jobId: ctx.job.id }, "Email is not configured; the complainant was not emailed");
       return;
     }
-    const link = absoluteLink(deps.baseUrl, `/complaints/track/${complaintToken(deps.secrets, c.id)}`);
+    const link = absoluteLink(
+      deps.baseUrl,
+      `/complaints/track?token=${encodeURIComponent(complaintToken(deps.secrets, c.id))}`,
+    );
     const body = c.answerer === "provider" ? (c.organisation_name ?? c.authority_name) : c.authority_name;
     if (p.event === "confirm")
       await deps.mailer.send({

@@ -279,10 +279,14 @@ export function redressPages(app: FastifyInstance): void {
   );
 }
 
-type TokenRequest = FastifyRequest<{ Params: { token: string } }>;
+/** The link's token: in the query of the page (so that logs, which drop query values, never hold it), in the form's body of its buttons. */
+function tokenOf(request: FastifyRequest): string {
+  const { token } = (request.query ?? {}) as { token?: string };
+  return typeof token === "string" ? token : field(request.body, "token");
+}
 
 function trackUrl(token: string, shown?: string): string {
-  return `/complaints/track/${token}${shown ? `?notice=${shown}` : ""}`;
+  return `/complaints/track?token=${encodeURIComponent(token)}${shown ? `&notice=${shown}` : ""}`;
 }
 
 /**
@@ -357,35 +361,33 @@ function withoutAccountPages(app: FastifyInstance): void {
     await reply.page("redress/views/sent.njk", { noindex: true });
   });
 
-  app.get("/complaints/track/:token", page({ who: anyone }), async (request: TokenRequest, reply) => {
-    const { complaint, view } = await complaintByToken(ctxOf(request), request.params.token);
+  app.get("/complaints/track", page({ who: anyone }), async (request, reply) => {
+    const token = tokenOf(request);
+    const { complaint, view } = await complaintByToken(ctxOf(request), token);
     if (!view) {
-      await reply.page("redress/views/confirm.njk", {
-        complaint,
-        token: request.params.token,
-        noindex: true,
-      });
+      await reply.page("redress/views/confirm.njk", { complaint, token, noindex: true });
       return;
     }
     await reply.page("redress/views/complaint.njk", {
       c: view,
       ombudsmen: OMBUDSMEN,
       notice: notice(request),
-      base: `/complaints/track/${request.params.token}`,
+      base: "/complaints/track",
+      token,
       noindex: true,
     });
   });
 
-  buttonAction<TokenRequest>(app, "/complaints/track/:token/confirm", { who: anyone }, async (request) => {
-    await confirmComplaint(ctxOf(request), request.params.token);
-    return trackUrl(request.params.token, "made");
+  buttonAction(app, "/complaints/track/confirm", { who: anyone }, async (request) => {
+    await confirmComplaint(ctxOf(request), tokenOf(request));
+    return trackUrl(tokenOf(request), "made");
   });
-  buttonAction<TokenRequest>(app, "/complaints/track/:token/accept", { who: anyone }, async (request) => {
-    await acceptResponse(ctxOf(request), { token: request.params.token });
-    return trackUrl(request.params.token, "accepted");
+  buttonAction(app, "/complaints/track/accept", { who: anyone }, async (request) => {
+    await acceptResponse(ctxOf(request), { token: tokenOf(request) });
+    return trackUrl(tokenOf(request), "accepted");
   });
-  buttonAction<TokenRequest>(app, "/complaints/track/:token/next-stage", { who: anyone }, async (request) => {
-    await askNextStage(ctxOf(request), { token: request.params.token });
-    return trackUrl(request.params.token, "next-stage");
+  buttonAction(app, "/complaints/track/next-stage", { who: anyone }, async (request) => {
+    await askNextStage(ctxOf(request), { token: tokenOf(request) });
+    return trackUrl(tokenOf(request), "next-stage");
   });
 }

@@ -36,14 +36,14 @@ export const redress: RuleSet = {
     "POST /complaints/new": signedIn(EMPTY_FORM),
     "GET /complaints": signedIn(200),
     // Without an account: the form and "check your email" for anyone; the emailed link is the only
-    // key to a complaint (the matrix's made-up token opens none)
+    // key to a complaint (the matrix sends none: it opens none)
     "GET /complaints/without-account": anyone(200),
     "POST /complaints/without-account": anyone(EMPTY_FORM),
     "GET /complaints/without-account/sent": anyone(200),
-    "GET /complaints/track/:token": unknownToken,
-    "POST /complaints/track/:token/confirm": unknownToken,
-    "POST /complaints/track/:token/accept": unknownToken,
-    "POST /complaints/track/:token/next-stage": unknownToken,
+    "GET /complaints/track": unknownToken,
+    "POST /complaints/track/confirm": unknownToken,
+    "POST /complaints/track/accept": unknownToken,
+    "POST /complaints/track/next-stage": unknownToken,
     // A complaint, and its steps: each names a complaint the service looks up first (404 for the
     // matrix's unknown one), then decides who may see and act on it
     [`GET ${page}`]: unknownTarget,
