@@ -23,6 +23,7 @@ import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
 import { createApiToken } from "../accounts/api-tokens.service.ts";
+import { complainantEmailHandler } from "./redress.jobs.ts";
 import { complaintToken } from "./redress.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
@@ -335,6 +336,22 @@ describe("a complaint without an account", () => {
     expect(JSON.stringify(jobs)).toContain(row.id);
     expect(JSON.stringify(jobs)).not.toContain("robin@example.org");
     const token = complaintToken(t.app.accountSecrets, row.id);
+    // The job emails the link to the address given.
+    const sentMail: { to: string; subject: string; text: string }[] = [];
+    const handler = complainantEmailHandler({
+      mailer: { send: async (m) => void sentMail.push(m as never), close: async () => {} },
+      baseUrl: "https://openps.example",
+      secrets: t.app.accountSecrets,
+    });
+    await handler(jobs.find((j) => JSON.stringify(j).includes(row.id))?.payload, {
+      db: t.deps.db,
+      clock: t.deps.clock,
+      logger: console,
+    } as never);
+    expect(sentMail[0]?.to).toBe("robin@example.org");
+    expect(sentMail[0]?.text).toContain(
+      `https://openps.example/complaints/track?token=${encodeURIComponent(token)}`,
+    );
     const track = `/complaints/track?token=${encodeURIComponent(token)}`;
     expect(mainText((await browser.get(track)).body)).toContain("Send the complaint");
     const confirmed = await browser.post("/complaints/track/confirm", { token });
