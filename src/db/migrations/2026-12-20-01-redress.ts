@@ -17,6 +17,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       'authority-admin', 'care-staff', 'regulator-staff', 'ombudsman-staff', 'consumer-champion',
       'platform-admin', 'complaints-officer'))`.execute(db);
 
+  // The emails of complaints made without an account are limited as accounts' emails are.
+  await sql`alter table sign_in_attempts drop constraint sign_in_attempts_kind_check`.execute(db);
+  await sql`
+    alter table sign_in_attempts add constraint sign_in_attempts_kind_check
+      check (kind in ('sign-in', 'two-factor', 'verify-email', 'reset-password', 'complaint-email'))`.execute(
+    db,
+  );
+
   await sql`
     create table complaints (
       authority_id uuid not null references authorities (id),

@@ -11,6 +11,7 @@ import { buttonAction, dateField, field, formPage } from "../../http/forms.ts";
 import { page } from "../../http/routes.ts";
 import { type Ctx, ctxOf } from "../access/context.ts";
 import { afterLookup, anyone, signedIn } from "../access/policies.ts";
+import { accountsCtxOf } from "../accounts/authentication.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import { complaintsOfficers, providerPeople } from "./redress.policies.ts";
 import {
@@ -343,15 +344,12 @@ function withoutAccountPages(app: FastifyInstance): void {
       consent: field(body, "consent"),
     }),
     submit: async (request, v) => {
-      await startComplaintWithoutAccount(
-        { ...ctxOf(request), secrets: request.server.accountSecrets },
-        {
-          ...v,
-          authorityId: v.about === "authority" ? v.bodyId : v.authorityId,
-          preferCommissioner: v.preferCommissioner === "yes",
-          consent: v.consent === "yes",
-        },
-      );
+      await startComplaintWithoutAccount(accountsCtxOf(request), {
+        ...v,
+        authorityId: v.about === "authority" ? v.bodyId : v.authorityId,
+        preferCommissioner: v.preferCommissioner === "yes",
+        consent: v.consent === "yes",
+      });
       return "/complaints/without-account/sent";
     },
     fieldOf: (f) => (f === "happenedOn" || f === "knewOn" ? `${f}-day` : f),

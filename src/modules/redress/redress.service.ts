@@ -30,7 +30,8 @@ import { type AccountSecrets, sha256 } from "../../lib/secrets.ts";
 import type { Nation } from "../../lib/working-days.ts";
 import { type Principal, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
-import { emailProblems, normaliseEmail, userById } from "../accounts/accounts.service.ts";
+import { type AccountsCtx, emailProblems, normaliseEmail, userById } from "../accounts/accounts.service.ts";
+import { claimAttempt, EMAIL_LIMIT, emailKeys } from "../accounts/rate-limits.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import {
   type Authority,
@@ -634,10 +635,11 @@ export async function makeComplaint(ctx: Ctx, draft: ComplaintDraft): Promise<Co
 
 // Without an account
 
-/** A service context with the server's key: the links of complaints made without an account. */
-export interface RedressCtx extends Ctx {
-  secrets: AccountSecrets;
-}
+/**
+ * A service context with the server's key (the links of complaints made without an account) and
+ * where the request came from (their emails are limited as accounts' are).
+ */
+export type RedressCtx = AccountsCtx;
 
 /** The queue of the emails to complainants without an account. */
 export const COMPLAINANT_EMAIL_QUEUE = "redress.complainant-email";
@@ -669,6 +671,15 @@ export async function startComplaintWithoutAccount(
     problems.push(...emailProblems(email));
     return { name, email };
   });
+  // No more emails to one address, or from one network, than accounts send (3 and 10 an hour).
+  await claimAttempt(
+    ctx,
+    "complaint-email",
+    EMAIL_LIMIT,
+    emailKeys(ctx, c.more.email),
+    "sent",
+    (wait) => msg`Too many emails have been sent. Wait ${wait}, then try again.`,
+  );
   await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
     const routed = await routeComplaint(trx, c, [], draft.preferCommissioner === true);

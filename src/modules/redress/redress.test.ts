@@ -363,6 +363,25 @@ describe("a complaint without an account", () => {
     expect(
       (await testBrowser(t.app).get("/complaints/track?token=not-the-link-at-all-000000")).statusCode,
     ).toBe(404);
+    // No more than 3 such emails to one address in an hour.
+    const again = () =>
+      browser.post("/complaints/without-account", {
+        about: "authority",
+        bodyId: COUNTY,
+        regime: "council",
+        actingAs: "self",
+        name: "Robin Example",
+        email: "robin@example.org",
+        whatHappened: "Still flooded.",
+        "happenedOn-day": "1",
+        "happenedOn-month": "12",
+        "happenedOn-year": "2026",
+        outcomeWanted: "The drain cleared.",
+        consent: "yes",
+      });
+    expect((await again()).statusCode).toBe(303);
+    expect((await again()).statusCode).toBe(303);
+    expect((await again()).statusCode).toBe(429);
   });
 });
 
