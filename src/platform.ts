@@ -29,6 +29,7 @@ import { ocdsJobHandlers } from "./modules/ocds/bulk.service.ts";
 import { publishMissingReleases } from "./modules/ocds/ocds.service.ts";
 import { opportunityJobHandlers } from "./modules/opportunities/alerts.service.ts";
 import { useOcidPrefix } from "./modules/projects/projects.service.ts";
+import { redressJobHandlers } from "./modules/redress/redress.jobs.ts";
 import { rewrapTenderKeys } from "./modules/tenders/keys.service.ts";
 import { loadTenderKeyring } from "./modules/tenders/sealing.ts";
 import { voiceJobHandlers } from "./modules/voice/voice.jobs.ts";
@@ -102,6 +103,7 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
         ...accountJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
         ...accessJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
         ...careJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
+        ...redressJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
         ...opportunityJobHandlers({ mailer, baseUrl: config.baseUrl }),
         ...ocdsJobHandlers({
           publication: { baseUrl: config.baseUrl, publisherName: config.ocdsPublisher },

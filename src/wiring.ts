@@ -31,6 +31,7 @@ import { noteChange } from "./modules/ocds/ocds.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
 import { profilePanels } from "./modules/organisations/organisations.ports.ts";
 import { projectPanels } from "./modules/projects/projects.ports.ts";
+import { complainPanel } from "./modules/redress/profile-panel.ts";
 import { providerRatingsPanel } from "./modules/regulation/find.service.ts";
 import {
   contractsAffected,
@@ -111,4 +112,6 @@ export function wireModules(): void {
   providerExtras.plug(feedbackExtras);
   // care ← voice: "Leave feedback" for each provider the person's budget has paid, on their page
   personPanels.plug(feedbackPersonPanel);
+  // organisations ← redress: how to complain about a provider, last on its profile
+  profilePanels.plug(complainPanel);
 }

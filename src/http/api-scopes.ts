@@ -44,6 +44,9 @@ export const API_SCOPES = [
   "champions:write",
   // Feedback on providers (src/modules/voice): the person and their representatives, moderators, providers' replies.
   "feedback:write",
+  // Complaints (src/modules/redress): the complainant's side and the answering body's people.
+  "complaints:read",
+  "complaints:write",
   // Demo mode only (src/modules/demo-clock): platform administrators.
   "demo-clock:write",
 ] as const;

@@ -13,6 +13,7 @@ import { demoFeedbackSeed } from "./demo/feedback.ts";
 import { demoOpportunitiesSeed } from "./demo/opportunities.ts";
 import { demoOrganisationsSeed } from "./demo/organisations.ts";
 import { demoProjectsSeed } from "./demo/projects.ts";
+import { demoRedressSeed } from "./demo/redress.ts";
 import { demoRegulationSeed } from "./demo/regulation.ts";
 import { demoServicesSeed } from "./demo/services.ts";
 import { demoTendersSeed } from "./demo/tenders.ts";
@@ -48,6 +49,8 @@ export const seeds: readonly Seed[] = [
   demoChampionsSeed,
   // Feedback on providers: Joan's payments out and reviews, after the budgets' ledgers.
   demoFeedbackSeed,
+  // Complaints (issue 18): one per regime, after care and choice (Joan's arrangement with Greenway).
+  demoRedressSeed,
   // Last: the market dashboards' figures of everything above (every deployment).
   marketFiguresSeed,
 ];

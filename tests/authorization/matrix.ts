@@ -41,6 +41,7 @@ import { organisations } from "./rules/organisations.ts";
 import { platform } from "./rules/platform.ts";
 import { projects } from "./rules/projects.ts";
 import { publicBodies } from "./rules/public-bodies.ts";
+import { redress } from "./rules/redress.ts";
 import { regulation } from "./rules/regulation.ts";
 import { reports } from "./rules/reports.ts";
 import { services } from "./rules/services.ts";
@@ -89,6 +90,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   reports,
   care,
   voice,
+  redress,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},

@@ -210,6 +210,7 @@ describe("public pages", () => {
     ["/organisations/019a0000-0000-7000-8000-00000000b001/feedback", "Users' feedback on this provider"],
     ["/open-data/feedback", "Users' feedback on providers"],
     ["/regulation/find?serviceType=domiciliary-care", "Find a service"],
+    ["/complaints/without-account", "Make a complaint"],
   ])("%s is accessible and has its title", async (pathname, heading) => {
     const page = await visitorPage();
     expect(await visit(page, pathname)).toBe(200);

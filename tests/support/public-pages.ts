@@ -76,4 +76,6 @@ export const PUBLIC_PAGES: readonly string[] = [
   `/organisations/${DEMO_ORGANISATION.communityHealthMutual}/feedback`,
   // An area's open figures of choice (the voice module, issue 17 item 9).
   "/choice/areas/E10000901",
+  // Redress: making a complaint without an account.
+  "/complaints/without-account",
 ];

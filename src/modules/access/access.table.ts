@@ -17,6 +17,7 @@ export const ROLES = [
   "ombudsman-staff",
   "consumer-champion",
   "platform-admin",
+  "complaints-officer",
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -48,6 +49,7 @@ export const ROLE_SCOPE: Readonly<Record<Role, ScopeType>> = {
   "ombudsman-staff": "ombudsman",
   "consumer-champion": "champion",
   "platform-admin": "platform",
+  "complaints-officer": "authority",
 };
 
 /** Roles whose holders must sign in with a second factor (TOTP). */
@@ -59,6 +61,8 @@ export const TWO_FACTOR_ROLES: ReadonlySet<Role> = new Set([
   "care-staff",
   // A champion's people see the personal data of the people who appoint it (docs/consumer-champions.md).
   "consumer-champion",
+  // Complaints officers see complainants' personal data and what they wrote (docs/redress.md).
+  "complaints-officer",
 ]);
 
 /**

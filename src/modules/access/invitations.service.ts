@@ -63,7 +63,7 @@ export const INVITABLE: Readonly<
   organisation: { admin: "organisation-admin", roles: ["organisation-admin", "organisation-member"] },
   authority: {
     admin: "authority-admin",
-    roles: ["authority-admin", "commissioner", "evaluator", "bid-opener", "care-staff"],
+    roles: ["authority-admin", "commissioner", "evaluator", "bid-opener", "care-staff", "complaints-officer"],
   },
   regulator: { admin: "regulator-staff", roles: ["regulator-staff"] },
   ombudsman: { admin: "ombudsman-staff", roles: ["ombudsman-staff"] },

@@ -25,7 +25,7 @@
  * Failed sign-ins are not audited (there may be no account to refer to); they are counted in
  * `sign_in_attempts` and deleted after a day.
  */
-import type { Trx } from "../../db/database.ts";
+import type { Db, Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import type { ApiScope } from "../../http/api-scopes.ts";
 import type { Clock } from "../../lib/clock.ts";
@@ -227,6 +227,11 @@ export async function accountOf(ctx: Ctx): Promise<{ user: User; principal: Prin
   const user = await repo.findUser(ctx.db, principal.userId);
   if (!user) throw new NotSignedInError();
   return { user, principal };
+}
+
+/** An account by its id, checking no one: for a service that keeps who made something (redress). */
+export async function userById(db: Db, userId: string): Promise<User | undefined> {
+  return repo.findUser(db, userId);
 }
 
 // Flash: a message for the next page, kept encrypted in the session and read once

@@ -38,7 +38,7 @@ export interface EmailTokensTable {
   sent_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
-export type AttemptKind = "sign-in" | "two-factor" | "verify-email" | "reset-password";
+export type AttemptKind = "sign-in" | "two-factor" | "verify-email" | "reset-password" | "complaint-email";
 export type AttemptOutcome = "succeeded" | "failed" | "refused" | "sent";
 
 /**

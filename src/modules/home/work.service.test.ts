@@ -66,6 +66,7 @@ beforeAll(async () => {
   await p.existing("platformAdmin", demo(11));
   await p.existing("careStaff", DEMO_CARE_STAFF);
   await p.existing("rowan", ROWAN.id);
+  await p.existing("districtComplaints", demo(16));
   await p.add("districtCommissioner", [
     { role: "commissioner", scopeId: DISTRICT },
     { role: "bid-opener", scopeId: DISTRICT },
@@ -147,6 +148,22 @@ describe("on the demo data, as seeded", () => {
     );
     for (const name of ["commissioner", "citizen"])
       expect(kinds(all(await workAs(name))), name).not.toContain("answer-choice-not-available");
+  });
+
+  it("asks a body's complaints officers to acknowledge or answer its complaints, by the step's day", async () => {
+    // Siân Rees asked for stage 2 of her housing complaint on 3 November: acknowledged within 5
+    // working days (10 November), not yet done — overdue on Millbrook's work.
+    const [task] = (await workAs("districtComplaints")).todo.filter((x) => x.kind === "answer-complaint");
+    expect(task?.due?.day).toBe("2026-11-10");
+    expect(isOverdue(task as Task, clock.now())).toBe(true);
+    expect(task?.href).toMatch(/^\/authorities\/millbrook-district-council\/complaints\/[0-9a-f-]{36}$/);
+    for (const name of ["careStaff", "authorityAdmin", "platformAdmin", "citizen"])
+      expect(kinds(all(await workAs(name))), name).not.toContain("answer-complaint");
+    // Joan's complaint about Greenway waits on the provider: her waiting work, by its 6 months.
+    const waiting = (await workAs("citizen")).waiting.filter((x) => x.kind === "complaint-waiting");
+    expect(waiting.map((x) => [x.about.body, x.due?.day])).toEqual([
+      ["Greenway Home Care Ltd", "2027-05-15"],
+    ]);
   });
 
   it("asks the commissioners to answer a question before bids close, and the asker waits for it", async () => {
@@ -356,7 +373,8 @@ describe("on the demo data, as seeded", () => {
     for (const name of ["citizen", "ombudsman", "platformAdmin"])
       expect(await workAs(name), name).toEqual({
         todo: [],
-        waiting: [],
+        // The citizen waits only on the body answering her complaint (the demo's redress seed).
+        waiting: name === "citizen" ? [expect.objectContaining({ kind: "complaint-waiting" })] : [],
         more: { todo: 0, waiting: 0 },
         assigned: null,
         bids: null,

@@ -32,6 +32,7 @@ import { tasksFor as choiceTasks } from "../choice/tasks.service.ts";
 import { tasksFor as complianceTasks } from "../compliance/tasks.service.ts";
 import { tasksFor as contractTasks } from "../contracts/tasks.service.ts";
 import { type Assignment, assignmentsFor, tasksFor as evaluationTasks } from "../evaluation/tasks.service.ts";
+import { tasksFor as redressTasks } from "../redress/tasks.service.ts";
 import { tasksFor as regulationTasks } from "../regulation/tasks.service.ts";
 import { type BidLine, bidsOf, tasksFor as tenderTasks } from "../tenders/tasks.service.ts";
 import type { TendersCtx } from "../tenders/tenders.context.ts";
@@ -101,6 +102,7 @@ export async function workOf(ctx: TendersCtx): Promise<Work> {
     regulationTasks(ctx),
     careTasks(ctx),
     choiceTasks(ctx),
+    redressTasks(ctx),
   ]);
   const { todo, waiting, more } = mergeTasks(lists, TASKS_SHOWN);
   let bids: Work["bids"] = null;

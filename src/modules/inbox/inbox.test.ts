@@ -352,6 +352,8 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   // The demo feedback seed: Joan's review is moderated (she is told) and published (Greenway is told).
   "feedback.review-moderated": "demo",
   "feedback.review-published": "demo",
+  // The demo redress seed: each complaint's body acknowledges, extends or answers; the complainant is told.
+  "complaint.progressed": "demo",
   "care.champion-ended": async () => {
     // The champion's person ends Joan's appointment: she (the demo citizen) is told, and they are.
     const link = await db()

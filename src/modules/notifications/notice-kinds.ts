@@ -27,6 +27,7 @@ export const NOTICE_TOPICS = [
   "budgets",
   "security",
   "care",
+  "complaints",
 ] as const;
 export type NoticeTopic = (typeof NOTICE_TOPICS)[number];
 
@@ -113,6 +114,8 @@ export const NOTICE_KINDS = {
   "budget.invoice-paid": { topic: "budgets" },
   // Providers' invoices: to the provider's people (its invoice rejected, with the reason)
   "budget.invoice-rejected": { topic: "budgets" },
+  // Complaints (redress): to the complainant at each step of the body's work
+  "complaint.progressed": { topic: "complaints" },
   // Security: always by email too
   "tender.attempt-refused": { topic: "security", alwaysEmail: true },
   "tender.seal-broken": { topic: "security", alwaysEmail: true },

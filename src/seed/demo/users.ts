@@ -141,6 +141,23 @@ export const DEMO_USERS: readonly DemoUser[] = [
     displayName: "Gwen Parry",
     email: "provider-admin@demo.openps.example",
   },
+  // Complaints officers (redress): Westshire's, and Millbrook's, who answer the demo complaints.
+  {
+    id: "019a0000-0000-7000-8000-00000000c015",
+    role: "complaints-officer",
+    scopeId: DEMO_AUTHORITY.county,
+    actsFor: "Westshire County Council",
+    displayName: "Hannah Fielding",
+    email: "complaints-officer@demo.openps.example",
+  },
+  {
+    id: "019a0000-0000-7000-8000-00000000c016",
+    role: "complaints-officer",
+    scopeId: DEMO_AUTHORITY.district,
+    actsFor: "Millbrook District Council",
+    displayName: "Tom Ashby",
+    email: "complaints-officer-millbrook@demo.openps.example",
+  },
 ];
 
 export const DEMO_USER_IDS: readonly string[] = DEMO_USERS.map((u) => u.id);

@@ -16,6 +16,7 @@ const TWO_FACTOR_REQUIRED: Who[] = [
   "care-staff",
   "platform-admin",
   "consumer-champion",
+  "complaints-officer",
 ];
 
 export const accounts: RuleSet = {

@@ -1,0 +1,391 @@
+/**
+ * Complaints' pages: making a complaint (/complaints/new), "Your complaints" (/complaints), a
+ * complaint with every deadline and what the caller may do next
+ * (/authorities/:slug/complaints/:complaintId), the body's forms (deciding on a late complaint,
+ * extending, answering) and buttons (acknowledge; the complainant's accept and next stage), and the
+ * body's lists (/authorities/:slug/complaints, /organisations/:id/complaints). A page that names a
+ * complaint asks only for sign-in; the services decide (404, then 403, then 409).
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { buttonAction, dateField, field, formPage } from "../../http/forms.ts";
+import { page } from "../../http/routes.ts";
+import { type Ctx, ctxOf } from "../access/context.ts";
+import { afterLookup, anyone, signedIn } from "../access/policies.ts";
+import { accountsCtxOf } from "../accounts/authentication.ts";
+import { organisationsByIds } from "../organisations/organisations.service.ts";
+import { complaintsOfficers, providerPeople } from "./redress.policies.ts";
+import {
+  acceptResponse,
+  acknowledgeComplaint,
+  askNextStage,
+  bodyComplaints,
+  complaintByToken,
+  complaintForm,
+  complaintOf,
+  confirmComplaint,
+  decideLate,
+  extendComplaint,
+  makeComplaint,
+  publicComplaintForm,
+  respondToComplaint,
+  startComplaintWithoutAccount,
+  yourComplaints,
+} from "./redress.service.ts";
+import { FINDINGS } from "./redress.table.ts";
+import { OMBUDSMEN, REGIMES } from "./regimes.ts";
+
+const who = afterLookup(signedIn);
+type ComplaintRequest = FastifyRequest<{ Params: { slug: string; complaintId: string } }>;
+
+const NOTICES = [
+  "made",
+  "acknowledged",
+  "extended",
+  "responded",
+  "accepted",
+  "next-stage",
+  "waived",
+  "declined",
+];
+
+function notice(request: FastifyRequest): string | null {
+  const { notice: n } = (request.query ?? {}) as { notice?: string };
+  return n && NOTICES.includes(n) ? n : null;
+}
+
+function url(slug: string, id: string, then?: string): string {
+  return `/authorities/${slug}/complaints/${id}${then ? `?notice=${then}` : ""}`;
+}
+
+export function redressPages(app: FastifyInstance): void {
+  formPage(app, "/complaints/new", {
+    who: signedIn,
+    template: "redress/views/complaint-new.njk",
+    context: async (request) => {
+      const { organisation } = (request.query ?? {}) as { organisation?: string };
+      return {
+        ...(await complaintForm(ctxOf(request), organisation)),
+        regimes: REGIMES,
+        organisation: organisation ?? "",
+        noindex: true,
+      };
+    },
+    values: (_request, { organisation, providers }) => ({
+      about: organisation || providers.length > 0 ? "organisation" : "",
+      organisationId: organisation,
+      authorityId: "",
+      bodyId: "",
+      preferCommissioner: "",
+      regime: "",
+      actingAs: "",
+      personId: "",
+      whatHappened: "",
+      happenedOn: "",
+      knewOn: "",
+      outcomeWanted: "",
+      phone: "",
+      consent: "",
+    }),
+    read: (body) => ({
+      about: field(body, "about"),
+      organisationId: field(body, "organisationId"),
+      authorityId: field(body, "authorityId"),
+      bodyId: field(body, "bodyId"),
+      preferCommissioner: field(body, "preferCommissioner"),
+      regime: field(body, "regime"),
+      actingAs: field(body, "actingAs"),
+      personId: field(body, "personId"),
+      whatHappened: field(body, "whatHappened"),
+      happenedOn: dateField(body, "happenedOn"),
+      knewOn: dateField(body, "knewOn"),
+      outcomeWanted: field(body, "outcomeWanted"),
+      phone: field(body, "phone"),
+      consent: field(body, "consent"),
+    }),
+    submit: async (request, v) => {
+      const c = await makeComplaint(ctxOf(request), {
+        ...v,
+        authorityId: v.about === "authority" ? v.bodyId : v.authorityId,
+        preferCommissioner: v.preferCommissioner === "yes",
+        consent: v.consent === "yes",
+      });
+      return url(c.authority_slug, c.id, "made");
+    },
+    fieldOf: (f) =>
+      f === "happenedOn" || f === "knewOn" ? `${f}-day` : f === "authorityId" ? "authorityId" : f,
+  });
+
+  app.get("/complaints", page({ who: signedIn }), async (request, reply) => {
+    await reply.page("redress/views/your-complaints.njk", {
+      complaints: await yourComplaints(ctxOf(request)),
+      noindex: true,
+    });
+  });
+
+  app.get(
+    "/authorities/:slug/complaints/:complaintId",
+    page({ who }),
+    async (request: ComplaintRequest, reply) => {
+      const c = await complaintOf(ctxOf(request), request.authority.id, request.params.complaintId);
+      await reply.page("redress/views/complaint.njk", {
+        c,
+        ombudsmen: OMBUDSMEN,
+        notice: notice(request),
+        noindex: true,
+      });
+    },
+  );
+
+  type Values = Record<string, string>;
+  const forms: {
+    path: string;
+    template: string;
+    values: () => Values;
+    read: (body: unknown) => Values;
+    act: (request: ComplaintRequest, v: Values) => Promise<string>;
+  }[] = [
+    {
+      path: "late-decision",
+      template: "redress/views/late-decision.njk",
+      values: () => ({ decision: "", reason: "" }),
+      read: (body: unknown) => ({ decision: field(body, "decision"), reason: field(body, "reason") }),
+      act: async (request: ComplaintRequest, v: Values) => {
+        const c = await decideLate(ctxOf(request), request.authority.id, request.params.complaintId, v);
+        return url(c.authority_slug, c.id, c.late_decision ?? "waived");
+      },
+    },
+    {
+      path: "extend",
+      template: "redress/views/extend.njk",
+      values: () => ({ toOn: "", reason: "" }),
+      read: (body: unknown) => ({ toOn: dateField(body, "toOn"), reason: field(body, "reason") }),
+      act: async (request: ComplaintRequest, v: Values) => {
+        const c = await extendComplaint(ctxOf(request), request.authority.id, request.params.complaintId, v);
+        return url(c.authority_slug, c.id, "extended");
+      },
+    },
+    {
+      path: "respond",
+      template: "redress/views/respond.njk",
+      values: () => ({ finding: "", response: "", remedy: "", explanation: "" }),
+      read: (body: unknown) => ({
+        finding: field(body, "finding"),
+        response: field(body, "response"),
+        remedy: field(body, "remedy"),
+        explanation: field(body, "explanation"),
+      }),
+      act: async (request: ComplaintRequest, v: Values) => {
+        const c = await respondToComplaint(
+          ctxOf(request),
+          request.authority.id,
+          request.params.complaintId,
+          v,
+        );
+        return url(c.authority_slug, c.id, "responded");
+      },
+    },
+  ];
+  for (const form of forms)
+    formPage(app, `/authorities/:slug/complaints/:complaintId/${form.path}`, {
+      who,
+      template: form.template,
+      context: async (request: ComplaintRequest) => {
+        const c = await complaintOf(ctxOf(request), request.authority.id, request.params.complaintId);
+        return { c, findings: FINDINGS, noindex: true };
+      },
+      values: form.values,
+      read: form.read,
+      submit: async (request, values) => form.act(request as ComplaintRequest, values),
+      fieldOf: (f) => (f === "toOn" ? "toOn-day" : f),
+    });
+
+  const buttons = [
+    {
+      path: "acknowledge",
+      act: (ctx: Ctx, authorityId: string, complaintId: string) =>
+        acknowledgeComplaint(ctx, authorityId, complaintId),
+      shown: "acknowledged",
+    },
+    {
+      path: "accept",
+      act: (ctx: Ctx, authorityId: string, complaintId: string) =>
+        acceptResponse(ctx, { authorityId, complaintId }),
+      shown: "accepted",
+    },
+    {
+      path: "next-stage",
+      act: (ctx: Ctx, authorityId: string, complaintId: string) =>
+        askNextStage(ctx, { authorityId, complaintId }),
+      shown: "next-stage",
+    },
+  ];
+  for (const b of buttons)
+    buttonAction<ComplaintRequest>(
+      app,
+      `/authorities/:slug/complaints/:complaintId/${b.path}`,
+      { who },
+      async (request) => {
+        const c = await b.act(ctxOf(request), request.authority.id, request.params.complaintId);
+        return url(c.authority_slug, c.id, b.shown);
+      },
+    );
+
+  withoutAccountPages(app);
+
+  app.get(
+    "/authorities/:slug/complaints",
+    page({ who: complaintsOfficers }),
+    async (
+      request: FastifyRequest<{ Params: { slug: string }; Querystring: { filter?: string; after?: string } }>,
+      reply,
+    ) => {
+      const found = await bodyComplaints(
+        ctxOf(request),
+        { authorityId: request.authority.id },
+        request.query ?? {},
+      );
+      await reply.page("redress/views/body-complaints.njk", {
+        bodyName: request.authority.name,
+        base: `/authorities/${request.authority.slug}/complaints`,
+        filter: request.query?.filter ?? "all",
+        ...found,
+        noindex: true,
+      });
+    },
+  );
+
+  app.get(
+    "/organisations/:id/complaints",
+    page({ who: providerPeople }),
+    async (
+      request: FastifyRequest<{ Params: { id: string }; Querystring: { filter?: string; after?: string } }>,
+      reply,
+    ) => {
+      const found = await bodyComplaints(
+        ctxOf(request),
+        { organisationId: request.params.id },
+        request.query ?? {},
+      );
+      const organisation = (await organisationsByIds(ctxOf(request).db, [request.params.id])).get(
+        request.params.id,
+      );
+      await reply.page("redress/views/body-complaints.njk", {
+        bodyName: organisation?.name ?? "",
+        base: `/organisations/${request.params.id}/complaints`,
+        filter: request.query?.filter ?? "all",
+        ...found,
+        noindex: true,
+      });
+    },
+  );
+}
+
+/** The link's token: in the query of the page (so that logs, which drop query values, never hold it), in the form's body of its buttons. */
+function tokenOf(request: FastifyRequest): string {
+  const { token } = (request.query ?? {}) as { token?: string };
+  return typeof token === "string" ? token : field(request.body, "token");
+}
+
+function trackUrl(token: string, shown?: string): string {
+  return `/complaints/track?token=${encodeURIComponent(token)}${shown ? `&notice=${shown}` : ""}`;
+}
+
+/**
+ * Complaints without an account: the form (anyone), "check your email", and the page the emailed
+ * link opens — to confirm and send the complaint, then to follow it, accept the answer or ask for
+ * the next stage. The link is the only key: an unknown one is 404.
+ */
+function withoutAccountPages(app: FastifyInstance): void {
+  formPage(app, "/complaints/without-account", {
+    who: anyone,
+    template: "redress/views/complaint-new.njk",
+    context: async (request) => {
+      const { organisation } = (request.query ?? {}) as { organisation?: string };
+      return {
+        ...(await publicComplaintForm(ctxOf(request), organisation)),
+        regimes: REGIMES,
+        organisation: organisation ?? "",
+        withoutAccount: true,
+        pageDescription: request.t("redress.new.withoutAccountIntro"),
+      };
+    },
+    values: (_request, { organisation }) => ({
+      about: organisation ? "organisation" : "",
+      organisationId: organisation,
+      authorityId: "",
+      bodyId: "",
+      preferCommissioner: "",
+      regime: "",
+      actingAs: "",
+      name: "",
+      email: "",
+      whatHappened: "",
+      happenedOn: "",
+      knewOn: "",
+      outcomeWanted: "",
+      phone: "",
+      consent: "",
+    }),
+    read: (body) => ({
+      about: field(body, "about"),
+      organisationId: field(body, "organisationId"),
+      authorityId: field(body, "authorityId"),
+      bodyId: field(body, "bodyId"),
+      preferCommissioner: field(body, "preferCommissioner"),
+      regime: field(body, "regime"),
+      actingAs: field(body, "actingAs"),
+      name: field(body, "name"),
+      email: field(body, "email"),
+      whatHappened: field(body, "whatHappened"),
+      happenedOn: dateField(body, "happenedOn"),
+      knewOn: dateField(body, "knewOn"),
+      outcomeWanted: field(body, "outcomeWanted"),
+      phone: field(body, "phone"),
+      consent: field(body, "consent"),
+    }),
+    submit: async (request, v) => {
+      await startComplaintWithoutAccount(accountsCtxOf(request), {
+        ...v,
+        authorityId: v.about === "authority" ? v.bodyId : v.authorityId,
+        preferCommissioner: v.preferCommissioner === "yes",
+        consent: v.consent === "yes",
+      });
+      return "/complaints/without-account/sent";
+    },
+    fieldOf: (f) => (f === "happenedOn" || f === "knewOn" ? `${f}-day` : f),
+  });
+
+  app.get("/complaints/without-account/sent", page({ who: anyone }), async (_request, reply) => {
+    await reply.page("redress/views/sent.njk", { noindex: true });
+  });
+
+  app.get("/complaints/track", page({ who: anyone }), async (request, reply) => {
+    const token = tokenOf(request);
+    const { complaint, view } = await complaintByToken(ctxOf(request), token);
+    if (!view) {
+      await reply.page("redress/views/confirm.njk", { complaint, token, noindex: true });
+      return;
+    }
+    await reply.page("redress/views/complaint.njk", {
+      c: view,
+      ombudsmen: OMBUDSMEN,
+      notice: notice(request),
+      base: "/complaints/track",
+      token,
+      noindex: true,
+    });
+  });
+
+  buttonAction(app, "/complaints/track/confirm", { who: anyone }, async (request) => {
+    await confirmComplaint(ctxOf(request), tokenOf(request));
+    return trackUrl(tokenOf(request), "made");
+  });
+  buttonAction(app, "/complaints/track/accept", { who: anyone }, async (request) => {
+    await acceptResponse(ctxOf(request), { token: tokenOf(request) });
+    return trackUrl(tokenOf(request), "accepted");
+  });
+  buttonAction(app, "/complaints/track/next-stage", { who: anyone }, async (request) => {
+    await askNextStage(ctxOf(request), { token: tokenOf(request) });
+    return trackUrl(tokenOf(request), "next-stage");
+  });
+}

@@ -1,0 +1,203 @@
+/** Complaints' SQL. Every function takes the database or a transaction first. */
+import { sql, type Updateable } from "kysely";
+import type { Db, Trx } from "../../db/database.ts";
+import type {
+  Complaint,
+  ComplaintStage,
+  ComplaintStagesTable,
+  ComplaintsTable,
+  NewComplaint,
+  NewComplaintStage,
+} from "./redress.table.ts";
+
+/** A complaint with the names it refers to. */
+export interface ComplaintRow extends Complaint {
+  authority_slug: string;
+  authority_name: string;
+  organisation_name: string | null;
+}
+
+function complaints(db: Db) {
+  return db
+    .selectFrom("complaints as c")
+    .innerJoin("authorities as a", "a.id", "c.authority_id")
+    .leftJoin("organisations as o", "o.id", "c.organisation_id")
+    .selectAll("c")
+    .select(["a.slug as authority_slug", "a.name as authority_name", "o.name as organisation_name"]);
+}
+
+export async function insertComplaint(trx: Trx, row: NewComplaint): Promise<void> {
+  await trx.insertInto("complaints").values(row).execute();
+}
+
+export async function insertStage(trx: Trx, row: NewComplaintStage): Promise<void> {
+  await trx.insertInto("complaint_stages").values(row).execute();
+}
+
+export async function findComplaint(
+  db: Db,
+  authorityId: string,
+  id: string,
+): Promise<ComplaintRow | undefined> {
+  return complaints(db).where("c.authority_id", "=", authorityId).where("c.id", "=", id).executeTakeFirst();
+}
+
+export async function lockComplaint(
+  trx: Trx,
+  authorityId: string,
+  id: string,
+): Promise<Complaint | undefined> {
+  return trx
+    .selectFrom("complaints")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function stagesOf(db: Db, authorityId: string, complaintId: string): Promise<ComplaintStage[]> {
+  return db
+    .selectFrom("complaint_stages")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("complaint_id", "=", complaintId)
+    .orderBy("stage")
+    .execute();
+}
+
+export async function updateComplaint(
+  trx: Trx,
+  authorityId: string,
+  id: string,
+  patch: Updateable<ComplaintsTable>,
+): Promise<void> {
+  await trx
+    .updateTable("complaints")
+    .set(patch)
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .execute();
+}
+
+export async function updateStage(
+  trx: Trx,
+  authorityId: string,
+  complaintId: string,
+  stage: number,
+  patch: Updateable<ComplaintStagesTable>,
+): Promise<void> {
+  await trx
+    .updateTable("complaint_stages")
+    .set(patch)
+    .where("authority_id", "=", authorityId)
+    .where("complaint_id", "=", complaintId)
+    .where("stage", "=", stage)
+    .execute();
+}
+
+/** A complainant's complaints: made by this account, or about the people given (linked in care), newest first. */
+export async function complaintsOfComplainant(
+  db: Db,
+  userId: string,
+  people: readonly { authorityId: string; personId: string }[],
+  limit: number,
+): Promise<ComplaintRow[]> {
+  return complaints(db)
+    .where((eb) =>
+      eb.or([
+        eb("c.complainant_id", "=", userId),
+        ...people.map((p) =>
+          eb.and([eb("c.person_authority_id", "=", p.authorityId), eb("c.person_id", "=", p.personId)]),
+        ),
+      ]),
+    )
+    .orderBy("c.created_at", "desc")
+    .orderBy("c.id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+export type BodyFilter = "all" | "due" | "overdue" | "answered";
+
+export interface BodyQuery {
+  /** The provider's complaints, or the authority's. */
+  body: { organisationId: string } | { authorityId: string };
+  filter: BodyFilter;
+  today: string;
+  /** The key of the last row of the page before: [created_at as ISO, id]. */
+  after: [string, string] | undefined;
+  limit: number;
+}
+
+/** The complaints a body answers, newest first, a page at a time by key (through the body's index). */
+export async function bodyComplaints(db: Db, q: BodyQuery): Promise<ComplaintRow[]> {
+  let query = complaints(db);
+  query =
+    "organisationId" in q.body
+      ? query.where("c.answerer", "=", "provider").where("c.organisation_id", "=", q.body.organisationId)
+      : query.where("c.answerer", "=", "authority").where("c.authority_id", "=", q.body.authorityId);
+  query = query.where("c.status", "<>", "unverified");
+  if (q.filter === "due") query = query.where("c.next_due_on", ">=", q.today);
+  if (q.filter === "overdue") query = query.where("c.next_due_on", "<", q.today);
+  if (q.filter === "answered") query = query.where("c.next_due_on", "is", null);
+  if (q.after) {
+    const [at, id] = q.after;
+    query = query.where(sql<boolean>`(c.created_at, c.id) < (${new Date(at)}::timestamptz, ${id}::uuid)`);
+  }
+  return query.orderBy("c.created_at", "desc").orderBy("c.id", "desc").limit(q.limit).execute();
+}
+
+/** The complaints waiting on these bodies, soonest due first (their people's work), with how many more. */
+export async function complaintsDue(
+  db: Db,
+  bodies: { organisationIds: readonly string[]; authorityIds: readonly string[] },
+  limit: number,
+): Promise<(ComplaintRow & { more: number })[]> {
+  if (bodies.organisationIds.length === 0 && bodies.authorityIds.length === 0) return [];
+  const rows = await complaints(db)
+    .select(sql<string>`count(*) over ()`.as("total"))
+    .where("c.next_due_on", "is not", null)
+    .where((eb) =>
+      eb.or([
+        ...(bodies.organisationIds.length > 0
+          ? [
+              eb.and([
+                eb("c.answerer", "=", "provider"),
+                eb("c.organisation_id", "in", bodies.organisationIds),
+              ]),
+            ]
+          : []),
+        ...(bodies.authorityIds.length > 0
+          ? [eb.and([eb("c.answerer", "=", "authority"), eb("c.authority_id", "in", bodies.authorityIds)])]
+          : []),
+      ]),
+    )
+    .orderBy("c.next_due_on")
+    .orderBy("c.id")
+    .limit(limit)
+    .execute();
+  return rows.map(({ total, ...r }) => ({ ...r, more: Math.max(0, Number(total) - rows.length) }));
+}
+
+/** The complaint a link opens, by the SHA-256 of its token (unique). */
+export async function findByTokenHash(db: Db, hash: string): Promise<ComplaintRow | undefined> {
+  return complaints(db).where("c.access_token_hash", "=", hash).executeTakeFirst();
+}
+
+/** A complainant's complaints waiting on the body (their "waiting" work), soonest due first, with how many more. */
+export async function waitingOnBodies(
+  db: Db,
+  userId: string,
+  limit: number,
+): Promise<(ComplaintRow & { more: number })[]> {
+  const rows = await complaints(db)
+    .select(sql<string>`count(*) over ()`.as("total"))
+    .where("c.complainant_id", "=", userId)
+    .where("c.next_due_on", "is not", null)
+    .orderBy("c.next_due_on")
+    .orderBy("c.id")
+    .limit(limit)
+    .execute();
+  return rows.map(({ total, ...r }) => ({ ...r, more: Math.max(0, Number(total) - rows.length) }));
+}

@@ -1,0 +1,1265 @@
+/**
+ * Complaints, the first tier (issue 18, items 1–3; docs/redress.md): made by someone signed in —
+ * for themself, for a person they act for in care with the `complain` grant, or as a member of the
+ * public — about a provider or an authority, under one of the four regimes (regimes.ts); routed to
+ * the body that answers first, on the regime's clocks (clocks.ts) and the answering body's nation
+ * calendar. Each step is one transaction with an audit event on the responsible authority's chain
+ * (referring to the complaint by id: no personal data) and a notice to the complainant.
+ *
+ * Who sees a complaint: the complainant (and whoever acts for the person with `complain`), and the
+ * answering body's people — a provider's administrators and members, or an authority's complaints
+ * officers. No one else (another provider, another authority's people, a platform administrator, the
+ * public): 404.
+ */
+import { randomBytes } from "node:crypto";
+import type { Trx } from "../../db/database.ts";
+import { decodeKey, encodeKey } from "../../db/paging.ts";
+import { transaction } from "../../db/transaction.ts";
+import {
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableError,
+  ValidationError,
+} from "../../lib/errors.ts";
+import { isUuid, newId } from "../../lib/ids.ts";
+import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
+import { type AccountSecrets, sha256 } from "../../lib/secrets.ts";
+import type { Nation } from "../../lib/working-days.ts";
+import { type Principal, requireSignedIn } from "../access/access.service.ts";
+import { actorIn, type Ctx, within } from "../access/context.ts";
+import { type AccountsCtx, emailProblems, normaliseEmail, userById } from "../accounts/accounts.service.ts";
+import { claimAttempt, EMAIL_LIMIT, emailKeys } from "../accounts/rate-limits.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import {
+  type Authority,
+  authorityById,
+  findPublicBody,
+  listAuthorities,
+} from "../authorities/authorities.service.ts";
+import { peopleActedFor, requirePersonAccess } from "../care/care.service.ts";
+import { arrangementsOfPerson } from "../choice/arrangements.service.ts";
+import { authoritiesContracting } from "../contracts/contracts.service.ts";
+import { enqueue } from "../jobs/jobs.service.ts";
+import { notify } from "../notifications/notifications.service.ts";
+import { organisationsByIds } from "../organisations/organisations.service.ts";
+import {
+  type BodyKind,
+  type EscalationReadiness,
+  escalationReadiness,
+  extensionRefusal,
+  isInTime,
+  type OmbudsmanRoute,
+  ombudsmanRoute,
+  type StepState,
+  spanEnds,
+  stepDueOn,
+  stepState,
+  timeLimitEnds,
+} from "./clocks.ts";
+import type { ComplaintRow } from "./redress.repository.ts";
+import * as repo from "./redress.repository.ts";
+import { type ActingAs, type ComplaintStage, FINDINGS, type Finding } from "./redress.table.ts";
+import {
+  type Bilingual,
+  isRegimeCode,
+  lastStage,
+  type RegimeRule,
+  regimeOf,
+  type StepCode,
+  type StepRule,
+  stageOf,
+  stepOf,
+} from "./regimes.ts";
+
+export type { ComplaintRow } from "./redress.repository.ts";
+
+export const COMPLAINT_LIMITS = {
+  whatHappened: 10000,
+  outcomeWanted: 5000,
+  phone: 40,
+  reason: 5000,
+  response: 20000,
+  remedy: 5000,
+} as const;
+
+/** An authority's people who answer its complaints. */
+export const COMPLAINTS_OFFICER = "complaints-officer" as const;
+/** A provider's people who answer its complaints. */
+export const PROVIDER_ROLES = ["organisation-admin", "organisation-member"] as const;
+/** The kinds of authority a complainant may name as the one for the area where the service was received. */
+export const AREA_AUTHORITY_KINDS = [
+  "county",
+  "district",
+  "unitary",
+  "metropolitan",
+  "london-borough",
+  "nhs-body",
+] as const;
+const NOT_COMPLAINED_ABOUT = ["regulator", "ombudsman", "consumer-champion"];
+
+export const BODY_PAGE_SIZE = 25;
+export const YOUR_ROWS = 50;
+
+// Who may see a complaint
+
+/** How the caller stands to a complaint: its complainant's side, or the answering body's people. */
+export type Side = "complainant" | "body";
+
+function holds(
+  principal: Principal | null,
+  roles: readonly string[],
+  scopeType: string,
+  scopeId: string,
+): boolean {
+  return (
+    principal?.grants.some(
+      (g) => roles.includes(g.role) && g.scopeType === scopeType && g.scopeId === scopeId,
+    ) ?? false
+  );
+}
+
+/** Whether the caller is one of the answering body's people (exact grants: no platform reach). */
+export function isAnswerer(
+  principal: Principal | null,
+  c: Pick<ComplaintRow, "answerer" | "authority_id" | "organisation_id">,
+): boolean {
+  return c.answerer === "provider"
+    ? c.organisation_id !== null && holds(principal, PROVIDER_ROLES, "organisation", c.organisation_id)
+    : holds(principal, [COMPLAINTS_OFFICER], "authority", c.authority_id);
+}
+
+async function sideOf(ctx: Ctx, c: ComplaintRow): Promise<Side | null> {
+  const p = ctx.principal;
+  if (!p) return null;
+  if (isAnswerer(p, c)) return "body";
+  if (c.complainant_id === p.userId) return "complainant";
+  if (c.person_authority_id && c.person_id) {
+    try {
+      const access = await requirePersonAccess(ctx, c.person_authority_id, c.person_id, "complain");
+      if (access.how !== "care-staff") return "complainant";
+    } catch (e) {
+      if (!(e instanceof NotFoundError || e instanceof ForbiddenError)) throw e;
+    }
+  }
+  return null;
+}
+
+// The clocks of a complaint, as its pages show them
+
+export interface StepView {
+  step: StepCode;
+  /** null: not yet known (counts from an acknowledgement still to come). */
+  dueOn: string | null;
+  firstDueOn: string | null;
+  doneOn: string | null;
+  state: StepState | "not-started";
+  source: Bilingual;
+  extended: boolean;
+}
+
+export interface StageView extends ComplaintStage {
+  name: Bilingual;
+  steps: StepView[];
+  differentPerson: boolean;
+}
+
+export interface ComplaintView extends ComplaintRow {
+  regimeRule: RegimeRule;
+  stages: StageView[];
+  current: StageView;
+  lastStage: number;
+  /** The day by which the next stage may be asked for (null: no limit, or none to ask for). */
+  nextStageBy: string | null;
+  mayAskNextStage: boolean;
+  mayAccept: boolean;
+  /** At the last stage: the ombudsman who would be next, and whether the body has had its chance. */
+  ombudsman: { route: OmbudsmanRoute; readiness: EscalationReadiness } | null;
+  side: Side;
+}
+
+function answerRuleOf(regime: RegimeRule, stage: number): StepRule {
+  const s = stageOf(regime, stage);
+  const rule = stepOf(s, "respond") ?? stepOf(s, "panel");
+  if (!rule) throw new RangeError(`${regime.code} stage ${stage} has no answer step`);
+  return rule;
+}
+
+function stageView(regime: RegimeRule, s: ComplaintStage, today: string): StageView {
+  const rule = stageOf(regime, s.stage);
+  const steps: StepView[] = [];
+  const ack = stepOf(rule, "acknowledge");
+  if (ack && s.ack_due_on)
+    steps.push({
+      step: "acknowledge",
+      dueOn: s.ack_due_on,
+      firstDueOn: s.ack_due_on,
+      doneOn: s.acknowledged_on,
+      state: stepState(ack, { dueOn: s.ack_due_on, doneOn: s.acknowledged_on, today }),
+      source: ack.source,
+      extended: false,
+    });
+  const answer = answerRuleOf(regime, s.stage);
+  steps.push({
+    step: answer.step,
+    dueOn: s.answer_due_on,
+    firstDueOn: s.answer_first_due_on,
+    doneOn: s.responded_on,
+    state: s.answer_due_on
+      ? stepState(answer, { dueOn: s.answer_due_on, doneOn: s.responded_on, today })
+      : "not-started",
+    source: answer.source,
+    extended: s.answer_due_on !== null && s.answer_due_on !== s.answer_first_due_on,
+  });
+  return { ...s, name: rule.name, steps, differentPerson: rule.differentPerson === true };
+}
+
+function bodyKindForRoute(c: ComplaintRow): BodyKind {
+  return c.body_kind;
+}
+
+function viewOf(c: ComplaintRow, stages: ComplaintStage[], side: Side, today: string): ComplaintView {
+  const regime = regimeOf(c.regime);
+  const views = stages.map((s) => stageView(regime, s, today));
+  const current = views.find((s) => s.stage === c.stage) ?? views[views.length - 1];
+  if (!current) throw new RangeError(`Complaint ${c.id} has no stage`);
+  const last = lastStage(regime);
+  let nextStageBy: string | null = null;
+  const answered = c.status === "answered" && current.responded_on !== null;
+  if (answered && c.stage < last) {
+    const ask = stageOf(regime, c.stage + 1).askWithin;
+    nextStageBy = ask && current.responded_on ? spanEnds(ask, current.responded_on, c.nation) : null;
+  }
+  const mayAskNextStage =
+    side === "complainant" && answered && c.stage < last && (nextStageBy === null || today <= nextStageBy);
+  let ombudsman: ComplaintView["ombudsman"] = null;
+  if (c.stage === last && c.status !== "declined") {
+    const dueOn = current.answer_due_on ?? current.ack_due_on ?? current.received_on;
+    ombudsman = {
+      route: ombudsmanRoute(c.regime, bodyKindForRoute(c), { mpReferral: false }),
+      readiness: escalationReadiness(
+        regime,
+        { stage: c.stage, answered: current.responded_on !== null, dueOn },
+        today,
+      ),
+    };
+  }
+  return {
+    ...c,
+    regimeRule: regime,
+    stages: views,
+    current,
+    lastStage: last,
+    nextStageBy,
+    mayAskNextStage,
+    mayAccept: side === "complainant" && answered,
+    ombudsman,
+    side,
+  };
+}
+
+/** A complaint as the caller may see it (404 for everyone but its complainant's side and the answering body's people). */
+export async function complaintOf(
+  ctx: Ctx,
+  authorityId: string,
+  complaintId: string,
+): Promise<ComplaintView> {
+  requireSignedIn(ctx.principal);
+  const c =
+    isUuid(authorityId) && isUuid(complaintId)
+      ? await repo.findComplaint(ctx.db, authorityId, complaintId)
+      : undefined;
+  // Made without an account and not yet sent: only its link opens it.
+  if (!c || c.status === "unverified") throw new NotFoundError("complaint");
+  const side = await sideOf(ctx, c);
+  if (!side) throw new NotFoundError("complaint");
+  return viewOf(c, await repo.stagesOf(ctx.db, authorityId, complaintId), side, londonToday(ctx.clock));
+}
+
+// Making a complaint
+
+export interface ComplaintDraft {
+  about?: string | undefined;
+  organisationId?: string | undefined;
+  /** The authority complained about (about: authority), or the council or NHS body for the area (about: organisation). */
+  authorityId?: string | undefined;
+  preferCommissioner?: boolean | undefined;
+  regime?: string | undefined;
+  actingAs?: string | undefined;
+  personId?: string | undefined;
+  whatHappened?: string | undefined;
+  happenedOn?: string | undefined;
+  knewOn?: string | undefined;
+  outcomeWanted?: string | undefined;
+  phone?: string | undefined;
+  consent?: boolean | undefined;
+}
+
+function reference(): string {
+  const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  const bytes = randomBytes(8);
+  let out = "";
+  for (const b of bytes) out += alphabet[b % alphabet.length];
+  return `C-${out}`;
+}
+
+function bodyKindOf(about: "organisation" | "authority", regime: string, authority: Authority): BodyKind {
+  if (about === "authority")
+    return authority.kind === "nhs-body"
+      ? "nhs-body"
+      : authority.kind === "department"
+        ? "government-department"
+        : "council";
+  if (regime === "housing") return "social-landlord";
+  if (regime === "nhs-adult-social-care") return "care-provider";
+  return "other-provider";
+}
+
+/** The first stage's row: its steps' deadlines from the day it was received, on the nation's calendar. */
+function newStage(
+  regime: RegimeRule,
+  c: { authority_id: string; id: string; nation: Nation },
+  stage: number,
+  receivedOn: string,
+  now: Date,
+) {
+  const rule = stageOf(regime, stage);
+  const ack = stepOf(rule, "acknowledge");
+  const answer = answerRuleOf(regime, stage);
+  const ackDue = ack ? stepDueOn(ack, receivedOn, c.nation) : null;
+  const answerDue = answer.from === "received" ? stepDueOn(answer, receivedOn, c.nation) : null;
+  return {
+    row: {
+      authority_id: c.authority_id,
+      complaint_id: c.id,
+      stage,
+      received_on: receivedOn,
+      ack_due_on: ackDue,
+      acknowledged_on: null,
+      acknowledged_by: null,
+      answer_step: answer.step === "panel" ? ("panel" as const) : ("respond" as const),
+      answer_first_due_on: answerDue,
+      answer_due_on: answerDue,
+      extension_reason: "",
+      explanation: "",
+      response: "",
+      remedy: "",
+      created_at: now,
+    },
+    nextDueOn: ackDue ?? answerDue,
+  };
+}
+
+/**
+ * Makes a complaint (400 for a field; 404 for a person the caller does not act for; 403 without the
+ * `complain` grant). Routed: about an authority, it answers; about a provider, the responsible
+ * authority is the one that commissions the service (the person's authority where they have an
+ * arrangement with the provider, or the named authority where it holds a contract with it), else
+ * the council or NHS body named for the area; the commissioner answers when the complainant prefers
+ * it and one exists, the provider otherwise.
+ */
+/** A complaint's fields, checked (400 naming each field). */
+async function checkDraft<T>(
+  ctx: Ctx,
+  draft: ComplaintDraft,
+  allowed: readonly ActingAs[],
+  extra: (problems: FieldError[]) => T,
+) {
+  const problems: FieldError[] = [];
+  const about: "organisation" | "authority" | null =
+    draft.about === "organisation" || draft.about === "authority" ? draft.about : null;
+  if (!about)
+    problems.push({
+      field: "about",
+      message: msg`Choose whether you complain about a provider or a public body`,
+    });
+  const regime = isRegimeCode(draft.regime) ? draft.regime : null;
+  if (!regime)
+    problems.push({ field: "regime", message: msg`Choose the kind of service the complaint is about` });
+  const actingAs: ActingAs | null = (allowed as readonly string[]).includes(draft.actingAs ?? "")
+    ? (draft.actingAs as ActingAs)
+    : null;
+  if (!actingAs) problems.push({ field: "actingAs", message: msg`Choose who the complaint is for` });
+  const personId = (draft.personId ?? "").trim();
+  if (actingAs === "person" && !isUuid(personId))
+    problems.push({ field: "personId", message: msg`Choose the person you complain for` });
+  const organisationId = (draft.organisationId ?? "").trim();
+  const organisation =
+    about === "organisation" && isUuid(organisationId)
+      ? (await organisationsByIds(ctx.db, [organisationId])).get(organisationId)
+      : undefined;
+  if (about === "organisation" && !organisation)
+    problems.push({ field: "organisationId", message: msg`Choose the provider from the list` });
+  const authorityId = (draft.authorityId ?? "").trim();
+  const authority: Authority | undefined = isUuid(authorityId)
+    ? await findPublicBody(ctx.db, authorityId)
+    : undefined;
+  const authorityFits =
+    authority?.verified_at &&
+    (about === "organisation"
+      ? (AREA_AUTHORITY_KINDS as readonly string[]).includes(authority.kind)
+      : !NOT_COMPLAINED_ABOUT.includes(authority.kind));
+  if (!authorityFits)
+    problems.push({
+      field: "authorityId",
+      message:
+        about === "organisation"
+          ? msg`Choose the council or NHS body for the area where you received the service`
+          : msg`Choose the public body from the list`,
+    });
+  const whatHappened = (draft.whatHappened ?? "").trim();
+  if (whatHappened === "" || whatHappened.length > COMPLAINT_LIMITS.whatHappened)
+    problems.push({
+      field: "whatHappened",
+      message: msg`Say what happened, in ${COMPLAINT_LIMITS.whatHappened} characters or fewer`,
+    });
+  const today = londonToday(ctx.clock);
+  const happenedOn = (draft.happenedOn ?? "").trim();
+  if (!isIsoDate(happenedOn) || happenedOn > today)
+    problems.push({ field: "happenedOn", message: msg`Enter the day it happened, on or before today` });
+  const knewOn = (draft.knewOn ?? "").trim() || null;
+  if (
+    knewOn !== null &&
+    (!isIsoDate(knewOn) || knewOn > today || (isIsoDate(happenedOn) && knewOn < happenedOn))
+  )
+    problems.push({
+      field: "knewOn",
+      message: msg`Enter the day you knew of it, between the day it happened and today`,
+    });
+  const outcomeWanted = (draft.outcomeWanted ?? "").trim();
+  if (outcomeWanted === "" || outcomeWanted.length > COMPLAINT_LIMITS.outcomeWanted)
+    problems.push({
+      field: "outcomeWanted",
+      message: msg`Say what outcome you want, in ${COMPLAINT_LIMITS.outcomeWanted} characters or fewer`,
+    });
+  const phone = (draft.phone ?? "").trim();
+  if (phone.length > COMPLAINT_LIMITS.phone)
+    problems.push({
+      field: "phone",
+      message: msg`Enter a phone number of ${COMPLAINT_LIMITS.phone} characters or fewer`,
+    });
+  if (draft.consent !== true)
+    problems.push({
+      field: "consent",
+      message: msg`Agree to share your complaint with the body that answers it: it cannot answer without it`,
+    });
+  const more = extra(problems);
+  if (problems.length > 0 || !about || !regime || !actingAs || !authority)
+    throw new ValidationError(msg`Check your complaint`, problems);
+  return {
+    about,
+    regime,
+    actingAs,
+    personId,
+    organisation,
+    authority,
+    whatHappened,
+    happenedOn,
+    knewOn,
+    outcomeWanted,
+    phone,
+    today,
+    more,
+  };
+}
+
+type Checked<T> = Awaited<ReturnType<typeof checkDraft<T>>>;
+
+/**
+ * Routing: the responsible authority, and who answers first. `selves` are the care records whose
+ * arrangements say who commissions the service (the person complained for, or the complainant's own).
+ */
+async function routeComplaint<T>(
+  trx: Trx,
+  c: Checked<T>,
+  selves: readonly { authorityId: string; personId: string }[],
+  preferCommissioner: boolean,
+) {
+  let responsible = c.authority;
+  let responsibleAs: "complained-about" | "commissioner" | "area" = "complained-about";
+  let answerer: "provider" | "authority" = "authority";
+  let noCommissionerFound = false;
+  const organisation = c.organisation;
+  if (c.about === "organisation" && organisation) {
+    let commissioner: string | null = null;
+    for (const p of selves) {
+      const arranged = await arrangementsOfPerson(trx, p.authorityId, p.personId, c.today);
+      if (
+        !commissioner &&
+        arranged.some((a) => a.organisation_id === organisation.id && a.status === "accepted")
+      )
+        commissioner = p.authorityId;
+    }
+    if (!commissioner && (await authoritiesContracting(trx, organisation.id)).includes(c.authority.id))
+      commissioner = c.authority.id;
+    if (commissioner) {
+      responsible = commissioner === c.authority.id ? c.authority : await authorityById(trx, commissioner);
+      responsibleAs = "commissioner";
+    } else responsibleAs = "area";
+    answerer = preferCommissioner && commissioner ? "authority" : "provider";
+    noCommissionerFound = preferCommissioner && !commissioner;
+  }
+  return { responsible, responsibleAs, answerer, noCommissionerFound };
+}
+
+/** What a complaint holds once received: its time limit on the day received, its first stage. */
+function received(
+  regime: RegimeRule,
+  c: { authority_id: string; id: string; nation: Nation; happened_on: string; knew_on: string | null },
+  today: string,
+  now: Date,
+) {
+  const facts = { happenedOn: c.happened_on, knewOn: c.knew_on };
+  const first = newStage(regime, c, 1, today, now);
+  return {
+    fields: {
+      received_on: today,
+      time_limit_ends_on: timeLimitEnds(regime.timeLimit, facts),
+      in_time: isInTime(regime.timeLimit, { ...facts, receivedOn: today }),
+      next_due_on: first.nextDueOn,
+    },
+    stage: first.row,
+  };
+}
+
+async function insertNew<T>(
+  trx: Trx,
+  ctx: Ctx,
+  c: Checked<T>,
+  routed: Awaited<ReturnType<typeof routeComplaint>>,
+  who: {
+    complainantId: string | null;
+    person: { authorityId: string; personId: string } | null;
+    name: string;
+    email: string;
+    tokenOf: ((id: string) => string) | null;
+  },
+): Promise<{ authorityId: string; complaintId: string; token: string | null }> {
+  const rule = regimeOf(c.regime);
+  const complaintId = newId();
+  const now = ctx.clock.now();
+  const base = {
+    authority_id: routed.responsible.id,
+    id: complaintId,
+    nation: routed.responsible.nation,
+    happened_on: c.happenedOn,
+    knew_on: c.knewOn,
+  };
+  const token = who.tokenOf ? who.tokenOf(complaintId) : null;
+  const got = received(rule, base, c.today, now);
+  await repo.insertComplaint(trx, {
+    ...base,
+    ...got.fields,
+    reference: reference(),
+    regime: c.regime,
+    about: c.about,
+    organisation_id: c.organisation?.id ?? null,
+    answerer: routed.answerer,
+    responsible_as: routed.responsibleAs,
+    no_commissioner_found: routed.noCommissionerFound,
+    body_kind: bodyKindOf(c.about, c.regime, c.authority),
+    complainant_id: who.complainantId,
+    acting_as: c.actingAs,
+    person_authority_id: who.person?.authorityId ?? null,
+    person_id: who.person?.personId ?? null,
+    contact_name: who.name,
+    contact_email: who.email,
+    contact_phone: c.phone,
+    what_happened: c.whatHappened,
+    outcome_wanted: c.outcomeWanted,
+    consent_at: now,
+    late_decision: null,
+    late_reason: "",
+    stage: 1,
+    // Without an account: unseen by the body until the emailed link is followed.
+    status: token ? "unverified" : "open",
+    email_verified_at: token ? null : now,
+    access_token_hash: token ? sha256(token) : null,
+    ...(token ? { next_due_on: null } : {}),
+    created_at: now,
+    updated_at: now,
+  });
+  if (!token) await repo.insertStage(trx, got.stage);
+  await recordAudit(trx, ctx.clock, {
+    authorityId: routed.responsible.id,
+    actor: actorIn(ctx),
+    action: token ? "complaint.started" : "complaint.made",
+    entity: { type: "complaint", id: complaintId },
+    changes: {
+      regime: c.regime,
+      about: c.about,
+      answerer: routed.answerer,
+      responsibleAs: routed.responsibleAs,
+      actingAs: c.actingAs,
+      organisationId: c.organisation?.id ?? null,
+      ...(token ? {} : { inTime: got.fields.in_time }),
+    },
+  });
+  return { authorityId: routed.responsible.id, complaintId, token };
+}
+
+export async function makeComplaint(ctx: Ctx, draft: ComplaintDraft): Promise<ComplaintView> {
+  const user = await userById(ctx.db, requireSignedIn(ctx.principal).userId);
+  if (!user) throw new NotFoundError("account");
+  const c = await checkDraft(ctx, draft, ["self", "person", "public"], () => null);
+  const id = await transaction(ctx.db, async (trx) => {
+    const tctx = within(ctx, trx);
+    let person: { authorityId: string; personId: string } | null = null;
+    if (c.actingAs === "person") {
+      const linked = (await peopleActedFor(tctx)).find((p) => p.personId === c.personId);
+      if (!linked) throw new NotFoundError("person");
+      await requirePersonAccess(tctx, linked.authorityId, c.personId, "complain");
+      person = { authorityId: linked.authorityId, personId: c.personId };
+    }
+    // The person's own authority commissions it where they have an arrangement with the provider
+    // (the person complained for, or the complainant themself when linked to their own record).
+    const selves =
+      c.actingAs === "self"
+        ? (await peopleActedFor(tctx)).filter((p) => p.how === "self")
+        : person
+          ? [person]
+          : [];
+    const routed = await routeComplaint(trx, c, selves, draft.preferCommissioner === true);
+    return insertNew(trx, tctx, c, routed, {
+      complainantId: user.id,
+      person,
+      name: user.display_name,
+      email: user.email,
+      tokenOf: null,
+    });
+  });
+  return complaintOf(ctx, id.authorityId, id.complaintId);
+}
+
+// Without an account
+
+/**
+ * A service context with the server's key (the links of complaints made without an account) and
+ * where the request came from (their emails are limited as accounts' are).
+ */
+export type RedressCtx = AccountsCtx;
+
+/** The queue of the emails to complainants without an account. */
+export const COMPLAINANT_EMAIL_QUEUE = "redress.complainant-email";
+
+/** The token in a complaint's link: derived from its id with the server's key; only its hash is kept. */
+export function complaintToken(secrets: AccountSecrets, complaintId: string): string {
+  return secrets.hmac("complaint-link", complaintId);
+}
+
+export interface WithoutAccountDraft extends ComplaintDraft {
+  name?: string | undefined;
+  email?: string | undefined;
+}
+
+/**
+ * A complaint made without an account (400 for a field): kept, unseen by the body, until the link
+ * emailed to the address given is followed (`confirmComplaint`). For oneself or as a member of the
+ * public; routed as a signed-in complaint is (no care record to look at).
+ */
+export async function startComplaintWithoutAccount(
+  ctx: RedressCtx,
+  draft: WithoutAccountDraft,
+): Promise<void> {
+  const c = await checkDraft(ctx, draft, ["self", "public"], (problems) => {
+    const name = (draft.name ?? "").trim();
+    if (name === "" || name.length > 200)
+      problems.push({ field: "name", message: msg`Enter your name, in 200 characters or fewer` });
+    const email = normaliseEmail(draft.email ?? "");
+    problems.push(...emailProblems(email));
+    return { name, email };
+  });
+  // No more emails to one address, or from one network, than accounts send (3 and 10 an hour).
+  await claimAttempt(
+    ctx,
+    "complaint-email",
+    EMAIL_LIMIT,
+    emailKeys(ctx, c.more.email),
+    "sent",
+    (wait) => msg`Too many emails have been sent. Wait ${wait}, then try again.`,
+  );
+  await transaction(ctx.db, async (trx) => {
+    const tctx = within(ctx, trx);
+    const routed = await routeComplaint(trx, c, [], draft.preferCommissioner === true);
+    const made = await insertNew(trx, tctx, c, routed, {
+      complainantId: null,
+      person: null,
+      name: c.more.name,
+      email: c.more.email,
+      tokenOf: (id) => complaintToken(ctx.secrets, id),
+    });
+    await enqueue(trx, ctx.clock, {
+      queue: COMPLAINANT_EMAIL_QUEUE,
+      payload: { authorityId: made.authorityId, complaintId: made.complaintId, event: "confirm" },
+    });
+  });
+}
+
+/** A complaint's row, checking no one (the email job). */
+export const findComplaintRow = repo.findComplaint;
+
+/** The complaint a link's token opens (404 for a token that opens none). */
+async function byToken(db: Ctx["db"], token: string): Promise<ComplaintRow> {
+  const row =
+    token.length >= 20 && token.length <= 200 ? await repo.findByTokenHash(db, sha256(token)) : undefined;
+  if (!row) throw new NotFoundError("complaint");
+  return row;
+}
+
+/** A complaint as its link shows it: unverified (to be confirmed), or with every deadline. */
+export async function complaintByToken(
+  ctx: Ctx,
+  token: string,
+): Promise<{ complaint: ComplaintRow; view: ComplaintView | null }> {
+  const c = await byToken(ctx.db, token);
+  if (c.status === "unverified") return { complaint: c, view: null };
+  return {
+    complaint: c,
+    view: viewOf(c, await repo.stagesOf(ctx.db, c.authority_id, c.id), "complainant", londonToday(ctx.clock)),
+  };
+}
+
+/**
+ * The emailed link followed, and the complaint sent: the address is verified, the complaint is
+ * received today (its time limit and clocks from today) and reaches the body. Once only (409).
+ */
+export async function confirmComplaint(ctx: Ctx, token: string): Promise<ComplaintView> {
+  const c = await byToken(ctx.db, token);
+  await transaction(ctx.db, async (trx) => {
+    const locked = await repo.lockComplaint(trx, c.authority_id, c.id);
+    if (locked?.status !== "unverified")
+      throw new ConflictError(msg`This complaint has been sent already.`, "already_sent");
+    const today = londonToday(ctx.clock);
+    const now = ctx.clock.now();
+    const got = received(regimeOf(c.regime), c, today, now);
+    await repo.updateComplaint(trx, c.authority_id, c.id, {
+      ...got.fields,
+      status: "open",
+      email_verified_at: now,
+      updated_at: now,
+    });
+    await repo.insertStage(trx, got.stage);
+    await recordAudit(trx, ctx.clock, {
+      authorityId: c.authority_id,
+      actor: actorIn(ctx),
+      action: "complaint.made",
+      entity: { type: "complaint", id: c.id },
+      changes: { emailVerified: true, inTime: got.fields.in_time },
+    });
+  });
+  return (await complaintByToken(ctx, token)).view as ComplaintView;
+}
+
+/**
+ * What the complaint form offers: the regimes, the people the caller may complain for, the providers
+ * of their arrangements (and one named by a link, from its profile), the public bodies.
+ */
+export async function complaintForm(ctx: Ctx, organisationId?: string) {
+  requireSignedIn(ctx.principal);
+  const [acted, authorities] = await Promise.all([peopleActedFor(ctx), listAuthorities(ctx.db)]);
+  const people = acted.filter((p) => p.grants.includes("complain"));
+  const today = londonToday(ctx.clock);
+  const ids = new Set<string>();
+  for (const p of people)
+    for (const a of await arrangementsOfPerson(ctx.db, p.authorityId, p.personId, today))
+      if (a.status === "accepted") ids.add(a.organisation_id);
+  if (organisationId && isUuid(organisationId)) ids.add(organisationId);
+  const providers = [...(await organisationsByIds(ctx.db, [...ids])).values()]
+    .map((o) => ({ id: o.id, name: o.name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const verified = authorities.filter((a) => a.verified_at !== null);
+  return {
+    people,
+    providers,
+    areaAuthorities: verified.filter((a) => (AREA_AUTHORITY_KINDS as readonly string[]).includes(a.kind)),
+    bodies: verified.filter((a) => !NOT_COMPLAINED_ABOUT.includes(a.kind)),
+  };
+}
+
+/** What the form without an account offers: the provider named by a link, the public bodies. */
+export async function publicComplaintForm(ctx: Ctx, organisationId?: string) {
+  const authorities = await listAuthorities(ctx.db);
+  const verified = authorities.filter((a) => a.verified_at !== null);
+  const named =
+    organisationId && isUuid(organisationId) ? await organisationsByIds(ctx.db, [organisationId]) : new Map();
+  return {
+    people: [],
+    providers: [...named.values()].map((o) => ({ id: o.id as string, name: o.name as string })),
+    areaAuthorities: verified.filter((a) => (AREA_AUTHORITY_KINDS as readonly string[]).includes(a.kind)),
+    bodies: verified.filter((a) => !NOT_COMPLAINED_ABOUT.includes(a.kind)),
+  };
+}
+
+// The body's work
+
+async function toChange(
+  ctx: Ctx,
+  authorityId: string,
+  complaintId: string,
+): Promise<{ c: ComplaintView; stage: StageView; today: string }> {
+  const c = await complaintOf(ctx, authorityId, complaintId);
+  if (c.side !== "body")
+    throw new ForbiddenError(msg`Only the people of the body that answers this complaint may do this.`);
+  return { c, stage: c.current, today: londonToday(ctx.clock) };
+}
+
+function requireOpen(c: ComplaintView): void {
+  if (c.status !== "open")
+    throw new ConflictError(msg`This complaint is not waiting for the body.`, "not_open");
+  if (!c.in_time && c.late_decision !== "waived")
+    throw new ConflictError(
+      msg`This complaint was made after the time limit: decide first whether to consider it.`,
+      "late_undecided",
+    );
+}
+
+/** Tells the complainant: in their inbox (and by email) with an account, by email to the address verified without one. */
+async function tell(trx: Trx, ctx: Ctx, c: ComplaintRow, subject: string, body: string) {
+  if (!c.complainant_id) {
+    if (c.access_token_hash && c.email_verified_at)
+      await enqueue(trx, ctx.clock, {
+        queue: COMPLAINANT_EMAIL_QUEUE,
+        payload: {
+          authorityId: c.authority_id,
+          complaintId: c.id,
+          event: "progressed",
+          subject: subject.slice(0, 200),
+          body,
+        },
+      });
+    return;
+  }
+  await notify(
+    trx,
+    ctx.clock,
+    {
+      userId: c.complainant_id,
+      authorityId: c.authority_id,
+      kind: "complaint.progressed",
+      subject: subject.slice(0, 200),
+      body,
+      link: `/authorities/${c.authority_slug}/complaints/${c.id}`,
+    },
+    { email: true, actor: actorIn(ctx) },
+  );
+}
+
+function answererName(c: ComplaintRow): string {
+  return c.answerer === "provider" ? (c.organisation_name ?? c.authority_name) : c.authority_name;
+}
+
+async function audit(trx: Trx, ctx: Ctx, c: ComplaintRow, action: string, changes: Record<string, unknown>) {
+  await recordAudit(trx, ctx.clock, {
+    authorityId: c.authority_id,
+    actor: actorIn(ctx),
+    action,
+    entity: { type: "complaint", id: c.id },
+    changes,
+  });
+}
+
+/** A late complaint: the body considers it anyway (waived) or declines it, with its reason; the complainant told. */
+export async function decideLate(
+  ctx: Ctx,
+  authorityId: string,
+  complaintId: string,
+  input: { decision?: string | undefined; reason?: string | undefined },
+): Promise<ComplaintView> {
+  await transaction(ctx.db, async (trx) => {
+    const tctx = within(ctx, trx);
+    const { c } = await toChange(tctx, authorityId, complaintId);
+    if (c.in_time || c.late_decision !== null || c.status !== "open")
+      throw new ConflictError(msg`There is no time limit to decide on for this complaint.`, "not_late");
+    const decision = input.decision === "waived" || input.decision === "declined" ? input.decision : null;
+    const reason = (input.reason ?? "").trim();
+    const problems: FieldError[] = [];
+    if (!decision)
+      problems.push({ field: "decision", message: msg`Choose whether the body considers the complaint` });
+    if (reason === "" || reason.length > COMPLAINT_LIMITS.reason)
+      problems.push({
+        field: "reason",
+        message: msg`Give the reason, in ${COMPLAINT_LIMITS.reason} characters or fewer`,
+      });
+    if (problems.length > 0 || !decision) throw new ValidationError(msg`Check the decision`, problems);
+    if (!c.regimeRule.timeLimit.waivable && decision === "waived")
+      throw new UnprocessableError(msg`This regime's time limit cannot be waived.`, [], "not_waivable");
+    await repo.lockComplaint(trx, authorityId, complaintId);
+    await repo.updateComplaint(trx, authorityId, complaintId, {
+      late_decision: decision,
+      late_reason: reason,
+      ...(decision === "declined" ? { status: "declined" as const, next_due_on: null } : {}),
+      updated_at: ctx.clock.now(),
+    });
+    await audit(trx, tctx, c, `complaint.late-${decision}`, {});
+    await tell(
+      trx,
+      tctx,
+      c,
+      decision === "waived"
+        ? msg`${answererName(c)} will consider your late complaint ${c.reference}`
+        : msg`${answererName(c)} will not consider your complaint ${c.reference}`,
+      msg`Your complaint was made after the time limit. ${answererName(c)} has decided: ${reason}`,
+    );
+  });
+  return complaintOf(ctx, authorityId, complaintId);
+}
+
+/** The body acknowledges the current stage (where its regime has that step); the complainant told. */
+export async function acknowledgeComplaint(
+  ctx: Ctx,
+  authorityId: string,
+  complaintId: string,
+): Promise<ComplaintView> {
+  await transaction(ctx.db, async (trx) => {
+    const tctx = within(ctx, trx);
+    const { c, stage, today } = await toChange(tctx, authorityId, complaintId);
+    requireOpen(c);
+    if (!stepOf(stageOf(c.regimeRule, stage.stage), "acknowledge"))
+      throw new ConflictError(
+        msg`This stage has no acknowledgement: answer it instead.`,
+        "no_acknowledgement",
+      );
+    if (stage.acknowledged_on !== null)
+      throw new ConflictError(msg`This stage has been acknowledged.`, "already_acknowledged");
+    const answer = answerRuleOf(c.regimeRule, stage.stage);
+    const answerDue =
+      answer.from === "acknowledged" ? stepDueOn(answer, today, c.nation) : stage.answer_due_on;
+    await repo.lockComplaint(trx, authorityId, complaintId);
+    await repo.updateStage(trx, authorityId, complaintId, stage.stage, {
+      acknowledged_on: today,
+      acknowledged_by: ctx.principal?.userId ?? null,
+      answer_first_due_on: answer.from === "acknowledged" ? answerDue : stage.answer_first_due_on,
+      answer_due_on: answerDue,
+    });
+    await repo.updateComplaint(trx, authorityId, complaintId, {
+      next_due_on: answerDue,
+      updated_at: ctx.clock.now(),
+    });
+    await audit(trx, tctx, c, "complaint.acknowledged", {
+      stage: stage.stage,
+      onTime: today <= (stage.ack_due_on ?? today),
+    });
+    await tell(
+      trx,
+      tctx,
+      c,
+      msg`${answererName(c)} has acknowledged your complaint ${c.reference}`,
+      answerDue
+        ? msg`${answererName(c)} has acknowledged your complaint. Its answer is due by ${longDate(answerDue)}.`
+        : msg`${answererName(c)} has acknowledged your complaint.`,
+    );
+  });
+  return complaintOf(ctx, authorityId, complaintId);
+}
+
+function refusalMessage(r: NonNullable<ReturnType<typeof extensionRefusal>>): string {
+  switch (r.code) {
+    case "not-extendable":
+      return msg`This step's deadline cannot be extended under the regime's rules.`;
+    case "not-later":
+      return msg`Choose a day after the current deadline.`;
+    case "too-long":
+      return msg`The rules allow at most ${r.upToWorkingDays} working days more in all: choose a day on or before ${longDate(r.latestOn)}.`;
+    case "period-ended":
+      return msg`The response period ended on ${longDate(r.endedOn)}: a longer period is agreed before it ends. Record the explanation owed with the response.`;
+  }
+}
+
+/** The body extends the current answer's deadline, with a reason the complainant is told (422 with why not). */
+export async function extendComplaint(
+  ctx: Ctx,
+  authorityId: string,
+  complaintId: string,
+  input: { toOn?: string | undefined; reason?: string | undefined },
+): Promise<ComplaintView> {
+  await transaction(ctx.db, async (trx) => {
+    const tctx = within(ctx, trx);
+    const { c, stage, today } = await toChange(tctx, authorityId, complaintId);
+    requireOpen(c);
+    const toOn = (input.toOn ?? "").trim();
+    const reason = (input.reason ?? "").trim();
+    const problems: FieldError[] = [];
+    if (!isIsoDate(toOn)) problems.push({ field: "toOn", message: msg`Enter the new deadline as a date` });
+    if (reason === "" || reason.length > COMPLAINT_LIMITS.reason)
+      problems.push({
+        field: "reason",
+        message: msg`Give the reason, in ${COMPLAINT_LIMITS.reason} characters or fewer`,
+      });
+    if (problems.length > 0) throw new ValidationError(msg`Check the extension`, problems);
+    if (!stage.answer_due_on || !stage.answer_first_due_on)
+      throw new ConflictError(
+        msg`Acknowledge the complaint first: the answer's deadline counts from it.`,
+        "not_acknowledged",
+      );
+    const rule = answerRuleOf(c.regimeRule, stage.stage);
+    const refusal = extensionRefusal(
+      rule,
+      { firstDueOn: stage.answer_first_due_on, currentDueOn: stage.answer_due_on, toOn, today },
+      c.nation,
+    );
+    if (refusal) {
+      const message = refusalMessage(refusal);
+      throw new UnprocessableError(message, [{ field: "toOn", message }], refusal.code);
+    }
+    await repo.lockComplaint(trx, authorityId, complaintId);
+    await repo.updateStage(trx, authorityId, complaintId, stage.stage, {
+      answer_due_on: toOn,
+      extension_reason: reason,
+      extended_at: ctx.clock.now(),
+    });
+    await repo.updateComplaint(trx, authorityId, complaintId, {
+      next_due_on: toOn,
+      updated_at: ctx.clock.now(),
+    });
+    await audit(trx, tctx, c, "complaint.extended", {
+      stage: stage.stage,
+      from: stage.answer_due_on,
+      to: toOn,
+    });
+    await tell(
+      trx,
+      tctx,
+      c,
+      msg`${answererName(c)} needs longer to answer your complaint ${c.reference}`,
+      msg`${answererName(c)} will now answer your complaint by ${longDate(toOn)}. Its reason: ${reason}`,
+    );
+  });
+  return complaintOf(ctx, authorityId, complaintId);
+}
+
+export interface ResponseInput {
+  finding?: string | undefined;
+  response?: string | undefined;
+  remedy?: string | undefined;
+  explanation?: string | undefined;
+}
+
+/**
+ * The body answers the current stage: its finding, the response, any remedy offered — and, past a
+ * period after which an explanation is owed (NHS and adult social care's 6 months), that
+ * explanation. A stage considered by someone who did not consider the stage before: the same
+ * person is refused (403, with the reason).
+ */
+export async function respondToComplaint(
+  ctx: Ctx,
+  authorityId: string,
+  complaintId: string,
+  input: ResponseInput,
+): Promise<ComplaintView> {
+  await transaction(ctx.db, async (trx) => {
+    const tctx = within(ctx, trx);
+    const { c, stage, today } = await toChange(tctx, authorityId, complaintId);
+    requireOpen(c);
+    const stageRule = stageOf(c.regimeRule, stage.stage);
+    const rule = answerRuleOf(c.regimeRule, stage.stage);
+    if (stepOf(stageRule, "acknowledge") && stage.acknowledged_on === null)
+      throw new ConflictError(msg`Acknowledge the complaint before answering it.`, "not_acknowledged");
+    const userId = ctx.principal?.userId ?? null;
+    if (stageRule.differentPerson) {
+      const before = c.stages.find((s) => s.stage === stage.stage - 1);
+      if (before && userId && (before.responded_by === userId || before.acknowledged_by === userId))
+        throw new ForbiddenError(
+          msg`You considered the stage before: stage ${stage.stage} must be answered by someone who did not.`,
+        );
+    }
+    const finding = FINDINGS.includes(input.finding as Finding) ? (input.finding as Finding) : null;
+    const response = (input.response ?? "").trim();
+    const remedy = (input.remedy ?? "").trim();
+    const explanation = (input.explanation ?? "").trim();
+    const owed = rule.explanationOwed === true && stage.answer_due_on !== null && today > stage.answer_due_on;
+    const problems: FieldError[] = [];
+    if (!finding) problems.push({ field: "finding", message: msg`Choose the finding` });
+    if (response === "" || response.length > COMPLAINT_LIMITS.response)
+      problems.push({
+        field: "response",
+        message: msg`Write the response, in ${COMPLAINT_LIMITS.response} characters or fewer`,
+      });
+    if (remedy.length > COMPLAINT_LIMITS.remedy)
+      problems.push({
+        field: "remedy",
+        message: msg`Describe the remedy in ${COMPLAINT_LIMITS.remedy} characters or fewer`,
+      });
+    if ((owed && explanation === "") || explanation.length > COMPLAINT_LIMITS.reason)
+      problems.push({
+        field: "explanation",
+        message: msg`The response period has ended: explain why the response comes after it`,
+      });
+    if (problems.length > 0 || !finding) throw new ValidationError(msg`Check the response`, problems);
+    await repo.lockComplaint(trx, authorityId, complaintId);
+    await repo.updateStage(trx, authorityId, complaintId, stage.stage, {
+      responded_on: today,
+      responded_by: userId,
+      finding,
+      response,
+      remedy,
+      ...(explanation ? { explanation, explained_on: today } : {}),
+    });
+    await repo.updateComplaint(trx, authorityId, complaintId, {
+      status: "answered",
+      next_due_on: null,
+      updated_at: ctx.clock.now(),
+    });
+    const onTime = stage.answer_due_on !== null && today <= stage.answer_due_on;
+    await audit(trx, tctx, c, "complaint.responded", {
+      stage: stage.stage,
+      finding,
+      onTime,
+      remedyOffered: remedy !== "",
+    });
+    await tell(
+      trx,
+      tctx,
+      c,
+      msg`${answererName(c)} has answered your complaint ${c.reference}`,
+      msg`${answererName(c)} has answered your complaint. Read the response, then accept it or say what you want to do next.`,
+    );
+  });
+  return complaintOf(ctx, authorityId, complaintId);
+}
+
+// The complainant's side
+
+async function forComplainant(ctx: Ctx, authorityId: string, complaintId: string): Promise<ComplaintView> {
+  const c = await complaintOf(ctx, authorityId, complaintId);
+  if (c.side !== "complainant")
+    throw new ForbiddenError(msg`Only the complainant, or someone acting for them, may do this.`);
+  return c;
+}
+
+/** Who the complainant is: signed in (the complaint's authority and id), or holding its link's token. */
+export type ComplainantKey = { authorityId: string; complaintId: string } | { token: string };
+
+async function complainantView(ctx: Ctx, key: ComplainantKey): Promise<ComplaintView> {
+  if ("token" in key) {
+    const { view } = await complaintByToken(ctx, key.token);
+    if (!view)
+      throw new ConflictError(
+        msg`Confirm your email address first: follow the link we sent you.`,
+        "unverified",
+      );
+    return view;
+  }
+  return forComplainant(ctx, key.authorityId, key.complaintId);
+}
+
+/** The complainant accepts the answer: the complaint is closed. */
+export async function acceptResponse(ctx: Ctx, key: ComplainantKey): Promise<ComplaintView> {
+  const done = await transaction(ctx.db, async (trx) => {
+    const tctx = within(ctx, trx);
+    const c = await complainantView(tctx, key);
+    if (!c.mayAccept) throw new ConflictError(msg`There is no answer to accept yet.`, "not_answered");
+    await repo.lockComplaint(trx, c.authority_id, c.id);
+    await repo.updateComplaint(trx, c.authority_id, c.id, {
+      status: "accepted",
+      updated_at: ctx.clock.now(),
+    });
+    await audit(trx, tctx, c, "complaint.accepted", { stage: c.stage });
+    await tell(
+      trx,
+      tctx,
+      c,
+      msg`Your complaint ${c.reference} is closed`,
+      msg`You accepted the answer of ${answererName(c)}. Your complaint is closed.`,
+    );
+    return c;
+  });
+  return complainantView(
+    ctx,
+    "token" in key ? key : { authorityId: done.authority_id, complaintId: done.id },
+  );
+}
+
+/** The complainant asks for the next stage (within the regime's time to ask, where it sets one). */
+export async function askNextStage(ctx: Ctx, key: ComplainantKey): Promise<ComplaintView> {
+  const done = await transaction(ctx.db, async (trx) => {
+    const tctx = within(ctx, trx);
+    const c = await complainantView(tctx, key);
+    const today = londonToday(ctx.clock);
+    if (c.status !== "answered" || c.stage >= c.lastStage)
+      throw new ConflictError(msg`There is no further stage to ask for.`, "no_next_stage");
+    if (c.nextStageBy !== null && today > c.nextStageBy)
+      throw new ConflictError(
+        msg`The next stage had to be asked for by ${longDate(c.nextStageBy)}.`,
+        "too_late",
+      );
+    const next = newStage(c.regimeRule, c, c.stage + 1, today, ctx.clock.now());
+    await repo.lockComplaint(trx, c.authority_id, c.id);
+    await repo.insertStage(trx, next.row);
+    await repo.updateComplaint(trx, c.authority_id, c.id, {
+      stage: c.stage + 1,
+      status: "open",
+      next_due_on: next.nextDueOn,
+      updated_at: ctx.clock.now(),
+    });
+    await audit(trx, tctx, c, "complaint.next-stage", { stage: c.stage + 1 });
+    await tell(
+      trx,
+      tctx,
+      c,
+      msg`You asked for the next stage of your complaint ${c.reference}`,
+      msg`${answererName(c)} will consider your complaint again at its next stage.`,
+    );
+    return c;
+  });
+  return complainantView(
+    ctx,
+    "token" in key ? key : { authorityId: done.authority_id, complaintId: done.id },
+  );
+}
+
+/** The complaints of the signed-in account: its own, and those about the people it acts for with `complain`. */
+export async function yourComplaints(ctx: Ctx): Promise<ComplaintView[]> {
+  const p = requireSignedIn(ctx.principal);
+  const people = (await peopleActedFor(ctx))
+    .filter((x) => x.grants.includes("complain"))
+    .map((x) => ({ authorityId: x.authorityId, personId: x.personId }));
+  const rows = await repo.complaintsOfComplainant(ctx.db, p.userId, people, YOUR_ROWS);
+  const today = londonToday(ctx.clock);
+  return Promise.all(
+    rows.map(async (r) => viewOf(r, await repo.stagesOf(ctx.db, r.authority_id, r.id), "complainant", today)),
+  );
+}
+
+export interface BodyPage {
+  rows: (ComplaintRow & { state: "due" | "overdue" | "answered" })[];
+  next: string | null;
+}
+
+/**
+ * A body's complaints, newest first, a page at a time by key; filtered: due, overdue, answered.
+ * Its people only: a provider's administrators and members, an authority's complaints officers (403).
+ */
+export async function bodyComplaints(
+  ctx: Ctx,
+  body: { organisationId: string } | { authorityId: string },
+  query: { filter?: string | undefined; after?: string | undefined },
+): Promise<BodyPage> {
+  requireSignedIn(ctx.principal);
+  const allowed =
+    "organisationId" in body
+      ? holds(ctx.principal, PROVIDER_ROLES, "organisation", body.organisationId)
+      : holds(ctx.principal, [COMPLAINTS_OFFICER], "authority", body.authorityId);
+  if (!allowed)
+    throw new ForbiddenError(msg`Only the body's people who answer complaints may see its complaints.`);
+  const filter = (["due", "overdue", "answered"] as const).find((f) => f === query.filter) ?? "all";
+  const after = decodeKey(query.after, ["string", "string"], "after") as [string, string] | undefined;
+  const today = londonToday(ctx.clock);
+  const rows = await repo.bodyComplaints(ctx.db, { body, filter, today, after, limit: BODY_PAGE_SIZE + 1 });
+  const page = rows.slice(0, BODY_PAGE_SIZE);
+  const last = page[page.length - 1];
+  return {
+    rows: page.map((r) => ({
+      ...r,
+      state: r.next_due_on === null ? "answered" : r.next_due_on < today ? "overdue" : "due",
+    })),
+    next: rows.length > BODY_PAGE_SIZE && last ? encodeKey([last.created_at.toISOString(), last.id]) : null,
+  };
+}
+
+/** A complainant's complaints waiting on the body (their "waiting" work). Checks no one. */
+export const complaintsWaitingOn = repo.waitingOnBodies;
+
+/** Complaints waiting on these bodies (their people's work). Checks no one. */
+export const complaintsDue = repo.complaintsDue;

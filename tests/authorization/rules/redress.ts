@@ -1,0 +1,80 @@
+import {
+  type Allowed,
+  anyone,
+  EMPTY_FORM,
+  INCOMPLETE_BODY,
+  type Rule,
+  type RuleSet,
+  signedIn,
+  unknownTarget,
+  unknownToken,
+} from "../rules.ts";
+
+/** An authority's complaints officers for their own authority; no platform reach (complainants' personal data). */
+const OFFICERS =
+  (ok: Allowed): Rule =>
+  (who, tenant) =>
+    who === "public" ? "sign-in" : who === "complaints-officer" && tenant === "own" ? ok : "denied";
+
+/** A provider's administrators and members for their own organisation; no platform reach. */
+const PROVIDER_PEOPLE =
+  (ok: Allowed): Rule =>
+  (who, tenant) =>
+    who === "public"
+      ? "sign-in"
+      : (who === "organisation-admin" || who === "organisation-member") && tenant === "own"
+        ? ok
+        : "denied";
+
+const one = "/api/v1/authorities/:authorityId/complaints/:complaintId";
+const page = "/authorities/:slug/complaints/:complaintId";
+
+export const redress: RuleSet = {
+  rules: {
+    // Making a complaint and "Your complaints": anyone signed in
+    "GET /complaints/new": signedIn(200),
+    "POST /complaints/new": signedIn(EMPTY_FORM),
+    "GET /complaints": signedIn(200),
+    // Without an account: the form and "check your email" for anyone; the emailed link is the only
+    // key to a complaint (the matrix sends none: it opens none)
+    "GET /complaints/without-account": anyone(200),
+    "POST /complaints/without-account": anyone(EMPTY_FORM),
+    "GET /complaints/without-account/sent": anyone(200),
+    "GET /complaints/track": unknownToken,
+    "POST /complaints/track/confirm": unknownToken,
+    "POST /complaints/track/accept": unknownToken,
+    "POST /complaints/track/next-stage": unknownToken,
+    // A complaint, and its steps: each names a complaint the service looks up first (404 for the
+    // matrix's unknown one), then decides who may see and act on it
+    [`GET ${page}`]: unknownTarget,
+    [`GET ${page}/late-decision`]: unknownTarget,
+    [`POST ${page}/late-decision`]: unknownTarget,
+    [`GET ${page}/extend`]: unknownTarget,
+    [`POST ${page}/extend`]: unknownTarget,
+    [`GET ${page}/respond`]: unknownTarget,
+    [`POST ${page}/respond`]: unknownTarget,
+    [`POST ${page}/acknowledge`]: unknownTarget,
+    [`POST ${page}/accept`]: unknownTarget,
+    [`POST ${page}/next-stage`]: unknownTarget,
+    // The bodies' lists
+    "GET /authorities/:slug/complaints": OFFICERS(200),
+    "GET /organisations/:id/complaints": PROVIDER_PEOPLE(200),
+    // The API
+    "POST /api/v1/complaints": signedIn(INCOMPLETE_BODY),
+    "GET /api/v1/me/complaints": signedIn(200),
+    "GET /api/v1/authorities/:authorityId/complaints": OFFICERS(200),
+    "GET /api/v1/organisations/:id/complaints": PROVIDER_PEOPLE(200),
+    [`GET ${one}`]: unknownTarget,
+    [`POST ${one}/late-decision`]: unknownTarget,
+    [`POST ${one}/acknowledge`]: unknownTarget,
+    [`POST ${one}/extend`]: unknownTarget,
+    [`POST ${one}/respond`]: unknownTarget,
+    [`POST ${one}/accept`]: unknownTarget,
+    [`POST ${one}/next-stage`]: unknownTarget,
+  },
+  apiBodies: {
+    [`POST ${one}/late-decision`]: JSON.stringify({ decision: "waived", reason: "The matrix asks." }),
+    [`POST ${one}/extend`]: JSON.stringify({ toOn: "2027-01-29", reason: "The matrix asks." }),
+    [`POST ${one}/respond`]: JSON.stringify({ finding: "upheld", response: "The matrix asks." }),
+  },
+};
