@@ -483,13 +483,17 @@ export async function markInvitationAccepted(
   invitationId: string,
   userId: string,
   at: Date,
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const rows = await db
     .updateTable("care_invitations")
     .set({ accepted_at: at, accepted_by: userId })
     .where("authority_id", "=", authorityId)
     .where("id", "=", invitationId)
+    .where("accepted_at", "is", null)
+    .where("revoked_at", "is", null)
+    .returning("id")
     .execute();
+  return rows.length > 0;
 }
 
 /** An invitation of the authority, locked for a change (withdrawing it, marking it emailed). */
@@ -538,6 +542,22 @@ export async function markInvitationEmailed(
     .returning("id")
     .execute();
   return rows.length > 0;
+}
+
+/** Unmarks an invitation marked emailed at `at` (its email failed for good): nobody was emailed. */
+export async function unmarkInvitationEmailed(
+  db: Db,
+  authorityId: string,
+  invitationId: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable("care_invitations")
+    .set({ emailed_at: null })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", invitationId)
+    .where("emailed_at", "=", at)
+    .execute();
 }
 
 /** The email address of an account (to check an invitation is accepted by whom it was sent to). */

@@ -30,6 +30,7 @@ import { DEMO_CARE_PEOPLE, DEMO_CARE_STAFF, DEMO_REPRESENTATIVE } from "../../se
 import { DEMO_USERS } from "../../seed/demo/users.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
 import { createAuthority } from "../authorities/authorities.service.ts";
+import { markInvitationAccepted } from "./care.repository.ts";
 import {
   actingFor,
   createPlan,
@@ -247,6 +248,15 @@ describe("a person's details", () => {
     });
     expect(put.statusCode).toBe(200);
     expect(put.json()).toEqual({ changed: ["address"], told: 0 });
+    // Every detail is sent: contact details left out are refused, not cleared (null clears one).
+    const partial = await call(t.app, "PUT", `${API}/people/${idOf("Arthur Pennington")}`, staff, {
+      fullName: name,
+      dateOfBirth,
+      address: "1 New Street",
+      areaCode,
+      reason: "changed",
+    });
+    expect(partial.statusCode).toBe(400);
   });
 });
 
@@ -404,6 +414,17 @@ describe("the person and their representatives", () => {
     expect(mainText(theirs.body)).toMatch(planSections);
     const json = (await call(t.app, "GET", `${API}/people/${tomos}`, helperSession)).json();
     expect(json).toMatchObject({ needs: [], plans: [], you: { how: "advocate", grants: ["complain"] } });
+    // Nor their date of birth and contact details: the name and area only (with see-plan, all).
+    expect(json).toMatchObject({
+      name: "Tomos Rees",
+      dateOfBirth: null,
+      email: null,
+      phone: null,
+      address: null,
+    });
+    expect(narrowText).not.toContain("1990");
+    expect(narrowText).toContain("Their date of birth and contact details are shown only");
+    expect(mainText(theirs.body)).toContain("9 September 1990");
     // A link with no grant left reaches nothing: 403.
     await t.deps.db.updateTable("care_links").set({ grants: [] }).where("user_id", "=", helper.id).execute();
     const refused = await t.app.inject({
@@ -506,6 +527,10 @@ describe("links and invitations through the API", () => {
     const withdrawn = await call(t.app, "POST", `${base}/invitations/${id}/withdraw`, staff);
     expect(withdrawn.json()).toEqual({ id, withdrawn: true, told: true });
     expect((await call(t.app, "POST", `${base}/invitations/${id}/withdraw`, staff)).statusCode).toBe(409);
+    // An acceptance that read the invitation before the withdrawal committed accepts nothing (409).
+    expect(await markInvitationAccepted(t.deps.db, COUNTY, id, DEMO_REPRESENTATIVE.id, clock.now())).toBe(
+      false,
+    );
     expect((await t.app.inject({ url: link })).statusCode).toBe(409);
     await handlers[CARE_INVITATION_WITHDRAWN_QUEUE]?.({ authorityId: COUNTY, invitationId: id }, jobCtx);
     expect(sent.map((m) => m.subject)).toEqual([
@@ -527,6 +552,18 @@ describe("links and invitations through the API", () => {
         grants: ["complain"],
       })
     ).json();
+    // Its email fails: the job throws (to retry) and the invitation is not left marked emailed.
+    const failing = careJobHandlers({
+      mailer: { send: async () => Promise.reject(new Error("mail server down")) } as never,
+      baseUrl: "https://openps.example",
+      secrets: t.app.accountSecrets,
+    });
+    await expect(
+      failing[CARE_INVITATION_QUEUE]?.({ authorityId: COUNTY, invitationId: second.id }, jobCtx),
+    ).rejects.toThrow("mail server down");
+    expect((await call(t.app, "GET", `${base}/links`, staff)).json().invitations).toContainEqual(
+      expect.objectContaining({ id: second.id, emailed: false }),
+    );
     const page = await t.app.inject({
       url: `/authorities/${SLUG}/care/people/${tomos}`,
       headers: { cookie: staff.cookie },

@@ -27,7 +27,7 @@ import type {
   VersionReasonCode,
 } from "./care.table.ts";
 import { BUDGET_PERIODS, DELIVERIES, REGIMES } from "./care.table.ts";
-import { chainOf, checkDate, money, refuse, text } from "./checks.ts";
+import { checkDate, money, refuse, text } from "./checks.ts";
 import { refreshNextReview } from "./next-review.ts";
 
 /** How a budget is delivered: its one part's way, or a mix. */
@@ -304,7 +304,7 @@ export async function createPlan(
     await insertVersion(trx, ctx, authorityId, plan.id, 1, budget, { code: "plan-agreed" }, p.userId);
     await refreshNextReview(trx, authorityId, plan.id);
     await recordAudit(trx, ctx.clock, {
-      authorityId: chainOf(authorityId),
+      authorityId,
       actor: actorIn(ctx),
       action: "care.plan-created",
       entity: { type: "care-plan", id: plan.id },
@@ -404,7 +404,7 @@ export async function changeBudget(
     });
     await refreshNextReview(trx, authorityId, planId);
     await recordAudit(trx, ctx.clock, {
-      authorityId: chainOf(authorityId),
+      authorityId,
       actor: actorIn(ctx),
       action: "care.budget-changed",
       entity: { type: "care-plan", id: planId },
@@ -449,7 +449,7 @@ export async function endPlan(
       updated_at: ctx.clock.now(),
     });
     await recordAudit(trx, ctx.clock, {
-      authorityId: chainOf(authorityId),
+      authorityId,
       actor: actorIn(ctx),
       action: "care.plan-ended",
       entity: { type: "care-plan", id: planId },
