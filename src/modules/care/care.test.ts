@@ -479,6 +479,14 @@ describe("the person and their representatives", () => {
       person: { ref: `care_people/${joan}` },
       as: "self",
     });
+    // Allowed to pay but not to see the plan: the budget's panel offers the paying, none of its figures.
+    expect((await postForm(t.app, citizen, url, { grants: ["make-payments"] })).statusCode).toBe(303);
+    const payer = mainText(
+      (await t.app.inject({ url: `/care/people/${joan}`, headers: { cookie: friendSession.cookie } })).body,
+    );
+    expect(payer).toContain("The person has allowed you to make payments for them, not to see their budget");
+    expect(payer).toContain("Record a payment out of the direct payment");
+    expect(payer).not.toMatch(/Left in the direct payment|Latest transactions|per week|See statements/);
   });
 });
 
