@@ -581,18 +581,25 @@ export async function findInvitation(
 
 /**
  * The organisations the authority's budgets already have managed accounts with (any version), at
- * most `limit`: read from the index of parts by organisation.
+ * most `limit` (by id, so the same ones each time), and whether there are more: read from the index
+ * of parts by organisation.
  */
-export async function organisationsUsed(db: Db, authorityId: string, limit: number): Promise<string[]> {
+export async function organisationsUsed(
+  db: Db,
+  authorityId: string,
+  limit: number,
+): Promise<{ ids: string[]; more: boolean }> {
   const rows = await db
     .selectFrom("care_budget_parts")
     .select("organisation_id")
     .distinct()
     .where("authority_id", "=", authorityId)
     .where("organisation_id", "is not", null)
-    .limit(limit)
+    .orderBy("organisation_id")
+    .limit(limit + 1)
     .execute();
-  return rows.map((r) => r.organisation_id).filter((id): id is string => id !== null);
+  const ids = rows.map((r) => r.organisation_id).filter((id): id is string => id !== null);
+  return { ids: ids.slice(0, limit), more: ids.length > limit };
 }
 
 /** Several plans with their current versions and those versions' parts (a page of budgets). */

@@ -30,7 +30,7 @@ import { DEMO_CARE_PEOPLE, DEMO_CARE_STAFF, DEMO_REPRESENTATIVE } from "../../se
 import { DEMO_USERS } from "../../seed/demo/users.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
 import { createAuthority } from "../authorities/authorities.service.ts";
-import { markInvitationAccepted } from "./care.repository.ts";
+import { markInvitationAccepted, organisationsUsed } from "./care.repository.ts";
 import {
   actingFor,
   createPlan,
@@ -268,12 +268,8 @@ describe("a part managed by an organisation", () => {
     const form = await t.app.inject({ url, headers: { cookie: staff.cookie } });
     expect(form.body).toMatch(option("Greenway Home Care"));
     expect(form.body).not.toMatch(option("Carewell Homes"));
-    const searched = await t.app.inject({ url: `${url}?q=carewell`, headers: { cookie: staff.cookie } });
-    expect(searched.statusCode).toBe(200);
-    const carewell = option("Carewell Homes").exec(searched.body)?.[1];
-    expect(carewell).toBeDefined();
-    expect(searched.body).toContain(`action="${url}?q=carewell"`);
-    const made = await postForm(t.app, staff, `${url}?q=carewell`, {
+    // The search is a button of the form itself: what was typed comes back with what was found, unsaved.
+    const typed = {
       regime: "adult-social-care",
       amount: "£80.00",
       period: "week",
@@ -281,12 +277,26 @@ describe("a part managed by an organisation", () => {
       "startsOn-month": "12",
       "startsOn-year": "2026",
       managedByOrganisation: "£80.00",
+    };
+    const searched = await postForm(t.app, staff, url, { ...typed, q: "carewell", find: "search" });
+    expect(searched.statusCode).toBe(200);
+    const carewell = option("Carewell Homes").exec(searched.body)?.[1];
+    expect(carewell).toBeDefined();
+    expect(searched.body).toContain('value="£80.00"');
+    expect(searched.body).toMatch(/value="adult-social-care" checked/);
+    const made = await postForm(t.app, staff, url, {
+      ...typed,
+      q: "carewell",
       organisationId: carewell as string,
     });
     expect(made.statusCode).toBe(303);
     // Now the council uses it: offered without a search.
     const again = await t.app.inject({ url, headers: { cookie: staff.cookie } });
     expect(again.body).toMatch(option("Carewell Homes"));
+    // At most so many are offered, the same ones each time, saying when there are more.
+    const one = await organisationsUsed(t.deps.db, COUNTY, 1);
+    expect(one).toEqual({ ids: [expect.any(String)], more: true });
+    expect(await organisationsUsed(t.deps.db, COUNTY, 1)).toEqual(one);
   });
 });
 

@@ -238,6 +238,8 @@ const FOUND_ORGANISATIONS = 10;
 export interface OrganisationChoices {
   /** The organisations the authority already has managed accounts with, by name. */
   used: { id: string; name: string }[];
+  /** More are used than `used` lists (ORGANISATION_CHOICES): search the directory for the others. */
+  moreUsed: boolean;
   /** The directory's organisations matching `q`, by name (none without `q`). */
   found: { id: string; name: string; town: string | null }[];
   q: string;
@@ -254,7 +256,7 @@ export async function organisationChoices(
 ): Promise<OrganisationChoices> {
   requireCareStaff(ctx.principal, authorityId);
   const q = text(query.q).slice(0, 100);
-  const [ids, found] = await Promise.all([
+  const [{ ids, more }, found] = await Promise.all([
     repo.organisationsUsed(ctx.db, authorityId, ORGANISATION_CHOICES),
     q === ""
       ? Promise.resolve([])
@@ -265,6 +267,7 @@ export async function organisationChoices(
     used: [...orgs.values()]
       .map((o) => ({ id: o.id, name: o.name }))
       .sort((a, b) => a.name.localeCompare(b.name, "en-GB")),
+    moreUsed: more,
     found: found.map((o) => ({ id: o.id, name: o.name, town: o.town })),
     q,
   };
