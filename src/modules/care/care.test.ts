@@ -11,7 +11,7 @@
  * after (overdue) — a concern making a review due, a review clearing it; and, last, the care loose
  * ends' migration run again on the demo data as it was before it.
  */
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
@@ -20,7 +20,10 @@ import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import { DEMO_SEEDED_AT } from "../../../tests/support/test-db.ts";
-import { up as careLooseEnds } from "../../db/migrations/2026-12-14-61-care-loose-ends.ts";
+import {
+  up as careLooseEnds,
+  down as careLooseEndsDown,
+} from "../../db/migrations/2026-12-14-61-care-loose-ends.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
@@ -868,16 +871,14 @@ describe("reviews in care staff's work", () => {
 describe("the migration of the first versions' reason", () => {
   it("moves the first versions' English reason to the code, and leaves care staff's reasons", async () => {
     const db = t.deps.db;
-    await sql`alter table care_plan_versions drop constraint care_plan_versions_reason_given`.execute(db);
-    await sql`alter table care_plan_versions disable trigger care_plan_versions_frozen`.execute(db);
-    await sql`update care_plan_versions set reason = 'The plan as agreed.' where reason_code = 'plan-agreed'`.execute(
-      db,
-    );
-    await sql`alter table care_plan_versions enable trigger care_plan_versions_frozen`.execute(db);
-    await sql`alter table care_plan_versions drop column reason_code`.execute(db);
-    await sql`alter table care_plan_versions alter column reason set not null`.execute(db);
-    await sql`alter table care_invitations drop column emailed_at`.execute(db);
-    await sql`drop index care_budget_parts_by_organisation`.execute(db);
+    // Back to before it (its down), then up again.
+    await careLooseEndsDown(db as unknown as Kysely<unknown>);
+    const before = await db
+      .selectFrom("care_plan_versions")
+      .select("reason")
+      .where("version", "=", 1)
+      .execute();
+    expect(before.every((v) => v.reason === "The plan as agreed.")).toBe(true);
 
     await careLooseEnds(db as unknown as Kysely<unknown>);
     const versions = await db
