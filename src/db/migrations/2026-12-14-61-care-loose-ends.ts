@@ -36,3 +36,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index care_budget_parts_by_organisation on care_budget_parts (authority_id, organisation_id)
     where organisation_id is not null`.execute(db);
 }
+
+/** Back to before: the first versions' reason written out in English again, the column and index gone. */
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop index if exists care_budget_parts_by_organisation`.execute(db);
+  await sql`alter table care_invitations drop column if exists emailed_at`.execute(db);
+  await sql`alter table care_plan_versions drop constraint if exists care_plan_versions_reason_given`.execute(
+    db,
+  );
+  await sql`alter table care_plan_versions disable trigger care_plan_versions_frozen`.execute(db);
+  await sql`
+    update care_plan_versions set reason = 'The plan as agreed.'
+    where reason_code = 'plan-agreed'`.execute(db);
+  await sql`alter table care_plan_versions enable trigger care_plan_versions_frozen`.execute(db);
+  await sql`alter table care_plan_versions drop column reason_code`.execute(db);
+  await sql`alter table care_plan_versions alter column reason set not null`.execute(db);
+}

@@ -50,6 +50,20 @@ export function grantsInScope(db: Db, scopeId: string): Promise<RoleGrantRow[]> 
     .execute();
 }
 
+/** The accounts holding `role` for the authority itself (scope_type and scope_id: the index), each once. */
+export async function authorityRoleHolders(db: Db | Trx, role: Role, authorityId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("role_grants")
+    .select("user_id")
+    .distinct()
+    .where("scope_type", "=", "authority")
+    .where("scope_id", "=", authorityId)
+    .where("role", "=", role)
+    .orderBy("user_id")
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
 /** Names of organisations and public bodies by id, for showing grants. */
 export async function scopeNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();

@@ -280,3 +280,4 @@ export type { Grant, Principal, Role } from "./access.table.ts";
 
 /** The authority's commissioners and administrators, each once: whom to tell of its commissioning. */
 export const commissioningPeople = repo.commissioningPeople;
+export const authorityRoleHolders = repo.authorityRoleHolders;

@@ -4,8 +4,11 @@
  * managed account), the last few transactions, the invoices paid from the managed account, and links
  * to the statement and, for those allowed to pay out of a direct payment, to record a payment. Shown
  * to the authority's care staff, the person, and representatives with `see-plan`; the pay-out link
- * only to care staff, the person and representatives with `make-payments` (permissions.ts decides
- * again when they follow it).
+ * and the pay buttons of providers' invoices waiting to be paid from the direct payment only to care
+ * staff, the person and representatives with `make-payments` (permissions.ts decides again when they
+ * follow it). A representative with `make-payments` but not `see-plan` gets only those (the pay-out
+ * link and the invoices waiting), none of the plan's figures: no balances, transactions, statement
+ * or paid invoices.
  */
 import type { Db } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
@@ -33,8 +36,9 @@ export async function budgetPersonPanel(
 ): Promise<Panel | undefined> {
   const { authorityId, viewer } = input;
   const staff = viewer.how === "care-staff";
-  if (!staff && !viewer.grants.includes("see-plan")) return undefined;
+  const figures = staff || viewer.grants.includes("see-plan");
   const mayPay = staff || viewer.grants.includes("make-payments");
+  if (!figures && !mayPay) return undefined;
   const budgets = await planBudgets(db, authorityId, input.planIds);
   const authority = await authorityById(db, authorityId);
   const plans = [];
@@ -43,9 +47,9 @@ export async function budgetPersonPanel(
     const ledger = budget ? await repo.findLedger(db, authorityId, planId) : undefined;
     if (!budget || !ledger) continue;
     const [balances, rows, invoices, submitted] = await Promise.all([
-      repo.balances(db, authorityId, planId),
-      repo.transactionsPage(db, authorityId, planId, { limit: PANEL_ROWS }),
-      repo.latestInvoices(db, authorityId, planId, PANEL_ROWS, "paid"),
+      figures ? repo.balances(db, authorityId, planId) : [],
+      figures ? repo.transactionsPage(db, authorityId, planId, { limit: PANEL_ROWS }) : [],
+      figures ? repo.latestInvoices(db, authorityId, planId, PANEL_ROWS, "paid") : [],
       repo.latestInvoices(db, authorityId, planId, PANEL_ROWS, "submitted"),
     ]);
     // Providers' invoices against arrangements paid from the direct payment wait for the person.
@@ -64,8 +68,12 @@ export async function budgetPersonPanel(
     const names = await organisationsByIds(db, [...new Set(invoices.map((i) => i.organisation_id))]);
     const url = `/authorities/${authority.slug}/budgets/${planId}`;
     const hasDirect = budget.parts.some((p) => p.delivery === "direct-payment");
+    const payOut = hasDirect && mayPay ? `${url}/payments-out/new` : null;
+    // Paying only: nothing to show of a plan without a direct payment to pay from.
+    if (!figures && !payOut && waiting.length === 0) continue;
     plans.push({
       planId,
+      figures,
       startedOn: budget.plan.started_on,
       parts: balances
         .filter((b) => isHeld(b.account))
@@ -100,7 +108,7 @@ export async function budgetPersonPanel(
       hasManaged: budget.parts.some((p) => p.delivery !== "direct-payment"),
       statement: `${url}/statement`,
       moneyInOut: `${url}/transactions`,
-      payOut: hasDirect && mayPay ? `${url}/payments-out/new` : null,
+      payOut,
       ledger: staff ? url : null,
     });
   }

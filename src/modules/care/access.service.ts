@@ -14,6 +14,7 @@ import { type Actor, personalRef } from "../audit/audit.service.ts";
 import * as repo from "./care.repository.ts";
 import type { CareLink, CarePerson, PersonGrant, Relationship } from "./care.table.ts";
 import { PERSON_GRANTS } from "./care.table.ts";
+import { type LinkedAccount, linkedAccounts } from "./linked-accounts.service.ts";
 
 // Who may see and act for a person
 
@@ -168,16 +169,22 @@ export async function personForStaff(
   return { p, person };
 }
 
-/** The accounts of the person themself and of representatives holding `grant`: whom to tell. */
-export async function accountsHolding(
+/**
+ * The accounts of the person themself and of representatives holding `grant`, each once: whom to tell
+ * (`linkedAccounts` with one grant).
+ */
+export function accountsHolding(
   db: Db,
   authorityId: string,
   personId: string,
   grant: PersonGrant,
-): Promise<{ userId: string; how: Relationship }[]> {
-  const links = await repo.linksOfPerson(db, authorityId, personId);
-  // A champion's link is held by the body, not an account: its people are not told here.
-  return links
-    .filter((l) => l.user_id !== null && (l.relationship === "self" || l.grants.includes(grant)))
-    .map((l) => ({ userId: l.user_id as string, how: l.relationship }));
+): Promise<LinkedAccount[]> {
+  return linkedAccounts(db, authorityId, personId, [grant]);
+}
+
+/** The links a viewer may see: every one for care staff and the person, a representative's own. */
+export function visibleLinks<T extends { id: string }>(access: PersonAccess, links: readonly T[]): T[] {
+  return access.how === "care-staff" || access.how === "self"
+    ? [...links]
+    : links.filter((l) => l.id === access.linkId);
 }

@@ -94,10 +94,15 @@ function budgetOf(body: Values): BudgetInput {
 const pounds = (p: bigint) => formatMoney(p as Pence);
 
 /** The plan form's search of the directory (`?q=`), kept on the form's address. */
+/** The directory search of the plan form: `q` of the form sent (its "find" button), or of the address. */
 const queryOf = (request: FastifyRequest) => {
-  const q = (request.query as { q?: unknown } | undefined)?.q;
+  const sent = (request.body as { q?: unknown } | undefined)?.q;
+  const q = typeof sent === "string" ? sent : (request.query as { q?: unknown } | undefined)?.q;
   return { q: typeof q === "string" ? q : undefined };
 };
+/** The plan form's "find" button was pressed: show the form again with what was found, saving nothing. */
+const finding = (request: FastifyRequest) =>
+  (request.body as { find?: unknown } | undefined)?.find !== undefined;
 
 type PersonRequest = FastifyRequest<{ Params: { slug: string; personId: string } }>;
 type PlanRequest = FastifyRequest<{ Params: { slug: string; planId: string } }>;
@@ -228,6 +233,7 @@ export function carePages(app: FastifyInstance): void {
     read: (body) => valuesOf(body, ["regime", ...BUDGET_FIELDS]),
     fieldOf: fieldOf(["startsOn"]),
     submit: async (request, values, { authority, person }) => {
+      if (finding(request)) return null;
       const plan = await createPlan(ctxOf(request), authority.id, person.id, {
         regime: String(values.regime),
         ...budgetOf(values),
@@ -266,6 +272,7 @@ export function carePages(app: FastifyInstance): void {
     read: (body) => valuesOf(body, ["reason", ...BUDGET_FIELDS]),
     fieldOf: fieldOf(["startsOn"]),
     submit: async (request, values, { authority, budget }) => {
+      if (finding(request)) return null;
       const email = request.server.deps.mailer !== undefined;
       const { told } = await changeBudget({ ...ctxOf(request), email }, authority.id, budget.plan.id, {
         ...budgetOf(values),

@@ -483,13 +483,17 @@ export async function markInvitationAccepted(
   invitationId: string,
   userId: string,
   at: Date,
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const rows = await db
     .updateTable("care_invitations")
     .set({ accepted_at: at, accepted_by: userId })
     .where("authority_id", "=", authorityId)
     .where("id", "=", invitationId)
+    .where("accepted_at", "is", null)
+    .where("revoked_at", "is", null)
+    .returning("id")
     .execute();
+  return rows.length > 0;
 }
 
 /** An invitation of the authority, locked for a change (withdrawing it, marking it emailed). */
@@ -540,6 +544,22 @@ export async function markInvitationEmailed(
   return rows.length > 0;
 }
 
+/** Unmarks an invitation marked emailed at `at` (its email failed for good): nobody was emailed. */
+export async function unmarkInvitationEmailed(
+  db: Db,
+  authorityId: string,
+  invitationId: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable("care_invitations")
+    .set({ emailed_at: null })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", invitationId)
+    .where("emailed_at", "=", at)
+    .execute();
+}
+
 /** The email address of an account (to check an invitation is accepted by whom it was sent to). */
 export async function userEmail(db: Db, userId: string): Promise<string | undefined> {
   const row = await db.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirst();
@@ -561,18 +581,25 @@ export async function findInvitation(
 
 /**
  * The organisations the authority's budgets already have managed accounts with (any version), at
- * most `limit`: read from the index of parts by organisation.
+ * most `limit` (by id, so the same ones each time), and whether there are more: read from the index
+ * of parts by organisation.
  */
-export async function organisationsUsed(db: Db, authorityId: string, limit: number): Promise<string[]> {
+export async function organisationsUsed(
+  db: Db,
+  authorityId: string,
+  limit: number,
+): Promise<{ ids: string[]; more: boolean }> {
   const rows = await db
     .selectFrom("care_budget_parts")
     .select("organisation_id")
     .distinct()
     .where("authority_id", "=", authorityId)
     .where("organisation_id", "is not", null)
-    .limit(limit)
+    .orderBy("organisation_id")
+    .limit(limit + 1)
     .execute();
-  return rows.map((r) => r.organisation_id).filter((id): id is string => id !== null);
+  const ids = rows.map((r) => r.organisation_id).filter((id): id is string => id !== null);
+  return { ids: ids.slice(0, limit), more: ids.length > limit };
 }
 
 /** Several plans with their current versions and those versions' parts (a page of budgets). */

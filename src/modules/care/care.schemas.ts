@@ -63,8 +63,12 @@ export const CreatePersonBody = Type.Object({
   }),
 });
 
+/** Every detail as it is to be: the contact details too (null to clear one), so none is cleared by being left out. */
 export const ChangePersonBody = Type.Object({
   ...CreatePersonBody.properties,
+  email: Nullable(Type.String({ maxLength: 320 })),
+  phone: Nullable(Type.String({ maxLength: 40 })),
+  address: Nullable(Type.String({ maxLength: 500 })),
   /** correction (a mistake corrected), changed (their details have changed), person-asked (the person asked). */
   reason: Strings(PERSON_CHANGE_REASONS),
 });
@@ -172,10 +176,11 @@ export const PersonResponse = Type.Object({
   id: Uuid,
   authorityId: Uuid,
   name: Type.String(),
-  dateOfBirth: IsoDate,
+  /** null, with the contact details, for a representative holding neither see-plan nor arrange-services. */
+  dateOfBirth: Nullable(IsoDate),
   email: Nullable(Type.String()),
   phone: Nullable(Type.String()),
-  address: Type.String(),
+  address: Nullable(Type.String()),
   areaCode: Type.String(),
   needs: Type.Array(
     Type.Object({

@@ -11,7 +11,7 @@
  * after (overdue) — a concern making a review due, a review clearing it; and, last, the care loose
  * ends' migration run again on the demo data as it was before it.
  */
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
@@ -20,7 +20,10 @@ import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import { DEMO_SEEDED_AT } from "../../../tests/support/test-db.ts";
-import { up as careLooseEnds } from "../../db/migrations/2026-12-14-61-care-loose-ends.ts";
+import {
+  up as careLooseEnds,
+  down as careLooseEndsDown,
+} from "../../db/migrations/2026-12-14-61-care-loose-ends.ts";
 import { transaction } from "../../db/transaction.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
@@ -30,6 +33,7 @@ import { DEMO_CARE_PEOPLE, DEMO_CARE_STAFF, DEMO_REPRESENTATIVE } from "../../se
 import { DEMO_USERS } from "../../seed/demo/users.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
 import { createAuthority } from "../authorities/authorities.service.ts";
+import { markInvitationAccepted, organisationsUsed } from "./care.repository.ts";
 import {
   actingFor,
   createPlan,
@@ -247,6 +251,15 @@ describe("a person's details", () => {
     });
     expect(put.statusCode).toBe(200);
     expect(put.json()).toEqual({ changed: ["address"], told: 0 });
+    // Every detail is sent: contact details left out are refused, not cleared (null clears one).
+    const partial = await call(t.app, "PUT", `${API}/people/${idOf("Arthur Pennington")}`, staff, {
+      fullName: name,
+      dateOfBirth,
+      address: "1 New Street",
+      areaCode,
+      reason: "changed",
+    });
+    expect(partial.statusCode).toBe(400);
   });
 });
 
@@ -258,12 +271,8 @@ describe("a part managed by an organisation", () => {
     const form = await t.app.inject({ url, headers: { cookie: staff.cookie } });
     expect(form.body).toMatch(option("Greenway Home Care"));
     expect(form.body).not.toMatch(option("Carewell Homes"));
-    const searched = await t.app.inject({ url: `${url}?q=carewell`, headers: { cookie: staff.cookie } });
-    expect(searched.statusCode).toBe(200);
-    const carewell = option("Carewell Homes").exec(searched.body)?.[1];
-    expect(carewell).toBeDefined();
-    expect(searched.body).toContain(`action="${url}?q=carewell"`);
-    const made = await postForm(t.app, staff, `${url}?q=carewell`, {
+    // The search is a button of the form itself: what was typed comes back with what was found, unsaved.
+    const typed = {
       regime: "adult-social-care",
       amount: "£80.00",
       period: "week",
@@ -271,12 +280,26 @@ describe("a part managed by an organisation", () => {
       "startsOn-month": "12",
       "startsOn-year": "2026",
       managedByOrganisation: "£80.00",
+    };
+    const searched = await postForm(t.app, staff, url, { ...typed, q: "carewell", find: "search" });
+    expect(searched.statusCode).toBe(200);
+    const carewell = option("Carewell Homes").exec(searched.body)?.[1];
+    expect(carewell).toBeDefined();
+    expect(searched.body).toContain('value="£80.00"');
+    expect(searched.body).toMatch(/value="adult-social-care" checked/);
+    const made = await postForm(t.app, staff, url, {
+      ...typed,
+      q: "carewell",
       organisationId: carewell as string,
     });
     expect(made.statusCode).toBe(303);
     // Now the council uses it: offered without a search.
     const again = await t.app.inject({ url, headers: { cookie: staff.cookie } });
     expect(again.body).toMatch(option("Carewell Homes"));
+    // At most so many are offered, the same ones each time, saying when there are more.
+    const one = await organisationsUsed(t.deps.db, COUNTY, 1);
+    expect(one).toEqual({ ids: [expect.any(String)], more: true });
+    expect(await organisationsUsed(t.deps.db, COUNTY, 1)).toEqual(one);
   });
 });
 
@@ -404,6 +427,17 @@ describe("the person and their representatives", () => {
     expect(mainText(theirs.body)).toMatch(planSections);
     const json = (await call(t.app, "GET", `${API}/people/${tomos}`, helperSession)).json();
     expect(json).toMatchObject({ needs: [], plans: [], you: { how: "advocate", grants: ["complain"] } });
+    // Nor their date of birth and contact details: the name and area only (with see-plan, all).
+    expect(json).toMatchObject({
+      name: "Tomos Rees",
+      dateOfBirth: null,
+      email: null,
+      phone: null,
+      address: null,
+    });
+    expect(narrowText).not.toContain("1990");
+    expect(narrowText).toContain("Their date of birth and contact details are shown only");
+    expect(mainText(theirs.body)).toContain("9 September 1990");
     // A link with no grant left reaches nothing: 403.
     await t.deps.db.updateTable("care_links").set({ grants: [] }).where("user_id", "=", helper.id).execute();
     const refused = await t.app.inject({
@@ -458,6 +492,14 @@ describe("the person and their representatives", () => {
       person: { ref: `care_people/${joan}` },
       as: "self",
     });
+    // Allowed to pay but not to see the plan: the budget's panel offers the paying, none of its figures.
+    expect((await postForm(t.app, citizen, url, { grants: ["make-payments"] })).statusCode).toBe(303);
+    const payer = mainText(
+      (await t.app.inject({ url: `/care/people/${joan}`, headers: { cookie: friendSession.cookie } })).body,
+    );
+    expect(payer).toContain("The person has allowed you to make payments for them, not to see their budget");
+    expect(payer).toContain("Record a payment out of the direct payment");
+    expect(payer).not.toMatch(/Left in the direct payment|Latest transactions|per week|See statements/);
   });
 });
 
@@ -506,6 +548,10 @@ describe("links and invitations through the API", () => {
     const withdrawn = await call(t.app, "POST", `${base}/invitations/${id}/withdraw`, staff);
     expect(withdrawn.json()).toEqual({ id, withdrawn: true, told: true });
     expect((await call(t.app, "POST", `${base}/invitations/${id}/withdraw`, staff)).statusCode).toBe(409);
+    // An acceptance that read the invitation before the withdrawal committed accepts nothing (409).
+    expect(await markInvitationAccepted(t.deps.db, COUNTY, id, DEMO_REPRESENTATIVE.id, clock.now())).toBe(
+      false,
+    );
     expect((await t.app.inject({ url: link })).statusCode).toBe(409);
     await handlers[CARE_INVITATION_WITHDRAWN_QUEUE]?.({ authorityId: COUNTY, invitationId: id }, jobCtx);
     expect(sent.map((m) => m.subject)).toEqual([
@@ -527,6 +573,18 @@ describe("links and invitations through the API", () => {
         grants: ["complain"],
       })
     ).json();
+    // Its email fails: the job throws (to retry) and the invitation is not left marked emailed.
+    const failing = careJobHandlers({
+      mailer: { send: async () => Promise.reject(new Error("mail server down")) } as never,
+      baseUrl: "https://openps.example",
+      secrets: t.app.accountSecrets,
+    });
+    await expect(
+      failing[CARE_INVITATION_QUEUE]?.({ authorityId: COUNTY, invitationId: second.id }, jobCtx),
+    ).rejects.toThrow("mail server down");
+    expect((await call(t.app, "GET", `${base}/links`, staff)).json().invitations).toContainEqual(
+      expect.objectContaining({ id: second.id, emailed: false }),
+    );
     const page = await t.app.inject({
       url: `/authorities/${SLUG}/care/people/${tomos}`,
       headers: { cookie: staff.cookie },
@@ -813,16 +871,14 @@ describe("reviews in care staff's work", () => {
 describe("the migration of the first versions' reason", () => {
   it("moves the first versions' English reason to the code, and leaves care staff's reasons", async () => {
     const db = t.deps.db;
-    await sql`alter table care_plan_versions drop constraint care_plan_versions_reason_given`.execute(db);
-    await sql`alter table care_plan_versions disable trigger care_plan_versions_frozen`.execute(db);
-    await sql`update care_plan_versions set reason = 'The plan as agreed.' where reason_code = 'plan-agreed'`.execute(
-      db,
-    );
-    await sql`alter table care_plan_versions enable trigger care_plan_versions_frozen`.execute(db);
-    await sql`alter table care_plan_versions drop column reason_code`.execute(db);
-    await sql`alter table care_plan_versions alter column reason set not null`.execute(db);
-    await sql`alter table care_invitations drop column emailed_at`.execute(db);
-    await sql`drop index care_budget_parts_by_organisation`.execute(db);
+    // Back to before it (its down), then up again.
+    await careLooseEndsDown(db as unknown as Kysely<unknown>);
+    const before = await db
+      .selectFrom("care_plan_versions")
+      .select("reason")
+      .where("version", "=", 1)
+      .execute();
+    expect(before.every((v) => v.reason === "The plan as agreed.")).toBe(true);
 
     await careLooseEnds(db as unknown as Kysely<unknown>);
     const versions = await db

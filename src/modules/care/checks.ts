@@ -46,7 +46,3 @@ export function money(
 export function refuse(problems: readonly FieldError[], what: string): void {
   if (problems.length > 0) throw new ValidationError(what, problems);
 }
-
-export function chainOf(authorityId: string) {
-  return authorityId;
-}

@@ -17,7 +17,7 @@
  */
 import type { Db } from "../../db/database.ts";
 import { londonToday } from "../../lib/london-time.ts";
-import { grantsInScope } from "../access/access.service.ts";
+import { authorityRoleHolders } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import * as repo from "./care.repository.ts";
 import type { PersonGrant, Relationship } from "./care.table.ts";
@@ -48,10 +48,8 @@ export async function linkedAccounts(
 }
 
 /** The accounts holding the care-staff role for the authority itself. */
-export async function careStaffOf(db: Db, authorityId: string): Promise<string[]> {
-  const users = new Set<string>();
-  for (const g of await grantsInScope(db, authorityId)) if (g.role === "care-staff") users.add(g.user_id);
-  return [...users];
+export function careStaffOf(db: Db, authorityId: string): Promise<string[]> {
+  return authorityRoleHolders(db, "care-staff", authorityId);
 }
 
 /**

@@ -9,7 +9,7 @@ import { personForStaff } from "./access.service.ts";
 import * as repo from "./care.repository.ts";
 import type { CareNeed, Regime } from "./care.table.ts";
 import { REGIMES } from "./care.table.ts";
-import { chainOf, checkDate, refuse, text } from "./checks.ts";
+import { checkDate, refuse, text } from "./checks.ts";
 
 // Eligibility outcomes: what a need is about.
 
@@ -90,7 +90,7 @@ export async function recordNeed(
     };
     await repo.insertNeed(trx, need);
     await recordAudit(trx, ctx.clock, {
-      authorityId: chainOf(authorityId),
+      authorityId,
       actor: actorIn(ctx),
       action: "care.need-recorded",
       entity: { type: "care-person", id: person.id },

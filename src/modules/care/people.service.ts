@@ -19,6 +19,7 @@ import {
   personForStaff,
   requireCareStaff,
   requirePersonAccess,
+  visibleLinks,
 } from "./access.service.ts";
 import * as repo from "./care.repository.ts";
 import type {
@@ -32,7 +33,7 @@ import type {
   CareReview,
 } from "./care.table.ts";
 import { PERSON_CHANGE_REASONS, type PersonChangeReason } from "./care.table.ts";
-import { chainOf, checkDate, EMAIL, refuse, text } from "./checks.ts";
+import { checkDate, EMAIL, refuse, text } from "./checks.ts";
 import { type ClockCode, type ReviewState, reviewState } from "./clocks.ts";
 import { type DeliveryType, deliveryOf } from "./plans.service.ts";
 
@@ -121,7 +122,7 @@ export async function recordPerson(ctx: Ctx, authorityId: string, input: PersonI
     };
     await repo.insertPerson(trx, person);
     await recordAudit(trx, ctx.clock, {
-      authorityId: chainOf(authorityId),
+      authorityId,
       actor: actorIn(ctx),
       action: "care.person-recorded",
       entity: { type: "care-person", id: person.id },
@@ -186,7 +187,7 @@ export async function changePerson(
       updated_at: ctx.clock.now(),
     });
     await recordAudit(trx, ctx.clock, {
-      authorityId: chainOf(authorityId),
+      authorityId,
       actor: actorIn(ctx),
       action: "care.person-changed",
       entity: { type: "care-person", id: personId },
@@ -291,8 +292,16 @@ export interface PlanView {
   review: { on: string; clock: ClockCode; state: ReviewState } | null;
 }
 
+/** The person as the viewer may see them: date of birth and contact details null unless `sees.details`. */
+export type ShownPerson = Omit<CarePerson, "date_of_birth" | "email" | "phone" | "address"> & {
+  date_of_birth: string | null;
+  email: string | null;
+  phone: string | null;
+  address: string | null;
+};
+
 export interface PersonView {
-  person: CarePerson;
+  person: ShownPerson;
   /** The needs: empty unless `sees.needs`. */
   needs: CareNeed[];
   /** The plans with their budgets: empty unless `sees.plan`. */
@@ -300,7 +309,7 @@ export interface PersonView {
   /** Every plan's id, current first, whatever the viewer may see of them (the panels' plans). */
   planIds: string[];
   /** The sections the viewer's grants allow. */
-  sees: { plan: boolean; needs: boolean };
+  sees: { details: boolean; plan: boolean; needs: boolean };
   links: repo.LinkWithHolder[];
   /** Open invitations: care staff only (their addresses are personal data). */
   invitations: CareInvitation[];
@@ -361,17 +370,25 @@ async function planViews(
  * A person's record: their details, needs, plans with budgets in versions, reviews and concerns, and
  * who is linked (a representative sees only their own link). Care staff, the person, and
  * representatives holding any grant (404, then 403 for a link with none); each section only as the
- * viewer's grants allow (`sees`): the plans, their budgets, reviews and concerns with `see-plan`; the
- * needs with `see-plan` or `arrange-services` (what a service is arranged for). `planIds` names every
+ * viewer's grants allow (`sees`): the date of birth and contact details with `see-plan` or
+ * `arrange-services` (otherwise the name and area only: null here); the plans, their budgets,
+ * reviews and concerns with `see-plan`; the needs with `see-plan` or `arrange-services` (what a
+ * service is arranged for). `planIds` names every
  * plan, for the sections of the modules above (which decide from the viewer's grants what they show).
  */
 export async function personView(ctx: Ctx, authorityId: string, personId: string): Promise<PersonView> {
   const access = await requirePersonAccess(ctx, authorityId, personId, "any");
+  const plan = access.how === "care-staff" || access.grants.includes("see-plan");
+  const arranges = access.grants.includes("arrange-services");
   const sees = {
-    plan: access.grants.includes("see-plan"),
-    needs: access.grants.includes("see-plan") || access.grants.includes("arrange-services"),
+    details: access.how === "care-staff" || access.how === "self" || plan || arranges,
+    plan,
+    needs: plan || arranges,
   };
-  const person = (await repo.findPerson(ctx.db, authorityId, personId)) as CarePerson;
+  const found = (await repo.findPerson(ctx.db, authorityId, personId)) as CarePerson;
+  const person: ShownPerson = sees.details
+    ? found
+    : { ...found, date_of_birth: null, email: null, phone: null, address: null };
   const [needs, plans, links, invitations] = await Promise.all([
     sees.needs ? repo.needsOf(ctx.db, authorityId, personId) : Promise.resolve([]),
     repo.plansOf(ctx.db, authorityId, personId),
@@ -380,18 +397,13 @@ export async function personView(ctx: Ctx, authorityId: string, personId: string
       ? repo.openInvitationsOf(ctx.db, authorityId, personId, ctx.clock.now())
       : Promise.resolve([]),
   ]);
-  // A representative sees their own link; the person and their care staff see every one.
-  const seen =
-    access.how === "care-staff" || access.how === "self"
-      ? links
-      : links.filter((l) => l.id === access.linkId);
   return {
     person,
     needs,
     plans: sees.plan ? await planViews(ctx.db, londonToday(ctx.clock), authorityId, plans) : [],
     planIds: plans.map((p) => p.id),
     sees,
-    links: seen,
+    links: visibleLinks(access, links),
     invitations,
     access,
   };

@@ -27,7 +27,7 @@ import type {
   VersionReasonCode,
 } from "./care.table.ts";
 import { BUDGET_PERIODS, DELIVERIES, REGIMES } from "./care.table.ts";
-import { chainOf, checkDate, money, refuse, text } from "./checks.ts";
+import { checkDate, money, refuse, text } from "./checks.ts";
 import { refreshNextReview } from "./next-review.ts";
 
 /** How a budget is delivered: its one part's way, or a mix. */
@@ -238,6 +238,8 @@ const FOUND_ORGANISATIONS = 10;
 export interface OrganisationChoices {
   /** The organisations the authority already has managed accounts with, by name. */
   used: { id: string; name: string }[];
+  /** More are used than `used` lists (ORGANISATION_CHOICES): search the directory for the others. */
+  moreUsed: boolean;
   /** The directory's organisations matching `q`, by name (none without `q`). */
   found: { id: string; name: string; town: string | null }[];
   q: string;
@@ -254,7 +256,7 @@ export async function organisationChoices(
 ): Promise<OrganisationChoices> {
   requireCareStaff(ctx.principal, authorityId);
   const q = text(query.q).slice(0, 100);
-  const [ids, found] = await Promise.all([
+  const [{ ids, more }, found] = await Promise.all([
     repo.organisationsUsed(ctx.db, authorityId, ORGANISATION_CHOICES),
     q === ""
       ? Promise.resolve([])
@@ -265,6 +267,7 @@ export async function organisationChoices(
     used: [...orgs.values()]
       .map((o) => ({ id: o.id, name: o.name }))
       .sort((a, b) => a.name.localeCompare(b.name, "en-GB")),
+    moreUsed: more,
     found: found.map((o) => ({ id: o.id, name: o.name, town: o.town })),
     q,
   };
@@ -304,7 +307,7 @@ export async function createPlan(
     await insertVersion(trx, ctx, authorityId, plan.id, 1, budget, { code: "plan-agreed" }, p.userId);
     await refreshNextReview(trx, authorityId, plan.id);
     await recordAudit(trx, ctx.clock, {
-      authorityId: chainOf(authorityId),
+      authorityId,
       actor: actorIn(ctx),
       action: "care.plan-created",
       entity: { type: "care-plan", id: plan.id },
@@ -404,7 +407,7 @@ export async function changeBudget(
     });
     await refreshNextReview(trx, authorityId, planId);
     await recordAudit(trx, ctx.clock, {
-      authorityId: chainOf(authorityId),
+      authorityId,
       actor: actorIn(ctx),
       action: "care.budget-changed",
       entity: { type: "care-plan", id: planId },
@@ -449,7 +452,7 @@ export async function endPlan(
       updated_at: ctx.clock.now(),
     });
     await recordAudit(trx, ctx.clock, {
-      authorityId: chainOf(authorityId),
+      authorityId,
       actor: actorIn(ctx),
       action: "care.plan-ended",
       entity: { type: "care-plan", id: planId },

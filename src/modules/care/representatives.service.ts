@@ -34,7 +34,13 @@ import { enqueue, PermanentJobError } from "../jobs/jobs.service.ts";
 import type { Mailer } from "../notifications/mailer.ts";
 import { absoluteLink } from "../notifications/notifications.service.ts";
 import * as repo from "./care.repository.ts";
-import { isCareStaff, type PersonAccess, requireCareStaff, requirePersonAccess } from "./care.service.ts";
+import {
+  isCareStaff,
+  type PersonAccess,
+  requireCareStaff,
+  requirePersonAccess,
+  visibleLinks,
+} from "./care.service.ts";
 import {
   type CareInvitation,
   type CareLink,
@@ -44,10 +50,10 @@ import {
   type Relationship,
 } from "./care.table.ts";
 import { tellChampionEnded } from "./champion-links.service.ts";
+import { EMAIL } from "./checks.ts";
 
 export const CARE_INVITATION_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const CARE_INVITATION_QUEUE = "care.invitation-email";
 export const CARE_INVITATION_WITHDRAWN_QUEUE = "care.invitation-withdrawn-email";
 
@@ -210,7 +216,13 @@ export async function acceptCareInvitation(ctx: Ctx, token: string): Promise<Car
       );
     requireOpen(ctx, invitation);
     const now = ctx.clock.now();
-    await repo.markInvitationAccepted(trx, invitation.authority_id, invitation.id, p.userId, now);
+    // Accepted only if still open as the row is written: a withdrawal committed since it was read
+    // (or another acceptance) leaves nothing to accept.
+    if (!(await repo.markInvitationAccepted(trx, invitation.authority_id, invitation.id, p.userId, now)))
+      throw new ConflictError(
+        msg`This invitation was withdrawn or accepted a moment ago. Ask the care team if you need a new one.`,
+        "invitation_used",
+      );
     const existing = await repo.liveLink(trx, invitation.authority_id, invitation.person_id, p.userId);
     if (existing)
       await repo.updateLink(trx, invitation.authority_id, existing.id, { revoked_at: now, updated_at: now });
@@ -338,13 +350,6 @@ export interface Representatives {
   access: PersonAccess;
 }
 
-/** The links a viewer may see: every one for care staff and the person, a representative's own. */
-export function visibleLinks<T extends { id: string }>(access: PersonAccess, links: readonly T[]): T[] {
-  return access.how === "care-staff" || access.how === "self"
-    ? [...links]
-    : links.filter((l) => l.id === access.linkId);
-}
-
 /**
  * A person's links and open invitations, by the rules of their page: care staff, the person, and
  * representatives with any grant (404, then 403).
@@ -443,21 +448,29 @@ export function careInvitationEmailHandler(deps: CareInvitationEmailDeps): JobHa
       return;
     }
     // Marked first, in one statement that a withdrawal (which locks the row) orders against: a
-    // withdrawal after it tells the invitee; one before it stops the email.
-    if (!(await repo.markInvitationEmailed(ctx.db, authorityId, invitationId, ctx.clock.now()))) return;
+    // withdrawal after it tells the invitee; one before it stops the email. If sending fails the
+    // mark is taken back (nobody was emailed, so a withdrawal tells nobody) and the job retries,
+    // marking it again; after the last attempt it stays unmarked.
+    const markedAt = ctx.clock.now();
+    if (!(await repo.markInvitationEmailed(ctx.db, authorityId, invitationId, markedAt))) return;
     const authority = await authorityById(ctx.db, authorityId);
     const link = absoluteLink(
       deps.baseUrl,
       `/care/invitations/${careInvitationToken(deps.secrets, invitationId)}`,
     );
-    await deps.mailer.send({
-      to: invitation.email,
-      subject: `${authority.name} invites you to see a care and support plan on OpenPS`,
-      text:
-        `${authority.name}'s care team has invited you to link your OpenPS account to a care and support plan.\n\n` +
-        `To accept, open this link and sign in, or create an account, with this email address:\n\n${link}\n\n` +
-        `The invitation lasts until ${londonDateTime(invitation.expires_at)}. If you were not expecting it, you can ignore this email.\n`,
-    });
+    try {
+      await deps.mailer.send({
+        to: invitation.email,
+        subject: `${authority.name} invites you to see a care and support plan on OpenPS`,
+        text:
+          `${authority.name}'s care team has invited you to link your OpenPS account to a care and support plan.\n\n` +
+          `To accept, open this link and sign in, or create an account, with this email address:\n\n${link}\n\n` +
+          `The invitation lasts until ${londonDateTime(invitation.expires_at)}. If you were not expecting it, you can ignore this email.\n`,
+      });
+    } catch (error) {
+      await repo.unmarkInvitationEmailed(ctx.db, authorityId, invitationId, markedAt);
+      throw error;
+    }
   };
 }
 

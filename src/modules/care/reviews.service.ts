@@ -9,7 +9,7 @@ import { requireCareStaff } from "./access.service.ts";
 import * as repo from "./care.repository.ts";
 import type { CareConcern, CareReview, ReviewOutcome } from "./care.table.ts";
 import { REVIEW_OUTCOMES } from "./care.table.ts";
-import { chainOf, checkDate, refuse, text } from "./checks.ts";
+import { checkDate, refuse, text } from "./checks.ts";
 import { refreshNextReview } from "./next-review.ts";
 import { activePlan } from "./plans.service.ts";
 
@@ -50,7 +50,7 @@ export async function recordConcern(
     await repo.insertConcern(trx, concern);
     await refreshNextReview(trx, authorityId, planId);
     await recordAudit(trx, ctx.clock, {
-      authorityId: chainOf(authorityId),
+      authorityId,
       actor: actorIn(ctx),
       action: "care.concern-raised",
       entity: { type: "care-plan", id: planId },
@@ -102,7 +102,7 @@ export async function recordReview(
     await repo.insertReview(trx, review);
     await refreshNextReview(trx, authorityId, planId);
     await recordAudit(trx, ctx.clock, {
-      authorityId: chainOf(authorityId),
+      authorityId,
       actor: actorIn(ctx),
       action: "care.review-recorded",
       entity: { type: "care-plan", id: planId },

@@ -94,7 +94,8 @@ export async function downloadPersonData(
       msg`Only the person, their appointee or deputy, or their care team can download everything held about them.`,
     );
   const view = await personView(ctx, authorityId, personId);
-  const person: CarePerson = view.person;
+  // The downloaders see every detail (they hold see-plan): the stored row itself.
+  const person = (await repo.findPerson(ctx.db, authorityId, personId)) as CarePerson;
   const [links, invitations, accounts, auditEvents] = await Promise.all([
     repo.allLinksOfPerson(ctx.db, authorityId, personId),
     repo.invitationsOf(ctx.db, authorityId, personId),

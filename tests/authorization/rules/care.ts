@@ -97,6 +97,9 @@ export const care: RuleSet = {
     "PUT /api/v1/authorities/:authorityId/care/people/:personId": JSON.stringify({
       fullName: "Matrix Person",
       dateOfBirth: "1950-03-27",
+      email: null,
+      phone: null,
+      address: null,
       areaCode: "E10000901",
       reason: "correction",
     }),
