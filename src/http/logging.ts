@@ -17,10 +17,17 @@ export const REDACTED_PATHS = [
   "*.name",
 ];
 
-/** `/search?q=Jane+Smith&page=2` → `/search?q=…&page=…`: keys kept, values (possibly personal) removed. */
-export function redactUrl(url: string): string {
-  const [path, query] = url.split("?", 2);
-  if (!query) return path ?? url;
+/** Route parameters that are secrets (an invitation's token): their values never reach the log. */
+export const SECRET_PARAMS = ["token"] as const;
+
+/**
+ * `/search?q=Jane+Smith&page=2` → `/search?q=…&page=…`: keys kept, values (possibly personal)
+ * removed; and each secret given (a token in the path, `/invitations/abc…/accept`) replaced by `…`.
+ */
+export function redactUrl(url: string, secrets: readonly string[] = []): string {
+  let [path, query] = url.split("?", 2) as [string, string | undefined];
+  for (const secret of secrets) if (secret !== "") path = path.split(secret).join("…");
+  if (!query) return path;
   const keys = query
     .split("&")
     .filter(Boolean)
@@ -33,8 +40,12 @@ export function loggerOptions(config: Config): FastifyServerOptions["logger"] {
     level: config.logLevel,
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
     serializers: {
-      req(request: { method: string; url: string; id: string; ip?: string }) {
-        return { method: request.method, url: redactUrl(request.url), id: request.id };
+      req(request: { method: string; url: string; id: string; ip?: string; params?: unknown }) {
+        const params = (request.params ?? {}) as Record<string, unknown>;
+        const secrets = SECRET_PARAMS.map((name) => params[name]).filter(
+          (v): v is string => typeof v === "string",
+        );
+        return { method: request.method, url: redactUrl(request.url, secrets), id: request.id };
       },
     },
   };
