@@ -928,6 +928,73 @@ export function checkedFrom(budget: PlanBudget, today: string): string {
 }
 
 /**
+ * A plan ended (care's `planChanged`, in the change's transaction; `recheckOnBudgetChange` hands it
+ * here): nothing can be paid from it after its last day, so each of its arrangements still counting
+ * after that day ends on it — or, one that was to start later, is withdrawn (recorded as declined,
+ * with the reason) — each with its audit event (`choice-arrangement.ended`, by "plan-ended", acting
+ * for the person) by whoever ended the plan. The provider's people and the person's side are told;
+ * the provider stops seeing the person's contact after that day (`contactForProvider`).
+ */
+async function endWithPlan(trx: Trx, ctx: Ctx, change: PlanChange): Promise<void> {
+  const lastDay = change.endedOn;
+  if (!lastDay) return;
+  const actor = actorIn(ctx);
+  const acting = ctx.principal?.userId ?? null;
+  for (const running of await arr.runningOfPlanAfter(trx, change.authorityId, change.planId, lastDay)) {
+    const withdrawn = running.starts_on > lastDay;
+    const now = ctx.clock.now();
+    const reason = withdrawn
+      ? msg`The person's plan ended on ${lastDay}, before the service was to start.`
+      : msg`The person's plan ended on ${lastDay}.`;
+    await arr.updateArrangement(
+      trx,
+      change.authorityId,
+      running.id,
+      withdrawn
+        ? {
+            status: "declined",
+            answered_at: running.answered_at ?? now,
+            decline_reason: reason,
+            updated_at: now,
+          }
+        : { ends_on: lastDay, end_reason: reason, ended_by: "person", updated_at: now },
+    );
+    await recordAudit(trx, ctx.clock, {
+      authorityId: change.authorityId,
+      actor,
+      action: "choice-arrangement.ended",
+      entity: { type: "choice-arrangement", id: running.id },
+      changes: {
+        endsOn: withdrawn ? null : lastDay,
+        withdrawn,
+        reason,
+        by: "plan-ended",
+        person: personalRef("care_people", running.person_id),
+      },
+    });
+    const a = (await arr.findArrangement(trx, change.authorityId, running.id)) as arr.ArrangementRow;
+    const provider = new Set(await providerPeople(trx, a.organisation_id));
+    for (const userId of new Set([...provider, ...(await personSide(trx, a, acting))]))
+      await notify(
+        trx,
+        ctx.clock,
+        {
+          userId,
+          authorityId: change.authorityId,
+          ...(provider.has(userId) ? { organisationId: a.organisation_id } : {}),
+          kind: "choice.arrangement-ended",
+          subject: msg`A service arranged with ${a.organisation_name} ends: the plan has ended`.slice(0, 200),
+          body: withdrawn
+            ? msg`${unitsText(a.units_x100)} a week of ${a.category_name} with ${a.organisation_name} will not start. Reason: ${reason}`
+            : msg`${unitsText(a.units_x100)} a week of ${a.category_name} with ${a.organisation_name} ends on ${lastDay}. Reason: ${reason}`,
+          link: `/authorities/${a.authority_slug}/arrangements/${a.id}`,
+        },
+        { email: true, actor },
+      );
+  }
+}
+
+/**
  * A new version of a plan's budget (care's `planChanged`, in the change's transaction): the
  * arrangements paid from each part are checked again. None is ended — the person and the authority
  * decide what to change — but where a part no longer covers them it is recorded
@@ -936,6 +1003,7 @@ export function checkedFrom(budget: PlanBudget, today: string): string {
  * the authority's care staff in the service only (never emailed); not who changed the budget. The person's page shows it while it lasts (person-panel.ts).
  */
 export async function recheckOnBudgetChange(trx: Trx, ctx: Ctx, change: PlanChange): Promise<void> {
+  if (change.kind === "ended") return endWithPlan(trx, ctx, change);
   if (change.kind !== "budget-changed") return;
   const budget = await planBudget(trx, change.authorityId, change.planId);
   if (!budget) return;

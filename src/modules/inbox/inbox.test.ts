@@ -20,6 +20,7 @@ import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CARE_STAFF } from "../../seed/demo/care.ts";
 import { DEMO_CO_SIGNATORIES, DEMO_CHALLENGE as DEMO_EOI } from "../../seed/demo/challenges.ts";
+import { DEMO_CHOICE } from "../../seed/demo/choice.ts";
 import { DEMO_CONTRACTS } from "../../seed/demo/contracts.ts";
 import { DEMO_CHALLENGE as DEMO_AWARD_CHALLENGE, DEMO_AWARD_TENDER } from "../../seed/demo/evaluation.ts";
 import { DEMO_INSPECTION, DEMO_LOCATION } from "../../seed/demo/regulation.ts";
@@ -56,6 +57,7 @@ import {
   withdrawChallenge,
 } from "../challenges/expressions.service.ts";
 import { endArrangement } from "../choice/arrangements.service.ts";
+import { setContractedPrice } from "../choice/members.service.ts";
 import { answerUnavailable, recordUnavailable } from "../choice/unavailable.service.ts";
 import { amendContract, terminateContract } from "../contracts/contract-changes.service.ts";
 import { contractsCtx } from "../contracts/contracts.context.ts";
@@ -646,6 +648,28 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
       parts: [{ delivery: "managed-by-authority", amount: "£100.00" }],
       reason: "Fewer hours are needed after the review.",
     });
+  },
+  "choice.contracted-price-set": async () => {
+    // Westshire's home care list, taken for the moment as drafted from its award, gets Greenway's
+    // contracted price from the commissioner: Greenway's administrator is told (the list is published).
+    const award = await db()
+      .selectFrom("tender_awards")
+      .select(["id", "tender_id"])
+      .where("authority_id", "=", COUNTY)
+      .orderBy("id")
+      .executeTakeFirstOrThrow();
+    const source = (tender: string | null, awardId: string | null) =>
+      sql`update choice_lists set source_tender_id = ${tender}, source_award_id = ${awardId}
+        where authority_id = ${COUNTY} and id = ${DEMO_CHOICE.homeCareList}`.execute(db());
+    await source(award.tender_id, award.id);
+    await setContractedPrice(
+      await as(user("commissioner")),
+      COUNTY,
+      DEMO_CHOICE.homeCareList,
+      DEMO_PROVIDER_GREENWAY,
+      "21.50",
+    );
+    await source(null, null);
   },
   "choice.not-available-answered": async () => {
     // Another of the council's care staff answers Arthur's record that choice was not available (the
