@@ -60,6 +60,15 @@ describe("a list from a tender's award", () => {
     });
     expect(form.statusCode).toBe(200);
     expect(mainText(form.body)).toContain("Suppliers: Millbrook Carers' Trust");
+    // A search narrows the tenders offered (by the contract's title or supplier).
+    const search = (q: string) =>
+      t.app.inject({
+        method: "GET",
+        url: `${COUNTY}/choice/from-award?q=${q}`,
+        headers: { cookie: commissioner.cookie },
+      });
+    expect(mainText((await search("Millbrook")).body)).toContain("Suppliers: Millbrook Carers' Trust");
+    expect(mainText((await search("Nowhere")).body)).not.toContain("Suppliers:");
     const empty = await postForm(t.app, commissioner, `${COUNTY}/choice/from-award`, {});
     expect(empty.statusCode).toBe(400);
     expect(summaryErrors(empty.body)[0]).toEqual([

@@ -493,14 +493,24 @@ export interface AwardChoice {
   lots: { id: string; title: string }[];
 }
 
+/** The most live contracts the form reads (the contracts register's own page of results). */
+export const AWARD_CONTRACTS_READ = 500;
+
 /**
- * The authority's awarded tenders with a live contract, for the form that drafts a list from one:
- * its editors only (403 otherwise).
+ * The authority's awarded tenders with a live contract, for the form that drafts a list from one,
+ * narrowed by `q` (the contract's title, its supplier): its editors only (403 otherwise). It reads at
+ * most `AWARD_CONTRACTS_READ` live contracts, newest first; `cutShort` says when there may be more,
+ * so the form asks for a search rather than leaving tenders out unsaid.
  */
-export async function awardChoices(ctx: Ctx, authorityId: string): Promise<AwardChoice[]> {
+export async function awardChoices(
+  ctx: Ctx,
+  authorityId: string,
+  q = "",
+): Promise<{ awards: AwardChoice[]; cutShort: boolean; q: string }> {
   requireSignedIn(ctx.principal);
   await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
-  const views = await listContractViews(ctx, { authorityId, status: "live" });
+  const text = q.trim().slice(0, 200);
+  const views = await listContractViews(ctx, { authorityId, status: "live", ...(text ? { q: text } : {}) });
   const byTender = new Map<string, AwardChoice>();
   for (const { contract } of views) {
     const choice = byTender.get(contract.tender_id) ?? {
@@ -516,12 +526,13 @@ export async function awardChoices(ctx: Ctx, authorityId: string): Promise<Award
     ctx,
     [...byTender.keys()].map((id) => ({ authority_id: authorityId, id })),
   );
-  return [...byTender.values()]
+  const awards = [...byTender.values()]
     .map((c) => ({
       ...c,
       lots: (parts.get(c.tenderId)?.lots ?? []).map((l) => ({ id: l.id, title: l.title })),
     }))
     .sort((a, b) => a.tenderTitle.localeCompare(b.tenderTitle, "en-GB"));
+  return { awards, cutShort: views.length >= AWARD_CONTRACTS_READ, q: text };
 }
 
 /** What the form or the API sends to draft a list from an award, before it is checked. */

@@ -20,7 +20,6 @@ import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CARE_STAFF } from "../../seed/demo/care.ts";
 import { DEMO_CO_SIGNATORIES, DEMO_CHALLENGE as DEMO_EOI } from "../../seed/demo/challenges.ts";
-import { DEMO_CHOICE } from "../../seed/demo/choice.ts";
 import { DEMO_CONTRACTS } from "../../seed/demo/contracts.ts";
 import { DEMO_CHALLENGE as DEMO_AWARD_CHALLENGE, DEMO_AWARD_TENDER } from "../../seed/demo/evaluation.ts";
 import { DEMO_INSPECTION, DEMO_LOCATION } from "../../seed/demo/regulation.ts";
@@ -650,8 +649,23 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
     });
   },
   "choice.contracted-price-set": async () => {
-    // Westshire's home care list, taken for the moment as drafted from its award, gets Greenway's
-    // contracted price from the commissioner: Greenway's administrator is told (the list is published).
+    // A member of an open list of Westshire's, the list taken for the moment as drafted from its
+    // award, gets its contracted price from the commissioner: the member's administrator is told.
+    const member = await db()
+      .selectFrom("choice_members as m")
+      .innerJoin("choice_lists as l", (j) =>
+        j.onRef("l.authority_id", "=", "m.authority_id").onRef("l.id", "=", "m.list_id"),
+      )
+      .select(["m.list_id", "m.organisation_id"])
+      .where("m.authority_id", "=", COUNTY)
+      .where("m.status", "=", "member")
+      .where("l.status", "=", "open")
+      .orderBy("m.list_id")
+      .executeTakeFirstOrThrow();
+    await createUser(db(), {
+      grants: [{ role: "organisation-admin", scopeId: member.organisation_id }],
+      clock,
+    });
     const award = await db()
       .selectFrom("tender_awards")
       .select(["id", "tender_id"])
@@ -660,13 +674,13 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
       .executeTakeFirstOrThrow();
     const source = (tender: string | null, awardId: string | null) =>
       sql`update choice_lists set source_tender_id = ${tender}, source_award_id = ${awardId}
-        where authority_id = ${COUNTY} and id = ${DEMO_CHOICE.homeCareList}`.execute(db());
+        where authority_id = ${COUNTY} and id = ${member.list_id}`.execute(db());
     await source(award.tender_id, award.id);
     await setContractedPrice(
       await as(user("commissioner")),
       COUNTY,
-      DEMO_CHOICE.homeCareList,
-      DEMO_PROVIDER_GREENWAY,
+      member.list_id,
+      member.organisation_id,
       "21.50",
     );
     await source(null, null);
