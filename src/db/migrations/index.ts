@@ -61,6 +61,7 @@ import * as careLooseEnds from "./2026-12-14-61-care-loose-ends.ts";
 import * as feedbackRepliesAndErasure from "./2026-12-14-62-feedback-replies-and-erasure.ts";
 import * as areaFigures from "./2026-12-14-63-area-figures.ts";
 import * as choiceAwardLists from "./2026-12-15-16-choice-award-lists.ts";
+import * as choiceMembersContractIndex from "./2026-12-15-17-choice-members-contract-index.ts";
 import * as redress from "./2026-12-20-01-redress.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -123,5 +124,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-14-62-feedback-replies-and-erasure": feedbackRepliesAndErasure,
   "2026-12-14-63-area-figures": areaFigures,
   "2026-12-15-16-choice-award-lists": choiceAwardLists,
+  "2026-12-15-17-choice-members-contract-index": choiceMembersContractIndex,
   "2026-12-20-01-redress": redress,
 };

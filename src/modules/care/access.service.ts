@@ -56,15 +56,16 @@ export interface PersonAccess {
 
 /**
  * Who may act for a person, for `grant`: the authority's care staff, the person themself, or a
- * representative the person has given `grant` to. 401 for the public; 404 for someone with no live
- * link and no care-staff role for the authority (or an unknown person); 403 for a link without the
- * grant. `"any"`: a link with at least one grant (the person's page, which shows what its grants allow).
+ * representative the person has given `grant` to — or, given a list, any one of its grants. 401 for
+ * the public; 404 for someone with no live link and no care-staff role for the authority (or an
+ * unknown person); 403 for a link without the grant (without all of the list's). `"any"`: a link
+ * with at least one grant (the person's page, which shows what its grants allow).
  */
 export async function requirePersonAccess(
   ctx: Ctx,
   authorityId: string,
   personId: string,
-  grant: PersonGrant | "any",
+  grant: PersonGrant | readonly PersonGrant[] | "any",
 ): Promise<PersonAccess> {
   const p = requireSignedIn(ctx.principal);
   if (!isUuid(authorityId) || !isUuid(personId)) throw new NotFoundError("person");
@@ -86,7 +87,13 @@ export async function requirePersonAccess(
     (await championLinkFor(ctx.db, p, authorityId, personId));
   if (!link) throw new NotFoundError("person");
   const grants = link.relationship === "self" ? PERSON_GRANTS : link.grants;
-  if (grant === "any" ? grants.length === 0 : !grants.includes(grant))
+  const allowed =
+    grant === "any"
+      ? grants.length > 0
+      : typeof grant === "string"
+        ? grants.includes(grant)
+        : grant.some((g) => grants.includes(g));
+  if (!allowed)
     throw new ForbiddenError(
       msg`The person has not given you permission to do this. Ask them to change what you may do for them.`,
     );

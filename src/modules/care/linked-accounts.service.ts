@@ -6,7 +6,7 @@
  *   account, and each representative holding one of the grants given (a champion's link is held by
  *   a body, not an account, and is not listed). `careStaffOf`: the authority's care staff (the role
  *   held for it exactly, no platform reach). `whomToTell` joins both, once each, without the account
- *   that acted.
+ *   that acted. `accountsEverLinked`: every account linked to the person, live or ended (a download).
  * - `contactForProvider`: the person's name and the contact needed to deliver a service (email,
  *   phone, address; never the date of birth or the plan), for the administrators and members of the
  *   provider an arrangement concerns, while it is proposed or running. Care cannot read choice's
@@ -45,6 +45,22 @@ export async function linkedAccounts(
     out.push({ userId: l.user_id, how: l.relationship });
   }
   return out;
+}
+
+/**
+ * Every account ever linked to the person (live or ended links; a champion's is held by a body and
+ * is not listed), and whether it is the person's own: whose notices about the person belong in the
+ * person's download (subject access). Checks no one.
+ */
+export async function accountsEverLinked(
+  db: Db,
+  authorityId: string,
+  personId: string,
+): Promise<LinkedAccount[]> {
+  const seen = new Map<string, Relationship>();
+  for (const l of await repo.allLinksOfPerson(db, authorityId, personId))
+    if (l.user_id !== null && seen.get(l.user_id) !== "self") seen.set(l.user_id, l.relationship);
+  return [...seen].map(([userId, how]) => ({ userId, how }));
 }
 
 /** The accounts holding the care-staff role for the authority itself. */
@@ -96,6 +112,12 @@ export interface ContactForProvider {
  * arrangement that concerns them: undefined for anyone else (another provider, the authority's
  * staff, a platform administrator, the person's side — who see the person's page instead), for a
  * declined arrangement or one whose last day has passed, and for a person whose data is erased.
+ *
+ * It trusts `proof`: care cannot read choice's arrangements, so it checks only that the signed-in
+ * account acts for `proof.organisationId` and what `proof` says of the arrangement's state. The
+ * caller must give an arrangement it has just read itself from its own store by the id in the
+ * request — never anything taken from the request — and call it from its service, not a route or
+ * page (choice: `arrangementPageOf` in arrangements.service.ts).
  */
 export async function contactForProvider(
   ctx: Ctx,

@@ -10,14 +10,13 @@ import { buttonAction, dateField, field, formPage } from "../../http/forms.ts";
 import { page, type Who } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
-import { personView, requirePersonAccess } from "../care/care.service.ts";
-import { contactForProvider } from "../care/linked-accounts.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import { listAreas, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import {
   answerArrangement,
   arrangeForm,
   arrangementOf,
+  arrangementPageOf,
   arrangeService,
   endArrangement,
   isCareStaff,
@@ -29,6 +28,7 @@ import {
   ANSWER_CLOCK,
   answerUnavailable,
   recordUnavailable,
+  unavailableForm,
   unavailableOf,
   unavailableToAnswer,
 } from "./unavailable.service.ts";
@@ -134,27 +134,17 @@ export function arrangementPages(app: FastifyInstance): void {
     "/authorities/:slug/arrangements/:arrangementId",
     page({ who }),
     async (request: ArrangementRequest, reply) => {
-      const { arrangement, access } = await arrangementOf(
+      const { arrangement, access, person } = await arrangementPageOf(
         ctxOf(request),
         request.authority.id,
         request.params.arrangementId,
       );
       const provider = access.side === "provider";
       const running = arrangement.phase === "proposed" || arrangement.phase === "live";
-      // The provider's people see whom they serve while the arrangement is proposed or running.
-      const person = provider
-        ? await contactForProvider(ctxOf(request), {
-            authorityId: arrangement.authority_id,
-            personId: arrangement.person_id,
-            organisationId: arrangement.organisation_id,
-            status: arrangement.status,
-            endsOn: arrangement.ends_on,
-          })
-        : undefined;
       await reply.page("choice/views/arrangement.njk", {
         authority: request.authority,
         a: arrangement,
-        person: person ?? null,
+        person,
         provider,
         mayAnswer: provider && arrangement.status === "proposed",
         mayEnd: running && (provider || (access.person?.grants.includes("arrange-services") ?? false)),
@@ -245,14 +235,12 @@ export function arrangementPages(app: FastifyInstance): void {
     template: "choice/views/unavailable-new.njk",
     context: async (request: PersonRequest) => {
       const ctx = ctxOf(request);
-      await requirePersonAccess(ctx, request.authority.id, request.params.personId, "arrange-services");
-      const view = await personView(ctx, request.authority.id, request.params.personId);
+      const form = await unavailableForm(ctx, request.authority.id, request.params.personId);
       const [categories, areas] = await Promise.all([listServiceCategories(ctx.db), listAreas(ctx.db)]);
       return {
         authority: request.authority,
         personId: request.params.personId,
-        personArea: view.person.area_code,
-        needs: view.needs.filter((n) => n.met_on === null),
+        ...form,
         categories,
         areas,
         workingDays: ANSWER_CLOCK.workingDays,

@@ -58,6 +58,26 @@ export async function lockArrangement(
     .executeTakeFirst();
 }
 
+/** A plan's arrangements still counting after `day` (proposed or accepted, not ended by then), locked for a change. */
+export async function runningOfPlanAfter(
+  trx: Trx,
+  authorityId: string,
+  planId: string,
+  day: string,
+): Promise<ChoiceArrangement[]> {
+  return trx
+    .selectFrom("choice_arrangements")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("plan_id", "=", planId)
+    .where("status", "in", ["proposed", "accepted"])
+    .where((eb) => eb.or([eb("ends_on", "is", null), eb("ends_on", ">", day)]))
+    .orderBy("id")
+    .limit(500)
+    .forUpdate()
+    .execute();
+}
+
 export async function updateArrangement(
   trx: Trx,
   authorityId: string,

@@ -34,6 +34,7 @@ import { grantsInScope, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { personalRef, recordAudit } from "../audit/audit.service.ts";
 import { authorityById } from "../authorities/authorities.service.ts";
+import { arrangingFor } from "../care/arranging.service.ts";
 import type { PlanChange } from "../care/care.ports.ts";
 import type { PersonGrant } from "../care/care.service.ts";
 import {
@@ -42,11 +43,15 @@ import {
   type PersonAccess,
   type PlanBudget,
   peopleActedFor,
-  personView,
   planBudget,
   requirePersonAccess,
 } from "../care/care.service.ts";
-import { careStaffOf, whomToTell } from "../care/linked-accounts.service.ts";
+import {
+  type ContactForProvider,
+  careStaffOf,
+  contactForProvider,
+  whomToTell,
+} from "../care/linked-accounts.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { organisationNamesOf } from "../organisations/organisations.service.ts";
 import { currentLocationsFor } from "../regulation/find.service.ts";
@@ -310,20 +315,31 @@ async function providerPeople(trx: Trx, organisationId: string): Promise<string[
 
 /**
  * The person's side told of an arrangement: whoever arranged it (care staff too), the person's own
- * account and representatives holding `PERSON_SIDE`, and with `careStaff` the authority's care
- * staff; never `actor`.
+ * account and representatives holding `PERSON_SIDE`; never `actor`.
  */
 async function personSide(
   trx: Trx,
   a: Pick<arr.ArrangementRow, "authority_id" | "person_id" | "arranged_by">,
   actor: string | null,
-  careStaff: boolean,
 ): Promise<string[]> {
-  const users = new Set(
-    await whomToTell(trx, a.authority_id, a.person_id, { grants: PERSON_SIDE, careStaff, actor }),
-  );
+  const users = new Set(await whomToTell(trx, a.authority_id, a.person_id, { grants: PERSON_SIDE, actor }));
   if (a.arranged_by && a.arranged_by !== actor) users.add(a.arranged_by);
   return [...users];
+}
+
+/**
+ * The authority's care staff not already told directly, nor `actor`: told in the service (their task
+ * list and notices), never emailed — every care-staff account of the authority would be emailed
+ * about each person otherwise.
+ */
+export async function widerCareStaff(
+  trx: Trx,
+  authorityId: string,
+  told: Iterable<string>,
+  actor: string | null,
+): Promise<string[]> {
+  const direct = new Set(told);
+  return (await careStaffOf(trx, authorityId)).filter((id) => !direct.has(id) && id !== actor);
 }
 
 /**
@@ -340,16 +356,17 @@ export async function arrangeService(
 ): Promise<ArrangementView> {
   const id = await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
-    const access = await requirePersonAccess(tctx, authorityId, personId, "arrange-services");
-    // The plan and needs as the caller may see them (a representative also needs `see-plan`).
-    const person = await personView(tctx, authorityId, personId);
+    // The person's current plans and needs, for whoever arranges (with or without `see-plan`).
+    const person = await arrangingFor(tctx, authorityId, personId);
+    const access = person.access;
     const input = await checkArrangement(tctx, authorityId, personId, draft);
-    const budget = person.plans.some((p) => p.plan.id === input.planId)
-      ? await planBudget(trx, authorityId, input.planId)
-      : undefined;
-    if (!budget) throw new NotFoundError("plan");
-    if (budget.plan.status !== "active")
-      throw new ConflictError(msg`This plan has ended: arrange services for a current plan.`, "plan_ended");
+    const budget = person.plans.find((p) => p.plan.id === input.planId);
+    if (!budget) {
+      const ended = await planBudget(trx, authorityId, input.planId);
+      if (ended?.plan.person_id === personId)
+        throw new ConflictError(msg`This plan has ended: arrange services for a current plan.`, "plan_ended");
+      throw new NotFoundError("plan");
+    }
     if (input.needId !== null && !person.needs.some((n) => n.id === input.needId))
       throw new ValidationError(msg`Check the arrangement's details`, [
         { field: "needId", message: msg`Choose a need from the list` },
@@ -494,7 +511,8 @@ export interface ArrangementAccess {
 /**
  * Who may see an arrangement: the authority's care staff, the person and their representatives
  * with `see-plan` or `arrange-services`, and the provider's administrators and members. 404 for
- * everyone else (and for an unknown one).
+ * everyone else (and for an unknown one); 403 for a representative holding neither grant, as on the
+ * person's page.
  */
 async function accessTo(ctx: Ctx, row: arr.ArrangementRow): Promise<ArrangementAccess> {
   const p = requireSignedIn(ctx.principal);
@@ -507,17 +525,15 @@ async function accessTo(ctx: Ctx, row: arr.ArrangementRow): Promise<ArrangementA
     )
   )
     return { side: "provider", person: null };
-  for (const grant of ["arrange-services", "see-plan"] as const) {
-    try {
-      return {
-        side: "person",
-        person: await requirePersonAccess(ctx, row.authority_id, row.person_id, grant),
-      };
-    } catch (e) {
-      if (!(e instanceof ForbiddenError)) throw e;
-    }
+  try {
+    return {
+      side: "person",
+      person: await requirePersonAccess(ctx, row.authority_id, row.person_id, PERSON_SIDE),
+    };
+  } catch (e) {
+    if (e instanceof NotFoundError) throw new NotFoundError("arrangement");
+    throw e;
   }
-  throw new NotFoundError("arrangement");
 }
 
 /** An arrangement as the caller may see it, with how they stand to it; 404 otherwise. */
@@ -534,6 +550,30 @@ export async function arrangementOf(
   if (!row) throw new NotFoundError("arrangement");
   const access = await accessTo(ctx, row);
   return { arrangement: viewOf(row, londonToday(ctx.clock)), access };
+}
+
+/**
+ * An arrangement's page: the arrangement as the caller may see it (`arrangementOf`) and, for the
+ * provider's administrators and members while it is proposed or running, whom they serve — the
+ * person's name and contact from care, given the arrangement read here (never one the caller sends).
+ */
+export async function arrangementPageOf(
+  ctx: Ctx,
+  authorityId: string,
+  arrangementId: string,
+): Promise<{ arrangement: ArrangementView; access: ArrangementAccess; person: ContactForProvider | null }> {
+  const { arrangement, access } = await arrangementOf(ctx, authorityId, arrangementId);
+  const person =
+    access.side === "provider"
+      ? await contactForProvider(ctx, {
+          authorityId: arrangement.authority_id,
+          personId: arrangement.person_id,
+          organisationId: arrangement.organisation_id,
+          status: arrangement.status,
+          endsOn: arrangement.ends_on,
+        })
+      : undefined;
+  return { arrangement, access, person: person ?? null };
 }
 
 /** The provider's answer: accepted, or declined with its reason. Its administrators and members (404, then 403, then 409). */
@@ -575,7 +615,7 @@ export async function answerArrangement(
       changes: answer.accept ? {} : { reason },
     });
     // Whoever arranged it (care staff too) and everyone linked who sees or arranges the person's services.
-    for (const userId of await personSide(trx, arrangement, ctx.principal?.userId ?? null, false))
+    for (const userId of await personSide(trx, arrangement, ctx.principal?.userId ?? null))
       await notify(
         trx,
         ctx.clock,
@@ -651,15 +691,17 @@ export async function endArrangement(
       changes: { endsOn, reason, by: access.side, ...(person ? { actingFor: actingFor(person) } : {}) },
     });
     // The other side, and the person's side but the one who ended it; when the provider ends a
-    // service, the person's care staff too (the person may be left without it).
+    // service, the authority's other care staff too, in the service only (the person may be left
+    // without it).
     const provider = new Set(
       access.side === "person" ? await providerPeople(trx, arrangement.organisation_id) : [],
     );
-    const told = [
-      ...provider,
-      ...(await personSide(trx, arrangement, ctx.principal?.userId ?? null, access.side === "provider")),
-    ];
-    for (const userId of new Set(told))
+    const acting = ctx.principal?.userId ?? null;
+    const told = new Set([...provider, ...(await personSide(trx, arrangement, acting))]);
+    const staff = new Set(
+      access.side === "provider" ? await widerCareStaff(trx, authorityId, told, acting) : [],
+    );
+    for (const userId of [...told, ...staff])
       await notify(
         trx,
         ctx.clock,
@@ -675,7 +717,7 @@ export async function endArrangement(
           body: msg`${arrangement.unitsText} a week of ${arrangement.category_name} with ${arrangement.organisation_name} ends on ${endsOn}. Reason: ${reason}`,
           link: `/authorities/${arrangement.authority_slug}/arrangements/${arrangementId}`,
         },
-        { email: true, actor },
+        { email: !staff.has(userId), actor },
       );
   });
   return loadView(ctx, authorityId, arrangementId);
@@ -775,18 +817,16 @@ export async function arrangeForm(
   personId: string,
   from: { listId?: string | undefined; organisationId?: string | undefined },
 ) {
-  await requirePersonAccess(ctx, authorityId, personId, "arrange-services");
-  const person = await personView(ctx, authorityId, personId);
-  const plans = person.plans
-    .filter((p) => p.plan.status === "active")
-    .map((p) => ({
-      id: p.plan.id,
-      startedOn: p.plan.started_on,
-      amountText: money(p.current.amount_pence),
-      period: p.current.period,
-      direct: p.current.parts.some((x) => x.delivery === "direct-payment"),
-      managed: p.current.parts.some((x) => x.delivery !== "direct-payment"),
-    }));
+  const person = await arrangingFor(ctx, authorityId, personId);
+  // The amounts only for those who see the budget (`see-plan`); the parts for everyone who arranges.
+  const plans = person.plans.map((p) => ({
+    id: p.plan.id,
+    startedOn: p.plan.started_on,
+    amountText: person.seesBudget ? money(p.version.amount_pence) : null,
+    period: p.version.period,
+    direct: p.parts.some((x) => x.delivery === "direct-payment"),
+    managed: p.parts.some((x) => x.delivery !== "direct-payment"),
+  }));
   let fromList: {
     listId: string;
     listTitle: string;
@@ -888,14 +928,82 @@ export function checkedFrom(budget: PlanBudget, today: string): string {
 }
 
 /**
+ * A plan ended (care's `planChanged`, in the change's transaction; `recheckOnBudgetChange` hands it
+ * here): nothing can be paid from it after its last day, so each of its arrangements still counting
+ * after that day ends on it — or, one that was to start later, is withdrawn (recorded as declined,
+ * with the reason) — each with its audit event (`choice-arrangement.ended`, by "plan-ended", acting
+ * for the person) by whoever ended the plan. The provider's people and the person's side are told;
+ * the provider stops seeing the person's contact after that day (`contactForProvider`).
+ */
+async function endWithPlan(trx: Trx, ctx: Ctx, change: PlanChange): Promise<void> {
+  const lastDay = change.endedOn;
+  if (!lastDay) return;
+  const actor = actorIn(ctx);
+  const acting = ctx.principal?.userId ?? null;
+  for (const running of await arr.runningOfPlanAfter(trx, change.authorityId, change.planId, lastDay)) {
+    const withdrawn = running.starts_on > lastDay;
+    const now = ctx.clock.now();
+    const reason = withdrawn
+      ? msg`The person's plan ended on ${lastDay}, before the service was to start.`
+      : msg`The person's plan ended on ${lastDay}.`;
+    await arr.updateArrangement(
+      trx,
+      change.authorityId,
+      running.id,
+      withdrawn
+        ? {
+            status: "declined",
+            answered_at: running.answered_at ?? now,
+            decline_reason: reason,
+            updated_at: now,
+          }
+        : { ends_on: lastDay, end_reason: reason, ended_by: "person", updated_at: now },
+    );
+    await recordAudit(trx, ctx.clock, {
+      authorityId: change.authorityId,
+      actor,
+      action: "choice-arrangement.ended",
+      entity: { type: "choice-arrangement", id: running.id },
+      changes: {
+        endsOn: withdrawn ? null : lastDay,
+        withdrawn,
+        reason,
+        by: "plan-ended",
+        person: personalRef("care_people", running.person_id),
+      },
+    });
+    const a = (await arr.findArrangement(trx, change.authorityId, running.id)) as arr.ArrangementRow;
+    const provider = new Set(await providerPeople(trx, a.organisation_id));
+    for (const userId of new Set([...provider, ...(await personSide(trx, a, acting))]))
+      await notify(
+        trx,
+        ctx.clock,
+        {
+          userId,
+          authorityId: change.authorityId,
+          ...(provider.has(userId) ? { organisationId: a.organisation_id } : {}),
+          kind: "choice.arrangement-ended",
+          subject: msg`A service arranged with ${a.organisation_name} ends: the plan has ended`.slice(0, 200),
+          body: withdrawn
+            ? msg`${unitsText(a.units_x100)} a week of ${a.category_name} with ${a.organisation_name} will not start. Reason: ${reason}`
+            : msg`${unitsText(a.units_x100)} a week of ${a.category_name} with ${a.organisation_name} ends on ${lastDay}. Reason: ${reason}`,
+          link: `/authorities/${a.authority_slug}/arrangements/${a.id}`,
+        },
+        { email: true, actor },
+      );
+  }
+}
+
+/**
  * A new version of a plan's budget (care's `planChanged`, in the change's transaction): the
  * arrangements paid from each part are checked again. None is ended — the person and the authority
  * decide what to change — but where a part no longer covers them it is recorded
- * (`choice-arrangement.over-budget` on the authority's chain, with the figures) and the person's
- * side (their account, representatives with `see-plan` or `arrange-services`) and the care staff are
- * told, but not who changed the budget. The person's page shows it while it lasts (person-panel.ts).
+ * (`choice-arrangement.over-budget` on the authority's chain, with the figures) and those who see
+ * the budget are told: the person's account and representatives with `see-plan` (by email too),
+ * the authority's care staff in the service only (never emailed); not who changed the budget. The person's page shows it while it lasts (person-panel.ts).
  */
 export async function recheckOnBudgetChange(trx: Trx, ctx: Ctx, change: PlanChange): Promise<void> {
+  if (change.kind === "ended") return endWithPlan(trx, ctx, change);
   if (change.kind !== "budget-changed") return;
   const budget = await planBudget(trx, change.authorityId, change.planId);
   if (!budget) return;
@@ -919,8 +1027,9 @@ export async function recheckOnBudgetChange(trx: Trx, ctx: Ctx, change: PlanChan
     },
   });
   const acting = ctx.principal?.userId ?? null;
-  const staff = new Set(await careStaffOf(trx, change.authorityId));
-  const linked = await whomToTell(trx, change.authorityId, personId, { grants: PERSON_SIDE, actor: acting });
+  // The figures are the budget's: for those who see it (the person, representatives with see-plan).
+  const linked = await whomToTell(trx, change.authorityId, personId, { grants: ["see-plan"], actor: acting });
+  const staff = new Set(await widerCareStaff(trx, change.authorityId, linked, acting));
   const { slug } = await authorityById(trx, change.authorityId);
   const figures = over
     .map((o) =>
@@ -942,7 +1051,7 @@ export async function recheckOnBudgetChange(trx: Trx, ctx: Ctx, change: PlanChan
         body: msg`The budget changed (version ${change.version}): ${figures}. No service has been ended: change or end an arrangement, or ask for the budget to be reviewed.`,
         link: staff.has(userId) ? `/authorities/${slug}/care/people/${personId}` : `/care/people/${personId}`,
       },
-      { email: true, actor },
+      { email: !staff.has(userId), actor },
     );
   }
 }

@@ -60,6 +60,15 @@ describe("a list from a tender's award", () => {
     });
     expect(form.statusCode).toBe(200);
     expect(mainText(form.body)).toContain("Suppliers: Millbrook Carers' Trust");
+    // A search narrows the tenders offered (by the contract's title or supplier).
+    const search = (q: string) =>
+      t.app.inject({
+        method: "GET",
+        url: `${COUNTY}/choice/from-award?q=${q}`,
+        headers: { cookie: commissioner.cookie },
+      });
+    expect(mainText((await search("Millbrook")).body)).toContain("Suppliers: Millbrook Carers' Trust");
+    expect(mainText((await search("Nowhere")).body)).not.toContain("Suppliers:");
     const empty = await postForm(t.app, commissioner, `${COUNTY}/choice/from-award`, {});
     expect(empty.statusCode).toBe(400);
     expect(summaryErrors(empty.body)[0]).toEqual([
@@ -128,14 +137,25 @@ describe("a list from a tender's award", () => {
     expect(early.statusCode).toBe(422);
     expect(early.json().error.code).toBe("prices_missing");
     const price = `${API}/${list.id}/members/${CARERS_TRUST}/contracted-price`;
-    const admin = await sessionFor(
-      t.app,
-      (await createUser(t.deps.db, { grants: [{ role: "organisation-admin", scopeId: CARERS_TRUST }] })).id,
-    );
+    const adminId = (
+      await createUser(t.deps.db, { grants: [{ role: "organisation-admin", scopeId: CARERS_TRUST }] })
+    ).id;
+    const admin = await sessionFor(t.app, adminId);
     expect((await call(t.app, "PUT", price, admin, { price: "19.80" })).statusCode).toBe(404);
     expect((await call(t.app, "PUT", price, commissioner, { price: "19.80" })).statusCode).toBe(204);
+    const told = () =>
+      t.deps.db
+        .selectFrom("notifications")
+        .select("body")
+        .where("kind", "=", "choice.contracted-price-set")
+        .where("user_id", "=", adminId)
+        .execute();
+    // A draft's price is its editors' only; on the published list the provider is told of a change.
+    expect(await told()).toHaveLength(0);
     expect((await publish()).statusCode).toBe(200);
     expect((await call(t.app, "PUT", price, admin, { price: "25.00" })).statusCode).toBe(403);
+    expect((await call(t.app, "PUT", price, commissioner, { price: "19.80" })).statusCode).toBe(204);
+    expect((await told()).map((n) => n.body)).toEqual([expect.stringContaining("£19.80")]);
 
     const page = await t.app.inject({ method: "GET", url: `${COUNTY}/choice/${list.id}` });
     const text = mainText(page.body);

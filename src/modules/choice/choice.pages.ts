@@ -127,7 +127,11 @@ export function choicePages(app: FastifyInstance): void {
     context: async (request) => ({
       authority: request.authority,
       units: TARIFF_UNITS,
-      awards: await awardChoices(ctxOf(request), request.authority.id),
+      ...(await awardChoices(
+        ctxOf(request),
+        request.authority.id,
+        String(((request.query ?? {}) as { q?: unknown }).q ?? ""),
+      )),
       areas: (await listChoices(ctxOf(request))).areas,
     }),
     values: () => ({

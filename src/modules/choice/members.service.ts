@@ -28,7 +28,7 @@ import {
 import { isUuid, newId } from "../../lib/ids.ts";
 import { londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
-import { parseMoney } from "../../lib/money.ts";
+import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import {
   actorOf,
   grantsInScope,
@@ -493,14 +493,24 @@ export interface AwardChoice {
   lots: { id: string; title: string }[];
 }
 
+/** The most live contracts the form reads (the contracts register's own page of results). */
+export const AWARD_CONTRACTS_READ = 500;
+
 /**
- * The authority's awarded tenders with a live contract, for the form that drafts a list from one:
- * its editors only (403 otherwise).
+ * The authority's awarded tenders with a live contract, for the form that drafts a list from one,
+ * narrowed by `q` (the contract's title, its supplier): its editors only (403 otherwise). It reads at
+ * most `AWARD_CONTRACTS_READ` live contracts, newest first; `cutShort` says when there may be more,
+ * so the form asks for a search rather than leaving tenders out unsaid.
  */
-export async function awardChoices(ctx: Ctx, authorityId: string): Promise<AwardChoice[]> {
+export async function awardChoices(
+  ctx: Ctx,
+  authorityId: string,
+  q = "",
+): Promise<{ awards: AwardChoice[]; cutShort: boolean; q: string }> {
   requireSignedIn(ctx.principal);
   await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
-  const views = await listContractViews(ctx, { authorityId, status: "live" });
+  const text = q.trim().slice(0, 200);
+  const views = await listContractViews(ctx, { authorityId, status: "live", ...(text ? { q: text } : {}) });
   const byTender = new Map<string, AwardChoice>();
   for (const { contract } of views) {
     const choice = byTender.get(contract.tender_id) ?? {
@@ -516,12 +526,13 @@ export async function awardChoices(ctx: Ctx, authorityId: string): Promise<Award
     ctx,
     [...byTender.keys()].map((id) => ({ authority_id: authorityId, id })),
   );
-  return [...byTender.values()]
+  const awards = [...byTender.values()]
     .map((c) => ({
       ...c,
       lots: (parts.get(c.tenderId)?.lots ?? []).map((l) => ({ id: l.id, title: l.title })),
     }))
     .sort((a, b) => a.tenderTitle.localeCompare(b.tenderTitle, "en-GB"));
+  return { awards, cutShort: views.length >= AWARD_CONTRACTS_READ, q: text };
 }
 
 /** What the form or the API sends to draft a list from an award, before it is checked. */
@@ -666,8 +677,10 @@ export async function contractedPriceForm(
 /**
  * The authority enters a member's contracted unit price (per the list's unit) from the contract
  * documents, on a list from a tender's award: its editors (404 for a list or member unknown, 403,
- * 400 for a price at fault, 409 for an open list — whose providers publish their own prices — or a
- * member that has left, or a closed list); audited. Arrangements from the list are made at it.
+ * 400 for a price at fault, 409 for a list not from an award — whose providers publish their own
+ * prices — or a member that has left, or a closed list); audited. Arrangements from the list are
+ * made at it (those made already keep theirs). On a published list the provider's administrators
+ * are told the price now shown (`choice.contracted-price-set`); a draft's is its editors' only.
  */
 export async function setContractedPrice(
   ctx: Ctx,
@@ -712,5 +725,23 @@ export async function setContractedPrice(
       entity: { type: "choice-list", id: listId },
       changes: { organisationId, contractId: member.contract_id, pricePence: parsed.value.toString() },
     });
+    if (list.status === "draft") return;
+    const priceText = formatMoney(parsed.value as Pence);
+    for (const g of await grantsInScope(trx, organisationId))
+      if (g.role === "organisation-admin")
+        await notify(
+          trx,
+          ctx.clock,
+          {
+            userId: g.user_id,
+            authorityId,
+            organisationId,
+            kind: "choice.contracted-price-set",
+            subject: msg`${list.authority_name} sets your contracted price on ${list.title}`.slice(0, 200),
+            body: msg`${list.authority_name} has entered your contracted price on the approved-provider list ${list.title}: ${priceText}. Services are now arranged with you from the list at it. If it is not the price in your contract, tell ${list.authority_name}.`,
+            link: `/authorities/${list.authority_slug}/choice/${list.id}`,
+          },
+          { email: true, actor: actorOf(p) },
+        );
   });
 }

@@ -13,16 +13,17 @@ import { createUser, sessionFor } from "../../../tests/support/auth.ts";
 import { mainText } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import type { SettableClock } from "../../lib/clock.ts";
+import { newId } from "../../lib/ids.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_REPRESENTATIVE } from "../../seed/demo/care.ts";
 import { DEMO_CHOICE, DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
 import { DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "../../seed/demo/users.ts";
 import type { Ctx } from "../access/context.ts";
-import { changeBudget, listPeople, peopleActedFor } from "../care/care.service.ts";
+import { changeBudget, endPlan, listPeople, type PersonGrant, peopleActedFor } from "../care/care.service.ts";
 import { contactForProvider } from "../care/linked-accounts.service.ts";
 import { downloadPersonData } from "../care/subject-access.service.ts";
-import { answerArrangement, arrangeService, endArrangement } from "./arrangements.service.ts";
+import { answerArrangement, arrangeForm, arrangeService, endArrangement } from "./arrangements.service.ts";
 import { personChoice } from "./person-panel.ts";
 import { recordUnavailable } from "./unavailable.service.ts";
 
@@ -57,6 +58,39 @@ const notices = async (kind: string, ...userIds: string[]) => {
     .execute();
   return userIds.map((u) => rows.filter((r) => r.user_id === u).length);
 };
+
+/** A new account linked to the person as their advocate, holding only these grants. */
+const linked = async (personId: string, grants: string[]) => {
+  const id = (await createUser(t.deps.db)).id;
+  const now = clock.now();
+  await t.deps.db
+    .insertInto("care_links")
+    .values({
+      authority_id: COUNTY,
+      id: newId(),
+      person_id: personId,
+      user_id: id,
+      relationship: "advocate",
+      grants: grants as PersonGrant[],
+      created_at: now,
+      updated_at: now,
+      revoked_at: null,
+      champion_id: null,
+    })
+    .execute();
+  return id;
+};
+/** Whether the user's latest notice of a kind was emailed (queued or sent), or only in the service. */
+const emailed = async (kind: string, userId: string) =>
+  (
+    await t.deps.db
+      .selectFrom("notifications")
+      .select("email_status")
+      .where("kind", "=", kind)
+      .where("user_id", "=", userId)
+      .orderBy("created_at", "desc")
+      .executeTakeFirstOrThrow()
+  ).email_status !== "not-sent";
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
@@ -126,6 +160,8 @@ describe("everyone linked is told", () => {
   it("tells the person's side of an arrangement made and ended, and the care staff of choice not available", async () => {
     const nia = await as(NIA);
     const plan = (await personChoice(nia, COUNTY, tomosId)).arrangements[0]?.plan_id as string;
+    const otherStaff = (await createUser(t.deps.db, { grants: [{ role: "care-staff", scopeId: COUNTY }] }))
+      .id;
     const made = await notices("choice.arrangement-made", SIAN, NIA);
     const arranged = await arrangeService(nia, COUNTY, tomosId, {
       planId: plan,
@@ -149,6 +185,12 @@ describe("everyone linked is told", () => {
       (ended[1] ?? 0) + 1,
       ended[2],
     ]);
+    // Nia arranged it: told by email too; the authority's other care staff in the service only.
+    expect([
+      await emailed("choice.arrangement-ended", SIAN),
+      await emailed("choice.arrangement-ended", NIA),
+      await emailed("choice.arrangement-ended", otherStaff),
+    ]).toEqual([true, true, false]);
 
     // Joan records that choice was not available: her care staff, who answer it, are told; not Joan.
     const recorded = await notices("choice.not-available-recorded", NIA, JOAN);
@@ -161,6 +203,7 @@ describe("everyone linked is told", () => {
       (recorded[0] ?? 0) + 1,
       recorded[1],
     ]);
+    expect(await emailed("choice.not-available-recorded", NIA)).toBe(false);
   });
 });
 
@@ -183,6 +226,12 @@ describe("the person's download", () => {
     expect(choice.notAvailable).toContainEqual(
       expect.objectContaining({ tried: "No provider visits before 7 in the morning.", state: "due" }),
     );
+    // The notices sent to her about them (Greenway accepted her home care in the demo).
+    const notices = (choice as unknown as { notices: Record<string, unknown>[] }).notices;
+    expect(notices).toContainEqual(
+      expect.objectContaining({ to: "the person", kind: "choice.arrangement-answered" }),
+    );
+    expect(notices.every((n) => /\/(arrangements|choice-not-available)\//.test(n.link as string))).toBe(true);
   });
 });
 
@@ -192,6 +241,8 @@ describe("a new budget version", () => {
     const [demo] = (await personChoice(await as(JOAN), COUNTY, joanId)).arrangements.filter(
       (a) => a.status === "accepted",
     );
+    // A representative who arranges her services but does not see her plan: no budget figures.
+    const arranger = await linked(joanId, ["arrange-services"]);
     const before = await notices("choice.arrangements-over-budget", JOAN, NIA, staff);
     const budget = (amount: string) => ({
       amount,
@@ -210,13 +261,24 @@ describe("a new budget version", () => {
     expect(events[0]?.changes).toMatchObject({
       parts: [{ paidFrom: "direct-payment", arrangedPence: "21500", allowancePence: "20000" }],
     });
-    expect(await notices("choice.arrangements-over-budget", JOAN, NIA, staff)).toEqual([
+    expect(await notices("choice.arrangements-over-budget", JOAN, NIA, staff, arranger)).toEqual([
       (before[0] ?? 0) + 1,
       (before[1] ?? 0) + 1,
       0,
+      0,
     ]);
+    expect([
+      await emailed("choice.arrangements-over-budget", JOAN),
+      await emailed("choice.arrangements-over-budget", NIA),
+    ]).toEqual([true, false]);
     const mine = await page(`/care/people/${joanId}`, JOAN);
     expect(mainText(mine.body)).toContain("arranged £215.00 a week, the budget now gives £200.00 a week");
+    const theirs = await personChoice(await as(arranger), COUNTY, joanId);
+    expect(theirs.arrangements.length).toBeGreaterThan(0);
+    expect(theirs.overBudget).toEqual([]);
+    expect(mainText((await page(`/care/people/${joanId}`, arranger)).body)).not.toContain(
+      "the budget now gives",
+    );
     const api = await call(
       t.app,
       "GET",
@@ -245,5 +307,51 @@ describe("a new budget version", () => {
     ).toHaveLength(1);
     expect(mainText((await page(`/care/people/${joanId}`, JOAN)).body)).not.toContain("the budget now gives");
     expect((await personChoice(await as(JOAN), COUNTY, joanId)).overBudget).toEqual([]);
+  });
+});
+
+describe("a representative who arranges without seeing the plan", () => {
+  it("arranges from the person's current plan (no amounts shown); a link with neither grant gets 403; the plan's end ends what runs", async () => {
+    const arranger = await linked(tomosId, ["arrange-services"]);
+    const form = await arrangeForm(await as(arranger), COUNTY, tomosId, {});
+    expect(form.plans.length).toBeGreaterThan(0);
+    expect(form.plans[0]?.amountText).toBeNull();
+    const planId = form.plans[0]?.id as string;
+    const formPage = await page(`${SLUG}/people/${tomosId}/arrangements/new`, arranger);
+    expect(formPage.statusCode).toBe(200);
+    expect(mainText(formPage.body)).toContain("The plan from");
+    const draft = {
+      planId,
+      paidFrom: "managed-account",
+      organisationId: DEMO_PROVIDER_GREENWAY,
+      listId: DEMO_CHOICE.homeCareList,
+      description: "A call on Saturday mornings.",
+      unitsPerWeek: "1",
+    };
+    const running = await arrangeService(await as(arranger), COUNTY, tomosId, {
+      ...draft,
+      startsOn: "2026-12-07",
+    });
+    const later = await arrangeService(await as(arranger), COUNTY, tomosId, {
+      ...draft,
+      startsOn: "2027-02-01",
+    });
+    expect(running.status).toBe("proposed");
+
+    // A representative with neither grant (complaints only) is refused the arrangement: 403, as on the page.
+    const complainer = await linked(tomosId, ["complain"]);
+    expect((await page(`${SLUG}/arrangements/${running.id}`, complainer)).statusCode).toBe(403);
+    expect((await page(`${SLUG}/arrangements/${running.id}`, demoUser("commissioner"))).statusCode).toBe(404);
+
+    // The plan ends on 31 December: the one running ends then, the later one will not start; Greenway is told.
+    const before = await notices("choice.arrangement-ended", GWEN, arranger);
+    await endPlan(await as(NIA), COUNTY, planId, { endedOn: "2026-12-31", reason: "Moved away." });
+    const after = (await personChoice(await as(NIA), COUNTY, tomosId)).arrangements;
+    expect(after.find((a) => a.id === running.id)).toMatchObject({ ends_on: "2026-12-31" });
+    expect(after.find((a) => a.id === later.id)).toMatchObject({ status: "declined" });
+    expect(await notices("choice.arrangement-ended", GWEN, arranger)).toEqual([
+      (before[0] ?? 0) + 2,
+      (before[1] ?? 0) + 2,
+    ]);
   });
 });

@@ -2,11 +2,11 @@
  * The choice section of a person's page (care's `personPanels`, plugged in src/wiring.ts): their
  * arrangements and their records that choice was not available, with "Arrange a service" and
  * "Record that choice was not available" for a viewer holding `arrange-services` (care staff, the
- * person, a representative given it). And the same as JSON, for whoever may see the person.
+ * person, a representative given it). Where the budget no longer covers what is arranged only for a
+ * viewer holding `see-plan` (the figures are the budget's). And the same as JSON.
  */
 import type { Db } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
-import { ForbiddenError } from "../../lib/errors.ts";
 import { londonToday } from "../../lib/london-time.ts";
 import type { Panel } from "../../lib/ports.ts";
 import type { Ctx } from "../access/context.ts";
@@ -19,21 +19,21 @@ import {
   checkedFrom,
   type OverBudget,
   overBudgetOf,
+  PERSON_SIDE,
 } from "./arrangements.service.ts";
 import { type UnavailableView, unavailableOfPerson } from "./unavailable.service.ts";
 
-/** A person's arrangements and records: care staff, the person, representatives with see-plan or arrange-services (404, then 403). */
+/**
+ * A person's arrangements and records: care staff, the person, representatives with see-plan or
+ * arrange-services (404, then 403). Where the budget no longer covers them (`overBudget`) only for
+ * those who see the budget: care staff, the person, representatives with see-plan (empty otherwise).
+ */
 export async function personChoice(
   ctx: Ctx,
   authorityId: string,
   personId: string,
 ): Promise<{ arrangements: ArrangementView[]; unavailable: UnavailableView[]; overBudget: OverBudget[] }> {
-  try {
-    await requirePersonAccess(ctx, authorityId, personId, "see-plan");
-  } catch (e) {
-    if (!(e instanceof ForbiddenError)) throw e;
-    await requirePersonAccess(ctx, authorityId, personId, "arrange-services");
-  }
+  const access = await requirePersonAccess(ctx, authorityId, personId, PERSON_SIDE);
   const today = londonToday(ctx.clock);
   const [arrangements, unavailable] = await Promise.all([
     arrangementsOfPerson(ctx.db, authorityId, personId, today),
@@ -44,7 +44,9 @@ export async function personChoice(
   return {
     arrangements,
     unavailable,
-    overBudget: await overBudgetOfPerson(ctx.db, authorityId, planIds, today),
+    overBudget: access.grants.includes("see-plan")
+      ? await overBudgetOfPerson(ctx.db, authorityId, planIds, today)
+      : [],
   };
 }
 
@@ -80,7 +82,10 @@ export async function choicePersonPanel(
     authorityById(db, input.authorityId),
     arrangementsOfPerson(db, input.authorityId, input.personId, today),
     unavailableOfPerson(db, input.authorityId, input.personId, today),
-    overBudgetOfPerson(db, input.authorityId, input.planIds, today),
+    // What the budget gives is for those who see the plan (care staff hold every grant).
+    grants.includes("see-plan")
+      ? overBudgetOfPerson(db, input.authorityId, input.planIds, today)
+      : Promise.resolve([]),
   ]);
   const base = `/authorities/${authority.slug}/people/${input.personId}`;
   return {

@@ -9,13 +9,7 @@
  * count records and answers on time, late and waiting, per authority and area (`unavailableFigures`).
  */
 import { transaction } from "../../db/transaction.ts";
-import {
-  ConflictError,
-  type FieldError,
-  ForbiddenError,
-  NotFoundError,
-  ValidationError,
-} from "../../lib/errors.ts";
+import { ConflictError, type FieldError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
@@ -23,18 +17,13 @@ import { addWorkingDays } from "../../lib/working-days.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { authorityById } from "../authorities/authorities.service.ts";
-import {
-  actingFor,
-  type PersonAccess,
-  personView,
-  requireCareStaff,
-  requirePersonAccess,
-} from "../care/care.service.ts";
+import { arrangingFor } from "../care/arranging.service.ts";
+import { actingFor, type PersonAccess, requireCareStaff, requirePersonAccess } from "../care/care.service.ts";
 import { whomToTell } from "../care/linked-accounts.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { existingAreaCodes, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import * as arr from "./arrangements.repository.ts";
-import { PERSON_SIDE } from "./arrangements.service.ts";
+import { PERSON_SIDE, widerCareStaff } from "./arrangements.service.ts";
 import { UNAVAILABLE_OUTCOMES, type UnavailableOutcome } from "./choice.table.ts";
 
 export type { UnavailableFigureRow, UnavailableRow } from "./arrangements.repository.ts";
@@ -98,7 +87,7 @@ export async function recordUnavailable(
       });
     if (problems.length > 0) throw new ValidationError(msg`Check what you recorded`, problems);
     if (needId !== null) {
-      const person = await personView(tctx, authorityId, personId);
+      const person = await arrangingFor(tctx, authorityId, personId);
       if (!person.needs.some((n) => n.id === needId))
         throw new ValidationError(msg`Check what you recorded`, [
           { field: "needId", message: msg`Choose a need from the list` },
@@ -134,13 +123,12 @@ export async function recordUnavailable(
       entity: { type: "choice-unavailable", id: recordId },
       changes: { actingFor: actingFor(access), categoryCode, areaCode, needId },
     });
-    // The care staff, who answer it, and the person's side; not who recorded it.
+    // The person's side (by email too), and the care staff, who answer it, in the service only (it
+    // is on their task list; every care-staff account would be emailed otherwise); not who recorded it.
     const category = (await listServiceCategories(trx)).find((c) => c.code === categoryCode);
-    for (const userId of await whomToTell(trx, authorityId, personId, {
-      grants: PERSON_SIDE,
-      careStaff: true,
-      actor: access.userId,
-    }))
+    const told = await whomToTell(trx, authorityId, personId, { grants: PERSON_SIDE, actor: access.userId });
+    const staff = new Set(await widerCareStaff(trx, authorityId, told, access.userId));
+    for (const userId of [...told, ...staff])
       await notify(
         trx,
         ctx.clock,
@@ -152,16 +140,32 @@ export async function recordUnavailable(
           body: msg`It is recorded that no provider of ${category?.name ?? categoryCode} was available within the budget. ${authority.name} must answer by ${dueOn}.`,
           link: `/authorities/${authority.slug}/choice-not-available/${recordId}`,
         },
-        { email: true, actor: access.actor },
+        { email: !staff.has(userId), actor: access.actor },
       );
     return recordId;
   });
   return (await unavailableOf(ctx, authorityId, id)).record;
 }
 
+/** What the "choice was not available" form shows: the person's area and their needs not yet met (as recording it: 404, then 403). */
+export async function unavailableForm(
+  ctx: Ctx,
+  authorityId: string,
+  personId: string,
+): Promise<{ personArea: string; needs: { id: string; description: string }[] }> {
+  const person = await arrangingFor(ctx, authorityId, personId);
+  return {
+    personArea: person.person.area_code,
+    needs: person.needs
+      .filter((n) => n.met_on === null)
+      .map((n) => ({ id: n.id, description: n.description })),
+  };
+}
+
 /**
  * A record as the caller may see it: the authority's care staff, the person and representatives
- * with `see-plan` or `arrange-services` (404 for everyone else).
+ * with `see-plan` or `arrange-services` (404 for everyone else; 403 for a representative holding
+ * neither grant, as on the person's page).
  */
 export async function unavailableOf(
   ctx: Ctx,
@@ -173,16 +177,13 @@ export async function unavailableOf(
       ? await arr.findUnavailable(ctx.db, authorityId, recordId)
       : undefined;
   if (!row) throw new NotFoundError("record");
-  let access: PersonAccess | undefined;
-  for (const grant of ["arrange-services", "see-plan"] as const) {
-    try {
-      access = await requirePersonAccess(ctx, authorityId, row.person_id, grant);
-      break;
-    } catch (e) {
-      if (!(e instanceof ForbiddenError)) throw e;
-    }
+  let access: PersonAccess;
+  try {
+    access = await requirePersonAccess(ctx, authorityId, row.person_id, PERSON_SIDE);
+  } catch (e) {
+    if (e instanceof NotFoundError) throw new NotFoundError("record");
+    throw e;
   }
-  if (!access) throw new NotFoundError("record");
   return { record: { ...row, state: stateOf(row, londonToday(ctx.clock)) }, access };
 }
 

@@ -56,6 +56,7 @@ import {
   withdrawChallenge,
 } from "../challenges/expressions.service.ts";
 import { endArrangement } from "../choice/arrangements.service.ts";
+import { setContractedPrice } from "../choice/members.service.ts";
 import { answerUnavailable, recordUnavailable } from "../choice/unavailable.service.ts";
 import { amendContract, terminateContract } from "../contracts/contract-changes.service.ts";
 import { contractsCtx } from "../contracts/contracts.context.ts";
@@ -648,6 +649,43 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
       parts: [{ delivery: "managed-by-authority", amount: "£100.00" }],
       reason: "Fewer hours are needed after the review.",
     });
+  },
+  "choice.contracted-price-set": async () => {
+    // A member of an open list of Westshire's, the list taken for the moment as drafted from its
+    // award, gets its contracted price from the commissioner: the member's administrator is told.
+    const member = await db()
+      .selectFrom("choice_members as m")
+      .innerJoin("choice_lists as l", (j) =>
+        j.onRef("l.authority_id", "=", "m.authority_id").onRef("l.id", "=", "m.list_id"),
+      )
+      .select(["m.list_id", "m.organisation_id"])
+      .where("m.authority_id", "=", COUNTY)
+      .where("m.status", "=", "member")
+      .where("l.status", "=", "open")
+      .orderBy("m.list_id")
+      .executeTakeFirstOrThrow();
+    await createUser(db(), {
+      grants: [{ role: "organisation-admin", scopeId: member.organisation_id }],
+      clock,
+    });
+    const award = await db()
+      .selectFrom("tender_awards")
+      .select(["id", "tender_id"])
+      .where("authority_id", "=", COUNTY)
+      .orderBy("id")
+      .executeTakeFirstOrThrow();
+    const source = (tender: string | null, awardId: string | null) =>
+      sql`update choice_lists set source_tender_id = ${tender}, source_award_id = ${awardId}
+        where authority_id = ${COUNTY} and id = ${member.list_id}`.execute(db());
+    await source(award.tender_id, award.id);
+    await setContractedPrice(
+      await as(user("commissioner")),
+      COUNTY,
+      member.list_id,
+      member.organisation_id,
+      "21.50",
+    );
+    await source(null, null);
   },
   "choice.not-available-answered": async () => {
     // Another of the council's care staff answers Arthur's record that choice was not available (the

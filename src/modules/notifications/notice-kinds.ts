@@ -91,6 +91,8 @@ export const NOTICE_KINDS = {
   "choice.arrangement-made": { topic: "choice" },
   "choice.not-available-recorded": { topic: "choice" },
   "choice.arrangements-over-budget": { topic: "choice" },
+  // To a provider when the authority enters its contracted price on a published list from an award
+  "choice.contracted-price-set": { topic: "choice" },
   // Public bodies asked for
   "authority.verified": { topic: "publicBodies" },
   "authority.rejected": { topic: "publicBodies" },
