@@ -13,7 +13,7 @@ import { budgetPersonPanel } from "./modules/budgets/person-panel.service.ts";
 import { followPlanChange } from "./modules/budgets/plan-changes.service.ts";
 import { personData, personPanels, planChanged } from "./modules/care/care.ports.ts";
 import { serviceWindowsPanel } from "./modules/challenges/policy.service.ts";
-import { recheckOnBudgetChange } from "./modules/choice/arrangements.service.ts";
+import { arrangementsFollowPlan } from "./modules/choice/arrangements.service.ts";
 import { memberFeedback } from "./modules/choice/choice.ports.ts";
 import { choiceProfilePanel } from "./modules/choice/compare.service.ts";
 import { leaveOnRegistrationChange } from "./modules/choice/members.service.ts";
@@ -102,7 +102,7 @@ export function wireModules(): void {
   personPanels.plug(choicePersonPanel);
   // care ← choice: a new budget version checks the arrangements again (after the ledger follows it);
   // the arrangements and records of choice not available in a person's download
-  planChanged.plug(recheckOnBudgetChange);
+  planChanged.plug(arrangementsFollowPlan);
   personData.plug(choicePersonData);
   // organisations ← voice: users' feedback on a provider's profile (after the lists);
   // choice ← voice: the feedback summary on a list's page and its comparison

@@ -69,19 +69,19 @@ export function careStaffOf(db: Db, authorityId: string): Promise<string[]> {
 }
 
 /**
- * Whom to tell about a person: the linked accounts holding any of `grants` and, with `careStaff`,
- * the authority's care staff; each once, never `actor` (who knows already).
+ * Whom to tell about a person: the linked accounts holding any of `grants`, each once, never
+ * `actor` (who knows already). The authority's care staff (`careStaffOf`) are told apart, in the
+ * service only.
  */
 export async function whomToTell(
   db: Db,
   authorityId: string,
   personId: string,
-  options: { grants: readonly PersonGrant[]; careStaff?: boolean; actor?: string | null },
+  options: { grants: readonly PersonGrant[]; actor?: string | null },
 ): Promise<string[]> {
   const users = new Set(
     (await linkedAccounts(db, authorityId, personId, options.grants)).map((a) => a.userId),
   );
-  if (options.careStaff) for (const id of await careStaffOf(db, authorityId)) users.add(id);
   if (options.actor) users.delete(options.actor);
   return [...users];
 }

@@ -928,7 +928,7 @@ export function checkedFrom(budget: PlanBudget, today: string): string {
 }
 
 /**
- * A plan ended (care's `planChanged`, in the change's transaction; `recheckOnBudgetChange` hands it
+ * A plan ended (care's `planChanged`, in the change's transaction; `arrangementsFollowPlan` hands it
  * here): nothing can be paid from it after its last day, so each of its arrangements still counting
  * after that day ends on it — or, one that was to start later, is withdrawn (recorded as declined,
  * with the reason) — each with its audit event (`choice-arrangement.ended`, by "plan-ended", acting
@@ -995,14 +995,16 @@ async function endWithPlan(trx: Trx, ctx: Ctx, change: PlanChange): Promise<void
 }
 
 /**
- * A new version of a plan's budget (care's `planChanged`, in the change's transaction): the
- * arrangements paid from each part are checked again. None is ended — the person and the authority
+ * A plan changed (care's `planChanged`, in the change's transaction). A plan ended: its
+ * arrangements end with it (`endWithPlan`). A new version of its budget: the arrangements paid from
+ * each part are checked again. None is ended — the person and the authority
  * decide what to change — but where a part no longer covers them it is recorded
  * (`choice-arrangement.over-budget` on the authority's chain, with the figures) and those who see
  * the budget are told: the person's account and representatives with `see-plan` (by email too),
- * the authority's care staff in the service only (never emailed); not who changed the budget. The person's page shows it while it lasts (person-panel.ts).
+ * the authority's care staff in the service only (never emailed); not who changed the budget. The
+ * person's page shows it while it lasts (person-panel.ts).
  */
-export async function recheckOnBudgetChange(trx: Trx, ctx: Ctx, change: PlanChange): Promise<void> {
+export async function arrangementsFollowPlan(trx: Trx, ctx: Ctx, change: PlanChange): Promise<void> {
   if (change.kind === "ended") return endWithPlan(trx, ctx, change);
   if (change.kind !== "budget-changed") return;
   const budget = await planBudget(trx, change.authorityId, change.planId);
