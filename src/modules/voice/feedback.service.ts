@@ -13,7 +13,7 @@
  * counted per provider, service type and rating (small numbers suppressed), in open data too.
  */
 import type { Db, Trx } from "../../db/database.ts";
-import { decodeKey, encodeKey } from "../../db/paging.ts";
+import { decodeTimeKey, encodeKey } from "../../db/paging.ts";
 import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from "../../lib/errors.ts";
@@ -455,13 +455,7 @@ export async function providerFeedback(
   limit = FEEDBACK_PAGE,
 ): Promise<FeedbackPage> {
   if (!isUuid(organisationId)) throw new NotFoundError("organisation");
-  const key = after ? decodeKey(after, ["string", "string"], "after") : undefined;
-  const rows = await repo.publishedFeedback(
-    ctx.db,
-    organisationId,
-    key ? { at: new Date(key[0] as string), id: key[1] as string } : undefined,
-    limit + 1,
-  );
+  const rows = await repo.publishedFeedback(ctx.db, organisationId, decodeTimeKey(after, "after"), limit + 1);
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
@@ -496,8 +490,6 @@ export interface ModerationPage {
   next: string | null;
 }
 
-const MODERATION_KEY: readonly ["string", "string"] = ["string", "string"];
-
 async function moderationPage(
   db: Db,
   rows: FeedbackReview[],
@@ -513,11 +505,6 @@ async function moderationPage(
   };
 }
 
-function keyOf(after: string | undefined): { at: Date; id: string } | undefined {
-  const key = after ? decodeKey(after, MODERATION_KEY, "after") : undefined;
-  return key ? { at: new Date(String(key[0])), id: String(key[1]) } : undefined;
-}
-
 /** Reviews held for moderation, oldest first, a page at a time by key: the moderators' queue. */
 export async function heldFeedback(
   ctx: Ctx,
@@ -525,7 +512,7 @@ export async function heldFeedback(
   limit = MODERATION_PAGE,
 ): Promise<ModerationPage> {
   requireModerator(ctx);
-  const rows = await repo.heldFeedback(ctx.db, keyOf(after), limit + 1);
+  const rows = await repo.heldFeedback(ctx.db, decodeTimeKey(after, "after"), limit + 1);
   return moderationPage(ctx.db, rows, limit, (r) => r.updated_at);
 }
 
@@ -539,7 +526,7 @@ export async function recentFeedback(
   limit = MODERATION_PAGE,
 ): Promise<ModerationPage> {
   requireModerator(ctx);
-  const rows = await repo.recentFeedback(ctx.db, keyOf(after), limit + 1);
+  const rows = await repo.recentFeedback(ctx.db, decodeTimeKey(after, "after"), limit + 1);
   return moderationPage(ctx.db, rows, limit, (r) => r.published_at);
 }
 
