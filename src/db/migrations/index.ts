@@ -61,6 +61,7 @@ import * as careLooseEnds from "./2026-12-14-61-care-loose-ends.ts";
 import * as feedbackRepliesAndErasure from "./2026-12-14-62-feedback-replies-and-erasure.ts";
 import * as areaFigures from "./2026-12-14-63-area-figures.ts";
 import * as choiceAwardLists from "./2026-12-15-16-choice-award-lists.ts";
+import * as feedbackLeftAt from "./2026-12-15-30-feedback-left-at.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -122,4 +123,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-14-62-feedback-replies-and-erasure": feedbackRepliesAndErasure,
   "2026-12-14-63-area-figures": areaFigures,
   "2026-12-15-16-choice-award-lists": choiceAwardLists,
+  "2026-12-15-30-feedback-left-at": feedbackLeftAt,
 };

@@ -84,6 +84,7 @@ beforeAll(async () => {
     created_at: new Date(`${month}-20T10:00:00Z`),
     updated_at: new Date(`${month}-20T10:00:00Z`),
     published_at: new Date(`${month}-20T10:00:00Z`),
+    left_at: new Date(`${month}-20T10:00:00Z`),
   });
   // Last month: 10 reviews averaging 3.5 stars. The month before: one (suppressed).
   await db

@@ -269,6 +269,7 @@ export async function leaveFeedback(
       created_at: before?.created_at ?? now,
       updated_at: now,
       published_at: heldFor ? null : now,
+      left_at: now,
     };
     await repo.saveFeedback(trx, row, before !== undefined);
     await repo.insertFeedbackVersion(trx, {
@@ -637,30 +638,51 @@ export async function feedbackProfilePanel(
 
 // Retention (docs/feedback.md, "How long feedback is kept")
 
-/** Queues the review's erasure for the day after it has been kept 7 years from now (its latest version). */
+/** The job that sweeps, daily, every review last left more than 7 years ago (a safety net for the per-review jobs). */
+export const FEEDBACK_SWEEP_QUEUE = "voice.feedback-sweep";
+/** Reviews a page of the sweep reads. */
+const SWEEP_PAGE = 200;
+
+/**
+ * 02:00 in London on a date: an hour that happens exactly once every day (01:00 is skipped the day
+ * the clocks go forward and happens twice the day they go back). Never "now" in its place.
+ */
+function twoInTheMorning(date: string): Date {
+  const at = londonInstant(date, 2, 0);
+  if (!at) throw new RangeError(`Not a London date: ${date}`);
+  return at;
+}
+
+/** Queues the review's erasure for the day after it has been kept 7 years from when it was last left. */
 async function keepFor7Years(trx: Trx, clock: Clock, review: FeedbackReview): Promise<void> {
-  const keptUntil = addDays(addMonths(londonDate(review.updated_at), FEEDBACK_KEPT_MONTHS), 1);
+  const keptUntil = addDays(addMonths(londonDate(review.left_at), FEEDBACK_KEPT_MONTHS), 1);
   await enqueue(trx, clock, {
     queue: FEEDBACK_RETENTION_QUEUE,
     payload: { reviewId: review.id },
-    runAt: londonInstant(keptUntil, 1, 0) ?? clock.now(),
+    runAt: twoInTheMorning(keptUntil),
     // One job a version: a review left again is kept 7 years from then (the older job finds it young).
     dedupeKey: `${FEEDBACK_RETENTION_QUEUE}:${review.id}:${review.version}`,
     authorityId: review.authority_id,
   });
 }
 
+/** Reviews last left before this London date are past their 7 years. */
+function keepingCutoff(clock: Clock): string {
+  return addMonths(londonToday(clock), -FEEDBACK_KEPT_MONTHS);
+}
+
 /**
- * The retention job: erases the review with every version of it once its latest version has been
- * kept 7 years (none when it has been left again since, or is gone): it leaves the figures, and the
- * authority's audit trail says what was erased (the review by id, how many versions; nothing of the
- * person but the reference). Whether it erased it.
+ * The retention job: erases the review with every version of it once it has been kept 7 years from
+ * when the person last left it (`left_at`: a moderator's decision or a reply never moves it; none when
+ * left again since, or gone): it leaves the figures, and the authority's audit trail says what was
+ * erased (the review by id, how many versions; nothing of the person but the reference). Whether it
+ * erased it.
  */
 export async function eraseExpiredFeedback(db: Db, clock: Clock, reviewId: string): Promise<boolean> {
-  const cutoff = addMonths(londonToday(clock), -FEEDBACK_KEPT_MONTHS);
+  const cutoff = keepingCutoff(clock);
   return transaction(db, async (trx) => {
     const review = await repo.lockFeedback(trx, reviewId);
-    if (!review || londonDate(review.updated_at) >= cutoff) return false;
+    if (!review || londonDate(review.left_at) >= cutoff) return false;
     await count(trx, review, -1);
     const versions = await repo.eraseFeedback(trx, review.id);
     await recordAudit(trx, clock, {
@@ -677,6 +699,37 @@ export async function eraseExpiredFeedback(db: Db, clock: Clock, reviewId: strin
       requestId: null,
     });
     return true;
+  });
+}
+
+/**
+ * The daily sweep: erases every review last left before the cut-off, a page at a time by key (each
+ * review in its own transaction), whatever became of its own job (reviews from before the jobs, a
+ * job lost). Then queues tomorrow's sweep. How many it erased.
+ */
+export async function sweepExpiredFeedback(db: Db, clock: Clock): Promise<number> {
+  const before = twoInTheMorning(keepingCutoff(clock));
+  let erased = 0;
+  let after: { at: Date; id: string } | undefined;
+  for (;;) {
+    const page = await repo.feedbackLeftBefore(db, before, after, SWEEP_PAGE);
+    for (const r of page) if (await eraseExpiredFeedback(db, clock, r.id)) erased++;
+    const last = page.at(-1);
+    if (page.length < SWEEP_PAGE || !last) break;
+    after = { at: last.left_at, id: last.id };
+  }
+  await transaction(db, (trx) => queueFeedbackSweep(trx, clock));
+  return erased;
+}
+
+/** Queues the next daily sweep (at 02:00 tomorrow, London time); once a day, however often asked. */
+export async function queueFeedbackSweep(trx: Trx, clock: Clock): Promise<void> {
+  const tomorrow = addDays(londonToday(clock), 1);
+  await enqueue(trx, clock, {
+    queue: FEEDBACK_SWEEP_QUEUE,
+    payload: {},
+    runAt: twoInTheMorning(tomorrow),
+    dedupeKey: `${FEEDBACK_SWEEP_QUEUE}:${tomorrow}`,
   });
 }
 

@@ -406,3 +406,16 @@ export function feedbackFiguresAfter(
     );
   return q.orderBy("organisation_id").orderBy("category_code").orderBy("stars").limit(limit).execute();
 }
+
+/** Reviews last left before `before`, oldest first, after a key: the retention sweep's page. */
+export function feedbackLeftBefore(
+  db: Db,
+  before: Date,
+  after: { at: Date; id: string } | undefined,
+  limit: number,
+): Promise<{ id: string; left_at: Date }[]> {
+  let q = db.selectFrom("feedback_reviews").select(["id", "left_at"]).where("left_at", "<", before);
+  if (after)
+    q = q.where(({ eb, refTuple, tuple }) => eb(refTuple("left_at", "id"), ">", tuple(after.at, after.id)));
+  return q.orderBy("left_at").orderBy("id").limit(limit).execute();
+}
