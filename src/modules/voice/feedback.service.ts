@@ -47,7 +47,7 @@ export const MODERATION_PAGE = 20;
 export const FEEDBACK_KEPT_MONTHS = 84;
 /** The job that erases a review once it has been kept its 7 years. */
 export const FEEDBACK_RETENTION_QUEUE = "voice.feedback-retention";
-/** What an earlier version holds once a moderator removed personal data from the review. */
+/** What an earlier version holds once a moderator removed personal data from the review or the reply. */
 export const REDACTED = "[Removed by a moderator: this earlier version held personal data]";
 /** The roles of a provider's people who reply. */
 const PROVIDER_ROLES = ["organisation-admin", "organisation-member"] as const;
@@ -159,14 +159,18 @@ function textOf(value: string, field: string, errors: FieldError[]): string {
   return text;
 }
 
+/** The provider's people who reply to its reviews (its administrators and members). */
+async function providerPeople(trx: Trx, organisationId: string): Promise<Set<string>> {
+  const grants = await grantsInScope(trx, organisationId);
+  return new Set(
+    grants.filter((g) => (PROVIDER_ROLES as readonly string[]).includes(g.role)).map((g) => g.user_id),
+  );
+}
+
 async function tellProvider(trx: Trx, ctx: Ctx, review: FeedbackReview): Promise<void> {
   // A review they replied to, changed since: the reply stays, marked as to an earlier version.
   const changed = review.reply !== null && (review.reply_to_version ?? 0) < review.version;
-  const grants = await grantsInScope(trx, review.organisation_id);
-  const people = new Set(
-    grants.filter((g) => (PROVIDER_ROLES as readonly string[]).includes(g.role)).map((g) => g.user_id),
-  );
-  for (const userId of people)
+  for (const userId of await providerPeople(trx, review.organisation_id))
     await notify(
       trx,
       ctx.clock,
@@ -179,6 +183,22 @@ async function tellProvider(trx: Trx, ctx: Ctx, review: FeedbackReview): Promise
         body: changed
           ? "Someone who uses your services has left a new version of a review you replied to. Your reply is shown as a reply to an earlier version of the review until you reply again, on your feedback page."
           : "Someone who uses your services has left a review. You can read it and reply once, below it, on your feedback page.",
+        link: `/organisations/${review.organisation_id}/feedback`,
+      },
+      { email: true, actor: actorIn(ctx) },
+    );
+}
+
+async function tellProviderReplyEdited(trx: Trx, ctx: Ctx, review: FeedbackReview, reason: string) {
+  for (const userId of await providerPeople(trx, review.organisation_id))
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        kind: "feedback.review-moderated",
+        subject: "Your reply to a review has been moderated",
+        body: `A moderator removed a part of your reply to a review under the feedback policy. The reason: ${reason}`,
         link: `/organisations/${review.organisation_id}/feedback`,
       },
       { email: true, actor: actorIn(ctx) },
@@ -303,15 +323,25 @@ export async function leaveFeedback(
   return { review, heldFor };
 }
 
-/** A moderator's decisions. */
-export const DECISIONS = ["publish", "edit", "reject"] as const;
+/** A moderator's decisions: on the review, or on the provider's reply to it (`edit-reply`). */
+export const DECISIONS = ["publish", "edit", "edit-reply", "reject"] as const;
+
+/**
+ * What an edit removed: personal data (then every earlier version of the text edited is redacted, so
+ * it is held nowhere) or something else (abuse, an accusation: the earlier versions kept as evidence).
+ */
+export const REMOVED = ["personal-data", "other"] as const;
 
 export interface ModerationInput {
   /** One of DECISIONS (a form sends any text: the service checks it). */
   decision: string;
   /** The text with the part removed, for `edit`. */
   text?: string;
-  /** Why, for `edit` and `reject`. */
+  /** The provider's reply with the part removed, for `edit-reply`. */
+  reply?: string;
+  /** One of REMOVED, for `edit` and `edit-reply`. */
+  removed?: string;
+  /** Why, for `edit`, `edit-reply` and `reject`. */
   reason?: string;
 }
 
@@ -337,40 +367,55 @@ export async function moderateFeedback(
       field: "decision",
       message: msg`Choose whether to publish it, edit out a part or reject it`,
     });
+  const editing = input.decision === "edit" || input.decision === "edit-reply";
   const reason = (input.reason ?? "").trim();
   const text = input.decision === "edit" ? textOf(input.text ?? "", "text", errors) : "";
-  if ((input.decision === "edit" || input.decision === "reject") && (reason === "" || reason.length > 500))
+  const replyText = input.decision === "edit-reply" ? textOf(input.reply ?? "", "reply", errors) : "";
+  if (editing && !(REMOVED as readonly string[]).includes(input.removed ?? ""))
+    errors.push({ field: "removed", message: msg`Choose whether the part removed is personal data` });
+  if ((editing || input.decision === "reject") && (reason === "" || reason.length > 500))
     errors.push({ field: "reason", message: msg`Give the reason, up to 500 characters, from the policy` });
   if (errors.length > 0) throw new ValidationError(msg`Check the decision`, errors);
+  const personalData = editing && input.removed === "personal-data";
   return transaction(ctx.db, async (trx) => {
     const before = isUuid(reviewId) ? await repo.lockFeedback(trx, reviewId) : undefined;
     if (!before || before.state === "rejected") throw new NotFoundError("review");
+    if (input.decision === "edit-reply" && before.reply === null) {
+      const message = msg`This review has no reply to edit`;
+      throw new ValidationError(message, [{ field: "decision", message }]);
+    }
     await count(trx, before, -1);
     const now = ctx.clock.now();
-    const after: FeedbackReview = {
-      ...before,
-      state: input.decision === "reject" ? "rejected" : "published",
-      text: input.decision === "edit" ? text : before.text,
-      moderation_reason: reason || before.moderation_reason,
-      updated_at: now,
-      published_at: input.decision === "reject" ? before.published_at : (before.published_at ?? now),
-    };
+    const onReply = input.decision === "edit-reply";
+    const after: FeedbackReview = onReply
+      ? { ...before, reply: replyText, updated_at: now }
+      : {
+          ...before,
+          state: input.decision === "reject" ? "rejected" : "published",
+          text: input.decision === "edit" ? text : before.text,
+          moderation_reason: reason || before.moderation_reason,
+          updated_at: now,
+          published_at: input.decision === "reject" ? before.published_at : (before.published_at ?? now),
+        };
     await repo.saveFeedback(trx, after, true);
     const actor = actorIn(ctx);
     if (input.decision !== "publish")
       await repo.insertFeedbackVersion(trx, {
         review_id: after.id,
-        kind: "moderation",
-        stars: after.stars,
-        text: after.text,
+        // A moderator's edit of the reply is a version of the reply, with the reason.
+        kind: onReply ? "reply" : "moderation",
+        stars: onReply ? null : after.stars,
+        text: onReply ? replyText : after.text,
         reason,
         by_user: actor.type === "user" ? (actor.id ?? null) : null,
         at: now,
       });
     await count(trx, after, 1);
-    // What the moderator removed must not stay in the earlier versions: redacted with the edit.
-    const redacted =
-      input.decision === "edit" ? await repo.redactEarlierVersions(trx, after.id, REDACTED, now) : 0;
+    // Personal data removed must not stay in the earlier versions of what was edited: redacted with the
+    // edit. Anything else removed (abuse) is kept in them, as the evidence the policy keeps.
+    const redacted = personalData
+      ? await repo.redactEarlierVersions(trx, after.id, onReply ? "reply" : "review", REDACTED, now)
+      : 0;
     await recordAudit(trx, ctx.clock, {
       authorityId: after.authority_id,
       actor,
@@ -379,9 +424,14 @@ export async function moderateFeedback(
       changes: {
         person: personalRef("care_people", after.person_id),
         ...(reason ? { reason } : {}),
+        ...(editing ? { removed: input.removed } : {}),
         ...(redacted > 0 ? { versionsRedacted: redacted } : {}),
       },
     });
+    if (onReply) {
+      await tellProviderReplyEdited(trx, ctx, after, reason);
+      return after;
+    }
     await tellPerson(
       trx,
       ctx,
@@ -411,6 +461,13 @@ export async function replyToFeedback(
   requireRole(ctx.principal, [...PROVIDER_ROLES], organisationId, "reply to reviews of this provider");
   const errors: FieldError[] = [];
   const text = textOf(replyText, "reply", errors);
+  // A reply is published at once, never held: one naming the reviewer is refused, saying what to remove.
+  const found = errors.length === 0 ? personalDataIn(text) : "";
+  if (found)
+    errors.push({
+      field: "reply",
+      message: msg`Remove ${found} from the reply: a reply is published at once, and never names or contacts the person`,
+    });
   if (errors.length > 0) throw new ValidationError(msg`Check the reply`, errors);
   return transaction(ctx.db, async (trx) => {
     const now = ctx.clock.now();

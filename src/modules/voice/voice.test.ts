@@ -640,6 +640,7 @@ describe("feedback beside the ratings", () => {
     const edited = await postForm(t.app, moderator, url, {
       decision: "edit",
       text: "Kind carers.",
+      removed: "personal-data",
       reason: "Personal data removed: a postcode.",
     });
     expect([edited.statusCode, edited.headers.location]).toEqual([303, "/feedback/moderation"]);
@@ -741,6 +742,62 @@ describe("feedback beside the ratings", () => {
     const after = mainText((await page(`/organisations/${CIC}/feedback`)).body);
     expect(after).toContain("changed the rota");
     expect(after).not.toContain("an earlier version");
+  });
+
+  it("refuses a reply that names or contacts the person; shows replies to moderators, who edit one (earlier replies redacted only for personal data)", async () => {
+    const [row] = await db
+      .selectFrom("feedback_reviews")
+      .select("id")
+      .where("organisation_id", "=", CIC)
+      .execute();
+    const id = row?.id ?? "";
+    const provider = await principalOf(db, DEMO_USERS.find((u) => u.role === "organisation-admin")?.id ?? "");
+    const error = await refused(replyToFeedback(as(provider), CIC, id, "Joan: call us on 07700 900456."));
+    expect(error.code).toBe("validation_failed");
+    expect(JSON.stringify(error.details)).toContain("Remove a phone number from the reply");
+    const moderator = await sessionFor(t.app, PLATFORM_ADMIN, { twoFactor: true });
+    expect(mainText((await page("/feedback/moderation/published", moderator)).body)).toContain(
+      "changed the rota",
+    );
+    const url = `/feedback/moderation/${id}`;
+    expect(mainText((await page(url, moderator)).body)).toContain("changed the rota");
+    const noKind = await postForm(t.app, moderator, url, {
+      decision: "edit-reply",
+      reply: "Thank you.",
+      reason: "Policy, part 3.",
+    });
+    expect(summaryLinks(noKind.body)).toEqual(["#removed"]);
+    const replies = () =>
+      db
+        .selectFrom("feedback_versions")
+        .select(["kind", "text", "redacted_at"])
+        .where("review_id", "=", id)
+        .orderBy("seq")
+        .execute();
+    // Abuse edited out of the reply: the earlier replies kept, as the evidence the policy keeps.
+    const abuse = await postForm(t.app, moderator, url, {
+      decision: "edit-reply",
+      reply: "Thank you: the team has changed it.",
+      removed: "other",
+      reason: "An accusation removed, policy part 3.",
+    });
+    expect(abuse.statusCode).toBe(303);
+    expect((await replies()).map((v) => v.text).join(" ")).toContain("changed the rota");
+    expect(mainText((await page(`/organisations/${CIC}/feedback`)).body)).toContain(
+      "the team has changed it.",
+    );
+    // Personal data edited out: every earlier reply redacted, the person's review versions untouched.
+    await postForm(t.app, moderator, url, {
+      decision: "edit-reply",
+      reply: "Thank you.",
+      removed: "personal-data",
+      reason: "Personal data removed: a name.",
+    });
+    const after = await replies();
+    const earlier = after.filter((v) => v.kind === "reply").slice(0, -1);
+    expect(earlier.every((v) => v.text === REDACTED && v.redacted_at !== null)).toBe(true);
+    expect(after.at(-1)?.text).toBe("Thank you.");
+    expect(after.filter((v) => v.kind === "review").map((v) => v.text)).toContain("Reliable and kind.");
   });
 
   it("erases a review with its versions once kept 7 years after it was last left (the retention job), whatever a moderator did since", async () => {
