@@ -21,6 +21,7 @@ import { isUuid, newId } from "../../lib/ids.ts";
 import { addDays, addMonths, londonDate, londonInstant, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import type { Panel } from "../../lib/ports.ts";
+import { isSmall, SMALL_NUMBER } from "../../lib/small-numbers.ts";
 import { grantsInScope, hasRole, PLATFORM_SCOPE, requireRole } from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { requireScope } from "../accounts/accounts.service.ts";
@@ -39,8 +40,8 @@ import type { FeedbackReview } from "./voice.table.ts";
 export const REVIEW_MAX = 1000;
 /** Reviews on a page of a provider's feedback. */
 export const FEEDBACK_PAGE = 10;
-/** Below this many reviews a provider's figures are not shown in open data (as the market's). */
-export const SMALL_NUMBER = 10;
+/** Below this many reviews a provider's figures are not shown in open data (the one rule: src/lib/small-numbers.ts). */
+export { SMALL_NUMBER };
 /** Reviews on a page of the moderators' queue and list. */
 export const MODERATION_PAGE = 20;
 /** A review is kept this many months after it was last left (7 years, as a budget's records), then erased. */
@@ -673,7 +674,7 @@ export async function feedbackFigures(
     const reviews = ratings.reduce((a, b) => a + b, 0);
     // A type whose reviews have all gone (rejected, erased) is no longer one the provider is reviewed for.
     if (reviews === 0) return [];
-    return reviews < SMALL_NUMBER
+    return isSmall(reviews)
       ? [{ serviceType, reviews: null, ratings: null }]
       : [{ serviceType, reviews, ratings }];
   });
@@ -838,7 +839,7 @@ export async function* feedbackFigureRows(ctx: Pick<Ctx, "db">): AsyncGenerator<
     const shownRows = page.flatMap((g): FeedbackFigureRow[] => {
       const reviews = g.ratings.reduce((a, b) => a + b, 0);
       if (reviews === 0) return [];
-      return reviews < SMALL_NUMBER
+      return isSmall(reviews)
         ? [{ ...g, reviews: null, suppressed: true, ratings: null }]
         : [{ ...g, reviews, suppressed: false }];
     });
