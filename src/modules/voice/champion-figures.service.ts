@@ -21,7 +21,7 @@ import { type Kept, keptFor } from "../../lib/kept.ts";
 import { londonToday } from "../../lib/london-time.ts";
 import { hiddenParts, hiddenTable, shownCount } from "../../lib/small-numbers.ts";
 import type { Ctx } from "../access/context.ts";
-import { type ChoiceAreaFigures, choiceAreaFigures } from "../choice/area-figures.service.ts";
+import { type ChoiceAreaFigures, choiceAreaFigures, openListCounts } from "../choice/area-figures.service.ts";
 import { findArea } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./champion-figures.repository.ts";
 import type { CoveredArea } from "./champions.service.ts";
@@ -162,17 +162,28 @@ export interface AreaHeadline extends CoveredArea {
   serviceTypes: number;
 }
 
-/** The headlines of the areas a champion covers (its people's "Your areas' figures"). Public figures. */
-export async function areaHeadlines(ctx: Ctx, areas: readonly CoveredArea[]): Promise<AreaHeadline[]> {
-  const out: AreaHeadline[] = [];
-  for (const area of areas) {
-    const { value } = await countedFor(ctx, area.code);
-    const types = value.choice.serviceTypes;
-    out.push({
+/** The areas a champion's page gives headlines for: the first so many, by name; it says when there are more. */
+export const HEADLINE_AREAS = 50;
+
+/**
+ * The headlines of the areas a champion covers (its people's "Your areas' figures"): the first
+ * `HEADLINE_AREAS`, their open lists counted in one grouped read. Public figures.
+ */
+export async function areaHeadlines(
+  ctx: Ctx,
+  areas: readonly CoveredArea[],
+): Promise<{ headlines: AreaHeadline[]; more: boolean }> {
+  const first = areas.slice(0, HEADLINE_AREAS);
+  const counts = await openListCounts(
+    ctx.db,
+    first.map((a) => a.code),
+  );
+  return {
+    headlines: first.map((area) => ({
       ...area,
-      lists: types.reduce((n, t) => n + t.lists.length, 0),
-      serviceTypes: types.length,
-    });
-  }
-  return out;
+      lists: counts.get(area.code)?.lists ?? 0,
+      serviceTypes: counts.get(area.code)?.serviceTypes ?? 0,
+    })),
+    more: areas.length > HEADLINE_AREAS,
+  };
 }

@@ -18,7 +18,7 @@ import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
 import { monthsUpTo } from "../choice/area-figures.service.ts";
-import { shownParts } from "./champion-figures.service.ts";
+import { areaHeadlines, HEADLINE_AREAS, shownParts } from "./champion-figures.service.ts";
 
 const AREA = DEMO_AREA.westshire;
 const COUNTY = DEMO_AUTHORITY.county;
@@ -184,5 +184,19 @@ describe("the area figures of choice", () => {
     const own = mainText((await t.app.inject({ url, headers: { cookie: session.cookie } })).body);
     expect(own).toContain("Your areas’ figures");
     expect(own).toContain("Figures of choice in Westshire Vale");
+  });
+
+  it("gives a champion's headlines from one grouped count, the first 50 areas and a note of more", async () => {
+    const ctx = { db: t.deps.db, clock: t.deps.clock, principal: null } as unknown as Parameters<
+      typeof areaHeadlines
+    >[0];
+    const many = [
+      { code: AREA, name: "Westshire" },
+      ...Array.from({ length: HEADLINE_AREAS }, (_, i) => ({ code: `X${i}`, name: `Nowhere ${i}` })),
+    ];
+    const { headlines, more } = await areaHeadlines(ctx, many);
+    expect([headlines.length, more]).toEqual([HEADLINE_AREAS, true]);
+    expect(headlines[0]).toMatchObject({ code: AREA, lists: 1, serviceTypes: 1 });
+    expect(headlines[1]).toMatchObject({ lists: 0, serviceTypes: 0 });
   });
 });
