@@ -6,7 +6,8 @@
  * `market.figures` job, each a whole recomputation of an authority), ÷ the same payments in alone.
  * About 1×; were payments in to queue the recomputation again, it would be several times that: the
  * detail says what one whole recomputation of the county takes, against what a period's payments in
- * take. On the demo data seeded (after the home page's figure).
+ * take. On the demo data seeded (after the home page's figure), run last of the figures on the shared
+ * database (bench/run.ts), so the payments in it posts shift no other figure's baseline.
  */
 import { performance } from "node:perf_hooks";
 import type { Db } from "../src/db/database.ts";

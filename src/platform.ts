@@ -32,7 +32,7 @@ import { useOcidPrefix } from "./modules/projects/projects.service.ts";
 import { redressJobHandlers } from "./modules/redress/redress.jobs.ts";
 import { rewrapTenderKeys } from "./modules/tenders/keys.service.ts";
 import { loadTenderKeyring } from "./modules/tenders/sealing.ts";
-import { voiceJobHandlers } from "./modules/voice/voice.jobs.ts";
+import { startFeedbackSweep, voiceJobHandlers } from "./modules/voice/voice.jobs.ts";
 import { useDemoTenderKeys } from "./seed/demo/tenders.ts";
 import { runSeeds, type SeedResult } from "./seed/seed.ts";
 import { seeds } from "./seed/seeds.ts";
@@ -115,6 +115,8 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
       },
     });
     jobs.start();
+    // Users' feedback past its 7 years: the daily sweep, queued at every start (docs/feedback.md).
+    await startFeedbackSweep(database.db, clock);
     // Master key rotation: data keys still wrapped under a previous key are rewrapped under the
     // current one, in the background (bids open under either key meanwhile); stopped at shutdown.
     const background = new AbortController();

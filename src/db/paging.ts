@@ -4,6 +4,7 @@
  */
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import { ValidationError } from "../lib/errors.ts";
+import { isUuid } from "../lib/ids.ts";
 import { msg } from "../lib/messages.ts";
 import type { Db } from "./database.ts";
 
@@ -89,6 +90,21 @@ export function decodeKey(
     )
   )
     return values as KeyValue[];
+  const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
+  throw new ValidationError(message, [{ field, message }]);
+}
+
+/**
+ * A time-and-id key read from a link (an ISO instant, then a row's UUID: a list newest or oldest
+ * first), checked to be one: `decodeKey`'s shape, a date that parses and a UUID, else a
+ * `ValidationError` naming `field` (400), never a query the database refuses (500).
+ */
+export function decodeTimeKey(text: string | undefined, field: string): { at: Date; id: string } | undefined {
+  const key = decodeKey(text, ["string", "string"], field);
+  if (!key) return undefined;
+  const at = new Date(key[0] as string);
+  const id = key[1] as string;
+  if (!Number.isNaN(at.getTime()) && isUuid(id)) return { at, id };
   const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
   throw new ValidationError(message, [{ field, message }]);
 }

@@ -62,6 +62,7 @@ import * as feedbackRepliesAndErasure from "./2026-12-14-62-feedback-replies-and
 import * as areaFigures from "./2026-12-14-63-area-figures.ts";
 import * as choiceAwardLists from "./2026-12-15-16-choice-award-lists.ts";
 import * as choiceMembersContractIndex from "./2026-12-15-17-choice-members-contract-index.ts";
+import * as feedbackLeftAt from "./2026-12-15-30-feedback-left-at.ts";
 import * as redress from "./2026-12-20-01-redress.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -125,5 +126,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-14-63-area-figures": areaFigures,
   "2026-12-15-16-choice-award-lists": choiceAwardLists,
   "2026-12-15-17-choice-members-contract-index": choiceMembersContractIndex,
+  "2026-12-15-30-feedback-left-at": feedbackLeftAt,
   "2026-12-20-01-redress": redress,
 };

@@ -89,6 +89,13 @@ async function ledgerContext(request: PlanRequest, view: LedgerView) {
     [...(await organisationsByIds(ctxOf(request).db, providerIds))].map(([id, o]) => [id, o.name]),
   );
   const url = urlOf(request);
+  const at = request.query as { after?: string; before?: string; invoicesAfter?: string };
+  const link = (keys: Record<string, string | undefined>) => {
+    const query = new URLSearchParams(
+      Object.entries(keys).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""),
+    );
+    return `${url}?${query}`;
+  };
   return {
     authority: request.authority,
     url,
@@ -117,9 +124,12 @@ async function ledgerContext(request: PlanRequest, view: LedgerView) {
     hasManaged: view.budget.parts.some((p) => p.delivery !== "direct-payment"),
     hasDirect: view.budget.parts.some((p) => p.delivery === "direct-payment"),
     approveKey: newId(),
-    next: view.next ? `${url}?after=${view.next}` : null,
-    previous: view.previous ? `${url}?before=${view.previous}` : null,
-    invoicesNext: view.invoicesNext ? `${url}?invoicesAfter=${view.invoicesNext}` : null,
+    // Each link keeps the other list's place: paging the transactions keeps the invoices' page, and back.
+    next: view.next ? link({ after: view.next, invoicesAfter: at.invoicesAfter }) : null,
+    previous: view.previous ? link({ before: view.previous, invoicesAfter: at.invoicesAfter }) : null,
+    invoicesNext: view.invoicesNext
+      ? link({ after: at.after, before: at.before, invoicesAfter: view.invoicesNext })
+      : null,
   };
 }
 

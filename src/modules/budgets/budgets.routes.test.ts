@@ -739,6 +739,35 @@ describe("the money's loose ends: a rejected invoice told, providers' invoices a
     const olderInvoices = (await send("GET", `${ledger}?invoicesAfter=${afterNewest}`, staff)).json();
     expect(olderInvoices.invoices).toEqual(invoices.slice(1));
     expect(olderInvoices.invoicesNext).toBeNull();
+    // A key made by hand with a date but not an id is refused (400), not sent to the database (500).
+    const badId = encodeKey([newest?.submittedAt as string, "not-a-uuid"]);
+    expect((await send("GET", `${ledger}?invoicesAfter=${badId}`, staff)).statusCode).toBe(400);
+    expect((await send("GET", `${list}?after=${badId}`, provider)).statusCode).toBe(400);
+    // The ledger page's links keep each other's place: the transactions' newer page keeps the invoices'.
+    const ledgerPage = `/authorities/${SLUG}/budgets/${a.plan_id}`;
+    const paged = await t.app.inject({
+      url: `${ledgerPage}?after=${encodeKey([2])}&invoicesAfter=${afterNewest}`,
+      headers: { cookie: staff.cookie },
+    });
+    const newer = paged.body.match(/href="([^"]*before=[^"]*)"/)?.[1] ?? "";
+    expect(newer.replaceAll("&amp;", "&")).toContain(`invoicesAfter=${afterNewest}`);
+    // The rejection form tells care staff the provider is told the reason.
+    const reject = await t.app.inject({
+      url: `${ledgerPage}/invoices/${invoiceId}/reject`,
+      headers: { cookie: staff.cookie },
+    });
+    expect(mainText(reject.body)).toContain("The provider is told this reason");
+  });
+});
+
+describe("the module's surface", () => {
+  it("keeps the ledger's unchecked page read (transactionsByKey) to the budgets module", async () => {
+    const { readdir, readFile } = await import("node:fs/promises");
+    const files = (await readdir("src", { recursive: true })).filter(
+      (f) => f.endsWith(".ts") && !f.startsWith("modules/budgets/"),
+    );
+    for (const f of files) expect(await readFile(`src/${f}`, "utf8")).not.toContain("transactions-page");
+    expect(Object.keys(await import("./budgets.service.ts"))).not.toContain("transactionsByKey");
   });
 });
 

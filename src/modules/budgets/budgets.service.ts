@@ -8,7 +8,7 @@
  * retention.service.ts. A plan's budget is read only through the care module's `planBudget`.
  * See docs/personal-budgets-money.md.
  */
-import { decodeKey, encodeKey } from "../../db/paging.ts";
+import { decodeKey, decodeTimeKey, encodeKey } from "../../db/paging.ts";
 import { transaction } from "../../db/transaction.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
@@ -21,11 +21,9 @@ import { enqueue } from "../jobs/jobs.service.ts";
 import * as repo from "./budgets.repository.ts";
 import {
   type BudgetBalance,
-  type BudgetEntry,
   type BudgetInvoice,
   type BudgetLedger,
   type BudgetSurplus,
-  type BudgetTransaction,
   CADENCES,
   type Cadence,
   HELD_ACCOUNTS,
@@ -33,13 +31,14 @@ import {
 import { type TransactionView, transactionView, userIn } from "./ledger.service.ts";
 import { maySee, requireBudgetStaff, requireScheduleChange, requireSee } from "./permissions.ts";
 import { schedulePeriod } from "./schedule.ts";
+import { TRANSACTIONS_PAGE, transactionsByKey } from "./transactions-page.ts";
 
 export type { Account, BudgetInvoice, BudgetLedger, BudgetSurplus, Cadence } from "./budgets.table.ts";
 export { CADENCES } from "./budgets.table.ts";
 
 export const PAYMENTS_IN_QUEUE = "budgets.payments-in";
 export const RETENTION_QUEUE = "budgets.retention";
-export const TRANSACTIONS_PAGE = 20;
+export { TRANSACTIONS_PAGE };
 
 /** A budget as the ledger keeps it: the ledger, the plan's budget as it now stands. */
 export interface Budget {
@@ -168,50 +167,6 @@ export interface LedgerView extends Budget {
   today: string;
 }
 
-/**
- * A page of a ledger's transactions, newest first, by key (their numbers): `after` a previous page's
- * `next` (older), or `before` its `previous` (newer); with their entries.
- */
-export async function transactionsByKey(
-  db: Ctx["db"],
-  authorityId: string,
-  planId: string,
-  page: { after?: string | undefined; before?: string | undefined; pageSize?: number | undefined },
-): Promise<{
-  rows: BudgetTransaction[];
-  entries: BudgetEntry[];
-  next: string | null;
-  previous: string | null;
-}> {
-  const size = page.pageSize ?? TRANSACTIONS_PAGE;
-  const after = decodeKey(page.after, ["number"], "after")?.[0] as number | undefined;
-  const before = decodeKey(page.before, ["number"], "before")?.[0] as number | undefined;
-  // Newest first: "after" is older (lower numbers), "before" newer.
-  let rows = await repo.transactionsPage(db, authorityId, planId, {
-    ...(after !== undefined ? { beforeSeq: after } : {}),
-    ...(before !== undefined ? { afterSeq: before } : {}),
-    limit: size + 1,
-  });
-  const more = rows.length > size;
-  rows = rows.slice(0, size);
-  if (before !== undefined) rows.reverse();
-  const entries = await repo.entriesOf(
-    db,
-    authorityId,
-    rows.map((r) => r.id),
-  );
-  const first = rows[0];
-  const last = rows[rows.length - 1];
-  const olderExist = before !== undefined ? (last?.seq ?? 0) > 1 : more;
-  const newerExist = before !== undefined ? more : after !== undefined;
-  return {
-    rows,
-    entries,
-    next: olderExist && last ? encodeKey([last.seq]) : null,
-    previous: newerExist && first ? encodeKey([first.seq]) : null,
-  };
-}
-
 /** How many of a budget's invoices its ledger shows at a time. */
 export const INVOICES_PAGE = 20;
 
@@ -222,13 +177,7 @@ async function invoicesByKey(
   planId: string,
   invoicesAfter: string | undefined,
 ): Promise<{ invoices: BudgetInvoice[]; invoicesNext: string | null }> {
-  const key = decodeKey(invoicesAfter, ["string", "string"], "invoicesAfter");
-  const at = key ? new Date(key[0] as string) : undefined;
-  if (at && Number.isNaN(at.getTime())) {
-    const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
-    throw new ValidationError(message, [{ field: "invoicesAfter", message }]);
-  }
-  const after = key && at ? { at, id: key[1] as string } : undefined;
+  const after = decodeTimeKey(invoicesAfter, "invoicesAfter");
   const rows = await repo.latestInvoices(ctx.db, authorityId, planId, INVOICES_PAGE + 1, undefined, after);
   const invoices = rows.slice(0, INVOICES_PAGE);
   const last = invoices.at(-1);

@@ -199,10 +199,14 @@ export async function recordPlanEnded(
 ): Promise<void> {
   await repo.updateLedger(trx, authorityId, planId, { plan_ended_on: endedOn });
   const keptUntil = addDays(addMonths(endedOn, KEPT_MONTHS), 1);
+  // 02:00 London time: an hour every day has exactly once (01:00 is skipped when the clocks go
+  // forward, and a job run "now" instead would find the records young and never come back).
+  const runAt = londonInstant(keptUntil, 2, 0);
+  if (!runAt) throw new RangeError(`Not a London date: ${keptUntil}`);
   await enqueue(trx, clock, {
     queue: RETENTION_QUEUE,
     payload: { authorityId },
-    runAt: londonInstant(keptUntil, 1, 0) ?? clock.now(),
+    runAt,
     dedupeKey: `${RETENTION_QUEUE}:${authorityId}:${planId}`,
     authorityId,
   });

@@ -12,7 +12,7 @@
  * provider's people of its invoice paid or rejected.
  */
 import type { Trx } from "../../db/database.ts";
-import { decodeKey, encodeKey } from "../../db/paging.ts";
+import { decodeTimeKey, encodeKey } from "../../db/paging.ts";
 import { transaction } from "../../db/transaction.ts";
 import {
   ConflictError,
@@ -369,19 +369,9 @@ export async function providerInvoices(
   requireProviderInvoicing(ctx.principal, organisationId);
   const organisation = (await organisationsByIds(ctx.db, [organisationId])).get(organisationId);
   if (!organisation) throw new NotFoundError("organisation");
-  const key = decodeKey(page.after, ["string", "string"], "after");
-  const at = key ? new Date(key[0] as string) : undefined;
-  if (at && Number.isNaN(at.getTime())) {
-    const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
-    throw new ValidationError(message, [{ field: "after", message }]);
-  }
+  const after = decodeTimeKey(page.after, "after");
   const size = page.pageSize ?? PROVIDER_INVOICE_ROWS;
-  const rows = await repo.invoicesOfOrganisation(
-    ctx.db,
-    organisationId,
-    key && at ? { at, id: key[1] as string } : undefined,
-    size + 1,
-  );
+  const rows = await repo.invoicesOfOrganisation(ctx.db, organisationId, after, size + 1);
   const shown = rows.slice(0, size);
   const last = shown.at(-1);
   const more = rows.length > size;

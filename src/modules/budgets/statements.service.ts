@@ -9,6 +9,8 @@
  * now and what the invoices waiting to be paid commit of it. For the same readers as statements.
  */
 
+import { sql } from "kysely";
+import { transaction } from "../../db/transaction.ts";
 import { csvHeader, csvRows } from "../../lib/csv.ts";
 import { ValidationError } from "../../lib/errors.ts";
 import { addDays, addMonths, isIsoDate, londonToday } from "../../lib/london-time.ts";
@@ -16,9 +18,10 @@ import { msg } from "../../lib/messages.ts";
 import type { Ctx } from "../access/context.ts";
 import type { PersonAccess } from "../care/care.service.ts";
 import * as repo from "./budgets.repository.ts";
-import { type Budget, findBudget, transactionsByKey } from "./budgets.service.ts";
+import { type Budget, findBudget } from "./budgets.service.ts";
 import { HELD_ACCOUNTS, type TransactionKind } from "./budgets.table.ts";
 import { requireSeeStatement } from "./permissions.ts";
+import { transactionsByKey } from "./transactions-page.ts";
 
 export interface StatementLine {
   seq: number;
@@ -161,12 +164,24 @@ export async function personLedger(
 ): Promise<PersonLedger> {
   const found = await findBudget(ctx.db, authorityId, planId);
   const access = await requireSeeStatement(ctx, found.budget);
-  const { rows, entries, next, previous } = await transactionsByKey(ctx.db, authorityId, planId, page);
-  const balances = (await repo.balances(ctx.db, authorityId, planId)).filter((b) => isHeld(b.account));
+  // One snapshot for the five reads: the page, the balances, what is committed and the balance
+  // through the page agree even while a payment posts meanwhile.
+  const { rows, entries, next, previous, balances, committed, newestHeld } = await transaction(
+    ctx.db,
+    async (trx) => {
+      await sql`set transaction isolation level repeatable read, read only`.execute(trx);
+      const ledgerPage = await transactionsByKey(trx, authorityId, planId, page);
+      const newest = ledgerPage.rows[0];
+      return {
+        ...ledgerPage,
+        balances: (await repo.balances(trx, authorityId, planId)).filter((b) => isHeld(b.account)),
+        committed: await repo.waitingInvoicesPence(trx, authorityId, planId),
+        newestHeld: newest ? await repo.heldThrough(trx, authorityId, planId, newest.seq) : undefined,
+      };
+    },
+  );
   const held = balances.reduce((s, b) => s + b.balance_pence, 0n);
-  const committed = await repo.waitingInvoicesPence(ctx.db, authorityId, planId);
-  const newest = rows[0];
-  let balance = newest ? await repo.heldThrough(ctx.db, authorityId, planId, newest.seq) : held;
+  let balance = newestHeld ?? held;
   const lines = rows.map((r) => {
     const change = entries
       .filter((e) => e.transaction_id === r.id && isHeld(e.account))

@@ -133,3 +133,28 @@ export async function unavailableByMonth(
     overdue: Number(r.overdue),
   }));
 }
+
+/**
+ * For each of the areas, how many open lists cover it and for how many service types: one grouped
+ * read (by `choice_list_areas_by_area`), an area with none left out. A champion's headlines.
+ */
+export function openListCountsByArea(
+  db: Db,
+  areaCodes: readonly string[],
+): Promise<{ area_code: string; lists: number; service_types: number }[]> {
+  if (areaCodes.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("choice_list_areas as la")
+    .innerJoin("choice_lists as l", (j) =>
+      j.onRef("l.authority_id", "=", "la.authority_id").onRef("l.id", "=", "la.list_id"),
+    )
+    .select((eb) => [
+      "la.area_code",
+      eb.cast<number>(eb.fn.countAll(), "integer").as("lists"),
+      eb.cast<number>(eb.fn.count("l.category_code").distinct(), "integer").as("service_types"),
+    ])
+    .where("la.area_code", "in", [...areaCodes])
+    .where("l.status", "=", "open")
+    .groupBy("la.area_code")
+    .execute();
+}

@@ -165,3 +165,12 @@ export async function choiceAreaFigures(db: Db, areaCode: string, today: string)
     ),
   };
 }
+
+/** Each area's open lists and their service types, counted in one read (areas with none give 0). */
+export async function openListCounts(
+  db: Db,
+  areaCodes: readonly string[],
+): Promise<Map<string, { lists: number; serviceTypes: number }>> {
+  const rows = await repo.openListCountsByArea(db, areaCodes);
+  return new Map(rows.map((r) => [r.area_code, { lists: r.lists, serviceTypes: r.service_types }]));
+}

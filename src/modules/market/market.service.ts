@@ -12,6 +12,7 @@ import type { FieldError } from "../../lib/errors.ts";
 import { ValidationError } from "../../lib/errors.ts";
 import { type Kept, keptFor } from "../../lib/kept.ts";
 import { msg } from "../../lib/messages.ts";
+import { isSmall } from "../../lib/small-numbers.ts";
 import type { Ctx } from "../access/context.ts";
 import { type Authority, findAuthorityBySlug, listAuthorities } from "../authorities/authorities.service.ts";
 import { publishersNamed } from "../ocds/external.service.ts";
@@ -31,7 +32,6 @@ import {
   type Cell,
   DELIVERY_TYPES,
   type ShownCell,
-  SMALL_NUMBER,
   suppressed,
   suppressedTotal,
   TIMELINESS,
@@ -341,7 +341,7 @@ const COUNT: { [T in Theme]: (db: Db, f: repo.MarketFilters) => Promise<ThemeFig
     ].filter((c) => c.count > 0);
     const answers = suppressed(answerCells);
     const waiting = answers.find((c) => c.key === "waiting");
-    const overdueHidden = unavailable.overdue < SMALL_NUMBER || waiting?.suppressed === true;
+    const overdueHidden = isSmall(unavailable.overdue) || waiting?.suppressed === true;
     const delivery: Cell[] = DELIVERY_TYPES.flatMap((d) => {
       const row = budgets.find((b) => b.delivery === d);
       return row ? [{ key: d, count: row.people, value: row.weekly_pence }] : [];

@@ -8,10 +8,11 @@
  * exactly one of them is hidden, the next smallest is hidden as well (by count, then key), so the
  * total less the others cannot give it away; a total under 10 is itself hidden.
  */
+import { hiddenParts, isSmall, SMALL_NUMBER } from "../../lib/small-numbers.ts";
 import type { OrganisationFacts } from "./figures.ts";
 
-/** Below this many people a count is not shown. */
-export const SMALL_NUMBER = 10;
+/** Below this many people a count is not shown (the one rule: src/lib/small-numbers.ts). */
+export { SMALL_NUMBER };
 
 /** The delivery types, in the order they are shown. */
 export const DELIVERY_TYPES = [
@@ -153,22 +154,16 @@ export interface ShownCell {
 }
 
 /**
- * The small-numbers rule over one group of cells whose total is shown: every count under
- * `SMALL_NUMBER` hidden with its money; when exactly one is hidden, the next smallest too.
+ * The small-numbers rule over one group of cells whose total is shown (src/lib/small-numbers.ts):
+ * every count of 1 to 9 hidden with its money; when exactly one is hidden, the next smallest too.
  */
 export function suppressed(cells: readonly Cell[]): ShownCell[] {
-  const hidden = new Set(cells.filter((c) => c.count < SMALL_NUMBER).map((c) => c.key));
-  if (hidden.size === 1) {
-    const next = cells
-      .filter((c) => !hidden.has(c.key))
-      .sort((a, b) => a.count - b.count || a.key.localeCompare(b.key))[0];
-    if (next) hidden.add(next.key);
-  }
-  return cells.map((c) => ({
+  const hidden = hiddenParts(cells.map((c) => c.count));
+  return cells.map((c, i) => ({
     key: c.key,
-    count: hidden.has(c.key) ? null : c.count,
-    value: hidden.has(c.key) ? null : (c.value ?? null),
-    suppressed: hidden.has(c.key),
+    count: hidden[i] ? null : c.count,
+    value: hidden[i] ? null : (c.value ?? null),
+    suppressed: hidden[i] === true,
   }));
 }
 
@@ -176,6 +171,7 @@ export function suppressed(cells: readonly Cell[]): ShownCell[] {
 export function suppressedTotal(cells: readonly Cell[]): ShownCell {
   const count = cells.reduce((n, c) => n + c.count, 0);
   const value = cells.reduce((n, c) => n + (c.value ?? 0n), 0n);
-  const hide = count < SMALL_NUMBER;
+  // A total of none is hidden too: an empty group is not published as a figure.
+  const hide = count === 0 || isSmall(count);
   return { key: "total", count: hide ? null : count, value: hide ? null : value, suppressed: hide };
 }

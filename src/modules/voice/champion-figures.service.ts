@@ -7,23 +7,24 @@
  * and feedback trends — the published reviews of the people in the area (whichever provider they
  * reviewed) per month of their service, with the average rating (this module's).
  *
- * Small numbers are suppressed as the market publishes them (`SMALL_NUMBER`): a count of 1 to 9 is
+ * Small numbers are suppressed by the one rule (src/lib/small-numbers.ts): a count of 1 to 9 is
  * shown as "fewer than 10" (null here), with an average of fewer than 10 reviews; where a month's
  * record count is shown and exactly one of its parts (on time, late, waiting) would be hidden, the
- * next smallest part is hidden too, so the total cannot give it away. No total over the months is
- * shown (it would give away a hidden month). Counted at most once every `AREA_FIGURES_MAX_AGE_MS`
+ * next smallest part is hidden too. No total over the months is shown here, but the market publishes
+ * the area's totals (all time): so where exactly one month would be hidden in a column, the next
+ * smallest month is hidden too (`unavailableMonths`), that total less the months shown giving none away. Counted at most once every `AREA_FIGURES_MAX_AGE_MS`
  * per area (`keptFor`), each read narrowed to the area by an index; the page says when. Public.
  */
 import type { Db } from "../../db/database.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { type Kept, keptFor } from "../../lib/kept.ts";
 import { londonToday } from "../../lib/london-time.ts";
+import { hiddenParts, hiddenTable, shownCount } from "../../lib/small-numbers.ts";
 import type { Ctx } from "../access/context.ts";
-import { type ChoiceAreaFigures, choiceAreaFigures } from "../choice/area-figures.service.ts";
+import { type ChoiceAreaFigures, choiceAreaFigures, openListCounts } from "../choice/area-figures.service.ts";
 import { findArea } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./champion-figures.repository.ts";
 import type { CoveredArea } from "./champions.service.ts";
-import { SMALL_NUMBER } from "./feedback.service.ts";
 
 export type { CapacityFigure, PriceFigure, ServiceTypeFigures } from "../choice/area-figures.service.ts";
 
@@ -62,9 +63,9 @@ export interface AreaFigures {
   countedAt: Date;
 }
 
-/** A count as published: 1 to 9 hidden. */
+/** A count as published: 1 to 9 hidden (src/lib/small-numbers.ts). */
 export function shown(count: number): Shown {
-  return count > 0 && count < SMALL_NUMBER ? null : count;
+  return shownCount(count);
 }
 
 /**
@@ -72,27 +73,32 @@ export function shown(count: number): Shown {
  * smallest part that is not zero is hidden too, so the total (shown or not) cannot give it away.
  */
 export function shownParts(parts: readonly number[]): Shown[] {
-  const out = parts.map(shown);
-  if (out.filter((v) => v === null).length === 1) {
-    let next = -1;
-    parts.forEach((p, i) => {
-      if (out[i] !== null && p > 0 && (next < 0 || p < (parts[next] as number))) next = i;
-    });
-    if (next >= 0) out[next] = null;
-  }
-  return out;
+  const hidden = hiddenParts(parts);
+  return parts.map((p, i) => (hidden[i] ? null : p));
 }
 
-function unavailableMonth(r: ChoiceAreaFigures["unavailable"][number]): UnavailableMonth {
-  const [onTime, late, waiting] = shownParts([r.on_time, r.late, r.waiting]) as [Shown, Shown, Shown];
-  return {
-    month: r.month,
-    records: shown(r.records),
-    onTime,
-    late,
-    waiting,
-    overdue: waiting === null ? (r.overdue === 0 ? 0 : null) : shown(r.overdue),
-  };
+/**
+ * The months of "choice not available" as published. The market publishes each column's total (the
+ * records, how they were met, those overdue) for the authority and area, and each month's parts add
+ * up to its records: so the rule runs over the months as a table — a lone hidden month in any column,
+ * or a lone hidden part in any month, has the next smallest beside it hidden too, until none is lone.
+ */
+function unavailableMonths(rows: ChoiceAreaFigures["unavailable"]): UnavailableMonth[] {
+  const table = rows.map((r) => [r.records, r.on_time, r.late, r.waiting, r.overdue]);
+  const hidden = hiddenTable(table, [1, 2, 3]);
+  return rows.map((r, i) => {
+    const h = hidden[i] ?? [];
+    const at = (j: number, value: number): Shown => (h[j] ? null : value);
+    const waiting = at(3, r.waiting);
+    return {
+      month: r.month,
+      records: at(0, r.records),
+      onTime: at(1, r.on_time),
+      late: at(2, r.late),
+      waiting,
+      overdue: waiting === null && r.overdue > 0 ? null : at(4, r.overdue),
+    };
+  });
 }
 
 function feedbackMonth(month: string, row: repo.FeedbackMonthRow | undefined): FeedbackMonth {
@@ -144,7 +150,7 @@ export async function areaFigures(ctx: Ctx, areaCode: string): Promise<AreaFigur
     serviceTypes: value.choice.serviceTypes,
     listsCapped: value.choice.listsCapped,
     months: value.choice.months,
-    unavailable: value.choice.unavailable.map(unavailableMonth),
+    unavailable: unavailableMonths(value.choice.unavailable),
     feedback: value.choice.months.map((m) => feedbackMonth(m, byMonth.get(m))),
     countedAt,
   };
@@ -156,17 +162,28 @@ export interface AreaHeadline extends CoveredArea {
   serviceTypes: number;
 }
 
-/** The headlines of the areas a champion covers (its people's "Your areas' figures"). Public figures. */
-export async function areaHeadlines(ctx: Ctx, areas: readonly CoveredArea[]): Promise<AreaHeadline[]> {
-  const out: AreaHeadline[] = [];
-  for (const area of areas) {
-    const { value } = await countedFor(ctx, area.code);
-    const types = value.choice.serviceTypes;
-    out.push({
+/** The areas a champion's page gives headlines for: the first so many, by name; it says when there are more. */
+export const HEADLINE_AREAS = 50;
+
+/**
+ * The headlines of the areas a champion covers (its people's "Your areas' figures"): the first
+ * `HEADLINE_AREAS`, their open lists counted in one grouped read. Public figures.
+ */
+export async function areaHeadlines(
+  ctx: Ctx,
+  areas: readonly CoveredArea[],
+): Promise<{ headlines: AreaHeadline[]; more: boolean }> {
+  const first = areas.slice(0, HEADLINE_AREAS);
+  const counts = await openListCounts(
+    ctx.db,
+    first.map((a) => a.code),
+  );
+  return {
+    headlines: first.map((area) => ({
       ...area,
-      lists: types.reduce((n, t) => n + t.lists.length, 0),
-      serviceTypes: types.length,
-    });
-  }
-  return out;
+      lists: counts.get(area.code)?.lists ?? 0,
+      serviceTypes: counts.get(area.code)?.serviceTypes ?? 0,
+    })),
+    more: areas.length > HEADLINE_AREAS,
+  };
 }

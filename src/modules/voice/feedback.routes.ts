@@ -157,10 +157,18 @@ export function feedbackRoutes(app: FastifyInstance): void {
     async context(request) {
       return { review: await reviewToModerate(ctxOf(request), (request as ReviewRequest).params.reviewId) };
     },
-    values: (_request, context) => ({ decision: "", text: context.review.text, reason: "" }),
+    values: (_request, context) => ({
+      decision: "",
+      text: context.review.text,
+      reply: context.review.reply ?? "",
+      removed: "",
+      reason: "",
+    }),
     read: (body) => ({
       decision: field(body, "decision"),
       text: field(body, "text"),
+      reply: field(body, "reply"),
+      removed: field(body, "removed"),
       reason: field(body, "reason"),
     }),
     async submit(request, values, context) {
@@ -225,13 +233,32 @@ export function feedbackRoutes(app: FastifyInstance): void {
       {
         operationId: "moderateFeedback",
         tags,
-        summary: "Publish a review, edit out a part, or reject it",
+        summary: "Publish a review, edit out a part of it or of its reply, or reject it",
         description:
           "The platform's moderators, against the published policy (/feedback/policy). The person is told.",
         params: Type.Object({ reviewId: Uuid }),
         body: Type.Object({
-          decision: Type.Union([Type.Literal("publish"), Type.Literal("edit"), Type.Literal("reject")]),
-          text: Type.Optional(Type.String({ maxLength: 1000 })),
+          decision: Type.Union([
+            Type.Literal("publish"),
+            Type.Literal("edit"),
+            Type.Literal("edit-reply"),
+            Type.Literal("reject"),
+          ]),
+          text: Type.Optional(
+            Type.String({ maxLength: 1000, description: "The review without the part, for edit" }),
+          ),
+          reply: Type.Optional(
+            Type.String({
+              maxLength: 1000,
+              description: "The provider's reply without the part, for edit-reply",
+            }),
+          ),
+          removed: Type.Optional(
+            Type.Union([Type.Literal("personal-data"), Type.Literal("other")], {
+              description:
+                "For edit and edit-reply: personal data (every earlier version of the text edited is redacted) or other (kept as evidence)",
+            }),
+          ),
           reason: Type.Optional(Type.String({ maxLength: 500 })),
         }),
         response: { 200: Written },

@@ -13,7 +13,7 @@
  * counted per provider, service type and rating (small numbers suppressed), in open data too.
  */
 import type { Db, Trx } from "../../db/database.ts";
-import { decodeKey, encodeKey } from "../../db/paging.ts";
+import { decodeTimeKey, encodeKey } from "../../db/paging.ts";
 import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from "../../lib/errors.ts";
@@ -21,6 +21,7 @@ import { isUuid, newId } from "../../lib/ids.ts";
 import { addDays, addMonths, londonDate, londonInstant, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import type { Panel } from "../../lib/ports.ts";
+import { isSmall, SMALL_NUMBER } from "../../lib/small-numbers.ts";
 import { grantsInScope, hasRole, PLATFORM_SCOPE, requireRole } from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { requireScope } from "../accounts/accounts.service.ts";
@@ -39,15 +40,15 @@ import type { FeedbackReview } from "./voice.table.ts";
 export const REVIEW_MAX = 1000;
 /** Reviews on a page of a provider's feedback. */
 export const FEEDBACK_PAGE = 10;
-/** Below this many reviews a provider's figures are not shown in open data (as the market's). */
-export const SMALL_NUMBER = 10;
+/** Below this many reviews a provider's figures are not shown in open data (the one rule: src/lib/small-numbers.ts). */
+export { SMALL_NUMBER };
 /** Reviews on a page of the moderators' queue and list. */
 export const MODERATION_PAGE = 20;
 /** A review is kept this many months after it was last left (7 years, as a budget's records), then erased. */
 export const FEEDBACK_KEPT_MONTHS = 84;
 /** The job that erases a review once it has been kept its 7 years. */
 export const FEEDBACK_RETENTION_QUEUE = "voice.feedback-retention";
-/** What an earlier version holds once a moderator removed personal data from the review. */
+/** What an earlier version holds once a moderator removed personal data from the review or the reply. */
 export const REDACTED = "[Removed by a moderator: this earlier version held personal data]";
 /** The roles of a provider's people who reply. */
 const PROVIDER_ROLES = ["organisation-admin", "organisation-member"] as const;
@@ -159,14 +160,18 @@ function textOf(value: string, field: string, errors: FieldError[]): string {
   return text;
 }
 
+/** The provider's people who reply to its reviews (its administrators and members). */
+async function providerPeople(trx: Trx, organisationId: string): Promise<Set<string>> {
+  const grants = await grantsInScope(trx, organisationId);
+  return new Set(
+    grants.filter((g) => (PROVIDER_ROLES as readonly string[]).includes(g.role)).map((g) => g.user_id),
+  );
+}
+
 async function tellProvider(trx: Trx, ctx: Ctx, review: FeedbackReview): Promise<void> {
   // A review they replied to, changed since: the reply stays, marked as to an earlier version.
   const changed = review.reply !== null && (review.reply_to_version ?? 0) < review.version;
-  const grants = await grantsInScope(trx, review.organisation_id);
-  const people = new Set(
-    grants.filter((g) => (PROVIDER_ROLES as readonly string[]).includes(g.role)).map((g) => g.user_id),
-  );
-  for (const userId of people)
+  for (const userId of await providerPeople(trx, review.organisation_id))
     await notify(
       trx,
       ctx.clock,
@@ -179,6 +184,22 @@ async function tellProvider(trx: Trx, ctx: Ctx, review: FeedbackReview): Promise
         body: changed
           ? "Someone who uses your services has left a new version of a review you replied to. Your reply is shown as a reply to an earlier version of the review until you reply again, on your feedback page."
           : "Someone who uses your services has left a review. You can read it and reply once, below it, on your feedback page.",
+        link: `/organisations/${review.organisation_id}/feedback`,
+      },
+      { email: true, actor: actorIn(ctx) },
+    );
+}
+
+async function tellProviderReplyEdited(trx: Trx, ctx: Ctx, review: FeedbackReview, reason: string) {
+  for (const userId of await providerPeople(trx, review.organisation_id))
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        kind: "feedback.review-moderated",
+        subject: "Your reply to a review has been moderated",
+        body: `A moderator removed a part of your reply to a review under the feedback policy. The reason: ${reason}`,
         link: `/organisations/${review.organisation_id}/feedback`,
       },
       { email: true, actor: actorIn(ctx) },
@@ -269,6 +290,7 @@ export async function leaveFeedback(
       created_at: before?.created_at ?? now,
       updated_at: now,
       published_at: heldFor ? null : now,
+      left_at: now,
     };
     await repo.saveFeedback(trx, row, before !== undefined);
     await repo.insertFeedbackVersion(trx, {
@@ -302,15 +324,25 @@ export async function leaveFeedback(
   return { review, heldFor };
 }
 
-/** A moderator's decisions. */
-export const DECISIONS = ["publish", "edit", "reject"] as const;
+/** A moderator's decisions: on the review, or on the provider's reply to it (`edit-reply`). */
+export const DECISIONS = ["publish", "edit", "edit-reply", "reject"] as const;
+
+/**
+ * What an edit removed: personal data (then every earlier version of the text edited is redacted, so
+ * it is held nowhere) or something else (abuse, an accusation: the earlier versions kept as evidence).
+ */
+export const REMOVED = ["personal-data", "other"] as const;
 
 export interface ModerationInput {
   /** One of DECISIONS (a form sends any text: the service checks it). */
   decision: string;
   /** The text with the part removed, for `edit`. */
   text?: string;
-  /** Why, for `edit` and `reject`. */
+  /** The provider's reply with the part removed, for `edit-reply`. */
+  reply?: string;
+  /** One of REMOVED, for `edit` and `edit-reply`. */
+  removed?: string;
+  /** Why, for `edit`, `edit-reply` and `reject`. */
   reason?: string;
 }
 
@@ -336,40 +368,55 @@ export async function moderateFeedback(
       field: "decision",
       message: msg`Choose whether to publish it, edit out a part or reject it`,
     });
+  const editing = input.decision === "edit" || input.decision === "edit-reply";
   const reason = (input.reason ?? "").trim();
   const text = input.decision === "edit" ? textOf(input.text ?? "", "text", errors) : "";
-  if ((input.decision === "edit" || input.decision === "reject") && (reason === "" || reason.length > 500))
+  const replyText = input.decision === "edit-reply" ? textOf(input.reply ?? "", "reply", errors) : "";
+  if (editing && !(REMOVED as readonly string[]).includes(input.removed ?? ""))
+    errors.push({ field: "removed", message: msg`Choose whether the part removed is personal data` });
+  if ((editing || input.decision === "reject") && (reason === "" || reason.length > 500))
     errors.push({ field: "reason", message: msg`Give the reason, up to 500 characters, from the policy` });
   if (errors.length > 0) throw new ValidationError(msg`Check the decision`, errors);
+  const personalData = editing && input.removed === "personal-data";
   return transaction(ctx.db, async (trx) => {
     const before = isUuid(reviewId) ? await repo.lockFeedback(trx, reviewId) : undefined;
     if (!before || before.state === "rejected") throw new NotFoundError("review");
+    if (input.decision === "edit-reply" && before.reply === null) {
+      const message = msg`This review has no reply to edit`;
+      throw new ValidationError(message, [{ field: "decision", message }]);
+    }
     await count(trx, before, -1);
     const now = ctx.clock.now();
-    const after: FeedbackReview = {
-      ...before,
-      state: input.decision === "reject" ? "rejected" : "published",
-      text: input.decision === "edit" ? text : before.text,
-      moderation_reason: reason || before.moderation_reason,
-      updated_at: now,
-      published_at: input.decision === "reject" ? before.published_at : (before.published_at ?? now),
-    };
+    const onReply = input.decision === "edit-reply";
+    const after: FeedbackReview = onReply
+      ? { ...before, reply: replyText, updated_at: now }
+      : {
+          ...before,
+          state: input.decision === "reject" ? "rejected" : "published",
+          text: input.decision === "edit" ? text : before.text,
+          moderation_reason: reason || before.moderation_reason,
+          updated_at: now,
+          published_at: input.decision === "reject" ? before.published_at : (before.published_at ?? now),
+        };
     await repo.saveFeedback(trx, after, true);
     const actor = actorIn(ctx);
     if (input.decision !== "publish")
       await repo.insertFeedbackVersion(trx, {
         review_id: after.id,
-        kind: "moderation",
-        stars: after.stars,
-        text: after.text,
+        // A moderator's edit of the reply is a version of the reply, with the reason.
+        kind: onReply ? "reply" : "moderation",
+        stars: onReply ? null : after.stars,
+        text: onReply ? replyText : after.text,
         reason,
         by_user: actor.type === "user" ? (actor.id ?? null) : null,
         at: now,
       });
     await count(trx, after, 1);
-    // What the moderator removed must not stay in the earlier versions: redacted with the edit.
-    const redacted =
-      input.decision === "edit" ? await repo.redactEarlierVersions(trx, after.id, REDACTED, now) : 0;
+    // Personal data removed must not stay in the earlier versions of what was edited: redacted with the
+    // edit. Anything else removed (abuse) is kept in them, as the evidence the policy keeps.
+    const redacted = personalData
+      ? await repo.redactEarlierVersions(trx, after.id, onReply ? "reply" : "review", REDACTED, now)
+      : 0;
     await recordAudit(trx, ctx.clock, {
       authorityId: after.authority_id,
       actor,
@@ -378,9 +425,14 @@ export async function moderateFeedback(
       changes: {
         person: personalRef("care_people", after.person_id),
         ...(reason ? { reason } : {}),
+        ...(editing ? { removed: input.removed } : {}),
         ...(redacted > 0 ? { versionsRedacted: redacted } : {}),
       },
     });
+    if (onReply) {
+      await tellProviderReplyEdited(trx, ctx, after, reason);
+      return after;
+    }
     await tellPerson(
       trx,
       ctx,
@@ -410,6 +462,13 @@ export async function replyToFeedback(
   requireRole(ctx.principal, [...PROVIDER_ROLES], organisationId, "reply to reviews of this provider");
   const errors: FieldError[] = [];
   const text = textOf(replyText, "reply", errors);
+  // A reply is published at once, never held: one naming the reviewer is refused, saying what to remove.
+  const found = errors.length === 0 ? personalDataIn(text) : "";
+  if (found)
+    errors.push({
+      field: "reply",
+      message: msg`Remove ${found} from the reply: a reply is published at once, and never names or contacts the person`,
+    });
   if (errors.length > 0) throw new ValidationError(msg`Check the reply`, errors);
   return transaction(ctx.db, async (trx) => {
     const now = ctx.clock.now();
@@ -455,13 +514,7 @@ export async function providerFeedback(
   limit = FEEDBACK_PAGE,
 ): Promise<FeedbackPage> {
   if (!isUuid(organisationId)) throw new NotFoundError("organisation");
-  const key = after ? decodeKey(after, ["string", "string"], "after") : undefined;
-  const rows = await repo.publishedFeedback(
-    ctx.db,
-    organisationId,
-    key ? { at: new Date(key[0] as string), id: key[1] as string } : undefined,
-    limit + 1,
-  );
+  const rows = await repo.publishedFeedback(ctx.db, organisationId, decodeTimeKey(after, "after"), limit + 1);
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
@@ -496,8 +549,6 @@ export interface ModerationPage {
   next: string | null;
 }
 
-const MODERATION_KEY: readonly ["string", "string"] = ["string", "string"];
-
 async function moderationPage(
   db: Db,
   rows: FeedbackReview[],
@@ -513,11 +564,6 @@ async function moderationPage(
   };
 }
 
-function keyOf(after: string | undefined): { at: Date; id: string } | undefined {
-  const key = after ? decodeKey(after, MODERATION_KEY, "after") : undefined;
-  return key ? { at: new Date(String(key[0])), id: String(key[1]) } : undefined;
-}
-
 /** Reviews held for moderation, oldest first, a page at a time by key: the moderators' queue. */
 export async function heldFeedback(
   ctx: Ctx,
@@ -525,7 +571,7 @@ export async function heldFeedback(
   limit = MODERATION_PAGE,
 ): Promise<ModerationPage> {
   requireModerator(ctx);
-  const rows = await repo.heldFeedback(ctx.db, keyOf(after), limit + 1);
+  const rows = await repo.heldFeedback(ctx.db, decodeTimeKey(after, "after"), limit + 1);
   return moderationPage(ctx.db, rows, limit, (r) => r.updated_at);
 }
 
@@ -539,7 +585,7 @@ export async function recentFeedback(
   limit = MODERATION_PAGE,
 ): Promise<ModerationPage> {
   requireModerator(ctx);
-  const rows = await repo.recentFeedback(ctx.db, keyOf(after), limit + 1);
+  const rows = await repo.recentFeedback(ctx.db, decodeTimeKey(after, "after"), limit + 1);
   return moderationPage(ctx.db, rows, limit, (r) => r.published_at);
 }
 
@@ -628,7 +674,7 @@ export async function feedbackFigures(
     const reviews = ratings.reduce((a, b) => a + b, 0);
     // A type whose reviews have all gone (rejected, erased) is no longer one the provider is reviewed for.
     if (reviews === 0) return [];
-    return reviews < SMALL_NUMBER
+    return isSmall(reviews)
       ? [{ serviceType, reviews: null, ratings: null }]
       : [{ serviceType, reviews, ratings }];
   });
@@ -650,30 +696,51 @@ export async function feedbackProfilePanel(
 
 // Retention (docs/feedback.md, "How long feedback is kept")
 
-/** Queues the review's erasure for the day after it has been kept 7 years from now (its latest version). */
+/** The job that sweeps, daily, every review last left more than 7 years ago (a safety net for the per-review jobs). */
+export const FEEDBACK_SWEEP_QUEUE = "voice.feedback-sweep";
+/** Reviews a page of the sweep reads. */
+const SWEEP_PAGE = 200;
+
+/**
+ * 02:00 in London on a date: an hour that happens exactly once every day (01:00 is skipped the day
+ * the clocks go forward and happens twice the day they go back). Never "now" in its place.
+ */
+function twoInTheMorning(date: string): Date {
+  const at = londonInstant(date, 2, 0);
+  if (!at) throw new RangeError(`Not a London date: ${date}`);
+  return at;
+}
+
+/** Queues the review's erasure for the day after it has been kept 7 years from when it was last left. */
 async function keepFor7Years(trx: Trx, clock: Clock, review: FeedbackReview): Promise<void> {
-  const keptUntil = addDays(addMonths(londonDate(review.updated_at), FEEDBACK_KEPT_MONTHS), 1);
+  const keptUntil = addDays(addMonths(londonDate(review.left_at), FEEDBACK_KEPT_MONTHS), 1);
   await enqueue(trx, clock, {
     queue: FEEDBACK_RETENTION_QUEUE,
     payload: { reviewId: review.id },
-    runAt: londonInstant(keptUntil, 1, 0) ?? clock.now(),
+    runAt: twoInTheMorning(keptUntil),
     // One job a version: a review left again is kept 7 years from then (the older job finds it young).
     dedupeKey: `${FEEDBACK_RETENTION_QUEUE}:${review.id}:${review.version}`,
     authorityId: review.authority_id,
   });
 }
 
+/** Reviews last left before this London date are past their 7 years. */
+function keepingCutoff(clock: Clock): string {
+  return addMonths(londonToday(clock), -FEEDBACK_KEPT_MONTHS);
+}
+
 /**
- * The retention job: erases the review with every version of it once its latest version has been
- * kept 7 years (none when it has been left again since, or is gone): it leaves the figures, and the
- * authority's audit trail says what was erased (the review by id, how many versions; nothing of the
- * person but the reference). Whether it erased it.
+ * The retention job: erases the review with every version of it once it has been kept 7 years from
+ * when the person last left it (`left_at`: a moderator's decision or a reply never moves it; none when
+ * left again since, or gone): it leaves the figures, and the authority's audit trail says what was
+ * erased (the review by id, how many versions; nothing of the person but the reference). Whether it
+ * erased it.
  */
 export async function eraseExpiredFeedback(db: Db, clock: Clock, reviewId: string): Promise<boolean> {
-  const cutoff = addMonths(londonToday(clock), -FEEDBACK_KEPT_MONTHS);
+  const cutoff = keepingCutoff(clock);
   return transaction(db, async (trx) => {
     const review = await repo.lockFeedback(trx, reviewId);
-    if (!review || londonDate(review.updated_at) >= cutoff) return false;
+    if (!review || londonDate(review.left_at) >= cutoff) return false;
     await count(trx, review, -1);
     const versions = await repo.eraseFeedback(trx, review.id);
     await recordAudit(trx, clock, {
@@ -690,6 +757,37 @@ export async function eraseExpiredFeedback(db: Db, clock: Clock, reviewId: strin
       requestId: null,
     });
     return true;
+  });
+}
+
+/**
+ * The daily sweep: erases every review last left before the cut-off, a page at a time by key (each
+ * review in its own transaction), whatever became of its own job (reviews from before the jobs, a
+ * job lost). Then queues tomorrow's sweep. How many it erased.
+ */
+export async function sweepExpiredFeedback(db: Db, clock: Clock): Promise<number> {
+  const before = twoInTheMorning(keepingCutoff(clock));
+  let erased = 0;
+  let after: { at: Date; id: string } | undefined;
+  for (;;) {
+    const page = await repo.feedbackLeftBefore(db, before, after, SWEEP_PAGE);
+    for (const r of page) if (await eraseExpiredFeedback(db, clock, r.id)) erased++;
+    const last = page.at(-1);
+    if (page.length < SWEEP_PAGE || !last) break;
+    after = { at: last.left_at, id: last.id };
+  }
+  await transaction(db, (trx) => queueFeedbackSweep(trx, clock));
+  return erased;
+}
+
+/** Queues the next daily sweep (at 02:00 tomorrow, London time); once a day, however often asked. */
+export async function queueFeedbackSweep(trx: Trx, clock: Clock): Promise<void> {
+  const tomorrow = addDays(londonToday(clock), 1);
+  await enqueue(trx, clock, {
+    queue: FEEDBACK_SWEEP_QUEUE,
+    payload: {},
+    runAt: twoInTheMorning(tomorrow),
+    dedupeKey: `${FEEDBACK_SWEEP_QUEUE}:${tomorrow}`,
   });
 }
 
@@ -741,7 +839,7 @@ export async function* feedbackFigureRows(ctx: Pick<Ctx, "db">): AsyncGenerator<
     const shownRows = page.flatMap((g): FeedbackFigureRow[] => {
       const reviews = g.ratings.reduce((a, b) => a + b, 0);
       if (reviews === 0) return [];
-      return reviews < SMALL_NUMBER
+      return isSmall(reviews)
         ? [{ ...g, reviews: null, suppressed: true, ratings: null }]
         : [{ ...g, reviews, suppressed: false }];
     });

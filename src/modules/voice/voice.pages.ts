@@ -10,7 +10,7 @@ import { anyone, page } from "../../http/routes.ts";
 import { filesOf } from "../../http/uploads.ts";
 import { ValidationError } from "../../lib/errors.ts";
 import { ctxOf } from "../access/context.ts";
-import { areaHeadlines } from "./champion-figures.service.ts";
+import { areaHeadlines, HEADLINE_AREAS } from "./champion-figures.service.ts";
 import {
   addChampionArea,
   areasForm,
@@ -109,8 +109,14 @@ export function voicePages(app: FastifyInstance): void {
 
   app.get("/champions/:championId", page({ who: anyone }), async (request: ChampionRequest, reply) => {
     const view = await championPage(ctxOf(request), request.params.championId);
-    const headlines = view.isStaff ? await areaHeadlines(ctxOf(request), view.areas) : [];
-    await reply.page("voice/views/champion.njk", { ...view, areaHeadlines: headlines, query: request.query });
+    const headlines = view.isStaff ? await areaHeadlines(ctxOf(request), view.areas) : undefined;
+    await reply.page("voice/views/champion.njk", {
+      ...view,
+      areaHeadlines: headlines?.headlines ?? [],
+      areaHeadlinesMore: headlines?.more ?? false,
+      headlineAreas: HEADLINE_AREAS,
+      query: request.query,
+    });
   });
 
   // The areas a champion covers: add one (the form), remove one (a button beside each).

@@ -317,13 +317,15 @@ export function recentFeedback(
 }
 
 /**
- * Replaces the text of the review's versions before the latest (the person's earlier texts and a
- * moderator's edits; not the provider's replies): what a moderator removed is held nowhere else.
- * How many were redacted.
+ * Replaces the text of the earlier versions of what a moderator edited: of the review (`"review"`:
+ * the person's earlier texts and a moderator's edits) or of the provider's reply (`"reply"`), every
+ * one before the latest — what a moderator removed as personal data is held nowhere else. How many
+ * were redacted.
  */
 export async function redactEarlierVersions(
   trx: Trx,
   reviewId: string,
+  of: "review" | "reply",
   text: string,
   at: Date,
 ): Promise<number> {
@@ -335,7 +337,7 @@ export async function redactEarlierVersions(
     .updateTable("feedback_versions")
     .set({ text, redacted_at: at })
     .where("review_id", "=", reviewId)
-    .where("kind", "in", ["review", "moderation"])
+    .where("kind", "in", of === "reply" ? ["reply"] : ["review", "moderation"])
     .where("seq", "<", latest)
     .where("redacted_at", "is", null)
     .executeTakeFirst();
@@ -405,4 +407,17 @@ export function feedbackFiguresAfter(
       eb(refTuple("organisation_id", "category_code"), ">", tuple(after.organisationId, after.categoryCode)),
     );
   return q.orderBy("organisation_id").orderBy("category_code").orderBy("stars").limit(limit).execute();
+}
+
+/** Reviews last left before `before`, oldest first, after a key: the retention sweep's page. */
+export function feedbackLeftBefore(
+  db: Db,
+  before: Date,
+  after: { at: Date; id: string } | undefined,
+  limit: number,
+): Promise<{ id: string; left_at: Date }[]> {
+  let q = db.selectFrom("feedback_reviews").select(["id", "left_at"]).where("left_at", "<", before);
+  if (after)
+    q = q.where(({ eb, refTuple, tuple }) => eb(refTuple("left_at", "id"), ">", tuple(after.at, after.id)));
+  return q.orderBy("left_at").orderBy("id").limit(limit).execute();
 }

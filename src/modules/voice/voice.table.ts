@@ -101,8 +101,11 @@ export interface FeedbackReviewsTable {
   /** The version of the review the reply answered: below `version` once the person left a new one. */
   reply_to_version: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Date;
+  /** When anyone last changed it: the person, a moderator, the provider's reply. */
   updated_at: Date;
   published_at: Date | null;
+  /** When the person last left it: its 7 years of keeping run from here (a moderator never moves it). */
+  left_at: Date;
 }
 
 /** Every text of a review as it was: the person's, a moderator's edit with its reason, the provider's reply. */

@@ -22,7 +22,10 @@ import { mainText, summaryLinks } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import type { Db } from "../../db/database.ts";
+import { encodeKey } from "../../db/paging.ts";
+import { transaction } from "../../db/transaction.ts";
 import { newId } from "../../lib/ids.ts";
+import { addDays, addMonths, londonDate, londonInstant } from "../../lib/london-time.ts";
 import { collect } from "../../lib/ports.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
@@ -38,14 +41,19 @@ import { memberFeedback } from "../choice/choice.ports.ts";
 import { addChampionArea, championsIndex, removeChampionArea } from "./champions.service.ts";
 import {
   eraseExpiredFeedback,
+  FEEDBACK_KEPT_MONTHS,
   FEEDBACK_RETENTION_QUEUE,
+  FEEDBACK_SWEEP_QUEUE,
   feedbackFigures,
   heldFeedback,
   leaveFeedback,
+  moderateFeedback,
   personalDataIn,
+  queueFeedbackSweep,
   REDACTED,
   recentFeedback,
   replyToFeedback,
+  sweepExpiredFeedback,
 } from "./feedback.service.ts";
 import {
   correctReport,
@@ -632,6 +640,7 @@ describe("feedback beside the ratings", () => {
     const edited = await postForm(t.app, moderator, url, {
       decision: "edit",
       text: "Kind carers.",
+      removed: "personal-data",
       reason: "Personal data removed: a postcode.",
     });
     expect([edited.statusCode, edited.headers.location]).toEqual([303, "/feedback/moderation"]);
@@ -656,6 +665,10 @@ describe("feedback beside the ratings", () => {
     const second = await recentFeedback(as(admin), first.next ?? "", 1);
     expect(second.reviews[0]?.id).not.toBe(first.reviews[0]?.id);
     expect((await refused(recentFeedback(as(joan)))).code).toBe("forbidden");
+    // A key made by hand (a date, then not an id) is refused with 400, never sent to the database.
+    const badKey = encodeKey([new Date().toISOString(), "not-a-uuid"]);
+    expect((await refused(recentFeedback(as(admin), badKey))).code).toBe("validation_failed");
+    expect((await page(`/api/v1/organisations/${CIC}/feedback?after=${badKey}`)).statusCode).toBe(400);
     const moderator = await sessionFor(t.app, PLATFORM_ADMIN, { twoFactor: true });
     const list = await page("/feedback/moderation/published", moderator);
     expect(mainText(list.body)).toContain("Published reviews");
@@ -731,19 +744,81 @@ describe("feedback beside the ratings", () => {
     expect(after).not.toContain("an earlier version");
   });
 
-  it("erases a review with its versions once kept 7 years after it was last left (the retention job)", async () => {
+  it("refuses a reply that names or contacts the person; shows replies to moderators, who edit one (earlier replies redacted only for personal data)", async () => {
+    const [row] = await db
+      .selectFrom("feedback_reviews")
+      .select("id")
+      .where("organisation_id", "=", CIC)
+      .execute();
+    const id = row?.id ?? "";
+    const provider = await principalOf(db, DEMO_USERS.find((u) => u.role === "organisation-admin")?.id ?? "");
+    const error = await refused(replyToFeedback(as(provider), CIC, id, "Joan: call us on 07700 900456."));
+    expect(error.code).toBe("validation_failed");
+    expect(JSON.stringify(error.details)).toContain("Remove a phone number from the reply");
+    const moderator = await sessionFor(t.app, PLATFORM_ADMIN, { twoFactor: true });
+    expect(mainText((await page("/feedback/moderation/published", moderator)).body)).toContain(
+      "changed the rota",
+    );
+    const url = `/feedback/moderation/${id}`;
+    expect(mainText((await page(url, moderator)).body)).toContain("changed the rota");
+    const noKind = await postForm(t.app, moderator, url, {
+      decision: "edit-reply",
+      reply: "Thank you.",
+      reason: "Policy, part 3.",
+    });
+    expect(summaryLinks(noKind.body)).toEqual(["#removed"]);
+    const replies = () =>
+      db
+        .selectFrom("feedback_versions")
+        .select(["kind", "text", "redacted_at"])
+        .where("review_id", "=", id)
+        .orderBy("seq")
+        .execute();
+    // Abuse edited out of the reply: the earlier replies kept, as the evidence the policy keeps.
+    const abuse = await postForm(t.app, moderator, url, {
+      decision: "edit-reply",
+      reply: "Thank you: the team has changed it.",
+      removed: "other",
+      reason: "An accusation removed, policy part 3.",
+    });
+    expect(abuse.statusCode).toBe(303);
+    expect((await replies()).map((v) => v.text).join(" ")).toContain("changed the rota");
+    expect(mainText((await page(`/organisations/${CIC}/feedback`)).body)).toContain(
+      "the team has changed it.",
+    );
+    // Personal data edited out: every earlier reply redacted, the person's review versions untouched.
+    await postForm(t.app, moderator, url, {
+      decision: "edit-reply",
+      reply: "Thank you.",
+      removed: "personal-data",
+      reason: "Personal data removed: a name.",
+    });
+    const after = await replies();
+    const earlier = after.filter((v) => v.kind === "reply").slice(0, -1);
+    expect(earlier.every((v) => v.text === REDACTED && v.redacted_at !== null)).toBe(true);
+    expect(after.at(-1)?.text).toBe("Thank you.");
+    expect(after.filter((v) => v.kind === "review").map((v) => v.text)).toContain("Reliable and kind.");
+  });
+
+  it("erases a review with its versions once kept 7 years after it was last left (the retention job), whatever a moderator did since", async () => {
     const [row] = await db
       .selectFrom("feedback_reviews")
       .selectAll()
       .where("organisation_id", "=", DEMO_CHOICE_MEMBERS.greenway)
       .execute();
     const id = row?.id ?? "";
+    const leftAt = row?.left_at ?? new Date(0);
     const job = await db
       .selectFrom("jobs")
       .select(["run_at"])
       .where("dedupe_key", "=", `${FEEDBACK_RETENTION_QUEUE}:${id}:${row?.version}`)
       .executeTakeFirst();
-    expect(job?.run_at.getUTCFullYear()).toBe((row?.updated_at.getUTCFullYear() ?? 0) + 7);
+    // At 02:00 London time the day after the 7 years: an hour every day has once (01:00 some have not).
+    const keptUntil = addDays(addMonths(londonDate(leftAt), FEEDBACK_KEPT_MONTHS), 1);
+    expect(job?.run_at).toEqual(londonInstant(keptUntil, 2, 0));
+    // A moderator reads it again a year on: that moves when it was changed, not when it was left.
+    const yearOn = { now: () => new Date(leftAt.getTime() + 365 * 86_400_000) };
+    await moderateFeedback(ctxFor(db, yearOn, admin), id, { decision: "publish" });
     expect(await eraseExpiredFeedback(db, t.deps.clock, id)).toBe(false);
     const later = { now: () => new Date((job?.run_at.getTime() ?? 0) + 60_000) };
     expect(await eraseExpiredFeedback(db, later, id)).toBe(true);
@@ -752,5 +827,53 @@ describe("feedback beside the ratings", () => {
       await db.selectFrom("feedback_versions").select("seq").where("review_id", "=", id).execute(),
     ).toEqual([]);
     expect(await feedbackFigures(as(null), DEMO_CHOICE_MEMBERS.greenway)).toEqual([]);
+  });
+
+  it("sweeps daily the reviews no job would erase (from before the jobs), and queues the next sweep at 02:00 even when the clocks go forward", async () => {
+    const now = t.deps.clock.now();
+    const old = new Date(now.getTime() - 8 * 366 * 86_400_000);
+    const id = newId();
+    await db
+      .insertInto("feedback_reviews")
+      .values({
+        id,
+        organisation_id: DEMO_CHOICE_MEMBERS.kelderbyStreetCare,
+        authority_id: person.authorityId,
+        person_id: person.personId,
+        area_code: DEMO_AREA.millbrook,
+        category_code: "domiciliary-care",
+        service_month: old.toISOString().slice(0, 7),
+        stars: 3,
+        text: "Left before the retention jobs.",
+        state: "rejected",
+        version: 1,
+        held_reason: null,
+        moderation_reason: "Not about a service.",
+        reply: null,
+        replied_at: null,
+        created_at: old,
+        updated_at: now,
+        published_at: null,
+        left_at: old,
+      })
+      .execute();
+    expect(await sweepExpiredFeedback(db, t.deps.clock)).toBe(1);
+    expect(await db.selectFrom("feedback_reviews").select("id").where("id", "=", id).execute()).toEqual([]);
+    const tomorrow = addDays(londonDate(now), 1);
+    const next = await db
+      .selectFrom("jobs")
+      .select("run_at")
+      .where("dedupe_key", "=", `${FEEDBACK_SWEEP_QUEUE}:${tomorrow}`)
+      .executeTakeFirst();
+    expect(next?.run_at).toEqual(londonInstant(tomorrow, 2, 0));
+    // The eve of the clocks going forward (28 March 2027): 02:00 BST, never "now".
+    const eve = { now: () => new Date("2027-03-27T12:00:00Z") };
+    await transaction(db, (trx) => queueFeedbackSweep(trx, eve));
+    const spring = await db
+      .selectFrom("jobs")
+      .select("run_at")
+      .where("dedupe_key", "=", `${FEEDBACK_SWEEP_QUEUE}:2027-03-28`)
+      .executeTakeFirst();
+    expect(spring?.run_at.toISOString()).toBe("2027-03-28T01:00:00.000Z");
   });
 });

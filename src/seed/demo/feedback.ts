@@ -64,6 +64,7 @@ export const demoFeedbackSeed: Seed = {
     await moderateFeedback(asModerator, first.review.id, {
       decision: "edit",
       text: "Kind and on time every day; they helped me cook what I like.",
+      removed: "personal-data",
       reason: "Personal data removed: a phone number.",
     });
     const asProvider = { db: trx, clock, principal: user("organisation-admin") };
