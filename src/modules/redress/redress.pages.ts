@@ -57,6 +57,53 @@ function url(slug: string, id: string, then?: string): string {
   return `/authorities/${slug}/complaints/${id}${then ? `?notice=${then}` : ""}`;
 }
 
+/** The fields both complaint forms share; the signed-in form adds whom it is for, the other a name and an email. */
+function blankComplaint(about: string, organisation: string | undefined) {
+  return {
+    about,
+    organisationId: organisation ?? "",
+    authorityId: "",
+    bodyId: "",
+    preferCommissioner: "",
+    regime: "",
+    actingAs: "",
+    whatHappened: "",
+    happenedOn: "",
+    knewOn: "",
+    outcomeWanted: "",
+    phone: "",
+    consent: "",
+  };
+}
+
+function readComplaint(body: unknown) {
+  return {
+    about: field(body, "about"),
+    organisationId: field(body, "organisationId"),
+    authorityId: field(body, "authorityId"),
+    bodyId: field(body, "bodyId"),
+    preferCommissioner: field(body, "preferCommissioner"),
+    regime: field(body, "regime"),
+    actingAs: field(body, "actingAs"),
+    whatHappened: field(body, "whatHappened"),
+    happenedOn: dateField(body, "happenedOn"),
+    knewOn: dateField(body, "knewOn"),
+    outcomeWanted: field(body, "outcomeWanted"),
+    phone: field(body, "phone"),
+    consent: field(body, "consent"),
+  };
+}
+
+/** What a complaint form sends the service: the body chosen is the authority when it is about one. */
+function complaintInput<V extends ReturnType<typeof readComplaint>>(v: V) {
+  return {
+    ...v,
+    authorityId: v.about === "authority" ? v.bodyId : v.authorityId,
+    preferCommissioner: v.preferCommissioner === "yes",
+    consent: v.consent === "yes",
+  };
+}
+
 export function redressPages(app: FastifyInstance): void {
   formPage(app, "/complaints/new", {
     who: signedIn,
@@ -71,44 +118,12 @@ export function redressPages(app: FastifyInstance): void {
       };
     },
     values: (_request, { organisation, providers }) => ({
-      about: organisation || providers.length > 0 ? "organisation" : "",
-      organisationId: organisation,
-      authorityId: "",
-      bodyId: "",
-      preferCommissioner: "",
-      regime: "",
-      actingAs: "",
+      ...blankComplaint(organisation || providers.length > 0 ? "organisation" : "", organisation),
       personId: "",
-      whatHappened: "",
-      happenedOn: "",
-      knewOn: "",
-      outcomeWanted: "",
-      phone: "",
-      consent: "",
     }),
-    read: (body) => ({
-      about: field(body, "about"),
-      organisationId: field(body, "organisationId"),
-      authorityId: field(body, "authorityId"),
-      bodyId: field(body, "bodyId"),
-      preferCommissioner: field(body, "preferCommissioner"),
-      regime: field(body, "regime"),
-      actingAs: field(body, "actingAs"),
-      personId: field(body, "personId"),
-      whatHappened: field(body, "whatHappened"),
-      happenedOn: dateField(body, "happenedOn"),
-      knewOn: dateField(body, "knewOn"),
-      outcomeWanted: field(body, "outcomeWanted"),
-      phone: field(body, "phone"),
-      consent: field(body, "consent"),
-    }),
+    read: (body) => ({ ...readComplaint(body), personId: field(body, "personId") }),
     submit: async (request, v) => {
-      const c = await makeComplaint(ctxOf(request), {
-        ...v,
-        authorityId: v.about === "authority" ? v.bodyId : v.authorityId,
-        preferCommissioner: v.preferCommissioner === "yes",
-        consent: v.consent === "yes",
-      });
+      const c = await makeComplaint(ctxOf(request), complaintInput(v));
       return url(c.authority_slug, c.id, "made");
     },
     fieldOf: (f) =>
@@ -310,46 +325,13 @@ function withoutAccountPages(app: FastifyInstance): void {
       };
     },
     values: (_request, { organisation }) => ({
-      about: organisation ? "organisation" : "",
-      organisationId: organisation,
-      authorityId: "",
-      bodyId: "",
-      preferCommissioner: "",
-      regime: "",
-      actingAs: "",
+      ...blankComplaint(organisation ? "organisation" : "", organisation),
       name: "",
       email: "",
-      whatHappened: "",
-      happenedOn: "",
-      knewOn: "",
-      outcomeWanted: "",
-      phone: "",
-      consent: "",
     }),
-    read: (body) => ({
-      about: field(body, "about"),
-      organisationId: field(body, "organisationId"),
-      authorityId: field(body, "authorityId"),
-      bodyId: field(body, "bodyId"),
-      preferCommissioner: field(body, "preferCommissioner"),
-      regime: field(body, "regime"),
-      actingAs: field(body, "actingAs"),
-      name: field(body, "name"),
-      email: field(body, "email"),
-      whatHappened: field(body, "whatHappened"),
-      happenedOn: dateField(body, "happenedOn"),
-      knewOn: dateField(body, "knewOn"),
-      outcomeWanted: field(body, "outcomeWanted"),
-      phone: field(body, "phone"),
-      consent: field(body, "consent"),
-    }),
+    read: (body) => ({ ...readComplaint(body), name: field(body, "name"), email: field(body, "email") }),
     submit: async (request, v) => {
-      await startComplaintWithoutAccount(accountsCtxOf(request), {
-        ...v,
-        authorityId: v.about === "authority" ? v.bodyId : v.authorityId,
-        preferCommissioner: v.preferCommissioner === "yes",
-        consent: v.consent === "yes",
-      });
+      await startComplaintWithoutAccount(accountsCtxOf(request), complaintInput(v));
       return "/complaints/without-account/sent";
     },
     fieldOf: (f) => (f === "happenedOn" || f === "knewOn" ? `${f}-day` : f),
