@@ -466,8 +466,8 @@ export async function joinForm(
   return { list, organisations };
 }
 
-/** The offer form: the list and the member (404 for either unknown), then 403 unless it acts for it. */
-export async function offerForm(
+/** A list and one of its members, for someone signed in: 404 for either unknown. */
+async function listAndMember(
   ctx: Ctx,
   authorityId: string,
   listId: string,
@@ -479,8 +479,19 @@ export async function offerForm(
     ? await repo.findMember(ctx.db, authorityId, listId, organisationId)
     : undefined;
   if (!member) throw new NotFoundError("member of the list");
-  requireRole(ctx.principal, [...OFFER_ROLES], organisationId, "publish this organisation's offer");
   return { list, member };
+}
+
+/** The offer form: the list and the member (404 for either unknown), then 403 unless it acts for it. */
+export async function offerForm(
+  ctx: Ctx,
+  authorityId: string,
+  listId: string,
+  organisationId: string,
+): Promise<{ list: ListView; member: repo.MemberRow }> {
+  const found = await listAndMember(ctx, authorityId, listId, organisationId);
+  requireRole(ctx.principal, [...OFFER_ROLES], organisationId, "publish this organisation's offer");
+  return found;
 }
 
 // Lists from a tender's award (issue 17, item 3: "a list may also come from a tender's award")
@@ -664,14 +675,9 @@ export async function contractedPriceForm(
   listId: string,
   organisationId: string,
 ): Promise<{ list: ListView; member: repo.MemberRow }> {
-  requireSignedIn(ctx.principal);
-  const list = await listOf(ctx, authorityId, listId);
-  const member = isUuid(organisationId)
-    ? await repo.findMember(ctx.db, authorityId, listId, organisationId)
-    : undefined;
-  if (!member) throw new NotFoundError("member of the list");
+  const found = await listAndMember(ctx, authorityId, listId, organisationId);
   await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
-  return { list, member };
+  return found;
 }
 
 /**
