@@ -132,6 +132,23 @@ describe("extensions", () => {
     expect(ask("2027-05-04", "2027-04-23")).toMatchObject({ code: "too-long" });
   });
 
+  it("refuses to move a deadline that has passed: a late step stays late", () => {
+    expect(
+      extensionRefusal(
+        respond,
+        { firstDueOn, currentDueOn: firstDueOn, toOn: "2027-04-23", today: "2027-04-16" },
+        E,
+      ),
+    ).toBeNull();
+    expect(
+      extensionRefusal(
+        respond,
+        { firstDueOn, currentDueOn: firstDueOn, toOn: "2027-04-23", today: "2027-04-19" },
+        E,
+      ),
+    ).toEqual({ code: "deadline-passed", dueOn: firstDueOn });
+  });
+
   it("refuses to move a step whose rule gives no extension", () => {
     const ack = rule("housing", 1, "acknowledge");
     expect(
@@ -234,6 +251,19 @@ describe("the way to an ombudsman", () => {
       ombudsman: "lgsco",
     });
   });
+  it("routes fire and combined authorities to the LGSCO, and none of the three takes the police, a parish or a devolved body", () => {
+    expect(ombudsmanRoute("council", "fire", { mpReferral: false })).toEqual({
+      code: "route",
+      ombudsman: "lgsco",
+    });
+    expect(ombudsmanRoute("council", "combined-authority", { mpReferral: false })).toEqual({
+      code: "route",
+      ombudsman: "lgsco",
+    });
+    for (const body of ["police", "parish", "devolved"] as const)
+      expect(ombudsmanRoute("council", body, { mpReferral: false })).toEqual({ code: "no-ombudsman" });
+  });
+
   it("lets a government department's complaint reach the PHSO only through an MP", () => {
     expect(ombudsmanRoute("council", "government-department", { mpReferral: false })).toEqual({
       code: "mp-referral-needed",

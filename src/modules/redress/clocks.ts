@@ -62,12 +62,15 @@ export type ExtensionRefusal =
   /** Beyond the furthest day the rule allows (its working days in all, counted from the first deadline). */
   | { code: "too-long"; latestOn: string; upToWorkingDays: number }
   /** A period "as may be agreed" is agreed before it ends; this one has ended. */
-  | { code: "period-ended"; endedOn: string };
+  | { code: "period-ended"; endedOn: string }
+  /** The deadline has passed: a step already late is not made on time by moving it. */
+  | { code: "deadline-passed"; dueOn: string };
 
 /**
  * Whether a step's deadline may move to `toOn`: null when it may, else why not. `firstDueOn` is the
  * deadline before any extension; `currentDueOn` the deadline now (after earlier extensions); `today`
- * the day it is asked.
+ * the day it is asked. An extension is asked for before the deadline passes (on its last day at
+ * the latest): once a step is late, moving its deadline would hide that it was.
  */
 export function extensionRefusal(
   rule: StepRule,
@@ -80,6 +83,7 @@ export function extensionRefusal(
   if ("byAgreement" in extension) {
     return dates.today > dates.currentDueOn ? { code: "period-ended", endedOn: dates.currentDueOn } : null;
   }
+  if (dates.today > dates.currentDueOn) return { code: "deadline-passed", dueOn: dates.currentDueOn };
   const latestOn = addWorkingDays(dates.firstDueOn, extension.upToWorkingDays, nation);
   if (
     workingDaysBetween(dates.firstDueOn, dates.toOn, nation) > extension.upToWorkingDays ||
@@ -132,7 +136,13 @@ export function isInTime(
   return facts.receivedOn <= timeLimitEnds(rule, facts);
 }
 
-/** The kind of body complained about, as far as routing to an ombudsman goes. */
+/**
+ * The kind of body complained about, as far as routing to an ombudsman goes. Fire and rescue and
+ * combined authorities are within the LGSCO's jurisdiction as councils are (Local Government Act
+ * 1974, s.25); complaints about the police go to the Independent Office for Police Conduct, a parish
+ * council is outside the three ombudsmen's remits, and a devolved body answers to its own nation's
+ * public services ombudsman — none of which OpenPS routes to yet ("no-ombudsman").
+ */
 export const BODY_KINDS = [
   "council",
   "nhs-body",
@@ -140,6 +150,11 @@ export const BODY_KINDS = [
   "social-landlord",
   "government-department",
   "other-provider",
+  "fire",
+  "combined-authority",
+  "police",
+  "parish",
+  "devolved",
 ] as const;
 export type BodyKind = (typeof BODY_KINDS)[number];
 
@@ -166,6 +181,7 @@ export function ombudsmanRoute(
       ? { code: "route", ombudsman: "phso" }
       : { code: "mp-referral-needed", ombudsman: "phso" };
   }
+  if (body === "police" || body === "parish" || body === "devolved") return { code: "no-ombudsman" };
   const regime = regimeOf(regimeCode);
   if (body === "nhs-body") {
     return regime.ombudsman.nhsBody

@@ -964,6 +964,8 @@ function refusalMessage(r: NonNullable<ReturnType<typeof extensionRefusal>>): st
       return msg`The rules allow at most ${r.upToWorkingDays} working days more in all: choose a day on or before ${longDate(r.latestOn)}.`;
     case "period-ended":
       return msg`The response period ended on ${longDate(r.endedOn)}: a longer period is agreed before it ends. Record the explanation owed with the response.`;
+    case "deadline-passed":
+      return msg`The deadline was ${longDate(r.dueOn)}: a deadline is extended before it passes. Answer as soon as you can; the answer will show as late.`;
   }
 }
 

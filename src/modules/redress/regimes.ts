@@ -298,7 +298,7 @@ export const REGIMES: readonly RegimeRule[] = [
       months: 12,
       fromKnowing: true,
       waivable: true,
-      source: { en: "Local Government Act 1974, section 26B", cy: "Deddf Llywodraeth Leol 1974, adran 26B" },
+      source: cite(COUNCIL_CODE, "its exclusions", "ei eithriadau"),
     },
     ombudsman: { nhsBody: null, otherBody: "lgsco" },
     stages: twoStages(COUNCIL_CODE, {
