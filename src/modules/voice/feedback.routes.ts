@@ -13,10 +13,9 @@ import { anyone, api, page } from "../../http/routes.ts";
 import { Instant, Nullable, PageKeyQuery, Uuid } from "../../http/schemas.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, platformAdmins, signedIn } from "../access/policies.ts";
-import { authorityOfLinkedPerson } from "../care/care.service.ts";
-import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import {
   feedbackFigures,
+  feedbackForm,
   heldFeedback,
   leaveFeedback,
   mayReply,
@@ -109,12 +108,7 @@ export function feedbackRoutes(app: FastifyInstance): void {
   formPage(app, "/care/people/:personId/feedback/new", {
     who: afterLookup(signedIn),
     template: "voice/views/feedback-form.njk",
-    async context(request) {
-      const { personId } = (request as PersonRequest).params;
-      const authorityId = await authorityOfLinkedPerson(ctxOf(request), personId);
-      const categories = await listServiceCategories(ctxOf(request).db);
-      return { authorityId, personId, categories };
-    },
+    context: (request) => feedbackForm(ctxOf(request), (request as PersonRequest).params.personId),
     values: (request) => ({
       organisationId: field(request.query, "organisation"),
       stars: "",

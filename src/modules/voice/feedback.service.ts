@@ -26,8 +26,13 @@ import { grantsInScope, hasRole, PLATFORM_SCOPE, requireRole } from "../access/a
 import { actorIn, type Ctx } from "../access/context.ts";
 import { requireScope } from "../accounts/accounts.service.ts";
 import { personalRef, recordAudit, SYSTEM } from "../audit/audit.service.ts";
-import { hasPaidProvider } from "../budgets/budgets.service.ts";
-import { accountsHolding, personView, requirePersonAccess } from "../care/care.service.ts";
+import { hasPaidProvider, paidProviders } from "../budgets/budgets.service.ts";
+import {
+  accountsHolding,
+  authorityOfLinkedPerson,
+  personView,
+  requirePersonAccess,
+} from "../care/care.service.ts";
 import type { FeedbackSummary } from "../choice/choice.ports.ts";
 import { enqueue } from "../jobs/jobs.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
@@ -227,6 +232,35 @@ async function tellPerson(trx: Trx, ctx: Ctx, review: FeedbackReview, what: stri
 async function count(trx: Trx, review: FeedbackReview, by: 1 | -1): Promise<void> {
   if (review.state === "published")
     await repo.addToFeedbackFigures(trx, review.organisation_id, review.category_code, review.stars, by);
+}
+
+/** At most this many providers are offered on the feedback form (the newest paid first). */
+const FORM_PROVIDERS = 50;
+
+/**
+ * What the feedback form offers (404 / 403 as `requirePersonAccess` with `give-feedback`): the
+ * person's authority, the providers paid from their budget (by name, to choose from — feedback is
+ * only about them) and the service types.
+ */
+export async function feedbackForm(
+  ctx: Ctx,
+  personId: string,
+): Promise<{
+  authorityId: string;
+  personId: string;
+  providers: { id: string; name: string }[];
+  categories: Awaited<ReturnType<typeof listServiceCategories>>;
+}> {
+  const authorityId = await authorityOfLinkedPerson(ctx, personId);
+  await requirePersonAccess(ctx, authorityId, personId, "give-feedback");
+  const view = await personView(ctx, authorityId, personId);
+  const ids = await paidProviders(ctx.db, authorityId, view.planIds, FORM_PROVIDERS);
+  const organisations = await organisationsByIds(ctx.db, ids);
+  const providers = ids.flatMap((id) => {
+    const o = organisations.get(id);
+    return o ? [{ id, name: o.name }] : [];
+  });
+  return { authorityId, personId, providers, categories: await listServiceCategories(ctx.db) };
 }
 
 /**

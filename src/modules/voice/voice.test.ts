@@ -580,7 +580,14 @@ describe("feedback beside the ratings", () => {
       headers: { cookie: `${joanSession.cookie}; lang=cy` },
     });
     expect(mainText(welsh.body)).toContain("Rhoi adborth ar Greenway Home Care Ltd");
-    expect(mainText((await page(url, joanSession)).body)).toContain("How would you rate the service?");
+    const form = (await page(`${url}?organisation=${DEMO_CHOICE_MEMBERS.greenway}`, joanSession)).body;
+    expect(mainText(form)).toContain("How would you rate the service?");
+    // The providers her budget paid are offered by name, the one she came for chosen; no other.
+    expect(form).toMatch(
+      new RegExp(`<option value="${DEMO_CHOICE_MEMBERS.greenway}" selected>Greenway Home Care Ltd`),
+    );
+    expect(form).toContain(`<option value="${CIC}"`);
+    expect(form).not.toContain(DEMO_CHOICE_MEMBERS.kelderbyStreetCare);
     const empty = await postForm(t.app, joanSession, url, {});
     expect(empty.statusCode).toBe(400);
     expect(summaryLinks(empty.body)).toContain("#stars");
