@@ -383,18 +383,24 @@ export async function linksOfPerson(
   authorityId: string,
   personId: string,
 ): Promise<LinkWithHolder[]> {
-  return db
-    .selectFrom("care_links as l")
-    .leftJoin("users as u", "u.id", "l.user_id")
-    .leftJoin("authorities as a", "a.id", "l.champion_id")
-    .selectAll("l")
-    .select(sql<string>`coalesce(u.display_name, a.name, '')`.as("holder_name"))
-    .where("l.authority_id", "=", authorityId)
-    .where("l.person_id", "=", personId)
-    .where("l.revoked_at", "is", null)
-    .orderBy("l.created_at")
-    .limit(50)
-    .execute();
+  return (
+    db
+      .selectFrom("care_links as l")
+      .leftJoin("users as u", "u.id", "l.user_id")
+      .leftJoin("authorities as a", "a.id", "l.champion_id")
+      .selectAll("l")
+      .select(sql<string>`coalesce(u.display_name, a.name, '')`.as("holder_name"))
+      .where("l.authority_id", "=", authorityId)
+      .where("l.person_id", "=", personId)
+      .where("l.revoked_at", "is", null)
+      // The person's own account first, then by when each was linked (the id breaks a tie: PostgreSQL
+      // gives rows of the same instant in no set order).
+      .orderBy(sql`l.relationship = 'self'`, "desc")
+      .orderBy("l.created_at")
+      .orderBy("l.id")
+      .limit(50)
+      .execute()
+  );
 }
 
 export interface LinkOfUser extends CareLink {
