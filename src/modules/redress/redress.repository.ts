@@ -1,6 +1,6 @@
 /** Complaints' SQL. Every function takes the database or a transaction first. */
-import { sql, type Updateable } from "kysely";
-import type { Db, Trx } from "../../db/database.ts";
+import { type ExpressionBuilder, sql, type Updateable } from "kysely";
+import type { Database, Db, Trx } from "../../db/database.ts";
 import type {
   Complaint,
   ComplaintStage,
@@ -96,22 +96,32 @@ export async function updateStage(
     .execute();
 }
 
-/** A complainant's complaints: made by this account, or about the people given (linked in care), newest first. */
+type People = readonly { authorityId: string; personId: string }[];
+
+/**
+ * A complainant's complaints: made by this account for themself or as a member of the public, or
+ * about the people given (those it acts for with `complain`) — never, by itself, one it made for a
+ * person it no longer acts for.
+ */
+function ofComplainant(userId: string, people: People) {
+  return (eb: ExpressionBuilder<Database & { c: ComplaintsTable }, "c">) =>
+    eb.or([
+      eb.and([eb("c.complainant_id", "=", userId), eb("c.acting_as", "<>", "person")]),
+      ...people.map((p) =>
+        eb.and([eb("c.person_authority_id", "=", p.authorityId), eb("c.person_id", "=", p.personId)]),
+      ),
+    ]);
+}
+
+/** A complainant's complaints (`ofComplainant`), newest first. */
 export async function complaintsOfComplainant(
   db: Db,
   userId: string,
-  people: readonly { authorityId: string; personId: string }[],
+  people: People,
   limit: number,
 ): Promise<ComplaintRow[]> {
   return complaints(db)
-    .where((eb) =>
-      eb.or([
-        eb("c.complainant_id", "=", userId),
-        ...people.map((p) =>
-          eb.and([eb("c.person_authority_id", "=", p.authorityId), eb("c.person_id", "=", p.personId)]),
-        ),
-      ]),
-    )
+    .where(ofComplainant(userId, people))
     .orderBy("c.created_at", "desc")
     .orderBy("c.id", "desc")
     .limit(limit)
@@ -125,8 +135,8 @@ export interface BodyQuery {
   body: { organisationId: string } | { authorityId: string };
   filter: BodyFilter;
   today: string;
-  /** The key of the last row of the page before: [created_at as ISO, id]. */
-  after: [string, string] | undefined;
+  /** The key of the last row of the page before (checked: `decodeTimeKey`). */
+  after: { at: Date; id: string } | undefined;
   limit: number;
 }
 
@@ -142,8 +152,8 @@ export async function bodyComplaints(db: Db, q: BodyQuery): Promise<ComplaintRow
   if (q.filter === "overdue") query = query.where("c.next_due_on", "<", q.today);
   if (q.filter === "answered") query = query.where("c.next_due_on", "is", null);
   if (q.after) {
-    const [at, id] = q.after;
-    query = query.where(sql<boolean>`(c.created_at, c.id) < (${new Date(at)}::timestamptz, ${id}::uuid)`);
+    const { at, id } = q.after;
+    query = query.where(sql<boolean>`(c.created_at, c.id) < (${at}::timestamptz, ${id}::uuid)`);
   }
   return query.orderBy("c.created_at", "desc").orderBy("c.id", "desc").limit(q.limit).execute();
 }
@@ -158,6 +168,7 @@ export async function complaintsDue(
   const rows = await complaints(db)
     .select(sql<string>`count(*) over ()`.as("total"))
     .where("c.next_due_on", "is not", null)
+    .where("c.status", "=", "open")
     .where((eb) =>
       eb.or([
         ...(bodies.organisationIds.length > 0
@@ -189,11 +200,12 @@ export async function findByTokenHash(db: Db, hash: string): Promise<ComplaintRo
 export async function waitingOnBodies(
   db: Db,
   userId: string,
+  people: People,
   limit: number,
 ): Promise<(ComplaintRow & { more: number })[]> {
   const rows = await complaints(db)
     .select(sql<string>`count(*) over ()`.as("total"))
-    .where("c.complainant_id", "=", userId)
+    .where(ofComplainant(userId, people))
     .where("c.next_due_on", "is not", null)
     .orderBy("c.next_due_on")
     .orderBy("c.id")

@@ -13,7 +13,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Trx } from "../../db/database.ts";
-import { decodeKey, encodeKey } from "../../db/paging.ts";
+import { decodeTimeKey, encodeKey } from "../../db/paging.ts";
 import { transaction } from "../../db/transaction.ts";
 import {
   ConflictError,
@@ -131,20 +131,39 @@ export function isAnswerer(
     : holds(principal, [COMPLAINTS_OFFICER], "authority", c.authority_id);
 }
 
+/**
+ * How the caller stands to a complaint. The complainant's side first (a complainant who is also one of
+ * the body's people acts as the complainant, never as the body: finding 5). A complaint for a person
+ * is theirs only while they act for the person with `complain` (care's `requirePersonAccess`): the
+ * one who made it loses it with the grant, as anyone else does.
+ */
 async function sideOf(ctx: Ctx, c: ComplaintRow): Promise<Side | null> {
   const p = ctx.principal;
   if (!p) return null;
+  if (c.acting_as === "person") {
+    if (c.person_authority_id && c.person_id && (await actsFor(ctx, c.person_authority_id, c.person_id)))
+      return "complainant";
+  } else if (c.complainant_id === p.userId) return "complainant";
   if (isAnswerer(p, c)) return "body";
-  if (c.complainant_id === p.userId) return "complainant";
-  if (c.person_authority_id && c.person_id) {
-    try {
-      const access = await requirePersonAccess(ctx, c.person_authority_id, c.person_id, "complain");
-      if (access.how !== "care-staff") return "complainant";
-    } catch (e) {
-      if (!(e instanceof NotFoundError || e instanceof ForbiddenError)) throw e;
-    }
-  }
   return null;
+}
+
+/** Whether the caller acts for the person with `complain` (the person themself, or a representative; not care staff). */
+async function actsFor(ctx: Ctx, authorityId: string, personId: string): Promise<boolean> {
+  try {
+    const access = await requirePersonAccess(ctx, authorityId, personId, "complain");
+    return access.how !== "care-staff";
+  } catch (e) {
+    if (e instanceof NotFoundError || e instanceof ForbiddenError) return false;
+    throw e;
+  }
+}
+
+/** The care records the caller may complain for (`complain`): whose complaints they see. */
+async function peopleComplainedFor(ctx: Ctx): Promise<{ authorityId: string; personId: string }[]> {
+  return (await peopleActedFor(ctx))
+    .filter((x) => x.grants.includes("complain"))
+    .map((x) => ({ authorityId: x.authorityId, personId: x.personId }));
 }
 
 // The clocks of a complaint, as its pages show them
@@ -297,9 +316,14 @@ export interface ComplaintDraft {
   consent?: boolean | undefined;
 }
 
+/**
+ * A complaint's reference: 12 characters of 32 (60 random bits; 256 is a multiple of 32, so no
+ * character is likelier than another) — at national scale a collision under the unique index is
+ * about one in a million after a million complaints (finding 18).
+ */
 function reference(): string {
   const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  const bytes = randomBytes(8);
+  const bytes = randomBytes(12);
   let out = "";
   for (const b of bytes) out += alphabet[b % alphabet.length];
   return `C-${out}`;
@@ -794,11 +818,17 @@ export async function publicComplaintForm(ctx: Ctx, organisationId?: string) {
 
 // The body's work
 
+/**
+ * The complaint the body's people change, read after locking its row (in the transaction `trx`):
+ * every check that follows sees the state no one else can change before the commit (finding 7).
+ */
 async function toChange(
+  trx: Trx,
   ctx: Ctx,
   authorityId: string,
   complaintId: string,
 ): Promise<{ c: ComplaintView; stage: StageView; today: string }> {
+  if (isUuid(authorityId) && isUuid(complaintId)) await repo.lockComplaint(trx, authorityId, complaintId);
   const c = await complaintOf(ctx, authorityId, complaintId);
   if (c.side !== "body")
     throw new ForbiddenError(msg`Only the people of the body that answers this complaint may do this.`);
@@ -869,7 +899,7 @@ export async function decideLate(
 ): Promise<ComplaintView> {
   await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
-    const { c } = await toChange(tctx, authorityId, complaintId);
+    const { c } = await toChange(trx, tctx, authorityId, complaintId);
     if (c.in_time || c.late_decision !== null || c.status !== "open")
       throw new ConflictError(msg`There is no time limit to decide on for this complaint.`, "not_late");
     const decision = input.decision === "waived" || input.decision === "declined" ? input.decision : null;
@@ -885,7 +915,6 @@ export async function decideLate(
     if (problems.length > 0 || !decision) throw new ValidationError(msg`Check the decision`, problems);
     if (!c.regimeRule.timeLimit.waivable && decision === "waived")
       throw new UnprocessableError(msg`This regime's time limit cannot be waived.`, [], "not_waivable");
-    await repo.lockComplaint(trx, authorityId, complaintId);
     await repo.updateComplaint(trx, authorityId, complaintId, {
       late_decision: decision,
       late_reason: reason,
@@ -914,7 +943,7 @@ export async function acknowledgeComplaint(
 ): Promise<ComplaintView> {
   await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
-    const { c, stage, today } = await toChange(tctx, authorityId, complaintId);
+    const { c, stage, today } = await toChange(trx, tctx, authorityId, complaintId);
     requireOpen(c);
     if (!stepOf(stageOf(c.regimeRule, stage.stage), "acknowledge"))
       throw new ConflictError(
@@ -926,7 +955,6 @@ export async function acknowledgeComplaint(
     const answer = answerRuleOf(c.regimeRule, stage.stage);
     const answerDue =
       answer.from === "acknowledged" ? stepDueOn(answer, today, c.nation) : stage.answer_due_on;
-    await repo.lockComplaint(trx, authorityId, complaintId);
     await repo.updateStage(trx, authorityId, complaintId, stage.stage, {
       acknowledged_on: today,
       acknowledged_by: ctx.principal?.userId ?? null,
@@ -955,6 +983,9 @@ export async function acknowledgeComplaint(
 }
 
 function refusalMessage(r: NonNullable<ReturnType<typeof extensionRefusal>>): string {
+  // A deadline already passed cannot be moved: the step is overdue, and stays so (finding 10).
+  if ((r.code as string) === "deadline-passed")
+    return msg`The deadline of ${longDate((r as unknown as { dueOn: string }).dueOn)} has passed: it cannot be extended now. Answer as soon as you can; the answer will show as late.`;
   switch (r.code) {
     case "not-extendable":
       return msg`This step's deadline cannot be extended under the regime's rules.`;
@@ -976,7 +1007,7 @@ export async function extendComplaint(
 ): Promise<ComplaintView> {
   await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
-    const { c, stage, today } = await toChange(tctx, authorityId, complaintId);
+    const { c, stage, today } = await toChange(trx, tctx, authorityId, complaintId);
     requireOpen(c);
     const toOn = (input.toOn ?? "").trim();
     const reason = (input.reason ?? "").trim();
@@ -1003,7 +1034,6 @@ export async function extendComplaint(
       const message = refusalMessage(refusal);
       throw new UnprocessableError(message, [{ field: "toOn", message }], refusal.code);
     }
-    await repo.lockComplaint(trx, authorityId, complaintId);
     await repo.updateStage(trx, authorityId, complaintId, stage.stage, {
       answer_due_on: toOn,
       extension_reason: reason,
@@ -1050,7 +1080,7 @@ export async function respondToComplaint(
 ): Promise<ComplaintView> {
   await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
-    const { c, stage, today } = await toChange(tctx, authorityId, complaintId);
+    const { c, stage, today } = await toChange(trx, tctx, authorityId, complaintId);
     requireOpen(c);
     const stageRule = stageOf(c.regimeRule, stage.stage);
     const rule = answerRuleOf(c.regimeRule, stage.stage);
@@ -1087,7 +1117,6 @@ export async function respondToComplaint(
         message: msg`The response period has ended: explain why the response comes after it`,
       });
     if (problems.length > 0 || !finding) throw new ValidationError(msg`Check the response`, problems);
-    await repo.lockComplaint(trx, authorityId, complaintId);
     await repo.updateStage(trx, authorityId, complaintId, stage.stage, {
       responded_on: today,
       responded_by: userId,
@@ -1131,6 +1160,14 @@ async function forComplainant(ctx: Ctx, authorityId: string, complaintId: string
 /** Who the complainant is: signed in (the complaint's authority and id), or holding its link's token. */
 export type ComplainantKey = { authorityId: string; complaintId: string } | { token: string };
 
+/** The complaint the complainant changes, read after locking its row (in the transaction `trx`). */
+async function lockedForComplainant(trx: Trx, ctx: Ctx, key: ComplainantKey): Promise<ComplaintView> {
+  const ids =
+    "token" in key ? await byToken(trx, key.token) : { authority_id: key.authorityId, id: key.complaintId };
+  if (isUuid(ids.authority_id) && isUuid(ids.id)) await repo.lockComplaint(trx, ids.authority_id, ids.id);
+  return complainantView(ctx, key);
+}
+
 async function complainantView(ctx: Ctx, key: ComplainantKey): Promise<ComplaintView> {
   if ("token" in key) {
     const { view } = await complaintByToken(ctx, key.token);
@@ -1148,11 +1185,11 @@ async function complainantView(ctx: Ctx, key: ComplainantKey): Promise<Complaint
 export async function acceptResponse(ctx: Ctx, key: ComplainantKey): Promise<ComplaintView> {
   const done = await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
-    const c = await complainantView(tctx, key);
+    const c = await lockedForComplainant(trx, tctx, key);
     if (!c.mayAccept) throw new ConflictError(msg`There is no answer to accept yet.`, "not_answered");
-    await repo.lockComplaint(trx, c.authority_id, c.id);
     await repo.updateComplaint(trx, c.authority_id, c.id, {
       status: "accepted",
+      next_due_on: null,
       updated_at: ctx.clock.now(),
     });
     await audit(trx, tctx, c, "complaint.accepted", { stage: c.stage });
@@ -1175,7 +1212,7 @@ export async function acceptResponse(ctx: Ctx, key: ComplainantKey): Promise<Com
 export async function askNextStage(ctx: Ctx, key: ComplainantKey): Promise<ComplaintView> {
   const done = await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
-    const c = await complainantView(tctx, key);
+    const c = await lockedForComplainant(trx, tctx, key);
     const today = londonToday(ctx.clock);
     if (c.status !== "answered" || c.stage >= c.lastStage)
       throw new ConflictError(msg`There is no further stage to ask for.`, "no_next_stage");
@@ -1185,7 +1222,6 @@ export async function askNextStage(ctx: Ctx, key: ComplainantKey): Promise<Compl
         "too_late",
       );
     const next = newStage(c.regimeRule, c, c.stage + 1, today, ctx.clock.now());
-    await repo.lockComplaint(trx, c.authority_id, c.id);
     await repo.insertStage(trx, next.row);
     await repo.updateComplaint(trx, c.authority_id, c.id, {
       stage: c.stage + 1,
@@ -1212,9 +1248,7 @@ export async function askNextStage(ctx: Ctx, key: ComplainantKey): Promise<Compl
 /** The complaints of the signed-in account: its own, and those about the people it acts for with `complain`. */
 export async function yourComplaints(ctx: Ctx): Promise<ComplaintView[]> {
   const p = requireSignedIn(ctx.principal);
-  const people = (await peopleActedFor(ctx))
-    .filter((x) => x.grants.includes("complain"))
-    .map((x) => ({ authorityId: x.authorityId, personId: x.personId }));
+  const people = await peopleComplainedFor(ctx);
   const rows = await repo.complaintsOfComplainant(ctx.db, p.userId, people, YOUR_ROWS);
   const today = londonToday(ctx.clock);
   return Promise.all(
@@ -1244,7 +1278,7 @@ export async function bodyComplaints(
   if (!allowed)
     throw new ForbiddenError(msg`Only the body's people who answer complaints may see its complaints.`);
   const filter = (["due", "overdue", "answered"] as const).find((f) => f === query.filter) ?? "all";
-  const after = decodeKey(query.after, ["string", "string"], "after") as [string, string] | undefined;
+  const after = decodeTimeKey(query.after, "after");
   const today = londonToday(ctx.clock);
   const rows = await repo.bodyComplaints(ctx.db, { body, filter, today, after, limit: BODY_PAGE_SIZE + 1 });
   const page = rows.slice(0, BODY_PAGE_SIZE);
@@ -1258,8 +1292,14 @@ export async function bodyComplaints(
   };
 }
 
-/** A complainant's complaints waiting on the body (their "waiting" work). Checks no one. */
-export const complaintsWaitingOn = repo.waitingOnBodies;
+/**
+ * The signed-in account's complaints waiting on the body (their "waiting" work): its own, and those
+ * for the people it acts for with `complain` (none once the grant is withdrawn).
+ */
+export async function complaintsWaitingOn(ctx: Ctx, limit: number) {
+  const p = requireSignedIn(ctx.principal);
+  return repo.waitingOnBodies(ctx.db, p.userId, await peopleComplainedFor(ctx), limit);
+}
 
 /** Complaints waiting on these bodies (their people's work). Checks no one. */
 export const complaintsDue = repo.complaintsDue;

@@ -18,7 +18,9 @@ import {
 } from "../../../tests/support/auth.ts";
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { encodeKey } from "../../db/paging.ts";
 import type { SettableClock } from "../../lib/clock.ts";
+import { newId } from "../../lib/ids.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
@@ -427,5 +429,111 @@ describe("the pages", () => {
     const empty = await postForm(t.app, as("citizen"), "/complaints/new", {});
     expect(empty.statusCode).toBe(400);
     expect(summaryErrors(empty.body).map(([href]) => href)).toContain("#consent");
+  });
+});
+
+describe("the review's findings", () => {
+  const answered = async (who: string) => {
+    const made = await call(t.app, "POST", "/api/v1/complaints", as(who), councilComplaint);
+    const id = made.json().id as string;
+    await call(t.app, "POST", `${one(id)}/acknowledge`, as("officerB"));
+    await call(t.app, "POST", `${one(id)}/respond`, as("officerB"), {
+      finding: "upheld",
+      response: "Sorry.",
+    });
+    return id;
+  };
+
+  it("a representative keeps a complaint for a person only while they hold `complain` (1)", async () => {
+    const joan = await t.deps.db
+      .selectFrom("care_links")
+      .select(["authority_id", "person_id"])
+      .where("user_id", "=", users.citizen as string)
+      .where("relationship", "=", "self")
+      .executeTakeFirstOrThrow();
+    users.rep = (await createUser(t.deps.db)).id;
+    sessions.rep = await sessionFor(t.app, users.rep, { twoFactor: true });
+    const now = t.deps.clock.now();
+    await t.deps.db
+      .insertInto("care_links")
+      .values({
+        authority_id: joan.authority_id,
+        id: newId(),
+        person_id: joan.person_id,
+        user_id: users.rep,
+        relationship: "family",
+        grants: ["complain"],
+        created_at: now,
+        updated_at: now,
+        revoked_at: null,
+        champion_id: null,
+      })
+      .execute();
+    const made = await call(t.app, "POST", "/api/v1/complaints", as("rep"), {
+      ...councilComplaint,
+      actingAs: "person",
+      personId: joan.person_id,
+    });
+    expect(made.statusCode).toBe(201);
+    const id = made.json().id;
+    const mine = async () =>
+      (await call(t.app, "GET", "/api/v1/me/complaints", as("rep")))
+        .json()
+        .complaints.map((c: { id: string }) => c.id);
+    expect(await mine()).toContain(id);
+    await t.deps.db
+      .updateTable("care_links")
+      .set({ grants: ["see-plan"] })
+      .where("user_id", "=", users.rep)
+      .execute();
+    expect((await call(t.app, "GET", one(id), as("rep"))).statusCode).toBe(404);
+    expect(await mine()).not.toContain(id);
+    expect(JSON.stringify((await call(t.app, "GET", "/api/v1/me/tasks", as("rep"))).json())).not.toContain(
+      id,
+    );
+    // The person themself still has it.
+    expect((await call(t.app, "GET", one(id), as("citizen"))).statusCode).toBe(200);
+  });
+
+  it("an officer complaining is the complainant, never the body, in their own complaint (5)", async () => {
+    const made = await call(t.app, "POST", "/api/v1/complaints", as("officerA"), councilComplaint);
+    const id = made.json().id;
+    expect((await call(t.app, "POST", `${one(id)}/acknowledge`, as("officerA"))).statusCode).toBe(403);
+    expect((await call(t.app, "POST", `${one(id)}/acknowledge`, as("officerB"))).statusCode).toBe(200);
+  });
+
+  it("two changes at once: the second sees the first (7)", async () => {
+    const id = await answered("citizen");
+    const codes = await Promise.all([
+      call(t.app, "POST", `${one(id)}/next-stage`, as("citizen")),
+      call(t.app, "POST", `${one(id)}/next-stage`, as("citizen")),
+      call(t.app, "POST", `${one(id)}/accept`, as("citizen")),
+    ]);
+    expect(codes.map((r) => r.statusCode).sort()).toEqual([200, 409, 409]);
+    const row = await t.deps.db
+      .selectFrom("complaints")
+      .select(["status", "stage", "next_due_on"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(row.status === "accepted" ? row.next_due_on : row.stage).toBe(
+      row.status === "accepted" ? null : 2,
+    );
+  });
+
+  it("refuses a page key made by hand with 400, and makes references of 12 characters (17, 18)", async () => {
+    const bad = encodeKey(["not a date", "nor an id"]);
+    const page = await call(
+      t.app,
+      "GET",
+      `/api/v1/authorities/${COUNTY}/complaints?after=${bad}`,
+      as("officerA"),
+    );
+    expect(page.statusCode).toBe(400);
+    const refs = await t.deps.db
+      .selectFrom("complaints")
+      .select("reference")
+      .where("created_at", ">", new Date("2026-12-01"))
+      .execute();
+    for (const r of refs) expect(r.reference).toMatch(/^C-[A-HJ-NP-Z2-9]{12}$/);
   });
 });

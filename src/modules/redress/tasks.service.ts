@@ -18,7 +18,7 @@ export async function tasksFor(ctx: Ctx): Promise<Tasks> {
   const authorityIds = scopesWith(ctx.principal, [COMPLAINTS_OFFICER]);
   const tasks = noTasks();
   if (ctx.principal) {
-    const mine = await complaintsWaitingOn(ctx.db, ctx.principal.userId, TASK_ROWS);
+    const mine = await complaintsWaitingOn(ctx, TASK_ROWS);
     for (const row of mine)
       if (row.next_due_on)
         tasks.waiting.push({
