@@ -28,7 +28,12 @@ import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { type AccountSecrets, sha256 } from "../../lib/secrets.ts";
 import type { Nation } from "../../lib/working-days.ts";
-import { type Principal, requireSignedIn } from "../access/access.service.ts";
+import {
+  authorityRoleHolders,
+  grantsInScope,
+  type Principal,
+  requireSignedIn,
+} from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { type AccountsCtx, emailProblems, normaliseEmail, userById } from "../accounts/accounts.service.ts";
 import { claimAttempt, EMAIL_LIMIT, emailKeys } from "../accounts/rate-limits.ts";
@@ -621,6 +626,7 @@ async function insertNew<T>(
       ...(token ? {} : { inTime: got.fields.in_time }),
     },
   });
+  if (!token) await tellBody(trx, ctx, routed.responsible.id, complaintId);
   return { authorityId: routed.responsible.id, complaintId, token };
 }
 
@@ -721,8 +727,9 @@ export async function startComplaintWithoutAccount(
   });
 }
 
-/** A complaint's row, checking no one (the email job). */
+/** A complaint's row, and its stages, checking no one (the email job). */
 export const findComplaintRow = repo.findComplaint;
+export const stagesOfComplaint = repo.stagesOf;
 
 /** The complaint a link's token opens (404 for a token that opens none). */
 async function byToken(db: Ctx["db"], token: string): Promise<ComplaintRow> {
@@ -772,6 +779,7 @@ export async function confirmComplaint(ctx: Ctx, token: string): Promise<Complai
       entity: { type: "complaint", id: c.id },
       changes: { emailVerified: true, inTime: got.fields.in_time },
     });
+    await tellBody(trx, ctx, c.authority_id, c.id);
   });
   return (await complaintByToken(ctx, token)).view as ComplaintView;
 }
@@ -845,22 +853,100 @@ function requireOpen(c: ComplaintView): void {
     );
 }
 
-/** Tells the complainant: in their inbox (and by email) with an account, by email to the address verified without one. */
-async function tell(trx: Trx, ctx: Ctx, c: ComplaintRow, subject: string, body: string) {
+/** A step of the body's work (or the complainant's) that the complainant is told of. */
+export const PROGRESS_EVENTS = [
+  "late-waived",
+  "late-declined",
+  "acknowledged",
+  "extended",
+  "responded",
+  "accepted",
+  "next-stage",
+] as const;
+export type ProgressEvent = (typeof PROGRESS_EVENTS)[number];
+
+/** Who answers the complaint: the provider, or the authority. */
+export function answererName(
+  c: Pick<ComplaintRow, "answerer" | "organisation_name" | "authority_name">,
+): string {
+  return c.answerer === "provider" ? (c.organisation_name ?? c.authority_name) : c.authority_name;
+}
+
+/** A complaint's page (for the complainant signed in, and the body's people). */
+export function complaintPath(c: Pick<ComplaintRow, "authority_slug" | "id">): string {
+  return `/authorities/${c.authority_slug}/complaints/${c.id}`;
+}
+
+/**
+ * What the complainant is told of a step, made from the complaint as it stands (the body's words —
+ * an extension's or a late decision's reason — read from its rows, never carried in a job: finding 3).
+ */
+export function progressNotice(
+  c: ComplaintRow,
+  stages: readonly ComplaintStage[],
+  event: ProgressEvent,
+  stageNo: number = c.stage,
+): { subject: string; body: string } {
+  const who = answererName(c);
+  const stage = stages.find((s) => s.stage === stageNo);
+  switch (event) {
+    case "late-waived":
+      return {
+        subject: msg`${who} will consider your late complaint ${c.reference}`,
+        body: msg`Your complaint was made after the time limit. ${who} has decided: ${c.late_reason}`,
+      };
+    case "late-declined":
+      return {
+        subject: msg`${who} will not consider your complaint ${c.reference}`,
+        body: msg`Your complaint was made after the time limit. ${who} has decided: ${c.late_reason}`,
+      };
+    case "acknowledged":
+      return {
+        subject: msg`${who} has acknowledged your complaint ${c.reference}`,
+        body: stage?.answer_due_on
+          ? msg`${who} has acknowledged your complaint. Its answer is due by ${longDate(stage.answer_due_on)}.`
+          : msg`${who} has acknowledged your complaint.`,
+      };
+    case "extended":
+      return {
+        subject: msg`${who} needs longer to answer your complaint ${c.reference}`,
+        body: msg`${who} will now answer your complaint by ${longDate(stage?.answer_due_on)}. Its reason: ${stage?.extension_reason ?? ""}`,
+      };
+    case "responded":
+      return {
+        subject: msg`${who} has answered your complaint ${c.reference}`,
+        body: msg`${who} has answered your complaint. Read the response, then accept it or say what you want to do next.`,
+      };
+    case "accepted":
+      return {
+        subject: msg`Your complaint ${c.reference} is closed`,
+        body: msg`You accepted the answer of ${who}. Your complaint is closed.`,
+      };
+    case "next-stage":
+      return {
+        subject: msg`You asked for the next stage of your complaint ${c.reference}`,
+        body: msg`${who} will consider your complaint again at its next stage.`,
+      };
+  }
+}
+
+/**
+ * Tells the complainant of a step, once it is made (in the same transaction): in their inbox (and by
+ * email) with an account; without one, a job naming the complaint, the step and the stage (no text:
+ * the email is written from the complaint when it is sent).
+ */
+async function tell(trx: Trx, ctx: Ctx, c: ComplaintRow, event: ProgressEvent) {
   if (!c.complainant_id) {
     if (c.access_token_hash && c.email_verified_at)
       await enqueue(trx, ctx.clock, {
         queue: COMPLAINANT_EMAIL_QUEUE,
-        payload: {
-          authorityId: c.authority_id,
-          complaintId: c.id,
-          event: "progressed",
-          subject: subject.slice(0, 200),
-          body,
-        },
+        payload: { authorityId: c.authority_id, complaintId: c.id, event, stage: c.stage },
       });
     return;
   }
+  const now = await repo.findComplaint(trx, c.authority_id, c.id);
+  if (!now) return;
+  const notice = progressNotice(now, await repo.stagesOf(trx, c.authority_id, c.id), event, c.stage);
   await notify(
     trx,
     ctx.clock,
@@ -868,16 +954,68 @@ async function tell(trx: Trx, ctx: Ctx, c: ComplaintRow, subject: string, body: 
       userId: c.complainant_id,
       authorityId: c.authority_id,
       kind: "complaint.progressed",
-      subject: subject.slice(0, 200),
-      body,
-      link: `/authorities/${c.authority_slug}/complaints/${c.id}`,
+      subject: notice.subject.slice(0, 200),
+      body: notice.body,
+      link: complaintPath(c),
     },
     { email: true, actor: actorIn(ctx) },
   );
 }
 
-function answererName(c: ComplaintRow): string {
-  return c.answerer === "provider" ? (c.organisation_name ?? c.authority_name) : c.authority_name;
+/**
+ * Tells the answering body that a complaint waits on it (made, confirmed, or a next stage asked
+ * for), in the same transaction (finding 8): in the inbox (and by email) of its people who answer
+ * complaints — a provider's administrators and members, an authority's complaints officers. When it
+ * has none, the responsible authority hears instead: its complaints officers (a provider with no one
+ * on OpenPS, so that the commissioner can reach it), else its administrators, told to appoint a
+ * complaints officer — no complaint waits unseen.
+ */
+async function tellBody(trx: Trx, ctx: Ctx, authorityId: string, complaintId: string): Promise<void> {
+  const c = await repo.findComplaint(trx, authorityId, complaintId);
+  if (!c) return;
+  const stage = c.stage;
+  const send = async (userIds: readonly string[], subject: string, body: string, link: string) => {
+    for (const userId of new Set(userIds))
+      await notify(
+        trx,
+        ctx.clock,
+        { userId, authorityId: c.authority_id, kind: "complaint.progressed", subject, body, link },
+        { email: true, actor: actorIn(ctx) },
+      );
+  };
+  const who = answererName(c);
+  const subject = msg`A complaint to answer: ${c.reference}, stage ${stage}`;
+  const due = c.next_due_on ? longDate(c.next_due_on) : "";
+  const body = msg`${who} has a complaint to answer at stage ${stage}. Its next step is due by ${due}.`;
+  if (c.answerer === "provider" && c.organisation_id) {
+    const people = (await grantsInScope(trx, c.organisation_id))
+      .filter(
+        (g) => g.scope_type === "organisation" && (PROVIDER_ROLES as readonly string[]).includes(g.role),
+      )
+      .map((g) => g.user_id);
+    if (people.length > 0) return send(people, subject, body, complaintPath(c));
+  } else {
+    const officers = await authorityRoleHolders(trx, COMPLAINTS_OFFICER, c.authority_id);
+    if (officers.length > 0) return send(officers, subject, body, complaintPath(c));
+  }
+  const orphan = msg`${who} has a complaint to answer (${c.reference}, stage ${stage}), and no one there answers complaints on OpenPS. Its next step is due by ${due}.`;
+  if (c.answerer === "provider") {
+    const officers = await authorityRoleHolders(trx, COMPLAINTS_OFFICER, c.authority_id);
+    if (officers.length > 0)
+      return send(
+        officers,
+        msg`No one at the provider answers complaint ${c.reference}`,
+        orphan,
+        `/authorities/${c.authority_slug}`,
+      );
+  }
+  const admins = await authorityRoleHolders(trx, "authority-admin", c.authority_id);
+  await send(
+    admins,
+    msg`No one answers complaint ${c.reference}: appoint a complaints officer`,
+    `${orphan} ${msg`Invite a complaints officer for ${c.authority_name}: only they see and answer its complaints.`}`,
+    `/authorities/${c.authority_slug}`,
+  );
 }
 
 async function audit(trx: Trx, ctx: Ctx, c: ComplaintRow, action: string, changes: Record<string, unknown>) {
@@ -922,15 +1060,7 @@ export async function decideLate(
       updated_at: ctx.clock.now(),
     });
     await audit(trx, tctx, c, `complaint.late-${decision}`, {});
-    await tell(
-      trx,
-      tctx,
-      c,
-      decision === "waived"
-        ? msg`${answererName(c)} will consider your late complaint ${c.reference}`
-        : msg`${answererName(c)} will not consider your complaint ${c.reference}`,
-      msg`Your complaint was made after the time limit. ${answererName(c)} has decided: ${reason}`,
-    );
+    await tell(trx, tctx, c, decision === "waived" ? "late-waived" : "late-declined");
   });
   return complaintOf(ctx, authorityId, complaintId);
 }
@@ -969,15 +1099,7 @@ export async function acknowledgeComplaint(
       stage: stage.stage,
       onTime: today <= (stage.ack_due_on ?? today),
     });
-    await tell(
-      trx,
-      tctx,
-      c,
-      msg`${answererName(c)} has acknowledged your complaint ${c.reference}`,
-      answerDue
-        ? msg`${answererName(c)} has acknowledged your complaint. Its answer is due by ${longDate(answerDue)}.`
-        : msg`${answererName(c)} has acknowledged your complaint.`,
-    );
+    await tell(trx, tctx, c, "acknowledged");
   });
   return complaintOf(ctx, authorityId, complaintId);
 }
@@ -1048,13 +1170,7 @@ export async function extendComplaint(
       from: stage.answer_due_on,
       to: toOn,
     });
-    await tell(
-      trx,
-      tctx,
-      c,
-      msg`${answererName(c)} needs longer to answer your complaint ${c.reference}`,
-      msg`${answererName(c)} will now answer your complaint by ${longDate(toOn)}. Its reason: ${reason}`,
-    );
+    await tell(trx, tctx, c, "extended");
   });
   return complaintOf(ctx, authorityId, complaintId);
 }
@@ -1137,13 +1253,7 @@ export async function respondToComplaint(
       onTime,
       remedyOffered: remedy !== "",
     });
-    await tell(
-      trx,
-      tctx,
-      c,
-      msg`${answererName(c)} has answered your complaint ${c.reference}`,
-      msg`${answererName(c)} has answered your complaint. Read the response, then accept it or say what you want to do next.`,
-    );
+    await tell(trx, tctx, c, "responded");
   });
   return complaintOf(ctx, authorityId, complaintId);
 }
@@ -1193,13 +1303,7 @@ export async function acceptResponse(ctx: Ctx, key: ComplainantKey): Promise<Com
       updated_at: ctx.clock.now(),
     });
     await audit(trx, tctx, c, "complaint.accepted", { stage: c.stage });
-    await tell(
-      trx,
-      tctx,
-      c,
-      msg`Your complaint ${c.reference} is closed`,
-      msg`You accepted the answer of ${answererName(c)}. Your complaint is closed.`,
-    );
+    await tell(trx, tctx, c, "accepted");
     return c;
   });
   return complainantView(
@@ -1230,13 +1334,8 @@ export async function askNextStage(ctx: Ctx, key: ComplainantKey): Promise<Compl
       updated_at: ctx.clock.now(),
     });
     await audit(trx, tctx, c, "complaint.next-stage", { stage: c.stage + 1 });
-    await tell(
-      trx,
-      tctx,
-      c,
-      msg`You asked for the next stage of your complaint ${c.reference}`,
-      msg`${answererName(c)} will consider your complaint again at its next stage.`,
-    );
+    await tell(trx, tctx, { ...c, stage: c.stage + 1 }, "next-stage");
+    await tellBody(trx, tctx, c.authority_id, c.id);
     return c;
   });
   return complainantView(

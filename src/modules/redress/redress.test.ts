@@ -536,4 +536,43 @@ describe("the review's findings", () => {
       .execute();
     for (const r of refs) expect(r.reference).toMatch(/^C-[A-HJ-NP-Z2-9]{12}$/);
   });
+
+  it("puts no words in the email jobs, and writes the email from the complaint when sending (3)", async () => {
+    const jobs = await t.deps.db
+      .selectFrom("jobs")
+      .select("payload")
+      .where("queue", "=", "redress.complainant-email")
+      .execute();
+    for (const j of jobs)
+      for (const key of Object.keys(j.payload as object))
+        expect(["authorityId", "complaintId", "event", "stage"]).toContain(key);
+    const acknowledged = jobs.find((j) => (j.payload as { event: string }).event === "acknowledged");
+    expect(acknowledged).toBeDefined();
+    const sentMail: { to: string; subject: string; text: string }[] = [];
+    await complainantEmailHandler({
+      mailer: { send: async (m) => void sentMail.push(m as never), close: async () => {} },
+      baseUrl: "https://openps.example",
+      secrets: t.app.accountSecrets,
+    })(acknowledged?.payload, { db: t.deps.db, clock: t.deps.clock, logger: console } as never);
+    expect(sentMail[0]?.text).toContain("has acknowledged your complaint");
+    expect(sentMail[0]?.text).toContain("wedi cydnabod eich cwyn");
+  });
+
+  it("tells the body a complaint waits on it, or its administrators when no one answers (8)", async () => {
+    const inbox = async (who: string) =>
+      JSON.stringify((await call(t.app, "GET", "/api/v1/inbox", as(who))).json());
+    const made = await call(t.app, "POST", "/api/v1/complaints", as("citizen"), councilComplaint);
+    expect(await inbox("officerA")).toContain(`A complaint to answer: ${made.json().reference}`);
+    users.nhsAdmin = (
+      await createUser(t.deps.db, { grants: [{ role: "authority-admin", scopeId: DEMO_AUTHORITY.nhs }] })
+    ).id;
+    sessions.nhsAdmin = await sessionFor(t.app, users.nhsAdmin, { twoFactor: true });
+    const orphan = await call(t.app, "POST", "/api/v1/complaints", as("citizen"), {
+      ...councilComplaint,
+      authorityId: DEMO_AUTHORITY.nhs,
+      regime: "nhs-adult-social-care",
+    });
+    expect(orphan.statusCode).toBe(201);
+    expect(await inbox("nhsAdmin")).toContain(`No one answers complaint ${orphan.json().reference}`);
+  });
 });
