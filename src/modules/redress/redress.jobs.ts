@@ -4,9 +4,13 @@
  * The payload names the complaint, the step and the stage, nothing else (no personal data, none of
  * the body's words: finding 3); the address and the text are read from the complaint when the
  * email is sent, in English then Welsh (the language of someone without an account is not known).
- * Skips a complaint gone, or a confirmation already followed.
+ * Skips a complaint gone, or a confirmation already followed. And the daily sweep of complaints
+ * never confirmed within 7 days (queued at every start: src/platform.ts).
  */
+import type { Db } from "../../db/database.ts";
+import { transaction } from "../../db/transaction.ts";
 import { localiseMessage } from "../../http/i18n.ts";
+import type { Clock } from "../../lib/clock.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { msg } from "../../lib/messages.ts";
 import type { AccountSecrets } from "../../lib/secrets.ts";
@@ -22,7 +26,10 @@ import {
   PROGRESS_EVENTS,
   type ProgressEvent,
   progressNotice,
+  queueUnverifiedSweep,
   stagesOfComplaint,
+  sweepUnverifiedComplaints,
+  UNVERIFIED_SWEEP_QUEUE,
 } from "./redress.service.ts";
 
 export interface RedressEmailDeps {
@@ -87,5 +94,17 @@ export function complainantEmailHandler(deps: RedressEmailDeps): JobHandler {
 }
 
 export function redressJobHandlers(deps: RedressEmailDeps): Record<string, JobHandler> {
-  return { [COMPLAINANT_EMAIL_QUEUE]: complainantEmailHandler(deps) };
+  return {
+    [COMPLAINANT_EMAIL_QUEUE]: complainantEmailHandler(deps),
+    // Complaints never confirmed within 7 days: deleted daily (finding 4).
+    [UNVERIFIED_SWEEP_QUEUE]: async (_payload, ctx) => {
+      const deleted = await sweepUnverifiedComplaints(ctx.db, ctx.clock);
+      if (deleted > 0) ctx.logger.info({ deleted }, "complaints never confirmed deleted after 7 days");
+    },
+  };
+}
+
+/** At every start: the daily sweep of complaints never confirmed, queued for tomorrow (once). */
+export function startUnverifiedSweep(db: Db, clock: Clock): Promise<void> {
+  return transaction(db, (trx) => queueUnverifiedSweep(trx, clock));
 }

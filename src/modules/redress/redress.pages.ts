@@ -172,8 +172,12 @@ export function redressPages(app: FastifyInstance): void {
     {
       path: "extend",
       template: "redress/views/extend.njk",
-      values: () => ({ toOn: "", reason: "" }),
-      read: (body: unknown) => ({ toOn: dateField(body, "toOn"), reason: field(body, "reason") }),
+      values: () => ({ toOn: "", reason: "", agreedOn: "" }),
+      read: (body: unknown) => ({
+        toOn: dateField(body, "toOn"),
+        reason: field(body, "reason"),
+        agreedOn: dateField(body, "agreedOn"),
+      }),
       act: async (request: ComplaintRequest, v: Values) => {
         const c = await extendComplaint(ctxOf(request), request.authority.id, request.params.complaintId, v);
         return url(c.authority_slug, c.id, "extended");
@@ -211,7 +215,7 @@ export function redressPages(app: FastifyInstance): void {
       values: form.values,
       read: form.read,
       submit: async (request, values) => form.act(request as ComplaintRequest, values),
-      fieldOf: (f) => (f === "toOn" ? "toOn-day" : f),
+      fieldOf: (f) => (f === "toOn" || f === "agreedOn" ? `${f}-day` : f),
     });
 
   const buttons = [

@@ -1,8 +1,10 @@
 /** Complaints' SQL. Every function takes the database or a transaction first. */
-import { type ExpressionBuilder, sql, type Updateable } from "kysely";
+import { type ExpressionBuilder, type Insertable, sql, type Updateable } from "kysely";
 import type { Database, Db, Trx } from "../../db/database.ts";
 import type {
   Complaint,
+  ComplaintExtension,
+  ComplaintExtensionsTable,
   ComplaintStage,
   ComplaintStagesTable,
   ComplaintsTable,
@@ -212,4 +214,51 @@ export async function waitingOnBodies(
     .limit(limit)
     .execute();
   return rows.map(({ total, ...r }) => ({ ...r, more: Math.max(0, Number(total) - rows.length) }));
+}
+
+/** A complaint's extensions, every stage's, in order. */
+export async function extensionsOf(
+  db: Db,
+  authorityId: string,
+  complaintId: string,
+): Promise<ComplaintExtension[]> {
+  return db
+    .selectFrom("complaint_extensions")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("complaint_id", "=", complaintId)
+    .orderBy("stage")
+    .orderBy("seq")
+    .execute();
+}
+
+export async function insertExtension(trx: Trx, row: Insertable<ComplaintExtensionsTable>): Promise<void> {
+  await trx.insertInto("complaint_extensions").values(row).execute();
+}
+
+/** Complaints never confirmed, made before `before`, oldest first, after a key: a page of the sweep. */
+export async function unverifiedBefore(
+  db: Db,
+  before: Date,
+  after: { at: Date; id: string } | undefined,
+  limit: number,
+): Promise<{ authority_id: string; id: string; created_at: Date }[]> {
+  let q = db
+    .selectFrom("complaints")
+    .select(["authority_id", "id", "created_at"])
+    .where("status", "=", "unverified")
+    .where("created_at", "<", before);
+  if (after) q = q.where(sql<boolean>`(created_at, id) > (${after.at}::timestamptz, ${after.id}::uuid)`);
+  return q.orderBy("created_at").orderBy("id").limit(limit).execute();
+}
+
+/** Deletes a complaint never confirmed (it has no stages yet); whether it did. */
+export async function deleteUnverified(trx: Trx, authorityId: string, id: string): Promise<boolean> {
+  const r = await trx
+    .deleteFrom("complaints")
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .where("status", "=", "unverified")
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
 }

@@ -82,6 +82,12 @@ export function complaintRecord(c: ComplaintView) {
         rule: step.source.en,
       })),
       extensionReason: s.extension_reason,
+      extensions: s.extensions.map((e) => ({
+        fromOn: e.from_on,
+        toOn: e.to_on,
+        reason: e.reason,
+        agreedOn: e.agreed_on,
+      })),
       finding: s.finding,
       response: s.response,
       remedy: s.remedy,

@@ -37,6 +37,8 @@ export const LateDecisionBody = Type.Object({
 export const ExtendBody = Type.Object({
   toOn: IsoDate,
   reason: Type.String({ maxLength: COMPLAINT_LIMITS.reason }),
+  /** A period as may be agreed (NHS and adult social care): the day the complainant agreed it (required there). */
+  agreedOn: Type.Optional(IsoDate),
 });
 export const RespondBody = Type.Object({
   finding: Strings(FINDINGS),
@@ -69,7 +71,16 @@ const Stage = Type.Object({
   name: Type.String(),
   receivedOn: IsoDate,
   steps: Type.Array(Step),
-  extensionReason: Type.String(),
+  extensionReason: Type.String({ description: "The latest extension's reason" }),
+  extensions: Type.Array(
+    Type.Object({
+      fromOn: IsoDate,
+      toOn: IsoDate,
+      reason: Type.String(),
+      agreedOn: Nullable(IsoDate),
+    }),
+    { description: "Every extension of the stage's answer, in order" },
+  ),
   finding: Nullable(Strings(FINDINGS)),
   response: Type.String(),
   remedy: Type.String(),

@@ -15,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import type { Trx } from "../../db/database.ts";
 import { decodeTimeKey, encodeKey } from "../../db/paging.ts";
 import { transaction } from "../../db/transaction.ts";
+import type { Clock } from "../../lib/clock.ts";
 import {
   ConflictError,
   type FieldError,
@@ -24,7 +25,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
+import { addDays, isIsoDate, londonInstant, londonToday, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { type AccountSecrets, sha256 } from "../../lib/secrets.ts";
 import type { Nation } from "../../lib/working-days.ts";
@@ -37,7 +38,7 @@ import {
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { type AccountsCtx, emailProblems, normaliseEmail, userById } from "../accounts/accounts.service.ts";
 import { claimAttempt, EMAIL_LIMIT, emailKeys } from "../accounts/rate-limits.ts";
-import { recordAudit } from "../audit/audit.service.ts";
+import { recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import {
   type Authority,
   authorityById,
@@ -66,7 +67,13 @@ import {
 } from "./clocks.ts";
 import type { ComplaintRow } from "./redress.repository.ts";
 import * as repo from "./redress.repository.ts";
-import { type ActingAs, type ComplaintStage, FINDINGS, type Finding } from "./redress.table.ts";
+import {
+  type ActingAs,
+  type ComplaintExtension,
+  type ComplaintStage,
+  FINDINGS,
+  type Finding,
+} from "./redress.table.ts";
 import {
   type Bilingual,
   isRegimeCode,
@@ -188,6 +195,10 @@ export interface StageView extends ComplaintStage {
   name: Bilingual;
   steps: StepView[];
   differentPerson: boolean;
+  /** Every extension of the stage's answer, in order, each with its reason (finding 9). */
+  extensions: ComplaintExtension[];
+  /** The answer's period is one "as may be agreed" with the complainant (NHS and adult social care). */
+  byAgreement: boolean;
 }
 
 export interface ComplaintView extends ComplaintRow {
@@ -211,7 +222,12 @@ function answerRuleOf(regime: RegimeRule, stage: number): StepRule {
   return rule;
 }
 
-function stageView(regime: RegimeRule, s: ComplaintStage, today: string): StageView {
+function stageView(
+  regime: RegimeRule,
+  s: ComplaintStage,
+  today: string,
+  extensions: readonly ComplaintExtension[],
+): StageView {
   const rule = stageOf(regime, s.stage);
   const steps: StepView[] = [];
   const ack = stepOf(rule, "acknowledge");
@@ -237,16 +253,29 @@ function stageView(regime: RegimeRule, s: ComplaintStage, today: string): StageV
     source: answer.source,
     extended: s.answer_due_on !== null && s.answer_due_on !== s.answer_first_due_on,
   });
-  return { ...s, name: rule.name, steps, differentPerson: rule.differentPerson === true };
+  return {
+    ...s,
+    name: rule.name,
+    steps,
+    differentPerson: rule.differentPerson === true,
+    extensions: extensions.filter((e) => e.stage === s.stage),
+    byAgreement: answer.extension !== null && "byAgreement" in answer.extension,
+  };
 }
 
 function bodyKindForRoute(c: ComplaintRow): BodyKind {
   return c.body_kind;
 }
 
-function viewOf(c: ComplaintRow, stages: ComplaintStage[], side: Side, today: string): ComplaintView {
+function viewOf(
+  c: ComplaintRow,
+  stages: ComplaintStage[],
+  side: Side,
+  today: string,
+  extensions: readonly ComplaintExtension[] = [],
+): ComplaintView {
   const regime = regimeOf(c.regime);
-  const views = stages.map((s) => stageView(regime, s, today));
+  const views = stages.map((s) => stageView(regime, s, today, extensions));
   const current = views.find((s) => s.stage === c.stage) ?? views[views.length - 1];
   if (!current) throw new RangeError(`Complaint ${c.id} has no stage`);
   const last = lastStage(regime);
@@ -299,7 +328,16 @@ export async function complaintOf(
   if (!c || c.status === "unverified") throw new NotFoundError("complaint");
   const side = await sideOf(ctx, c);
   if (!side) throw new NotFoundError("complaint");
-  return viewOf(c, await repo.stagesOf(ctx.db, authorityId, complaintId), side, londonToday(ctx.clock));
+  return fullView(ctx, c, side);
+}
+
+/** A complaint's view with its stages and every extension. */
+async function fullView(ctx: Ctx, c: ComplaintRow, side: Side): Promise<ComplaintView> {
+  const [stages, extensions] = await Promise.all([
+    repo.stagesOf(ctx.db, c.authority_id, c.id),
+    repo.extensionsOf(ctx.db, c.authority_id, c.id),
+  ]);
+  return viewOf(c, stages, side, londonToday(ctx.clock), extensions);
 }
 
 // Making a complaint
@@ -731,12 +769,76 @@ export async function startComplaintWithoutAccount(
 export const findComplaintRow = repo.findComplaint;
 export const stagesOfComplaint = repo.stagesOf;
 
-/** The complaint a link's token opens (404 for a token that opens none). */
-async function byToken(db: Ctx["db"], token: string): Promise<ComplaintRow> {
+/**
+ * How long a complaint made without an account waits for its link to be followed: after that it
+ * cannot be sent, and the daily sweep deletes it (finding 4; docs/redress.md, "Without an account").
+ */
+export const UNVERIFIED_KEPT_DAYS = 7;
+
+/** The instant before which a complaint never confirmed has expired. */
+function unverifiedCutoff(clock: Clock): Date {
+  return new Date(clock.now().getTime() - UNVERIFIED_KEPT_DAYS * 24 * 60 * 60 * 1000);
+}
+
+function expired(c: Pick<ComplaintRow, "status" | "created_at">, clock: Clock): boolean {
+  return c.status === "unverified" && c.created_at < unverifiedCutoff(clock);
+}
+
+/** The complaint a link's token opens (404 for a token that opens none, or a complaint never sent within 7 days). */
+async function byToken(db: Ctx["db"], token: string, clock: Clock): Promise<ComplaintRow> {
   const row =
     token.length >= 20 && token.length <= 200 ? await repo.findByTokenHash(db, sha256(token)) : undefined;
-  if (!row) throw new NotFoundError("complaint");
+  if (!row || expired(row, clock)) throw new NotFoundError("complaint");
   return row;
+}
+
+/** The sweep's queue: complaints never confirmed, deleted 7 days after they were made. */
+export const UNVERIFIED_SWEEP_QUEUE = "redress.unverified-sweep";
+const SWEEP_PAGE = 200;
+
+/**
+ * The daily sweep: deletes every complaint made without an account whose link was not followed
+ * within 7 days, a page at a time by key (through `complaints_unverified`), each in its own
+ * transaction with an audit event by id; then queues tomorrow's sweep. How many it deleted.
+ */
+export async function sweepUnverifiedComplaints(db: Ctx["db"], clock: Clock): Promise<number> {
+  const before = unverifiedCutoff(clock);
+  let deleted = 0;
+  let after: { at: Date; id: string } | undefined;
+  for (;;) {
+    const page = await repo.unverifiedBefore(db, before, after, SWEEP_PAGE);
+    for (const r of page)
+      await transaction(db, async (trx) => {
+        if (!(await repo.deleteUnverified(trx, r.authority_id, r.id))) return;
+        deleted++;
+        await recordAudit(trx, clock, {
+          authorityId: r.authority_id,
+          actor: SYSTEM("complaint-expiry"),
+          action: "complaint.expired",
+          entity: { type: "complaint", id: r.id },
+          changes: { keptDays: UNVERIFIED_KEPT_DAYS },
+          requestId: null,
+        });
+      });
+    const last = page.at(-1);
+    if (page.length < SWEEP_PAGE || !last) break;
+    after = { at: last.created_at, id: last.id };
+  }
+  await transaction(db, (trx) => queueUnverifiedSweep(trx, clock));
+  return deleted;
+}
+
+/** Queues the next daily sweep (at 03:00 tomorrow, London time); once a day, however often asked. */
+export async function queueUnverifiedSweep(trx: Trx, clock: Clock): Promise<void> {
+  const tomorrow = addDays(londonToday(clock), 1);
+  const runAt = londonInstant(tomorrow, 3, 0);
+  if (!runAt) throw new RangeError(`Not a London date: ${tomorrow}`);
+  await enqueue(trx, clock, {
+    queue: UNVERIFIED_SWEEP_QUEUE,
+    payload: {},
+    runAt,
+    dedupeKey: `${UNVERIFIED_SWEEP_QUEUE}:${tomorrow}`,
+  });
 }
 
 /** A complaint as its link shows it: unverified (to be confirmed), or with every deadline. */
@@ -744,11 +846,11 @@ export async function complaintByToken(
   ctx: Ctx,
   token: string,
 ): Promise<{ complaint: ComplaintRow; view: ComplaintView | null }> {
-  const c = await byToken(ctx.db, token);
+  const c = await byToken(ctx.db, token, ctx.clock);
   if (c.status === "unverified") return { complaint: c, view: null };
   return {
     complaint: c,
-    view: viewOf(c, await repo.stagesOf(ctx.db, c.authority_id, c.id), "complainant", londonToday(ctx.clock)),
+    view: await fullView(ctx, c, "complainant"),
   };
 }
 
@@ -757,11 +859,12 @@ export async function complaintByToken(
  * received today (its time limit and clocks from today) and reaches the body. Once only (409).
  */
 export async function confirmComplaint(ctx: Ctx, token: string): Promise<ComplaintView> {
-  const c = await byToken(ctx.db, token);
+  const c = await byToken(ctx.db, token, ctx.clock);
   await transaction(ctx.db, async (trx) => {
     const locked = await repo.lockComplaint(trx, c.authority_id, c.id);
     if (locked?.status !== "unverified")
       throw new ConflictError(msg`This complaint has been sent already.`, "already_sent");
+    if (expired(locked, ctx.clock)) throw new NotFoundError("complaint");
     const today = londonToday(ctx.clock);
     const now = ctx.clock.now();
     const got = received(regimeOf(c.regime), c, today, now);
@@ -1125,7 +1228,7 @@ export async function extendComplaint(
   ctx: Ctx,
   authorityId: string,
   complaintId: string,
-  input: { toOn?: string | undefined; reason?: string | undefined },
+  input: { toOn?: string | undefined; reason?: string | undefined; agreedOn?: string | undefined },
 ): Promise<ComplaintView> {
   await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
@@ -1139,6 +1242,16 @@ export async function extendComplaint(
       problems.push({
         field: "reason",
         message: msg`Give the reason, in ${COMPLAINT_LIMITS.reason} characters or fewer`,
+      });
+    // A period "as may be agreed" moves only by agreement with the complainant: the day it was agreed (finding 12).
+    const agreedOn = (input.agreedOn ?? "").trim() || null;
+    if (
+      stage.byAgreement &&
+      (agreedOn === null || !isIsoDate(agreedOn) || agreedOn > today || agreedOn < stage.received_on)
+    )
+      problems.push({
+        field: "agreedOn",
+        message: msg`Enter the day the complainant agreed the longer period, between the day the stage began and today`,
       });
     if (problems.length > 0) throw new ValidationError(msg`Check the extension`, problems);
     if (!stage.answer_due_on || !stage.answer_first_due_on)
@@ -1156,6 +1269,20 @@ export async function extendComplaint(
       const message = refusalMessage(refusal);
       throw new UnprocessableError(message, [{ field: "toOn", message }], refusal.code);
     }
+    // Each extension kept, in order, with its reason; the stage shows the latest.
+    const seq = stage.extensions.length + 1;
+    await repo.insertExtension(trx, {
+      authority_id: authorityId,
+      complaint_id: complaintId,
+      stage: stage.stage,
+      seq,
+      from_on: stage.answer_due_on,
+      to_on: toOn,
+      reason,
+      agreed_on: stage.byAgreement ? agreedOn : null,
+      extended_by: ctx.principal?.userId ?? null,
+      created_at: ctx.clock.now(),
+    });
     await repo.updateStage(trx, authorityId, complaintId, stage.stage, {
       answer_due_on: toOn,
       extension_reason: reason,
@@ -1167,6 +1294,9 @@ export async function extendComplaint(
     });
     await audit(trx, tctx, c, "complaint.extended", {
       stage: stage.stage,
+      // The extension (its reason) by its place in the stage's list, never its words.
+      extension: seq,
+      agreed: stage.byAgreement,
       from: stage.answer_due_on,
       to: toOn,
     });
@@ -1273,7 +1403,9 @@ export type ComplainantKey = { authorityId: string; complaintId: string } | { to
 /** The complaint the complainant changes, read after locking its row (in the transaction `trx`). */
 async function lockedForComplainant(trx: Trx, ctx: Ctx, key: ComplainantKey): Promise<ComplaintView> {
   const ids =
-    "token" in key ? await byToken(trx, key.token) : { authority_id: key.authorityId, id: key.complaintId };
+    "token" in key
+      ? await byToken(trx, key.token, ctx.clock)
+      : { authority_id: key.authorityId, id: key.complaintId };
   if (isUuid(ids.authority_id) && isUuid(ids.id)) await repo.lockComplaint(trx, ids.authority_id, ids.id);
   return complainantView(ctx, key);
 }

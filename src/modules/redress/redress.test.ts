@@ -26,7 +26,7 @@ import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
 import { createApiToken } from "../accounts/api-tokens.service.ts";
 import { complainantEmailHandler } from "./redress.jobs.ts";
-import { complaintToken } from "./redress.service.ts";
+import { complaintToken, sweepUnverifiedComplaints } from "./redress.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const GREENWAY = DEMO_CHOICE_MEMBERS.greenway;
@@ -574,5 +574,95 @@ describe("the review's findings", () => {
     });
     expect(orphan.statusCode).toBe(201);
     expect(await inbox("nhsAdmin")).toContain(`No one answers complaint ${orphan.json().reference}`);
+  });
+
+  it("keeps every extension with its reason, and a period as may be agreed moves only on the day agreed (9, 12)", async () => {
+    const made = await call(t.app, "POST", "/api/v1/complaints", as("citizen"), councilComplaint);
+    const id = made.json().id;
+    const ack = await call(t.app, "POST", `${one(id)}/acknowledge`, as("officerA"));
+    const first = ack.json().stages[0].steps[1].dueOn as string;
+    const plus = (days: number) => new Date(Date.parse(first) + days * 86400000).toISOString().slice(0, 10);
+    for (const [to, reason] of [
+      [plus(1), "Waiting for the crew's log."],
+      [plus(2), "The crew's supervisor is away."],
+    ])
+      expect(
+        (await call(t.app, "POST", `${one(id)}/extend`, as("officerA"), { toOn: to, reason })).statusCode,
+      ).toBe(200);
+    const c = (await call(t.app, "GET", one(id), as("citizen"))).json();
+    expect(c.stages[0].extensions.map((e: { reason: string }) => e.reason)).toEqual([
+      "Waiting for the crew's log.",
+      "The crew's supervisor is away.",
+    ]);
+    const audit = await t.deps.db
+      .selectFrom("audit_events")
+      .select("changes")
+      .where("entity_id", "=", id)
+      .where("action", "=", "complaint.extended")
+      .execute();
+    expect(audit.map((a) => (a.changes as { extension: number }).extension)).toEqual([1, 2]);
+    expect(JSON.stringify(audit)).not.toContain("crew");
+
+    const nhs = await call(t.app, "POST", "/api/v1/complaints", as("citizen"), {
+      ...councilComplaint,
+      about: "organisation",
+      organisationId: GREENWAY,
+      regime: "nhs-adult-social-care",
+    });
+    const nid = nhs.json().id;
+    await call(t.app, "POST", `${one(nid)}/acknowledge`, as("greenway"));
+    const due = nhs.json().stages[0].steps[1].dueOn as string;
+    const later = `${Number(due.slice(0, 4)) + 1}${due.slice(4)}`;
+    const unagreed = await call(t.app, "POST", `${one(nid)}/extend`, as("greenway"), {
+      toOn: later,
+      reason: "Records from the hospital.",
+    });
+    expect(unagreed.statusCode).toBe(400);
+    expect(unagreed.json().error.details).toContainEqual(expect.objectContaining({ field: "agreedOn" }));
+    const agreed = await call(t.app, "POST", `${one(nid)}/extend`, as("greenway"), {
+      toOn: later,
+      reason: "Records from the hospital.",
+      agreedOn: "2026-12-15",
+    });
+    expect(agreed.statusCode).toBe(200);
+    expect(agreed.json().stages[0].extensions[0]).toMatchObject({ agreedOn: "2026-12-15", toOn: later });
+  });
+
+  it("lets a link never followed expire after 7 days, and the daily sweep deletes its complaint (4)", async () => {
+    const browser = testBrowser(t.app);
+    await browser.get("/complaints/without-account");
+    const sent = await browser.post("/complaints/without-account", {
+      about: "authority",
+      bodyId: COUNTY,
+      regime: "council",
+      actingAs: "public",
+      name: "Sam Example",
+      email: "sam@example.org",
+      whatHappened: "The streetlight outside number 4 has been out for a month.",
+      "happenedOn-day": "1",
+      "happenedOn-month": "12",
+      "happenedOn-year": "2026",
+      outcomeWanted: "The light fixed.",
+      consent: "yes",
+    });
+    expect(sent.statusCode).toBe(303);
+    const row = await t.deps.db
+      .selectFrom("complaints")
+      .select(["id"])
+      .where("contact_email", "=", "sam@example.org")
+      .executeTakeFirstOrThrow();
+    const token = complaintToken(t.app.accountSecrets, row.id);
+    clock().set(new Date("2026-12-23T10:00:00Z"));
+    expect((await browser.post("/complaints/track/confirm", { token })).statusCode).toBe(404);
+    expect(await sweepUnverifiedComplaints(t.deps.db, t.deps.clock)).toBeGreaterThanOrEqual(1);
+    expect(
+      await t.deps.db.selectFrom("complaints").select("id").where("id", "=", row.id).executeTakeFirst(),
+    ).toBeUndefined();
+    const next = await t.deps.db
+      .selectFrom("jobs")
+      .select("run_at")
+      .where("queue", "=", "redress.unverified-sweep")
+      .executeTakeFirstOrThrow();
+    expect(next.run_at.toISOString()).toBe("2026-12-24T03:00:00.000Z");
   });
 });
