@@ -131,8 +131,13 @@ export function redressPages(app: FastifyInstance): void {
   });
 
   app.get("/complaints", page({ who: signedIn }), async (request, reply) => {
+    const { after } = (request.query ?? {}) as { after?: string };
+    const page = await yourComplaints(ctxOf(request), {
+      after: typeof after === "string" ? after : undefined,
+    });
     await reply.page("redress/views/your-complaints.njk", {
-      complaints: await yourComplaints(ctxOf(request)),
+      complaints: page.rows,
+      next: page.next,
       noindex: true,
     });
   });

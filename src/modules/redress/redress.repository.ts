@@ -68,6 +68,27 @@ export async function stagesOf(db: Db, authorityId: string, complaintId: string)
     .execute();
 }
 
+/** The stages of these complaints, in one query. */
+export async function stagesOfMany(
+  db: Db,
+  complaints: readonly { authority_id: string; id: string }[],
+): Promise<ComplaintStage[]> {
+  if (complaints.length === 0) return [];
+  return db
+    .selectFrom("complaint_stages")
+    .selectAll()
+    .where((eb) =>
+      eb.or(
+        complaints.map((c) =>
+          eb.and([eb("authority_id", "=", c.authority_id), eb("complaint_id", "=", c.id)]),
+        ),
+      ),
+    )
+    .orderBy("complaint_id")
+    .orderBy("stage")
+    .execute();
+}
+
 export async function updateComplaint(
   trx: Trx,
   authorityId: string,
@@ -120,14 +141,12 @@ export async function complaintsOfComplainant(
   db: Db,
   userId: string,
   people: People,
+  after: { at: Date; id: string } | undefined,
   limit: number,
 ): Promise<ComplaintRow[]> {
-  return complaints(db)
-    .where(ofComplainant(userId, people))
-    .orderBy("c.created_at", "desc")
-    .orderBy("c.id", "desc")
-    .limit(limit)
-    .execute();
+  let q = complaints(db).where(ofComplainant(userId, people));
+  if (after) q = q.where(sql<boolean>`(c.created_at, c.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
+  return q.orderBy("c.created_at", "desc").orderBy("c.id", "desc").limit(limit).execute();
 }
 
 export type BodyFilter = "all" | "due" | "overdue" | "answered";

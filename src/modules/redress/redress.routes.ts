@@ -21,6 +21,7 @@ import {
   LateDecisionBody,
   MakeComplaintBody,
   OrganisationParams,
+  PageQuery,
   RespondBody,
 } from "./redress.schemas.ts";
 import {
@@ -160,11 +161,15 @@ export async function redressRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: "Your complaints, with every deadline",
         description:
-          "Those you made, and those about the people you act for with the complain grant; newest first.",
+          "Those you made, and those about the people you act for with the complain grant; newest first, a page at a time.",
+        querystring: PageQuery,
         response: { 200: ComplaintList },
       },
     ),
-    async (request) => ({ complaints: (await yourComplaints(ctxOf(request))).map(complaintRecord) }),
+    async (request) => {
+      const page = await yourComplaints(ctxOf(request), request.query);
+      return { complaints: page.rows.map(complaintRecord), next: page.next };
+    },
   );
 
   json.get(

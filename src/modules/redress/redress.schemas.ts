@@ -55,6 +55,7 @@ const StepStates = [
   "done-on-time",
   "done-late",
   "not-started",
+  "not-needed",
 ] as const;
 
 const Step = Type.Object({
@@ -116,13 +117,24 @@ export const Complaint = Type.Object({
     Type.Object({
       route: Type.String({ description: "route, mp-referral-needed or no-ombudsman" }),
       ombudsman: Nullable(Type.String()),
-      readiness: Type.String({ description: "ready, body-late, body-has-time or next-stage-first" }),
+      readiness: Type.String({
+        description: "ready, body-late, body-has-time, next-stage-first or declined",
+      }),
     }),
   ),
   pageUrl: Type.String(),
 });
 
-export const ComplaintList = Type.Object({ complaints: Type.Array(Complaint) });
+export const ComplaintList = Type.Object({
+  complaints: Type.Array(Complaint),
+  next: Nullable(Type.String({ description: "Pass as `after` for the next page; null on the last page" })),
+});
+
+export const PageQuery = Type.Object({
+  after: Type.Optional(
+    Type.String({ maxLength: 400, description: "The page after this key: a previous answer's `next`" }),
+  ),
+});
 
 export const BodyQuery = Type.Object({
   filter: Type.Optional(Strings(["all", "due", "overdue", "answered"] as const)),

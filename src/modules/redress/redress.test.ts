@@ -451,7 +451,8 @@ describe("the review's findings", () => {
       .where("user_id", "=", users.citizen as string)
       .where("relationship", "=", "self")
       .executeTakeFirstOrThrow();
-    users.rep = (await createUser(t.deps.db)).id;
+    const rep = await createUser(t.deps.db);
+    users.rep = rep.id;
     sessions.rep = await sessionFor(t.app, users.rep, { twoFactor: true });
     const now = t.deps.clock.now();
     await t.deps.db
@@ -481,6 +482,13 @@ describe("the review's findings", () => {
         .json()
         .complaints.map((c: { id: string }) => c.id);
     expect(await mine()).toContain(id);
+    // The person sees the complaint made for them, but not the representative's contact details (2).
+    const pageOf = (who: string) =>
+      t.app.inject({ method: "GET", url: made.json().pageUrl, headers: { cookie: as(who).cookie } });
+    expect((await pageOf("rep")).body).toContain(rep.email);
+    const theirs = await pageOf("citizen");
+    expect(theirs.statusCode).toBe(200);
+    expect(theirs.body).not.toContain(rep.email);
     await t.deps.db
       .updateTable("care_links")
       .set({ grants: ["see-plan"] })
@@ -664,5 +672,29 @@ describe("the review's findings", () => {
       .where("queue", "=", "redress.unverified-sweep")
       .executeTakeFirstOrThrow();
     expect(next.run_at.toISOString()).toBe("2026-12-24T03:00:00.000Z");
+  });
+
+  it("a declined late complaint needs nothing more, and may go to the ombudsman (16); your list pages by key (19)", async () => {
+    await signInAll();
+    const late = await call(t.app, "POST", "/api/v1/complaints", as("citizen"), {
+      ...councilComplaint,
+      happenedOn: "2025-06-01",
+    });
+    const id = late.json().id;
+    const declined = await call(t.app, "POST", `${one(id)}/late-decision`, as("officerA"), {
+      decision: "declined",
+      reason: "No reason was given for the delay.",
+    });
+    expect(declined.json().stages[0].steps[0].state).toBe("not-needed");
+    expect(declined.json().ombudsman).toMatchObject({ ombudsman: "lgsco", readiness: "declined" });
+    const mine = await call(t.app, "GET", "/api/v1/me/complaints", as("citizen"));
+    expect(mine.json().next).toBeNull();
+    const bad = await call(
+      t.app,
+      "GET",
+      `/api/v1/me/complaints?after=${encodeKey(["x", "y"])}`,
+      as("citizen"),
+    );
+    expect(bad.statusCode).toBe(400);
   });
 });
