@@ -17,11 +17,13 @@ import { complaintsOfficers, providerPeople } from "./redress.policies.ts";
 import {
   acceptResponse,
   acknowledgeComplaint,
+  answererName,
   askNextStage,
   bodyComplaints,
   complaintByToken,
   complaintForm,
   complaintOf,
+  complaintPath,
   confirmComplaint,
   decideLate,
   extendComplaint,
@@ -54,7 +56,7 @@ function notice(request: FastifyRequest): string | null {
 }
 
 function url(slug: string, id: string, then?: string): string {
-  return `/authorities/${slug}/complaints/${id}${then ? `?notice=${then}` : ""}`;
+  return `${complaintPath({ authority_slug: slug, id })}${then ? `?notice=${then}` : ""}`;
 }
 
 /** The fields both complaint forms share; the signed-in form adds whom it is for, the other a name and an email. */
@@ -354,7 +356,12 @@ function withoutAccountPages(app: FastifyInstance): void {
     const token = tokenOf(request);
     const { complaint, view } = await complaintByToken(ctxOf(request), token);
     if (!view) {
-      await reply.page("redress/views/confirm.njk", { complaint, token, noindex: true });
+      await reply.page("redress/views/confirm.njk", {
+        complaint,
+        answerer: answererName(complaint),
+        token,
+        noindex: true,
+      });
       return;
     }
     await reply.page("redress/views/complaint.njk", {

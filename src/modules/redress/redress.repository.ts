@@ -281,3 +281,41 @@ export async function deleteUnverified(trx: Trx, authorityId: string, id: string
     .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
+
+/** The extensions of these complaints, in one query. */
+export async function extensionsOfMany(
+  db: Db,
+  complaints: readonly { authority_id: string; id: string }[],
+): Promise<ComplaintExtension[]> {
+  if (complaints.length === 0) return [];
+  return db
+    .selectFrom("complaint_extensions")
+    .selectAll()
+    .where((eb) =>
+      eb.or(
+        complaints.map((c) =>
+          eb.and([eb("authority_id", "=", c.authority_id), eb("complaint_id", "=", c.id)]),
+        ),
+      ),
+    )
+    .orderBy("complaint_id")
+    .orderBy("stage")
+    .orderBy("seq")
+    .execute();
+}
+
+/** The complaints made for a person (confirmed), oldest first, after a key: a page of their download. */
+export async function complaintsOfPersonAfter(
+  db: Db,
+  personAuthorityId: string,
+  personId: string,
+  after: { at: Date; id: string } | undefined,
+  limit: number,
+): Promise<ComplaintRow[]> {
+  let q = complaints(db)
+    .where("c.person_authority_id", "=", personAuthorityId)
+    .where("c.person_id", "=", personId)
+    .where("c.status", "<>", "unverified");
+  if (after) q = q.where(sql<boolean>`(c.created_at, c.id) > (${after.at}::timestamptz, ${after.id}::uuid)`);
+  return q.orderBy("c.created_at").orderBy("c.id").limit(limit).execute();
+}

@@ -32,6 +32,7 @@ import {
   bodyComplaints,
   type ComplaintView,
   complaintOf,
+  complaintPath,
   decideLate,
   extendComplaint,
   makeComplaint,
@@ -42,9 +43,8 @@ import {
 const tags: [string] = ["redress"];
 const who = afterLookup(signedIn);
 
-export function complaintUrl(c: { authority_slug: string; id: string }): string {
-  return `/authorities/${c.authority_slug}/complaints/${c.id}`;
-}
+/** A complaint's page (the service's `complaintPath`). */
+export const complaintUrl = complaintPath;
 
 export function complaintRecord(c: ComplaintView) {
   return {

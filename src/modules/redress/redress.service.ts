@@ -223,6 +223,9 @@ export interface ComplaintView extends ComplaintRow {
    * complainant themself — not to another who acts for the same person (finding 2).
    */
   showContact: boolean;
+  /** Who answers it (`answererName`), and its page (`complaintPath`): written once, here. */
+  answererName: string;
+  path: string;
 }
 
 function answerRuleOf(regime: RegimeRule, stage: number): StepRule {
@@ -324,6 +327,8 @@ function viewOf(
     ombudsman,
     side,
     showContact: side === "body",
+    answererName: answererName(c),
+    path: complaintPath(c),
   };
 }
 

@@ -501,6 +501,18 @@ describe("the review's findings", () => {
     );
     // The person themself still has it.
     expect((await call(t.app, "GET", one(id), as("citizen"))).statusCode).toBe(200);
+    // And it is in the download of everything held about them (26), without the complainant's contact.
+    const download = await call(
+      t.app,
+      "GET",
+      `/api/v1/authorities/${joan.authority_id}/care/people/${joan.person_id}/data`,
+      as("citizen"),
+    );
+    const section = download.json().sections.find((x: { section: string }) => x.section === "complaints");
+    expect(section.data.complaints.map((c: { reference: string }) => c.reference)).toContain(
+      made.json().reference,
+    );
+    expect(JSON.stringify(section)).not.toContain(rep.email);
   });
 
   it("an officer complaining is the complainant, never the body, in their own complaint (5)", async () => {
