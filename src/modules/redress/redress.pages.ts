@@ -26,6 +26,7 @@ import {
   complaintPath,
   confirmComplaint,
   decideLate,
+  explainDelay,
   extendComplaint,
   makeComplaint,
   publicComplaintForm,
@@ -46,6 +47,7 @@ const NOTICES = [
   "responded",
   "accepted",
   "next-stage",
+  "explained",
   "waived",
   "declined",
 ];
@@ -188,6 +190,16 @@ export function redressPages(app: FastifyInstance): void {
       act: async (request: ComplaintRequest, v: Values) => {
         const c = await extendComplaint(ctxOf(request), request.authority.id, request.params.complaintId, v);
         return url(c.authority_slug, c.id, "extended");
+      },
+    },
+    {
+      path: "explain",
+      template: "redress/views/explain.njk",
+      values: () => ({ explanation: "" }),
+      read: (body: unknown) => ({ explanation: field(body, "explanation") }),
+      act: async (request: ComplaintRequest, v: Values) => {
+        const c = await explainDelay(ctxOf(request), request.authority.id, request.params.complaintId, v);
+        return url(c.authority_slug, c.id, "explained");
       },
     },
     {

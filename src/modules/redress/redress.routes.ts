@@ -17,6 +17,7 @@ import {
   Complaint,
   ComplaintList,
   ComplaintParams,
+  ExplainBody,
   ExtendBody,
   LateDecisionBody,
   MakeComplaintBody,
@@ -34,6 +35,7 @@ import {
   complaintOf,
   complaintPath,
   decideLate,
+  explainDelay,
   extendComplaint,
   makeComplaint,
   respondToComplaint,
@@ -221,6 +223,26 @@ export async function redressRoutes(app: FastifyInstance): Promise<void> {
     ),
     async (request) =>
       complaintRecord(await complaintOf(ctxOf(request), request.authority.id, request.params.complaintId)),
+  );
+
+  json.post(
+    `${one}/explain`,
+    api(
+      { who, scope: "complaints:write" },
+      {
+        operationId: "explainComplaintDelay",
+        tags,
+        summary:
+          "The body explains why the response comes after the period (NHS and adult social care's 6 months), before it responds",
+        params: ComplaintParams,
+        body: ExplainBody,
+        response: { 200: Complaint, ...errorResponses(409) },
+      },
+    ),
+    async (request) =>
+      complaintRecord(
+        await explainDelay(ctxOf(request), request.authority.id, request.params.complaintId, request.body),
+      ),
   );
 
   json.post(

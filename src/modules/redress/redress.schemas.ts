@@ -40,6 +40,9 @@ export const ExtendBody = Type.Object({
   /** A period as may be agreed (NHS and adult social care): the day the complainant agreed it (required there). */
   agreedOn: Type.Optional(IsoDate),
 });
+export const ExplainBody = Type.Object({
+  explanation: Type.String({ maxLength: COMPLAINT_LIMITS.reason }),
+});
 export const RespondBody = Type.Object({
   finding: Strings(FINDINGS),
   response: Type.String({ maxLength: COMPLAINT_LIMITS.response }),

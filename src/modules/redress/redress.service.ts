@@ -998,6 +998,7 @@ export const PROGRESS_EVENTS = [
   "responded",
   "accepted",
   "next-stage",
+  "explained",
 ] as const;
 export type ProgressEvent = (typeof PROGRESS_EVENTS)[number];
 
@@ -1057,6 +1058,11 @@ export function progressNotice(
       return {
         subject: msg`Your complaint ${c.reference} is closed`,
         body: msg`You accepted the answer of ${who}. Your complaint is closed.`,
+      };
+    case "explained":
+      return {
+        subject: msg`${who} explains why your complaint ${c.reference} is taking longer`,
+        body: msg`The response period has ended. ${who} explains: ${stage?.explanation ?? ""}`,
       };
     case "next-stage":
       return {
@@ -1339,6 +1345,45 @@ export async function extendComplaint(
   return complaintOf(ctx, authorityId, complaintId);
 }
 
+/**
+ * The body explains, past a period after which an explanation is owed (NHS and adult social care's 6
+ * months, reg. 14(2)), why the response is not yet ready — before it responds (finding 12); the
+ * complainant told. Once: the response then needs none (409 when none is owed, or one is recorded).
+ */
+export async function explainDelay(
+  ctx: Ctx,
+  authorityId: string,
+  complaintId: string,
+  input: { explanation?: string | undefined },
+): Promise<ComplaintView> {
+  await transaction(ctx.db, async (trx) => {
+    const tctx = within(ctx, trx);
+    const { c, stage, today } = await toChange(trx, tctx, authorityId, complaintId);
+    requireOpen(c);
+    const rule = answerRuleOf(c.regimeRule, stage.stage);
+    if (!(rule.explanationOwed === true && stage.answer_due_on !== null && today > stage.answer_due_on))
+      throw new ConflictError(
+        msg`No explanation is owed yet: the response period has not ended.`,
+        "not_owed",
+      );
+    if (stage.explained_on !== null)
+      throw new ConflictError(msg`The explanation has been given already.`, "already_explained");
+    const explanation = (input.explanation ?? "").trim();
+    if (explanation === "" || explanation.length > COMPLAINT_LIMITS.reason)
+      throw new ValidationError(msg`Check the explanation`, [
+        {
+          field: "explanation",
+          message: msg`Explain why the response comes after the period, in ${COMPLAINT_LIMITS.reason} characters or fewer`,
+        },
+      ]);
+    await repo.updateStage(trx, authorityId, complaintId, stage.stage, { explanation, explained_on: today });
+    await repo.updateComplaint(trx, authorityId, complaintId, { updated_at: ctx.clock.now() });
+    await audit(trx, tctx, c, "complaint.explained", { stage: stage.stage });
+    await tell(trx, tctx, c, "explained");
+  });
+  return complaintOf(ctx, authorityId, complaintId);
+}
+
 export interface ResponseInput {
   finding?: string | undefined;
   response?: string | undefined;
@@ -1378,7 +1423,12 @@ export async function respondToComplaint(
     const response = (input.response ?? "").trim();
     const remedy = (input.remedy ?? "").trim();
     const explanation = (input.explanation ?? "").trim();
-    const owed = rule.explanationOwed === true && stage.answer_due_on !== null && today > stage.answer_due_on;
+    // Owed past the period, unless the body has given it already (`explainDelay`).
+    const owed =
+      rule.explanationOwed === true &&
+      stage.answer_due_on !== null &&
+      today > stage.answer_due_on &&
+      stage.explained_on === null;
     const problems: FieldError[] = [];
     if (!finding) problems.push({ field: "finding", message: msg`Choose the finding` });
     if (response === "" || response.length > COMPLAINT_LIMITS.response)

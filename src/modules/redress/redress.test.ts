@@ -424,7 +424,7 @@ describe("the pages", () => {
     const theirs = (
       await call(t.app, "GET", `/api/v1/organisations/${GREENWAY}/complaints?filter=due`, as("greenway"))
     ).json().complaints[0];
-    for (const form of ["", "/respond", "/extend"])
+    for (const form of ["", "/respond", "/extend", "/explain"])
       expect((await page(`${theirs.pageUrl}${form}`, "greenway")).statusCode, form).toBe(200);
     const empty = await postForm(t.app, as("citizen"), "/complaints/new", {});
     expect(empty.statusCode).toBe(400);
@@ -708,5 +708,36 @@ describe("the review's findings", () => {
       as("citizen"),
     );
     expect(bad.statusCode).toBe(400);
+  });
+
+  it("the body explains the delay once the 6 months have ended, before it responds (12)", async () => {
+    const made = await call(t.app, "POST", "/api/v1/complaints", as("citizen"), {
+      ...councilComplaint,
+      about: "organisation",
+      organisationId: GREENWAY,
+      regime: "nhs-adult-social-care",
+    });
+    const id = made.json().id;
+    await call(t.app, "POST", `${one(id)}/acknowledge`, as("greenway"));
+    const early = await call(t.app, "POST", `${one(id)}/explain`, as("greenway"), { explanation: "Soon." });
+    expect(early.statusCode).toBe(409);
+    clock().set(new Date("2027-07-01T10:00:00Z"));
+    await signInAll();
+    const owed = await call(t.app, "GET", one(id), as("citizen"));
+    expect(owed.json().stages[0].steps[1].state).toBe("explanation-owed");
+    const explained = await call(t.app, "POST", `${one(id)}/explain`, as("greenway"), {
+      explanation: "The hospital has not yet sent its records.",
+    });
+    expect(explained.statusCode).toBe(200);
+    expect(explained.json().stages[0].explanation).toBe("The hospital has not yet sent its records.");
+    expect(JSON.stringify((await call(t.app, "GET", "/api/v1/inbox", as("citizen"))).json())).toContain(
+      "explains why your complaint",
+    );
+    // The response then needs no explanation of its own.
+    const answered = await call(t.app, "POST", `${one(id)}/respond`, as("greenway"), {
+      finding: "upheld",
+      response: "The visits were late; we apologise.",
+    });
+    expect(answered.statusCode).toBe(200);
   });
 });
