@@ -51,6 +51,7 @@ import {
   listAuthorities,
 } from "../authorities/authorities.service.ts";
 import { peopleActedFor, requirePersonAccess } from "../care/care.service.ts";
+import { whomToTell } from "../care/linked-accounts.service.ts";
 import { arrangementsOfPerson } from "../choice/arrangements.service.ts";
 import { authoritiesContracting } from "../contracts/contracts.service.ts";
 import { enqueue } from "../jobs/jobs.service.ts";
@@ -1089,19 +1090,26 @@ async function tell(trx: Trx, ctx: Ctx, c: ComplaintRow, event: ProgressEvent) {
   const now = await repo.findComplaint(trx, c.authority_id, c.id);
   if (!now) return;
   const notice = progressNotice(now, await repo.stagesOf(trx, c.authority_id, c.id), event, c.stage);
-  await notify(
-    trx,
-    ctx.clock,
-    {
-      userId: c.complainant_id,
-      authorityId: c.authority_id,
-      kind: "complaint.progressed",
-      subject: notice.subject.slice(0, 200),
-      body: notice.body,
-      link: complaintPath(c),
-    },
-    { email: true, actor: actorIn(ctx) },
-  );
+  // For a person: whoever acts for them with `complain` now (the person too), not a former
+  // representative (finding 1); else the complainant.
+  const to =
+    c.acting_as === "person" && c.person_authority_id && c.person_id
+      ? await whomToTell(trx, c.person_authority_id, c.person_id, { grants: ["complain"] })
+      : [c.complainant_id];
+  for (const userId of to)
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        authorityId: c.authority_id,
+        kind: "complaint.progressed",
+        subject: notice.subject.slice(0, 200),
+        body: notice.body,
+        link: complaintPath(c),
+      },
+      { email: true, actor: actorIn(ctx) },
+    );
 }
 
 /**

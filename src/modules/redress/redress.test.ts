@@ -499,6 +499,14 @@ describe("the review's findings", () => {
     expect(JSON.stringify((await call(t.app, "GET", "/api/v1/me/tasks", as("rep"))).json())).not.toContain(
       id,
     );
+    // Nor is the former representative told of its steps; the person is.
+    await call(t.app, "POST", `${one(id)}/acknowledge`, as("officerB"));
+    const told = async (who: string) =>
+      JSON.stringify((await call(t.app, "GET", "/api/v1/inbox", as(who))).json()).includes(
+        `has acknowledged your complaint ${made.json().reference}`,
+      );
+    expect(await told("rep")).toBe(false);
+    expect(await told("citizen")).toBe(true);
     // The person themself still has it.
     expect((await call(t.app, "GET", one(id), as("citizen"))).statusCode).toBe(200);
     // And it is in the download of everything held about them (26), without the complainant's contact.
