@@ -29,7 +29,7 @@ import { ocdsJobHandlers } from "./modules/ocds/bulk.service.ts";
 import { publishMissingReleases } from "./modules/ocds/ocds.service.ts";
 import { opportunityJobHandlers } from "./modules/opportunities/alerts.service.ts";
 import { useOcidPrefix } from "./modules/projects/projects.service.ts";
-import { redressJobHandlers } from "./modules/redress/redress.jobs.ts";
+import { redressJobHandlers, startUnverifiedSweep } from "./modules/redress/redress.jobs.ts";
 import { rewrapTenderKeys } from "./modules/tenders/keys.service.ts";
 import { loadTenderKeyring } from "./modules/tenders/sealing.ts";
 import { startFeedbackSweep, voiceJobHandlers } from "./modules/voice/voice.jobs.ts";
@@ -117,6 +117,8 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
     jobs.start();
     // Users' feedback past its 7 years: the daily sweep, queued at every start (docs/feedback.md).
     await startFeedbackSweep(database.db, clock);
+    // Complaints made without an account and never confirmed: deleted after 7 days (docs/redress.md).
+    await startUnverifiedSweep(database.db, clock);
     // Master key rotation: data keys still wrapped under a previous key are rewrapped under the
     // current one, in the background (bids open under either key meanwhile); stopped at shutdown.
     const background = new AbortController();

@@ -31,6 +31,7 @@ import { noteChange } from "./modules/ocds/ocds.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
 import { profilePanels } from "./modules/organisations/organisations.ports.ts";
 import { projectPanels } from "./modules/projects/projects.ports.ts";
+import { redressPersonData } from "./modules/redress/person-data.ts";
 import { complainPanel } from "./modules/redress/profile-panel.ts";
 import { providerRatingsPanel } from "./modules/regulation/find.service.ts";
 import {
@@ -104,6 +105,8 @@ export function wireModules(): void {
   // the arrangements and records of choice not available in a person's download
   planChanged.plug(arrangementsFollowPlan);
   personData.plug(choicePersonData);
+  // care ← redress: the complaints made for a person in their download
+  personData.plug(redressPersonData);
   // organisations ← voice: users' feedback on a provider's profile (after the lists);
   // choice ← voice: the feedback summary on a list's page and its comparison
   profilePanels.plug(feedbackProfilePanel);

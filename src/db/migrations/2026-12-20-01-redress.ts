@@ -119,3 +119,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       foreign key (authority_id, complaint_id) references complaints (authority_id, id)
     )`.execute(db);
 }
+
+/** Undoes `up`: the tables gone, and the role and the kind of attempt with them. */
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop table if exists complaint_stages`.execute(db);
+  await sql`drop table if exists complaints`.execute(db);
+  await sql`delete from sign_in_attempts where kind = 'complaint-email'`.execute(db);
+  await sql`alter table sign_in_attempts drop constraint sign_in_attempts_kind_check`.execute(db);
+  await sql`
+    alter table sign_in_attempts add constraint sign_in_attempts_kind_check
+      check (kind in ('sign-in', 'two-factor', 'verify-email', 'reset-password'))`.execute(db);
+  await sql`delete from role_grants where role = 'complaints-officer'`.execute(db);
+  await sql`alter table role_grants drop constraint role_grants_role_check`.execute(db);
+  await sql`
+    alter table role_grants add constraint role_grants_role_check check (role in ('citizen',
+      'organisation-admin', 'organisation-member', 'commissioner', 'evaluator', 'bid-opener',
+      'authority-admin', 'care-staff', 'regulator-staff', 'ombudsman-staff', 'consumer-champion',
+      'platform-admin'))`.execute(db);
+}

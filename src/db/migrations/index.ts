@@ -64,6 +64,7 @@ import * as choiceAwardLists from "./2026-12-15-16-choice-award-lists.ts";
 import * as choiceMembersContractIndex from "./2026-12-15-17-choice-members-contract-index.ts";
 import * as feedbackLeftAt from "./2026-12-15-30-feedback-left-at.ts";
 import * as redress from "./2026-12-20-01-redress.ts";
+import * as redressReview from "./2026-12-20-02-redress-review.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -128,4 +129,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-15-17-choice-members-contract-index": choiceMembersContractIndex,
   "2026-12-15-30-feedback-left-at": feedbackLeftAt,
   "2026-12-20-01-redress": redress,
+  "2026-12-20-02-redress-review": redressReview,
 };

@@ -17,13 +17,16 @@ import { complaintsOfficers, providerPeople } from "./redress.policies.ts";
 import {
   acceptResponse,
   acknowledgeComplaint,
+  answererName,
   askNextStage,
   bodyComplaints,
   complaintByToken,
   complaintForm,
   complaintOf,
+  complaintPath,
   confirmComplaint,
   decideLate,
+  explainDelay,
   extendComplaint,
   makeComplaint,
   publicComplaintForm,
@@ -44,6 +47,7 @@ const NOTICES = [
   "responded",
   "accepted",
   "next-stage",
+  "explained",
   "waived",
   "declined",
 ];
@@ -54,7 +58,7 @@ function notice(request: FastifyRequest): string | null {
 }
 
 function url(slug: string, id: string, then?: string): string {
-  return `/authorities/${slug}/complaints/${id}${then ? `?notice=${then}` : ""}`;
+  return `${complaintPath({ authority_slug: slug, id })}${then ? `?notice=${then}` : ""}`;
 }
 
 /** The fields both complaint forms share; the signed-in form adds whom it is for, the other a name and an email. */
@@ -131,8 +135,13 @@ export function redressPages(app: FastifyInstance): void {
   });
 
   app.get("/complaints", page({ who: signedIn }), async (request, reply) => {
+    const { after } = (request.query ?? {}) as { after?: string };
+    const page = await yourComplaints(ctxOf(request), {
+      after: typeof after === "string" ? after : undefined,
+    });
     await reply.page("redress/views/your-complaints.njk", {
-      complaints: await yourComplaints(ctxOf(request)),
+      complaints: page.rows,
+      next: page.next,
       noindex: true,
     });
   });
@@ -172,11 +181,25 @@ export function redressPages(app: FastifyInstance): void {
     {
       path: "extend",
       template: "redress/views/extend.njk",
-      values: () => ({ toOn: "", reason: "" }),
-      read: (body: unknown) => ({ toOn: dateField(body, "toOn"), reason: field(body, "reason") }),
+      values: () => ({ toOn: "", reason: "", agreedOn: "" }),
+      read: (body: unknown) => ({
+        toOn: dateField(body, "toOn"),
+        reason: field(body, "reason"),
+        agreedOn: dateField(body, "agreedOn"),
+      }),
       act: async (request: ComplaintRequest, v: Values) => {
         const c = await extendComplaint(ctxOf(request), request.authority.id, request.params.complaintId, v);
         return url(c.authority_slug, c.id, "extended");
+      },
+    },
+    {
+      path: "explain",
+      template: "redress/views/explain.njk",
+      values: () => ({ explanation: "" }),
+      read: (body: unknown) => ({ explanation: field(body, "explanation") }),
+      act: async (request: ComplaintRequest, v: Values) => {
+        const c = await explainDelay(ctxOf(request), request.authority.id, request.params.complaintId, v);
+        return url(c.authority_slug, c.id, "explained");
       },
     },
     {
@@ -211,7 +234,7 @@ export function redressPages(app: FastifyInstance): void {
       values: form.values,
       read: form.read,
       submit: async (request, values) => form.act(request as ComplaintRequest, values),
-      fieldOf: (f) => (f === "toOn" ? "toOn-day" : f),
+      fieldOf: (f) => (f === "toOn" || f === "agreedOn" ? `${f}-day` : f),
     });
 
   const buttons = [
@@ -345,7 +368,12 @@ function withoutAccountPages(app: FastifyInstance): void {
     const token = tokenOf(request);
     const { complaint, view } = await complaintByToken(ctxOf(request), token);
     if (!view) {
-      await reply.page("redress/views/confirm.njk", { complaint, token, noindex: true });
+      await reply.page("redress/views/confirm.njk", {
+        complaint,
+        answerer: answererName(complaint),
+        token,
+        noindex: true,
+      });
       return;
     }
     await reply.page("redress/views/complaint.njk", {

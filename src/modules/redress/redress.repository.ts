@@ -1,8 +1,10 @@
 /** Complaints' SQL. Every function takes the database or a transaction first. */
-import { sql, type Updateable } from "kysely";
-import type { Db, Trx } from "../../db/database.ts";
+import { type ExpressionBuilder, type Insertable, sql, type Updateable } from "kysely";
+import type { Database, Db, Trx } from "../../db/database.ts";
 import type {
   Complaint,
+  ComplaintExtension,
+  ComplaintExtensionsTable,
   ComplaintStage,
   ComplaintStagesTable,
   ComplaintsTable,
@@ -66,6 +68,27 @@ export async function stagesOf(db: Db, authorityId: string, complaintId: string)
     .execute();
 }
 
+/** The stages of these complaints, in one query. */
+export async function stagesOfMany(
+  db: Db,
+  complaints: readonly { authority_id: string; id: string }[],
+): Promise<ComplaintStage[]> {
+  if (complaints.length === 0) return [];
+  return db
+    .selectFrom("complaint_stages")
+    .selectAll()
+    .where((eb) =>
+      eb.or(
+        complaints.map((c) =>
+          eb.and([eb("authority_id", "=", c.authority_id), eb("complaint_id", "=", c.id)]),
+        ),
+      ),
+    )
+    .orderBy("complaint_id")
+    .orderBy("stage")
+    .execute();
+}
+
 export async function updateComplaint(
   trx: Trx,
   authorityId: string,
@@ -96,26 +119,34 @@ export async function updateStage(
     .execute();
 }
 
-/** A complainant's complaints: made by this account, or about the people given (linked in care), newest first. */
+type People = readonly { authorityId: string; personId: string }[];
+
+/**
+ * A complainant's complaints: made by this account for themself or as a member of the public, or
+ * about the people given (those it acts for with `complain`) — never, by itself, one it made for a
+ * person it no longer acts for.
+ */
+function ofComplainant(userId: string, people: People) {
+  return (eb: ExpressionBuilder<Database & { c: ComplaintsTable }, "c">) =>
+    eb.or([
+      eb.and([eb("c.complainant_id", "=", userId), eb("c.acting_as", "<>", "person")]),
+      ...people.map((p) =>
+        eb.and([eb("c.person_authority_id", "=", p.authorityId), eb("c.person_id", "=", p.personId)]),
+      ),
+    ]);
+}
+
+/** A complainant's complaints (`ofComplainant`), newest first. */
 export async function complaintsOfComplainant(
   db: Db,
   userId: string,
-  people: readonly { authorityId: string; personId: string }[],
+  people: People,
+  after: { at: Date; id: string } | undefined,
   limit: number,
 ): Promise<ComplaintRow[]> {
-  return complaints(db)
-    .where((eb) =>
-      eb.or([
-        eb("c.complainant_id", "=", userId),
-        ...people.map((p) =>
-          eb.and([eb("c.person_authority_id", "=", p.authorityId), eb("c.person_id", "=", p.personId)]),
-        ),
-      ]),
-    )
-    .orderBy("c.created_at", "desc")
-    .orderBy("c.id", "desc")
-    .limit(limit)
-    .execute();
+  let q = complaints(db).where(ofComplainant(userId, people));
+  if (after) q = q.where(sql<boolean>`(c.created_at, c.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
+  return q.orderBy("c.created_at", "desc").orderBy("c.id", "desc").limit(limit).execute();
 }
 
 export type BodyFilter = "all" | "due" | "overdue" | "answered";
@@ -125,8 +156,8 @@ export interface BodyQuery {
   body: { organisationId: string } | { authorityId: string };
   filter: BodyFilter;
   today: string;
-  /** The key of the last row of the page before: [created_at as ISO, id]. */
-  after: [string, string] | undefined;
+  /** The key of the last row of the page before (checked: `decodeTimeKey`). */
+  after: { at: Date; id: string } | undefined;
   limit: number;
 }
 
@@ -142,8 +173,8 @@ export async function bodyComplaints(db: Db, q: BodyQuery): Promise<ComplaintRow
   if (q.filter === "overdue") query = query.where("c.next_due_on", "<", q.today);
   if (q.filter === "answered") query = query.where("c.next_due_on", "is", null);
   if (q.after) {
-    const [at, id] = q.after;
-    query = query.where(sql<boolean>`(c.created_at, c.id) < (${new Date(at)}::timestamptz, ${id}::uuid)`);
+    const { at, id } = q.after;
+    query = query.where(sql<boolean>`(c.created_at, c.id) < (${at}::timestamptz, ${id}::uuid)`);
   }
   return query.orderBy("c.created_at", "desc").orderBy("c.id", "desc").limit(q.limit).execute();
 }
@@ -158,6 +189,7 @@ export async function complaintsDue(
   const rows = await complaints(db)
     .select(sql<string>`count(*) over ()`.as("total"))
     .where("c.next_due_on", "is not", null)
+    .where("c.status", "=", "open")
     .where((eb) =>
       eb.or([
         ...(bodies.organisationIds.length > 0
@@ -189,15 +221,101 @@ export async function findByTokenHash(db: Db, hash: string): Promise<ComplaintRo
 export async function waitingOnBodies(
   db: Db,
   userId: string,
+  people: People,
   limit: number,
 ): Promise<(ComplaintRow & { more: number })[]> {
   const rows = await complaints(db)
     .select(sql<string>`count(*) over ()`.as("total"))
-    .where("c.complainant_id", "=", userId)
+    .where(ofComplainant(userId, people))
     .where("c.next_due_on", "is not", null)
     .orderBy("c.next_due_on")
     .orderBy("c.id")
     .limit(limit)
     .execute();
   return rows.map(({ total, ...r }) => ({ ...r, more: Math.max(0, Number(total) - rows.length) }));
+}
+
+/** A complaint's extensions, every stage's, in order. */
+export async function extensionsOf(
+  db: Db,
+  authorityId: string,
+  complaintId: string,
+): Promise<ComplaintExtension[]> {
+  return db
+    .selectFrom("complaint_extensions")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("complaint_id", "=", complaintId)
+    .orderBy("stage")
+    .orderBy("seq")
+    .execute();
+}
+
+export async function insertExtension(trx: Trx, row: Insertable<ComplaintExtensionsTable>): Promise<void> {
+  await trx.insertInto("complaint_extensions").values(row).execute();
+}
+
+/** Complaints never confirmed, made before `before`, oldest first, after a key: a page of the sweep. */
+export async function unverifiedBefore(
+  db: Db,
+  before: Date,
+  after: { at: Date; id: string } | undefined,
+  limit: number,
+): Promise<{ authority_id: string; id: string; created_at: Date }[]> {
+  let q = db
+    .selectFrom("complaints")
+    .select(["authority_id", "id", "created_at"])
+    .where("status", "=", "unverified")
+    .where("created_at", "<", before);
+  if (after) q = q.where(sql<boolean>`(created_at, id) > (${after.at}::timestamptz, ${after.id}::uuid)`);
+  return q.orderBy("created_at").orderBy("id").limit(limit).execute();
+}
+
+/** Deletes a complaint never confirmed (it has no stages yet); whether it did. */
+export async function deleteUnverified(trx: Trx, authorityId: string, id: string): Promise<boolean> {
+  const r = await trx
+    .deleteFrom("complaints")
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .where("status", "=", "unverified")
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** The extensions of these complaints, in one query. */
+export async function extensionsOfMany(
+  db: Db,
+  complaints: readonly { authority_id: string; id: string }[],
+): Promise<ComplaintExtension[]> {
+  if (complaints.length === 0) return [];
+  return db
+    .selectFrom("complaint_extensions")
+    .selectAll()
+    .where((eb) =>
+      eb.or(
+        complaints.map((c) =>
+          eb.and([eb("authority_id", "=", c.authority_id), eb("complaint_id", "=", c.id)]),
+        ),
+      ),
+    )
+    .orderBy("complaint_id")
+    .orderBy("stage")
+    .orderBy("seq")
+    .execute();
+}
+
+/** The complaints made for a person (confirmed), oldest first, after a key: a page of their download. */
+export async function complaintsOfPersonAfter(
+  db: Db,
+  personAuthorityId: string,
+  personId: string,
+  after: { at: Date; id: string } | undefined,
+  limit: number,
+): Promise<ComplaintRow[]> {
+  let q = complaints(db)
+    .where("c.person_authority_id", "=", personAuthorityId)
+    .where("c.person_id", "=", personId)
+    .where("c.status", "<>", "unverified");
+  if (after) q = q.where(sql<boolean>`(c.created_at, c.id) > (${after.at}::timestamptz, ${after.id}::uuid)`);
+  return q.orderBy("c.created_at").orderBy("c.id").limit(limit).execute();
 }

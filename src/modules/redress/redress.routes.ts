@@ -17,10 +17,12 @@ import {
   Complaint,
   ComplaintList,
   ComplaintParams,
+  ExplainBody,
   ExtendBody,
   LateDecisionBody,
   MakeComplaintBody,
   OrganisationParams,
+  PageQuery,
   RespondBody,
 } from "./redress.schemas.ts";
 import {
@@ -31,7 +33,9 @@ import {
   bodyComplaints,
   type ComplaintView,
   complaintOf,
+  complaintPath,
   decideLate,
+  explainDelay,
   extendComplaint,
   makeComplaint,
   respondToComplaint,
@@ -41,9 +45,8 @@ import {
 const tags: [string] = ["redress"];
 const who = afterLookup(signedIn);
 
-export function complaintUrl(c: { authority_slug: string; id: string }): string {
-  return `/authorities/${c.authority_slug}/complaints/${c.id}`;
-}
+/** A complaint's page (the service's `complaintPath`). */
+export const complaintUrl = complaintPath;
 
 export function complaintRecord(c: ComplaintView) {
   return {
@@ -82,6 +85,12 @@ export function complaintRecord(c: ComplaintView) {
         rule: step.source.en,
       })),
       extensionReason: s.extension_reason,
+      extensions: s.extensions.map((e) => ({
+        fromOn: e.from_on,
+        toOn: e.to_on,
+        reason: e.reason,
+        agreedOn: e.agreed_on,
+      })),
       finding: s.finding,
       response: s.response,
       remedy: s.remedy,
@@ -154,11 +163,15 @@ export async function redressRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: "Your complaints, with every deadline",
         description:
-          "Those you made, and those about the people you act for with the complain grant; newest first.",
+          "Those you made, and those about the people you act for with the complain grant; newest first, a page at a time.",
+        querystring: PageQuery,
         response: { 200: ComplaintList },
       },
     ),
-    async (request) => ({ complaints: (await yourComplaints(ctxOf(request))).map(complaintRecord) }),
+    async (request) => {
+      const page = await yourComplaints(ctxOf(request), request.query);
+      return { complaints: page.rows.map(complaintRecord), next: page.next };
+    },
   );
 
   json.get(
@@ -210,6 +223,26 @@ export async function redressRoutes(app: FastifyInstance): Promise<void> {
     ),
     async (request) =>
       complaintRecord(await complaintOf(ctxOf(request), request.authority.id, request.params.complaintId)),
+  );
+
+  json.post(
+    `${one}/explain`,
+    api(
+      { who, scope: "complaints:write" },
+      {
+        operationId: "explainComplaintDelay",
+        tags,
+        summary:
+          "The body explains why the response comes after the period (NHS and adult social care's 6 months), before it responds",
+        params: ComplaintParams,
+        body: ExplainBody,
+        response: { 200: Complaint, ...errorResponses(409) },
+      },
+    ),
+    async (request) =>
+      complaintRecord(
+        await explainDelay(ctxOf(request), request.authority.id, request.params.complaintId, request.body),
+      ),
   );
 
   json.post(

@@ -37,6 +37,11 @@ export const LateDecisionBody = Type.Object({
 export const ExtendBody = Type.Object({
   toOn: IsoDate,
   reason: Type.String({ maxLength: COMPLAINT_LIMITS.reason }),
+  /** A period as may be agreed (NHS and adult social care): the day the complainant agreed it (required there). */
+  agreedOn: Type.Optional(IsoDate),
+});
+export const ExplainBody = Type.Object({
+  explanation: Type.String({ maxLength: COMPLAINT_LIMITS.reason }),
 });
 export const RespondBody = Type.Object({
   finding: Strings(FINDINGS),
@@ -53,6 +58,7 @@ const StepStates = [
   "done-on-time",
   "done-late",
   "not-started",
+  "not-needed",
 ] as const;
 
 const Step = Type.Object({
@@ -69,7 +75,16 @@ const Stage = Type.Object({
   name: Type.String(),
   receivedOn: IsoDate,
   steps: Type.Array(Step),
-  extensionReason: Type.String(),
+  extensionReason: Type.String({ description: "The latest extension's reason" }),
+  extensions: Type.Array(
+    Type.Object({
+      fromOn: IsoDate,
+      toOn: IsoDate,
+      reason: Type.String(),
+      agreedOn: Nullable(IsoDate),
+    }),
+    { description: "Every extension of the stage's answer, in order" },
+  ),
   finding: Nullable(Strings(FINDINGS)),
   response: Type.String(),
   remedy: Type.String(),
@@ -105,13 +120,24 @@ export const Complaint = Type.Object({
     Type.Object({
       route: Type.String({ description: "route, mp-referral-needed or no-ombudsman" }),
       ombudsman: Nullable(Type.String()),
-      readiness: Type.String({ description: "ready, body-late, body-has-time or next-stage-first" }),
+      readiness: Type.String({
+        description: "ready, body-late, body-has-time, next-stage-first or declined",
+      }),
     }),
   ),
   pageUrl: Type.String(),
 });
 
-export const ComplaintList = Type.Object({ complaints: Type.Array(Complaint) });
+export const ComplaintList = Type.Object({
+  complaints: Type.Array(Complaint),
+  next: Nullable(Type.String({ description: "Pass as `after` for the next page; null on the last page" })),
+});
+
+export const PageQuery = Type.Object({
+  after: Type.Optional(
+    Type.String({ maxLength: 400, description: "The page after this key: a previous answer's `next`" }),
+  ),
+});
 
 export const BodyQuery = Type.Object({
   filter: Type.Optional(Strings(["all", "due", "overdue", "answered"] as const)),

@@ -1,20 +1,24 @@
 /**
- * Complaints, the first tier (issue 18, items 1–3; docs/redress.md): made by someone signed in —
- * for themself, for a person they act for in care with the `complain` grant, or as a member of the
- * public — about a provider or an authority, under one of the four regimes (regimes.ts); routed to
- * the body that answers first, on the regime's clocks (clocks.ts) and the answering body's nation
- * calendar. Each step is one transaction with an audit event on the responsible authority's chain
- * (referring to the complaint by id: no personal data) and a notice to the complainant.
+ * Complaints, the first tier (issue 18, items 1–3; docs/redress.md): made signed in — for oneself,
+ * for a person one acts for in care with the `complain` grant, or as a member of the public — or
+ * without an account (confirmed by an emailed link), about a provider or an authority, under one of
+ * the four regimes (regimes.ts); routed to the body that answers first, on the regime's clocks
+ * (clocks.ts) and the answering body's nation calendar. Each step is one transaction, locking the
+ * complaint before reading it, with an audit event on the responsible authority's chain (referring
+ * to the complaint by id: no personal data) and a notice to the complainant; the body's people are
+ * told when a complaint waits on them.
  *
- * Who sees a complaint: the complainant (and whoever acts for the person with `complain`), and the
- * answering body's people — a provider's administrators and members, or an authority's complaints
- * officers. No one else (another provider, another authority's people, a platform administrator, the
- * public): 404.
+ * Who sees a complaint: its complainant's side — the account that made it for itself or as a member
+ * of the public; for a person, whoever acts for the person with `complain` now (the one who made it
+ * too, only while they do); without an account, whoever holds its link — and the answering body's
+ * people: a provider's administrators and members, or an authority's complaints officers. Anyone
+ * else signed in (another provider, another authority's people, a platform administrator) gets 404.
  */
 import { randomBytes } from "node:crypto";
 import type { Trx } from "../../db/database.ts";
-import { decodeKey, encodeKey } from "../../db/paging.ts";
+import { decodeTimeKey, encodeKey } from "../../db/paging.ts";
 import { transaction } from "../../db/transaction.ts";
+import type { Clock } from "../../lib/clock.ts";
 import {
   ConflictError,
   type FieldError,
@@ -24,15 +28,22 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
+import { addDays, isIsoDate, londonInstant, londonToday, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { type AccountSecrets, sha256 } from "../../lib/secrets.ts";
 import type { Nation } from "../../lib/working-days.ts";
-import { type Principal, requireSignedIn } from "../access/access.service.ts";
+import {
+  authorityRoleHolders,
+  grantsInScope,
+  type Principal,
+  requireSignedIn,
+} from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { type AccountsCtx, emailProblems, normaliseEmail, userById } from "../accounts/accounts.service.ts";
+// Not through accounts.service.ts: rate-limits.ts reads its constants at load, so a re-export there would
+// be a cycle that fails when accounts.service.ts loads first (finding 22, left to the accounts module).
 import { claimAttempt, EMAIL_LIMIT, emailKeys } from "../accounts/rate-limits.ts";
-import { recordAudit } from "../audit/audit.service.ts";
+import { recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import {
   type Authority,
   authorityById,
@@ -40,6 +51,7 @@ import {
   listAuthorities,
 } from "../authorities/authorities.service.ts";
 import { peopleActedFor, requirePersonAccess } from "../care/care.service.ts";
+import { whomToTell } from "../care/linked-accounts.service.ts";
 import { arrangementsOfPerson } from "../choice/arrangements.service.ts";
 import { authoritiesContracting } from "../contracts/contracts.service.ts";
 import { enqueue } from "../jobs/jobs.service.ts";
@@ -61,7 +73,13 @@ import {
 } from "./clocks.ts";
 import type { ComplaintRow } from "./redress.repository.ts";
 import * as repo from "./redress.repository.ts";
-import { type ActingAs, type ComplaintStage, FINDINGS, type Finding } from "./redress.table.ts";
+import {
+  type ActingAs,
+  type ComplaintExtension,
+  type ComplaintStage,
+  FINDINGS,
+  type Finding,
+} from "./redress.table.ts";
 import {
   type Bilingual,
   isRegimeCode,
@@ -131,20 +149,39 @@ export function isAnswerer(
     : holds(principal, [COMPLAINTS_OFFICER], "authority", c.authority_id);
 }
 
+/**
+ * How the caller stands to a complaint. The complainant's side first (a complainant who is also one of
+ * the body's people acts as the complainant, never as the body: finding 5). A complaint for a person
+ * is theirs only while they act for the person with `complain` (care's `requirePersonAccess`): the
+ * one who made it loses it with the grant, as anyone else does.
+ */
 async function sideOf(ctx: Ctx, c: ComplaintRow): Promise<Side | null> {
   const p = ctx.principal;
   if (!p) return null;
+  if (c.acting_as === "person") {
+    if (c.person_authority_id && c.person_id && (await actsFor(ctx, c.person_authority_id, c.person_id)))
+      return "complainant";
+  } else if (c.complainant_id === p.userId) return "complainant";
   if (isAnswerer(p, c)) return "body";
-  if (c.complainant_id === p.userId) return "complainant";
-  if (c.person_authority_id && c.person_id) {
-    try {
-      const access = await requirePersonAccess(ctx, c.person_authority_id, c.person_id, "complain");
-      if (access.how !== "care-staff") return "complainant";
-    } catch (e) {
-      if (!(e instanceof NotFoundError || e instanceof ForbiddenError)) throw e;
-    }
-  }
   return null;
+}
+
+/** Whether the caller acts for the person with `complain` (the person themself, or a representative; not care staff). */
+async function actsFor(ctx: Ctx, authorityId: string, personId: string): Promise<boolean> {
+  try {
+    const access = await requirePersonAccess(ctx, authorityId, personId, "complain");
+    return access.how !== "care-staff";
+  } catch (e) {
+    if (e instanceof NotFoundError || e instanceof ForbiddenError) return false;
+    throw e;
+  }
+}
+
+/** The care records the caller may complain for (`complain`): whose complaints they see. */
+async function peopleComplainedFor(ctx: Ctx): Promise<{ authorityId: string; personId: string }[]> {
+  return (await peopleActedFor(ctx))
+    .filter((x) => x.grants.includes("complain"))
+    .map((x) => ({ authorityId: x.authorityId, personId: x.personId }));
 }
 
 // The clocks of a complaint, as its pages show them
@@ -155,15 +192,19 @@ export interface StepView {
   dueOn: string | null;
   firstDueOn: string | null;
   doneOn: string | null;
-  state: StepState | "not-started";
+  /** not-needed: a step left undone because the body declined a late complaint. */
+  state: StepState | "not-started" | "not-needed";
   source: Bilingual;
-  extended: boolean;
 }
 
 export interface StageView extends ComplaintStage {
   name: Bilingual;
   steps: StepView[];
   differentPerson: boolean;
+  /** Every extension of the stage's answer, in order, each with its reason (finding 9). */
+  extensions: ComplaintExtension[];
+  /** The answer's period is one "as may be agreed" with the complainant (NHS and adult social care). */
+  byAgreement: boolean;
 }
 
 export interface ComplaintView extends ComplaintRow {
@@ -176,8 +217,16 @@ export interface ComplaintView extends ComplaintRow {
   mayAskNextStage: boolean;
   mayAccept: boolean;
   /** At the last stage: the ombudsman who would be next, and whether the body has had its chance. */
-  ombudsman: { route: OmbudsmanRoute; readiness: EscalationReadiness } | null;
+  ombudsman: { route: OmbudsmanRoute; readiness: EscalationReadiness | { code: "declined" } } | null;
   side: Side;
+  /**
+   * Whether the page shows the complainant's name, email and phone: to the body, and to the
+   * complainant themself — not to another who acts for the same person (finding 2).
+   */
+  showContact: boolean;
+  /** Who answers it (`answererName`), and its page (`complaintPath`): written once, here. */
+  answererName: string;
+  path: string;
 }
 
 function answerRuleOf(regime: RegimeRule, stage: number): StepRule {
@@ -187,7 +236,12 @@ function answerRuleOf(regime: RegimeRule, stage: number): StepRule {
   return rule;
 }
 
-function stageView(regime: RegimeRule, s: ComplaintStage, today: string): StageView {
+function stageView(
+  regime: RegimeRule,
+  s: ComplaintStage,
+  today: string,
+  extensions: readonly ComplaintExtension[],
+): StageView {
   const rule = stageOf(regime, s.stage);
   const steps: StepView[] = [];
   const ack = stepOf(rule, "acknowledge");
@@ -199,7 +253,6 @@ function stageView(regime: RegimeRule, s: ComplaintStage, today: string): StageV
       doneOn: s.acknowledged_on,
       state: stepState(ack, { dueOn: s.ack_due_on, doneOn: s.acknowledged_on, today }),
       source: ack.source,
-      extended: false,
     });
   const answer = answerRuleOf(regime, s.stage);
   steps.push({
@@ -211,18 +264,29 @@ function stageView(regime: RegimeRule, s: ComplaintStage, today: string): StageV
       ? stepState(answer, { dueOn: s.answer_due_on, doneOn: s.responded_on, today })
       : "not-started",
     source: answer.source,
-    extended: s.answer_due_on !== null && s.answer_due_on !== s.answer_first_due_on,
   });
-  return { ...s, name: rule.name, steps, differentPerson: rule.differentPerson === true };
+  return {
+    ...s,
+    name: rule.name,
+    steps,
+    differentPerson: rule.differentPerson === true,
+    extensions: extensions.filter((e) => e.stage === s.stage),
+    byAgreement: answer.extension !== null && "byAgreement" in answer.extension,
+  };
 }
 
-function bodyKindForRoute(c: ComplaintRow): BodyKind {
-  return c.body_kind;
-}
-
-function viewOf(c: ComplaintRow, stages: ComplaintStage[], side: Side, today: string): ComplaintView {
+function viewOf(
+  c: ComplaintRow,
+  stages: ComplaintStage[],
+  side: Side,
+  today: string,
+  extensions: readonly ComplaintExtension[] = [],
+): ComplaintView {
   const regime = regimeOf(c.regime);
-  const views = stages.map((s) => stageView(regime, s, today));
+  const views = stages.map((s) => stageView(regime, s, today, extensions));
+  // A late complaint declined: what the body did not do is not needed, never overdue (finding 16).
+  if (c.status === "declined")
+    for (const v of views) for (const step of v.steps) if (step.doneOn === null) step.state = "not-needed";
   const current = views.find((s) => s.stage === c.stage) ?? views[views.length - 1];
   if (!current) throw new RangeError(`Complaint ${c.id} has no stage`);
   const last = lastStage(regime);
@@ -235,10 +299,16 @@ function viewOf(c: ComplaintRow, stages: ComplaintStage[], side: Side, today: st
   const mayAskNextStage =
     side === "complainant" && answered && c.stage < last && (nextStageBy === null || today <= nextStageBy);
   let ombudsman: ComplaintView["ombudsman"] = null;
-  if (c.stage === last && c.status !== "declined") {
+  if (c.status === "declined")
+    // The body will not consider it: the ombudsman may look at that decision now, at any stage.
+    ombudsman = {
+      route: ombudsmanRoute(c.regime, c.body_kind, { mpReferral: false }),
+      readiness: { code: "declined" },
+    };
+  else if (c.stage === last) {
     const dueOn = current.answer_due_on ?? current.ack_due_on ?? current.received_on;
     ombudsman = {
-      route: ombudsmanRoute(c.regime, bodyKindForRoute(c), { mpReferral: false }),
+      route: ombudsmanRoute(c.regime, c.body_kind, { mpReferral: false }),
       readiness: escalationReadiness(
         regime,
         { stage: c.stage, answered: current.responded_on !== null, dueOn },
@@ -257,6 +327,9 @@ function viewOf(c: ComplaintRow, stages: ComplaintStage[], side: Side, today: st
     mayAccept: side === "complainant" && answered,
     ombudsman,
     side,
+    showContact: side === "body",
+    answererName: answererName(c),
+    path: complaintPath(c),
   };
 }
 
@@ -275,7 +348,18 @@ export async function complaintOf(
   if (!c || c.status === "unverified") throw new NotFoundError("complaint");
   const side = await sideOf(ctx, c);
   if (!side) throw new NotFoundError("complaint");
-  return viewOf(c, await repo.stagesOf(ctx.db, authorityId, complaintId), side, londonToday(ctx.clock));
+  const view = await fullView(ctx, c, side);
+  view.showContact ||= c.complainant_id !== null && c.complainant_id === ctx.principal?.userId;
+  return view;
+}
+
+/** A complaint's view with its stages and every extension. */
+async function fullView(ctx: Ctx, c: ComplaintRow, side: Side): Promise<ComplaintView> {
+  const [stages, extensions] = await Promise.all([
+    repo.stagesOf(ctx.db, c.authority_id, c.id),
+    repo.extensionsOf(ctx.db, c.authority_id, c.id),
+  ]);
+  return viewOf(c, stages, side, londonToday(ctx.clock), extensions);
 }
 
 // Making a complaint
@@ -297,21 +381,37 @@ export interface ComplaintDraft {
   consent?: boolean | undefined;
 }
 
+/**
+ * A complaint's reference: 12 characters of 32 (60 random bits; 256 is a multiple of 32, so no
+ * character is likelier than another) — at national scale a collision under the unique index is
+ * about one in a million after a million complaints (finding 18).
+ */
 function reference(): string {
   const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  const bytes = randomBytes(8);
+  const bytes = randomBytes(12);
   let out = "";
   for (const b of bytes) out += alphabet[b % alphabet.length];
   return `C-${out}`;
 }
 
+/**
+ * The kind of body complained about, as the ombudsman's route knows it. Police, fire, parish,
+ * devolved and combined authorities are none of the three ombudsmen's (finding 14): the route says
+ * so ("no-ombudsman") rather than naming the LGSCO.
+ */
 function bodyKindOf(about: "organisation" | "authority", regime: string, authority: Authority): BodyKind {
-  if (about === "authority")
-    return authority.kind === "nhs-body"
-      ? "nhs-body"
-      : authority.kind === "department"
-        ? "government-department"
-        : "council";
+  if (about === "authority") {
+    const kinds: Partial<Record<Authority["kind"], BodyKind>> = {
+      "nhs-body": "nhs-body",
+      department: "government-department",
+      police: "police",
+      fire: "fire",
+      parish: "parish",
+      devolved: "devolved",
+      combined: "combined-authority",
+    };
+    return kinds[authority.kind] ?? "council";
+  }
   if (regime === "housing") return "social-landlord";
   if (regime === "nhs-adult-social-care") return "care-provider";
   return "other-provider";
@@ -352,14 +452,6 @@ function newStage(
   };
 }
 
-/**
- * Makes a complaint (400 for a field; 404 for a person the caller does not act for; 403 without the
- * `complain` grant). Routed: about an authority, it answers; about a provider, the responsible
- * authority is the one that commissions the service (the person's authority where they have an
- * arrangement with the provider, or the named authority where it holds a contract with it), else
- * the council or NHS body named for the area; the commissioner answers when the complainant prefers
- * it and one exists, the provider otherwise.
- */
 /** A complaint's fields, checked (400 naming each field). */
 async function checkDraft<T>(
   ctx: Ctx,
@@ -597,9 +689,18 @@ async function insertNew<T>(
       ...(token ? {} : { inTime: got.fields.in_time }),
     },
   });
+  if (!token) await tellBody(trx, ctx, routed.responsible.id, complaintId);
   return { authorityId: routed.responsible.id, complaintId, token };
 }
 
+/**
+ * Makes a complaint (400 for a field; 404 for a person the caller does not act for; 403 without the
+ * `complain` grant). Routed: about an authority, it answers; about a provider, the responsible
+ * authority is the one that commissions the service (the person's authority where they have an
+ * arrangement with the provider, or the named authority where it holds a contract with it), else
+ * the council or NHS body named for the area; the commissioner answers when the complainant prefers
+ * it and one exists, the provider otherwise.
+ */
 export async function makeComplaint(ctx: Ctx, draft: ComplaintDraft): Promise<ComplaintView> {
   const user = await userById(ctx.db, requireSignedIn(ctx.principal).userId);
   if (!user) throw new NotFoundError("account");
@@ -697,15 +798,80 @@ export async function startComplaintWithoutAccount(
   });
 }
 
-/** A complaint's row, checking no one (the email job). */
+/** A complaint's row, and its stages, checking no one (the email job). */
 export const findComplaintRow = repo.findComplaint;
+export const stagesOfComplaint = repo.stagesOf;
 
-/** The complaint a link's token opens (404 for a token that opens none). */
-async function byToken(db: Ctx["db"], token: string): Promise<ComplaintRow> {
+/**
+ * How long a complaint made without an account waits for its link to be followed: after that it
+ * cannot be sent, and the daily sweep deletes it (finding 4; docs/redress.md, "Without an account").
+ */
+export const UNVERIFIED_KEPT_DAYS = 7;
+
+/** The instant before which a complaint never confirmed has expired. */
+function unverifiedCutoff(clock: Clock): Date {
+  return new Date(clock.now().getTime() - UNVERIFIED_KEPT_DAYS * 24 * 60 * 60 * 1000);
+}
+
+function expired(c: Pick<ComplaintRow, "status" | "created_at">, clock: Clock): boolean {
+  return c.status === "unverified" && c.created_at < unverifiedCutoff(clock);
+}
+
+/** The complaint a link's token opens (404 for a token that opens none, or a complaint never sent within 7 days). */
+async function byToken(db: Ctx["db"], token: string, clock: Clock): Promise<ComplaintRow> {
   const row =
     token.length >= 20 && token.length <= 200 ? await repo.findByTokenHash(db, sha256(token)) : undefined;
-  if (!row) throw new NotFoundError("complaint");
+  if (!row || expired(row, clock)) throw new NotFoundError("complaint");
   return row;
+}
+
+/** The sweep's queue: complaints never confirmed, deleted 7 days after they were made. */
+export const UNVERIFIED_SWEEP_QUEUE = "redress.unverified-sweep";
+const SWEEP_PAGE = 200;
+
+/**
+ * The daily sweep: deletes every complaint made without an account whose link was not followed
+ * within 7 days, a page at a time by key (through `complaints_unverified`), each in its own
+ * transaction with an audit event by id; then queues tomorrow's sweep. How many it deleted.
+ */
+export async function sweepUnverifiedComplaints(db: Ctx["db"], clock: Clock): Promise<number> {
+  const before = unverifiedCutoff(clock);
+  let deleted = 0;
+  let after: { at: Date; id: string } | undefined;
+  for (;;) {
+    const page = await repo.unverifiedBefore(db, before, after, SWEEP_PAGE);
+    for (const r of page)
+      await transaction(db, async (trx) => {
+        if (!(await repo.deleteUnverified(trx, r.authority_id, r.id))) return;
+        deleted++;
+        await recordAudit(trx, clock, {
+          authorityId: r.authority_id,
+          actor: SYSTEM("complaint-expiry"),
+          action: "complaint.expired",
+          entity: { type: "complaint", id: r.id },
+          changes: { keptDays: UNVERIFIED_KEPT_DAYS },
+          requestId: null,
+        });
+      });
+    const last = page.at(-1);
+    if (page.length < SWEEP_PAGE || !last) break;
+    after = { at: last.created_at, id: last.id };
+  }
+  await transaction(db, (trx) => queueUnverifiedSweep(trx, clock));
+  return deleted;
+}
+
+/** Queues the next daily sweep (at 03:00 tomorrow, London time); once a day, however often asked. */
+export async function queueUnverifiedSweep(trx: Trx, clock: Clock): Promise<void> {
+  const tomorrow = addDays(londonToday(clock), 1);
+  const runAt = londonInstant(tomorrow, 3, 0);
+  if (!runAt) throw new RangeError(`Not a London date: ${tomorrow}`);
+  await enqueue(trx, clock, {
+    queue: UNVERIFIED_SWEEP_QUEUE,
+    payload: {},
+    runAt,
+    dedupeKey: `${UNVERIFIED_SWEEP_QUEUE}:${tomorrow}`,
+  });
 }
 
 /** A complaint as its link shows it: unverified (to be confirmed), or with every deadline. */
@@ -713,11 +879,11 @@ export async function complaintByToken(
   ctx: Ctx,
   token: string,
 ): Promise<{ complaint: ComplaintRow; view: ComplaintView | null }> {
-  const c = await byToken(ctx.db, token);
+  const c = await byToken(ctx.db, token, ctx.clock);
   if (c.status === "unverified") return { complaint: c, view: null };
   return {
     complaint: c,
-    view: viewOf(c, await repo.stagesOf(ctx.db, c.authority_id, c.id), "complainant", londonToday(ctx.clock)),
+    view: { ...(await fullView(ctx, c, "complainant")), showContact: true },
   };
 }
 
@@ -726,11 +892,12 @@ export async function complaintByToken(
  * received today (its time limit and clocks from today) and reaches the body. Once only (409).
  */
 export async function confirmComplaint(ctx: Ctx, token: string): Promise<ComplaintView> {
-  const c = await byToken(ctx.db, token);
+  const c = await byToken(ctx.db, token, ctx.clock);
   await transaction(ctx.db, async (trx) => {
     const locked = await repo.lockComplaint(trx, c.authority_id, c.id);
     if (locked?.status !== "unverified")
       throw new ConflictError(msg`This complaint has been sent already.`, "already_sent");
+    if (expired(locked, ctx.clock)) throw new NotFoundError("complaint");
     const today = londonToday(ctx.clock);
     const now = ctx.clock.now();
     const got = received(regimeOf(c.regime), c, today, now);
@@ -748,6 +915,7 @@ export async function confirmComplaint(ctx: Ctx, token: string): Promise<Complai
       entity: { type: "complaint", id: c.id },
       changes: { emailVerified: true, inTime: got.fields.in_time },
     });
+    await tellBody(trx, ctx, c.authority_id, c.id);
   });
   return (await complaintByToken(ctx, token)).view as ComplaintView;
 }
@@ -794,11 +962,17 @@ export async function publicComplaintForm(ctx: Ctx, organisationId?: string) {
 
 // The body's work
 
+/**
+ * The complaint the body's people change, read after locking its row (in the transaction `trx`):
+ * every check that follows sees the state no one else can change before the commit (finding 7).
+ */
 async function toChange(
+  trx: Trx,
   ctx: Ctx,
   authorityId: string,
   complaintId: string,
 ): Promise<{ c: ComplaintView; stage: StageView; today: string }> {
+  if (isUuid(authorityId) && isUuid(complaintId)) await repo.lockComplaint(trx, authorityId, complaintId);
   const c = await complaintOf(ctx, authorityId, complaintId);
   if (c.side !== "body")
     throw new ForbiddenError(msg`Only the people of the body that answers this complaint may do this.`);
@@ -815,39 +989,182 @@ function requireOpen(c: ComplaintView): void {
     );
 }
 
-/** Tells the complainant: in their inbox (and by email) with an account, by email to the address verified without one. */
-async function tell(trx: Trx, ctx: Ctx, c: ComplaintRow, subject: string, body: string) {
+/** A step of the body's work (or the complainant's) that the complainant is told of. */
+export const PROGRESS_EVENTS = [
+  "late-waived",
+  "late-declined",
+  "acknowledged",
+  "extended",
+  "responded",
+  "accepted",
+  "next-stage",
+  "explained",
+] as const;
+export type ProgressEvent = (typeof PROGRESS_EVENTS)[number];
+
+/** Who answers the complaint: the provider, or the authority. */
+export function answererName(
+  c: Pick<ComplaintRow, "answerer" | "organisation_name" | "authority_name">,
+): string {
+  return c.answerer === "provider" ? (c.organisation_name ?? c.authority_name) : c.authority_name;
+}
+
+/** A complaint's page (for the complainant signed in, and the body's people). */
+export function complaintPath(c: Pick<ComplaintRow, "authority_slug" | "id">): string {
+  return `/authorities/${c.authority_slug}/complaints/${c.id}`;
+}
+
+/**
+ * What the complainant is told of a step, made from the complaint as it stands (the body's words —
+ * an extension's or a late decision's reason — read from its rows, never carried in a job: finding 3).
+ */
+export function progressNotice(
+  c: ComplaintRow,
+  stages: readonly ComplaintStage[],
+  event: ProgressEvent,
+  stageNo: number = c.stage,
+): { subject: string; body: string } {
+  const who = answererName(c);
+  const stage = stages.find((s) => s.stage === stageNo);
+  switch (event) {
+    case "late-waived":
+      return {
+        subject: msg`${who} will consider your late complaint ${c.reference}`,
+        body: msg`Your complaint was made after the time limit. ${who} has decided: ${c.late_reason}`,
+      };
+    case "late-declined":
+      return {
+        subject: msg`${who} will not consider your complaint ${c.reference}`,
+        body: msg`Your complaint was made after the time limit. ${who} has decided: ${c.late_reason}`,
+      };
+    case "acknowledged":
+      return {
+        subject: msg`${who} has acknowledged your complaint ${c.reference}`,
+        body: stage?.answer_due_on
+          ? msg`${who} has acknowledged your complaint. Its answer is due by ${longDate(stage.answer_due_on)}.`
+          : msg`${who} has acknowledged your complaint.`,
+      };
+    case "extended":
+      return {
+        subject: msg`${who} needs longer to answer your complaint ${c.reference}`,
+        body: msg`${who} will now answer your complaint by ${longDate(stage?.answer_due_on)}. Its reason: ${stage?.extension_reason ?? ""}`,
+      };
+    case "responded":
+      return {
+        subject: msg`${who} has answered your complaint ${c.reference}`,
+        body: msg`${who} has answered your complaint. Read the response, then accept it or say what you want to do next.`,
+      };
+    case "accepted":
+      return {
+        subject: msg`Your complaint ${c.reference} is closed`,
+        body: msg`You accepted the answer of ${who}. Your complaint is closed.`,
+      };
+    case "explained":
+      return {
+        subject: msg`${who} explains why your complaint ${c.reference} is taking longer`,
+        body: msg`The response period has ended. ${who} explains: ${stage?.explanation ?? ""}`,
+      };
+    case "next-stage":
+      return {
+        subject: msg`You asked for the next stage of your complaint ${c.reference}`,
+        body: msg`${who} will consider your complaint again at its next stage.`,
+      };
+  }
+}
+
+/**
+ * Tells the complainant of a step, once it is made (in the same transaction): in their inbox (and by
+ * email) with an account; without one, a job naming the complaint, the step and the stage (no text:
+ * the email is written from the complaint when it is sent).
+ */
+async function tell(trx: Trx, ctx: Ctx, c: ComplaintRow, event: ProgressEvent) {
   if (!c.complainant_id) {
     if (c.access_token_hash && c.email_verified_at)
       await enqueue(trx, ctx.clock, {
         queue: COMPLAINANT_EMAIL_QUEUE,
-        payload: {
-          authorityId: c.authority_id,
-          complaintId: c.id,
-          event: "progressed",
-          subject: subject.slice(0, 200),
-          body,
-        },
+        payload: { authorityId: c.authority_id, complaintId: c.id, event, stage: c.stage },
       });
     return;
   }
-  await notify(
-    trx,
-    ctx.clock,
-    {
-      userId: c.complainant_id,
-      authorityId: c.authority_id,
-      kind: "complaint.progressed",
-      subject: subject.slice(0, 200),
-      body,
-      link: `/authorities/${c.authority_slug}/complaints/${c.id}`,
-    },
-    { email: true, actor: actorIn(ctx) },
-  );
+  const now = await repo.findComplaint(trx, c.authority_id, c.id);
+  if (!now) return;
+  const notice = progressNotice(now, await repo.stagesOf(trx, c.authority_id, c.id), event, c.stage);
+  // For a person: whoever acts for them with `complain` now (the person too), not a former
+  // representative (finding 1); else the complainant.
+  const to =
+    c.acting_as === "person" && c.person_authority_id && c.person_id
+      ? await whomToTell(trx, c.person_authority_id, c.person_id, { grants: ["complain"] })
+      : [c.complainant_id];
+  for (const userId of to)
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        authorityId: c.authority_id,
+        kind: "complaint.progressed",
+        subject: notice.subject.slice(0, 200),
+        body: notice.body,
+        link: complaintPath(c),
+      },
+      { email: true, actor: actorIn(ctx) },
+    );
 }
 
-function answererName(c: ComplaintRow): string {
-  return c.answerer === "provider" ? (c.organisation_name ?? c.authority_name) : c.authority_name;
+/**
+ * Tells the answering body that a complaint waits on it (made, confirmed, or a next stage asked
+ * for), in the same transaction (finding 8): in the inbox (and by email) of its people who answer
+ * complaints — a provider's administrators and members, an authority's complaints officers. When it
+ * has none, the responsible authority hears instead: its complaints officers (a provider with no one
+ * on OpenPS, so that the commissioner can reach it), else its administrators, told to appoint a
+ * complaints officer — no complaint waits unseen.
+ */
+async function tellBody(trx: Trx, ctx: Ctx, authorityId: string, complaintId: string): Promise<void> {
+  const c = await repo.findComplaint(trx, authorityId, complaintId);
+  if (!c) return;
+  const stage = c.stage;
+  const send = async (userIds: readonly string[], subject: string, body: string, link: string) => {
+    for (const userId of new Set(userIds))
+      await notify(
+        trx,
+        ctx.clock,
+        { userId, authorityId: c.authority_id, kind: "complaint.progressed", subject, body, link },
+        { email: true, actor: actorIn(ctx) },
+      );
+  };
+  const who = answererName(c);
+  const subject = msg`A complaint to answer: ${c.reference}, stage ${stage}`;
+  const due = c.next_due_on ? longDate(c.next_due_on) : "";
+  const body = msg`${who} has a complaint to answer at stage ${stage}. Its next step is due by ${due}.`;
+  if (c.answerer === "provider" && c.organisation_id) {
+    const people = (await grantsInScope(trx, c.organisation_id))
+      .filter(
+        (g) => g.scope_type === "organisation" && (PROVIDER_ROLES as readonly string[]).includes(g.role),
+      )
+      .map((g) => g.user_id);
+    if (people.length > 0) return send(people, subject, body, complaintPath(c));
+  } else {
+    const officers = await authorityRoleHolders(trx, COMPLAINTS_OFFICER, c.authority_id);
+    if (officers.length > 0) return send(officers, subject, body, complaintPath(c));
+  }
+  const orphan = msg`${who} has a complaint to answer (${c.reference}, stage ${stage}), and no one there answers complaints on OpenPS. Its next step is due by ${due}.`;
+  if (c.answerer === "provider") {
+    const officers = await authorityRoleHolders(trx, COMPLAINTS_OFFICER, c.authority_id);
+    if (officers.length > 0)
+      return send(
+        officers,
+        msg`No one at the provider answers complaint ${c.reference}`,
+        orphan,
+        `/authorities/${c.authority_slug}`,
+      );
+  }
+  const admins = await authorityRoleHolders(trx, "authority-admin", c.authority_id);
+  await send(
+    admins,
+    msg`No one answers complaint ${c.reference}: appoint a complaints officer`,
+    `${orphan} ${msg`Invite a complaints officer for ${c.authority_name}: only they see and answer its complaints.`}`,
+    `/authorities/${c.authority_slug}`,
+  );
 }
 
 async function audit(trx: Trx, ctx: Ctx, c: ComplaintRow, action: string, changes: Record<string, unknown>) {
@@ -869,7 +1186,7 @@ export async function decideLate(
 ): Promise<ComplaintView> {
   await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
-    const { c } = await toChange(tctx, authorityId, complaintId);
+    const { c } = await toChange(trx, tctx, authorityId, complaintId);
     if (c.in_time || c.late_decision !== null || c.status !== "open")
       throw new ConflictError(msg`There is no time limit to decide on for this complaint.`, "not_late");
     const decision = input.decision === "waived" || input.decision === "declined" ? input.decision : null;
@@ -883,9 +1200,9 @@ export async function decideLate(
         message: msg`Give the reason, in ${COMPLAINT_LIMITS.reason} characters or fewer`,
       });
     if (problems.length > 0 || !decision) throw new ValidationError(msg`Check the decision`, problems);
+    // Every regime so far may be waived; kept for the nations' regimes still to come, which may not.
     if (!c.regimeRule.timeLimit.waivable && decision === "waived")
       throw new UnprocessableError(msg`This regime's time limit cannot be waived.`, [], "not_waivable");
-    await repo.lockComplaint(trx, authorityId, complaintId);
     await repo.updateComplaint(trx, authorityId, complaintId, {
       late_decision: decision,
       late_reason: reason,
@@ -893,15 +1210,7 @@ export async function decideLate(
       updated_at: ctx.clock.now(),
     });
     await audit(trx, tctx, c, `complaint.late-${decision}`, {});
-    await tell(
-      trx,
-      tctx,
-      c,
-      decision === "waived"
-        ? msg`${answererName(c)} will consider your late complaint ${c.reference}`
-        : msg`${answererName(c)} will not consider your complaint ${c.reference}`,
-      msg`Your complaint was made after the time limit. ${answererName(c)} has decided: ${reason}`,
-    );
+    await tell(trx, tctx, c, decision === "waived" ? "late-waived" : "late-declined");
   });
   return complaintOf(ctx, authorityId, complaintId);
 }
@@ -914,7 +1223,7 @@ export async function acknowledgeComplaint(
 ): Promise<ComplaintView> {
   await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
-    const { c, stage, today } = await toChange(tctx, authorityId, complaintId);
+    const { c, stage, today } = await toChange(trx, tctx, authorityId, complaintId);
     requireOpen(c);
     if (!stepOf(stageOf(c.regimeRule, stage.stage), "acknowledge"))
       throw new ConflictError(
@@ -926,7 +1235,6 @@ export async function acknowledgeComplaint(
     const answer = answerRuleOf(c.regimeRule, stage.stage);
     const answerDue =
       answer.from === "acknowledged" ? stepDueOn(answer, today, c.nation) : stage.answer_due_on;
-    await repo.lockComplaint(trx, authorityId, complaintId);
     await repo.updateStage(trx, authorityId, complaintId, stage.stage, {
       acknowledged_on: today,
       acknowledged_by: ctx.principal?.userId ?? null,
@@ -941,15 +1249,7 @@ export async function acknowledgeComplaint(
       stage: stage.stage,
       onTime: today <= (stage.ack_due_on ?? today),
     });
-    await tell(
-      trx,
-      tctx,
-      c,
-      msg`${answererName(c)} has acknowledged your complaint ${c.reference}`,
-      answerDue
-        ? msg`${answererName(c)} has acknowledged your complaint. Its answer is due by ${longDate(answerDue)}.`
-        : msg`${answererName(c)} has acknowledged your complaint.`,
-    );
+    await tell(trx, tctx, c, "acknowledged");
   });
   return complaintOf(ctx, authorityId, complaintId);
 }
@@ -965,7 +1265,8 @@ function refusalMessage(r: NonNullable<ReturnType<typeof extensionRefusal>>): st
     case "period-ended":
       return msg`The response period ended on ${longDate(r.endedOn)}: a longer period is agreed before it ends. Record the explanation owed with the response.`;
     case "deadline-passed":
-      return msg`The deadline was ${longDate(r.dueOn)}: a deadline is extended before it passes. Answer as soon as you can; the answer will show as late.`;
+      // A deadline already passed cannot be moved: the step is overdue, and stays so.
+      return msg`The deadline of ${longDate(r.dueOn)} has passed: it cannot be extended now. Answer as soon as you can; the answer will show as late.`;
   }
 }
 
@@ -974,11 +1275,11 @@ export async function extendComplaint(
   ctx: Ctx,
   authorityId: string,
   complaintId: string,
-  input: { toOn?: string | undefined; reason?: string | undefined },
+  input: { toOn?: string | undefined; reason?: string | undefined; agreedOn?: string | undefined },
 ): Promise<ComplaintView> {
   await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
-    const { c, stage, today } = await toChange(tctx, authorityId, complaintId);
+    const { c, stage, today } = await toChange(trx, tctx, authorityId, complaintId);
     requireOpen(c);
     const toOn = (input.toOn ?? "").trim();
     const reason = (input.reason ?? "").trim();
@@ -988,6 +1289,16 @@ export async function extendComplaint(
       problems.push({
         field: "reason",
         message: msg`Give the reason, in ${COMPLAINT_LIMITS.reason} characters or fewer`,
+      });
+    // A period "as may be agreed" moves only by agreement with the complainant: the day it was agreed (finding 12).
+    const agreedOn = (input.agreedOn ?? "").trim() || null;
+    if (
+      stage.byAgreement &&
+      (agreedOn === null || !isIsoDate(agreedOn) || agreedOn > today || agreedOn < stage.received_on)
+    )
+      problems.push({
+        field: "agreedOn",
+        message: msg`Enter the day the complainant agreed the longer period, between the day the stage began and today`,
       });
     if (problems.length > 0) throw new ValidationError(msg`Check the extension`, problems);
     if (!stage.answer_due_on || !stage.answer_first_due_on)
@@ -1005,7 +1316,20 @@ export async function extendComplaint(
       const message = refusalMessage(refusal);
       throw new UnprocessableError(message, [{ field: "toOn", message }], refusal.code);
     }
-    await repo.lockComplaint(trx, authorityId, complaintId);
+    // Each extension kept, in order, with its reason; the stage shows the latest.
+    const seq = stage.extensions.length + 1;
+    await repo.insertExtension(trx, {
+      authority_id: authorityId,
+      complaint_id: complaintId,
+      stage: stage.stage,
+      seq,
+      from_on: stage.answer_due_on,
+      to_on: toOn,
+      reason,
+      agreed_on: stage.byAgreement ? agreedOn : null,
+      extended_by: ctx.principal?.userId ?? null,
+      created_at: ctx.clock.now(),
+    });
     await repo.updateStage(trx, authorityId, complaintId, stage.stage, {
       answer_due_on: toOn,
       extension_reason: reason,
@@ -1017,16 +1341,52 @@ export async function extendComplaint(
     });
     await audit(trx, tctx, c, "complaint.extended", {
       stage: stage.stage,
+      // The extension (its reason) by its place in the stage's list, never its words.
+      extension: seq,
+      agreed: stage.byAgreement,
       from: stage.answer_due_on,
       to: toOn,
     });
-    await tell(
-      trx,
-      tctx,
-      c,
-      msg`${answererName(c)} needs longer to answer your complaint ${c.reference}`,
-      msg`${answererName(c)} will now answer your complaint by ${longDate(toOn)}. Its reason: ${reason}`,
-    );
+    await tell(trx, tctx, c, "extended");
+  });
+  return complaintOf(ctx, authorityId, complaintId);
+}
+
+/**
+ * The body explains, past a period after which an explanation is owed (NHS and adult social care's 6
+ * months, reg. 14(2)), why the response is not yet ready — before it responds (finding 12); the
+ * complainant told. Once: the response then needs none (409 when none is owed, or one is recorded).
+ */
+export async function explainDelay(
+  ctx: Ctx,
+  authorityId: string,
+  complaintId: string,
+  input: { explanation?: string | undefined },
+): Promise<ComplaintView> {
+  await transaction(ctx.db, async (trx) => {
+    const tctx = within(ctx, trx);
+    const { c, stage, today } = await toChange(trx, tctx, authorityId, complaintId);
+    requireOpen(c);
+    const rule = answerRuleOf(c.regimeRule, stage.stage);
+    if (!(rule.explanationOwed === true && stage.answer_due_on !== null && today > stage.answer_due_on))
+      throw new ConflictError(
+        msg`No explanation is owed yet: the response period has not ended.`,
+        "not_owed",
+      );
+    if (stage.explained_on !== null)
+      throw new ConflictError(msg`The explanation has been given already.`, "already_explained");
+    const explanation = (input.explanation ?? "").trim();
+    if (explanation === "" || explanation.length > COMPLAINT_LIMITS.reason)
+      throw new ValidationError(msg`Check the explanation`, [
+        {
+          field: "explanation",
+          message: msg`Explain why the response comes after the period, in ${COMPLAINT_LIMITS.reason} characters or fewer`,
+        },
+      ]);
+    await repo.updateStage(trx, authorityId, complaintId, stage.stage, { explanation, explained_on: today });
+    await repo.updateComplaint(trx, authorityId, complaintId, { updated_at: ctx.clock.now() });
+    await audit(trx, tctx, c, "complaint.explained", { stage: stage.stage });
+    await tell(trx, tctx, c, "explained");
   });
   return complaintOf(ctx, authorityId, complaintId);
 }
@@ -1052,7 +1412,7 @@ export async function respondToComplaint(
 ): Promise<ComplaintView> {
   await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
-    const { c, stage, today } = await toChange(tctx, authorityId, complaintId);
+    const { c, stage, today } = await toChange(trx, tctx, authorityId, complaintId);
     requireOpen(c);
     const stageRule = stageOf(c.regimeRule, stage.stage);
     const rule = answerRuleOf(c.regimeRule, stage.stage);
@@ -1070,7 +1430,12 @@ export async function respondToComplaint(
     const response = (input.response ?? "").trim();
     const remedy = (input.remedy ?? "").trim();
     const explanation = (input.explanation ?? "").trim();
-    const owed = rule.explanationOwed === true && stage.answer_due_on !== null && today > stage.answer_due_on;
+    // Owed past the period, unless the body has given it already (`explainDelay`).
+    const owed =
+      rule.explanationOwed === true &&
+      stage.answer_due_on !== null &&
+      today > stage.answer_due_on &&
+      stage.explained_on === null;
     const problems: FieldError[] = [];
     if (!finding) problems.push({ field: "finding", message: msg`Choose the finding` });
     if (response === "" || response.length > COMPLAINT_LIMITS.response)
@@ -1089,7 +1454,6 @@ export async function respondToComplaint(
         message: msg`The response period has ended: explain why the response comes after it`,
       });
     if (problems.length > 0 || !finding) throw new ValidationError(msg`Check the response`, problems);
-    await repo.lockComplaint(trx, authorityId, complaintId);
     await repo.updateStage(trx, authorityId, complaintId, stage.stage, {
       responded_on: today,
       responded_by: userId,
@@ -1110,13 +1474,7 @@ export async function respondToComplaint(
       onTime,
       remedyOffered: remedy !== "",
     });
-    await tell(
-      trx,
-      tctx,
-      c,
-      msg`${answererName(c)} has answered your complaint ${c.reference}`,
-      msg`${answererName(c)} has answered your complaint. Read the response, then accept it or say what you want to do next.`,
-    );
+    await tell(trx, tctx, c, "responded");
   });
   return complaintOf(ctx, authorityId, complaintId);
 }
@@ -1132,6 +1490,16 @@ async function forComplainant(ctx: Ctx, authorityId: string, complaintId: string
 
 /** Who the complainant is: signed in (the complaint's authority and id), or holding its link's token. */
 export type ComplainantKey = { authorityId: string; complaintId: string } | { token: string };
+
+/** The complaint the complainant changes, read after locking its row (in the transaction `trx`). */
+async function lockedForComplainant(trx: Trx, ctx: Ctx, key: ComplainantKey): Promise<ComplaintView> {
+  const ids =
+    "token" in key
+      ? await byToken(trx, key.token, ctx.clock)
+      : { authority_id: key.authorityId, id: key.complaintId };
+  if (isUuid(ids.authority_id) && isUuid(ids.id)) await repo.lockComplaint(trx, ids.authority_id, ids.id);
+  return complainantView(ctx, key);
+}
 
 async function complainantView(ctx: Ctx, key: ComplainantKey): Promise<ComplaintView> {
   if ("token" in key) {
@@ -1150,21 +1518,15 @@ async function complainantView(ctx: Ctx, key: ComplainantKey): Promise<Complaint
 export async function acceptResponse(ctx: Ctx, key: ComplainantKey): Promise<ComplaintView> {
   const done = await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
-    const c = await complainantView(tctx, key);
+    const c = await lockedForComplainant(trx, tctx, key);
     if (!c.mayAccept) throw new ConflictError(msg`There is no answer to accept yet.`, "not_answered");
-    await repo.lockComplaint(trx, c.authority_id, c.id);
     await repo.updateComplaint(trx, c.authority_id, c.id, {
       status: "accepted",
+      next_due_on: null,
       updated_at: ctx.clock.now(),
     });
     await audit(trx, tctx, c, "complaint.accepted", { stage: c.stage });
-    await tell(
-      trx,
-      tctx,
-      c,
-      msg`Your complaint ${c.reference} is closed`,
-      msg`You accepted the answer of ${answererName(c)}. Your complaint is closed.`,
-    );
+    await tell(trx, tctx, c, "accepted");
     return c;
   });
   return complainantView(
@@ -1177,7 +1539,7 @@ export async function acceptResponse(ctx: Ctx, key: ComplainantKey): Promise<Com
 export async function askNextStage(ctx: Ctx, key: ComplainantKey): Promise<ComplaintView> {
   const done = await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
-    const c = await complainantView(tctx, key);
+    const c = await lockedForComplainant(trx, tctx, key);
     const today = londonToday(ctx.clock);
     if (c.status !== "answered" || c.stage >= c.lastStage)
       throw new ConflictError(msg`There is no further stage to ask for.`, "no_next_stage");
@@ -1187,7 +1549,6 @@ export async function askNextStage(ctx: Ctx, key: ComplainantKey): Promise<Compl
         "too_late",
       );
     const next = newStage(c.regimeRule, c, c.stage + 1, today, ctx.clock.now());
-    await repo.lockComplaint(trx, c.authority_id, c.id);
     await repo.insertStage(trx, next.row);
     await repo.updateComplaint(trx, c.authority_id, c.id, {
       stage: c.stage + 1,
@@ -1196,13 +1557,8 @@ export async function askNextStage(ctx: Ctx, key: ComplainantKey): Promise<Compl
       updated_at: ctx.clock.now(),
     });
     await audit(trx, tctx, c, "complaint.next-stage", { stage: c.stage + 1 });
-    await tell(
-      trx,
-      tctx,
-      c,
-      msg`You asked for the next stage of your complaint ${c.reference}`,
-      msg`${answererName(c)} will consider your complaint again at its next stage.`,
-    );
+    await tell(trx, tctx, { ...c, stage: c.stage + 1 }, "next-stage");
+    await tellBody(trx, tctx, c.authority_id, c.id);
     return c;
   });
   return complainantView(
@@ -1211,17 +1567,33 @@ export async function askNextStage(ctx: Ctx, key: ComplainantKey): Promise<Compl
   );
 }
 
-/** The complaints of the signed-in account: its own, and those about the people it acts for with `complain`. */
-export async function yourComplaints(ctx: Ctx): Promise<ComplaintView[]> {
+/**
+ * The complaints of the signed-in account — its own, and those about the people it acts for with
+ * `complain` — newest first, a page at a time by key, their stages read in one query (finding 19).
+ */
+export async function yourComplaints(
+  ctx: Ctx,
+  query: { after?: string | undefined } = {},
+): Promise<{ rows: ComplaintView[]; next: string | null }> {
   const p = requireSignedIn(ctx.principal);
-  const people = (await peopleActedFor(ctx))
-    .filter((x) => x.grants.includes("complain"))
-    .map((x) => ({ authorityId: x.authorityId, personId: x.personId }));
-  const rows = await repo.complaintsOfComplainant(ctx.db, p.userId, people, YOUR_ROWS);
+  const after = decodeTimeKey(query.after, "after");
+  const people = await peopleComplainedFor(ctx);
+  const found = await repo.complaintsOfComplainant(ctx.db, p.userId, people, after, YOUR_ROWS + 1);
+  const rows = found.slice(0, YOUR_ROWS);
+  const stages = await repo.stagesOfMany(ctx.db, rows);
   const today = londonToday(ctx.clock);
-  return Promise.all(
-    rows.map(async (r) => viewOf(r, await repo.stagesOf(ctx.db, r.authority_id, r.id), "complainant", today)),
-  );
+  const last = rows.at(-1);
+  return {
+    rows: rows.map((r) =>
+      viewOf(
+        r,
+        stages.filter((s) => s.authority_id === r.authority_id && s.complaint_id === r.id),
+        "complainant",
+        today,
+      ),
+    ),
+    next: found.length > YOUR_ROWS && last ? encodeKey([last.created_at.toISOString(), last.id]) : null,
+  };
 }
 
 export interface BodyPage {
@@ -1246,7 +1618,7 @@ export async function bodyComplaints(
   if (!allowed)
     throw new ForbiddenError(msg`Only the body's people who answer complaints may see its complaints.`);
   const filter = (["due", "overdue", "answered"] as const).find((f) => f === query.filter) ?? "all";
-  const after = decodeKey(query.after, ["string", "string"], "after") as [string, string] | undefined;
+  const after = decodeTimeKey(query.after, "after");
   const today = londonToday(ctx.clock);
   const rows = await repo.bodyComplaints(ctx.db, { body, filter, today, after, limit: BODY_PAGE_SIZE + 1 });
   const page = rows.slice(0, BODY_PAGE_SIZE);
@@ -1260,8 +1632,14 @@ export async function bodyComplaints(
   };
 }
 
-/** A complainant's complaints waiting on the body (their "waiting" work). Checks no one. */
-export const complaintsWaitingOn = repo.waitingOnBodies;
+/**
+ * The signed-in account's complaints waiting on the body (their "waiting" work): its own, and those
+ * for the people it acts for with `complain` (none once the grant is withdrawn).
+ */
+export async function complaintsWaitingOn(ctx: Ctx, limit: number) {
+  const p = requireSignedIn(ctx.principal);
+  return repo.waitingOnBodies(ctx.db, p.userId, await peopleComplainedFor(ctx), limit);
+}
 
 /** Complaints waiting on these bodies (their people's work). Checks no one. */
 export const complaintsDue = repo.complaintsDue;

@@ -88,7 +88,23 @@ export interface ComplaintStagesTable {
   created_at: Date;
 }
 
+/** Each extension of a stage's answer, in order, with its reason (migration 2026-12-20-02). */
+export interface ComplaintExtensionsTable {
+  authority_id: string;
+  complaint_id: string;
+  stage: number;
+  seq: number;
+  from_on: string;
+  to_on: string;
+  reason: string;
+  /** A period "as may be agreed": the day the complainant agreed it. */
+  agreed_on: string | null;
+  extended_by: string | null;
+  created_at: Date;
+}
+
 export type Complaint = Selectable<ComplaintsTable>;
+export type ComplaintExtension = Selectable<ComplaintExtensionsTable>;
 export type NewComplaint = Insertable<ComplaintsTable>;
 export type ComplaintStage = Selectable<ComplaintStagesTable>;
 export type NewComplaintStage = Insertable<ComplaintStagesTable>;
@@ -97,5 +113,6 @@ declare module "../../db/database.ts" {
   interface Database {
     complaints: ComplaintsTable;
     complaint_stages: ComplaintStagesTable;
+    complaint_extensions: ComplaintExtensionsTable;
   }
 }

@@ -18,13 +18,15 @@ import {
 } from "../../../tests/support/auth.ts";
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { encodeKey } from "../../db/paging.ts";
 import type { SettableClock } from "../../lib/clock.ts";
+import { newId } from "../../lib/ids.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
 import { createApiToken } from "../accounts/api-tokens.service.ts";
 import { complainantEmailHandler } from "./redress.jobs.ts";
-import { complaintToken } from "./redress.service.ts";
+import { complaintToken, sweepUnverifiedComplaints } from "./redress.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const GREENWAY = DEMO_CHOICE_MEMBERS.greenway;
@@ -422,10 +424,328 @@ describe("the pages", () => {
     const theirs = (
       await call(t.app, "GET", `/api/v1/organisations/${GREENWAY}/complaints?filter=due`, as("greenway"))
     ).json().complaints[0];
-    for (const form of ["", "/respond", "/extend"])
+    for (const form of ["", "/respond", "/extend", "/explain"])
       expect((await page(`${theirs.pageUrl}${form}`, "greenway")).statusCode, form).toBe(200);
     const empty = await postForm(t.app, as("citizen"), "/complaints/new", {});
     expect(empty.statusCode).toBe(400);
     expect(summaryErrors(empty.body).map(([href]) => href)).toContain("#consent");
+  });
+});
+
+describe("the review's findings", () => {
+  const answered = async (who: string) => {
+    const made = await call(t.app, "POST", "/api/v1/complaints", as(who), councilComplaint);
+    const id = made.json().id as string;
+    await call(t.app, "POST", `${one(id)}/acknowledge`, as("officerB"));
+    await call(t.app, "POST", `${one(id)}/respond`, as("officerB"), {
+      finding: "upheld",
+      response: "Sorry.",
+    });
+    return id;
+  };
+
+  it("a representative keeps a complaint for a person only while they hold `complain` (1)", async () => {
+    const joan = await t.deps.db
+      .selectFrom("care_links")
+      .select(["authority_id", "person_id"])
+      .where("user_id", "=", users.citizen as string)
+      .where("relationship", "=", "self")
+      .executeTakeFirstOrThrow();
+    const rep = await createUser(t.deps.db);
+    users.rep = rep.id;
+    sessions.rep = await sessionFor(t.app, users.rep, { twoFactor: true });
+    const now = t.deps.clock.now();
+    await t.deps.db
+      .insertInto("care_links")
+      .values({
+        authority_id: joan.authority_id,
+        id: newId(),
+        person_id: joan.person_id,
+        user_id: users.rep,
+        relationship: "family",
+        grants: ["complain"],
+        created_at: now,
+        updated_at: now,
+        revoked_at: null,
+        champion_id: null,
+      })
+      .execute();
+    const made = await call(t.app, "POST", "/api/v1/complaints", as("rep"), {
+      ...councilComplaint,
+      actingAs: "person",
+      personId: joan.person_id,
+    });
+    expect(made.statusCode).toBe(201);
+    const id = made.json().id;
+    const mine = async () =>
+      (await call(t.app, "GET", "/api/v1/me/complaints", as("rep")))
+        .json()
+        .complaints.map((c: { id: string }) => c.id);
+    expect(await mine()).toContain(id);
+    // The person sees the complaint made for them, but not the representative's contact details (2).
+    const pageOf = (who: string) =>
+      t.app.inject({ method: "GET", url: made.json().pageUrl, headers: { cookie: as(who).cookie } });
+    expect((await pageOf("rep")).body).toContain(rep.email);
+    const theirs = await pageOf("citizen");
+    expect(theirs.statusCode).toBe(200);
+    expect(theirs.body).not.toContain(rep.email);
+    await t.deps.db
+      .updateTable("care_links")
+      .set({ grants: ["see-plan"] })
+      .where("user_id", "=", users.rep)
+      .execute();
+    expect((await call(t.app, "GET", one(id), as("rep"))).statusCode).toBe(404);
+    expect(await mine()).not.toContain(id);
+    expect(JSON.stringify((await call(t.app, "GET", "/api/v1/me/tasks", as("rep"))).json())).not.toContain(
+      id,
+    );
+    // Nor is the former representative told of its steps; the person is.
+    await call(t.app, "POST", `${one(id)}/acknowledge`, as("officerB"));
+    const told = async (who: string) =>
+      JSON.stringify((await call(t.app, "GET", "/api/v1/inbox", as(who))).json()).includes(
+        `has acknowledged your complaint ${made.json().reference}`,
+      );
+    expect(await told("rep")).toBe(false);
+    expect(await told("citizen")).toBe(true);
+    // The person themself still has it.
+    expect((await call(t.app, "GET", one(id), as("citizen"))).statusCode).toBe(200);
+    // And it is in the download of everything held about them (26), without the complainant's contact.
+    const download = await call(
+      t.app,
+      "GET",
+      `/api/v1/authorities/${joan.authority_id}/care/people/${joan.person_id}/data`,
+      as("citizen"),
+    );
+    const section = download.json().sections.find((x: { section: string }) => x.section === "complaints");
+    expect(section.data.complaints.map((c: { reference: string }) => c.reference)).toContain(
+      made.json().reference,
+    );
+    expect(JSON.stringify(section)).not.toContain(rep.email);
+  });
+
+  it("an officer complaining is the complainant, never the body, in their own complaint (5)", async () => {
+    const made = await call(t.app, "POST", "/api/v1/complaints", as("officerA"), councilComplaint);
+    const id = made.json().id;
+    expect((await call(t.app, "POST", `${one(id)}/acknowledge`, as("officerA"))).statusCode).toBe(403);
+    expect((await call(t.app, "POST", `${one(id)}/acknowledge`, as("officerB"))).statusCode).toBe(200);
+  });
+
+  it("two changes at once: the second sees the first (7)", async () => {
+    const id = await answered("citizen");
+    const codes = await Promise.all([
+      call(t.app, "POST", `${one(id)}/next-stage`, as("citizen")),
+      call(t.app, "POST", `${one(id)}/next-stage`, as("citizen")),
+      call(t.app, "POST", `${one(id)}/accept`, as("citizen")),
+    ]);
+    expect(codes.map((r) => r.statusCode).sort()).toEqual([200, 409, 409]);
+    const row = await t.deps.db
+      .selectFrom("complaints")
+      .select(["status", "stage", "next_due_on"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(row.status === "accepted" ? row.next_due_on : row.stage).toBe(
+      row.status === "accepted" ? null : 2,
+    );
+  });
+
+  it("refuses a page key made by hand with 400, and makes references of 12 characters (17, 18)", async () => {
+    const bad = encodeKey(["not a date", "nor an id"]);
+    const page = await call(
+      t.app,
+      "GET",
+      `/api/v1/authorities/${COUNTY}/complaints?after=${bad}`,
+      as("officerA"),
+    );
+    expect(page.statusCode).toBe(400);
+    const refs = await t.deps.db
+      .selectFrom("complaints")
+      .select("reference")
+      .where("created_at", ">", new Date("2026-12-01"))
+      .execute();
+    for (const r of refs) expect(r.reference).toMatch(/^C-[A-HJ-NP-Z2-9]{12}$/);
+  });
+
+  it("puts no words in the email jobs, and writes the email from the complaint when sending (3)", async () => {
+    const jobs = await t.deps.db
+      .selectFrom("jobs")
+      .select("payload")
+      .where("queue", "=", "redress.complainant-email")
+      .execute();
+    for (const j of jobs)
+      for (const key of Object.keys(j.payload as object))
+        expect(["authorityId", "complaintId", "event", "stage"]).toContain(key);
+    const acknowledged = jobs.find((j) => (j.payload as { event: string }).event === "acknowledged");
+    expect(acknowledged).toBeDefined();
+    const sentMail: { to: string; subject: string; text: string }[] = [];
+    await complainantEmailHandler({
+      mailer: { send: async (m) => void sentMail.push(m as never), close: async () => {} },
+      baseUrl: "https://openps.example",
+      secrets: t.app.accountSecrets,
+    })(acknowledged?.payload, { db: t.deps.db, clock: t.deps.clock, logger: console } as never);
+    expect(sentMail[0]?.text).toContain("has acknowledged your complaint");
+    expect(sentMail[0]?.text).toContain("wedi cydnabod eich cwyn");
+  });
+
+  it("tells the body a complaint waits on it, or its administrators when no one answers (8)", async () => {
+    const inbox = async (who: string) =>
+      JSON.stringify((await call(t.app, "GET", "/api/v1/inbox", as(who))).json());
+    const made = await call(t.app, "POST", "/api/v1/complaints", as("citizen"), councilComplaint);
+    expect(await inbox("officerA")).toContain(`A complaint to answer: ${made.json().reference}`);
+    users.nhsAdmin = (
+      await createUser(t.deps.db, { grants: [{ role: "authority-admin", scopeId: DEMO_AUTHORITY.nhs }] })
+    ).id;
+    sessions.nhsAdmin = await sessionFor(t.app, users.nhsAdmin, { twoFactor: true });
+    const orphan = await call(t.app, "POST", "/api/v1/complaints", as("citizen"), {
+      ...councilComplaint,
+      authorityId: DEMO_AUTHORITY.nhs,
+      regime: "nhs-adult-social-care",
+    });
+    expect(orphan.statusCode).toBe(201);
+    expect(await inbox("nhsAdmin")).toContain(`No one answers complaint ${orphan.json().reference}`);
+  });
+
+  it("keeps every extension with its reason, and a period as may be agreed moves only on the day agreed (9, 12)", async () => {
+    const made = await call(t.app, "POST", "/api/v1/complaints", as("citizen"), councilComplaint);
+    const id = made.json().id;
+    const ack = await call(t.app, "POST", `${one(id)}/acknowledge`, as("officerA"));
+    const first = ack.json().stages[0].steps[1].dueOn as string;
+    const plus = (days: number) => new Date(Date.parse(first) + days * 86400000).toISOString().slice(0, 10);
+    for (const [to, reason] of [
+      [plus(1), "Waiting for the crew's log."],
+      [plus(2), "The crew's supervisor is away."],
+    ])
+      expect(
+        (await call(t.app, "POST", `${one(id)}/extend`, as("officerA"), { toOn: to, reason })).statusCode,
+      ).toBe(200);
+    const c = (await call(t.app, "GET", one(id), as("citizen"))).json();
+    expect(c.stages[0].extensions.map((e: { reason: string }) => e.reason)).toEqual([
+      "Waiting for the crew's log.",
+      "The crew's supervisor is away.",
+    ]);
+    const audit = await t.deps.db
+      .selectFrom("audit_events")
+      .select("changes")
+      .where("entity_id", "=", id)
+      .where("action", "=", "complaint.extended")
+      .execute();
+    expect(audit.map((a) => (a.changes as { extension: number }).extension)).toEqual([1, 2]);
+    expect(JSON.stringify(audit)).not.toContain("crew");
+
+    const nhs = await call(t.app, "POST", "/api/v1/complaints", as("citizen"), {
+      ...councilComplaint,
+      about: "organisation",
+      organisationId: GREENWAY,
+      regime: "nhs-adult-social-care",
+    });
+    const nid = nhs.json().id;
+    await call(t.app, "POST", `${one(nid)}/acknowledge`, as("greenway"));
+    const due = nhs.json().stages[0].steps[1].dueOn as string;
+    const later = `${Number(due.slice(0, 4)) + 1}${due.slice(4)}`;
+    const unagreed = await call(t.app, "POST", `${one(nid)}/extend`, as("greenway"), {
+      toOn: later,
+      reason: "Records from the hospital.",
+    });
+    expect(unagreed.statusCode).toBe(400);
+    expect(unagreed.json().error.details).toContainEqual(expect.objectContaining({ field: "agreedOn" }));
+    const agreed = await call(t.app, "POST", `${one(nid)}/extend`, as("greenway"), {
+      toOn: later,
+      reason: "Records from the hospital.",
+      agreedOn: "2026-12-15",
+    });
+    expect(agreed.statusCode).toBe(200);
+    expect(agreed.json().stages[0].extensions[0]).toMatchObject({ agreedOn: "2026-12-15", toOn: later });
+  });
+
+  it("lets a link never followed expire after 7 days, and the daily sweep deletes its complaint (4)", async () => {
+    const browser = testBrowser(t.app);
+    await browser.get("/complaints/without-account");
+    const sent = await browser.post("/complaints/without-account", {
+      about: "authority",
+      bodyId: COUNTY,
+      regime: "council",
+      actingAs: "public",
+      name: "Sam Example",
+      email: "sam@example.org",
+      whatHappened: "The streetlight outside number 4 has been out for a month.",
+      "happenedOn-day": "1",
+      "happenedOn-month": "12",
+      "happenedOn-year": "2026",
+      outcomeWanted: "The light fixed.",
+      consent: "yes",
+    });
+    expect(sent.statusCode).toBe(303);
+    const row = await t.deps.db
+      .selectFrom("complaints")
+      .select(["id"])
+      .where("contact_email", "=", "sam@example.org")
+      .executeTakeFirstOrThrow();
+    const token = complaintToken(t.app.accountSecrets, row.id);
+    clock().set(new Date("2026-12-23T10:00:00Z"));
+    expect((await browser.post("/complaints/track/confirm", { token })).statusCode).toBe(404);
+    expect(await sweepUnverifiedComplaints(t.deps.db, t.deps.clock)).toBeGreaterThanOrEqual(1);
+    expect(
+      await t.deps.db.selectFrom("complaints").select("id").where("id", "=", row.id).executeTakeFirst(),
+    ).toBeUndefined();
+    const next = await t.deps.db
+      .selectFrom("jobs")
+      .select("run_at")
+      .where("queue", "=", "redress.unverified-sweep")
+      .executeTakeFirstOrThrow();
+    expect(next.run_at.toISOString()).toBe("2026-12-24T03:00:00.000Z");
+  });
+
+  it("a declined late complaint needs nothing more, and may go to the ombudsman (16); your list pages by key (19)", async () => {
+    await signInAll();
+    const late = await call(t.app, "POST", "/api/v1/complaints", as("citizen"), {
+      ...councilComplaint,
+      happenedOn: "2025-06-01",
+    });
+    const id = late.json().id;
+    const declined = await call(t.app, "POST", `${one(id)}/late-decision`, as("officerA"), {
+      decision: "declined",
+      reason: "No reason was given for the delay.",
+    });
+    expect(declined.json().stages[0].steps[0].state).toBe("not-needed");
+    expect(declined.json().ombudsman).toMatchObject({ ombudsman: "lgsco", readiness: "declined" });
+    const mine = await call(t.app, "GET", "/api/v1/me/complaints", as("citizen"));
+    expect(mine.json().next).toBeNull();
+    const bad = await call(
+      t.app,
+      "GET",
+      `/api/v1/me/complaints?after=${encodeKey(["x", "y"])}`,
+      as("citizen"),
+    );
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it("the body explains the delay once the 6 months have ended, before it responds (12)", async () => {
+    const made = await call(t.app, "POST", "/api/v1/complaints", as("citizen"), {
+      ...councilComplaint,
+      about: "organisation",
+      organisationId: GREENWAY,
+      regime: "nhs-adult-social-care",
+    });
+    const id = made.json().id;
+    await call(t.app, "POST", `${one(id)}/acknowledge`, as("greenway"));
+    const early = await call(t.app, "POST", `${one(id)}/explain`, as("greenway"), { explanation: "Soon." });
+    expect(early.statusCode).toBe(409);
+    clock().set(new Date("2027-07-01T10:00:00Z"));
+    await signInAll();
+    const owed = await call(t.app, "GET", one(id), as("citizen"));
+    expect(owed.json().stages[0].steps[1].state).toBe("explanation-owed");
+    const explained = await call(t.app, "POST", `${one(id)}/explain`, as("greenway"), {
+      explanation: "The hospital has not yet sent its records.",
+    });
+    expect(explained.statusCode).toBe(200);
+    expect(explained.json().stages[0].explanation).toBe("The hospital has not yet sent its records.");
+    expect(JSON.stringify((await call(t.app, "GET", "/api/v1/inbox", as("citizen"))).json())).toContain(
+      "explains why your complaint",
+    );
+    // The response then needs no explanation of its own.
+    const answered = await call(t.app, "POST", `${one(id)}/respond`, as("greenway"), {
+      finding: "upheld",
+      response: "The visits were late; we apologise.",
+    });
+    expect(answered.statusCode).toBe(200);
   });
 });

@@ -7,7 +7,14 @@
 import { dueOn, noTasks, TASK_ROWS, type Tasks } from "../../lib/tasks.ts";
 import { scopesWith } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
-import { COMPLAINTS_OFFICER, complaintsDue, complaintsWaitingOn, PROVIDER_ROLES } from "./redress.service.ts";
+import {
+  answererName,
+  COMPLAINTS_OFFICER,
+  complaintPath,
+  complaintsDue,
+  complaintsWaitingOn,
+  PROVIDER_ROLES,
+} from "./redress.service.ts";
 
 export async function tasksFor(ctx: Ctx): Promise<Tasks> {
   const own = (roles: readonly string[], scopeType: string) =>
@@ -18,7 +25,7 @@ export async function tasksFor(ctx: Ctx): Promise<Tasks> {
   const authorityIds = scopesWith(ctx.principal, [COMPLAINTS_OFFICER]);
   const tasks = noTasks();
   if (ctx.principal) {
-    const mine = await complaintsWaitingOn(ctx.db, ctx.principal.userId, TASK_ROWS);
+    const mine = await complaintsWaitingOn(ctx, TASK_ROWS);
     for (const row of mine)
       if (row.next_due_on)
         tasks.waiting.push({
@@ -27,12 +34,9 @@ export async function tasksFor(ctx: Ctx): Promise<Tasks> {
             type: "complaint",
             id: row.id,
             title: row.reference,
-            body:
-              row.answerer === "provider"
-                ? (row.organisation_name ?? row.authority_name)
-                : row.authority_name,
+            body: answererName(row),
           },
-          href: `/authorities/${row.authority_slug}/complaints/${row.id}`,
+          href: complaintPath(row),
           due: dueOn(row.next_due_on),
           details: { reference: row.reference, stage: row.stage },
         });
@@ -48,10 +52,9 @@ export async function tasksFor(ctx: Ctx): Promise<Tasks> {
         type: "complaint",
         id: row.id,
         title: row.reference,
-        body:
-          row.answerer === "provider" ? (row.organisation_name ?? row.authority_name) : row.authority_name,
+        body: answererName(row),
       },
-      href: `/authorities/${row.authority_slug}/complaints/${row.id}`,
+      href: complaintPath(row),
       due: dueOn(row.next_due_on),
       details: { reference: row.reference, received: { day: row.received_on }, stage: row.stage },
     });

@@ -51,6 +51,8 @@ export const redress: RuleSet = {
     [`POST ${page}/late-decision`]: unknownTarget,
     [`GET ${page}/extend`]: unknownTarget,
     [`POST ${page}/extend`]: unknownTarget,
+    [`GET ${page}/explain`]: unknownTarget,
+    [`POST ${page}/explain`]: unknownTarget,
     [`GET ${page}/respond`]: unknownTarget,
     [`POST ${page}/respond`]: unknownTarget,
     [`POST ${page}/acknowledge`]: unknownTarget,
@@ -68,6 +70,7 @@ export const redress: RuleSet = {
     [`POST ${one}/late-decision`]: unknownTarget,
     [`POST ${one}/acknowledge`]: unknownTarget,
     [`POST ${one}/extend`]: unknownTarget,
+    [`POST ${one}/explain`]: unknownTarget,
     [`POST ${one}/respond`]: unknownTarget,
     [`POST ${one}/accept`]: unknownTarget,
     [`POST ${one}/next-stage`]: unknownTarget,
@@ -76,5 +79,6 @@ export const redress: RuleSet = {
     [`POST ${one}/late-decision`]: JSON.stringify({ decision: "waived", reason: "The matrix asks." }),
     [`POST ${one}/extend`]: JSON.stringify({ toOn: "2027-01-29", reason: "The matrix asks." }),
     [`POST ${one}/respond`]: JSON.stringify({ finding: "upheld", response: "The matrix asks." }),
+    [`POST ${one}/explain`]: JSON.stringify({ explanation: "The matrix asks." }),
   },
 };
