@@ -9,6 +9,22 @@ export function listAuthorities(db: Db): Promise<Authority[]> {
   return db.selectFrom("authorities").selectAll().orderBy("name").execute();
 }
 
+/** The verified public bodies of some kinds, by name, for a form's choice: their id, names and kind only. */
+export function verifiedAuthoritiesOfKinds(
+  db: Db,
+  kinds: readonly string[],
+): Promise<Pick<Authority, "id" | "name" | "welsh_name" | "kind">[]> {
+  if (kinds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("authorities")
+    .select(["id", "name", "welsh_name", "kind"])
+    .where("verified_at", "is not", null)
+    .where("kind", "in", kinds as Authority["kind"][])
+    .orderBy("name")
+    .orderBy("id")
+    .execute();
+}
+
 export function findAuthorityBySlug(db: Db, slug: string): Promise<Authority | undefined> {
   return db.selectFrom("authorities").selectAll().where("slug", "=", slug).executeTakeFirst();
 }

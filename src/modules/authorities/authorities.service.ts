@@ -185,6 +185,7 @@ export function isCountry(value: unknown): value is Country {
 }
 
 export const listAuthorities = repo.listAuthorities;
+export const verifiedAuthoritiesOfKinds = repo.verifiedAuthoritiesOfKinds;
 export const authoritiesAfter = repo.authoritiesAfter;
 /** When any public body last changed (the open data's "last updated"). */
 export const latestAuthorityChange = repo.latestAuthorityChange;

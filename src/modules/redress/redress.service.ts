@@ -15,7 +15,7 @@
  * else signed in (another provider, another authority's people, a platform administrator) gets 404.
  */
 import { randomBytes } from "node:crypto";
-import type { Trx } from "../../db/database.ts";
+import type { Db, Trx } from "../../db/database.ts";
 import { decodeTimeKey, encodeKey } from "../../db/paging.ts";
 import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
@@ -45,10 +45,11 @@ import { type AccountsCtx, emailProblems, normaliseEmail, userById } from "../ac
 import { claimAttempt, EMAIL_LIMIT, emailKeys } from "../accounts/rate-limits.ts";
 import { recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import {
+  AUTHORITY_KINDS,
   type Authority,
   authorityById,
   findPublicBody,
-  listAuthorities,
+  verifiedAuthoritiesOfKinds,
 } from "../authorities/authorities.service.ts";
 import { peopleActedFor, requirePersonAccess } from "../care/care.service.ts";
 import { whomToTell } from "../care/linked-accounts.service.ts";
@@ -117,6 +118,22 @@ export const AREA_AUTHORITY_KINDS = [
   "nhs-body",
 ] as const;
 const NOT_COMPLAINED_ABOUT = ["regulator", "ombudsman", "consumer-champion"];
+
+/**
+ * The public bodies a complaint form offers to complain about: every kind but those above and
+ * parish councils (thousands of them, outside the three ombudsmen's remits: a search would be
+ * needed to offer them; docs/redress.md).
+ */
+const BODY_CHOICE_KINDS = AUTHORITY_KINDS.filter((k) => !NOT_COMPLAINED_ABOUT.includes(k) && k !== "parish");
+
+/** The verified bodies a complaint form offers: councils and NHS bodies for the area, and the bodies complained about. */
+async function authorityChoices(db: Db) {
+  const rows = await verifiedAuthoritiesOfKinds(db, BODY_CHOICE_KINDS);
+  return {
+    areaAuthorities: rows.filter((a) => (AREA_AUTHORITY_KINDS as readonly string[]).includes(a.kind)),
+    bodies: rows,
+  };
+}
 
 export const BODY_PAGE_SIZE = 25;
 export const YOUR_ROWS = 50;
@@ -926,7 +943,7 @@ export async function confirmComplaint(ctx: Ctx, token: string): Promise<Complai
  */
 export async function complaintForm(ctx: Ctx, organisationId?: string) {
   requireSignedIn(ctx.principal);
-  const [acted, authorities] = await Promise.all([peopleActedFor(ctx), listAuthorities(ctx.db)]);
+  const [acted, choices] = await Promise.all([peopleActedFor(ctx), authorityChoices(ctx.db)]);
   const people = acted.filter((p) => p.grants.includes("complain"));
   const today = londonToday(ctx.clock);
   const ids = new Set<string>();
@@ -937,26 +954,18 @@ export async function complaintForm(ctx: Ctx, organisationId?: string) {
   const providers = [...(await organisationsByIds(ctx.db, [...ids])).values()]
     .map((o) => ({ id: o.id, name: o.name }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  const verified = authorities.filter((a) => a.verified_at !== null);
-  return {
-    people,
-    providers,
-    areaAuthorities: verified.filter((a) => (AREA_AUTHORITY_KINDS as readonly string[]).includes(a.kind)),
-    bodies: verified.filter((a) => !NOT_COMPLAINED_ABOUT.includes(a.kind)),
-  };
+  return { people, providers, ...choices };
 }
 
 /** What the form without an account offers: the provider named by a link, the public bodies. */
 export async function publicComplaintForm(ctx: Ctx, organisationId?: string) {
-  const authorities = await listAuthorities(ctx.db);
-  const verified = authorities.filter((a) => a.verified_at !== null);
+  const choices = await authorityChoices(ctx.db);
   const named =
     organisationId && isUuid(organisationId) ? await organisationsByIds(ctx.db, [organisationId]) : new Map();
   return {
     people: [],
     providers: [...named.values()].map((o) => ({ id: o.id as string, name: o.name as string })),
-    areaAuthorities: verified.filter((a) => (AREA_AUTHORITY_KINDS as readonly string[]).includes(a.kind)),
-    bodies: verified.filter((a) => !NOT_COMPLAINED_ABOUT.includes(a.kind)),
+    ...choices,
   };
 }
 
