@@ -627,6 +627,7 @@ describe("the review's findings", () => {
       .select("changes")
       .where("entity_id", "=", id)
       .where("action", "=", "complaint.extended")
+      .orderBy("seq")
       .execute();
     expect(audit.map((a) => (a.changes as { extension: number }).extension)).toEqual([1, 2]);
     expect(JSON.stringify(audit)).not.toContain("crew");
