@@ -355,6 +355,8 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   "feedback.review-published": "demo",
   // The demo redress seed: each complaint's body acknowledges, extends or answers; the complainant is told.
   "complaint.progressed": "demo",
+  // The demo redress seed makes each complaint through the service: the body's people are told.
+  "complaint.to-answer": "demo",
   "care.champion-ended": async () => {
     // The champion's person ends Joan's appointment: she (the demo citizen) is told, and they are.
     const link = await db()

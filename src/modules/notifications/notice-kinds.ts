@@ -118,6 +118,8 @@ export const NOTICE_KINDS = {
   "budget.invoice-rejected": { topic: "budgets" },
   // Complaints (redress): to the complainant at each step of the body's work
   "complaint.progressed": { topic: "complaints" },
+  // Complaints (redress): to the answering body's people (or the responsible authority's) when one waits on them
+  "complaint.to-answer": { topic: "complaints" },
   // Security: always by email too
   "tender.attempt-refused": { topic: "security", alwaysEmail: true },
   "tender.seal-broken": { topic: "security", alwaysEmail: true },

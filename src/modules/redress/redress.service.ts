@@ -1137,7 +1137,7 @@ async function tellBody(trx: Trx, ctx: Ctx, authorityId: string, complaintId: st
       await notify(
         trx,
         ctx.clock,
-        { userId, authorityId: c.authority_id, kind: "complaint.progressed", subject, body, link },
+        { userId, authorityId: c.authority_id, kind: "complaint.to-answer", subject, body, link },
         { email: true, actor: actorIn(ctx) },
       );
   };
