@@ -41,11 +41,12 @@ import { type Actor, personalRef, recordAudit } from "../audit/audit.service.ts"
 import * as repo from "./accounts.repository.ts";
 import type { ApiToken, Session } from "./accounts.table.ts";
 import { hashPassword } from "./passwords.ts";
+import { DAY, HOUR, MINUTE } from "./time.ts";
 import type { User } from "./users.table.ts";
 
-export const MINUTE = 60_000;
-export const HOUR = 60 * MINUTE;
-export const DAY = 24 * HOUR;
+/** The accounts' rate limits on requests to send an email, for the modules above (redress). */
+export { claimAttempt, EMAIL_LIMIT, emailKeys } from "./rate-limits.ts";
+export { DAY, HOUR, MINUTE };
 
 export const SESSION_COOKIE = "openps_session";
 /** Signed out after this long without a request. */

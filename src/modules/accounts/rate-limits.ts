@@ -8,8 +8,9 @@ import { newId } from "../../lib/ids.ts";
 import { msg } from "../../lib/messages.ts";
 import type { AccountSecrets } from "../../lib/secrets.ts";
 import * as repo from "./accounts.repository.ts";
-import { type AccountsCtx, DAY, HOUR, MINUTE } from "./accounts.service.ts";
+import type { AccountsCtx } from "./accounts.service.ts";
 import type { AttemptKind, AttemptOutcome } from "./accounts.table.ts";
+import { DAY, HOUR, MINUTE } from "./time.ts";
 
 export interface RateLimit {
   windowMs: number;

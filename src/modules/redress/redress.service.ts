@@ -39,10 +39,17 @@ import {
   requireSignedIn,
 } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
-import { type AccountsCtx, emailProblems, normaliseEmail, userById } from "../accounts/accounts.service.ts";
+import {
+  type AccountsCtx,
+  claimAttempt,
+  EMAIL_LIMIT,
+  emailKeys,
+  emailProblems,
+  normaliseEmail,
+  userById,
+} from "../accounts/accounts.service.ts";
 // Not through accounts.service.ts: rate-limits.ts reads its constants at load, so a re-export there would
 // be a cycle that fails when accounts.service.ts loads first (finding 22, left to the accounts module).
-import { claimAttempt, EMAIL_LIMIT, emailKeys } from "../accounts/rate-limits.ts";
 import { recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import {
   AUTHORITY_KINDS,
