@@ -46,7 +46,7 @@ export const platformAdmins: Who = {
 };
 
 /** The authority of the route: its `:authorityId`, or the one its `:slug` names (set by then). */
-function authorityIdOf(request: FastifyRequest): string {
+export function authorityIdOf(request: FastifyRequest): string {
   const params = (request.params ?? {}) as { authorityId?: string };
   return request.authority?.id ?? params.authorityId ?? "";
 }

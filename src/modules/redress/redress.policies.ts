@@ -8,6 +8,7 @@ import type { Who } from "../../http/routes.ts";
 import { ForbiddenError } from "../../lib/errors.ts";
 import { msg } from "../../lib/messages.ts";
 import { requireSignedIn } from "../access/access.service.ts";
+import { authorityIdOf } from "../access/policies.ts";
 import { isAnswerer } from "./redress.service.ts";
 
 function refuse(): never {
@@ -19,8 +20,7 @@ export const complaintsOfficers: Who = {
   signedIn: true,
   check(request: FastifyRequest) {
     const principal = requireSignedIn(request.principal);
-    const { authorityId } = (request.params ?? {}) as { authorityId?: string };
-    const id = request.authority?.id ?? authorityId ?? "";
+    const id = authorityIdOf(request);
     if (!isAnswerer(principal, { answerer: "authority", authority_id: id, organisation_id: null })) refuse();
   },
 };
