@@ -97,6 +97,11 @@ export function allocatePence(total: Pence, weights: readonly (bigint | number)[
   return parts.map((part) => (part * sign) as Pence);
 }
 
+/** An amount in pence as a column holds it (a bigint) as money text: `formatMoney` without the cast. */
+export function formatPence(pence: bigint): string {
+  return formatMoney(pence as Pence);
+}
+
 /** "£1,234.56"; negative amounts as "-£1,234.56". */
 export function formatMoney(amount: Pence, options: FormatMoneyOptions = {}): string {
   const negative = amount < 0n;

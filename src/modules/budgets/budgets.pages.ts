@@ -11,7 +11,7 @@ import { page } from "../../http/routes.ts";
 import { ValidationError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { msg } from "../../lib/messages.ts";
-import { formatMoney, type Pence } from "../../lib/money.ts";
+import { formatPence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, authorityRoles } from "../access/policies.ts";
 import type { PersonAccess } from "../care/care.service.ts";
@@ -40,7 +40,6 @@ const NOTICES = [
   "surplus-recovered",
   "surplus-waived",
 ];
-const money = (p: bigint) => formatMoney(p as Pence);
 type PlanRequest = FastifyRequest<{ Params: { slug: string; planId: string } }>;
 type InvoiceRequest = FastifyRequest<{ Params: { slug: string; planId: string; invoiceId: string } }>;
 
@@ -101,25 +100,29 @@ async function ledgerContext(request: PlanRequest, view: LedgerView) {
     url,
     view,
     delivery: view.budget.delivery,
-    held: money(view.held),
+    held: formatPence(view.held),
     balances: view.balances.map((b) => ({
       ...accountLabel(b.account, names),
-      balance: money(b.balance_pence),
+      balance: formatPence(b.balance_pence),
     })),
     transactions: view.transactions.map((t) => ({
       ...t,
       entries: t.entries.map((e) => ({
         ...accountLabel(e.account, names),
-        amount: money(BigInt(e.amountPence)),
+        amount: formatPence(BigInt(e.amountPence)),
       })),
     })),
     invoices: view.invoices.map((i) => ({
       ...i,
       provider: names.get(i.organisation_id) ?? i.organisation_id,
-      amount: money(i.amount_pence),
+      amount: formatPence(i.amount_pence),
     })),
     surplus: view.surplus
-      ? { ...view.surplus, excess: money(view.surplus.excess_pence), level: money(view.surplus.level_pence) }
+      ? {
+          ...view.surplus,
+          excess: formatPence(view.surplus.excess_pence),
+          level: formatPence(view.surplus.level_pence),
+        }
       : null,
     hasManaged: view.budget.parts.some((p) => p.delivery !== "direct-payment"),
     hasDirect: view.budget.parts.some((p) => p.delivery === "direct-payment"),
@@ -307,7 +310,7 @@ export function budgetPages(app: FastifyInstance): void {
         authority: request.authority,
         url: urlOf(request),
         surplus: view.surplus
-          ? { excess: money(view.surplus.excess_pence), level: money(view.surplus.level_pence) }
+          ? { excess: formatPence(view.surplus.excess_pence), level: formatPence(view.surplus.level_pence) }
           : null,
       };
     },
@@ -341,15 +344,15 @@ export function budgetPages(app: FastifyInstance): void {
       backText: s.access ? "budgets.statement.backPerson" : "budgets.ledger.title",
       from: s.from,
       to: s.to,
-      opening: money(s.opening),
-      closing: money(s.closing),
-      moneyIn: money(s.moneyIn),
-      moneyOut: money(s.moneyOut),
+      opening: formatPence(s.opening),
+      closing: formatPence(s.closing),
+      moneyIn: formatPence(s.moneyIn),
+      moneyOut: formatPence(s.moneyOut),
       lines: s.lines.map((l) => ({
         ...l,
-        in: l.change > 0n ? money(l.change) : "",
-        out: l.change < 0n ? money(-l.change) : "",
-        balance: money(l.balance),
+        in: l.change > 0n ? formatPence(l.change) : "",
+        out: l.change < 0n ? formatPence(-l.change) : "",
+        balance: formatPence(l.balance),
       })),
       csv: `${urlOf(r)}/statement.csv?from=${s.from}&to=${s.to}`,
     });
@@ -366,15 +369,15 @@ export function budgetPages(app: FastifyInstance): void {
       back: backOf(r, l.access),
       backText: l.access ? "budgets.statement.backPerson" : "budgets.ledger.title",
       statement: `${urlOf(r)}/statement`,
-      parts: l.parts.map((p) => ({ account: p.account, balance: money(p.balance) })),
-      held: money(l.held),
-      committed: money(l.committed),
-      available: money(l.available),
+      parts: l.parts.map((p) => ({ account: p.account, balance: formatPence(p.balance) })),
+      held: formatPence(l.held),
+      committed: formatPence(l.committed),
+      available: formatPence(l.available),
       lines: l.lines.map((line) => ({
         ...line,
-        in: line.change > 0n ? money(line.change) : "",
-        out: line.change < 0n ? money(-line.change) : "",
-        balance: money(line.balance),
+        in: line.change > 0n ? formatPence(line.change) : "",
+        out: line.change < 0n ? formatPence(-line.change) : "",
+        balance: formatPence(line.balance),
       })),
       next: l.next ? `${url}?after=${l.next}` : null,
       previous: l.previous ? `${url}?before=${l.previous}` : null,

@@ -19,7 +19,7 @@ import { ConflictError, type FieldError, NotFoundError, ValidationError } from "
 import { isUuid, newId } from "../../lib/ids.ts";
 import { addDays, addMonths, isIsoDate, londonInstant, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
-import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
+import { formatPence, parseMoney } from "../../lib/money.ts";
 import { grantsInScope } from "../access/access.service.ts";
 import { actorIn, type Ctx, systemCtx } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -48,8 +48,6 @@ import {
 import { requireApproveInvoice, requirePayOut, requireRecordInvoice } from "./permissions.ts";
 import { schedulePeriod, schedulePeriodPence, schedulePeriodsStartedBy, yearlyPence } from "./schedule.ts";
 import { checkSurplus } from "./surplus.service.ts";
-
-const money = (p: bigint) => formatMoney(p as Pence);
 
 /** How long records are kept after a plan ends, in months (7 years). */
 export const KEPT_MONTHS = 84;
@@ -452,7 +450,7 @@ export async function tellProviderOfInvoice(trx: Trx, ctx: Ctx, invoice: BudgetI
   const users = new Set<string>();
   for (const g of await grantsInScope(trx, invoice.organisation_id))
     if (g.role === "organisation-admin" || g.role === "organisation-member") users.add(g.user_id);
-  const amount = money(invoice.amount_pence);
+  const amount = formatPence(invoice.amount_pence);
   const { reference } = invoice;
   const from = invoice.period_starts_on;
   const to = invoice.period_ends_on;

@@ -13,7 +13,7 @@
 import type { Db } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { newId } from "../../lib/ids.ts";
-import { formatMoney, type Pence } from "../../lib/money.ts";
+import { formatPence } from "../../lib/money.ts";
 import type { Panel } from "../../lib/ports.ts";
 import { authorityById } from "../authorities/authorities.service.ts";
 import type { PersonPanelInput } from "../care/care.ports.ts";
@@ -26,7 +26,6 @@ import { HELD_ACCOUNTS } from "./budgets.table.ts";
 /** How many of the latest transactions and paid invoices the panel shows. */
 export const PANEL_ROWS = 5;
 
-const money = (p: bigint) => formatMoney(p as Pence);
 const isHeld = (account: string) => (HELD_ACCOUNTS as readonly string[]).includes(account);
 
 export async function budgetPersonPanel(
@@ -77,7 +76,7 @@ export async function budgetPersonPanel(
       startedOn: budget.plan.started_on,
       parts: balances
         .filter((b) => isHeld(b.account))
-        .map((b) => ({ account: b.account, left: money(b.balance_pence) })),
+        .map((b) => ({ account: b.account, left: formatPence(b.balance_pence) })),
       transactions: rows.map((r) => {
         const change = entries
           .filter((e) => e.transaction_id === r.id && isHeld(e.account))
@@ -86,20 +85,20 @@ export async function budgetPersonPanel(
           postedOn: r.posted_on,
           kind: r.kind,
           description: r.description,
-          in: change > 0n ? money(change) : "",
-          out: change < 0n ? money(-change) : "",
+          in: change > 0n ? formatPence(change) : "",
+          out: change < 0n ? formatPence(-change) : "",
         };
       }),
       invoicesPaid: invoices.map((i) => ({
         provider: names.get(i.organisation_id)?.name ?? "",
         reference: i.reference,
-        amount: money(i.amount_pence),
+        amount: formatPence(i.amount_pence),
         paidOn: i.decided_at,
       })),
       invoicesWaiting: waiting.map(({ invoice: i, provider }) => ({
         provider,
         reference: i.reference,
-        amount: money(i.amount_pence),
+        amount: formatPence(i.amount_pence),
         from: i.period_starts_on,
         to: i.period_ends_on,
         pay: mayPay ? `${url}/invoices/${i.id}/pay` : null,

@@ -24,7 +24,7 @@ import {
 import { isUuid, newId } from "../../lib/ids.ts";
 import { isIsoDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
-import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
+import { formatPence, parseMoney } from "../../lib/money.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { accountsHolding, actingFor } from "../care/care.service.ts";
@@ -43,8 +43,6 @@ import {
   tellProviderOfInvoice,
 } from "./payments.service.ts";
 import { requirePayInvoice, requireProviderInvoicing } from "./permissions.ts";
-
-const money = (p: bigint) => formatMoney(p as Pence);
 
 /** How many of a provider's invoices a page of its list shows (newest first; the API's default). */
 export const PROVIDER_INVOICE_ROWS = 50;
@@ -149,7 +147,7 @@ export async function submitProviderInvoice(
   if (amount > ceiling)
     refusals.push({
       field: "amount",
-      message: msg`${money(amount)} is more than the units delivered at the arrangement's price (${money(arrangement.price_pence)} each): invoice no more than ${money(ceiling)}`,
+      message: msg`${formatPence(amount)} is more than the units delivered at the arrangement's price (${formatPence(arrangement.price_pence)} each): invoice no more than ${formatPence(ceiling)}`,
     });
   if (refusals.length > 0)
     throw new UnprocessableError(msg`The invoice does not fit the arrangement`, refusals);
@@ -241,11 +239,11 @@ async function tellPersonOfInvoice(
         authorityId: invoice.authority_id,
         kind: "budget.invoice-submitted",
         subject:
-          msg`${provider} sent an invoice of ${money(invoice.amount_pence)} to pay from the direct payment`.slice(
+          msg`${provider} sent an invoice of ${formatPence(invoice.amount_pence)} to pay from the direct payment`.slice(
             0,
             200,
           ),
-        body: msg`${provider} invoiced ${money(invoice.amount_pence)} (reference ${invoice.reference}) for ${invoice.period_starts_on} to ${invoice.period_ends_on}. Pay it from the direct payment on the person's page.`,
+        body: msg`${provider} invoiced ${formatPence(invoice.amount_pence)} (reference ${invoice.reference}) for ${invoice.period_starts_on} to ${invoice.period_ends_on}. Pay it from the direct payment on the person's page.`,
         link: `/care/people/${arrangement.person_id}`,
       },
       { email: true, actor: actorIn(ctx) },
@@ -341,7 +339,7 @@ export async function invoiceableArrangements(
       .filter((a) => a.status === "accepted")
       .map((a) => ({
         value: `${a.authority_id}:${a.id}`,
-        text: `${a.authority_name}: ${a.category_name}, ${unitsText(a.units_x100)} × ${money(a.price_pence)}, ${a.starts_on}`,
+        text: `${a.authority_name}: ${a.category_name}, ${unitsText(a.units_x100)} × ${formatPence(a.price_pence)}, ${a.starts_on}`,
       })),
   };
 }

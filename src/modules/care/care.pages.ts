@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, dateField, field, fieldList, formPage } from "../../http/forms.ts";
 import { page } from "../../http/routes.ts";
 import { NotFoundError } from "../../lib/errors.ts";
-import { formatMoney, type Pence } from "../../lib/money.ts";
+import { formatPence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { careStaff } from "./care.policies.ts";
 import {
@@ -90,8 +90,6 @@ function budgetOf(body: Values): BudgetInput {
     parts,
   };
 }
-
-const pounds = (p: bigint) => formatMoney(p as Pence);
 
 /** The plan form's search of the directory (`?q=`), kept on the form's address. */
 /** The directory search of the plan form: `q` of the form sent (its "find" button), or of the address. */
@@ -255,13 +253,13 @@ export function carePages(app: FastifyInstance): void {
         const total = budget.parts
           .filter((p) => p.delivery === delivery)
           .reduce((s, p) => s + p.amount_pence, 0n);
-        return total > 0n ? pounds(total) : "";
+        return total > 0n ? formatPence(total) : "";
       };
       return {
-        amount: pounds(budget.version.amount_pence),
+        amount: formatPence(budget.version.amount_pence),
         period: budget.version.period,
         surplusLevel:
-          budget.version.surplus_level_pence === null ? "" : pounds(budget.version.surplus_level_pence),
+          budget.version.surplus_level_pence === null ? "" : formatPence(budget.version.surplus_level_pence),
         directPayment: amountOf("direct-payment"),
         managedByAuthority: amountOf("managed-by-authority"),
         managedByOrganisation: amountOf("managed-by-organisation"),

@@ -29,7 +29,7 @@ import {
 import { isUuid, newId } from "../../lib/ids.ts";
 import { isIsoDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
-import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
+import { formatPence, type Pence, parseMoney } from "../../lib/money.ts";
 import { grantsInScope, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { personalRef, recordAudit } from "../audit/audit.service.ts";
@@ -153,8 +153,6 @@ export function budgetFits(
     newPence,
   };
 }
-
-const money = (p: bigint) => formatMoney(p as Pence);
 
 function refuse(problems: readonly FieldError[]): void {
   if (problems.length > 0) throw new ValidationError(msg`Check the arrangement's details`, problems);
@@ -293,8 +291,8 @@ export function viewOf(row: arr.ArrangementRow, today: string): ArrangementView 
   return {
     ...row,
     phase: phaseOf(row, today),
-    priceText: money(row.price_pence),
-    weeklyCostText: money(weeklyCost(row)),
+    priceText: formatPence(row.price_pence),
+    weeklyCostText: formatPence(weeklyCost(row)),
     unitsText: unitsText(row.units_x100),
   };
 }
@@ -408,7 +406,7 @@ export async function arrangeService(
         [
           {
             field: "unitsPerWeek",
-            message: msg`It costs ${money(check.newPence)} a week; ${money(check.committedPence)} a week is already arranged from this part, which gives ${money(check.weeklyAllowancePence)} a week. Arrange fewer, a lower price, or record that choice was not available.`,
+            message: msg`It costs ${formatPence(check.newPence)} a week; ${formatPence(check.committedPence)} a week is already arranged from this part, which gives ${formatPence(check.weeklyAllowancePence)} a week. Arrange fewer, a lower price, or record that choice was not available.`,
           },
         ],
         "over_budget",
@@ -474,7 +472,7 @@ export async function arrangeService(
             0,
             200,
           ),
-          body: msg`${row.authority_name} asks ${input.organisationName} for ${unitsText(input.unitsX100)} a week of ${row.category_name} from ${input.startsOn}, at ${money(input.pricePence)} each. Accept or decline it, with a reason.`,
+          body: msg`${row.authority_name} asks ${input.organisationName} for ${unitsText(input.unitsX100)} a week of ${row.category_name} from ${input.startsOn}, at ${formatPence(input.pricePence)} each. Accept or decline it, with a reason.`,
           link: `/authorities/${row.authority_slug}/arrangements/${arrangementId}`,
         },
         { email: true, actor: access.actor },
@@ -492,7 +490,7 @@ export async function arrangeService(
           authorityId,
           kind: "choice.arrangement-made",
           subject: msg`A service is arranged with ${input.organisationName}`.slice(0, 200),
-          body: msg`${unitsText(input.unitsX100)} a week of ${row.category_name} with ${input.organisationName} from ${input.startsOn}, at ${money(input.pricePence)} each (${money(weeklyCost(row))} a week). ${input.organisationName} will accept or decline it.`,
+          body: msg`${unitsText(input.unitsX100)} a week of ${row.category_name} with ${input.organisationName} from ${input.startsOn}, at ${formatPence(input.pricePence)} each (${formatPence(weeklyCost(row))} a week). ${input.organisationName} will accept or decline it.`,
           link: `/authorities/${row.authority_slug}/arrangements/${arrangementId}`,
         },
         { email: true, actor: access.actor },
@@ -822,7 +820,7 @@ export async function arrangeForm(
   const plans = person.plans.map((p) => ({
     id: p.plan.id,
     startedOn: p.plan.started_on,
-    amountText: person.seesBudget ? money(p.version.amount_pence) : null,
+    amountText: person.seesBudget ? formatPence(p.version.amount_pence) : null,
     period: p.version.period,
     direct: p.parts.some((x) => x.delivery === "direct-payment"),
     managed: p.parts.some((x) => x.delivery !== "direct-payment"),
@@ -851,7 +849,7 @@ export async function arrangeForm(
       organisationName: member.organisation_name,
       categoryName: list.category_name,
       unit: list.tariff_unit,
-      priceText: money(member.price_pence ?? list.tariff_pence),
+      priceText: formatPence(member.price_pence ?? list.tariff_pence),
       atTariff: member.price_pence === null,
     };
   }
@@ -914,9 +912,9 @@ export async function overBudgetOf(db: Ctx["db"], budget: PlanBudget, on: string
         planId: budget.plan.id,
         paidFrom,
         arrangedPence: check.committedPence,
-        arrangedText: money(check.committedPence),
+        arrangedText: formatPence(check.committedPence),
         allowancePence: check.weeklyAllowancePence,
-        allowanceText: money(check.weeklyAllowancePence),
+        allowanceText: formatPence(check.weeklyAllowancePence),
       });
   }
   return out;

@@ -23,7 +23,7 @@ import {
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { msg } from "../../lib/messages.ts";
-import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
+import { formatPence, type Pence, parseMoney } from "../../lib/money.ts";
 import {
   actorOf,
   isAuthorityEditor,
@@ -316,9 +316,7 @@ export async function closeList(
 }
 
 /** "£21.50 an hour" is the page's; here the amount alone. */
-export function moneyText(pence: bigint): string {
-  return formatMoney(pence as Pence);
-}
+export const moneyText = formatPence;
 
 async function viewsOf(ctx: Ctx, rows: repo.ListRow[]): Promise<ListView[]> {
   const areas = await repo.areasOf(
