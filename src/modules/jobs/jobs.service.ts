@@ -24,6 +24,7 @@ import type { Db, Trx } from "../../db/database.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { ConflictError, NotFoundError } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { addDays, londonInstant, londonToday } from "../../lib/london-time.ts";
 import { type Actor, recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import * as repo from "./jobs.repository.ts";
 import type { Job, JobStatus } from "./jobs.table.ts";
@@ -55,6 +56,18 @@ export interface EnqueueInput {
 }
 
 const QUEUE_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
+
+/**
+ * A daily job's next run: queued for tomorrow at `hour`:00 London time (an hour every day has, so not
+ * 01:00, which the spring clock change skips), once however often it is asked (the day in its
+ * dedupe key). The job queues its next run itself; asking at every start makes sure one is queued.
+ */
+export async function enqueueTomorrow(trx: Trx, clock: Clock, queue: string, hour: number): Promise<Job> {
+  const tomorrow = addDays(londonToday(clock), 1);
+  const runAt = londonInstant(tomorrow, hour, 0);
+  if (!runAt) throw new RangeError(`No ${hour}:00 in London on ${tomorrow}`);
+  return enqueue(trx, clock, { queue, payload: {}, runAt, dedupeKey: `${queue}:${tomorrow}` });
+}
 
 /**
  * Adds a job inside the caller's transaction: it exists only if that transaction commits. A

@@ -28,7 +28,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { addDays, isIsoDate, londonInstant, londonToday, longDate } from "../../lib/london-time.ts";
+import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { type AccountSecrets, sha256 } from "../../lib/secrets.ts";
 import type { Nation } from "../../lib/working-days.ts";
@@ -62,7 +62,7 @@ import { peopleActedFor, requirePersonAccess } from "../care/care.service.ts";
 import { whomToTell } from "../care/linked-accounts.service.ts";
 import { arrangementsOfPerson } from "../choice/arrangements.service.ts";
 import { authoritiesContracting } from "../contracts/contracts.service.ts";
-import { enqueue } from "../jobs/jobs.service.ts";
+import { enqueue, enqueueTomorrow } from "../jobs/jobs.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import {
@@ -887,15 +887,7 @@ export async function sweepUnverifiedComplaints(db: Ctx["db"], clock: Clock): Pr
 
 /** Queues the next daily sweep (at 03:00 tomorrow, London time); once a day, however often asked. */
 export async function queueUnverifiedSweep(trx: Trx, clock: Clock): Promise<void> {
-  const tomorrow = addDays(londonToday(clock), 1);
-  const runAt = londonInstant(tomorrow, 3, 0);
-  if (!runAt) throw new RangeError(`Not a London date: ${tomorrow}`);
-  await enqueue(trx, clock, {
-    queue: UNVERIFIED_SWEEP_QUEUE,
-    payload: {},
-    runAt,
-    dedupeKey: `${UNVERIFIED_SWEEP_QUEUE}:${tomorrow}`,
-  });
+  await enqueueTomorrow(trx, clock, UNVERIFIED_SWEEP_QUEUE, 3);
 }
 
 /** A complaint as its link shows it: unverified (to be confirmed), or with every deadline. */

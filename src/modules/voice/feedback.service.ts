@@ -34,7 +34,7 @@ import {
   requirePersonAccess,
 } from "../care/care.service.ts";
 import type { FeedbackSummary } from "../choice/choice.ports.ts";
-import { enqueue } from "../jobs/jobs.service.ts";
+import { enqueue, enqueueTomorrow } from "../jobs/jobs.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import { findArea, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
@@ -816,13 +816,7 @@ export async function sweepExpiredFeedback(db: Db, clock: Clock): Promise<number
 
 /** Queues the next daily sweep (at 02:00 tomorrow, London time); once a day, however often asked. */
 export async function queueFeedbackSweep(trx: Trx, clock: Clock): Promise<void> {
-  const tomorrow = addDays(londonToday(clock), 1);
-  await enqueue(trx, clock, {
-    queue: FEEDBACK_SWEEP_QUEUE,
-    payload: {},
-    runAt: twoInTheMorning(tomorrow),
-    dedupeKey: `${FEEDBACK_SWEEP_QUEUE}:${tomorrow}`,
-  });
+  await enqueueTomorrow(trx, clock, FEEDBACK_SWEEP_QUEUE, 2);
 }
 
 // Open data (src/modules/datasets: the `feedback` dataset)
