@@ -21,7 +21,14 @@ export type ResponsibleAs = "complained-about" | "commissioner" | "area";
 export const ACTING_AS = ["self", "person", "public"] as const;
 export type ActingAs = (typeof ACTING_AS)[number];
 
-export const COMPLAINT_STATUSES = ["unverified", "open", "answered", "accepted", "declined"] as const;
+export const COMPLAINT_STATUSES = [
+  "unverified",
+  "open",
+  "answered",
+  "accepted",
+  "declined",
+  "escalated",
+] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 
 export const FINDINGS = ["upheld", "partly-upheld", "not-upheld"] as const;
@@ -103,6 +110,121 @@ export interface ComplaintExtensionsTable {
   created_at: Date;
 }
 
+/** The second tier (migration 2026-12-21-01): which authority is which ombudsman or adjudicator. */
+export const SCHEMES = ["lgsco", "phso", "housing-ombudsman", "adjudicator"] as const;
+export type Scheme = (typeof SCHEMES)[number];
+
+export interface SecondTierBodiesTable {
+  authority_id: string;
+  scheme: Scheme;
+  /** '' for an ombudsman; an adjudicator's service area (a service type code). */
+  service_area: string;
+  created_at: Date;
+}
+
+export const CASE_STATUSES = [
+  "assessment",
+  "declined",
+  "investigation",
+  "draft",
+  "decided",
+  "closed",
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** The ombudsmen's findings: LGSCO and PHSO (fault / injustice), the Housing Ombudsman's (maladministration). */
+export const CASE_FINDINGS = [
+  "no-fault",
+  "fault-no-injustice",
+  "fault-injustice",
+  "no-maladministration",
+  "service-failure",
+  "maladministration",
+  "severe-maladministration",
+] as const;
+export type CaseFinding = (typeof CASE_FINDINGS)[number];
+
+/** An escalated complaint at the second tier, kept under the ombudsman's (or adjudicator's) authority. */
+export interface OmbudsmanCasesTable {
+  authority_id: string;
+  id: string;
+  reference: string;
+  scheme: Scheme;
+  complaint_authority_id: string;
+  complaint_id: string;
+  escalated_by: string | null;
+  escalated_on: string;
+  file_consent_at: Date;
+  early_reason: string;
+  mp_referral: string;
+  time_limit_ends_on: string | null;
+  in_time: boolean;
+  late_reason: string;
+  status: CaseStatus;
+  assessed_on: string | null;
+  assessed_by: string | null;
+  decline_reason: string;
+  investigator_id: string | null;
+  draft_on: string | null;
+  draft_text: string;
+  comments_close_on: string | null;
+  decided_on: string | null;
+  decided_by: string | null;
+  finding: CaseFinding | null;
+  decision_text: string;
+  publication: "publish" | "withhold" | null;
+  withheld_reason: string;
+  published_summary: string;
+  closed_on: string | null;
+  next_due_on: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface OmbudsmanCaseCommentsTable {
+  authority_id: string;
+  case_id: string;
+  seq: number;
+  side: "complainant" | "body";
+  body: string;
+  made_by: string | null;
+  created_at: Date;
+}
+
+export const REMEDY_KINDS = ["apology", "payment", "action", "service-improvement"] as const;
+export type RemedyKind = (typeof REMEDY_KINDS)[number];
+export const REMEDY_STATUSES = ["due", "reported", "confirmed"] as const;
+export type RemedyStatus = (typeof REMEDY_STATUSES)[number];
+
+/** A remedy a final decision orders: due by a day, reported done with evidence by the body, confirmed by the ombudsman. */
+export interface OmbudsmanRemediesTable {
+  authority_id: string;
+  case_id: string;
+  seq: number;
+  kind: RemedyKind;
+  description: string;
+  /** A payment's amount in pence. */
+  amount_pence: bigint | null;
+  due_on: string;
+  body_authority_id: string;
+  body_organisation_id: string | null;
+  status: RemedyStatus;
+  reported_on: string | null;
+  reported_by: string | null;
+  evidence: string;
+  confirmed_on: string | null;
+  confirmed_by: string | null;
+  returned_reason: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type OmbudsmanCase = Selectable<OmbudsmanCasesTable>;
+export type NewOmbudsmanCase = Insertable<OmbudsmanCasesTable>;
+export type OmbudsmanCaseComment = Selectable<OmbudsmanCaseCommentsTable>;
+export type OmbudsmanRemedy = Selectable<OmbudsmanRemediesTable>;
+export type NewOmbudsmanRemedy = Insertable<OmbudsmanRemediesTable>;
+
 export type Complaint = Selectable<ComplaintsTable>;
 export type ComplaintExtension = Selectable<ComplaintExtensionsTable>;
 export type NewComplaint = Insertable<ComplaintsTable>;
@@ -114,5 +236,9 @@ declare module "../../db/database.ts" {
     complaints: ComplaintsTable;
     complaint_stages: ComplaintStagesTable;
     complaint_extensions: ComplaintExtensionsTable;
+    second_tier_bodies: SecondTierBodiesTable;
+    ombudsman_cases: OmbudsmanCasesTable;
+    ombudsman_case_comments: OmbudsmanCaseCommentsTable;
+    ombudsman_remedies: OmbudsmanRemediesTable;
   }
 }
