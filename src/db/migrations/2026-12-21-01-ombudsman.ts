@@ -51,6 +51,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       early_reason text not null default '' check (char_length(early_reason) <= 5000),
       -- A government department's complaint reaches the PHSO through an MP: who referred it.
       mp_referral text not null default '' check (char_length(mp_referral) <= 500),
+      -- The complainant agreed that the decision may be published, anonymised (asked at escalation).
+      publication_consent boolean not null default false,
       time_limit_ends_on date,
       in_time boolean not null,
       -- Why a late case is looked at anyway (recorded at assessment).
@@ -69,7 +71,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       finding text check (finding in ('no-fault', 'fault-no-injustice', 'fault-injustice', 'no-maladministration',
         'service-failure', 'maladministration', 'severe-maladministration')),
       decision_text text not null default '' check (char_length(decision_text) <= 50000),
-      -- Publication of the decision: anonymised, unless withheld with a reason (the person could be identified).
+      -- Publication of the decision, anonymised: only with the complainant's consent, and withheld with a reason
+      -- where they could still be identified.
       publication text check (publication in ('publish', 'withhold')),
       withheld_reason text not null default '' check (char_length(withheld_reason) <= 2000),
       published_summary text not null default '' check (char_length(published_summary) <= 10000),

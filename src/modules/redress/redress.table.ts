@@ -157,6 +157,8 @@ export interface OmbudsmanCasesTable {
   file_consent_at: Date;
   early_reason: string;
   mp_referral: string;
+  /** The complainant agreed to an anonymised decision being published. */
+  publication_consent: boolean;
   time_limit_ends_on: string | null;
   in_time: boolean;
   late_reason: string;
