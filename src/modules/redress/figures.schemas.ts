@@ -9,7 +9,7 @@ import { REGIME_CODES } from "./regimes.ts";
 
 export const SlugParams = Type.Object({ slug: Type.String({ maxLength: 100 }) });
 export const IdParams = Type.Object({ id: Uuid });
-export const ReferenceParams = Type.Object({ reference: Type.String({ maxLength: 20 }) });
+export const ReferenceParams = Type.Object({ reference: Type.String({ maxLength: 64 }) });
 
 const Shown = (description: string) =>
   Nullable(Type.Integer({ minimum: 0, description: `${description}; null when 1 to 9 (suppressed)` }));

@@ -21,6 +21,7 @@ import { type Kept, keptFor } from "../../lib/kept.ts";
 import { addMonths, londonToday } from "../../lib/london-time.ts";
 import type { Panel } from "../../lib/ports.ts";
 import { hiddenParts, isSmall, shownCount } from "../../lib/small-numbers.ts";
+import { requireSignedIn } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import { authorityBySlug } from "../authorities/authorities.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
@@ -28,6 +29,7 @@ import {
   providersInArea,
   providersRegisteredBy,
   registersProvider,
+  regulatorOf,
   requireRegulatorStaff,
 } from "../regulation/regulation.service.ts";
 import * as repo from "./figures.repository.ts";
@@ -455,7 +457,7 @@ export const REGULATED_COMPLAINTS_PAGE = 25;
 /**
  * A provider the regulator registers: its figures and its complaints, newest first, a page by key —
  * reference, regime, stage, status, dates and finding; never the complainant's name, contact or
- * words. 404 for a provider it does not register.
+ * words. 404 for a provider it does not register (before 403 to anyone not its staff).
  */
 export async function regulatorProviderComplaints(
   ctx: Ctx,
@@ -463,13 +465,16 @@ export async function regulatorProviderComplaints(
   organisationId: string,
   afterText: string | undefined,
 ) {
+  // 401, then 404 (an unknown regulator, or a provider it does not register: public facts), then 403.
+  requireSignedIn(ctx.principal);
+  await regulatorOf(ctx, regulatorId);
+  if (!isUuid(organisationId) || !(await registersProvider(ctx.db, regulatorId, organisationId)))
+    throw new NotFoundError("provider");
   await requireRegulatorStaff(
     ctx,
     regulatorId,
     "see complaints about the providers this regulator registers",
   );
-  if (!isUuid(organisationId) || !(await registersProvider(ctx.db, regulatorId, organisationId)))
-    throw new NotFoundError("provider");
   const figures = await organisationFigures(ctx, organisationId);
   const after = decodeTimeKey(afterText, "after");
   const found = await repo.complaintsAboutProvider(

@@ -5,6 +5,7 @@ import {
   INCOMPLETE_BODY,
   type Rule,
   type RuleSet,
+  scoped,
   signedIn,
   unknownTarget,
   unknownToken,
@@ -25,6 +26,9 @@ const PROVIDER_PEOPLE =
       : (who === "organisation-admin" || who === "organisation-member") && tenant === "own"
         ? ok
         : "denied";
+
+/** A public read of something the matrix names but does not exist (its unknown body or decision): 404 to all. */
+const unknownPublic: Rule = () => "invisible";
 
 const one = "/api/v1/authorities/:authorityId/complaints/:complaintId";
 const page = "/authorities/:slug/complaints/:complaintId";
@@ -74,6 +78,18 @@ export const redress: RuleSet = {
     [`POST ${one}/respond`]: unknownTarget,
     [`POST ${one}/accept`]: unknownTarget,
     [`POST ${one}/next-stage`]: unknownTarget,
+    // Open figures and published decisions: public
+    "GET /complaints/figures/authorities/:slug": unknownPublic,
+    "GET /complaints/figures/organisations/:id": unknownPublic,
+    "GET /api/v1/complaints/figures/authorities/:slug": unknownPublic,
+    "GET /api/v1/complaints/figures/organisations/:id": unknownPublic,
+    "GET /complaints/decisions": anyone(200),
+    "GET /complaints/decisions/:reference": unknownPublic,
+    "GET /api/v1/complaints/decisions": anyone(200),
+    "GET /api/v1/complaints/decisions/:reference": unknownPublic,
+    // The regulator's view: its own staff (and platform administrators); a provider is looked up first
+    "GET /regulators/:regulatorId/complaints": scoped(200, "regulator-staff"),
+    "GET /regulators/:regulatorId/complaints/:organisationId": unknownTarget,
   },
   apiBodies: {
     [`POST ${one}/late-decision`]: JSON.stringify({ decision: "waived", reason: "The matrix asks." }),
