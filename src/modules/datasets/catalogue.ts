@@ -981,8 +981,8 @@ const feedback: Dataset = {
 const complaintFigures: Dataset = {
   id: "complaint-figures",
   columns: columns(
-    ["body_type", "code", "organisation"],
     ["body_id", "uuid", UUID],
+    ["body_type", "code", "organisation"],
     ["period_from", "date", "2025-12-21"],
     ["period_to", "date", "2026-12-21"],
     ["regime", "code", "nhs-adult-social-care"],
@@ -994,8 +994,8 @@ const complaintFigures: Dataset = {
   async *pages(ctx) {
     for await (const page of complaintFigureRows(ctx))
       yield page.map((r) => ({
-        body_type: r.bodyType,
         body_id: r.bodyId,
+        body_type: r.bodyType,
         period_from: r.periodFrom,
         period_to: r.periodTo,
         regime: r.regime,
