@@ -211,14 +211,8 @@ describe("public pages", () => {
     ["/open-data/feedback", "Users' feedback on providers"],
     ["/regulation/find?serviceType=domiciliary-care", "Find a service"],
     ["/complaints/without-account", "Make a complaint"],
-    [
-      "/complaints/figures/organisations/019a0000-0000-7000-8000-00000000b004",
-      "Complaints figures: Greenway Home Care Ltd",
-    ],
-    [
-      "/complaints/figures/authorities/westshire-county-council",
-      "Complaints figures: Westshire County Council",
-    ],
+    // A body's complaints figures (the same page for a provider): the directory's Fife, with none yet.
+    ["/complaints/figures/authorities/fife", "Complaints figures: Fife Council"],
     ["/complaints/decisions", "Ombudsmen's published decisions"],
   ])("%s is accessible and has its title", async (pathname, heading) => {
     const page = await visitorPage();
