@@ -8,6 +8,7 @@
  */
 import { decodeKey, encodeKey } from "../../db/paging.ts";
 import { NotFoundError, ValidationError } from "../../lib/errors.ts";
+import { isUuid } from "../../lib/ids.ts";
 import { londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import type { Ctx } from "../access/context.ts";
@@ -61,7 +62,7 @@ export async function publishedDecisions(ctx: Ctx, q: DecisionsQuery): Promise<D
   if (q.finding && !finding) invalid("finding", msg`Choose a finding from the list, or any finding.`);
   const key = decodeKey(q.after, ["string", "string"], "after");
   const after = key ? { decidedOn: String(key[0]), id: String(key[1]) } : undefined;
-  if (after && (!/^\d{4}-\d{2}-\d{2}$/.test(after.decidedOn) || !/^[0-9a-f-]{36}$/i.test(after.id)))
+  if (after && (!/^\d{4}-\d{2}-\d{2}$/.test(after.decidedOn) || !isUuid(after.id)))
     invalid(
       "after",
       msg`This page link is not complete. Go back to the first page of results and try again.`,

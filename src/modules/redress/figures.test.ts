@@ -304,6 +304,8 @@ describe("published decisions", () => {
 
 describe("the regulator's view", () => {
   it("shows its staff the providers it registers and their complaints, never the complainant", async () => {
+    const register = await call(t.app, "GET", `/regulators/${REGULATOR}`, sessions.inspector);
+    expect(register.body).toContain(`href="/regulators/${REGULATOR}/complaints"`);
     const list = await call(t.app, "GET", `/regulators/${REGULATOR}/complaints`, sessions.inspector);
     expect(list.statusCode).toBe(200);
     expect(mainText(list.body)).toContain("Greenway Home Care");
