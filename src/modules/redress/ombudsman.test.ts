@@ -9,12 +9,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { createUser, sessionFor, type TestSession, testBrowser } from "../../../tests/support/auth.ts";
 import { mainText } from "../../../tests/support/pages.ts";
 import type { SettableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
+import { complaintToken } from "./redress.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const GREENWAY = DEMO_CHOICE_MEMBERS.greenway;
@@ -354,6 +355,14 @@ describe("escalation", () => {
 
   it("offers the complainant the way to the ombudsman on the complaint's page", async () => {
     const c = await make(councilComplaint);
+    const complaintPage = await t.app.inject({
+      method: "GET",
+      url: `/authorities/westshire-county-council/complaints/${c.id}`,
+      headers: { cookie: as("citizen").cookie },
+    });
+    expect(complaintPage.body).toContain(
+      `href="/authorities/westshire-county-council/complaints/${c.id}/escalate"`,
+    );
     const page = await t.app.inject({
       method: "GET",
       url: `/authorities/westshire-county-council/complaints/${c.id}/escalate`,
@@ -361,5 +370,46 @@ describe("escalation", () => {
     });
     expect(page.statusCode).toBe(200);
     expect(mainText(page.body)).toContain("Local Government and Social Care Ombudsman");
+  });
+
+  it("takes a complaint made without an account to the ombudsman by its link", async () => {
+    const browser = testBrowser(t.app);
+    await browser.get("/complaints/without-account");
+    await browser.post("/complaints/without-account", {
+      about: "authority",
+      bodyId: COUNTY,
+      regime: "council",
+      actingAs: "public",
+      name: "Robin Example",
+      email: "robin.ombudsman@example.org",
+      whatHappened: "The bridleway sign has been missing since spring.",
+      "happenedOn-day": "1",
+      "happenedOn-month": "12",
+      "happenedOn-year": "2026",
+      outcomeWanted: "A new sign.",
+      consent: "yes",
+    });
+    const row = await t.deps.db
+      .selectFrom("complaints")
+      .select("id")
+      .where("contact_email", "=", "robin.ombudsman@example.org")
+      .executeTakeFirstOrThrow();
+    const token = complaintToken(t.app.accountSecrets, row.id);
+    await browser.post("/complaints/track/confirm", { token });
+    const form = await browser.get(`/complaints/track/escalate?token=${encodeURIComponent(token)}`);
+    expect(mainText(form.body)).toContain("Why should the ombudsman look at it now?");
+    const sent = await browser.post("/complaints/track/escalate", {
+      token,
+      fileConsent: "yes",
+      publicationConsent: "yes",
+      earlyReason: "Riders are getting lost.",
+    });
+    expect(sent.statusCode).toBe(303);
+    const k = await t.deps.db
+      .selectFrom("ombudsman_cases")
+      .select(["scheme", "publication_consent", "escalated_by"])
+      .where("complaint_id", "=", row.id)
+      .executeTakeFirstOrThrow();
+    expect(k).toEqual({ scheme: "lgsco", publication_consent: true, escalated_by: null });
   });
 });
