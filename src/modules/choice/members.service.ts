@@ -350,6 +350,18 @@ export async function leaveOnInadequateRating(
   );
 }
 
+/**
+ * Organisations' `mutualStatusLost` port: an organisation no longer shown as a qualifying public
+ * service mutual leaves the lists reserved to mutuals, in the change's transaction.
+ */
+export async function leaveOnMutualStatusLost(ctx: Ctx & { db: Trx }, organisationId: string): Promise<void> {
+  await leaveListsNoLongerMet(
+    ctx,
+    organisationId,
+    msg`The directory no longer shows it as a qualifying public service mutual.`,
+  );
+}
+
 export interface OfferDraft {
   /** Whole number as typed or sent; empty for none said. */
   capacity?: string | number | null;
