@@ -298,6 +298,7 @@ describe("escalation", () => {
       const page = await t.app.inject({ method: "GET", url: pageUrl, headers: { cookie: as(who).cookie } });
       expect(mainText(page.body), who).toContain("Fault causing injustice");
       expect(mainText(page.body), who).toContain("£250.50");
+      expect(mainText(page.body), who).not.toContain("redress.");
     }
   });
 
@@ -338,8 +339,12 @@ describe("escalation", () => {
       t.app.inject({ method: "GET", url, headers: { cookie: as(who).cookie } });
     const base = `/authorities/local-government-and-social-care-ombudsman/cases`;
     expect((await page(base, "lgsco")).statusCode).toBe(200);
-    for (const form of ["", "/assess", "/investigator", "/draft", "/decision"])
-      expect((await page(`${base}/${cases.lgsco?.id}${form}`, "lgsco")).statusCode, form).toBe(200);
+    for (const form of ["", "/assess", "/investigator", "/draft", "/decision"]) {
+      const shown = await page(`${base}/${cases.lgsco?.id}${form}`, "lgsco");
+      expect(shown.statusCode, form).toBe(200);
+      // Every text from the catalogue: no key shown for want of one.
+      expect(mainText(shown.body), form).not.toContain("redress.");
+    }
     expect((await page(`${base}/${cases.lgsco?.id}`, "phso")).statusCode).toBe(404);
     // The case's audit names no words of the complainant's, nor the comments.
     const events = await t.deps.db
