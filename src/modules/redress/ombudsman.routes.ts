@@ -34,6 +34,7 @@ import {
   type CaseRow,
   type CaseView,
   caseOf,
+  caseOfComplaintFor,
   caseOnComplaint,
   casePath,
   commentOnDraft,
@@ -132,6 +133,25 @@ export async function ombudsmanRoutes(app: FastifyInstance): Promise<void> {
       );
       return reply.status(201).send(caseRecord(await viewOfCase(ctx, k)));
     },
+  );
+
+  json.get(
+    `${complaint}/case`,
+    api(
+      { who, scope: "complaints:read" },
+      {
+        operationId: "getComplaintCase",
+        tags,
+        summary:
+          "The ombudsman's case of a complaint, as its complainant's side and the body's people see it",
+        description:
+          "Its status and days, the draft and the comments, the decision and its remedies. 404 when the complaint has none.",
+        params: ComplaintParams,
+        response: { 200: Case },
+      },
+    ),
+    async (request) =>
+      caseRecord(await caseOfComplaintFor(ctxOf(request), request.authority.id, request.params.complaintId)),
   );
 
   json.post(

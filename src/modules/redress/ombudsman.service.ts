@@ -664,6 +664,17 @@ export async function secondTierOf(ctx: Ctx, c: ComplaintView) {
   };
 }
 
+/** The case of a complaint the caller may see (its complainant's side, its body's people): 404 when none. */
+export async function caseOfComplaintFor(
+  ctx: Ctx,
+  authorityId: string,
+  complaintId: string,
+): Promise<CaseView> {
+  const k = await caseOnComplaint(ctx, await complaintOf(ctx, authorityId, complaintId));
+  if (!k) throw new NotFoundError("case");
+  return k;
+}
+
 /** The case of a complaint, as its complainant's side and its body's people see it (null: none). */
 export async function caseOnComplaint(ctx: Ctx, c: ComplaintView): Promise<CaseView | null> {
   const k = await repo.caseOfComplaint(ctx.db, c.authority_id, c.id);

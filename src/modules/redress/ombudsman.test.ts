@@ -292,7 +292,13 @@ describe("escalation", () => {
       { body_authority_id: COUNTY, body_organisation_id: null },
     ]);
 
-    // Both sides see the decision and its remedies on the complaint's page.
+    // Both sides see the decision and its remedies, through the API and on the complaint's page.
+    const seen = await call(t.app, "GET", `${complaint(c.authorityId, c.id)}/case`, as("officer"));
+    expect(seen.json()).toMatchObject({ status: "decided", remedies: [{ seq: 1 }, { seq: 2 }] });
+    expect(
+      (await call(t.app, "GET", `${complaint(c.authorityId, c.id)}/case`, as("stranger"))).statusCode,
+    ).toBe(404);
+
     const pageUrl = `/authorities/westshire-county-council/complaints/${c.id}`;
     for (const who of ["citizen", "officer"]) {
       const page = await t.app.inject({ method: "GET", url: pageUrl, headers: { cookie: as(who).cookie } });

@@ -103,6 +103,7 @@ export const redress: RuleSet = {
     [`POST ${cases}/:caseId/decision`]: unknownTarget,
     [`POST ${one}/escalate`]: unknownTarget,
     [`POST ${one}/case-comments`]: unknownTarget,
+    [`GET ${one}/case`]: unknownTarget,
     "GET /api/v1/ombudsmen/:ombudsmanId/cases": OMBUDSMAN_STAFF(200),
     [`GET ${apiCase}`]: unknownTarget,
     [`POST ${apiCase}/assess`]: unknownTarget,
