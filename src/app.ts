@@ -47,8 +47,8 @@ import { opportunitiesRoutes } from "./modules/opportunities/opportunities.route
 import { organisationsRoutes } from "./modules/organisations/organisations.routes.ts";
 import { pagesRoutes } from "./modules/pages/pages.routes.ts";
 import { projectsRoutes } from "./modules/projects/projects.routes.ts";
-import { redressRoutes } from "./modules/redress/redress.routes.ts";
 import { ombudsmanRoutes } from "./modules/redress/ombudsman.routes.ts";
+import { redressRoutes } from "./modules/redress/redress.routes.ts";
 import { regulationRoutes } from "./modules/regulation/regulation.routes.ts";
 import { reportsRoutes } from "./modules/reports/reports.routes.ts";
 import { servicesRoutes } from "./modules/services/services.routes.ts";
