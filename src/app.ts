@@ -48,6 +48,7 @@ import { organisationsRoutes } from "./modules/organisations/organisations.route
 import { pagesRoutes } from "./modules/pages/pages.routes.ts";
 import { projectsRoutes } from "./modules/projects/projects.routes.ts";
 import { figuresRoutes as redressFiguresRoutes } from "./modules/redress/figures.routes.ts";
+import { ombudsmanRoutes } from "./modules/redress/ombudsman.routes.ts";
 import { redressRoutes } from "./modules/redress/redress.routes.ts";
 import { regulationRoutes } from "./modules/regulation/regulation.routes.ts";
 import { reportsRoutes } from "./modules/reports/reports.routes.ts";
@@ -143,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(reportsRoutes);
   await app.register(voiceRoutes);
   await app.register(redressRoutes);
+  await app.register(ombudsmanRoutes);
   await app.register(redressFiguresRoutes);
 
   return app;
