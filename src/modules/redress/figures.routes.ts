@@ -36,6 +36,7 @@ import {
   regulatorProviderComplaints,
   regulatorProviders,
 } from "./figures.service.ts";
+import { OMBUDSMEN } from "./regimes.ts";
 
 const tags: [string] = ["redress"];
 
@@ -202,6 +203,8 @@ export async function figuresRoutes(app: FastifyInstance): Promise<void> {
         decision: {
           ...decision,
           regimeName: REGIME_NAMES.get(decision.regime),
+          // An ombudsman's scheme by the rule's bilingual name (regimes.ts); the adjudicator's from the catalogue.
+          schemeName: OMBUDSMEN.find((o) => o.code === decision.scheme)?.name ?? null,
           remedies: decision.remedies.map((r) => ({
             ...r,
             amountText: r.amount_pence === null ? null : formatPence(r.amount_pence),
