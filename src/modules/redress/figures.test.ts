@@ -279,6 +279,12 @@ describe("published decisions", () => {
     expect(text).toContain("Overdue");
     expectNoPersonalData(page.body);
     for (const r of references) expect(page.body).not.toContain(r);
+    const welsh = mainText(
+      (await t.app.inject({ url: "/complaints/decisions/OC-FIG-PUB", headers: { cookie: "lang=cy" } })).body,
+    );
+    expect(welsh).toContain("Bai a achosodd anghyfiawnder");
+    expect(welsh).toContain("Yr Ombwdsmon Llywodraeth Leol a Gofal Cymdeithasol");
+    expect(welsh).toContain("Do, yn brydlon");
     const api = await call(t.app, "GET", "/api/v1/complaints/decisions/OC-FIG-PUB");
     expect(api.json()).toMatchObject({
       finding: "fault-injustice",
