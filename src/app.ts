@@ -48,6 +48,7 @@ import { organisationsRoutes } from "./modules/organisations/organisations.route
 import { pagesRoutes } from "./modules/pages/pages.routes.ts";
 import { projectsRoutes } from "./modules/projects/projects.routes.ts";
 import { redressRoutes } from "./modules/redress/redress.routes.ts";
+import { remediesRoutes } from "./modules/redress/remedies.routes.ts";
 import { regulationRoutes } from "./modules/regulation/regulation.routes.ts";
 import { reportsRoutes } from "./modules/reports/reports.routes.ts";
 import { servicesRoutes } from "./modules/services/services.routes.ts";
@@ -142,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(reportsRoutes);
   await app.register(voiceRoutes);
   await app.register(redressRoutes);
+  await app.register(remediesRoutes);
 
   return app;
 }
