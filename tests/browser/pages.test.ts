@@ -211,6 +211,7 @@ describe("public pages", () => {
     ["/open-data/feedback", "Users' feedback on providers"],
     ["/regulation/find?serviceType=domiciliary-care", "Find a service"],
     ["/complaints/without-account", "Make a complaint"],
+    ["/complaints/overdue-remedies", "Overdue remedies"],
   ])("%s is accessible and has its title", async (pathname, heading) => {
     const page = await visitorPage();
     expect(await visit(page, pathname)).toBe(200);

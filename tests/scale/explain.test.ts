@@ -106,6 +106,8 @@ const LARGE = new Set([
   "feedback_reviews",
   "feedback_figures",
   "choice_unavailable",
+  "ombudsman_cases",
+  "ombudsman_remedies",
 ]);
 
 /**
@@ -208,6 +210,9 @@ const REQUESTS = [
   // An area's open figures of choice: lists, members, choice not available, feedback by month.
   `/choice/areas/${DEMO_AREA.westshire}`,
   `/api/v1/choice/areas/${DEMO_AREA.millbrook}/figures`,
+  // Redress: the published list of overdue remedies, its page and the API.
+  "/complaints/overdue-remedies",
+  "/api/v1/complaints/overdue-remedies",
 ];
 
 const COUNTY = DEMO_AUTHORITY.county;

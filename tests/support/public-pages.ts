@@ -78,4 +78,6 @@ export const PUBLIC_PAGES: readonly string[] = [
   "/choice/areas/E10000901",
   // Redress: making a complaint without an account.
   "/complaints/without-account",
+  // Redress: the remedies ombudsmen ordered that are overdue, published.
+  "/complaints/overdue-remedies",
 ];

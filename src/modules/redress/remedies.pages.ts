@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { buttonAction, dateField, field, formPage } from "../../http/forms.ts";
 import { page } from "../../http/routes.ts";
+import { formatPence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, anyone, signedIn } from "../access/policies.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
@@ -157,6 +158,10 @@ export function remediesPages(app: FastifyInstance): void {
     });
     await reply.page("redress/views/remedies/overdue.njk", {
       ...found,
+      rows: found.rows.map((r) => ({
+        ...r,
+        amountText: r.amountPence === null ? null : formatPence(r.amountPence),
+      })),
       pageDescription: request.t("redress.remedies.overdue.description"),
     });
   });

@@ -74,7 +74,7 @@ export async function remediesRoutes(app: FastifyInstance): Promise<void> {
   remediesPages(app);
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
   const one = "/api/v1/ombudsmen/:ombudsmanId/cases/:caseId/remedies/:seq";
-  const keyOf = (p: { ombudsmanId: string; caseId: string; seq: number }) => ({
+  const keyOf = (p: { ombudsmanId: string; caseId: string; seq: string }) => ({
     authorityId: p.ombudsmanId,
     caseId: p.caseId,
     seq: p.seq,

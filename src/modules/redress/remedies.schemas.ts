@@ -13,7 +13,7 @@ const REMEDY_STATES = ["due", "overdue", "reported", "reported-late", "confirmed
 export const RemedyParams = Type.Object({
   ombudsmanId: Uuid,
   caseId: Uuid,
-  seq: Type.Integer({ minimum: 1, maximum: 99999 }),
+  seq: Type.String({ maxLength: 40, description: "The remedy's place in the decision: 1, 2, …" }),
 });
 
 export const RemedyListQuery = Type.Object({
