@@ -232,18 +232,37 @@ export async function ombudsmanRemedyOf(
  * there on OpenPS) the authority's complaints officers, who can reach it; an authority's complaints
  * officers, else its administrators.
  */
-async function bodyPeople(trx: Trx, r: RemedyRow): Promise<string[]> {
+async function bodyPeople(trx: Trx, r: RemedyRow): Promise<{ userIds: string[]; seeIt: boolean }> {
   if (r.body_organisation_id) {
     const people = (await grantsInScope(trx, r.body_organisation_id))
       .filter(
         (g) => g.scope_type === "organisation" && (PROVIDER_ROLES as readonly string[]).includes(g.role),
       )
       .map((g) => g.user_id);
-    if (people.length > 0) return [...new Set(people)];
+    if (people.length > 0) return { userIds: [...new Set(people)], seeIt: true };
   }
   const officers = await authorityRoleHolders(trx, COMPLAINTS_OFFICER, r.body_authority_id);
-  if (officers.length > 0) return officers;
-  return authorityRoleHolders(trx, "authority-admin", r.body_authority_id);
+  if (officers.length > 0) return { userIds: officers, seeIt: r.body_organisation_id === null };
+  return { userIds: await authorityRoleHolders(trx, "authority-admin", r.body_authority_id), seeIt: false };
+}
+
+/**
+ * Tells the body that must comply: its people, with a link to the remedy's page; or, when it has
+ * none on OpenPS, those who can reach it (`bodyPeople`), with a link to the authority's page — they
+ * cannot see the remedy itself.
+ */
+async function tellBody(
+  trx: Trx,
+  clock: Clock,
+  actor: Actor,
+  r: RemedyRow,
+  notice: { subject: string; body: string },
+): Promise<void> {
+  const { userIds, seeIt } = await bodyPeople(trx, r);
+  await tell(trx, clock, actor, userIds, r, {
+    ...notice,
+    link: seeIt ? bodyRemedyPath(r) : `/authorities/${r.body_authority_slug}`,
+  });
 }
 
 async function ombudsmanStaff(trx: Trx, ombudsmanId: string): Promise<string[]> {
@@ -474,12 +493,11 @@ export async function confirmRemedy(
         changes: { reason: "remedies-confirmed" },
       });
     }
-    await tell(trx, ctx.clock, actorIn(tctx), await bodyPeople(trx, r), r, {
+    await tellBody(trx, ctx.clock, actorIn(tctx), r, {
       subject: msg`${r.ombudsman_name} confirms remedy ${r.seq} of case ${r.case_reference}`,
       body: closes
         ? msg`${r.ombudsman_name} confirms that ${r.bodyName} has done ${KIND_NAMES[r.kind]()} it ordered on case ${r.case_reference}. Every remedy is done: the case is closed.`
         : msg`${r.ombudsman_name} confirms that ${r.bodyName} has done ${KIND_NAMES[r.kind]()} it ordered on case ${r.case_reference}.`,
-      link: r.bodyPath,
     });
     return r;
   });
@@ -519,10 +537,9 @@ export async function returnRemedy(
       entity: remedyEntity(r),
       changes: { case: r.case_id, seq: r.seq, kind: r.kind },
     });
-    await tell(trx, ctx.clock, actorIn(tctx), await bodyPeople(trx, r), r, {
+    await tellBody(trx, ctx.clock, actorIn(tctx), r, {
       subject: msg`${r.ombudsman_name} returns remedy ${r.seq} of case ${r.case_reference}`,
       body: msg`${r.ombudsman_name} has not confirmed ${KIND_NAMES[r.kind]()} ordered on case ${r.case_reference}. What is missing: ${reason}`,
-      link: r.bodyPath,
     });
     return r;
   });
@@ -699,7 +716,7 @@ export async function flagOverdueRemedies(db: Db, clock: Clock): Promise<number>
         const view = viewOf(r, "body", today);
         const subject = msg`Remedy ${r.seq} of case ${r.case_reference} is overdue`;
         const body = msg`${view.bodyName} was to do ${KIND_NAMES[r.kind]()} ordered by ${r.ombudsman_name} on case ${r.case_reference} by ${longDate(r.due_on)}, and has not reported it done. Overdue remedies are published.`;
-        await tell(trx, clock, actor, await bodyPeople(trx, r), r, { subject, body, link: view.bodyPath });
+        await tellBody(trx, clock, actor, r, { subject, body });
         await tell(trx, clock, actor, await ombudsmanStaff(trx, r.authority_id), r, {
           subject,
           body,
