@@ -191,6 +191,17 @@ describe("a council's remedies", () => {
     expect(again.statusCode).toBe(200);
     expect((await call(t.app, "POST", `${payment}/confirm`, as("ombudsman"))).statusCode).toBe(200);
     expect(await status()).toEqual({ status: "closed", closed_on: "2026-11-22" });
+    // Its officers find them from their complaints, listed as confirmed.
+    const complaints = await t.app.inject({
+      url: "/authorities/westshire-county-council/complaints",
+      headers: { cookie: as("officer").cookie },
+    });
+    expect(complaints.body).toContain('href="/authorities/westshire-county-council/remedies"');
+    const listed = await t.app.inject({
+      url: "/authorities/westshire-county-council/remedies?filter=confirmed",
+      headers: { cookie: as("officer").cookie },
+    });
+    expect(mainText(listed.body)).toContain(`${countyCase.reference} · 2`);
     // A closed case's remedies do not change.
     expect(
       (await call(t.app, "POST", `${payment}/return`, as("ombudsman"), { reason: "x" })).statusCode,
