@@ -1,7 +1,7 @@
 /**
  * Remedies' pages: the body's lists (/authorities/:slug/remedies, /organisations/:id/remedies) and a
  * remedy with the form to report it done (…/remedies/:caseId/:seq); the ombudsman's remedy page with
- * confirm and return (/authorities/:ombudsman/cases/:caseId/remedies/:seq — an ombudsman is not an
+ * confirm and return (/authorities/:ombudsmanSlug/cases/:caseId/remedies/:seq — an ombudsman is not an
  * authority to the `:slug` lookup, so its own parameter, looked up by the service); and the
  * published list of overdue remedies (/complaints/overdue-remedies). A page that names a remedy asks
  * only for sign-in; the service decides (404, then 403, then 409).
@@ -32,7 +32,9 @@ const NOTICES = ["reported", "confirmed", "returned"];
 type BodyRemedyRequest = FastifyRequest<{
   Params: { slug?: string; id?: string; caseId: string; seq: string };
 }>;
-type OmbudsmanRemedyRequest = FastifyRequest<{ Params: { ombudsman: string; caseId: string; seq: string } }>;
+type OmbudsmanRemedyRequest = FastifyRequest<{
+  Params: { ombudsmanSlug: string; caseId: string; seq: string };
+}>;
 type ListRequest = FastifyRequest<{ Querystring: { filter?: string; after?: string } }>;
 
 function notice(request: FastifyRequest): string | null {
@@ -121,10 +123,10 @@ export function remediesPages(app: FastifyInstance): void {
     });
 
   // The ombudsman's remedy page: confirm, or return with what is missing
-  const ombudsmanPath = "/authorities/:ombudsman/cases/:caseId/remedies/:seq";
+  const ombudsmanPath = "/authorities/:ombudsmanSlug/cases/:caseId/remedies/:seq";
   const ombudsmanRemedy = (request: FastifyRequest) => {
     const { params } = request as OmbudsmanRemedyRequest;
-    return ombudsmanRemedyOf(ctxOf(request), params.ombudsman, params.caseId, params.seq);
+    return ombudsmanRemedyOf(ctxOf(request), params.ombudsmanSlug, params.caseId, params.seq);
   };
   app.get(ombudsmanPath, page({ who }), async (request, reply) => {
     await reply.page("redress/views/remedies/remedy.njk", {

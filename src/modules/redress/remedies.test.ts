@@ -35,6 +35,8 @@ const as = (who: string) => sessions[who] as TestSession;
 const remedy = (caseId: string, seq: number) =>
   `/api/v1/ombudsmen/${OMBUDSMAN}/cases/${caseId}/remedies/${seq}`;
 const countyCase = { id: "", reference: "" };
+/** The demo ombudsman's slug and name, as the demo data has them. */
+const ombudsman = { slug: "", name: "" };
 const greenwayCase = { id: "", reference: "" };
 
 async function signInAll(): Promise<void> {
@@ -63,6 +65,14 @@ beforeAll(async () => {
   users.ombudsman = await make("ombudsman-staff", OMBUDSMAN);
   users.otherOmbudsman = await make("ombudsman-staff", DEMO_AUTHORITY.district);
   await signInAll();
+  Object.assign(
+    ombudsman,
+    await t.deps.db
+      .selectFrom("authorities")
+      .select(["slug", "name"])
+      .where("id", "=", OMBUDSMAN)
+      .executeTakeFirstOrThrow(),
+  );
   const complain = async (body: Record<string, unknown>) => {
     const made = await call(t.app, "POST", "/api/v1/complaints", as("citizen"), {
       actingAs: "self",
@@ -140,7 +150,7 @@ describe("a council's remedies", () => {
     // The ombudsman's staff are told, with a link to their page of the remedy.
     const told = await noticesOf(users.ombudsman as string);
     expect(told.map((n) => n.link)).toContain(
-      `/authorities/local-services-ombudsman/cases/${countyCase.id}/remedies/1`,
+      `/authorities/${ombudsman.slug}/cases/${countyCase.id}/remedies/1`,
     );
     // On the county's chain and the ombudsman's, with none of anyone's words.
     const events = await t.deps.db
@@ -170,7 +180,7 @@ describe("a council's remedies", () => {
       returnedReason: "Send the bank's confirmation of the transfer.",
     });
     expect((await noticesOf(users.officer as string)).map((n) => n.subject)).toContain(
-      `Local Services and Care Ombudsman returns remedy 2 of case ${countyCase.reference}`,
+      `${ombudsman.name} returns remedy 2 of case ${countyCase.reference}`,
     );
     const confirmed = await call(t.app, "POST", `${apology}/confirm`, as("ombudsman"));
     expect(confirmed.json()).toMatchObject({ status: "confirmed", state: "confirmed" });
@@ -245,7 +255,7 @@ describe("a provider's overdue remedy", () => {
     expect(published.json().remedies.filter(ours)).toEqual([
       {
         body: "Greenway Home Care Ltd",
-        ombudsman: "Local Services and Care Ombudsman",
+        ombudsman: ombudsman.name,
         caseReference: greenwayCase.reference,
         seq: 1,
         kind: "action",
@@ -298,7 +308,7 @@ describe("a provider's overdue remedy", () => {
       ctxFor(t.deps.db, t.deps.clock, await principalOf(t.deps.db, users.ombudsman as string)),
     );
     const confirm = ombudsmanWork.todo.find((x) => x.kind === "confirm-remedy");
-    expect(confirm?.href).toBe(`/authorities/local-services-ombudsman/cases/${greenwayCase.id}/remedies/1`);
+    expect(confirm?.href).toBe(`/authorities/${ombudsman.slug}/cases/${greenwayCase.id}/remedies/1`);
     const page = await t.app.inject({
       url: confirm?.href ?? "",
       headers: { cookie: as("ombudsman").cookie },

@@ -30,7 +30,7 @@ const one = "/api/v1/authorities/:authorityId/complaints/:complaintId";
 const page = "/authorities/:slug/complaints/:complaintId";
 const bodyRemedy = "/authorities/:slug/remedies/:caseId/:seq";
 const providerRemedy = "/organisations/:id/remedies/:caseId/:seq";
-const ombudsmanRemedy = "/authorities/:ombudsman/cases/:caseId/remedies/:seq";
+const ombudsmanRemedy = "/authorities/:ombudsmanSlug/cases/:caseId/remedies/:seq";
 const apiRemedy = "/api/v1/ombudsmen/:ombudsmanId/cases/:caseId/remedies/:seq";
 
 export const redress: RuleSet = {
