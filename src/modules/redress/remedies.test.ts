@@ -309,6 +309,10 @@ describe("a provider's overdue remedy", () => {
     );
     const confirm = ombudsmanWork.todo.find((x) => x.kind === "confirm-remedy");
     expect(confirm?.href).toBe(`/authorities/${ombudsman.slug}/cases/${greenwayCase.id}/remedies/1`);
+    const tasks = await t.app.inject({ url: "/tasks", headers: { cookie: as("ombudsman").cookie } });
+    expect(mainText(tasks.body)).toContain(
+      `Remedy 1 of case ${greenwayCase.reference}, reported done by Greenway Home Care Ltd on 27 November 2026: confirm it or return it`,
+    );
     const page = await t.app.inject({
       url: confirm?.href ?? "",
       headers: { cookie: as("ombudsman").cookie },
