@@ -1007,6 +1007,7 @@ export const PROGRESS_EVENTS = [
   "accepted",
   "next-stage",
   "explained",
+  "remedies-done",
 ] as const;
 export type ProgressEvent = (typeof PROGRESS_EVENTS)[number];
 
@@ -1076,6 +1077,11 @@ export function progressNotice(
       return {
         subject: msg`You asked for the next stage of your complaint ${c.reference}`,
         body: msg`${who} will consider your complaint again at its next stage.`,
+      };
+    case "remedies-done":
+      return {
+        subject: msg`Every remedy for your complaint ${c.reference} is done`,
+        body: msg`The ombudsman has confirmed that ${who} has done every remedy it ordered. The ombudsman's case is closed.`,
       };
   }
 }
@@ -1651,3 +1657,17 @@ export async function complaintsWaitingOn(ctx: Ctx, limit: number) {
 
 /** Complaints waiting on these bodies (their people's work). Checks no one. */
 export const complaintsDue = repo.complaintsDue;
+
+/**
+ * Tells the complainant of a step of the second tier (the ombudsman's case on their complaint), in
+ * the caller's transaction, as each step of the body's work is told (`tell`): every remedy done.
+ */
+export async function tellComplainant(
+  trx: Trx,
+  ctx: Ctx,
+  complaint: { authorityId: string; complaintId: string },
+  event: "remedies-done",
+): Promise<void> {
+  const c = await repo.findComplaint(trx, complaint.authorityId, complaint.complaintId);
+  if (c) await tell(trx, ctx, c, event);
+}

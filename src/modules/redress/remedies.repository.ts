@@ -19,6 +19,8 @@ export interface RemedyRow extends OmbudsmanRemedy {
   case_status: OmbudsmanCase["status"];
   case_decided_on: string | null;
   case_publication: OmbudsmanCase["publication"];
+  complaint_authority_id: string;
+  complaint_id: string;
   ombudsman_name: string;
   ombudsman_slug: string;
   body_authority_name: string;
@@ -56,6 +58,8 @@ function remedies(db: Db) {
       "k.status as case_status",
       "k.decided_on as case_decided_on",
       "k.publication as case_publication",
+      "k.complaint_authority_id",
+      "k.complaint_id",
       "o.name as ombudsman_name",
       "o.slug as ombudsman_slug",
       "b.name as body_authority_name",

@@ -201,6 +201,16 @@ describe("a council's remedies", () => {
     expect(again.statusCode).toBe(200);
     expect((await call(t.app, "POST", `${payment}/confirm`, as("ombudsman"))).statusCode).toBe(200);
     expect(await status()).toEqual({ status: "closed", closed_on: "2026-11-22" });
+    // The complainant hears that everything ordered is done.
+    const inbox = await t.deps.db
+      .selectFrom("notifications")
+      .select("subject")
+      .where("user_id", "=", users.citizen as string)
+      .where("kind", "=", "complaint.progressed")
+      .execute();
+    expect(inbox.map((n) => n.subject)).toContainEqual(
+      expect.stringMatching(/^Every remedy for your complaint C-\w+ is done$/),
+    );
     // Its officers find them from their complaints, listed as confirmed.
     const complaints = await t.app.inject({
       url: "/authorities/westshire-county-council/complaints",
