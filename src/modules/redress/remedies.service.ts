@@ -40,7 +40,13 @@ import { type Actor, recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import { findAuthorityBySlug } from "../authorities/authorities.service.ts";
 import { enqueueTomorrow } from "../jobs/jobs.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
-import { COMPLAINTS_OFFICER, isAnswerer, PROVIDER_ROLES, tellComplainant } from "./redress.service.ts";
+import {
+  COMPLAINTS_OFFICER,
+  findComplaintRow,
+  isAnswerer,
+  PROVIDER_ROLES,
+  tellComplainant,
+} from "./redress.service.ts";
 import type { RemedyKind } from "./redress.table.ts";
 import type { RemedyAfter, RemedyFilter, RemedyKey, RemedyRow } from "./remedies.repository.ts";
 import * as repo from "./remedies.repository.ts";
@@ -493,12 +499,8 @@ export async function confirmRemedy(
         changes: { reason: "remedies-confirmed" },
       });
       // The complainant hears that everything ordered is done (inbox and email, or their link's email).
-      await tellComplainant(
-        trx,
-        tctx,
-        { authorityId: r.complaint_authority_id, complaintId: r.complaint_id },
-        "remedies-done",
-      );
+      const complaint = await findComplaintRow(trx, r.complaint_authority_id, r.complaint_id);
+      if (complaint) await tellComplainant(trx, tctx, complaint, "remedies-done");
     }
     await tellBody(trx, ctx.clock, actorIn(tctx), r, {
       subject: msg`${r.ombudsman_name} confirms remedy ${r.seq} of case ${r.case_reference}`,
