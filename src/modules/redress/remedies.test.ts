@@ -333,6 +333,12 @@ describe("a provider's overdue remedy", () => {
       (await t.app.inject({ url: confirm?.href ?? "", headers: { cookie: as("greenway").cookie } }))
         .statusCode,
     ).toBe(404);
+    // The case's page leads to each remedy's.
+    const casePage = await t.app.inject({
+      url: `/authorities/${ombudsman.slug}/cases/${greenwayCase.id}`,
+      headers: { cookie: as("ombudsman").cookie },
+    });
+    expect(casePage.body).toContain(`href="${confirm?.href}"`);
     const noReason = await postForm(t.app, as("ombudsman"), `${confirm?.href}/return`, { reason: "" });
     expect(noReason.statusCode).toBe(400);
     const done = await postForm(t.app, as("ombudsman"), `${confirm?.href}/confirm`, {});
