@@ -214,6 +214,7 @@ describe("public pages", () => {
     // A body's complaints figures (the same page for a provider): the directory's Fife, with none yet.
     ["/complaints/figures/authorities/fife", "Complaints figures: Fife Council"],
     ["/complaints/decisions", "Ombudsmen's published decisions"],
+    ["/complaints/overdue-remedies", "Overdue remedies"],
   ])("%s is accessible and has its title", async (pathname, heading) => {
     const page = await visitorPage();
     expect(await visit(page, pathname)).toBe(200);

@@ -217,6 +217,9 @@ const REQUESTS = [
   "/api/v1/complaints/figures/authorities/westshire-county-council",
   "/complaints/decisions",
   "/api/v1/complaints/decisions?finding=fault-injustice",
+  // Redress: the published list of overdue remedies, its page and the API.
+  "/complaints/overdue-remedies",
+  "/api/v1/complaints/overdue-remedies",
 ];
 
 const COUNTY = DEMO_AUTHORITY.county;

@@ -82,4 +82,6 @@ export const PUBLIC_PAGES: readonly string[] = [
   "/complaints/figures/authorities/westshire-county-council",
   `/complaints/figures/organisations/${DEMO_CHOICE_MEMBERS.greenway}`,
   "/complaints/decisions",
+  // Redress: the remedies ombudsmen ordered that are overdue, published.
+  "/complaints/overdue-remedies",
 ];
