@@ -66,6 +66,7 @@ import * as feedbackLeftAt from "./2026-12-15-30-feedback-left-at.ts";
 import * as redress from "./2026-12-20-01-redress.ts";
 import * as redressReview from "./2026-12-20-02-redress-review.ts";
 import * as ombudsman from "./2026-12-21-01-ombudsman.ts";
+import * as commissioningComplaints from "./2026-12-21-02-commissioning-complaints.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -132,4 +133,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-20-01-redress": redress,
   "2026-12-20-02-redress-review": redressReview,
   "2026-12-21-01-ombudsman": ombudsman,
+  "2026-12-21-02-commissioning-complaints": commissioningComplaints,
 };
