@@ -8,10 +8,11 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { dateField, field, formPage } from "../../http/forms.ts";
-import { anyone, api, errorResponses } from "../../http/routes.ts";
+import { anyone, api, errorResponses, page } from "../../http/routes.ts";
 import { msg } from "../../lib/messages.ts";
 import { ctxOf } from "../access/context.ts";
 import { accountsCtxOf } from "../accounts/authentication.ts";
+import { championStaff } from "../voice/voice.policies.ts";
 import {
   CommissioningComplaintBody,
   CommissioningSubjects,
@@ -28,6 +29,7 @@ import {
   acceptResponse,
   answererName,
   askNextStage,
+  championComplaints,
   commissioningSubjects,
   complaintByToken,
   complaintPath,
@@ -119,6 +121,25 @@ export async function commissioningRoutes(app: FastifyInstance): Promise<void> {
         .status(201)
         .header("location", `/api/v1/authorities/${c.authority_id}/complaints/${c.id}`)
         .send(complaintRecord(c));
+    },
+  );
+
+  // A consumer champion's complaints for the people who appointed it
+  app.get(
+    "/champions/:championId/complaints",
+    page({ who: championStaff("see the complaints this champion made") }),
+    async (
+      request: FastifyRequest<{ Params: { championId: string }; Querystring: { after?: string } }>,
+      reply,
+    ) => {
+      const after = typeof request.query?.after === "string" ? request.query.after : undefined;
+      const found = await championComplaints(ctxOf(request), request.params.championId, { after });
+      await reply.page("redress/views/champion-complaints.njk", {
+        championId: request.params.championId,
+        complaints: found.rows,
+        next: found.next,
+        noindex: true,
+      });
     },
   );
 

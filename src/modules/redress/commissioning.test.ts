@@ -348,3 +348,32 @@ describe("the API for complaints without an account", () => {
     );
   });
 });
+
+describe("a consumer champion's list of complaints", () => {
+  it("shows its people the complaints made for the people who appointed it, and links from its people", async () => {
+    const list = await t.app.inject({
+      url: `/champions/${DEMO_AUTHORITY.champion}/complaints`,
+      headers: { cookie: as("champion").cookie },
+    });
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain("/authorities/westshire-county-council/complaints/");
+    const people = await t.app.inject({
+      url: `/champions/${DEMO_AUTHORITY.champion}/people`,
+      headers: { cookie: as("champion").cookie },
+    });
+    expect(people.body).toContain("/complaints/new?person=");
+    const form = await t.app.inject({
+      url: `/complaints/new?person=${/person=([0-9a-f-]{36})/.exec(people.body)?.[1]}`,
+      headers: { cookie: as("champion").cookie },
+    });
+    expect(form.body).toContain("Joan Whitfield");
+    expect(
+      (
+        await t.app.inject({
+          url: `/champions/${DEMO_AUTHORITY.champion}/complaints`,
+          headers: { cookie: as("platformAdmin").cookie },
+        })
+      ).statusCode,
+    ).toBe(403);
+  });
+});

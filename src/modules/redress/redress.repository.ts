@@ -400,3 +400,15 @@ export async function deleteSecondTierBody(trx: Trx, scheme: Scheme, serviceArea
     .where("service_area", "=", serviceArea)
     .execute();
 }
+
+/** The complaints a consumer champion's people made for people who appointed it, newest first (through `complaints_by_champion`). */
+export async function complaintsOfChampion(
+  db: Db,
+  championId: string,
+  after: { at: Date; id: string } | undefined,
+  limit: number,
+): Promise<ComplaintRow[]> {
+  let q = complaints(db).where("c.champion_id", "=", championId);
+  if (after) q = q.where(sql<boolean>`(c.created_at, c.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
+  return q.orderBy("c.created_at", "desc").orderBy("c.id", "desc").limit(limit).execute();
+}

@@ -1852,6 +1852,34 @@ export async function yourComplaints(
   };
 }
 
+/**
+ * The complaints a consumer champion's people made for the people who appointed it, newest first, a
+ * page at a time by key: its people only (exact grants; 403 for anyone else, platform administrators
+ * included). Each shown only while the champion still acts for the person with `complain` — an
+ * appointment ended, or the grant withdrawn, takes it off the list (as from their complaints).
+ */
+export async function championComplaints(
+  ctx: Ctx,
+  championId: string,
+  query: { after?: string | undefined } = {},
+): Promise<{ rows: ComplaintRow[]; next: string | null }> {
+  requireSignedIn(ctx.principal);
+  if (!championsOf(ctx.principal).includes(championId))
+    throw new ForbiddenError(msg`Only the champion's people may see the complaints it made.`);
+  const after = decodeTimeKey(query.after, "after");
+  const found = await repo.complaintsOfChampion(ctx.db, championId, after, BODY_PAGE_SIZE + 1);
+  const page = found.slice(0, BODY_PAGE_SIZE);
+  const rows: ComplaintRow[] = [];
+  for (const r of page)
+    if (r.person_authority_id && r.person_id && (await actsFor(ctx, r.person_authority_id, r.person_id)))
+      rows.push(r);
+  const last = page.at(-1);
+  return {
+    rows,
+    next: found.length > BODY_PAGE_SIZE && last ? encodeKey([last.created_at.toISOString(), last.id]) : null,
+  };
+}
+
 export interface BodyPage {
   rows: (ComplaintRow & { state: "due" | "overdue" | "answered" })[];
   next: string | null;
