@@ -47,6 +47,7 @@ import { opportunitiesRoutes } from "./modules/opportunities/opportunities.route
 import { organisationsRoutes } from "./modules/organisations/organisations.routes.ts";
 import { pagesRoutes } from "./modules/pages/pages.routes.ts";
 import { projectsRoutes } from "./modules/projects/projects.routes.ts";
+import { ombudsmanRoutes } from "./modules/redress/ombudsman.routes.ts";
 import { redressRoutes } from "./modules/redress/redress.routes.ts";
 import { regulationRoutes } from "./modules/regulation/regulation.routes.ts";
 import { reportsRoutes } from "./modules/reports/reports.routes.ts";
@@ -142,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(reportsRoutes);
   await app.register(voiceRoutes);
   await app.register(redressRoutes);
+  await app.register(ombudsmanRoutes);
 
   return app;
 }

@@ -16,7 +16,11 @@ import { serviceWindowsPanel } from "./modules/challenges/policy.service.ts";
 import { arrangementsFollowPlan } from "./modules/choice/arrangements.service.ts";
 import { memberFeedback } from "./modules/choice/choice.ports.ts";
 import { choiceProfilePanel } from "./modules/choice/compare.service.ts";
-import { leaveOnRegistrationChange } from "./modules/choice/members.service.ts";
+import {
+  leaveOnInadequateRating,
+  leaveOnMutualStatusLost,
+  leaveOnRegistrationChange,
+} from "./modules/choice/members.service.ts";
 import { choicePersonData } from "./modules/choice/person-data.ts";
 import { choicePersonPanel } from "./modules/choice/person-panel.ts";
 import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/provider-contracts.service.ts";
@@ -29,7 +33,7 @@ import { noteMarketChange, queueImportedRecompute } from "./modules/market/figur
 import { publishersImported } from "./modules/ocds/ocds.ports.ts";
 import { noteChange } from "./modules/ocds/ocds.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
-import { profilePanels } from "./modules/organisations/organisations.ports.ts";
+import { mutualStatusLost, profilePanels } from "./modules/organisations/organisations.ports.ts";
 import { projectPanels } from "./modules/projects/projects.ports.ts";
 import { redressPersonData } from "./modules/redress/person-data.ts";
 import { complainPanel } from "./modules/redress/profile-panel.ts";
@@ -37,6 +41,7 @@ import { providerRatingsPanel } from "./modules/regulation/find.service.ts";
 import {
   contractsAffected,
   providerExtras,
+  ratingPublished,
   registrationChanged,
 } from "./modules/regulation/regulation.ports.ts";
 import { servicePanels } from "./modules/services/services.ports.ts";
@@ -89,9 +94,13 @@ export function wireModules(): void {
   tenderPanels.plug(integrityPanel);
   // audit ← datasets: a change of a dataset's rows (a row withdrawn or deleted too) dates it
   changeRecorded.plug(noteDatasetChange);
-  // regulation ← choice: a provider whose registration stops meeting a list's conditions leaves it;
+  // regulation ← choice: a provider whose registration, or whose new Inadequate rating, stops it
+  // meeting a list's conditions leaves it;
   // organisations ← choice: the approved-provider lists on a provider's profile (after contracts)
   registrationChanged.plug(leaveOnRegistrationChange);
+  ratingPublished.plug(leaveOnInadequateRating);
+  // organisations ← choice: a provider no longer a qualifying mutual leaves the lists reserved to mutuals
+  mutualStatusLost.plug(leaveOnMutualStatusLost);
   profilePanels.plug(choiceProfilePanel);
   // care ← budgets: each plan's ledger opened, following its budget's versions, stopped at its end
   planChanged.plug(followPlanChange);

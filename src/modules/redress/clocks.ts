@@ -18,12 +18,13 @@ import { addWorkingDays, type Nation, workingDaysBetween } from "../../lib/worki
 import {
   lastStage,
   type OmbudsmanCode,
-  ombudsmanOf,
   type RegimeCode,
   type RegimeRule,
   regimeOf,
+  type SecondTierCode,
   type Span,
   type StepRule,
+  secondTierRuleOf,
   type TimeLimitRule,
 } from "./regimes.ts";
 
@@ -238,10 +239,10 @@ export function escalationReadiness(
  * response — null while there is none.
  */
 export function ombudsmanTimeLimitEnds(
-  code: OmbudsmanCode,
+  code: SecondTierCode,
   facts: { knewOn: string; finalResponseOn: string | null },
 ): string | null {
-  const rule = ombudsmanOf(code);
+  const rule = secondTierRuleOf(code);
   const from = rule.timeLimitFrom === "final-response" ? facts.finalResponseOn : facts.knewOn;
   return from ? addMonths(from, rule.timeLimitMonths) : null;
 }

@@ -108,7 +108,8 @@ describe("which authority is which second-tier body", () => {
       ADJUDICATOR,
     );
     expect((await secondTierBodyFor(t.deps.db, "lgsco"))?.authority_id).toBe(DEMO_AUTHORITY.ombudsman);
-    expect((await call(t.app, "GET", admin, as("platformAdmin"))).json().bodies).toHaveLength(3);
+    const listed = (await call(t.app, "GET", admin, as("platformAdmin"))).json().bodies;
+    expect(listed.filter((b: { scheme: string }) => b.scheme === "adjudicator")).toHaveLength(2);
     // Removed once; then there is none to remove.
     const url = `${admin}/adjudicator?serviceArea=domiciliary-care`;
     expect((await call(t.app, "DELETE", url, as("platformAdmin"), {})).statusCode).toBe(204);
@@ -231,6 +232,23 @@ describe("a provider's complaint about commissioning", () => {
       headers: { cookie: as("mutualMember").cookie },
     });
     expect(page.body).toContain("independent adjudicator");
+  });
+
+  it("goes on to the adjudicator the platform administrators named for its service area", async () => {
+    const area = (await call(t.app, "GET", one(), as("mutualMember"))).json().commissioning.serviceArea;
+    await call(t.app, "PUT", "/api/v1/admin/second-tier-bodies/adjudicator", as("platformAdmin"), {
+      authorityId: ADJUDICATOR,
+      serviceArea: area,
+    });
+    const escalated = await call(t.app, "POST", `${one()}/escalate`, as("mutualMember"), {
+      fileConsent: true,
+    });
+    expect(escalated.statusCode).toBe(201);
+    expect(escalated.json()).toMatchObject({
+      scheme: "adjudicator",
+      ombudsman: { id: ADJUDICATOR },
+      inTime: true,
+    });
   });
 
   it("keeps the complaint's words out of the audit trail", async () => {

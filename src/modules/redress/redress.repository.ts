@@ -1,6 +1,7 @@
 /** Complaints' SQL. Every function takes the database or a transaction first. */
 import { type ExpressionBuilder, type Insertable, sql, type Updateable } from "kysely";
 import type { Database, Db, Trx } from "../../db/database.ts";
+import type { Nation } from "../../lib/working-days.ts";
 import type {
   Complaint,
   ComplaintExtension,
@@ -335,6 +336,7 @@ export interface SecondTierBodyRow {
   authority_id: string;
   authority_name: string;
   authority_slug: string;
+  authority_nation: Nation;
 }
 
 function secondTier(db: Db) {
@@ -347,6 +349,7 @@ function secondTier(db: Db) {
       "s.authority_id",
       "a.name as authority_name",
       "a.slug as authority_slug",
+      "a.nation as authority_nation",
     ]);
 }
 

@@ -465,3 +465,33 @@ export function ombudsmanOf(code: OmbudsmanCode): OmbudsmanRule {
   if (!found) throw new RangeError(`No ombudsman ${code}`);
   return found;
 }
+
+/**
+ * The independent adjudicator of complaints about commissioning (the White Paper's), one per service
+ * area: its rule is OpenPS's (no statute sets one) — a complaint brought within 12 months of knowing,
+ * as the LGSCO's. Which authority is the adjudicator of an area, the platform administrators say
+ * (second-tier.service.ts).
+ */
+export const ADJUDICATOR = {
+  code: "adjudicator",
+  name: { en: "Independent adjudicator", cy: "Dyfarnwr annibynnol" },
+  remit: {
+    en: "Providers' complaints about how an authority commissioned a service, in its service area.",
+    cy: "Cwynion darparwyr am y ffordd y comisiynodd awdurdod wasanaeth, yn ei faes gwasanaeth.",
+  },
+  timeLimitMonths: 12,
+  timeLimitFrom: "knowing",
+  mpReferralFor: [],
+  source: COMMISSIONING_RULE,
+} as const satisfies Omit<OmbudsmanRule, "code"> & { code: "adjudicator" };
+
+/** A second-tier scheme: one of the three ombudsmen, or the adjudicator. */
+export type SecondTierCode = OmbudsmanCode | "adjudicator";
+export type SecondTierRule = Omit<OmbudsmanRule, "code"> & { code: SecondTierCode };
+
+/** The three ombudsmen and the adjudicator, as pages name them. */
+export const SECOND_TIER_RULES: readonly SecondTierRule[] = [...OMBUDSMEN, ADJUDICATOR];
+
+export function secondTierRuleOf(code: SecondTierCode): SecondTierRule {
+  return code === "adjudicator" ? ADJUDICATOR : ombudsmanOf(code);
+}

@@ -26,7 +26,15 @@ const PROVIDER_PEOPLE =
         ? ok
         : "denied";
 
+/** An ombudsman's staff for their own ombudsman (the matrix's own: the demo LGSCO); no platform reach. */
+const OMBUDSMAN_STAFF =
+  (ok: Allowed): Rule =>
+  (who, tenant) =>
+    who === "public" ? "sign-in" : who === "ombudsman-staff" && tenant === "own" ? ok : "denied";
+
 const one = "/api/v1/authorities/:authorityId/complaints/:complaintId";
+const cases = "/authorities/:ombudsmanSlug/cases";
+const apiCase = "/api/v1/ombudsmen/:ombudsmanId/cases/:caseId";
 const page = "/authorities/:slug/complaints/:complaintId";
 
 export const redress: RuleSet = {
@@ -74,11 +82,52 @@ export const redress: RuleSet = {
     [`POST ${one}/respond`]: unknownTarget,
     [`POST ${one}/accept`]: unknownTarget,
     [`POST ${one}/next-stage`]: unknownTarget,
+    // The second tier (ombudsman.routes.ts): escalation and comments on a draft name a complaint (the
+    // service looks it up first); without an account, the link is the key; the ombudsman's list for its
+    // staff; a case names one the service looks up first
+    [`GET ${page}/escalate`]: unknownTarget,
+    [`POST ${page}/escalate`]: unknownTarget,
+    [`POST ${page}/case-comment`]: unknownTarget,
+    "GET /complaints/track/escalate": unknownToken,
+    "POST /complaints/track/escalate": unknownToken,
+    "POST /complaints/track/case-comment": unknownToken,
+    [`GET ${cases}`]: OMBUDSMAN_STAFF(200),
+    [`GET ${cases}/:caseId`]: unknownTarget,
+    [`GET ${cases}/:caseId/assess`]: unknownTarget,
+    [`POST ${cases}/:caseId/assess`]: unknownTarget,
+    [`GET ${cases}/:caseId/investigator`]: unknownTarget,
+    [`POST ${cases}/:caseId/investigator`]: unknownTarget,
+    [`GET ${cases}/:caseId/draft`]: unknownTarget,
+    [`POST ${cases}/:caseId/draft`]: unknownTarget,
+    [`GET ${cases}/:caseId/decision`]: unknownTarget,
+    [`POST ${cases}/:caseId/decision`]: unknownTarget,
+    [`POST ${one}/escalate`]: unknownTarget,
+    [`POST ${one}/case-comments`]: unknownTarget,
+    [`GET ${one}/case`]: unknownTarget,
+    "GET /api/v1/ombudsmen/:ombudsmanId/cases": OMBUDSMAN_STAFF(200),
+    [`GET ${apiCase}`]: unknownTarget,
+    [`POST ${apiCase}/assess`]: unknownTarget,
+    [`POST ${apiCase}/investigator`]: unknownTarget,
+    [`POST ${apiCase}/draft`]: unknownTarget,
+    [`POST ${apiCase}/decision`]: unknownTarget,
   },
   apiBodies: {
     [`POST ${one}/late-decision`]: JSON.stringify({ decision: "waived", reason: "The matrix asks." }),
     [`POST ${one}/extend`]: JSON.stringify({ toOn: "2027-01-29", reason: "The matrix asks." }),
     [`POST ${one}/respond`]: JSON.stringify({ finding: "upheld", response: "The matrix asks." }),
     [`POST ${one}/explain`]: JSON.stringify({ explanation: "The matrix asks." }),
+    [`POST ${one}/escalate`]: JSON.stringify({ fileConsent: true }),
+    [`POST ${one}/case-comments`]: JSON.stringify({ comment: "The matrix asks." }),
+    [`POST ${apiCase}/assess`]: JSON.stringify({ decision: "decline", reason: "The matrix asks." }),
+    [`POST ${apiCase}/investigator`]: JSON.stringify({
+      investigatorId: "019a0000-0000-7000-8000-00000000c009",
+    }),
+    [`POST ${apiCase}/draft`]: JSON.stringify({ draft: "The matrix asks.", commentsCloseOn: "2027-01-29" }),
+    [`POST ${apiCase}/decision`]: JSON.stringify({
+      finding: "no-fault",
+      decision: "The matrix asks.",
+      publication: "withhold",
+      withheldReason: "The matrix asks.",
+    }),
   },
 };
