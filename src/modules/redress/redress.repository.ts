@@ -415,3 +415,11 @@ export async function complaintsOfChampion(
   if (after) q = q.where(sql<boolean>`(c.created_at, c.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
   return q.orderBy("c.created_at", "desc").orderBy("c.id", "desc").limit(limit).execute();
 }
+
+/**
+ * Holds the list of second-tier bodies for this transaction: two platform administrators naming at
+ * once are taken one after the other, so an authority is never named for two schemes by a race.
+ */
+export async function lockSecondTierBodies(trx: Trx): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended('redress:second-tier-bodies', 0))`.execute(trx);
+}

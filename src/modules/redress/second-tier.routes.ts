@@ -9,6 +9,7 @@ import { buttonAction, field, formAction } from "../../http/forms.ts";
 import { api, errorResponses, page } from "../../http/routes.ts";
 import { ctxOf } from "../access/context.ts";
 import { platformAdmins } from "../access/policies.ts";
+import { SECOND_TIER_RULES } from "./regimes.ts";
 import {
   PutSecondTierBody,
   SchemeParams,
@@ -44,6 +45,7 @@ export async function secondTierRoutes(app: FastifyInstance): Promise<void> {
       ...(await secondTierBodies(ctxOf(request))),
       values: { scheme: "", serviceArea: "", authorityId: "" },
       done: done === "named" || done === "removed" ? done : null,
+      schemeRules: SECOND_TIER_RULES,
       noindex: true,
     });
   });
@@ -51,7 +53,12 @@ export async function secondTierRoutes(app: FastifyInstance): Promise<void> {
   formAction(app, PAGE, {
     who: platformAdmins,
     template: TEMPLATE,
-    context: async (request) => ({ ...(await secondTierBodies(ctxOf(request))), done: null, noindex: true }),
+    context: async (request) => ({
+      ...(await secondTierBodies(ctxOf(request))),
+      done: null,
+      schemeRules: SECOND_TIER_RULES,
+      noindex: true,
+    }),
     read: (body) => ({
       scheme: field(body, "scheme"),
       serviceArea: field(body, "serviceArea"),

@@ -101,6 +101,7 @@ export async function setSecondTierBody(
       { field: "authorityId", message: msg`Choose the authority` },
     ]);
   return transaction(ctx.db, async (trx) => {
+    await repo.lockSecondTierBodies(trx);
     const authority = await findPublicBody(trx, authorityId);
     if (!authority) throw new NotFoundError("public body");
     if (authority.kind !== "ombudsman" || !authority.verified_at)
@@ -156,6 +157,7 @@ export async function removeSecondTierBody(
   if (!isScheme(scheme)) throw new NotFoundError("second-tier body");
   const serviceArea = scheme === "adjudicator" ? (serviceAreaGiven ?? "").trim() : "";
   await transaction(ctx.db, async (trx) => {
+    await repo.lockSecondTierBodies(trx);
     const before = await repo.secondTierBody(trx, scheme, serviceArea, true);
     if (!before) throw new NotFoundError("second-tier body");
     await repo.deleteSecondTierBody(trx, scheme, serviceArea);
