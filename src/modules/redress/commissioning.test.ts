@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { transaction } from "../../db/transaction.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
@@ -232,6 +233,12 @@ describe("a provider's complaint about commissioning", () => {
       headers: { cookie: as("mutualMember").cookie },
     });
     expect(page.body).toContain("independent adjudicator");
+    const { name } = await t.deps.db
+      .selectFrom("organisations")
+      .select("name")
+      .where("id", "=", MUTUAL)
+      .executeTakeFirstOrThrow();
+    expect(mainText(page.body)).toContain(name);
   });
 
   it("goes on to the adjudicator the platform administrators named for its service area", async () => {
@@ -268,6 +275,11 @@ describe("a provider's complaint about commissioning", () => {
     });
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain(subject);
+    const list = await t.app.inject({
+      url: `/organisations/${MUTUAL}/complaints`,
+      headers: { cookie: as("mutualAdmin").cookie },
+    });
+    expect(list.body).toContain(`/organisations/${MUTUAL}/complaints/commissioning/new`);
   });
 });
 

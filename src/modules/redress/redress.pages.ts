@@ -319,6 +319,15 @@ export function redressPages(app: FastifyInstance): void {
       await reply.page("redress/views/body-complaints.njk", {
         bodyName: organisation?.name ?? "",
         base: `/organisations/${request.params.id}/complaints`,
+        // Its administrators complain for it about commissioning (docs/redress.md).
+        commissioningLink: request.principal?.grants.some(
+          (g) =>
+            g.role === "organisation-admin" &&
+            g.scopeType === "organisation" &&
+            g.scopeId === request.params.id,
+        )
+          ? `/organisations/${request.params.id}/complaints/commissioning/new`
+          : null,
         filter: request.query?.filter ?? "all",
         ...found,
         noindex: true,

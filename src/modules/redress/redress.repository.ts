@@ -19,15 +19,25 @@ export interface ComplaintRow extends Complaint {
   authority_slug: string;
   authority_name: string;
   organisation_name: string | null;
+  complainant_organisation_name: string | null;
 }
 
 function complaints(db: Db) {
-  return db
-    .selectFrom("complaints as c")
-    .innerJoin("authorities as a", "a.id", "c.authority_id")
-    .leftJoin("organisations as o", "o.id", "c.organisation_id")
-    .selectAll("c")
-    .select(["a.slug as authority_slug", "a.name as authority_name", "o.name as organisation_name"]);
+  return (
+    db
+      .selectFrom("complaints as c")
+      .innerJoin("authorities as a", "a.id", "c.authority_id")
+      .leftJoin("organisations as o", "o.id", "c.organisation_id")
+      // A complaint about commissioning: the organisation that complains.
+      .leftJoin("organisations as co", "co.id", "c.complainant_organisation_id")
+      .selectAll("c")
+      .select([
+        "a.slug as authority_slug",
+        "a.name as authority_name",
+        "o.name as organisation_name",
+        "co.name as complainant_organisation_name",
+      ])
+  );
 }
 
 export async function insertComplaint(trx: Trx, row: NewComplaint): Promise<void> {
