@@ -35,8 +35,9 @@ import { noteChange } from "./modules/ocds/ocds.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
 import { mutualStatusLost, profilePanels } from "./modules/organisations/organisations.ports.ts";
 import { projectPanels } from "./modules/projects/projects.ports.ts";
+import { areaComplaintsPanel, complaintExtras } from "./modules/redress/figures.service.ts";
 import { redressPersonData } from "./modules/redress/person-data.ts";
-import { complainPanel } from "./modules/redress/profile-panel.ts";
+import { complainPanel, complaintFiguresPanel } from "./modules/redress/profile-panel.ts";
 import { providerRatingsPanel } from "./modules/regulation/find.service.ts";
 import {
   contractsAffected,
@@ -53,6 +54,7 @@ import {
 } from "./modules/tenders/tenders.ports.ts";
 import { feedbackExtras, feedbackProfilePanel, feedbackSummaries } from "./modules/voice/feedback.service.ts";
 import { feedbackPersonPanel } from "./modules/voice/person-panel.ts";
+import { areaPanels } from "./modules/voice/voice.ports.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "./seed/demo/users.ts";
 
 const demoUsers = () => ({ password: DEMO_PASSWORD, accounts: DEMO_USERS });
@@ -62,6 +64,8 @@ export function wireModules(): void {
   demoAccounts.plug(demoUsers);
   // organisations ← regulation, contracts: panels on a provider's profile, in this order
   profilePanels.plug(providerRatingsPanel);
+  // organisations ← redress: the provider's open figures of complaints, beside its ratings
+  profilePanels.plug(complaintFiguresPanel);
   profilePanels.plug(providerContractsPanel);
   // regulation ← contracts: the contracts a failing location affects
   contractsAffected.plug(contractsHeldBy);
@@ -126,4 +130,8 @@ export function wireModules(): void {
   personPanels.plug(feedbackPersonPanel);
   // organisations ← redress: how to complain about a provider, last on its profile
   profilePanels.plug(complainPanel);
+  // regulation ← redress: "Complaints upheld: n of m in 12 months" beside the rating in Find a service
+  providerExtras.plug(complaintExtras);
+  // voice ← redress: the complaints figures of the providers in an area, on its figures page
+  areaPanels.plug(areaComplaintsPanel);
 }

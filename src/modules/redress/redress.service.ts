@@ -1233,12 +1233,13 @@ export const PROGRESS_EVENTS = [
   "accepted",
   "next-stage",
   "explained",
-  // The second tier (ombudsman.service.ts)
+  // The second tier (ombudsman.service.ts; remedies.service.ts: every remedy confirmed)
   "escalated",
   "case-accepted",
   "case-declined",
   "case-draft",
   "case-decided",
+  "remedies-done",
 ] as const;
 export type ProgressEvent = (typeof PROGRESS_EVENTS)[number];
 
@@ -1308,6 +1309,11 @@ export function progressNotice(
       return {
         subject: msg`You asked for the next stage of your complaint ${c.reference}`,
         body: msg`${who} will consider your complaint again at its next stage.`,
+      };
+    case "remedies-done":
+      return {
+        subject: msg`Every remedy for your complaint ${c.reference} is done`,
+        body: msg`The ombudsman has confirmed that ${who} has done every remedy it ordered. The ombudsman's case is closed.`,
       };
     case "escalated":
       return {

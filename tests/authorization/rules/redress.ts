@@ -5,6 +5,7 @@ import {
   INCOMPLETE_BODY,
   type Rule,
   type RuleSet,
+  scoped,
   signedIn,
   unknownTarget,
   unknownToken,
@@ -32,10 +33,17 @@ const OMBUDSMAN_STAFF =
   (who, tenant) =>
     who === "public" ? "sign-in" : who === "ombudsman-staff" && tenant === "own" ? ok : "denied";
 
+/** A public read of something the matrix names but does not exist (its unknown body or decision): 404 to all. */
+const unknownPublic: Rule = () => "invisible";
+
 const one = "/api/v1/authorities/:authorityId/complaints/:complaintId";
 const cases = "/authorities/:ombudsmanSlug/cases";
 const apiCase = "/api/v1/ombudsmen/:ombudsmanId/cases/:caseId";
 const page = "/authorities/:slug/complaints/:complaintId";
+const bodyRemedy = "/authorities/:slug/remedies/:caseId/:seq";
+const providerRemedy = "/organisations/:id/remedies/:caseId/:seq";
+const ombudsmanRemedy = "/authorities/:ombudsmanSlug/cases/:caseId/remedies/:seq";
+const apiRemedy = "/api/v1/ombudsmen/:ombudsmanId/cases/:caseId/remedies/:seq";
 
 export const redress: RuleSet = {
   rules: {
@@ -110,6 +118,39 @@ export const redress: RuleSet = {
     [`POST ${apiCase}/investigator`]: unknownTarget,
     [`POST ${apiCase}/draft`]: unknownTarget,
     [`POST ${apiCase}/decision`]: unknownTarget,
+    // Open figures and published decisions: public
+    "GET /complaints/figures/authorities/:slug": unknownPublic,
+    "GET /complaints/figures/organisations/:id": unknownPublic,
+    "GET /api/v1/complaints/figures/authorities/:slug": unknownPublic,
+    "GET /api/v1/complaints/figures/organisations/:id": unknownPublic,
+    "GET /complaints/decisions": anyone(200),
+    "GET /complaints/decisions/:reference": unknownPublic,
+    "GET /api/v1/complaints/decisions": anyone(200),
+    "GET /api/v1/complaints/decisions/:reference": unknownPublic,
+    // The regulator's view: its own staff (and platform administrators); a provider is looked up first
+    "GET /regulators/:regulatorId/complaints": scoped(200, "regulator-staff"),
+    "GET /regulators/:regulatorId/complaints/:organisationId": unknownTarget,
+    // Remedies an ombudsman ordered: the bodies' lists; a remedy names a case the service looks up
+    // first (404 for the matrix's unknown one), then decides who may see and act on it
+    "GET /authorities/:slug/remedies": OFFICERS(200),
+    "GET /organisations/:id/remedies": PROVIDER_PEOPLE(200),
+    [`GET ${bodyRemedy}`]: unknownTarget,
+    [`POST ${bodyRemedy}`]: unknownTarget,
+    [`GET ${providerRemedy}`]: unknownTarget,
+    [`POST ${providerRemedy}`]: unknownTarget,
+    [`GET ${ombudsmanRemedy}`]: unknownTarget,
+    [`POST ${ombudsmanRemedy}/confirm`]: unknownTarget,
+    [`GET ${ombudsmanRemedy}/return`]: unknownTarget,
+    [`POST ${ombudsmanRemedy}/return`]: unknownTarget,
+    // Published: the overdue remedies, for anyone
+    "GET /complaints/overdue-remedies": anyone(200),
+    "GET /api/v1/complaints/overdue-remedies": anyone(200),
+    "GET /api/v1/authorities/:authorityId/remedies": OFFICERS(200),
+    "GET /api/v1/organisations/:id/remedies": PROVIDER_PEOPLE(200),
+    [`GET ${apiRemedy}`]: unknownTarget,
+    [`POST ${apiRemedy}/report`]: unknownTarget,
+    [`POST ${apiRemedy}/confirm`]: unknownTarget,
+    [`POST ${apiRemedy}/return`]: unknownTarget,
   },
   apiBodies: {
     [`POST ${one}/late-decision`]: JSON.stringify({ decision: "waived", reason: "The matrix asks." }),
@@ -129,5 +170,7 @@ export const redress: RuleSet = {
       publication: "withhold",
       withheldReason: "The matrix asks.",
     }),
+    [`POST ${apiRemedy}/report`]: JSON.stringify({ evidence: "The matrix asks.", doneOn: "2026-11-20" }),
+    [`POST ${apiRemedy}/return`]: JSON.stringify({ reason: "The matrix asks." }),
   },
 };
