@@ -25,6 +25,7 @@ import { budgets } from "./rules/budgets.ts";
 import { care } from "./rules/care.ts";
 import { challenges } from "./rules/challenges.ts";
 import { choice } from "./rules/choice.ts";
+import { commissioning } from "./rules/commissioning.ts";
 import { consultations } from "./rules/consultations.ts";
 import { contracts } from "./rules/contracts.ts";
 import { datasets } from "./rules/datasets.ts";
@@ -97,6 +98,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   care,
   voice,
   redress,
+  commissioning,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},

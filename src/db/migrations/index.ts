@@ -68,6 +68,7 @@ import * as redressReview from "./2026-12-20-02-redress-review.ts";
 import * as ombudsman from "./2026-12-21-01-ombudsman.ts";
 import * as redressFigures from "./2026-12-21-03-redress-figures.ts";
 import * as remedies from "./2026-12-21-05-remedies.ts";
+import * as commissioningComplaints from "./2026-12-21-06-commissioning-complaints.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -136,4 +137,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-21-01-ombudsman": ombudsman,
   "2026-12-21-03-redress-figures": redressFigures,
   "2026-12-21-05-remedies": remedies,
+  "2026-12-21-06-commissioning-complaints": commissioningComplaints,
 };

@@ -52,6 +52,8 @@ export interface PersonAccess {
   grants: readonly PersonGrant[];
   /** Who acts, for the audit trail: the signed-in person, under their own account. */
   actor: Actor;
+  /** The consumer champion whose appointment it is, when they act as its people (`how: "champion"`). */
+  championId?: string | null;
 }
 
 /**
@@ -97,7 +99,16 @@ export async function requirePersonAccess(
     throw new ForbiddenError(
       msg`The person has not given you permission to do this. Ask them to change what you may do for them.`,
     );
-  return { authorityId, personId, userId: p.userId, how: link.relationship, linkId: link.id, grants, actor };
+  return {
+    authorityId,
+    personId,
+    userId: p.userId,
+    how: link.relationship,
+    linkId: link.id,
+    grants,
+    actor,
+    championId: link.champion_id,
+  };
 }
 
 /**

@@ -15,7 +15,7 @@
  * A contract's state is derived when read: `not-started`, `active`, `ended` (after its end date),
  * `terminated` (a termination recorded).
  */
-import type { Trx } from "../../db/database.ts";
+import type { Db, Trx } from "../../db/database.ts";
 import { type FieldError, NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { addDays, addMonths, isIsoDate, londonDate, londonToday, longDate } from "../../lib/london-time.ts";
@@ -655,3 +655,12 @@ export const authorityContractsAfter = repo.authorityContractsAfter;
 export const kpiRatingCounts = repo.kpiRatingCounts;
 export const authoritiesContracting = repo.authoritiesContracting;
 export type { ContractFigures } from "./contracts.repository.ts";
+
+/**
+ * The contracts an organisation holds (as the lead or a consortium member), newest first, at most
+ * `limit`: what a provider may complain about to the authority that let it (redress's complaints
+ * about commissioning). Checks no one: the calling service has.
+ */
+export function contractsHeldBy(db: Db, organisationId: string, limit: number): Promise<repo.ContractRow[]> {
+  return repo.listContracts(db, { organisationId }, limit);
+}

@@ -303,3 +303,63 @@ describe("the way to an ombudsman", () => {
     ).toBe("2028-06-10");
   });
 });
+
+describe("complaints about commissioning (OpenPS's rule, modelled on the LGSCO's code)", () => {
+  const ack = rule("commissioning", 1, "acknowledge");
+  const respond = rule("commissioning", 1, "respond");
+
+  it("is one local stage: acknowledged in 5 working days, answered in 10 of the acknowledgement, up to 10 more", () => {
+    expect(regimeOf("commissioning").stages).toHaveLength(1);
+    expect(regimeOf("commissioning").source.en).toContain("no statute sets one");
+    // Received Wednesday 23 December 2026: Christmas Day, Boxing Day's substitute (28th) and New
+    // Year's Day are not counted → Monday 4 January 2027.
+    expect(stepDueOn(ack, "2026-12-23", E)).toBe("2027-01-04");
+    expect(respond.from).toBe("acknowledged");
+    // Acknowledged Monday 15 March 2027: Easter Monday (29th) counts in Scotland, not in England and Wales.
+    expect(stepDueOn(respond, "2027-03-15", E)).toBe("2027-03-31");
+    expect(stepDueOn(respond, "2027-03-15", S)).toBe("2027-03-30");
+    expect(latestExtensionOn(respond, "2027-03-31", E)).toBe("2027-04-14");
+    expect(
+      extensionRefusal(
+        respond,
+        { firstDueOn: "2027-03-31", currentDueOn: "2027-03-31", toOn: "2027-04-15", today: "2027-03-30" },
+        E,
+      ),
+    ).toEqual({ code: "too-long", latestOn: "2027-04-14", upToWorkingDays: 10 });
+    expect(
+      extensionRefusal(
+        ack,
+        { firstDueOn: "2027-01-04", currentDueOn: "2027-01-04", toOn: "2027-01-05", today: "2026-12-30" },
+        E,
+      ),
+    ).toEqual({
+      code: "not-extendable",
+    });
+  });
+
+  it("counts its time limit from knowing, and may be waived", () => {
+    const limit = regimeOf("commissioning").timeLimit;
+    expect(limit.waivable).toBe(true);
+    expect(timeLimitEnds(limit, { happenedOn: "2026-01-10", knewOn: "2026-03-01" })).toBe("2027-03-01");
+    expect(
+      isInTime(limit, { happenedOn: "2026-01-10", knewOn: "2026-03-01", receivedOn: "2027-03-02" }),
+    ).toBe(false);
+  });
+
+  it("goes to the adjudicator of its service area, whatever the authority (no MP filter)", () => {
+    for (const body of ["council", "nhs-body", "government-department", "police"] as const)
+      expect(
+        ombudsmanRoute("commissioning", body, { mpReferral: false, serviceArea: "domiciliary-care" }),
+      ).toEqual({
+        code: "adjudicator",
+        serviceArea: "domiciliary-care",
+      });
+    // The other regimes' routes are unchanged by a service area.
+    expect(
+      ombudsmanRoute("council", "council", { mpReferral: false, serviceArea: "domiciliary-care" }),
+    ).toEqual({
+      code: "route",
+      ombudsman: "lgsco",
+    });
+  });
+});

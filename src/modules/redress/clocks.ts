@@ -18,12 +18,13 @@ import { addWorkingDays, type Nation, workingDaysBetween } from "../../lib/worki
 import {
   lastStage,
   type OmbudsmanCode,
-  ombudsmanOf,
   type RegimeCode,
   type RegimeRule,
   regimeOf,
+  type SecondTierCode,
   type Span,
   type StepRule,
+  secondTierRuleOf,
   type TimeLimitRule,
 } from "./regimes.ts";
 
@@ -163,26 +164,35 @@ export type OmbudsmanRoute =
   /** A government department's complaint reaches the PHSO only through a Member of Parliament. */
   | { code: "mp-referral-needed"; ombudsman: OmbudsmanCode }
   /** No ombudsman takes this kind of body under this regime. */
-  | { code: "no-ombudsman" };
+  | { code: "no-ombudsman" }
+  /**
+   * A complaint about commissioning: the independent adjudicator of its service area (a service
+   * category code), whichever authority the platform administrators name for it
+   * (`secondTierBodyFor("adjudicator", serviceArea)`).
+   */
+  | { code: "adjudicator"; serviceArea: string };
 
 /**
  * Which ombudsman a complaint goes to after the body's last stage: the PHSO for the NHS directly
  * (and for government departments, only through an MP), the Housing Ombudsman for social housing,
  * the LGSCO for councils and for all adult social care, self-funded included (a provider of adult
- * social care is an LGSCO matter even when the person pays it themselves).
+ * social care is an LGSCO matter even when the person pays it themselves); a provider's complaint
+ * about commissioning to the independent adjudicator of its service area.
  */
 export function ombudsmanRoute(
   regimeCode: RegimeCode,
   body: BodyKind,
-  facts: { mpReferral: boolean },
+  facts: { mpReferral: boolean; serviceArea?: string },
 ): OmbudsmanRoute {
+  const regime = regimeOf(regimeCode);
+  // Commissioning: the adjudicator, whatever the authority (a department's too: no MP filter there).
+  if (!regime.ombudsman) return { code: "adjudicator", serviceArea: facts.serviceArea ?? "" };
   if (body === "government-department") {
     return facts.mpReferral
       ? { code: "route", ombudsman: "phso" }
       : { code: "mp-referral-needed", ombudsman: "phso" };
   }
   if (body === "police" || body === "parish" || body === "devolved") return { code: "no-ombudsman" };
-  const regime = regimeOf(regimeCode);
   if (body === "nhs-body") {
     return regime.ombudsman.nhsBody
       ? { code: "route", ombudsman: regime.ombudsman.nhsBody }
@@ -229,10 +239,10 @@ export function escalationReadiness(
  * response — null while there is none.
  */
 export function ombudsmanTimeLimitEnds(
-  code: OmbudsmanCode,
+  code: SecondTierCode,
   facts: { knewOn: string; finalResponseOn: string | null },
 ): string | null {
-  const rule = ombudsmanOf(code);
+  const rule = secondTierRuleOf(code);
   const from = rule.timeLimitFrom === "final-response" ? facts.finalResponseOn : facts.knewOn;
   return from ? addMonths(from, rule.timeLimitMonths) : null;
 }

@@ -33,7 +33,7 @@ import {
 import { tokenOf, trackUrl } from "./redress.pages.ts";
 import { type ComplaintView, complaintByToken, complaintOf, complaintPath } from "./redress.service.ts";
 import { REMEDY_KINDS } from "./redress.table.ts";
-import { OMBUDSMEN } from "./regimes.ts";
+import { OMBUDSMEN, SECOND_TIER_RULES } from "./regimes.ts";
 
 const who = afterLookup(signedIn);
 type ComplaintRequest = FastifyRequest<{ Params: { slug: string; complaintId: string } }>;
@@ -69,7 +69,7 @@ async function escalateContext(request: FastifyRequest, c: ComplaintView, extra:
   return {
     c,
     choice,
-    ombudsman: OMBUDSMEN.find((o) => o.code === choice?.ombudsman) ?? null,
+    ombudsman: SECOND_TIER_RULES.find((o) => o.code === choice?.ombudsman) ?? null,
     noindex: true,
     ...extra,
   };

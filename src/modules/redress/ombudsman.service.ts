@@ -65,7 +65,8 @@ import {
   type RemedyKind,
   type Scheme,
 } from "./redress.table.ts";
-import { type OmbudsmanCode, ombudsmanOf } from "./regimes.ts";
+import { type SecondTierCode, secondTierRuleOf } from "./regimes.ts";
+import { secondTierBodyFor } from "./second-tier.service.ts";
 
 export type { CaseRow } from "./ombudsman.repository.ts";
 
@@ -113,7 +114,8 @@ export interface EscalationChoice {
   /** may: the form is shown; no-ombudsman: the page says none takes it; next-stage-first: not yet. */
   code: "may" | "no-ombudsman" | "next-stage-first";
   route: OmbudsmanRoute;
-  ombudsman: OmbudsmanCode | null;
+  /** The ombudsman, or (complaints about commissioning) the adjudicator of the service area. */
+  ombudsman: SecondTierCode | null;
   /** A government department's complaint: the MP who referred it is asked for. */
   mpNeeded: boolean;
   readiness: EscalationReadiness | { code: "declined" };
@@ -134,7 +136,7 @@ function readinessOf(c: ComplaintView, today: string): EscalationReadiness | { c
   );
 }
 
-function timeLimitOf(c: ComplaintView, code: OmbudsmanCode, today: string) {
+function timeLimitOf(c: ComplaintView, code: SecondTierCode, today: string) {
   const last = c.status === "answered" && c.stage === c.lastStage ? c.current.responded_on : null;
   const endsOn = ombudsmanTimeLimitEnds(code, { knewOn: c.knew_on ?? c.happened_on, finalResponseOn: last });
   return { endsOn, inTime: endsOn === null || today <= endsOn };
@@ -144,8 +146,9 @@ function timeLimitOf(c: ComplaintView, code: OmbudsmanCode, today: string) {
 export function escalationChoice(c: ComplaintView, today: string): EscalationChoice | null {
   if (c.side !== "complainant" || !["open", "answered", "declined"].includes(c.status)) return null;
   const readiness = readinessOf(c, today);
-  const route = ombudsmanRoute(c.regime, c.body_kind, { mpReferral: false });
-  const ombudsman = route.code === "no-ombudsman" ? null : route.ombudsman;
+  const route = ombudsmanRoute(c.regime, c.body_kind, { mpReferral: false, serviceArea: c.service_area });
+  const ombudsman =
+    route.code === "no-ombudsman" ? null : route.code === "adjudicator" ? "adjudicator" : route.ombudsman;
   const limit = ombudsman ? timeLimitOf(c, ombudsman, today) : { endsOn: null, inTime: true };
   return {
     code:
@@ -264,8 +267,11 @@ export async function escalateComplaint(
         message: msg`Give the reason in ${CASE_LIMITS.reason} characters or fewer`,
       });
     if (problems.length > 0) throw new ValidationError(msg`Check your request to the ombudsman`, problems);
-    const route = ombudsmanRoute(c.regime, c.body_kind, { mpReferral: mpReferral !== "" });
-    if (route.code !== "route") {
+    const route = ombudsmanRoute(c.regime, c.body_kind, {
+      mpReferral: mpReferral !== "",
+      serviceArea: c.service_area,
+    });
+    if (route.code !== "route" && route.code !== "adjudicator") {
       const message = msg`A complaint about a government department reaches the ombudsman only through a Member of Parliament: name the MP who referred it`;
       throw new UnprocessableError(message, [{ field: "mpReferral", message }], "mp_referral_needed");
     }
@@ -273,20 +279,29 @@ export async function escalateComplaint(
       const message = msg`The body still has until ${longDate((choice.readiness as { dueOn: string }).dueOn)} to answer: say why the ombudsman should look at it now`;
       throw new UnprocessableError(message, [{ field: "earlyReason", message }], "early_reason_needed");
     }
-    const body = await repo.secondTierBodyOf(trx, route.ombudsman, "");
+    // The scheme, and the authority the platform administrators named for it (for a complaint about
+    // commissioning, the adjudicator of its service area).
+    const scheme: SecondTierCode = route.code === "adjudicator" ? "adjudicator" : route.ombudsman;
+    const named = await secondTierBodyFor(trx, scheme, route.code === "adjudicator" ? route.serviceArea : "");
+    const body = named && {
+      authority_id: named.authority_id,
+      nation: named.authority_nation,
+      slug: named.authority_slug,
+      name: named.authority_name,
+    };
     if (!body)
       throw new ConflictError(
-        msg`No ${ombudsmanOf(route.ombudsman).name.en} is registered on this platform yet: contact the ombudsman directly.`,
+        msg`No ${secondTierRuleOf(scheme).name.en} is registered on this platform yet: contact the ombudsman directly.`,
         "no_ombudsman_registered",
       );
-    const limit = timeLimitOf(c, route.ombudsman, today);
+    const limit = timeLimitOf(c, scheme, today);
     const now = ctx.clock.now();
     const id = newId();
     await repo.insertCase(trx, {
       authority_id: body.authority_id,
       id,
       reference: caseReference(),
-      scheme: route.ombudsman,
+      scheme,
       complaint_authority_id: c.authority_id,
       complaint_id: c.id,
       escalated_by: ctx.principal?.userId ?? null,
@@ -315,7 +330,7 @@ export async function escalateComplaint(
       action: "complaint.escalated",
       entity: { type: "complaint", id: c.id },
       changes: {
-        scheme: route.ombudsman,
+        scheme,
         caseId: id,
         inTime: limit.inTime,
         readiness: choice.readiness.code,
@@ -327,7 +342,7 @@ export async function escalateComplaint(
       action: "ombudsman-case.received",
       entity: { type: "ombudsman-case", id },
       changes: {
-        scheme: route.ombudsman,
+        scheme,
         complaintAuthorityId: c.authority_id,
         complaintId: c.id,
         inTime: limit.inTime,

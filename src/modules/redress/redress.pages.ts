@@ -38,6 +38,9 @@ import {
 import { FINDINGS } from "./redress.table.ts";
 import { OMBUDSMEN, REGIMES } from "./regimes.ts";
 
+/** The regimes a person complains under: commissioning has its own form. */
+const PERSON_REGIMES = REGIMES.filter((r) => r.code !== "commissioning");
+
 const who = afterLookup(signedIn);
 type ComplaintRequest = FastifyRequest<{ Params: { slug: string; complaintId: string } }>;
 
@@ -116,17 +119,19 @@ export function redressPages(app: FastifyInstance): void {
     who: signedIn,
     template: "redress/views/complaint-new.njk",
     context: async (request) => {
-      const { organisation } = (request.query ?? {}) as { organisation?: string };
+      const { organisation, person } = (request.query ?? {}) as { organisation?: string; person?: string };
       return {
-        ...(await complaintForm(ctxOf(request), organisation)),
-        regimes: REGIMES,
+        ...(await complaintForm(ctxOf(request), organisation, person)),
+        regimes: PERSON_REGIMES,
         organisation: organisation ?? "",
+        person: person ?? "",
         noindex: true,
       };
     },
-    values: (_request, { organisation, providers }) => ({
+    values: (_request, { organisation, providers, person }) => ({
       ...blankComplaint(organisation || providers.length > 0 ? "organisation" : "", organisation),
-      personId: "",
+      personId: person,
+      ...(person ? { actingAs: "person" } : {}),
     }),
     read: (body) => ({ ...readComplaint(body), personId: field(body, "personId") }),
     submit: async (request, v) => {
@@ -314,6 +319,15 @@ export function redressPages(app: FastifyInstance): void {
       await reply.page("redress/views/body-complaints.njk", {
         bodyName: organisation?.name ?? "",
         base: `/organisations/${request.params.id}/complaints`,
+        // Its administrators complain for it about commissioning (docs/redress.md).
+        commissioningLink: request.principal?.grants.some(
+          (g) =>
+            g.role === "organisation-admin" &&
+            g.scopeType === "organisation" &&
+            g.scopeId === request.params.id,
+        )
+          ? `/organisations/${request.params.id}/complaints/commissioning/new`
+          : null,
         filter: request.query?.filter ?? "all",
         ...found,
         noindex: true,
@@ -345,7 +359,7 @@ function withoutAccountPages(app: FastifyInstance): void {
       const { organisation } = (request.query ?? {}) as { organisation?: string };
       return {
         ...(await publicComplaintForm(ctxOf(request), organisation)),
-        regimes: REGIMES,
+        regimes: PERSON_REGIMES,
         organisation: organisation ?? "",
         withoutAccount: true,
         pageDescription: request.t("redress.new.withoutAccountIntro"),

@@ -35,3 +35,21 @@ export const providerPeople: Who = {
       refuse();
   },
 };
+
+/** A provider's administrators, for the organisation `:id` (exact grants: a complaint is made for it by its own people). */
+export const providerAdmins: Who = {
+  description: "The organisation's administrators",
+  signedIn: true,
+  check(request: FastifyRequest) {
+    const principal = requireSignedIn(request.principal);
+    const { id } = (request.params ?? {}) as { id?: string };
+    if (
+      !principal.grants.some(
+        (g) => g.role === "organisation-admin" && g.scopeType === "organisation" && g.scopeId === id,
+      )
+    )
+      throw new ForbiddenError(
+        msg`Only the organisation's administrators may complain for it about commissioning.`,
+      );
+  },
+};

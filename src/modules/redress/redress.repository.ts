@@ -1,6 +1,7 @@
 /** Complaints' SQL. Every function takes the database or a transaction first. */
 import { type ExpressionBuilder, type Insertable, sql, type Updateable } from "kysely";
 import type { Database, Db, Trx } from "../../db/database.ts";
+import type { Nation } from "../../lib/working-days.ts";
 import type {
   Complaint,
   ComplaintExtension,
@@ -10,6 +11,7 @@ import type {
   ComplaintsTable,
   NewComplaint,
   NewComplaintStage,
+  Scheme,
 } from "./redress.table.ts";
 
 /** A complaint with the names it refers to. */
@@ -17,15 +19,25 @@ export interface ComplaintRow extends Complaint {
   authority_slug: string;
   authority_name: string;
   organisation_name: string | null;
+  complainant_organisation_name: string | null;
 }
 
 function complaints(db: Db) {
-  return db
-    .selectFrom("complaints as c")
-    .innerJoin("authorities as a", "a.id", "c.authority_id")
-    .leftJoin("organisations as o", "o.id", "c.organisation_id")
-    .selectAll("c")
-    .select(["a.slug as authority_slug", "a.name as authority_name", "o.name as organisation_name"]);
+  return (
+    db
+      .selectFrom("complaints as c")
+      .innerJoin("authorities as a", "a.id", "c.authority_id")
+      .leftJoin("organisations as o", "o.id", "c.organisation_id")
+      // A complaint about commissioning: the organisation that complains.
+      .leftJoin("organisations as co", "co.id", "c.complainant_organisation_id")
+      .selectAll("c")
+      .select([
+        "a.slug as authority_slug",
+        "a.name as authority_name",
+        "o.name as organisation_name",
+        "co.name as complainant_organisation_name",
+      ])
+  );
 }
 
 export async function insertComplaint(trx: Trx, row: NewComplaint): Promise<void> {
@@ -126,10 +138,14 @@ type People = readonly { authorityId: string; personId: string }[];
  * about the people given (those it acts for with `complain`) — never, by itself, one it made for a
  * person it no longer acts for.
  */
-function ofComplainant(userId: string, people: People) {
+function ofComplainant(userId: string, people: People, organisationIds: readonly string[] = []) {
   return (eb: ExpressionBuilder<Database & { c: ComplaintsTable }, "c">) =>
     eb.or([
-      eb.and([eb("c.complainant_id", "=", userId), eb("c.acting_as", "<>", "person")]),
+      eb.and([eb("c.complainant_id", "=", userId), eb("c.acting_as", "not in", ["person", "organisation"])]),
+      // About commissioning: those of the organisations the account is an administrator or member of.
+      ...(organisationIds.length > 0
+        ? [eb("c.complainant_organisation_id", "in", [...organisationIds])]
+        : []),
       ...people.map((p) =>
         eb.and([eb("c.person_authority_id", "=", p.authorityId), eb("c.person_id", "=", p.personId)]),
       ),
@@ -143,8 +159,9 @@ export async function complaintsOfComplainant(
   people: People,
   after: { at: Date; id: string } | undefined,
   limit: number,
+  organisationIds: readonly string[] = [],
 ): Promise<ComplaintRow[]> {
-  let q = complaints(db).where(ofComplainant(userId, people));
+  let q = complaints(db).where(ofComplainant(userId, people, organisationIds));
   if (after) q = q.where(sql<boolean>`(c.created_at, c.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
   return q.orderBy("c.created_at", "desc").orderBy("c.id", "desc").limit(limit).execute();
 }
@@ -223,10 +240,11 @@ export async function waitingOnBodies(
   userId: string,
   people: People,
   limit: number,
+  organisationIds: readonly string[] = [],
 ): Promise<(ComplaintRow & { more: number })[]> {
   const rows = await complaints(db)
     .select(sql<string>`count(*) over ()`.as("total"))
-    .where(ofComplainant(userId, people))
+    .where(ofComplainant(userId, people, organisationIds))
     .where("c.next_due_on", "is not", null)
     .orderBy("c.next_due_on")
     .orderBy("c.id")
@@ -318,4 +336,100 @@ export async function complaintsOfPersonAfter(
     .where("c.status", "<>", "unverified");
   if (after) q = q.where(sql<boolean>`(c.created_at, c.id) > (${after.at}::timestamptz, ${after.id}::uuid)`);
   return q.orderBy("c.created_at").orderBy("c.id").limit(limit).execute();
+}
+
+// Second-tier bodies (the platform administrators' list: which authority is which ombudsman or adjudicator)
+
+export interface SecondTierBodyRow {
+  scheme: Scheme;
+  service_area: string;
+  authority_id: string;
+  authority_name: string;
+  authority_slug: string;
+  authority_nation: Nation;
+}
+
+function secondTier(db: Db) {
+  return db
+    .selectFrom("second_tier_bodies as s")
+    .innerJoin("authorities as a", "a.id", "s.authority_id")
+    .select([
+      "s.scheme",
+      "s.service_area",
+      "s.authority_id",
+      "a.name as authority_name",
+      "a.slug as authority_slug",
+      "a.nation as authority_nation",
+    ]);
+}
+
+/** Every second-tier body (at most the three ombudsmen and one adjudicator per service category). */
+export function secondTierBodies(db: Db): Promise<SecondTierBodyRow[]> {
+  return secondTier(db).orderBy("s.scheme").orderBy("s.service_area").execute();
+}
+
+/** The authority that is this scheme (for an adjudicator, of this service area), by its key. */
+export function secondTierBody(
+  db: Db,
+  scheme: Scheme,
+  serviceArea: string,
+  lock = false,
+): Promise<SecondTierBodyRow | undefined> {
+  const q = secondTier(db).where("s.scheme", "=", scheme).where("s.service_area", "=", serviceArea);
+  return (lock ? q.forUpdate("s") : q).executeTakeFirst();
+}
+
+/** The schemes an authority is named for. */
+export function schemesOfAuthority(
+  db: Db,
+  authorityId: string,
+): Promise<{ scheme: Scheme; service_area: string }[]> {
+  return db
+    .selectFrom("second_tier_bodies")
+    .select(["scheme", "service_area"])
+    .where("authority_id", "=", authorityId)
+    .execute();
+}
+
+export async function putSecondTierBody(
+  trx: Trx,
+  row: { scheme: Scheme; service_area: string; authority_id: string; created_at: Date },
+): Promise<void> {
+  await trx
+    .insertInto("second_tier_bodies")
+    .values(row)
+    .onConflict((oc) =>
+      oc
+        .columns(["scheme", "service_area"])
+        .doUpdateSet({ authority_id: row.authority_id, created_at: row.created_at }),
+    )
+    .execute();
+}
+
+export async function deleteSecondTierBody(trx: Trx, scheme: Scheme, serviceArea: string): Promise<void> {
+  await trx
+    .deleteFrom("second_tier_bodies")
+    .where("scheme", "=", scheme)
+    .where("service_area", "=", serviceArea)
+    .execute();
+}
+
+/** The complaints a consumer champion's people made for people who appointed it, newest first (through `complaints_by_champion`). */
+export async function complaintsOfChampion(
+  db: Db,
+  championId: string,
+  after: { at: Date; id: string } | undefined,
+  limit: number,
+): Promise<ComplaintRow[]> {
+  let q = complaints(db).where("c.champion_id", "=", championId);
+  if (after) q = q.where(sql<boolean>`(c.created_at, c.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
+  return q.orderBy("c.created_at", "desc").orderBy("c.id", "desc").limit(limit).execute();
+}
+
+/**
+ * Holds the list of second-tier bodies for this transaction: two platform administrators naming at
+ * once are taken one after the other, so an authority is never named for two schemes by a race.
+ */
+export async function lockSecondTierBodies(trx: Trx): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended('redress:second-tier-bodies', 0))`.execute(trx);
 }

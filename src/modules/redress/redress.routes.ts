@@ -9,6 +9,7 @@ import { api, errorResponses } from "../../http/routes.ts";
 import { AuthorityParams } from "../../http/schemas.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
+import { commissioningRoutes } from "./commissioning.routes.ts";
 import { redressPages } from "./redress.pages.ts";
 import { complaintsOfficers, providerPeople } from "./redress.policies.ts";
 import {
@@ -41,6 +42,7 @@ import {
   respondToComplaint,
   yourComplaints,
 } from "./redress.service.ts";
+import { secondTierRoutes } from "./second-tier.routes.ts";
 
 const tags: [string] = ["redress"];
 const who = afterLookup(signedIn);
@@ -100,10 +102,27 @@ export function complaintRecord(c: ComplaintView) {
     ombudsman: c.ombudsman
       ? {
           route: c.ombudsman.route.code,
-          ombudsman: "ombudsman" in c.ombudsman.route ? c.ombudsman.route.ombudsman : null,
+          ombudsman:
+            "ombudsman" in c.ombudsman.route
+              ? c.ombudsman.route.ombudsman
+              : c.ombudsman.route.code === "adjudicator"
+                ? "adjudicator"
+                : null,
+          ...(c.ombudsman.route.code === "adjudicator" ? { serviceArea: c.ombudsman.route.serviceArea } : {}),
           readiness: c.ombudsman.readiness.code,
         }
       : null,
+    commissioning:
+      c.commissioning_kind && c.commissioning_id && c.complainant_organisation_id
+        ? {
+            organisationId: c.complainant_organisation_id,
+            kind: c.commissioning_kind,
+            id: c.commissioning_id,
+            title: c.commissioning_title,
+            serviceArea: c.service_area,
+          }
+        : null,
+    championId: c.champion_id,
     pageUrl: complaintUrl(c),
   };
 }
@@ -128,6 +147,8 @@ function bodyRecords(page: BodyPage) {
 
 export async function redressRoutes(app: FastifyInstance): Promise<void> {
   redressPages(app);
+  await commissioningRoutes(app);
+  await secondTierRoutes(app);
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
   const one = "/api/v1/authorities/:authorityId/complaints/:complaintId";
 

@@ -118,13 +118,36 @@ export const Complaint = Type.Object({
   nextStageBy: Nullable(IsoDate),
   ombudsman: Nullable(
     Type.Object({
-      route: Type.String({ description: "route, mp-referral-needed or no-ombudsman" }),
-      ombudsman: Nullable(Type.String()),
+      route: Type.String({ description: "route, mp-referral-needed, no-ombudsman or adjudicator" }),
+      ombudsman: Nullable(Type.String({ description: "The ombudsman's code, or adjudicator" })),
+      serviceArea: Type.Optional(
+        Type.String({ description: "For the adjudicator: the service area (a service category code)" }),
+      ),
       readiness: Type.String({
         description: "ready, body-late, body-has-time, next-stage-first or declined",
       }),
     }),
   ),
+  commissioning: Type.Optional(
+    Nullable(
+      Type.Object(
+        {
+          organisationId: Uuid,
+          kind: Strings(["tender", "contract"] as const),
+          id: Uuid,
+          title: Type.String(),
+          serviceArea: Type.String({
+            description: "A service category code: its adjudicator is the second tier",
+          }),
+        },
+        {
+          description: "A provider's complaint about commissioning: the organisation, the tender or contract",
+        },
+      ),
+    ),
+  ),
+  /** The consumer champion whose people made the complaint for the person. */
+  championId: Type.Optional(Nullable(Uuid)),
   pageUrl: Type.String(),
 });
 

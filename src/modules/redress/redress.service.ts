@@ -58,13 +58,21 @@ import {
   findPublicBody,
   verifiedAuthoritiesOfKinds,
 } from "../authorities/authorities.service.ts";
-import { peopleActedFor, requirePersonAccess } from "../care/care.service.ts";
+import {
+  authorityOfLinkedPerson,
+  championsOf,
+  peopleActedFor,
+  personView,
+  requirePersonAccess,
+} from "../care/care.service.ts";
 import { whomToTell } from "../care/linked-accounts.service.ts";
 import { arrangementsOfPerson } from "../choice/arrangements.service.ts";
-import { authoritiesContracting } from "../contracts/contracts.service.ts";
+import { authoritiesContracting, contractsHeldBy } from "../contracts/contracts.service.ts";
 import { enqueue, enqueueTomorrow } from "../jobs/jobs.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
+import { findTender, tendersOfInterest } from "../tenders/tenders.service.ts";
+import { SERVICE_CATEGORIES } from "../vocabularies/service-categories.ts";
 import {
   type BodyKind,
   type EscalationReadiness,
@@ -87,11 +95,13 @@ import {
   type ComplaintStage,
   FINDINGS,
   type Finding,
+  type NewComplaint,
 } from "./redress.table.ts";
 import {
   type Bilingual,
   isRegimeCode,
   lastStage,
+  PERSON_REGIME_CODES,
   type RegimeRule,
   regimeOf,
   type StepCode,
@@ -182,7 +192,14 @@ export function isAnswerer(
 async function sideOf(ctx: Ctx, c: ComplaintRow): Promise<Side | null> {
   const p = ctx.principal;
   if (!p) return null;
-  if (c.acting_as === "person") {
+  if (c.acting_as === "organisation") {
+    // About commissioning: the complaining organisation's administrators and members, while they are.
+    if (
+      c.complainant_organisation_id &&
+      holds(p, PROVIDER_ROLES, "organisation", c.complainant_organisation_id)
+    )
+      return "complainant";
+  } else if (c.acting_as === "person") {
     if (c.person_authority_id && c.person_id && (await actsFor(ctx, c.person_authority_id, c.person_id)))
       return "complainant";
   } else if (c.complainant_id === p.userId) return "complainant";
@@ -206,6 +223,13 @@ async function peopleComplainedFor(ctx: Ctx): Promise<{ authorityId: string; per
   return (await peopleActedFor(ctx))
     .filter((x) => x.grants.includes("complain"))
     .map((x) => ({ authorityId: x.authorityId, personId: x.personId }));
+}
+
+/** The organisations whose complaints about commissioning the caller follows (its administrators and members). */
+function complainingOrganisations(p: Principal): string[] {
+  return p.grants
+    .filter((g) => g.scopeType === "organisation" && (PROVIDER_ROLES as readonly string[]).includes(g.role))
+    .map((g) => g.scopeId);
 }
 
 // The clocks of a complaint, as its pages show them
@@ -250,6 +274,8 @@ export interface ComplaintView extends ComplaintRow {
   showContact: boolean;
   /** Who answers it (`answererName`), and its page (`complaintPath`): written once, here. */
   answererName: string;
+  /** Commissioning: its service area's name (a message: pages translate it), or null. */
+  serviceAreaName: string | null;
   path: string;
 }
 
@@ -326,13 +352,13 @@ function viewOf(
   if (c.status === "declined")
     // The body will not consider it: the ombudsman may look at that decision now, at any stage.
     ombudsman = {
-      route: ombudsmanRoute(c.regime, c.body_kind, { mpReferral: false }),
+      route: ombudsmanRoute(c.regime, c.body_kind, { mpReferral: false, serviceArea: c.service_area }),
       readiness: { code: "declined" },
     };
   else if (c.stage === last) {
     const dueOn = current.answer_due_on ?? current.ack_due_on ?? current.received_on;
     ombudsman = {
-      route: ombudsmanRoute(c.regime, c.body_kind, { mpReferral: false }),
+      route: ombudsmanRoute(c.regime, c.body_kind, { mpReferral: false, serviceArea: c.service_area }),
       readiness: escalationReadiness(
         regime,
         { stage: c.stage, answered: current.responded_on !== null, dueOn },
@@ -353,6 +379,7 @@ function viewOf(
     side,
     showContact: side === "body",
     answererName: answererName(c),
+    serviceAreaName: SERVICE_CATEGORIES.find((a) => a.code === c.service_area)?.name ?? null,
     path: complaintPath(c),
   };
 }
@@ -491,7 +518,12 @@ async function checkDraft<T>(
       field: "about",
       message: msg`Choose whether you complain about a provider or a public body`,
     });
-  const regime = isRegimeCode(draft.regime) ? draft.regime : null;
+  // Commissioning only for an organisation, through its own form (`makeCommissioningComplaint`).
+  const regime =
+    isRegimeCode(draft.regime) &&
+    ((PERSON_REGIME_CODES as readonly string[]).includes(draft.regime) || allowed.includes("organisation"))
+      ? draft.regime
+      : null;
   if (!regime)
     problems.push({ field: "regime", message: msg`Choose the kind of service the complaint is about` });
   const actingAs: ActingAs | null = (allowed as readonly string[]).includes(draft.actingAs ?? "")
@@ -651,6 +683,8 @@ async function insertNew<T>(
     name: string;
     email: string;
     tokenOf: ((id: string) => string) | null;
+    /** Commissioning's fields (the organisation, the tender or contract, the service area), or a champion's id. */
+    extra?: Partial<NewComplaint>;
   },
 ): Promise<{ authorityId: string; complaintId: string; token: string | null }> {
   const rule = regimeOf(c.regime);
@@ -694,6 +728,9 @@ async function insertNew<T>(
     email_verified_at: token ? null : now,
     access_token_hash: token ? sha256(token) : null,
     ...(token ? { next_due_on: null } : {}),
+    commissioning_title: "",
+    service_area: "",
+    ...who.extra,
     created_at: now,
     updated_at: now,
   });
@@ -711,6 +748,15 @@ async function insertNew<T>(
       actingAs: c.actingAs,
       organisationId: c.organisation?.id ?? null,
       ...(token ? {} : { inTime: got.fields.in_time }),
+      // Ids and a code only: the tender or contract, the complaining organisation, the champion.
+      ...(who.extra?.commissioning_id
+        ? {
+            commissioning: { kind: who.extra.commissioning_kind, id: who.extra.commissioning_id },
+            complainantOrganisationId: who.extra.complainant_organisation_id,
+            serviceArea: who.extra.service_area,
+          }
+        : {}),
+      ...(who.extra?.champion_id ? { championId: who.extra.champion_id } : {}),
     },
   });
   if (!token) await tellBody(trx, ctx, routed.responsible.id, complaintId);
@@ -732,11 +778,13 @@ export async function makeComplaint(ctx: Ctx, draft: ComplaintDraft): Promise<Co
   const id = await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
     let person: { authorityId: string; personId: string } | null = null;
+    let championId: string | null = null;
     if (c.actingAs === "person") {
-      const linked = (await peopleActedFor(tctx)).find((p) => p.personId === c.personId);
-      if (!linked) throw new NotFoundError("person");
-      await requirePersonAccess(tctx, linked.authorityId, c.personId, "complain");
-      person = { authorityId: linked.authorityId, personId: c.personId };
+      const authorityId = await authorityActedFor(tctx, c.personId);
+      const access = await requirePersonAccess(tctx, authorityId, c.personId, "complain");
+      person = { authorityId, personId: c.personId };
+      // A consumer champion's people complain for a person who appointed it with `complain`.
+      championId = access.how === "champion" ? (access.championId ?? null) : null;
     }
     // The person's own authority commissions it where they have an arrangement with the provider
     // (the person complained for, or the complainant themself when linked to their own record).
@@ -753,8 +801,168 @@ export async function makeComplaint(ctx: Ctx, draft: ComplaintDraft): Promise<Co
       name: user.display_name,
       email: user.email,
       tokenOf: null,
+      extra: { champion_id: championId },
     });
   });
+  return complaintOf(ctx, id.authorityId, id.complaintId);
+}
+
+/**
+ * The authority of a person the caller acts for: linked themself (the person, a representative),
+ * or as the people of a consumer champion the person appointed (404 otherwise).
+ */
+async function authorityActedFor(ctx: Ctx, personId: string): Promise<string> {
+  const linked = (await peopleActedFor(ctx)).find((p) => p.personId === personId);
+  if (linked) return linked.authorityId;
+  if (championsOf(ctx.principal).length === 0) throw new NotFoundError("person");
+  return authorityOfLinkedPerson(ctx, personId);
+}
+
+// Complaints about commissioning (issue 18, item 7)
+
+/** A tender or contract a provider may complain about, keyed "tender:{authorityId}:{id}" or "contract:…". */
+export interface CommissioningSubject {
+  key: string;
+  kind: "tender" | "contract";
+  authorityId: string;
+  id: string;
+  title: string;
+  authorityName: string;
+}
+
+/** How many tenders and contracts of each the form offers (the most recent). */
+export const SUBJECT_ROWS = 100;
+
+/** Only an organisation's administrators complain for it about commissioning (403). */
+function requireOrganisationAdmin(ctx: Ctx, organisationId: string): void {
+  requireSignedIn(ctx.principal);
+  if (
+    !isUuid(organisationId) ||
+    !holds(ctx.principal, ["organisation-admin"], "organisation", organisationId)
+  )
+    throw new ForbiddenError(
+      msg`Only the organisation's administrators may complain for it about commissioning.`,
+    );
+}
+
+/**
+ * What an organisation may complain about: the tenders it registered interest in (bidding needs it)
+ * and the contracts it holds, the most recent of each. Its administrators only (403).
+ */
+export async function commissioningSubjects(
+  ctx: Ctx,
+  organisationId: string,
+): Promise<CommissioningSubject[]> {
+  requireOrganisationAdmin(ctx, organisationId);
+  const [tenders, contracts] = await Promise.all([
+    tendersOfInterest(ctx.db, organisationId, SUBJECT_ROWS),
+    contractsHeldBy(ctx.db, organisationId, SUBJECT_ROWS),
+  ]);
+  return [
+    ...tenders.map((t) => ({
+      key: `tender:${t.authority_id}:${t.tender_id}`,
+      kind: "tender" as const,
+      authorityId: t.authority_id,
+      id: t.tender_id,
+      title: t.title,
+      authorityName: t.authority_name,
+    })),
+    ...contracts.map((c) => ({
+      key: `contract:${c.authority_id}:${c.id}`,
+      kind: "contract" as const,
+      authorityId: c.authority_id,
+      id: c.id,
+      title: c.title,
+      authorityName: c.authority_name,
+    })),
+  ];
+}
+
+export interface CommissioningDraft {
+  /** The tender or contract: a `CommissioningSubject`'s key. */
+  subject?: string | undefined;
+  whatHappened?: string | undefined;
+  happenedOn?: string | undefined;
+  knewOn?: string | undefined;
+  outcomeWanted?: string | undefined;
+  phone?: string | undefined;
+  consent?: boolean | undefined;
+}
+
+/**
+ * A provider complains, for its organisation, about an authority's commissioning decision — a tender
+ * it registered interest in, or a contract it holds (400 naming each field; 403 but for the
+ * organisation's administrators). Under the `commissioning` regime: the authority answers (its
+ * complaints officers), on its nation's calendar; the second tier is the independent adjudicator of
+ * the tender's service area. The organisation's administrators and members follow it.
+ */
+export async function makeCommissioningComplaint(
+  ctx: Ctx,
+  organisationId: string,
+  draft: CommissioningDraft,
+): Promise<ComplaintView> {
+  const user = await userById(ctx.db, requireSignedIn(ctx.principal).userId);
+  if (!user) throw new NotFoundError("account");
+  const subjects = await commissioningSubjects(ctx, organisationId);
+  const subject = subjects.find((s) => s.key === (draft.subject ?? "").trim());
+  const tender = subject
+    ? await findTender(
+        ctx,
+        subject.authorityId,
+        subject.kind === "tender"
+          ? subject.id
+          : ((await contractsHeldBy(ctx.db, organisationId, SUBJECT_ROWS)).find((c) => c.id === subject.id)
+              ?.tender_id ?? ""),
+      )
+    : undefined;
+  const c = await checkDraft(
+    ctx,
+    {
+      ...draft,
+      about: "authority",
+      authorityId: subject?.authorityId ?? "",
+      regime: "commissioning",
+      actingAs: "organisation",
+    },
+    ["organisation"],
+    (problems) => {
+      if (!subject || !tender) {
+        // The authority follows from the tender or contract: one problem, on the field the form has.
+        const i = problems.findIndex((p) => p.field === "authorityId");
+        if (i >= 0) problems.splice(i, 1);
+        problems.push({ field: "subject", message: msg`Choose the tender or contract from the list` });
+      }
+      return null;
+    },
+  );
+  if (!subject || !tender) throw new ValidationError(msg`Check your complaint`, []);
+  const id = await transaction(ctx.db, async (trx) =>
+    insertNew(
+      trx,
+      within(ctx, trx),
+      c,
+      {
+        responsible: c.authority,
+        responsibleAs: "complained-about",
+        answerer: "authority",
+        noCommissionerFound: false,
+      },
+      {
+        complainantId: user.id,
+        person: null,
+        name: user.display_name,
+        email: user.email,
+        tokenOf: null,
+        extra: {
+          complainant_organisation_id: organisationId,
+          commissioning_kind: subject.kind,
+          commissioning_id: subject.id,
+          commissioning_title: subject.title.slice(0, 500),
+          service_area: tender.category_code,
+        },
+      },
+    ),
+  );
   return complaintOf(ctx, id.authorityId, id.complaintId);
 }
 
@@ -940,10 +1148,28 @@ export async function confirmComplaint(ctx: Ctx, token: string): Promise<Complai
  * What the complaint form offers: the regimes, the people the caller may complain for, the providers
  * of their arrangements (and one named by a link, from its profile), the public bodies.
  */
-export async function complaintForm(ctx: Ctx, organisationId?: string) {
+export async function complaintForm(ctx: Ctx, organisationId?: string, personId?: string) {
   requireSignedIn(ctx.principal);
   const [acted, choices] = await Promise.all([peopleActedFor(ctx), authorityChoices(ctx.db)]);
   const people = acted.filter((p) => p.grants.includes("complain"));
+  // A champion's people come from its list with the person named (`?person=`): offered while the
+  // person's appointment of the champion gives `complain`.
+  if (personId && isUuid(personId) && !people.some((p) => p.personId === personId))
+    if (championsOf(ctx.principal).length > 0)
+      try {
+        const authorityId = await authorityOfLinkedPerson(ctx, personId);
+        const view = await personView(ctx, authorityId, personId);
+        if (view.access.grants.includes("complain"))
+          people.push({
+            authorityId,
+            personId,
+            name: view.person.full_name,
+            how: view.access.how === "care-staff" ? "champion" : view.access.how,
+            grants: view.access.grants,
+          });
+      } catch (e) {
+        if (!(e instanceof NotFoundError || e instanceof ForbiddenError)) throw e;
+      }
   const today = londonToday(ctx.clock);
   const ids = new Set<string>();
   for (const p of people)
@@ -1139,7 +1365,9 @@ async function tell(trx: Trx, ctx: Ctx, c: ComplaintRow, event: ProgressEvent) {
   const to =
     c.acting_as === "person" && c.person_authority_id && c.person_id
       ? await whomToTell(trx, c.person_authority_id, c.person_id, { grants: ["complain"] })
-      : [c.complainant_id];
+      : c.acting_as === "organisation" && c.complainant_organisation_id
+        ? await organisationPeople(trx, c.complainant_organisation_id)
+        : [c.complainant_id];
   for (const userId of to)
     await notify(
       trx,
@@ -1154,6 +1382,19 @@ async function tell(trx: Trx, ctx: Ctx, c: ComplaintRow, event: ProgressEvent) {
       },
       { email: true, actor: actorIn(ctx) },
     );
+}
+
+/** An organisation's administrators and members (who answer its complaints, or follow those it made). */
+async function organisationPeople(trx: Trx, organisationId: string): Promise<string[]> {
+  return [
+    ...new Set(
+      (await grantsInScope(trx, organisationId))
+        .filter(
+          (g) => g.scope_type === "organisation" && (PROVIDER_ROLES as readonly string[]).includes(g.role),
+        )
+        .map((g) => g.user_id),
+    ),
+  ];
 }
 
 /**
@@ -1623,7 +1864,14 @@ export async function yourComplaints(
   const p = requireSignedIn(ctx.principal);
   const after = decodeTimeKey(query.after, "after");
   const people = await peopleComplainedFor(ctx);
-  const found = await repo.complaintsOfComplainant(ctx.db, p.userId, people, after, YOUR_ROWS + 1);
+  const found = await repo.complaintsOfComplainant(
+    ctx.db,
+    p.userId,
+    people,
+    after,
+    YOUR_ROWS + 1,
+    complainingOrganisations(p),
+  );
   const rows = found.slice(0, YOUR_ROWS);
   const stages = await repo.stagesOfMany(ctx.db, rows);
   const today = londonToday(ctx.clock);
@@ -1641,6 +1889,33 @@ export async function yourComplaints(
   };
 }
 
+/**
+ * The complaints a consumer champion's people made for the people who appointed it, newest first, a
+ * page at a time by key: its people only (exact grants; 403 for anyone else, platform administrators
+ * included). Each shown only while the champion still acts for the person with `complain` — an
+ * appointment ended, or the grant withdrawn, takes it off the list (as from their complaints).
+ */
+export async function championComplaints(
+  ctx: Ctx,
+  championId: string,
+  query: { after?: string | undefined } = {},
+): Promise<{ rows: ComplaintRow[]; next: string | null }> {
+  requireSignedIn(ctx.principal);
+  if (!championsOf(ctx.principal).includes(championId))
+    throw new ForbiddenError(msg`Only the champion's people may see the complaints it made.`);
+  const after = decodeTimeKey(query.after, "after");
+  const found = await repo.complaintsOfChampion(ctx.db, championId, after, BODY_PAGE_SIZE + 1);
+  const page = found.slice(0, BODY_PAGE_SIZE);
+  const rows: ComplaintRow[] = [];
+  for (const r of page)
+    if (r.person_authority_id && r.person_id && (await actsFor(ctx, r.person_authority_id, r.person_id)))
+      rows.push(r);
+  const last = page.at(-1);
+  return {
+    rows,
+    next: found.length > BODY_PAGE_SIZE && last ? encodeKey([last.created_at.toISOString(), last.id]) : null,
+  };
+}
 /** Where a complaint stands on its body's list: its step due or overdue, else what became of it. */
 export type BodyListState = "due" | "overdue" | "answered" | "accepted" | "declined" | "escalated";
 
@@ -1693,7 +1968,13 @@ export async function bodyComplaints(
  */
 export async function complaintsWaitingOn(ctx: Ctx, limit: number) {
   const p = requireSignedIn(ctx.principal);
-  return repo.waitingOnBodies(ctx.db, p.userId, await peopleComplainedFor(ctx), limit);
+  return repo.waitingOnBodies(
+    ctx.db,
+    p.userId,
+    await peopleComplainedFor(ctx),
+    limit,
+    complainingOrganisations(p),
+  );
 }
 
 /** Complaints waiting on these bodies (their people's work). Checks no one. */

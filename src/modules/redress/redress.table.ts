@@ -18,7 +18,8 @@ export type Answerer = (typeof ANSWERERS)[number];
 /** Why the responsible authority is this one. */
 export type ResponsibleAs = "complained-about" | "commissioner" | "area";
 
-export const ACTING_AS = ["self", "person", "public"] as const;
+/** For oneself, a person one acts for, as a member of the public, or (commissioning) for one's organisation. */
+export const ACTING_AS = ["self", "person", "public", "organisation"] as const;
 export type ActingAs = (typeof ACTING_AS)[number];
 
 export const COMPLAINT_STATUSES = [
@@ -68,6 +69,16 @@ export interface ComplaintsTable {
   email_verified_at: Date | null;
   access_token_hash: string | null;
   next_due_on: string | null;
+  /** Commissioning (migration 2026-12-21-06): the organisation that complains, for itself. */
+  complainant_organisation_id: string | null;
+  /** Commissioning: the tender or contract complained about, under the complaint's authority. */
+  commissioning_kind: "tender" | "contract" | null;
+  commissioning_id: string | null;
+  commissioning_title: string;
+  /** Commissioning: the service area (a service category code) whose adjudicator is the second tier. */
+  service_area: string;
+  /** The consumer champion whose people made the complaint for a person. */
+  champion_id: string | null;
   created_at: Date;
   updated_at: Date;
 }

@@ -13,8 +13,21 @@ export interface Bilingual {
   cy: string;
 }
 
-export const REGIME_CODES = ["nhs-adult-social-care", "housing", "children-social-care", "council"] as const;
+export const REGIME_CODES = [
+  "nhs-adult-social-care",
+  "housing",
+  "children-social-care",
+  "council",
+  "commissioning",
+] as const;
 export type RegimeCode = (typeof REGIME_CODES)[number];
+
+/**
+ * The regimes a person complains under (the complaint forms offer these). `commissioning` is a
+ * provider's complaint about an authority's commissioning decision, made only through its own form
+ * (`makeCommissioningComplaint`).
+ */
+export const PERSON_REGIME_CODES = REGIME_CODES.filter((c) => c !== "commissioning");
 
 export function isRegimeCode(value: unknown): value is RegimeCode {
   return typeof value === "string" && (REGIME_CODES as readonly string[]).includes(value);
@@ -80,8 +93,11 @@ export interface RegimeRule {
   covers: Bilingual;
   stages: readonly StageRule[];
   timeLimit: TimeLimitRule;
-  /** The second tier: which ombudsman, by the kind of body complained about. */
-  ombudsman: { nhsBody: OmbudsmanCode | null; otherBody: OmbudsmanCode };
+  /**
+   * The second tier: which ombudsman, by the kind of body complained about; null where it is the
+   * independent adjudicator of the service area (complaints about commissioning).
+   */
+  ombudsman: { nhsBody: OmbudsmanCode | null; otherBody: OmbudsmanCode } | null;
   source: Bilingual;
 }
 
@@ -103,6 +119,11 @@ const CHILDREN_SOURCE: Bilingual = {
 const COUNCIL_CODE: Bilingual = {
   en: "The Local Government and Social Care Ombudsman’s Complaint Handling Code (applied from 1 April 2026)",
   cy: "Cod Ymdrin â Chwynion yr Ombwdsmon Llywodraeth Leol a Gofal Cymdeithasol (yn gymwys o 1 Ebrill 2026)",
+};
+
+const COMMISSIONING_RULE: Bilingual = {
+  en: "OpenPS’s rule for complaints about commissioning (no statute sets one), modelled on the Local Government and Social Care Ombudsman’s Complaint Handling Code",
+  cy: "Rheol OpenPS ar gyfer cwynion am gomisiynu (nid oes statud yn gosod un), wedi’i modelu ar God Ymdrin â Chwynion yr Ombwdsmon Llywodraeth Leol a Gofal Cymdeithasol",
 };
 
 function cite(base: Bilingual, en: string, cy: string): Bilingual {
@@ -308,6 +329,47 @@ export const REGIMES: readonly RegimeRule[] = [
       respond2: { en: "stage 2", cy: "cam 2" },
     }),
   },
+  {
+    code: "commissioning",
+    name: { en: "Commissioning", cy: "Comisiynu" },
+    covers: {
+      en: "A provider’s complaint about how an authority commissioned a service: a tender it ran, or a contract the provider holds.",
+      cy: "Cwyn darparwr am y ffordd y comisiynodd awdurdod wasanaeth: tendr a gynhaliodd, neu gontract sydd gan y darparwr.",
+    },
+    source: COMMISSIONING_RULE,
+    // Not a bar to proceedings under the Procurement Act 2023 (s.106: 30 days from knowing), which a
+    // complaint neither replaces nor pauses (docs/redress.md).
+    timeLimit: {
+      months: 12,
+      fromKnowing: true,
+      waivable: true,
+      source: cite(COMMISSIONING_RULE, "its time limit", "ei derfyn amser"),
+    },
+    ombudsman: null,
+    stages: [
+      {
+        stage: 1,
+        name: { en: "The authority’s response", cy: "Ymateb yr awdurdod" },
+        askWithin: null,
+        steps: [
+          {
+            step: "acknowledge",
+            within: { workingDays: 5 },
+            from: "received",
+            extension: null,
+            source: cite(COMMISSIONING_RULE, "acknowledgement", "cydnabod"),
+          },
+          {
+            step: "respond",
+            within: { workingDays: 10 },
+            from: "acknowledged",
+            extension: { upToWorkingDays: 10 },
+            source: cite(COMMISSIONING_RULE, "response", "ymateb"),
+          },
+        ],
+      },
+    ],
+  },
 ];
 
 export function regimeOf(code: RegimeCode): RegimeRule {
@@ -402,4 +464,34 @@ export function ombudsmanOf(code: OmbudsmanCode): OmbudsmanRule {
   const found = OMBUDSMEN.find((o) => o.code === code);
   if (!found) throw new RangeError(`No ombudsman ${code}`);
   return found;
+}
+
+/**
+ * The independent adjudicator of complaints about commissioning (the White Paper's), one per service
+ * area: its rule is OpenPS's (no statute sets one) — a complaint brought within 12 months of knowing,
+ * as the LGSCO's. Which authority is the adjudicator of an area, the platform administrators say
+ * (second-tier.service.ts).
+ */
+export const ADJUDICATOR = {
+  code: "adjudicator",
+  name: { en: "Independent adjudicator", cy: "Dyfarnwr annibynnol" },
+  remit: {
+    en: "Providers' complaints about how an authority commissioned a service, in its service area.",
+    cy: "Cwynion darparwyr am y ffordd y comisiynodd awdurdod wasanaeth, yn ei faes gwasanaeth.",
+  },
+  timeLimitMonths: 12,
+  timeLimitFrom: "knowing",
+  mpReferralFor: [],
+  source: COMMISSIONING_RULE,
+} as const satisfies Omit<OmbudsmanRule, "code"> & { code: "adjudicator" };
+
+/** A second-tier scheme: one of the three ombudsmen, or the adjudicator. */
+export type SecondTierCode = OmbudsmanCode | "adjudicator";
+export type SecondTierRule = Omit<OmbudsmanRule, "code"> & { code: SecondTierCode };
+
+/** The three ombudsmen and the adjudicator, as pages name them. */
+export const SECOND_TIER_RULES: readonly SecondTierRule[] = [...OMBUDSMEN, ADJUDICATOR];
+
+export function secondTierRuleOf(code: SecondTierCode): SecondTierRule {
+  return code === "adjudicator" ? ADJUDICATOR : ombudsmanOf(code);
 }

@@ -18,7 +18,7 @@
  * deadline); `closed` (the deadline has passed, awaiting opening); `opened`; `cancelled`. Every
  * change is audited on the authority's chain in its transaction.
  */
-import type { Trx } from "../../db/database.ts";
+import type { Db, Trx } from "../../db/database.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { msg } from "../../lib/messages.ts";
@@ -350,4 +350,17 @@ export function tendersPublishedBetween(
   range: { authorityId?: string | undefined; from: Date; to: Date },
 ): Promise<number> {
   return repo.countPublishedBetween(ctx.db, range);
+}
+
+/**
+ * The tenders an organisation registered interest in (bidding needs it; who bid stays sealed), most
+ * recently first, drafts never: what a provider may complain about to the authority that ran it
+ * (redress's complaints about commissioning). Checks no one: the calling service has.
+ */
+export function tendersOfInterest(
+  db: Db,
+  organisationId: string,
+  limit: number,
+): Promise<repo.InterestRow[]> {
+  return repo.interestsOf(db, [organisationId], limit);
 }
