@@ -12,7 +12,6 @@ import type {
   OmbudsmanCaseComment,
   OmbudsmanCasesTable,
   OmbudsmanRemedy,
-  Scheme,
 } from "./redress.table.ts";
 
 /** A case with its ombudsman's slug and name. */
@@ -27,32 +26,6 @@ function cases(db: Db) {
     .innerJoin("authorities as a", "a.id", "k.authority_id")
     .selectAll("k")
     .select(["a.slug as ombudsman_slug", "a.name as ombudsman_name"]);
-}
-
-/** The authority registered as this scheme's second-tier body ('' service area for an ombudsman). */
-export async function secondTierBodyOf(
-  db: Db,
-  scheme: Scheme,
-  serviceArea: string,
-): Promise<{ authority_id: string; nation: string; slug: string; name: string } | undefined> {
-  return db
-    .selectFrom("second_tier_bodies as s")
-    .innerJoin("authorities as a", "a.id", "s.authority_id")
-    .select(["s.authority_id", "a.nation", "a.slug", "a.name"])
-    .where("s.scheme", "=", scheme)
-    .where("s.service_area", "=", serviceArea)
-    .executeTakeFirst();
-}
-
-export async function insertSecondTierBody(
-  trx: Trx,
-  row: { authority_id: string; scheme: Scheme; service_area: string; created_at: Date },
-): Promise<void> {
-  await trx
-    .insertInto("second_tier_bodies")
-    .values(row)
-    .onConflict((oc) => oc.columns(["scheme", "service_area"]).doNothing())
-    .execute();
 }
 
 export async function insertCase(trx: Trx, row: NewOmbudsmanCase): Promise<void> {

@@ -927,17 +927,3 @@ export async function decideCase(
     return (await repo.findCase(trx, ombudsmanId, caseId)) as CaseRow;
   });
 }
-
-/** Registers an authority as a scheme's second-tier body (the demo seed; platform administrators' page to come). */
-export async function registerSecondTierBody(
-  trx: Trx,
-  now: Date,
-  row: { authorityId: string; scheme: Scheme; serviceArea?: string },
-): Promise<void> {
-  await repo.insertSecondTierBody(trx, {
-    authority_id: row.authorityId,
-    scheme: row.scheme,
-    service_area: row.serviceArea ?? "",
-    created_at: now,
-  });
-}

@@ -5,7 +5,7 @@
  * Platform administrators say it; each change is one transaction with an audit event on the
  * platform's chain and on the authority's. `secondTierBodyFor` is what escalation asks.
  */
-import type { Db } from "../../db/database.ts";
+import type { Db, Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import { NotFoundError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
@@ -38,6 +38,23 @@ export async function secondTierBodyFor(
   serviceArea = "",
 ): Promise<repo.SecondTierBodyRow | undefined> {
   return repo.secondTierBody(db, scheme, scheme === "adjudicator" ? serviceArea : "");
+}
+
+/**
+ * Names an authority as a scheme's second-tier body without checks or audit: the demo seed, in its
+ * transaction (platform administrators use `setSecondTierBody`).
+ */
+export async function registerSecondTierBody(
+  trx: Trx,
+  now: Date,
+  row: { authorityId: string; scheme: Scheme; serviceArea?: string },
+): Promise<void> {
+  await repo.putSecondTierBody(trx, {
+    authority_id: row.authorityId,
+    scheme: row.scheme,
+    service_area: row.serviceArea ?? "",
+    created_at: now,
+  });
 }
 
 /** The list and what the form offers: every body named, the service areas, the schemes. Platform administrators. */

@@ -7,7 +7,7 @@
  */
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import { type CreateAuthorityInput, createAuthority } from "../../modules/authorities/authorities.service.ts";
-import { registerSecondTierBody } from "../../modules/redress/ombudsman.service.ts";
+import { registerSecondTierBody } from "../../modules/redress/second-tier.service.ts";
 import type { Seed } from "../seed.ts";
 
 export const DEMO_AUTHORITY = {
