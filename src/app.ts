@@ -47,7 +47,10 @@ import { opportunitiesRoutes } from "./modules/opportunities/opportunities.route
 import { organisationsRoutes } from "./modules/organisations/organisations.routes.ts";
 import { pagesRoutes } from "./modules/pages/pages.routes.ts";
 import { projectsRoutes } from "./modules/projects/projects.routes.ts";
+import { figuresRoutes as redressFiguresRoutes } from "./modules/redress/figures.routes.ts";
+import { ombudsmanRoutes } from "./modules/redress/ombudsman.routes.ts";
 import { redressRoutes } from "./modules/redress/redress.routes.ts";
+import { remediesRoutes } from "./modules/redress/remedies.routes.ts";
 import { regulationRoutes } from "./modules/regulation/regulation.routes.ts";
 import { reportsRoutes } from "./modules/reports/reports.routes.ts";
 import { servicesRoutes } from "./modules/services/services.routes.ts";
@@ -142,6 +145,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(reportsRoutes);
   await app.register(voiceRoutes);
   await app.register(redressRoutes);
+  await app.register(remediesRoutes);
+  await app.register(ombudsmanRoutes);
+  await app.register(redressFiguresRoutes);
 
   return app;
 }

@@ -30,6 +30,7 @@ import { publishMissingReleases } from "./modules/ocds/ocds.service.ts";
 import { opportunityJobHandlers } from "./modules/opportunities/alerts.service.ts";
 import { useOcidPrefix } from "./modules/projects/projects.service.ts";
 import { redressJobHandlers, startUnverifiedSweep } from "./modules/redress/redress.jobs.ts";
+import { remediesJobHandlers, startOverdueRemediesSweep } from "./modules/redress/remedies.jobs.ts";
 import { rewrapTenderKeys } from "./modules/tenders/keys.service.ts";
 import { loadTenderKeyring } from "./modules/tenders/sealing.ts";
 import { startFeedbackSweep, voiceJobHandlers } from "./modules/voice/voice.jobs.ts";
@@ -104,6 +105,7 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
         ...accessJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
         ...careJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
         ...redressJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
+        ...remediesJobHandlers(),
         ...opportunityJobHandlers({ mailer, baseUrl: config.baseUrl }),
         ...ocdsJobHandlers({
           publication: { baseUrl: config.baseUrl, publisherName: config.ocdsPublisher },
@@ -119,6 +121,8 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
     await startFeedbackSweep(database.db, clock);
     // Complaints made without an account and never confirmed: deleted after 7 days (docs/redress.md).
     await startUnverifiedSweep(database.db, clock);
+    // Remedies newly overdue: flagged, and the body and the ombudsman told once, daily (docs/redress.md).
+    await startOverdueRemediesSweep(database.db, clock);
     // Master key rotation: data keys still wrapped under a previous key are rewrapped under the
     // current one, in the background (bids open under either key meanwhile); stopped at shutdown.
     const background = new AbortController();

@@ -16,7 +16,11 @@ import { serviceWindowsPanel } from "./modules/challenges/policy.service.ts";
 import { arrangementsFollowPlan } from "./modules/choice/arrangements.service.ts";
 import { memberFeedback } from "./modules/choice/choice.ports.ts";
 import { choiceProfilePanel } from "./modules/choice/compare.service.ts";
-import { leaveOnRegistrationChange } from "./modules/choice/members.service.ts";
+import {
+  leaveOnInadequateRating,
+  leaveOnMutualStatusLost,
+  leaveOnRegistrationChange,
+} from "./modules/choice/members.service.ts";
 import { choicePersonData } from "./modules/choice/person-data.ts";
 import { choicePersonPanel } from "./modules/choice/person-panel.ts";
 import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/provider-contracts.service.ts";
@@ -29,14 +33,16 @@ import { noteMarketChange, queueImportedRecompute } from "./modules/market/figur
 import { publishersImported } from "./modules/ocds/ocds.ports.ts";
 import { noteChange } from "./modules/ocds/ocds.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
-import { profilePanels } from "./modules/organisations/organisations.ports.ts";
+import { mutualStatusLost, profilePanels } from "./modules/organisations/organisations.ports.ts";
 import { projectPanels } from "./modules/projects/projects.ports.ts";
+import { areaComplaintsPanel, complaintExtras } from "./modules/redress/figures.service.ts";
 import { redressPersonData } from "./modules/redress/person-data.ts";
-import { complainPanel } from "./modules/redress/profile-panel.ts";
+import { complainPanel, complaintFiguresPanel } from "./modules/redress/profile-panel.ts";
 import { providerRatingsPanel } from "./modules/regulation/find.service.ts";
 import {
   contractsAffected,
   providerExtras,
+  ratingPublished,
   registrationChanged,
 } from "./modules/regulation/regulation.ports.ts";
 import { servicePanels } from "./modules/services/services.ports.ts";
@@ -48,6 +54,7 @@ import {
 } from "./modules/tenders/tenders.ports.ts";
 import { feedbackExtras, feedbackProfilePanel, feedbackSummaries } from "./modules/voice/feedback.service.ts";
 import { feedbackPersonPanel } from "./modules/voice/person-panel.ts";
+import { areaPanels } from "./modules/voice/voice.ports.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "./seed/demo/users.ts";
 
 const demoUsers = () => ({ password: DEMO_PASSWORD, accounts: DEMO_USERS });
@@ -57,6 +64,8 @@ export function wireModules(): void {
   demoAccounts.plug(demoUsers);
   // organisations ← regulation, contracts: panels on a provider's profile, in this order
   profilePanels.plug(providerRatingsPanel);
+  // organisations ← redress: the provider's open figures of complaints, beside its ratings
+  profilePanels.plug(complaintFiguresPanel);
   profilePanels.plug(providerContractsPanel);
   // regulation ← contracts: the contracts a failing location affects
   contractsAffected.plug(contractsHeldBy);
@@ -89,9 +98,13 @@ export function wireModules(): void {
   tenderPanels.plug(integrityPanel);
   // audit ← datasets: a change of a dataset's rows (a row withdrawn or deleted too) dates it
   changeRecorded.plug(noteDatasetChange);
-  // regulation ← choice: a provider whose registration stops meeting a list's conditions leaves it;
+  // regulation ← choice: a provider whose registration, or whose new Inadequate rating, stops it
+  // meeting a list's conditions leaves it;
   // organisations ← choice: the approved-provider lists on a provider's profile (after contracts)
   registrationChanged.plug(leaveOnRegistrationChange);
+  ratingPublished.plug(leaveOnInadequateRating);
+  // organisations ← choice: a provider no longer a qualifying mutual leaves the lists reserved to mutuals
+  mutualStatusLost.plug(leaveOnMutualStatusLost);
   profilePanels.plug(choiceProfilePanel);
   // care ← budgets: each plan's ledger opened, following its budget's versions, stopped at its end
   planChanged.plug(followPlanChange);
@@ -117,4 +130,8 @@ export function wireModules(): void {
   personPanels.plug(feedbackPersonPanel);
   // organisations ← redress: how to complain about a provider, last on its profile
   profilePanels.plug(complainPanel);
+  // regulation ← redress: "Complaints upheld: n of m in 12 months" beside the rating in Find a service
+  providerExtras.plug(complaintExtras);
+  // voice ← redress: the complaints figures of the providers in an area, on its figures page
+  areaPanels.plug(areaComplaintsPanel);
 }

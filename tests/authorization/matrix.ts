@@ -61,6 +61,12 @@ import {
   type Who,
 } from "./rules.ts";
 
+/** The ombudsman of a route naming one (own: the demo LGSCO, whose staff the matrix's ombudsman-staff are). */
+const OMBUDSMAN = {
+  own: { id: DEMO_AUTHORITY.ombudsman, slug: "local-government-and-social-care-ombudsman" },
+  other: { id: DEMO_AUTHORITY.phso, slug: "parliamentary-and-health-service-ombudsman" },
+} as const;
+
 /** Every area's rules, by name. The key of a rule is "METHOD url-pattern". */
 export const RULE_SETS: Record<string, RuleSet> = {
   platform,
@@ -189,6 +195,8 @@ export async function startMatrix(): Promise<Matrix> {
       .replace(/^\/public-bodies\/:id/, `/public-bodies/${pick(ids.body)}`)
       .replace(/^\/admin\/public-bodies\/:id/, `/admin/public-bodies/${pick(ids.body)}`)
       .replace(/^\/authorities\/:slug/, `/authorities/${REGISTER[tenant].slug}`)
+      .replace(/^\/authorities\/:ombudsmanSlug/, `/authorities/${OMBUDSMAN[tenant].slug}`)
+      .replace(":ombudsmanId", OMBUDSMAN[tenant].id)
       .replace(":authorityId", REGISTER[tenant].id)
       .replace(":regulatorId", REGULATOR[tenant])
       .replace(":championId", CHAMPION[tenant])

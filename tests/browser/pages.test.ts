@@ -211,6 +211,10 @@ describe("public pages", () => {
     ["/open-data/feedback", "Users' feedback on providers"],
     ["/regulation/find?serviceType=domiciliary-care", "Find a service"],
     ["/complaints/without-account", "Make a complaint"],
+    // A body's complaints figures (the same page for a provider): the directory's Fife, with none yet.
+    ["/complaints/figures/authorities/fife", "Complaints figures: Fife Council"],
+    ["/complaints/decisions", "Ombudsmen's published decisions"],
+    ["/complaints/overdue-remedies", "Overdue remedies"],
   ])("%s is accessible and has its title", async (pathname, heading) => {
     const page = await visitorPage();
     expect(await visit(page, pathname)).toBe(200);

@@ -106,6 +106,10 @@ const LARGE = new Set([
   "feedback_reviews",
   "feedback_figures",
   "choice_unavailable",
+  "complaints",
+  "complaint_stages",
+  "ombudsman_cases",
+  "ombudsman_remedies",
 ]);
 
 /**
@@ -208,6 +212,14 @@ const REQUESTS = [
   // An area's open figures of choice: lists, members, choice not available, feedback by month.
   `/choice/areas/${DEMO_AREA.westshire}`,
   `/api/v1/choice/areas/${DEMO_AREA.millbrook}/figures`,
+  // Redress's open figures (a provider's, a public body's) and the published decisions, filtered.
+  `/complaints/figures/organisations/${DEMO_ORGANISATION}`,
+  "/api/v1/complaints/figures/authorities/westshire-county-council",
+  "/complaints/decisions",
+  "/api/v1/complaints/decisions?finding=fault-injustice",
+  // Redress: the published list of overdue remedies, its page and the API.
+  "/complaints/overdue-remedies",
+  "/api/v1/complaints/overdue-remedies",
 ];
 
 const COUNTY = DEMO_AUTHORITY.county;

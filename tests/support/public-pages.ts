@@ -7,7 +7,7 @@ import { DATASET_IDS } from "../../src/modules/datasets/catalogue.ts";
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { DEMO_CHALLENGE } from "../../src/seed/demo/challenges.ts";
 import { DEMO_CHAMPION_REPORT } from "../../src/seed/demo/champions.ts";
-import { DEMO_CHOICE } from "../../src/seed/demo/choice.ts";
+import { DEMO_CHOICE, DEMO_CHOICE_MEMBERS } from "../../src/seed/demo/choice.ts";
 import { DEMO_CONSULTATION } from "../../src/seed/demo/consultations.ts";
 import { DEMO_CONTRACTS } from "../../src/seed/demo/contracts.ts";
 import { DEMO_ORGANISATION } from "../../src/seed/demo/organisations.ts";
@@ -78,4 +78,10 @@ export const PUBLIC_PAGES: readonly string[] = [
   "/choice/areas/E10000901",
   // Redress: making a complaint without an account.
   "/complaints/without-account",
+  // Redress's open figures (a public body's, a provider's) and the published decisions.
+  "/complaints/figures/authorities/westshire-county-council",
+  `/complaints/figures/organisations/${DEMO_CHOICE_MEMBERS.greenway}`,
+  "/complaints/decisions",
+  // Redress: the remedies ombudsmen ordered that are overdue, published.
+  "/complaints/overdue-remedies",
 ];

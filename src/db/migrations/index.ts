@@ -66,6 +66,8 @@ import * as feedbackLeftAt from "./2026-12-15-30-feedback-left-at.ts";
 import * as redress from "./2026-12-20-01-redress.ts";
 import * as redressReview from "./2026-12-20-02-redress-review.ts";
 import * as ombudsman from "./2026-12-21-01-ombudsman.ts";
+import * as redressFigures from "./2026-12-21-03-redress-figures.ts";
+import * as remedies from "./2026-12-21-05-remedies.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -132,4 +134,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-20-01-redress": redress,
   "2026-12-20-02-redress-review": redressReview,
   "2026-12-21-01-ombudsman": ombudsman,
+  "2026-12-21-03-redress-figures": redressFigures,
+  "2026-12-21-05-remedies": remedies,
 };

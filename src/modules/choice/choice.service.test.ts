@@ -12,15 +12,20 @@ import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import type { SettableClock } from "../../lib/clock.ts";
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from "../../lib/errors.ts";
+import { londonToday } from "../../lib/london-time.ts";
 import { dueOn, isOverdue } from "../../lib/tasks.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_REPRESENTATIVE } from "../../seed/demo/care.ts";
 import { DEMO_CHOICE, DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
+import { demoMutualEvidence } from "../../seed/demo/organisations.ts";
 import { DEMO_LOCATION } from "../../seed/demo/regulation.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
 import type { Ctx } from "../access/context.ts";
 import { listPeople, peopleActedFor } from "../care/care.service.ts";
+import { recordMutualEvidence } from "../organisations/mutual-evidence.service.ts";
+import { recordInspection, recordReportPublished } from "../regulation/inspections.service.ts";
+import { aggregateRatings } from "../regulation/ratings.ts";
 import { decideRegistration } from "../regulation/registration.service.ts";
 import {
   answerArrangement,
@@ -188,6 +193,19 @@ describe("joining", () => {
     expect(await refused(joinList(await adminOf(MUTUAL), COUNTY, list.id, MUTUAL))).toBeInstanceOf(
       ConflictError,
     );
+    // Its evidence no longer qualifies (most of its turnover now outside the light touch services):
+    // it leaves the reserved list in the same transaction, with the reason.
+    const evidence = demoMutualEvidence.find((e) => e.organisationId === MUTUAL);
+    if (!evidence) throw new Error("No demo evidence for the mutual");
+    const assessed = await recordMutualEvidence(publicCtx(), MUTUAL, {
+      ...evidence,
+      lightTouchShareBp: 2000,
+    });
+    expect(assessed.qualifies).toBe(false);
+    const left = (await providerLists(publicCtx(), MUTUAL)).memberships.find((m) => m.list.id === list.id);
+    expect(left).toMatchObject({ status: "left" });
+    expect(left?.leftReason).toContain("no longer shows it as a qualifying public service mutual");
+    await recordMutualEvidence(publicCtx(), MUTUAL, evidence);
   });
 });
 
@@ -222,9 +240,9 @@ describe("leaving", () => {
       .selectFrom("notifications")
       .select(["user_id", "link"])
       .where("kind", "=", "choice.member-left")
+      .where("link", "=", `/authorities/westshire-county-council/choice/${LIST}`)
       .execute();
     expect(told.map((n) => n.user_id)).toContain(demoUser("commissioner"));
-    expect(told[0]?.link).toBe(`/authorities/westshire-county-council/choice/${LIST}`);
     // Greenway keeps its place: a suspension elsewhere does not touch it.
     expect((await listPage(publicCtx(), COUNTY, LIST, { sort: "name" })).members.map((m) => m.name)).toEqual([
       "Greenway Home Care Ltd",
@@ -425,5 +443,45 @@ describe("arrangements and choice not available", () => {
     } finally {
       clock.set(start);
     }
+  });
+});
+
+// Last: it takes Westshire Homes Support off the demo list, which the tests above use.
+describe("a new Inadequate rating", () => {
+  it("takes a provider off when a report rating its only qualifying location Inadequate is published", async () => {
+    const homes = DEMO_CHOICE_MEMBERS.homesSupport;
+    clock.advance(60_000);
+    const ratings = {
+      safe: "inadequate",
+      effective: "inadequate",
+      caring: "requires-improvement",
+      responsive: "requires-improvement",
+      "well-led": "inadequate",
+    } as const;
+    const aggregation = aggregateRatings(ratings, false);
+    const inspectionId = await recordInspection(publicCtx(), REGULATOR, DEMO_CHOICE.homesSupportHomeCare, {
+      inspectedOn: londonToday(clock),
+      inspectors: "A. Inspector",
+      evidenceSummary: "Visits were missed and not followed up.",
+      ratings,
+      breach: false,
+      breachDetails: "",
+      aggregation,
+      overall: aggregation.overall,
+      departureReason: null,
+    });
+    expect(aggregation.overall).toBe("inadequate");
+    // Still a member while the report is a draft; it leaves when the report is published
+    expect((await providerLists(publicCtx(), homes)).memberships[0]).toMatchObject({ status: "member" });
+    clock.advance(40 * 24 * 3600_000);
+    await recordReportPublished(publicCtx(), REGULATOR, inspectionId);
+    const { memberships } = await providerLists(publicCtx(), homes);
+    expect(memberships[0]).toMatchObject({ status: "left" });
+    expect(memberships[0]?.leftReason).toContain(
+      "The regulator has published a report rating a location Inadequate overall.",
+    );
+    expect(
+      (await listPage(publicCtx(), COUNTY, LIST, { sort: "name" })).members.map((m) => m.name),
+    ).not.toContain("Westshire Homes Support Ltd");
   });
 });

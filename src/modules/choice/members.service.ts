@@ -44,7 +44,7 @@ import { contractsByKeys, listContractViews } from "../contracts/contracts.servi
 import { notify } from "../notifications/notifications.service.ts";
 import { effectiveSectorOf, organisationNamesOf } from "../organisations/organisations.service.ts";
 import { currentLocationsFor } from "../regulation/find.service.ts";
-import type { RegistrationChange } from "../regulation/regulation.ports.ts";
+import type { RatingPublished, RegistrationChange } from "../regulation/regulation.ports.ts";
 import type { LocationRow } from "../regulation/regulation.service.ts";
 import { findTender, tenderParts, tendersParts } from "../tenders/tenders.service.ts";
 import * as repo from "./choice.repository.ts";
@@ -288,23 +288,22 @@ export async function leaveList(
 }
 
 /**
- * Regulation's `registrationChanged` port: when a registration stops being current, the
- * organisation leaves each open list (and each draft from an award) whose conditions it no longer meets, in the change's
- * transaction, with the registration's new status and reason.
+ * The organisation leaves each open list (and each draft from an award) whose conditions it no
+ * longer meets, in the caller's transaction, the reason starting with `why`.
  */
-export async function leaveOnRegistrationChange(
+async function leaveListsNoLongerMet(
   ctx: Ctx & { db: Trx },
-  change: RegistrationChange,
+  organisationId: string,
+  why: string,
 ): Promise<void> {
-  if (change.to === "registered" || change.to === "applied") return;
   // Open lists, and drafts from an award (whose members were added when drafted)
   const checked = (list: { status: string; source_award_id: string | null }) =>
     list.status === "open" || (list.status === "draft" && list.source_award_id !== null);
-  const memberships = (await repo.membershipsOf(ctx.db, change.organisationId, ["member"], 1000)).filter(
-    (m) => checked(m.list),
+  const memberships = (await repo.membershipsOf(ctx.db, organisationId, ["member"], 1000)).filter((m) =>
+    checked(m.list),
   );
   if (memberships.length === 0) return;
-  const organisation = { id: change.organisationId, name: memberships[0]?.organisation_name ?? "" };
+  const organisation = { id: organisationId, name: memberships[0]?.organisation_name ?? "" };
   for (const m of memberships) {
     const locked = await repo.lockList(ctx.db, m.authority_id, m.list_id);
     if (!locked || !checked(locked)) continue;
@@ -313,16 +312,54 @@ export async function leaveOnRegistrationChange(
     );
     const found = await qualification(ctx, m.list, areaCodes, organisation);
     if (found.qualifies) continue;
-    await recordLeave(
-      ctx,
-      m.list,
-      organisation,
-      msg`A registration with the regulator is now ${change.to} (${change.reason}). ${found.reasons.join(" ")}`.slice(
-        0,
-        LIMITS.reason,
-      ),
-    );
+    await recordLeave(ctx, m.list, organisation, `${why} ${found.reasons.join(" ")}`.slice(0, LIMITS.reason));
   }
+}
+
+/**
+ * Regulation's `registrationChanged` port: when a registration stops being current, the
+ * organisation leaves the lists whose conditions it no longer meets, in the change's transaction,
+ * with the registration's new status and reason.
+ */
+export async function leaveOnRegistrationChange(
+  ctx: Ctx & { db: Trx },
+  change: RegistrationChange,
+): Promise<void> {
+  if (change.to === "registered" || change.to === "applied") return;
+  await leaveListsNoLongerMet(
+    ctx,
+    change.organisationId,
+    msg`A registration with the regulator is now ${change.to} (${change.reason}).`,
+  );
+}
+
+/**
+ * Regulation's `ratingPublished` port: a report rating a location Inadequate overall takes the
+ * organisation off the lists that exclude providers rated Inadequate where none of its locations
+ * there is rated better any more, in the publishing's transaction.
+ */
+export async function leaveOnInadequateRating(
+  ctx: Ctx & { db: Trx },
+  published: RatingPublished,
+): Promise<void> {
+  if (published.overall !== "inadequate") return;
+  await leaveListsNoLongerMet(
+    ctx,
+    published.organisationId,
+    msg`The regulator has published a report rating a location Inadequate overall.`,
+  );
+}
+
+/**
+ * Organisations' `mutualStatusLost` port: an organisation no longer shown as a qualifying public
+ * service mutual leaves the lists reserved to mutuals, in the change's transaction.
+ */
+export async function leaveOnMutualStatusLost(ctx: Ctx & { db: Trx }, organisationId: string): Promise<void> {
+  await leaveListsNoLongerMet(
+    ctx,
+    organisationId,
+    msg`The directory no longer shows it as a qualifying public service mutual.`,
+  );
 }
 
 export interface OfferDraft {

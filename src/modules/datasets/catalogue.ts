@@ -30,6 +30,7 @@ import {
 import { figuresComputedAt, personalBudgetRows } from "../market/market.service.ts";
 import { directoryRecordsAfter, latestDirectoryChange } from "../organisations/organisations.service.ts";
 import { latestPublishedProjectChange, publishedProjectsAfter } from "../projects/projects.service.ts";
+import { complaintFigureRows } from "../redress/figures.service.ts";
 import {
   latestRegulationChanges,
   openLocationsAfter,
@@ -968,6 +969,49 @@ const feedback: Dataset = {
   changedBy: ["feedback."],
 };
 
+/**
+ * Complaints figures (issue 18, item 6; docs/redress.md, "Open figures and published decisions"): per
+ * body — a provider (the complaints about it) or an authority (those it answered) — over the
+ * complaints received in the last 12 months, each figure a row: per regime and stage the complaints
+ * received, acknowledged and answered on time or late, extended, and their findings; then the steps
+ * overdue today, the cases taken to an ombudsman, its findings and the remedies ordered, complied
+ * with and overdue. A count of 1 to 9 is empty with `suppressed` true (and the next smallest part
+ * beside a lone one). Never a person: counts only, no complaint's reference or words.
+ */
+const complaintFigures: Dataset = {
+  id: "complaint-figures",
+  columns: columns(
+    ["body_id", "uuid", UUID],
+    ["body_type", "code", "organisation"],
+    ["period_from", "date", "2025-12-21"],
+    ["period_to", "date", "2026-12-21"],
+    ["regime", "code", "nhs-adult-social-care"],
+    ["stage", "integer", "1"],
+    ["figure", "code", "answered-on-time"],
+    ["count", "integer", "12"],
+    ["suppressed", "boolean", "false"],
+  ),
+  async *pages(ctx) {
+    for await (const page of complaintFigureRows(ctx))
+      yield page.map((r) => ({
+        body_id: r.bodyId,
+        body_type: r.bodyType,
+        period_from: r.periodFrom,
+        period_to: r.periodTo,
+        regime: r.regime,
+        stage: r.stage,
+        figure: r.figure,
+        count: r.count,
+        suppressed: r.count === null,
+      }));
+  },
+  // Counted from the complaints as they are when asked: dated by the changes the audit trail records
+  // (a complaint's steps, an ombudsman's case), and by the day (the 12 months roll on).
+  modified: async () => null,
+  changedBy: ["complaint.", "ombudsman-case."],
+  clock: "day",
+};
+
 /** Every open dataset, in the order the index lists them. */
 export const DATASETS: readonly Dataset[] = [
   authorities,
@@ -988,6 +1032,7 @@ export const DATASETS: readonly Dataset[] = [
   ratings,
   personalBudgets,
   feedback,
+  complaintFigures,
 ];
 
 export const DATASET_IDS: readonly string[] = DATASETS.map((d) => d.id);

@@ -68,6 +68,9 @@ import {
   type NotifyInput,
   notify,
 } from "../notifications/notifications.service.ts";
+import { makeComplaint } from "../redress/redress.service.ts";
+import { confirmRemedy } from "../redress/remedies.service.ts";
+import { decidedCase } from "../redress/remedies.test-fixtures.ts";
 import {
   cancelRegistration,
   issueEnforcement,
@@ -357,6 +360,30 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   "complaint.progressed": "demo",
   // The demo redress seed makes each complaint through the service: the body's people are told.
   "complaint.to-answer": "demo",
+  "remedy.progressed": async () => {
+    // An ombudsman confirms a remedy Westshire reported done, on a case decided about a complaint the
+    // demo citizen makes (the remedies' test fixture): Westshire's complaints officers are told.
+    const c = await makeComplaint(await as(user("citizen")), {
+      about: "authority",
+      authorityId: COUNTY,
+      regime: "council",
+      actingAs: "self",
+      whatHappened: "The library's lift has been broken for three months.",
+      happenedOn: "2026-11-02",
+      outcomeWanted: "Mend the lift.",
+      consent: true,
+    });
+    const decided = await decidedCase(db(), clock, {
+      complaint: { authorityId: c.authority_id, complaintId: c.id },
+      ombudsmanId: DEMO_AUTHORITY.ombudsman,
+      remedies: [{ kind: "apology", dueOn: "2027-01-29", reported: true }],
+    });
+    await confirmRemedy(await as(user("ombudsman-staff")), {
+      authorityId: DEMO_AUTHORITY.ombudsman,
+      caseId: decided.caseId,
+      seq: 1,
+    });
+  },
   "care.champion-ended": async () => {
     // The champion's person ends Joan's appointment: she (the demo citizen) is told, and they are.
     const link = await db()

@@ -120,6 +120,8 @@ export const NOTICE_KINDS = {
   "complaint.progressed": { topic: "complaints" },
   // Complaints (redress): to the answering body's people (or the responsible authority's) when one waits on them
   "complaint.to-answer": { topic: "complaints" },
+  // Remedies (redress): to the body that must comply (confirmed, returned, overdue) and the ombudsman's staff (reported, overdue)
+  "remedy.progressed": { topic: "complaints" },
   // Security: always by email too
   "tender.attempt-refused": { topic: "security", alwaysEmail: true },
   "tender.seal-broken": { topic: "security", alwaysEmail: true },

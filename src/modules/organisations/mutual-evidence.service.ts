@@ -20,10 +20,12 @@ import { assessMutual, type MutualAssessment } from "./mutual.ts";
 import * as repo from "./organisations.repository.ts";
 import {
   changeDirectory,
+  isQualifyingMutual,
   LIMITS,
   organisationOf,
   organisationProfile,
   requireWriteScope,
+  tellIfMutualStatusLost,
 } from "./organisations.service.ts";
 import { type Organisation, PROFIT_MODELS, type ProfitModel } from "./organisations.table.ts";
 
@@ -190,6 +192,7 @@ export async function recordMutualEvidence(
     const parentOrganisationId = input.parentOrganisationId || null;
     const parentAuthorityId = input.parentAuthorityId || null;
     const actor = actorIn(ctx);
+    const wasMutual = await isQualifyingMutual(trx, organisationId);
     const qualifies = await repo.upsertEvidence(trx, {
       organisation_id: organisationId,
       public_service_purpose: evidence.publicServicePurpose,
@@ -223,6 +226,7 @@ export async function recordMutualEvidence(
         qualifies,
       },
     });
+    await tellIfMutualStatusLost(within(ctx, trx), organisationId, wasMutual);
     return assessment;
   });
 }

@@ -13,7 +13,7 @@ import { transaction } from "../../db/transaction.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { type Kept, keptFor } from "../../lib/kept.ts";
-import { collect, type Panel } from "../../lib/ports.ts";
+import { collect, notifyAll, type Panel } from "../../lib/ports.ts";
 import type { Principal } from "../access/access.service.ts";
 import { hasRole, isPlatformAdmin } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
@@ -21,7 +21,7 @@ import { type ApiScope, requireScope } from "../accounts/accounts.service.ts";
 import { listAreas, listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import { checkIdentifier, identifierScheme, orgIdOf, registerUrlOf, splitOrgId } from "./identifiers.ts";
 import { assessMutual, type MutualAssessment } from "./mutual.ts";
-import { profilePanels } from "./organisations.ports.ts";
+import { mutualStatusLost, profilePanels } from "./organisations.ports.ts";
 import * as repo from "./organisations.repository.ts";
 import type { Organisation, ProfitModel, RelationshipKind } from "./organisations.table.ts";
 
@@ -313,6 +313,24 @@ export function directoryFigures(ctx: Pick<Ctx, "db" | "clock">): Promise<Kept<D
       mutuals: { organisations: Number(totals.organisations), staff: Number(totals.staff) },
     };
   });
+}
+
+/** Whether the directory shows the organisation as a qualifying public service mutual now. */
+export async function isQualifyingMutual(db: Db, organisationId: string): Promise<boolean> {
+  return (await repo.effectiveSectorOf(db, organisationId)) === "public-service-mutual";
+}
+
+/**
+ * After a change in `ctx.db`'s transaction: when the organisation was a qualifying mutual before it
+ * and is not now, the modules above are told (`mutualStatusLost`).
+ */
+export async function tellIfMutualStatusLost(
+  ctx: Ctx & { db: Trx },
+  organisationId: string,
+  wasMutual: boolean,
+): Promise<void> {
+  if (wasMutual && !(await isQualifyingMutual(ctx.db, organisationId)))
+    await notifyAll(mutualStatusLost, ctx, organisationId);
 }
 
 /** One transaction changing the directory: once it commits, its figures are counted again when next shown. */

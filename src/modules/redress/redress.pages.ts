@@ -13,6 +13,7 @@ import { type Ctx, ctxOf } from "../access/context.ts";
 import { afterLookup, anyone, signedIn } from "../access/policies.ts";
 import { accountsCtxOf } from "../accounts/authentication.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
+import { secondTierOf } from "./ombudsman.service.ts";
 import { complaintsOfficers, providerPeople } from "./redress.policies.ts";
 import {
   acceptResponse,
@@ -50,6 +51,8 @@ const NOTICES = [
   "explained",
   "waived",
   "declined",
+  "escalated",
+  "commented",
 ];
 
 function notice(request: FastifyRequest): string | null {
@@ -153,6 +156,7 @@ export function redressPages(app: FastifyInstance): void {
       const c = await complaintOf(ctxOf(request), request.authority.id, request.params.complaintId);
       await reply.page("redress/views/complaint.njk", {
         c,
+        ...(await secondTierOf(ctxOf(request), c)),
         ombudsmen: OMBUDSMEN,
         notice: notice(request),
         noindex: true,
@@ -319,12 +323,12 @@ export function redressPages(app: FastifyInstance): void {
 }
 
 /** The link's token: in the query of the page (so that logs, which drop query values, never hold it), in the form's body of its buttons. */
-function tokenOf(request: FastifyRequest): string {
+export function tokenOf(request: FastifyRequest): string {
   const { token } = (request.query ?? {}) as { token?: string };
   return typeof token === "string" ? token : field(request.body, "token");
 }
 
-function trackUrl(token: string, shown?: string): string {
+export function trackUrl(token: string, shown?: string): string {
   return `/complaints/track?token=${encodeURIComponent(token)}${shown ? `&notice=${shown}` : ""}`;
 }
 
@@ -378,6 +382,7 @@ function withoutAccountPages(app: FastifyInstance): void {
     }
     await reply.page("redress/views/complaint.njk", {
       c: view,
+      ...(await secondTierOf(ctxOf(request), view)),
       ombudsmen: OMBUDSMEN,
       notice: notice(request),
       base: "/complaints/track",

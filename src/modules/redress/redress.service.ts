@@ -1007,6 +1007,13 @@ export const PROGRESS_EVENTS = [
   "accepted",
   "next-stage",
   "explained",
+  // The second tier (ombudsman.service.ts; remedies.service.ts: every remedy confirmed)
+  "escalated",
+  "case-accepted",
+  "case-declined",
+  "case-draft",
+  "case-decided",
+  "remedies-done",
 ] as const;
 export type ProgressEvent = (typeof PROGRESS_EVENTS)[number];
 
@@ -1076,6 +1083,36 @@ export function progressNotice(
       return {
         subject: msg`You asked for the next stage of your complaint ${c.reference}`,
         body: msg`${who} will consider your complaint again at its next stage.`,
+      };
+    case "remedies-done":
+      return {
+        subject: msg`Every remedy for your complaint ${c.reference} is done`,
+        body: msg`The ombudsman has confirmed that ${who} has done every remedy it ordered. The ombudsman's case is closed.`,
+      };
+    case "escalated":
+      return {
+        subject: msg`Your complaint ${c.reference} has gone to the ombudsman`,
+        body: msg`The ombudsman has received your complaint and will assess whether to investigate it. Follow it on your complaint's page.`,
+      };
+    case "case-accepted":
+      return {
+        subject: msg`The ombudsman will investigate your complaint ${c.reference}`,
+        body: msg`The ombudsman has accepted your complaint for investigation. Follow it on your complaint's page.`,
+      };
+    case "case-declined":
+      return {
+        subject: msg`The ombudsman will not investigate your complaint ${c.reference}`,
+        body: msg`The ombudsman has declined to investigate your complaint. Its reason is on your complaint's page.`,
+      };
+    case "case-draft":
+      return {
+        subject: msg`The ombudsman's draft decision on your complaint ${c.reference}`,
+        body: msg`The ombudsman has a draft decision on your complaint. Read it and comment by the day on your complaint's page.`,
+      };
+    case "case-decided":
+      return {
+        subject: msg`The ombudsman has decided your complaint ${c.reference}`,
+        body: msg`The ombudsman's final decision, and any remedies it orders, are on your complaint's page.`,
       };
   }
 }
@@ -1651,3 +1688,58 @@ export async function complaintsWaitingOn(ctx: Ctx, limit: number) {
 
 /** Complaints waiting on these bodies (their people's work). Checks no one. */
 export const complaintsDue = repo.complaintsDue;
+
+// The second tier's needs of the first (ombudsman.service.ts)
+
+/** A complaint locked, then read, for its complainant's side (signed in, or by the link). */
+export const lockedComplaintOf = lockedForComplainant;
+/** Tells the complainant of a step (the second tier's too). */
+export const tellComplainant = tell;
+
+/** A case's reference: as a complaint's, with O- for ombudsman. */
+export function caseReference(): string {
+  return `O-${reference().slice(2)}`;
+}
+
+/** The answering body's people: a provider's administrators and members, an authority's complaints officers. */
+export async function answeringPeople(
+  trx: Trx,
+  c: Pick<ComplaintRow, "answerer" | "authority_id" | "organisation_id">,
+): Promise<string[]> {
+  if (c.answerer === "provider" && c.organisation_id)
+    return (await grantsInScope(trx, c.organisation_id))
+      .filter(
+        (g) => g.scope_type === "organisation" && (PROVIDER_ROLES as readonly string[]).includes(g.role),
+      )
+      .map((g) => g.user_id);
+  return authorityRoleHolders(trx, COMPLAINTS_OFFICER, c.authority_id);
+}
+
+/**
+ * The first-tier file as the ombudsman reads it (the complaint, every stage with its deadlines,
+ * extensions and answers, the complainant's contact), checking no one: the ombudsman's service
+ * checks its staff and the complainant's consent to carry the file across.
+ */
+export async function complaintFile(
+  ctx: Ctx,
+  authorityId: string,
+  complaintId: string,
+): Promise<ComplaintView> {
+  const c = await repo.findComplaint(ctx.db, authorityId, complaintId);
+  if (!c) throw new NotFoundError("complaint");
+  return { ...(await fullView(ctx, c, "body")), showContact: true };
+}
+
+/** The complaint is with the ombudsman: 'escalated', and its body's steps no longer count. */
+export async function escalatedComplaint(
+  trx: Trx,
+  authorityId: string,
+  id: string,
+  now: Date,
+): Promise<void> {
+  await repo.updateComplaint(trx, authorityId, id, {
+    status: "escalated",
+    next_due_on: null,
+    updated_at: now,
+  });
+}

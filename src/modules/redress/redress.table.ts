@@ -3,7 +3,7 @@
  * (src/db/database.ts) extends this. Tenant tables keyed by (authority_id, …): the responsible
  * authority. The complainant's personal data (contact_*, what_happened, outcome_wanted) is only here.
  */
-import type { Insertable, Selectable } from "kysely";
+import type { Generated, Insertable, Selectable } from "kysely";
 import type { Nation } from "../../lib/working-days.ts";
 import type { BodyKind } from "./clocks.ts";
 import type { RegimeCode } from "./regimes.ts";
@@ -219,6 +219,14 @@ export interface OmbudsmanRemediesTable {
   returned_reason: string;
   created_at: Date;
   updated_at: Date;
+  /** The day the body did it (a payment: the day paid), as it reported. */
+  done_on: string | null;
+  /** A payment's amount paid, in pence, as the body reported it. */
+  paid_pence: bigint | null;
+  /** Why the amount paid differs from the amount ordered. */
+  amount_note: Generated<string>;
+  /** The day the daily sweep flagged it overdue (each remedy told once). */
+  overdue_notified_on: string | null;
 }
 
 export type OmbudsmanCase = Selectable<OmbudsmanCasesTable>;

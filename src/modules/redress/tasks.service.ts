@@ -2,7 +2,10 @@
  * What redress asks of a person (the home module's `/tasks`): for a provider's administrators and
  * members, and an authority's complaints officers, the complaints waiting on their body — to
  * acknowledge or to answer — soonest due first, overdue after their day. Read through the index of
- * complaints waiting (`next_due_on`); only the person's own grants count.
+ * complaints waiting (`next_due_on`); only the person's own grants count. The second tier: the
+ * same people's remedies an ombudsman ordered, to do by their due day (`complete-remedy`); an
+ * ombudsman's staff's remedies reported done, to confirm or return (`confirm-remedy`), and their
+ * own open cases by the case's next step (`work-case`, from `ombudsman_cases.next_due_on`).
  */
 import { dueOn, noTasks, TASK_ROWS, type Tasks } from "../../lib/tasks.ts";
 import { scopesWith } from "../access/access.service.ts";
@@ -15,6 +18,15 @@ import {
   complaintsWaitingOn,
   PROVIDER_ROLES,
 } from "./redress.service.ts";
+import {
+  bodyRemedyPath,
+  casePath,
+  casesDue,
+  OMBUDSMAN_STAFF,
+  ombudsmanRemedyPath,
+  remediesToDo,
+  reportedToConfirm,
+} from "./remedies.service.ts";
 
 export async function tasksFor(ctx: Ctx): Promise<Tasks> {
   const own = (roles: readonly string[], scopeType: string) =>
@@ -42,7 +54,18 @@ export async function tasksFor(ctx: Ctx): Promise<Tasks> {
         });
     tasks.more.waiting += mine[0]?.more ?? 0;
   }
+  await ombudsmanWork(ctx, tasks);
   if (organisationIds.length === 0 && authorityIds.length === 0) return tasks;
+  const remedies = await remediesToDo(ctx.db, { organisationIds, authorityIds }, TASK_ROWS);
+  for (const r of remedies)
+    tasks.todo.push({
+      kind: "complete-remedy",
+      about: { type: "remedy", id: `${r.case_id}/${r.seq}`, title: r.case_reference, body: r.ombudsman_name },
+      href: bodyRemedyPath(r),
+      due: dueOn(r.due_on),
+      details: { reference: r.case_reference, seq: r.seq, ombudsman: r.ombudsman_name },
+    });
+  tasks.more.todo += remedies[0]?.more ?? 0;
   const rows = await complaintsDue(ctx.db, { organisationIds, authorityIds }, TASK_ROWS);
   for (const row of rows) {
     if (!row.next_due_on) continue;
@@ -61,4 +84,38 @@ export async function tasksFor(ctx: Ctx): Promise<Tasks> {
   }
   tasks.more.todo += rows[0]?.more ?? 0;
   return tasks;
+}
+
+/** An ombudsman's staff's work: remedies reported done to confirm or return, and their open cases' next steps. */
+async function ombudsmanWork(ctx: Ctx, tasks: Tasks): Promise<void> {
+  const ombudsmanIds = (ctx.principal?.grants ?? [])
+    .filter((g) => g.role === OMBUDSMAN_STAFF && g.scopeType === "ombudsman")
+    .map((g) => g.scopeId);
+  if (ombudsmanIds.length === 0) return;
+  const reported = await reportedToConfirm(ctx.db, ombudsmanIds, TASK_ROWS);
+  for (const r of reported)
+    tasks.todo.push({
+      kind: "confirm-remedy",
+      about: { type: "remedy", id: `${r.case_id}/${r.seq}`, title: r.case_reference, body: r.ombudsman_name },
+      href: ombudsmanRemedyPath(r),
+      due: null,
+      details: {
+        reference: r.case_reference,
+        seq: r.seq,
+        body: r.organisation_name ?? r.body_authority_name,
+        reported: { day: r.reported_on ?? r.due_on },
+      },
+    });
+  tasks.more.todo += reported[0]?.more ?? 0;
+  const cases = await casesDue(ctx.db, ombudsmanIds, TASK_ROWS);
+  for (const c of cases)
+    if (c.next_due_on)
+      tasks.todo.push({
+        kind: "work-case",
+        about: { type: "ombudsman-case", id: c.id, title: c.reference, body: c.ombudsman_name },
+        href: casePath(c),
+        due: dueOn(c.next_due_on),
+        details: { reference: c.reference, status: c.status },
+      });
+  tasks.more.todo += cases[0]?.more ?? 0;
 }

@@ -21,6 +21,7 @@ import {
 import { isUuid, newId } from "../../lib/ids.ts";
 import { endOfLondonDay, isIsoDate, londonDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
+import { notifyAll } from "../../lib/ports.ts";
 import { addWorkingDays } from "../../lib/working-days.ts";
 import { actorOf, hasRole, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
@@ -44,6 +45,7 @@ import {
 } from "./ratings.ts";
 import { regimeOf } from "./regimes.service.ts";
 import { isInspectable } from "./registration-states.ts";
+import { ratingPublished } from "./regulation.ports.ts";
 import * as repo from "./regulation.repository.ts";
 import {
   LIMITS,
@@ -743,6 +745,13 @@ export async function recordReportPublished(
       changes: { registrationId: registration.id, overall: inspection.overall },
     });
     await applySpecialMeasures(inTrx, regulatorId, registration.id, inspection);
+    await notifyAll(ratingPublished, inTrx, {
+      regulatorId,
+      registrationId: registration.id,
+      organisationId: registration.organisation_id,
+      inspectionId: inspection.id,
+      overall: inspection.overall,
+    });
     await tellProvider(inTrx, regulatorId, registration, {
       kind: "regulation.report-published",
       subject: msg`Inspection report published for ${registration.name}`,

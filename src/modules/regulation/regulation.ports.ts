@@ -44,6 +44,23 @@ export const registrationChanged = port<
   (ctx: Ctx & { db: Trx }, change: RegistrationChange) => Promise<void>
 >("a registration's status changed");
 
+/** A report was published: the location's new overall rating. */
+export interface RatingPublished {
+  regulatorId: string;
+  registrationId: string;
+  organisationId: string;
+  inspectionId: string;
+  overall: string;
+}
+
+/**
+ * An inspection report was published, in its transaction (`ctx.db` is it): choice takes a provider
+ * off the lists that exclude providers rated Inadequate when it no longer meets their conditions.
+ */
+export const ratingPublished = port<(ctx: Ctx & { db: Trx }, published: RatingPublished) => Promise<void>>(
+  "an inspection report was published",
+);
+
 /** Something a module above shows beside a provider's regulated locations: its panel, for one provider. */
 export interface ProviderExtra extends Panel {
   organisationId: string;

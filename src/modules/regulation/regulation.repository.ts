@@ -969,3 +969,68 @@ export function currentRatingCounts(
     .orderBy("t.category_code")
     .execute();
 }
+
+// The providers a regulator registers, and those with a location in an area (redress's views)
+
+/** Statuses of a registration that make the provider one the regulator registers (not an application or a refusal). */
+const REGISTERED_STATUSES = ["registered", "dormant", "suspended", "cancelled"] as const;
+
+/** The providers with a location this regulator registers, in id order after `after` (`registrations_of_regulator_by_provider`). */
+export function providersRegisteredBy(
+  db: Db,
+  regulatorId: string,
+  after: string | undefined,
+  limit: number,
+): Promise<{ id: string; name: string }[]> {
+  let inner = db
+    .selectFrom("registrations")
+    .select("organisation_id")
+    .distinct()
+    .where("regulator_id", "=", regulatorId)
+    .where("status", "in", REGISTERED_STATUSES);
+  if (after) inner = inner.where("organisation_id", ">", after);
+  return db
+    .selectFrom(inner.orderBy("organisation_id").limit(limit).as("r"))
+    .innerJoin("organisations as o", "o.id", "r.organisation_id")
+    .select(["o.id", "o.name"])
+    .orderBy("o.id")
+    .execute();
+}
+
+/** Whether this regulator registers a location of the provider. */
+export async function registersProvider(
+  db: Db,
+  regulatorId: string,
+  organisationId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom("registrations")
+    .select("id")
+    .where("regulator_id", "=", regulatorId)
+    .where("organisation_id", "=", organisationId)
+    .where("status", "in", REGISTERED_STATUSES)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The first `limit` providers with a registered location in the area, by name (`registrations_area`). */
+export function providersInArea(
+  db: Db,
+  areaCode: string,
+  limit: number,
+): Promise<{ id: string; name: string }[]> {
+  return db
+    .selectFrom("organisations as o")
+    .select(["o.id", "o.name"])
+    .where("o.id", "in", (eb) =>
+      eb
+        .selectFrom("registrations")
+        .select("organisation_id")
+        .where("area_code", "=", areaCode)
+        .where("status", "=", "registered"),
+    )
+    .orderBy("o.name")
+    .orderBy("o.id")
+    .limit(limit)
+    .execute();
+}

@@ -335,3 +335,10 @@ export type { Rating } from "./regulation.table.ts";
 
 /** A regulator's registered locations counted by service type, area and current rating's rank (the market's figures). Public facts; checks no one. */
 export const currentRatingCounts = repo.currentRatingCounts;
+
+/** The providers a regulator registers (a location of theirs), a page in id order after `after`. Checks no one. */
+export const providersRegisteredBy = repo.providersRegisteredBy;
+/** Whether a regulator registers a location of the provider. Checks no one. */
+export const registersProvider = repo.registersProvider;
+/** The first providers, by name, with a registered location in an area. Public facts; checks no one. */
+export const providersInArea = repo.providersInArea;

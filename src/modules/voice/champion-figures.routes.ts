@@ -9,9 +9,11 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { anyone, api, page } from "../../http/routes.ts";
 import { longMonth } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
+import { collect, panelsContext } from "../../lib/ports.ts";
 import { ctxOf } from "../access/context.ts";
 import { AreaFiguresResponse, AreaParams } from "./champion-figures.schemas.ts";
 import { AREA_FIGURES_MAX_AGE_MS, type AreaFigures, areaFigures } from "./champion-figures.service.ts";
+import { areaPanels } from "./voice.ports.ts";
 
 const money = (pence: Pence | null) => (pence === null ? null : formatMoney(pence));
 
@@ -59,9 +61,12 @@ export function championFiguresRoutes(app: FastifyInstance): void {
     "/choice/areas/:areaCode",
     page({ who: anyone }),
     async (request: FastifyRequest<{ Params: { areaCode: string } }>, reply) => {
-      const figures = await areaFigures(ctxOf(request), request.params.areaCode);
+      const ctx = ctxOf(request);
+      const figures = await areaFigures(ctx, request.params.areaCode);
+      const panels = await collect(areaPanels, ctx.db, ctx.clock, figures.area.code);
       const monthName = (m: string) => longMonth(m, request.locale);
       await reply.page("voice/views/area-figures.njk", {
+        ...panelsContext(panels),
         ...figures,
         keptMinutes: AREA_FIGURES_MAX_AGE_MS / 60_000,
         serviceTypes: figures.serviceTypes.map((s) => ({

@@ -36,6 +36,8 @@ const AUTHORITY_AREAS: Record<string, string> = {
   [DEMO_AUTHORITY.scottish]: DEMO_AREA.strathlorn,
   [DEMO_AUTHORITY.regulator]: DEMO_AREA.england,
   [DEMO_AUTHORITY.ombudsman]: DEMO_AREA.england,
+  [DEMO_AUTHORITY.phso]: DEMO_AREA.england,
+  [DEMO_AUTHORITY.housingOmbudsman]: DEMO_AREA.england,
 };
 
 export async function loadDemoAreas(trx: Trx, clock: Clock): Promise<void> {

@@ -1,11 +1,13 @@
 /**
  * Demo authorities: a county, a district, an NHS body, a department, a Welsh and a Scottish
  * council (so that bank holidays, the Welsh language and laws for England only have something to
- * show), a regulator and an ombudsman. Fictional data
- * modelled on real kinds of body; fixed ids so later seeds can refer to them.
+ * show), a regulator, the three public service ombudsmen (each registered as its scheme's second-tier
+ * body: docs/redress.md) and a consumer champion. Fictional data modelled on real kinds of body (the
+ * ombudsmen are the real three, with example addresses); fixed ids so later seeds can refer to them.
  */
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import { type CreateAuthorityInput, createAuthority } from "../../modules/authorities/authorities.service.ts";
+import { registerSecondTierBody } from "../../modules/redress/ombudsman.service.ts";
 import type { Seed } from "../seed.ts";
 
 export const DEMO_AUTHORITY = {
@@ -16,9 +18,14 @@ export const DEMO_AUTHORITY = {
   welsh: "019a0000-0000-7000-8000-00000000a005",
   scottish: "019a0000-0000-7000-8000-00000000a006",
   regulator: "019a0000-0000-7000-8000-00000000a007",
+  /** The Local Government and Social Care Ombudsman. */
   ombudsman: "019a0000-0000-7000-8000-00000000a008",
   /** A consumer champion, Westshire Healthwatch: made by the demo champions seed (champions.ts). */
   champion: "019a0000-0000-7000-8000-00000000a009",
+  /** The Parliamentary and Health Service Ombudsman. */
+  phso: "019a0000-0000-7000-8000-00000000a010",
+  /** The Housing Ombudsman. */
+  housingOmbudsman: "019a0000-0000-7000-8000-00000000a011",
 } as const;
 
 export const demoAuthorities: readonly CreateAuthorityInput[] = [
@@ -92,14 +99,39 @@ export const demoAuthorities: readonly CreateAuthorityInput[] = [
   },
   {
     id: DEMO_AUTHORITY.ombudsman,
-    slug: "local-services-ombudsman",
-    name: "Local Services and Care Ombudsman",
+    slug: "local-government-and-social-care-ombudsman",
+    name: "Local Government and Social Care Ombudsman",
     kind: "ombudsman",
     nation: "england-and-wales",
     orgId: "GB-GOR-PB9002",
-    website: "https://local-services-ombudsman.example.org.uk",
+    website: "https://lgsco.example.org.uk",
+  },
+  {
+    id: DEMO_AUTHORITY.phso,
+    slug: "parliamentary-and-health-service-ombudsman",
+    name: "Parliamentary and Health Service Ombudsman",
+    kind: "ombudsman",
+    nation: "england-and-wales",
+    orgId: "GB-GOR-PB9003",
+    website: "https://phso.example.org.uk",
+  },
+  {
+    id: DEMO_AUTHORITY.housingOmbudsman,
+    slug: "housing-ombudsman",
+    name: "Housing Ombudsman",
+    kind: "ombudsman",
+    nation: "england-and-wales",
+    orgId: "GB-GOR-PB9004",
+    website: "https://housing-ombudsman.example.org.uk",
   },
 ];
+
+/** Which demo ombudsman is which scheme's second-tier body. */
+export const DEMO_SECOND_TIER = [
+  { authorityId: DEMO_AUTHORITY.ombudsman, scheme: "lgsco" },
+  { authorityId: DEMO_AUTHORITY.phso, scheme: "phso" },
+  { authorityId: DEMO_AUTHORITY.housingOmbudsman, scheme: "housing-ombudsman" },
+] as const;
 
 export const demoAuthoritiesSeed: Seed = {
   name: "demo-authorities",
@@ -109,5 +141,6 @@ export const demoAuthoritiesSeed: Seed = {
     for (const authority of demoAuthorities) {
       await createAuthority(trx, clock, SYSTEM("seed"), { ...authority, verified: true });
     }
+    for (const body of DEMO_SECOND_TIER) await registerSecondTierBody(trx, clock.now(), body);
   },
 };

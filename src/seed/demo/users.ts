@@ -113,7 +113,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
     id: "019a0000-0000-7000-8000-00000000c009",
     role: "ombudsman-staff",
     scopeId: DEMO_AUTHORITY.ombudsman,
-    actsFor: "Local Services and Care Ombudsman",
+    actsFor: "Local Government and Social Care Ombudsman",
     displayName: "Omar Haddad",
     email: "ombudsman@demo.openps.example",
   },
@@ -157,6 +157,23 @@ export const DEMO_USERS: readonly DemoUser[] = [
     actsFor: "Millbrook District Council",
     displayName: "Tom Ashby",
     email: "complaints-officer-millbrook@demo.openps.example",
+  },
+  // The other two ombudsmen's staff (the LGSCO's is Omar Haddad, above): casework on escalated complaints.
+  {
+    id: "019a0000-0000-7000-8000-00000000c017",
+    role: "ombudsman-staff",
+    scopeId: DEMO_AUTHORITY.phso,
+    actsFor: "Parliamentary and Health Service Ombudsman",
+    displayName: "Priya Shah",
+    email: "phso@demo.openps.example",
+  },
+  {
+    id: "019a0000-0000-7000-8000-00000000c018",
+    role: "ombudsman-staff",
+    scopeId: DEMO_AUTHORITY.housingOmbudsman,
+    actsFor: "Housing Ombudsman",
+    displayName: "Huw Jenkins",
+    email: "housing-ombudsman@demo.openps.example",
   },
 ];
 

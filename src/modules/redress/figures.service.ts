@@ -1,0 +1,500 @@
+/**
+ * Redress's open figures (issue 18, item 6; docs/redress.md, "Open figures and published decisions"):
+ * per body — a provider (the complaints about it, whoever answered) or an authority (those it
+ * answered) — over the complaints received in the last 12 months (from the same date a year ago to
+ * today): per regime and stage, the acknowledgements and answers on time or late (the deadline as
+ * extended; extensions counted), the findings and the upheld rate; the steps overdue today; and at
+ * the second tier the cases escalated, the ombudsmen's findings, the remedies ordered, complied with
+ * on time and overdue. Counts of 1 to 9 are suppressed by the one rule (src/lib/small-numbers.ts).
+ *
+ * National scale: a body's figures are read by its indexes (a handful of grouped reads over its own
+ * complaints, cases and remedies) and kept `FIGURES_MAX_AGE_MS` (`keptFor`; the page shows when they
+ * were counted); several bodies' headlines (Find a service, an area) in one grouped read of each.
+ * Nothing personal: counts only. Public, except the regulator's view (its staff).
+ */
+import type { Db } from "../../db/database.ts";
+import { decodeTimeKey, encodeKey } from "../../db/paging.ts";
+import { type Clock, systemClock } from "../../lib/clock.ts";
+import { NotFoundError } from "../../lib/errors.ts";
+import { isUuid } from "../../lib/ids.ts";
+import { type Kept, keptFor } from "../../lib/kept.ts";
+import { addMonths, londonToday } from "../../lib/london-time.ts";
+import type { Panel } from "../../lib/ports.ts";
+import { hiddenParts, isSmall, shownCount } from "../../lib/small-numbers.ts";
+import { requireSignedIn } from "../access/access.service.ts";
+import type { Ctx } from "../access/context.ts";
+import { authorityBySlug } from "../authorities/authorities.service.ts";
+import { organisationsByIds } from "../organisations/organisations.service.ts";
+import {
+  providersInArea,
+  providersRegisteredBy,
+  registersProvider,
+  regulatorOf,
+  requireRegulatorStaff,
+} from "../regulation/regulation.service.ts";
+import * as repo from "./figures.repository.ts";
+import type { CaseFinding } from "./redress.table.ts";
+import { REGIMES, type RegimeCode } from "./regimes.ts";
+
+export type { BodySide } from "./figures.repository.ts";
+
+/** The months the figures look back over. */
+export const FIGURES_MONTHS = 12;
+/** How long a body's figures are kept before they are counted again: ten minutes. */
+export const FIGURES_MAX_AGE_MS = 10 * 60_000;
+
+/** A count as published: null when 1 to 9 (suppressed). */
+export type Shown = number | null;
+
+/** Parts of a whole, each as published: a lone hidden one has the next smallest hidden beside it. */
+function parts(counts: readonly number[]): Shown[] {
+  const hidden = hiddenParts(counts);
+  return counts.map((c, i) => (hidden[i] ? null : c));
+}
+
+/**
+ * The share upheld (in full or in part) of the answers, in basis points: only when the answers, the
+ * upheld and the not upheld are each shown (so neither can be worked out from the rate).
+ */
+function upheldRate(upheld: number, answered: number): number | null {
+  if (answered === 0 || isSmall(answered) || isSmall(upheld) || isSmall(answered - upheld)) return null;
+  return Math.round((upheld * 10_000) / answered);
+}
+
+export interface StepFigures {
+  onTime: Shown;
+  late: Shown;
+  /** Not done yet (or, for an acknowledgement, not needed once a late complaint was declined). */
+  notYet: Shown;
+}
+
+export interface StageFigures {
+  regime: RegimeCode;
+  stage: number;
+  received: Shown;
+  /** Null where the regime's stage has no acknowledgement step. */
+  acknowledged: StepFigures | null;
+  answered: StepFigures;
+  extended: Shown;
+  upheld: Shown;
+  partlyUpheld: Shown;
+  notUpheld: Shown;
+  upheldRateBp: number | null;
+}
+
+export interface SecondTierFigures {
+  escalated: Shown;
+  decided: Shown;
+  findings: { finding: CaseFinding; count: Shown }[];
+  remediesOrdered: Shown;
+  remediesOnTime: Shown;
+  remediesLate: Shown;
+  remediesNotYet: Shown;
+  remediesOverdue: Shown;
+}
+
+/** The headline: complaints received, answers, upheld (in full or in part) and the rate. */
+export interface Headline {
+  received: Shown;
+  answered: Shown;
+  upheld: Shown;
+  upheldRateBp: number | null;
+}
+
+export interface FiguresBody {
+  kind: repo.BodySide;
+  id: string;
+  name: string;
+  /** An authority's slug (its page's address). */
+  slug: string | null;
+}
+
+export interface BodyFigures {
+  body: FiguresBody;
+  /** The first day of the 12 months, and today. */
+  from: string;
+  to: string;
+  headline: Headline;
+  stages: StageFigures[];
+  overdueSteps: Shown;
+  secondTier: SecondTierFigures;
+  countedAt: Date;
+}
+
+interface Counted {
+  from: string;
+  to: string;
+  stages: repo.StageCountRow[];
+  overdue: number;
+  cases: repo.CaseCountRow | undefined;
+  remedies: repo.RemedyCountRow | undefined;
+}
+
+/** The first day of the 12 months to `today`. */
+function periodFrom(today: string): string {
+  return addMonths(today, -FIGURES_MONTHS);
+}
+
+/** Several bodies' counts, four grouped reads in all. */
+async function countBodies(
+  db: Db,
+  side: repo.BodySide,
+  ids: readonly string[],
+  today: string,
+): Promise<Map<string, Counted>> {
+  const from = periodFrom(today);
+  const stages = await repo.stageCounts(db, side, ids, from);
+  const overdue = await repo.overdueCounts(db, side, ids, today);
+  const cases = await repo.caseCounts(db, side, ids, from);
+  const remedies = await repo.remedyCounts(db, side, ids, from, today);
+  return new Map(
+    ids.map((id) => [
+      id,
+      {
+        from,
+        to: today,
+        stages: stages.filter((s) => s.body_id === id),
+        overdue: overdue.get(id) ?? 0,
+        cases: cases.get(id),
+        remedies: remedies.get(id),
+      },
+    ]),
+  );
+}
+
+function headlineOf(c: Counted): Headline {
+  const first = c.stages.filter((s) => s.stage === 1);
+  const received = first.reduce((t, s) => t + s.stages, 0);
+  const answered = c.stages.reduce((t, s) => t + s.upheld + s.partlyUpheld + s.notUpheld, 0);
+  const upheld = c.stages.reduce((t, s) => t + s.upheld + s.partlyUpheld, 0);
+  const rate = upheldRate(upheld, answered);
+  return {
+    received: shownCount(received),
+    answered: shownCount(answered),
+    upheld: rate === null && upheld > 0 ? null : shownCount(upheld),
+    upheldRateBp: rate,
+  };
+}
+
+function stageFigures(s: repo.StageCountRow): StageFigures {
+  const ack = parts([s.ackOnTime, s.ackLate, s.ackDue - s.ackOnTime - s.ackLate]);
+  const answer = parts([s.answeredOnTime, s.answeredLate, s.stages - s.answeredOnTime - s.answeredLate]);
+  const findings = parts([s.upheld, s.partlyUpheld, s.notUpheld]);
+  const answered = s.upheld + s.partlyUpheld + s.notUpheld;
+  return {
+    regime: s.regime,
+    stage: s.stage,
+    received: shownCount(s.stages),
+    acknowledged:
+      s.ackDue === 0 ? null : { onTime: ack[0] ?? null, late: ack[1] ?? null, notYet: ack[2] ?? null },
+    answered: { onTime: answer[0] ?? null, late: answer[1] ?? null, notYet: answer[2] ?? null },
+    extended: shownCount(s.extended),
+    upheld: findings[0] ?? null,
+    partlyUpheld: findings[1] ?? null,
+    notUpheld: findings[2] ?? null,
+    upheldRateBp: upheldRate(s.upheld + s.partlyUpheld, answered),
+  };
+}
+
+function secondTierOf(c: Counted): SecondTierFigures {
+  const found = Object.entries(c.cases?.findings ?? {}) as [CaseFinding, number][];
+  const shownFindings = parts(found.map(([, count]) => count));
+  const r = c.remedies ?? { ordered: 0, compliedOnTime: 0, compliedLate: 0, overdue: 0 };
+  const remedies = parts([r.compliedOnTime, r.compliedLate, r.ordered - r.compliedOnTime - r.compliedLate]);
+  return {
+    escalated: shownCount(c.cases?.escalated ?? 0),
+    decided: shownCount(c.cases?.decided ?? 0),
+    findings: found.map(([finding], i) => ({ finding, count: shownFindings[i] ?? null })),
+    remediesOrdered: shownCount(r.ordered),
+    remediesOnTime: remedies[0] ?? null,
+    remediesLate: remedies[1] ?? null,
+    remediesNotYet: remedies[2] ?? null,
+    remediesOverdue: shownCount(r.overdue),
+  };
+}
+
+function figuresOf(body: FiguresBody, counted: Kept<Counted>): BodyFigures {
+  const c = counted.value;
+  return {
+    body,
+    from: c.from,
+    to: c.to,
+    headline: headlineOf(c),
+    stages: c.stages.map(stageFigures),
+    overdueSteps: shownCount(c.overdue),
+    secondTier: secondTierOf(c),
+    countedAt: counted.countedAt,
+  };
+}
+
+const keptBodies = keptFor<Db, Counted>(FIGURES_MAX_AGE_MS, { names: 2000 });
+
+function keptCounts(db: Db, clock: Clock, side: repo.BodySide, id: string): Promise<Kept<Counted>> {
+  return keptBodies.get(
+    db,
+    clock.now(),
+    async () => {
+      const counted = await countBodies(db, side, [id], londonToday(clock));
+      return counted.get(id) as Counted;
+    },
+    `${side}:${id}`,
+  );
+}
+
+/** An authority's open figures of complaints (404 for an unknown slug, a regulator or an ombudsman). Public. */
+export async function authorityFigures(ctx: Ctx, slug: string): Promise<BodyFigures> {
+  const authority = await authorityBySlug(ctx.db, slug);
+  const body: FiguresBody = {
+    kind: "authority",
+    id: authority.id,
+    name: authority.name,
+    slug: authority.slug,
+  };
+  return figuresOf(body, await keptCounts(ctx.db, ctx.clock, "authority", authority.id));
+}
+
+/** A provider's open figures of complaints (404 for an unknown or malformed id). Public. */
+export async function organisationFigures(ctx: Ctx, organisationId: string): Promise<BodyFigures> {
+  const organisation = (await organisationsByIds(ctx.db, [organisationId])).get(organisationId);
+  if (!organisation) throw new NotFoundError("organisation");
+  const body: FiguresBody = {
+    kind: "organisation",
+    id: organisation.id,
+    name: organisation.name,
+    slug: null,
+  };
+  return figuresOf(body, await keptCounts(ctx.db, ctx.clock, "organisation", organisation.id));
+}
+
+const keptHeadlines = keptFor<Db, Map<string, Headline>>(FIGURES_MAX_AGE_MS, { names: 500 });
+
+/** Providers' headlines together (Find a service's page, an area's providers): four grouped reads, kept. */
+export async function providerHeadlines(
+  db: Db,
+  clock: Clock,
+  organisationIds: readonly string[],
+): Promise<Map<string, Headline>> {
+  const ids = [...new Set(organisationIds.filter(isUuid))].sort();
+  if (ids.length === 0) return new Map();
+  const kept = await keptHeadlines.get(
+    db,
+    clock.now(),
+    async () => {
+      const counted = await countBodies(db, "organisation", ids, londonToday(clock));
+      return new Map([...counted].map(([id, c]) => [id, headlineOf(c)]));
+    },
+    ids.join(","),
+  );
+  return kept.value;
+}
+
+/** On a provider's public profile, beside its ratings (redress's panel): its headline and the link to its figures. */
+export async function complaintFiguresPanel(db: Db, clock: Clock, organisationId: string): Promise<Panel> {
+  const counted = await keptCounts(db, clock, "organisation", organisationId);
+  return {
+    template: "redress/views/partials/profile-figures.njk",
+    context: {
+      complaintHeadline: headlineOf(counted.value),
+      complaintFiguresUrl: `/complaints/figures/organisations/${organisationId}`,
+      complaintFiguresCountedAt: counted.countedAt,
+    },
+  };
+}
+
+/** Find a service (regulation's `providerExtras`): "Complaints upheld: n of m in 12 months" for each provider. */
+export async function complaintExtras(
+  ctx: Pick<Ctx, "db"> & Partial<Pick<Ctx, "clock">>,
+  organisationIds: readonly string[],
+): Promise<{ organisationId: string; template: string; context: Record<string, unknown> }[]> {
+  // Regulation passes its page's whole context; the port names only the database.
+  const clock = ctx.clock ?? systemClock;
+  const headlines = await providerHeadlines(ctx.db, clock, organisationIds);
+  return [...headlines].map(([organisationId, complaintHeadline]) => ({
+    organisationId,
+    template: "redress/views/partials/find-complaints.njk",
+    context: {
+      complaintHeadline,
+      complaintFiguresUrl: `/complaints/figures/organisations/${organisationId}`,
+    },
+  }));
+}
+
+/** How many providers an area's panel lists: the first, by name. */
+export const AREA_PROVIDERS = 20;
+
+/** On an area's figures (voice's `areaPanels`): the headlines of the first providers with a location there. */
+export async function areaComplaintsPanel(db: Db, clock: Clock, areaCode: string): Promise<Panel> {
+  const providers = await providersInArea(db, areaCode, AREA_PROVIDERS + 1);
+  const first = providers.slice(0, AREA_PROVIDERS);
+  const headlines = await providerHeadlines(
+    db,
+    clock,
+    first.map((p) => p.id),
+  );
+  return {
+    template: "redress/views/partials/area-complaints.njk",
+    context: {
+      areaComplaints: first.map((p) => ({
+        ...p,
+        headline: headlines.get(p.id),
+        url: `/complaints/figures/organisations/${p.id}`,
+      })),
+      areaComplaintsMore: providers.length > AREA_PROVIDERS,
+    },
+  };
+}
+
+// The open dataset: every body's figures, a page of bodies at a time
+
+/** One figure of one body (and regime and stage, where it has them), as the dataset publishes it. */
+export interface FigureRow {
+  bodyType: repo.BodySide;
+  bodyId: string;
+  periodFrom: string;
+  periodTo: string;
+  regime: RegimeCode | null;
+  stage: number | null;
+  figure: string;
+  count: Shown;
+}
+
+/** A body's figures as the dataset's rows (only those with something counted). */
+export function figureRows(
+  f: Pick<BodyFigures, "body" | "from" | "to" | "stages" | "overdueSteps" | "secondTier">,
+) {
+  const base = { bodyType: f.body.kind, bodyId: f.body.id, periodFrom: f.from, periodTo: f.to };
+  const rows: FigureRow[] = [];
+  for (const s of f.stages) {
+    const at = { ...base, regime: s.regime, stage: s.stage };
+    const add = (figure: string, count: Shown) => rows.push({ ...at, figure, count });
+    add("received", s.received);
+    if (s.acknowledged) {
+      add("acknowledged-on-time", s.acknowledged.onTime);
+      add("acknowledged-late", s.acknowledged.late);
+    }
+    add("answered-on-time", s.answered.onTime);
+    add("answered-late", s.answered.late);
+    add("extended", s.extended);
+    add("upheld", s.upheld);
+    add("partly-upheld", s.partlyUpheld);
+    add("not-upheld", s.notUpheld);
+  }
+  const add = (figure: string, count: Shown) =>
+    rows.push({ ...base, regime: null, stage: null, figure, count });
+  add("overdue-steps", f.overdueSteps);
+  const t = f.secondTier;
+  add("escalated", t.escalated);
+  for (const finding of t.findings) add(`finding-${finding.finding}`, finding.count);
+  add("remedies-ordered", t.remediesOrdered);
+  add("remedies-complied-on-time", t.remediesOnTime);
+  add("remedies-complied-late", t.remediesLate);
+  add("remedies-overdue", t.remediesOverdue);
+  return rows;
+}
+
+/** Bodies a page of the dataset reads. */
+const DATASET_BODIES = 200;
+
+/** The dataset's rows: providers then authorities, a page of bodies at a time in id order, each counted then. */
+export async function* complaintFigureRows(ctx: Pick<Ctx, "db" | "clock">): AsyncGenerator<FigureRow[]> {
+  const today = londonToday(ctx.clock);
+  for (const side of ["organisation", "authority"] as const) {
+    let after: string | undefined;
+    for (;;) {
+      const ids = await repo.bodiesAfter(ctx.db, side, after, DATASET_BODIES);
+      if (ids.length === 0) break;
+      const counted = await countBodies(ctx.db, side, ids, today);
+      yield ids.flatMap((id) => {
+        const c = counted.get(id) as Counted;
+        return figureRows({
+          body: { kind: side, id, name: "", slug: null },
+          from: c.from,
+          to: c.to,
+          stages: c.stages.map(stageFigures),
+          overdueSteps: shownCount(c.overdue),
+          secondTier: secondTierOf(c),
+        });
+      });
+      if (ids.length < DATASET_BODIES) break;
+      after = ids[ids.length - 1];
+    }
+  }
+}
+
+// The regulator's view
+
+/** Providers a page of the regulator's view lists. */
+export const REGULATOR_PAGE = 25;
+
+/**
+ * The providers a regulator registers, a page in id order, each with its headline figures. Its staff
+ * (and platform administrators) only: another regulator's staff are refused (403).
+ */
+export async function regulatorProviders(ctx: Ctx, regulatorId: string, after: string | undefined) {
+  await requireRegulatorStaff(
+    ctx,
+    regulatorId,
+    "see complaints about the providers this regulator registers",
+  );
+  const start = after && isUuid(after) ? after : undefined;
+  const found = await providersRegisteredBy(ctx.db, regulatorId, start, REGULATOR_PAGE + 1);
+  const page = found.slice(0, REGULATOR_PAGE);
+  const headlines = await providerHeadlines(
+    ctx.db,
+    ctx.clock,
+    page.map((p) => p.id),
+  );
+  return {
+    regulatorId,
+    providers: page.map((p) => ({ ...p, headline: headlines.get(p.id) })),
+    next: found.length > REGULATOR_PAGE ? (page[page.length - 1]?.id ?? null) : null,
+  };
+}
+
+/** Complaints a page of the regulator's view of a provider lists. */
+export const REGULATED_COMPLAINTS_PAGE = 25;
+
+/**
+ * A provider the regulator registers: its figures and its complaints, newest first, a page by key —
+ * reference, regime, stage, status, dates and finding; never the complainant's name, contact or
+ * words. 404 for a provider it does not register (before 403 to anyone not its staff).
+ */
+export async function regulatorProviderComplaints(
+  ctx: Ctx,
+  regulatorId: string,
+  organisationId: string,
+  afterText: string | undefined,
+) {
+  // 401, then 404 (an unknown regulator, or a provider it does not register: public facts), then 403.
+  requireSignedIn(ctx.principal);
+  await regulatorOf(ctx, regulatorId);
+  if (!isUuid(organisationId) || !(await registersProvider(ctx.db, regulatorId, organisationId)))
+    throw new NotFoundError("provider");
+  await requireRegulatorStaff(
+    ctx,
+    regulatorId,
+    "see complaints about the providers this regulator registers",
+  );
+  const figures = await organisationFigures(ctx, organisationId);
+  const after = decodeTimeKey(afterText, "after");
+  const found = await repo.complaintsAboutProvider(
+    ctx.db,
+    organisationId,
+    after,
+    REGULATED_COMPLAINTS_PAGE + 1,
+  );
+  const complaints = found.slice(0, REGULATED_COMPLAINTS_PAGE);
+  const last = complaints[complaints.length - 1];
+  return {
+    regulatorId,
+    figures,
+    complaints,
+    next:
+      found.length > REGULATED_COMPLAINTS_PAGE && last
+        ? encodeKey([last.created_at.toISOString(), last.id])
+        : null,
+  };
+}
+
+/** The regimes' names, for the pages. */
+export const REGIME_NAMES = new Map(REGIMES.map((r) => [r.code, r.name]));
