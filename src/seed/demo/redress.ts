@@ -1,6 +1,7 @@
 /**
- * Demo complaints (issue 18), one for each state a visitor should be able to see, in every regime,
- * made and answered through the services as the people would, each step on a clock set to its day.
+ * Demo complaints (issue 18), one for each state a visitor should be able to see, in every regime
+ * and at each of the ombudsmen's stages, made and answered through the services as the people
+ * would, each step on a clock set to its day.
  * The days are counted back from the day the demo is seeded (as the challenges and compliance seeds
  * write their history), so every complaint stands where this says on that day, whatever day it is:
  * the margins are wider than any run of weekends and bank holidays. Seeded on DEMO_SEEDED_AT
@@ -16,18 +17,26 @@
  * - Children's social care: Siân about Westshire's children's services; stage 1 waiting.
  * Three more demo complainants with accounts (Derek Holt, Amira Khan, Bill Turner), and one without
  * (Kath Morris):
- * - received, waiting to be acknowledged (Derek about Greenway);
+ * - received, waiting to be acknowledged (Derek about Westshire Mind);
  * - the response period agreed longer with the complainant (Amira about Westshire's adult social
  *   care), and a housing stage 1 extended by 10 working days with its reason (Amira, Millbrook);
  * - the NHS and adult social care's 6 months passed unanswered: an explanation owed (Bill about
- *   Greenway);
+ *   Westshire Mind);
  * - an answer overdue (Derek about Westshire's highways);
  * - answered and accepted (Bill about Millbrook's parking permits);
  * - late complaints: one considered anyway (waived), one declined (Derek, Amira about Westshire);
  * - children's social care at stage 2, and at stage 3 waiting for the review panel (Bill, Amira);
  * - made without an account and sent by its emailed link (Kath Morris about Millbrook).
- * Two more complaints officers (Rashid Mir at Westshire, Ellen Shaw at Millbrook) answer the later
- * stages, which someone who considered the stage before may not.
+ * The second tier, a case at each status across the three ombudsmen: the LGSCO assessing one
+ * (Westshire Mind), having declined one (Westshire) and with a draft decision both sides commented on
+ * (Westshire Mind); the PHSO investigating the integrated care board, which never answered in its 6
+ * months; the Housing Ombudsman with a decision of maladministration whose four remedies are
+ * confirmed, reported, overdue and due (Millbrook), and a case closed once its remedy was confirmed,
+ * both decisions published without names. Greenway keeps only Joan's complaint, and the remedies are
+ * Millbrook's, so that other tests' counts of Greenway's and Westshire's are left alone.
+ * People made here: the three complainants, Sam Reid (Westshire Mind's administrator) and two more
+ * complaints officers (Rashid Mir at Westshire, Ellen Shaw at Millbrook) for the later stages, which
+ * someone who considered the stage before may not answer.
  * Fictional people and text; the complainants' words stay in the complaint tables.
  */
 import { randomBytes } from "node:crypto";
@@ -38,8 +47,16 @@ import { accountSecretsFromKey } from "../../lib/secrets.ts";
 import { addWorkingDays } from "../../lib/working-days.ts";
 import { grantRole, type Principal } from "../../modules/access/access.service.ts";
 import type { Ctx } from "../../modules/access/context.ts";
-import { createAccount, hashPassword } from "../../modules/accounts/accounts.service.ts";
+import { createAccount, hashPassword, userById } from "../../modules/accounts/accounts.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
+import {
+  assessCase,
+  assignInvestigator,
+  commentOnDraft,
+  decideCase,
+  draftDecision,
+  escalateComplaint,
+} from "../../modules/redress/ombudsman.service.ts";
 import {
   acceptResponse,
   acknowledgeComplaint,
@@ -53,6 +70,7 @@ import {
   respondToComplaint,
   startComplaintWithoutAccount,
 } from "../../modules/redress/redress.service.ts";
+import { confirmRemedy, reportCompliance } from "../../modules/redress/remedies.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
 import { DEMO_REPRESENTATIVE } from "./care.ts";
@@ -92,6 +110,12 @@ export const DEMO_REDRESS_PEOPLE = {
     name: "Rashid Mir",
     email: "complaints-officer-2@demo.openps.example",
   },
+  /** The administrator of Westshire Mind, a provider of mental health support, who answers its complaints. */
+  sam: {
+    id: "019a0000-0000-7000-8000-00000000c206",
+    name: "Sam Reid",
+    email: "westshire-mind@demo.openps.example",
+  },
   /** A second complaints officer at Millbrook District Council, for stage 2. */
   ellen: {
     id: "019a0000-0000-7000-8000-00000000c205",
@@ -100,16 +124,22 @@ export const DEMO_REDRESS_PEOPLE = {
   },
 } as const;
 
+/** Westshire Mind (a demo organisation): the provider of the demo's other complaints about care. */
+export const DEMO_PROVIDER_MIND = "019a0000-0000-7000-8000-00000000b025";
+
 /** The complainant without an account: only the complaint holds her name and address. */
 const KATH = { name: "Kath Morris", email: "kath.morris@demo.openps.example" };
 
 async function makePeople(trx: Trx, clock: Clock): Promise<void> {
   const actor = SYSTEM("seed");
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  // The demo password's hash, as the demo users have it (hashing again costs a tenth of a second).
+  const demoUser = await userById(trx, DEMO_USERS[0]?.id ?? "");
+  const passwordHash = demoUser?.password_hash ?? (await hashPassword(DEMO_PASSWORD));
   const officers: Record<string, string> = {
     rashid: DEMO_AUTHORITY.county,
     ellen: DEMO_AUTHORITY.district,
   };
+  const providers: Record<string, string> = { sam: DEMO_PROVIDER_MIND };
   for (const [key, person] of Object.entries(DEMO_REDRESS_PEOPLE)) {
     await createAccount(trx, clock, actor, {
       id: person.id,
@@ -118,10 +148,15 @@ async function makePeople(trx: Trx, clock: Clock): Promise<void> {
       passwordHash,
       verified: true,
     });
-    const scopeId = officers[key];
+    const officerOf = officers[key];
+    const providerOf = providers[key];
     await grantRole(trx, clock, actor, {
       userId: person.id,
-      ...(scopeId ? { role: "complaints-officer", scopeId } : { role: "citizen" }),
+      ...(officerOf
+        ? { role: "complaints-officer", scopeId: officerOf }
+        : providerOf
+          ? { role: "organisation-admin", scopeId: providerOf }
+          : { role: "citizen" }),
     });
   }
 }
@@ -150,19 +185,25 @@ export const demoRedressSeed: Seed = {
     const greenway = as(userOf("organisation-admin", DEMO_PROVIDER_GREENWAY), [
       { role: "organisation-admin", scopeType: "organisation", scopeId: DEMO_PROVIDER_GREENWAY },
     ]);
+    const mind = as(DEMO_REDRESS_PEOPLE.sam.id, [
+      { role: "organisation-admin", scopeType: "organisation", scopeId: DEMO_PROVIDER_MIND },
+    ]);
     const officer = (userId: string, authorityId: string) =>
       as(userId, [{ role: "complaints-officer", scopeType: "authority", scopeId: authorityId }]);
     const countyOfficer = officer(userOf("complaints-officer", county), county);
     const countyOfficer2 = officer(DEMO_REDRESS_PEOPLE.rashid.id, county);
     const districtOfficer = officer(userOf("complaints-officer", district), district);
     const self = { actingAs: "self", consent: true } satisfies Partial<ComplaintDraft>;
-    const aboutGreenway = {
-      ...self,
-      about: "organisation",
-      organisationId: DEMO_PROVIDER_GREENWAY,
-      authorityId: county,
-      regime: "nhs-adult-social-care",
-    } satisfies Partial<ComplaintDraft>;
+    const aboutProvider = (organisationId: string) =>
+      ({
+        ...self,
+        about: "organisation",
+        organisationId,
+        authorityId: county,
+        regime: "nhs-adult-social-care",
+      }) satisfies Partial<ComplaintDraft>;
+    const aboutGreenway = aboutProvider(DEMO_PROVIDER_GREENWAY);
+    const aboutMind = aboutProvider(DEMO_PROVIDER_MIND);
     const aboutCouncil = (authorityId: string, regime: string) =>
       ({ ...self, about: "authority", authorityId, regime }) satisfies Partial<ComplaintDraft>;
     const respond = (days: number, who: Principal, c: ComplaintView, response: string, finding = "upheld") =>
@@ -220,10 +261,10 @@ export const demoRedressSeed: Seed = {
       outcomeWanted: "A date for the review, and notice when a meeting has to move.",
     });
 
-    // Received yesterday: waiting for Greenway's acknowledgement (3 working days).
+    // Received yesterday: waiting for Westshire Mind's acknowledgement (3 working days).
     await makeComplaint(ago(1, derek), {
-      ...aboutGreenway,
-      whatHappened: "The carer who visits my mother left the front door unlocked twice this week.",
+      ...aboutMind,
+      whatHappened: "The support worker who visits my brother left the front door unlocked twice this week.",
       happenedOn: dayOf(4),
       outcomeWanted: "The door checked and locked at every visit, and an apology.",
     });
@@ -246,12 +287,12 @@ export const demoRedressSeed: Seed = {
 
     // NHS and adult social care: the 6 months passed without a response, so an explanation is owed.
     const owed = await makeComplaint(ago(200, bill), {
-      ...aboutGreenway,
-      whatHappened: "Carers were changed every week for two months without telling me or my wife.",
+      ...aboutMind,
+      whatHappened: "My wife's support workers were changed every week for two months without telling us.",
       happenedOn: dayOf(210),
-      outcomeWanted: "The same small team of carers, and notice of any change.",
+      outcomeWanted: "The same small team of support workers, and notice of any change.",
     });
-    await acknowledgeComplaint(ago(199, greenway), owed.authority_id, owed.id);
+    await acknowledgeComplaint(ago(199, mind), owed.authority_id, owed.id);
 
     // Other council services: acknowledged, then not answered within its 10 working days.
     const overdue = await makeComplaint(ago(30, derek), {
@@ -386,5 +427,225 @@ export const demoRedressSeed: Seed = {
       },
     );
     await confirmComplaint(kathOn, link);
+
+    // The second tier: complaints escalated to the three ombudsmen, a case at each status.
+    const ombudsmen = {
+      lgsco: DEMO_AUTHORITY.ombudsman,
+      phso: DEMO_AUTHORITY.phso,
+      housing: DEMO_AUTHORITY.housingOmbudsman,
+    };
+    const staff = (authorityId: string) =>
+      as(userOf("ombudsman-staff", authorityId), [
+        { role: "ombudsman-staff", scopeType: "ombudsman", scopeId: authorityId },
+      ]);
+    const omar = staff(ombudsmen.lgsco);
+    const priya = staff(ombudsmen.phso);
+    const huw = staff(ombudsmen.housing);
+    const districtOfficer2 = officer(DEMO_REDRESS_PEOPLE.ellen.id, district);
+    const keyOf = (c: ComplaintView) => ({ authorityId: c.authority_id, complaintId: c.id });
+    const escalate = (days: number, who: Principal, c: ComplaintView, publicationConsent = false) =>
+      escalateComplaint(ago(days, who), keyOf(c), { fileConsent: true, publicationConsent });
+    type CaseKey = { authority_id: string; id: string };
+    const accept = (days: number, who: Principal, k: CaseKey) =>
+      assessCase(ago(days, who), k.authority_id, k.id, { decision: "accept" });
+    const draft = (days: number, who: Principal, k: CaseKey, text: string) =>
+      draftDecision(ago(days, who), k.authority_id, k.id, {
+        draft: text,
+        commentsCloseOn: addWorkingDays(dayOf(days), 10, "england-and-wales"),
+      });
+    const remedyOf = (k: CaseKey, seq: number) => ({ authorityId: k.authority_id, caseId: k.id, seq });
+    /** A complaint about Westshire Mind (NHS and adult social care), acknowledged and answered by Sam. */
+    const answeredByMind = async (
+      who: Principal,
+      days: { made: number; answered: number },
+      text: { whatHappened: string; outcomeWanted: string; response: string },
+    ) => {
+      const c = await makeComplaint(ago(days.made, who), {
+        ...aboutMind,
+        whatHappened: text.whatHappened,
+        happenedOn: dayOf(days.made + 10),
+        outcomeWanted: text.outcomeWanted,
+      });
+      await acknowledgeComplaint(ago(days.made - 1, mind), c.authority_id, c.id);
+      return respondToComplaint(ago(days.answered, mind), c.authority_id, c.id, {
+        finding: "not-upheld",
+        response: text.response,
+      });
+    };
+    /** A housing complaint to Millbrook through both stages: Tom at stage 1, Ellen at stage 2. */
+    const bothStagesAtMillbrook = async (
+      who: Principal,
+      made: number,
+      text: { whatHappened: string; outcomeWanted: string; stage1: string; stage2: string },
+    ) => {
+      const c = await makeComplaint(ago(made, who), {
+        ...aboutCouncil(district, "housing"),
+        whatHappened: text.whatHappened,
+        happenedOn: dayOf(made + 20),
+        outcomeWanted: text.outcomeWanted,
+      });
+      await acknowledgeComplaint(ago(made - 1, districtOfficer), district, c.id);
+      await respond(made - 10, districtOfficer, c, text.stage1, "not-upheld");
+      await askNextStage(ago(made - 15, who), keyOf(c));
+      await acknowledgeComplaint(ago(made - 16, districtOfficer2), district, c.id);
+      return respond(made - 30, districtOfficer2, c, text.stage2, "not-upheld");
+    };
+
+    // The LGSCO, assessment: escalated three days ago.
+    const assessing = await answeredByMind(
+      derek,
+      { made: 40, answered: 30 },
+      {
+        whatHappened: "My brother's support worker did not remind him of his medication, as his plan says.",
+        outcomeWanted: "The reminders given, and the support plan followed.",
+        response: "The support plan did not list the reminders; the worker followed the plan.",
+      },
+    );
+    await escalate(3, derek, assessing);
+
+    // The LGSCO, declined with its reason.
+    const charges = await makeComplaint(ago(70, amira), {
+      ...aboutCouncil(county, "nhs-adult-social-care"),
+      whatHappened: "The council's charge for my day centre place went up without notice.",
+      happenedOn: dayOf(80),
+      outcomeWanted: "The old charge until I was told.",
+    });
+    await acknowledgeComplaint(ago(69, countyOfficer), county, charges.id);
+    await respond(
+      50,
+      countyOfficer,
+      charges,
+      "The new charges were published in the council's budget and a letter went to every household in March.",
+      "not-upheld",
+    );
+    const chargesCase = await escalate(45, amira, charges);
+    await assessCase(ago(30, omar), chargesCase.authority_id, chargesCase.id, {
+      decision: "decline",
+      reason:
+        "The council consulted on and published the new charges, and told Ms Khan in writing; we could not achieve anything more for her.",
+    });
+
+    // The LGSCO, a draft decision both sides have commented on; comments still open.
+    const rota = await answeredByMind(
+      bill,
+      { made: 90, answered: 75 },
+      {
+        whatHappened: "For six weeks no one came to my Sunday evening support session, and no one told me.",
+        outcomeWanted: "The Sunday sessions every week, and an apology.",
+        response: "Sunday sessions were covered by volunteers; we do not accept that any were missed.",
+      },
+    );
+    const rotaCase = await escalate(70, bill, rota, true);
+    await accept(55, omar, rotaCase);
+    await draft(
+      5,
+      omar,
+      rotaCase,
+      "Our draft finding is fault causing injustice: the rota shows no Sunday evening sessions for six weeks. We intend to ask Westshire Mind to apologise and pay £300.",
+    );
+    await commentOnDraft(ago(3, bill), keyOf(rota), {
+      comment: "I agree with the draft; the Sundays alone were the worst of it.",
+    });
+    await commentOnDraft(ago(2, mind), keyOf(rota), {
+      comment: "The volunteers' own records are attached to our file; we accept the finding.",
+    });
+
+    // The PHSO, investigation: the integrated care board never answered, and its 6 months passed.
+    const funding = await makeComplaint(ago(215, bill), {
+      ...aboutCouncil(DEMO_AUTHORITY.nhs, "nhs-adult-social-care"),
+      whatHappened: "My continuing healthcare funding was stopped without a review meeting.",
+      happenedOn: dayOf(225),
+      outcomeWanted: "The funding restored until a proper review.",
+    });
+    const fundingCase = await escalate(20, bill, funding, true);
+    await accept(12, priya, fundingCase);
+    await assignInvestigator(ago(12, priya), fundingCase.authority_id, fundingCase.id, {
+      investigatorId: priya.userId,
+    });
+
+    // The Housing Ombudsman, decided: maladministration, four remedies — confirmed, reported, overdue, due.
+    const mould = await bothStagesAtMillbrook(amira, 160, {
+      whatHappened: "Black mould came back in my son's bedroom three times after being painted over.",
+      outcomeWanted: "The cause of the damp found and fixed, and my son's bedding replaced.",
+      stage1: "The mould was treated each time it was reported.",
+      stage2: "Stage 2 confirms the treatment was appropriate.",
+    });
+    const mouldCase = await escalate(125, amira, mould, true);
+    await accept(110, huw, mouldCase);
+    await draft(
+      70,
+      huw,
+      mouldCase,
+      "Our draft finding is maladministration: the landlord treated the mould three times without looking for its cause.",
+    );
+    await commentOnDraft(ago(65, amira), keyOf(mould), {
+      comment: "The bedding and my son's clothes were ruined too.",
+    });
+    await commentOnDraft(ago(62, districtOfficer), keyOf(mould), {
+      comment: "We accept the finding; a survey of the block can be booked.",
+    });
+    await decideCase(ago(45, huw), mouldCase.authority_id, mouldCase.id, {
+      finding: "maladministration",
+      decision:
+        "Millbrook District Council, as landlord, treated black mould in a child's bedroom three times without finding its cause.",
+      remedies: [
+        { kind: "apology", description: "A written apology to Ms Khan.", dueOn: dayOf(30) },
+        {
+          kind: "payment",
+          description: "£400 for the distress, and the bedding and clothes ruined.",
+          amount: "£400.00",
+          dueOn: dayOf(-10),
+        },
+        { kind: "action", description: "A survey of the damp in the whole block.", dueOn: dayOf(10) },
+        {
+          kind: "service-improvement",
+          description: "A check for the cause at every second report of damp or mould.",
+          dueOn: dayOf(-60),
+        },
+      ],
+      publication: "publish",
+      publishedSummary:
+        "A council landlord painted over black mould in a child's bedroom three times without finding its cause. We found maladministration and ordered an apology, £400, a survey of the block and a change to how it handles damp.",
+    });
+    await reportCompliance(ago(35, districtOfficer), remedyOf(mouldCase, 1), {
+      evidence: "The letter of apology, sent by post and email.",
+      doneOn: dayOf(36),
+    });
+    await confirmRemedy(ago(33, huw), remedyOf(mouldCase, 1));
+    await reportCompliance(ago(4, districtOfficer), remedyOf(mouldCase, 2), {
+      evidence: "The bank transfer's confirmation.",
+      doneOn: dayOf(4),
+      paid: "£400.00",
+    });
+
+    // The Housing Ombudsman, closed: its one remedy confirmed; the decision published without names.
+    const leak = await bothStagesAtMillbrook(derek, 180, {
+      whatHappened:
+        "A leak from the flat above came through my kitchen ceiling for a month before anyone came.",
+      outcomeWanted: "The leak fixed and the ceiling repaired.",
+      stage1: "The leak was fixed when the contractor could get into the flat above.",
+      stage2: "Stage 2 finds the repair was done as soon as access was given.",
+    });
+    const leakCase = await escalate(140, derek, leak, true);
+    await accept(125, huw, leakCase);
+    await draft(
+      95,
+      huw,
+      leakCase,
+      "Our draft finding is service failure: no one chased access to the flat above.",
+    );
+    await decideCase(ago(68, huw), leakCase.authority_id, leakCase.id, {
+      finding: "service-failure",
+      decision: "The landlord waited a month for access to the flat above without chasing it.",
+      remedies: [{ kind: "apology", description: "A written apology.", dueOn: dayOf(50) }],
+      publication: "publish",
+      publishedSummary:
+        "A council landlord took a month to stop a leak into a tenant's kitchen because no one chased access to the flat above. We found service failure; the landlord apologised.",
+    });
+    await reportCompliance(ago(60, districtOfficer), remedyOf(leakCase, 1), {
+      evidence: "The letter of apology.",
+      doneOn: dayOf(61),
+    });
+    await confirmRemedy(ago(58, huw), remedyOf(leakCase, 1));
   },
 };
