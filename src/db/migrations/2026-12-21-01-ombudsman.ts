@@ -145,9 +145,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Overdue remedies, for the flag, the bodies' work and the published list.
   await sql`create index ombudsman_remedies_open on ombudsman_remedies (due_on)
     where status <> 'confirmed'`.execute(db);
-  await sql`create index ombudsman_remedies_of_body on ombudsman_remedies (body_authority_id, body_organisation_id)`.execute(
-    db,
-  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1008,7 +1008,7 @@ const complaintFigures: Dataset = {
   // Counted from the complaints as they are when asked: dated by the changes the audit trail records
   // (a complaint's steps, an ombudsman's case), and by the day (the 12 months roll on).
   modified: async () => null,
-  changedBy: ["complaint.", "ombudsman-case."],
+  changedBy: ["complaint.", "ombudsman-case.", "remedy."],
   clock: "day",
 };
 
