@@ -244,6 +244,12 @@ export async function authoritiesByIds(db: Db, ids: readonly string[]): Promise<
   return new Map(rows.filter((a) => scopeOfBody(a.kind).scopeType === "authority").map((a) => [a.id, a]));
 }
 
+/** Any public bodies among these ids — authorities, regulators, ombudsmen, champions — by id. */
+export async function publicBodiesByIds(db: Db, ids: readonly string[]): Promise<Map<string, Authority>> {
+  const rows = await repo.findAuthoritiesByIds(db, ids.filter(isUuid));
+  return new Map(rows.map((a) => [a.id, a]));
+}
+
 export const lockAuthority = repo.lockAuthority;
 export const pendingAuthorities = repo.pendingAuthorities;
 export const setVerified = repo.setVerified;

@@ -73,7 +73,7 @@ describe("the page of your work", () => {
     expect(response.statusCode).toBe(200);
     const text = mainText(response.body);
     expect(response.body).toContain("<title>Your work – OpenPS</title>");
-    expect(sectionIds(response.body)).toEqual(["todo", "waiting"]);
+    expect(sectionIds(response.body)).toEqual(["todo", "waiting", "places"]);
     // The closed tender's bids to open: no deadline sets when.
     const closed = `/authorities/westshire-county-council/tenders/${DEMO_TENDER.closed}`;
     expect(response.body).toContain(
@@ -106,7 +106,7 @@ describe("the page of your work", () => {
 
   it("shows evaluators the tenders assigned to them, and bidders their bids with receipts and outcomes", async () => {
     const evaluator = await page(EVALUATOR);
-    expect(sectionIds(evaluator.body)).toEqual(["todo", "waiting", "assigned"]);
+    expect(sectionIds(evaluator.body)).toEqual(["todo", "waiting", "places", "assigned"]);
     const evaluatorText = mainText(evaluator.body);
     const assigned = evaluatorText.slice(evaluatorText.indexOf("Assigned to me"));
     expect(assigned).toContain(
@@ -139,7 +139,7 @@ describe("the page of your work", () => {
     const nobody = await createUser(t.deps.db, { displayName: "New Person" });
     const response = await page(nobody.id);
     expect(response.statusCode).toBe(200);
-    expect(sectionIds(response.body)).toEqual(["todo", "waiting"]);
+    expect(sectionIds(response.body)).toEqual(["todo", "waiting", "places"]);
     const text = mainText(response.body);
     expect(text).toContain("You have nothing to do at the moment. When something is yours to do");
     expect(text).toContain("Nothing you started is waiting for anyone.");

@@ -103,7 +103,7 @@ describe("on the demo data, as seeded", () => {
       expect(kinds(all(await workAs(name))), name).not.toContain("confirm-opening");
   });
 
-  it("gives each person their places: the people they act for, their organisations' arrangements and invoices", async () => {
+  it("gives each person their places: the people they act for, their organisations' arrangements, invoices, complaints and remedies, their body's complaints or cases", async () => {
     const citizen = (await workAs("citizen")).places;
     expect(citizen.people).toEqual([
       { name: "Joan Whitfield", href: expect.stringMatching(/^\/care\/people\//) },
@@ -116,7 +116,16 @@ describe("on the demo data, as seeded", () => {
       `/organisations/${OWN_ORG_ID}/arrangements`,
       `/organisations/${OTHER_ORG_ID}/arrangements`,
     ]);
-    expect((await workAs("commissioner")).places).toEqual({ people: [], providers: [] });
+    expect(orgAdmin.complaints.map((x) => x.href)).toContain(`/organisations/${OWN_ORG_ID}/complaints`);
+    expect(orgAdmin.complaints.map((x) => x.href)).toContain(`/organisations/${OWN_ORG_ID}/remedies`);
+    // Everyone has their own complaints; a commissioner nothing more.
+    expect((await workAs("commissioner")).places).toEqual({
+      people: [],
+      providers: [],
+      complaints: [{ kind: "own", name: "", href: "/complaints" }],
+    });
+    // An ombudsman's staff: its cases.
+    expect((await workAs("ombudsman")).places.complaints.map((x) => x.kind)).toEqual(["own", "cases"]);
   });
 
   it("asks the authority's care staff to review the plans due or overdue, and no one else", async () => {

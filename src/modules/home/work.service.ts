@@ -32,6 +32,7 @@ import { tasksFor as choiceTasks } from "../choice/tasks.service.ts";
 import { tasksFor as complianceTasks } from "../compliance/tasks.service.ts";
 import { tasksFor as contractTasks } from "../contracts/tasks.service.ts";
 import { type Assignment, assignmentsFor, tasksFor as evaluationTasks } from "../evaluation/tasks.service.ts";
+import { type ComplaintPlace, complaintPlaces } from "../redress/places.ts";
 import { tasksFor as redressTasks } from "../redress/tasks.service.ts";
 import { tasksFor as regulationTasks } from "../regulation/tasks.service.ts";
 import { type BidLine, bidsOf, tasksFor as tenderTasks } from "../tenders/tasks.service.ts";
@@ -61,11 +62,17 @@ export interface Work {
 export interface Places {
   people: { name: string; href: string }[];
   providers: { name: string; arrangementsHref: string; invoicesHref: string }[];
+  /** Their complaints, and the complaints, remedies or cases of the bodies they act for (redress). */
+  complaints: ComplaintPlace[];
 }
 
 /** The person's own places (see `Work`). */
 async function placesOf(ctx: TendersCtx): Promise<Places> {
-  const [people, acting] = await Promise.all([peopleActedFor(ctx), actingFor(ctx)]);
+  const [people, acting, complaints] = await Promise.all([
+    peopleActedFor(ctx),
+    actingFor(ctx),
+    complaintPlaces(ctx),
+  ]);
   const providers = new Map<string, Places["providers"][number]>();
   for (const a of acting)
     if (a.scopeType === "organisation" && a.href && !providers.has(a.href))
@@ -77,6 +84,7 @@ async function placesOf(ctx: TendersCtx): Promise<Places> {
   return {
     people: people.map((x) => ({ name: x.name, href: `/care/people/${x.personId}` })),
     providers: [...providers.values()],
+    complaints,
   };
 }
 

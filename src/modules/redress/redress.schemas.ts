@@ -155,7 +155,7 @@ export const BodyComplaint = Type.Object({
   status: Strings(COMPLAINT_STATUSES),
   receivedOn: IsoDate,
   nextDueOn: Nullable(IsoDate),
-  state: Strings(["due", "overdue", "answered"] as const),
+  state: Strings(["due", "overdue", "answered", "accepted", "declined", "escalated"] as const),
   pageUrl: Type.String(),
 });
 

@@ -1641,9 +1641,19 @@ export async function yourComplaints(
   };
 }
 
+/** Where a complaint stands on its body's list: its step due or overdue, else what became of it. */
+export type BodyListState = "due" | "overdue" | "answered" | "accepted" | "declined" | "escalated";
+
 export interface BodyPage {
-  rows: (ComplaintRow & { state: "due" | "overdue" | "answered" })[];
+  rows: (ComplaintRow & { state: BodyListState })[];
   next: string | null;
+}
+
+function bodyListState(r: ComplaintRow, today: string): BodyListState {
+  if (r.next_due_on !== null) return r.next_due_on < today ? "overdue" : "due";
+  return r.status === "accepted" || r.status === "declined" || r.status === "escalated"
+    ? r.status
+    : "answered";
 }
 
 /**
@@ -1671,7 +1681,7 @@ export async function bodyComplaints(
   return {
     rows: page.map((r) => ({
       ...r,
-      state: r.next_due_on === null ? "answered" : r.next_due_on < today ? "overdue" : "due",
+      state: bodyListState(r, today),
     })),
     next: rows.length > BODY_PAGE_SIZE && last ? encodeKey([last.created_at.toISOString(), last.id]) : null,
   };

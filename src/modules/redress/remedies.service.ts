@@ -40,6 +40,7 @@ import { type Actor, recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import { findAuthorityBySlug } from "../authorities/authorities.service.ts";
 import { enqueueTomorrow } from "../jobs/jobs.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
+import { casePath, isStaff, OMBUDSMAN_STAFF } from "./ombudsman.service.ts";
 import {
   COMPLAINTS_OFFICER,
   findComplaintRow,
@@ -54,7 +55,6 @@ import * as repo from "./remedies.repository.ts";
 export type { PublicOverdueRow, RemedyFilter, RemedyKey, RemedyRow } from "./remedies.repository.ts";
 
 /** The role of an ombudsman's (or adjudicator's) people. */
-export const OMBUDSMAN_STAFF = "ombudsman-staff" as const;
 export const REMEDY_FILTERS = ["all", "due", "overdue", "reported", "confirmed"] as const;
 export const REMEDY_PAGE_SIZE = 25;
 export const REMEDY_LIMITS = { evidence: 10000, amountNote: 2000, reason: 5000 } as const;
@@ -98,23 +98,10 @@ export function ombudsmanRemedyPath(r: Pick<RemedyRow, "ombudsman_slug" | "case_
   return `/authorities/${r.ombudsman_slug}/cases/${r.case_id}/remedies/${r.seq}`;
 }
 
-/** A case's page for the ombudsman's staff. */
-export function casePath(c: { ombudsman_slug: string; id: string }): string {
-  return `/authorities/${c.ombudsman_slug}/cases/${c.id}`;
-}
-
 // Who may see and act on a remedy
 
 /** How the caller stands to a remedy: the body that must comply, the ombudsman's staff, or neither. */
 export type RemedySide = "body" | "ombudsman";
-
-function isOmbudsmanStaff(principal: Principal | null, ombudsmanId: string): boolean {
-  return (
-    principal?.grants.some(
-      (g) => g.role === OMBUDSMAN_STAFF && g.scopeType === "ombudsman" && g.scopeId === ombudsmanId,
-    ) ?? false
-  );
-}
 
 function isBodyPerson(principal: Principal | null, r: RemedyRow): boolean {
   return r.body_organisation_id
@@ -131,7 +118,7 @@ function isBodyPerson(principal: Principal | null, r: RemedyRow): boolean {
 }
 
 function sideOf(principal: Principal | null, r: RemedyRow): RemedySide | null {
-  if (isOmbudsmanStaff(principal, r.authority_id)) return "ombudsman";
+  if (isStaff(principal, r.authority_id)) return "ombudsman";
   if (isBodyPerson(principal, r)) return "body";
   return null;
 }

@@ -10,6 +10,7 @@
 import { dueOn, noTasks, TASK_ROWS, type Tasks } from "../../lib/tasks.ts";
 import { scopesWith } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
+import { casePath, OMBUDSMAN_STAFF } from "./ombudsman.service.ts";
 import {
   answererName,
   COMPLAINTS_OFFICER,
@@ -20,9 +21,7 @@ import {
 } from "./redress.service.ts";
 import {
   bodyRemedyPath,
-  casePath,
   casesDue,
-  OMBUDSMAN_STAFF,
   ombudsmanRemedyPath,
   remediesToDo,
   reportedToConfirm,
