@@ -1,6 +1,6 @@
 /**
  * For journeys on a seeded test server (demo mode): the demo accounts, each signed in with its
- * button on the sign-in page as a visitor would (landing on "Your work"), and the demo clock moved
+ * button on the sign-in page as a visitor would (landing on "Your work"), by role or by name, and the demo clock moved
  * forward by the demo platform administrator from the account page — signed in once, kept on the
  * demo clock's page for the next move. `close()` closes the administrator's context.
  */
@@ -10,6 +10,8 @@ import { arrived, DESKTOP, type TestServer, textOf } from "./browser.ts";
 export interface DemoJourney {
   /** A demo account by its role's name ("Commissioner"), signed in: a new context on "Your work". */
   demo(role: string): Promise<{ context: BrowserContext; page: Page }>;
+  /** A demo account by the person's name ("Gwen Parry"), where two share a role: as `demo`. */
+  demoNamed(name: string): Promise<{ context: BrowserContext; page: Page }>;
   /** Time passes: the platform administrator moves the demo clock forward by whole days. */
   moveClock(days: number): Promise<void>;
   close(): Promise<void>;
@@ -18,16 +20,27 @@ export interface DemoJourney {
 export function demoJourney(server: Pick<TestServer, "baseUrl">, browser: Browser): DemoJourney {
   let admin: { context: BrowserContext; page: Page } | undefined;
 
-  async function demo(role: string): Promise<{ context: BrowserContext; page: Page }> {
+  async function signIn(
+    who: string,
+    button: (page: Page) => ReturnType<Page["getByRole"]>,
+  ): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext(DESKTOP);
     const page = await context.newPage();
     await page.goto(`${server.baseUrl}/sign-in`);
     await arrived(page);
-    await page.getByRole("button", { name: `Sign in as the ${role}`, exact: true }).click();
+    await button(page).click();
     const landed = await arrived(page);
-    if (landed !== "/tasks") throw new Error(`Signing in as the ${role} landed on ${landed}, not /tasks`);
+    if (landed !== "/tasks") throw new Error(`Signing in as ${who} landed on ${landed}, not /tasks`);
     return { context, page };
   }
+
+  const demo = (role: string) =>
+    signIn(`the ${role}`, (page) =>
+      page.getByRole("button", { name: `Sign in as the ${role}`, exact: true }),
+    );
+
+  const demoNamed = (name: string) =>
+    signIn(name, (page) => page.locator("tr", { hasText: name }).getByRole("button"));
 
   async function moveClock(days: number): Promise<void> {
     if (!admin) {
@@ -46,5 +59,5 @@ export function demoJourney(server: Pick<TestServer, "baseUrl">, browser: Browse
       throw new Error(`The demo clock did not move: ${main}`);
   }
 
-  return { demo, moveClock, close: async () => admin?.context.close() };
+  return { demo, demoNamed, moveClock, close: async () => admin?.context.close() };
 }

@@ -22,6 +22,7 @@ import { encodeKey } from "../../db/paging.ts";
 import type { SettableClock } from "../../lib/clock.ts";
 import { newId } from "../../lib/ids.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_REPRESENTATIVE } from "../../seed/demo/care.ts";
 import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
 import { createApiToken } from "../accounts/api-tokens.service.ts";
@@ -388,11 +389,12 @@ describe("a complaint without an account", () => {
 });
 
 describe("the demo data", () => {
-  it("has one complaint per regime, at different stages", async () => {
+  it("has one complaint per regime, at different stages, by Joan and Siân", async () => {
     const rows = await t.deps.db
       .selectFrom("complaints")
       .select(["regime", "stage", "status"])
       .where("created_at", "<", new Date("2026-11-21T00:00:00Z"))
+      .where("complainant_id", "in", [users.citizen ?? "", DEMO_REPRESENTATIVE.id])
       .orderBy("regime")
       .execute();
     expect(rows).toEqual([
