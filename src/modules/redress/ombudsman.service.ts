@@ -44,7 +44,8 @@ import {
 import type { CaseFilter, CaseRow } from "./ombudsman.repository.ts";
 import * as repo from "./ombudsman.repository.ts";
 import {
-  answeringPeople,
+  answeringBody,
+  bodyReach,
   type ComplainantKey,
   type ComplaintView,
   caseReference,
@@ -490,13 +491,18 @@ async function complaintOfCase(_trx: Trx, ctx: Ctx, k: CaseRow): Promise<Complai
   return complaintFile(ctx, k.complaint_authority_id, k.complaint_id);
 }
 
+/**
+ * Tells the body complained about of a step in its case: its people, with a link to the complaint;
+ * when it has none on OpenPS, those who can reach it (`bodyReach`), with a link to the authority's page.
+ */
 async function tellBodyOfCase(trx: Trx, ctx: Ctx, c: ComplaintView, subject: string, body: string) {
-  await tellUsers(trx, ctx, await answeringPeople(trx, c), {
+  const { userIds, reach } = await bodyReach(trx, answeringBody(c));
+  await tellUsers(trx, ctx, userIds, {
     authorityId: c.authority_id,
     kind: "complaint.progressed",
     subject,
     body,
-    link: complaintPath(c),
+    link: reach === "own" ? complaintPath(c) : `/authorities/${c.authority_slug}`,
   });
 }
 

@@ -1421,32 +1421,24 @@ async function tellBody(trx: Trx, ctx: Ctx, authorityId: string, complaintId: st
   const who = answererName(c);
   const subject = msg`A complaint to answer: ${c.reference}, stage ${stage}`;
   const due = c.next_due_on ? longDate(c.next_due_on) : "";
-  const body = msg`${who} has a complaint to answer at stage ${stage}. Its next step is due by ${due}.`;
-  if (c.answerer === "provider" && c.organisation_id) {
-    const people = (await grantsInScope(trx, c.organisation_id))
-      .filter(
-        (g) => g.scope_type === "organisation" && (PROVIDER_ROLES as readonly string[]).includes(g.role),
-      )
-      .map((g) => g.user_id);
-    if (people.length > 0) return send(people, subject, body, complaintPath(c));
-  } else {
-    const officers = await authorityRoleHolders(trx, COMPLAINTS_OFFICER, c.authority_id);
-    if (officers.length > 0) return send(officers, subject, body, complaintPath(c));
-  }
+  const { userIds, reach } = await bodyReach(trx, answeringBody(c));
+  if (reach === "own")
+    return send(
+      userIds,
+      subject,
+      msg`${who} has a complaint to answer at stage ${stage}. Its next step is due by ${due}.`,
+      complaintPath(c),
+    );
   const orphan = msg`${who} has a complaint to answer (${c.reference}, stage ${stage}), and no one there answers complaints on OpenPS. Its next step is due by ${due}.`;
-  if (c.answerer === "provider") {
-    const officers = await authorityRoleHolders(trx, COMPLAINTS_OFFICER, c.authority_id);
-    if (officers.length > 0)
-      return send(
-        officers,
-        msg`No one at the provider answers complaint ${c.reference}`,
-        orphan,
-        `/authorities/${c.authority_slug}`,
-      );
-  }
-  const admins = await authorityRoleHolders(trx, "authority-admin", c.authority_id);
+  if (reach === "officers")
+    return send(
+      userIds,
+      msg`No one at the provider answers complaint ${c.reference}`,
+      orphan,
+      `/authorities/${c.authority_slug}`,
+    );
   await send(
-    admins,
+    userIds,
     msg`No one answers complaint ${c.reference}: appoint a complaints officer`,
     `${orphan} ${msg`Invite a complaints officer for ${c.authority_name}: only they see and answer its complaints.`}`,
     `/authorities/${c.authority_slug}`,
@@ -1992,18 +1984,39 @@ export function caseReference(): string {
   return `O-${reference().slice(2)}`;
 }
 
-/** The answering body's people: a provider's administrators and members, an authority's complaints officers. */
-export async function answeringPeople(
+/**
+ * Who hears for a body that must act (answer a complaint, comment on a draft, comply with a
+ * remedy): its own people — a provider's administrators and members, an authority's complaints
+ * officers (`own`: they can open what they are told of). When it has none on OpenPS, those who can
+ * reach it: for a provider, the responsible authority's complaints officers (`officers`), else the
+ * authority's administrators (`admins`), to appoint a complaints officer — so nothing waits unseen.
+ */
+export async function bodyReach(
   trx: Trx,
-  c: Pick<ComplaintRow, "answerer" | "authority_id" | "organisation_id">,
-): Promise<string[]> {
-  if (c.answerer === "provider" && c.organisation_id)
-    return (await grantsInScope(trx, c.organisation_id))
+  body: { organisationId: string | null; authorityId: string },
+): Promise<{ userIds: string[]; reach: "own" | "officers" | "admins" }> {
+  if (body.organisationId) {
+    const people = (await grantsInScope(trx, body.organisationId))
       .filter(
         (g) => g.scope_type === "organisation" && (PROVIDER_ROLES as readonly string[]).includes(g.role),
       )
       .map((g) => g.user_id);
-  return authorityRoleHolders(trx, COMPLAINTS_OFFICER, c.authority_id);
+    if (people.length > 0) return { userIds: [...new Set(people)], reach: "own" };
+  }
+  const officers = await authorityRoleHolders(trx, COMPLAINTS_OFFICER, body.authorityId);
+  if (officers.length > 0) return { userIds: officers, reach: body.organisationId ? "officers" : "own" };
+  return { userIds: await authorityRoleHolders(trx, "authority-admin", body.authorityId), reach: "admins" };
+}
+
+/** The body that answers a complaint, as `bodyReach` takes it. */
+export function answeringBody(c: Pick<ComplaintRow, "answerer" | "authority_id" | "organisation_id">): {
+  organisationId: string | null;
+  authorityId: string;
+} {
+  return {
+    organisationId: c.answerer === "provider" ? c.organisation_id : null,
+    authorityId: c.authority_id,
+  };
 }
 
 /**

@@ -29,25 +29,14 @@ import { isUuid } from "../../lib/ids.ts";
 import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { formatPence, parseMoney } from "../../lib/money.ts";
-import {
-  authorityRoleHolders,
-  grantsInScope,
-  type Principal,
-  requireSignedIn,
-} from "../access/access.service.ts";
+import { grantsInScope, type Principal, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { type Actor, recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import { findAuthorityBySlug } from "../authorities/authorities.service.ts";
 import { enqueueTomorrow } from "../jobs/jobs.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { casePath, isStaff, OMBUDSMAN_STAFF } from "./ombudsman.service.ts";
-import {
-  COMPLAINTS_OFFICER,
-  findComplaintRow,
-  isAnswerer,
-  PROVIDER_ROLES,
-  tellComplainant,
-} from "./redress.service.ts";
+import { bodyReach, findComplaintRow, isAnswerer, tellComplainant } from "./redress.service.ts";
 import type { RemedyKind } from "./redress.table.ts";
 import type { RemedyAfter, RemedyFilter, RemedyKey, RemedyRow } from "./remedies.repository.ts";
 import * as repo from "./remedies.repository.ts";
@@ -221,27 +210,8 @@ export async function ombudsmanRemedyOf(
 // Telling people
 
 /**
- * The body's people who must comply: the provider's administrators and members, else (no one
- * there on OpenPS) the authority's complaints officers, who can reach it; an authority's complaints
- * officers, else its administrators.
- */
-async function bodyPeople(trx: Trx, r: RemedyRow): Promise<{ userIds: string[]; seeIt: boolean }> {
-  if (r.body_organisation_id) {
-    const people = (await grantsInScope(trx, r.body_organisation_id))
-      .filter(
-        (g) => g.scope_type === "organisation" && (PROVIDER_ROLES as readonly string[]).includes(g.role),
-      )
-      .map((g) => g.user_id);
-    if (people.length > 0) return { userIds: [...new Set(people)], seeIt: true };
-  }
-  const officers = await authorityRoleHolders(trx, COMPLAINTS_OFFICER, r.body_authority_id);
-  if (officers.length > 0) return { userIds: officers, seeIt: r.body_organisation_id === null };
-  return { userIds: await authorityRoleHolders(trx, "authority-admin", r.body_authority_id), seeIt: false };
-}
-
-/**
  * Tells the body that must comply: its people, with a link to the remedy's page; or, when it has
- * none on OpenPS, those who can reach it (`bodyPeople`), with a link to the authority's page — they
+ * none on OpenPS, those who can reach it (`bodyReach`), with a link to the authority's page — they
  * cannot see the remedy itself.
  */
 async function tellBody(
@@ -251,10 +221,13 @@ async function tellBody(
   r: RemedyRow,
   notice: { subject: string; body: string },
 ): Promise<void> {
-  const { userIds, seeIt } = await bodyPeople(trx, r);
+  const { userIds, reach } = await bodyReach(trx, {
+    organisationId: r.body_organisation_id,
+    authorityId: r.body_authority_id,
+  });
   await tell(trx, clock, actor, userIds, r, {
     ...notice,
-    link: seeIt ? bodyRemedyPath(r) : `/authorities/${r.body_authority_slug}`,
+    link: reach === "own" ? bodyRemedyPath(r) : `/authorities/${r.body_authority_slug}`,
   });
 }
 
