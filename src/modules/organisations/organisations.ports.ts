@@ -15,8 +15,8 @@ export const profilePanels =
   port<(db: Db, clock: Clock, organisationId: string) => Promise<Panel | undefined>>("profile panels");
 
 /**
- * An organisation stopped being shown as a qualifying public service mutual (its evidence no longer
- * qualifies, or its sector changed), in the change's transaction (`ctx.db` is it): choice takes it
+ * An organisation stopped being shown as a qualifying public service mutual (its evidence, recorded
+ * again, no longer qualifies: the directory shows a mutual by its evidence alone), in the change's transaction (`ctx.db` is it): choice takes it
  * off the lists reserved to mutuals.
  */
 export const mutualStatusLost =

@@ -21,13 +21,11 @@ import { checkIdentifier, IDENTIFIER_SCHEMES, identifierScheme, orgIdOf, splitOr
 import * as repo from "./organisations.repository.ts";
 import {
   changeDirectory,
-  isQualifyingMutual,
   LIMITS,
   type OrganisationProfile,
   organisationOf,
   organisationProfile,
   requireWriteScope,
-  tellIfMutualStatusLost,
 } from "./organisations.service.ts";
 import { type Organisation, SECTORS, type Sector, SIZE_BANDS, type SizeBand } from "./organisations.table.ts";
 
@@ -584,7 +582,6 @@ export async function updateOrganisation(
     await checkCodes(trx, checked, problems);
     failIfAny(problems);
     if (checked.identifiers) await ensureIdentifiersFree(trx, checked.identifiers, id);
-    const wasMutual = await isQualifyingMutual(trx, id);
     const audit = await applyChanges(trx, id, checked, before, ctx.clock.now());
     if (Object.keys(audit).length > 0) {
       await recordAudit(trx, ctx.clock, {
@@ -595,7 +592,6 @@ export async function updateOrganisation(
         changes: audit,
       });
     }
-    await tellIfMutualStatusLost(within(ctx, trx, actorOf(person)), id, wasMutual);
     return (await repo.findOrganisation(trx, id)) as Organisation;
   });
 }
