@@ -52,10 +52,10 @@ import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
 import { accountSecretsFromKey } from "../../lib/secrets.ts";
 import { addWorkingDays } from "../../lib/working-days.ts";
 import { grantRole, type Principal } from "../../modules/access/access.service.ts";
-import { peopleActedFor } from "../../modules/care/care.service.ts";
 import type { Ctx } from "../../modules/access/context.ts";
 import { createAccount, hashPassword, userById } from "../../modules/accounts/accounts.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
+import { peopleActedFor } from "../../modules/care/care.service.ts";
 import {
   assessCase,
   assignInvestigator,
