@@ -14,7 +14,8 @@ import { createApiToken } from "../../src/modules/accounts/api-tokens.service.ts
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { DEMO_REPRESENTATIVE } from "../../src/seed/demo/care.ts";
 import { DEMO_PROVIDER_MIND, DEMO_REDRESS_PEOPLE } from "../../src/seed/demo/redress.ts";
-import { DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "../../src/seed/demo/users.ts";
+import { DEMO_TENDER } from "../../src/seed/demo/tenders.ts";
+import { DEMO_ORGANISATION, DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "../../src/seed/demo/users.ts";
 import { call } from "../support/api.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { principalOf } from "../support/principals.ts";
@@ -148,6 +149,30 @@ describe("the demo's complaints", () => {
       const mine = (await call(t.app, "GET", "/api/v1/me/complaints", tokens[who])).json().complaints;
       expect(mine.map((c: ComplaintJson) => c.regime).sort(), who).toEqual(regimes);
     }
+    // Healthwatch's complaint keeps the champion; the provider's names its tender and service area.
+    const olus = (await call(t.app, "GET", "/api/v1/me/complaints", tokens.olu)).json().complaints;
+    const tender = await call(
+      t.app,
+      "GET",
+      `/api/v1/authorities/${olus[0]?.authorityId}/complaints/${olus[0]?.id}`,
+      tokens.olu,
+    );
+    expect(tender.json().commissioning).toEqual({
+      organisationId: DEMO_ORGANISATION,
+      kind: "tender",
+      id: DEMO_TENDER.opened,
+      title: "Night-time home care",
+      serviceArea: "domiciliary-care",
+    });
+    const joans = (await call(t.app, "GET", "/api/v1/me/complaints", tokens.joan)).json().complaints;
+    const champions: unknown[] = [];
+    for (const row of joans as { authorityId: string; id: string }[])
+      champions.push(
+        (
+          await call(t.app, "GET", `/api/v1/authorities/${row.authorityId}/complaints/${row.id}`, tokens.joan)
+        ).json().championId ?? null,
+      );
+    expect(champions.filter((id) => id !== null)).toEqual([DEMO_AUTHORITY.champion]);
   });
 });
 
