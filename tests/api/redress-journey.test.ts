@@ -14,7 +14,8 @@ import { createApiToken } from "../../src/modules/accounts/api-tokens.service.ts
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { DEMO_REPRESENTATIVE } from "../../src/seed/demo/care.ts";
 import { DEMO_PROVIDER_MIND, DEMO_REDRESS_PEOPLE } from "../../src/seed/demo/redress.ts";
-import { DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "../../src/seed/demo/users.ts";
+import { DEMO_TENDER } from "../../src/seed/demo/tenders.ts";
+import { DEMO_ORGANISATION, DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "../../src/seed/demo/users.ts";
 import { call } from "../support/api.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { principalOf } from "../support/principals.ts";
@@ -55,7 +56,9 @@ beforeAll(async () => {
   tokens.sam = await tokenOf(DEMO_REDRESS_PEOPLE.sam.id, read);
   tokens.admin = await tokenOf(demoUser("Pat Morgan"), ["demo-clock:write"]);
   tokens.omar = await tokenOf(demoUser("Omar Haddad"), read);
-  tokens.phso = await tokenOf(demoUser("Priya Shah", DEMO_AUTHORITY.phso), read);
+  tokens.phso = await tokenOf(demoUser("Nadia Osei", DEMO_AUTHORITY.phso), read);
+  tokens.marcus = await tokenOf(demoUser("Marcus Webb"), read);
+  tokens.olu = await tokenOf(demoUser("Olu Adeyemi"), read);
   tokens.huw = await tokenOf(demoUser("Huw Jenkins"), read);
 }, 120_000);
 
@@ -101,17 +104,20 @@ describe("the demo's complaints", () => {
       }
       return lines.sort();
     };
-    // Westshire's complaints officer (Hannah Fielding): the council's own, and its children's and adult social care.
+    // Westshire's complaints officer (Hannah Fielding): the council's own, its children's and adult
+    // social care (one by Westshire Healthwatch for Joan), and a provider's about its commissioning.
     expect(await seen("hannah", `/api/v1/authorities/${COUNTY}/complaints`)).toEqual([
       "children-social-care 1 open: respond waiting",
       "children-social-care 2 open: respond waiting",
       "children-social-care 3 open: panel waiting",
+      "commissioning 1 escalated: acknowledge done-on-time, respond done-on-time",
       "council 1 answered: acknowledge done-on-time, respond done-on-time",
       "council 1 declined (late, declined): acknowledge not-needed, respond not-needed",
       "council 1 open (late, waived): acknowledge done-on-time, respond waiting",
       "council 1 open: acknowledge done-on-time, respond overdue",
       "nhs-adult-social-care 1 escalated: acknowledge done-on-time, respond done-on-time",
       "nhs-adult-social-care 1 open: acknowledge done-on-time, respond waiting (extended by agreement)",
+      "nhs-adult-social-care 1 open: acknowledge waiting, respond waiting",
     ]);
     // Millbrook's (Tom Ashby): housing at both stages (two escalated), one accepted, one sent without an account.
     expect(await seen("tom", `/api/v1/authorities/${DISTRICT}/complaints`)).toEqual([
@@ -133,14 +139,40 @@ describe("the demo's complaints", () => {
     expect(await seen("gwen", `/api/v1/organisations/${DEMO_PROVIDER_GREENWAY}/complaints`)).toEqual([
       "nhs-adult-social-care 1 open: acknowledge done-on-time, respond waiting",
     ]);
-    // The complainants see their own: Joan two, Siân two.
+    // The complainants see their own: Joan two, and the one Westshire Healthwatch made for her; Siân
+    // two; Westshire Community Health's administrator the organisation's about commissioning.
     for (const [who, regimes] of [
-      ["joan", ["council", "nhs-adult-social-care"]],
+      ["joan", ["council", "nhs-adult-social-care", "nhs-adult-social-care"]],
       ["sian", ["children-social-care", "housing"]],
+      ["olu", ["commissioning"]],
     ] as const) {
       const mine = (await call(t.app, "GET", "/api/v1/me/complaints", tokens[who])).json().complaints;
       expect(mine.map((c: ComplaintJson) => c.regime).sort(), who).toEqual(regimes);
     }
+    // Healthwatch's complaint keeps the champion; the provider's names its tender and service area.
+    const olus = (await call(t.app, "GET", "/api/v1/me/complaints", tokens.olu)).json().complaints;
+    const tender = await call(
+      t.app,
+      "GET",
+      `/api/v1/authorities/${olus[0]?.authorityId}/complaints/${olus[0]?.id}`,
+      tokens.olu,
+    );
+    expect(tender.json().commissioning).toEqual({
+      organisationId: DEMO_ORGANISATION,
+      kind: "tender",
+      id: DEMO_TENDER.opened,
+      title: "Night-time home care",
+      serviceArea: "domiciliary-care",
+    });
+    const joans = (await call(t.app, "GET", "/api/v1/me/complaints", tokens.joan)).json().complaints;
+    const champions: unknown[] = [];
+    for (const row of joans as { authorityId: string; id: string }[])
+      champions.push(
+        (
+          await call(t.app, "GET", `/api/v1/authorities/${row.authorityId}/complaints/${row.id}`, tokens.joan)
+        ).json().championId ?? null,
+      );
+    expect(champions.filter((id) => id !== null)).toEqual([DEMO_AUTHORITY.champion]);
   });
 });
 
@@ -158,6 +190,9 @@ describe("the demo's ombudsman cases", () => {
       "draft",
     ]);
     expect(statuses(await cases("phso", DEMO_AUTHORITY.phso))).toEqual(["investigation"]);
+    // The independent adjudicator for home care: the provider's complaint about commissioning.
+    const adjudicated = await cases("marcus", DEMO_AUTHORITY.adjudicator);
+    expect(adjudicated.map((k) => `${k.scheme} ${k.status}`)).toEqual(["adjudicator investigation"]);
     const housing = await cases("huw", DEMO_AUTHORITY.housingOmbudsman);
     expect(statuses(housing)).toEqual(["closed", "decided"]);
     // No ombudsman's staff see another's cases (403 on its list).

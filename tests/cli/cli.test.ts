@@ -60,8 +60,9 @@ describe("the openps command on the embedded database", { timeout: 120_000 }, ()
 
     const verified = await runOpenps(["audit", "verify"], env);
     expect(verified.code).toBe(0);
-    // The platform and each demo public body (ten authorities, three of them ombudsmen, and the consumer champion).
-    expect(verified.stdout).toMatch(/All 12 audit chains are intact/);
+    // The platform and each demo public body (eleven authorities — the three ombudsmen and the
+    // commissioning adjudicator among them — and the consumer champion).
+    expect(verified.stdout).toMatch(/All 13 audit chains are intact/);
   });
 
   it("fails audit verify after a row is tampered with, naming the broken link", async () => {
@@ -80,7 +81,7 @@ describe("the openps command on the embedded database", { timeout: 120_000 }, ()
     expect(verified.stdout).toMatch(
       /BROKEN {2}chain 00000000-0000-0000-0000-000000000000: first broken link at event 9/,
     );
-    expect(verified.stdout).toMatch(/1 of 12 audit chains are broken/);
+    expect(verified.stdout).toMatch(/1 of 13 audit chains are broken/);
   });
 
   it("says to stop the server first while another process holds the database", async () => {

@@ -769,6 +769,15 @@ describe("a consumer champion the person appoints", () => {
       },
       // The choice module's: her arrangement with Greenway (src/modules/choice/people.test.ts).
       { section: "choice", data: expect.objectContaining({ arrangements: [expect.anything()] }) },
+      // Redress's: the complaint Westshire Healthwatch made for her (src/seed/demo/redress.ts).
+      {
+        section: "complaints",
+        data: {
+          complaints: [
+            expect.objectContaining({ regime: "nhs-adult-social-care", about: "Westshire County Council" }),
+          ],
+        },
+      },
     ]);
     const file = await t.app.inject({
       url: `/care/people/${joan()}/data`,

@@ -168,9 +168,11 @@ describe("on the demo data, as seeded", () => {
     expect(task?.href).toMatch(/^\/authorities\/millbrook-district-council\/complaints\/[0-9a-f-]{36}$/);
     for (const name of ["careStaff", "authorityAdmin", "platformAdmin", "citizen"])
       expect(kinds(all(await workAs(name))), name).not.toContain("answer-complaint");
-    // Joan's complaint about Greenway waits on the provider: her waiting work, by its 6 months.
+    // Joan's complaint about Greenway waits on the provider: her waiting work, by its 6 months; the
+    // one Westshire Healthwatch made for her on the seeding day waits on Westshire's acknowledgement.
     const waiting = (await workAs("citizen")).waiting.filter((x) => x.kind === "complaint-waiting");
     expect(waiting.map((x) => [x.about.body, x.due?.day])).toEqual([
+      ["Westshire County Council", "2026-11-25"],
       ["Greenway Home Care Ltd", "2027-05-15"],
     ]);
   });
@@ -384,8 +386,14 @@ describe("on the demo data, as seeded", () => {
     for (const name of ["citizen", "platformAdmin"])
       expect(await workAs(name), name).toEqual({
         todo: [],
-        // The citizen waits only on the body answering her complaint (the demo's redress seed).
-        waiting: name === "citizen" ? [expect.objectContaining({ kind: "complaint-waiting" })] : [],
+        // The citizen waits only on the bodies answering her complaints (the demo's redress seed).
+        waiting:
+          name === "citizen"
+            ? [
+                expect.objectContaining({ kind: "complaint-waiting" }),
+                expect.objectContaining({ kind: "complaint-waiting" }),
+              ]
+            : [],
         more: { todo: 0, waiting: 0 },
         assigned: null,
         bids: null,

@@ -223,9 +223,12 @@ describe("a body's open figures", () => {
     const res = await call(t.app, "GET", "/api/v1/complaints/figures/authorities/westshire-county-council");
     expect(res.statusCode).toBe(200);
     const f = res.json();
-    // The demo's few complaints the county answered: each count of 1 to 9 is null, never shown.
-    expect(f.headline.received).toBeNull();
+    // The county answers eleven of the demo's complaints (ten or more: shown), but in each regime and
+    // stage fewer than 10: each count of 1 to 9 is null, never shown, and too few answers for a rate.
+    expect(f.headline.received).toBe(11);
     expect(f.headline.upheldRate).toBeNull();
+    expect(f.stages.length).toBeGreaterThan(1);
+    for (const s of f.stages) expect(s.received, `${s.regime} ${s.stage}`).toBeNull();
     expect(
       mainText((await call(t.app, "GET", "/complaints/figures/authorities/westshire-county-council")).body),
     ).toContain("fewer than 10");

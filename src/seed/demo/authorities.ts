@@ -2,7 +2,8 @@
  * Demo authorities: a county, a district, an NHS body, a department, a Welsh and a Scottish
  * council (so that bank holidays, the Welsh language and laws for England only have something to
  * show), a regulator, the three public service ombudsmen (each registered as its scheme's second-tier
- * body: docs/redress.md) and a consumer champion. Fictional data modelled on real kinds of body (the
+ * body: docs/redress.md), a fictional independent adjudicator of complaints about commissioning (the
+ * second tier for home care's service area) and a consumer champion. Fictional data modelled on real kinds of body (the
  * ombudsmen are the real three, with example addresses); fixed ids so later seeds can refer to them.
  */
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
@@ -26,7 +27,12 @@ export const DEMO_AUTHORITY = {
   phso: "019a0000-0000-7000-8000-00000000a010",
   /** The Housing Ombudsman. */
   housingOmbudsman: "019a0000-0000-7000-8000-00000000a011",
+  /** The independent adjudicator of complaints about commissioning, for home care (fictional). */
+  adjudicator: "019a0000-0000-7000-8000-00000000a012",
 } as const;
+
+/** The service area the demo adjudicator is named for: the demo home care tenders' category. */
+export const DEMO_ADJUDICATOR_AREA = "domiciliary-care";
 
 export const demoAuthorities: readonly CreateAuthorityInput[] = [
   {
@@ -124,6 +130,15 @@ export const demoAuthorities: readonly CreateAuthorityInput[] = [
     orgId: "GB-GOR-PB9004",
     website: "https://housing-ombudsman.example.org.uk",
   },
+  {
+    id: DEMO_AUTHORITY.adjudicator,
+    slug: "independent-commissioning-adjudicator-for-care",
+    name: "Independent Commissioning Adjudicator for Care",
+    kind: "ombudsman",
+    nation: "england-and-wales",
+    orgId: "GB-GOR-PB9005",
+    website: "https://commissioning-adjudicator.example.org.uk",
+  },
 ];
 
 /** Which demo ombudsman is which scheme's second-tier body. */
@@ -131,6 +146,7 @@ export const DEMO_SECOND_TIER = [
   { authorityId: DEMO_AUTHORITY.ombudsman, scheme: "lgsco" },
   { authorityId: DEMO_AUTHORITY.phso, scheme: "phso" },
   { authorityId: DEMO_AUTHORITY.housingOmbudsman, scheme: "housing-ombudsman" },
+  { authorityId: DEMO_AUTHORITY.adjudicator, scheme: "adjudicator", serviceArea: DEMO_ADJUDICATOR_AREA },
 ] as const;
 
 export const demoAuthoritiesSeed: Seed = {

@@ -32,8 +32,14 @@
  * (Westshire Mind); the PHSO investigating the integrated care board, which never answered in its 6
  * months; the Housing Ombudsman with a decision of maladministration whose four remedies are
  * confirmed, reported, overdue and due (Millbrook), and a case closed once its remedy was confirmed,
- * both decisions published without names. Greenway keeps only Joan's complaint, and the remedies are
- * Millbrook's, so that other tests' counts of Greenway's and Westshire's are left alone.
+ * both decisions published without names.
+ * Commissioning: Westshire Community Health's administrator (Olu Adeyemi) about Westshire's night-time
+ * home care tender it registered interest in, answered by Westshire's complaints officer, then taken
+ * to the independent adjudicator for home care, which is investigating it. And a consumer champion
+ * complaining for a person: Westshire Healthwatch's Chloe Brooks for Joan, who appointed it with
+ * `complain`, about Westshire's adult social care; received today.
+ * Greenway keeps only Joan's complaint, and the remedies are Millbrook's, so that other tests' counts
+ * of Greenway's are left alone; Westshire answers eleven, its counts by regime each fewer than 10.
  * People made here: the three complainants, Sam Reid (Westshire Mind's administrator) and two more
  * complaints officers (Rashid Mir at Westshire, Ellen Shaw at Millbrook) for the later stages, which
  * someone who considered the stage before may not answer.
@@ -49,6 +55,7 @@ import { grantRole, type Principal } from "../../modules/access/access.service.t
 import type { Ctx } from "../../modules/access/context.ts";
 import { createAccount, hashPassword, userById } from "../../modules/accounts/accounts.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
+import { peopleActedFor } from "../../modules/care/care.service.ts";
 import {
   assessCase,
   assignInvestigator,
@@ -66,6 +73,7 @@ import {
   confirmComplaint,
   decideLate,
   extendComplaint,
+  makeCommissioningComplaint,
   makeComplaint,
   respondToComplaint,
   startComplaintWithoutAccount,
@@ -74,7 +82,8 @@ import { confirmRemedy, reportCompliance } from "../../modules/redress/remedies.
 import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
 import { DEMO_REPRESENTATIVE } from "./care.ts";
-import { DEMO_PASSWORD, DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "./users.ts";
+import { DEMO_TENDER } from "./tenders.ts";
+import { DEMO_ORGANISATION, DEMO_PASSWORD, DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "./users.ts";
 
 const userOf = (role: string, scopeId?: string) =>
   DEMO_USERS.find((u) => u.role === role && (scopeId === undefined || u.scopeId === scopeId))?.id as string;
@@ -647,5 +656,53 @@ export const demoRedressSeed: Seed = {
       doneOn: dayOf(61),
     });
     await confirmRemedy(ago(58, huw), remedyOf(leakCase, 1));
+
+    // Commissioning: a provider's administrator about a tender it registered interest in, answered by
+    // Westshire, then taken to the independent adjudicator for home care, which investigates it.
+    const olu = as(userOf("organisation-admin", DEMO_ORGANISATION), [
+      { role: "organisation-admin", scopeType: "organisation", scopeId: DEMO_ORGANISATION },
+    ]);
+    const tender = await makeCommissioningComplaint(ago(35, olu), DEMO_ORGANISATION, {
+      subject: `tender:${county}:${DEMO_TENDER.opened}`,
+      whatHappened:
+        "The night-time home care tender asked for a 30-minute response to calls across the whole county, which only a provider with a base in each town could meet; it was not in the notice of the market engagement, and our questions about it were not answered before the deadline.",
+      happenedOn: dayOf(40),
+      outcomeWanted: "The response time explained, and set by area in the next tender.",
+      consent: true,
+    });
+    await acknowledgeComplaint(ago(34, countyOfficer), county, tender.id);
+    await respond(
+      26,
+      countyOfficer,
+      tender,
+      "The response time follows the service's safety review and was in the published specification; the questions came after the clarification deadline.",
+      "not-upheld",
+    );
+    const marcus = staff(DEMO_AUTHORITY.adjudicator);
+    const tenderCase = await escalate(12, olu, tender);
+    await accept(4, marcus, tenderCase);
+    await assignInvestigator(ago(4, marcus), tenderCase.authority_id, tenderCase.id, {
+      investigatorId: marcus.userId,
+    });
+
+    // A consumer champion's people, for a person who appointed it with `complain`: Westshire
+    // Healthwatch for Joan, about Westshire's adult social care. Today (the appointment is today's).
+    const chloe = as(userOf("consumer-champion", DEMO_AUTHORITY.champion), [
+      { role: "consumer-champion", scopeType: "champion", scopeId: DEMO_AUTHORITY.champion },
+    ]);
+    const joanPerson = (await peopleActedFor({ ...ctx, principal: joan })).find((p) => p.how === "self");
+    if (joanPerson)
+      await makeComplaint(
+        { ...ctx, principal: chloe },
+        {
+          ...aboutCouncil(county, "nhs-adult-social-care"),
+          actingAs: "person",
+          personId: joanPerson.personId,
+          whatHappened:
+            "At Mrs Whitfield's plan review no one told her that a direct payment would let her choose another home care provider, though her visits have been late for months.",
+          happenedOn: dayOf(20),
+          outcomeWanted: "Her choices under her personal budget explained to her in writing.",
+        },
+      );
   },
 };

@@ -164,7 +164,8 @@ export const DEMO_USERS: readonly DemoUser[] = [
     role: "ombudsman-staff",
     scopeId: DEMO_AUTHORITY.phso,
     actsFor: "Parliamentary and Health Service Ombudsman",
-    displayName: "Priya Shah",
+    // Not the demo commissioner's name (Priya Shah): one name, one person.
+    displayName: "Nadia Osei",
     email: "phso@demo.openps.example",
   },
   {
@@ -174,6 +175,15 @@ export const DEMO_USERS: readonly DemoUser[] = [
     actsFor: "Housing Ombudsman",
     displayName: "Huw Jenkins",
     email: "housing-ombudsman@demo.openps.example",
+  },
+  // The independent adjudicator's (commissioning's second tier for home care): providers' complaints about commissioning.
+  {
+    id: "019a0000-0000-7000-8000-00000000c019",
+    role: "ombudsman-staff",
+    scopeId: DEMO_AUTHORITY.adjudicator,
+    actsFor: "Independent Commissioning Adjudicator for Care",
+    displayName: "Marcus Webb",
+    email: "adjudicator@demo.openps.example",
   },
 ];
 
