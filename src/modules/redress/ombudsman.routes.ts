@@ -45,7 +45,7 @@ import {
   ombudsmanCases,
   viewOfCase,
 } from "./ombudsman.service.ts";
-import { complaintRecord } from "./redress.routes.ts";
+import { complaintRecord } from "./redress.records.ts";
 import { ComplaintParams } from "./redress.schemas.ts";
 
 const tags: [string] = ["redress"];

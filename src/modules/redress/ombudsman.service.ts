@@ -717,6 +717,8 @@ export async function commentOnDraft(
       "token" in key
         ? await lockedComplaintOf(trx, tctx, key)
         : await complaintOf(tctx, key.authorityId, key.complaintId);
+    if (c.side === "reader")
+      throw new ForbiddenError(msg`Only the complainant, or someone acting for them, may do this.`);
     const found = await repo.caseOfComplaint(trx, c.authority_id, c.id);
     if (!found) throw new ConflictError(msg`There is no draft decision to comment on.`, "no_draft");
     await repo.lockCase(trx, found.authority_id, found.id);
