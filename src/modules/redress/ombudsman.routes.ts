@@ -52,7 +52,7 @@ const tags: [string] = ["redress"];
 const who = afterLookup(signedIn);
 
 /** The ombudsman's staff, by their exact grants (the service checks again). */
-const ombudsmanStaff: Who = {
+export const ombudsmanStaff: Who = {
   description: "The ombudsman's staff",
   signedIn: true,
   check(request: FastifyRequest) {

@@ -175,7 +175,7 @@ export interface EscalationInput {
   earlyReason?: string | undefined;
 }
 
-function staffOf(trx: Db, ombudsmanId: string): Promise<string[]> {
+export function staffOf(trx: Db, ombudsmanId: string): Promise<string[]> {
   return grantsInScope(trx, ombudsmanId).then((gs) =>
     gs.filter((g) => g.scope_type === "ombudsman" && g.role === OMBUDSMAN_STAFF).map((g) => g.user_id),
   );
