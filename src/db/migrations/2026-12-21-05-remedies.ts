@@ -3,7 +3,8 @@
  * the day it was done (a payment: the day paid), the amount paid and, where it differs from the
  * amount ordered, why — and the day the daily sweep flagged a remedy overdue (each told once).
  * Indexes for the bodies' lists (a provider's, an authority's own), the ombudsman's reports to
- * confirm and overdue remedies, the sweep, and the published list of overdue remedies.
+ * confirm and overdue remedies, the sweep, the published list of overdue remedies, and a staff
+ * member's case work (their own cases and the unassigned).
  * Frozen: never import app code.
  */
 import { type Kysely, sql } from "kysely";
@@ -32,9 +33,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // The published list of overdue remedies (and the daily sweep), oldest due first, by key.
   await sql`create index ombudsman_remedies_overdue on ombudsman_remedies (due_on, authority_id, case_id, seq)
     where status = 'due'`.execute(db);
+  // A staff member's work: their own open cases and the unassigned ones, by the next step's day.
+  await sql`create index ombudsman_cases_work on ombudsman_cases (authority_id, investigator_id, next_due_on)
+    where next_due_on is not null`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop index if exists ombudsman_cases_work`.execute(db);
   await sql`drop index if exists ombudsman_remedies_overdue`.execute(db);
   await sql`drop index if exists ombudsman_remedies_due_of_ombudsman`.execute(db);
   await sql`drop index if exists ombudsman_remedies_reported`.execute(db);

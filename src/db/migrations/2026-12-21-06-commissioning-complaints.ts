@@ -50,6 +50,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  // The adjudicators' cases of these complaints first (their remedies and comments with them): the
+  // cases refer to the complaints, and the remedies to the cases, without cascading.
+  const ofCommissioning = sql`select k.authority_id, k.id from ombudsman_cases k join complaints c
+    on c.authority_id = k.complaint_authority_id and c.id = k.complaint_id where c.regime = 'commissioning'`;
+  await sql`delete from ombudsman_remedies where (authority_id, case_id) in (${ofCommissioning})`.execute(db);
+  await sql`delete from ombudsman_case_comments where (authority_id, case_id) in (${ofCommissioning})`.execute(
+    db,
+  );
+  await sql`delete from ombudsman_cases where (authority_id, id) in (${ofCommissioning})`.execute(db);
   await sql`delete from complaint_extensions e using complaints c
     where c.authority_id = e.authority_id and c.id = e.complaint_id and c.regime = 'commissioning'`.execute(
     db,

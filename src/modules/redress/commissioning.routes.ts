@@ -9,21 +9,33 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { dateField, field, formPage } from "../../http/forms.ts";
 import { anyone, api, errorResponses, page } from "../../http/routes.ts";
+import { NotFoundError } from "../../lib/errors.ts";
 import { msg } from "../../lib/messages.ts";
 import { ctxOf } from "../access/context.ts";
 import { accountsCtxOf } from "../accounts/authentication.ts";
 import { championStaff } from "../voice/voice.policies.ts";
 import {
+  CommentByTokenBody,
   CommissioningComplaintBody,
   CommissioningSubjects,
+  EscalateByTokenBody,
   TokenBody,
   TokenQuery,
   TrackedComplaint,
   WithoutAccountBody,
   WithoutAccountSent,
 } from "./commissioning.schemas.ts";
+import { caseRecord } from "./ombudsman.routes.ts";
+import { Case } from "./ombudsman.schemas.ts";
+import {
+  type CaseView,
+  caseOnComplaint,
+  commentOnDraft,
+  escalateComplaint,
+  viewOfCase,
+} from "./ombudsman.service.ts";
 import { providerAdmins } from "./redress.policies.ts";
-import { complaintRecord } from "./redress.routes.ts";
+import { complaintRecord } from "./redress.records.ts";
 import { Complaint, OrganisationParams } from "./redress.schemas.ts";
 import {
   acceptResponse,
@@ -232,4 +244,73 @@ export async function commissioningRoutes(app: FastifyInstance): Promise<void> {
       ),
       async (request) => complaintRecord(await a.act(request)),
     );
+
+  // The second tier by the link's token, through the services the tracking page uses.
+  json.get(
+    "/api/v1/complaints/track/case",
+    api(
+      { who: anyone },
+      {
+        operationId: "getComplaintCaseByToken",
+        tags,
+        summary: "The ombudsman's case of a complaint made without an account, by its link's token",
+        description:
+          "The token in the query. 404 for a token that opens none, or a complaint not (yet) with an ombudsman.",
+        querystring: TokenQuery,
+        response: { 200: Case, ...errorResponses(404) },
+      },
+    ),
+    async (request) => {
+      const ctx = ctxOf(request);
+      const { view } = await complaintByToken(ctx, tokenOf(request));
+      const k = view ? await caseOnComplaint(ctx, view) : null;
+      if (!k) throw new NotFoundError("case");
+      return caseRecord(k);
+    },
+  );
+
+  json.post(
+    "/api/v1/complaints/track/escalate",
+    api(
+      { who: anyone },
+      {
+        operationId: "escalateComplaintByToken",
+        tags,
+        summary: "The complainant without an account takes the complaint to the ombudsman its route names",
+        description:
+          "The token in the query or the body; the rules of the signed-in escalation (escalateComplaint). 404 for a token that opens none; 409 not ready, no ombudsman takes it, or escalated already; 422 a reason or an MP's referral missing.",
+        querystring: TokenQuery,
+        body: EscalateByTokenBody,
+        response: { 201: Case, ...errorResponses(404, 409, 422) },
+      },
+    ),
+    async (request, reply) => {
+      const ctx = ctxOf(request);
+      const { token: _, ...input } = request.body;
+      const k = await escalateComplaint(ctx, { token: tokenOf(request) }, input);
+      return reply.status(201).send(caseRecord(await viewOfCase(ctx, k)));
+    },
+  );
+
+  json.post(
+    "/api/v1/complaints/track/case-comments",
+    api(
+      { who: anyone },
+      {
+        operationId: "commentOnDraftDecisionByToken",
+        tags,
+        summary: "The complainant without an account comments on the ombudsman's draft decision",
+        description:
+          "The token in the query or the body. 404 for a token that opens none; 409 when there is no draft decision, or its day for comments has passed.",
+        querystring: TokenQuery,
+        body: CommentByTokenBody,
+        response: { 201: Case, ...errorResponses(404, 409) },
+      },
+    ),
+    async (request, reply) => {
+      const ctx = ctxOf(request);
+      const c = await commentOnDraft(ctx, { token: tokenOf(request) }, request.body);
+      return reply.status(201).send(caseRecord((await caseOnComplaint(ctx, c)) as CaseView));
+    },
+  );
 }

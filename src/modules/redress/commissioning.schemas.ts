@@ -6,6 +6,7 @@
  */
 import { Type } from "typebox";
 import { IsoDate, Nullable, Strings, Uuid } from "../../http/schemas.ts";
+import { CommentBody, EscalateBody } from "./ombudsman.schemas.ts";
 import { Complaint } from "./redress.schemas.ts";
 import { COMPLAINT_LIMITS } from "./redress.service.ts";
 import { ABOUT, COMPLAINT_STATUSES } from "./redress.table.ts";
@@ -73,3 +74,7 @@ export const TrackedComplaint = Type.Object({
   answerer: Type.String({ description: "Who answers it" }),
   complaint: Nullable(Complaint),
 });
+
+/** Escalating, or commenting on a draft decision, by the link's token (in the body, or the query). */
+export const EscalateByTokenBody = Type.Object({ ...EscalateBody.properties, token: Type.Optional(Token) });
+export const CommentByTokenBody = Type.Object({ ...CommentBody.properties, token: Type.Optional(Token) });

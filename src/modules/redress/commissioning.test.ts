@@ -247,7 +247,13 @@ describe("a provider's complaint about commissioning", () => {
       authorityId: ADJUDICATOR,
       serviceArea: area,
     });
-    const escalated = await call(t.app, "POST", `${one()}/escalate`, as("mutualMember"), {
+    // Its members follow it but act for nothing: only its administrators made it, and go on with it.
+    for (const action of ["escalate", "accept", "next-stage"])
+      expect(
+        (await call(t.app, "POST", `${one()}/${action}`, as("mutualMember"), { fileConsent: true }))
+          .statusCode,
+      ).toBe(403);
+    const escalated = await call(t.app, "POST", `${one()}/escalate`, as("mutualAdmin"), {
       fileConsent: true,
     });
     expect(escalated.statusCode).toBe(201);
@@ -359,6 +365,25 @@ describe("the API for complaints without an account", () => {
     expect(
       (await call(t.app, "GET", "/api/v1/complaints/track?token=not-a-real-token-at-all")).statusCode,
     ).toBe(404);
+    // The second tier by the token: escalated as the page does it (a reason while the body has time),
+    // the case read, a comment refused while there is no draft.
+    const tracked = (path: string) => `/api/v1/complaints/track/${path}?token=${encodeURIComponent(token)}`;
+    expect((await call(t.app, "GET", tracked("case"))).statusCode).toBe(404);
+    const early = await call(t.app, "POST", "/api/v1/complaints/track/escalate", undefined, {
+      token,
+      fileConsent: true,
+    });
+    expect(early.statusCode).toBe(422);
+    const escalated = await call(t.app, "POST", "/api/v1/complaints/track/escalate", undefined, {
+      token,
+      fileConsent: true,
+      earlyReason: "The lift is the only way into the library for me.",
+    });
+    expect(escalated.statusCode).toBe(201);
+    const kase = await call(t.app, "GET", tracked("case"));
+    expect(kase.json()).toMatchObject({ reference: escalated.json().reference, status: "assessment" });
+    const comment = await call(t.app, "POST", tracked("case-comments"), undefined, { comment: "x" });
+    expect(comment.json().error.code).toBe("no_draft");
     // The same checks as the page.
     const bad = await call(t.app, "POST", "/api/v1/complaints/without-account", undefined, {
       name: "",

@@ -45,14 +45,14 @@ import {
   ombudsmanCases,
   viewOfCase,
 } from "./ombudsman.service.ts";
-import { complaintRecord } from "./redress.routes.ts";
+import { complaintRecord } from "./redress.records.ts";
 import { ComplaintParams } from "./redress.schemas.ts";
 
 const tags: [string] = ["redress"];
 const who = afterLookup(signedIn);
 
 /** The ombudsman's staff, by their exact grants (the service checks again). */
-const ombudsmanStaff: Who = {
+export const ombudsmanStaff: Who = {
   description: "The ombudsman's staff",
   signedIn: true,
   check(request: FastifyRequest) {

@@ -175,7 +175,7 @@ export interface EscalationInput {
   earlyReason?: string | undefined;
 }
 
-function staffOf(trx: Db, ombudsmanId: string): Promise<string[]> {
+export function staffOf(trx: Db, ombudsmanId: string): Promise<string[]> {
   return grantsInScope(trx, ombudsmanId).then((gs) =>
     gs.filter((g) => g.scope_type === "ombudsman" && g.role === OMBUDSMAN_STAFF).map((g) => g.user_id),
   );
@@ -717,6 +717,8 @@ export async function commentOnDraft(
       "token" in key
         ? await lockedComplaintOf(trx, tctx, key)
         : await complaintOf(tctx, key.authorityId, key.complaintId);
+    if (c.side === "reader")
+      throw new ForbiddenError(msg`Only the complainant, or someone acting for them, may do this.`);
     const found = await repo.caseOfComplaint(trx, c.authority_id, c.id);
     if (!found) throw new ConflictError(msg`There is no draft decision to comment on.`, "no_draft");
     await repo.lockCase(trx, found.authority_id, found.id);

@@ -12,6 +12,7 @@ import { afterLookup, signedIn } from "../access/policies.ts";
 import { commissioningRoutes } from "./commissioning.routes.ts";
 import { redressPages } from "./redress.pages.ts";
 import { complaintsOfficers, providerPeople } from "./redress.policies.ts";
+import { complaintRecord } from "./redress.records.ts";
 import {
   BodyComplaints,
   BodyQuery,
@@ -32,7 +33,6 @@ import {
   askNextStage,
   type BodyPage,
   bodyComplaints,
-  type ComplaintView,
   complaintOf,
   complaintPath,
   decideLate,
@@ -49,83 +49,6 @@ const who = afterLookup(signedIn);
 
 /** A complaint's page (the service's `complaintPath`). */
 export const complaintUrl = complaintPath;
-
-export function complaintRecord(c: ComplaintView) {
-  return {
-    id: c.id,
-    reference: c.reference,
-    authorityId: c.authority_id,
-    regime: c.regime,
-    about: c.about,
-    organisation: c.organisation_id ? { id: c.organisation_id, name: c.organisation_name ?? "" } : null,
-    responsibleAuthority: { id: c.authority_id, name: c.authority_name },
-    answerer: c.answerer,
-    noCommissionerFound: c.no_commissioner_found,
-    actingAs: c.acting_as,
-    whatHappened: c.what_happened,
-    happenedOn: c.happened_on,
-    knewOn: c.knew_on,
-    outcomeWanted: c.outcome_wanted,
-    receivedOn: c.received_on,
-    timeLimitEndsOn: c.time_limit_ends_on,
-    inTime: c.in_time,
-    lateDecision: c.late_decision,
-    lateReason: c.late_reason,
-    stage: c.stage,
-    status: c.status,
-    nextDueOn: c.next_due_on,
-    stages: c.stages.map((s) => ({
-      stage: s.stage,
-      name: s.name.en,
-      receivedOn: s.received_on,
-      steps: s.steps.map((step) => ({
-        step: step.step,
-        dueOn: step.dueOn,
-        firstDueOn: step.firstDueOn,
-        doneOn: step.doneOn,
-        state: step.state,
-        rule: step.source.en,
-      })),
-      extensionReason: s.extension_reason,
-      extensions: s.extensions.map((e) => ({
-        fromOn: e.from_on,
-        toOn: e.to_on,
-        reason: e.reason,
-        agreedOn: e.agreed_on,
-      })),
-      finding: s.finding,
-      response: s.response,
-      remedy: s.remedy,
-      explanation: s.explanation,
-    })),
-    nextStageBy: c.nextStageBy,
-    ombudsman: c.ombudsman
-      ? {
-          route: c.ombudsman.route.code,
-          ombudsman:
-            "ombudsman" in c.ombudsman.route
-              ? c.ombudsman.route.ombudsman
-              : c.ombudsman.route.code === "adjudicator"
-                ? "adjudicator"
-                : null,
-          ...(c.ombudsman.route.code === "adjudicator" ? { serviceArea: c.ombudsman.route.serviceArea } : {}),
-          readiness: c.ombudsman.readiness.code,
-        }
-      : null,
-    commissioning:
-      c.commissioning_kind && c.commissioning_id && c.complainant_organisation_id
-        ? {
-            organisationId: c.complainant_organisation_id,
-            kind: c.commissioning_kind,
-            id: c.commissioning_id,
-            title: c.commissioning_title,
-            serviceArea: c.service_area,
-          }
-        : null,
-    championId: c.champion_id,
-    pageUrl: complaintUrl(c),
-  };
-}
 
 function bodyRecords(page: BodyPage) {
   return {

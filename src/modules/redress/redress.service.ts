@@ -157,8 +157,12 @@ export const YOUR_ROWS = 50;
 
 // Who may see a complaint
 
-/** How the caller stands to a complaint: its complainant's side, or the answering body's people. */
-export type Side = "complainant" | "body";
+/**
+ * How the caller stands to a complaint: its complainant's side, the answering body's people, or a
+ * reader — a member (not an administrator) of an organisation complaining about commissioning, who
+ * follows the complaint but acts for nothing (only administrators complain for an organisation).
+ */
+export type Side = "complainant" | "body" | "reader";
 
 function holds(
   principal: Principal | null,
@@ -193,12 +197,11 @@ async function sideOf(ctx: Ctx, c: ComplaintRow): Promise<Side | null> {
   const p = ctx.principal;
   if (!p) return null;
   if (c.acting_as === "organisation") {
-    // About commissioning: the complaining organisation's administrators and members, while they are.
-    if (
-      c.complainant_organisation_id &&
-      holds(p, PROVIDER_ROLES, "organisation", c.complainant_organisation_id)
-    )
-      return "complainant";
+    // About commissioning: the complaining organisation's administrators act for it (they alone may
+    // make it: requireOrganisationAdmin); its members read it, while they are.
+    const org = c.complainant_organisation_id;
+    if (org && holds(p, ["organisation-admin"], "organisation", org)) return "complainant";
+    if (org && holds(p, PROVIDER_ROLES, "organisation", org) && !isAnswerer(p, c)) return "reader";
   } else if (c.acting_as === "person") {
     if (c.person_authority_id && c.person_id && (await actsFor(ctx, c.person_authority_id, c.person_id)))
       return "complainant";

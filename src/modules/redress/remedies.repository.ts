@@ -6,12 +6,8 @@
  */
 import { sql, type Updateable } from "kysely";
 import type { Db, Trx } from "../../db/database.ts";
-import type {
-  OmbudsmanCase,
-  OmbudsmanCasesTable,
-  OmbudsmanRemediesTable,
-  OmbudsmanRemedy,
-} from "./redress.table.ts";
+import { COUNT_CAP } from "../../db/paging.ts";
+import type { OmbudsmanCase, OmbudsmanRemediesTable, OmbudsmanRemedy } from "./redress.table.ts";
 
 /** A remedy with its case's reference and state, the ombudsman, and the body that must comply. */
 export interface RemedyRow extends OmbudsmanRemedy {
@@ -97,18 +93,6 @@ export async function findBodyRemedy(
   return q.executeTakeFirst();
 }
 
-/** Locks a case's row (first, before its remedies: one order for every change). */
-export async function lockCase(trx: Trx, authorityId: string, caseId: string): Promise<boolean> {
-  const row = await trx
-    .selectFrom("ombudsman_cases")
-    .select("id")
-    .where("authority_id", "=", authorityId)
-    .where("id", "=", caseId)
-    .forUpdate()
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export async function lockRemedy(trx: Trx, key: RemedyKey): Promise<OmbudsmanRemedy | undefined> {
   return trx
     .selectFrom("ombudsman_remedies")
@@ -131,20 +115,6 @@ export async function updateRemedy(
     .where("authority_id", "=", key.authorityId)
     .where("case_id", "=", key.caseId)
     .where("seq", "=", key.seq)
-    .execute();
-}
-
-export async function updateCase(
-  trx: Trx,
-  authorityId: string,
-  caseId: string,
-  patch: Updateable<OmbudsmanCasesTable>,
-): Promise<void> {
-  await trx
-    .updateTable("ombudsman_cases")
-    .set(patch)
-    .where("authority_id", "=", authorityId)
-    .where("id", "=", caseId)
     .execute();
 }
 
@@ -255,10 +225,15 @@ export async function reportedToConfirm(
   return rows.map(({ total, ...r }) => ({ ...r, more: Math.max(0, Number(total) - rows.length) }));
 }
 
-/** These ombudsmen's open cases with a next step due, soonest first, with how many more (their own case work). */
+/**
+ * A staff member's case work at these ombudsmen: the open cases assigned to them and those no one is
+ * assigned yet, with a next step due, soonest first; how many more counted up to COUNT_CAP (never
+ * over all the ombudsman's open cases). Through `ombudsman_cases_work`.
+ */
 export async function casesDue(
   db: Db,
   ombudsmanIds: readonly string[],
+  userId: string,
   limit: number,
 ): Promise<
   (Pick<OmbudsmanCase, "authority_id" | "id" | "reference" | "status" | "next_due_on"> & {
@@ -268,20 +243,30 @@ export async function casesDue(
   })[]
 > {
   if (ombudsmanIds.length === 0) return [];
+  const work = db
+    .selectFrom("ombudsman_cases as c")
+    .select(["c.authority_id", "c.id", "c.reference", "c.status", "c.next_due_on"])
+    .where("c.authority_id", "in", ombudsmanIds)
+    .where((eb) => eb.or([eb("c.investigator_id", "=", userId), eb("c.investigator_id", "is", null)]))
+    .where("c.next_due_on", "is not", null)
+    .where("c.status", "not in", ["declined", "closed"])
+    .orderBy("c.next_due_on")
+    .orderBy("c.id")
+    .limit(COUNT_CAP + 1);
   const rows = await db
-    .selectFrom("ombudsman_cases as k")
+    .selectFrom(work.as("k"))
     .innerJoin("authorities as o", "o.id", "k.authority_id")
     .select(["k.authority_id", "k.id", "k.reference", "k.status", "k.next_due_on"])
     .select(["o.slug as ombudsman_slug", "o.name as ombudsman_name"])
     .select(sql<string>`count(*) over ()`.as("total"))
-    .where("k.authority_id", "in", ombudsmanIds)
-    .where("k.next_due_on", "is not", null)
-    .where("k.status", "not in", ["declined", "closed"])
     .orderBy("k.next_due_on")
     .orderBy("k.id")
     .limit(limit)
     .execute();
-  return rows.map(({ total, ...r }) => ({ ...r, more: Math.max(0, Number(total) - rows.length) }));
+  return rows.map(({ total, ...r }) => ({
+    ...r,
+    more: Math.max(0, Math.min(Number(total), COUNT_CAP) - rows.length),
+  }));
 }
 
 /** An ombudsman's overdue remedies (due, its day passed), oldest due first, after a key. */

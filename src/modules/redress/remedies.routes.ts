@@ -11,6 +11,8 @@ import { anyone, api, errorResponses } from "../../http/routes.ts";
 import { AuthorityParams } from "../../http/schemas.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
+import { ombudsmanStaff } from "./ombudsman.routes.ts";
+import { OmbudsmanParams } from "./ombudsman.schemas.ts";
 import { complaintsOfficers, providerPeople } from "./redress.policies.ts";
 import { OrganisationParams } from "./redress.schemas.ts";
 import { remediesPages } from "./remedies.pages.ts";
@@ -28,6 +30,7 @@ import {
   type BodyRemedyPage,
   bodyRemedies,
   confirmRemedy,
+  ombudsmanOverdueRemedies,
   publicOverdueRemedies,
   type RemedyView,
   remedyOf,
@@ -66,7 +69,7 @@ export function remedyRecord(r: RemedyView) {
   };
 }
 
-function listRecord(page: BodyRemedyPage) {
+function listRecord(page: Pick<BodyRemedyPage, "rows" | "next">) {
   return { remedies: page.rows.map(remedyRecord), next: page.next };
 }
 
@@ -105,6 +108,24 @@ export async function remediesRoutes(app: FastifyInstance): Promise<void> {
         next: page.next,
       };
     },
+  );
+
+  json.get(
+    "/api/v1/ombudsmen/:ombudsmanId/overdue-remedies",
+    api(
+      { who: ombudsmanStaff, scope: "complaints:read" },
+      {
+        operationId: "listOmbudsmanOverdueRemedies",
+        tags,
+        summary:
+          "An ombudsman's overdue remedies (never reported, or returned), oldest due first, a page at a time",
+        params: OmbudsmanParams,
+        querystring: PublicOverdueQuery,
+        response: { 200: RemedyList },
+      },
+    ),
+    async (request) =>
+      listRecord(await ombudsmanOverdueRemedies(ctxOf(request), request.params.ombudsmanId, request.query)),
   );
 
   json.get(

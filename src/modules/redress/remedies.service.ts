@@ -29,13 +29,13 @@ import { isUuid } from "../../lib/ids.ts";
 import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { formatPence, parseMoney } from "../../lib/money.ts";
-import { grantsInScope, type Principal, requireSignedIn } from "../access/access.service.ts";
+import { type Principal, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { type Actor, recordAudit, SYSTEM } from "../audit/audit.service.ts";
-import { findAuthorityBySlug } from "../authorities/authorities.service.ts";
 import { enqueueTomorrow } from "../jobs/jobs.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
-import { casePath, isStaff, OMBUDSMAN_STAFF } from "./ombudsman.service.ts";
+import { lockCase, updateCase } from "./ombudsman.repository.ts";
+import { casePath, isStaff, ombudsmanOfSlug, staffOf } from "./ombudsman.service.ts";
 import { bodyReach, findComplaintRow, isAnswerer, tellComplainant } from "./redress.service.ts";
 import type { RemedyKind } from "./redress.table.ts";
 import type { RemedyAfter, RemedyFilter, RemedyKey, RemedyRow } from "./remedies.repository.ts";
@@ -145,16 +145,6 @@ function viewOf(r: RemedyRow, side: RemedySide, today: string): RemedyView {
   };
 }
 
-/** The ombudsman (or adjudicator) with this slug, or 404: the ombudsman's pages are under /authorities/{slug}. */
-export async function ombudsmanBySlug(
-  db: Db,
-  slug: string,
-): Promise<{ id: string; slug: string; name: string }> {
-  const body = await findAuthorityBySlug(db, slug);
-  if (body?.kind !== "ombudsman") throw new NotFoundError("ombudsman");
-  return { id: body.id, slug: body.slug, name: body.name };
-}
-
 function seqOf(seq: string | number): number | null {
   const n = typeof seq === "number" ? seq : /^[1-9][0-9]{0,4}$/.test(seq) ? Number(seq) : Number.NaN;
   return Number.isInteger(n) && n >= 1 && n <= 99999 ? n : null;
@@ -201,7 +191,7 @@ export async function ombudsmanRemedyOf(
   caseId: string,
   seq: string | number,
 ): Promise<RemedyView> {
-  const ombudsman = await ombudsmanBySlug(ctx.db, slug);
+  const ombudsman = await ombudsmanOfSlug(ctx.db, slug);
   const view = await remedyOf(ctx, { authorityId: ombudsman.id, caseId, seq });
   if (view.side !== "ombudsman") throw new NotFoundError("remedy");
   return view;
@@ -231,15 +221,7 @@ async function tellBody(
   });
 }
 
-async function ombudsmanStaff(trx: Trx, ombudsmanId: string): Promise<string[]> {
-  const grants = await grantsInScope(trx, ombudsmanId);
-  return [
-    ...new Set(
-      grants.filter((g) => g.scope_type === "ombudsman" && g.role === OMBUDSMAN_STAFF).map((g) => g.user_id),
-    ),
-  ];
-}
-
+/** Tells these people of a remedy's step (`remedy.progressed`; the daily sweep has no request to tell from). */
 async function tell(
   trx: Trx,
   clock: Clock,
@@ -288,7 +270,7 @@ async function toChange(
 ) {
   const seq = seqOf(key.seq);
   if (seq !== null && isUuid(key.authorityId) && isUuid(key.caseId)) {
-    await repo.lockCase(trx, key.authorityId, key.caseId);
+    await lockCase(trx, key.authorityId, key.caseId);
     await repo.lockRemedy(trx, { authorityId: key.authorityId, caseId: key.caseId, seq });
   }
   const view = await remedyOf(ctx, key);
@@ -389,7 +371,7 @@ export async function reportCompliance(
         entity: remedyEntity(r),
         changes,
       });
-    await tell(trx, ctx.clock, actorIn(tctx), await ombudsmanStaff(trx, r.authority_id), r, {
+    await tell(trx, ctx.clock, actorIn(tctx), await staffOf(trx, r.authority_id), r, {
       subject: msg`Remedy ${r.seq} of case ${r.case_reference} reported done by ${r.bodyName}`,
       body: msg`${r.bodyName} reports ${KIND_NAMES[r.kind]()} ordered on case ${r.case_reference} done on ${longDate(doneOn)}. Check the evidence, then confirm it or return it with what is missing.`,
       link: r.ombudsmanPath,
@@ -445,7 +427,7 @@ export async function confirmRemedy(
     });
     const closes = (await repo.unconfirmedOfCase(trx, r.authority_id, r.case_id)) === 0;
     if (closes) {
-      await repo.updateCase(trx, r.authority_id, r.case_id, {
+      await updateCase(trx, r.authority_id, r.case_id, {
         status: "closed",
         closed_on: today,
         next_due_on: null,
@@ -473,7 +455,10 @@ export async function confirmRemedy(
   return remedyOf(ctx, { authorityId: done.authority_id, caseId: done.case_id, seq: done.seq });
 }
 
-/** The ombudsman returns a remedy reported done, saying what is missing: due again; the body is told. */
+/**
+ * The ombudsman returns a remedy reported done, saying what is missing: due again, its report cleared
+ * (evidence, day done, amount paid), the reason kept (`returned_reason`); the body is told.
+ */
 export async function returnRemedy(
   ctx: Ctx,
   key: { authorityId: string; caseId: string; seq: string | number },
@@ -493,9 +478,16 @@ export async function returnRemedy(
     await repo.updateRemedy(
       trx,
       { authorityId: r.authority_id, caseId: r.case_id, seq: r.seq },
+      // The rejected report is cleared (the remedy is due as if never reported); why it came back stays.
       {
         status: "due",
         returned_reason: reason,
+        evidence: "",
+        done_on: null,
+        paid_pence: null,
+        amount_note: "",
+        reported_on: null,
+        reported_by: null,
         updated_at: ctx.clock.now(),
       },
     );
@@ -589,17 +581,29 @@ export async function remediesOfCase(ctx: Ctx, ombudsmanId: string, caseId: stri
 }
 
 /**
- * An ombudsman's overdue remedies (still due after their day), oldest due first, after a key — for
- * its case list's "overdue" filter and its people's work. Checks no one: the caller has.
+ * An ombudsman's overdue remedies (still due after their day: never reported, or returned), oldest
+ * due first, a page at a time by key: its staff's list of what the bodies have not done
+ * (`GET /api/v1/ombudsmen/{id}/overdue-remedies`). Its staff only (403).
  */
-export async function overdueRemediesOf(
-  db: Db,
-  clock: Clock,
+export async function ombudsmanOverdueRemedies(
+  ctx: Ctx,
   ombudsmanId: string,
-  limit: number,
-  after?: RemedyAfter,
-): Promise<RemedyRow[]> {
-  return repo.overdueOfOmbudsman(db, ombudsmanId, londonToday(clock), after, limit);
+  query: { after?: string | undefined },
+): Promise<{ rows: RemedyView[]; next: string | null }> {
+  if (!isStaff(requireSignedIn(ctx.principal), ombudsmanId))
+    throw new ForbiddenError(msg`Only the ombudsman's staff may see its cases.`);
+  const today = londonToday(ctx.clock);
+  const found = await repo.overdueOfOmbudsman(
+    ctx.db,
+    ombudsmanId,
+    today,
+    decodeAfter(query.after),
+    REMEDY_PAGE_SIZE + 1,
+  );
+  return {
+    rows: found.slice(0, REMEDY_PAGE_SIZE).map((r) => viewOf(r, "ombudsman", today)),
+    next: nextKey(found, REMEDY_PAGE_SIZE),
+  };
 }
 
 export const PUBLIC_PAGE_SIZE = 50;
@@ -667,7 +671,7 @@ export async function flagOverdueRemedies(db: Db, clock: Clock): Promise<number>
     for (const row of page)
       await transaction(db, async (trx) => {
         const key: RemedyKey = { authorityId: row.authority_id, caseId: row.case_id, seq: row.seq };
-        await repo.lockCase(trx, key.authorityId, key.caseId);
+        await lockCase(trx, key.authorityId, key.caseId);
         const locked = await repo.lockRemedy(trx, key);
         if (locked?.status !== "due" || locked.overdue_notified_on !== null || locked.due_on >= today) return;
         const r = await repo.findRemedy(trx, key);
@@ -686,7 +690,7 @@ export async function flagOverdueRemedies(db: Db, clock: Clock): Promise<number>
         const subject = msg`Remedy ${r.seq} of case ${r.case_reference} is overdue`;
         const body = msg`${view.bodyName} was to do ${KIND_NAMES[r.kind]()} ordered by ${r.ombudsman_name} on case ${r.case_reference} by ${longDate(r.due_on)}, and has not reported it done. Overdue remedies are published.`;
         await tellBody(trx, clock, actor, r, { subject, body });
-        await tell(trx, clock, actor, await ombudsmanStaff(trx, r.authority_id), r, {
+        await tell(trx, clock, actor, await staffOf(trx, r.authority_id), r, {
           subject,
           body,
           link: view.ombudsmanPath,

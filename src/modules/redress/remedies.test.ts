@@ -16,7 +16,7 @@ import type { SettableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
-import { flagOverdueRemedies, overdueRemediesOf } from "./remedies.service.ts";
+import { flagOverdueRemedies } from "./remedies.service.ts";
 import { decidedCase } from "./remedies.test-fixtures.ts";
 import { tasksFor } from "./tasks.service.ts";
 
@@ -175,9 +175,14 @@ describe("a council's remedies", () => {
     const returned = await call(t.app, "POST", `${payment}/return`, as("ombudsman"), {
       reason: "Send the bank's confirmation of the transfer.",
     });
+    // The rejected report is cleared, why it came back kept.
     expect(returned.json()).toMatchObject({
       status: "due",
       returnedReason: "Send the bank's confirmation of the transfer.",
+      evidence: "",
+      doneOn: null,
+      paidPence: null,
+      reportedOn: null,
     });
     expect((await noticesOf(users.officer as string)).map((n) => n.subject)).toContain(
       `${ombudsman.name} returns remedy 2 of case ${countyCase.reference}`,
@@ -246,9 +251,14 @@ describe("a provider's overdue remedy", () => {
       (await call(t.app, "GET", `/api/v1/organisations/${GREENWAY}/remedies`, as("otherProvider")))
         .statusCode,
     ).toBe(403);
-    expect((await overdueRemediesOf(t.deps.db, t.deps.clock, OMBUDSMAN, 50)).map((r) => r.case_id)).toContain(
-      greenwayCase.id,
-    );
+    // The ombudsman's staff's list of overdue remedies; no one else's.
+    const ombudsmanList = `/api/v1/ombudsmen/${OMBUDSMAN}/overdue-remedies`;
+    expect(
+      (await call(t.app, "GET", ombudsmanList, as("ombudsman")))
+        .json()
+        .remedies.map((r: { caseId: string }) => r.caseId),
+    ).toContain(greenwayCase.id);
+    expect((await call(t.app, "GET", ombudsmanList, as("otherOmbudsman"))).statusCode).toBe(403);
 
     expect(await flagOverdueRemedies(t.deps.db, t.deps.clock)).toBeGreaterThanOrEqual(1);
     expect(await flagOverdueRemedies(t.deps.db, t.deps.clock)).toBe(0);
@@ -348,5 +358,46 @@ describe("a provider's overdue remedy", () => {
     expect(
       after.filter((r: { caseReference: string }) => r.caseReference === greenwayCase.reference),
     ).toEqual([]);
+  });
+});
+
+describe("an ombudsman's case work", () => {
+  it("holds a staff member's own open cases and the unassigned ones, not a colleague's", async () => {
+    const made = await call(t.app, "POST", "/api/v1/complaints", as("citizen"), {
+      actingAs: "self",
+      about: "authority",
+      authorityId: COUNTY,
+      regime: "council",
+      whatHappened: WHAT,
+      happenedOn: "2026-11-02",
+      outcomeWanted: "An apology.",
+      consent: true,
+    });
+    const k = await decidedCase(t.deps.db, t.deps.clock, {
+      complaint: { authorityId: made.json().authorityId, complaintId: made.json().id },
+      ombudsmanId: OMBUDSMAN,
+      remedies: [],
+    });
+    const workOf = async (investigatorId: string | null) => {
+      await t.deps.db
+        .updateTable("ombudsman_cases")
+        .set({
+          status: "investigation",
+          decided_on: null,
+          finding: null,
+          next_due_on: "2026-12-01",
+          investigator_id: investigatorId,
+        })
+        .where("authority_id", "=", OMBUDSMAN)
+        .where("id", "=", k.caseId)
+        .execute();
+      const work = await tasksFor(
+        ctxFor(t.deps.db, t.deps.clock, await principalOf(t.deps.db, users.ombudsman as string)),
+      );
+      return work.todo.filter((x) => x.kind === "work-case").map((x) => x.about.id);
+    };
+    expect(await workOf(users.otherOmbudsman as string)).not.toContain(k.caseId);
+    expect(await workOf(null)).toContain(k.caseId);
+    expect(await workOf(users.ombudsman as string)).toContain(k.caseId);
   });
 });

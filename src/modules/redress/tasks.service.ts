@@ -5,7 +5,8 @@
  * complaints waiting (`next_due_on`); only the person's own grants count. The second tier: the
  * same people's remedies an ombudsman ordered, to do by their due day (`complete-remedy`); an
  * ombudsman's staff's remedies reported done, to confirm or return (`confirm-remedy`), and their
- * own open cases by the case's next step (`work-case`, from `ombudsman_cases.next_due_on`).
+ * own open cases and those no one is assigned yet, by the case's next step (`work-case`, from
+ * `ombudsman_cases.next_due_on`).
  */
 import { dueOn, noTasks, TASK_ROWS, type Tasks } from "../../lib/tasks.ts";
 import { scopesWith } from "../access/access.service.ts";
@@ -106,7 +107,7 @@ async function ombudsmanWork(ctx: Ctx, tasks: Tasks): Promise<void> {
       },
     });
   tasks.more.todo += reported[0]?.more ?? 0;
-  const cases = await casesDue(ctx.db, ombudsmanIds, TASK_ROWS);
+  const cases = await casesDue(ctx.db, ombudsmanIds, ctx.principal?.userId ?? "", TASK_ROWS);
   for (const c of cases)
     if (c.next_due_on)
       tasks.todo.push({

@@ -42,5 +42,9 @@ export const commissioning: RuleSet = {
     "POST /api/v1/complaints/track/confirm": unknownToken,
     "POST /api/v1/complaints/track/accept": unknownToken,
     "POST /api/v1/complaints/track/next-stage": unknownToken,
+    // The second tier by the token: the escalation and the comment need their bodies first (400)
+    "GET /api/v1/complaints/track/case": unknownToken,
+    "POST /api/v1/complaints/track/escalate": anyone(INCOMPLETE_BODY),
+    "POST /api/v1/complaints/track/case-comments": anyone(INCOMPLETE_BODY),
   },
 };

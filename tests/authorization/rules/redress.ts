@@ -113,6 +113,7 @@ export const redress: RuleSet = {
     [`POST ${one}/case-comments`]: unknownTarget,
     [`GET ${one}/case`]: unknownTarget,
     "GET /api/v1/ombudsmen/:ombudsmanId/cases": OMBUDSMAN_STAFF(200),
+    "GET /api/v1/ombudsmen/:ombudsmanId/overdue-remedies": OMBUDSMAN_STAFF(200),
     [`GET ${apiCase}`]: unknownTarget,
     [`POST ${apiCase}/assess`]: unknownTarget,
     [`POST ${apiCase}/investigator`]: unknownTarget,
