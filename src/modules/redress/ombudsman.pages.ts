@@ -23,7 +23,7 @@ import {
   decideCase,
   draftDecision,
   escalateComplaint,
-  escalationChoice,
+  escalationOffer,
   MAX_REMEDIES,
   ombudsmanCases,
   ombudsmanOfSlug,
@@ -65,7 +65,8 @@ function escalationInput(v: Values) {
 }
 
 async function escalateContext(request: FastifyRequest, c: ComplaintView, extra: Record<string, unknown>) {
-  const choice = escalationChoice(c, londonToday(ctxOf(request).clock));
+  const ctx = ctxOf(request);
+  const choice = await escalationOffer(ctx.db, c, londonToday(ctx.clock));
   return {
     c,
     choice,

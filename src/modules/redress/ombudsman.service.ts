@@ -54,6 +54,7 @@ import {
   complaintPath,
   escalatedComplaint,
   lockedComplaintOf,
+  type Side,
   tellComplainant,
 } from "./redress.service.ts";
 import {
@@ -66,7 +67,7 @@ import {
   type RemedyKind,
   type Scheme,
 } from "./redress.table.ts";
-import { type SecondTierCode, secondTierRuleOf } from "./regimes.ts";
+import type { SecondTierCode } from "./regimes.ts";
 import { secondTierBodyFor } from "./second-tier.service.ts";
 
 export type { CaseRow } from "./ombudsman.repository.ts";
@@ -112,8 +113,12 @@ const NO_FAULT: readonly CaseFinding[] = ["no-fault", "no-maladministration"];
 // Escalation: what the complainant's page offers
 
 export interface EscalationChoice {
-  /** may: the form is shown; no-ombudsman: the page says none takes it; next-stage-first: not yet. */
-  code: "may" | "no-ombudsman" | "next-stage-first";
+  /**
+   * may: the form is shown; no-ombudsman: the page says none takes it; next-stage-first: not yet;
+   * none-registered: its ombudsman (or the adjudicator of its service area) is not yet named on the
+   * platform (`escalationOffer`), so there is nowhere on OpenPS to send it.
+   */
+  code: "may" | "no-ombudsman" | "next-stage-first" | "none-registered";
   route: OmbudsmanRoute;
   /** The ombudsman, or (complaints about commissioning) the adjudicator of the service area. */
   ombudsman: SecondTierCode | null;
@@ -132,7 +137,7 @@ function readinessOf(c: ComplaintView, today: string): EscalationReadiness | { c
   const dueOn = s.answer_due_on ?? s.ack_due_on ?? s.received_on;
   return escalationReadiness(
     c.regimeRule,
-    { stage: c.stage, answered: s.responded_on !== null, dueOn },
+    { stage: c.stage, answered: s.responded_on !== null, dueOn, nextStageBy: c.nextStageBy },
     today,
   );
 }
@@ -166,6 +171,22 @@ export function escalationChoice(c: ComplaintView, today: string): EscalationCho
     timeLimitEndsOn: limit.endsOn,
     inTime: limit.inTime,
   };
+}
+
+/**
+ * What the complaint's page and the escalation form offer: `escalationChoice`, and whether the
+ * platform's administrators have named the body that would take it (`secondTierBodyFor`) — when
+ * not, "none-registered", which the page explains before any form.
+ */
+export async function escalationOffer(
+  db: Db,
+  c: ComplaintView,
+  today: string,
+): Promise<EscalationChoice | null> {
+  const choice = escalationChoice(c, today);
+  if (!choice?.ombudsman || choice.code !== "may") return choice;
+  const named = await secondTierBodyFor(db, choice.ombudsman, c.service_area ?? "");
+  return named ? choice : { ...choice, code: "none-registered" };
 }
 
 export interface EscalationInput {
@@ -292,7 +313,9 @@ export async function escalateComplaint(
     };
     if (!body)
       throw new ConflictError(
-        msg`No ${secondTierRuleOf(scheme).name.en} is registered on this platform yet: contact the ombudsman directly.`,
+        route.code === "adjudicator"
+          ? msg`No independent adjudicator is named on this platform yet for the service area ${route.serviceArea}: the platform's administrators name one. Your complaint stays as it is.`
+          : msg`The ombudsman that takes this complaint (${scheme}) is not named on this platform yet: the platform's administrators name it. You can also contact the ombudsman directly.`,
         "no_ombudsman_registered",
       );
     const limit = timeLimitOf(c, scheme, today);
@@ -431,6 +454,8 @@ export interface CaseView extends CaseRow {
   /** Comments are open (a draft, on or before its day). */
   commentsOpen: boolean;
   path: string;
+  /** Who reads it on the complaint's page (its complainant's side, the body's people); null: the ombudsman's staff. */
+  viewerSide: Side | null;
 }
 
 /** A case with its comments and remedies (checking no one: its callers have). */
@@ -438,7 +463,12 @@ export function viewOfCase(ctx: Ctx, k: CaseRow): Promise<CaseView> {
   return caseView(ctx.db, k, londonToday(ctx.clock));
 }
 
-async function caseView(db: Db, k: CaseRow, today: string): Promise<CaseView> {
+async function caseView(
+  db: Db,
+  k: CaseRow,
+  today: string,
+  viewerSide: Side | null = null,
+): Promise<CaseView> {
   const [comments, remedies] = await Promise.all([
     repo.commentsOf(db, k.authority_id, k.id),
     repo.remediesOf(db, k.authority_id, k.id),
@@ -453,6 +483,7 @@ async function caseView(db: Db, k: CaseRow, today: string): Promise<CaseView> {
     findings: SCHEME_FINDINGS[k.scheme],
     commentsOpen: k.status === "draft" && k.comments_close_on !== null && today <= k.comments_close_on,
     path: casePath(k),
+    viewerSide,
   };
 }
 
@@ -680,7 +711,7 @@ export async function secondTierOf(ctx: Ctx, c: ComplaintView) {
   const kase = await caseOnComplaint(ctx, c);
   return {
     kase,
-    escalation: kase ? null : escalationChoice(c, londonToday(ctx.clock)),
+    escalation: kase ? null : await escalationOffer(ctx.db, c, londonToday(ctx.clock)),
     remedyKinds: REMEDY_KINDS,
   };
 }
@@ -699,7 +730,7 @@ export async function caseOfComplaintFor(
 /** The case of a complaint, as its complainant's side and its body's people see it (null: none). */
 export async function caseOnComplaint(ctx: Ctx, c: ComplaintView): Promise<CaseView | null> {
   const k = await repo.caseOfComplaint(ctx.db, c.authority_id, c.id);
-  return k ? caseView(ctx.db, k, londonToday(ctx.clock)) : null;
+  return k ? caseView(ctx.db, k, londonToday(ctx.clock), c.side) : null;
 }
 
 /**

@@ -97,11 +97,27 @@ describe("escalation", () => {
       scheme: "lgsco",
       status: "assessment",
       inTime: true,
-      publicationConsent: false,
-      // Assessed within 20 working days of Sunday 22 November 2026.
-      nextDueOn: "2026-12-18",
+      earlyReason: good.earlyReason,
     });
     cases.lgsco = { id: made.id, authorityId: DEMO_AUTHORITY.ombudsman };
+    const staffView = (await call(t.app, "GET", kase(DEMO_AUTHORITY.ombudsman, made.id), as("lgsco"))).json();
+    // Assessed within 20 working days of Sunday 22 November 2026.
+    expect(staffView.case).toMatchObject({ publicationConsent: false, nextDueOn: "2026-12-18" });
+    // The sides read what the complaint's page shows (r1 #3): the early reason to the complainant only.
+    const bodyView = (
+      await call(t.app, "GET", `${complaint(c.authorityId, c.id)}/case`, as("officer"))
+    ).json();
+    expect(bodyView).toMatchObject({ reference: made.reference, status: "assessment" });
+    for (const field of [
+      "earlyReason",
+      "inTime",
+      "lateReason",
+      "investigatorId",
+      "publicationConsent",
+      "nextDueOn",
+    ])
+      expect(bodyView, field).not.toHaveProperty(field);
+    expect(made).not.toHaveProperty("investigatorId");
     const after = (await call(t.app, "GET", complaint(c.authorityId, c.id), as("citizen"))).json();
     expect(after).toMatchObject({ status: "escalated", nextDueOn: null });
     expect(JSON.stringify((await call(t.app, "GET", "/api/v1/inbox", as("lgsco"))).json())).toContain(
@@ -129,7 +145,28 @@ describe("escalation", () => {
       .executeTakeFirstOrThrow();
     const none = await escalate(c, { ...reason, mpReferral: "A. Member MP" });
     expect(none.statusCode).toBe(409);
-    expect(none.json().error.message).toContain("is registered on this platform yet");
+    expect(none.json().error.message).toContain("(phso) is not named on this platform yet");
+    // The pages say so before any form (r1 #11), in Welsh too.
+    const { slug } = await t.deps.db
+      .selectFrom("authorities")
+      .select("slug")
+      .where("id", "=", DEMO_AUTHORITY.department)
+      .executeTakeFirstOrThrow();
+    const complaintUrl = `/authorities/${slug}/complaints/${c.id}`;
+    for (const [url, lang, words] of [
+      [complaintUrl, "en", "have not yet named the Parliamentary and Health Service Ombudsman"],
+      [`${complaintUrl}/escalate`, "en", "have not yet named the Parliamentary and Health Service Ombudsman"],
+      [`${complaintUrl}/escalate`, "cy", "wedi enwi’r Yr Ombwdsmon Seneddol a Gwasanaeth Iechyd"],
+    ] as const) {
+      const page = await t.app.inject({
+        method: "GET",
+        url,
+        headers: { cookie: `${as("citizen").cookie}; lang=${lang}` },
+      });
+      expect(mainText(page.body), url).toContain(words);
+      expect(page.body, url).not.toContain('name="fileConsent"');
+      expect(page.body, url).not.toContain(`${complaintUrl}/escalate"`);
+    }
     await t.deps.db.insertInto("second_tier_bodies").values(row).execute();
     const phso = await escalate(c, { ...reason, mpReferral: "A. Member MP" });
     expect(phso.statusCode).toBe(201);
@@ -422,5 +459,29 @@ describe("escalation", () => {
       .where("complaint_id", "=", row.id)
       .executeTakeFirstOrThrow();
     expect(k).toEqual({ scheme: "lgsco", publication_consent: true, escalated_by: null });
+  });
+
+  it("takes a children's complaint to the ombudsman once the time to ask for stage 2 has passed (r1 #1)", async () => {
+    const c = await make({ ...councilComplaint, regime: "children-social-care" });
+    const url = complaint(c.authorityId, c.id);
+    await call(t.app, "POST", `${url}/acknowledge`, as("officer"));
+    const answered = await call(t.app, "POST", `${url}/respond`, as("officer"), {
+      finding: "not-upheld",
+      response: "The service was run as planned.",
+    });
+    expect(answered.json()).toMatchObject({ status: "answered", nextStageBy: "2027-01-26" });
+    expect((await escalate(c, { fileConsent: true })).json().error.code).toBe("next_stage_first");
+    (t.deps.clock as unknown as SettableClock).set(new Date("2027-01-27T10:00:00Z"));
+    await signInAll();
+    const page = await t.app.inject({
+      method: "GET",
+      url: `/authorities/westshire-county-council/complaints/${c.id}`,
+      headers: { cookie: as("citizen").cookie },
+    });
+    expect(mainText(page.body)).toContain("The time to ask for the next stage ended on 26 January 2027");
+    expect(page.body).toContain(`complaints/${c.id}/escalate"`);
+    const sent = await escalate(c, { fileConsent: true });
+    expect(sent.statusCode).toBe(201);
+    expect(sent.json()).toMatchObject({ scheme: "lgsco", earlyReason: "" });
   });
 });
