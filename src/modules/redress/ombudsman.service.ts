@@ -80,6 +80,8 @@ export const ASSESSMENT_WORKING_DAYS = 20;
 export const INVESTIGATION_WORKING_DAYS = 60;
 /** The sides have at least 10 working days to comment on a draft. */
 export const COMMENT_MIN_WORKING_DAYS = 10;
+/** The final decision follows within 10 working days of the comments closing (our service standard). */
+export const DECISION_WORKING_DAYS = 10;
 export const CASE_PAGE_SIZE = 25;
 /** The remedy rows a decision form offers (the API takes any number up to this). */
 export const MAX_REMEDIES = 6;
@@ -202,18 +204,16 @@ function staffOf(trx: Db, ombudsmanId: string): Promise<string[]> {
   );
 }
 
-async function tellUsers(
-  trx: Trx,
-  ctx: Ctx,
-  userIds: readonly string[],
-  n: {
-    authorityId: string;
-    kind: "complaint.to-answer" | "complaint.progressed";
-    subject: string;
-    body: string;
-    link: string;
-  },
-) {
+interface CaseNotice {
+  authorityId: string;
+  kind: "complaint.to-answer" | "complaint.progressed";
+  subject: string;
+  body: string;
+  link: string;
+}
+
+/** Each of these users told, in their inbox and (unless `email` is false) by email. */
+async function tellUsers(trx: Trx, ctx: Ctx, userIds: readonly string[], n: CaseNotice, email = true) {
   for (const userId of new Set(userIds))
     await notify(
       trx,
@@ -226,8 +226,33 @@ async function tellUsers(
         body: n.body,
         link: n.link,
       },
-      { email: true, actor: actorIn(ctx) },
+      { email, actor: actorIn(ctx) },
     );
+}
+
+/**
+ * The ombudsman's side of a case told of something to do: its investigator, in their inbox and by
+ * email; with none assigned yet, every one of its staff in their inbox only (the case is in their
+ * list and their work) — never an email to the whole staff for each event (docs/redress.md).
+ */
+export async function tellCaseStaff(
+  trx: Trx,
+  ctx: Ctx,
+  k: Pick<CaseRow, "authority_id" | "investigator_id">,
+  n: Omit<CaseNotice, "authorityId" | "kind">,
+): Promise<void> {
+  const notice: CaseNotice = { ...n, authorityId: k.authority_id, kind: "complaint.to-answer" };
+  if (k.investigator_id) await tellUsers(trx, ctx, [k.investigator_id], notice);
+  else await tellUsers(trx, ctx, await staffOf(trx, k.authority_id), notice, false);
+}
+
+/**
+ * A decided case's next due day: the earliest of its remedies not yet confirmed (remedies.service.ts
+ * calls it when one is confirmed), so a case with an overdue remedy shows overdue in its list.
+ */
+export async function keepCaseDue(trx: Trx, authorityId: string, caseId: string, now: Date): Promise<void> {
+  const due = await repo.earliestUnconfirmedDue(trx, authorityId, caseId);
+  await repo.updateCase(trx, authorityId, caseId, { next_due_on: due, updated_at: now });
 }
 
 /** A case's page for the ombudsman's staff. */
@@ -376,9 +401,7 @@ export async function escalateComplaint(
       },
     });
     const k = (await repo.findCase(trx, body.authority_id, id)) as CaseRow;
-    await tellUsers(trx, tctx, await staffOf(trx, body.authority_id), {
-      authorityId: body.authority_id,
-      kind: "complaint.to-answer",
+    await tellCaseStaff(trx, tctx, k, {
       subject: msg`A case to assess: ${k.reference}`,
       body: msg`A complaint has been escalated to ${body.name}. Assess it by ${longDate(k.next_due_on)}.`,
       link: casePath(k),
@@ -689,7 +712,8 @@ export async function draftDecision(
       draft_on: today,
       draft_text: draft,
       comments_close_on: closeOn,
-      next_due_on: closeOn,
+      // Decidable from the day after comments close; due within the service standard after it.
+      next_due_on: addWorkingDays(closeOn, DECISION_WORKING_DAYS, ombudsman.nation as Nation),
       updated_at: now,
     });
     await caseAudit(trx, tctx, k, "ombudsman-case.drafted", { commentsCloseOn: closeOn });
@@ -774,9 +798,7 @@ export async function commentOnDraft(
       created_at: ctx.clock.now(),
     });
     await caseAudit(trx, tctx, k, "ombudsman-case.commented", { side: c.side, comment: seq });
-    await tellUsers(trx, tctx, k.investigator_id ? [k.investigator_id] : await staffOf(trx, k.authority_id), {
-      authorityId: k.authority_id,
-      kind: "complaint.to-answer",
+    await tellCaseStaff(trx, tctx, k, {
       subject: msg`A comment on the draft decision of case ${k.reference}`,
       body:
         c.side === "body"
@@ -935,7 +957,8 @@ export async function decideCase(
       withheld_reason: publication === "withhold" ? withheldReason : "",
       published_summary: publication === "publish" ? summary : "",
       closed_on: closed ? today : null,
-      next_due_on: null,
+      // Decided with remedies: next due is the earliest remedy's day (kept by keepCaseDue as they are confirmed).
+      next_due_on: closed ? null : remedies.map((r) => r.due_on).reduce((a, b) => (b < a ? b : a)),
       updated_at: now,
     });
     await caseAudit(trx, tctx, k, "ombudsman-case.decided", {

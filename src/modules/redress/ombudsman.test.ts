@@ -123,6 +123,12 @@ describe("escalation", () => {
     expect(JSON.stringify((await call(t.app, "GET", "/api/v1/inbox", as("lgsco"))).json())).toContain(
       `A case to assess: ${made.reference}`,
     );
+    // A new case has no investigator: every staff member's inbox, no email to them all (r1 #2).
+    const emailOf = (subject: string) =>
+      t.deps.db.selectFrom("notifications").select("email_status").where("subject", "=", subject).execute();
+    const toAssess = await emailOf(`A case to assess: ${made.reference}`);
+    expect(toAssess.length).toBeGreaterThan(0);
+    expect(toAssess.every((n) => n.email_status === "not-sent")).toBe(true);
     expect(JSON.stringify((await call(t.app, "GET", "/api/v1/inbox", as("citizen"))).json())).toContain(
       "has gone to the ombudsman",
     );
@@ -270,12 +276,26 @@ describe("escalation", () => {
       draft: "We are minded to find fault causing injustice.",
       commentsCloseOn: "2026-12-07",
     });
-    expect(draft.json()).toMatchObject({ status: "draft", nextDueOn: "2026-12-07" });
+    // Decidable after comments close on 7 December; due 10 working days later (r1 #4).
+    expect(draft.json()).toMatchObject({
+      status: "draft",
+      commentsCloseOn: "2026-12-07",
+      nextDueOn: "2026-12-21",
+    });
     const c = cases.council as { id: string; authorityId: string };
     const comment = (who: string, text: string) =>
       call(t.app, "POST", `${complaint(c.authorityId, c.id)}/case-comments`, as(who), { comment: text });
     expect((await comment("citizen", "The van has still not come back.")).statusCode).toBe(201);
     const fromBody = await comment("officer", "The route was cut in the budget.");
+    // The investigator hears of comments by inbox and email, and no one else on the staff (r1 #2).
+    const told = await t.deps.db
+      .selectFrom("notifications")
+      .select(["user_id", "email_status"])
+      .where("subject", "like", "A comment on the draft decision of case %")
+      .where("link", "like", `%${cases.lgsco?.id}`)
+      .execute();
+    expect(told.length).toBe(2);
+    expect(told.every((n) => n.user_id === users.lgsco && n.email_status === "queued")).toBe(true);
     expect(fromBody.json().comments.map((m: { side: string }) => m.side)).toEqual(["complainant", "body"]);
     expect((await comment("stranger", "Me too.")).statusCode).toBe(404);
     expect((await comment("careStaff", "Me too.")).statusCode).toBe(404);
@@ -284,7 +304,7 @@ describe("escalation", () => {
       decision: "The council cut the route without telling anyone.",
       remedies: [
         { kind: "apology", description: "Apologise in writing.", dueOn: "2027-01-08" },
-        { kind: "payment", description: "For the time and trouble.", amount: "£250.50", dueOn: "2027-01-08" },
+        { kind: "payment", description: "For the time and trouble.", amount: "£250.50", dueOn: "2027-01-15" },
       ],
       publication: "withhold",
       withheldReason: "The complainant did not agree.",
@@ -313,7 +333,8 @@ describe("escalation", () => {
     expect(decided.json()).toMatchObject({
       status: "decided",
       finding: "fault-injustice",
-      nextDueOn: null,
+      // Next due: the earliest remedy not yet confirmed (r1 #4).
+      nextDueOn: "2027-01-08",
       remedies: [
         { seq: 1, kind: "apology", amountPence: null, status: "due", dueOn: "2027-01-08" },
         { seq: 2, kind: "payment", amountPence: "25050", status: "due" },
@@ -328,6 +349,14 @@ describe("escalation", () => {
       { body_authority_id: COUNTY, body_organisation_id: null },
       { body_authority_id: COUNTY, body_organisation_id: null },
     ]);
+    const apology = `${url}/remedies/1`;
+    const reported = await call(t.app, "POST", `${apology}/report`, as("officer"), {
+      evidence: "The letter was posted.",
+      doneOn: "2026-12-08",
+    });
+    expect(reported.statusCode).toBe(200);
+    expect((await call(t.app, "POST", `${apology}/confirm`, as("lgsco"))).statusCode).toBe(200);
+    expect((await call(t.app, "GET", url, as("lgsco"))).json().case.nextDueOn).toBe("2027-01-15");
 
     // Both sides see the decision and its remedies, through the API and on the complaint's page.
     const seen = await call(t.app, "GET", `${complaint(c.authorityId, c.id)}/case`, as("officer"));

@@ -35,7 +35,7 @@ import { type Actor, recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import { findAuthorityBySlug } from "../authorities/authorities.service.ts";
 import { enqueueTomorrow } from "../jobs/jobs.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
-import { casePath, isStaff, OMBUDSMAN_STAFF } from "./ombudsman.service.ts";
+import { casePath, isStaff, keepCaseDue, OMBUDSMAN_STAFF } from "./ombudsman.service.ts";
 import { bodyReach, findComplaintRow, isAnswerer, tellComplainant } from "./redress.service.ts";
 import type { RemedyKind } from "./redress.table.ts";
 import type { RemedyAfter, RemedyFilter, RemedyKey, RemedyRow } from "./remedies.repository.ts";
@@ -461,7 +461,7 @@ export async function confirmRemedy(
       // The complainant hears that everything ordered is done (inbox and email, or their link's email).
       const complaint = await findComplaintRow(trx, r.complaint_authority_id, r.complaint_id);
       if (complaint) await tellComplainant(trx, tctx, complaint, "remedies-done");
-    }
+    } else await keepCaseDue(trx, r.authority_id, r.case_id, now);
     await tellBody(trx, ctx.clock, actorIn(tctx), r, {
       subject: msg`${r.ombudsman_name} confirms remedy ${r.seq} of case ${r.case_reference}`,
       body: closes
