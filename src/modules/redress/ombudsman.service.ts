@@ -863,16 +863,16 @@ export async function decideCase(
         message: msg`Write the decision, in ${CASE_LIMITS.decision} characters or fewer`,
       });
     const remedies: NewOmbudsmanRemedy[] = [];
-    const given = (input.remedies ?? []).filter(
-      (r) => (r.kind ?? "") !== "" || (r.description ?? "").trim() !== "",
-    );
+    // Each row keeps its own number (the form's row), blank rows skipped: an error names the row it is in.
+    const given = (input.remedies ?? [])
+      .map((r, i) => ({ r, n: i + 1 }))
+      .filter(({ r }) => (r.kind ?? "") !== "" || (r.description ?? "").trim() !== "");
     if (given.length > MAX_REMEDIES)
       problems.push({
         field: "remedies",
         message: msg`Order at most ${MAX_REMEDIES} remedies in one decision`,
       });
-    given.slice(0, MAX_REMEDIES).forEach((r, i) => {
-      const n = i + 1;
+    for (const { r, n } of given.slice(0, MAX_REMEDIES)) {
       const kind = REMEDY_KINDS.find((x) => x === r.kind) as RemedyKind | undefined;
       const description = (r.description ?? "").trim();
       const dueOn = (r.dueOn ?? "").trim();
@@ -901,7 +901,7 @@ export async function decideCase(
         remedies.push({
           authority_id: k.authority_id,
           case_id: k.id,
-          seq: n,
+          seq: remedies.length + 1,
           kind,
           description,
           amount_pence: amount,
@@ -914,7 +914,7 @@ export async function decideCase(
           created_at: now,
           updated_at: now,
         });
-    });
+    }
     const publication =
       input.publication === "publish" || input.publication === "withhold" ? input.publication : null;
     const withheldReason = (input.withheldReason ?? "").trim();
@@ -963,12 +963,10 @@ export async function decideCase(
     });
     await caseAudit(trx, tctx, k, "ombudsman-case.decided", {
       finding,
-      remedies: remedies.map((r) => ({
-        seq: r.seq,
-        kind: r.kind,
-        dueOn: r.due_on,
-        amountPence: r.amount_pence?.toString() ?? null,
-      })),
+      // Each remedy's kind and day, never a payment's amount: compensation to someone who can be
+      // identified is not kept for ever in the audit trail (the remedy's row holds it).
+      remedies: remedies.map((r) => ({ seq: r.seq, kind: r.kind, dueOn: r.due_on })),
+      payments: remedies.filter((r) => r.kind === "payment").length,
       publication,
       closed,
     });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, sessionFor, type TestSession, testBrowser } from "../../../tests/support/auth.ts";
-import { mainText } from "../../../tests/support/pages.ts";
+import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import type { SettableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
@@ -383,6 +383,30 @@ describe("escalation", () => {
     });
     (t.deps.clock as unknown as SettableClock).set(new Date("2026-12-24T10:00:00Z"));
     await signInAll();
+    // The form's row 1 left blank, row 2 wrong: the error names row 2 and links to its field (r1 #10).
+    const { slug } = await t.deps.db
+      .selectFrom("authorities")
+      .select("slug")
+      .where("id", "=", DEMO_AUTHORITY.housingOmbudsman)
+      .executeTakeFirstOrThrow();
+    const form = await t.app.inject({
+      method: "POST",
+      url: `/authorities/${slug}/cases/${cases.housing?.id}/decision`,
+      headers: { cookie: as("housing").cookie, "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({
+        _csrf: as("housing").csrfToken,
+        finding: "maladministration",
+        decision: "The landlord was slow.",
+        publication: "withhold",
+        withheldReason: "No consent.",
+        remedy2Kind: "apology",
+      }).toString(),
+    });
+    expect(form.statusCode).toBe(400);
+    expect(summaryErrors(form.body)).toContainEqual([
+      "#remedy2Description",
+      "Describe remedy 2, in 5000 characters or fewer",
+    ]);
     const lgscoFinding = await call(t.app, "POST", `${url}/decision`, as("housing"), {
       finding: "fault-injustice",
       decision: "x",
@@ -426,7 +450,8 @@ describe("escalation", () => {
       .execute();
     expect(events.map((e) => e.action)).toContain("ombudsman-case.decided");
     const text = JSON.stringify(events);
-    for (const words of [WHAT, "The van has still not come back", "cut in the budget"])
+    // Nor a payment's amount (r1 #20).
+    for (const words of [WHAT, "The van has still not come back", "cut in the budget", "25050"])
       expect(text).not.toContain(words);
   });
 
