@@ -34,6 +34,7 @@ import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findAuthorityBySlug, findPublicBody } from "../authorities/authorities.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
+import { personalDataIn } from "../voice/feedback.service.ts";
 import {
   type EscalationReadiness,
   escalationReadiness,
@@ -940,6 +941,12 @@ export async function decideCase(
     if (NO_FAULT.includes(finding) && remedies.length > 0) {
       const message = msg`A finding of no fault orders no remedies: remove them or change the finding`;
       throw new UnprocessableError(message, [{ field: "finding", message }], "remedies_without_fault");
+    }
+    // The summary is published: voice's automatic check for obvious personal data (r1 #19).
+    const found = publication === "publish" ? personalDataIn(summary) : "";
+    if (found) {
+      const message = msg`Remove ${found} from the summary to publish: a published decision never names or contacts anyone`;
+      throw new UnprocessableError(message, [{ field: "publishedSummary", message }], "personal_data");
     }
     if (publication === "publish" && !k.publication_consent) {
       const message = msg`The complainant did not agree to publication: withhold the decision, with the reason`;

@@ -328,6 +328,16 @@ describe("escalation", () => {
       publishedSummary: "A council cut a library route.",
     });
     expect(publish.json().error.code).toBe("no_publication_consent");
+    const named = await call(t.app, "POST", `${url}/decision`, as("lgsco"), {
+      ...decision,
+      publication: "publish",
+      publishedSummary: "A council cut a library route; write to the resident at WS1 2AB.",
+    });
+    expect(named.statusCode).toBe(422);
+    expect(named.json().error).toMatchObject({
+      code: "personal_data",
+      message: expect.stringContaining("a postcode"),
+    });
     const decided = await call(t.app, "POST", `${url}/decision`, as("lgsco"), decision);
     expect(decided.statusCode).toBe(200);
     expect(decided.json()).toMatchObject({
