@@ -451,6 +451,15 @@ describe("escalation", () => {
       // Every text from the catalogue: no key shown for want of one.
       expect(mainText(shown.body), form).not.toContain("redress.");
     }
+    // The investigator form names the staff, read in one query (r1 #18).
+    const { display_name } = await t.deps.db
+      .selectFrom("users")
+      .select("display_name")
+      .where("id", "=", users.lgsco ?? "")
+      .executeTakeFirstOrThrow();
+    expect(mainText((await page(`${base}/${cases.lgsco?.id}/investigator`, "lgsco")).body)).toContain(
+      display_name,
+    );
     expect((await page(`${base}/${cases.lgsco?.id}`, "phso")).statusCode).toBe(404);
     // The case's audit names no words of the complainant's, nor the comments.
     const events = await t.deps.db
