@@ -82,8 +82,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null,
       updated_at timestamptz not null,
       primary key (authority_id, id),
-      unique (reference),
-      unique (complaint_authority_id, complaint_id),
+      -- Unique keys carry the tenant key (ready to shard on authority_id). One case per complaint is
+      -- kept by escalation under the complaint's row lock and status ('escalated'), not by a key: the
+      -- case is under the ombudsman's authority, the complaint under the body's.
+      unique (authority_id, reference),
       foreign key (complaint_authority_id, complaint_id) references complaints (authority_id, id),
       check ((decided_on is null) = (finding is null)),
       check (status <> 'decided' or decided_on is not null),
@@ -92,6 +94,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index ombudsman_cases_of_authority on ombudsman_cases (authority_id, created_at desc, id desc)`.execute(
     db,
   );
+  // A complaint's case (its page, the figures' join by the complaint's key); a published decision by
+  // its reference (random, 60 bits: unique in practice, kept unique per ombudsman by the key above).
+  await sql`create index ombudsman_cases_of_complaint on ombudsman_cases (complaint_authority_id, complaint_id)`.execute(
+    db,
+  );
+  await sql`create index ombudsman_cases_by_reference on ombudsman_cases (reference)`.execute(db);
   await sql`create index ombudsman_cases_due on ombudsman_cases (authority_id, next_due_on)
     where next_due_on is not null`.execute(db);
   await sql`create index ombudsman_cases_published on ombudsman_cases (decided_on desc, id desc)

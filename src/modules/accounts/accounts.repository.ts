@@ -29,6 +29,13 @@ export function findUser(db: Db, id: string): Promise<User | undefined> {
   return db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/** The display names of these users, by id, in one read (unknown ids left out). */
+export async function displayNamesOf(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom("users").select(["id", "display_name"]).where("id", "in", ids).execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+}
+
 /** Inserts the user, or nothing when the address is taken (whatever its case): undefined then. */
 export function insertUser(trx: Trx, user: NewUser): Promise<User | undefined> {
   return trx

@@ -235,6 +235,11 @@ export async function userById(db: Db, userId: string): Promise<User | undefined
   return repo.findUser(db, userId);
 }
 
+/** Users' display names by id, in one read, checking no one: for a service choosing among its staff. */
+export function displayNamesOf(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  return repo.displayNamesOf(db, ids);
+}
+
 // Flash: a message for the next page, kept encrypted in the session and read once
 
 export interface Flash {

@@ -291,6 +291,19 @@ describe("the way to an ombudsman", () => {
     ).toEqual({ code: "body-late", dueOn: "2027-05-04" });
   });
 
+  it("lets an answered stage go to the ombudsman once the time to ask for the next has passed", () => {
+    const children = regimeOf("children-social-care");
+    const at = { stage: 1, answered: true, dueOn: "2027-01-15", nextStageBy: "2027-02-12" };
+    expect(escalationReadiness(children, at, "2027-02-12")).toEqual({
+      code: "next-stage-first",
+      nextStage: 2,
+    });
+    expect(escalationReadiness(children, at, "2027-02-13")).toEqual({
+      code: "next-stage-time-passed",
+      dueOn: "2027-02-12",
+    });
+  });
+
   it("counts the ombudsman's 12 months from knowing, or from the landlord's final response", () => {
     expect(ombudsmanTimeLimitEnds("lgsco", { knewOn: "2027-02-01", finalResponseOn: null })).toBe(
       "2028-02-01",

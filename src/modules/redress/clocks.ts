@@ -212,20 +212,28 @@ export type EscalationReadiness =
   /** The body is still within its time at a stage: escalate with a recorded reason, or wait. */
   | { code: "body-has-time"; stage: number; dueOn: string }
   /** Answered, but a further stage of the body's own procedure comes first. */
-  | { code: "next-stage-first"; nextStage: number };
+  | { code: "next-stage-first"; nextStage: number }
+  /**
+   * Answered at an earlier stage, and the time to ask for the next one (children's social care: 20
+   * working days) ended on `dueOn` unasked: the body's procedure is over, so the ombudsman may look at it.
+   */
+  | { code: "next-stage-time-passed"; dueOn: string };
 
 /**
  * Whether a complaint may go to the ombudsman now — "after the body has had its chance" — given
- * the stage it is at, whether that stage has answered, and its current deadline.
+ * the stage it is at, whether that stage has answered, its current deadline, and (an answered
+ * earlier stage) the last day to ask for the next one: once that has passed unasked, the next stage
+ * can no longer be had, and the ombudsman may look at it.
  */
 export function escalationReadiness(
   regime: RegimeRule,
-  at: { stage: number; answered: boolean; dueOn: string },
+  at: { stage: number; answered: boolean; dueOn: string; nextStageBy?: string | null },
   today: string,
 ): EscalationReadiness {
   if (at.answered) {
-    return at.stage >= lastStage(regime)
-      ? { code: "ready" }
+    if (at.stage >= lastStage(regime)) return { code: "ready" };
+    return at.nextStageBy && today > at.nextStageBy
+      ? { code: "next-stage-time-passed", dueOn: at.nextStageBy }
       : { code: "next-stage-first", nextStage: at.stage + 1 };
   }
   return today > at.dueOn

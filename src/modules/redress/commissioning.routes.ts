@@ -25,8 +25,8 @@ import {
   WithoutAccountBody,
   WithoutAccountSent,
 } from "./commissioning.schemas.ts";
-import { caseRecord } from "./ombudsman.routes.ts";
-import { Case } from "./ombudsman.schemas.ts";
+import { sideCaseRecord } from "./ombudsman.routes.ts";
+import { SideCase } from "./ombudsman.schemas.ts";
 import {
   type CaseView,
   caseOnComplaint,
@@ -257,7 +257,7 @@ export async function commissioningRoutes(app: FastifyInstance): Promise<void> {
         description:
           "The token in the query. 404 for a token that opens none, or a complaint not (yet) with an ombudsman.",
         querystring: TokenQuery,
-        response: { 200: Case, ...errorResponses(404) },
+        response: { 200: SideCase, ...errorResponses(404) },
       },
     ),
     async (request) => {
@@ -265,7 +265,7 @@ export async function commissioningRoutes(app: FastifyInstance): Promise<void> {
       const { view } = await complaintByToken(ctx, tokenOf(request));
       const k = view ? await caseOnComplaint(ctx, view) : null;
       if (!k) throw new NotFoundError("case");
-      return caseRecord(k);
+      return sideCaseRecord({ ...k, viewerSide: "complainant" });
     },
   );
 
@@ -281,14 +281,16 @@ export async function commissioningRoutes(app: FastifyInstance): Promise<void> {
           "The token in the query or the body; the rules of the signed-in escalation (escalateComplaint). 404 for a token that opens none; 409 not ready, no ombudsman takes it, or escalated already; 422 a reason or an MP's referral missing.",
         querystring: TokenQuery,
         body: EscalateByTokenBody,
-        response: { 201: Case, ...errorResponses(404, 409, 422) },
+        response: { 201: SideCase, ...errorResponses(404, 409, 422) },
       },
     ),
     async (request, reply) => {
       const ctx = ctxOf(request);
       const { token: _, ...input } = request.body;
       const k = await escalateComplaint(ctx, { token: tokenOf(request) }, input);
-      return reply.status(201).send(caseRecord(await viewOfCase(ctx, k)));
+      return reply
+        .status(201)
+        .send(sideCaseRecord({ ...(await viewOfCase(ctx, k)), viewerSide: "complainant" }));
     },
   );
 
@@ -304,13 +306,13 @@ export async function commissioningRoutes(app: FastifyInstance): Promise<void> {
           "The token in the query or the body. 404 for a token that opens none; 409 when there is no draft decision, or its day for comments has passed.",
         querystring: TokenQuery,
         body: CommentByTokenBody,
-        response: { 201: Case, ...errorResponses(404, 409) },
+        response: { 201: SideCase, ...errorResponses(404, 409) },
       },
     ),
     async (request, reply) => {
       const ctx = ctxOf(request);
       const c = await commentOnDraft(ctx, { token: tokenOf(request) }, request.body);
-      return reply.status(201).send(caseRecord((await caseOnComplaint(ctx, c)) as CaseView));
+      return reply.status(201).send(sideCaseRecord((await caseOnComplaint(ctx, c)) as CaseView));
     },
   );
 }

@@ -14,7 +14,7 @@ import { londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, anyone, signedIn } from "../access/policies.ts";
-import { userById } from "../accounts/accounts.service.ts";
+import { displayNamesOf, userById } from "../accounts/accounts.service.ts";
 import {
   assessCase,
   assignInvestigator,
@@ -23,7 +23,7 @@ import {
   decideCase,
   draftDecision,
   escalateComplaint,
-  escalationChoice,
+  escalationOffer,
   MAX_REMEDIES,
   ombudsmanCases,
   ombudsmanOfSlug,
@@ -65,7 +65,8 @@ function escalationInput(v: Values) {
 }
 
 async function escalateContext(request: FastifyRequest, c: ComplaintView, extra: Record<string, unknown>) {
-  const choice = escalationChoice(c, londonToday(ctxOf(request).clock));
+  const ctx = ctxOf(request);
+  const choice = await escalationOffer(ctx.db, c, londonToday(ctx.clock));
   return {
     c,
     choice,
@@ -302,15 +303,11 @@ function casePages(app: FastifyInstance): void {
       template: `redress/views/ombudsman/${form.path}.njk`,
       context: async (request: CaseRequest) => {
         const found = await caseOfRequest(request);
-        const staff =
-          form.path === "investigator"
-            ? await Promise.all(
-                (await staffChoices(ctxOf(request), found.ombudsman.id)).map(async (id) => ({
-                  id,
-                  name: await investigatorName(request, id),
-                })),
-              )
-            : [];
+        // The staff's names in one read, not one per member (r1 #18).
+        const ids =
+          form.path === "investigator" ? await staffChoices(ctxOf(request), found.ombudsman.id) : [];
+        const names = await displayNamesOf(ctxOf(request).db, ids);
+        const staff = ids.map((id) => ({ id, name: names.get(id) ?? "" }));
         return { ...found, staff, remedyRows: REMEDY_ROWS, remedyKinds: REMEDY_KINDS, noindex: true };
       },
       values: form.values,

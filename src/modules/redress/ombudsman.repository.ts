@@ -76,6 +76,22 @@ export async function updateCase(
     .execute();
 }
 
+/** The earliest due day of a case's remedies not yet confirmed (null: none left). */
+export async function earliestUnconfirmedDue(
+  db: Db,
+  authorityId: string,
+  caseId: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom("ombudsman_remedies")
+    .select((eb) => eb.fn.min("due_on").as("due_on"))
+    .where("authority_id", "=", authorityId)
+    .where("case_id", "=", caseId)
+    .where("status", "<>", "confirmed")
+    .executeTakeFirst();
+  return (row?.due_on as string | null | undefined) ?? null;
+}
+
 export type CaseFilter = "all" | "assessment" | "investigation" | "draft" | "decided" | "overdue";
 
 /** An ombudsman's cases, newest first, a page at a time by key (through `ombudsman_cases_of_authority`). */

@@ -27,6 +27,7 @@ import {
   EscalateBody,
   InvestigatorBody,
   OmbudsmanParams,
+  SideCase,
 } from "./ombudsman.schemas.ts";
 import {
   assessCase,
@@ -103,6 +104,46 @@ export function caseRecord(k: CaseView) {
   };
 }
 
+/**
+ * The case as its sides read it (the complainant's side and the body's people): only what the
+ * complaint's page shows them — never the ombudsman's own notes (the late reason, why a decision is
+ * withheld, the published summary), who investigates, or the complainant's consent; what the
+ * escalation form told the complainant (the time limit, whether in time, their reason for going
+ * early: their words) to the complainant's side only.
+ */
+export function sideCaseRecord(k: CaseView) {
+  return {
+    id: k.id,
+    reference: k.reference,
+    ombudsman: { id: k.authority_id, name: k.ombudsman_name },
+    scheme: k.scheme,
+    complaint: { authorityId: k.complaint_authority_id, id: k.complaint_id },
+    status: k.status,
+    escalatedOn: k.escalated_on,
+    ...(k.viewerSide === "complainant"
+      ? { inTime: k.in_time, timeLimitEndsOn: k.time_limit_ends_on, earlyReason: k.early_reason }
+      : {}),
+    assessedOn: k.assessed_on,
+    declineReason: k.decline_reason,
+    draftOn: k.draft_on,
+    draft: k.decided_on ? "" : k.draft_text,
+    commentsCloseOn: k.comments_close_on,
+    comments: k.comments.map((c) => ({ seq: c.seq, side: c.side, comment: c.body })),
+    decidedOn: k.decided_on,
+    finding: k.finding,
+    decision: k.decision_text,
+    remedies: k.remedies.map((r) => ({
+      seq: r.seq,
+      kind: r.kind,
+      description: r.description,
+      amountPence: r.amount_pence === null ? null : r.amount_pence.toString(),
+      dueOn: r.due_on,
+      status: r.status,
+    })),
+    closedOn: k.closed_on,
+  };
+}
+
 export async function ombudsmanRoutes(app: FastifyInstance): Promise<void> {
   ombudsmanPages(app);
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -121,7 +162,7 @@ export async function ombudsmanRoutes(app: FastifyInstance): Promise<void> {
           "Once the body has had its chance (its last stage answered, or a deadline passed unanswered), or with a reason while it still has time (422 without); a government department's complaint only with the MP who referred it (422 without). Consent to carry the file across is required (400). 409: not ready, no ombudsman takes it, none of that kind registered on the platform, or escalated already. A complaint after the ombudsman's time limit is still received, marked not in time.",
         params: ComplaintParams,
         body: EscalateBody,
-        response: { 201: Case, ...errorResponses(409, 422) },
+        response: { 201: SideCase, ...errorResponses(409, 422) },
       },
     ),
     async (request, reply) => {
@@ -131,7 +172,9 @@ export async function ombudsmanRoutes(app: FastifyInstance): Promise<void> {
         { authorityId: request.authority.id, complaintId: request.params.complaintId },
         request.body,
       );
-      return reply.status(201).send(caseRecord(await viewOfCase(ctx, k)));
+      return reply
+        .status(201)
+        .send(sideCaseRecord({ ...(await viewOfCase(ctx, k)), viewerSide: "complainant" }));
     },
   );
 
@@ -145,13 +188,15 @@ export async function ombudsmanRoutes(app: FastifyInstance): Promise<void> {
         summary:
           "The ombudsman's case of a complaint, as its complainant's side and the body's people see it",
         description:
-          "Its status and days, the draft and the comments, the decision and its remedies. 404 when the complaint has none.",
+          "What the complaint's page shows: its status and days, the draft and the comments, the decision and its remedies; the reason for escalating early to the complainant's side only. 404 when the complaint has none.",
         params: ComplaintParams,
-        response: { 200: Case },
+        response: { 200: SideCase },
       },
     ),
     async (request) =>
-      caseRecord(await caseOfComplaintFor(ctxOf(request), request.authority.id, request.params.complaintId)),
+      sideCaseRecord(
+        await caseOfComplaintFor(ctxOf(request), request.authority.id, request.params.complaintId),
+      ),
   );
 
   json.post(
@@ -165,7 +210,7 @@ export async function ombudsmanRoutes(app: FastifyInstance): Promise<void> {
         description: "409 when there is no draft decision, or its day for comments has passed.",
         params: ComplaintParams,
         body: CommentBody,
-        response: { 201: Case, ...errorResponses(409) },
+        response: { 201: SideCase, ...errorResponses(409) },
       },
     ),
     async (request, reply) => {
@@ -175,7 +220,7 @@ export async function ombudsmanRoutes(app: FastifyInstance): Promise<void> {
         { authorityId: request.authority.id, complaintId: request.params.complaintId },
         request.body,
       );
-      return reply.status(201).send(caseRecord((await caseOnComplaint(ctx, c)) as CaseView));
+      return reply.status(201).send(sideCaseRecord((await caseOnComplaint(ctx, c)) as CaseView));
     },
   );
 

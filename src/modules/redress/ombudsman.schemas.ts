@@ -127,6 +127,39 @@ export const Case = Type.Object({
   closedOn: Nullable(IsoDate),
 });
 
+/** The case as its sides read it (sideCaseRecord): what the complaint's page shows, no more. */
+export const SideCase = Type.Object({
+  id: Uuid,
+  reference: Type.String(),
+  ombudsman: Type.Object({ id: Uuid, name: Type.String() }),
+  scheme: Strings(SCHEMES),
+  complaint: Type.Object({ authorityId: Uuid, id: Uuid }),
+  status: Strings(CASE_STATUSES),
+  escalatedOn: IsoDate,
+  inTime: Type.Optional(Type.Boolean({ description: "The complainant's side only" })),
+  timeLimitEndsOn: Type.Optional(Nullable(IsoDate)),
+  earlyReason: Type.Optional(
+    Type.String({ description: "The complainant's side only: why they asked the ombudsman to look early" }),
+  ),
+  assessedOn: Nullable(IsoDate),
+  declineReason: Type.String(),
+  draftOn: Nullable(IsoDate),
+  draft: Type.String({ description: "The draft decision, until the final decision" }),
+  commentsCloseOn: Nullable(IsoDate),
+  comments: Type.Array(
+    Type.Object({
+      seq: Type.Integer(),
+      side: Strings(["complainant", "body"] as const),
+      comment: Type.String(),
+    }),
+  ),
+  decidedOn: Nullable(IsoDate),
+  finding: Nullable(Strings(CASE_FINDINGS)),
+  decision: Type.String(),
+  remedies: Type.Array(Remedy),
+  closedOn: Nullable(IsoDate),
+});
+
 export const CaseWithFile = Type.Object({ case: Case, complaint: Nullable(Complaint) });
 
 export const CaseSummary = Type.Object({

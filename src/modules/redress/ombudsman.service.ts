@@ -34,6 +34,7 @@ import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findAuthorityBySlug, findPublicBody } from "../authorities/authorities.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
+import { personalDataIn } from "../voice/feedback.service.ts";
 import {
   type EscalationReadiness,
   escalationReadiness,
@@ -54,6 +55,7 @@ import {
   complaintPath,
   escalatedComplaint,
   lockedComplaintOf,
+  type Side,
   tellComplainant,
 } from "./redress.service.ts";
 import {
@@ -66,7 +68,7 @@ import {
   type RemedyKind,
   type Scheme,
 } from "./redress.table.ts";
-import { type SecondTierCode, secondTierRuleOf } from "./regimes.ts";
+import type { SecondTierCode } from "./regimes.ts";
 import { secondTierBodyFor } from "./second-tier.service.ts";
 
 export type { CaseRow } from "./ombudsman.repository.ts";
@@ -79,6 +81,8 @@ export const ASSESSMENT_WORKING_DAYS = 20;
 export const INVESTIGATION_WORKING_DAYS = 60;
 /** The sides have at least 10 working days to comment on a draft. */
 export const COMMENT_MIN_WORKING_DAYS = 10;
+/** The final decision follows within 10 working days of the comments closing (our service standard). */
+export const DECISION_WORKING_DAYS = 10;
 export const CASE_PAGE_SIZE = 25;
 /** The remedy rows a decision form offers (the API takes any number up to this). */
 export const MAX_REMEDIES = 6;
@@ -112,8 +116,12 @@ const NO_FAULT: readonly CaseFinding[] = ["no-fault", "no-maladministration"];
 // Escalation: what the complainant's page offers
 
 export interface EscalationChoice {
-  /** may: the form is shown; no-ombudsman: the page says none takes it; next-stage-first: not yet. */
-  code: "may" | "no-ombudsman" | "next-stage-first";
+  /**
+   * may: the form is shown; no-ombudsman: the page says none takes it; next-stage-first: not yet;
+   * none-registered: its ombudsman (or the adjudicator of its service area) is not yet named on the
+   * platform (`escalationOffer`), so there is nowhere on OpenPS to send it.
+   */
+  code: "may" | "no-ombudsman" | "next-stage-first" | "none-registered";
   route: OmbudsmanRoute;
   /** The ombudsman, or (complaints about commissioning) the adjudicator of the service area. */
   ombudsman: SecondTierCode | null;
@@ -132,7 +140,7 @@ function readinessOf(c: ComplaintView, today: string): EscalationReadiness | { c
   const dueOn = s.answer_due_on ?? s.ack_due_on ?? s.received_on;
   return escalationReadiness(
     c.regimeRule,
-    { stage: c.stage, answered: s.responded_on !== null, dueOn },
+    { stage: c.stage, answered: s.responded_on !== null, dueOn, nextStageBy: c.nextStageBy },
     today,
   );
 }
@@ -168,6 +176,22 @@ export function escalationChoice(c: ComplaintView, today: string): EscalationCho
   };
 }
 
+/**
+ * What the complaint's page and the escalation form offer: `escalationChoice`, and whether the
+ * platform's administrators have named the body that would take it (`secondTierBodyFor`) — when
+ * not, "none-registered", which the page explains before any form.
+ */
+export async function escalationOffer(
+  db: Db,
+  c: ComplaintView,
+  today: string,
+): Promise<EscalationChoice | null> {
+  const choice = escalationChoice(c, today);
+  if (!choice?.ombudsman || choice.code !== "may") return choice;
+  const named = await secondTierBodyFor(db, choice.ombudsman, c.service_area ?? "");
+  return named ? choice : { ...choice, code: "none-registered" };
+}
+
 export interface EscalationInput {
   fileConsent?: boolean | undefined;
   publicationConsent?: boolean | undefined;
@@ -181,18 +205,16 @@ export function staffOf(trx: Db, ombudsmanId: string): Promise<string[]> {
   );
 }
 
-async function tellUsers(
-  trx: Trx,
-  ctx: Ctx,
-  userIds: readonly string[],
-  n: {
-    authorityId: string;
-    kind: "complaint.to-answer" | "complaint.progressed";
-    subject: string;
-    body: string;
-    link: string;
-  },
-) {
+interface CaseNotice {
+  authorityId: string;
+  kind: "complaint.to-answer" | "complaint.progressed";
+  subject: string;
+  body: string;
+  link: string;
+}
+
+/** Each of these users told, in their inbox and (unless `email` is false) by email. */
+async function tellUsers(trx: Trx, ctx: Ctx, userIds: readonly string[], n: CaseNotice, email = true) {
   for (const userId of new Set(userIds))
     await notify(
       trx,
@@ -205,8 +227,33 @@ async function tellUsers(
         body: n.body,
         link: n.link,
       },
-      { email: true, actor: actorIn(ctx) },
+      { email, actor: actorIn(ctx) },
     );
+}
+
+/**
+ * The ombudsman's side of a case told of something to do: its investigator, in their inbox and by
+ * email; with none assigned yet, every one of its staff in their inbox only (the case is in their
+ * list and their work) — never an email to the whole staff for each event (docs/redress.md).
+ */
+export async function tellCaseStaff(
+  trx: Trx,
+  ctx: Ctx,
+  k: Pick<CaseRow, "authority_id" | "investigator_id">,
+  n: Omit<CaseNotice, "authorityId" | "kind">,
+): Promise<void> {
+  const notice: CaseNotice = { ...n, authorityId: k.authority_id, kind: "complaint.to-answer" };
+  if (k.investigator_id) await tellUsers(trx, ctx, [k.investigator_id], notice);
+  else await tellUsers(trx, ctx, await staffOf(trx, k.authority_id), notice, false);
+}
+
+/**
+ * A decided case's next due day: the earliest of its remedies not yet confirmed (remedies.service.ts
+ * calls it when one is confirmed), so a case with an overdue remedy shows overdue in its list.
+ */
+export async function keepCaseDue(trx: Trx, authorityId: string, caseId: string, now: Date): Promise<void> {
+  const due = await repo.earliestUnconfirmedDue(trx, authorityId, caseId);
+  await repo.updateCase(trx, authorityId, caseId, { next_due_on: due, updated_at: now });
 }
 
 /** A case's page for the ombudsman's staff. */
@@ -292,7 +339,9 @@ export async function escalateComplaint(
     };
     if (!body)
       throw new ConflictError(
-        msg`No ${secondTierRuleOf(scheme).name.en} is registered on this platform yet: contact the ombudsman directly.`,
+        route.code === "adjudicator"
+          ? msg`No independent adjudicator is named on this platform yet for the service area ${route.serviceArea}: the platform's administrators name one. Your complaint stays as it is.`
+          : msg`The ombudsman that takes this complaint (${scheme}) is not named on this platform yet: the platform's administrators name it. You can also contact the ombudsman directly.`,
         "no_ombudsman_registered",
       );
     const limit = timeLimitOf(c, scheme, today);
@@ -353,9 +402,7 @@ export async function escalateComplaint(
       },
     });
     const k = (await repo.findCase(trx, body.authority_id, id)) as CaseRow;
-    await tellUsers(trx, tctx, await staffOf(trx, body.authority_id), {
-      authorityId: body.authority_id,
-      kind: "complaint.to-answer",
+    await tellCaseStaff(trx, tctx, k, {
       subject: msg`A case to assess: ${k.reference}`,
       body: msg`A complaint has been escalated to ${body.name}. Assess it by ${longDate(k.next_due_on)}.`,
       link: casePath(k),
@@ -431,6 +478,8 @@ export interface CaseView extends CaseRow {
   /** Comments are open (a draft, on or before its day). */
   commentsOpen: boolean;
   path: string;
+  /** Who reads it on the complaint's page (its complainant's side, the body's people); null: the ombudsman's staff. */
+  viewerSide: Side | null;
 }
 
 /** A case with its comments and remedies (checking no one: its callers have). */
@@ -438,7 +487,12 @@ export function viewOfCase(ctx: Ctx, k: CaseRow): Promise<CaseView> {
   return caseView(ctx.db, k, londonToday(ctx.clock));
 }
 
-async function caseView(db: Db, k: CaseRow, today: string): Promise<CaseView> {
+async function caseView(
+  db: Db,
+  k: CaseRow,
+  today: string,
+  viewerSide: Side | null = null,
+): Promise<CaseView> {
   const [comments, remedies] = await Promise.all([
     repo.commentsOf(db, k.authority_id, k.id),
     repo.remediesOf(db, k.authority_id, k.id),
@@ -453,6 +507,7 @@ async function caseView(db: Db, k: CaseRow, today: string): Promise<CaseView> {
     findings: SCHEME_FINDINGS[k.scheme],
     commentsOpen: k.status === "draft" && k.comments_close_on !== null && today <= k.comments_close_on,
     path: casePath(k),
+    viewerSide,
   };
 }
 
@@ -658,7 +713,8 @@ export async function draftDecision(
       draft_on: today,
       draft_text: draft,
       comments_close_on: closeOn,
-      next_due_on: closeOn,
+      // Decidable from the day after comments close; due within the service standard after it.
+      next_due_on: addWorkingDays(closeOn, DECISION_WORKING_DAYS, ombudsman.nation as Nation),
       updated_at: now,
     });
     await caseAudit(trx, tctx, k, "ombudsman-case.drafted", { commentsCloseOn: closeOn });
@@ -680,7 +736,7 @@ export async function secondTierOf(ctx: Ctx, c: ComplaintView) {
   const kase = await caseOnComplaint(ctx, c);
   return {
     kase,
-    escalation: kase ? null : escalationChoice(c, londonToday(ctx.clock)),
+    escalation: kase ? null : await escalationOffer(ctx.db, c, londonToday(ctx.clock)),
     remedyKinds: REMEDY_KINDS,
   };
 }
@@ -699,7 +755,7 @@ export async function caseOfComplaintFor(
 /** The case of a complaint, as its complainant's side and its body's people see it (null: none). */
 export async function caseOnComplaint(ctx: Ctx, c: ComplaintView): Promise<CaseView | null> {
   const k = await repo.caseOfComplaint(ctx.db, c.authority_id, c.id);
-  return k ? caseView(ctx.db, k, londonToday(ctx.clock)) : null;
+  return k ? caseView(ctx.db, k, londonToday(ctx.clock), c.side) : null;
 }
 
 /**
@@ -745,9 +801,7 @@ export async function commentOnDraft(
       created_at: ctx.clock.now(),
     });
     await caseAudit(trx, tctx, k, "ombudsman-case.commented", { side: c.side, comment: seq });
-    await tellUsers(trx, tctx, k.investigator_id ? [k.investigator_id] : await staffOf(trx, k.authority_id), {
-      authorityId: k.authority_id,
-      kind: "complaint.to-answer",
+    await tellCaseStaff(trx, tctx, k, {
       subject: msg`A comment on the draft decision of case ${k.reference}`,
       body:
         c.side === "body"
@@ -812,16 +866,16 @@ export async function decideCase(
         message: msg`Write the decision, in ${CASE_LIMITS.decision} characters or fewer`,
       });
     const remedies: NewOmbudsmanRemedy[] = [];
-    const given = (input.remedies ?? []).filter(
-      (r) => (r.kind ?? "") !== "" || (r.description ?? "").trim() !== "",
-    );
+    // Each row keeps its own number (the form's row), blank rows skipped: an error names the row it is in.
+    const given = (input.remedies ?? [])
+      .map((r, i) => ({ r, n: i + 1 }))
+      .filter(({ r }) => (r.kind ?? "") !== "" || (r.description ?? "").trim() !== "");
     if (given.length > MAX_REMEDIES)
       problems.push({
         field: "remedies",
         message: msg`Order at most ${MAX_REMEDIES} remedies in one decision`,
       });
-    given.slice(0, MAX_REMEDIES).forEach((r, i) => {
-      const n = i + 1;
+    for (const { r, n } of given.slice(0, MAX_REMEDIES)) {
       const kind = REMEDY_KINDS.find((x) => x === r.kind) as RemedyKind | undefined;
       const description = (r.description ?? "").trim();
       const dueOn = (r.dueOn ?? "").trim();
@@ -850,7 +904,7 @@ export async function decideCase(
         remedies.push({
           authority_id: k.authority_id,
           case_id: k.id,
-          seq: n,
+          seq: remedies.length + 1,
           kind,
           description,
           amount_pence: amount,
@@ -863,7 +917,7 @@ export async function decideCase(
           created_at: now,
           updated_at: now,
         });
-    });
+    }
     const publication =
       input.publication === "publish" || input.publication === "withhold" ? input.publication : null;
     const withheldReason = (input.withheldReason ?? "").trim();
@@ -890,6 +944,12 @@ export async function decideCase(
       const message = msg`A finding of no fault orders no remedies: remove them or change the finding`;
       throw new UnprocessableError(message, [{ field: "finding", message }], "remedies_without_fault");
     }
+    // The summary is published: voice's automatic check for obvious personal data (r1 #19).
+    const found = publication === "publish" ? personalDataIn(summary) : "";
+    if (found) {
+      const message = msg`Remove ${found} from the summary to publish: a published decision never names or contacts anyone`;
+      throw new UnprocessableError(message, [{ field: "publishedSummary", message }], "personal_data");
+    }
     if (publication === "publish" && !k.publication_consent) {
       const message = msg`The complainant did not agree to publication: withhold the decision, with the reason`;
       throw new UnprocessableError(message, [{ field: "publication", message }], "no_publication_consent");
@@ -906,17 +966,16 @@ export async function decideCase(
       withheld_reason: publication === "withhold" ? withheldReason : "",
       published_summary: publication === "publish" ? summary : "",
       closed_on: closed ? today : null,
-      next_due_on: null,
+      // Decided with remedies: next due is the earliest remedy's day (kept by keepCaseDue as they are confirmed).
+      next_due_on: closed ? null : remedies.map((r) => r.due_on).reduce((a, b) => (b < a ? b : a)),
       updated_at: now,
     });
     await caseAudit(trx, tctx, k, "ombudsman-case.decided", {
       finding,
-      remedies: remedies.map((r) => ({
-        seq: r.seq,
-        kind: r.kind,
-        dueOn: r.due_on,
-        amountPence: r.amount_pence?.toString() ?? null,
-      })),
+      // Each remedy's kind and day, never a payment's amount: compensation to someone who can be
+      // identified is not kept for ever in the audit trail (the remedy's row holds it).
+      remedies: remedies.map((r) => ({ seq: r.seq, kind: r.kind, dueOn: r.due_on })),
+      payments: remedies.filter((r) => r.kind === "payment").length,
       publication,
       closed,
     });

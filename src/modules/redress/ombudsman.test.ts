@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, sessionFor, type TestSession, testBrowser } from "../../../tests/support/auth.ts";
-import { mainText } from "../../../tests/support/pages.ts";
+import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import type { SettableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
@@ -97,16 +97,38 @@ describe("escalation", () => {
       scheme: "lgsco",
       status: "assessment",
       inTime: true,
-      publicationConsent: false,
-      // Assessed within 20 working days of Sunday 22 November 2026.
-      nextDueOn: "2026-12-18",
+      earlyReason: good.earlyReason,
     });
     cases.lgsco = { id: made.id, authorityId: DEMO_AUTHORITY.ombudsman };
+    const staffView = (await call(t.app, "GET", kase(DEMO_AUTHORITY.ombudsman, made.id), as("lgsco"))).json();
+    // Assessed within 20 working days of Sunday 22 November 2026.
+    expect(staffView.case).toMatchObject({ publicationConsent: false, nextDueOn: "2026-12-18" });
+    // The sides read what the complaint's page shows (r1 #3): the early reason to the complainant only.
+    const bodyView = (
+      await call(t.app, "GET", `${complaint(c.authorityId, c.id)}/case`, as("officer"))
+    ).json();
+    expect(bodyView).toMatchObject({ reference: made.reference, status: "assessment" });
+    for (const field of [
+      "earlyReason",
+      "inTime",
+      "lateReason",
+      "investigatorId",
+      "publicationConsent",
+      "nextDueOn",
+    ])
+      expect(bodyView, field).not.toHaveProperty(field);
+    expect(made).not.toHaveProperty("investigatorId");
     const after = (await call(t.app, "GET", complaint(c.authorityId, c.id), as("citizen"))).json();
     expect(after).toMatchObject({ status: "escalated", nextDueOn: null });
     expect(JSON.stringify((await call(t.app, "GET", "/api/v1/inbox", as("lgsco"))).json())).toContain(
       `A case to assess: ${made.reference}`,
     );
+    // A new case has no investigator: every staff member's inbox, no email to them all (r1 #2).
+    const emailOf = (subject: string) =>
+      t.deps.db.selectFrom("notifications").select("email_status").where("subject", "=", subject).execute();
+    const toAssess = await emailOf(`A case to assess: ${made.reference}`);
+    expect(toAssess.length).toBeGreaterThan(0);
+    expect(toAssess.every((n) => n.email_status === "not-sent")).toBe(true);
     expect(JSON.stringify((await call(t.app, "GET", "/api/v1/inbox", as("citizen"))).json())).toContain(
       "has gone to the ombudsman",
     );
@@ -129,7 +151,28 @@ describe("escalation", () => {
       .executeTakeFirstOrThrow();
     const none = await escalate(c, { ...reason, mpReferral: "A. Member MP" });
     expect(none.statusCode).toBe(409);
-    expect(none.json().error.message).toContain("is registered on this platform yet");
+    expect(none.json().error.message).toContain("(phso) is not named on this platform yet");
+    // The pages say so before any form (r1 #11), in Welsh too.
+    const { slug } = await t.deps.db
+      .selectFrom("authorities")
+      .select("slug")
+      .where("id", "=", DEMO_AUTHORITY.department)
+      .executeTakeFirstOrThrow();
+    const complaintUrl = `/authorities/${slug}/complaints/${c.id}`;
+    for (const [url, lang, words] of [
+      [complaintUrl, "en", "have not yet named the Parliamentary and Health Service Ombudsman"],
+      [`${complaintUrl}/escalate`, "en", "have not yet named the Parliamentary and Health Service Ombudsman"],
+      [`${complaintUrl}/escalate`, "cy", "wedi enwi’r Yr Ombwdsmon Seneddol a Gwasanaeth Iechyd"],
+    ] as const) {
+      const page = await t.app.inject({
+        method: "GET",
+        url,
+        headers: { cookie: `${as("citizen").cookie}; lang=${lang}` },
+      });
+      expect(mainText(page.body), url).toContain(words);
+      expect(page.body, url).not.toContain('name="fileConsent"');
+      expect(page.body, url).not.toContain(`${complaintUrl}/escalate"`);
+    }
     await t.deps.db.insertInto("second_tier_bodies").values(row).execute();
     const phso = await escalate(c, { ...reason, mpReferral: "A. Member MP" });
     expect(phso.statusCode).toBe(201);
@@ -233,12 +276,26 @@ describe("escalation", () => {
       draft: "We are minded to find fault causing injustice.",
       commentsCloseOn: "2026-12-07",
     });
-    expect(draft.json()).toMatchObject({ status: "draft", nextDueOn: "2026-12-07" });
+    // Decidable after comments close on 7 December; due 10 working days later (r1 #4).
+    expect(draft.json()).toMatchObject({
+      status: "draft",
+      commentsCloseOn: "2026-12-07",
+      nextDueOn: "2026-12-21",
+    });
     const c = cases.council as { id: string; authorityId: string };
     const comment = (who: string, text: string) =>
       call(t.app, "POST", `${complaint(c.authorityId, c.id)}/case-comments`, as(who), { comment: text });
     expect((await comment("citizen", "The van has still not come back.")).statusCode).toBe(201);
     const fromBody = await comment("officer", "The route was cut in the budget.");
+    // The investigator hears of comments by inbox and email, and no one else on the staff (r1 #2).
+    const told = await t.deps.db
+      .selectFrom("notifications")
+      .select(["user_id", "email_status"])
+      .where("subject", "like", "A comment on the draft decision of case %")
+      .where("link", "like", `%${cases.lgsco?.id}`)
+      .execute();
+    expect(told.length).toBe(2);
+    expect(told.every((n) => n.user_id === users.lgsco && n.email_status === "queued")).toBe(true);
     expect(fromBody.json().comments.map((m: { side: string }) => m.side)).toEqual(["complainant", "body"]);
     expect((await comment("stranger", "Me too.")).statusCode).toBe(404);
     expect((await comment("careStaff", "Me too.")).statusCode).toBe(404);
@@ -247,7 +304,7 @@ describe("escalation", () => {
       decision: "The council cut the route without telling anyone.",
       remedies: [
         { kind: "apology", description: "Apologise in writing.", dueOn: "2027-01-08" },
-        { kind: "payment", description: "For the time and trouble.", amount: "£250.50", dueOn: "2027-01-08" },
+        { kind: "payment", description: "For the time and trouble.", amount: "£250.50", dueOn: "2027-01-15" },
       ],
       publication: "withhold",
       withheldReason: "The complainant did not agree.",
@@ -271,12 +328,23 @@ describe("escalation", () => {
       publishedSummary: "A council cut a library route.",
     });
     expect(publish.json().error.code).toBe("no_publication_consent");
+    const named = await call(t.app, "POST", `${url}/decision`, as("lgsco"), {
+      ...decision,
+      publication: "publish",
+      publishedSummary: "A council cut a library route; write to the resident at WS1 2AB.",
+    });
+    expect(named.statusCode).toBe(422);
+    expect(named.json().error).toMatchObject({
+      code: "personal_data",
+      message: expect.stringContaining("a postcode"),
+    });
     const decided = await call(t.app, "POST", `${url}/decision`, as("lgsco"), decision);
     expect(decided.statusCode).toBe(200);
     expect(decided.json()).toMatchObject({
       status: "decided",
       finding: "fault-injustice",
-      nextDueOn: null,
+      // Next due: the earliest remedy not yet confirmed (r1 #4).
+      nextDueOn: "2027-01-08",
       remedies: [
         { seq: 1, kind: "apology", amountPence: null, status: "due", dueOn: "2027-01-08" },
         { seq: 2, kind: "payment", amountPence: "25050", status: "due" },
@@ -291,6 +359,14 @@ describe("escalation", () => {
       { body_authority_id: COUNTY, body_organisation_id: null },
       { body_authority_id: COUNTY, body_organisation_id: null },
     ]);
+    const apology = `${url}/remedies/1`;
+    const reported = await call(t.app, "POST", `${apology}/report`, as("officer"), {
+      evidence: "The letter was posted.",
+      doneOn: "2026-12-08",
+    });
+    expect(reported.statusCode).toBe(200);
+    expect((await call(t.app, "POST", `${apology}/confirm`, as("lgsco"))).statusCode).toBe(200);
+    expect((await call(t.app, "GET", url, as("lgsco"))).json().case.nextDueOn).toBe("2027-01-15");
 
     // Both sides see the decision and its remedies, through the API and on the complaint's page.
     const seen = await call(t.app, "GET", `${complaint(c.authorityId, c.id)}/case`, as("officer"));
@@ -317,6 +393,30 @@ describe("escalation", () => {
     });
     (t.deps.clock as unknown as SettableClock).set(new Date("2026-12-24T10:00:00Z"));
     await signInAll();
+    // The form's row 1 left blank, row 2 wrong: the error names row 2 and links to its field (r1 #10).
+    const { slug } = await t.deps.db
+      .selectFrom("authorities")
+      .select("slug")
+      .where("id", "=", DEMO_AUTHORITY.housingOmbudsman)
+      .executeTakeFirstOrThrow();
+    const form = await t.app.inject({
+      method: "POST",
+      url: `/authorities/${slug}/cases/${cases.housing?.id}/decision`,
+      headers: { cookie: as("housing").cookie, "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({
+        _csrf: as("housing").csrfToken,
+        finding: "maladministration",
+        decision: "The landlord was slow.",
+        publication: "withhold",
+        withheldReason: "No consent.",
+        remedy2Kind: "apology",
+      }).toString(),
+    });
+    expect(form.statusCode).toBe(400);
+    expect(summaryErrors(form.body)).toContainEqual([
+      "#remedy2Description",
+      "Describe remedy 2, in 5000 characters or fewer",
+    ]);
     const lgscoFinding = await call(t.app, "POST", `${url}/decision`, as("housing"), {
       finding: "fault-injustice",
       decision: "x",
@@ -351,6 +451,15 @@ describe("escalation", () => {
       // Every text from the catalogue: no key shown for want of one.
       expect(mainText(shown.body), form).not.toContain("redress.");
     }
+    // The investigator form names the staff, read in one query (r1 #18).
+    const { display_name } = await t.deps.db
+      .selectFrom("users")
+      .select("display_name")
+      .where("id", "=", users.lgsco ?? "")
+      .executeTakeFirstOrThrow();
+    expect(mainText((await page(`${base}/${cases.lgsco?.id}/investigator`, "lgsco")).body)).toContain(
+      display_name,
+    );
     expect((await page(`${base}/${cases.lgsco?.id}`, "phso")).statusCode).toBe(404);
     // The case's audit names no words of the complainant's, nor the comments.
     const events = await t.deps.db
@@ -360,7 +469,8 @@ describe("escalation", () => {
       .execute();
     expect(events.map((e) => e.action)).toContain("ombudsman-case.decided");
     const text = JSON.stringify(events);
-    for (const words of [WHAT, "The van has still not come back", "cut in the budget"])
+    // Nor a payment's amount (r1 #20).
+    for (const words of [WHAT, "The van has still not come back", "cut in the budget", "25050"])
       expect(text).not.toContain(words);
   });
 
@@ -422,5 +532,29 @@ describe("escalation", () => {
       .where("complaint_id", "=", row.id)
       .executeTakeFirstOrThrow();
     expect(k).toEqual({ scheme: "lgsco", publication_consent: true, escalated_by: null });
+  });
+
+  it("takes a children's complaint to the ombudsman once the time to ask for stage 2 has passed (r1 #1)", async () => {
+    const c = await make({ ...councilComplaint, regime: "children-social-care" });
+    const url = complaint(c.authorityId, c.id);
+    await call(t.app, "POST", `${url}/acknowledge`, as("officer"));
+    const answered = await call(t.app, "POST", `${url}/respond`, as("officer"), {
+      finding: "not-upheld",
+      response: "The service was run as planned.",
+    });
+    expect(answered.json()).toMatchObject({ status: "answered", nextStageBy: "2027-01-26" });
+    expect((await escalate(c, { fileConsent: true })).json().error.code).toBe("next_stage_first");
+    (t.deps.clock as unknown as SettableClock).set(new Date("2027-01-27T10:00:00Z"));
+    await signInAll();
+    const page = await t.app.inject({
+      method: "GET",
+      url: `/authorities/westshire-county-council/complaints/${c.id}`,
+      headers: { cookie: as("citizen").cookie },
+    });
+    expect(mainText(page.body)).toContain("The time to ask for the next stage ended on 26 January 2027");
+    expect(page.body).toContain(`complaints/${c.id}/escalate"`);
+    const sent = await escalate(c, { fileConsent: true });
+    expect(sent.statusCode).toBe(201);
+    expect(sent.json()).toMatchObject({ scheme: "lgsco", earlyReason: "" });
   });
 });

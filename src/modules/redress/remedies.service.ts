@@ -34,8 +34,8 @@ import { actorIn, type Ctx, within } from "../access/context.ts";
 import { type Actor, recordAudit, SYSTEM } from "../audit/audit.service.ts";
 import { enqueueTomorrow } from "../jobs/jobs.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
-import { lockCase, updateCase } from "./ombudsman.repository.ts";
-import { casePath, isStaff, ombudsmanOfSlug, staffOf } from "./ombudsman.service.ts";
+import { findCase, lockCase, updateCase } from "./ombudsman.repository.ts";
+import { casePath, isStaff, keepCaseDue, ombudsmanOfSlug, staffOf } from "./ombudsman.service.ts";
 import { bodyReach, findComplaintRow, isAnswerer, tellComplainant } from "./redress.service.ts";
 import type { RemedyKind } from "./redress.table.ts";
 import type { RemedyAfter, RemedyFilter, RemedyKey, RemedyRow } from "./remedies.repository.ts";
@@ -221,6 +221,22 @@ async function tellBody(
   });
 }
 
+/**
+ * Tells the ombudsman's side of a remedy's step: the case's investigator by inbox and email; with
+ * none assigned, every member of its staff by inbox only (as `tellCaseStaff` does for the case).
+ */
+async function tellOmbudsman(
+  trx: Trx,
+  clock: Clock,
+  actor: Actor,
+  r: RemedyRow,
+  notice: { subject: string; body: string; link: string },
+): Promise<void> {
+  const k = await findCase(trx, r.authority_id, r.case_id);
+  if (k?.investigator_id) await tell(trx, clock, actor, [k.investigator_id], r, notice);
+  else await tell(trx, clock, actor, await staffOf(trx, r.authority_id), r, notice, false);
+}
+
 /** Tells these people of a remedy's step (`remedy.progressed`; the daily sweep has no request to tell from). */
 async function tell(
   trx: Trx,
@@ -229,6 +245,7 @@ async function tell(
   userIds: readonly string[],
   r: RemedyRow,
   notice: { subject: string; body: string; link: string },
+  email = true,
 ): Promise<void> {
   for (const userId of new Set(userIds))
     await notify(
@@ -242,7 +259,7 @@ async function tell(
         body: notice.body,
         link: notice.link,
       },
-      { email: true, actor },
+      { email, actor },
     );
 }
 
@@ -371,7 +388,7 @@ export async function reportCompliance(
         entity: remedyEntity(r),
         changes,
       });
-    await tell(trx, ctx.clock, actorIn(tctx), await staffOf(trx, r.authority_id), r, {
+    await tellOmbudsman(trx, ctx.clock, actorIn(tctx), r, {
       subject: msg`Remedy ${r.seq} of case ${r.case_reference} reported done by ${r.bodyName}`,
       body: msg`${r.bodyName} reports ${KIND_NAMES[r.kind]()} ordered on case ${r.case_reference} done on ${longDate(doneOn)}. Check the evidence, then confirm it or return it with what is missing.`,
       link: r.ombudsmanPath,
@@ -443,7 +460,7 @@ export async function confirmRemedy(
       // The complainant hears that everything ordered is done (inbox and email, or their link's email).
       const complaint = await findComplaintRow(trx, r.complaint_authority_id, r.complaint_id);
       if (complaint) await tellComplainant(trx, tctx, complaint, "remedies-done");
-    }
+    } else await keepCaseDue(trx, r.authority_id, r.case_id, now);
     await tellBody(trx, ctx.clock, actorIn(tctx), r, {
       subject: msg`${r.ombudsman_name} confirms remedy ${r.seq} of case ${r.case_reference}`,
       body: closes
@@ -690,11 +707,7 @@ export async function flagOverdueRemedies(db: Db, clock: Clock): Promise<number>
         const subject = msg`Remedy ${r.seq} of case ${r.case_reference} is overdue`;
         const body = msg`${view.bodyName} was to do ${KIND_NAMES[r.kind]()} ordered by ${r.ombudsman_name} on case ${r.case_reference} by ${longDate(r.due_on)}, and has not reported it done. Overdue remedies are published.`;
         await tellBody(trx, clock, actor, r, { subject, body });
-        await tell(trx, clock, actor, await staffOf(trx, r.authority_id), r, {
-          subject,
-          body,
-          link: view.ombudsmanPath,
-        });
+        await tellOmbudsman(trx, clock, actor, r, { subject, body, link: view.ombudsmanPath });
       });
     const last = page.at(-1);
     if (page.length < SWEEP_PAGE || !last) break;
