@@ -213,7 +213,7 @@ export async function remedyCounts(
     .where((eb) =>
       eb.or([
         eb("r.created_at", ">=", fromInstant),
-        eb.and([eb("r.status", "<>", "confirmed"), eb("r.due_on", "<", today)]),
+        eb.and([eb("r.status", "=", "due"), eb("r.due_on", "<", today)]),
       ]),
     )
     .select([
@@ -221,11 +221,12 @@ export async function remedyCounts(
         ? sql<string>`r.body_organisation_id`.as("body_id")
         : sql<string>`r.body_authority_id`.as("body_id"),
       sql<string>`count(*) filter (where r.created_at >= ${fromInstant})`.as("ordered"),
+      // remedies.service's remedyState: on time when done by its day; overdue only while still due.
       sql<string>`count(*) filter (where r.created_at >= ${fromInstant} and r.status = 'confirmed'
-        and r.reported_on <= r.due_on)`.as("on_time"),
+        and r.done_on <= r.due_on)`.as("on_time"),
       sql<string>`count(*) filter (where r.created_at >= ${fromInstant} and r.status = 'confirmed'
-        and r.reported_on > r.due_on)`.as("late"),
-      sql<string>`count(*) filter (where r.status <> 'confirmed' and r.due_on < ${today})`.as("overdue"),
+        and not (r.done_on <= r.due_on))`.as("late"),
+      sql<string>`count(*) filter (where r.status = 'due' and r.due_on < ${today})`.as("overdue"),
     ])
     .groupBy("body_id")
     .execute();
@@ -406,13 +407,14 @@ export interface PublishedRemedyRow {
   due_on: string;
   status: RemedyStatus;
   reported_on: string | null;
+  done_on: string | null;
   confirmed_on: string | null;
 }
 
 export function remediesOfCase(db: Db, authorityId: string, caseId: string): Promise<PublishedRemedyRow[]> {
   return db
     .selectFrom("ombudsman_remedies")
-    .select(["seq", "kind", "amount_pence", "due_on", "status", "reported_on", "confirmed_on"])
+    .select(["seq", "kind", "amount_pence", "due_on", "status", "reported_on", "done_on", "confirmed_on"])
     .where("authority_id", "=", authorityId)
     .where("case_id", "=", caseId)
     .orderBy("seq")

@@ -23,6 +23,7 @@ import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
 import { createAuthority } from "../authorities/authorities.service.ts";
+import { remedyCounts } from "./figures.repository.ts";
 import { type Counted, type Published, publish } from "./figures.service.ts";
 import { acknowledgeComplaint, makeComplaint, respondToComplaint } from "./redress.service.ts";
 
@@ -165,7 +166,13 @@ beforeAll(async () => {
   await insertCase(complaintIds[1] as string, "OC-FIG-WHD", { publication: "withhold", consent: true });
   await insertCase(complaintIds[2] as string, "OC-FIG-NOC", { publication: "publish", consent: false });
   const today = londonToday(clock);
-  const remedy = (seq: number, kind: "payment" | "apology", dueOn: string, confirmed: boolean) => ({
+  const remedy = (
+    seq: number,
+    kind: "payment" | "apology",
+    dueOn: string,
+    status: "confirmed" | "due" | "reported",
+    doneOn: string | null = status === "confirmed" ? today : null,
+  ) => ({
     authority_id: DEMO_AUTHORITY.ombudsman,
     case_id: published,
     seq,
@@ -175,19 +182,25 @@ beforeAll(async () => {
     due_on: dueOn,
     body_authority_id: COUNTY,
     body_organisation_id: GREENWAY,
-    status: confirmed ? ("confirmed" as const) : ("due" as const),
-    reported_on: confirmed ? today : null,
+    status,
+    reported_on: doneOn,
+    done_on: doneOn,
     reported_by: null,
     confirmed_by: null,
     returned_reason: "",
-    evidence: confirmed ? "Receipt." : "",
-    confirmed_on: confirmed ? today : null,
+    evidence: doneOn ? "Receipt." : "",
+    confirmed_on: status === "confirmed" ? today : null,
     created_at: clock.now(),
     updated_at: clock.now(),
   });
   await t.deps.db
     .insertInto("ombudsman_remedies")
-    .values([remedy(1, "payment", today, true), remedy(2, "apology", "2026-01-05", false)])
+    .values([
+      remedy(1, "payment", today, "confirmed"),
+      remedy(2, "apology", "2026-01-05", "due"),
+      // Reported done late, waiting for the ombudsman: not overdue (remedies.service's remedyState).
+      remedy(3, "apology", "2026-01-05", "reported", "2026-02-01"),
+    ])
     .execute();
 }, 120_000);
 
@@ -391,6 +404,20 @@ describe("suppression across the whole table", () => {
   });
 });
 
+describe("remedies in the figures", () => {
+  it("counts as overdue only a remedy still due after its day, as the remedies' own state does", async () => {
+    const today = londonToday(t.deps.clock);
+    const counts = await remedyCounts(t.deps.db, "organisation", [GREENWAY], "2025-01-01", today);
+    // Remedy 2 (due, past its day) is overdue; remedy 3 (reported done late) waits for the ombudsman.
+    expect(counts.get(GREENWAY)).toMatchObject({
+      ordered: 3,
+      compliedOnTime: 1,
+      compliedLate: 0,
+      overdue: 1,
+    });
+  });
+});
+
 describe("published decisions", () => {
   it("lists and shows a decision published with consent: the body named, the remedies, no one who complained", async () => {
     const list = await call(t.app, "GET", "/complaints/decisions");
@@ -422,6 +449,7 @@ describe("published decisions", () => {
       remedies: [
         { kind: "payment", amount: "25000", state: "complied-on-time" },
         { kind: "apology", amount: null, state: "overdue" },
+        { kind: "apology", amount: null, state: "reported-late" },
       ],
     });
     expectNoPersonalData(api.body);
