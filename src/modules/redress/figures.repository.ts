@@ -45,6 +45,11 @@ export interface StageCountRow {
   regime: RegimeCode;
   stage: number;
   stages: number;
+  /**
+   * Those the body answers (a provider's: where the provider answered; the rest its commissioner
+   * did): the acknowledgements and answers on time or late are of these only.
+   */
+  answerable: number;
   ackDue: number;
   ackOnTime: number;
   ackLate: number;
@@ -72,6 +77,8 @@ export async function stageCounts(
   if (ids.length === 0) return [];
   const createdFrom = new Date(`${from}T00:00:00Z`);
   createdFrom.setUTCDate(createdFrom.getUTCDate() - 8);
+  // A provider is timed on what it answered, never on its commissioner's answers.
+  const own = side === "organisation" ? sql`and complaints.answerer = 'provider'` : sql``;
   const rows = await db
     .selectFrom("complaints")
     .innerJoin("complaint_stages as s", (j) =>
@@ -86,13 +93,14 @@ export async function stageCounts(
       "complaints.regime",
       "s.stage",
       sql<string>`count(*)`.as("stages"),
-      sql<string>`count(*) filter (where s.ack_due_on is not null)`.as("ack_due"),
-      sql<string>`count(*) filter (where s.acknowledged_on <= s.ack_due_on)`.as("ack_on_time"),
-      sql<string>`count(*) filter (where s.acknowledged_on > s.ack_due_on)`.as("ack_late"),
+      sql<string>`count(*) filter (where true ${own})`.as("answerable"),
+      sql<string>`count(*) filter (where s.ack_due_on is not null ${own})`.as("ack_due"),
+      sql<string>`count(*) filter (where s.acknowledged_on <= s.ack_due_on ${own})`.as("ack_on_time"),
+      sql<string>`count(*) filter (where s.acknowledged_on > s.ack_due_on ${own})`.as("ack_late"),
       sql<string>`count(*) filter (where s.responded_on is not null)`.as("answered"),
-      sql<string>`count(*) filter (where s.responded_on <= s.answer_due_on)`.as("answered_on_time"),
-      sql<string>`count(*) filter (where s.responded_on > s.answer_due_on)`.as("answered_late"),
-      sql<string>`count(*) filter (where s.extended_at is not null)`.as("extended"),
+      sql<string>`count(*) filter (where s.responded_on <= s.answer_due_on ${own})`.as("answered_on_time"),
+      sql<string>`count(*) filter (where s.responded_on > s.answer_due_on ${own})`.as("answered_late"),
+      sql<string>`count(*) filter (where s.extended_at is not null ${own})`.as("extended"),
       sql<string>`count(*) filter (where s.finding = 'upheld')`.as("upheld"),
       sql<string>`count(*) filter (where s.finding = 'partly-upheld')`.as("partly_upheld"),
       sql<string>`count(*) filter (where s.finding = 'not-upheld')`.as("not_upheld"),
@@ -107,6 +115,7 @@ export async function stageCounts(
     regime: r.regime,
     stage: r.stage,
     stages: n(r.stages),
+    answerable: n(r.answerable),
     ackDue: n(r.ack_due),
     ackOnTime: n(r.ack_on_time),
     ackLate: n(r.ack_late),
@@ -120,7 +129,11 @@ export async function stageCounts(
   }));
 }
 
-/** Per body: its open complaints whose next step is overdue today (whenever they were received). */
+/**
+ * Per body: its open complaints whose next step is overdue today (whenever they were received) — the
+ * steps it must take (a provider's: those it answers), as its task list shows; read by
+ * `complaints_due_of_provider` or `complaints_due_of_authority`.
+ */
 export async function overdueCounts(
   db: Db,
   side: BodySide,
@@ -128,9 +141,9 @@ export async function overdueCounts(
   today: string,
 ): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom("complaints")
-    .where(ofBodies(side, ids))
+  let query = db.selectFrom("complaints").where(ofBodies(side, ids));
+  if (side === "organisation") query = query.where("complaints.answerer", "=", "provider");
+  const rows = await query
     .where("complaints.status", "=", "open")
     .where("complaints.next_due_on", "<", today)
     .select([bodyColumn(side), sql<string>`count(*)`.as("overdue")])
@@ -162,6 +175,8 @@ export async function caseCounts(
         .onRef("oc.complaint_id", "=", "complaints.id"),
     )
     .where(ofBodies(side, ids))
+    // Through the body's escalated complaints (`complaints_escalated_about_provider`, `…_of_authority`).
+    .where("complaints.status", "=", "escalated")
     .where((eb) => eb.or([eb("oc.escalated_on", ">=", from), eb("oc.decided_on", ">=", from)]))
     .select([
       bodyColumn(side),

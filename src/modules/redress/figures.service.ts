@@ -179,14 +179,21 @@ export function publish(c: Pick<Counted, "stages" | "overdue" | "cases" | "remed
       answer: [
         cell(s.answeredOnTime),
         cell(s.answeredLate),
-        cell(s.stages - s.answeredOnTime - s.answeredLate),
+        cell(s.answerable - s.answeredOnTime - s.answeredLate),
       ],
       extended: cell(s.extended),
       findings: [cell(s.upheld), cell(s.partlyUpheld), cell(s.notUpheld)],
     };
     const notYet = r.answer[2] as number;
-    sumsTo(r.received, r.answer);
-    sumsTo(r.received, [...r.findings, notYet]);
+    // Where a provider's commissioner answered some, its steps add up to those it answers (not
+    // published: taken as known all the same), and the findings to those answered by either.
+    if (s.answerable === s.stages) {
+      sumsTo(r.received, r.answer);
+      sumsTo(r.received, [...r.findings, notYet]);
+    } else {
+      identities.push({ cells: r.answer });
+      identities.push({ cells: r.findings });
+    }
     if (r.ack)
       if (s.ackDue === s.stages) sumsTo(r.received, r.ack);
       else identities.push({ cells: r.ack });

@@ -23,7 +23,7 @@ import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
 import { createAuthority } from "../authorities/authorities.service.ts";
-import { remedyCounts } from "./figures.repository.ts";
+import { overdueCounts, remedyCounts, stageCounts } from "./figures.repository.ts";
 import { type Counted, type Published, publish } from "./figures.service.ts";
 import { acknowledgeComplaint, makeComplaint, respondToComplaint } from "./redress.service.ts";
 
@@ -165,6 +165,12 @@ beforeAll(async () => {
   });
   await insertCase(complaintIds[1] as string, "OC-FIG-WHD", { publication: "withhold", consent: true });
   await insertCase(complaintIds[2] as string, "OC-FIG-NOC", { publication: "publish", consent: false });
+  // As escalation leaves them (ombudsman.service): the complaint is with the ombudsman.
+  await t.deps.db
+    .updateTable("complaints")
+    .set({ status: "escalated", next_due_on: null })
+    .where("id", "in", complaintIds.slice(0, 3))
+    .execute();
   const today = londonToday(clock);
   const remedy = (
     seq: number,
@@ -351,6 +357,7 @@ const stageRow = (regime: Counted["stages"][number]["regime"], stage: number, c:
     regime,
     stage,
     stages: answered + notYet,
+    answerable: answered + notYet,
     ackDue: answered + notYet,
     ackOnTime: answered + notYet,
     ackLate: 0,
@@ -498,5 +505,37 @@ describe("the regulator's view", () => {
     const own = await call(t.app, "GET", `/regulators/${OTHER_REGULATOR}/complaints`, other);
     expect(mainText(own.body)).not.toContain("Greenway");
     expect((await call(t.app, "GET", `/regulators/${REGULATOR}/complaints`)).statusCode).not.toBe(200);
+  });
+});
+
+describe("a provider's figures where its commissioner answered", () => {
+  it("times the provider only on the complaints it answers; received and findings stay about it", async () => {
+    const id = complaintIds[28] as string; // open, not answered yet
+    const db = t.deps.db;
+    const today = londonToday(t.deps.clock);
+    const before = await db
+      .selectFrom("complaints")
+      .select("next_due_on")
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable("complaints")
+      .set({ answerer: "authority", next_due_on: "2026-01-05" })
+      .where("id", "=", id)
+      .execute();
+    try {
+      expect((await overdueCounts(db, "organisation", [GREENWAY], today)).get(GREENWAY) ?? 0).toBe(0);
+      expect((await overdueCounts(db, "authority", [COUNTY], today)).get(COUNTY)).toBeGreaterThanOrEqual(1);
+      const [nhs] = (await stageCounts(db, "organisation", [GREENWAY], "2025-01-01")).filter(
+        (s) => s.regime === "nhs-adult-social-care" && s.stage === 1,
+      );
+      expect(nhs).toMatchObject({ stages: 30, answerable: 29, answeredOnTime: 20 });
+    } finally {
+      await db
+        .updateTable("complaints")
+        .set({ answerer: "provider", next_due_on: before.next_due_on })
+        .where("id", "=", id)
+        .execute();
+    }
   });
 });
