@@ -297,13 +297,19 @@ export interface RegulatedComplaintRow {
   responded_on: string | null;
 }
 
-/** Complaints about a provider (verified), newest first, a page by key (`complaints_about_provider`). */
+/**
+ * Complaints about a provider (verified) in these regimes, received on or after `from`, newest first,
+ * a page by key (`complaints_about_provider`, from a week before `from`).
+ */
 export async function complaintsAboutProvider(
   db: Db,
   organisationId: string,
+  q: { regimes: readonly RegimeCode[]; from: string },
   after: { at: Date; id: string } | undefined,
   limit: number,
 ): Promise<RegulatedComplaintRow[]> {
+  const createdFrom = new Date(`${q.from}T00:00:00Z`);
+  createdFrom.setUTCDate(createdFrom.getUTCDate() - 8);
   let query = db
     .selectFrom("complaints as c")
     .leftJoin("complaint_stages as s", (j) =>
@@ -327,6 +333,9 @@ export async function complaintsAboutProvider(
       "s.responded_on",
     ])
     .where("c.organisation_id", "=", organisationId)
+    .where("c.created_at", ">=", createdFrom)
+    .where("c.received_on", ">=", q.from)
+    .where("c.regime", "in", q.regimes)
     .where("c.status", "<>", "unverified");
   if (after)
     query = query.where(sql<boolean>`(c.created_at, c.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);

@@ -504,11 +504,20 @@ export async function regulatorProviders(ctx: Ctx, regulatorId: string, after: s
   };
 }
 
+/**
+ * The regimes in a regulator's remit: what the regulators on OpenPS hold are registrations of care
+ * and health services (their service types), so the complaints a regulator sees are those about the
+ * care itself — NHS and adult social care, and children's social care. Social housing, a council's
+ * own functions and commissioning are no registration's business (docs/redress.md, "The regulator's view").
+ */
+export const REGULATED_REGIMES: readonly RegimeCode[] = ["nhs-adult-social-care", "children-social-care"];
+
 /** Complaints a page of the regulator's view of a provider lists. */
 export const REGULATED_COMPLAINTS_PAGE = 25;
 
 /**
- * A provider the regulator registers: its figures and its complaints, newest first, a page by key —
+ * A provider the regulator registers now (a current registration): its figures and its complaints in
+ * the regimes of the regulator's remit received over the figures' 12 months, newest first, a page by key —
  * reference, regime, stage, status, dates and finding; never the complainant's name, contact or
  * words. 404 for a provider it does not register (before 403 to anyone not its staff).
  */
@@ -533,6 +542,7 @@ export async function regulatorProviderComplaints(
   const found = await repo.complaintsAboutProvider(
     ctx.db,
     organisationId,
+    { regimes: REGULATED_REGIMES, from: figures.from },
     after,
     REGULATED_COMPLAINTS_PAGE + 1,
   );

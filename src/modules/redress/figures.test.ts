@@ -493,6 +493,39 @@ describe("the regulator's view", () => {
     expectNoPersonalData(one.body);
   });
 
+  it("shows only complaints in its remit over the figures' 12 months, and nothing once the registration is cancelled", async () => {
+    const db = t.deps.db;
+    const url = `/regulators/${REGULATOR}/complaints/${GREENWAY}`;
+    const id = complaintIds[27] as string;
+    await db.updateTable("complaints").set({ regime: "housing" }).where("id", "=", id).execute();
+    const held = await db
+      .selectFrom("registrations")
+      .select(["id", "status"])
+      .where("regulator_id", "=", REGULATOR)
+      .where("organisation_id", "=", GREENWAY)
+      .execute();
+    try {
+      const text = mainText((await call(t.app, "GET", url, sessions.inspector)).body);
+      expect(text).toContain(references[28] as string);
+      expect(text).not.toContain(references[27] as string); // social housing: not a care regulator's
+      await db
+        .updateTable("registrations")
+        .set({ status: "cancelled" })
+        .where("regulator_id", "=", REGULATOR)
+        .where("organisation_id", "=", GREENWAY)
+        .execute();
+      expect((await call(t.app, "GET", url, sessions.inspector)).statusCode).toBe(404);
+    } finally {
+      await db
+        .updateTable("complaints")
+        .set({ regime: "nhs-adult-social-care" })
+        .where("id", "=", id)
+        .execute();
+      for (const r of held)
+        await db.updateTable("registrations").set({ status: r.status }).where("id", "=", r.id).execute();
+    }
+  });
+
   it("shows another regulator's staff nothing", async () => {
     const other = sessions.otherInspector;
     expect((await call(t.app, "GET", `/regulators/${REGULATOR}/complaints`, other)).statusCode).toBe(403);
