@@ -450,24 +450,42 @@ export function figureRows(
 /** Bodies a page of the dataset reads. */
 const DATASET_BODIES = 200;
 
-/** The dataset's rows: providers then authorities, a page of bodies at a time in id order, each counted then. */
+/** The dataset's pages kept (each page of bodies, by its day, side and first key): counted once a while, not per download. */
+const keptPages = keptFor<Db, { ids: string[]; rows: FigureRow[] }>(FIGURES_MAX_AGE_MS, { names: 5000 });
+
+/**
+ * The dataset's rows: providers then authorities, a page of bodies at a time in id order. Each page
+ * (its bodies and their rows) is kept `FIGURES_MAX_AGE_MS`, as a body's figures are: downloads in the
+ * meantime read what was counted, never the complaints again.
+ */
 export async function* complaintFigureRows(ctx: Pick<Ctx, "db" | "clock">): AsyncGenerator<FigureRow[]> {
   const today = londonToday(ctx.clock);
   for (const side of ["organisation", "authority"] as const) {
     let after: string | undefined;
     for (;;) {
-      const ids = await repo.bodiesAfter(ctx.db, side, after, DATASET_BODIES);
+      const from = after;
+      const page = await keptPages.get(
+        ctx.db,
+        ctx.clock.now(),
+        async () => {
+          const ids = await repo.bodiesAfter(ctx.db, side, from, DATASET_BODIES);
+          const counted = await countBodies(ctx.db, side, ids, today);
+          const rows = ids.flatMap((id) => {
+            const c = counted.get(id) as Counted;
+            return figureRows({
+              body: { kind: side, id, name: "", slug: null },
+              from: c.from,
+              to: c.to,
+              ...publish(c),
+            });
+          });
+          return { ids, rows };
+        },
+        `${today}:${side}:${from ?? ""}`,
+      );
+      const { ids, rows } = page.value;
       if (ids.length === 0) break;
-      const counted = await countBodies(ctx.db, side, ids, today);
-      yield ids.flatMap((id) => {
-        const c = counted.get(id) as Counted;
-        return figureRows({
-          body: { kind: side, id, name: "", slug: null },
-          from: c.from,
-          to: c.to,
-          ...publish(c),
-        });
-      });
+      yield rows;
       if (ids.length < DATASET_BODIES) break;
       after = ids[ids.length - 1];
     }
