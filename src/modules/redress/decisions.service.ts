@@ -42,7 +42,7 @@ export interface DecisionsQuery {
 }
 
 export interface DecisionsPage {
-  ombudsmen: { id: string; slug: string; name: string }[];
+  ombudsmen: { id: string; slug: string; name: string; welshName: string | null }[];
   findings: readonly CaseFinding[];
   filter: { ombudsman: string; finding: string };
   decisions: repo.DecisionRow[];
@@ -57,7 +57,9 @@ function invalid(field: string, message: string): never {
 export async function publishedDecisions(ctx: Ctx, q: DecisionsQuery): Promise<DecisionsPage> {
   const bodies = await repo.secondTierBodies(ctx.db);
   const ombudsmen = [
-    ...new Map(bodies.map((b) => [b.id, { id: b.id, slug: b.slug, name: b.name }])).values(),
+    ...new Map(
+      bodies.map((b) => [b.id, { id: b.id, slug: b.slug, name: b.name, welshName: b.welsh_name }]),
+    ).values(),
   ];
   const ombudsman = q.ombudsman ? ombudsmen.find((o) => o.slug === q.ombudsman) : undefined;
   if (q.ombudsman && !ombudsman)

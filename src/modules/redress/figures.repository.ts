@@ -351,6 +351,7 @@ export interface DecisionRow {
   reference: string;
   scheme: Scheme;
   ombudsman_name: string;
+  ombudsman_welsh_name: string | null;
   ombudsman_slug: string;
   escalated_on: string;
   decided_on: string;
@@ -359,6 +360,8 @@ export interface DecisionRow {
   regime: RegimeCode;
   body_authority_id: string;
   body_authority_name: string;
+  /** Its Welsh name, where it has one (the Welsh pages show it). */
+  body_authority_welsh_name: string | null;
   body_authority_slug: string;
   body_organisation_id: string | null;
   body_organisation_name: string | null;
@@ -383,6 +386,7 @@ function decisions(db: Db) {
       "oc.reference",
       "oc.scheme",
       "om.name as ombudsman_name",
+      "om.welsh_name as ombudsman_welsh_name",
       "om.slug as ombudsman_slug",
       "oc.escalated_on",
       sql<string>`oc.decided_on`.as("decided_on"),
@@ -391,6 +395,7 @@ function decisions(db: Db) {
       "c.regime",
       "c.authority_id as body_authority_id",
       "ba.name as body_authority_name",
+      "ba.welsh_name as body_authority_welsh_name",
       "ba.slug as body_authority_slug",
       "c.organisation_id as body_organisation_id",
       "bo.name as body_organisation_name",
@@ -448,11 +453,11 @@ export function remediesOfCase(db: Db, authorityId: string, caseId: string): Pro
 /** The second-tier bodies (the ombudsmen, the adjudicators), for the decisions' filter. */
 export function secondTierBodies(
   db: Db,
-): Promise<{ id: string; slug: string; name: string; scheme: Scheme }[]> {
+): Promise<{ id: string; slug: string; name: string; welsh_name: string | null; scheme: Scheme }[]> {
   return db
     .selectFrom("second_tier_bodies as t")
     .innerJoin("authorities as a", "a.id", "t.authority_id")
-    .select(["a.id", "a.slug", "a.name", "t.scheme"])
+    .select(["a.id", "a.slug", "a.name", "a.welsh_name", "t.scheme"])
     .distinct()
     .orderBy("a.name")
     .execute();

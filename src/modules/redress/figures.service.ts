@@ -90,6 +90,8 @@ export interface FiguresBody {
   kind: repo.BodySide;
   id: string;
   name: string;
+  /** An authority's Welsh name, where it has one (the Welsh pages show it). */
+  welshName: string | null;
   /** An authority's slug (its page's address). */
   slug: string | null;
 }
@@ -303,6 +305,7 @@ export async function authorityFigures(ctx: Ctx, slug: string): Promise<BodyFigu
     kind: "authority",
     id: authority.id,
     name: authority.name,
+    welshName: authority.welsh_name,
     slug: authority.slug,
   };
   return figuresOf(body, await keptCounts(ctx.db, ctx.clock, "authority", authority.id));
@@ -316,6 +319,7 @@ export async function organisationFigures(ctx: Ctx, organisationId: string): Pro
     kind: "organisation",
     id: organisation.id,
     name: organisation.name,
+    welshName: null,
     slug: null,
   };
   return figuresOf(body, await keptCounts(ctx.db, ctx.clock, "organisation", organisation.id));
@@ -473,7 +477,7 @@ export async function* complaintFigureRows(ctx: Pick<Ctx, "db" | "clock">): Asyn
           const rows = ids.flatMap((id) => {
             const c = counted.get(id) as Counted;
             return figureRows({
-              body: { kind: side, id, name: "", slug: null },
+              body: { kind: side, id, name: "", welshName: null, slug: null },
               from: c.from,
               to: c.to,
               ...publish(c),

@@ -254,6 +254,13 @@ describe("a body's open figures", () => {
     expect((await call(t.app, "GET", "/complaints/figures/authorities/no-such-council")).statusCode).toBe(
       404,
     );
+    // A Welsh page names a body by its Welsh name where it has one.
+    const welsh = await t.app.inject({
+      url: "/complaints/figures/authorities/cyngor-sir-glanmor",
+      headers: { cookie: "lang=cy" },
+    });
+    expect(mainText(welsh.body)).toContain("Cyngor Sir Glanmor");
+    expect(mainText(welsh.body)).not.toContain("Glanmor County Council");
     expect((await call(t.app, "GET", `/complaints/figures/organisations/${newId()}`)).statusCode).toBe(404);
   });
 
