@@ -14,7 +14,7 @@
  */
 import type { Db } from "../../db/database.ts";
 import { decodeTimeKey, encodeKey } from "../../db/paging.ts";
-import { type Clock, systemClock } from "../../lib/clock.ts";
+import type { Clock } from "../../lib/clock.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { type Kept, keptFor } from "../../lib/kept.ts";
@@ -362,12 +362,10 @@ export async function complaintFiguresPanel(db: Db, clock: Clock, organisationId
 
 /** Find a service (regulation's `providerExtras`): "Complaints upheld: n of m in 12 months" for each provider. */
 export async function complaintExtras(
-  ctx: Pick<Ctx, "db"> & Partial<Pick<Ctx, "clock">>,
+  ctx: Pick<Ctx, "db" | "clock">,
   organisationIds: readonly string[],
 ): Promise<{ organisationId: string; template: string; context: Record<string, unknown> }[]> {
-  // Regulation passes its page's whole context; the port names only the database.
-  const clock = ctx.clock ?? systemClock;
-  const headlines = await providerHeadlines(ctx.db, clock, organisationIds);
+  const headlines = await providerHeadlines(ctx.db, ctx.clock, organisationIds);
   return [...headlines].map(([organisationId, complaintHeadline]) => ({
     organisationId,
     template: "redress/views/partials/find-complaints.njk",

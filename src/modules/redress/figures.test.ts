@@ -273,6 +273,7 @@ describe("a body's open figures", () => {
       (await call(t.app, "GET", `/regulation/find?areaCode=${DEMO_AREA.westshire}`)).body,
     );
     expect(find).toContain("Complaints: upheld in 10 of 20 answers in 12 months");
+    expect(find).toContain("Complaints: none answered in 12 months"); // a provider with no complaint
     const area = mainText((await call(t.app, "GET", `/choice/areas/${DEMO_AREA.westshire}`)).body);
     expect(area).toContain("Complaints about providers in the area");
     expect(area).toContain("Greenway Home Care Ltd 30 20 10");
