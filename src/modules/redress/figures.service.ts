@@ -279,9 +279,21 @@ export function publish(c: Pick<Counted, "stages" | "overdue" | "cases" | "remed
   };
 }
 
+/** Each kept count published once (the suppression solves its identities): while the count is kept. */
+const publishedOf = new WeakMap<Counted, Published>();
+
+function published(c: Counted): Published {
+  let p = publishedOf.get(c);
+  if (!p) {
+    p = publish(c);
+    publishedOf.set(c, p);
+  }
+  return p;
+}
+
 function figuresOf(body: FiguresBody, counted: Kept<Counted>): BodyFigures {
   const c = counted.value;
-  return { body, from: c.from, to: c.to, ...publish(c), countedAt: counted.countedAt };
+  return { body, from: c.from, to: c.to, ...published(c), countedAt: counted.countedAt };
 }
 
 const keptBodies = keptFor<Db, Counted>(FIGURES_MAX_AGE_MS, { names: 2000 });
@@ -353,7 +365,7 @@ export async function complaintFiguresPanel(db: Db, clock: Clock, organisationId
   return {
     template: "redress/views/partials/profile-figures.njk",
     context: {
-      complaintHeadline: publish(counted.value).headline,
+      complaintHeadline: published(counted.value).headline,
       complaintFiguresUrl: `/complaints/figures/organisations/${organisationId}`,
       complaintFiguresCountedAt: counted.countedAt,
     },
