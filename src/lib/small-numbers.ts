@@ -64,3 +64,79 @@ export function hiddenTable(rows: readonly (readonly number[])[], rowParts: read
   }
   return rows.map((_, r) => hidden.slice(r * width, (r + 1) * width));
 }
+
+/**
+ * A published identity between cells: the cells at `cells`, each times its sign (1 unless `signs`
+ * says -1), add up to a known total — a total published beside them, or 0 where that total is itself
+ * one of the cells (a stage's received less its answers and those not answered yet).
+ */
+export interface Identity {
+  cells: readonly number[];
+  signs?: readonly number[];
+}
+
+/** Whether the hidden cell `at` follows from the identities (its unit vector in their row space over the hidden cells). */
+function follows(hidden: readonly boolean[], identities: readonly Identity[], at: number): boolean {
+  const columns = hidden.flatMap((h, i) => (h ? [i] : []));
+  const rowOf = (id: Identity) =>
+    columns.map((c) => id.cells.reduce((v, cell, k) => (cell === c ? v + (id.signs?.[k] ?? 1) : v), 0));
+  const rank = (rows: number[][]): number => {
+    const m = rows.map((r) => [...r]);
+    let r = 0;
+    for (let c = 0; c < columns.length && r < m.length; c++) {
+      const p = m.findIndex((row, i) => i >= r && Math.abs(row[c] ?? 0) > 1e-9);
+      if (p < 0) continue;
+      [m[r], m[p]] = [m[p] as number[], m[r] as number[]];
+      const pivot = m[r] as number[];
+      for (let i = 0; i < m.length; i++) {
+        const row = m[i] as number[];
+        if (i === r || Math.abs(row[c] ?? 0) < 1e-9) continue;
+        const f = (row[c] ?? 0) / (pivot[c] ?? 1);
+        for (let k = c; k < columns.length; k++) row[k] = (row[k] ?? 0) - f * (pivot[k] ?? 0);
+      }
+      r++;
+    }
+    return r;
+  };
+  const rows = identities.map(rowOf).filter((r) => r.some((v) => v !== 0));
+  const unit = columns.map((c) => (c === at ? 1 : 0));
+  return rank([...rows, unit]) === rank(rows);
+}
+
+/**
+ * Which cells are hidden when the identities between them are published (a table's totals in every
+ * direction, parts that add up to other parts): each of 1 to 9; then the next smallest beside a lone
+ * hidden one in any identity; then, while any hidden cell still follows from the identities together
+ * (solving them as equations), the smallest not-zero cell shown in an identity with it (or, where
+ * there is none, in any identity with a hidden cell).
+ */
+export function hiddenCells(counts: readonly number[], identities: readonly Identity[]): boolean[] {
+  const hidden = counts.map(isSmall);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const id of identities) if (hideBesideLone(counts, hidden, id.cells)) changed = true;
+    if (changed) continue;
+    for (let at = 0; at < counts.length && !changed; at++) {
+      if (!hidden[at] || !follows(hidden, identities, at)) continue;
+      // The smallest shown beside it; else (it follows through other identities) in any with a hidden one.
+      const smallest = (beside: (id: Identity) => boolean) => {
+        let next = -1;
+        for (const id of identities) {
+          if (!beside(id)) continue;
+          for (const i of id.cells) {
+            const c = counts[i] ?? 0;
+            if (!hidden[i] && c > 0 && (next < 0 || c < (counts[next] ?? 0))) next = i;
+          }
+        }
+        return next;
+      };
+      let next = smallest((id) => id.cells.includes(at));
+      if (next < 0) next = smallest((id) => id.cells.some((i) => hidden[i]));
+      if (next >= 0) {
+        hidden[next] = true;
+        changed = true;
+      }
+    }
+  }
+  return hidden;
+}

@@ -5,6 +5,9 @@
  * the provider's list and acknowledges it; the platform administrator moves the demo clock past the
  * 6 months; Gwen answers, late, with the explanation owed; Joan reads the answer done late and which
  * ombudsman is next. Before it: what the demo shows each account (src/seed/demo/redress.ts).
+ * Then Joan escalates it: the LGSCO investigates and decides, Greenway complies and the case closes;
+ * after it, what anyone reads with no token: the published decision and Greenway's open figures,
+ * with nothing of Joan's and no small count shown.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, londonToday } from "../../src/lib/london-time.ts";
@@ -429,5 +432,57 @@ describe("the journey", () => {
     expect(closed.remedies.map((r: { status: string }) => r.status)).toEqual(["confirmed", "confirmed"]);
     // Joan sees her complaint escalated, and the case closed on it.
     expect((await call(t.app, "GET", one, tokens.joan)).json()).toMatchObject({ status: "escalated" });
+  });
+});
+
+describe("the journey's open record", () => {
+  const joan = DEMO_USERS.find((u) => u.id === demoUser("Cara Citizen")) as (typeof DEMO_USERS)[number];
+  /** Nothing of Joan's: her name, email, words, comment, nor the decision's own text. */
+  const expectNothingOfJoans = (body: string) => {
+    for (const text of [joan.displayName, joan.email, "Saturday", "taxi", "left without care"])
+      expect(body).not.toContain(text);
+  };
+
+  it("publishes the ombudsman's decision (with consent), its remedies complied with, and no one who complained", async () => {
+    const list = await call(t.app, "GET", "/api/v1/complaints/decisions?finding=fault-injustice");
+    expect(list.statusCode).toBe(200);
+    const mine = list
+      .json()
+      .decisions.find((d: { summary: string }) =>
+        d.summary.startsWith("A home care provider missed a visit"),
+      );
+    expect(mine).toMatchObject({ body: { organisation: { id: DEMO_PROVIDER_GREENWAY } }, scheme: "lgsco" });
+    const one = await call(
+      t.app,
+      "GET",
+      `/api/v1/complaints/decisions/${encodeURIComponent(mine.reference)}`,
+    );
+    expect(one.statusCode).toBe(200);
+    expect(one.json().remedies).toEqual([
+      expect.objectContaining({ kind: "apology", state: "complied-on-time" }),
+      expect.objectContaining({ kind: "payment", amount: "25000", state: "complied-on-time" }),
+    ]);
+    expectNothingOfJoans(list.body);
+    expectNothingOfJoans(one.body);
+  });
+
+  it("counts her complaint in Greenway's open figures, with no count of 1 to 9 shown", async () => {
+    const res = await call(
+      t.app,
+      "GET",
+      `/api/v1/complaints/figures/organisations/${DEMO_PROVIDER_GREENWAY}`,
+    );
+    expect(res.statusCode).toBe(200);
+    expectNothingOfJoans(res.body);
+    const shown: number[] = [];
+    const walk = (v: unknown, key: string) => {
+      if (typeof v === "number" && !/rate|stage/i.test(key)) shown.push(v);
+      else if (Array.isArray(v)) for (const x of v) walk(x, key);
+      else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, k);
+    };
+    walk(res.json(), "");
+    expect(shown.filter((n) => n > 0 && n < 10)).toEqual([]);
+    // The demo's few complaints about Greenway and hers: too few to show, so suppressed, never 0.
+    expect(res.json().headline.received).toBeNull();
   });
 });

@@ -300,6 +300,12 @@ describe("redress", () => {
     await arrived(page);
     await page.getByRole("link", { name: "Complaints figures: timeliness, findings and remedies" }).click();
     await arrived(page);
+    // Greenway's figures count Joan's complaint among a few: suppressed, and no one named.
+    const figures = await textOf(page, "main");
+    expect(figures).toContain("Complaints figures: Greenway Home Care Ltd");
+    expect(figures).toContain("fewer than 10");
+    for (const personal of ["Cara Citizen", "Joan Whitfield", "did not come on Saturday", reference])
+      expect(figures).not.toContain(personal);
     await page.getByRole("link", { name: "Ombudsmen's published decisions" }).click();
     expect(await arrived(page)).toBe("/complaints/decisions");
     await page.getByRole("link", { name: caseReference }).click();

@@ -69,6 +69,7 @@ import * as ombudsman from "./2026-12-21-01-ombudsman.ts";
 import * as redressFigures from "./2026-12-21-03-redress-figures.ts";
 import * as remedies from "./2026-12-21-05-remedies.ts";
 import * as commissioningComplaints from "./2026-12-21-06-commissioning-complaints.ts";
+import * as redressFiguresIndexes from "./2026-12-21-07-redress-figures-indexes.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -138,4 +139,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-21-03-redress-figures": redressFigures,
   "2026-12-21-05-remedies": remedies,
   "2026-12-21-06-commissioning-complaints": commissioningComplaints,
+  "2026-12-21-07-redress-figures-indexes": redressFiguresIndexes,
 };

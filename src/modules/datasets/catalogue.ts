@@ -1005,8 +1005,9 @@ const complaintFigures: Dataset = {
         suppressed: r.count === null,
       }));
   },
-  // Counted from the complaints as they are when asked: dated by the changes the audit trail records
-  // (a complaint's steps, an ombudsman's case), and by the day (the 12 months roll on).
+  // Counted from the complaints a page of bodies at a time, each page kept 10 minutes (redress's
+  // complaintFigureRows), never per download: dated by the changes the audit trail records (a
+  // complaint's steps, an ombudsman's case), and by the day (the 12 months roll on).
   modified: async () => null,
   changedBy: ["complaint.", "ombudsman-case.", "remedy."],
   clock: "day",

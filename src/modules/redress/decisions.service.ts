@@ -14,14 +14,18 @@ import { msg } from "../../lib/messages.ts";
 import type { Ctx } from "../access/context.ts";
 import * as repo from "./figures.repository.ts";
 import { CASE_FINDINGS, type CaseFinding } from "./redress.table.ts";
+import { type RemedyState as RemedyStateOnDay, remedyState } from "./remedies.service.ts";
 
 /** Decisions a page lists. */
 export const DECISIONS_PAGE = 20;
 
 export type { DecisionRow, PublishedRemedyRow } from "./figures.repository.ts";
 
-/** Where a published remedy stands: complied with (on time or late), due, or overdue. */
-export type RemedyState = "complied-on-time" | "complied-late" | "reported" | "due" | "overdue";
+/**
+ * Where a published remedy stands: remedies.service's `remedyState` (due, overdue, reported, reported
+ * late), with a confirmed one told as complied with on time (done by its day) or late.
+ */
+export type RemedyState = "complied-on-time" | "complied-late" | Exclude<RemedyStateOnDay, "confirmed">;
 
 export interface PublishedRemedy extends repo.PublishedRemedyRow {
   state: RemedyState;
@@ -38,7 +42,7 @@ export interface DecisionsQuery {
 }
 
 export interface DecisionsPage {
-  ombudsmen: { id: string; slug: string; name: string }[];
+  ombudsmen: { id: string; slug: string; name: string; welshName: string | null }[];
   findings: readonly CaseFinding[];
   filter: { ombudsman: string; finding: string };
   decisions: repo.DecisionRow[];
@@ -53,7 +57,9 @@ function invalid(field: string, message: string): never {
 export async function publishedDecisions(ctx: Ctx, q: DecisionsQuery): Promise<DecisionsPage> {
   const bodies = await repo.secondTierBodies(ctx.db);
   const ombudsmen = [
-    ...new Map(bodies.map((b) => [b.id, { id: b.id, slug: b.slug, name: b.name }])).values(),
+    ...new Map(
+      bodies.map((b) => [b.id, { id: b.id, slug: b.slug, name: b.name, welshName: b.welsh_name }]),
+    ).values(),
   ];
   const ombudsman = q.ombudsman ? ombudsmen.find((o) => o.slug === q.ombudsman) : undefined;
   if (q.ombudsman && !ombudsman)
@@ -84,11 +90,10 @@ export async function publishedDecisions(ctx: Ctx, q: DecisionsQuery): Promise<D
   };
 }
 
-function remedyState(r: repo.PublishedRemedyRow, today: string): RemedyState {
-  if (r.status === "confirmed")
-    return r.reported_on !== null && r.reported_on <= r.due_on ? "complied-on-time" : "complied-late";
-  if (r.status === "reported") return "reported";
-  return r.due_on < today ? "overdue" : "due";
+function publishedState(r: repo.PublishedRemedyRow, today: string): RemedyState {
+  const state = remedyState(r, today);
+  if (state !== "confirmed") return state;
+  return r.done_on !== null && r.done_on <= r.due_on ? "complied-on-time" : "complied-late";
 }
 
 /** A published decision by its reference, with its remedies; 404 when it is not published (withheld, no consent, not decided). */
@@ -97,5 +102,5 @@ export async function publishedDecision(ctx: Ctx, reference: string): Promise<De
   if (!decision) throw new NotFoundError("decision");
   const today = londonToday(ctx.clock);
   const remedies = await repo.remediesOfCase(ctx.db, decision.authority_id, decision.id);
-  return { ...decision, remedies: remedies.map((r) => ({ ...r, state: remedyState(r, today) })) };
+  return { ...decision, remedies: remedies.map((r) => ({ ...r, state: publishedState(r, today) })) };
 }

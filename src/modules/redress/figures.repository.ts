@@ -45,6 +45,11 @@ export interface StageCountRow {
   regime: RegimeCode;
   stage: number;
   stages: number;
+  /**
+   * Those the body answers (a provider's: where the provider answered; the rest its commissioner
+   * did): the acknowledgements and answers on time or late are of these only.
+   */
+  answerable: number;
   ackDue: number;
   ackOnTime: number;
   ackLate: number;
@@ -72,6 +77,8 @@ export async function stageCounts(
   if (ids.length === 0) return [];
   const createdFrom = new Date(`${from}T00:00:00Z`);
   createdFrom.setUTCDate(createdFrom.getUTCDate() - 8);
+  // A provider is timed on what it answered, never on its commissioner's answers.
+  const own = side === "organisation" ? sql`and complaints.answerer = 'provider'` : sql``;
   const rows = await db
     .selectFrom("complaints")
     .innerJoin("complaint_stages as s", (j) =>
@@ -86,13 +93,14 @@ export async function stageCounts(
       "complaints.regime",
       "s.stage",
       sql<string>`count(*)`.as("stages"),
-      sql<string>`count(*) filter (where s.ack_due_on is not null)`.as("ack_due"),
-      sql<string>`count(*) filter (where s.acknowledged_on <= s.ack_due_on)`.as("ack_on_time"),
-      sql<string>`count(*) filter (where s.acknowledged_on > s.ack_due_on)`.as("ack_late"),
+      sql<string>`count(*) filter (where true ${own})`.as("answerable"),
+      sql<string>`count(*) filter (where s.ack_due_on is not null ${own})`.as("ack_due"),
+      sql<string>`count(*) filter (where s.acknowledged_on <= s.ack_due_on ${own})`.as("ack_on_time"),
+      sql<string>`count(*) filter (where s.acknowledged_on > s.ack_due_on ${own})`.as("ack_late"),
       sql<string>`count(*) filter (where s.responded_on is not null)`.as("answered"),
-      sql<string>`count(*) filter (where s.responded_on <= s.answer_due_on)`.as("answered_on_time"),
-      sql<string>`count(*) filter (where s.responded_on > s.answer_due_on)`.as("answered_late"),
-      sql<string>`count(*) filter (where s.extended_at is not null)`.as("extended"),
+      sql<string>`count(*) filter (where s.responded_on <= s.answer_due_on ${own})`.as("answered_on_time"),
+      sql<string>`count(*) filter (where s.responded_on > s.answer_due_on ${own})`.as("answered_late"),
+      sql<string>`count(*) filter (where s.extended_at is not null ${own})`.as("extended"),
       sql<string>`count(*) filter (where s.finding = 'upheld')`.as("upheld"),
       sql<string>`count(*) filter (where s.finding = 'partly-upheld')`.as("partly_upheld"),
       sql<string>`count(*) filter (where s.finding = 'not-upheld')`.as("not_upheld"),
@@ -107,6 +115,7 @@ export async function stageCounts(
     regime: r.regime,
     stage: r.stage,
     stages: n(r.stages),
+    answerable: n(r.answerable),
     ackDue: n(r.ack_due),
     ackOnTime: n(r.ack_on_time),
     ackLate: n(r.ack_late),
@@ -120,7 +129,11 @@ export async function stageCounts(
   }));
 }
 
-/** Per body: its open complaints whose next step is overdue today (whenever they were received). */
+/**
+ * Per body: its open complaints whose next step is overdue today (whenever they were received) — the
+ * steps it must take (a provider's: those it answers), as its task list shows; read by
+ * `complaints_due_of_provider` or `complaints_due_of_authority`.
+ */
 export async function overdueCounts(
   db: Db,
   side: BodySide,
@@ -128,9 +141,9 @@ export async function overdueCounts(
   today: string,
 ): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom("complaints")
-    .where(ofBodies(side, ids))
+  let query = db.selectFrom("complaints").where(ofBodies(side, ids));
+  if (side === "organisation") query = query.where("complaints.answerer", "=", "provider");
+  const rows = await query
     .where("complaints.status", "=", "open")
     .where("complaints.next_due_on", "<", today)
     .select([bodyColumn(side), sql<string>`count(*)`.as("overdue")])
@@ -162,6 +175,8 @@ export async function caseCounts(
         .onRef("oc.complaint_id", "=", "complaints.id"),
     )
     .where(ofBodies(side, ids))
+    // Through the body's escalated complaints (`complaints_escalated_about_provider`, `…_of_authority`).
+    .where("complaints.status", "=", "escalated")
     .where((eb) => eb.or([eb("oc.escalated_on", ">=", from), eb("oc.decided_on", ">=", from)]))
     .select([
       bodyColumn(side),
@@ -213,7 +228,7 @@ export async function remedyCounts(
     .where((eb) =>
       eb.or([
         eb("r.created_at", ">=", fromInstant),
-        eb.and([eb("r.status", "<>", "confirmed"), eb("r.due_on", "<", today)]),
+        eb.and([eb("r.status", "=", "due"), eb("r.due_on", "<", today)]),
       ]),
     )
     .select([
@@ -221,11 +236,12 @@ export async function remedyCounts(
         ? sql<string>`r.body_organisation_id`.as("body_id")
         : sql<string>`r.body_authority_id`.as("body_id"),
       sql<string>`count(*) filter (where r.created_at >= ${fromInstant})`.as("ordered"),
+      // remedies.service's remedyState: on time when done by its day; overdue only while still due.
       sql<string>`count(*) filter (where r.created_at >= ${fromInstant} and r.status = 'confirmed'
-        and r.reported_on <= r.due_on)`.as("on_time"),
+        and r.done_on <= r.due_on)`.as("on_time"),
       sql<string>`count(*) filter (where r.created_at >= ${fromInstant} and r.status = 'confirmed'
-        and r.reported_on > r.due_on)`.as("late"),
-      sql<string>`count(*) filter (where r.status <> 'confirmed' and r.due_on < ${today})`.as("overdue"),
+        and not (r.done_on <= r.due_on))`.as("late"),
+      sql<string>`count(*) filter (where r.status = 'due' and r.due_on < ${today})`.as("overdue"),
     ])
     .groupBy("body_id")
     .execute();
@@ -281,13 +297,19 @@ export interface RegulatedComplaintRow {
   responded_on: string | null;
 }
 
-/** Complaints about a provider (verified), newest first, a page by key (`complaints_about_provider`). */
+/**
+ * Complaints about a provider (verified) in these regimes, received on or after `from`, newest first,
+ * a page by key (`complaints_about_provider`, from a week before `from`).
+ */
 export async function complaintsAboutProvider(
   db: Db,
   organisationId: string,
+  q: { regimes: readonly RegimeCode[]; from: string },
   after: { at: Date; id: string } | undefined,
   limit: number,
 ): Promise<RegulatedComplaintRow[]> {
+  const createdFrom = new Date(`${q.from}T00:00:00Z`);
+  createdFrom.setUTCDate(createdFrom.getUTCDate() - 8);
   let query = db
     .selectFrom("complaints as c")
     .leftJoin("complaint_stages as s", (j) =>
@@ -311,6 +333,9 @@ export async function complaintsAboutProvider(
       "s.responded_on",
     ])
     .where("c.organisation_id", "=", organisationId)
+    .where("c.created_at", ">=", createdFrom)
+    .where("c.received_on", ">=", q.from)
+    .where("c.regime", "in", q.regimes)
     .where("c.status", "<>", "unverified");
   if (after)
     query = query.where(sql<boolean>`(c.created_at, c.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
@@ -326,6 +351,7 @@ export interface DecisionRow {
   reference: string;
   scheme: Scheme;
   ombudsman_name: string;
+  ombudsman_welsh_name: string | null;
   ombudsman_slug: string;
   escalated_on: string;
   decided_on: string;
@@ -334,6 +360,8 @@ export interface DecisionRow {
   regime: RegimeCode;
   body_authority_id: string;
   body_authority_name: string;
+  /** Its Welsh name, where it has one (the Welsh pages show it). */
+  body_authority_welsh_name: string | null;
   body_authority_slug: string;
   body_organisation_id: string | null;
   body_organisation_name: string | null;
@@ -358,6 +386,7 @@ function decisions(db: Db) {
       "oc.reference",
       "oc.scheme",
       "om.name as ombudsman_name",
+      "om.welsh_name as ombudsman_welsh_name",
       "om.slug as ombudsman_slug",
       "oc.escalated_on",
       sql<string>`oc.decided_on`.as("decided_on"),
@@ -366,6 +395,7 @@ function decisions(db: Db) {
       "c.regime",
       "c.authority_id as body_authority_id",
       "ba.name as body_authority_name",
+      "ba.welsh_name as body_authority_welsh_name",
       "ba.slug as body_authority_slug",
       "c.organisation_id as body_organisation_id",
       "bo.name as body_organisation_name",
@@ -406,13 +436,14 @@ export interface PublishedRemedyRow {
   due_on: string;
   status: RemedyStatus;
   reported_on: string | null;
+  done_on: string | null;
   confirmed_on: string | null;
 }
 
 export function remediesOfCase(db: Db, authorityId: string, caseId: string): Promise<PublishedRemedyRow[]> {
   return db
     .selectFrom("ombudsman_remedies")
-    .select(["seq", "kind", "amount_pence", "due_on", "status", "reported_on", "confirmed_on"])
+    .select(["seq", "kind", "amount_pence", "due_on", "status", "reported_on", "done_on", "confirmed_on"])
     .where("authority_id", "=", authorityId)
     .where("case_id", "=", caseId)
     .orderBy("seq")
@@ -422,11 +453,11 @@ export function remediesOfCase(db: Db, authorityId: string, caseId: string): Pro
 /** The second-tier bodies (the ombudsmen, the adjudicators), for the decisions' filter. */
 export function secondTierBodies(
   db: Db,
-): Promise<{ id: string; slug: string; name: string; scheme: Scheme }[]> {
+): Promise<{ id: string; slug: string; name: string; welsh_name: string | null; scheme: Scheme }[]> {
   return db
     .selectFrom("second_tier_bodies as t")
     .innerJoin("authorities as a", "a.id", "t.authority_id")
-    .select(["a.id", "a.slug", "a.name", "t.scheme"])
+    .select(["a.id", "a.slug", "a.name", "a.welsh_name", "t.scheme"])
     .distinct()
     .orderBy("a.name")
     .execute();

@@ -98,7 +98,14 @@ export const DecisionResponse = Type.Object({
       kind: Strings(REMEDY_KINDS),
       amount: Nullable(PenceText),
       dueOn: IsoDate,
-      state: Strings(["complied-on-time", "complied-late", "reported", "due", "overdue"] as const),
+      state: Strings([
+        "complied-on-time",
+        "complied-late",
+        "reported",
+        "reported-late",
+        "due",
+        "overdue",
+      ] as const),
     }),
   ),
 });

@@ -14,13 +14,13 @@
  */
 import type { Db } from "../../db/database.ts";
 import { decodeTimeKey, encodeKey } from "../../db/paging.ts";
-import { type Clock, systemClock } from "../../lib/clock.ts";
+import type { Clock } from "../../lib/clock.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { type Kept, keptFor } from "../../lib/kept.ts";
 import { addMonths, londonToday } from "../../lib/london-time.ts";
 import type { Panel } from "../../lib/ports.ts";
-import { hiddenParts, isSmall, shownCount } from "../../lib/small-numbers.ts";
+import { hiddenCells, type Identity } from "../../lib/small-numbers.ts";
 import { requireSignedIn } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import { authorityBySlug } from "../authorities/authorities.service.ts";
@@ -45,21 +45,6 @@ export const FIGURES_MAX_AGE_MS = 10 * 60_000;
 
 /** A count as published: null when 1 to 9 (suppressed). */
 export type Shown = number | null;
-
-/** Parts of a whole, each as published: a lone hidden one has the next smallest hidden beside it. */
-function parts(counts: readonly number[]): Shown[] {
-  const hidden = hiddenParts(counts);
-  return counts.map((c, i) => (hidden[i] ? null : c));
-}
-
-/**
- * The share upheld (in full or in part) of the answers, in basis points: only when the answers, the
- * upheld and the not upheld are each shown (so neither can be worked out from the rate).
- */
-function upheldRate(upheld: number, answered: number): number | null {
-  if (answered === 0 || isSmall(answered) || isSmall(upheld) || isSmall(answered - upheld)) return null;
-  return Math.round((upheld * 10_000) / answered);
-}
 
 export interface StepFigures {
   onTime: Shown;
@@ -105,6 +90,8 @@ export interface FiguresBody {
   kind: repo.BodySide;
   id: string;
   name: string;
+  /** An authority's Welsh name, where it has one (the Welsh pages show it). */
+  welshName: string | null;
   /** An authority's slug (its page's address). */
   slug: string | null;
 }
@@ -121,7 +108,7 @@ export interface BodyFigures {
   countedAt: Date;
 }
 
-interface Counted {
+export interface Counted {
   from: string;
   to: string;
   stages: repo.StageCountRow[];
@@ -162,69 +149,151 @@ async function countBodies(
   );
 }
 
-function headlineOf(c: Counted): Headline {
-  const first = c.stages.filter((s) => s.stage === 1);
-  const received = first.reduce((t, s) => t + s.stages, 0);
-  const answered = c.stages.reduce((t, s) => t + s.upheld + s.partlyUpheld + s.notUpheld, 0);
-  const upheld = c.stages.reduce((t, s) => t + s.upheld + s.partlyUpheld, 0);
-  const rate = upheldRate(upheld, answered);
-  return {
-    received: shownCount(received),
-    answered: shownCount(answered),
-    upheld: rate === null && upheld > 0 ? null : shownCount(upheld),
-    upheldRateBp: rate,
-  };
-}
+/** The figures as published, the counts as counted: what `publish` fills in. */
+export type Published = Pick<BodyFigures, "headline" | "stages" | "overdueSteps" | "secondTier">;
 
-function stageFigures(s: repo.StageCountRow): StageFigures {
-  const ack = parts([s.ackOnTime, s.ackLate, s.ackDue - s.ackOnTime - s.ackLate]);
-  const answer = parts([s.answeredOnTime, s.answeredLate, s.stages - s.answeredOnTime - s.answeredLate]);
-  const findings = parts([s.upheld, s.partlyUpheld, s.notUpheld]);
-  const answered = s.upheld + s.partlyUpheld + s.notUpheld;
-  return {
-    regime: s.regime,
-    stage: s.stage,
-    received: shownCount(s.stages),
-    acknowledged:
-      s.ackDue === 0 ? null : { onTime: ack[0] ?? null, late: ack[1] ?? null, notYet: ack[2] ?? null },
-    answered: { onTime: answer[0] ?? null, late: answer[1] ?? null, notYet: answer[2] ?? null },
-    extended: shownCount(s.extended),
-    upheld: findings[0] ?? null,
-    partlyUpheld: findings[1] ?? null,
-    notUpheld: findings[2] ?? null,
-    upheldRateBp: upheldRate(s.upheld + s.partlyUpheld, answered),
-  };
-}
-
-function secondTierOf(c: Counted): SecondTierFigures {
+/**
+ * A body's counts as published, suppressed across the whole of them (src/lib/small-numbers.ts,
+ * `hiddenCells`): every count published (the headline, each stage's received, acknowledgements,
+ * answers and findings, the second tier's) is a cell, and every way they add up is an identity — a
+ * stage's received is its answers on time, late and not yet, and also its findings and not yet, and
+ * its acknowledgements; the headline's received, answers and upheld are the stages' added up; the
+ * cases decided are their findings; the remedies ordered are those complied with on time, late and
+ * not yet. No hidden cell follows from what is shown. A rate is shown only beside the counts it is
+ * made of, each shown (so it gives nothing away).
+ */
+export function publish(c: Pick<Counted, "stages" | "overdue" | "cases" | "remedies">): Published {
+  const counts: number[] = [];
+  const identities: Identity[] = [];
+  const cell = (count: number) => counts.push(count) - 1;
+  const sumsTo = (total: number, parts: readonly number[]) =>
+    identities.push({ cells: [total, ...parts], signs: [1, ...parts.map(() => -1)] });
+  const hRec = cell(c.stages.filter((s) => s.stage === 1).reduce((t, s) => t + s.stages, 0));
+  const hAns = cell(c.stages.reduce((t, s) => t + s.upheld + s.partlyUpheld + s.notUpheld, 0));
+  const hUp = cell(c.stages.reduce((t, s) => t + s.upheld + s.partlyUpheld, 0));
+  const rows = c.stages.map((s) => {
+    const r = {
+      received: cell(s.stages),
+      ack:
+        s.ackDue === 0
+          ? null
+          : [cell(s.ackOnTime), cell(s.ackLate), cell(s.ackDue - s.ackOnTime - s.ackLate)],
+      answer: [
+        cell(s.answeredOnTime),
+        cell(s.answeredLate),
+        cell(s.answerable - s.answeredOnTime - s.answeredLate),
+      ],
+      extended: cell(s.extended),
+      findings: [cell(s.upheld), cell(s.partlyUpheld), cell(s.notUpheld)],
+    };
+    const notYet = r.answer[2] as number;
+    // Where a provider's commissioner answered some, its steps add up to those it answers (not
+    // published: taken as known all the same), and the findings to those answered by either.
+    if (s.answerable === s.stages) {
+      sumsTo(r.received, r.answer);
+      sumsTo(r.received, [...r.findings, notYet]);
+    } else {
+      identities.push({ cells: r.answer });
+      identities.push({ cells: r.findings });
+    }
+    if (r.ack)
+      if (s.ackDue === s.stages) sumsTo(r.received, r.ack);
+      else identities.push({ cells: r.ack });
+    return r;
+  });
+  sumsTo(
+    hRec,
+    rows.filter((_, i) => c.stages[i]?.stage === 1).map((r) => r.received),
+  );
+  sumsTo(
+    hAns,
+    rows.flatMap((r) => r.findings),
+  );
+  sumsTo(
+    hUp,
+    rows.flatMap((r) => r.findings.slice(0, 2)),
+  );
+  const overdue = cell(c.overdue);
   const found = Object.entries(c.cases?.findings ?? {}) as [CaseFinding, number][];
-  const shownFindings = parts(found.map(([, count]) => count));
+  const escalated = cell(c.cases?.escalated ?? 0);
+  const decided = cell(c.cases?.decided ?? 0);
+  const findings = found.map(([, count]) => cell(count));
+  sumsTo(decided, findings);
   const r = c.remedies ?? { ordered: 0, compliedOnTime: 0, compliedLate: 0, overdue: 0 };
-  const remedies = parts([r.compliedOnTime, r.compliedLate, r.ordered - r.compliedOnTime - r.compliedLate]);
+  const ordered = cell(r.ordered);
+  const remedies = [
+    cell(r.compliedOnTime),
+    cell(r.compliedLate),
+    cell(r.ordered - r.compliedOnTime - r.compliedLate),
+  ];
+  sumsTo(ordered, remedies);
+  const remediesOverdue = cell(r.overdue);
+
+  const hidden = hiddenCells(counts, identities);
+  const shown = (i: number): Shown => (hidden[i] ? null : (counts[i] ?? 0));
+  const sum = (at: readonly number[]) => at.reduce((t, i) => t + (counts[i] ?? 0), 0);
+  /** The share upheld in basis points: only when the counts it is made of (`made`) are each shown. */
+  const rate = (upheld: readonly number[], answered: readonly number[], made: readonly number[]) =>
+    made.some((i) => hidden[i]) || sum(answered) === 0
+      ? null
+      : Math.round((sum(upheld) * 10_000) / sum(answered));
+  const step = (at: readonly number[]): StepFigures => ({
+    onTime: shown(at[0] as number),
+    late: shown(at[1] as number),
+    notYet: shown(at[2] as number),
+  });
   return {
-    escalated: shownCount(c.cases?.escalated ?? 0),
-    decided: shownCount(c.cases?.decided ?? 0),
-    findings: found.map(([finding], i) => ({ finding, count: shownFindings[i] ?? null })),
-    remediesOrdered: shownCount(r.ordered),
-    remediesOnTime: remedies[0] ?? null,
-    remediesLate: remedies[1] ?? null,
-    remediesNotYet: remedies[2] ?? null,
-    remediesOverdue: shownCount(r.overdue),
+    headline: {
+      received: shown(hRec),
+      answered: shown(hAns),
+      upheld: shown(hUp),
+      upheldRateBp: rate([hUp], [hAns], [hUp, hAns]),
+    },
+    stages: c.stages.map((s, i) => {
+      const row = rows[i] as (typeof rows)[number];
+      const [upheld, partly, notUpheld] = row.findings as [number, number, number];
+      return {
+        regime: s.regime,
+        stage: s.stage,
+        received: shown(row.received),
+        acknowledged: row.ack ? step(row.ack) : null,
+        answered: step(row.answer),
+        extended: shown(row.extended),
+        upheld: shown(upheld),
+        partlyUpheld: shown(partly),
+        notUpheld: shown(notUpheld),
+        upheldRateBp: rate([upheld, partly], row.findings, row.findings),
+      };
+    }),
+    overdueSteps: shown(overdue),
+    secondTier: {
+      escalated: shown(escalated),
+      decided: shown(decided),
+      findings: found.map(([finding], i) => ({ finding, count: shown(findings[i] as number) })),
+      remediesOrdered: shown(ordered),
+      remediesOnTime: shown(remedies[0] as number),
+      remediesLate: shown(remedies[1] as number),
+      remediesNotYet: shown(remedies[2] as number),
+      remediesOverdue: shown(remediesOverdue),
+    },
   };
+}
+
+/** Each kept count published once (the suppression solves its identities): while the count is kept. */
+const publishedOf = new WeakMap<Counted, Published>();
+
+function published(c: Counted): Published {
+  let p = publishedOf.get(c);
+  if (!p) {
+    p = publish(c);
+    publishedOf.set(c, p);
+  }
+  return p;
 }
 
 function figuresOf(body: FiguresBody, counted: Kept<Counted>): BodyFigures {
   const c = counted.value;
-  return {
-    body,
-    from: c.from,
-    to: c.to,
-    headline: headlineOf(c),
-    stages: c.stages.map(stageFigures),
-    overdueSteps: shownCount(c.overdue),
-    secondTier: secondTierOf(c),
-    countedAt: counted.countedAt,
-  };
+  return { body, from: c.from, to: c.to, ...published(c), countedAt: counted.countedAt };
 }
 
 const keptBodies = keptFor<Db, Counted>(FIGURES_MAX_AGE_MS, { names: 2000 });
@@ -248,6 +317,7 @@ export async function authorityFigures(ctx: Ctx, slug: string): Promise<BodyFigu
     kind: "authority",
     id: authority.id,
     name: authority.name,
+    welshName: authority.welsh_name,
     slug: authority.slug,
   };
   return figuresOf(body, await keptCounts(ctx.db, ctx.clock, "authority", authority.id));
@@ -261,6 +331,7 @@ export async function organisationFigures(ctx: Ctx, organisationId: string): Pro
     kind: "organisation",
     id: organisation.id,
     name: organisation.name,
+    welshName: null,
     slug: null,
   };
   return figuresOf(body, await keptCounts(ctx.db, ctx.clock, "organisation", organisation.id));
@@ -281,7 +352,7 @@ export async function providerHeadlines(
     clock.now(),
     async () => {
       const counted = await countBodies(db, "organisation", ids, londonToday(clock));
-      return new Map([...counted].map(([id, c]) => [id, headlineOf(c)]));
+      return new Map([...counted].map(([id, c]) => [id, publish(c).headline]));
     },
     ids.join(","),
   );
@@ -294,7 +365,7 @@ export async function complaintFiguresPanel(db: Db, clock: Clock, organisationId
   return {
     template: "redress/views/partials/profile-figures.njk",
     context: {
-      complaintHeadline: headlineOf(counted.value),
+      complaintHeadline: published(counted.value).headline,
       complaintFiguresUrl: `/complaints/figures/organisations/${organisationId}`,
       complaintFiguresCountedAt: counted.countedAt,
     },
@@ -303,12 +374,10 @@ export async function complaintFiguresPanel(db: Db, clock: Clock, organisationId
 
 /** Find a service (regulation's `providerExtras`): "Complaints upheld: n of m in 12 months" for each provider. */
 export async function complaintExtras(
-  ctx: Pick<Ctx, "db"> & Partial<Pick<Ctx, "clock">>,
+  ctx: Pick<Ctx, "db" | "clock">,
   organisationIds: readonly string[],
 ): Promise<{ organisationId: string; template: string; context: Record<string, unknown> }[]> {
-  // Regulation passes its page's whole context; the port names only the database.
-  const clock = ctx.clock ?? systemClock;
-  const headlines = await providerHeadlines(ctx.db, clock, organisationIds);
+  const headlines = await providerHeadlines(ctx.db, ctx.clock, organisationIds);
   return [...headlines].map(([organisationId, complaintHeadline]) => ({
     organisationId,
     template: "redress/views/partials/find-complaints.njk",
@@ -395,26 +464,42 @@ export function figureRows(
 /** Bodies a page of the dataset reads. */
 const DATASET_BODIES = 200;
 
-/** The dataset's rows: providers then authorities, a page of bodies at a time in id order, each counted then. */
+/** The dataset's pages kept (each page of bodies, by its day, side and first key): counted once a while, not per download. */
+const keptPages = keptFor<Db, { ids: string[]; rows: FigureRow[] }>(FIGURES_MAX_AGE_MS, { names: 5000 });
+
+/**
+ * The dataset's rows: providers then authorities, a page of bodies at a time in id order. Each page
+ * (its bodies and their rows) is kept `FIGURES_MAX_AGE_MS`, as a body's figures are: downloads in the
+ * meantime read what was counted, never the complaints again.
+ */
 export async function* complaintFigureRows(ctx: Pick<Ctx, "db" | "clock">): AsyncGenerator<FigureRow[]> {
   const today = londonToday(ctx.clock);
   for (const side of ["organisation", "authority"] as const) {
     let after: string | undefined;
     for (;;) {
-      const ids = await repo.bodiesAfter(ctx.db, side, after, DATASET_BODIES);
+      const from = after;
+      const page = await keptPages.get(
+        ctx.db,
+        ctx.clock.now(),
+        async () => {
+          const ids = await repo.bodiesAfter(ctx.db, side, from, DATASET_BODIES);
+          const counted = await countBodies(ctx.db, side, ids, today);
+          const rows = ids.flatMap((id) => {
+            const c = counted.get(id) as Counted;
+            return figureRows({
+              body: { kind: side, id, name: "", welshName: null, slug: null },
+              from: c.from,
+              to: c.to,
+              ...publish(c),
+            });
+          });
+          return { ids, rows };
+        },
+        `${today}:${side}:${from ?? ""}`,
+      );
+      const { ids, rows } = page.value;
       if (ids.length === 0) break;
-      const counted = await countBodies(ctx.db, side, ids, today);
-      yield ids.flatMap((id) => {
-        const c = counted.get(id) as Counted;
-        return figureRows({
-          body: { kind: side, id, name: "", slug: null },
-          from: c.from,
-          to: c.to,
-          stages: c.stages.map(stageFigures),
-          overdueSteps: shownCount(c.overdue),
-          secondTier: secondTierOf(c),
-        });
-      });
+      yield rows;
       if (ids.length < DATASET_BODIES) break;
       after = ids[ids.length - 1];
     }
@@ -451,11 +536,20 @@ export async function regulatorProviders(ctx: Ctx, regulatorId: string, after: s
   };
 }
 
+/**
+ * The regimes in a regulator's remit: what the regulators on OpenPS hold are registrations of care
+ * and health services (their service types), so the complaints a regulator sees are those about the
+ * care itself — NHS and adult social care, and children's social care. Social housing, a council's
+ * own functions and commissioning are no registration's business (docs/redress.md, "The regulator's view").
+ */
+export const REGULATED_REGIMES: readonly RegimeCode[] = ["nhs-adult-social-care", "children-social-care"];
+
 /** Complaints a page of the regulator's view of a provider lists. */
 export const REGULATED_COMPLAINTS_PAGE = 25;
 
 /**
- * A provider the regulator registers: its figures and its complaints, newest first, a page by key —
+ * A provider the regulator registers now (a current registration): its figures and its complaints in
+ * the regimes of the regulator's remit received over the figures' 12 months, newest first, a page by key —
  * reference, regime, stage, status, dates and finding; never the complainant's name, contact or
  * words. 404 for a provider it does not register (before 403 to anyone not its staff).
  */
@@ -480,6 +574,7 @@ export async function regulatorProviderComplaints(
   const found = await repo.complaintsAboutProvider(
     ctx.db,
     organisationId,
+    { regimes: REGULATED_REGIMES, from: figures.from },
     after,
     REGULATED_COMPLAINTS_PAGE + 1,
   );

@@ -133,7 +133,7 @@ export async function findServices(ctx: Ctx, filter: FindFilter): Promise<FoundP
  * all the providers given, each module answering in one read.
  */
 export async function extrasOf(
-  ctx: Pick<Ctx, "db">,
+  ctx: Pick<Ctx, "db" | "clock">,
   organisationIds: readonly string[],
 ): Promise<Map<string, Panel[]>> {
   const ids = [...new Set(organisationIds)];

@@ -72,5 +72,5 @@ export interface ProviderExtra extends Panel {
  * together, so a handler reads them in one query; the template reads its context as `extra`.
  */
 export const providerExtras = port<
-  (ctx: Pick<Ctx, "db">, organisationIds: readonly string[]) => Promise<ProviderExtra[]>
+  (ctx: Pick<Ctx, "db" | "clock">, organisationIds: readonly string[]) => Promise<ProviderExtra[]>
 >("beside a provider's locations");

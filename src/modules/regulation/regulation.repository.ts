@@ -972,8 +972,11 @@ export function currentRatingCounts(
 
 // The providers a regulator registers, and those with a location in an area (redress's views)
 
-/** Statuses of a registration that make the provider one the regulator registers (not an application or a refusal). */
-const REGISTERED_STATUSES = ["registered", "dormant", "suspended", "cancelled"] as const;
+/**
+ * Statuses of a current registration that make the provider one the regulator registers (not an
+ * application, a refusal or a cancelled registration: what it registered once is no longer its to see).
+ */
+const REGISTERED_STATUSES = ["registered", "dormant", "suspended"] as const;
 
 /** The providers with a location this regulator registers, in id order after `after` (`registrations_of_regulator_by_provider`). */
 export function providersRegisteredBy(
