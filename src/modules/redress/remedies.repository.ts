@@ -70,6 +70,14 @@ function afterKey(after: RemedyAfter | undefined) {
     : sql<boolean>`true`;
 }
 
+/** A remedy's key order: oldest due first (the order `afterKey` pages by). */
+const KEY_ORDER = sql`r.due_on, r.authority_id, r.case_id, r.seq`;
+
+/** Overdue — still due, its day passed — after a key: every overdue list and the sweep read by it. */
+function overdueAfter(today: string, after: RemedyAfter | undefined) {
+  return sql<boolean>`r.status = 'due' and r.due_on < ${today}::date and ${afterKey(after)}`;
+}
+
 export async function findRemedy(db: Db, key: RemedyKey): Promise<RemedyRow | undefined> {
   return remedies(db)
     .where("r.authority_id", "=", key.authorityId)
@@ -279,13 +287,8 @@ export async function overdueOfOmbudsman(
 ): Promise<RemedyRow[]> {
   return remedies(db)
     .where("r.authority_id", "=", authorityId)
-    .where("r.status", "=", "due")
-    .where("r.due_on", "<", today)
-    .where(afterKey(after))
-    .orderBy("r.due_on")
-    .orderBy("r.authority_id")
-    .orderBy("r.case_id")
-    .orderBy("r.seq")
+    .where(overdueAfter(today, after))
+    .orderBy(KEY_ORDER)
     .limit(limit)
     .execute();
 }
@@ -300,14 +303,9 @@ export async function overdueToFlag(
   return db
     .selectFrom("ombudsman_remedies as r")
     .selectAll("r")
-    .where("r.status", "=", "due")
-    .where("r.due_on", "<", today)
+    .where(overdueAfter(today, after))
     .where("r.overdue_notified_on", "is", null)
-    .where(afterKey(after))
-    .orderBy("r.due_on")
-    .orderBy("r.authority_id")
-    .orderBy("r.case_id")
-    .orderBy("r.seq")
+    .orderBy(KEY_ORDER)
     .limit(limit)
     .execute();
 }
@@ -355,13 +353,8 @@ export async function publicOverdue(
       "b.name as body_authority_name",
       "g.name as organisation_name",
     ])
-    .where("r.status", "=", "due")
-    .where("r.due_on", "<", today)
-    .where(afterKey(after))
-    .orderBy("r.due_on")
-    .orderBy("r.authority_id")
-    .orderBy("r.case_id")
-    .orderBy("r.seq")
+    .where(overdueAfter(today, after))
+    .orderBy(KEY_ORDER)
     .limit(limit)
     .execute();
 }
