@@ -53,6 +53,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/voice"],
   // Redress (issue 18): complaints on their statutory clocks, the ombudsmen.
   ["modules/redress"],
+  // Payment by results (issue 19): outcome contracts, claims, payment runs.
+  ["modules/results"],
   // Open data about the whole system: reads the modules above through their public services.
   ["modules/ocds"],
   // The market dashboards: figures kept from the modules above, read through their services.
