@@ -47,6 +47,9 @@ export const API_SCOPES = [
   // Complaints (src/modules/redress): the complainant's side and the answering body's people.
   "complaints:read",
   "complaints:write",
+  // Payment by results (src/modules/results): commissioners' outcome contracts, evidence, runs; providers' claims and evidence.
+  "results:read",
+  "results:write",
   // Demo mode only (src/modules/demo-clock): platform administrators.
   "demo-clock:write",
 ] as const;

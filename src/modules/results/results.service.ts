@@ -1,0 +1,64 @@
+/**
+ * Payment by results (issue 19): what the module's sections share and what other modules may use.
+ * Who may see an outcome contract: the commissioning authority's commissioners and administrators
+ * (they set it up, compute, approve and pay runs, audit claims) and the provider's people (they send
+ * evidence and see their participants, claims and payments); platform administrators. Anyone else
+ * gets 404. The sections: models (`models.ts`), claims (`claims.service.ts`), runs and the ledger
+ * (`runs.service.ts`), audits (`audits.service.ts`), contracts, participants and evidence
+ * (`outcome-contracts.service.ts`, `intake.service.ts`), performance and market share
+ * (`performance.service.ts`), open data (`open-data.service.ts`).
+ */
+import { NotFoundError } from "../../lib/errors.ts";
+import {
+  hasRole,
+  isAuthorityEditor,
+  isPlatformAdmin,
+  type Principal,
+  type Role,
+} from "../access/access.service.ts";
+import type { Ctx } from "../access/context.ts";
+import * as repo from "./results.repository.ts";
+import type { OutcomeContract } from "./results.table.ts";
+
+export type * from "./models.ts";
+export type * from "./results.table.ts";
+export { EVENT_KINDS, EVENT_SOURCES, MODEL_KINDS, RUN_STATUSES } from "./results.table.ts";
+
+/** The provider's people: they send evidence and see their claims and payments. */
+export const PROVIDER_ROLES: readonly Role[] = ["organisation-admin", "organisation-member"];
+
+/** How a person stands to an outcome contract. */
+export interface ResultsStanding {
+  contract: OutcomeContract;
+  /** The authority's commissioners and administrators (and platform administrators). */
+  commissioner: boolean;
+  /** The provider's administrators and members. */
+  provider: boolean;
+}
+
+export function standingOf(principal: Principal | null, contract: OutcomeContract): ResultsStanding {
+  return {
+    contract,
+    commissioner: isPlatformAdmin(principal) || isAuthorityEditor(principal, contract.authority_id),
+    provider: hasRole(principal, PROVIDER_ROLES, contract.organisation_id),
+  };
+}
+
+/** The outcome contract as `ctx.principal` stands to it; 404 to anyone with no reason to see it. */
+export async function outcomeContractFor(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  opts: { lock?: boolean } = {},
+): Promise<ResultsStanding> {
+  const found = opts.lock
+    ? await repo.lockOutcomeContract(ctx.db, authorityId, contractId)
+    : await repo.outcomeContractById(ctx.db, authorityId, contractId);
+  if (!found) throw new NotFoundError("outcome contract");
+  const standing = standingOf(ctx.principal, found);
+  if (!standing.commissioner && !standing.provider) throw new NotFoundError("outcome contract");
+  return standing;
+}
+
+export const modelInForce = repo.modelInForce;
+export const modelVersions = repo.modelVersions;
