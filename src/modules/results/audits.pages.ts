@@ -11,6 +11,7 @@ import { page } from "../../http/routes.ts";
 import { formatPence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
+import type { AuditItemRow } from "./audits.service.ts";
 import {
   auditItemOf,
   auditOf,
@@ -21,7 +22,7 @@ import {
   recordFinding,
   startAudit,
 } from "./audits.service.ts";
-import type { OutcomeAudit, OutcomeAuditItem } from "./results.table.ts";
+import type { OutcomeAudit } from "./results.table.ts";
 import { MAX_SAMPLE, Z_ONE_SIDED_95 } from "./sampling.ts";
 
 const who = afterLookup(signedIn);
@@ -54,7 +55,7 @@ function auditView(a: OutcomeAudit, base: string) {
   };
 }
 
-function itemView(i: OutcomeAuditItem & { key: string }, auditPath: string) {
+function itemView(i: AuditItemRow & { key: string }, auditPath: string) {
   return {
     ...i,
     path: `${auditPath}/items/${i.key}`,

@@ -126,6 +126,9 @@ export function auditsOfContract(
   return q.orderBy("period_start", "desc").limit(limit).execute();
 }
 
+/** A sampled claim with its participant's (pseudonymous) reference, as the evidence is filed under it. */
+export type AuditItemRow = OutcomeAuditItem & { participant_reference: string };
+
 /** An audit's items in key order, a page after `after`. */
 export function itemsOf(
   db: Db,
@@ -133,29 +136,43 @@ export function itemsOf(
   auditId: string,
   after: [string, string, string, number] | undefined,
   limit: number,
-): Promise<OutcomeAuditItem[]> {
+): Promise<AuditItemRow[]> {
   let q = db
-    .selectFrom("outcome_audit_items")
-    .selectAll()
-    .where("authority_id", "=", authorityId)
-    .where("audit_id", "=", auditId);
+    .selectFrom("outcome_audit_items as i")
+    .innerJoin("outcome_participants as p", (j) =>
+      j.onRef("p.authority_id", "=", "i.authority_id").onRef("p.id", "=", "i.participant_id"),
+    )
+    .selectAll("i")
+    .select("p.reference as participant_reference")
+    .where("i.authority_id", "=", authorityId)
+    .where("i.audit_id", "=", auditId);
   if (after)
     q = q.where(
-      sql<boolean>`(participant_id, rule, metric, seq) > (${after[0]}::uuid, ${after[1]}, ${after[2]}, ${after[3]}::int)`,
+      sql<boolean>`(i.participant_id, i.rule, i.metric, i.seq) > (${after[0]}::uuid, ${after[1]}, ${after[2]}, ${after[3]}::int)`,
     );
-  return q.orderBy("participant_id").orderBy("rule").orderBy("metric").orderBy("seq").limit(limit).execute();
+  return q
+    .orderBy("i.participant_id")
+    .orderBy("i.rule")
+    .orderBy("i.metric")
+    .orderBy("i.seq")
+    .limit(limit)
+    .execute();
 }
 
-export function findItem(db: Db, k: AuditItemKey): Promise<OutcomeAuditItem | undefined> {
+export function findItem(db: Db, k: AuditItemKey): Promise<AuditItemRow | undefined> {
   return db
-    .selectFrom("outcome_audit_items")
-    .selectAll()
-    .where("authority_id", "=", k.authorityId)
-    .where("audit_id", "=", k.auditId)
-    .where("participant_id", "=", k.participantId)
-    .where("rule", "=", k.rule)
-    .where("metric", "=", k.metric)
-    .where("seq", "=", k.seq)
+    .selectFrom("outcome_audit_items as i")
+    .innerJoin("outcome_participants as p", (j) =>
+      j.onRef("p.authority_id", "=", "i.authority_id").onRef("p.id", "=", "i.participant_id"),
+    )
+    .selectAll("i")
+    .select("p.reference as participant_reference")
+    .where("i.authority_id", "=", k.authorityId)
+    .where("i.audit_id", "=", k.auditId)
+    .where("i.participant_id", "=", k.participantId)
+    .where("i.rule", "=", k.rule)
+    .where("i.metric", "=", k.metric)
+    .where("i.seq", "=", k.seq)
     .executeTakeFirst();
 }
 

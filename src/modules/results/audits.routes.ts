@@ -23,8 +23,9 @@ import {
   FindingBody,
   StartAuditBody,
 } from "./audits.schemas.ts";
+import type { AuditItemRow } from "./audits.service.ts";
 import { auditOf, auditsOf, concludeAudit, recordFinding, startAudit } from "./audits.service.ts";
-import type { OutcomeAudit, OutcomeAuditItem } from "./results.table.ts";
+import type { OutcomeAudit } from "./results.table.ts";
 
 const tags: [string] = ["results"];
 const who = afterLookup(signedIn);
@@ -49,9 +50,10 @@ function auditRecord(a: OutcomeAudit, checked: number | null = null) {
   };
 }
 
-function itemRecord(i: OutcomeAuditItem) {
+function itemRecord(i: AuditItemRow) {
   return {
     participantId: i.participant_id,
+    participantReference: i.participant_reference,
     rule: i.rule,
     metric: i.metric,
     seq: i.seq,

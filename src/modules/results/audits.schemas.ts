@@ -88,6 +88,9 @@ export const Audit = Type.Object({
 
 export const AuditItem = Type.Object({
   participantId: Uuid,
+  participantReference: Type.String({
+    description: "The commissioner's pseudonymous reference of the participant",
+  }),
   rule: Type.String(),
   metric: Type.String(),
   seq: Type.Integer(),

@@ -28,12 +28,13 @@ import { msg } from "../../lib/messages.ts";
 import { formatPence, parseMoney } from "../../lib/money.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import type { AuditItemRow } from "./audits.repository.ts";
 import * as repo from "./audits.repository.ts";
 import { outcomeContractFor, type ResultsStanding } from "./results.service.ts";
 import type { OutcomeAudit, OutcomeAuditItem } from "./results.table.ts";
 import { estimateRecovery, MAX_SAMPLE } from "./sampling.ts";
 
-export type { AuditItemKey } from "./audits.repository.ts";
+export type { AuditItemKey, AuditItemRow } from "./audits.repository.ts";
 
 export const AUDITS_PAGE_SIZE = 24;
 export const ITEMS_PAGE_SIZE = 50;
@@ -227,7 +228,7 @@ function decodeItemKey(
 export interface AuditPage {
   standing: ResultsStanding;
   audit: OutcomeAudit;
-  items: (OutcomeAuditItem & { key: string })[];
+  items: (AuditItemRow & { key: string })[];
   next: string | null;
   /** Items checked so far, of `audit.sample_size`. */
   checked: number;
@@ -276,7 +277,7 @@ export async function auditItemOf(
   contractId: string,
   auditId: string,
   keyText: string,
-): Promise<{ standing: ResultsStanding; audit: OutcomeAudit; item: OutcomeAuditItem & { key: string } }> {
+): Promise<{ standing: ResultsStanding; audit: OutcomeAudit; item: AuditItemRow & { key: string } }> {
   const { standing, audit } = await loadAudit(ctx, authorityId, contractId, auditId);
   let key: [string, string, string, number] | undefined;
   try {
@@ -322,7 +323,7 @@ export async function recordFinding(
   contractId: string,
   auditId: string,
   input: FindingInput,
-): Promise<OutcomeAuditItem> {
+): Promise<AuditItemRow> {
   return transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
     const { standing, audit } = await loadAudit(tctx, authorityId, contractId, auditId, true);

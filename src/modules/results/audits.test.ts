@@ -113,6 +113,12 @@ describe("starting an audit of a paid period", () => {
       sampled.map((c) => `${c.participantId} job-outcome ${paidOf(c.participantId)}`).sort(),
     );
     expect(items.map((i) => i.paidPence).sort()).toEqual(PAID.map(String).sort());
+    // Each named by the commissioner's reference (the evidence is filed under it), never a name.
+    expect(
+      items.every((i) =>
+        /^AT\d{6}$/.test((i as { participantReference?: string }).participantReference ?? ""),
+      ),
+    ).toBe(true);
     // The same period again is refused.
     const again = await call(t.app, "POST", api(), as("admin"), { period: "2027-01", sampleSize: 5 });
     expect([again.statusCode, again.json().error.code]).toEqual([409, "period_audited"]);
