@@ -1082,7 +1082,7 @@ const spendOver500: Dataset = {
     ["supplier_id", "uuid", UUID],
     ["supplier_name", "text", "Northern Employment Partners Ltd"],
     ["supplier_org_id", "org-id", "GB-COH-01234567"],
-    ["expense_area", "text", "Payment by results: work-programme-north-east"],
+    ["expense_area", "code", "payment-by-results/work-programme-north-east"],
     ["expense_type", "code", "outcome-payment"],
     ["purpose", "text", "Outcome payments for 2027-04-01 to 2027-04-30: WP-NE-01 Work Programme North East"],
     ["contract_id", "uuid", UUID],

@@ -292,7 +292,7 @@ export async function* spendRows(ctx: Pick<Ctx, "db">): AsyncGenerator<SpendRow[
       transactionNumber: p.id,
       amountPence: BigInt(p.amount_pence),
       ...names.supplier(p.organisation_id),
-      expenseArea: `Payment by results: ${p.programme}`,
+      expenseArea: `payment-by-results/${p.programme}`,
       expenseType: p.kind === "payment" ? "outcome-payment" : "outcome-correction",
       purpose:
         p.kind === "payment" && p.period_start && p.period_end
@@ -329,7 +329,7 @@ export async function* spendRows(ctx: Pick<Ctx, "db">): AsyncGenerator<SpendRow[
         transactionNumber: `managed-accounts-${s.month}-${s.organisationId}`,
         amountPence: s.amountPence,
         ...names.supplier(s.organisationId),
-        expenseArea: "Personal budgets: managed accounts",
+        expenseArea: "personal-budgets/managed-accounts",
         expenseType: "personal-budgets-managed-accounts" as const,
         purpose: `Care and support invoices paid from managed accounts in ${s.month}: ${s.invoices} invoices, ${s.plans} people's budgets (summed so that no person can be identified)`,
         contractId: null,

@@ -12,7 +12,8 @@ import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { transaction } from "../../db/transaction.ts";
 import { newId } from "../../lib/ids.ts";
 import { insertCarePlan } from "../budgets/budgets.test-fixtures.ts";
-import { recordPackageProblems } from "../ocds/validate.ts";
+import { published } from "../ocds/packages.ts";
+import { releaseProblems } from "../ocds/validate.ts";
 import { cohortFigures } from "./open-data.service.ts";
 import { insertOutcomePayments, type OutcomePaymentsFixture } from "./open-data.test-fixtures.ts";
 
@@ -84,7 +85,6 @@ const json = async (url: string) => {
 describe("OCDS implementation transactions", () => {
   it("publish the contract's payments and corrections, not recoveries, in a valid release tagged implementation", async () => {
     const record = await json(`/data/ocds/records/${ocid}`);
-    expect(recordPackageProblems(record)).toEqual([]);
     const [r] = record.records as {
       releases: { tag: string[] }[];
       compiledRelease: Record<string, unknown>;
@@ -112,14 +112,16 @@ describe("OCDS implementation transactions", () => {
       expect.arrayContaining(["supplier", "payee"]),
     );
     expect(compiled.parties.find((p) => p.id === compiled.buyer.id)?.roles).toContain("payer");
+    // The payment's own release: tagged implementation, valid OCDS 1.1 as published.
     const latest = await t.deps.db
       .selectFrom("ocds_releases")
-      .select("tags")
+      .select(["tags", "release"])
       .where("ocid", "=", ocid)
       .orderBy("seq", "desc")
       .limit(1)
       .executeTakeFirstOrThrow();
     expect(latest.tags).toEqual(["implementation"]);
+    expect(releaseProblems(published(latest.release, "https://openps.example.org"))).toEqual([]);
   });
 });
 
@@ -176,7 +178,7 @@ describe("the spend over £500", () => {
       body_name: authority.name,
       paid_on: "2026-10-05",
       supplier_id: contract.organisation_id,
-      expense_area: "Payment by results: open-data-test",
+      expense_area: "payment-by-results/open-data-test",
       contract_id: contract.id,
       period_from: "2026-09-01",
       period_to: "2026-09-30",
@@ -209,7 +211,7 @@ describe("the spend over £500", () => {
         amount_pence: 100_000,
         supplier_id: many.id,
         supplier_name: many.name,
-        expense_area: "Personal budgets: managed accounts",
+        expense_area: "personal-budgets/managed-accounts",
         contract_id: null,
         period_from: "2026-10-01",
         period_to: "2026-10-31",
