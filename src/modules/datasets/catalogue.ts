@@ -91,7 +91,10 @@ export interface Dataset {
    * deleted as well as one added or changed. None for figures a job computes (`computed`).
    */
   changedBy: readonly string[];
-  /** Figures a job recomputes from kept aggregates, not rows an action changes: dated by `modified` alone. */
+  /**
+   * Figures a job recomputes from kept aggregates, not rows an action changes — or rows whose data
+   * alone dates them (insert-only ledgers: payment by results' spend) — dated by `modified` alone.
+   */
   computed?: true;
   /**
    * How the clock alone changes its rows, if it does: "day" — they depend on today's date in London
