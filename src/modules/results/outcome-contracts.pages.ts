@@ -39,6 +39,7 @@ type ContractRequest = FastifyRequest<{
 }>;
 
 const VIEWS = "results/views/contracts";
+const MAX_CSV_BYTES = 2 * 1024 * 1024;
 
 /** Who may see a contract's pages: the service decides (404 first, then 403). */
 const contractPeople = afterLookup({
@@ -186,6 +187,11 @@ export function outcomeContractPages(app: FastifyInstance): void {
       if (!file)
         throw new ValidationError(msg`Choose the CSV file of events`, [
           { field: "file", message: msg`Choose the CSV file of events` },
+        ]);
+      // 5,000 lines of evidence are well under 2 MB: a larger file is not read.
+      if (file.size > MAX_CSV_BYTES)
+        throw new ValidationError(msg`The file is larger than 2 MB: send at most 5,000 events a file`, [
+          { field: "file", message: msg`The file is larger than 2 MB: send at most 5,000 events a file` },
         ]);
       const source = context.view.commissioner
         ? v.source === "data-match"

@@ -34,7 +34,8 @@ const FUND_PROVIDER = DEMO_ORGANISATION.communityHealthMutual;
 const OTHER_PROVIDER = DEMO_ORGANISATION.carersTrust;
 
 let t: TestApp;
-const s: Record<string, TestSession> = {};
+type Person = "commissioner" | "evaluator" | "platformSupplier" | "provider" | "otherProvider" | "stranger";
+const s = {} as Record<Person, TestSession>;
 let today: string;
 let platform: { id: string; organisation_id: string };
 let demoContract: string;
@@ -82,13 +83,12 @@ beforeAll(async () => {
       .where("authority_id", "=", COUNTY)
       .executeTakeFirstOrThrow()
   ).id;
-  const make = async (name: string, grants: { role: Role; scopeId?: string }[]) => {
+  const make = async (name: Person, grants: { role: Role; scopeId?: string }[]) => {
     const user = await createUser(t.deps.db, { grants, displayName: name });
     s[name] = await sessionFor(t.app, user.id, { twoFactor: true });
     return user.id;
   };
   await make("commissioner", [{ role: "commissioner", scopeId: COUNTY }]);
-  await make("secondCommissioner", [{ role: "authority-admin", scopeId: COUNTY }]);
   await make("evaluator", [{ role: "evaluator", scopeId: COUNTY }]);
   await make("platformSupplier", [{ role: "organisation-admin", scopeId: PLATFORM_SUPPLIER }]);
   // A contract linked to results, entered from an award as the contracts module enters one.
