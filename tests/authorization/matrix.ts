@@ -46,6 +46,7 @@ import { redress } from "./rules/redress.ts";
 import { regulation } from "./rules/regulation.ts";
 import { reports } from "./rules/reports.ts";
 import { resultsAudits } from "./rules/results-audits.ts";
+import { resultsIntake } from "./rules/results-intake.ts";
 import { services } from "./rules/services.ts";
 import { tenders } from "./rules/tenders.ts";
 import { voice } from "./rules/voice.ts";
@@ -100,6 +101,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   voice,
   redress,
   commissioning,
+  resultsIntake,
   resultsAudits,
 };
 export const RULES: Record<string, Rule> = Object.assign(
