@@ -67,6 +67,12 @@ export async function insertTariffChunk(
   after: string,
   upTo: string,
 ): Promise<number> {
+  const result = await tariffChunkStatement(run, model, after, upTo).execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/** The tariff chunk's one statement (for `insertTariffChunk`, and for the bench to EXPLAIN). */
+export function tariffChunkStatement(run: ChunkRun, model: TariffDefinition, after: string, upTo: string) {
   const groups = JSON.stringify(
     model.groups.map((g) => ({
       code: g.code,
@@ -79,7 +85,7 @@ export async function insertTariffChunk(
     })),
   );
   const a = run.authorityId;
-  const result = await sql`
+  return sql`
     insert into outcome_claims (authority_id, contract_id, run_id, participant_id, rule, metric, seq,
       achieved_on, model_version, amount_pence, event_ids, problems)
     with ev as (
@@ -171,8 +177,7 @@ export async function insertTariffChunk(
       select 1 from outcome_claims x
       where x.authority_id = ${a}::uuid and x.participant_id = m.participant_id and x.rule = m.rule
         and x.metric = '' and x.seq = m.seq)
-    on conflict do nothing`.execute(db);
-  return Number(result.numAffectedRows ?? 0n);
+    on conflict do nothing`;
 }
 
 /** A claim already recorded for a participant of the chunk. */
