@@ -157,7 +157,7 @@ describe("caps", () => {
           expect(totals[i] ?? 0n).toBeLessThanOrEqual(group ? groupMaximumPence(group) : 0n);
         });
       }),
-      { numRuns: 150, seed: 19 },
+      { numRuns: 80, seed: 19 },
     );
   });
 
@@ -169,7 +169,7 @@ describe("caps", () => {
         for (const total of totals) expect(total).toBeLessThanOrEqual(150_000n);
         expect(contract).toBeLessThanOrEqual(400_000n);
       }),
-      { numRuns: 150, seed: 19 },
+      { numRuns: 80, seed: 19 },
     );
   });
 });
@@ -199,7 +199,7 @@ describe("the order events arrive in", () => {
           expect(b).toEqual(a);
         },
       ),
-      { numRuns: 200, seed: 19 },
+      { numRuns: 100, seed: 19 },
     );
   });
 });
