@@ -368,7 +368,7 @@ describe("the tariff's set-based SQL", () => {
 });
 
 describe("a crash mid-run", () => {
-  it("and a restart record exactly what one clean compute records", async () => {
+  it("after 1, 3 or every chunk, and a restart, record exactly what one clean compute records", async () => {
     const people = Array.from({ length: 7 }, (_, i) => ({
       reference: `C${i}`,
       group: i % 2 === 0 ? "jsa-25-plus" : "jsa-18-24",
@@ -394,26 +394,28 @@ describe("a crash mid-run", () => {
       const byParticipant = new Map(stored.map((s) => [s.participant.id, s.reference]));
       return { ...c, run, byParticipant };
     };
-    const clean = await contract("engine-clean");
-    await computeRunClaims(db, clean.run, clean.model, { chunkSize: 2 });
-    const crashed = await contract("engine-crashed");
-    await expect(
-      computeRunClaims(db, crashed.run, crashed.model, { chunkSize: 2, crashAfterChunks: 2 }),
-    ).rejects.toThrow(SimulatedCrash);
-    const partly = (await claimsOfRun(crashed.run)).length;
-    const { inserted } = await computeRunClaims(db, crashed.run, crashed.model, { chunkSize: 2 });
-
     const byReference = (rows: Row[], names: Map<string, string>) =>
       normalise(
         rows.map((r) => ({ ...r, participant_id: names.get(r.participant_id) ?? "?", event_ids: [] })),
       );
+    const clean = await contract("engine-clean");
+    await computeRunClaims(db, clean.run, clean.model, { chunkSize: 2 });
     const cleanRows = await claimsOfRun(clean.run);
-    const restarted = await claimsOfRun(crashed.run);
-    expect(partly).toBeGreaterThan(0);
-    expect(partly + inserted).toBe(cleanRows.length);
-    expect(byReference(restarted, crashed.byParticipant)).toEqual(
-      byReference(cleanRows, clean.byParticipant),
-    );
+    // 7 participants in chunks of 2: 4 chunks; crashes after the first, the third, and the last.
+    for (const k of [1, 3, 4]) {
+      const crashed = await contract(`engine-crashed-${k}`);
+      await expect(
+        computeRunClaims(db, crashed.run, crashed.model, { chunkSize: 2, crashAfterChunks: k }),
+      ).rejects.toThrow(SimulatedCrash);
+      const partly = (await claimsOfRun(crashed.run)).length;
+      const { inserted } = await computeRunClaims(db, crashed.run, crashed.model, { chunkSize: 2 });
+      const restarted = await claimsOfRun(crashed.run);
+      expect(partly).toBeGreaterThan(0);
+      expect(partly + inserted).toBe(cleanRows.length);
+      expect(byReference(restarted, crashed.byParticipant)).toEqual(
+        byReference(cleanRows, clean.byParticipant),
+      );
+    }
     // 7 people attached (£400 each); 6 with job outcomes (£1,200); sustainment payments: JSA 25+
     // 1 + 3 + 5 at £215, JSA 18–24 0 + 2 + 4 at £170.
     const total = cleanRows.reduce((sum, r) => sum + r.amount_pence, 0n);
