@@ -388,8 +388,9 @@ describe("the provider's view, performance and market share", () => {
         contract_id: a,
         run_id: run.id,
         participant_id: p2.id,
-        rule: "job-outcome",
-        seq: 1,
+        // A key the engine never computes (13 sustainment payments at most), refused by hand.
+        rule: "sustainment",
+        seq: 99,
         achieved_on: today,
         model_version: 1,
         amount_pence: 120000n,
@@ -403,9 +404,13 @@ describe("the provider's view, performance and market share", () => {
       "attachment/provider",
     ]);
     const refused = (await call(t.app, "GET", `${one(a)}/claims?refused=true`, s.commissioner)).json().claims;
-    expect(refused).toEqual([
-      expect.objectContaining({ participant: "P-002", problems: ["duplicate-participant"] }),
-    ]);
+    // The engine's own refusal (a job outcome with no job start evidenced) beside the one made by hand.
+    expect(refused).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ participant: "P-002", rule: "job-outcome", problems: ["evidence-missing"] }),
+        expect.objectContaining({ participant: "P-002", problems: ["duplicate-participant"] }),
+      ]),
+    );
     expect((await call(t.app, "GET", `${one(a)}/claims`, s.otherProvider)).statusCode).toBe(404);
     const page = await t.app.inject({
       url: `${pages}/${a}/claims?refused=yes`,
