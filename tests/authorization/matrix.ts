@@ -45,6 +45,7 @@ import { publicBodies } from "./rules/public-bodies.ts";
 import { redress } from "./rules/redress.ts";
 import { regulation } from "./rules/regulation.ts";
 import { reports } from "./rules/reports.ts";
+import { resultsRuns } from "./rules/results-runs.ts";
 import { services } from "./rules/services.ts";
 import { tenders } from "./rules/tenders.ts";
 import { voice } from "./rules/voice.ts";
@@ -99,6 +100,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   voice,
   redress,
   commissioning,
+  resultsRuns,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},
