@@ -177,11 +177,18 @@ export function ledgerRowByKey(
     .executeTakeFirst();
 }
 
-export function ledgerOfRun(db: Db, authorityId: string, runId: string): Promise<OutcomeLedgerEntry[]> {
+/** A run's ledger rows (by its contract's index: a contract's ledger is a few rows a month). */
+export function ledgerOfRun(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+  runId: string,
+): Promise<OutcomeLedgerEntry[]> {
   return db
     .selectFrom("outcome_ledger")
     .selectAll()
     .where("authority_id", "=", authorityId)
+    .where("contract_id", "=", contractId)
     .where("run_id", "=", runId)
     .orderBy("kind")
     .orderBy("id")

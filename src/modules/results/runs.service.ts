@@ -398,7 +398,11 @@ export async function payRun(
       { kind: "recovery" as const, amount: run.recovered_pence },
     ].filter((r) => r.amount > 0n);
     let written = 0;
+    const crashHere = () => {
+      if (opts.crashAfterRows === written) throw new InjectedCrash();
+    };
     for (const r of rows) {
+      crashHere();
       await repo.insertLedgerRow(trx, {
         authority_id: authorityId,
         id: newId(),
@@ -414,9 +418,8 @@ export async function payRun(
         created_at: now,
       });
       written++;
-      if (opts.crashAfterRows !== undefined && written >= opts.crashAfterRows) throw new InjectedCrash();
     }
-    if (opts.crashAfterRows !== undefined && written >= opts.crashAfterRows) throw new InjectedCrash();
+    crashHere();
     const paid = await repo.updateRun(trx, authorityId, runId, { status: "paid", paid_at: now });
     await recordAudit(trx, ctx.clock, {
       authorityId,
@@ -596,7 +599,7 @@ export async function runDetail(
       refusedOnly: query.refused === true,
       limit: size + 1,
     }),
-    repo.ledgerOfRun(ctx.db, authorityId, runId),
+    repo.ledgerOfRun(ctx.db, authorityId, contractId, runId),
     viewOf(ctx.db, run, standing.contract),
   ]);
   const claims = rows.slice(0, size);

@@ -305,6 +305,11 @@ describe("a crash in the middle of paying", () => {
       payRun(ctxs.alice as Ctx, COUNTY, crashed.id, runs[0] as string, { crashAfterRows: 1 }),
     ).rejects.toBeInstanceOf(InjectedCrash);
     expect(await ledgerOf(crashed)).toEqual([]);
+    // After both rows, before the run is marked paid: nothing either.
+    await expect(
+      payRun(ctxs.alice as Ctx, COUNTY, crashed.id, runs[0] as string, { crashAfterRows: 2 }),
+    ).rejects.toBeInstanceOf(InjectedCrash);
+    expect(await ledgerOf(crashed)).toEqual([]);
     const restarted = await payRun(ctxs.alice as Ctx, COUNTY, crashed.id, runs[0] as string);
     const once = await payRun(ctxs.alice as Ctx, COUNTY, clean.id, runs[1] as string);
     const shape = async (c: FixtureContract, runId: string) =>
