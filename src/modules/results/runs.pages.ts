@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, field, formAction } from "../../http/forms.ts";
 import { page } from "../../http/routes.ts";
+import { newId } from "../../lib/ids.ts";
 import { formatPence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
@@ -19,6 +20,7 @@ import {
   listRuns,
   payRun,
   type RunView,
+  recordCorrection,
   runDetail,
   startRun,
 } from "./runs.service.ts";
@@ -88,6 +90,26 @@ async function runsContext(request: ContractRequest) {
   };
 }
 
+async function paymentsContext(request: ContractRequest) {
+  const { after } = request.query as { after?: string };
+  const { entries, next, standing } = await contractLedger(
+    ctxOf(request),
+    request.authority.id,
+    request.params.contractId,
+    after ? { after } : {},
+  );
+  const url = `${contractUrl(request)}/payments`;
+  return {
+    authority: request.authority,
+    contract: standing.contract,
+    commissioner: standing.commissioner,
+    url,
+    runsUrl: `${contractUrl(request)}/runs`,
+    entries: shownLedger(entries),
+    next: next ? `${url}?after=${next}` : null,
+  };
+}
+
 export function runsPages(app: FastifyInstance): void {
   const base = "/authorities/:slug/outcome-contracts/:contractId";
   const one = `${base}/runs/:runId`;
@@ -153,23 +175,33 @@ export function runsPages(app: FastifyInstance): void {
   buttonAction(app, `${one}/approve`, { who: commissioners }, action(approveRun));
   buttonAction(app, `${one}/pay`, { who: commissioners }, action(payRun));
 
-  // The contract's payments: what the provider was paid, recovered and corrected.
+  // The contract's payments: what the provider was paid, recovered and corrected; for commissioners,
+  // the form that records a correction (its idempotency key made when the form is shown).
   app.get(`${base}/payments`, page({ who: readers }), async (request, reply) => {
-    const r = request as ContractRequest;
-    const { after } = request.query as { after?: string };
-    const { entries, next, standing } = await contractLedger(
-      ctxOf(r),
-      r.authority.id,
-      r.params.contractId,
-      after ? { after } : {},
-    );
-    const url = `${contractUrl(r)}/payments`;
     await reply.page("results/views/runs/payments.njk", {
-      authority: r.authority,
-      contract: standing.contract,
-      runsUrl: `${contractUrl(r)}/runs`,
-      entries: shownLedger(entries),
-      next: next ? `${url}?after=${next}` : null,
+      ...(await paymentsContext(request as ContractRequest)),
+      values: { idempotencyKey: newId() },
     });
+  });
+
+  formAction(app, `${base}/payments`, {
+    who: commissioners,
+    template: "results/views/runs/payments.njk",
+    context: (request: ContractRequest) => paymentsContext(request),
+    read: (body) => ({
+      amount: field(body, "amount"),
+      reason: field(body, "reason"),
+      idempotencyKey: field(body, "idempotencyKey"),
+    }),
+    submit: async (request: ContractRequest, values) => {
+      await recordCorrection(
+        ctxOf(request),
+        request.authority.id,
+        request.params.contractId,
+        /^[A-Za-z0-9_-]{8,100}$/.test(values.idempotencyKey) ? values.idempotencyKey : newId(),
+        { amount: values.amount, reason: values.reason },
+      );
+      return `${contractUrl(request)}/payments`;
+    },
   });
 }

@@ -489,14 +489,12 @@ export async function recordCorrection(
   input: CorrectionInput,
 ): Promise<{ entry: LedgerView; replayed: boolean }> {
   const errors: { field: string; message: string }[] = [];
-  const text = input.amount.trim();
-  const negative = text.startsWith("-");
-  const parsed = parseMoney(negative ? text.slice(1) : text);
+  const parsed = parseMoney(input.amount, { allowNegative: true });
   let amount = 0n;
   if (!parsed.ok) errors.push({ field: "amount", message: parsed.error });
   else if (parsed.value === 0n)
     errors.push({ field: "amount", message: msg`Enter an amount other than £0.00` });
-  else amount = negative ? -parsed.value : parsed.value;
+  else amount = parsed.value;
   const reason = input.reason.trim();
   if (reason === "" || reason.length > 2000)
     errors.push({ field: "reason", message: msg`Say why the correction is made, in up to 2,000 characters` });

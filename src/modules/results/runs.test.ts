@@ -454,6 +454,28 @@ describe("the pages", () => {
     });
     expect(payments.statusCode).toBe(200);
     expect(mainText(payments.body)).toContain("£400.00");
+    expect(mainText(payments.body)).not.toContain("Record a correction");
+    // A correction through the form: a new signed entry; a nought refused with the field named.
+    const nought = await postForm(t.app, as("alice"), `${base}/payments`, {
+      amount: "0",
+      reason: "Nothing",
+      idempotencyKey: "page-correction-0",
+    });
+    expect(nought.statusCode).toBe(400);
+    expect(nought.body).toContain('href="#amount"');
+    const corrected = await postForm(t.app, as("alice"), `${base}/payments`, {
+      amount: "-10.00",
+      reason: "Paid ten pounds too much in June",
+      idempotencyKey: "page-correction-1",
+    });
+    expect(corrected.statusCode).toBe(303);
+    const after = await t.app.inject({
+      method: "GET",
+      url: `${base}/payments`,
+      headers: { cookie: as("alice").cookie },
+    });
+    expect(mainText(after.body)).toContain("Paid ten pounds too much in June");
+    expect(mainText(after.body)).toContain("-£10.00");
     const other = await t.app.inject({
       method: "GET",
       url: `${base}/payments`,
