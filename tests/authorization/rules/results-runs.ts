@@ -26,6 +26,7 @@ export const resultsRuns: RuleSet = {
     [`POST ${page}/runs/:runId/approve`]: unknownTarget,
     [`POST ${page}/runs/:runId/pay`]: unknownTarget,
     [`GET ${page}/payments`]: unknownTarget,
+    [`POST ${page}/payments`]: unknownTarget,
   },
   apiBodies: {
     [`POST ${api}/runs`]: JSON.stringify({ month: "2026-09" }),
