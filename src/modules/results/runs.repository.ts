@@ -138,6 +138,23 @@ export function approvalsOf(
     .execute();
 }
 
+/** The approvals of a page of runs, in one query. */
+export function approvalsOfRuns(
+  db: Db,
+  authorityId: string,
+  runIds: readonly string[],
+): Promise<{ run_id: string; user_id: string; approved_at: Date }[]> {
+  if (runIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("outcome_run_approvals")
+    .select(["run_id", "user_id", "approved_at"])
+    .where("authority_id", "=", authorityId)
+    .where("run_id", "in", runIds)
+    .orderBy("approved_at")
+    .orderBy("user_id")
+    .execute();
+}
+
 /** Records one person's approval; false when they had approved already. */
 export async function insertApproval(
   db: Db,

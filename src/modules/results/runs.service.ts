@@ -562,7 +562,18 @@ export async function listRuns(
   const size = query.pageSize ?? 20;
   const rows = await repo.runsOfContract(ctx.db, authorityId, contractId, after, size + 1);
   const page = rows.slice(0, size);
-  const runs = await Promise.all(page.map((r) => viewOf(ctx.db, r, standing.contract)));
+  const approvals = await repo.approvalsOfRuns(
+    ctx.db,
+    authorityId,
+    page.map((r) => r.id),
+  );
+  const runs = page.map((r) =>
+    runView(
+      r,
+      standing.contract,
+      approvals.filter((a) => a.run_id === r.id),
+    ),
+  );
   const last = page.at(-1);
   return { runs, next: rows.length > size && last ? encodeKey([last.period_start]) : null, standing };
 }

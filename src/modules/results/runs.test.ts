@@ -219,6 +219,23 @@ describe("a run through the API", () => {
     const oct = (await call(t.app, "POST", `${api(c)}/runs`, as("alice"), { month: "2026-10" })).json();
     const octComputed = await call(t.app, "POST", `${api(c)}/runs/${oct.id}/compute`, as("alice"));
     expect(octComputed.json()).toMatchObject({ claimsPence: "85000", claimCount: 2, approvalsNeeded: 2 });
+    // The runs, the latest month first, a page at a time (the provider reads them too).
+    const latest = await call(t.app, "GET", `${api(c)}/runs?pageSize=1`, as("provider"));
+    expect(latest.json().runs.map((r: { periodStart: string }) => r.periodStart)).toEqual(["2026-10-01"]);
+    const earlier = await call(
+      t.app,
+      "GET",
+      `${api(c)}/runs?pageSize=1&after=${latest.json().next}`,
+      as("provider"),
+    );
+    expect(earlier.json().runs[0]).toMatchObject({ periodStart: "2026-09-01", status: "paid" });
+    expect(
+      earlier
+        .json()
+        .runs[0].approvals.map((a: { userId: string }) => a.userId)
+        .sort(),
+    ).toEqual([users.alice, users.bob].sort());
+    expect(earlier.json().next).toBeNull();
   });
 
   it("recovers what the provider owes from the claims, carries the rest forward, and records corrections once", async () => {
