@@ -124,3 +124,25 @@ export interface FeeForServiceDefinition {
 }
 
 export type ModelDefinition = TariffDefinition | OutcomePricesDefinition | FeeForServiceDefinition;
+
+/** A problem with a model's definition: where (a JSON path, like "groups[0].attachment.pence") and what to fix. */
+export interface ModelProblem {
+  path: string;
+  message: string;
+}
+
+/**
+ * Checks a model's definition against its kind: `ok` with the definition, or the problems named per
+ * field. MINIMAL until the engine lands (engineer A replaces it with the full check of every number
+ * and its rule): the definition must be an object of the kind given.
+ */
+export function checkModel(
+  kind: ModelDefinition["kind"],
+  definition: unknown,
+): { ok: true; definition: ModelDefinition } | { ok: false; problems: ModelProblem[] } {
+  if (typeof definition !== "object" || definition === null || Array.isArray(definition))
+    return { ok: false, problems: [{ path: "", message: "The definition must be a JSON object." }] };
+  if ((definition as { kind?: unknown }).kind !== kind)
+    return { ok: false, problems: [{ path: "kind", message: `The definition's kind must be "${kind}".` }] };
+  return { ok: true, definition: definition as ModelDefinition };
+}
