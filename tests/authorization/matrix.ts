@@ -47,6 +47,7 @@ import { regulation } from "./rules/regulation.ts";
 import { reports } from "./rules/reports.ts";
 import { resultsAudits } from "./rules/results-audits.ts";
 import { resultsIntake } from "./rules/results-intake.ts";
+import { resultsRuns } from "./rules/results-runs.ts";
 import { services } from "./rules/services.ts";
 import { tenders } from "./rules/tenders.ts";
 import { voice } from "./rules/voice.ts";
@@ -103,6 +104,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   commissioning,
   resultsIntake,
   resultsAudits,
+  resultsRuns,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},
