@@ -21,6 +21,7 @@ import { sessionFor, type TestSession } from "../support/auth.ts";
 import {
   arrived,
   DESKTOP,
+  fillDate,
   sharedBrowser,
   signInContext,
   startTestServer,
@@ -75,13 +76,6 @@ async function signedIn(name: string): Promise<Page> {
   contexts.push(context);
   await signInContext(context, server, demoUser(name));
   return context.newPage();
-}
-
-async function fillDate(page: Page, name: string, iso: string): Promise<void> {
-  const [year = "", mm = "", dd = ""] = iso.split("-");
-  await page.locator(`input[name="${name}-day"]`).fill(String(Number(dd)));
-  await page.locator(`input[name="${name}-month"]`).fill(String(Number(mm)));
-  await page.locator(`input[name="${name}-year"]`).fill(year);
 }
 
 /** The value of the summary list row whose key starts with `key`. */
