@@ -266,6 +266,11 @@ describe("findings and the conclusion", () => {
     expect(text).toContain("here 90.5% of the error rate");
     expect(text).toContain("at least 30 claims");
     expect(page.body).not.toContain("Conclude the audit");
+    const form = await t.app.inject({
+      url: `${pages()}/new`,
+      headers: { cookie: as("commissioner").cookie },
+    });
+    expect(mainText(form.body)).toContain("A whole number from 30 to 2000");
     const list = await t.app.inject({ url: pages(), headers: { cookie: as("commissioner").cookie } });
     expect(mainText(list.body)).toContain("£9,299.28");
     const welsh = await t.app.inject({
