@@ -626,19 +626,21 @@ export interface ManagedPaymentsRow {
   plans: number;
   invoices: number;
   amount_pence: bigint;
+  /** What the one plan that paid the most paid of it (for the dominance rule; no plan named). */
+  largest_plan_pence: bigint;
 }
 
 /**
  * The invoices paid from these authorities' managed accounts, per authority, provider and month of
- * payment (London dates), with how many plans' budgets paid them. Each authority's transactions read
- * through its primary key, the invoice by its own.
+ * payment (London dates), with how many plans' budgets paid them and the largest part one plan paid.
+ * Each authority's transactions read through its primary key, the invoice by its own.
  */
 export async function managedPaymentsByMonth(
   db: Db,
   authorityIds: readonly string[],
 ): Promise<ManagedPaymentsRow[]> {
   if (authorityIds.length === 0) return [];
-  const rows = await db
+  const perPlan = db
     .selectFrom("budget_transactions as t")
     .innerJoin("budget_invoices as i", (j) =>
       j.onRef("i.authority_id", "=", "t.authority_id").onRef("i.id", "=", "t.invoice_id"),
@@ -647,16 +649,28 @@ export async function managedPaymentsByMonth(
       "t.authority_id",
       "i.organisation_id",
       sql<string>`to_char(t.posted_on, 'YYYY-MM')`.as("month"),
-      sql<string>`count(distinct t.plan_id)`.as("plans"),
+      "t.plan_id",
       sql<string>`count(*)`.as("invoices"),
       sql<bigint>`sum(i.amount_pence)::bigint`.as("amount_pence"),
     ])
     .where("t.authority_id", "in", authorityIds)
     .where("t.kind", "=", "invoice-payment")
-    .groupBy(["t.authority_id", "i.organisation_id", sql`to_char(t.posted_on, 'YYYY-MM')`])
-    .orderBy("t.authority_id")
-    .orderBy(sql`to_char(t.posted_on, 'YYYY-MM')`)
-    .orderBy("i.organisation_id")
+    .groupBy(["t.authority_id", "i.organisation_id", sql`to_char(t.posted_on, 'YYYY-MM')`, "t.plan_id"]);
+  const rows = await db
+    .selectFrom(perPlan.as("p"))
+    .select([
+      "p.authority_id",
+      "p.organisation_id",
+      "p.month",
+      sql<string>`count(*)`.as("plans"),
+      sql<string>`sum(p.invoices)`.as("invoices"),
+      sql<bigint>`sum(p.amount_pence)::bigint`.as("amount_pence"),
+      sql<bigint>`max(p.amount_pence)::bigint`.as("largest_plan_pence"),
+    ])
+    .groupBy(["p.authority_id", "p.organisation_id", "p.month"])
+    .orderBy("p.authority_id")
+    .orderBy("p.month")
+    .orderBy("p.organisation_id")
     .execute();
   return rows.map((r) => ({ ...r, plans: Number(r.plans), invoices: Number(r.invoices) }));
 }

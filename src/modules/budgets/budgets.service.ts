@@ -362,12 +362,14 @@ export interface ManagedPayments {
   plans: number;
   invoices: number;
   amountPence: bigint;
+  /** The most one plan's budget paid of it (a dominance rule hides a sum one person's part dominates). */
+  largestPlanPence: bigint;
 }
 
 /**
  * The invoices paid from these authorities' managed accounts, per authority, provider and month, in
- * that order (for the spend over £500: payment by results' open data). Sums only: no plan, person or
- * invoice. Invoices paid from a direct payment are the person's own spending, not here.
+ * that order (for the spend over £500: payment by results' open data). Sums only (and the largest
+ * plan's part): no plan, person or invoice. Invoices paid from a direct payment are the person's own spending, not here.
  */
 export async function managedPaymentsByMonth(
   db: Ctx["db"],
@@ -380,6 +382,7 @@ export async function managedPaymentsByMonth(
     plans: r.plans,
     invoices: r.invoices,
     amountPence: BigInt(r.amount_pence),
+    largestPlanPence: BigInt(r.largest_plan_pence),
   }));
 }
 

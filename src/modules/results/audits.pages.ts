@@ -23,7 +23,7 @@ import {
   startAudit,
 } from "./audits.service.ts";
 import type { OutcomeAudit } from "./results.table.ts";
-import { MAX_SAMPLE, Z_ONE_SIDED_95 } from "./sampling.ts";
+import { CONFIDENCE, MAX_SAMPLE, MIN_SAMPLE, tOneSided95 } from "./sampling.ts";
 
 const who = afterLookup(signedIn);
 const NOTICES = ["started", "recorded", "concluded"];
@@ -52,6 +52,19 @@ function auditView(a: OutcomeAudit, base: string) {
     errorRateText: a.error_rate_ppm === null ? null : ppmPercent(a.error_rate_ppm),
     lowerBoundText: a.lower_bound_ppm === null ? null : ppmPercent(a.lower_bound_ppm),
     recoveryText: a.recovery_pence === null ? null : formatPence(a.recovery_pence),
+  };
+}
+
+/** The confidence rule's figures for this audit's sample: Student's t with n − 1 degrees of freedom, the cap. */
+function ruleOf(a: OutcomeAudit) {
+  const n = a.sample_size;
+  return {
+    n,
+    min: MIN_SAMPLE,
+    census: n >= a.population_count,
+    df: n - 1,
+    t: n > 1 ? tOneSided95(n - 1).toFixed(4) : "",
+    share: `${(100 * (1 - CONFIDENCE) ** (1 / n)).toFixed(1)}%`,
   };
 }
 
@@ -91,7 +104,13 @@ export function auditsPages(app: FastifyInstance): void {
     context: async (request) => {
       const req = request as ContractRequest;
       const standing = await forAuditing(ctxOf(request), request.authority.id, req.params.contractId);
-      return { contract: standing.contract, base: baseOf(req), maxSample: MAX_SAMPLE, noindex: true };
+      return {
+        contract: standing.contract,
+        base: baseOf(req),
+        maxSample: MAX_SAMPLE,
+        minSample: MIN_SAMPLE,
+        noindex: true,
+      };
     },
     values: () => ({ period: "", sampleSize: "", seed: "" }),
     read: (body) => ({
@@ -126,7 +145,7 @@ export function auditsPages(app: FastifyInstance): void {
       items: found.items.map((i) => itemView(i, audit.path)),
       next: found.next,
       checked: found.checked,
-      z: Z_ONE_SIDED_95,
+      rule: ruleOf(found.audit),
       notice: notice(request),
       noindex: true,
     });

@@ -1,7 +1,16 @@
 /** SQL of sample audits (audits.service.ts): the paid period, the sample drawn, findings, conclusion. */
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
+import { CONTRACT_RULES } from "./reference.ts";
 import type { OutcomeAudit, OutcomeAuditItem, OutcomeRun } from "./results.table.ts";
+
+/**
+ * An audit's population leaves out the contract-wide claims (a cohort's, the pooled one, a year's
+ * reconciliation: `CONTRACT_RULES`): each is a sum over the whole contract, checked against the
+ * comparison figures and the year's deliveries, not against one participant's evidence, and one large
+ * pooled claim in a sample would dominate the ratio estimate.
+ */
+const perParticipantClaim = sql<boolean>`rule not in (${sql.join(CONTRACT_RULES)})`;
 
 export interface AuditItemKey {
   authorityId: string;
@@ -44,7 +53,7 @@ export function auditOfPeriod(
     .executeTakeFirst();
 }
 
-/** The run's valid (paid) claims: how many, and their total. Once, when an audit starts. */
+/** The run's valid (paid) per-participant claims: how many, and their total. Once, when an audit starts. */
 export async function populationOf(
   db: Db,
   authorityId: string,
@@ -59,6 +68,7 @@ export async function populationOf(
     .where("authority_id", "=", authorityId)
     .where("run_id", "=", runId)
     .where(sql<boolean>`problems = '{}'`)
+    .where(perParticipantClaim)
     .executeTakeFirstOrThrow();
   return { count: Number(row.count), pence: BigInt(row.pence) };
 }
@@ -74,7 +84,7 @@ export async function insertAudit(
 }
 
 /**
- * Draws the sample in one statement: the run's valid claims ranked by the MD5 of the seed and the
+ * Draws the sample in one statement: the run's valid per-participant claims ranked by the MD5 of the seed and the
  * claim's key (sampling.ts `sampleRank`), the `size` lowest stored as the audit's items.
  */
 export async function insertSample(
@@ -86,6 +96,7 @@ export async function insertSample(
     select authority_id, ${a.auditId}::uuid, participant_id, rule, metric, seq, amount_pence
     from outcome_claims
     where authority_id = ${a.authorityId}::uuid and run_id = ${a.runId}::uuid and problems = '{}'
+      and ${perParticipantClaim}
     order by md5(${a.seed} || '|' || participant_id::text || '|' || rule || '|' || metric || '|' || seq::text),
       participant_id, rule, metric, seq
     limit ${a.size}`.execute(db);

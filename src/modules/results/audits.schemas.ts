@@ -6,7 +6,7 @@
 import { Type } from "typebox";
 import { Instant, IsoDate, MoneyText, Nullable, PenceText, Uuid } from "../../http/schemas.ts";
 import { AUDIT_LIMITS } from "./audits.service.ts";
-import { MAX_SAMPLE } from "./sampling.ts";
+import { MAX_SAMPLE, MIN_SAMPLE } from "./sampling.ts";
 
 export const ContractParams = Type.Object({ authorityId: Uuid, contractId: Uuid });
 export const AuditParams = Type.Object({ authorityId: Uuid, contractId: Uuid, auditId: Uuid });
@@ -32,9 +32,9 @@ export const StartAuditBody = Type.Object({
     description: "The paid period's month, like 2027-03",
   }),
   sampleSize: Type.Integer({
-    minimum: 2,
+    minimum: 1,
     maximum: MAX_SAMPLE,
-    description: "How many paid claims to sample",
+    description: `How many paid claims to sample: at least ${MIN_SAMPLE}, or every claim of a period with fewer (422 sample_too_small)`,
   }),
   seed: Type.Optional(
     Type.String({

@@ -32,7 +32,7 @@ import type { AuditItemRow } from "./audits.repository.ts";
 import * as repo from "./audits.repository.ts";
 import { outcomeContractFor, type ResultsStanding } from "./results.service.ts";
 import type { OutcomeAudit, OutcomeAuditItem } from "./results.table.ts";
-import { estimateRecovery, MAX_SAMPLE } from "./sampling.ts";
+import { estimateRecovery, MAX_SAMPLE, MIN_SAMPLE, minimumSample } from "./sampling.ts";
 
 export type { AuditItemKey, AuditItemRow } from "./audits.repository.ts";
 
@@ -109,10 +109,10 @@ export async function startAudit(
         message: msg`Enter the paid period as a year and month, like 2027-03`,
       });
     const size = /^\d{1,6}$/.test(sizeText) ? Number(sizeText) : Number.NaN;
-    if (!(size >= 2 && size <= MAX_SAMPLE))
+    if (!(size >= 1 && size <= MAX_SAMPLE))
       problems.push({
         field: "sampleSize",
-        message: msg`Enter how many claims to sample, a whole number from 2 to ${MAX_SAMPLE}`,
+        message: msg`Enter how many claims to sample, a whole number from ${MIN_SAMPLE} to ${MAX_SAMPLE}`,
       });
     if (seed.length > AUDIT_LIMITS.seed)
       problems.push({
@@ -131,8 +131,12 @@ export async function startAudit(
       throw new ConflictError(msg`The period ${period} has been audited already.`, "period_audited");
     const population = await repo.populationOf(trx, authorityId, run.id);
     if (size > population.count) {
-      const message = msg`The period ${period} has ${population.count} paid claims: choose a sample of 2 to ${population.count} claims`;
+      const message = msg`The period ${period} has ${population.count} paid claims: choose a sample of ${minimumSample(population.count)} to ${population.count} claims`;
       throw new UnprocessableError(message, [{ field: "sampleSize", message }], "sample_too_large");
+    }
+    if (size < minimumSample(population.count)) {
+      const message = msg`The period ${period} has ${population.count} paid claims: sample at least ${minimumSample(population.count)} of them (${MIN_SAMPLE}, or every claim of a period with fewer), or the estimate says too little to recover anything`;
+      throw new UnprocessableError(message, [{ field: "sampleSize", message }], "sample_too_small");
     }
     const now = ctx.clock.now();
     const audit: OutcomeAudit = {

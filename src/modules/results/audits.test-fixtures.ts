@@ -2,13 +2,16 @@
  * For tests only: an outcome contract with a paid period to audit, written directly as the runs
  * would leave it (the runs and the engine are their own services): a contract for an outcome fund,
  * a model version, participants, one paid run whose valid claims are the population (and refused
- * claims that are not), and a computed run not yet paid. The claims' amounts can be chosen for the
+ * claims and a contract-wide pooled claim that are not), and a computed run not yet paid. The claims' amounts can be chosen for the
  * claims a seed will draw (sampling.ts `drawSample`), so that a test meets a worked example.
  */
 import type { Db } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import { newId } from "../../lib/ids.ts";
 import { type ClaimKey, drawSample } from "./sampling.ts";
+
+/** The paid run's contract-wide (pooled) claim: £50,000.00. */
+const POOLED_PENCE = 5_000_000n;
 
 export interface PaidPeriodFixture {
   contractId: string;
@@ -109,7 +112,7 @@ export async function paidPeriod(
       period_end: end,
       status,
       claims_pence: pence,
-      claim_count: status === "paid" ? claims.length : 0,
+      claim_count: status === "paid" ? claims.length + 1 : 0,
       payment_pence: pence,
       started_by: null,
       started_at: now,
@@ -119,7 +122,7 @@ export async function paidPeriod(
     await trx
       .insertInto("outcome_runs")
       .values([
-        run(runId, periodStart, lastDay, "paid", total),
+        run(runId, periodStart, lastDay, "paid", total + POOLED_PENCE),
         run(newId(), nextStart, nextEnd, "computed", 0n),
       ])
       .execute();
@@ -142,6 +145,8 @@ export async function paidPeriod(
         ...claims.map((c) => claim(c, [])),
         // Refused claims of the same run: not paid, so never in the population.
         ...claims.slice(0, 2).map((c) => claim({ ...c, rule: "sustainment", seq: 1 }, ["evidence-missing"])),
+        // A contract-wide claim (kept against a participant, no one's outcome): never in the population.
+        claim({ ...(claims[0] as (typeof claims)[number]), rule: "pooled", paidPence: POOLED_PENCE }, []),
       ])
       .execute();
   });

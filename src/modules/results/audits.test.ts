@@ -1,9 +1,10 @@
 /**
  * Sample audits through HTTP (app.inject, one seeded app for the file), on a paid period written by
  * the fixture so that the seed draws the worked example of docs/payment-by-results.md ("Sample
- * audits"; sampling.test.ts checks its arithmetic): 200 paid claims, £240,000.00 paid, 5 sampled,
- * £1,600.00 of £5,000.00 over-paid in the sample — recovery £7,980.72. The sample the database draws
- * is the one sampling.ts draws; refused claims are not in it; the commissioner records findings (API
+ * audits"; sampling.test.ts checks its arithmetic): 200 paid claims, £240,000.00 paid, 30 sampled,
+ * £4,400.00 of £34,800.00 over-paid in the sample — recovery £9,299.28. The sample the database draws
+ * is the one sampling.ts draws; refused claims and contract-wide claims (a pooled one) are not in it;
+ * a sample below 30 claims is refused (422); the commissioner records findings (API
  * and page) and concludes once all are checked; the recovery is recorded once for the next run; the
  * provider sees the audit and its findings but changes nothing (403); another authority's
  * commissioner gets 404; stale states are 409; every change is on the authority's audit chain.
@@ -23,8 +24,16 @@ const COUNTY = DEMO_AUTHORITY.county;
 const PROVIDER = DEMO_CHOICE_MEMBERS.greenway;
 const SEED = "worked-example";
 /** The worked example: the sampled claims' amounts paid and found, in the order the fixture meets them. */
-const PAID = [120_000n, 120_000n, 80_000n, 40_000n, 140_000n];
-const FOUND = [120_000n, 0n, 80_000n, 40_000n, 100_000n];
+const GROUPS: [number, bigint, bigint][] = [
+  [22, 120_000n, 120_000n],
+  [3, 120_000n, 0n],
+  [2, 80_000n, 80_000n],
+  [2, 140_000n, 100_000n],
+  [1, 40_000n, 40_000n],
+];
+const PAID = GROUPS.flatMap(([k, paid]) => Array<bigint>(k).fill(paid));
+const FOUND = GROUPS.flatMap(([k, , found]) => Array<bigint>(k).fill(found));
+const SAMPLE = PAID.length;
 
 let t: TestApp;
 let fx: PaidPeriodFixture;
@@ -62,11 +71,11 @@ beforeAll(async () => {
     period: "2027-01",
     participants: 200,
     seed: SEED,
-    sampleSize: 5,
-    // The rest: 194 claims of £1,200.00 and one of £2,200.00 — £240,000.00 paid in all.
-    amounts: (s, r) => (s >= 0 ? (PAID[s] as bigint) : r === 0 ? 220_000n : 120_000n),
+    sampleSize: SAMPLE,
+    // The rest: 169 claims of £1,200.00 and one of £2,400.00 — £240,000.00 paid in all.
+    amounts: (s, r) => (s >= 0 ? (PAID[s] as bigint) : r === 0 ? 240_000n : 120_000n),
   });
-  const drawn = new Set(drawSample(fx.claims, 5, SEED).map((c) => c.participantId));
+  const drawn = new Set(drawSample(fx.claims, SAMPLE, SEED).map((c) => c.participantId));
   sampled = fx.claims
     .filter((c) => drawn.has(c.participantId))
     .map((c, i) => ({ ...c, found: FOUND[i] as bigint }));
@@ -77,8 +86,8 @@ afterAll(async () => {
 });
 
 describe("starting an audit of a paid period", () => {
-  it("refuses the provider (403), another authority (404), a period not paid (409), a sample too large (422)", async () => {
-    const body = { period: "2027-01", sampleSize: 5, seed: SEED };
+  it("refuses the provider (403), another authority (404), a period not paid (409), a sample too large or too small (422)", async () => {
+    const body = { period: "2027-01", sampleSize: SAMPLE, seed: SEED };
     expect((await call(t.app, "POST", api(), as("provider"), body)).statusCode).toBe(403);
     expect((await call(t.app, "POST", api(), as("elsewhere"), body)).statusCode).toBe(404);
     const notPaid = await call(t.app, "POST", api(), as("commissioner"), { ...body, period: "2027-02" });
@@ -86,12 +95,15 @@ describe("starting an audit of a paid period", () => {
     const tooLarge = await call(t.app, "POST", api(), as("commissioner"), { ...body, sampleSize: 201 });
     expect([tooLarge.statusCode, tooLarge.json().error.code]).toEqual([422, "sample_too_large"]);
     expect(tooLarge.json().error.message).toContain("has 200 paid claims");
+    // Below 30 claims a sample says too little (only a period of fewer is audited in full).
+    const tooSmall = await call(t.app, "POST", api(), as("commissioner"), { ...body, sampleSize: 29 });
+    expect([tooSmall.statusCode, tooSmall.json().error.code]).toEqual([422, "sample_too_small"]);
   });
 
   it("draws the sample sampling.ts draws from the seed, from the valid paid claims only", async () => {
     const started = await call(t.app, "POST", api(), as("commissioner"), {
       period: "2027-01",
-      sampleSize: 5,
+      sampleSize: SAMPLE,
       seed: SEED,
     });
     expect(started.statusCode).toBe(201);
@@ -102,8 +114,9 @@ describe("starting an audit of a paid period", () => {
       periodStart: "2027-01-01",
       periodEnd: "2027-01-31",
       populationCount: 200,
+      // The pooled claim the fixture adds (£50,000.00, contract-wide) is not in the population.
       populationPence: "24000000",
-      sampleSize: 5,
+      sampleSize: SAMPLE,
     });
     const got = await call(t.app, "GET", `${api()}/${auditId}`, as("commissioner"));
     expect(got.statusCode).toBe(200);
@@ -120,7 +133,7 @@ describe("starting an audit of a paid period", () => {
       ),
     ).toBe(true);
     // The same period again is refused.
-    const again = await call(t.app, "POST", api(), as("admin"), { period: "2027-01", sampleSize: 5 });
+    const again = await call(t.app, "POST", api(), as("admin"), { period: "2027-01", sampleSize: SAMPLE });
     expect([again.statusCode, again.json().error.code]).toEqual([409, "period_audited"]);
   });
 });
@@ -196,9 +209,9 @@ describe("findings and the conclusion", () => {
     expect(done.statusCode).toBe(200);
     expect(done.json()).toMatchObject({
       status: "concluded",
-      errorRatePpm: 320_000,
-      lowerBoundPpm: 33_253,
-      recoveryPence: "798072",
+      errorRatePpm: 126_437,
+      lowerBoundPpm: 38_747,
+      recoveryPence: "929928",
     });
     const recoveries = await t.deps.db
       .selectFrom("outcome_recoveries")
@@ -206,7 +219,7 @@ describe("findings and the conclusion", () => {
       .where("contract_id", "=", fx.contractId)
       .execute();
     expect(recoveries).toEqual([
-      { kind: "audit", amount_pence: 798_072n, source_key: auditId, run_id: null },
+      { kind: "audit", amount_pence: 929_928n, source_key: auditId, run_id: null },
     ]);
     const again = await call(t.app, "POST", `${api()}/${auditId}/conclude`, as("commissioner"));
     expect([again.statusCode, again.json().error.code]).toEqual([409, "audit_concluded"]);
@@ -227,7 +240,7 @@ describe("findings and the conclusion", () => {
       .execute();
     expect(events.map((e) => e.action)).toEqual([
       "outcome-audit.started",
-      ...Array(5).fill("outcome-audit.finding-recorded"),
+      ...Array(SAMPLE).fill("outcome-audit.finding-recorded"),
       "outcome-audit.concluded",
     ]);
   });
@@ -245,11 +258,21 @@ describe("findings and the conclusion", () => {
     expect(page.statusCode).toBe(200);
     const text = mainText(page.body);
     expect(text).toContain("benefit of the doubt");
-    expect(text).toContain("£7,980.72");
-    expect(text).toContain("3.3253%");
+    expect(text).toContain("£9,299.28");
+    expect(text).toContain("3.8747%");
+    // The rule as applied to this sample: Student's t with 29 degrees of freedom, the cap, the minimum.
+    expect(text).toContain("t = 1.6991");
+    expect(text).toContain("29 degrees of freedom");
+    expect(text).toContain("here 90.5% of the error rate");
+    expect(text).toContain("at least 30 claims");
     expect(page.body).not.toContain("Conclude the audit");
+    const form = await t.app.inject({
+      url: `${pages()}/new`,
+      headers: { cookie: as("commissioner").cookie },
+    });
+    expect(mainText(form.body)).toContain("A whole number from 30 to 2000");
     const list = await t.app.inject({ url: pages(), headers: { cookie: as("commissioner").cookie } });
-    expect(mainText(list.body)).toContain("£7,980.72");
+    expect(mainText(list.body)).toContain("£9,299.28");
     const welsh = await t.app.inject({
       url: `${pages()}/${auditId}`,
       headers: { cookie: `${as("provider").cookie}; lang=cy` },

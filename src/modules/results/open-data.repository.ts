@@ -1,6 +1,7 @@
 /** SQL of payment by results' open data: payments per contract, the outcomes figures, the spend. */
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
+import { CONTRACT_RULES } from "./reference.ts";
 import type { LedgerKind } from "./results.table.ts";
 
 /** A payment the ledger holds, with what the open data says of its contract and run. */
@@ -181,8 +182,9 @@ export interface CohortCount {
 /**
  * For these outcome contracts, per month of referral (London dates): how many participants were
  * referred, and how many of them have a valid claim of each rule and metric (paid once ever: the
- * claims' partial unique index). Read through the participants' unique key (by contract) and the
- * claims' index by participant.
+ * claims' partial unique index). A contract-wide claim (a cohort's, the pooled one, a year's
+ * reconciliation: `CONTRACT_RULES`) is kept against one participant but is no one's outcome: left out.
+ * Read through the participants' unique key (by contract) and the claims' index by participant.
  */
 export async function cohortCounts(
   db: Db,
@@ -208,7 +210,7 @@ export async function cohortCounts(
       count(distinct p.id)
     from outcome_participants p
     join outcome_claims c on c.authority_id = p.authority_id and c.participant_id = p.id
-      and c.problems = '{}'
+      and c.problems = '{}' and c.rule not in (${sql.join(CONTRACT_RULES)})
     where (p.authority_id, p.contract_id) in (${of})
     group by p.authority_id, p.contract_id, to_char(p.referred_on, 'YYYY-MM'), c.rule, c.metric
     order by 1, 2, 3, 4, 5`.execute(db);

@@ -9,8 +9,9 @@
  * - the `spend-over-500` dataset (Local Government Transparency Code 2015, "expenditure exceeding
  *   £500"): every payment OpenPS makes over £500 — the ledger's payments and corrections, and personal
  *   budgets' invoices paid from managed accounts summed per provider and month where at least 10
- *   people's budgets paid them (fewer could point at a person; direct payments are the person's own
- *   spending and never published).
+ *   people's budgets paid them and no one budget paid more than half (fewer, or one dominant, could
+ *   point at a person; direct payments are the person's own spending and never published); the sums
+ *   counted a page of public bodies at a time, kept `OPEN_FIGURES_MAX_AGE_MS`.
  * Nothing personal: no participant, no reference, no plan, no one who approved or paid.
  */
 import type { Trx } from "../../db/database.ts";
@@ -244,6 +245,31 @@ export interface SpendRow {
 export const SPEND_PAGE = 500;
 const BODIES_PAGE = 100;
 
+/**
+ * The dominance rule of a managed-account sum: published only when no one plan's budget paid more
+ * than this share of it (a (1, 50%) rule), so that the sum does not mostly tell one person's care.
+ */
+export const DOMINANT_SHARE = { numerator: 1n, denominator: 2n } as const;
+
+/** Whether a sum of managed-account invoices may be published: 10 or more budgets, none dominant. */
+export function managedSumPublishable(s: {
+  plans: number;
+  amountPence: bigint;
+  largestPlanPence: bigint;
+}): boolean {
+  return (
+    s.plans >= SMALL_NUMBER &&
+    s.amountPence > SPEND_OVER_PENCE &&
+    s.largestPlanPence * DOMINANT_SHARE.denominator <= s.amountPence * DOMINANT_SHARE.numerator
+  );
+}
+
+/** A page of public bodies' managed-account sums as published: counted once, kept a while. */
+const keptManagedPages = keptFor<
+  Ctx["db"],
+  { bodies: string[]; sums: Awaited<ReturnType<typeof managedPaymentsByMonth>> }
+>(OPEN_FIGURES_MAX_AGE_MS, { names: 1000 });
+
 /** The last day of a "YYYY-MM" month. */
 function monthEnd(month: string): string {
   const [y, m] = month.split("-").map(Number) as [number, number];
@@ -274,9 +300,11 @@ async function partiesOf(ctx: Pick<Ctx, "db">, bodies: string[], suppliers: stri
  * The spend over £500: the ledger's payments and corrections exceeding £500 (either way), a page at
  * a time in (paid on, authority, id) order; then, public body by public body, the invoices each
  * provider was paid from the body's managed accounts in a month, summed, where at least 10 people's
- * budgets paid them and the sum exceeds £500.
+ * budgets paid them, no one of them more than half (`managedSumPublishable`), and the sum exceeds
+ * £500 — counted a page of 100 bodies at a time and kept `OPEN_FIGURES_MAX_AGE_MS`, so a download does
+ * not sum the managed accounts' history again.
  */
-export async function* spendRows(ctx: Pick<Ctx, "db">): AsyncGenerator<SpendRow[]> {
+export async function* spendRows(ctx: Pick<Ctx, "db" | "clock">): AsyncGenerator<SpendRow[]> {
   let after: [string, string, string] | undefined;
   for (;;) {
     const page = await repo.spendAfter(ctx.db, after, SPEND_PAGE, SPEND_OVER_PENCE);
@@ -309,14 +337,19 @@ export async function* spendRows(ctx: Pick<Ctx, "db">): AsyncGenerator<SpendRow[
   }
   let body: string | undefined;
   for (;;) {
-    const bodies = await authoritiesAfter(ctx.db, body, BODIES_PAGE);
+    const from = body;
+    const kept = await keptManagedPages.get(
+      ctx.db,
+      ctx.clock.now(),
+      async () => {
+        const bodies = (await authoritiesAfter(ctx.db, from, BODIES_PAGE)).map((b) => b.id);
+        const sums = (await managedPaymentsByMonth(ctx.db, bodies)).filter(managedSumPublishable);
+        return { bodies, sums };
+      },
+      from ?? "",
+    );
+    const { bodies, sums } = kept.value;
     if (bodies.length === 0) return;
-    const sums = (
-      await managedPaymentsByMonth(
-        ctx.db,
-        bodies.map((b) => b.id),
-      )
-    ).filter((s) => s.plans >= SMALL_NUMBER && s.amountPence > SPEND_OVER_PENCE);
     if (sums.length > 0) {
       const names = await partiesOf(
         ctx,
@@ -326,7 +359,8 @@ export async function* spendRows(ctx: Pick<Ctx, "db">): AsyncGenerator<SpendRow[
       yield sums.map((s) => ({
         ...names.body(s.authorityId),
         paidOn: monthEnd(s.month),
-        transactionNumber: `managed-accounts-${s.month}-${s.organisationId}`,
+        // Unique across the dataset: the public body, the month and the provider.
+        transactionNumber: `managed-accounts-${s.authorityId}-${s.month}-${s.organisationId}`,
         amountPence: s.amountPence,
         ...names.supplier(s.organisationId),
         expenseArea: "personal-budgets/managed-accounts",
@@ -339,7 +373,7 @@ export async function* spendRows(ctx: Pick<Ctx, "db">): AsyncGenerator<SpendRow[
       }));
     }
     if (bodies.length < BODIES_PAGE) return;
-    body = (bodies[bodies.length - 1] as { id: string }).id;
+    body = bodies[bodies.length - 1];
   }
 }
 

@@ -146,6 +146,18 @@ export async function insertOutcomePayments(db: Db, clock: Clock): Promise<Outco
         amount_pence: 40_000n,
         problems: ["duplicate-participant"],
       },
+      // Contract-wide claims, kept against the first participant: no one's outcome, never counted.
+      ...["pooled", "reconciliation"].map((rule) => ({
+        authority_id: a,
+        contract_id: outcomeContractId,
+        run_id: runId,
+        participant_id: (participants[0] as { id: string }).id,
+        rule,
+        seq: 1,
+        achieved_on: "2026-09-30",
+        model_version: 1,
+        amount_pence: 100_000n,
+      })),
     ])
     .execute();
   const ledger = (id: string, kind: "payment" | "recovery" | "correction", pence: bigint, key: string) => ({

@@ -10,11 +10,12 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { transaction } from "../../db/transaction.ts";
+import type { SettableClock } from "../../lib/clock.ts";
 import { newId } from "../../lib/ids.ts";
 import { insertCarePlan } from "../budgets/budgets.test-fixtures.ts";
 import { published } from "../ocds/packages.ts";
 import { releaseProblems } from "../ocds/validate.ts";
-import { cohortFigures } from "./open-data.service.ts";
+import { cohortFigures, managedSumPublishable, OPEN_FIGURES_MAX_AGE_MS } from "./open-data.service.ts";
 import { insertOutcomePayments, type OutcomePaymentsFixture } from "./open-data.test-fixtures.ts";
 
 let t: TestApp;
@@ -35,14 +36,16 @@ afterAll(async () => {
 });
 
 /**
- * `plans` people's managed accounts each paying the provider one invoice of £100 on `day`: rows as the
- * budgets' approval of an invoice writes them (a care plan, its ledger, the transaction, its entries).
+ * `plans` people's managed accounts each paying the provider one invoice of £100 (or `pence`) on `day`:
+ * rows as the budgets' approval of an invoice writes them (a care plan, its ledger, the transaction,
+ * its entries).
  */
 async function payFromManagedAccounts(
   authorityId: string,
   organisationId: string,
   plans: number,
   day: string,
+  pence = 10_000,
 ) {
   const at = new Date(`${day}T12:00:00Z`);
   for (let i = 0; i < plans; i++) {
@@ -56,7 +59,7 @@ async function payFromManagedAccounts(
       await sql`insert into budget_ledgers (authority_id, plan_id, cadence, first_period_on, opened_at)
         values (${authorityId}, ${planId}, 'monthly', '2026-04-01', ${at})`.execute(trx);
       await sql`insert into budget_balances (authority_id, plan_id, account, balance_pence) values
-        (${authorityId}, ${planId}, 'managed', 0), (${authorityId}, ${planId}, ${`provider:${organisationId}`}, 10000)`.execute(
+        (${authorityId}, ${planId}, 'managed', 0), (${authorityId}, ${planId}, ${`provider:${organisationId}`}, ${pence})`.execute(
         trx,
       );
       await sql`insert into budget_transactions (authority_id, id, plan_id, seq, kind, idempotency_key, invoice_id,
@@ -64,13 +67,13 @@ async function payFromManagedAccounts(
         values (${authorityId}, ${transactionId}, ${planId}, 1, 'invoice-payment', ${`test:${transactionId}`},
           ${invoiceId}, 'Invoice INV-1', ${day}, ${at})`.execute(trx);
       await sql`insert into budget_entries (authority_id, transaction_id, line, plan_id, account, amount_pence) values
-        (${authorityId}, ${transactionId}, 1, ${planId}, 'managed', -10000),
-        (${authorityId}, ${transactionId}, 2, ${planId}, ${`provider:${organisationId}`}, 10000)`.execute(
+        (${authorityId}, ${transactionId}, 1, ${planId}, 'managed', ${-pence}),
+        (${authorityId}, ${transactionId}, 2, ${planId}, ${`provider:${organisationId}`}, ${pence})`.execute(
         trx,
       );
       await sql`insert into budget_invoices (authority_id, id, plan_id, organisation_id, period_starts_on,
           period_ends_on, amount_pence, reference, status, submitted_at, decided_at, transaction_id)
-        values (${authorityId}, ${invoiceId}, ${planId}, ${organisationId}, ${day}, ${day}, 10000, 'INV-1', 'paid',
+        values (${authorityId}, ${invoiceId}, ${planId}, ${organisationId}, ${day}, ${day}, ${pence}, 'INV-1', 'paid',
           ${at}, ${at}, ${transactionId})`.execute(trx);
     });
   }
@@ -126,11 +129,12 @@ describe("OCDS implementation transactions", () => {
 });
 
 describe("the outcomes dataset", () => {
-  it("counts referrals and valid claims per referral month, refused claims left out, 1 to 9 suppressed", async () => {
+  it("counts referrals and valid claims per referral month, refused and contract-wide claims left out, 1 to 9 suppressed", async () => {
     const { rows } = await json("/open-data/outcomes.json");
     const own = rows
       .filter((row) => row.outcome_contract_id === outcomeContractId)
       .map((row) => [row.referral_month, row.figure, row.participants, row.suppressed, row.rate_bp]);
+    // The fixture's pooled and reconciliation claims (kept against a participant) are not outcomes.
     expect(own).toEqual([
       ["2026-08", "referred", 12, false, null],
       ["2026-08", "attachment", 11, false, 9166],
@@ -189,25 +193,36 @@ describe("the spend over £500", () => {
     );
   });
 
-  it("gives personal budgets' managed-account invoices only as a provider's month summed over at least 10 budgets", async () => {
-    const [many, few] = await t.deps.db
+  it("gives personal budgets' managed-account invoices only as a provider's month summed over at least 10 budgets, none dominant", async () => {
+    const [many, few, dominated] = await t.deps.db
       .selectFrom("organisations")
       .select(["id", "name"])
       .orderBy("id")
-      .limit(2)
+      .limit(3)
       .execute();
-    if (!many || !few) throw new Error("the demo's directory has organisations");
+    if (!many || !few || !dominated) throw new Error("the demo's directory has organisations");
     const a = contract.authority_id;
+    // Counted once (and kept) before any of these invoices is paid.
+    await json("/open-data/spend-over-500.json");
     await payFromManagedAccounts(a, many.id, 10, "2026-10-12");
     // Nine people's budgets: a sum that could point at one of them is not published.
     await payFromManagedAccounts(a, few.id, 9, "2026-10-12");
+    // Ten budgets, but one paid £1,000.00 of the £1,900.00 (more than half): it would tell that
+    // person's care, so it is not published either.
+    await payFromManagedAccounts(a, dominated.id, 9, "2026-10-12");
+    await payFromManagedAccounts(a, dominated.id, 1, "2026-10-12", 100_000);
+    // The sums are kept a while: a download does not sum the managed accounts' history again.
+    const kept = await json("/open-data/spend-over-500.json");
+    expect(kept.rows.filter((row) => row.expense_type === "personal-budgets-managed-accounts")).toEqual([]);
+    (t.deps.clock as SettableClock).advance(OPEN_FIGURES_MAX_AGE_MS);
     const { rows } = await json("/open-data/spend-over-500.json");
     const managed = rows.filter((row) => row.expense_type === "personal-budgets-managed-accounts");
     expect(managed).toEqual([
       expect.objectContaining({
         body_id: a,
         paid_on: "2026-10-31",
-        transaction_number: `managed-accounts-2026-10-${many.id}`,
+        // The public body in the number: unique across every authority's rows.
+        transaction_number: `managed-accounts-${a}-2026-10-${many.id}`,
         amount_pence: 100_000,
         supplier_id: many.id,
         supplier_name: many.name,
@@ -224,6 +239,13 @@ describe("the spend over £500", () => {
       expect(text).not.toContain(invoice.plan_id);
     }
     expect(text).not.toContain("Test Person");
+  });
+
+  it("publishes a managed-account sum where one budget paid at most half of it, not more", () => {
+    const sum = { plans: 10, amountPence: 200_000n };
+    expect(managedSumPublishable({ ...sum, largestPlanPence: 100_000n })).toBe(true);
+    expect(managedSumPublishable({ ...sum, largestPlanPence: 100_001n })).toBe(false);
+    expect(managedSumPublishable({ ...sum, plans: 9, largestPlanPence: 20_000n })).toBe(false);
   });
 
   it("publishes no participant's reference, in any of the three", async () => {
