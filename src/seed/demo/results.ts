@@ -27,6 +27,7 @@
  */
 import { type Clock, fixedClock } from "../../lib/clock.ts";
 import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
+import { formatPence } from "../../lib/money.ts";
 import type { Principal } from "../../modules/access/access.service.ts";
 import type { Ctx } from "../../modules/access/context.ts";
 import { auditOf, concludeAudit, recordFinding, startAudit } from "../../modules/results/audits.service.ts";
@@ -210,9 +211,8 @@ export const demoResultsSeed: Seed = {
       referredOn: addDays(twinReferred, 6),
       events: [{ kind: "attachment", on: addDays(twinReferred, 12) }],
     });
-    const ids: string[] = [];
     for (const c of contracts) {
-      const id = await setUpOutcomeContract(
+      await setUpOutcomeContract(
         acting(dev, setUp),
         dws,
         {
@@ -228,13 +228,12 @@ export const demoResultsSeed: Seed = {
         },
         { id: c.id },
       );
-      await addModelVersion(acting(dev, setUp), dws, id, {
+      await addModelVersion(acting(dev, setUp), dws, c.id, {
         kind: "tariff",
         definition: DEMO_WORK_PROGRAMME,
         effectiveFrom: startsOn,
         reason: "The Work Programme's tariff, as tendered",
       });
-      ids.push(id);
     }
 
     // Month by month: the month's referrals sent on its last day; its evidence on the 2nd of the next
@@ -245,7 +244,7 @@ export const demoResultsSeed: Seed = {
       const last = lastDayOf(month);
       const next = addMonths(month, 1);
       for (const [i, c] of contracts.entries()) {
-        const id = ids[i] as string;
+        const id = c.id;
         const referred: ParticipantDraft[] = c.people
           .filter((p) => p.referredOn >= month && p.referredOn <= last)
           .map((p) => ({ reference: p.reference, paymentGroup: p.group, referredOn: p.referredOn }));
@@ -276,10 +275,11 @@ export const demoResultsSeed: Seed = {
           await approveRun(acting(ruth, at(addDays(next, 3))), dws, id, run.id);
         await payRun(acting(ruth, at(addDays(next, 3), 30)), dws, id, run.id);
         // A sample of the first contract's month audited: two claims were not due; the next run recovers.
-        if (i === 0 && month === audited) {
+        const sampleSize = Math.min(6, first.claimCount);
+        if (i === 0 && month === audited && sampleSize >= 2) {
           const audit = await startAudit(acting(dev, at(addDays(next, 9))), dws, id, {
             period: month.slice(0, 7),
-            sampleSize: 6,
+            sampleSize,
             seed: "demo-audit-2026",
           });
           const { items } = await auditOf(acting(dev, at(addDays(next, 9))), dws, id, audit.id);
@@ -289,7 +289,7 @@ export const demoResultsSeed: Seed = {
               rule: item.rule,
               metric: item.metric,
               seq: item.seq,
-              found: k < 2 ? "£0.00" : `£${(Number(item.paid_pence) / 100).toFixed(2)}`,
+              found: k < 2 ? "£0.00" : formatPence(item.paid_pence),
               note:
                 k < 2
                   ? "The employer's records show no job on the day the provider's evidence gives."
