@@ -15,6 +15,7 @@ import { demoOrganisationsSeed } from "./demo/organisations.ts";
 import { demoProjectsSeed } from "./demo/projects.ts";
 import { demoRedressSeed } from "./demo/redress.ts";
 import { demoRegulationSeed } from "./demo/regulation.ts";
+import { demoResultsSeed } from "./demo/results.ts";
 import { demoServicesSeed } from "./demo/services.ts";
 import { demoTendersSeed } from "./demo/tenders.ts";
 import { demoUsersSeed } from "./demo/users.ts";
@@ -51,6 +52,8 @@ export const seeds: readonly Seed[] = [
   demoFeedbackSeed,
   // Complaints (issue 18): one per regime, after care and choice (Joan's arrangement with Greenway).
   demoRedressSeed,
+  // Payment by results (issue 19): a Work Programme of the department and Westshire's social impact bond.
+  demoResultsSeed,
   // Last: the market dashboards' figures of everything above (every deployment).
   marketFiguresSeed,
 ];

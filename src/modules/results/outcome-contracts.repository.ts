@@ -10,6 +10,7 @@ import { sql } from "kysely";
 import type { Db, Trx } from "../../db/database.ts";
 import type {
   NewOutcomeContract,
+  OutcomeComparisonsTable,
   OutcomeContract,
   OutcomeEvent,
   OutcomeEventsTable,
@@ -442,5 +443,22 @@ export function eventsByIds(db: Db, authorityId: string, ids: readonly string[])
     .selectAll()
     .where("authority_id", "=", authorityId)
     .where("id", "in", [...ids])
+    .execute();
+}
+
+/** A cohort's comparison group figure, recorded or replaced (one per contract, cohort and metric). */
+export async function upsertComparison(db: Trx, row: Insertable<OutcomeComparisonsTable>): Promise<void> {
+  await db
+    .insertInto("outcome_comparisons")
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(["authority_id", "contract_id", "cohort", "metric"]).doUpdateSet({
+        rate_per_100_centi: row.rate_per_100_centi,
+        group_size: row.group_size,
+        source: row.source,
+        recorded_by: row.recorded_by ?? null,
+        recorded_at: row.recorded_at,
+      }),
+    )
     .execute();
 }

@@ -81,11 +81,12 @@ function text(value: string | undefined): string {
   return (value ?? "").trim();
 }
 
-/** Sets up an outcome contract; answers its id. */
+/** Sets up an outcome contract; answers its id (`opts.id`: a fixed one, for the demo data). */
 export async function setUpOutcomeContract(
   ctx: Ctx,
   authorityId: string,
   draft: OutcomeContractDraft,
+  opts: { id?: string } = {},
 ): Promise<string> {
   const p = await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
   const problems: FieldError[] = [];
@@ -174,7 +175,7 @@ export async function setUpOutcomeContract(
           message: msg`Another outcome contract has this reference: give this one its own`,
         },
       ]);
-    const id = newId();
+    const id = opts.id ?? newId();
     await repo.insertOutcomeContract(trx, {
       authority_id: authorityId,
       id,
@@ -603,4 +604,74 @@ export async function contractClaims(
         ? encodeKey([last.achieved_on, last.run_id, last.participant_id, last.rule, last.metric, last.seq])
         : null,
   };
+}
+
+export interface ComparisonDraft {
+  cohort: string;
+  /** The cohort threshold's metric (Peterborough: "reconviction-events"). */
+  metric: string;
+  /** Events per 100 people in the comparison group, in hundredths (142.50 per 100 = 14,250). */
+  ratePer100Centi: number;
+  groupSize: number;
+  /** Where the figure comes from (the data match that produced it). */
+  source: string;
+}
+
+/**
+ * Records a cohort's comparison group figure (social impact bonds), replacing an earlier one: what
+ * the cohort threshold is measured against once it is recorded by a run's cut-off. The authority's
+ * commissioners and administrators; audited. No page or API route yet (the demo data uses it).
+ */
+export async function recordComparison(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  draft: ComparisonDraft,
+): Promise<void> {
+  const problems: FieldError[] = [];
+  const cohort = text(draft.cohort);
+  const metric = text(draft.metric);
+  const source = text(draft.source);
+  if (cohort.length < 1 || cohort.length > 60)
+    problems.push({ field: "cohort", message: msg`Enter the cohort, up to 60 characters` });
+  if (metric.length < 1 || metric.length > 60)
+    problems.push({ field: "metric", message: msg`Enter the metric's code, as the model names it` });
+  if (!Number.isInteger(draft.ratePer100Centi) || draft.ratePer100Centi < 0)
+    problems.push({
+      field: "ratePer100Centi",
+      message: msg`Enter the comparison group's events per 100 people, in hundredths`,
+    });
+  if (!Number.isInteger(draft.groupSize) || draft.groupSize < 1)
+    problems.push({ field: "groupSize", message: msg`Enter the comparison group's size as a whole number` });
+  if (source.length < 1 || source.length > 500)
+    problems.push({ field: "source", message: msg`Enter where the figure comes from, up to 500 characters` });
+  if (problems.length > 0) throw new ValidationError(msg`Check the comparison group`, problems);
+  await transaction(ctx.db, async (trx) => {
+    await asCommissioner(
+      within(ctx, trx),
+      authorityId,
+      contractId,
+      msg`Only the authority's commissioners and administrators record comparison groups.`,
+      { lock: true },
+    );
+    const p = requireSignedIn(ctx.principal);
+    await repo.upsertComparison(trx, {
+      authority_id: authorityId,
+      contract_id: contractId,
+      cohort,
+      metric,
+      rate_per_100_centi: draft.ratePer100Centi,
+      group_size: draft.groupSize,
+      source,
+      recorded_by: p.userId,
+      recorded_at: ctx.clock.now(),
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorOf(p),
+      action: "results.comparison-recorded",
+      entity: { type: "outcome-contract", id: contractId },
+      changes: { cohort, metric, ratePer100Centi: draft.ratePer100Centi, groupSize: draft.groupSize, source },
+    });
+  });
 }

@@ -12,13 +12,22 @@ import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { sessionFor, type TestSession } from "../../../tests/support/auth.ts";
 import { mainText } from "../../../tests/support/pages.ts";
+import { DEMO_SEEDED_AT } from "../../../tests/support/test-db.ts";
+import { fixedClock } from "../../lib/clock.ts";
 import { NATIONS, standstillEnds } from "../../lib/working-days.ts";
+import type { Principal } from "../../modules/access/access.service.ts";
+import type { Ctx } from "../../modules/access/context.ts";
+import { auditsOf } from "../../modules/results/audits.service.ts";
+import { contractClaims, providerOutcomeContracts } from "../../modules/results/outcome-contracts.service.ts";
+import { contractPerformance } from "../../modules/results/performance.service.ts";
+import { listRuns } from "../../modules/results/runs.service.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
 import { DEMO_CONTRACTS } from "./contracts.ts";
 import { DEMO_AWAITING_CONTRACT_DAYS, DEMO_AWARD, DEMO_EVALUATOR } from "./evaluation.ts";
 import { DEMO_PROJECT } from "./projects.ts";
+import { DEMO_RESULTS } from "./results.ts";
 import { DEMO_TENDER } from "./tenders.ts";
-import { DEMO_USERS } from "./users.ts";
+import { DEMO_ORGANISATION, DEMO_USERS } from "./users.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const api = `/api/v1/authorities/${COUNTY}`;
@@ -202,5 +211,81 @@ describe("the demo award awaiting its contract", () => {
       ),
     );
     expect(longest / 86_400_000).toBeLessThan(DEMO_AWAITING_CONTRACT_DAYS);
+  });
+});
+
+// Payment by results (results.ts), read through the module's services as the demo's people would: the
+// Work Programme's runs paid month by month with the latest waiting for its second approval, the
+// duplicate refused, the audit's recovery taken, performance above and below the minimum; the social
+// impact bond's first cohort paid and the second still measured.
+const person = (role: string, scopeType: "authority" | "organisation", scopeId: string): Principal => ({
+  userId: DEMO_USERS.find((u) => u.role === role && u.scopeId === scopeId)?.id as string,
+  displayName: "",
+  grants: [{ role: role as Principal["grants"][number]["role"], scopeType, scopeId }],
+  via: "session",
+  twoFactor: true,
+});
+const ctxOf = (principal: Principal): Ctx => ({
+  db: t.database.db,
+  clock: fixedClock(DEMO_SEEDED_AT),
+  principal,
+});
+const dws = DEMO_AUTHORITY.department;
+
+describe("the demo Work Programme", () => {
+  const dev = () => ctxOf(person("commissioner", "authority", dws));
+
+  it("pays every past month, the latest waiting for its second approval, the audit's recovery taken", async () => {
+    const { runs } = await listRuns(dev(), dws, DEMO_RESULTS.workProgramme);
+    expect(runs).toHaveLength(9);
+    const [latest, ...paid] = runs;
+    expect(latest).toMatchObject({ status: "computed", approvals: [{}] });
+    expect(BigInt(latest?.paymentPence ?? 0)).toBeGreaterThan(300_000n);
+    expect(paid.every((r) => r.status === "paid")).toBe(true);
+    const { rows: audits } = await auditsOf(dev(), dws, DEMO_RESULTS.workProgramme);
+    expect(audits).toHaveLength(1);
+    const [audit] = audits;
+    expect(audit?.status).toBe("concluded");
+    const recovery = BigInt(audit?.recovery_pence ?? 0);
+    expect(recovery).toBeGreaterThan(0n);
+    // The run after the audited month (runs are listed latest first) takes it from its claims.
+    const after = runs.filter((r) => r.periodStart > (audit?.period_start ?? "")).at(-1);
+    expect(BigInt(after?.recoveredPence ?? -1)).toBe(recovery);
+  });
+
+  it("refuses the later attachment of the person referred to both providers", async () => {
+    const refused = await contractClaims(dev(), dws, DEMO_RESULTS.workProgrammeNationwide, { refused: true });
+    expect(refused.claims.map((c) => [c.participant, c.rule, c.problems[0]])).toEqual([
+      [DEMO_RESULTS.twin, "attachment", "duplicate-participant"],
+    ]);
+  });
+
+  it("shows months above and below the minimum performance level, and the provider its contract", async () => {
+    const performance = await contractPerformance(dev(), dws, DEMO_RESULTS.workProgramme);
+    const complete = performance.months.filter((m) => m.complete);
+    expect(complete.some((m) => m.below)).toBe(true);
+    expect(complete.some((m) => !m.below)).toBe(true);
+    const olu = ctxOf(person("organisation-admin", "organisation", DEMO_ORGANISATION));
+    const { contracts } = await providerOutcomeContracts(olu, DEMO_ORGANISATION);
+    expect(contracts.map((c) => c.reference)).toContain("WP-CPA-07");
+    // And on the provider's page, signed in as Olu Adeyemi.
+    const session = await sessionFor(t.app, olu.principal?.userId as string, { twoFactor: true });
+    const page = await t.app.inject({
+      method: "GET",
+      url: `/organisations/${DEMO_ORGANISATION}/outcome-contracts`,
+      headers: { cookie: session.cookie },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(mainText(page.body)).toContain("WP-CPA-07");
+  });
+});
+
+describe("the demo social impact bond", () => {
+  it("paid cohort 1 alone (a fall of at least 10%) and nothing yet for cohort 2", async () => {
+    const priya = ctxOf(person("commissioner", "authority", COUNTY));
+    const { runs } = await listRuns(priya, COUNTY, DEMO_RESULTS.socialImpactBond);
+    expect(runs.map((r) => [r.status, r.paymentPence])).toEqual([["paid", "1800000"]]);
+    const { claims } = await contractClaims(priya, COUNTY, DEMO_RESULTS.socialImpactBond, {});
+    expect(claims.map((c) => [c.rule, c.metric, c.amountPence])).toEqual([["cohort", "1", 1_800_000n]]);
   });
 });

@@ -185,6 +185,23 @@ export const DEMO_USERS: readonly DemoUser[] = [
     displayName: "Marcus Webb",
     email: "adjudicator@demo.openps.example",
   },
+  // The Department for Work and Skills' two approvers of payment by results (the demo Work Programme).
+  {
+    id: "019a0000-0000-7000-8000-00000000c020",
+    role: "commissioner",
+    scopeId: DEMO_AUTHORITY.department,
+    actsFor: "Department for Work and Skills",
+    displayName: "Dev Malhotra",
+    email: "commissioner-dws@demo.openps.example",
+  },
+  {
+    id: "019a0000-0000-7000-8000-00000000c021",
+    role: "authority-admin",
+    scopeId: DEMO_AUTHORITY.department,
+    actsFor: "Department for Work and Skills",
+    displayName: "Ruth Okonkwo",
+    email: "authority-admin-dws@demo.openps.example",
+  },
 ];
 
 export const DEMO_USER_IDS: readonly string[] = DEMO_USERS.map((u) => u.id);
