@@ -14,9 +14,9 @@
  *                   count and sum are the same after it, and it inserts nothing.
  *
  * The data is made set-based (`generate_series`, one `INSERT … SELECT` a table), deterministic
- * (ids are md5 of the participant's number), in a database of its own made afresh each run
- * (`openps_bench_results` on the server; an in-memory PGlite): the detail says how long making it
- * took. Participants are spread over four payment groups and a year of referrals; 30% reach a job
+ * (time-ordered ids from the participant's number), in a database of its own: on the server
+ * `openps_bench_results_<participants>`, kept between runs (a run empties its runs and claims), in
+ * an in-memory PGlite made each run; the detail says how long making it took. Participants are spread over four payment groups and a year of referrals; 30% reach a job
  * outcome, and of those the weeks in work evidenced spread from none to more than the tariff's
  * sustainment payments (so the cap per person is reached); 2% have their last in-work event
  * withdrawn (withdrawn evidence is ignored).
@@ -25,7 +25,7 @@
  * (100,000) set the sizes; OPENPS_BENCH_RESULTS=0 leaves B4 out. `node bench/results.ts` runs B4 alone.
  */
 import { performance } from "node:perf_hooks";
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import pg from "pg";
 import { type DatabaseHandle, openDatabase } from "../src/db/connect.ts";
 import type { Db } from "../src/db/database.ts";
@@ -171,11 +171,28 @@ export async function setUpContract(db: Db, tariff: TariffDefinition): Promise<O
 }
 
 /**
+ * A UUID version 7 as `newId()` makes them (src/lib/ids.ts): the time first — `day` at 09:00 plus
+ * `ms` milliseconds — then bits of `hash` (an md5 in hex), which make it unique. So the rows' keys
+ * are in the order they were made, as the platform's are, and each table is written in that order.
+ */
+function uuidV7(day: RawBuilder<unknown>, ms: RawBuilder<unknown>, hash: RawBuilder<unknown>) {
+  return sql`(lpad(to_hex((${day} - date '1970-01-01')::bigint * 86400000 + 32400000 + ${ms}), 12, '0')
+    || '7' || substr(${hash}, 1, 3) || '8' || substr(${hash}, 4, 15))::uuid`;
+}
+
+const participantId = (g: RawBuilder<unknown>, referred: RawBuilder<unknown>) =>
+  uuidV7(referred, sql`(${g} % 3600000)`, sql`md5('p' || ${g})`);
+const eventId = (g: RawBuilder<unknown>, s: RawBuilder<unknown>, day: RawBuilder<unknown>) =>
+  uuidV7(day, sql`((${g} * 6 + ${s}) % 3600000)`, sql`md5('e' || ${g} || '-' || ${s})`);
+
+/**
  * `count` participants with 6 events each, set-based: one `INSERT … SELECT` from `generate_series`
- * for each table. Participant g (1…count) is in group g mod 4, referred on day g mod 365 of the year;
- * its events: an attachment within the window, the job's start, three in-work events (a third, two
- * thirds and all of its weeks), then the job's end — or, for 2%, a withdrawal of the last in-work.
- * 30% (g mod 10 ≥ 7) reach the job outcome; the others' weeks stay below it.
+ * for each table, each written in time order (participants by referral, events by the day they
+ * happened, with time-ordered ids) as they would have arrived. Participant g (1…count) is in group
+ * g mod 4, referred on day g mod 365 of the year; its events: an attachment within the window, the
+ * job's start, three in-work events (a third, two thirds and all of its weeks), then the job's end —
+ * or, for 2%, a withdrawal of the last in-work event. 30% (g mod 10 ≥ 7) reach the job outcome, their
+ * weeks spread from it to past the last sustainment payment; the others' weeks stay below it.
  */
 export async function generateParticipants(
   db: Db,
@@ -189,49 +206,54 @@ export async function generateParticipants(
     );
   const attachmentSpread = Math.min(10, tariff.attachmentWithin.days);
   const groups = tariff.groups.length;
+  const g = sql.ref("g");
+  const referred = sql`(${FIRST_REFERRAL}::date + (g % 365))`;
   const started = performance.now();
   // Made correct by construction, so loaded as pg_restore loads data: without the foreign keys'
   // checks, row by row (session_replication_role; the keys are checked when the claims are written).
   await db.transaction().execute(async (trx) => {
     await sql`set local session_replication_role = replica`.execute(trx);
     await sql`
-    insert into outcome_participants (authority_id, id, contract_id, programme, reference, payment_group,
-      cohort, referred_on, recorded_at)
-    select ${BENCH.authorityId}::uuid, md5('p' || g)::uuid, ${BENCH.contractId}::uuid, ${BENCH.programme},
-      'WP' || lpad(g::text, 9, '0'), t.code, null, ${FIRST_REFERRAL}::date + (g % 365), ${RECORDED_AT}
-    from generate_series(1, ${count}::int) g
-    join (values ${groupRows(tariff)}) t (i, code, attachment, job_weeks, job_pence, every_weeks, max_payments, sustain_pence)
-      on t.i = g % ${groups}::int`.execute(trx);
+      insert into outcome_participants (authority_id, id, contract_id, programme, reference, payment_group,
+        cohort, referred_on, recorded_at)
+      select ${BENCH.authorityId}::uuid, ${participantId(g, referred)}, ${BENCH.contractId}::uuid,
+        ${BENCH.programme}, 'WP' || lpad(g::text, 9, '0'), t.code, null, ${referred}, ${RECORDED_AT}
+      from generate_series(1, ${count}::int) g
+      join (values ${groupRows(tariff)}) t (i, code, attachment, job_weeks, job_pence, every_weeks,
+        max_payments, sustain_pence) on t.i = g % ${groups}::int
+      order by ${referred}, g`.execute(trx);
     // Each participant's weeks in work at the last in-work event: below the job outcome for 70%;
     // from the job outcome to past the last sustainment payment for 30%.
     await sql`
-    insert into outcome_events (authority_id, id, contract_id, participant_id, kind, metric, value,
-      occurred_on, source, source_ref, withdraws_id, reason, recorded_by, recorded_at)
-    select ${BENCH.authorityId}::uuid, md5('e' || g || '-' || s)::uuid, ${BENCH.contractId}::uuid,
-      md5('p' || g)::uuid,
-      case s when 1 then 'attachment' when 2 then 'job-start' when 6 then
-        case when g % 50 = 7 then 'withdrawal' else 'job-end' end
-        else 'in-work' end,
-      null,
-      case when s between 3 and 5 then w.weeks * (s - 2) / 3 end,
-      case s
-        when 1 then w.referred + (g % ${attachmentSpread}::int)
-        when 2 then w.referred + ${JOB_STARTS_AFTER}::int
-        when 6 then w.referred + ${JOB_STARTS_AFTER}::int + 7 * w.weeks + 1
-        else w.referred + ${JOB_STARTS_AFTER}::int + 7 * (w.weeks * (s - 2) / 3) end,
-      case when s = 1 or g % 7 = 0 then 'provider' else 'data-match' end,
-      'b4-' || g || '-' || s,
-      case when s = 6 and g % 50 = 7 then md5('e' || g || '-5')::uuid end,
-      case when s = 6 and g % 50 = 7 then 'Payslip did not match the employer''s return' else '' end,
-      null, ${RECORDED_AT}
-    from generate_series(1, ${count}::int) g
-    join (values ${groupRows(tariff)}) t (i, code, attachment, job_weeks, job_pence, every_weeks, max_payments, sustain_pence)
-      on t.i = g % ${groups}::int
-    cross join lateral (select ${FIRST_REFERRAL}::date + (g % 365) as referred,
-      case when g % 10 >= 7
-        then t.job_weeks + ((g / 40) * 37) % (t.every_weeks * (t.max_payments + 2))
-        else ((g / 40) * 37) % t.job_weeks end as weeks) w
-    cross join generate_series(1, ${EVENTS_PER_PARTICIPANT}::int) s`.execute(trx);
+      insert into outcome_events (authority_id, id, contract_id, participant_id, kind, metric, value,
+        occurred_on, source, source_ref, withdraws_id, reason, recorded_by, recorded_at)
+      select ${BENCH.authorityId}::uuid, ${eventId(g, sql.ref("s"), sql.ref("day"))}, ${BENCH.contractId}::uuid,
+        ${participantId(g, sql.ref("referred"))}, kind, null, value, day,
+        case when s = 1 or g % 7 = 0 then 'provider' else 'data-match' end, 'b4-' || g || '-' || s,
+        case when kind = 'withdrawal'
+          then ${eventId(g, sql`5`, sql`(referred + ${JOB_STARTS_AFTER}::int + 7 * weeks)`)} end,
+        case when kind = 'withdrawal' then 'Payslip did not match the employer''s return' else '' end,
+        null, ${RECORDED_AT}
+      from (
+        select g, s, w.referred, w.weeks,
+          case s when 1 then 'attachment' when 2 then 'job-start' when 6 then
+            case when g % 50 = 7 then 'withdrawal' else 'job-end' end
+            else 'in-work' end as kind,
+          case when s between 3 and 5 then w.weeks * (s - 2) / 3 end as value,
+          case s
+            when 1 then w.referred + (g % ${attachmentSpread}::int)
+            when 2 then w.referred + ${JOB_STARTS_AFTER}::int
+            when 6 then w.referred + ${JOB_STARTS_AFTER}::int + 7 * w.weeks + 1
+            else w.referred + ${JOB_STARTS_AFTER}::int + 7 * (w.weeks * (s - 2) / 3) end as day
+        from generate_series(1, ${count}::int) g
+        join (values ${groupRows(tariff)}) t (i, code, attachment, job_weeks, job_pence, every_weeks,
+          max_payments, sustain_pence) on t.i = g % ${groups}::int
+        cross join lateral (select ${referred} as referred,
+          case when g % 10 >= 7
+            then t.job_weeks + ((g / 40) * 37) % (t.every_weeks * (t.max_payments + 2))
+            else ((g / 40) * 37) % t.job_weeks end as weeks) w
+        cross join generate_series(1, ${EVENTS_PER_PARTICIPANT}::int) s) x
+      order by day, g, s`.execute(trx);
   });
   const ms = performance.now() - started;
   return { participants: count, events: count * EVENTS_PER_PARTICIPANT, ms };
@@ -398,6 +420,57 @@ async function settle(db: Db): Promise<void> {
   await sql`checkpoint`.execute(db);
 }
 
+/** What the bench's data is made by: a change to the generator or the tariff makes it again. */
+const GENERATOR = "b4-generator-1";
+
+/**
+ * The bench's contract, participants and events, made once for a size and tariff and kept (a
+ * database of its own on the server; `bench_b4_made` says what it holds and how long making it
+ * took): a later run empties the runs and claims (TRUNCATE: claims are never deleted row by row)
+ * and uses the rest again.
+ */
+async function prepareData(
+  db: Db,
+  count: number,
+  tariff: TariffDefinition,
+): Promise<{
+  model: OutcomeModelRow;
+  made: { participants: number; events: number; ms: number };
+  kept: boolean;
+}> {
+  const digest = `${GENERATOR}:${JSON.stringify(tariff)}`;
+  await sql`create table if not exists bench_b4_made (participants integer not null, digest text not null,
+    made_ms double precision not null)`.execute(db);
+  const marker = await sql<{ participants: number; digest: string; made_ms: number }>`
+    select participants, digest, made_ms from bench_b4_made`.execute(db);
+  const row = marker.rows[0];
+  if (row && row.participants === count && row.digest === digest) {
+    await sql`truncate outcome_claims, outcome_run_approvals, outcome_runs cascade`.execute(db);
+    await sql`drop table if exists bench_claims`.execute(db);
+    const model = await db
+      .selectFrom("outcome_models")
+      .selectAll()
+      .where("authority_id", "=", BENCH.authorityId)
+      .where("contract_id", "=", BENCH.contractId)
+      .where("version", "=", 1)
+      .executeTakeFirstOrThrow();
+    return {
+      model,
+      made: { participants: count, events: count * EVENTS_PER_PARTICIPANT, ms: row.made_ms },
+      kept: true,
+    };
+  }
+  if (row) throw new Error("The bench's database holds other data: drop it and run again");
+  const model = await setUpContract(db, tariff);
+  const made = await generateParticipants(db, tariff, count);
+  await sql`vacuum analyze outcome_participants`.execute(db);
+  await sql`vacuum analyze outcome_events`.execute(db);
+  await sql`insert into bench_b4_made (participants, digest, made_ms) values (${count}, ${digest}, ${made.ms})`.execute(
+    db,
+  );
+  return { model, made, kept: false };
+}
+
 export interface PaymentRunResult {
   participants: number;
   events: number;
@@ -417,13 +490,10 @@ export async function paymentRun(
   tariff: TariffDefinition = BENCH_TARIFF,
   log: (line: string) => void = () => {},
 ): Promise<PaymentRunResult> {
-  const model = await setUpContract(db, tariff);
-  const made = await generateParticipants(db, tariff, count);
+  const { model, made, kept } = await prepareData(db, count, tariff);
   log(
-    `  ${made.participants.toLocaleString("en-GB")} participants, ${made.events.toLocaleString("en-GB")} events made in ${(made.ms / 1000).toFixed(1)} s`,
+    `  ${made.participants.toLocaleString("en-GB")} participants, ${made.events.toLocaleString("en-GB")} events made in ${(made.ms / 1000).toFixed(1)} s${kept ? " (kept from an earlier run)" : ""}`,
   );
-  await sql`vacuum analyze outcome_participants`.execute(db);
-  await sql`vacuum analyze outcome_events`.execute(db);
   const run = await startRun(db);
   await createBaselineTable(db);
   // Both read the same rows: read once first, so neither pays for the first read from disk.
@@ -471,20 +541,24 @@ export async function paymentRun(
   };
 }
 
-/** A new, migrated database on the kind asked: its handle. */
-async function freshDatabase(kind: "pglite" | "postgres"): Promise<DatabaseHandle> {
+/**
+ * A migrated database for B4 on the kind asked: an in-memory PGlite, or on the server the database
+ * `openps_bench_results_<count>` (kept between runs with the data made for it; made when missing,
+ * made again when it holds other data).
+ */
+async function benchDatabase(kind: "pglite" | "postgres", count: number): Promise<DatabaseHandle> {
   if (kind === "pglite") {
     const handle = await openDatabase({});
     await migrateToLatest(handle.db);
     return handle;
   }
   const server = new URL(process.env.DATABASE_URL as string);
-  const name = "openps_bench_results";
+  const name = `openps_bench_results_${count}`;
   const admin = new pg.Client({ connectionString: server.toString() });
   await admin.connect();
   try {
-    await admin.query(`drop database if exists ${name}`);
-    await admin.query(`create database ${name}`);
+    const exists = (await admin.query("select 1 from pg_database where datname = $1", [name])).rowCount === 1;
+    if (!exists) await admin.query(`create database ${name}`);
   } finally {
     await admin.end();
   }
@@ -506,7 +580,7 @@ export async function resultsFigures(): Promise<{ figures: ResultsFigure[]; tabl
         : (process.env.OPENPS_BENCH_RESULTS_EMBEDDED ?? 100_000),
     );
     console.error(`B4 payment run on ${kind}, ${count.toLocaleString("en-GB")} participants …`);
-    const handle = await freshDatabase(kind);
+    const handle = await benchDatabase(kind, count);
     let r: PaymentRunResult;
     try {
       r = await paymentRun(handle.db, count, BENCH_TARIFF, (line) => console.error(line));

@@ -29,8 +29,8 @@ describe("B4 payment run bench, at 400 participants", () => {
   });
 
   afterAll(async () => {
-    // The baseline's table dropped: the database's schema is its template's again (used again).
-    await sql`drop table if exists bench_claims`.execute(database.db);
+    // The bench's tables dropped: the database's schema is its template's again (used again).
+    await sql`drop table if exists bench_claims, bench_b4_made`.execute(database.db);
     await database.destroy();
   });
 
