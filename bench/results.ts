@@ -30,7 +30,7 @@ import pg from "pg";
 import { type DatabaseHandle, openDatabase } from "../src/db/connect.ts";
 import type { Db } from "../src/db/database.ts";
 import { migrateToLatest } from "../src/db/migrate.ts";
-import { computeRunClaims } from "../src/modules/results/claims.service.ts";
+import * as claimsService from "../src/modules/results/claims.service.ts";
 import type { TariffDefinition } from "../src/modules/results/models.ts";
 import type { OutcomeModelRow, OutcomeRun } from "../src/modules/results/results.table.ts";
 
@@ -51,10 +51,11 @@ export const BENCH = {
 } as const;
 
 /**
- * While the engine is the placeholder paying attachment fees only, the baseline writes those alone
- * (the same rules on both sides); false once the engine computes the whole tariff.
+ * While the engine is the placeholder paying attachment fees only (before the claims engine landed:
+ * it exports PROBLEM_CODES), the baseline writes those alone, so both sides apply the same rules.
+ * Remove once every branch has the engine.
  */
-export const ATTACHMENT_ONLY = true;
+export const ATTACHMENT_ONLY = !("PROBLEM_CODES" in claimsService);
 
 /** Events of every participant were recorded by then; the run starts after. */
 const RECORDED_AT = new Date("2026-11-01T09:00:00Z");
@@ -508,7 +509,7 @@ export async function paymentRun(
 
   await settle(db);
   started = performance.now();
-  await computeRunClaims(db, run, model);
+  await claimsService.computeRunClaims(db, run, model);
   await setRunTotals(db, run);
   const engineMs = performance.now() - started;
   const engine = await summarise(db, "outcome_claims", run.id);
@@ -520,7 +521,7 @@ export async function paymentRun(
 
   await settle(db);
   started = performance.now();
-  const again = await computeRunClaims(db, run, model);
+  const again = await claimsService.computeRunClaims(db, run, model);
   await setRunTotals(db, run);
   const rerunMs = performance.now() - started;
   const after = await summarise(db, "outcome_claims", run.id);
