@@ -53,6 +53,9 @@ import { redressRoutes } from "./modules/redress/redress.routes.ts";
 import { remediesRoutes } from "./modules/redress/remedies.routes.ts";
 import { regulationRoutes } from "./modules/regulation/regulation.routes.ts";
 import { reportsRoutes } from "./modules/reports/reports.routes.ts";
+import { auditsRoutes } from "./modules/results/audits.routes.ts";
+import { outcomeContractsRoutes } from "./modules/results/outcome-contracts.routes.ts";
+import { runsRoutes as resultsRunsRoutes } from "./modules/results/runs.routes.ts";
 import { servicesRoutes } from "./modules/services/services.routes.ts";
 import { tendersRoutes } from "./modules/tenders/tenders.routes.ts";
 import { voiceRoutes } from "./modules/voice/voice.routes.ts";
@@ -148,6 +151,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(remediesRoutes);
   await app.register(ombudsmanRoutes);
   await app.register(redressFiguresRoutes);
+  await app.register(outcomeContractsRoutes);
+  await app.register(auditsRoutes);
+  await app.register(resultsRunsRoutes);
 
   return app;
 }

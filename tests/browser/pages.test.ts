@@ -209,6 +209,7 @@ describe("public pages", () => {
     ["/feedback/policy", "Feedback policy"],
     ["/organisations/019a0000-0000-7000-8000-00000000b001/feedback", "Users' feedback on this provider"],
     ["/open-data/feedback", "Users' feedback on providers"],
+    ["/open-data/spend-over-500", "Spend over £500"],
     ["/regulation/find?serviceType=domiciliary-care", "Find a service"],
     ["/complaints/without-account", "Make a complaint"],
     // A body's complaints figures (the same page for a provider): the directory's Fife, with none yet.

@@ -293,3 +293,11 @@ function violationReport(blocking: AxeResults["violations"]): string {
     .join("\n");
   return report;
 }
+
+/** Fills a GOV.UK date input (`name-day`, `name-month`, `name-year`) with an ISO date. */
+export async function fillDate(page: Page, name: string, iso: string): Promise<void> {
+  const [year = "", month = "", day = ""] = iso.split("-");
+  await page.locator(`input[name="${name}-day"]`).fill(String(Number(day)));
+  await page.locator(`input[name="${name}-month"]`).fill(String(Number(month)));
+  await page.locator(`input[name="${name}-year"]`).fill(year);
+}

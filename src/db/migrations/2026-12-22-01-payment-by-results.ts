@@ -45,8 +45,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`create unique index outcome_contracts_of_contract on outcome_contracts (authority_id, contract_id)
     where contract_id is not null`.execute(db);
-  await sql`create index outcome_contracts_of_organisation on outcome_contracts (organisation_id)`.execute(db);
-  await sql`create index outcome_contracts_of_programme on outcome_contracts (authority_id, programme)`.execute(db);
+  await sql`create index outcome_contracts_of_organisation on outcome_contracts (organisation_id)`.execute(
+    db,
+  );
+  await sql`create index outcome_contracts_of_programme on outcome_contracts (authority_id, programme)`.execute(
+    db,
+  );
 
   // The payment model, versioned: a new version applies from its day; claims name the version used.
   await sql`
@@ -240,7 +244,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       unique (authority_id, idempotency_key),
       foreign key (authority_id, contract_id) references outcome_contracts (authority_id, id)
     )`.execute(db);
-  await sql`create index outcome_ledger_of_contract on outcome_ledger (authority_id, contract_id, paid_on)`.execute(db);
+  await sql`create index outcome_ledger_of_contract on outcome_ledger (authority_id, contract_id, paid_on)`.execute(
+    db,
+  );
   await sql`create index outcome_ledger_paid_on on outcome_ledger (paid_on, authority_id, id)`.execute(db);
 
   // A sample audit of a period's paid claims, and what each sampled claim was found to be worth.

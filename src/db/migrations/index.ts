@@ -71,6 +71,9 @@ import * as remedies from "./2026-12-21-05-remedies.ts";
 import * as commissioningComplaints from "./2026-12-21-06-commissioning-complaints.ts";
 import * as redressFiguresIndexes from "./2026-12-21-07-redress-figures-indexes.ts";
 import * as paymentByResults from "./2026-12-22-01-payment-by-results.ts";
+import * as claimsEngineIndexes from "./2026-12-22-02-claims-engine-indexes.ts";
+import * as outcomeAuditsOfContract from "./2026-12-22-05-outcome-audits-of-contract.ts";
+import * as resultsOpenData from "./2026-12-22-06-results-open-data.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -142,4 +145,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-21-06-commissioning-complaints": commissioningComplaints,
   "2026-12-21-07-redress-figures-indexes": redressFiguresIndexes,
   "2026-12-22-01-payment-by-results": paymentByResults,
+  "2026-12-22-02-claims-engine-indexes": claimsEngineIndexes,
+  "2026-12-22-05-outcome-audits-of-contract": outcomeAuditsOfContract,
+  "2026-12-22-06-results-open-data": resultsOpenData,
 };

@@ -617,3 +617,58 @@ export async function plansThatPaid(
     .execute();
   return rows.map((r) => r.plan_id);
 }
+
+/** A provider's invoices paid from managed accounts in one month, summed (the spend over £500). */
+export interface ManagedPaymentsRow {
+  authority_id: string;
+  organisation_id: string;
+  month: string;
+  plans: number;
+  invoices: number;
+  amount_pence: bigint;
+}
+
+/**
+ * The invoices paid from these authorities' managed accounts, per authority, provider and month of
+ * payment (London dates), with how many plans' budgets paid them. Each authority's transactions read
+ * through its primary key, the invoice by its own.
+ */
+export async function managedPaymentsByMonth(
+  db: Db,
+  authorityIds: readonly string[],
+): Promise<ManagedPaymentsRow[]> {
+  if (authorityIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("budget_transactions as t")
+    .innerJoin("budget_invoices as i", (j) =>
+      j.onRef("i.authority_id", "=", "t.authority_id").onRef("i.id", "=", "t.invoice_id"),
+    )
+    .select([
+      "t.authority_id",
+      "i.organisation_id",
+      sql<string>`to_char(t.posted_on, 'YYYY-MM')`.as("month"),
+      sql<string>`count(distinct t.plan_id)`.as("plans"),
+      sql<string>`count(*)`.as("invoices"),
+      sql<bigint>`sum(i.amount_pence)::bigint`.as("amount_pence"),
+    ])
+    .where("t.authority_id", "in", authorityIds)
+    .where("t.kind", "=", "invoice-payment")
+    .groupBy(["t.authority_id", "i.organisation_id", sql`to_char(t.posted_on, 'YYYY-MM')`])
+    .orderBy("t.authority_id")
+    .orderBy(sql`to_char(t.posted_on, 'YYYY-MM')`)
+    .orderBy("i.organisation_id")
+    .execute();
+  return rows.map((r) => ({ ...r, plans: Number(r.plans), invoices: Number(r.invoices) }));
+}
+
+/** When an invoice was last paid from a managed account (an index's end), or null. */
+export async function latestManagedPayment(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectFrom("budget_transactions")
+    .select("posted_at")
+    .where("kind", "=", "invoice-payment")
+    .orderBy("posted_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.posted_at ?? null;
+}

@@ -37,6 +37,12 @@ import {
   publishedRatingsAfter,
 } from "../regulation/open-data.service.ts";
 import { ratingsOf } from "../regulation/regulation.service.ts";
+import {
+  latestOutcomesChange,
+  latestSpendChange,
+  outcomeFigureRows,
+  spendRows,
+} from "../results/open-data.service.ts";
 import { latestServiceChange, pipelineAfter, servicesAfter } from "../services/services.service.ts";
 import { latestPublishedTenderChange, publishedTendersAfter } from "../tenders/tenders.service.ts";
 import { feedbackFigureRows } from "../voice/feedback.service.ts";
@@ -85,7 +91,10 @@ export interface Dataset {
    * deleted as well as one added or changed. None for figures a job computes (`computed`).
    */
   changedBy: readonly string[];
-  /** Figures a job recomputes from kept aggregates, not rows an action changes: dated by `modified` alone. */
+  /**
+   * Figures a job recomputes from kept aggregates, not rows an action changes — or rows whose data
+   * alone dates them (insert-only ledgers: payment by results' spend) — dated by `modified` alone.
+   */
   computed?: true;
   /**
    * How the clock alone changes its rows, if it does: "day" — they depend on today's date in London
@@ -1013,6 +1022,104 @@ const complaintFigures: Dataset = {
   clock: "day",
 };
 
+/**
+ * Payment by results' outcomes (issue 19, item 6; docs/payment-by-results.md, "Open data"): per
+ * outcome contract and month of referral, how many participants were referred and how many of them
+ * have a valid claim of each rule (and metric), with the rate — a count of 1 to 9 empty with
+ * `suppressed` true, and no rate from it. Never a person: counts only, no reference or group.
+ */
+const outcomes: Dataset = {
+  id: "outcomes",
+  columns: columns(
+    ["authority_id", "uuid", AUTHORITY],
+    ["outcome_contract_id", "uuid", UUID],
+    ["contract_id", "uuid", UUID],
+    ["provider_id", "uuid", UUID],
+    ["programme", "code", "work-programme-north-east"],
+    ["referral_month", "text", "2027-04"],
+    ["figure", "code", "job-outcome"],
+    ["metric", "code", "qualification-level-2"],
+    ["participants", "integer", "148"],
+    ["suppressed", "boolean", "false"],
+    ["rate_bp", "basis-points", "2150"],
+  ),
+  async *pages(ctx) {
+    for await (const page of outcomeFigureRows(ctx))
+      yield page.map((r) => ({
+        authority_id: r.authorityId,
+        outcome_contract_id: r.outcomeContractId,
+        contract_id: r.contractId,
+        provider_id: r.providerId,
+        programme: r.programme,
+        referral_month: r.referralMonth,
+        figure: r.figure,
+        metric: r.metric,
+        participants: r.participants,
+        suppressed: r.suppressed,
+        rate_bp: r.rateBp,
+      }));
+  },
+  // Figures of the claims runs compute, counted a page of contracts at a time and kept 10 minutes:
+  // dated by the latest run computed, and each day (referrals recorded since).
+  modified: (ctx) => latestOutcomesChange(ctx),
+  changedBy: [],
+  computed: true,
+  clock: "day",
+};
+
+/**
+ * Spend over £500 (Local Government Transparency Code 2015; issue 19, item 6): every payment OpenPS
+ * makes exceeding £500 — outcome payments and their corrections from the payment-by-results ledger,
+ * and personal budgets' invoices paid from managed accounts summed per provider and month where at
+ * least 10 people's budgets paid them. Direct payments (to a person, or spent by them) are never here.
+ */
+const spendOver500: Dataset = {
+  id: "spend-over-500",
+  columns: columns(
+    ["body_id", "uuid", AUTHORITY],
+    ["body_name", "text", "Westshire County Council"],
+    ["body_org_id", "org-id", "GB-LAE-WSH"],
+    ["paid_on", "date", "2027-05-05"],
+    ["transaction_number", "text", UUID],
+    ["amount_pence", "pence", "1245000"],
+    ["supplier_id", "uuid", UUID],
+    ["supplier_name", "text", "Northern Employment Partners Ltd"],
+    ["supplier_org_id", "org-id", "GB-COH-01234567"],
+    ["expense_area", "code", "payment-by-results/work-programme-north-east"],
+    ["expense_type", "code", "outcome-payment"],
+    ["purpose", "text", "Outcome payments for 2027-04-01 to 2027-04-30: WP-NE-01 Work Programme North East"],
+    ["contract_id", "uuid", UUID],
+    ["outcome_contract_id", "uuid", UUID],
+    ["period_from", "date", "2027-04-01"],
+    ["period_to", "date", "2027-04-30"],
+  ),
+  async *pages(ctx) {
+    for await (const page of spendRows(ctx))
+      yield page.map((r) => ({
+        body_id: r.bodyId,
+        body_name: r.bodyName,
+        body_org_id: r.bodyOrgId,
+        paid_on: r.paidOn,
+        transaction_number: r.transactionNumber,
+        amount_pence: pence(r.amountPence),
+        supplier_id: r.supplierId,
+        supplier_name: r.supplierName,
+        supplier_org_id: r.supplierOrgId,
+        expense_area: r.expenseArea,
+        expense_type: r.expenseType,
+        purpose: r.purpose,
+        contract_id: r.contractId,
+        outcome_contract_id: r.outcomeContractId,
+        period_from: r.periodFrom,
+        period_to: r.periodTo,
+      }));
+  },
+  // Insert-only ledgers: dated by their latest entry (an index's end), a payment never withdrawn.
+  modified: (ctx) => latestSpendChange(ctx),
+  changedBy: [],
+  computed: true,
+};
+
 /** Every open dataset, in the order the index lists them. */
 export const DATASETS: readonly Dataset[] = [
   authorities,
@@ -1034,6 +1141,8 @@ export const DATASETS: readonly Dataset[] = [
   personalBudgets,
   feedback,
   complaintFigures,
+  outcomes,
+  spendOver500,
 ];
 
 export const DATASET_IDS: readonly string[] = DATASETS.map((d) => d.id);

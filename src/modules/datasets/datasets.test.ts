@@ -24,6 +24,7 @@ import { DEMO_CHARITY_USER } from "../../seed/demo/consultations.ts";
 import { DEMO_INSPECTION, DEMO_LOCATION } from "../../seed/demo/regulation.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
 import { recordAudit, SYSTEM } from "../audit/audit.service.ts";
+import { insertOutcomePayments } from "../results/open-data.test-fixtures.ts";
 import { DATASETS } from "./catalogue.ts";
 import { lastChanged } from "./changes.service.ts";
 import { csvValue, type DatasetMeta, LICENCE, type PodCatalog } from "./datasets.service.ts";
@@ -45,6 +46,8 @@ async function get(url: string) {
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
+  // Payment by results' outcomes and spend: a paid outcome contract (the demo data has none paid yet).
+  await insertOutcomePayments(t.deps.db, t.deps.clock);
   for (const dataset of DATASETS) {
     const [csv, json] = await Promise.all([
       get(`/open-data/${dataset.id}.csv`),

@@ -78,6 +78,8 @@ import {
 } from "../regulation/enforcement.service.ts";
 import { correctDraftReport } from "../regulation/inspections.service.ts";
 import { decideRegistration } from "../regulation/registration.service.ts";
+import { approveRun, computeRun, payRun, startRun } from "../results/runs.service.ts";
+import { attach, makeOutcomeContract } from "../results/runs.test-fixtures.ts";
 import { amendTender, cancelTender } from "../tenders/amendments.service.ts";
 import { assignEvaluator } from "../tenders/evaluators.service.ts";
 import { confirmOpening } from "../tenders/opening.service.ts";
@@ -779,6 +781,21 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
     await rejectInvoice(await as(staff), COUNTY, a.plan_id, result.invoice?.id as string, "inbox-reject-1", {
       reason: "The first morning is invoiced already as GHC-0001.",
     });
+  },
+  "results.run-paid": async () => {
+    // Westshire's commissioner pays a payment run of an outcome contract with Greenway Home Care (the
+    // runs' test fixture: one participant attached in October): Greenway's people are told.
+    const c = await makeOutcomeContract(db(), {
+      authorityId: COUNTY,
+      organisationId: DEMO_PROVIDER_GREENWAY,
+      at: clock.now(),
+    });
+    await attach(db(), c, [{ group: "jsa-18-24", on: "2026-10-05" }], clock.now());
+    const ctx = await as(COMMISSIONER);
+    const run = await startRun(ctx, COUNTY, c.id, { month: "2026-10" });
+    await computeRun(ctx, COUNTY, c.id, run.id);
+    await approveRun(ctx, COUNTY, c.id, run.id);
+    await payRun(ctx, COUNTY, c.id, run.id);
   },
   "budget.surplus-resolved": async () => {
     // Her care staff agree that she keeps the demo surplus: she is told.

@@ -116,6 +116,8 @@ export const NOTICE_KINDS = {
   "budget.invoice-paid": { topic: "budgets" },
   // Providers' invoices: to the provider's people (its invoice rejected, with the reason)
   "budget.invoice-rejected": { topic: "budgets" },
+  // Payment by results: to the provider's people when a payment run of its outcome contract is paid
+  "results.run-paid": { topic: "contracts" },
   // Complaints (redress): to the complainant at each step of the body's work
   "complaint.progressed": { topic: "complaints" },
   // Complaints (redress): to the answering body's people (or the responsible authority's) when one waits on them

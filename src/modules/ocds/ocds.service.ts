@@ -19,6 +19,7 @@ import { actorIn, type Ctx, systemCtx, within } from "../access/context.ts";
 import type { RecordedChange } from "../audit/audit.ports.ts";
 import { recordAudits } from "../audit/audit.service.ts";
 import { publishedProjectKeysByCategoryAfter } from "../projects/projects.service.ts";
+import { PAYMENT_ACTIONS, platformContractOfChange } from "../results/open-data.service.ts";
 import { publishedTenderCounts } from "../tenders/tenders.service.ts";
 import { queueBulkRebuild } from "./bulk.service.ts";
 import { compileRelease, type OcdsRelease, versionRelease } from "./merge.ts";
@@ -58,6 +59,8 @@ const TAG_OF: Readonly<Record<string, ReleaseTag>> = {
   "contract.amended": "contractAmendment",
   "contract.terminated": "contractTermination",
   "contract.kpi-rated": "implementation",
+  // Payment by results: a run paid, a correction (their entity: the run, outcome contract or ledger entry).
+  ...Object.fromEntries(PAYMENT_ACTIONS.map((action) => [action, "implementation"])),
 };
 
 interface Pending {
@@ -128,6 +131,10 @@ async function processOf(ctx: Ctx & { db: Trx }, change: RecordedChange): Promis
   if (type === "project") return processOfProject(ctx, authorityId, id);
   if (type === "tender") return processOfTender(ctx, authorityId, id);
   if (type === "contract") return processOfContract(ctx, authorityId, id);
+  if (PAYMENT_ACTIONS.includes(change.action)) {
+    const contractId = await platformContractOfChange(ctx, authorityId, change.entity);
+    return contractId ? processOfContract(ctx, authorityId, contractId) : null;
+  }
   return null;
 }
 

@@ -23,6 +23,7 @@ import { noticeAwardsOf, noticePath } from "../award/award.service.ts";
 import { contractOf, pageUrl as contractPageUrl, contractsByKeys } from "../contracts/contracts.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import { projectOf, projectsByKeys } from "../projects/projects.service.ts";
+import { paymentsOfContracts } from "../results/open-data.service.ts";
 import { amendmentsOfTenders } from "../tenders/amendments.service.ts";
 import {
   findTender,
@@ -224,18 +225,24 @@ export async function snapshotsOf(ctx: Ctx, processes: readonly Process[]): Prom
     ),
     noticeAwardsOf(ctx, keys),
   ]);
-  const [organisations, contracts] = await Promise.all([
+  const contractKeys = [...awards.values()].flatMap((a) =>
+    a.contract_id ? [{ authority_id: a.authority_id, id: a.contract_id }] : [],
+  );
+  const [organisations, contracts, payments] = await Promise.all([
     organisationsByIds(
       ctx.db,
       [...awards.values()].map((a) => a.organisation_id),
     ),
-    contractsByKeys(
-      ctx,
-      [...awards.values()].flatMap((a) =>
-        a.contract_id ? [{ authority_id: a.authority_id, id: a.contract_id }] : [],
-      ),
-    ),
+    contractsByKeys(ctx, contractKeys),
+    // Payment by results: what the contract's outcome contract paid (implementation transactions).
+    paymentsOfContracts(ctx, contractKeys),
   ]);
+  // A payee that is not the award's supplier (named once, only when there is one).
+  const payees = [...payments.values()].flat().map((p) => p.organisationId);
+  const unnamed = payees.filter((id) => !organisations.has(id));
+  if (unnamed.length > 0)
+    for (const [id, organisation] of await organisationsByIds(ctx.db, [...new Set(unnamed)]))
+      organisations.set(id, organisation);
   const gathered: Gathered = {
     authorities,
     projects,
@@ -247,6 +254,7 @@ export async function snapshotsOf(ctx: Ctx, processes: readonly Process[]): Prom
     awards,
     organisations,
     contracts,
+    payments,
   };
   return processes.map((process) => snapshotFrom(gathered, process));
 }
@@ -263,6 +271,7 @@ interface Gathered {
   awards: Awaited<ReturnType<typeof noticeAwardsOf>>;
   organisations: Awaited<ReturnType<typeof organisationsByIds>>;
   contracts: Awaited<ReturnType<typeof contractsByKeys>>;
+  payments: Awaited<ReturnType<typeof paymentsOfContracts>>;
 }
 
 function authorityRef(gathered: Gathered, id: string): PartyRef {
@@ -459,6 +468,23 @@ function snapshotFrom(gathered: Gathered, process: Process): ProcessSnapshot {
           : [],
       ),
     ),
+    payments: (gathered.payments.get(c.id) ?? []).map((p) => {
+      const payee = gathered.organisations.get(p.organisationId);
+      return {
+        id: p.id,
+        kind: p.kind,
+        amountPence: p.amountPence,
+        paidOn: p.paidOn,
+        recordedAt: p.recordedAt,
+        period: p.period,
+        payee: {
+          id: p.organisationId,
+          name: payee?.name ?? "",
+          orgId: payee?.primary_identifier ?? null,
+          kind: "organisation" as const,
+        },
+      };
+    }),
     pageUrl: contractPageUrl(c),
   };
   return snapshot;

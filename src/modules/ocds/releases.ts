@@ -10,7 +10,8 @@
  * (docs/open-data.md): `tender.reservedParticipation` (s.33, after the Other Requirements
  * extension's field of that name), `tender.tupe`, `awards[].standstillPeriod`,
  * `awards[].fewerThanThreeBidsJustification`, `awards[].consortium`, `contracts[].termination`,
- * and `contracts[].implementation.milestones[].kpiRating`.
+ * `contracts[].implementation.milestones[].kpiRating` and
+ * `contracts[].implementation.transactions[].paymentPeriod` (the month an outcome payment paid for).
  *
  * Amounts are in pounds (the pence stored, divided by 100: exact to two places); document links are
  * site-relative and made absolute with the deployment's address when served (ocds.service.ts).
@@ -137,6 +138,18 @@ export interface ProcessSnapshot {
       periodEndsOn: string;
       rating: string;
       ratedAt: Date;
+    }[];
+    /** Payment by results: what the contract's outcome contract paid the provider (its ledger's payments and corrections). */
+    payments?: {
+      id: string;
+      kind: "payment" | "correction";
+      /** Signed: a correction below zero was paid back. */
+      amountPence: bigint;
+      paidOn: string;
+      recordedAt: Date;
+      /** The month a payment run paid for. */
+      period: { start: string; end: string } | null;
+      payee: PartyRef;
     }[];
     pageUrl: string;
   } | null;
@@ -378,6 +391,9 @@ export function buildRelease(
 
   if (s.contract && s.award) {
     const c = s.contract;
+    const payments = c.payments ?? [];
+    if (payments.length > 0) parties.push(party(s.buyer, ["payer"]));
+    for (const p of payments) parties.push(party(p.payee, ["payee"]));
     out.contracts = [
       {
         id: c.id,
@@ -426,6 +442,22 @@ export function buildRelease(
             dateMet: iso(r.ratedAt),
             kpiRating: r.rating,
           })),
+          ...(payments.length > 0
+            ? {
+                transactions: payments.map((p) => ({
+                  id: p.id,
+                  date: dayStart(p.paidOn),
+                  value: money(p.amountPence),
+                  payer: { id: buyerParty.id, name: s.buyer.name },
+                  payee: { id: partyId(p.payee), name: p.payee.name },
+                  ...(p.period
+                    ? {
+                        paymentPeriod: { startDate: dayStart(p.period.start), endDate: dayEnd(p.period.end) },
+                      }
+                    : {}),
+                })),
+              }
+            : {}),
         },
       },
     ];
@@ -448,7 +480,7 @@ export function stagesReached(s: ProcessSnapshot): ReleaseTag[] {
   if (s.contract) {
     tags.push("contract");
     if (s.contract.amendments.length > 0) tags.push("contractAmendment");
-    if (s.contract.ratings.length > 0) tags.push("implementation");
+    if (s.contract.ratings.length > 0 || (s.contract.payments ?? []).length > 0) tags.push("implementation");
     if (s.contract.terminatedOn) tags.push("contractTermination");
   }
   return tags;
@@ -466,6 +498,7 @@ export function lastChanged(s: ProcessSnapshot): Date | undefined {
     s.contract?.enteredAt,
     ...(s.contract?.amendments.map((a) => a.amendedAt) ?? []),
     ...(s.contract?.ratings.map((r) => r.ratedAt) ?? []),
+    ...(s.contract?.payments?.map((p) => p.recordedAt) ?? []),
   ].filter((d): d is Date => d instanceof Date);
   return dates.length === 0 ? undefined : new Date(Math.max(...dates.map((d) => d.getTime())));
 }

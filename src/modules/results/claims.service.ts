@@ -1,17 +1,53 @@
 /**
  * Claims (issue 19, item 3): computed by a run from the evidence by the contract's model, never typed
- * by hand. PLACEHOLDER: pays the tariff's attachment fee only, so that runs can be built on it; the
- * engine (every model, validation, chunks, crash and restart) replaces it with the same signature.
+ * by hand, each with its working (the events, the rule, the model version's price) and, when refused,
+ * its problems named. The rules are in `reference.ts` and docs/payment-by-results.md ("Claims").
+ *
+ * A run's participants are taken in chunks by id, each chunk its own transaction (unless the caller
+ * passes one): the tariff by one set-based statement per chunk (`claims.repository.ts`), the other
+ * models in TypeScript from the chunk's rows. Then the contract-wide pass, in one transaction: the
+ * cohort threshold (social impact bonds) and the fee-for-service year's reconciliation.
+ *
+ * Safe to run twice, and to restart after a crash: a claim's key includes the run, so a chunk computed
+ * again inserts nothing; a valid claim is paid once ever (the partial unique index); recoveries are
+ * unique by their source. A chunk reads only what was recorded by the run's cut-off (`started_at`)
+ * and, for the contract's cap, the claims committed before it — exactly what a clean run would have
+ * read at that point.
  */
-import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
+import { transaction } from "../../db/transaction.ts";
+import * as repo from "./claims.repository.ts";
+import type { FeeForServiceDefinition, ModelDefinition, OutcomePricesDefinition } from "./models.ts";
+import {
+  attachedBefore,
+  type ContractRoom,
+  claimKey,
+  cohortClaims,
+  type EngineClaim,
+  type EngineRecovery,
+  type ParticipantContext,
+  participantClaims,
+  reconcileYear,
+  usableEvents,
+  yearsEndingIn,
+} from "./reference.ts";
 import type { OutcomeModelRow, OutcomeRun } from "./results.table.ts";
 
+export { PROBLEM_CODES, type ProblemCode } from "./reference.ts";
+
 export interface ComputeOptions {
-  /** Participants per chunk; each chunk is its own transaction when `db` is not one. */
+  /** Participants per chunk (default 50,000 for a tariff, 2,000 otherwise). */
   chunkSize?: number;
   /** Tests only: throw after this many chunks have committed (a crash mid-run). */
   crashAfterChunks?: number;
+}
+
+/** Thrown by `crashAfterChunks`: the run stops as a crashed process would. */
+export class SimulatedCrash extends Error {
+  constructor(chunks: number) {
+    super(`Simulated crash after ${chunks} chunk(s)`);
+    this.name = "SimulatedCrash";
+  }
 }
 
 /**
@@ -24,25 +60,162 @@ export async function computeRunClaims(
   db: Db,
   run: OutcomeRun,
   model: OutcomeModelRow,
-  _opts: ComputeOptions = {},
+  opts: ComputeOptions = {},
 ): Promise<{ inserted: number }> {
-  const result = await sql`
-    insert into outcome_claims (authority_id, contract_id, run_id, participant_id, rule, metric, seq,
-      achieved_on, model_version, amount_pence, event_ids, problems)
-    select p.authority_id, p.contract_id, ${run.id}::uuid, p.id, 'attachment', '', 1, e.occurred_on,
-      ${model.version}::int, (g->'attachment'->>'pence')::bigint, array[e.id], '{}'::text[]
-    from outcome_participants p
-    join lateral (
-      select id, occurred_on from outcome_events
-      where authority_id = p.authority_id and participant_id = p.id and kind = 'attachment'
-        and recorded_at <= ${run.started_at} and occurred_on <= ${run.period_end}::date
-      order by occurred_on, id limit 1) e on true
-    join lateral jsonb_array_elements(${JSON.stringify(model.definition)}::jsonb->'groups') g
-      on g->>'code' = p.payment_group
-    where p.authority_id = ${run.authority_id}::uuid and p.contract_id = ${run.contract_id}::uuid
-      and not exists (select 1 from outcome_claims c where c.authority_id = p.authority_id
-        and c.participant_id = p.id and c.rule = 'attachment' and c.metric = '' and c.seq = 1
-        and c.problems = '{}')
-    on conflict do nothing`.execute(db);
-  return { inserted: Number(result.numAffectedRows ?? 0n) };
+  const definition = model.definition as ModelDefinition;
+  const chunk: repo.ChunkRun = {
+    authorityId: run.authority_id,
+    contractId: run.contract_id,
+    runId: run.id,
+    modelVersion: model.version,
+    cutoff: run.started_at,
+    periodStart: run.period_start,
+    periodEnd: run.period_end,
+  };
+  const size = opts.chunkSize ?? (definition.kind === "tariff" ? 50_000 : 2_000);
+  let inserted = 0;
+  let chunks = 0;
+  let after = repo.FIRST_ID;
+  for (;;) {
+    const upTo = await repo.chunkEnd(db, run.authority_id, run.contract_id, after, size);
+    if (!upTo) break;
+    const from = after;
+    inserted += await transaction(db, (trx) =>
+      definition.kind === "tariff"
+        ? repo.insertTariffChunk(trx, chunk, definition, from, upTo)
+        : computeChunk(trx, chunk, definition, from, upTo),
+    );
+    after = upTo;
+    chunks++;
+    if (chunks === opts.crashAfterChunks) throw new SimulatedCrash(chunks);
+  }
+  if (definition.kind !== "tariff") {
+    inserted += await transaction(db, (trx) => computeContractWide(trx, chunk, definition));
+  }
+  return { inserted };
+}
+
+/** A chunk of a model computed in TypeScript (`reference.ts`) from the chunk's rows. */
+async function computeChunk(
+  db: Db,
+  run: repo.ChunkRun,
+  model: ModelDefinition,
+  after: string,
+  upTo: string,
+): Promise<number> {
+  const rows = await repo.chunkRows(db, run, after, upTo);
+  const twins = await repo.twinsOf(db, run, after, upTo);
+  const eventsOf = groupBy(rows.events, (e) => e.participant_id);
+  const claimsOf = groupBy(rows.claims, (c) => c.participant_id);
+  const twinEventsOf = groupBy(twins.events, (e) => e.participant_id);
+  const twinClaimsOf = groupBy(twins.claims, (c) => c.participant_id);
+  const twinsOfParticipant = groupBy(twins.pairs, (p) => p.participant_id);
+  const room: ContractRoom = {
+    pence:
+      model.kind === "outcome-prices"
+        ? BigInt(model.capPerContract.pence) - (await repo.validTotal(db, run.authorityId, run.contractId))
+        : 0n,
+  };
+
+  const claims: EngineClaim[] = [];
+  const recoveries: EngineRecovery[] = [];
+  for (const participant of rows.participants) {
+    const events = eventsOf.get(participant.id) ?? [];
+    const recorded = claimsOf.get(participant.id) ?? [];
+    const own = usableEvents(events, run.periodEnd).find((e) => e.kind === "attachment");
+    let earlierElsewhere = false;
+    const claimedElsewhere = new Set<string>();
+    for (const { twin_id } of twinsOfParticipant.get(participant.id) ?? []) {
+      const attached = usableEvents(twinEventsOf.get(twin_id) ?? [], run.periodEnd).find(
+        (e) => e.kind === "attachment",
+      );
+      if (
+        attached &&
+        (!own ||
+          attachedBefore(
+            { day: attached.occurred_on, participantId: twin_id },
+            { day: own.occurred_on, participantId: participant.id },
+          ))
+      ) {
+        earlierElsewhere = true;
+      }
+      for (const c of twinClaimsOf.get(twin_id) ?? [])
+        claimedElsewhere.add(claimKey(c.rule, c.metric, c.seq));
+    }
+    const ctx: ParticipantContext = {
+      periodStart: run.periodStart,
+      periodEnd: run.periodEnd,
+      earlierElsewhere,
+      claimedElsewhere,
+      paid: new Map(
+        recorded.filter((c) => c.valid).map((c) => [claimKey(c.rule, c.metric, c.seq), c.amount_pence]),
+      ),
+      recorded: new Set(recorded.map((c) => claimKey(c.rule, c.metric, c.seq))),
+    };
+    const made = participantClaims(model, participant, events, ctx, room);
+    claims.push(...made.claims);
+    recoveries.push(...made.recoveries);
+  }
+  return (await repo.insertClaims(db, run, claims)) + (await repo.insertRecoveries(db, run, recoveries));
+}
+
+/** The contract as a whole: the cohort threshold, the fee-for-service year's reconciliation. */
+async function computeContractWide(
+  db: Db,
+  run: repo.ChunkRun,
+  model: OutcomePricesDefinition | FeeForServiceDefinition,
+): Promise<number> {
+  if (model.kind === "outcome-prices") {
+    const threshold = model.cohortThreshold;
+    if (!threshold) return 0;
+    const figures = await repo.cohortFigures(db, run, threshold.metric, model.outcomeWithin.days);
+    const room: ContractRoom = {
+      pence:
+        BigInt(model.capPerContract.pence) - (await repo.validTotal(db, run.authorityId, run.contractId)),
+    };
+    const paid = await repo.contractWideClaims(db, run.authorityId, run.contractId);
+    return repo.insertClaims(db, run, cohortClaims(threshold, figures, run.periodEnd, paid, room));
+  }
+  let inserted = 0;
+  for (const year of yearsEndingIn(run.periodStart, run.periodEnd, model.yearStarts)) {
+    const first = await repo.firstParticipant(db, run.authorityId, run.contractId);
+    if (!first) break;
+    const { units, onAccountPence } = await repo.serviceYear(db, run, year.start, year.end);
+    const { band, duePence, differencePence } = reconcileYear(model, units, onAccountPence);
+    if (differencePence > 0n) {
+      inserted += await repo.insertClaims(db, run, [
+        {
+          participantId: first,
+          rule: "reconciliation",
+          metric: year.start,
+          seq: 1,
+          achievedOn: year.end,
+          amountPence: differencePence,
+          eventIds: [],
+          problems: [],
+        },
+      ]);
+    } else if (differencePence < 0n) {
+      inserted += await repo.insertRecoveries(db, run, [
+        {
+          kind: "reconciliation",
+          sourceKey: year.start,
+          amountPence: -differencePence,
+          reason: `Year from ${year.start}: ${units} units at ${band?.perUnit.pence ?? 0} pence (${band?.perUnit.rule ?? ""}) = ${duePence} pence due; ${onAccountPence} pence paid on account`,
+        },
+      ]);
+    }
+  }
+  return inserted;
+}
+
+function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const list = map.get(key);
+    if (list) list.push(row);
+    else map.set(key, [row]);
+  }
+  return map;
 }

@@ -1,0 +1,259 @@
+/**
+ * Sample audits through HTTP (app.inject, one seeded app for the file), on a paid period written by
+ * the fixture so that the seed draws the worked example of docs/payment-by-results.md ("Sample
+ * audits"; sampling.test.ts checks its arithmetic): 200 paid claims, £240,000.00 paid, 5 sampled,
+ * £1,600.00 of £5,000.00 over-paid in the sample — recovery £7,980.72. The sample the database draws
+ * is the one sampling.ts draws; refused claims are not in it; the commissioner records findings (API
+ * and page) and concludes once all are checked; the recovery is recorded once for the next run; the
+ * provider sees the audit and its findings but changes nothing (403); another authority's
+ * commissioner gets 404; stale states are 409; every change is on the authority's audit chain.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
+import { itemKeyText } from "./audits.service.ts";
+import { type PaidPeriodFixture, paidPeriod } from "./audits.test-fixtures.ts";
+import { drawSample } from "./sampling.ts";
+
+const COUNTY = DEMO_AUTHORITY.county;
+const PROVIDER = DEMO_CHOICE_MEMBERS.greenway;
+const SEED = "worked-example";
+/** The worked example: the sampled claims' amounts paid and found, in the order the fixture meets them. */
+const PAID = [120_000n, 120_000n, 80_000n, 40_000n, 140_000n];
+const FOUND = [120_000n, 0n, 80_000n, 40_000n, 100_000n];
+
+let t: TestApp;
+let fx: PaidPeriodFixture;
+let slug = "";
+const sessions: Record<string, TestSession> = {};
+const as = (who: string) => sessions[who] as TestSession;
+const api = () => `/api/v1/authorities/${COUNTY}/outcome-contracts/${fx.contractId}/audits`;
+const pages = () => `/authorities/${slug}/outcome-contracts/${fx.contractId}/audits`;
+let auditId = "";
+/** The sampled claims in the fixture's order, with what each should have been paid. */
+let sampled: { participantId: string; rule: string; metric: string; seq: number; found: bigint }[] = [];
+
+beforeAll(async () => {
+  t = await createTestApp({ seeded: true });
+  const make = async (role: string, scopeId: string) =>
+    (await createUser(t.deps.db, { grants: [{ role: role as never, scopeId }] })).id;
+  const users = {
+    commissioner: await make("commissioner", COUNTY),
+    admin: await make("authority-admin", COUNTY),
+    provider: await make("organisation-admin", PROVIDER),
+    elsewhere: await make("commissioner", DEMO_AUTHORITY.district),
+  };
+  for (const [who, id] of Object.entries(users))
+    sessions[who] = await sessionFor(t.app, id, { twoFactor: true });
+  slug = (
+    await t.deps.db
+      .selectFrom("authorities")
+      .select("slug")
+      .where("id", "=", COUNTY)
+      .executeTakeFirstOrThrow()
+  ).slug;
+  fx = await paidPeriod(t.deps.db, {
+    authorityId: COUNTY,
+    organisationId: PROVIDER,
+    period: "2027-01",
+    participants: 200,
+    seed: SEED,
+    sampleSize: 5,
+    // The rest: 194 claims of £1,200.00 and one of £2,200.00 — £240,000.00 paid in all.
+    amounts: (s, r) => (s >= 0 ? (PAID[s] as bigint) : r === 0 ? 220_000n : 120_000n),
+  });
+  const drawn = new Set(drawSample(fx.claims, 5, SEED).map((c) => c.participantId));
+  sampled = fx.claims
+    .filter((c) => drawn.has(c.participantId))
+    .map((c, i) => ({ ...c, found: FOUND[i] as bigint }));
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("starting an audit of a paid period", () => {
+  it("refuses the provider (403), another authority (404), a period not paid (409), a sample too large (422)", async () => {
+    const body = { period: "2027-01", sampleSize: 5, seed: SEED };
+    expect((await call(t.app, "POST", api(), as("provider"), body)).statusCode).toBe(403);
+    expect((await call(t.app, "POST", api(), as("elsewhere"), body)).statusCode).toBe(404);
+    const notPaid = await call(t.app, "POST", api(), as("commissioner"), { ...body, period: "2027-02" });
+    expect([notPaid.statusCode, notPaid.json().error.code]).toEqual([409, "period_not_paid"]);
+    const tooLarge = await call(t.app, "POST", api(), as("commissioner"), { ...body, sampleSize: 201 });
+    expect([tooLarge.statusCode, tooLarge.json().error.code]).toEqual([422, "sample_too_large"]);
+    expect(tooLarge.json().error.message).toContain("has 200 paid claims");
+  });
+
+  it("draws the sample sampling.ts draws from the seed, from the valid paid claims only", async () => {
+    const started = await call(t.app, "POST", api(), as("commissioner"), {
+      period: "2027-01",
+      sampleSize: 5,
+      seed: SEED,
+    });
+    expect(started.statusCode).toBe(201);
+    const audit = started.json();
+    auditId = audit.id;
+    expect(audit).toMatchObject({
+      status: "open",
+      periodStart: "2027-01-01",
+      periodEnd: "2027-01-31",
+      populationCount: 200,
+      populationPence: "24000000",
+      sampleSize: 5,
+    });
+    const got = await call(t.app, "GET", `${api()}/${auditId}`, as("commissioner"));
+    expect(got.statusCode).toBe(200);
+    const items = got.json().items as { participantId: string; rule: string; paidPence: string }[];
+    const paidOf = (id: string) => fx.claims.find((c) => c.participantId === id)?.paidPence;
+    expect(items.map((i) => `${i.participantId} ${i.rule} ${i.paidPence}`).sort()).toEqual(
+      sampled.map((c) => `${c.participantId} job-outcome ${paidOf(c.participantId)}`).sort(),
+    );
+    expect(items.map((i) => i.paidPence).sort()).toEqual(PAID.map(String).sort());
+    // Each named by the commissioner's reference (the evidence is filed under it), never a name.
+    expect(
+      items.every((i) =>
+        /^AT\d{6}$/.test((i as { participantReference?: string }).participantReference ?? ""),
+      ),
+    ).toBe(true);
+    // The same period again is refused.
+    const again = await call(t.app, "POST", api(), as("admin"), { period: "2027-01", sampleSize: 5 });
+    expect([again.statusCode, again.json().error.code]).toEqual([409, "period_audited"]);
+  });
+});
+
+describe("findings and the conclusion", () => {
+  const finding = (c: (typeof sampled)[number], found: string) => ({
+    participantId: c.participantId,
+    rule: c.rule,
+    metric: c.metric,
+    seq: c.seq,
+    found,
+    note: "Checked against the tax record match",
+  });
+
+  it("will not conclude before every sampled claim is checked (409); refuses more than was paid (422)", async () => {
+    const early = await call(t.app, "POST", `${api()}/${auditId}/conclude`, as("commissioner"));
+    expect([early.statusCode, early.json().error.code]).toEqual([409, "items_unchecked"]);
+    const first = sampled[0] as (typeof sampled)[number];
+    const over = await call(
+      t.app,
+      "POST",
+      `${api()}/${auditId}/findings`,
+      as("commissioner"),
+      finding(first, "1200.01"),
+    );
+    expect([over.statusCode, over.json().error.code]).toEqual([422, "found_above_paid"]);
+    const provider = await call(
+      t.app,
+      "POST",
+      `${api()}/${auditId}/findings`,
+      as("provider"),
+      finding(first, "0"),
+    );
+    expect(provider.statusCode).toBe(403);
+    const notSampled = fx.claims.find((c) => !sampled.some((s) => s.participantId === c.participantId));
+    const outside = await call(
+      t.app,
+      "POST",
+      `${api()}/${auditId}/findings`,
+      as("commissioner"),
+      finding({ ...(notSampled as PaidPeriodFixture["claims"][number]), found: 0n }, "0"),
+    );
+    expect(outside.statusCode).toBe(404);
+  });
+
+  it("records findings by API and on the claim's page (its errors shown on the form)", async () => {
+    for (const c of sampled.slice(1)) {
+      const res = await call(
+        t.app,
+        "POST",
+        `${api()}/${auditId}/findings`,
+        as("commissioner"),
+        finding(c, `${c.found / 100n}`),
+      );
+      expect(res.statusCode).toBe(200);
+      expect(res.json().foundPence).toBe(c.found.toString());
+    }
+    const first = sampled[0] as (typeof sampled)[number];
+    const itemPage = `${pages()}/${auditId}/items/${itemKeyText({ participant_id: first.participantId, rule: first.rule, metric: first.metric, seq: first.seq })}`;
+    const bad = await postForm(t.app, as("commissioner"), itemPage, { found: "lots", note: "" });
+    expect(bad.statusCode).toBe(400);
+    expect(summaryErrors(bad.body).map(([href]) => href)).toEqual(["#found"]);
+    const ok = await postForm(t.app, as("commissioner"), itemPage, {
+      found: "1,200.00",
+      note: "Job outcome evidenced",
+    });
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe(`${pages()}/${auditId}?notice=recorded`);
+  });
+
+  it("concludes with the worked example's recovery, recorded once for the next run", async () => {
+    const done = await call(t.app, "POST", `${api()}/${auditId}/conclude`, as("admin"));
+    expect(done.statusCode).toBe(200);
+    expect(done.json()).toMatchObject({
+      status: "concluded",
+      errorRatePpm: 320_000,
+      lowerBoundPpm: 33_253,
+      recoveryPence: "798072",
+    });
+    const recoveries = await t.deps.db
+      .selectFrom("outcome_recoveries")
+      .select(["kind", "amount_pence", "source_key", "run_id"])
+      .where("contract_id", "=", fx.contractId)
+      .execute();
+    expect(recoveries).toEqual([
+      { kind: "audit", amount_pence: 798_072n, source_key: auditId, run_id: null },
+    ]);
+    const again = await call(t.app, "POST", `${api()}/${auditId}/conclude`, as("commissioner"));
+    expect([again.statusCode, again.json().error.code]).toEqual([409, "audit_concluded"]);
+    const late = await call(
+      t.app,
+      "POST",
+      `${api()}/${auditId}/findings`,
+      as("commissioner"),
+      finding(sampled[1] as never, "0"),
+    );
+    expect([late.statusCode, late.json().error.code]).toEqual([409, "audit_concluded"]);
+    const events = await t.deps.db
+      .selectFrom("audit_events")
+      .select("action")
+      .where("authority_id", "=", COUNTY)
+      .where("entity_id", "=", auditId)
+      .orderBy("seq")
+      .execute();
+    expect(events.map((e) => e.action)).toEqual([
+      "outcome-audit.started",
+      ...Array(5).fill("outcome-audit.finding-recorded"),
+      "outcome-audit.concluded",
+    ]);
+  });
+
+  it("shows the provider the audit, the rule and every finding; the pages refuse no one who may see", async () => {
+    const mine = await call(t.app, "GET", `${api()}/${auditId}`, as("provider"));
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json().items.every((i: { foundPence: string | null }) => i.foundPence !== null)).toBe(true);
+    expect((await call(t.app, "GET", api(), as("provider"))).json().audits).toHaveLength(1);
+    expect((await call(t.app, "GET", api(), as("elsewhere"))).statusCode).toBe(404);
+    const page = await t.app.inject({
+      url: `${pages()}/${auditId}`,
+      headers: { cookie: as("provider").cookie },
+    });
+    expect(page.statusCode).toBe(200);
+    const text = mainText(page.body);
+    expect(text).toContain("benefit of the doubt");
+    expect(text).toContain("£7,980.72");
+    expect(text).toContain("3.3253%");
+    expect(page.body).not.toContain("Conclude the audit");
+    const list = await t.app.inject({ url: pages(), headers: { cookie: as("commissioner").cookie } });
+    expect(mainText(list.body)).toContain("£7,980.72");
+    const welsh = await t.app.inject({
+      url: `${pages()}/${auditId}`,
+      headers: { cookie: `${as("provider").cookie}; lang=cy` },
+    });
+    expect(mainText(welsh.body)).toContain("mantais yr amheuaeth");
+  });
+});

@@ -1,0 +1,441 @@
+/**
+ * Participants and evidence (issue 19, item 2): the participants referred to the provider, each a
+ * pseudonymous reference with a payment group, a cohort and the day referred (never a name), and the
+ * evidence events about them from the provider, the commissioner or the commissioner's data match.
+ * Both arrive in batches (up to 5,000 a request, or a CSV file from the page) and are idempotent:
+ * a participant by its reference, an event by its sender's (source, source_ref) — sending a batch
+ * again records nothing new. An event is corrected by withdrawing it (a new event, with a reason),
+ * never by changing it. Each batch is one transaction with one audit event (counts, no references).
+ */
+import { parse } from "csv-parse/sync";
+import { transaction } from "../../db/transaction.ts";
+import {
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableError,
+  ValidationError,
+} from "../../lib/errors.ts";
+import { isUuid, newId } from "../../lib/ids.ts";
+import { isIsoDate, londonToday } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
+import { actorOf, requireSignedIn } from "../access/access.service.ts";
+import { type Ctx, within } from "../access/context.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import type { ModelDefinition } from "./models.ts";
+import * as repo from "./outcome-contracts.repository.ts";
+import { standingFor } from "./outcome-contracts.service.ts";
+import { modelInForce } from "./results.service.ts";
+import { EVENT_KINDS, type EventKind, type EventSource } from "./results.table.ts";
+
+/** The most participants or events one request (or one CSV file) carries. */
+export const MAX_BATCH = 5000;
+
+const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}$/;
+
+export interface ParticipantDraft {
+  reference: string;
+  paymentGroup: string;
+  cohort?: string | null | undefined;
+  referredOn: string;
+}
+
+export interface BatchResult {
+  /** Newly recorded. */
+  recorded: number;
+  /** Already there (sent before): nothing changed. */
+  alreadyRecorded: number;
+}
+
+/** The payment groups a model knows (a tariff's), or null when it names none. */
+function groupsOf(definition: unknown): Set<string> | null {
+  const d = definition as Partial<ModelDefinition> | null;
+  if (d && d.kind === "tariff" && Array.isArray(d.groups)) return new Set(d.groups.map((g) => g.code));
+  return null;
+}
+
+/** Refers participants to the contract: the commissioner's to send (the provider receives them). */
+export async function referParticipants(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  drafts: readonly ParticipantDraft[],
+): Promise<BatchResult> {
+  if (drafts.length === 0 || drafts.length > MAX_BATCH)
+    throw new ValidationError(msg`Send from 1 to 5,000 participants at a time`, [
+      { field: "participants", message: msg`Send from 1 to 5,000 participants at a time` },
+    ]);
+  const problems: FieldError[] = [];
+  const seen = new Set<string>();
+  drafts.forEach((d, i) => {
+    const at = `participants/${i}`;
+    if (!REFERENCE.test(d.reference ?? ""))
+      problems.push({
+        field: `${at}/reference`,
+        message: msg`Enter the participant's reference: letters, digits and / _ . -, up to 40 characters (never a name)`,
+      });
+    else if (seen.has(d.reference))
+      problems.push({ field: `${at}/reference`, message: msg`This reference is sent twice in the batch` });
+    seen.add(d.reference);
+    if (!d.paymentGroup || d.paymentGroup.length > 60)
+      problems.push({ field: `${at}/paymentGroup`, message: msg`Enter the participant's payment group` });
+    if (d.cohort != null && (d.cohort.length < 1 || d.cohort.length > 60))
+      problems.push({
+        field: `${at}/cohort`,
+        message: msg`Enter the cohort in 60 characters or fewer, or leave it out`,
+      });
+    if (!isIsoDate(d.referredOn ?? ""))
+      problems.push({ field: `${at}/referredOn`, message: msg`Enter the day referred as a real date` });
+  });
+  if (problems.length > 0) throw new ValidationError(msg`Check the participants`, problems.slice(0, 100));
+
+  return transaction(ctx.db, async (trx) => {
+    const { contract, commissioner } = await standingFor(within(ctx, trx), authorityId, contractId, {
+      lock: true,
+    });
+    if (!commissioner)
+      throw new ForbiddenError(
+        msg`Only the authority's commissioners and administrators refer participants.`,
+      );
+    const today = londonToday(ctx.clock);
+    const model = await modelInForce(trx, authorityId, contractId, today);
+    const groups = model ? groupsOf(model.definition) : null;
+    const combos: FieldError[] = [];
+    drafts.forEach((d, i) => {
+      if (d.referredOn < contract.starts_on || d.referredOn > contract.ends_on || d.referredOn > today)
+        combos.push({
+          field: `participants/${i}/referredOn`,
+          message: msg`The day referred must be within the contract's term, and not in the future`,
+        });
+      if (groups && !groups.has(d.paymentGroup))
+        combos.push({
+          field: `participants/${i}/paymentGroup`,
+          message: msg`This payment group is not in the contract's payment model: use one of its groups' codes`,
+        });
+    });
+    if (combos.length > 0) throw new UnprocessableError(msg`Check the participants`, combos.slice(0, 100));
+    const now = ctx.clock.now();
+    const recorded = await repo.insertParticipants(
+      trx,
+      drafts.map((d) => ({
+        authority_id: authorityId,
+        id: newId(),
+        contract_id: contractId,
+        programme: contract.programme,
+        reference: d.reference,
+        payment_group: d.paymentGroup,
+        cohort: d.cohort ?? null,
+        referred_on: d.referredOn,
+        recorded_at: now,
+      })),
+    );
+    const p = requireSignedIn(ctx.principal);
+    const result = { recorded, alreadyRecorded: drafts.length - recorded };
+    if (recorded > 0)
+      await recordAudit(trx, ctx.clock, {
+        authorityId,
+        actor: actorOf(p),
+        action: "results.participants-referred",
+        entity: { type: "outcome-contract", id: contractId },
+        changes: result,
+      });
+    return result;
+  });
+}
+
+export interface EventDraft {
+  /** The participant's reference. */
+  participant: string;
+  kind: string;
+  metric?: string | null | undefined;
+  value?: number | null | undefined;
+  occurredOn: string;
+  /** The sender's own reference for the event: sending it again records nothing new. */
+  sourceRef: string;
+}
+
+/** The kinds that need a metric code, and those that need a value. */
+const NEEDS_METRIC: readonly string[] = ["outcome", "qualification"];
+const NEEDS_VALUE: readonly string[] = ["in-work", "reconviction", "service-delivered"];
+
+/** Format problems of one event (its field names prefixed by `at`). */
+function eventProblems(d: EventDraft, at: string): FieldError[] {
+  const problems: FieldError[] = [];
+  if (!REFERENCE.test(d.participant ?? ""))
+    problems.push({ field: `${at}/participant`, message: msg`Enter the participant's reference` });
+  if (!(EVENT_KINDS as readonly string[]).includes(d.kind) || d.kind === "withdrawal")
+    problems.push({
+      field: `${at}/kind`,
+      message: msg`Enter the kind of event: attachment, job-start, in-work, job-end, reconviction, no-reconviction, qualification, outcome or service-delivered (withdraw an event with its own request)`,
+    });
+  if (NEEDS_METRIC.includes(d.kind) && !(d.metric && d.metric.length <= 60))
+    problems.push({
+      field: `${at}/metric`,
+      message: msg`Enter the outcome's metric code, as the model names it`,
+    });
+  if (NEEDS_VALUE.includes(d.kind) && !(Number.isInteger(d.value) && (d.value as number) >= 0))
+    problems.push({
+      field: `${at}/value`,
+      message: msg`Enter the value as a whole number: weeks in work, reconvictions counted or units delivered`,
+    });
+  if (!isIsoDate(d.occurredOn ?? ""))
+    problems.push({ field: `${at}/occurredOn`, message: msg`Enter the day it happened as a real date` });
+  if (!d.sourceRef || d.sourceRef.length > 100)
+    problems.push({
+      field: `${at}/sourceRef`,
+      message: msg`Enter your own reference for the event, up to 100 characters`,
+    });
+  return problems;
+}
+
+/**
+ * Records evidence events: the provider's people send the provider's; the commissioner's, as the
+ * commissioner or as its data match (`source`). Each event names a participant of the contract and
+ * happened on or after the referral and not in the future.
+ */
+export async function recordEvents(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  drafts: readonly EventDraft[],
+  opts: { source?: EventSource | undefined } = {},
+): Promise<BatchResult> {
+  if (drafts.length === 0 || drafts.length > MAX_BATCH)
+    throw new ValidationError(msg`Send from 1 to 5,000 events at a time`, [
+      { field: "events", message: msg`Send from 1 to 5,000 events at a time` },
+    ]);
+  const problems = drafts.flatMap((d, i) => eventProblems(d, `events/${i}`));
+  if (problems.length > 0) throw new ValidationError(msg`Check the events`, problems.slice(0, 100));
+
+  return transaction(ctx.db, async (trx) => {
+    const { commissioner, provider } = await standingFor(within(ctx, trx), authorityId, contractId);
+    const source = sourceFor(commissioner, provider, opts.source);
+    const participants = await repo.participantsByReference(
+      trx,
+      authorityId,
+      contractId,
+      drafts.map((d) => d.participant),
+    );
+    const byReference = new Map(participants.map((p) => [p.reference, p]));
+    const today = londonToday(ctx.clock);
+    const combos: FieldError[] = [];
+    drafts.forEach((d, i) => {
+      const p = byReference.get(d.participant);
+      if (!p)
+        combos.push({
+          field: `events/${i}/participant`,
+          message: msg`No participant of this contract has this reference: refer them first`,
+        });
+      else if (d.occurredOn < p.referred_on || d.occurredOn > today)
+        combos.push({
+          field: `events/${i}/occurredOn`,
+          message: msg`The event must happen on or after the day referred, and not in the future`,
+        });
+    });
+    if (combos.length > 0) throw new UnprocessableError(msg`Check the events`, combos.slice(0, 100));
+    const p = requireSignedIn(ctx.principal);
+    const now = ctx.clock.now();
+    const recorded = await repo.insertEvents(
+      trx,
+      drafts.map((d) => ({
+        authority_id: authorityId,
+        id: newId(),
+        contract_id: contractId,
+        participant_id: (byReference.get(d.participant) as { id: string }).id,
+        kind: d.kind as EventKind,
+        metric: NEEDS_METRIC.includes(d.kind) ? (d.metric ?? null) : (d.metric ?? null) || null,
+        value: d.value ?? null,
+        occurred_on: d.occurredOn,
+        source,
+        source_ref: d.sourceRef,
+        withdraws_id: null,
+        recorded_by: p.userId,
+        recorded_at: now,
+      })),
+    );
+    const result = { recorded, alreadyRecorded: drafts.length - recorded };
+    if (recorded > 0)
+      await recordAudit(trx, ctx.clock, {
+        authorityId,
+        actor: actorOf(p),
+        action: "results.evidence-recorded",
+        entity: { type: "outcome-contract", id: contractId },
+        changes: { ...result, source },
+      });
+    return result;
+  });
+}
+
+/** The source a caller sends as: the provider's people as the provider; the commissioner as itself or its data match. */
+function sourceFor(commissioner: boolean, provider: boolean, asked: EventSource | undefined): EventSource {
+  if (commissioner) {
+    if (asked === "provider")
+      throw new UnprocessableError(
+        msg`The commissioner's evidence is its own or its data match's: send it as commissioner or data-match`,
+        [
+          {
+            field: "source",
+            message: msg`The commissioner's evidence is its own or its data match's: send it as commissioner or data-match`,
+          },
+        ],
+      );
+    return asked ?? "commissioner";
+  }
+  if (provider) {
+    if (asked && asked !== "provider")
+      throw new ForbiddenError(msg`The provider's people send the provider's evidence only.`);
+    return "provider";
+  }
+  throw new ForbiddenError(msg`Only the provider's people and the authority's commissioners send evidence.`);
+}
+
+/**
+ * Withdraws an event, with a reason: a new 'withdrawal' event naming it (events are never changed).
+ * The provider withdraws its own evidence; the commissioner any. Withdrawing again is refused (409).
+ */
+export async function withdrawEvent(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  eventId: string,
+  draft: { reason: string },
+): Promise<{ id: string }> {
+  const reason = (draft.reason ?? "").trim();
+  if (reason.length < 1 || reason.length > 2000)
+    throw new ValidationError(msg`Enter why the event is withdrawn, up to 2,000 characters`, [
+      { field: "reason", message: msg`Enter why the event is withdrawn, up to 2,000 characters` },
+    ]);
+  return transaction(ctx.db, async (trx) => {
+    const { commissioner, provider } = await standingFor(within(ctx, trx), authorityId, contractId, {
+      lock: true,
+    });
+    const event = isUuid(eventId) ? await repo.eventById(trx, authorityId, contractId, eventId) : undefined;
+    if (!event) throw new NotFoundError("event");
+    if (!commissioner && !(provider && event.source === "provider"))
+      throw new ForbiddenError(
+        msg`The provider withdraws only its own evidence; ask the commissioner to withdraw theirs.`,
+      );
+    if (event.kind === "withdrawal")
+      throw new UnprocessableError(msg`This is a withdrawal itself: send the event again if it was right`);
+    if (await repo.withdrawalOf(trx, event))
+      throw new ConflictError(msg`This event has been withdrawn already.`);
+    const p = requireSignedIn(ctx.principal);
+    const id = newId();
+    await repo.insertEvents(trx, [
+      {
+        authority_id: authorityId,
+        id,
+        contract_id: contractId,
+        participant_id: event.participant_id,
+        kind: "withdrawal",
+        metric: null,
+        value: null,
+        occurred_on: londonToday(ctx.clock),
+        source: commissioner ? "commissioner" : "provider",
+        source_ref: `withdraws:${event.id}`,
+        withdraws_id: event.id,
+        reason,
+        recorded_by: p.userId,
+        recorded_at: ctx.clock.now(),
+      },
+    ]);
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorOf(p),
+      action: "results.evidence-withdrawn",
+      entity: { type: "outcome-contract", id: contractId },
+      changes: { eventId: event.id, kind: event.kind, reason },
+    });
+    return { id };
+  });
+}
+
+/** The columns of an evidence CSV file, in this order (docs/payment-by-results.md). */
+export const EVIDENCE_CSV_COLUMNS = [
+  "participant",
+  "kind",
+  "metric",
+  "value",
+  "occurred_on",
+  "source_ref",
+] as const;
+
+/**
+ * An evidence CSV file as events: a header row with the columns above, then one event a line. Every
+ * line's problems are named with its line number, so a file is corrected in one go.
+ */
+export function eventsFromCsv(content: string): EventDraft[] {
+  let records: string[][];
+  try {
+    records = parse(content, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true });
+  } catch {
+    throw new ValidationError(
+      msg`The file is not a CSV file: save it as CSV (comma separated) and try again`,
+      [
+        {
+          field: "file",
+          message: msg`The file is not a CSV file: save it as CSV (comma separated) and try again`,
+        },
+      ],
+    );
+  }
+  const [header, ...lines] = records;
+  if (!header || header.join(",").toLowerCase() !== EVIDENCE_CSV_COLUMNS.join(","))
+    throw new ValidationError(
+      msg`The file's first row must be: participant,kind,metric,value,occurred_on,source_ref`,
+      [
+        {
+          field: "file",
+          message: msg`The file's first row must be: participant,kind,metric,value,occurred_on,source_ref`,
+        },
+      ],
+    );
+  if (lines.length === 0 || lines.length > MAX_BATCH)
+    throw new ValidationError(msg`The file must hold from 1 to 5,000 events`, [
+      { field: "file", message: msg`The file must hold from 1 to 5,000 events` },
+    ]);
+  const drafts = lines.map(([participant, kind, metric, value, occurredOn, sourceRef]) => ({
+    participant: participant ?? "",
+    kind: kind ?? "",
+    metric: metric ? metric : null,
+    value: value ? (/^\d{1,9}$/.test(value) ? Number(value) : Number.NaN) : null,
+    occurredOn: occurredOn ?? "",
+    sourceRef: sourceRef ?? "",
+  }));
+  const problems = drafts.flatMap((d, i) =>
+    eventProblems(d, "").map((p) => ({
+      field: "file",
+      message: msg`Line ${i + 2}: ${p.message}`,
+    })),
+  );
+  if (problems.length > 0)
+    throw new ValidationError(msg`Correct the file's lines named`, problems.slice(0, 50));
+  return drafts;
+}
+
+/** Records the events of an evidence CSV file (the page's upload), with the lines named on a refusal. */
+export async function recordEvidenceCsv(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  content: string,
+  source: EventSource | undefined,
+): Promise<BatchResult> {
+  await standingFor(ctx, authorityId, contractId);
+  const drafts = eventsFromCsv(content);
+  try {
+    return await recordEvents(ctx, authorityId, contractId, drafts, { source });
+  } catch (error) {
+    // The API's field names (events/12/participant) as the file's lines.
+    if (error instanceof UnprocessableError && error.details.length > 0)
+      throw new UnprocessableError(
+        error.message,
+        error.details.map((d) => {
+          const line = Number(/^events\/(\d+)/.exec(d.field ?? "")?.[1] ?? -2) + 2;
+          return { field: "file", message: msg`Line ${line}: ${d.message}` };
+        }),
+      );
+    throw error;
+  }
+}

@@ -1,0 +1,324 @@
+/**
+ * The pages of outcome contracts (issue 19, items 1, 2 and 5): the authority's list and setting one
+ * up, a contract with its payment model (each number beside its rule) and its participants a page
+ * at a time, a new model version, the evidence CSV upload (the provider's and the commissioner's),
+ * the claims with their working and problems, performance against the minimum and shifting market
+ * share; and the provider's list of its outcome contracts. Each form re-renders with its errors.
+ */
+import { readFile } from "node:fs/promises";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { dateField, field, formPage } from "../../http/forms.ts";
+import { page } from "../../http/routes.ts";
+import { filesOf } from "../../http/uploads.ts";
+import { formatPercent } from "../../lib/basis-points.ts";
+import { ValidationError } from "../../lib/errors.ts";
+import { londonDateTime, longDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
+import { formatPence } from "../../lib/money.ts";
+import { ctxOf } from "../access/context.ts";
+import { afterLookup, authorityEditors, organisationRoles } from "../access/policies.ts";
+import { recordEvidenceCsv } from "./intake.service.ts";
+import {
+  addModelVersion,
+  authorityOutcomeContracts,
+  contractClaims,
+  contractsToSetUp,
+  type OutcomeContractRow,
+  outcomeContractUrl,
+  outcomeContractView,
+  providerOutcomeContracts,
+  setUpOutcomeContract,
+} from "./outcome-contracts.service.ts";
+import { contractPerformance, shiftMarketShare } from "./performance.service.ts";
+import { MODEL_KINDS, PROVIDER_ROLES } from "./results.service.ts";
+
+type SlugRequest = FastifyRequest<{ Params: { slug: string }; Querystring: { after?: string } }>;
+type ContractRequest = FastifyRequest<{
+  Params: { slug: string; contractId: string };
+  Querystring: { after?: string; refused?: string; notice?: string };
+}>;
+
+const VIEWS = "results/views/contracts";
+const MAX_CSV_BYTES = 2 * 1024 * 1024;
+
+/** Who may see a contract's pages: the service decides (404 first, then 403). */
+const contractPeople = afterLookup({
+  description: "The authority's commissioners and administrators, and the provider's people",
+  signedIn: true,
+  check() {},
+});
+
+function listed(request: FastifyRequest, c: OutcomeContractRow) {
+  const lang = request.locale;
+  return {
+    url: outcomeContractUrl(c),
+    reference: c.reference,
+    title: c.title,
+    provider: c.provider_name,
+    programme: c.programme,
+    dates: request.t("results.contracts.dates", {
+      from: longDate(c.starts_on, lang),
+      to: longDate(c.ends_on, lang),
+    }),
+    share: formatPercent(c.referral_share_bp),
+  };
+}
+
+/** The contract's heading and links, shared by its pages. */
+async function contractHead(request: ContractRequest, participantsAfter?: string) {
+  const { authority } = request;
+  const view = await outcomeContractView(ctxOf(request), authority.id, request.params.contractId, {
+    after: participantsAfter,
+    pageSize: participantsAfter === undefined ? 0 : undefined,
+  });
+  return { authority, view, contract: listed(request, view.contract), noindex: true };
+}
+
+export function outcomeContractPages(app: FastifyInstance): void {
+  const base = "/authorities/:slug/outcome-contracts";
+  const one = `${base}/:contractId`;
+
+  app.get(base, page({ who: authorityEditors }), async (request: SlugRequest, reply) => {
+    const { contracts, next } = await authorityOutcomeContracts(ctxOf(request), request.authority.id, {
+      after: request.query.after,
+    });
+    await reply.page(`${VIEWS}/list.njk`, {
+      authority: request.authority,
+      contracts: contracts.map((c) => listed(request, c)),
+      next: next ? `?after=${next}` : null,
+      noindex: true,
+    });
+  });
+
+  formPage(app, `${base}/new`, {
+    who: authorityEditors,
+    template: `${VIEWS}/new.njk`,
+    context: async (request: SlugRequest) => ({
+      authority: request.authority,
+      platformContracts: await contractsToSetUp(ctxOf(request), request.authority.id),
+      noindex: true,
+    }),
+    read: (body) => ({
+      contractId: field(body, "contractId"),
+      fund: field(body, "fund"),
+      organisationId: field(body, "organisationId"),
+      reference: field(body, "reference"),
+      title: field(body, "title"),
+      programme: field(body, "programme"),
+      startsOn: dateField(body, "startsOn"),
+      endsOn: dateField(body, "endsOn"),
+      secondApprovalAbove: field(body, "secondApprovalAbove"),
+      ...Object.fromEntries(
+        ["startsOn", "endsOn"].flatMap((d) =>
+          ["day", "month", "year"].map((p) => [`${d}-${p}`, field(body, `${d}-${p}`)]),
+        ),
+      ),
+    }),
+    submit: async (request: SlugRequest, v) => {
+      const id = await setUpOutcomeContract(ctxOf(request), request.authority.id, v);
+      return `/authorities/${request.authority.slug}/outcome-contracts/${id}?notice=set-up`;
+    },
+    fieldOf: (f) => (f === "startsOn" || f === "endsOn" ? `${f}-day` : f),
+  });
+
+  app.get(one, page({ who: contractPeople }), async (request: ContractRequest, reply) => {
+    const head = await contractHead(request, request.query.after ?? "");
+    const lang = request.locale;
+    const { view } = head;
+    await reply.page(`${VIEWS}/contract.njk`, {
+      ...head,
+      notice: ["set-up", "model-added"].includes(request.query.notice ?? "")
+        ? request.query.notice
+        : undefined,
+      fund: view.contract.fund,
+      fromContract: view.contract.contract_id
+        ? `/authorities/${view.contract.authority_slug}/contracts/${view.contract.contract_id}`
+        : null,
+      approvalAbove: formatPence(view.contract.second_approval_above_pence),
+      commissioner: view.commissioner,
+      models: view.models.map((m) => ({
+        ...m,
+        effectiveFrom: longDate(m.effectiveFrom, lang),
+        inForce: m.version === view.inForce,
+      })),
+      participants: view.participants.map((p) => ({
+        reference: p.reference,
+        group: p.payment_group,
+        cohort: p.cohort ?? "",
+        referredOn: longDate(p.referred_on, lang),
+      })),
+      next: view.nextParticipants ? `?after=${view.nextParticipants}#participants` : null,
+    });
+  });
+
+  formPage(app, `${one}/models/new`, {
+    who: contractPeople,
+    template: `${VIEWS}/model.njk`,
+    context: async (request: ContractRequest) => ({ ...(await contractHead(request)), kinds: MODEL_KINDS }),
+    read: (body) => ({
+      kind: field(body, "kind"),
+      definition: field(body, "definition"),
+      effectiveFrom: dateField(body, "effectiveFrom"),
+      reason: field(body, "reason"),
+      ...Object.fromEntries(
+        ["day", "month", "year"].map((p) => [`effectiveFrom-${p}`, field(body, `effectiveFrom-${p}`)]),
+      ),
+    }),
+    submit: async (request: ContractRequest, v, { view }) => {
+      await addModelVersion(ctxOf(request), request.authority.id, view.contract.id, v);
+      return `${outcomeContractUrl(view.contract)}?notice=model-added#model`;
+    },
+    fieldOf: (f) =>
+      f === "effectiveFrom" ? "effectiveFrom-day" : f?.startsWith("definition") ? "definition" : f,
+  });
+
+  formPage(app, `${one}/evidence`, {
+    who: contractPeople,
+    uploads: true,
+    template: `${VIEWS}/evidence.njk`,
+    context: async (request: ContractRequest) => {
+      const head = await contractHead(request);
+      return { ...head, commissioner: head.view.commissioner, result: null };
+    },
+    values: () => ({ source: "" }),
+    read: (body) => ({ source: field(body, "source") }),
+    submit: async (request: ContractRequest, v, context, reply) => {
+      const file = filesOf(request.body, "file")[0];
+      if (!file)
+        throw new ValidationError(msg`Choose the CSV file of events`, [
+          { field: "file", message: msg`Choose the CSV file of events` },
+        ]);
+      // 5,000 lines of evidence are well under 2 MB: a larger file is not read.
+      if (file.size > MAX_CSV_BYTES)
+        throw new ValidationError(msg`The file is larger than 2 MB: send at most 5,000 events a file`, [
+          { field: "file", message: msg`The file is larger than 2 MB: send at most 5,000 events a file` },
+        ]);
+      const source = context.view.commissioner
+        ? v.source === "data-match"
+          ? "data-match"
+          : "commissioner"
+        : undefined;
+      const result = await recordEvidenceCsv(
+        ctxOf(request),
+        request.authority.id,
+        context.view.contract.id,
+        (await readFile(file.path)).toString("utf8"),
+        source,
+      );
+      await reply.page(`${VIEWS}/evidence.njk`, { ...context, values: v, result });
+      return "";
+    },
+  });
+
+  app.get(`${one}/claims`, page({ who: contractPeople }), async (request: ContractRequest, reply) => {
+    const head = await contractHead(request);
+    const refused = request.query.refused === "yes";
+    const lang = request.locale;
+    const { claims, next } = await contractClaims(
+      ctxOf(request),
+      request.authority.id,
+      head.view.contract.id,
+      {
+        after: request.query.after,
+        refused,
+      },
+    );
+    await reply.page(`${VIEWS}/claims.njk`, {
+      ...head,
+      refused,
+      claims: claims.map((c) => ({
+        participant: c.participant,
+        rule: c.metric ? `${c.rule} (${c.metric})` : c.rule,
+        seq: c.seq,
+        period: longDate(c.period, lang),
+        achievedOn: longDate(c.achievedOn, lang),
+        version: c.modelVersion,
+        amount: formatPence(c.amountPence),
+        events: c.events.map((e) => ({
+          kind: e.kind,
+          occurredOn: longDate(e.occurredOn, lang),
+          source: e.source,
+          value: e.value,
+          metric: e.metric,
+        })),
+        problems: c.problems,
+        valid: c.valid,
+      })),
+      next: next ? `?after=${next}${refused ? "&refused=yes" : ""}` : null,
+    });
+  });
+
+  app.get(`${one}/performance`, page({ who: contractPeople }), async (request: ContractRequest, reply) => {
+    const head = await contractHead(request);
+    const p = await contractPerformance(ctxOf(request), request.authority.id, head.view.contract.id);
+    const lang = request.locale;
+    await reply.page(`${VIEWS}/performance.njk`, {
+      ...head,
+      minimum: p.minimum ? { ...p.minimum, rate: formatPercent(p.minimum.rateBp) } : null,
+      countedAt: p.countedAt ? londonDateTime(p.countedAt, lang) : null,
+      notice: request.query.notice,
+      belowMinimum: p.belowMinimum,
+      months: p.months.map((m) => ({
+        month: longDate(m.month, lang).replace(/^1 /, ""),
+        referred: m.referred,
+        achieved: m.achieved,
+        rate: formatPercent(m.rateBp),
+        complete: m.complete,
+        below: m.below,
+      })),
+      programme: p.programme.map((c) => listed(request, c)),
+    });
+  });
+
+  formPage(app, `${one}/share`, {
+    who: contractPeople,
+    template: `${VIEWS}/share.njk`,
+    context: async (request: ContractRequest) => {
+      const head = await contractHead(request);
+      const p = await contractPerformance(ctxOf(request), request.authority.id, head.view.contract.id);
+      return {
+        ...head,
+        others: p.programme
+          .filter((c) => c.id !== head.view.contract.id)
+          .map((c) => ({ id: c.id, ...listed(request, c) })),
+      };
+    },
+    read: (body) => ({
+      toContractId: field(body, "toContractId"),
+      share: field(body, "share"),
+      effectiveFrom: dateField(body, "effectiveFrom"),
+      reason: field(body, "reason"),
+      ...Object.fromEntries(
+        ["day", "month", "year"].map((p) => [`effectiveFrom-${p}`, field(body, `effectiveFrom-${p}`)]),
+      ),
+    }),
+    submit: async (request: ContractRequest, v, { view }) => {
+      await shiftMarketShare(ctxOf(request), request.authority.id, view.contract.id, v, {
+        email: request.server.deps.mailer !== undefined,
+      });
+      return `${outcomeContractUrl(view.contract)}/performance?notice=shifted`;
+    },
+    fieldOf: (f) => (f === "effectiveFrom" ? "effectiveFrom-day" : f),
+  });
+
+  app.get(
+    "/organisations/:id/outcome-contracts",
+    page({
+      who: organisationRoles(
+        PROVIDER_ROLES,
+        "see this provider's outcome contracts",
+        "The provider's people",
+      ),
+    }),
+    async (request: FastifyRequest<{ Params: { id: string }; Querystring: { after?: string } }>, reply) => {
+      const { contracts, next } = await providerOutcomeContracts(ctxOf(request), request.params.id, {
+        after: request.query.after,
+      });
+      await reply.page(`${VIEWS}/provider.njk`, {
+        contracts: contracts.map((c) => ({ ...listed(request, c), authority: c.authority_slug })),
+        next: next ? `?after=${next}` : null,
+        noindex: true,
+      });
+    },
+  );
+}

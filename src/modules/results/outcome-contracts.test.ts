@@ -1,0 +1,493 @@
+/**
+ * Outcome contracts, participants and evidence, the provider's view, performance and market share
+ * through HTTP (app.inject), on one seeded app: setting up from a contract linked to results (its
+ * supplier the provider) and for an outcome fund, each refusal with its status; a model version
+ * checked and shown number by number beside its rule; referrals and events idempotent (sent again,
+ * nothing new), a withdrawal once; the CSV upload naming its bad lines; the claims with their
+ * working and problems; performance per referral month below the minimum, and a share shifted by
+ * the model's rule with both providers told. No one without a reason to see a contract sees it (404).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import {
+  createUser,
+  postForm,
+  postMultipart,
+  sessionFor,
+  type TestSession,
+} from "../../../tests/support/auth.ts";
+import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
+import { newId } from "../../lib/ids.ts";
+import { addMonths, londonToday } from "../../lib/london-time.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
+import type { Role } from "../access/access.service.ts";
+import { insertAward } from "../contracts/contracts.test-fixtures.ts";
+import { computeRunClaims } from "./claims.service.ts";
+
+const COUNTY = DEMO_AUTHORITY.county;
+const SLUG = "westshire-county-council";
+const api = `/api/v1/authorities/${COUNTY}/outcome-contracts`;
+const pages = `/authorities/${SLUG}/outcome-contracts`;
+const FUND_PROVIDER = DEMO_ORGANISATION.communityHealthMutual;
+const OTHER_PROVIDER = DEMO_ORGANISATION.carersTrust;
+
+let t: TestApp;
+type Person = "commissioner" | "evaluator" | "platformSupplier" | "provider" | "otherProvider" | "stranger";
+const s = {} as Record<Person, TestSession>;
+let today: string;
+let platform: { id: string; organisation_id: string };
+let demoContract: string;
+const PLATFORM_SUPPLIER = DEMO_ORGANISATION.therapyPartners;
+/** Two outcome fund contracts of one programme: A (FUND_PROVIDER) and B (OTHER_PROVIDER). */
+let a: string;
+let b: string;
+
+const TARIFF = {
+  kind: "tariff",
+  groups: [
+    {
+      code: "jsa-18-24",
+      name: "JSA 18–24",
+      attachment: { pence: 40000, rule: "Tariff schedule, row 1: attachment fee" },
+      jobOutcome: { pence: 120000, weeks: 13, rule: "Tariff schedule, row 1: job outcome after 13 weeks" },
+      sustainment: {
+        pence: 13000,
+        everyWeeks: 4,
+        maxPayments: 17,
+        rule: "Tariff schedule, row 1: sustainment",
+      },
+    },
+  ],
+  attachmentWithin: { days: 28, rule: "Clause 5.1: attachment within 28 days" },
+  outcomeWithin: { days: 730, rule: "Clause 5.2: outcomes within two years of referral" },
+  minimumPerformance: {
+    outcome: "attachment",
+    rateBp: 9000,
+    withinMonths: 1,
+    rule: "Clause 7: minimum performance",
+  },
+  marketShare: { maxShiftBp: 1000, onlyFromBelowMinimum: true, rule: "Clause 9: moving referrals" },
+};
+
+const one = (id: string) => `${api}/${id}`;
+
+beforeAll(async () => {
+  t = await createTestApp({ seeded: true });
+  today = londonToday(t.deps.clock);
+  demoContract = (
+    await t.deps.db
+      .selectFrom("contracts")
+      .select("id")
+      .where("authority_id", "=", COUNTY)
+      .executeTakeFirstOrThrow()
+  ).id;
+  const make = async (name: Person, grants: { role: Role; scopeId?: string }[]) => {
+    const user = await createUser(t.deps.db, { grants, displayName: name });
+    s[name] = await sessionFor(t.app, user.id, { twoFactor: true });
+    return user.id;
+  };
+  await make("commissioner", [{ role: "commissioner", scopeId: COUNTY }]);
+  await make("evaluator", [{ role: "evaluator", scopeId: COUNTY }]);
+  await make("platformSupplier", [{ role: "organisation-admin", scopeId: PLATFORM_SUPPLIER }]);
+  // A contract linked to results, entered from an award as the contracts module enters one.
+  const { awardId } = await insertAward(t.deps.db, {
+    authorityId: COUNTY,
+    organisationId: PLATFORM_SUPPLIER,
+    standstillEndsAt: new Date(t.deps.clock.now().getTime() - 86_400_000),
+  });
+  const entered = await call(t.app, "POST", `/api/v1/authorities/${COUNTY}/contracts`, s.commissioner, {
+    awardId,
+    title: "Into work, north",
+    startsOn: addMonths(today, -1),
+    endsOn: addMonths(today, 35),
+    paymentMechanism: "payment-by-results",
+    kpis: [1, 2, 3].map((n) => ({
+      name: `KPI ${n}`,
+      measure: `Measure ${n}`,
+      target: "95%",
+      frequencyMonths: 1,
+    })),
+  });
+  platform = { id: entered.json().id, organisation_id: PLATFORM_SUPPLIER };
+  await make("provider", [{ role: "organisation-admin", scopeId: FUND_PROVIDER }]);
+  await make("otherProvider", [{ role: "organisation-member", scopeId: OTHER_PROVIDER }]);
+  await make("stranger", [{ role: "organisation-admin", scopeId: DEMO_ORGANISATION.librariesMutual }]);
+}, 180_000);
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("setting up outcome contracts", () => {
+  it("from a contract linked to results: its supplier the provider, once; refusals named", async () => {
+    const body = { contractId: platform.id, reference: "WP-NORTH", programme: "work-programme" };
+    expect((await call(t.app, "POST", api, undefined, body)).statusCode).toBe(401);
+    expect((await call(t.app, "POST", api, s.evaluator, body)).statusCode).toBe(403);
+    const bad = await call(t.app, "POST", api, s.commissioner, { ...body, programme: "Work Programme" });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json().error.details)).toContain("programme");
+    // A contract not linked to results (the demo's): 422; one that is: its supplier is the provider.
+    const notLinked = await call(t.app, "POST", api, s.commissioner, { ...body, contractId: demoContract });
+    expect(notLinked.statusCode).toBe(422);
+    expect(notLinked.json().error.details[0].field).toBe("contractId");
+    const made = await call(t.app, "POST", api, s.commissioner, body);
+    expect(made.statusCode).toBe(201);
+    const id = made.json().id as string;
+    const shown = await call(t.app, "GET", one(id), s.platformSupplier);
+    expect(shown.statusCode).toBe(200);
+    expect(shown.json().contract.provider.organisationId).toBe(platform.organisation_id);
+    expect(shown.json().contract.contractId).toBe(platform.id);
+    // Twice: 409; another tenant's people and strangers: 404.
+    expect((await call(t.app, "POST", api, s.commissioner, { ...body, reference: "WP-2" })).statusCode).toBe(
+      409,
+    );
+    expect((await call(t.app, "GET", one(id), s.stranger)).statusCode).toBe(404);
+    expect((await call(t.app, "GET", one(id), s.evaluator)).statusCode).toBe(404);
+  });
+
+  it("for an outcome fund: the provider from the directory, the dates given", async () => {
+    const fund = (reference: string, organisationId: string) => ({
+      fund: "Life Chances Fund",
+      organisationId,
+      reference,
+      title: `Into work ${reference}`,
+      programme: "into-work",
+      startsOn: addMonths(today, -12),
+      endsOn: addMonths(today, 24),
+      referralShareBp: 5000,
+      secondApprovalAbovePence: "1000000",
+    });
+    const reversed = await call(t.app, "POST", api, s.commissioner, {
+      ...fund("LCF-X", FUND_PROVIDER),
+      endsOn: addMonths(today, -13),
+    });
+    expect(reversed.statusCode).toBe(422);
+    expect(reversed.json().error.details[0].field).toBe("endsOn");
+    a = (await call(t.app, "POST", api, s.commissioner, fund("LCF-A", FUND_PROVIDER))).json().id;
+    b = (await call(t.app, "POST", api, s.commissioner, fund("LCF-B", OTHER_PROVIDER))).json().id;
+    const taken = await call(t.app, "POST", api, s.commissioner, fund("LCF-A", FUND_PROVIDER));
+    expect(taken.statusCode).toBe(422);
+    const list = await call(t.app, "GET", api, s.commissioner);
+    expect(list.json().contracts.map((c: { reference: string }) => c.reference)).toEqual(
+      expect.arrayContaining(["LCF-A", "LCF-B", "WP-NORTH"]),
+    );
+    const mine = await call(
+      t.app,
+      "GET",
+      `/api/v1/organisations/${FUND_PROVIDER}/outcome-contracts`,
+      s.provider,
+    );
+    expect(mine.json().contracts.map((c: { reference: string }) => c.reference)).toContain("LCF-A");
+    expect(
+      (await call(t.app, "GET", `/api/v1/organisations/${FUND_PROVIDER}/outcome-contracts`, s.otherProvider))
+        .statusCode,
+    ).toBe(403);
+  });
+
+  it("gives a model version, checked, each number shown beside its rule", async () => {
+    const from = addMonths(today, -12);
+    const wrong = await call(t.app, "POST", `${one(a)}/models`, s.commissioner, {
+      kind: "outcome-prices",
+      definition: TARIFF,
+      effectiveFrom: from,
+    });
+    expect(wrong.statusCode).toBe(422);
+    expect(
+      (
+        await call(t.app, "POST", `${one(a)}/models`, s.provider, {
+          kind: "tariff",
+          definition: TARIFF,
+          effectiveFrom: from,
+        })
+      ).statusCode,
+    ).toBe(403);
+    for (const id of [a, b]) {
+      const added = await call(t.app, "POST", `${one(id)}/models`, s.commissioner, {
+        kind: "tariff",
+        definition: TARIFF,
+        effectiveFrom: from,
+      });
+      expect(added.statusCode).toBe(201);
+      expect(added.json().version).toBe(1);
+    }
+    const again = await call(t.app, "POST", `${one(a)}/models`, s.commissioner, {
+      kind: "tariff",
+      definition: TARIFF,
+      effectiveFrom: from,
+    });
+    expect(again.statusCode).toBe(409);
+    const shown = (await call(t.app, "GET", one(a), s.provider)).json();
+    expect(shown.modelInForce).toBe(1);
+    expect(shown.models[0].numbers).toContainEqual({
+      where: "groups › JSA 18–24 › attachment › pence",
+      value: "£400.00",
+      rule: "Tariff schedule, row 1: attachment fee",
+    });
+    const page = await t.app.inject({ url: `${pages}/${a}`, headers: { cookie: s.provider.cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(mainText(page.body)).toContain("£1,200.00 Tariff schedule, row 1: job outcome after 13 weeks");
+  });
+});
+
+describe("participants and evidence", () => {
+  const referredOn = () => addMonths(today, -6);
+  const participants = () =>
+    ["P-001", "P-002", "P-003"].map((reference) => ({
+      reference,
+      paymentGroup: "jsa-18-24",
+      referredOn: referredOn(),
+    }));
+
+  it("refers participants once by reference; only the commissioner; groups of the model", async () => {
+    const url = `${one(a)}/participants`;
+    expect((await call(t.app, "POST", url, s.provider, { participants: participants() })).statusCode).toBe(
+      403,
+    );
+    expect((await call(t.app, "POST", url, s.stranger, { participants: participants() })).statusCode).toBe(
+      404,
+    );
+    const unknownGroup = await call(t.app, "POST", url, s.commissioner, {
+      participants: [{ reference: "P-009", paymentGroup: "esa", referredOn: referredOn() }],
+    });
+    expect(unknownGroup.statusCode).toBe(422);
+    expect(unknownGroup.json().error.details[0].field).toBe("participants/0/paymentGroup");
+    expect((await call(t.app, "POST", url, s.commissioner, { participants: participants() })).json()).toEqual(
+      {
+        recorded: 3,
+        alreadyRecorded: 0,
+      },
+    );
+    expect((await call(t.app, "POST", url, s.commissioner, { participants: participants() })).json()).toEqual(
+      {
+        recorded: 0,
+        alreadyRecorded: 3,
+      },
+    );
+    const listed = await call(t.app, "GET", `${url}?pageSize=2`, s.provider);
+    expect(listed.json().participants.map((p: { reference: string }) => p.reference)).toEqual([
+      "P-001",
+      "P-002",
+    ]);
+    const rest = await call(t.app, "GET", `${url}?pageSize=2&after=${listed.json().next}`, s.provider);
+    expect(rest.json()).toMatchObject({ participants: [{ reference: "P-003" }], next: null });
+  });
+
+  it("records events once by (source, source_ref); withdraws one once", async () => {
+    const url = `${one(a)}/events`;
+    const events = [
+      { participant: "P-001", kind: "attachment", occurredOn: referredOn(), sourceRef: "att-1" },
+      {
+        participant: "P-002",
+        kind: "in-work",
+        value: 13,
+        occurredOn: addMonths(today, -2),
+        sourceRef: "wk-2",
+      },
+    ];
+    const unknown = await call(t.app, "POST", url, s.provider, {
+      events: [{ participant: "P-404", kind: "attachment", occurredOn: today, sourceRef: "x" }],
+    });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json().error.details[0].field).toBe("events/0/participant");
+    expect((await call(t.app, "POST", url, s.provider, { events })).json()).toEqual({
+      recorded: 2,
+      alreadyRecorded: 0,
+    });
+    expect((await call(t.app, "POST", url, s.provider, { events })).json()).toEqual({
+      recorded: 0,
+      alreadyRecorded: 2,
+    });
+    // The provider sends only the provider's; the commissioner its data match's, recorded apart.
+    expect((await call(t.app, "POST", url, s.provider, { source: "data-match", events })).statusCode).toBe(
+      403,
+    );
+    expect((await call(t.app, "POST", url, s.commissioner, { source: "data-match", events })).json()).toEqual(
+      {
+        recorded: 2,
+        alreadyRecorded: 0,
+      },
+    );
+    const event = await t.deps.db
+      .selectFrom("outcome_events")
+      .select("id")
+      .where("contract_id", "=", a)
+      .where("source", "=", "provider")
+      .where("source_ref", "=", "wk-2")
+      .executeTakeFirstOrThrow();
+    const withdraw = `${url}/${event.id}/withdrawal`;
+    expect(
+      (await call(t.app, "POST", withdraw, s.otherProvider, { reason: "Wrong person" })).statusCode,
+    ).toBe(404);
+    expect(
+      (await call(t.app, "POST", withdraw, s.provider, { reason: "Sent for the wrong person" })).statusCode,
+    ).toBe(201);
+    expect((await call(t.app, "POST", withdraw, s.provider, { reason: "Again" })).statusCode).toBe(409);
+  });
+
+  it("takes a CSV file on the page, naming each bad line", async () => {
+    const url = `${pages}/${a}/evidence`;
+    const header = "participant,kind,metric,value,occurred_on,source_ref";
+    const bad = await postMultipart(t.app, s.provider, url, {
+      file: {
+        filename: "events.csv",
+        type: "text/csv",
+        content: `${header}\nP-003,attachment,,,${referredOn()},csv-1\nP-003,in-work,,,${today},csv-2\n`,
+      },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(
+      summaryErrors(bad.body)
+        .map(([, text]) => text)
+        .join(" "),
+    ).toContain("Line 3: Enter the value as a whole number");
+    const good = await postMultipart(t.app, s.provider, url, {
+      file: {
+        filename: "events.csv",
+        type: "text/csv",
+        content: `${header}\nP-003,attachment,,,${referredOn()},csv-1\nP-003,in-work,,14,${today},csv-2\n`,
+      },
+    });
+    expect(good.statusCode).toBe(200);
+    expect(mainText(good.body)).toContain("2 events recorded; 0 sent before.");
+  });
+});
+
+describe("the provider's view, performance and market share", () => {
+  it("shows claims with their working and problems", async () => {
+    const model = await t.deps.db
+      .selectFrom("outcome_models")
+      .selectAll()
+      .where("contract_id", "=", a)
+      .executeTakeFirstOrThrow();
+    const run = await t.deps.db
+      .insertInto("outcome_runs")
+      .values({
+        authority_id: COUNTY,
+        id: newId(),
+        contract_id: a,
+        period_start: `${today.slice(0, 7)}-01`,
+        period_end: today,
+        status: "computing",
+        started_at: t.deps.clock.now(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await computeRunClaims(t.deps.db, run, model);
+    const p2 = await t.deps.db
+      .selectFrom("outcome_participants")
+      .select("id")
+      .where("contract_id", "=", a)
+      .where("reference", "=", "P-002")
+      .executeTakeFirstOrThrow();
+    await t.deps.db
+      .insertInto("outcome_claims")
+      .values({
+        authority_id: COUNTY,
+        contract_id: a,
+        run_id: run.id,
+        participant_id: p2.id,
+        // A key the engine never computes (13 sustainment payments at most), refused by hand.
+        rule: "sustainment",
+        seq: 99,
+        achieved_on: today,
+        model_version: 1,
+        amount_pence: 120000n,
+        problems: ["duplicate-participant"],
+      })
+      .execute();
+    const claims = (await call(t.app, "GET", `${one(a)}/claims`, s.provider)).json().claims;
+    const attachment = claims.find((c: { participant: string }) => c.participant === "P-001");
+    expect(attachment).toMatchObject({ rule: "attachment", amountPence: "40000", valid: true, problems: [] });
+    expect(attachment.events.map((e: { kind: string; source: string }) => `${e.kind}/${e.source}`)).toEqual([
+      "attachment/provider",
+    ]);
+    const refused = (await call(t.app, "GET", `${one(a)}/claims?refused=true`, s.commissioner)).json().claims;
+    // The engine's own refusal (a job outcome with no job start evidenced) beside the one made by hand.
+    expect(refused).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ participant: "P-002", rule: "job-outcome", problems: ["evidence-missing"] }),
+        expect.objectContaining({ participant: "P-002", problems: ["duplicate-participant"] }),
+      ]),
+    );
+    expect((await call(t.app, "GET", `${one(a)}/claims`, s.otherProvider)).statusCode).toBe(404);
+    const page = await t.app.inject({
+      url: `${pages}/${a}/claims?refused=yes`,
+      headers: { cookie: s.provider.cookie },
+    });
+    expect(mainText(page.body)).toContain(
+      "The same reference was attached to another contract of the programme earlier",
+    );
+  });
+
+  it("shows performance per referral month and shifts share by the model's rule, both providers told", async () => {
+    expect((await call(t.app, "GET", `${one(a)}/performance`, s.provider)).statusCode).toBe(403);
+    const perf = (await call(t.app, "GET", `${one(a)}/performance`, s.commissioner)).json();
+    // Three referred six months ago; two with an attachment claim (P-001, P-003): 66.66%, below 90%.
+    expect(perf.months[0]).toMatchObject({
+      referred: 3,
+      achieved: 2,
+      rateBp: 6666,
+      complete: true,
+      below: true,
+    });
+    expect(perf.belowMinimum).toBe(true);
+    const shift = (over: Record<string, unknown> = {}) => ({
+      toContractId: b,
+      shareBp: 500,
+      effectiveFrom: today,
+      reason: "Below the minimum performance level for six months",
+      ...over,
+    });
+    expect(
+      (await call(t.app, "POST", `${one(a)}/share-shifts`, s.commissioner, shift({ shareBp: 2000 })))
+        .statusCode,
+    ).toBe(422);
+    // B is not below its minimum (no referrals): nothing moves away from it.
+    expect(
+      (await call(t.app, "POST", `${one(b)}/share-shifts`, s.commissioner, shift({ toContractId: a })))
+        .statusCode,
+    ).toBe(409);
+    const told = async () =>
+      Number(
+        (
+          await t.deps.db
+            .selectFrom("notifications")
+            .select((eb) => eb.fn.countAll<string>().as("n"))
+            .where("subject", "like", "Share of referrals changed%")
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await told();
+    const done = await call(t.app, "POST", `${one(a)}/share-shifts`, s.commissioner, shift());
+    expect(done.json()).toEqual({ fromShareBp: 4500, toShareBp: 5500 });
+    expect(await told()).toBeGreaterThanOrEqual(before + 2);
+    const page = await t.app.inject({
+      url: `${pages}/${a}/performance`,
+      headers: { cookie: s.commissioner.cookie },
+    });
+    expect(mainText(page.body)).toContain("LCF-B");
+    expect(mainText(page.body)).toContain("55%");
+  });
+
+  it("serves the commissioners' pages and re-renders a form with its errors", async () => {
+    const list = await t.app.inject({ url: pages, headers: { cookie: s.commissioner.cookie } });
+    expect(list.statusCode).toBe(200);
+    expect(mainText(list.body)).toContain("LCF-A");
+    expect((await t.app.inject({ url: pages, headers: { cookie: s.provider.cookie } })).statusCode).toBe(403);
+    const form = await postForm(t.app, s.commissioner, `${pages}/new`, { reference: "", programme: "" });
+    expect(form.statusCode).toBe(400);
+    expect(summaryErrors(form.body).length).toBeGreaterThan(0);
+    for (const path of ["/new", `/${a}/models/new`, `/${a}/share`, `/${a}/evidence`])
+      expect(
+        (await t.app.inject({ url: `${pages}${path}`, headers: { cookie: s.commissioner.cookie } }))
+          .statusCode,
+      ).toBe(200);
+    const mine = await t.app.inject({
+      url: `/organisations/${FUND_PROVIDER}/outcome-contracts`,
+      headers: { cookie: s.provider.cookie },
+    });
+    expect(mainText(mine.body)).toContain("LCF-A");
+  });
+});

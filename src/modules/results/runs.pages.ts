@@ -1,0 +1,207 @@
+/**
+ * Payment runs' pages, under the authority's outcome contract
+ * (/authorities/:slug/outcome-contracts/:contractId/…): the runs (the latest month first) with the
+ * form that starts and computes the next one; a run with its totals, approvals, ledger rows and
+ * claims paged by key (or only the refused ones, each problem named), and its buttons (compute,
+ * approve, pay); the contract's payments (the ledger), which the provider's people see too.
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { buttonAction, field, formAction } from "../../http/forms.ts";
+import { page } from "../../http/routes.ts";
+import { newId } from "../../lib/ids.ts";
+import { formatPence } from "../../lib/money.ts";
+import { ctxOf } from "../access/context.ts";
+import { afterLookup, signedIn } from "../access/policies.ts";
+import {
+  approveRun,
+  computeRun,
+  contractLedger,
+  type LedgerView,
+  listRuns,
+  payRun,
+  type RunView,
+  recordCorrection,
+  runDetail,
+  startRun,
+} from "./runs.service.ts";
+
+type ContractRequest = FastifyRequest<{ Params: { slug: string; contractId: string } }>;
+type RunRequest = FastifyRequest<{ Params: { slug: string; contractId: string; runId: string } }>;
+
+const commissioners = afterLookup({
+  ...signedIn,
+  description: "The authority's commissioners and administrators",
+});
+const readers = afterLookup({
+  ...signedIn,
+  description: "The authority's commissioners and administrators, and the provider's people",
+});
+
+function contractUrl(request: ContractRequest): string {
+  return `/authorities/${request.authority.slug}/outcome-contracts/${request.params.contractId}`;
+}
+
+/** The refusal codes the pages name in words (others are shown as their code). */
+const PROBLEMS = [
+  "outside-eligibility-window",
+  "duplicate-participant",
+  "already-claimed-elsewhere",
+  "over-cap",
+  "evidence-missing",
+];
+
+const money = (pence: string | bigint) => formatPence(BigInt(pence));
+
+/** A run's figures as the pages show them (£, dates). */
+function shownRun(run: RunView, base: string) {
+  return {
+    ...run,
+    url: `${base}/runs/${run.id}`,
+    claims: money(run.claimsPence),
+    refused: money(run.refusedPence),
+    due: money(run.recoveriesDuePence),
+    recovered: money(run.recoveredPence),
+    payment: money(run.paymentPence),
+    carried: money(run.carriedForwardPence),
+  };
+}
+
+function shownLedger(rows: LedgerView[]) {
+  return rows.map((l) => ({ ...l, amount: money(l.amountPence) }));
+}
+
+async function runsContext(request: ContractRequest) {
+  const { after } = request.query as { after?: string };
+  const base = contractUrl(request);
+  const { runs, next, standing } = await listRuns(
+    ctxOf(request),
+    request.authority.id,
+    request.params.contractId,
+    after ? { after } : {},
+  );
+  return {
+    authority: request.authority,
+    contract: standing.contract,
+    commissioner: standing.commissioner,
+    url: `${base}/runs`,
+    paymentsUrl: `${base}/payments`,
+    runs: runs.map((r) => shownRun(r, base)),
+    next: next ? `${base}/runs?after=${next}` : null,
+  };
+}
+
+async function paymentsContext(request: ContractRequest) {
+  const { after } = request.query as { after?: string };
+  const { entries, next, standing } = await contractLedger(
+    ctxOf(request),
+    request.authority.id,
+    request.params.contractId,
+    after ? { after } : {},
+  );
+  const url = `${contractUrl(request)}/payments`;
+  return {
+    authority: request.authority,
+    contract: standing.contract,
+    commissioner: standing.commissioner,
+    url,
+    runsUrl: `${contractUrl(request)}/runs`,
+    entries: shownLedger(entries),
+    next: next ? `${url}?after=${next}` : null,
+  };
+}
+
+export function runsPages(app: FastifyInstance): void {
+  const base = "/authorities/:slug/outcome-contracts/:contractId";
+  const one = `${base}/runs/:runId`;
+
+  app.get(`${base}/runs`, page({ who: readers }), async (request, reply) => {
+    await reply.page("results/views/runs/list.njk", {
+      ...(await runsContext(request as ContractRequest)),
+      values: {},
+    });
+  });
+
+  // Start the next month's run, and compute it at once.
+  formAction(app, `${base}/runs`, {
+    who: commissioners,
+    template: "results/views/runs/list.njk",
+    context: (request: ContractRequest) => runsContext(request),
+    read: (body) => ({ month: field(body, "month") }),
+    submit: async (request: ContractRequest, values) => {
+      const ctx = ctxOf(request);
+      const run = await startRun(ctx, request.authority.id, request.params.contractId, values);
+      await computeRun(ctx, request.authority.id, request.params.contractId, run.id);
+      return `${contractUrl(request)}/runs/${run.id}`;
+    },
+  });
+
+  app.get(one, page({ who: readers }), async (request, reply) => {
+    const r = request as RunRequest;
+    const { after, refused } = request.query as { after?: string; refused?: string };
+    const refusedOnly = refused === "1";
+    const d = await runDetail(ctxOf(r), r.authority.id, r.params.contractId, r.params.runId, {
+      ...(after ? { after } : {}),
+      refused: refusedOnly,
+    });
+    const base = contractUrl(r);
+    const run = shownRun(d.run, base);
+    const userId = r.principal?.userId;
+    await reply.page("results/views/runs/run.njk", {
+      authority: r.authority,
+      contract: d.standing.contract,
+      commissioner: d.standing.commissioner,
+      run,
+      runsUrl: `${base}/runs`,
+      approvedByYou: d.run.approvals.some((a) => a.userId === userId),
+      approvals: d.run.approvals.map((a) => ({
+        you: a.userId === userId,
+        at: new Date(a.approvedAt),
+      })),
+      ledger: shownLedger(d.ledger),
+      refusedOnly,
+      threshold: money(d.standing.contract.second_approval_above_pence),
+      knownProblems: PROBLEMS,
+      claims: d.claims.map((c) => ({ ...c, amount: money(c.amount_pence) })),
+      next: d.next ? `${run.url}?${refusedOnly ? "refused=1&" : ""}after=${d.next}` : null,
+    });
+  });
+
+  const action =
+    (act: typeof computeRun | typeof approveRun | typeof payRun) => async (request: RunRequest) => {
+      await act(ctxOf(request), request.authority.id, request.params.contractId, request.params.runId);
+      return `${contractUrl(request)}/runs/${request.params.runId}`;
+    };
+  buttonAction(app, `${one}/compute`, { who: commissioners }, action(computeRun));
+  buttonAction(app, `${one}/approve`, { who: commissioners }, action(approveRun));
+  buttonAction(app, `${one}/pay`, { who: commissioners }, action(payRun));
+
+  // The contract's payments: what the provider was paid, recovered and corrected; for commissioners,
+  // the form that records a correction (its idempotency key made when the form is shown).
+  app.get(`${base}/payments`, page({ who: readers }), async (request, reply) => {
+    await reply.page("results/views/runs/payments.njk", {
+      ...(await paymentsContext(request as ContractRequest)),
+      values: { idempotencyKey: newId() },
+    });
+  });
+
+  formAction(app, `${base}/payments`, {
+    who: commissioners,
+    template: "results/views/runs/payments.njk",
+    context: (request: ContractRequest) => paymentsContext(request),
+    read: (body) => ({
+      amount: field(body, "amount"),
+      reason: field(body, "reason"),
+      idempotencyKey: field(body, "idempotencyKey"),
+    }),
+    submit: async (request: ContractRequest, values) => {
+      await recordCorrection(
+        ctxOf(request),
+        request.authority.id,
+        request.params.contractId,
+        /^[A-Za-z0-9_-]{8,100}$/.test(values.idempotencyKey) ? values.idempotencyKey : newId(),
+        { amount: values.amount, reason: values.reason },
+      );
+      return `${contractUrl(request)}/payments`;
+    },
+  });
+}

@@ -1,0 +1,269 @@
+/** SQL of payment runs and the ledger (runs.service.ts): runs, their approvals, totals, ledger rows. */
+
+import type { Insertable, Updateable } from "kysely";
+import { sql } from "kysely";
+import type { Db } from "../../db/database.ts";
+import type {
+  OutcomeClaim,
+  OutcomeLedgerEntry,
+  OutcomeLedgerTable,
+  OutcomeRun,
+  OutcomeRunsTable,
+} from "./results.table.ts";
+
+export function runById(db: Db, authorityId: string, runId: string): Promise<OutcomeRun | undefined> {
+  return db
+    .selectFrom("outcome_runs")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", runId)
+    .executeTakeFirst();
+}
+
+/** The run locked for a change (its contract's row is locked first, by the caller). */
+export function lockRun(db: Db, authorityId: string, runId: string): Promise<OutcomeRun | undefined> {
+  return db
+    .selectFrom("outcome_runs")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", runId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** The contract's latest run (the one with the latest period). */
+export function latestRun(db: Db, authorityId: string, contractId: string): Promise<OutcomeRun | undefined> {
+  return db
+    .selectFrom("outcome_runs")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("contract_id", "=", contractId)
+    .orderBy("period_start", "desc")
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function insertRun(db: Db, row: Insertable<OutcomeRunsTable>): Promise<OutcomeRun> {
+  return db.insertInto("outcome_runs").values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function updateRun(
+  db: Db,
+  authorityId: string,
+  runId: string,
+  changes: Updateable<OutcomeRunsTable>,
+): Promise<OutcomeRun> {
+  return db
+    .updateTable("outcome_runs")
+    .set(changes)
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", runId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** A contract's runs, the latest period first, a page at a time (after a period's first day). */
+export function runsOfContract(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+  after: string | undefined,
+  limit: number,
+): Promise<OutcomeRun[]> {
+  let q = db
+    .selectFrom("outcome_runs")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("contract_id", "=", contractId);
+  if (after) q = q.where("period_start", "<", after);
+  return q.orderBy("period_start", "desc").limit(limit).execute();
+}
+
+/** The run's claims added up: valid ones (paid) and refused ones, by the run's own key. */
+export async function claimTotals(
+  db: Db,
+  authorityId: string,
+  runId: string,
+): Promise<{ claimsPence: bigint; claimCount: number; refusedPence: bigint; refusedCount: number }> {
+  const row = await db
+    .selectFrom("outcome_claims")
+    .select([
+      sql<string>`coalesce(sum(amount_pence) filter (where problems = '{}'), 0)`.as("claims"),
+      sql<string>`count(*) filter (where problems = '{}')`.as("claim_count"),
+      sql<string>`coalesce(sum(amount_pence) filter (where problems <> '{}'), 0)`.as("refused"),
+      sql<string>`count(*) filter (where problems <> '{}')`.as("refused_count"),
+    ])
+    .where("authority_id", "=", authorityId)
+    .where("run_id", "=", runId)
+    .executeTakeFirstOrThrow();
+  return {
+    claimsPence: BigInt(row.claims),
+    claimCount: Number(row.claim_count),
+    refusedPence: BigInt(row.refused),
+    refusedCount: Number(row.refused_count),
+  };
+}
+
+/**
+ * What the provider still owes on the contract: every recovery raised (audits, reconciliations,
+ * proxies, corrections) less what runs have recovered so far (the ledger's recovery rows).
+ */
+export async function recoveriesOutstanding(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+): Promise<bigint> {
+  const row = await sql<{ owed: string }>`
+    select (
+      coalesce((select sum(amount_pence) from outcome_recoveries
+        where authority_id = ${authorityId}::uuid and contract_id = ${contractId}::uuid), 0)
+      - coalesce((select sum(amount_pence) from outcome_ledger
+        where authority_id = ${authorityId}::uuid and contract_id = ${contractId}::uuid and kind = 'recovery'), 0)
+    )::text as owed`.execute(db);
+  return BigInt(row.rows[0]?.owed ?? "0");
+}
+
+export function approvalsOf(
+  db: Db,
+  authorityId: string,
+  runId: string,
+): Promise<{ user_id: string; approved_at: Date }[]> {
+  return db
+    .selectFrom("outcome_run_approvals")
+    .select(["user_id", "approved_at"])
+    .where("authority_id", "=", authorityId)
+    .where("run_id", "=", runId)
+    .orderBy("approved_at")
+    .orderBy("user_id")
+    .execute();
+}
+
+/** The approvals of a page of runs, in one query. */
+export function approvalsOfRuns(
+  db: Db,
+  authorityId: string,
+  runIds: readonly string[],
+): Promise<{ run_id: string; user_id: string; approved_at: Date }[]> {
+  if (runIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("outcome_run_approvals")
+    .select(["run_id", "user_id", "approved_at"])
+    .where("authority_id", "=", authorityId)
+    .where("run_id", "in", runIds)
+    .orderBy("approved_at")
+    .orderBy("user_id")
+    .execute();
+}
+
+/** Records one person's approval; false when they had approved already. */
+export async function insertApproval(
+  db: Db,
+  authorityId: string,
+  runId: string,
+  userId: string,
+  at: Date,
+): Promise<boolean> {
+  const r = await db
+    .insertInto("outcome_run_approvals")
+    .values({ authority_id: authorityId, run_id: runId, user_id: userId, approved_at: at })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** Writes a ledger row once: nothing when its idempotency key is there already. */
+export async function insertLedgerRow(db: Db, row: Insertable<OutcomeLedgerTable>): Promise<boolean> {
+  const r = await db
+    .insertInto("outcome_ledger")
+    .values(row)
+    .onConflict((oc) => oc.columns(["authority_id", "idempotency_key"]).doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+export function ledgerRowByKey(
+  db: Db,
+  authorityId: string,
+  key: string,
+): Promise<OutcomeLedgerEntry | undefined> {
+  return db
+    .selectFrom("outcome_ledger")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("idempotency_key", "=", key)
+    .executeTakeFirst();
+}
+
+/** A run's ledger rows (by its contract's index: a contract's ledger is a few rows a month). */
+export function ledgerOfRun(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+  runId: string,
+): Promise<OutcomeLedgerEntry[]> {
+  return db
+    .selectFrom("outcome_ledger")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("contract_id", "=", contractId)
+    .where("run_id", "=", runId)
+    .orderBy("kind")
+    .orderBy("id")
+    .execute();
+}
+
+/** A contract's ledger, newest first by (paid_on, id), a page at a time after a key. */
+export function ledgerOfContract(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+  after: { paidOn: string; id: string } | undefined,
+  limit: number,
+): Promise<OutcomeLedgerEntry[]> {
+  let q = db
+    .selectFrom("outcome_ledger")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("contract_id", "=", contractId);
+  if (after)
+    q = q.where((eb) =>
+      eb.or([
+        eb("paid_on", "<", after.paidOn),
+        eb.and([eb("paid_on", "=", after.paidOn), eb("id", "<", after.id)]),
+      ]),
+    );
+  return q.orderBy("paid_on", "desc").orderBy("id", "desc").limit(limit).execute();
+}
+
+export type ClaimRow = OutcomeClaim & { reference: string; payment_group: string };
+
+/** A run's claims in key order (participant, rule, metric, seq), a page after a key; refused ones only if asked. */
+export function claimsOfRun(
+  db: Db,
+  authorityId: string,
+  runId: string,
+  opts: { after?: [string, string, string, number]; refusedOnly?: boolean; limit: number },
+): Promise<ClaimRow[]> {
+  let q = db
+    .selectFrom("outcome_claims as c")
+    .innerJoin("outcome_participants as p", (j) =>
+      j.onRef("p.authority_id", "=", "c.authority_id").onRef("p.id", "=", "c.participant_id"),
+    )
+    .selectAll("c")
+    .select(["p.reference", "p.payment_group"])
+    .where("c.authority_id", "=", authorityId)
+    .where("c.run_id", "=", runId);
+  if (opts.refusedOnly) q = q.where(sql<boolean>`c.problems <> '{}'`);
+  const after = opts.after;
+  if (after)
+    q = q.where(
+      sql<boolean>`(c.participant_id, c.rule, c.metric, c.seq) > (${after[0]}::uuid, ${after[1]}, ${after[2]}, ${after[3]}::int)`,
+    );
+  return q
+    .orderBy("c.participant_id")
+    .orderBy("c.rule")
+    .orderBy("c.metric")
+    .orderBy("c.seq")
+    .limit(opts.limit)
+    .execute();
+}

@@ -1,0 +1,112 @@
+/** The JSON API's schemas for payment runs and the ledger (TypeBox). Pence as digits; corrections signed. */
+import { Type } from "typebox";
+import { Instant, IsoDate, Nullable, PageKeyQuery, PenceText, Strings, Uuid } from "../../http/schemas.ts";
+import { LEDGER_KINDS, RUN_STATUSES } from "./results.table.ts";
+
+export const ContractParams = Type.Object({ authorityId: Uuid, contractId: Uuid });
+export const RunParams = Type.Object({ authorityId: Uuid, contractId: Uuid, runId: Uuid });
+
+/** A correction names its key (a new UUID for each new request; the same for a retry). */
+export const IdempotencyHeaders = Type.Object({
+  "idempotency-key": Type.String({
+    pattern: "^[A-Za-z0-9_-]{8,100}$",
+    description:
+      "The request's idempotency key: 8 to 100 letters, digits, hyphens or underscores (a new UUID for each new request). The same key with the same request answers what it answered the first time, without writing again (with `Idempotent-Replayed: true`); with a different request, 409.",
+  }),
+});
+
+const Pence = (description: string) => Type.String({ pattern: "^[0-9]{1,18}$", description });
+const SignedPence = Type.String({
+  pattern: "^-?[0-9]{1,19}$",
+  description: "Whole pence, as digits, signed",
+});
+
+export const StartRunBody = Type.Object({
+  month: Type.String({
+    pattern: "^[0-9]{4}-[0-9]{2}$",
+    description: "The calendar month paid for, like 2027-01: the month after the last run's",
+  }),
+});
+
+export const RunsQuery = Type.Object({ after: PageKeyQuery.after, pageSize: PageKeyQuery.pageSize });
+export const RunQuery = Type.Object({
+  after: PageKeyQuery.after,
+  pageSize: PageKeyQuery.pageSize,
+  refused: Type.Optional(Type.Boolean({ description: "Only the refused claims, with their problems" })),
+});
+export const LedgerQuery = Type.Object({ after: PageKeyQuery.after, pageSize: PageKeyQuery.pageSize });
+
+export const CorrectionBody = Type.Object({
+  amount: Type.String({
+    minLength: 1,
+    maxLength: 30,
+    description: 'Signed pounds: "125.00" paid to the provider, "-125.00" paid back by it (never £0.00)',
+  }),
+  reason: Type.String({ minLength: 1, maxLength: 2000, description: "Why the correction is made" }),
+  runId: Type.Optional(Nullable(Uuid)),
+});
+
+export const Run = Type.Object({
+  id: Uuid,
+  contractId: Uuid,
+  periodStart: IsoDate,
+  periodEnd: IsoDate,
+  status: Strings(RUN_STATUSES),
+  claimsPence: PenceText,
+  claimCount: Type.Integer(),
+  refusedPence: PenceText,
+  refusedCount: Type.Integer(),
+  recoveriesDuePence: Pence(
+    "Recoveries owed by the provider when computed: brought forward and raised with the run",
+  ),
+  recoveredPence: Pence("Recovered from this run's claims"),
+  paymentPence: Pence("Paid: the valid claims less what is recovered"),
+  carriedForwardPence: Pence("Owed still, recovered from later runs"),
+  startedAt: Instant,
+  computedAt: Nullable(Instant),
+  paidAt: Nullable(Instant),
+  approvalsNeeded: Type.Integer({ description: "1, or 2 different people above the contract's amount" }),
+  approvals: Type.Array(Type.Object({ userId: Uuid, approvedAt: Instant })),
+});
+
+export const RunListResponse = Type.Object({
+  runs: Type.Array(Run),
+  next: Nullable(Type.String({ description: "Pass as `after` for the next page; null on the last page" })),
+});
+
+export const LedgerEntry = Type.Object({
+  id: Uuid,
+  contractId: Uuid,
+  runId: Nullable(Uuid),
+  kind: Strings(LEDGER_KINDS),
+  amountPence: SignedPence,
+  paidOn: IsoDate,
+  reason: Type.String(),
+  createdAt: Instant,
+});
+
+export const Claim = Type.Object({
+  participantId: Uuid,
+  reference: Type.String({ description: "The participant's pseudonymous reference" }),
+  paymentGroup: Type.String(),
+  rule: Type.String(),
+  metric: Type.String(),
+  seq: Type.Integer(),
+  achievedOn: IsoDate,
+  modelVersion: Type.Integer(),
+  amountPence: PenceText,
+  eventIds: Type.Array(Uuid, { description: "The events the claim rests on" }),
+  problems: Type.Array(Type.String(), { description: "Why it is refused (codes); empty when valid" }),
+});
+
+export const RunDetailResponse = Type.Object({
+  run: Run,
+  ledger: Type.Array(LedgerEntry),
+  claims: Type.Array(Claim),
+  next: Nullable(Type.String({ description: "Pass as `after` for the next page of claims" })),
+});
+
+export const LedgerResponse = Type.Object({
+  entries: Type.Array(LedgerEntry),
+  next: Nullable(Type.String({ description: "Pass as `after` for the next page; null on the last page" })),
+});

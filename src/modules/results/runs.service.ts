@@ -1,0 +1,654 @@
+/**
+ * Payment runs and the ledger (issue 19, item 4). One run per outcome contract and calendar month,
+ * in order, one open at a time:
+ *
+ * - **start** (`computing`): the month after the last run's (any month of the contract's term for
+ *   the first), once the month is over, with a model in force on its last day. `started_at` is the
+ *   run's cut-off: only evidence recorded by then counts, so computing again gives the same claims.
+ * - **compute** (`computed`): `computeRunClaims` (claims.service.ts: chunked, restartable), then the
+ *   totals: valid claims, refused ones, the recoveries owed (brought forward and raised with it),
+ *   what is recovered from the claims, what is paid, what is carried forward. Every computed run
+ *   reconciles (a CHECK): claims = payment + recovered; owed = recovered + carried forward.
+ * - **approve** (`approved`): the authority's commissioners and administrators; a run paying more
+ *   than the contract's `second_approval_above_pence` needs two different people.
+ * - **pay** (`paid`): the ledger's rows — the payment and the recovery taken — each with an
+ *   idempotency key made from the run (`run:<id>:payment`, `run:<id>:recovery`), in one transaction
+ *   with the run's status; the provider's people told. Paying a paid run answers the same, writing
+ *   nothing.
+ * - **corrections**: new signed ledger rows with a reason and the caller's idempotency key; never an
+ *   edit (the ledger refuses updates and deletes).
+ *
+ * Every change locks the outcome contract's row first (`outcomeContractFor(…, { lock: true })`),
+ * which serialises a contract's runs, and is audited on the authority's chain.
+ */
+import type { Db, Trx } from "../../db/database.ts";
+import { decodeKey, encodeKey } from "../../db/paging.ts";
+import { transaction } from "../../db/transaction.ts";
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableError,
+  ValidationError,
+} from "../../lib/errors.ts";
+import { isUuid, newId } from "../../lib/ids.ts";
+import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
+import { formatPence, parseMoney } from "../../lib/money.ts";
+import { grantsInScope } from "../access/access.service.ts";
+import { actorIn, type Ctx, within } from "../access/context.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { authorityById } from "../authorities/authorities.service.ts";
+import { notify } from "../notifications/notifications.service.ts";
+import { type ComputeOptions, computeRunClaims } from "./claims.service.ts";
+import { modelInForce, outcomeContractFor, PROVIDER_ROLES, type ResultsStanding } from "./results.service.ts";
+import type { OutcomeContract, OutcomeLedgerEntry, OutcomeRun } from "./results.table.ts";
+import * as repo from "./runs.repository.ts";
+
+export type { ClaimRow } from "./runs.repository.ts";
+
+/** A run as the API and the pages show it. */
+export interface RunView {
+  id: string;
+  contractId: string;
+  periodStart: string;
+  periodEnd: string;
+  status: OutcomeRun["status"];
+  claimsPence: string;
+  claimCount: number;
+  refusedPence: string;
+  refusedCount: number;
+  recoveriesDuePence: string;
+  recoveredPence: string;
+  paymentPence: string;
+  carriedForwardPence: string;
+  startedAt: string;
+  computedAt: string | null;
+  paidAt: string | null;
+  /** How many different people must approve it (1, or 2 above the contract's amount). */
+  approvalsNeeded: number;
+  approvals: { userId: string; approvedAt: string }[];
+}
+
+export function runView(
+  run: OutcomeRun,
+  contract: OutcomeContract,
+  approvals: { user_id: string; approved_at: Date }[],
+): RunView {
+  return {
+    id: run.id,
+    contractId: run.contract_id,
+    periodStart: run.period_start,
+    periodEnd: run.period_end,
+    status: run.status,
+    claimsPence: run.claims_pence.toString(),
+    claimCount: run.claim_count,
+    refusedPence: run.refused_pence.toString(),
+    refusedCount: run.refused_count,
+    recoveriesDuePence: run.recoveries_due_pence.toString(),
+    recoveredPence: run.recovered_pence.toString(),
+    paymentPence: run.payment_pence.toString(),
+    carriedForwardPence: run.carried_forward_pence.toString(),
+    startedAt: run.started_at.toISOString(),
+    computedAt: run.computed_at?.toISOString() ?? null,
+    paidAt: run.paid_at?.toISOString() ?? null,
+    approvalsNeeded: approvalsNeeded(run, contract),
+    approvals: approvals.map((a) => ({ userId: a.user_id, approvedAt: a.approved_at.toISOString() })),
+  };
+}
+
+export interface LedgerView {
+  id: string;
+  contractId: string;
+  runId: string | null;
+  kind: OutcomeLedgerEntry["kind"];
+  amountPence: string;
+  paidOn: string;
+  reason: string;
+  createdAt: string;
+}
+
+export function ledgerView(row: OutcomeLedgerEntry): LedgerView {
+  return {
+    id: row.id,
+    contractId: row.contract_id,
+    runId: row.run_id,
+    kind: row.kind,
+    amountPence: row.amount_pence.toString(),
+    paidOn: row.paid_on,
+    reason: row.reason,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/** One approver, or two different people when the run pays more than the contract's amount. */
+export function approvalsNeeded(run: OutcomeRun, contract: OutcomeContract): number {
+  return run.payment_pence > contract.second_approval_above_pence ? 2 : 1;
+}
+
+/**
+ * What a run's totals are from its claims and what the provider owes: recovered from the claims as
+ * far as they go, the rest carried forward. The identity holds by construction:
+ * claims = payment + recovered, owed = recovered + carried forward.
+ */
+export function settle(
+  claimsPence: bigint,
+  owedPence: bigint,
+): { recovered: bigint; payment: bigint; carriedForward: bigint } {
+  if (claimsPence < 0n || owedPence < 0n) throw new RangeError("claims and recoveries are never negative");
+  const recovered = claimsPence < owedPence ? claimsPence : owedPence;
+  return { recovered, payment: claimsPence - recovered, carriedForward: owedPence - recovered };
+}
+
+function requireCommissioner(standing: ResultsStanding): void {
+  if (!standing.commissioner)
+    throw new ForbiddenError(
+      msg`Only the authority's commissioners and administrators run payments. Ask one of them.`,
+    );
+}
+
+async function findRun(db: Db, authorityId: string, contractId: string, runId: string): Promise<OutcomeRun> {
+  const run = isUuid(runId) ? await repo.runById(db, authorityId, runId) : undefined;
+  if (!run || run.contract_id !== contractId) throw new NotFoundError("payment run");
+  return run;
+}
+
+async function lockedRun(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+  runId: string,
+): Promise<OutcomeRun> {
+  const run = isUuid(runId) ? await repo.lockRun(db, authorityId, runId) : undefined;
+  if (!run || run.contract_id !== contractId) throw new NotFoundError("payment run");
+  return run;
+}
+
+async function viewOf(db: Db, run: OutcomeRun, contract: OutcomeContract): Promise<RunView> {
+  return runView(run, contract, await repo.approvalsOf(db, run.authority_id, run.id));
+}
+
+// Start
+
+export interface StartRunInput {
+  /** The calendar month paid for, "YYYY-MM". */
+  month: string;
+}
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** Starts the contract's run for a month (`computing`); 409 while another is open or out of order. */
+export async function startRun(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  input: StartRunInput,
+): Promise<RunView> {
+  if (!MONTH.test(input.month)) {
+    const message = msg`Enter the month paid for as a year and month, like 2027-01`;
+    throw new ValidationError(message, [{ field: "month", message }]);
+  }
+  const periodStart = `${input.month}-01`;
+  const periodEnd = addDays(addMonths(periodStart, 1), -1);
+  return transaction(ctx.db, async (trx) => {
+    const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
+    requireCommissioner(standing);
+    const { contract } = standing;
+    if (periodEnd < contract.starts_on || periodStart > contract.ends_on) {
+      const message = msg`Choose a month within the contract's term, ${contract.starts_on} to ${contract.ends_on}`;
+      throw new UnprocessableError(message, [{ field: "month", message }]);
+    }
+    if (periodEnd >= londonToday(ctx.clock)) {
+      const message = msg`A month is paid once it is over: choose a month that ended before today`;
+      throw new UnprocessableError(message, [{ field: "month", message }]);
+    }
+    const latest = await repo.latestRun(trx, authorityId, contractId);
+    if (latest && latest.status !== "paid")
+      throw new ConflictError(
+        msg`The run for the month from ${latest.period_start} is not paid yet: finish it before starting another`,
+        "run_open",
+      );
+    if (latest) {
+      const next = addMonths(latest.period_start, 1);
+      if (periodStart !== next)
+        throw new ConflictError(
+          msg`Months are paid in order: the next run is for the month from ${next}`,
+          "run_out_of_order",
+        );
+    }
+    const model = await modelInForce(trx, authorityId, contractId, periodEnd);
+    if (!model) {
+      const message = msg`The contract has no payment model in force on ${periodEnd}: add one first`;
+      throw new UnprocessableError(message, [{ field: "month", message }]);
+    }
+    const run = await repo.insertRun(trx, {
+      authority_id: authorityId,
+      id: newId(),
+      contract_id: contractId,
+      period_start: periodStart,
+      period_end: periodEnd,
+      status: "computing",
+      started_by: ctx.principal?.userId ?? null,
+      started_at: ctx.clock.now(),
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorIn(ctx),
+      action: "outcome-run.started",
+      entity: { type: "outcome-run", id: run.id },
+      changes: { contractId, periodStart, periodEnd, modelVersion: model.version },
+    });
+    return viewOf(trx, run, contract);
+  });
+}
+
+// Compute
+
+/**
+ * Computes the run's claims and sets its totals (`computed`). The claims are computed outside one
+ * transaction (chunk by chunk: claims.service.ts); a crash leaves the run `computing` and computing
+ * again finishes it, inserting only what is missing. Computing a run computed, approved or paid
+ * changes nothing and answers the run as it is.
+ */
+export async function computeRun(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  runId: string,
+  opts: ComputeOptions = {},
+): Promise<RunView> {
+  const standing = await outcomeContractFor(ctx, authorityId, contractId);
+  requireCommissioner(standing);
+  const run = await findRun(ctx.db, authorityId, contractId, runId);
+  if (run.status !== "computing") return viewOf(ctx.db, run, standing.contract);
+  const model = await modelInForce(ctx.db, authorityId, contractId, run.period_end);
+  if (!model)
+    throw new UnprocessableError(
+      msg`The contract has no payment model in force on ${run.period_end}: add one first`,
+    );
+  await computeRunClaims(ctx.db, run, model, opts);
+  return transaction(ctx.db, async (trx) => {
+    const { contract } = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
+    const locked = await lockedRun(trx, authorityId, contractId, runId);
+    if (locked.status !== "computing") return viewOf(trx, locked, contract);
+    const totals = await repo.claimTotals(trx, authorityId, runId);
+    const owed = await repo.recoveriesOutstanding(trx, authorityId, contractId);
+    const { recovered, payment, carriedForward } = settle(totals.claimsPence, owed);
+    const computed = await repo.updateRun(trx, authorityId, runId, {
+      status: "computed",
+      claims_pence: totals.claimsPence,
+      claim_count: totals.claimCount,
+      refused_pence: totals.refusedPence,
+      refused_count: totals.refusedCount,
+      recoveries_due_pence: owed,
+      recovered_pence: recovered,
+      payment_pence: payment,
+      carried_forward_pence: carriedForward,
+      computed_at: ctx.clock.now(),
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorIn(ctx),
+      action: "outcome-run.computed",
+      entity: { type: "outcome-run", id: runId },
+      changes: {
+        contractId,
+        modelVersion: model.version,
+        claimsPence: totals.claimsPence,
+        claimCount: totals.claimCount,
+        refusedPence: totals.refusedPence,
+        refusedCount: totals.refusedCount,
+        recoveriesDuePence: owed,
+        recoveredPence: recovered,
+        paymentPence: payment,
+        carriedForwardPence: carriedForward,
+      },
+    });
+    return viewOf(trx, computed, contract);
+  });
+}
+
+// Approve
+
+/**
+ * Records the caller's approval of a computed run; the run is `approved` once enough different
+ * people have (two above the contract's amount). Approving again answers the run as it is; 409
+ * before it is computed, or once approved by others.
+ */
+export async function approveRun(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  runId: string,
+): Promise<RunView> {
+  return transaction(ctx.db, async (trx) => {
+    const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
+    requireCommissioner(standing);
+    const { contract } = standing;
+    const run = await lockedRun(trx, authorityId, contractId, runId);
+    const userId = ctx.principal?.userId;
+    if (!userId) throw new ForbiddenError();
+    const approvals = await repo.approvalsOf(trx, authorityId, runId);
+    if (approvals.some((a) => a.user_id === userId)) return runView(run, contract, approvals);
+    if (run.status === "computing")
+      throw new ConflictError(msg`Compute the run before approving it`, "run_not_computed");
+    if (run.status !== "computed")
+      throw new ConflictError(msg`The run is approved already: nothing more to approve`, "run_approved");
+    await repo.insertApproval(trx, authorityId, runId, userId, ctx.clock.now());
+    const count = approvals.length + 1;
+    const needed = approvalsNeeded(run, contract);
+    const after =
+      count >= needed ? await repo.updateRun(trx, authorityId, runId, { status: "approved" }) : run;
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorIn(ctx),
+      action: count >= needed ? "outcome-run.approved" : "outcome-run.approval-recorded",
+      entity: { type: "outcome-run", id: runId },
+      changes: { contractId, approvals: count, approvalsNeeded: needed, paymentPence: run.payment_pence },
+    });
+    return viewOf(trx, after, contract);
+  });
+}
+
+// Pay
+
+export interface PayOptions {
+  /** Tests only: throw after writing this many ledger rows (a crash mid-payment). */
+  crashAfterRows?: number;
+}
+
+export class InjectedCrash extends Error {
+  constructor() {
+    super("Injected crash (tests only)");
+    this.name = "InjectedCrash";
+  }
+}
+
+/**
+ * Pays an approved run: the ledger's payment and recovery rows, keyed by the run so that they are
+ * written once ever, the run `paid`, the provider's people told — one transaction. Paying a paid
+ * run answers it as it is (nothing written); 409 before it is approved.
+ */
+export async function payRun(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  runId: string,
+  opts: PayOptions = {},
+): Promise<RunView> {
+  return transaction(ctx.db, async (trx) => {
+    const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
+    requireCommissioner(standing);
+    const { contract } = standing;
+    const run = await lockedRun(trx, authorityId, contractId, runId);
+    if (run.status === "paid") return viewOf(trx, run, contract);
+    if (run.status !== "approved") {
+      const needed = approvalsNeeded(run, contract);
+      throw new ConflictError(
+        needed === 2
+          ? msg`The run needs approving by two different people before it is paid`
+          : msg`The run needs approving before it is paid`,
+        "run_not_approved",
+      );
+    }
+    const paidOn = londonToday(ctx.clock);
+    const now = ctx.clock.now();
+    const rows = [
+      { kind: "payment" as const, amount: run.payment_pence },
+      { kind: "recovery" as const, amount: run.recovered_pence },
+    ].filter((r) => r.amount > 0n);
+    let written = 0;
+    const crashHere = () => {
+      if (opts.crashAfterRows === written) throw new InjectedCrash();
+    };
+    for (const r of rows) {
+      crashHere();
+      await repo.insertLedgerRow(trx, {
+        authority_id: authorityId,
+        id: newId(),
+        contract_id: contractId,
+        organisation_id: contract.organisation_id,
+        run_id: runId,
+        kind: r.kind,
+        amount_pence: r.amount,
+        paid_on: paidOn,
+        idempotency_key: `run:${runId}:${r.kind}`,
+        reason: `${r.kind === "payment" ? "Payment" : "Recovered"} for ${run.period_start} to ${run.period_end}`,
+        created_by: ctx.principal?.userId ?? null,
+        created_at: now,
+      });
+      written++;
+    }
+    crashHere();
+    const paid = await repo.updateRun(trx, authorityId, runId, { status: "paid", paid_at: now });
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorIn(ctx),
+      action: "outcome-run.paid",
+      entity: { type: "outcome-run", id: runId },
+      changes: {
+        contractId,
+        organisationId: contract.organisation_id,
+        paidOn,
+        paymentPence: run.payment_pence,
+        recoveredPence: run.recovered_pence,
+        carriedForwardPence: run.carried_forward_pence,
+      },
+    });
+    await tellProviderPaid(trx, ctx, contract, paid);
+    return viewOf(trx, paid, contract);
+  });
+}
+
+/** Tells the provider's administrators and members what a run paid, linking to its payments. */
+async function tellProviderPaid(trx: Trx, ctx: Ctx, contract: OutcomeContract, run: OutcomeRun) {
+  const users = new Set<string>();
+  for (const g of await grantsInScope(trx, contract.organisation_id))
+    if (PROVIDER_ROLES.includes(g.role)) users.add(g.user_id);
+  const amount = formatPence(run.payment_pence);
+  const recovered = formatPence(run.recovered_pence);
+  const { reference } = contract;
+  const { slug } = await authorityById(trx, contract.authority_id);
+  for (const userId of users)
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        authorityId: contract.authority_id,
+        organisationId: contract.organisation_id,
+        kind: "results.run-paid",
+        subject: msg`Payment by results: ${amount} paid for ${reference}`.slice(0, 200),
+        body: msg`The payment run for ${run.period_start} to ${run.period_end} of outcome contract ${reference} is paid: ${amount}, after ${recovered} recovered.`,
+        link: `/authorities/${slug}/outcome-contracts/${contract.id}/payments`,
+      },
+      { email: true, actor: actorIn(ctx) },
+    );
+}
+
+// Corrections
+
+export interface CorrectionInput {
+  /** Signed pounds: positive paid to the provider, negative paid back by it. */
+  amount: string;
+  reason: string;
+  /** The run corrected, when there is one. */
+  runId?: string | null;
+}
+
+/**
+ * Records a correction as a new ledger row (signed, with a reason), written once per idempotency
+ * key: the same key with the same request answers the row written the first time (`replayed`); with
+ * a different request, 409.
+ */
+export async function recordCorrection(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  key: string,
+  input: CorrectionInput,
+): Promise<{ entry: LedgerView; replayed: boolean }> {
+  const errors: { field: string; message: string }[] = [];
+  const parsed = parseMoney(input.amount, { allowNegative: true });
+  let amount = 0n;
+  if (!parsed.ok) errors.push({ field: "amount", message: parsed.error });
+  else if (parsed.value === 0n)
+    errors.push({ field: "amount", message: msg`Enter an amount other than £0.00` });
+  else amount = parsed.value;
+  const reason = input.reason.trim();
+  if (reason === "" || reason.length > 2000)
+    errors.push({ field: "reason", message: msg`Say why the correction is made, in up to 2,000 characters` });
+  if (input.runId && !isUuid(input.runId))
+    errors.push({ field: "runId", message: msg`A run is named by its id` });
+  if (errors.length > 0) throw new ValidationError(msg`Check the correction`, errors);
+  const ledgerKey = `correction:${contractId}:${key}`;
+  return transaction(ctx.db, async (trx) => {
+    const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
+    requireCommissioner(standing);
+    const { contract } = standing;
+    const runId = input.runId ?? null;
+    if (runId) await findRun(trx, authorityId, contractId, runId);
+    const existing = await repo.ledgerRowByKey(trx, authorityId, ledgerKey);
+    if (existing) {
+      if (existing.amount_pence !== amount || existing.reason !== reason || existing.run_id !== runId)
+        throw new ConflictError(
+          msg`This idempotency key was used for a different correction: use a new key for a new request`,
+          "idempotency_key_reused",
+        );
+      return { entry: ledgerView(existing), replayed: true };
+    }
+    const row = {
+      authority_id: authorityId,
+      id: newId(),
+      contract_id: contractId,
+      organisation_id: contract.organisation_id,
+      run_id: runId,
+      kind: "correction" as const,
+      amount_pence: amount,
+      paid_on: londonToday(ctx.clock),
+      idempotency_key: ledgerKey,
+      reason,
+      created_by: ctx.principal?.userId ?? null,
+      created_at: ctx.clock.now(),
+    };
+    await repo.insertLedgerRow(trx, row);
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorIn(ctx),
+      action: "outcome-ledger.corrected",
+      entity: { type: "outcome-ledger", id: row.id },
+      changes: { contractId, runId, amountPence: amount, reason },
+    });
+    return { entry: ledgerView({ ...row, reason }), replayed: false };
+  });
+}
+
+// Reading
+
+export interface RunList {
+  runs: RunView[];
+  next: string | null;
+}
+
+/** The contract's runs, the latest month first, a page at a time (commissioners and the provider). */
+export async function listRuns(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  query: { after?: string; pageSize?: number } = {},
+): Promise<RunList & { standing: ResultsStanding }> {
+  const standing = await outcomeContractFor(ctx, authorityId, contractId);
+  const after = decodeKey(query.after, ["string"], "after")?.[0] as string | undefined;
+  const size = query.pageSize ?? 20;
+  const rows = await repo.runsOfContract(ctx.db, authorityId, contractId, after, size + 1);
+  const page = rows.slice(0, size);
+  const approvals = await repo.approvalsOfRuns(
+    ctx.db,
+    authorityId,
+    page.map((r) => r.id),
+  );
+  const runs = page.map((r) =>
+    runView(
+      r,
+      standing.contract,
+      approvals.filter((a) => a.run_id === r.id),
+    ),
+  );
+  const last = page.at(-1);
+  return { runs, next: rows.length > size && last ? encodeKey([last.period_start]) : null, standing };
+}
+
+export interface RunDetail {
+  run: RunView;
+  standing: ResultsStanding;
+  ledger: LedgerView[];
+  claims: repo.ClaimRow[];
+  next: string | null;
+}
+
+/** One run with its claims (or only its refused ones) paged by key, and its ledger rows. */
+export async function runDetail(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  runId: string,
+  query: { after?: string; pageSize?: number; refused?: boolean } = {},
+): Promise<RunDetail> {
+  const standing = await outcomeContractFor(ctx, authorityId, contractId);
+  const run = await findRun(ctx.db, authorityId, contractId, runId);
+  const key = decodeKey(query.after, ["string", "string", "string", "number"], "after");
+  if (key && !isUuid(key[0] as string)) {
+    const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
+    throw new ValidationError(message, [{ field: "after", message }]);
+  }
+  const size = query.pageSize ?? 20;
+  const [rows, ledger, view] = await Promise.all([
+    repo.claimsOfRun(ctx.db, authorityId, runId, {
+      after: key as [string, string, string, number] | undefined,
+      refusedOnly: query.refused === true,
+      limit: size + 1,
+    }),
+    repo.ledgerOfRun(ctx.db, authorityId, contractId, runId),
+    viewOf(ctx.db, run, standing.contract),
+  ]);
+  const claims = rows.slice(0, size);
+  const last = claims.at(-1);
+  return {
+    run: view,
+    standing,
+    ledger: ledger.map(ledgerView),
+    claims,
+    next:
+      rows.length > size && last ? encodeKey([last.participant_id, last.rule, last.metric, last.seq]) : null,
+  };
+}
+
+/** The contract's ledger newest first, a page at a time: what the provider was paid and repaid. */
+export async function contractLedger(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  query: { after?: string; pageSize?: number } = {},
+): Promise<{ entries: LedgerView[]; next: string | null; standing: ResultsStanding }> {
+  const standing = await outcomeContractFor(ctx, authorityId, contractId);
+  const key = decodeKey(query.after, ["string", "string"], "after");
+  if (key && !isUuid(key[1] as string)) {
+    const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
+    throw new ValidationError(message, [{ field: "after", message }]);
+  }
+  const size = query.pageSize ?? 20;
+  const rows = await repo.ledgerOfContract(
+    ctx.db,
+    authorityId,
+    contractId,
+    key ? { paidOn: key[0] as string, id: key[1] as string } : undefined,
+    size + 1,
+  );
+  const page = rows.slice(0, size);
+  const last = page.at(-1);
+  return {
+    entries: page.map(ledgerView),
+    next: rows.length > size && last ? encodeKey([last.paid_on, last.id]) : null,
+    standing,
+  };
+}

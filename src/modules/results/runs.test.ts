@@ -1,0 +1,503 @@
+/**
+ * Payment runs and the ledger (one seeded app for the file), on tariff attachment claims: the
+ * lifecycle through the API (start, compute, approve by two different people above the contract's
+ * amount, pay, pay again), who may do what, recoveries brought forward and carried forward, a
+ * correction, a crash in the middle of paying and its restart, the pages, and a property test that
+ * reruns change nothing and every run reconciles.
+ */
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText } from "../../../tests/support/pages.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import type { SettableClock } from "../../lib/clock.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
+import type { Ctx } from "../access/context.ts";
+import { approveRun, computeRun, InjectedCrash, payRun, settle, startRun } from "./runs.service.ts";
+import {
+  attach,
+  type FixtureContract,
+  GROUPS,
+  type Group,
+  makeOutcomeContract,
+  owe,
+} from "./runs.test-fixtures.ts";
+
+const COUNTY = DEMO_AUTHORITY.county;
+const PROVIDER = DEMO_ORGANISATION.carersTrust;
+
+let t: TestApp;
+const users: Record<string, string> = {};
+const sessions: Record<string, TestSession> = {};
+const as = (who: string) => sessions[who] as TestSession;
+const ctxs: Record<string, Ctx> = {};
+const now = () => t.deps.clock.now();
+const db = () => t.deps.db;
+const api = (c: FixtureContract) => `/api/v1/authorities/${c.authorityId}/outcome-contracts/${c.id}`;
+
+beforeAll(async () => {
+  t = await createTestApp({ seeded: true });
+  const make = async (role: string, scopeId: string) =>
+    (await createUser(t.deps.db, { grants: [{ role: role as never, scopeId }] })).id;
+  users.alice = await make("commissioner", COUNTY);
+  users.bob = await make("authority-admin", COUNTY);
+  users.provider = await make("organisation-admin", PROVIDER);
+  users.otherProvider = await make("organisation-admin", DEMO_ORGANISATION.communityHealthMutual);
+  users.otherCommissioner = await make("commissioner", DEMO_AUTHORITY.district);
+  for (const [who, id] of Object.entries(users)) {
+    sessions[who] = await sessionFor(t.app, id, { twoFactor: true });
+    ctxs[who] = ctxFor(t.deps.db, t.deps.clock, await principalOf(t.deps.db, id));
+  }
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+const contract = (secondApprovalAbovePence?: bigint) =>
+  makeOutcomeContract(db(), {
+    authorityId: COUNTY,
+    organisationId: PROVIDER,
+    at: now(),
+    ...(secondApprovalAbovePence !== undefined ? { secondApprovalAbovePence } : {}),
+  });
+
+async function ledgerOf(c: FixtureContract) {
+  return db()
+    .selectFrom("outcome_ledger")
+    .select(["kind", "amount_pence", "idempotency_key", "run_id"])
+    .where("authority_id", "=", c.authorityId)
+    .where("contract_id", "=", c.id)
+    .orderBy("idempotency_key")
+    .execute();
+}
+
+describe("a run through the API", () => {
+  it("starts, computes, is approved by two different people above the amount, pays once, and reruns change nothing", async () => {
+    const c = await contract(50_000n);
+    await attach(
+      db(),
+      c,
+      [
+        { group: "jsa-18-24", on: "2026-09-03" },
+        { group: "jsa-25-plus", on: "2026-09-30" },
+        { group: "jsa-25-plus", on: "2026-10-02" },
+      ],
+      now(),
+    );
+    // Anyone with no reason to see the contract: 404; the provider may read but not run payments: 403.
+    expect(
+      (await call(t.app, "POST", `${api(c)}/runs`, as("otherProvider"), { month: "2026-09" })).statusCode,
+    ).toBe(404);
+    expect(
+      (await call(t.app, "POST", `${api(c)}/runs`, as("otherCommissioner"), { month: "2026-09" })).statusCode,
+    ).toBe(404);
+    expect(
+      (await call(t.app, "POST", `${api(c)}/runs`, as("provider"), { month: "2026-09" })).statusCode,
+    ).toBe(403);
+    // A month not over yet, or outside the term: 422, saying what to choose.
+    const notOver = await call(t.app, "POST", `${api(c)}/runs`, as("alice"), { month: "2026-11" });
+    expect(notOver.statusCode).toBe(422);
+    expect(notOver.json().error.message).toContain("ended before today");
+    expect((await call(t.app, "POST", `${api(c)}/runs`, as("alice"), { month: "2025-12" })).statusCode).toBe(
+      422,
+    );
+
+    const started = await call(t.app, "POST", `${api(c)}/runs`, as("alice"), { month: "2026-09" });
+    expect(started.statusCode).toBe(201);
+    const run = started.json();
+    expect(run).toMatchObject({ status: "computing", periodStart: "2026-09-01", periodEnd: "2026-09-30" });
+    // One open run at a time.
+    const second = await call(t.app, "POST", `${api(c)}/runs`, as("alice"), { month: "2026-10" });
+    expect(second.statusCode).toBe(409);
+    expect(second.json().error.code).toBe("run_open");
+    // Approving before computing: 409.
+    expect((await call(t.app, "POST", `${api(c)}/runs/${run.id}/approve`, as("alice"))).statusCode).toBe(409);
+
+    // Evidence recorded after the run started waits for the next run.
+    await attach(db(), c, [{ group: "jsa-18-24", on: "2026-09-15" }], new Date(now().getTime() + 60_000));
+    const computed = await call(t.app, "POST", `${api(c)}/runs/${run.id}/compute`, as("alice"));
+    expect(computed.statusCode).toBe(200);
+    // September's two attachments: £400 + £450; October's is not in the period.
+    expect(computed.json()).toMatchObject({
+      status: "computed",
+      claimsPence: "85000",
+      claimCount: 2,
+      refusedCount: 0,
+      recoveriesDuePence: "0",
+      recoveredPence: "0",
+      paymentPence: "85000",
+      carriedForwardPence: "0",
+      approvalsNeeded: 2,
+    });
+    const again = await call(t.app, "POST", `${api(c)}/runs/${run.id}/compute`, as("alice"));
+    expect(again.json()).toEqual(computed.json());
+
+    // Two different people: Alice's second approval changes nothing; paying needs Bob's.
+    expect((await call(t.app, "POST", `${api(c)}/runs/${run.id}/approve`, as("provider"))).statusCode).toBe(
+      403,
+    );
+    const first = await call(t.app, "POST", `${api(c)}/runs/${run.id}/approve`, as("alice"));
+    expect(first.json()).toMatchObject({ status: "computed", approvals: [{ userId: users.alice }] });
+    expect((await call(t.app, "POST", `${api(c)}/runs/${run.id}/approve`, as("alice"))).json().status).toBe(
+      "computed",
+    );
+    const early = await call(t.app, "POST", `${api(c)}/runs/${run.id}/pay`, as("alice"));
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error.message).toContain("two different people");
+    const approved = await call(t.app, "POST", `${api(c)}/runs/${run.id}/approve`, as("bob"));
+    expect(approved.json().status).toBe("approved");
+
+    const paid = await call(t.app, "POST", `${api(c)}/runs/${run.id}/pay`, as("bob"));
+    expect(paid.statusCode).toBe(200);
+    expect(paid.json()).toMatchObject({ status: "paid", paymentPence: "85000" });
+    const ledger = await ledgerOf(c);
+    expect(ledger).toEqual([
+      { kind: "payment", amount_pence: 85_000n, idempotency_key: `run:${run.id}:payment`, run_id: run.id },
+    ]);
+    // Paying again: 200 with the same run; nothing written.
+    const repaid = await call(t.app, "POST", `${api(c)}/runs/${run.id}/pay`, as("alice"));
+    expect(repaid.statusCode).toBe(200);
+    expect(repaid.json()).toEqual(paid.json());
+    expect(await ledgerOf(c)).toEqual(ledger);
+    expect((await call(t.app, "POST", `${api(c)}/runs/${run.id}/compute`, as("alice"))).json()).toEqual(
+      paid.json(),
+    );
+
+    // The provider is told, and sees its payments and the run's claims (with the references only).
+    const told = await db()
+      .selectFrom("notifications")
+      .select(["kind", "link"])
+      .where("user_id", "=", users.provider as string)
+      .where("kind", "=", "results.run-paid")
+      .execute();
+    expect(told).toEqual([
+      {
+        kind: "results.run-paid",
+        link: `/authorities/westshire-county-council/outcome-contracts/${c.id}/payments`,
+      },
+    ]);
+    const seen = await call(t.app, "GET", `${api(c)}/ledger`, as("provider"));
+    expect(seen.json().entries).toMatchObject([{ kind: "payment", amountPence: "85000", runId: run.id }]);
+    const detail = await call(t.app, "GET", `${api(c)}/runs/${run.id}?pageSize=1`, as("provider"));
+    expect(detail.statusCode).toBe(200);
+    expect(detail.json().claims).toHaveLength(1);
+    expect(detail.json().claims[0]).toMatchObject({ rule: "attachment", problems: [] });
+    const rest = await call(
+      t.app,
+      "GET",
+      `${api(c)}/runs/${run.id}?after=${detail.json().next}`,
+      as("provider"),
+    );
+    expect(rest.json().claims).toHaveLength(1);
+    expect(rest.json().next).toBeNull();
+    // Every step is on the authority's audit chain.
+    const audited = await db()
+      .selectFrom("audit_events")
+      .select("action")
+      .where("authority_id", "=", COUNTY)
+      .where("entity_id", "=", run.id)
+      .orderBy("seq")
+      .execute();
+    expect(audited.map((a) => a.action)).toEqual([
+      "outcome-run.started",
+      "outcome-run.computed",
+      "outcome-run.approval-recorded",
+      "outcome-run.approved",
+      "outcome-run.paid",
+    ]);
+
+    // Months in order: not August; October pays October's attachment and the late September one,
+    // never September's again.
+    const back = await call(t.app, "POST", `${api(c)}/runs`, as("alice"), { month: "2026-08" });
+    expect(back.statusCode).toBe(409);
+    expect(back.json().error.code).toBe("run_out_of_order");
+    (t.deps.clock as SettableClock).advance(120_000);
+    const oct = (await call(t.app, "POST", `${api(c)}/runs`, as("alice"), { month: "2026-10" })).json();
+    const octComputed = await call(t.app, "POST", `${api(c)}/runs/${oct.id}/compute`, as("alice"));
+    expect(octComputed.json()).toMatchObject({ claimsPence: "85000", claimCount: 2, approvalsNeeded: 2 });
+    // The runs, the latest month first, a page at a time (the provider reads them too).
+    const latest = await call(t.app, "GET", `${api(c)}/runs?pageSize=1`, as("provider"));
+    expect(latest.json().runs.map((r: { periodStart: string }) => r.periodStart)).toEqual(["2026-10-01"]);
+    const earlier = await call(
+      t.app,
+      "GET",
+      `${api(c)}/runs?pageSize=1&after=${latest.json().next}`,
+      as("provider"),
+    );
+    expect(earlier.json().runs[0]).toMatchObject({ periodStart: "2026-09-01", status: "paid" });
+    expect(
+      earlier
+        .json()
+        .runs[0].approvals.map((a: { userId: string }) => a.userId)
+        .sort(),
+    ).toEqual([users.alice, users.bob].sort());
+    expect(earlier.json().next).toBeNull();
+  });
+
+  it("recovers what the provider owes from the claims, carries the rest forward, and records corrections once", async () => {
+    const c = await contract();
+    await attach(db(), c, [{ group: "jsa-18-24", on: "2026-08-10" }], now());
+    await attach(db(), c, [{ group: "jsa-25-plus", on: "2026-09-10" }], now());
+    await owe(db(), c, 100_000n, now());
+    const aug = await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-08" });
+    const augComputed = await computeRun(ctxs.alice as Ctx, COUNTY, c.id, aug.id);
+    expect(augComputed).toMatchObject({
+      claimsPence: "40000",
+      recoveriesDuePence: "100000",
+      recoveredPence: "40000",
+      paymentPence: "0",
+      carriedForwardPence: "60000",
+      approvalsNeeded: 1,
+    });
+    await approveRun(ctxs.bob as Ctx, COUNTY, c.id, aug.id);
+    await payRun(ctxs.bob as Ctx, COUNTY, c.id, aug.id);
+    const sep = await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-09" });
+    expect(await computeRun(ctxs.alice as Ctx, COUNTY, c.id, sep.id)).toMatchObject({
+      claimsPence: "45000",
+      recoveriesDuePence: "60000",
+      recoveredPence: "45000",
+      paymentPence: "0",
+      carriedForwardPence: "15000",
+    });
+    await approveRun(ctxs.alice as Ctx, COUNTY, c.id, sep.id);
+    await payRun(ctxs.alice as Ctx, COUNTY, c.id, sep.id);
+    expect((await ledgerOf(c)).map((l) => [l.kind, l.amount_pence])).toEqual([
+      ["recovery", 40_000n],
+      ["recovery", 45_000n],
+    ]);
+
+    // A correction: a new signed row, once per key; the same key for another request is refused.
+    const body = {
+      amount: "-125.50",
+      reason: "Attachment fee paid twice in March, agreed with the provider",
+    };
+    const post = (b: unknown, key: string, who = "alice") =>
+      t.app.inject({
+        method: "POST",
+        url: `${api(c)}/ledger/corrections`,
+        headers: { cookie: as(who).cookie, "content-type": "application/json", "idempotency-key": key },
+        payload: JSON.stringify(b),
+      });
+    expect((await post(body, "correction-key-1", "provider")).statusCode).toBe(403);
+    const made = await post(body, "correction-key-1");
+    expect(made.statusCode).toBe(201);
+    expect(made.json()).toMatchObject({ kind: "correction", amountPence: "-12550" });
+    const retried = await post(body, "correction-key-1");
+    expect(retried.headers["idempotent-replayed"]).toBe("true");
+    expect(retried.json()).toEqual(made.json());
+    expect((await post({ ...body, amount: "-1.00" }, "correction-key-1")).statusCode).toBe(409);
+    const zero = await post({ ...body, amount: "0" }, "correction-key-2");
+    expect(zero.statusCode).toBe(400);
+    expect(zero.json().error.details[0].field).toBe("amount");
+    expect((await ledgerOf(c)).filter((l) => l.kind === "correction")).toHaveLength(1);
+  });
+});
+
+describe("a crash in the middle of paying", () => {
+  it("writes nothing, and paying again gives the ledger a clean run gives", async () => {
+    const twins = [await contract(), await contract()] as const;
+    const runs: string[] = [];
+    for (const c of twins) {
+      await attach(
+        db(),
+        c,
+        [
+          { group: "jsa-25-plus", on: "2026-07-07" },
+          { group: "jsa-18-24", on: "2026-07-20" },
+        ],
+        now(),
+      );
+      await owe(db(), c, 30_000n, now());
+      const run = await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-07" });
+      await computeRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+      await approveRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+      runs.push(run.id);
+    }
+    const [crashed, clean] = twins;
+    await expect(
+      payRun(ctxs.alice as Ctx, COUNTY, crashed.id, runs[0] as string, { crashAfterRows: 1 }),
+    ).rejects.toBeInstanceOf(InjectedCrash);
+    expect(await ledgerOf(crashed)).toEqual([]);
+    // After both rows, before the run is marked paid: nothing either.
+    await expect(
+      payRun(ctxs.alice as Ctx, COUNTY, crashed.id, runs[0] as string, { crashAfterRows: 2 }),
+    ).rejects.toBeInstanceOf(InjectedCrash);
+    expect(await ledgerOf(crashed)).toEqual([]);
+    const restarted = await payRun(ctxs.alice as Ctx, COUNTY, crashed.id, runs[0] as string);
+    const once = await payRun(ctxs.alice as Ctx, COUNTY, clean.id, runs[1] as string);
+    const shape = async (c: FixtureContract, runId: string) =>
+      (await ledgerOf(c)).map((l) => ({
+        ...l,
+        idempotency_key: l.idempotency_key.replace(runId, "RUN"),
+        run_id: "RUN",
+      }));
+    expect(await shape(crashed, runs[0] as string)).toEqual(await shape(clean, runs[1] as string));
+    expect(await shape(crashed, runs[0] as string)).toEqual([
+      { kind: "payment", amount_pence: 55_000n, idempotency_key: "run:RUN:payment", run_id: "RUN" },
+      { kind: "recovery", amount_pence: 30_000n, idempotency_key: "run:RUN:recovery", run_id: "RUN" },
+    ]);
+    const {
+      id: _a,
+      paidAt: _p,
+      startedAt: _s,
+      computedAt: _c,
+      contractId: _k,
+      approvals: _v,
+      ...figures
+    } = restarted;
+    const {
+      id: _b,
+      paidAt: _q,
+      startedAt: _t,
+      computedAt: _d,
+      contractId: _l,
+      approvals: _w,
+      ...cleanFigures
+    } = once;
+    expect(figures).toEqual(cleanFigures);
+  });
+});
+
+describe("reruns and the reconciliation identity (property)", () => {
+  it("settles any claims against any owed: claims = payment + recovered, owed = recovered + carried", () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 15n }),
+        fc.bigInt({ min: 0n, max: 10n ** 15n }),
+        (claims, owed) => {
+          const s = settle(claims, owed);
+          expect(s.payment + s.recovered).toBe(claims);
+          expect(s.recovered + s.carriedForward).toBe(owed);
+          expect(s.payment >= 0n && s.recovered >= 0n && s.carriedForward >= 0n).toBe(true);
+          expect(s.payment === 0n || s.carriedForward === 0n).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("months of attachments and recoveries: every run reconciles, reruns change nothing, the ledger adds up", async () => {
+    const month = fc.record({
+      people: fc.array(fc.constantFrom<Group>("jsa-18-24", "jsa-25-plus"), { maxLength: 3 }),
+      owed: fc.constantFrom(0n, 25_000n, 90_000n),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(month, { minLength: 1, maxLength: 3 }), async (months) => {
+        const c = await contract(60_000n);
+        let claimed = 0n;
+        let raised = 0n;
+        let lastCarried = 0n;
+        for (const [i, m] of months.entries()) {
+          const ym = `2026-0${i + 1}`;
+          await attach(
+            db(),
+            c,
+            m.people.map((group) => ({ group, on: `${ym}-15` })),
+            now(),
+          );
+          if (m.owed > 0n) await owe(db(), c, m.owed, now());
+          raised += m.owed;
+          const run = await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: ym });
+          const computed = await computeRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+          const expected = m.people.reduce((s, g) => s + GROUPS[g], 0n);
+          expect(BigInt(computed.claimsPence)).toBe(expected);
+          claimed += expected;
+          const [cl, pay, rec, due, carried] = [
+            computed.claimsPence,
+            computed.paymentPence,
+            computed.recoveredPence,
+            computed.recoveriesDuePence,
+            computed.carriedForwardPence,
+          ].map(BigInt) as [bigint, bigint, bigint, bigint, bigint];
+          expect(cl).toBe(pay + rec);
+          expect(due).toBe(rec + carried);
+          expect(due).toBe(lastCarried + m.owed);
+          lastCarried = carried;
+          await approveRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+          if (computed.approvalsNeeded === 2) await approveRun(ctxs.bob as Ctx, COUNTY, c.id, run.id);
+          const paid = await payRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+          const before = await ledgerOf(c);
+          // Reruns: paying, computing, approving again change nothing.
+          expect(await payRun(ctxs.bob as Ctx, COUNTY, c.id, run.id)).toEqual(paid);
+          expect(await computeRun(ctxs.alice as Ctx, COUNTY, c.id, run.id)).toEqual(paid);
+          expect(await approveRun(ctxs.alice as Ctx, COUNTY, c.id, run.id)).toEqual(paid);
+          expect(await ledgerOf(c)).toEqual(before);
+        }
+        const ledger = await ledgerOf(c);
+        const sum = (kind: string) =>
+          ledger.filter((l) => l.kind === kind).reduce((s, l) => s + l.amount_pence, 0n);
+        expect(sum("payment") + sum("recovery")).toBe(claimed);
+        expect(raised - sum("recovery")).toBe(lastCarried);
+      }),
+      { numRuns: 6 },
+    );
+  });
+});
+
+describe("the pages", () => {
+  it("start and compute a run, show its claims and reconciliation, approve and pay it; the provider sees the payments", async () => {
+    const c = await contract();
+    await attach(db(), c, [{ group: "jsa-18-24", on: "2026-06-11" }], now());
+    const base = `/authorities/westshire-county-council/outcome-contracts/${c.id}`;
+    const list = await t.app.inject({
+      method: "GET",
+      url: `${base}/runs`,
+      headers: { cookie: as("alice").cookie },
+    });
+    expect(list.statusCode).toBe(200);
+    expect(mainText(list.body)).toContain("No run has been started yet.");
+    const bad = await postForm(t.app, as("alice"), `${base}/runs`, { month: "June" });
+    expect(bad.statusCode).toBe(400);
+    expect(mainText(bad.body)).toContain("Enter the month paid for as a year and month");
+    const started = await postForm(t.app, as("alice"), `${base}/runs`, { month: "2026-06" });
+    expect(started.statusCode).toBe(303);
+    const runUrl = String(started.headers.location);
+    const shown = await t.app.inject({ method: "GET", url: runUrl, headers: { cookie: as("alice").cookie } });
+    const text = mainText(shown.body);
+    expect(text).toContain("Waiting for approval");
+    expect(text).toContain("claims of £400.00 = £400.00 paid + £0.00 recovered");
+    expect(text).toContain("Approve the run");
+    expect((await postForm(t.app, as("alice"), `${runUrl}/approve`, {})).statusCode).toBe(303);
+    expect((await postForm(t.app, as("provider"), `${runUrl}/pay`, {})).statusCode).toBe(403);
+    expect((await postForm(t.app, as("alice"), `${runUrl}/pay`, {})).statusCode).toBe(303);
+    const payments = await t.app.inject({
+      method: "GET",
+      url: `${base}/payments`,
+      headers: { cookie: as("provider").cookie },
+    });
+    expect(payments.statusCode).toBe(200);
+    expect(mainText(payments.body)).toContain("£400.00");
+    expect(mainText(payments.body)).not.toContain("Record a correction");
+    // A correction through the form: a new signed entry; a nought refused with the field named.
+    const nought = await postForm(t.app, as("alice"), `${base}/payments`, {
+      amount: "0",
+      reason: "Nothing",
+      idempotencyKey: "page-correction-0",
+    });
+    expect(nought.statusCode).toBe(400);
+    expect(nought.body).toContain('href="#amount"');
+    const corrected = await postForm(t.app, as("alice"), `${base}/payments`, {
+      amount: "-10.00",
+      reason: "Paid ten pounds too much in June",
+      idempotencyKey: "page-correction-1",
+    });
+    expect(corrected.statusCode).toBe(303);
+    const after = await t.app.inject({
+      method: "GET",
+      url: `${base}/payments`,
+      headers: { cookie: as("alice").cookie },
+    });
+    expect(mainText(after.body)).toContain("Paid ten pounds too much in June");
+    expect(mainText(after.body)).toContain("-£10.00");
+    const other = await t.app.inject({
+      method: "GET",
+      url: `${base}/payments`,
+      headers: { cookie: as("otherProvider").cookie },
+    });
+    expect(other.statusCode).toBe(404);
+  });
+});
