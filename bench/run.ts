@@ -27,6 +27,8 @@
  *                     queues no recomputation; bench/budgets.ts)
  *   B1, B3, B5        open contracting data: the read API, the export and its memory, the embedded
  *                     database against PostgreSQL (bench/ocds.ts)
+ *   B4                a payment run over 1.7 million participants against one INSERT … SELECT of the
+ *                     same tariff, and its rerun (bench/results.ts)
  */
 import { performance } from "node:perf_hooks";
 import { parse, protocol } from "@electric-sql/pglite";
@@ -47,6 +49,7 @@ import { seeds } from "../src/seed/seeds.ts";
 import { wireModules } from "../src/wiring.ts";
 import { paymentsInUpkeep } from "./budgets.ts";
 import { ocdsFigures } from "./ocds.ts";
+import { resultsFigures } from "./results.ts";
 import { benchFactors, type Measured, machine, measure, scaleFigures } from "./scale.ts";
 
 interface Figure {
@@ -428,6 +431,14 @@ if (process.env.OPENPS_BENCH_OCDS !== "0") {
   ocdsTable.push(`Open contracting data, ${machine()}:`, ...ocds.table);
 }
 
+// Payment runs (bench/results.ts): B4. OPENPS_BENCH_RESULTS=0 leaves it out.
+const resultsTable: string[] = [];
+if (process.env.OPENPS_BENCH_RESULTS !== "0") {
+  const results = await resultsFigures();
+  figures.push(...results.figures);
+  resultsTable.push(`Payment runs (B4), ${machine()}:`, ...results.table);
+}
+
 console.log(`OpenPS bench on ${handle.kind}`);
 let failed = 0;
 for (const f of figures) {
@@ -439,4 +450,5 @@ for (const f of figures) {
 }
 for (const line of scaleTable) console.log(line);
 for (const line of ocdsTable) console.log(line);
+for (const line of resultsTable) console.log(line);
 process.exit(failed === 0 ? 0 : 1);
