@@ -8,6 +8,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { api, errorResponses } from "../../http/routes.ts";
+import { IdempotencyHeaders } from "../../http/schemas.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
 import { runsPages } from "./runs.pages.ts";
@@ -15,7 +16,6 @@ import type { ClaimRow } from "./runs.repository.ts";
 import {
   ContractParams,
   CorrectionBody,
-  IdempotencyHeaders,
   LedgerEntry,
   LedgerQuery,
   LedgerResponse,
