@@ -82,7 +82,7 @@ async function runsContext(request: ContractRequest) {
   return {
     authority: request.authority,
     contract: standing.contract,
-    commissioner: standing.commissioner,
+    commissioner: standing.payer,
     url: `${base}/runs`,
     paymentsUrl: `${base}/payments`,
     runs: runs.map((r) => shownRun(r, base)),
@@ -102,7 +102,7 @@ async function paymentsContext(request: ContractRequest) {
   return {
     authority: request.authority,
     contract: standing.contract,
-    commissioner: standing.commissioner,
+    commissioner: standing.payer,
     url,
     runsUrl: `${contractUrl(request)}/runs`,
     entries: shownLedger(entries),
@@ -149,7 +149,7 @@ export function runsPages(app: FastifyInstance): void {
     await reply.page("results/views/runs/run.njk", {
       authority: r.authority,
       contract: d.standing.contract,
-      commissioner: d.standing.commissioner,
+      commissioner: d.standing.payer,
       run,
       runsUrl: `${base}/runs`,
       approvedByYou: d.run.approvals.some((a) => a.userId === userId),

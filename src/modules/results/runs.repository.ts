@@ -7,6 +7,7 @@ import type {
   OutcomeClaim,
   OutcomeLedgerEntry,
   OutcomeLedgerTable,
+  OutcomeModelRow,
   OutcomeRun,
   OutcomeRunsTable,
 } from "./results.table.ts";
@@ -266,4 +267,20 @@ export function claimsOfRun(
     .orderBy("c.seq")
     .limit(opts.limit)
     .execute();
+}
+
+/** One version of the contract's model: the one a run fixed when it started. */
+export function modelVersion(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+  version: number,
+): Promise<OutcomeModelRow | undefined> {
+  return db
+    .selectFrom("outcome_models")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("contract_id", "=", contractId)
+    .where("version", "=", version)
+    .executeTakeFirst();
 }

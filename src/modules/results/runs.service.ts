@@ -3,8 +3,11 @@
  * in order, one open at a time:
  *
  * - **start** (`computing`): the month after the last run's (any month of the contract's term for
- *   the first), once the month is over, with a model in force on its last day. `started_at` is the
- *   run's cut-off: only evidence recorded by then counts, so computing again gives the same claims.
+ *   the first), once the month is over, with a model in force on its last day — whose version the
+ *   run keeps (`model_version`): computing, and computing again after a crash, prices by it. A new
+ *   version may not take effect on or before the latest run's last day (outcome-contracts.service.ts).
+ *   `started_at` is the run's cut-off: only evidence recorded by then counts, so computing again
+ *   gives the same claims.
  * - **compute** (`computed`): `computeRunClaims` (claims.service.ts: chunked, restartable), then the
  *   totals: valid claims, refused ones, the recoveries owed (brought forward and raised with it),
  *   what is recovered from the claims, what is paid, what is carried forward. Every computed run
@@ -32,7 +35,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
+import { addDays, addMonths, isIsoDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { formatPence, parseMoney } from "../../lib/money.ts";
 import { grantsInScope } from "../access/access.service.ts";
@@ -140,11 +143,38 @@ export function settle(
   return { recovered, payment: claimsPence - recovered, carriedForward: owedPence - recovered };
 }
 
-function requireCommissioner(standing: ResultsStanding): void {
-  if (!standing.commissioner)
+/**
+ * Only the authority's own commissioners and administrators move its money: platform administrators
+ * read payments, and someone who is also one of the provider's people may not act on its payments.
+ */
+function requirePayer(standing: ResultsStanding): void {
+  if (standing.payer) return;
+  if (standing.commissioner && standing.provider)
     throw new ForbiddenError(
-      msg`Only the authority's commissioners and administrators run payments. Ask one of them.`,
+      msg`You are one of the provider's people too: ask another of the authority's commissioners to act on its payments.`,
     );
+  if (standing.commissioner)
+    throw new ForbiddenError(
+      msg`Platform administrators read payments but do not move money: ask one of the authority's commissioners.`,
+    );
+  throw new ForbiddenError(
+    msg`Only the authority's commissioners and administrators run payments. Ask one of them.`,
+  );
+}
+
+/**
+ * Approving and paying (runs, corrections) also need a session signed in with two-factor, as opening
+ * tender bids does: never an API token, which has no second factor.
+ */
+function requireApprover(ctx: Ctx, standing: ResultsStanding): string {
+  requirePayer(standing);
+  const p = ctx.principal;
+  if (!p) throw new ForbiddenError();
+  if (!p.twoFactor || p.via !== "session")
+    throw new ForbiddenError(
+      msg`Approving and paying money needs a session signed in with two-factor: sign out, then sign in again with your code.`,
+    );
+  return p.userId;
 }
 
 async function findRun(db: Db, authorityId: string, contractId: string, runId: string): Promise<OutcomeRun> {
@@ -192,7 +222,7 @@ export async function startRun(
   const periodEnd = addDays(addMonths(periodStart, 1), -1);
   return transaction(ctx.db, async (trx) => {
     const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
-    requireCommissioner(standing);
+    requirePayer(standing);
     const { contract } = standing;
     if (periodEnd < contract.starts_on || periodStart > contract.ends_on) {
       const message = msg`Choose a month within the contract's term, ${contract.starts_on} to ${contract.ends_on}`;
@@ -230,6 +260,7 @@ export async function startRun(
       status: "computing",
       started_by: ctx.principal?.userId ?? null,
       started_at: ctx.clock.now(),
+      model_version: model.version,
     });
     await recordAudit(trx, ctx.clock, {
       authorityId,
@@ -258,10 +289,14 @@ export async function computeRun(
   opts: ComputeOptions = {},
 ): Promise<RunView> {
   const standing = await outcomeContractFor(ctx, authorityId, contractId);
-  requireCommissioner(standing);
+  requirePayer(standing);
   const run = await findRun(ctx.db, authorityId, contractId, runId);
   if (run.status !== "computing") return viewOf(ctx.db, run, standing.contract);
-  const model = await modelInForce(ctx.db, authorityId, contractId, run.period_end);
+  // The version fixed when the run started, so a restart prices every chunk alike.
+  const model =
+    run.model_version === null
+      ? await modelInForce(ctx.db, authorityId, contractId, run.period_end)
+      : await repo.modelVersion(ctx.db, authorityId, contractId, run.model_version);
   if (!model)
     throw new UnprocessableError(
       msg`The contract has no payment model in force on ${run.period_end}: add one first`,
@@ -323,11 +358,9 @@ export async function approveRun(
 ): Promise<RunView> {
   return transaction(ctx.db, async (trx) => {
     const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
-    requireCommissioner(standing);
+    const userId = requireApprover(ctx, standing);
     const { contract } = standing;
     const run = await lockedRun(trx, authorityId, contractId, runId);
-    const userId = ctx.principal?.userId;
-    if (!userId) throw new ForbiddenError();
     const approvals = await repo.approvalsOf(trx, authorityId, runId);
     if (approvals.some((a) => a.user_id === userId)) return runView(run, contract, approvals);
     if (run.status === "computing")
@@ -378,7 +411,7 @@ export async function payRun(
 ): Promise<RunView> {
   return transaction(ctx.db, async (trx) => {
     const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
-    requireCommissioner(standing);
+    requireApprover(ctx, standing);
     const { contract } = standing;
     const run = await lockedRun(trx, authorityId, contractId, runId);
     if (run.status === "paid") return viewOf(trx, run, contract);
@@ -504,7 +537,7 @@ export async function recordCorrection(
   const ledgerKey = `correction:${contractId}:${key}`;
   return transaction(ctx.db, async (trx) => {
     const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
-    requireCommissioner(standing);
+    requireApprover(ctx, standing);
     const { contract } = standing;
     const runId = input.runId ?? null;
     if (runId) await findRun(trx, authorityId, contractId, runId);
@@ -545,6 +578,12 @@ export async function recordCorrection(
 
 // Reading
 
+/** A page key that was altered or cut short (a tampered date would otherwise reach the SQL): 400. */
+function incompletePageLink(): ValidationError {
+  const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
+  return new ValidationError(message, [{ field: "after", message }]);
+}
+
 export interface RunList {
   runs: RunView[];
   next: string | null;
@@ -559,6 +598,7 @@ export async function listRuns(
 ): Promise<RunList & { standing: ResultsStanding }> {
   const standing = await outcomeContractFor(ctx, authorityId, contractId);
   const after = decodeKey(query.after, ["string"], "after")?.[0] as string | undefined;
+  if (after !== undefined && !isIsoDate(after)) throw incompletePageLink();
   const size = query.pageSize ?? 20;
   const rows = await repo.runsOfContract(ctx.db, authorityId, contractId, after, size + 1);
   const page = rows.slice(0, size);
@@ -597,10 +637,7 @@ export async function runDetail(
   const standing = await outcomeContractFor(ctx, authorityId, contractId);
   const run = await findRun(ctx.db, authorityId, contractId, runId);
   const key = decodeKey(query.after, ["string", "string", "string", "number"], "after");
-  if (key && !isUuid(key[0] as string)) {
-    const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
-    throw new ValidationError(message, [{ field: "after", message }]);
-  }
+  if (key && !isUuid(key[0] as string)) throw incompletePageLink();
   const size = query.pageSize ?? 20;
   const [rows, ledger, view] = await Promise.all([
     repo.claimsOfRun(ctx.db, authorityId, runId, {
@@ -632,10 +669,7 @@ export async function contractLedger(
 ): Promise<{ entries: LedgerView[]; next: string | null; standing: ResultsStanding }> {
   const standing = await outcomeContractFor(ctx, authorityId, contractId);
   const key = decodeKey(query.after, ["string", "string"], "after");
-  if (key && !isUuid(key[1] as string)) {
-    const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
-    throw new ValidationError(message, [{ field: "after", message }]);
-  }
+  if (key && (!isIsoDate(key[0] as string) || !isUuid(key[1] as string))) throw incompletePageLink();
   const size = query.pageSize ?? 20;
   const rows = await repo.ledgerOfContract(
     ctx.db,

@@ -12,10 +12,13 @@ import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
 import { mainText } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { encodeKey } from "../../db/paging.ts";
 import type { SettableClock } from "../../lib/clock.ts";
+import { newId } from "../../lib/ids.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import type { Ctx } from "../access/context.ts";
+import { addModelVersion } from "./outcome-contracts.service.ts";
 import { approveRun, computeRun, InjectedCrash, payRun, settle, startRun } from "./runs.service.ts";
 import {
   attach,
@@ -24,6 +27,7 @@ import {
   type Group,
   makeOutcomeContract,
   owe,
+  TARIFF,
 } from "./runs.test-fixtures.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
@@ -499,5 +503,98 @@ describe("the pages", () => {
       headers: { cookie: as("otherProvider").cookie },
     });
     expect(other.statusCode).toBe(404);
+  });
+});
+
+describe("review fixes: who moves money, the run's model, page keys", () => {
+  it("refuses approving and paying to platform administrators, to a provider's person who is also a commissioner, and without a two-factor session", async () => {
+    const c = await contract();
+    await attach(db(), c, [{ group: "jsa-18-24", on: "2026-09-03" }], now());
+    const run = await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-09" });
+    await computeRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+    const admin = (await createUser(db(), { grants: [{ role: "platform-admin" }] })).id;
+    const both = (
+      await createUser(db(), {
+        grants: [
+          { role: "commissioner", scopeId: COUNTY },
+          { role: "organisation-member", scopeId: PROVIDER },
+        ],
+      })
+    ).id;
+    const approve = `${api(c)}/runs/${run.id}/approve`;
+    for (const [who, twoFactor] of [
+      [admin, true],
+      [both, true],
+      [users.alice as string, false],
+    ] as const) {
+      const session = await sessionFor(t.app, who, { twoFactor });
+      const refused = await call(t.app, "POST", approve, session);
+      expect(refused.statusCode).toBe(403);
+      expect((await call(t.app, "POST", `${api(c)}/runs/${run.id}/pay`, session)).statusCode).toBe(403);
+    }
+    // The platform administrator still reads the run; the message says whom to ask.
+    const adminSession = await sessionFor(t.app, admin, { twoFactor: true });
+    expect((await call(t.app, "GET", `${api(c)}/runs/${run.id}`, adminSession)).statusCode).toBe(200);
+    expect((await call(t.app, "POST", approve, adminSession)).json().error.message).toContain(
+      "Platform administrators read payments",
+    );
+    // An API token has no second factor: refused in the service too.
+    const token = ctxFor(db(), t.deps.clock, {
+      ...(await principalOf(db(), users.alice as string)),
+      via: "token",
+    });
+    await expect(approveRun(token, COUNTY, c.id, run.id)).rejects.toThrow(/two-factor/);
+    expect((await call(t.app, "POST", approve, as("alice"))).json().status).toBe("approved");
+  });
+
+  it("fixes the model version when a run starts, and refuses a version taking effect in a month already run", async () => {
+    const c = await contract();
+    await attach(db(), c, [{ group: "jsa-18-24", on: "2026-09-03" }], now());
+    const run = await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-09" });
+    const draft = (effectiveFrom: string) => ({
+      kind: "tariff",
+      definition: TARIFF,
+      effectiveFrom,
+      reason: "Prices from the contract's variation",
+    });
+    // On or before the latest run's last day: 409, whichever day of the run's month.
+    for (const day of ["2026-09-30", "2026-09-01", "2026-02-01"])
+      await expect(addModelVersion(ctxs.alice as Ctx, COUNTY, c.id, draft(day))).rejects.toMatchObject({
+        code: "model_after_runs",
+      });
+    expect(await addModelVersion(ctxs.alice as Ctx, COUNTY, c.id, draft("2026-10-01"))).toBe(2);
+    // A version backdated into the running month by hand: the run still prices by its own.
+    await db()
+      .insertInto("outcome_models")
+      .values({
+        authority_id: COUNTY,
+        contract_id: c.id,
+        version: 3,
+        kind: "tariff",
+        definition: JSON.stringify(TARIFF),
+        effective_from: "2026-09-15",
+        created_at: now(),
+      })
+      .execute();
+    await computeRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+    const versions = await db()
+      .selectFrom("outcome_claims")
+      .select("model_version")
+      .where("authority_id", "=", COUNTY)
+      .where("run_id", "=", run.id)
+      .execute();
+    expect(versions.map((v) => v.model_version)).toEqual([1]);
+  });
+
+  it("answers 400 to a tampered page key of the runs and the ledger", async () => {
+    const c = await contract();
+    const bad = [
+      `${api(c)}/runs?after=${encodeKey(["not-a-date"])}`,
+      `${api(c)}/ledger?after=${encodeKey(["2026-13-45", newId()])}`,
+      `${api(c)}/ledger?after=${encodeKey(["x'; --", newId()])}`,
+    ];
+    for (const url of bad) expect((await call(t.app, "GET", url, as("alice"))).statusCode).toBe(400);
+    const ok = await call(t.app, "GET", `${api(c)}/runs?after=${encodeKey(["2026-09-01"])}`, as("alice"));
+    expect(ok.statusCode).toBe(200);
   });
 });
