@@ -280,6 +280,7 @@ export type OutcomeModelRow = Selectable<OutcomeModelsTable>;
 export type OutcomeParticipant = Selectable<OutcomeParticipantsTable>;
 export type OutcomeEvent = Selectable<OutcomeEventsTable>;
 export type OutcomeRun = Selectable<OutcomeRunsTable>;
+export type OutcomeCorrectionRequest = Selectable<OutcomeCorrectionRequestsTable>;
 export type OutcomeClaim = Selectable<OutcomeClaimsTable>;
 export type OutcomeRecovery = Selectable<OutcomeRecoveriesTable>;
 export type OutcomeLedgerEntry = Selectable<OutcomeLedgerTable>;

@@ -13,6 +13,7 @@ import { formatPence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
 import {
+  approveCorrection,
   approveRun,
   computeRun,
   contractLedger,
@@ -92,13 +93,14 @@ async function runsContext(request: ContractRequest) {
 
 async function paymentsContext(request: ContractRequest) {
   const { after } = request.query as { after?: string };
-  const { entries, next, standing } = await contractLedger(
+  const { entries, next, pending, standing } = await contractLedger(
     ctxOf(request),
     request.authority.id,
     request.params.contractId,
     after ? { after } : {},
   );
   const url = `${contractUrl(request)}/payments`;
+  const userId = request.principal?.userId;
   return {
     authority: request.authority,
     contract: standing.contract,
@@ -106,6 +108,15 @@ async function paymentsContext(request: ContractRequest) {
     url,
     runsUrl: `${contractUrl(request)}/runs`,
     entries: shownLedger(entries),
+    // Corrections above the second-approval amount waiting for a second person.
+    pending: pending.map((p) => ({
+      ...p,
+      amount: money(p.amountPence),
+      at: new Date(p.requestedAt),
+      yours: p.requestedBy === userId,
+      approveUrl: `${url}/corrections/${p.id}/approve`,
+    })),
+    threshold: money(standing.contract.second_approval_above_pence),
     next: next ? `${url}?after=${next}` : null,
   };
 }
@@ -204,4 +215,22 @@ export function runsPages(app: FastifyInstance): void {
       return `${contractUrl(request)}/payments`;
     },
   });
+
+  // A second person approves a correction waiting for them.
+  buttonAction(
+    app,
+    `${base}/payments/corrections/:correctionId/approve`,
+    { who: commissioners },
+    async (
+      request: FastifyRequest<{ Params: { slug: string; contractId: string; correctionId: string } }>,
+    ) => {
+      await approveCorrection(
+        ctxOf(request),
+        request.authority.id,
+        request.params.contractId,
+        request.params.correctionId,
+      );
+      return `${contractUrl(request)}/payments`;
+    },
+  );
 }

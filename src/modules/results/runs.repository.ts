@@ -5,6 +5,8 @@ import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type {
   OutcomeClaim,
+  OutcomeCorrectionRequest,
+  OutcomeCorrectionRequestsTable,
   OutcomeLedgerEntry,
   OutcomeLedgerTable,
   OutcomeModelRow,
@@ -283,4 +285,74 @@ export function modelVersion(
     .where("contract_id", "=", contractId)
     .where("version", "=", version)
     .executeTakeFirst();
+}
+
+export async function insertCorrectionRequest(
+  db: Db,
+  row: Insertable<OutcomeCorrectionRequestsTable>,
+): Promise<OutcomeCorrectionRequest> {
+  return db.insertInto("outcome_correction_requests").values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function correctionRequestByKey(
+  db: Db,
+  authorityId: string,
+  key: string,
+): Promise<OutcomeCorrectionRequest | undefined> {
+  return db
+    .selectFrom("outcome_correction_requests")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("idempotency_key", "=", key)
+    .executeTakeFirst();
+}
+
+/** A correction waiting for (or given) its second approval, locked for the change. */
+export function lockCorrectionRequest(
+  db: Db,
+  authorityId: string,
+  id: string,
+): Promise<OutcomeCorrectionRequest | undefined> {
+  return db
+    .selectFrom("outcome_correction_requests")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export function approveCorrectionRequest(
+  db: Db,
+  authorityId: string,
+  id: string,
+  approvedBy: string,
+  at: Date,
+): Promise<OutcomeCorrectionRequest> {
+  return db
+    .updateTable("outcome_correction_requests")
+    .set({ status: "approved", approved_by: approvedBy, approved_at: at })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The contract's corrections waiting for a second approval, oldest first (a few at most). */
+export function pendingCorrections(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+  limit: number,
+): Promise<OutcomeCorrectionRequest[]> {
+  return db
+    .selectFrom("outcome_correction_requests")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("contract_id", "=", contractId)
+    .where("status", "=", "pending")
+    .orderBy("requested_at")
+    .orderBy("id")
+    .limit(limit)
+    .execute();
 }

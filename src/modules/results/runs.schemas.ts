@@ -97,7 +97,26 @@ export const RunDetailResponse = Type.Object({
   next: Nullable(Type.String({ description: "Pass as `after` for the next page of claims" })),
 });
 
+export const CorrectionParams = Type.Object({ authorityId: Uuid, contractId: Uuid, correctionId: Uuid });
+
+export const CorrectionRequest = Type.Object({
+  id: Uuid,
+  contractId: Uuid,
+  runId: Nullable(Uuid),
+  amountPence: SignedPence,
+  reason: Type.String(),
+  status: Type.Union([Type.Literal("pending"), Type.Literal("approved")]),
+  requestedBy: Uuid,
+  requestedAt: Instant,
+  approvedBy: Nullable(Uuid),
+  approvedAt: Nullable(Instant),
+});
+
 export const LedgerResponse = Type.Object({
+  pending: Type.Array(CorrectionRequest, {
+    description:
+      "Corrections above the contract's second-approval amount waiting for a second person, oldest first (at most 50)",
+  }),
   entries: Type.Array(LedgerEntry),
   next: Nullable(Type.String({ description: "Pass as `after` for the next page; null on the last page" })),
 });

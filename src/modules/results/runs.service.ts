@@ -19,7 +19,8 @@
  *   with the run's status; the provider's people told. Paying a paid run answers the same, writing
  *   nothing.
  * - **corrections**: new signed ledger rows with a reason and the caller's idempotency key; never an
- *   edit (the ledger refuses updates and deletes).
+ *   edit (the ledger refuses updates and deletes). One above the contract's second-approval amount
+ *   waits for a second person (`outcome_correction_requests`) before its row is written.
  *
  * Every change locks the outcome contract's row first (`outcomeContractFor(…, { lock: true })`),
  * which serialises a contract's runs, and is audited on the authority's chain.
@@ -45,7 +46,12 @@ import { authorityById } from "../authorities/authorities.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { type ComputeOptions, computeRunClaims } from "./claims.service.ts";
 import { modelInForce, outcomeContractFor, PROVIDER_ROLES, type ResultsStanding } from "./results.service.ts";
-import type { OutcomeContract, OutcomeLedgerEntry, OutcomeRun } from "./results.table.ts";
+import type {
+  OutcomeContract,
+  OutcomeCorrectionRequest,
+  OutcomeLedgerEntry,
+  OutcomeRun,
+} from "./results.table.ts";
 import * as repo from "./runs.repository.ts";
 
 export type { ClaimRow } from "./runs.repository.ts";
@@ -509,10 +515,47 @@ export interface CorrectionInput {
   runId?: string | null;
 }
 
+/** A correction above the contract's second-approval amount, waiting for (or given) a second person. */
+export interface CorrectionRequestView {
+  id: string;
+  contractId: string;
+  runId: string | null;
+  amountPence: string;
+  reason: string;
+  status: "pending" | "approved";
+  requestedBy: string;
+  requestedAt: string;
+  approvedBy: string | null;
+  approvedAt: string | null;
+}
+
+export function correctionRequestView(row: OutcomeCorrectionRequest): CorrectionRequestView {
+  return {
+    id: row.id,
+    contractId: row.contract_id,
+    runId: row.run_id,
+    amountPence: row.amount_pence.toString(),
+    reason: row.reason,
+    status: row.status,
+    requestedBy: row.requested_by,
+    requestedAt: row.requested_at.toISOString(),
+    approvedBy: row.approved_by,
+    approvedAt: row.approved_at?.toISOString() ?? null,
+  };
+}
+
+/** What recording a correction did: the ledger row, or the request waiting for a second person. */
+export type CorrectionOutcome =
+  | { entry: LedgerView; request: null; replayed: boolean }
+  | { entry: null; request: CorrectionRequestView; replayed: boolean };
+
+const absolute = (pence: bigint) => (pence < 0n ? -pence : pence);
+
 /**
- * Records a correction as a new ledger row (signed, with a reason), written once per idempotency
- * key: the same key with the same request answers the row written the first time (`replayed`); with
- * a different request, 409.
+ * Records a correction, written once per idempotency key: the same key with the same request answers
+ * what the first time did (`replayed`); with a different request, 409. Up to the contract's
+ * second-approval amount (either way: paid or paid back) it is a new ledger row at once; above it, a
+ * request that waits for a second person's approval (`approveCorrection`), as a run does.
  */
 export async function recordCorrection(
   ctx: Ctx,
@@ -520,7 +563,7 @@ export async function recordCorrection(
   contractId: string,
   key: string,
   input: CorrectionInput,
-): Promise<{ entry: LedgerView; replayed: boolean }> {
+): Promise<CorrectionOutcome> {
   const errors: { field: string; message: string }[] = [];
   const parsed = parseMoney(input.amount, { allowNegative: true });
   let amount = 0n;
@@ -537,44 +580,141 @@ export async function recordCorrection(
   const ledgerKey = `correction:${contractId}:${key}`;
   return transaction(ctx.db, async (trx) => {
     const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
-    requireApprover(ctx, standing);
+    const userId = requireApprover(ctx, standing);
     const { contract } = standing;
     const runId = input.runId ?? null;
     if (runId) await findRun(trx, authorityId, contractId, runId);
+    const reused = () =>
+      new ConflictError(
+        msg`This idempotency key was used for a different correction: use a new key for a new request`,
+        "idempotency_key_reused",
+      );
+    const asked = await repo.correctionRequestByKey(trx, authorityId, ledgerKey);
+    if (asked) {
+      if (asked.amount_pence !== amount || asked.reason !== reason || asked.run_id !== runId) throw reused();
+      return { entry: null, request: correctionRequestView(asked), replayed: true };
+    }
     const existing = await repo.ledgerRowByKey(trx, authorityId, ledgerKey);
     if (existing) {
       if (existing.amount_pence !== amount || existing.reason !== reason || existing.run_id !== runId)
-        throw new ConflictError(
-          msg`This idempotency key was used for a different correction: use a new key for a new request`,
-          "idempotency_key_reused",
-        );
-      return { entry: ledgerView(existing), replayed: true };
+        throw reused();
+      return { entry: ledgerView(existing), request: null, replayed: true };
     }
-    const row = {
-      authority_id: authorityId,
-      id: newId(),
-      contract_id: contractId,
-      organisation_id: contract.organisation_id,
-      run_id: runId,
-      kind: "correction" as const,
-      amount_pence: amount,
-      paid_on: londonToday(ctx.clock),
-      idempotency_key: ledgerKey,
-      reason,
-      created_by: ctx.principal?.userId ?? null,
-      created_at: ctx.clock.now(),
-    };
-    await repo.insertLedgerRow(trx, row);
-    await recordAudit(trx, ctx.clock, {
-      authorityId,
-      actor: actorIn(ctx),
-      action: "outcome-ledger.corrected",
-      entity: { type: "outcome-ledger", id: row.id },
-      changes: { contractId, runId, amountPence: amount, reason },
-    });
-    return { entry: ledgerView({ ...row, reason }), replayed: false };
+    if (absolute(amount) > contract.second_approval_above_pence) {
+      const request = await repo.insertCorrectionRequest(trx, {
+        authority_id: authorityId,
+        id: newId(),
+        contract_id: contractId,
+        run_id: runId,
+        amount_pence: amount,
+        reason,
+        idempotency_key: ledgerKey,
+        status: "pending",
+        requested_by: userId,
+        requested_at: ctx.clock.now(),
+      });
+      await recordAudit(trx, ctx.clock, {
+        authorityId,
+        actor: actorIn(ctx),
+        action: "outcome-ledger.correction-requested",
+        entity: { type: "outcome-correction", id: request.id },
+        changes: { contractId, runId, amountPence: amount, reason },
+      });
+      return { entry: null, request: correctionRequestView(request), replayed: false };
+    }
+    const entry = await writeCorrection(trx, ctx, contract, { runId, amount, reason, ledgerKey, userId });
+    return { entry, request: null, replayed: false };
   });
 }
+
+async function writeCorrection(
+  trx: Trx,
+  ctx: Ctx,
+  contract: OutcomeContract,
+  c: { runId: string | null; amount: bigint; reason: string; ledgerKey: string; userId: string },
+  approval?: { requestId: string; requestedBy: string },
+): Promise<LedgerView> {
+  const row = {
+    authority_id: contract.authority_id,
+    id: newId(),
+    contract_id: contract.id,
+    organisation_id: contract.organisation_id,
+    run_id: c.runId,
+    kind: "correction" as const,
+    amount_pence: c.amount,
+    paid_on: londonToday(ctx.clock),
+    idempotency_key: c.ledgerKey,
+    reason: c.reason,
+    created_by: c.userId,
+    created_at: ctx.clock.now(),
+  };
+  await repo.insertLedgerRow(trx, row);
+  await recordAudit(trx, ctx.clock, {
+    authorityId: contract.authority_id,
+    actor: actorIn(ctx),
+    action: "outcome-ledger.corrected",
+    entity: { type: "outcome-ledger", id: row.id },
+    changes: {
+      contractId: contract.id,
+      runId: c.runId,
+      amountPence: c.amount,
+      reason: c.reason,
+      ...(approval ? { correctionId: approval.requestId, requestedBy: approval.requestedBy } : {}),
+    },
+  });
+  return ledgerView(row);
+}
+
+/**
+ * A second person approves a correction waiting for it: its ledger row is written (by the key it was
+ * asked with) and the request marked approved, in one transaction. Approving an approved one answers
+ * it as it is; whoever asked for it may not approve it (409).
+ */
+export async function approveCorrection(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  correctionId: string,
+): Promise<CorrectionRequestView> {
+  return transaction(ctx.db, async (trx) => {
+    const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
+    const userId = requireApprover(ctx, standing);
+    const request = isUuid(correctionId)
+      ? await repo.lockCorrectionRequest(trx, authorityId, correctionId)
+      : undefined;
+    if (!request || request.contract_id !== contractId) throw new NotFoundError("correction");
+    if (request.status === "approved") return correctionRequestView(request);
+    if (request.requested_by === userId)
+      throw new ConflictError(
+        msg`A correction of this size needs a second person: ask another of the authority's commissioners to approve it`,
+        "correction_needs_second_person",
+      );
+    await writeCorrection(
+      trx,
+      ctx,
+      standing.contract,
+      {
+        runId: request.run_id,
+        amount: request.amount_pence,
+        reason: request.reason,
+        ledgerKey: request.idempotency_key,
+        userId,
+      },
+      { requestId: request.id, requestedBy: request.requested_by },
+    );
+    const approved = await repo.approveCorrectionRequest(
+      trx,
+      authorityId,
+      request.id,
+      userId,
+      ctx.clock.now(),
+    );
+    return correctionRequestView(approved);
+  });
+}
+
+/** The contract's corrections waiting for a second approval, oldest first: at most this many. */
+export const PENDING_CORRECTIONS_SHOWN = 50;
 
 // Reading
 
@@ -666,7 +806,12 @@ export async function contractLedger(
   authorityId: string,
   contractId: string,
   query: { after?: string; pageSize?: number } = {},
-): Promise<{ entries: LedgerView[]; next: string | null; standing: ResultsStanding }> {
+): Promise<{
+  entries: LedgerView[];
+  next: string | null;
+  pending: CorrectionRequestView[];
+  standing: ResultsStanding;
+}> {
   const standing = await outcomeContractFor(ctx, authorityId, contractId);
   const key = decodeKey(query.after, ["string", "string"], "after");
   if (key && (!isIsoDate(key[0] as string) || !isUuid(key[1] as string))) throw incompletePageLink();
@@ -680,9 +825,11 @@ export async function contractLedger(
   );
   const page = rows.slice(0, size);
   const last = page.at(-1);
+  const pending = await repo.pendingCorrections(ctx.db, authorityId, contractId, PENDING_CORRECTIONS_SHOWN);
   return {
     entries: page.map(ledgerView),
     next: rows.length > size && last ? encodeKey([last.paid_on, last.id]) : null,
+    pending: pending.map(correctionRequestView),
     standing,
   };
 }

@@ -586,6 +586,46 @@ describe("review fixes: who moves money, the run's model, page keys", () => {
     expect(versions.map((v) => v.model_version)).toEqual([1]);
   });
 
+  it("writes a correction above the second-approval amount only once a second person approves it", async () => {
+    const c = await contract(50_000n);
+    const post = (amount: string, key: string) =>
+      t.app.inject({
+        method: "POST",
+        url: `${api(c)}/ledger/corrections`,
+        headers: { cookie: as("alice").cookie, "content-type": "application/json", "idempotency-key": key },
+        payload: JSON.stringify({ amount, reason: "Sustainment paid on a forged payslip" }),
+      });
+    // £500.00 paid back is within the amount: written at once. -£600.00 waits (either sign counts).
+    expect((await post("-500.00", "big-correction-0")).statusCode).toBe(201);
+    const asked = await post("-600.00", "big-correction-1");
+    expect(asked.statusCode).toBe(202);
+    expect(asked.json()).toMatchObject({ status: "pending", amountPence: "-60000", approvedBy: null });
+    const again = await post("-600.00", "big-correction-1");
+    expect([again.statusCode, again.headers["idempotent-replayed"]]).toEqual([202, "true"]);
+    expect((await ledgerOf(c)).map((l) => l.amount_pence)).toEqual([-50_000n]);
+    const ledger = await call(t.app, "GET", `${api(c)}/ledger`, as("provider"));
+    expect(ledger.json().pending.map((p: { id: string }) => p.id)).toEqual([asked.json().id]);
+    // Whoever asked may not approve it; another commissioner, by the payments page's button, does.
+    const approve = `${api(c)}/ledger/corrections/${asked.json().id}/approve`;
+    const own = await call(t.app, "POST", approve, as("alice"));
+    expect([own.statusCode, own.json().error.code]).toEqual([409, "correction_needs_second_person"]);
+    const base = `/authorities/westshire-county-council/outcome-contracts/${c.id}/payments`;
+    const shown = await t.app.inject({ method: "GET", url: base, headers: { cookie: as("bob").cookie } });
+    expect(mainText(shown.body)).toContain("Corrections waiting for a second approval");
+    expect(mainText(shown.body)).toContain("Approve the correction");
+    const pressed = await postForm(t.app, as("bob"), `${base}/corrections/${asked.json().id}/approve`, {});
+    expect(pressed.statusCode).toBe(303);
+    expect((await ledgerOf(c)).map((l) => l.amount_pence)).toEqual([-50_000n, -60_000n]);
+    // Approving again, or replaying the request, writes nothing more.
+    expect((await call(t.app, "POST", approve, as("bob"))).json()).toMatchObject({
+      status: "approved",
+      approvedBy: users.bob,
+    });
+    expect((await post("-600.00", "big-correction-1")).statusCode).toBe(202);
+    expect(await ledgerOf(c)).toHaveLength(2);
+    expect((await call(t.app, "GET", `${api(c)}/ledger`, as("alice"))).json().pending).toEqual([]);
+  });
+
   it("answers 400 to a tampered page key of the runs and the ledger", async () => {
     const c = await contract();
     const bad = [
