@@ -178,7 +178,7 @@ function requireApprover(ctx: Ctx, standing: ResultsStanding): string {
   if (!p) throw new ForbiddenError();
   if (!p.twoFactor || p.via !== "session")
     throw new ForbiddenError(
-      msg`Approving and paying money needs a session signed in with two-factor: sign out, then sign in again with your code.`,
+      msg`Approving and paying money needs a session signed in with two-factor (an API token cannot): set up two-factor on your account if you have not, then sign out and sign in again with your code.`,
     );
   return p.userId;
 }
