@@ -79,3 +79,15 @@ export const PageKeyResponse = {
     Type.String({ description: "Pass as `before` for the previous page; null on the first page" }),
   ),
 };
+
+/**
+ * Every request that moves money names its key (a new UUID for each new request; the same for a
+ * retry): personal budgets' money, payment by results' corrections.
+ */
+export const IdempotencyHeaders = Type.Object({
+  "idempotency-key": Type.String({
+    pattern: "^[A-Za-z0-9_-]{8,100}$",
+    description:
+      "The request's idempotency key: 8 to 100 letters, digits, hyphens or underscores (a new UUID for each new request). The same key with the same request answers what it answered the first time, without writing again (with `Idempotent-Replayed: true`); with a different request, 409.",
+  }),
+});

@@ -2,6 +2,7 @@
 import { Type } from "typebox";
 import {
   AuthorityParams,
+  IdempotencyHeaders,
   Instant,
   IsoDate,
   MoneyText,
@@ -13,19 +14,10 @@ import {
 } from "../../http/schemas.ts";
 import { CADENCES, INVOICE_STATUSES, SURPLUS_STATUSES, TRANSACTION_KINDS } from "./budgets.table.ts";
 
-export { AuthorityParams };
+export { AuthorityParams, IdempotencyHeaders };
 
 export const PlanParams = Type.Object({ authorityId: Uuid, planId: Uuid });
 export const InvoiceParams = Type.Object({ authorityId: Uuid, planId: Uuid, invoiceId: Uuid });
-
-/** Every request that moves money names its key (a new UUID for each new request; the same for a retry). */
-export const IdempotencyHeaders = Type.Object({
-  "idempotency-key": Type.String({
-    pattern: "^[A-Za-z0-9_-]{8,100}$",
-    description:
-      "The request's idempotency key: 8 to 100 letters, digits, hyphens or underscores (a new UUID for each new request). The same key with the same request answers what it answered the first time, without posting again (with `Idempotent-Replayed: true`); with a different request, 409.",
-  }),
-});
 
 const SignedPence = Type.String({
   pattern: "^-?[0-9]{1,19}$",

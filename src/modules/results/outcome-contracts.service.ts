@@ -45,6 +45,7 @@ import {
   type OutcomeModelRow,
   type OutcomeParticipant,
 } from "./results.table.ts";
+import * as runsRepo from "./runs.repository.ts";
 
 export type { OutcomeContractRow } from "./outcome-contracts.repository.ts";
 
@@ -301,6 +302,14 @@ export async function addModelVersion(
           message: msg`A model version applies from a day within the contract's term`,
         },
       ]);
+    // Runs keep the version they started with: a version taking effect in a month already run (or
+    // running) would reprice it, or backdate prices, so it must start after the latest run's month.
+    const latestRun = await runsRepo.latestRun(trx, authorityId, contractId);
+    if (latestRun && effectiveFrom <= latestRun.period_end)
+      throw new ConflictError(
+        msg`The month to ${latestRun.period_end} has a payment run already: a new version applies from a later day`,
+        "model_after_runs",
+      );
     if (await repo.modelEffectiveOn(trx, authorityId, contractId, effectiveFrom))
       throw new ConflictError(msg`A version already applies from this day: choose another day`);
     const version = (await repo.latestModelVersion(trx, authorityId, contractId)) + 1;

@@ -10,6 +10,7 @@
  */
 import { NotFoundError } from "../../lib/errors.ts";
 import {
+  AUTHORITY_EDITORS,
   hasRole,
   isAuthorityEditor,
   isPlatformAdmin,
@@ -34,13 +35,24 @@ export interface ResultsStanding {
   commissioner: boolean;
   /** The provider's administrators and members. */
   provider: boolean;
+  /**
+   * Who may move the contract's money (start, compute, approve and pay runs, record corrections):
+   * the authority's own commissioners and administrators — never platform administrators (they read
+   * payments), never someone who is also one of the provider's people.
+   */
+  payer: boolean;
 }
 
 export function standingOf(principal: Principal | null, contract: OutcomeContract): ResultsStanding {
+  const provider = hasRole(principal, PROVIDER_ROLES, contract.organisation_id);
   return {
     contract,
     commissioner: isPlatformAdmin(principal) || isAuthorityEditor(principal, contract.authority_id),
-    provider: hasRole(principal, PROVIDER_ROLES, contract.organisation_id),
+    provider,
+    payer:
+      !provider &&
+      principal !== null &&
+      principal.grants.some((g) => AUTHORITY_EDITORS.includes(g.role) && g.scopeId === contract.authority_id),
   };
 }
 

@@ -125,6 +125,25 @@ export interface OutcomeRunsTable {
   started_at: Date;
   computed_at: Date | null;
   paid_at: Date | null;
+  /** The model version the run is priced by, fixed when it starts (null only before it existed). */
+  model_version: number | null;
+}
+
+/** A correction above the contract's second-approval amount, waiting for a second person. */
+export interface OutcomeCorrectionRequestsTable {
+  authority_id: string;
+  id: string;
+  contract_id: string;
+  run_id: string | null;
+  amount_pence: bigint;
+  reason: string;
+  /** The ledger row's key once approved. */
+  idempotency_key: string;
+  status: "pending" | "approved";
+  requested_by: string;
+  requested_at: Date;
+  approved_by: string | null;
+  approved_at: Date | null;
 }
 
 export interface OutcomeRunApprovalsTable {
@@ -245,6 +264,7 @@ export interface ResultsTables {
   outcome_events: OutcomeEventsTable;
   outcome_runs: OutcomeRunsTable;
   outcome_run_approvals: OutcomeRunApprovalsTable;
+  outcome_correction_requests: OutcomeCorrectionRequestsTable;
   outcome_claims: OutcomeClaimsTable;
   outcome_recoveries: OutcomeRecoveriesTable;
   outcome_ledger: OutcomeLedgerTable;
@@ -260,6 +280,7 @@ export type OutcomeModelRow = Selectable<OutcomeModelsTable>;
 export type OutcomeParticipant = Selectable<OutcomeParticipantsTable>;
 export type OutcomeEvent = Selectable<OutcomeEventsTable>;
 export type OutcomeRun = Selectable<OutcomeRunsTable>;
+export type OutcomeCorrectionRequest = Selectable<OutcomeCorrectionRequestsTable>;
 export type OutcomeClaim = Selectable<OutcomeClaimsTable>;
 export type OutcomeRecovery = Selectable<OutcomeRecoveriesTable>;
 export type OutcomeLedgerEntry = Selectable<OutcomeLedgerTable>;

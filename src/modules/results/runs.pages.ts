@@ -13,6 +13,7 @@ import { formatPence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
 import {
+  approveCorrection,
   approveRun,
   computeRun,
   contractLedger,
@@ -82,7 +83,7 @@ async function runsContext(request: ContractRequest) {
   return {
     authority: request.authority,
     contract: standing.contract,
-    commissioner: standing.commissioner,
+    commissioner: standing.payer,
     url: `${base}/runs`,
     paymentsUrl: `${base}/payments`,
     runs: runs.map((r) => shownRun(r, base)),
@@ -92,20 +93,30 @@ async function runsContext(request: ContractRequest) {
 
 async function paymentsContext(request: ContractRequest) {
   const { after } = request.query as { after?: string };
-  const { entries, next, standing } = await contractLedger(
+  const { entries, next, pending, standing } = await contractLedger(
     ctxOf(request),
     request.authority.id,
     request.params.contractId,
     after ? { after } : {},
   );
   const url = `${contractUrl(request)}/payments`;
+  const userId = request.principal?.userId;
   return {
     authority: request.authority,
     contract: standing.contract,
-    commissioner: standing.commissioner,
+    commissioner: standing.payer,
     url,
     runsUrl: `${contractUrl(request)}/runs`,
     entries: shownLedger(entries),
+    // Corrections above the second-approval amount waiting for a second person.
+    pending: pending.map((p) => ({
+      ...p,
+      amount: money(p.amountPence),
+      at: new Date(p.requestedAt),
+      yours: p.requestedBy === userId,
+      approveUrl: `${url}/corrections/${p.id}/approve`,
+    })),
+    threshold: money(standing.contract.second_approval_above_pence),
     next: next ? `${url}?after=${next}` : null,
   };
 }
@@ -149,7 +160,7 @@ export function runsPages(app: FastifyInstance): void {
     await reply.page("results/views/runs/run.njk", {
       authority: r.authority,
       contract: d.standing.contract,
-      commissioner: d.standing.commissioner,
+      commissioner: d.standing.payer,
       run,
       runsUrl: `${base}/runs`,
       approvedByYou: d.run.approvals.some((a) => a.userId === userId),
@@ -204,4 +215,22 @@ export function runsPages(app: FastifyInstance): void {
       return `${contractUrl(request)}/payments`;
     },
   });
+
+  // A second person approves a correction waiting for them.
+  buttonAction(
+    app,
+    `${base}/payments/corrections/:correctionId/approve`,
+    { who: commissioners },
+    async (
+      request: FastifyRequest<{ Params: { slug: string; contractId: string; correctionId: string } }>,
+    ) => {
+      await approveCorrection(
+        ctxOf(request),
+        request.authority.id,
+        request.params.contractId,
+        request.params.correctionId,
+      );
+      return `${contractUrl(request)}/payments`;
+    },
+  );
 }

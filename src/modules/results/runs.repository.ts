@@ -5,8 +5,11 @@ import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type {
   OutcomeClaim,
+  OutcomeCorrectionRequest,
+  OutcomeCorrectionRequestsTable,
   OutcomeLedgerEntry,
   OutcomeLedgerTable,
+  OutcomeModelRow,
   OutcomeRun,
   OutcomeRunsTable,
 } from "./results.table.ts";
@@ -265,5 +268,91 @@ export function claimsOfRun(
     .orderBy("c.metric")
     .orderBy("c.seq")
     .limit(opts.limit)
+    .execute();
+}
+
+/** One version of the contract's model: the one a run fixed when it started. */
+export function modelVersion(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+  version: number,
+): Promise<OutcomeModelRow | undefined> {
+  return db
+    .selectFrom("outcome_models")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("contract_id", "=", contractId)
+    .where("version", "=", version)
+    .executeTakeFirst();
+}
+
+export async function insertCorrectionRequest(
+  db: Db,
+  row: Insertable<OutcomeCorrectionRequestsTable>,
+): Promise<OutcomeCorrectionRequest> {
+  return db.insertInto("outcome_correction_requests").values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function correctionRequestByKey(
+  db: Db,
+  authorityId: string,
+  key: string,
+): Promise<OutcomeCorrectionRequest | undefined> {
+  return db
+    .selectFrom("outcome_correction_requests")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("idempotency_key", "=", key)
+    .executeTakeFirst();
+}
+
+/** A correction waiting for (or given) its second approval, locked for the change. */
+export function lockCorrectionRequest(
+  db: Db,
+  authorityId: string,
+  id: string,
+): Promise<OutcomeCorrectionRequest | undefined> {
+  return db
+    .selectFrom("outcome_correction_requests")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export function approveCorrectionRequest(
+  db: Db,
+  authorityId: string,
+  id: string,
+  approvedBy: string,
+  at: Date,
+): Promise<OutcomeCorrectionRequest> {
+  return db
+    .updateTable("outcome_correction_requests")
+    .set({ status: "approved", approved_by: approvedBy, approved_at: at })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The contract's corrections waiting for a second approval, oldest first (a few at most). */
+export function pendingCorrections(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+  limit: number,
+): Promise<OutcomeCorrectionRequest[]> {
+  return db
+    .selectFrom("outcome_correction_requests")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("contract_id", "=", contractId)
+    .where("status", "=", "pending")
+    .orderBy("requested_at")
+    .orderBy("id")
+    .limit(limit)
     .execute();
 }

@@ -8,6 +8,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { api, errorResponses } from "../../http/routes.ts";
+import { IdempotencyHeaders } from "../../http/schemas.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
 import { runsPages } from "./runs.pages.ts";
@@ -15,7 +16,8 @@ import type { ClaimRow } from "./runs.repository.ts";
 import {
   ContractParams,
   CorrectionBody,
-  IdempotencyHeaders,
+  CorrectionParams,
+  CorrectionRequest,
   LedgerEntry,
   LedgerQuery,
   LedgerResponse,
@@ -28,6 +30,7 @@ import {
   StartRunBody,
 } from "./runs.schemas.ts";
 import {
+  approveCorrection,
   approveRun,
   computeRun,
   contractLedger,
@@ -208,13 +211,13 @@ export async function runsRoutes(app: FastifyInstance): Promise<void> {
       },
     ),
     async (request) => {
-      const { entries, next } = await contractLedger(
+      const { entries, next, pending } = await contractLedger(
         ctxOf(request),
         request.authority.id,
         request.params.contractId,
         request.query,
       );
-      return { entries, next };
+      return { pending, entries, next };
     },
   );
 
@@ -227,24 +230,48 @@ export async function runsRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: "Record a correction: a new signed ledger row with its reason, never an edit",
         description:
-          "Needs an `Idempotency-Key` header: the same key with the same request answers the row written the first time (`Idempotent-Replayed: true`); with a different request, 409 (`idempotency_key_reused`).",
+          "Needs an `Idempotency-Key` header: the same key with the same request answers what the first time did (`Idempotent-Replayed: true`); with a different request, 409 (`idempotency_key_reused`). Up to the contract's second-approval amount (paid or paid back), 201 with the ledger row; above it, 202 with the correction waiting for a second person's approval (`…/ledger/corrections/{correctionId}/approve`). Needs a session signed in with two-factor.",
         params: ContractParams,
         headers: IdempotencyHeaders,
         body: CorrectionBody,
-        response: { 201: LedgerEntry, ...errorResponses(409) },
+        response: { 201: LedgerEntry, 202: CorrectionRequest, ...errorResponses(409) },
       },
     ),
     async (request, reply) => {
       const key = String((request.headers as Record<string, unknown>)["idempotency-key"] ?? "");
-      const { entry, replayed } = await recordCorrection(
+      const done = await recordCorrection(
         ctxOf(request),
         request.authority.id,
         request.params.contractId,
         key,
         request.body,
       );
-      if (replayed) reply.header("idempotent-replayed", "true");
-      return reply.status(201).send(entry);
+      if (done.replayed) reply.header("idempotent-replayed", "true");
+      return done.entry ? reply.status(201).send(done.entry) : reply.status(202).send(done.request);
     },
+  );
+
+  json.post(
+    `${base}/ledger/corrections/:correctionId/approve`,
+    api(
+      { who: commissioners, scope: "results:write" },
+      {
+        operationId: "approveOutcomeCorrection",
+        tags,
+        summary: "Approve a correction waiting for a second person: its ledger row is written",
+        description:
+          "By one of the authority's commissioners or administrators other than the one who asked for it, in a session signed in with two-factor. Approving an approved correction answers it as it is. 409 to whoever asked for it (`correction_needs_second_person`).",
+        params: CorrectionParams,
+        body: "none",
+        response: { 200: CorrectionRequest, ...errorResponses(409) },
+      },
+    ),
+    async (request) =>
+      approveCorrection(
+        ctxOf(request),
+        request.authority.id,
+        request.params.contractId,
+        request.params.correctionId,
+      ),
   );
 }

@@ -6,15 +6,6 @@ import { LEDGER_KINDS, RUN_STATUSES } from "./results.table.ts";
 export const ContractParams = Type.Object({ authorityId: Uuid, contractId: Uuid });
 export const RunParams = Type.Object({ authorityId: Uuid, contractId: Uuid, runId: Uuid });
 
-/** A correction names its key (a new UUID for each new request; the same for a retry). */
-export const IdempotencyHeaders = Type.Object({
-  "idempotency-key": Type.String({
-    pattern: "^[A-Za-z0-9_-]{8,100}$",
-    description:
-      "The request's idempotency key: 8 to 100 letters, digits, hyphens or underscores (a new UUID for each new request). The same key with the same request answers what it answered the first time, without writing again (with `Idempotent-Replayed: true`); with a different request, 409.",
-  }),
-});
-
 const Pence = (description: string) => Type.String({ pattern: "^[0-9]{1,18}$", description });
 const SignedPence = Type.String({
   pattern: "^-?[0-9]{1,19}$",
@@ -106,7 +97,26 @@ export const RunDetailResponse = Type.Object({
   next: Nullable(Type.String({ description: "Pass as `after` for the next page of claims" })),
 });
 
+export const CorrectionParams = Type.Object({ authorityId: Uuid, contractId: Uuid, correctionId: Uuid });
+
+export const CorrectionRequest = Type.Object({
+  id: Uuid,
+  contractId: Uuid,
+  runId: Nullable(Uuid),
+  amountPence: SignedPence,
+  reason: Type.String(),
+  status: Type.Union([Type.Literal("pending"), Type.Literal("approved")]),
+  requestedBy: Uuid,
+  requestedAt: Instant,
+  approvedBy: Nullable(Uuid),
+  approvedAt: Nullable(Instant),
+});
+
 export const LedgerResponse = Type.Object({
+  pending: Type.Array(CorrectionRequest, {
+    description:
+      "Corrections above the contract's second-approval amount waiting for a second person, oldest first (at most 50)",
+  }),
   entries: Type.Array(LedgerEntry),
   next: Nullable(Type.String({ description: "Pass as `after` for the next page; null on the last page" })),
 });

@@ -3,8 +3,11 @@
  * in order, one open at a time:
  *
  * - **start** (`computing`): the month after the last run's (any month of the contract's term for
- *   the first), once the month is over, with a model in force on its last day. `started_at` is the
- *   run's cut-off: only evidence recorded by then counts, so computing again gives the same claims.
+ *   the first), once the month is over, with a model in force on its last day — whose version the
+ *   run keeps (`model_version`): computing, and computing again after a crash, prices by it. A new
+ *   version may not take effect on or before the latest run's last day (outcome-contracts.service.ts).
+ *   `started_at` is the run's cut-off: only evidence recorded by then counts, so computing again
+ *   gives the same claims.
  * - **compute** (`computed`): `computeRunClaims` (claims.service.ts: chunked, restartable), then the
  *   totals: valid claims, refused ones, the recoveries owed (brought forward and raised with it),
  *   what is recovered from the claims, what is paid, what is carried forward. Every computed run
@@ -16,7 +19,8 @@
  *   with the run's status; the provider's people told. Paying a paid run answers the same, writing
  *   nothing.
  * - **corrections**: new signed ledger rows with a reason and the caller's idempotency key; never an
- *   edit (the ledger refuses updates and deletes).
+ *   edit (the ledger refuses updates and deletes). One above the contract's second-approval amount
+ *   waits for a second person (`outcome_correction_requests`) before its row is written.
  *
  * Every change locks the outcome contract's row first (`outcomeContractFor(…, { lock: true })`),
  * which serialises a contract's runs, and is audited on the authority's chain.
@@ -32,7 +36,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
+import { addDays, addMonths, isIsoDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { formatPence, parseMoney } from "../../lib/money.ts";
 import { grantsInScope } from "../access/access.service.ts";
@@ -42,7 +46,12 @@ import { authorityById } from "../authorities/authorities.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { type ComputeOptions, computeRunClaims } from "./claims.service.ts";
 import { modelInForce, outcomeContractFor, PROVIDER_ROLES, type ResultsStanding } from "./results.service.ts";
-import type { OutcomeContract, OutcomeLedgerEntry, OutcomeRun } from "./results.table.ts";
+import type {
+  OutcomeContract,
+  OutcomeCorrectionRequest,
+  OutcomeLedgerEntry,
+  OutcomeRun,
+} from "./results.table.ts";
 import * as repo from "./runs.repository.ts";
 
 export type { ClaimRow } from "./runs.repository.ts";
@@ -140,11 +149,38 @@ export function settle(
   return { recovered, payment: claimsPence - recovered, carriedForward: owedPence - recovered };
 }
 
-function requireCommissioner(standing: ResultsStanding): void {
-  if (!standing.commissioner)
+/**
+ * Only the authority's own commissioners and administrators move its money: platform administrators
+ * read payments, and someone who is also one of the provider's people may not act on its payments.
+ */
+function requirePayer(standing: ResultsStanding): void {
+  if (standing.payer) return;
+  if (standing.commissioner && standing.provider)
     throw new ForbiddenError(
-      msg`Only the authority's commissioners and administrators run payments. Ask one of them.`,
+      msg`You are one of the provider's people too: ask another of the authority's commissioners to act on its payments.`,
     );
+  if (standing.commissioner)
+    throw new ForbiddenError(
+      msg`Platform administrators read payments but do not move money: ask one of the authority's commissioners.`,
+    );
+  throw new ForbiddenError(
+    msg`Only the authority's commissioners and administrators run payments. Ask one of them.`,
+  );
+}
+
+/**
+ * Approving and paying (runs, corrections) also need a session signed in with two-factor, as opening
+ * tender bids does: never an API token, which has no second factor.
+ */
+function requireApprover(ctx: Ctx, standing: ResultsStanding): string {
+  requirePayer(standing);
+  const p = ctx.principal;
+  if (!p) throw new ForbiddenError();
+  if (!p.twoFactor || p.via !== "session")
+    throw new ForbiddenError(
+      msg`Approving and paying money needs a session signed in with two-factor (an API token cannot): set up two-factor on your account if you have not, then sign out and sign in again with your code.`,
+    );
+  return p.userId;
 }
 
 async function findRun(db: Db, authorityId: string, contractId: string, runId: string): Promise<OutcomeRun> {
@@ -192,7 +228,7 @@ export async function startRun(
   const periodEnd = addDays(addMonths(periodStart, 1), -1);
   return transaction(ctx.db, async (trx) => {
     const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
-    requireCommissioner(standing);
+    requirePayer(standing);
     const { contract } = standing;
     if (periodEnd < contract.starts_on || periodStart > contract.ends_on) {
       const message = msg`Choose a month within the contract's term, ${contract.starts_on} to ${contract.ends_on}`;
@@ -230,6 +266,7 @@ export async function startRun(
       status: "computing",
       started_by: ctx.principal?.userId ?? null,
       started_at: ctx.clock.now(),
+      model_version: model.version,
     });
     await recordAudit(trx, ctx.clock, {
       authorityId,
@@ -258,10 +295,14 @@ export async function computeRun(
   opts: ComputeOptions = {},
 ): Promise<RunView> {
   const standing = await outcomeContractFor(ctx, authorityId, contractId);
-  requireCommissioner(standing);
+  requirePayer(standing);
   const run = await findRun(ctx.db, authorityId, contractId, runId);
   if (run.status !== "computing") return viewOf(ctx.db, run, standing.contract);
-  const model = await modelInForce(ctx.db, authorityId, contractId, run.period_end);
+  // The version fixed when the run started, so a restart prices every chunk alike.
+  const model =
+    run.model_version === null
+      ? await modelInForce(ctx.db, authorityId, contractId, run.period_end)
+      : await repo.modelVersion(ctx.db, authorityId, contractId, run.model_version);
   if (!model)
     throw new UnprocessableError(
       msg`The contract has no payment model in force on ${run.period_end}: add one first`,
@@ -323,11 +364,9 @@ export async function approveRun(
 ): Promise<RunView> {
   return transaction(ctx.db, async (trx) => {
     const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
-    requireCommissioner(standing);
+    const userId = requireApprover(ctx, standing);
     const { contract } = standing;
     const run = await lockedRun(trx, authorityId, contractId, runId);
-    const userId = ctx.principal?.userId;
-    if (!userId) throw new ForbiddenError();
     const approvals = await repo.approvalsOf(trx, authorityId, runId);
     if (approvals.some((a) => a.user_id === userId)) return runView(run, contract, approvals);
     if (run.status === "computing")
@@ -378,7 +417,7 @@ export async function payRun(
 ): Promise<RunView> {
   return transaction(ctx.db, async (trx) => {
     const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
-    requireCommissioner(standing);
+    requireApprover(ctx, standing);
     const { contract } = standing;
     const run = await lockedRun(trx, authorityId, contractId, runId);
     if (run.status === "paid") return viewOf(trx, run, contract);
@@ -476,10 +515,47 @@ export interface CorrectionInput {
   runId?: string | null;
 }
 
+/** A correction above the contract's second-approval amount, waiting for (or given) a second person. */
+export interface CorrectionRequestView {
+  id: string;
+  contractId: string;
+  runId: string | null;
+  amountPence: string;
+  reason: string;
+  status: "pending" | "approved";
+  requestedBy: string;
+  requestedAt: string;
+  approvedBy: string | null;
+  approvedAt: string | null;
+}
+
+export function correctionRequestView(row: OutcomeCorrectionRequest): CorrectionRequestView {
+  return {
+    id: row.id,
+    contractId: row.contract_id,
+    runId: row.run_id,
+    amountPence: row.amount_pence.toString(),
+    reason: row.reason,
+    status: row.status,
+    requestedBy: row.requested_by,
+    requestedAt: row.requested_at.toISOString(),
+    approvedBy: row.approved_by,
+    approvedAt: row.approved_at?.toISOString() ?? null,
+  };
+}
+
+/** What recording a correction did: the ledger row, or the request waiting for a second person. */
+export type CorrectionOutcome =
+  | { entry: LedgerView; request: null; replayed: boolean }
+  | { entry: null; request: CorrectionRequestView; replayed: boolean };
+
+const absolute = (pence: bigint) => (pence < 0n ? -pence : pence);
+
 /**
- * Records a correction as a new ledger row (signed, with a reason), written once per idempotency
- * key: the same key with the same request answers the row written the first time (`replayed`); with
- * a different request, 409.
+ * Records a correction, written once per idempotency key: the same key with the same request answers
+ * what the first time did (`replayed`); with a different request, 409. Up to the contract's
+ * second-approval amount (either way: paid or paid back) it is a new ledger row at once; above it, a
+ * request that waits for a second person's approval (`approveCorrection`), as a run does.
  */
 export async function recordCorrection(
   ctx: Ctx,
@@ -487,7 +563,7 @@ export async function recordCorrection(
   contractId: string,
   key: string,
   input: CorrectionInput,
-): Promise<{ entry: LedgerView; replayed: boolean }> {
+): Promise<CorrectionOutcome> {
   const errors: { field: string; message: string }[] = [];
   const parsed = parseMoney(input.amount, { allowNegative: true });
   let amount = 0n;
@@ -504,46 +580,149 @@ export async function recordCorrection(
   const ledgerKey = `correction:${contractId}:${key}`;
   return transaction(ctx.db, async (trx) => {
     const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
-    requireCommissioner(standing);
+    const userId = requireApprover(ctx, standing);
     const { contract } = standing;
     const runId = input.runId ?? null;
     if (runId) await findRun(trx, authorityId, contractId, runId);
+    const reused = () =>
+      new ConflictError(
+        msg`This idempotency key was used for a different correction: use a new key for a new request`,
+        "idempotency_key_reused",
+      );
+    const asked = await repo.correctionRequestByKey(trx, authorityId, ledgerKey);
+    if (asked) {
+      if (asked.amount_pence !== amount || asked.reason !== reason || asked.run_id !== runId) throw reused();
+      return { entry: null, request: correctionRequestView(asked), replayed: true };
+    }
     const existing = await repo.ledgerRowByKey(trx, authorityId, ledgerKey);
     if (existing) {
       if (existing.amount_pence !== amount || existing.reason !== reason || existing.run_id !== runId)
-        throw new ConflictError(
-          msg`This idempotency key was used for a different correction: use a new key for a new request`,
-          "idempotency_key_reused",
-        );
-      return { entry: ledgerView(existing), replayed: true };
+        throw reused();
+      return { entry: ledgerView(existing), request: null, replayed: true };
     }
-    const row = {
-      authority_id: authorityId,
-      id: newId(),
-      contract_id: contractId,
-      organisation_id: contract.organisation_id,
-      run_id: runId,
-      kind: "correction" as const,
-      amount_pence: amount,
-      paid_on: londonToday(ctx.clock),
-      idempotency_key: ledgerKey,
-      reason,
-      created_by: ctx.principal?.userId ?? null,
-      created_at: ctx.clock.now(),
-    };
-    await repo.insertLedgerRow(trx, row);
-    await recordAudit(trx, ctx.clock, {
-      authorityId,
-      actor: actorIn(ctx),
-      action: "outcome-ledger.corrected",
-      entity: { type: "outcome-ledger", id: row.id },
-      changes: { contractId, runId, amountPence: amount, reason },
-    });
-    return { entry: ledgerView({ ...row, reason }), replayed: false };
+    if (absolute(amount) > contract.second_approval_above_pence) {
+      const request = await repo.insertCorrectionRequest(trx, {
+        authority_id: authorityId,
+        id: newId(),
+        contract_id: contractId,
+        run_id: runId,
+        amount_pence: amount,
+        reason,
+        idempotency_key: ledgerKey,
+        status: "pending",
+        requested_by: userId,
+        requested_at: ctx.clock.now(),
+      });
+      await recordAudit(trx, ctx.clock, {
+        authorityId,
+        actor: actorIn(ctx),
+        action: "outcome-ledger.correction-requested",
+        entity: { type: "outcome-correction", id: request.id },
+        changes: { contractId, runId, amountPence: amount, reason },
+      });
+      return { entry: null, request: correctionRequestView(request), replayed: false };
+    }
+    const entry = await writeCorrection(trx, ctx, contract, { runId, amount, reason, ledgerKey, userId });
+    return { entry, request: null, replayed: false };
   });
 }
 
+async function writeCorrection(
+  trx: Trx,
+  ctx: Ctx,
+  contract: OutcomeContract,
+  c: { runId: string | null; amount: bigint; reason: string; ledgerKey: string; userId: string },
+  approval?: { requestId: string; requestedBy: string },
+): Promise<LedgerView> {
+  const row = {
+    authority_id: contract.authority_id,
+    id: newId(),
+    contract_id: contract.id,
+    organisation_id: contract.organisation_id,
+    run_id: c.runId,
+    kind: "correction" as const,
+    amount_pence: c.amount,
+    paid_on: londonToday(ctx.clock),
+    idempotency_key: c.ledgerKey,
+    reason: c.reason,
+    created_by: c.userId,
+    created_at: ctx.clock.now(),
+  };
+  await repo.insertLedgerRow(trx, row);
+  await recordAudit(trx, ctx.clock, {
+    authorityId: contract.authority_id,
+    actor: actorIn(ctx),
+    action: "outcome-ledger.corrected",
+    entity: { type: "outcome-ledger", id: row.id },
+    changes: {
+      contractId: contract.id,
+      runId: c.runId,
+      amountPence: c.amount,
+      reason: c.reason,
+      ...(approval ? { correctionId: approval.requestId, requestedBy: approval.requestedBy } : {}),
+    },
+  });
+  return ledgerView(row);
+}
+
+/**
+ * A second person approves a correction waiting for it: its ledger row is written (by the key it was
+ * asked with) and the request marked approved, in one transaction. Approving an approved one answers
+ * it as it is; whoever asked for it may not approve it (409).
+ */
+export async function approveCorrection(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  correctionId: string,
+): Promise<CorrectionRequestView> {
+  return transaction(ctx.db, async (trx) => {
+    const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
+    const userId = requireApprover(ctx, standing);
+    const request = isUuid(correctionId)
+      ? await repo.lockCorrectionRequest(trx, authorityId, correctionId)
+      : undefined;
+    if (!request || request.contract_id !== contractId) throw new NotFoundError("correction");
+    if (request.status === "approved") return correctionRequestView(request);
+    if (request.requested_by === userId)
+      throw new ConflictError(
+        msg`A correction of this size needs a second person: ask another of the authority's commissioners to approve it`,
+        "correction_needs_second_person",
+      );
+    await writeCorrection(
+      trx,
+      ctx,
+      standing.contract,
+      {
+        runId: request.run_id,
+        amount: request.amount_pence,
+        reason: request.reason,
+        ledgerKey: request.idempotency_key,
+        userId,
+      },
+      { requestId: request.id, requestedBy: request.requested_by },
+    );
+    const approved = await repo.approveCorrectionRequest(
+      trx,
+      authorityId,
+      request.id,
+      userId,
+      ctx.clock.now(),
+    );
+    return correctionRequestView(approved);
+  });
+}
+
+/** The contract's corrections waiting for a second approval, oldest first: at most this many. */
+export const PENDING_CORRECTIONS_SHOWN = 50;
+
 // Reading
+
+/** A page key that was altered or cut short (a tampered date would otherwise reach the SQL): 400. */
+function incompletePageLink(): ValidationError {
+  const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
+  return new ValidationError(message, [{ field: "after", message }]);
+}
 
 export interface RunList {
   runs: RunView[];
@@ -559,6 +738,7 @@ export async function listRuns(
 ): Promise<RunList & { standing: ResultsStanding }> {
   const standing = await outcomeContractFor(ctx, authorityId, contractId);
   const after = decodeKey(query.after, ["string"], "after")?.[0] as string | undefined;
+  if (after !== undefined && !isIsoDate(after)) throw incompletePageLink();
   const size = query.pageSize ?? 20;
   const rows = await repo.runsOfContract(ctx.db, authorityId, contractId, after, size + 1);
   const page = rows.slice(0, size);
@@ -597,10 +777,7 @@ export async function runDetail(
   const standing = await outcomeContractFor(ctx, authorityId, contractId);
   const run = await findRun(ctx.db, authorityId, contractId, runId);
   const key = decodeKey(query.after, ["string", "string", "string", "number"], "after");
-  if (key && !isUuid(key[0] as string)) {
-    const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
-    throw new ValidationError(message, [{ field: "after", message }]);
-  }
+  if (key && !isUuid(key[0] as string)) throw incompletePageLink();
   const size = query.pageSize ?? 20;
   const [rows, ledger, view] = await Promise.all([
     repo.claimsOfRun(ctx.db, authorityId, runId, {
@@ -629,13 +806,15 @@ export async function contractLedger(
   authorityId: string,
   contractId: string,
   query: { after?: string; pageSize?: number } = {},
-): Promise<{ entries: LedgerView[]; next: string | null; standing: ResultsStanding }> {
+): Promise<{
+  entries: LedgerView[];
+  next: string | null;
+  pending: CorrectionRequestView[];
+  standing: ResultsStanding;
+}> {
   const standing = await outcomeContractFor(ctx, authorityId, contractId);
   const key = decodeKey(query.after, ["string", "string"], "after");
-  if (key && !isUuid(key[1] as string)) {
-    const message = msg`This page link is not complete. Go back to the first page of results and try again.`;
-    throw new ValidationError(message, [{ field: "after", message }]);
-  }
+  if (key && (!isIsoDate(key[0] as string) || !isUuid(key[1] as string))) throw incompletePageLink();
   const size = query.pageSize ?? 20;
   const rows = await repo.ledgerOfContract(
     ctx.db,
@@ -646,9 +825,11 @@ export async function contractLedger(
   );
   const page = rows.slice(0, size);
   const last = page.at(-1);
+  const pending = await repo.pendingCorrections(ctx.db, authorityId, contractId, PENDING_CORRECTIONS_SHOWN);
   return {
     entries: page.map(ledgerView),
     next: rows.length > size && last ? encodeKey([last.paid_on, last.id]) : null,
+    pending: pending.map(correctionRequestView),
     standing,
   };
 }

@@ -12,10 +12,13 @@ import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
 import { mainText } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { encodeKey } from "../../db/paging.ts";
 import type { SettableClock } from "../../lib/clock.ts";
+import { newId } from "../../lib/ids.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import type { Ctx } from "../access/context.ts";
+import { addModelVersion } from "./outcome-contracts.service.ts";
 import { approveRun, computeRun, InjectedCrash, payRun, settle, startRun } from "./runs.service.ts";
 import {
   attach,
@@ -24,6 +27,7 @@ import {
   type Group,
   makeOutcomeContract,
   owe,
+  TARIFF,
 } from "./runs.test-fixtures.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
@@ -499,5 +503,138 @@ describe("the pages", () => {
       headers: { cookie: as("otherProvider").cookie },
     });
     expect(other.statusCode).toBe(404);
+  });
+});
+
+describe("review fixes: who moves money, the run's model, page keys", () => {
+  it("refuses approving and paying to platform administrators, to a provider's person who is also a commissioner, and without a two-factor session", async () => {
+    const c = await contract();
+    await attach(db(), c, [{ group: "jsa-18-24", on: "2026-09-03" }], now());
+    const run = await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-09" });
+    await computeRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+    const admin = (await createUser(db(), { grants: [{ role: "platform-admin" }] })).id;
+    const both = (
+      await createUser(db(), {
+        grants: [
+          { role: "commissioner", scopeId: COUNTY },
+          { role: "organisation-member", scopeId: PROVIDER },
+        ],
+      })
+    ).id;
+    const approve = `${api(c)}/runs/${run.id}/approve`;
+    for (const [who, twoFactor] of [
+      [admin, true],
+      [both, true],
+      [users.alice as string, false],
+    ] as const) {
+      const session = await sessionFor(t.app, who, { twoFactor });
+      const refused = await call(t.app, "POST", approve, session);
+      expect(refused.statusCode).toBe(403);
+      expect((await call(t.app, "POST", `${api(c)}/runs/${run.id}/pay`, session)).statusCode).toBe(403);
+    }
+    // The platform administrator still reads the run; the message says whom to ask.
+    const adminSession = await sessionFor(t.app, admin, { twoFactor: true });
+    expect((await call(t.app, "GET", `${api(c)}/runs/${run.id}`, adminSession)).statusCode).toBe(200);
+    expect((await call(t.app, "POST", approve, adminSession)).json().error.message).toContain(
+      "Platform administrators read payments",
+    );
+    // An API token has no second factor: refused in the service too.
+    const token = ctxFor(db(), t.deps.clock, {
+      ...(await principalOf(db(), users.alice as string)),
+      via: "token",
+    });
+    await expect(approveRun(token, COUNTY, c.id, run.id)).rejects.toThrow(/two-factor/);
+    expect((await call(t.app, "POST", approve, as("alice"))).json().status).toBe("approved");
+  });
+
+  it("fixes the model version when a run starts, and refuses a version taking effect in a month already run", async () => {
+    const c = await contract();
+    await attach(db(), c, [{ group: "jsa-18-24", on: "2026-09-03" }], now());
+    const run = await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-09" });
+    const draft = (effectiveFrom: string) => ({
+      kind: "tariff",
+      definition: TARIFF,
+      effectiveFrom,
+      reason: "Prices from the contract's variation",
+    });
+    // On or before the latest run's last day: 409, whichever day of the run's month.
+    for (const day of ["2026-09-30", "2026-09-01", "2026-02-01"])
+      await expect(addModelVersion(ctxs.alice as Ctx, COUNTY, c.id, draft(day))).rejects.toMatchObject({
+        code: "model_after_runs",
+      });
+    expect(await addModelVersion(ctxs.alice as Ctx, COUNTY, c.id, draft("2026-10-01"))).toBe(2);
+    // A version backdated into the running month by hand: the run still prices by its own.
+    await db()
+      .insertInto("outcome_models")
+      .values({
+        authority_id: COUNTY,
+        contract_id: c.id,
+        version: 3,
+        kind: "tariff",
+        definition: JSON.stringify(TARIFF),
+        effective_from: "2026-09-15",
+        created_at: now(),
+      })
+      .execute();
+    await computeRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+    const versions = await db()
+      .selectFrom("outcome_claims")
+      .select("model_version")
+      .where("authority_id", "=", COUNTY)
+      .where("run_id", "=", run.id)
+      .execute();
+    expect(versions.map((v) => v.model_version)).toEqual([1]);
+  });
+
+  it("writes a correction above the second-approval amount only once a second person approves it", async () => {
+    const c = await contract(50_000n);
+    const post = (amount: string, key: string) =>
+      t.app.inject({
+        method: "POST",
+        url: `${api(c)}/ledger/corrections`,
+        headers: { cookie: as("alice").cookie, "content-type": "application/json", "idempotency-key": key },
+        payload: JSON.stringify({ amount, reason: "Sustainment paid on a forged payslip" }),
+      });
+    // £500.00 paid back is within the amount: written at once. -£600.00 waits (either sign counts).
+    expect((await post("-500.00", "big-correction-0")).statusCode).toBe(201);
+    const asked = await post("-600.00", "big-correction-1");
+    expect(asked.statusCode).toBe(202);
+    expect(asked.json()).toMatchObject({ status: "pending", amountPence: "-60000", approvedBy: null });
+    const again = await post("-600.00", "big-correction-1");
+    expect([again.statusCode, again.headers["idempotent-replayed"]]).toEqual([202, "true"]);
+    expect((await ledgerOf(c)).map((l) => l.amount_pence)).toEqual([-50_000n]);
+    const ledger = await call(t.app, "GET", `${api(c)}/ledger`, as("provider"));
+    expect(ledger.json().pending.map((p: { id: string }) => p.id)).toEqual([asked.json().id]);
+    // Whoever asked may not approve it; another commissioner, by the payments page's button, does.
+    const approve = `${api(c)}/ledger/corrections/${asked.json().id}/approve`;
+    const own = await call(t.app, "POST", approve, as("alice"));
+    expect([own.statusCode, own.json().error.code]).toEqual([409, "correction_needs_second_person"]);
+    const base = `/authorities/westshire-county-council/outcome-contracts/${c.id}/payments`;
+    const shown = await t.app.inject({ method: "GET", url: base, headers: { cookie: as("bob").cookie } });
+    expect(mainText(shown.body)).toContain("Corrections waiting for a second approval");
+    expect(mainText(shown.body)).toContain("Approve the correction");
+    const pressed = await postForm(t.app, as("bob"), `${base}/corrections/${asked.json().id}/approve`, {});
+    expect(pressed.statusCode).toBe(303);
+    expect((await ledgerOf(c)).map((l) => l.amount_pence)).toEqual([-50_000n, -60_000n]);
+    // Approving again, or replaying the request, writes nothing more.
+    expect((await call(t.app, "POST", approve, as("bob"))).json()).toMatchObject({
+      status: "approved",
+      approvedBy: users.bob,
+    });
+    expect((await post("-600.00", "big-correction-1")).statusCode).toBe(202);
+    expect(await ledgerOf(c)).toHaveLength(2);
+    expect((await call(t.app, "GET", `${api(c)}/ledger`, as("alice"))).json().pending).toEqual([]);
+  });
+
+  it("answers 400 to a tampered page key of the runs and the ledger", async () => {
+    const c = await contract();
+    const bad = [
+      `${api(c)}/runs?after=${encodeKey(["not-a-date"])}`,
+      `${api(c)}/ledger?after=${encodeKey(["2026-13-45", newId()])}`,
+      `${api(c)}/ledger?after=${encodeKey(["x'; --", newId()])}`,
+    ];
+    for (const url of bad) expect((await call(t.app, "GET", url, as("alice"))).statusCode).toBe(400);
+    const ok = await call(t.app, "GET", `${api(c)}/runs?after=${encodeKey(["2026-09-01"])}`, as("alice"));
+    expect(ok.statusCode).toBe(200);
   });
 });

@@ -27,6 +27,8 @@ export const resultsRuns: RuleSet = {
     [`POST ${page}/runs/:runId/pay`]: unknownTarget,
     [`GET ${page}/payments`]: unknownTarget,
     [`POST ${page}/payments`]: unknownTarget,
+    [`POST ${api}/ledger/corrections/:correctionId/approve`]: unknownTarget,
+    [`POST ${page}/payments/corrections/:correctionId/approve`]: unknownTarget,
   },
   apiBodies: {
     [`POST ${api}/runs`]: JSON.stringify({ month: "2026-09" }),
