@@ -1,6 +1,7 @@
 /**
  * Issue 19's journey through the JSON API (/api/v1) only, each person with an API token of the
- * results scopes (results:read, results:write), on one seeded app (demo mode), with outcome
+ * results scopes (results:read, results:write) — but money moves (approving, paying, correcting)
+ * only in a session signed in with two factors, so those calls are made so, and a token refused — on one seeded app (demo mode), with outcome
  * contracts of its own (not the demo's): Westshire's commissioner (Priya Shah) sets up two outcome
  * contracts of one programme for an outcome fund, each with a tariff — A with the demo provider
  * (Olu Adeyemi's organisation), B with Greenway Home Care (Gwen Parry's) — and refers participants;
@@ -21,6 +22,7 @@ import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { DEMO_ORGANISATION, DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "../../src/seed/demo/users.ts";
 import { call } from "../support/api.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
+import { sessionFor, type TestSession } from "../support/auth.ts";
 import { principalOf } from "../support/principals.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
@@ -51,6 +53,8 @@ const TARIFF = {
 
 let t: TestApp;
 const tokens: Record<"priya" | "alan" | "olu" | "gwen", { token: string }> = {} as never;
+/** Moving money (approving, paying, correcting) needs a session signed in with two factors, not a token. */
+const signedIn: Record<"priya" | "alan", TestSession> = {} as never;
 /** Last month (the one paid for), its days, and the two contracts' addresses. */
 let month = "";
 let day = (_n: number) => "";
@@ -80,6 +84,8 @@ beforeAll(async () => {
   tokens.alan = await tokenOf(demoUser("Alan Carter"), both);
   tokens.olu = await tokenOf(demoUser("Olu Adeyemi"), both);
   tokens.gwen = await tokenOf(demoUser("Gwen Parry"), both);
+  signedIn.priya = await sessionFor(t.app, demoUser("Priya Shah"), { twoFactor: true });
+  signedIn.alan = await sessionFor(t.app, demoUser("Alan Carter"), { twoFactor: true });
   const firstOfLast = addMonths(`${londonToday(t.deps.clock).slice(0, 7)}-01`, -1);
   month = firstOfLast.slice(0, 7);
   day = (n) => `${month}-${String(n).padStart(2, "0")}`;
@@ -208,22 +214,24 @@ describe("payment by results through the API", () => {
   it("needs two different people to approve it: not the provider, not the same person twice", async () => {
     expect((await call(t.app, "POST", `${run}/approve`, tokens.olu)).statusCode).toBe(403);
     expect((await call(t.app, "POST", `${run}/approve`, tokens.gwen)).statusCode).toBe(404);
-    const first = await call(t.app, "POST", `${run}/approve`, tokens.priya);
+    // An API token never moves money: approving needs a session signed in with two factors.
+    expect((await call(t.app, "POST", `${run}/approve`, tokens.priya)).statusCode).toBe(403);
+    const first = await call(t.app, "POST", `${run}/approve`, signedIn.priya);
     expect(first.statusCode).toBe(200);
     expect(first.json()).toMatchObject({
       status: "computed",
       approvals: [{ userId: demoUser("Priya Shah") }],
     });
-    const again = await call(t.app, "POST", `${run}/approve`, tokens.priya);
+    const again = await call(t.app, "POST", `${run}/approve`, signedIn.priya);
     expect(again.json()).toMatchObject({
       status: "computed",
       approvals: [{ userId: demoUser("Priya Shah") }],
     });
     expect(again.json().approvals).toHaveLength(1);
-    const early = await call(t.app, "POST", `${run}/pay`, tokens.priya);
+    const early = await call(t.app, "POST", `${run}/pay`, signedIn.priya);
     expect(early.statusCode).toBe(409);
     expect(early.json().error.message).toContain("two different people");
-    const second = await call(t.app, "POST", `${run}/approve`, tokens.alan);
+    const second = await call(t.app, "POST", `${run}/approve`, signedIn.alan);
     expect(second.json()).toMatchObject({ status: "approved" });
     expect(
       second
@@ -235,7 +243,8 @@ describe("payment by results through the API", () => {
 
   it("pays once: the provider is paid £1,200.00; computing and paying the paid run again change nothing", async () => {
     expect((await call(t.app, "POST", `${run}/pay`, tokens.olu)).statusCode).toBe(403);
-    const paid = await call(t.app, "POST", `${run}/pay`, tokens.priya);
+    expect((await call(t.app, "POST", `${run}/pay`, tokens.priya)).statusCode).toBe(403);
+    const paid = await call(t.app, "POST", `${run}/pay`, signedIn.priya);
     expect(paid.statusCode).toBe(200);
     expect(paid.json()).toMatchObject({ status: "paid", paymentPence: "120000" });
     const ledger = async () => (await call(t.app, "GET", `${api}/${a}/ledger`, tokens.olu)).json().entries;
@@ -245,7 +254,7 @@ describe("payment by results through the API", () => {
     ]);
     const detail = (await call(t.app, "GET", run, tokens.priya)).json();
     expect((await call(t.app, "POST", `${run}/compute`, tokens.priya)).json()).toEqual(detail.run);
-    expect((await call(t.app, "POST", `${run}/pay`, tokens.priya)).json()).toEqual(detail.run);
+    expect((await call(t.app, "POST", `${run}/pay`, signedIn.priya)).json()).toEqual(detail.run);
     expect((await call(t.app, "GET", run, tokens.priya)).json()).toEqual(detail);
     expect(await ledger()).toEqual(before);
     // The month is paid: it is not started again (409, the next run is for the month after).
@@ -258,7 +267,7 @@ describe("payment by results through the API", () => {
         method: "POST",
         url: `${api}/${a}/ledger/corrections`,
         headers: {
-          authorization: `Bearer ${tokens.priya.token}`,
+          cookie: signedIn.priya.cookie,
           "content-type": "application/json",
           "idempotency-key": key,
         },
