@@ -260,6 +260,25 @@ export async function recordEvents(
       { field: "events", message: msg`Send from 1 to 5,000 events at a time` },
     ]);
   const problems = drafts.flatMap((d, i) => eventProblems(d, `events/${i}`));
+  // One source_ref twice in a batch: the same event sent twice is harmless, two different ones are not.
+  const firstSent = new Map<string, EventDraft>();
+  drafts.forEach((d, i) => {
+    const first = firstSent.get(d.sourceRef);
+    if (!first) firstSent.set(d.sourceRef, d);
+    else if (
+      differing([
+        ["participant", d.participant, first.participant],
+        ["kind", d.kind, first.kind],
+        ["metric", d.metric || null, first.metric || null],
+        ["value", d.value, first.value],
+        ["occurredOn", d.occurredOn, first.occurredOn],
+      ]).length > 0
+    )
+      problems.push({
+        field: `events/${i}/sourceRef`,
+        message: msg`This reference is sent twice in the batch for different events: give each event its own`,
+      });
+  });
   if (problems.length > 0) throw new ValidationError(msg`Check the events`, problems.slice(0, 100));
 
   return transaction(ctx.db, async (trx) => {

@@ -350,6 +350,14 @@ describe("participants and evidence", () => {
     });
     expect(tooMany.statusCode).toBe(400);
     expect(tooMany.json().error.details[0].field).toBe("events/0/value");
+    const twice = await call(t.app, "POST", eventsUrl, s.provider, {
+      events: [
+        { participant: "P-001", kind: "in-work", value: 5, occurredOn: today, sourceRef: "wk-twice" },
+        { participant: "P-001", kind: "in-work", value: 6, occurredOn: today, sourceRef: "wk-twice" },
+      ],
+    });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.json().error.details[0].field).toBe("events/1/sourceRef");
     const huge = await call(t.app, "POST", eventsUrl, s.provider, {
       events: [
         { participant: "P-001", kind: "in-work", value: 2 ** 31, occurredOn: today, sourceRef: "wk-huge" },

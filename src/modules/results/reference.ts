@@ -10,8 +10,9 @@
  * The rules in short. Only usable evidence counts: events recorded by the run's cut-off, neither a
  * withdrawal nor withdrawn, that happened by the period's last day. Events are taken in the order
  * (day, id), so the order they arrived in never changes a claim. A claim's key is (participant, rule,
- * metric, seq); a key validly claimed before is never claimed again; a key refused before is not
- * recorded again while still refused. Each refusal names its problems, in the order of PROBLEM_CODES.
+ * metric, seq) — for a claim made per event (a delivery, an outcome) its seq is fixed by its event
+ * (`seqsByEvent`), never by its position; a key validly claimed before is never claimed again; a key
+ * refused before is not recorded again while still refused. Each refusal names its problems, in the order of PROBLEM_CODES.
  */
 import { addDays } from "../../lib/london-time.ts";
 import type {
