@@ -6,7 +6,11 @@
  *   two runs in a row; computing a run twice inserts nothing;
  * - a crash after k chunks and a restart record exactly what one clean compute records;
  * - the small models through the same entry point: a proxy paid on account then recovered, a
- *   Peterborough cohort paid against its comparison group, a fee-for-service year topped up.
+ *   Peterborough cohort paid against its comparison group, a fee-for-service year topped up;
+ * - a delivery dated earlier arriving after a later one was paid is paid once and the later not
+ *   again; a year reconciled again when deliveries arrive after its reconciliation; a participant
+ *   referred after the run's cut-off not counted; a proxy not recovered when the final outcome was
+ *   paid net of it and its evidence is then withdrawn.
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -552,5 +556,130 @@ describe("the small models through the same entry point", () => {
       ["service", 2, 20_000n],
     ]);
     expect((await computeRunClaims(db, run, row)).inserted).toBe(0);
+  });
+});
+
+describe("late evidence across runs", () => {
+  const FEES: FeeForServiceDefinition = {
+    kind: "fee-for-service",
+    onAccountPerUnit: { pence: 5000, rule: "r" },
+    bands: [
+      { fromUnits: 0, toUnits: 9, perUnit: { pence: 6000, rule: "band A" } },
+      { fromUnits: 10, toUnits: null, perUnit: { pence: 4500, rule: "band B" } },
+    ],
+    yearStarts: "04-01",
+  };
+  const at = (day: string) => new Date(`${day}T09:00:00Z`);
+  const run = (contractId: string, month: string, startedOn: string) =>
+    insertRun(
+      db,
+      contractId,
+      `${month}-01`,
+      addDays(`${month}-01`, month.endsWith("02") ? 27 : 30),
+      at(startedOn),
+    );
+  const recoveriesOf = (contractId: string) =>
+    db
+      .selectFrom("outcome_recoveries")
+      .select(["kind", "amount_pence", "source_key"])
+      .where("contract_id", "=", contractId)
+      .orderBy("created_at")
+      .execute();
+
+  it("pays a delivery dated earlier that arrives late once, never the later again; reconciles the year again", async () => {
+    const { contractId, model: row } = await insertOutcomeContract(db, "engine-late", FEES);
+    const f1 = await store(contractId, "engine-late", "F1", "all", "2026-04-01", [
+      { kind: "service-delivered", day: "2027-02-10", value: 10, recordedAt: at("2027-02-20") },
+      { kind: "service-delivered", day: "2027-02-01", value: 5, recordedAt: at("2027-03-05") },
+      { kind: "service-delivered", day: "2027-03-20", value: 2, recordedAt: at("2027-04-10") },
+    ]);
+    const [b, a, c] = f1.events.map((e) => e.id);
+    // Referred after the third run started: not counted by it (its cut-off), though its event was earlier.
+    const late = await insertParticipant(db, contractId, "engine-late", {
+      reference: "F2",
+      group: "all",
+      referredOn: "2026-04-01",
+      recordedAt: at("2027-05-10"),
+    });
+    await insertEvent(db, contractId, late, {
+      kind: "service-delivered",
+      day: "2027-03-25",
+      value: 7,
+      recordedAt: at("2027-04-20"),
+    });
+
+    const feb = await run(contractId, "2027-02", "2027-03-01");
+    await computeRunClaims(db, feb, row);
+    expect((await claimsOfRun(feb)).map((x) => [x.rule, x.seq, x.amount_pence, x.event_ids])).toEqual([
+      ["service", 1, 50_000n, [b]],
+    ]);
+    // March: A (dated before B) gets a seq of its own; B is not paid again. The year ends: 15 units at
+    // band B (£45) = £675 due, £750 paid on account: £75 recovered.
+    const mar = await run(contractId, "2027-03", "2027-04-01");
+    await computeRunClaims(db, mar, row);
+    expect((await claimsOfRun(mar)).map((x) => [x.rule, x.seq, x.amount_pence, x.event_ids])).toEqual([
+      ["service", 2, 25_000n, [a]],
+    ]);
+    // April: C, dated in the year but recorded after its reconciliation, paid on account; the year is
+    // reconciled again: 17 units at £45 = £765 due, £850 on account, £75 recovered before: £10 more.
+    const apr = await run(contractId, "2027-04", "2027-05-01");
+    await computeRunClaims(db, apr, row);
+    expect(
+      (await claimsOfRun(apr)).map((x) => [x.participant_id, x.rule, x.seq, x.amount_pence, x.event_ids]),
+    ).toEqual([[f1.participant.id, "service", 3, 10_000n, [c]]]);
+    expect(await recoveriesOf(contractId)).toEqual([
+      { kind: "reconciliation", amount_pence: 7_500n, source_key: "2026-04-01" },
+      { kind: "reconciliation", amount_pence: 1_000n, source_key: "2026-04-01/2" },
+    ]);
+    expect((await computeRunClaims(db, apr, row)).inserted).toBe(0);
+  });
+
+  it("does not recover a proxy the final outcome was paid net of when its evidence is withdrawn", async () => {
+    const model: OutcomePricesDefinition = {
+      kind: "outcome-prices",
+      metrics: [
+        {
+          code: "housed",
+          name: "Housed 12 months",
+          definition: "d",
+          event: "outcome",
+          price: { pence: 100_000, rule: "r" },
+          maxPerPerson: 1,
+        },
+        {
+          code: "housed-3m",
+          name: "Housed 3 months",
+          definition: "d",
+          event: "outcome",
+          price: { pence: 25_000, rule: "r" },
+          maxPerPerson: 1,
+          proxyFor: { metric: "housed", onAccountBp: 2500, finalWithin: { days: 300, rule: "r" }, rule: "r" },
+        },
+      ],
+      capPerPerson: { pence: 100_000, rule: "r" },
+      capPerContract: { pence: 10_000_000, rule: "r" },
+      outcomeWithin: { days: 730, rule: "r" },
+    };
+    const { contractId, model: row } = await insertOutcomeContract(db, "engine-net", model);
+    const p = await store(contractId, "engine-net", "N1", "all", REFERRED, [
+      { kind: "outcome", metric: "housed-3m", day: "2026-04-12", recordedAt: at("2026-04-20") },
+      { kind: "outcome", metric: "housed", day: "2026-06-10", recordedAt: at("2026-06-20") },
+    ]);
+    const [interim, final] = p.events.map((e) => e.id);
+    await computeRunClaims(db, await run(contractId, "2026-04", "2026-05-01"), row);
+    const jun = await run(contractId, "2026-06", "2026-07-01");
+    await computeRunClaims(db, jun, row);
+    expect((await claimsOfRun(jun)).map((x) => [x.rule, x.amount_pence, x.event_ids])).toEqual([
+      ["outcome", 75_000n, [final, interim]],
+    ]);
+    await insertEvent(db, contractId, p.participant.id, {
+      kind: "withdrawal",
+      day: "2026-07-05",
+      withdraws: interim,
+      recordedAt: at("2026-07-05"),
+    });
+    await computeRunClaims(db, await run(contractId, "2026-07", "2026-08-01"), row);
+    // £250 on account + £750 = £1,000, the final's price: recovering the £250 would underpay.
+    expect(await recoveriesOf(contractId)).toEqual([]);
   });
 });

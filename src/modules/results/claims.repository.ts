@@ -126,10 +126,10 @@ export function tariffChunkStatement(run: ChunkRun, model: TariffDefinition, aft
                 and w.recorded_at <= ${run.cutoff}::timestamptz))), false) as earlier
         from outcome_participants o
         where o.authority_id = p.authority_id and o.programme = p.programme and o.reference = p.reference
-          and o.id <> p.id
+          and o.id <> p.id and o.recorded_at <= ${run.cutoff}::timestamptz
       ) tw
       where p.authority_id = ${a}::uuid and p.contract_id = ${run.contractId}::uuid
-        and p.id > ${after}::uuid and p.id <= ${upTo}::uuid
+        and p.id > ${after}::uuid and p.id <= ${upTo}::uuid and p.recorded_at <= ${run.cutoff}::timestamptz
     ),
     work as (
       select w.participant_id, w.id, w.occurred_on, w.value,
@@ -187,10 +187,14 @@ export interface RecordedClaim {
   metric: string;
   seq: number;
   amount_pence: bigint;
+  event_ids: string[];
   valid: boolean;
 }
 
-/** A chunk's participants (by id), their events recorded by the cut-off, and their claims so far. */
+/**
+ * A chunk's participants (by id) referred by the cut-off, their events recorded by it, and their
+ * claims so far.
+ */
 export async function chunkRows(
   db: Db,
   run: ChunkRun,
@@ -208,6 +212,7 @@ export async function chunkRows(
     .where("contract_id", "=", run.contractId)
     .where("id", ">", after)
     .where("id", "<=", upTo)
+    .where("recorded_at", "<=", run.cutoff)
     .orderBy("id")
     .execute();
   const events = await db
@@ -227,6 +232,7 @@ export async function chunkRows(
       "metric",
       "seq",
       "amount_pence",
+      "event_ids",
       sql<boolean>`problems = '{}'`.as("valid"),
     ])
     .where("authority_id", "=", run.authorityId)
@@ -255,9 +261,11 @@ export async function twinsOf(
     select p.id as participant_id, o.id as twin_id
     from outcome_participants p
     join outcome_participants o on o.authority_id = p.authority_id and o.programme = p.programme
-      and o.reference = p.reference and o.id <> p.id
+      and o.reference = p.reference and o.id <> p.id and o.recorded_at <= ${run.cutoff}::timestamptz
     where p.authority_id = ${run.authorityId}::uuid and p.contract_id = ${run.contractId}::uuid
-      and p.id > ${after}::uuid and p.id <= ${upTo}::uuid`.execute(db);
+      and p.id > ${after}::uuid and p.id <= ${upTo}::uuid and p.recorded_at <= ${run.cutoff}::timestamptz`.execute(
+    db,
+  );
   if (pairs.length === 0) return { pairs, events: [], claims: [] };
   const twinIds = [...new Set(pairs.map((p) => p.twin_id))];
   const events = await db
@@ -375,17 +383,14 @@ export async function insertRecoveries(
   return Number(result.numInsertedOrUpdatedRows ?? 0n);
 }
 
-/** The contract's first participant by id (contract-wide claims are kept against it), if any. */
-export async function firstParticipant(
-  db: Db,
-  authorityId: string,
-  contractId: string,
-): Promise<string | undefined> {
+/** The contract's first participant by id referred by the cut-off (contract-wide claims are kept against it). */
+export async function firstParticipant(db: Db, run: ChunkRun): Promise<string | undefined> {
   const row = await db
     .selectFrom("outcome_participants")
     .select("id")
-    .where("authority_id", "=", authorityId)
-    .where("contract_id", "=", contractId)
+    .where("authority_id", "=", run.authorityId)
+    .where("contract_id", "=", run.contractId)
+    .where("recorded_at", "<=", run.cutoff)
     .orderBy("id")
     .limit(1)
     .executeTakeFirst();
@@ -416,7 +421,7 @@ export async function cohortFigures(
     with p as (
       select id, cohort, referred_on from outcome_participants
       where authority_id = ${run.authorityId}::uuid and contract_id = ${run.contractId}::uuid
-        and cohort is not null
+        and cohort is not null and recorded_at <= ${run.cutoff}::timestamptz
     ),
     ev as (
       select e.participant_id, e.kind, e.value from outcome_events e
@@ -470,4 +475,56 @@ export async function serviceYear(
       and c.rule = 'service' and c.problems = '{}'
       and c.achieved_on between ${start}::date and ${end}::date`.execute(db);
   return { units: BigInt(rows[0]?.units ?? 0), onAccountPence: BigInt(rows[0]?.paid ?? 0) };
+}
+
+/** The first day a valid 'service' claim of the contract was achieved on (the first contract year's), if any. */
+export async function firstServiceDay(db: Db, run: ChunkRun): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("outcome_claims")
+    .select("achieved_on")
+    .where("authority_id", "=", run.authorityId)
+    .where("contract_id", "=", run.contractId)
+    .where("rule", "=", "service")
+    .where(sql<boolean>`problems = '{}'`)
+    .orderBy("achieved_on")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.achieved_on;
+}
+
+/**
+ * What the year's reconciliations settled so far: its top-up claims (rule 'reconciliation', metric =
+ * the year's first day, achieved on its last) and its 'reconciliation' recoveries (source key = the
+ * year's first day, then `{first day}/{n}`), counted and summed.
+ */
+export async function yearSettled(
+  db: Db,
+  run: ChunkRun,
+  start: string,
+  end: string,
+): Promise<{ topUps: number; topUpPence: bigint; recoveries: number; recoveredPence: bigint }> {
+  const { rows } = await sql<{ top_ups: number; top_up: string; recoveries: number; recovered: string }>`
+    select
+      (select count(*)::int from outcome_claims c
+        where c.authority_id = ${run.authorityId}::uuid and c.contract_id = ${run.contractId}::uuid
+          and c.achieved_on = ${end}::date and c.rule = 'reconciliation' and c.metric = ${start}) as top_ups,
+      (select coalesce(sum(c.amount_pence), 0)::text from outcome_claims c
+        where c.authority_id = ${run.authorityId}::uuid and c.contract_id = ${run.contractId}::uuid
+          and c.achieved_on = ${end}::date and c.rule = 'reconciliation' and c.metric = ${start}
+          and c.problems = '{}') as top_up,
+      (select count(*)::int from outcome_recoveries r
+        where r.authority_id = ${run.authorityId}::uuid and r.contract_id = ${run.contractId}::uuid
+          and r.kind = 'reconciliation' and (r.source_key = ${start} or r.source_key like ${`${start}/%`})) as recoveries,
+      (select coalesce(sum(r.amount_pence), 0)::text from outcome_recoveries r
+        where r.authority_id = ${run.authorityId}::uuid and r.contract_id = ${run.contractId}::uuid
+          and r.kind = 'reconciliation' and (r.source_key = ${start} or r.source_key like ${`${start}/%`})) as recovered`.execute(
+    db,
+  );
+  const r = rows[0];
+  return {
+    topUps: r?.top_ups ?? 0,
+    topUpPence: BigInt(r?.top_up ?? 0),
+    recoveries: r?.recoveries ?? 0,
+    recoveredPence: BigInt(r?.recovered ?? 0),
+  };
 }

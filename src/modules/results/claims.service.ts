@@ -29,7 +29,7 @@ import {
   participantClaims,
   reconcileYear,
   usableEvents,
-  yearsEndingIn,
+  yearsEndedBy,
 } from "./reference.ts";
 import type { OutcomeModelRow, OutcomeRun } from "./results.table.ts";
 
@@ -151,6 +151,7 @@ async function computeChunk(
         recorded.filter((c) => c.valid).map((c) => [claimKey(c.rule, c.metric, c.seq), c.amount_pence]),
       ),
       recorded: new Set(recorded.map((c) => claimKey(c.rule, c.metric, c.seq))),
+      working: new Map(recorded.map((c) => [claimKey(c.rule, c.metric, c.seq), c.event_ids])),
     };
     const made = participantClaims(model, participant, events, ctx, room);
     claims.push(...made.claims);
@@ -176,19 +177,28 @@ async function computeContractWide(
     const paid = await repo.contractWideClaims(db, run.authorityId, run.contractId);
     return repo.insertClaims(db, run, cohortClaims(threshold, figures, run.periodEnd, paid, room));
   }
+  // Every year ended by the period is reconciled again: deliveries recorded after a year's first
+  // reconciliation are settled by the next run (a further top-up or claw-back, under a key of its own).
   let inserted = 0;
-  for (const year of yearsEndingIn(run.periodStart, run.periodEnd, model.yearStarts)) {
-    const first = await repo.firstParticipant(db, run.authorityId, run.contractId);
-    if (!first) break;
+  const first = await repo.firstParticipant(db, run);
+  const firstDay = await repo.firstServiceDay(db, run);
+  if (!first || !firstDay) return 0;
+  for (const year of yearsEndedBy(firstDay, run.periodEnd, model.yearStarts)) {
     const { units, onAccountPence } = await repo.serviceYear(db, run, year.start, year.end);
-    const { band, duePence, differencePence } = reconcileYear(model, units, onAccountPence);
+    const settled = await repo.yearSettled(db, run, year.start, year.end);
+    const { band, duePence, differencePence } = reconcileYear(
+      model,
+      units,
+      onAccountPence,
+      settled.topUpPence - settled.recoveredPence,
+    );
     if (differencePence > 0n) {
       inserted += await repo.insertClaims(db, run, [
         {
           participantId: first,
           rule: "reconciliation",
           metric: year.start,
-          seq: 1,
+          seq: settled.topUps + 1,
           achievedOn: year.end,
           amountPence: differencePence,
           eventIds: [],
@@ -196,12 +206,13 @@ async function computeContractWide(
         },
       ]);
     } else if (differencePence < 0n) {
+      const again = settled.topUps + settled.recoveries > 0;
       inserted += await repo.insertRecoveries(db, run, [
         {
           kind: "reconciliation",
-          sourceKey: year.start,
+          sourceKey: settled.recoveries === 0 ? year.start : `${year.start}/${settled.recoveries + 1}`,
           amountPence: -differencePence,
-          reason: `Year from ${year.start}: ${units} units at ${band?.perUnit.pence ?? 0} pence (${band?.perUnit.rule ?? ""}) = ${duePence} pence due; ${onAccountPence} pence paid on account`,
+          reason: `Year from ${year.start}${again ? " (reconciled again: deliveries recorded since)" : ""}: ${units} units at ${band?.perUnit.pence ?? 0} pence (${band?.perUnit.rule ?? ""}) = ${duePence} pence due; ${onAccountPence} pence paid on account${again ? `, ${settled.topUpPence - settled.recoveredPence} pence settled before` : ""}`,
         },
       ]);
     }

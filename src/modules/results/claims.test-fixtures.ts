@@ -58,7 +58,7 @@ export async function insertParticipant(
   db: Db,
   contractId: string,
   programme: string,
-  p: { reference: string; group: string; referredOn: string; cohort?: string | null },
+  p: { reference: string; group: string; referredOn: string; cohort?: string | null; recordedAt?: Date },
 ): Promise<string> {
   const id = newId();
   await db
@@ -72,7 +72,7 @@ export async function insertParticipant(
       payment_group: p.group,
       cohort: p.cohort ?? null,
       referred_on: p.referredOn,
-      recorded_at: new Date("2026-01-01T09:00:00Z"),
+      recorded_at: p.recordedAt ?? new Date("2026-01-01T09:00:00Z"),
     })
     .execute();
   return id;

@@ -23,10 +23,10 @@ import { msg } from "../../lib/messages.ts";
 import { actorOf, requireSignedIn } from "../access/access.service.ts";
 import { type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import type { ModelDefinition } from "./models.ts";
+import type { ModelDefinition, TariffDefinition } from "./models.ts";
 import * as repo from "./outcome-contracts.repository.ts";
 import { standingFor } from "./outcome-contracts.service.ts";
-import { modelInForce } from "./results.service.ts";
+import { modelVersions } from "./results.service.ts";
 import { EVENT_KINDS, type EventKind, type EventSource } from "./results.table.ts";
 
 /** The most participants or events one request (or one CSV file) carries. */
@@ -48,11 +48,21 @@ export interface BatchResult {
   alreadyRecorded: number;
 }
 
-/** The payment groups a model knows (a tariff's), or null when it names none. */
-function groupsOf(definition: unknown): Set<string> | null {
-  const d = definition as Partial<ModelDefinition> | null;
-  if (d && d.kind === "tariff" && Array.isArray(d.groups)) return new Set(d.groups.map((g) => g.code));
-  return null;
+/**
+ * The payment groups the contract's tariff knows: every group of any of its versions (one in force
+ * later included), or null when its model is not a tariff (outcome prices and fees name no groups).
+ */
+function groupsOf(definitions: readonly unknown[]): Set<string> | null {
+  const tariffs = definitions
+    .map((definition) => definition as Partial<ModelDefinition> | null)
+    .filter((d) => d && d.kind === "tariff" && Array.isArray(d.groups)) as Partial<TariffDefinition>[];
+  if (tariffs.length === 0) return null;
+  return new Set(tariffs.flatMap((d) => (d.groups ?? []).map((g) => g.code)));
+}
+
+/** The fields of a row sent again that differ from the one recorded (an API field name each). */
+function differing(pairs: readonly [string, unknown, unknown][]): string[] {
+  return pairs.filter(([, sent, stored]) => (sent ?? null) !== (stored ?? null)).map(([field]) => field);
 }
 
 /** Refers participants to the contract: the commissioner's to send (the provider receives them). */
@@ -99,8 +109,12 @@ export async function referParticipants(
         msg`Only the authority's commissioners and administrators refer participants.`,
       );
     const today = londonToday(ctx.clock);
-    const model = await modelInForce(trx, authorityId, contractId, today);
-    const groups = model ? groupsOf(model.definition) : null;
+    const versions = await modelVersions(trx, authorityId, contractId);
+    if (versions.length === 0) {
+      const message = msg`Add the contract's payment model before referring participants: their payment groups are checked against it`;
+      throw new UnprocessableError(message, [{ field: "participants", message }]);
+    }
+    const groups = groupsOf(versions.map((v) => v.definition));
     const combos: FieldError[] = [];
     drafts.forEach((d, i) => {
       if (d.referredOn < contract.starts_on || d.referredOn > contract.ends_on || d.referredOn > today)
@@ -115,6 +129,29 @@ export async function referParticipants(
         });
     });
     if (combos.length > 0) throw new UnprocessableError(msg`Check the participants`, combos.slice(0, 100));
+    // A reference sent again must say what it said the first time: a referral is never changed.
+    const before = await repo.participantsByReference(
+      trx,
+      authorityId,
+      contractId,
+      drafts.map((d) => d.reference),
+    );
+    const sent = new Map(drafts.map((d) => [d.reference, d]));
+    for (const stored of before) {
+      const d = sent.get(stored.reference);
+      const fields = d
+        ? differing([
+            ["paymentGroup", d.paymentGroup, stored.payment_group],
+            ["cohort", d.cohort, stored.cohort],
+            ["referredOn", d.referredOn, stored.referred_on],
+          ])
+        : [];
+      if (fields.length > 0)
+        throw new ConflictError(
+          msg`Participant ${stored.reference} was referred before with a different ${fields.join(", ")}: a referral is never changed, so send it as it was`,
+          "participant_resent_different",
+        );
+    }
     const now = ctx.clock.now();
     const recorded = await repo.insertParticipants(
       trx,
@@ -159,6 +196,17 @@ export interface EventDraft {
 const NEEDS_METRIC: readonly string[] = ["outcome", "qualification"];
 const NEEDS_VALUE: readonly string[] = ["in-work", "reconviction", "service-delivered"];
 
+/**
+ * The largest value one event may carry, by kind: weeks in work (20 years), reconvictions counted for
+ * one person, units delivered in one event; any other kind's value at most the largest of these.
+ */
+export const MAX_EVENT_VALUE = {
+  "in-work": 1_040,
+  reconviction: 1_000,
+  "service-delivered": 10_000,
+} as const;
+const MAX_ANY_VALUE = 10_000;
+
 /** Format problems of one event (its field names prefixed by `at`). */
 function eventProblems(d: EventDraft, at: string): FieldError[] {
   const problems: FieldError[] = [];
@@ -174,10 +222,16 @@ function eventProblems(d: EventDraft, at: string): FieldError[] {
       field: `${at}/metric`,
       message: msg`Enter the outcome's metric code, as the model names it`,
     });
+  const max = MAX_EVENT_VALUE[d.kind as keyof typeof MAX_EVENT_VALUE] ?? MAX_ANY_VALUE;
   if (NEEDS_VALUE.includes(d.kind) && !(Number.isInteger(d.value) && (d.value as number) >= 0))
     problems.push({
       field: `${at}/value`,
       message: msg`Enter the value as a whole number: weeks in work, reconvictions counted or units delivered`,
+    });
+  else if (typeof d.value === "number" && d.value > max)
+    problems.push({
+      field: `${at}/value`,
+      message: msg`Enter a value of at most ${max} for this kind of event`,
     });
   if (!isIsoDate(d.occurredOn ?? ""))
     problems.push({ field: `${at}/occurredOn`, message: msg`Enter the day it happened as a real date` });
@@ -206,10 +260,32 @@ export async function recordEvents(
       { field: "events", message: msg`Send from 1 to 5,000 events at a time` },
     ]);
   const problems = drafts.flatMap((d, i) => eventProblems(d, `events/${i}`));
+  // One source_ref twice in a batch: the same event sent twice is harmless, two different ones are not.
+  const firstSent = new Map<string, EventDraft>();
+  drafts.forEach((d, i) => {
+    const first = firstSent.get(d.sourceRef);
+    if (!first) firstSent.set(d.sourceRef, d);
+    else if (
+      differing([
+        ["participant", d.participant, first.participant],
+        ["kind", d.kind, first.kind],
+        ["metric", d.metric || null, first.metric || null],
+        ["value", d.value, first.value],
+        ["occurredOn", d.occurredOn, first.occurredOn],
+      ]).length > 0
+    )
+      problems.push({
+        field: `events/${i}/sourceRef`,
+        message: msg`This reference is sent twice in the batch for different events: give each event its own`,
+      });
+  });
   if (problems.length > 0) throw new ValidationError(msg`Check the events`, problems.slice(0, 100));
 
   return transaction(ctx.db, async (trx) => {
     const { commissioner, provider } = await standingFor(within(ctx, trx), authorityId, contractId);
+    // A run starting locks the contract for update: a batch either commits before its cut-off, or
+    // waits and is recorded after it (never recorded before the cut-off and committed after).
+    await repo.lockContractShared(trx, authorityId, contractId);
     const source = sourceFor(commissioner, provider, opts.source);
     const participants = await repo.participantsByReference(
       trx,
@@ -234,6 +310,36 @@ export async function recordEvents(
         });
     });
     if (combos.length > 0) throw new UnprocessableError(msg`Check the events`, combos.slice(0, 100));
+    // An event sent again must say what it said the first time: events are never changed.
+    const stored = new Map(
+      (
+        await repo.eventsBySourceRef(
+          trx,
+          authorityId,
+          contractId,
+          source,
+          drafts.map((d) => d.sourceRef),
+        )
+      ).map((e) => [e.source_ref, e]),
+    );
+    const referenceOf = new Map(participants.map((x) => [x.id, x.reference]));
+    for (const d of drafts) {
+      const e = stored.get(d.sourceRef);
+      const fields = e
+        ? differing([
+            ["participant", d.participant, referenceOf.get(e.participant_id)],
+            ["kind", d.kind, e.kind],
+            ["metric", d.metric || null, e.metric],
+            ["value", d.value, e.value],
+            ["occurredOn", d.occurredOn, e.occurred_on],
+          ])
+        : [];
+      if (fields.length > 0)
+        throw new ConflictError(
+          msg`Event ${d.sourceRef} was recorded before with a different ${fields.join(", ")}: events are never changed, so withdraw it and send the right one under a new reference`,
+          "event_resent_different",
+        );
+    }
     const p = requireSignedIn(ctx.principal);
     const now = ctx.clock.now();
     const recorded = await repo.insertEvents(

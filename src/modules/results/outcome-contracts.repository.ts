@@ -224,13 +224,14 @@ export async function participantsByReference(
   authorityId: string,
   contractId: string,
   references: readonly string[],
-): Promise<Pick<OutcomeParticipant, "id" | "reference" | "referred_on">[]> {
-  const found: Pick<OutcomeParticipant, "id" | "reference" | "referred_on">[] = [];
+): Promise<Pick<OutcomeParticipant, "id" | "reference" | "referred_on" | "payment_group" | "cohort">[]> {
+  const found: Pick<OutcomeParticipant, "id" | "reference" | "referred_on" | "payment_group" | "cohort">[] =
+    [];
   for (const chunk of chunks([...new Set(references)]))
     found.push(
       ...(await db
         .selectFrom("outcome_participants")
-        .select(["id", "reference", "referred_on"])
+        .select(["id", "reference", "referred_on", "payment_group", "cohort"])
         .where("authority_id", "=", authorityId)
         .where("contract_id", "=", contractId)
         .where("reference", "in", chunk)
@@ -273,6 +274,48 @@ export async function insertEvents(
     inserted += Number(result.numInsertedOrUpdatedRows ?? 0n);
   }
   return inserted;
+}
+
+/** The events recorded before under these sender's references (the unique key's index). */
+export async function eventsBySourceRef(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+  source: string,
+  sourceRefs: readonly string[],
+): Promise<
+  Pick<OutcomeEvent, "source_ref" | "participant_id" | "kind" | "metric" | "value" | "occurred_on">[]
+> {
+  const found: Pick<
+    OutcomeEvent,
+    "source_ref" | "participant_id" | "kind" | "metric" | "value" | "occurred_on"
+  >[] = [];
+  for (const chunk of chunks([...new Set(sourceRefs)]))
+    found.push(
+      ...(await db
+        .selectFrom("outcome_events")
+        .select(["source_ref", "participant_id", "kind", "metric", "value", "occurred_on"])
+        .where("authority_id", "=", authorityId)
+        .where("contract_id", "=", contractId)
+        .where("source", "=", source as OutcomeEvent["source"])
+        .where("source_ref", "in", chunk)
+        .execute()),
+    );
+  return found;
+}
+
+/**
+ * Locks the outcome contract's row for share: evidence batches go side by side, but a run starting
+ * (which locks it for update) waits for them to commit, and they for it.
+ */
+export async function lockContractShared(trx: Trx, authorityId: string, contractId: string): Promise<void> {
+  await trx
+    .selectFrom("outcome_contracts")
+    .select("id")
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", contractId)
+    .forShare()
+    .execute();
 }
 
 export function eventById(

@@ -120,7 +120,15 @@ export const EventsBody = Type.Object({
       participant: Type.String({ maxLength: 40, description: "The participant's reference" }),
       kind: Strings(EVENT_KINDS.filter((k) => k !== "withdrawal")),
       metric: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 60 }))),
-      value: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+      value: Type.Optional(
+        Nullable(
+          Type.Integer({
+            minimum: 0,
+            maximum: 10000,
+            description: "At most 1,040 weeks in work, 1,000 reconvictions or 10,000 units delivered",
+          }),
+        ),
+      ),
       occurredOn: IsoDate,
       sourceRef: Type.String({
         minLength: 1,

@@ -326,6 +326,71 @@ describe("participants and evidence", () => {
     expect((await call(t.app, "POST", withdraw, s.provider, { reason: "Again" })).statusCode).toBe(409);
   });
 
+  it("refuses a row sent again with different content (409), a value too large, a group no version knows", async () => {
+    const participantsUrl = `${one(a)}/participants`;
+    const changed = await call(t.app, "POST", participantsUrl, s.commissioner, {
+      participants: [{ reference: "P-001", paymentGroup: "jsa-18-24", referredOn: addMonths(today, -5) }],
+    });
+    expect(changed.statusCode).toBe(409);
+    expect(changed.json().error.code).toBe("participant_resent_different");
+    expect(changed.json().error.message).toContain("P-001 was referred before with a different referredOn");
+    const eventsUrl = `${one(a)}/events`;
+    const resent = await call(t.app, "POST", eventsUrl, s.provider, {
+      events: [
+        { participant: "P-001", kind: "in-work", value: 4, occurredOn: referredOn(), sourceRef: "att-1" },
+      ],
+    });
+    expect(resent.statusCode).toBe(409);
+    expect(resent.json().error.message).toContain("att-1 was recorded before with a different kind, value");
+    // At most 1,040 weeks in work, 10,000 units in one event (no 500 near 2³¹, no absurd claim).
+    const tooMany = await call(t.app, "POST", eventsUrl, s.provider, {
+      events: [
+        { participant: "P-001", kind: "in-work", value: 1041, occurredOn: today, sourceRef: "wk-big" },
+      ],
+    });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().error.details[0].field).toBe("events/0/value");
+    const twice = await call(t.app, "POST", eventsUrl, s.provider, {
+      events: [
+        { participant: "P-001", kind: "in-work", value: 5, occurredOn: today, sourceRef: "wk-twice" },
+        { participant: "P-001", kind: "in-work", value: 6, occurredOn: today, sourceRef: "wk-twice" },
+      ],
+    });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.json().error.details[0].field).toBe("events/1/sourceRef");
+    const huge = await call(t.app, "POST", eventsUrl, s.provider, {
+      events: [
+        { participant: "P-001", kind: "in-work", value: 2 ** 31, occurredOn: today, sourceRef: "wk-huge" },
+      ],
+    });
+    expect(huge.statusCode).toBe(400);
+    // No model yet: referrals wait for it; a model in force only from tomorrow still checks the groups.
+    const c = (
+      await call(t.app, "POST", api, s.commissioner, {
+        fund: "Life Chances Fund",
+        organisationId: FUND_PROVIDER,
+        reference: "LCF-GROUPS",
+        title: "Groups checked",
+        programme: "groups-checked",
+        startsOn: addMonths(today, -12),
+        endsOn: addMonths(today, 24),
+      })
+    ).json().id as string;
+    const esa = { participants: [{ reference: "G-1", paymentGroup: "esa", referredOn: referredOn() }] };
+    const noModel = await call(t.app, "POST", `${one(c)}/participants`, s.commissioner, esa);
+    expect(noModel.statusCode).toBe(422);
+    expect(noModel.json().error.message).toContain("Add the contract's payment model");
+    const added = await call(t.app, "POST", `${one(c)}/models`, s.commissioner, {
+      kind: "tariff",
+      definition: TARIFF,
+      effectiveFrom: addMonths(today, 1),
+    });
+    expect(added.statusCode).toBe(201);
+    const unknown = await call(t.app, "POST", `${one(c)}/participants`, s.commissioner, esa);
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json().error.details[0].field).toBe("participants/0/paymentGroup");
+  });
+
   it("takes a CSV file on the page, naming each bad line", async () => {
     const url = `${pages}/${a}/evidence`;
     const header = "participant,kind,metric,value,occurred_on,source_ref";

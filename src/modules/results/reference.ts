@@ -10,8 +10,9 @@
  * The rules in short. Only usable evidence counts: events recorded by the run's cut-off, neither a
  * withdrawal nor withdrawn, that happened by the period's last day. Events are taken in the order
  * (day, id), so the order they arrived in never changes a claim. A claim's key is (participant, rule,
- * metric, seq); a key validly claimed before is never claimed again; a key refused before is not
- * recorded again while still refused. Each refusal names its problems, in the order of PROBLEM_CODES.
+ * metric, seq) — for a claim made per event (a delivery, an outcome) its seq is fixed by its event
+ * (`seqsByEvent`), never by its position; a key validly claimed before is never claimed again; a key
+ * refused before is not recorded again while still refused. Each refusal names its problems, in the order of PROBLEM_CODES.
  */
 import { addDays } from "../../lib/london-time.ts";
 import type {
@@ -98,6 +99,11 @@ export interface ParticipantContext {
   paid: ReadonlyMap<string, bigint>;
   /** Every key of this participant's claims already recorded (valid or refused), by any run. */
   recorded: ReadonlySet<string>;
+  /**
+   * The events each recorded claim rests on (its `event_ids`), by key: a claim made per event
+   * (a delivery, an outcome) keeps the seq it was first recorded under. None known when absent.
+   */
+  working?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** What the contract's cap leaves (outcome prices): valid claims use it up, in order. */
@@ -107,6 +113,34 @@ export interface ContractRoom {
 
 export function claimKey(rule: string, metric: string, seq: number): string {
   return `${rule}|${metric}|${seq}`;
+}
+
+/**
+ * The seq of each claim made per event (a delivery, an outcome of a metric): fixed by the event, never
+ * by its position. An event already claimed (valid or refused) keeps the seq it was recorded under
+ * (a valid one first); an event never claimed takes the next seq after every seq recorded, in (day, id)
+ * order. So a delivery dated earlier that arrives after a later one was paid gets a seq of its own:
+ * nothing is skipped, nothing paid twice, and a withdrawal moves no other claim.
+ */
+export function seqsByEvent(
+  rule: string,
+  metric: string,
+  events: readonly EngineEvent[],
+  ctx: Pick<ParticipantContext, "paid" | "recorded" | "working">,
+): Map<string, number> {
+  const prefix = `${rule}|${metric}|`;
+  const seqOf = new Map<string, number>();
+  let last = 0;
+  for (const key of [...ctx.paid.keys(), ...ctx.recorded]) {
+    if (!key.startsWith(prefix)) continue;
+    const seq = Number(key.slice(prefix.length));
+    if (!Number.isInteger(seq)) continue;
+    if (seq > last) last = seq;
+    const eventId = ctx.working?.get(key)?.[0];
+    if (eventId !== undefined && !seqOf.has(eventId)) seqOf.set(eventId, seq);
+  }
+  for (const e of events) if (!seqOf.has(e.id)) seqOf.set(e.id, ++last);
+  return seqOf;
 }
 
 function byDayThenId(a: EngineEvent, b: EngineEvent): number {
@@ -210,17 +244,19 @@ function tariffCandidates(
 }
 
 /**
- * Outcome prices (social impact bonds): each evidenced outcome of a metric is paid its price, the
- * k-th occurrence being seq k, at most `maxPerPerson` (`over-cap` beyond), within `outcomeWithin` of
- * referral. Caps: a claim that would take the person's valid claims above `capPerPerson`, or the
- * contract's above `capPerContract`, is refused `over-cap` (claims taken in order of day, rule,
- * metric, seq; a later smaller one may still fit).
+ * Outcome prices (social impact bonds): each evidenced outcome of a metric is paid its price, within
+ * `outcomeWithin` of referral; each claim is keyed by its event (`seqsByEvent`), never by its position.
+ * Caps (applied in `participantClaims`): at most `maxPerPerson` valid claims of a metric; a claim that
+ * would take the person's valid claims above `capPerPerson`, or the contract's above `capPerContract`,
+ * is refused `over-cap` (claims taken in order of day, rule, metric, seq; a later smaller one may still fit).
  *
- * Proxies: the k-th interim outcome pays its price on account while the k-th final outcome is not
- * yet evidenced and its `finalWithin` window is open. The final outcome then pays its price less
- * what the proxy paid on account when it came within that window; otherwise it pays in full, and the
- * amount on account is recovered (a 'proxy' recovery) once the window has passed — or at once when
- * the interim evidence is withdrawn.
+ * Proxies: the k-th interim outcome (in (day, id) order) pays its price on account while the k-th
+ * final outcome is not yet evidenced and its `finalWithin` window is open. The final outcome then pays
+ * its price less what the proxy paid on account when it came within that window (its working names
+ * the interim event it was paid net of); otherwise it pays in full, and the amount on account is
+ * recovered (a 'proxy' recovery) once the window has passed — or at once when the interim evidence is
+ * withdrawn, unless a final outcome was already paid net of it (recovering it then would pay less than
+ * the final's price).
  */
 function outcomePriceCandidates(
   model: OutcomePricesDefinition,
@@ -241,21 +277,29 @@ function outcomePriceCandidates(
   for (const metric of model.metrics) {
     const occ = occurrences.get(metric.code) ?? [];
     const proxy = metric.proxyFor;
+    const rule = proxy ? "proxy" : "outcome";
     if (proxy) {
       const finals = occurrences.get(proxy.metric) ?? [];
+      // The interim events a final outcome was paid net of (named after its own in its working).
+      const netted = new Set<string>();
+      for (const key of ctx.paid.keys())
+        if (key.startsWith(`outcome|${proxy.metric}|`))
+          for (const id of (ctx.working?.get(key) ?? []).slice(1)) netted.add(id);
       // Amounts paid on account that the evidence no longer supports are recovered.
       for (const [key, paidPence] of ctx.paid) {
-        const [rule, code, seqText] = key.split("|");
-        if (rule !== "proxy" || code !== metric.code) continue;
-        const k = Number(seqText);
-        const interim = occ[k - 1];
-        const final = finals[k - 1];
+        const [r, code, seqText] = key.split("|");
+        if (r !== "proxy" || code !== metric.code) continue;
+        const interimId = ctx.working?.get(key)?.[0];
+        if (interimId !== undefined && netted.has(interimId)) continue;
+        const i = occ.findIndex((e) => e.id === interimId);
+        const interim = i >= 0 ? occ[i] : undefined;
+        const final = i >= 0 ? finals[i] : undefined;
         const deadline = interim ? addDays(interim.occurred_on, proxy.finalWithin.days) : null;
         const confirmed = final !== undefined && deadline !== null && final.occurred_on <= deadline;
         if (confirmed || (deadline !== null && deadline >= ctx.periodEnd)) continue;
         recoveries.push({
           kind: "proxy",
-          sourceKey: `${participant.id}|${metric.code}|${k}`,
+          sourceKey: `${participant.id}|${metric.code}|${seqText}`,
           amountPence: paidPence,
           reason: interim
             ? `${metric.name}: paid on account, not followed by ${proxy.metric} within ${proxy.finalWithin.days} days (${proxy.rule})`
@@ -263,27 +307,30 @@ function outcomePriceCandidates(
         });
       }
     }
+    const interimMetric = proxy ? undefined : proxyOf.get(metric.code);
+    const interims = interimMetric ? (occurrences.get(interimMetric.code) ?? []) : [];
+    const interimSeqs = interimMetric ? seqsByEvent("proxy", interimMetric.code, interims, ctx) : undefined;
+    const seqOf = seqsByEvent(rule, metric.code, occ, ctx);
     occ.forEach((event, i) => {
-      const seq = i + 1;
-      const rule = proxy ? "proxy" : "outcome";
+      const seq = seqOf.get(event.id) ?? 0;
       let amount = BigInt(metric.price.pence);
+      const eventIds = [event.id];
       if (proxy) {
         // On account only while the final outcome is unknown and its window open.
         const final = (occurrences.get(proxy.metric) ?? [])[i];
         if (final || addDays(event.occurred_on, proxy.finalWithin.days) < ctx.periodEnd) return;
-      } else {
-        const interimMetric = proxyOf.get(metric.code);
-        const interimProxy = interimMetric?.proxyFor;
-        if (interimMetric && interimProxy) {
-          const paidOnAccount = ctx.paid.get(claimKey("proxy", interimMetric.code, seq));
-          const interim = (occurrences.get(interimMetric.code) ?? [])[i];
-          if (
-            paidOnAccount !== undefined &&
-            interim &&
-            event.occurred_on <= addDays(interim.occurred_on, interimProxy.finalWithin.days)
-          ) {
-            amount -= paidOnAccount;
-          }
+      } else if (interimMetric?.proxyFor) {
+        const interim = interims[i];
+        const paidOnAccount = interim
+          ? ctx.paid.get(claimKey("proxy", interimMetric.code, interimSeqs?.get(interim.id) ?? 0))
+          : undefined;
+        if (
+          interim &&
+          paidOnAccount !== undefined &&
+          event.occurred_on <= addDays(interim.occurred_on, interimMetric.proxyFor.finalWithin.days)
+        ) {
+          amount -= paidOnAccount;
+          eventIds.push(interim.id);
         }
       }
       claims.push({
@@ -293,7 +340,7 @@ function outcomePriceCandidates(
         seq,
         achievedOn: event.occurred_on,
         amountPence: amount,
-        eventIds: [event.id],
+        eventIds,
         problems: withProblems({
           "outside-eligibility-window": outsideWindow(
             event.occurred_on,
@@ -302,7 +349,6 @@ function outcomePriceCandidates(
           ),
           "duplicate-participant": ctx.earlierElsewhere,
           "already-claimed-elsewhere": ctx.claimedElsewhere.has(claimKey(rule, metric.code, seq)),
-          "over-cap": seq > metric.maxPerPerson,
         }),
       });
     });
@@ -310,30 +356,36 @@ function outcomePriceCandidates(
   return claims;
 }
 
-/** Fee for service: each delivery of units is paid `onAccountPerUnit` per unit (reconciled yearly). */
+/**
+ * Fee for service: each delivery of units is paid `onAccountPerUnit` per unit (reconciled yearly),
+ * keyed by its event (`seqsByEvent`): a late delivery dated earlier is paid once, under its own seq.
+ */
 function serviceCandidates(
   model: FeeForServiceDefinition,
   participant: EngineParticipant,
   usable: readonly EngineEvent[],
   ctx: ParticipantContext,
 ): EngineClaim[] {
-  return usable
-    .filter((e) => e.kind === "service-delivered")
-    .map((event, i) => ({
+  const deliveries = usable.filter((e) => e.kind === "service-delivered");
+  const seqOf = seqsByEvent("service", "", deliveries, ctx);
+  return deliveries.map((event) => {
+    const seq = seqOf.get(event.id) ?? 0;
+    return {
       participantId: participant.id,
       rule: "service" as const,
       metric: "",
-      seq: i + 1,
+      seq,
       achievedOn: event.occurred_on,
       amountPence: BigInt(event.value ?? 0) * BigInt(model.onAccountPerUnit.pence),
       eventIds: [event.id],
       problems: withProblems({
         "outside-eligibility-window": event.occurred_on < participant.referred_on,
         "duplicate-participant": ctx.earlierElsewhere,
-        "already-claimed-elsewhere": ctx.claimedElsewhere.has(claimKey("service", "", i + 1)),
+        "already-claimed-elsewhere": ctx.claimedElsewhere.has(claimKey("service", "", seq)),
         "evidence-missing": event.value === null || event.value === 0,
       }),
-    }));
+    };
+  });
 }
 
 function inClaimOrder(a: EngineClaim, b: EngineClaim): number {
@@ -374,7 +426,18 @@ export function participantClaims(
   const fresh = candidates.filter((c) => !ctx.paid.has(claimKey(c.rule, c.metric, c.seq))).sort(inClaimOrder);
   if (model.kind === "outcome-prices") {
     let person = personRoom(model.capPerPerson.pence, ctx.paid);
+    // At most `maxPerPerson` valid claims of a metric: those paid before count first.
+    const counted = new Map<string, number>();
+    for (const key of ctx.paid.keys()) {
+      const [rule, metric] = key.split("|");
+      if (rule === "outcome" || rule === "proxy")
+        counted.set(`${rule}|${metric}`, (counted.get(`${rule}|${metric}`) ?? 0) + 1);
+    }
+    const maxOf = new Map(model.metrics.map((m) => [m.code, m.maxPerPerson]));
     for (const claim of fresh) {
+      const kind = `${claim.rule}|${claim.metric}`;
+      if ((counted.get(kind) ?? 0) >= (maxOf.get(claim.metric) ?? Number.POSITIVE_INFINITY))
+        claim.problems = PROBLEM_CODES.filter((code) => code === "over-cap" || claim.problems.includes(code));
       if (claim.problems.length > 0) continue;
       if (claim.amountPence > person || claim.amountPence > room.pence) {
         claim.problems = ["over-cap"];
@@ -382,6 +445,7 @@ export function participantClaims(
       }
       person -= claim.amountPence;
       room.pence -= claim.amountPence;
+      counted.set(kind, (counted.get(kind) ?? 0) + 1);
     }
   }
   const claims = fresh.filter(
@@ -523,6 +587,20 @@ export function yearsEndingIn(periodStart: string, periodEnd: string, yearStarts
   return years;
 }
 
+/**
+ * The contract years ended by `periodEnd` that hold `firstDay` or come after it: each run reconciles
+ * them all again, so deliveries recorded after a year's first reconciliation are reconciled too.
+ */
+export function yearsEndedBy(firstDay: string, periodEnd: string, yearStarts: string): ContractYear[] {
+  const years: ContractYear[] = [];
+  for (let y = Number(firstDay.slice(0, 4)) - 1; y <= Number(periodEnd.slice(0, 4)); y++) {
+    const start = `${y}-${yearStarts}`;
+    const end = addDays(`${y + 1}-${yearStarts}`, -1);
+    if (end >= firstDay && end <= periodEnd) years.push({ start, end });
+  }
+  return years;
+}
+
 /** The band a year's units fall in. */
 export function bandFor(bands: readonly VolumeBand[], units: bigint): VolumeBand | undefined {
   return bands.find(
@@ -532,14 +610,16 @@ export function bandFor(bands: readonly VolumeBand[], units: bigint): VolumeBand
 
 /**
  * The yearly reconciliation: the year's units (of valid 'service' claims) at the band's price, less
- * what was paid on account: a top-up when positive, a claw-back when negative.
+ * what was paid on account and what earlier reconciliations of the year settled (top-ups less
+ * claw-backs): a top-up when positive, a claw-back when negative, nothing when settled.
  */
 export function reconcileYear(
   model: FeeForServiceDefinition,
   units: bigint,
   onAccountPence: bigint,
+  settledPence = 0n,
 ): { band: VolumeBand | undefined; duePence: bigint; differencePence: bigint } {
   const band = bandFor(model.bands, units);
-  const duePence = band ? units * BigInt(band.perUnit.pence) : onAccountPence;
-  return { band, duePence, differencePence: duePence - onAccountPence };
+  const duePence = band ? units * BigInt(band.perUnit.pence) : onAccountPence + settledPence;
+  return { band, duePence, differencePence: duePence - onAccountPence - settledPence };
 }
