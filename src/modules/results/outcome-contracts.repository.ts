@@ -505,3 +505,23 @@ export async function upsertComparison(db: Trx, row: Insertable<OutcomeCompariso
     )
     .execute();
 }
+
+/** The payment groups of the contract's participants that are not among `codes` (at most 20 named). */
+export async function paymentGroupsOutside(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+  codes: readonly string[],
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom("outcome_participants")
+    .select("payment_group")
+    .distinct()
+    .where("authority_id", "=", authorityId)
+    .where("contract_id", "=", contractId)
+    .$if(codes.length > 0, (q) => q.where("payment_group", "not in", codes))
+    .orderBy("payment_group")
+    .limit(20)
+    .execute();
+  return rows.map((r) => r.payment_group);
+}

@@ -278,16 +278,8 @@ export async function addModelVersion(
     }
   }
   if (problems.length > 0) throw new ValidationError(msg`Check the payment model`, problems);
-  const checked = checkModel(kind as ModelKind, definition);
-  if (!checked.ok)
-    throw new UnprocessableError(
-      msg`The model's definition has problems: correct each one named`,
-      checked.problems.map((problem) => ({
-        field: problem.path ? `definition.${problem.path}` : "definition",
-        message: problem.message,
-      })),
-    );
   return transaction(ctx.db, async (trx) => {
+    // Who may, first: an unknown contract is 404 whatever the definition holds.
     const { contract } = await asCommissioner(
       within(ctx, trx),
       authorityId,
@@ -295,6 +287,34 @@ export async function addModelVersion(
       msg`Only the authority's commissioners and administrators change a contract's payment model.`,
       { lock: true },
     );
+    const checked = checkModel(kind as ModelKind, definition);
+    if (!checked.ok)
+      throw new UnprocessableError(
+        msg`The model's definition has problems: correct each one named`,
+        checked.problems.map((problem) => ({
+          field: problem.path ? `definition.${problem.path}` : "definition",
+          message: problem.message,
+        })),
+      );
+    // A tariff must price every payment group the contract's participants are in.
+    if (checked.definition.kind === "tariff") {
+      const missing = await repo.paymentGroupsOutside(
+        trx,
+        authorityId,
+        contractId,
+        checked.definition.groups.map((g) => g.code),
+      );
+      if (missing.length > 0)
+        throw new UnprocessableError(
+          msg`The tariff leaves out payment groups the contract's participants are in`,
+          [
+            {
+              field: "definition.groups",
+              message: msg`Add a group for each of ${missing.join(", ")}: participants referred in it would not be paid`,
+            },
+          ],
+        );
+    }
     if (effectiveFrom < contract.starts_on || effectiveFrom > contract.ends_on)
       throw new UnprocessableError(msg`A model version applies from a day within the contract's term`, [
         {

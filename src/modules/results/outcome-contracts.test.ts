@@ -272,6 +272,16 @@ describe("participants and evidence", () => {
     ]);
     const rest = await call(t.app, "GET", `${url}?pageSize=2&after=${listed.json().next}`, s.provider);
     expect(rest.json()).toMatchObject({ participants: [{ reference: "P-003" }], next: null });
+    // A later tariff that leaves out a group its participants are in is refused, the group named.
+    const [group] = TARIFF.groups;
+    const leavesOut = await call(t.app, "POST", `${one(a)}/models`, s.commissioner, {
+      kind: "tariff",
+      definition: { ...TARIFF, groups: [{ ...group, code: "jsa-25-plus", name: "JSA 25+" }] },
+      effectiveFrom: addMonths(today, -1),
+    });
+    expect(leavesOut.statusCode).toBe(422);
+    expect(leavesOut.json().error.details[0]).toMatchObject({ field: "definition.groups" });
+    expect(leavesOut.json().error.details[0].message).toContain("jsa-18-24");
   });
 
   it("records events once by (source, source_ref); withdraws one once", async () => {
