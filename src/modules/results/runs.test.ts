@@ -16,6 +16,7 @@ import type { SettableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import type { Ctx } from "../access/context.ts";
+import { SimulatedCrash } from "./claims.service.ts";
 import { approveRun, computeRun, InjectedCrash, payRun, settle, startRun } from "./runs.service.ts";
 import {
   attach,
@@ -359,6 +360,69 @@ describe("a crash in the middle of paying", () => {
       ...cleanFigures
     } = once;
     expect(figures).toEqual(cleanFigures);
+  });
+});
+
+describe("a crash in the middle of computing", () => {
+  it("leaves the run computing; computing again gives exactly what one clean compute gives", async () => {
+    const twins = [await contract(), await contract()] as const;
+    const people: { group: Group; on: string }[] = [
+      { group: "jsa-25-plus", on: "2026-06-02" },
+      { group: "jsa-18-24", on: "2026-06-09" },
+      { group: "jsa-25-plus", on: "2026-06-16" },
+      { group: "jsa-18-24", on: "2026-06-23" },
+      { group: "jsa-18-24", on: "2026-06-30" },
+    ];
+    const runs: string[] = [];
+    for (const c of twins) {
+      await attach(db(), c, people, now());
+      await owe(db(), c, 10_000n, now());
+      runs.push((await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-06" })).id);
+    }
+    const [crashed, clean] = twins;
+    const claimsOf = (c: FixtureContract) =>
+      db()
+        .selectFrom("outcome_claims")
+        .select(["rule", "amount_pence", "problems"])
+        .where("authority_id", "=", COUNTY)
+        .where("contract_id", "=", c.id)
+        .orderBy("amount_pence")
+        .execute();
+    // Two participants a chunk; the process dies after the first chunk has committed.
+    await expect(
+      computeRun(ctxs.alice as Ctx, COUNTY, crashed.id, runs[0] as string, {
+        chunkSize: 2,
+        crashAfterChunks: 1,
+      }),
+    ).rejects.toBeInstanceOf(SimulatedCrash);
+    expect(await claimsOf(crashed)).toHaveLength(2);
+    const midway = await db()
+      .selectFrom("outcome_runs")
+      .select(["status", "claim_count"])
+      .where("authority_id", "=", COUNTY)
+      .where("id", "=", runs[0] as string)
+      .executeTakeFirstOrThrow();
+    expect(midway).toEqual({ status: "computing", claim_count: 0 });
+
+    const restarted = await computeRun(ctxs.alice as Ctx, COUNTY, crashed.id, runs[0] as string, {
+      chunkSize: 2,
+    });
+    const once = await computeRun(ctxs.alice as Ctx, COUNTY, clean.id, runs[1] as string);
+    expect(await claimsOf(crashed)).toEqual(await claimsOf(clean));
+    const figures = ({ id: _i, startedAt: _s, computedAt: _c, contractId: _k, ...rest }: typeof once) => rest;
+    expect(figures(restarted)).toEqual(figures(once));
+    // 2 × £450 + 3 × £400 = £2,100; the £100 owed is recovered from it.
+    expect(restarted).toMatchObject({
+      status: "computed",
+      claimCount: 5,
+      claimsPence: "210000",
+      recoveredPence: "10000",
+      paymentPence: "200000",
+    });
+    // Computing it again changes nothing.
+    expect(figures(await computeRun(ctxs.alice as Ctx, COUNTY, crashed.id, runs[0] as string))).toEqual(
+      figures(restarted),
+    );
   });
 });
 
