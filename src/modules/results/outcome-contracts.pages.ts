@@ -228,6 +228,9 @@ export function outcomeContractPages(app: FastifyInstance): void {
       refused,
       claims: claims.map((c) => ({
         participant: c.participant,
+        contractWide: c.contractWide,
+        contractWideRule: c.rule,
+        contractWideMetric: c.metric,
         rule: c.metric ? `${c.rule} (${c.metric})` : c.rule,
         seq: c.seq,
         period: longDate(c.period, lang),

@@ -407,7 +407,11 @@ describe("the provider's view, performance and market share", () => {
     // The engine's own refusal (a job outcome with no job start evidenced) beside the one made by hand.
     expect(refused).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ participant: "P-002", rule: "job-outcome", problems: ["evidence-missing"] }),
+        expect.objectContaining({
+          participant: "P-002",
+          rule: "job-outcome",
+          problems: ["evidence-missing"],
+        }),
         expect.objectContaining({ participant: "P-002", problems: ["duplicate-participant"] }),
       ]),
     );

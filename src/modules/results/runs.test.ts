@@ -41,10 +41,15 @@ const api = (c: FixtureContract) => `/api/v1/authorities/${c.authorityId}/outcom
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
-  const make = async (role: string, scopeId: string) =>
-    (await createUser(t.deps.db, { grants: [{ role: role as never, scopeId }] })).id;
-  users.alice = await make("commissioner", COUNTY);
-  users.bob = await make("authority-admin", COUNTY);
+  const make = async (role: string, scopeId: string, displayName?: string) =>
+    (
+      await createUser(t.deps.db, {
+        grants: [{ role: role as never, scopeId }],
+        ...(displayName ? { displayName } : {}),
+      })
+    ).id;
+  users.alice = await make("commissioner", COUNTY, "Alice Ashworth");
+  users.bob = await make("authority-admin", COUNTY, "Bob Brennan");
   users.provider = await make("organisation-admin", PROVIDER);
   users.otherProvider = await make("organisation-admin", DEMO_ORGANISATION.communityHealthMutual);
   users.otherCommissioner = await make("commissioner", DEMO_AUTHORITY.district);
@@ -142,7 +147,11 @@ describe("a run through the API", () => {
       403,
     );
     const first = await call(t.app, "POST", `${api(c)}/runs/${run.id}/approve`, as("alice"));
-    expect(first.json()).toMatchObject({ status: "computed", approvals: [{ userId: users.alice }] });
+    // Each approval names its approver (the authority's staff) beside their id.
+    expect(first.json()).toMatchObject({
+      status: "computed",
+      approvals: [{ userId: users.alice, name: "Alice Ashworth" }],
+    });
     expect((await call(t.app, "POST", `${api(c)}/runs/${run.id}/approve`, as("alice"))).json().status).toBe(
       "computed",
     );
@@ -526,6 +535,13 @@ describe("the pages", () => {
     expect(text).toContain("claims of £400.00 = £400.00 paid + £0.00 recovered");
     expect(text).toContain("Approve the run");
     expect((await postForm(t.app, as("alice"), `${runUrl}/approve`, {})).statusCode).toBe(303);
+    const approvedPage = await t.app.inject({
+      method: "GET",
+      url: runUrl,
+      headers: { cookie: as("provider").cookie },
+    });
+    expect(mainText(approvedPage.body)).toContain("Approved by Alice Ashworth at");
+    expect(approvedPage.body).not.toContain(users.alice);
     expect((await postForm(t.app, as("provider"), `${runUrl}/pay`, {})).statusCode).toBe(403);
     expect((await postForm(t.app, as("alice"), `${runUrl}/pay`, {})).statusCode).toBe(303);
     const payments = await t.app.inject({
