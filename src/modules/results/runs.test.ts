@@ -26,6 +26,7 @@ import {
   makeOutcomeContract,
   owe,
 } from "./runs.test-fixtures.ts";
+import { tasksFor } from "./tasks.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const PROVIDER = DEMO_ORGANISATION.carersTrust;
@@ -369,6 +370,44 @@ describe("a crash in the middle of paying", () => {
       ...cleanFigures
     } = once;
     expect(figures).toEqual(cleanFigures);
+  });
+});
+
+describe("Your work: runs to approve and to pay", () => {
+  it("asks the commissioners to approve, then the others for the second approval, then to pay", async () => {
+    const c = await contract(50_000n);
+    await attach(
+      db(),
+      c,
+      [
+        { group: "jsa-18-24", on: "2026-05-04" },
+        { group: "jsa-25-plus", on: "2026-05-11" },
+      ],
+      now(),
+    );
+    const run = await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-05" });
+    const kindsOf = async (who: string) => {
+      const tasks = await tasksFor(ctxs[who] as Ctx);
+      const of = (list: { kind: string; about: { id: string } }[]) =>
+        list.filter((x) => x.about.id === c.id).map((x) => x.kind);
+      return { todo: of(tasks.todo), waiting: of(tasks.waiting) };
+    };
+    expect(await kindsOf("alice")).toEqual({ todo: [], waiting: [] });
+    await computeRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+    expect(await kindsOf("alice")).toEqual({ todo: ["approve-outcome-run"], waiting: [] });
+    const task = (await tasksFor(ctxs.bob as Ctx)).todo.find((x) => x.about.id === c.id);
+    expect(task?.href).toBe(`/authorities/westshire-county-council/outcome-contracts/${c.id}/runs/${run.id}`);
+    // £850 is above the contract's £500: once Alice approves, it is Bob's, and waits on him for her.
+    await approveRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+    expect(await kindsOf("alice")).toEqual({ todo: [], waiting: ["outcome-run-awaiting-second"] });
+    expect(await kindsOf("bob")).toEqual({ todo: ["second-approve-outcome-run"], waiting: [] });
+    await approveRun(ctxs.bob as Ctx, COUNTY, c.id, run.id);
+    expect(await kindsOf("alice")).toEqual({ todo: ["pay-outcome-run"], waiting: [] });
+    // Not the provider's, nor another authority's commissioner's.
+    expect(await kindsOf("provider")).toEqual({ todo: [], waiting: [] });
+    expect(await kindsOf("otherCommissioner")).toEqual({ todo: [], waiting: [] });
+    await payRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+    expect(await kindsOf("bob")).toEqual({ todo: [], waiting: [] });
   });
 });
 
