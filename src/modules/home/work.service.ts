@@ -35,6 +35,7 @@ import { type Assignment, assignmentsFor, tasksFor as evaluationTasks } from "..
 import { type ComplaintPlace, complaintPlaces } from "../redress/places.ts";
 import { tasksFor as redressTasks } from "../redress/tasks.service.ts";
 import { tasksFor as regulationTasks } from "../regulation/tasks.service.ts";
+import { tasksFor as resultsTasks } from "../results/tasks.service.ts";
 import { type BidLine, bidsOf, tasksFor as tenderTasks } from "../tenders/tasks.service.ts";
 import type { TendersCtx } from "../tenders/tenders.context.ts";
 
@@ -61,7 +62,7 @@ export interface Work {
 
 export interface Places {
   people: { name: string; href: string }[];
-  providers: { name: string; arrangementsHref: string; invoicesHref: string }[];
+  providers: { name: string; arrangementsHref: string; invoicesHref: string; outcomeContractsHref: string }[];
   /** Their complaints, and the complaints, remedies or cases of the bodies they act for (redress). */
   complaints: ComplaintPlace[];
 }
@@ -80,6 +81,7 @@ async function placesOf(ctx: TendersCtx): Promise<Places> {
         name: a.name ?? "",
         arrangementsHref: `${a.href}/arrangements`,
         invoicesHref: `${a.href}/invoices`,
+        outcomeContractsHref: `${a.href}/outcome-contracts`,
       });
   return {
     people: people.map((x) => ({ name: x.name, href: `/care/people/${x.personId}` })),
@@ -111,6 +113,7 @@ export async function workOf(ctx: TendersCtx): Promise<Work> {
     careTasks(ctx),
     choiceTasks(ctx),
     redressTasks(ctx),
+    resultsTasks(ctx),
   ]);
   const { todo, waiting, more } = mergeTasks(lists, TASKS_SHOWN);
   let bids: Work["bids"] = null;

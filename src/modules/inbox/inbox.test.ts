@@ -78,6 +78,9 @@ import {
 } from "../regulation/enforcement.service.ts";
 import { correctDraftReport } from "../regulation/inspections.service.ts";
 import { decideRegistration } from "../regulation/registration.service.ts";
+import { concludeAudit, recordFinding, startAudit } from "../results/audits.service.ts";
+import { paidPeriod } from "../results/audits.test-fixtures.ts";
+import { shiftMarketShare } from "../results/performance.service.ts";
 import { approveRun, computeRun, payRun, startRun } from "../results/runs.service.ts";
 import { attach, makeOutcomeContract } from "../results/runs.test-fixtures.ts";
 import { amendTender, cancelTender } from "../tenders/amendments.service.ts";
@@ -796,6 +799,52 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
     await computeRun(ctx, COUNTY, c.id, run.id);
     await approveRun(ctx, COUNTY, c.id, run.id);
     await payRun(ctx, COUNTY, c.id, run.id);
+  },
+  "results.share-shifted": async () => {
+    // Westshire's commissioner moves 5% of a programme's referrals from one outcome contract with
+    // Greenway Home Care to another organisation's (a model whose rule moves share from any contract).
+    const opts = { authorityId: COUNTY, at: clock.now(), marketShare: true };
+    const from = await makeOutcomeContract(db(), { ...opts, organisationId: DEMO_PROVIDER_GREENWAY });
+    const to = await makeOutcomeContract(db(), {
+      ...opts,
+      organisationId: DEMO_ORGANISATION,
+      referralShareBp: 0,
+    });
+    await shiftMarketShare(await as(COMMISSIONER), COUNTY, from.id, {
+      toContractId: to.id,
+      share: "5",
+      effectiveFrom: "2026-12-01",
+      reason: "Referrals rebalanced between the programme's providers.",
+    });
+  },
+  "results.audit-concluded": async () => {
+    // Westshire's commissioner audits a sample of a month's paid claims of an outcome contract with
+    // Greenway Home Care (the audits' fixture), finds one over-paid and concludes: Greenway is told.
+    const fx = await paidPeriod(db(), {
+      authorityId: COUNTY,
+      organisationId: DEMO_PROVIDER_GREENWAY,
+      period: "2026-10",
+      participants: 4,
+      seed: "inbox",
+      sampleSize: 4,
+      amounts: () => 100_000n,
+    });
+    const ctx = await as(COMMISSIONER);
+    const audit = await startAudit(ctx, COUNTY, fx.contractId, {
+      period: "2026-10",
+      sampleSize: 4,
+      seed: "inbox",
+    });
+    for (const [i, c] of fx.claims.entries())
+      await recordFinding(ctx, COUNTY, fx.contractId, audit.id, {
+        participantId: c.participantId,
+        rule: c.rule,
+        metric: c.metric,
+        seq: c.seq,
+        found: i === 0 ? "0" : "1000.00",
+        note: i === 0 ? "No job start evidenced." : "As paid.",
+      });
+    await concludeAudit(ctx, COUNTY, fx.contractId, audit.id);
   },
   "budget.surplus-resolved": async () => {
     // Her care staff agree that she keeps the demo surplus: she is told.

@@ -118,6 +118,10 @@ export const NOTICE_KINDS = {
   "budget.invoice-rejected": { topic: "budgets" },
   // Payment by results: to the provider's people when a payment run of its outcome contract is paid
   "results.run-paid": { topic: "contracts" },
+  // … when the commissioner moves a share of the programme's referrals to or from its contract
+  "results.share-shifted": { topic: "contracts" },
+  // … when a sample audit of its paid claims concludes (with the over-payment to recover)
+  "results.audit-concluded": { topic: "contracts" },
   // Complaints (redress): to the complainant at each step of the body's work
   "complaint.progressed": { topic: "complaints" },
   // Complaints (redress): to the answering body's people (or the responsible authority's) when one waits on them

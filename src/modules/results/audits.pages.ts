@@ -44,6 +44,7 @@ function queryText(request: FastifyRequest, name: string): string | undefined {
 }
 
 /** An audit as the pages show it: amounts in pounds, rates as percentages. */
+/** (The names of who started and concluded it ride along when the audit was read with them.) */
 function auditView(a: OutcomeAudit, base: string) {
   return {
     ...a,

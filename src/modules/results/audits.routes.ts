@@ -23,14 +23,13 @@ import {
   FindingBody,
   StartAuditBody,
 } from "./audits.schemas.ts";
-import type { AuditItemRow } from "./audits.service.ts";
+import type { AuditItemRow, NamedAudit } from "./audits.service.ts";
 import { auditOf, auditsOf, concludeAudit, recordFinding, startAudit } from "./audits.service.ts";
-import type { OutcomeAudit } from "./results.table.ts";
 
 const tags: [string] = ["results"];
 const who = afterLookup(signedIn);
 
-function auditRecord(a: OutcomeAudit, checked: number | null = null) {
+function auditRecord(a: NamedAudit, checked: number | null = null) {
   return {
     id: a.id,
     contractId: a.contract_id,
@@ -46,7 +45,11 @@ function auditRecord(a: OutcomeAudit, checked: number | null = null) {
     lowerBoundPpm: a.lower_bound_ppm,
     recoveryPence: a.recovery_pence === null ? null : a.recovery_pence.toString(),
     startedAt: a.started_at.toISOString(),
+    startedBy: a.started_by,
+    startedByName: a.started_by_name,
     concludedAt: a.concluded_at ? a.concluded_at.toISOString() : null,
+    concludedBy: a.concluded_by,
+    concludedByName: a.concluded_by_name,
   };
 }
 

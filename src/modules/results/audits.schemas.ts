@@ -83,7 +83,15 @@ export const Audit = Type.Object({
     }),
   ),
   startedAt: Instant,
+  startedBy: Nullable(Uuid),
+  startedByName: Nullable(
+    Type.String({ description: "Who started it: the authority's staff member's display name" }),
+  ),
   concludedAt: Nullable(Instant),
+  concludedBy: Nullable(Uuid),
+  concludedByName: Nullable(
+    Type.String({ description: "Who concluded it: the authority's staff member's display name" }),
+  ),
 });
 
 export const AuditItem = Type.Object({

@@ -14,6 +14,7 @@
  * participant is the commissioner's pseudonymous reference, and audit events name claims by key).
  */
 import { randomBytes } from "node:crypto";
+import type { Db, Trx } from "../../db/database.ts";
 import { decodeKey, encodeKey } from "../../db/paging.ts";
 import { transaction } from "../../db/transaction.ts";
 import {
@@ -26,12 +27,16 @@ import {
 import { isUuid, newId } from "../../lib/ids.ts";
 import { msg } from "../../lib/messages.ts";
 import { formatPence, parseMoney } from "../../lib/money.ts";
+import { grantsInScope } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
+import { displayNamesOf } from "../accounts/accounts.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { authorityById } from "../authorities/authorities.service.ts";
+import { notify } from "../notifications/notifications.service.ts";
 import type { AuditItemRow } from "./audits.repository.ts";
 import * as repo from "./audits.repository.ts";
-import { outcomeContractFor, type ResultsStanding } from "./results.service.ts";
-import type { OutcomeAudit, OutcomeAuditItem } from "./results.table.ts";
+import { outcomeContractFor, PROVIDER_ROLES, type ResultsStanding } from "./results.service.ts";
+import type { OutcomeAudit, OutcomeAuditItem, OutcomeContract } from "./results.table.ts";
 import { estimateRecovery, MAX_SAMPLE, MIN_SAMPLE, minimumSample } from "./sampling.ts";
 
 export type { AuditItemKey, AuditItemRow } from "./audits.repository.ts";
@@ -94,8 +99,8 @@ export async function startAudit(
   authorityId: string,
   contractId: string,
   input: StartInput,
-): Promise<OutcomeAudit> {
-  return transaction(ctx.db, async (trx) => {
+): Promise<NamedAudit> {
+  const started = await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
     const standing = await contractFor(tctx, authorityId, contractId, true);
     requireCommissioner(standing);
@@ -176,9 +181,24 @@ export async function startAudit(
     });
     return audit;
   });
+  return (await named(ctx.db, [started]))[0] as NamedAudit;
 }
 
 // Reading
+
+/** An audit with the display names of who started and concluded it (the authority's staff). */
+export type NamedAudit = OutcomeAudit & { started_by_name: string | null; concluded_by_name: string | null };
+
+async function named(db: Db, audits: OutcomeAudit[]): Promise<NamedAudit[]> {
+  const ids = audits.flatMap((a) => [a.started_by, a.concluded_by]).filter((id): id is string => id !== null);
+  const names = await displayNamesOf(db, [...new Set(ids)]);
+  const nameOf = (id: string | null) => (id === null ? null : (names.get(id) ?? null));
+  return audits.map((a) => ({
+    ...a,
+    started_by_name: nameOf(a.started_by),
+    concluded_by_name: nameOf(a.concluded_by),
+  }));
+}
 
 function decodeBefore(text: string | undefined): string | undefined {
   const key = decodeKey(text, ["string"], "before");
@@ -195,7 +215,7 @@ export async function auditsOf(
   authorityId: string,
   contractId: string,
   query: { before?: string | undefined } = {},
-): Promise<{ standing: ResultsStanding; rows: OutcomeAudit[]; next: string | null }> {
+): Promise<{ standing: ResultsStanding; rows: NamedAudit[]; next: string | null }> {
   const standing = await contractFor(ctx, authorityId, contractId);
   const found = await repo.auditsOfContract(
     ctx.db,
@@ -207,7 +227,7 @@ export async function auditsOf(
   const last = found[AUDITS_PAGE_SIZE - 1];
   return {
     standing,
-    rows: found.slice(0, AUDITS_PAGE_SIZE),
+    rows: await named(ctx.db, found.slice(0, AUDITS_PAGE_SIZE)),
     next: found.length > AUDITS_PAGE_SIZE && last ? encodeKey([last.period_start]) : null,
   };
 }
@@ -231,7 +251,7 @@ function decodeItemKey(
 
 export interface AuditPage {
   standing: ResultsStanding;
-  audit: OutcomeAudit;
+  audit: NamedAudit;
   items: (AuditItemRow & { key: string })[];
   next: string | null;
   /** Items checked so far, of `audit.sample_size`. */
@@ -267,7 +287,7 @@ export async function auditOf(
   const last = items[ITEMS_PAGE_SIZE - 1];
   return {
     standing,
-    audit,
+    audit: (await named(ctx.db, [audit]))[0] as NamedAudit,
     items,
     next: found.length > ITEMS_PAGE_SIZE && last ? last.key : null,
     checked: await repo.checkedCount(ctx.db, authorityId, audit.id),
@@ -410,8 +430,8 @@ export async function concludeAudit(
   authorityId: string,
   contractId: string,
   auditId: string,
-): Promise<OutcomeAudit> {
-  return transaction(ctx.db, async (trx) => {
+): Promise<NamedAudit> {
+  const concluded = await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
     const { standing, audit } = await loadAudit(tctx, authorityId, contractId, auditId, true);
     requireCommissioner(standing);
@@ -460,6 +480,46 @@ export async function concludeAudit(
         recoveryPence: estimate.recoveryPence,
       },
     });
-    return { ...audit, ...fields, status: "concluded" as const };
+    const done = { ...audit, ...fields, status: "concluded" as const };
+    await tellProviderConcluded(tctx, standing.contract, done, estimate.sampleSize);
+    return done;
   });
+  return (await named(ctx.db, [concluded]))[0] as NamedAudit;
+}
+
+/** Tells the provider's administrators and members that an audit concluded, and what it recovers. */
+async function tellProviderConcluded(
+  ctx: Ctx & { db: Trx },
+  contract: OutcomeContract,
+  audit: OutcomeAudit,
+  sampled: number,
+): Promise<void> {
+  const users = new Set<string>();
+  for (const g of await grantsInScope(ctx.db, contract.organisation_id))
+    if (PROVIDER_ROLES.includes(g.role)) users.add(g.user_id);
+  const { slug } = await authorityById(ctx.db, contract.authority_id);
+  const recovery = formatPence(audit.recovery_pence ?? 0n);
+  const { reference } = contract;
+  const recovered =
+    (audit.recovery_pence ?? 0n) > 0n
+      ? msg`${recovery} will be recovered from the contract's next payment run.`
+      : msg`Nothing is recovered.`;
+  for (const userId of users)
+    await notify(
+      ctx.db,
+      ctx.clock,
+      {
+        userId,
+        authorityId: contract.authority_id,
+        organisationId: contract.organisation_id,
+        kind: "results.audit-concluded",
+        subject: msg`Sample audit concluded for ${reference}: ${recovery} to recover`.slice(0, 200),
+        body: msg`The sample audit of ${reference}'s payments for ${audit.period_start} to ${audit.period_end} has concluded: ${sampled} of ${audit.population_count} paid claims checked, error rate ${ppmPercent(audit.error_rate_ppm ?? 0)}, one-sided 95% lower bound ${ppmPercent(audit.lower_bound_ppm ?? 0)}. ${recovered}`.slice(
+          0,
+          10_000,
+        ),
+        link: `/authorities/${slug}/outcome-contracts/${contract.id}/audits/${audit.id}`,
+      },
+      { email: true, actor: actorIn(ctx) },
+    );
 }

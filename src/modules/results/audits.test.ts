@@ -43,16 +43,22 @@ const as = (who: string) => sessions[who] as TestSession;
 const api = () => `/api/v1/authorities/${COUNTY}/outcome-contracts/${fx.contractId}/audits`;
 const pages = () => `/authorities/${slug}/outcome-contracts/${fx.contractId}/audits`;
 let auditId = "";
+let users: Record<string, string> = {};
 /** The sampled claims in the fixture's order, with what each should have been paid. */
 let sampled: { participantId: string; rule: string; metric: string; seq: number; found: bigint }[] = [];
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
-  const make = async (role: string, scopeId: string) =>
-    (await createUser(t.deps.db, { grants: [{ role: role as never, scopeId }] })).id;
-  const users = {
-    commissioner: await make("commissioner", COUNTY),
-    admin: await make("authority-admin", COUNTY),
+  const make = async (role: string, scopeId: string, displayName?: string) =>
+    (
+      await createUser(t.deps.db, {
+        grants: [{ role: role as never, scopeId }],
+        ...(displayName ? { displayName } : {}),
+      })
+    ).id;
+  users = {
+    commissioner: await make("commissioner", COUNTY, "Carys Commissioner"),
+    admin: await make("authority-admin", COUNTY, "Adam Administrator"),
     provider: await make("organisation-admin", PROVIDER),
     elsewhere: await make("commissioner", DEMO_AUTHORITY.district),
   };
@@ -212,7 +218,31 @@ describe("findings and the conclusion", () => {
       errorRatePpm: 126_437,
       lowerBoundPpm: 38_747,
       recoveryPence: "929928",
+      // Who started and concluded it: the authority's staff, by name beside their id.
+      startedBy: users.commissioner,
+      startedByName: "Carys Commissioner",
+      concludedBy: users.admin,
+      concludedByName: "Adam Administrator",
     });
+    // The provider's people are told, with the recovery and a link to the audit.
+    const told = await t.deps.db
+      .selectFrom("notifications")
+      .select(["kind", "subject", "body", "link"])
+      .where("user_id", "=", users.provider as string)
+      .where("kind", "=", "results.audit-concluded")
+      .execute();
+    expect(told).toEqual([
+      expect.objectContaining({
+        subject: expect.stringContaining("£9,299.28 to recover"),
+        link: `${pages()}/${auditId}`,
+      }),
+    ]);
+    expect(told[0]?.body).toContain("5 of 200 paid claims checked");
+    const shown = await t.app.inject({
+      url: `${pages()}/${auditId}`,
+      headers: { cookie: as("provider").cookie },
+    });
+    expect(mainText(shown.body)).toContain("Adam Administrator");
     const recoveries = await t.deps.db
       .selectFrom("outcome_recoveries")
       .select(["kind", "amount_pence", "source_key", "run_id"])

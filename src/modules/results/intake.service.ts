@@ -396,6 +396,50 @@ function sourceFor(commissioner: boolean, provider: boolean, asked: EventSource 
   throw new ForbiddenError(msg`Only the provider's people and the authority's commissioners send evidence.`);
 }
 
+/** An event as the withdrawal page shows it: what it is, whose reference, and whether it can go. */
+export interface EventToWithdraw {
+  id: string;
+  participant: string;
+  kind: string;
+  metric: string | null;
+  value: number | null;
+  occurredOn: string;
+  source: string;
+  sourceRef: string;
+  /** Withdrawn already (with the reason given then). */
+  withdrawnReason: string | null;
+  /** The caller may withdraw it (the commissioner any; the provider its own). */
+  mayWithdraw: boolean;
+}
+
+/** One evidence event of the contract, for the page that withdraws it (404 unknown). */
+export async function eventToWithdraw(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  eventId: string,
+): Promise<EventToWithdraw> {
+  const { commissioner, provider } = await standingFor(ctx, authorityId, contractId);
+  const event = isUuid(eventId) ? await repo.eventById(ctx.db, authorityId, contractId, eventId) : undefined;
+  if (!event || event.kind === "withdrawal") throw new NotFoundError("event");
+  const [participant, withdrawal] = await Promise.all([
+    repo.participantById(ctx.db, authorityId, contractId, event.participant_id),
+    repo.withdrawalOf(ctx.db, event),
+  ]);
+  return {
+    id: event.id,
+    participant: participant?.reference ?? "",
+    kind: event.kind,
+    metric: event.metric,
+    value: event.value,
+    occurredOn: event.occurred_on,
+    source: event.source,
+    sourceRef: event.source_ref,
+    withdrawnReason: withdrawal ? (withdrawal.reason ?? "") : null,
+    mayWithdraw: commissioner || (provider && event.source === "provider"),
+  };
+}
+
 /**
  * Withdraws an event, with a reason: a new 'withdrawal' event naming it (events are never changed).
  * The provider withdraws its own evidence; the commissioner any. Withdrawing again is refused (409).

@@ -17,7 +17,7 @@ import { msg } from "../../lib/messages.ts";
 import { formatPence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, authorityEditors, organisationRoles } from "../access/policies.ts";
-import { recordEvidenceCsv } from "./intake.service.ts";
+import { eventToWithdraw, recordEvidenceCsv, withdrawEvent } from "./intake.service.ts";
 import {
   addModelVersion,
   authorityOutcomeContracts,
@@ -226,8 +226,12 @@ export function outcomeContractPages(app: FastifyInstance): void {
     await reply.page(`${VIEWS}/claims.njk`, {
       ...head,
       refused,
+      notice: request.query.notice === "withdrawn" ? "withdrawn" : null,
       claims: claims.map((c) => ({
         participant: c.participant,
+        contractWide: c.contractWide,
+        contractWideRule: c.rule,
+        contractWideMetric: c.metric,
         rule: c.metric ? `${c.rule} (${c.metric})` : c.rule,
         seq: c.seq,
         period: longDate(c.period, lang),
@@ -235,6 +239,11 @@ export function outcomeContractPages(app: FastifyInstance): void {
         version: c.modelVersion,
         amount: formatPence(c.amountPence),
         events: c.events.map((e) => ({
+          // The commissioner withdraws any event; the provider its own.
+          withdrawUrl:
+            head.view.commissioner || e.source === "provider"
+              ? `${head.contract.url}/events/${e.id}/withdraw`
+              : null,
           kind: e.kind,
           occurredOn: longDate(e.occurredOn, lang),
           source: e.source,
@@ -246,6 +255,33 @@ export function outcomeContractPages(app: FastifyInstance): void {
       })),
       next: next ? `?after=${next}${refused ? "&refused=yes" : ""}` : null,
     });
+  });
+
+  formPage(app, `${one}/events/:eventId/withdraw`, {
+    who: contractPeople,
+    template: `${VIEWS}/withdraw.njk`,
+    context: async (request: ContractRequest) => {
+      const head = await contractHead(request);
+      const { eventId } = request.params as ContractRequest["params"] & { eventId: string };
+      const event = await eventToWithdraw(
+        ctxOf(request),
+        request.authority.id,
+        head.view.contract.id,
+        eventId,
+      );
+      return { ...head, event: { ...event, occurredOnText: longDate(event.occurredOn, request.locale) } };
+    },
+    read: (body) => ({ reason: field(body, "reason") }),
+    submit: async (request: ContractRequest, v, context) => {
+      await withdrawEvent(
+        ctxOf(request),
+        request.authority.id,
+        context.view.contract.id,
+        context.event.id,
+        v,
+      );
+      return `${context.contract.url}/claims?notice=withdrawn`;
+    },
   });
 
   app.get(`${one}/performance`, page({ who: contractPeople }), async (request: ContractRequest, reply) => {

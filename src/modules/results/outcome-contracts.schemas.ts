@@ -148,7 +148,14 @@ export const ClaimList = Type.Object({
     Type.Object({
       runId: Uuid,
       period: IsoDate,
-      participant: Type.String(),
+      participant: Nullable(
+        Type.String({
+          description: "The participant's reference; null for a claim of the contract as a whole",
+        }),
+      ),
+      contractWide: Type.Boolean({
+        description: "A cohort, pooled or reconciliation claim: the contract's, not any participant's",
+      }),
       rule: Type.String(),
       metric: Type.String(),
       seq: Type.Integer(),

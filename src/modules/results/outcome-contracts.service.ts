@@ -33,6 +33,7 @@ import { contractOf, listContractViews } from "../contracts/contracts.service.ts
 import { organisationOf } from "../organisations/organisations.service.ts";
 import { checkModel, type ModelDefinition } from "./models.ts";
 import * as repo from "./outcome-contracts.repository.ts";
+import { CONTRACT_RULES } from "./reference.ts";
 import {
   modelVersions,
   outcomeContractFor,
@@ -545,7 +546,10 @@ export const CLAIM_PROBLEMS = [
 export interface ClaimView {
   runId: string;
   period: string;
-  participant: string;
+  /** The participant's reference; null for a claim of the contract as a whole (`contractWide`). */
+  participant: string | null;
+  /** A cohort, pooled or reconciliation claim: the contract's, not a person's. */
+  contractWide: boolean;
   rule: string;
   metric: string;
   seq: number;
@@ -603,7 +607,9 @@ export async function contractClaims(
     claims: shown.map((c) => ({
       runId: c.run_id,
       period: c.period_start,
-      participant: c.participant_reference,
+      // A contract-wide claim is kept against the contract's first participant: never shown as theirs.
+      participant: CONTRACT_RULES.includes(c.rule) ? null : c.participant_reference,
+      contractWide: CONTRACT_RULES.includes(c.rule),
       rule: c.rule,
       metric: c.metric,
       seq: c.seq,

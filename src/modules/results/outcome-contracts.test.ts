@@ -490,6 +490,71 @@ describe("the provider's view, performance and market share", () => {
         expect.objectContaining({ participant: "P-002", problems: ["duplicate-participant"] }),
       ]),
     );
+    // A claim of the contract as a whole (kept against a participant by id) is the contract's: never
+    // shown as that participant's, on the page or in the API.
+    await t.deps.db
+      .insertInto("outcome_claims")
+      .values({
+        authority_id: COUNTY,
+        contract_id: a,
+        run_id: run.id,
+        participant_id: p2.id,
+        rule: "cohort",
+        metric: "1",
+        seq: 1,
+        achieved_on: today,
+        model_version: 1,
+        amount_pence: 3_500_000n,
+        problems: ["over-cap"],
+      })
+      .execute();
+    const withCohort = (await call(t.app, "GET", `${one(a)}/claims?refused=true`, s.provider)).json().claims;
+    expect(withCohort.filter((c: { rule: string }) => c.rule === "cohort")).toEqual([
+      expect.objectContaining({ participant: null, contractWide: true, amountPence: "3500000" }),
+    ]);
+    expect(
+      withCohort
+        .filter((c: { participant: string | null }) => c.participant === "P-002")
+        .map((c: { rule: string }) => c.rule),
+    ).not.toContain("cohort");
+    const runClaims = (await call(t.app, "GET", `${one(a)}/runs/${run.id}?refused=true`, s.provider)).json()
+      .claims as { rule: string; reference: string | null; participantId: string | null }[];
+    expect(runClaims.find((c) => c.rule === "cohort")).toMatchObject({
+      reference: null,
+      participantId: null,
+      contractWide: true,
+    });
+    const cohortPage = await t.app.inject({
+      url: `${pages}/${a}/claims?refused=yes`,
+      headers: { cookie: s.provider.cookie },
+    });
+    expect(mainText(cohortPage.body)).toContain("Cohort 1 — contract-wide");
+    // Withdrawing an event of a claim's working, with its reason, from the claims' page.
+    const jobOutcome = refused.find((c: { rule: string }) => c.rule === "job-outcome");
+    const eventId = jobOutcome.events[0].id as string;
+    const withdrawUrl = `${pages}/${a}/events/${eventId}/withdraw`;
+    // The commissioner withdraws any event (the provider only its own).
+    const asCommissioner = await t.app.inject({
+      url: `${pages}/${a}/claims?refused=yes`,
+      headers: { cookie: s.commissioner.cookie },
+    });
+    expect(asCommissioner.body).toContain(`href="${withdrawUrl}"`);
+    const form = await t.app.inject({ url: withdrawUrl, headers: { cookie: s.commissioner.cookie } });
+    expect(form.statusCode).toBe(200);
+    expect(mainText(form.body)).toContain("P-002");
+    const empty = await postForm(t.app, s.commissioner, withdrawUrl, { reason: "" });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('href="#reason"');
+    const withdrawn = await postForm(t.app, s.commissioner, withdrawUrl, {
+      reason: "Sent for the wrong person",
+    });
+    expect(withdrawn.statusCode).toBe(303);
+    expect(withdrawn.headers.location).toBe(`${pages}/${a}/claims?notice=withdrawn`);
+    const after = await t.app.inject({ url: withdrawUrl, headers: { cookie: s.provider.cookie } });
+    expect(mainText(after.body)).toContain("withdrawn already. The reason given: Sent for the wrong person");
+    expect(
+      (await t.app.inject({ url: withdrawUrl, headers: { cookie: s.otherProvider.cookie } })).statusCode,
+    ).toBe(404);
     expect((await call(t.app, "GET", `${one(a)}/claims`, s.otherProvider)).statusCode).toBe(404);
     const page = await t.app.inject({
       url: `${pages}/${a}/claims?refused=yes`,

@@ -268,8 +268,7 @@ async function tellProvider(
         userId,
         authorityId: contract.authority_id,
         organisationId: contract.organisation_id,
-        // A change to the contract's terms (its share of referrals): told as an amendment is.
-        kind: "contract.amended",
+        kind: "results.share-shifted",
         subject: message.subject.slice(0, 200),
         body: message.body.slice(0, 10_000),
         link: outcomeContractUrl(row),

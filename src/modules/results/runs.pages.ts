@@ -12,6 +12,7 @@ import { newId } from "../../lib/ids.ts";
 import { formatPence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
+import { CONTRACT_RULES } from "./reference.ts";
 import {
   approveCorrection,
   approveRun,
@@ -166,13 +167,24 @@ export function runsPages(app: FastifyInstance): void {
       approvedByYou: d.run.approvals.some((a) => a.userId === userId),
       approvals: d.run.approvals.map((a) => ({
         you: a.userId === userId,
+        name: a.name,
         at: new Date(a.approvedAt),
       })),
       ledger: shownLedger(d.ledger),
       refusedOnly,
       threshold: money(d.standing.contract.second_approval_above_pence),
       knownProblems: PROBLEMS,
-      claims: d.claims.map((c) => ({ ...c, amount: money(c.amount_pence) })),
+      claims: d.claims.map((c) => {
+        // Kept against the contract's first participant, but the contract's: never shown as theirs.
+        const contractWide = CONTRACT_RULES.includes(c.rule);
+        return {
+          ...c,
+          contractWide,
+          reference: contractWide ? null : c.reference,
+          payment_group: contractWide ? null : c.payment_group,
+          amount: money(c.amount_pence),
+        };
+      }),
       next: d.next ? `${run.url}?${refusedOnly ? "refused=1&" : ""}after=${d.next}` : null,
     });
   });

@@ -356,3 +356,44 @@ export function pendingCorrections(
     .limit(limit)
     .execute();
 }
+
+/** A run waiting on its authority (computed: to approve; approved: to pay), for people's tasks. */
+export interface RunAwaiting {
+  authority_id: string;
+  id: string;
+  contract_id: string;
+  period_start: string;
+  period_end: string;
+  status: "computed" | "approved";
+  payment_pence: bigint;
+  second_approval_above_pence: bigint;
+  reference: string;
+  title: string;
+  /** Who has approved it so far. */
+  approvers: string[];
+  /** How many such runs in all (for the count of those not read). */
+  total: string;
+}
+
+/** The runs of these authorities computed or approved and not yet paid, oldest month first, at most `limit`. */
+export async function runsAwaiting(
+  db: Db,
+  authorityIds: readonly string[],
+  limit: number,
+): Promise<RunAwaiting[]> {
+  if (authorityIds.length === 0) return [];
+  const r = await sql<RunAwaiting>`
+    select r.authority_id, r.id, r.contract_id, r.period_start::text as period_start,
+      r.period_end::text as period_end, r.status, r.payment_pence, c.second_approval_above_pence,
+      c.reference, c.title,
+      coalesce((select array_agg(a.user_id::text order by a.approved_at) from outcome_run_approvals a
+        where a.authority_id = r.authority_id and a.run_id = r.id), '{}') as approvers,
+      (count(*) over ())::text as total
+    from outcome_runs r
+    join outcome_contracts c on c.authority_id = r.authority_id and c.id = r.contract_id
+    where r.authority_id in (${sql.join(authorityIds.map((id) => sql`${id}::uuid`))})
+      and r.status in ('computed', 'approved')
+    order by r.period_start, r.id
+    limit ${limit}`.execute(db);
+  return r.rows;
+}

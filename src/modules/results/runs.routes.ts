@@ -11,6 +11,7 @@ import { api, errorResponses } from "../../http/routes.ts";
 import { IdempotencyHeaders } from "../../http/schemas.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
+import { CONTRACT_RULES } from "./reference.ts";
 import { runsPages } from "./runs.pages.ts";
 import type { ClaimRow } from "./runs.repository.ts";
 import {
@@ -57,10 +58,14 @@ const readers = afterLookup({
 });
 
 export function claimToApi(c: ClaimRow) {
+  // A contract-wide claim (cohort, pooled, reconciliation) is kept against the contract's first
+  // participant: it is shown as the contract's, never as theirs.
+  const contractWide = CONTRACT_RULES.includes(c.rule);
   return {
-    participantId: c.participant_id,
-    reference: c.reference,
-    paymentGroup: c.payment_group,
+    participantId: contractWide ? null : c.participant_id,
+    reference: contractWide ? null : c.reference,
+    paymentGroup: contractWide ? null : c.payment_group,
+    contractWide,
     rule: c.rule,
     metric: c.metric,
     seq: c.seq,

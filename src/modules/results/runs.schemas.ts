@@ -57,7 +57,17 @@ export const Run = Type.Object({
   computedAt: Nullable(Instant),
   paidAt: Nullable(Instant),
   approvalsNeeded: Type.Integer({ description: "1, or 2 different people above the contract's amount" }),
-  approvals: Type.Array(Type.Object({ userId: Uuid, approvedAt: Instant })),
+  approvals: Type.Array(
+    Type.Object({
+      userId: Uuid,
+      name: Nullable(
+        Type.String({
+          description: "The approver's display name (the authority's staff); null if the account is gone",
+        }),
+      ),
+      approvedAt: Instant,
+    }),
+  ),
 });
 
 export const RunListResponse = Type.Object({
@@ -77,9 +87,15 @@ export const LedgerEntry = Type.Object({
 });
 
 export const Claim = Type.Object({
-  participantId: Uuid,
-  reference: Type.String({ description: "The participant's pseudonymous reference" }),
-  paymentGroup: Type.String(),
+  // Null for a claim of the contract as a whole (`contractWide`).
+  participantId: Nullable(Uuid),
+  reference: Nullable(
+    Type.String({ description: "The participant's pseudonymous reference; null for a contract-wide claim" }),
+  ),
+  paymentGroup: Nullable(Type.String()),
+  contractWide: Type.Boolean({
+    description: "A cohort, pooled or reconciliation claim: the contract's, not any participant's",
+  }),
   rule: Type.String(),
   metric: Type.String(),
   seq: Type.Integer(),

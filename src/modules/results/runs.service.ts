@@ -41,6 +41,7 @@ import { msg } from "../../lib/messages.ts";
 import { formatPence, parseMoney } from "../../lib/money.ts";
 import { grantsInScope } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
+import { displayNamesOf } from "../accounts/accounts.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { authorityById } from "../authorities/authorities.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
@@ -76,14 +77,11 @@ export interface RunView {
   paidAt: string | null;
   /** How many different people must approve it (1, or 2 above the contract's amount). */
   approvalsNeeded: number;
-  approvals: { userId: string; approvedAt: string }[];
+  /** Who approved (the authority's staff: their display name beside their id) and when. */
+  approvals: { userId: string; name: string | null; approvedAt: string }[];
 }
 
-export function runView(
-  run: OutcomeRun,
-  contract: OutcomeContract,
-  approvals: { user_id: string; approved_at: Date }[],
-): RunView {
+export function runView(run: OutcomeRun, contract: OutcomeContract, approvals: NamedApproval[]): RunView {
   return {
     id: run.id,
     contractId: run.contract_id,
@@ -102,8 +100,23 @@ export function runView(
     computedAt: run.computed_at?.toISOString() ?? null,
     paidAt: run.paid_at?.toISOString() ?? null,
     approvalsNeeded: approvalsNeeded(run, contract),
-    approvals: approvals.map((a) => ({ userId: a.user_id, approvedAt: a.approved_at.toISOString() })),
+    approvals: approvals.map((a) => ({
+      userId: a.user_id,
+      name: a.name,
+      approvedAt: a.approved_at.toISOString(),
+    })),
   };
+}
+
+export type NamedApproval = { user_id: string; approved_at: Date; name: string | null };
+
+/** The approvals with their approvers' display names, in one read of the names. */
+async function named<T extends { user_id: string }>(
+  db: Db,
+  approvals: T[],
+): Promise<(T & { name: string | null })[]> {
+  const names = await displayNamesOf(db, [...new Set(approvals.map((a) => a.user_id))]);
+  return approvals.map((a) => ({ ...a, name: names.get(a.user_id) ?? null }));
 }
 
 export interface LedgerView {
@@ -201,7 +214,7 @@ async function lockedRun(
 }
 
 async function viewOf(db: Db, run: OutcomeRun, contract: OutcomeContract): Promise<RunView> {
-  return runView(run, contract, await repo.approvalsOf(db, run.authority_id, run.id));
+  return runView(run, contract, await named(db, await repo.approvalsOf(db, run.authority_id, run.id)));
 }
 
 // Start
@@ -368,7 +381,8 @@ export async function approveRun(
     const { contract } = standing;
     const run = await lockedRun(trx, authorityId, contractId, runId);
     const approvals = await repo.approvalsOf(trx, authorityId, runId);
-    if (approvals.some((a) => a.user_id === userId)) return runView(run, contract, approvals);
+    if (approvals.some((a) => a.user_id === userId))
+      return runView(run, contract, await named(trx, approvals));
     if (run.status === "computing")
       throw new ConflictError(msg`Compute the run before approving it`, "run_not_computed");
     if (run.status !== "computed")
@@ -742,10 +756,13 @@ export async function listRuns(
   const size = query.pageSize ?? 20;
   const rows = await repo.runsOfContract(ctx.db, authorityId, contractId, after, size + 1);
   const page = rows.slice(0, size);
-  const approvals = await repo.approvalsOfRuns(
+  const approvals = await named(
     ctx.db,
-    authorityId,
-    page.map((r) => r.id),
+    await repo.approvalsOfRuns(
+      ctx.db,
+      authorityId,
+      page.map((r) => r.id),
+    ),
   );
   const runs = page.map((r) =>
     runView(

@@ -40,6 +40,10 @@ export async function makeOutcomeContract(
     authorityId: string;
     organisationId: string;
     secondApprovalAbovePence?: bigint;
+    /** Its share of the programme's referrals (100% unless given). */
+    referralShareBp?: number;
+    /** Adds the tariff a market share rule that moves share from any contract (not only one below its minimum). */
+    marketShare?: boolean;
     at: Date;
   },
 ): Promise<FixtureContract> {
@@ -57,6 +61,7 @@ export async function makeOutcomeContract(
       starts_on: "2026-01-01",
       ends_on: "2028-12-31",
       second_approval_above_pence: opts.secondApprovalAbovePence ?? 2_500_000n,
+      ...(opts.referralShareBp !== undefined ? { referral_share_bp: opts.referralShareBp } : {}),
       created_at: opts.at,
     })
     .execute();
@@ -67,7 +72,11 @@ export async function makeOutcomeContract(
       contract_id: id,
       version: 1,
       kind: "tariff",
-      definition: JSON.stringify(TARIFF),
+      definition: JSON.stringify(
+        opts.marketShare
+          ? { ...TARIFF, marketShare: { maxShiftBp: 1000, onlyFromBelowMinimum: false, rule: "Clause 9" } }
+          : TARIFF,
+      ),
       effective_from: "2026-01-01",
       created_at: opts.at,
     })

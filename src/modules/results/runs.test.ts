@@ -18,6 +18,7 @@ import { newId } from "../../lib/ids.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import type { Ctx } from "../access/context.ts";
+import { SimulatedCrash } from "./claims.service.ts";
 import { addModelVersion } from "./outcome-contracts.service.ts";
 import { approveRun, computeRun, InjectedCrash, payRun, settle, startRun } from "./runs.service.ts";
 import {
@@ -29,6 +30,7 @@ import {
   owe,
   TARIFF,
 } from "./runs.test-fixtures.ts";
+import { tasksFor } from "./tasks.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const PROVIDER = DEMO_ORGANISATION.carersTrust;
@@ -44,10 +46,15 @@ const api = (c: FixtureContract) => `/api/v1/authorities/${c.authorityId}/outcom
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
-  const make = async (role: string, scopeId: string) =>
-    (await createUser(t.deps.db, { grants: [{ role: role as never, scopeId }] })).id;
-  users.alice = await make("commissioner", COUNTY);
-  users.bob = await make("authority-admin", COUNTY);
+  const make = async (role: string, scopeId: string, displayName?: string) =>
+    (
+      await createUser(t.deps.db, {
+        grants: [{ role: role as never, scopeId }],
+        ...(displayName ? { displayName } : {}),
+      })
+    ).id;
+  users.alice = await make("commissioner", COUNTY, "Alice Ashworth");
+  users.bob = await make("authority-admin", COUNTY, "Bob Brennan");
   users.provider = await make("organisation-admin", PROVIDER);
   users.otherProvider = await make("organisation-admin", DEMO_ORGANISATION.communityHealthMutual);
   users.otherCommissioner = await make("commissioner", DEMO_AUTHORITY.district);
@@ -145,7 +152,11 @@ describe("a run through the API", () => {
       403,
     );
     const first = await call(t.app, "POST", `${api(c)}/runs/${run.id}/approve`, as("alice"));
-    expect(first.json()).toMatchObject({ status: "computed", approvals: [{ userId: users.alice }] });
+    // Each approval names its approver (the authority's staff) beside their id.
+    expect(first.json()).toMatchObject({
+      status: "computed",
+      approvals: [{ userId: users.alice, name: "Alice Ashworth" }],
+    });
     expect((await call(t.app, "POST", `${api(c)}/runs/${run.id}/approve`, as("alice"))).json().status).toBe(
       "computed",
     );
@@ -366,6 +377,107 @@ describe("a crash in the middle of paying", () => {
   });
 });
 
+describe("Your work: runs to approve and to pay", () => {
+  it("asks the commissioners to approve, then the others for the second approval, then to pay", async () => {
+    const c = await contract(50_000n);
+    await attach(
+      db(),
+      c,
+      [
+        { group: "jsa-18-24", on: "2026-05-04" },
+        { group: "jsa-25-plus", on: "2026-05-11" },
+      ],
+      now(),
+    );
+    const run = await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-05" });
+    const kindsOf = async (who: string) => {
+      const tasks = await tasksFor(ctxs[who] as Ctx);
+      const of = (list: { kind: string; about: { id: string } }[]) =>
+        list.filter((x) => x.about.id === c.id).map((x) => x.kind);
+      return { todo: of(tasks.todo), waiting: of(tasks.waiting) };
+    };
+    expect(await kindsOf("alice")).toEqual({ todo: [], waiting: [] });
+    await computeRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+    expect(await kindsOf("alice")).toEqual({ todo: ["approve-outcome-run"], waiting: [] });
+    const task = (await tasksFor(ctxs.bob as Ctx)).todo.find((x) => x.about.id === c.id);
+    expect(task?.href).toBe(`/authorities/westshire-county-council/outcome-contracts/${c.id}/runs/${run.id}`);
+    // £850 is above the contract's £500: once Alice approves, it is Bob's, and waits on him for her.
+    await approveRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+    expect(await kindsOf("alice")).toEqual({ todo: [], waiting: ["outcome-run-awaiting-second"] });
+    expect(await kindsOf("bob")).toEqual({ todo: ["second-approve-outcome-run"], waiting: [] });
+    await approveRun(ctxs.bob as Ctx, COUNTY, c.id, run.id);
+    expect(await kindsOf("alice")).toEqual({ todo: ["pay-outcome-run"], waiting: [] });
+    // Not the provider's, nor another authority's commissioner's.
+    expect(await kindsOf("provider")).toEqual({ todo: [], waiting: [] });
+    expect(await kindsOf("otherCommissioner")).toEqual({ todo: [], waiting: [] });
+    await payRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+    expect(await kindsOf("bob")).toEqual({ todo: [], waiting: [] });
+  });
+});
+
+describe("a crash in the middle of computing", () => {
+  it("leaves the run computing; computing again gives exactly what one clean compute gives", async () => {
+    const twins = [await contract(), await contract()] as const;
+    const people: { group: Group; on: string }[] = [
+      { group: "jsa-25-plus", on: "2026-06-02" },
+      { group: "jsa-18-24", on: "2026-06-09" },
+      { group: "jsa-25-plus", on: "2026-06-16" },
+      { group: "jsa-18-24", on: "2026-06-23" },
+      { group: "jsa-18-24", on: "2026-06-30" },
+    ];
+    const runs: string[] = [];
+    for (const c of twins) {
+      await attach(db(), c, people, now());
+      await owe(db(), c, 10_000n, now());
+      runs.push((await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-06" })).id);
+    }
+    const [crashed, clean] = twins;
+    const claimsOf = (c: FixtureContract) =>
+      db()
+        .selectFrom("outcome_claims")
+        .select(["rule", "amount_pence", "problems"])
+        .where("authority_id", "=", COUNTY)
+        .where("contract_id", "=", c.id)
+        .orderBy("amount_pence")
+        .execute();
+    // Two participants a chunk; the process dies after the first chunk has committed.
+    await expect(
+      computeRun(ctxs.alice as Ctx, COUNTY, crashed.id, runs[0] as string, {
+        chunkSize: 2,
+        crashAfterChunks: 1,
+      }),
+    ).rejects.toBeInstanceOf(SimulatedCrash);
+    expect(await claimsOf(crashed)).toHaveLength(2);
+    const midway = await db()
+      .selectFrom("outcome_runs")
+      .select(["status", "claim_count"])
+      .where("authority_id", "=", COUNTY)
+      .where("id", "=", runs[0] as string)
+      .executeTakeFirstOrThrow();
+    expect(midway).toEqual({ status: "computing", claim_count: 0 });
+
+    const restarted = await computeRun(ctxs.alice as Ctx, COUNTY, crashed.id, runs[0] as string, {
+      chunkSize: 2,
+    });
+    const once = await computeRun(ctxs.alice as Ctx, COUNTY, clean.id, runs[1] as string);
+    expect(await claimsOf(crashed)).toEqual(await claimsOf(clean));
+    const figures = ({ id: _i, startedAt: _s, computedAt: _c, contractId: _k, ...rest }: typeof once) => rest;
+    expect(figures(restarted)).toEqual(figures(once));
+    // 2 × £450 + 3 × £400 = £2,100; the £100 owed is recovered from it.
+    expect(restarted).toMatchObject({
+      status: "computed",
+      claimCount: 5,
+      claimsPence: "210000",
+      recoveredPence: "10000",
+      paymentPence: "200000",
+    });
+    // Computing it again changes nothing.
+    expect(figures(await computeRun(ctxs.alice as Ctx, COUNTY, crashed.id, runs[0] as string))).toEqual(
+      figures(restarted),
+    );
+  });
+});
+
 describe("reruns and the reconciliation identity (property)", () => {
   it("settles any claims against any owed: claims = payment + recovered, owed = recovered + carried", () => {
     fc.assert(
@@ -466,6 +578,13 @@ describe("the pages", () => {
     expect(text).toContain("claims of £400.00 = £400.00 paid + £0.00 recovered");
     expect(text).toContain("Approve the run");
     expect((await postForm(t.app, as("alice"), `${runUrl}/approve`, {})).statusCode).toBe(303);
+    const approvedPage = await t.app.inject({
+      method: "GET",
+      url: runUrl,
+      headers: { cookie: as("provider").cookie },
+    });
+    expect(mainText(approvedPage.body)).toContain("Approved by Alice Ashworth at");
+    expect(approvedPage.body).not.toContain(users.alice);
     expect((await postForm(t.app, as("provider"), `${runUrl}/pay`, {})).statusCode).toBe(403);
     expect((await postForm(t.app, as("alice"), `${runUrl}/pay`, {})).statusCode).toBe(303);
     const payments = await t.app.inject({

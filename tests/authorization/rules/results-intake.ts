@@ -25,6 +25,8 @@ export const resultsIntake: RuleSet = {
     [`GET ${page}/:contractId/performance`]: unknownTarget,
     [`GET ${page}/:contractId/share`]: unknownTarget,
     [`POST ${page}/:contractId/share`]: unknownTarget,
+    [`GET ${page}/:contractId/events/:eventId/withdraw`]: unknownTarget,
+    [`POST ${page}/:contractId/events/:eventId/withdraw`]: unknownTarget,
     "GET /organisations/:id/outcome-contracts": scoped(200, "organisation-admin", "organisation-member"),
     // The JSON API
     [`GET ${api}`]: REGISTER_EDITOR(200),
