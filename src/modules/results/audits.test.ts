@@ -237,7 +237,7 @@ describe("findings and the conclusion", () => {
         link: `${pages()}/${auditId}`,
       }),
     ]);
-    expect(told[0]?.body).toContain("5 of 200 paid claims checked");
+    expect(told[0]?.body).toContain("30 of 200 paid claims checked");
     const shown = await t.app.inject({
       url: `${pages()}/${auditId}`,
       headers: { cookie: as("provider").cookie },
