@@ -19,6 +19,7 @@ import { createTestDatabase, DEMO_SEEDED_AT, type TestDatabase } from "../../../
 import * as contractsMigration from "../../db/migrations/2026-11-22-16-contracts.ts";
 import * as contractRulesMigration from "../../db/migrations/2026-12-06-01-contract-rules.ts";
 import * as choiceAwardListsMigration from "../../db/migrations/2026-12-15-16-choice-award-lists.ts";
+import { migrations } from "../../db/migrations/index.ts";
 import { settableClock } from "../../lib/clock.ts";
 import { localFileStore } from "../../lib/file-store.ts";
 import { addDays, endOfLondonDay } from "../../lib/london-time.ts";
@@ -992,12 +993,18 @@ describe("demo data and the migration", () => {
       expect(
         (await sql`select award_value_pence, value_reason from contracts`.execute(fresh.db)).rows,
       ).toEqual([]);
-      // Approved-provider lists from an award hold their members' contracts: they go first.
+      // Approved-provider lists from an award hold their members' contracts, and outcome contracts
+      // (payment by results, with every migration after theirs) pay under them: they go first.
+      const results = Object.entries(migrations)
+        .filter(([name]) => name >= "2026-12-22-01-payment-by-results")
+        .map(([, migration]) => migration);
+      for (const migration of [...results].reverse()) await migration.down?.(fresh.db as never);
       await choiceAwardListsMigration.down(fresh.db as never);
       await contractsMigration.down(fresh.db as never);
       await expect(sql`select 1 from contracts`.execute(fresh.db)).rejects.toThrow();
       await contractsMigration.up(fresh.db as never);
       await choiceAwardListsMigration.up(fresh.db as never);
+      for (const migration of results) await migration.up(fresh.db as never);
       expect((await sql`select count(*) as n from contracts`.execute(fresh.db)).rows).toHaveLength(1);
     } finally {
       await fresh.destroy();
