@@ -27,15 +27,12 @@ import {
 import { isUuid, newId } from "../../lib/ids.ts";
 import { msg } from "../../lib/messages.ts";
 import { formatPence, parseMoney } from "../../lib/money.ts";
-import { grantsInScope } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { displayNamesOf } from "../accounts/accounts.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { authorityById } from "../authorities/authorities.service.ts";
-import { notify } from "../notifications/notifications.service.ts";
 import type { AuditItemRow } from "./audits.repository.ts";
 import * as repo from "./audits.repository.ts";
-import { outcomeContractFor, PROVIDER_ROLES, type ResultsStanding } from "./results.service.ts";
+import { outcomeContractFor, type ResultsStanding, tellProvider } from "./results.service.ts";
 import type { OutcomeAudit, OutcomeAuditItem, OutcomeContract } from "./results.table.ts";
 import { estimateRecovery, MAX_SAMPLE, MIN_SAMPLE, minimumSample } from "./sampling.ts";
 
@@ -494,32 +491,17 @@ async function tellProviderConcluded(
   audit: OutcomeAudit,
   sampled: number,
 ): Promise<void> {
-  const users = new Set<string>();
-  for (const g of await grantsInScope(ctx.db, contract.organisation_id))
-    if (PROVIDER_ROLES.includes(g.role)) users.add(g.user_id);
-  const { slug } = await authorityById(ctx.db, contract.authority_id);
   const recovery = formatPence(audit.recovery_pence ?? 0n);
   const { reference } = contract;
   const recovered =
     (audit.recovery_pence ?? 0n) > 0n
       ? msg`${recovery} will be recovered from the contract's next payment run.`
       : msg`Nothing is recovered.`;
-  for (const userId of users)
-    await notify(
-      ctx.db,
-      ctx.clock,
-      {
-        userId,
-        authorityId: contract.authority_id,
-        organisationId: contract.organisation_id,
-        kind: "results.audit-concluded",
-        subject: msg`Sample audit concluded for ${reference}: ${recovery} to recover`.slice(0, 200),
-        body: msg`The sample audit of ${reference}'s payments for ${audit.period_start} to ${audit.period_end} has concluded: ${sampled} of ${audit.population_count} paid claims checked, error rate ${ppmPercent(audit.error_rate_ppm ?? 0)}, one-sided 95% lower bound ${ppmPercent(audit.lower_bound_ppm ?? 0)}. ${recovered}`.slice(
-          0,
-          10_000,
-        ),
-        link: `/authorities/${slug}/outcome-contracts/${contract.id}/audits/${audit.id}`,
-      },
-      { email: true, actor: actorIn(ctx) },
-    );
+  await tellProvider(ctx, contract, {
+    kind: "results.audit-concluded",
+    subject: msg`Sample audit concluded for ${reference}: ${recovery} to recover`,
+    body: msg`The sample audit of ${reference}'s payments for ${audit.period_start} to ${audit.period_end} has concluded: ${sampled} of ${audit.population_count} paid claims checked, error rate ${ppmPercent(audit.error_rate_ppm ?? 0)}, one-sided 95% lower bound ${ppmPercent(audit.lower_bound_ppm ?? 0)}. ${recovered}`,
+    path: `/audits/${audit.id}`,
+    email: true,
+  });
 }

@@ -18,14 +18,13 @@ import { isUuid, newId } from "../../lib/ids.ts";
 import { type Kept, keptFor } from "../../lib/kept.ts";
 import { addMonths, isIsoDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
-import { actorOf, grantsInScope, requireSignedIn } from "../access/access.service.ts";
+import { actorOf, requireSignedIn } from "../access/access.service.ts";
 import { type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { notify } from "../notifications/notifications.service.ts";
 import type { MinimumPerformance, ModelDefinition } from "./models.ts";
 import * as repo from "./outcome-contracts.repository.ts";
-import { asCommissioner, outcomeContractUrl } from "./outcome-contracts.service.ts";
-import { modelInForce, PROVIDER_ROLES } from "./results.service.ts";
+import { asCommissioner } from "./outcome-contracts.service.ts";
+import { modelInForce, tellProvider } from "./results.service.ts";
 import type { OutcomeContract } from "./results.table.ts";
 
 /** Referral months shown (the latest first). */
@@ -238,7 +237,7 @@ export async function shiftMarketShare(
       [from, fromShareBp],
       [to, toShareBp],
     ] as const)
-      await tellProvider(within(ctx, trx), c, {
+      await tellProviderShifted(within(ctx, trx), c, {
         subject: `Share of referrals changed: ${c.title}`,
         body: `The commissioner has moved ${formatPercent(bp)} of the "${from.programme}" programme's referrals from ${from.reference} to ${to.reference}, from ${draft.effectiveFrom}. ${c.reference} now receives ${formatPercent(after)} of the referrals. The reason: ${reason}`,
         email: opts.email ?? false,
@@ -248,31 +247,10 @@ export async function shiftMarketShare(
 }
 
 /** Tells the provider's administrators and members of a contract, in the caller's transaction. */
-async function tellProvider(
+function tellProviderShifted(
   ctx: Ctx & { db: Trx },
   contract: OutcomeContract,
   message: { subject: string; body: string; email: boolean },
 ): Promise<void> {
-  const row = await repo.outcomeContractRow(ctx.db, contract.authority_id, contract.id);
-  if (!row) return;
-  const people = new Set(
-    (await grantsInScope(ctx.db, contract.organisation_id))
-      .filter((g) => (PROVIDER_ROLES as readonly string[]).includes(g.role))
-      .map((g) => g.user_id),
-  );
-  for (const userId of people)
-    await notify(
-      ctx.db,
-      ctx.clock,
-      {
-        userId,
-        authorityId: contract.authority_id,
-        organisationId: contract.organisation_id,
-        kind: "results.share-shifted",
-        subject: message.subject.slice(0, 200),
-        body: message.body.slice(0, 10_000),
-        link: outcomeContractUrl(row),
-      },
-      { email: message.email, actor: actorOf(ctx.principal) },
-    );
+  return tellProvider(ctx, contract, { kind: "results.share-shifted", path: "", ...message });
 }

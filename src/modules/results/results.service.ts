@@ -8,16 +8,20 @@
  * (`outcome-contracts.service.ts`, `intake.service.ts`), performance and market share
  * (`performance.service.ts`), open data (`open-data.service.ts`).
  */
+import type { Trx } from "../../db/database.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import {
   AUTHORITY_EDITORS,
+  grantsInScope,
   hasRole,
   isAuthorityEditor,
   isPlatformAdmin,
   type Principal,
   type Role,
 } from "../access/access.service.ts";
-import type { Ctx } from "../access/context.ts";
+import { actorIn, type Ctx } from "../access/context.ts";
+import { authorityById } from "../authorities/authorities.service.ts";
+import { type NoticeKind, notify } from "../notifications/notifications.service.ts";
 import * as repo from "./results.repository.ts";
 import type { OutcomeContract } from "./results.table.ts";
 
@@ -74,3 +78,35 @@ export async function outcomeContractFor(
 
 export const modelInForce = repo.modelInForce;
 export const modelVersions = repo.modelVersions;
+
+/**
+ * Tells the provider's administrators and members of an outcome contract (inbox, and email when
+ * `email`), in the caller's transaction; `path` is under the contract's page
+ * (`/authorities/{slug}/outcome-contracts/{id}`), "" for the page itself.
+ */
+export async function tellProvider(
+  ctx: Ctx & { db: Trx },
+  contract: OutcomeContract,
+  notice: { kind: NoticeKind; subject: string; body: string; path: string; email: boolean },
+): Promise<void> {
+  const users = new Set<string>();
+  for (const g of await grantsInScope(ctx.db, contract.organisation_id))
+    if (PROVIDER_ROLES.includes(g.role)) users.add(g.user_id);
+  if (users.size === 0) return;
+  const { slug } = await authorityById(ctx.db, contract.authority_id);
+  for (const userId of users)
+    await notify(
+      ctx.db,
+      ctx.clock,
+      {
+        userId,
+        authorityId: contract.authority_id,
+        organisationId: contract.organisation_id,
+        kind: notice.kind,
+        subject: notice.subject.slice(0, 200),
+        body: notice.body.slice(0, 10_000),
+        link: `/authorities/${slug}/outcome-contracts/${contract.id}${notice.path}`,
+      },
+      { email: notice.email, actor: actorIn(ctx) },
+    );
+}

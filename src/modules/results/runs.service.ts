@@ -39,14 +39,11 @@ import { isUuid, newId } from "../../lib/ids.ts";
 import { addDays, addMonths, isIsoDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { formatPence, parseMoney } from "../../lib/money.ts";
-import { grantsInScope } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { displayNamesOf } from "../accounts/accounts.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { authorityById } from "../authorities/authorities.service.ts";
-import { notify } from "../notifications/notifications.service.ts";
 import { type ComputeOptions, computeRunClaims } from "./claims.service.ts";
-import { modelInForce, outcomeContractFor, PROVIDER_ROLES, type ResultsStanding } from "./results.service.ts";
+import { modelInForce, outcomeContractFor, type ResultsStanding, tellProvider } from "./results.service.ts";
 import type {
   OutcomeContract,
   OutcomeCorrectionRequest,
@@ -494,29 +491,19 @@ export async function payRun(
 }
 
 /** Tells the provider's administrators and members what a run paid, linking to its payments. */
-async function tellProviderPaid(trx: Trx, ctx: Ctx, contract: OutcomeContract, run: OutcomeRun) {
-  const users = new Set<string>();
-  for (const g of await grantsInScope(trx, contract.organisation_id))
-    if (PROVIDER_ROLES.includes(g.role)) users.add(g.user_id);
+function tellProviderPaid(trx: Trx, ctx: Ctx, contract: OutcomeContract, run: OutcomeRun): Promise<void> {
   const amount = formatPence(run.payment_pence);
-  const recovered = formatPence(run.recovered_pence);
   const { reference } = contract;
-  const { slug } = await authorityById(trx, contract.authority_id);
-  for (const userId of users)
-    await notify(
-      trx,
-      ctx.clock,
-      {
-        userId,
-        authorityId: contract.authority_id,
-        organisationId: contract.organisation_id,
-        kind: "results.run-paid",
-        subject: msg`Payment by results: ${amount} paid for ${reference}`.slice(0, 200),
-        body: msg`The payment run for ${run.period_start} to ${run.period_end} of outcome contract ${reference} is paid: ${amount}, after ${recovered} recovered.`,
-        link: `/authorities/${slug}/outcome-contracts/${contract.id}/payments`,
-      },
-      { email: true, actor: actorIn(ctx) },
-    );
+  return tellProvider(within(ctx, trx), contract, {
+    kind: "results.run-paid",
+    subject: msg`Payment by results: ${amount} paid for ${reference}`,
+    body:
+      run.recovered_pence > 0n
+        ? msg`The payment run for ${run.period_start} to ${run.period_end} of outcome contract ${reference} is paid: ${amount}, after ${formatPence(run.recovered_pence)} recovered.`
+        : msg`The payment run for ${run.period_start} to ${run.period_end} of outcome contract ${reference} is paid: ${amount}.`,
+    path: "/payments",
+    email: true,
+  });
 }
 
 // Corrections
