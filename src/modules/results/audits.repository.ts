@@ -266,20 +266,3 @@ export async function insertAuditRecovery(
     .onConflict((oc) => oc.columns(["authority_id", "contract_id", "kind", "source_key"]).doNothing())
     .execute();
 }
-
-/** The audit's recovery as recorded (its id and amount), if any. */
-export function recoveryOfAudit(
-  db: Db,
-  authorityId: string,
-  contractId: string,
-  auditId: string,
-): Promise<{ id: string; amount_pence: bigint } | undefined> {
-  return db
-    .selectFrom("outcome_recoveries")
-    .select(["id", "amount_pence"])
-    .where("authority_id", "=", authorityId)
-    .where("contract_id", "=", contractId)
-    .where("kind", "=", "audit")
-    .where("source_key", "=", auditId)
-    .executeTakeFirst();
-}

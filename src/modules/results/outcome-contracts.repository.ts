@@ -154,17 +154,6 @@ export async function insertShareChange(trx: Trx, row: Insertable<OutcomeShareCh
   await trx.insertInto("outcome_share_changes").values(row).execute();
 }
 
-export function shareChanges(db: Db, authorityId: string, programme: string, limit: number) {
-  return db
-    .selectFrom("outcome_share_changes")
-    .selectAll()
-    .where("authority_id", "=", authorityId)
-    .where("programme", "=", programme)
-    .orderBy("decided_at", "desc")
-    .limit(limit)
-    .execute();
-}
-
 // Models
 
 export async function latestModelVersion(db: Db, authorityId: string, contractId: string): Promise<number> {

@@ -534,15 +534,6 @@ export async function contractsToSetUp(
 
 export const CLAIMS_PAGE = 50;
 
-/** The problems a claim may be refused for (the engine's codes), in the order pages list them. */
-export const CLAIM_PROBLEMS = [
-  "outside-eligibility-window",
-  "duplicate-participant",
-  "already-claimed-elsewhere",
-  "over-cap",
-  "evidence-missing",
-] as const;
-
 export interface ClaimView {
   runId: string;
   period: string;
