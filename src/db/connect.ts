@@ -11,7 +11,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from "kysely";
 import pg from "pg";
 import { restrictToOwner } from "../lib/private-files.ts";
-import type { Database } from "./database.ts";
+import { type Database, markEmbedded } from "./database.ts";
 import { type DataDirLock, lockDataDir } from "./lock.ts";
 import { type EmbeddedPostgres, PGliteDialect } from "./pglite-dialect.ts";
 import { type EmbeddedDatabaseStoppedError, PGliteWorker } from "./pglite-worker-host.ts";
@@ -256,6 +256,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     }
     const postgres = embedded.postgres;
     const db = new Kysely<Database>({ dialect: guardedDialect(new PGliteDialect(postgres)) });
+    markEmbedded(db);
     return {
       db,
       kind: "pglite",

@@ -11,3 +11,19 @@ export interface Database {}
 /** What repositories take as their first argument: the root handle or a transaction. */
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
+
+const embedded = new WeakSet<Db>();
+
+/** Marks a root handle as the embedded database's (`openDatabase` does it). */
+export function markEmbedded(db: Db): void {
+  embedded.add(db);
+}
+
+/**
+ * Whether a root handle (not a transaction) is the embedded database's: for the few statements whose
+ * best shape differs, such as the payment engine's tariff (one statement a contract on a server,
+ * chunks of participants within WebAssembly's memory).
+ */
+export function isEmbedded(db: Db): boolean {
+  return embedded.has(db);
+}

@@ -27,6 +27,8 @@ import type {
 
 /** Before every participant id: where the first chunk starts. */
 export const FIRST_ID = "00000000-0000-0000-0000-000000000000";
+/** After every participant id: where a chunk of the whole contract ends. */
+export const LAST_ID = "ffffffff-ffff-ffff-ffff-ffffffffffff";
 
 /** The run a chunk is computed for. */
 export interface ChunkRun {

@@ -3,9 +3,13 @@
  * by hand, each with its working (the events, the rule, the model version's price) and, when refused,
  * its problems named. The rules are in `reference.ts` and docs/payment-by-results.md ("Claims").
  *
- * A run's participants are taken in chunks by id, each chunk its own transaction (unless the caller
- * passes one): the tariff by one set-based statement per chunk (`claims.repository.ts`), the other
- * models in TypeScript from the chunk's rows. Then the contract-wide pass, in one transaction: the
+ * A run's participants are taken in chunks by id, each chunk its own transaction: the tariff by one
+ * set-based statement per chunk (`claims.repository.ts`), the other models in TypeScript from the
+ * chunk's rows. On a PostgreSQL server the tariff is one chunk, the whole contract in one statement:
+ * the server reads the events table once from end to end and joins by hashing, where chunks of
+ * participants by id would each visit pages all over it (a participant's events are scattered through
+ * the table in the order they happened); the embedded database keeps chunks of 50,000 within
+ * WebAssembly's memory. Then the contract-wide pass, in one transaction: the
  * cohort threshold (social impact bonds) and the fee-for-service year's reconciliation.
  *
  * Safe to run twice, and to restart after a crash: a claim's key includes the run, so a chunk computed
@@ -14,7 +18,7 @@
  * and, for the contract's cap, the claims committed before it — exactly what a clean run would have
  * read at that point.
  */
-import type { Db } from "../../db/database.ts";
+import { type Db, isEmbedded } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import * as repo from "./claims.repository.ts";
 import type { FeeForServiceDefinition, ModelDefinition, OutcomePricesDefinition } from "./models.ts";
@@ -36,7 +40,10 @@ import type { OutcomeModelRow, OutcomeRun } from "./results.table.ts";
 export { PROBLEM_CODES, type ProblemCode } from "./reference.ts";
 
 export interface ComputeOptions {
-  /** Participants per chunk (default 50,000 for a tariff, 2,000 otherwise). */
+  /**
+   * Participants per chunk (default: for a tariff, the whole contract on a server and 50,000 on the
+   * embedded database; 2,000 otherwise).
+   */
   chunkSize?: number;
   /** Tests only: throw after this many chunks have committed (a crash mid-run). */
   crashAfterChunks?: number;
@@ -72,12 +79,18 @@ export async function computeRunClaims(
     periodStart: run.period_start,
     periodEnd: run.period_end,
   };
-  const size = opts.chunkSize ?? (definition.kind === "tariff" ? 50_000 : 2_000);
+  const size =
+    opts.chunkSize ??
+    (definition.kind !== "tariff" ? 2_000 : isEmbedded(db) ? 50_000 : Number.POSITIVE_INFINITY);
   let inserted = 0;
   let chunks = 0;
   let after = repo.FIRST_ID;
   for (;;) {
-    const upTo = await repo.chunkEnd(db, run.authority_id, run.contract_id, after, size);
+    const upTo = Number.isFinite(size)
+      ? await repo.chunkEnd(db, run.authority_id, run.contract_id, after, size)
+      : after === repo.FIRST_ID
+        ? repo.LAST_ID
+        : undefined;
     if (!upTo) break;
     const from = after;
     inserted += await transaction(db, (trx) =>
