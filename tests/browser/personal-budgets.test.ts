@@ -16,6 +16,7 @@ import { DEMO_PROVIDER_GREENWAY } from "../../src/seed/demo/users.ts";
 import {
   arrived,
   DESKTOP,
+  fillDate,
   sharedBrowser,
   startTestServer,
   type TestServer,
@@ -58,13 +59,6 @@ async function leftInDirectPayment(page: Page): Promise<number> {
   const row = page.locator(".govuk-summary-list__row", { hasText: "Left in the direct payment" }).first();
   const text = (await row.locator(".govuk-summary-list__value").textContent()) ?? "";
   return Math.round(Number(text.replace(/[^0-9.-]/g, "")) * 100);
-}
-
-async function fillDate(page: Page, name: string, iso: string): Promise<void> {
-  const [year = "", month = "", day = ""] = iso.split("-");
-  await page.locator(`input[name="${name}-day"]`).fill(String(Number(day)));
-  await page.locator(`input[name="${name}-month"]`).fill(String(Number(month)));
-  await page.locator(`input[name="${name}-year"]`).fill(year);
 }
 
 describe("personal budgets", () => {

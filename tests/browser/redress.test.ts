@@ -17,7 +17,14 @@ import { settableClock } from "../../src/lib/clock.ts";
 import { addDays, londonToday } from "../../src/lib/london-time.ts";
 import { addWorkingDays } from "../../src/lib/working-days.ts";
 import { DEMO_PROVIDER_GREENWAY } from "../../src/seed/demo/users.ts";
-import { arrived, sharedBrowser, startTestServer, type TestServer, textOf } from "../support/browser.ts";
+import {
+  arrived,
+  fillDate,
+  sharedBrowser,
+  startTestServer,
+  type TestServer,
+  textOf,
+} from "../support/browser.ts";
 import { type DemoJourney, demoJourney } from "../support/demo-journey.ts";
 import { DEMO_SEEDED_AT } from "../support/test-db.ts";
 
@@ -56,13 +63,6 @@ afterAll(async () => {
   await journey?.close();
   await server?.close();
 });
-
-async function fillDate(page: Page, name: string, iso: string): Promise<void> {
-  const [year = "", month = "", day = ""] = iso.split("-");
-  await page.locator(`input[name="${name}-day"]`).fill(String(Number(day)));
-  await page.locator(`input[name="${name}-month"]`).fill(String(Number(month)));
-  await page.locator(`input[name="${name}-year"]`).fill(year);
-}
 
 /** The value of the last summary list row whose key is exactly `key` ("Status", "Case"). */
 async function summaryValue(page: Page, key: string): Promise<string> {
