@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { hiddenParts, hiddenTable, shownCount } from "./small-numbers.ts";
+import { hiddenApart, hiddenParts, hiddenTable, isSmall, shownCount } from "./small-numbers.ts";
 
 describe("the small-numbers rule", () => {
   it("hides 1 to 9, shows 0 and 10, and the next smallest beside a lone hidden part", () => {
@@ -23,5 +24,37 @@ describe("the small-numbers rule", () => {
     expect(hidden.flat().filter(Boolean).length).toBeGreaterThanOrEqual(4);
     for (const row of hidden) expect(row.filter(Boolean).length).not.toBe(1);
     for (let c = 0; c < 3; c++) expect(hidden.filter((r) => r[c]).length).not.toBe(1);
+  });
+
+  it("hides the smaller of two counts shown 1 to 9 apart, where the difference of two counts people", () => {
+    // 12 referred, 11 attached: the one not attached would be told.
+    expect(hiddenApart([12, 11])).toEqual([false, true]);
+    // 40 referred, 30 attached, 24 with a job outcome: 30 and 24 are 6 apart, so 24 is hidden.
+    expect(hiddenApart([40, 30, 24])).toEqual([false, false, true]);
+    // 95 and 91 are within 9 of 100: hidden. 85 is 15 from 100, and its differences from the hidden
+    // ones are not published: shown.
+    expect(hiddenApart([100, 95, 91, 85])).toEqual([false, true, true, false]);
+    // Equal counts (0 apart) and counts 10 or more apart are shown; 1 to 9 are hidden whatever.
+    expect(hiddenApart([30, 30, 20, 0, 4])).toEqual([false, false, false, false, true]);
+  });
+
+  it("leaves no count of 1 to 9 to be read from what it shows: a count, or the difference of two", () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(120), { minLength: 1, maxLength: 9 }), (counts) => {
+        const hidden = hiddenApart(counts);
+        const shown = counts.filter((_, i) => !hidden[i]);
+        for (const a of shown) {
+          expect(isSmall(a)).toBe(false);
+          for (const b of shown) expect(isSmall(Math.abs(a - b))).toBe(false);
+        }
+        // Nothing is hidden without a reason: it is 1 to 9, or 1 to 9 from another count.
+        counts.forEach((c, i) => {
+          if (hidden[i]) expect(isSmall(c) || counts.some((d) => isSmall(Math.abs(c - d)))).toBe(true);
+        });
+        // The largest (a total, or those referred) is hidden only when it is 1 to 9 itself.
+        const largest = counts.indexOf(Math.max(...counts));
+        expect(hidden[largest]).toBe(isSmall(counts[largest] ?? 0));
+      }),
+    );
   });
 });

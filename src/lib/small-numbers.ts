@@ -6,7 +6,9 @@
  * published, and exactly one of them is hidden, the next smallest part that is not zero is hidden too
  * (by count, then by its place), so the total less the others cannot give it away. A table whose rows
  * and columns both add up to published totals (months × ways of being met) applies that to every row
- * and every column until no group has a lone hidden part.
+ * and every column until no group has a lone hidden part. Where any two counts of a group may be
+ * subtracted to count people — those referred in a month less those of them attached are those not
+ * attached — no two counts shown are 1 to 9 apart either (`hiddenApart`).
  */
 
 /** Below this many a count is not shown. */
@@ -20,6 +22,26 @@ export function isSmall(count: number): boolean {
 /** A count as published: null when hidden on its own. */
 export function shownCount(count: number): number | null {
   return isSmall(count) ? null : count;
+}
+
+/**
+ * Which counts of one group are hidden when the difference of any two of them is itself a count of
+ * people (those referred less those attached: the people not attached; a total less a part: the
+ * other parts): each of 1 to 9, then, of every two counts shown that are 1 to 9 apart, the smaller
+ * (the pairs taken in order: the first count with each after it, then the second, …), so that no
+ * count shown, nor the difference of any two shown, is 1 to 9. The largest count is never hidden for a difference (the other of the two is
+ * smaller), so a total every rate is of stays shown. Hiding a count never makes two others closer,
+ * so one pass over the pairs is enough.
+ */
+export function hiddenApart(counts: readonly number[]): boolean[] {
+  const hidden = counts.map(isSmall);
+  for (let i = 0; i < counts.length; i++)
+    for (let j = i + 1; j < counts.length && !hidden[i]; j++) {
+      const a = counts[i] ?? 0;
+      const b = counts[j] ?? 0;
+      if (!hidden[j] && isSmall(Math.abs(a - b))) hidden[a < b ? i : j] = true;
+    }
+  return hidden;
 }
 
 /** In one group of `counts` (the cells at `at`), hides the next smallest beside a lone hidden one; whether it did. */

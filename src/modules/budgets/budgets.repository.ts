@@ -618,63 +618,6 @@ export async function plansThatPaid(
   return rows.map((r) => r.plan_id);
 }
 
-/** A provider's invoices paid from managed accounts in one month, summed (the spend over £500). */
-export interface ManagedPaymentsRow {
-  authority_id: string;
-  organisation_id: string;
-  month: string;
-  plans: number;
-  invoices: number;
-  amount_pence: bigint;
-  /** What the one plan that paid the most paid of it (for the dominance rule; no plan named). */
-  largest_plan_pence: bigint;
-}
-
-/**
- * The invoices paid from these authorities' managed accounts, per authority, provider and month of
- * payment (London dates), with how many plans' budgets paid them and the largest part one plan paid.
- * Each authority's transactions read through its primary key, the invoice by its own.
- */
-export async function managedPaymentsByMonth(
-  db: Db,
-  authorityIds: readonly string[],
-): Promise<ManagedPaymentsRow[]> {
-  if (authorityIds.length === 0) return [];
-  const perPlan = db
-    .selectFrom("budget_transactions as t")
-    .innerJoin("budget_invoices as i", (j) =>
-      j.onRef("i.authority_id", "=", "t.authority_id").onRef("i.id", "=", "t.invoice_id"),
-    )
-    .select([
-      "t.authority_id",
-      "i.organisation_id",
-      sql<string>`to_char(t.posted_on, 'YYYY-MM')`.as("month"),
-      "t.plan_id",
-      sql<string>`count(*)`.as("invoices"),
-      sql<bigint>`sum(i.amount_pence)::bigint`.as("amount_pence"),
-    ])
-    .where("t.authority_id", "in", authorityIds)
-    .where("t.kind", "=", "invoice-payment")
-    .groupBy(["t.authority_id", "i.organisation_id", sql`to_char(t.posted_on, 'YYYY-MM')`, "t.plan_id"]);
-  const rows = await db
-    .selectFrom(perPlan.as("p"))
-    .select([
-      "p.authority_id",
-      "p.organisation_id",
-      "p.month",
-      sql<string>`count(*)`.as("plans"),
-      sql<string>`sum(p.invoices)`.as("invoices"),
-      sql<bigint>`sum(p.amount_pence)::bigint`.as("amount_pence"),
-      sql<bigint>`max(p.amount_pence)::bigint`.as("largest_plan_pence"),
-    ])
-    .groupBy(["p.authority_id", "p.organisation_id", "p.month"])
-    .orderBy("p.authority_id")
-    .orderBy("p.month")
-    .orderBy("p.organisation_id")
-    .execute();
-  return rows.map((r) => ({ ...r, plans: Number(r.plans), invoices: Number(r.invoices) }));
-}
-
 /** When an invoice was last paid from a managed account (an index's end), or null. */
 export async function latestManagedPayment(db: Db): Promise<Date | null> {
   const row = await db

@@ -352,39 +352,5 @@ export async function hasPaidProvider(
   return (await repo.plansThatPaid(db, authorityId, planIds, organisationId)).length > 0;
 }
 
-/** A provider's invoices paid from one authority's managed accounts in a month (London), summed. */
-export interface ManagedPayments {
-  authorityId: string;
-  organisationId: string;
-  /** "YYYY-MM". */
-  month: string;
-  /** How many plans' budgets paid them: how many people the sum stands for. */
-  plans: number;
-  invoices: number;
-  amountPence: bigint;
-  /** The most one plan's budget paid of it (a dominance rule hides a sum one person's part dominates). */
-  largestPlanPence: bigint;
-}
-
-/**
- * The invoices paid from these authorities' managed accounts, per authority, provider and month, in
- * that order (for the spend over £500: payment by results' open data). Sums only (and the largest
- * plan's part): no plan, person or invoice. Invoices paid from a direct payment are the person's own spending, not here.
- */
-export async function managedPaymentsByMonth(
-  db: Ctx["db"],
-  authorityIds: readonly string[],
-): Promise<ManagedPayments[]> {
-  return (await repo.managedPaymentsByMonth(db, authorityIds)).map((r) => ({
-    authorityId: r.authority_id,
-    organisationId: r.organisation_id,
-    month: r.month,
-    plans: r.plans,
-    invoices: r.invoices,
-    amountPence: BigInt(r.amount_pence),
-    largestPlanPence: BigInt(r.largest_plan_pence),
-  }));
-}
-
 /** When an invoice was last paid from a managed account, or null. */
 export const latestManagedPayment = repo.latestManagedPayment;

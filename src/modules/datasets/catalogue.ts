@@ -1025,8 +1025,9 @@ const complaintFigures: Dataset = {
 /**
  * Payment by results' outcomes (issue 19, item 6; docs/payment-by-results.md, "Open data"): per
  * outcome contract and month of referral, how many participants were referred and how many of them
- * have a valid claim of each rule (and metric), with the rate — a count of 1 to 9 empty with
- * `suppressed` true, and no rate from it. Never a person: counts only, no reference or group.
+ * have a valid claim of each rule (and metric) not since recovered, with the rate — a count of 1 to 9,
+ * or 1 to 9 from another of its month (the smaller), empty with `suppressed` true, and no rate from
+ * it. Never a person: counts only, no reference or group.
  */
 const outcomes: Dataset = {
   id: "outcomes",
@@ -1060,7 +1061,7 @@ const outcomes: Dataset = {
       }));
   },
   // Figures of the claims runs compute, counted a page of contracts at a time and kept 10 minutes:
-  // dated by the latest run computed, and each day (referrals recorded since).
+  // dated by the latest run computed or sample audit concluded, and each day (referrals recorded since).
   modified: (ctx) => latestOutcomesChange(ctx),
   changedBy: [],
   computed: true,

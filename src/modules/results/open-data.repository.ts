@@ -1,4 +1,7 @@
-/** SQL of payment by results' open data: payments per contract, the outcomes figures, the spend. */
+/**
+ * SQL of payment by results' open data: payments per contract, the outcomes figures, the spend (the
+ * ledger's payments, and the managed accounts' sums a trigger keeps from personal budgets' payments).
+ */
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import { CONTRACT_RULES } from "./reference.ts";
@@ -90,6 +93,42 @@ export function spendAfter(
   return q.orderBy("l.paid_on").orderBy("l.authority_id").orderBy("l.id").limit(limit).execute();
 }
 
+/** A provider's invoices paid from one authority's managed accounts in a month, as kept (`spend_managed_accounts`). */
+export interface ManagedSumRow {
+  authority_id: string;
+  /** The month's first day. */
+  month: string;
+  organisation_id: string;
+  plans: number;
+  invoices: number;
+  amount_pence: bigint;
+  largest_plan_pence: bigint;
+}
+
+/** The managed accounts' sums, a page after a key in (authority, month, provider) order: their primary key. */
+export function managedSumsAfter(
+  db: Db,
+  after: readonly [string, string, string] | undefined,
+  limit: number,
+): Promise<ManagedSumRow[]> {
+  let q = db
+    .selectFrom("spend_managed_accounts")
+    .select([
+      "authority_id",
+      "month",
+      "organisation_id",
+      "plans",
+      "invoices",
+      "amount_pence",
+      "largest_plan_pence",
+    ]);
+  if (after)
+    q = q.where(
+      sql<boolean>`(authority_id, month, organisation_id) > (${after[0]}::uuid, ${after[1]}::date, ${after[2]}::uuid)`,
+    );
+  return q.orderBy("authority_id").orderBy("month").orderBy("organisation_id").limit(limit).execute();
+}
+
 /** When the ledger was last written (an index's end; rows are never changed), or null. */
 export async function latestLedgerEntry(db: Db): Promise<Date | null> {
   const row = await db
@@ -111,6 +150,18 @@ export async function latestRunComputed(db: Db): Promise<Date | null> {
     .limit(1)
     .executeTakeFirst();
   return row?.computed_at ?? null;
+}
+
+/** When a sample audit was last concluded (an index's end), or null: its findings of £0 leave the outcomes. */
+export async function latestAuditConcluded(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectFrom("outcome_audits")
+    .select("concluded_at")
+    .where("concluded_at", "is not", null)
+    .orderBy("concluded_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.concluded_at ?? null;
 }
 
 /** The platform contract an outcome contract pays under (null for an outcome fund's), if it exists. */
@@ -169,6 +220,24 @@ export function outcomeContractsAfter(
   return q.orderBy("authority_id").orderBy("id").limit(limit).execute();
 }
 
+/**
+ * A valid claim (`c`) that still stands as an outcome achieved: not paid on account and taken back
+ * (a proxy outcome never confirmed: the run's 'proxy' recovery, keyed by the claim's participant,
+ * metric and seq), and not found due nothing by a concluded sample audit (a sampled claim whose
+ * finding is £0: the outcome was not achieved). An audit's recovery is an estimate for the whole
+ * period, no one claim's: the claims it did not sample, and those found due in part, still count.
+ */
+const notRecovered = sql<boolean>`not exists (
+    select 1 from outcome_recoveries r
+    where c.rule = 'proxy' and r.authority_id = c.authority_id and r.contract_id = c.contract_id
+      and r.kind = 'proxy' and r.source_key = c.participant_id::text || '|' || c.metric || '|' || c.seq::text)
+  and not exists (
+    select 1 from outcome_audits a
+    join outcome_audit_items i on i.authority_id = a.authority_id and i.audit_id = a.id
+    where a.authority_id = c.authority_id and a.contract_id = c.contract_id and a.status = 'concluded'
+      and i.participant_id = c.participant_id and i.rule = c.rule and i.metric = c.metric and i.seq = c.seq
+      and i.found_pence = 0)`;
+
 /** A count of participants of a contract referred in a month: all referred (rule ''), or those with a valid claim of a rule and metric. */
 export interface CohortCount {
   authority_id: string;
@@ -184,7 +253,8 @@ export interface CohortCount {
  * referred, and how many of them have a valid claim of each rule and metric (paid once ever: the
  * claims' partial unique index). A contract-wide claim (a cohort's, the pooled one, a year's
  * reconciliation: `CONTRACT_RULES`) is kept against one participant but is no one's outcome: left out.
- * Read through the participants' unique key (by contract) and the claims' index by participant.
+ * So is a claim taken back (`notRecovered`). Read through the participants' unique key (by contract)
+ * and the claims' index by participant; the recoveries by their unique key, the audits by contract.
  */
 export async function cohortCounts(
   db: Db,
@@ -210,7 +280,7 @@ export async function cohortCounts(
       count(distinct p.id)
     from outcome_participants p
     join outcome_claims c on c.authority_id = p.authority_id and c.participant_id = p.id
-      and c.problems = '{}' and c.rule not in (${sql.join(CONTRACT_RULES)})
+      and c.problems = '{}' and c.rule not in (${sql.join(CONTRACT_RULES)}) and ${notRecovered}
     where (p.authority_id, p.contract_id) in (${of})
     group by p.authority_id, p.contract_id, to_char(p.referred_on, 'YYYY-MM'), c.rule, c.metric
     order by 1, 2, 3, 4, 5`.execute(db);

@@ -4,22 +4,23 @@
  *   the platform contract it pays under (`paymentsOfContracts`, asked by the ocds module for a page of
  *   processes at once; an outcome fund's contract has no process and is in the datasets only);
  * - the `outcomes` dataset: per contract and month of referral, how many were referred and how many of
- *   them have a valid claim of each rule (and metric), with the rate — small numbers suppressed by the
- *   one rule (src/lib/small-numbers.ts);
+ *   them have a valid claim of each rule (and metric) not since recovered, with the rate — small
+ *   numbers and small differences suppressed by the one rule (src/lib/small-numbers.ts);
  * - the `spend-over-500` dataset (Local Government Transparency Code 2015, "expenditure exceeding
  *   £500"): every payment OpenPS makes over £500 — the ledger's payments and corrections, and personal
  *   budgets' invoices paid from managed accounts summed per provider and month where at least 10
  *   people's budgets paid them and no one budget paid more than half (fewer, or one dominant, could
  *   point at a person; direct payments are the person's own spending and never published); the sums
- *   counted a page of public bodies at a time, kept `OPEN_FIGURES_MAX_AGE_MS`.
+ *   maintained by a trigger in each payment's transaction (`spend_managed_accounts`), the rule applied
+ *   as they are read.
  * Nothing personal: no participant, no reference, no plan, no one who approved or paid.
  */
 import type { Trx } from "../../db/database.ts";
 import { keptFor } from "../../lib/kept.ts";
-import { SMALL_NUMBER, shownCount } from "../../lib/small-numbers.ts";
+import { hiddenApart, SMALL_NUMBER } from "../../lib/small-numbers.ts";
 import type { Ctx } from "../access/context.ts";
-import { authoritiesAfter, authoritiesByIds } from "../authorities/authorities.service.ts";
-import { latestManagedPayment, managedPaymentsByMonth } from "../budgets/budgets.service.ts";
+import { authoritiesByIds } from "../authorities/authorities.service.ts";
+import { latestManagedPayment } from "../budgets/budgets.service.ts";
 import { organisationsByIds } from "../organisations/organisations.service.ts";
 import * as repo from "./open-data.repository.ts";
 import type { LedgerKind } from "./results.table.ts";
@@ -124,7 +125,13 @@ const keptOutcomePages = keptFor<Ctx["db"], { keys: [string, string][]; rows: Ou
   { names: 5000 },
 );
 
-/** The figures of one contract's month from its counts: each 1 to 9 hidden, rates only from shown counts. */
+/**
+ * The figures of one contract's month from its counts, suppressed by the one rule
+ * (src/lib/small-numbers.ts, `hiddenApart`): each 1 to 9 hidden, and of two counts 1 to 9 apart the
+ * smaller — those referred less those with a claim are those without one, and two rules' counts
+ * differ by people too — so that neither a count nor the difference of two shown is 1 to 9. Those
+ * referred (the largest) are hidden only when 1 to 9; a rate is given only from counts shown.
+ */
 export function cohortFigures(
   contract: {
     authority_id: string;
@@ -145,18 +152,18 @@ export function cohortFigures(
     programme: contract.programme,
     referralMonth: month,
   };
-  const shownReferred = shownCount(referred);
+  const [referredHidden, ...hidden] = hiddenApart([referred, ...achieved.map((a) => a.participants)]);
   return [
     {
       ...base,
       figure: "referred",
       metric: null,
-      participants: shownReferred,
-      suppressed: shownReferred === null,
+      participants: referredHidden ? null : referred,
+      suppressed: referredHidden === true,
       rateBp: null,
     },
-    ...achieved.map((a) => {
-      const shown = shownCount(a.participants);
+    ...achieved.map((a, i) => {
+      const shown = hidden[i] ? null : a.participants;
       return {
         ...base,
         figure: a.rule,
@@ -164,9 +171,7 @@ export function cohortFigures(
         participants: shown,
         suppressed: shown === null,
         rateBp:
-          shown === null || shownReferred === null || referred === 0
-            ? null
-            : Math.floor((shown * 10_000) / referred),
+          shown === null || referredHidden || referred === 0 ? null : Math.floor((shown * 10_000) / referred),
       };
     }),
   ];
@@ -213,9 +218,20 @@ export async function* outcomeFigureRows(ctx: Pick<Ctx, "db" | "clock">): AsyncG
   }
 }
 
-/** When the outcomes figures last changed: the latest run computed (its claims). */
-export function latestOutcomesChange(ctx: Pick<Ctx, "db">): Promise<Date | null> {
-  return repo.latestRunComputed(ctx.db);
+/**
+ * When the outcomes figures last changed: the latest run computed (its claims, and the proxies it
+ * recovered) or sample audit concluded (its claims found due nothing).
+ */
+export async function latestOutcomesChange(ctx: Pick<Ctx, "db">): Promise<Date | null> {
+  const [run, audit] = await Promise.all([repo.latestRunComputed(ctx.db), repo.latestAuditConcluded(ctx.db)]);
+  return latest(run, audit);
+}
+
+/** The later of two times, either of which may be missing. */
+function latest(a: Date | null, b: Date | null): Date | null {
+  if (!a) return b;
+  if (!b) return a;
+  return a > b ? a : b;
 }
 
 // The spend over £500
@@ -241,9 +257,8 @@ export interface SpendRow {
   periodTo: string | null;
 }
 
-/** Rows read per page of the spend (the ledger's; then public bodies per page of budgets' sums). */
+/** Rows read per page of the spend (the ledger's; then the managed accounts' sums). */
 export const SPEND_PAGE = 500;
-const BODIES_PAGE = 100;
 
 /**
  * The dominance rule of a managed-account sum: published only when no one plan's budget paid more
@@ -263,12 +278,6 @@ export function managedSumPublishable(s: {
     s.largestPlanPence * DOMINANT_SHARE.denominator <= s.amountPence * DOMINANT_SHARE.numerator
   );
 }
-
-/** A page of public bodies' managed-account sums as published: counted once, kept a while. */
-const keptManagedPages = keptFor<
-  Ctx["db"],
-  { bodies: string[]; sums: Awaited<ReturnType<typeof managedPaymentsByMonth>> }
->(OPEN_FIGURES_MAX_AGE_MS, { names: 1000 });
 
 /** The last day of a "YYYY-MM" month. */
 function monthEnd(month: string): string {
@@ -298,13 +307,12 @@ async function partiesOf(ctx: Pick<Ctx, "db">, bodies: string[], suppliers: stri
 
 /**
  * The spend over £500: the ledger's payments and corrections exceeding £500 (either way), a page at
- * a time in (paid on, authority, id) order; then, public body by public body, the invoices each
- * provider was paid from the body's managed accounts in a month, summed, where at least 10 people's
- * budgets paid them, no one of them more than half (`managedSumPublishable`), and the sum exceeds
- * £500 — counted a page of 100 bodies at a time and kept `OPEN_FIGURES_MAX_AGE_MS`, so a download does
- * not sum the managed accounts' history again.
+ * a time in (paid on, authority, id) order; then the invoices each provider was paid from a public
+ * body's managed accounts in a month, as the trigger keeps them summed (`spend_managed_accounts`), a
+ * page at a time in (body, month, provider) order, those published where at least 10 people's budgets
+ * paid them, no one of them more than half (`managedSumPublishable`), and the sum exceeds £500.
  */
-export async function* spendRows(ctx: Pick<Ctx, "db" | "clock">): AsyncGenerator<SpendRow[]> {
+export async function* spendRows(ctx: Pick<Ctx, "db">): AsyncGenerator<SpendRow[]> {
   let after: [string, string, string] | undefined;
   for (;;) {
     const page = await repo.spendAfter(ctx.db, after, SPEND_PAGE, SPEND_OVER_PENCE);
@@ -335,21 +343,21 @@ export async function* spendRows(ctx: Pick<Ctx, "db" | "clock">): AsyncGenerator
     const last = page[page.length - 1] as repo.PaymentRow;
     after = [last.paid_on, last.authority_id, last.id];
   }
-  let body: string | undefined;
+  let sumsAfter: [string, string, string] | undefined;
   for (;;) {
-    const from = body;
-    const kept = await keptManagedPages.get(
-      ctx.db,
-      ctx.clock.now(),
-      async () => {
-        const bodies = (await authoritiesAfter(ctx.db, from, BODIES_PAGE)).map((b) => b.id);
-        const sums = (await managedPaymentsByMonth(ctx.db, bodies)).filter(managedSumPublishable);
-        return { bodies, sums };
-      },
-      from ?? "",
-    );
-    const { bodies, sums } = kept.value;
-    if (bodies.length === 0) return;
+    const page = await repo.managedSumsAfter(ctx.db, sumsAfter, SPEND_PAGE);
+    if (page.length === 0) return;
+    const sums = page
+      .map((s) => ({
+        authorityId: s.authority_id,
+        organisationId: s.organisation_id,
+        month: s.month.slice(0, 7),
+        plans: s.plans,
+        invoices: s.invoices,
+        amountPence: BigInt(s.amount_pence),
+        largestPlanPence: BigInt(s.largest_plan_pence),
+      }))
+      .filter(managedSumPublishable);
     if (sums.length > 0) {
       const names = await partiesOf(
         ctx,
@@ -372,15 +380,14 @@ export async function* spendRows(ctx: Pick<Ctx, "db" | "clock">): AsyncGenerator
         periodTo: monthEnd(s.month),
       }));
     }
-    if (bodies.length < BODIES_PAGE) return;
-    body = bodies[bodies.length - 1];
+    if (page.length < SPEND_PAGE) return;
+    const last = page[page.length - 1] as repo.ManagedSumRow;
+    sumsAfter = [last.authority_id, last.month, last.organisation_id];
   }
 }
 
 /** When the spend last changed: the ledger's latest entry, or the latest invoice paid from a managed account. */
 export async function latestSpendChange(ctx: Pick<Ctx, "db">): Promise<Date | null> {
   const [ledger, managed] = await Promise.all([repo.latestLedgerEntry(ctx.db), latestManagedPayment(ctx.db)]);
-  if (!ledger) return managed;
-  if (!managed) return ledger;
-  return ledger > managed ? ledger : managed;
+  return latest(ledger, managed);
 }

@@ -20,14 +20,21 @@ export interface OutcomePaymentsFixture {
   /** The demo's contract it pays under, and that contract's ocid. */
   contract: { authority_id: string; id: string; organisation_id: string; tender_id: string };
   ocid: string;
+  /** When its sample audit of September concluded (a minute after the run was computed). */
+  auditConcludedAt: Date;
 }
 
 /**
- * An outcome contract paying under one of the demo's contracts, with its rows as intake and the runs
- * write them: 15 participants (August 2026: 12 referred, 11 with a valid attachment claim and one
- * refused as a duplicate; September: 3 referred, 2 attached), a paid run for September, and its
- * ledger — the run's payment recorded on the audit trail as the runs record it (`outcome-run.paid`),
- * so the contract's process gets its release.
+ * An outcome contract paying under one of the demo's contracts, with its rows as intake, the runs and
+ * the audits write them: 33 participants and a paid run for September whose claims are —
+ * - August (30 referred): 22 valid attachments, of which a concluded audit found two due nothing and
+ *   two due (one in part), and an audit still open found a third due nothing; a 23rd refused as a
+ *   duplicate; 12 job outcomes; 15 proxy outcomes (qualification started) paid on account to 14
+ *   people, of which five were recovered, never confirmed — one of the five people has a second,
+ *   kept; contract-wide pooled and reconciliation claims against the first participant;
+ * - September (3 referred): 2 valid attachments;
+ * and its ledger — the run's payment recorded on the audit trail as the runs record it
+ * (`outcome-run.paid`), so the contract's process gets its release.
  */
 export async function insertOutcomePayments(db: Db, clock: Clock): Promise<OutcomePaymentsFixture> {
   const outcomeContractId = newId();
@@ -90,8 +97,8 @@ export async function insertOutcomePayments(db: Db, clock: Clock): Promise<Outco
       created_at: at,
     })
     .execute();
-  // August: 12 referred, 11 attached (one more refused as a duplicate); September: 3 referred, 2 attached.
-  const participants = Array.from({ length: 15 }, (_, i) => ({
+  // August: 30 referred; September: 3.
+  const participants = Array.from({ length: 33 }, (_, i) => ({
     authority_id: a,
     id: newId(),
     contract_id: outcomeContractId,
@@ -99,7 +106,7 @@ export async function insertOutcomePayments(db: Db, clock: Clock): Promise<Outco
     reference: participantReference(i),
     payment_group: "jsa-25-plus",
     cohort: null,
-    referred_on: i < 12 ? "2026-08-10" : "2026-09-03",
+    referred_on: i < 30 ? "2026-08-10" : "2026-09-03",
     recorded_at: at,
   }));
   await db.insertInto("outcome_participants").values(participants).execute();
@@ -119,45 +126,106 @@ export async function insertOutcomePayments(db: Db, clock: Clock): Promise<Outco
       paid_at: at,
     })
     .execute();
-  const attached = [...participants.slice(0, 11), ...participants.slice(12, 14)];
+  const p = (i: number) => (participants[i] as { id: string }).id;
+  const claim = (
+    i: number,
+    rule: string,
+    extra: { metric?: string; seq?: number; problems?: string[] } = {},
+  ) => ({
+    authority_id: a,
+    contract_id: outcomeContractId,
+    run_id: runId,
+    participant_id: p(i),
+    rule,
+    metric: extra.metric ?? "",
+    seq: extra.seq ?? 1,
+    achieved_on: "2026-09-15",
+    model_version: 1,
+    amount_pence: 40_000n,
+    problems: extra.problems ?? [],
+  });
+  const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const proxy = "qualification-started";
   await db
     .insertInto("outcome_claims")
     .values([
-      ...attached.map((p) => ({
-        authority_id: a,
-        contract_id: outcomeContractId,
-        run_id: runId,
-        participant_id: p.id,
-        rule: "attachment",
-        seq: 1,
-        achieved_on: "2026-09-15",
-        model_version: 1,
-        amount_pence: 40_000n,
-      })),
-      {
-        authority_id: a,
-        contract_id: outcomeContractId,
-        run_id: runId,
-        participant_id: (participants[11] as { id: string }).id,
-        rule: "attachment",
-        seq: 1,
-        achieved_on: "2026-09-15",
-        model_version: 1,
-        amount_pence: 40_000n,
-        problems: ["duplicate-participant"],
-      },
+      ...[...upTo(22), 30, 31].map((i) => claim(i, "attachment")),
+      claim(22, "attachment", { problems: ["duplicate-participant"] }),
+      ...upTo(12).map((i) => claim(i, "job-outcome")),
+      ...upTo(14).map((i) => claim(i, "proxy", { metric: proxy })),
+      claim(0, "proxy", { metric: proxy, seq: 2 }),
       // Contract-wide claims, kept against the first participant: no one's outcome, never counted.
-      ...["pooled", "reconciliation"].map((rule) => ({
-        authority_id: a,
-        contract_id: outcomeContractId,
-        run_id: runId,
-        participant_id: (participants[0] as { id: string }).id,
-        rule,
-        seq: 1,
-        achieved_on: "2026-09-30",
-        model_version: 1,
-        amount_pence: 100_000n,
-      })),
+      ...["pooled", "reconciliation"].map((rule) => claim(0, rule)),
+    ])
+    .execute();
+  // Paid on account and never confirmed: recovered by the run, keyed by the claim (participant, metric, seq).
+  const recovery = (kind: "proxy" | "audit", sourceKey: string) => ({
+    authority_id: a,
+    id: newId(),
+    contract_id: outcomeContractId,
+    kind,
+    amount_pence: 40_000n,
+    reason: kind === "proxy" ? "Qualification started: not followed by qualification gained" : "Sample audit",
+    source_key: sourceKey,
+    run_id: kind === "proxy" ? runId : null,
+    created_by: null,
+    created_at: at,
+  });
+  // A concluded audit of September (attachments of participants 0 and 1 found due nothing, of 2 in
+  // part, of 3 in full) and an open one of October (participant 4's found due nothing, not yet final).
+  const audits = { concluded: newId(), open: newId() };
+  const audit = (id: string, month: "2026-09" | "2026-10", concludedAt: Date | null) => ({
+    authority_id: a,
+    id,
+    contract_id: outcomeContractId,
+    period_start: `${month}-01`,
+    period_end: month === "2026-09" ? "2026-09-30" : "2026-10-31",
+    seed: "open-data-test",
+    sample_size: 4,
+    population_count: 24,
+    population_pence: 960_000n,
+    status: concludedAt ? ("concluded" as const) : ("open" as const),
+    error_rate_ppm: concludedAt ? 562_500 : null,
+    lower_bound_ppm: concludedAt ? 562_500 : null,
+    recovery_pence: concludedAt ? 540_000n : null,
+    started_by: null,
+    started_at: at,
+    concluded_by: null,
+    concluded_at: concludedAt,
+  });
+  const concludedAt = new Date(at.getTime() + 60_000);
+  await db
+    .insertInto("outcome_audits")
+    .values([audit(audits.concluded, "2026-09", concludedAt), audit(audits.open, "2026-10", null)])
+    .execute();
+  const item = (auditId: string, i: number, found: bigint) => ({
+    authority_id: a,
+    audit_id: auditId,
+    participant_id: p(i),
+    rule: "attachment",
+    metric: "",
+    seq: 1,
+    paid_pence: 40_000n,
+    found_pence: found,
+    checked_by: null,
+    checked_at: at,
+  });
+  await db
+    .insertInto("outcome_audit_items")
+    .values([
+      item(audits.concluded, 0, 0n),
+      item(audits.concluded, 1, 0n),
+      item(audits.concluded, 2, 20_000n),
+      item(audits.concluded, 3, 40_000n),
+      item(audits.open, 4, 0n),
+    ])
+    .execute();
+  await db
+    .insertInto("outcome_recoveries")
+    .values([
+      ...[0, 1, 2, 3, 4].map((i) => recovery("proxy", `${p(i)}|${proxy}|1`)),
+      // An audit's recovery is an estimate for the period, no one claim's.
+      recovery("audit", audits.concluded),
     ])
     .execute();
   const ledger = (id: string, kind: "payment" | "recovery" | "correction", pence: bigint, key: string) => ({
@@ -191,5 +259,5 @@ export async function insertOutcomePayments(db: Db, clock: Clock): Promise<Outco
       entity: { type: "outcome-run", id: runId },
     });
   });
-  return { outcomeContractId, runId, ids, contract, ocid };
+  return { outcomeContractId, runId, ids, contract, ocid, auditConcludedAt: concludedAt };
 }

@@ -2,20 +2,35 @@
  * Payment by results' open data on the seeded demo data, with an outcome contract written directly
  * (its rows as the runs and intake would write them): its payments as OCDS implementation
  * transactions of the contract's process (valid OCDS 1.1; recoveries not money that moved), the
- * outcomes dataset (counts per referral month, refused claims not counted, 1 to 9 suppressed), the
- * spend over £500 (payments and corrections above £500 only; personal budgets' managed accounts only
- * as sums of at least 10 people's budgets) and nothing personal anywhere.
+ * outcomes dataset (counts per referral month; refused, contract-wide and recovered claims not
+ * counted; 1 to 9 suppressed, and the smaller of two counts 1 to 9 apart — for any counts, by
+ * fast-check), the spend over £500 (payments and corrections above £500 only; personal budgets'
+ * managed accounts only as sums of at least 10 people's budgets, none dominant, kept in each
+ * payment's transaction and equal to a sum from scratch) and nothing personal anywhere.
  */
+import fc from "fast-check";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser } from "../../../tests/support/auth.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { transaction } from "../../db/transaction.ts";
-import type { SettableClock } from "../../lib/clock.ts";
 import { newId } from "../../lib/ids.ts";
+import { isSmall } from "../../lib/small-numbers.ts";
+import { openLedger } from "../budgets/budgets.service.ts";
 import { insertCarePlan } from "../budgets/budgets.test-fixtures.ts";
+import {
+  approveInvoice,
+  recordInvoice,
+  recordPaymentOut,
+  rejectInvoice,
+  runPaymentsIn,
+} from "../budgets/payments.service.ts";
+import { eraseExpiredBudgets } from "../budgets/retention.service.ts";
+import { recoverSurplus } from "../budgets/surplus.service.ts";
 import { published } from "../ocds/packages.ts";
 import { releaseProblems } from "../ocds/validate.ts";
-import { cohortFigures, managedSumPublishable, OPEN_FIGURES_MAX_AGE_MS } from "./open-data.service.ts";
+import { cohortFigures, latestOutcomesChange, managedSumPublishable } from "./open-data.service.ts";
 import { insertOutcomePayments, type OutcomePaymentsFixture } from "./open-data.test-fixtures.ts";
 
 let t: TestApp;
@@ -24,6 +39,7 @@ let outcomeContractId: string;
 let ids: OutcomePaymentsFixture["ids"];
 let contract: OutcomePaymentsFixture["contract"];
 let ocid: string;
+const CONTRACT = { authority_id: "a", id: "b", contract_id: null, organisation_id: "o", programme: "p" };
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
@@ -36,9 +52,9 @@ afterAll(async () => {
 });
 
 /**
- * `plans` people's managed accounts each paying the provider one invoice of £100 (or `pence`) on `day`:
- * rows as the budgets' approval of an invoice writes them (a care plan, its ledger, the transaction,
- * its entries).
+ * `plans` people's managed accounts each paying the provider `invoices` invoices of £100 (or `pence`)
+ * on `day`: rows as the budgets' approval of an invoice writes them (a care plan, its ledger, the
+ * transactions, their entries — all of a plan's in one statement — and the invoices). Returns the plans.
  */
 async function payFromManagedAccounts(
   authorityId: string,
@@ -46,37 +62,77 @@ async function payFromManagedAccounts(
   plans: number,
   day: string,
   pence = 10_000,
-) {
+  invoices = 1,
+): Promise<string[]> {
   const at = new Date(`${day}T12:00:00Z`);
+  const planIds: string[] = [];
   for (let i = 0; i < plans; i++) {
     const planId = await insertCarePlan(t.deps.db, {
       authorityId,
       parts: [{ delivery: "managed-by-authority", amountPence: 50_000n }],
     });
-    const transactionId = newId();
-    const invoiceId = newId();
+    planIds.push(planId);
+    const paid = Array.from({ length: invoices }, (_, n) => ({
+      seq: n + 1,
+      transactionId: newId(),
+      invoiceId: newId(),
+    }));
     await transaction(t.deps.db, async (trx) => {
       await sql`insert into budget_ledgers (authority_id, plan_id, cadence, first_period_on, opened_at)
         values (${authorityId}, ${planId}, 'monthly', '2026-04-01', ${at})`.execute(trx);
       await sql`insert into budget_balances (authority_id, plan_id, account, balance_pence) values
-        (${authorityId}, ${planId}, 'managed', 0), (${authorityId}, ${planId}, ${`provider:${organisationId}`}, ${pence})`.execute(
+        (${authorityId}, ${planId}, 'managed', 0), (${authorityId}, ${planId}, ${`provider:${organisationId}`}, ${pence * invoices})`.execute(
         trx,
       );
-      await sql`insert into budget_transactions (authority_id, id, plan_id, seq, kind, idempotency_key, invoice_id,
-          description, posted_on, posted_at)
-        values (${authorityId}, ${transactionId}, ${planId}, 1, 'invoice-payment', ${`test:${transactionId}`},
-          ${invoiceId}, 'Invoice INV-1', ${day}, ${at})`.execute(trx);
+      for (const { seq, transactionId, invoiceId } of paid)
+        await sql`insert into budget_transactions (authority_id, id, plan_id, seq, kind, idempotency_key, invoice_id,
+            description, posted_on, posted_at)
+          values (${authorityId}, ${transactionId}, ${planId}, ${seq}, 'invoice-payment', ${`test:${transactionId}`},
+            ${invoiceId}, ${`Invoice INV-${seq}`}, ${day}, ${at})`.execute(trx);
       await sql`insert into budget_entries (authority_id, transaction_id, line, plan_id, account, amount_pence) values
-        (${authorityId}, ${transactionId}, 1, ${planId}, 'managed', ${-pence}),
-        (${authorityId}, ${transactionId}, 2, ${planId}, ${`provider:${organisationId}`}, ${pence})`.execute(
-        trx,
-      );
-      await sql`insert into budget_invoices (authority_id, id, plan_id, organisation_id, period_starts_on,
-          period_ends_on, amount_pence, reference, status, submitted_at, decided_at, transaction_id)
-        values (${authorityId}, ${invoiceId}, ${planId}, ${organisationId}, ${day}, ${day}, ${pence}, 'INV-1', 'paid',
-          ${at}, ${at}, ${transactionId})`.execute(trx);
+        ${sql.join(
+          paid.map(
+            ({ transactionId }) => sql`(${authorityId}, ${transactionId}, 1, ${planId}, 'managed', ${-pence}),
+              (${authorityId}, ${transactionId}, 2, ${planId}, ${`provider:${organisationId}`}, ${pence})`,
+          ),
+        )}`.execute(trx);
+      for (const { seq, transactionId, invoiceId } of paid)
+        await sql`insert into budget_invoices (authority_id, id, plan_id, organisation_id, period_starts_on,
+            period_ends_on, amount_pence, reference, status, submitted_at, decided_at, transaction_id)
+          values (${authorityId}, ${invoiceId}, ${planId}, ${organisationId}, ${day}, ${day}, ${pence}, ${`INV-${seq}`},
+            'paid', ${at}, ${at}, ${transactionId})`.execute(trx);
     });
   }
+  return planIds;
+}
+
+/**
+ * The managed accounts' sums counted from scratch — every invoice paid from a managed account (an
+ * `invoice-payment` transaction and its invoice), per authority, month and provider — beside the
+ * sums kept (`spend_managed_accounts`), for the whole database.
+ */
+async function managedSums() {
+  const fromScratch = await sql<Record<string, unknown>>`
+    select authority_id, month, organisation_id, count(*)::int as plans, sum(invoices)::int as invoices,
+      sum(pence)::bigint as amount_pence, max(pence)::bigint as largest_plan_pence
+    from (
+      select t.authority_id, i.organisation_id, date_trunc('month', t.posted_on::timestamp)::date as month, t.plan_id,
+        count(*) as invoices, sum(i.amount_pence) as pence
+      from budget_transactions t
+      join budget_invoices i on i.authority_id = t.authority_id and i.id = t.invoice_id
+      where t.kind = 'invoice-payment'
+      group by t.authority_id, i.organisation_id, date_trunc('month', t.posted_on::timestamp)::date, t.plan_id
+    ) per_plan
+    group by authority_id, month, organisation_id
+    order by authority_id, month, organisation_id`.execute(t.deps.db);
+  const kept = await t.deps.db
+    .selectFrom("spend_managed_accounts")
+    .selectAll()
+    .orderBy("authority_id")
+    .orderBy("month")
+    .orderBy("organisation_id")
+    .execute();
+  return { fromScratch: fromScratch.rows, kept };
 }
 
 const json = async (url: string) => {
@@ -129,17 +185,29 @@ describe("OCDS implementation transactions", () => {
 });
 
 describe("the outcomes dataset", () => {
-  it("counts referrals and valid claims per referral month, refused and contract-wide claims left out, 1 to 9 suppressed", async () => {
+  it("counts referrals and claims that stand per referral month: refused, contract-wide and recovered claims left out, small counts and small differences suppressed", async () => {
     const { rows } = await json("/open-data/outcomes.json");
     const own = rows
       .filter((row) => row.outcome_contract_id === outcomeContractId)
-      .map((row) => [row.referral_month, row.figure, row.participants, row.suppressed, row.rate_bp]);
-    // The fixture's pooled and reconciliation claims (kept against a participant) are not outcomes.
+      .map((row) => [
+        row.referral_month,
+        row.figure,
+        row.metric,
+        row.participants,
+        row.suppressed,
+        row.rate_bp,
+      ]);
+    // August: 22 valid attachments less the two a concluded audit found due nothing (the one an open
+    // audit found so is not final); 12 job outcomes, 8 from the 20 attached, so hidden; 14 people paid
+    // a proxy on account less the 4 whose only one was recovered. The pooled and reconciliation claims
+    // (kept against a participant) are not outcomes. September: 3 and 2, hidden.
     expect(own).toEqual([
-      ["2026-08", "referred", 12, false, null],
-      ["2026-08", "attachment", 11, false, 9166],
-      ["2026-09", "referred", null, true, null],
-      ["2026-09", "attachment", null, true, null],
+      ["2026-08", "referred", null, 30, false, null],
+      ["2026-08", "attachment", null, 20, false, 6666],
+      ["2026-08", "job-outcome", null, null, true, null],
+      ["2026-08", "proxy", "qualification-started", 10, false, 3333],
+      ["2026-09", "referred", null, null, true, null],
+      ["2026-09", "attachment", null, null, true, null],
     ]);
     expect(rows.find((row) => row.outcome_contract_id === outcomeContractId)).toMatchObject({
       authority_id: contract.authority_id,
@@ -150,17 +218,61 @@ describe("the outcomes dataset", () => {
     });
   });
 
+  it("is dated by the latest sample audit concluded, as by the latest run computed", async () => {
+    expect(await latestOutcomesChange(t.deps)).toEqual(fixture.auditConcludedAt);
+  });
+
   it("gives no rate from a hidden count", () => {
-    const c = { authority_id: "a", id: "b", contract_id: null, organisation_id: "o", programme: "p" };
-    const figures = cohortFigures(c, "2027-01", 40, [
+    const figures = cohortFigures(CONTRACT, "2027-01", 40, [
       { rule: "job-outcome", metric: "", participants: 9 },
       { rule: "outcome", metric: "qualification-level-2", participants: 10 },
+      { rule: "sustainment", metric: "", participants: 34 },
     ]);
+    // 9 is hidden; 34 is 6 from the 40 referred (the 6 without one would be told): hidden too.
     expect(figures.map((f) => [f.figure, f.metric, f.participants, f.rateBp])).toEqual([
       ["referred", null, 40, null],
       ["job-outcome", null, null, null],
       ["outcome", "qualification-level-2", 10, 2500],
+      ["sustainment", null, null, null],
     ]);
+  });
+
+  it("leaves no count of 1 to 9 to be worked out: not a count, the difference of two, nor those referred less those with a claim", () => {
+    const month = fc
+      .nat(150)
+      .chain((referred) =>
+        fc.tuple(fc.constant(referred), fc.array(fc.nat(referred), { minLength: 0, maxLength: 6 })),
+      );
+    fc.assert(
+      fc.property(month, ([referred, counts]) => {
+        const figures = cohortFigures(
+          CONTRACT,
+          "2027-01",
+          referred,
+          counts.map((participants, i) => ({ rule: `rule-${i}`, metric: "", participants })),
+        );
+        const shown = figures.flatMap((f) => (f.participants === null ? [] : [f.participants]));
+        for (const a of shown) {
+          expect(isSmall(a)).toBe(false);
+          // Any two figures of the month, those referred among them (those referred less those with a claim).
+          for (const b of shown) expect(isSmall(Math.abs(a - b))).toBe(false);
+        }
+        const referredShown = figures[0]?.participants !== null;
+        for (const [i, f] of figures.entries()) {
+          expect(f.suppressed).toBe(f.participants === null);
+          const count = i === 0 ? referred : (counts[i - 1] as number);
+          if (f.participants !== null) expect(f.participants).toBe(count);
+          // A rate only from two counts shown, rounded down.
+          expect(f.rateBp).toBe(
+            i === 0 || f.participants === null || !referredShown || referred === 0
+              ? null
+              : Math.floor((count * 10_000) / referred),
+          );
+        }
+        // Those referred are hidden only when 1 to 9: every rate is of them.
+        expect(figures[0]?.suppressed).toBe(isSmall(referred));
+      }),
+    );
   });
 });
 
@@ -202,7 +314,8 @@ describe("the spend over £500", () => {
       .execute();
     if (!many || !few || !dominated) throw new Error("the demo's directory has organisations");
     const a = contract.authority_id;
-    // Counted once (and kept) before any of these invoices is paid.
+    // A download before any of these invoices is paid, and one after: the sums are kept as each is
+    // paid, never counted from the managed accounts' history for a download.
     await json("/open-data/spend-over-500.json");
     await payFromManagedAccounts(a, many.id, 10, "2026-10-12");
     // Nine people's budgets: a sum that could point at one of them is not published.
@@ -211,10 +324,6 @@ describe("the spend over £500", () => {
     // person's care, so it is not published either.
     await payFromManagedAccounts(a, dominated.id, 9, "2026-10-12");
     await payFromManagedAccounts(a, dominated.id, 1, "2026-10-12", 100_000);
-    // The sums are kept a while: a download does not sum the managed accounts' history again.
-    const kept = await json("/open-data/spend-over-500.json");
-    expect(kept.rows.filter((row) => row.expense_type === "personal-budgets-managed-accounts")).toEqual([]);
-    (t.deps.clock as SettableClock).advance(OPEN_FIGURES_MAX_AGE_MS);
     const { rows } = await json("/open-data/spend-over-500.json");
     const managed = rows.filter((row) => row.expense_type === "personal-budgets-managed-accounts");
     expect(managed).toEqual([
@@ -239,6 +348,120 @@ describe("the spend over £500", () => {
       expect(text).not.toContain(invoice.plan_id);
     }
     expect(text).not.toContain("Test Person");
+  });
+
+  it("keeps the managed accounts' sums in each payment's own transaction, equal to a sum from scratch", async () => {
+    const { db, clock } = t.deps;
+    const a = contract.authority_id;
+    const staff = await createUser(db, { grants: [{ role: "care-staff", scopeId: a }] });
+    const ctx = ctxFor(db, clock, await principalOf(db, staff.id));
+    // A provider none of whose invoices has been paid from this authority's managed accounts.
+    const provider = (
+      await db
+        .selectFrom("organisations")
+        .select("id")
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("spend_managed_accounts as s")
+                .select("s.organisation_id")
+                .where("s.authority_id", "=", a)
+                .whereRef("s.organisation_id", "=", "organisations.id"),
+            ),
+          ),
+        )
+        .orderBy("id", "desc")
+        .limit(1)
+        .executeTakeFirstOrThrow()
+    ).id;
+    const keptFor = async (month: string) =>
+      (await managedSums()).kept.find(
+        (r) => r.authority_id === a && r.organisation_id === provider && r.month === month,
+      );
+    const demo = await managedSums();
+    expect(demo.kept).toEqual(demo.fromScratch);
+
+    // A budget half paid as a direct payment, half managed by the authority, opened and paid in.
+    const planId = await insertCarePlan(db, {
+      authorityId: a,
+      parts: [
+        { delivery: "direct-payment", amountPence: 20_000n },
+        { delivery: "managed-by-authority", amountPence: 20_000n },
+      ],
+      startedOn: "2026-11-01",
+      surplusLevelPence: 10_000n,
+    });
+    await openLedger(ctx, a, { planId, cadence: "monthly", firstPeriodOn: "2026-11-01" });
+    await runPaymentsIn(db, clock, a, planId);
+    const invoice = async (reference: string, amount: string) =>
+      (
+        await recordInvoice(ctx, a, planId, `record-${reference}`, {
+          organisationId: provider,
+          periodStartsOn: "2026-11-01",
+          periodEndsOn: "2026-11-21",
+          amount,
+          reference,
+        })
+      ).result.invoice?.id as string;
+    // Paid: in the sum at once, in the payment's own transaction.
+    const first = await invoice("OD-0001", "£120.00");
+    await approveInvoice(ctx, a, planId, first, "approve-OD-0001");
+    expect(await keptFor("2026-11-01")).toMatchObject({ plans: 1, invoices: 1, amount_pence: 12_000n });
+    // The same approval sent again (a retry) pays once; a second invoice of the same budget is its
+    // second invoice, not a second person.
+    expect((await approveInvoice(ctx, a, planId, first, "approve-OD-0001")).replayed).toBe(true);
+    await approveInvoice(ctx, a, planId, await invoice("OD-0002", "£80.00"), "approve-OD-0002");
+    // An invoice rejected pays nothing; the direct payment's spending (to the same provider) and a
+    // surplus taken back from it are the person's own money, never in the sums.
+    await rejectInvoice(ctx, a, planId, await invoice("OD-0003", "£50.00"), "reject-OD-0003", {
+      reason: "The visits were not made",
+    });
+    await recordPaymentOut(ctx, a, planId, "out-OD-0001", {
+      amount: "£40.00",
+      organisationId: provider,
+      description: "Day centre",
+    });
+    await recoverSurplus(ctx, a, planId, "recover-OD-0001", {});
+    expect(await keptFor("2026-11-01")).toMatchObject({
+      plans: 1,
+      invoices: 2,
+      amount_pence: 20_000n,
+      largest_plan_pence: 20_000n,
+    });
+    // Ten more budgets, each paying two invoices written in one statement: ten people, twenty invoices.
+    await payFromManagedAccounts(a, provider, 10, "2026-11-05", 10_000, 2);
+    expect(await keptFor("2026-11-01")).toMatchObject({
+      plans: 11,
+      invoices: 22,
+      amount_pence: 220_000n,
+      largest_plan_pence: 20_000n,
+    });
+    const sums = await managedSums();
+    expect(sums.kept).toEqual(sums.fromScratch);
+    const { rows } = await json("/open-data/spend-over-500.json");
+    expect(
+      rows.find((row) => row.transaction_number === `managed-accounts-${a}-2026-11-${provider}`),
+    ).toMatchObject({
+      amount_pence: 220_000,
+      paid_on: "2026-11-30",
+      purpose:
+        "Care and support invoices paid from managed accounts in 2026-11: 22 invoices, 11 people's budgets (summed so that no person can be identified)",
+    });
+
+    // Seven years after a plan ended its records are erased; the sum of a month that closed long ago
+    // stays as it was published (a sum of ten people's budgets, none dominant, names no one).
+    const old = await payFromManagedAccounts(a, provider, 10, "2019-03-05");
+    await db
+      .updateTable("budget_ledgers")
+      .set({ plan_ended_on: "2019-06-30" })
+      .where("authority_id", "=", a)
+      .where("plan_id", "=", old[0] as string)
+      .execute();
+    const before = await keptFor("2019-03-01");
+    const [erased] = await eraseExpiredBudgets(db, clock, a);
+    expect(erased?.planIds).toEqual([old[0]]);
+    expect(await keptFor("2019-03-01")).toEqual(before);
+    expect(before).toMatchObject({ plans: 10, amount_pence: 100_000n });
   });
 
   it("publishes a managed-account sum where one budget paid at most half of it, not more", () => {

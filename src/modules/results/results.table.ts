@@ -2,7 +2,8 @@
  * Payment by results (issue 19): outcome contracts, their payment models in versions, pseudonymous
  * participants and evidence events, payment runs, claims, recoveries, the ledger, sample audits,
  * comparison groups and market share. The tables are in
- * `src/db/migrations/2026-12-22-01-payment-by-results.ts`. `Database` (src/db/database.ts) extends this.
+ * `src/db/migrations/2026-12-22-01-payment-by-results.ts`; the spend's managed-account sums in
+ * `2026-12-22-16-results-open-data-sums.ts`. `Database` (src/db/database.ts) extends this.
  */
 import type { Generated, Insertable, Selectable } from "kysely";
 
@@ -257,6 +258,25 @@ export interface OutcomeShareChangesTable {
   decided_at: Date;
 }
 
+/**
+ * The spend over £500's personal budgets' part: invoices paid from one authority's managed accounts to
+ * one provider in a month, summed — kept by a trigger on budgets' entries in the transaction of each
+ * invoice paid (`2026-12-22-16-results-open-data-sums`). Sums only: no plan, invoice or person.
+ */
+export interface SpendManagedAccountsTable {
+  authority_id: string;
+  /** The month's first day. */
+  month: string;
+  /** The provider paid. */
+  organisation_id: string;
+  /** How many plans' budgets paid it: how many people the sum stands for. */
+  plans: number;
+  invoices: number;
+  amount_pence: bigint;
+  /** The most one plan's budget paid of it (for the dominance rule; no plan named). */
+  largest_plan_pence: bigint;
+}
+
 export interface ResultsTables {
   outcome_contracts: OutcomeContractsTable;
   outcome_models: OutcomeModelsTable;
@@ -272,6 +292,7 @@ export interface ResultsTables {
   outcome_audit_items: OutcomeAuditItemsTable;
   outcome_comparisons: OutcomeComparisonsTable;
   outcome_share_changes: OutcomeShareChangesTable;
+  spend_managed_accounts: SpendManagedAccountsTable;
 }
 
 export type OutcomeContract = Selectable<OutcomeContractsTable>;
