@@ -53,10 +53,13 @@ export class NotFoundError extends DomainError {
   }
 }
 
-/** An action the current state forbids (deadline passed, standstill running): 409. */
+/**
+ * An action the current state forbids (deadline passed, standstill running): 409. With `details`,
+ * the fields it is about (a row sent again with other content): a form shows them beside the fields.
+ */
 export class ConflictError extends DomainError {
-  constructor(message: string, code = "conflict") {
-    super(code, message);
+  constructor(message: string, code = "conflict", details: readonly FieldError[] = []) {
+    super(code, message, details);
   }
 }
 

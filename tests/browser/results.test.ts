@@ -3,18 +3,20 @@
  * mode) and outcome contracts of its own (not the demo's). Westshire's commissioner (Priya Shah)
  * sets up an outcome contract for an outcome fund on its pages — the demo provider (Olu Adeyemi's
  * organisation), a tariff, runs paying more than £1,000 needing two approvers — and adds its payment
- * model. Set-up the pages do not offer is made through the API: four participants referred, and a
- * twin contract of the same programme with Greenway Home Care where one of them (J-4) was attached
- * first. Olu sends the attachments as a CSV file on the evidence page. Priya starts and computes last
+ * model, and refers four participants as a CSV file on the referrals page. Set-up the pages do not
+ * offer is made through the API: a twin contract of the same programme with Greenway Home Care where
+ * one of them (J-4) was referred too and attached first. Olu sends the attachments as a CSV file on the evidence page. Priya starts and computes last
  * month's run: three claims valid, J-4's refused as a duplicate participant, the reason named. The
  * run pays £1,200.00: Priya approves and the page says a second approver is needed; approving again
  * from a page opened before changes nothing; the authority administrator (Alan Carter) approves and
- * pays. Olu finds the payment in his inbox and on the contract's payments page.
+ * pays. Olu finds the payment in his inbox and on the contract's payments page. Last, Priya corrects
+ * a comparison group figure of the demo's social impact bond on its comparison groups page.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMonths, londonToday } from "../../src/lib/london-time.ts";
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
+import { DEMO_RESULTS } from "../../src/seed/demo/results.ts";
 import { DEMO_ORGANISATION, DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "../../src/seed/demo/users.ts";
 import { call } from "../support/api.ts";
 import { sessionFor, type TestSession } from "../support/auth.ts";
@@ -137,8 +139,26 @@ describe("payment by results", () => {
     expect(attachment).toContain("Tariff schedule, row 2: attachment fee");
   }, 60_000);
 
-  it("participants are referred, one of them to a twin contract too and attached there first (API)", async () => {
-    const contractId = contractPath.split("/").at(-1) as string;
+  it("the commissioner refers four participants with a CSV file on the referrals page", async () => {
+    await priya.getByRole("link", { name: "Refer participants (a CSV file)" }).click();
+    expect(await arrived(priya)).toBe(`${contractPath}/referrals`);
+    expect(await textOf(priya, "main")).toContain("Participants are pseudonymous");
+    const csv = [
+      "reference,payment_group,cohort,referred_on",
+      ...["J-1", "J-2", "J-3", "J-4"].map((reference) => `${reference},jsa-25-plus,,${day(2)}`),
+      "",
+    ].join("\n");
+    await priya
+      .getByLabel("CSV file")
+      .setInputFiles({ name: "referrals.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await priya.getByRole("button", { name: "Refer the participants" }).click();
+    await arrived(priya);
+    expect(await textOf(priya, "main .govuk-panel")).toContain("4 participants referred.");
+    await priya.getByRole("link", { name: "JRN-A", exact: true }).click();
+    expect(await arrived(priya)).toBe(contractPath);
+  }, 60_000);
+
+  it("one of them is referred to a twin contract too and attached there first (API)", async () => {
     const twin = await call(server.app, "POST", api, priyaApi, {
       fund: "Life Chances Fund",
       organisationId: DEMO_PROVIDER_GREENWAY,
@@ -152,18 +172,10 @@ describe("payment by results", () => {
     const b = `${api}/${twin.json().id}`;
     const model = { kind: "tariff", definition: TARIFF, effectiveFrom: day(1) };
     expect((await call(server.app, "POST", `${b}/models`, priyaApi, model)).statusCode).toBe(201);
-    const refer = (url: string, references: string[]) =>
-      call(server.app, "POST", `${url}/participants`, priyaApi, {
-        participants: references.map((reference) => ({
-          reference,
-          paymentGroup: "jsa-25-plus",
-          referredOn: day(2),
-        })),
-      });
-    expect((await refer(`${api}/${contractId}`, ["J-1", "J-2", "J-3", "J-4"])).json()).toMatchObject({
-      recorded: 4,
+    const referred = await call(server.app, "POST", `${b}/participants`, priyaApi, {
+      participants: [{ reference: "J-4", paymentGroup: "jsa-25-plus", referredOn: day(2) }],
     });
-    expect((await refer(b, ["J-4"])).json()).toMatchObject({ recorded: 1 });
+    expect(referred.json()).toMatchObject({ recorded: 1 });
     const attached = await call(server.app, "POST", `${b}/events`, priyaApi, {
       events: [{ participant: "J-4", kind: "attachment", occurredOn: day(5), sourceRef: "b-att-4" }],
     });
@@ -260,5 +272,30 @@ describe("payment by results", () => {
     expect(rows).toMatch(/Payment\s*£1,200\.00/);
     // The provider reads; it records no correction.
     expect(await olu.getByRole("button", { name: "Record the correction" }).count()).toBe(0);
+  }, 60_000);
+
+  it("the commissioner corrects a comparison figure of the demo's social impact bond", async () => {
+    const bond = `/authorities/${SLUG}/outcome-contracts/${DEMO_RESULTS.socialImpactBond}`;
+    await priya.goto(`${server.baseUrl}${bond}`);
+    await arrived(priya);
+    await priya.getByRole("link", { name: "Comparison groups" }).click();
+    expect(await arrived(priya)).toBe(`${bond}/comparisons`);
+    expect(await textOf(priya, "main table tbody")).toMatch(/1\s*reconviction-events\s*142\.50\s*1,180/);
+    await priya.getByRole("link", { name: "Change the figure of cohort 2, reconviction-events" }).click();
+    await arrived(priya);
+    expect(await priya.getByLabel("Events per 100 people in the comparison group").inputValue()).toBe(
+      "139.00",
+    );
+    await priya.getByLabel("Events per 100 people in the comparison group").fill("139.005");
+    await priya.getByRole("button", { name: "Record the figure" }).click();
+    await arrived(priya);
+    expect(await textOf(priya, ".govuk-error-summary")).toContain("at most two decimal places, like 142.50");
+    await priya.getByLabel("Events per 100 people in the comparison group").fill("138.75");
+    await priya.getByRole("button", { name: "Record the figure" }).click();
+    expect(await arrived(priya)).toBe(`${bond}/comparisons`);
+    expect(await textOf(priya, "main .govuk-notification-banner")).toContain(
+      "The comparison figure is recorded.",
+    );
+    expect(await textOf(priya, "main table tbody")).toMatch(/2\s*reconviction-events\s*138\.75\s*1,020/);
   }, 60_000);
 });

@@ -5,13 +5,16 @@
  *   expect(mainText(response.body)).toContain("Lower Ashby Parish Council");
  */
 export function mainText(html: string): string {
-  return html
-    .slice(html.indexOf("<main"), html.indexOf("</main>"))
-    .replace(/<[^>]+>/g, " ")
+  const main = html.slice(html.indexOf("<main"), html.indexOf("</main>")).replace(/<[^>]+>/g, " ");
+  return decoded(main).replace(/\s+/g, " ");
+}
+
+/** Text with the entities the views escape decoded. */
+function decoded(text: string): string {
+  return text
     .replace(/&#39;/g, "'")
     .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ");
+    .replace(/&amp;/g, "&");
 }
 
 /** The links of a page's error summary (`#field` for each error), in order. */
@@ -21,9 +24,12 @@ export function summaryLinks(html: string): string[] {
   return [...summary.matchAll(/<a href="([^"]+)">/g)].map((m) => m[1] ?? "");
 }
 
-/** The error summary's links with their text, `[href, text]`, in order. */
+/** The error summary's links with their text as a reader sees it (entities decoded), `[href, text]`, in order. */
 export function summaryErrors(html: string): [string, string][] {
   const start = html.indexOf("govuk-error-summary");
   const summary = html.slice(start, html.indexOf("</ul>", start));
-  return [...summary.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1] ?? "", m[2] ?? ""]);
+  return [...summary.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((m) => [
+    m[1] ?? "",
+    decoded(m[2] ?? ""),
+  ]);
 }

@@ -120,7 +120,9 @@ export const NOTICE_KINDS = {
   "results.run-paid": { topic: "contracts" },
   // … when the commissioner moves a share of the programme's referrals to or from its contract
   "results.share-shifted": { topic: "contracts" },
-  // … when a sample audit of its paid claims concludes (with the over-payment to recover)
+  // … when a sample audit of its paid claims starts (the sample drawn), and when it concludes (with
+  // the over-payment to recover)
+  "results.audit-started": { topic: "contracts" },
   "results.audit-concluded": { topic: "contracts" },
   // Complaints (redress): to the complainant at each step of the body's work
   "complaint.progressed": { topic: "complaints" },

@@ -25,6 +25,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
+import { longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { formatPence, parseMoney } from "../../lib/money.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
@@ -176,6 +177,7 @@ export async function startAudit(
         populationPence: population.pence,
       },
     });
+    await tellProviderStarted(tctx, standing.contract, audit);
     return audit;
   });
   return (await named(ctx.db, [started]))[0] as NamedAudit;
@@ -482,6 +484,26 @@ export async function concludeAudit(
     return done;
   });
   return (await named(ctx.db, [concluded]))[0] as NamedAudit;
+}
+
+/**
+ * Tells the provider's administrators and members that an audit of a paid period has started: how
+ * many of the period's paid claims are drawn, linking to the audit (its sample and the seed).
+ */
+async function tellProviderStarted(
+  ctx: Ctx & { db: Trx },
+  contract: OutcomeContract,
+  audit: OutcomeAudit,
+): Promise<void> {
+  const { reference } = contract;
+  const [from, to] = [longDate(audit.period_start), longDate(audit.period_end)];
+  await tellProvider(ctx, contract, {
+    kind: "results.audit-started",
+    subject: msg`Sample audit started for ${reference}: ${from} to ${to}`,
+    body: msg`The commissioner has started a sample audit of ${reference}'s payments for ${from} to ${to}: ${audit.sample_size} of the period's ${audit.population_count} paid claims are drawn at random to be checked against their evidence. The audit's page lists them. You will be told what the audit finds, and anything to recover, when it concludes.`,
+    path: `/audits/${audit.id}`,
+    email: true,
+  });
 }
 
 /** Tells the provider's administrators and members that an audit concluded, and what it recovers. */

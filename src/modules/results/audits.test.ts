@@ -142,6 +142,44 @@ describe("starting an audit of a paid period", () => {
     const again = await call(t.app, "POST", api(), as("admin"), { period: "2027-01", sampleSize: SAMPLE });
     expect([again.statusCode, again.json().error.code]).toEqual([409, "period_audited"]);
   });
+
+  it("tells the provider's people the audit has started, once, in English and Welsh, linking to it", async () => {
+    const told = await t.deps.db
+      .selectFrom("notifications")
+      .select(["id", "user_id", "subject", "body", "link"])
+      .where("kind", "=", "results.audit-started")
+      .where("link", "like", `${pages()}/%`)
+      .execute();
+    // Each of Greenway's people once (the demo's administrator too), the commissioners not; the
+    // refused starts told no one: every notice is of this audit.
+    const ids = told.map((n) => n.user_id);
+    expect(ids).toContain(users.provider);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).not.toContain(users.commissioner);
+    expect(ids).not.toContain(users.admin);
+    expect(new Set(told.map((n) => n.link))).toEqual(new Set([`${pages()}/${auditId}`]));
+    const notice = told.find((n) => n.user_id === users.provider);
+    expect(notice).toMatchObject({
+      subject: expect.stringMatching(
+        /^Sample audit started for OC-\w{8}: 1 January 2027 to 31 January 2027$/,
+      ),
+      link: `${pages()}/${auditId}`,
+    });
+    expect(notice?.body).toContain(`${SAMPLE} of the period's 200 paid claims are drawn at random`);
+    const inbox = `/inbox/${notice?.id}`;
+    const english = await t.app.inject({ url: inbox, headers: { cookie: as("provider").cookie } });
+    expect(mainText(english.body)).toContain("You will be told what the audit finds");
+    expect(english.body).toContain(`href="${pages()}/${auditId}"`);
+    const welsh = mainText(
+      (await t.app.inject({ url: inbox, headers: { cookie: `${as("provider").cookie}; lang=cy` } })).body,
+    );
+    expect(welsh).toContain("Archwiliad sampl wedi dechrau ar gyfer");
+    expect(welsh).toContain("1 Ionawr 2027 i 31 Ionawr 2027");
+    expect(welsh).toContain(`mae ${SAMPLE} o’r 200 o hawliadau a dalwyd yn y cyfnod wedi’u tynnu ar hap`);
+    // The link opens the audit for them: the sample, still being checked.
+    const audit = await t.app.inject({ url: notice?.link ?? "", headers: { cookie: as("provider").cookie } });
+    expect(audit.statusCode).toBe(200);
+  });
 });
 
 describe("findings and the conclusion", () => {

@@ -9,8 +9,10 @@
  */
 import { parse } from "csv-parse/sync";
 import { transaction } from "../../db/transaction.ts";
+import { csvHeader, csvRows } from "../../lib/csv.ts";
 import {
   ConflictError,
+  DomainError,
   type FieldError,
   ForbiddenError,
   NotFoundError,
@@ -25,7 +27,7 @@ import { type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import type { ModelDefinition, TariffDefinition } from "./models.ts";
 import * as repo from "./outcome-contracts.repository.ts";
-import { standingFor } from "./outcome-contracts.service.ts";
+import { asCommissioner, standingFor } from "./outcome-contracts.service.ts";
 import { modelVersions } from "./results.service.ts";
 import { EVENT_KINDS, type EventKind, type EventSource } from "./results.table.ts";
 
@@ -65,6 +67,19 @@ function differing(pairs: readonly [string, unknown, unknown][]): string[] {
   return pairs.filter(([, sent, stored]) => (sent ?? null) !== (stored ?? null)).map(([field]) => field);
 }
 
+/**
+ * Rows sent again with other content than before (409): the first one's message, and each row's
+ * (at most 100, in the batch's order) as details, so that a page names every line to put right.
+ */
+function resentError(rows: (FieldError & { row: number })[], code: string): ConflictError {
+  const sorted = rows.sort((x, y) => x.row - y.row).slice(0, 100);
+  return new ConflictError(
+    sorted[0]?.message ?? "",
+    code,
+    sorted.map(({ field, message }) => ({ field, message })),
+  );
+}
+
 /** Refers participants to the contract: the commissioner's to send (the provider receives them). */
 export async function referParticipants(
   ctx: Ctx,
@@ -96,7 +111,10 @@ export async function referParticipants(
         message: msg`Enter the cohort in 60 characters or fewer, or leave it out`,
       });
     if (!isIsoDate(d.referredOn ?? ""))
-      problems.push({ field: `${at}/referredOn`, message: msg`Enter the day referred as a real date` });
+      problems.push({
+        field: `${at}/referredOn`,
+        message: msg`Enter the day referred as a real date, year first, like 2027-04-01`,
+      });
   });
   if (problems.length > 0) throw new ValidationError(msg`Check the participants`, problems.slice(0, 100));
 
@@ -136,9 +154,11 @@ export async function referParticipants(
       contractId,
       drafts.map((d) => d.reference),
     );
-    const sent = new Map(drafts.map((d) => [d.reference, d]));
+    const sent = new Map(drafts.map((d, i) => [d.reference, i]));
+    const resent: (FieldError & { row: number })[] = [];
     for (const stored of before) {
-      const d = sent.get(stored.reference);
+      const row = sent.get(stored.reference) ?? -1;
+      const d = drafts[row];
       const fields = d
         ? differing([
             ["paymentGroup", d.paymentGroup, stored.payment_group],
@@ -147,11 +167,13 @@ export async function referParticipants(
           ])
         : [];
       if (fields.length > 0)
-        throw new ConflictError(
-          msg`Participant ${stored.reference} was referred before with a different ${fields.join(", ")}: a referral is never changed, so send it as it was`,
-          "participant_resent_different",
-        );
+        resent.push({
+          row,
+          field: `participants/${row}/${fields[0]}`,
+          message: msg`Participant ${stored.reference} was referred before with a different ${fields.join(", ")}: a referral is never changed, so send it as it was`,
+        });
     }
+    if (resent.length > 0) throw resentError(resent, "participant_resent_different");
     const now = ctx.clock.now();
     const recorded = await repo.insertParticipants(
       trx,
@@ -223,7 +245,11 @@ function eventProblems(d: EventDraft, at: string): FieldError[] {
       message: msg`Enter the outcome's metric code, as the model names it`,
     });
   const max = MAX_EVENT_VALUE[d.kind as keyof typeof MAX_EVENT_VALUE] ?? MAX_ANY_VALUE;
-  if (NEEDS_VALUE.includes(d.kind) && !(Number.isInteger(d.value) && (d.value as number) >= 0))
+  // A value is needed for some kinds; one given for any kind (a CSV file's cell) is a whole number too.
+  if (
+    (NEEDS_VALUE.includes(d.kind) || d.value != null) &&
+    !(Number.isInteger(d.value) && (d.value as number) >= 0)
+  )
     problems.push({
       field: `${at}/value`,
       message: msg`Enter the value as a whole number: weeks in work, reconvictions counted or units delivered`,
@@ -323,7 +349,8 @@ export async function recordEvents(
       ).map((e) => [e.source_ref, e]),
     );
     const referenceOf = new Map(participants.map((x) => [x.id, x.reference]));
-    for (const d of drafts) {
+    const resent: (FieldError & { row: number })[] = [];
+    drafts.forEach((d, row) => {
       const e = stored.get(d.sourceRef);
       const fields = e
         ? differing([
@@ -335,11 +362,13 @@ export async function recordEvents(
           ])
         : [];
       if (fields.length > 0)
-        throw new ConflictError(
-          msg`Event ${d.sourceRef} was recorded before with a different ${fields.join(", ")}: events are never changed, so withdraw it and send the right one under a new reference`,
-          "event_resent_different",
-        );
-    }
+        resent.push({
+          row,
+          field: `events/${row}/sourceRef`,
+          message: msg`Event ${d.sourceRef} was recorded before with a different ${fields.join(", ")}: events are never changed, so withdraw it and send the right one under a new reference`,
+        });
+    });
+    if (resent.length > 0) throw resentError(resent, "event_resent_different");
     const p = requireSignedIn(ctx.principal);
     const now = ctx.clock.now();
     const recorded = await repo.insertEvents(
@@ -501,6 +530,9 @@ export async function withdrawEvent(
   });
 }
 
+// CSV files (the pages' uploads): a header row naming the columns, then one row a line. The whole
+// file is read and checked before anything is recorded, each problem named by its line.
+
 /** The columns of an evidence CSV file, in this order (docs/payment-by-results.md). */
 export const EVIDENCE_CSV_COLUMNS = [
   "participant",
@@ -511,41 +543,74 @@ export const EVIDENCE_CSV_COLUMNS = [
   "source_ref",
 ] as const;
 
+/** The columns of a referrals CSV file, in this order: one participant a line, as the API takes them. */
+export const REFERRAL_CSV_COLUMNS = ["reference", "payment_group", "cohort", "referred_on"] as const;
+
+/** A CSV file's lines under its header row: each line's cells, and the file's line number of each. */
+interface CsvLines {
+  cells: string[][];
+  lineOf: number[];
+}
+
+function fileError(message: string): ValidationError {
+  return new ValidationError(message, [{ field: "file", message }]);
+}
+
 /**
- * An evidence CSV file as events: a header row with the columns above, then one event a line. Every
- * line's problems are named with its line number, so a file is corrected in one go.
+ * The lines of a CSV file whose first row names `columns`, in order (any empty cells after them
+ * left out): from 1 to 5,000 lines, or `count` says what to send. Empty lines are skipped, and each
+ * line keeps its number in the file, so that a problem names the line a spreadsheet shows.
  */
-export function eventsFromCsv(content: string): EventDraft[] {
-  let records: string[][];
+function csvLines(content: string, columns: readonly string[], count: string): CsvLines {
+  let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(content, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true });
+    records = parse(content, {
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+      info: true,
+    }) as unknown as typeof records;
   } catch {
-    throw new ValidationError(
-      msg`The file is not a CSV file: save it as CSV (comma separated) and try again`,
-      [
-        {
-          field: "file",
-          message: msg`The file is not a CSV file: save it as CSV (comma separated) and try again`,
-        },
-      ],
-    );
+    throw fileError(msg`The file is not a CSV file: save it as CSV (comma separated) and try again`);
   }
-  const [header, ...lines] = records;
-  if (!header || header.join(",").toLowerCase() !== EVIDENCE_CSV_COLUMNS.join(","))
-    throw new ValidationError(
-      msg`The file's first row must be: participant,kind,metric,value,occurred_on,source_ref`,
-      [
-        {
-          field: "file",
-          message: msg`The file's first row must be: participant,kind,metric,value,occurred_on,source_ref`,
-        },
-      ],
-    );
-  if (lines.length === 0 || lines.length > MAX_BATCH)
-    throw new ValidationError(msg`The file must hold from 1 to 5,000 events`, [
-      { field: "file", message: msg`The file must hold from 1 to 5,000 events` },
-    ]);
-  const drafts = lines.map(([participant, kind, metric, value, occurredOn, sourceRef]) => ({
+  const [first, ...lines] = records;
+  const header = [...(first?.record ?? [])];
+  while (header.length > columns.length && header.at(-1) === "") header.pop();
+  if (header.join(",").toLowerCase() !== columns.join(","))
+    throw fileError(msg`The file's first row must be: ${columns.join(",")}`);
+  if (lines.length === 0 || lines.length > MAX_BATCH) throw fileError(count);
+  return { cells: lines.map((l) => l.record), lineOf: lines.map((l) => l.info.lines) };
+}
+
+/**
+ * A refusal of a batch read from a file, with its rows named as the file's lines: a detail about
+ * row i of the batch (`events/12/participant`, `participants/3/referredOn`) becomes "Line 15: …",
+ * about the file field. Any other error is answered as it is.
+ */
+function asFileLines(error: unknown, rows: "events" | "participants", lineOf: readonly number[]): unknown {
+  if (!(error instanceof DomainError) || error.details.length === 0) return error;
+  const pattern = new RegExp(`^${rows}/(\\d+)(?:/|$)`);
+  const details = error.details.map((d) => {
+    const row = pattern.exec(d.field ?? "")?.[1];
+    const line = row === undefined ? undefined : lineOf[Number(row)];
+    return { field: "file", message: line === undefined ? d.message : msg`Line ${line}: ${d.message}` };
+  });
+  const message = msg`Correct the file's lines named`;
+  if (error instanceof ValidationError) return new ValidationError(message, details, error.code);
+  if (error instanceof UnprocessableError) return new UnprocessableError(message, details, error.code);
+  if (error instanceof ConflictError) return new ConflictError(message, error.code, details);
+  return error;
+}
+
+/** An evidence CSV file as events: a header row with the columns above, then one event a line. */
+function eventsFromCsv(content: string): { drafts: EventDraft[]; lineOf: number[] } {
+  const { cells, lineOf } = csvLines(
+    content,
+    EVIDENCE_CSV_COLUMNS,
+    msg`The file must hold from 1 to 5,000 events`,
+  );
+  const drafts = cells.map(([participant, kind, metric, value, occurredOn, sourceRef]) => ({
     participant: participant ?? "",
     kind: kind ?? "",
     metric: metric ? metric : null,
@@ -553,18 +618,13 @@ export function eventsFromCsv(content: string): EventDraft[] {
     occurredOn: occurredOn ?? "",
     sourceRef: sourceRef ?? "",
   }));
-  const problems = drafts.flatMap((d, i) =>
-    eventProblems(d, "").map((p) => ({
-      field: "file",
-      message: msg`Line ${i + 2}: ${p.message}`,
-    })),
-  );
-  if (problems.length > 0)
-    throw new ValidationError(msg`Correct the file's lines named`, problems.slice(0, 50));
-  return drafts;
+  return { drafts, lineOf };
 }
 
-/** Records the events of an evidence CSV file (the page's upload), with the lines named on a refusal. */
+/**
+ * Records the events of an evidence CSV file (the page's upload): the whole file in one batch, each
+ * refusal naming its line.
+ */
 export async function recordEvidenceCsv(
   ctx: Ctx,
   authorityId: string,
@@ -573,19 +633,101 @@ export async function recordEvidenceCsv(
   source: EventSource | undefined,
 ): Promise<BatchResult> {
   await standingFor(ctx, authorityId, contractId);
-  const drafts = eventsFromCsv(content);
+  const { drafts, lineOf } = eventsFromCsv(content);
   try {
     return await recordEvents(ctx, authorityId, contractId, drafts, { source });
   } catch (error) {
-    // The API's field names (events/12/participant) as the file's lines.
-    if (error instanceof UnprocessableError && error.details.length > 0)
-      throw new UnprocessableError(
-        error.message,
-        error.details.map((d) => {
-          const line = Number(/^events\/(\d+)/.exec(d.field ?? "")?.[1] ?? -2) + 2;
-          return { field: "file", message: msg`Line ${line}: ${d.message}` };
-        }),
-      );
-    throw error;
+    throw asFileLines(error, "events", lineOf);
+  }
+}
+
+/** A referrals CSV file as participants: a header row with the columns above, then one a line. */
+function participantsFromCsv(content: string): { drafts: ParticipantDraft[]; lineOf: number[] } {
+  const { cells, lineOf } = csvLines(
+    content,
+    REFERRAL_CSV_COLUMNS,
+    msg`The file must hold from 1 to 5,000 participants`,
+  );
+  const drafts = cells.map(([reference, paymentGroup, cohort, referredOn]) => ({
+    reference: reference ?? "",
+    paymentGroup: paymentGroup ?? "",
+    cohort: cohort ? cohort : null,
+    referredOn: referredOn ?? "",
+  }));
+  return { drafts, lineOf };
+}
+
+/** What the referrals page offers: the payment groups the contract's tariff knows (none for other models). */
+export interface ReferralForm {
+  /** Whether the contract has a payment model yet (participants wait for it). */
+  hasModel: boolean;
+  /** The tariff's groups (code and name), of every version; null when the model is not a tariff. */
+  groups: { code: string; name: string }[] | null;
+  /** Whether a version measures cohorts against a comparison group (social impact bonds). */
+  cohorts: boolean;
+  /** A day a referral may be made on, for the example: today, within the contract's term. */
+  exampleDay: string;
+}
+
+/** The referrals page's form, for the authority's commissioners and administrators (403 for the provider). */
+export async function referralForm(ctx: Ctx, authorityId: string, contractId: string): Promise<ReferralForm> {
+  const { contract } = await asCommissioner(
+    ctx,
+    authorityId,
+    contractId,
+    msg`Only the authority's commissioners and administrators refer participants.`,
+  );
+  const versions = await modelVersions(ctx.db, authorityId, contractId);
+  const definitions = versions.map((v) => v.definition as Partial<ModelDefinition> | null);
+  const groups = groupsOf(definitions);
+  const names = new Map(
+    definitions.flatMap((d) => (d?.kind === "tariff" ? (d.groups ?? []) : [])).map((g) => [g.code, g.name]),
+  );
+  const today = londonToday(ctx.clock);
+  return {
+    hasModel: versions.length > 0,
+    groups: groups && [...groups].map((code) => ({ code, name: names.get(code) ?? code })),
+    cohorts: definitions.some((d) => d?.kind === "outcome-prices" && d.cohortThreshold !== undefined),
+    exampleDay:
+      today < contract.starts_on ? contract.starts_on : today > contract.ends_on ? contract.ends_on : today,
+  };
+}
+
+/**
+ * An example referrals file for the contract: the header row and two made-up participants in its
+ * tariff's first group (or "group-a"), in cohort 1 when the model measures cohorts, referred on
+ * the example day; pseudonymous references, never names.
+ */
+export async function referralCsvExample(ctx: Ctx, authorityId: string, contractId: string): Promise<string> {
+  const form = await referralForm(ctx, authorityId, contractId);
+  const row = {
+    payment_group: form.groups?.[0]?.code ?? "group-a",
+    cohort: form.cohorts ? "1" : "",
+    referred_on: form.exampleDay,
+  };
+  const rows = [
+    { reference: "REF-0001", ...row },
+    { reference: "REF-0002", ...row },
+  ];
+  return csvHeader(REFERRAL_CSV_COLUMNS) + csvRows(rows, REFERRAL_CSV_COLUMNS);
+}
+
+/**
+ * Refers the participants of a referrals CSV file (the page's upload): the whole file in one batch
+ * and one transaction (nothing recorded unless every line is right), each refusal naming its line;
+ * sent again, nobody is referred twice. The authority's commissioners and administrators.
+ */
+export async function referParticipantsCsv(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  content: string,
+): Promise<BatchResult> {
+  await referralForm(ctx, authorityId, contractId);
+  const { drafts, lineOf } = participantsFromCsv(content);
+  try {
+    return await referParticipants(ctx, authorityId, contractId, drafts);
+  } catch (error) {
+    throw asFileLines(error, "participants", lineOf);
   }
 }

@@ -1,9 +1,11 @@
 /**
  * The pages of outcome contracts (issue 19, items 1, 2 and 5): the authority's list and setting one
  * up, a contract with its payment model (each number beside its rule) and its participants a page
- * at a time, a new model version, the evidence CSV upload (the provider's and the commissioner's),
- * the claims with their working and problems, performance against the minimum and shifting market
- * share; and the provider's list of its outcome contracts. Each form re-renders with its errors.
+ * at a time, a new model version, referring participants (a CSV file, the commissioner's, with an
+ * example file), the cohorts' comparison groups (the commissioner records them; the provider reads),
+ * the evidence CSV upload (the provider's and the commissioner's), the claims with their working and
+ * problems, performance against the minimum and shifting market share; and the provider's list of
+ * its outcome contracts. Each form re-renders with its errors.
  */
 import { readFile } from "node:fs/promises";
 import type { FastifyInstance, FastifyRequest } from "fastify";
@@ -17,16 +19,25 @@ import { msg } from "../../lib/messages.ts";
 import { formatPence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, authorityEditors, organisationRoles } from "../access/policies.ts";
-import { eventToWithdraw, recordEvidenceCsv, withdrawEvent } from "./intake.service.ts";
+import {
+  eventToWithdraw,
+  recordEvidenceCsv,
+  referParticipantsCsv,
+  referralCsvExample,
+  referralForm,
+  withdrawEvent,
+} from "./intake.service.ts";
 import {
   addModelVersion,
   authorityOutcomeContracts,
+  comparisonsOf,
   contractClaims,
   contractsToSetUp,
   type OutcomeContractRow,
   outcomeContractUrl,
   outcomeContractView,
   providerOutcomeContracts,
+  recordComparison,
   setUpOutcomeContract,
 } from "./outcome-contracts.service.ts";
 import { contractPerformance, shiftMarketShare } from "./performance.service.ts";
@@ -35,11 +46,28 @@ import { MODEL_KINDS, PROVIDER_ROLES } from "./results.service.ts";
 type SlugRequest = FastifyRequest<{ Params: { slug: string }; Querystring: { after?: string } }>;
 type ContractRequest = FastifyRequest<{
   Params: { slug: string; contractId: string };
-  Querystring: { after?: string; refused?: string; notice?: string };
+  Querystring: { after?: string; refused?: string; notice?: string; cohort?: string; metric?: string };
 }>;
 
 const VIEWS = "results/views/contracts";
 const MAX_CSV_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The CSV file a page's form sent (its `file` field) as text: refused with `missing` when none was
+ * chosen, and with `tooLarge` above 2 MB (5,000 lines are well under it: a larger file is not read).
+ */
+async function csvUpload(request: FastifyRequest, missing: string, tooLarge: string): Promise<string> {
+  const file = filesOf(request.body, "file")[0];
+  if (!file) throw new ValidationError(missing, [{ field: "file", message: missing }]);
+  if (file.size > MAX_CSV_BYTES) throw new ValidationError(tooLarge, [{ field: "file", message: tooLarge }]);
+  return (await readFile(file.path)).toString("utf8");
+}
+
+/** Events per 100 people, kept in hundredths, as people read them: 14,250 → "142.50". */
+function per100(centi: number): string {
+  const whole = new Intl.NumberFormat("en-GB").format(Math.trunc(centi / 100));
+  return `${whole}.${String(centi % 100).padStart(2, "0")}`;
+}
 
 /** Who may see a contract's pages: the service decides (404 first, then 403). */
 const contractPeople = afterLookup({
@@ -131,6 +159,7 @@ export function outcomeContractPages(app: FastifyInstance): void {
         ? request.query.notice
         : undefined,
       fund: view.contract.fund,
+      comparisons: view.cohortMetrics.length > 0,
       fromContract: view.contract.contract_id
         ? `/authorities/${view.contract.authority_slug}/contracts/${view.contract.contract_id}`
         : null,
@@ -172,6 +201,106 @@ export function outcomeContractPages(app: FastifyInstance): void {
       f === "effectiveFrom" ? "effectiveFrom-day" : f?.startsWith("definition") ? "definition" : f,
   });
 
+  formPage(app, `${one}/referrals`, {
+    who: contractPeople,
+    uploads: true,
+    template: `${VIEWS}/referrals.njk`,
+    context: async (request: ContractRequest) => {
+      const head = await contractHead(request);
+      const form = await referralForm(ctxOf(request), request.authority.id, head.view.contract.id);
+      return { ...head, form, result: null };
+    },
+    read: () => ({}),
+    submit: async (request: ContractRequest, v, context, reply) => {
+      const content = await csvUpload(
+        request,
+        msg`Choose the CSV file of participants`,
+        msg`The file is larger than 2 MB: send at most 5,000 participants a file`,
+      );
+      const result = await referParticipantsCsv(
+        ctxOf(request),
+        request.authority.id,
+        context.view.contract.id,
+        content,
+      );
+      await reply.page(`${VIEWS}/referrals.njk`, { ...context, values: v, result });
+      return "";
+    },
+  });
+
+  app.get(
+    `${one}/referrals/example.csv`,
+    page({ who: contractPeople }),
+    async (request: ContractRequest, reply) => {
+      const csv = await referralCsvExample(ctxOf(request), request.authority.id, request.params.contractId);
+      await reply
+        .header("content-type", "text/csv; charset=utf-8")
+        .header("content-disposition", 'attachment; filename="referrals-example.csv"')
+        .send(csv);
+    },
+  );
+
+  formPage(app, `${one}/comparisons`, {
+    who: contractPeople,
+    template: `${VIEWS}/comparisons.njk`,
+    context: async (request: ContractRequest) => {
+      const head = await contractHead(request);
+      const lang = request.locale;
+      const { metrics, comparisons } = await comparisonsOf(
+        ctxOf(request),
+        request.authority.id,
+        head.view.contract.id,
+      );
+      return {
+        ...head,
+        commissioner: head.view.commissioner,
+        notice: request.query.notice === "recorded",
+        metrics,
+        recorded: comparisons,
+        comparisons: comparisons.map((c) => ({
+          cohort: c.cohort,
+          metric: c.metric,
+          rate: per100(c.ratePer100Centi),
+          groupSize: new Intl.NumberFormat("en-GB").format(c.groupSize),
+          source: c.source,
+          recordedBy: c.recordedByName,
+          recordedAt: londonDateTime(c.recordedAt, lang),
+          changeUrl: `?${new URLSearchParams({ cohort: c.cohort, metric: c.metric })}#record`,
+        })),
+      };
+    },
+    // "Change" on a row fills the form with its figure; otherwise the model's metric, when it has one.
+    values: (request: ContractRequest, { recorded, metrics }) => {
+      const c = recorded.find((r) => r.cohort === request.query.cohort && r.metric === request.query.metric);
+      return c
+        ? {
+            cohort: c.cohort,
+            metric: c.metric,
+            ratePer100: per100(c.ratePer100Centi).replaceAll(",", ""),
+            groupSize: String(c.groupSize),
+            source: c.source,
+          }
+        : {
+            cohort: "",
+            metric: metrics.length === 1 ? (metrics[0] ?? "") : "",
+            ratePer100: "",
+            groupSize: "",
+            source: "",
+          };
+    },
+    read: (body) => ({
+      cohort: field(body, "cohort"),
+      metric: field(body, "metric"),
+      ratePer100: field(body, "ratePer100"),
+      groupSize: field(body, "groupSize"),
+      source: field(body, "source"),
+    }),
+    submit: async (request: ContractRequest, v, { view }) => {
+      await recordComparison(ctxOf(request), request.authority.id, view.contract.id, v);
+      return `${outcomeContractUrl(view.contract)}/comparisons?notice=recorded`;
+    },
+  });
+
   formPage(app, `${one}/evidence`, {
     who: contractPeople,
     uploads: true,
@@ -183,16 +312,11 @@ export function outcomeContractPages(app: FastifyInstance): void {
     values: () => ({ source: "" }),
     read: (body) => ({ source: field(body, "source") }),
     submit: async (request: ContractRequest, v, context, reply) => {
-      const file = filesOf(request.body, "file")[0];
-      if (!file)
-        throw new ValidationError(msg`Choose the CSV file of events`, [
-          { field: "file", message: msg`Choose the CSV file of events` },
-        ]);
-      // 5,000 lines of evidence are well under 2 MB: a larger file is not read.
-      if (file.size > MAX_CSV_BYTES)
-        throw new ValidationError(msg`The file is larger than 2 MB: send at most 5,000 events a file`, [
-          { field: "file", message: msg`The file is larger than 2 MB: send at most 5,000 events a file` },
-        ]);
+      const content = await csvUpload(
+        request,
+        msg`Choose the CSV file of events`,
+        msg`The file is larger than 2 MB: send at most 5,000 events a file`,
+      );
       const source = context.view.commissioner
         ? v.source === "data-match"
           ? "data-match"
@@ -202,7 +326,7 @@ export function outcomeContractPages(app: FastifyInstance): void {
         ctxOf(request),
         request.authority.id,
         context.view.contract.id,
-        (await readFile(file.path)).toString("utf8"),
+        content,
         source,
       );
       await reply.page(`${VIEWS}/evidence.njk`, { ...context, values: v, result });

@@ -5,7 +5,7 @@
  * key, the claims as the provider reads them, performance per referral month and market share.
  */
 
-import type { Insertable } from "kysely";
+import type { Insertable, Selectable } from "kysely";
 import { sql } from "kysely";
 import type { Db, Trx } from "../../db/database.ts";
 import type {
@@ -475,6 +475,40 @@ export function eventsByIds(db: Db, authorityId: string, ids: readonly string[])
     .selectAll()
     .where("authority_id", "=", authorityId)
     .where("id", "in", [...ids])
+    .execute();
+}
+
+/** One cohort's comparison group figure of a metric, if recorded. */
+export function comparisonOf(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+  cohort: string,
+  metric: string,
+): Promise<Selectable<OutcomeComparisonsTable> | undefined> {
+  return db
+    .selectFrom("outcome_comparisons")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("contract_id", "=", contractId)
+    .where("cohort", "=", cohort)
+    .where("metric", "=", metric)
+    .executeTakeFirst();
+}
+
+/** The contract's comparison group figures, by cohort and metric (its key's order). */
+export function comparisonsOfContract(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+): Promise<Selectable<OutcomeComparisonsTable>[]> {
+  return db
+    .selectFrom("outcome_comparisons")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("contract_id", "=", contractId)
+    .orderBy("cohort")
+    .orderBy("metric")
     .execute();
 }
 

@@ -16,6 +16,9 @@ import {
   BatchResponse,
   ClaimList,
   ClaimsQuery,
+  ComparisonBody,
+  ComparisonList,
+  ComparisonResponse,
   EventParams,
   EventsBody,
   ModelBody,
@@ -38,10 +41,13 @@ import {
 import {
   addModelVersion,
   authorityOutcomeContracts,
+  type ComparisonView,
+  comparisonsOf,
   contractClaims,
   type OutcomeContractRow,
   outcomeContractView,
   providerOutcomeContracts,
+  recordComparison,
   setUpOutcomeContract,
 } from "./outcome-contracts.service.ts";
 import { contractPerformance, shiftMarketShare } from "./performance.service.ts";
@@ -82,6 +88,10 @@ export function contractToApi(c: OutcomeContractRow) {
     referralShareBp: c.referral_share_bp,
     secondApprovalAbovePence: c.second_approval_above_pence.toString(),
   };
+}
+
+function comparisonToApi(c: ComparisonView) {
+  return { ...c, recordedAt: c.recordedAt.toISOString() };
 }
 
 export async function outcomeContractsRoutes(app: FastifyInstance): Promise<void> {
@@ -377,6 +387,53 @@ export async function outcomeContractsRoutes(app: FastifyInstance): Promise<void
         request.params.contractId,
         { ...request.body, share: request.body.shareBp },
         { email: request.server.deps.mailer !== undefined },
+      ),
+  );
+
+  json.get(
+    `${one}/comparisons`,
+    api(
+      { who: contractPeople, scope: "results:read" },
+      {
+        operationId: "listOutcomeComparisons",
+        tags,
+        summary: "The cohorts' comparison group figures (social impact bonds), by cohort and metric",
+        params: OutcomeContractParams,
+        response: { 200: ComparisonList },
+      },
+    ),
+    async (request) => {
+      const { metrics, comparisons } = await comparisonsOf(
+        ctxOf(request),
+        request.params.authorityId,
+        request.params.contractId,
+      );
+      return { metrics, comparisons: comparisons.map(comparisonToApi) };
+    },
+  );
+
+  json.post(
+    `${one}/comparisons`,
+    api(
+      { who: commissioners, scope: "results:write" },
+      {
+        operationId: "recordOutcomeComparison",
+        tags,
+        summary:
+          "Record a cohort's comparison group figure, replacing the one recorded before for its cohort and metric",
+        params: OutcomeContractParams,
+        body: ComparisonBody,
+        response: { 200: ComparisonResponse, ...errorResponses(422) },
+      },
+    ),
+    async (request) =>
+      comparisonToApi(
+        await recordComparison(
+          ctxOf(request),
+          request.params.authorityId,
+          request.params.contractId,
+          request.body,
+        ),
       ),
   );
 

@@ -4,7 +4,16 @@
  * outcome-contracts). Types and lengths here (400); the rules in the services (422, 409).
  */
 import { Type } from "typebox";
-import { Bp, IsoDate, Nullable, PageKeyQuery, PenceText, Strings, Uuid } from "../../http/schemas.ts";
+import {
+  Bp,
+  Instant,
+  IsoDate,
+  Nullable,
+  PageKeyQuery,
+  PenceText,
+  Strings,
+  Uuid,
+} from "../../http/schemas.ts";
 import { EVENT_KINDS, EVENT_SOURCES, MODEL_KINDS } from "./results.table.ts";
 
 export const OutcomeContractParams = Type.Object({ authorityId: Uuid, contractId: Uuid });
@@ -213,3 +222,35 @@ export const ShareShiftBody = Type.Object({
   reason: Type.String({ minLength: 1, maxLength: 2000 }),
 });
 export const ShareShiftResponse = Type.Object({ fromShareBp: Type.Integer(), toShareBp: Type.Integer() });
+
+const ComparisonFields = {
+  cohort: Type.String({ minLength: 1, maxLength: 60 }),
+  metric: Type.String({
+    minLength: 1,
+    maxLength: 60,
+    description: "The metric the model's cohort threshold counts (Peterborough: reconviction-events)",
+  }),
+  ratePer100Centi: Type.Integer({
+    minimum: 0,
+    maximum: 10_000_000,
+    description: "Events per 100 people in the comparison group, in hundredths: 142.50 per 100 is 14250",
+  }),
+  groupSize: Type.Integer({ minimum: 1, maximum: 10_000_000, description: "People in the comparison group" }),
+  source: Type.String({ minLength: 1, maxLength: 500, description: "Where the figure comes from" }),
+};
+
+export const ComparisonBody = Type.Object(ComparisonFields);
+
+export const ComparisonResponse = Type.Object({
+  ...ComparisonFields,
+  recordedAt: Instant,
+  recordedBy: Nullable(Uuid),
+  recordedByName: Nullable(Type.String()),
+});
+
+export const ComparisonList = Type.Object({
+  metrics: Type.Array(Type.String(), {
+    description: "The metrics the contract's model measures cohorts by (a comparison names one of them)",
+  }),
+  comparisons: Type.Array(ComparisonResponse),
+});

@@ -7,7 +7,7 @@
  */
 import { decodeKey, encodeKey } from "../../db/paging.ts";
 import { transaction } from "../../db/transaction.ts";
-import { formatPercent } from "../../lib/basis-points.ts";
+import { formatPercent, parsePercent } from "../../lib/basis-points.ts";
 import {
   ConflictError,
   type FieldError,
@@ -28,6 +28,7 @@ import {
   requireSignedIn,
 } from "../access/access.service.ts";
 import { type Ctx, within } from "../access/context.ts";
+import { displayNamesOf } from "../accounts/accounts.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { contractOf, listContractViews } from "../contracts/contracts.service.ts";
 import { organisationOf } from "../organisations/organisations.service.ts";
@@ -434,6 +435,8 @@ export interface OutcomeContractView {
   inForce: number | null;
   participants: OutcomeParticipant[];
   nextParticipants: string | null;
+  /** The metrics its versions measure cohorts by against a comparison group (none but for such a model). */
+  cohortMetrics: string[];
 }
 
 /** An outcome contract as its commissioners and its provider see it, with a page of its participants. */
@@ -465,6 +468,7 @@ export async function outcomeContractView(
     inForce: inForce?.version ?? null,
     participants,
     nextParticipants: rows.length > size && last ? encodeKey([last.reference]) : null,
+    cohortMetrics: cohortMetricsOf(models.map((m) => m.definition)),
   };
 }
 
@@ -632,47 +636,105 @@ export async function contractClaims(
   };
 }
 
+/** The most events per 100 people a comparison group may have (1,000 a person, as reconvictions), in hundredths. */
+export const MAX_COMPARISON_CENTI = 10_000_000;
+/** The largest comparison group. */
+export const MAX_COMPARISON_GROUP = 10_000_000;
+
+/** The metrics the contract's versions measure cohorts by (`cohortThreshold.metric`), in version order. */
+export function cohortMetricsOf(definitions: readonly unknown[]): string[] {
+  const metrics = definitions.flatMap((definition) => {
+    const d = definition as Partial<ModelDefinition> | null;
+    return d?.kind === "outcome-prices" && d.cohortThreshold ? [d.cohortThreshold.metric] : [];
+  });
+  return [...new Set(metrics)];
+}
+
 export interface ComparisonDraft {
   cohort: string;
   /** The cohort threshold's metric (Peterborough: "reconviction-events"). */
   metric: string;
   /** Events per 100 people in the comparison group, in hundredths (142.50 per 100 = 14,250). */
-  ratePer100Centi: number;
-  groupSize: number;
+  ratePer100Centi?: number | undefined;
+  /** Or as people type it: "142.50" (at most two decimal places), converted exactly. */
+  ratePer100?: string | undefined;
+  /** The group's size: a number, or as typed. */
+  groupSize: number | string;
   /** Where the figure comes from (the data match that produced it). */
   source: string;
 }
 
+/** A comparison group figure as recorded, with who recorded it (the authority's staff) and when. */
+export interface ComparisonView {
+  cohort: string;
+  metric: string;
+  ratePer100Centi: number;
+  groupSize: number;
+  source: string;
+  recordedAt: Date;
+  recordedBy: string | null;
+  recordedByName: string | null;
+}
+
+/** The events per 100 as typed ("142.50", "12") in hundredths, exactly; undefined when it is not such a number. */
+function centiOf(draft: ComparisonDraft): number | undefined {
+  if (draft.ratePer100 !== undefined) {
+    const typed = draft.ratePer100.trim();
+    // parsePercent is the one exact parser of a number to two decimal places (a percentage is per 100).
+    return /^\d+(\.\d+)?$/.test(typed) ? parsePercent(typed) : undefined;
+  }
+  return draft.ratePer100Centi;
+}
+
 /**
- * Records a cohort's comparison group figure (social impact bonds), replacing an earlier one: what
- * the cohort threshold is measured against once it is recorded by a run's cut-off. The authority's
- * commissioners and administrators; audited. No page or API route yet (the demo data uses it).
+ * Records a cohort's comparison group figure (social impact bonds), replacing an earlier one of the
+ * same cohort and metric: what the cohort threshold is measured against once it is recorded by a
+ * run's cut-off. The metric must be one a version of the contract's model measures cohorts by. The
+ * authority's commissioners and administrators; audited.
  */
 export async function recordComparison(
   ctx: Ctx,
   authorityId: string,
   contractId: string,
   draft: ComparisonDraft,
-): Promise<void> {
+): Promise<ComparisonView> {
   const problems: FieldError[] = [];
   const cohort = text(draft.cohort);
   const metric = text(draft.metric);
   const source = text(draft.source);
+  const centi = centiOf(draft);
+  const size =
+    typeof draft.groupSize === "string"
+      ? /^\d{1,9}$/.test(draft.groupSize.trim())
+        ? Number(draft.groupSize.trim())
+        : Number.NaN
+      : draft.groupSize;
   if (cohort.length < 1 || cohort.length > 60)
     problems.push({ field: "cohort", message: msg`Enter the cohort, up to 60 characters` });
   if (metric.length < 1 || metric.length > 60)
     problems.push({ field: "metric", message: msg`Enter the metric's code, as the model names it` });
-  if (!Number.isInteger(draft.ratePer100Centi) || draft.ratePer100Centi < 0)
+  if (centi === undefined || !Number.isInteger(centi) || centi < 0 || centi > MAX_COMPARISON_CENTI)
+    problems.push(
+      draft.ratePer100 !== undefined
+        ? {
+            field: "ratePer100",
+            message: msg`Enter the comparison group's events per 100 people as a number from 0 to 100,000 with at most two decimal places, like 142.50`,
+          }
+        : {
+            field: "ratePer100Centi",
+            message: msg`Enter the comparison group's events per 100 people in hundredths, a whole number from 0 to 10,000,000 (142.50 per 100 is 14250)`,
+          },
+    );
+  if (!Number.isInteger(size) || size < 1 || size > MAX_COMPARISON_GROUP)
     problems.push({
-      field: "ratePer100Centi",
-      message: msg`Enter the comparison group's events per 100 people, in hundredths`,
+      field: "groupSize",
+      message: msg`Enter the comparison group's size as a whole number from 1 to 10,000,000`,
     });
-  if (!Number.isInteger(draft.groupSize) || draft.groupSize < 1)
-    problems.push({ field: "groupSize", message: msg`Enter the comparison group's size as a whole number` });
   if (source.length < 1 || source.length > 500)
     problems.push({ field: "source", message: msg`Enter where the figure comes from, up to 500 characters` });
-  if (problems.length > 0) throw new ValidationError(msg`Check the comparison group`, problems);
-  await transaction(ctx.db, async (trx) => {
+  if (problems.length > 0 || centi === undefined)
+    throw new ValidationError(msg`Check the comparison group`, problems);
+  return transaction(ctx.db, async (trx) => {
     await asCommissioner(
       within(ctx, trx),
       authorityId,
@@ -680,24 +742,95 @@ export async function recordComparison(
       msg`Only the authority's commissioners and administrators record comparison groups.`,
       { lock: true },
     );
+    const metrics = cohortMetricsOf(
+      (await modelVersions(trx, authorityId, contractId)).map((v) => v.definition),
+    );
+    if (metrics.length === 0) {
+      const message = msg`The contract's payment model measures no cohorts against a comparison group: add a version with a cohort threshold first`;
+      throw new UnprocessableError(message, [{ field: "metric", message }]);
+    }
+    if (!metrics.includes(metric)) {
+      const message = msg`The payment model measures cohorts by ${metrics.join(", ")}: enter that metric's code`;
+      throw new UnprocessableError(message, [{ field: "metric", message }]);
+    }
     const p = requireSignedIn(ctx.principal);
-    await repo.upsertComparison(trx, {
+    const row = {
       authority_id: authorityId,
       contract_id: contractId,
       cohort,
       metric,
-      rate_per_100_centi: draft.ratePer100Centi,
-      group_size: draft.groupSize,
+      rate_per_100_centi: centi,
+      group_size: size,
       source,
       recorded_by: p.userId,
       recorded_at: ctx.clock.now(),
-    });
+    };
+    const before = await repo.comparisonOf(trx, authorityId, contractId, cohort, metric);
+    await repo.upsertComparison(trx, row);
     await recordAudit(trx, ctx.clock, {
       authorityId,
       actor: actorOf(p),
       action: "results.comparison-recorded",
       entity: { type: "outcome-contract", id: contractId },
-      changes: { cohort, metric, ratePer100Centi: draft.ratePer100Centi, groupSize: draft.groupSize, source },
+      changes: {
+        cohort,
+        metric,
+        ratePer100Centi: centi,
+        groupSize: size,
+        source,
+        ...(before
+          ? {
+              replaced: {
+                ratePer100Centi: before.rate_per_100_centi,
+                groupSize: before.group_size,
+                source: before.source,
+              },
+            }
+          : {}),
+      },
     });
+    return {
+      cohort,
+      metric,
+      ratePer100Centi: centi,
+      groupSize: size,
+      source,
+      recordedAt: row.recorded_at,
+      recordedBy: p.userId,
+      recordedByName: (await displayNamesOf(trx, [p.userId])).get(p.userId) ?? null,
+    };
   });
+}
+
+/**
+ * The contract's comparison group figures, by cohort and metric (a contract has a handful of
+ * cohorts), with the metrics its model measures cohorts by: its commissioners and its provider.
+ */
+export async function comparisonsOf(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+): Promise<{ standing: ResultsStanding; comparisons: ComparisonView[]; metrics: string[] }> {
+  const standing = await standingFor(ctx, authorityId, contractId);
+  const [rows, versions] = await Promise.all([
+    repo.comparisonsOfContract(ctx.db, authorityId, contractId),
+    modelVersions(ctx.db, authorityId, contractId),
+  ]);
+  const names = await displayNamesOf(ctx.db, [
+    ...new Set(rows.flatMap((r) => (r.recorded_by ? [r.recorded_by] : []))),
+  ]);
+  return {
+    standing,
+    metrics: cohortMetricsOf(versions.map((v) => v.definition)),
+    comparisons: rows.map((r) => ({
+      cohort: r.cohort,
+      metric: r.metric,
+      ratePer100Centi: r.rate_per_100_centi,
+      groupSize: r.group_size,
+      source: r.source,
+      recordedAt: r.recorded_at,
+      recordedBy: r.recorded_by,
+      recordedByName: r.recorded_by ? (names.get(r.recorded_by) ?? null) : null,
+    })),
+  };
 }

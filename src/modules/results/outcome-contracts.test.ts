@@ -25,6 +25,7 @@ import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import type { Role } from "../access/access.service.ts";
 import { insertAward } from "../contracts/contracts.test-fixtures.ts";
 import { computeRunClaims } from "./claims.service.ts";
+import { PETERBOROUGH_SIB } from "./models.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const SLUG = "westshire-county-council";
@@ -408,15 +409,15 @@ describe("participants and evidence", () => {
       file: {
         filename: "events.csv",
         type: "text/csv",
-        content: `${header}\nP-003,attachment,,,${referredOn()},csv-1\nP-003,in-work,,,${today},csv-2\n`,
+        content: `${header}\nP-003,attachment,,,${referredOn()},csv-1\nP-003,in-work,,,${today},csv-2\nP-003,attachment,,x,${today},csv-3\n`,
       },
     });
     expect(bad.statusCode).toBe(400);
-    expect(
-      summaryErrors(bad.body)
-        .map(([, text]) => text)
-        .join(" "),
-    ).toContain("Line 3: Enter the value as a whole number");
+    // A value given where none is needed is still a whole number (never written as not-a-number).
+    expect(summaryErrors(bad.body).map(([, text]) => text.slice(0, 42))).toEqual([
+      "Line 3: Enter the value as a whole number:",
+      "Line 4: Enter the value as a whole number:",
+    ]);
     const good = await postMultipart(t.app, s.provider, url, {
       file: {
         filename: "events.csv",
@@ -633,5 +634,270 @@ describe("the provider's view, performance and market share", () => {
       headers: { cookie: s.provider.cookie },
     });
     expect(mainText(mine.body)).toContain("LCF-A");
+  });
+});
+
+describe("referring participants by CSV, and comparison groups, on the pages", () => {
+  /** A tariff contract and a social impact bond of their own (the others' months stay as they are). */
+  let tariff: string;
+  let bond: string;
+  const header = "reference,payment_group,cohort,referred_on";
+  const csv = (...lines: string[]) => ({
+    file: { filename: "referrals.csv", type: "text/csv", content: `${[header, ...lines].join("\n")}\n` },
+  });
+  const referred = async (contractId: string) =>
+    (
+      await t.deps.db
+        .selectFrom("outcome_participants")
+        .select("reference")
+        .where("contract_id", "=", contractId)
+        .orderBy("reference")
+        .execute()
+    ).map((p) => p.reference);
+  const audited = async (contractId: string, action: string) =>
+    t.deps.db
+      .selectFrom("audit_events")
+      .select("changes")
+      .where("authority_id", "=", COUNTY)
+      .where("entity_id", "=", contractId)
+      .where("action", "=", action)
+      .orderBy("seq")
+      .execute();
+
+  beforeAll(async () => {
+    const setUp = async (reference: string, kind: string, definition: unknown) => {
+      const id = (
+        await call(t.app, "POST", api, s.commissioner, {
+          fund: "Life Chances Fund",
+          organisationId: FUND_PROVIDER,
+          reference,
+          title: `Pages ${reference}`,
+          programme: `pages-${reference.toLowerCase()}`,
+          startsOn: addMonths(today, -12),
+          endsOn: addMonths(today, 24),
+        })
+      ).json().id as string;
+      const model = { kind, definition, effectiveFrom: addMonths(today, -12) };
+      expect((await call(t.app, "POST", `${one(id)}/models`, s.commissioner, model)).statusCode).toBe(201);
+      return id;
+    };
+    tariff = await setUp("CSV-T", "tariff", TARIFF);
+    bond = await setUp("CSV-SIB", "outcome-prices", PETERBOROUGH_SIB);
+  });
+
+  it("refers the participants of a CSV file as one batch, each bad line named, nothing half-written", async () => {
+    const url = `${pages}/${tariff}/referrals`;
+    const day = addMonths(today, -2);
+    // The provider neither sees the page nor sends a file; only the commissioner refers.
+    expect((await t.app.inject({ url, headers: { cookie: s.provider.cookie } })).statusCode).toBe(403);
+    expect((await postMultipart(t.app, s.provider, url, csv(`C-1,jsa-18-24,,${day}`))).statusCode).toBe(403);
+    const form = await t.app.inject({ url, headers: { cookie: s.commissioner.cookie } });
+    expect(form.statusCode).toBe(200);
+    const text = mainText(form.body);
+    expect(text).toContain("Participants are pseudonymous");
+    expect(text).toContain("jsa-18-24 – JSA 18–24");
+    expect(form.body).toContain(`href="${url}/example.csv"`);
+    // The example file: the header row and made-up references in the tariff's group, today.
+    const example = await t.app.inject({
+      url: `${url}/example.csv`,
+      headers: { cookie: s.commissioner.cookie },
+    });
+    expect(example.headers["content-type"]).toContain("text/csv");
+    expect(example.body).toBe(`${header}\nREF-0001,jsa-18-24,,${today}\nREF-0002,jsa-18-24,,${today}\n`);
+
+    // Format problems: each named by its line in the file (a blank line counted), nobody referred.
+    const bad = await postMultipart(
+      t.app,
+      s.commissioner,
+      url,
+      csv(`C-1,jsa-18-24,,${day}`, "", "C-2,jsa-18-24,,5/1/2026", "Jane Smith,jsa-18-24,,2026-01-05"),
+    );
+    expect(bad.statusCode).toBe(400);
+    expect(summaryErrors(bad.body).map(([href, message]) => `${href} ${message}`)).toEqual([
+      "#file Line 4: Enter the day referred as a real date, year first, like 2027-04-01",
+      "#file Line 5: Enter the participant's reference: letters, digits and / _ . -, up to 40 characters (never a name)",
+    ]);
+    // A group the tariff does not know, or a day outside the term: refused too (422), the line named.
+    const unknown = await postMultipart(
+      t.app,
+      s.commissioner,
+      url,
+      csv(`C-1,jsa-18-24,,${day}`, `C-2,esa,,${day}`, `C-3,jsa-18-24,,${addMonths(today, 1)}`),
+    );
+    expect(unknown.statusCode).toBe(422);
+    expect(summaryErrors(unknown.body).map(([, message]) => message)).toEqual([
+      "Line 3: This payment group is not in the contract's payment model: use one of its groups' codes",
+      "Line 4: The day referred must be within the contract's term, and not in the future",
+    ]);
+    const header2 = await postMultipart(t.app, s.commissioner, url, {
+      file: { filename: "r.csv", type: "text/csv", content: `participant,group\nC-1,jsa-18-24\n` },
+    });
+    expect(summaryErrors(header2.body)).toEqual([
+      ["#file", "The file's first row must be: reference,payment_group,cohort,referred_on"],
+    ]);
+    expect((await postMultipart(t.app, s.commissioner, url, {})).statusCode).toBe(400);
+    expect(await referred(tariff)).toEqual([]);
+    expect(await audited(tariff, "results.participants-referred")).toEqual([]);
+
+    // A right file: all referred at once, the count said; the same file again refers nobody twice.
+    const lines = ["C-1", "C-2", "C-3"].map((r) => `${r},jsa-18-24,,${day}`);
+    const good = await postMultipart(t.app, s.commissioner, url, csv(...lines));
+    expect(good.statusCode).toBe(200);
+    expect(mainText(good.body)).toContain(
+      "3 participants referred. 0 were referred before: nothing changed.",
+    );
+    const again = await postMultipart(t.app, s.commissioner, url, csv(...lines, `C-4,jsa-18-24,,${day}`));
+    expect(mainText(again.body)).toContain(
+      "1 participant referred. 3 were referred before: nothing changed.",
+    );
+    expect(await referred(tariff)).toEqual(["C-1", "C-2", "C-3", "C-4"]);
+    expect((await audited(tariff, "results.participants-referred")).map((e) => e.changes)).toEqual([
+      { recorded: 3, alreadyRecorded: 0 },
+      { recorded: 1, alreadyRecorded: 3 },
+    ]);
+    // A referral sent again with another day: refused (409), its line named; nothing else referred.
+    const changed = await postMultipart(
+      t.app,
+      s.commissioner,
+      url,
+      csv(`C-5,jsa-18-24,,${day}`, `C-2,jsa-18-24,,${addMonths(today, -3)}`),
+    );
+    expect(changed.statusCode).toBe(409);
+    expect(summaryErrors(changed.body)).toEqual([
+      [
+        "#file",
+        "Line 3: Participant C-2 was referred before with a different referredOn: a referral is never changed, so send it as it was",
+      ],
+    ]);
+    expect(await referred(tariff)).not.toContain("C-5");
+
+    // In Welsh: the page and the lines' problems.
+    const welsh = await postMultipart(
+      t.app,
+      { ...s.commissioner, cookie: `${s.commissioner.cookie}; lang=cy` },
+      url,
+      csv("C-9,jsa-18-24,,yesterday"),
+    );
+    expect(mainText(welsh.body)).toContain("Atgyfeirio cyfranogwyr");
+    expect(summaryErrors(welsh.body)[0]?.[1]).toBe(
+      "Llinell 2: Rhowch ddiwrnod yr atgyfeirio fel dyddiad go iawn, y flwyddyn yn gyntaf, fel 2027-04-01",
+    );
+    // The contract's page links the commissioner to it, and not the provider.
+    const contract = `${pages}/${tariff}`;
+    expect(
+      (await t.app.inject({ url: contract, headers: { cookie: s.commissioner.cookie } })).body,
+    ).toContain(`href="${url}"`);
+    expect(
+      (await t.app.inject({ url: contract, headers: { cookie: s.provider.cookie } })).body,
+    ).not.toContain(`href="${url}"`);
+  });
+
+  it("records a cohort's comparison figure by API and on the page, a decimal in exact hundredths, replaced", async () => {
+    const apiUrl = `${one(bond)}/comparisons`;
+    const url = `${pages}/${bond}/comparisons`;
+    const body = {
+      cohort: "1",
+      metric: "reconviction-events",
+      ratePer100Centi: 14_250,
+      groupSize: 1_180,
+      source: "Data lab: matched comparison group",
+    };
+    expect((await call(t.app, "POST", apiUrl, s.provider, body)).statusCode).toBe(403);
+    expect((await call(t.app, "POST", apiUrl, s.stranger, body)).statusCode).toBe(404);
+    // A model that measures no cohorts takes none; the model's metric only.
+    const noCohorts = await call(t.app, "POST", `${one(tariff)}/comparisons`, s.commissioner, body);
+    expect(noCohorts.statusCode).toBe(422);
+    expect(noCohorts.json().error.details[0].field).toBe("metric");
+    const wrongMetric = await call(t.app, "POST", apiUrl, s.commissioner, { ...body, metric: "reoffenders" });
+    expect(wrongMetric.statusCode).toBe(422);
+    expect(wrongMetric.json().error.message).toContain("measures cohorts by reconviction-events");
+    const recorded = await call(t.app, "POST", apiUrl, s.commissioner, body);
+    expect(recorded.statusCode).toBe(200);
+    expect(recorded.json()).toMatchObject({ ...body, recordedByName: "commissioner" });
+    const listed = await call(t.app, "GET", apiUrl, s.provider);
+    expect(listed.json()).toMatchObject({ metrics: ["reconviction-events"], comparisons: [body] });
+
+    // The page: the provider reads the figures; the commissioner records one, typed as a decimal.
+    const read = await t.app.inject({ url, headers: { cookie: s.provider.cookie } });
+    expect(read.statusCode).toBe(200);
+    expect(mainText(read.body)).toContain(
+      "1 reconviction-events 142.50 1,180 Data lab: matched comparison group",
+    );
+    expect(read.body).not.toContain("Record the figure");
+    const form = await t.app.inject({ url, headers: { cookie: s.commissioner.cookie } });
+    expect(form.body).toMatch(/id="metric" name="metric"[^>]*value="reconviction-events"/);
+    const typed = { cohort: "2", metric: "reconviction-events", groupSize: "1020", source: "Data lab" };
+    for (const [ratePer100, field] of [
+      ["12.345", "#ratePer100"],
+      ["1,234", "#ratePer100"],
+      ["100000.01", "#ratePer100"],
+    ] as const) {
+      const refused = await postForm(t.app, s.commissioner, url, { ...typed, ratePer100 });
+      expect(refused.statusCode).toBe(400);
+      expect(summaryErrors(refused.body).map(([href]) => href)).toEqual([field]);
+    }
+    const noSize = await postForm(t.app, s.commissioner, url, {
+      ...typed,
+      ratePer100: "12",
+      groupSize: "1.5",
+    });
+    expect(summaryErrors(noSize.body).map(([href]) => href)).toEqual(["#groupSize"]);
+    // 12.35 and 4.35 are not exact in binary floating point (×100 gives 1234.999…): stored exactly.
+    for (const [cohort, ratePer100, centi] of [
+      ["2", "12.35", 1235],
+      ["3", "4.35", 435],
+      ["4", "139", 13_900],
+    ] as const) {
+      const done = await postForm(t.app, s.commissioner, url, { ...typed, cohort, ratePer100 });
+      expect(done.statusCode).toBe(303);
+      expect(done.headers.location).toBe(`${url}?notice=recorded`);
+      const row = await t.deps.db
+        .selectFrom("outcome_comparisons")
+        .select("rate_per_100_centi")
+        .where("contract_id", "=", bond)
+        .where("cohort", "=", cohort)
+        .executeTakeFirstOrThrow();
+      expect(row.rate_per_100_centi).toBe(centi);
+    }
+    // "Change" fills the form with the row's figure; recording it again replaces it, on the audit trail.
+    const change = await t.app.inject({
+      url: `${url}?cohort=1&metric=reconviction-events`,
+      headers: { cookie: s.commissioner.cookie },
+    });
+    expect(change.body).toContain('value="142.50"');
+    const replaced = await postForm(t.app, s.commissioner, url, {
+      ...typed,
+      cohort: "1",
+      ratePer100: "140.25",
+    });
+    expect(replaced.statusCode).toBe(303);
+    const shown = mainText(
+      (await t.app.inject({ url: `${url}?notice=recorded`, headers: { cookie: s.commissioner.cookie } }))
+        .body,
+    );
+    expect(shown).toContain("The comparison figure is recorded.");
+    expect(shown).toContain("1 reconviction-events 140.25 1,020 Data lab");
+    expect(shown).not.toContain("1 reconviction-events 142.50");
+    const trail = (await audited(bond, "results.comparison-recorded")).map((e) => e.changes);
+    expect(trail).toHaveLength(5);
+    expect(trail.at(-1)).toEqual({
+      cohort: "1",
+      metric: "reconviction-events",
+      ratePer100Centi: 14_025,
+      groupSize: 1_020,
+      source: "Data lab",
+      replaced: { ratePer100Centi: 14_250, groupSize: 1_180, source: "Data lab: matched comparison group" },
+    });
+    // The contract's page links to the comparison groups when its model measures cohorts, only then.
+    const bondPage = await t.app.inject({ url: `${pages}/${bond}`, headers: { cookie: s.provider.cookie } });
+    expect(bondPage.body).toContain(`href="${url}"`);
+    const tariffPage = await t.app.inject({
+      url: `${pages}/${tariff}`,
+      headers: { cookie: s.provider.cookie },
+    });
+    expect(tariffPage.body).not.toContain("/comparisons");
+    const welsh = await t.app.inject({ url, headers: { cookie: `${s.commissioner.cookie}; lang=cy` } });
+    expect(mainText(welsh.body)).toContain("Cofnodi ffigur cymharu");
+    expect(mainText(welsh.body)).toContain("140.25");
   });
 });
