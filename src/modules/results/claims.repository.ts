@@ -1,12 +1,15 @@
 /**
  * The claims engine's SQL (issue 19, item 3). A run walks its contract's participants in chunks by
- * id (`chunkEnd`); each chunk is one transaction.
+ * id (`chunkEnd`); each chunk is one transaction (on a PostgreSQL server a tariff's chunk is the whole
+ * contract: claims.service.ts).
  *
  * The tariff (Work Programme scale: 1.7 million participants) is computed by ONE set-based
  * `INSERT … SELECT` per chunk (`insertTariffChunk`): the chunk's usable events, the first attachment,
  * the running maximum of weeks in work, the thresholds each in-work event crosses, the validation as
  * columns — the same pass, no second scan — and `on conflict do nothing`, so that computing a chunk
- * again inserts nothing. The rules are those of `reference.ts`, which property tests prove it equal to.
+ * again inserts nothing. The same reference on another contract of the programme is found by grouping
+ * the chunk's references (`dup`: a hash join over the whole contract, index look-ups for a small
+ * chunk, as the planner judges), and only for those does it look at when each was attached. The rules are those of `reference.ts`, which property tests prove it equal to.
  *
  * The other models (outcome prices, proxies, cohorts, fee for service: social impact bonds and
  * services of thousands of people) read a chunk's rows (`chunkRows`, `twinsOf`) and are computed in
@@ -108,30 +111,40 @@ export function tariffChunkStatement(run: ChunkRun, model: TariffDefinition, aft
       select distinct on (participant_id) participant_id, id, occurred_on
       from ok where kind = 'attachment' order by participant_id, occurred_on, id
     ),
+    pc as (
+      select p.id, p.authority_id, p.referred_on, p.programme, p.reference, p.payment_group
+      from outcome_participants p
+      where p.authority_id = ${a}::uuid and p.contract_id = ${run.contractId}::uuid
+        and p.id > ${after}::uuid and p.id <= ${upTo}::uuid and p.recorded_at <= ${run.cutoff}::timestamptz
+    ),
+    dup as (
+      select o.programme, o.reference from outcome_participants o
+      where o.authority_id = ${a}::uuid and o.recorded_at <= ${run.cutoff}::timestamptz
+        and (o.programme, o.reference) in (select programme, reference from pc)
+      group by o.programme, o.reference having count(*) > 1
+    ),
     pp as (
       select p.id, p.referred_on, p.programme, p.reference, g.attachment, g.job_pence, g.job_weeks, g.every,
-        g.sus_pence, g.max_payments, a.id as att_id, a.occurred_on as att_on, tw.twin, tw.earlier
-      from outcome_participants p
+        g.sus_pence, g.max_payments, a.id as att_id, a.occurred_on as att_on, d.reference is not null as twin,
+        case when d.reference is null then false else coalesce((
+          select bool_or(exists (
+            select 1 from outcome_events oa
+            where oa.authority_id = o.authority_id and oa.participant_id = o.id and oa.kind = 'attachment'
+              and oa.recorded_at <= ${run.cutoff}::timestamptz and oa.occurred_on <= ${run.periodEnd}::date
+              and (a.occurred_on is null or oa.occurred_on < a.occurred_on
+                or (oa.occurred_on = a.occurred_on and o.id < p.id))
+              and not exists (select 1 from outcome_events w
+                where w.authority_id = oa.authority_id and w.participant_id = oa.participant_id
+                  and w.kind = 'withdrawal' and w.withdraws_id = oa.id
+                  and w.recorded_at <= ${run.cutoff}::timestamptz)))
+          from outcome_participants o
+          where o.authority_id = p.authority_id and o.programme = p.programme and o.reference = p.reference
+            and o.id <> p.id and o.recorded_at <= ${run.cutoff}::timestamptz), false) end as earlier
+      from pc p
       join jsonb_to_recordset(${groups}::jsonb) as g(code text, attachment bigint, job_pence bigint,
         job_weeks int, every int, sus_pence bigint, max_payments int) on g.code = p.payment_group
       left join att a on a.participant_id = p.id
-      cross join lateral (
-        select count(*) > 0 as twin, coalesce(bool_or(exists (
-          select 1 from outcome_events oa
-          where oa.authority_id = o.authority_id and oa.participant_id = o.id and oa.kind = 'attachment'
-            and oa.recorded_at <= ${run.cutoff}::timestamptz and oa.occurred_on <= ${run.periodEnd}::date
-            and (a.occurred_on is null or oa.occurred_on < a.occurred_on
-              or (oa.occurred_on = a.occurred_on and o.id < p.id))
-            and not exists (select 1 from outcome_events w
-              where w.authority_id = oa.authority_id and w.participant_id = oa.participant_id
-                and w.kind = 'withdrawal' and w.withdraws_id = oa.id
-                and w.recorded_at <= ${run.cutoff}::timestamptz))), false) as earlier
-        from outcome_participants o
-        where o.authority_id = p.authority_id and o.programme = p.programme and o.reference = p.reference
-          and o.id <> p.id and o.recorded_at <= ${run.cutoff}::timestamptz
-      ) tw
-      where p.authority_id = ${a}::uuid and p.contract_id = ${run.contractId}::uuid
-        and p.id > ${after}::uuid and p.id <= ${upTo}::uuid and p.recorded_at <= ${run.cutoff}::timestamptz
+      left join dup d on d.programme = p.programme and d.reference = p.reference
     ),
     work as (
       select w.participant_id, w.id, w.occurred_on, w.value,
