@@ -7,7 +7,40 @@ describe("the small-numbers rule", () => {
     expect([0, 1, 9, 10].map(shownCount)).toEqual([0, null, null, 10]);
     expect(hiddenParts([12, 3, 0])).toEqual([true, true, false]);
     expect(hiddenParts([12, 3, 0, 11])).toEqual([false, true, false, true]);
-    expect(hiddenParts([12, 3, 4])).toEqual([false, true, true]);
+    // 3 and 4 hidden add up to 7, which 19 − 12 would give: the 12 is hidden too.
+    expect(hiddenParts([12, 3, 4])).toEqual([true, true, true]);
+    expect(hiddenParts([12, 3, 8])).toEqual([false, true, true]);
+  });
+
+  it("leaves no sum of 1 to 9 to be read from a published total less the parts it shows", () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(60), { minLength: 1, maxLength: 8 }), (counts) => {
+        const hidden = hiddenParts(counts);
+        // A total of 1 to 9 is itself not published.
+        if (isSmall(counts.reduce((a, b) => a + b, 0))) return;
+        const hiddenSum = counts.reduce((sum, c, i) => (hidden[i] ? sum + c : sum), 0);
+        expect(isSmall(hiddenSum)).toBe(false);
+        expect(hidden.filter(Boolean).length === 1 && hiddenSum > 0).toBe(false);
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.nat(40), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 5 }),
+        (rows) => {
+          const hidden = hiddenTable(rows, [0, 1, 2]);
+          const total = (cells: [number, number][]) =>
+            cells.reduce((sum, [r, c]) => sum + (rows[r]?.[c] ?? 0), 0);
+          const sumOf = (cells: [number, number][]) =>
+            cells.reduce((sum, [r, c]) => (hidden[r]?.[c] ? sum + (rows[r]?.[c] ?? 0) : sum), 0);
+          const lines: [number, number][][] = [
+            ...rows.map((_, r) => [0, 1, 2].map((c): [number, number] => [r, c])),
+            ...[0, 1, 2].map((c) => rows.map((_, r): [number, number] => [r, c])),
+          ];
+          // A line's total of 1 to 9 is itself not published.
+          for (const line of lines) if (!isSmall(total(line))) expect(isSmall(sumOf(line))).toBe(false);
+        },
+      ),
+    );
   });
 
   it("hides a second cell in every row and column a lone hidden one would be worked out from", () => {

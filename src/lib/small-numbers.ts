@@ -3,8 +3,9 @@
  * area's figures of choice, their open datasets): one place, one rule.
  *
  * A count of 1 to 9 is not shown (0 is: it names no one). Where parts add up to a total that is
- * published, and exactly one of them is hidden, the next smallest part that is not zero is hidden too
- * (by count, then by its place), so the total less the others cannot give it away. A table whose rows
+ * published, and exactly one of them is hidden — or the hidden ones add up to 1 to 9 — the next
+ * smallest part that is not zero is hidden too (by count, then by its place), so the total less the
+ * others cannot give it, nor their sum, away. A table whose rows
  * and columns both add up to published totals (months × ways of being met) applies that to every row
  * and every column until no group has a lone hidden part. Where any two counts of a group may be
  * subtracted to count people — those referred in a month less those of them attached are those not
@@ -44,9 +45,25 @@ export function hiddenApart(counts: readonly number[]): boolean[] {
   return hidden;
 }
 
-/** In one group of `counts` (the cells at `at`), hides the next smallest beside a lone hidden one; whether it did. */
-function hideBesideLone(counts: readonly number[], hidden: boolean[], at: readonly number[]): boolean {
-  if (at.filter((i) => hidden[i]).length !== 1) return false;
+/**
+ * In one group of `counts` (the cells at `at`, each times its sign), hides the next smallest beside a
+ * lone hidden one, or beside hidden ones whose sum is itself 1 to 9 (the total less the parts shown
+ * gives that sum: a small number of people, even if not whose); whether it did.
+ */
+function hideBesideLone(
+  counts: readonly number[],
+  hidden: boolean[],
+  at: readonly number[],
+  signs?: readonly number[],
+): boolean {
+  let lone = 0;
+  let sum = 0;
+  at.forEach((i, k) => {
+    if (!hidden[i]) return;
+    lone++;
+    sum += (signs?.[k] ?? 1) * (counts[i] ?? 0);
+  });
+  if (lone === 0 || (lone > 1 && !isSmall(Math.abs(sum)))) return false;
   let next = -1;
   for (const i of at) {
     const c = counts[i] ?? 0;
@@ -57,7 +74,11 @@ function hideBesideLone(counts: readonly number[], hidden: boolean[], at: readon
   return true;
 }
 
-/** Which parts of a published total are hidden: each of 1 to 9, and the next smallest beside a lone one. */
+/**
+ * Which parts of a published total are hidden: each of 1 to 9, and the next smallest beside a lone
+ * one or beside hidden ones adding up to 1 to 9 (parts 12, 3 and 4 of 19: the 12 too, else 19 − 12
+ * would say that 7 are in the other two).
+ */
 export function hiddenParts(counts: readonly number[]): boolean[] {
   const hidden = counts.map(isSmall);
   hideBesideLone(
@@ -136,7 +157,7 @@ export function hiddenCells(counts: readonly number[], identities: readonly Iden
   const hidden = counts.map(isSmall);
   for (let changed = true; changed; ) {
     changed = false;
-    for (const id of identities) if (hideBesideLone(counts, hidden, id.cells)) changed = true;
+    for (const id of identities) if (hideBesideLone(counts, hidden, id.cells, id.signs)) changed = true;
     if (changed) continue;
     for (let at = 0; at < counts.length && !changed; at++) {
       if (!hidden[at] || !follows(hidden, identities, at)) continue;

@@ -98,9 +98,11 @@ afterAll(async () => {
 });
 
 describe("the area figures of choice", () => {
-  it("hides a count of 1 to 9, and the next smallest part beside a lone hidden one", () => {
+  it("hides a count of 1 to 9, and the next smallest part beside a lone hidden one or hidden ones adding up to 1 to 9", () => {
     expect(shownParts([12, 3, 0])).toEqual([null, null, 0]);
-    expect(shownParts([12, 3, 4])).toEqual([12, null, null]);
+    // 3 and 4 hidden would still add up to 19 − 12 = 7: the 12 is hidden too.
+    expect(shownParts([12, 3, 4])).toEqual([null, null, null]);
+    expect(shownParts([12, 3, 8])).toEqual([12, null, null]);
     expect(shownParts([10, 0, 0])).toEqual([10, 0, 0]);
   });
 
