@@ -242,10 +242,11 @@ export async function outcomeContractsRoutes(app: FastifyInstance): Promise<void
       {
         operationId: "referOutcomeParticipants",
         tags,
-        summary: "Refer participants, up to 5,000 at a time; a reference sent again records nothing new",
+        summary:
+          "Refer participants, up to 5,000 at a time; a reference sent again records nothing new (409 if sent again with different content, naming the fields)",
         params: OutcomeContractParams,
         body: ParticipantsBody,
-        response: { 200: BatchResponse, ...errorResponses(422) },
+        response: { 200: BatchResponse, ...errorResponses(409, 422) },
       },
     ),
     async (request) =>
@@ -265,10 +266,10 @@ export async function outcomeContractsRoutes(app: FastifyInstance): Promise<void
         operationId: "recordOutcomeEvents",
         tags,
         summary:
-          "Send evidence events, up to 5,000 at a time; an event sent again (its source_ref) records nothing new",
+          "Send evidence events, up to 5,000 at a time; an event sent again (its source_ref) records nothing new (409 if sent again with different content, naming the fields)",
         params: OutcomeContractParams,
         body: EventsBody,
-        response: { 200: BatchResponse, ...errorResponses(422) },
+        response: { 200: BatchResponse, ...errorResponses(409, 422) },
       },
     ),
     async (request) =>
