@@ -213,9 +213,9 @@ export async function* outcomeFigureRows(ctx: Pick<Ctx, "db" | "clock">): AsyncG
   }
 }
 
-/** When the outcomes figures last changed: the latest run computed (its claims). */
+/** When the outcomes figures last changed: the latest run computed or cancelled (its claims came or went). */
 export function latestOutcomesChange(ctx: Pick<Ctx, "db">): Promise<Date | null> {
-  return repo.latestRunComputed(ctx.db);
+  return repo.latestRunChange(ctx.db);
 }
 
 // The spend over £500
