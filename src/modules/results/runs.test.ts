@@ -947,6 +947,13 @@ describe("computing a run as a queued job", () => {
     expect(mainText(failed.body)).toContain("Computing it failed. Ask for it to be computed again");
     expect(mainText(failed.body)).toContain("The error: Simulated crash after 1 chunk(s)");
     expect(mainText(failed.body)).not.toContain("Refresh this page");
+    // The provider's people read that it waits on the authority, without the error nor the button.
+    const theirs = mainText(
+      (await t.app.inject({ method: "GET", url: runUrl, headers: { cookie: as("provider").cookie } })).body,
+    );
+    expect(theirs).toContain("It is not being computed at the moment: the authority will ask");
+    expect(theirs).not.toContain("The error:");
+    expect(theirs).not.toContain("Compute again");
     expect((await postForm(t.app, as("alice"), `${runUrl}/compute`, {})).statusCode).toBe(303);
     expect(await computeJobs(runId)).toMatchObject([{ status: "failed" }, { status: "pending" }]);
     expect(await runJobs()).toMatchObject({ claimed: 1, done: 1 });
