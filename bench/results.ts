@@ -355,7 +355,7 @@ export async function baselineClaims(
     from due d
     where not exists (select 1 from bench_claims c where c.authority_id = ${run.authority_id}::uuid
       and c.participant_id = d.participant_id and c.rule = d.rule and c.metric = '' and c.seq = d.seq
-      and c.problems = '{}')
+      and c.problems = '{}' and not c.void)
     on conflict do nothing`.execute(db);
   return Number(result.numAffectedRows ?? 0n);
 }

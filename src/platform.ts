@@ -31,6 +31,7 @@ import { opportunityJobHandlers } from "./modules/opportunities/alerts.service.t
 import { useOcidPrefix } from "./modules/projects/projects.service.ts";
 import { redressJobHandlers, startUnverifiedSweep } from "./modules/redress/redress.jobs.ts";
 import { remediesJobHandlers, startOverdueRemediesSweep } from "./modules/redress/remedies.jobs.ts";
+import { resultsJobHandlers } from "./modules/results/results.jobs.ts";
 import { rewrapTenderKeys } from "./modules/tenders/keys.service.ts";
 import { loadTenderKeyring } from "./modules/tenders/sealing.ts";
 import { startFeedbackSweep, voiceJobHandlers } from "./modules/voice/voice.jobs.ts";
@@ -114,6 +115,7 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
         ...marketJobHandlers(),
         ...budgetJobHandlers(),
         ...voiceJobHandlers(),
+        ...resultsJobHandlers(),
       },
     });
     jobs.start();

@@ -6,23 +6,26 @@
  * contracts of one programme for an outcome fund, each with a tariff — A with the demo provider
  * (Olu Adeyemi's organisation), B with Greenway Home Care (Gwen Parry's) — and refers participants;
  * one of them was referred to B too and attached there first. Olu sends A's attachments; the
- * commissioner starts and computes last month's run: three claims valid, the fourth refused as a
- * duplicate participant. The run pays more than the contract's amount, so it needs two people: the
- * provider cannot approve (403), the commissioner approves (then again, changing nothing), paying
- * waits for the second, the authority administrator (Alan Carter) approves and the commissioner pays.
- * Computing and paying the paid run again change nothing; a correction retried with the same
- * Idempotency-Key is written once. The provider reads its payment and correction in the ledger;
- * Greenway's people see nothing of A (404).
+ * commissioner starts last month's run and asks for it to be computed (202: a queued job computes
+ * it): three claims valid, the fourth refused as a duplicate participant. The run pays more than the
+ * contract's amount, so it needs two people: the provider cannot approve (403), the commissioner
+ * approves (then again, changing nothing), paying waits for the second, the authority administrator
+ * (Alan Carter) approves and the commissioner pays. Computing and paying the paid run again change
+ * nothing, and the paid run is not cancelled (409; the provider may not cancel: 403); a correction
+ * retried with the same Idempotency-Key is written once. The provider reads its payment and
+ * correction in the ledger; Greenway's people see nothing of A (404).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMonths, londonToday } from "../../src/lib/london-time.ts";
 import type { ApiScope } from "../../src/modules/accounts/accounts.service.ts";
 import { createApiToken } from "../../src/modules/accounts/api-tokens.service.ts";
+import { resultsJobHandlers } from "../../src/modules/results/results.jobs.ts";
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { DEMO_ORGANISATION, DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "../../src/seed/demo/users.ts";
 import { call } from "../support/api.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { sessionFor, type TestSession } from "../support/auth.ts";
+import { runDueJobs } from "../support/jobs.ts";
 import { principalOf } from "../support/principals.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
@@ -176,9 +179,16 @@ describe("payment by results through the API", () => {
     expect(started.statusCode).toBe(201);
     expect(started.json()).toMatchObject({ status: "computing", periodStart: `${month}-01` });
     run = `${api}/${a}/runs/${started.json().id}`;
-    const computed = await call(t.app, "POST", `${run}/compute`, tokens.priya);
+    // Computing is a queued job: 202, and where to poll; the run is computed once the job has run.
+    const asked = await call(t.app, "POST", `${run}/compute`, tokens.priya);
+    expect(asked.statusCode).toBe(202);
+    expect(asked.headers.location).toBe(run);
+    expect(asked.json()).toMatchObject({ status: "computing", progress: { job: { status: "queued" } } });
+    expect((await call(t.app, "GET", run, tokens.olu)).json().run.status).toBe("computing");
+    expect(await runDueJobs(t.deps, resultsJobHandlers())).toMatchObject({ claimed: 1, done: 1 });
+    const computed = await call(t.app, "GET", String(asked.headers.location), tokens.priya);
     expect(computed.statusCode).toBe(200);
-    expect(computed.json()).toMatchObject({
+    expect(computed.json().run).toMatchObject({
       status: "computed",
       claimsPence: "120000",
       claimCount: 3,
@@ -257,6 +267,11 @@ describe("payment by results through the API", () => {
     expect((await call(t.app, "POST", `${run}/pay`, signedIn.priya)).json()).toEqual(detail.run);
     expect((await call(t.app, "GET", run, tokens.priya)).json()).toEqual(detail);
     expect(await ledger()).toEqual(before);
+    // A paid run is not cancelled (a correction is made instead); the provider cancels nothing.
+    const reason = { reason: "Paid in error" };
+    expect((await call(t.app, "POST", `${run}/cancel`, tokens.olu, reason)).statusCode).toBe(403);
+    const cancelled = await call(t.app, "POST", `${run}/cancel`, tokens.priya, reason);
+    expect([cancelled.statusCode, cancelled.json().error.code]).toEqual([409, "run_paid"]);
     // The month is paid: it is not started again (409, the next run is for the month after).
     expect((await call(t.app, "POST", `${api}/${a}/runs`, tokens.priya, { month })).statusCode).toBe(409);
   });

@@ -5,8 +5,10 @@
  * organisation), a tariff, runs paying more than £1,000 needing two approvers — and adds its payment
  * model, and refers four participants as a CSV file on the referrals page. Set-up the pages do not
  * offer is made through the API: a twin contract of the same programme with Greenway Home Care where
- * one of them (J-4) was referred too and attached first. Olu sends the attachments as a CSV file on the evidence page. Priya starts and computes last
- * month's run: three claims valid, J-4's refused as a duplicate participant, the reason named. The
+ * one of them (J-4) was referred too and attached first. Olu sends the attachments as a CSV file on
+ * the evidence page. Priya starts last month's run (a queued job computes it: its page says so until
+ * she refreshes it once the job has run): three claims valid, J-4's refused as a duplicate
+ * participant, the reason named; the page to cancel the run asks for a reason, and she goes back. The
  * run pays £1,200.00: Priya approves and the page says a second approver is needed; approving again
  * from a page opened before changes nothing; the authority administrator (Alan Carter) approves and
  * pays. Olu finds the payment in his inbox and on the contract's payments page. Last, Priya corrects
@@ -15,6 +17,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMonths, londonToday } from "../../src/lib/london-time.ts";
+import { resultsJobHandlers } from "../../src/modules/results/results.jobs.ts";
 import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { DEMO_RESULTS } from "../../src/seed/demo/results.ts";
 import { DEMO_ORGANISATION, DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "../../src/seed/demo/users.ts";
@@ -30,6 +33,7 @@ import {
   type TestServer,
   textOf,
 } from "../support/browser.ts";
+import { runDueJobs } from "../support/jobs.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const SLUG = "westshire-county-council";
@@ -211,6 +215,11 @@ describe("payment by results", () => {
     await priya.getByRole("button", { name: "Start and compute the run" }).click();
     runPath = await arrived(priya);
     expect(runPath).toMatch(new RegExp(`^${contractPath}/runs/[0-9a-f-]{36}$`));
+    // A queued job computes it: the page says so, and she refreshes it once the job has run.
+    expect(await textOf(priya, "main #progress")).toContain("Waiting to be computed: asked for at");
+    expect(await runDueJobs(server.deps, resultsJobHandlers())).toMatchObject({ done: 1 });
+    await priya.getByRole("link", { name: "Refresh this page to see how far it has got" }).click();
+    expect(await arrived(priya)).toBe(runPath);
     expect(await summaryValue(priya, "Valid claims (3)")).toBe("£1,200.00");
     expect(await summaryValue(priya, "Refused claims, not paid (1)")).toBe("£400.00");
     expect(await textOf(priya, "main")).toContain(
@@ -224,6 +233,14 @@ describe("payment by results", () => {
       "The same participant is attached to another contract of the programme earlier",
     );
     expect(refused).not.toContain("J-1");
+    // Cancelling asks why, on a page of its own; she thinks better of it and goes back.
+    await priya.getByRole("button", { name: "Cancel this run" }).click();
+    expect(await arrived(priya)).toBe(`${runPath}/cancel`);
+    await priya.getByRole("button", { name: "Cancel the run" }).click();
+    await arrived(priya);
+    expect(await textOf(priya, "main .govuk-error-summary")).toContain("Say why the run is cancelled");
+    await priya.locator(".govuk-back-link").click();
+    expect(await arrived(priya)).toBe(runPath);
   }, 60_000);
 
   it("the commissioner approves; a second approver is needed, and approving again changes nothing", async () => {

@@ -81,7 +81,7 @@ import { decideRegistration } from "../regulation/registration.service.ts";
 import { concludeAudit, recordFinding, startAudit } from "../results/audits.service.ts";
 import { paidPeriod } from "../results/audits.test-fixtures.ts";
 import { shiftMarketShare } from "../results/performance.service.ts";
-import { approveRun, computeRun, payRun, startRun } from "../results/runs.service.ts";
+import { approveRun, cancelRun, computeRun, payRun, startRun } from "../results/runs.service.ts";
 import { attach, makeOutcomeContract } from "../results/runs.test-fixtures.ts";
 import { amendTender, cancelTender } from "../tenders/amendments.service.ts";
 import { assignEvaluator } from "../tenders/evaluators.service.ts";
@@ -799,6 +799,18 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
     await computeRun(ctx, COUNTY, c.id, run.id);
     await approveRun(ctx, COUNTY, c.id, run.id);
     await payRun(ctx, COUNTY, c.id, run.id);
+  },
+  "results.run-cancelled": async () => {
+    // Westshire's commissioner cancels a payment run of an outcome contract with Greenway Home Care
+    // started by mistake: Greenway's people are told, with the reason, and follow the link to the run.
+    const c = await makeOutcomeContract(db(), {
+      authorityId: COUNTY,
+      organisationId: DEMO_PROVIDER_GREENWAY,
+      at: clock.now(),
+    });
+    const ctx = await as(COMMISSIONER);
+    const run = await startRun(ctx, COUNTY, c.id, { month: "2026-10" });
+    await cancelRun(ctx, COUNTY, c.id, run.id, { reason: "Started before October's evidence was in." });
   },
   "results.share-shifted": async () => {
     // Westshire's commissioner moves 5% of a programme's referrals from one outcome contract with

@@ -30,9 +30,16 @@ export async function insertJob(trx: Trx, job: NewJob): Promise<{ job: Job; crea
  * Claims up to `limit` due jobs for this worker: pending jobs whose time has come, and running jobs
  * whose lease has expired (their worker stopped) that still have attempts left. Rows another
  * worker is claiming at the same moment are skipped, never waited for or taken twice. Each claimed
- * job becomes `running`, leased until `lockedUntil`, with one more attempt counted.
+ * job becomes `running`, leased until `lockedUntil`, with one more attempt counted. With `queues`,
+ * only those queues' jobs.
  */
-export function claimDue(trx: Trx, now: Date, lockedUntil: Date, limit: number): Promise<Job[]> {
+export function claimDue(
+  trx: Trx,
+  now: Date,
+  lockedUntil: Date,
+  limit: number,
+  queues?: readonly string[],
+): Promise<Job[]> {
   return trx
     .with(
       // Materialised, so the locking sub-select runs once and its LIMIT holds.
@@ -44,6 +51,7 @@ export function claimDue(trx: Trx, now: Date, lockedUntil: Date, limit: number):
           // A running job was due when it was claimed, so `run_at <= now` holds for both (and uses jobs_due).
           .where("status", "in", ["pending", "running"])
           .where("run_at", "<=", now)
+          .$if(queues !== undefined, (q) => q.where("queue", "in", queues?.length ? queues : [""]))
           .where((eb) =>
             eb.or([
               eb("status", "=", "pending"),
@@ -71,15 +79,21 @@ export function claimDue(trx: Trx, now: Date, lockedUntil: Date, limit: number):
 
 /**
  * Fails running jobs whose lease expired on their last attempt: the worker stopped (or the handler
- * outlived its lease) every time, so the job is not tried again.
+ * outlived its lease) every time, so the job is not tried again. With `queues`, only those queues'.
  */
-export function failAbandoned(trx: Trx, now: Date, lastError: string): Promise<Pick<Job, "id" | "queue">[]> {
+export function failAbandoned(
+  trx: Trx,
+  now: Date,
+  lastError: string,
+  queues?: readonly string[],
+): Promise<Pick<Job, "id" | "queue">[]> {
   return trx
     .updateTable("jobs")
     .set({ status: "failed", last_error: lastError, locked_until: null, finished_at: now, updated_at: now })
     .where("status", "=", "running")
     .where("locked_until", "<=", now)
     .where((eb) => eb("attempts", ">=", eb.ref("max_attempts")))
+    .$if(queues !== undefined, (q) => q.where("queue", "in", queues?.length ? queues : [""]))
     .returning(["id", "queue"])
     .execute();
 }

@@ -60,6 +60,11 @@ export interface JobRunnerOptions {
   logger: JobLogger;
   /** How long a claimed job is reserved for its runner before another may take it over; 5 minutes. */
   leaseMs?: number;
+  /**
+   * Only these queues' jobs are claimed (a test running one module's jobs, leaving the others
+   * untouched); every queue's when absent, as the platform's runner claims them.
+   */
+  queues?: readonly string[];
 }
 
 export interface RunCounts {
@@ -190,8 +195,14 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   async function pass(): Promise<RunCounts> {
     const now = clock.now();
     const { claimed, abandoned } = await transaction(db, async (trx) => {
-      const abandoned = await repo.failAbandoned(trx, now, ABANDONED);
-      const claimed = await repo.claimDue(trx, now, new Date(now.getTime() + leaseMs), options.batchSize);
+      const abandoned = await repo.failAbandoned(trx, now, ABANDONED, options.queues);
+      const claimed = await repo.claimDue(
+        trx,
+        now,
+        new Date(now.getTime() + leaseMs),
+        options.batchSize,
+        options.queues,
+      );
       return { claimed, abandoned };
     });
     for (const job of abandoned) logger.error({ jobId: job.id, queue: job.queue }, ABANDONED);

@@ -98,6 +98,15 @@ describe(`the job queue on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}
     expect(await jobTotal()).toBe(2);
   });
 
+  it("claims only the queues it is given, leaving other queues' jobs as they were", async () => {
+    const mine = await add();
+    const other = await add({ queue: "test.other" });
+    const r = runner({ "test.work": async () => {} }, { queues: ["test.work"] });
+    expect(await r.runDue()).toMatchObject({ claimed: 1, done: 1, failed: 0 });
+    expect((await jobRow(mine.id)).status).toBe("done");
+    expect(await jobRow(other.id)).toMatchObject({ status: "pending", attempts: 0, last_error: null });
+  });
+
   it("runs a due job once, outside any transaction, and marks it done", async () => {
     const seen: unknown[] = [];
     const job = await add({ payload: { tenderId: "t-1" } });

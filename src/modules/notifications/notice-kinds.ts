@@ -118,6 +118,8 @@ export const NOTICE_KINDS = {
   "budget.invoice-rejected": { topic: "budgets" },
   // Payment by results: to the provider's people when a payment run of its outcome contract is paid
   "results.run-paid": { topic: "contracts" },
+  // … when a payment run of its outcome contract is cancelled before it is paid (with the reason)
+  "results.run-cancelled": { topic: "contracts" },
   // … when the commissioner moves a share of the programme's referrals to or from its contract
   "results.share-shifted": { topic: "contracts" },
   // … when a sample audit of its paid claims starts (the sample drawn), and when it concludes (with

@@ -21,7 +21,7 @@ export interface AuditItemKey {
   seq: number;
 }
 
-/** The contract's run of the period starting on `periodStart`. */
+/** The contract's run of the period starting on `periodStart` (not a cancelled one). */
 export function runOfPeriod(
   db: Db,
   authorityId: string,
@@ -34,6 +34,7 @@ export function runOfPeriod(
     .where("authority_id", "=", authorityId)
     .where("contract_id", "=", contractId)
     .where("period_start", "=", periodStart)
+    .where("status", "<>", "cancelled")
     .executeTakeFirst();
 }
 
@@ -263,6 +264,11 @@ export async function insertAuditRecovery(
   await db
     .insertInto("outcome_recoveries")
     .values({ ...row, kind: "audit", run_id: null })
-    .onConflict((oc) => oc.columns(["authority_id", "contract_id", "kind", "source_key"]).doNothing())
+    .onConflict((oc) =>
+      oc
+        .columns(["authority_id", "contract_id", "kind", "source_key"])
+        .where(sql<boolean>`not void`)
+        .doNothing(),
+    )
     .execute();
 }

@@ -45,20 +45,24 @@ export interface ChunkRun {
   periodEnd: string;
 }
 
-/** The last participant id of the next chunk of `size` after `after`, or undefined when none is left. */
+/**
+ * The next chunk of at most `size` participants after `after`: its last participant id and how many
+ * it holds, or undefined when none is left.
+ */
 export async function chunkEnd(
   db: Db,
   authorityId: string,
   contractId: string,
   after: string,
   size: number,
-): Promise<string | undefined> {
-  const { rows } = await sql<{ last: string | null }>`
-    select max(id::text) as last from (
+): Promise<{ last: string; count: number } | undefined> {
+  const { rows } = await sql<{ last: string | null; count: number }>`
+    select max(id::text) as last, count(*)::int as count from (
       select id from outcome_participants
       where authority_id = ${authorityId}::uuid and contract_id = ${contractId}::uuid and id > ${after}::uuid
       order by id limit ${size}) chunk`.execute(db);
-  return rows[0]?.last ?? undefined;
+  const row = rows[0];
+  return row?.last ? { last: row.last, count: row.count } : undefined;
 }
 
 /**
@@ -181,7 +185,7 @@ export function tariffChunkStatement(run: ChunkRun, model: TariffDefinition, aft
             join outcome_claims oc on oc.authority_id = o.authority_id and oc.participant_id = o.id
             where o.authority_id = ${a}::uuid and o.programme = c.programme and o.reference = c.reference
               and o.id <> c.participant_id and oc.rule = c.rule and oc.metric = '' and oc.seq = c.seq
-              and oc.problems = '{}') then 'already-claimed-elsewhere' end end,
+              and oc.problems = '{}' and not oc.void) then 'already-claimed-elsewhere' end end,
           case when c.missing then 'evidence-missing' end]::text[], null) as problems
       from cand c
     )
@@ -191,7 +195,7 @@ export function tariffChunkStatement(run: ChunkRun, model: TariffDefinition, aft
     where cardinality(m.problems) = 0 or not exists (
       select 1 from outcome_claims x
       where x.authority_id = ${a}::uuid and x.participant_id = m.participant_id and x.rule = m.rule
-        and x.metric = '' and x.seq = m.seq)
+        and x.metric = '' and x.seq = m.seq and not x.void)
     on conflict do nothing`;
 }
 
@@ -254,6 +258,7 @@ export async function chunkRows(
     .where("contract_id", "=", run.contractId)
     .where("participant_id", ">", after)
     .where("participant_id", "<=", upTo)
+    .where("void", "=", false)
     .execute();
   return { participants, events, claims };
 }
@@ -296,7 +301,7 @@ export async function twinsOf(
     .select(["participant_id", "rule", "metric", "seq"])
     .where("authority_id", "=", run.authorityId)
     .where("participant_id", "in", twinIds)
-    .where(sql<boolean>`problems = '{}'`)
+    .where(sql<boolean>`problems = '{}' and not void`)
     .execute();
   return { pairs, events, claims };
 }
@@ -308,7 +313,7 @@ export async function validTotal(db: Db, authorityId: string, contractId: string
     .select(sql<string>`coalesce(sum(amount_pence), 0)::text`.as("total"))
     .where("authority_id", "=", authorityId)
     .where("contract_id", "=", contractId)
-    .where(sql<boolean>`problems = '{}'`)
+    .where(sql<boolean>`problems = '{}' and not void`)
     .executeTakeFirstOrThrow();
   return BigInt(row.total);
 }
@@ -325,7 +330,7 @@ export async function contractWideClaims(
     .where("authority_id", "=", authorityId)
     .where("contract_id", "=", contractId)
     .where("rule", "in", ["cohort", "pooled"])
-    .where(sql<boolean>`problems = '{}'`)
+    .where(sql<boolean>`problems = '{}' and not void`)
     .execute();
   return new Map(rows.map((r) => [`${r.rule}|${r.metric}|${r.seq}`, r.amount_pence]));
 }
@@ -363,7 +368,7 @@ export async function insertClaims(db: Db, run: ChunkRun, claims: readonly Engin
       where cardinality(m.problems) = 0 or not exists (
         select 1 from outcome_claims x
         where x.authority_id = ${run.authorityId}::uuid and x.participant_id = m.participant_id
-          and x.rule = m.rule and x.metric = m.metric and x.seq = m.seq)
+          and x.rule = m.rule and x.metric = m.metric and x.seq = m.seq and not x.void)
       on conflict do nothing`.execute(db);
     inserted += Number(result.numAffectedRows ?? 0n);
   }
@@ -487,7 +492,7 @@ export async function serviceYear(
     from outcome_claims c
     join outcome_events e on e.authority_id = c.authority_id and e.id = c.event_ids[1]
     where c.authority_id = ${run.authorityId}::uuid and c.contract_id = ${run.contractId}::uuid
-      and c.rule = 'service' and c.problems = '{}'
+      and c.rule = 'service' and c.problems = '{}' and not c.void
       and c.achieved_on between ${start}::date and ${end}::date`.execute(db);
   return { units: BigInt(rows[0]?.units ?? 0), onAccountPence: BigInt(rows[0]?.paid ?? 0) };
 }
@@ -500,7 +505,7 @@ export async function firstServiceDay(db: Db, run: ChunkRun): Promise<string | u
     .where("authority_id", "=", run.authorityId)
     .where("contract_id", "=", run.contractId)
     .where("rule", "=", "service")
-    .where(sql<boolean>`problems = '{}'`)
+    .where(sql<boolean>`problems = '{}' and not void`)
     .orderBy("achieved_on")
     .limit(1)
     .executeTakeFirst();
@@ -522,19 +527,20 @@ export async function yearSettled(
     select
       (select count(*)::int from outcome_claims c
         where c.authority_id = ${run.authorityId}::uuid and c.contract_id = ${run.contractId}::uuid
-          and c.achieved_on = ${end}::date and c.rule = 'reconciliation' and c.metric = ${start}) as top_ups,
+          and c.achieved_on = ${end}::date and c.rule = 'reconciliation' and c.metric = ${start}
+          and not c.void) as top_ups,
       (select coalesce(sum(c.amount_pence), 0)::text from outcome_claims c
         where c.authority_id = ${run.authorityId}::uuid and c.contract_id = ${run.contractId}::uuid
           and c.achieved_on = ${end}::date and c.rule = 'reconciliation' and c.metric = ${start}
-          and c.problems = '{}') as top_up,
+          and c.problems = '{}' and not c.void) as top_up,
       (select count(*)::int from outcome_recoveries r
         where r.authority_id = ${run.authorityId}::uuid and r.contract_id = ${run.contractId}::uuid
-          and r.kind = 'reconciliation' and (r.source_key = ${start} or r.source_key like ${`${start}/%`})) as recoveries,
+          and r.kind = 'reconciliation' and (r.source_key = ${start} or r.source_key like ${`${start}/%`})
+          and not r.void) as recoveries,
       (select coalesce(sum(r.amount_pence), 0)::text from outcome_recoveries r
         where r.authority_id = ${run.authorityId}::uuid and r.contract_id = ${run.contractId}::uuid
-          and r.kind = 'reconciliation' and (r.source_key = ${start} or r.source_key like ${`${start}/%`})) as recovered`.execute(
-    db,
-  );
+          and r.kind = 'reconciliation' and (r.source_key = ${start} or r.source_key like ${`${start}/%`})
+          and not r.void) as recovered`.execute(db);
   const r = rows[0];
   return {
     topUps: r?.top_ups ?? 0,

@@ -47,7 +47,23 @@ export interface ComputeOptions {
   chunkSize?: number;
   /** Tests only: throw after this many chunks have committed (a crash mid-run). */
   crashAfterChunks?: number;
+  /** Tests only: called after each chunk has committed, with the chunks done so far. */
+  afterChunk?: (chunks: number) => Promise<void>;
 }
+
+/** How far a compute has got: chunks committed, and the participants they held ("all" for one chunk of the whole contract). */
+export interface ChunkProgress {
+  chunks: number;
+  participants: number | "all";
+}
+
+/**
+ * Called inside each chunk's transaction (and the contract-wide pass's) after its claims are written
+ * and before it commits: the run's progress is recorded there, and throwing rolls the chunk back (the
+ * run was cancelled, or another compute took it over), so that nothing is written for a run that no
+ * longer computes.
+ */
+export type ChunkGuard = (trx: Db, progress: ChunkProgress) => Promise<void>;
 
 /** Thrown by `crashAfterChunks`: the run stops as a crashed process would. */
 export class SimulatedCrash extends Error {
@@ -67,7 +83,7 @@ export async function computeRunClaims(
   db: Db,
   run: OutcomeRun,
   model: OutcomeModelRow,
-  opts: ComputeOptions = {},
+  opts: ComputeOptions & { guard?: ChunkGuard } = {},
 ): Promise<{ inserted: number }> {
   const definition = model.definition as ModelDefinition;
   const chunk: repo.ChunkRun = {
@@ -84,26 +100,41 @@ export async function computeRunClaims(
     (definition.kind !== "tariff" ? 2_000 : isEmbedded(db) ? 50_000 : Number.POSITIVE_INFINITY);
   let inserted = 0;
   let chunks = 0;
+  let participants = 0;
   let after = repo.FIRST_ID;
   for (;;) {
-    const upTo = Number.isFinite(size)
+    const next: { last: string; count: number | "all" } | undefined = Number.isFinite(size)
       ? await repo.chunkEnd(db, run.authority_id, run.contract_id, after, size)
       : after === repo.FIRST_ID
-        ? repo.LAST_ID
+        ? { last: repo.LAST_ID, count: "all" }
         : undefined;
-    if (!upTo) break;
+    if (!next) break;
     const from = after;
-    inserted += await transaction(db, (trx) =>
-      definition.kind === "tariff"
-        ? repo.insertTariffChunk(trx, chunk, definition, from, upTo)
-        : computeChunk(trx, chunk, definition, from, upTo),
-    );
+    const upTo = next.last;
+    const done: ChunkProgress = {
+      chunks: chunks + 1,
+      participants: next.count === "all" ? "all" : participants + next.count,
+    };
+    inserted += await transaction(db, async (trx) => {
+      const written =
+        definition.kind === "tariff"
+          ? await repo.insertTariffChunk(trx, chunk, definition, from, upTo)
+          : await computeChunk(trx, chunk, definition, from, upTo);
+      await opts.guard?.(trx, done);
+      return written;
+    });
     after = upTo;
-    chunks++;
+    chunks = done.chunks;
+    if (done.participants !== "all") participants = done.participants;
     if (chunks === opts.crashAfterChunks) throw new SimulatedCrash(chunks);
+    await opts.afterChunk?.(chunks);
   }
   if (definition.kind !== "tariff") {
-    inserted += await transaction(db, (trx) => computeContractWide(trx, chunk, definition));
+    inserted += await transaction(db, async (trx) => {
+      const written = await computeContractWide(trx, chunk, definition);
+      await opts.guard?.(trx, { chunks, participants: "all" });
+      return written;
+    });
   }
   return { inserted };
 }

@@ -140,16 +140,17 @@ export async function latestLedgerEntry(db: Db): Promise<Date | null> {
   return row?.created_at ?? null;
 }
 
-/** When a run was last computed (an index's end), or null. */
-export async function latestRunComputed(db: Db): Promise<Date | null> {
-  const row = await db
-    .selectFrom("outcome_runs")
-    .select("computed_at")
-    .where("computed_at", "is not", null)
-    .orderBy("computed_at", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  return row?.computed_at ?? null;
+/**
+ * When a run was last computed or cancelled (its claims joined or left the figures), or null: the
+ * later of two indexes' ends.
+ */
+export async function latestRunChange(db: Db): Promise<Date | null> {
+  const { rows } = await sql<{ at: Date | null }>`
+    select greatest(
+      (select computed_at from outcome_runs where computed_at is not null order by computed_at desc limit 1),
+      (select cancelled_at from outcome_runs where cancelled_at is not null order by cancelled_at desc limit 1)
+    ) as at`.execute(db);
+  return rows[0]?.at ?? null;
 }
 
 /** When a sample audit was last concluded (an index's end), or null: its findings of £0 leave the outcomes. */
@@ -230,7 +231,7 @@ export function outcomeContractsAfter(
 const notRecovered = sql<boolean>`not exists (
     select 1 from outcome_recoveries r
     where c.rule = 'proxy' and r.authority_id = c.authority_id and r.contract_id = c.contract_id
-      and r.kind = 'proxy' and r.source_key = c.participant_id::text || '|' || c.metric || '|' || c.seq::text)
+      and r.kind = 'proxy' and not r.void and r.source_key = c.participant_id::text || '|' || c.metric || '|' || c.seq::text)
   and not exists (
     select 1 from outcome_audits a
     join outcome_audit_items i on i.authority_id = a.authority_id and i.audit_id = a.id
@@ -280,7 +281,7 @@ export async function cohortCounts(
       count(distinct p.id)
     from outcome_participants p
     join outcome_claims c on c.authority_id = p.authority_id and c.participant_id = p.id
-      and c.problems = '{}' and c.rule not in (${sql.join(CONTRACT_RULES)}) and ${notRecovered}
+      and c.problems = '{}' and not c.void and c.rule not in (${sql.join(CONTRACT_RULES)}) and ${notRecovered}
     where (p.authority_id, p.contract_id) in (${of})
     group by p.authority_id, p.contract_id, to_char(p.referred_on, 'YYYY-MM'), c.rule, c.metric
     order by 1, 2, 3, 4, 5`.execute(db);

@@ -219,11 +219,11 @@ export async function* outcomeFigureRows(ctx: Pick<Ctx, "db" | "clock">): AsyncG
 }
 
 /**
- * When the outcomes figures last changed: the latest run computed (its claims, and the proxies it
- * recovered) or sample audit concluded (its claims found due nothing).
+ * When the outcomes figures last changed: the latest run computed or cancelled (its claims, and the
+ * proxies it recovered, came or went) or sample audit concluded (its claims found due nothing).
  */
 export async function latestOutcomesChange(ctx: Pick<Ctx, "db">): Promise<Date | null> {
-  const [run, audit] = await Promise.all([repo.latestRunComputed(ctx.db), repo.latestAuditConcluded(ctx.db)]);
+  const [run, audit] = await Promise.all([repo.latestRunChange(ctx.db), repo.latestAuditConcluded(ctx.db)]);
   return latest(run, audit);
 }
 

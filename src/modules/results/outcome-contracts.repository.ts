@@ -411,7 +411,8 @@ export function claimsPage(
       "c.problems",
     ])
     .where("c.authority_id", "=", authorityId)
-    .where("c.contract_id", "=", contractId);
+    .where("c.contract_id", "=", contractId)
+    .where("c.void", "=", false);
   if (refusedOnly) q = q.where(sql<boolean>`c.problems <> '{}'`);
   if (after)
     q = q.where(
@@ -455,7 +456,7 @@ export async function referralMonths(
       count(*) as referred,
       count(*) filter (where exists (
         select 1 from outcome_claims c
-        where c.authority_id = p.authority_id and c.participant_id = p.id and c.problems = '{}'
+        where c.authority_id = p.authority_id and c.participant_id = p.id and c.problems = '{}' and not c.void
           and (c.rule = ${outcome} or (c.metric <> '' and c.metric = ${outcome}))
           and c.achieved_on < (p.referred_on + make_interval(months => ${withinMonths}::int))::date
       )) as achieved

@@ -76,6 +76,23 @@ export async function outcomeContractFor(
   return standing;
 }
 
+/**
+ * The outcome contract as the system reads it (a job doing what a person asked for, who was checked
+ * when they asked): no one's standing; 404 when it is gone.
+ */
+export async function outcomeContractOf(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  opts: { lock?: boolean } = {},
+): Promise<OutcomeContract> {
+  const found = opts.lock
+    ? await repo.lockOutcomeContract(ctx.db, authorityId, contractId)
+    : await repo.outcomeContractById(ctx.db, authorityId, contractId);
+  if (!found) throw new NotFoundError("outcome contract");
+  return found;
+}
+
 export const modelInForce = repo.modelInForce;
 export const modelVersions = repo.modelVersions;
 

@@ -30,7 +30,8 @@ export type EventKind = (typeof EVENT_KINDS)[number];
 export const EVENT_SOURCES = ["provider", "commissioner", "data-match"] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
-export const RUN_STATUSES = ["computing", "computed", "approved", "paid"] as const;
+/** A run not yet paid may be cancelled: its rows stay, but nothing it made counts (its claims and recoveries are void). */
+export const RUN_STATUSES = ["computing", "computed", "approved", "paid", "cancelled"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const RECOVERY_KINDS = ["audit", "reconciliation", "proxy", "correction"] as const;
@@ -128,6 +129,24 @@ export interface OutcomeRunsTable {
   paid_at: Date | null;
   /** The model version the run is priced by, fixed when it starts (null only before it existed). */
   model_version: number | null;
+  /** Cancelled: when, by whom and why (its claims and the recoveries it raised are void). */
+  cancelled_at: Date | null;
+  cancelled_by: string | null;
+  cancel_reason: string | null;
+  /** How many times computing it was asked for (each request's job is deduplicated by it). */
+  compute_requests: Generated<number>;
+  /** The job of the latest request to compute it (`results.compute-run`). */
+  compute_job_id: string | null;
+  compute_requested_at: Date | null;
+  compute_requested_by: string | null;
+  /** Who computes it now (a token) and until when: a second compute is refused meanwhile. */
+  compute_lease: string | null;
+  compute_lease_until: Date | null;
+  /** When the latest compute started, and how far it has got. */
+  compute_started_at: Date | null;
+  participants_total: number | null;
+  participants_done: Generated<number>;
+  chunks_done: Generated<number>;
 }
 
 /** A correction above the contract's second-approval amount, waiting for a second person. */
@@ -168,6 +187,8 @@ export interface OutcomeClaimsTable {
   event_ids: Generated<string[]>;
   /** Why it is refused (codes); empty when valid. */
   problems: Generated<string[]>;
+  /** Its run was cancelled: it no longer counts (nor blocks the same claim by a later run). */
+  void: Generated<boolean>;
 }
 
 export interface OutcomeRecoveriesTable {
@@ -181,6 +202,8 @@ export interface OutcomeRecoveriesTable {
   run_id: string | null;
   created_by: string | null;
   created_at: Date;
+  /** The run that raised it was cancelled: it is not owed (a later run may raise it again). */
+  void: Generated<boolean>;
 }
 
 export interface OutcomeLedgerTable {

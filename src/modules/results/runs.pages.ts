@@ -1,12 +1,14 @@
 /**
  * Payment runs' pages, under the authority's outcome contract
  * (/authorities/:slug/outcome-contracts/:contractId/…): the runs (the latest month first) with the
- * form that starts and computes the next one; a run with its totals, approvals, ledger rows and
- * claims paged by key (or only the refused ones, each problem named), and its buttons (compute,
- * approve, pay); the contract's payments (the ledger), which the provider's people see too.
+ * form that starts the next one and asks for it to be computed (a queued job); a run with its totals,
+ * approvals, ledger rows and claims paged by key (or only the refused ones, each problem named), its
+ * progress while a job computes it (a "Refresh" link: no page refreshes itself), and its buttons
+ * (compute, approve, pay, cancel); the confirmation of a cancellation with its reason; the
+ * contract's payments (the ledger), which the provider's people see too.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { buttonAction, field, formAction } from "../../http/forms.ts";
+import { buttonAction, field, formAction, formPage } from "../../http/forms.ts";
 import { page } from "../../http/routes.ts";
 import { newId } from "../../lib/ids.ts";
 import { formatPence } from "../../lib/money.ts";
@@ -16,14 +18,16 @@ import { CONTRACT_RULES } from "./reference.ts";
 import {
   approveCorrection,
   approveRun,
-  computeRun,
+  cancelRun,
   contractLedger,
   type LedgerView,
   listRuns,
   payRun,
   type RunView,
   recordCorrection,
+  requestCompute,
   runDetail,
+  runToCancel,
   startRun,
 } from "./runs.service.ts";
 
@@ -54,11 +58,29 @@ const PROBLEMS = [
 
 const money = (pence: string | bigint) => formatPence(BigInt(pence));
 
+/** The statuses a run may be cancelled in: not yet paid. */
+const CANCELLABLE: readonly RunView["status"][] = ["computing", "computed", "approved"];
+
 /** A run's figures as the pages show them (£, dates). */
 function shownRun(run: RunView, base: string) {
+  const p = run.progress;
+  const job = p?.job ?? null;
   return {
     ...run,
     url: `${base}/runs/${run.id}`,
+    cancelledAt: run.cancelledAt ? new Date(run.cancelledAt) : null,
+    progress: p
+      ? {
+          ...p,
+          requestedAt: p.requestedAt ? new Date(p.requestedAt) : null,
+          startedAt: p.startedAt ? new Date(p.startedAt) : null,
+          retryAt: job?.retryAt ? new Date(job.retryAt) : null,
+          job: job?.status ?? null,
+          error: job?.error ?? null,
+          // Nothing is computing it, nor waiting to: a commissioner asks (again).
+          idle: !p.computingNow && (job === null || job.status === "failed" || job.status === "done"),
+        }
+      : null,
     claims: money(run.claimsPence),
     refused: money(run.refusedPence),
     due: money(run.recoveriesDuePence),
@@ -133,16 +155,17 @@ export function runsPages(app: FastifyInstance): void {
     });
   });
 
-  // Start the next month's run, and compute it at once.
+  // Start the next month's run and ask for it to be computed (its job queued in the same
+  // transaction); the run's page shows the progress.
   formAction(app, `${base}/runs`, {
     who: commissioners,
     template: "results/views/runs/list.njk",
     context: (request: ContractRequest) => runsContext(request),
     read: (body) => ({ month: field(body, "month") }),
     submit: async (request: ContractRequest, values) => {
-      const ctx = ctxOf(request);
-      const run = await startRun(ctx, request.authority.id, request.params.contractId, values);
-      await computeRun(ctx, request.authority.id, request.params.contractId, run.id);
+      const run = await startRun(ctxOf(request), request.authority.id, request.params.contractId, values, {
+        compute: true,
+      });
       return `${contractUrl(request)}/runs/${run.id}`;
     },
   });
@@ -165,12 +188,14 @@ export function runsPages(app: FastifyInstance): void {
       run,
       runsUrl: `${base}/runs`,
       approvedByYou: d.run.approvals.some((a) => a.userId === userId),
+      cancelledByYou: d.run.cancelledBy !== null && d.run.cancelledBy === userId,
       approvals: d.run.approvals.map((a) => ({
         you: a.userId === userId,
         name: a.name,
         at: new Date(a.approvedAt),
       })),
       ledger: shownLedger(d.ledger),
+      mayCancel: d.standing.payer && CANCELLABLE.includes(d.run.status),
       refusedOnly,
       threshold: money(d.standing.contract.second_approval_above_pence),
       knownProblems: PROBLEMS,
@@ -190,13 +215,44 @@ export function runsPages(app: FastifyInstance): void {
   });
 
   const action =
-    (act: typeof computeRun | typeof approveRun | typeof payRun) => async (request: RunRequest) => {
+    (act: typeof requestCompute | typeof approveRun | typeof payRun) => async (request: RunRequest) => {
       await act(ctxOf(request), request.authority.id, request.params.contractId, request.params.runId);
       return `${contractUrl(request)}/runs/${request.params.runId}`;
     };
-  buttonAction(app, `${one}/compute`, { who: commissioners }, action(computeRun));
+  buttonAction(app, `${one}/compute`, { who: commissioners }, action(requestCompute));
   buttonAction(app, `${one}/approve`, { who: commissioners }, action(approveRun));
   buttonAction(app, `${one}/pay`, { who: commissioners }, action(payRun));
+
+  // Cancelling a run not yet paid: the run, what cancelling does, and the reason to give.
+  formPage(app, `${one}/cancel`, {
+    who: commissioners,
+    template: "results/views/runs/cancel.njk",
+    context: async (request: RunRequest) => {
+      const { run, contract, cancellable } = await runToCancel(
+        ctxOf(request),
+        request.authority.id,
+        request.params.contractId,
+        request.params.runId,
+      );
+      return {
+        authority: request.authority,
+        contract,
+        run: shownRun(run, contractUrl(request)),
+        cancellable,
+      };
+    },
+    read: (body) => ({ reason: field(body, "reason") }),
+    submit: async (request: RunRequest, values, context) => {
+      await cancelRun(
+        ctxOf(request),
+        request.authority.id,
+        request.params.contractId,
+        request.params.runId,
+        values,
+      );
+      return context.run.url;
+    },
+  });
 
   // The contract's payments: what the provider was paid, recovered and corrected; for commissioners,
   // the form that records a correction (its idempotency key made when the form is shown).

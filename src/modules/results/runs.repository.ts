@@ -34,13 +34,14 @@ export function lockRun(db: Db, authorityId: string, runId: string): Promise<Out
     .executeTakeFirst();
 }
 
-/** The contract's latest run (the one with the latest period). */
+/** The contract's latest run not cancelled (the one with the latest period). */
 export function latestRun(db: Db, authorityId: string, contractId: string): Promise<OutcomeRun | undefined> {
   return db
     .selectFrom("outcome_runs")
     .selectAll()
     .where("authority_id", "=", authorityId)
     .where("contract_id", "=", contractId)
+    .where("status", "<>", "cancelled")
     .orderBy("period_start", "desc")
     .limit(1)
     .executeTakeFirst();
@@ -65,12 +66,15 @@ export function updateRun(
     .executeTakeFirstOrThrow();
 }
 
-/** A contract's runs, the latest period first, a page at a time (after a period's first day). */
+/**
+ * A contract's runs, the latest period first (and of a month, the latest run first: a cancelled run
+ * and the one that replaced it), a page at a time after a (period's first day, run id).
+ */
 export function runsOfContract(
   db: Db,
   authorityId: string,
   contractId: string,
-  after: string | undefined,
+  after: { periodStart: string; id: string } | undefined,
   limit: number,
 ): Promise<OutcomeRun[]> {
   let q = db
@@ -78,8 +82,86 @@ export function runsOfContract(
     .selectAll()
     .where("authority_id", "=", authorityId)
     .where("contract_id", "=", contractId);
-  if (after) q = q.where("period_start", "<", after);
-  return q.orderBy("period_start", "desc").limit(limit).execute();
+  if (after) q = q.where(sql<boolean>`(period_start, id) < (${after.periodStart}::date, ${after.id}::uuid)`);
+  return q.orderBy("period_start", "desc").orderBy("id", "desc").limit(limit).execute();
+}
+
+/** How many participants of the contract a run counts (those recorded by its cut-off). */
+export async function participantsOfRun(db: Db, run: OutcomeRun): Promise<number> {
+  const row = await db
+    .selectFrom("outcome_participants")
+    .select(sql<number>`count(*)::int`.as("n"))
+    .where("authority_id", "=", run.authority_id)
+    .where("contract_id", "=", run.contract_id)
+    .where("recorded_at", "<=", run.started_at)
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/**
+ * Records a compute's progress and extends its lease, only while the run is still computing under
+ * this lease (`token`): false when it was cancelled or another compute took it over. The row lock it
+ * takes orders it with a cancellation: the chunk commits before the cancellation reads the run, or
+ * finds the run cancelled and is rolled back.
+ */
+export async function recordProgress(
+  db: Db,
+  run: { authorityId: string; id: string; token: string },
+  progress: { chunks: number; participants: number | "all" },
+  leaseUntil: Date,
+): Promise<boolean> {
+  const done =
+    progress.participants === "all"
+      ? sql<number>`coalesce(participants_total, participants_done)`
+      : sql<number>`${progress.participants}::int`;
+  const r = await db
+    .updateTable("outcome_runs")
+    .set({ chunks_done: progress.chunks, participants_done: done, compute_lease_until: leaseUntil })
+    .where("authority_id", "=", run.authorityId)
+    .where("id", "=", run.id)
+    .where("status", "=", "computing")
+    .where("compute_lease", "=", run.token)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Gives up a compute's lease (it stopped with an error), unless another compute holds the run now. */
+export async function releaseLease(db: Db, authorityId: string, runId: string, token: string): Promise<void> {
+  await db
+    .updateTable("outcome_runs")
+    .set({ compute_lease: null, compute_lease_until: null })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", runId)
+    .where("compute_lease", "=", token)
+    .execute();
+}
+
+/**
+ * A cancelled run's claims and the recoveries it raised made void (the one change their rows allow):
+ * they leave the paid-once index and every reading of what counts. Returns how many of each.
+ */
+export async function voidRunRows(
+  db: Db,
+  authorityId: string,
+  contractId: string,
+  runId: string,
+): Promise<{ claims: number; recoveries: number }> {
+  const claims = await db
+    .updateTable("outcome_claims")
+    .set({ void: true })
+    .where("authority_id", "=", authorityId)
+    .where("run_id", "=", runId)
+    .where("void", "=", false)
+    .executeTakeFirst();
+  const recoveries = await db
+    .updateTable("outcome_recoveries")
+    .set({ void: true })
+    .where("authority_id", "=", authorityId)
+    .where("contract_id", "=", contractId)
+    .where("run_id", "=", runId)
+    .where("void", "=", false)
+    .executeTakeFirst();
+  return { claims: Number(claims.numUpdatedRows), recoveries: Number(recoveries.numUpdatedRows) };
 }
 
 /** The run's claims added up: valid ones (paid) and refused ones, by the run's own key. */
@@ -109,7 +191,8 @@ export async function claimTotals(
 
 /**
  * What the provider still owes on the contract: every recovery raised (audits, reconciliations,
- * proxies, corrections) less what runs have recovered so far (the ledger's recovery rows).
+ * proxies, corrections; not those a cancelled run raised) less what runs have recovered so far (the
+ * ledger's recovery rows).
  */
 export async function recoveriesOutstanding(
   db: Db,
@@ -119,7 +202,7 @@ export async function recoveriesOutstanding(
   const row = await sql<{ owed: string }>`
     select (
       coalesce((select sum(amount_pence) from outcome_recoveries
-        where authority_id = ${authorityId}::uuid and contract_id = ${contractId}::uuid), 0)
+        where authority_id = ${authorityId}::uuid and contract_id = ${contractId}::uuid and not void), 0)
       - coalesce((select sum(amount_pence) from outcome_ledger
         where authority_id = ${authorityId}::uuid and contract_id = ${contractId}::uuid and kind = 'recovery'), 0)
     )::text as owed`.execute(db);

@@ -15,6 +15,7 @@ import { CONTRACT_RULES } from "./reference.ts";
 import { runsPages } from "./runs.pages.ts";
 import type { ClaimRow } from "./runs.repository.ts";
 import {
+  CancelRunBody,
   ContractParams,
   CorrectionBody,
   CorrectionParams,
@@ -33,11 +34,12 @@ import {
 import {
   approveCorrection,
   approveRun,
-  computeRun,
+  cancelRun,
   contractLedger,
   listRuns,
   payRun,
   recordCorrection,
+  requestCompute,
   runDetail,
   startRun,
 } from "./runs.service.ts";
@@ -74,6 +76,7 @@ export function claimToApi(c: ClaimRow) {
     amountPence: c.amount_pence.toString(),
     eventIds: c.event_ids,
     problems: c.problems,
+    void: c.void,
   };
 }
 
@@ -155,15 +158,43 @@ export async function runsRoutes(app: FastifyInstance): Promise<void> {
       {
         operationId: "computeOutcomeRun",
         tags,
-        summary: "Compute a run's claims and totals",
+        summary: "Ask for a run's claims and totals to be computed (a queued job)",
         description:
-          "Claims from the evidence recorded by the run's start, by the model in force; then the totals: claims = payment + recovered, recoveries owed = recovered + carried forward. Safe to repeat: after a failure it finishes the work; a computed, approved or paid run is answered as it is. 422 when the contract has no model in force.",
+          "Queues the job that computes the run and answers 202 with the run (`computing`, its `progress`) and, in `Location`, the run's address to poll (`GET …/runs/{runId}`) until its status is `computed`. The job counts the evidence recorded by the run's start, by the model version the run keeps; then the totals: claims = payment + recovered, recoveries owed = recovered + carried forward. Asking again while the job waits or runs queues nothing more (202); after it failed (its error is in `progress.job.error`) it queues a new one that finishes the work. A computed, approved or paid run is answered as it is (200); a cancelled one is 409 (`run_cancelled`).",
         params: RunParams,
         body: "none",
-        response: { 200: Run, ...errorResponses(422) },
+        response: { 200: Run, 202: Run, ...errorResponses(409) },
       },
     ),
-    async (request) => computeRun(...runArgs(request)),
+    async (request, reply) => {
+      const { run, queued } = await requestCompute(...runArgs(request));
+      if (!queued) return reply.status(200).send(run);
+      return reply
+        .status(202)
+        .header(
+          "location",
+          `/api/v1/authorities/${request.authority.id}/outcome-contracts/${run.contractId}/runs/${run.id}`,
+        )
+        .send(run);
+    },
+  );
+
+  json.post(
+    `${one}/cancel`,
+    api(
+      { who: commissioners, scope: "results:write" },
+      {
+        operationId: "cancelOutcomeRun",
+        tags,
+        summary: "Cancel a run not yet paid, with the reason",
+        description:
+          "A run computing, computed or approved (once or twice) is cancelled: its rows stay, but its claims and the recoveries it raised no longer count (a new run of the month makes them again), its approvals are void, a job computing it stops, and the provider's people are told with the reason. The month may then be started again. Cancelling a cancelled run answers it as it is; 409 for a paid one (`run_paid`: record a correction instead).",
+        params: RunParams,
+        body: CancelRunBody,
+        response: { 200: Run, ...errorResponses(409) },
+      },
+    ),
+    async (request) => cancelRun(...runArgs(request), request.body),
   );
 
   json.post(

@@ -19,6 +19,14 @@ export const StartRunBody = Type.Object({
   }),
 });
 
+export const CancelRunBody = Type.Object({
+  reason: Type.String({
+    minLength: 1,
+    maxLength: 2000,
+    description: "Why the run is cancelled: the provider's people are told it",
+  }),
+});
+
 export const RunsQuery = Type.Object({ after: PageKeyQuery.after, pageSize: PageKeyQuery.pageSize });
 export const RunQuery = Type.Object({
   after: PageKeyQuery.after,
@@ -68,6 +76,42 @@ export const Run = Type.Object({
       approvedAt: Instant,
     }),
   ),
+  progress: Nullable(
+    Type.Object(
+      {
+        requestedAt: Nullable(Instant),
+        startedAt: Nullable(Instant),
+        computingNow: Type.Boolean({ description: "A compute holds the run now" }),
+        participantsDone: Type.Integer(),
+        participantsTotal: Nullable(
+          Type.Integer({ description: "The participants the run counts; null until a compute starts" }),
+        ),
+        chunksDone: Type.Integer(),
+        job: Nullable(
+          Type.Object(
+            {
+              status: Strings(["queued", "running", "retrying", "failed", "done"] as const),
+              error: Nullable(
+                Type.String({
+                  description:
+                    "The last attempt's error message (for the authority's staff), when one failed",
+                }),
+              ),
+              retryAt: Nullable(Instant),
+            },
+            { description: "The job of the latest request to compute it (on the run's own answer only)" },
+          ),
+        ),
+      },
+      { description: "While the run is computing: how far it has got; null otherwise" },
+    ),
+  ),
+  cancelledAt: Nullable(Instant),
+  cancelledBy: Nullable(Uuid),
+  cancelledByName: Nullable(
+    Type.String({ description: "Who cancelled it (the authority's staff); null if not cancelled" }),
+  ),
+  cancelReason: Nullable(Type.String({ description: "Why it was cancelled" })),
 });
 
 export const RunListResponse = Type.Object({
@@ -104,6 +148,9 @@ export const Claim = Type.Object({
   amountPence: PenceText,
   eventIds: Type.Array(Uuid, { description: "The events the claim rests on" }),
   problems: Type.Array(Type.String(), { description: "Why it is refused (codes); empty when valid" }),
+  void: Type.Boolean({
+    description: "Its run was cancelled: the claim no longer counts (a later run may make it again)",
+  }),
 });
 
 export const RunDetailResponse = Type.Object({

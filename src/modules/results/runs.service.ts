@@ -8,16 +8,23 @@
  *   version may not take effect on or before the latest run's last day (outcome-contracts.service.ts).
  *   `started_at` is the run's cut-off: only evidence recorded by then counts, so computing again
  *   gives the same claims.
- * - **compute** (`computed`): `computeRunClaims` (claims.service.ts: chunked, restartable), then the
- *   totals: valid claims, refused ones, the recoveries owed (brought forward and raised with it),
- *   what is recovered from the claims, what is paid, what is carried forward. Every computed run
- *   reconciles (a CHECK): claims = payment + recovered; owed = recovered + carried forward.
+ * - **compute** (`computed`): asked for by a person (`requestCompute`), done by a queued job
+ *   (`results.compute-run`, results.jobs.ts) that holds the run's lease while it computes, so that
+ *   no two computes of a run run at once: `computeRunClaims` (claims.service.ts: chunked,
+ *   restartable, its progress recorded on the run chunk by chunk), then the totals: valid claims,
+ *   refused ones, the recoveries owed (brought forward and raised with it), what is recovered from
+ *   the claims, what is paid, what is carried forward. Every computed run reconciles (a CHECK):
+ *   claims = payment + recovered; owed = recovered + carried forward. `computeRun` computes in the
+ *   caller's process (tests, the demo seed), under the same lease.
  * - **approve** (`approved`): the authority's commissioners and administrators; a run paying more
  *   than the contract's `second_approval_above_pence` needs two different people.
  * - **pay** (`paid`): the ledger's rows — the payment and the recovery taken — each with an
  *   idempotency key made from the run (`run:<id>:payment`, `run:<id>:recovery`), in one transaction
  *   with the run's status; the provider's people told. Paying a paid run answers the same, writing
  *   nothing.
+ * - **cancel** (`cancelled`): a run not paid, with a reason; its claims and the recoveries it raised
+ *   are made void (they stop counting, and a new run of the month makes them again), its approvals
+ *   no longer count, a job computing it stops, and the provider's people are told.
  * - **corrections**: new signed ledger rows with a reason and the caller's idempotency key; never an
  *   edit (the ledger refuses updates and deletes). One above the contract's second-approval amount
  *   waits for a second person (`outcome_correction_requests`) before its row is written.
@@ -42,8 +49,15 @@ import { formatPence, parseMoney } from "../../lib/money.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { displayNamesOf } from "../accounts/accounts.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { enqueue, findJob } from "../jobs/jobs.service.ts";
 import { type ComputeOptions, computeRunClaims } from "./claims.service.ts";
-import { modelInForce, outcomeContractFor, type ResultsStanding, tellProvider } from "./results.service.ts";
+import {
+  modelInForce,
+  outcomeContractFor,
+  outcomeContractOf,
+  type ResultsStanding,
+  tellProvider,
+} from "./results.service.ts";
 import type {
   OutcomeContract,
   OutcomeCorrectionRequest,
@@ -53,6 +67,41 @@ import type {
 import * as repo from "./runs.repository.ts";
 
 export type { ClaimRow } from "./runs.repository.ts";
+
+/** The queue of the jobs that compute runs (results.jobs.ts). */
+export const COMPUTE_RUN_QUEUE = "results.compute-run";
+/**
+ * How long a compute holds its run without a word (extended at every chunk): a second compute is
+ * refused meanwhile; one whose process stopped is taken over once it has passed.
+ */
+export const COMPUTE_LEASE_MS = 10 * 60_000;
+
+type Job = NonNullable<Awaited<ReturnType<typeof findJob>>>;
+
+/** Where a run being computed has got, and what the job computing it is doing. */
+export interface RunProgress {
+  /** When computing it was last asked for. */
+  requestedAt: string | null;
+  /** When the latest compute started (took the run's lease). */
+  startedAt: string | null;
+  /** A compute holds the run now (its lease has not passed). */
+  computingNow: boolean;
+  participantsDone: number;
+  /** The participants the run counts; null until a compute has started. */
+  participantsTotal: number | null;
+  chunksDone: number;
+  /**
+   * The job of the latest request (on the run's own page and the answer to a request; null elsewhere
+   * or when there is none): waiting, running, waiting to try again after an error, failed for good,
+   * or done. `error` is the last attempt's message (no personal data: jobs keep an error's message
+   * only), for the authority's staff.
+   */
+  job: {
+    status: "queued" | "running" | "retrying" | "failed" | "done";
+    error: string | null;
+    retryAt: string | null;
+  } | null;
+}
 
 /** A run as the API and the pages show it. */
 export interface RunView {
@@ -76,9 +125,47 @@ export interface RunView {
   approvalsNeeded: number;
   /** Who approved (the authority's staff: their display name beside their id) and when. */
   approvals: { userId: string; name: string | null; approvedAt: string }[];
+  /** While it is computing: how far it has got; null otherwise. */
+  progress: RunProgress | null;
+  /** Cancelled: when, by whom (the authority's staff) and why; null otherwise. */
+  cancelledAt: string | null;
+  cancelledBy: string | null;
+  cancelledByName: string | null;
+  cancelReason: string | null;
 }
 
-export function runView(run: OutcomeRun, contract: OutcomeContract, approvals: NamedApproval[]): RunView {
+/** What a run's view shows besides the run: names of the staff, the compute's job, the time now. */
+export interface RunViewExtra {
+  names?: ReadonlyMap<string, string>;
+  /** The job of the latest request to compute it, when read. */
+  job?: Job | undefined;
+  /** Whether the job's error is shown (the authority's staff). */
+  showError?: boolean;
+  now: Date;
+}
+
+function jobState(job: Job, showError: boolean): NonNullable<RunProgress["job"]> {
+  const status =
+    job.status === "pending"
+      ? job.last_error === null
+        ? "queued"
+        : "retrying"
+      : job.status === "running"
+        ? "running"
+        : job.status;
+  return {
+    status,
+    error: showError && status !== "done" ? job.last_error : null,
+    retryAt: status === "retrying" ? job.run_at.toISOString() : null,
+  };
+}
+
+export function runView(
+  run: OutcomeRun,
+  contract: OutcomeContract,
+  approvals: NamedApproval[],
+  extra: RunViewExtra,
+): RunView {
   return {
     id: run.id,
     contractId: run.contract_id,
@@ -102,6 +189,22 @@ export function runView(run: OutcomeRun, contract: OutcomeContract, approvals: N
       name: a.name,
       approvedAt: a.approved_at.toISOString(),
     })),
+    progress:
+      run.status === "computing"
+        ? {
+            requestedAt: run.compute_requested_at?.toISOString() ?? null,
+            startedAt: run.compute_started_at?.toISOString() ?? null,
+            computingNow: run.compute_lease_until !== null && run.compute_lease_until > extra.now,
+            participantsDone: run.participants_done,
+            participantsTotal: run.participants_total,
+            chunksDone: run.chunks_done,
+            job: extra.job ? jobState(extra.job, extra.showError ?? false) : null,
+          }
+        : null,
+    cancelledAt: run.cancelled_at?.toISOString() ?? null,
+    cancelledBy: run.cancelled_by,
+    cancelledByName: run.cancelled_by ? (extra.names?.get(run.cancelled_by) ?? null) : null,
+    cancelReason: run.cancel_reason,
   };
 }
 
@@ -210,8 +313,26 @@ async function lockedRun(
   return run;
 }
 
-async function viewOf(db: Db, run: OutcomeRun, contract: OutcomeContract): Promise<RunView> {
-  return runView(run, contract, await named(db, await repo.approvalsOf(db, run.authority_id, run.id)));
+/** The run as shown: its approvals and canceller named; its compute's job read when asked (`job`). */
+async function viewOf(
+  db: Db,
+  clock: Ctx["clock"],
+  run: OutcomeRun,
+  contract: OutcomeContract,
+  opts: { job?: boolean; showError?: boolean } = {},
+): Promise<RunView> {
+  const approvals = await named(db, await repo.approvalsOf(db, run.authority_id, run.id));
+  const names = run.cancelled_by ? await displayNamesOf(db, [run.cancelled_by]) : undefined;
+  const job =
+    opts.job && run.status === "computing" && run.compute_job_id
+      ? await findJob(db, run.compute_job_id)
+      : undefined;
+  return runView(run, contract, approvals, {
+    ...(names ? { names } : {}),
+    ...(job ? { job } : {}),
+    showError: opts.showError ?? false,
+    now: clock.now(),
+  });
 }
 
 // Start
@@ -223,12 +344,17 @@ export interface StartRunInput {
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
-/** Starts the contract's run for a month (`computing`); 409 while another is open or out of order. */
+/**
+ * Starts the contract's run for a month (`computing`); 409 while another is open or out of order.
+ * With `compute`, computing it is asked for in the same transaction (its job queued: the page's
+ * "Start and compute").
+ */
 export async function startRun(
   ctx: Ctx,
   authorityId: string,
   contractId: string,
   input: StartRunInput,
+  opts: { compute?: boolean } = {},
 ): Promise<RunView> {
   if (!MONTH.test(input.month)) {
     const message = msg`Enter the month paid for as a year and month, like 2027-01`;
@@ -248,6 +374,7 @@ export async function startRun(
       const message = msg`A month is paid once it is over: choose a month that ended before today`;
       throw new UnprocessableError(message, [{ field: "month", message }]);
     }
+    // Cancelled runs are passed over: a month whose run was cancelled is started again.
     const latest = await repo.latestRun(trx, authorityId, contractId);
     if (latest && latest.status !== "paid")
       throw new ConflictError(
@@ -267,7 +394,7 @@ export async function startRun(
       const message = msg`The contract has no payment model in force on ${periodEnd}: add one first`;
       throw new UnprocessableError(message, [{ field: "month", message }]);
     }
-    const run = await repo.insertRun(trx, {
+    const started = await repo.insertRun(trx, {
       authority_id: authorityId,
       id: newId(),
       contract_id: contractId,
@@ -282,32 +409,112 @@ export async function startRun(
       authorityId,
       actor: actorIn(ctx),
       action: "outcome-run.started",
-      entity: { type: "outcome-run", id: run.id },
+      entity: { type: "outcome-run", id: started.id },
       changes: { contractId, periodStart, periodEnd, modelVersion: model.version },
     });
-    return viewOf(trx, run, contract);
+    const run = opts.compute ? await queueCompute(trx, ctx, started) : started;
+    return viewOf(trx, ctx.clock, run, contract, { job: true, showError: true });
   });
 }
 
 // Compute
 
 /**
- * Computes the run's claims and sets its totals (`computed`). The claims are computed outside one
- * transaction (chunk by chunk: claims.service.ts); a crash leaves the run `computing` and computing
- * again finishes it, inserting only what is missing. Computing a run computed, approved or paid
- * changes nothing and answers the run as it is.
+ * Queues the job that computes the run, in the caller's transaction (which records the request):
+ * its dedupe key is the run's and the request's number, so that a request is one job however often
+ * it is sent, and a new request (after a job failed) is a new job.
  */
-export async function computeRun(
+async function queueCompute(trx: Trx, ctx: Ctx, run: OutcomeRun): Promise<OutcomeRun> {
+  const request = run.compute_requests + 1;
+  const job = await enqueue(trx, ctx.clock, {
+    queue: COMPUTE_RUN_QUEUE,
+    payload: { authorityId: run.authority_id, contractId: run.contract_id, runId: run.id },
+    dedupeKey: `${COMPUTE_RUN_QUEUE}:${run.id}:${request}`,
+    authorityId: run.authority_id,
+  });
+  const queued = await repo.updateRun(trx, run.authority_id, run.id, {
+    compute_requests: request,
+    compute_job_id: job.id,
+    compute_requested_at: ctx.clock.now(),
+    compute_requested_by: ctx.principal?.userId ?? null,
+  });
+  await recordAudit(trx, ctx.clock, {
+    authorityId: run.authority_id,
+    actor: actorIn(ctx),
+    action: "outcome-run.compute-requested",
+    entity: { type: "outcome-run", id: run.id },
+    changes: { contractId: run.contract_id, request, jobId: job.id },
+  });
+  return queued;
+}
+
+/** What asking to compute a run did: queued its job (`queued`: 202), or nothing (computed already: 200). */
+export interface ComputeRequest {
+  run: RunView;
+  queued: boolean;
+}
+
+/**
+ * Asks for the run to be computed: queues the job that computes it (`results.compute-run`), in the
+ * transaction that records the request. While a job of the run waits or runs, asking again queues
+ * nothing and answers it; after a job failed, or a compute stopped, a new one is queued. A run
+ * computed, approved or paid is answered as it is (`queued` false); 409 for a cancelled one.
+ */
+export async function requestCompute(
   ctx: Ctx,
   authorityId: string,
   contractId: string,
   runId: string,
-  opts: ComputeOptions = {},
-): Promise<RunView> {
-  const standing = await outcomeContractFor(ctx, authorityId, contractId);
-  requirePayer(standing);
+): Promise<ComputeRequest> {
+  return transaction(ctx.db, async (trx) => {
+    const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
+    requirePayer(standing);
+    const { contract } = standing;
+    const run = await lockedRun(trx, authorityId, contractId, runId);
+    if (run.status === "cancelled") throw runCancelled();
+    if (run.status !== "computing")
+      return { run: await viewOf(trx, ctx.clock, run, contract), queued: false };
+    const job = run.compute_job_id ? await findJob(trx, run.compute_job_id) : undefined;
+    const live = job?.status === "pending" || job?.status === "running";
+    const asked = live ? run : await queueCompute(trx, ctx, run);
+    return {
+      run: await viewOf(trx, ctx.clock, asked, contract, { job: true, showError: true }),
+      queued: true,
+    };
+  });
+}
+
+function runCancelled(): ConflictError {
+  return new ConflictError(msg`The run is cancelled: start the month's run again to pay it`, "run_cancelled");
+}
+
+/** Thrown inside a chunk when the run no longer computes under this lease: the chunk is rolled back. */
+class ComputeStopped extends Error {
+  constructor() {
+    super("The run was cancelled, or another compute took it over");
+    this.name = "ComputeStopped";
+  }
+}
+
+const leaseEnd = (ctx: Ctx) => new Date(ctx.clock.now().getTime() + COMPUTE_LEASE_MS);
+
+/**
+ * Computes the run under its lease: takes the lease (409 `run_computing` while another compute
+ * holds it), computes the claims chunk by chunk — each chunk records the progress and extends the
+ * lease only while the run is still computing under it, and is rolled back otherwise (the run was
+ * cancelled, or another compute took it over after the lease passed) — then sets the totals
+ * (`computed`) and gives the lease up. A run not computing is answered as it is; an error gives the
+ * lease up and is thrown (computing again finishes the work: claims already made are not made again).
+ */
+async function computeLeased(
+  ctx: Ctx,
+  contract: OutcomeContract,
+  runId: string,
+  opts: ComputeOptions,
+): Promise<OutcomeRun> {
+  const { authority_id: authorityId, id: contractId } = contract;
   const run = await findRun(ctx.db, authorityId, contractId, runId);
-  if (run.status !== "computing") return viewOf(ctx.db, run, standing.contract);
+  if (run.status !== "computing") return run;
   // The version fixed when the run started, so a restart prices every chunk alike.
   const model =
     run.model_version === null
@@ -317,11 +524,48 @@ export async function computeRun(
     throw new UnprocessableError(
       msg`The contract has no payment model in force on ${run.period_end}: add one first`,
     );
-  await computeRunClaims(ctx.db, run, model, opts);
-  return transaction(ctx.db, async (trx) => {
-    const { contract } = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
+  const token = newId();
+  const held = await transaction(ctx.db, async (trx) => {
     const locked = await lockedRun(trx, authorityId, contractId, runId);
-    if (locked.status !== "computing") return viewOf(trx, locked, contract);
+    if (locked.status !== "computing") return locked;
+    const now = ctx.clock.now();
+    if (locked.compute_lease_until !== null && locked.compute_lease_until > now)
+      throw new ConflictError(
+        msg`The run is being computed already: wait for it to finish, then refresh its page`,
+        "run_computing",
+      );
+    return repo.updateRun(trx, authorityId, runId, {
+      compute_lease: token,
+      compute_lease_until: leaseEnd(ctx),
+      compute_started_at: now,
+      participants_total: await repo.participantsOfRun(trx, locked),
+      participants_done: 0,
+      chunks_done: 0,
+    });
+  });
+  if (held.status !== "computing") return held;
+  try {
+    await computeRunClaims(ctx.db, held, model, {
+      ...opts,
+      guard: async (trx, progress) => {
+        const holding = await repo.recordProgress(
+          trx,
+          { authorityId, id: runId, token },
+          progress,
+          leaseEnd(ctx),
+        );
+        if (!holding) throw new ComputeStopped();
+      },
+    });
+  } catch (error) {
+    if (error instanceof ComputeStopped) return findRun(ctx.db, authorityId, contractId, runId);
+    await repo.releaseLease(ctx.db, authorityId, runId, token);
+    throw error;
+  }
+  return transaction(ctx.db, async (trx) => {
+    await outcomeContractOf(within(ctx, trx), authorityId, contractId, { lock: true });
+    const locked = await lockedRun(trx, authorityId, contractId, runId);
+    if (locked.status !== "computing" || locked.compute_lease !== token) return locked;
     const totals = await repo.claimTotals(trx, authorityId, runId);
     const owed = await repo.recoveriesOutstanding(trx, authorityId, contractId);
     const { recovered, payment, carriedForward } = settle(totals.claimsPence, owed);
@@ -336,6 +580,9 @@ export async function computeRun(
       payment_pence: payment,
       carried_forward_pence: carriedForward,
       computed_at: ctx.clock.now(),
+      compute_lease: null,
+      compute_lease_until: null,
+      participants_done: locked.participants_total ?? locked.participants_done,
     });
     await recordAudit(trx, ctx.clock, {
       authorityId,
@@ -345,6 +592,7 @@ export async function computeRun(
       changes: {
         contractId,
         modelVersion: model.version,
+        requestedBy: locked.compute_requested_by,
         claimsPence: totals.claimsPence,
         claimCount: totals.claimCount,
         refusedPence: totals.refusedPence,
@@ -355,8 +603,47 @@ export async function computeRun(
         carriedForwardPence: carriedForward,
       },
     });
-    return viewOf(trx, computed, contract);
+    return computed;
   });
+}
+
+/**
+ * Computes the run's claims and sets its totals (`computed`) in the caller's process (tests, the
+ * demo seed; people ask with `requestCompute`, and a job computes). The claims are computed outside
+ * one transaction (chunk by chunk: claims.service.ts); a crash leaves the run `computing` and
+ * computing again finishes it, inserting only what is missing. Computing a run computed, approved or
+ * paid changes nothing and answers the run as it is; 409 while another compute holds it, or for a
+ * cancelled run (one cancelled while it computes stops, and is answered as it is).
+ */
+export async function computeRun(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  runId: string,
+  opts: ComputeOptions = {},
+): Promise<RunView> {
+  const standing = await outcomeContractFor(ctx, authorityId, contractId);
+  requirePayer(standing);
+  const run = await findRun(ctx.db, authorityId, contractId, runId);
+  if (run.status === "cancelled") throw runCancelled();
+  const done = await computeLeased(ctx, standing.contract, runId, opts);
+  return viewOf(ctx.db, ctx.clock, done, standing.contract);
+}
+
+/**
+ * The job's compute (results.jobs.ts), acting for the person who asked (checked then): re-reads the
+ * run and computes it unless it is no longer computing (computed by another, or cancelled: nothing
+ * to do). Answers the run's status when done.
+ */
+export async function computeRunForJob(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  runId: string,
+  opts: ComputeOptions = {},
+): Promise<OutcomeRun["status"]> {
+  const contract = await outcomeContractOf(ctx, authorityId, contractId);
+  return (await computeLeased(ctx, contract, runId, opts)).status;
 }
 
 // Approve
@@ -378,8 +665,8 @@ export async function approveRun(
     const { contract } = standing;
     const run = await lockedRun(trx, authorityId, contractId, runId);
     const approvals = await repo.approvalsOf(trx, authorityId, runId);
-    if (approvals.some((a) => a.user_id === userId))
-      return runView(run, contract, await named(trx, approvals));
+    if (approvals.some((a) => a.user_id === userId)) return viewOf(trx, ctx.clock, run, contract);
+    if (run.status === "cancelled") throw runCancelled();
     if (run.status === "computing")
       throw new ConflictError(msg`Compute the run before approving it`, "run_not_computed");
     if (run.status !== "computed")
@@ -396,7 +683,7 @@ export async function approveRun(
       entity: { type: "outcome-run", id: runId },
       changes: { contractId, approvals: count, approvalsNeeded: needed, paymentPence: run.payment_pence },
     });
-    return viewOf(trx, after, contract);
+    return viewOf(trx, ctx.clock, after, contract);
   });
 }
 
@@ -431,7 +718,8 @@ export async function payRun(
     requireApprover(ctx, standing);
     const { contract } = standing;
     const run = await lockedRun(trx, authorityId, contractId, runId);
-    if (run.status === "paid") return viewOf(trx, run, contract);
+    if (run.status === "paid") return viewOf(trx, ctx.clock, run, contract);
+    if (run.status === "cancelled") throw runCancelled();
     if (run.status !== "approved") {
       const needed = approvalsNeeded(run, contract);
       throw new ConflictError(
@@ -486,7 +774,7 @@ export async function payRun(
       },
     });
     await tellProviderPaid(trx, ctx, contract, paid);
-    return viewOf(trx, paid, contract);
+    return viewOf(trx, ctx.clock, paid, contract);
   });
 }
 
@@ -502,6 +790,114 @@ function tellProviderPaid(trx: Trx, ctx: Ctx, contract: OutcomeContract, run: Ou
         ? msg`The payment run for ${run.period_start} to ${run.period_end} of outcome contract ${reference} is paid: ${amount}, after ${formatPence(run.recovered_pence)} recovered.`
         : msg`The payment run for ${run.period_start} to ${run.period_end} of outcome contract ${reference} is paid: ${amount}.`,
     path: "/payments",
+    email: true,
+  });
+}
+
+// Cancel
+
+export interface CancelRunInput {
+  /** Why the run is cancelled (told to the provider). */
+  reason: string;
+}
+
+/**
+ * Cancels a run not yet paid (computing, computed, or approved once or twice), with a reason: one
+ * transaction that makes its claims and the recoveries it raised void (its rows stay: they stop
+ * counting, and a new run of the month makes them again), marks it `cancelled` — its approvals no
+ * longer count, and a job computing it stops at its next chunk — audits it and tells the provider's
+ * people. Cancelling a cancelled run answers it as it is; 409 for a paid one.
+ */
+export async function cancelRun(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  runId: string,
+  input: CancelRunInput,
+): Promise<RunView> {
+  const reason = input.reason.trim();
+  if (reason === "" || reason.length > 2000) {
+    const message = msg`Say why the run is cancelled, in up to 2,000 characters`;
+    throw new ValidationError(message, [{ field: "reason", message }]);
+  }
+  return transaction(ctx.db, async (trx) => {
+    const standing = await outcomeContractFor(within(ctx, trx), authorityId, contractId, { lock: true });
+    requirePayer(standing);
+    const { contract } = standing;
+    const run = await lockedRun(trx, authorityId, contractId, runId);
+    if (run.status === "cancelled") return viewOf(trx, ctx.clock, run, contract);
+    if (run.status === "paid")
+      throw new ConflictError(
+        msg`A paid run is not cancelled: record a correction on the contract's payments page instead`,
+        "run_paid",
+      );
+    const approvals = await repo.approvalsOf(trx, authorityId, runId);
+    const voided = await repo.voidRunRows(trx, authorityId, contractId, runId);
+    const cancelled = await repo.updateRun(trx, authorityId, runId, {
+      status: "cancelled",
+      cancelled_at: ctx.clock.now(),
+      cancelled_by: ctx.principal?.userId ?? null,
+      cancel_reason: reason,
+      compute_lease: null,
+      compute_lease_until: null,
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorIn(ctx),
+      action: "outcome-run.cancelled",
+      entity: { type: "outcome-run", id: runId },
+      changes: {
+        contractId,
+        organisationId: contract.organisation_id,
+        periodStart: run.period_start,
+        periodEnd: run.period_end,
+        from: run.status,
+        reason,
+        claimsVoided: voided.claims,
+        recoveriesVoided: voided.recoveries,
+        approvalsVoided: approvals.length,
+      },
+    });
+    await tellProviderCancelled(trx, ctx, contract, cancelled, reason);
+    return viewOf(trx, ctx.clock, cancelled, contract);
+  });
+}
+
+/**
+ * The run as its cancellation's page shows it, to those who may cancel it (the authority's
+ * commissioners and administrators; 403 to the provider's people, 404 to anyone else), with whether
+ * it may still be cancelled (not paid, not cancelled already).
+ */
+export async function runToCancel(
+  ctx: Ctx,
+  authorityId: string,
+  contractId: string,
+  runId: string,
+): Promise<{ run: RunView; contract: OutcomeContract; cancellable: boolean }> {
+  const standing = await outcomeContractFor(ctx, authorityId, contractId);
+  requirePayer(standing);
+  const run = await findRun(ctx.db, authorityId, contractId, runId);
+  return {
+    run: await viewOf(ctx.db, ctx.clock, run, standing.contract),
+    contract: standing.contract,
+    cancellable: run.status !== "paid" && run.status !== "cancelled",
+  };
+}
+
+/** Tells the provider's administrators and members that a run was cancelled, and why, linking to it. */
+function tellProviderCancelled(
+  trx: Trx,
+  ctx: Ctx,
+  contract: OutcomeContract,
+  run: OutcomeRun,
+  reason: string,
+): Promise<void> {
+  const { reference } = contract;
+  return tellProvider(within(ctx, trx), contract, {
+    kind: "results.run-cancelled",
+    subject: msg`Payment by results: the run for ${run.period_start} to ${run.period_end} of ${reference} is cancelled`,
+    body: msg`The payment run for ${run.period_start} to ${run.period_end} of outcome contract ${reference} is cancelled, and its claims no longer count: a new run of the month will make them again. The reason given: ${reason}`,
+    path: `/runs/${run.id}`,
     email: true,
   });
 }
@@ -738,10 +1134,16 @@ export async function listRuns(
   query: { after?: string; pageSize?: number } = {},
 ): Promise<RunList & { standing: ResultsStanding }> {
   const standing = await outcomeContractFor(ctx, authorityId, contractId);
-  const after = decodeKey(query.after, ["string"], "after")?.[0] as string | undefined;
-  if (after !== undefined && !isIsoDate(after)) throw incompletePageLink();
+  const key = decodeKey(query.after, ["string", "string"], "after");
+  if (key && (!isIsoDate(key[0] as string) || !isUuid(key[1] as string))) throw incompletePageLink();
   const size = query.pageSize ?? 20;
-  const rows = await repo.runsOfContract(ctx.db, authorityId, contractId, after, size + 1);
+  const rows = await repo.runsOfContract(
+    ctx.db,
+    authorityId,
+    contractId,
+    key ? { periodStart: key[0] as string, id: key[1] as string } : undefined,
+    size + 1,
+  );
   const page = rows.slice(0, size);
   const approvals = await named(
     ctx.db,
@@ -751,15 +1153,23 @@ export async function listRuns(
       page.map((r) => r.id),
     ),
   );
+  const cancellers = page.flatMap((r) => (r.cancelled_by ? [r.cancelled_by] : []));
+  const names = await displayNamesOf(ctx.db, [...new Set(cancellers)]);
+  const now = ctx.clock.now();
   const runs = page.map((r) =>
     runView(
       r,
       standing.contract,
       approvals.filter((a) => a.run_id === r.id),
+      { names, now },
     ),
   );
   const last = page.at(-1);
-  return { runs, next: rows.length > size && last ? encodeKey([last.period_start]) : null, standing };
+  return {
+    runs,
+    next: rows.length > size && last ? encodeKey([last.period_start, last.id]) : null,
+    standing,
+  };
 }
 
 export interface RunDetail {
@@ -790,7 +1200,7 @@ export async function runDetail(
       limit: size + 1,
     }),
     repo.ledgerOfRun(ctx.db, authorityId, contractId, runId),
-    viewOf(ctx.db, run, standing.contract),
+    viewOf(ctx.db, ctx.clock, run, standing.contract, { job: true, showError: standing.commissioner }),
   ]);
   const claims = rows.slice(0, size);
   const last = claims.at(-1);

@@ -6,10 +6,12 @@
  * reruns change nothing and every run reconciles.
  */
 import fc from "fast-check";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { runDueJobs } from "../../../tests/support/jobs.ts";
 import { mainText } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { encodeKey } from "../../db/paging.ts";
@@ -18,9 +20,22 @@ import { newId } from "../../lib/ids.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/organisations.ts";
 import type { Ctx } from "../access/context.ts";
-import { SimulatedCrash } from "./claims.service.ts";
+import { type ComputeOptions, SimulatedCrash } from "./claims.service.ts";
+import { insertEvent, insertOutcomeContract, insertParticipant } from "./claims.test-fixtures.ts";
+import type { OutcomePricesDefinition, TariffDefinition } from "./models.ts";
+import { latestOutcomesChange, OPEN_FIGURES_MAX_AGE_MS, outcomeFigureRows } from "./open-data.service.ts";
 import { addModelVersion } from "./outcome-contracts.service.ts";
-import { approveRun, computeRun, InjectedCrash, payRun, settle, startRun } from "./runs.service.ts";
+import { resultsJobHandlers } from "./results.jobs.ts";
+import {
+  approveRun,
+  COMPUTE_RUN_QUEUE,
+  cancelRun,
+  computeRun,
+  InjectedCrash,
+  payRun,
+  settle,
+  startRun,
+} from "./runs.service.ts";
 import {
   attach,
   type FixtureContract,
@@ -76,6 +91,21 @@ const contract = (secondApprovalAbovePence?: bigint) =>
     ...(secondApprovalAbovePence !== undefined ? { secondApprovalAbovePence } : {}),
   });
 
+/** The queue run once, with the results module's handlers (`compute`: the engine's test options). */
+const runJobs = (compute?: ComputeOptions) =>
+  runDueJobs(t.deps, resultsJobHandlers(compute ? { compute } : {}));
+
+/** The jobs queued to compute a run, oldest first. */
+function computeJobs(runId: string) {
+  return db()
+    .selectFrom("jobs")
+    .select(["id", "status", "attempts", "last_error", "run_at"])
+    .where("queue", "=", COMPUTE_RUN_QUEUE)
+    .where(sql<boolean>`payload->>'runId' = ${runId}`)
+    .orderBy("created_at")
+    .execute();
+}
+
 async function ledgerOf(c: FixtureContract) {
   return db()
     .selectFrom("outcome_ledger")
@@ -130,10 +160,19 @@ describe("a run through the API", () => {
 
     // Evidence recorded after the run started waits for the next run.
     await attach(db(), c, [{ group: "jsa-18-24", on: "2026-09-15" }], new Date(now().getTime() + 60_000));
-    const computed = await call(t.app, "POST", `${api(c)}/runs/${run.id}/compute`, as("alice"));
+    // Computing is a queued job: 202 with the run computing and where to poll; asking again while
+    // it waits queues nothing more.
+    const asked = await call(t.app, "POST", `${api(c)}/runs/${run.id}/compute`, as("alice"));
+    expect(asked.statusCode).toBe(202);
+    expect(asked.headers.location).toBe(`${api(c)}/runs/${run.id}`);
+    expect(asked.json()).toMatchObject({ status: "computing", progress: { job: { status: "queued" } } });
+    expect((await call(t.app, "POST", `${api(c)}/runs/${run.id}/compute`, as("alice"))).statusCode).toBe(202);
+    expect(await computeJobs(run.id)).toHaveLength(1);
+    expect(await runJobs()).toMatchObject({ claimed: 1, done: 1 });
+    const computed = await call(t.app, "GET", String(asked.headers.location), as("alice"));
     expect(computed.statusCode).toBe(200);
     // September's two attachments: £400 + £450; October's is not in the period.
-    expect(computed.json()).toMatchObject({
+    expect(computed.json().run).toMatchObject({
       status: "computed",
       claimsPence: "85000",
       claimCount: 2,
@@ -143,9 +182,13 @@ describe("a run through the API", () => {
       paymentPence: "85000",
       carriedForwardPence: "0",
       approvalsNeeded: 2,
+      progress: null,
     });
+    // A computed run is answered as it is (200), and no job is queued.
     const again = await call(t.app, "POST", `${api(c)}/runs/${run.id}/compute`, as("alice"));
-    expect(again.json()).toEqual(computed.json());
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(computed.json().run);
+    expect(await computeJobs(run.id)).toHaveLength(1);
 
     // Two different people: Alice's second approval changes nothing; paying needs Bob's.
     expect((await call(t.app, "POST", `${api(c)}/runs/${run.id}/approve`, as("provider"))).statusCode).toBe(
@@ -219,6 +262,7 @@ describe("a run through the API", () => {
       .execute();
     expect(audited.map((a) => a.action)).toEqual([
       "outcome-run.started",
+      "outcome-run.compute-requested",
       "outcome-run.computed",
       "outcome-run.approval-recorded",
       "outcome-run.approved",
@@ -232,8 +276,8 @@ describe("a run through the API", () => {
     expect(back.json().error.code).toBe("run_out_of_order");
     (t.deps.clock as SettableClock).advance(120_000);
     const oct = (await call(t.app, "POST", `${api(c)}/runs`, as("alice"), { month: "2026-10" })).json();
-    const octComputed = await call(t.app, "POST", `${api(c)}/runs/${oct.id}/compute`, as("alice"));
-    expect(octComputed.json()).toMatchObject({ claimsPence: "85000", claimCount: 2, approvalsNeeded: 2 });
+    const octComputed = await computeRun(ctxs.alice as Ctx, COUNTY, c.id, oct.id);
+    expect(octComputed).toMatchObject({ claimsPence: "85000", claimCount: 2, approvalsNeeded: 2 });
     // The runs, the latest month first, a page at a time (the provider reads them too).
     const latest = await call(t.app, "GET", `${api(c)}/runs?pageSize=1`, as("provider"));
     expect(latest.json().runs.map((r: { periodStart: string }) => r.periodStart)).toEqual(["2026-10-01"]);
@@ -572,6 +616,17 @@ describe("the pages", () => {
     const started = await postForm(t.app, as("alice"), `${base}/runs`, { month: "2026-06" });
     expect(started.statusCode).toBe(303);
     const runUrl = String(started.headers.location);
+    // Its job is queued: the page says so, with a link to refresh it (nothing refreshes by itself).
+    const waiting = await t.app.inject({
+      method: "GET",
+      url: runUrl,
+      headers: { cookie: as("alice").cookie },
+    });
+    expect(mainText(waiting.body)).toContain("Waiting to be computed: asked for at");
+    expect(waiting.body).toContain(`href="${runUrl}">Refresh this page to see how far it has got</a>`);
+    expect(waiting.body).not.toContain('http-equiv="refresh"');
+    expect(mainText(waiting.body)).not.toContain("Compute the claims");
+    expect(await runJobs()).toMatchObject({ done: 1 });
     const shown = await t.app.inject({ method: "GET", url: runUrl, headers: { cookie: as("alice").cookie } });
     const text = mainText(shown.body);
     expect(text).toContain("Waiting for approval");
@@ -751,9 +806,536 @@ describe("review fixes: who moves money, the run's model, page keys", () => {
       `${api(c)}/runs?after=${encodeKey(["not-a-date"])}`,
       `${api(c)}/ledger?after=${encodeKey(["2026-13-45", newId()])}`,
       `${api(c)}/ledger?after=${encodeKey(["x'; --", newId()])}`,
+      // A run's key is its month and its id (a cancelled run and its month's new one share a month).
+      `${api(c)}/runs?after=${encodeKey(["2026-09-01"])}`,
+      `${api(c)}/runs?after=${encodeKey(["2026-09-01", "not-an-id"])}`,
     ];
     for (const url of bad) expect((await call(t.app, "GET", url, as("alice"))).statusCode).toBe(400);
-    const ok = await call(t.app, "GET", `${api(c)}/runs?after=${encodeKey(["2026-09-01"])}`, as("alice"));
+    const ok = await call(
+      t.app,
+      "GET",
+      `${api(c)}/runs?after=${encodeKey(["2026-09-01", newId()])}`,
+      as("alice"),
+    );
     expect(ok.statusCode).toBe(200);
+  });
+});
+
+describe("computing a run as a queued job", () => {
+  const advance = (ms: number) => (t.deps.clock as SettableClock).advance(ms);
+  const claimsOf = (c: FixtureContract) =>
+    db()
+      .selectFrom("outcome_claims")
+      .select(["rule", "amount_pence", "problems"])
+      .where("authority_id", "=", COUNTY)
+      .where("contract_id", "=", c.id)
+      .orderBy("amount_pence")
+      .execute();
+  const people: { group: Group; on: string }[] = [
+    { group: "jsa-25-plus", on: "2026-04-02" },
+    { group: "jsa-18-24", on: "2026-04-09" },
+    { group: "jsa-25-plus", on: "2026-04-16" },
+    { group: "jsa-18-24", on: "2026-04-23" },
+    { group: "jsa-18-24", on: "2026-04-30" },
+  ];
+
+  it("a crash mid-compute shows its error on the run's page; the job's retry gives the claims of a clean compute", async () => {
+    const [crashed, clean] = [await contract(), await contract()] as const;
+    for (const c of [crashed, clean]) await attach(db(), c, people, now());
+    const run = await startRun(
+      ctxs.alice as Ctx,
+      COUNTY,
+      crashed.id,
+      { month: "2026-04" },
+      { compute: true },
+    );
+    const twin = await startRun(ctxs.alice as Ctx, COUNTY, clean.id, { month: "2026-04" });
+    // Two participants a chunk; the worker dies after the first chunk has committed.
+    expect(await runJobs({ chunkSize: 2, crashAfterChunks: 1 })).toMatchObject({ claimed: 1, retried: 1 });
+    const [job] = await computeJobs(run.id);
+    expect(job).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      last_error: "Simulated crash after 1 chunk(s)",
+    });
+    const seen = (await call(t.app, "GET", `${api(crashed)}/runs/${run.id}`, as("alice"))).json().run;
+    expect(seen).toMatchObject({
+      status: "computing",
+      progress: {
+        participantsDone: 2,
+        participantsTotal: 5,
+        chunksDone: 1,
+        computingNow: false,
+        job: { status: "retrying", error: "Simulated crash after 1 chunk(s)" },
+      },
+    });
+    // The provider reads the progress, not the error.
+    const theirs = (await call(t.app, "GET", `${api(crashed)}/runs/${run.id}`, as("provider"))).json().run;
+    expect(theirs.progress.job).toMatchObject({ status: "retrying", error: null });
+    const page = await t.app.inject({
+      method: "GET",
+      url: `/authorities/westshire-county-council/outcome-contracts/${crashed.id}/runs/${run.id}`,
+      headers: { cookie: as("alice").cookie },
+    });
+    expect(mainText(page.body)).toContain("An attempt to compute it failed. It is tried again at");
+    expect(mainText(page.body)).toContain("The error: Simulated crash after 1 chunk(s)");
+    expect(mainText(page.body)).toContain("Refresh this page to see how far it has got");
+    // Not due before its retry; then it finishes the work.
+    expect(await runJobs({ chunkSize: 2 })).toMatchObject({ claimed: 0 });
+    advance(31_000);
+    expect(await runJobs({ chunkSize: 2 })).toMatchObject({ claimed: 1, done: 1 });
+    const once = await computeRun(ctxs.alice as Ctx, COUNTY, clean.id, twin.id);
+    expect(await claimsOf(crashed)).toEqual(await claimsOf(clean));
+    const after = (await call(t.app, "GET", `${api(crashed)}/runs/${run.id}`, as("alice"))).json().run;
+    const figures = ({ id: _i, startedAt: _s, computedAt: _c, contractId: _k, ...rest }: typeof once) => rest;
+    expect(figures(after)).toEqual(figures(once));
+    expect(after).toMatchObject({ status: "computed", claimCount: 5, progress: null });
+  });
+
+  it("refuses a second compute while one holds the run; the job queued meanwhile waits, then finds it computed", async () => {
+    const c = await contract();
+    await attach(db(), c, people.slice(0, 4), now());
+    const run = await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-04" });
+    let during: { direct?: unknown; progress?: unknown; queued?: unknown; jobs?: unknown } = {};
+    const done = await computeRun(ctxs.alice as Ctx, COUNTY, c.id, run.id, {
+      chunkSize: 2,
+      afterChunk: async (chunks) => {
+        if (chunks !== 1) return;
+        const direct = await computeRun(ctxs.bob as Ctx, COUNTY, c.id, run.id).catch((e: unknown) => e);
+        const seen = await call(t.app, "GET", `${api(c)}/runs/${run.id}`, as("bob"));
+        const queued = await call(t.app, "POST", `${api(c)}/runs/${run.id}/compute`, as("bob"));
+        during = {
+          direct,
+          progress: seen.json().run.progress,
+          queued: queued.statusCode,
+          jobs: await runJobs(),
+        };
+      },
+    });
+    expect(during.direct).toMatchObject({ code: "run_computing" });
+    expect(during.progress).toMatchObject({ participantsDone: 2, participantsTotal: 4, computingNow: true });
+    expect(during.queued).toBe(202);
+    // The job's attempt found the run held: it waits and tries again.
+    expect(during.jobs).toMatchObject({ claimed: 1, retried: 1 });
+    expect((await computeJobs(run.id))[0]?.last_error).toContain("The run is being computed already");
+    expect(done).toMatchObject({ status: "computed", claimCount: 4 });
+    advance(31_000);
+    expect(await runJobs()).toMatchObject({ claimed: 1, done: 1 });
+    expect(await claimsOf(c)).toHaveLength(4);
+  });
+
+  it("a job failed for good is said on the page; computing again queues a new job that finishes the work", async () => {
+    const c = await contract();
+    await attach(db(), c, people.slice(0, 3), now());
+    const base = `/authorities/westshire-county-council/outcome-contracts/${c.id}`;
+    const started = await postForm(t.app, as("alice"), `${base}/runs`, { month: "2026-04" });
+    const runUrl = String(started.headers.location);
+    const runId = runUrl.split("/").at(-1) as string;
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await runJobs({ chunkSize: 1, crashAfterChunks: 1 });
+      advance(5 * 60_000);
+    }
+    // Sessions idle for 30 minutes end: everyone signs in again.
+    for (const [who, id] of Object.entries(users))
+      sessions[who] = await sessionFor(t.app, id, { twoFactor: true });
+    expect(await computeJobs(runId)).toMatchObject([{ status: "failed", attempts: 5 }]);
+    const failed = await t.app.inject({
+      method: "GET",
+      url: runUrl,
+      headers: { cookie: as("alice").cookie },
+    });
+    expect(mainText(failed.body)).toContain("Computing it failed. Ask for it to be computed again");
+    expect(mainText(failed.body)).toContain("The error: Simulated crash after 1 chunk(s)");
+    expect(mainText(failed.body)).not.toContain("Refresh this page");
+    // The provider's people read that it waits on the authority, without the error nor the button.
+    const theirs = mainText(
+      (await t.app.inject({ method: "GET", url: runUrl, headers: { cookie: as("provider").cookie } })).body,
+    );
+    expect(theirs).toContain("It is not being computed at the moment: the authority will ask");
+    expect(theirs).not.toContain("The error:");
+    expect(theirs).not.toContain("Compute again");
+    expect((await postForm(t.app, as("alice"), `${runUrl}/compute`, {})).statusCode).toBe(303);
+    expect(await computeJobs(runId)).toMatchObject([{ status: "failed" }, { status: "pending" }]);
+    expect(await runJobs()).toMatchObject({ claimed: 1, done: 1 });
+    const computed = await t.app.inject({
+      method: "GET",
+      url: runUrl,
+      headers: { cookie: as("alice").cookie },
+    });
+    expect(mainText(computed.body)).toContain("Waiting for approval");
+    expect(await claimsOf(c)).toHaveLength(3);
+  });
+});
+
+describe("cancelling a run", () => {
+  const cancel = (
+    c: FixtureContract,
+    runId: string,
+    who: string,
+    reason = "Started before the evidence was in",
+  ) => call(t.app, "POST", `${api(c)}/runs/${runId}/cancel`, as(who), { reason });
+  const claimRows = (c: FixtureContract) =>
+    db()
+      .selectFrom("outcome_claims")
+      .select(["run_id", "participant_id", "rule", "void", "problems"])
+      .where("authority_id", "=", COUNTY)
+      .where("contract_id", "=", c.id)
+      .orderBy("run_id")
+      .execute();
+
+  it("by the authority's commissioners and administrators, with a reason, while it is not paid: its approvals void, the provider told", async () => {
+    const c = await contract(50_000n);
+    await attach(
+      db(),
+      c,
+      [
+        { group: "jsa-18-24", on: "2026-03-03" },
+        { group: "jsa-25-plus", on: "2026-03-10" },
+      ],
+      now(),
+    );
+    const run = await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-03" });
+    await computeRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+    await approveRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+    expect((await cancel(c, run.id, "provider")).statusCode).toBe(403);
+    expect((await cancel(c, run.id, "otherCommissioner")).statusCode).toBe(404);
+    expect((await cancel(c, run.id, "alice", "")).statusCode).toBe(400);
+    const blank = await cancel(c, run.id, "alice", "   ");
+    expect([blank.statusCode, blank.json().error.details[0].field]).toEqual([400, "reason"]);
+    // Approved once (it needs two): Bob cancels it.
+    const cancelled = await cancel(c, run.id, "bob");
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json()).toMatchObject({
+      status: "cancelled",
+      cancelledBy: users.bob,
+      cancelledByName: "Bob Brennan",
+      cancelReason: "Started before the evidence was in",
+    });
+    expect((await cancel(c, run.id, "alice", "Again")).json()).toEqual(cancelled.json());
+    // Its approval no longer counts: it is not approved, paid nor computed again.
+    for (const step of ["approve", "pay", "compute"]) {
+      const refused = await call(t.app, "POST", `${api(c)}/runs/${run.id}/${step}`, as("bob"));
+      expect([step, refused.statusCode, refused.json().error.code]).toEqual([step, 409, "run_cancelled"]);
+    }
+    expect((await tasksFor(ctxs.bob as Ctx)).todo.filter((x) => x.about.id === c.id)).toEqual([]);
+    // Its rows stay, void.
+    expect((await claimRows(c)).map((r) => r.void)).toEqual([true, true]);
+    const told = await db()
+      .selectFrom("notifications")
+      .select(["kind", "subject", "body", "link"])
+      .where("user_id", "=", users.provider as string)
+      .where("kind", "=", "results.run-cancelled")
+      .where("link", "like", `%${run.id}`)
+      .execute();
+    expect(told).toEqual([
+      expect.objectContaining({
+        link: `/authorities/westshire-county-council/outcome-contracts/${c.id}/runs/${run.id}`,
+      }),
+    ]);
+    expect(told[0]?.body).toContain("The reason given: Started before the evidence was in");
+    const audited = await db()
+      .selectFrom("audit_events")
+      .select(["action", "changes"])
+      .where("authority_id", "=", COUNTY)
+      .where("entity_id", "=", run.id)
+      .where("action", "=", "outcome-run.cancelled")
+      .executeTakeFirstOrThrow();
+    expect(audited.changes).toMatchObject({ from: "computed", claimsVoided: 2, approvalsVoided: 1 });
+
+    // A computing run may be cancelled; a paid one may not.
+    const d = await contract();
+    await attach(db(), d, [{ group: "jsa-18-24", on: "2026-03-03" }], now());
+    const computing = await startRun(ctxs.alice as Ctx, COUNTY, d.id, { month: "2026-03" });
+    expect((await cancel(d, computing.id, "alice")).json().status).toBe("cancelled");
+    const paid = await startRun(ctxs.alice as Ctx, COUNTY, d.id, { month: "2026-03" });
+    await computeRun(ctxs.alice as Ctx, COUNTY, d.id, paid.id);
+    await approveRun(ctxs.alice as Ctx, COUNTY, d.id, paid.id);
+    await payRun(ctxs.alice as Ctx, COUNTY, d.id, paid.id);
+    const refused = await cancel(d, paid.id, "alice");
+    expect([refused.statusCode, refused.json().error.code]).toEqual([409, "run_paid"]);
+  });
+
+  it("frees its month: a new run makes its claims again, the paid-once index still refuses paying twice", async () => {
+    const c = await contract();
+    const [first] = await attach(
+      db(),
+      c,
+      [
+        { group: "jsa-18-24", on: "2026-02-03" },
+        { group: "jsa-25-plus", on: "2026-02-10" },
+      ],
+      now(),
+    );
+    const mistaken = await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-02" });
+    await computeRun(ctxs.alice as Ctx, COUNTY, c.id, mistaken.id);
+    // The month's run is open: no other starts.
+    expect((await call(t.app, "POST", `${api(c)}/runs`, as("alice"), { month: "2026-02" })).statusCode).toBe(
+      409,
+    );
+    await cancelRun(ctxs.alice as Ctx, COUNTY, c.id, mistaken.id, { reason: "Wrong cut-off" });
+    const again = await call(t.app, "POST", `${api(c)}/runs`, as("alice"), { month: "2026-02" });
+    expect(again.statusCode).toBe(201);
+    const redone = await computeRun(ctxs.alice as Ctx, COUNTY, c.id, again.json().id);
+    expect(redone).toMatchObject({ claimCount: 2, claimsPence: "85000", paymentPence: "85000" });
+    // Both runs of the month are listed, the new one first.
+    const listed = (await call(t.app, "GET", `${api(c)}/runs?pageSize=1`, as("provider"))).json();
+    expect(listed.runs.map((r: { status: string }) => r.status)).toEqual(["computed"]);
+    const older = (await call(t.app, "GET", `${api(c)}/runs?after=${listed.next}`, as("provider"))).json();
+    expect(older.runs.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([
+      [mistaken.id, "cancelled"],
+    ]);
+    await approveRun(ctxs.alice as Ctx, COUNTY, c.id, redone.id);
+    await payRun(ctxs.alice as Ctx, COUNTY, c.id, redone.id);
+    // A claim paid is never valid twice: not even written by hand under another run of the month.
+    const other = await db()
+      .insertInto("outcome_runs")
+      .values({
+        authority_id: COUNTY,
+        id: newId(),
+        contract_id: c.id,
+        period_start: "2026-02-01",
+        period_end: "2026-02-28",
+        status: "cancelled",
+        started_at: now(),
+        cancelled_at: now(),
+        cancel_reason: "A test's",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await expect(
+      db()
+        .insertInto("outcome_claims")
+        .values({
+          authority_id: COUNTY,
+          contract_id: c.id,
+          run_id: other.id,
+          participant_id: first as string,
+          rule: "attachment",
+          seq: 1,
+          achieved_on: "2026-02-03",
+          model_version: 1,
+          amount_pence: 40_000n,
+        })
+        .execute(),
+    ).rejects.toThrow(/outcome_claims_paid_once/);
+    // Void rows stay void, and other rows are never changed.
+    await expect(
+      db().updateTable("outcome_claims").set({ void: false }).where("run_id", "=", mistaken.id).execute(),
+    ).rejects.toThrow(/never changed/);
+    await expect(
+      db().updateTable("outcome_claims").set({ amount_pence: 1n }).where("run_id", "=", redone.id).execute(),
+    ).rejects.toThrow(/never changed/);
+    const rows = await claimRows(c);
+    expect(rows.filter((r) => r.run_id === mistaken.id && r.void)).toHaveLength(2);
+    expect(rows.filter((r) => r.run_id === redone.id && !r.void)).toHaveLength(2);
+  });
+});
+
+describe("what a cancelled run made no longer counts", () => {
+  const advance = (ms: number) => (t.deps.clock as SettableClock).advance(ms);
+  let made = 0;
+  const programme = () => `runs-cancel-${++made}-${process.pid}`;
+
+  it("a run cancelled while it computes stops at its next chunk; nothing it wrote counts", async () => {
+    const c = await contract();
+    await attach(
+      db(),
+      c,
+      [
+        { group: "jsa-18-24", on: "2026-01-05" },
+        { group: "jsa-18-24", on: "2026-01-12" },
+        { group: "jsa-25-plus", on: "2026-01-19" },
+      ],
+      now(),
+    );
+    const run = await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-01" });
+    const stopped = await computeRun(ctxs.alice as Ctx, COUNTY, c.id, run.id, {
+      chunkSize: 1,
+      afterChunk: async (chunks) => {
+        if (chunks === 1) await cancelRun(ctxs.bob as Ctx, COUNTY, c.id, run.id, { reason: "Wrong month" });
+      },
+    });
+    expect(stopped).toMatchObject({ status: "cancelled", claimCount: 0, computedAt: null });
+    const rows = await db()
+      .selectFrom("outcome_claims")
+      .select("void")
+      .where("authority_id", "=", COUNTY)
+      .where("run_id", "=", run.id)
+      .execute();
+    expect(rows).toEqual([{ void: true }]);
+  });
+
+  it("a cancelled claim is not already claimed elsewhere for a twin on another contract of the programme", async () => {
+    const p = programme();
+    const [x, y] = [
+      await insertOutcomeContract(db(), p, TARIFF as TariffDefinition),
+      await insertOutcomeContract(db(), p, TARIFF as TariffDefinition),
+    ];
+    const early = new Date(now().getTime() - 60 * 60_000);
+    const onX = await insertParticipant(db(), x.contractId, p, {
+      reference: "TWIN-1",
+      group: "jsa-18-24",
+      referredOn: "2026-01-02",
+      recordedAt: early,
+    });
+    await insertEvent(db(), x.contractId, onX, { kind: "attachment", day: "2026-01-20", recordedAt: early });
+    const xRun = await startRun(ctxs.alice as Ctx, COUNTY, x.contractId, { month: "2026-01" });
+    expect(await computeRun(ctxs.alice as Ctx, COUNTY, x.contractId, xRun.id)).toMatchObject({
+      claimCount: 1,
+    });
+    // Y attached the same person earlier, but its evidence came after X's run started.
+    advance(60_000);
+    const onY = await insertParticipant(db(), y.contractId, p, {
+      reference: "TWIN-1",
+      group: "jsa-18-24",
+      referredOn: "2026-01-02",
+      recordedAt: now(),
+    });
+    await insertEvent(db(), y.contractId, onY, { kind: "attachment", day: "2026-01-05", recordedAt: now() });
+    advance(60_000);
+    const held = await startRun(ctxs.alice as Ctx, COUNTY, y.contractId, { month: "2026-01" });
+    const refused = await computeRun(ctxs.alice as Ctx, COUNTY, y.contractId, held.id);
+    expect(refused).toMatchObject({ claimCount: 0, refusedCount: 1 });
+    // X's run cancelled: Y's attachment, made again by a new run, is no longer claimed elsewhere.
+    await cancelRun(ctxs.alice as Ctx, COUNTY, x.contractId, xRun.id, {
+      reason: "Evidence from the wrong contract",
+    });
+    await cancelRun(ctxs.alice as Ctx, COUNTY, y.contractId, held.id, {
+      reason: "Computed before X was cancelled",
+    });
+    const again = await startRun(ctxs.alice as Ctx, COUNTY, y.contractId, { month: "2026-01" });
+    expect(await computeRun(ctxs.alice as Ctx, COUNTY, y.contractId, again.id)).toMatchObject({
+      claimCount: 1,
+      claimsPence: "40000",
+      refusedCount: 0,
+    });
+  });
+
+  it("a cancelled claim takes nothing of the contract's cap", async () => {
+    const p = programme();
+    const model: OutcomePricesDefinition = {
+      kind: "outcome-prices",
+      metrics: [
+        {
+          code: "housed",
+          name: "Housed 12 months",
+          definition: "d",
+          event: "outcome",
+          price: { pence: 100_000, rule: "r" },
+          maxPerPerson: 1,
+        },
+      ],
+      capPerPerson: { pence: 100_000, rule: "r" },
+      capPerContract: { pence: 100_000, rule: "The contract's cap: one outcome" },
+      outcomeWithin: { days: 730, rule: "r" },
+    };
+    const { contractId } = await insertOutcomeContract(db(), p, model);
+    const early = new Date(now().getTime() - 60 * 60_000);
+    const first = await insertParticipant(db(), contractId, p, {
+      reference: "CAP-1",
+      group: "all",
+      referredOn: "2026-01-02",
+      recordedAt: early,
+    });
+    const housed = await insertEvent(db(), contractId, first, {
+      kind: "outcome",
+      metric: "housed",
+      day: "2026-01-10",
+      recordedAt: early,
+    });
+    const run = await startRun(ctxs.alice as Ctx, COUNTY, contractId, { month: "2026-01" });
+    expect(await computeRun(ctxs.alice as Ctx, COUNTY, contractId, run.id)).toMatchObject({ claimCount: 1 });
+    await cancelRun(ctxs.alice as Ctx, COUNTY, contractId, run.id, {
+      reason: "The first outcome was sent in error",
+    });
+    // The first outcome withdrawn, another person's recorded: the cap has room for it.
+    advance(60_000);
+    await insertEvent(db(), contractId, first, {
+      kind: "withdrawal",
+      day: "2026-01-10",
+      withdraws: housed,
+      recordedAt: now(),
+    });
+    const second = await insertParticipant(db(), contractId, p, {
+      reference: "CAP-2",
+      group: "all",
+      referredOn: "2026-01-03",
+      recordedAt: now(),
+    });
+    await insertEvent(db(), contractId, second, {
+      kind: "outcome",
+      metric: "housed",
+      day: "2026-01-20",
+      recordedAt: now(),
+    });
+    advance(60_000);
+    const again = await startRun(ctxs.alice as Ctx, COUNTY, contractId, { month: "2026-01" });
+    expect(await computeRun(ctxs.alice as Ctx, COUNTY, contractId, again.id)).toMatchObject({
+      claimCount: 1,
+      claimsPence: "100000",
+      refusedCount: 0,
+    });
+  });
+
+  it("a cancelled run's claims leave the open outcomes dataset, dated by the cancellation", async () => {
+    const c = await contract();
+    await attach(
+      db(),
+      c,
+      Array.from({ length: 10 }, (_, i) => ({ group: "jsa-18-24" as const, on: `2026-01-${10 + i}` })),
+      now(),
+    );
+    const run = await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-01" });
+    await computeRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+    const attached = async () => {
+      const found: (number | null)[] = [];
+      for await (const rows of outcomeFigureRows({ db: db(), clock: t.deps.clock }))
+        for (const r of rows)
+          if (r.outcomeContractId === c.id && r.figure === "attachment") found.push(r.participants);
+      return found;
+    };
+    expect(await attached()).toEqual([10]);
+    advance(60_000);
+    await cancelRun(ctxs.alice as Ctx, COUNTY, c.id, run.id, { reason: "Wrong cut-off" });
+    expect(await latestOutcomesChange({ db: db() })).toEqual(now());
+    // The figures are kept ten minutes a page; counted again, the cancelled claims are gone.
+    advance(OPEN_FIGURES_MAX_AGE_MS + 1000);
+    expect(await attached()).toEqual([]);
+  });
+
+  it("the pages: a Cancel button on the run, the reason asked for on a page of its own, the run cancelled", async () => {
+    const c = await contract();
+    await attach(db(), c, [{ group: "jsa-18-24", on: "2026-01-07" }], now());
+    const run = await startRun(ctxs.alice as Ctx, COUNTY, c.id, { month: "2026-01" });
+    await computeRun(ctxs.alice as Ctx, COUNTY, c.id, run.id);
+    const runUrl = `/authorities/westshire-county-council/outcome-contracts/${c.id}/runs/${run.id}`;
+    const get = (url: string, who: string) =>
+      t.app.inject({ method: "GET", url, headers: { cookie: as(who).cookie } });
+    expect((await get(runUrl, "alice")).body).toContain(`href="${runUrl}/cancel"`);
+    expect((await get(runUrl, "provider")).body).not.toContain(`${runUrl}/cancel`);
+    expect((await get(`${runUrl}/cancel`, "provider")).statusCode).toBe(403);
+    const asked = await get(`${runUrl}/cancel`, "alice");
+    expect(asked.statusCode).toBe(200);
+    expect(mainText(asked.body)).toContain("Why is the run cancelled?");
+    const empty = await postForm(t.app, as("alice"), `${runUrl}/cancel`, { reason: "" });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('href="#reason"');
+    expect(mainText(empty.body)).toContain("Say why the run is cancelled");
+    const done = await postForm(t.app, as("alice"), `${runUrl}/cancel`, { reason: "Started a month early" });
+    expect([done.statusCode, done.headers.location]).toEqual([303, runUrl]);
+    const shown = mainText((await get(runUrl, "provider")).body);
+    expect(shown).toContain("Cancelled by Alice Ashworth at");
+    expect(shown).toContain("The reason given: Started a month early");
+    expect(shown).toContain("Its claims no longer count");
+    expect(mainText((await get(`${runUrl}/cancel`, "alice")).body)).toContain(
+      "This run is cancelled already.",
+    );
+    // In Welsh too.
+    const welsh = await t.app.inject({
+      method: "GET",
+      url: runUrl,
+      headers: { cookie: `${as("alice").cookie}; lang=cy` },
+    });
+    expect(mainText(welsh.body)).toContain("Canslwyd gennych chi am");
   });
 });

@@ -17,6 +17,7 @@ export const resultsRuns: RuleSet = {
     [`POST ${api}/runs/:runId/compute`]: unknownTarget,
     [`POST ${api}/runs/:runId/approve`]: unknownTarget,
     [`POST ${api}/runs/:runId/pay`]: unknownTarget,
+    [`POST ${api}/runs/:runId/cancel`]: unknownTarget,
     [`GET ${api}/ledger`]: unknownTarget,
     [`POST ${api}/ledger/corrections`]: unknownTarget,
     [`GET ${page}/runs`]: unknownTarget,
@@ -25,6 +26,8 @@ export const resultsRuns: RuleSet = {
     [`POST ${page}/runs/:runId/compute`]: unknownTarget,
     [`POST ${page}/runs/:runId/approve`]: unknownTarget,
     [`POST ${page}/runs/:runId/pay`]: unknownTarget,
+    [`GET ${page}/runs/:runId/cancel`]: unknownTarget,
+    [`POST ${page}/runs/:runId/cancel`]: unknownTarget,
     [`GET ${page}/payments`]: unknownTarget,
     [`POST ${page}/payments`]: unknownTarget,
     [`POST ${api}/ledger/corrections/:correctionId/approve`]: unknownTarget,
@@ -32,6 +35,7 @@ export const resultsRuns: RuleSet = {
   },
   apiBodies: {
     [`POST ${api}/runs`]: JSON.stringify({ month: "2026-09" }),
+    [`POST ${api}/runs/:runId/cancel`]: JSON.stringify({ reason: "Matrix cancellation" }),
     [`POST ${api}/ledger/corrections`]: JSON.stringify({ amount: "-10.00", reason: "Matrix correction" }),
   },
 };
