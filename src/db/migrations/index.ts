@@ -75,6 +75,7 @@ import * as claimsEngineIndexes from "./2026-12-22-02-claims-engine-indexes.ts";
 import * as outcomeAuditsOfContract from "./2026-12-22-05-outcome-audits-of-contract.ts";
 import * as resultsOpenData from "./2026-12-22-06-results-open-data.ts";
 import * as runsModelAndCorrections from "./2026-12-22-13-runs-model-and-corrections.ts";
+import * as secondApprovalAmounts from "./2026-12-22-15-second-approval-amounts.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -150,4 +151,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-22-05-outcome-audits-of-contract": outcomeAuditsOfContract,
   "2026-12-22-06-results-open-data": resultsOpenData,
   "2026-12-22-13-runs-model-and-corrections": runsModelAndCorrections,
+  "2026-12-22-15-second-approval-amounts": secondApprovalAmounts,
 };

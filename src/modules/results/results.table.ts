@@ -257,6 +257,39 @@ export interface OutcomeShareChangesTable {
   decided_at: Date;
 }
 
+/**
+ * An authority's ceiling for its contracts' second-approval amounts, set by its administrators; an
+ * authority with no row has the default (`DEFAULT_APPROVAL_CEILING_PENCE`, £25,000.00).
+ */
+export interface OutcomeApprovalCeilingsTable {
+  authority_id: string;
+  ceiling_pence: bigint;
+  set_by: string | null;
+  set_at: Date;
+}
+
+export const RAISE_STATUSES = ["pending", "confirmed", "refused", "superseded"] as const;
+export type RaiseStatus = (typeof RAISE_STATUSES)[number];
+
+/**
+ * A raise of a contract's second-approval amount, proposed by one commissioner or administrator:
+ * it takes effect only once another confirms it. Refused also when withdrawn by whoever proposed it
+ * (`decided_by` = `proposed_by`); superseded by a lowering made while it waited.
+ */
+export interface OutcomeApprovalRaisesTable {
+  authority_id: string;
+  id: string;
+  contract_id: string;
+  /** The contract's amount when it was proposed. */
+  from_pence: bigint;
+  to_pence: bigint;
+  status: RaiseStatus;
+  proposed_by: string;
+  proposed_at: Date;
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
 export interface ResultsTables {
   outcome_contracts: OutcomeContractsTable;
   outcome_models: OutcomeModelsTable;
@@ -272,6 +305,8 @@ export interface ResultsTables {
   outcome_audit_items: OutcomeAuditItemsTable;
   outcome_comparisons: OutcomeComparisonsTable;
   outcome_share_changes: OutcomeShareChangesTable;
+  outcome_approval_ceilings: OutcomeApprovalCeilingsTable;
+  outcome_approval_raises: OutcomeApprovalRaisesTable;
 }
 
 export type OutcomeContract = Selectable<OutcomeContractsTable>;
@@ -286,6 +321,7 @@ export type OutcomeRecovery = Selectable<OutcomeRecoveriesTable>;
 export type OutcomeLedgerEntry = Selectable<OutcomeLedgerTable>;
 export type OutcomeAudit = Selectable<OutcomeAuditsTable>;
 export type OutcomeAuditItem = Selectable<OutcomeAuditItemsTable>;
+export type OutcomeApprovalRaise = Selectable<OutcomeApprovalRaisesTable>;
 
 /** This module's tables in the `Database` interface (src/db/database.ts). */
 declare module "../../db/database.ts" {

@@ -13,6 +13,7 @@ import { formatPence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
 import { CONTRACT_RULES } from "./reference.ts";
+import type { OutcomeContract } from "./results.table.ts";
 import {
   approveCorrection,
   approveRun,
@@ -54,10 +55,11 @@ const PROBLEMS = [
 
 const money = (pence: string | bigint) => formatPence(BigInt(pence));
 
-/** A run's figures as the pages show them (£, dates). */
-function shownRun(run: RunView, base: string) {
+/** A run's figures as the pages show them (£, dates); whether it pays above the contract's amount now. */
+function shownRun(run: RunView, base: string, contract: OutcomeContract) {
   return {
     ...run,
+    aboveAmount: BigInt(run.paymentPence) > contract.second_approval_above_pence,
     url: `${base}/runs/${run.id}`,
     claims: money(run.claimsPence),
     refused: money(run.refusedPence),
@@ -87,7 +89,7 @@ async function runsContext(request: ContractRequest) {
     commissioner: standing.payer,
     url: `${base}/runs`,
     paymentsUrl: `${base}/payments`,
-    runs: runs.map((r) => shownRun(r, base)),
+    runs: runs.map((r) => shownRun(r, base, standing.contract)),
     next: next ? `${base}/runs?after=${next}` : null,
   };
 }
@@ -156,7 +158,7 @@ export function runsPages(app: FastifyInstance): void {
       refused: refusedOnly,
     });
     const base = contractUrl(r);
-    const run = shownRun(d.run, base);
+    const run = shownRun(d.run, base, d.standing.contract);
     const userId = r.principal?.userId;
     await reply.page("results/views/runs/run.njk", {
       authority: r.authority,
