@@ -1,8 +1,10 @@
 /**
  * Payment by results (issue 19): outcome contracts, their payment models in versions, pseudonymous
  * participants and evidence events, payment runs, claims, recoveries, the ledger, sample audits,
- * comparison groups and market share. The tables are in
- * `src/db/migrations/2026-12-22-01-payment-by-results.ts`. `Database` (src/db/database.ts) extends this.
+ * comparison groups and market share, the second-approval amounts' ceilings and raises. The tables are
+ * in `src/db/migrations/2026-12-22-01-payment-by-results.ts` and the later migrations of the module
+ * (`…-13-runs-model-and-corrections`, `…-15-second-approval-amounts`). `Database` (src/db/database.ts)
+ * extends this.
  */
 import type { Generated, Insertable, Selectable } from "kysely";
 

@@ -204,12 +204,16 @@ export interface StartRunInput {
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
-/** Starts the contract's run for a month (`computing`); 409 while another is open or out of order. */
+/**
+ * Starts the contract's run for a month (`computing`); 409 while another is open or out of order.
+ * `opts.id`: a fixed id, for the demo data.
+ */
 export async function startRun(
   ctx: Ctx,
   authorityId: string,
   contractId: string,
   input: StartRunInput,
+  opts: { id?: string } = {},
 ): Promise<RunView> {
   if (!MONTH.test(input.month)) {
     const message = msg`Enter the month paid for as a year and month, like 2027-01`;
@@ -250,7 +254,7 @@ export async function startRun(
     }
     const run = await repo.insertRun(trx, {
       authority_id: authorityId,
-      id: newId(),
+      id: opts.id ?? newId(),
       contract_id: contractId,
       period_start: periodStart,
       period_end: periodEnd,
