@@ -110,7 +110,7 @@ export function requireTwoFactorSession(ctx: Ctx, what: "approving" | "amounts" 
     throw new ForbiddenError(
       what === "approving"
         ? msg`Approving and paying money needs a session signed in with two-factor (an API token cannot): set up two-factor on your account if you have not, then sign out and sign in again with your code.`
-        : msg`Raising the amount above which two people approve a payment needs a session signed in with two-factor (an API token cannot): set up two-factor on your account if you have not, then sign out and sign in again with your code.`,
+        : msg`Setting the ceiling, or confirming a raise of the amount above which two people approve a payment, needs a session signed in with two-factor (an API token cannot): set up two-factor on your account if you have not, then sign out and sign in again with your code.`,
     );
   return p.userId;
 }

@@ -13,7 +13,8 @@
  *   what is recovered from the claims, what is paid, what is carried forward. Every computed run
  *   reconciles (a CHECK): claims = payment + recovered; owed = recovered + carried forward.
  * - **approve** (`approved`): the authority's commissioners and administrators; a run paying more
- *   than the contract's `second_approval_above_pence` needs two different people.
+ *   than the contract's `second_approval_above_pence` — at its first approval or at its payment,
+ *   whichever is stricter (`approvalsNeeded`) — needs two different people.
  * - **pay** (`paid`): the ledger's rows — the payment and the recovery taken — each with an
  *   idempotency key made from the run (`run:<id>:payment`, `run:<id>:recovery`), in one transaction
  *   with the run's status; the provider's people told. Paying a paid run answers the same, writing
