@@ -53,6 +53,7 @@ import { redressRoutes } from "./modules/redress/redress.routes.ts";
 import { remediesRoutes } from "./modules/redress/remedies.routes.ts";
 import { regulationRoutes } from "./modules/regulation/regulation.routes.ts";
 import { reportsRoutes } from "./modules/reports/reports.routes.ts";
+import { approvalAmountsRoutes } from "./modules/results/approval-amounts.routes.ts";
 import { auditsRoutes } from "./modules/results/audits.routes.ts";
 import { outcomeContractsRoutes } from "./modules/results/outcome-contracts.routes.ts";
 import { runsRoutes as resultsRunsRoutes } from "./modules/results/runs.routes.ts";
@@ -154,6 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(outcomeContractsRoutes);
   await app.register(auditsRoutes);
   await app.register(resultsRunsRoutes);
+  await app.register(approvalAmountsRoutes);
 
   return app;
 }

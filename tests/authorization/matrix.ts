@@ -45,6 +45,7 @@ import { publicBodies } from "./rules/public-bodies.ts";
 import { redress } from "./rules/redress.ts";
 import { regulation } from "./rules/regulation.ts";
 import { reports } from "./rules/reports.ts";
+import { resultsApprovals } from "./rules/results-approvals.ts";
 import { resultsAudits } from "./rules/results-audits.ts";
 import { resultsIntake } from "./rules/results-intake.ts";
 import { resultsRuns } from "./rules/results-runs.ts";
@@ -105,6 +106,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   resultsIntake,
   resultsAudits,
   resultsRuns,
+  resultsApprovals,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},

@@ -11,8 +11,11 @@
  * participant, the reason named; the page to cancel the run asks for a reason, and she goes back. The
  * run pays £1,200.00: Priya approves and the page says a second approver is needed; approving again
  * from a page opened before changes nothing; the authority administrator (Alan Carter) approves and
- * pays. Olu finds the payment in his inbox and on the contract's payments page. Last, Priya corrects
- * a comparison group figure of the demo's social impact bond on its comparison groups page.
+ * pays. Olu finds the payment in his inbox and on the contract's payments page. Then the amount
+ * for a second approval: Priya proposes raising it to £2,000 on its page, Alan confirms the raise
+ * (the contract's page says who proposed it) and, on the authority's page for it, sets the ceiling
+ * for every contract's amount. Last, Priya corrects a comparison group figure of the demo's social
+ * impact bond on its comparison groups page.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -289,6 +292,42 @@ describe("payment by results", () => {
     expect(rows).toMatch(/Payment\s*£1,200\.00/);
     // The provider reads; it records no correction.
     expect(await olu.getByRole("button", { name: "Record the correction" }).count()).toBe(0);
+  }, 60_000);
+
+  it("a raise of the second-approval amount: proposed by one person, confirmed by another; the ceiling set", async () => {
+    await priya.goto(`${server.baseUrl}${contractPath}`);
+    await arrived(priya);
+    await priya.getByRole("link", { name: "Change the amount for a second approval" }).click();
+    expect(await arrived(priya)).toBe(`${contractPath}/second-approval`);
+    await priya.getByLabel("New amount").fill("£2,000");
+    await priya.getByRole("button", { name: "Change the amount" }).click();
+    expect(await arrived(priya)).toBe(`${contractPath}/second-approval`);
+    const proposed = await textOf(priya, "main");
+    expect(proposed).toContain("The raise is proposed.");
+    expect(proposed).toContain("You proposed it on");
+    expect(await priya.getByRole("button", { name: "Confirm the raise to £2,000.00" }).count()).toBe(0);
+
+    const alan = await signedIn("Alan Carter");
+    await alan.goto(`${server.baseUrl}${contractPath}`);
+    await arrived(alan);
+    expect(await textOf(alan, "main .govuk-inset-text")).toContain(
+      "A raise of this amount to £2,000.00, proposed by Priya Shah, is waiting",
+    );
+    await alan.getByRole("link", { name: "Confirm or refuse the raise" }).click();
+    await arrived(alan);
+    await alan.getByRole("button", { name: "Confirm the raise to £2,000.00" }).click();
+    expect(await arrived(alan)).toBe(`${contractPath}/second-approval`);
+    expect(await textOf(alan, "main .govuk-notification-banner")).toContain("The raise is confirmed");
+    expect(await summaryValue(alan, "Runs paying more than")).toBe("£2,000.00");
+
+    await alan.getByRole("link", { name: "£25,000.00" }).click();
+    expect(await arrived(alan)).toBe(`/authorities/${SLUG}/outcome-contracts/approval-ceiling`);
+    await alan.getByLabel("New ceiling").fill("£20,000");
+    await alan.getByRole("button", { name: "Set the ceiling" }).click();
+    await arrived(alan);
+    expect(await textOf(alan, "main .govuk-notification-banner")).toContain("The ceiling is set.");
+    expect(await summaryValue(alan, "Ceiling")).toBe("£20,000.00");
+    expect(await summaryValue(alan, "Set by")).toContain("Alan Carter");
   }, 60_000);
 
   it("the commissioner corrects a comparison figure of the demo's social impact bond", async () => {

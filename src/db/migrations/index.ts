@@ -76,6 +76,7 @@ import * as outcomeAuditsOfContract from "./2026-12-22-05-outcome-audits-of-cont
 import * as resultsOpenData from "./2026-12-22-06-results-open-data.ts";
 import * as runsModelAndCorrections from "./2026-12-22-13-runs-model-and-corrections.ts";
 import * as runsJobsAndCancelling from "./2026-12-22-14-runs-jobs-and-cancelling.ts";
+import * as secondApprovalAmounts from "./2026-12-22-15-second-approval-amounts.ts";
 import * as resultsOpenDataSums from "./2026-12-22-16-results-open-data-sums.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -153,5 +154,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-22-06-results-open-data": resultsOpenData,
   "2026-12-22-13-runs-model-and-corrections": runsModelAndCorrections,
   "2026-12-22-14-runs-jobs-and-cancelling": runsJobsAndCancelling,
+  "2026-12-22-15-second-approval-amounts": secondApprovalAmounts,
   "2026-12-22-16-results-open-data-sums": resultsOpenDataSums,
 };

@@ -90,13 +90,15 @@ export interface StartInput {
 /**
  * Starts the audit of a paid period: the population (the period's run's valid claims), the sample
  * drawn and stored. 400 for a month or size not well formed; 409 when the period's run is not paid
- * or the period is audited already; 422 for a sample larger than the population.
+ * or the period is audited already; 422 for a sample larger than the population. `opts.id`: a fixed
+ * id, for the demo data.
  */
 export async function startAudit(
   ctx: Ctx,
   authorityId: string,
   contractId: string,
   input: StartInput,
+  opts: { id?: string } = {},
 ): Promise<NamedAudit> {
   const started = await transaction(ctx.db, async (trx) => {
     const tctx = within(ctx, trx);
@@ -144,7 +146,7 @@ export async function startAudit(
     const now = ctx.clock.now();
     const audit: OutcomeAudit = {
       authority_id: authorityId,
-      id: newId(),
+      id: opts.id ?? newId(),
       contract_id: contractId,
       period_start: run.period_start,
       period_end: run.period_end,

@@ -80,13 +80,19 @@ function resentError(rows: (FieldError & { row: number })[], code: string): Conf
   );
 }
 
-/** Refers participants to the contract: the commissioner's to send (the provider receives them). */
+/**
+ * Refers participants to the contract: the commissioner's to send (the provider receives them).
+ * `opts.ids`: fixed ids, one a draft, for the demo data (new ones otherwise).
+ */
 export async function referParticipants(
   ctx: Ctx,
   authorityId: string,
   contractId: string,
   drafts: readonly ParticipantDraft[],
+  opts: { ids?: readonly string[] } = {},
 ): Promise<BatchResult> {
+  if (opts.ids && opts.ids.length !== drafts.length)
+    throw new RangeError("One fixed id for each participant referred");
   if (drafts.length === 0 || drafts.length > MAX_BATCH)
     throw new ValidationError(msg`Send from 1 to 5,000 participants at a time`, [
       { field: "participants", message: msg`Send from 1 to 5,000 participants at a time` },
@@ -177,9 +183,9 @@ export async function referParticipants(
     const now = ctx.clock.now();
     const recorded = await repo.insertParticipants(
       trx,
-      drafts.map((d) => ({
+      drafts.map((d, i) => ({
         authority_id: authorityId,
-        id: newId(),
+        id: opts.ids?.[i] ?? newId(),
         contract_id: contractId,
         programme: contract.programme,
         reference: d.reference,
@@ -272,15 +278,18 @@ function eventProblems(d: EventDraft, at: string): FieldError[] {
 /**
  * Records evidence events: the provider's people send the provider's; the commissioner's, as the
  * commissioner or as its data match (`source`). Each event names a participant of the contract and
- * happened on or after the referral and not in the future.
+ * happened on or after the referral and not in the future. `opts.ids`: fixed ids, one a draft, for
+ * the demo data (new ones otherwise).
  */
 export async function recordEvents(
   ctx: Ctx,
   authorityId: string,
   contractId: string,
   drafts: readonly EventDraft[],
-  opts: { source?: EventSource | undefined } = {},
+  opts: { source?: EventSource | undefined; ids?: readonly string[] } = {},
 ): Promise<BatchResult> {
+  if (opts.ids && opts.ids.length !== drafts.length)
+    throw new RangeError("One fixed id for each event recorded");
   if (drafts.length === 0 || drafts.length > MAX_BATCH)
     throw new ValidationError(msg`Send from 1 to 5,000 events at a time`, [
       { field: "events", message: msg`Send from 1 to 5,000 events at a time` },
@@ -373,9 +382,9 @@ export async function recordEvents(
     const now = ctx.clock.now();
     const recorded = await repo.insertEvents(
       trx,
-      drafts.map((d) => ({
+      drafts.map((d, i) => ({
         authority_id: authorityId,
-        id: newId(),
+        id: opts.ids?.[i] ?? newId(),
         contract_id: contractId,
         participant_id: (byReference.get(d.participant) as { id: string }).id,
         kind: d.kind as EventKind,

@@ -19,6 +19,7 @@ import { msg } from "../../lib/messages.ts";
 import { formatPence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, authorityEditors, organisationRoles } from "../access/policies.ts";
+import { approvalCeiling, DEFAULT_APPROVAL_CEILING_PENCE } from "./approval-amounts.service.ts";
 import {
   eventToWithdraw,
   recordEvidenceCsv,
@@ -110,8 +111,10 @@ export function outcomeContractPages(app: FastifyInstance): void {
     const { contracts, next } = await authorityOutcomeContracts(ctxOf(request), request.authority.id, {
       after: request.query.after,
     });
+    const { ceilingPence } = await approvalCeiling(ctxOf(request), request.authority.id);
     await reply.page(`${VIEWS}/list.njk`, {
       authority: request.authority,
+      ceiling: formatPence(ceilingPence),
       contracts: contracts.map((c) => listed(request, c)),
       next: next ? `?after=${next}` : null,
       noindex: true,
@@ -121,11 +124,18 @@ export function outcomeContractPages(app: FastifyInstance): void {
   formPage(app, `${base}/new`, {
     who: authorityEditors,
     template: `${VIEWS}/new.njk`,
-    context: async (request: SlugRequest) => ({
-      authority: request.authority,
-      platformContracts: await contractsToSetUp(ctxOf(request), request.authority.id),
-      noindex: true,
-    }),
+    context: async (request: SlugRequest) => {
+      const { ceilingPence } = await approvalCeiling(ctxOf(request), request.authority.id);
+      return {
+        authority: request.authority,
+        platformContracts: await contractsToSetUp(ctxOf(request), request.authority.id),
+        ceiling: formatPence(ceilingPence),
+        defaultAmount: formatPence(
+          ceilingPence < DEFAULT_APPROVAL_CEILING_PENCE ? ceilingPence : DEFAULT_APPROVAL_CEILING_PENCE,
+        ),
+        noindex: true,
+      };
+    },
     read: (body) => ({
       contractId: field(body, "contractId"),
       fund: field(body, "fund"),
@@ -165,6 +175,10 @@ export function outcomeContractPages(app: FastifyInstance): void {
         : null,
       approvalAbove: formatPence(view.contract.second_approval_above_pence),
       commissioner: view.commissioner,
+      payer: view.payer,
+      pendingRaise: view.pendingRaise
+        ? { to: formatPence(view.pendingRaise.toPence), by: view.pendingRaise.proposedByName }
+        : null,
       models: view.models.map((m) => ({
         ...m,
         effectiveFrom: longDate(m.effectiveFrom, lang),

@@ -10,6 +10,7 @@ import { api, errorResponses, type Who } from "../../http/routes.ts";
 import { AuthorityParams } from "../../http/schemas.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, authorityEditors, organisationRoles } from "../access/policies.ts";
+import { raiseToApi } from "./approval-amounts.routes.ts";
 import { recordEvents, referParticipants, withdrawEvent } from "./intake.service.ts";
 import { outcomeContractPages } from "./outcome-contracts.pages.ts";
 import {
@@ -166,6 +167,7 @@ export async function outcomeContractsRoutes(app: FastifyInstance): Promise<void
       );
       return {
         contract: contractToApi(view.contract),
+        pendingRaise: view.pendingRaise ? raiseToApi(view.pendingRaise) : null,
         modelInForce: view.inForce,
         models: view.models.map((m) => ({
           version: m.version,

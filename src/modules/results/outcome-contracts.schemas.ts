@@ -14,6 +14,7 @@ import {
   Strings,
   Uuid,
 } from "../../http/schemas.ts";
+import { Raise } from "./approval-amounts.schemas.ts";
 import { EVENT_KINDS, EVENT_SOURCES, MODEL_KINDS } from "./results.table.ts";
 
 export const OutcomeContractParams = Type.Object({ authorityId: Uuid, contractId: Uuid });
@@ -88,6 +89,9 @@ export const OutcomeContractList = Type.Object({ contracts: Type.Array(OutcomeCo
 
 export const OutcomeContractResponse = Type.Object({
   contract: OutcomeContractSummary,
+  // A raise of the second-approval amount waiting for a second person: for the authority's
+  // commissioners and administrators; null for the provider's people.
+  pendingRaise: Nullable(Raise),
   modelInForce: Nullable(Type.Integer()),
   models: Type.Array(
     Type.Object({

@@ -32,6 +32,7 @@ import { displayNamesOf } from "../accounts/accounts.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { contractOf, listContractViews } from "../contracts/contracts.service.ts";
 import { organisationOf } from "../organisations/organisations.service.ts";
+import { pendingRaiseFor, type RaiseView, setUpAmount } from "./approval-amounts.service.ts";
 import { checkModel, type ModelDefinition } from "./models.ts";
 import * as repo from "./outcome-contracts.repository.ts";
 import { CONTRACT_RULES } from "./reference.ts";
@@ -117,11 +118,12 @@ export async function setUpOutcomeContract(
     const day = text(draft[name]);
     if (day && !isIsoDate(day)) problems.push({ field: name, message: msg`Enter a real date` });
   }
-  let approvalPence = 2_500_000n;
-  if (typeof draft.secondApprovalAbove === "bigint") approvalPence = draft.secondApprovalAbove;
+  // The amount asked for (the default, at most the authority's ceiling, when none): set in the transaction.
+  let askedPence: bigint | null = null;
+  if (typeof draft.secondApprovalAbove === "bigint") askedPence = draft.secondApprovalAbove;
   else if (text(draft.secondApprovalAbove)) {
     const parsed = parseMoney(text(draft.secondApprovalAbove));
-    if (parsed.ok) approvalPence = parsed.value;
+    if (parsed.ok) askedPence = parsed.value;
     else problems.push({ field: "secondApprovalAbove", message: parsed.error });
   }
   const share = draft.referralShareBp ?? 10_000;
@@ -178,6 +180,7 @@ export async function setUpOutcomeContract(
           message: msg`Another outcome contract has this reference: give this one its own`,
         },
       ]);
+    const approvalPence = await setUpAmount(trx, authorityId, askedPence);
     const id = opts.id ?? newId();
     await repo.insertOutcomeContract(trx, {
       authority_id: authorityId,
@@ -430,6 +433,8 @@ export interface OutcomeContractView {
   url: string;
   commissioner: boolean;
   provider: boolean;
+  /** Who may move the contract's money and change its second-approval amount (`standing.payer`). */
+  payer: boolean;
   models: ModelView[];
   /** The version in force today, if any. */
   inForce: number | null;
@@ -437,6 +442,8 @@ export interface OutcomeContractView {
   nextParticipants: string | null;
   /** The metrics its versions measure cohorts by against a comparison group (none but for such a model). */
   cohortMetrics: string[];
+  /** A raise of the second-approval amount waiting for a second person (for commissioners only). */
+  pendingRaise: RaiseView | null;
 }
 
 /** An outcome contract as its commissioners and its provider see it, with a page of its participants. */
@@ -447,9 +454,10 @@ export async function outcomeContractView(
   page: { after?: string | undefined; pageSize?: number | undefined } = {},
 ): Promise<OutcomeContractView> {
   const standing = await standingFor(ctx, authorityId, contractId);
-  const [row, models] = await Promise.all([
+  const [row, models, pendingRaise] = await Promise.all([
     repo.outcomeContractRow(ctx.db, authorityId, contractId),
     modelVersions(ctx.db, authorityId, contractId),
+    pendingRaiseFor(ctx, standing),
   ]);
   if (!row) throw notFound();
   const size = page.pageSize ?? PARTICIPANTS_PAGE;
@@ -464,11 +472,13 @@ export async function outcomeContractView(
     url: outcomeContractUrl(row),
     commissioner: standing.commissioner,
     provider: standing.provider,
+    payer: standing.payer,
     models: models.map(modelView),
     inForce: inForce?.version ?? null,
     participants,
     nextParticipants: rows.length > size && last ? encodeKey([last.reference]) : null,
     cohortMetrics: cohortMetricsOf(models.map((m) => m.definition)),
+    pendingRaise,
   };
 }
 

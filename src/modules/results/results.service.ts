@@ -9,7 +9,8 @@
  * (`performance.service.ts`), open data (`open-data.service.ts`).
  */
 import type { Trx } from "../../db/database.ts";
-import { NotFoundError } from "../../lib/errors.ts";
+import { ForbiddenError, NotFoundError } from "../../lib/errors.ts";
+import { msg } from "../../lib/messages.ts";
 import {
   AUTHORITY_EDITORS,
   grantsInScope,
@@ -91,6 +92,50 @@ export async function outcomeContractOf(
     : await repo.outcomeContractById(ctx.db, authorityId, contractId);
   if (!found) throw new NotFoundError("outcome contract");
   return found;
+}
+
+/**
+ * Only the authority's own commissioners and administrators move its money (runs, corrections, the
+ * contract's second-approval amount): platform administrators read payments, and someone who is also
+ * one of the provider's people may not act on its payments.
+ */
+export function requirePayer(standing: ResultsStanding): void {
+  if (standing.payer) return;
+  if (standing.commissioner && standing.provider)
+    throw new ForbiddenError(
+      msg`You are one of the provider's people too: ask another of the authority's commissioners to act on its payments.`,
+    );
+  if (standing.commissioner)
+    throw new ForbiddenError(
+      msg`Platform administrators read payments but do not move money: ask one of the authority's commissioners.`,
+    );
+  throw new ForbiddenError(
+    msg`Only the authority's commissioners and administrators run payments. Ask one of them.`,
+  );
+}
+
+/**
+ * What loosens the hold on money — approving and paying runs and corrections, confirming a raise of
+ * the second-approval amount, setting the authority's ceiling — needs a session signed in with
+ * two-factor, as opening tender bids does: never an API token, which has no second factor. Answers
+ * the caller's user id.
+ */
+export function requireTwoFactorSession(ctx: Ctx, what: "approving" | "amounts" = "approving"): string {
+  const p = ctx.principal;
+  if (!p) throw new ForbiddenError();
+  if (!p.twoFactor || p.via !== "session")
+    throw new ForbiddenError(
+      what === "approving"
+        ? msg`Approving and paying money needs a session signed in with two-factor (an API token cannot): set up two-factor on your account if you have not, then sign out and sign in again with your code.`
+        : msg`Setting the ceiling, or confirming a raise of the amount above which two people approve a payment, needs a session signed in with two-factor (an API token cannot): set up two-factor on your account if you have not, then sign out and sign in again with your code.`,
+    );
+  return p.userId;
+}
+
+/** A payer (`requirePayer`) in a session signed in with two-factor: approving and paying. */
+export function requireApprover(ctx: Ctx, standing: ResultsStanding): string {
+  requirePayer(standing);
+  return requireTwoFactorSession(ctx);
 }
 
 export const modelInForce = repo.modelInForce;

@@ -1,9 +1,11 @@
 /**
  * Payment by results (issue 19): outcome contracts, their payment models in versions, pseudonymous
  * participants and evidence events, payment runs, claims, recoveries, the ledger, sample audits,
- * comparison groups and market share. The tables are in
- * `src/db/migrations/2026-12-22-01-payment-by-results.ts`; the spend's managed-account sums in
- * `2026-12-22-16-results-open-data-sums.ts`. `Database` (src/db/database.ts) extends this.
+ * comparison groups and market share, the second-approval amounts' ceilings and raises. The tables are
+ * in `src/db/migrations/2026-12-22-01-payment-by-results.ts` and the later migrations of the module
+ * (`…-13-runs-model-and-corrections`, `…-14-runs-jobs-and-cancelling`, `…-15-second-approval-amounts`);
+ * the spend's managed-account sums in `…-16-results-open-data-sums`. `Database` (src/db/database.ts)
+ * extends this.
  */
 import type { Generated, Insertable, Selectable } from "kysely";
 
@@ -300,6 +302,39 @@ export interface SpendManagedAccountsTable {
   largest_plan_pence: bigint;
 }
 
+/**
+ * An authority's ceiling for its contracts' second-approval amounts, set by its administrators; an
+ * authority with no row has the default (`DEFAULT_APPROVAL_CEILING_PENCE`, £25,000.00).
+ */
+export interface OutcomeApprovalCeilingsTable {
+  authority_id: string;
+  ceiling_pence: bigint;
+  set_by: string | null;
+  set_at: Date;
+}
+
+export const RAISE_STATUSES = ["pending", "confirmed", "refused", "superseded"] as const;
+export type RaiseStatus = (typeof RAISE_STATUSES)[number];
+
+/**
+ * A raise of a contract's second-approval amount, proposed by one commissioner or administrator:
+ * it takes effect only once another confirms it. Refused also when withdrawn by whoever proposed it
+ * (`decided_by` = `proposed_by`); superseded by a lowering made while it waited.
+ */
+export interface OutcomeApprovalRaisesTable {
+  authority_id: string;
+  id: string;
+  contract_id: string;
+  /** The contract's amount when it was proposed. */
+  from_pence: bigint;
+  to_pence: bigint;
+  status: RaiseStatus;
+  proposed_by: string;
+  proposed_at: Date;
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
 export interface ResultsTables {
   outcome_contracts: OutcomeContractsTable;
   outcome_models: OutcomeModelsTable;
@@ -316,6 +351,8 @@ export interface ResultsTables {
   outcome_comparisons: OutcomeComparisonsTable;
   outcome_share_changes: OutcomeShareChangesTable;
   spend_managed_accounts: SpendManagedAccountsTable;
+  outcome_approval_ceilings: OutcomeApprovalCeilingsTable;
+  outcome_approval_raises: OutcomeApprovalRaisesTable;
 }
 
 export type OutcomeContract = Selectable<OutcomeContractsTable>;
@@ -330,6 +367,7 @@ export type OutcomeRecovery = Selectable<OutcomeRecoveriesTable>;
 export type OutcomeLedgerEntry = Selectable<OutcomeLedgerTable>;
 export type OutcomeAudit = Selectable<OutcomeAuditsTable>;
 export type OutcomeAuditItem = Selectable<OutcomeAuditItemsTable>;
+export type OutcomeApprovalRaise = Selectable<OutcomeApprovalRaisesTable>;
 
 /** This module's tables in the `Database` interface (src/db/database.ts). */
 declare module "../../db/database.ts" {

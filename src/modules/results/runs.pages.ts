@@ -15,6 +15,7 @@ import { formatPence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
 import { CONTRACT_RULES } from "./reference.ts";
+import type { OutcomeContract } from "./results.table.ts";
 import {
   approveCorrection,
   approveRun,
@@ -61,12 +62,13 @@ const money = (pence: string | bigint) => formatPence(BigInt(pence));
 /** The statuses a run may be cancelled in: not yet paid. */
 const CANCELLABLE: readonly RunView["status"][] = ["computing", "computed", "approved"];
 
-/** A run's figures as the pages show them (£, dates). */
-function shownRun(run: RunView, base: string) {
+/** A run's figures as the pages show them (£, dates); whether it pays above the contract's amount now. */
+function shownRun(run: RunView, base: string, contract: OutcomeContract) {
   const p = run.progress;
   const job = p?.job ?? null;
   return {
     ...run,
+    aboveAmount: BigInt(run.paymentPence) > contract.second_approval_above_pence,
     url: `${base}/runs/${run.id}`,
     cancelledAt: run.cancelledAt ? new Date(run.cancelledAt) : null,
     progress: p
@@ -109,7 +111,7 @@ async function runsContext(request: ContractRequest) {
     commissioner: standing.payer,
     url: `${base}/runs`,
     paymentsUrl: `${base}/payments`,
-    runs: runs.map((r) => shownRun(r, base)),
+    runs: runs.map((r) => shownRun(r, base, standing.contract)),
     next: next ? `${base}/runs?after=${next}` : null,
   };
 }
@@ -179,7 +181,7 @@ export function runsPages(app: FastifyInstance): void {
       refused: refusedOnly,
     });
     const base = contractUrl(r);
-    const run = shownRun(d.run, base);
+    const run = shownRun(d.run, base, d.standing.contract);
     const userId = r.principal?.userId;
     await reply.page("results/views/runs/run.njk", {
       authority: r.authority,
@@ -237,7 +239,7 @@ export function runsPages(app: FastifyInstance): void {
       return {
         authority: request.authority,
         contract,
-        run: shownRun(run, contractUrl(request)),
+        run: shownRun(run, contractUrl(request), contract),
         cancellable,
       };
     },

@@ -449,7 +449,6 @@ export interface RunAwaiting {
   period_end: string;
   status: "computed" | "approved";
   payment_pence: bigint;
-  second_approval_above_pence: bigint;
   reference: string;
   title: string;
   /** Who has approved it so far. */
@@ -467,8 +466,7 @@ export async function runsAwaiting(
   if (authorityIds.length === 0) return [];
   const r = await sql<RunAwaiting>`
     select r.authority_id, r.id, r.contract_id, r.period_start::text as period_start,
-      r.period_end::text as period_end, r.status, r.payment_pence, c.second_approval_above_pence,
-      c.reference, c.title,
+      r.period_end::text as period_end, r.status, r.payment_pence, c.reference, c.title,
       coalesce((select array_agg(a.user_id::text order by a.approved_at) from outcome_run_approvals a
         where a.authority_id = r.authority_id and a.run_id = r.id), '{}') as approvers,
       (count(*) over ())::text as total

@@ -17,7 +17,8 @@
  *   claims = payment + recovered; owed = recovered + carried forward. `computeRun` computes in the
  *   caller's process (tests, the demo seed), under the same lease.
  * - **approve** (`approved`): the authority's commissioners and administrators; a run paying more
- *   than the contract's `second_approval_above_pence` needs two different people.
+ *   than the contract's `second_approval_above_pence` — at its first approval or at its payment,
+ *   whichever is stricter (`approvalsNeeded`) — needs two different people.
  * - **pay** (`paid`): the ledger's rows — the payment and the recovery taken — each with an
  *   idempotency key made from the run (`run:<id>:payment`, `run:<id>:recovery`), in one transaction
  *   with the run's status; the provider's people told. Paying a paid run answers the same, writing
@@ -35,13 +36,7 @@
 import type { Db, Trx } from "../../db/database.ts";
 import { decodeKey, encodeKey } from "../../db/paging.ts";
 import { transaction } from "../../db/transaction.ts";
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  UnprocessableError,
-  ValidationError,
-} from "../../lib/errors.ts";
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { addDays, addMonths, isIsoDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
@@ -56,6 +51,8 @@ import {
   outcomeContractFor,
   outcomeContractOf,
   type ResultsStanding,
+  requireApprover,
+  requirePayer,
   tellProvider,
 } from "./results.service.ts";
 import type {
@@ -183,7 +180,7 @@ export function runView(
     startedAt: run.started_at.toISOString(),
     computedAt: run.computed_at?.toISOString() ?? null,
     paidAt: run.paid_at?.toISOString() ?? null,
-    approvalsNeeded: approvalsNeeded(run, contract),
+    approvalsNeeded: approvalsNeeded(run, contract, approvals.length),
     approvals: approvals.map((a) => ({
       userId: a.user_id,
       name: a.name,
@@ -243,9 +240,23 @@ export function ledgerView(row: OutcomeLedgerEntry): LedgerView {
   };
 }
 
-/** One approver, or two different people when the run pays more than the contract's amount. */
-export function approvalsNeeded(run: OutcomeRun, contract: OutcomeContract): number {
-  return run.payment_pence > contract.second_approval_above_pence ? 2 : 1;
+/** Whether the run pays more than the contract's second-approval amount as it now is. */
+export function paysAboveAmount(run: OutcomeRun, contract: OutcomeContract): boolean {
+  return run.payment_pence > contract.second_approval_above_pence;
+}
+
+/**
+ * How many different people approve the run, given the approvals it has. Two when it pays more than
+ * the contract's amount at its first approval or at its payment, whichever is stricter: a run
+ * approved once that waits for a second approval keeps waiting though a raise of the amount is
+ * confirmed meanwhile (a raise never takes an approval away), and a lowering that puts an approved
+ * run's payment above the amount sends it back for a second (`needSecondApprovalAgain`). An approved
+ * or paid run needed the approvals it has.
+ */
+export function approvalsNeeded(run: OutcomeRun, contract: OutcomeContract, approvals: number): number {
+  if (run.status === "approved" || run.status === "paid") return Math.max(1, approvals);
+  if (approvals > 0) return 2;
+  return paysAboveAmount(run, contract) ? 2 : 1;
 }
 
 /**
@@ -260,40 +271,6 @@ export function settle(
   if (claimsPence < 0n || owedPence < 0n) throw new RangeError("claims and recoveries are never negative");
   const recovered = claimsPence < owedPence ? claimsPence : owedPence;
   return { recovered, payment: claimsPence - recovered, carriedForward: owedPence - recovered };
-}
-
-/**
- * Only the authority's own commissioners and administrators move its money: platform administrators
- * read payments, and someone who is also one of the provider's people may not act on its payments.
- */
-function requirePayer(standing: ResultsStanding): void {
-  if (standing.payer) return;
-  if (standing.commissioner && standing.provider)
-    throw new ForbiddenError(
-      msg`You are one of the provider's people too: ask another of the authority's commissioners to act on its payments.`,
-    );
-  if (standing.commissioner)
-    throw new ForbiddenError(
-      msg`Platform administrators read payments but do not move money: ask one of the authority's commissioners.`,
-    );
-  throw new ForbiddenError(
-    msg`Only the authority's commissioners and administrators run payments. Ask one of them.`,
-  );
-}
-
-/**
- * Approving and paying (runs, corrections) also need a session signed in with two-factor, as opening
- * tender bids does: never an API token, which has no second factor.
- */
-function requireApprover(ctx: Ctx, standing: ResultsStanding): string {
-  requirePayer(standing);
-  const p = ctx.principal;
-  if (!p) throw new ForbiddenError();
-  if (!p.twoFactor || p.via !== "session")
-    throw new ForbiddenError(
-      msg`Approving and paying money needs a session signed in with two-factor (an API token cannot): set up two-factor on your account if you have not, then sign out and sign in again with your code.`,
-    );
-  return p.userId;
 }
 
 async function findRun(db: Db, authorityId: string, contractId: string, runId: string): Promise<OutcomeRun> {
@@ -348,13 +325,14 @@ const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
  * Starts the contract's run for a month (`computing`); 409 while another is open or out of order.
  * With `compute`, computing it is asked for in the same transaction (its job queued: the page's
  * "Start and compute").
+ * `opts.id`: a fixed id, for the demo data.
  */
 export async function startRun(
   ctx: Ctx,
   authorityId: string,
   contractId: string,
   input: StartRunInput,
-  opts: { compute?: boolean } = {},
+  opts: { compute?: boolean; id?: string } = {},
 ): Promise<RunView> {
   if (!MONTH.test(input.month)) {
     const message = msg`Enter the month paid for as a year and month, like 2027-01`;
@@ -396,7 +374,7 @@ export async function startRun(
     }
     const started = await repo.insertRun(trx, {
       authority_id: authorityId,
-      id: newId(),
+      id: opts.id ?? newId(),
       contract_id: contractId,
       period_start: periodStart,
       period_end: periodEnd,
@@ -673,7 +651,7 @@ export async function approveRun(
       throw new ConflictError(msg`The run is approved already: nothing more to approve`, "run_approved");
     await repo.insertApproval(trx, authorityId, runId, userId, ctx.clock.now());
     const count = approvals.length + 1;
-    const needed = approvalsNeeded(run, contract);
+    const needed = approvalsNeeded(run, contract, approvals.length);
     const after =
       count >= needed ? await repo.updateRun(trx, authorityId, runId, { status: "approved" }) : run;
     await recordAudit(trx, ctx.clock, {
@@ -685,6 +663,37 @@ export async function approveRun(
     });
     return viewOf(trx, ctx.clock, after, contract);
   });
+}
+
+/**
+ * After the contract's second-approval amount is lowered (in that change's transaction, the contract
+ * locked): a run approved by one person that now pays more than the amount goes back to waiting for
+ * a second approval, audited. Answers the run sent back, if any (at most one run is open at a time).
+ */
+export async function needSecondApprovalAgain(
+  ctx: Ctx & { db: Trx },
+  contract: OutcomeContract,
+): Promise<string | null> {
+  const run = await repo.latestRun(ctx.db, contract.authority_id, contract.id);
+  if (run?.status !== "approved" || !paysAboveAmount(run, contract)) return null;
+  const locked = await lockedRun(ctx.db, contract.authority_id, contract.id, run.id);
+  const approvals = await repo.approvalsOf(ctx.db, contract.authority_id, run.id);
+  if (locked.status !== "approved" || approvals.length >= 2) return null;
+  await repo.updateRun(ctx.db, contract.authority_id, run.id, { status: "computed" });
+  await recordAudit(ctx.db, ctx.clock, {
+    authorityId: contract.authority_id,
+    actor: actorIn(ctx),
+    action: "outcome-run.second-approval-needed",
+    entity: { type: "outcome-run", id: run.id },
+    changes: {
+      contractId: contract.id,
+      paymentPence: run.payment_pence,
+      secondApprovalAbovePence: contract.second_approval_above_pence,
+      approvals: approvals.length,
+      approvalsNeeded: 2,
+    },
+  });
+  return run.id;
 }
 
 // Pay
@@ -720,8 +729,12 @@ export async function payRun(
     const run = await lockedRun(trx, authorityId, contractId, runId);
     if (run.status === "paid") return viewOf(trx, ctx.clock, run, contract);
     if (run.status === "cancelled") throw runCancelled();
-    if (run.status !== "approved") {
-      const needed = approvalsNeeded(run, contract);
+    // The contract's amount as it is now decides too: a lowering since the approval sends the run
+    // back for a second one (needSecondApprovalAgain), and this holds it whatever happened between.
+    const approvals = (await repo.approvalsOf(trx, authorityId, runId)).length;
+    const short = run.status === "approved" && paysAboveAmount(run, contract) && approvals < 2;
+    if (run.status !== "approved" || short) {
+      const needed = short ? 2 : approvalsNeeded(run, contract, approvals);
       throw new ConflictError(
         needed === 2
           ? msg`The run needs approving by two different people before it is paid`

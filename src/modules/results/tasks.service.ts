@@ -31,11 +31,10 @@ export async function tasksFor(ctx: Ctx): Promise<Tasks> {
       tasks.todo.push({ ...task, kind: "pay-outcome-run" });
       continue;
     }
-    const needed = run.payment_pence > run.second_approval_above_pence ? 2 : 1;
+    // A computed run approved once waits for a second person (runs.service.ts `approvalsNeeded`).
     if (run.approvers.includes(p.userId))
       tasks.waiting.push({ ...task, kind: "outcome-run-awaiting-second" });
-    else if (run.approvers.length > 0 && needed === 2)
-      tasks.todo.push({ ...task, kind: "second-approve-outcome-run" });
+    else if (run.approvers.length > 0) tasks.todo.push({ ...task, kind: "second-approve-outcome-run" });
     else tasks.todo.push({ ...task, kind: "approve-outcome-run" });
   }
   tasks.more.todo += Math.max(0, Number(runs[0]?.total ?? 0) - runs.length);

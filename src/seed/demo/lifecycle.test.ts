@@ -17,10 +17,11 @@ import { fixedClock } from "../../lib/clock.ts";
 import { NATIONS, standstillEnds } from "../../lib/working-days.ts";
 import type { Principal } from "../../modules/access/access.service.ts";
 import type { Ctx } from "../../modules/access/context.ts";
+import { secondApprovalOf } from "../../modules/results/approval-amounts.service.ts";
 import { auditsOf } from "../../modules/results/audits.service.ts";
 import { contractClaims, providerOutcomeContracts } from "../../modules/results/outcome-contracts.service.ts";
 import { contractPerformance } from "../../modules/results/performance.service.ts";
-import { listRuns } from "../../modules/results/runs.service.ts";
+import { listRuns, runDetail } from "../../modules/results/runs.service.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
 import { DEMO_CONTRACTS } from "./contracts.ts";
 import { DEMO_AWAITING_CONTRACT_DAYS, DEMO_AWARD, DEMO_EVALUATOR } from "./evaluation.ts";
@@ -239,18 +240,36 @@ describe("the demo Work Programme", () => {
     const { runs } = await listRuns(dev(), dws, DEMO_RESULTS.workProgramme);
     expect(runs).toHaveLength(9);
     const [latest, ...paid] = runs;
-    expect(latest).toMatchObject({ status: "computed", approvals: [{}] });
-    expect(BigInt(latest?.paymentPence ?? 0)).toBeGreaterThan(300_000n);
+    // Above the contract's £1,000.00: the seed refuses to make a demo where it is not.
+    expect(latest).toMatchObject({
+      id: DEMO_RESULTS.waitingRun,
+      status: "computed",
+      approvalsNeeded: 2,
+      approvals: [{}],
+    });
+    expect(BigInt(latest?.paymentPence ?? 0)).toBeGreaterThan(100_000n);
     expect(paid.every((r) => r.status === "paid")).toBe(true);
     const { rows: audits } = await auditsOf(dev(), dws, DEMO_RESULTS.workProgramme);
     expect(audits).toHaveLength(1);
     const [audit] = audits;
-    expect(audit?.status).toBe("concluded");
+    expect(audit).toMatchObject({ id: DEMO_RESULTS.audit, status: "concluded" });
+    expect(runs.find((r) => r.periodStart === audit?.period_start)?.id).toBe(DEMO_RESULTS.auditedRun);
     const recovery = BigInt(audit?.recovery_pence ?? 0);
     expect(recovery).toBeGreaterThan(0n);
     // The run after the audited month (runs are listed latest first) takes it from its claims.
     const after = runs.filter((r) => r.periodStart > (audit?.period_start ?? "")).at(-1);
+    expect(after?.id).toBe(DEMO_RESULTS.recoveringRun);
     expect(BigInt(after?.recoveredPence ?? -1)).toBe(recovery);
+  });
+
+  it("has the department's ceiling, and a raise of WP-CPA-08's amount waiting for a second person", async () => {
+    const view = await secondApprovalOf(dev(), dws, DEMO_RESULTS.workProgrammeNationwide);
+    expect(view).toMatchObject({ amountPence: 2_500_000n, ceilingPence: 3_000_000n });
+    expect(view.pending).toMatchObject({
+      status: "pending",
+      toPence: 3_000_000n,
+      proposedBy: dev().principal?.userId,
+    });
   });
 
   it("refuses the later attachment of the person referred to both providers", async () => {
@@ -284,7 +303,17 @@ describe("the demo social impact bond", () => {
   it("paid cohort 1 alone (a fall of at least 10%) and nothing yet for cohort 2", async () => {
     const priya = ctxOf(person("commissioner", "authority", COUNTY));
     const { runs } = await listRuns(priya, COUNTY, DEMO_RESULTS.socialImpactBond);
-    expect(runs.map((r) => [r.status, r.paymentPence])).toEqual([["paid", "1800000"]]);
+    expect(runs.map((r) => [r.id, r.status, r.paymentPence])).toEqual([
+      [DEMO_RESULTS.bondRun, "paid", "1800000"],
+    ]);
+    // Fixed ids: the cohort's claim is kept against its first participant, SIB-C1-001.
+    const { claims: kept } = await runDetail(
+      priya,
+      COUNTY,
+      DEMO_RESULTS.socialImpactBond,
+      DEMO_RESULTS.bondRun,
+    );
+    expect(kept.map((c) => c.participant_id)).toEqual(["019a0000-0000-7000-8000-0000000d1201"]);
     const { claims } = await contractClaims(priya, COUNTY, DEMO_RESULTS.socialImpactBond, {});
     expect(claims.map((c) => [c.rule, c.metric, c.amountPence])).toEqual([["cohort", "1", 1_800_000n]]);
   });

@@ -7,29 +7,37 @@
  *    fund contracts from M−10 with the Work Programme tariff (its minimum performance level made
  *    checkable after 7 months, at 20%):
  *    - WP-CPA-07, Westshire Community Health CIC (administered by the demo organisation
- *      administrator, Olu Adeyemi, who sends its evidence), second approval above £3,000;
+ *      administrator, Olu Adeyemi, who sends its evidence), second approval above £1,000;
  *    - WP-CPA-08, Nationwide Employment Services plc (its evidence sent by the department's data
- *      match), second approval above £25,000.
+ *      match), second approval above £25,000, and a raise to £30,000 proposed by Dev Malhotra
+ *      waiting for a second person (the department's ceiling, set by Ruth Okonkwo, is £30,000).
  *    Participants in three payment groups referred from M−9 to M−2 (53 each); attachments, job starts and
  *    reports of weeks in work every four weeks (job outcomes after 26 or 13 weeks, sustainment
  *    payments after). One reference referred to both: attached by Westshire Community Health first,
  *    so Nationwide's later attachment is refused (`duplicate-participant`). Runs for M−9 to M−1,
  *    each started, computed, approved (by Dev Malhotra, and Ruth Okonkwo when two are needed) and
- *    paid; WP-CPA-07's M−1 run is computed and approved once, waiting for its second approval. A
- *    census audit (every claim: fewer than 30) of WP-CPA-07's M−4 run concluded in M−3, whose recovery the M−3 run takes.
+ *    paid; WP-CPA-07's M−1 run is computed and approved once, waiting for its second approval (the
+ *    seed fails, saying so, should its payment ever be within the amount). A census audit (every
+ *    claim: fewer than 30) of WP-CPA-07's M−4 run concluded in M−3, whose recovery the M−3 run takes.
  * 2. A social impact bond of Westshire County Council for an outcome fund (the demo's contracts
  *    linked to results started months ago, too late for a cohort's 12-month window to have closed),
  *    with Second Chance Kitchens CIC: the Peterborough model, cohort 1 referred from M−30 to M−25
  *    and cohort 2 from M−18 to M−8, reconvictions and their absence matched from police records,
  *    both comparison groups recorded; cohort 1 paid in the M−2 run (a fall of more than 10%),
  *    cohort 2 still being measured.
- * Fictional people, references and figures; no names in the results tables.
+ * Fictional people, references and figures; no names in the results tables. Fixed ids (`id` below)
+ * for the contracts, participants, evidence events, runs and the audit, so that every seeding makes
+ * the same ones and docs/payment-by-results.md can link to them.
  */
 import { type Clock, fixedClock } from "../../lib/clock.ts";
 import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
 import { formatPence } from "../../lib/money.ts";
 import type { Principal } from "../../modules/access/access.service.ts";
 import type { Ctx } from "../../modules/access/context.ts";
+import {
+  changeSecondApprovalAmount,
+  setApprovalCeiling,
+} from "../../modules/results/approval-amounts.service.ts";
 import { auditOf, concludeAudit, recordFinding, startAudit } from "../../modules/results/audits.service.ts";
 import {
   type EventDraft,
@@ -56,14 +64,34 @@ import { DEMO_ORGANISATION, DEMO_USERS } from "./users.ts";
 const NATIONWIDE = "019a0000-0000-7000-8000-00000000b005";
 const SECOND_CHANCE = "019a0000-0000-7000-8000-00000000b003";
 
-/** The demo's outcome contracts (fixed ids) and the reference referred to both Work Programme providers. */
+/**
+ * The demo's fixed ids, made as the other demo seeds make theirs: `…-0000000dNNNN`. The outcome
+ * contracts are 1 to 3; participants from 1001 (WP-CPA-07's), 1101 (WP-CPA-08's), 1201 and 1301
+ * (the bond's cohorts 1 and 2), each by its place in its list; runs from 2001 (WP-CPA-07's, M−9
+ * first), 2011 (WP-CPA-08's) and 2021 (the bond's); the audit 2101; evidence events from 3001, in
+ * the order they are sent.
+ */
+const id = (n: number) => `019a0000-0000-7000-8000-0000000d${String(n).padStart(4, "0")}`;
+
+/** The run of a contract (0: WP-CPA-07, 1: WP-CPA-08, 2: the bond) for the month `back` months ago. */
+const runId = (contract: number, back: number) => id(2001 + 10 * contract + (9 - back));
+
+/** The demo's outcome contracts, runs and audit (fixed ids) and the reference referred to both Work Programme providers. */
 export const DEMO_RESULTS = {
   /** WP-CPA-07: Westshire Community Health CIC (Olu Adeyemi's), its latest run waiting for a second approval. */
-  workProgramme: "019a0000-0000-7000-8000-0000000d0001",
+  workProgramme: id(1),
   /** WP-CPA-08: Nationwide Employment Services plc, its twin's attachment refused as a duplicate. */
-  workProgrammeNationwide: "019a0000-0000-7000-8000-0000000d0002",
+  workProgrammeNationwide: id(2),
   /** SIB-RO-01: Westshire's social impact bond with Second Chance Kitchens CIC. */
-  socialImpactBond: "019a0000-0000-7000-8000-0000000d0003",
+  socialImpactBond: id(3),
+  /** WP-CPA-07's runs: M−1's, waiting for its second approval; M−4's, audited; M−3's, taking the audit's recovery. */
+  waitingRun: runId(0, 1),
+  auditedRun: runId(0, 4),
+  recoveringRun: runId(0, 3),
+  /** The audit of WP-CPA-07's M−4 run. */
+  audit: id(2101),
+  /** The bond's run for M−2, paying cohort 1. */
+  bondRun: runId(2, 2),
   twin: "WP-DUP-0001",
 } as const;
 
@@ -182,7 +210,7 @@ export const demoResultsSeed: Seed = {
         reference: "WP-CPA-07",
         organisationId: DEMO_ORGANISATION,
         title: "Work Programme, contract package area 7 (Westshire and Millbrook)",
-        approvalAbove: "£3,000",
+        approvalAbove: "£1,000",
         sender: olu,
         people: workProgrammePeople("WP7", 0, monthOf(9), lastEvidence),
       },
@@ -211,6 +239,18 @@ export const demoResultsSeed: Seed = {
       referredOn: addDays(twinReferred, 6),
       events: [{ kind: "attachment", on: addDays(twinReferred, 12) }],
     });
+    // The department's ceiling for its contracts' second-approval amounts, set by its administrator.
+    await setApprovalCeiling(acting(ruth, at(addDays(startsOn, -28))), dws, { ceiling: "£30,000" });
+    // Each participant's fixed id, by contract and place in its list.
+    const participantIds = contracts.map((c, i) => {
+      if (c.people.length > 99) throw new RangeError("The demo's ids allow 99 participants a contract");
+      return new Map(c.people.map((p, k) => [p.reference, id(1001 + 100 * i + k)]));
+    });
+    let eventsSent = 0;
+    const eventIds = (n: number) => {
+      if (eventsSent + n > 6999) throw new RangeError("The demo's ids allow 6,999 evidence events");
+      return Array.from({ length: n }, () => id(3001 + eventsSent++));
+    };
     for (const c of contracts) {
       await setUpOutcomeContract(
         acting(dev, setUp),
@@ -244,11 +284,14 @@ export const demoResultsSeed: Seed = {
       const last = lastDayOf(month);
       const next = addMonths(month, 1);
       for (const [i, c] of contracts.entries()) {
-        const id = c.id;
+        const contractId = c.id;
         const referred: ParticipantDraft[] = c.people
           .filter((p) => p.referredOn >= month && p.referredOn <= last)
           .map((p) => ({ reference: p.reference, paymentGroup: p.group, referredOn: p.referredOn }));
-        if (referred.length > 0) await referParticipants(acting(dev, at(last)), dws, id, referred);
+        if (referred.length > 0)
+          await referParticipants(acting(dev, at(last)), dws, contractId, referred, {
+            ids: referred.map((r) => participantIds[i]?.get(r.reference) as string),
+          });
         const events: EventDraft[] = c.people.flatMap((p) =>
           p.events
             .filter((e) => e.on >= month && e.on <= last)
@@ -262,30 +305,46 @@ export const demoResultsSeed: Seed = {
         );
         // Nationwide's evidence comes from the department's data match (its referral and benefit records).
         if (events.length > 0)
-          await recordEvents(acting(c.sender, at(addDays(next, 1))), dws, id, events, {
+          await recordEvents(acting(c.sender, at(addDays(next, 1))), dws, contractId, events, {
             source: c.sender === dev ? "data-match" : undefined,
+            ids: eventIds(events.length),
           });
         const running = at(addDays(next, 2));
-        const run = await startRun(acting(dev, running), dws, id, { month: month.slice(0, 7) });
-        await computeRun(acting(dev, at(addDays(next, 2), 5)), dws, id, run.id);
-        const first = await approveRun(acting(dev, at(addDays(next, 2), 30)), dws, id, run.id);
-        // The latest month of the first contract waits for its second approval.
-        if (back === 1 && i === 0) continue;
+        const run = await startRun(
+          acting(dev, running),
+          dws,
+          contractId,
+          { month: month.slice(0, 7) },
+          { id: runId(i, back) },
+        );
+        await computeRun(acting(dev, at(addDays(next, 2), 5)), dws, contractId, run.id);
+        const first = await approveRun(acting(dev, at(addDays(next, 2), 30)), dws, contractId, run.id);
+        // The latest month of the first contract waits for its second approval: said loudly here
+        // should the demo's figures ever make its payment within the contract's amount.
+        if (back === 1 && i === 0) {
+          if (first.status !== "computed")
+            throw new Error(
+              `The demo's run of ${c.reference} for ${month.slice(0, 7)} pays ${formatPence(BigInt(first.paymentPence))}, not more than its second-approval amount (${c.approvalAbove}): it would not wait for a second approval. Change the demo's figures or the amount.`,
+            );
+          continue;
+        }
         if (first.status !== "approved")
-          await approveRun(acting(ruth, at(addDays(next, 3))), dws, id, run.id);
-        await payRun(acting(ruth, at(addDays(next, 3), 30)), dws, id, run.id);
+          await approveRun(acting(ruth, at(addDays(next, 3))), dws, contractId, run.id);
+        await payRun(acting(ruth, at(addDays(next, 3), 30)), dws, contractId, run.id);
         // The first contract's month audited: fewer than 30 claims, so every one is checked (a census);
         // two were not due, and the next run recovers what they were paid.
         const sampleSize = first.claimCount;
         if (i === 0 && month === audited && sampleSize >= 2) {
-          const audit = await startAudit(acting(dev, at(addDays(next, 9))), dws, id, {
-            period: month.slice(0, 7),
-            sampleSize,
-            seed: "demo-audit-2026",
-          });
-          const { items } = await auditOf(acting(dev, at(addDays(next, 9))), dws, id, audit.id);
+          const audit = await startAudit(
+            acting(dev, at(addDays(next, 9))),
+            dws,
+            contractId,
+            { period: month.slice(0, 7), sampleSize, seed: "demo-audit-2026" },
+            { id: DEMO_RESULTS.audit },
+          );
+          const { items } = await auditOf(acting(dev, at(addDays(next, 9))), dws, contractId, audit.id);
           for (const [k, item] of items.entries())
-            await recordFinding(acting(dev, at(addDays(next, 15), k)), dws, id, audit.id, {
+            await recordFinding(acting(dev, at(addDays(next, 15), k)), dws, contractId, audit.id, {
               participantId: item.participant_id,
               rule: item.rule,
               metric: item.metric,
@@ -296,10 +355,19 @@ export const demoResultsSeed: Seed = {
                   ? "The employer's records show no job on the day the provider's evidence gives."
                   : "The evidence held matches the claim.",
             });
-          await concludeAudit(acting(dev, at(addDays(next, 19))), dws, id, audit.id);
+          await concludeAudit(acting(dev, at(addDays(next, 19))), dws, contractId, audit.id);
         }
       }
     }
+    // A raise of WP-CPA-08's amount to the department's ceiling, proposed by Dev: Ruth confirms or refuses it.
+    await changeSecondApprovalAmount(
+      acting(dev, at(addDays(m0, 9))),
+      dws,
+      DEMO_RESULTS.workProgrammeNationwide,
+      {
+        amount: "£30,000",
+      },
+    );
 
     // 2. Westshire's social impact bond.
     const county = DEMO_AUTHORITY.county;
@@ -350,6 +418,7 @@ export const demoResultsSeed: Seed = {
           cohort: c.cohort,
           referredOn: p.referredOn,
         })),
+        { ids: people.map((p) => id(1101 + 100 * Number(c.cohort) + p.k)) },
       );
       // Matched from police records each quarter: reconvictions within 12 months of release, or none.
       const matchedOn = addDays(monthOf(3), 5);
@@ -377,6 +446,7 @@ export const demoResultsSeed: Seed = {
       }
       await recordEvents(acting(priya, at(matchedOn)), county, sib, events, {
         source: "data-match",
+        ids: eventIds(events.length),
       });
       await recordComparison(acting(priya, at(addDays(monthOf(3), 6))), county, sib, {
         cohort: c.cohort,
@@ -388,7 +458,13 @@ export const demoResultsSeed: Seed = {
     }
     const sibMonth = monthOf(2);
     const sibRun = at(addDays(monthOf(1), 4));
-    const run = await startRun(acting(priya, sibRun), county, sib, { month: sibMonth.slice(0, 7) });
+    const run = await startRun(
+      acting(priya, sibRun),
+      county,
+      sib,
+      { month: sibMonth.slice(0, 7) },
+      { id: DEMO_RESULTS.bondRun },
+    );
     await computeRun(acting(priya, at(addDays(monthOf(1), 4), 5)), county, sib, run.id);
     const approved = await approveRun(acting(priya, at(addDays(monthOf(1), 5))), county, sib, run.id);
     if (approved.status !== "approved")
