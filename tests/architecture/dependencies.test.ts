@@ -55,6 +55,13 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/redress"],
   // Payment by results (issue 19): outcome contracts, claims, payment runs.
   ["modules/results"],
+  // Diversity of providers (issue 20): grants and their 360Giving data, the mutual spin-out path,
+  // barriers to entry, accreditation and standards, the innovation prize.
+  ["modules/grants"],
+  ["modules/mutuals"],
+  ["modules/barriers"],
+  ["modules/standards"],
+  ["modules/prize"],
   // Open data about the whole system: reads the modules above through their public services.
   ["modules/ocds"],
   // The market dashboards: figures kept from the modules above, read through their services.
