@@ -2,7 +2,7 @@
  * SQL of the second-approval amounts: an authority's ceiling, a contract's amount, and the raises
  * waiting for a second person (`outcome_approval_ceilings`, `outcome_approval_raises`).
  */
-import type { Insertable } from "kysely";
+import { type Insertable, sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type {
   OutcomeApprovalRaise,
@@ -131,4 +131,36 @@ export function decideRaise(
     .where("status", "=", "pending")
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** A raise of a contract's amount waiting for a second person, for "Your work". */
+export interface RaiseAwaiting {
+  authority_id: string;
+  id: string;
+  contract_id: string;
+  reference: string;
+  title: string;
+  to_pence: bigint;
+  proposed_by: string;
+  /** How many raises wait in all (every row carries it). */
+  total: string;
+}
+
+/** The raises waiting in these authorities, oldest first (at most `limit`). */
+export async function raisesAwaiting(
+  db: Db,
+  authorityIds: readonly string[],
+  limit: number,
+): Promise<RaiseAwaiting[]> {
+  if (authorityIds.length === 0) return [];
+  const r = await sql<RaiseAwaiting>`
+    select x.authority_id, x.id, x.contract_id, c.reference, c.title, x.to_pence, x.proposed_by,
+      (count(*) over ())::text as total
+    from outcome_approval_raises x
+    join outcome_contracts c on c.authority_id = x.authority_id and c.id = x.contract_id
+    where x.authority_id in (${sql.join(authorityIds.map((id) => sql`${id}::uuid`))})
+      and x.status = 'pending'
+    order by x.proposed_at, x.id
+    limit ${limit}`.execute(db);
+  return r.rows;
 }

@@ -219,6 +219,19 @@ describe("a contract's amount", () => {
       raise.id,
     );
 
+    // "Your work": the others' to confirm, and waiting on them for the one who proposed it.
+    const work = async (who: string) => {
+      const tasks = await tasksFor(ctxs[who] as Ctx);
+      const of = (list: typeof tasks.todo) => list.filter((x) => x.about.id === c.id);
+      return { todo: of(tasks.todo), waiting: of(tasks.waiting) };
+    };
+    const bobs = await work("bob");
+    expect(bobs.todo.map((x) => [x.kind, x.href, x.details.amount])).toEqual([
+      ["confirm-outcome-raise", amountPage(c), "£20,000.00"],
+    ]);
+    expect((await work("alice")).waiting.map((x) => x.kind)).toEqual(["outcome-raise-awaiting-second"]);
+    expect((await work("alice")).todo).toEqual([]);
+
     // Not by whoever proposed it; not without a second factor; by another, on the page's button.
     const confirm = `${amountApi(c)}/raises/${raise.id}/confirm`;
     const own = await call(t.app, "POST", confirm, as("alice"));
@@ -245,6 +258,7 @@ describe("a contract's amount", () => {
       "results.approval-raise-proposed",
       "results.approval-raise-confirmed",
     ]);
+    expect((await work("bob")).todo).toEqual([]);
   });
 
   it("refuses a raise, lets its proposer withdraw it, and a lowering supersedes one waiting", async () => {
