@@ -15,7 +15,11 @@ export const ItemParams = Type.Object({
   proposalId: Uuid,
   item: Type.String({ maxLength: 60 }),
 });
-export const StageParams = Type.Object({ authorityId: Uuid, proposalId: Uuid, stage: Strings(STAGE_IDS) });
+export const StageParams = Type.Object({
+  authorityId: Uuid,
+  proposalId: Uuid,
+  stage: Type.String({ maxLength: 40, description: `One of ${STAGE_IDS.join(", ")}` }),
+});
 export const OrganisationParams = Type.Object({ organisationId: Uuid });
 
 export const ProposalBody = Type.Object(
