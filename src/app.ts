@@ -41,6 +41,7 @@ import { homeRoutes } from "./modules/home/home.routes.ts";
 import { inboxRoutes } from "./modules/inbox/inbox.routes.ts";
 import { integrityRoutes } from "./modules/integrity/integrity.routes.ts";
 import { marketRoutes } from "./modules/market/market.routes.ts";
+import { mutualsRoutes } from "./modules/mutuals/mutuals.routes.ts";
 import { externalOcdsRoutes } from "./modules/ocds/external.routes.ts";
 import { ocdsRoutes } from "./modules/ocds/ocds.routes.ts";
 import { opportunitiesRoutes } from "./modules/opportunities/opportunities.routes.ts";
@@ -156,6 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditsRoutes);
   await app.register(resultsRunsRoutes);
   await app.register(approvalAmountsRoutes);
+  await app.register(mutualsRoutes);
 
   return app;
 }

@@ -30,6 +30,7 @@ import { conflictDeclarationOf } from "./modules/evaluation/evaluation.service.t
 import { projectTendersPanel, serviceCommissioningPanel } from "./modules/home/panels.service.ts";
 import { integrityPanel, noteIntegrityChange } from "./modules/integrity/integrity.service.ts";
 import { noteMarketChange, queueImportedRecompute } from "./modules/market/figures.service.ts";
+import { mutualHistoryPanel } from "./modules/mutuals/history.service.ts";
 import { publishersImported } from "./modules/ocds/ocds.ports.ts";
 import { noteChange } from "./modules/ocds/ocds.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
@@ -134,4 +135,6 @@ export function wireModules(): void {
   providerExtras.plug(complaintExtras);
   // voice ← redress: the complaints figures of the providers in an area, on its figures page
   areaPanels.plug(areaComplaintsPanel);
+  // organisations ← mutuals: a mutual's history after spin-out on its profile
+  profilePanels.plug(mutualHistoryPanel);
 }

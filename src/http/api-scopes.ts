@@ -50,6 +50,8 @@ export const API_SCOPES = [
   // Payment by results (src/modules/results): commissioners' outcome contracts, evidence, runs; providers' claims and evidence.
   "results:read",
   "results:write",
+  // The mutual spin-out path (src/modules/mutuals): staff teams' proposals, the parent body's decision, a mutual's survival.
+  "mutuals:write",
   // Demo mode only (src/modules/demo-clock): platform administrators.
   "demo-clock:write",
 ] as const;

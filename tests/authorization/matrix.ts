@@ -35,6 +35,7 @@ import { home } from "./rules/home.ts";
 import { inbox } from "./rules/inbox.ts";
 import { integrity } from "./rules/integrity.ts";
 import { market } from "./rules/market.ts";
+import { mutuals } from "./rules/mutuals.ts";
 import { ocdsImport } from "./rules/ocds-import.ts";
 import { openData } from "./rules/open-data.ts";
 import { opportunities } from "./rules/opportunities.ts";
@@ -107,6 +108,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   resultsAudits,
   resultsRuns,
   resultsApprovals,
+  mutuals,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},

@@ -353,6 +353,8 @@ describe("the inbox", () => {
  */
 const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   "tender.question-asked": "demo",
+  // The demo mutuals seed: Westshire refuses the parks spin-out, and approves the libraries' (the teams are told).
+  "mutuals.decision": "demo",
   "tender.question-answered": "demo",
   // The demo care seed changes the demo citizen's own budget once: she is told.
   "care.budget-changed": "demo",

@@ -1,0 +1,176 @@
+/**
+ * Demo spin-out proposals of Westshire County Council (issue 20), made through the module's services
+ * as the people would, each step on a clock set to its moment, counted back from the month the demo
+ * is seeded in (M0):
+ * 1. Home care (Priya Shah, Evan Hughes): past the idea, writing its business case.
+ * 2. Parks (Evan Hughes, Bea Okafor): refused by Alan Carter in M−2, with reasons — shown publicly,
+ *    the appeal open; the team told in their inboxes.
+ * 3. Community health (Priya Shah, Evan Hughes): waiting for the parent body's decision since M−3,
+ *    past the 30 working days: overdue.
+ * 4. Libraries (Priya Shah, Bea Okafor): every stage from M−14, approved in M−11, trading since
+ *    M−6 as Westshire Libraries and Culture Mutual (85 staff transferred), and a member of the
+ *    Millbrook Leisure Mutual group since: its history is on its profile.
+ * Fixed ids (`DEMO_SPINOUT`) so that every seeding makes the same ones.
+ */
+import { type Clock, fixedClock } from "../../lib/clock.ts";
+import { addMonths, londonToday } from "../../lib/london-time.ts";
+import { loadGrants } from "../../modules/access/access.service.ts";
+import type { Ctx } from "../../modules/access/context.ts";
+import {
+  advanceProposal,
+  decideProposal,
+  proposeSpinout,
+  setSpinoutFacts,
+  tickItem,
+} from "../../modules/mutuals/mutuals.service.ts";
+import { type StageId, stageOf } from "../../modules/mutuals/stages.ts";
+import { recordRelationship } from "../../modules/organisations/relationships.service.ts";
+import type { Seed } from "../seed.ts";
+import { DEMO_AUTHORITY } from "./authorities.ts";
+import { DEMO_ORGANISATION } from "./organisations.ts";
+import { DEMO_SERVICE } from "./services.ts";
+import { DEMO_USERS } from "./users.ts";
+
+const id = (n: number) => `019a0000-0000-7000-8000-0000000e2${String(n).padStart(3, "0")}`;
+
+export const DEMO_SPINOUT = {
+  homeCare: id(1),
+  parksRefused: id(2),
+  healthOverdue: id(3),
+  librariesTrading: id(4),
+} as const;
+
+const COUNTY = DEMO_AUTHORITY.county;
+const userOf = (role: string) =>
+  DEMO_USERS.find((u) => u.role === role && u.scopeId === COUNTY)?.id as string;
+const LEISURE_MUTUAL = "019a0000-0000-7000-8000-00000000b009";
+
+export const demoMutualsSeed: Seed = {
+  name: "demo-mutuals",
+  description: "Demo spin-out proposals at several stages: one refused with reasons, one trading in a group",
+  demo: true,
+  async run({ ctx }) {
+    const now = ctx.clock.now();
+    const m0 = `${londonToday(ctx.clock).slice(0, 8)}01`;
+    /** A moment `back` months before M0 (plus `days`), never later than the seed's own moment. */
+    const at = (back: number, days = 0): Clock => {
+      const moment = new Date(Date.parse(`${addMonths(m0, -back)}T09:00:00Z`) + days * 86_400_000);
+      return fixedClock(moment < now ? moment : new Date(now.getTime() - 1000)) as Clock;
+    };
+    const person = async (userId: string) => ({
+      userId,
+      displayName: "",
+      grants: await loadGrants(ctx.db, userId),
+      via: "session" as const,
+      twoFactor: true,
+    });
+    const priya = await person(userOf("commissioner"));
+    const evan = await person(userOf("evaluator"));
+    const bea = await person(userOf("bid-opener"));
+    const alan = await person(userOf("authority-admin"));
+    const acting = (principal: Awaited<ReturnType<typeof person>>, clock: Clock): Ctx => ({
+      ...ctx,
+      clock,
+      principal,
+    });
+
+    /** Ticks every item of the stage the proposal is at, then moves it on. */
+    const finish = async (who: Ctx, proposalId: string, stage: StageId) => {
+      for (const item of stageOf(stage).checklist)
+        if (item.kind === "ticked") await tickItem(who, COUNTY, proposalId, item.id, true);
+      await advanceProposal(who, COUNTY, proposalId);
+    };
+
+    // 1. Home care: writing its business case.
+    const p1 = DEMO_SPINOUT.homeCare;
+    await proposeSpinout(
+      acting(priya, at(2)),
+      COUNTY,
+      {
+        serviceId: DEMO_SERVICE.countyHomeCare,
+        title: "Westshire Home Care as an employee-owned mutual",
+        summary: "The home care team proposes to run the county's home care as a mutual owned by its carers.",
+        memberIds: [evan.userId],
+      },
+      { id: p1 },
+    );
+    await finish(acting(priya, at(2, 7)), p1, "idea");
+    await tickItem(acting(evan, at(1)), COUNTY, p1, "business-case-written", true);
+
+    // 2. Parks: refused, with reasons.
+    const p2 = DEMO_SPINOUT.parksRefused;
+    await proposeSpinout(
+      acting(evan, at(5)),
+      COUNTY,
+      {
+        serviceId: DEMO_SERVICE.countyParks,
+        title: "Westshire Parks Trust",
+        summary: "The parks and countryside team proposes a staff-led trust running the county's parks.",
+        memberIds: [bea.userId],
+      },
+      { id: p2 },
+    );
+    await finish(acting(evan, at(5, 3)), p2, "idea");
+    await finish(acting(evan, at(4)), p2, "business-case");
+    await tickItem(acting(bea, at(4, 2)), COUNTY, p2, "case-sent-to-body", true);
+    await decideProposal(acting(alan, at(2)), COUNTY, p2, {
+      decision: "refused",
+      reasons:
+        "The parks are in the middle of a five-year joint management agreement with Millbrook District Council that runs until 2028; the council will look again at a spin-out when it ends.",
+    });
+
+    // 3. Community health: waiting for the decision, past the period.
+    const p3 = DEMO_SPINOUT.healthOverdue;
+    await proposeSpinout(
+      acting(evan, at(6)),
+      COUNTY,
+      {
+        serviceId: DEMO_SERVICE.countyCommunityHealth,
+        title: "Westshire Community Health Visiting",
+        summary:
+          "The health visiting team proposes to leave the council as a mutual delivering public health nursing.",
+        memberIds: [priya.userId],
+      },
+      { id: p3 },
+    );
+    await finish(acting(evan, at(6, 3)), p3, "idea");
+    await finish(acting(evan, at(3)), p3, "business-case");
+    await tickItem(acting(priya, at(3, 1)), COUNTY, p3, "case-sent-to-body", true);
+
+    // 4. Libraries: all the way to trading, then in a group.
+    const p4 = DEMO_SPINOUT.librariesTrading;
+    await proposeSpinout(
+      acting(priya, at(14)),
+      COUNTY,
+      {
+        serviceId: DEMO_SERVICE.countyLibraries,
+        title: "Westshire Libraries and Culture Mutual",
+        summary:
+          "The libraries team proposes a community benefit society owned by its staff and library users.",
+        memberIds: [bea.userId],
+      },
+      { id: p4 },
+    );
+    await finish(acting(priya, at(14, 5)), p4, "idea");
+    await finish(acting(priya, at(13)), p4, "business-case");
+    await tickItem(acting(bea, at(12)), COUNTY, p4, "case-sent-to-body", true);
+    await decideProposal(acting(alan, at(11)), COUNTY, p4, {
+      decision: "approved",
+      reasons:
+        "The business case shows the service kept whole, with the libraries open as many hours, at a lower cost.",
+    });
+    await advanceProposal(acting(priya, at(11, 1)), COUNTY, p4);
+    await finish(acting(bea, at(10)), p4, "staff-engagement");
+    await setSpinoutFacts(acting(priya, at(9)), COUNTY, p4, {
+      staffTransferred: 85,
+      organisationId: DEMO_ORGANISATION.librariesMutual,
+    });
+    await finish(acting(priya, at(9, 1)), p4, "tupe-pensions");
+    await finish(acting(priya, at(8)), p4, "legal-form");
+    await finish(acting(bea, at(6)), p4, "first-contract");
+    await recordRelationship(
+      { ...ctx, clock: at(1) },
+      { from: DEMO_ORGANISATION.librariesMutual, to: LEISURE_MUTUAL, kind: "group-member" },
+    );
+  },
+};
