@@ -47,6 +47,12 @@ import {
 } from "./modules/regulation/regulation.ports.ts";
 import { servicePanels } from "./modules/services/services.ports.ts";
 import {
+  accreditationRefusal,
+  accreditationsProfilePanel,
+  tenderRequirementsPanel,
+} from "./modules/standards/standards.service.ts";
+import {
+  bidderRefusals,
   evaluatorDeclaration,
   tenderPanels,
   tenderPublished,
@@ -134,4 +140,10 @@ export function wireModules(): void {
   providerExtras.plug(complaintExtras);
   // voice ← redress: the complaints figures of the providers in an area, on its figures page
   areaPanels.plug(areaComplaintsPanel);
+  // organisations ← standards: a provider's current accreditations on its profile;
+  // tenders ← standards: a bid refused without an accreditation the tender requires, and the
+  // accreditations it requires on its page
+  profilePanels.plug(accreditationsProfilePanel);
+  bidderRefusals.plug(accreditationRefusal);
+  tenderPanels.plug(tenderRequirementsPanel);
 }

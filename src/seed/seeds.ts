@@ -17,6 +17,7 @@ import { demoRedressSeed } from "./demo/redress.ts";
 import { demoRegulationSeed } from "./demo/regulation.ts";
 import { demoResultsSeed } from "./demo/results.ts";
 import { demoServicesSeed } from "./demo/services.ts";
+import { demoStandardsSeed } from "./demo/standards.ts";
 import { demoTendersSeed } from "./demo/tenders.ts";
 import { demoUsersSeed } from "./demo/users.ts";
 import { marketFiguresSeed } from "./reference/market-figures.ts";
@@ -54,6 +55,8 @@ export const seeds: readonly Seed[] = [
   demoRedressSeed,
   // Payment by results (issue 19): a Work Programme of the department and Westshire's social impact bond.
   demoResultsSeed,
+  // Accreditation (issue 20, item 7): the department's standards and the providers accredited.
+  demoStandardsSeed,
   // Last: the market dashboards' figures of everything above (every deployment).
   marketFiguresSeed,
 ];
