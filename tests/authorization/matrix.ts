@@ -49,6 +49,7 @@ import { resultsApprovals } from "./rules/results-approvals.ts";
 import { resultsAudits } from "./rules/results-audits.ts";
 import { resultsIntake } from "./rules/results-intake.ts";
 import { resultsRuns } from "./rules/results-runs.ts";
+import { standards } from "./rules/standards.ts";
 import { services } from "./rules/services.ts";
 import { tenders } from "./rules/tenders.ts";
 import { voice } from "./rules/voice.ts";
@@ -107,6 +108,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   resultsAudits,
   resultsRuns,
   resultsApprovals,
+  standards,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},
