@@ -59,6 +59,7 @@ import { auditsRoutes } from "./modules/results/audits.routes.ts";
 import { outcomeContractsRoutes } from "./modules/results/outcome-contracts.routes.ts";
 import { runsRoutes as resultsRunsRoutes } from "./modules/results/runs.routes.ts";
 import { servicesRoutes } from "./modules/services/services.routes.ts";
+import { standardsRoutes } from "./modules/standards/standards.routes.ts";
 import { tendersRoutes } from "./modules/tenders/tenders.routes.ts";
 import { voiceRoutes } from "./modules/voice/voice.routes.ts";
 import { wireModules } from "./wiring.ts";
@@ -158,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(resultsRunsRoutes);
   await app.register(approvalAmountsRoutes);
   await app.register(mutualsRoutes);
+  await app.register(standardsRoutes);
 
   return app;
 }

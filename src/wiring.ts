@@ -48,6 +48,12 @@ import {
 } from "./modules/regulation/regulation.ports.ts";
 import { servicePanels } from "./modules/services/services.ports.ts";
 import {
+  accreditationRefusal,
+  accreditationsProfilePanel,
+  tenderRequirementsPanel,
+} from "./modules/standards/standards.service.ts";
+import {
+  bidderRefusals,
   evaluatorDeclaration,
   tenderPanels,
   tenderPublished,
@@ -137,4 +143,10 @@ export function wireModules(): void {
   areaPanels.plug(areaComplaintsPanel);
   // organisations ← mutuals: a mutual's history after spin-out on its profile
   profilePanels.plug(mutualHistoryPanel);
+  // organisations ← standards: a provider's current accreditations on its profile;
+  // tenders ← standards: a bid refused without an accreditation the tender requires, and the
+  // accreditations it requires on its page
+  profilePanels.plug(accreditationsProfilePanel);
+  bidderRefusals.plug(accreditationRefusal);
+  tenderPanels.plug(tenderRequirementsPanel);
 }

@@ -18,6 +18,7 @@ import { demoRedressSeed } from "./demo/redress.ts";
 import { demoRegulationSeed } from "./demo/regulation.ts";
 import { demoResultsSeed } from "./demo/results.ts";
 import { demoServicesSeed } from "./demo/services.ts";
+import { demoStandardsSeed } from "./demo/standards.ts";
 import { demoTendersSeed } from "./demo/tenders.ts";
 import { demoUsersSeed } from "./demo/users.ts";
 import { marketFiguresSeed } from "./reference/market-figures.ts";
@@ -57,6 +58,8 @@ export const seeds: readonly Seed[] = [
   demoResultsSeed,
   // The mutual spin-out path (issue 20): Westshire's proposals, one refused, one trading in a group.
   demoMutualsSeed,
+  // Accreditation (issue 20, item 7): the department's standards and the providers accredited.
+  demoStandardsSeed,
   // Last: the market dashboards' figures of everything above (every deployment).
   marketFiguresSeed,
 ];

@@ -50,6 +50,7 @@ import { resultsApprovals } from "./rules/results-approvals.ts";
 import { resultsAudits } from "./rules/results-audits.ts";
 import { resultsIntake } from "./rules/results-intake.ts";
 import { resultsRuns } from "./rules/results-runs.ts";
+import { standards } from "./rules/standards.ts";
 import { services } from "./rules/services.ts";
 import { tenders } from "./rules/tenders.ts";
 import { voice } from "./rules/voice.ts";
@@ -109,6 +110,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   resultsRuns,
   resultsApprovals,
   mutuals,
+  standards,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},

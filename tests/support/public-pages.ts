@@ -11,6 +11,7 @@ import { DEMO_CHOICE, DEMO_CHOICE_MEMBERS } from "../../src/seed/demo/choice.ts"
 import { DEMO_CONSULTATION } from "../../src/seed/demo/consultations.ts";
 import { DEMO_CONTRACTS } from "../../src/seed/demo/contracts.ts";
 import { DEMO_ORGANISATION } from "../../src/seed/demo/organisations.ts";
+import { DEMO_STANDARDS } from "../../src/seed/demo/standards.ts";
 import { DEMO_TENDER } from "../../src/seed/demo/tenders.ts";
 
 export const PUBLIC_PAGES: readonly string[] = [
@@ -84,4 +85,8 @@ export const PUBLIC_PAGES: readonly string[] = [
   "/complaints/decisions",
   // Redress: the remedies ombudsmen ordered that are overdue, published.
   "/complaints/overdue-remedies",
+  // Accreditation bodies and standards (issue 20, item 7): the list, the demo body, a standard.
+  "/standards",
+  `/standards/bodies/${DEMO_STANDARDS.body}`,
+  `/standards/${DEMO_STANDARDS.employmentSupport}`,
 ];

@@ -19,6 +19,7 @@ import type { Db, Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import { decodeBase64 } from "../../lib/base64.ts";
 import { formatPercent } from "../../lib/basis-points.ts";
+import type { Clock } from "../../lib/clock.ts";
 import {
   ConflictError,
   type FieldError,
@@ -39,6 +40,7 @@ import { isUuid, newId } from "../../lib/ids.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { type Pence, parseMoney } from "../../lib/money.ts";
+import { collect } from "../../lib/ports.ts";
 import type { Principal } from "../access/access.service.ts";
 import { hasRole, requireSignedIn } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
@@ -56,6 +58,7 @@ import {
   unseal,
 } from "./sealing.ts";
 import type { TendersCtx } from "./tenders.context.ts";
+import { bidderRefusals } from "./tenders.ports.ts";
 import * as repo from "./tenders.repository.ts";
 import { stateOf } from "./tenders.service.ts";
 import type { Bid, Tender } from "./tenders.table.ts";
@@ -419,6 +422,22 @@ function bidCombinationProblems(
   return invalid;
 }
 
+/** Why modules above refuse this organisation as a bidder for the tender (the `bidderRefusals` port). */
+function refusalsFromAbove(
+  db: Db,
+  clock: Clock,
+  tender: { authority_id: string; id: string },
+  organisation: { id: string; name: string },
+): Promise<string[]> {
+  return collect(
+    bidderRefusals,
+    db,
+    clock,
+    { authorityId: tender.authority_id, tenderId: tender.id },
+    organisation,
+  );
+}
+
 /**
  * Why this organisation cannot bid for the tender whatever it writes, or undefined: a tender
  * reserved to public service mutuals (s.33) and an organisation with no qualifying mutual evidence.
@@ -439,13 +458,16 @@ function refusalOf(
  */
 export async function bidRefusals(
   ctx: Ctx,
-  tender: Pick<Tender, "reserved">,
+  tender: Pick<Tender, "reserved"> & Partial<Pick<Tender, "authority_id" | "id">>,
   organisationIds: readonly string[],
 ): Promise<Map<string, string>> {
   const found = await repo.organisationsByIds(ctx.db, organisationIds.filter(isUuid));
   const refusals = new Map<string, string>();
   for (const o of found) {
-    const refusal = refusalOf(tender, o);
+    const { authority_id, id } = tender;
+    const above =
+      authority_id && id ? await refusalsFromAbove(ctx.db, ctx.clock, { authority_id, id }, o) : [];
+    const refusal = [refusalOf(tender, o), ...above].filter((r) => r !== undefined).join(" ");
     if (refusal) refusals.set(o.id, refusal);
   }
   return refusals;
@@ -465,6 +487,7 @@ export async function directoryNames(
 /** Checks a bid against the tender (400 per field, then 422), giving its canonical content. */
 async function checkBid(
   db: Db,
+  clock: Clock,
   tender: repo.TenderRow,
   parts: repo.TenderParts,
   principal: Principal,
@@ -479,6 +502,8 @@ async function checkBid(
   const { lead, members, leadShareBp } = await checkBidder(db, draft, problems);
   if (problems.length > 0 || !lead) throw new ValidationError(msg`Check the bid`, problems);
   const invalid = bidCombinationProblems(tender, parts, draft, { lead, members, leadShareBp }, lotIds);
+  for (const refusal of await refusalsFromAbove(db, clock, tender, lead))
+    invalid.push({ field: "organisationId", message: refusal });
   if (invalid.length > 0)
     throw new UnprocessableError(msg`This bid does not fit the tender`, invalid, "bid_invalid_combination");
   const content: BidContent = {
@@ -599,7 +624,16 @@ export async function submitBid(
       );
     const parts = await repo.partsOf(trx, authorityId, tenderId);
     const bidId = newId();
-    const { content, documents } = await checkBid(trx, tender, parts, p, bidId, draft, ctx.maxDocumentBytes);
+    const { content, documents } = await checkBid(
+      trx,
+      ctx.clock,
+      tender,
+      parts,
+      p,
+      bidId,
+      draft,
+      ctx.maxDocumentBytes,
+    );
     const sealed = await sealBid(inTrx, p, content, documents, sealedDocuments);
     const previous = await repo.currentBidOfTag(trx, authorityId, tenderId, sealed.tag);
     const receivedAt = ctx.clock.now();

@@ -22,6 +22,21 @@ export const evaluatorDeclaration = port<
   (db: Db, authorityId: string, tenderId: string, userId: string) => Promise<string | null>
 >("evaluator's declaration of conflicts");
 
+/**
+ * Why an organisation may not bid for a tender whatever it writes, from a module above (standards:
+ * the tender requires an accreditation the organisation does not hold today), or undefined. A bid
+ * is refused with each reason (422), and the bid form says so before anything is filled in.
+ */
+export const bidderRefusals =
+  port<
+    (
+      db: Db,
+      clock: Clock,
+      tender: { authorityId: string; tenderId: string },
+      organisation: { id: string; name: string },
+    ) => Promise<string | undefined>
+  >("refusals of a bidder");
+
 /** Links and notices on a tender's page from later stages (award: the award notice). */
 export const tenderPanels =
   port<

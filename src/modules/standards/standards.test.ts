@@ -1,0 +1,277 @@
+/**
+ * Accreditation bodies and standards (one seeded app for the file): the demo's body, standards and
+ * accredited providers on the public pages and a provider's profile; who may register a body and
+ * who may accredit; an accreditation's expiry at its edge; suspending and withdrawing with reasons;
+ * a tender that requires an accreditation refusing a bid from a provider without one.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
+import type { SettableClock } from "../../lib/clock.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_STANDARDS } from "../../seed/demo/standards.ts";
+import { answersTo, homeCare, people } from "../compliance/compliance.test-fixtures.ts";
+import { submitBid } from "../tenders/bids.service.ts";
+import { publishTender } from "../tenders/publication.service.ts";
+import { registerInterest } from "../tenders/questions.service.ts";
+import { createTender } from "../tenders/setup.service.ts";
+import { tenderParts } from "../tenders/tenders.service.ts";
+import { accreditationState } from "./standards.service.ts";
+
+const NATIONWIDE = "019a0000-0000-7000-8000-00000000b005";
+const GREENWAY = "019a0000-0000-7000-8000-00000000b004";
+const WESTMILL = "019a0000-0000-7000-8000-00000000b040";
+const COUNTY = DEMO_AUTHORITY.county;
+const DWS = DEMO_AUTHORITY.department;
+const standardApi = (id: string) => `/api/v1/standards/${id}`;
+
+let t: TestApp;
+const sessions: Record<string, TestSession> = {};
+const as = (who: string) => sessions[who] as TestSession;
+const clock = () => t.deps.clock as unknown as SettableClock;
+
+beforeAll(async () => {
+  t = await createTestApp({ seeded: true });
+  const make = async (who: string, role: string, scopeId?: string) => {
+    const user = await createUser(t.deps.db, {
+      grants: [{ role: role as never, ...(scopeId ? { scopeId } : {}) }],
+      displayName: who,
+    });
+    sessions[who] = await sessionFor(t.app, user.id, { twoFactor: true });
+  };
+  await make("platform", "platform-admin");
+  await make("dws", "commissioner", DWS);
+  await make("county", "commissioner", COUNTY);
+  await make("provider", "organisation-admin", NATIONWIDE);
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("the demo's standards, in public", () => {
+  it("lists the body and its two standards", async () => {
+    const text = mainText((await call(t.app, "GET", "/standards")).body);
+    expect(text).toContain("Department for Work and Skills");
+    expect(text).toContain("Employment Support Quality Standard");
+    expect(text).toContain("Rehabilitation Services Standard");
+  });
+
+  it("shows a standard's version in force and its current accreditations, not the expired one", async () => {
+    const page = await call(t.app, "GET", `/standards/${DEMO_STANDARDS.employmentSupport}`);
+    expect(page.statusCode).toBe(200);
+    const text = mainText(page.body);
+    expect(text).toContain("Version 2, in force since 1 September 2026");
+    expect(text).toContain("Nationwide Employment Services plc");
+    expect(text).toContain("Second Chance Kitchens CIC");
+    expect(text).not.toContain("Westmill College");
+    const json = (await call(t.app, "GET", standardApi(DEMO_STANDARDS.employmentSupport))).json();
+    expect(json.accreditations.map((a: { organisationId: string }) => a.organisationId).sort()).toEqual(
+      ["019a0000-0000-7000-8000-00000000b003", NATIONWIDE].sort(),
+    );
+  });
+
+  it("shows the body's people the expired accreditation as expired", async () => {
+    const json = (await call(t.app, "GET", standardApi(DEMO_STANDARDS.employmentSupport), as("dws"))).json();
+    const westmill = json.accreditations.find(
+      (a: { organisationId: string }) => a.organisationId === WESTMILL,
+    );
+    expect(westmill).toMatchObject({ state: "expired", expiresOn: "2026-09-30" });
+  });
+
+  it("shows a provider's current accreditations on its profile", async () => {
+    const text = mainText((await call(t.app, "GET", `/organisations/${NATIONWIDE}`)).body);
+    expect(text).toContain("Accreditations");
+    expect(text).toContain(
+      "Employment Support Quality Standard, by Department for Work and Skills, until 30 September 2028",
+    );
+    expect(mainText((await call(t.app, "GET", `/organisations/${WESTMILL}`)).body)).not.toContain(
+      "Employment Support Quality Standard",
+    );
+  });
+
+  it("is in Welsh", async () => {
+    const url = `/standards/${DEMO_STANDARDS.employmentSupport}`;
+    const page = await t.app.inject({ url, headers: { cookie: "lang=cy" } });
+    expect(page.statusCode, page.body.slice(0, 3000)).toBe(200);
+    expect(mainText(page.body)).toContain("Darparwyr achrededig");
+    expect(mainText(page.body)).toContain("mewn grym ers 1 Medi 2026");
+  });
+});
+
+describe("who may do what", () => {
+  it("lets only platform administrators register a body, once", async () => {
+    const body = { organisationId: "019a0000-0000-7000-8000-00000000b035" };
+    expect((await call(t.app, "POST", "/api/v1/accreditation-bodies", as("dws"), body)).statusCode).toBe(403);
+    expect((await call(t.app, "POST", "/api/v1/accreditation-bodies", as("platform"), body)).statusCode).toBe(
+      201,
+    );
+    const again = await call(t.app, "POST", "/api/v1/accreditation-bodies", as("platform"), body);
+    expect(again.statusCode).toBe(409);
+    expect(
+      (
+        await call(t.app, "POST", "/api/v1/accreditation-bodies", as("platform"), {
+          ...body,
+          publicBodyId: DWS,
+        })
+      ).statusCode,
+    ).toBe(400);
+  });
+
+  it("lets only the body's people accredit: not platform administrators, another authority or the provider", async () => {
+    const url = `${standardApi(DEMO_STANDARDS.rehabilitation)}/accreditations`;
+    const body = { organisationId: GREENWAY, expiresOn: "2027-11-30" };
+    for (const who of ["platform", "county", "provider"])
+      expect((await call(t.app, "POST", url, as(who), body)).statusCode, who).toBe(403);
+    expect((await call(t.app, "POST", url, undefined, body)).statusCode).toBe(401);
+    const granted = await call(t.app, "POST", url, as("dws"), body);
+    expect(granted.statusCode).toBe(200);
+    expect(granted.json()).toMatchObject({
+      state: "current",
+      grantedOn: "2026-11-22",
+      expiresOn: "2027-11-30",
+    });
+  });
+
+  it("refuses an expiry date not after today, saying what to enter", async () => {
+    const url = `${standardApi(DEMO_STANDARDS.rehabilitation)}/accreditations`;
+    const refused = await call(t.app, "POST", url, as("dws"), {
+      organisationId: GREENWAY,
+      expiresOn: "2026-11-22",
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.details[0].message).toBe(
+      "Enter a date after today for the accreditation to expire",
+    );
+  });
+
+  it("shows the accreditation form again with its errors", async () => {
+    const page = await postForm(t.app, as("dws"), `/standards/${DEMO_STANDARDS.rehabilitation}`, {});
+    expect(page.statusCode).toBe(400);
+    expect(summaryErrors(page.body).map(([, text]) => text)).toEqual([
+      "Choose the provider from the directory",
+      "Enter the date the accreditation expires as a real date, like 1 4 2027",
+    ]);
+  });
+});
+
+describe("an accreditation's expiry and decisions", () => {
+  it("holds through its expiry date and is expired from the day after", () => {
+    const a = { status: "granted" as const, expires_on: "2027-03-31" };
+    expect(accreditationState(a, "2027-03-31")).toBe("current");
+    expect(accreditationState(a, "2027-04-01")).toBe("expired");
+    expect(accreditationState({ ...a, status: "suspended" }, "2027-01-01")).toBe("suspended");
+  });
+
+  it("leaves the public page at midnight London time after its last day", async () => {
+    const url = `${standardApi(DEMO_STANDARDS.rehabilitation)}/accreditations`;
+    await call(t.app, "POST", url, as("dws"), { organisationId: WESTMILL, expiresOn: "2026-11-30" });
+    const listed = async () =>
+      (await call(t.app, "GET", standardApi(DEMO_STANDARDS.rehabilitation)))
+        .json()
+        .accreditations.some((a: { organisationId: string }) => a.organisationId === WESTMILL);
+    const before = clock().now();
+    try {
+      clock().set(new Date("2026-11-30T23:59:59Z"));
+      expect(await listed()).toBe(true);
+      clock().set(new Date("2027-01-01T00:00:00Z"));
+      expect(await listed()).toBe(false);
+      clock().set(new Date("2026-12-01T00:00:00Z"));
+      expect(await listed()).toBe(false);
+    } finally {
+      clock().set(before);
+    }
+  });
+
+  it("suspends with a reason, refuses a second suspension, and withdraws", async () => {
+    const json = (await call(t.app, "GET", standardApi(DEMO_STANDARDS.rehabilitation), as("dws"))).json();
+    const id = json.accreditations.find((a: { organisationId: string }) => a.organisationId === GREENWAY).id;
+    const noReason = await call(t.app, "POST", `/api/v1/accreditations/${id}/suspend`, as("dws"), {
+      reason: "",
+    });
+    expect(noReason.statusCode).toBe(400);
+    const suspended = await call(t.app, "POST", `/api/v1/accreditations/${id}/suspend`, as("dws"), {
+      reason: "Staff qualifications not evidenced at the audit",
+    });
+    expect(suspended.json()).toMatchObject({
+      state: "suspended",
+      reason: "Staff qualifications not evidenced at the audit",
+    });
+    expect(
+      (await call(t.app, "POST", `/api/v1/accreditations/${id}/suspend`, as("dws"), { reason: "Again" }))
+        .statusCode,
+    ).toBe(409);
+    const withdrawn = await call(t.app, "POST", `/api/v1/accreditations/${id}/withdraw`, as("dws"), {
+      reason: "Not put right",
+    });
+    expect(withdrawn.json().state).toBe("withdrawn");
+    const actions = await t.deps.db
+      .selectFrom("audit_events")
+      .select("action")
+      .where("entity_id", "=", id)
+      .orderBy("seq")
+      .execute();
+    expect(actions.map((a) => a.action)).toEqual([
+      "accreditation.granted",
+      "accreditation.suspended",
+      "accreditation.withdrawn",
+    ]);
+  });
+});
+
+describe("a tender that requires an accreditation", () => {
+  it("refuses a bid from a provider without a current accreditation, and takes one from a provider with it", async () => {
+    const before = clock().now();
+    const p = people(() => t.deps.db, clock());
+    await p.add("commissioner", [{ role: "commissioner", scopeId: COUNTY }]);
+    await p.add("nationwide", [{ role: "organisation-admin", scopeId: NATIONWIDE }]);
+    await p.add("greenway", [{ role: "organisation-admin", scopeId: GREENWAY }]);
+    try {
+      clock().set(new Date("2026-11-22T10:00:00Z"));
+      const tenderId = (
+        await createTender(
+          p.ctx("commissioner"),
+          COUNTY,
+          homeCare({ title: "Employment support in Westshire" }),
+        )
+      ).tender.id;
+      const requirements = `/api/v1/authorities/${COUNTY}/tenders/${tenderId}/accreditation-requirements`;
+      const body = { standardId: DEMO_STANDARDS.employmentSupport };
+      // A draft is seen only by its authority's editors: 404 to others.
+      expect((await call(t.app, "POST", requirements, as("dws"), body)).statusCode).toBe(404);
+      const set = await call(t.app, "POST", requirements, as("county"), body);
+      expect(set.statusCode).toBe(200);
+      expect(set.json().required.map((s: { title: string }) => s.title)).toEqual([
+        "Employment Support Quality Standard",
+      ]);
+      await publishTender(p.ctx("commissioner"), COUNTY, tenderId, { minimumPeriodDays: 25 });
+      expect((await call(t.app, "POST", requirements, as("county"), body)).statusCode).toBe(409);
+      const page = mainText(
+        (await call(t.app, "GET", `/authorities/westshire-county-council/tenders/${tenderId}`)).body,
+      );
+      expect(page).toContain("Bidders must hold a current accreditation against:");
+
+      const answers = answersTo(await tenderParts(p.ctx(null), COUNTY, tenderId));
+      const draft = (organisationId: string) => ({ organisationId, answers, price: "£1,000" });
+      await registerInterest(p.ctx("greenway"), COUNTY, tenderId, GREENWAY);
+      const refused = submitBid(p.ctx("greenway"), COUNTY, tenderId, draft(GREENWAY));
+      await expect(refused).rejects.toMatchObject({
+        code: "bid_invalid_combination",
+        details: [
+          {
+            field: "organisationId",
+            message:
+              "This tender requires a current accreditation against “Employment Support Quality Standard” (Department for Work and Skills): Greenway Home Care Ltd holds none today. Ask the accreditation body about being accredited.",
+          },
+        ],
+      });
+      await registerInterest(p.ctx("nationwide"), COUNTY, tenderId, NATIONWIDE);
+      const taken = await submitBid(p.ctx("nationwide"), COUNTY, tenderId, draft(NATIONWIDE));
+      expect(taken.receipt.status).toBe("current");
+    } finally {
+      clock().set(before);
+    }
+  });
+});
