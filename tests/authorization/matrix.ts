@@ -50,8 +50,8 @@ import { resultsApprovals } from "./rules/results-approvals.ts";
 import { resultsAudits } from "./rules/results-audits.ts";
 import { resultsIntake } from "./rules/results-intake.ts";
 import { resultsRuns } from "./rules/results-runs.ts";
-import { standards } from "./rules/standards.ts";
 import { services } from "./rules/services.ts";
+import { standards } from "./rules/standards.ts";
 import { tenders } from "./rules/tenders.ts";
 import { voice } from "./rules/voice.ts";
 import {
