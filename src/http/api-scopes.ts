@@ -50,6 +50,8 @@ export const API_SCOPES = [
   // Payment by results (src/modules/results): commissioners' outcome contracts, evidence, runs; providers' claims and evidence.
   "results:read",
   "results:write",
+  // Barriers to entry (src/modules/barriers): logging a barrier; the authority's answers.
+  "barriers:write",
   // Demo mode only (src/modules/demo-clock): platform administrators.
   "demo-clock:write",
 ] as const;

@@ -1,5 +1,6 @@
 /** Every seed, in the order they run. Add later issues' seeds after the ones they build on. */
 import { demoAuthoritiesSeed } from "./demo/authorities.ts";
+import { demoBarriersSeed } from "./demo/barriers.ts";
 import { demoBudgetsSeed } from "./demo/budgets.ts";
 import { demoCareSeed } from "./demo/care.ts";
 import { demoChallengesSeed } from "./demo/challenges.ts";
@@ -54,6 +55,8 @@ export const seeds: readonly Seed[] = [
   demoRedressSeed,
   // Payment by results (issue 19): a Work Programme of the department and Westshire's social impact bond.
   demoResultsSeed,
+  // Barriers to entry (issue 20): one of each kind across the demo authorities, some answered.
+  demoBarriersSeed,
   // Last: the market dashboards' figures of everything above (every deployment).
   marketFiguresSeed,
 ];

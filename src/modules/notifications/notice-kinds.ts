@@ -126,6 +126,8 @@ export const NOTICE_KINDS = {
   // the over-payment to recover)
   "results.audit-started": { topic: "contracts" },
   "results.audit-concluded": { topic: "contracts" },
+  // Barriers to entry: to whoever logged a barrier when the authority answers it
+  "barrier.answered": { topic: "tenders" },
   // Complaints (redress): to the complainant at each step of the body's work
   "complaint.progressed": { topic: "complaints" },
   // Complaints (redress): to the answering body's people (or the responsible authority's) when one waits on them
