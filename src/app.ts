@@ -26,6 +26,7 @@ import { registerAuthentication } from "./modules/accounts/authentication.ts";
 import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { registerAuthorityParam } from "./modules/authorities/authority-param.ts";
 import { awardRoutes } from "./modules/award/award.routes.ts";
+import { barriersRoutes } from "./modules/barriers/barriers.routes.ts";
 import { budgetsRoutes } from "./modules/budgets/budgets.routes.ts";
 import { careRoutes } from "./modules/care/care.routes.ts";
 import { challengesRoutes } from "./modules/challenges/challenges.routes.ts";
@@ -159,6 +160,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(resultsRunsRoutes);
   await app.register(approvalAmountsRoutes);
   await app.register(mutualsRoutes);
+  // Barriers to entry (issue 20, item 5): the register, its answers, the national figures.
+  await app.register(barriersRoutes);
   await app.register(standardsRoutes);
 
   return app;

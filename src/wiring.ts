@@ -8,6 +8,7 @@ import { demoAccounts } from "./modules/accounts/accounts.ports.ts";
 import { changeRecorded } from "./modules/audit/audit.ports.ts";
 import { awardStage, liveAwardOf } from "./modules/award/award.service.ts";
 import { awardNoticePanel } from "./modules/award/award-handover.ts";
+import { tenderSetupBarriersPanel } from "./modules/barriers/barriers.service.ts";
 import { budgetsPersonData } from "./modules/budgets/person-data.ts";
 import { budgetPersonPanel } from "./modules/budgets/person-panel.service.ts";
 import { followPlanChange } from "./modules/budgets/plan-changes.service.ts";
@@ -57,6 +58,7 @@ import {
   evaluatorDeclaration,
   tenderPanels,
   tenderPublished,
+  tenderSetupPanels,
   tenderStage,
 } from "./modules/tenders/tenders.ports.ts";
 import { feedbackExtras, feedbackProfilePanel, feedbackSummaries } from "./modules/voice/feedback.service.ts";
@@ -87,6 +89,8 @@ export function wireModules(): void {
   // tenders ← evaluation: evaluators read opened bids once they declare no conflict; the award notice
   evaluatorDeclaration.plug(conflictDeclarationOf);
   tenderPanels.plug(awardNoticePanel);
+  // tenders ← barriers: the authority's open barriers it can fix, on the tender set-up form
+  tenderSetupPanels.plug(tenderSetupBarriersPanel);
   // tenders ← award: the stage an opened tender has reached (awarded, in standstill, contracted)
   tenderStage.plug(awardStage);
   // evaluation ← award: evaluation is over while the tender has a live award

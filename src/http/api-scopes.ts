@@ -52,6 +52,8 @@ export const API_SCOPES = [
   "results:write",
   // The mutual spin-out path (src/modules/mutuals): staff teams' proposals, the parent body's decision, a mutual's survival.
   "mutuals:write",
+  // Barriers to entry (src/modules/barriers): logging a barrier; the authority's answers.
+  "barriers:write",
   // Accreditation bodies and standards (src/modules/standards): bodies registered, standards published, providers accredited.
   "standards:write",
   // Demo mode only (src/modules/demo-clock): platform administrators.

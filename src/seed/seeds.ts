@@ -1,5 +1,6 @@
 /** Every seed, in the order they run. Add later issues' seeds after the ones they build on. */
 import { demoAuthoritiesSeed } from "./demo/authorities.ts";
+import { demoBarriersSeed } from "./demo/barriers.ts";
 import { demoBudgetsSeed } from "./demo/budgets.ts";
 import { demoCareSeed } from "./demo/care.ts";
 import { demoChallengesSeed } from "./demo/challenges.ts";
@@ -58,6 +59,8 @@ export const seeds: readonly Seed[] = [
   demoResultsSeed,
   // The mutual spin-out path (issue 20): Westshire's proposals, one refused, one trading in a group.
   demoMutualsSeed,
+  // Barriers to entry (issue 20): one of each kind across the demo authorities, some answered.
+  demoBarriersSeed,
   // Accreditation (issue 20, item 7): the department's standards and the providers accredited.
   demoStandardsSeed,
   // Last: the market dashboards' figures of everything above (every deployment).

@@ -128,6 +128,8 @@ export const NOTICE_KINDS = {
   "results.audit-concluded": { topic: "contracts" },
   // The spin-out path (mutuals): to a proposal's team when the parent body approves or refuses it (with reasons)
   "mutuals.decision": { topic: "challenges" },
+  // Barriers to entry: to whoever logged a barrier when the authority answers it
+  "barrier.answered": { topic: "tenders" },
   // Complaints (redress): to the complainant at each step of the body's work
   "complaint.progressed": { topic: "complaints" },
   // Complaints (redress): to the answering body's people (or the responsible authority's) when one waits on them

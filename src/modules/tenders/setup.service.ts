@@ -19,11 +19,13 @@ import type { FileContent, FileStore } from "../../lib/file-store.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { msg } from "../../lib/messages.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
+import { collect } from "../../lib/ports.ts";
 import { actorOf, requireAuthorityEditor } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { projectOf, projectsOf } from "../projects/projects.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
+import { tenderSetupPanels } from "./tenders.ports.ts";
 import * as repo from "./tenders.repository.ts";
 import { lockedForEditor, NOT_DRAFT, type TenderView, tenderOf } from "./tenders.service.ts";
 import {
@@ -701,7 +703,11 @@ export async function updateTender(
 /** What the set-up form offers: the authority's commissioning projects (its editors only). */
 export async function tenderFormChoices(ctx: Ctx, authorityId: string) {
   await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
-  return { projects: await projectsOf(ctx, authorityId) };
+  return {
+    projects: await projectsOf(ctx, authorityId),
+    // Sections from the modules above (barriers: the authority's open barriers it can fix).
+    panels: await collect(tenderSetupPanels, ctx, { authorityId }),
+  };
 }
 
 // The tender pack's documents

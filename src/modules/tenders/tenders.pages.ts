@@ -328,8 +328,10 @@ export function tenderPages(app: FastifyInstance, options: TenderPagesOptions): 
 
 /** What the set-up form offers, for a new tender or a draft. */
 async function setUpChoices(request: FastifyRequest) {
+  const { panels, ...choices } = await tenderFormChoices(ctxOf(request), request.authority.id);
   return {
-    ...(await tenderFormChoices(ctxOf(request), request.authority.id)),
+    ...choices,
+    ...panelsContext(panels),
     procedures: PROCEDURES,
     pricingModes: PRICING_MODES,
     vatTreatments: VAT_TREATMENTS,

@@ -52,3 +52,10 @@ export const tenderStage =
   port<(ctx: Ctx, tender: { authorityId: string; tenderId: string }) => Promise<string | undefined>>(
     "tender stage",
   );
+
+/**
+ * Sections of the tender set-up form (a new tender, or a draft changed), for the authority's editors
+ * setting it up (barriers: the authority's open barriers of the kinds it can fix).
+ */
+export const tenderSetupPanels =
+  port<(ctx: Ctx, setup: { authorityId: string }) => Promise<Panel | undefined>>("tender set-up panels");

@@ -1,0 +1,503 @@
+/**
+ * The barriers register (issue 20, item 5; docs/barriers.md): barriers to entry logged against an
+ * authority — one of its tenders, the authority itself, or a policy — and the authority's answers on
+ * a published clock (clock.ts).
+ *
+ * - **Who logs**: anyone signed in who acts for an organisation of the directory (its administrators
+ *   and members: the organisation's sector is kept for the national counts) or for a public body (its
+ *   people of any role: counted as "public body"). Citizens and platform administrators do not log:
+ *   a barrier to entry is met by those who provide or commission services. A logger who acts for
+ *   more than one names the organisation (400 otherwise).
+ * - **Anonymous**: a logger may ask that the public does not see who logged it; the authority's
+ *   people still see the organisation and the person, so that they can answer and put it right.
+ * - **Who answers**: the authority's commissioners and administrators (not platform administrators:
+ *   they do not speak for it). An acknowledgement is a holding reply, given once, before anything
+ *   else; accepted (what it will change), disputed (with reasons) and resolved (what changed) are
+ *   answers in substance: the first of them stops the clock. Nothing follows "resolved" (409).
+ *   Each answer is audited (`barrier.answered`) and the logger told (notice `barrier.answered`).
+ * - **Who sees**: everyone sees an authority's barriers and their answers; the national figures
+ *   (figures.service.ts) count them with small numbers suppressed.
+ */
+import { transaction } from "../../db/transaction.ts";
+import {
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from "../../lib/errors.ts";
+import { isUuid, newId } from "../../lib/ids.ts";
+import { londonDate, longDate } from "../../lib/london-time.ts";
+import { msg } from "../../lib/messages.ts";
+import type { Panel } from "../../lib/ports.ts";
+import {
+  actorOf,
+  hasRole,
+  isAuthorityEditor,
+  type Principal,
+  requireSignedIn,
+} from "../access/access.service.ts";
+import type { Ctx } from "../access/context.ts";
+import { displayNamesOf } from "../accounts/accounts.service.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { type Authority, authorityById } from "../authorities/authorities.service.ts";
+import { notify } from "../notifications/notifications.service.ts";
+import { effectiveSectorOf, organisationsByIds } from "../organisations/organisations.service.ts";
+import { tendersOf } from "../tenders/tenders.service.ts";
+import * as repo from "./barriers.repository.ts";
+import {
+  ANSWER_KINDS,
+  type AnswerKind,
+  BARRIER_SUBJECTS,
+  type Barrier,
+  type BarrierAnswer,
+  type BarrierSubject,
+} from "./barriers.table.ts";
+import { answerDueOn, answeredLate, isOverdue } from "./clock.ts";
+import { FIXABLE_KINDS, isBarrierKind } from "./kinds.ts";
+
+/** How many of an authority's barriers its list shows, newest first. */
+export const LIST_SHOWN = 100;
+/** How many open barriers the tender set-up panel shows. */
+export const PANEL_SHOWN = 10;
+
+export const LIMITS = { policy: 300, policyUrl: 500, description: 5000, answer: 5000 } as const;
+
+/** The sector counted for a public body's people. */
+export const PUBLIC_BODY_SECTOR = "public-body";
+
+const ORGANISATION_ROLES = ["organisation-admin", "organisation-member"] as const;
+const BODY_ROLES = [
+  "commissioner",
+  "authority-admin",
+  "evaluator",
+  "bid-opener",
+  "care-staff",
+  "regulator-staff",
+  "ombudsman-staff",
+  "consumer-champion",
+  "complaints-officer",
+] as const;
+
+export interface LogInput {
+  kind?: string;
+  subject?: string;
+  tenderId?: string;
+  policy?: string;
+  policyUrl?: string;
+  description?: string;
+  organisationId?: string;
+  anonymous?: boolean;
+}
+
+export interface AnswerInput {
+  kind?: string;
+  text?: string;
+}
+
+/** The organisations a person logs for (their administrators' and members' grants). */
+function organisationsActedFor(p: Principal): string[] {
+  return [
+    ...new Set(
+      p.grants
+        .filter((g) => (ORGANISATION_ROLES as readonly string[]).includes(g.role))
+        .map((g) => g.scopeId),
+    ),
+  ];
+}
+
+function actsForPublicBody(p: Principal): boolean {
+  return p.grants.some((g) => (BODY_ROLES as readonly string[]).includes(g.role));
+}
+
+/** Whether the principal may log barriers at all (for the pages' links). */
+export function mayLog(principal: Principal | null): boolean {
+  return principal !== null && (organisationsActedFor(principal).length > 0 || actsForPublicBody(principal));
+}
+
+/** Who the barrier is logged for: an organisation the person acts for, or their public body. */
+async function loggerOf(ctx: Ctx, p: Principal, asked: string | undefined) {
+  const orgs = organisationsActedFor(p);
+  if (asked) {
+    if (!orgs.includes(asked)) {
+      const message = msg`Choose an organisation you act for`;
+      throw new ValidationError(message, [{ field: "organisationId", message }]);
+    }
+    return { organisationId: asked, sector: (await effectiveSectorOf(ctx.db, asked)) ?? "sme" };
+  }
+  if (orgs.length === 1) {
+    const only = orgs[0] as string;
+    return { organisationId: only, sector: (await effectiveSectorOf(ctx.db, only)) ?? "sme" };
+  }
+  if (orgs.length > 1) {
+    const message = msg`Choose the organisation you met this barrier for`;
+    throw new ValidationError(message, [{ field: "organisationId", message }]);
+  }
+  if (actsForPublicBody(p)) return { organisationId: null, sector: PUBLIC_BODY_SECTOR };
+  throw new ForbiddenError(
+    msg`Barriers are logged by the people of an organisation in the directory or of a public body: join your organisation's account to log one.`,
+  );
+}
+
+const HTTP_URL = /^https?:\/\/[^\s]+$/;
+
+/** The barrier as sent, checked: each problem names its field. */
+async function checkedBarrier(ctx: Ctx, authorityId: string, input: LogInput) {
+  const problems: FieldError[] = [];
+  const problem = (field: string, message: string) => problems.push({ field, message });
+  const kind = (input.kind ?? "").trim();
+  if (!isBarrierKind(kind)) problem("kind", msg`Choose the kind of barrier`);
+  const subject = (input.subject ?? "").trim();
+  if (!(BARRIER_SUBJECTS as readonly string[]).includes(subject))
+    problem("subject", msg`Choose what the barrier is about: a tender, the authority, or a policy`);
+  let tenderId: string | null = null;
+  if (subject === "tender") {
+    const asked = (input.tenderId ?? "").trim();
+    const tenders = await tendersOf(ctx, authorityId);
+    const found = tenders.find((t) => t.id === asked && t.state !== "draft");
+    if (found) tenderId = found.id;
+    else problem("tenderId", msg`Choose one of the authority's published tenders`);
+  }
+  const policy = (input.policy ?? "").trim();
+  const policyUrl = (input.policyUrl ?? "").trim();
+  if (subject === "policy") {
+    if (policy === "" || policy.length > LIMITS.policy)
+      problem(
+        "policy",
+        msg`Enter the policy the barrier comes from, in ${LIMITS.policy} characters or fewer`,
+      );
+    if (policyUrl !== "" && (policyUrl.length > LIMITS.policyUrl || !HTTP_URL.test(policyUrl)))
+      problem(
+        "policyUrl",
+        msg`Enter the policy's link as a web address starting with https://, or leave it empty`,
+      );
+  }
+  const description = (input.description ?? "").trim();
+  if (description === "" || description.length > LIMITS.description)
+    problem(
+      "description",
+      msg`Describe the barrier and what it stopped you doing, in ${LIMITS.description} characters or fewer`,
+    );
+  if (problems.length > 0) throw new ValidationError(problems[0]?.message ?? "", problems);
+  return {
+    kind,
+    subject: subject as BarrierSubject,
+    tender_id: tenderId,
+    policy: subject === "policy" ? policy : null,
+    policy_url: subject === "policy" && policyUrl !== "" ? policyUrl : null,
+    description,
+  };
+}
+
+/**
+ * What the logging form offers: the authority's published tenders, and the organisations the person
+ * logs for. 404 for what is not an authority; 403 for anyone who does not log barriers.
+ */
+export async function logFormFor(ctx: Ctx, authorityId: string) {
+  const p = requireSignedIn(ctx.principal);
+  const authority = await authorityById(ctx.db, authorityId);
+  if (!mayLog(p))
+    throw new ForbiddenError(
+      msg`Barriers are logged by the people of an organisation in the directory or of a public body: join your organisation's account to log one.`,
+    );
+  const [orgs, tenders] = await Promise.all([
+    organisationsByIds(ctx.db, organisationsActedFor(p)),
+    tendersOf(ctx, authority.id),
+  ]);
+  return {
+    organisations: [...orgs.values()].map((o) => ({ id: o.id, name: o.name })),
+    tenders: tenders.filter((t) => t.state !== "draft").map((t) => ({ id: t.id, title: t.title })),
+  };
+}
+
+/** Logs a barrier met with the authority (audited `barrier.logged`). */
+export async function logBarrier(
+  ctx: Ctx,
+  authorityId: string,
+  input: LogInput,
+  opts: { /** A fixed id (the demo seed). */ id?: string } = {},
+): Promise<BarrierView> {
+  const p = requireSignedIn(ctx.principal);
+  const authority = await authorityById(ctx.db, authorityId);
+  const logger = await loggerOf(ctx, p, input.organisationId?.trim() || undefined);
+  const checked = await checkedBarrier(ctx, authority.id, input);
+  const now = ctx.clock.now();
+  const barrier = await transaction(ctx.db, async (trx) => {
+    const row = await repo.insertBarrier(trx, {
+      authority_id: authority.id,
+      id: opts.id ?? newId(),
+      ...checked,
+      logged_by: p.userId,
+      organisation_id: logger.organisationId,
+      logger_sector: logger.sector,
+      anonymous: input.anonymous === true,
+      logged_at: now,
+      answer_due_on: answerDueOn(now, authority.nation),
+      status: "open",
+      first_answered_at: null,
+      resolved_at: null,
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId: authority.id,
+      actor: actorOf(p),
+      action: "barrier.logged",
+      entity: { type: "barrier", id: row.id },
+      changes: {
+        kind: row.kind,
+        subject: row.subject,
+        tenderId: row.tender_id,
+        organisationId: row.organisation_id,
+        anonymous: row.anonymous,
+        answerDueOn: row.answer_due_on,
+      },
+    });
+    return row;
+  });
+  return viewOf(ctx, authority, barrier);
+}
+
+/** Where a barrier stands now, as the national figures count it. */
+export type Standing = "open" | "answered" | "disputed" | "resolved" | "overdue";
+
+export function standingOf(
+  b: Pick<Barrier, "status" | "answer_due_on" | "first_answered_at">,
+  now: Date,
+): Standing {
+  if (b.status === "resolved") return "resolved";
+  if (b.status === "disputed") return "disputed";
+  if (b.status === "accepted") return "answered";
+  return isOverdue(b.answer_due_on, b.first_answered_at, now) ? "overdue" : "open";
+}
+
+export interface AnswerView {
+  kind: AnswerKind;
+  text: string;
+  answeredAt: Date;
+  /** The authority's person who answered: for its own people only (null otherwise). */
+  answeredByName: string | null;
+}
+
+export interface BarrierView {
+  barrier: Barrier;
+  authority: Authority;
+  standing: Standing;
+  /** Answered in substance after its last day. */
+  late: boolean;
+  /** Who logged it as the viewer may see: null when anonymous to them. */
+  organisationName: string | null;
+  loggedByName: string | null;
+  /** The tender's title (subject "tender"). */
+  tenderTitle: string | null;
+  answers: AnswerView[];
+  /** Whether the viewer may answer it now. */
+  mayAnswer: boolean;
+  /** The answers still possible (acknowledged only while none has been given). */
+  answerKinds: AnswerKind[];
+}
+
+function answersPossible(b: Barrier): AnswerKind[] {
+  if (b.status === "resolved") return [];
+  return ANSWER_KINDS.filter((k) => k !== "acknowledged" || b.status === "open");
+}
+
+/** Whether the principal answers for the authority (its commissioners and administrators, not platform administrators). */
+function answersFor(principal: Principal | null, authorityId: string): boolean {
+  return (
+    hasRole(principal, ["commissioner", "authority-admin"], authorityId) &&
+    (principal?.grants.some((g) => g.scopeId === authorityId) ?? false)
+  );
+}
+
+async function viewOf(
+  ctx: Ctx,
+  authority: Authority,
+  b: Barrier,
+  answers?: BarrierAnswer[],
+): Promise<BarrierView> {
+  const rows = answers ?? (await repo.answersOf(ctx.db, authority.id, b.id));
+  const staff = isAuthorityEditor(ctx.principal, authority.id);
+  const own = ctx.principal !== null && ctx.principal.userId === b.logged_by;
+  const seesWho = !b.anonymous || staff || own;
+  const ids = [
+    ...(seesWho && b.logged_by ? [b.logged_by] : []),
+    ...(staff ? rows.flatMap((a) => (a.answered_by ? [a.answered_by] : [])) : []),
+  ];
+  const [names, orgs, tenders] = await Promise.all([
+    displayNamesOf(ctx.db, ids),
+    organisationsByIds(ctx.db, seesWho && b.organisation_id ? [b.organisation_id] : []),
+    b.tender_id ? tendersOf(ctx, authority.id) : Promise.resolve([]),
+  ]);
+  return {
+    barrier: b,
+    authority,
+    standing: standingOf(b, ctx.clock.now()),
+    late: answeredLate(b.answer_due_on, b.first_answered_at),
+    organisationName: b.organisation_id ? (orgs.get(b.organisation_id)?.name ?? null) : null,
+    loggedByName: seesWho && staff && b.logged_by ? (names.get(b.logged_by) ?? null) : null,
+    tenderTitle: tenders.find((t) => t.id === b.tender_id)?.title ?? null,
+    answers: rows.map((a) => ({
+      kind: a.kind,
+      text: a.text,
+      answeredAt: a.answered_at,
+      answeredByName: staff && a.answered_by ? (names.get(a.answered_by) ?? null) : null,
+    })),
+    mayAnswer: answersFor(ctx.principal, authority.id) && b.status !== "resolved",
+    answerKinds: answersPossible(b),
+  };
+}
+
+async function barrierFor(ctx: Ctx, authorityId: string, barrierId: string) {
+  const authority = await authorityById(ctx.db, authorityId);
+  const barrier = isUuid(barrierId) ? await repo.barrierOf(ctx.db, authority.id, barrierId) : undefined;
+  if (!barrier) throw new NotFoundError("barrier");
+  return { authority, barrier };
+}
+
+/** A barrier and its answers, as the viewer may see it: anyone. */
+export async function barrierView(ctx: Ctx, authorityId: string, barrierId: string): Promise<BarrierView> {
+  const { authority, barrier } = await barrierFor(ctx, authorityId, barrierId);
+  return viewOf(ctx, authority, barrier);
+}
+
+/** The authority's barriers, newest first (at most `LIST_SHOWN`), as the viewer may see them: anyone. */
+export async function barriersOfAuthority(ctx: Ctx, authorityId: string): Promise<BarrierView[]> {
+  const authority = await authorityById(ctx.db, authorityId);
+  const rows = await repo.barriersOf(ctx.db, authority.id, LIST_SHOWN);
+  return Promise.all(rows.map((b) => viewOf(ctx, authority, b, [])));
+}
+
+/**
+ * Answers a barrier for the authority (audited `barrier.answered`; the logger told). 404 for a
+ * barrier unknown, then 403 for anyone but its commissioners and administrators, then 409 once it is
+ * resolved, or for an acknowledgement after another answer.
+ */
+export async function answerBarrier(
+  ctx: Ctx,
+  authorityId: string,
+  barrierId: string,
+  input: AnswerInput,
+): Promise<BarrierView> {
+  const p = requireSignedIn(ctx.principal);
+  const { authority } = await barrierFor(ctx, authorityId, barrierId);
+  if (!answersFor(p, authority.id))
+    throw new ForbiddenError(msg`Only the authority's commissioners and administrators answer its barriers.`);
+  const kind = (input.kind ?? "").trim() as AnswerKind;
+  const text = (input.text ?? "").trim();
+  const problems: FieldError[] = [];
+  if (!(ANSWER_KINDS as readonly string[]).includes(kind))
+    problems.push({
+      field: "kind",
+      message: msg`Choose your answer: acknowledged, accepted, disputed or resolved`,
+    });
+  if (text === "" || text.length > LIMITS.answer)
+    problems.push({
+      field: "text",
+      message: msg`Say what you will change, why you dispute it, or what changed, in ${LIMITS.answer} characters or fewer`,
+    });
+  if (problems.length > 0) throw new ValidationError(problems[0]?.message ?? "", problems);
+  const now = ctx.clock.now();
+  const updated = await transaction(ctx.db, async (trx) => {
+    const b = await repo.barrierOf(trx, authority.id, barrierId, { lock: true });
+    if (!b) throw new NotFoundError("barrier");
+    if (b.status === "resolved")
+      throw new ConflictError(
+        msg`This barrier is resolved: nothing more is answered. Log a new barrier if it comes back.`,
+      );
+    if (kind === "acknowledged" && b.status !== "open")
+      throw new ConflictError(
+        msg`This barrier has been answered already: accept it, dispute it or say it is resolved.`,
+      );
+    await repo.insertAnswer(trx, {
+      authority_id: authority.id,
+      id: newId(),
+      barrier_id: b.id,
+      kind,
+      text,
+      answered_by: p.userId,
+      answered_at: now,
+    });
+    const substance = kind !== "acknowledged";
+    const row = await repo.setStatus(trx, authority.id, b.id, {
+      status: kind,
+      first_answered_at: b.first_answered_at ?? (substance ? now : null),
+      resolved_at: kind === "resolved" ? now : null,
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId: authority.id,
+      actor: actorOf(p),
+      action: "barrier.answered",
+      entity: { type: "barrier", id: b.id },
+      changes: { answer: kind, from: b.status, late: answeredLate(b.answer_due_on, row.first_answered_at) },
+    });
+    if (b.logged_by)
+      await notify(
+        trx,
+        ctx.clock,
+        {
+          userId: b.logged_by,
+          authorityId: authority.id,
+          organisationId: b.organisation_id,
+          kind: "barrier.answered",
+          subject: msg`${authority.name} answered the barrier you logged`,
+          body: msg`${authority.name} answered the barrier you logged on ${longDate(londonDate(b.logged_at))}: ${answerWord(kind)}. Its answer is on the barrier's page.`,
+          link: `/authorities/${authority.slug}/barriers/${b.id}`,
+        },
+        { email: true, actor: actorOf(p) },
+      );
+    return row;
+  });
+  return viewOf(ctx, authority, updated);
+}
+
+function answerWord(kind: AnswerKind): string {
+  switch (kind) {
+    case "acknowledged":
+      return msg`acknowledged`;
+    case "accepted":
+      return msg`accepted, with what it will change`;
+    case "disputed":
+      return msg`disputed, with its reasons`;
+    case "resolved":
+      return msg`resolved, with what changed`;
+  }
+}
+
+/**
+ * The tender set-up panel (the tenders module's `tenderSetupPanels` port): the authority's barriers
+ * not yet resolved of the kinds it can fix, oldest first — for its commissioners and administrators
+ * only (nothing for anyone else).
+ */
+export async function openFixableBarriers(ctx: Ctx, authorityId: string): Promise<BarrierView[] | undefined> {
+  if (!isAuthorityEditor(ctx.principal, authorityId)) return undefined;
+  const authority = await authorityById(ctx.db, authorityId);
+  const rows = await repo.openBarriersOfKinds(ctx.db, authority.id, FIXABLE_KINDS, PANEL_SHOWN);
+  return Promise.all(rows.map((b) => viewOf(ctx, authority, b, [])));
+}
+
+/**
+ * The section of the tender set-up form (tenders' `tenderSetupPanels` port, plugged in
+ * src/wiring.ts): the authority's open barriers of the kinds it can fix, for its editors; nothing
+ * when there are none.
+ */
+export async function tenderSetupBarriersPanel(
+  ctx: Ctx,
+  setup: { authorityId: string },
+): Promise<Panel | undefined> {
+  const open = await openFixableBarriers(ctx, setup.authorityId);
+  const first = open?.[0];
+  if (!open || !first) return undefined;
+  const base = `/authorities/${first.authority.slug}/barriers`;
+  return {
+    template: "barriers/views/setup-panel.njk",
+    context: {
+      setupBarriersUrl: base,
+      setupBarriers: open.map((v) => ({
+        href: `${base}/${v.barrier.id}`,
+        kind: v.barrier.kind,
+        standing: v.standing,
+        loggedOn: londonDate(v.barrier.logged_at),
+        dueOn: v.barrier.answer_due_on,
+      })),
+    },
+  };
+}

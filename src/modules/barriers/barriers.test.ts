@@ -1,0 +1,318 @@
+/**
+ * The barriers register (one seeded app for the file): who logs and who answers, the answers' rules
+ * and their audit and notice, anonymity, the demo's barriers on their clocks, the national figures
+ * with small numbers suppressed (API, page and CSV), and the tender set-up panel.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { fixedClock } from "../../lib/clock.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_BARRIERS } from "../../seed/demo/barriers.ts";
+import { DEMO_TENDER } from "../../seed/demo/tenders.ts";
+import { DEMO_ORGANISATION } from "../../seed/demo/users.ts";
+import type { Ctx } from "../access/context.ts";
+import { answerBarrier, logBarrier } from "./barriers.service.ts";
+import { barrierFigures, figuresCsvRows } from "./figures.service.ts";
+
+const COUNTY = DEMO_AUTHORITY.county;
+const DISTRICT = DEMO_AUTHORITY.district;
+const SLUG = "westshire-county-council";
+const api = (authorityId: string = COUNTY) => `/api/v1/authorities/${authorityId}/barriers`;
+
+let t: TestApp;
+const users: Record<string, string> = {};
+const sessions: Record<string, TestSession> = {};
+const as = (who: string) => sessions[who] as TestSession;
+const principals: Record<string, Awaited<ReturnType<typeof principalOf>>> = {};
+const db = () => t.deps.db;
+
+beforeAll(async () => {
+  t = await createTestApp({ seeded: true });
+  const make = async (role: string, scopeId: string | undefined, displayName: string) =>
+    (
+      await createUser(db(), {
+        grants: [{ role: role as never, ...(scopeId ? { scopeId } : {}) }],
+        displayName,
+      })
+    ).id;
+  users.provider = await make("organisation-admin", DEMO_ORGANISATION, "Pat Provider");
+  users.commissioner = await make("commissioner", COUNTY, "Cleo Commissioner");
+  users.admin = await make("authority-admin", COUNTY, "Ade Admin");
+  users.evaluator = await make("evaluator", COUNTY, "Eve Evaluator");
+  users.districtCommissioner = await make("commissioner", DISTRICT, "Dan District");
+  users.welshCommissioner = await make("commissioner", DEMO_AUTHORITY.welsh, "Wyn Welsh");
+  users.citizen = await make("citizen", undefined, "Cy Citizen");
+  users.platform = await make("platform-admin", undefined, "Pip Platform");
+  for (const [who, id] of Object.entries(users)) {
+    sessions[who] = await sessionFor(t.app, id, { twoFactor: true });
+    principals[who] = await principalOf(db(), id);
+  }
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+const log = (who: string, body: Record<string, unknown>, authorityId: string = COUNTY) =>
+  call(t.app, "POST", api(authorityId), as(who), body);
+const answer = (who: string, barrierId: string, kind: string, text = "We will change it.") =>
+  call(t.app, "POST", `${api()}/${barrierId}/answers`, as(who), { kind, text });
+const paymentTerms = {
+  kind: "payment-terms",
+  subject: "authority",
+  description: "Paid 60 days after the month's end.",
+};
+
+describe("logging a barrier", () => {
+  it("a provider's people log one: open, due 20 working days on, audited", async () => {
+    const res = await log("provider", paymentTerms);
+    expect(res.statusCode).toBe(201);
+    const b = res.json();
+    expect(b).toMatchObject({ status: "open", standing: "open", loggerSector: expect.any(String) });
+    // Seeded on Sunday 22 November 2026: 20 working days on is Friday 18 December.
+    expect(b.answerDueOn).toBe("2026-12-18");
+    const audit = await db()
+      .selectFrom("audit_events")
+      .select("action")
+      .where("entity_id", "=", b.id)
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(["barrier.logged"]);
+  });
+
+  it("a public body's people log one as a public body; citizens and platform administrators do not", async () => {
+    const res = await log("evaluator", { ...paymentTerms, kind: "parent-body-opposition" });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().loggerSector).toBe("public-body");
+    expect((await log("citizen", paymentTerms)).statusCode).toBe(403);
+    expect((await log("platform", paymentTerms)).statusCode).toBe(403);
+    expect((await call(t.app, "POST", api(), undefined, paymentTerms)).statusCode).toBe(401);
+  });
+
+  it("says which fields to correct", async () => {
+    const res = await log("provider", { kind: "tax", subject: "policy", description: "" });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details.map((d: { field: string }) => d.field)).toEqual([
+      "kind",
+      "policy",
+      "description",
+    ]);
+    // A tender of another authority is not one of this authority's.
+    const other = await log(
+      "provider",
+      { ...paymentTerms, subject: "tender", tenderId: DEMO_TENDER.open },
+      DISTRICT,
+    );
+    expect(other.statusCode).toBe(400);
+    expect(other.json().error.details[0].field).toBe("tenderId");
+  });
+
+  it("anonymous to the public, not to the authority's people nor to whoever logged it", async () => {
+    const b = (await log("provider", { ...paymentTerms, anonymous: true })).json();
+    const seen = async (who?: string) =>
+      (await call(t.app, "GET", `${api()}/${b.id}`, who ? as(who) : undefined)).json().organisationName;
+    expect(await seen()).toBeNull();
+    expect(await seen("districtCommissioner")).toBeNull();
+    expect(await seen("commissioner")).toEqual(expect.any(String));
+    expect(await seen("provider")).toEqual(expect.any(String));
+  });
+});
+
+describe("answering a barrier", () => {
+  it("the authority's commissioners and administrators answer; the logger is told; each answer audited", async () => {
+    const b = (await log("provider", paymentTerms)).json();
+    expect((await answer("provider", b.id, "resolved")).statusCode).toBe(403);
+    expect((await answer("districtCommissioner", b.id, "accepted")).statusCode).toBe(403);
+    expect((await answer("platform", b.id, "accepted")).statusCode).toBe(403);
+    expect(
+      (await answer("commissioner", "019a0000-0000-7000-8000-0000000fffff", "accepted")).statusCode,
+    ).toBe(404);
+
+    const ack = await answer("commissioner", b.id, "acknowledged", "Received.");
+    expect(ack.json()).toMatchObject({ status: "acknowledged", firstAnsweredAt: null, standing: "open" });
+    // An acknowledgement is given once, before anything else.
+    expect((await answer("admin", b.id, "acknowledged")).statusCode).toBe(409);
+    const accepted = (await answer("admin", b.id, "accepted", "Paid within 15 days from April.")).json();
+    expect(accepted).toMatchObject({ status: "accepted", standing: "answered", answeredLate: false });
+    expect(accepted.firstAnsweredAt).not.toBeNull();
+    const resolved = (await answer("commissioner", b.id, "resolved", "The terms are changed.")).json();
+    expect(resolved.standing).toBe("resolved");
+    expect(resolved.answers.map((a: { kind: string }) => a.kind)).toEqual([
+      "acknowledged",
+      "accepted",
+      "resolved",
+    ]);
+    expect((await answer("commissioner", b.id, "disputed")).statusCode).toBe(409);
+
+    const notices = await db()
+      .selectFrom("notifications")
+      .select(["kind", "link"])
+      .where("user_id", "=", users.provider as string)
+      .where("kind", "=", "barrier.answered")
+      .execute();
+    expect(notices).toHaveLength(3);
+    expect(notices[0]?.link).toBe(`/authorities/${SLUG}/barriers/${b.id}`);
+    const audit = await db()
+      .selectFrom("audit_events")
+      .select("action")
+      .where("entity_id", "=", b.id)
+      .execute();
+    expect(audit.map((a) => a.action).sort()).toEqual([
+      "barrier.answered",
+      "barrier.answered",
+      "barrier.answered",
+      "barrier.logged",
+    ]);
+  });
+
+  it("without the text, says what to write", async () => {
+    const b = (await log("provider", paymentTerms)).json();
+    const res = await call(t.app, "POST", `${api()}/${b.id}/answers`, as("commissioner"), {
+      kind: "no",
+      text: "",
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details.map((d: { field: string }) => d.field)).toEqual(["kind", "text"]);
+  });
+});
+
+describe("the demo's barriers", () => {
+  it("stand where their answers and clocks put them", async () => {
+    const list = (await call(t.app, "GET", api())).json().barriers as { id: string; standing: string }[];
+    const standing = (id: string) => list.find((b) => b.id === id)?.standing;
+    expect(standing(DEMO_BARRIERS.paymentTerms)).toBe("answered");
+    expect(standing(DEMO_BARRIERS.tupe)).toBe("resolved");
+    expect(standing(DEMO_BARRIERS.workingCapital)).toBe("overdue");
+    expect(standing(DEMO_BARRIERS.contractSize)).toBe("open");
+  });
+
+  it("the barrier's page shows the answers, and the answer form to the authority's people only", async () => {
+    const url = `/authorities/${SLUG}/barriers/${DEMO_BARRIERS.paymentTerms}`;
+    const publicPage = mainText((await call(t.app, "GET", url)).body);
+    expect(publicPage).toContain("Payment terms");
+    expect(publicPage).toContain("We accept this.");
+    expect(publicPage).not.toContain("Answer this barrier");
+    expect(mainText((await call(t.app, "GET", url, as("commissioner"))).body)).toContain(
+      "Answer this barrier",
+    );
+  });
+});
+
+describe("the pages' forms", () => {
+  it("logging re-renders with its errors, then goes to the barrier", async () => {
+    const url = `/authorities/${SLUG}/barriers/new`;
+    const empty = await postForm(t.app, as("provider"), url, {});
+    expect(empty.statusCode).toBe(400);
+    expect(summaryErrors(empty.body).map(([href]) => href)).toEqual(["#kind", "#subject", "#description"]);
+    const done = await postForm(t.app, as("provider"), url, {
+      kind: "contract-size",
+      subject: "tender",
+      tenderId: DEMO_TENDER.open,
+      description: "One lot for the whole county.",
+    });
+    expect(done.statusCode).toBe(303);
+    const page = await call(t.app, "GET", done.headers.location as string, as("provider"));
+    expect(mainText(page.body)).toContain("The barrier is logged");
+  });
+
+  it("answering on the barrier's page", async () => {
+    const b = (await log("provider", paymentTerms)).json();
+    const url = `/authorities/${SLUG}/barriers/${b.id}`;
+    expect((await postForm(t.app, as("commissioner"), url, { kind: "disputed" })).statusCode).toBe(400);
+    const done = await postForm(t.app, as("commissioner"), url, {
+      kind: "disputed",
+      text: "Our terms are 30 days.",
+    });
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe(`${url}?notice=answered`);
+  });
+});
+
+describe("the national figures", () => {
+  // Barriers logged on 1 March 2021 with the district, counted the next day (none is overdue yet).
+  const on = fixedClock(new Date("2021-03-01T10:00:00Z"));
+  const counted = fixedClock(new Date("2021-03-02T10:00:00Z"));
+  let figuresCtx: Ctx;
+
+  beforeAll(async () => {
+    const provider = ctxFor(db(), on, principals.provider ?? null);
+    const district = ctxFor(db(), on, principals.districtCommissioner ?? null);
+    const skills = { kind: "skills", subject: "authority", description: "No one to write bids." };
+    for (let i = 0; i < 20; i++) {
+      const v = await logBarrier(provider, DISTRICT, skills);
+      if (i < 10)
+        await answerBarrier(district, DISTRICT, v.barrier.id, { kind: "accepted", text: "Help offered." });
+    }
+    for (let i = 0; i < 3; i++) await logBarrier(provider, DISTRICT, { ...skills, kind: "pensions" });
+    figuresCtx = ctxFor(db(), counted, null);
+  });
+
+  it("counts by kind and where each stands, hiding 1 to 9 and what would give them away", async () => {
+    const f = await barrierFigures(figuresCtx, 2021);
+    const byKind = f.tables.find((tb) => tb.dimension === "kind");
+    const row = (key: string) => byKind?.rows.find((r) => r.key === key);
+    // Pensions: 3 open, hidden with its total.
+    expect(row("pensions")).toMatchObject({ counts: { open: null }, total: null });
+    // Skills' 10 open would give the pensions' 3 away (13 open in all): hidden, and so its 10
+    // answered (20 less them); its total of 20 too (23 in all less 20 is the pensions' 3).
+    expect(row("skills")).toMatchObject({ counts: { open: null, answered: null, resolved: 0 }, total: null });
+    expect(byKind?.all.total).toBe(23);
+    const byAuthority = f.tables.find((tb) => tb.dimension === "authority");
+    expect(byAuthority?.rows).toHaveLength(1);
+    expect(byAuthority?.rows[0]).toMatchObject({
+      name: "Millbrook District Council",
+      counts: { open: 13, answered: 10 },
+    });
+  });
+
+  it("a year to come is refused, naming the field; the page and CSV say the same", async () => {
+    const res = await call(t.app, "GET", "/api/v1/barriers/figures?year=2099");
+    expect(res.statusCode).toBe(400);
+    const page = await call(t.app, "GET", "/barriers?year=2099");
+    expect(page.statusCode).toBe(400);
+    expect(summaryErrors(page.body)[0]?.[0]).toBe("#year");
+    const csvRows = figuresCsvRows(await barrierFigures(figuresCtx, 2021));
+    expect(csvRows.find((r) => r.dimension === "kind" && r.key === "pensions")).toMatchObject({
+      open: "",
+      total: "",
+    });
+    const csv = await call(t.app, "GET", "/barriers/figures.csv?year=2026");
+    expect(csv.headers["content-type"]).toContain("text/csv");
+    expect(csv.body.split("\n")[0]).toBe(
+      "year,dimension,key,name,open,answered,disputed,resolved,overdue,total",
+    );
+  });
+
+  it("the page shows the demo year's tables, small numbers marked", async () => {
+    const page = await call(t.app, "GET", "/barriers");
+    expect(page.statusCode).toBe(200);
+    const text = mainText(page.body);
+    expect(text).toContain("Barriers logged in 2026 by kind");
+    expect(text).toContain("Barriers logged in 2026 by the logger's sector");
+    expect(text).toContain("–");
+  });
+});
+
+describe("the tender set-up panel", () => {
+  it("shows the authority's editors its open barriers of the kinds it can fix", async () => {
+    const text = mainText(
+      (await call(t.app, "GET", `/authorities/${SLUG}/tenders/new`, as("commissioner"))).body,
+    );
+    expect(text).toContain("Open barriers you can fix");
+    expect(text).toContain("Contract size");
+    expect(text).toContain("Working capital");
+    // Resolved (TUPE), or not the authority's to fix (skills, VAT): not shown.
+    expect(text).not.toContain("TUPE liabilities not disclosed");
+    expect(text).not.toContain("VAT treatment");
+  });
+
+  it("shows nothing where the authority has none open it can fix (Glanmor's one is about skills)", async () => {
+    const text = mainText(
+      (await call(t.app, "GET", "/authorities/cyngor-sir-glanmor/tenders/new", as("welshCommissioner"))).body,
+    );
+    expect(text).not.toContain("Open barriers you can fix");
+  });
+});
