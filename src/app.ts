@@ -36,6 +36,7 @@ import { contractsRoutes } from "./modules/contracts/contracts.routes.ts";
 import { datasetsRoutes } from "./modules/datasets/datasets.routes.ts";
 import { demoClockRoutes } from "./modules/demo-clock/demo-clock.routes.ts";
 import { evaluationRoutes } from "./modules/evaluation/evaluation.routes.ts";
+import { grantsRoutes } from "./modules/grants/grants.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { homeRoutes } from "./modules/home/home.routes.ts";
 import { inboxRoutes } from "./modules/inbox/inbox.routes.ts";
@@ -156,6 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditsRoutes);
   await app.register(resultsRunsRoutes);
   await app.register(approvalAmountsRoutes);
+  await app.register(grantsRoutes);
 
   return app;
 }

@@ -50,6 +50,9 @@ export const API_SCOPES = [
   // Payment by results (src/modules/results): commissioners' outcome contracts, evidence, runs; providers' claims and evidence.
   "results:read",
   "results:write",
+  // Grants (src/modules/grants): funders' programmes, decisions and payments; organisations' applications.
+  "grants:read",
+  "grants:write",
   // Demo mode only (src/modules/demo-clock): platform administrators.
   "demo-clock:write",
 ] as const;

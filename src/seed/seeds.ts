@@ -10,6 +10,7 @@ import { demoConsultationsSeed } from "./demo/consultations.ts";
 import { demoContractsSeed } from "./demo/contracts.ts";
 import { demoEvaluationSeed } from "./demo/evaluation.ts";
 import { demoFeedbackSeed } from "./demo/feedback.ts";
+import { demoGrantsSeed } from "./demo/grants.ts";
 import { demoOpportunitiesSeed } from "./demo/opportunities.ts";
 import { demoOrganisationsSeed } from "./demo/organisations.ts";
 import { demoProjectsSeed } from "./demo/projects.ts";
@@ -54,6 +55,8 @@ export const seeds: readonly Seed[] = [
   demoRedressSeed,
   // Payment by results (issue 19): a Work Programme of the department and Westshire's social impact bond.
   demoResultsSeed,
+  // Grants (issue 20): a Mutuals Support Programme of the department, two awards and a refusal.
+  demoGrantsSeed,
   // Last: the market dashboards' figures of everything above (every deployment).
   marketFiguresSeed,
 ];

@@ -31,6 +31,7 @@ import { contracts } from "./rules/contracts.ts";
 import { datasets } from "./rules/datasets.ts";
 import { demoClock } from "./rules/demo-clock.ts";
 import { evaluation } from "./rules/evaluation.ts";
+import { grants } from "./rules/grants.ts";
 import { home } from "./rules/home.ts";
 import { inbox } from "./rules/inbox.ts";
 import { integrity } from "./rules/integrity.ts";
@@ -107,6 +108,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   resultsAudits,
   resultsRuns,
   resultsApprovals,
+  grants,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},

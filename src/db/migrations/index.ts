@@ -78,6 +78,7 @@ import * as runsModelAndCorrections from "./2026-12-22-13-runs-model-and-correct
 import * as runsJobsAndCancelling from "./2026-12-22-14-runs-jobs-and-cancelling.ts";
 import * as secondApprovalAmounts from "./2026-12-22-15-second-approval-amounts.ts";
 import * as resultsOpenDataSums from "./2026-12-22-16-results-open-data-sums.ts";
+import * as grants from "./2026-12-23-01-grants.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -156,4 +157,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-22-14-runs-jobs-and-cancelling": runsJobsAndCancelling,
   "2026-12-22-15-second-approval-amounts": secondApprovalAmounts,
   "2026-12-22-16-results-open-data-sums": resultsOpenDataSums,
+  "2026-12-23-01-grants": grants,
 };

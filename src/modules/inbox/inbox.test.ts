@@ -832,6 +832,9 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   // The demo seed: the Department for Work and Skills' commissioner starts the audit of WP-CPA-07's
   // July run; its provider, Westshire Community Health (Olu Adeyemi), is told.
   "results.audit-started": "demo",
+  // The demo seed: the Department for Work and Skills awards two grants of its Mutuals Support
+  // Programme and refuses one; the applicants' people are told.
+  "grants.decided": "demo",
   "results.audit-concluded": async () => {
     // Westshire's commissioner audits a sample of a month's paid claims of an outcome contract with
     // Greenway Home Care (the audits' fixture), finds one over-paid and concludes: Greenway is told.

@@ -126,6 +126,8 @@ export const NOTICE_KINDS = {
   // the over-payment to recover)
   "results.audit-started": { topic: "contracts" },
   "results.audit-concluded": { topic: "contracts" },
+  // Grants: to the applicant organisation's people when the funder awards or refuses its application
+  "grants.decided": { topic: "contracts" },
   // Complaints (redress): to the complainant at each step of the body's work
   "complaint.progressed": { topic: "complaints" },
   // Complaints (redress): to the answering body's people (or the responsible authority's) when one waits on them
