@@ -44,6 +44,7 @@ describe("the programme pages", () => {
     expect(text).toContain("Left to award £427,500.00");
     expect(text).toContain("The applicant funds 25% of the award itself");
     expect(text).toContain("Organisations that began (spun out) at most 15 years ago");
+    expect(text).toContain("Organisations of these sectors: Public service mutual (employee-led spin-out)");
     const welsh = await t.app.inject({ url: `/grants/${P}`, headers: { cookie: "lang=cy" } });
     expect(mainText(welsh.body)).toContain("Ar ôl i’w ddyfarnu £427,500.00");
   });

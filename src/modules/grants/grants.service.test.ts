@@ -11,7 +11,6 @@ import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser } from "../../../tests/support/auth.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
-import type { SettableClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_GRANTS } from "../../seed/demo/grants.ts";
 import { DEMO_ORGANISATION, DEMO_PROVIDER_GREENWAY } from "../../seed/demo/users.ts";
@@ -31,7 +30,6 @@ import {
 const COUNTY = DEMO_AUTHORITY.county;
 let t: TestApp;
 const ctx: Record<string, Ctx> = {};
-const clock = () => t.deps.clock as SettableClock;
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });

@@ -70,7 +70,7 @@ export const demoGrantsSeed: Seed = {
         id: DEMO_GRANTS.programme,
         title: "Mutuals Support Programme",
         description:
-          "Grants and adviser time for public service mutuals at any stage of spinning out or in their first years of trading: business cases, legal and financial advice, staff engagement and the first contract.",
+          "Grants and adviser time for staff-led mutuals at any stage of spinning out or in their first years of trading: business cases, legal and financial advice, staff engagement and the first contract.",
         budget: "500000.00",
         opensOn: monthOf(6),
         closesOn: addDays(addMonths(m0, 7), -1),

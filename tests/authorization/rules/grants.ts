@@ -16,8 +16,8 @@ export const grants: RuleSet = {
   rules: {
     [`GET ${api}`]: anyone(200),
     [`GET ${api}/:programmeId`]: () => "invisible",
-    [`POST /api/v1/authorities/:authorityId/grants/programmes`]: REGISTER_EDITOR(INCOMPLETE_BODY),
-    [`POST /api/v1/organisations/:id/grants/programmes`]: ORG_ADMIN(INCOMPLETE_BODY),
+    "POST /api/v1/authorities/:authorityId/grants/programmes": REGISTER_EDITOR(INCOMPLETE_BODY),
+    "POST /api/v1/organisations/:id/grants/programmes": ORG_ADMIN(INCOMPLETE_BODY),
     [`POST ${api}/:programmeId/applications`]: unknownTarget,
     [`GET ${api}/:programmeId/applications`]: unknownTarget,
     [`GET ${api}/:programmeId/applications/:applicationId`]: unknownTarget,
