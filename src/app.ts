@@ -37,6 +37,7 @@ import { contractsRoutes } from "./modules/contracts/contracts.routes.ts";
 import { datasetsRoutes } from "./modules/datasets/datasets.routes.ts";
 import { demoClockRoutes } from "./modules/demo-clock/demo-clock.routes.ts";
 import { evaluationRoutes } from "./modules/evaluation/evaluation.routes.ts";
+import { grantsRoutes } from "./modules/grants/grants.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { homeRoutes } from "./modules/home/home.routes.ts";
 import { inboxRoutes } from "./modules/inbox/inbox.routes.ts";
@@ -159,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditsRoutes);
   await app.register(resultsRunsRoutes);
   await app.register(approvalAmountsRoutes);
+  await app.register(grantsRoutes);
   await app.register(mutualsRoutes);
   // Barriers to entry (issue 20, item 5): the register, its answers, the national figures.
   await app.register(barriersRoutes);

@@ -50,6 +50,9 @@ export const API_SCOPES = [
   // Payment by results (src/modules/results): commissioners' outcome contracts, evidence, runs; providers' claims and evidence.
   "results:read",
   "results:write",
+  // Grants (src/modules/grants): funders' programmes, decisions and payments; organisations' applications.
+  "grants:read",
+  "grants:write",
   // The mutual spin-out path (src/modules/mutuals): staff teams' proposals, the parent body's decision, a mutual's survival.
   "mutuals:write",
   // Barriers to entry (src/modules/barriers): logging a barrier; the authority's answers.

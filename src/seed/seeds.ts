@@ -11,6 +11,7 @@ import { demoConsultationsSeed } from "./demo/consultations.ts";
 import { demoContractsSeed } from "./demo/contracts.ts";
 import { demoEvaluationSeed } from "./demo/evaluation.ts";
 import { demoFeedbackSeed } from "./demo/feedback.ts";
+import { demoGrantsSeed } from "./demo/grants.ts";
 import { demoMutualsSeed } from "./demo/mutuals.ts";
 import { demoOpportunitiesSeed } from "./demo/opportunities.ts";
 import { demoOrganisationsSeed } from "./demo/organisations.ts";
@@ -57,6 +58,8 @@ export const seeds: readonly Seed[] = [
   demoRedressSeed,
   // Payment by results (issue 19): a Work Programme of the department and Westshire's social impact bond.
   demoResultsSeed,
+  // Grants (issue 20): a Mutuals Support Programme of the department, two awards and a refusal.
+  demoGrantsSeed,
   // The mutual spin-out path (issue 20): Westshire's proposals, one refused, one trading in a group.
   demoMutualsSeed,
   // Barriers to entry (issue 20): one of each kind across the demo authorities, some answered.

@@ -32,6 +32,7 @@ import { contracts } from "./rules/contracts.ts";
 import { datasets } from "./rules/datasets.ts";
 import { demoClock } from "./rules/demo-clock.ts";
 import { evaluation } from "./rules/evaluation.ts";
+import { grants } from "./rules/grants.ts";
 import { home } from "./rules/home.ts";
 import { inbox } from "./rules/inbox.ts";
 import { integrity } from "./rules/integrity.ts";
@@ -110,6 +111,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   resultsAudits,
   resultsRuns,
   resultsApprovals,
+  grants,
   mutuals,
   barriers,
   standards,

@@ -10,6 +10,7 @@ import { DEMO_CHAMPION_REPORT } from "../../src/seed/demo/champions.ts";
 import { DEMO_CHOICE, DEMO_CHOICE_MEMBERS } from "../../src/seed/demo/choice.ts";
 import { DEMO_CONSULTATION } from "../../src/seed/demo/consultations.ts";
 import { DEMO_CONTRACTS } from "../../src/seed/demo/contracts.ts";
+import { DEMO_GRANTS } from "../../src/seed/demo/grants.ts";
 import { DEMO_ORGANISATION } from "../../src/seed/demo/organisations.ts";
 import { DEMO_STANDARDS } from "../../src/seed/demo/standards.ts";
 import { DEMO_TENDER } from "../../src/seed/demo/tenders.ts";
@@ -77,6 +78,9 @@ export const PUBLIC_PAGES: readonly string[] = [
   `/organisations/${DEMO_ORGANISATION.communityHealthMutual}/feedback`,
   // An area's open figures of choice (the voice module, issue 17 item 9).
   "/choice/areas/E10000901",
+  // Grants (issue 20): the programmes, and the demo's Mutuals Support Programme.
+  "/grants",
+  `/grants/${DEMO_GRANTS.programme}`,
   // Redress: making a complaint without an account.
   "/complaints/without-account",
   // Redress's open figures (a public body's, a provider's) and the published decisions.

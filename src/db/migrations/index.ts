@@ -78,6 +78,7 @@ import * as runsModelAndCorrections from "./2026-12-22-13-runs-model-and-correct
 import * as runsJobsAndCancelling from "./2026-12-22-14-runs-jobs-and-cancelling.ts";
 import * as secondApprovalAmounts from "./2026-12-22-15-second-approval-amounts.ts";
 import * as resultsOpenDataSums from "./2026-12-22-16-results-open-data-sums.ts";
+import * as grants from "./2026-12-23-01-grants.ts";
 import * as mutuals from "./2026-12-23-02-mutuals.ts";
 import * as barriers from "./2026-12-23-03-barriers.ts";
 import * as standards from "./2026-12-23-04-standards.ts";
@@ -159,6 +160,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-22-14-runs-jobs-and-cancelling": runsJobsAndCancelling,
   "2026-12-22-15-second-approval-amounts": secondApprovalAmounts,
   "2026-12-22-16-results-open-data-sums": resultsOpenDataSums,
+  "2026-12-23-01-grants": grants,
   "2026-12-23-02-mutuals": mutuals,
   "2026-12-23-03-barriers": barriers,
   "2026-12-23-04-standards": standards,

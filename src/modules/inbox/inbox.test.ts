@@ -834,6 +834,9 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   // The demo seed: the Department for Work and Skills' commissioner starts the audit of WP-CPA-07's
   // July run; its provider, Westshire Community Health (Olu Adeyemi), is told.
   "results.audit-started": "demo",
+  // The demo seed: the Department for Work and Skills awards two grants of its Mutuals Support
+  // Programme and refuses one; the applicants' people are told.
+  "grants.decided": "demo",
   // The demo seed: Westshire's commissioner answers the payment-terms barrier Olu Adeyemi logged.
   "barrier.answered": "demo",
   "results.audit-concluded": async () => {

@@ -126,6 +126,8 @@ export const NOTICE_KINDS = {
   // the over-payment to recover)
   "results.audit-started": { topic: "contracts" },
   "results.audit-concluded": { topic: "contracts" },
+  // Grants: to the applicant organisation's people when the funder awards or refuses its application
+  "grants.decided": { topic: "contracts" },
   // The spin-out path (mutuals): to a proposal's team when the parent body approves or refuses it (with reasons)
   "mutuals.decision": { topic: "challenges" },
   // Barriers to entry: to whoever logged a barrier when the authority answers it

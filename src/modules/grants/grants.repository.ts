@@ -1,0 +1,176 @@
+/**
+ * SQL of grants: programmes (`grant_programmes`), applications (`grant_applications`) and the
+ * payments of awards (`grant_payments`).
+ */
+import type { Insertable, Updateable } from "kysely";
+import type { Db } from "../../db/database.ts";
+import type {
+  GrantApplication,
+  GrantApplicationsTable,
+  GrantPayment,
+  GrantPaymentsTable,
+  GrantProgramme,
+  GrantProgrammesTable,
+} from "./grants.table.ts";
+
+export function insertProgramme(
+  db: Db,
+  row: Omit<Insertable<GrantProgrammesTable>, "eligibility"> & { eligibility: unknown },
+): Promise<GrantProgramme> {
+  return db
+    .insertInto("grant_programmes")
+    .values({ ...row, eligibility: JSON.stringify(row.eligibility) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The programme; `lock`: for update, so that awards against its budget go one after the other. */
+export function findProgramme(
+  db: Db,
+  id: string,
+  opts: { lock?: boolean } = {},
+): Promise<GrantProgramme | undefined> {
+  const query = db.selectFrom("grant_programmes").selectAll().where("id", "=", id);
+  return (opts.lock ? query.forUpdate() : query).executeTakeFirst();
+}
+
+/** Every programme, closing last first (a page's worth: programmes are few). */
+export function listProgrammes(db: Db, limit: number): Promise<GrantProgramme[]> {
+  return db
+    .selectFrom("grant_programmes")
+    .selectAll()
+    .orderBy("closes_on", "desc")
+    .orderBy("title")
+    .limit(limit)
+    .execute();
+}
+
+export async function addAwarded(db: Db, programmeId: string, pence: bigint): Promise<void> {
+  await db
+    .updateTable("grant_programmes")
+    .set((eb) => ({ awarded_pence: eb("awarded_pence", "+", pence) }))
+    .where("id", "=", programmeId)
+    .execute();
+}
+
+export function insertApplication(
+  db: Db,
+  row: Insertable<GrantApplicationsTable>,
+): Promise<GrantApplication> {
+  return db.insertInto("grant_applications").values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function findApplication(
+  db: Db,
+  programmeId: string,
+  id: string,
+  opts: { lock?: boolean } = {},
+): Promise<GrantApplication | undefined> {
+  const query = db
+    .selectFrom("grant_applications")
+    .selectAll()
+    .where("programme_id", "=", programmeId)
+    .where("id", "=", id);
+  return (opts.lock ? query.forUpdate() : query).executeTakeFirst();
+}
+
+/** The programme's applications, oldest first (at most `limit`). */
+export function applicationsOf(db: Db, programmeId: string, limit: number): Promise<GrantApplication[]> {
+  return db
+    .selectFrom("grant_applications")
+    .selectAll()
+    .where("programme_id", "=", programmeId)
+    .orderBy("submitted_at")
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+}
+
+export function decideApplication(
+  db: Db,
+  id: string,
+  decision: Required<
+    Pick<
+      Updateable<GrantApplicationsTable>,
+      "status" | "awarded_pence" | "conditions" | "reasons" | "decided_by" | "decided_at"
+    >
+  >,
+): Promise<GrantApplication> {
+  return db
+    .updateTable("grant_applications")
+    .set(decision)
+    .where("id", "=", id)
+    .where("status", "=", "submitted")
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function paymentByKey(db: Db, applicationId: string, key: string): Promise<GrantPayment | undefined> {
+  return db
+    .selectFrom("grant_payments")
+    .selectAll()
+    .where("application_id", "=", applicationId)
+    .where("idempotency_key", "=", key)
+    .executeTakeFirst();
+}
+
+export function paymentsOf(db: Db, applicationId: string): Promise<GrantPayment[]> {
+  return db
+    .selectFrom("grant_payments")
+    .selectAll()
+    .where("application_id", "=", applicationId)
+    .orderBy("paid_on")
+    .orderBy("recorded_at")
+    .execute();
+}
+
+export function insertPayment(db: Db, row: Insertable<GrantPaymentsTable>): Promise<GrantPayment> {
+  return db.insertInto("grant_payments").values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export interface AwardedRow {
+  application: GrantApplication;
+  programme: Pick<GrantProgramme, "id" | "authority_id" | "funder_organisation_id" | "title">;
+}
+
+/**
+ * Awarded applications by decision time then id, after a key (paging by key), with their
+ * programmes; of one funder (an authority's or an organisation's id) when named.
+ */
+export async function awardedAfter(
+  db: Db,
+  opts: { funderId?: string; after?: { at: Date; id: string }; limit: number },
+): Promise<AwardedRow[]> {
+  let query = db
+    .selectFrom("grant_applications as a")
+    .innerJoin("grant_programmes as p", "p.id", "a.programme_id")
+    .selectAll("a")
+    .select([
+      "p.authority_id as p_authority_id",
+      "p.funder_organisation_id as p_funder_organisation_id",
+      "p.title as p_title",
+    ])
+    .where("a.status", "=", "awarded");
+  if (opts.funderId) {
+    const funderId = opts.funderId;
+    query = query.where((eb) =>
+      eb.or([eb("p.authority_id", "=", funderId), eb("p.funder_organisation_id", "=", funderId)]),
+    );
+  }
+  if (opts.after) {
+    const { at, id } = opts.after;
+    query = query.where((eb) =>
+      eb.or([eb("a.decided_at", ">", at), eb.and([eb("a.decided_at", "=", at), eb("a.id", ">", id)])]),
+    );
+  }
+  const rows = await query.orderBy("a.decided_at").orderBy("a.id").limit(opts.limit).execute();
+  return rows.map(({ p_authority_id, p_funder_organisation_id, p_title, ...a }) => ({
+    application: a,
+    programme: {
+      id: a.programme_id,
+      authority_id: p_authority_id,
+      funder_organisation_id: p_funder_organisation_id,
+      title: p_title,
+    },
+  }));
+}

@@ -1,0 +1,243 @@
+/**
+ * Grants on the demo data (one seeded app for the file): the demo programme's awards against its
+ * budget; applications refused for what they lack (eligibility named rule by rule, matched funding
+ * to the penny, a programme not open); awards never beyond the budget, even two deciding at once;
+ * payments written once per key and never beyond the award; and the 360Giving package validated
+ * against the shipped schema and against the standard's own copy.
+ */
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser } from "../../../tests/support/auth.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { refused } from "../../../tests/support/refused.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_GRANTS } from "../../seed/demo/grants.ts";
+import { DEMO_ORGANISATION, DEMO_PROVIDER_GREENWAY } from "../../seed/demo/users.ts";
+import type { Ctx } from "../access/context.ts";
+import { compilePackageCheck, packageProblems, poundsOf } from "./giving360.ts";
+import {
+  applicationOf,
+  apply,
+  createProgramme,
+  decide,
+  givingPage,
+  matchedFundingNeeded,
+  programmeView,
+  recordPayment,
+} from "./grants.service.ts";
+
+const COUNTY = DEMO_AUTHORITY.county;
+let t: TestApp;
+const ctx: Record<string, Ctx> = {};
+
+beforeAll(async () => {
+  t = await createTestApp({ seeded: true });
+  const make = async (key: string, role: string, scopeId: string) => {
+    const user = await createUser(t.deps.db, {
+      grants: [{ role: role as never, scopeId }],
+      displayName: key,
+    });
+    ctx[key] = ctxFor(t.deps.db, t.deps.clock, await principalOf(t.deps.db, user.id));
+  };
+  await make("commissioner", "commissioner", COUNTY);
+  await make("otherCommissioner", "commissioner", DEMO_AUTHORITY.district);
+  await make("mutual", "organisation-admin", DEMO_ORGANISATION);
+  await make("greenway", "organisation-admin", DEMO_PROVIDER_GREENWAY);
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+/** A small programme of the county's, open today, for one test. */
+function countyProgramme(budget: string, matchedFunding = "25") {
+  return createProgramme(
+    ctx.commissioner as Ctx,
+    { authorityId: COUNTY },
+    {
+      title: "Test programme",
+      description: "",
+      budget,
+      opensOn: "2026-11-01",
+      closesOn: "2026-12-31",
+      matchedFunding,
+      supportKinds: ["grant"],
+      eligibility: [{ kind: "sector-in", sectors: ["public-service-mutual"] }],
+    },
+  );
+}
+
+const asking = (amount: string, matched: string) => ({
+  organisationId: DEMO_ORGANISATION,
+  supportKind: "grant",
+  purpose: "Legal advice on the spin-out's legal form.",
+  amount,
+  matched,
+});
+
+describe("the demo programme", () => {
+  it("has two awards against its £500,000.00 budget and one refusal", async () => {
+    const v = await programmeView(ctx.mutual as Ctx, DEMO_GRANTS.programme);
+    expect([v.programme.budget_pence, v.programme.awarded_pence, v.leftPence]).toEqual([
+      50_000_000n,
+      7_250_000n,
+      42_750_000n,
+    ]);
+    const refusal = await applicationOf(ctx.mutual as Ctx, DEMO_GRANTS.programme, DEMO_GRANTS.workingCapital);
+    expect(refusal.application.status).toBe("refused");
+    expect(refusal.application.reasons).toMatch(/not working capital/);
+    const paid = await applicationOf(ctx.mutual as Ctx, DEMO_GRANTS.programme, DEMO_GRANTS.businessCase);
+    expect([paid.application.awarded_pence, paid.paidPence]).toEqual([6_000_000n, 3_000_000n]);
+  });
+
+  it("is not shown to another organisation's people, nor decided by another authority", async () => {
+    expect(
+      (await refused(applicationOf(ctx.greenway as Ctx, DEMO_GRANTS.programme, DEMO_GRANTS.adviser))).name,
+    ).toBe("NotFoundError");
+    const e = await refused(
+      decide(ctx.otherCommissioner as Ctx, DEMO_GRANTS.programme, DEMO_GRANTS.adviser, {
+        decision: "refuse",
+        reasons: "No.",
+      }),
+    );
+    expect(e.name).toBe("ForbiddenError");
+  });
+});
+
+describe("applying", () => {
+  it("names each eligibility rule an organisation fails", async () => {
+    const e = await refused(
+      apply(ctx.greenway as Ctx, DEMO_GRANTS.programme, {
+        ...asking("1000", "250"),
+        organisationId: DEMO_PROVIDER_GREENWAY,
+      }),
+    );
+    expect(e.name).toBe("UnprocessableError");
+    expect(e.details.map((d) => d.message)).toEqual([
+      "The programme is for organisations of these sectors only: public-service-mutual, co-operative, social-enterprise",
+      "The organisation meets none of the programme's alternatives",
+      "The programme is for organisations that began at most 15 years ago, and the directory does not know when this one began: record its spin-out date with its mutual evidence",
+      "The programme asks that the organisation is still on its first contract, and the platform does not know it",
+    ]);
+  });
+
+  it("asks for matched funding of the programme's share, rounded up to the penny", async () => {
+    expect(matchedFundingNeeded(10_001n, 2500)).toBe(2501n);
+    expect(matchedFundingNeeded(10_000n, 2500)).toBe(2500n);
+    expect(matchedFundingNeeded(1n, 1)).toBe(1n);
+    const p = await countyProgramme("1000");
+    const e = await refused(apply(ctx.mutual as Ctx, p.id, asking("100.01", "25.00")));
+    expect([e.name, e.details[0]?.message]).toEqual([
+      "UnprocessableError",
+      "Offer at least £25.01 of matched funding: the programme asks applicants to fund 25% of the amount themselves",
+    ]);
+    expect((await apply(ctx.mutual as Ctx, p.id, asking("100.01", "25.01"))).matched_pence).toBe(2501n);
+  });
+
+  it("is refused by someone who does not administer the organisation, and outside the programme's dates", async () => {
+    const p = await countyProgramme("1000");
+    expect((await refused(apply(ctx.greenway as Ctx, p.id, asking("10", "5")))).name).toBe("ForbiddenError");
+    const later = ctxFor(
+      t.deps.db,
+      { now: () => new Date("2027-01-01T12:00:00Z") },
+      (ctx.mutual as Ctx).principal,
+    );
+    const e = await refused(apply(later, p.id, asking("10", "5")));
+    expect([e.name, e.message]).toEqual([
+      "ConflictError",
+      "The programme takes applications from 2026-11-01 to 2026-12-31",
+    ]);
+  });
+});
+
+describe("awards against the budget", () => {
+  it("never go beyond it, even when two are decided at once: the second is told what is left", async () => {
+    const p = await countyProgramme("100", "0");
+    const a = await apply(ctx.mutual as Ctx, p.id, asking("60", "0"));
+    const b = await apply(ctx.mutual as Ctx, p.id, asking("60", "0"));
+    const outcomes = await Promise.allSettled([
+      decide(ctx.commissioner as Ctx, p.id, a.id, { decision: "award", amount: "60" }),
+      decide(ctx.commissioner as Ctx, p.id, b.id, { decision: "award", amount: "60" }),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const lost = outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult;
+    expect(lost.reason.message).toBe(
+      "Award at most £40.00: that is what is left of the programme's budget of £100.00",
+    );
+    expect((await programmeView(ctx.commissioner as Ctx, p.id)).leftPence).toBe(4000n);
+    const second = outcomes[0]?.status === "rejected" ? a : b;
+    const awarded = await decide(ctx.commissioner as Ctx, p.id, second.id, {
+      decision: "award",
+      amount: "40",
+    });
+    expect(awarded.application.awarded_pence).toBe(4000n);
+    expect((await programmeView(ctx.commissioner as Ctx, p.id)).leftPence).toBe(0n);
+    const again = await refused(
+      decide(ctx.commissioner as Ctx, p.id, second.id, { decision: "refuse", reasons: "x" }),
+    );
+    expect(again.name).toBe("ConflictError");
+  });
+
+  it("refuse an award whose applicant's matched funding falls short of it, and a refusal without reasons", async () => {
+    const p = await countyProgramme("1000", "50");
+    const a = await apply(ctx.mutual as Ctx, p.id, asking("100", "50"));
+    expect(
+      (await refused(decide(ctx.commissioner as Ctx, p.id, a.id, { decision: "refuse" }))).details,
+    ).toEqual([{ field: "reasons", message: "Give the reasons for refusing, in up to 5,000 characters" }]);
+    const e = await refused(
+      decide(ctx.commissioner as Ctx, p.id, a.id, { decision: "award", amount: "150" }),
+    );
+    expect(e.message).toBe("Award at most the £100.00 asked for");
+  });
+});
+
+describe("payments of an award", () => {
+  it("are written once per key, and never add up to more than the award", async () => {
+    const p = await countyProgramme("1000", "0");
+    const a = await apply(ctx.mutual as Ctx, p.id, asking("100", "0"));
+    await decide(ctx.commissioner as Ctx, p.id, a.id, { decision: "award", amount: "100" });
+    const pay = (key: string, amount: string) =>
+      recordPayment(ctx.commissioner as Ctx, p.id, a.id, key, { amount, paidOn: "2026-11-22" });
+    const first = await pay("first-instalment", "60");
+    expect(first.replayed).toBe(false);
+    const again = await pay("first-instalment", "60");
+    expect([again.replayed, again.payment.id]).toEqual([true, first.payment.id]);
+    expect((await refused(pay("first-instalment", "61"))).name).toBe("ConflictError");
+    expect((await refused(pay("second-instalment", "40.01"))).message).toBe(
+      "Pay at most £40.00: that is what is left to pay of the £100.00 awarded",
+    );
+    await pay("second-instalment", "40");
+    expect((await applicationOf(ctx.commissioner as Ctx, p.id, a.id)).paidPence).toBe(10_000n);
+  });
+});
+
+describe("360Giving", () => {
+  it("publishes awarded grants that validate against the shipped schema and the standard's own copy", async () => {
+    const { package: pkg } = await givingPage(ctx.mutual as Ctx, { funderId: DEMO_AUTHORITY.department });
+    expect(pkg.grants.map((g) => [g.id, g.amountAwarded])).toEqual([
+      [`360G-openps-${DEMO_AUTHORITY.department}-${DEMO_GRANTS.businessCase}`, 60000],
+      [`360G-openps-${DEMO_AUTHORITY.department}-${DEMO_GRANTS.adviser}`, 12500],
+    ]);
+    const first = pkg.grants[0] as Record<string, unknown>;
+    expect(first.recipientOrganization).toEqual([
+      { id: "GB-COH-08123456", name: "Westshire Community Health CIC", companyNumber: "08123456" },
+    ]);
+    expect(first.fundingOrganization).toEqual([
+      { id: "GB-GOR-D9999", name: "Department for Work and Skills" },
+    ]);
+    expect(packageProblems(pkg)).toEqual([]);
+    const standard = compilePackageCheck(path.resolve(import.meta.dirname, "../../../../shared/360giving"));
+    expect(packageProblems(pkg, standard)).toEqual([]);
+    // A grant without its amount is refused by the same check.
+    const broken = { ...pkg, grants: [{ ...first, amountAwarded: "60000" }] };
+    expect(packageProblems(broken, standard).map((p) => p.path)).toContain("/grants/0/amountAwarded");
+  });
+
+  it("writes pounds from pence exactly", () => {
+    expect([poundsOf(123_456n), poundsOf(1n), poundsOf(10n), poundsOf(900_719_925_474_099n)]).toEqual([
+      1234.56, 0.01, 0.1, 9_007_199_254_740.99,
+    ]);
+    expect(JSON.stringify(poundsOf(2_000_000_001n))).toBe("20000000.01");
+  });
+});
