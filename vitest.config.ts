@@ -12,19 +12,23 @@
  * PGlite's embedded databases started, once per worker rather than once per file — seconds of CPU
  * each. So a test file leaves nothing behind: it closes what it opens (apps, servers, browsers,
  * databases, which tests/support/test-db.ts puts back as new) and changes no module's state.
- * Workers are threads of one process (`pool: "threads"`): on this machine, where a system call is
- * dear, a few percent less CPU than a process each (forks); nothing the tests do needs a process of
- * their own (what does — the server, the `openps` command — is spawned).
- *
- * `npm test` runs Vitest on Node with V8 sized to tests (the browser's own V8: tests/support/chromium.ts):
+ * Workers are processes (`pool: "forks"`), each started with V8 sized to tests (`execArgv`):
+ * - `--liftoff-only` and `--no-wasm-code-gc`: the embedded database's WebAssembly compiled by V8's
+ *   baseline compiler only (as `bin/openps` does), and its code never freed while the process lives.
+ *   V8 in Node 24 can abort a process that compiles, tiers up and frees WebAssembly code in more than
+ *   one thread ("Check failed: jit_page_->allocations_.erase(addr) == 1", nodejs/node#64500): a CI run
+ *   died of it when the workers were threads of one process sharing PGlite's compiled module. Separate
+ *   processes, no tier-up and no code freed leave that path unused; and a test worker's PGlite, which
+ *   lives for a few files, spends less CPU compiling than TurboFan would pay back (the route and
+ *   service tests took about a tenth less CPU; the authorisation matrix the same).
  * - `--max-opt=2`: the tests' JavaScript compiled by V8's baseline and mid-tier compilers
  *   (Sparkplug, Maglev) but not its slowest, TurboFan. A test file runs most of its code a few
- *   times; TurboFan's work on background threads (an eighth of the CPU of the route and service
- *   tests) paid back only in the authorisation matrix, which is as fast without it: about a tenth
- *   less CPU for the rest.
+ *   times; TurboFan's work on background threads paid back only in the authorisation matrix, which
+ *   is as fast without it.
  * - `--max-semi-space-size=32` (MB): the young generation, where the tests' many short-lived
  *   objects live (pages, query results, PGlite's buffers), held at half the size V8 grows it to
  *   here (64 MB a half) — about a tenth less CPU again, measured; 16 MB costs more.
+ * (`npm test` starts Vitest itself with the last two as well; the browser's own V8: tests/support/chromium.ts.)
  *
  * The application's modules, as Vite transforms them for the tests, are kept on disk from one run to
  * the next (`experimental.fsModuleCache`, under node_modules, by each file's content): a run starts
@@ -102,7 +106,8 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    pool: "threads",
+    pool: "forks",
+    execArgv: ["--liftoff-only", "--no-wasm-code-gc", "--max-opt=2", "--max-semi-space-size=32"],
     maxWorkers: 2,
     isolate: false,
     reporters: ["default"],
