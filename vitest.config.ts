@@ -13,14 +13,13 @@
  * each. So a test file leaves nothing behind: it closes what it opens (apps, servers, browsers,
  * databases, which tests/support/test-db.ts puts back as new) and changes no module's state.
  * Workers are processes (`pool: "forks"`), each started with V8 sized to tests (`execArgv`):
- * - `--liftoff-only` and `--no-wasm-code-gc`: the embedded database's WebAssembly compiled by V8's
- *   baseline compiler only (as `bin/openps` does), and its code never freed while the process lives.
- *   V8 in Node 24 can abort a process that compiles, tiers up and frees WebAssembly code in more than
- *   one thread ("Check failed: jit_page_->allocations_.erase(addr) == 1", nodejs/node#64500): a CI run
- *   died of it when the workers were threads of one process sharing PGlite's compiled module. Separate
- *   processes, no tier-up and no code freed leave that path unused; and a test worker's PGlite, which
- *   lives for a few files, spends less CPU compiling than TurboFan would pay back (the route and
- *   service tests took about a tenth less CPU; the authorisation matrix the same).
+ * - `--no-wasm-code-gc`: the embedded database's compiled WebAssembly never freed while the worker
+ *   lives. V8 in Node 24 can abort a process that compiles, tiers up and frees WebAssembly code in
+ *   more than one thread ("Check failed: jit_page_->allocations_.erase(addr) == 1", nodejs/node#64500):
+ *   a CI run died of it when the workers were threads of one process sharing PGlite's compiled module.
+ *   Processes of their own, and no code freed, keep off that path. (Processes cost no more here: the
+ *   suite took 446 s in processes against 486 s in threads, the same CPU. `--liftoff-only`, as
+ *   `bin/openps` runs, saved CPU in short files but lost it in the long browser journeys: no gain.)
  * - `--max-opt=2`: the tests' JavaScript compiled by V8's baseline and mid-tier compilers
  *   (Sparkplug, Maglev) but not its slowest, TurboFan. A test file runs most of its code a few
  *   times; TurboFan's work on background threads paid back only in the authorisation matrix, which
@@ -107,7 +106,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
-    execArgv: ["--liftoff-only", "--no-wasm-code-gc", "--max-opt=2", "--max-semi-space-size=32"],
+    execArgv: ["--no-wasm-code-gc", "--max-opt=2", "--max-semi-space-size=32"],
     maxWorkers: 2,
     isolate: false,
     reporters: ["default"],
