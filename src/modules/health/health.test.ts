@@ -47,7 +47,8 @@ describe("health, readiness and version", () => {
       const served = await createTestApp({ worker: true });
       try {
         const order: string[] = [];
-        const slow = sql`select pg_sleep(0.3)`.execute(served.database.db).then(() => order.push("query"));
+        // A second: long enough that /healthz is answered first even on a machine busy with other tests.
+        const slow = sql`select pg_sleep(1)`.execute(served.database.db).then(() => order.push("query"));
         // The query is with the worker once the event loop has turned.
         await new Promise((resolve) => setImmediate(resolve));
         const response = await served.app.inject({ url: "/healthz" });
