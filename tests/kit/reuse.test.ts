@@ -30,7 +30,9 @@ describe("a test database used again", () => {
       first.db,
     );
     await sql`set session_replication_role = replica`.execute(first.db);
-    await sql`delete from services where id = (select id from services order by id limit 1)`.execute(first.db);
+    await sql`delete from services where id = (select id from services order by id limit 1)`.execute(
+      first.db,
+    );
     await sql`delete from audit_events`.execute(first.db);
     await sql`set session_replication_role = origin`.execute(first.db);
     await sql`insert into authorities (id, slug, name, kind, nation, created_at, updated_at)
