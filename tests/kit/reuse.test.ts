@@ -45,10 +45,10 @@ describe("a test database used again", () => {
     const again = await createTestDatabase({ seededAt: DEMO_SEEDED_AT });
     try {
       expect(await contents(again.db, TABLES)).toEqual(before);
-      // And again, after a file that changed nothing.
     } finally {
       await again.destroy();
     }
+    // And again, after a file that changed nothing.
     const third = await createTestDatabase({ seededAt: DEMO_SEEDED_AT });
     try {
       expect(await contents(third.db, TABLES)).toEqual(before);
