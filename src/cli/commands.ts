@@ -96,7 +96,9 @@ export async function auditVerify(config: Config): Promise<boolean> {
     const broken = reports.filter((r) => !r.ok).length;
     say(
       broken === 0
-        ? `All ${reports.length} audit chains are intact.`
+        ? reports.length === 1
+          ? "The audit chain is intact."
+          : `All ${reports.length} audit chains are intact.`
         : `${broken} of ${reports.length} audit chains are broken.`,
     );
     // Against the heads anchored outside the database: a cut or a rewrite shows here.
