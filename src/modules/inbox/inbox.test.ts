@@ -24,6 +24,7 @@ import { DEMO_CONTRACTS } from "../../seed/demo/contracts.ts";
 import { DEMO_CHALLENGE as DEMO_AWARD_CHALLENGE, DEMO_AWARD_TENDER } from "../../seed/demo/evaluation.ts";
 import { DEMO_INSPECTION, DEMO_LOCATION } from "../../seed/demo/regulation.ts";
 import { DEMO_SERVICE } from "../../seed/demo/services.ts";
+import { DEMO_STANDARDS } from "../../seed/demo/standards.ts";
 import { DEMO_TENDER } from "../../seed/demo/tenders.ts";
 import { DEMO_ORGANISATION, DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "../../seed/demo/users.ts";
 import { type Ctx, systemCtx } from "../access/context.ts";
@@ -83,6 +84,7 @@ import { paidPeriod } from "../results/audits.test-fixtures.ts";
 import { shiftMarketShare } from "../results/performance.service.ts";
 import { approveRun, cancelRun, computeRun, payRun, startRun } from "../results/runs.service.ts";
 import { attach, makeOutcomeContract } from "../results/runs.test-fixtures.ts";
+import { accredit } from "../standards/standards.service.ts";
 import { amendTender, cancelTender } from "../tenders/amendments.service.ts";
 import { assignEvaluator } from "../tenders/evaluators.service.ts";
 import { confirmOpening } from "../tenders/opening.service.ts";
@@ -839,6 +841,14 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   "grants.decided": "demo",
   // The demo seed: Westshire's commissioner answers the payment-terms barrier Olu Adeyemi logged.
   "barrier.answered": "demo",
+  "accreditation.changed": async () => {
+    // The Department for Work and Skills' commissioner accredits Greenway against its rehabilitation
+    // standard: Greenway's people are told.
+    await accredit(await as("019a0000-0000-7000-8000-00000000c020"), DEMO_STANDARDS.rehabilitation, {
+      organisationId: DEMO_PROVIDER_GREENWAY,
+      expiresOn: "2028-03-31",
+    });
+  },
   "results.audit-concluded": async () => {
     // Westshire's commissioner audits a sample of a month's paid claims of an outcome contract with
     // Greenway Home Care (the audits' fixture), finds one over-paid and concludes: Greenway is told.

@@ -130,6 +130,9 @@ export const NOTICE_KINDS = {
   "grants.decided": { topic: "contracts" },
   // The spin-out path (mutuals): to a proposal's team when the parent body approves or refuses it (with reasons)
   "mutuals.decision": { topic: "challenges" },
+  // Accreditation (standards): to the provider's people when a body accredits it, grants it again,
+  // suspends or withdraws its accreditation (with the reason)
+  "accreditation.changed": { topic: "regulation" },
   // Barriers to entry: to whoever logged a barrier when the authority answers it
   "barrier.answered": { topic: "tenders" },
   // Complaints (redress): to the complainant at each step of the body's work

@@ -8,7 +8,7 @@
  * module's `profilePanels` port). Every change is audited on the platform's chain, a tender's
  * requirement on its authority's.
  */
-import type { Db } from "../../db/database.ts";
+import type { Db, Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
 import {
@@ -20,10 +20,11 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { isIsoDate, londonToday } from "../../lib/london-time.ts";
+import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import type { Panel } from "../../lib/ports.ts";
 import {
+  grantsInScope,
   hasRole,
   isPlatformAdmin,
   PLATFORM_SCOPE,
@@ -34,6 +35,7 @@ import {
 import { actorIn, type Ctx } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findPublicBody } from "../authorities/authorities.service.ts";
+import { notify } from "../notifications/notifications.service.ts";
 import { findOrganisation } from "../organisations/organisations.service.ts";
 import { requireTenderEditor, visibleTender } from "../tenders/tenders.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
@@ -477,6 +479,12 @@ export async function accredit(
         ...(before ? { was: accreditationState(before, today) } : {}),
       },
     });
+    await tellProvider(trx, ctx, standard, organisationId, {
+      subject: before
+        ? msg`${standard.title}: your accreditation is granted again`
+        : msg`${standard.title}: your organisation is accredited`,
+      body: msg`${standard.body_name} accredits your organisation against the ${standard.title} until ${longDate(expiresOn)} (the last day it holds). It is shown on your organisation's profile and on the standard's page.`,
+    });
     const row = (await repo.findAccreditation(trx, id)) as repo.AccreditationRow;
     return { ...row, state: accreditationState(row, today) };
   });
@@ -524,9 +532,50 @@ export async function decideAccreditation(
       entity: { type: "accreditation", id: row.id },
       changes: { standardId: row.standard_id, organisationId: row.organisation_id, reason, was: state },
     });
+    await tellProvider(trx, ctx, standard, row.organisation_id, {
+      subject:
+        decision === "suspended"
+          ? msg`${standard.title}: your accreditation is suspended`
+          : msg`${standard.title}: your accreditation is withdrawn`,
+      body:
+        decision === "suspended"
+          ? msg`${standard.body_name} suspends your organisation's accreditation against the ${standard.title}, giving this reason: ${reason}\n\nWhile it is suspended, tenders that require it refuse your bids. The body may grant it again.`
+          : msg`${standard.body_name} withdraws your organisation's accreditation against the ${standard.title}, giving this reason: ${reason}\n\nTenders that require it refuse your bids. The body may grant it again.`,
+    });
     const after = (await repo.findAccreditation(trx, row.id)) as repo.AccreditationRow;
     return { ...after, state: accreditationState(after, today) };
   });
+}
+
+/**
+ * Tells the provider's people (its administrators and members) of a decision on its accreditation,
+ * in their inbox and by email, linking to the standard's page.
+ */
+async function tellProvider(
+  trx: Trx,
+  ctx: Ctx,
+  standard: repo.StandardRow,
+  organisationId: string,
+  notice: { subject: string; body: string },
+): Promise<void> {
+  const people = new Set<string>();
+  for (const g of await grantsInScope(trx, organisationId))
+    if (g.role === "organisation-admin" || g.role === "organisation-member") people.add(g.user_id);
+  for (const userId of people)
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        authorityId: null,
+        organisationId,
+        kind: "accreditation.changed",
+        subject: notice.subject.slice(0, 200),
+        body: notice.body.slice(0, 10_000),
+        link: `/standards/${standard.id}`,
+      },
+      { email: true, actor: actorIn(ctx) },
+    );
 }
 
 /** An organisation's current accreditations (public). */

@@ -218,6 +218,27 @@ describe("an accreditation's expiry and decisions", () => {
       "accreditation.suspended",
       "accreditation.withdrawn",
     ]);
+    // Greenway's people were told of each decision, the reasons with them, in their inbox.
+    const notices = await t.deps.db
+      .selectFrom("notifications")
+      .select(["subject", "body", "link"])
+      .where("kind", "=", "accreditation.changed")
+      .where("organisation_id", "=", GREENWAY)
+      .orderBy("created_at")
+      .execute();
+    const subjects = [...new Set(notices.map((n) => n.subject))];
+    expect(subjects).toEqual([
+      "Rehabilitation Services Standard: your organisation is accredited",
+      "Rehabilitation Services Standard: your accreditation is suspended",
+      "Rehabilitation Services Standard: your accreditation is withdrawn",
+    ]);
+    expect(notices.find((n) => n.subject.endsWith("suspended"))?.body).toContain(
+      "giving this reason: Staff qualifications not evidenced at the audit",
+    );
+    expect(notices.find((n) => n.subject.endsWith("accredited"))?.body).toContain("until 30 November 2027");
+    expect(new Set(notices.map((n) => n.link))).toEqual(
+      new Set([`/standards/${DEMO_STANDARDS.rehabilitation}`]),
+    );
   });
 });
 
