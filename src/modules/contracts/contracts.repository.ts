@@ -526,6 +526,21 @@ export function kpiRatingCounts(
     .execute();
 }
 
+/** Every KPI rating counted by the rated contract's lead supplier and rating (the market's figures by sector). */
+export function kpiRatingsByLead(
+  db: Db,
+): Promise<{ organisation_id: string; rating: string; ratings: number }[]> {
+  return db
+    .selectFrom("kpi_ratings as k")
+    .innerJoin("contracts as c", (j) =>
+      j.onRef("c.authority_id", "=", "k.authority_id").onRef("c.id", "=", "k.contract_id"),
+    )
+    .select(["c.organisation_id", "k.rating", sql<number>`count(*)::int`.as("ratings")])
+    .groupBy(["c.organisation_id", "k.rating"])
+    .orderBy("c.organisation_id")
+    .execute();
+}
+
 /** The authorities that hold a contract with this organisation, as the lead or a consortium member. */
 export async function authoritiesContracting(db: Db, organisationId: string): Promise<string[]> {
   const member = JSON.stringify([{ organisationId }]);

@@ -653,6 +653,8 @@ export async function tellSupplier(
  */
 export const authorityContractsAfter = repo.authorityContractsAfter;
 export const kpiRatingCounts = repo.kpiRatingCounts;
+/** Every KPI rating counted by the rated contract's lead supplier and rating. Public figures; checks no one. */
+export const kpiRatingsByLead = repo.kpiRatingsByLead;
 export const authoritiesContracting = repo.authoritiesContracting;
 export type { ContractFigures } from "./contracts.repository.ts";
 

@@ -2,7 +2,7 @@
  * SQL of grants: programmes (`grant_programmes`), applications (`grant_applications`) and the
  * payments of awards (`grant_payments`).
  */
-import type { Insertable, Updateable } from "kysely";
+import { type Insertable, sql, type Updateable } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type {
   GrantApplication,
@@ -173,4 +173,26 @@ export async function awardedAfter(
       title: p_title,
     },
   }));
+}
+
+/** Every programme with its awards: how many applications were awarded and the sum awarded. */
+export function awardsByProgramme(
+  db: Db,
+): Promise<{ id: string; title: string; budget_pence: bigint; awards: number; awarded_pence: bigint }[]> {
+  return db
+    .selectFrom("grant_programmes as p")
+    .leftJoin("grant_applications as a", (j) =>
+      j.onRef("a.programme_id", "=", "p.id").on("a.status", "=", "awarded"),
+    )
+    .select([
+      "p.id",
+      "p.title",
+      "p.budget_pence",
+      sql<number>`count(a.id)::int`.as("awards"),
+      sql<bigint>`coalesce(sum(a.awarded_pence), 0)::bigint`.as("awarded_pence"),
+    ])
+    .groupBy(["p.id", "p.title", "p.budget_pence"])
+    .orderBy("p.title")
+    .orderBy("p.id")
+    .execute();
 }

@@ -269,6 +269,19 @@ export async function listProgrammes(ctx: Ctx): Promise<ProgrammeView[]> {
   return programmes.map((p) => viewOf(ctx, p, names));
 }
 
+/** Every programme's awards — how many, the sum awarded, and its budget — for the open figures. Public. */
+export async function awardsByProgramme(
+  ctx: Pick<Ctx, "db">,
+): Promise<{ id: string; title: string; budgetPence: bigint; awards: number; awardedPence: bigint }[]> {
+  return (await repo.awardsByProgramme(ctx.db)).map((r) => ({
+    id: r.id,
+    title: r.title,
+    budgetPence: BigInt(r.budget_pence),
+    awards: Number(r.awards),
+    awardedPence: BigInt(r.awarded_pence),
+  }));
+}
+
 async function programmeOf(db: Db, id: string, opts: { lock?: boolean } = {}): Promise<GrantProgramme> {
   const programme = isUuid(id) ? await repo.findProgramme(db, id, opts) : undefined;
   if (!programme) throw new NotFoundError("grant programme");

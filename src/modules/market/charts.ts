@@ -20,6 +20,7 @@ import { formatMoney, type Pence } from "../../lib/money.ts";
 import { CONCENTRATED_HHI, HIGHLY_CONCENTRATED_HHI } from "./concentration.ts";
 import { DAYS_BANDS, ENOUGH_BIDS } from "./figures.ts";
 import type { FigureSource, PersonalBudgets, Theme, ThemeFigures } from "./market.service.ts";
+import type { OutcomeRow, OutcomeTable } from "./outcomes.ts";
 import type { ShownCell } from "./personal-budgets.ts";
 
 /** Every chart, by the theme whose page shows it; its id names its CSV (`/market/<id>.csv`). */
@@ -27,7 +28,16 @@ export const CHARTS = {
   "contracts-by-sector": "diversity",
   "contracts-by-size": "diversity",
   "contracts-by-year": "diversity",
+  "outcomes-ratings": "diversity",
+  "outcomes-kpi-ratings": "diversity",
+  "outcomes-results": "diversity",
   "mutual-staff": "mutuals",
+  "mutuals-by-year": "mutuals",
+  "spinouts-by-stage": "mutuals",
+  "mutual-survival": "mutuals",
+  "support-awarded": "mutuals",
+  "barriers-by-kind": "mutuals",
+  "adjudicator-decisions": "mutuals",
   "bids-per-tender": "competition",
   "time-to-award": "competition",
   "right-to-challenge": "competition",
@@ -83,6 +93,8 @@ export interface Figure {
   cells: string[][];
   /** Nothing to draw (no figures): the page says so instead of the chart. */
   empty: boolean;
+  /** With nothing to draw (every count hidden), the page still shows the table (and the description). */
+  tableWhenEmpty?: boolean;
   spec: TopLevelSpec;
 }
 
@@ -497,6 +509,358 @@ function mutualStaff(figures: ThemeFigures["mutuals"], w: Words, shown: Shown): 
     { label: "measure", count: "staff" },
     rows.map((r) => ({ ...r, label: w.t(`market.mutualMeasure.${r.key}`) })),
     shown,
+  );
+}
+
+// Outcomes by provider sector and size band, national and OpenPS's own (issue 20, item 9): each
+// grouping's rows with the providers they hold, small numbers hidden (outcomes.ts).
+
+const hiddenCsv = (n: number | null) => (n === null ? HIDDEN_CSV : n);
+const hiddenText = (w: Words, n: number | null) =>
+  n === null ? w.t("market.personalBudgets.fewerThan10") : whole(n, w.locale);
+
+/** A sector's or size band's name, or all providers. */
+function groupLabel(w: Words, dimension: string, key: string): string {
+  if (key === "all") return w.t("market.outcomes.allProviders");
+  return label(w, dimension === "sector" ? "sector" : "sizeBand", key);
+}
+
+/** Every grouping's rows, then its "All providers" row, with the grouping's name. */
+const outcomeRows = (table: OutcomeTable) =>
+  table.groupings.flatMap((g) =>
+    [...g.rows, ...(g.rows.length > 0 ? [g.all] : [])].map((row) => ({ dimension: g.dimension, row })),
+  );
+
+/** Ratings (the regulators' or the KPI ratings) by sector and size: a bar a group, divided by rating where all its counts are shown. */
+function outcomeRatings(
+  id: "outcomes-ratings" | "outcomes-kpi-ratings",
+  table: OutcomeTable,
+  w: Words,
+): Figure {
+  const group = id === "outcomes-ratings" ? "rating" : "kpiRating";
+  const rows = outcomeRows(table);
+  const drawn = rows.filter((r) => r.row.key !== "all" && r.row.cells.every((c) => c !== null));
+  const all = table.groupings[0]?.all;
+  return {
+    id,
+    title: w.t(`market.charts.${id}.title`),
+    description:
+      drawn.length > 0 && all && all.total !== null
+        ? w.t(`market.charts.${id}.description`, {
+            count: whole(all.total, w.locale),
+            providers: whole(all.providers, w.locale),
+          })
+        : w.t("market.outcomes.fewToDraw"),
+    openpsOnly: true,
+    sourceInTable: false,
+    tableWhenEmpty: true,
+    columns: [
+      { key: "dimension", label: w.t("market.columns.groupedBy"), numeric: false },
+      { key: "group", label: w.t("market.columns.group"), numeric: false },
+      { key: "providers", label: w.t("market.columns.providers"), numeric: true },
+      ...table.columns.map((c) => ({ key: c, label: label(w, group, c), numeric: true })),
+      { key: "total", label: w.t("market.columns.total"), numeric: true },
+      sourceColumn(w),
+    ],
+    csv: rows.map(({ dimension, row }) => [
+      dimension,
+      row.key,
+      row.providers,
+      ...row.cells.map(hiddenCsv),
+      hiddenCsv(row.total),
+      "openps",
+    ]),
+    cells: rows.map(({ dimension, row }) => [
+      w.t(`market.outcomes.dimension.${dimension}`),
+      groupLabel(w, dimension, row.key),
+      whole(row.providers, w.locale),
+      ...row.cells.map((c) => hiddenText(w, c)),
+      hiddenText(w, row.total),
+      sourceText(w, "openps"),
+    ]),
+    empty: drawn.length === 0,
+    spec: stacked(
+      drawn.flatMap(({ dimension, row }) =>
+        table.columns.map((c, i) => ({
+          bar: groupLabel(w, dimension, row.key),
+          part: label(w, group, c),
+          value: row.cells[i] ?? 0,
+        })),
+      ),
+      {
+        bar: w.t("market.columns.group"),
+        value: w.t(`market.columns.${id === "outcomes-ratings" ? "locations" : "ratings"}`),
+        part: w.t("market.columns.rating"),
+      },
+      table.columns.map((c) => ({ label: label(w, group, c), colour: RATING_COLOURS[c] as string })),
+      true,
+    ),
+  };
+}
+
+/** The share of those referred with an outcome, in basis points: only where both are shown. */
+const achievedBp = (row: OutcomeRow) => {
+  const [achieved] = row.cells;
+  return achieved == null || row.total === null || row.total === 0
+    ? null
+    : shareBp(BigInt(achieved), BigInt(row.total));
+};
+
+/** Payment by results by sector and size: participants referred, those with an outcome, its share. */
+function outcomeResults(table: OutcomeTable, w: Words): Figure {
+  const id = "outcomes-results";
+  const rows = outcomeRows(table);
+  const drawn = rows.filter((r) => r.row.key !== "all" && achievedBp(r.row) !== null);
+  const all = table.groupings[0]?.all;
+  const allShare = all ? achievedBp(all) : null;
+  return {
+    id,
+    title: w.t(`market.charts.${id}.title`),
+    description:
+      drawn.length > 0 && all && all.total !== null
+        ? w.t(`market.charts.${id}.description`, {
+            referred: whole(all.total, w.locale),
+            providers: whole(all.providers, w.locale),
+            share: allShare === null ? w.t("market.personalBudgets.hidden") : formatPercent(allShare),
+          })
+        : w.t("market.outcomes.fewToDraw"),
+    openpsOnly: true,
+    sourceInTable: false,
+    tableWhenEmpty: true,
+    columns: [
+      { key: "dimension", label: w.t("market.columns.groupedBy"), numeric: false },
+      { key: "group", label: w.t("market.columns.group"), numeric: false },
+      { key: "providers", label: w.t("market.columns.providers"), numeric: true },
+      { key: "referred", label: w.t("market.columns.referred"), numeric: true },
+      { key: "achieved", label: w.t("market.columns.achieved"), numeric: true },
+      { key: "achieved_percent", label: w.t("market.columns.achievedShare"), numeric: true },
+      sourceColumn(w),
+    ],
+    csv: rows.map(({ dimension, row }) => {
+      const bp = achievedBp(row);
+      return [
+        dimension,
+        row.key,
+        row.providers,
+        hiddenCsv(row.total),
+        hiddenCsv(row.cells[0] ?? null),
+        bp === null ? "" : percentValue(bp),
+        "openps",
+      ];
+    }),
+    cells: rows.map(({ dimension, row }) => {
+      const bp = achievedBp(row);
+      return [
+        w.t(`market.outcomes.dimension.${dimension}`),
+        groupLabel(w, dimension, row.key),
+        whole(row.providers, w.locale),
+        hiddenText(w, row.total),
+        hiddenText(w, row.cells[0] ?? null),
+        bp === null ? w.t("market.personalBudgets.hidden") : formatPercent(bp),
+        sourceText(w, "openps"),
+      ];
+    }),
+    empty: drawn.length === 0,
+    spec: bars(
+      drawn.map(({ dimension, row }) => ({
+        label: groupLabel(w, dimension, row.key),
+        value: (achievedBp(row) ?? 0) / 100,
+      })),
+      { label: w.t("market.columns.group"), value: w.t("market.columns.achievedShare"), format: ",.1f" },
+      { horizontal: true },
+    ),
+  };
+}
+
+// The movement's figures, national and OpenPS's own (issue 20, item 9): each chart followed by its
+// table with the counts, so no one over-reads a small number.
+
+type Movement = ThemeFigures["mutuals"]["movement"];
+
+/** A table of the movement's: its columns (the CSV's keys and the table's labels) and its rows both ways. */
+function movementFigure(
+  w: Words,
+  id: ChartId,
+  description: string,
+  columns: { key: string; label: string; numeric: boolean }[],
+  rows: { csv: CsvValue[]; cells: string[] }[],
+  chart: { label: string; value: number }[],
+  axis: { label: string; value: string; format?: string },
+): Figure {
+  return {
+    id,
+    title: w.t(`market.charts.${id}.title`),
+    description: chart.length > 0 ? description : w.t("market.outcomes.fewToDraw"),
+    openpsOnly: true,
+    sourceInTable: false,
+    tableWhenEmpty: true,
+    columns: [...columns, sourceColumn(w)],
+    csv: rows.map((r) => [...r.csv, "openps"]),
+    cells: rows.map((r) => [...r.cells, sourceText(w, "openps")]),
+    empty: chart.length === 0,
+    spec: bars(chart, axis, { horizontal: true }),
+  };
+}
+
+const column = (w: Words, key: string, label: string, numeric = true) => ({
+  key,
+  label: w.t(`market.columns.${label}`),
+  numeric,
+});
+
+/** Public service mutuals by the year they spun out, with their staff now. */
+function mutualsByYear(m: Movement, w: Words): Figure {
+  const mutuals = m.byYear.reduce((s, r) => s + r.organisations, 0);
+  return movementFigure(
+    w,
+    "mutuals-by-year",
+    w.t("market.charts.mutuals-by-year.description", {
+      mutuals: whole(mutuals, w.locale),
+      staff: whole(
+        m.byYear.reduce((s, r) => s + r.staff, 0),
+        w.locale,
+      ),
+    }),
+    [column(w, "year", "year", false), column(w, "mutuals", "mutuals"), column(w, "staff", "staff")],
+    m.byYear.map((r) => ({
+      csv: [r.year, r.organisations, r.staff],
+      cells: [String(r.year), whole(r.organisations, w.locale), whole(r.staff, w.locale)],
+    })),
+    m.byYear.map((r) => ({ label: String(r.year), value: r.organisations })),
+    { label: w.t("market.columns.year"), value: w.t("market.columns.mutuals") },
+  );
+}
+
+const stageLabel = (w: Words, stage: string) =>
+  stage === "refused" ? w.t("market.movement.refused") : w.t(`mutuals.stage.${stage}`);
+
+/** Spin-out proposals by the stage they are at now, and the median days the stages done took. */
+function spinoutsByStage(m: Movement, w: Words): Figure {
+  const proposals = m.stages.reduce((s, r) => s + r.proposals, 0);
+  return movementFigure(
+    w,
+    "spinouts-by-stage",
+    w.t("market.charts.spinouts-by-stage.description", { proposals: whole(proposals, w.locale) }),
+    [
+      column(w, "stage", "stage", false),
+      column(w, "proposals", "proposals"),
+      column(w, "stages_done", "stagesDone"),
+      column(w, "median_days", "medianDays"),
+    ],
+    m.stages.map((r) => ({
+      csv: [r.stage, r.proposals, r.done, r.medianDays ?? ""],
+      cells: [
+        stageLabel(w, r.stage),
+        whole(r.proposals, w.locale),
+        whole(r.done, w.locale),
+        r.medianDays === null ? w.t("market.movement.noneDone") : whole(r.medianDays, w.locale),
+      ],
+    })),
+    proposals > 0 ? m.stages.map((r) => ({ label: stageLabel(w, r.stage), value: r.proposals })) : [],
+    { label: w.t("market.columns.stage"), value: w.t("market.columns.proposals") },
+  );
+}
+
+/** The spin-outs that began trading: trading still, merged into a group, or closed. */
+function mutualSurvival(m: Movement, w: Words): Figure {
+  const total = m.survival.reduce((s, r) => s + r.mutuals, 0);
+  const trading = m.survival.find((r) => r.survival === "trading")?.mutuals ?? 0;
+  return movementFigure(
+    w,
+    "mutual-survival",
+    w.t("market.charts.mutual-survival.description", {
+      total: whole(total, w.locale),
+      trading: whole(trading, w.locale),
+    }),
+    [column(w, "survival", "survival", false), column(w, "mutuals", "mutuals")],
+    m.survival.map((r) => ({
+      csv: [r.survival, r.mutuals],
+      cells: [w.t(`mutuals.survival.${r.survival}`), whole(r.mutuals, w.locale)],
+    })),
+    total > 0
+      ? m.survival.map((r) => ({ label: w.t(`mutuals.survival.${r.survival}`), value: r.mutuals }))
+      : [],
+    { label: w.t("market.columns.survival"), value: w.t("market.columns.mutuals") },
+  );
+}
+
+/** Support awarded by each programme: how many grants, how much, against its budget. */
+function supportAwarded(m: Movement, w: Words): Figure {
+  const awarded = m.support.reduce((s, r) => s + r.awardedPence, 0n);
+  const awards = m.support.reduce((s, r) => s + r.awards, 0);
+  return movementFigure(
+    w,
+    "support-awarded",
+    w.t("market.charts.support-awarded.description", {
+      awards: whole(awards, w.locale),
+      value: money(awarded),
+      programmes: whole(m.support.length, w.locale),
+    }),
+    [
+      column(w, "programme", "programme", false),
+      column(w, "awards", "awards"),
+      column(w, "awarded_pence", "awarded"),
+      column(w, "budget_pence", "budget"),
+    ],
+    m.support.map((r) => ({
+      csv: [r.title, r.awards, r.awardedPence, r.budgetPence],
+      cells: [r.title, whole(r.awards, w.locale), money(r.awardedPence), money(r.budgetPence)],
+    })),
+    m.support.map((r) => ({ label: r.title, value: pounds(r.awardedPence) })),
+    { label: w.t("market.columns.programme"), value: w.t("market.columns.awardedPounds"), format: ",.0f" },
+  );
+}
+
+const STANDING_KEYS = ["open", "answered", "disputed", "resolved", "overdue"] as const;
+
+/** Barriers logged this year by kind and where each stands, as the barriers module publishes them (small numbers hidden). */
+function barriersByKind(m: Movement, w: Words): Figure {
+  const { year, table } = m.barriers;
+  const kindLabel = (key: string) =>
+    key === "all" ? w.t("market.movement.allBarriers") : w.t(`barriers.kinds.${key}.label`);
+  const rows = [...table.rows, ...(table.rows.length > 0 ? [table.all] : [])];
+  return movementFigure(
+    w,
+    "barriers-by-kind",
+    table.all.total === null
+      ? w.t("market.outcomes.fewToDraw")
+      : w.t("market.charts.barriers-by-kind.description", {
+          year,
+          barriers: whole(table.all.total, w.locale),
+        }),
+    [
+      column(w, "kind", "kind", false),
+      ...STANDING_KEYS.map((s) => ({ key: s, label: w.t(`barriers.standing.${s}`), numeric: true })),
+      column(w, "total", "total"),
+    ],
+    rows.map((r) => ({
+      csv: [r.key, ...STANDING_KEYS.map((s) => hiddenCsv(r.counts[s])), hiddenCsv(r.total)],
+      cells: [
+        kindLabel(r.key),
+        ...STANDING_KEYS.map((s) => hiddenText(w, r.counts[s])),
+        hiddenText(w, r.total),
+      ],
+    })),
+    table.rows.flatMap((r) => (r.total === null ? [] : [{ label: kindLabel(r.key), value: r.total }])),
+    { label: w.t("market.columns.kind"), value: w.t("market.columns.barriers") },
+  );
+}
+
+/** The adjudicators' published decisions by finding. */
+function adjudicatorDecisions(m: Movement, w: Words): Figure {
+  const total = m.adjudicator.reduce((s, r) => s + r.decisions, 0);
+  const findingLabel = (f: string) => w.t(`redress.ombudsman.findings.${f}`);
+  return movementFigure(
+    w,
+    "adjudicator-decisions",
+    w.t("market.charts.adjudicator-decisions.description", { decisions: whole(total, w.locale) }),
+    [column(w, "finding", "finding", false), column(w, "decisions", "decisions")],
+    m.adjudicator.map((r) => ({
+      csv: [r.finding, r.decisions],
+      cells: [findingLabel(r.finding), whole(r.decisions, w.locale)],
+    })),
+    m.adjudicator.map((r) => ({ label: findingLabel(r.finding), value: r.decisions })),
+    { label: w.t("market.columns.finding"), value: w.t("market.columns.decisions") },
   );
 }
 
@@ -996,9 +1360,23 @@ export function chartsOf<T extends Theme>(
       contractsBy("contracts-by-sector", f.bySector, w, shown),
       contractsBy("contracts-by-size", f.bySize, w, shown),
       contractsByYear(f.byYear, w, shown),
+      outcomeRatings("outcomes-ratings", f.outcomes.ratings, w),
+      outcomeRatings("outcomes-kpi-ratings", f.outcomes.kpiRatings, w),
+      outcomeResults(f.outcomes.results, w),
     ];
   }
-  if (theme === "mutuals") return [mutualStaff(figures as ThemeFigures["mutuals"], w, shown)];
+  if (theme === "mutuals") {
+    const f = figures as ThemeFigures["mutuals"];
+    return [
+      mutualStaff(f, w, shown),
+      mutualsByYear(f.movement, w),
+      spinoutsByStage(f.movement, w),
+      mutualSurvival(f.movement, w),
+      supportAwarded(f.movement, w),
+      barriersByKind(f.movement, w),
+      adjudicatorDecisions(f.movement, w),
+    ];
+  }
   if (theme === "competition") {
     const f = figures as ThemeFigures["competition"];
     return [bidsPerTender(f, w, shown), timeToAward(f, w, shown), rightToChallenge(f, w, shown)];

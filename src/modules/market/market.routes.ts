@@ -174,6 +174,8 @@ async function shownCharts(request: FastifyRequest, figures: Figure[], chosen: C
         title: figure.title,
         description: figure.description,
         empty: figure.empty,
+        // Nothing to draw, every count hidden: the table still says so, with the providers counted.
+        tableWhenEmpty: figure.empty && figure.tableWhenEmpty === true && figure.cells.length > 0,
         openpsOnly: imported && figure.openpsOnly,
         svg: figure.empty
           ? null

@@ -15,8 +15,15 @@ import { msg } from "../../lib/messages.ts";
 import { isSmall } from "../../lib/small-numbers.ts";
 import type { Ctx } from "../access/context.ts";
 import { type Authority, findAuthorityBySlug, listAuthorities } from "../authorities/authorities.service.ts";
+import { barrierFigures, type FigureTable } from "../barriers/figures.service.ts";
+import { kpiRatingsByLead } from "../contracts/contracts.service.ts";
+import { awardsByProgramme } from "../grants/grants.service.ts";
+import { type SpinoutFigures, spinoutFigures } from "../mutuals/figures.service.ts";
 import { publishersNamed } from "../ocds/external.service.ts";
-import { mutualSummary } from "../organisations/organisations.service.ts";
+import { mutualSummary, mutualsBySpinOutYear, sectorsOf } from "../organisations/organisations.service.ts";
+import { publishedDecisions } from "../redress/decisions.service.ts";
+import { currentRatingsByProvider } from "../regulation/regulation.service.ts";
+import { outcomesByProvider } from "../results/open-data.service.ts";
 import {
   existingCategoryCodes,
   findArea,
@@ -27,6 +34,14 @@ import { type Concentration, concentrationOf } from "./concentration.ts";
 import { onRecomputed } from "./figures.service.ts";
 import { DAYS_BANDS, ENOUGH_BIDS, MUTUAL, RATING_BY_RANK } from "./figures.ts";
 import * as repo from "./market.repository.ts";
+import {
+  type OutcomeTable,
+  outcomeTable,
+  type ProviderCount,
+  type ProviderFacts,
+  RESULT_COLUMNS,
+  resultCounts,
+} from "./outcomes.ts";
 import {
   ANSWERS,
   type Cell,
@@ -230,7 +245,67 @@ export interface Diversity {
   bySector: ContractsBy[];
   bySize: ContractsBy[];
   byYear: (ContractsBy & { year: number })[];
+  /** Outcomes by provider sector and size band (national, whatever the filters). */
+  outcomes: Outcomes;
 }
+
+/**
+ * Outcomes compared by provider sector and size band (issue 20, item 9), national whatever the
+ * filters, small numbers hidden (outcomes.ts): the regulators' current ratings of locations, the
+ * commissioners' KPI ratings, payment by results' participants with an outcome and without.
+ */
+export interface Outcomes {
+  ratings: OutcomeTable;
+  kpiRatings: OutcomeTable;
+  results: OutcomeTable;
+}
+
+/** The KPI ratings, best first. */
+export const KPI_RATINGS = ["good", "approaching-target", "requires-improvement", "inadequate"] as const;
+const SECTOR_ORDER = [
+  "public-body",
+  "public-service-mutual",
+  "charity",
+  "social-enterprise",
+  "co-operative",
+  "voluntary-community",
+  "parish-council",
+  "sme",
+  "large-company",
+  "professional-partnership",
+  "unconfirmed",
+] as const;
+const SIZE_ORDER = ["micro", "small", "medium", "large"] as const;
+/** Providers' sectors read a thousand at a time. */
+const FACTS_PAGE = 1000;
+
+/** Each provider's counts read through its module's service, then grouped by the directory's sector and size. */
+async function outcomesOf(ctx: Pick<Ctx, "db">): Promise<Outcomes> {
+  const ratings: ProviderCount[] = (await currentRatingsByProvider(ctx.db)).map((r) => ({
+    organisationId: r.organisation_id,
+    column: RATING_BY_RANK[r.rank] ?? "unrated",
+    count: r.locations,
+  }));
+  const kpi: ProviderCount[] = (await kpiRatingsByLead(ctx.db)).map((r) => ({
+    organisationId: r.organisation_id,
+    column: r.rating,
+    count: r.ratings,
+  }));
+  const results = resultCounts(await outcomesByProvider(ctx));
+  const ids = [...new Set([...ratings, ...kpi, ...results].map((c) => c.organisationId))];
+  const facts = new Map<string, ProviderFacts>();
+  for (let i = 0; i < ids.length; i += FACTS_PAGE)
+    for (const row of await sectorsOf(ctx.db, ids.slice(i, i + FACTS_PAGE)))
+      facts.set(row.id, { sector: row.sector, sizeBand: row.size_band });
+  const order = { sector: SECTOR_ORDER, size: SIZE_ORDER };
+  return {
+    ratings: outcomeTable(RATING_BY_RANK, ratings, facts, order),
+    kpiRatings: outcomeTable(KPI_RATINGS, kpi, facts, order),
+    results: outcomeTable(RESULT_COLUMNS, results, facts, order),
+  };
+}
+
+const NO_OUTCOME_TABLE: OutcomeTable = { columns: [], groupings: [] };
 
 export interface Mutuals {
   /** Mutuals in the directory with qualifying evidence, and their staff (national: not filtered). */
@@ -239,6 +314,86 @@ export interface Mutuals {
   contracted: { suppliers: number; contractsBp: bigint; valuePence: bigint };
   /** Every contract's value within the filters. */
   totalValuePence: bigint;
+  /** The movement's figures read from the modules that own them (national: not filtered). */
+  movement: Movement;
+}
+
+/**
+ * The mutuals movement as its own modules record it (issue 20, item 9), national whatever the
+ * filters: each read through its module's service, kept as long as the theme's other figures.
+ */
+export interface Movement {
+  /** Qualifying mutuals with a spin-out date, by its year, and their staff now (organisations). */
+  byYear: { year: number; organisations: number; staff: number }[];
+  /** Spin-out proposals by stage now, and the median days spent in each stage done (mutuals). */
+  stages: SpinoutFigures["stages"];
+  /** Proposals that spun out, by survival (mutuals). */
+  survival: SpinoutFigures["survival"];
+  /** Support awarded by programme (grants). */
+  support: { id: string; title: string; budgetPence: bigint; awards: number; awardedPence: bigint }[];
+  /** Barriers logged this calendar year by kind and where each stands, suppressed by the barriers module. */
+  barriers: { year: number; table: FigureTable };
+  /** The adjudicators' published decisions by finding (redress). */
+  adjudicator: { finding: string; decisions: number }[];
+}
+
+/** Before the movement's figures are read (the theme's kept figures leave them to `movementOf`). */
+const NO_MOVEMENT: Movement = {
+  byYear: [],
+  stages: [],
+  survival: [],
+  support: [],
+  barriers: {
+    year: 0,
+    table: {
+      dimension: "kind",
+      rows: [],
+      all: {
+        key: "all",
+        name: null,
+        counts: { open: 0, answered: 0, disputed: 0, resolved: 0, overdue: 0 },
+        total: 0,
+      },
+    },
+  },
+  adjudicator: [],
+};
+
+/** The published decisions read at most (pages of the redress module's list). */
+const DECISIONS_READ = 10_000;
+
+/** The movement's figures, each from the module that owns them, as the public may read them. */
+async function movementOf(ctx: Pick<Ctx, "db" | "clock">): Promise<Movement> {
+  const publicCtx: Ctx = { db: ctx.db, clock: ctx.clock, principal: null };
+  const spinouts = await spinoutFigures(publicCtx);
+  const barriers = await barrierFigures(publicCtx);
+  // The adjudicators' decisions: the published decisions of the scheme "adjudicator", by finding.
+  const findings = new Map<string, number>();
+  let after: string | undefined;
+  let findingOrder: readonly string[] = [];
+  for (let read = 0; read < DECISIONS_READ; ) {
+    const page = await publishedDecisions(publicCtx, { after });
+    findingOrder = page.findings;
+    for (const d of page.decisions)
+      if (d.scheme === "adjudicator") findings.set(d.finding, (findings.get(d.finding) ?? 0) + 1);
+    read += page.decisions.length;
+    if (!page.next) break;
+    after = page.next;
+  }
+  const kinds = barriers.tables.find((t) => t.dimension === "kind");
+  return {
+    byYear: await mutualsBySpinOutYear(publicCtx),
+    stages: spinouts.stages,
+    survival: spinouts.survival,
+    support: await awardsByProgramme(publicCtx),
+    barriers: {
+      year: barriers.year,
+      table: kinds ?? NO_MOVEMENT.barriers.table,
+    },
+    adjudicator: findingOrder
+      .filter((finding) => findings.has(finding))
+      .map((finding) => ({ finding, decisions: findings.get(finding) ?? 0 })),
+  };
 }
 
 export interface Competition {
@@ -399,6 +554,7 @@ const COUNT: { [T in Theme]: (db: Db, f: repo.MarketFilters) => Promise<ThemeFig
       await repo.contractsByYear(db, f),
     ];
     return {
+      outcomes: { ratings: NO_OUTCOME_TABLE, kpiRatings: NO_OUTCOME_TABLE, results: NO_OUTCOME_TABLE },
       bySector: by(sector),
       bySize: by(size),
       byYear: years.map((r) => ({
@@ -415,6 +571,7 @@ const COUNT: { [T in Theme]: (db: Db, f: repo.MarketFilters) => Promise<ThemeFig
     const all = await repo.contractsBy(db, f, "sector");
     return {
       directory: { organisations: 0, staff: 0 },
+      movement: NO_MOVEMENT,
       contracted: {
         suppliers: mutual.suppliers,
         contractsBp: mutual.contracts_bp,
@@ -560,10 +717,19 @@ export async function themeFigures<T extends Theme>(
     const imported = includesImported(chosen) ? await importedSources(ctx.db, chosen.filters) : null;
     return { figures, computedAt, imported };
   });
+  if (theme === "diversity") {
+    // Outcomes by sector and size: national, read from their modules, kept as long as the theme's figures.
+    const outcomes = (await kept(ctx, "outcomes", () => outcomesOf(ctx))).value;
+    return { ...value, figures: { ...(value.figures as Diversity), outcomes } as ThemeFigures[T] };
+  }
   if (theme === "mutuals") {
     // The directory's own figures, counted by the organisations module at most once a minute.
     const mutuals = value.figures as Mutuals;
-    return { ...value, figures: { ...mutuals, directory: await mutualSummary(ctx) } as ThemeFigures[T] };
+    const movement = (await kept(ctx, "movement", () => movementOf(ctx))).value;
+    return {
+      ...value,
+      figures: { ...mutuals, directory: await mutualSummary(ctx), movement } as ThemeFigures[T],
+    };
   }
   return value;
 }

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sql } from "kysely";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
@@ -22,6 +23,7 @@ import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_AWARD } from "../../seed/demo/evaluation.ts";
 import { DEMO_USERS } from "../../seed/demo/users.ts";
 import { SYSTEM } from "../audit/audit.service.ts";
+import { barrierFigures } from "../barriers/figures.service.ts";
 import { enterContract, readyToContract } from "../contracts/contract-entry.service.ts";
 import { createJobRunner, type JobHandler } from "../jobs/jobs.runner.ts";
 import { importOcds } from "../ocds/import.service.ts";
@@ -51,6 +53,24 @@ afterAll(async () => {
 });
 
 const THEMES = ["diversity", "mutuals", "competition", "concentration", "quality"] as const;
+
+/** The national figures of issue 20 (outcomes by sector, the mutuals movement): tested on their own below. */
+const NATIONAL: readonly ChartId[] = [
+  "outcomes-ratings",
+  "outcomes-kpi-ratings",
+  "outcomes-results",
+  "mutuals-by-year",
+  "spinouts-by-stage",
+  "mutual-survival",
+  "support-awarded",
+  "barriers-by-kind",
+  "adjudicator-decisions",
+];
+/** A theme's charts kept from the authorities' figures (filtered). */
+const chartsOfTheme = (theme: string) =>
+  Object.entries(CHARTS)
+    .filter(([id, of]) => of === theme && !NATIONAL.includes(id as ChartId))
+    .map(([id]) => id as ChartId);
 
 async function get(url: string) {
   const response = await t.app.inject({ url });
@@ -140,10 +160,7 @@ describe("the market dashboards on the demo data", () => {
     for (const theme of THEMES) {
       const page = await get(`/market/${theme}`);
       expect(page.status, theme).toBe(200);
-      const charts = Object.entries(CHARTS)
-        .filter(([, of]) => of === theme)
-        .map(([id]) => id as ChartId);
-      for (const id of charts) {
+      for (const id of chartsOfTheme(theme)) {
         expect(page.body, id).toContain(`href="/market/${id}.csv"`);
         const svg = new RegExp(
           `<svg [^>]*aria-labelledby="chart-${id}-title chart-${id}-desc"[^>]*>([\\s\\S]*?)</svg>`,
@@ -173,8 +190,7 @@ describe("the market dashboards on the demo data", () => {
     let compared = 0;
     for (const theme of THEMES) {
       const page = await get(`/market/${theme}`);
-      for (const [id] of Object.entries(CHARTS).filter(([, of]) => of === theme)) {
-        const chart = id as ChartId;
+      for (const chart of chartsOfTheme(theme)) {
         const csvFile = await get(`/market/${chart}.csv`);
         expect(csvFile.status).toBe(200);
         expect(csvFile.type).toContain("text/csv");
@@ -309,6 +325,259 @@ describe("the market dashboards on the demo data", () => {
     });
     await runner.runDue();
     expect(await countyValue()).toBe(before + (award?.valuePence as bigint));
+  });
+});
+
+describe("provider diversity and the mutuals movement, national whatever the filters (issue 20, item 9)", () => {
+  const db = () => t.deps.db;
+  const locale = (module: string) =>
+    JSON.parse(fs.readFileSync(path.join(import.meta.dirname, `../${module}/locales/en.json`), "utf8"));
+  type Rows = Record<string, string | number>[];
+  async function chartRows(theme: "diversity" | "mutuals"): Promise<Map<string, Rows>> {
+    const body = JSON.parse((await get(`/api/v1/market/${theme}`)).body) as {
+      charts: { id: string; rows: Rows }[];
+    };
+    return new Map(body.charts.map((c) => [c.id, c.rows]));
+  }
+  const median = (days: number[]) => {
+    const sorted = [...days].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2
+      ? (sorted[mid] ?? 0)
+      : Math.round(((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2);
+  };
+  const daysBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000;
+
+  it("counts the movement as its modules record it: mutuals by year, spin-outs by stage and time in each, survival, support, barriers, adjudicators", async () => {
+    forgetKept(db());
+    const rows = await chartRows("mutuals");
+    const evidence = await db()
+      .selectFrom("mutual_evidence as me")
+      .innerJoin("organisations as o", "o.id", "me.organisation_id")
+      .where("me.qualifies", "=", true)
+      .where("me.spin_out_date", "is not", null)
+      .select(["me.spin_out_date", "o.staff_headcount"])
+      .execute();
+    const years = new Map<number, { mutuals: number; staff: number }>();
+    for (const e of evidence) {
+      const year = Number(String(e.spin_out_date).slice(0, 4));
+      const y = years.get(year) ?? { mutuals: 0, staff: 0 };
+      years.set(year, { mutuals: y.mutuals + 1, staff: y.staff + (e.staff_headcount ?? 0) });
+    }
+    expect(years.size).toBeGreaterThan(0);
+    expect(rows.get("mutuals-by-year")).toEqual(
+      [...years].sort(([a], [b]) => a - b).map(([year, y]) => ({ year, ...y, source: "openps" })),
+    );
+
+    // Proposals where they are now (a refused one apart), and the median days each stage took.
+    const proposals = await db().selectFrom("spinout_proposals").select(["stage", "decision"]).execute();
+    const done = await db()
+      .selectFrom("spinout_stages")
+      .select(["stage", "started_on", "done_on"])
+      .where("done_on", "is not", null)
+      .execute();
+    const stages = rows.get("spinouts-by-stage") ?? [];
+    expect(stages.map((r) => r.stage)).toEqual([
+      "idea",
+      "business-case",
+      "parent-body-approval",
+      "staff-engagement",
+      "tupe-pensions",
+      "legal-form",
+      "first-contract",
+      "trading",
+      "refused",
+    ]);
+    for (const row of stages) {
+      const at = proposals.filter((p) => (p.decision === "refused" ? "refused" : p.stage) === row.stage);
+      const took = done
+        .filter((d) => d.stage === row.stage)
+        .map((d) => daysBetween(d.started_on, d.done_on ?? ""));
+      expect(row, String(row.stage)).toEqual({
+        stage: row.stage,
+        proposals: at.length,
+        stages_done: took.length,
+        median_days: took.length > 0 ? median(took) : "",
+        source: "openps",
+      });
+    }
+    // The demo: parks refused, libraries trading (and still trading), every stage of the libraries done.
+    expect(stages.find((r) => r.stage === "refused")?.proposals).toBe(1);
+    expect(stages.find((r) => r.stage === "trading")?.proposals).toBe(1);
+    expect(stages.find((r) => r.stage === "first-contract")?.stages_done).toBe(1);
+    expect(rows.get("mutual-survival")).toEqual([
+      { survival: "trading", mutuals: 1, source: "openps" },
+      { survival: "merged", mutuals: 0, source: "openps" },
+      { survival: "closed", mutuals: 0, source: "openps" },
+    ]);
+
+    // Support: each programme's awards and the sum awarded, against its budget, in pence.
+    const programmes = await db()
+      .selectFrom("grant_programmes")
+      .select(["id", "title", "budget_pence"])
+      .execute();
+    const awarded = await db()
+      .selectFrom("grant_applications")
+      .select(["programme_id", "awarded_pence"])
+      .where("status", "=", "awarded")
+      .execute();
+    expect(rows.get("support-awarded")).toEqual(
+      programmes
+        .sort((a, b) => a.title.localeCompare(b.title) || a.id.localeCompare(b.id))
+        .map((p) => {
+          const of = awarded.filter((a) => a.programme_id === p.id);
+          return {
+            programme: p.title,
+            awards: of.length,
+            awarded_pence: of.reduce((sum, a) => sum + BigInt(a.awarded_pence ?? 0n), 0n).toString(),
+            budget_pence: String(p.budget_pence),
+            source: "openps",
+          };
+        }),
+    );
+    expect(awarded.length).toBeGreaterThan(0);
+
+    // Barriers: the barriers module's national table by kind, as it publishes it (small numbers hidden).
+    const kinds = (await barrierFigures(ctxFor(db(), t.deps.clock, null))).tables.find(
+      (x) => x.dimension === "kind",
+    );
+    const cell = (n: number | null) => (n === null ? "<10" : n);
+    expect(rows.get("barriers-by-kind")).toEqual(
+      [...(kinds?.rows ?? []), ...(kinds?.rows.length ? [kinds.all] : [])].map((r) => ({
+        kind: r.key,
+        open: cell(r.counts.open),
+        answered: cell(r.counts.answered),
+        disputed: cell(r.counts.disputed),
+        resolved: cell(r.counts.resolved),
+        overdue: cell(r.counts.overdue),
+        total: cell(r.total),
+        source: "openps",
+      })),
+    );
+
+    // The adjudicators' published decisions by finding (none in the demo: the page says so).
+    const decisions = await db()
+      .selectFrom("ombudsman_cases")
+      .select(["finding"])
+      .where("scheme", "=", "adjudicator")
+      .where("publication", "=", "publish")
+      .where("publication_consent", "=", true)
+      .where("decided_on", "is not", null)
+      .execute();
+    expect((rows.get("adjudicator-decisions") ?? []).reduce((n, r) => n + Number(r.decisions), 0)).toBe(
+      decisions.length,
+    );
+    const page = await get("/market/mutuals");
+    const section = /<section[^>]*id="adjudicator-decisions"[\s\S]*?<\/section>/.exec(page.body)?.[0] ?? "";
+    if (decisions.length === 0) expect(decode(section)).toContain(en.market.noFigures);
+  });
+
+  it("compares outcomes by provider sector and size, large providers included, with the providers counted and small numbers hidden", async () => {
+    forgetKept(db());
+    const rows = await chartRows("diversity");
+    const participants = await db()
+      .selectFrom("outcome_participants")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .executeTakeFirstOrThrow();
+    const locations = await db()
+      .selectFrom("registrations")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .where("status", "in", ["registered", "dormant", "suspended"])
+      .executeTakeFirstOrThrow();
+    const kpi = await db()
+      .selectFrom("kpi_ratings")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .executeTakeFirstOrThrow();
+    const shown = (n: number) => (n > 0 && n < 10 ? "<10" : n);
+    for (const [id, column, expected] of [
+      ["outcomes-results", "referred", participants.n],
+      ["outcomes-ratings", "total", locations.n],
+      ["outcomes-kpi-ratings", "total", kpi.n],
+    ] as const) {
+      const of = rows.get(id) ?? [];
+      for (const dimension of ["sector", "size"]) {
+        const all = of.find((r) => r.dimension === dimension && r.group === "all");
+        expect(all?.[column], `${id} ${dimension}`).toBe(shown(expected));
+        // Every provider is in one group of each grouping.
+        const groups = of.filter((r) => r.dimension === dimension && r.group !== "all");
+        expect(groups.reduce((n, r) => n + Number(r.providers), 0)).toBe(all?.providers);
+      }
+      // No count of 1 to 9 is shown; where one is hidden in a group, so is another (no lone hidden cell).
+      for (const row of of) {
+        const counts = Object.entries(row).filter(
+          ([k]) => !["dimension", "group", "providers", "achieved_percent", "source"].includes(k),
+        );
+        for (const [k, v] of counts)
+          expect(typeof v === "number" && v > 0 && v < 10, `${id} ${k}`).toBe(false);
+        if (id !== "outcomes-results" && row.total !== "<10")
+          expect(counts.filter(([k, v]) => k !== "total" && v === "<10").length).not.toBe(1);
+      }
+    }
+    // The demo's providers include large ones, counted in their own size band.
+    expect(rows.get("outcomes-ratings")?.some((r) => r.dimension === "size" && r.group === "large")).toBe(
+      true,
+    );
+    const page = await get("/market/diversity");
+    expect(decode(page.body)).toContain(en.market.personalBudgets.fewerThan10);
+  });
+
+  it("gives each national figure alike in its table on the page, its CSV and the API", async () => {
+    forgetKept(db());
+    const words = {
+      mutuals: locale("mutuals").mutuals,
+      barriers: locale("barriers").barriers,
+      redress: locale("redress").redress,
+    };
+    const labelOf = (key: string, code: string): string => {
+      const m = en.market as unknown as Record<string, Record<string, string>>;
+      if (key === "stage") return code === "refused" ? en.market.movement.refused : words.mutuals.stage[code];
+      if (key === "survival") return words.mutuals.survival[code];
+      if (key === "kind")
+        return code === "all" ? en.market.movement.allBarriers : words.barriers.kinds[code].label;
+      if (key === "finding") return words.redress.ombudsman.findings[code];
+      if (key === "dimension") return (en.market.outcomes.dimension as Record<string, string>)[code] ?? code;
+      if (key === "group")
+        return code === "all"
+          ? en.market.outcomes.allProviders
+          : (m.sector?.[code] ?? m.sizeBand?.[code] ?? code);
+      return code;
+    };
+    const asCsv = (key: string, cell: string): string => {
+      if (cell === en.market.personalBudgets.fewerThan10) return "<10";
+      if (cell === en.market.personalBudgets.hidden || cell === en.market.movement.noneDone) return "";
+      if (key.endsWith("_pence")) {
+        const parsed = parseMoney(cell);
+        if (!parsed.ok) throw new Error(cell);
+        return String(parsed.value);
+      }
+      return /^[\d,.]+%?$/.test(cell) ? cell.replaceAll(",", "").replace(/%$/, "") : cell;
+    };
+    let compared = 0;
+    for (const theme of ["diversity", "mutuals"] as const) {
+      const page = await get(`/market/${theme}`);
+      const api = await chartRows(theme);
+      for (const id of NATIONAL.filter((c) => CHARTS[c] === theme)) {
+        const csv = csvOf((await get(`/market/${id}.csv`)).body);
+        const apiRows = api.get(id) ?? [];
+        expect(apiRows.map((r) => csv.head.map((k) => String(r[k])))).toEqual(csv.rows);
+        expect(page.body, id).toContain(`href="/market/${id}.csv"`);
+        if (csv.rows.length === 0) continue;
+        const { head, rows } = withoutSource(csv);
+        const table = tableOf(page.body, id);
+        expect(table.head.length, id).toBe(head.length);
+        expect(table.rows.length, id).toBe(rows.length);
+        for (const [r, row] of rows.entries())
+          for (const [c, value] of row.entries()) {
+            const key = head[c] as string;
+            const cell = table.rows[r]?.[c] ?? "";
+            if (/^[a-z]/.test(value) && !key.endsWith("_pence"))
+              expect(cell, `${id} ${r} ${key}`).toBe(labelOf(key, value));
+            else expect(asCsv(key, cell), `${id} ${r} ${key}`).toBe(value);
+            compared += 1;
+          }
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
   });
 });
 
@@ -590,7 +859,9 @@ describe("imported processes in the market figures", () => {
     const api = await apiGet("/api/v1/market/diversity?source=imported");
     expect(api.status).toBe(200);
     expect(api.body.imported).toMatchObject({ publishers: [], more: 0, otherCurrency: 0 });
-    for (const chart of api.body.charts) expect(chart.rows, chart.id).toEqual([]);
+    // The national figures of issue 20 are OpenPS's own whatever the source ("OpenPS only").
+    for (const chart of api.body.charts)
+      if (!NATIONAL.includes(chart.id)) expect(chart.rows, chart.id).toEqual([]);
     expect((await apiGet("/api/v1/market/diversity")).body.imported).toBeNull();
     const page = await get("/market/diversity?source=imported");
     expect(decode(page.body)).toContain("No other publisher's data has been imported yet");
@@ -748,6 +1019,7 @@ describe("imported processes in the market figures", () => {
         columns: { key: string }[];
         rows: Record<string, string | number>[];
       }[]) {
+        if (NATIONAL.includes(chart.id)) continue;
         expect(chart.csv).toBe(`/market/${chart.id}.csv?from=2010-01&source=both`);
         const file = csvOf((await get(chart.csv)).body);
         expect(chart.columns.map((c) => c.key)).toEqual(file.head);

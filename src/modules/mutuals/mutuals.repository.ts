@@ -2,7 +2,7 @@
  * SQL of the spin-out path: proposals, their team, stages, checklist ticks and an authority's
  * decision period (`spinout_*`).
  */
-import type { Insertable, Updateable } from "kysely";
+import { type Insertable, sql, type Updateable } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type {
   SpinoutProposal,
@@ -212,4 +212,44 @@ export async function setTick(
       .where("proposal_id", "=", proposalId)
       .where("item", "=", item)
       .execute();
+}
+
+/** Proposals by the stage they are at now (every authority's), a refused one as "refused". */
+export function proposalsByStage(db: Db): Promise<{ stage: StageId | "refused"; proposals: number }[]> {
+  return db
+    .selectFrom("spinout_proposals")
+    .select([
+      sql<StageId | "refused">`case when decision = 'refused' then 'refused' else stage end`.as("stage"),
+      sql<number>`count(*)::int`.as("proposals"),
+    ])
+    .groupBy(sql`1`)
+    .execute();
+}
+
+/** Stages done (moved on from), by stage: how many, and the median of the days each took. */
+export function stageDurations(
+  db: Db,
+): Promise<{ stage: StageId; done: number; median_days: number | string | null }[]> {
+  return db
+    .selectFrom("spinout_stages")
+    .where("done_on", "is not", null)
+    .select([
+      "stage",
+      sql<number>`count(*)::int`.as("done"),
+      sql<number | string | null>`percentile_cont(0.5) within group (order by (done_on - started_on))`.as(
+        "median_days",
+      ),
+    ])
+    .groupBy("stage")
+    .execute();
+}
+
+/** Proposals that reached trading, by what their mutual's administrators recorded of its survival. */
+export function survivalCounts(db: Db): Promise<{ survival: string | null; mutuals: number }[]> {
+  return db
+    .selectFrom("spinout_proposals")
+    .where("spun_out_on", "is not", null)
+    .select(["survival", sql<number>`count(*)::int`.as("mutuals")])
+    .groupBy("survival")
+    .execute();
 }

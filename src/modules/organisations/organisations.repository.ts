@@ -250,6 +250,25 @@ export async function mutualTotals(db: Db): Promise<{ organisations: bigint; sta
   return { organisations: row.organisations, staff: row.staff };
 }
 
+/** Qualifying mutuals with a spin-out date, by the year they spun out, and the staff they employ now. */
+export function mutualsBySpinOutYear(
+  db: Db,
+): Promise<{ year: number; organisations: number; staff: bigint }[]> {
+  return db
+    .selectFrom("mutual_evidence as me")
+    .innerJoin("organisations as o", "o.id", "me.organisation_id")
+    .where("me.qualifies", "=", true)
+    .where("me.spin_out_date", "is not", null)
+    .select([
+      sql<number>`extract(year from me.spin_out_date)::int`.as("year"),
+      sql<number>`count(*)::int`.as("organisations"),
+      sql<bigint>`coalesce(sum(o.staff_headcount), 0)::bigint`.as("staff"),
+    ])
+    .groupBy(sql`1`)
+    .orderBy(sql`1`)
+    .execute();
+}
+
 export function effectiveSectorOf(db: Db, id: string): Promise<EffectiveSector | undefined> {
   return db
     .selectFrom("organisations as o")

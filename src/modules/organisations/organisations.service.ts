@@ -455,6 +455,20 @@ export async function mutualSummary(
   return (await directoryFigures(ctx)).value.mutuals;
 }
 
+/**
+ * Public service mutuals (qualifying evidence) with a recorded spin-out date, by the calendar year of
+ * that date, with the staff they employ now (the market's diversity figures). Public.
+ */
+export async function mutualsBySpinOutYear(
+  ctx: Pick<Ctx, "db">,
+): Promise<{ year: number; organisations: number; staff: number }[]> {
+  return (await repo.mutualsBySpinOutYear(ctx.db)).map((r) => ({
+    year: Number(r.year),
+    organisations: Number(r.organisations),
+    staff: Number(r.staff),
+  }));
+}
+
 export interface DirectoryPage {
   result: DirectoryResult;
   mutuals: { organisations: number; staff: number };

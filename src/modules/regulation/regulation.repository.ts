@@ -970,6 +970,23 @@ export function currentRatingCounts(
     .execute();
 }
 
+/** Registered locations (registered, dormant, suspended) by their provider and current rating's rank, every regulator's. */
+export function currentRatingsByProvider(
+  db: Db,
+): Promise<{ organisation_id: string; rank: number; locations: number }[]> {
+  return db
+    .selectFrom("registrations as r")
+    .select([
+      "r.organisation_id",
+      sql<number>`r.current_rating_rank`.as("rank"),
+      sql<number>`count(*)::int`.as("locations"),
+    ])
+    .where("r.status", "in", ["registered", "dormant", "suspended"])
+    .groupBy(["r.organisation_id", "r.current_rating_rank"])
+    .orderBy("r.organisation_id")
+    .execute();
+}
+
 // The providers a regulator registers, and those with a location in an area (redress's views)
 
 /**

@@ -335,6 +335,8 @@ export type { Rating } from "./regulation.table.ts";
 
 /** A regulator's registered locations counted by service type, area and current rating's rank (the market's figures). Public facts; checks no one. */
 export const currentRatingCounts = repo.currentRatingCounts;
+/** Registered locations by provider and current rating's rank, every regulator's. Public figures; checks no one. */
+export const currentRatingsByProvider = repo.currentRatingsByProvider;
 
 /** The providers a regulator registers (a location of theirs), a page in id order after `after`. Checks no one. */
 export const providersRegisteredBy = repo.providersRegisteredBy;

@@ -287,3 +287,29 @@ export async function cohortCounts(
     order by 1, 2, 3, 4, 5`.execute(db);
   return result.rows.map((r) => ({ ...r, participants: Number(r.participants) }));
 }
+
+/**
+ * Every outcome contract's provider with how many participants were referred to it and how many of
+ * them have at least one valid outcome claim (as `cohortCounts` counts them: no contract-wide claim,
+ * none taken back) — summed over its contracts and months, for the market's figures by sector.
+ */
+export async function outcomesByProvider(
+  db: Db,
+): Promise<{ organisation_id: string; referred: number; achieved: number }[]> {
+  const result = await sql<{ organisation_id: string; referred: string; achieved: string }>`
+    select oc.organisation_id, count(*) as referred,
+      count(*) filter (where exists (
+        select 1 from outcome_claims c
+        where c.authority_id = p.authority_id and c.participant_id = p.id
+          and c.problems = '{}' and not c.void and c.rule not in (${sql.join(CONTRACT_RULES)}) and ${notRecovered}
+      )) as achieved
+    from outcome_participants p
+    join outcome_contracts oc on oc.authority_id = p.authority_id and oc.id = p.contract_id
+    group by oc.organisation_id
+    order by 1`.execute(db);
+  return result.rows.map((r) => ({
+    organisation_id: r.organisation_id,
+    referred: Number(r.referred),
+    achieved: Number(r.achieved),
+  }));
+}

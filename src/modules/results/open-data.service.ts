@@ -391,3 +391,14 @@ export async function latestSpendChange(ctx: Pick<Ctx, "db">): Promise<Date | nu
   const [ledger, managed] = await Promise.all([repo.latestLedgerEntry(ctx.db), latestManagedPayment(ctx.db)]);
   return latest(ledger, managed);
 }
+
+/**
+ * Participants referred to each provider of an outcome contract, and how many of them achieved an
+ * outcome (a valid claim), over all its contracts: the market compares them by provider sector and
+ * size. Counts, not suppressed: the reader suppresses what it publishes. Public.
+ */
+export function outcomesByProvider(
+  ctx: Pick<Ctx, "db">,
+): Promise<{ organisation_id: string; referred: number; achieved: number }[]> {
+  return repo.outcomesByProvider(ctx.db);
+}
