@@ -71,6 +71,7 @@ describe("the demo's prize, in public", () => {
       [DEMO_PRIZE.lastRound, "decided"],
     ]);
     expect(mainText((await call(t.app, "GET", "/prize")).body)).toContain("Open for nominations");
+    expect((await call(t.app, "GET", "/authorities")).body).toContain('href="/prize"');
   });
 
   it("shows last year's winners with their citations, the tie on the shortlist, and never who nominated", async () => {
