@@ -49,6 +49,7 @@ import { ocdsRoutes } from "./modules/ocds/ocds.routes.ts";
 import { opportunitiesRoutes } from "./modules/opportunities/opportunities.routes.ts";
 import { organisationsRoutes } from "./modules/organisations/organisations.routes.ts";
 import { pagesRoutes } from "./modules/pages/pages.routes.ts";
+import { prizeRoutes } from "./modules/prize/prize.routes.ts";
 import { projectsRoutes } from "./modules/projects/projects.routes.ts";
 import { figuresRoutes as redressFiguresRoutes } from "./modules/redress/figures.routes.ts";
 import { ombudsmanRoutes } from "./modules/redress/ombudsman.routes.ts";
@@ -165,6 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Barriers to entry (issue 20, item 5): the register, its answers, the national figures.
   await app.register(barriersRoutes);
   await app.register(standardsRoutes);
+  await app.register(prizeRoutes);
 
   return app;
 }

@@ -36,6 +36,7 @@ import { publishersImported } from "./modules/ocds/ocds.ports.ts";
 import { noteChange } from "./modules/ocds/ocds.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
 import { mutualStatusLost, profilePanels } from "./modules/organisations/organisations.ports.ts";
+import { prizeProfilePanel } from "./modules/prize/prize.service.ts";
 import { projectPanels } from "./modules/projects/projects.ports.ts";
 import { areaComplaintsPanel, complaintExtras } from "./modules/redress/figures.service.ts";
 import { redressPersonData } from "./modules/redress/person-data.ts";
@@ -153,4 +154,6 @@ export function wireModules(): void {
   profilePanels.plug(accreditationsProfilePanel);
   bidderRefusals.plug(accreditationRefusal);
   tenderPanels.plug(tenderRequirementsPanel);
+  // organisations ← prize: the prize's published shortlistings and wins on an organisation's profile
+  profilePanels.plug(prizeProfilePanel);
 }

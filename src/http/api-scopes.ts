@@ -59,6 +59,8 @@ export const API_SCOPES = [
   "barriers:write",
   // Accreditation bodies and standards (src/modules/standards): bodies registered, standards published, providers accredited.
   "standards:write",
+  // The annual prize for public service innovation (src/modules/prize): rounds, the panel's declarations and scores, shortlists and winners.
+  "prize:write",
   // Demo mode only (src/modules/demo-clock): platform administrators.
   "demo-clock:write",
 ] as const;

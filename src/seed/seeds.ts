@@ -15,6 +15,7 @@ import { demoGrantsSeed } from "./demo/grants.ts";
 import { demoMutualsSeed } from "./demo/mutuals.ts";
 import { demoOpportunitiesSeed } from "./demo/opportunities.ts";
 import { demoOrganisationsSeed } from "./demo/organisations.ts";
+import { demoPrizeSeed } from "./demo/prize.ts";
 import { demoProjectsSeed } from "./demo/projects.ts";
 import { demoRedressSeed } from "./demo/redress.ts";
 import { demoRegulationSeed } from "./demo/regulation.ts";
@@ -66,6 +67,8 @@ export const seeds: readonly Seed[] = [
   demoBarriersSeed,
   // Accreditation (issue 20, item 7): the department's standards and the providers accredited.
   demoStandardsSeed,
+  // The prize for public service innovation (issue 20, item 8): last year's round decided, this year's open.
+  demoPrizeSeed,
   // Last: the market dashboards' figures of everything above (every deployment).
   marketFiguresSeed,
 ];

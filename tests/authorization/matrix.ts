@@ -43,6 +43,7 @@ import { openData } from "./rules/open-data.ts";
 import { opportunities } from "./rules/opportunities.ts";
 import { organisations } from "./rules/organisations.ts";
 import { platform } from "./rules/platform.ts";
+import { prize } from "./rules/prize.ts";
 import { projects } from "./rules/projects.ts";
 import { publicBodies } from "./rules/public-bodies.ts";
 import { redress } from "./rules/redress.ts";
@@ -115,6 +116,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   mutuals,
   barriers,
   standards,
+  prize,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},

@@ -12,6 +12,7 @@ import { DEMO_CONSULTATION } from "../../src/seed/demo/consultations.ts";
 import { DEMO_CONTRACTS } from "../../src/seed/demo/contracts.ts";
 import { DEMO_GRANTS } from "../../src/seed/demo/grants.ts";
 import { DEMO_ORGANISATION } from "../../src/seed/demo/organisations.ts";
+import { DEMO_PRIZE } from "../../src/seed/demo/prize.ts";
 import { DEMO_STANDARDS } from "../../src/seed/demo/standards.ts";
 import { DEMO_TENDER } from "../../src/seed/demo/tenders.ts";
 
@@ -93,4 +94,9 @@ export const PUBLIC_PAGES: readonly string[] = [
   "/standards",
   `/standards/bodies/${DEMO_STANDARDS.body}`,
   `/standards/${DEMO_STANDARDS.employmentSupport}`,
+  // The prize for public service innovation (issue 20, item 8): the rounds, last year's decided, this year's open.
+  "/prize",
+  `/prize/${DEMO_PRIZE.lastRound}`,
+  `/prize/${DEMO_PRIZE.thisRound}`,
+  `/prize/${DEMO_PRIZE.thisRound}/nominate`,
 ];

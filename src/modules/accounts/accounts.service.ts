@@ -235,6 +235,11 @@ export async function userById(db: Db, userId: string): Promise<User | undefined
   return repo.findUser(db, userId);
 }
 
+/** An account by its email address (any case), checking no one: for a service appointing a person by their address (the prize's judges). */
+export async function userByEmail(db: Db, email: string): Promise<User | undefined> {
+  return repo.findUserByEmail(db, email);
+}
+
 /** Users' display names by id, in one read, checking no one: for a service choosing among its staff. */
 export function displayNamesOf(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
   return repo.displayNamesOf(db, ids);

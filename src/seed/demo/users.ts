@@ -202,6 +202,15 @@ export const DEMO_USERS: readonly DemoUser[] = [
     displayName: "Ruth Okonkwo",
     email: "authority-admin-dws@demo.openps.example",
   },
+  // The Department for Work and Skills' evaluator, a judge of its prize for public service innovation.
+  {
+    id: "019a0000-0000-7000-8000-00000000c061",
+    role: "evaluator",
+    scopeId: DEMO_AUTHORITY.department,
+    actsFor: "Department for Work and Skills",
+    displayName: "Amira Haddad",
+    email: "evaluator-dws@demo.openps.example",
+  },
 ];
 
 export const DEMO_USER_IDS: readonly string[] = DEMO_USERS.map((u) => u.id);
