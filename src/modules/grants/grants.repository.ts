@@ -290,3 +290,16 @@ export function adviceTimesOf(
     .limit(limit)
     .execute();
 }
+
+/** The latest decision awarding a grant, or null (the awarded grants' index's end). */
+export async function latestAward(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectFrom("grant_applications")
+    .select("decided_at")
+    .where("status", "=", "awarded")
+    .orderBy("decided_at", "desc")
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.decided_at ?? null;
+}

@@ -63,6 +63,7 @@ import {
   type AwardedGrant,
   type GivingOrganisation,
   GRANT_ID_PREFIX,
+  givingGrant,
   givingPackage,
   packageProblems,
 } from "./giving360.ts";
@@ -940,42 +941,21 @@ function givingOrg(
   return org;
 }
 
-/**
- * A page of awarded grants as a 360Giving package, by decision time (paging by key: `after` is a
- * previous page's `next`), of one funder when named; validated against the shipped schema before it
- * is answered. 404 when there is none (a 360Giving package holds one grant or more).
- */
-export async function givingPage(
-  ctx: Ctx,
-  opts: { funderId?: string; after?: string; pageSize?: number },
-): Promise<{ package: ReturnType<typeof givingPackage>; next: string | null }> {
-  const limit = Math.min(opts.pageSize ?? GIVING_PAGE_SIZE, GIVING_PAGE_SIZE);
-  let after: { at: Date; id: string } | undefined;
-  if (opts.after) {
-    const [at, id] = opts.after.split("_");
-    const when = new Date(at ?? "");
-    if (Number.isNaN(when.getTime()) || !isUuid(id))
-      throw new ValidationError(msg`Pass as after the next key of a previous page`, [
-        { field: "after", message: msg`Pass as after the next key of a previous page` },
-      ]);
-    after = { at: when, id };
-  }
-  const rows = await repo.awardedAfter(ctx.db, { funderId: opts.funderId, after, limit: limit + 1 });
-  const page = rows.slice(0, limit);
-  if (page.length === 0) throw new NotFoundError("awarded grants");
-  const recipients = [...new Set(page.map((r) => r.application.organisation_id))];
+/** Awarded applications as the 360Giving grants they are published as (each recipient's profile read once). */
+async function awardedGrantsOf(ctx: Ctx, rows: readonly repo.AwardedRow[]): Promise<AwardedGrant[]> {
+  const recipients = [...new Set(rows.map((r) => r.application.organisation_id))];
   const profiles = new Map(
     await Promise.all(recipients.map(async (id) => [id, await organisationProfile(ctx, id)] as const)),
   );
   const authorities = await authoritiesByIds(ctx.db, [
-    ...new Set(page.flatMap((r) => (r.programme.authority_id ? [r.programme.authority_id] : []))),
+    ...new Set(rows.flatMap((r) => (r.programme.authority_id ? [r.programme.authority_id] : []))),
   ]);
   const funderOrgs = await organisationsByIds(ctx.db, [
     ...new Set(
-      page.flatMap((r) => (r.programme.funder_organisation_id ? [r.programme.funder_organisation_id] : [])),
+      rows.flatMap((r) => (r.programme.funder_organisation_id ? [r.programme.funder_organisation_id] : [])),
     ),
   ]);
-  const grants: AwardedGrant[] = page.map(({ application: a, programme }) => {
+  const grants: AwardedGrant[] = rows.map(({ application: a, programme }) => {
     const profile = profiles.get(a.organisation_id);
     const authority = programme.authority_id ? authorities.get(programme.authority_id) : undefined;
     const funderOrg = programme.funder_organisation_id
@@ -1006,6 +986,54 @@ export async function givingPage(
       modifiedAt: a.decided_at as Date,
     };
   });
+  return grants;
+}
+
+/**
+ * Awarded grants as 360Giving grants, by decision time then id, after a key (`{ at, id }`: the last
+ * one's `modifiedAt` and `applicationId`): the open dataset's pages (src/modules/datasets). Public.
+ */
+export async function awardedGrantsAfter(
+  ctx: Ctx,
+  after: { at: Date; id: string } | undefined,
+  limit: number,
+): Promise<(AwardedGrant & { identifier: string; supportKind: SupportKind })[]> {
+  const rows = await repo.awardedAfter(ctx.db, { after, limit });
+  const grants = await awardedGrantsOf(ctx, rows);
+  return grants.map((g, i) => ({
+    ...g,
+    identifier: String(givingGrant(g).id),
+    supportKind: (rows[i] as repo.AwardedRow).application.support_kind,
+  }));
+}
+
+/** When the awarded grants last changed: the latest award (an index's end). */
+export const latestAwardedGrant = (ctx: Ctx): Promise<Date | null> => repo.latestAward(ctx.db);
+
+/**
+ * A page of awarded grants as a 360Giving package, by decision time (paging by key: `after` is a
+ * previous page's `next`), of one funder when named; validated against the shipped schema before it
+ * is answered. 404 when there is none (a 360Giving package holds one grant or more).
+ */
+export async function givingPage(
+  ctx: Ctx,
+  opts: { funderId?: string; after?: string; pageSize?: number },
+): Promise<{ package: ReturnType<typeof givingPackage>; next: string | null }> {
+  const limit = Math.min(opts.pageSize ?? GIVING_PAGE_SIZE, GIVING_PAGE_SIZE);
+  let after: { at: Date; id: string } | undefined;
+  if (opts.after) {
+    const [at, id] = opts.after.split("_");
+    const when = new Date(at ?? "");
+    if (Number.isNaN(when.getTime()) || !isUuid(id))
+      throw new ValidationError(msg`Pass as after the next key of a previous page`, [
+        { field: "after", message: msg`Pass as after the next key of a previous page` },
+      ]);
+    after = { at: when, id };
+  }
+  const rows = await repo.awardedAfter(ctx.db, { funderId: opts.funderId, after, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  if (page.length === 0) throw new NotFoundError("awarded grants");
+  const grants = await awardedGrantsOf(ctx, page);
   const pkg = givingPackage(grants);
   const problems = packageProblems(pkg);
   if (problems.length > 0)
