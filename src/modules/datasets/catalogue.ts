@@ -1132,6 +1132,7 @@ const spendOver500: Dataset = {
 const grants: Dataset = {
   id: "grants",
   columns: columns(
+    ["id", "uuid", UUID],
     ["identifier", "text", `360G-openps-${AUTHORITY}-${UUID}`],
     ["title", "text", "Mutuals Support Programme: Westshire Community Health CIC"],
     [
@@ -1159,6 +1160,7 @@ const grants: Dataset = {
     (ctx, after: { at: Date; id: string } | undefined, limit) => awardedGrantsAfter(ctx, after, limit),
     (g) => ({ at: g.modifiedAt, id: g.applicationId }),
     (g) => ({
+      id: g.applicationId,
       identifier: g.identifier,
       title: g.title,
       description: g.purpose,

@@ -256,8 +256,10 @@ describe("the API", () => {
       pkg.grants.map((g: Record<string, unknown>) => [g.id, g.amountAwarded]),
     );
     const csv = (await t.app.inject({ url: "/open-data/grants.csv" })).body;
-    expect(csv.split("\n")[0]).toMatch(/^identifier,title,description,currency,amount_applied_for_pence/);
-    expect(csv).toContain(`${pkg.grants[0].id},Mutuals Support Programme: Westshire Community Health CIC`);
+    expect(csv.split("\n")[0]).toMatch(/^id,identifier,title,description,currency,amount_applied_for_pence/);
+    expect(csv).toContain(
+      `${DEMO_GRANTS.businessCase},${pkg.grants[0].id},Mutuals Support Programme: Westshire Community Health CIC`,
+    );
     const page = await t.app.inject({ url: "/open-data/grants" });
     expect(page.body).toContain('href="/api/v1/grants/360giving"');
     expect(mainText(page.body)).toContain("360Giving data package (JSON), validated against the standard");

@@ -352,6 +352,7 @@ export async function grantsRoutes(app: FastifyInstance): Promise<void> {
         summary: "The adviser assigned accepts the work",
         description: "409 once accepted.",
         params: ApplicationParams,
+        body: "none",
         response: { 200: Application, ...errorResponses(409) },
       },
     ),
