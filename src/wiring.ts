@@ -28,9 +28,11 @@ import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/pro
 import { noteDatasetChange } from "./modules/datasets/changes.service.ts";
 import { liveAward } from "./modules/evaluation/evaluation.ports.ts";
 import { conflictDeclarationOf } from "./modules/evaluation/evaluation.service.ts";
+import { eligibilityFacts, supportVocabulary } from "./modules/grants/grants.ports.ts";
 import { projectTendersPanel, serviceCommissioningPanel } from "./modules/home/panels.service.ts";
 import { integrityPanel, noteIntegrityChange } from "./modules/integrity/integrity.service.ts";
 import { noteMarketChange, queueImportedRecompute } from "./modules/market/figures.service.ts";
+import { mutualsEligibilityFacts, mutualsSupportVocabulary } from "./modules/mutuals/grant-support.ts";
 import { mutualHistoryPanel } from "./modules/mutuals/history.service.ts";
 import { publishersImported } from "./modules/ocds/ocds.ports.ts";
 import { noteChange } from "./modules/ocds/ocds.service.ts";
@@ -148,6 +150,10 @@ export function wireModules(): void {
   areaPanels.plug(areaComplaintsPanel);
   // organisations ← mutuals: a mutual's history after spin-out on its profile
   profilePanels.plug(mutualHistoryPanel);
+  // grants ← mutuals: "within 5 years of spin-out or still on its first contract", and the stages
+  // advisers offer and adviser time is asked for
+  eligibilityFacts.plug(mutualsEligibilityFacts);
+  supportVocabulary.plug(mutualsSupportVocabulary);
   // organisations ← standards: a provider's current accreditations on its profile;
   // tenders ← standards: a bid refused without an accreditation the tender requires, and the
   // accreditations it requires on its page

@@ -27,6 +27,7 @@ import {
   kpiRatingsAfter,
   latestContractChanges,
 } from "../contracts/contracts.service.ts";
+import { awardedGrantsAfter, latestAwardedGrant } from "../grants/grants.service.ts";
 import { figuresComputedAt, personalBudgetRows } from "../market/market.service.ts";
 import { directoryRecordsAfter, latestDirectoryChange } from "../organisations/organisations.service.ts";
 import { latestPublishedProjectChange, publishedProjectsAfter } from "../projects/projects.service.ts";
@@ -102,6 +103,8 @@ export interface Dataset {
    * tender's deadline turns it from open to closed): what was last sent stays current until the next.
    */
   clock?: "day" | ((row: Row) => readonly Value[]);
+  /** The same data in a sector standard's own form, validated against it (360Giving's JSON package). */
+  standard?: { name: string; href: string };
 }
 
 /** How many rows a page holds: each page is one short query (and a few more by its keys). */
@@ -1121,6 +1124,70 @@ const spendOver500: Dataset = {
   computed: true,
 };
 
+/**
+ * Grants awarded (docs/grants.md): the 360Giving data flat, one row a grant, in order of decision —
+ * the same grants, identifiers and amounts as the 360Giving data package (`standard`), which is
+ * validated against the standard's schema. Amounts in pence here, in pounds there.
+ */
+const grants: Dataset = {
+  id: "grants",
+  columns: columns(
+    ["id", "uuid", UUID],
+    ["identifier", "text", `360G-openps-${AUTHORITY}-${UUID}`],
+    ["title", "text", "Mutuals Support Programme: Westshire Community Health CIC"],
+    [
+      "description",
+      "text",
+      "A business case and option appraisal for taking on the community dental service.",
+    ],
+    ["currency", "code", "GBP"],
+    ["amount_applied_for_pence", "pence", "6000000"],
+    ["amount_awarded_pence", "pence", "6000000"],
+    ["award_date", "date", "2026-08-11"],
+    ["planned_start", "date", "2026-09-01"],
+    ["planned_end", "date", "2026-11-28"],
+    ["support_kind", "code", "grant"],
+    ["recipient_org_id", "org-id", "GB-COH-08123456"],
+    ["recipient_name", "text", "Westshire Community Health CIC"],
+    ["funder_org_id", "org-id", "GB-GOR-D9999"],
+    ["funder_name", "text", "Department for Work and Skills"],
+    ["programme_id", "uuid", UUID],
+    ["programme_title", "text", "Mutuals Support Programme"],
+    ["beneficiary_areas", "codes", "E06000999"],
+    ["date_modified", "date-time", "2026-08-11T10:00:00.000Z"],
+  ),
+  pages: paged(
+    (ctx, after: { at: Date; id: string } | undefined, limit) => awardedGrantsAfter(ctx, after, limit),
+    (g) => ({ at: g.modifiedAt, id: g.applicationId }),
+    (g) => ({
+      id: g.applicationId,
+      identifier: g.identifier,
+      title: g.title,
+      description: g.purpose,
+      currency: "GBP",
+      amount_applied_for_pence: pence(g.amountAppliedForPence),
+      amount_awarded_pence: pence(g.amountAwardedPence),
+      award_date: g.awardDate,
+      planned_start: g.plannedStart,
+      planned_end: g.plannedEnd,
+      support_kind: g.supportKind,
+      recipient_org_id: g.recipient.id,
+      recipient_name: g.recipient.name,
+      funder_org_id: g.funder.id,
+      funder_name: g.funder.name,
+      programme_id: g.programme.id,
+      programme_title: g.programme.title,
+      beneficiary_areas: g.locations.map((l) => l.code),
+      date_modified: iso(g.modifiedAt),
+    }),
+  ),
+  // An award is decided once and never undone: the latest dates the rows (an index's end); a
+  // recipient renamed in the directory changes its rows' names.
+  modified: (ctx) => latestAwardedGrant(ctx),
+  changedBy: ["organisation.updated"],
+  standard: { name: "360Giving", href: "/api/v1/grants/360giving" },
+};
+
 /** Every open dataset, in the order the index lists them. */
 export const DATASETS: readonly Dataset[] = [
   authorities,
@@ -1144,6 +1211,7 @@ export const DATASETS: readonly Dataset[] = [
   complaintFigures,
   outcomes,
   spendOver500,
+  grants,
 ];
 
 export const DATASET_IDS: readonly string[] = DATASETS.map((d) => d.id);

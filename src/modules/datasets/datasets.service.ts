@@ -54,6 +54,8 @@ export interface DatasetSummary {
   columns: DescribedColumn[];
   /** The types its columns hold, in the order of COLUMN_TYPES. */
   types: ColumnType[];
+  /** The same data in a sector standard's form, if it has one (360Giving). */
+  standard: { name: string; href: string } | null;
 }
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
@@ -67,6 +69,7 @@ function summaryOf(dataset: Dataset, modified: Date | null, t: Translate): Datas
     modified,
     columns: dataset.columns.map((c) => ({ ...c, description: t(`${key}.columns.${c.name}`) })),
     types: COLUMN_TYPES.filter((type) => dataset.columns.some((c) => c.type === type)),
+    standard: dataset.standard ?? null,
   };
 }
 

@@ -21,3 +21,23 @@ export const eligibilityFacts =
       asked: readonly string[],
     ) => Promise<Record<string, boolean> | undefined>
   >("grant eligibility facts");
+
+/** What a higher module names for grants: stages advisers work at, and facts a rule may ask for. */
+export interface SupportVocabulary {
+  /**
+   * The spin-out stages (their ids, in order) that advisers offer and adviser time is asked for;
+   * their words are the owning module's (`mutuals.stage.<id>` in the locales).
+   */
+  stages?: readonly string[];
+  /** The facts a programme's `fact` rules may ask for, each with its words (as a rule's label). */
+  facts?: readonly { fact: string; label: string }[];
+}
+
+/** The mutuals module names the spin-out stages and its facts; read with `supportVocabularyOf`. */
+export const supportVocabulary = port<() => SupportVocabulary>("grant support vocabulary");
+
+/** Every handler's stages and facts, in the order plugged. */
+export function supportVocabularyOf(): Required<SupportVocabulary> {
+  const all = supportVocabulary.handlers.map((h) => h());
+  return { stages: all.flatMap((v) => v.stages ?? []), facts: all.flatMap((v) => v.facts ?? []) };
+}

@@ -1,10 +1,14 @@
 /**
- * SQL of grants: programmes (`grant_programmes`), applications (`grant_applications`) and the
- * payments of awards (`grant_payments`).
+ * SQL of grants: programmes (`grant_programmes`), applications (`grant_applications`), the
+ * payments of awards (`grant_payments`), advisers' offers (`grant_adviser_offers`) and the advisers
+ * assigned to adviser-time applications (`grant_adviser_assignments`).
  */
 import { type Insertable, sql, type Updateable } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type {
+  GrantAdviserAssignment,
+  GrantAdviserAssignmentsTable,
+  GrantAdviserOffer,
   GrantApplication,
   GrantApplicationsTable,
   GrantPayment,
@@ -43,6 +47,33 @@ export function listProgrammes(db: Db, limit: number): Promise<GrantProgramme[]>
     .orderBy("title")
     .limit(limit)
     .execute();
+}
+
+/** Changes a programme that has no award yet (`awarded_pence` = 0, checked again here); undefined if it has one. */
+export function updateUnawardedProgramme(
+  db: Db,
+  id: string,
+  change: Omit<Updateable<GrantProgrammesTable>, "eligibility"> & { eligibility: unknown },
+): Promise<GrantProgramme | undefined> {
+  return db
+    .updateTable("grant_programmes")
+    .set({ ...change, eligibility: JSON.stringify(change.eligibility) })
+    .where("id", "=", id)
+    .where("awarded_pence", "=", 0n)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Whether any of the programme's applications is awarded. */
+export async function hasAward(db: Db, programmeId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("grant_applications")
+    .select("id")
+    .where("programme_id", "=", programmeId)
+    .where("status", "=", "awarded")
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function addAwarded(db: Db, programmeId: string, pence: bigint): Promise<void> {
@@ -195,4 +226,101 @@ export function awardsByProgramme(
     .orderBy("p.title")
     .orderBy("p.id")
     .execute();
+}
+// Advisers
+
+export function adviserOffer(db: Db, organisationId: string): Promise<GrantAdviserOffer | undefined> {
+  return db
+    .selectFrom("grant_adviser_offers")
+    .selectAll()
+    .where("organisation_id", "=", organisationId)
+    .executeTakeFirst();
+}
+
+export async function upsertAdviserOffer(db: Db, row: GrantAdviserOffer): Promise<void> {
+  await db
+    .insertInto("grant_adviser_offers")
+    .values(row)
+    .onConflict((oc) =>
+      oc.column("organisation_id").doUpdateSet({
+        stages: row.stages,
+        service_areas: row.service_areas,
+        updated_by: row.updated_by,
+        updated_at: row.updated_at,
+      }),
+    )
+    .execute();
+}
+
+/** The advisers offering both the stage and the service area (at most `limit`). */
+export function advisersFor(
+  db: Db,
+  stage: string,
+  area: string,
+  limit: number,
+): Promise<GrantAdviserOffer[]> {
+  return db
+    .selectFrom("grant_adviser_offers")
+    .selectAll()
+    .where(sql<boolean>`${stage} = any(stages)`)
+    .where(sql<boolean>`${area} = any(service_areas)`)
+    .orderBy("organisation_id")
+    .limit(limit)
+    .execute();
+}
+
+export function assignmentOf(
+  db: Db,
+  applicationId: string,
+  opts: { lock?: boolean } = {},
+): Promise<GrantAdviserAssignment | undefined> {
+  const query = db
+    .selectFrom("grant_adviser_assignments")
+    .selectAll()
+    .where("application_id", "=", applicationId);
+  return (opts.lock ? query.forUpdate() : query).executeTakeFirst();
+}
+
+export async function insertAssignment(db: Db, row: Insertable<GrantAdviserAssignmentsTable>): Promise<void> {
+  await db.insertInto("grant_adviser_assignments").values(row).execute();
+}
+
+export async function acceptAssignment(db: Db, applicationId: string, by: string, at: Date): Promise<void> {
+  await db
+    .updateTable("grant_adviser_assignments")
+    .set({ accepted_by: by, accepted_at: at })
+    .where("application_id", "=", applicationId)
+    .where("accepted_at", "is", null)
+    .execute();
+}
+
+/** The programme's adviser-time applications with their assignments: when asked, assigned, accepted. */
+export function adviceTimesOf(
+  db: Db,
+  programmeId: string,
+  limit: number,
+): Promise<{ asked_at: Date; assigned_at: Date | null; accepted_at: Date | null }[]> {
+  return db
+    .selectFrom("grant_applications as a")
+    .leftJoin("grant_adviser_assignments as x", "x.application_id", "a.id")
+    .select(["a.submitted_at as asked_at", "x.assigned_at", "x.accepted_at"])
+    .where("a.programme_id", "=", programmeId)
+    .where("a.support_kind", "=", "adviser-time")
+    .where("a.status", "<>", "refused")
+    .orderBy("a.submitted_at", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/** The latest decision awarding a grant, or null (the awarded grants' index's end). */
+export async function latestAward(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectFrom("grant_applications")
+    .select("decided_at")
+    .where("status", "=", "awarded")
+    .orderBy("decided_at", "desc")
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.decided_at ?? null;
 }

@@ -2,7 +2,9 @@
  * The grants pages and API on the demo data (one seeded app for the file): the public programme
  * pages, in English and Welsh; applying through the form (errors beside their fields, then the
  * application); the funder deciding through the page and the applicant told; a payment through the
- * API, written once per Idempotency-Key; and the 360Giving package, paged.
+ * API, written once per Idempotency-Key, and through the page (a double submit pays once); the
+ * programme form (each error naming what to fix, then changed while nothing is awarded); the
+ * adviser matched on the application's page; and the 360Giving package, paged.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
@@ -100,6 +102,105 @@ describe("applying and deciding through the pages", () => {
   });
 });
 
+describe("the programme form", () => {
+  it("names what to fix in each field, sets the programme up, and changes it while nothing is awarded", async () => {
+    const funder = s.funder as TestSession;
+    const form = await t.app.inject({ url: "/grants/new", headers: { cookie: funder.cookie } });
+    expect(form.statusCode).toBe(200);
+    expect(mainText(form.body)).toContain("The organisation is still on its first contract");
+    const wrong = await postForm(t.app, funder, "/grants/new", {
+      funder: `authority:${DEMO_AUTHORITY.department}`,
+      title: "",
+      budget: "lots",
+      "opensOn-day": "1",
+      "opensOn-month": "12",
+      "opensOn-year": "2026",
+      "closesOn-day": "30",
+      "closesOn-month": "11",
+      "closesOn-year": "2026",
+      matchedFunding: "120",
+      maxYears: "five",
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(summaryErrors(wrong.body)).toEqual([
+      ["#title", "Enter the programme's title, up to 200 characters"],
+      ["#budget", "Enter an amount in pounds and pence using numbers only, like £1,234.56"],
+      ["#closesOn-day", "Enter a closing day on or after the opening day"],
+      ["#matchedFunding", "Enter the matched funding as a percentage from 0 to 100"],
+      ["#supportKinds", "Choose the kinds of support: a grant, adviser time, or both"],
+      ["#maxYears", "Rule 1: give the most years as a whole number from 0 to 200"],
+    ]);
+    const good = {
+      funder: `authority:${DEMO_AUTHORITY.department}`,
+      title: "Spin-out Start-up Fund",
+      budget: "20,000",
+      "opensOn-day": "1",
+      "opensOn-month": "12",
+      "opensOn-year": "2026",
+      "closesOn-day": "31",
+      "closesOn-month": "3",
+      "closesOn-year": "2027",
+      matchedFunding: "10",
+      supportKinds: "grant",
+      sectors: "public-service-mutual",
+      maxYears: "5",
+      facts: "mutuals.first-contract",
+      combine: "any",
+    };
+    const made = await postForm(t.app, funder, "/grants/new", good);
+    expect(made.statusCode).toBe(303);
+    const url = String(made.headers.location).split("?")[0] as string;
+    const page = mainText((await t.app.inject({ url })).body);
+    expect(page).toContain("Left to award £20,000.00");
+    expect(page).toContain("At least one of these: Organisations that began (spun out) at most 5 years ago");
+    const edit = await t.app.inject({ url: `${url}/edit`, headers: { cookie: funder.cookie } });
+    expect(edit.body).toContain('value="20000.00"');
+    const changed = await postForm(t.app, funder, `${url}/edit`, { ...good, budget: "25,000" });
+    expect(changed.statusCode).toBe(303);
+    expect(mainText((await t.app.inject({ url })).body)).toContain("Left to award £25,000.00");
+    const other = await t.app.inject({ url: `${url}/edit`, headers: { cookie: s.mutual?.cookie ?? "" } });
+    expect(other.statusCode).toBe(403);
+    const awarded = await t.app.inject({ url: `/grants/${P}/edit`, headers: { cookie: funder.cookie } });
+    expect(mainText(awarded.body)).toContain("The programme has awarded support already");
+  });
+});
+
+describe("the application's page", () => {
+  it("records a payment once when its form is sent twice, and shows what is left to pay", async () => {
+    const funder = s.funder as TestSession;
+    const url = `/grants/${P}/applications/${DEMO_GRANTS.businessCase}`;
+    const page = await t.app.inject({ url, headers: { cookie: funder.cookie } });
+    expect(mainText(page.body)).toContain("£30,000.00 is left to pay of the award.");
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(page.body)?.[1] as string;
+    const payment = {
+      idempotencyKey: key,
+      amount: "10,000",
+      "paidOn-day": "20",
+      "paidOn-month": "11",
+      "paidOn-year": "2026",
+    };
+    const wrong = await postForm(t.app, funder, `${url}/payments`, { ...payment, amount: "30,000.01" });
+    expect(summaryErrors(wrong.body)).toEqual([
+      ["#amount", "Pay at most £30,000.00: that is what is left to pay of the £60,000.00 awarded"],
+    ]);
+    for (const _ of [1, 2])
+      expect((await postForm(t.app, funder, `${url}/payments`, payment)).statusCode).toBe(303);
+    const after = mainText((await t.app.inject({ url, headers: { cookie: funder.cookie } })).body);
+    expect(after).toContain("Paid so far £40,000.00");
+    expect(after).toContain("£20,000.00 is left to pay of the award.");
+  });
+
+  it("shows the adviser assigned to the demo's adviser time, accepted, and the programme's response times", async () => {
+    const url = `/grants/${P}/applications/${DEMO_GRANTS.adviser}`;
+    const text = mainText((await t.app.inject({ url, headers: { cookie: s.mutual?.cookie ?? "" } })).body);
+    expect(text).toContain("The stage of spinning out the adviser is for TUPE transfer and pensions");
+    expect(text).toMatch(/Adviser Greenway Home Care Ltd, assigned on .+ and accepted on/);
+    const programme = mainText((await t.app.inject({ url: `/grants/${P}` })).body);
+    expect(programme).toContain("Requests for an adviser 1 asked, 1 assigned, 1 accepted");
+    expect(programme).toContain("Median time from assigned to accepted 2 days");
+  });
+});
+
 describe("the API", () => {
   it("records a payment once per Idempotency-Key", async () => {
     const url = `/api/v1/grants/programmes/${P}/applications/${DEMO_GRANTS.adviser}/payments`;
@@ -143,5 +244,24 @@ describe("the API", () => {
     expect(next.json().grants[0].amountAwarded).toBe(12500);
     const none = await call(t.app, "GET", `/api/v1/grants/360giving?funderId=${DEMO_AUTHORITY.district}`);
     expect(none.statusCode).toBe(404);
+  });
+
+  it("publishes the same grants as an open dataset, in CSV and JSON, linking to the 360Giving package", async () => {
+    const pkg = (await call(t.app, "GET", "/api/v1/grants/360giving")).json();
+    const rows = (await t.app.inject({ url: "/open-data/grants.json" })).json().rows as Record<
+      string,
+      unknown
+    >[];
+    expect(rows.map((r) => [r.identifier, Number(r.amount_awarded_pence) / 100])).toEqual(
+      pkg.grants.map((g: Record<string, unknown>) => [g.id, g.amountAwarded]),
+    );
+    const csv = (await t.app.inject({ url: "/open-data/grants.csv" })).body;
+    expect(csv.split("\n")[0]).toMatch(/^id,identifier,title,description,currency,amount_applied_for_pence/);
+    expect(csv).toContain(
+      `${DEMO_GRANTS.businessCase},${pkg.grants[0].id},Mutuals Support Programme: Westshire Community Health CIC`,
+    );
+    const page = await t.app.inject({ url: "/open-data/grants" });
+    expect(page.body).toContain('href="/api/v1/grants/360giving"');
+    expect(mainText(page.body)).toContain("360Giving data package (JSON), validated against the standard");
   });
 });

@@ -8,12 +8,24 @@ import { anyone, api, errorResponses } from "../../http/routes.ts";
 import { AuthorityParams, IdempotencyHeaders } from "../../http/schemas.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, authorityEditors, organisationRoles } from "../access/policies.ts";
+import {
+  acceptAdvice,
+  adviserMatches,
+  adviserOfferOf,
+  adviserResponseTimes,
+  assignAdviser,
+  setAdviserOffer,
+} from "./advisers.service.ts";
 import { grantsPages } from "./grants.pages.ts";
 import {
+  AdviserMatches,
+  AdviserOffer,
+  AdviserOfferBody,
   Application,
   ApplicationBody,
   ApplicationList,
   ApplicationParams,
+  AssignmentBody,
   DecisionBody,
   GivingQuery,
   GivingResponse,
@@ -24,6 +36,7 @@ import {
   ProgrammeBody,
   ProgrammeList,
   ProgrammeParams,
+  ResponseTimes,
 } from "./grants.schemas.ts";
 import {
   type ApplicationView,
@@ -37,8 +50,9 @@ import {
   type ProgrammeView,
   programmeView,
   recordPayment,
+  updateProgramme,
 } from "./grants.service.ts";
-import type { GrantPayment } from "./grants.table.ts";
+import type { GrantAdviserOffer, GrantPayment } from "./grants.table.ts";
 
 const tags: [string] = ["grants"];
 
@@ -58,6 +72,23 @@ const applicationReaders = afterLookup({
   signedIn: true,
   check() {},
 });
+const adviserAdmins = afterLookup({
+  description: "The administrators of the adviser assigned (anyone else signed in: 403)",
+  signedIn: true,
+  check() {},
+});
+const organisationAdvisers = organisationRoles(
+  ["organisation-admin"],
+  "say what advice it offers",
+  "The organisation's administrators",
+);
+const offerToApi = (o: GrantAdviserOffer) => ({
+  organisationId: o.organisation_id,
+  stages: o.stages,
+  serviceAreas: o.service_areas,
+  updatedAt: o.updated_at.toISOString(),
+});
+
 const organisationFunders = organisationRoles(
   ["organisation-admin"],
   "set up its grant programmes",
@@ -116,6 +147,15 @@ function applicationToApi(v: ApplicationView) {
     decidedAt: a.decided_at?.toISOString() ?? null,
     paidPence: v.paidPence.toString(),
     payments: v.payments.map(paymentToApi),
+    adviceStage: a.advice_stage,
+    adviceArea: a.advice_area,
+    adviser: v.adviser
+      ? {
+          organisation: { id: v.adviser.adviser_organisation_id, name: v.adviser.name },
+          assignedAt: v.adviser.assigned_at.toISOString(),
+          acceptedAt: v.adviser.accepted_at?.toISOString() ?? null,
+        }
+      : null,
   };
 }
 
@@ -184,6 +224,143 @@ export async function grantsRoutes(app: FastifyInstance): Promise<void> {
       const ctx = ctxOf(request);
       const p = await createProgramme(ctx, { organisationId: request.params.id }, request.body);
       return reply.status(201).send(programmeToApi(await programmeView(ctx, p.id)));
+    },
+  );
+
+  json.put(
+    one,
+    api(
+      { who: funderPeople, scope: "grants:write" },
+      {
+        operationId: "changeGrantProgramme",
+        tags,
+        summary: "Change a grant programme while nothing is awarded from it",
+        description:
+          "The same fields as setting it up. 409 (`programme_awarded`) once it has awarded support: applicants were judged and awarded by what it said. 400 naming each field or rule at fault.",
+        params: ProgrammeParams,
+        body: ProgrammeBody,
+        response: { 200: Programme, ...errorResponses(409) },
+      },
+    ),
+    async (request) => {
+      const ctx = ctxOf(request);
+      const p = await updateProgramme(ctx, request.params.programmeId, request.body);
+      return programmeToApi(await programmeView(ctx, p.id));
+    },
+  );
+
+  json.get(
+    `${one}/adviser-response-times`,
+    api(
+      { who: anyone },
+      {
+        operationId: "getGrantAdviserResponseTimes",
+        tags,
+        summary: "How quickly advisers are matched: the programme's adviser-time requests, and median hours",
+        description:
+          "Requests asked (not refused), assigned an adviser and accepted; the median hours from asking to assigned, assigned to accepted, and asking to accepted (null until one is measured).",
+        params: ProgrammeParams,
+        response: { 200: ResponseTimes },
+      },
+    ),
+    async (request) => adviserResponseTimes(ctxOf(request), request.params.programmeId),
+  );
+
+  json.get(
+    "/api/v1/organisations/:id/adviser-offer",
+    api(
+      { who: anyone },
+      {
+        operationId: "getAdviserOffer",
+        tags,
+        summary: "What an organisation offers as an adviser to spin-outs: stages and service areas",
+        params: OrganisationParams,
+        response: { 200: AdviserOffer },
+      },
+    ),
+    async (request) => offerToApi(await adviserOfferOf(ctxOf(request), request.params.id)),
+  );
+
+  json.put(
+    "/api/v1/organisations/:id/adviser-offer",
+    api(
+      { who: organisationAdvisers, scope: "grants:write" },
+      {
+        operationId: "setAdviserOffer",
+        tags,
+        summary: "Say which spin-out stages and service areas the organisation advises on",
+        description: "Replaces what it offered before. 400 naming a stage or area not known.",
+        params: OrganisationParams,
+        body: AdviserOfferBody,
+        response: { 200: AdviserOffer },
+      },
+    ),
+    async (request) => offerToApi(await setAdviserOffer(ctxOf(request), request.params.id, request.body)),
+  );
+
+  json.get(
+    `${application}/adviser-matches`,
+    api(
+      { who: funderPeople, scope: "grants:read" },
+      {
+        operationId: "listGrantAdviserMatches",
+        tags,
+        summary: "The advisers offering the stage and service area an adviser-time application asks about",
+        params: ApplicationParams,
+        response: { 200: AdviserMatches },
+      },
+    ),
+    async (request) => ({
+      advisers: await adviserMatches(
+        ctxOf(request),
+        request.params.programmeId,
+        request.params.applicationId,
+      ),
+    }),
+  );
+
+  json.post(
+    `${application}/adviser`,
+    api(
+      { who: funderPeople, scope: "grants:write" },
+      {
+        operationId: "assignGrantAdviser",
+        tags,
+        summary: "Assign one of the matching advisers to an awarded adviser-time application",
+        description:
+          "409 when the application is not for adviser time, not awarded, or has an adviser already; 422 for an adviser not among its matches.",
+        params: ApplicationParams,
+        body: AssignmentBody,
+        response: { 200: Application, ...errorResponses(409, 422) },
+      },
+    ),
+    async (request) => {
+      const ctx = ctxOf(request);
+      const { programmeId, applicationId } = request.params;
+      await assignAdviser(ctx, programmeId, applicationId, request.body);
+      return applicationToApi(await applicationOf(ctx, programmeId, applicationId));
+    },
+  );
+
+  json.post(
+    `${application}/adviser/acceptance`,
+    api(
+      { who: adviserAdmins, scope: "grants:write" },
+      {
+        operationId: "acceptGrantAdvice",
+        tags,
+        summary: "The adviser assigned accepts the work",
+        description: "409 once accepted.",
+        params: ApplicationParams,
+        body: "none",
+        response: { 200: Application, ...errorResponses(409) },
+      },
+    ),
+    async (request) => {
+      const ctx = ctxOf(request);
+      const { programmeId, applicationId } = request.params;
+      await acceptAdvice(ctx, programmeId, applicationId);
+      return applicationToApi(await applicationOf(ctx, programmeId, applicationId));
     },
   );
 

@@ -81,6 +81,18 @@ export const ApplicationBody = Type.Object({
   ),
   plannedStart: Type.Optional(IsoDate),
   plannedEnd: Type.Optional(IsoDate),
+  adviceStage: Type.Optional(
+    Type.String({
+      maxLength: 40,
+      description: "Adviser time: the spin-out stage to advise on (a mutuals stage id)",
+    }),
+  ),
+  adviceArea: Type.Optional(
+    Type.String({
+      maxLength: 40,
+      description: "Adviser time: the service area to advise on (a service category code)",
+    }),
+  ),
 });
 
 export const Payment = Type.Object({
@@ -110,6 +122,15 @@ export const Application = Type.Object({
   decidedAt: Nullable(Instant),
   paidPence: PenceText,
   payments: Type.Array(Payment),
+  adviceStage: Nullable(Type.String()),
+  adviceArea: Nullable(Type.String()),
+  adviser: Nullable(
+    Type.Object({
+      organisation: Type.Object({ id: Uuid, name: Type.String() }),
+      assignedAt: Instant,
+      acceptedAt: Nullable(Instant),
+    }),
+  ),
 });
 
 export const ApplicationList = Type.Object({
@@ -152,3 +173,38 @@ export const GivingResponse = Type.Object(
   },
   { additionalProperties: true, description: "A 360Giving data package (1.4), and the key of the next page" },
 );
+
+export const AdviserOfferBody = Type.Object({
+  stages: Type.Array(Type.String({ maxLength: 40 }), {
+    minItems: 1,
+    maxItems: 20,
+    description: "The spin-out stages advised on (the mutuals module's stage ids)",
+  }),
+  serviceAreas: Type.Array(Type.String({ maxLength: 40 }), {
+    minItems: 1,
+    maxItems: 40,
+    description: "The service areas advised on (service category codes)",
+  }),
+});
+
+export const AdviserOffer = Type.Object({
+  organisationId: Uuid,
+  stages: Type.Array(Type.String()),
+  serviceAreas: Type.Array(Type.String()),
+  updatedAt: Instant,
+});
+
+export const AdviserMatches = Type.Object({
+  advisers: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
+});
+
+export const AssignmentBody = Type.Object({ adviserOrganisationId: Uuid });
+
+export const ResponseTimes = Type.Object({
+  asked: Type.Integer(),
+  assigned: Type.Integer(),
+  accepted: Type.Integer(),
+  toAssignHours: Nullable(Type.Number()),
+  toAcceptHours: Nullable(Type.Number()),
+  totalHours: Nullable(Type.Number()),
+});

@@ -3,7 +3,9 @@
  * budget; applications refused for what they lack (eligibility named rule by rule, matched funding
  * to the penny, a programme not open); awards never beyond the budget, even two deciding at once;
  * payments written once per key and never beyond the award; and the 360Giving package validated
- * against the shipped schema and against the standard's own copy.
+ * against the shipped schema and against the standard's own copy; a programme changed only while
+ * nothing is awarded; advisers matched by stage and service area, assigned, accepted, and the
+ * response times measured.
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,10 +13,20 @@ import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser } from "../../../tests/support/auth.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
+import { fixedClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_GRANTS } from "../../seed/demo/grants.ts";
+import { DEMO_ORGANISATION as DEMO_ORGS } from "../../seed/demo/organisations.ts";
 import { DEMO_ORGANISATION, DEMO_PROVIDER_GREENWAY } from "../../seed/demo/users.ts";
 import type { Ctx } from "../access/context.ts";
+import {
+  acceptAdvice,
+  adviserMatches,
+  adviserResponseTimes,
+  assignAdviser,
+  median,
+  setAdviserOffer,
+} from "./advisers.service.ts";
 import { compilePackageCheck, packageProblems, poundsOf } from "./giving360.ts";
 import {
   applicationOf,
@@ -25,6 +37,7 @@ import {
   matchedFundingNeeded,
   programmeView,
   recordPayment,
+  updateProgramme,
 } from "./grants.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
@@ -44,6 +57,7 @@ beforeAll(async () => {
   await make("otherCommissioner", "commissioner", DEMO_AUTHORITY.district);
   await make("mutual", "organisation-admin", DEMO_ORGANISATION);
   await make("greenway", "organisation-admin", DEMO_PROVIDER_GREENWAY);
+  await make("carers", "organisation-admin", DEMO_ORGS.carersTrust);
 });
 
 afterAll(async () => {
@@ -51,7 +65,7 @@ afterAll(async () => {
 });
 
 /** A small programme of the county's, open today, for one test. */
-function countyProgramme(budget: string, matchedFunding = "25") {
+function countyProgramme(budget: string, matchedFunding = "25", supportKinds = ["grant"]) {
   return createProgramme(
     ctx.commissioner as Ctx,
     { authorityId: COUNTY },
@@ -62,7 +76,7 @@ function countyProgramme(budget: string, matchedFunding = "25") {
       opensOn: "2026-11-01",
       closesOn: "2026-12-31",
       matchedFunding,
-      supportKinds: ["grant"],
+      supportKinds,
       eligibility: [{ kind: "sector-in", sectors: ["public-service-mutual"] }],
     },
   );
@@ -93,7 +107,8 @@ describe("the demo programme", () => {
 
   it("is not shown to another organisation's people, nor decided by another authority", async () => {
     expect(
-      (await refused(applicationOf(ctx.greenway as Ctx, DEMO_GRANTS.programme, DEMO_GRANTS.adviser))).name,
+      (await refused(applicationOf(ctx.greenway as Ctx, DEMO_GRANTS.programme, DEMO_GRANTS.businessCase)))
+        .name,
     ).toBe("NotFoundError");
     const e = await refused(
       decide(ctx.otherCommissioner as Ctx, DEMO_GRANTS.programme, DEMO_GRANTS.adviser, {
@@ -118,7 +133,7 @@ describe("applying", () => {
       "The programme is for organisations of these sectors only: public-service-mutual, co-operative, social-enterprise",
       "The organisation meets none of the programme's alternatives",
       "The programme is for organisations that began at most 15 years ago, and the directory does not know when this one began: record its spin-out date with its mutual evidence",
-      "The programme asks that the organisation is still on its first contract, and the platform does not know it",
+      "The programme asks that the organisation is still on its first contract, and this is not so",
     ]);
   });
 
@@ -239,5 +254,105 @@ describe("360Giving", () => {
       1234.56, 0.01, 0.1, 9_007_199_254_740.99,
     ]);
     expect(JSON.stringify(poundsOf(2_000_000_001n))).toBe("20000000.01");
+  });
+});
+
+describe("changing a programme", () => {
+  it("changes it while nothing is awarded, and refuses once something is", async () => {
+    const p = await countyProgramme("1000", "0");
+    const change = {
+      title: "Test programme, widened",
+      budget: "2000",
+      opensOn: "2026-11-01",
+      closesOn: "2027-01-31",
+      matchedFunding: "10",
+      supportKinds: ["grant", "adviser-time"],
+      eligibility: [],
+    };
+    const changed = await updateProgramme(ctx.commissioner as Ctx, p.id, change);
+    expect([changed.budget_pence, changed.closes_on, changed.matched_funding_bp]).toEqual([
+      200_000n,
+      "2027-01-31",
+      1000,
+    ]);
+    expect((await refused(updateProgramme(ctx.otherCommissioner as Ctx, p.id, change))).name).toBe(
+      "ForbiddenError",
+    );
+    const a = await apply(ctx.mutual as Ctx, p.id, asking("100", "10"));
+    await decide(ctx.commissioner as Ctx, p.id, a.id, { decision: "award", amount: "100" });
+    const e = await refused(updateProgramme(ctx.commissioner as Ctx, p.id, { ...change, budget: "50" }));
+    expect([e.name, e.message]).toEqual([
+      "ConflictError",
+      "The programme has awarded support already: its budget, dates and rules stay as they were",
+    ]);
+  });
+});
+
+describe("advisers", () => {
+  const at = (c: Ctx, iso: string): Ctx => ({ ...c, clock: fixedClock(new Date(iso)) });
+
+  it("are matched by stage and service area, assigned, accepted, and their response times measured", async () => {
+    // Greenway (the demo) offers TUPE and pensions, and the first contract, in community health and
+    // care at home; the carers' trust offers the business case in community health: no match.
+    await setAdviserOffer(ctx.carers as Ctx, DEMO_ORGS.carersTrust, {
+      stages: ["business-case"],
+      serviceAreas: ["community-health"],
+    });
+    expect(
+      (await refused(setAdviserOffer(ctx.carers as Ctx, DEMO_ORGS.carersTrust, { stages: ["lunch"] })))
+        .details,
+    ).toEqual([
+      { field: "stages", message: "Choose the stages of spinning out you advise on" },
+      { field: "serviceAreas", message: "Choose the service areas you advise on" },
+    ]);
+    const p = await countyProgramme("1000", "0", ["adviser-time"]);
+    const advice = { ...asking("100", "0"), supportKind: "adviser-time" };
+    expect(
+      (await refused(apply(ctx.mutual as Ctx, p.id, { ...advice, adviceStage: "lunch" }))).details,
+    ).toEqual([
+      { field: "adviceStage", message: "Choose the stage of spinning out the adviser is for" },
+      { field: "adviceArea", message: "Choose the service area the adviser is for" },
+    ]);
+    const a = await apply(at(ctx.mutual as Ctx, "2026-11-23T09:00:00Z"), p.id, {
+      ...advice,
+      adviceStage: "tupe-pensions",
+      adviceArea: "community-health",
+    });
+    expect(await adviserMatches(ctx.commissioner as Ctx, p.id, a.id)).toEqual([
+      { id: DEMO_PROVIDER_GREENWAY, name: "Greenway Home Care Ltd" },
+    ]);
+    const assign = (c: Ctx, adviserOrganisationId: string) =>
+      assignAdviser(c, p.id, a.id, { adviserOrganisationId });
+    expect((await refused(assign(ctx.commissioner as Ctx, DEMO_PROVIDER_GREENWAY))).message).toBe(
+      "Award the adviser time before assigning an adviser",
+    );
+    await decide(ctx.commissioner as Ctx, p.id, a.id, { decision: "award", amount: "100" });
+    expect((await refused(assign(ctx.commissioner as Ctx, DEMO_ORGS.carersTrust))).message).toBe(
+      "Choose one of the advisers offering this stage and service area",
+    );
+    await assign(at(ctx.commissioner as Ctx, "2026-11-25T09:00:00Z"), DEMO_PROVIDER_GREENWAY);
+    expect((await refused(acceptAdvice(ctx.carers as Ctx, p.id, a.id))).name).toBe("ForbiddenError");
+    await acceptAdvice(at(ctx.greenway as Ctx, "2026-11-26T09:00:00Z"), p.id, a.id);
+    expect((await refused(acceptAdvice(ctx.greenway as Ctx, p.id, a.id))).name).toBe("ConflictError");
+    const seen = await applicationOf(ctx.greenway as Ctx, p.id, a.id);
+    expect([seen.adviser?.name, seen.adviser?.accepted_at]).toEqual([
+      "Greenway Home Care Ltd",
+      new Date("2026-11-26T09:00:00Z"),
+    ]);
+    expect(await adviserResponseTimes(ctx.mutual as Ctx, p.id)).toEqual({
+      asked: 1,
+      assigned: 1,
+      accepted: 1,
+      toAssignHours: 48,
+      toAcceptHours: 24,
+      totalHours: 72,
+    });
+    // The demo's request: assigned two days after its award, accepted two days later.
+    const demo = await adviserResponseTimes(ctx.mutual as Ctx, DEMO_GRANTS.programme);
+    expect([demo.asked, demo.accepted, demo.toAcceptHours]).toEqual([1, 1, 48]);
+  });
+
+  it("take the median of the middle two for an even count", () => {
+    expect([median([]), median([5]), median([1, 9, 3, 4])]).toEqual([null, 5, 3.5]);
   });
 });

@@ -51,17 +51,26 @@ import {
   organisationsByIds,
   SECTORS,
 } from "../organisations/organisations.service.ts";
-import { checkRules, type EligibilityFailure, eligibilityFailures, factsAsked } from "./eligibility.ts";
+import { SERVICE_CATEGORIES } from "../vocabularies/service-categories.ts";
+import {
+  checkRules,
+  type EligibilityFailure,
+  type EligibilityRule,
+  eligibilityFailures,
+  factsAsked,
+} from "./eligibility.ts";
 import {
   type AwardedGrant,
   type GivingOrganisation,
   GRANT_ID_PREFIX,
+  givingGrant,
   givingPackage,
   packageProblems,
 } from "./giving360.ts";
-import { eligibilityFacts } from "./grants.ports.ts";
+import { eligibilityFacts, supportVocabularyOf } from "./grants.ports.ts";
 import * as repo from "./grants.repository.ts";
 import {
+  type GrantAdviserAssignment,
   type GrantApplication,
   type GrantPayment,
   type GrantProgramme,
@@ -103,7 +112,7 @@ export function actsForFunder(
 }
 
 /** Refuses (403, with `refusal`) anyone signed in who does not act for the programme's funder. */
-function requireFunder(ctx: Ctx, p: GrantProgramme, refusal: () => string): void {
+export function requireFunder(ctx: Ctx, p: GrantProgramme, refusal: () => string): void {
   requireSignedIn(ctx.principal);
   if (!actsForFunder(ctx, p)) throw new ForbiddenError(refusal());
 }
@@ -146,19 +155,19 @@ function moneyField(
   return parsed.value;
 }
 
-/** Sets up a programme for an authority (`{ authorityId }`) or an organisation (`{ organisationId }`). */
-export async function createProgramme(
-  ctx: Ctx,
-  funder: { authorityId: string } | { organisationId: string },
-  input: ProgrammeInput,
-): Promise<GrantProgramme> {
-  const p = requireSignedIn(ctx.principal);
-  const authorityId = "authorityId" in funder ? funder.authorityId : null;
-  const organisationId = "organisationId" in funder ? funder.organisationId : null;
-  if (authorityId) await authorityById(ctx.db, authorityId);
-  if (organisationId) await organisationOf(ctx.db, organisationId);
-  const may = actsForFunder(ctx, { authority_id: authorityId, funder_organisation_id: organisationId });
-  if (!may) throw new ForbiddenError(msg`Only the funder's people set up its grant programmes.`);
+interface CheckedProgramme {
+  title: string;
+  description: string;
+  budget: bigint;
+  opensOn: string;
+  closesOn: string;
+  bp: number;
+  kinds: SupportKind[];
+  rules: EligibilityRule[];
+}
+
+/** A programme's fields judged: each one at fault named (400). */
+function checkProgramme(input: ProgrammeInput): CheckedProgramme {
   const errors: FieldError[] = [];
   const title = (input.title ?? "").trim();
   if (title === "" || title.length > 200)
@@ -191,19 +200,45 @@ export async function createProgramme(
   if ("problems" in checked)
     for (const message of checked.problems) errors.push({ field: "eligibility", message });
   if (errors.length > 0) throw new ValidationError(msg`Check the programme`, errors);
+  return {
+    title,
+    description,
+    budget,
+    opensOn,
+    closesOn,
+    bp: bp ?? 0,
+    kinds: kinds as SupportKind[],
+    rules: "rules" in checked ? checked.rules : [],
+  };
+}
+
+/** Sets up a programme for an authority (`{ authorityId }`) or an organisation (`{ organisationId }`). */
+export async function createProgramme(
+  ctx: Ctx,
+  funder: { authorityId: string } | { organisationId: string },
+  input: ProgrammeInput,
+): Promise<GrantProgramme> {
+  const p = requireSignedIn(ctx.principal);
+  const authorityId = "authorityId" in funder ? funder.authorityId : null;
+  const organisationId = "organisationId" in funder ? funder.organisationId : null;
+  if (authorityId) await authorityById(ctx.db, authorityId);
+  if (organisationId) await organisationOf(ctx.db, organisationId);
+  const may = actsForFunder(ctx, { authority_id: authorityId, funder_organisation_id: organisationId });
+  if (!may) throw new ForbiddenError(msg`Only the funder's people set up its grant programmes.`);
+  const c = checkProgramme(input);
   return transaction(ctx.db, async (trx) => {
     const programme = await repo.insertProgramme(trx, {
       id: input.id ?? newId(),
       authority_id: authorityId,
       funder_organisation_id: organisationId,
-      title,
-      description,
-      budget_pence: budget,
-      opens_on: opensOn,
-      closes_on: closesOn,
-      eligibility: "rules" in checked ? checked.rules : [],
-      matched_funding_bp: bp ?? 0,
-      support_kinds: kinds as SupportKind[],
+      title: c.title,
+      description: c.description,
+      budget_pence: c.budget,
+      opens_on: c.opensOn,
+      closes_on: c.closesOn,
+      eligibility: c.rules,
+      matched_funding_bp: c.bp,
+      support_kinds: c.kinds,
       created_by: p.userId,
       created_at: ctx.clock.now(),
     });
@@ -214,17 +249,138 @@ export async function createProgramme(
       entity: { type: "grant-programme", id: programme.id },
       changes: {
         funderOrganisationId: organisationId,
-        title,
-        budgetPence: budget,
-        opensOn,
-        closesOn,
-        matchedFundingBp: bp ?? 0,
-        supportKinds: kinds,
+        title: c.title,
+        budgetPence: c.budget,
+        opensOn: c.opensOn,
+        closesOn: c.closesOn,
+        matchedFundingBp: c.bp,
+        supportKinds: c.kinds,
         eligibility: programme.eligibility,
       },
     });
     return programme;
   });
+}
+
+/**
+ * Changes a programme while nothing is awarded from it (409 `programme_awarded` after its first
+ * award: applicants were judged and awarded by what it said). The funder's people; under the
+ * programme's row lock, so an award and a change never cross; audited with what was before.
+ */
+export async function updateProgramme(
+  ctx: Ctx,
+  programmeId: string,
+  input: ProgrammeInput,
+): Promise<GrantProgramme> {
+  const p = requireSignedIn(ctx.principal);
+  const seen = await programmeOf(ctx.db, programmeId);
+  requireFunder(ctx, seen, () => msg`Only the programme's funder's people change it: ask one of them.`);
+  const c = checkProgramme(input);
+  return transaction(ctx.db, async (trx) => {
+    const before = await programmeOf(trx, programmeId, { lock: true });
+    const awarded = () =>
+      new ConflictError(
+        msg`The programme has awarded support already: its budget, dates and rules stay as they were`,
+        "programme_awarded",
+      );
+    if (before.awarded_pence > 0n || (await repo.hasAward(trx, before.id))) throw awarded();
+    const programme = await repo.updateUnawardedProgramme(trx, before.id, {
+      title: c.title,
+      description: c.description,
+      budget_pence: c.budget,
+      opens_on: c.opensOn,
+      closes_on: c.closesOn,
+      eligibility: c.rules,
+      matched_funding_bp: c.bp,
+      support_kinds: c.kinds,
+    });
+    if (!programme) throw awarded();
+    await recordAudit(trx, ctx.clock, {
+      authorityId: before.authority_id,
+      actor: actorOf(p),
+      action: "grants.programme-changed",
+      entity: { type: "grant-programme", id: before.id },
+      changes: {
+        before: {
+          title: before.title,
+          budgetPence: before.budget_pence,
+          opensOn: before.opens_on,
+          closesOn: before.closes_on,
+          matchedFundingBp: before.matched_funding_bp,
+          supportKinds: before.support_kinds,
+          eligibility: before.eligibility,
+        },
+        after: {
+          title: c.title,
+          budgetPence: c.budget,
+          opensOn: c.opensOn,
+          closesOn: c.closesOn,
+          matchedFundingBp: c.bp,
+          supportKinds: c.kinds,
+          eligibility: c.rules,
+        },
+      },
+    });
+    return programme;
+  });
+}
+
+/** The programme, for its funder's people to change (403 to anyone else signed in). */
+export async function programmeToChange(ctx: Ctx, programmeId: string): Promise<ProgrammeView> {
+  requireSignedIn(ctx.principal);
+  const v = await programmeView(ctx, programmeId);
+  requireFunder(
+    ctx,
+    v.programme,
+    () => msg`Only the programme's funder's people change it: ask one of them.`,
+  );
+  return v;
+}
+
+/**
+ * Sets up a programme for the funder chosen on the form, `authority:<id>` or `organisation:<id>`:
+ * one of the caller's `funderChoices` (400 naming the field otherwise).
+ */
+export async function createProgrammeFor(
+  ctx: Ctx,
+  choice: string,
+  input: ProgrammeInput,
+): Promise<GrantProgramme> {
+  const [type, id = ""] = choice.split(":");
+  if (!(await funderChoices(ctx)).some((f) => f.type === type && f.id === id))
+    throw new ValidationError(msg`Check the programme`, [
+      { field: "funder", message: msg`Choose who funds the programme` },
+    ]);
+  return createProgramme(ctx, type === "organisation" ? { organisationId: id } : { authorityId: id }, input);
+}
+
+/** Whether the programme may still be changed: nothing awarded from it yet. */
+export const changeable = (p: Pick<GrantProgramme, "awarded_pence">) => p.awarded_pence === 0n;
+
+/**
+ * The funders the caller may set up a programme for: the authorities where they are a commissioner
+ * or administrator, the organisations they administer (403 when none).
+ */
+export async function funderChoices(
+  ctx: Ctx,
+): Promise<{ id: string; type: "authority" | "organisation"; name: string }[]> {
+  const p = requireSignedIn(ctx.principal);
+  const authorityIds = p.grants
+    .filter((g) => g.scopeType === "authority" && (AUTHORITY_PEOPLE as readonly string[]).includes(g.role))
+    .map((g) => g.scopeId);
+  const [authorities, organisations] = await Promise.all([
+    authoritiesByIds(ctx.db, [...new Set(authorityIds)]),
+    organisationsByIds(ctx.db, applicantOrganisations(ctx)),
+  ]);
+  const choices = [
+    ...[...authorities.values()].map((a) => ({ id: a.id, type: "authority" as const, name: a.name })),
+    ...[...organisations.values()].map((o) => ({ id: o.id, type: "organisation" as const, name: o.name })),
+  ].sort((a, b) => a.name.localeCompare(b.name));
+  if (choices.length === 0)
+    throw new ForbiddenError(
+      msg`Only a funder's people set up grant programmes: an authority's commissioners and administrators, or an organisation's administrators.`,
+    );
+  return choices;
 }
 
 export interface ProgrammeView {
@@ -282,7 +438,11 @@ export async function awardsByProgramme(
   }));
 }
 
-async function programmeOf(db: Db, id: string, opts: { lock?: boolean } = {}): Promise<GrantProgramme> {
+export async function programmeOf(
+  db: Db,
+  id: string,
+  opts: { lock?: boolean } = {},
+): Promise<GrantProgramme> {
   const programme = isUuid(id) ? await repo.findProgramme(db, id, opts) : undefined;
   if (!programme) throw new NotFoundError("grant programme");
   return programme;
@@ -308,6 +468,9 @@ export interface ApplicationInput {
   contextRef?: { type: string; id: string } | null;
   plannedStart?: string;
   plannedEnd?: string;
+  /** Adviser time: the spin-out stage and the service area (a service category code) to advise on. */
+  adviceStage?: string;
+  adviceArea?: string;
 }
 
 /** The facts the programme's `fact` rules ask for, from the modules that supply them. */
@@ -397,6 +560,19 @@ export async function apply(
     errors.push({ field: "plannedEnd", message: msg`Enter the planned end as a real date` });
   else if (plannedEnd && plannedStart && plannedEnd < plannedStart)
     errors.push({ field: "plannedEnd", message: msg`Enter a planned end on or after the planned start` });
+  let adviceStage: string | null = null;
+  let adviceArea: string | null = null;
+  if (kind === "adviser-time") {
+    adviceStage = input.adviceStage ?? "";
+    adviceArea = input.adviceArea ?? "";
+    if (!supportVocabularyOf().stages.includes(adviceStage))
+      errors.push({
+        field: "adviceStage",
+        message: msg`Choose the stage of spinning out the adviser is for`,
+      });
+    if (!SERVICE_CATEGORIES.some((c) => c.code === adviceArea))
+      errors.push({ field: "adviceArea", message: msg`Choose the service area the adviser is for` });
+  }
   if (errors.length > 0) throw new ValidationError(msg`Check the application`, errors);
   if (amount > programme.budget_pence)
     throw new UnprocessableError(
@@ -434,6 +610,8 @@ export async function apply(
       context_id: ref?.id ?? null,
       planned_start: plannedStart,
       planned_end: plannedEnd,
+      advice_stage: adviceStage,
+      advice_area: adviceArea,
       status: "submitted",
       submitted_by: p.userId,
       submitted_at: ctx.clock.now(),
@@ -450,6 +628,7 @@ export async function apply(
         amountPence: amount,
         matchedPence: matched,
         contextRef: ref,
+        ...(adviceStage ? { adviceStage, adviceArea } : {}),
       },
     });
     return application;
@@ -465,6 +644,8 @@ export interface ApplicationView {
   matchedNeededPence: bigint;
   payments: GrantPayment[];
   paidPence: bigint;
+  /** Adviser time: the adviser assigned (and whether it accepted), if one is. */
+  adviser: (GrantAdviserAssignment & { name: string }) | null;
 }
 
 /** The programme's applications: its funder's people. */
@@ -491,10 +672,14 @@ async function viewApplication(
   programme: GrantProgramme,
   application: GrantApplication,
 ): Promise<ApplicationView> {
-  const [org, payments] = await Promise.all([
+  const [org, payments, assignment] = await Promise.all([
     organisationOf(ctx.db, application.organisation_id),
     repo.paymentsOf(ctx.db, application.id),
+    repo.assignmentOf(ctx.db, application.id),
   ]);
+  const adviserName = assignment
+    ? (await organisationOf(ctx.db, assignment.adviser_organisation_id)).name
+    : "";
   return {
     application,
     programme,
@@ -506,10 +691,14 @@ async function viewApplication(
     ),
     payments,
     paidPence: payments.reduce((sum, x) => sum + x.amount_pence, 0n),
+    adviser: assignment ? { ...assignment, name: adviserName } : null,
   };
 }
 
-/** An application: the funder's people, and the applicant's (404 to anyone else signed in). */
+/**
+ * An application: the funder's people, the applicant's, and the administrators of the adviser
+ * assigned to it (404 to anyone else signed in).
+ */
 export async function applicationOf(
   ctx: Ctx,
   programmeId: string,
@@ -526,7 +715,14 @@ export async function applicationOf(
     ["organisation-admin", "organisation-member"],
     application.organisation_id,
   );
-  if (!actsForFunder(ctx, programme) && !applicant) throw new NotFoundError("grant application");
+  const adviser = async () => {
+    const assigned = await repo.assignmentOf(ctx.db, application.id);
+    return (
+      assigned !== undefined && hasRole(ctx.principal, "organisation-admin", assigned.adviser_organisation_id)
+    );
+  };
+  if (!actsForFunder(ctx, programme) && !applicant && !(await adviser()))
+    throw new NotFoundError("grant application");
   return viewApplication(ctx, programme, application);
 }
 
@@ -758,42 +954,21 @@ function givingOrg(
   return org;
 }
 
-/**
- * A page of awarded grants as a 360Giving package, by decision time (paging by key: `after` is a
- * previous page's `next`), of one funder when named; validated against the shipped schema before it
- * is answered. 404 when there is none (a 360Giving package holds one grant or more).
- */
-export async function givingPage(
-  ctx: Ctx,
-  opts: { funderId?: string; after?: string; pageSize?: number },
-): Promise<{ package: ReturnType<typeof givingPackage>; next: string | null }> {
-  const limit = Math.min(opts.pageSize ?? GIVING_PAGE_SIZE, GIVING_PAGE_SIZE);
-  let after: { at: Date; id: string } | undefined;
-  if (opts.after) {
-    const [at, id] = opts.after.split("_");
-    const when = new Date(at ?? "");
-    if (Number.isNaN(when.getTime()) || !isUuid(id))
-      throw new ValidationError(msg`Pass as after the next key of a previous page`, [
-        { field: "after", message: msg`Pass as after the next key of a previous page` },
-      ]);
-    after = { at: when, id };
-  }
-  const rows = await repo.awardedAfter(ctx.db, { funderId: opts.funderId, after, limit: limit + 1 });
-  const page = rows.slice(0, limit);
-  if (page.length === 0) throw new NotFoundError("awarded grants");
-  const recipients = [...new Set(page.map((r) => r.application.organisation_id))];
+/** Awarded applications as the 360Giving grants they are published as (each recipient's profile read once). */
+async function awardedGrantsOf(ctx: Ctx, rows: readonly repo.AwardedRow[]): Promise<AwardedGrant[]> {
+  const recipients = [...new Set(rows.map((r) => r.application.organisation_id))];
   const profiles = new Map(
     await Promise.all(recipients.map(async (id) => [id, await organisationProfile(ctx, id)] as const)),
   );
   const authorities = await authoritiesByIds(ctx.db, [
-    ...new Set(page.flatMap((r) => (r.programme.authority_id ? [r.programme.authority_id] : []))),
+    ...new Set(rows.flatMap((r) => (r.programme.authority_id ? [r.programme.authority_id] : []))),
   ]);
   const funderOrgs = await organisationsByIds(ctx.db, [
     ...new Set(
-      page.flatMap((r) => (r.programme.funder_organisation_id ? [r.programme.funder_organisation_id] : [])),
+      rows.flatMap((r) => (r.programme.funder_organisation_id ? [r.programme.funder_organisation_id] : [])),
     ),
   ]);
-  const grants: AwardedGrant[] = page.map(({ application: a, programme }) => {
+  const grants: AwardedGrant[] = rows.map(({ application: a, programme }) => {
     const profile = profiles.get(a.organisation_id);
     const authority = programme.authority_id ? authorities.get(programme.authority_id) : undefined;
     const funderOrg = programme.funder_organisation_id
@@ -824,6 +999,54 @@ export async function givingPage(
       modifiedAt: a.decided_at as Date,
     };
   });
+  return grants;
+}
+
+/**
+ * Awarded grants as 360Giving grants, by decision time then id, after a key (`{ at, id }`: the last
+ * one's `modifiedAt` and `applicationId`): the open dataset's pages (src/modules/datasets). Public.
+ */
+export async function awardedGrantsAfter(
+  ctx: Ctx,
+  after: { at: Date; id: string } | undefined,
+  limit: number,
+): Promise<(AwardedGrant & { identifier: string; supportKind: SupportKind })[]> {
+  const rows = await repo.awardedAfter(ctx.db, { after, limit });
+  const grants = await awardedGrantsOf(ctx, rows);
+  return grants.map((g, i) => ({
+    ...g,
+    identifier: String(givingGrant(g).id),
+    supportKind: (rows[i] as repo.AwardedRow).application.support_kind,
+  }));
+}
+
+/** When the awarded grants last changed: the latest award (an index's end). */
+export const latestAwardedGrant = (ctx: Ctx): Promise<Date | null> => repo.latestAward(ctx.db);
+
+/**
+ * A page of awarded grants as a 360Giving package, by decision time (paging by key: `after` is a
+ * previous page's `next`), of one funder when named; validated against the shipped schema before it
+ * is answered. 404 when there is none (a 360Giving package holds one grant or more).
+ */
+export async function givingPage(
+  ctx: Ctx,
+  opts: { funderId?: string; after?: string; pageSize?: number },
+): Promise<{ package: ReturnType<typeof givingPackage>; next: string | null }> {
+  const limit = Math.min(opts.pageSize ?? GIVING_PAGE_SIZE, GIVING_PAGE_SIZE);
+  let after: { at: Date; id: string } | undefined;
+  if (opts.after) {
+    const [at, id] = opts.after.split("_");
+    const when = new Date(at ?? "");
+    if (Number.isNaN(when.getTime()) || !isUuid(id))
+      throw new ValidationError(msg`Pass as after the next key of a previous page`, [
+        { field: "after", message: msg`Pass as after the next key of a previous page` },
+      ]);
+    after = { at: when, id };
+  }
+  const rows = await repo.awardedAfter(ctx.db, { funderId: opts.funderId, after, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  if (page.length === 0) throw new NotFoundError("awarded grants");
+  const grants = await awardedGrantsOf(ctx, page);
   const pkg = givingPackage(grants);
   const problems = packageProblems(pkg);
   if (problems.length > 0)

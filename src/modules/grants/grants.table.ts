@@ -1,6 +1,6 @@
 /**
- * The grants module's tables (migration `2026-12-23-01-grants`): programmes, applications and the
- * payments of awards.
+ * The grants module's tables (migrations `2026-12-23-01-grants` and `2026-12-23-08-advisers`):
+ * programmes, applications, the payments of awards, advisers' offers and the advisers assigned.
  */
 import type { ColumnType, Insertable, Selectable } from "kysely";
 import type { EligibilityRule } from "./eligibility.ts";
@@ -49,6 +49,9 @@ export interface GrantApplicationsTable {
   context_id: string | null;
   planned_start: DateText | null;
   planned_end: DateText | null;
+  /** Adviser time only: the spin-out stage (mutuals' stage id) and service area (category code) asked about. */
+  advice_stage: ColumnType<string | null, string | null | undefined, string | null>;
+  advice_area: ColumnType<string | null, string | null | undefined, string | null>;
   status: ApplicationStatus;
   submitted_by: string | null;
   submitted_at: Date;
@@ -69,16 +72,41 @@ export interface GrantPaymentsTable {
   recorded_at: Date;
 }
 
+/** What an organisation of the directory offers as an adviser to spin-outs. */
+export interface GrantAdviserOffersTable {
+  organisation_id: string;
+  /** Spin-out stage ids (the mutuals module's). */
+  stages: string[];
+  /** Service category codes (the vocabularies module's). */
+  service_areas: string[];
+  updated_by: string | null;
+  updated_at: Date;
+}
+
+/** The adviser the funder assigned to an adviser-time application, and its acceptance. */
+export interface GrantAdviserAssignmentsTable {
+  application_id: string;
+  adviser_organisation_id: string;
+  assigned_by: string | null;
+  assigned_at: Date;
+  accepted_by: ColumnType<string | null, string | null | undefined, string | null>;
+  accepted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
 export interface GrantsTables {
   grant_programmes: GrantProgrammesTable;
   grant_applications: GrantApplicationsTable;
   grant_payments: GrantPaymentsTable;
+  grant_adviser_offers: GrantAdviserOffersTable;
+  grant_adviser_assignments: GrantAdviserAssignmentsTable;
 }
 
 export type GrantProgramme = Selectable<GrantProgrammesTable>;
 export type GrantApplication = Selectable<GrantApplicationsTable>;
 export type NewGrantApplication = Insertable<GrantApplicationsTable>;
 export type GrantPayment = Selectable<GrantPaymentsTable>;
+export type GrantAdviserOffer = Selectable<GrantAdviserOffersTable>;
+export type GrantAdviserAssignment = Selectable<GrantAdviserAssignmentsTable>;
 
 /** This module's tables in the `Database` interface (src/db/database.ts). */
 declare module "../../db/database.ts" {

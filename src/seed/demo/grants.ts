@@ -10,6 +10,10 @@
  *   £60,000.00 for a business case, awarded in M−3 with a condition and paid its first instalment of
  *   £30,000.00 in M−2; £12,500.00 of adviser time, awarded in full; and £150,000.00 of working
  *   capital, refused with reasons. Its people are told of each decision.
+ * - an adviser: Greenway Home Care Ltd (its administrator, Gwen Parry) offers advice on TUPE transfer
+ *   and pensions and on the first contract, in community health and care at home; the adviser-time
+ *   application asks about TUPE and pensions in community health; the department assigns Greenway
+ *   two days after the award and Greenway accepts two days later.
  *
  * Fixed ids, so that docs/grants.md and tests can link to them.
  */
@@ -17,10 +21,11 @@ import { type Clock, fixedClock } from "../../lib/clock.ts";
 import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
 import type { Principal } from "../../modules/access/access.service.ts";
 import type { Ctx } from "../../modules/access/context.ts";
+import { acceptAdvice, assignAdviser, setAdviserOffer } from "../../modules/grants/advisers.service.ts";
 import { apply, createProgramme, decide, recordPayment } from "../../modules/grants/grants.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
-import { DEMO_ORGANISATION, DEMO_USERS } from "./users.ts";
+import { DEMO_ORGANISATION, DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "./users.ts";
 
 const id = (n: number) => `019a0000-0000-7000-8000-0000000e${String(n).padStart(4, "0")}`;
 
@@ -44,7 +49,8 @@ const as = (userId: string, grants: Principal["grants"]): Principal => ({
 
 export const demoGrantsSeed: Seed = {
   name: "demo-grants",
-  description: "Demo grants: a Mutuals Support Programme with two awards and a refusal",
+  description:
+    "Demo grants: a Mutuals Support Programme with two awards and a refusal, and an adviser matched to a spin-out",
   demo: true,
   async run({ ctx }) {
     const now = ctx.clock.now();
@@ -59,6 +65,13 @@ export const demoGrantsSeed: Seed = {
     const dev = as(userOf("commissioner", dws), [
       { role: "commissioner", scopeType: "authority", scopeId: dws },
     ]);
+    const gwen = as(userOf("organisation-admin", DEMO_PROVIDER_GREENWAY), [
+      { role: "organisation-admin", scopeType: "organisation", scopeId: DEMO_PROVIDER_GREENWAY },
+    ]);
+    await setAdviserOffer(acting(gwen, at(addDays(monthOf(6), -20))), DEMO_PROVIDER_GREENWAY, {
+      stages: ["tupe-pensions", "first-contract"],
+      serviceAreas: ["community-health", "domiciliary-care"],
+    });
     const olu = as(userOf("organisation-admin", DEMO_ORGANISATION), [
       { role: "organisation-admin", scopeType: "organisation", scopeId: DEMO_ORGANISATION },
     ]);
@@ -114,6 +127,8 @@ export const demoGrantsSeed: Seed = {
       purpose: "Ten days of a pensions adviser's time on New Fair Deal access for transferring staff.",
       amount: "12500.00",
       matched: "3125.00",
+      adviceStage: "tupe-pensions",
+      adviceArea: "community-health",
     });
     await apply(applying, DEMO_GRANTS.programme, {
       ...base,
@@ -139,6 +154,15 @@ export const demoGrantsSeed: Seed = {
       reasons:
         "The programme funds advice and the costs of setting up, not working capital: the department's social investment guidance lists lenders who do.",
     });
+    await assignAdviser(
+      acting(dev, at(addDays(monthOf(3), 12))),
+      DEMO_GRANTS.programme,
+      DEMO_GRANTS.adviser,
+      {
+        adviserOrganisationId: DEMO_PROVIDER_GREENWAY,
+      },
+    );
+    await acceptAdvice(acting(gwen, at(addDays(monthOf(3), 14))), DEMO_GRANTS.programme, DEMO_GRANTS.adviser);
     await recordPayment(
       acting(dev, at(addDays(monthOf(2), 5))),
       DEMO_GRANTS.programme,
