@@ -82,6 +82,7 @@ import * as grants from "./2026-12-23-01-grants.ts";
 import * as mutuals from "./2026-12-23-02-mutuals.ts";
 import * as barriers from "./2026-12-23-03-barriers.ts";
 import * as standards from "./2026-12-23-04-standards.ts";
+import * as adjudicatorAppeals from "./2026-12-23-06-adjudicator-appeals.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -164,4 +165,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-23-02-mutuals": mutuals,
   "2026-12-23-03-barriers": barriers,
   "2026-12-23-04-standards": standards,
+  "2026-12-23-06-adjudicator-appeals": adjudicatorAppeals,
 };

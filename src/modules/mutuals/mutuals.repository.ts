@@ -213,3 +213,24 @@ export async function setTick(
       .where("item", "=", item)
       .execute();
 }
+
+/** The refused proposals of teams this person is on, most recently decided first (appeals: redress's port). */
+export function refusedProposalsOfMember(
+  db: Db,
+  userId: string,
+  limit: number,
+): Promise<(SpinoutProposal & { authority_name: string; authority_slug: string })[]> {
+  return db
+    .selectFrom("spinout_members as m")
+    .innerJoin("spinout_proposals as p", (j) =>
+      j.onRef("p.authority_id", "=", "m.authority_id").onRef("p.id", "=", "m.proposal_id"),
+    )
+    .innerJoin("authorities as a", "a.id", "p.authority_id")
+    .selectAll("p")
+    .select(["a.name as authority_name", "a.slug as authority_slug"])
+    .where("m.user_id", "=", userId)
+    .where("p.decision", "=", "refused")
+    .orderBy("p.decided_at", "desc")
+    .limit(limit)
+    .execute();
+}
