@@ -145,6 +145,22 @@ describe("a refused spin-out", () => {
       commissioning: { kind: "spin-out", appealGrounds: ["no-reasons"] },
     });
 
+    // Its page, for the appellant; the case's, for the adjudicator's staff, with the grounds relied on.
+    const mine = await t.app.inject({
+      url: `/authorities/westshire-county-council/complaints/${id}`,
+      headers: { cookie: as("priya").cookie },
+    });
+    expect(mainText(mine.body)).toContain("Refused spin-out: Westshire Community Health");
+    sessions.marcus = await sessionFor(t.app, MARCUS, { twoFactor: true });
+    const casePage = await t.app.inject({
+      url: `/authorities/independent-commissioning-adjudicator-for-care/cases/${made.json().case.id}`,
+      headers: { cookie: as("marcus").cookie },
+    });
+    expect(mainText(casePage.body)).toContain("Grounds relied on The authority gave no adequate reasons");
+    expect(mainText(casePage.body)).toContain(
+      "Within 40 working days of the adjudicator accepting the appeal",
+    );
+
     // The decision names the grounds found: a finding of fault needs one.
     const caseId = made.json().case.id;
     const marcus = await principalOf(t.deps.db, MARCUS);
