@@ -8,7 +8,7 @@ import { demoAccounts } from "./modules/accounts/accounts.ports.ts";
 import { changeRecorded } from "./modules/audit/audit.ports.ts";
 import { awardStage, liveAwardOf } from "./modules/award/award.service.ts";
 import { awardNoticePanel } from "./modules/award/award-handover.ts";
-import { tenderSetupBarriersPanel } from "./modules/barriers/barriers.service.ts";
+import { barrierAppealSubjects, tenderSetupBarriersPanel } from "./modules/barriers/barriers.service.ts";
 import { budgetsPersonData } from "./modules/budgets/person-data.ts";
 import { budgetPersonPanel } from "./modules/budgets/person-panel.service.ts";
 import { followPlanChange } from "./modules/budgets/plan-changes.service.ts";
@@ -34,6 +34,7 @@ import { integrityPanel, noteIntegrityChange } from "./modules/integrity/integri
 import { noteMarketChange, queueImportedRecompute } from "./modules/market/figures.service.ts";
 import { mutualsEligibilityFacts, mutualsSupportVocabulary } from "./modules/mutuals/grant-support.ts";
 import { mutualHistoryPanel } from "./modules/mutuals/history.service.ts";
+import { spinoutAppealSubjects } from "./modules/mutuals/mutuals.service.ts";
 import { publishersImported } from "./modules/ocds/ocds.ports.ts";
 import { noteChange } from "./modules/ocds/ocds.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
@@ -43,6 +44,7 @@ import { projectPanels } from "./modules/projects/projects.ports.ts";
 import { areaComplaintsPanel, complaintExtras } from "./modules/redress/figures.service.ts";
 import { redressPersonData } from "./modules/redress/person-data.ts";
 import { complainPanel, complaintFiguresPanel } from "./modules/redress/profile-panel.ts";
+import { appealableSubjects } from "./modules/redress/redress.ports.ts";
 import { providerRatingsPanel } from "./modules/regulation/find.service.ts";
 import {
   contractsAffected,
@@ -154,6 +156,9 @@ export function wireModules(): void {
   // advisers offer and adviser time is asked for
   eligibilityFacts.plug(mutualsEligibilityFacts);
   supportVocabulary.plug(mutualsSupportVocabulary);
+  // redress ← mutuals, barriers: a refused spin-out and an unanswered barrier, appealable to the adjudicator
+  appealableSubjects.plug(spinoutAppealSubjects);
+  appealableSubjects.plug(barrierAppealSubjects);
   // organisations ← standards: a provider's current accreditations on its profile;
   // tenders ← standards: a bid refused without an accreditation the tender requires, and the
   // accreditations it requires on its page

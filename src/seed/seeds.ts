@@ -1,4 +1,5 @@
 /** Every seed, in the order they run. Add later issues' seeds after the ones they build on. */
+import { demoAppealsSeed } from "./demo/appeals.ts";
 import { demoAuthoritiesSeed } from "./demo/authorities.ts";
 import { demoBarriersSeed } from "./demo/barriers.ts";
 import { demoBudgetsSeed } from "./demo/budgets.ts";
@@ -65,6 +66,8 @@ export const seeds: readonly Seed[] = [
   demoMutualsSeed,
   // Barriers to entry (issue 20): one of each kind across the demo authorities, some answered.
   demoBarriersSeed,
+  // Appeals to the independent adjudicator (issue 20, item 6): the refused parks spin-out, decided.
+  demoAppealsSeed,
   // Accreditation (issue 20, item 7): the department's standards and the providers accredited.
   demoStandardsSeed,
   // The prize for public service innovation (issue 20, item 8): last year's round decided, this year's open.

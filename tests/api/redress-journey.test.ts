@@ -108,12 +108,15 @@ describe("the demo's complaints", () => {
       return lines.sort();
     };
     // Westshire's complaints officer (Hannah Fielding): the council's own, its children's and adult
-    // social care (one by Westshire Healthwatch for Joan), and a provider's about its commissioning.
+    // social care (one by Westshire Healthwatch for Joan), and a provider's about its commissioning;
+    // and the parks team's appeal of its refused spin-out (src/seed/demo/appeals.ts): its first tier
+    // is the refusal, the body's answer on its day.
     expect(await seen("hannah", `/api/v1/authorities/${COUNTY}/complaints`)).toEqual([
       "children-social-care 1 open: respond waiting",
       "children-social-care 2 open: respond waiting",
       "children-social-care 3 open: panel waiting",
       "commissioning 1 escalated: acknowledge done-on-time, respond done-on-time",
+      "commissioning 1 escalated: respond done-on-time",
       "council 1 answered: acknowledge done-on-time, respond done-on-time",
       "council 1 declined (late, declined): acknowledge not-needed, respond not-needed",
       "council 1 open (late, waived): acknowledge done-on-time, respond waiting",
@@ -166,6 +169,7 @@ describe("the demo's complaints", () => {
       id: DEMO_TENDER.opened,
       title: "Night-time home care",
       serviceArea: "domiciliary-care",
+      appealGrounds: [],
     });
     const joans = (await call(t.app, "GET", "/api/v1/me/complaints", tokens.joan)).json().complaints;
     const champions: unknown[] = [];
@@ -193,9 +197,13 @@ describe("the demo's ombudsman cases", () => {
       "draft",
     ]);
     expect(statuses(await cases("phso", DEMO_AUTHORITY.phso))).toEqual(["investigation"]);
-    // The independent adjudicator for home care: the provider's complaint about commissioning.
+    // The independent adjudicator: the provider's complaint about commissioning, being investigated,
+    // and the appeal of the refused parks spin-out, decided and its remedy complied with.
     const adjudicated = await cases("marcus", DEMO_AUTHORITY.adjudicator);
-    expect(adjudicated.map((k) => `${k.scheme} ${k.status}`)).toEqual(["adjudicator investigation"]);
+    expect(adjudicated.map((k) => `${k.scheme} ${k.status}`).sort()).toEqual([
+      "adjudicator closed",
+      "adjudicator investigation",
+    ]);
     const housing = await cases("huw", DEMO_AUTHORITY.housingOmbudsman);
     expect(statuses(housing)).toEqual(["closed", "decided"]);
     // No ombudsman's staff see another's cases (403 on its list).

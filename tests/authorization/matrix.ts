@@ -21,6 +21,7 @@ import { createUser, sessionFor, type TestSession } from "../support/auth.ts";
 import { DEMO_SEEDED_AT } from "../support/test-db.ts";
 import { access } from "./rules/access.ts";
 import { accounts } from "./rules/accounts.ts";
+import { appeals } from "./rules/appeals.ts";
 import { barriers } from "./rules/barriers.ts";
 import { budgets } from "./rules/budgets.ts";
 import { care } from "./rules/care.ts";
@@ -117,6 +118,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   barriers,
   standards,
   prize,
+  appeals,
 };
 export const RULES: Record<string, Rule> = Object.assign(
   {},

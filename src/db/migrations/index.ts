@@ -83,6 +83,7 @@ import * as mutuals from "./2026-12-23-02-mutuals.ts";
 import * as barriers from "./2026-12-23-03-barriers.ts";
 import * as standards from "./2026-12-23-04-standards.ts";
 import * as prize from "./2026-12-23-05-prize.ts";
+import * as adjudicatorAppeals from "./2026-12-23-06-adjudicator-appeals.ts";
 import * as advisers from "./2026-12-23-08-advisers.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -167,5 +168,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-23-03-barriers": barriers,
   "2026-12-23-04-standards": standards,
   "2026-12-23-05-prize": prize,
+  "2026-12-23-06-adjudicator-appeals": adjudicatorAppeals,
   "2026-12-23-08-advisers": advisers,
 };

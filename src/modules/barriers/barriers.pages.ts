@@ -157,6 +157,8 @@ export function barrierPages(app: FastifyInstance): void {
       barrier: shown(v),
       mayAnswer: v.mayAnswer,
       answerKinds: v.answerKinds,
+      mayAppeal: v.mayAppeal && !v.appeal,
+      appeal: v.appeal,
       notice: notice === "logged" || notice === "answered" ? notice : undefined,
     };
   };

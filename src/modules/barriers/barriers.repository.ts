@@ -131,3 +131,23 @@ export async function countsLoggedBetween(db: Db, from: Date, to: Date): Promise
 }
 
 export type { AnswerKind };
+
+/** The barriers this person logged that have no answer in substance and whose last day is before `before` (appeals). */
+export function unansweredBarriersLoggedBy(
+  db: Db,
+  userId: string,
+  before: string,
+  limit: number,
+): Promise<(Barrier & { authority_name: string })[]> {
+  return db
+    .selectFrom("barriers as b")
+    .innerJoin("authorities as a", "a.id", "b.authority_id")
+    .selectAll("b")
+    .select("a.name as authority_name")
+    .where("b.logged_by", "=", userId)
+    .where("b.first_answered_at", "is", null)
+    .where("b.answer_due_on", "<", before)
+    .orderBy("b.answer_due_on", "desc")
+    .limit(limit)
+    .execute();
+}

@@ -27,7 +27,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { londonDate, longDate } from "../../lib/london-time.ts";
+import { londonDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import type { Panel } from "../../lib/ports.ts";
 import {
@@ -43,7 +43,9 @@ import { recordAudit } from "../audit/audit.service.ts";
 import { type Authority, authorityById } from "../authorities/authorities.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { effectiveSectorOf, organisationsByIds } from "../organisations/organisations.service.ts";
-import { tendersOf } from "../tenders/tenders.service.ts";
+import { appealOfSubject } from "../redress/appeals.service.ts";
+import type { AppealableSubject } from "../redress/redress.ports.ts";
+import { findTender, tendersOf } from "../tenders/tenders.service.ts";
 import * as repo from "./barriers.repository.ts";
 import {
   ANSWER_KINDS,
@@ -293,6 +295,10 @@ export interface BarrierView {
   mayAnswer: boolean;
   /** The answers still possible (acknowledged only while none has been given). */
   answerKinds: AnswerKind[];
+  /** Overdue, and the viewer logged it (for an organisation: while its administrator): they may appeal it. */
+  mayAppeal: boolean;
+  /** Its appeal to the independent adjudicator (redress), where one was made. */
+  appeal: Awaited<ReturnType<typeof appealOfSubject>>;
 }
 
 function answersPossible(b: Barrier): AnswerKind[] {
@@ -343,6 +349,12 @@ async function viewOf(
     })),
     mayAnswer: answersFor(ctx.principal, authority.id) && b.status !== "resolved",
     answerKinds: answersPossible(b),
+    mayAppeal:
+      own &&
+      standingOf(b, ctx.clock.now()) === "overdue" &&
+      (!b.organisation_id || hasRole(ctx.principal, "organisation-admin", b.organisation_id)),
+    // Read by barrierView alone (a barrier's page), never for each barrier of a list.
+    appeal: null,
   };
 }
 
@@ -356,7 +368,10 @@ async function barrierFor(ctx: Ctx, authorityId: string, barrierId: string) {
 /** A barrier and its answers, as the viewer may see it: anyone. */
 export async function barrierView(ctx: Ctx, authorityId: string, barrierId: string): Promise<BarrierView> {
   const { authority, barrier } = await barrierFor(ctx, authorityId, barrierId);
-  return viewOf(ctx, authority, barrier);
+  const v = await viewOf(ctx, authority, barrier);
+  return v.standing === "overdue"
+    ? { ...v, appeal: await appealOfSubject(ctx, "barrier", authority.id, barrier.id) }
+    : v;
 }
 
 /** The authority's barriers, newest first (at most `LIST_SHOWN`), as the viewer may see them: anyone. */
@@ -500,4 +515,42 @@ export async function tenderSetupBarriersPanel(
       })),
     },
   };
+}
+
+// Appeals to the independent adjudicator (redress's `appealableSubjects` port, plugged in src/wiring.ts)
+
+/** How many of a person's unanswered barriers are offered for appeal (the most recent). */
+export const APPEAL_ROWS = 100;
+
+/**
+ * The barriers the signed-in person logged that are past their last day with no answer in substance
+ * (an acknowledgement is not one): appealable to the adjudicator of the tender's service area (none
+ * for a barrier about the authority or a policy: the appellant names it). A barrier logged for an
+ * organisation is its administrators' to appeal, for it — offered to the logger while they are one;
+ * a public body's person appeals for themself.
+ */
+export async function barrierAppealSubjects(ctx: Ctx): Promise<AppealableSubject[] | undefined> {
+  const userId = ctx.principal?.userId;
+  if (!userId) return undefined;
+  const today = londonToday(ctx.clock);
+  const rows = await repo.unansweredBarriersLoggedBy(ctx.db, userId, today, APPEAL_ROWS);
+  const out: AppealableSubject[] = [];
+  for (const b of rows) {
+    if (b.organisation_id && !hasRole(ctx.principal, "organisation-admin", b.organisation_id)) continue;
+    const tender = b.tender_id ? await findTender(ctx, b.authority_id, b.tender_id) : undefined;
+    const authority = await authorityById(ctx.db, b.authority_id);
+    out.push({
+      kind: "barrier",
+      authorityId: b.authority_id,
+      authorityName: b.authority_name,
+      id: b.id,
+      title: (tender?.title ?? b.policy ?? b.authority_name).slice(0, 300),
+      serviceArea: tender?.category_code ?? null,
+      why: "unanswered",
+      decidedOn: b.answer_due_on,
+      organisationId: b.organisation_id,
+      path: `/authorities/${authority.slug}/barriers/${b.id}`,
+    });
+  }
+  return out;
 }

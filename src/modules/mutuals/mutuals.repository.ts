@@ -251,5 +251,23 @@ export function survivalCounts(db: Db): Promise<{ survival: string | null; mutua
     .where("spun_out_on", "is not", null)
     .select(["survival", sql<number>`count(*)::int`.as("mutuals")])
     .groupBy("survival")
+/** The refused proposals of teams this person is on, most recently decided first (appeals: redress's port). */
+export function refusedProposalsOfMember(
+  db: Db,
+  userId: string,
+  limit: number,
+): Promise<(SpinoutProposal & { authority_name: string; authority_slug: string })[]> {
+  return db
+    .selectFrom("spinout_members as m")
+    .innerJoin("spinout_proposals as p", (j) =>
+      j.onRef("p.authority_id", "=", "m.authority_id").onRef("p.id", "=", "m.proposal_id"),
+    )
+    .innerJoin("authorities as a", "a.id", "p.authority_id")
+    .selectAll("p")
+    .select(["a.name as authority_name", "a.slug as authority_slug"])
+    .where("m.user_id", "=", userId)
+    .where("p.decision", "=", "refused")
+    .orderBy("p.decided_at", "desc")
+    .limit(limit)
     .execute();
 }

@@ -28,7 +28,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { isIsoDate, londonToday } from "../../lib/london-time.ts";
+import { isIsoDate, londonDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { hasRole, isAuthorityEditor, loadGrants, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
@@ -39,6 +39,8 @@ import { EMPLOYEE_ROLES } from "../challenges/challenges.service.ts";
 import { challengeOf } from "../challenges/registers.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { organisationProfile } from "../organisations/organisations.service.ts";
+import { appealOfSubject } from "../redress/appeals.service.ts";
+import type { AppealableSubject } from "../redress/redress.ports.ts";
 import { serviceOf } from "../services/services.service.ts";
 import {
   DEFAULT_DECISION_PERIOD_WORKING_DAYS,
@@ -126,6 +128,8 @@ export interface ProposalView {
   /** What the reader may do. */
   isMember: boolean;
   mayDecide: boolean;
+  /** A refusal's appeal to the independent adjudicator (redress), where one was made: its reference and outcome. */
+  appeal: Awaited<ReturnType<typeof appealOfSubject>>;
 }
 
 async function periodOf(db: Db, authorityId: string): Promise<number> {
@@ -212,6 +216,7 @@ export async function proposalOf(ctx: Ctx, authorityId: string, id: string): Pro
     },
     rightToProvide,
     isMember,
+    appeal: p.decision === "refused" ? await appealOfSubject(ctx, "spin-out", authorityId, p.id) : null,
     mayDecide:
       p.stage === "parent-body-approval" &&
       p.decision === null &&
@@ -736,4 +741,36 @@ export async function recordSurvival(
       changes: { survival, on },
     });
   });
+}
+
+// Appeals to the independent adjudicator (redress's `appealableSubjects` port, plugged in src/wiring.ts)
+
+/** How many refused proposals are offered for appeal (the most recently decided). */
+export const APPEAL_ROWS = 100;
+
+/**
+ * The refused proposals of teams the signed-in person is on: each member may appeal the parent body's
+ * refusal, for themself, to the adjudicator of the service's area (its register's service category).
+ */
+export async function spinoutAppealSubjects(ctx: Ctx): Promise<AppealableSubject[] | undefined> {
+  const userId = ctx.principal?.userId;
+  if (!userId) return undefined;
+  const rows = await repo.refusedProposalsOfMember(ctx.db, userId, APPEAL_ROWS);
+  const out: AppealableSubject[] = [];
+  for (const p of rows) {
+    const service = await serviceOf({ ...ctx, principal: null }, p.authority_id, p.service_id);
+    out.push({
+      kind: "spin-out",
+      authorityId: p.authority_id,
+      authorityName: p.authority_name,
+      id: p.id,
+      title: p.title,
+      serviceArea: service.category_code,
+      why: "refused",
+      decidedOn: londonDate(p.decided_at ?? p.created_at),
+      organisationId: null,
+      path: `/authorities/${p.authority_slug}/spin-outs/${p.id}`,
+    });
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 /**
  * The spin-out path through its API and pages (one seeded app for the file): the demo's refusal
- * public with its reasons and the appeal open, and its overdue decision; proposing with a team of
+ * public with its reasons and its appeal's decision, and its overdue decision; proposing with a team of
  * the authority's staff; moving on only with the checklist done; the parent body's decision (reasons
  * required, who may decide, the team told); overdue at the period's edge; the right to provide made
  * from an employees' expression of interest; and a mutual's history on its profile.
@@ -100,13 +100,14 @@ async function atApproval(team: [string, string]): Promise<string> {
 const idOf = (who: string) => ({ priya: PRIYA, evan: EVAN, bea: BEA, alan: ALAN })[who] as string;
 
 describe("the demo's proposals", () => {
-  it("shows a refusal publicly with its reasons and the appeal open, without the team's names", async () => {
+  it("shows a refusal publicly with its reasons and the adjudicator's decision on its appeal, without the team's names", async () => {
     const page = await t.app.inject({ url: `${pages}/${DEMO_SPINOUT.parksRefused}` });
     expect(page.statusCode).toBe(200);
     const text = mainText(page.body);
     expect(text).toContain("The authority refused this proposal on");
     expect(text).toContain("joint management agreement with Millbrook District Council");
-    expect(text).toContain("The team can appeal a refusal to the independent adjudicator");
+    // The demo's appeal (src/seed/demo/appeals.ts), decided by the adjudicator.
+    expect(text).toContain("The independent adjudicator decided the appeal");
     expect(text).toContain("2 of the authority's staff");
     expect(text).not.toContain("Evan Hughes");
     const json = await proposal(DEMO_SPINOUT.parksRefused);
@@ -126,7 +127,7 @@ describe("the demo's proposals", () => {
     // In Welsh too.
     const cy = mainText((await welsh(`${pages}/${DEMO_SPINOUT.parksRefused}`)).body);
     expect(cy).toContain("Gwrthododd yr awdurdod y cynnig hwn");
-    expect(cy).toContain("Gall y tîm apelio");
+    expect(cy).toContain("Penderfynodd y dyfarnwr annibynnol yr apêl");
   });
 
   it("lists the authority's proposals with their stage, and the decision overdue past the period", async () => {

@@ -110,7 +110,8 @@ describe("which authority is which second-tier body", () => {
     );
     expect((await secondTierBodyFor(t.deps.db, "lgsco"))?.authority_id).toBe(DEMO_AUTHORITY.ombudsman);
     const listed = (await call(t.app, "GET", admin, as("platformAdmin"))).json().bodies;
-    expect(listed.filter((b: { scheme: string }) => b.scheme === "adjudicator")).toHaveLength(2);
+    // The two named here, and the demo's adjudicator for parks (its appeal of a refused spin-out).
+    expect(listed.filter((b: { scheme: string }) => b.scheme === "adjudicator")).toHaveLength(3);
     // Removed once; then there is none to remove.
     const url = `${admin}/adjudicator?serviceArea=domiciliary-care`;
     expect((await call(t.app, "DELETE", url, as("platformAdmin"), {})).statusCode).toBe(204);

@@ -23,12 +23,23 @@ export type BodySide = "organisation" | "authority";
 
 type C = ExpressionBuilder<Database, "complaints">;
 
-/** The complaints of these bodies (`complaints_about_provider`, `complaints_of_authority`). */
+/**
+ * The complaints of these bodies (`complaints_about_provider`, `complaints_of_authority`). An appeal
+ * to the adjudicator (a refused spin-out, an unanswered barrier) is not a complaint the authority
+ * answered: it is counted in the adjudicator's figures (appeals.service `adjudicatorFigures`) instead.
+ */
 function ofBodies(side: BodySide, ids: readonly string[]) {
   return (eb: C) =>
     side === "organisation"
       ? eb("complaints.organisation_id", "in", ids)
-      : eb.and([eb("complaints.answerer", "=", "authority"), eb("complaints.authority_id", "in", ids)]);
+      : eb.and([
+          eb("complaints.answerer", "=", "authority"),
+          eb("complaints.authority_id", "in", ids),
+          eb.or([
+            eb("complaints.commissioning_kind", "is", null),
+            eb("complaints.commissioning_kind", "not in", ["spin-out", "barrier"]),
+          ]),
+        ]);
 }
 
 function bodyColumn(side: BodySide) {
@@ -366,6 +377,10 @@ export interface DecisionRow {
   body_organisation_id: string | null;
   body_organisation_name: string | null;
   answerer: "provider" | "authority";
+  /** An appeal to the adjudicator (spin-out, barrier) or a complaint about a tender or contract; null otherwise. */
+  commissioning_kind: string | null;
+  /** An appeal's decision: the adjudicator's published grounds found. */
+  grounds_found: string[];
 }
 
 function decisions(db: Db) {
@@ -392,6 +407,8 @@ function decisions(db: Db) {
       sql<string>`oc.decided_on`.as("decided_on"),
       sql<CaseFinding>`oc.finding`.as("finding"),
       "oc.published_summary",
+      "oc.grounds_found",
+      "c.commissioning_kind",
       "c.regime",
       "c.authority_id as body_authority_id",
       "ba.name as body_authority_name",

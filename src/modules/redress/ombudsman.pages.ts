@@ -7,7 +7,7 @@
  * the `/authorities/:slug` look-up answers (it 404s), so its pages look it up themselves.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { dateField, field, formAction, formPage } from "../../http/forms.ts";
+import { dateField, field, fieldList, formAction, formPage } from "../../http/forms.ts";
 import { page } from "../../http/routes.ts";
 import { ConflictError } from "../../lib/errors.ts";
 import { londonToday } from "../../lib/london-time.ts";
@@ -15,6 +15,7 @@ import { msg } from "../../lib/messages.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, anyone, signedIn } from "../access/policies.ts";
 import { displayNamesOf, userById } from "../accounts/accounts.service.ts";
+import { ADJUDICATOR_GROUNDS, appealInfo, isAppeal } from "./appeals.ts";
 import {
   assessCase,
   assignInvestigator,
@@ -226,6 +227,7 @@ function casePages(app: FastifyInstance): void {
       ...found,
       investigator: await investigatorName(request, found.k.investigator_id),
       today: londonToday(ctxOf(request).clock),
+      appeal: appealInfo(found.file, found.k, found.ombudsman.nation, londonToday(ctxOf(request).clock)),
       notice: ((request.query ?? {}) as { notice?: string }).notice ?? null,
       noindex: true,
     });
@@ -267,6 +269,7 @@ function casePages(app: FastifyInstance): void {
         publication: "",
         withheldReason: "",
         publishedSummary: "",
+        groundsFound: "",
         ...remedyValues(REMEDY_ROWS),
       }),
       read: (body) => {
@@ -276,6 +279,8 @@ function casePages(app: FastifyInstance): void {
           publication: field(body, "publication"),
           withheldReason: field(body, "withheldReason"),
           publishedSummary: field(body, "publishedSummary"),
+          // An appeal's grounds found, one checkbox each: kept joined, as the form's values are text.
+          groundsFound: fieldList(body, "groundsFound").join(" "),
         };
         for (let i = 1; i <= REMEDY_ROWS; i++) {
           v[`remedy${i}Kind`] = field(body, `remedy${i}Kind`);
@@ -288,6 +293,7 @@ function casePages(app: FastifyInstance): void {
       act: (request, id, v) =>
         decideCase(ctxOf(request), id, request.params.caseId, {
           ...v,
+          groundsFound: (v.groundsFound ?? "").split(" ").filter((g) => g !== ""),
           remedies: Array.from({ length: REMEDY_ROWS }, (_, i) => ({
             kind: v[`remedy${i + 1}Kind`],
             description: v[`remedy${i + 1}Description`],
@@ -308,7 +314,15 @@ function casePages(app: FastifyInstance): void {
           form.path === "investigator" ? await staffChoices(ctxOf(request), found.ombudsman.id) : [];
         const names = await displayNamesOf(ctxOf(request).db, ids);
         const staff = ids.map((id) => ({ id, name: names.get(id) ?? "" }));
-        return { ...found, staff, remedyRows: REMEDY_ROWS, remedyKinds: REMEDY_KINDS, noindex: true };
+        return {
+          ...found,
+          staff,
+          remedyRows: REMEDY_ROWS,
+          remedyKinds: REMEDY_KINDS,
+          // An appeal to the adjudicator: its decision names the published grounds found.
+          grounds: isAppeal(found.file) ? ADJUDICATOR_GROUNDS : [],
+          noindex: true,
+        };
       },
       values: form.values,
       read: form.read,

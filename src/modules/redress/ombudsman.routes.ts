@@ -91,6 +91,7 @@ export function caseRecord(k: CaseView) {
     publication: k.publication,
     withheldReason: k.withheld_reason,
     publishedSummary: k.published_summary,
+    groundsFound: k.grounds_found,
     remedies: k.remedies.map((r) => ({
       seq: r.seq,
       kind: r.kind,

@@ -5,6 +5,7 @@
  */
 import { Type } from "typebox";
 import { IsoDate, MoneyText, Nullable, PenceText, Strings, Uuid } from "../../http/schemas.ts";
+import { ADJUDICATOR_GROUNDS } from "./appeals.ts";
 import { CASE_LIMITS, MAX_REMEDIES } from "./ombudsman.service.ts";
 import { Complaint } from "./redress.schemas.ts";
 import { CASE_FINDINGS, CASE_STATUSES, REMEDY_KINDS, REMEDY_STATUSES, SCHEMES } from "./redress.table.ts";
@@ -79,6 +80,13 @@ export const DecisionBody = Type.Object({
   publication: Strings(["publish", "withhold"] as const),
   withheldReason: Type.Optional(Type.String({ maxLength: CASE_LIMITS.withheld })),
   publishedSummary: Type.Optional(Type.String({ maxLength: CASE_LIMITS.summary })),
+  groundsFound: Type.Optional(
+    Type.Array(Strings(ADJUDICATOR_GROUNDS), {
+      maxItems: ADJUDICATOR_GROUNDS.length,
+      description:
+        "An appeal to the adjudicator: the published grounds found (one or more with fault, none without)",
+    }),
+  ),
 });
 
 const Remedy = Type.Object({
@@ -122,6 +130,8 @@ export const Case = Type.Object({
   publication: Nullable(Strings(["publish", "withhold"] as const)),
   withheldReason: Type.String(),
   publishedSummary: Type.String(),
+  /** An appeal's decision: the adjudicator's published grounds found. */
+  groundsFound: Type.Array(Type.String()),
   remedies: Type.Array(Remedy),
   nextDueOn: Nullable(IsoDate),
   closedOn: Nullable(IsoDate),

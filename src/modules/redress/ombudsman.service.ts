@@ -35,6 +35,7 @@ import { recordAudit } from "../audit/audit.service.ts";
 import { findAuthorityBySlug, findPublicBody } from "../authorities/authorities.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { personalDataIn } from "../voice/feedback.service.ts";
+import { isAppeal, isGround } from "./appeals.ts";
 import {
   type EscalationReadiness,
   escalationReadiness,
@@ -828,6 +829,8 @@ export interface DecisionInput {
   publication?: string | undefined;
   withheldReason?: string | undefined;
   publishedSummary?: string | undefined;
+  /** An appeal to the adjudicator (a refused spin-out, an unanswered barrier): the published grounds found. */
+  groundsFound?: readonly string[] | undefined;
 }
 
 /**
@@ -934,8 +937,24 @@ export async function decideCase(
         field: "publishedSummary",
         message: msg`Write the anonymised summary to publish, in ${CASE_LIMITS.summary} characters or fewer`,
       });
+    // An appeal's decision names the adjudicator's grounds it finds: one or more with fault, none without.
+    const appeal = isAppeal(file);
+    const groundsFound = appeal ? [...new Set(input.groundsFound ?? [])] : [];
+    if (!groundsFound.every(isGround))
+      problems.push({
+        field: "groundsFound",
+        message: msg`Choose the grounds found from the adjudicator's list`,
+      });
     if (problems.length > 0 || !finding || !publication)
       throw new ValidationError(msg`Check the decision`, problems);
+    if (appeal && !NO_FAULT.includes(finding) && groundsFound.length === 0) {
+      const message = msg`Name the grounds on which the appeal is upheld: a finding of fault names at least one`;
+      throw new UnprocessableError(message, [{ field: "groundsFound", message }], "grounds_needed");
+    }
+    if (appeal && NO_FAULT.includes(finding) && groundsFound.length > 0) {
+      const message = msg`A finding of no fault finds no grounds: clear them or change the finding`;
+      throw new UnprocessableError(message, [{ field: "groundsFound", message }], "grounds_without_fault");
+    }
     if (!SCHEME_FINDINGS[k.scheme].includes(finding)) {
       const message = msg`That finding is not one this ombudsman makes: choose one of its findings`;
       throw new UnprocessableError(message, [{ field: "finding", message }], "finding_not_of_scheme");
@@ -961,6 +980,7 @@ export async function decideCase(
       decided_on: today,
       decided_by: ctx.principal?.userId ?? null,
       finding,
+      grounds_found: groundsFound,
       decision_text: decision,
       publication,
       withheld_reason: publication === "withhold" ? withheldReason : "",
@@ -972,6 +992,7 @@ export async function decideCase(
     });
     await caseAudit(trx, tctx, k, "ombudsman-case.decided", {
       finding,
+      ...(appeal ? { groundsFound } : {}),
       // Each remedy's kind and day, never a payment's amount: compensation to someone who can be
       // identified is not kept for ever in the audit trail (the remedy's row holds it).
       remedies: remedies.map((r) => ({ seq: r.seq, kind: r.kind, dueOn: r.due_on })),

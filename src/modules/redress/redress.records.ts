@@ -67,9 +67,10 @@ export function complaintRecord(c: ComplaintView) {
         }
       : null,
     commissioning:
-      c.commissioning_kind && c.commissioning_id && c.complainant_organisation_id
+      c.commissioning_kind && c.commissioning_id
         ? {
             organisationId: c.complainant_organisation_id,
+            appealGrounds: c.appeal_grounds,
             kind: c.commissioning_kind,
             id: c.commissioning_id,
             title: c.commissioning_title,

@@ -433,3 +433,83 @@ export async function complaintsOfChampion(
 export async function lockSecondTierBodies(trx: Trx): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended('redress:second-tier-bodies', 0))`.execute(trx);
 }
+
+// Appeals to the adjudicator (issue 20, item 6)
+
+/** The appeals already made about these subjects (kind and id), as "kind:authorityId:id" keys. */
+export async function appealedSubjects(
+  db: Db,
+  subjects: readonly { kind: "spin-out" | "barrier"; authorityId: string; id: string }[],
+): Promise<Set<string>> {
+  if (subjects.length === 0) return new Set();
+  const rows = await db
+    .selectFrom("complaints")
+    .select(["authority_id", "commissioning_kind", "commissioning_id"])
+    .where((eb) =>
+      eb.or(
+        subjects.map((s) =>
+          eb.and([
+            eb("authority_id", "=", s.authorityId),
+            eb("commissioning_kind", "=", s.kind),
+            eb("commissioning_id", "=", s.id),
+          ]),
+        ),
+      ),
+    )
+    .execute();
+  return new Set(rows.map((r) => `${r.commissioning_kind}:${r.authority_id}:${r.commissioning_id}`));
+}
+
+/** The appeal about a subject, with its case at the adjudicator (the subject's page links to it). */
+export function appealOfSubject(db: Db, kind: "spin-out" | "barrier", authorityId: string, id: string) {
+  return db
+    .selectFrom("complaints as c")
+    .leftJoin("ombudsman_cases as k", (j) =>
+      j.onRef("k.complaint_authority_id", "=", "c.authority_id").onRef("k.complaint_id", "=", "c.id"),
+    )
+    .select([
+      "c.id as complaint_id",
+      "c.reference",
+      "c.created_at",
+      "k.reference as case_reference",
+      "k.status as case_status",
+      "k.finding",
+      "k.grounds_found",
+      "k.decided_on",
+    ])
+    .where("c.authority_id", "=", authorityId)
+    .where("c.commissioning_kind", "=", kind)
+    .where("c.commissioning_id", "=", id)
+    .orderBy("c.created_at", "desc")
+    .executeTakeFirst();
+}
+
+/** The adjudicator's cases as its published figures count them (never a complaint's words or names). */
+export function adjudicatorCaseRows(db: Db, adjudicatorId: string) {
+  return db
+    .selectFrom("ombudsman_cases as k")
+    .innerJoin("complaints as c", (j) =>
+      j.onRef("c.authority_id", "=", "k.complaint_authority_id").onRef("c.id", "=", "k.complaint_id"),
+    )
+    .select([
+      "k.id",
+      "k.status",
+      "k.finding",
+      "k.grounds_found",
+      "k.assessed_on",
+      "k.decided_on",
+      "c.commissioning_kind",
+    ])
+    .where("k.authority_id", "=", adjudicatorId)
+    .where("k.scheme", "=", "adjudicator")
+    .execute();
+}
+
+/** The remedies the adjudicator ordered, for their compliance. */
+export function adjudicatorRemedyRows(db: Db, adjudicatorId: string) {
+  return db
+    .selectFrom("ombudsman_remedies")
+    .select(["case_id", "status", "due_on", "done_on"])
+    .where("authority_id", "=", adjudicatorId)
+    .execute();
+}

@@ -9,6 +9,7 @@ import { api, errorResponses } from "../../http/routes.ts";
 import { AuthorityParams } from "../../http/schemas.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
+import { appealsRoutes } from "./appeals.routes.ts";
 import { commissioningRoutes } from "./commissioning.routes.ts";
 import { redressPages } from "./redress.pages.ts";
 import { complaintsOfficers, providerPeople } from "./redress.policies.ts";
@@ -71,6 +72,7 @@ function bodyRecords(page: BodyPage) {
 export async function redressRoutes(app: FastifyInstance): Promise<void> {
   redressPages(app);
   await commissioningRoutes(app);
+  await appealsRoutes(app);
   await secondTierRoutes(app);
   const json = app.withTypeProvider<TypeBoxTypeProvider>();
   const one = "/api/v1/authorities/:authorityId/complaints/:complaintId";

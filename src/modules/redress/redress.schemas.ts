@@ -132,16 +132,21 @@ export const Complaint = Type.Object({
     Nullable(
       Type.Object(
         {
-          organisationId: Uuid,
-          kind: Strings(["tender", "contract"] as const),
+          /** The organisation complaining; null: an appeal made by a person for themself. */
+          organisationId: Nullable(Uuid),
+          kind: Strings(["tender", "contract", "spin-out", "barrier"] as const),
           id: Uuid,
           title: Type.String(),
           serviceArea: Type.String({
             description: "A service category code: its adjudicator is the second tier",
           }),
+          appealGrounds: Type.Array(Type.String(), {
+            description: "An appeal (spin-out, barrier): the adjudicator's published grounds it relies on",
+          }),
         },
         {
-          description: "A provider's complaint about commissioning: the organisation, the tender or contract",
+          description:
+            "A complaint about commissioning (a tender or contract), or an appeal to the adjudicator (a refused spin-out, an unanswered barrier)",
         },
       ),
     ),

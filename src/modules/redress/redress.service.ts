@@ -440,7 +440,7 @@ export interface ComplaintDraft {
  * character is likelier than another) — at national scale a collision under the unique index is
  * about one in a million after a million complaints (finding 18).
  */
-function reference(): string {
+export function reference(): string {
   const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   const bytes = randomBytes(12);
   let out = "";
@@ -453,7 +453,11 @@ function reference(): string {
  * devolved and combined authorities are none of the three ombudsmen's (finding 14): the route says
  * so ("no-ombudsman") rather than naming the LGSCO.
  */
-function bodyKindOf(about: "organisation" | "authority", regime: string, authority: Authority): BodyKind {
+export function bodyKindOf(
+  about: "organisation" | "authority",
+  regime: string,
+  authority: Authority,
+): BodyKind {
   if (about === "authority") {
     const kinds: Partial<Record<Authority["kind"], BodyKind>> = {
       "nhs-body": "nhs-body",

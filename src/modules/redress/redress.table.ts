@@ -71,14 +71,19 @@ export interface ComplaintsTable {
   next_due_on: string | null;
   /** Commissioning (migration 2026-12-21-06): the organisation that complains, for itself. */
   complainant_organisation_id: string | null;
-  /** Commissioning: the tender or contract complained about, under the complaint's authority. */
-  commissioning_kind: "tender" | "contract" | null;
+  /**
+   * Commissioning: the tender or contract complained about, under the complaint's authority — or
+   * (appeals to the adjudicator, migration 2026-12-23-06) a refused spin-out or an unanswered barrier.
+   */
+  commissioning_kind: "tender" | "contract" | "spin-out" | "barrier" | null;
   commissioning_id: string | null;
   commissioning_title: string;
   /** Commissioning: the service area (a service category code) whose adjudicator is the second tier. */
   service_area: string;
   /** The consumer champion whose people made the complaint for a person. */
   champion_id: string | null;
+  /** An appeal: the adjudicator's published grounds it relies on (appeals.ts). */
+  appeal_grounds: Generated<string[]>;
   created_at: Date;
   updated_at: Date;
 }
@@ -188,6 +193,8 @@ export interface OmbudsmanCasesTable {
   publication: "publish" | "withhold" | null;
   withheld_reason: string;
   published_summary: string;
+  /** An appeal's decision: the adjudicator's grounds it finds (appeals.ts). */
+  grounds_found: Generated<string[]>;
   closed_on: string | null;
   next_due_on: string | null;
   created_at: Date;

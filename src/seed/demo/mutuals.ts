@@ -3,8 +3,8 @@
  * as the people would, each step on a clock set to its moment, counted back from the month the demo
  * is seeded in (M0):
  * 1. Home care (Priya Shah, Evan Hughes): past the idea, writing its business case.
- * 2. Parks (Evan Hughes, Bea Okafor): refused by Alan Carter in M−2, with reasons — shown publicly,
- *    the appeal open; the team told in their inboxes.
+ * 2. Parks (Evan Hughes, Bea Okafor): refused by Alan Carter in M−2, with reasons — shown publicly;
+ *    the team told in their inboxes (Evan's appeal to the adjudicator: src/seed/demo/appeals.ts).
  * 3. Community health (Priya Shah, Evan Hughes): waiting for the parent body's decision since M−3,
  *    past the 30 working days: overdue.
  * 4. Libraries (Priya Shah, Bea Okafor): every stage from M−14, approved in M−11, trading since
