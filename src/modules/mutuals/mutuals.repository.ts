@@ -251,6 +251,9 @@ export function survivalCounts(db: Db): Promise<{ survival: string | null; mutua
     .where("spun_out_on", "is not", null)
     .select(["survival", sql<number>`count(*)::int`.as("mutuals")])
     .groupBy("survival")
+    .execute();
+}
+
 /** The refused proposals of teams this person is on, most recently decided first (appeals: redress's port). */
 export function refusedProposalsOfMember(
   db: Db,
