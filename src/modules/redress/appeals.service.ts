@@ -46,6 +46,7 @@ import {
   bodyKindOf,
   COMPLAINT_LIMITS,
   caseReference,
+  checkOutcomeAndPhone,
   complaintOf,
   reference,
   tellComplainant,
@@ -142,18 +143,7 @@ export async function makeAppeal(ctx: Ctx, draft: AppealDraft): Promise<CaseRow>
       field: "whatHappened",
       message: msg`Say why the decision was unfair, and your evidence, in ${COMPLAINT_LIMITS.whatHappened} characters or fewer`,
     });
-  const outcomeWanted = (draft.outcomeWanted ?? "").trim();
-  if (outcomeWanted === "" || outcomeWanted.length > COMPLAINT_LIMITS.outcomeWanted)
-    problems.push({
-      field: "outcomeWanted",
-      message: msg`Say what outcome you want, in ${COMPLAINT_LIMITS.outcomeWanted} characters or fewer`,
-    });
-  const phone = (draft.phone ?? "").trim();
-  if (phone.length > COMPLAINT_LIMITS.phone)
-    problems.push({
-      field: "phone",
-      message: msg`Enter a phone number of ${COMPLAINT_LIMITS.phone} characters or fewer`,
-    });
+  const { outcomeWanted, phone } = checkOutcomeAndPhone(draft, problems);
   if (draft.consent !== true)
     problems.push({
       field: "consent",

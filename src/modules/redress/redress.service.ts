@@ -121,6 +121,29 @@ export const COMPLAINT_LIMITS = {
   remedy: 5000,
 } as const;
 
+/**
+ * The outcome wanted and the phone number, as a complaint and an appeal to the adjudicator both ask
+ * them: trimmed, each problem added to `problems` on its field.
+ */
+export function checkOutcomeAndPhone(
+  draft: { outcomeWanted?: string; phone?: string },
+  problems: FieldError[],
+): { outcomeWanted: string; phone: string } {
+  const outcomeWanted = (draft.outcomeWanted ?? "").trim();
+  if (outcomeWanted === "" || outcomeWanted.length > COMPLAINT_LIMITS.outcomeWanted)
+    problems.push({
+      field: "outcomeWanted",
+      message: msg`Say what outcome you want, in ${COMPLAINT_LIMITS.outcomeWanted} characters or fewer`,
+    });
+  const phone = (draft.phone ?? "").trim();
+  if (phone.length > COMPLAINT_LIMITS.phone)
+    problems.push({
+      field: "phone",
+      message: msg`Enter a phone number of ${COMPLAINT_LIMITS.phone} characters or fewer`,
+    });
+  return { outcomeWanted, phone };
+}
+
 /** An authority's people who answer its complaints. */
 export const COMPLAINTS_OFFICER = "complaints-officer" as const;
 /** A provider's people who answer its complaints. */
@@ -583,18 +606,7 @@ async function checkDraft<T>(
       field: "knewOn",
       message: msg`Enter the day you knew of it, between the day it happened and today`,
     });
-  const outcomeWanted = (draft.outcomeWanted ?? "").trim();
-  if (outcomeWanted === "" || outcomeWanted.length > COMPLAINT_LIMITS.outcomeWanted)
-    problems.push({
-      field: "outcomeWanted",
-      message: msg`Say what outcome you want, in ${COMPLAINT_LIMITS.outcomeWanted} characters or fewer`,
-    });
-  const phone = (draft.phone ?? "").trim();
-  if (phone.length > COMPLAINT_LIMITS.phone)
-    problems.push({
-      field: "phone",
-      message: msg`Enter a phone number of ${COMPLAINT_LIMITS.phone} characters or fewer`,
-    });
+  const { outcomeWanted, phone } = checkOutcomeAndPhone(draft, problems);
   if (draft.consent !== true)
     problems.push({
       field: "consent",
