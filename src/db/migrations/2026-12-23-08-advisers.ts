@@ -37,3 +37,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     db,
   );
 }
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop table if exists grant_adviser_assignments`.execute(db);
+  // Their check constraint goes with the columns.
+  await sql`alter table grant_applications drop column if exists advice_stage, drop column if exists advice_area`.execute(
+    db,
+  );
+  await sql`drop table if exists grant_adviser_offers`.execute(db);
+}
