@@ -155,19 +155,33 @@ function moneyField(
   return parsed.value;
 }
 
-interface CheckedProgramme {
+/** A programme's fields as its row holds them, once judged (`checkProgramme`). */
+interface ProgrammeColumns {
   title: string;
   description: string;
-  budget: bigint;
-  opensOn: string;
-  closesOn: string;
-  bp: number;
-  kinds: SupportKind[];
-  rules: EligibilityRule[];
+  budget_pence: bigint;
+  opens_on: string;
+  closes_on: string;
+  matched_funding_bp: number;
+  support_kinds: SupportKind[];
+  eligibility: EligibilityRule[];
+}
+
+/** What the audit trail records of a programme's terms (when set up, and before and after a change). */
+function auditedTerms(terms: Omit<ProgrammeColumns, "description">) {
+  return {
+    title: terms.title,
+    budgetPence: terms.budget_pence,
+    opensOn: terms.opens_on,
+    closesOn: terms.closes_on,
+    matchedFundingBp: terms.matched_funding_bp,
+    supportKinds: terms.support_kinds,
+    eligibility: terms.eligibility,
+  };
 }
 
 /** A programme's fields judged: each one at fault named (400). */
-function checkProgramme(input: ProgrammeInput): CheckedProgramme {
+function checkProgramme(input: ProgrammeInput): ProgrammeColumns {
   const errors: FieldError[] = [];
   const title = (input.title ?? "").trim();
   if (title === "" || title.length > 200)
@@ -203,12 +217,12 @@ function checkProgramme(input: ProgrammeInput): CheckedProgramme {
   return {
     title,
     description,
-    budget,
-    opensOn,
-    closesOn,
-    bp: bp ?? 0,
-    kinds: kinds as SupportKind[],
-    rules: "rules" in checked ? checked.rules : [],
+    budget_pence: budget,
+    opens_on: opensOn,
+    closes_on: closesOn,
+    matched_funding_bp: bp ?? 0,
+    support_kinds: kinds as SupportKind[],
+    eligibility: "rules" in checked ? checked.rules : [],
   };
 }
 
@@ -231,14 +245,7 @@ export async function createProgramme(
       id: input.id ?? newId(),
       authority_id: authorityId,
       funder_organisation_id: organisationId,
-      title: c.title,
-      description: c.description,
-      budget_pence: c.budget,
-      opens_on: c.opensOn,
-      closes_on: c.closesOn,
-      eligibility: c.rules,
-      matched_funding_bp: c.bp,
-      support_kinds: c.kinds,
+      ...c,
       created_by: p.userId,
       created_at: ctx.clock.now(),
     });
@@ -247,16 +254,7 @@ export async function createProgramme(
       actor: actorOf(p),
       action: "grants.programme-created",
       entity: { type: "grant-programme", id: programme.id },
-      changes: {
-        funderOrganisationId: organisationId,
-        title: c.title,
-        budgetPence: c.budget,
-        opensOn: c.opensOn,
-        closesOn: c.closesOn,
-        matchedFundingBp: c.bp,
-        supportKinds: c.kinds,
-        eligibility: programme.eligibility,
-      },
+      changes: { funderOrganisationId: organisationId, ...auditedTerms(programme) },
     });
     return programme;
   });
@@ -284,16 +282,7 @@ export async function updateProgramme(
         "programme_awarded",
       );
     if (before.awarded_pence > 0n || (await repo.hasAward(trx, before.id))) throw awarded();
-    const programme = await repo.updateUnawardedProgramme(trx, before.id, {
-      title: c.title,
-      description: c.description,
-      budget_pence: c.budget,
-      opens_on: c.opensOn,
-      closes_on: c.closesOn,
-      eligibility: c.rules,
-      matched_funding_bp: c.bp,
-      support_kinds: c.kinds,
-    });
+    const programme = await repo.updateUnawardedProgramme(trx, before.id, c);
     if (!programme) throw awarded();
     await recordAudit(trx, ctx.clock, {
       authorityId: before.authority_id,
@@ -301,24 +290,8 @@ export async function updateProgramme(
       action: "grants.programme-changed",
       entity: { type: "grant-programme", id: before.id },
       changes: {
-        before: {
-          title: before.title,
-          budgetPence: before.budget_pence,
-          opensOn: before.opens_on,
-          closesOn: before.closes_on,
-          matchedFundingBp: before.matched_funding_bp,
-          supportKinds: before.support_kinds,
-          eligibility: before.eligibility,
-        },
-        after: {
-          title: c.title,
-          budgetPence: c.budget,
-          opensOn: c.opensOn,
-          closesOn: c.closesOn,
-          matchedFundingBp: c.bp,
-          supportKinds: c.kinds,
-          eligibility: c.rules,
-        },
+        before: auditedTerms(before),
+        after: auditedTerms(c),
       },
     });
     return programme;
