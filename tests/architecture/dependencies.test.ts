@@ -62,6 +62,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/barriers"],
   ["modules/standards"],
   ["modules/prize"],
+  // Neighbourhood services (issue 21): assets of community value on the Localism Act's clocks.
+  ["modules/community-assets"],
   // Open data about the whole system: reads the modules above through their public services.
   ["modules/ocds"],
   // The market dashboards: figures kept from the modules above, read through their services.
