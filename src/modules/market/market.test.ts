@@ -401,7 +401,9 @@ describe("provider diversity and the mutuals movement, national whatever the fil
         source: "openps",
       });
     }
-    // The demo: parks refused, libraries trading (and still trading), every stage of the libraries done.
+    // The demo: a proposal at every stage, parks refused, libraries trading (and still trading), every
+    // stage of the libraries done.
+    for (const row of stages) expect(row.proposals, String(row.stage)).toBeGreaterThan(0);
     expect(stages.find((r) => r.stage === "refused")?.proposals).toBe(1);
     expect(stages.find((r) => r.stage === "trading")?.proposals).toBe(1);
     expect(stages.find((r) => r.stage === "first-contract")?.stages_done).toBe(1);
