@@ -29,6 +29,7 @@ import {
 } from "../contracts/contracts.service.ts";
 import { awardedGrantsAfter, latestAwardedGrant } from "../grants/grants.service.ts";
 import { figuresComputedAt, personalBudgetRows } from "../market/market.service.ts";
+import { openFigureRows } from "../market/open-figures.ts";
 import { directoryRecordsAfter, latestDirectoryChange } from "../organisations/organisations.service.ts";
 import { latestPublishedProjectChange, publishedProjectsAfter } from "../projects/projects.service.ts";
 import { complaintFigureRows } from "../redress/figures.service.ts";
@@ -1188,6 +1189,49 @@ const grants: Dataset = {
   standard: { name: "360Giving", href: "/api/v1/grants/360giving" },
 };
 
+/**
+ * Provider diversity and the mutuals movement (issue 20, item 9; docs/market.md, "Open data"): the
+ * national figures of the market's dashboards, one row per number, the same as each chart's CSV
+ * (market's open-figures.ts): mutuals by year, spin-outs by stage and median days, survival, support
+ * awarded, barriers by kind and standing, the adjudicators' decisions, outcomes by provider sector and
+ * size (small numbers suppressed). Counts only, national: nothing of a person.
+ */
+const diversityFigures: Dataset = {
+  id: "diversity-figures",
+  columns: columns(
+    ["figure", "code", "spinouts-by-stage"],
+    ["dimension", "code", "stage"],
+    ["group", "text", "business-case"],
+    ["measure", "code", "median_days"],
+    ["value", "integer", "21"],
+    ["suppressed", "boolean", "false"],
+  ),
+  async *pages(ctx) {
+    yield (await openFigureRows(ctx)).map((r) => ({ ...r }));
+  },
+  // Counted afresh from eight modules' records at each download. Dated by the changes the audit trail
+  // records of what they count, by payment by results' runs and audits (its outcomes are computed),
+  // and by the day (the barriers' year and their overdue standing, remedies falling due).
+  modified: (ctx) => latestOutcomesChange(ctx),
+  changedBy: [
+    "mutuals.",
+    "organisation.registered",
+    "organisation.updated",
+    "organisation.mutual-evidence-recorded",
+    "grants.",
+    "barrier.",
+    "ombudsman-case.",
+    "remedy.",
+    "second-tier-body.",
+    "inspection.published",
+    "inspection.corrected",
+    "registration.",
+    "contract.amended",
+    "contract.kpi-rated",
+  ],
+  clock: "day",
+};
+
 /** Every open dataset, in the order the index lists them. */
 export const DATASETS: readonly Dataset[] = [
   authorities,
@@ -1212,6 +1256,7 @@ export const DATASETS: readonly Dataset[] = [
   outcomes,
   spendOver500,
   grants,
+  diversityFigures,
 ];
 
 export const DATASET_IDS: readonly string[] = DATASETS.map((d) => d.id);

@@ -19,7 +19,7 @@ import type { Language } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { CONCENTRATED_HHI, HIGHLY_CONCENTRATED_HHI } from "./concentration.ts";
 import { DAYS_BANDS, ENOUGH_BIDS } from "./figures.ts";
-import type { FigureSource, PersonalBudgets, Theme, ThemeFigures } from "./market.service.ts";
+import type { FigureSource, Outcomes, PersonalBudgets, Theme, ThemeFigures } from "./market.service.ts";
 import type { OutcomeRow, OutcomeTable } from "./outcomes.ts";
 import type { ShownCell } from "./personal-budgets.ts";
 
@@ -1395,6 +1395,24 @@ export function chartsOf<T extends Theme>(
   }
   const f = figures as ThemeFigures["quality"];
   return [ratingsFigure(f.ratings, w, shown), kpiRatingsFigure(f.kpiRatings, w, shown)];
+}
+
+/**
+ * The national figures of issue 20, item 9 (the mutuals movement, outcomes by provider sector and
+ * size), as their pages show them: what the open dataset publishes (open-figures.ts).
+ */
+export function nationalCharts(movement: Movement, outcomes: Outcomes, w: Words): Figure[] {
+  return [
+    mutualsByYear(movement, w),
+    spinoutsByStage(movement, w),
+    mutualSurvival(movement, w),
+    supportAwarded(movement, w),
+    barriersByKind(movement, w),
+    adjudicatorDecisions(movement, w),
+    outcomeRatings("outcomes-ratings", outcomes.ratings, w),
+    outcomeRatings("outcomes-kpi-ratings", outcomes.kpiRatings, w),
+    outcomeResults(outcomes.results, w),
+  ];
 }
 
 /** The sources a choice shows, in the order charts divide them. */

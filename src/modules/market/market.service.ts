@@ -396,6 +396,17 @@ async function movementOf(ctx: Pick<Ctx, "db" | "clock">): Promise<Movement> {
   };
 }
 
+/**
+ * The national figures of issue 20, item 9 — the mutuals movement and outcomes by provider sector
+ * and size — read afresh from the modules that own them (not kept: the open dataset dates them by
+ * the changes that make them, `open-figures.ts`). Public.
+ */
+export async function nationalFigures(
+  ctx: Pick<Ctx, "db" | "clock">,
+): Promise<{ movement: Movement; outcomes: Outcomes }> {
+  return { movement: await movementOf(ctx), outcomes: await outcomesOf(ctx) };
+}
+
 export interface Competition {
   bids: { bids: number; source: "openps" | "imported"; tenders: number }[];
   awards: { band: string; source: "openps" | "imported"; awards: number; days: bigint }[];

@@ -581,6 +581,45 @@ describe("provider diversity and the mutuals movement, national whatever the fil
     }
     expect(compared).toBeGreaterThan(100);
   });
+
+  it("publishes the same numbers as open data (diversity-figures), one row per number of each CSV", async () => {
+    const json = JSON.parse((await get("/open-data/diversity-figures.json")).body) as {
+      rows: {
+        figure: string;
+        dimension: string;
+        group: string;
+        measure: string;
+        value: number | null;
+        suppressed: boolean;
+      }[];
+    };
+    const published = new Map(
+      json.rows.map((r) => [`${r.figure}/${r.dimension}/${r.group}/${r.measure}`, r]),
+    );
+    let compared = 0;
+    for (const id of NATIONAL) {
+      const { head, rows } = withoutSource(csvOf((await get(`/market/${id}.csv`)).body));
+      const outcome = head[0] === "dimension";
+      for (const row of rows)
+        for (const [c, key] of head.entries()) {
+          if (!/^[\d<]|^$/.test(row[c] ?? "x") || key.endsWith("_percent") || (outcome && c < 2)) continue;
+          if (!outcome && c === 0) continue;
+          const [dimension, group] = outcome ? [row[0], row[1]] : [head[0], row[0]];
+          const value = row[c] ?? "";
+          expect(published.get(`${id}/${dimension}/${group}/${key}`), `${id} ${group} ${key}`).toEqual({
+            figure: id,
+            dimension,
+            group,
+            measure: key,
+            value: value === "" || value === "<10" ? null : Number(value),
+            suppressed: value === "<10",
+          });
+          compared += 1;
+        }
+    }
+    expect(json.rows.length).toBe(compared);
+    expect(json.rows.some((r) => r.suppressed && r.value === null)).toBe(true);
+  });
 });
 
 describe("two computations of one authority's figures at once", () => {
