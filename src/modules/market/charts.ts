@@ -846,21 +846,45 @@ function barriersByKind(m: Movement, w: Words): Figure {
   );
 }
 
-/** The adjudicators' published decisions by finding. */
+/**
+ * The independent adjudicators' decisions by finding and by each published ground found, and the
+ * remedies they ordered by compliance: a bar a row with a count.
+ */
 function adjudicatorDecisions(m: Movement, w: Words): Figure {
-  const total = m.adjudicator.reduce((s, r) => s + r.decisions, 0);
-  const findingLabel = (f: string) => w.t(`redress.ombudsman.findings.${f}`);
+  const id = "adjudicator-decisions";
+  const of = (dimension: string) => m.adjudicator.filter((r) => r.dimension === dimension);
+  const decisions = of("finding").reduce((s, r) => s + r.count, 0);
+  const remedies = of("remedies").find((r) => r.key === "ordered")?.count ?? 0;
+  const groupLabel = (dimension: string, key: string) =>
+    dimension === "finding"
+      ? w.t(`redress.ombudsman.findings.${key}`)
+      : dimension === "ground"
+        ? w.t(`redress.appeals.grounds.${key}.label`)
+        : w.t(`market.adjudicator.remedies.${key}`);
+  const dimensionLabel = (dimension: string) => w.t(`market.adjudicator.dimension.${dimension}`);
   return movementFigure(
     w,
-    "adjudicator-decisions",
-    w.t("market.charts.adjudicator-decisions.description", { decisions: whole(total, w.locale) }),
-    [column(w, "finding", "finding", false), column(w, "decisions", "decisions")],
+    id,
+    w.t(`market.charts.${id}.description`, {
+      decisions: whole(decisions, w.locale),
+      remedies: whole(remedies, w.locale),
+    }),
+    [
+      column(w, "dimension", "groupedBy", false),
+      { key: "group", label: w.t("market.adjudicator.group"), numeric: false },
+      column(w, "count", "count"),
+    ],
     m.adjudicator.map((r) => ({
-      csv: [r.finding, r.decisions],
-      cells: [findingLabel(r.finding), whole(r.decisions, w.locale)],
+      csv: [r.dimension, r.key, r.count],
+      cells: [dimensionLabel(r.dimension), groupLabel(r.dimension, r.key), whole(r.count, w.locale)],
     })),
-    m.adjudicator.map((r) => ({ label: findingLabel(r.finding), value: r.decisions })),
-    { label: w.t("market.columns.finding"), value: w.t("market.columns.decisions") },
+    decisions + remedies > 0
+      ? m.adjudicator.map((r) => ({
+          label: `${dimensionLabel(r.dimension)}: ${groupLabel(r.dimension, r.key)}`,
+          value: r.count,
+        }))
+      : [],
+    { label: w.t("market.adjudicator.group"), value: w.t("market.columns.count") },
   );
 }
 
