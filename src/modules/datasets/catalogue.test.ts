@@ -84,6 +84,7 @@ describe("the actions that date each dataset", () => {
       "diversity-figures",
       "grants",
       "organisations",
+      "prize",
       "regulated-locations",
       "right-to-challenge",
     ]);

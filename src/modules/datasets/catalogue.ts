@@ -31,6 +31,7 @@ import { awardedGrantsAfter, latestAwardedGrant } from "../grants/grants.service
 import { figuresComputedAt, personalBudgetRows } from "../market/market.service.ts";
 import { openFigureRows } from "../market/open-figures.ts";
 import { directoryRecordsAfter, latestDirectoryChange } from "../organisations/organisations.service.ts";
+import { publishedNomineesAfter } from "../prize/prize.service.ts";
 import { latestPublishedProjectChange, publishedProjectsAfter } from "../projects/projects.service.ts";
 import { complaintFigureRows } from "../redress/figures.service.ts";
 import {
@@ -1232,6 +1233,60 @@ const diversityFigures: Dataset = {
   clock: "day",
 };
 
+/**
+ * The prize for public service innovation (issue 20, item 8; docs/prize.md): every shortlisted
+ * nominee of a round whose shortlist is published, its place, and — once the winners are published —
+ * whether it won and its citation. Never who nominated (nothing of the nominators is read), nor the
+ * judges or their scores.
+ */
+const prize: Dataset = {
+  id: "prize",
+  columns: columns(
+    ["authority_id", "uuid", AUTHORITY],
+    ["nomination_id", "uuid", UUID],
+    ["round_id", "uuid", UUID],
+    ["year", "integer", "2026"],
+    ["round_title", "text", "Public Service Innovation Prize 2026"],
+    ["category_id", "uuid", UUID],
+    ["category_title", "text", "Spin-out of the year"],
+    ["nominee_name", "text", "Westshire Libraries and Culture Mutual"],
+    ["organisation_id", "uuid", UUID],
+    ["team_organisation_id", "uuid", UUID],
+    ["team_authority_id", "uuid", AUTHORITY],
+    ["shortlist_place", "integer", "1"],
+    ["won", "boolean", "true"],
+    ["citation", "text", "For keeping every library open as a staff- and user-owned society."],
+    ["shortlist_published_at", "date-time", "2026-03-15T10:00:00.000Z"],
+    ["winners_published_at", "date-time", "2026-04-01T10:00:00.000Z"],
+  ),
+  pages: paged(
+    (ctx, after: readonly [string, string] | undefined, limit) => publishedNomineesAfter(ctx, after, limit),
+    tenantKey,
+    (n) => ({
+      authority_id: n.authority_id,
+      nomination_id: n.id,
+      round_id: n.round_id,
+      year: n.year,
+      round_title: n.round_title,
+      category_id: n.category_id,
+      category_title: n.category_title,
+      nominee_name: n.nominee_name,
+      organisation_id: n.organisation_id,
+      team_organisation_id: n.team_organisation_id,
+      team_authority_id: n.team_authority_id,
+      shortlist_place: n.shortlist_rank,
+      won: n.won,
+      citation: n.citation,
+      shortlist_published_at: iso(n.shortlist_published_at),
+      winners_published_at: iso(n.winners_published_at),
+    }),
+  ),
+  // Its rows change only when a shortlist or the winners are published (audited), or a nominee's
+  // organisation is renamed in the directory.
+  modified: async () => null,
+  changedBy: ["prize-round.shortlist-published", "prize-round.winners-published", "organisation.updated"],
+};
+
 /** Every open dataset, in the order the index lists them. */
 export const DATASETS: readonly Dataset[] = [
   authorities,
@@ -1257,6 +1312,7 @@ export const DATASETS: readonly Dataset[] = [
   spendOver500,
   grants,
   diversityFigures,
+  prize,
 ];
 
 export const DATASET_IDS: readonly string[] = DATASETS.map((d) => d.id);

@@ -924,3 +924,16 @@ export async function prizeProfilePanel(
   if (honours.length === 0) return undefined;
   return { template: "prize/views/profile-panel.njk", context: { prizeHonours: honours } };
 }
+
+/**
+ * The prize as open data (the `prize` dataset): the shortlisted nominees of every round whose
+ * shortlist is published, with the winners and their citations once published, a page after a key
+ * (organiser, nomination). Who nominated is never read. Public.
+ */
+export function publishedNomineesAfter(
+  ctx: Pick<Ctx, "db">,
+  after: readonly [string, string] | undefined,
+  limit: number,
+): Promise<repo.PublishedNomineeRow[]> {
+  return repo.publishedNomineesAfter(ctx.db, after, limit);
+}

@@ -96,6 +96,42 @@ describe("the demo's prize, in public", () => {
     }
   });
 
+  it("publishes the shortlists and winners as open data, never who nominated nor the judges", async () => {
+    const json = (await call(t.app, "GET", "/open-data/prize.json")).json();
+    const spinOut = json.rows.filter(
+      (r: { category_id: string }) => r.category_id === DEMO_PRIZE.lastSpinOut,
+    );
+    expect(
+      spinOut.map((r: { nominee_name: string; shortlist_place: number; won: boolean }) => [
+        r.nominee_name,
+        r.shortlist_place,
+        r.won,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        ["Westshire Libraries and Culture Mutual", 1, true],
+        ["Kinship Futures Westshire", 2, false],
+        ["Millbrook Leisure Mutual", 2, false],
+      ]),
+    );
+    expect(spinOut).toHaveLength(3);
+    expect(spinOut.find((r: { won: boolean }) => r.won).citation).toContain(
+      "For showing that a staff-owned library service",
+    );
+    // This year's round has no shortlist yet: none of its nominees is published.
+    expect(json.rows.some((r: { round_id: string }) => r.round_id === DEMO_PRIZE.thisRound)).toBe(false);
+    const csv = (await call(t.app, "GET", "/open-data/prize.csv")).body;
+    for (const body of [csv, JSON.stringify(json)])
+      for (const secret of [
+        "Sam Ellis",
+        "sam.ellis@example.org",
+        "Olu Adeyemi",
+        "Amira Haddad",
+        "evaluator-dws@",
+      ])
+        expect(body).not.toContain(secret);
+  });
+
   it("shows the win on the winner's profile, and is in Welsh", async () => {
     expect(mainText((await call(t.app, "GET", `/organisations/${LIBRARIES}`)).body)).toContain(
       "Westshire Libraries and Culture Mutual: winner, Spin-out of the year, Public Service Innovation Prize 2025",
