@@ -382,3 +382,17 @@ export function publishedNomineesAfter(
     );
   return query.orderBy("n.authority_id").orderBy("n.id").limit(limit).execute();
 }
+
+/** The accounts that nominated in the round (signed in), once each: told of the shortlist and the winners. */
+export async function signedInNominatorsOf(db: Db, roundId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("prize_nominators as x")
+    .innerJoin("prize_nominations as n", "n.id", "x.nomination_id")
+    .select("x.user_id")
+    .distinct()
+    .where("n.round_id", "=", roundId)
+    .where("x.user_id", "is not", null)
+    .orderBy("x.user_id")
+    .execute();
+  return rows.map((r) => r.user_id as string);
+}

@@ -274,11 +274,33 @@ describe("judging a round", () => {
       });
       ids[name] = sent.json().nominationId;
     }
+    // Nominated again by someone signed in (merged): they will be told of the shortlist and the winners.
+    const signedIn = await call(t.app, "POST", `${rounds}/${roundId}/nominations`, as("county"), {
+      categoryId,
+      nomineeKind: "organisation",
+      organisationId: SECOND_CHANCE,
+      reasons: "Kitchens that train people leaving prison.",
+    });
+    expect(signedIn.json()).toMatchObject({ merged: true });
     for (const judge of ["judge1", "judge2"])
       expect(
         (await call(t.app, "POST", `${rounds}/${roundId}/judges`, as("dws"), { email: emails[judge] }))
           .statusCode,
       ).toBe(200);
+    // Each judge is told in their inbox, with a link to the judging page.
+    const inbox = async (who: string) =>
+      (await call(t.app, "GET", "/api/v1/inbox", as(who)))
+        .json()
+        .notices.filter((n: { link: string }) => n.link.startsWith(`/prize/${roundId}`)) as {
+        subject: string;
+        link: string;
+      }[];
+    expect(await inbox("judge2")).toEqual([
+      expect.objectContaining({
+        subject: "You are a judge of Test prize",
+        link: `/prize/${roundId}/judging`,
+      }),
+    ]);
     expect(
       (await call(t.app, "POST", `${rounds}/${roundId}/judges`, as("judge1"), { email: emails.judge2 }))
         .statusCode,
@@ -355,6 +377,9 @@ describe("judging a round", () => {
       ["Second Chance Kitchens CIC", 1, true],
     ]);
     expect((await score("judge2", ids.nationwide, 9)).statusCode).toBe(409);
+    expect((await inbox("county")).map((n) => n.subject)).toEqual([
+      "The shortlist of Test prize is published",
+    ]);
 
     await moveTo(new Date(start.getTime() + 3 * 86_400_000));
     const form = await call(t.app, "GET", `/prize/${roundId}/judging`, as("dws"));
@@ -372,6 +397,10 @@ describe("judging a round", () => {
     });
     expect(winners.statusCode).toBe(200);
     expect(winners.json().round.state).toBe("decided");
+    expect((await inbox("county")).map((n) => [n.subject, n.link])).toEqual([
+      ["The winners of Test prize are published", `/prize/${roundId}`],
+      ["The shortlist of Test prize is published", `/prize/${roundId}`],
+    ]);
     expect(mainText((await call(t.app, "GET", `/organisations/${SECOND_CHANCE}`)).body)).toContain(
       "Second Chance Kitchens CIC: winner, Best idea, Test prize",
     );
