@@ -75,10 +75,16 @@ describe("the actions that date each dataset", () => {
   });
 
   it("are found by the action recorded", () => {
-    expect(datasetsChangedBy("registration.cancelled")).toEqual(["regulated-locations"]);
+    expect(datasetsChangedBy("registration.cancelled").sort()).toEqual([
+      "diversity-figures",
+      "regulated-locations",
+    ]);
+    expect(datasetsChangedBy("mutuals.proposal-approved")).toEqual(["diversity-figures"]);
     expect(datasetsChangedBy("organisation.updated").sort()).toEqual([
+      "diversity-figures",
       "grants",
       "organisations",
+      "prize",
       "regulated-locations",
       "right-to-challenge",
     ]);

@@ -29,7 +29,9 @@ import {
 } from "../contracts/contracts.service.ts";
 import { awardedGrantsAfter, latestAwardedGrant } from "../grants/grants.service.ts";
 import { figuresComputedAt, personalBudgetRows } from "../market/market.service.ts";
+import { openFigureRows } from "../market/open-figures.ts";
 import { directoryRecordsAfter, latestDirectoryChange } from "../organisations/organisations.service.ts";
+import { publishedNomineesAfter } from "../prize/prize.service.ts";
 import { latestPublishedProjectChange, publishedProjectsAfter } from "../projects/projects.service.ts";
 import { complaintFigureRows } from "../redress/figures.service.ts";
 import {
@@ -1188,6 +1190,103 @@ const grants: Dataset = {
   standard: { name: "360Giving", href: "/api/v1/grants/360giving" },
 };
 
+/**
+ * Provider diversity and the mutuals movement (issue 20, item 9; docs/market.md, "Open data"): the
+ * national figures of the market's dashboards, one row per number, the same as each chart's CSV
+ * (market's open-figures.ts): mutuals by year, spin-outs by stage and median days, survival, support
+ * awarded, barriers by kind and standing, the adjudicators' decisions, outcomes by provider sector and
+ * size (small numbers suppressed). Counts only, national: nothing of a person.
+ */
+const diversityFigures: Dataset = {
+  id: "diversity-figures",
+  columns: columns(
+    ["figure", "code", "spinouts-by-stage"],
+    ["dimension", "code", "stage"],
+    ["group", "text", "business-case"],
+    ["measure", "code", "median_days"],
+    ["value", "integer", "21"],
+    ["suppressed", "boolean", "false"],
+  ),
+  async *pages(ctx) {
+    yield (await openFigureRows(ctx)).map((r) => ({ ...r }));
+  },
+  // Counted afresh from eight modules' records at each download. Dated by the changes the audit trail
+  // records of what they count, by payment by results' runs and audits (its outcomes are computed),
+  // and by the day (the barriers' year and their overdue standing, remedies falling due).
+  modified: (ctx) => latestOutcomesChange(ctx),
+  changedBy: [
+    "mutuals.",
+    "organisation.registered",
+    "organisation.updated",
+    "organisation.mutual-evidence-recorded",
+    "grants.",
+    "barrier.",
+    "ombudsman-case.",
+    "remedy.",
+    "second-tier-body.",
+    "inspection.published",
+    "inspection.corrected",
+    "registration.",
+    "contract.amended",
+    "contract.kpi-rated",
+  ],
+  clock: "day",
+};
+
+/**
+ * The prize for public service innovation (issue 20, item 8; docs/prize.md): every shortlisted
+ * nominee of a round whose shortlist is published, its place, and — once the winners are published —
+ * whether it won and its citation. Never who nominated (nothing of the nominators is read), nor the
+ * judges or their scores.
+ */
+const prize: Dataset = {
+  id: "prize",
+  columns: columns(
+    ["authority_id", "uuid", AUTHORITY],
+    ["nomination_id", "uuid", UUID],
+    ["round_id", "uuid", UUID],
+    ["year", "integer", "2026"],
+    ["round_title", "text", "Public Service Innovation Prize 2026"],
+    ["category_id", "uuid", UUID],
+    ["category_title", "text", "Spin-out of the year"],
+    ["nominee_name", "text", "Westshire Libraries and Culture Mutual"],
+    ["organisation_id", "uuid", UUID],
+    ["team_organisation_id", "uuid", UUID],
+    ["team_authority_id", "uuid", AUTHORITY],
+    ["shortlist_place", "integer", "1"],
+    ["won", "boolean", "true"],
+    ["citation", "text", "For keeping every library open as a staff- and user-owned society."],
+    ["shortlist_published_at", "date-time", "2026-03-15T10:00:00.000Z"],
+    ["winners_published_at", "date-time", "2026-04-01T10:00:00.000Z"],
+  ),
+  pages: paged(
+    (ctx, after: readonly [string, string] | undefined, limit) => publishedNomineesAfter(ctx, after, limit),
+    tenantKey,
+    (n) => ({
+      authority_id: n.authority_id,
+      nomination_id: n.id,
+      round_id: n.round_id,
+      year: n.year,
+      round_title: n.round_title,
+      category_id: n.category_id,
+      category_title: n.category_title,
+      nominee_name: n.nominee_name,
+      organisation_id: n.organisation_id,
+      team_organisation_id: n.team_organisation_id,
+      team_authority_id: n.team_authority_id,
+      shortlist_place: n.shortlist_rank,
+      won: n.won,
+      citation: n.citation,
+      shortlist_published_at: iso(n.shortlist_published_at),
+      winners_published_at: iso(n.winners_published_at),
+    }),
+  ),
+  // Its rows change only when a shortlist or the winners are published (audited), or a nominee's
+  // organisation is renamed in the directory.
+  modified: async () => null,
+  changedBy: ["prize-round.shortlist-published", "prize-round.winners-published", "organisation.updated"],
+};
+
 /** Every open dataset, in the order the index lists them. */
 export const DATASETS: readonly Dataset[] = [
   authorities,
@@ -1212,6 +1311,8 @@ export const DATASETS: readonly Dataset[] = [
   outcomes,
   spendOver500,
   grants,
+  diversityFigures,
+  prize,
 ];
 
 export const DATASET_IDS: readonly string[] = DATASETS.map((d) => d.id);

@@ -357,6 +357,10 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   "tender.question-asked": "demo",
   // The demo mutuals seed: Westshire refuses the parks spin-out, and approves the libraries' (the teams are told).
   "mutuals.decision": "demo",
+  // The demo prize seed: the Department for Work and Skills appoints its judges (each is told), and
+  // publishes last year's shortlist and winners (Olu Adeyemi, who nominated signed in, is told).
+  "prize.judge-appointed": "demo",
+  "prize.published": "demo",
   "tender.question-answered": "demo",
   // The demo care seed changes the demo citizen's own budget once: she is told.
   "care.budget-changed": "demo",

@@ -19,7 +19,7 @@ import type { Language } from "../../lib/london-time.ts";
 import { formatMoney, type Pence } from "../../lib/money.ts";
 import { CONCENTRATED_HHI, HIGHLY_CONCENTRATED_HHI } from "./concentration.ts";
 import { DAYS_BANDS, ENOUGH_BIDS } from "./figures.ts";
-import type { FigureSource, PersonalBudgets, Theme, ThemeFigures } from "./market.service.ts";
+import type { FigureSource, Outcomes, PersonalBudgets, Theme, ThemeFigures } from "./market.service.ts";
 import type { OutcomeRow, OutcomeTable } from "./outcomes.ts";
 import type { ShownCell } from "./personal-budgets.ts";
 
@@ -846,21 +846,45 @@ function barriersByKind(m: Movement, w: Words): Figure {
   );
 }
 
-/** The adjudicators' published decisions by finding. */
+/**
+ * The independent adjudicators' decisions by finding and by each published ground found, and the
+ * remedies they ordered by compliance: a bar a row with a count.
+ */
 function adjudicatorDecisions(m: Movement, w: Words): Figure {
-  const total = m.adjudicator.reduce((s, r) => s + r.decisions, 0);
-  const findingLabel = (f: string) => w.t(`redress.ombudsman.findings.${f}`);
+  const id = "adjudicator-decisions";
+  const of = (dimension: string) => m.adjudicator.filter((r) => r.dimension === dimension);
+  const decisions = of("finding").reduce((s, r) => s + r.count, 0);
+  const remedies = of("remedies").find((r) => r.key === "ordered")?.count ?? 0;
+  const groupLabel = (dimension: string, key: string) =>
+    dimension === "finding"
+      ? w.t(`redress.ombudsman.findings.${key}`)
+      : dimension === "ground"
+        ? w.t(`redress.appeals.grounds.${key}.label`)
+        : w.t(`market.adjudicator.remedies.${key}`);
+  const dimensionLabel = (dimension: string) => w.t(`market.adjudicator.dimension.${dimension}`);
   return movementFigure(
     w,
-    "adjudicator-decisions",
-    w.t("market.charts.adjudicator-decisions.description", { decisions: whole(total, w.locale) }),
-    [column(w, "finding", "finding", false), column(w, "decisions", "decisions")],
+    id,
+    w.t(`market.charts.${id}.description`, {
+      decisions: whole(decisions, w.locale),
+      remedies: whole(remedies, w.locale),
+    }),
+    [
+      column(w, "dimension", "groupedBy", false),
+      { key: "group", label: w.t("market.adjudicator.group"), numeric: false },
+      column(w, "count", "count"),
+    ],
     m.adjudicator.map((r) => ({
-      csv: [r.finding, r.decisions],
-      cells: [findingLabel(r.finding), whole(r.decisions, w.locale)],
+      csv: [r.dimension, r.key, r.count],
+      cells: [dimensionLabel(r.dimension), groupLabel(r.dimension, r.key), whole(r.count, w.locale)],
     })),
-    m.adjudicator.map((r) => ({ label: findingLabel(r.finding), value: r.decisions })),
-    { label: w.t("market.columns.finding"), value: w.t("market.columns.decisions") },
+    decisions + remedies > 0
+      ? m.adjudicator.map((r) => ({
+          label: `${dimensionLabel(r.dimension)}: ${groupLabel(r.dimension, r.key)}`,
+          value: r.count,
+        }))
+      : [],
+    { label: w.t("market.adjudicator.group"), value: w.t("market.columns.count") },
   );
 }
 
@@ -1395,6 +1419,24 @@ export function chartsOf<T extends Theme>(
   }
   const f = figures as ThemeFigures["quality"];
   return [ratingsFigure(f.ratings, w, shown), kpiRatingsFigure(f.kpiRatings, w, shown)];
+}
+
+/**
+ * The national figures of issue 20, item 9 (the mutuals movement, outcomes by provider sector and
+ * size), as their pages show them: what the open dataset publishes (open-figures.ts).
+ */
+export function nationalCharts(movement: Movement, outcomes: Outcomes, w: Words): Figure[] {
+  return [
+    mutualsByYear(movement, w),
+    spinoutsByStage(movement, w),
+    mutualSurvival(movement, w),
+    supportAwarded(movement, w),
+    barriersByKind(movement, w),
+    adjudicatorDecisions(movement, w),
+    outcomeRatings("outcomes-ratings", outcomes.ratings, w),
+    outcomeRatings("outcomes-kpi-ratings", outcomes.kpiRatings, w),
+    outcomeResults(outcomes.results, w),
+  ];
 }
 
 /** The sources a choice shows, in the order charts divide them. */

@@ -21,7 +21,7 @@ import { awardsByProgramme } from "../grants/grants.service.ts";
 import { type SpinoutFigures, spinoutFigures } from "../mutuals/figures.service.ts";
 import { publishersNamed } from "../ocds/external.service.ts";
 import { mutualSummary, mutualsBySpinOutYear, sectorsOf } from "../organisations/organisations.service.ts";
-import { publishedDecisions } from "../redress/decisions.service.ts";
+import { type AdjudicatorFigures, adjudicatorFigures } from "../redress/appeals.service.ts";
 import { currentRatingsByProvider } from "../regulation/regulation.service.ts";
 import { outcomesByProvider } from "../results/open-data.service.ts";
 import {
@@ -333,9 +333,25 @@ export interface Movement {
   support: { id: string; title: string; budgetPence: bigint; awards: number; awardedPence: bigint }[];
   /** Barriers logged this calendar year by kind and where each stands, suppressed by the barriers module. */
   barriers: { year: number; table: FigureTable };
-  /** The adjudicators' published decisions by finding (redress). */
-  adjudicator: { finding: string; decisions: number }[];
+  /**
+   * The independent adjudicators' decisions (redress `adjudicatorFigures`, every adjudicator's summed):
+   * by finding, by each published ground found (a decision may find several), and the remedies they
+   * ordered by compliance (ordered; complied with on time, late; reported done, waiting for the
+   * adjudicator; due; overdue).
+   */
+  adjudicator: { dimension: AdjudicatorDimension; key: string; count: number }[];
 }
+
+export type AdjudicatorDimension = "finding" | "ground" | "remedies";
+/** The remedies' compliance, in the order the chart shows it (redress's counts by these names). */
+export const REMEDY_COMPLIANCE = [
+  ["ordered", "ordered"],
+  ["complied-on-time", "compliedOnTime"],
+  ["complied-late", "compliedLate"],
+  ["reported", "reported"],
+  ["due", "due"],
+  ["overdue", "overdue"],
+] as const;
 
 /** Before the movement's figures are read (the theme's kept figures leave them to `movementOf`). */
 const NO_MOVEMENT: Movement = {
@@ -359,27 +375,11 @@ const NO_MOVEMENT: Movement = {
   adjudicator: [],
 };
 
-/** The published decisions read at most (pages of the redress module's list). */
-const DECISIONS_READ = 10_000;
-
 /** The movement's figures, each from the module that owns them, as the public may read them. */
 async function movementOf(ctx: Pick<Ctx, "db" | "clock">): Promise<Movement> {
   const publicCtx: Ctx = { db: ctx.db, clock: ctx.clock, principal: null };
   const spinouts = await spinoutFigures(publicCtx);
   const barriers = await barrierFigures(publicCtx);
-  // The adjudicators' decisions: the published decisions of the scheme "adjudicator", by finding.
-  const findings = new Map<string, number>();
-  let after: string | undefined;
-  let findingOrder: readonly string[] = [];
-  for (let read = 0; read < DECISIONS_READ; ) {
-    const page = await publishedDecisions(publicCtx, { after });
-    findingOrder = page.findings;
-    for (const d of page.decisions)
-      if (d.scheme === "adjudicator") findings.set(d.finding, (findings.get(d.finding) ?? 0) + 1);
-    read += page.decisions.length;
-    if (!page.next) break;
-    after = page.next;
-  }
   const kinds = barriers.tables.find((t) => t.dimension === "kind");
   return {
     byYear: await mutualsBySpinOutYear(publicCtx),
@@ -390,10 +390,43 @@ async function movementOf(ctx: Pick<Ctx, "db" | "clock">): Promise<Movement> {
       year: barriers.year,
       table: kinds ?? NO_MOVEMENT.barriers.table,
     },
-    adjudicator: findingOrder
-      .filter((finding) => findings.has(finding))
-      .map((finding) => ({ finding, decisions: findings.get(finding) ?? 0 })),
+    adjudicator: adjudicatorRows(await adjudicatorFigures(publicCtx)),
   };
+}
+
+/** Every adjudicator's decisions by finding and by ground found, and its remedies by compliance, summed. */
+function adjudicatorRows(figures: AdjudicatorFigures[]): Movement["adjudicator"] {
+  const [first] = figures;
+  if (!first) return [];
+  const sum = (count: (f: AdjudicatorFigures) => number) => figures.reduce((n, f) => n + count(f), 0);
+  return [
+    ...first.byOutcome.map(({ finding }) => ({
+      dimension: "finding" as const,
+      key: finding,
+      count: sum((f) => f.byOutcome.find((o) => o.finding === finding)?.count ?? 0),
+    })),
+    ...first.byGround.map(({ ground }) => ({
+      dimension: "ground" as const,
+      key: ground,
+      count: sum((f) => f.byGround.find((g) => g.ground === ground)?.found ?? 0),
+    })),
+    ...REMEDY_COMPLIANCE.map(([key, name]) => ({
+      dimension: "remedies" as const,
+      key,
+      count: sum((f) => f.remedies[name]),
+    })),
+  ];
+}
+
+/**
+ * The national figures of issue 20, item 9 — the mutuals movement and outcomes by provider sector
+ * and size — read afresh from the modules that own them (not kept: the open dataset dates them by
+ * the changes that make them, `open-figures.ts`). Public.
+ */
+export async function nationalFigures(
+  ctx: Pick<Ctx, "db" | "clock">,
+): Promise<{ movement: Movement; outcomes: Outcomes }> {
+  return { movement: await movementOf(ctx), outcomes: await outcomesOf(ctx) };
 }
 
 export interface Competition {

@@ -401,7 +401,9 @@ describe("provider diversity and the mutuals movement, national whatever the fil
         source: "openps",
       });
     }
-    // The demo: parks refused, libraries trading (and still trading), every stage of the libraries done.
+    // The demo: a proposal at every stage, parks refused, libraries trading (and still trading), every
+    // stage of the libraries done.
+    for (const row of stages) expect(row.proposals, String(row.stage)).toBeGreaterThan(0);
     expect(stages.find((r) => r.stage === "refused")?.proposals).toBe(1);
     expect(stages.find((r) => r.stage === "trading")?.proposals).toBe(1);
     expect(stages.find((r) => r.stage === "first-contract")?.stages_done).toBe(1);
@@ -455,21 +457,39 @@ describe("provider diversity and the mutuals movement, national whatever the fil
       })),
     );
 
-    // The adjudicators' published decisions by finding (none in the demo: the page says so).
-    const decisions = await db()
+    // The adjudicators' decisions by finding and by ground found, and their remedies (the demo's
+    // parks appeal: upheld, its remedy ordered).
+    const decided = await db()
       .selectFrom("ombudsman_cases")
-      .select(["finding"])
+      .select(["finding", "grounds_found"])
       .where("scheme", "=", "adjudicator")
-      .where("publication", "=", "publish")
-      .where("publication_consent", "=", true)
       .where("decided_on", "is not", null)
       .execute();
-    expect((rows.get("adjudicator-decisions") ?? []).reduce((n, r) => n + Number(r.decisions), 0)).toBe(
-      decisions.length,
-    );
-    const page = await get("/market/mutuals");
-    const section = /<section[^>]*id="adjudicator-decisions"[\s\S]*?<\/section>/.exec(page.body)?.[0] ?? "";
-    if (decisions.length === 0) expect(decode(section)).toContain(en.market.noFigures);
+    const adjudicator = rows.get("adjudicator-decisions") ?? [];
+    const countOf = (dimension: string, group: string) =>
+      Number(adjudicator.find((r) => r.dimension === dimension && r.group === group)?.count);
+    expect(decided.length).toBeGreaterThan(0);
+    for (const finding of new Set(decided.map((d) => d.finding as string)))
+      expect(countOf("finding", finding), finding).toBe(decided.filter((d) => d.finding === finding).length);
+    expect(
+      adjudicator.filter((r) => r.dimension === "finding").reduce((n, r) => n + Number(r.count), 0),
+    ).toBe(decided.length);
+    for (const ground of ["policy-not-followed", "no-reasons", "unequal-treatment", "not-answered-in-time"])
+      expect(countOf("ground", ground), ground).toBe(
+        decided.filter((d) => (d.grounds_found as string[]).includes(ground)).length,
+      );
+    const adjudicators = await db()
+      .selectFrom("ombudsman_cases")
+      .select("authority_id")
+      .where("scheme", "=", "adjudicator");
+    const ordered = await db()
+      .selectFrom("ombudsman_remedies")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("authority_id", "in", adjudicators)
+      .executeTakeFirstOrThrow();
+    expect(countOf("remedies", "ordered")).toBe(Number(ordered.n));
+    const compliance = ["complied-on-time", "complied-late", "reported", "due", "overdue"];
+    expect(compliance.reduce((n, key) => n + countOf("remedies", key), 0)).toBe(Number(ordered.n));
   });
 
   it("compares outcomes by provider sector and size, large providers included, with the providers counted and small numbers hidden", async () => {
@@ -528,8 +548,16 @@ describe("provider diversity and the mutuals movement, national whatever the fil
       barriers: locale("barriers").barriers,
       redress: locale("redress").redress,
     };
-    const labelOf = (key: string, code: string): string => {
+    const labelOf = (key: string, code: string, id: string): string => {
       const m = en.market as unknown as Record<string, Record<string, string>>;
+      if (id === "adjudicator-decisions") {
+        if (key === "dimension") return en.market.adjudicator.dimension[code as "finding"];
+        return (
+          words.redress.ombudsman.findings[code] ??
+          words.redress.appeals.grounds[code]?.label ??
+          en.market.adjudicator.remedies[code as "ordered"]
+        );
+      }
       if (key === "stage") return code === "refused" ? en.market.movement.refused : words.mutuals.stage[code];
       if (key === "survival") return words.mutuals.survival[code];
       if (key === "kind")
@@ -571,13 +599,52 @@ describe("provider diversity and the mutuals movement, national whatever the fil
             const key = head[c] as string;
             const cell = table.rows[r]?.[c] ?? "";
             if (/^[a-z]/.test(value) && !key.endsWith("_pence"))
-              expect(cell, `${id} ${r} ${key}`).toBe(labelOf(key, value));
+              expect(cell, `${id} ${r} ${key}`).toBe(labelOf(key, value, id));
             else expect(asCsv(key, cell), `${id} ${r} ${key}`).toBe(value);
             compared += 1;
           }
       }
     }
     expect(compared).toBeGreaterThan(100);
+  });
+
+  it("publishes the same numbers as open data (diversity-figures), one row per number of each CSV", async () => {
+    const json = JSON.parse((await get("/open-data/diversity-figures.json")).body) as {
+      rows: {
+        figure: string;
+        dimension: string;
+        group: string;
+        measure: string;
+        value: number | null;
+        suppressed: boolean;
+      }[];
+    };
+    const published = new Map(
+      json.rows.map((r) => [`${r.figure}/${r.dimension}/${r.group}/${r.measure}`, r]),
+    );
+    let compared = 0;
+    for (const id of NATIONAL) {
+      const { head, rows } = withoutSource(csvOf((await get(`/market/${id}.csv`)).body));
+      const outcome = head[0] === "dimension";
+      for (const row of rows)
+        for (const [c, key] of head.entries()) {
+          if (!/^[\d<]|^$/.test(row[c] ?? "x") || key.endsWith("_percent") || (outcome && c < 2)) continue;
+          if (!outcome && c === 0) continue;
+          const [dimension, group] = outcome ? [row[0], row[1]] : [head[0], row[0]];
+          const value = row[c] ?? "";
+          expect(published.get(`${id}/${dimension}/${group}/${key}`), `${id} ${group} ${key}`).toEqual({
+            figure: id,
+            dimension,
+            group,
+            measure: key,
+            value: value === "" || value === "<10" ? null : Number(value),
+            suppressed: value === "<10",
+          });
+          compared += 1;
+        }
+    }
+    expect(json.rows.length).toBe(compared);
+    expect(json.rows.some((r) => r.suppressed && r.value === null)).toBe(true);
   });
 });
 

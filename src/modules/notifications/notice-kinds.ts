@@ -130,6 +130,10 @@ export const NOTICE_KINDS = {
   "grants.decided": { topic: "contracts" },
   // The spin-out path (mutuals): to a proposal's team when the parent body approves or refuses it (with reasons)
   "mutuals.decision": { topic: "challenges" },
+  // The prize for public service innovation: to a judge when the organiser appoints them; to those who
+  // nominated (signed in) when the round's shortlist, then its winners, are published
+  "prize.judge-appointed": { topic: "evaluation" },
+  "prize.published": { topic: "challenges" },
   // Accreditation (standards): to the provider's people when a body accredits it, grants it again,
   // suspends or withdraws its accreditation (with the reason)
   "accreditation.changed": { topic: "regulation" },

@@ -318,3 +318,81 @@ export function honoursOf(db: Db, organisationId: string): Promise<HonourRow[]> 
     .orderBy("c.position")
     .execute();
 }
+
+export interface PublishedNomineeRow {
+  authority_id: string;
+  round_id: string;
+  year: number;
+  round_title: string;
+  category_id: string;
+  category_title: string;
+  id: string;
+  nominee_name: string;
+  organisation_id: string | null;
+  team_organisation_id: string | null;
+  team_authority_id: string | null;
+  shortlist_rank: number;
+  won: boolean;
+  citation: string;
+  shortlist_published_at: Date;
+  winners_published_at: Date | null;
+}
+
+/**
+ * The shortlisted nominees of every round whose shortlist is published, a page after a key
+ * (organiser, nomination), in that order: the winners and their citations once published. Never a
+ * nominator: nothing of prize_nominators is read.
+ */
+export function publishedNomineesAfter(
+  db: Db,
+  after: readonly [string, string] | undefined,
+  limit: number,
+): Promise<PublishedNomineeRow[]> {
+  let query = db
+    .selectFrom("prize_nominations as n")
+    .innerJoin("prize_rounds as r", "r.id", "n.round_id")
+    .innerJoin("prize_categories as c", "c.id", "n.category_id")
+    .leftJoin("organisations as o", "o.id", "n.organisation_id")
+    .select([
+      "n.authority_id",
+      "n.round_id",
+      "r.year",
+      "r.title as round_title",
+      "n.category_id",
+      "c.title as category_title",
+      "n.id",
+      sql<string>`coalesce(o.name, n.team_name)`.as("nominee_name"),
+      "n.organisation_id",
+      "n.team_organisation_id",
+      "n.team_authority_id",
+      sql<number>`n.shortlist_rank`.as("shortlist_rank"),
+      sql<boolean>`n.won and r.winners_published_at is not null`.as("won"),
+      sql<string>`case when r.winners_published_at is not null then n.citation else '' end`.as("citation"),
+      sql<Date>`r.shortlist_published_at`.as("shortlist_published_at"),
+      "r.winners_published_at",
+    ])
+    .where("r.shortlist_published_at", "is not", null)
+    .where("n.shortlist_rank", "is not", null);
+  if (after)
+    query = query.where((eb) =>
+      eb.or([
+        eb("n.authority_id", ">", after[0]),
+        eb.and([eb("n.authority_id", "=", after[0]), eb("n.id", ">", after[1])]),
+      ]),
+    );
+  return query.orderBy("n.authority_id").orderBy("n.id").limit(limit).execute();
+}
+
+/** The accounts that nominated in the round (signed in), once each: told of the shortlist and the winners. */
+export async function signedInNominatorsOf(db: Db, roundId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("prize_nominators as x")
+    .innerJoin("prize_nominations as n", "n.id", "x.nomination_id")
+    .select("x.user_id")
+    .distinct()
+    .where("n.round_id", "=", roundId)
+    .where("x.user_id", "is not", null)
+    .orderBy("x.user_id")
+    .execute();
+  return rows.map((r) => r.user_id as string);
+}

@@ -9,7 +9,7 @@
  * Each change is one transaction with its audit event on the organiser's chain. Nominators'
  * personal details are never published, nor returned by the API.
  */
-import type { Db } from "../../db/database.ts";
+import type { Db, Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import type { Clock } from "../../lib/clock.ts";
 import {
@@ -37,6 +37,7 @@ import { displayNamesOf, emailProblems, normaliseEmail, userByEmail } from "../a
 import { personalRef, recordAudit } from "../audit/audit.service.ts";
 import { findPublicBody } from "../authorities/authorities.service.ts";
 import { EVALUATION_LIMITS } from "../evaluation/evaluation.service.ts";
+import { notify } from "../notifications/notifications.service.ts";
 import { findOrganisation } from "../organisations/organisations.service.ts";
 import * as repo from "./prize.repository.ts";
 import type { PrizeCategory, PrizeRound } from "./prize.table.ts";
@@ -550,6 +551,20 @@ export async function appointJudge(
         entity: { type: "prize-round", id: round.id },
         changes: { judge: personalRef("users", user.id) },
       });
+    if (added)
+      await notify(
+        trx,
+        ctx.clock,
+        {
+          userId: user.id,
+          authorityId: round.authority_id,
+          kind: "prize.judge-appointed",
+          subject: `You are a judge of ${round.title}`,
+          body: `${round.organiser_name} appointed you to the judging panel of "${round.title}". Nominations close on ${round.nominations_close_on}; from the next day, declare your conflicts of interest with the nominees before you read or score any nomination.`,
+          link: `/prize/${round.id}/judging`,
+        },
+        { email: true, actor: actorIn(ctx) },
+      );
     return { userId: user.id, displayName: user.display_name };
   });
 }
@@ -846,8 +861,42 @@ export async function publishShortlist(ctx: Ctx, roundId: string): Promise<Round
       entity: { type: "prize-round", id: round.id },
       changes: { shortlist },
     });
+    await tellNominators(trx, ctx, round, "shortlist");
   });
   return roundView(ctx, round.id);
+}
+
+/**
+ * Tells the round's nominators who nominated signed in (inbox, and email as they chose) that its
+ * shortlist or its winners are published, in the transaction that publishes them. A nominator
+ * without an account (a name and an email only) is not yet told: docs/prize.md, "Still to build".
+ */
+async function tellNominators(
+  trx: Trx,
+  ctx: Ctx,
+  round: repo.RoundRow,
+  what: "shortlist" | "winners",
+): Promise<void> {
+  for (const userId of await repo.signedInNominatorsOf(trx, round.id))
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        authorityId: round.authority_id,
+        kind: "prize.published",
+        subject:
+          what === "shortlist"
+            ? `The shortlist of ${round.title} is published`
+            : `The winners of ${round.title} are published`,
+        body:
+          what === "shortlist"
+            ? `${round.organiser_name} has published the shortlist of "${round.title}", which you nominated for. The round's page shows who is shortlisted in each category; the winners are announced on ${round.winners_on}.`
+            : `${round.organiser_name} has published the winners of "${round.title}", which you nominated for. The round's page shows each category's winner with its citation.`,
+        link: `/prize/${round.id}`,
+      },
+      { email: true, actor: actorIn(ctx) },
+    );
 }
 
 export interface WinnerInput {
@@ -907,6 +956,7 @@ export async function publishWinners(
       entity: { type: "prize-round", id: round.id },
       changes: { winners },
     });
+    await tellNominators(trx, ctx, round, "winners");
   });
   return roundView(ctx, round.id);
 }
@@ -923,4 +973,17 @@ export async function prizeProfilePanel(
   const honours = await repo.honoursOf(db, organisationId);
   if (honours.length === 0) return undefined;
   return { template: "prize/views/profile-panel.njk", context: { prizeHonours: honours } };
+}
+
+/**
+ * The prize as open data (the `prize` dataset): the shortlisted nominees of every round whose
+ * shortlist is published, with the winners and their citations once published, a page after a key
+ * (organiser, nomination). Who nominated is never read. Public.
+ */
+export function publishedNomineesAfter(
+  ctx: Pick<Ctx, "db">,
+  after: readonly [string, string] | undefined,
+  limit: number,
+): Promise<repo.PublishedNomineeRow[]> {
+  return repo.publishedNomineesAfter(ctx.db, after, limit);
 }

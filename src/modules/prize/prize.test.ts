@@ -96,6 +96,42 @@ describe("the demo's prize, in public", () => {
     }
   });
 
+  it("publishes the shortlists and winners as open data, never who nominated nor the judges", async () => {
+    const json = (await call(t.app, "GET", "/open-data/prize.json")).json();
+    const spinOut = json.rows.filter(
+      (r: { category_id: string }) => r.category_id === DEMO_PRIZE.lastSpinOut,
+    );
+    expect(
+      spinOut.map((r: { nominee_name: string; shortlist_place: number; won: boolean }) => [
+        r.nominee_name,
+        r.shortlist_place,
+        r.won,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        ["Westshire Libraries and Culture Mutual", 1, true],
+        ["Kinship Futures Westshire", 2, false],
+        ["Millbrook Leisure Mutual", 2, false],
+      ]),
+    );
+    expect(spinOut).toHaveLength(3);
+    expect(spinOut.find((r: { won: boolean }) => r.won).citation).toContain(
+      "For showing that a staff-owned library service",
+    );
+    // This year's round has no shortlist yet: none of its nominees is published.
+    expect(json.rows.some((r: { round_id: string }) => r.round_id === DEMO_PRIZE.thisRound)).toBe(false);
+    const csv = (await call(t.app, "GET", "/open-data/prize.csv")).body;
+    for (const body of [csv, JSON.stringify(json)])
+      for (const secret of [
+        "Sam Ellis",
+        "sam.ellis@example.org",
+        "Olu Adeyemi",
+        "Amira Haddad",
+        "evaluator-dws@",
+      ])
+        expect(body).not.toContain(secret);
+  });
+
   it("shows the win on the winner's profile, and is in Welsh", async () => {
     expect(mainText((await call(t.app, "GET", `/organisations/${LIBRARIES}`)).body)).toContain(
       "Westshire Libraries and Culture Mutual: winner, Spin-out of the year, Public Service Innovation Prize 2025",
@@ -238,11 +274,33 @@ describe("judging a round", () => {
       });
       ids[name] = sent.json().nominationId;
     }
+    // Nominated again by someone signed in (merged): they will be told of the shortlist and the winners.
+    const signedIn = await call(t.app, "POST", `${rounds}/${roundId}/nominations`, as("county"), {
+      categoryId,
+      nomineeKind: "organisation",
+      organisationId: SECOND_CHANCE,
+      reasons: "Kitchens that train people leaving prison.",
+    });
+    expect(signedIn.json()).toMatchObject({ merged: true });
     for (const judge of ["judge1", "judge2"])
       expect(
         (await call(t.app, "POST", `${rounds}/${roundId}/judges`, as("dws"), { email: emails[judge] }))
           .statusCode,
       ).toBe(200);
+    // Each judge is told in their inbox, with a link to the judging page.
+    const inbox = async (who: string) =>
+      (await call(t.app, "GET", "/api/v1/inbox", as(who)))
+        .json()
+        .notices.filter((n: { link: string }) => n.link.startsWith(`/prize/${roundId}`)) as {
+        subject: string;
+        link: string;
+      }[];
+    expect(await inbox("judge2")).toEqual([
+      expect.objectContaining({
+        subject: "You are a judge of Test prize",
+        link: `/prize/${roundId}/judging`,
+      }),
+    ]);
     expect(
       (await call(t.app, "POST", `${rounds}/${roundId}/judges`, as("judge1"), { email: emails.judge2 }))
         .statusCode,
@@ -319,6 +377,9 @@ describe("judging a round", () => {
       ["Second Chance Kitchens CIC", 1, true],
     ]);
     expect((await score("judge2", ids.nationwide, 9)).statusCode).toBe(409);
+    expect((await inbox("county")).map((n) => n.subject)).toEqual([
+      "The shortlist of Test prize is published",
+    ]);
 
     await moveTo(new Date(start.getTime() + 3 * 86_400_000));
     const form = await call(t.app, "GET", `/prize/${roundId}/judging`, as("dws"));
@@ -336,6 +397,10 @@ describe("judging a round", () => {
     });
     expect(winners.statusCode).toBe(200);
     expect(winners.json().round.state).toBe("decided");
+    expect((await inbox("county")).map((n) => [n.subject, n.link])).toEqual([
+      ["The winners of Test prize are published", `/prize/${roundId}`],
+      ["The shortlist of Test prize is published", `/prize/${roundId}`],
+    ]);
     expect(mainText((await call(t.app, "GET", `/organisations/${SECOND_CHANCE}`)).body)).toContain(
       "Second Chance Kitchens CIC: winner, Best idea, Test prize",
     );

@@ -10,6 +10,17 @@
  * 4. Libraries (Priya Shah, Bea Okafor): every stage from M−14, approved in M−11, trading since
  *    M−6 as Westshire Libraries and Culture Mutual (85 staff transferred), and a member of the
  *    Millbrook Leisure Mutual group since: its history is on its profile.
+ * And one at each stage after the parent body's approval, so that every stage has a proposal at it:
+ * 5. Work coaches (Department for Work and Skills: Dev Malhotra, Amira Haddad): approved by Ruth Okonkwo in
+ *    M−2, balloting its staff (staff consulted).
+ * 6. Employment support (the department): approved in M−5, ballot in favour in M−3, at TUPE transfer
+ *    and pensions (TUPE information shared; New Fair Deal access not yet confirmed).
+ * 7. Jobcentre outreach (the department, on its work coach service): approved in M−8, 120 staff
+ *    transferred in M−4, choosing its legal form (legal form chosen; governance not yet agreed).
+ * 8. Community therapy (Westshire, Priya Shah, Bea Okafor): approved in M−10, 40 staff transferred,
+ *    Westshire Community Health CIC (whose evidence qualifies) named as its organisation in M−5,
+ *    waiting for its first contract since M−4.
+ * 9. Reablement (Westshire, Bea Okafor, Evan Hughes): proposed in M−1, at the idea.
  * Fixed ids (`DEMO_SPINOUT`) so that every seeding makes the same ones.
  */
 import { type Clock, fixedClock } from "../../lib/clock.ts";
@@ -38,16 +49,24 @@ export const DEMO_SPINOUT = {
   parksRefused: id(2),
   healthOverdue: id(3),
   librariesTrading: id(4),
+  workCoachesBallot: id(5),
+  employmentTupe: id(6),
+  outreachLegalForm: id(7),
+  therapyFirstContract: id(8),
+  reablementIdea: id(9),
 } as const;
 
 const COUNTY = DEMO_AUTHORITY.county;
-const userOf = (role: string) =>
-  DEMO_USERS.find((u) => u.role === role && u.scopeId === COUNTY)?.id as string;
+const DEPARTMENT = DEMO_AUTHORITY.department;
+const userOf = (role: string, scopeId: string = COUNTY) =>
+  DEMO_USERS.find((u) => u.role === role && u.scopeId === scopeId)?.id as string;
+const EMPLOYMENT_SUPPORT = "019a0000-0000-7000-8000-00000000d009";
+const WORK_COACHES = "019a0000-0000-7000-8000-00000000d013";
 const LEISURE_MUTUAL = "019a0000-0000-7000-8000-00000000b009";
 
 export const demoMutualsSeed: Seed = {
   name: "demo-mutuals",
-  description: "Demo spin-out proposals at several stages: one refused with reasons, one trading in a group",
+  description: "Demo spin-out proposals at every stage: one refused with reasons, one trading in a group",
   demo: true,
   async run({ ctx }) {
     const now = ctx.clock.now();
@@ -171,6 +190,147 @@ export const demoMutualsSeed: Seed = {
     await recordRelationship(
       { ...ctx, clock: at(1) },
       { from: DEMO_ORGANISATION.librariesMutual, to: LEISURE_MUTUAL, kind: "group-member" },
+    );
+
+    // 5–8: one at each later stage, each approved by its body and moved on stage by stage.
+    const dev = await person(userOf("commissioner", DEPARTMENT));
+    const amira = await person(userOf("evaluator", DEPARTMENT));
+    const ruth = await person(userOf("authority-admin", DEPARTMENT));
+    /** Proposed `back` months ago, the idea and business case done, approved `approvedBack` ago. */
+    const approved = async (
+      authorityId: string,
+      proposalId: string,
+      team: [typeof dev, typeof dev],
+      decider: typeof dev,
+      input: { serviceId: string; title: string; summary: string; reasons: string },
+      back: number,
+      approvedBack: number,
+    ) => {
+      const [lead, colleague] = team;
+      await proposeSpinout(
+        acting(lead, at(back)),
+        authorityId,
+        {
+          serviceId: input.serviceId,
+          title: input.title,
+          summary: input.summary,
+          memberIds: [colleague.userId],
+        },
+        { id: proposalId },
+      );
+      const finishIn = async (who: Ctx, stage: StageId) => {
+        for (const item of stageOf(stage).checklist)
+          if (item.kind === "ticked") await tickItem(who, authorityId, proposalId, item.id, true);
+        await advanceProposal(who, authorityId, proposalId);
+      };
+      await finishIn(acting(lead, at(back, 4)), "idea");
+      await finishIn(acting(lead, at(back - 1)), "business-case");
+      await tickItem(acting(colleague, at(back - 1, 2)), authorityId, proposalId, "case-sent-to-body", true);
+      await decideProposal(acting(decider, at(approvedBack)), authorityId, proposalId, {
+        decision: "approved",
+        reasons: input.reasons,
+      });
+      await advanceProposal(acting(lead, at(approvedBack, 1)), authorityId, proposalId);
+      return finishIn;
+    };
+
+    // 5. Work coaches: balloting its staff.
+    const p5 = DEMO_SPINOUT.workCoachesBallot;
+    await approved(
+      DEPARTMENT,
+      p5,
+      [dev, amira],
+      ruth,
+      {
+        serviceId: WORK_COACHES,
+        title: "Westshire Work Coaches Mutual",
+        summary: "The Westshire work coaches propose an employee-owned mutual coaching people into work.",
+        reasons:
+          "The coaches' case keeps every appointment free at the point of use and the same offices open.",
+      },
+      5,
+      2,
+    );
+    await tickItem(acting(amira, at(1)), DEPARTMENT, p5, "staff-consulted", true);
+
+    // 6. Employment support: at TUPE transfer and pensions.
+    const p6 = DEMO_SPINOUT.employmentTupe;
+    const finish6 = await approved(
+      DEPARTMENT,
+      p6,
+      [dev, amira],
+      ruth,
+      {
+        serviceId: EMPLOYMENT_SUPPORT,
+        title: "Employment Support Partnership",
+        summary:
+          "The employment support team proposes a staff-owned mutual running the programme's casework.",
+        reasons: "The case shows the programme's results kept with a smaller central cost.",
+      },
+      8,
+      5,
+    );
+    await finish6(acting(amira, at(3)), "staff-engagement");
+    await tickItem(acting(dev, at(2)), DEPARTMENT, p6, "tupe-information-shared", true);
+
+    // 7. Jobcentre outreach: choosing its legal form.
+    const p7 = DEMO_SPINOUT.outreachLegalForm;
+    const finish7 = await approved(
+      DEPARTMENT,
+      p7,
+      [amira, dev],
+      ruth,
+      {
+        serviceId: WORK_COACHES,
+        title: "Jobcentre Outreach Co-operative",
+        summary:
+          "The outreach coaches propose a co-operative taking work coaching to villages without a jobcentre.",
+        reasons: "The outreach case reaches more people in rural areas for the same cost.",
+      },
+      11,
+      8,
+    );
+    await finish7(acting(amira, at(7)), "staff-engagement");
+    await setSpinoutFacts(acting(amira, at(5)), DEPARTMENT, p7, { staffTransferred: 120 });
+    await finish7(acting(amira, at(4)), "tupe-pensions");
+    await tickItem(acting(dev, at(3)), DEPARTMENT, p7, "legal-form-chosen", true);
+
+    // 8. Community therapy: waiting for its first contract.
+    const p8 = DEMO_SPINOUT.therapyFirstContract;
+    const finish8 = await approved(
+      COUNTY,
+      p8,
+      [priya, bea],
+      alan,
+      {
+        serviceId: DEMO_SERVICE.countyCommunityHealth,
+        title: "Westshire Community Therapy",
+        summary: "The community therapists propose joining the county's community health mutual.",
+        reasons: "Therapy and nursing kept together under one provider, as the people who use them asked.",
+      },
+      13,
+      10,
+    );
+    await finish8(acting(bea, at(9)), "staff-engagement");
+    await setSpinoutFacts(acting(priya, at(5)), COUNTY, p8, {
+      staffTransferred: 40,
+      organisationId: DEMO_ORGANISATION.communityHealthMutual,
+    });
+    await finish8(acting(priya, at(5, 1)), "tupe-pensions");
+    await finish8(acting(priya, at(4)), "legal-form");
+
+    // 9. Reablement: an idea, just proposed.
+    await proposeSpinout(
+      acting(bea, at(1, 3)),
+      COUNTY,
+      {
+        serviceId: DEMO_SERVICE.countyHomeCare,
+        title: "Westshire Reablement Team",
+        summary:
+          "The reablement team proposes a mutual giving short-term care at home after a stay in hospital.",
+        memberIds: [evan.userId],
+      },
+      { id: DEMO_SPINOUT.reablementIdea },
     );
   },
 };
