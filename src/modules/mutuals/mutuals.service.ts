@@ -30,7 +30,14 @@ import {
 import { isUuid, newId } from "../../lib/ids.ts";
 import { isIsoDate, londonDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
-import { hasRole, isAuthorityEditor, loadGrants, requireSignedIn } from "../access/access.service.ts";
+import type { Panel } from "../../lib/ports.ts";
+import {
+  authorityRoleHolders,
+  hasRole,
+  isAuthorityEditor,
+  loadGrants,
+  requireSignedIn,
+} from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { displayNamesOf } from "../accounts/accounts.service.ts";
 import { personalRef, recordAudit } from "../audit/audit.service.ts";
@@ -38,10 +45,10 @@ import { authorityById } from "../authorities/authorities.service.ts";
 import { EMPLOYEE_ROLES } from "../challenges/challenges.service.ts";
 import { challengeOf } from "../challenges/registers.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
-import { organisationProfile } from "../organisations/organisations.service.ts";
+import { organisationProfile, organisationsByIds } from "../organisations/organisations.service.ts";
 import { appealOfSubject } from "../redress/appeals.service.ts";
 import type { AppealableSubject } from "../redress/redress.ports.ts";
-import { serviceOf } from "../services/services.service.ts";
+import { registerOf, serviceOf } from "../services/services.service.ts";
 import {
   DEFAULT_DECISION_PERIOD_WORKING_DAYS,
   decisionDue,
@@ -125,9 +132,13 @@ export interface ProposalView {
     decision: string | null;
     reasons: string | null;
   } | null;
+  /** The mutual's organisation in the directory, once the team has named it. */
+  organisation: { id: string; name: string } | null;
   /** What the reader may do. */
   isMember: boolean;
   mayDecide: boolean;
+  /** The mutual's administrators record what became of it, once it trades. */
+  mayRecordSurvival: boolean;
   /** A refusal's appeal to the independent adjudicator (redress), where one was made: its reference and outcome. */
   appeal: Awaited<ReturnType<typeof appealOfSubject>>;
 }
@@ -136,13 +147,25 @@ async function periodOf(db: Db, authorityId: string): Promise<number> {
   return (await repo.decisionPeriod(db, authorityId))?.days ?? DEFAULT_DECISION_PERIOD_WORKING_DAYS;
 }
 
-async function factsOf(ctx: Ctx, p: SpinoutProposal, teamSize: number): Promise<Facts> {
+async function factsOf(
+  ctx: Ctx,
+  p: SpinoutProposal,
+  teamSize: number,
+): Promise<Facts & { organisationName: string | null }> {
   let mutualEvidenced = false;
+  let organisationName: string | null = null;
   if (p.organisation_id) {
     const profile = await organisationProfile({ ...ctx, principal: null }, p.organisation_id);
     mutualEvidenced = profile.evidence?.qualifies ?? false;
+    organisationName = profile.organisation.name;
   }
-  return { teamSize, decision: p.decision, staffTransferred: p.staff_transferred, mutualEvidenced };
+  return {
+    teamSize,
+    decision: p.decision,
+    staffTransferred: p.staff_transferred,
+    mutualEvidenced,
+    organisationName,
+  };
 }
 
 async function proposalRow(db: Db, authorityId: string, id: string, lock = false): Promise<SpinoutProposal> {
@@ -215,7 +238,15 @@ export async function proposalOf(ctx: Ctx, authorityId: string, id: string): Pro
       decidedAt: p.decided_at,
     },
     rightToProvide,
+    organisation:
+      p.organisation_id && facts.organisationName !== null
+        ? { id: p.organisation_id, name: facts.organisationName }
+        : null,
     isMember,
+    mayRecordSurvival:
+      p.spun_out_on !== null &&
+      p.organisation_id !== null &&
+      hasRole(ctx.principal, "organisation-admin", p.organisation_id),
     appeal: p.decision === "refused" ? await appealOfSubject(ctx, "spin-out", authorityId, p.id) : null,
     mayDecide:
       p.stage === "parent-body-approval" &&
@@ -273,6 +304,39 @@ export async function proposalsOf(
 }
 
 // Proposing
+
+/** May the reader propose a spin-out of the authority's services (is one of its staff)? */
+export function mayPropose(ctx: Ctx, authorityId: string): boolean {
+  return (
+    ctx.principal?.grants.some(
+      (g) => g.scopeType === "authority" && g.scopeId === authorityId && EMPLOYEE_ROLES.includes(g.role),
+    ) ?? false
+  );
+}
+
+/**
+ * What the propose form offers: the services on the authority's register, and the proposer's
+ * colleagues — the authority's staff (holders of its staff roles) by name. Its staff only.
+ */
+export async function proposeFormOf(
+  ctx: Ctx,
+  authorityId: string,
+): Promise<{ services: { id: string; name: string }[]; colleagues: { userId: string; name: string }[] }> {
+  const p = requireSignedIn(ctx.principal);
+  if (!mayPropose(ctx, authorityId))
+    throw new ForbiddenError(msg`Only the authority's staff propose a spin-out of its services.`);
+  const [services, ...holders] = await Promise.all([
+    registerOf(ctx, authorityId),
+    ...EMPLOYEE_ROLES.map((role) => authorityRoleHolders(ctx.db, role, authorityId)),
+  ]);
+  const ids = [...new Set(holders.flat())].filter((id) => id !== p.userId);
+  const names = await displayNamesOf(ctx.db, ids);
+  const colleagues = ids
+    .map((userId) => ({ userId, name: names.get(userId) ?? "" }))
+    .filter((c) => c.name !== "")
+    .sort((a, b) => a.name.localeCompare(b.name, "en-GB"));
+  return { services: services.map((s) => ({ id: s.id, name: s.name })), colleagues };
+}
 
 export interface ProposalInput {
   serviceId?: unknown;
@@ -484,6 +548,32 @@ export async function setStagePlan(
       changes: { stage, owner: ownerId ? personalRef("users", ownerId) : null, targetOn },
     });
   });
+}
+
+/**
+ * What the facts form offers: the organisations the team's members administer (the mutual's
+ * organisation is chosen among them), with the one already named. The team only.
+ */
+export async function factsFormOf(
+  ctx: Ctx,
+  authorityId: string,
+  proposalId: string,
+): Promise<{ organisations: { id: string; name: string }[] }> {
+  const p = await proposalRow(ctx.db, authorityId, proposalId);
+  const { members } = await requireMember(ctx, authorityId, p.id);
+  const grants = await Promise.all(members.map((m) => loadGrants(ctx.db, m)));
+  const ids = new Set(
+    grants
+      .flat()
+      .flatMap((g) => (g.scopeType === "organisation" && g.role === "organisation-admin" ? [g.scopeId] : [])),
+  );
+  if (p.organisation_id) ids.add(p.organisation_id);
+  const found = await organisationsByIds(ctx.db, [...ids]);
+  return {
+    organisations: [...found.values()]
+      .map((o) => ({ id: o.id, name: o.name }))
+      .sort((a, b) => a.name.localeCompare(b.name, "en-GB")),
+  };
 }
 
 /** Records the staff transferred (TUPE) and the mutual's organisation in the directory: the team. */
@@ -741,6 +831,21 @@ export async function recordSurvival(
       changes: { survival, on },
     });
   });
+}
+
+// On a service's page (services' `servicePanels` port, plugged in src/wiring.ts)
+
+/** The spin-out proposals of a service, with the way to propose one: a section of the service's page. */
+export async function serviceSpinoutPanel(
+  db: Db,
+  _clock: Ctx["clock"],
+  service: { authorityId: string; serviceId: string },
+): Promise<Panel> {
+  const rows = await repo.proposalsOf(db, service.authorityId);
+  const spinouts = rows
+    .filter((p) => p.service_id === service.serviceId)
+    .map((p) => ({ id: p.id, title: p.title, stage: p.stage, decision: p.decision }));
+  return { template: "mutuals/views/partials/service-spinouts.njk", context: { spinouts } };
 }
 
 // Appeals to the independent adjudicator (redress's `appealableSubjects` port, plugged in src/wiring.ts)

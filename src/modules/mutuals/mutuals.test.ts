@@ -47,6 +47,15 @@ beforeAll(async () => {
       displayName: "Lee Librarian",
     })
   ).id;
+  users.sam = (
+    await createUser(t.deps.db, {
+      grants: [
+        { role: "evaluator", scopeId: COUNTY },
+        { role: "organisation-admin", scopeId: DEMO_ORGANISATION.carersTrust },
+      ],
+      displayName: "Sam Staff",
+    })
+  ).id;
   await signInEveryone();
 });
 
@@ -395,5 +404,104 @@ describe("a mutual's history", () => {
       "Status Merged into a group (since 1 November 2026)",
     );
     expect((await survival("libraryAdmin", { survival: "trading", on: "2026-11-02" })).statusCode).toBe(204);
+  });
+});
+
+describe("the team's forms on pages", () => {
+  it("proposes from the service's page, choosing colleagues by name; plans a stage; records the staff and the organisation", async () => {
+    const service = await t.app.inject({
+      url: `/authorities/${SLUG}/services/${DEMO_SERVICE.countyHomeCare}`,
+      headers: { cookie: as("priya").cookie },
+    });
+    const start = `${pages}/new?service=${DEMO_SERVICE.countyHomeCare}`;
+    expect(service.body).toContain(start.replaceAll("&", "&amp;"));
+    expect(mainText(service.body)).toContain("Propose a spin-out of this service");
+    expect((await t.app.inject({ url: start, headers: { cookie: as("olu").cookie } })).statusCode).toBe(403);
+    const form = await t.app.inject({ url: start, headers: { cookie: as("priya").cookie } });
+    expect(form.statusCode).toBe(200);
+    expect(mainText(form.body)).toContain("Evan Hughes");
+    expect(mainText(form.body)).not.toContain("Priya Shah");
+    expect(form.body).not.toContain(`value="${PRIYA}"`);
+    const empty = await postForm(t.app, as("priya"), `${pages}/new`, {});
+    expect(empty.statusCode).toBe(400);
+    expect(summaryErrors(empty.body).map(([href]) => href)).toEqual([
+      "#title",
+      "#summary",
+      "#memberIds",
+      "#serviceId",
+    ]);
+    const made = await postForm(t.app, as("priya"), `${pages}/new`, {
+      serviceId: DEMO_SERVICE.countyHomeCare,
+      title: "Home care as a mutual",
+      summary: "The carers run the service they know.",
+      memberIds: [users.sam as string],
+    });
+    expect(made.statusCode).toBe(303);
+    const url = (made.headers.location as string).replace("?notice=proposed", "");
+    const shown = mainText(
+      (await t.app.inject({ url: made.headers.location as string, headers: { cookie: as("sam").cookie } }))
+        .body,
+    );
+    expect(shown).toContain("The proposal is registered");
+    expect(shown).toContain("Members Priya Shah, Sam Staff");
+
+    // A stage's owner among the team, its target a real date.
+    const plan = await t.app.inject({ url: `${url}/stages/idea`, headers: { cookie: as("sam").cookie } });
+    expect(mainText(plan.body)).toContain("Sam Staff");
+    const badDate = await postForm(t.app, as("sam"), `${url}/stages/idea`, {
+      ownerId: users.sam as string,
+      "targetOn-day": "31",
+      "targetOn-month": "2",
+      "targetOn-year": "2027",
+    });
+    expect([badDate.statusCode, summaryErrors(badDate.body)[0]?.[0]]).toEqual([400, "#targetOn-day"]);
+    const planned = await postForm(t.app, as("sam"), `${url}/stages/idea`, {
+      ownerId: users.sam as string,
+      "targetOn-day": "31",
+      "targetOn-month": "1",
+      "targetOn-year": "2027",
+    });
+    expect(planned.headers.location).toBe(`${url}?notice=planned`);
+    expect(mainText((await t.app.inject({ url, headers: { cookie: as("sam").cookie } })).body)).toContain(
+      "(target 31 January 2027) · owner: Sam Staff",
+    );
+
+    // The staff transferred and the mutual's organisation: one Sam administers.
+    const facts = await t.app.inject({ url: `${url}/facts`, headers: { cookie: as("sam").cookie } });
+    expect(mainText(facts.body)).toContain("Millbrook Carers' Trust");
+    expect(
+      (await t.app.inject({ url: `${url}/facts`, headers: { cookie: as("bea").cookie } })).statusCode,
+    ).toBe(403);
+    const notANumber = await postForm(t.app, as("sam"), `${url}/facts`, { staffTransferred: "many" });
+    expect([notANumber.statusCode, summaryErrors(notANumber.body)[0]?.[0]]).toEqual([
+      400,
+      "#staffTransferred",
+    ]);
+    const saved = await postForm(t.app, as("sam"), `${url}/facts`, {
+      staffTransferred: "42",
+      organisationId: DEMO_ORGANISATION.carersTrust,
+    });
+    expect(saved.headers.location).toBe(`${url}?notice=facts`);
+    const after = mainText((await t.app.inject({ url })).body);
+    expect(after).toContain("Staff transferred 42");
+    expect(after).toContain("The mutual's organisation Millbrook Carers' Trust");
+    // In Welsh.
+    expect(mainText((await welsh(`${url}/facts`, "sam")).body)).toContain("Y staff a drosglwyddwyd");
+  });
+
+  it("lets the mutual's administrators record what became of it on a form", async () => {
+    const url = `${pages}/${DEMO_SPINOUT.librariesTrading}`;
+    expect(
+      mainText((await t.app.inject({ url, headers: { cookie: as("libraryAdmin").cookie } })).body),
+    ).toContain("Record what became of the mutual");
+    const empty = await postForm(t.app, as("libraryAdmin"), `${url}/survival`, {});
+    expect(summaryErrors(empty.body).map(([href]) => href)).toEqual(["#survival", "#on-day"]);
+    const done = await postForm(t.app, as("libraryAdmin"), `${url}/survival`, {
+      survival: "trading",
+      "on-day": "3",
+      "on-month": "11",
+      "on-year": "2026",
+    });
+    expect(done.headers.location).toBe(`${url}?notice=survival`);
   });
 });
