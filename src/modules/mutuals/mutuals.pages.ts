@@ -10,12 +10,16 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { buttonAction, dateField, field, fieldList, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
+import { filesOf } from "../../http/uploads.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup } from "../access/policies.ts";
 import {
+  addDocument,
   advanceProposal,
   decideProposal,
+  documentFormOf,
+  documentOf,
   factsFormOf,
   mayPropose,
   proposalOf,
@@ -31,6 +35,7 @@ import { SURVIVAL } from "./mutuals.table.ts";
 import { isStageId } from "./stages.ts";
 
 type SlugRequest = FastifyRequest<{ Params: { slug: string }; Querystring: { service?: string } }>;
+type DocumentRequest = FastifyRequest<{ Params: { slug: string; proposalId: string; documentId: string } }>;
 type StageRequest = FastifyRequest<{ Params: { slug: string; proposalId: string; stage: string } }>;
 type ProposalRequest = FastifyRequest<{
   Params: { slug: string; proposalId: string };
@@ -39,13 +44,29 @@ type ProposalRequest = FastifyRequest<{
 type ItemRequest = FastifyRequest<{ Params: { slug: string; proposalId: string; item: string } }>;
 
 const VIEWS = "mutuals/views";
-const NOTICES = ["proposed", "ticked", "unticked", "advanced", "decided", "planned", "facts", "survival"];
+const NOTICES = [
+  "document",
+  "proposed",
+  "ticked",
+  "unticked",
+  "advanced",
+  "decided",
+  "planned",
+  "facts",
+  "survival",
+];
 const staff = afterLookup({
   description:
     "The authority's staff (holders of its commissioner, evaluator, bid-opener or administrator roles)",
   signedIn: true,
   check() {},
 });
+const documentReaders = afterLookup({
+  description: "The proposal's team and the authority's administrators",
+  signedIn: true,
+  check() {},
+});
+const filesCtx = (request: FastifyRequest) => ({ ...ctxOf(request), files: request.server.deps.files });
 const mutualAdmins = afterLookup({ description: "The mutual's administrators", signedIn: true, check() {} });
 
 /** A date input's parts (`name-day`, `-month`, `-year`) from a YYYY-MM-DD date, or empty. */
@@ -253,4 +274,53 @@ export function mutualsPages(app: FastifyInstance): void {
       return `${context.pageUrl}?notice=survival`;
     },
   });
+
+  formPage(app, `${one}/documents`, {
+    who: team,
+    uploads: true,
+    template: `${VIEWS}/document.njk`,
+    context: async (request: ProposalRequest) => {
+      const v = await documentFormOf(ctxOf(request), request.authority.id, request.params.proposalId);
+      return {
+        authority: request.authority,
+        v,
+        pageUrl: `/authorities/${request.authority.slug}/spin-outs/${v.proposal.id}`,
+        noindex: true,
+      };
+    },
+    read: () => ({}),
+    fieldOf: (f) => (f?.startsWith("document") ? "document" : f),
+    submit: async (request: ProposalRequest, _values, context) => {
+      const file = filesOf(request.body, "document")[0];
+      await addDocument(
+        filesCtx(request),
+        request.authority.id,
+        request.params.proposalId,
+        file ? { filename: file.filename, content: file } : null,
+      );
+      return `${context.pageUrl}?notice=document#documents`;
+    },
+  });
+
+  app.get(
+    `${one}/documents/:documentId`,
+    page({ who: documentReaders }),
+    async (request: DocumentRequest, reply) => {
+      const { proposalId, documentId } = request.params;
+      const { document, bytes } = await documentOf(
+        filesCtx(request),
+        request.authority.id,
+        proposalId,
+        documentId,
+      );
+      await reply
+        .header("content-type", document.media_type)
+        .header(
+          "content-disposition",
+          `attachment; filename="${document.filename.replace(/[^\w.-]+/g, "_")}"`,
+        )
+        .header("cache-control", "private, no-store")
+        .send(Buffer.from(bytes));
+    },
+  );
 }

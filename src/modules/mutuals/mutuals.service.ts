@@ -27,6 +27,7 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../../lib/errors.ts";
+import type { FileContent, FileStore } from "../../lib/file-store.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { isIsoDate, londonDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
@@ -56,7 +57,13 @@ import {
   MAX_DECISION_PERIOD_WORKING_DAYS,
 } from "./decision-period.ts";
 import * as repo from "./mutuals.repository.ts";
-import { type Decision, type SpinoutProposal, SURVIVAL, type Survival } from "./mutuals.table.ts";
+import {
+  type Decision,
+  type SpinoutDocument,
+  type SpinoutProposal,
+  SURVIVAL,
+  type Survival,
+} from "./mutuals.table.ts";
 import {
   advance,
   checklistOf,
@@ -139,6 +146,13 @@ export interface ProposalView {
   mayDecide: boolean;
   /** The mutual's administrators record what became of it, once it trades. */
   mayRecordSurvival: boolean;
+  /**
+   * The documents the team uploaded, by the stage each was uploaded at: for the team and the
+   * authority's administrators (who decide) only; null for anyone else.
+   */
+  documents:
+    | { id: string; stage: StageId; filename: string; mediaType: string; size: number; uploadedOn: string }[]
+    | null;
   /** A refusal's appeal to the independent adjudicator (redress), where one was made: its reference and outcome. */
   appeal: Awaited<ReturnType<typeof appealOfSubject>>;
 }
@@ -188,6 +202,8 @@ export async function proposalOf(ctx: Ctx, authorityId: string, id: string): Pro
   const userId = ctx.principal?.userId;
   const isMember = userId !== undefined && members.includes(userId);
   const seesNames = isMember || isAuthorityEditor(ctx.principal, authorityId);
+  const seesDocuments = isMember || hasRole(ctx.principal, "authority-admin", authorityId);
+  const documents = seesDocuments ? await repo.documentsOf(ctx.db, authorityId, p.id) : null;
   const owners = stages.flatMap((s) => (s.owner_id ? [s.owner_id] : []));
   const names = await displayNamesOf(ctx.db, seesNames ? [...members, ...owners] : []);
   const facts = await factsOf(ctx, p, members.length);
@@ -243,6 +259,15 @@ export async function proposalOf(ctx: Ctx, authorityId: string, id: string): Pro
         ? { id: p.organisation_id, name: facts.organisationName }
         : null,
     isMember,
+    documents:
+      documents?.map((d) => ({
+        id: d.id,
+        stage: d.stage,
+        filename: d.filename,
+        mediaType: d.media_type,
+        size: d.size_bytes,
+        uploadedOn: londonDate(d.uploaded_at),
+      })) ?? null,
     mayRecordSurvival:
       p.spun_out_on !== null &&
       p.organisation_id !== null &&
@@ -574,6 +599,94 @@ export async function factsFormOf(
       .map((o) => ({ id: o.id, name: o.name }))
       .sort((a, b) => a.name.localeCompare(b.name, "en-GB")),
   };
+}
+
+// Documents of a stage
+
+/** The documents are for the team and the authority's administrators, who decide; 403 for anyone else. */
+async function requireDocumentReader(ctx: Ctx, authorityId: string, proposalId: string): Promise<void> {
+  const p = requireSignedIn(ctx.principal);
+  if (hasRole(p, "authority-admin", authorityId)) return;
+  const members = await repo.membersOf(ctx.db, authorityId, proposalId);
+  if (!members.includes(p.userId))
+    throw new ForbiddenError(
+      msg`A spin-out's documents are for its team and the authority's administrators who decide on it.`,
+    );
+}
+
+/** The proposal for the team's upload form: the team only. */
+export async function documentFormOf(
+  ctx: Ctx,
+  authorityId: string,
+  proposalId: string,
+): Promise<ProposalView> {
+  const p = await proposalRow(ctx.db, authorityId, proposalId);
+  await requireMember(ctx, authorityId, p.id);
+  return proposalOf(ctx, authorityId, p.id);
+}
+
+/**
+ * Uploads a document to the stage the proposal is at: the team. Its type is found from its content
+ * (the file store's allowed types: PDF, Word, OpenDocument, spreadsheets, images, text); audited.
+ */
+export async function addDocument(
+  ctx: Ctx & { files: FileStore },
+  authorityId: string,
+  proposalId: string,
+  file: { filename: string; content: FileContent } | null,
+): Promise<string> {
+  const before = await proposalRow(ctx.db, authorityId, proposalId);
+  await requireMember(ctx, authorityId, before.id);
+  if (!file || file.filename.trim() === "")
+    throw invalid([{ field: "document", message: msg`Choose the document to upload` }]);
+  const stored = await ctx.files.put({ content: file.content, filename: file.filename, field: "document" });
+  const id = newId();
+  await transaction(ctx.db, async (trx) => {
+    const p = await proposalRow(trx, authorityId, proposalId, true);
+    await repo.insertDocument(trx, {
+      authority_id: authorityId,
+      id,
+      proposal_id: p.id,
+      stage: p.stage,
+      file_key: stored.key,
+      filename: stored.filename,
+      media_type: stored.mediaType,
+      size_bytes: stored.size,
+      sha256: stored.sha256,
+      uploaded_by: ctx.principal?.userId ?? null,
+      uploaded_at: ctx.clock.now(),
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorIn(ctx),
+      action: "mutuals.document-added",
+      entity: { type: "spinout-proposal", id: p.id },
+      changes: {
+        document: id,
+        stage: p.stage,
+        mediaType: stored.mediaType,
+        size: stored.size,
+        sha256: stored.sha256,
+      },
+    });
+  });
+  return id;
+}
+
+/** A document and its bytes: the team and the authority's administrators (404 for one not there). */
+export async function documentOf(
+  ctx: Ctx & { files: FileStore },
+  authorityId: string,
+  proposalId: string,
+  documentId: string,
+): Promise<{ document: SpinoutDocument; bytes: Uint8Array }> {
+  const p = await proposalRow(ctx.db, authorityId, proposalId);
+  await requireDocumentReader(ctx, authorityId, p.id);
+  const document = isUuid(documentId)
+    ? await repo.findDocument(ctx.db, authorityId, p.id, documentId)
+    : undefined;
+  if (!document) throw new NotFoundError("document");
+  return { document, bytes: await ctx.files.get(document.file_key) };
 }
 
 /** Records the staff transferred (TUPE) and the mutual's organisation in the directory: the team. */

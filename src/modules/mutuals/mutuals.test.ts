@@ -8,7 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import {
+  createUser,
+  postForm,
+  postMultipart,
+  sessionFor,
+  type TestSession,
+} from "../../../tests/support/auth.ts";
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { DEMO_SEEDED_AT } from "../../../tests/support/test-db.ts";
 import type { SettableClock } from "../../lib/clock.ts";
@@ -487,6 +493,31 @@ describe("the team's forms on pages", () => {
     expect(after).toContain("The mutual's organisation Millbrook Carers' Trust");
     // In Welsh.
     expect(mainText((await welsh(`${url}/facts`, "sam")).body)).toContain("Y staff a drosglwyddwyd");
+
+    // A document of the stage it is at: for the team and the authority's administrators only.
+    const none = await postMultipart(t.app, as("sam"), `${url}/documents`, {});
+    expect([none.statusCode, summaryErrors(none.body)[0]?.[0]]).toEqual([400, "#document"]);
+    const uploaded = await postMultipart(t.app, as("sam"), `${url}/documents`, {
+      document: { filename: "idea note.pdf", type: "application/pdf", content: "%PDF-1.4\n%%EOF\n" },
+    });
+    expect(uploaded.headers.location).toBe(`${url}?notice=document#documents`);
+    const seen = await t.app.inject({ url, headers: { cookie: as("alan").cookie } });
+    expect(mainText(seen.body)).toContain("Documents Idea idea note.pdf – uploaded 22 November 2026");
+    const href = /href="([^"]+\/documents\/[^"]+)"/.exec(seen.body)?.[1] as string;
+    const file = await t.app.inject({ url: href, headers: { cookie: as("alan").cookie } });
+    expect([file.statusCode, file.headers["content-type"], file.body]).toEqual([
+      200,
+      "application/pdf",
+      "%PDF-1.4\n%%EOF\n",
+    ]);
+    expect((await t.app.inject({ url: href, headers: { cookie: as("bea").cookie } })).statusCode).toBe(403);
+    expect(mainText((await t.app.inject({ url })).body)).not.toContain("idea note.pdf");
+    const audit = await t.deps.db
+      .selectFrom("audit_events")
+      .select("action")
+      .where("entity_id", "=", url.split("/").at(-1) as string)
+      .execute();
+    expect(audit.map((a) => a.action)).toContain("mutuals.document-added");
   });
 
   it("lets the mutual's administrators record what became of it on a form", async () => {
