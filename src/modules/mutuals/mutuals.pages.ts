@@ -18,15 +18,18 @@ import {
   addDocument,
   advanceProposal,
   decideProposal,
+  decisionPeriodFormOf,
   documentFormOf,
   documentOf,
   factsFormOf,
   mayPropose,
+  mayPublishPeriod,
   proposalOf,
   proposalsOf,
   proposeFormOf,
   proposeSpinout,
   recordSurvival,
+  setDecisionPeriod,
   setSpinoutFacts,
   setStagePlan,
   tickItem,
@@ -34,7 +37,10 @@ import {
 import { SURVIVAL } from "./mutuals.table.ts";
 import { isStageId } from "./stages.ts";
 
-type SlugRequest = FastifyRequest<{ Params: { slug: string }; Querystring: { service?: string } }>;
+type SlugRequest = FastifyRequest<{
+  Params: { slug: string };
+  Querystring: { service?: string; notice?: string };
+}>;
 type DocumentRequest = FastifyRequest<{ Params: { slug: string; proposalId: string; documentId: string } }>;
 type StageRequest = FastifyRequest<{ Params: { slug: string; proposalId: string; stage: string } }>;
 type ProposalRequest = FastifyRequest<{
@@ -58,6 +64,11 @@ const NOTICES = [
 const staff = afterLookup({
   description:
     "The authority's staff (holders of its commissioner, evaluator, bid-opener or administrator roles)",
+  signedIn: true,
+  check() {},
+});
+const periodAdmins = afterLookup({
+  description: "The authority's administrators",
   signedIn: true,
   check() {},
 });
@@ -99,12 +110,33 @@ export function mutualsPages(app: FastifyInstance): void {
     await reply.page(`${VIEWS}/proposals.njk`, {
       authority: request.authority,
       mayPropose: mayPropose(ctxOf(request), request.authority.id),
+      mayPublishPeriod: mayPublishPeriod(ctxOf(request), request.authority.id),
+      notice: request.query.notice === "period" ? "period" : undefined,
       periodWorkingDays: r.periodWorkingDays,
       proposals: r.proposals.map((p) => ({
         ...p,
         url: `/authorities/${request.authority.slug}/spin-outs/${p.id}`,
       })),
     });
+  });
+
+  formPage(app, `${list}/decision-period`, {
+    who: periodAdmins,
+    template: `${VIEWS}/period.njk`,
+    context: async (request: SlugRequest) => ({
+      authority: request.authority,
+      ...(await decisionPeriodFormOf(ctxOf(request), request.authority.id)),
+      noindex: true,
+    }),
+    values: (_request, context) => ({ workingDays: String(context.workingDays) }),
+    read: (body) => ({ workingDays: field(body, "workingDays") }),
+    submit: async (request: SlugRequest, values) => {
+      const n = values.workingDays;
+      await setDecisionPeriod(ctxOf(request), request.authority.id, {
+        workingDays: /^\d{1,3}$/.test(n) ? Number(n) : n,
+      });
+      return `/authorities/${request.authority.slug}/spin-outs?notice=period`;
+    },
   });
 
   formPage(app, `${list}/new`, {

@@ -870,6 +870,25 @@ export async function decideProposal(
   });
 }
 
+/** May the reader publish the authority's decision period (one of its administrators)? */
+export function mayPublishPeriod(ctx: Ctx, authorityId: string): boolean {
+  return (
+    ctx.principal?.grants.some(
+      (g) => g.scopeType === "authority" && g.scopeId === authorityId && g.role === "authority-admin",
+    ) ?? false
+  );
+}
+
+/** The decision period's form: the period now, in working days. The authority's administrators. */
+export async function decisionPeriodFormOf(ctx: Ctx, authorityId: string): Promise<{ workingDays: number }> {
+  requireSignedIn(ctx.principal);
+  if (!mayPublishPeriod(ctx, authorityId))
+    throw new ForbiddenError(
+      msg`Only the authority's administrators publish its period for deciding on spin-outs.`,
+    );
+  return { workingDays: await periodOf(ctx.db, authorityId) };
+}
+
 /** Publishes the authority's period for deciding, in working days: its administrators. */
 export async function setDecisionPeriod(
   ctx: Ctx,

@@ -536,3 +536,17 @@ describe("the team's forms on pages", () => {
     expect(done.headers.location).toBe(`${url}?notice=survival`);
   });
 });
+
+describe("the decision period's page", () => {
+  it("is for the authority's administrators, a whole number of working days", async () => {
+    const url = `${pages}/decision-period`;
+    expect((await t.app.inject({ url, headers: { cookie: as("priya").cookie } })).statusCode).toBe(403);
+    const list = await t.app.inject({ url: pages, headers: { cookie: as("alan").cookie } });
+    expect(mainText(list.body)).toContain("Change the period for deciding");
+    const zero = await postForm(t.app, as("alan"), url, { workingDays: "0" });
+    expect([zero.statusCode, summaryErrors(zero.body)[0]?.[0]]).toEqual([400, "#workingDays"]);
+    const set = await postForm(t.app, as("alan"), url, { workingDays: "30" });
+    expect(set.headers.location).toBe(`${pages}?notice=period`);
+    expect(mainText((await welsh(url, "alan")).body)).toContain("Diwrnodau gwaith i benderfynu");
+  });
+});

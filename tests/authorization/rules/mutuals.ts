@@ -15,7 +15,7 @@ const api = "/api/v1/authorities/:authorityId";
 const page = "/authorities/:slug/spin-outs";
 
 const administrators =
-  (ok: 200): Rule =>
+  (ok: 200 | 400): Rule =>
   (who, tenant) =>
     who === "public" ? "sign-in" : who === "authority-admin" && tenant === "own" ? ok : "denied";
 
@@ -39,6 +39,8 @@ export const mutuals: RuleSet = {
     [`PUT ${api}/spin-out-decision-period`]: administrators(200),
     "GET /api/v1/organisations/:organisationId/mutual-history": unknownToken,
     [`GET ${page}`]: anyone(200),
+    [`GET ${page}/decision-period`]: administrators(200),
+    [`POST ${page}/decision-period`]: administrators(EMPTY_FORM),
     [`GET ${page}/new`]: staff(200),
     [`POST ${page}/new`]: staff(EMPTY_FORM),
     [`GET ${page}/:proposalId`]: unknownToken,
