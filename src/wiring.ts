@@ -34,7 +34,7 @@ import { integrityPanel, noteIntegrityChange } from "./modules/integrity/integri
 import { noteMarketChange, queueImportedRecompute } from "./modules/market/figures.service.ts";
 import { mutualsEligibilityFacts, mutualsSupportVocabulary } from "./modules/mutuals/grant-support.ts";
 import { mutualHistoryPanel } from "./modules/mutuals/history.service.ts";
-import { spinoutAppealSubjects } from "./modules/mutuals/mutuals.service.ts";
+import { serviceSpinoutPanel, spinoutAppealSubjects } from "./modules/mutuals/mutuals.service.ts";
 import { publishersImported } from "./modules/ocds/ocds.ports.ts";
 import { noteChange } from "./modules/ocds/ocds.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
@@ -152,6 +152,8 @@ export function wireModules(): void {
   areaPanels.plug(areaComplaintsPanel);
   // organisations ← mutuals: a mutual's history after spin-out on its profile
   profilePanels.plug(mutualHistoryPanel);
+  // services ← mutuals: a service's spin-out proposals, and proposing one, on its page
+  servicePanels.plug(serviceSpinoutPanel);
   // grants ← mutuals: "within 5 years of spin-out or still on its first contract", and the stages
   // advisers offer and adviser time is asked for
   eligibilityFacts.plug(mutualsEligibilityFacts);

@@ -1,10 +1,12 @@
 /**
- * SQL of the spin-out path: proposals, their team, stages, checklist ticks and an authority's
- * decision period (`spinout_*`).
+ * SQL of the spin-out path: proposals, their team, stages, checklist ticks, documents and an
+ * authority's decision period (`spinout_*`).
  */
 import { type Insertable, sql, type Updateable } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type {
+  SpinoutDocument,
+  SpinoutDocumentsTable,
   SpinoutProposal,
   SpinoutProposalsTable,
   SpinoutStage,
@@ -174,6 +176,41 @@ export async function updateStage(
     .where("proposal_id", "=", proposalId)
     .where("stage", "=", stage)
     .execute();
+}
+
+export async function insertDocument(db: Db, row: Insertable<SpinoutDocumentsTable>): Promise<void> {
+  await db.insertInto("spinout_documents").values(row).execute();
+}
+
+/** A proposal's documents, oldest first. */
+export async function documentsOf(
+  db: Db,
+  authorityId: string,
+  proposalId: string,
+): Promise<SpinoutDocument[]> {
+  return db
+    .selectFrom("spinout_documents")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("proposal_id", "=", proposalId)
+    .orderBy("uploaded_at")
+    .orderBy("id")
+    .execute();
+}
+
+export async function findDocument(
+  db: Db,
+  authorityId: string,
+  proposalId: string,
+  id: string,
+): Promise<SpinoutDocument | undefined> {
+  return db
+    .selectFrom("spinout_documents")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("proposal_id", "=", proposalId)
+    .where("id", "=", id)
+    .executeTakeFirst();
 }
 
 export async function ticksOf(db: Db, authorityId: string, proposalId: string): Promise<Set<string>> {

@@ -27,10 +27,18 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../../lib/errors.ts";
+import type { FileContent, FileStore } from "../../lib/file-store.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { isIsoDate, londonDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
-import { hasRole, isAuthorityEditor, loadGrants, requireSignedIn } from "../access/access.service.ts";
+import type { Panel } from "../../lib/ports.ts";
+import {
+  authorityRoleHolders,
+  hasRole,
+  isAuthorityEditor,
+  loadGrants,
+  requireSignedIn,
+} from "../access/access.service.ts";
 import { actorIn, type Ctx } from "../access/context.ts";
 import { displayNamesOf } from "../accounts/accounts.service.ts";
 import { personalRef, recordAudit } from "../audit/audit.service.ts";
@@ -38,10 +46,10 @@ import { authorityById } from "../authorities/authorities.service.ts";
 import { EMPLOYEE_ROLES } from "../challenges/challenges.service.ts";
 import { challengeOf } from "../challenges/registers.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
-import { organisationProfile } from "../organisations/organisations.service.ts";
+import { organisationProfile, organisationsByIds } from "../organisations/organisations.service.ts";
 import { appealOfSubject } from "../redress/appeals.service.ts";
 import type { AppealableSubject } from "../redress/redress.ports.ts";
-import { serviceOf } from "../services/services.service.ts";
+import { registerOf, serviceOf } from "../services/services.service.ts";
 import {
   DEFAULT_DECISION_PERIOD_WORKING_DAYS,
   decisionDue,
@@ -49,7 +57,13 @@ import {
   MAX_DECISION_PERIOD_WORKING_DAYS,
 } from "./decision-period.ts";
 import * as repo from "./mutuals.repository.ts";
-import { type Decision, type SpinoutProposal, SURVIVAL, type Survival } from "./mutuals.table.ts";
+import {
+  type Decision,
+  type SpinoutDocument,
+  type SpinoutProposal,
+  SURVIVAL,
+  type Survival,
+} from "./mutuals.table.ts";
 import {
   advance,
   checklistOf,
@@ -125,9 +139,20 @@ export interface ProposalView {
     decision: string | null;
     reasons: string | null;
   } | null;
+  /** The mutual's organisation in the directory, once the team has named it. */
+  organisation: { id: string; name: string } | null;
   /** What the reader may do. */
   isMember: boolean;
   mayDecide: boolean;
+  /** The mutual's administrators record what became of it, once it trades. */
+  mayRecordSurvival: boolean;
+  /**
+   * The documents the team uploaded, by the stage each was uploaded at: for the team and the
+   * authority's administrators (who decide) only; null for anyone else.
+   */
+  documents:
+    | { id: string; stage: StageId; filename: string; mediaType: string; size: number; uploadedOn: string }[]
+    | null;
   /** A refusal's appeal to the independent adjudicator (redress), where one was made: its reference and outcome. */
   appeal: Awaited<ReturnType<typeof appealOfSubject>>;
 }
@@ -136,13 +161,25 @@ async function periodOf(db: Db, authorityId: string): Promise<number> {
   return (await repo.decisionPeriod(db, authorityId))?.days ?? DEFAULT_DECISION_PERIOD_WORKING_DAYS;
 }
 
-async function factsOf(ctx: Ctx, p: SpinoutProposal, teamSize: number): Promise<Facts> {
+async function factsOf(
+  ctx: Ctx,
+  p: SpinoutProposal,
+  teamSize: number,
+): Promise<Facts & { organisationName: string | null }> {
   let mutualEvidenced = false;
+  let organisationName: string | null = null;
   if (p.organisation_id) {
     const profile = await organisationProfile({ ...ctx, principal: null }, p.organisation_id);
     mutualEvidenced = profile.evidence?.qualifies ?? false;
+    organisationName = profile.organisation.name;
   }
-  return { teamSize, decision: p.decision, staffTransferred: p.staff_transferred, mutualEvidenced };
+  return {
+    teamSize,
+    decision: p.decision,
+    staffTransferred: p.staff_transferred,
+    mutualEvidenced,
+    organisationName,
+  };
 }
 
 async function proposalRow(db: Db, authorityId: string, id: string, lock = false): Promise<SpinoutProposal> {
@@ -165,6 +202,8 @@ export async function proposalOf(ctx: Ctx, authorityId: string, id: string): Pro
   const userId = ctx.principal?.userId;
   const isMember = userId !== undefined && members.includes(userId);
   const seesNames = isMember || isAuthorityEditor(ctx.principal, authorityId);
+  const seesDocuments = isMember || hasRole(ctx.principal, "authority-admin", authorityId);
+  const documents = seesDocuments ? await repo.documentsOf(ctx.db, authorityId, p.id) : null;
   const owners = stages.flatMap((s) => (s.owner_id ? [s.owner_id] : []));
   const names = await displayNamesOf(ctx.db, seesNames ? [...members, ...owners] : []);
   const facts = await factsOf(ctx, p, members.length);
@@ -215,7 +254,24 @@ export async function proposalOf(ctx: Ctx, authorityId: string, id: string): Pro
       decidedAt: p.decided_at,
     },
     rightToProvide,
+    organisation:
+      p.organisation_id && facts.organisationName !== null
+        ? { id: p.organisation_id, name: facts.organisationName }
+        : null,
     isMember,
+    documents:
+      documents?.map((d) => ({
+        id: d.id,
+        stage: d.stage,
+        filename: d.filename,
+        mediaType: d.media_type,
+        size: d.size_bytes,
+        uploadedOn: londonDate(d.uploaded_at),
+      })) ?? null,
+    mayRecordSurvival:
+      p.spun_out_on !== null &&
+      p.organisation_id !== null &&
+      hasRole(ctx.principal, "organisation-admin", p.organisation_id),
     appeal: p.decision === "refused" ? await appealOfSubject(ctx, "spin-out", authorityId, p.id) : null,
     mayDecide:
       p.stage === "parent-body-approval" &&
@@ -273,6 +329,39 @@ export async function proposalsOf(
 }
 
 // Proposing
+
+/** May the reader propose a spin-out of the authority's services (is one of its staff)? */
+export function mayPropose(ctx: Ctx, authorityId: string): boolean {
+  return (
+    ctx.principal?.grants.some(
+      (g) => g.scopeType === "authority" && g.scopeId === authorityId && EMPLOYEE_ROLES.includes(g.role),
+    ) ?? false
+  );
+}
+
+/**
+ * What the propose form offers: the services on the authority's register, and the proposer's
+ * colleagues — the authority's staff (holders of its staff roles) by name. Its staff only.
+ */
+export async function proposeFormOf(
+  ctx: Ctx,
+  authorityId: string,
+): Promise<{ services: { id: string; name: string }[]; colleagues: { userId: string; name: string }[] }> {
+  const p = requireSignedIn(ctx.principal);
+  if (!mayPropose(ctx, authorityId))
+    throw new ForbiddenError(msg`Only the authority's staff propose a spin-out of its services.`);
+  const [services, ...holders] = await Promise.all([
+    registerOf(ctx, authorityId),
+    ...EMPLOYEE_ROLES.map((role) => authorityRoleHolders(ctx.db, role, authorityId)),
+  ]);
+  const ids = [...new Set(holders.flat())].filter((id) => id !== p.userId);
+  const names = await displayNamesOf(ctx.db, ids);
+  const colleagues = ids
+    .map((userId) => ({ userId, name: names.get(userId) ?? "" }))
+    .filter((c) => c.name !== "")
+    .sort((a, b) => a.name.localeCompare(b.name, "en-GB"));
+  return { services: services.map((s) => ({ id: s.id, name: s.name })), colleagues };
+}
 
 export interface ProposalInput {
   serviceId?: unknown;
@@ -486,6 +575,120 @@ export async function setStagePlan(
   });
 }
 
+/**
+ * What the facts form offers: the organisations the team's members administer (the mutual's
+ * organisation is chosen among them), with the one already named. The team only.
+ */
+export async function factsFormOf(
+  ctx: Ctx,
+  authorityId: string,
+  proposalId: string,
+): Promise<{ organisations: { id: string; name: string }[] }> {
+  const p = await proposalRow(ctx.db, authorityId, proposalId);
+  const { members } = await requireMember(ctx, authorityId, p.id);
+  const grants = await Promise.all(members.map((m) => loadGrants(ctx.db, m)));
+  const ids = new Set(
+    grants
+      .flat()
+      .flatMap((g) => (g.scopeType === "organisation" && g.role === "organisation-admin" ? [g.scopeId] : [])),
+  );
+  if (p.organisation_id) ids.add(p.organisation_id);
+  const found = await organisationsByIds(ctx.db, [...ids]);
+  return {
+    organisations: [...found.values()]
+      .map((o) => ({ id: o.id, name: o.name }))
+      .sort((a, b) => a.name.localeCompare(b.name, "en-GB")),
+  };
+}
+
+// Documents of a stage
+
+/** The documents are for the team and the authority's administrators, who decide; 403 for anyone else. */
+async function requireDocumentReader(ctx: Ctx, authorityId: string, proposalId: string): Promise<void> {
+  const p = requireSignedIn(ctx.principal);
+  if (hasRole(p, "authority-admin", authorityId)) return;
+  const members = await repo.membersOf(ctx.db, authorityId, proposalId);
+  if (!members.includes(p.userId))
+    throw new ForbiddenError(
+      msg`A spin-out's documents are for its team and the authority's administrators who decide on it.`,
+    );
+}
+
+/** The proposal for the team's upload form: the team only. */
+export async function documentFormOf(
+  ctx: Ctx,
+  authorityId: string,
+  proposalId: string,
+): Promise<ProposalView> {
+  const p = await proposalRow(ctx.db, authorityId, proposalId);
+  await requireMember(ctx, authorityId, p.id);
+  return proposalOf(ctx, authorityId, p.id);
+}
+
+/**
+ * Uploads a document to the stage the proposal is at: the team. Its type is found from its content
+ * (the file store's allowed types: PDF, Word, OpenDocument, spreadsheets, images, text); audited.
+ */
+export async function addDocument(
+  ctx: Ctx & { files: FileStore },
+  authorityId: string,
+  proposalId: string,
+  file: { filename: string; content: FileContent } | null,
+): Promise<string> {
+  const before = await proposalRow(ctx.db, authorityId, proposalId);
+  await requireMember(ctx, authorityId, before.id);
+  if (!file || file.filename.trim() === "")
+    throw invalid([{ field: "document", message: msg`Choose the document to upload` }]);
+  const stored = await ctx.files.put({ content: file.content, filename: file.filename, field: "document" });
+  const id = newId();
+  await transaction(ctx.db, async (trx) => {
+    const p = await proposalRow(trx, authorityId, proposalId, true);
+    await repo.insertDocument(trx, {
+      authority_id: authorityId,
+      id,
+      proposal_id: p.id,
+      stage: p.stage,
+      file_key: stored.key,
+      filename: stored.filename,
+      media_type: stored.mediaType,
+      size_bytes: stored.size,
+      sha256: stored.sha256,
+      uploaded_by: ctx.principal?.userId ?? null,
+      uploaded_at: ctx.clock.now(),
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId,
+      actor: actorIn(ctx),
+      action: "mutuals.document-added",
+      entity: { type: "spinout-proposal", id: p.id },
+      changes: {
+        document: id,
+        stage: p.stage,
+        mediaType: stored.mediaType,
+        size: stored.size,
+        sha256: stored.sha256,
+      },
+    });
+  });
+  return id;
+}
+
+/** A document and its bytes: the team and the authority's administrators (404 for one not there). */
+export async function documentOf(
+  ctx: Ctx & { files: FileStore },
+  authorityId: string,
+  proposalId: string,
+  documentId: string,
+): Promise<{ document: SpinoutDocument; bytes: Uint8Array }> {
+  const p = await proposalRow(ctx.db, authorityId, proposalId);
+  await requireDocumentReader(ctx, authorityId, p.id);
+  const document = isUuid(documentId)
+    ? await repo.findDocument(ctx.db, authorityId, p.id, documentId)
+    : undefined;
+  if (!document) throw new NotFoundError("document");
+  return { document, bytes: await ctx.files.get(document.file_key) };
+}
+
 /** Records the staff transferred (TUPE) and the mutual's organisation in the directory: the team. */
 export async function setSpinoutFacts(
   ctx: Ctx,
@@ -667,6 +870,25 @@ export async function decideProposal(
   });
 }
 
+/** May the reader publish the authority's decision period (one of its administrators)? */
+export function mayPublishPeriod(ctx: Ctx, authorityId: string): boolean {
+  return (
+    ctx.principal?.grants.some(
+      (g) => g.scopeType === "authority" && g.scopeId === authorityId && g.role === "authority-admin",
+    ) ?? false
+  );
+}
+
+/** The decision period's form: the period now, in working days. The authority's administrators. */
+export async function decisionPeriodFormOf(ctx: Ctx, authorityId: string): Promise<{ workingDays: number }> {
+  requireSignedIn(ctx.principal);
+  if (!mayPublishPeriod(ctx, authorityId))
+    throw new ForbiddenError(
+      msg`Only the authority's administrators publish its period for deciding on spin-outs.`,
+    );
+  return { workingDays: await periodOf(ctx.db, authorityId) };
+}
+
 /** Publishes the authority's period for deciding, in working days: its administrators. */
 export async function setDecisionPeriod(
   ctx: Ctx,
@@ -741,6 +963,21 @@ export async function recordSurvival(
       changes: { survival, on },
     });
   });
+}
+
+// On a service's page (services' `servicePanels` port, plugged in src/wiring.ts)
+
+/** The spin-out proposals of a service, with the way to propose one: a section of the service's page. */
+export async function serviceSpinoutPanel(
+  db: Db,
+  _clock: Ctx["clock"],
+  service: { authorityId: string; serviceId: string },
+): Promise<Panel> {
+  const rows = await repo.proposalsOf(db, service.authorityId);
+  const spinouts = rows
+    .filter((p) => p.service_id === service.serviceId)
+    .map((p) => ({ id: p.id, title: p.title, stage: p.stage, decision: p.decision }));
+  return { template: "mutuals/views/partials/service-spinouts.njk", context: { spinouts } };
 }
 
 // Appeals to the independent adjudicator (redress's `appealableSubjects` port, plugged in src/wiring.ts)

@@ -68,16 +68,33 @@ export interface SpinoutChecksTable {
   done_at: Date;
 }
 
+/** A document the team uploaded to the stage the proposal was at; its bytes in the file store. */
+export interface SpinoutDocumentsTable {
+  authority_id: string;
+  id: string;
+  proposal_id: string;
+  stage: StageId;
+  file_key: string;
+  filename: string;
+  media_type: string;
+  size_bytes: number;
+  sha256: string;
+  uploaded_by: string | null;
+  uploaded_at: Date;
+}
+
 export interface MutualsTables {
   spinout_settings: SpinoutSettingsTable;
   spinout_proposals: SpinoutProposalsTable;
   spinout_members: SpinoutMembersTable;
   spinout_stages: SpinoutStagesTable;
   spinout_checks: SpinoutChecksTable;
+  spinout_documents: SpinoutDocumentsTable;
 }
 
 export type SpinoutProposal = Selectable<SpinoutProposalsTable>;
 export type SpinoutStage = Selectable<SpinoutStagesTable>;
+export type SpinoutDocument = Selectable<SpinoutDocumentsTable>;
 
 declare module "../../db/database.ts" {
   interface Database extends MutualsTables {}

@@ -8,7 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import {
+  createUser,
+  postForm,
+  postMultipart,
+  sessionFor,
+  type TestSession,
+} from "../../../tests/support/auth.ts";
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { DEMO_SEEDED_AT } from "../../../tests/support/test-db.ts";
 import type { SettableClock } from "../../lib/clock.ts";
@@ -45,6 +51,15 @@ beforeAll(async () => {
     await createUser(t.deps.db, {
       grants: [{ role: "organisation-admin", scopeId: DEMO_ORGANISATION.librariesMutual }],
       displayName: "Lee Librarian",
+    })
+  ).id;
+  users.sam = (
+    await createUser(t.deps.db, {
+      grants: [
+        { role: "evaluator", scopeId: COUNTY },
+        { role: "organisation-admin", scopeId: DEMO_ORGANISATION.carersTrust },
+      ],
+      displayName: "Sam Staff",
     })
   ).id;
   await signInEveryone();
@@ -395,5 +410,143 @@ describe("a mutual's history", () => {
       "Status Merged into a group (since 1 November 2026)",
     );
     expect((await survival("libraryAdmin", { survival: "trading", on: "2026-11-02" })).statusCode).toBe(204);
+  });
+});
+
+describe("the team's forms on pages", () => {
+  it("proposes from the service's page, choosing colleagues by name; plans a stage; records the staff and the organisation", async () => {
+    const service = await t.app.inject({
+      url: `/authorities/${SLUG}/services/${DEMO_SERVICE.countyHomeCare}`,
+      headers: { cookie: as("priya").cookie },
+    });
+    const start = `${pages}/new?service=${DEMO_SERVICE.countyHomeCare}`;
+    expect(service.body).toContain(start.replaceAll("&", "&amp;"));
+    expect(mainText(service.body)).toContain("Propose a spin-out of this service");
+    expect((await t.app.inject({ url: start, headers: { cookie: as("olu").cookie } })).statusCode).toBe(403);
+    const form = await t.app.inject({ url: start, headers: { cookie: as("priya").cookie } });
+    expect(form.statusCode).toBe(200);
+    expect(mainText(form.body)).toContain("Evan Hughes");
+    expect(mainText(form.body)).not.toContain("Priya Shah");
+    expect(form.body).not.toContain(`value="${PRIYA}"`);
+    const empty = await postForm(t.app, as("priya"), `${pages}/new`, {});
+    expect(empty.statusCode).toBe(400);
+    expect(summaryErrors(empty.body).map(([href]) => href)).toEqual([
+      "#title",
+      "#summary",
+      "#memberIds",
+      "#serviceId",
+    ]);
+    const made = await postForm(t.app, as("priya"), `${pages}/new`, {
+      serviceId: DEMO_SERVICE.countyHomeCare,
+      title: "Home care as a mutual",
+      summary: "The carers run the service they know.",
+      memberIds: [users.sam as string],
+    });
+    expect(made.statusCode).toBe(303);
+    const url = (made.headers.location as string).replace("?notice=proposed", "");
+    const shown = mainText(
+      (await t.app.inject({ url: made.headers.location as string, headers: { cookie: as("sam").cookie } }))
+        .body,
+    );
+    expect(shown).toContain("The proposal is registered");
+    expect(shown).toContain("Members Priya Shah, Sam Staff");
+
+    // A stage's owner among the team, its target a real date.
+    const plan = await t.app.inject({ url: `${url}/stages/idea`, headers: { cookie: as("sam").cookie } });
+    expect(mainText(plan.body)).toContain("Sam Staff");
+    const badDate = await postForm(t.app, as("sam"), `${url}/stages/idea`, {
+      ownerId: users.sam as string,
+      "targetOn-day": "31",
+      "targetOn-month": "2",
+      "targetOn-year": "2027",
+    });
+    expect([badDate.statusCode, summaryErrors(badDate.body)[0]?.[0]]).toEqual([400, "#targetOn-day"]);
+    const planned = await postForm(t.app, as("sam"), `${url}/stages/idea`, {
+      ownerId: users.sam as string,
+      "targetOn-day": "31",
+      "targetOn-month": "1",
+      "targetOn-year": "2027",
+    });
+    expect(planned.headers.location).toBe(`${url}?notice=planned`);
+    expect(mainText((await t.app.inject({ url, headers: { cookie: as("sam").cookie } })).body)).toContain(
+      "(target 31 January 2027) · owner: Sam Staff",
+    );
+
+    // The staff transferred and the mutual's organisation: one Sam administers.
+    const facts = await t.app.inject({ url: `${url}/facts`, headers: { cookie: as("sam").cookie } });
+    expect(mainText(facts.body)).toContain("Millbrook Carers' Trust");
+    expect(
+      (await t.app.inject({ url: `${url}/facts`, headers: { cookie: as("bea").cookie } })).statusCode,
+    ).toBe(403);
+    const notANumber = await postForm(t.app, as("sam"), `${url}/facts`, { staffTransferred: "many" });
+    expect([notANumber.statusCode, summaryErrors(notANumber.body)[0]?.[0]]).toEqual([
+      400,
+      "#staffTransferred",
+    ]);
+    const saved = await postForm(t.app, as("sam"), `${url}/facts`, {
+      staffTransferred: "42",
+      organisationId: DEMO_ORGANISATION.carersTrust,
+    });
+    expect(saved.headers.location).toBe(`${url}?notice=facts`);
+    const after = mainText((await t.app.inject({ url })).body);
+    expect(after).toContain("Staff transferred 42");
+    expect(after).toContain("The mutual's organisation Millbrook Carers' Trust");
+    // In Welsh.
+    expect(mainText((await welsh(`${url}/facts`, "sam")).body)).toContain("Y staff a drosglwyddwyd");
+
+    // A document of the stage it is at: for the team and the authority's administrators only.
+    const none = await postMultipart(t.app, as("sam"), `${url}/documents`, {});
+    expect([none.statusCode, summaryErrors(none.body)[0]?.[0]]).toEqual([400, "#document"]);
+    const uploaded = await postMultipart(t.app, as("sam"), `${url}/documents`, {
+      document: { filename: "idea note.pdf", type: "application/pdf", content: "%PDF-1.4\n%%EOF\n" },
+    });
+    expect(uploaded.headers.location).toBe(`${url}?notice=document#documents`);
+    const seen = await t.app.inject({ url, headers: { cookie: as("alan").cookie } });
+    expect(mainText(seen.body)).toContain("Documents Idea idea note.pdf – uploaded 22 November 2026");
+    const href = /href="([^"]+\/documents\/[^"]+)"/.exec(seen.body)?.[1] as string;
+    const file = await t.app.inject({ url: href, headers: { cookie: as("alan").cookie } });
+    expect([file.statusCode, file.headers["content-type"], file.body]).toEqual([
+      200,
+      "application/pdf",
+      "%PDF-1.4\n%%EOF\n",
+    ]);
+    expect((await t.app.inject({ url: href, headers: { cookie: as("bea").cookie } })).statusCode).toBe(403);
+    expect(mainText((await t.app.inject({ url })).body)).not.toContain("idea note.pdf");
+    const audit = await t.deps.db
+      .selectFrom("audit_events")
+      .select("action")
+      .where("entity_id", "=", url.split("/").at(-1) as string)
+      .execute();
+    expect(audit.map((a) => a.action)).toContain("mutuals.document-added");
+  });
+
+  it("lets the mutual's administrators record what became of it on a form", async () => {
+    const url = `${pages}/${DEMO_SPINOUT.librariesTrading}`;
+    expect(
+      mainText((await t.app.inject({ url, headers: { cookie: as("libraryAdmin").cookie } })).body),
+    ).toContain("Record what became of the mutual");
+    const empty = await postForm(t.app, as("libraryAdmin"), `${url}/survival`, {});
+    expect(summaryErrors(empty.body).map(([href]) => href)).toEqual(["#survival", "#on-day"]);
+    const done = await postForm(t.app, as("libraryAdmin"), `${url}/survival`, {
+      survival: "trading",
+      "on-day": "3",
+      "on-month": "11",
+      "on-year": "2026",
+    });
+    expect(done.headers.location).toBe(`${url}?notice=survival`);
+  });
+});
+
+describe("the decision period's page", () => {
+  it("is for the authority's administrators, a whole number of working days", async () => {
+    const url = `${pages}/decision-period`;
+    expect((await t.app.inject({ url, headers: { cookie: as("priya").cookie } })).statusCode).toBe(403);
+    const list = await t.app.inject({ url: pages, headers: { cookie: as("alan").cookie } });
+    expect(mainText(list.body)).toContain("Change the period for deciding");
+    const zero = await postForm(t.app, as("alan"), url, { workingDays: "0" });
+    expect([zero.statusCode, summaryErrors(zero.body)[0]?.[0]]).toEqual([400, "#workingDays"]);
+    const set = await postForm(t.app, as("alan"), url, { workingDays: "30" });
+    expect(set.headers.location).toBe(`${pages}?notice=period`);
+    expect(mainText((await welsh(url, "alan")).body)).toContain("Diwrnodau gwaith i benderfynu");
   });
 });
