@@ -135,6 +135,10 @@ export const NOTICE_KINDS = {
   "accreditation.changed": { topic: "regulation" },
   // Barriers to entry: to whoever logged a barrier when the authority answers it
   "barrier.answered": { topic: "tenders" },
+  // … and to the authority's commissioners and administrators when one is logged with it, and as its
+  // answer's last day nears and when it has passed unanswered (the daily sweep)
+  "barrier.logged": { topic: "tenders" },
+  "barrier.reminder": { topic: "tenders" },
   // Complaints (redress): to the complainant at each step of the body's work
   "complaint.progressed": { topic: "complaints" },
   // Complaints (redress): to the answering body's people (or the responsible authority's) when one waits on them
