@@ -208,6 +208,14 @@ describe("the demo's barriers", () => {
   });
 });
 
+describe("the way there", () => {
+  it("the authority's hub links to its barriers, and its barriers to the national view", async () => {
+    const hub = await call(t.app, "GET", `/authorities/${SLUG}`);
+    expect(hub.body).toContain(`href="/authorities/${SLUG}/barriers"`);
+    expect((await call(t.app, "GET", `/authorities/${SLUG}/barriers`)).body).toContain('href="/barriers"');
+  });
+});
+
 describe("the pages' forms", () => {
   it("logging re-renders with its errors, then goes to the barrier", async () => {
     const url = `/authorities/${SLUG}/barriers/new`;

@@ -143,6 +143,9 @@ export const NOTICE_KINDS = {
   "complaint.progressed": { topic: "complaints" },
   // Complaints (redress): to the answering body's people (or the responsible authority's) when one waits on them
   "complaint.to-answer": { topic: "complaints" },
+  // Appeals to the independent adjudicator (redress): to the body appealed against when one arrives,
+  // and to the appeal's followers (a refused spin-out's other team members) when made and decided
+  "appeal.progressed": { topic: "complaints" },
   // Remedies (redress): to the body that must comply (confirmed, returned, overdue) and the ombudsman's staff (reported, overdue)
   "remedy.progressed": { topic: "complaints" },
   // Security: always by email too
