@@ -17,6 +17,11 @@
  *   Each answer is audited (`barrier.answered`) and the logger told (notice `barrier.answered`).
  * - **Who sees**: everyone sees an authority's barriers and their answers; the national figures
  *   (figures.service.ts) count them with small numbers suppressed.
+ * - **Evidence**: documents the logger uploads when logging or afterwards (the file store), public
+ *   only if the logger says so; otherwise downloaded by the logger, their organisation's people and
+ *   the authority's commissioners and administrators. Everyone sees that evidence exists.
+ * - **The authority told**: its commissioners and administrators when a barrier is logged
+ *   (`barrier.logged`); reminders and the overdue notice come from the daily sweep (reminders.service.ts).
  */
 import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
