@@ -18,6 +18,7 @@ import { systemCtx } from "./modules/access/context.ts";
 import { accessJobHandlers } from "./modules/access/invitations.service.ts";
 import { accountJobHandlers } from "./modules/accounts/accounts.emails.ts";
 import { anchorAuditChains } from "./modules/audit/anchors.ts";
+import { barriersJobHandlers, startBarrierClockSweep } from "./modules/barriers/barriers.jobs.ts";
 import { budgetJobHandlers } from "./modules/budgets/budgets.jobs.ts";
 import { careJobHandlers } from "./modules/care/representatives.service.ts";
 import { demoModeClock } from "./modules/demo-clock/demo-clock.service.ts";
@@ -116,6 +117,7 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
         ...budgetJobHandlers(),
         ...voiceJobHandlers(),
         ...resultsJobHandlers(),
+        ...barriersJobHandlers(),
       },
     });
     jobs.start();
@@ -125,6 +127,8 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
     await startUnverifiedSweep(database.db, clock);
     // Remedies newly overdue: flagged, and the body and the ombudsman told once, daily (docs/redress.md).
     await startOverdueRemediesSweep(database.db, clock);
+    // Barriers' clocks: the authority reminded as a last day nears, and told once it has passed (docs/barriers.md).
+    await startBarrierClockSweep(database.db, clock);
     // Master key rotation: data keys still wrapped under a previous key are rewrapped under the
     // current one, in the background (bids open under either key meanwhile); stopped at shutdown.
     const background = new AbortController();

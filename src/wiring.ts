@@ -34,7 +34,11 @@ import { integrityPanel, noteIntegrityChange } from "./modules/integrity/integri
 import { noteMarketChange, queueImportedRecompute } from "./modules/market/figures.service.ts";
 import { mutualsEligibilityFacts, mutualsSupportVocabulary } from "./modules/mutuals/grant-support.ts";
 import { mutualHistoryPanel } from "./modules/mutuals/history.service.ts";
-import { serviceSpinoutPanel, spinoutAppealSubjects } from "./modules/mutuals/mutuals.service.ts";
+import {
+  serviceSpinoutPanel,
+  spinoutAppealFollowers,
+  spinoutAppealSubjects,
+} from "./modules/mutuals/mutuals.service.ts";
 import { publishersImported } from "./modules/ocds/ocds.ports.ts";
 import { noteChange } from "./modules/ocds/ocds.service.ts";
 import { queueOpportunityAlerts } from "./modules/opportunities/alerts.service.ts";
@@ -44,7 +48,7 @@ import { projectPanels } from "./modules/projects/projects.ports.ts";
 import { areaComplaintsPanel, complaintExtras } from "./modules/redress/figures.service.ts";
 import { redressPersonData } from "./modules/redress/person-data.ts";
 import { complainPanel, complaintFiguresPanel } from "./modules/redress/profile-panel.ts";
-import { appealableSubjects } from "./modules/redress/redress.ports.ts";
+import { appealableSubjects, appealFollowers } from "./modules/redress/redress.ports.ts";
 import { providerRatingsPanel } from "./modules/regulation/find.service.ts";
 import {
   contractsAffected,
@@ -161,6 +165,8 @@ export function wireModules(): void {
   // redress ← mutuals, barriers: a refused spin-out and an unanswered barrier, appealable to the adjudicator
   appealableSubjects.plug(spinoutAppealSubjects);
   appealableSubjects.plug(barrierAppealSubjects);
+  // … and a refused spin-out's team follows the appeal one of them made
+  appealFollowers.plug(spinoutAppealFollowers);
   // organisations ← standards: a provider's current accreditations on its profile;
   // tenders ← standards: a bid refused without an accreditation the tender requires, and the
   // accreditations it requires on its page

@@ -86,6 +86,7 @@ import * as prize from "./2026-12-23-05-prize.ts";
 import * as adjudicatorAppeals from "./2026-12-23-06-adjudicator-appeals.ts";
 import * as advisers from "./2026-12-23-08-advisers.ts";
 import * as spinoutDocuments from "./2026-12-24-01-spinout-documents.ts";
+import * as barrierEvidence from "./2026-12-24-02-barrier-evidence.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -172,4 +173,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-23-06-adjudicator-appeals": adjudicatorAppeals,
   "2026-12-23-08-advisers": advisers,
   "2026-12-24-01-spinout-documents": spinoutDocuments,
+  "2026-12-24-02-barrier-evidence": barrierEvidence,
 };

@@ -4,19 +4,23 @@
  * with its answers, answered on its own page by the authority's commissioners and administrators.
  * Each form re-renders with its errors (the one form pattern, src/http/forms.ts).
  */
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { field, formAction, formPage, searchPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
+import { filesOf } from "../../http/uploads.ts";
 import { csvHeader, csvRows } from "../../lib/csv.ts";
 import { type DomainError, ValidationError } from "../../lib/errors.ts";
 import { londonDate } from "../../lib/london-time.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, signedIn } from "../access/policies.ts";
+import { barriersCtxOf } from "./barriers.context.ts";
 import {
+  addEvidence,
   answerBarrier,
   type BarrierView,
   barriersOfAuthority,
   barrierView,
+  evidenceDocument,
   logBarrier,
   logFormFor,
   mayLog,
@@ -36,6 +40,27 @@ type BarrierRequest = FastifyRequest<{
   Params: { slug: string; barrierId: string };
   Querystring: { notice?: string };
 }>;
+type EvidenceRequest = FastifyRequest<{ Params: { slug: string; barrierId: string; evidenceId: string } }>;
+
+/** The documents chosen in the form's `evidence` input, as the service takes them. */
+function evidenceOf(request: FastifyRequest) {
+  return filesOf(request.body, "evidence").map((f) => ({ filename: f.filename, content: f }));
+}
+
+/** A service's field of a document ("evidence.2.contentBase64") is the form's one file input. */
+const evidenceField = (f: string | undefined) => (f?.startsWith("evidence") ? "evidence" : f);
+
+/** A document sent as a download, under a name safe in a header. */
+export function sendDocument(
+  reply: FastifyReply,
+  doc: { filename: string; mediaType: string; bytes: Uint8Array },
+): FastifyReply {
+  return reply
+    .header("content-type", doc.mediaType)
+    .header("content-disposition", `attachment; filename="${doc.filename.replace(/[^\w.-]+/g, "_")}"`)
+    .header("x-content-type-options", "nosniff")
+    .send(Buffer.from(doc.bytes));
+}
 
 const VIEWS = "barriers/views";
 const listUrl = (slug: string) => `/authorities/${slug}/barriers`;
@@ -64,6 +89,11 @@ function shown(v: BarrierView) {
     standing: v.standing,
     late: v.late,
     answers: v.answers,
+    evidence: v.evidence.map((e) => ({
+      ...e,
+      href: e.filename === null ? null : `${listUrl(v.authority.slug)}/${b.id}/evidence/${e.id}`,
+      sizeKb: e.size === null ? null : Math.max(1, Math.round(e.size / 1024)),
+    })),
   };
 }
 
@@ -117,6 +147,8 @@ export function barrierPages(app: FastifyInstance): void {
   // Logging a barrier: signed in; the service decides who may (an organisation's or a public body's people).
   formPage(app, "/authorities/:slug/barriers/new", {
     who: signedIn,
+    uploads: true,
+    fieldOf: evidenceField,
     template: `${VIEWS}/new.njk`,
     context: async (request: SlugRequest) => {
       const { authority } = request;
@@ -137,11 +169,14 @@ export function barrierPages(app: FastifyInstance): void {
       description: field(body, "description"),
       organisationId: field(body, "organisationId"),
       anonymous: field(body, "anonymous"),
+      evidencePublic: field(body, "evidencePublic"),
     }),
     submit: async (request: SlugRequest, v) => {
-      const done = await logBarrier(ctxOf(request), request.authority.id, {
+      const done = await logBarrier(barriersCtxOf(request), request.authority.id, {
         ...v,
         anonymous: v.anonymous === "yes",
+        evidence: evidenceOf(request),
+        evidencePublic: v.evidencePublic === "yes",
       });
       return `${listUrl(request.authority.slug)}/${done.barrier.id}?notice=logged`;
     },
@@ -159,7 +194,9 @@ export function barrierPages(app: FastifyInstance): void {
       answerKinds: v.answerKinds,
       mayAppeal: v.mayAppeal && !v.appeal,
       appeal: v.appeal,
-      notice: notice === "logged" || notice === "answered" ? notice : undefined,
+      mayAddEvidence: v.mayAddEvidence,
+      evidenceUrl: `${listUrl(request.authority.slug)}/${v.barrier.id}/evidence`,
+      notice: notice === "logged" || notice === "answered" || notice === "evidence" ? notice : undefined,
     };
   };
   app.get(
@@ -184,4 +221,36 @@ export function barrierPages(app: FastifyInstance): void {
       return `${context.barrier.href}?notice=answered`;
     },
   });
+
+  // Evidence added by whoever logged the barrier, on its page (a form of its own, with files).
+  formAction(app, "/authorities/:slug/barriers/:barrierId/evidence", {
+    who: afterLookup({
+      description: "Whoever logged the barrier (others signed in get 403; an unknown barrier 404)",
+      signedIn: true,
+      check() {},
+    }),
+    uploads: true,
+    template: `${VIEWS}/barrier.njk`,
+    context: barrierContext,
+    fieldOf: evidenceField,
+    read: (body) => ({ public: field(body, "public") }),
+    submit: async (request: BarrierRequest, v, context) => {
+      await addEvidence(barriersCtxOf(request), request.authority.id, request.params.barrierId, {
+        evidence: evidenceOf(request),
+        public: v.public === "yes",
+      });
+      return `${context.barrier.href}?notice=evidence#evidence`;
+    },
+  });
+
+  // A document of evidence: anyone for a public one; otherwise the service decides (403).
+  app.get(
+    "/authorities/:slug/barriers/:barrierId/evidence/:evidenceId",
+    page({ who: anyone }),
+    async (request: EvidenceRequest, reply) => {
+      const { barrierId, evidenceId } = request.params;
+      const doc = await evidenceDocument(barriersCtxOf(request), request.authority.id, barrierId, evidenceId);
+      await sendDocument(reply, doc);
+    },
+  );
 }

@@ -4,7 +4,14 @@
  */
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
-import type { AnswerKind, Barrier, BarrierAnswer, BarrierStatus, NewBarrier } from "./barriers.table.ts";
+import type {
+  AnswerKind,
+  Barrier,
+  BarrierAnswer,
+  BarrierEvidence,
+  BarrierStatus,
+  NewBarrier,
+} from "./barriers.table.ts";
 
 export async function insertBarrier(db: Db, row: NewBarrier): Promise<Barrier> {
   return db.insertInto("barriers").values(row).returningAll().executeTakeFirstOrThrow();
@@ -148,6 +155,91 @@ export function unansweredBarriersLoggedBy(
     .where("b.first_answered_at", "is", null)
     .where("b.answer_due_on", "<", before)
     .orderBy("b.answer_due_on", "desc")
+    .limit(limit)
+    .execute();
+}
+
+// Evidence
+
+export async function insertEvidence(db: Db, row: BarrierEvidence): Promise<void> {
+  await db.insertInto("barrier_evidence").values(row).execute();
+}
+
+/** A barrier's documents, in the order they were uploaded. */
+export function evidenceOf(db: Db, authorityId: string, barrierId: string): Promise<BarrierEvidence[]> {
+  return db
+    .selectFrom("barrier_evidence")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("barrier_id", "=", barrierId)
+    .orderBy("uploaded_at")
+    .orderBy("id")
+    .execute();
+}
+
+// The daily sweep over the clock
+
+/**
+ * The barriers with no answer in substance whose last day is on or before `lastDay`, not yet told
+ * of (`reminded_on` null for the reminder; `overdue_told_on` null for the overdue notice), the
+ * earliest first, after `after` (their due day and keys), at most `limit`.
+ */
+export function waitingToTell(
+  db: Db,
+  which: "reminder" | "overdue",
+  lastDay: string,
+  after: { dueOn: string; authorityId: string; id: string } | undefined,
+  limit: number,
+): Promise<Barrier[]> {
+  let query = db
+    .selectFrom("barriers")
+    .selectAll()
+    .where("first_answered_at", "is", null)
+    .where("answer_due_on", which === "reminder" ? "<=" : "<", lastDay)
+    .where(which === "reminder" ? "reminded_on" : "overdue_told_on", "is", null);
+  if (after)
+    query = query.where((eb) =>
+      eb(
+        eb.refTuple("answer_due_on", "authority_id", "id"),
+        ">",
+        eb.tuple(after.dueOn, after.authorityId, after.id),
+      ),
+    );
+  return query.orderBy("answer_due_on").orderBy("authority_id").orderBy("id").limit(limit).execute();
+}
+
+export async function markTold(
+  db: Db,
+  authorityId: string,
+  id: string,
+  change: { reminded_on?: string; overdue_told_on?: string },
+): Promise<void> {
+  await db
+    .updateTable("barriers")
+    .set(change)
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .execute();
+}
+
+/** The barriers of these authorities waiting for an answer in substance, the earliest last day first, at most `limit`, with their tender's title ("Your work"). */
+export function waitingForAnswer(
+  db: Db,
+  authorityIds: readonly string[],
+  limit: number,
+): Promise<(Barrier & { tender_title: string | null })[]> {
+  if (authorityIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("barriers as b")
+    .leftJoin("tenders as t", (j) =>
+      j.onRef("t.authority_id", "=", "b.authority_id").onRef("t.id", "=", "b.tender_id"),
+    )
+    .selectAll("b")
+    .select("t.title as tender_title")
+    .where("b.authority_id", "in", [...authorityIds])
+    .where("b.first_answered_at", "is", null)
+    .orderBy("b.answer_due_on")
+    .orderBy("b.id")
     .limit(limit)
     .execute();
 }

@@ -9,21 +9,26 @@ import { api, errorResponses } from "../../http/routes.ts";
 import { AuthorityParams } from "../../http/schemas.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, anyone, signedIn } from "../access/policies.ts";
-import { barrierPages } from "./barriers.pages.ts";
+import { barriersCtxOf } from "./barriers.context.ts";
+import { barrierPages, sendDocument } from "./barriers.pages.ts";
 import {
   AnswerBody,
   BarrierList,
   BarrierParams,
   BarrierResponse,
+  EvidenceBody,
+  EvidenceParams,
   FiguresQuery,
   FiguresResponse,
   LogBody,
 } from "./barriers.schemas.ts";
 import {
+  addEvidence,
   answerBarrier,
   type BarrierView,
   barriersOfAuthority,
   barrierView,
+  evidenceDocument,
   logBarrier,
 } from "./barriers.service.ts";
 import { barrierFigures } from "./figures.service.ts";
@@ -53,6 +58,18 @@ export function barrierToApi(v: BarrierView) {
     answeredLate: v.late,
     resolvedAt: b.resolved_at?.toISOString() ?? null,
     answers: v.answers.map((a) => ({ kind: a.kind, text: a.text, answeredAt: a.answeredAt.toISOString() })),
+    evidence: v.evidence.map((e) => ({
+      id: e.id,
+      filename: e.filename,
+      mediaType: e.mediaType,
+      size: e.size,
+      public: e.public,
+      uploadedAt: e.uploadedAt.toISOString(),
+      url:
+        e.filename === null
+          ? null
+          : `/api/v1/authorities/${b.authority_id}/barriers/${b.id}/evidence/${e.id}`,
+    })),
   };
 }
 
@@ -96,14 +113,14 @@ export async function barriersRoutes(app: FastifyInstance): Promise<void> {
         summary:
           "Log a barrier to entry met with the authority: about one of its tenders, the authority, or a policy",
         description:
-          "The people of an organisation in the directory, or of a public body (403 for anyone else). The authority answers within 20 working days. 400 naming each field to correct.",
+          "The people of an organisation in the directory, or of a public body (403 for anyone else), with documents of evidence if they wish. The authority answers within 20 working days; its commissioners and administrators are told. 400 naming each field to correct.",
         params: AuthorityParams,
         body: LogBody,
         response: { 201: BarrierResponse, ...errorResponses(400) },
       },
     ),
     async (request, reply) => {
-      const v = await logBarrier(ctxOf(request), request.params.authorityId, request.body);
+      const v = await logBarrier(barriersCtxOf(request), request.params.authorityId, request.body);
       return reply.status(201).send(barrierToApi(v));
     },
   );
@@ -149,6 +166,60 @@ export async function barriersRoutes(app: FastifyInstance): Promise<void> {
           request.body,
         ),
       ),
+  );
+
+  json.post(
+    `${list}/:barrierId/evidence`,
+    api(
+      {
+        who: afterLookup({
+          description: "Whoever logged the barrier (others signed in get 403; an unknown barrier 404)",
+          signedIn: true,
+          check() {},
+        }),
+        scope: "barriers:write",
+      },
+      {
+        operationId: "addBarrierEvidence",
+        tags,
+        summary: "Add documents of evidence to a barrier you logged",
+        description:
+          "10 documents at most a barrier; their type is found from their content. Not public unless `public` is true.",
+        params: BarrierParams,
+        body: EvidenceBody,
+        response: { 201: BarrierResponse, ...errorResponses(400) },
+      },
+    ),
+    async (request, reply) => {
+      const v = await addEvidence(
+        barriersCtxOf(request),
+        request.params.authorityId,
+        request.params.barrierId,
+        request.body,
+      );
+      return reply.status(201).send(barrierToApi(v));
+    },
+  );
+
+  json.get(
+    `${list}/:barrierId/evidence/:evidenceId`,
+    api(
+      { who: anyone },
+      {
+        operationId: "getBarrierEvidence",
+        tags,
+        summary: "A document of a barrier's evidence",
+        description:
+          "Anyone for a document the logger made public; otherwise whoever logged it, their organisation's people and the authority's commissioners and administrators (403 for others).",
+        params: EvidenceParams,
+        response: { 200: { type: "string", format: "binary", description: "The document" } },
+      },
+    ),
+    async (request, reply) => {
+      const { authorityId, barrierId, evidenceId } = request.params;
+      const doc = await evidenceDocument(barriersCtxOf(request), authorityId, barrierId, evidenceId);
+      return sendDocument(reply, doc);
+    },
   );
 
   json.get(

@@ -10,6 +10,18 @@ import { DIMENSIONS, STANDINGS } from "./figures.service.ts";
 import { BARRIER_KIND_CODES } from "./kinds.ts";
 
 export const BarrierParams = Type.Object({ authorityId: Uuid, barrierId: Uuid });
+export const EvidenceParams = Type.Object({ authorityId: Uuid, barrierId: Uuid, evidenceId: Uuid });
+
+const Documents = Type.Array(
+  Type.Object({
+    filename: Type.String({ description: "The file's name, like contract-terms.pdf" }),
+    contentBase64: Type.String({
+      description:
+        "Its content in base64: a PDF, Word, OpenDocument, a spreadsheet, an image, CSV or plain text",
+    }),
+  }),
+  { description: "Documents of evidence: 10 at most a barrier" },
+);
 
 export const LogBody = Type.Object({
   kind: Type.String({ description: `The kind of barrier: ${BARRIER_KIND_CODES.join(", ")}` }),
@@ -28,6 +40,23 @@ export const LogBody = Type.Object({
   ),
   anonymous: Type.Optional(
     Type.Boolean({ description: "Not shown to the public who logged it (the authority still sees)" }),
+  ),
+  evidence: Type.Optional(Documents),
+  evidencePublic: Type.Optional(
+    Type.Boolean({
+      description:
+        "The public may download the documents (otherwise only the logger's organisation and the authority's people)",
+    }),
+  ),
+});
+
+export const EvidenceBody = Type.Object({
+  evidence: Documents,
+  public: Type.Optional(
+    Type.Boolean({
+      description:
+        "The public may download them (otherwise only the logger's organisation and the authority's people)",
+    }),
   ),
 });
 
@@ -65,6 +94,18 @@ export const BarrierResponse = Type.Object({
   answeredLate: Type.Boolean(),
   resolvedAt: Nullable(Instant),
   answers: Type.Array(Type.Object({ kind: Strings(ANSWER_KINDS), text: Type.String(), answeredAt: Instant })),
+  evidence: Type.Array(
+    Type.Object({
+      id: Uuid,
+      filename: Nullable(Type.String({ description: "null when the caller may not download it" })),
+      mediaType: Nullable(Type.String()),
+      size: Nullable(Type.Integer()),
+      public: Type.Boolean(),
+      uploadedAt: Instant,
+      url: Nullable(Type.String({ description: "Where to download it, when the caller may" })),
+    }),
+    { description: "Its documents of evidence (a barrier read alone; empty in the list)" },
+  ),
 });
 
 export const BarrierList = Type.Object({ barriers: Type.Array(BarrierResponse) });

@@ -17,8 +17,15 @@
  *   Each answer is audited (`barrier.answered`) and the logger told (notice `barrier.answered`).
  * - **Who sees**: everyone sees an authority's barriers and their answers; the national figures
  *   (figures.service.ts) count them with small numbers suppressed.
+ * - **Evidence**: documents the logger uploads when logging or afterwards (the file store), public
+ *   only if the logger says so; otherwise downloaded by the logger, their organisation's people and
+ *   the authority's commissioners and administrators. Everyone sees that evidence exists.
+ * - **The authority told**: its commissioners and administrators when a barrier is logged
+ *   (`barrier.logged`); reminders and the overdue notice come from the daily sweep (reminders.service.ts).
  */
+import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
+import { decodeBase64 } from "../../lib/base64.ts";
 import {
   ConflictError,
   type FieldError,
@@ -26,26 +33,29 @@ import {
   NotFoundError,
   ValidationError,
 } from "../../lib/errors.ts";
+import type { FileContent, FileStore, StoredFile } from "../../lib/file-store.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
 import { londonDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import type { Panel } from "../../lib/ports.ts";
 import {
   actorOf,
+  commissioningPeople,
   hasRole,
   isAuthorityEditor,
   type Principal,
   requireSignedIn,
 } from "../access/access.service.ts";
-import type { Ctx } from "../access/context.ts";
+import { actorIn, type Ctx } from "../access/context.ts";
 import { displayNamesOf } from "../accounts/accounts.service.ts";
-import { recordAudit } from "../audit/audit.service.ts";
+import { type Actor, recordAudit } from "../audit/audit.service.ts";
 import { type Authority, authorityById } from "../authorities/authorities.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { effectiveSectorOf, organisationsByIds } from "../organisations/organisations.service.ts";
 import { appealOfSubject } from "../redress/appeals.service.ts";
 import type { AppealableSubject } from "../redress/redress.ports.ts";
 import { findTender, tendersOf } from "../tenders/tenders.service.ts";
+import type { BarriersCtx } from "./barriers.context.ts";
 import * as repo from "./barriers.repository.ts";
 import {
   ANSWER_KINDS,
@@ -53,6 +63,7 @@ import {
   BARRIER_SUBJECTS,
   type Barrier,
   type BarrierAnswer,
+  type BarrierEvidence,
   type BarrierSubject,
 } from "./barriers.table.ts";
 import { answerDueOn, answeredLate, isOverdue } from "./clock.ts";
@@ -90,7 +101,21 @@ export interface LogInput {
   description?: string;
   organisationId?: string;
   anonymous?: boolean;
+  /** Documents of evidence (at most `MAX_EVIDENCE`). */
+  evidence?: EvidenceInput[];
+  /** Whether the public may download them (otherwise: the logger's organisation and the authority's people). */
+  evidencePublic?: boolean;
 }
+
+/** A document of evidence: a page's upload, or the API's base64. */
+export interface EvidenceInput {
+  filename?: string;
+  content?: FileContent;
+  contentBase64?: string;
+}
+
+/** The most documents a barrier carries. */
+export const MAX_EVIDENCE = 10;
 
 export interface AnswerInput {
   kind?: string;
@@ -212,9 +237,12 @@ export async function logFormFor(ctx: Ctx, authorityId: string) {
   };
 }
 
-/** Logs a barrier met with the authority (audited `barrier.logged`). */
+/**
+ * Logs a barrier met with the authority, with its documents of evidence if any (audited
+ * `barrier.logged`; the authority's commissioners and administrators told, `barrier.logged`).
+ */
 export async function logBarrier(
-  ctx: Ctx,
+  ctx: Ctx & { files?: FileStore },
   authorityId: string,
   input: LogInput,
   opts: { /** A fixed id (the demo seed). */ id?: string } = {},
@@ -223,6 +251,7 @@ export async function logBarrier(
   const authority = await authorityById(ctx.db, authorityId);
   const logger = await loggerOf(ctx, p, input.organisationId?.trim() || undefined);
   const checked = await checkedBarrier(ctx, authority.id, input);
+  const stored = await storeEvidence(ctx, input.evidence ?? [], 0);
   const now = ctx.clock.now();
   const barrier = await transaction(ctx.db, async (trx) => {
     const row = await repo.insertBarrier(trx, {
@@ -251,11 +280,223 @@ export async function logBarrier(
         organisationId: row.organisation_id,
         anonymous: row.anonymous,
         answerDueOn: row.answer_due_on,
+        ...(stored.length > 0 ? { evidence: evidenceAudit(stored, input.evidencePublic === true) } : {}),
       },
+    });
+    await insertEvidence(trx, row, stored, input.evidencePublic === true, p.userId, now);
+    await tellAuthority(trx, ctx, authority, row, {
+      kind: "barrier.logged",
+      subject: msg`A barrier to entry was logged with ${authority.name}`,
+      body: msg`A barrier to entry was logged with ${authority.name} on ${longDate(londonDate(row.logged_at))}. Answer it by ${longDate(row.answer_due_on)}: accept it, dispute it with reasons, or say what changed.`,
     });
     return row;
   });
   return viewOf(ctx, authority, barrier);
+}
+
+/** The authority's commissioners and administrators (who answer) told of a barrier, in their inbox and by email; not the person acting (also the daily sweep's, reminders.service.ts). */
+export async function tellAuthority(
+  trx: Trx,
+  ctx: Ctx,
+  authority: Authority,
+  b: Barrier,
+  n: { kind: "barrier.logged" | "barrier.reminder"; subject: string; body: string },
+  actor: Actor = actorIn(ctx),
+): Promise<void> {
+  for (const userId of await commissioningPeople(trx, authority.id)) {
+    if (userId === ctx.principal?.userId) continue;
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        authorityId: authority.id,
+        kind: n.kind,
+        subject: n.subject.slice(0, 200),
+        body: n.body,
+        link: `/authorities/${authority.slug}/barriers/${b.id}`,
+      },
+      { email: true, actor },
+    );
+  }
+}
+
+// Evidence
+
+/** The documents as sent, checked and kept in the file store (before the transaction: stored by their SHA-256, the same bytes once). */
+async function storeEvidence(
+  ctx: Ctx & { files?: FileStore },
+  docs: readonly EvidenceInput[],
+  already: number,
+): Promise<StoredFile[]> {
+  if (docs.length === 0) return [];
+  if (already + docs.length > MAX_EVIDENCE) {
+    const message = msg`A barrier carries at most ${MAX_EVIDENCE} documents of evidence: send fewer`;
+    throw new ValidationError(message, [{ field: "evidence", message }]);
+  }
+  const problems: FieldError[] = [];
+  const contents = docs.map((d, i) => {
+    const filename = (d.filename ?? "").trim();
+    if (filename === "" || filename.length > 255)
+      problems.push({
+        field: `evidence.${i}.filename`,
+        message: msg`Give each document's file name, like contract-terms.pdf`,
+      });
+    const content = d.content ?? decodeBase64(d.contentBase64);
+    if (!content)
+      problems.push({
+        field: `evidence.${i}.contentBase64`,
+        message: msg`Send each document's content in base64`,
+      });
+    return { filename, content };
+  });
+  if (problems.length > 0) throw new ValidationError(msg`Check the documents of evidence`, problems);
+  if (!ctx.files) throw new Error("barriers: evidence needs the file store");
+  const out: StoredFile[] = [];
+  for (const [i, c] of contents.entries())
+    out.push(
+      await ctx.files.put({
+        content: c.content as FileContent,
+        filename: c.filename,
+        field: docs.length === 1 ? "evidence" : `evidence.${i}`,
+      }),
+    );
+  return out;
+}
+
+/** What the audit keeps of documents: their SHA-256, type and size, and whether public (no names: a file's name may name someone). */
+function evidenceAudit(stored: readonly StoredFile[], isPublic: boolean) {
+  return stored.map((f) => ({ sha256: f.sha256, mediaType: f.mediaType, size: f.size, public: isPublic }));
+}
+
+async function insertEvidence(
+  trx: Ctx["db"],
+  b: Barrier,
+  stored: readonly StoredFile[],
+  isPublic: boolean,
+  userId: string,
+  at: Date,
+): Promise<void> {
+  for (const f of stored)
+    await repo.insertEvidence(trx, {
+      authority_id: b.authority_id,
+      id: newId(),
+      barrier_id: b.id,
+      filename: f.filename,
+      media_type: f.mediaType,
+      size_bytes: f.size,
+      sha256: f.sha256,
+      file_key: f.key,
+      public: isPublic,
+      uploaded_by: userId,
+      uploaded_at: at,
+    });
+}
+
+/**
+ * Whether the principal may download a barrier's documents that are not public: whoever logged it,
+ * the people of the organisation it was logged for, and the authority's commissioners and
+ * administrators (who answer it).
+ */
+function seesEvidence(principal: Principal | null, b: Barrier): boolean {
+  if (!principal) return false;
+  return (
+    principal.userId === b.logged_by ||
+    (b.organisation_id !== null &&
+      hasRole(principal, ["organisation-admin", "organisation-member"], b.organisation_id)) ||
+    isAuthorityEditor(principal, b.authority_id)
+  );
+}
+
+/**
+ * Adds documents of evidence to a barrier: whoever logged it (404 unknown barrier, 403 anyone else;
+ * 400 when none is sent, or more than `MAX_EVIDENCE` in all). Audited `barrier.evidence-added`.
+ */
+export async function addEvidence(
+  ctx: BarriersCtx,
+  authorityId: string,
+  barrierId: string,
+  input: { evidence?: EvidenceInput[]; public?: boolean },
+): Promise<BarrierView> {
+  const p = requireSignedIn(ctx.principal);
+  const { authority, barrier } = await barrierFor(ctx, authorityId, barrierId);
+  if (barrier.logged_by !== p.userId)
+    throw new ForbiddenError(msg`Only whoever logged this barrier adds evidence to it.`);
+  const docs = input.evidence ?? [];
+  if (docs.length === 0) {
+    const message = msg`Choose a document to add`;
+    throw new ValidationError(message, [{ field: "evidence", message }]);
+  }
+  const held = await repo.evidenceOf(ctx.db, authority.id, barrier.id);
+  const stored = await storeEvidence(ctx, docs, held.length);
+  const now = ctx.clock.now();
+  await transaction(ctx.db, async (trx) => {
+    const b = await repo.barrierOf(trx, authority.id, barrier.id, { lock: true });
+    if (!b) throw new NotFoundError("barrier");
+    if ((await repo.evidenceOf(trx, authority.id, b.id)).length + stored.length > MAX_EVIDENCE) {
+      const message = msg`A barrier carries at most ${MAX_EVIDENCE} documents of evidence: send fewer`;
+      throw new ValidationError(message, [{ field: "evidence", message }]);
+    }
+    await insertEvidence(trx, b, stored, input.public === true, p.userId, now);
+    await recordAudit(trx, ctx.clock, {
+      authorityId: authority.id,
+      actor: actorOf(p),
+      action: "barrier.evidence-added",
+      entity: { type: "barrier", id: b.id },
+      changes: { evidence: evidenceAudit(stored, input.public === true) },
+    });
+  });
+  return barrierView(ctx, authority.id, barrier.id);
+}
+
+/**
+ * A document of a barrier's evidence and its bytes: anyone for a public one; otherwise whoever
+ * logged the barrier, its organisation's people and the authority's commissioners and
+ * administrators (403 for anyone else). 404 for a barrier or a document unknown.
+ */
+export async function evidenceDocument(
+  ctx: BarriersCtx,
+  authorityId: string,
+  barrierId: string,
+  evidenceId: string,
+): Promise<{ filename: string; mediaType: string; bytes: Uint8Array }> {
+  const { authority, barrier } = await barrierFor(ctx, authorityId, barrierId);
+  const doc = (await repo.evidenceOf(ctx.db, authority.id, barrier.id)).find((e) => e.id === evidenceId);
+  if (!doc) throw new NotFoundError("document");
+  if (!doc.public && !seesEvidence(ctx.principal, barrier))
+    throw new ForbiddenError(
+      msg`This document is not public: whoever logged the barrier, their organisation and the authority's people download it.`,
+    );
+  return { filename: doc.filename, mediaType: doc.media_type, bytes: await ctx.files.get(doc.file_key) };
+}
+
+export interface EvidenceView {
+  id: string;
+  /** Its name, type, size and link: null when the viewer may not download it (a document not public). */
+  filename: string | null;
+  mediaType: string | null;
+  size: number | null;
+  public: boolean;
+  uploadedAt: Date;
+}
+
+function evidenceViews(
+  principal: Principal | null,
+  b: Barrier,
+  rows: readonly BarrierEvidence[],
+): EvidenceView[] {
+  const sees = seesEvidence(principal, b);
+  return rows.map((e) => {
+    const shown = e.public || sees;
+    return {
+      id: e.id,
+      filename: shown ? e.filename : null,
+      mediaType: shown ? e.media_type : null,
+      size: shown ? e.size_bytes : null,
+      public: e.public,
+      uploadedAt: e.uploaded_at,
+    };
+  });
 }
 
 /** Where a barrier stands now, as the national figures count it. */
@@ -291,6 +532,10 @@ export interface BarrierView {
   /** The tender's title (subject "tender"). */
   tenderTitle: string | null;
   answers: AnswerView[];
+  /** Its documents of evidence (a barrier's page; none in lists): those not public without their names unless the viewer may download them. */
+  evidence: EvidenceView[];
+  /** Whether the viewer logged it, and so may add evidence. */
+  mayAddEvidence: boolean;
   /** Whether the viewer may answer it now. */
   mayAnswer: boolean;
   /** The answers still possible (acknowledged only while none has been given). */
@@ -320,7 +565,13 @@ async function viewOf(
   b: Barrier,
   answers?: BarrierAnswer[],
 ): Promise<BarrierView> {
-  const rows = answers ?? (await repo.answersOf(ctx.db, authority.id, b.id));
+  const single = answers === undefined;
+  const [rows, evidence] = single
+    ? await Promise.all([
+        repo.answersOf(ctx.db, authority.id, b.id),
+        repo.evidenceOf(ctx.db, authority.id, b.id),
+      ])
+    : [answers, []];
   const staff = isAuthorityEditor(ctx.principal, authority.id);
   const own = ctx.principal !== null && ctx.principal.userId === b.logged_by;
   const seesWho = !b.anonymous || staff || own;
@@ -347,6 +598,8 @@ async function viewOf(
       answeredAt: a.answered_at,
       answeredByName: staff && a.answered_by ? (names.get(a.answered_by) ?? null) : null,
     })),
+    evidence: evidenceViews(ctx.principal, b, evidence),
+    mayAddEvidence: own,
     mayAnswer: answersFor(ctx.principal, authority.id) && b.status !== "resolved",
     answerKinds: answersPossible(b),
     mayAppeal:

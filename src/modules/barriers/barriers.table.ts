@@ -44,6 +44,10 @@ export interface BarriersTable {
   /** The first answer in substance (accepted, disputed, resolved): what stops the clock. */
   first_answered_at: Date | null;
   resolved_at: Date | null;
+  /** The London day the authority's people were reminded that the last day nears (the daily sweep). */
+  reminded_on: string | null;
+  /** The London day they were told it had passed with no answer in substance (the daily sweep). */
+  overdue_told_on: string | null;
 }
 
 export interface BarrierAnswersTable {
@@ -56,13 +60,33 @@ export interface BarrierAnswersTable {
   answered_at: Date;
 }
 
+/** A document the logger evidences a barrier with (`2026-12-24-02-barrier-evidence`), kept in the file store. */
+export interface BarrierEvidenceTable {
+  authority_id: string;
+  id: string;
+  barrier_id: string;
+  /** The name the uploader gave (no folder). */
+  filename: string;
+  /** The type found from the content. */
+  media_type: string;
+  size_bytes: number;
+  sha256: string;
+  file_key: string;
+  /** The logger lets the public download it. */
+  public: boolean;
+  uploaded_by: string | null;
+  uploaded_at: Date;
+}
+
 export type Barrier = Selectable<BarriersTable>;
+export type BarrierEvidence = Selectable<BarrierEvidenceTable>;
 export type NewBarrier = Insertable<BarriersTable>;
 export type BarrierAnswer = Selectable<BarrierAnswersTable>;
 
 export interface BarriersTables {
   barriers: BarriersTable;
   barrier_answers: BarrierAnswersTable;
+  barrier_evidence: BarrierEvidenceTable;
 }
 
 declare module "../../db/database.ts" {

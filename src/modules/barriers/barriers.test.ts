@@ -6,7 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import {
+  createUser,
+  postForm,
+  postMultipart,
+  sessionFor,
+  type TestSession,
+} from "../../../tests/support/auth.ts";
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { fixedClock } from "../../lib/clock.ts";
@@ -17,6 +23,7 @@ import { DEMO_ORGANISATION } from "../../seed/demo/users.ts";
 import type { Ctx } from "../access/context.ts";
 import { answerBarrier, logBarrier } from "./barriers.service.ts";
 import { barrierFigures, figuresCsvRows } from "./figures.service.ts";
+import { sweepBarrierClocks } from "./reminders.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const DISTRICT = DEMO_AUTHORITY.district;
@@ -201,6 +208,14 @@ describe("the demo's barriers", () => {
   });
 });
 
+describe("the way there", () => {
+  it("the authority's hub links to its barriers, and its barriers to the national view", async () => {
+    const hub = await call(t.app, "GET", `/authorities/${SLUG}`);
+    expect(hub.body).toContain(`href="/authorities/${SLUG}/barriers"`);
+    expect((await call(t.app, "GET", `/authorities/${SLUG}/barriers`)).body).toContain('href="/barriers"');
+  });
+});
+
 describe("the pages' forms", () => {
   it("logging re-renders with its errors, then goes to the barrier", async () => {
     const url = `/authorities/${SLUG}/barriers/new`;
@@ -228,6 +243,156 @@ describe("the pages' forms", () => {
     });
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe(`${url}?notice=answered`);
+  });
+});
+
+describe("evidence", () => {
+  const terms = "Payment 60 days after the month's end, clause 14.";
+  const base64 = (text: string) => Buffer.from(text).toString("base64");
+
+  it("documents logged with the barrier: the logger, its organisation and the authority download them; the public sees only that they exist", async () => {
+    const res = await log("provider", {
+      ...paymentTerms,
+      evidence: [{ filename: "terms.txt", contentBase64: base64(terms) }],
+    });
+    expect(res.statusCode).toBe(201);
+    const b = res.json();
+    const read = async (who?: string) =>
+      (await call(t.app, "GET", `${api()}/${b.id}`, who ? as(who) : undefined)).json().evidence;
+    const [own] = await read("provider");
+    expect(own).toMatchObject({ filename: "terms.txt", mediaType: "text/plain", public: false });
+    const download = (who?: string) => call(t.app, "GET", own.url, who ? as(who) : undefined);
+    expect((await download("commissioner")).body).toBe(terms);
+    expect((await download("provider")).statusCode).toBe(200);
+    // The public, and another authority's commissioner, see that it exists, not what it is.
+    expect(await read()).toEqual([expect.objectContaining({ filename: null, url: null, public: false })]);
+    expect((await download()).statusCode).toBe(403);
+    expect((await download("districtCommissioner")).statusCode).toBe(403);
+    const page = mainText((await call(t.app, "GET", `/authorities/${SLUG}/barriers/${b.id}`)).body);
+    expect(page).toContain("A document not made public");
+    expect(page).not.toContain("terms.txt");
+    const audit = await db()
+      .selectFrom("audit_events")
+      .select("changes")
+      .where("entity_id", "=", b.id)
+      .where("action", "=", "barrier.logged")
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(audit.changes)).not.toContain("terms.txt");
+    expect(audit.changes).toMatchObject({ evidence: [{ mediaType: "text/plain", public: false }] });
+  });
+
+  it("added afterwards on the barrier's page by whoever logged it, public if they say so; audited", async () => {
+    const b = (await log("provider", paymentTerms)).json();
+    const url = `/authorities/${SLUG}/barriers/${b.id}/evidence`;
+    const file = {
+      filename: "invoice-dates.csv",
+      type: "text/csv",
+      content: "invoice,paid\n2026-09-30,2026-11-29\n",
+    };
+    const none = await postMultipart(t.app, as("provider"), url, { public: "yes" });
+    expect(none.statusCode).toBe(400);
+    expect(summaryErrors(none.body).map(([href]) => href)).toEqual(["#evidence"]);
+    const refused = await postMultipart(t.app, as("commissioner"), url, { evidence: file });
+    expect(refused.statusCode).toBe(403);
+    const done = await postMultipart(t.app, as("provider"), url, { evidence: file, public: "yes" });
+    expect(done.statusCode).toBe(303);
+    const page = await call(t.app, "GET", `/authorities/${SLUG}/barriers/${b.id}`);
+    expect(mainText(page.body)).toContain("invoice-dates.csv");
+    const [doc] = (await call(t.app, "GET", `${api()}/${b.id}`)).json().evidence;
+    expect(doc).toMatchObject({ filename: "invoice-dates.csv", mediaType: "text/csv", public: true });
+    expect((await call(t.app, "GET", doc.url)).statusCode).toBe(200);
+    const audit = await db()
+      .selectFrom("audit_events")
+      .select("action")
+      .where("entity_id", "=", b.id)
+      .execute();
+    expect(audit.map((a) => a.action).sort()).toEqual(["barrier.evidence-added", "barrier.logged"]);
+  });
+
+  it("a file of a type not taken is refused, naming it", async () => {
+    const res = await log("provider", {
+      ...paymentTerms,
+      evidence: [
+        {
+          filename: "run.exe",
+          contentBase64: Buffer.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0]).toString("base64"),
+        },
+      ],
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details[0].field).toBe("evidence");
+  });
+});
+
+describe("the authority told", () => {
+  it("its commissioners and administrators are told when a barrier is logged with it, and find it in their work", async () => {
+    const b = (await log("provider", { ...paymentTerms, kind: "contract-size" })).json();
+    const link = `/authorities/${SLUG}/barriers/${b.id}`;
+    const told = await db()
+      .selectFrom("notifications")
+      .select(["user_id", "link"])
+      .where("kind", "=", "barrier.logged")
+      .where("link", "=", link)
+      .execute();
+    const ids = told.map((n) => n.user_id);
+    expect(ids).toEqual(expect.arrayContaining([users.commissioner, users.admin]));
+    expect(ids).not.toContain(users.evaluator);
+    expect(ids).not.toContain(users.districtCommissioner);
+    // … and it is in their work until answered in substance.
+    const work = async (who: string) =>
+      (
+        (await call(t.app, "GET", "/api/v1/me/tasks", as(who))).json().todo as {
+          kind: string;
+          href: string;
+        }[]
+      )
+        .filter((task) => task.kind === "answer-barrier")
+        .map((task) => task.href);
+    expect(await work("admin")).toContain(link);
+    expect(await work("evaluator")).toEqual([]);
+    await answer("commissioner", b.id, "accepted");
+    expect(await work("admin")).not.toContain(link);
+  });
+});
+
+describe("the daily sweep", () => {
+  it("reminds the authority 5 days before the last day, then tells it once it has passed; each once, audited", async () => {
+    // Logged on Sunday 22 November 2026: the last day is Friday 18 December.
+    const b = (await log("provider", { ...paymentTerms, kind: "working-capital" })).json();
+    const link = `/authorities/${SLUG}/barriers/${b.id}`;
+    const toldOn = async () =>
+      (
+        await db()
+          .selectFrom("notifications")
+          .select("subject")
+          .where("kind", "=", "barrier.reminder")
+          .where("link", "=", link)
+          .where("user_id", "=", users.commissioner as string)
+          .orderBy("created_at")
+          .execute()
+      ).map((n) => n.subject);
+    const sweepOn = (day: string) => sweepBarrierClocks(db(), fixedClock(new Date(`${day}T06:00:00Z`)));
+    await sweepOn("2026-12-12");
+    expect(await toldOn()).toEqual([]);
+    await sweepOn("2026-12-13");
+    await sweepOn("2026-12-14");
+    expect(await toldOn()).toEqual([
+      "A barrier logged with Westshire County Council is to be answered by 18 December 2026",
+    ]);
+    await sweepOn("2026-12-19");
+    await sweepOn("2026-12-20");
+    expect((await toldOn())[1]).toBe("A barrier logged with Westshire County Council is overdue");
+    expect(await toldOn()).toHaveLength(2);
+    const audit = await db()
+      .selectFrom("audit_events")
+      .select("action")
+      .where("entity_id", "=", b.id)
+      .execute();
+    expect(audit.map((a) => a.action).sort()).toEqual([
+      "barrier.logged",
+      "barrier.overdue",
+      "barrier.reminded",
+    ]);
   });
 });
 

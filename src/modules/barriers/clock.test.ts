@@ -1,7 +1,7 @@
 /** The barriers' clock at its edges: 20 working days from the London day logged, the end of the last day. */
 import { describe, expect, it } from "vitest";
 import { standingOf } from "./barriers.service.ts";
-import { ANSWER_WORKING_DAYS, answerDueOn, answeredLate, isOverdue } from "./clock.ts";
+import { ANSWER_WORKING_DAYS, answerDueOn, answeredLate, isOverdue, noticeDue } from "./clock.ts";
 
 describe("the answering period", () => {
   it("is 20 working days after the London day logged, skipping weekends and bank holidays", () => {
@@ -55,5 +55,27 @@ describe("overdue", () => {
     expect(standingOf({ ...ack, status: "accepted", first_answered_at: before }, end)).toBe("answered");
     expect(standingOf({ ...ack, status: "disputed", first_answered_at: before }, end)).toBe("disputed");
     expect(standingOf({ ...ack, status: "resolved", first_answered_at: end }, end)).toBe("resolved");
+  });
+});
+
+describe("what the daily sweep tells the authority", () => {
+  // Last day Monday 30 November 2026: reminded from Wednesday 25, overdue from Tuesday 1 December.
+  const b = {
+    answer_due_on: "2026-11-30",
+    first_answered_at: null,
+    reminded_on: null,
+    overdue_told_on: null,
+  };
+  it("a reminder from 5 days before the last day to the last day, once", () => {
+    expect(noticeDue(b, "2026-11-24")).toBeNull();
+    expect(noticeDue(b, "2026-11-25")).toBe("reminder");
+    expect(noticeDue(b, "2026-11-30")).toBe("reminder");
+    expect(noticeDue({ ...b, reminded_on: "2026-11-25" }, "2026-11-30")).toBeNull();
+  });
+  it("the overdue notice from the day after, once, reminded or not; nothing once answered in substance", () => {
+    expect(noticeDue(b, "2026-12-01")).toBe("overdue");
+    expect(noticeDue({ ...b, reminded_on: "2026-11-25" }, "2026-12-01")).toBe("overdue");
+    expect(noticeDue({ ...b, overdue_told_on: "2026-12-01" }, "2026-12-02")).toBeNull();
+    expect(noticeDue({ ...b, first_answered_at: new Date("2026-11-26T10:00:00Z") }, "2026-11-27")).toBeNull();
   });
 });

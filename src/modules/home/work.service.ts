@@ -8,7 +8,7 @@
  *   challenges to decide, standstill ending (award), contracts to enter, KPI reports to make and rate
  *   (contracts), expressions of interest to decide, modifications to agree, co-signatures to confirm
  *   (challenges), draft reports to check, points to answer, drafts to correct and reports to publish
- *   (regulation) — the soonest deadline first, those without one last;
+ *   (regulation), barriers logged with an authority to answer (barriers) — the soonest deadline first, those without one last;
  * - waiting on others: what they started that someone else must act on (the second bid opener, the
  *   evaluators' scores, the answer to a question or a challenge, the decision on an expression of
  *   interest, a KPI report's rating or a supplier's report, a draft report in its factual-accuracy
@@ -25,6 +25,7 @@ import { mergeTasks, type Task, type Tasks } from "../../lib/tasks.ts";
 import { actingFor, scopesWith } from "../access/access.service.ts";
 import { requireScope } from "../accounts/accounts.service.ts";
 import { tasksFor as awardTasks, type BidOutcome, outcomesFor } from "../award/tasks.service.ts";
+import { tasksFor as barrierTasks } from "../barriers/tasks.service.ts";
 import { peopleActedFor } from "../care/care.service.ts";
 import { tasksFor as careTasks } from "../care/tasks.service.ts";
 import { tasksFor as challengeTasks } from "../challenges/tasks.service.ts";
@@ -114,6 +115,7 @@ export async function workOf(ctx: TendersCtx): Promise<Work> {
     choiceTasks(ctx),
     redressTasks(ctx),
     resultsTasks(ctx),
+    barrierTasks(ctx),
   ]);
   const { todo, waiting, more } = mergeTasks(lists, TASKS_SHOWN);
   let bids: Work["bids"] = null;

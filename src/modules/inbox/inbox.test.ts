@@ -845,6 +845,13 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   "grants.decided": "demo",
   // The demo seed: Westshire's commissioner answers the payment-terms barrier Olu Adeyemi logged.
   "barrier.answered": "demo",
+  // The demo seed: each barrier logged is told to its authority's commissioners and administrators,
+  // and the daily sweep run at its end tells Westshire that Greenway's working capital is overdue.
+  "barrier.logged": "demo",
+  "barrier.reminder": "demo",
+  // The demo seed: Evan Hughes appeals the refusal of the parks spin-out; Westshire and his team are
+  // told, and his team again when the adjudicator decides it.
+  "appeal.progressed": "demo",
   "accreditation.changed": async () => {
     // The Department for Work and Skills' commissioner accredits Greenway against its rehabilitation
     // standard: Greenway's people are told.

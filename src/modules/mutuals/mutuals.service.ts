@@ -1011,3 +1011,22 @@ export async function spinoutAppealSubjects(ctx: Ctx): Promise<AppealableSubject
   }
   return out;
 }
+
+/**
+ * The followers of an appeal about a refused proposal (redress's `appealFollowers` port, plugged in
+ * src/wiring.ts): its team (the appellant left out by redress), and the proposal's page. Nothing for
+ * other subjects.
+ */
+export async function spinoutAppealFollowers(
+  ctx: Ctx,
+  subject: { kind: string; authorityId: string; id: string },
+): Promise<{ userIds: string[]; path: string } | undefined> {
+  if (subject.kind !== "spin-out") return undefined;
+  const p = isUuid(subject.id) ? await repo.findProposal(ctx.db, subject.authorityId, subject.id) : undefined;
+  if (!p) return undefined;
+  const authority = await authorityById(ctx.db, subject.authorityId);
+  return {
+    userIds: await repo.membersOf(ctx.db, subject.authorityId, p.id),
+    path: `/authorities/${authority.slug}/spin-outs/${p.id}`,
+  };
+}

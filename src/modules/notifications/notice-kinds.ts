@@ -139,10 +139,17 @@ export const NOTICE_KINDS = {
   "accreditation.changed": { topic: "regulation" },
   // Barriers to entry: to whoever logged a barrier when the authority answers it
   "barrier.answered": { topic: "tenders" },
+  // … and to the authority's commissioners and administrators when one is logged with it, and as its
+  // answer's last day nears and when it has passed unanswered (the daily sweep)
+  "barrier.logged": { topic: "tenders" },
+  "barrier.reminder": { topic: "tenders" },
   // Complaints (redress): to the complainant at each step of the body's work
   "complaint.progressed": { topic: "complaints" },
   // Complaints (redress): to the answering body's people (or the responsible authority's) when one waits on them
   "complaint.to-answer": { topic: "complaints" },
+  // Appeals to the independent adjudicator (redress): to the body appealed against when one arrives,
+  // and to the appeal's followers (a refused spin-out's other team members) when made and decided
+  "appeal.progressed": { topic: "complaints" },
   // Remedies (redress): to the body that must comply (confirmed, returned, overdue) and the ombudsman's staff (reported, overdue)
   "remedy.progressed": { topic: "complaints" },
   // Security: always by email too

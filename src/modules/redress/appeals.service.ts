@@ -21,6 +21,7 @@ import { actorIn, type Ctx, within } from "../access/context.ts";
 import { userById } from "../accounts/accounts.service.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { authorityById } from "../authorities/authorities.service.ts";
+import { tellAppealMade } from "./appeals.notices.ts";
 import {
   ADJUDICATOR_GROUNDS,
   type AdjudicatorGround,
@@ -120,7 +121,8 @@ export interface AppealDraft {
  * naming each field; 404 for a subject not the caller's to appeal or appealed already; 409
  * `no_ombudsman_registered` when no adjudicator is named for the area). One transaction: the complaint
  * (escalated), its first stage as it stood, the case at the adjudicator (being assessed), the audit
- * on both chains; the adjudicator's staff told, and the appellant.
+ * on both chains; the adjudicator's staff told, and the appellant, the body appealed against and the
+ * appeal's followers (a refused spin-out's other team members: appeals.notices.ts).
  */
 export async function makeAppeal(ctx: Ctx, draft: AppealDraft): Promise<CaseRow> {
   const user = await userById(ctx.db, requireSignedIn(ctx.principal).userId);
@@ -297,7 +299,15 @@ export async function makeAppeal(ctx: Ctx, draft: AppealDraft): Promise<CaseRow>
       link: casePath(k),
     });
     const c = await repo.findComplaint(trx, body.id, complaintId);
-    if (c) await tellComplainant(trx, tctx, c, "escalated");
+    if (c) {
+      await tellComplainant(trx, tctx, c, "escalated");
+      await tellAppealMade(trx, tctx, c, {
+        adjudicatorName: named.authority_name,
+        bodyName: body.name,
+        caseReference: k.reference,
+        subjectPath: subject.path,
+      });
+    }
     return k;
   });
 }

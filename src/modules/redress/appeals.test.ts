@@ -188,6 +188,34 @@ describe("a refused spin-out", () => {
       groundsFound: ["no-reasons"],
     });
     expect(decided.grounds_found).toEqual(["no-reasons"]);
+
+    // Westshire was told when the appeal arrived, and Priya's team follows it: told when it was made
+    // and when it was decided, linked to the proposal's page (Priya is told as the appellant).
+    const proposalPath = `/authorities/westshire-county-council/spin-outs/${DEMO_SPINOUT.healthOverdue}`;
+    const told = await t.deps.db
+      .selectFrom("notifications")
+      .select(["user_id", "link", "subject"])
+      .where("kind", "=", "appeal.progressed")
+      .where("link", "in", [proposalPath, `/authorities/westshire-county-council/complaints/${id}`])
+      .orderBy("created_at")
+      .execute();
+    expect(told.map((n) => n.user_id)).toContain(ALAN);
+    expect(told.map((n) => n.user_id)).not.toContain(PRIYA);
+    const team = await t.deps.db
+      .selectFrom("spinout_members")
+      .select("user_id")
+      .where("proposal_id", "=", DEMO_SPINOUT.healthOverdue)
+      .where("user_id", "!=", PRIYA)
+      .execute();
+    const mate = team[0]?.user_id as string;
+    expect(
+      told
+        .filter((n) => n.user_id === mate && n.link === proposalPath)
+        .map((n) => n.subject.replace(/: .*$/, "")),
+    ).toEqual([
+      "Your team's appeal to the independent adjudicator",
+      "The independent adjudicator's decision on your team's appeal",
+    ]);
   });
 });
 

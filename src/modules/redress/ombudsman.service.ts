@@ -35,6 +35,7 @@ import { recordAudit } from "../audit/audit.service.ts";
 import { findAuthorityBySlug, findPublicBody } from "../authorities/authorities.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { personalDataIn } from "../voice/feedback.service.ts";
+import { tellAppealDecided } from "./appeals.notices.ts";
 import { isAppeal, isGround } from "./appeals.ts";
 import {
   type EscalationReadiness,
@@ -1003,6 +1004,12 @@ export async function decideCase(
     const c = await complaintOfCase(trx, tctx, k);
     const ombudsman = await ombudsmanOfId(trx, ombudsmanId);
     await tellComplainant(trx, tctx, c, "case-decided");
+    if (appeal)
+      await tellAppealDecided(trx, tctx, c, {
+        adjudicatorName: ombudsman.name,
+        caseReference: k.reference,
+        decidedOn: today,
+      });
     await tellBodyOfCase(
       trx,
       tctx,

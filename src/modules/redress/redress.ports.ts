@@ -36,3 +36,17 @@ export interface AppealableSubject {
  */
 export const appealableSubjects =
   port<(ctx: Ctx) => Promise<AppealableSubject[] | undefined>>("appealable subjects");
+
+/**
+ * Who else follows an appeal about a subject, and the subject's page (each module answers for its
+ * own, undefined for others'): mutuals a refused spin-out's team (each member appeals for themself,
+ * one appeal a subject, so the others follow the one made). They are told when it is made and when it
+ * is decided (appeals.notices.ts); the appellant's words stay the appellant's.
+ */
+export const appealFollowers =
+  port<
+    (
+      ctx: Ctx,
+      subject: { kind: "spin-out" | "barrier"; authorityId: string; id: string },
+    ) => Promise<{ userIds: string[]; path: string } | undefined>
+  >("appeal followers");

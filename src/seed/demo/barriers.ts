@@ -5,13 +5,16 @@
  * seeded. Some are answered (accepted, disputed, acknowledged), one resolved (the closed tender's TUPE
  * information), one overdue (Greenway's working capital, 60 days ago, never answered), one anonymous
  * (contract size, on the open tender: shown on Westshire's tender set-up form). Olu Adeyemi is told
- * when Westshire answers the barrier about its payment terms (notice `barrier.answered`). Fixed ids
+ * when Westshire answers the barrier about its payment terms (notice `barrier.answered`); each
+ * authority's commissioners and administrators when a barrier is logged with it (`barrier.logged`)
+ * and, by the daily sweep run once at the end, of those overdue (`barrier.reminder`). Fixed ids
  * (`…-0000000eNNNN`) so docs/barriers.md can link to them.
  */
 import { type Clock, fixedClock } from "../../lib/clock.ts";
 import type { Principal } from "../../modules/access/access.service.ts";
 import type { Ctx } from "../../modules/access/context.ts";
 import { answerBarrier, type LogInput, logBarrier } from "../../modules/barriers/barriers.service.ts";
+import { sweepBarrierClocks } from "../../modules/barriers/reminders.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
 import { DEMO_TENDER } from "./tenders.ts";
@@ -247,5 +250,8 @@ export const demoBarriersSeed: Seed = {
           text: a.text,
         });
     }
+    // The daily sweep as it would run today: the authorities told of the barriers overdue or near
+    // their last day (Westshire of Greenway's working capital: notice `barrier.reminder`).
+    await sweepBarrierClocks(ctx.db, ctx.clock);
   },
 };

@@ -6,7 +6,9 @@ import { anyone, EMPTY_FORM, unknownTarget } from "../rules.ts";
  * figures; the people of an organisation or of any public body (a regulator's, an ombudsman's and a
  * champion's staff too) log one with any authority — not citizens, not platform administrators; the
  * authority's commissioners and administrators answer: the answers name a barrier the service looks
- * up first (the matrix's unknown one: 404 to everyone signed in).
+ * up first (the matrix's unknown one: 404 to everyone signed in), and so does adding evidence (whoever
+ * logged it) and downloading a document of it (anyone for a public one, else the logger's
+ * organisation and the authority's people).
  */
 const api = "/api/v1/authorities/:authorityId/barriers";
 const page = "/authorities/:slug/barriers";
@@ -25,6 +27,8 @@ export const barriers: RuleSet = {
     [`POST ${api}`]: loggers(201),
     [`GET ${api}/:barrierId`]: () => "invisible",
     [`POST ${api}/:barrierId/answers`]: unknownTarget,
+    [`POST ${api}/:barrierId/evidence`]: unknownTarget,
+    [`GET ${api}/:barrierId/evidence/:evidenceId`]: () => "invisible",
     "GET /api/v1/barriers/figures": anyone(200),
     "GET /barriers": anyone(200),
     "GET /barriers/figures.csv": anyone(200),
@@ -33,6 +37,8 @@ export const barriers: RuleSet = {
     [`POST ${page}/new`]: loggers(EMPTY_FORM),
     [`GET ${page}/:barrierId`]: () => "invisible",
     [`POST ${page}/:barrierId`]: unknownTarget,
+    [`POST ${page}/:barrierId/evidence`]: unknownTarget,
+    [`GET ${page}/:barrierId/evidence/:evidenceId`]: () => "invisible",
   },
   apiBodies: {
     [`POST ${api}`]: JSON.stringify({
@@ -43,6 +49,9 @@ export const barriers: RuleSet = {
     [`POST ${api}/:barrierId/answers`]: JSON.stringify({
       kind: "accepted",
       text: "Paid within 15 days from April.",
+    }),
+    [`POST ${api}/:barrierId/evidence`]: JSON.stringify({
+      evidence: [{ filename: "terms.txt", contentBase64: "UGFpZCBhZnRlciA2MCBkYXlzLg==" }],
     }),
   },
 };
