@@ -59,10 +59,12 @@ export const MODERATORS: readonly Role[] = COMPLIANCE_DECIDERS;
 export interface LeafCriterion {
   id: string;
   title: string;
-  kind: "quality" | "social-value" | "price";
+  kind: "quality" | "social-value" | "price" | "accreditation";
   weightBp: number;
   /** The criterion a sub-criterion belongs to. */
   parentTitle: string | null;
+  /** The standard an accreditation criterion scores (null for other kinds). */
+  standardId: string | null;
 }
 
 /** The criteria bids are scored on: top-level criteria without sub-criteria, and sub-criteria. */
@@ -73,7 +75,14 @@ export function leafCriteria(parts: TenderParts): LeafCriterion[] {
   for (const c of top) {
     const subs = parts.criteria.filter((s) => s.parent_id === c.id).sort((a, b) => a.position - b.position);
     if (subs.length === 0)
-      leaves.push({ id: c.id, title: c.title, kind: c.kind, weightBp: c.weight_bp, parentTitle: null });
+      leaves.push({
+        id: c.id,
+        title: c.title,
+        kind: c.kind,
+        weightBp: c.weight_bp,
+        parentTitle: null,
+        standardId: c.standard_id,
+      });
     for (const s of subs)
       leaves.push({
         id: s.id,
@@ -81,20 +90,23 @@ export function leafCriteria(parts: TenderParts): LeafCriterion[] {
         kind: s.kind,
         weightBp: s.weight_bp,
         parentTitle: byId.get(c.id)?.title ?? null,
+        standardId: s.standard_id,
       });
   }
   return leaves;
 }
 
-export const scoredCriteria = (leaves: readonly LeafCriterion[]) => leaves.filter((c) => c.kind !== "price");
+/** The criteria evaluators score: not price (a formula) nor accreditation (the bidder's accreditation). */
+export const scoredCriteria = (leaves: readonly LeafCriterion[]) =>
+  leaves.filter((c) => c.kind !== "price" && c.kind !== "accreditation");
 
 export interface TenderForEvaluation {
   tender: TenderRow;
   parts: TenderParts;
   leaves: LeafCriterion[];
   evaluation: Evaluation | null;
-  /** The compliant bids, with their bidders' names (known since opening). */
-  bids: { bidId: string; organisationId: string | null; name: string }[];
+  /** The compliant bids, with their bidders' names (known since opening) and when each was received. */
+  bids: { bidId: string; organisationId: string | null; name: string; receivedAt: Date }[];
 }
 
 /**
@@ -147,6 +159,7 @@ async function forEvaluation(ctx: Ctx, tender: TenderRow): Promise<TenderForEval
       bidId: b.id,
       organisationId: b.organisation_id,
       name: (b.organisation_id && names.get(b.organisation_id)) || `Bid ${b.id}`,
+      receivedAt: b.received_at,
     }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.bidId.localeCompare(b.bidId));
   return { tender, parts, leaves: leafCriteria(parts), evaluation, bids };

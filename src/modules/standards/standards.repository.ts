@@ -275,3 +275,33 @@ export async function tenderStatus(
     .executeTakeFirst();
   return row?.status;
 }
+
+/** The accreditation of this provider against this standard, if it ever had one (its latest state). */
+export function accreditationOf(
+  db: Db,
+  standardId: string,
+  organisationId: string,
+): Promise<Accreditation | undefined> {
+  return db
+    .selectFrom("accreditations")
+    .selectAll()
+    .where("standard_id", "=", standardId)
+    .where("organisation_id", "=", organisationId)
+    .executeTakeFirst();
+}
+
+/** The standards a tender's accreditation criteria score, with their weights, in the criteria's order. */
+export function scoredStandardsOf(
+  db: Db,
+  authorityId: string,
+  tenderId: string,
+): Promise<(StandardRow & { weight_bp: number })[]> {
+  return standards(db)
+    .innerJoin("tender_criteria as tc", "tc.standard_id", "s.id")
+    .select("tc.weight_bp")
+    .where("tc.authority_id", "=", authorityId)
+    .where("tc.tender_id", "=", tenderId)
+    .where("tc.kind", "=", "accreditation")
+    .orderBy("tc.position")
+    .execute();
+}

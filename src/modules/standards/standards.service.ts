@@ -10,6 +10,7 @@
  */
 import type { Db, Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
+import { formatPercent } from "../../lib/basis-points.ts";
 import type { Clock } from "../../lib/clock.ts";
 import {
   ConflictError,
@@ -20,7 +21,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
+import { isIsoDate, londonDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import type { Panel } from "../../lib/ports.ts";
 import {
@@ -35,8 +36,10 @@ import {
 import { actorIn, type Ctx } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findPublicBody } from "../authorities/authorities.service.ts";
+import type { AccreditationOnDay } from "../evaluation/evaluation.ports.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { findOrganisation } from "../organisations/organisations.service.ts";
+import type { ScorableStandard } from "../tenders/tenders.ports.ts";
 import { requireTenderEditor, visibleTender } from "../tenders/tenders.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./standards.repository.ts";
@@ -719,23 +722,93 @@ export async function accreditationRefusal(
   return msg`This tender requires a current accreditation against ${names}: ${organisation.name} holds none today. Ask the accreditation body about being accredited.`;
 }
 
-/** The accreditations a tender requires, on its page (tenders' `tenderPanels`). */
+/** The accreditations a tender requires, and those its criteria score, on its page (tenders' `tenderPanels`). */
 export async function tenderRequirementsPanel(
   db: Db,
   tender: { authorityId: string; tenderId: string; base: string },
 ): Promise<Panel | undefined> {
-  const [ids, status] = await Promise.all([
+  const [ids, status, scored] = await Promise.all([
     repo.requirementsOf(db, tender.authorityId, tender.tenderId),
     repo.tenderStatus(db, tender.authorityId, tender.tenderId),
+    repo.scoredStandardsOf(db, tender.authorityId, tender.tenderId),
   ]);
   // A draft is seen only by its editors, who set what it requires; a published tender shows it if any.
-  if (ids.length === 0 && status !== "draft") return undefined;
+  if (ids.length === 0 && scored.length === 0 && status !== "draft") return undefined;
   const required = await repo.standardsByIds(db, ids);
   return {
     template: "standards/views/tender-panel.njk",
     context: {
       accreditationsRequired: required,
+      accreditationsScored: scored.map((s) => ({ ...s, weight: formatPercent(s.weight_bp) })),
       accreditationsUrl: status === "draft" ? `${tender.base}/accreditation` : null,
     },
   };
+}
+
+// Scoring an accreditation (evaluation's `accreditationOnDay`, tenders' `scorableStandards`)
+
+/** The standards an accreditation criterion may score (tenders' `scorableStandards`): every standard. */
+export async function scorableStandardsList(db: Db): Promise<ScorableStandard[]> {
+  return (await repo.listStandards(db)).map((s) => ({ id: s.id, title: s.title, bodyName: s.body_name }));
+}
+
+/**
+ * Whether an accreditation held on a day, from its row (one per provider and standard, its latest
+ * state): granted from `granted_on` through `expires_on`; a suspension or withdrawal ends it from
+ * the London day it was decided. A day before `granted_on` reads as not accredited (a period before
+ * the latest grant is on the audit trail only).
+ */
+export function heldOn(
+  a: { status: AccreditationStatus; granted_on: string; expires_on: string; decided_at: Date },
+  day: string,
+): "held" | "not-yet" | "expired" | "suspended" | "withdrawn" {
+  if (day < a.granted_on) return "not-yet";
+  if (a.status !== "granted" && londonDate(a.decided_at) <= day) return a.status;
+  if (day > a.expires_on) return "expired";
+  return "held";
+}
+
+/**
+ * A bidder's accreditation against a standard as it stood on its bid's date (evaluation's
+ * `accreditationOnDay`): accredited or not, with the working in a sentence.
+ */
+export async function accreditationOnDay(
+  db: Db,
+  q: { organisationId: string | null; organisationName: string; standardId: string; on: string },
+): Promise<AccreditationOnDay | undefined> {
+  const standard = isUuid(q.standardId) ? await repo.findStandard(db, q.standardId) : undefined;
+  if (!standard) return undefined;
+  const name = q.organisationName;
+  const title = `“${standard.title}”`;
+  const body = standard.body_name;
+  const day = longDate(q.on);
+  const a = q.organisationId ? await repo.accreditationOf(db, standard.id, q.organisationId) : undefined;
+  const held = a ? heldOn(a, q.on) : "none";
+  switch (held) {
+    case "held":
+      return {
+        accredited: true,
+        working: msg`${name} was accredited by ${body} against ${title} until ${longDate(a?.expires_on)} on the bid's date, ${day}: full marks`,
+      };
+    case "expired":
+      return {
+        accredited: false,
+        working: msg`${name}'s accreditation by ${body} against ${title} expired on ${longDate(a?.expires_on)}, before the bid's date, ${day}: no marks`,
+      };
+    case "suspended":
+      return {
+        accredited: false,
+        working: msg`${name}'s accreditation by ${body} against ${title} was suspended on the bid's date, ${day}: no marks`,
+      };
+    case "withdrawn":
+      return {
+        accredited: false,
+        working: msg`${name}'s accreditation by ${body} against ${title} was withdrawn on the bid's date, ${day}: no marks`,
+      };
+    default:
+      return {
+        accredited: false,
+        working: msg`${name} was not accredited by ${body} against ${title} on the bid's date, ${day}: no marks`,
+      };
+  }
 }

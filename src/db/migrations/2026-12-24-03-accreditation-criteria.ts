@@ -1,0 +1,28 @@
+/**
+ * A tender's award criterion may score an accreditation (issue 20, item 7; docs/standards.md): the
+ * kind `accreditation`, naming the standard in `standard_id`. Its score is never typed by an
+ * evaluator: the platform reads the bidder's accreditation against the standard on the bid's date.
+ * Frozen: never import app code.
+ */
+import { type Kysely, sql } from "kysely";
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`alter table tender_criteria add column standard_id uuid references standards (id)`.execute(db);
+  await sql`alter table tender_criteria drop constraint tender_criteria_kind_check`.execute(db);
+  await sql`
+    alter table tender_criteria add constraint tender_criteria_kind_check
+      check (kind in ('quality', 'price', 'social-value', 'accreditation'))`.execute(db);
+  await sql`
+    alter table tender_criteria add constraint tender_criteria_standard
+      check ((kind = 'accreditation') = (standard_id is not null))`.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`alter table tender_criteria drop constraint if exists tender_criteria_standard`.execute(db);
+  await sql`alter table tender_criteria drop constraint if exists tender_criteria_kind_check`.execute(db);
+  await sql`delete from tender_criteria where kind = 'accreditation'`.execute(db);
+  await sql`
+    alter table tender_criteria add constraint tender_criteria_kind_check
+      check (kind in ('quality', 'price', 'social-value'))`.execute(db);
+  await sql`alter table tender_criteria drop column if exists standard_id`.execute(db);
+}
