@@ -305,3 +305,38 @@ export function scoredStandardsOf(
     .orderBy("tc.position")
     .execute();
 }
+
+/** A granted accreditation ending soon, with its standard and body, for the expiry reminder. */
+export interface ExpiringRow {
+  id: string;
+  organisation_id: string;
+  standard_id: string;
+  expires_on: string;
+}
+
+/**
+ * Granted accreditations whose expiry date is from `today` to `until` and whose provider has not been
+ * reminded of that date: the daily sweep's work.
+ */
+export function expiringToRemind(db: Db, today: string, until: string): Promise<ExpiringRow[]> {
+  return db
+    .selectFrom("accreditations")
+    .select(["id", "organisation_id", "standard_id", "expires_on"])
+    .where("status", "=", "granted")
+    .where("expires_on", ">=", today)
+    .where("expires_on", "<=", until)
+    .where((eb) =>
+      eb.or([eb("reminded_expiry_on", "is", null), eb("reminded_expiry_on", "<>", eb.ref("expires_on"))]),
+    )
+    .orderBy("expires_on")
+    .orderBy("id")
+    .execute();
+}
+
+export async function markReminded(db: Db, id: string, expiresOn: string): Promise<void> {
+  await db
+    .updateTable("accreditations")
+    .set({ reminded_expiry_on: expiresOn })
+    .where("id", "=", id)
+    .execute();
+}

@@ -21,7 +21,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { isIsoDate, londonDate, londonToday, longDate } from "../../lib/london-time.ts";
+import { addDays, isIsoDate, londonDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import type { Panel } from "../../lib/ports.ts";
 import {
@@ -33,10 +33,11 @@ import {
   requireRole,
   requireSignedIn,
 } from "../access/access.service.ts";
-import { actorIn, type Ctx } from "../access/context.ts";
+import { actorIn, type Ctx, systemCtx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findPublicBody } from "../authorities/authorities.service.ts";
 import type { AccreditationOnDay } from "../evaluation/evaluation.ports.ts";
+import { enqueueTomorrow } from "../jobs/jobs.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { findOrganisation } from "../organisations/organisations.service.ts";
 import type { ScorableStandard } from "../tenders/tenders.ports.ts";
@@ -559,7 +560,7 @@ async function tellProvider(
   ctx: Ctx,
   standard: repo.StandardRow,
   organisationId: string,
-  notice: { subject: string; body: string },
+  notice: { subject: string; body: string; kind?: "accreditation.changed" | "accreditation.expiring" },
 ): Promise<void> {
   const people = new Set<string>();
   for (const g of await grantsInScope(trx, organisationId))
@@ -572,13 +573,69 @@ async function tellProvider(
         userId,
         authorityId: null,
         organisationId,
-        kind: "accreditation.changed",
+        kind: notice.kind ?? "accreditation.changed",
         subject: notice.subject.slice(0, 200),
         body: notice.body.slice(0, 10_000),
         link: `/standards/${standard.id}`,
       },
       { email: true, actor: actorIn(ctx) },
     );
+}
+
+// The reminder before an accreditation expires (the daily sweep, standards.jobs.ts)
+
+/** How many days before its expiry date a provider is reminded. */
+export const EXPIRY_REMINDER_DAYS = 60;
+export const EXPIRY_SWEEP_QUEUE = "standards.expiry-reminders";
+
+/**
+ * The daily sweep: each granted accreditation whose expiry date is at most 60 days away (and not
+ * past), and whose provider has not been reminded of that date, is marked and its provider's
+ * people told — each in its own transaction, the row locked and checked again, with an audit event.
+ * Running it twice tells them once; a renewal (a new expiry date) is reminded again. Then
+ * tomorrow's sweep is queued. How many it reminded.
+ */
+export async function remindExpiring(db: Db, clock: Clock): Promise<number> {
+  const ctx = systemCtx(db, clock, "accreditation-expiry-reminders");
+  const today = londonToday(clock);
+  const until = addDays(today, EXPIRY_REMINDER_DAYS);
+  let reminded = 0;
+  for (const row of await repo.expiringToRemind(db, today, until))
+    await transaction(db, async (trx) => {
+      const locked = await repo.lockAccreditation(trx, row.id);
+      if (
+        locked?.status !== "granted" ||
+        locked.expires_on !== row.expires_on ||
+        locked.reminded_expiry_on === locked.expires_on
+      )
+        return;
+      const standard = (await repo.findStandard(trx, locked.standard_id)) as repo.StandardRow;
+      await repo.markReminded(trx, locked.id, locked.expires_on);
+      reminded++;
+      await recordAudit(trx, clock, {
+        authorityId: null,
+        actor: actorIn(ctx),
+        action: "accreditation.expiry-reminded",
+        entity: { type: "accreditation", id: locked.id },
+        changes: {
+          standardId: standard.id,
+          organisationId: locked.organisation_id,
+          expiresOn: locked.expires_on,
+        },
+      });
+      await tellProvider(trx, within(ctx, trx), standard, locked.organisation_id, {
+        kind: "accreditation.expiring",
+        subject: msg`${standard.title}: your accreditation ends on ${longDate(locked.expires_on)}`,
+        body: msg`Your organisation's accreditation by ${standard.body_name} against the ${standard.title} holds until ${longDate(locked.expires_on)}, its last day. From the day after, tenders that require it refuse your bids, and tenders that score it give no marks for it. Ask ${standard.body_name} about renewing it.`,
+      });
+    });
+  await transaction(db, (trx) => queueExpirySweep(trx, clock));
+  return reminded;
+}
+
+/** Queues the next daily sweep (at 07:00 tomorrow, London time); once a day, however often asked. */
+export async function queueExpirySweep(trx: Trx, clock: Clock): Promise<void> {
+  await enqueueTomorrow(trx, clock, EXPIRY_SWEEP_QUEUE, 7);
 }
 
 /** An organisation's current accreditations (public). */

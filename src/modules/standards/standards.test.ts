@@ -4,7 +4,7 @@
  * who may accredit; an accreditation's expiry at its edge; suspending and withdrawing with reasons;
  * a tender that requires an accreditation refusing a bid from a provider without one; a tender whose
  * award criteria score an accreditation, each bid scored from its bidder's accreditation on the bid's
- * date.
+ * date; the reminder 60 days before an accreditation ends, once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
@@ -12,6 +12,7 @@ import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import type { SettableClock } from "../../lib/clock.ts";
+import { addDays, longDate } from "../../lib/london-time.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_STANDARDS } from "../../seed/demo/standards.ts";
 import { startEvaluation } from "../compliance/compliance.service.ts";
@@ -25,7 +26,7 @@ import { publishTender } from "../tenders/publication.service.ts";
 import { registerInterest } from "../tenders/questions.service.ts";
 import { createTender } from "../tenders/setup.service.ts";
 import { tenderParts } from "../tenders/tenders.service.ts";
-import { accreditationState, heldOn } from "./standards.service.ts";
+import { accreditationState, heldOn, remindExpiring } from "./standards.service.ts";
 
 const NATIONWIDE = "019a0000-0000-7000-8000-00000000b005";
 const GREENWAY = "019a0000-0000-7000-8000-00000000b004";
@@ -455,6 +456,56 @@ describe("a tender that scores an accreditation", () => {
         headers: { cookie: `${checker.cookie}; lang=cy` },
       });
       expect(mainText(welsh.body)).toContain("Roedd Greenway Home Care Ltd wedi’i achredu gan");
+    } finally {
+      clock().set(before);
+    }
+  });
+});
+
+describe("the reminder before an accreditation ends", () => {
+  it("tells the provider's people 60 days before its last day, once however often the sweep runs", async () => {
+    const KITCHENS = "019a0000-0000-7000-8000-00000000b003";
+    const p = people(() => t.deps.db, clock());
+    await p.add("kitchens", [{ role: "organisation-admin", scopeId: KITCHENS }]);
+    const row = await t.deps.db
+      .selectFrom("accreditations")
+      .select(["id", "expires_on"])
+      .where("standard_id", "=", DEMO_STANDARDS.rehabilitation)
+      .where("organisation_id", "=", KITCHENS)
+      .executeTakeFirstOrThrow();
+    const told = async () =>
+      t.deps.db
+        .selectFrom("notifications")
+        .select(["subject", "body"])
+        .where("kind", "=", "accreditation.expiring")
+        .where("user_id", "=", p.as("kitchens").userId)
+        .where("link", "=", `/standards/${DEMO_STANDARDS.rehabilitation}`)
+        .execute();
+    const sweepOn = async (daysBefore: number) => {
+      clock().set(new Date(`${addDays(row.expires_on, -daysBefore)}T12:00:00Z`));
+      await remindExpiring(t.deps.db, clock());
+    };
+    const before = clock().now();
+    try {
+      await sweepOn(61);
+      expect(await told()).toEqual([]);
+      await sweepOn(60);
+      await sweepOn(60);
+      const notices = await told();
+      expect(notices).toHaveLength(1);
+      expect(notices[0]?.subject).toBe(
+        `Rehabilitation Services Standard: your accreditation ends on ${longDate(row.expires_on)}`,
+      );
+      expect(notices[0]?.body).toContain("Ask Department for Work and Skills about renewing it.");
+      await sweepOn(59);
+      expect(await told()).toHaveLength(1);
+      const audited = await t.deps.db
+        .selectFrom("audit_events")
+        .select("action")
+        .where("entity_id", "=", row.id)
+        .where("action", "=", "accreditation.expiry-reminded")
+        .execute();
+      expect(audited).toHaveLength(1);
     } finally {
       clock().set(before);
     }
