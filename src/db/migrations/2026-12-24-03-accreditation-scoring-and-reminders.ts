@@ -4,6 +4,7 @@
  * evaluator: the platform reads the bidder's accreditation against the standard on the bid's date.
  * And an accreditation's `reminded_expiry_on`: the expiry date its provider was last reminded of
  * (60 days before), so the daily sweep tells them once per period — a renewal is a new period.
+ * And an index on the accreditations' decision times: when the open register last changed.
  * Frozen: never import app code.
  */
 import { type Kysely, sql } from "kysely";
@@ -23,9 +24,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index accreditations_granted_expiry on accreditations (expires_on) where status = 'granted'`.execute(
     db,
   );
+  await sql`create index accreditations_decided_at on accreditations (decided_at)`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop index if exists accreditations_decided_at`.execute(db);
   await sql`drop index if exists accreditations_granted_expiry`.execute(db);
   await sql`alter table accreditations drop column if exists reminded_expiry_on`.execute(db);
   await sql`alter table tender_criteria drop constraint if exists tender_criteria_standard`.execute(db);

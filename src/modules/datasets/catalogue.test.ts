@@ -77,6 +77,7 @@ describe("the actions that date each dataset", () => {
   it("are found by the action recorded", () => {
     expect(datasetsChangedBy("registration.cancelled")).toEqual(["regulated-locations"]);
     expect(datasetsChangedBy("organisation.updated").sort()).toEqual([
+      "accreditations",
       "grants",
       "organisations",
       "regulated-locations",

@@ -340,3 +340,60 @@ export async function markReminded(db: Db, id: string, expiresOn: string): Promi
     .where("id", "=", id)
     .execute();
 }
+
+/** A current accreditation as the open register publishes it. */
+export interface RegisterRow {
+  id: string;
+  standard_id: string;
+  standard_title: string;
+  service_category: string;
+  body_id: string;
+  body_name: string;
+  organisation_id: string;
+  organisation_name: string;
+  granted_on: string;
+  expires_on: string;
+}
+
+/** Granted accreditations not expired by `today`, a page at a time by id. */
+export function currentRegisterAfter(
+  db: Db,
+  today: string,
+  after: string | undefined,
+  limit: number,
+): Promise<RegisterRow[]> {
+  let q = db
+    .selectFrom("accreditations as r")
+    .innerJoin("organisations as o", "o.id", "r.organisation_id")
+    .innerJoin("standards as s", "s.id", "r.standard_id")
+    .innerJoin("accreditation_bodies as b", "b.id", "s.body_id")
+    .leftJoin("organisations as bo", "bo.id", "b.organisation_id")
+    .leftJoin("authorities as a", "a.id", "b.public_body_id")
+    .select([
+      "r.id",
+      "r.standard_id",
+      "s.title as standard_title",
+      "s.service_category",
+      "s.body_id",
+      sql<string>`coalesce(bo.name, a.name)`.as("body_name"),
+      "r.organisation_id",
+      "o.name as organisation_name",
+      "r.granted_on",
+      "r.expires_on",
+    ])
+    .where("r.status", "=", "granted")
+    .where("r.expires_on", ">=", today);
+  if (after) q = q.where("r.id", ">", after);
+  return q.orderBy("r.id").limit(limit).execute();
+}
+
+/** When any accreditation was last decided (an index's end), or null. */
+export async function latestDecision(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectFrom("accreditations")
+    .select("decided_at")
+    .orderBy("decided_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.decided_at ?? null;
+}

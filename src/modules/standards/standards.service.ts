@@ -638,6 +638,20 @@ export async function queueExpirySweep(trx: Trx, clock: Clock): Promise<void> {
   await enqueueTomorrow(trx, clock, EXPIRY_SWEEP_QUEUE, 7);
 }
 
+// The open register (the datasets module's `accreditations`)
+
+/** Current accreditations, a page at a time by id (public: what the standards' pages show). */
+export function currentRegisterAfter(
+  ctx: Ctx,
+  after: string | undefined,
+  limit: number,
+): Promise<repo.RegisterRow[]> {
+  return repo.currentRegisterAfter(ctx.db, londonToday(ctx.clock), after, limit);
+}
+
+/** When the register last changed by a decision (an index's end); expiry is the clock's. */
+export const latestAccreditationChange = (ctx: Ctx): Promise<Date | null> => repo.latestDecision(ctx.db);
+
 /** An organisation's current accreditations (public). */
 export async function currentAccreditationsOf(
   db: Db,

@@ -100,6 +100,18 @@ describe("the demo's standards, in public", () => {
     );
   });
 
+  it("publishes the current accreditations as an open dataset, not the expired one", async () => {
+    const csv = await call(t.app, "GET", "/open-data/accreditations.csv");
+    expect(csv.statusCode).toBe(200);
+    const lines = csv.body.trim().split("\n");
+    expect(lines[0]).toBe(
+      "id,standard_id,standard_title,service_category,body_id,body_name,organisation_id,organisation_name,granted_on,expires_on",
+    );
+    expect(lines.filter((l) => l.includes("Employment Support Quality Standard"))).toHaveLength(2);
+    expect(csv.body).toContain("Nationwide Employment Services plc");
+    expect(csv.body).not.toContain("Westmill College");
+  });
+
   it("is in Welsh", async () => {
     const url = `/standards/${DEMO_STANDARDS.employmentSupport}`;
     const page = await t.app.inject({ url, headers: { cookie: "lang=cy" } });
