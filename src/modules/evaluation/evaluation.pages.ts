@@ -241,6 +241,12 @@ function scoringPages(app: FastifyInstance): void {
           weight: formatPercent(c.weightBp),
           answer: bid.answers[c.id] ?? "",
         })),
+        // Criteria the platform scores (an accreditation on the bid's date), with the working.
+        platformScored: bid.platformScored.map((s) => ({
+          titleText: criterionTitle(s.criterion),
+          weight: formatPercent(s.criterion.weightBp),
+          working: localiseMessage(s.working, request.locale).text,
+        })),
       };
     },
     values: (_request, { bid }) => scoreValues(bid.scores),

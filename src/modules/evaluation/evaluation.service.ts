@@ -22,8 +22,9 @@
 import type { Db, Trx } from "../../db/database.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { londonDate, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
-import { answerer } from "../../lib/ports.ts";
+import { answerer, collect } from "../../lib/ports.ts";
 import type { Principal, Role } from "../access/access.service.ts";
 import { hasRole, isAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
@@ -45,7 +46,12 @@ import {
   type TendersCtx,
   tenderParts,
 } from "../tenders/tenders.service.ts";
-import { type LiveAward, liveAward } from "./evaluation.ports.ts";
+import {
+  type AccreditationOnDay,
+  accreditationOnDay,
+  type LiveAward,
+  liveAward,
+} from "./evaluation.ports.ts";
 import * as repo from "./evaluation.repository.ts";
 import type { Declaration } from "./evaluation.table.ts";
 
@@ -163,6 +169,43 @@ async function forEvaluation(ctx: Ctx, tender: TenderRow): Promise<TenderForEval
     }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.bidId.localeCompare(b.bidId));
   return { tender, parts, leaves: leafCriteria(parts), evaluation, bids };
+}
+
+/** Per bid and accreditation criterion: the bidder's accreditation as it stood on the bid's date. */
+export type AccreditationReads = ReadonlyMap<string, ReadonlyMap<string, AccreditationOnDay>>;
+
+/**
+ * Reads each bidder's accreditation against each accreditation criterion's standard on the day its
+ * bid was received (London), from the module that keeps them (standards: `accreditationOnDay`).
+ */
+export async function accreditationsOnBidDates(
+  ctx: Ctx,
+  t: TenderForEvaluation,
+): Promise<AccreditationReads> {
+  const leaves = t.leaves.filter((c) => c.kind === "accreditation" && c.standardId !== null);
+  const reads = new Map<string, Map<string, AccreditationOnDay>>();
+  for (const bid of t.bids) {
+    const on = londonDate(bid.receivedAt);
+    const byCriterion = new Map<string, AccreditationOnDay>();
+    for (const c of leaves) {
+      const question = {
+        organisationId: bid.organisationId,
+        organisationName: bid.name,
+        standardId: c.standardId as string,
+        on,
+      };
+      const [answer] = await collect(accreditationOnDay, ctx.db, question);
+      byCriterion.set(
+        c.id,
+        answer ?? {
+          accredited: false,
+          working: msg`${bid.name} held no accreditation against the standard on the bid's date, ${longDate(on)}`,
+        },
+      );
+    }
+    reads.set(bid.bidId, byCriterion);
+  }
+  return reads;
 }
 
 /** Evaluation must have started, the tender not cancelled (409). */

@@ -15,18 +15,18 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { londonDate, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
-import { collect } from "../../lib/ports.ts";
 import type { Principal } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import type { BidContent } from "../tenders/bids.service.ts";
 import { openedBids } from "../tenders/opening.service.ts";
 import { lockTender, type TenderRow, type TendersCtx } from "../tenders/tenders.service.ts";
-import { type AccreditationOnDay, accreditationOnDay } from "./evaluation.ports.ts";
+import type { AccreditationOnDay } from "./evaluation.ports.ts";
 import * as repo from "./evaluation.repository.ts";
 import {
+  type AccreditationReads,
+  accreditationsOnBidDates,
   EVALUATION_LIMITS,
   type EvaluatorProgress,
   type LeafCriterion,
@@ -243,40 +243,6 @@ function requireModerated(t: TenderForEvaluation, moderated: Moderated): void {
     );
 }
 
-/** Per bid and accreditation criterion: the bidder's accreditation as it stood on the bid's date. */
-type AccreditationReads = ReadonlyMap<string, ReadonlyMap<string, AccreditationOnDay>>;
-
-/**
- * Reads each bidder's accreditation against each accreditation criterion's standard on the day its
- * bid was received (London), from the module that keeps them (standards: `accreditationOnDay`).
- */
-async function readAccreditations(ctx: Ctx, t: TenderForEvaluation): Promise<AccreditationReads> {
-  const leaves = t.leaves.filter((c) => c.kind === "accreditation" && c.standardId !== null);
-  const reads = new Map<string, Map<string, AccreditationOnDay>>();
-  for (const bid of t.bids) {
-    const on = londonDate(bid.receivedAt);
-    const byCriterion = new Map<string, AccreditationOnDay>();
-    for (const c of leaves) {
-      const question = {
-        organisationId: bid.organisationId,
-        organisationName: bid.name,
-        standardId: c.standardId as string,
-        on,
-      };
-      const [answer] = await collect(accreditationOnDay, ctx.db, question);
-      byCriterion.set(
-        c.id,
-        answer ?? {
-          accredited: false,
-          working: msg`${bid.name} held no accreditation against the standard on the bid's date, ${longDate(on)}`,
-        },
-      );
-    }
-    reads.set(bid.bidId, byCriterion);
-  }
-  return reads;
-}
-
 /** A ranked bid with its bidder, price and, per criterion, its title and agreed reason (or the accreditation's working). */
 function rankedBid(
   t: TenderForEvaluation,
@@ -322,7 +288,7 @@ export async function computeRanking(
   const [moderated, decision, reads] = await Promise.all([
     repo.moderatedScoresOf(ctx.db, authorityId, t.tender.id),
     repo.tieDecisionOf(ctx.db, authorityId, t.tender.id),
-    readAccreditations(ctx, t),
+    accreditationsOnBidDates(ctx, t),
   ]);
   requireModerated(t, moderated);
   const competitive = t.tender.pricing_mode === "competitive";

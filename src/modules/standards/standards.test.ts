@@ -433,6 +433,19 @@ describe("a tender that scores an accreditation", () => {
       await startEvaluation(p.ctx("checker"), COUNTY, tenderId, {});
       for (const id of Object.values(bid))
         await recordScores(p.ctx("e1"), COUNTY, tenderId, id, scoresOf(criteria, 5));
+      // The evaluator's scoresheet shows the platform's reading, not a field to score.
+      const e1 = await sessionFor(t.app, p.as("e1").userId, { twoFactor: true });
+      const sheet = await call(
+        t.app,
+        "GET",
+        `/authorities/westshire-county-council/tenders/${tenderId}/evaluation/bids/${bid.westmill}`,
+        e1,
+      );
+      expect(sheet.statusCode).toBe(200);
+      expect(mainText(sheet.body)).toContain("Scored by the platform");
+      expect(mainText(sheet.body)).toContain(
+        "Westmill College's accreditation by Department for Work and Skills",
+      );
       await submitScores(p.ctx("e1"), COUNTY, tenderId);
       for (const id of Object.values(bid))
         await moderateBid(p.ctx("checker"), COUNTY, tenderId, id, scoresOf(criteria, 5, "Agreed"));
