@@ -33,6 +33,7 @@ import { useOcidPrefix } from "./modules/projects/projects.service.ts";
 import { redressJobHandlers, startUnverifiedSweep } from "./modules/redress/redress.jobs.ts";
 import { remediesJobHandlers, startOverdueRemediesSweep } from "./modules/redress/remedies.jobs.ts";
 import { resultsJobHandlers } from "./modules/results/results.jobs.ts";
+import { standardsJobHandlers, startExpirySweep } from "./modules/standards/standards.jobs.ts";
 import { rewrapTenderKeys } from "./modules/tenders/keys.service.ts";
 import { loadTenderKeyring } from "./modules/tenders/sealing.ts";
 import { startFeedbackSweep, voiceJobHandlers } from "./modules/voice/voice.jobs.ts";
@@ -108,6 +109,7 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
         ...careJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
         ...redressJobHandlers({ mailer, baseUrl: config.baseUrl, secrets }),
         ...remediesJobHandlers(),
+        ...standardsJobHandlers(),
         ...opportunityJobHandlers({ mailer, baseUrl: config.baseUrl }),
         ...ocdsJobHandlers({
           publication: { baseUrl: config.baseUrl, publisherName: config.ocdsPublisher },
@@ -129,6 +131,8 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
     await startOverdueRemediesSweep(database.db, clock);
     // Barriers' clocks: the authority reminded as a last day nears, and told once it has passed (docs/barriers.md).
     await startBarrierClockSweep(database.db, clock);
+    // Accreditations ending in 60 days: the provider's people told once, daily (docs/standards.md).
+    await startExpirySweep(database.db, clock);
     // Master key rotation: data keys still wrapped under a previous key are rewrapped under the
     // current one, in the background (bids open under either key meanwhile); stopped at shutdown.
     const background = new AbortController();

@@ -26,7 +26,7 @@ import { choicePersonData } from "./modules/choice/person-data.ts";
 import { choicePersonPanel } from "./modules/choice/person-panel.ts";
 import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/provider-contracts.service.ts";
 import { noteDatasetChange } from "./modules/datasets/changes.service.ts";
-import { liveAward } from "./modules/evaluation/evaluation.ports.ts";
+import { accreditationOnDay, liveAward } from "./modules/evaluation/evaluation.ports.ts";
 import { conflictDeclarationOf } from "./modules/evaluation/evaluation.service.ts";
 import { eligibilityFacts, supportVocabulary } from "./modules/grants/grants.ports.ts";
 import { projectTendersPanel, serviceCommissioningPanel } from "./modules/home/panels.service.ts";
@@ -58,13 +58,16 @@ import {
 } from "./modules/regulation/regulation.ports.ts";
 import { servicePanels } from "./modules/services/services.ports.ts";
 import {
+  accreditationOnDay as accreditationOnBidDate,
   accreditationRefusal,
   accreditationsProfilePanel,
+  scorableStandardsList,
   tenderRequirementsPanel,
 } from "./modules/standards/standards.service.ts";
 import {
   bidderRefusals,
   evaluatorDeclaration,
+  scorableStandards,
   tenderPanels,
   tenderPublished,
   tenderSetupPanels,
@@ -173,6 +176,10 @@ export function wireModules(): void {
   profilePanels.plug(accreditationsProfilePanel);
   bidderRefusals.plug(accreditationRefusal);
   tenderPanels.plug(tenderRequirementsPanel);
+  // tenders, evaluation ← standards: an award criterion scoring an accreditation — the standards the
+  // set-up form offers, and the bidder's accreditation on its bid's date
+  scorableStandards.plug(scorableStandardsList);
+  accreditationOnDay.plug(accreditationOnBidDate);
   // organisations ← prize: the prize's published shortlistings and wins on an organisation's profile
   profilePanels.plug(prizeProfilePanel);
 }

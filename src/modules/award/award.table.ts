@@ -70,7 +70,7 @@ export interface AwardChallengesTable {
 export interface AssessedCriterion {
   criterionId: string;
   title: string;
-  kind: "quality" | "social-value" | "price";
+  kind: "quality" | "social-value" | "price" | "accreditation";
   weightBp: number;
   /** The agreed score (quality, social value), or null for price. */
   score: number | null;

@@ -101,9 +101,11 @@ export interface Bidder {
   price?: string;
 }
 
-/** An answer to each criterion but price, as bidders give them unless told otherwise. */
+/** An answer to each criterion but price and accreditation, as bidders give them unless told otherwise. */
 export const answersTo = (parts: TenderParts, text: (title: string) => string = () => "How we meet it") =>
-  parts.criteria.filter((c) => c.kind !== "price").map((c) => ({ criterionId: c.id, text: text(c.title) }));
+  parts.criteria
+    .filter((c) => c.kind !== "price" && c.kind !== "accreditation")
+    .map((c) => ({ criterionId: c.id, text: text(c.title) }));
 
 /**
  * Drafts and publishes a tender (as `commissioner`), and each bidder registers interest and bids

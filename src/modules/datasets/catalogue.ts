@@ -47,6 +47,7 @@ import {
   spendRows,
 } from "../results/open-data.service.ts";
 import { latestServiceChange, pipelineAfter, servicesAfter } from "../services/services.service.ts";
+import { currentRegisterAfter, latestAccreditationChange } from "../standards/standards.service.ts";
 import { latestPublishedTenderChange, publishedTendersAfter } from "../tenders/tenders.service.ts";
 import { feedbackFigureRows } from "../voice/feedback.service.ts";
 
@@ -1287,6 +1288,47 @@ const prize: Dataset = {
   changedBy: ["prize-round.shortlist-published", "prize-round.winners-published", "organisation.updated"],
 };
 
+/**
+ * The register of accreditations (docs/standards.md): each provider's current accreditation against
+ * a standard, as the standards' pages show it — granted and not expired today (an expired one leaves
+ * at midnight London time: `clock: "day"`); suspended and withdrawn ones are not published.
+ */
+const accreditations: Dataset = {
+  id: "accreditations",
+  columns: columns(
+    ["id", "uuid", UUID],
+    ["standard_id", "uuid", UUID],
+    ["standard_title", "text", "Employment Support Quality Standard"],
+    ["service_category", "code", "employment-support"],
+    ["body_id", "uuid", UUID],
+    ["body_name", "text", "Department for Work and Skills"],
+    ["organisation_id", "uuid", UUID],
+    ["organisation_name", "text", "Nationwide Employment Services plc"],
+    ["granted_on", "date", "2026-09-01"],
+    ["expires_on", "date", "2028-09-30"],
+  ),
+  pages: paged(
+    (ctx, after: string | undefined, limit) => currentRegisterAfter(ctx, after, limit),
+    (a) => a.id,
+    (a) => ({
+      id: a.id,
+      standard_id: a.standard_id,
+      standard_title: a.standard_title,
+      service_category: a.service_category,
+      body_id: a.body_id,
+      body_name: a.body_name,
+      organisation_id: a.organisation_id,
+      organisation_name: a.organisation_name,
+      granted_on: a.granted_on,
+      expires_on: a.expires_on,
+    }),
+  ),
+  modified: (ctx) => latestAccreditationChange(ctx),
+  // Every decision on an accreditation; a provider or body renamed in the directory.
+  changedBy: ["accreditation.", "organisation.updated"],
+  clock: "day",
+};
+
 /** Every open dataset, in the order the index lists them. */
 export const DATASETS: readonly Dataset[] = [
   authorities,
@@ -1313,6 +1355,7 @@ export const DATASETS: readonly Dataset[] = [
   grants,
   diversityFigures,
   prize,
+  accreditations,
 ];
 
 export const DATASET_IDS: readonly string[] = DATASETS.map((d) => d.id);

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { field, formAction, formPage } from "../../http/forms.ts";
+import { localiseMessage } from "../../http/i18n.ts";
 import { page } from "../../http/routes.ts";
 import { formatPercent, pointsOutOf100, workingInPoints } from "../../lib/basis-points.ts";
 import { londonDateTime } from "../../lib/london-time.ts";
@@ -51,7 +52,7 @@ const criterionTitle = (c: LeafCriterion) => (c.parentTitle ? `${c.parentTitle}:
 /** Score fields of a form (`scores.<criterionId>.score` and `.reason`) as the services take them. */
 export function scoresFromForm(body: unknown, criteria: readonly LeafCriterion[]): ScoreDraft[] {
   return criteria
-    .filter((c) => c.kind !== "price")
+    .filter((c) => c.kind !== "price" && c.kind !== "accreditation")
     .map((c) => ({
       criterionId: c.id,
       score: field(body, `scores.${c.id}.score`),
@@ -132,7 +133,11 @@ function rankingPage(request: FastifyRequest, r: RankingView) {
         return {
           title: detail?.title ?? "",
           working: workingInPoints(w.working),
-          reason: detail?.reason ?? "",
+          // An accreditation's reason is the platform's working, a message in the page's language.
+          reason:
+            w.kind === "accreditation"
+              ? localiseMessage(detail?.reason ?? "", request.locale).text
+              : (detail?.reason ?? ""),
           points: pointsOutOf100(w.pointsShown),
         };
       }),
@@ -235,6 +240,12 @@ function scoringPages(app: FastifyInstance): void {
           titleText: criterionTitle(c),
           weight: formatPercent(c.weightBp),
           answer: bid.answers[c.id] ?? "",
+        })),
+        // Criteria the platform scores (an accreditation on the bid's date), with the working.
+        platformScored: bid.platformScored.map((s) => ({
+          titleText: criterionTitle(s.criterion),
+          weight: formatPercent(s.criterion.weightBp),
+          working: localiseMessage(s.working, request.locale).text,
         })),
       };
     },

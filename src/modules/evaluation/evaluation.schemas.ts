@@ -49,7 +49,7 @@ export const SubmissionResponse = Type.Object({ submittedAt: Instant, moderation
 const Leaf = Type.Object({
   id: Uuid,
   title: Type.String(),
-  kind: Strings(["quality", "social-value", "price"] as const),
+  kind: Strings(["quality", "social-value", "price", "accreditation"] as const),
   weightBp: Type.Integer(),
   parentTitle: Nullable(Type.String()),
 });

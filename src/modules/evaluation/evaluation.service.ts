@@ -22,8 +22,9 @@
 import type { Db, Trx } from "../../db/database.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { londonDate, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
-import { answerer } from "../../lib/ports.ts";
+import { answerer, collect } from "../../lib/ports.ts";
 import type { Principal, Role } from "../access/access.service.ts";
 import { hasRole, isAuthorityEditor, requireSignedIn } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
@@ -45,7 +46,12 @@ import {
   type TendersCtx,
   tenderParts,
 } from "../tenders/tenders.service.ts";
-import { type LiveAward, liveAward } from "./evaluation.ports.ts";
+import {
+  type AccreditationOnDay,
+  accreditationOnDay,
+  type LiveAward,
+  liveAward,
+} from "./evaluation.ports.ts";
 import * as repo from "./evaluation.repository.ts";
 import type { Declaration } from "./evaluation.table.ts";
 
@@ -59,10 +65,12 @@ export const MODERATORS: readonly Role[] = COMPLIANCE_DECIDERS;
 export interface LeafCriterion {
   id: string;
   title: string;
-  kind: "quality" | "social-value" | "price";
+  kind: "quality" | "social-value" | "price" | "accreditation";
   weightBp: number;
   /** The criterion a sub-criterion belongs to. */
   parentTitle: string | null;
+  /** The standard an accreditation criterion scores (null for other kinds). */
+  standardId: string | null;
 }
 
 /** The criteria bids are scored on: top-level criteria without sub-criteria, and sub-criteria. */
@@ -73,7 +81,14 @@ export function leafCriteria(parts: TenderParts): LeafCriterion[] {
   for (const c of top) {
     const subs = parts.criteria.filter((s) => s.parent_id === c.id).sort((a, b) => a.position - b.position);
     if (subs.length === 0)
-      leaves.push({ id: c.id, title: c.title, kind: c.kind, weightBp: c.weight_bp, parentTitle: null });
+      leaves.push({
+        id: c.id,
+        title: c.title,
+        kind: c.kind,
+        weightBp: c.weight_bp,
+        parentTitle: null,
+        standardId: c.standard_id,
+      });
     for (const s of subs)
       leaves.push({
         id: s.id,
@@ -81,20 +96,23 @@ export function leafCriteria(parts: TenderParts): LeafCriterion[] {
         kind: s.kind,
         weightBp: s.weight_bp,
         parentTitle: byId.get(c.id)?.title ?? null,
+        standardId: s.standard_id,
       });
   }
   return leaves;
 }
 
-export const scoredCriteria = (leaves: readonly LeafCriterion[]) => leaves.filter((c) => c.kind !== "price");
+/** The criteria evaluators score: not price (a formula) nor accreditation (the bidder's accreditation). */
+export const scoredCriteria = (leaves: readonly LeafCriterion[]) =>
+  leaves.filter((c) => c.kind !== "price" && c.kind !== "accreditation");
 
 export interface TenderForEvaluation {
   tender: TenderRow;
   parts: TenderParts;
   leaves: LeafCriterion[];
   evaluation: Evaluation | null;
-  /** The compliant bids, with their bidders' names (known since opening). */
-  bids: { bidId: string; organisationId: string | null; name: string }[];
+  /** The compliant bids, with their bidders' names (known since opening) and when each was received. */
+  bids: { bidId: string; organisationId: string | null; name: string; receivedAt: Date }[];
 }
 
 /**
@@ -147,9 +165,47 @@ async function forEvaluation(ctx: Ctx, tender: TenderRow): Promise<TenderForEval
       bidId: b.id,
       organisationId: b.organisation_id,
       name: (b.organisation_id && names.get(b.organisation_id)) || `Bid ${b.id}`,
+      receivedAt: b.received_at,
     }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.bidId.localeCompare(b.bidId));
   return { tender, parts, leaves: leafCriteria(parts), evaluation, bids };
+}
+
+/** Per bid and accreditation criterion: the bidder's accreditation as it stood on the bid's date. */
+export type AccreditationReads = ReadonlyMap<string, ReadonlyMap<string, AccreditationOnDay>>;
+
+/**
+ * Reads each bidder's accreditation against each accreditation criterion's standard on the day its
+ * bid was received (London), from the module that keeps them (standards: `accreditationOnDay`).
+ */
+export async function accreditationsOnBidDates(
+  ctx: Ctx,
+  t: TenderForEvaluation,
+): Promise<AccreditationReads> {
+  const leaves = t.leaves.filter((c) => c.kind === "accreditation" && c.standardId !== null);
+  const reads = new Map<string, Map<string, AccreditationOnDay>>();
+  for (const bid of t.bids) {
+    const on = londonDate(bid.receivedAt);
+    const byCriterion = new Map<string, AccreditationOnDay>();
+    for (const c of leaves) {
+      const question = {
+        organisationId: bid.organisationId,
+        organisationName: bid.name,
+        standardId: c.standardId as string,
+        on,
+      };
+      const [answer] = await collect(accreditationOnDay, ctx.db, question);
+      byCriterion.set(
+        c.id,
+        answer ?? {
+          accredited: false,
+          working: msg`${bid.name} held no accreditation against the standard on the bid's date, ${longDate(on)}`,
+        },
+      );
+    }
+    reads.set(bid.bidId, byCriterion);
+  }
+  return reads;
 }
 
 /** Evaluation must have started, the tender not cancelled (409). */

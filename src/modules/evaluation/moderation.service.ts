@@ -22,8 +22,11 @@ import { recordAudit } from "../audit/audit.service.ts";
 import type { BidContent } from "../tenders/bids.service.ts";
 import { openedBids } from "../tenders/opening.service.ts";
 import { lockTender, type TenderRow, type TendersCtx } from "../tenders/tenders.service.ts";
+import type { AccreditationOnDay } from "./evaluation.ports.ts";
 import * as repo from "./evaluation.repository.ts";
 import {
+  type AccreditationReads,
+  accreditationsOnBidDates,
   EVALUATION_LIMITS,
   type EvaluatorProgress,
   type LeafCriterion,
@@ -240,12 +243,13 @@ function requireModerated(t: TenderForEvaluation, moderated: Moderated): void {
     );
 }
 
-/** A ranked bid with its bidder, price and, per criterion, its title and agreed reason. */
+/** A ranked bid with its bidder, price and, per criterion, its title and agreed reason (or the accreditation's working). */
 function rankedBid(
   t: TenderForEvaluation,
   moderated: Moderated,
   r: ScoredBid,
   pricePence: bigint | null,
+  reads: AccreditationReads,
 ): RankedBid {
   const bid = t.bids.find((b) => b.bidId === r.bidId);
   return {
@@ -261,7 +265,10 @@ function rankedBid(
       return {
         criterionId: w.criterionId,
         title: leaf?.parentTitle ? `${leaf.parentTitle}: ${leaf.title}` : (leaf?.title ?? w.criterionId),
-        reason: agreed?.reason ?? "",
+        reason:
+          w.kind === "accreditation"
+            ? (reads.get(r.bidId)?.get(w.criterionId)?.working ?? "")
+            : (agreed?.reason ?? ""),
       };
     }),
   };
@@ -278,9 +285,10 @@ export async function computeRanking(
   options: { withDecision: boolean } = { withDecision: true },
 ): Promise<Omit<RankingView, "awarded">> {
   const authorityId = t.tender.authority_id;
-  const [moderated, decision] = await Promise.all([
+  const [moderated, decision, reads] = await Promise.all([
     repo.moderatedScoresOf(ctx.db, authorityId, t.tender.id),
     repo.tieDecisionOf(ctx.db, authorityId, t.tender.id),
+    accreditationsOnBidDates(ctx, t),
   ]);
   requireModerated(t, moderated);
   const competitive = t.tender.pricing_mode === "competitive";
@@ -298,6 +306,12 @@ export async function computeRanking(
       scores: Object.fromEntries(
         moderated.filter((m) => m.bid_id === b.bidId).map((m) => [m.criterion_id, m.score]),
       ),
+      accredited: Object.fromEntries(
+        [...(reads.get(b.bidId) ?? new Map<string, AccreditationOnDay>())].map(([id, a]) => [
+          id,
+          a.accredited,
+        ]),
+      ),
     };
   });
   const order = options.withDecision ? (decision?.bid_order ?? []) : [];
@@ -308,7 +322,7 @@ export async function computeRanking(
     criteria: t.leaves,
     scaleMax: t.tender.scoring_scale_max,
     bids: ranking.bids.map((r) =>
-      rankedBid(t, moderated, r, bids.find((b) => b.bidId === r.bidId)?.pricePence ?? null),
+      rankedBid(t, moderated, r, bids.find((b) => b.bidId === r.bidId)?.pricePence ?? null, reads),
     ),
     unresolvedTies: ranking.unresolvedTies.map((group) =>
       group.map((bidId) => ({ bidId, name: nameOf(bidId) })),

@@ -26,6 +26,7 @@ import { openedBids } from "../tenders/opening.service.ts";
 import { findBid, lockTender, type TenderRow, type TendersCtx } from "../tenders/tenders.service.ts";
 import * as repo from "./evaluation.repository.ts";
 import {
+  accreditationsOnBidDates,
   EVALUATION_LIMITS,
   isModerator,
   type LeafCriterion,
@@ -127,6 +128,8 @@ export interface ScoresheetBid {
   consortium: BidContent["consortium"];
   scores: Record<string, { score: number; reason: string }>;
   complete: boolean;
+  /** Per accreditation criterion: the platform's reading of the bidder's accreditation on the bid's date. */
+  platformScored: { criterion: LeafCriterion; accredited: boolean; working: string }[];
 }
 
 export interface Scoresheet {
@@ -146,9 +149,10 @@ export async function scoresheet(
 ): Promise<Scoresheet> {
   const { p, t } = await requireScorer(ctx, authorityId, tenderId, named);
   const opened = await openedBids(ctx, authorityId, tenderId);
-  const [mine, submission] = await Promise.all([
+  const [mine, submission, reads] = await Promise.all([
     repo.scoresOf(ctx.db, authorityId, tenderId, p.userId),
     repo.submissionOf(ctx.db, authorityId, tenderId, p.userId),
+    accreditationsOnBidDates(ctx, t),
   ]);
   const scored = scoredCriteria(t.leaves);
   return {
@@ -168,6 +172,10 @@ export async function scoresheet(
         consortium: content?.consortium ?? null,
         scores,
         complete: scored.every((c) => scores[c.id] !== undefined),
+        platformScored: t.leaves.flatMap((c) => {
+          const read = reads.get(b.bidId)?.get(c.id);
+          return read ? [{ criterion: c, ...read }] : [];
+        }),
       };
     }),
   };

@@ -4,7 +4,9 @@
  *
  * Weights are basis points summing to 10,000. A quality (or social value) criterion scored `s` on a
  * scale of 0–`max` earns `weight × s ÷ max`; price earns `weight × lowest price ÷ bid price`; a
- * fixed-price tender (price weight 0) scores quality only. Every score is kept as an exact fraction
+ * fixed-price tender (price weight 0) scores quality only. An accreditation criterion earns its whole
+ * weight when the bidder was accredited against its standard on the bid's date, and 0 otherwise (no
+ * evaluator scores it; it counts with quality). Every score is kept as an exact fraction
  * of basis points (bigint numerator and denominator), so totals are compared exactly: no rounding
  * can change a ranking. Shown to people, a score is rounded to hundredths of a basis point.
  * A tie on the total is broken by the higher quality score, then by the commissioner's recorded
@@ -17,7 +19,7 @@ export interface Fraction {
   den: bigint;
 }
 
-export type CriterionKind = "quality" | "social-value" | "price";
+export type CriterionKind = "quality" | "social-value" | "price" | "accreditation";
 
 export interface Criterion {
   id: string;
@@ -33,6 +35,8 @@ export interface BidToScore {
   pricePence: bigint | null;
   /** The moderated score per non-price criterion id, a whole number from 0 to the scale's maximum. */
   scores: Readonly<Record<string, number>>;
+  /** Per accreditation criterion id: whether the bidder was accredited on the bid's date. */
+  accredited?: Readonly<Record<string, boolean>>;
 }
 
 export interface CriterionWorking {
@@ -41,6 +45,8 @@ export interface CriterionWorking {
   weightBp: number;
   /** The score given (quality) or the bid's price (price). */
   score?: number;
+  /** Whether the bidder was accredited on the bid's date (accreditation). */
+  accredited?: boolean;
   pricePence?: bigint;
   lowestPricePence?: bigint;
   points: Fraction;
@@ -145,6 +151,11 @@ export function qualityScore(score: number, max: number, weightBp: number): Frac
   return fraction(BigInt(score) * BigInt(weightBp), BigInt(max));
 }
 
+/** An accreditation's score: the whole weight when accredited on the bid's date, else 0. */
+export function accreditationScore(accredited: boolean, weightBp: number): Fraction {
+  return fraction(accredited ? BigInt(weightBp) : 0n, 1n);
+}
+
 /** The lowest bid price when the tender scores price (every bid must then have one), else undefined. */
 function lowestPrice(criteria: readonly Criterion[], bids: readonly BidToScore[]): bigint | undefined {
   if (!criteria.some((c) => c.kind === "price" && c.weightBp > 0)) return undefined;
@@ -181,6 +192,23 @@ function scoreBid(
         points,
         pointsShown: showBp(points),
         working: `${pounds(lowest)} ÷ ${pounds(bid.pricePence)} × ${c.weightBp.toLocaleString("en-GB")} bp = ${showBp(points)} bp`,
+      });
+      continue;
+    }
+    if (c.kind === "accreditation") {
+      const accredited = bid.accredited?.[c.id];
+      if (accredited === undefined)
+        throw new ScoringError(`Bid ${bid.bidId} has no accreditation read for ${c.name}`);
+      const points = accreditationScore(accredited, c.weightBp);
+      quality = add(quality, points);
+      workings.push({
+        criterionId: c.id,
+        kind: c.kind,
+        weightBp: c.weightBp,
+        accredited,
+        points,
+        pointsShown: showBp(points),
+        working: `${accredited ? 1 : 0} × ${c.weightBp.toLocaleString("en-GB")} bp = ${showBp(points)} bp`,
       });
       continue;
     }

@@ -15,7 +15,7 @@ import { mainText } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { transaction } from "../../db/transaction.ts";
 import { fixedClock, type SettableClock } from "../../lib/clock.ts";
-import { londonDateTime } from "../../lib/london-time.ts";
+import { addDays, londonDateTime, londonToday } from "../../lib/london-time.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CARE_STAFF } from "../../seed/demo/care.ts";
@@ -84,7 +84,7 @@ import { paidPeriod } from "../results/audits.test-fixtures.ts";
 import { shiftMarketShare } from "../results/performance.service.ts";
 import { approveRun, cancelRun, computeRun, payRun, startRun } from "../results/runs.service.ts";
 import { attach, makeOutcomeContract } from "../results/runs.test-fixtures.ts";
-import { accredit } from "../standards/standards.service.ts";
+import { accredit, remindExpiring } from "../standards/standards.service.ts";
 import { amendTender, cancelTender } from "../tenders/amendments.service.ts";
 import { assignEvaluator } from "../tenders/evaluators.service.ts";
 import { confirmOpening } from "../tenders/opening.service.ts";
@@ -859,6 +859,16 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
       organisationId: DEMO_PROVIDER_GREENWAY,
       expiresOn: "2028-03-31",
     });
+  },
+  "accreditation.expiring": async () => {
+    // Greenway is accredited against the employment support standard until 50 days from today; the
+    // daily sweep reminds its people that it ends.
+    const ctx = await as("019a0000-0000-7000-8000-00000000c020");
+    await accredit(ctx, DEMO_STANDARDS.employmentSupport, {
+      organisationId: DEMO_PROVIDER_GREENWAY,
+      expiresOn: addDays(londonToday(clock), 50),
+    });
+    await remindExpiring(db(), clock);
   },
   "results.audit-concluded": async () => {
     // Westshire's commissioner audits a sample of a month's paid claims of an outcome contract with

@@ -137,6 +137,8 @@ export const NOTICE_KINDS = {
   // Accreditation (standards): to the provider's people when a body accredits it, grants it again,
   // suspends or withdraws its accreditation (with the reason)
   "accreditation.changed": { topic: "regulation" },
+  // … and 60 days before its accreditation ends (once per expiry date: the daily sweep)
+  "accreditation.expiring": { topic: "regulation" },
   // Barriers to entry: to whoever logged a barrier when the authority answers it
   "barrier.answered": { topic: "tenders" },
   // … and to the authority's commissioners and administrators when one is logged with it, and as its

@@ -275,3 +275,125 @@ export async function tenderStatus(
     .executeTakeFirst();
   return row?.status;
 }
+
+/** The accreditation of this provider against this standard, if it ever had one (its latest state). */
+export function accreditationOf(
+  db: Db,
+  standardId: string,
+  organisationId: string,
+): Promise<Accreditation | undefined> {
+  return db
+    .selectFrom("accreditations")
+    .selectAll()
+    .where("standard_id", "=", standardId)
+    .where("organisation_id", "=", organisationId)
+    .executeTakeFirst();
+}
+
+/** The standards a tender's accreditation criteria score, with their weights, in the criteria's order. */
+export function scoredStandardsOf(
+  db: Db,
+  authorityId: string,
+  tenderId: string,
+): Promise<(StandardRow & { weight_bp: number })[]> {
+  return standards(db)
+    .innerJoin("tender_criteria as tc", "tc.standard_id", "s.id")
+    .select("tc.weight_bp")
+    .where("tc.authority_id", "=", authorityId)
+    .where("tc.tender_id", "=", tenderId)
+    .where("tc.kind", "=", "accreditation")
+    .orderBy("tc.position")
+    .execute();
+}
+
+/** A granted accreditation ending soon, with its standard and body, for the expiry reminder. */
+export interface ExpiringRow {
+  id: string;
+  organisation_id: string;
+  standard_id: string;
+  expires_on: string;
+}
+
+/**
+ * Granted accreditations whose expiry date is from `today` to `until` and whose provider has not been
+ * reminded of that date: the daily sweep's work.
+ */
+export function expiringToRemind(db: Db, today: string, until: string): Promise<ExpiringRow[]> {
+  return db
+    .selectFrom("accreditations")
+    .select(["id", "organisation_id", "standard_id", "expires_on"])
+    .where("status", "=", "granted")
+    .where("expires_on", ">=", today)
+    .where("expires_on", "<=", until)
+    .where((eb) =>
+      eb.or([eb("reminded_expiry_on", "is", null), eb("reminded_expiry_on", "<>", eb.ref("expires_on"))]),
+    )
+    .orderBy("expires_on")
+    .orderBy("id")
+    .execute();
+}
+
+export async function markReminded(db: Db, id: string, expiresOn: string): Promise<void> {
+  await db
+    .updateTable("accreditations")
+    .set({ reminded_expiry_on: expiresOn })
+    .where("id", "=", id)
+    .execute();
+}
+
+/** A current accreditation as the open register publishes it. */
+export interface RegisterRow {
+  id: string;
+  standard_id: string;
+  standard_title: string;
+  service_category: string;
+  body_id: string;
+  body_name: string;
+  organisation_id: string;
+  organisation_name: string;
+  granted_on: string;
+  expires_on: string;
+}
+
+/** Granted accreditations not expired by `today`, a page at a time by id. */
+export function currentRegisterAfter(
+  db: Db,
+  today: string,
+  after: string | undefined,
+  limit: number,
+): Promise<RegisterRow[]> {
+  let q = db
+    .selectFrom("accreditations as r")
+    .innerJoin("organisations as o", "o.id", "r.organisation_id")
+    .innerJoin("standards as s", "s.id", "r.standard_id")
+    .innerJoin("accreditation_bodies as b", "b.id", "s.body_id")
+    .leftJoin("organisations as bo", "bo.id", "b.organisation_id")
+    .leftJoin("authorities as a", "a.id", "b.public_body_id")
+    .select([
+      "r.id",
+      "r.standard_id",
+      "s.title as standard_title",
+      "s.service_category",
+      "s.body_id",
+      sql<string>`coalesce(bo.name, a.name)`.as("body_name"),
+      "r.organisation_id",
+      "o.name as organisation_name",
+      "r.granted_on",
+      "r.expires_on",
+    ])
+    .where("r.status", "=", "granted")
+    .where("r.expires_on", ">=", today);
+  if (after) q = q.where("r.id", ">", after);
+  return q.orderBy("r.id").limit(limit).execute();
+}
+
+/** When any accreditation was last decided (an index's end), or null. */
+export async function latestDecision(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectFrom("accreditations")
+    .select("decided_at")
+    .orderBy("decided_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.decided_at ?? null;
+}

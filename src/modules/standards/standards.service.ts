@@ -10,6 +10,7 @@
  */
 import type { Db, Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
+import { formatPercent } from "../../lib/basis-points.ts";
 import type { Clock } from "../../lib/clock.ts";
 import {
   ConflictError,
@@ -20,7 +21,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
+import { addDays, isIsoDate, londonDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import type { Panel } from "../../lib/ports.ts";
 import {
@@ -32,11 +33,14 @@ import {
   requireRole,
   requireSignedIn,
 } from "../access/access.service.ts";
-import { actorIn, type Ctx } from "../access/context.ts";
+import { actorIn, type Ctx, systemCtx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findPublicBody } from "../authorities/authorities.service.ts";
+import type { AccreditationOnDay } from "../evaluation/evaluation.ports.ts";
+import { enqueueTomorrow } from "../jobs/jobs.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { findOrganisation } from "../organisations/organisations.service.ts";
+import type { ScorableStandard } from "../tenders/tenders.ports.ts";
 import { requireTenderEditor, visibleTender } from "../tenders/tenders.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./standards.repository.ts";
@@ -556,7 +560,7 @@ async function tellProvider(
   ctx: Ctx,
   standard: repo.StandardRow,
   organisationId: string,
-  notice: { subject: string; body: string },
+  notice: { subject: string; body: string; kind?: "accreditation.changed" | "accreditation.expiring" },
 ): Promise<void> {
   const people = new Set<string>();
   for (const g of await grantsInScope(trx, organisationId))
@@ -569,7 +573,7 @@ async function tellProvider(
         userId,
         authorityId: null,
         organisationId,
-        kind: "accreditation.changed",
+        kind: notice.kind ?? "accreditation.changed",
         subject: notice.subject.slice(0, 200),
         body: notice.body.slice(0, 10_000),
         link: `/standards/${standard.id}`,
@@ -577,6 +581,76 @@ async function tellProvider(
       { email: true, actor: actorIn(ctx) },
     );
 }
+
+// The reminder before an accreditation expires (the daily sweep, standards.jobs.ts)
+
+/** How many days before its expiry date a provider is reminded. */
+export const EXPIRY_REMINDER_DAYS = 60;
+export const EXPIRY_SWEEP_QUEUE = "standards.expiry-reminders";
+
+/**
+ * The daily sweep: each granted accreditation whose expiry date is at most 60 days away (and not
+ * past), and whose provider has not been reminded of that date, is marked and its provider's
+ * people told — each in its own transaction, the row locked and checked again, with an audit event.
+ * Running it twice tells them once; a renewal (a new expiry date) is reminded again. Then
+ * tomorrow's sweep is queued. How many it reminded.
+ */
+export async function remindExpiring(db: Db, clock: Clock): Promise<number> {
+  const ctx = systemCtx(db, clock, "accreditation-expiry-reminders");
+  const today = londonToday(clock);
+  const until = addDays(today, EXPIRY_REMINDER_DAYS);
+  let reminded = 0;
+  for (const row of await repo.expiringToRemind(db, today, until))
+    await transaction(db, async (trx) => {
+      const locked = await repo.lockAccreditation(trx, row.id);
+      if (
+        locked?.status !== "granted" ||
+        locked.expires_on !== row.expires_on ||
+        locked.reminded_expiry_on === locked.expires_on
+      )
+        return;
+      const standard = (await repo.findStandard(trx, locked.standard_id)) as repo.StandardRow;
+      await repo.markReminded(trx, locked.id, locked.expires_on);
+      reminded++;
+      await recordAudit(trx, clock, {
+        authorityId: null,
+        actor: actorIn(ctx),
+        action: "accreditation.expiry-reminded",
+        entity: { type: "accreditation", id: locked.id },
+        changes: {
+          standardId: standard.id,
+          organisationId: locked.organisation_id,
+          expiresOn: locked.expires_on,
+        },
+      });
+      await tellProvider(trx, within(ctx, trx), standard, locked.organisation_id, {
+        kind: "accreditation.expiring",
+        subject: msg`${standard.title}: your accreditation ends on ${longDate(locked.expires_on)}`,
+        body: msg`Your organisation's accreditation by ${standard.body_name} against the ${standard.title} holds until ${longDate(locked.expires_on)}, its last day. From the day after, tenders that require it refuse your bids, and tenders that score it give no marks for it. Ask ${standard.body_name} about renewing it.`,
+      });
+    });
+  await transaction(db, (trx) => queueExpirySweep(trx, clock));
+  return reminded;
+}
+
+/** Queues the next daily sweep (at 07:00 tomorrow, London time); once a day, however often asked. */
+export async function queueExpirySweep(trx: Trx, clock: Clock): Promise<void> {
+  await enqueueTomorrow(trx, clock, EXPIRY_SWEEP_QUEUE, 7);
+}
+
+// The open register (the datasets module's `accreditations`)
+
+/** Current accreditations, a page at a time by id (public: what the standards' pages show). */
+export function currentRegisterAfter(
+  ctx: Ctx,
+  after: string | undefined,
+  limit: number,
+): Promise<repo.RegisterRow[]> {
+  return repo.currentRegisterAfter(ctx.db, londonToday(ctx.clock), after, limit);
+}
+
+/** When the register last changed by a decision (an index's end); expiry is the clock's. */
+export const latestAccreditationChange = (ctx: Ctx): Promise<Date | null> => repo.latestDecision(ctx.db);
 
 /** An organisation's current accreditations (public). */
 export async function currentAccreditationsOf(
@@ -719,23 +793,93 @@ export async function accreditationRefusal(
   return msg`This tender requires a current accreditation against ${names}: ${organisation.name} holds none today. Ask the accreditation body about being accredited.`;
 }
 
-/** The accreditations a tender requires, on its page (tenders' `tenderPanels`). */
+/** The accreditations a tender requires, and those its criteria score, on its page (tenders' `tenderPanels`). */
 export async function tenderRequirementsPanel(
   db: Db,
   tender: { authorityId: string; tenderId: string; base: string },
 ): Promise<Panel | undefined> {
-  const [ids, status] = await Promise.all([
+  const [ids, status, scored] = await Promise.all([
     repo.requirementsOf(db, tender.authorityId, tender.tenderId),
     repo.tenderStatus(db, tender.authorityId, tender.tenderId),
+    repo.scoredStandardsOf(db, tender.authorityId, tender.tenderId),
   ]);
   // A draft is seen only by its editors, who set what it requires; a published tender shows it if any.
-  if (ids.length === 0 && status !== "draft") return undefined;
+  if (ids.length === 0 && scored.length === 0 && status !== "draft") return undefined;
   const required = await repo.standardsByIds(db, ids);
   return {
     template: "standards/views/tender-panel.njk",
     context: {
       accreditationsRequired: required,
+      accreditationsScored: scored.map((s) => ({ ...s, weight: formatPercent(s.weight_bp) })),
       accreditationsUrl: status === "draft" ? `${tender.base}/accreditation` : null,
     },
   };
+}
+
+// Scoring an accreditation (evaluation's `accreditationOnDay`, tenders' `scorableStandards`)
+
+/** The standards an accreditation criterion may score (tenders' `scorableStandards`): every standard. */
+export async function scorableStandardsList(db: Db): Promise<ScorableStandard[]> {
+  return (await repo.listStandards(db)).map((s) => ({ id: s.id, title: s.title, bodyName: s.body_name }));
+}
+
+/**
+ * Whether an accreditation held on a day, from its row (one per provider and standard, its latest
+ * state): granted from `granted_on` through `expires_on`; a suspension or withdrawal ends it from
+ * the London day it was decided. A day before `granted_on` reads as not accredited (a period before
+ * the latest grant is on the audit trail only).
+ */
+export function heldOn(
+  a: { status: AccreditationStatus; granted_on: string; expires_on: string; decided_at: Date },
+  day: string,
+): "held" | "not-yet" | "expired" | "suspended" | "withdrawn" {
+  if (day < a.granted_on) return "not-yet";
+  if (a.status !== "granted" && londonDate(a.decided_at) <= day) return a.status;
+  if (day > a.expires_on) return "expired";
+  return "held";
+}
+
+/**
+ * A bidder's accreditation against a standard as it stood on its bid's date (evaluation's
+ * `accreditationOnDay`): accredited or not, with the working in a sentence.
+ */
+export async function accreditationOnDay(
+  db: Db,
+  q: { organisationId: string | null; organisationName: string; standardId: string; on: string },
+): Promise<AccreditationOnDay | undefined> {
+  const standard = isUuid(q.standardId) ? await repo.findStandard(db, q.standardId) : undefined;
+  if (!standard) return undefined;
+  const name = q.organisationName;
+  const title = `“${standard.title}”`;
+  const body = standard.body_name;
+  const day = longDate(q.on);
+  const a = q.organisationId ? await repo.accreditationOf(db, standard.id, q.organisationId) : undefined;
+  const held = a ? heldOn(a, q.on) : "none";
+  switch (held) {
+    case "held":
+      return {
+        accredited: true,
+        working: msg`${name} was accredited by ${body} against ${title} until ${longDate(a?.expires_on)} on the bid's date, ${day}: full marks`,
+      };
+    case "expired":
+      return {
+        accredited: false,
+        working: msg`${name}'s accreditation by ${body} against ${title} expired on ${longDate(a?.expires_on)}, before the bid's date, ${day}: no marks`,
+      };
+    case "suspended":
+      return {
+        accredited: false,
+        working: msg`${name}'s accreditation by ${body} against ${title} was suspended on the bid's date, ${day}: no marks`,
+      };
+    case "withdrawn":
+      return {
+        accredited: false,
+        working: msg`${name}'s accreditation by ${body} against ${title} was withdrawn on the bid's date, ${day}: no marks`,
+      };
+    default:
+      return {
+        accredited: false,
+        working: msg`${name} was not accredited by ${body} against ${title} on the bid's date, ${day}: no marks`,
+      };
+  }
 }

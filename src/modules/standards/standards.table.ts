@@ -54,6 +54,8 @@ export interface AccreditationsTable {
   reason: string;
   decided_by: string | null;
   decided_at: Date;
+  /** The expiry date the provider was last reminded of (60 days before); a renewal is a new period. */
+  reminded_expiry_on: string | null;
 }
 
 export interface TenderAccreditationRequirementsTable {

@@ -242,10 +242,14 @@ async function checkDocuments(
   return documents;
 }
 
-/** The criteria a bid answers: every one but price, sub-criteria rather than their parents. */
+/**
+ * The criteria a bid answers: every one but price and accreditation (scored by the platform from the
+ * bidder's accreditation), sub-criteria rather than their parents.
+ */
 function leafCriteriaOf(parts: repo.TenderParts) {
   return parts.criteria.filter(
-    (c) => c.kind !== "price" && !parts.criteria.some((s) => s.parent_id === c.id),
+    (c) =>
+      c.kind !== "price" && c.kind !== "accreditation" && !parts.criteria.some((s) => s.parent_id === c.id),
   );
 }
 

@@ -25,7 +25,7 @@ import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { projectOf, projectsOf } from "../projects/projects.service.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
-import { tenderSetupPanels } from "./tenders.ports.ts";
+import { type ScorableStandard, scorableStandards, tenderSetupPanels } from "./tenders.ports.ts";
 import * as repo from "./tenders.repository.ts";
 import { lockedForEditor, NOT_DRAFT, type TenderView, tenderOf } from "./tenders.service.ts";
 import {
@@ -71,6 +71,8 @@ export interface CriterionDraft {
   title?: string;
   description?: string;
   weightBp?: number;
+  /** The standard an `accreditation` criterion scores. */
+  standardId?: string | null;
   subCriteria?: { title?: string; description?: string; weightBp?: number }[];
 }
 
@@ -102,6 +104,8 @@ export interface CriterionInput {
   title: string;
   description: string;
   weightBp: number;
+  /** The standard an `accreditation` criterion scores; null for every other kind. */
+  standardId: string | null;
   subCriteria: { title: string; description: string; weightBp: number }[];
 }
 
@@ -338,7 +342,10 @@ function checkCriteria(draft: TenderDraft, problems: Problems): CriterionInput[]
   return criteriaDraft.slice(0, TENDER_LIMITS.criteria).map((c, i) => {
     const at = `criteria.${i}`;
     if (!oneOf(CRITERION_KINDS, c.kind))
-      problems.add(`${at}.kind`, msg`Choose criterion ${i + 1}'s kind: quality, price or social value`);
+      problems.add(
+        `${at}.kind`,
+        msg`Choose criterion ${i + 1}'s kind: quality, price, social value or accreditation`,
+      );
     if (!wholeNumber(c.weightBp, 0, WEIGHT_TOTAL_BP))
       problems.add(
         `${at}.weightBp`,
@@ -350,8 +357,15 @@ function checkCriteria(draft: TenderDraft, problems: Problems): CriterionInput[]
         `${at}.subCriteria`,
         msg`A criterion has at most ${TENDER_LIMITS.subCriteria} sub-criteria`,
       );
+    const standardId = c.kind === "accreditation" ? (c.standardId ?? "") : null;
+    if (standardId !== null && !isUuid(standardId))
+      problems.add(
+        `${at}.standardId`,
+        msg`Choose the standard criterion ${i + 1} scores an accreditation against`,
+      );
     return {
       kind: c.kind as CriterionKind,
+      standardId,
       title: problems.text(
         `${at}.title`,
         c.title,
@@ -392,6 +406,24 @@ function checkCriteria(draft: TenderDraft, problems: Problems): CriterionInput[]
   });
 }
 
+/** The standards an accreditation criterion may score (standards' `scorableStandards`). */
+export async function standardsToScore(db: Ctx["db"]): Promise<ScorableStandard[]> {
+  return (await collect(scorableStandards, db)).flat();
+}
+
+/** Each accreditation criterion names a standard that exists (a field at fault otherwise). */
+async function checkStandards(ctx: Ctx, criteria: CriterionInput[], problems: Problems): Promise<void> {
+  if (!criteria.some((c) => c.standardId !== null && isUuid(c.standardId))) return;
+  const known = new Set((await standardsToScore(ctx.db)).map((s) => s.id));
+  criteria.forEach((c, i) => {
+    if (c.standardId !== null && isUuid(c.standardId) && !known.has(c.standardId))
+      problems.add(
+        `criteria.${i}.standardId`,
+        msg`Choose the standard criterion ${i + 1} scores an accreditation against`,
+      );
+  });
+}
+
 /** The project the tender is for, as the person asking sees it (a field at fault otherwise). */
 async function projectFor(ctx: Ctx, authorityId: string, projectId: string, problems: Problems) {
   if (!isUuid(projectId)) {
@@ -419,6 +451,7 @@ export async function checkTender(ctx: Ctx, authorityId: string, draft: TenderDr
   const terms = checkTerms(draft, problems);
   const { lots, conditions } = checkLotsAndConditions(draft, problems);
   const criteria = checkCriteria(draft, problems);
+  await checkStandards(ctx, criteria, problems);
   if (problems.list.length > 0) throw new ValidationError(msg`Check the tender's details`, problems.list);
   const input: TenderInput = { projectId, ...terms, lots, conditions, criteria };
   const category = project
@@ -448,6 +481,11 @@ function weightProblems(input: TenderInput): FieldError[] {
       problems.push({
         field: `criteria.${i}.subCriteria`,
         message: msg`The price criterion has no sub-criteria: remove them`,
+      });
+    if (c.kind === "accreditation")
+      problems.push({
+        field: `criteria.${i}.subCriteria`,
+        message: msg`An accreditation criterion has no sub-criteria: remove them`,
       });
     const sum = c.subCriteria.reduce((s, sub) => s + sub.weightBp, 0);
     if (sum !== c.weightBp)
@@ -546,8 +584,17 @@ export function partRows(input: TenderInput, previous?: repo.TenderParts) {
   input.criteria.forEach((c, i) => {
     const before = topBefore.find((b) => b.position === i + 1)?.id;
     const id = before ?? newId();
-    const { kind, title, description, weightBp } = c;
-    criteria.push({ id, parent_id: null, position: i + 1, kind, title, description, weight_bp: weightBp });
+    const { kind, title, description, weightBp, standardId } = c;
+    criteria.push({
+      id,
+      parent_id: null,
+      position: i + 1,
+      kind,
+      title,
+      description,
+      weight_bp: weightBp,
+      standard_id: standardId,
+    });
     for (const [j, s] of c.subCriteria.entries())
       criteria.push({
         id: (before && subBefore(before, j + 1)) || newId(),
@@ -557,6 +604,7 @@ export function partRows(input: TenderInput, previous?: repo.TenderParts) {
         title: s.title,
         description: s.description,
         weight_bp: s.weightBp,
+        standard_id: null,
       });
   });
   return {
@@ -658,6 +706,7 @@ export function draftOf(tender: Tender, parts: repo.TenderParts): TenderDraft {
       title: c.title,
       description: c.description,
       weightBp: c.weight_bp,
+      standardId: c.standard_id,
       subCriteria: parts.criteria
         .filter((s) => s.parent_id === c.id)
         .map((s) => ({ title: s.title, description: s.description, weightBp: s.weight_bp })),
@@ -705,6 +754,8 @@ export async function tenderFormChoices(ctx: Ctx, authorityId: string) {
   await requireAuthorityEditor(ctx.db, ctx.principal, authorityId);
   return {
     projects: await projectsOf(ctx, authorityId),
+    // The standards an accreditation criterion may score (standards).
+    standards: await standardsToScore(ctx.db),
     // Sections from the modules above (barriers: the authority's open barriers it can fix).
     panels: await collect(tenderSetupPanels, ctx, { authorityId }),
   };

@@ -63,6 +63,7 @@ function criteriaOf(body: unknown): TenderDraft["criteria"] {
         title: f(`criteria.${i}.title`),
         description: f(`criteria.${i}.description`),
         weightBp: parsePercent(f(`criteria.${i}.weightBp`)),
+        ...(f(`criteria.${i}.standardId`) ? { standardId: f(`criteria.${i}.standardId`) } : {}),
         subCriteria: Array.from({ length: MOST_ROWS }, (_, j) => `criteria.${i}.subCriteria.${j}`)
           .filter((p) => f(`${p}.title`) || f(`${p}.weightBp`))
           .map((p) => ({
@@ -166,6 +167,7 @@ export function tenderFormValues(draft: TenderDraft): Record<string, string> {
     values[`criteria.${i}.title`] = c.title ?? "";
     values[`criteria.${i}.description`] = c.description ?? "";
     values[`criteria.${i}.weightBp`] = typeof c.weightBp === "number" ? percentValue(c.weightBp) : "";
+    values[`criteria.${i}.standardId`] = c.standardId ?? "";
     for (const [j, sub] of (c.subCriteria ?? []).entries()) {
       const p = `criteria.${i}.subCriteria.${j}`;
       values[`${p}.title`] = sub.title ?? "";

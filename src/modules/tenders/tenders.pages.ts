@@ -67,7 +67,9 @@ const copyName = (sha256: string) => `bid-${sha256.slice(0, 12)}.json`;
 function questionsOf(view: TenderView) {
   const { criteria } = view.parts;
   return criteria
-    .filter((c) => c.kind !== "price" && !criteria.some((s) => s.parent_id === c.id))
+    .filter(
+      (c) => c.kind !== "price" && c.kind !== "accreditation" && !criteria.some((s) => s.parent_id === c.id),
+    )
     .map((c) => ({
       id: c.id,
       title: c.title,

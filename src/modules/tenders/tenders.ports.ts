@@ -37,6 +37,19 @@ export const bidderRefusals =
     ) => Promise<string | undefined>
   >("refusals of a bidder");
 
+/** A standard an award criterion may score (standards): its title and the body that publishes it. */
+export interface ScorableStandard {
+  id: string;
+  title: string;
+  bodyName: string;
+}
+
+/**
+ * The standards an `accreditation` award criterion may score (standards): offered by the set-up form
+ * and checked when a tender is set up. Empty while nothing is plugged in.
+ */
+export const scorableStandards = port<(db: Db) => Promise<ScorableStandard[]>>("scorable standards");
+
 /** Links and notices on a tender's page from later stages (award: the award notice). */
 export const tenderPanels =
   port<

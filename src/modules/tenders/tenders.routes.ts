@@ -118,6 +118,7 @@ export function toApi(view: TenderView): TenderResponse {
       title: c.title,
       description: c.description,
       weightBp: c.weight_bp,
+      standardId: c.standard_id,
       subCriteria: parts.criteria
         .filter((s) => s.parent_id === c.id)
         .map((s) => ({ id: s.id, title: s.title, description: s.description, weightBp: s.weight_bp })),

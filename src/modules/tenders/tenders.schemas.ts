@@ -93,6 +93,15 @@ const writable = {
         title: Type.String({ minLength: 1, maxLength: TENDER_LIMITS.criterionTitle }),
         description: Type.Optional(Type.String({ maxLength: TENDER_LIMITS.criterionDescription })),
         weightBp: Bp("Weight in basis points; top-level weights add up to 10,000"),
+        standardId: Type.Optional(
+          Nullable(
+            Type.String({
+              format: "uuid",
+              description:
+                "Kind accreditation only: the standard whose accreditation the platform scores, from the bidder's accreditation on the bid's date (full weight if current, 0 otherwise)",
+            }),
+          ),
+        ),
         subCriteria: Type.Optional(
           Type.Array(
             Type.Object(
@@ -127,6 +136,8 @@ const Criterion = Type.Object({
   title: Type.String(),
   description: Type.String(),
   weightBp: Type.Integer(),
+  /** The standard an accreditation criterion scores; null for other kinds. */
+  standardId: Nullable(Uuid),
   subCriteria: Type.Array(
     Type.Object({ id: Uuid, title: Type.String(), description: Type.String(), weightBp: Type.Integer() }),
   ),

@@ -7,7 +7,8 @@ export const PRICING_MODES = ["competitive", "fixed-price", "tariff"] as const;
 export type PricingMode = (typeof PRICING_MODES)[number];
 export const VAT_TREATMENTS = ["exclusive", "inclusive", "exempt"] as const;
 export type VatTreatment = (typeof VAT_TREATMENTS)[number];
-export const CRITERION_KINDS = ["quality", "price", "social-value"] as const;
+/** `accreditation`: scored by the platform from the bidder's accreditation against a standard (standards). */
+export const CRITERION_KINDS = ["quality", "price", "social-value", "accreditation"] as const;
 export type CriterionKind = (typeof CRITERION_KINDS)[number];
 /** What is stored; "open", "closed" and "opened" are derived from the clock and `opened_at`. */
 export const STORED_TENDER_STATUSES = ["draft", "published", "cancelled"] as const;
@@ -83,6 +84,8 @@ export interface TenderCriteriaTable {
   description: string;
   /** Basis points of the whole: top-level weights sum to 10,000; sub-criteria to their parent's. */
   weight_bp: number;
+  /** The standard an `accreditation` criterion scores (standards' table); null for every other kind. */
+  standard_id: string | null;
 }
 
 /** The tender pack's documents; the bytes are in the file store under `file_key`. */
