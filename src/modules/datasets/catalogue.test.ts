@@ -81,8 +81,8 @@ describe("the actions that date each dataset", () => {
     ]);
     expect(datasetsChangedBy("mutuals.proposal-approved")).toEqual(["diversity-figures"]);
     expect(datasetsChangedBy("organisation.updated").sort()).toEqual([
-      "diversity-figures",
       "accreditations",
+      "diversity-figures",
       "grants",
       "organisations",
       "prize",
