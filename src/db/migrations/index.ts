@@ -85,6 +85,7 @@ import * as standards from "./2026-12-23-04-standards.ts";
 import * as prize from "./2026-12-23-05-prize.ts";
 import * as adjudicatorAppeals from "./2026-12-23-06-adjudicator-appeals.ts";
 import * as advisers from "./2026-12-23-08-advisers.ts";
+import * as communityAssets from "./2026-12-24-05-community-assets.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -170,4 +171,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-23-05-prize": prize,
   "2026-12-23-06-adjudicator-appeals": adjudicatorAppeals,
   "2026-12-23-08-advisers": advisers,
+  "2026-12-24-05-community-assets": communityAssets,
 };
