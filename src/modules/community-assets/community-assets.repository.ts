@@ -128,3 +128,21 @@ export function disposalsOf(db: Db, assetIds: readonly string[]): Promise<Dispos
     .orderBy("id")
     .execute();
 }
+
+/** The register's entries (decided: listed, unsuccessful, removed) after an id, in id order: the open data. */
+export function decidedAfter(db: Db, afterId: string | undefined, limit: number): Promise<CommunityAsset[]> {
+  let query = db.selectFrom("community_assets").selectAll().where("status", "!=", "nominated");
+  if (afterId) query = query.where("id", ">", afterId);
+  return query.orderBy("id").limit(limit).execute();
+}
+
+/** When an entry last changed (the end of an index). */
+export async function latestChange(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectFrom("community_assets")
+    .select("updated_at")
+    .orderBy("updated_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.updated_at ?? null;
+}

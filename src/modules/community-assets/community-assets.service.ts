@@ -1011,3 +1011,20 @@ export async function requestToBid(
   const [v] = await viewsOf(ctx, [updated], true);
   return v as AssetView;
 }
+
+// Open data (the datasets module's catalogue: the `community-assets` dataset)
+
+/** The register's entries after an id, in id order, as the public sees them (no owner who is a person). */
+export async function registerEntriesAfter(
+  ctx: Ctx,
+  afterId: string | undefined,
+  limit: number,
+): Promise<AssetView[]> {
+  const rows = await repo.decidedAfter(ctx.db, afterId, limit);
+  return viewsOf({ ...ctx, principal: null }, rows, false);
+}
+
+/** When the register last changed (null while it has no entry). */
+export function latestRegisterEntryChange(ctx: Pick<Ctx, "db">): Promise<Date | null> {
+  return repo.latestChange(ctx.db);
+}

@@ -12,6 +12,7 @@ import { mainText, summaryLinks } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { fixedClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_COMMUNITY_ASSETS } from "../../seed/demo/community-assets.ts";
 import { DEMO_ORGANISATION as DEMO_ORGS } from "../../seed/demo/organisations.ts";
 import { DEMO_ORGANISATION } from "../../seed/demo/users.ts";
 import type { Ctx } from "../access/context.ts";
@@ -228,6 +229,26 @@ describe("the moratorium", () => {
     await expect(recordNotice(on("2027-05-01", "district"), id, { on: "2027-05-01" })).rejects.toMatchObject({
       code: "forbidden",
     });
+  });
+});
+
+describe("the demo's list", () => {
+  it("has an entry at each stage of the moratorium, one unsuccessful and one awaiting decision", async () => {
+    const get = async (id: string) => (await call(t.app, "GET", `/api/v1/community-assets/${id}`)).json();
+    const d = DEMO_COMMUNITY_ASSETS;
+    expect((await get(d.redLion)).sale).toBeNull();
+    expect((await get(d.library)).sale.standing).toBe("interim");
+    expect((await get(d.kingsArms)).sale).toMatchObject({
+      standing: "full",
+      bidderName: "Millbrook Carers' Trust",
+    });
+    expect((await get(d.communityCentre)).sale.standing).toBe("protected");
+    expect((await get(d.villageShop)).sale.standing).toBe("ended");
+    expect((await get(d.carPark)).status).toBe("unsuccessful");
+    expect((await call(t.app, "GET", `/api/v1/community-assets/${d.bowlingGreen}`)).statusCode).toBe(404);
+    // A private owner is never published; an owner of the directory is.
+    expect((await get(d.redLion)).ownerName).toBeNull();
+    expect((await get(d.library)).ownerName).toBe("Westshire Homes Group");
   });
 });
 
