@@ -31,6 +31,7 @@ import { budgetsRoutes } from "./modules/budgets/budgets.routes.ts";
 import { careRoutes } from "./modules/care/care.routes.ts";
 import { challengesRoutes } from "./modules/challenges/challenges.routes.ts";
 import { choiceRoutes } from "./modules/choice/choice.routes.ts";
+import { communityAssetsRoutes } from "./modules/community-assets/community-assets.routes.ts";
 import { complianceRoutes } from "./modules/compliance/compliance.routes.ts";
 import { consultationsRoutes } from "./modules/consultations/consultations.routes.ts";
 import { contractsRoutes } from "./modules/contracts/contracts.routes.ts";
@@ -167,6 +168,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(barriersRoutes);
   await app.register(standardsRoutes);
   await app.register(prizeRoutes);
+  // Assets of community value (issue 21, part 1): the register, nominations, the council's decisions, the moratorium.
+  await app.register(communityAssetsRoutes);
 
   return app;
 }

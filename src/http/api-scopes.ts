@@ -61,6 +61,8 @@ export const API_SCOPES = [
   "standards:write",
   // The annual prize for public service innovation (src/modules/prize): rounds, the panel's declarations and scores, shortlists and winners.
   "prize:write",
+  // Assets of community value (src/modules/community-assets): nominations, the council's decisions and records, requests to bid.
+  "community-assets:write",
   // Demo mode only (src/modules/demo-clock): platform administrators.
   "demo-clock:write",
 ] as const;

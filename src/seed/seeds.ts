@@ -7,6 +7,7 @@ import { demoCareSeed } from "./demo/care.ts";
 import { demoChallengesSeed } from "./demo/challenges.ts";
 import { demoChampionsSeed } from "./demo/champions.ts";
 import { demoChoiceSeed } from "./demo/choice.ts";
+import { demoCommunityAssetsSeed } from "./demo/community-assets.ts";
 import { demoComplianceSeed } from "./demo/compliance.ts";
 import { demoConsultationsSeed } from "./demo/consultations.ts";
 import { demoContractsSeed } from "./demo/contracts.ts";
@@ -72,6 +73,8 @@ export const seeds: readonly Seed[] = [
   demoStandardsSeed,
   // The prize for public service innovation (issue 20, item 8): last year's round decided, this year's open.
   demoPrizeSeed,
+  // Assets of community value (issue 21): Westshire's list, one at each stage of the moratorium.
+  demoCommunityAssetsSeed,
   // Last: the market dashboards' figures of everything above (every deployment).
   marketFiguresSeed,
 ];

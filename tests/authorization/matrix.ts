@@ -28,6 +28,7 @@ import { care } from "./rules/care.ts";
 import { challenges } from "./rules/challenges.ts";
 import { choice } from "./rules/choice.ts";
 import { commissioning } from "./rules/commissioning.ts";
+import { communityAssets } from "./rules/community-assets.ts";
 import { consultations } from "./rules/consultations.ts";
 import { contracts } from "./rules/contracts.ts";
 import { datasets } from "./rules/datasets.ts";
@@ -118,6 +119,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   barriers,
   standards,
   prize,
+  communityAssets,
   appeals,
 };
 export const RULES: Record<string, Rule> = Object.assign(

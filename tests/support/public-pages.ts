@@ -8,6 +8,7 @@ import { DEMO_AUTHORITY } from "../../src/seed/demo/authorities.ts";
 import { DEMO_CHALLENGE } from "../../src/seed/demo/challenges.ts";
 import { DEMO_CHAMPION_REPORT } from "../../src/seed/demo/champions.ts";
 import { DEMO_CHOICE, DEMO_CHOICE_MEMBERS } from "../../src/seed/demo/choice.ts";
+import { DEMO_COMMUNITY_ASSETS } from "../../src/seed/demo/community-assets.ts";
 import { DEMO_CONSULTATION } from "../../src/seed/demo/consultations.ts";
 import { DEMO_CONTRACTS } from "../../src/seed/demo/contracts.ts";
 import { DEMO_GRANTS } from "../../src/seed/demo/grants.ts";
@@ -99,4 +100,7 @@ export const PUBLIC_PAGES: readonly string[] = [
   `/prize/${DEMO_PRIZE.lastRound}`,
   `/prize/${DEMO_PRIZE.thisRound}`,
   `/prize/${DEMO_PRIZE.thisRound}/nominate`,
+  // Assets of community value (issue 21): the register and an entry in its full moratorium.
+  "/community-assets",
+  `/community-assets/${DEMO_COMMUNITY_ASSETS.kingsArms}`,
 ];

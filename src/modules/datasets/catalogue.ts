@@ -16,6 +16,10 @@ import { authoritiesAfter, latestAuthorityChange } from "../authorities/authorit
 import { awardsAfter, latestAwardChange } from "../award/award.service.ts";
 import { latestRegisterChange, submittedChallengesAfter } from "../challenges/registers.service.ts";
 import {
+  latestRegisterEntryChange,
+  registerEntriesAfter,
+} from "../community-assets/community-assets.service.ts";
+import {
   latestConsultationChanges,
   publishedConsultationsAfter,
   publishedPointsAfter,
@@ -1329,6 +1333,78 @@ const accreditations: Dataset = {
   clock: "day",
 };
 
+/**
+ * Assets of community value (docs/neighbourhoods.md): every council's list, one row an entry — the
+ * listed and the unsuccessful nominations (and listings removed on review or appeal), with the
+ * decision's and the latest notice's dates and where its moratorium stands today. An owner who is a
+ * person is never published; an owner that is an organisation of the directory is.
+ */
+const communityAssets: Dataset = {
+  id: "community-assets",
+  columns: columns(
+    ["id", "uuid", UUID],
+    ["council_id", "uuid", AUTHORITY],
+    ["council_name", "text", "Westshire County Council"],
+    ["name", "text", "The Red Lion"],
+    ["address", "text", "1 High Street, Wesford"],
+    ["postcode", "text", "WS1 2AB"],
+    ["area", "text", "Wesford Central"],
+    ["latitude", "text", "52.1"],
+    ["longitude", "text", "-1.9"],
+    ["list", "code", "listed"],
+    ["status", "code", "listed"],
+    ["nominator_id", "uuid", UUID],
+    ["nominator_name", "text", "Millbrook Carers' Trust"],
+    ["owner_name", "text", "Red Lion Pubs Ltd"],
+    ["received_on", "date", "2026-08-03"],
+    ["decided_on", "date", "2026-09-14"],
+    ["listed_until", "date", "2031-09-13"],
+    ["removed_on", "date", "2027-01-20"],
+    ["notice_on", "date", "2026-10-01"],
+    ["interim_ends", "date", "2026-11-11"],
+    ["bid_requested_on", "date", "2026-10-20"],
+    ["full_ends", "date", "2027-03-31"],
+    ["protected_ends", "date", "2028-03-31"],
+    ["moratorium", "code", "full"],
+    ["date_modified", "date-time", "2026-09-14T10:00:00.000Z"],
+  ),
+  pages: paged(
+    (ctx, after: string | undefined, limit) => registerEntriesAfter(ctx, after, limit),
+    (v) => v.asset.id,
+    (v) => ({
+      id: v.asset.id,
+      council_id: v.authority.id,
+      council_name: v.authority.name,
+      name: v.asset.name,
+      address: v.asset.address,
+      postcode: v.asset.postcode,
+      area: v.asset.area,
+      latitude: v.asset.latitude === null ? null : String(v.asset.latitude),
+      longitude: v.asset.longitude === null ? null : String(v.asset.longitude),
+      list: v.asset.status === "listed" ? "listed" : "unsuccessful",
+      status: v.asset.status,
+      nominator_id: v.asset.nominator_organisation_id,
+      nominator_name: v.nominatorName,
+      owner_name: v.ownerShown,
+      received_on: v.asset.received_on,
+      decided_on: v.asset.decided_on,
+      listed_until: v.listingEnds,
+      removed_on: v.asset.removed_on,
+      notice_on: v.sale?.dates.noticeOn ?? null,
+      interim_ends: v.sale?.dates.interimEnds ?? null,
+      bid_requested_on: v.sale?.bidRequestedOn ?? null,
+      full_ends: v.sale?.bidRequestedOn ? v.sale.dates.fullEnds : null,
+      protected_ends: v.sale?.dates.protectedEnds ?? null,
+      moratorium: v.sale?.standing ?? null,
+      date_modified: iso(v.asset.updated_at),
+    }),
+  ),
+  // Every action on an entry dates it; where a moratorium stands turns with the day.
+  modified: (ctx) => latestRegisterEntryChange(ctx),
+  changedBy: ["community-asset."],
+  clock: "day",
+};
+
 /** Every open dataset, in the order the index lists them. */
 export const DATASETS: readonly Dataset[] = [
   authorities,
@@ -1356,6 +1432,7 @@ export const DATASETS: readonly Dataset[] = [
   diversityFigures,
   prize,
   accreditations,
+  communityAssets,
 ];
 
 export const DATASET_IDS: readonly string[] = DATASETS.map((d) => d.id);

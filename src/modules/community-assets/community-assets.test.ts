@@ -1,0 +1,290 @@
+/**
+ * Assets of community value (one seeded app for the file): who nominates, decides and records; what
+ * the public sees of an owner; the moratorium's rules at their edges (a request to bid on the last day
+ * of the interim moratorium and the day after; a sale during a moratorium and in the protected
+ * period); the review's and the appeal's deadlines; and the register's pages, search and map.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "../../../tests/support/api.ts";
+import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
+import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { mainText, summaryLinks } from "../../../tests/support/pages.ts";
+import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { fixedClock } from "../../lib/clock.ts";
+import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_COMMUNITY_ASSETS } from "../../seed/demo/community-assets.ts";
+import { DEMO_ORGANISATION as DEMO_ORGS } from "../../seed/demo/organisations.ts";
+import { DEMO_ORGANISATION } from "../../seed/demo/users.ts";
+import type { Ctx } from "../access/context.ts";
+import {
+  assetView,
+  decideNomination,
+  decideReview,
+  nominate,
+  recordAppeal,
+  recordNotice,
+  recordReviewRequest,
+  recordSale,
+  requestToBid,
+} from "./community-assets.service.ts";
+
+const COUNTY = DEMO_AUTHORITY.county;
+const DISTRICT = DEMO_AUTHORITY.district;
+const GROUP = DEMO_ORGS.carersTrust;
+
+let t: TestApp;
+const users: Record<string, string> = {};
+const sessions: Record<string, TestSession> = {};
+const as = (who: string) => sessions[who] as TestSession;
+const principals: Record<string, Awaited<ReturnType<typeof principalOf>>> = {};
+const db = () => t.deps.db;
+/** A service call as `who` on a London day (noon). */
+const on = (date: string, who: string | null): Ctx =>
+  ctxFor(db(), fixedClock(new Date(`${date}T12:00:00Z`)), who ? (principals[who] ?? null) : null);
+
+const pub = {
+  name: "The Red Lion",
+  address: "1 High Street, Wesford",
+  postcode: "ws1 2ab",
+  area: "Wesford Central",
+  description: "A public house with a garden and a function room.",
+  reasons: "The only pub in the village; clubs and the quiz meet there.",
+  localConnection: "Our members live in Wesford and our work is in the council's area.",
+  ownerName: "Jo Bloggs",
+  ownerContact: "jo@example.org",
+  latitude: "52.1",
+  longitude: "-1.9",
+};
+
+beforeAll(async () => {
+  t = await createTestApp({ seeded: true });
+  const make = async (role: string, scopeId: string | undefined, displayName: string) =>
+    (
+      await createUser(db(), {
+        grants: [{ role: role as never, ...(scopeId ? { scopeId } : {}) }],
+        displayName,
+      })
+    ).id;
+  users.group = await make("organisation-member", GROUP, "Gill Group");
+  users.mutual = await make("organisation-admin", DEMO_ORGANISATION, "Mo Mutual");
+  users.commissioner = await make("commissioner", COUNTY, "Cleo Commissioner");
+  users.district = await make("commissioner", DISTRICT, "Dan District");
+  users.citizen = await make("citizen", undefined, "Cy Citizen");
+  for (const [who, id] of Object.entries(users)) {
+    sessions[who] = await sessionFor(t.app, id, { twoFactor: true });
+    principals[who] = await principalOf(db(), id);
+  }
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+/** A pub nominated on `receivedOn` and listed on `listedOn`. */
+async function listedPub(receivedOn: string, listedOn: string, name = pub.name) {
+  const v = await nominate(on(receivedOn, "group"), COUNTY, { ...pub, name });
+  await decideNomination(on(listedOn, "commissioner"), v.asset.id, {
+    outcome: "listed",
+    reasons: "Its use furthers the community's social wellbeing.",
+  });
+  return v.asset.id;
+}
+
+describe("nominating and deciding", () => {
+  it("a community group's people nominate; the council decides within 8 weeks, overdue after", async () => {
+    const v = await nominate(on("2027-03-01", "group"), COUNTY, pub);
+    expect(v.asset).toMatchObject({ status: "nominated", postcode: "WS1 2AB", received_on: "2027-03-01" });
+    expect(v.decisionDue).toBe("2027-04-25");
+    expect((await assetView(on("2027-04-25", "commissioner"), v.asset.id)).decisionOverdue).toBe(false);
+    expect((await assetView(on("2027-04-26", "commissioner"), v.asset.id)).decisionOverdue).toBe(true);
+    // Awaiting decision: not on the public register, not for another council's people.
+    await expect(assetView(on("2027-03-02", null), v.asset.id)).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      decideNomination(on("2027-03-02", "district"), v.asset.id, { outcome: "listed", reasons: "Yes." }),
+    ).rejects.toMatchObject({ code: "not_found" });
+    const decided = await decideNomination(on("2027-04-26", "commissioner"), v.asset.id, {
+      outcome: "listed",
+      reasons: "A hub of village life.",
+    });
+    expect(decided).toMatchObject({
+      decidedLate: true,
+      listingEnds: "2032-04-25",
+      reviewRequestBy: "2027-06-20",
+    });
+    const audit = await db()
+      .selectFrom("audit_events")
+      .select("action")
+      .where("entity_id", "=", v.asset.id)
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(["community-asset.nominated", "community-asset.decided"]);
+  });
+
+  it("others may not nominate: a mutual's people, a citizen; bad input names each field", async () => {
+    const body = { ...pub, latitude: 52.1, longitude: -1.9 };
+    expect(
+      (await call(t.app, "POST", `/api/v1/authorities/${COUNTY}/community-assets`, as("mutual"), body))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await call(t.app, "POST", `/api/v1/authorities/${COUNTY}/community-assets`, as("citizen"), body))
+        .statusCode,
+    ).toBe(403);
+    const res = await postForm(
+      t.app,
+      as("group"),
+      "/authorities/westshire-county-council/community-assets/nominate",
+      {
+        ...pub,
+        postcode: "nowhere",
+        reasons: "",
+        latitude: "52",
+        longitude: "",
+      },
+    );
+    expect(res.statusCode).toBe(400);
+    expect(summaryLinks(res.body)).toEqual(["#postcode", "#reasons", "#longitude"]);
+  });
+
+  it("the public sees a private owner's name nowhere; the council's people see it and the contact", async () => {
+    const id = await listedPub("2027-03-01", "2027-03-10", "The Plough");
+    const seen = await call(t.app, "GET", `/api/v1/community-assets/${id}`);
+    expect(seen.json()).toMatchObject({ ownerName: null, ownerContact: null, status: "listed" });
+    expect(seen.body).not.toContain("Jo Bloggs");
+    const staff = await call(t.app, "GET", `/api/v1/community-assets/${id}`, as("commissioner"));
+    expect(staff.json()).toMatchObject({ ownerName: "Jo Bloggs", ownerContact: "jo@example.org" });
+    expect((await call(t.app, "GET", `/community-assets/${id}`)).body).not.toContain("Jo Bloggs");
+  });
+});
+
+describe("review and appeal", () => {
+  it("a review asked for on the last day of 8 weeks is recorded, the day after refused; an appeal within 28 days", async () => {
+    const late = await listedPub("2027-03-01", "2027-03-10", "The Crown");
+    await expect(
+      recordReviewRequest(on("2027-05-05", "commissioner"), late, { on: "2027-05-05" }),
+    ).rejects.toMatchObject({
+      code: "conflict",
+    });
+    const id = await listedPub("2027-03-01", "2027-03-10", "The Bell");
+    const asked = await recordReviewRequest(on("2027-05-05", "commissioner"), id, { on: "2027-05-04" });
+    expect(asked.reviewDecisionDue).toBe("2027-06-28");
+    const kept = await decideReview(on("2027-05-20", "commissioner"), id, {
+      outcome: "kept",
+      reasons: "Still a hub.",
+    });
+    expect(kept.appealBy).toBe("2027-06-17");
+    await expect(
+      recordAppeal(on("2027-06-20", "commissioner"), id, { lodgedOn: "2027-06-18" }),
+    ).rejects.toMatchObject({
+      code: "conflict",
+    });
+    const appealed = await recordAppeal(on("2027-06-20", "commissioner"), id, { lodgedOn: "2027-06-17" });
+    expect(appealed.asset).toMatchObject({ appeal_outcome: "pending", status: "listed" });
+    const allowed = await recordAppeal(on("2027-09-01", "commissioner"), id, { outcome: "allowed" });
+    expect(allowed.asset).toMatchObject({ status: "removed", removed_on: "2027-09-01" });
+  });
+});
+
+describe("the moratorium", () => {
+  it("a request to bid on the interim's last day starts the full moratorium; the day after is refused", async () => {
+    const id = await listedPub("2027-01-04", "2027-01-20", "The Swan");
+    const noticed = await recordNotice(on("2027-03-01", "commissioner"), id, { on: "2027-03-01" });
+    expect(noticed.sale).toMatchObject({
+      standing: "interim",
+      dates: { interimEnds: "2027-04-11", fullEnds: "2027-08-31", protectedEnds: "2028-08-31" },
+      daysLeft: 42,
+    });
+    await expect(requestToBid(on("2027-04-12", "group"), id)).rejects.toMatchObject({ code: "conflict" });
+    await expect(requestToBid(on("2027-04-11", "mutual"), id)).rejects.toMatchObject({ code: "forbidden" });
+    const bid = await requestToBid(on("2027-04-11", "group"), id);
+    expect(bid.sale).toMatchObject({ bidRequestedOn: "2027-04-11", bidderName: expect.any(String) });
+    expect((await assetView(on("2027-08-31", null), id)).sale).toMatchObject({
+      standing: "full",
+      daysLeft: 1,
+    });
+    expect((await assetView(on("2027-09-01", null), id)).sale?.standing).toBe("protected");
+    // No new moratorium during the protected period.
+    await expect(
+      recordNotice(on("2028-08-31", "commissioner"), id, { on: "2028-08-31" }),
+    ).rejects.toMatchObject({
+      code: "conflict",
+    });
+  });
+
+  it("a sale during a moratorium only to a community group; in the protected period to anyone", async () => {
+    const id = await listedPub("2027-01-04", "2027-01-20", "The Anchor");
+    await expect(
+      recordSale(on("2027-03-05", "commissioner"), id, { on: "2027-03-05" }),
+    ).rejects.toMatchObject({
+      code: "conflict",
+    });
+    await recordNotice(on("2027-03-01", "commissioner"), id, { on: "2027-03-01" });
+    await expect(
+      recordSale(on("2027-04-11", "commissioner"), id, { on: "2027-04-11" }),
+    ).rejects.toMatchObject({
+      code: "conflict",
+    });
+    const sold = await recordSale(on("2027-04-12", "commissioner"), id, { on: "2027-04-12" });
+    expect(sold.sale).toMatchObject({ soldOn: "2027-04-12", soldToCommunityGroup: false });
+    // The council's people only.
+    await expect(recordNotice(on("2027-05-01", "district"), id, { on: "2027-05-01" })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+  });
+});
+
+describe("the demo's list", () => {
+  it("has an entry at each stage of the moratorium, one unsuccessful and one awaiting decision", async () => {
+    const get = async (id: string) => (await call(t.app, "GET", `/api/v1/community-assets/${id}`)).json();
+    const d = DEMO_COMMUNITY_ASSETS;
+    expect((await get(d.redLion)).sale).toBeNull();
+    expect((await get(d.library)).sale.standing).toBe("interim");
+    expect((await get(d.kingsArms)).sale).toMatchObject({
+      standing: "full",
+      bidderName: "Millbrook Carers' Trust",
+    });
+    expect((await get(d.communityCentre)).sale.standing).toBe("protected");
+    expect((await get(d.villageShop)).sale.standing).toBe("ended");
+    expect((await get(d.carPark)).status).toBe("unsuccessful");
+    expect((await call(t.app, "GET", `/api/v1/community-assets/${d.bowlingGreen}`)).statusCode).toBe(404);
+    // A private owner is never published; an owner of the directory is.
+    expect((await get(d.redLion)).ownerName).toBeNull();
+    expect((await get(d.library)).ownerName).toBe("Westshire Homes Group");
+  });
+});
+
+describe("the register's pages", () => {
+  it("lists the listed and the unsuccessful, searched by postcode, with a map whose points link to the entries", async () => {
+    const page = await call(t.app, "GET", "/community-assets?q=ws12ab");
+    expect(page.statusCode).toBe(200);
+    expect(mainText(page.body)).toContain("The Plough");
+    expect(page.body).toContain("<svg");
+    expect(page.body).toMatch(/<a href="\/community-assets\/[0-9a-f-]+" aria-label="1\. /);
+    const none = await call(t.app, "GET", "/community-assets?q=zz99");
+    expect(mainText(none.body)).toContain("No entries match your search.");
+    const welsh = await t.app.inject({
+      method: "GET",
+      url: "/community-assets",
+      headers: { cookie: "lang=cy" },
+    });
+    expect(mainText(welsh.body)).toContain("Asedau rhestredig");
+  });
+
+  it("the council's people record a notice through its form; the entry shows the moratorium's dates", async () => {
+    const id = await listedPub("2026-11-02", "2026-11-10", "The Fleece");
+    const bad = await postForm(t.app, as("commissioner"), `/community-assets/${id}/notice`, {});
+    expect(bad.statusCode).toBe(400);
+    expect(summaryLinks(bad.body)).toEqual(["#on-day"]);
+    const res = await postForm(t.app, as("commissioner"), `/community-assets/${id}/notice`, {
+      "on-day": "20",
+      "on-month": "11",
+      "on-year": "2026",
+    });
+    expect(res.statusCode).toBe(303);
+    const entry = mainText((await call(t.app, "GET", `/community-assets/${id}`)).body);
+    expect(entry).toContain("Interim moratorium");
+    expect(entry).toContain("31 December 2026");
+    expect((await postForm(t.app, as("district"), `/community-assets/${id}/notice`, {})).statusCode).toBe(
+      403,
+    );
+  });
+});
