@@ -73,6 +73,17 @@ export async function createUser(db: Db, options: CreateUserOptions = {}): Promi
   return { id, email, password };
 }
 
+/** A user holding one role (within `scopeId`, for a role with a scope): its id, for a test's cast of people. */
+export async function userWithRole(
+  db: Db,
+  role: GrantInput["role"],
+  scopeId?: string,
+  displayName?: string,
+): Promise<string> {
+  const grant = { role, ...(scopeId ? { scopeId } : {}) };
+  return (await createUser(db, { grants: [grant], ...(displayName ? { displayName } : {}) })).id;
+}
+
 export interface TestSession {
   /** The Cookie header to send: `openps_session=…`. */
   cookie: string;

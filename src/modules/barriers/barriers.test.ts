@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import {
-  createUser,
   postForm,
   postMultipart,
   sessionFor,
   type TestSession,
+  userWithRole,
 } from "../../../tests/support/auth.ts";
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
@@ -39,13 +39,7 @@ const db = () => t.deps.db;
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
-  const make = async (role: string, scopeId: string | undefined, displayName: string) =>
-    (
-      await createUser(db(), {
-        grants: [{ role: role as never, ...(scopeId ? { scopeId } : {}) }],
-        displayName,
-      })
-    ).id;
+  const make = userWithRole.bind(null, db());
   users.provider = await make("organisation-admin", DEMO_ORGANISATION, "Pat Provider");
   users.commissioner = await make("commissioner", COUNTY, "Cleo Commissioner");
   users.admin = await make("authority-admin", COUNTY, "Ade Admin");

@@ -44,42 +44,27 @@ export async function sweepBarrierClocks(
           if (!b || noticeDue(b, today) !== which) return;
           const authority = await authorityById(trx, b.authority_id);
           const dueText = longDate(b.answer_due_on);
-          if (which === "overdue") {
-            await repo.markTold(trx, b.authority_id, b.id, {
-              overdue_told_on: today,
-              reminded_on: b.reminded_on ?? today,
-            });
-            await audit(trx, clock, b, "barrier.overdue");
-            await tellAuthority(
-              trx,
-              ctx,
-              authority,
-              b,
-              {
-                kind: "barrier.reminder",
+          const overdue = which === "overdue";
+          await repo.markTold(
+            trx,
+            b.authority_id,
+            b.id,
+            overdue
+              ? { overdue_told_on: today, reminded_on: b.reminded_on ?? today }
+              : { reminded_on: today },
+          );
+          await audit(trx, clock, b, overdue ? "barrier.overdue" : "barrier.reminded");
+          const notice = overdue
+            ? {
                 subject: msg`A barrier logged with ${authority.name} is overdue`,
                 body: msg`A barrier logged with ${authority.name} had no answer by its last day, ${dueText}. Answer it now: whoever logged it may appeal to the independent adjudicator.`,
-              },
-              actor,
-            );
-            counts.overdue++;
-          } else {
-            await repo.markTold(trx, b.authority_id, b.id, { reminded_on: today });
-            await audit(trx, clock, b, "barrier.reminded");
-            await tellAuthority(
-              trx,
-              ctx,
-              authority,
-              b,
-              {
-                kind: "barrier.reminder",
+              }
+            : {
                 subject: msg`A barrier logged with ${authority.name} is to be answered by ${dueText}`,
                 body: msg`A barrier logged with ${authority.name} is to be answered by ${dueText}: accept it, dispute it with reasons, or say what changed. An acknowledgement does not stop the clock.`,
-              },
-              actor,
-            );
-            counts.reminded++;
-          }
+              };
+          await tellAuthority(trx, ctx, authority, b, { kind: "barrier.reminder", ...notice }, actor);
+          counts[overdue ? "overdue" : "reminded"]++;
         });
       const last = page.at(-1);
       if (page.length < SWEEP_PAGE || !last) break;

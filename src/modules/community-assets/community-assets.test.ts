@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { postForm, sessionFor, type TestSession, userWithRole } from "../../../tests/support/auth.ts";
 import { mainText, summaryLinks } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { fixedClock } from "../../lib/clock.ts";
@@ -58,13 +58,7 @@ const pub = {
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
-  const make = async (role: string, scopeId: string | undefined, displayName: string) =>
-    (
-      await createUser(db(), {
-        grants: [{ role: role as never, ...(scopeId ? { scopeId } : {}) }],
-        displayName,
-      })
-    ).id;
+  const make = userWithRole.bind(null, db());
   users.group = await make("organisation-member", GROUP, "Gill Group");
   users.mutual = await make("organisation-admin", DEMO_ORGANISATION, "Mo Mutual");
   users.commissioner = await make("commissioner", COUNTY, "Cleo Commissioner");

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { sessionFor, type TestSession, userWithRole } from "../../../tests/support/auth.ts";
 import { mainText } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { transaction } from "../../db/transaction.ts";
@@ -44,8 +44,7 @@ beforeAll(async () => {
       verified: true,
     }),
   );
-  const make = async (role: string, scopeId?: string) =>
-    (await createUser(t.deps.db, { grants: [{ role: role as never, ...(scopeId ? { scopeId } : {}) }] })).id;
+  const make = userWithRole.bind(null, t.deps.db);
   users.platformAdmin = await make("platform-admin");
   users.mutualAdmin = await make("organisation-admin", MUTUAL);
   users.mutualMember = await make("organisation-member", MUTUAL);

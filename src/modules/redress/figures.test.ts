@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { sessionFor, type TestSession, userWithRole } from "../../../tests/support/auth.ts";
 import { mainText } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { transaction } from "../../db/transaction.ts";
@@ -113,8 +113,7 @@ beforeAll(async () => {
       verified: true,
     }),
   );
-  const make = async (role: string, scopeId: string) =>
-    (await createUser(t.deps.db, { grants: [{ role: role as never, scopeId }] })).id;
+  const make = userWithRole.bind(null, t.deps.db);
   const greenwayAdmin = await make("organisation-admin", GREENWAY);
   const users = {
     inspector: await make("regulator-staff", REGULATOR),

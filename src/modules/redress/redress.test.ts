@@ -15,6 +15,7 @@ import {
   sessionFor,
   type TestSession,
   testBrowser,
+  userWithRole,
 } from "../../../tests/support/auth.ts";
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
@@ -61,8 +62,7 @@ const councilComplaint = {
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
-  const make = async (role: string, scopeId?: string) =>
-    (await createUser(t.deps.db, { grants: [{ role: role as never, ...(scopeId ? { scopeId } : {}) }] })).id;
+  const make = userWithRole.bind(null, t.deps.db);
   users.citizen = DEMO_USERS.find((u) => u.role === "citizen")?.id ?? "";
   users.officerA = await make("complaints-officer", COUNTY);
   users.officerB = await make("complaints-officer", COUNTY);

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { postForm, sessionFor, type TestSession, userWithRole } from "../../../tests/support/auth.ts";
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import type { SettableClock } from "../../lib/clock.ts";
@@ -56,8 +56,7 @@ async function noticesOf(userId: string): Promise<{ subject: string; link: strin
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
-  const make = async (role: string, scopeId?: string) =>
-    (await createUser(t.deps.db, { grants: [{ role: role as never, ...(scopeId ? { scopeId } : {}) }] })).id;
+  const make = userWithRole.bind(null, t.deps.db);
   users.citizen = DEMO_USERS.find((u) => u.role === "citizen")?.id ?? "";
   users.officer = await make("complaints-officer", COUNTY);
   users.greenway = await make("organisation-admin", GREENWAY);

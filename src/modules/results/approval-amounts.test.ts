@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { postForm, sessionFor, type TestSession, userWithRole } from "../../../tests/support/auth.ts";
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
@@ -36,13 +36,7 @@ const runApi = (c: FixtureContract, runId: string) => `${contracts}/${c.id}/runs
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
-  const make = async (role: string, scopeId: string | undefined, displayName: string) =>
-    (
-      await createUser(t.deps.db, {
-        grants: [{ role: role as never, ...(scopeId ? { scopeId } : {}) }],
-        displayName,
-      })
-    ).id;
+  const make = userWithRole.bind(null, t.deps.db);
   users.alice = await make("commissioner", COUNTY, "Alice Ashworth");
   users.bob = await make("authority-admin", COUNTY, "Bob Brennan");
   users.carol = await make("commissioner", COUNTY, "Carol Cheung");

@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import { postForm, sessionFor, type TestSession, userWithRole } from "../../../tests/support/auth.ts";
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_CHOICE_MEMBERS } from "../../seed/demo/choice.ts";
@@ -49,13 +49,7 @@ let sampled: { participantId: string; rule: string; metric: string; seq: number;
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
-  const make = async (role: string, scopeId: string, displayName?: string) =>
-    (
-      await createUser(t.deps.db, {
-        grants: [{ role: role as never, scopeId }],
-        ...(displayName ? { displayName } : {}),
-      })
-    ).id;
+  const make = userWithRole.bind(null, t.deps.db);
   users = {
     commissioner: await make("commissioner", COUNTY, "Carys Commissioner"),
     admin: await make("authority-admin", COUNTY, "Adam Administrator"),

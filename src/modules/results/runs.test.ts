@@ -10,7 +10,13 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { createUser, postForm, sessionFor, type TestSession } from "../../../tests/support/auth.ts";
+import {
+  createUser,
+  postForm,
+  sessionFor,
+  type TestSession,
+  userWithRole,
+} from "../../../tests/support/auth.ts";
 import { runDueJobs } from "../../../tests/support/jobs.ts";
 import { mainText } from "../../../tests/support/pages.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
@@ -61,13 +67,7 @@ const api = (c: FixtureContract) => `/api/v1/authorities/${c.authorityId}/outcom
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
-  const make = async (role: string, scopeId: string, displayName?: string) =>
-    (
-      await createUser(t.deps.db, {
-        grants: [{ role: role as never, scopeId }],
-        ...(displayName ? { displayName } : {}),
-      })
-    ).id;
+  const make = userWithRole.bind(null, t.deps.db);
   users.alice = await make("commissioner", COUNTY, "Alice Ashworth");
   users.bob = await make("authority-admin", COUNTY, "Bob Brennan");
   users.provider = await make("organisation-admin", PROVIDER);

@@ -161,21 +161,6 @@ export function findAccreditation(db: Db, id: string): Promise<AccreditationRow 
   return accreditations(db).where("r.id", "=", id).executeTakeFirst();
 }
 
-/** The accreditation of this provider against this standard, locked for a decision. */
-export function lockAccreditationOf(
-  db: Db,
-  standardId: string,
-  organisationId: string,
-): Promise<Accreditation | undefined> {
-  return db
-    .selectFrom("accreditations")
-    .selectAll()
-    .where("standard_id", "=", standardId)
-    .where("organisation_id", "=", organisationId)
-    .forUpdate()
-    .executeTakeFirst();
-}
-
 export function lockAccreditation(db: Db, id: string): Promise<Accreditation | undefined> {
   return db.selectFrom("accreditations").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
 }
@@ -276,18 +261,22 @@ export async function tenderStatus(
   return row?.status;
 }
 
-/** The accreditation of this provider against this standard, if it ever had one (its latest state). */
+/**
+ * The accreditation of this provider against this standard, if it ever had one (its latest state);
+ * with `lock`, locked for a decision on it.
+ */
 export function accreditationOf(
   db: Db,
   standardId: string,
   organisationId: string,
+  options: { lock?: boolean } = {},
 ): Promise<Accreditation | undefined> {
-  return db
+  const query = db
     .selectFrom("accreditations")
     .selectAll()
     .where("standard_id", "=", standardId)
-    .where("organisation_id", "=", organisationId)
-    .executeTakeFirst();
+    .where("organisation_id", "=", organisationId);
+  return (options.lock ? query.forUpdate() : query).executeTakeFirst();
 }
 
 /** The standards a tender's accreditation criteria score, with their weights, in the criteria's order. */

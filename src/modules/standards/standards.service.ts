@@ -458,7 +458,7 @@ export async function accredit(
       { field: "organisationId", message: msg`Choose a provider other than the body itself` },
     ]);
   return transaction(ctx.db, async (trx) => {
-    const before = await repo.lockAccreditationOf(trx, standard.id, organisationId);
+    const before = await repo.accreditationOf(trx, standard.id, organisationId, { lock: true });
     const id = before?.id ?? options.id ?? newId();
     await repo.upsertAccreditation(trx, {
       id,
