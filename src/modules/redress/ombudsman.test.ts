@@ -468,7 +468,11 @@ describe("escalation", () => {
       .where("entity_id", "=", cases.lgsco?.id ?? "")
       .execute();
     expect(events.map((e) => e.action)).toContain("ombudsman-case.decided");
-    const text = JSON.stringify(events);
+    // (Its identifiers left out: a random one may hold the amount's digits.)
+    const text = JSON.stringify(events).replace(
+      /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g,
+      "<id>",
+    );
     // Nor a payment's amount (r1 #20).
     for (const words of [WHAT, "The van has still not come back", "cut in the budget", "25050"])
       expect(text).not.toContain(words);
