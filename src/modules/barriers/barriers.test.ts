@@ -37,6 +37,16 @@ const as = (who: string) => sessions[who] as TestSession;
 const principals: Record<string, Awaited<ReturnType<typeof principalOf>>> = {};
 const db = () => t.deps.db;
 
+/** The actions the audit trail records of an entity, in alphabetical order. */
+async function auditActionsOf(entityId: string): Promise<string[]> {
+  const rows = await db()
+    .selectFrom("audit_events")
+    .select("action")
+    .where("entity_id", "=", entityId)
+    .execute();
+  return rows.map((a) => a.action).sort();
+}
+
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
   const make = userWithRole.bind(null, db());
@@ -156,12 +166,7 @@ describe("answering a barrier", () => {
       .execute();
     expect(notices).toHaveLength(3);
     expect(notices[0]?.link).toBe(`/authorities/${SLUG}/barriers/${b.id}`);
-    const audit = await db()
-      .selectFrom("audit_events")
-      .select("action")
-      .where("entity_id", "=", b.id)
-      .execute();
-    expect(audit.map((a) => a.action).sort()).toEqual([
+    expect(await auditActionsOf(b.id)).toEqual([
       "barrier.answered",
       "barrier.answered",
       "barrier.answered",
@@ -295,12 +300,7 @@ describe("evidence", () => {
     const [doc] = (await call(t.app, "GET", `${api()}/${b.id}`)).json().evidence;
     expect(doc).toMatchObject({ filename: "invoice-dates.csv", mediaType: "text/csv", public: true });
     expect((await call(t.app, "GET", doc.url)).statusCode).toBe(200);
-    const audit = await db()
-      .selectFrom("audit_events")
-      .select("action")
-      .where("entity_id", "=", b.id)
-      .execute();
-    expect(audit.map((a) => a.action).sort()).toEqual(["barrier.evidence-added", "barrier.logged"]);
+    expect(await auditActionsOf(b.id)).toEqual(["barrier.evidence-added", "barrier.logged"]);
   });
 
   it("a file of a type not taken is refused, naming it", async () => {
@@ -377,16 +377,7 @@ describe("the daily sweep", () => {
     await sweepOn("2026-12-20");
     expect((await toldOn())[1]).toBe("A barrier logged with Westshire County Council is overdue");
     expect(await toldOn()).toHaveLength(2);
-    const audit = await db()
-      .selectFrom("audit_events")
-      .select("action")
-      .where("entity_id", "=", b.id)
-      .execute();
-    expect(audit.map((a) => a.action).sort()).toEqual([
-      "barrier.logged",
-      "barrier.overdue",
-      "barrier.reminded",
-    ]);
+    expect(await auditActionsOf(b.id)).toEqual(["barrier.logged", "barrier.overdue", "barrier.reminded"]);
   });
 });
 
