@@ -111,7 +111,10 @@ describe("an asset of community value", () => {
     const receivedOn = londonToday(clock);
     await signInContext(gwenContext, server, gwenId);
     const gwen = await gwenContext.newPage();
-    await gwen.goto(`${base}/authorities/${SLUG}/community-assets/nominate`);
+    // From the council's page, where anyone may start a nomination.
+    await gwen.goto(`${base}/authorities/${SLUG}`);
+    await arrived(gwen);
+    await gwen.getByRole("link", { name: /as an asset of community value$/ }).click();
     expect(await arrived(gwen)).toBe(`/authorities/${SLUG}/community-assets/nominate`);
     await gwen.getByLabel("Name of the building or land").fill(PUB);
     await gwen.getByLabel("Address", { exact: true }).fill("Church Lane, Vale Cross");
@@ -149,7 +152,9 @@ describe("an asset of community value", () => {
     const listedOn = londonToday(clock);
     await signInContext(oluContext, server, oluId);
     const olu = await oluContext.newPage();
-    await olu.goto(`${base}/authorities/${SLUG}/community-assets`);
+    await olu.goto(`${base}/authorities/${SLUG}`);
+    await arrived(olu);
+    await olu.getByRole("link", { name: "Decide nominations of assets of community value" }).click();
     expect(await arrived(olu)).toBe(`/authorities/${SLUG}/community-assets`);
     await olu.getByRole("link", { name: PUB, exact: true }).click();
     expect(await arrived(olu)).toBe(entryPath);

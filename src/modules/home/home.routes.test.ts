@@ -46,10 +46,11 @@ describe("an authority's hub", () => {
     const text = mainText(page.body);
     expect(text).toContain("Westshire County Council");
     expect(text).toContain("County council · England and Wales");
-    // Beside the steps, a link to the barriers to entry logged with it (not a step).
-    const steps = links(page.body).filter(
-      (href) => href?.startsWith(`${HUB}/`) && href !== `${HUB}/barriers`,
-    );
+    // Beside the steps, links to the barriers to entry logged with it and to nominating an asset of
+    // community value (not steps).
+    const beside = [`${HUB}/barriers`, `${HUB}/community-assets/nominate`];
+    expect(links(page.body)).toEqual(expect.arrayContaining(beside));
+    const steps = links(page.body).filter((href) => href?.startsWith(`${HUB}/`) && !beside.includes(href));
     expect(steps).toEqual(
       ["services", "pipeline", "projects", "consultations", "right-to-challenge", "tenders", "contracts"].map(
         (s) => `${HUB}/${s}`,
@@ -66,6 +67,8 @@ describe("an authority's hub", () => {
     const own = await call(t.app, "GET", HUB, commissioner);
     expect(mainText(own.body)).toContain("Start something");
     expect(links(own.body)).toContain(`${HUB}/tenders/new`);
+    expect(links(own.body)).toContain(`${HUB}/community-assets`);
+    expect(links((await call(t.app, "GET", HUB)).body)).not.toContain(`${HUB}/community-assets`);
     expect(links(own.body)).not.toContain(`/public-bodies/${DEMO_AUTHORITY.county}/people`);
     expect(links((await call(t.app, "GET", HUB, admin)).body)).toContain(
       `/public-bodies/${DEMO_AUTHORITY.county}/people`,
