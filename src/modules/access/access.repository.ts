@@ -87,3 +87,17 @@ export async function commissioningPeople(db: Db | Trx, authorityId: string): Pr
     .execute();
   return rows.map((r) => r.user_id);
 }
+
+/** The organisation's administrators and members, each once: whom to tell of what happens to it. */
+export async function organisationPeople(db: Db | Trx, organisationId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("role_grants")
+    .select("user_id")
+    .distinct()
+    .where("scope_type", "=", "organisation")
+    .where("scope_id", "=", organisationId)
+    .where("role", "in", ["organisation-admin", "organisation-member"])
+    .orderBy("user_id")
+    .execute();
+  return rows.map((r) => r.user_id);
+}

@@ -281,3 +281,5 @@ export type { Grant, Principal, Role } from "./access.table.ts";
 /** The authority's commissioners and administrators, each once: whom to tell of its commissioning. */
 export const commissioningPeople = repo.commissioningPeople;
 export const authorityRoleHolders = repo.authorityRoleHolders;
+/** The organisation's administrators and members, each once: whom to tell of what happens to it. */
+export const organisationPeople = repo.organisationPeople;

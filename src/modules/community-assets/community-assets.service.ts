@@ -19,6 +19,7 @@
  *   is an organisation; a person's name and the owner's contact are the council's people's only.
  * - One transaction per action, with its audit record (`community-asset.*`).
  */
+import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import {
   ConflictError,
@@ -32,14 +33,17 @@ import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import {
   actorOf,
+  commissioningPeople,
   hasRole,
   isAuthorityEditor,
+  organisationPeople,
   type Principal,
   requireSignedIn,
 } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { type Authority, authoritiesByIds, authorityById } from "../authorities/authorities.service.ts";
+import { notify } from "../notifications/notifications.service.ts";
 import { effectiveSectorOf, organisationsByIds } from "../organisations/organisations.service.ts";
 import {
   appealBy,
@@ -643,6 +647,20 @@ export async function nominate(
         decisionDue: decisionDue(today),
       },
     });
+    for (const userId of await commissioningPeople(trx, authority.id))
+      await notify(
+        trx,
+        ctx.clock,
+        {
+          userId,
+          authorityId: authority.id,
+          kind: "community-asset.nominated",
+          subject: msg`Nomination of ${inserted.name} as an asset of community value`.slice(0, 200),
+          body: msg`A nomination of ${inserted.name} was received on ${longDate(today)}. The council's decision is due by ${longDate(decisionDue(today))}.`,
+          link: `/community-assets/${inserted.id}`,
+        },
+        { email: true, actor: actorOf(p) },
+      );
     return inserted;
   });
   const [v] = await viewsOf(ctx, [row], true);
@@ -688,7 +706,7 @@ async function councilAction(
     today: string,
     trx: Ctx["db"],
     disposals: Disposal[],
-  ) => Promise<{ row?: Partial<CommunityAsset>; audit: Record<string, unknown> }>,
+  ) => Promise<{ row?: Partial<CommunityAsset>; audit: Record<string, unknown>; tell?: GroupNotice }>,
 ): Promise<AssetView> {
   const p = requireSignedIn(ctx.principal);
   const found = await assetFor(ctx, assetId);
@@ -711,10 +729,38 @@ async function councilAction(
       entity: { type: "community-asset", id: a.id },
       changes: done.audit,
     });
+    if (done.tell) await tellNominators(trx, ctx, a, done.tell);
     return row;
   });
   const [v] = await viewsOf(ctx, [updated], true);
   return v as AssetView;
+}
+
+/** What the council did with a nomination, for the nominating group. */
+interface GroupNotice {
+  subject: string;
+  body: string;
+}
+
+/** The nominating group's people told, in their inbox and by email (not the person acting). */
+async function tellNominators(trx: Trx, ctx: Ctx, a: CommunityAsset, n: GroupNotice): Promise<void> {
+  for (const userId of await organisationPeople(trx, a.nominator_organisation_id)) {
+    if (userId === ctx.principal?.userId) continue;
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        authorityId: a.authority_id,
+        organisationId: a.nominator_organisation_id,
+        kind: "community-asset.progressed",
+        subject: n.subject.slice(0, 200),
+        body: n.body,
+        link: `/community-assets/${a.id}`,
+      },
+      { email: true, actor: actorOf(ctx.principal) },
+    );
+  }
 }
 
 /** The council's decision on a nomination: listed for 5 years, or not, with its reasons; the owner told the same day. */
@@ -747,6 +793,15 @@ export function decideNomination(ctx: Ctx, assetId: string, input: DecisionInput
         late: today > decisionDue(a.received_on),
         ...(listed ? { listingEnds: listingEnds(today) } : {}),
       },
+      tell: listed
+        ? {
+            subject: msg`${a.name} is listed as an asset of community value`,
+            body: msg`The council listed ${a.name} on ${longDate(today)}, for 5 years: until ${longDate(listingEnds(today))}. Its reasons: ${reasons}`,
+          }
+        : {
+            subject: msg`${a.name} is not listed as an asset of community value`,
+            body: msg`The council decided on ${longDate(today)} not to list ${a.name}; it is on the council's list of unsuccessful nominations. Its reasons: ${reasons}`,
+          },
     };
   });
 }
@@ -798,6 +853,15 @@ export function decideReview(ctx: Ctx, assetId: string, input: ReviewDecisionInp
         ...(removed ? { status: "removed" as const, removed_on: today } : {}),
       },
       audit: { outcome, decidedOn: today, late: today > reviewDecisionDue(a.review_requested_on) },
+      tell: removed
+        ? {
+            subject: msg`${a.name} is removed from the list after the owner's review`,
+            body: msg`On the owner's review, the council removed ${a.name} from its list on ${longDate(today)}. Its reasons: ${reasons}`,
+          }
+        : {
+            subject: msg`${a.name} stays on the list after the owner's review`,
+            body: msg`On the owner's review, the council kept ${a.name} on its list on ${longDate(today)}. Its reasons: ${reasons}`,
+          },
     };
   });
 }
@@ -887,7 +951,14 @@ export function recordNotice(ctx: Ctx, assetId: string, input: DatedInput): Prom
       recorded_by: ctx.principal?.userId ?? null,
       recorded_at: ctx.clock.now(),
     });
-    return { audit: { disposalId: id, ...disposalDates(on) } };
+    const dates = disposalDates(on);
+    return {
+      audit: { disposalId: id, ...dates },
+      tell: {
+        subject: msg`Notice of an intended sale of ${a.name}`,
+        body: msg`The owner's notice of an intended sale of ${a.name} was received on ${longDate(on)}. A community group may ask to be treated as a potential bidder until ${longDate(dates.interimEnds)}, the end of the interim moratorium; if one does, the owner may not sell before ${longDate(dates.fullEnds)} except to a community group.`,
+      },
+    };
   });
 }
 

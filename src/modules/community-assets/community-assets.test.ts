@@ -150,6 +150,49 @@ describe("nominating and deciding", () => {
   });
 });
 
+describe("who is told", () => {
+  it("the council's people of a nomination; the group's people of the decision and of a notice of sale, with the dates", async () => {
+    const noticesOf = (userId: string, kind: string) =>
+      db()
+        .selectFrom("notifications")
+        .select(["subject", "body", "link"])
+        .where("user_id", "=", userId)
+        .where("kind", "=", kind)
+        .orderBy("created_at")
+        .execute();
+    const v = await nominate(on("2027-03-01", "group"), COUNTY, { ...pub, name: "The Told Inn" });
+    const link = `/community-assets/${v.asset.id}`;
+    expect(await noticesOf(users.commissioner as string, "community-asset.nominated")).toContainEqual({
+      subject: "Nomination of The Told Inn as an asset of community value",
+      body: "A nomination of The Told Inn was received on 1 March 2027. The council's decision is due by 25 April 2027.",
+      link,
+    });
+    // Not the district's commissioner, nor the nominator herself.
+    expect(await noticesOf(users.district as string, "community-asset.nominated")).toEqual([]);
+    expect(await noticesOf(users.group as string, "community-asset.nominated")).toEqual([]);
+
+    await decideNomination(on("2027-04-26", "commissioner"), v.asset.id, {
+      outcome: "listed",
+      reasons: "The village's only pub.",
+    });
+    await recordNotice(on("2027-06-01", "commissioner"), v.asset.id, { on: "2027-05-31" });
+    const told = (await noticesOf(users.group as string, "community-asset.progressed")).filter(
+      (n) => n.link === link,
+    );
+    expect(told.map((n) => n.subject)).toEqual([
+      "The Told Inn is listed as an asset of community value",
+      "Notice of an intended sale of The Told Inn",
+    ]);
+    expect(told[0]?.body).toBe(
+      "The council listed The Told Inn on 26 April 2027, for 5 years: until 25 April 2032. Its reasons: The village's only pub.",
+    );
+    expect(told[1]?.body).toContain("until 11 July 2027, the end of the interim moratorium");
+    expect(told[1]?.body).toContain("may not sell before 29 November 2027");
+    // The owner is a person: their name is in no notice.
+    for (const n of told) expect(n.body).not.toContain(pub.ownerName);
+  });
+});
+
 describe("review and appeal", () => {
   it("a review asked for on the last day of 8 weeks is recorded, the day after refused; an appeal within 28 days", async () => {
     const late = await listedPub("2027-03-01", "2027-03-10", "The Crown");

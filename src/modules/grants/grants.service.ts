@@ -36,9 +36,9 @@ import { formatPence, parseMoney } from "../../lib/money.ts";
 import { collect } from "../../lib/ports.ts";
 import {
   actorOf,
-  grantsInScope,
   hasRole,
   isPlatformAdmin,
+  organisationPeople,
   requireSignedIn,
 } from "../access/access.service.ts";
 import { type Ctx, within } from "../access/context.ts";
@@ -800,9 +800,7 @@ async function tellApplicant(
   programme: GrantProgramme,
   a: GrantApplication,
 ): Promise<void> {
-  const users = new Set<string>();
-  for (const g of await grantsInScope(ctx.db, a.organisation_id))
-    if (g.role === "organisation-admin" || g.role === "organisation-member") users.add(g.user_id);
+  const users = await organisationPeople(ctx.db, a.organisation_id);
   const title = programme.title;
   const subject =
     a.status === "awarded"

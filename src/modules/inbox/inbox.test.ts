@@ -357,6 +357,10 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   "tender.question-asked": "demo",
   // The demo mutuals seed: Westshire refuses the parks spin-out, and approves the libraries' (the teams are told).
   "mutuals.decision": "demo",
+  // The demo community assets seed: Sam's charity nominates Westshire's assets (its commissioners are
+  // told), and Westshire decides them and records owners' notices of sale (Sam is told).
+  "community-asset.nominated": "demo",
+  "community-asset.progressed": "demo",
   // The demo prize seed: the Department for Work and Skills appoints its judges (each is told), and
   // publishes last year's shortlist and winners (Olu Adeyemi, who nominated signed in, is told).
   "prize.judge-appointed": "demo",

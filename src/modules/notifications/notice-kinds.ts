@@ -139,6 +139,11 @@ export const NOTICE_KINDS = {
   "accreditation.changed": { topic: "regulation" },
   // … and 60 days before its accreditation ends (once per expiry date: the daily sweep)
   "accreditation.expiring": { topic: "regulation" },
+  // Assets of community value: to the council's commissioners and administrators when a nomination
+  // arrives; to the nominating group's people when the council decides it, decides the owner's review
+  // of a listing, or records the owner's notice of an intended sale
+  "community-asset.nominated": { topic: "challenges" },
+  "community-asset.progressed": { topic: "challenges" },
   // Barriers to entry: to whoever logged a barrier when the authority answers it
   "barrier.answered": { topic: "tenders" },
   // … and to the authority's commissioners and administrators when one is logged with it, and as its
