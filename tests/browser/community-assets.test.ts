@@ -200,6 +200,9 @@ describe("an asset of community value", () => {
     expect(await textOf(gwen, ".govuk-notification-banner")).toContain("Your change has been recorded");
     expect(await row(gwen, "A community group asked to bid on")).toBe(`${longDate(bidOn)} – ${GROUP_NAME}`);
     expect(await gwen.getByRole("link", { name: "Ask to be treated as a bidder" }).count()).toBe(0);
+    expect(await textOf(gwen, "main")).toContain(
+      "A community group has asked to be treated as a bidder, so that lasts until the full moratorium ends.",
+    );
 
     // 5. The interim moratorium is over: with the group's request, the full one runs. A visitor finds
     // the pub on the register by its area: on the map and in the list, numbered the same.
