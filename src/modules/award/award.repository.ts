@@ -195,22 +195,6 @@ export async function recordChallengeOutcome(
     .execute();
 }
 
-// People
-
-/** The organisation's people (its administrators and members), each once. */
-export async function organisationPeople(db: Db, organisationId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom("role_grants")
-    .select("user_id")
-    .distinct()
-    .where("scope_type", "=", "organisation")
-    .where("scope_id", "=", organisationId)
-    .where("role", "in", ["organisation-admin", "organisation-member"])
-    .orderBy("user_id")
-    .execute();
-  return rows.map((r) => r.user_id);
-}
-
 export function regulatedActivity(db: Db, code: string) {
   return db
     .selectFrom("regulated_activities")

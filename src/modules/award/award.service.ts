@@ -27,7 +27,7 @@ import { londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { formatMoney, type Pence, parseMoney } from "../../lib/money.ts";
 import { standstillEnds, standstillEndText } from "../../lib/working-days.ts";
-import { hasRole, type Principal, requireSignedIn } from "../access/access.service.ts";
+import { hasRole, organisationPeople, type Principal, requireSignedIn } from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { authorityById } from "../authorities/authorities.service.ts";
@@ -378,7 +378,7 @@ async function sendSummaries(
   for (const a of assessments) {
     if (!a.organisation_id) continue;
     const link = assessmentsPath(a.organisation_id);
-    for (const userId of await repo.organisationPeople(ctx.db, a.organisation_id))
+    for (const userId of await organisationPeople(ctx.db, a.organisation_id))
       await notify(
         ctx.db,
         ctx.clock,

@@ -16,7 +16,12 @@ import {
 import { newId } from "../../lib/ids.ts";
 import { msg } from "../../lib/messages.ts";
 import { standstillEndText } from "../../lib/working-days.ts";
-import { commissioningPeople, hasRole, requireSignedIn } from "../access/access.service.ts";
+import {
+  commissioningPeople,
+  hasRole,
+  organisationPeople,
+  requireSignedIn,
+} from "../access/access.service.ts";
 import { actorIn, type Ctx, within } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { MODERATORS } from "../evaluation/evaluation.service.ts";
@@ -224,7 +229,7 @@ async function tellBidders(
       .filter((id): id is string => id !== null),
   );
   for (const organisationId of organisations)
-    for (const userId of await repo.organisationPeople(ctx.db, organisationId))
+    for (const userId of await organisationPeople(ctx.db, organisationId))
       await notify(
         ctx.db,
         ctx.clock,

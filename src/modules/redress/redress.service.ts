@@ -34,7 +34,7 @@ import { type AccountSecrets, sha256 } from "../../lib/secrets.ts";
 import type { Nation } from "../../lib/working-days.ts";
 import {
   authorityRoleHolders,
-  grantsInScope,
+  organisationPeople,
   type Principal,
   requireSignedIn,
 } from "../access/access.service.ts";
@@ -1403,19 +1403,6 @@ async function tell(trx: Trx, ctx: Ctx, c: ComplaintRow, event: ProgressEvent) {
     );
 }
 
-/** An organisation's administrators and members (who answer its complaints, or follow those it made). */
-async function organisationPeople(trx: Trx, organisationId: string): Promise<string[]> {
-  return [
-    ...new Set(
-      (await grantsInScope(trx, organisationId))
-        .filter(
-          (g) => g.scope_type === "organisation" && (PROVIDER_ROLES as readonly string[]).includes(g.role),
-        )
-        .map((g) => g.user_id),
-    ),
-  ];
-}
-
 /**
  * Tells the answering body that a complaint waits on it (made, confirmed, or a next stage asked
  * for), in the same transaction (finding 8): in the inbox (and by email) of its people who answer
@@ -2015,12 +2002,8 @@ export async function bodyReach(
   body: { organisationId: string | null; authorityId: string },
 ): Promise<{ userIds: string[]; reach: "own" | "officers" | "admins" }> {
   if (body.organisationId) {
-    const people = (await grantsInScope(trx, body.organisationId))
-      .filter(
-        (g) => g.scope_type === "organisation" && (PROVIDER_ROLES as readonly string[]).includes(g.role),
-      )
-      .map((g) => g.user_id);
-    if (people.length > 0) return { userIds: [...new Set(people)], reach: "own" };
+    const people = await organisationPeople(trx, body.organisationId);
+    if (people.length > 0) return { userIds: people, reach: "own" };
   }
   const officers = await authorityRoleHolders(trx, COMPLAINTS_OFFICER, body.authorityId);
   if (officers.length > 0) return { userIds: officers, reach: body.organisationId ? "officers" : "own" };
