@@ -82,11 +82,17 @@ export async function searchAssets(
 }
 
 /** The council's nominations awaiting its decision, oldest first. */
-export function nominationsAwaiting(db: Db, authorityId: string, limit: number): Promise<CommunityAsset[]> {
+export function nominationsAwaiting(
+  db: Db,
+  authorityIds: string | readonly string[],
+  limit: number,
+): Promise<CommunityAsset[]> {
+  const ids = typeof authorityIds === "string" ? [authorityIds] : [...authorityIds];
+  if (ids.length === 0) return Promise.resolve([]);
   return db
     .selectFrom("community_assets")
     .selectAll()
-    .where("authority_id", "=", authorityId)
+    .where("authority_id", "in", ids)
     .where("status", "=", "nominated")
     .orderBy("received_on")
     .orderBy("id")

@@ -191,6 +191,26 @@ describe("who is told", () => {
     // The owner is a person: their name is in no notice.
     for (const n of told) expect(n.body).not.toContain(pub.ownerName);
   });
+
+  it("a nomination waiting for the council is in its people's work, due on the decision's last day, until decided", async () => {
+    const work = async (who: string) =>
+      (
+        (await call(t.app, "GET", "/api/v1/me/tasks", as(who))).json().todo as {
+          kind: string;
+          href: string;
+          due: { day: string } | null;
+        }[]
+      ).filter((task) => task.kind === "decide-nomination");
+    const v = await nominate(on("2027-03-01", "group"), COUNTY, { ...pub, name: "The Waiting Arms" });
+    const href = `/community-assets/${v.asset.id}`;
+    expect((await work("commissioner")).find((task) => task.href === href)?.due?.day).toBe("2027-04-25");
+    expect(await work("district")).toEqual([]);
+    await decideNomination(on("2027-03-10", "commissioner"), v.asset.id, {
+      outcome: "unsuccessful",
+      reasons: "Not used by the community now.",
+    });
+    expect((await work("commissioner")).map((task) => task.href)).not.toContain(href);
+  });
 });
 
 describe("review and appeal", () => {

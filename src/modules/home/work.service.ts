@@ -8,7 +8,8 @@
  *   challenges to decide, standstill ending (award), contracts to enter, KPI reports to make and rate
  *   (contracts), expressions of interest to decide, modifications to agree, co-signatures to confirm
  *   (challenges), draft reports to check, points to answer, drafts to correct and reports to publish
- *   (regulation), barriers logged with an authority to answer (barriers) — the soonest deadline first, those without one last;
+ *   (regulation), barriers logged with an authority to answer (barriers), nominations of assets of
+ *   community value for a council to decide (community-assets) — the soonest deadline first, those without one last;
  * - waiting on others: what they started that someone else must act on (the second bid opener, the
  *   evaluators' scores, the answer to a question or a challenge, the decision on an expression of
  *   interest, a KPI report's rating or a supplier's report, a draft report in its factual-accuracy
@@ -30,6 +31,7 @@ import { peopleActedFor } from "../care/care.service.ts";
 import { tasksFor as careTasks } from "../care/tasks.service.ts";
 import { tasksFor as challengeTasks } from "../challenges/tasks.service.ts";
 import { tasksFor as choiceTasks } from "../choice/tasks.service.ts";
+import { tasksFor as communityAssetTasks } from "../community-assets/tasks.service.ts";
 import { tasksFor as complianceTasks } from "../compliance/tasks.service.ts";
 import { tasksFor as contractTasks } from "../contracts/tasks.service.ts";
 import { type Assignment, assignmentsFor, tasksFor as evaluationTasks } from "../evaluation/tasks.service.ts";
@@ -116,6 +118,7 @@ export async function workOf(ctx: TendersCtx): Promise<Work> {
     redressTasks(ctx),
     resultsTasks(ctx),
     barrierTasks(ctx),
+    communityAssetTasks(ctx),
   ]);
   const { todo, waiting, more } = mergeTasks(lists, TASKS_SHOWN);
   let bids: Work["bids"] = null;
