@@ -11,13 +11,17 @@ import { dateField, field, formPage } from "../../http/forms.ts";
 import { anyone, page } from "../../http/routes.ts";
 import { formatPence } from "../../lib/money.ts";
 import { ctxOf } from "../access/context.ts";
-import { afterLookup } from "../access/policies.ts";
+import { afterLookup, signedIn } from "../access/policies.ts";
 import {
+  addPartner,
+  createPool,
   type EntryView,
   listPools,
   type PartnerSummary,
   type PoolView,
+  partnerFormFor,
   partnerReport,
+  poolFormFor,
   poolView,
   recordContribution,
   recordSpend,
@@ -25,6 +29,7 @@ import {
 import { SPEND_KINDS } from "./community-budgets.table.ts";
 
 type PoolRequest = FastifyRequest<{ Params: { poolId: string }; Querystring: { notice?: string } }>;
+type SlugRequest = FastifyRequest<{ Params: { slug: string } }>;
 type ReportRequest = FastifyRequest<{ Params: { poolId: string; authorityId: string } }>;
 
 const VIEWS = "community-budgets/views";
@@ -75,7 +80,7 @@ export function communityBudgetPages(app: FastifyInstance): void {
     const notice = request.query?.notice;
     await reply.page(`${VIEWS}/pool.njk`, {
       budget: shown(v),
-      notice: notice === "contribution" || notice === "spend" ? notice : undefined,
+      notice: notice === "contribution" || notice === "spend" || notice === "partner" ? notice : undefined,
     });
   });
 
@@ -100,6 +105,40 @@ export function communityBudgetPages(app: FastifyInstance): void {
       ...["day", "month", "year"].map((p) => [`on-${p}`, field(body, `on-${p}`)]),
     ]) as Record<string, string>;
   const fieldOf = (f: string | undefined) => (f === "on" ? "on-day" : f);
+
+  // A new pool: the authority's commissioners and administrators.
+  formPage(app, "/authorities/:slug/community-budgets/new", {
+    who: signedIn,
+    template: `${VIEWS}/new.njk`,
+    context: async (request: SlugRequest) => ({
+      authority: request.authority,
+      ...(await poolFormFor(ctxOf(request), request.authority.id)),
+    }),
+    read: (body) => ({
+      name: field(body, "name"),
+      areaCode: field(body, "areaCode"),
+      purpose: field(body, "purpose"),
+    }),
+    submit: async (request: SlugRequest, v) => {
+      const done = await createPool(ctxOf(request), request.authority.id, v);
+      return poolUrl(done.pool.id);
+    },
+  });
+
+  // A new partner: the accountable authority's commissioners and administrators.
+  formPage(app, "/community-budgets/:poolId/partner", {
+    who: poolPeople,
+    template: `${VIEWS}/partner.njk`,
+    context: async (request: PoolRequest) => {
+      const f = await partnerFormFor(ctxOf(request), request.params.poolId);
+      return { budget: shown(f.view), authorities: f.authorities };
+    },
+    read: (body) => ({ authorityId: field(body, "authorityId"), agreed: field(body, "agreed") }),
+    submit: async (request: PoolRequest, v) => {
+      await addPartner(ctxOf(request), request.params.poolId, v);
+      return `${poolUrl(request.params.poolId)}?notice=partner`;
+    },
+  });
 
   // A partner's contribution: the partner's commissioners and administrators.
   formPage(app, "/community-budgets/:poolId/contribution", {

@@ -33,9 +33,14 @@ import { formatPence, type Pence, parseMoney } from "../../lib/money.ts";
 import { actorOf, isAuthorityEditor, type Principal, requireSignedIn } from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { type Authority, authoritiesByIds, authorityById } from "../authorities/authorities.service.ts";
+import {
+  type Authority,
+  authoritiesByIds,
+  authorityById,
+  listAuthorities,
+} from "../authorities/authorities.service.ts";
 import { applicationOf } from "../grants/grants.service.ts";
-import { findArea } from "../vocabularies/vocabularies.service.ts";
+import { findArea, listAreas } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./community-budgets.repository.ts";
 import {
   type Journal,
@@ -272,6 +277,29 @@ export async function partnerReport(
       .map((e) => ({ ...e, share: e.parts.find((x) => x.partnerId === partner.partnerId)?.amount ?? 0n }))
       .filter((e) => e.share > 0n),
   };
+}
+
+/** What the form for a new pool offers (the areas): the authority's commissioners and administrators only (403). */
+export async function poolFormFor(
+  ctx: Ctx,
+  authorityId: string,
+): Promise<{ areas: { code: string; name: string }[] }> {
+  requireAccountable(requireSignedIn(ctx.principal), { authority_id: authorityId });
+  const areas = await listAreas(ctx.db);
+  return { areas: areas.map((a) => ({ code: a.code, name: a.name })) };
+}
+
+/** What the form for a new partner offers (the authorities not partners yet): the accountable authority's people only (403). */
+export async function partnerFormFor(
+  ctx: Ctx,
+  poolId: string,
+): Promise<{ view: PoolView; authorities: { id: string; name: string }[] }> {
+  const p = requireSignedIn(ctx.principal);
+  const view = await poolView(ctx, poolId);
+  requireAccountable(p, view.pool);
+  const taken = new Set(view.partners.map((x) => x.partnerId));
+  const authorities = (await listAuthorities(ctx.db)).filter((a) => !taken.has(a.id));
+  return { view, authorities: authorities.map((a) => ({ id: a.id, name: a.name })) };
 }
 
 // Actions

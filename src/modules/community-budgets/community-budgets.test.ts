@@ -408,4 +408,32 @@ describe("the API and the pages", () => {
     expect((await postForm(t.app, as("citizen"), `/community-budgets/${id}/spend`, {})).statusCode).toBe(403);
     expect(mainText((await call(t.app, "GET", "/community-budgets")).body)).toContain("Westshire Together");
   });
+
+  it("a pool set up and a partner added through their forms", async () => {
+    const url = "/authorities/westshire-county-council/community-budgets/new";
+    expect((await call(t.app, "GET", url, as("district"))).statusCode).toBe(403);
+    const bad = await postForm(t.app, as("county"), url, { name: "Vale Together", areaCode: "" });
+    expect(bad.statusCode).toBe(400);
+    expect(summaryLinks(bad.body)).toEqual(["#areaCode", "#purpose"]);
+    const made = await postForm(t.app, as("county"), url, {
+      name: "Vale Together",
+      areaCode: DEMO_AREA.westshireVale,
+      purpose: "Falls prevention in the Vale.",
+    });
+    expect(made.statusCode).toBe(303);
+    const poolUrl = made.headers.location as string;
+    const form = await call(t.app, "GET", `${poolUrl}/partner`, as("county"));
+    expect(mainText(form.body)).toContain("NHS Westshire Integrated Care Board");
+    const added = await postForm(t.app, as("county"), `${poolUrl}/partner`, {
+      authorityId: NHS,
+      agreed: "5,000",
+    });
+    expect(added.statusCode).toBe(303);
+    expect(mainText((await call(t.app, "GET", poolUrl)).body)).toMatch(
+      /NHS Westshire Integrated Care Board\s+£5,000\.00\s+£0\.00/,
+    );
+    expect(
+      (await postForm(t.app, as("district"), `${poolUrl}/partner`, { authorityId: DISTRICT })).statusCode,
+    ).toBe(403);
+  });
 });

@@ -1,10 +1,10 @@
 import type { RuleSet } from "../rules.ts";
-import { anyone, REGISTER_EDITOR, unknownTarget } from "../rules.ts";
+import { anyone, EMPTY_FORM, REGISTER_EDITOR, unknownTarget } from "../rules.ts";
 
 /**
  * Community budgets (src/modules/community-budgets): anyone reads the pools, a pool and a partner's
  * report (the matrix's unknown pool: 404); the authority's commissioners and administrators (and
- * platform administrators) set up a pool; adding a partner, a contribution and a spend name a pool
+ * platform administrators) set up a pool (its form: an empty one gets 400); adding a partner, a contribution and a spend name a pool
  * the service looks up first (404 to everyone signed in), as do their forms.
  */
 const api = "/api/v1/community-budgets";
@@ -22,6 +22,10 @@ export const communityBudgets: RuleSet = {
     [`GET ${page}`]: anyone(200),
     [`GET ${page}/:poolId`]: () => "invisible",
     [`GET ${page}/:poolId/partners/:authorityId`]: () => "invisible",
+    "GET /authorities/:slug/community-budgets/new": REGISTER_EDITOR(200),
+    "POST /authorities/:slug/community-budgets/new": REGISTER_EDITOR(EMPTY_FORM),
+    [`GET ${page}/:poolId/partner`]: unknownTarget,
+    [`POST ${page}/:poolId/partner`]: unknownTarget,
     [`GET ${page}/:poolId/contribution`]: unknownTarget,
     [`POST ${page}/:poolId/contribution`]: unknownTarget,
     [`GET ${page}/:poolId/spend`]: unknownTarget,
