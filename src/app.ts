@@ -32,6 +32,7 @@ import { careRoutes } from "./modules/care/care.routes.ts";
 import { challengesRoutes } from "./modules/challenges/challenges.routes.ts";
 import { choiceRoutes } from "./modules/choice/choice.routes.ts";
 import { communityAssetsRoutes } from "./modules/community-assets/community-assets.routes.ts";
+import { communityBudgetsRoutes } from "./modules/community-budgets/community-budgets.routes.ts";
 import { complianceRoutes } from "./modules/compliance/compliance.routes.ts";
 import { consultationsRoutes } from "./modules/consultations/consultations.routes.ts";
 import { contractsRoutes } from "./modules/contracts/contracts.routes.ts";
@@ -170,6 +171,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(prizeRoutes);
   // Assets of community value (issue 21, part 1): the register, nominations, the council's decisions, the moratorium.
   await app.register(communityAssetsRoutes);
+  // Community budgets (issue 21, item 4): pooled funds of partners, a double-entry ledger, what each partner's money did.
+  await app.register(communityBudgetsRoutes);
 
   return app;
 }

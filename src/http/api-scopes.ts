@@ -63,6 +63,8 @@ export const API_SCOPES = [
   "prize:write",
   // Assets of community value (src/modules/community-assets): nominations, the council's decisions and records, requests to bid.
   "community-assets:write",
+  // Community budgets (src/modules/community-budgets): pools, partners, contributions and spends.
+  "community-budgets:write",
   // Demo mode only (src/modules/demo-clock): platform administrators.
   "demo-clock:write",
 ] as const;

@@ -8,6 +8,7 @@ import { demoChallengesSeed } from "./demo/challenges.ts";
 import { demoChampionsSeed } from "./demo/champions.ts";
 import { demoChoiceSeed } from "./demo/choice.ts";
 import { demoCommunityAssetsSeed } from "./demo/community-assets.ts";
+import { demoCommunityBudgetsSeed } from "./demo/community-budgets.ts";
 import { demoComplianceSeed } from "./demo/compliance.ts";
 import { demoConsultationsSeed } from "./demo/consultations.ts";
 import { demoContractsSeed } from "./demo/contracts.ts";
@@ -75,6 +76,8 @@ export const seeds: readonly Seed[] = [
   demoPrizeSeed,
   // Assets of community value (issue 21): Westshire's list, one at each stage of the moratorium.
   demoCommunityAssetsSeed,
+  // Community budgets (issue 21): Westshire's whole-place budget with four partners and three spends.
+  demoCommunityBudgetsSeed,
   // Last: the market dashboards' figures of everything above (every deployment).
   marketFiguresSeed,
 ];

@@ -64,6 +64,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/prize"],
   // Neighbourhood services (issue 21): assets of community value on the Localism Act's clocks.
   ["modules/community-assets"],
+  // Community budgets (issue 21, item 4): pooled funds in a double-entry ledger; grants paid from a pool.
+  ["modules/community-budgets"],
   // Open data about the whole system: reads the modules above through their public services.
   ["modules/ocds"],
   // The market dashboards: figures kept from the modules above, read through their services.

@@ -29,6 +29,7 @@ import { challenges } from "./rules/challenges.ts";
 import { choice } from "./rules/choice.ts";
 import { commissioning } from "./rules/commissioning.ts";
 import { communityAssets } from "./rules/community-assets.ts";
+import { communityBudgets } from "./rules/community-budgets.ts";
 import { consultations } from "./rules/consultations.ts";
 import { contracts } from "./rules/contracts.ts";
 import { datasets } from "./rules/datasets.ts";
@@ -120,6 +121,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   standards,
   prize,
   communityAssets,
+  communityBudgets,
   appeals,
 };
 export const RULES: Record<string, Rule> = Object.assign(

@@ -9,6 +9,7 @@ import { DEMO_CHALLENGE } from "../../src/seed/demo/challenges.ts";
 import { DEMO_CHAMPION_REPORT } from "../../src/seed/demo/champions.ts";
 import { DEMO_CHOICE, DEMO_CHOICE_MEMBERS } from "../../src/seed/demo/choice.ts";
 import { DEMO_COMMUNITY_ASSETS } from "../../src/seed/demo/community-assets.ts";
+import { DEMO_COMMUNITY_BUDGET } from "../../src/seed/demo/community-budgets.ts";
 import { DEMO_CONSULTATION } from "../../src/seed/demo/consultations.ts";
 import { DEMO_CONTRACTS } from "../../src/seed/demo/contracts.ts";
 import { DEMO_GRANTS } from "../../src/seed/demo/grants.ts";
@@ -103,4 +104,7 @@ export const PUBLIC_PAGES: readonly string[] = [
   // Assets of community value (issue 21): the register and an entry in its full moratorium.
   "/community-assets",
   `/community-assets/${DEMO_COMMUNITY_ASSETS.kingsArms}`,
+  // Community budgets (issue 21): the demo's whole-place budget and what the NHS body's money did.
+  `/community-budgets/${DEMO_COMMUNITY_BUDGET}`,
+  `/community-budgets/${DEMO_COMMUNITY_BUDGET}/partners/${DEMO_AUTHORITY.nhs}`,
 ];

@@ -89,6 +89,7 @@ import * as spinoutDocuments from "./2026-12-24-01-spinout-documents.ts";
 import * as barrierEvidence from "./2026-12-24-02-barrier-evidence.ts";
 import * as accreditationScoringAndReminders from "./2026-12-24-03-accreditation-scoring-and-reminders.ts";
 import * as communityAssets from "./2026-12-24-05-community-assets.ts";
+import * as communityBudgets from "./2026-12-24-06-community-budgets.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -178,4 +179,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-24-02-barrier-evidence": barrierEvidence,
   "2026-12-24-03-accreditation-scoring-and-reminders": accreditationScoringAndReminders,
   "2026-12-24-05-community-assets": communityAssets,
+  "2026-12-24-06-community-budgets": communityBudgets,
 };

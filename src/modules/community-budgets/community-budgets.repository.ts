@@ -1,0 +1,99 @@
+/**
+ * SQL of community budgets: the pools (`community_budget_pools`), their partners
+ * (`community_budget_partners`), the journals of contributions and spends (`community_budget_journals`)
+ * and the ledger's lines (`community_budget_lines`).
+ */
+import type { Db } from "../../db/database.ts";
+import type {
+  CommunityBudgetJournalsTable,
+  CommunityBudgetLinesTable,
+  CommunityBudgetPartnersTable,
+  CommunityBudgetPoolsTable,
+  Journal,
+  LedgerLine,
+  Partner,
+  Pool,
+} from "./community-budgets.table.ts";
+
+export function insertPool(db: Db, row: CommunityBudgetPoolsTable): Promise<Pool> {
+  return db.insertInto("community_budget_pools").values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** A pool by its id (`lock`: for update, so that entries to one pool are made one at a time). */
+export function poolById(db: Db, id: string, opts: { lock?: boolean } = {}): Promise<Pool | undefined> {
+  const query = db.selectFrom("community_budget_pools").selectAll().where("id", "=", id);
+  return (opts.lock ? query.forUpdate() : query).executeTakeFirst();
+}
+
+export async function touchPool(db: Db, authorityId: string, id: string, at: Date): Promise<void> {
+  await db
+    .updateTable("community_budget_pools")
+    .set({ updated_at: at })
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .execute();
+}
+
+/** The pools, newest first (at most `limit`). */
+export function listPools(db: Db, limit: number): Promise<Pool[]> {
+  return db
+    .selectFrom("community_budget_pools")
+    .selectAll()
+    .orderBy("created_at", "desc")
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+}
+
+export async function insertPartner(db: Db, row: CommunityBudgetPartnersTable): Promise<void> {
+  await db.insertInto("community_budget_partners").values(row).execute();
+}
+
+/** A pool's partners, in the order they joined. */
+export function partnersOf(db: Db, authorityId: string, poolId: string): Promise<Partner[]> {
+  return db
+    .selectFrom("community_budget_partners")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("pool_id", "=", poolId)
+    .orderBy("position")
+    .execute();
+}
+
+export async function insertJournal(
+  db: Db,
+  row: CommunityBudgetJournalsTable,
+  lines: readonly CommunityBudgetLinesTable[],
+): Promise<void> {
+  await db.insertInto("community_budget_journals").values(row).execute();
+  if (lines.length > 0)
+    await db
+      .insertInto("community_budget_lines")
+      .values([...lines])
+      .execute();
+}
+
+/** A pool's journals in the ledger's order: by day, then as recorded. */
+export function journalsOf(db: Db, authorityId: string, poolId: string): Promise<Journal[]> {
+  return db
+    .selectFrom("community_budget_journals")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("pool_id", "=", poolId)
+    .orderBy("on_date")
+    .orderBy("recorded_at")
+    .orderBy("id")
+    .execute();
+}
+
+/** A pool's ledger lines. */
+export function linesOf(db: Db, authorityId: string, poolId: string): Promise<LedgerLine[]> {
+  return db
+    .selectFrom("community_budget_lines")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("pool_id", "=", poolId)
+    .orderBy("journal_id")
+    .orderBy("line_no")
+    .execute();
+}
