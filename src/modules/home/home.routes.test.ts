@@ -68,6 +68,7 @@ describe("an authority's hub", () => {
     expect(mainText(own.body)).toContain("Start something");
     expect(links(own.body)).toContain(`${HUB}/tenders/new`);
     expect(links(own.body)).toContain(`${HUB}/community-assets`);
+    expect(links(own.body)).toContain(`${HUB}/community-budgets/new`);
     expect(links((await call(t.app, "GET", HUB)).body)).not.toContain(`${HUB}/community-assets`);
     expect(links(own.body)).not.toContain(`/public-bodies/${DEMO_AUTHORITY.county}/people`);
     expect(links((await call(t.app, "GET", HUB, admin)).body)).toContain(
