@@ -14,7 +14,7 @@ import { csrfTokenForSession } from "../../src/http/csrf.ts";
 import { type Clock, systemClock } from "../../src/lib/clock.ts";
 import { newId } from "../../src/lib/ids.ts";
 import { randomToken, sha256 } from "../../src/lib/secrets.ts";
-import { type GrantInput, grantRole } from "../../src/modules/access/access.service.ts";
+import { type GrantInput, grantRole, type Principal } from "../../src/modules/access/access.service.ts";
 import {
   createAccount,
   hashPassword,
@@ -23,6 +23,7 @@ import {
   SESSION_IDLE_MS,
 } from "../../src/modules/accounts/accounts.service.ts";
 import { SYSTEM } from "../../src/modules/audit/audit.service.ts";
+import { principalOf } from "./principals.ts";
 
 export const TEST_PASSWORD = "correct horse battery";
 
@@ -82,6 +83,38 @@ export async function userWithRole(
 ): Promise<string> {
   const grant = { role, ...(scopeId ? { scopeId } : {}) };
   return (await createUser(db, { grants: [grant], ...(displayName ? { displayName } : {}) })).id;
+}
+
+/** People of a test file by a name of the test's own, each with one role: their ids, sessions and principals. */
+export interface TestPeople {
+  users: Record<string, string>;
+  /** Signed in, past the second factor. */
+  sessions: Record<string, TestSession>;
+  /** As a service call takes them (grants read from the database). */
+  principals: Record<string, Principal>;
+}
+
+/**
+ * Makes each person (name → role, scope, display name), signed in past the second factor:
+ *
+ *   ({ users, sessions, principals } = await peopleWithRoles(t.app, db, {
+ *     commissioner: ["commissioner", COUNTY, "Cleo Commissioner"],
+ *     citizen: ["citizen", undefined, "Cy Citizen"],
+ *   }));
+ */
+export async function peopleWithRoles(
+  app: FastifyInstance,
+  db: Db,
+  people: Record<string, readonly [GrantInput["role"], string | undefined, string]>,
+): Promise<TestPeople> {
+  const found: TestPeople = { users: {}, sessions: {}, principals: {} };
+  for (const [who, [role, scopeId, displayName]] of Object.entries(people)) {
+    const id = await userWithRole(db, role, scopeId, displayName);
+    found.users[who] = id;
+    found.sessions[who] = await sessionFor(app, id, { twoFactor: true });
+    found.principals[who] = await principalOf(db, id);
+  }
+  return found;
 }
 
 export interface TestSession {

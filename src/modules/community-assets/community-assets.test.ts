@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { postForm, sessionFor, type TestSession, userWithRole } from "../../../tests/support/auth.ts";
+import { peopleWithRoles, postForm, type TestPeople, type TestSession } from "../../../tests/support/auth.ts";
 import { mainText, summaryLinks } from "../../../tests/support/pages.ts";
-import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { ctxFor } from "../../../tests/support/principals.ts";
 import { fixedClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_COMMUNITY_ASSETS } from "../../seed/demo/community-assets.ts";
@@ -33,10 +33,10 @@ const DISTRICT = DEMO_AUTHORITY.district;
 const GROUP = DEMO_ORGS.carersTrust;
 
 let t: TestApp;
-const users: Record<string, string> = {};
-const sessions: Record<string, TestSession> = {};
+let users: TestPeople["users"];
+let sessions: TestPeople["sessions"];
+let principals: TestPeople["principals"];
 const as = (who: string) => sessions[who] as TestSession;
-const principals: Record<string, Awaited<ReturnType<typeof principalOf>>> = {};
 const db = () => t.deps.db;
 /** A service call as `who` on a London day (noon). */
 const on = (date: string, who: string | null): Ctx =>
@@ -58,16 +58,13 @@ const pub = {
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
-  const make = userWithRole.bind(null, db());
-  users.group = await make("organisation-member", GROUP, "Gill Group");
-  users.mutual = await make("organisation-admin", DEMO_ORGANISATION, "Mo Mutual");
-  users.commissioner = await make("commissioner", COUNTY, "Cleo Commissioner");
-  users.district = await make("commissioner", DISTRICT, "Dan District");
-  users.citizen = await make("citizen", undefined, "Cy Citizen");
-  for (const [who, id] of Object.entries(users)) {
-    sessions[who] = await sessionFor(t.app, id, { twoFactor: true });
-    principals[who] = await principalOf(db(), id);
-  }
+  ({ users, sessions, principals } = await peopleWithRoles(t.app, db(), {
+    group: ["organisation-member", GROUP, "Gill Group"],
+    mutual: ["organisation-admin", DEMO_ORGANISATION, "Mo Mutual"],
+    commissioner: ["commissioner", COUNTY, "Cleo Commissioner"],
+    district: ["commissioner", DISTRICT, "Dan District"],
+    citizen: ["citizen", undefined, "Cy Citizen"],
+  }));
 });
 
 afterAll(async () => {

@@ -14,6 +14,7 @@ import type {
   Partner,
   Pool,
 } from "./community-budgets.table.ts";
+import type { Line } from "./ledger.ts";
 
 export function insertPool(db: Db, row: CommunityBudgetPoolsTable): Promise<Pool> {
   return db.insertInto("community_budget_pools").values(row).returningAll().executeTakeFirstOrThrow();
@@ -60,16 +61,29 @@ export function partnersOf(db: Db, authorityId: string, poolId: string): Promise
     .execute();
 }
 
+/** A journal and its ledger lines, numbered in the order given. */
 export async function insertJournal(
   db: Db,
   row: CommunityBudgetJournalsTable,
-  lines: readonly CommunityBudgetLinesTable[],
+  lines: readonly Line[],
 ): Promise<void> {
   await db.insertInto("community_budget_journals").values(row).execute();
   if (lines.length > 0)
     await db
       .insertInto("community_budget_lines")
-      .values([...lines])
+      .values(
+        lines.map(
+          (l, i): CommunityBudgetLinesTable => ({
+            authority_id: row.authority_id,
+            journal_id: row.id,
+            line_no: i,
+            pool_id: row.pool_id,
+            account: l.account,
+            partner_authority_id: l.partnerId,
+            amount_pence: l.amount,
+          }),
+        ),
+      )
       .execute();
 }
 

@@ -498,15 +498,7 @@ export async function recordContribution(
         recorded_by: p.userId,
         recorded_at: now,
       },
-      lines.map((l, i) => ({
-        authority_id: pool.authority_id,
-        journal_id: id,
-        line_no: i,
-        pool_id: pool.id,
-        account: l.account,
-        partner_authority_id: l.partnerId,
-        amount_pence: l.amount,
-      })),
+      lines,
     );
     await repo.touchPool(trx, pool.authority_id, pool.id, now);
     await recordAudit(trx, ctx.clock, {
@@ -641,15 +633,7 @@ export async function recordSpend(ctx: Ctx, poolId: string, input: SpendInput): 
         recorded_by: p.userId,
         recorded_at: now,
       },
-      journal.map((l, i) => ({
-        authority_id: pool.authority_id,
-        journal_id: id,
-        line_no: i,
-        pool_id: pool.id,
-        account: l.account,
-        partner_authority_id: l.partnerId,
-        amount_pence: l.amount,
-      })),
+      journal,
     );
     await repo.touchPool(trx, pool.authority_id, pool.id, now);
     await recordAudit(trx, ctx.clock, {

@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
-import { postForm, sessionFor, type TestSession, userWithRole } from "../../../tests/support/auth.ts";
+import { peopleWithRoles, postForm, type TestPeople, type TestSession } from "../../../tests/support/auth.ts";
 import { mainText, summaryLinks } from "../../../tests/support/pages.ts";
-import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { ctxFor } from "../../../tests/support/principals.ts";
 import { fixedClock } from "../../lib/clock.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
@@ -30,10 +30,9 @@ const DISTRICT = DEMO_AUTHORITY.district;
 const NHS = DEMO_AUTHORITY.nhs;
 
 let t: TestApp;
-const users: Record<string, string> = {};
-const sessions: Record<string, TestSession> = {};
+let sessions: TestPeople["sessions"];
+let principals: TestPeople["principals"];
 const as = (who: string) => sessions[who] as TestSession;
-const principals: Record<string, Awaited<ReturnType<typeof principalOf>>> = {};
 const db = () => t.deps.db;
 /** A service call as `who` on a London day (noon). */
 const on = (date: string, who: string | null): Ctx =>
@@ -41,15 +40,12 @@ const on = (date: string, who: string | null): Ctx =>
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
-  const make = userWithRole.bind(null, db());
-  users.county = await make("commissioner", COUNTY, "Cleo County");
-  users.district = await make("commissioner", DISTRICT, "Dan District");
-  users.nhs = await make("authority-admin", NHS, "Nia NHS");
-  users.citizen = await make("citizen", undefined, "Cy Citizen");
-  for (const [who, id] of Object.entries(users)) {
-    sessions[who] = await sessionFor(t.app, id, { twoFactor: true });
-    principals[who] = await principalOf(db(), id);
-  }
+  ({ sessions, principals } = await peopleWithRoles(t.app, db(), {
+    county: ["commissioner", COUNTY, "Cleo County"],
+    district: ["commissioner", DISTRICT, "Dan District"],
+    nhs: ["authority-admin", NHS, "Nia NHS"],
+    citizen: ["citizen", undefined, "Cy Citizen"],
+  }));
 });
 
 afterAll(async () => {
