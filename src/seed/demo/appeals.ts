@@ -11,7 +11,6 @@
 import { type Clock, fixedClock } from "../../lib/clock.ts";
 import { addDays, londonToday } from "../../lib/london-time.ts";
 import { addWorkingDays } from "../../lib/working-days.ts";
-import { loadGrants } from "../../modules/access/access.service.ts";
 import type { Ctx } from "../../modules/access/context.ts";
 import { makeAppeal, subjectKey } from "../../modules/redress/appeals.service.ts";
 import { assessCase, decideCase, draftDecision } from "../../modules/redress/ombudsman.service.ts";
@@ -20,7 +19,7 @@ import { registerSecondTierBody } from "../../modules/redress/second-tier.servic
 import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
 import { DEMO_SPINOUT } from "./mutuals.ts";
-import { DEMO_USERS } from "./users.ts";
+import { DEMO_USERS, demoPrincipal } from "./users.ts";
 
 const userOf = (role: string, scopeId: string) =>
   DEMO_USERS.find((u) => u.role === role && u.scopeId === scopeId)?.id as string;
@@ -33,13 +32,7 @@ export const demoAppealsSeed: Seed = {
   async run({ trx, ctx }) {
     const today = londonToday(ctx.clock);
     const dayOf = (days: number) => addDays(today, -days);
-    const person = async (userId: string) => ({
-      userId,
-      displayName: "",
-      grants: await loadGrants(ctx.db, userId),
-      via: "session" as const,
-      twoFactor: true,
-    });
+    const person = (userId: string) => demoPrincipal(ctx.db, userId, "");
     const ago = (days: number, principal: Awaited<ReturnType<typeof person>>): Ctx => ({
       ...ctx,
       clock: fixedClock(new Date(`${dayOf(days)}T10:00:00Z`)) as Clock,

@@ -11,7 +11,7 @@
  */
 import { type Clock, fixedClock } from "../../lib/clock.ts";
 import { addDays, londonToday } from "../../lib/london-time.ts";
-import { loadGrants, type Principal } from "../../modules/access/access.service.ts";
+import type { Principal } from "../../modules/access/access.service.ts";
 import type { Ctx } from "../../modules/access/context.ts";
 import {
   decideNomination,
@@ -24,7 +24,7 @@ import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
 import { DEMO_CHARITY_USER } from "./consultations.ts";
 import { DEMO_ORGANISATION } from "./organisations.ts";
-import { DEMO_USERS } from "./users.ts";
+import { DEMO_USERS, demoPrincipal } from "./users.ts";
 
 const id = (n: number) => `019a0000-0000-7000-8000-0000000d${String(n).padStart(4, "0")}`;
 
@@ -199,13 +199,7 @@ export const demoCommunityAssetsSeed: Seed = {
     const now = ctx.clock.now().getTime();
     const today = londonToday(ctx.clock);
     const at = (daysAgo: number): Clock => fixedClock(new Date(now - daysAgo * 86_400_000)) as Clock;
-    const person = async (userId: string): Promise<Principal> => ({
-      userId,
-      displayName: userId,
-      grants: await loadGrants(ctx.db, userId),
-      via: "session",
-      twoFactor: true,
-    });
+    const person = (userId: string) => demoPrincipal(ctx.db, userId);
     const sam = await person(DEMO_CHARITY_USER.id);
     const priya = await person(priyaId);
     const acting = (principal: Principal, daysAgo: number): Ctx => ({

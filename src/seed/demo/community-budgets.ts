@@ -8,7 +8,7 @@
  */
 import { type Clock, fixedClock } from "../../lib/clock.ts";
 import { addDays, londonToday } from "../../lib/london-time.ts";
-import { loadGrants, type Principal } from "../../modules/access/access.service.ts";
+import type { Principal } from "../../modules/access/access.service.ts";
 import type { Ctx } from "../../modules/access/context.ts";
 import {
   addPartner,
@@ -19,6 +19,7 @@ import {
 import type { Seed } from "../seed.ts";
 import { DEMO_AREA } from "./areas.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
+import { demoPrincipal } from "./users.ts";
 
 /** The demo's pool (a fixed id). */
 export const DEMO_COMMUNITY_BUDGET = "019a0000-0000-7000-8000-0000000b0001";
@@ -34,13 +35,7 @@ export const demoCommunityBudgetsSeed: Seed = {
   async run({ ctx }) {
     const now = ctx.clock.now().getTime();
     const today = londonToday(ctx.clock);
-    const person = async (userId: string): Promise<Principal> => ({
-      userId,
-      displayName: userId,
-      grants: await loadGrants(ctx.db, userId),
-      via: "session",
-      twoFactor: true,
-    });
+    const person = (userId: string) => demoPrincipal(ctx.db, userId);
     const [priya, pat, dws] = await Promise.all([
       person(PRIYA),
       person(PAT),

@@ -9,11 +9,10 @@
  * data; fixed ids.
  */
 
-import type { Db } from "../../db/database.ts";
 import { type Clock, fixedClock } from "../../lib/clock.ts";
 import { londonInstant, londonParts } from "../../lib/london-time.ts";
 import type { Principal } from "../../modules/access/access.service.ts";
-import { grantRole, loadGrants } from "../../modules/access/access.service.ts";
+import { grantRole } from "../../modules/access/access.service.ts";
 import type { Ctx } from "../../modules/access/context.ts";
 import { createAccount } from "../../modules/accounts/accounts.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
@@ -33,7 +32,7 @@ import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
 import { DEMO_ORGANISATION } from "./organisations.ts";
 import { DEMO_PROJECT } from "./projects.ts";
-import { DEMO_PASSWORD, DEMO_USERS } from "./users.ts";
+import { DEMO_PASSWORD, DEMO_USERS, demoPrincipal } from "./users.ts";
 
 const id = (n: number) => `019a0000-0000-7000-8000-0000000cf${String(n).padStart(3, "0")}`;
 
@@ -56,9 +55,7 @@ const DAY = 86_400_000;
 const userId = (role: string) => DEMO_USERS.find((u) => u.role === role)?.id ?? "";
 
 /** A demo person, as the seed acts for them (they respond, and answer points, through the real rules). */
-async function personOf(db: Db, id: string): Promise<Principal> {
-  return { userId: id, displayName: id, grants: await loadGrants(db, id), via: "session", twoFactor: true };
-}
+const personOf = demoPrincipal;
 
 /** `hours` o'clock, London time, on the day `days` from `now`. */
 function londonAt(now: Date, days: number, hours: number): Date {

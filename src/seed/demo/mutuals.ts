@@ -25,7 +25,6 @@
  */
 import { type Clock, fixedClock } from "../../lib/clock.ts";
 import { addMonths, londonToday } from "../../lib/london-time.ts";
-import { loadGrants } from "../../modules/access/access.service.ts";
 import type { Ctx } from "../../modules/access/context.ts";
 import {
   advanceProposal,
@@ -40,7 +39,7 @@ import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
 import { DEMO_ORGANISATION } from "./organisations.ts";
 import { DEMO_SERVICE } from "./services.ts";
-import { DEMO_USERS } from "./users.ts";
+import { DEMO_USERS, demoPrincipal } from "./users.ts";
 
 const id = (n: number) => `019a0000-0000-7000-8000-0000000e2${String(n).padStart(3, "0")}`;
 
@@ -76,13 +75,7 @@ export const demoMutualsSeed: Seed = {
       const moment = new Date(Date.parse(`${addMonths(m0, -back)}T09:00:00Z`) + days * 86_400_000);
       return fixedClock(moment < now ? moment : new Date(now.getTime() - 1000)) as Clock;
     };
-    const person = async (userId: string) => ({
-      userId,
-      displayName: "",
-      grants: await loadGrants(ctx.db, userId),
-      via: "session" as const,
-      twoFactor: true,
-    });
+    const person = (userId: string) => demoPrincipal(ctx.db, userId, "");
     const priya = await person(userOf("commissioner"));
     const evan = await person(userOf("evaluator"));
     const bea = await person(userOf("bid-opener"));

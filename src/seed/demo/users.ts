@@ -4,8 +4,9 @@
  * accounts (signing in with the second factor counted as passed) only when demo mode is on.
  */
 
-import type { Role } from "../../modules/access/access.service.ts";
-import { grantRole } from "../../modules/access/access.service.ts";
+import type { Db } from "../../db/database.ts";
+import type { Principal, Role } from "../../modules/access/access.service.ts";
+import { grantRole, loadGrants } from "../../modules/access/access.service.ts";
 import { createAccount, hashPassword } from "../../modules/accounts/accounts.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import type { Seed } from "../seed.ts";
@@ -240,3 +241,8 @@ export const demoUsersSeed: Seed = {
     }
   },
 };
+
+/** A demo person as a seed acts for them (signed in, past the second factor): through the real rules. */
+export async function demoPrincipal(db: Db, userId: string, displayName = userId): Promise<Principal> {
+  return { userId, displayName, grants: await loadGrants(db, userId), via: "session", twoFactor: true };
+}
