@@ -21,6 +21,10 @@ import { anchorAuditChains } from "./modules/audit/anchors.ts";
 import { barriersJobHandlers, startBarrierClockSweep } from "./modules/barriers/barriers.jobs.ts";
 import { budgetJobHandlers } from "./modules/budgets/budgets.jobs.ts";
 import { careJobHandlers } from "./modules/care/representatives.service.ts";
+import {
+  communityAssetsJobHandlers,
+  startInterimSweep,
+} from "./modules/community-assets/community-assets.jobs.ts";
 import { demoModeClock } from "./modules/demo-clock/demo-clock.service.ts";
 import { createJobRunner, type JobRunner } from "./modules/jobs/jobs.runner.ts";
 import { marketJobHandlers } from "./modules/market/figures.service.ts";
@@ -120,6 +124,7 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
         ...voiceJobHandlers(),
         ...resultsJobHandlers(),
         ...barriersJobHandlers(),
+        ...communityAssetsJobHandlers(),
       },
     });
     jobs.start();
@@ -133,6 +138,8 @@ export async function startPlatform(config: Config, realClock: Clock = systemClo
     await startBarrierClockSweep(database.db, clock);
     // Accreditations ending in 60 days: the provider's people told once, daily (docs/standards.md).
     await startExpirySweep(database.db, clock);
+    // Interim moratoria ending with no request to bid: the nominating group told once, daily (docs/neighbourhoods.md).
+    await startInterimSweep(database.db, clock);
     // Master key rotation: data keys still wrapped under a previous key are rewrapped under the
     // current one, in the background (bids open under either key meanwhile); stopped at shutdown.
     const background = new AbortController();

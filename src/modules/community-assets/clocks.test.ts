@@ -5,9 +5,11 @@ import {
   decisionDue,
   disposalDates,
   disposalStanding,
+  interimReminderDue,
   listingEnds,
   mayCompleteSale,
   monthsBeginningWith,
+  noticesDueReminderOn,
   reviewDecisionDue,
   reviewRequestBy,
   weeksBeginningWith,
@@ -95,5 +97,17 @@ describe("a notified sale", () => {
     expect(mayCompleteSale("protected")).toBe(true);
     for (const standing of ["not-started", "interim", "full", "ended"] as const)
       expect(mayCompleteSale(standing)).toBe(false);
+  });
+
+  it("reminds the nominating group from 7 days before the interim moratorium's last day to that day", () => {
+    expect(interimReminderDue("2027-03-01", "2027-04-03")).toBe(false);
+    expect(interimReminderDue("2027-03-01", "2027-04-04")).toBe(true);
+    expect(interimReminderDue("2027-03-01", "2027-04-11")).toBe(true);
+    expect(interimReminderDue("2027-03-01", "2027-04-12")).toBe(false);
+    // The sweep's search on a day finds exactly the notices whose reminder is due that day.
+    expect(noticesDueReminderOn("2027-04-04")).toEqual({ from: "2027-02-22", to: "2027-03-01" });
+    expect(noticesDueReminderOn("2027-04-11")).toEqual({ from: "2027-03-01", to: "2027-03-08" });
+    expect(interimReminderDue("2027-02-21", "2027-04-04")).toBe(false);
+    expect(interimReminderDue("2027-03-02", "2027-04-04")).toBe(false);
   });
 });

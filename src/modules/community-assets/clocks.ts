@@ -91,6 +91,27 @@ export function disposalDates(noticeOn: string): DisposalDates {
   };
 }
 
+/** How many days before the interim moratorium's last day the nominating group is reminded (the daily sweep). */
+export const INTERIM_REMINDER_DAYS = 7;
+
+/**
+ * Whether a notice received on `noticeOn`, with no request to bid, is due its reminder on `today`:
+ * from 7 days before the interim moratorium's last day to that day itself (once: the sweep keeps the day).
+ */
+export function interimReminderDue(noticeOn: string, today: string): boolean {
+  const { interimEnds } = disposalDates(noticeOn);
+  return today >= addDays(interimEnds, -INTERIM_REMINDER_DAYS) && today <= interimEnds;
+}
+
+/** The days on which notices are received that are due their reminder on `today` (the sweep's search). */
+export function noticesDueReminderOn(today: string): { from: string; to: string } {
+  const interimDays = ACV_PERIODS.interimWeeks * 7;
+  return {
+    from: addDays(today, 1 - interimDays),
+    to: addDays(today, 1 - interimDays + INTERIM_REMINDER_DAYS),
+  };
+}
+
 /** Whether a community group's request to be treated as a bidder, made on `requestedOn`, starts the full moratorium. */
 export function bidRequestInTime(dates: DisposalDates, requestedOn: string): boolean {
   return requestedOn >= dates.noticeOn && requestedOn <= dates.interimEnds;

@@ -2,7 +2,7 @@
  * SQL of assets of community value: the councils' lists (`community_assets`), the register's search,
  * and the owners' notices and exempt disposals (`community_asset_disposals`).
  */
-import { sql } from "kysely";
+import { type Insertable, sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type {
   AssetStatus,
@@ -100,7 +100,7 @@ export function nominationsAwaiting(
     .execute();
 }
 
-export async function insertDisposal(db: Db, row: CommunityAssetDisposalsTable): Promise<void> {
+export async function insertDisposal(db: Db, row: Insertable<CommunityAssetDisposalsTable>): Promise<void> {
   await db.insertInto("community_asset_disposals").values(row).execute();
 }
 
@@ -112,7 +112,7 @@ export async function updateDisposal(
     Pick<
       CommunityAssetDisposalsTable,
       "bid_requested_on" | "bidder_organisation_id" | "disposed_on" | "sold_to_community_group"
-    >
+    > & { interim_reminded_on: string }
   >,
 ): Promise<void> {
   await db
@@ -121,6 +121,40 @@ export async function updateDisposal(
     .where("authority_id", "=", authorityId)
     .where("id", "=", id)
     .execute();
+}
+
+/**
+ * Notices of an intended sale received from `fromNoticeOn` to `toNoticeOn`, with no request to bid,
+ * no sale and no reminder yet, of assets still listed (the interim moratorium's reminder: its sweep).
+ */
+export function noticesToRemind(db: Db, fromNoticeOn: string, toNoticeOn: string): Promise<Disposal[]> {
+  return db
+    .selectFrom("community_asset_disposals as d")
+    .innerJoin("community_assets as a", (j) =>
+      j.onRef("a.authority_id", "=", "d.authority_id").onRef("a.id", "=", "d.asset_id"),
+    )
+    .selectAll("d")
+    .where("d.kind", "=", "notice")
+    .where("d.bid_requested_on", "is", null)
+    .where("d.disposed_on", "is", null)
+    .where("d.interim_reminded_on", "is", null)
+    .where("d.notice_on", ">=", fromNoticeOn)
+    .where("d.notice_on", "<=", toNoticeOn)
+    .where("a.status", "=", "listed")
+    .orderBy("d.notice_on")
+    .orderBy("d.id")
+    .execute();
+}
+
+/** A notice's row, locked (the reminder checks it again before telling anyone). */
+export function disposalForUpdate(db: Db, authorityId: string, id: string): Promise<Disposal | undefined> {
+  return db
+    .selectFrom("community_asset_disposals")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /** The notices and exempt disposals of these assets, oldest first. */

@@ -26,6 +26,7 @@ import {
   type FieldError,
   ForbiddenError,
   NotFoundError,
+  UnprocessableError,
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
@@ -40,7 +41,7 @@ import {
   type Principal,
   requireSignedIn,
 } from "../access/access.service.ts";
-import type { Ctx } from "../access/context.ts";
+import { actorIn, type Ctx } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { type Authority, authoritiesByIds, authorityById } from "../authorities/authorities.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
@@ -590,11 +591,26 @@ export async function myCommunityGroups(ctx: Ctx): Promise<{ id: string; name: s
 // Nominating
 
 /** What the nomination form offers: the groups the person nominates for. 403 for anyone who does not nominate. */
+/**
+ * Refuses (422) a nomination to a council outside England: Part 5 Chapter 3 of the Localism Act 2011
+ * (assets of community value) is in force in England only. An authority whose country is not
+ * recorded is not taken to be in England.
+ */
+export function assertKeepsAssetList(authority: Pick<Authority, "name" | "country">): void {
+  if (authority.country === "england") return;
+  const message =
+    authority.country === null
+      ? msg`OpenPS does not know whether ${authority.name} is in England, and lists of assets of community value are kept by councils in England only. A platform administrator needs to record which country it is in.`
+      : msg`${authority.name} keeps no list of assets of community value: the Localism Act 2011's community right to bid applies in England only.`;
+  throw new UnprocessableError(message, [], "not_in_england");
+}
+
 export async function nominationFormFor(ctx: Ctx, authorityId: string) {
   const p = requireSignedIn(ctx.principal);
-  await authorityById(ctx.db, authorityId);
+  const authority = await authorityById(ctx.db, authorityId);
   const groups = await communityGroupsOf(ctx, p);
   if (groups.length === 0) throw new ForbiddenError(NOT_A_GROUP());
+  assertKeepsAssetList(authority);
   const orgs = await organisationsByIds(ctx.db, groups);
   return { groups: [...orgs.values()].map((o) => ({ id: o.id, name: o.name })) };
 }
@@ -609,6 +625,7 @@ export async function nominate(
   const p = requireSignedIn(ctx.principal);
   const authority = await authorityById(ctx.db, authorityId);
   const group = await groupActingFor(ctx, p, text(input.organisationId) || undefined);
+  assertKeepsAssetList(authority);
   const checked = await checkedNomination(ctx, input);
   const now = ctx.clock.now();
   const today = londonToday(ctx.clock);
@@ -737,13 +754,13 @@ async function councilAction(
 }
 
 /** What the council did with a nomination, for the nominating group. */
-interface GroupNotice {
+export interface GroupNotice {
   subject: string;
   body: string;
 }
 
 /** The nominating group's people told, in their inbox and by email (not the person acting). */
-async function tellNominators(trx: Trx, ctx: Ctx, a: CommunityAsset, n: GroupNotice): Promise<void> {
+export async function tellNominators(trx: Trx, ctx: Ctx, a: CommunityAsset, n: GroupNotice): Promise<void> {
   for (const userId of await organisationPeople(trx, a.nominator_organisation_id)) {
     if (userId === ctx.principal?.userId) continue;
     await notify(
@@ -758,7 +775,7 @@ async function tellNominators(trx: Trx, ctx: Ctx, a: CommunityAsset, n: GroupNot
         body: n.body,
         link: `/community-assets/${a.id}`,
       },
-      { email: true, actor: actorOf(ctx.principal) },
+      { email: true, actor: actorIn(ctx) },
     );
   }
 }

@@ -3,7 +3,7 @@
  * of intended sales and exempt disposals. The tables are in
  * `src/db/migrations/2026-12-24-05-community-assets.ts`. `Database` (src/db/database.ts) extends this.
  */
-import type { Selectable } from "kysely";
+import type { ColumnType, Selectable } from "kysely";
 
 /**
  * Where a nomination stands: awaiting the council's decision; listed; not listed (the list of
@@ -73,6 +73,8 @@ export interface CommunityAssetDisposalsTable {
   /** The sale completed, or the exempt disposal made. */
   disposed_on: string | null;
   sold_to_community_group: boolean | null;
+  /** A notice: the day the nominating group was reminded that the interim moratorium nears its end. */
+  interim_reminded_on: ColumnType<string | null, string | null | undefined, string | null>;
   recorded_by: string | null;
   recorded_at: Date;
 }

@@ -27,6 +27,7 @@ import {
   recordSale,
   requestToBid,
 } from "./community-assets.service.ts";
+import { remindInterimEnding } from "./reminders.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
 const DISTRICT = DEMO_AUTHORITY.district;
@@ -134,6 +135,44 @@ describe("nominating and deciding", () => {
     );
     expect(res.statusCode).toBe(400);
     expect(summaryLinks(res.body)).toEqual(["#postcode", "#reasons", "#longitude"]);
+  });
+
+  it("a council outside England keeps no list: nominating to it is refused, and its page offers none", async () => {
+    const body = { ...pub, latitude: 52.1, longitude: -1.9 };
+    const welsh = DEMO_AUTHORITY.welsh;
+    const refused = await call(
+      t.app,
+      "POST",
+      `/api/v1/authorities/${welsh}/community-assets`,
+      as("group"),
+      body,
+    );
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error).toMatchObject({ code: "not_in_england" });
+    expect(refused.json().error.message).toBe(
+      "Glanmor County Council keeps no list of assets of community value: the Localism Act 2011's community right to bid applies in England only.",
+    );
+    // Permission first: someone who may not nominate anywhere is told that, not where the Act runs.
+    expect(
+      (await call(t.app, "POST", `/api/v1/authorities/${welsh}/community-assets`, as("mutual"), body))
+        .statusCode,
+    ).toBe(403);
+    const form = await call(
+      t.app,
+      "GET",
+      "/authorities/cyngor-sir-glanmor/community-assets/nominate",
+      as("group"),
+    );
+    expect(form.statusCode).toBe(422);
+    expect(mainText(form.body)).toContain(
+      "the Localism Act 2011's community right to bid applies in England only",
+    );
+    expect((await call(t.app, "GET", "/authorities/cyngor-sir-glanmor")).body).not.toContain(
+      "/community-assets/nominate",
+    );
+    expect((await call(t.app, "GET", "/authorities/westshire-county-council")).body).toContain(
+      "/authorities/westshire-county-council/community-assets/nominate",
+    );
   });
 
   it("the public sees a private owner's name nowhere; the council's people see it and the contact", async () => {
@@ -283,6 +322,42 @@ describe("the moratorium", () => {
     await expect(recordNotice(on("2027-05-01", "district"), id, { on: "2027-05-01" })).rejects.toMatchObject({
       code: "forbidden",
     });
+  });
+});
+
+describe("the interim moratorium's reminder", () => {
+  it("tells the nominating group once, from 7 days before its end, unless a group has asked to bid", async () => {
+    const quiet = await listedPub("2027-01-04", "2027-01-20", "The Plough");
+    const asked = await listedPub("2027-01-04", "2027-01-20", "The Bell");
+    for (const id of [quiet, asked])
+      await recordNotice(on("2027-05-03", "commissioner"), id, { on: "2027-05-03" });
+    await requestToBid(on("2027-05-10", "group"), asked);
+    const sweep = (day: string) => remindInterimEnding(db(), fixedClock(new Date(`${day}T06:00:00Z`)));
+    const reminders = () =>
+      db()
+        .selectFrom("notifications")
+        .select(["subject", "body", "link"])
+        .where("user_id", "=", users.group as string)
+        .where("subject", "like", "%ask to bid by%")
+        .where("link", "in", [`/community-assets/${quiet}`, `/community-assets/${asked}`])
+        .execute();
+    expect(await sweep("2027-06-05")).toBe(0);
+    expect(await sweep("2027-06-06")).toBe(1);
+    expect(await sweep("2027-06-07")).toBe(0);
+    expect(await reminders()).toEqual([
+      {
+        subject: "The Plough: ask to bid by 13 June 2027",
+        body: "The owner of The Plough gave notice of an intended sale on 3 May 2027, and no community group has asked to be treated as a potential bidder. A group that asks by 13 June 2027 stops the sale until 2 November 2027; after that day the owner may sell to anyone.",
+        link: `/community-assets/${quiet}`,
+      },
+    ]);
+    const audit = await db()
+      .selectFrom("audit_events")
+      .select(["action", "actor_type"])
+      .where("entity_id", "=", quiet)
+      .where("action", "=", "community-asset.interim-reminded")
+      .execute();
+    expect(audit).toEqual([{ action: "community-asset.interim-reminded", actor_type: "system" }]);
   });
 });
 
