@@ -60,6 +60,8 @@ export function assetToApi(v: AssetView) {
     localConnection: a.local_connection,
     ownerName: v.ownerShown,
     ownerContact: v.ownerContact,
+    occupierName: v.occupierName,
+    occupierContact: v.occupierContact,
     status: a.status,
     receivedOn: a.received_on,
     decisionDue: v.decisionDue,

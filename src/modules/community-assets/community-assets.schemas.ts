@@ -39,6 +39,15 @@ export const NominateBody = Type.Object({
   ownerOrganisationId: Type.Optional(
     Text("The owner, when an organisation of the directory: its name is public"),
   ),
+  ownerIsOrganisation: Type.Optional(
+    Type.Boolean({
+      description: "The owner is an organisation (a company, a trust…), not a person: its name is public",
+    }),
+  ),
+  occupierName: Type.Optional(
+    Text("The lawful occupier, when not the owner (told of the listing), kept private to the council"),
+  ),
+  occupierContact: Type.Optional(Text("The occupier's address or contact, kept private to the council")),
   latitude: Type.Optional(Type.Number({ minimum: 49, maximum: 61 })),
   longitude: Type.Optional(Type.Number({ minimum: -9, maximum: 2 })),
 });
@@ -99,6 +108,10 @@ export const AssetResponse = Type.Object({
     Type.String({ description: "An organisation's name; a person's only to the council's people" }),
   ),
   ownerContact: Nullable(Type.String({ description: "The council's people only" })),
+  occupierName: Nullable(
+    Type.String({ description: "The occupier when not the owner: the council's people only" }),
+  ),
+  occupierContact: Nullable(Type.String({ description: "The council's people only" })),
   status: Strings(ASSET_STATUSES),
   receivedOn: IsoDate,
   decisionDue: IsoDate,

@@ -102,6 +102,10 @@ export interface NominateInput {
   ownerName?: string;
   ownerContact?: string;
   ownerOrganisationId?: string;
+  /** The owner is an organisation (its name is then public): true, or "yes" from the form. */
+  ownerIsOrganisation?: boolean | string;
+  occupierName?: string;
+  occupierContact?: string;
   latitude?: string | number;
   longitude?: string | number;
 }
@@ -253,6 +257,19 @@ async function checkedNomination(ctx: Ctx, input: NominateInput) {
       field: "ownerContact",
       message: msg`Enter the owner's address or contact in ${LIMITS.ownerContact} characters or fewer`,
     });
+  const occupierName = text(input.occupierName);
+  const occupierContact = text(input.occupierContact);
+  if (occupierName.length > LIMITS.ownerName)
+    problems.push({
+      field: "occupierName",
+      message: msg`Enter the occupier's name in ${LIMITS.ownerName} characters or fewer, or leave it empty`,
+    });
+  if (occupierContact.length > LIMITS.ownerContact || (occupierContact !== "" && occupierName === ""))
+    problems.push({
+      field: "occupierContact",
+      message: msg`Enter the occupier's name with their contact, and the contact in ${LIMITS.ownerContact} characters or fewer`,
+    });
+  const ownerIsOrganisation = input.ownerIsOrganisation === true || input.ownerIsOrganisation === "yes";
   let ownerOrganisationId: string | null = null;
   const askedOwner = text(input.ownerOrganisationId);
   if (askedOwner !== "") {
@@ -295,6 +312,9 @@ async function checkedNomination(ctx: Ctx, input: NominateInput) {
     owner_name: ownerName,
     owner_contact: ownerContact === "" ? null : ownerContact,
     owner_organisation_id: ownerOrganisationId,
+    owner_is_organisation: ownerIsOrganisation || ownerOrganisationId !== null,
+    occupier_name: occupierName === "" ? null : occupierName,
+    occupier_contact: occupierContact === "" ? null : occupierContact,
     latitude: latitude ?? null,
     longitude: longitude ?? null,
   };
@@ -332,6 +352,9 @@ export interface AssetView {
   /** The owner as the viewer may see it: an organisation's name to anyone; a person's to the council's people only. */
   ownerShown: string | null;
   ownerContact: string | null;
+  /** The occupier when not the owner, and their contact: the council's people only. */
+  occupierName: string | null;
+  occupierContact: string | null;
   today: string;
   decisionDue: string;
   /** Awaiting the decision after its last day. */
@@ -458,10 +481,12 @@ async function viewsOf(ctx: Ctx, assets: readonly CommunityAsset[], full: boolea
       nominatorName: names.get(a.nominator_organisation_id) ?? null,
       ownerShown: a.owner_organisation_id
         ? (names.get(a.owner_organisation_id) ?? null)
-        : staff
+        : a.owner_is_organisation || staff
           ? a.owner_name
           : null,
       ownerContact: staff ? a.owner_contact : null,
+      occupierName: staff ? a.occupier_name : null,
+      occupierContact: staff ? a.occupier_contact : null,
       today,
       decisionDue: due,
       decisionOverdue: a.status === "nominated" && today > due,

@@ -39,6 +39,11 @@ export interface CommunityAssetsTable {
   owner_contact: string | null;
   /** The owner, when an organisation of the directory: its name is public. */
   owner_organisation_id: string | null;
+  /** The owner is an organisation (a company, a trust…), in the directory or not: its name is public. */
+  owner_is_organisation: boolean;
+  /** The lawful occupier, when not the owner: told of the listing with the owner; the council's only. */
+  occupier_name: string | null;
+  occupier_contact: string | null;
   received_on: string;
   status: AssetStatus;
   decided_on: string | null;

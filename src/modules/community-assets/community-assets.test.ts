@@ -184,6 +184,42 @@ describe("nominating and deciding", () => {
     expect(staff.json()).toMatchObject({ ownerName: "Jo Bloggs", ownerContact: "jo@example.org" });
     expect((await call(t.app, "GET", `/community-assets/${id}`)).body).not.toContain("Jo Bloggs");
   });
+
+  it("an owner that is an organisation is named publicly; an occupier only to the council's people", async () => {
+    const v = await nominate(on("2027-03-01", "group"), COUNTY, {
+      ...pub,
+      name: "The Crown",
+      ownerName: "Crown Pub Holdings Ltd",
+      ownerIsOrganisation: "yes",
+      occupierName: "Pat Tenant",
+      occupierContact: "At the pub",
+    });
+    await decideNomination(on("2027-03-10", "commissioner"), v.asset.id, {
+      outcome: "listed",
+      reasons: "Yes.",
+    });
+    const seen = await call(t.app, "GET", `/api/v1/community-assets/${v.asset.id}`);
+    expect(seen.json()).toMatchObject({
+      ownerName: "Crown Pub Holdings Ltd",
+      occupierName: null,
+      occupierContact: null,
+    });
+    expect(seen.body).not.toContain("Pat Tenant");
+    const page = await call(t.app, "GET", `/community-assets/${v.asset.id}`);
+    expect(mainText(page.body)).toContain("Crown Pub Holdings Ltd");
+    expect(page.body).not.toContain("Pat Tenant");
+    const staff = await call(t.app, "GET", `/community-assets/${v.asset.id}`, as("commissioner"));
+    expect(mainText(staff.body)).toContain("Pat Tenant – At the pub");
+    // An occupier's contact without their name is refused, named by its field.
+    const bad = await call(t.app, "POST", `/api/v1/authorities/${COUNTY}/community-assets`, as("group"), {
+      ...pub,
+      latitude: 52.1,
+      longitude: -1.9,
+      occupierContact: "At the pub",
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.map((e: { field: string }) => e.field)).toEqual(["occupierContact"]);
+  });
 });
 
 describe("who is told", () => {
@@ -378,6 +414,7 @@ describe("the demo's list", () => {
     // A private owner is never published; an owner of the directory is.
     expect((await get(d.redLion)).ownerName).toBeNull();
     expect((await get(d.library)).ownerName).toBe("Westshire Homes Group");
+    expect((await get(d.kingsArms)).ownerName).toBe("Maple Taverns plc");
   });
 });
 

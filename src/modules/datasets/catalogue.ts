@@ -1337,7 +1337,7 @@ const accreditations: Dataset = {
  * Assets of community value (docs/neighbourhoods.md): every council's list, one row an entry — the
  * listed and the unsuccessful nominations (and listings removed on review or appeal), with the
  * decision's and the latest notice's dates and where its moratorium stands today. An owner who is a
- * person is never published; an owner that is an organisation of the directory is.
+ * person is never published (nor any occupier); an owner that is an organisation is.
  */
 const communityAssets: Dataset = {
   id: "community-assets",
