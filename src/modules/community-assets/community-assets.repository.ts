@@ -81,6 +81,23 @@ export async function searchAssets(
   return { rows, total: Number(count.n) };
 }
 
+/** The council's entries nominated or listed under this name (any case) at this postcode: a nomination's duplicates. */
+export function activeEntriesNamed(
+  db: Db,
+  authorityId: string,
+  name: string,
+  postcode: string,
+): Promise<CommunityAsset[]> {
+  return db
+    .selectFrom("community_assets")
+    .selectAll()
+    .where("authority_id", "=", authorityId)
+    .where("postcode", "=", postcode)
+    .where(sql`lower(name)`, "=", name.toLowerCase())
+    .where("status", "in", ["nominated", "listed"])
+    .execute();
+}
+
 /** The council's nominations awaiting its decision, oldest first. */
 export function nominationsAwaiting(
   db: Db,

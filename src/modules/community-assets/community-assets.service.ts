@@ -655,6 +655,16 @@ export async function nominate(
   const now = ctx.clock.now();
   const today = londonToday(ctx.clock);
   const row = await transaction(ctx.db, async (trx) => {
+    const same = (await repo.activeEntriesNamed(trx, authority.id, checked.name, checked.postcode)).find(
+      (a) => a.status === "nominated" || (a.listed_on !== null && today <= listingEnds(a.listed_on)),
+    );
+    if (same)
+      throw new ConflictError(
+        same.status === "nominated"
+          ? msg`${same.name} at ${same.postcode} is already nominated to ${authority.name}, received on ${longDate(same.received_on)}: the council decides it by ${longDate(decisionDue(same.received_on))}.`
+          : msg`${same.name} at ${same.postcode} is already on ${authority.name}'s list, until ${longDate(listingEnds(same.listed_on as string))}: it can be nominated again when the listing ends.`,
+        "already_nominated",
+      );
     const inserted = await repo.insertAsset(trx, {
       authority_id: authority.id,
       id: opts.id ?? newId(),

@@ -44,7 +44,7 @@ const on = (date: string, who: string | null): Ctx =>
   ctxFor(db(), fixedClock(new Date(`${date}T12:00:00Z`)), who ? (principals[who] ?? null) : null);
 
 const pub = {
-  name: "The Red Lion",
+  name: "The Rose and Crown",
   address: "1 High Street, Wesford",
   postcode: "ws1 2ab",
   area: "Wesford Central",
@@ -109,6 +109,34 @@ describe("nominating and deciding", () => {
       .where("entity_id", "=", v.asset.id)
       .execute();
     expect(audit.map((a) => a.action)).toEqual(["community-asset.nominated", "community-asset.decided"]);
+  });
+
+  it("the same building nominated or listed already at the same council is refused, saying where it stands", async () => {
+    const first = await nominate(on("2027-03-01", "group"), COUNTY, { ...pub, name: "The Old Forge" });
+    await expect(
+      nominate(on("2027-03-02", "group"), COUNTY, { ...pub, name: "the old forge", postcode: "WS12AB" }),
+    ).rejects.toMatchObject({
+      code: "already_nominated",
+      message:
+        "The Old Forge at WS1 2AB is already nominated to Westshire County Council, received on 1 March 2027: the council decides it by 25 April 2027.",
+    });
+    await decideNomination(on("2027-03-10", "commissioner"), first.asset.id, {
+      outcome: "listed",
+      reasons: "Yes.",
+    });
+    await expect(
+      nominate(on("2032-03-09", "group"), COUNTY, { ...pub, name: "The Old Forge" }),
+    ).rejects.toMatchObject({
+      code: "already_nominated",
+      message:
+        "The Old Forge at WS1 2AB is already on Westshire County Council's list, until 9 March 2032: it can be nominated again when the listing ends.",
+    });
+    // The day after the listing ends it may be nominated again; another building of that name at once.
+    expect(
+      (await nominate(on("2032-03-10", "group"), COUNTY, { ...pub, name: "The Old Forge" })).asset.status,
+    ).toBe("nominated");
+    const elsewhere = { ...pub, name: "The Old Forge", postcode: "WS9 9ZZ" };
+    expect((await nominate(on("2027-03-02", "group"), COUNTY, elsewhere)).asset.status).toBe("nominated");
   });
 
   it("others may not nominate: a mutual's people, a citizen; bad input names each field", async () => {
@@ -188,7 +216,7 @@ describe("nominating and deciding", () => {
   it("an owner that is an organisation is named publicly; an occupier only to the council's people", async () => {
     const v = await nominate(on("2027-03-01", "group"), COUNTY, {
       ...pub,
-      name: "The Crown",
+      name: "The Crown and Anchor",
       ownerName: "Crown Pub Holdings Ltd",
       ownerIsOrganisation: "yes",
       occupierName: "Pat Tenant",
@@ -363,7 +391,7 @@ describe("the moratorium", () => {
 
 describe("the interim moratorium's reminder", () => {
   it("tells the nominating group once, from 7 days before its end, unless a group has asked to bid", async () => {
-    const quiet = await listedPub("2027-01-04", "2027-01-20", "The Plough");
+    const quiet = await listedPub("2027-01-04", "2027-01-20", "The Wheatsheaf");
     const asked = await listedPub("2027-01-04", "2027-01-20", "The Bell");
     for (const id of [quiet, asked])
       await recordNotice(on("2027-05-03", "commissioner"), id, { on: "2027-05-03" });
@@ -382,8 +410,8 @@ describe("the interim moratorium's reminder", () => {
     expect(await sweep("2027-06-07")).toBe(0);
     expect(await reminders()).toEqual([
       {
-        subject: "The Plough: ask to bid by 13 June 2027",
-        body: "The owner of The Plough gave notice of an intended sale on 3 May 2027, and no community group has asked to be treated as a potential bidder. A group that asks by 13 June 2027 stops the sale until 2 November 2027; after that day the owner may sell to anyone.",
+        subject: "The Wheatsheaf: ask to bid by 13 June 2027",
+        body: "The owner of The Wheatsheaf gave notice of an intended sale on 3 May 2027, and no community group has asked to be treated as a potential bidder. A group that asks by 13 June 2027 stops the sale until 2 November 2027; after that day the owner may sell to anyone.",
         link: `/community-assets/${quiet}`,
       },
     ]);
