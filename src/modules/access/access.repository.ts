@@ -51,14 +51,24 @@ export function grantsInScope(db: Db, scopeId: string): Promise<RoleGrantRow[]> 
 }
 
 /** The accounts holding `role` for the authority itself (scope_type and scope_id: the index), each once. */
-export async function authorityRoleHolders(db: Db | Trx, role: Role, authorityId: string): Promise<string[]> {
+export function authorityRoleHolders(db: Db | Trx, role: Role, authorityId: string): Promise<string[]> {
+  return holdersIn(db, "authority", authorityId, [role]);
+}
+
+/** Everyone holding one of `roles` in a scope, each once, in id order. */
+async function holdersIn(
+  db: Db | Trx,
+  scopeType: "authority" | "organisation",
+  scopeId: string,
+  roles: readonly Role[],
+): Promise<string[]> {
   const rows = await db
     .selectFrom("role_grants")
     .select("user_id")
     .distinct()
-    .where("scope_type", "=", "authority")
-    .where("scope_id", "=", authorityId)
-    .where("role", "=", role)
+    .where("scope_type", "=", scopeType)
+    .where("scope_id", "=", scopeId)
+    .where("role", "in", [...roles])
     .orderBy("user_id")
     .execute();
   return rows.map((r) => r.user_id);
@@ -75,29 +85,11 @@ export async function scopeNames(db: Db, ids: readonly string[]): Promise<Map<st
 }
 
 /** The authority's commissioners and administrators, each once. */
-export async function commissioningPeople(db: Db | Trx, authorityId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom("role_grants")
-    .select("user_id")
-    .distinct()
-    .where("scope_type", "=", "authority")
-    .where("scope_id", "=", authorityId)
-    .where("role", "in", ["commissioner", "authority-admin"])
-    .orderBy("user_id")
-    .execute();
-  return rows.map((r) => r.user_id);
+export function commissioningPeople(db: Db | Trx, authorityId: string): Promise<string[]> {
+  return holdersIn(db, "authority", authorityId, ["commissioner", "authority-admin"]);
 }
 
 /** The organisation's administrators and members, each once: whom to tell of what happens to it. */
-export async function organisationPeople(db: Db | Trx, organisationId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom("role_grants")
-    .select("user_id")
-    .distinct()
-    .where("scope_type", "=", "organisation")
-    .where("scope_id", "=", organisationId)
-    .where("role", "in", ["organisation-admin", "organisation-member"])
-    .orderBy("user_id")
-    .execute();
-  return rows.map((r) => r.user_id);
+export function organisationPeople(db: Db | Trx, organisationId: string): Promise<string[]> {
+  return holdersIn(db, "organisation", organisationId, ["organisation-admin", "organisation-member"]);
 }
