@@ -90,7 +90,7 @@ import * as barrierEvidence from "./2026-12-24-02-barrier-evidence.ts";
 import * as accreditationScoringAndReminders from "./2026-12-24-03-accreditation-scoring-and-reminders.ts";
 import * as communityAssets from "./2026-12-24-05-community-assets.ts";
 import * as communityBudgets from "./2026-12-24-06-community-budgets.ts";
-import * as communityAssetReminders from "./2026-12-24-09-community-asset-reminders.ts";
+import * as communityAssetWithdrawalsAndReminders from "./2026-12-24-09-community-asset-withdrawals-and-reminders.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -181,5 +181,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-24-03-accreditation-scoring-and-reminders": accreditationScoringAndReminders,
   "2026-12-24-05-community-assets": communityAssets,
   "2026-12-24-06-community-budgets": communityBudgets,
-  "2026-12-24-09-community-asset-reminders": communityAssetReminders,
+  "2026-12-24-09-community-asset-withdrawals-and-reminders": communityAssetWithdrawalsAndReminders,
 };

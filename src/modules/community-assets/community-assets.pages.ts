@@ -4,7 +4,8 @@
  * entries' coordinates and the list as its alternative), an entry with every clock
  * (/community-assets/:assetId), nominating (/authorities/:slug/community-assets/nominate), the
  * council's nominations to decide (/authorities/:slug/community-assets), the council's forms on an
- * entry (…/:assetId/<action>) and a community group's request to bid (…/:assetId/bid-request).
+ * entry (…/:assetId/<action>), a community group's request to bid (…/:assetId/bid-request) and the
+ * nominating group's withdrawal of its nomination (…/:assetId/withdrawal).
  * Every form re-renders with its errors (the one form pattern, src/http/forms.ts); nothing needs
  * JavaScript.
  */
@@ -31,6 +32,7 @@ import {
   recordSale,
   requestToBid,
   searchRegister,
+  withdrawNomination,
 } from "./community-assets.service.ts";
 import { EXEMPT_GROUNDS } from "./grounds.ts";
 
@@ -267,6 +269,25 @@ export function communityAssetPages(app: FastifyInstance): void {
     submit: async (request: AssetRequest, v) => {
       await requestToBid(ctxOf(request), request.params.assetId, v);
       return `${entryUrl(request.params.assetId)}?notice=bid-request`;
+    },
+  });
+
+  // The nominating group withdraws its nomination before the decision: its people.
+  formPage(app, "/community-assets/:assetId/withdrawal", {
+    who: afterLookup({
+      description:
+        "The people of the group that nominated it (others who see it get 403; an unknown entry 404)",
+      signedIn: true,
+      check() {},
+    }),
+    template: `${VIEWS}/withdraw.njk`,
+    context: async (request: AssetRequest) => ({
+      entry: shown(await assetView(ctxOf(request), request.params.assetId)),
+    }),
+    read: (body) => ({ reasons: field(body, "reasons") }),
+    submit: async (request: AssetRequest, v) => {
+      await withdrawNomination(ctxOf(request), request.params.assetId, v);
+      return `${entryUrl(request.params.assetId)}?notice=withdrawal`;
     },
   });
 }

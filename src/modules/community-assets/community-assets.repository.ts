@@ -188,7 +188,10 @@ export function disposalsOf(db: Db, assetIds: readonly string[]): Promise<Dispos
 
 /** The register's entries (decided: listed, unsuccessful, removed) after an id, in id order: the open data. */
 export function decidedAfter(db: Db, afterId: string | undefined, limit: number): Promise<CommunityAsset[]> {
-  let query = db.selectFrom("community_assets").selectAll().where("status", "!=", "nominated");
+  let query = db
+    .selectFrom("community_assets")
+    .selectAll()
+    .where("status", "not in", ["nominated", "withdrawn"]);
   if (afterId) query = query.where("id", ">", afterId);
   return query.orderBy("id").limit(limit).execute();
 }

@@ -24,6 +24,7 @@ import {
   RegisterResponse,
   ReviewDecisionBody,
   SaleBody,
+  WithdrawalBody,
 } from "./community-assets.schemas.ts";
 import {
   type AssetView,
@@ -38,6 +39,7 @@ import {
   recordSale,
   requestToBid,
   searchRegister,
+  withdrawNomination,
 } from "./community-assets.service.ts";
 
 const tags: [string] = ["community-assets"];
@@ -82,6 +84,7 @@ export function assetToApi(v: AssetView) {
     appealLodgedOn: a.appeal_lodged_on,
     appealOutcome: a.appeal_outcome,
     removedOn: a.removed_on,
+    withdrawnOn: a.withdrawn_on,
     sale: v.sale
       ? {
           ...v.sale.dates,
@@ -250,6 +253,19 @@ export async function communityAssetsRoutes(app: FastifyInstance): Promise<void>
     (r) => requestToBid(ctxOf(r as never), r.params.assetId, r.body),
     afterLookup({
       description: "The people of a community group (others signed in get 403; an unknown entry 404)",
+      signedIn: true,
+      check() {},
+    }),
+  );
+  action(
+    "withdrawal",
+    "withdrawCommunityAssetNomination",
+    "The nominating group withdraws its nomination before the council decides it",
+    WithdrawalBody,
+    (r) => withdrawNomination(ctxOf(r as never), r.params.assetId, r.body),
+    afterLookup({
+      description:
+        "The people of the group that nominated it (others who see it get 403; an unknown entry 404; decided 409)",
       signedIn: true,
       check() {},
     }),

@@ -72,6 +72,9 @@ export const SaleBody = Type.Object({
     Type.Boolean({ description: "Sold to a community interest group (the only sale a moratorium allows)" }),
   ),
 });
+export const WithdrawalBody = Type.Object({
+  reasons: Type.Optional(Text("Why the group withdraws it (optional), 2,000 characters at most")),
+});
 export const BidBody = Type.Object({
   organisationId: Type.Optional(Text("The community group asking, when the caller acts for more than one")),
 });
@@ -132,6 +135,7 @@ export const AssetResponse = Type.Object({
   appealLodgedOn: Nullable(IsoDate),
   appealOutcome: Nullable(Strings(APPEAL_OUTCOMES)),
   removedOn: Nullable(IsoDate),
+  withdrawnOn: Nullable(IsoDate),
   sale: Nullable(Sale),
   exemptDisposals: Type.Array(Type.Object({ ground: Type.String(), disposedOn: IsoDate })),
   updatedAt: Instant,

@@ -81,6 +81,7 @@ export const LIMITS = {
   localConnection: 2000,
   ownerName: 200,
   ownerContact: 500,
+  withdrawalReasons: 2000,
 } as const;
 
 /** How many entries a page of the register shows. */
@@ -376,6 +377,8 @@ export interface AssetView {
   staff: boolean;
   /** The viewer acts for a community group that may ask to be treated as a bidder now. */
   mayBid: boolean;
+  /** The viewer is one of the nominating group's people, and the nomination awaits the decision. */
+  mayWithdraw: boolean;
   /** The actions the council's people may record now (names of the forms). */
   actions: AssetAction[];
 }
@@ -517,14 +520,21 @@ async function viewsOf(ctx: Ctx, assets: readonly CommunityAsset[], full: boolea
         sale !== null &&
         sale.standing === "interim" &&
         sale.bidRequestedOn === null,
+      mayWithdraw:
+        full &&
+        a.status === "nominated" &&
+        hasRole(ctx.principal, [...ORGANISATION_ROLES], a.nominator_organisation_id),
       actions: staff ? actionsFor(a, today, sale) : [],
     };
   });
 }
 
-/** Whether the viewer sees an entry: anyone, once decided; before, the council's people and the nominators. */
+/**
+ * Whether the viewer sees an entry: anyone, once decided; before (or withdrawn), the council's people
+ * and the nominators.
+ */
 function visibleTo(principal: Principal | null, a: CommunityAsset): boolean {
-  if (a.status !== "nominated") return true;
+  if (a.status !== "nominated" && a.status !== "withdrawn") return true;
   return (
     isCouncilStaff(principal, a.authority_id) ||
     hasRole(principal, [...ORGANISATION_ROLES], a.nominator_organisation_id)
@@ -684,6 +694,8 @@ export async function nominate(
       appeal_lodged_on: null,
       appeal_outcome: null,
       removed_on: null,
+      withdrawn_on: null,
+      withdrawal_reasons: null,
       created_at: now,
       updated_at: now,
     });
@@ -1085,6 +1097,74 @@ export function recordSale(ctx: Ctx, assetId: string, input: SaleInput): Promise
     });
     return { audit: { disposalId: latest.id, soldOn: on, standing, toCommunityGroup: toGroup } };
   });
+}
+
+export interface WithdrawalInput {
+  reasons?: string;
+}
+
+/**
+ * The nominating group withdraws its nomination before the council decides it (its administrators
+ * and members; 403 for anyone else who sees it, 409 once decided). The council's people are told;
+ * the entry is kept, withdrawn, for the council and the group, never on the public register.
+ */
+export async function withdrawNomination(
+  ctx: Ctx,
+  assetId: string,
+  input: WithdrawalInput = {},
+): Promise<AssetView> {
+  const p = requireSignedIn(ctx.principal);
+  const found = await assetFor(ctx, assetId);
+  if (!hasRole(p, [...ORGANISATION_ROLES], found.nominator_organisation_id))
+    throw new ForbiddenError(msg`Only the people of the group that nominated it may withdraw a nomination.`);
+  const reasons = text(input.reasons);
+  if (reasons.length > LIMITS.withdrawalReasons)
+    throw new ValidationError(msg`Shorten the reason to ${LIMITS.withdrawalReasons} characters or fewer`, [
+      {
+        field: "reasons",
+        message: msg`Shorten the reason to ${LIMITS.withdrawalReasons} characters or fewer`,
+      },
+    ]);
+  const today = londonToday(ctx.clock);
+  const updated = await transaction(ctx.db, async (trx) => {
+    const a = await repo.assetById(trx, found.id, { lock: true });
+    if (!a) throw new NotFoundError("asset of community value");
+    if (a.status !== "nominated")
+      throw new ConflictError(msg`The council has decided this nomination already: it cannot be withdrawn.`);
+    const row = await repo.updateAsset(trx, a.authority_id, a.id, {
+      status: "withdrawn",
+      withdrawn_on: today,
+      withdrawal_reasons: reasons === "" ? null : reasons,
+      updated_at: ctx.clock.now(),
+    });
+    await recordAudit(trx, ctx.clock, {
+      authorityId: a.authority_id,
+      actor: actorOf(p),
+      action: "community-asset.withdrawn",
+      entity: { type: "community-asset", id: a.id },
+      changes: { withdrawnOn: today, organisationId: a.nominator_organisation_id },
+    });
+    for (const userId of await commissioningPeople(trx, a.authority_id))
+      await notify(
+        trx,
+        ctx.clock,
+        {
+          userId,
+          authorityId: a.authority_id,
+          kind: "community-asset.nominated",
+          subject: msg`Nomination of ${a.name} withdrawn`.slice(0, 200),
+          body:
+            reasons === ""
+              ? msg`The group that nominated ${a.name} withdrew its nomination on ${longDate(today)}: there is nothing to decide.`
+              : msg`The group that nominated ${a.name} withdrew its nomination on ${longDate(today)}: there is nothing to decide. Its reason: ${reasons}`,
+          link: `/community-assets/${a.id}`,
+        },
+        { email: true, actor: actorOf(p) },
+      );
+    return row;
+  });
+  const [v] = await viewsOf(ctx, [updated], true);
+  return v as AssetView;
 }
 
 /**

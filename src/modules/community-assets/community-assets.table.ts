@@ -7,9 +7,10 @@ import type { ColumnType, Selectable } from "kysely";
 
 /**
  * Where a nomination stands: awaiting the council's decision; listed; not listed (the list of
- * unsuccessful nominations); removed from the list on review or appeal (kept with the unsuccessful).
+ * unsuccessful nominations); removed from the list on review or appeal (kept with the unsuccessful);
+ * withdrawn by the nominating group before the decision (never public).
  */
-export const ASSET_STATUSES = ["nominated", "listed", "unsuccessful", "removed"] as const;
+export const ASSET_STATUSES = ["nominated", "listed", "unsuccessful", "removed", "withdrawn"] as const;
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
 export const REVIEW_OUTCOMES = ["kept", "removed"] as const;
@@ -57,6 +58,9 @@ export interface CommunityAssetsTable {
   appeal_lodged_on: string | null;
   appeal_outcome: AppealOutcome | null;
   removed_on: string | null;
+  /** The day the nominating group withdrew the nomination (before the decision), and its reason if given. */
+  withdrawn_on: string | null;
+  withdrawal_reasons: string | null;
   created_at: Date;
   updated_at: Date;
 }

@@ -21,6 +21,7 @@ import {
   decideNomination,
   decideReview,
   nominate,
+  nominationsToDecide,
   recordAppeal,
   recordNotice,
   recordReviewRequest,
@@ -137,6 +138,40 @@ describe("nominating and deciding", () => {
     ).toBe("nominated");
     const elsewhere = { ...pub, name: "The Old Forge", postcode: "WS9 9ZZ" };
     expect((await nominate(on("2027-03-02", "group"), COUNTY, elsewhere)).asset.status).toBe("nominated");
+  });
+
+  it("the nominating group withdraws before the decision: the council is told, the entry leaves its list and is never public", async () => {
+    const v = await nominate(on("2027-03-01", "group"), COUNTY, { ...pub, name: "The Nag's Head" });
+    const href = `/community-assets/${v.asset.id}`;
+    // Another group's people, the council's people: 403; the group's page offers the withdrawal.
+    expect((await call(t.app, "POST", `/api/v1${href}/withdrawal`, as("commissioner"), {})).statusCode).toBe(
+      403,
+    );
+    expect((await call(t.app, "GET", href, as("group"))).body).toContain(`href="${href}/withdrawal"`);
+    const done = await postForm(t.app, as("group"), `${href}/withdrawal`, {
+      reasons: "The pub has a new owner who will keep it open.",
+    });
+    expect(done.statusCode).toBe(303);
+    const entry = await call(t.app, "GET", `/api/v1${href}`, as("group"));
+    expect(entry.json()).toMatchObject({ status: "withdrawn", withdrawnOn: expect.any(String) });
+    expect((await call(t.app, "GET", `/api/v1${href}`)).statusCode).toBe(404);
+    expect(
+      (await nominationsToDecide(on("2027-03-02", "commissioner"), COUNTY)).map((a) => a.asset.id),
+    ).not.toContain(v.asset.id);
+    const told = await db()
+      .selectFrom("notifications")
+      .select(["subject", "body"])
+      .where("user_id", "=", users.commissioner as string)
+      .where("link", "=", href)
+      .where("subject", "like", "%withdrawn")
+      .execute();
+    expect(told).toHaveLength(1);
+    expect(told[0]?.body).toContain("Its reason: The pub has a new owner who will keep it open.");
+    // Once withdrawn (or decided) it cannot be withdrawn again; it may be nominated anew.
+    expect((await call(t.app, "POST", `/api/v1${href}/withdrawal`, as("group"), {})).statusCode).toBe(409);
+    expect(
+      (await nominate(on("2027-03-05", "group"), COUNTY, { ...pub, name: "The Nag's Head" })).asset.status,
+    ).toBe("nominated");
   });
 
   it("others may not nominate: a mutual's people, a citizen; bad input names each field", async () => {

@@ -4,7 +4,7 @@ import { anyone, REGISTER_EDITOR, unknownTarget } from "../rules.ts";
 /**
  * Assets of community value (src/modules/community-assets): anyone reads the register and an entry
  * (the matrix's unknown one: 404); the people of a parish council or a community group nominate and
- * ask to bid — no role of the matrix acts for one (its organisation is a mutual), so every one signed
+ * ask to bid (and the nominating group withdraws) — no role of the matrix acts for one (its organisation is a mutual), so every one signed
  * in is refused; the council's commissioners and administrators (and platform administrators) see
  * its nominations to decide; the council's forms on an entry name an entry the service looks up
  * first (404 to everyone signed in).
@@ -25,6 +25,7 @@ const ACTIONS = [
   "exempt-disposal",
   "sale",
   "bid-request",
+  "withdrawal",
 ] as const;
 
 export const communityAssets: RuleSet = {
@@ -67,5 +68,6 @@ export const communityAssets: RuleSet = {
     [`POST ${api}/:assetId/exempt-disposal`]: JSON.stringify({ ground: "gift", on: "2026-11-20" }),
     [`POST ${api}/:assetId/sale`]: JSON.stringify({ on: "2026-11-20" }),
     [`POST ${api}/:assetId/bid-request`]: JSON.stringify({}),
+    [`POST ${api}/:assetId/withdrawal`]: JSON.stringify({ reasons: "We have found another home." }),
   },
 };
