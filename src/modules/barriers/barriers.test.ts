@@ -7,14 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import {
+  peopleWithRoles,
   postForm,
   postMultipart,
-  sessionFor,
+  type TestPeople,
   type TestSession,
-  userWithRole,
 } from "../../../tests/support/auth.ts";
 import { mainText, summaryErrors } from "../../../tests/support/pages.ts";
-import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
+import { ctxFor } from "../../../tests/support/principals.ts";
 import { fixedClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_BARRIERS } from "../../seed/demo/barriers.ts";
@@ -31,10 +31,10 @@ const SLUG = "westshire-county-council";
 const api = (authorityId: string = COUNTY) => `/api/v1/authorities/${authorityId}/barriers`;
 
 let t: TestApp;
-const users: Record<string, string> = {};
-const sessions: Record<string, TestSession> = {};
+let users: TestPeople["users"];
+let sessions: TestPeople["sessions"];
+let principals: TestPeople["principals"];
 const as = (who: string) => sessions[who] as TestSession;
-const principals: Record<string, Awaited<ReturnType<typeof principalOf>>> = {};
 const db = () => t.deps.db;
 
 /** The actions the audit trail records of an entity, in alphabetical order. */
@@ -49,19 +49,16 @@ async function auditActionsOf(entityId: string): Promise<string[]> {
 
 beforeAll(async () => {
   t = await createTestApp({ seeded: true });
-  const make = userWithRole.bind(null, db());
-  users.provider = await make("organisation-admin", DEMO_ORGANISATION, "Pat Provider");
-  users.commissioner = await make("commissioner", COUNTY, "Cleo Commissioner");
-  users.admin = await make("authority-admin", COUNTY, "Ade Admin");
-  users.evaluator = await make("evaluator", COUNTY, "Eve Evaluator");
-  users.districtCommissioner = await make("commissioner", DISTRICT, "Dan District");
-  users.welshCommissioner = await make("commissioner", DEMO_AUTHORITY.welsh, "Wyn Welsh");
-  users.citizen = await make("citizen", undefined, "Cy Citizen");
-  users.platform = await make("platform-admin", undefined, "Pip Platform");
-  for (const [who, id] of Object.entries(users)) {
-    sessions[who] = await sessionFor(t.app, id, { twoFactor: true });
-    principals[who] = await principalOf(db(), id);
-  }
+  ({ users, sessions, principals } = await peopleWithRoles(t.app, db(), {
+    provider: ["organisation-admin", DEMO_ORGANISATION, "Pat Provider"],
+    commissioner: ["commissioner", COUNTY, "Cleo Commissioner"],
+    admin: ["authority-admin", COUNTY, "Ade Admin"],
+    evaluator: ["evaluator", COUNTY, "Eve Evaluator"],
+    districtCommissioner: ["commissioner", DISTRICT, "Dan District"],
+    welshCommissioner: ["commissioner", DEMO_AUTHORITY.welsh, "Wyn Welsh"],
+    citizen: ["citizen", undefined, "Cy Citizen"],
+    platform: ["platform-admin", undefined, "Pip Platform"],
+  }));
 });
 
 afterAll(async () => {
