@@ -86,6 +86,7 @@ async function noticesOf(userId: string, kind: string) {
     .select(["subject", "link"])
     .where("user_id", "=", userId)
     .where("kind", "=", kind)
+    .orderBy("created_at")
     .execute();
 }
 
