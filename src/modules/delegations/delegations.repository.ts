@@ -2,6 +2,7 @@
  * SQL of delegations: the delegations of services (`delegations`) and the neighbourhood bodies'
  * delivery reports (`delegation_reports`).
  */
+import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type {
   Delegation,
@@ -124,4 +125,48 @@ export function reportsOf(db: Db, authorityId: string, delegationId: string): Pr
     .orderBy("period_to", "desc")
     .orderBy("submitted_at", "desc")
     .execute();
+}
+
+/** What the delegations not ended add up to: the budgets, the services and the bodies. */
+export interface LiveTotals {
+  budgetPence: bigint;
+  services: number;
+  bodies: number;
+}
+
+function totalsOf(row: {
+  budget: string | bigint | null;
+  services: string | bigint;
+  bodies: string | bigint;
+}) {
+  return {
+    budgetPence: BigInt(row.budget ?? 0),
+    services: Number(row.services),
+    bodies: Number(row.bodies),
+  };
+}
+
+/** Over every authority, and per authority that has delegated (ended ones too, with no live total). */
+export async function liveTotals(
+  db: Db,
+): Promise<{ overall: LiveTotals; byAuthority: Map<string, LiveTotals> }> {
+  const live = sql`status = 'active'`;
+  const budget = sql<string | null>`sum(budget_pence) filter (where ${live})`;
+  const services = sql<string>`count(distinct service_id) filter (where ${live})`;
+  const bodies = sql<string>`count(distinct organisation_id) filter (where ${live})`;
+  const [overall, rows] = await Promise.all([
+    db
+      .selectFrom("delegations")
+      .select([budget.as("budget"), services.as("services"), bodies.as("bodies")])
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("delegations")
+      .select(["authority_id", budget.as("budget"), services.as("services"), bodies.as("bodies")])
+      .groupBy("authority_id")
+      .execute(),
+  ]);
+  return {
+    overall: totalsOf(overall),
+    byAuthority: new Map(rows.map((r) => [r.authority_id, totalsOf(r)])),
+  };
 }

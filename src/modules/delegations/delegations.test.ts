@@ -24,6 +24,7 @@ import {
   delegationPage,
   endDelegation,
   reviewDelegation,
+  shareInBasisPoints,
   submitReport,
 } from "./delegations.service.ts";
 import { tasksFor } from "./tasks.service.ts";
@@ -290,6 +291,15 @@ describe("reports, the review and the end", () => {
 });
 
 describe("the open figures and the register", () => {
+  it("rounds the share delegated half up to a hundredth of a per cent", () => {
+    // £85,000 of £35,600,000 is 0.2387…%: 0.24%.
+    expect(shareInBasisPoints(8_500_000n, 3_560_000_000n)).toBe(24);
+    // Half a basis point goes up; just under it, down.
+    expect(shareInBasisPoints(1n, 20_000n)).toBe(1);
+    expect(shareInBasisPoints(49_999n, 1_000_000_000n)).toBe(0);
+    expect(shareInBasisPoints(5n, 0n)).toBeNull();
+  });
+
   it("shows how much each authority, and all, decide at the lowest level", async () => {
     const res = await call(t.app, "GET", `/api/v1/delegations?authorityId=${COUNTY}`);
     expect(res.statusCode).toBe(200);
