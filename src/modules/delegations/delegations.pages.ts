@@ -21,6 +21,8 @@ import {
   delegate,
   delegateFormFor,
   delegationPage,
+  delegationToManage,
+  delegationToReport,
   endDelegation,
   type Figures,
   type Overview,
@@ -146,8 +148,9 @@ export function delegationPages(app: FastifyInstance): void {
     });
   });
 
+  /** The review and end forms: the authority's people (403), a delegation not ended (409). */
   const context = async (request: OneRequest) => ({
-    d: pageShown(await delegationPage(ctxOf(request), request.params.delegationId), request.locale),
+    d: pageShown(await delegationToManage(ctxOf(request), request.params.delegationId), request.locale),
   });
 
   formPage(app, "/delegations/:delegationId/review", {
@@ -181,7 +184,10 @@ export function delegationPages(app: FastifyInstance): void {
   formPage(app, "/delegations/:delegationId/report", {
     who: delegationPeople,
     template: `${VIEWS}/report.njk`,
-    context: async (request: OneRequest) => ({ ...(await context(request)), ratings: RATINGS }),
+    context: async (request: OneRequest) => ({
+      d: pageShown(await delegationToReport(ctxOf(request), request.params.delegationId), request.locale),
+      ratings: RATINGS,
+    }),
     read: (body, _request, { d }) => {
       const values: Record<string, string> = {
         delivered: field(body, "delivered"),

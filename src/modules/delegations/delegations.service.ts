@@ -98,6 +98,9 @@ function isBodyPerson(p: Principal | null, organisationId: string): boolean {
   return hasRole(p, BODY_ROLES, organisationId);
 }
 
+const NOT_THE_BODY = () =>
+  msg`Only the people of the council or body the service is delegated to report its delivery.`;
+
 // Checking what was sent
 
 function text(value: unknown): string {
@@ -518,6 +521,20 @@ async function toManage(ctx: Ctx, id: string): Promise<{ p: Principal; d: Delega
   return { p, d };
 }
 
+/** A delegation for the review and end forms: its authority's people only (403), not ended (409). */
+export async function delegationToManage(ctx: Ctx, id: string): Promise<DelegationPage> {
+  const { d } = await toManage(ctx, id);
+  return delegationPage(ctx, d.id);
+}
+
+/** A delegation for the report form: the body's people only (403). */
+export async function delegationToReport(ctx: Ctx, id: string): Promise<DelegationPage> {
+  const p = requireSignedIn(ctx.principal);
+  const d = await found(ctx, id);
+  if (!isBodyPerson(p, d.organisation_id)) throw new ForbiddenError(NOT_THE_BODY());
+  return delegationPage(ctx, d.id);
+}
+
 /**
  * The authority's review (its people): continued to a new review date with a note, the budget
  * changed (with a new review date), or ended with the note as its reasons. Audited
@@ -628,10 +645,7 @@ export interface ReportInput {
 export async function submitReport(ctx: Ctx, id: string, input: ReportInput): Promise<DelegationPage> {
   const p = requireSignedIn(ctx.principal);
   const d = await found(ctx, id);
-  if (!isBodyPerson(p, d.organisation_id))
-    throw new ForbiddenError(
-      msg`Only the people of the council or body the service is delegated to report its delivery.`,
-    );
+  if (!isBodyPerson(p, d.organisation_id)) throw new ForbiddenError(NOT_THE_BODY());
   const today = londonToday(ctx.clock);
   const problems: FieldError[] = [];
   const from = day(problems, "from", input.from);

@@ -401,7 +401,8 @@ describe("the pages", () => {
     expect(page).toContain("£40,000.00 a year");
     // The parish clerk sees the report form; a report with a standard unrated links to it.
     expect((await call(t.app, "GET", at, as("clerk"))).body).toContain(`href="${at}/report"`);
-    expect((await call(t.app, "GET", `${at}/report`, as("citizen"))).statusCode).toBe(200);
+    expect((await call(t.app, "GET", `${at}/report`, as("clerk"))).statusCode).toBe(200);
+    expect((await call(t.app, "GET", `${at}/report`, as("citizen"))).statusCode).toBe(403);
     expect((await postForm(t.app, as("citizen"), `${at}/report`, {})).statusCode).toBe(403);
     const unrated = await postForm(t.app, as("clerk"), `${at}/report`, {
       "from-day": "1",
@@ -418,5 +419,21 @@ describe("the pages", () => {
     expect(summaryLinks(unrated.body)).toEqual(["#to-day", "#rating-0"]);
     const welsh = await t.app.inject({ method: "GET", url: at, headers: { cookie: "lang=cy" } });
     expect(mainText(welsh.body)).toContain("Y gwasanaeth cyfan");
+    // The authority's review and end forms: errors linked to their fields, then ended with reasons.
+    expect(mainText((await call(t.app, "GET", `${at}/review`, as("county"))).body)).toContain(
+      "The delegation continues with a changed budget",
+    );
+    expect((await call(t.app, "GET", `${at}/review`, as("clerk"))).statusCode).toBe(403);
+    const noReview = await postForm(t.app, as("county"), `${at}/review`, {});
+    expect(noReview.statusCode).toBe(400);
+    expect(summaryLinks(noReview.body)).toEqual(["#outcome", "#note", "#nextReviewOn-day"]);
+    const ended = await postForm(t.app, as("county"), `${at}/end`, {
+      reasons: "Home care stays with the county.",
+    });
+    expect(ended.statusCode).toBe(303);
+    expect(ended.headers.location).toBe(`${at}?notice=ended`);
+    const endedPage = mainText((await call(t.app, "GET", at, as("county"))).body);
+    expect(endedPage).toContain("Home care stays with the county.");
+    expect(endedPage).not.toContain("Record a review");
   });
 });
