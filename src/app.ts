@@ -37,6 +37,7 @@ import { complianceRoutes } from "./modules/compliance/compliance.routes.ts";
 import { consultationsRoutes } from "./modules/consultations/consultations.routes.ts";
 import { contractsRoutes } from "./modules/contracts/contracts.routes.ts";
 import { datasetsRoutes } from "./modules/datasets/datasets.routes.ts";
+import { delegationsRoutes } from "./modules/delegations/delegations.routes.ts";
 import { demoClockRoutes } from "./modules/demo-clock/demo-clock.routes.ts";
 import { evaluationRoutes } from "./modules/evaluation/evaluation.routes.ts";
 import { grantsRoutes } from "./modules/grants/grants.routes.ts";
@@ -173,6 +174,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(communityAssetsRoutes);
   // Community budgets (issue 21, item 4): pooled funds of partners, a double-entry ledger, what each partner's money did.
   await app.register(communityBudgetsRoutes);
+  // Delegation to neighbourhood councils (issue 21, item 6): delegated services, delivery reports, the open figures.
+  await app.register(delegationsRoutes);
 
   return app;
 }

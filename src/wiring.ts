@@ -26,6 +26,7 @@ import { choicePersonData } from "./modules/choice/person-data.ts";
 import { choicePersonPanel } from "./modules/choice/person-panel.ts";
 import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/provider-contracts.service.ts";
 import { noteDatasetChange } from "./modules/datasets/changes.service.ts";
+import { registerControllers, serviceDelegationsPanel } from "./modules/delegations/delegations.service.ts";
 import { accreditationOnDay, liveAward } from "./modules/evaluation/evaluation.ports.ts";
 import { conflictDeclarationOf } from "./modules/evaluation/evaluation.service.ts";
 import { eligibilityFacts, supportVocabulary } from "./modules/grants/grants.ports.ts";
@@ -56,7 +57,7 @@ import {
   ratingPublished,
   registrationChanged,
 } from "./modules/regulation/regulation.ports.ts";
-import { servicePanels } from "./modules/services/services.ports.ts";
+import { serviceControllers, servicePanels } from "./modules/services/services.ports.ts";
 import {
   accreditationOnDay as accreditationOnBidDate,
   accreditationRefusal,
@@ -182,4 +183,8 @@ export function wireModules(): void {
   accreditationOnDay.plug(accreditationOnBidDate);
   // organisations ← prize: the prize's published shortlistings and wins on an organisation's profile
   profilePanels.plug(prizeProfilePanel);
+  // services ← delegations: who controls a service — its delegations to neighbourhood councils — on
+  // its page, and beside each service of the register's list
+  servicePanels.plug(serviceDelegationsPanel);
+  serviceControllers.plug(registerControllers);
 }

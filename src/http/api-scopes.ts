@@ -65,6 +65,8 @@ export const API_SCOPES = [
   "community-assets:write",
   // Community budgets (src/modules/community-budgets): pools, partners, contributions and spends.
   "community-budgets:write",
+  // Delegation of services to neighbourhood councils (src/modules/delegations): delegating, reviews, ends, delivery reports.
+  "delegations:write",
   // Demo mode only (src/modules/demo-clock): platform administrators.
   "demo-clock:write",
 ] as const;

@@ -12,6 +12,7 @@ import { demoCommunityBudgetsSeed } from "./demo/community-budgets.ts";
 import { demoComplianceSeed } from "./demo/compliance.ts";
 import { demoConsultationsSeed } from "./demo/consultations.ts";
 import { demoContractsSeed } from "./demo/contracts.ts";
+import { demoDelegationsSeed } from "./demo/delegations.ts";
 import { demoEvaluationSeed } from "./demo/evaluation.ts";
 import { demoFeedbackSeed } from "./demo/feedback.ts";
 import { demoGrantsSeed } from "./demo/grants.ts";
@@ -78,6 +79,8 @@ export const seeds: readonly Seed[] = [
   demoCommunityAssetsSeed,
   // Community budgets (issue 21): Westshire's whole-place budget with four partners and three spends.
   demoCommunityBudgetsSeed,
+  // Delegation to neighbourhood councils (issue 21): Westshire's country parks in Kelderby, to Kelderby Town Council.
+  demoDelegationsSeed,
   // Last: the market dashboards' figures of everything above (every deployment).
   marketFiguresSeed,
 ];

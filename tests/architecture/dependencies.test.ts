@@ -66,6 +66,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["modules/community-assets"],
   // Community budgets (issue 21, item 4): pooled funds in a double-entry ledger; grants paid from a pool.
   ["modules/community-budgets"],
+  // Delegation to neighbourhood councils (issue 21, item 6): delegated services, reports, the open figures.
+  ["modules/delegations"],
   // Open data about the whole system: reads the modules above through their public services.
   ["modules/ocds"],
   // The market dashboards: figures kept from the modules above, read through their services.

@@ -33,6 +33,7 @@ import { communityBudgets } from "./rules/community-budgets.ts";
 import { consultations } from "./rules/consultations.ts";
 import { contracts } from "./rules/contracts.ts";
 import { datasets } from "./rules/datasets.ts";
+import { delegations } from "./rules/delegations.ts";
 import { demoClock } from "./rules/demo-clock.ts";
 import { evaluation } from "./rules/evaluation.ts";
 import { grants } from "./rules/grants.ts";
@@ -122,6 +123,7 @@ export const RULE_SETS: Record<string, RuleSet> = {
   prize,
   communityAssets,
   communityBudgets,
+  delegations,
   appeals,
 };
 export const RULES: Record<string, Rule> = Object.assign(

@@ -90,6 +90,7 @@ import * as barrierEvidence from "./2026-12-24-02-barrier-evidence.ts";
 import * as accreditationScoringAndReminders from "./2026-12-24-03-accreditation-scoring-and-reminders.ts";
 import * as communityAssets from "./2026-12-24-05-community-assets.ts";
 import * as communityBudgets from "./2026-12-24-06-community-budgets.ts";
+import * as delegations from "./2026-12-24-07-delegations.ts";
 import * as communityAssetWithdrawalsAndReminders from "./2026-12-24-09-community-asset-withdrawals-and-reminders.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -181,5 +182,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-24-03-accreditation-scoring-and-reminders": accreditationScoringAndReminders,
   "2026-12-24-05-community-assets": communityAssets,
   "2026-12-24-06-community-budgets": communityBudgets,
+  "2026-12-24-07-delegations": delegations,
   "2026-12-24-09-community-asset-withdrawals-and-reminders": communityAssetWithdrawalsAndReminders,
 };

@@ -82,6 +82,7 @@ describe("the actions that date each dataset", () => {
     expect(datasetsChangedBy("mutuals.proposal-approved")).toEqual(["diversity-figures"]);
     expect(datasetsChangedBy("organisation.updated").sort()).toEqual([
       "accreditations",
+      "delegations",
       "diversity-figures",
       "grants",
       "organisations",

@@ -31,6 +31,7 @@ import {
   kpiRatingsAfter,
   latestContractChanges,
 } from "../contracts/contracts.service.ts";
+import { delegationsAfter, latestDelegationChange } from "../delegations/delegations.service.ts";
 import { awardedGrantsAfter, latestAwardedGrant } from "../grants/grants.service.ts";
 import { figuresComputedAt, personalBudgetRows } from "../market/market.service.ts";
 import { openFigureRows } from "../market/open-figures.ts";
@@ -1405,6 +1406,62 @@ const communityAssets: Dataset = {
   clock: "day",
 };
 
+/**
+ * Delegation of services to neighbourhood councils (docs/neighbourhoods.md): one row a delegation of
+ * every authority — the service, the part in an area (or the whole), the parish or town council or
+ * community body, the budget a year, the standards expected, the dates and where the review stands
+ * today. The bodies' reports are on each delegation's page and in the API; no person is named.
+ */
+const delegations: Dataset = {
+  id: "delegations",
+  columns: columns(
+    ["id", "uuid", UUID],
+    ["authority_id", "uuid", AUTHORITY],
+    ["authority_name", "text", "Westshire County Council"],
+    ["service_id", "uuid", UUID],
+    ["service_name", "text", "Country parks"],
+    ["area_code", "code", "E07000903"],
+    ["area_name", "text", "Kelderby"],
+    ["organisation_id", "uuid", UUID],
+    ["organisation_name", "text", "Kelderby Town Council"],
+    ["budget_pence", "pence", "8500000"],
+    ["standards", "text", "Grass cut every two weeks; Litter bins emptied three times a week"],
+    ["starts_on", "date", "2026-08-01"],
+    ["review_on", "date", "2027-04-01"],
+    ["status", "code", "active"],
+    ["last_reviewed_on", "date", "2026-12-01"],
+    ["ended_on", "date", "2027-06-30"],
+    ["date_modified", "date-time", "2026-09-14T10:00:00.000Z"],
+  ),
+  pages: paged(
+    (ctx, after: string | undefined, limit) => delegationsAfter(ctx, after, limit),
+    (v) => v.delegation.id,
+    (v) => ({
+      id: v.delegation.id,
+      authority_id: v.authority.id,
+      authority_name: v.authority.name,
+      service_id: v.delegation.service_id,
+      service_name: v.serviceName,
+      area_code: v.delegation.area_code,
+      area_name: v.areaName,
+      organisation_id: v.delegation.organisation_id,
+      organisation_name: v.organisationName,
+      budget_pence: pence(v.delegation.budget_pence),
+      standards: v.delegation.standards.join("; "),
+      starts_on: v.delegation.starts_on,
+      review_on: v.delegation.review_on,
+      status: v.status,
+      last_reviewed_on: v.delegation.last_reviewed_on,
+      ended_on: v.delegation.ended_on,
+      date_modified: iso(v.delegation.updated_at),
+    }),
+  ),
+  // Every action on a delegation dates it (a report too); "under review" turns with the day.
+  modified: (ctx) => latestDelegationChange(ctx),
+  changedBy: ["delegation.", "service.updated", "organisation.updated"],
+  clock: "day",
+};
+
 /** Every open dataset, in the order the index lists them. */
 export const DATASETS: readonly Dataset[] = [
   authorities,
@@ -1433,6 +1490,7 @@ export const DATASETS: readonly Dataset[] = [
   prize,
   accreditations,
   communityAssets,
+  delegations,
 ];
 
 export const DATASET_IDS: readonly string[] = DATASETS.map((d) => d.id);

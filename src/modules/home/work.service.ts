@@ -9,7 +9,8 @@
  *   (contracts), expressions of interest to decide, modifications to agree, co-signatures to confirm
  *   (challenges), draft reports to check, points to answer, drafts to correct and reports to publish
  *   (regulation), barriers logged with an authority to answer (barriers), nominations of assets of
- *   community value for a council to decide (community-assets) — the soonest deadline first, those without one last;
+ *   community value for a council to decide (community-assets), delegations to neighbourhood councils whose
+ *   review is due within 30 days or overdue (delegations) — the soonest deadline first, those without one last;
  * - waiting on others: what they started that someone else must act on (the second bid opener, the
  *   evaluators' scores, the answer to a question or a challenge, the decision on an expression of
  *   interest, a KPI report's rating or a supplier's report, a draft report in its factual-accuracy
@@ -34,6 +35,7 @@ import { tasksFor as choiceTasks } from "../choice/tasks.service.ts";
 import { tasksFor as communityAssetTasks } from "../community-assets/tasks.service.ts";
 import { tasksFor as complianceTasks } from "../compliance/tasks.service.ts";
 import { tasksFor as contractTasks } from "../contracts/tasks.service.ts";
+import { tasksFor as delegationTasks } from "../delegations/tasks.service.ts";
 import { type Assignment, assignmentsFor, tasksFor as evaluationTasks } from "../evaluation/tasks.service.ts";
 import { type ComplaintPlace, complaintPlaces } from "../redress/places.ts";
 import { tasksFor as redressTasks } from "../redress/tasks.service.ts";
@@ -119,6 +121,7 @@ export async function workOf(ctx: TendersCtx): Promise<Work> {
     resultsTasks(ctx),
     barrierTasks(ctx),
     communityAssetTasks(ctx),
+    delegationTasks(ctx),
   ]);
   const { todo, waiting, more } = mergeTasks(lists, TASKS_SHOWN);
   let bids: Work["bids"] = null;

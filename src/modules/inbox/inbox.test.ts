@@ -361,6 +361,10 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   // told), and Westshire decides them and records owners' notices of sale (Sam is told).
   "community-asset.nominated": "demo",
   "community-asset.progressed": "demo",
+  // The demo delegations seed: Westshire delegates its country parks in Kelderby to Kelderby Town
+  // Council (its clerk is told), and the town council reports its delivery (Westshire's people are told).
+  "delegation.progressed": "demo",
+  "delegation.report-submitted": "demo",
   // The demo prize seed: the Department for Work and Skills appoints its judges (each is told), and
   // publishes last year's shortlist and winners (Olu Adeyemi, who nominated signed in, is told).
   "prize.judge-appointed": "demo",

@@ -144,6 +144,11 @@ export const NOTICE_KINDS = {
   // of a listing, or records the owner's notice of an intended sale
   "community-asset.nominated": { topic: "challenges" },
   "community-asset.progressed": { topic: "challenges" },
+  // Delegation of services to neighbourhood councils: to the neighbourhood body's people when a service
+  // is delegated to it, or its delegation is reviewed or ended; to the authority's commissioners and
+  // administrators when the body reports its delivery
+  "delegation.progressed": { topic: "challenges" },
+  "delegation.report-submitted": { topic: "challenges" },
   // Barriers to entry: to whoever logged a barrier when the authority answers it
   "barrier.answered": { topic: "tenders" },
   // … and to the authority's commissioners and administrators when one is logged with it, and as its

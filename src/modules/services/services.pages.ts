@@ -8,7 +8,7 @@ import { isAuthorityEditor } from "../access/access.service.ts";
 import { ctxOf } from "../access/context.ts";
 import { afterLookup, authorityEditors } from "../access/policies.ts";
 import { listServiceCategories } from "../vocabularies/vocabularies.service.ts";
-import { servicePanels } from "./services.ports.ts";
+import { serviceControllers, servicePanels } from "./services.ports.ts";
 import type { PipelineRow, ServiceRow } from "./services.repository.ts";
 import {
   appraisalsOf,
@@ -139,9 +139,17 @@ export function servicesPages(app: FastifyInstance): void {
 
   app.get("/authorities/:slug/services", page({ who: anyone }), async (request, reply) => {
     const { authority } = request;
+    const ctx = ctxOf(request);
+    const controllers = Object.assign(
+      {},
+      ...(await collect(serviceControllers, db, ctx.clock, authority.id)),
+    );
     await reply.page("services/views/register.njk", {
       authority,
-      services: (await registerOf(ctxOf(request), authority.id)).map((item) => display(item, request.locale)),
+      services: (await registerOf(ctx, authority.id)).map((item) => ({
+        ...display(item, request.locale),
+        controlledBy: (controllers[item.id] ?? []) as string[],
+      })),
       canEdit: isAuthorityEditor(request.principal, authority.id),
       windowMonths: PIPELINE_WINDOW_MONTHS,
     });

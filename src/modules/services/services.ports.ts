@@ -11,3 +11,11 @@ export const servicePanels =
   port<
     (db: Db, clock: Clock, service: { authorityId: string; serviceId: string }) => Promise<Panel | undefined>
   >("service page panels");
+
+/**
+ * Who controls each service of a register besides its provider (delegations: the neighbourhood
+ * councils and bodies a service is delegated to), by service id: shown on the register's list.
+ */
+export const serviceControllers = port<
+  (db: Db, clock: Clock, authorityId: string) => Promise<Record<string, string[]> | undefined>
+>("who controls each service of a register");
