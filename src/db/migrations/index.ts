@@ -90,6 +90,7 @@ import * as barrierEvidence from "./2026-12-24-02-barrier-evidence.ts";
 import * as accreditationScoringAndReminders from "./2026-12-24-03-accreditation-scoring-and-reminders.ts";
 import * as communityAssets from "./2026-12-24-05-community-assets.ts";
 import * as communityBudgets from "./2026-12-24-06-community-budgets.ts";
+import * as grantEndReports from "./2026-12-24-08-grant-end-reports.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -180,4 +181,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-24-03-accreditation-scoring-and-reminders": accreditationScoringAndReminders,
   "2026-12-24-05-community-assets": communityAssets,
   "2026-12-24-06-community-budgets": communityBudgets,
+  "2026-12-24-08-grant-end-reports": grantEndReports,
 };

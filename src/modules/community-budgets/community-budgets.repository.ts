@@ -3,6 +3,7 @@
  * (`community_budget_partners`), the journals of contributions and spends (`community_budget_journals`)
  * and the ledger's lines (`community_budget_lines`).
  */
+import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type {
   CommunityBudgetJournalsTable,
@@ -110,4 +111,25 @@ export function linesOf(db: Db, authorityId: string, poolId: string): Promise<Le
     .orderBy("journal_id")
     .orderBy("line_no")
     .execute();
+}
+
+/**
+ * Takes, for the transaction, the lock of spends naming a grant: two spends of one grant (from any
+ * pool) go one after the other, so the second sees what the first paid.
+ */
+export async function lockGrantSpends(db: Db, grantId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`community-budget-grant:${grantId}`}, 0))`.execute(
+    db,
+  );
+}
+
+/** What the spends of every pool naming the grant have paid of it. */
+export async function paidOfGrant(db: Db, grantId: string): Promise<bigint> {
+  const row = await db
+    .selectFrom("community_budget_journals")
+    .select((eb) => eb.fn.sum<string | null>("amount_pence").as("paid"))
+    .where("grant_id", "=", grantId)
+    .where("kind", "=", "spend")
+    .executeTakeFirst();
+  return BigInt(row?.paid ?? 0);
 }

@@ -18,6 +18,7 @@
  *   spend's split is always worked out on everything put in up to its day.
  * - One transaction per action, with its audit record (`community-budget.*`).
  */
+import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import {
   ConflictError,
@@ -512,6 +513,23 @@ export async function recordContribution(
   return poolView(ctx, found.id);
 }
 
+/**
+ * A spend naming a grant pays at most what is left of the award: what it was awarded less what the
+ * spends of every pool naming it paid already (409 `above_grant_left`, naming what is left). Under
+ * the grant's spends lock, so two spends of one grant go one after the other.
+ */
+async function refuseAboveGrant(trx: Trx, grantId: string, awarded: bigint, amount: bigint): Promise<void> {
+  await repo.lockGrantSpends(trx, grantId);
+  const left = awarded - (await repo.paidOfGrant(trx, grantId));
+  if (amount > left) {
+    const message =
+      left > 0n
+        ? msg`The grant was awarded ${formatPence(awarded)}: ${formatPence(left)} of it is left to pay, so pay at most that.`
+        : msg`The grant was awarded ${formatPence(awarded)} and spends have paid all of it: nothing is left to pay.`;
+    throw new ConflictError(message, "above_grant_left", [{ field: "amount", message }]);
+  }
+}
+
 export interface SpendInput {
   kind?: string;
   payee?: string;
@@ -566,6 +584,7 @@ export async function recordSpend(ctx: Ctx, poolId: string, input: SpendInput): 
       message: msg`Name a grant by its programme and its application together, and only for a grant`,
     });
   refuseIf(problems);
+  let awarded: bigint | null = null;
   if (grantId !== "") {
     const grant = await applicationOf(ctx, grantProgrammeId, grantId).catch((e: unknown) => {
       if (e instanceof NotFoundError || e instanceof ForbiddenError) return null;
@@ -575,10 +594,12 @@ export async function recordSpend(ctx: Ctx, poolId: string, input: SpendInput): 
       const message = msg`Name a grant awarded by a programme your authority runs, or leave the grant out`;
       throw new ValidationError(message, [{ field: "grantId", message }]);
     }
+    awarded = grant.application.awarded_pence ?? 0n;
   }
   const now = ctx.clock.now();
   await transaction(ctx.db, async (trx) => {
     const pool = (await repo.poolById(trx, found.id, { lock: true })) as Pool;
+    if (awarded !== null) await refuseAboveGrant(trx, grantId, awarded, amount);
     const [partners, journals, lines] = await Promise.all([
       repo.partnersOf(trx, pool.authority_id, pool.id),
       repo.journalsOf(trx, pool.authority_id, pool.id),
