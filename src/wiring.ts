@@ -24,11 +24,12 @@ import {
 } from "./modules/choice/members.service.ts";
 import { choicePersonData } from "./modules/choice/person-data.ts";
 import { choicePersonPanel } from "./modules/choice/person-panel.ts";
+import { poolsFundingGrants } from "./modules/community-budgets/grant-funding.ts";
 import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/provider-contracts.service.ts";
 import { noteDatasetChange } from "./modules/datasets/changes.service.ts";
 import { accreditationOnDay, liveAward } from "./modules/evaluation/evaluation.ports.ts";
 import { conflictDeclarationOf } from "./modules/evaluation/evaluation.service.ts";
-import { eligibilityFacts, supportVocabulary } from "./modules/grants/grants.ports.ts";
+import { eligibilityFacts, grantFunding, supportVocabulary } from "./modules/grants/grants.ports.ts";
 import { projectTendersPanel, serviceCommissioningPanel } from "./modules/home/panels.service.ts";
 import { integrityPanel, noteIntegrityChange } from "./modules/integrity/integrity.service.ts";
 import { noteMarketChange, queueImportedRecompute } from "./modules/market/figures.service.ts";
@@ -182,4 +183,6 @@ export function wireModules(): void {
   accreditationOnDay.plug(accreditationOnBidDate);
   // organisations ← prize: the prize's published shortlistings and wins on an organisation's profile
   profilePanels.plug(prizeProfilePanel);
+  // grants ← community budgets: the pools that paid a grant, and each partner's share, in 360Giving
+  grantFunding.plug(poolsFundingGrants);
 }

@@ -133,3 +133,54 @@ export async function paidOfGrant(db: Db, grantId: string): Promise<bigint> {
     .executeTakeFirst();
   return BigInt(row?.paid ?? 0);
 }
+
+/**
+ * What each partner's share paid of each grant asked, per pool: the `spent` lines of the spends
+ * naming the grants, summed by grant, pool and partner (one query for all), in the pools' and the
+ * partners' order.
+ */
+export async function grantShares(
+  db: Db,
+  grantIds: readonly string[],
+): Promise<
+  { grant_id: string; pool_id: string; pool_name: string; partner_authority_id: string; pence: bigint }[]
+> {
+  if (grantIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("community_budget_lines as l")
+    .innerJoin("community_budget_journals as j", (join) =>
+      join.onRef("j.authority_id", "=", "l.authority_id").onRef("j.id", "=", "l.journal_id"),
+    )
+    .innerJoin("community_budget_pools as p", (join) =>
+      join.onRef("p.authority_id", "=", "j.authority_id").onRef("p.id", "=", "j.pool_id"),
+    )
+    .innerJoin("community_budget_partners as x", (join) =>
+      join
+        .onRef("x.authority_id", "=", "l.authority_id")
+        .onRef("x.pool_id", "=", "l.pool_id")
+        .onRef("x.partner_authority_id", "=", "l.partner_authority_id"),
+    )
+    .select((eb) => [
+      "j.grant_id",
+      "j.pool_id",
+      "p.name as pool_name",
+      "l.partner_authority_id",
+      eb.fn.sum<string>("l.amount_pence").as("pence"),
+    ])
+    .where("j.grant_id", "in", [...grantIds])
+    .where("j.kind", "=", "spend")
+    .where("l.account", "=", "spent")
+    .groupBy(["j.grant_id", "j.pool_id", "p.name", "p.created_at", "l.partner_authority_id", "x.position"])
+    .orderBy("j.grant_id")
+    .orderBy("p.created_at")
+    .orderBy("j.pool_id")
+    .orderBy("x.position")
+    .execute();
+  return rows.map((r) => ({
+    grant_id: r.grant_id as string,
+    pool_id: r.pool_id,
+    pool_name: r.pool_name,
+    partner_authority_id: r.partner_authority_id as string,
+    pence: BigInt(r.pence),
+  }));
+}

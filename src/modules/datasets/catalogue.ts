@@ -31,6 +31,7 @@ import {
   kpiRatingsAfter,
   latestContractChanges,
 } from "../contracts/contracts.service.ts";
+import { fundersOf } from "../grants/giving360.ts";
 import { awardedGrantsAfter, latestAwardedGrant } from "../grants/grants.service.ts";
 import { figuresComputedAt, personalBudgetRows } from "../market/market.service.ts";
 import { openFigureRows } from "../market/open-figures.ts";
@@ -1160,6 +1161,8 @@ const grants: Dataset = {
     ["funder_name", "text", "Department for Work and Skills"],
     ["programme_id", "uuid", UUID],
     ["programme_title", "text", "Mutuals Support Programme"],
+    ["funding_pool_ids", "uuids", UUID],
+    ["co_funder_org_ids", "org-ids", "GB-NHS-QWS"],
     ["beneficiary_areas", "codes", "E06000999"],
     ["date_modified", "date-time", "2026-08-11T10:00:00.000Z"],
   ),
@@ -1184,6 +1187,10 @@ const grants: Dataset = {
       funder_name: g.funder.name,
       programme_id: g.programme.id,
       programme_title: g.programme.title,
+      funding_pool_ids: g.pools.map((p) => p.id),
+      co_funder_org_ids: fundersOf(g)
+        .slice(1)
+        .map((o) => o.id),
       beneficiary_areas: g.locations.map((l) => l.code),
       date_modified: iso(g.modifiedAt),
     }),

@@ -25,6 +25,7 @@ import type { Ctx } from "../../modules/access/context.ts";
 import { createAccount } from "../../modules/accounts/accounts.service.ts";
 import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import { acceptAdvice, assignAdviser, setAdviserOffer } from "../../modules/grants/advisers.service.ts";
+import { reviewEndReport, submitEndReport } from "../../modules/grants/end-reports.service.ts";
 import { apply, createProgramme, decide, recordPayment } from "../../modules/grants/grants.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
@@ -203,7 +204,9 @@ export const demoGrantsSeed: Seed = {
  * The county's Community Grants (issue 21): small grants for community groups, paid from the
  * whole-place community budget (its spends naming them: src/seed/demo/community-budgets.ts). Open
  * from 150 days ago; Millbrook Carers' Trust (Sam Okoro) and Westshire Community Transport (Rhys
- * Morgan) apply 50 days ago; the county (Priya) awards both 45 days ago, the first with a condition.
+ * Morgan) apply 50 days ago; the county (Priya) awards both 45 days ago, the first with a condition
+ * (their end reports due 12 months after); the trust submits its end report 10 days ago, and the
+ * county accepts it 5 days ago.
  */
 async function communityGrants(ctx: Ctx, trx: Trx, clock: Clock): Promise<void> {
   await createAccount(trx, clock, SYSTEM("seed"), {
@@ -265,5 +268,22 @@ async function communityGrants(ctx: Ctx, trx: Trx, clock: Clock): Promise<void> 
   await decide(deciding, DEMO_GRANTS.communityProgramme, DEMO_GRANTS.transport, {
     decision: "award",
     amount: "2500.00",
+  });
+  // The café's year is reported early: its end report submitted 10 days ago, accepted 5 days ago.
+  await submitEndReport(
+    await acting(DEMO_CHARITY_USER.id, 10),
+    DEMO_GRANTS.communityProgramme,
+    DEMO_GRANTS.carersCafe,
+    {
+      whatItDid:
+        "The café met every Tuesday in Millbrook library: 46 carers came at least once, 28 of them regularly, and the sitting service gave 310 hours of cover so that they could.",
+      spent: "4650.00",
+      reached: 46,
+      conditions: [{ met: true, note: "Attendance figures sent to the county each quarter." }],
+      coversTo: addDays(today, -10),
+    },
+  );
+  await reviewEndReport(await acting(PRIYA, 5), DEMO_GRANTS.communityProgramme, DEMO_GRANTS.carersCafe, {
+    decision: "accept",
   });
 }
