@@ -5,7 +5,8 @@
  * people or places reached, each of the award's conditions met or not with a note, the day it covers
  * to — and the funder's review: accepted, or returned with reasons (the recipient then submits again,
  * a new row). At most one report of an application waits for review or is accepted at a time. And
- * an index of community budgets' spends by the grant they paid (the grant's own funding, per pool).
+ * indexes of community budgets' journals: by the grant a spend paid (what is left of the award, and
+ * the pools that paid it), by id and by when recorded (the open dataset's pages and date).
  * Frozen: never import app code.
  */
 import { type Kysely, sql } from "kysely";
@@ -40,9 +41,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await sql`create index community_budget_journals_of_grant on community_budget_journals (grant_id)
     where grant_id is not null`.execute(db);
+  // The open dataset's pages go by journal id (the primary key leads with the authority); its date
+  // is the latest entry recorded.
+  await sql`create index community_budget_journals_by_id on community_budget_journals (id)`.execute(db);
+  await sql`create index community_budget_journals_recorded on community_budget_journals (recorded_at)`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop index if exists community_budget_journals_recorded`.execute(db);
+  await sql`drop index if exists community_budget_journals_by_id`.execute(db);
   await sql`drop index if exists community_budget_journals_of_grant`.execute(db);
   await sql`drop table if exists grant_end_reports`.execute(db);
   await sql`alter table grant_applications drop column if exists end_report_due_on`.execute(db);

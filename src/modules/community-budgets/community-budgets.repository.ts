@@ -184,3 +184,46 @@ export async function grantShares(
     pence: BigInt(r.pence),
   }));
 }
+
+/** Journals of every pool after a key (their ids, in order), with their pool's name and area: the open data. */
+export function journalsAfter(
+  db: Db,
+  afterId: string | undefined,
+  limit: number,
+): Promise<(Journal & { pool_name: string; area_code: string })[]> {
+  let query = db
+    .selectFrom("community_budget_journals as j")
+    .innerJoin("community_budget_pools as p", (join) =>
+      join.onRef("p.authority_id", "=", "j.authority_id").onRef("p.id", "=", "j.pool_id"),
+    )
+    .selectAll("j")
+    .select(["p.name as pool_name", "p.area_code"])
+    .orderBy("j.id")
+    .limit(limit);
+  if (afterId) query = query.where("j.id", ">", afterId);
+  return query.execute();
+}
+
+/** The `spent` lines of these journals (each partner's part of a spend), in the partners' order. */
+export function spentLinesOf(db: Db, journalIds: readonly string[]): Promise<LedgerLine[]> {
+  if (journalIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("community_budget_lines")
+    .selectAll()
+    .where("journal_id", "in", [...journalIds])
+    .where("account", "=", "spent")
+    .orderBy("journal_id")
+    .orderBy("line_no")
+    .execute();
+}
+
+/** When the latest entry was recorded (null while there is none): the end of an index. */
+export async function latestJournal(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectFrom("community_budget_journals")
+    .select("recorded_at")
+    .orderBy("recorded_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.recorded_at ?? null;
+}
