@@ -266,6 +266,24 @@ describe("pooling and spending", () => {
       .where("action", "=", "community-budget.spend-recorded")
       .executeTakeFirstOrThrow();
     expect(JSON.stringify(audit.changes)).not.toContain("Jo Bloggs");
+    // The open dataset: the person never named, no reference, each share in pence.
+    const csv = await t.app.inject({ url: "/open-data/community-budgets.csv" });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).not.toContain("Jo Bloggs");
+    expect(csv.body).not.toContain("PO-9");
+    const rows = (await t.app.inject({ url: "/open-data/community-budgets.json" })).json().rows as Record<
+      string,
+      unknown
+    >[];
+    const direct = rows.find((r) => r.pool_id === id && r.kind === "spend");
+    expect(direct).toMatchObject({
+      spend_kind: "delegated",
+      amount_pence: 2000,
+      amount_pounds: "20.00",
+      payee: null,
+      share_partner_ids: [COUNTY],
+      share_pence: ["2000"],
+    });
   });
 });
 

@@ -61,23 +61,13 @@ export interface EndReportInput {
   coversTo?: string;
 }
 
+/** A report's fields judged: each one at fault named (400), each condition by its place. */
 function checkReport(
   input: EndReportInput,
   conditions: readonly string[],
   awardDay: string,
   today: string,
-): Omit<
-  GrantEndReport,
-  | "id"
-  | "application_id"
-  | "seq"
-  | "status"
-  | "submitted_by"
-  | "submitted_at"
-  | "reviewed_by"
-  | "reviewed_at"
-  | "reasons"
-> {
+): Pick<GrantEndReport, "what_it_did" | "spent_pence" | "reached" | "conditions" | "covers_to"> {
   const errors: FieldError[] = [];
   const whatItDid = (input.whatItDid ?? "").trim();
   if (whatItDid === "" || whatItDid.length > END_REPORT_LIMITS.whatItDid)
