@@ -15,6 +15,10 @@
  *   application asks about TUPE and pensions in community health; the department assigns Greenway
  *   two days after the award and Greenway accepts two days later.
  *
+ * - the county's Westshire Community Grants (issue 21): two small grants to community groups, one
+ *   with a condition, paid from the whole-place community budget; one end report submitted and
+ *   accepted (`communityGrants`).
+ *
  * Fixed ids, so that docs/grants.md and tests can link to them.
  */
 import type { Trx } from "../../db/database.ts";
