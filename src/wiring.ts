@@ -24,12 +24,13 @@ import {
 } from "./modules/choice/members.service.ts";
 import { choicePersonData } from "./modules/choice/person-data.ts";
 import { choicePersonPanel } from "./modules/choice/person-panel.ts";
+import { poolsFundingGrants } from "./modules/community-budgets/grant-funding.ts";
 import { contractsHeldBy, providerContractsPanel } from "./modules/contracts/provider-contracts.service.ts";
 import { noteDatasetChange } from "./modules/datasets/changes.service.ts";
 import { registerControllers, serviceDelegationsPanel } from "./modules/delegations/delegations.service.ts";
 import { accreditationOnDay, liveAward } from "./modules/evaluation/evaluation.ports.ts";
 import { conflictDeclarationOf } from "./modules/evaluation/evaluation.service.ts";
-import { eligibilityFacts, supportVocabulary } from "./modules/grants/grants.ports.ts";
+import { eligibilityFacts, grantFunding, supportVocabulary } from "./modules/grants/grants.ports.ts";
 import { projectTendersPanel, serviceCommissioningPanel } from "./modules/home/panels.service.ts";
 import { integrityPanel, noteIntegrityChange } from "./modules/integrity/integrity.service.ts";
 import { noteMarketChange, queueImportedRecompute } from "./modules/market/figures.service.ts";
@@ -187,4 +188,6 @@ export function wireModules(): void {
   // its page, and beside each service of the register's list
   servicePanels.plug(serviceDelegationsPanel);
   serviceControllers.plug(registerControllers);
+  // grants ← community budgets: the pools that paid a grant, and each partner's share, in 360Giving
+  grantFunding.plug(poolsFundingGrants);
 }

@@ -77,7 +77,7 @@ export const seeds: readonly Seed[] = [
   demoPrizeSeed,
   // Assets of community value (issue 21): Westshire's list, one at each stage of the moratorium.
   demoCommunityAssetsSeed,
-  // Community budgets (issue 21): Westshire's whole-place budget with four partners and three spends.
+  // Community budgets (issue 21): Westshire's whole-place budget with four partners and five spends.
   demoCommunityBudgetsSeed,
   // Delegation to neighbourhood councils (issue 21): Westshire's country parks in Kelderby, to Kelderby Town Council.
   demoDelegationsSeed,

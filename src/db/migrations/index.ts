@@ -91,6 +91,7 @@ import * as accreditationScoringAndReminders from "./2026-12-24-03-accreditation
 import * as communityAssets from "./2026-12-24-05-community-assets.ts";
 import * as communityBudgets from "./2026-12-24-06-community-budgets.ts";
 import * as delegations from "./2026-12-24-07-delegations.ts";
+import * as grantEndReports from "./2026-12-24-08-grant-end-reports.ts";
 import * as communityAssetWithdrawalsAndReminders from "./2026-12-24-09-community-asset-withdrawals-and-reminders.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -183,5 +184,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-24-05-community-assets": communityAssets,
   "2026-12-24-06-community-budgets": communityBudgets,
   "2026-12-24-07-delegations": delegations,
+  "2026-12-24-08-grant-end-reports": grantEndReports,
   "2026-12-24-09-community-asset-withdrawals-and-reminders": communityAssetWithdrawalsAndReminders,
 };

@@ -3,6 +3,7 @@
  * (`community_budget_partners`), the journals of contributions and spends (`community_budget_journals`)
  * and the ledger's lines (`community_budget_lines`).
  */
+import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type {
   CommunityBudgetJournalsTable,
@@ -110,4 +111,119 @@ export function linesOf(db: Db, authorityId: string, poolId: string): Promise<Le
     .orderBy("journal_id")
     .orderBy("line_no")
     .execute();
+}
+
+/**
+ * Takes, for the transaction, the lock of spends naming a grant: two spends of one grant (from any
+ * pool) go one after the other, so the second sees what the first paid.
+ */
+export async function lockGrantSpends(db: Db, grantId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`community-budget-grant:${grantId}`}, 0))`.execute(
+    db,
+  );
+}
+
+/** What the spends of every pool naming the grant have paid of it. */
+export async function paidOfGrant(db: Db, grantId: string): Promise<bigint> {
+  const row = await db
+    .selectFrom("community_budget_journals")
+    .select((eb) => eb.fn.sum<string | null>("amount_pence").as("paid"))
+    .where("grant_id", "=", grantId)
+    .where("kind", "=", "spend")
+    .executeTakeFirst();
+  return BigInt(row?.paid ?? 0);
+}
+
+/**
+ * What each partner's share paid of each grant asked, per pool: the `spent` lines of the spends
+ * naming the grants, summed by grant, pool and partner (one query for all), in the pools' and the
+ * partners' order.
+ */
+export async function grantShares(
+  db: Db,
+  grantIds: readonly string[],
+): Promise<
+  { grant_id: string; pool_id: string; pool_name: string; partner_authority_id: string; pence: bigint }[]
+> {
+  if (grantIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("community_budget_lines as l")
+    .innerJoin("community_budget_journals as j", (join) =>
+      join.onRef("j.authority_id", "=", "l.authority_id").onRef("j.id", "=", "l.journal_id"),
+    )
+    .innerJoin("community_budget_pools as p", (join) =>
+      join.onRef("p.authority_id", "=", "j.authority_id").onRef("p.id", "=", "j.pool_id"),
+    )
+    .innerJoin("community_budget_partners as x", (join) =>
+      join
+        .onRef("x.authority_id", "=", "l.authority_id")
+        .onRef("x.pool_id", "=", "l.pool_id")
+        .onRef("x.partner_authority_id", "=", "l.partner_authority_id"),
+    )
+    .select((eb) => [
+      "j.grant_id",
+      "j.pool_id",
+      "p.name as pool_name",
+      "l.partner_authority_id",
+      eb.fn.sum<string>("l.amount_pence").as("pence"),
+    ])
+    .where("j.grant_id", "in", [...grantIds])
+    .where("j.kind", "=", "spend")
+    .where("l.account", "=", "spent")
+    .groupBy(["j.grant_id", "j.pool_id", "p.name", "p.created_at", "l.partner_authority_id", "x.position"])
+    .orderBy("j.grant_id")
+    .orderBy("p.created_at")
+    .orderBy("j.pool_id")
+    .orderBy("x.position")
+    .execute();
+  return rows.map((r) => ({
+    grant_id: r.grant_id as string,
+    pool_id: r.pool_id,
+    pool_name: r.pool_name,
+    partner_authority_id: r.partner_authority_id as string,
+    pence: BigInt(r.pence),
+  }));
+}
+
+/** Journals of every pool after a key (their ids, in order), with their pool's name and area: the open data. */
+export function journalsAfter(
+  db: Db,
+  afterId: string | undefined,
+  limit: number,
+): Promise<(Journal & { pool_name: string; area_code: string })[]> {
+  let query = db
+    .selectFrom("community_budget_journals as j")
+    .innerJoin("community_budget_pools as p", (join) =>
+      join.onRef("p.authority_id", "=", "j.authority_id").onRef("p.id", "=", "j.pool_id"),
+    )
+    .selectAll("j")
+    .select(["p.name as pool_name", "p.area_code"])
+    .orderBy("j.id")
+    .limit(limit);
+  if (afterId) query = query.where("j.id", ">", afterId);
+  return query.execute();
+}
+
+/** The `spent` lines of these journals (each partner's part of a spend), in the partners' order. */
+export function spentLinesOf(db: Db, journalIds: readonly string[]): Promise<LedgerLine[]> {
+  if (journalIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("community_budget_lines")
+    .selectAll()
+    .where("journal_id", "in", [...journalIds])
+    .where("account", "=", "spent")
+    .orderBy("journal_id")
+    .orderBy("line_no")
+    .execute();
+}
+
+/** When the latest entry was recorded (null while there is none): the end of an index. */
+export async function latestJournal(db: Db): Promise<Date | null> {
+  const row = await db
+    .selectFrom("community_budget_journals")
+    .select("recorded_at")
+    .orderBy("recorded_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.recorded_at ?? null;
 }

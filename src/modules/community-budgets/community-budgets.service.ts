@@ -18,6 +18,7 @@
  *   spend's split is always worked out on everything put in up to its day.
  * - One transaction per action, with its audit record (`community-budget.*`).
  */
+import type { Trx } from "../../db/database.ts";
 import { transaction } from "../../db/transaction.ts";
 import {
   ConflictError,
@@ -512,6 +513,23 @@ export async function recordContribution(
   return poolView(ctx, found.id);
 }
 
+/**
+ * A spend naming a grant pays at most what is left of the award: what it was awarded less what the
+ * spends of every pool naming it paid already (409 `above_grant_left`, naming what is left). Under
+ * the grant's spends lock, so two spends of one grant go one after the other.
+ */
+async function refuseAboveGrant(trx: Trx, grantId: string, awarded: bigint, amount: bigint): Promise<void> {
+  await repo.lockGrantSpends(trx, grantId);
+  const left = awarded - (await repo.paidOfGrant(trx, grantId));
+  if (amount > left) {
+    const message =
+      left > 0n
+        ? msg`The grant was awarded ${formatPence(awarded)}: ${formatPence(left)} of it is left to pay, so pay at most that.`
+        : msg`The grant was awarded ${formatPence(awarded)} and spends have paid all of it: nothing is left to pay.`;
+    throw new ConflictError(message, "above_grant_left", [{ field: "amount", message }]);
+  }
+}
+
 export interface SpendInput {
   kind?: string;
   payee?: string;
@@ -566,6 +584,7 @@ export async function recordSpend(ctx: Ctx, poolId: string, input: SpendInput): 
       message: msg`Name a grant by its programme and its application together, and only for a grant`,
     });
   refuseIf(problems);
+  let awarded: bigint | null = null;
   if (grantId !== "") {
     const grant = await applicationOf(ctx, grantProgrammeId, grantId).catch((e: unknown) => {
       if (e instanceof NotFoundError || e instanceof ForbiddenError) return null;
@@ -575,10 +594,12 @@ export async function recordSpend(ctx: Ctx, poolId: string, input: SpendInput): 
       const message = msg`Name a grant awarded by a programme your authority runs, or leave the grant out`;
       throw new ValidationError(message, [{ field: "grantId", message }]);
     }
+    awarded = grant.application.awarded_pence ?? 0n;
   }
   const now = ctx.clock.now();
   await transaction(ctx.db, async (trx) => {
     const pool = (await repo.poolById(trx, found.id, { lock: true })) as Pool;
+    if (awarded !== null) await refuseAboveGrant(trx, grantId, awarded, amount);
     const [partners, journals, lines] = await Promise.all([
       repo.partnersOf(trx, pool.authority_id, pool.id),
       repo.journalsOf(trx, pool.authority_id, pool.id),
@@ -654,4 +675,84 @@ export async function recordSpend(ctx: Ctx, poolId: string, input: SpendInput): 
     });
   });
   return poolView(ctx, found.id);
+}
+
+// Open data
+
+/** One entry of a pool's ledger as the open dataset publishes it (never a person's name, never a reference). */
+export interface OpenEntry {
+  id: string;
+  poolId: string;
+  poolName: string;
+  authorityId: string;
+  authorityName: string;
+  areaCode: string;
+  on: string;
+  kind: Journal["kind"];
+  spendKind: SpendKind | null;
+  amount: bigint;
+  /** A contribution's partner. */
+  partnerId: string | null;
+  partnerName: string | null;
+  /** A spend: each partner's part, in the partners' order. */
+  shares: { partnerId: string; amount: bigint }[];
+  /** A spend's payee, when it is not a person. */
+  payee: string | null;
+  description: string | null;
+  grantId: string | null;
+  grantProgrammeId: string | null;
+  recordedAt: Date;
+}
+
+/**
+ * Every pool's entries, one a journal, after a key (the last one's id), for the open dataset
+ * `community-budgets` (src/modules/datasets/catalogue.ts): what the pool pages show anyone, a payee
+ * who is a person withheld, contributions' references left out. Public.
+ */
+export async function openEntriesAfter(
+  ctx: Pick<Ctx, "db">,
+  afterId: string | undefined,
+  limit: number,
+): Promise<OpenEntry[]> {
+  const journals = await repo.journalsAfter(ctx.db, afterId, limit);
+  const lines = await repo.spentLinesOf(
+    ctx.db,
+    journals.filter((j) => j.kind === "spend").map((j) => j.id),
+  );
+  const names = await authoritiesByIds(ctx.db, [
+    ...new Set(
+      journals.flatMap((j) => [j.authority_id, ...(j.partner_authority_id ? [j.partner_authority_id] : [])]),
+    ),
+  ]);
+  const sharesOf = new Map<string, { partnerId: string; amount: bigint }[]>();
+  for (const l of lines)
+    sharesOf.set(l.journal_id, [
+      ...(sharesOf.get(l.journal_id) ?? []),
+      { partnerId: l.partner_authority_id as string, amount: l.amount_pence },
+    ]);
+  return journals.map((j) => ({
+    id: j.id,
+    poolId: j.pool_id,
+    poolName: j.pool_name,
+    authorityId: j.authority_id,
+    authorityName: names.get(j.authority_id)?.name ?? "",
+    areaCode: j.area_code,
+    on: j.on_date,
+    kind: j.kind,
+    spendKind: j.spend_kind,
+    amount: j.amount_pence,
+    partnerId: j.partner_authority_id,
+    partnerName: j.partner_authority_id ? (names.get(j.partner_authority_id)?.name ?? null) : null,
+    shares: sharesOf.get(j.id) ?? [],
+    payee: j.payee_is_person ? null : j.payee,
+    description: j.description,
+    grantId: j.grant_id,
+    grantProgrammeId: j.grant_programme_id,
+    recordedAt: j.recorded_at,
+  }));
+}
+
+/** When the entries last changed: the latest recorded (an index's end; entries are never changed). */
+export function latestEntryRecorded(ctx: Pick<Ctx, "db">): Promise<Date | null> {
+  return repo.latestJournal(ctx.db);
 }

@@ -15,7 +15,9 @@ import { fixedClock } from "../../lib/clock.ts";
 import { DEMO_AREA } from "../../seed/demo/areas.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_COMMUNITY_BUDGET } from "../../seed/demo/community-budgets.ts";
+import { DEMO_GRANTS } from "../../seed/demo/grants.ts";
 import type { Ctx } from "../access/context.ts";
+import { apply, decide, programmeOf } from "../grants/grants.service.ts";
 import {
   addPartner,
   createPool,
@@ -28,6 +30,8 @@ import {
 const COUNTY = DEMO_AUTHORITY.county;
 const DISTRICT = DEMO_AUTHORITY.district;
 const NHS = DEMO_AUTHORITY.nhs;
+/** Millbrook Youth Forum, a community group of the demo directory. */
+const YOUTH_FORUM = "019a0000-0000-7000-8000-00000000b028";
 
 let t: TestApp;
 let sessions: TestPeople["sessions"];
@@ -45,6 +49,7 @@ beforeAll(async () => {
     district: ["commissioner", DISTRICT, "Dan District"],
     nhs: ["authority-admin", NHS, "Nia NHS"],
     citizen: ["citizen", undefined, "Cy Citizen"],
+    youth: ["organisation-admin", YOUTH_FORUM, "Yara Youth"],
   }));
 });
 
@@ -261,11 +266,68 @@ describe("pooling and spending", () => {
       .where("action", "=", "community-budget.spend-recorded")
       .executeTakeFirstOrThrow();
     expect(JSON.stringify(audit.changes)).not.toContain("Jo Bloggs");
+    // The open dataset: the person never named, no reference, each share in pence.
+    const csv = await t.app.inject({ url: "/open-data/community-budgets.csv" });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).not.toContain("Jo Bloggs");
+    expect(csv.body).not.toContain("PO-9");
+    const rows = (await t.app.inject({ url: "/open-data/community-budgets.json" })).json().rows as Record<
+      string,
+      unknown
+    >[];
+    const direct = rows.find((r) => r.pool_id === id && r.kind === "spend");
+    expect(direct).toMatchObject({
+      spend_kind: "delegated",
+      amount_pence: 2000,
+      amount_pounds: "20.00",
+      payee: null,
+      share_partner_ids: [COUNTY],
+      share_pence: ["2000"],
+    });
+  });
+});
+
+describe("spends paying a grant", () => {
+  it("pays at most what is left of the award, across every pool's spends (409 naming what is left)", async () => {
+    const programme = await programmeOf(db(), DEMO_GRANTS.communityProgramme);
+    const day = programme.opens_on;
+    const application = await apply(on(day, "youth"), programme.id, {
+      organisationId: YOUTH_FORUM,
+      supportKind: "grant",
+      purpose: "A summer of youth club trips.",
+      amount: "1000",
+    });
+    await decide(on(day, "county"), programme.id, application.id, { decision: "award", amount: "1000" });
+    const spend = (poolId: string, amount: string) =>
+      recordSpend(on(day, "county"), poolId, {
+        kind: "grant",
+        payee: "Millbrook Youth Forum",
+        amount,
+        on: day,
+        description: "Youth club trips.",
+        grantProgrammeId: programme.id,
+        grantId: application.id,
+      });
+    const first = await pool(day, "Youth pool");
+    const second = await pool(day, "Another youth pool");
+    for (const id of [first, second])
+      await recordContribution(on(day, "county"), id, { amount: "5000", on: day, reference: "PO-Y" });
+    await spend(first, "600");
+    // Another pool's spend counts too: £400.00 is left of the £1,000.00.
+    await expect(spend(second, "400.01")).rejects.toMatchObject({
+      code: "above_grant_left",
+      message: "The grant was awarded £1,000.00: £400.00 of it is left to pay, so pay at most that.",
+    });
+    await spend(second, "400");
+    await expect(spend(first, "0.01")).rejects.toMatchObject({
+      code: "above_grant_left",
+      message: expect.stringContaining("nothing is left to pay"),
+    });
   });
 });
 
 describe("the demo's whole-place budget", () => {
-  it("has four partners, three spends, and a ledger that balances", async () => {
+  it("has four partners, five spends (two paying community grants), and a ledger that balances", async () => {
     const res = await call(t.app, "GET", `/api/v1/community-budgets/${DEMO_COMMUNITY_BUDGET}`);
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -278,7 +340,7 @@ describe("the demo's whole-place budget", () => {
     expect(body.contributedPence).toBe("95000000");
     expect(body.spentByKind).toEqual([
       { kind: "commissioned", spentPence: "18000000" },
-      { kind: "grant", spentPence: "2500000" },
+      { kind: "grant", spentPence: "3230000" },
       { kind: "delegated", spentPence: "1234567" },
       { kind: "other", spentPence: "0" },
     ]);
@@ -301,7 +363,7 @@ describe("the demo's whole-place budget", () => {
       `/api/v1/community-budgets/${DEMO_COMMUNITY_BUDGET}/partners/${DISTRICT}`,
     );
     expect(report.json().partner).toMatchObject({ contributedPence: "5000000" });
-    expect(report.json().spends).toHaveLength(3);
+    expect(report.json().spends).toHaveLength(5);
   });
 });
 

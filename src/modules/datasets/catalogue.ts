@@ -19,6 +19,7 @@ import {
   latestRegisterEntryChange,
   registerEntriesAfter,
 } from "../community-assets/community-assets.service.ts";
+import { latestEntryRecorded, openEntriesAfter } from "../community-budgets/community-budgets.service.ts";
 import {
   latestConsultationChanges,
   publishedConsultationsAfter,
@@ -32,6 +33,7 @@ import {
   latestContractChanges,
 } from "../contracts/contracts.service.ts";
 import { delegationsAfter, latestDelegationChange } from "../delegations/delegations.service.ts";
+import { fundersOf } from "../grants/giving360.ts";
 import { awardedGrantsAfter, latestAwardedGrant } from "../grants/grants.service.ts";
 import { figuresComputedAt, personalBudgetRows } from "../market/market.service.ts";
 import { openFigureRows } from "../market/open-figures.ts";
@@ -1161,6 +1163,8 @@ const grants: Dataset = {
     ["funder_name", "text", "Department for Work and Skills"],
     ["programme_id", "uuid", UUID],
     ["programme_title", "text", "Mutuals Support Programme"],
+    ["funding_pool_ids", "uuids", UUID],
+    ["co_funder_org_ids", "org-ids", "GB-NHS-QWS"],
     ["beneficiary_areas", "codes", "E06000999"],
     ["date_modified", "date-time", "2026-08-11T10:00:00.000Z"],
   ),
@@ -1185,6 +1189,10 @@ const grants: Dataset = {
       funder_name: g.funder.name,
       programme_id: g.programme.id,
       programme_title: g.programme.title,
+      funding_pool_ids: g.pools.map((p) => p.id),
+      co_funder_org_ids: fundersOf(g)
+        .slice(1)
+        .map((o) => o.id),
       beneficiary_areas: g.locations.map((l) => l.code),
       date_modified: iso(g.modifiedAt),
     }),
@@ -1462,6 +1470,67 @@ const delegations: Dataset = {
   clock: "day",
 };
 
+/**
+ * Community budgets (docs/community-budgets.md): every pool's ledger, one row a journal entry — a
+ * partner's contribution, or a spend with each partner's share of it (the ledger's split, in the
+ * partners' order) and the grant it paid, if it named one. A payee who is a person is never
+ * published, nor a contribution's reference. Entries are never changed: the latest recorded dates it.
+ */
+const communityBudgets: Dataset = {
+  id: "community-budgets",
+  columns: columns(
+    ["id", "uuid", UUID],
+    ["pool_id", "uuid", UUID],
+    ["pool_name", "text", "Westshire Together: living well at home"],
+    ["authority_id", "uuid", AUTHORITY],
+    ["authority_name", "text", "Westshire County Council"],
+    ["area_code", "code", "E10000999"],
+    ["date", "date", "2026-09-01"],
+    ["kind", "code", "spend"],
+    ["spend_kind", "code", "grant"],
+    ["amount_pence", "pence", "480000"],
+    ["amount_pounds", "text", "4800.00"],
+    ["partner_id", "uuid", AUTHORITY],
+    ["partner_name", "text", "Millbrook District Council"],
+    ["share_partner_ids", "uuids", AUTHORITY],
+    ["share_pence", "codes", "202105"],
+    ["payee", "text", "Millbrook Carers' Trust"],
+    ["description", "text", "A year of the Millbrook carers' café."],
+    ["grant_programme_id", "uuid", UUID],
+    ["grant_id", "uuid", UUID],
+    ["recorded_at", "date-time", "2026-09-01T10:00:00.000Z"],
+  ),
+  pages: paged(
+    (ctx, after: string | undefined, limit) => openEntriesAfter(ctx, after, limit),
+    (e) => e.id,
+    (e) => ({
+      id: e.id,
+      pool_id: e.poolId,
+      pool_name: e.poolName,
+      authority_id: e.authorityId,
+      authority_name: e.authorityName,
+      area_code: e.areaCode,
+      date: e.on,
+      kind: e.kind,
+      spend_kind: e.spendKind,
+      amount_pence: pence(e.amount),
+      amount_pounds: `${e.amount / 100n}.${String(e.amount % 100n).padStart(2, "0")}`,
+      partner_id: e.partnerId,
+      partner_name: e.partnerName,
+      share_partner_ids: e.shares.map((x) => x.partnerId),
+      share_pence: e.shares.map((x) => String(x.amount)),
+      payee: e.payee,
+      description: e.description,
+      grant_programme_id: e.grantProgrammeId,
+      grant_id: e.grantId,
+      recorded_at: iso(e.recordedAt),
+    }),
+  ),
+  modified: (ctx) => latestEntryRecorded(ctx),
+  // Every entry is an audited action of its pool (`community-budget.*`).
+  changedBy: ["community-budget."],
+};
+
 /** Every open dataset, in the order the index lists them. */
 export const DATASETS: readonly Dataset[] = [
   authorities,
@@ -1491,6 +1560,7 @@ export const DATASETS: readonly Dataset[] = [
   accreditations,
   communityAssets,
   delegations,
+  communityBudgets,
 ];
 
 export const DATASET_IDS: readonly string[] = DATASETS.map((d) => d.id);

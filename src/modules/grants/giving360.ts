@@ -16,6 +16,11 @@
  * - `awardDate` (the London date of the decision), `plannedDates` (when the recipient plans the
  *   work, when it said), `grantProgramme` (code and title), `beneficiaryLocation` (the recipient's
  *   areas of work, by GSS code, when the directory knows them), `currency` GBP.
+ * - A grant paid (in whole or part) from a pool of a community budget (the `grantFunding` port):
+ *   the pool's partners as further `fundingOrganization`s after the programme's funder (each once),
+ *   the pool as a further `grantProgramme` ("360G-openps-community-budget-" and its id, its title
+ *   and page), and the additional field `poolFunding`: per pool, what it paid and each partner's
+ *   share, in pounds.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -119,8 +124,32 @@ export interface AwardedGrant {
   recipient: GivingOrganisation;
   funder: GivingOrganisation;
   programme: { id: string; title: string };
+  /** The pools (community budgets) that paid the grant, in whole or in part, with their partners' shares. */
+  pools: GivingPool[];
   locations: { code: string; name: string }[];
   modifiedAt: Date;
+}
+
+/** A pool that paid a grant: published as a further grant programme, its partners as further funders. */
+export interface GivingPool {
+  id: string;
+  title: string;
+  /** Its page, absolute (when the base address is known). */
+  url: string | null;
+  /** Each partner, as an organisation, and its share of what the pool paid of the grant. */
+  funders: (GivingOrganisation & { pence: bigint })[];
+}
+
+/** A pool's code as a grant programme: "360G-openps-community-budget-" and its id. */
+export const poolCode = (poolId: string) => `${GRANT_ID_PREFIX}community-budget-${poolId}`;
+
+/** The programme's funder, then each pool's partners not named before (by identifier), in order. */
+export function fundersOf(g: Pick<AwardedGrant, "funder" | "pools">): GivingOrganisation[] {
+  const out: GivingOrganisation[] = [g.funder];
+  for (const pool of g.pools)
+    for (const { pence: _share, ...org } of pool.funders)
+      if (!out.some((o) => o.id === org.id)) out.push(org);
+  return out;
 }
 
 export function givingGrant(g: AwardedGrant): Record<string, unknown> {
@@ -138,14 +167,27 @@ export function givingGrant(g: AwardedGrant): Record<string, unknown> {
     awardDate: g.awardDate,
     ...(planned ? { plannedDates: planned } : {}),
     recipientOrganization: [g.recipient],
-    fundingOrganization: [g.funder],
-    grantProgramme: [{ code: `${GRANT_ID_PREFIX}programme-${g.programme.id}`, title: g.programme.title }],
+    fundingOrganization: fundersOf(g),
+    grantProgramme: [
+      { code: `${GRANT_ID_PREFIX}programme-${g.programme.id}`, title: g.programme.title },
+      ...g.pools.map((p) => ({ code: poolCode(p.id), title: p.title, ...(p.url ? { url: p.url } : {}) })),
+    ],
     ...(g.locations.length > 0
       ? {
           beneficiaryLocation: g.locations.map((l) => ({ name: l.name, countryCode: "GB", geoCode: l.code })),
         }
       : {}),
     dateModified: g.modifiedAt.toISOString(),
+    // An additional field (the standard allows them): what each pool paid, and each partner's share.
+    ...(g.pools.length > 0
+      ? {
+          poolFunding: g.pools.map((p) => ({
+            grantProgrammeCode: poolCode(p.id),
+            amount: poundsOf(p.funders.reduce((sum, f) => sum + f.pence, 0n)),
+            shares: p.funders.map((f) => ({ organizationId: f.id, name: f.name, amount: poundsOf(f.pence) })),
+          })),
+        }
+      : {}),
   };
 }
 

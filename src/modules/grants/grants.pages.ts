@@ -3,7 +3,8 @@
  * (/grants/:programmeId/apply: organisations' administrators), the funder's applications
  * (/grants/:programmeId/applications) and an application with its decision form
  * (/grants/:programmeId/applications/:applicationId: the funder's people decide; the applicant's
- * people read it), the payment form and the adviser's assignment and acceptance on it, and the
+ * people read it), the payment form, the adviser's assignment and acceptance, and the end report
+ * (the recipient's administrators submit it; the funder's people accept it or ask for changes) on it, and the
  * programme form (/grants/new, /grants/:programmeId/edit: the funder's people, while nothing is
  * awarded). Each form re-renders with its errors.
  */
@@ -20,6 +21,7 @@ import { SECTORS } from "../organisations/organisations.service.ts";
 import { SERVICE_CATEGORIES } from "../vocabularies/service-categories.ts";
 import { acceptAdvice, adviserMatches, adviserResponseTimes, assignAdviser } from "./advisers.service.ts";
 import type { EligibilityRule } from "./eligibility.ts";
+import { reviewEndReport, submitEndReport } from "./end-reports.service.ts";
 import { supportVocabularyOf } from "./grants.ports.ts";
 import {
   actsForFunder,
@@ -29,6 +31,7 @@ import {
   apply,
   applyFormOf,
   changeable,
+  conditionsOf,
   createProgrammeFor,
   decide,
   funderChoices,
@@ -313,7 +316,12 @@ export function grantsPages(app: FastifyInstance): void {
       amount: field(body, "amount"),
       conditions: field(body, "conditions"),
       reasons: field(body, "reasons"),
+      endReportDue: dateField(body, "endReportDue"),
+      "endReportDue-day": field(body, "endReportDue-day"),
+      "endReportDue-month": field(body, "endReportDue-month"),
+      "endReportDue-year": field(body, "endReportDue-year"),
     }),
+    fieldOf: (f) => (f === "endReportDue" ? "endReportDue-day" : f),
     submit: async (request: ApplicationRequest, v) => {
       const { programmeId, applicationId } = request.params;
       await decide(ctxOf(request), programmeId, applicationId, v);
@@ -345,6 +353,59 @@ export function grantsPages(app: FastifyInstance): void {
     },
   });
 
+  // The end report: the recipient's administrators submit it (each of the award's conditions a
+  // yes-or-no and a note); the funder's people accept it or ask for changes.
+  formAction(app, `${applicationUrl}/end-report`, {
+    ...applicationPage,
+    read: (body, _request, context) => {
+      const values: Record<string, string> = {
+        whatItDid: field(body, "whatItDid"),
+        spent: field(body, "spent"),
+        reached: field(body, "reached"),
+        coversTo: dateField(body, "coversTo"),
+      };
+      for (const part of ["day", "month", "year"])
+        values[`coversTo-${part}`] = field(body, `coversTo-${part}`);
+      context.endReport.conditions.forEach((_c: string, i: number) => {
+        values[`conditions-${i}-met`] = field(body, `conditions-${i}-met`);
+        values[`conditions-${i}-note`] = field(body, `conditions-${i}-note`);
+      });
+      return values;
+    },
+    fieldOf: (f) =>
+      f === "coversTo" ? "coversTo-day" : f?.startsWith("conditions.") ? f.replaceAll(".", "-") : f,
+    submit: async (request: ApplicationRequest, v, context) => {
+      const { programmeId, applicationId } = request.params;
+      await submitEndReport(ctxOf(request), programmeId, applicationId, {
+        whatItDid: v.whatItDid,
+        spent: v.spent,
+        reached: v.reached,
+        coversTo: v.coversTo,
+        conditions: context.endReport.conditions.map((_c: string, i: number) => ({
+          met: v[`conditions-${i}-met`],
+          note: v[`conditions-${i}-note`],
+        })),
+      });
+      return `/grants/${programmeId}/applications/${applicationId}?notice=reported`;
+    },
+  });
+
+  formAction(app, `${applicationUrl}/end-report/review`, {
+    ...applicationPage,
+    read: (body) => ({
+      reviewDecision: field(body, "reviewDecision"),
+      reviewReasons: field(body, "reviewReasons"),
+    }),
+    submit: async (request: ApplicationRequest, v) => {
+      const { programmeId, applicationId } = request.params;
+      await reviewEndReport(ctxOf(request), programmeId, applicationId, {
+        decision: v.reviewDecision,
+        reasons: v.reviewReasons,
+      });
+      return `/grants/${programmeId}/applications/${applicationId}?notice=${v.reviewDecision === "accept" ? "reportAccepted" : "reportReturned"}`;
+    },
+  });
+
   formAction(app, `${applicationUrl}/adviser`, {
     ...applicationPage,
     read: (body) => ({ adviserOrganisationId: field(body, "adviserOrganisationId") }),
@@ -373,13 +434,23 @@ async function applicationContext(request: ApplicationRequest) {
   const a = v.application;
   const left = (a.awarded_pence ?? 0n) - v.paidPence;
   const canAssign = v.funder && a.support_kind === "adviser-time" && a.status === "awarded" && !v.adviser;
+  const conditions = conditionsOf(a.conditions);
   return {
     programme: {
       url: `/grants/${v.programme.id}`,
       title: v.programme.title,
       applicationsUrl: `/grants/${v.programme.id}/applications`,
     },
-    notice: ["submitted", "decided", "paid", "assigned", "accepted"].includes(request.query.notice ?? "")
+    notice: [
+      "submitted",
+      "decided",
+      "paid",
+      "assigned",
+      "accepted",
+      "reported",
+      "reportAccepted",
+      "reportReturned",
+    ].includes(request.query.notice ?? "")
       ? request.query.notice
       : undefined,
     application: {
@@ -406,6 +477,31 @@ async function applicationContext(request: ApplicationRequest) {
         ? { name: v.adviser.name, assignedAt: v.adviser.assigned_at, acceptedAt: v.adviser.accepted_at }
         : null,
     },
+    endReport: {
+      dueOn: a.end_report_due_on,
+      standing: v.endReportStanding,
+      conditions,
+      reports: [...v.endReports].reverse().map((r) => ({
+        seq: r.seq,
+        status: r.status,
+        whatItDid: r.what_it_did,
+        spent: formatPence(r.spent_pence),
+        reached: r.reached === null ? "–" : r.reached.toLocaleString("en-GB"),
+        coversTo: r.covers_to,
+        conditions: r.conditions.map((c, i) => ({
+          condition: conditions[i] ?? "",
+          met: c.met,
+          note: c.note,
+        })),
+        submittedAt: r.submitted_at,
+        reviewedAt: r.reviewed_at,
+        reasons: r.reasons,
+      })),
+    },
+    canReport:
+      (v.endReportStanding === "due" || v.endReportStanding === "overdue") &&
+      hasRole(ctx.principal, "organisation-admin", a.organisation_id),
+    canReview: v.funder && v.endReportStanding === "submitted",
     canDecide: v.funder && a.status === "submitted",
     canPay: v.funder && a.status === "awarded" && left > 0n,
     canAssign,

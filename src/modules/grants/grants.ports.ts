@@ -41,3 +41,33 @@ export function supportVocabularyOf(): Required<SupportVocabulary> {
   const all = supportVocabulary.handlers.map((h) => h());
   return { stages: all.flatMap((v) => v.stages ?? []), facts: all.flatMap((v) => v.facts ?? []) };
 }
+
+/** A partner of a pool that paid a grant, and its share of what the pool paid. */
+export interface GrantFunder {
+  /** The partner: an authority of the platform (its org-id identifier is read by its id). */
+  authorityId: string;
+  name: string;
+  /** Its share of the pool's spends naming the grant, in pence (the ledger's split). */
+  pence: bigint;
+}
+
+/**
+ * A pool of money (a community budget) that paid a grant, in whole or in part: its id, title and
+ * path (its page, "/community-budgets/{id}"), and each of its partners' shares of what it paid of
+ * the grant, in the partners' order, every share more than nothing.
+ */
+export interface GrantFunding {
+  id: string;
+  title: string;
+  path: string;
+  funders: GrantFunder[];
+}
+
+/**
+ * Who else funded awarded grants: for each grant (an application's id) among those asked, the pools
+ * that paid it — the community-budgets module answers, from its spends naming a grant and its
+ * ledger's lines (src/modules/community-budgets/grant-funding.ts), one query for all the grants
+ * asked. A grant no pool paid is left out. 360Giving lists the pools' partners as further funders.
+ */
+export const grantFunding =
+  port<(db: Db, grantIds: readonly string[]) => Promise<Map<string, GrantFunding[]>>>("grant funding");

@@ -11,6 +11,8 @@ import type {
   GrantAdviserOffer,
   GrantApplication,
   GrantApplicationsTable,
+  GrantEndReport,
+  GrantEndReportsTable,
   GrantPayment,
   GrantPaymentsTable,
   GrantProgramme,
@@ -123,7 +125,13 @@ export function decideApplication(
   decision: Required<
     Pick<
       Updateable<GrantApplicationsTable>,
-      "status" | "awarded_pence" | "conditions" | "reasons" | "decided_by" | "decided_at"
+      | "status"
+      | "awarded_pence"
+      | "conditions"
+      | "reasons"
+      | "decided_by"
+      | "decided_at"
+      | "end_report_due_on"
     >
   >,
 ): Promise<GrantApplication> {
@@ -323,4 +331,58 @@ export async function latestAward(db: Db): Promise<Date | null> {
     .limit(1)
     .executeTakeFirst();
   return row?.decided_at ?? null;
+}
+
+// End reports
+
+/** A report submitted (its conditions' answers as JSON). */
+export function insertEndReport(
+  db: Db,
+  row: Omit<Insertable<GrantEndReportsTable>, "conditions"> & { conditions: unknown },
+): Promise<GrantEndReport> {
+  return db
+    .insertInto("grant_end_reports")
+    .values({ ...row, conditions: JSON.stringify(row.conditions) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** An application's end reports, the first submitted first. */
+export function endReportsOf(db: Db, applicationId: string): Promise<GrantEndReport[]> {
+  return db
+    .selectFrom("grant_end_reports")
+    .selectAll()
+    .where("application_id", "=", applicationId)
+    .orderBy("seq")
+    .execute();
+}
+
+/** The funder's review of a report waiting for one; undefined when it is not waiting. */
+export function reviewEndReport(
+  db: Db,
+  id: string,
+  review: { status: "accepted" | "returned"; reviewed_by: string | null; reviewed_at: Date; reasons: string },
+): Promise<GrantEndReport | undefined> {
+  return db
+    .updateTable("grant_end_reports")
+    .set(review)
+    .where("id", "=", id)
+    .where("status", "=", "submitted")
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** When each awarded grant's end report was accepted, of those asked (360Giving). */
+export async function acceptedEndReports(
+  db: Db,
+  applicationIds: readonly string[],
+): Promise<Map<string, Date>> {
+  if (applicationIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("grant_end_reports")
+    .select(["application_id", "reviewed_at"])
+    .where("application_id", "in", [...applicationIds])
+    .where("status", "=", "accepted")
+    .execute();
+  return new Map(rows.map((r) => [r.application_id, r.reviewed_at as Date]));
 }

@@ -201,6 +201,78 @@ describe("the application's page", () => {
   });
 });
 
+describe("end reports through the page and the API", () => {
+  it("the recipient reports on the page (each error at its field), the funder asks for changes then accepts", async () => {
+    const url = `/grants/${P}/applications/${DEMO_GRANTS.businessCase}`;
+    const mutual = s.mutual as TestSession;
+    const funder = s.funder as TestSession;
+    const page = await t.app.inject({ url, headers: { cookie: mutual.cookie } });
+    expect(mainText(page.body)).toMatch(/End report Due Due by \d+ \w+ \d{4}/);
+    expect(mainText(page.body)).toContain("Submit the end report");
+    const empty = await postForm(t.app, mutual, `${url}/end-report`, {});
+    expect(empty.statusCode).toBe(400);
+    expect(summaryErrors(empty.body).map(([href]) => href)).toEqual([
+      "#whatItDid",
+      "#spent",
+      "#conditions-0-met",
+      "#coversTo-day",
+    ]);
+    const today = new Date(t.deps.clock.now().getTime());
+    const [year, month, day] = today.toISOString().slice(0, 10).split("-");
+    const sent = await postForm(t.app, mutual, `${url}/end-report`, {
+      whatItDid: "The business case, shared with the department in draft.",
+      spent: "58,000",
+      reached: "",
+      "conditions-0-met": "yes",
+      "conditions-0-note": "The draft was shared before the second instalment.",
+      "coversTo-day": String(Number(day)),
+      "coversTo-month": String(Number(month)),
+      "coversTo-year": year as string,
+    });
+    expect(sent.statusCode).toBe(303);
+    const review = await t.app.inject({ url, headers: { cookie: funder.cookie } });
+    expect(mainText(review.body)).toContain("Report 1: Waiting for review");
+    expect(mainText(review.body)).toContain("Money spent £58,000.00");
+    const noReasons = await postForm(t.app, funder, `${url}/end-report/review`, { reviewDecision: "return" });
+    expect(summaryErrors(noReasons.body)).toEqual([
+      ["#reviewReasons", "Say what to change in the end report, in up to 5,000 characters"],
+    ]);
+    expect(
+      (
+        await postForm(t.app, funder, `${url}/end-report/review`, {
+          reviewDecision: "return",
+          reviewReasons: "Attach the option appraisal's conclusions.",
+        })
+      ).statusCode,
+    ).toBe(303);
+    const welsh = await t.app.inject({ url, headers: { cookie: `${mutual.cookie}; lang=cy` } });
+    expect(mainText(welsh.body)).toContain("Adroddiad 1: Wedi’i ddychwelyd i’w newid");
+    expect(mainText(welsh.body)).toContain("Cyflwyno’r adroddiad terfynol eto");
+    // Again through the API, then accepted through it.
+    const api = `/api/v1/grants/programmes/${P}/applications/${DEMO_GRANTS.businessCase}`;
+    const again = await call(t.app, "POST", `${api}/end-reports`, mutual, {
+      whatItDid: "The business case and the option appraisal's conclusions.",
+      spent: "58000",
+      reached: 3,
+      conditions: [{ met: true, note: "Shared in draft." }],
+      coversTo: today.toISOString().slice(0, 10),
+    });
+    expect(again.statusCode).toBe(201);
+    expect(again.json().endReports.map((r: { seq: number; status: string }) => [r.seq, r.status])).toEqual([
+      [1, "returned"],
+      [2, "submitted"],
+    ]);
+    expect(
+      (await call(t.app, "POST", `${api}/end-reports/review`, mutual, { decision: "accept" })).statusCode,
+    ).toBe(403);
+    const accepted = await call(t.app, "POST", `${api}/end-reports/review`, funder, { decision: "accept" });
+    expect(accepted.json().endReportStanding).toBe("accepted");
+    expect(mainText((await t.app.inject({ url, headers: { cookie: mutual.cookie } })).body)).toContain(
+      "End report Accepted",
+    );
+  });
+});
+
 describe("the API", () => {
   it("records a payment once per Idempotency-Key", async () => {
     const url = `/api/v1/grants/programmes/${P}/applications/${DEMO_GRANTS.adviser}/payments`;

@@ -16,6 +16,7 @@ import {
   assignAdviser,
   setAdviserOffer,
 } from "./advisers.service.ts";
+import { reviewEndReport, submitEndReport } from "./end-reports.service.ts";
 import { grantsPages } from "./grants.pages.ts";
 import {
   AdviserMatches,
@@ -27,6 +28,8 @@ import {
   ApplicationParams,
   AssignmentBody,
   DecisionBody,
+  EndReportBody,
+  EndReportReviewBody,
   GivingQuery,
   GivingResponse,
   OrganisationParams,
@@ -43,6 +46,7 @@ import {
   applicationOf,
   applicationsOf,
   apply,
+  conditionsOf,
   createProgramme,
   decide,
   givingPage,
@@ -69,6 +73,12 @@ const applicants = afterLookup({
 });
 const applicationReaders = afterLookup({
   description: "The programme's funder's people, and the applicant organisation's people (anyone else: 404)",
+  signedIn: true,
+  check() {},
+});
+const recipientAdmins = afterLookup({
+  description:
+    "The administrators of the organisation awarded the grant (its members: 403; anyone else signed in: 404)",
   signedIn: true,
   check() {},
 });
@@ -156,6 +166,28 @@ function applicationToApi(v: ApplicationView) {
           acceptedAt: v.adviser.accepted_at?.toISOString() ?? null,
         }
       : null,
+    endReportDueOn: a.end_report_due_on,
+    endReportStanding: v.endReportStanding,
+    endReports: v.endReports.map((r) => {
+      const conditions = conditionsOf(a.conditions);
+      return {
+        id: r.id,
+        seq: r.seq,
+        status: r.status,
+        whatItDid: r.what_it_did,
+        spentPence: r.spent_pence.toString(),
+        reached: r.reached,
+        conditions: r.conditions.map((c, i) => ({
+          condition: conditions[i] ?? "",
+          met: c.met,
+          note: c.note,
+        })),
+        coversTo: r.covers_to,
+        submittedAt: r.submitted_at.toISOString(),
+        reviewedAt: r.reviewed_at?.toISOString() ?? null,
+        reasons: r.reasons,
+      };
+    }),
   };
 }
 
@@ -454,6 +486,52 @@ export async function grantsRoutes(app: FastifyInstance): Promise<void> {
   );
 
   json.post(
+    `${application}/end-reports`,
+    api(
+      { who: recipientAdmins, scope: "grants:write" },
+      {
+        operationId: "submitGrantEndReport",
+        tags,
+        summary:
+          "Submit the end report of an awarded grant: what the money did, what was spent, each condition met or not",
+        description:
+          "The funder's people are told. 409 when the grant is not awarded, or a report waits for review or is accepted already; 400 naming each field to fix (a condition not met needs a note).",
+        params: ApplicationParams,
+        body: EndReportBody,
+        response: { 201: Application, ...errorResponses(409) },
+      },
+    ),
+    async (request, reply) => {
+      const { programmeId, applicationId } = request.params;
+      const v = await submitEndReport(ctxOf(request), programmeId, applicationId, request.body);
+      return reply.status(201).send(applicationToApi(v));
+    },
+  );
+
+  json.post(
+    `${application}/end-reports/review`,
+    api(
+      { who: funderPeople, scope: "grants:write" },
+      {
+        operationId: "reviewGrantEndReport",
+        tags,
+        summary:
+          "Accept the end report waiting for review, or return it with reasons (the recipient submits again)",
+        description: "The recipient's people are told. 409 when no report waits for review.",
+        params: ApplicationParams,
+        body: EndReportReviewBody,
+        response: { 200: Application, ...errorResponses(409) },
+      },
+    ),
+    async (request) => {
+      const { programmeId, applicationId } = request.params;
+      return applicationToApi(
+        await reviewEndReport(ctxOf(request), programmeId, applicationId, request.body),
+      );
+    },
+  );
+
+  json.post(
     `${application}/payments`,
     api(
       { who: funderPeople, scope: "grants:write" },
@@ -494,7 +572,12 @@ export async function grantsRoutes(app: FastifyInstance): Promise<void> {
     ),
     async (request) => {
       const { funderId, after, pageSize } = request.query;
-      const page = await givingPage(ctxOf(request), { funderId, after, pageSize });
+      const page = await givingPage(ctxOf(request), {
+        funderId,
+        after,
+        pageSize,
+        baseUrl: request.server.deps.config.baseUrl,
+      });
       return { ...page.package, next: page.next };
     },
   );

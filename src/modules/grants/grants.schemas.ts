@@ -4,7 +4,7 @@
  */
 import { Type } from "typebox";
 import { Instant, IsoDate, MoneyText, Nullable, PenceText, Strings, Uuid } from "../../http/schemas.ts";
-import { APPLICATION_STATUSES, SUPPORT_KINDS } from "./grants.table.ts";
+import { APPLICATION_STATUSES, END_REPORT_STATUSES, SUPPORT_KINDS } from "./grants.table.ts";
 
 export const ProgrammeParams = Type.Object({ programmeId: Uuid });
 export const ApplicationParams = Type.Object({ programmeId: Uuid, applicationId: Uuid });
@@ -102,6 +102,41 @@ export const Payment = Type.Object({
   recordedAt: Instant,
 });
 
+export const EndReport = Type.Object({
+  id: Uuid,
+  seq: Type.Integer({ description: "1 for the first report, 2 for the one after it was returned…" }),
+  status: Strings(END_REPORT_STATUSES),
+  whatItDid: Type.String(),
+  spentPence: PenceText,
+  reached: Nullable(Type.Integer()),
+  conditions: Type.Array(Type.Object({ condition: Type.String(), met: Type.Boolean(), note: Type.String() })),
+  coversTo: IsoDate,
+  submittedAt: Instant,
+  reviewedAt: Nullable(Instant),
+  reasons: Type.String({ description: "Returned: what the funder asks to change" }),
+});
+
+export const EndReportBody = Type.Object({
+  whatItDid: Type.String({ maxLength: 5000, description: "What the money did" }),
+  spent: MoneyText("The money spent, in pounds"),
+  reached: Type.Optional(Type.Integer({ minimum: 0, description: "People or places reached" })),
+  conditions: Type.Optional(
+    Type.Array(Type.Object({ met: Type.Boolean(), note: Type.Optional(Type.String({ maxLength: 1000 })) }), {
+      maxItems: 50,
+      description:
+        "Each of the award's conditions (one a line of its conditions), in order: met or not, with a note (required when not met)",
+    }),
+  ),
+  coversTo: IsoDate,
+});
+
+export const EndReportReviewBody = Type.Object({
+  decision: Strings(["accept", "return"] as const),
+  reasons: Type.Optional(
+    Type.String({ maxLength: 5000, description: "What to change (to return it; required then)" }),
+  ),
+});
+
 export const Application = Type.Object({
   id: Uuid,
   programmeId: Uuid,
@@ -131,6 +166,9 @@ export const Application = Type.Object({
       acceptedAt: Nullable(Instant),
     }),
   ),
+  endReportDueOn: Nullable(IsoDate),
+  endReportStanding: Nullable(Strings(["due", "overdue", "submitted", "accepted"] as const)),
+  endReports: Type.Array(EndReport, { description: "Its end reports, the first submitted first" }),
 });
 
 export const ApplicationList = Type.Object({
@@ -152,6 +190,12 @@ export const DecisionBody = Type.Object({
   amount: Type.Optional(MoneyText("The amount awarded, in pounds (to award)")),
   conditions: Type.Optional(Type.String({ maxLength: 5000 })),
   reasons: Type.Optional(Type.String({ maxLength: 5000, description: "Why it is refused (to refuse)" })),
+  endReportDue: Type.Optional(
+    Type.String({
+      format: "date",
+      description: "To award: the day its end report is due (default: 12 months after the award, London)",
+    }),
+  ),
 });
 
 export const PaymentBody = Type.Object({

@@ -14,7 +14,9 @@ import { createUser } from "../../../tests/support/auth.ts";
 import { ctxFor, principalOf } from "../../../tests/support/principals.ts";
 import { refused } from "../../../tests/support/refused.ts";
 import { fixedClock } from "../../lib/clock.ts";
+import { addDays, addMonths, londonDate, londonToday } from "../../lib/london-time.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
+import { DEMO_COMMUNITY_BUDGET } from "../../seed/demo/community-budgets.ts";
 import { DEMO_GRANTS } from "../../seed/demo/grants.ts";
 import { DEMO_ORGANISATION as DEMO_ORGS } from "../../seed/demo/organisations.ts";
 import { DEMO_ORGANISATION, DEMO_PROVIDER_GREENWAY } from "../../seed/demo/users.ts";
@@ -27,6 +29,7 @@ import {
   median,
   setAdviserOffer,
 } from "./advisers.service.ts";
+import { reviewEndReport, submitEndReport } from "./end-reports.service.ts";
 import { compilePackageCheck, packageProblems, poundsOf } from "./giving360.ts";
 import {
   applicationOf,
@@ -249,11 +252,205 @@ describe("360Giving", () => {
     expect(packageProblems(broken, standard).map((p) => p.path)).toContain("/grants/0/amountAwarded");
   });
 
+  it("publishes a grant paid from a community budget as from the pool: its partners as funders, the pool as a programme", async () => {
+    const { package: pkg } = await givingPage(ctx.mutual as Ctx, {
+      funderId: COUNTY,
+      baseUrl: "https://openps.example/",
+    });
+    const cafe = pkg.grants.find((g) => String(g.id).endsWith(DEMO_GRANTS.carersCafe)) as Record<
+      string,
+      unknown
+    >;
+    // The programme's funder first, then the pool's other partners, each once (the county is both).
+    expect((cafe.fundingOrganization as { name: string }[]).map((o) => o.name)).toEqual([
+      "Westshire County Council",
+      "NHS Westshire Integrated Care Board",
+      "Millbrook District Council",
+      "Department for Work and Skills",
+    ]);
+    expect(cafe.grantProgramme).toEqual([
+      {
+        code: `360G-openps-programme-${DEMO_GRANTS.communityProgramme}`,
+        title: "Westshire Community Grants",
+      },
+      {
+        code: `360G-openps-community-budget-${DEMO_COMMUNITY_BUDGET}`,
+        title: "Westshire Together: living well at home",
+        url: `https://openps.example/community-budgets/${DEMO_COMMUNITY_BUDGET}`,
+      },
+    ]);
+    // £4,800 split 400:300:50:200 as the ledger split it: the pence left over to the largest remainders.
+    const [funding] = cafe.poolFunding as { amount: number; shares: { name: string; amount: number }[] }[];
+    expect(funding?.amount).toBe(4800);
+    expect(funding?.shares.map((x) => [x.name, x.amount])).toEqual([
+      ["Westshire County Council", 2021.05],
+      ["NHS Westshire Integrated Care Board", 1515.79],
+      ["Millbrook District Council", 252.63],
+      ["Department for Work and Skills", 1010.53],
+    ]);
+    expect(packageProblems(pkg)).toEqual([]);
+    const standard = compilePackageCheck(path.resolve(import.meta.dirname, "../../../../shared/360giving"));
+    expect(packageProblems(pkg, standard)).toEqual([]);
+  });
+
   it("writes pounds from pence exactly", () => {
     expect([poundsOf(123_456n), poundsOf(1n), poundsOf(10n), poundsOf(900_719_925_474_099n)]).toEqual([
       1234.56, 0.01, 0.1, 9_007_199_254_740.99,
     ]);
     expect(JSON.stringify(poundsOf(2_000_000_001n))).toBe("20000000.01");
+  });
+});
+
+describe("end reports", () => {
+  it("the demo's: the carers' café's accepted, the transport grant's due 12 months after its award", async () => {
+    const cafe = await applicationOf(
+      ctx.carers as Ctx,
+      DEMO_GRANTS.communityProgramme,
+      DEMO_GRANTS.carersCafe,
+    );
+    expect(cafe.endReportStanding).toBe("accepted");
+    expect(cafe.endReports.map((r) => [r.seq, r.status, r.spent_pence, r.reached])).toEqual([
+      [1, "accepted", 465_000n, 46],
+    ]);
+    expect(cafe.endReports[0]?.conditions).toEqual([
+      { met: true, note: "Attendance figures sent to the county each quarter." },
+    ]);
+    const transport = await applicationOf(
+      ctx.commissioner as Ctx,
+      DEMO_GRANTS.communityProgramme,
+      DEMO_GRANTS.transport,
+    );
+    const awardDay = londonDate(transport.application.decided_at as Date);
+    expect(transport.application.end_report_due_on).toBe(addMonths(awardDay, 12));
+    expect(transport.endReportStanding).toBe("due");
+  });
+
+  it("submitted by the recipient, returned with reasons, submitted again and accepted; each step audited and told", async () => {
+    const today = londonToday(t.deps.clock);
+    const p = await countyProgramme("1000", "0");
+    const a = await apply(ctx.mutual as Ctx, p.id, asking("500", "0"));
+    // A due day not after today is refused; the funder sets one a month away.
+    expect(
+      (
+        await refused(
+          decide(ctx.commissioner as Ctx, p.id, a.id, {
+            decision: "award",
+            amount: "500",
+            endReportDue: today,
+          }),
+        )
+      ).details,
+    ).toEqual([{ field: "endReportDue", message: "Enter a day after today for the end report" }]);
+    const due = addDays(today, 30);
+    await decide(ctx.commissioner as Ctx, p.id, a.id, {
+      decision: "award",
+      amount: "500",
+      conditions: "- Share the figures each quarter.\n- Name the county in publicity.",
+      endReportDue: due,
+    });
+    const report = {
+      whatItDid: "Four staff engagement events before the ballot.",
+      spent: "480",
+      reached: "120",
+      conditions: [
+        { met: "yes", note: "" },
+        { met: "no", note: "" },
+      ],
+      coversTo: today,
+    };
+    // Each field to fix named: a condition not met needs a note; a day in the future is refused.
+    const bad = await refused(
+      submitEndReport(ctx.mutual as Ctx, p.id, a.id, {
+        ...report,
+        spent: "lots",
+        coversTo: addDays(today, 1),
+      }),
+    );
+    expect(bad.details.map((d) => d.field)).toEqual(["spent", "conditions.1.note", "coversTo"]);
+    expect(bad.details[1]?.message).toBe("Say why this condition was not met: Name the county in publicity.");
+    // Only the recipient's administrators submit; the funder's people review.
+    expect((await refused(submitEndReport(ctx.commissioner as Ctx, p.id, a.id, report))).name).toBe(
+      "ForbiddenError",
+    );
+    const withNote = {
+      ...report,
+      conditions: [{ met: "yes" }, { met: "no", note: "The leaflets were printed before the award." }],
+    };
+    const sent = await submitEndReport(ctx.mutual as Ctx, p.id, a.id, withNote);
+    expect([sent.endReportStanding, sent.endReports.length]).toEqual(["submitted", 1]);
+    expect((await refused(submitEndReport(ctx.mutual as Ctx, p.id, a.id, withNote))).code).toBe(
+      "end_report_waiting",
+    );
+    expect(
+      (await refused(reviewEndReport(ctx.otherCommissioner as Ctx, p.id, a.id, { decision: "accept" }))).name,
+    ).toBe("ForbiddenError");
+    expect(
+      (await refused(reviewEndReport(ctx.commissioner as Ctx, p.id, a.id, { decision: "return" }))).details,
+    ).toEqual([
+      { field: "reviewReasons", message: "Say what to change in the end report, in up to 5,000 characters" },
+    ]);
+    const returned = await reviewEndReport(ctx.commissioner as Ctx, p.id, a.id, {
+      decision: "return",
+      reasons: "Say how many of the 120 came to more than one event.",
+    });
+    expect(returned.endReportStanding).toBe("due");
+    const again = await submitEndReport(ctx.mutual as Ctx, p.id, a.id, {
+      ...withNote,
+      whatItDid: "Four events: 120 staff came, 70 of them to more than one.",
+    });
+    expect(again.endReports.map((r) => [r.seq, r.status])).toEqual([
+      [1, "returned"],
+      [2, "submitted"],
+    ]);
+    const accepted = await reviewEndReport(ctx.commissioner as Ctx, p.id, a.id, { decision: "accept" });
+    expect(accepted.endReportStanding).toBe("accepted");
+    expect(
+      (await refused(reviewEndReport(ctx.commissioner as Ctx, p.id, a.id, { decision: "accept" }))).code,
+    ).toBe("no_end_report_waiting");
+    const audit = await t.deps.db
+      .selectFrom("audit_events")
+      .select("action")
+      .where("entity_id", "=", a.id)
+      .where("action", "like", "grants.end-report-%")
+      .orderBy("seq")
+      .execute();
+    expect(audit.map((x) => x.action)).toEqual([
+      "grants.end-report-submitted",
+      "grants.end-report-returned",
+      "grants.end-report-submitted",
+      "grants.end-report-accepted",
+    ]);
+    const told = await t.deps.db
+      .selectFrom("notifications")
+      .select(["kind", "subject"])
+      .where("link", "=", `/grants/${p.id}/applications/${a.id}`)
+      .where("kind", "like", "grants.end-report-%")
+      .orderBy("created_at")
+      .execute();
+    expect(told.map((n) => n.subject)).toContain("Changes asked to your end report: Test programme");
+    expect(told.map((n) => n.subject)).toContain("End report accepted: Test programme");
+    expect(told.map((n) => n.subject)).toContain(
+      "End report to review: Westshire Community Health CIC, Test programme",
+    );
+  });
+
+  it("is overdue once its due day has passed with none submitted", async () => {
+    const today = londonToday(t.deps.clock);
+    const p = await countyProgramme("1000", "0");
+    const a = await apply(ctx.mutual as Ctx, p.id, asking("100", "0"));
+    await decide(ctx.commissioner as Ctx, p.id, a.id, {
+      decision: "award",
+      amount: "100",
+      endReportDue: addDays(today, 1),
+    });
+    const later = (days: number) =>
+      ctxFor(
+        t.deps.db,
+        fixedClock(new Date(t.deps.clock.now().getTime() + days * 86_400_000)),
+        ctx.mutual?.principal ?? null,
+      );
+    expect((await applicationOf(later(1), p.id, a.id)).endReportStanding).toBe("due");
+    expect((await applicationOf(later(2), p.id, a.id)).endReportStanding).toBe("overdue");
   });
 });
 

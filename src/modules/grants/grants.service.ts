@@ -30,7 +30,7 @@ import {
   ValidationError,
 } from "../../lib/errors.ts";
 import { isUuid, newId } from "../../lib/ids.ts";
-import { isIsoDate, londonDate, londonToday } from "../../lib/london-time.ts";
+import { addMonths, isIsoDate, londonDate, londonToday } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { formatPence, parseMoney } from "../../lib/money.ts";
 import { collect } from "../../lib/ports.ts";
@@ -62,16 +62,18 @@ import {
 import {
   type AwardedGrant,
   type GivingOrganisation,
+  type GivingPool,
   GRANT_ID_PREFIX,
   givingGrant,
   givingPackage,
   packageProblems,
 } from "./giving360.ts";
-import { eligibilityFacts, supportVocabularyOf } from "./grants.ports.ts";
+import { eligibilityFacts, type GrantFunding, grantFunding, supportVocabularyOf } from "./grants.ports.ts";
 import * as repo from "./grants.repository.ts";
 import {
   type GrantAdviserAssignment,
   type GrantApplication,
+  type GrantEndReport,
   type GrantPayment,
   type GrantProgramme,
   SUPPORT_KINDS,
@@ -619,6 +621,37 @@ export interface ApplicationView {
   paidPence: bigint;
   /** Adviser time: the adviser assigned (and whether it accepted), if one is. */
   adviser: (GrantAdviserAssignment & { name: string }) | null;
+  /** An award's end reports, the first submitted first (end-reports.service.ts). */
+  endReports: GrantEndReport[];
+  /** Where its end report stands today (`endReportStanding`); null when not awarded. */
+  endReportStanding: ReturnType<typeof endReportStanding>;
+}
+
+// End reports (end-reports.service.ts)
+
+/** An award's conditions, one a line (a leading "-", "•" or "1." left off), blank lines skipped. */
+export function conditionsOf(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/^\s*(?:[-•*]|\d+[.)])\s*/, "").trim())
+    .filter((line) => line !== "");
+}
+
+/**
+ * Where an award's end report stands on a day: `due` (none submitted, the due day not passed),
+ * `overdue` (none submitted and the due day passed; a returned one counts as none), `submitted`
+ * (waiting for the funder), `accepted`; null for what is not awarded.
+ */
+export function endReportStanding(
+  a: Pick<GrantApplication, "status" | "end_report_due_on">,
+  reports: readonly Pick<GrantEndReport, "status">[],
+  today: string,
+): "due" | "overdue" | "submitted" | "accepted" | null {
+  if (a.status !== "awarded") return null;
+  const latest = reports.at(-1);
+  if (latest?.status === "accepted" || latest?.status === "submitted") return latest.status;
+  if (a.end_report_due_on === null) return "due";
+  return today > a.end_report_due_on ? "overdue" : "due";
 }
 
 /** The programme's applications: its funder's people. */
@@ -645,10 +678,11 @@ async function viewApplication(
   programme: GrantProgramme,
   application: GrantApplication,
 ): Promise<ApplicationView> {
-  const [org, payments, assignment] = await Promise.all([
+  const [org, payments, assignment, endReports] = await Promise.all([
     organisationOf(ctx.db, application.organisation_id),
     repo.paymentsOf(ctx.db, application.id),
     repo.assignmentOf(ctx.db, application.id),
+    repo.endReportsOf(ctx.db, application.id),
   ]);
   const adviserName = assignment
     ? (await organisationOf(ctx.db, assignment.adviser_organisation_id)).name
@@ -665,6 +699,8 @@ async function viewApplication(
     payments,
     paidPence: payments.reduce((sum, x) => sum + x.amount_pence, 0n),
     adviser: assignment ? { ...assignment, name: adviserName } : null,
+    endReports,
+    endReportStanding: endReportStanding(application, endReports, londonToday(ctx.clock)),
   };
 }
 
@@ -704,7 +740,12 @@ export interface DecisionInput {
   amount?: string;
   conditions?: string;
   reasons?: string;
+  /** An award: the day its end report is due (YYYY-MM-DD); 12 months after the award when left out. */
+  endReportDue?: string;
 }
+
+/** The day an award's end report is due by default: 12 months after the award (London). */
+export const defaultEndReportDue = (awardDay: string): string => addMonths(awardDay, 12);
 
 /**
  * The funder's people decide an application: award (an amount up to what was asked and what is
@@ -732,6 +773,19 @@ export async function decide(
     errors.push({ field: "reasons", message: msg`Give the reasons for refusing, in up to 5,000 characters` });
   if (conditions.length > 5000)
     errors.push({ field: "conditions", message: msg`Give the conditions in up to 5,000 characters` });
+  const today = londonToday(ctx.clock);
+  const dueText = (input.endReportDue ?? "").trim();
+  let endReportDue: string | null = null;
+  if (decision === "award") {
+    endReportDue = dueText === "" ? defaultEndReportDue(today) : dueText;
+    if (dueText !== "" && !isIsoDate(dueText))
+      errors.push({
+        field: "endReportDue",
+        message: msg`Enter the day the end report is due as a real date`,
+      });
+    else if (dueText !== "" && dueText <= today)
+      errors.push({ field: "endReportDue", message: msg`Enter a day after today for the end report` });
+  }
   // Looked up before the input is judged: 404 for what the caller may not see, then 403, then 400.
   const seen = await programmeOf(ctx.db, programmeId);
   const known = isUuid(applicationId)
@@ -776,6 +830,7 @@ export async function decide(
       reasons: decision === "refuse" ? reasons : "",
       decided_by: p.userId,
       decided_at: now,
+      end_report_due_on: endReportDue,
     });
     await recordAudit(trx, ctx.clock, {
       authorityId: programme.authority_id,
@@ -786,7 +841,7 @@ export async function decide(
         programmeId: programme.id,
         organisationId: application.organisation_id,
         ...(decision === "award"
-          ? { awardedPence: amount, leftPence: leftOf(programme) - amount, conditions }
+          ? { awardedPence: amount, leftPence: leftOf(programme) - amount, conditions, endReportDue }
           : { reasons }),
       },
     });
@@ -925,8 +980,54 @@ function givingOrg(
   return org;
 }
 
+/**
+ * The pools that paid each grant (the `grantFunding` port: community budgets answers), their
+ * partners as 360Giving organisations (an authority's org-id identifier, as for a funder).
+ */
+async function poolsOf(
+  ctx: Ctx,
+  grantIds: readonly string[],
+  baseUrl: string | undefined,
+): Promise<Map<string, GivingPool[]>> {
+  const funding = new Map<string, GrantFunding[]>();
+  for (const handler of grantFunding.handlers)
+    for (const [grantId, pools] of await handler(ctx.db, grantIds))
+      funding.set(grantId, [...(funding.get(grantId) ?? []), ...pools]);
+  const partners = await authoritiesByIds(ctx.db, [
+    ...new Set([...funding.values()].flat().flatMap((p) => p.funders.map((f) => f.authorityId))),
+  ]);
+  const base = baseUrl?.replace(/\/+$/, "");
+  const out = new Map<string, GivingPool[]>();
+  for (const [grantId, pools] of funding)
+    out.set(
+      grantId,
+      pools.map((p) => ({
+        id: p.id,
+        title: p.title,
+        url: base ? `${base}${p.path}` : null,
+        funders: p.funders.map((f) => {
+          const a = partners.get(f.authorityId);
+          return {
+            ...givingOrg(f.authorityId, a?.name ?? f.name, a?.org_id ?? null, "authority"),
+            pence: f.pence,
+          };
+        }),
+      })),
+    );
+  return out;
+}
+
 /** Awarded applications as the 360Giving grants they are published as (each recipient's profile read once). */
-async function awardedGrantsOf(ctx: Ctx, rows: readonly repo.AwardedRow[]): Promise<AwardedGrant[]> {
+async function awardedGrantsOf(
+  ctx: Ctx,
+  rows: readonly repo.AwardedRow[],
+  baseUrl?: string,
+): Promise<AwardedGrant[]> {
+  const pools = await poolsOf(
+    ctx,
+    rows.map((r) => r.application.id),
+    baseUrl,
+  );
   const recipients = [...new Set(rows.map((r) => r.application.organisation_id))];
   const profiles = new Map(
     await Promise.all(recipients.map(async (id) => [id, await organisationProfile(ctx, id)] as const)),
@@ -966,6 +1067,7 @@ async function awardedGrantsOf(ctx: Ctx, rows: readonly repo.AwardedRow[]): Prom
       ),
       funder,
       programme: { id: programme.id, title: programme.title },
+      pools: pools.get(a.id) ?? [],
       locations: (profile?.areas ?? []).map((x) => ({ code: x.code, name: x.name })),
       modifiedAt: a.decided_at as Date,
     };
@@ -1001,7 +1103,7 @@ export const latestAwardedGrant = (ctx: Ctx): Promise<Date | null> => repo.lates
  */
 export async function givingPage(
   ctx: Ctx,
-  opts: { funderId?: string; after?: string; pageSize?: number },
+  opts: { funderId?: string; after?: string; pageSize?: number; baseUrl?: string },
 ): Promise<{ package: ReturnType<typeof givingPackage>; next: string | null }> {
   const limit = Math.min(opts.pageSize ?? GIVING_PAGE_SIZE, GIVING_PAGE_SIZE);
   let after: { at: Date; id: string } | undefined;
@@ -1017,7 +1119,7 @@ export async function givingPage(
   const rows = await repo.awardedAfter(ctx.db, { funderId: opts.funderId, after, limit: limit + 1 });
   const page = rows.slice(0, limit);
   if (page.length === 0) throw new NotFoundError("awarded grants");
-  const grants = await awardedGrantsOf(ctx, page);
+  const grants = await awardedGrantsOf(ctx, page, opts.baseUrl);
   const pkg = givingPackage(grants);
   const problems = packageProblems(pkg);
   if (problems.length > 0)

@@ -1,6 +1,7 @@
 /**
- * The grants module's tables (migrations `2026-12-23-01-grants` and `2026-12-23-08-advisers`):
- * programmes, applications, the payments of awards, advisers' offers and the advisers assigned.
+ * The grants module's tables (migrations `2026-12-23-01-grants`, `2026-12-23-08-advisers` and
+ * `2026-12-24-08-grant-end-reports`): programmes, applications, the payments of awards, advisers'
+ * offers, the advisers assigned, and awards' end reports.
  */
 import type { ColumnType, Insertable, Selectable } from "kysely";
 import type { EligibilityRule } from "./eligibility.ts";
@@ -60,6 +61,8 @@ export interface GrantApplicationsTable {
   reasons: ColumnType<string, string | undefined, string>;
   decided_by: string | null;
   decided_at: Date | null;
+  /** An award: the day its end report is due (the funder's choice, or 12 months after the award). */
+  end_report_due_on: ColumnType<DateText | null, DateText | null | undefined, DateText | null>;
 }
 
 export interface GrantPaymentsTable {
@@ -70,6 +73,36 @@ export interface GrantPaymentsTable {
   idempotency_key: string;
   recorded_by: string | null;
   recorded_at: Date;
+}
+
+export const END_REPORT_STATUSES = ["submitted", "accepted", "returned"] as const;
+export type EndReportStatus = (typeof END_REPORT_STATUSES)[number];
+
+/** Each of the award's conditions, in order, as the end report answers it. */
+export interface ConditionMet {
+  met: boolean;
+  note: string;
+}
+
+/**
+ * An end report of an awarded grant, as its recipient submitted it, and the funder's review: one
+ * row a submission (a report returned with reasons is followed by a new one, `seq` + 1).
+ */
+export interface GrantEndReportsTable {
+  id: string;
+  application_id: string;
+  seq: number;
+  what_it_did: string;
+  spent_pence: bigint;
+  reached: number | null;
+  conditions: ColumnType<ConditionMet[], string, string>;
+  covers_to: DateText;
+  status: EndReportStatus;
+  submitted_by: string | null;
+  submitted_at: Date;
+  reviewed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  reviewed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  reasons: ColumnType<string, string | undefined, string>;
 }
 
 /** What an organisation of the directory offers as an adviser to spin-outs. */
@@ -99,6 +132,7 @@ export interface GrantsTables {
   grant_payments: GrantPaymentsTable;
   grant_adviser_offers: GrantAdviserOffersTable;
   grant_adviser_assignments: GrantAdviserAssignmentsTable;
+  grant_end_reports: GrantEndReportsTable;
 }
 
 export type GrantProgramme = Selectable<GrantProgrammesTable>;
@@ -107,6 +141,7 @@ export type NewGrantApplication = Insertable<GrantApplicationsTable>;
 export type GrantPayment = Selectable<GrantPaymentsTable>;
 export type GrantAdviserOffer = Selectable<GrantAdviserOffersTable>;
 export type GrantAdviserAssignment = Selectable<GrantAdviserAssignmentsTable>;
+export type GrantEndReport = Selectable<GrantEndReportsTable>;
 
 /** This module's tables in the `Database` interface (src/db/database.ts). */
 declare module "../../db/database.ts" {

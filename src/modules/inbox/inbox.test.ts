@@ -851,6 +851,10 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   // The demo seed: the Department for Work and Skills awards two grants of its Mutuals Support
   // Programme and refuses one; the applicants' people are told.
   "grants.decided": "demo",
+  // The demo seed: Millbrook Carers' Trust submits the end report of its Westshire Community Grant;
+  // the county's people are told, and the trust's when the county accepts it.
+  "grants.end-report-submitted": "demo",
+  "grants.end-report-reviewed": "demo",
   // The demo seed: Westshire's commissioner answers the payment-terms barrier Olu Adeyemi logged.
   "barrier.answered": "demo",
   // The demo seed: each barrier logged is told to its authority's commissioners and administrators,

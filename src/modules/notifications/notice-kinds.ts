@@ -128,6 +128,10 @@ export const NOTICE_KINDS = {
   "results.audit-concluded": { topic: "contracts" },
   // Grants: to the applicant organisation's people when the funder awards or refuses its application
   "grants.decided": { topic: "contracts" },
+  // … to the funder's people when a grant's end report arrives; to the recipient's people when the
+  // funder accepts it or asks for changes (with the reasons)
+  "grants.end-report-submitted": { topic: "contracts" },
+  "grants.end-report-reviewed": { topic: "contracts" },
   // The spin-out path (mutuals): to a proposal's team when the parent body approves or refuses it (with reasons)
   "mutuals.decision": { topic: "challenges" },
   // The prize for public service innovation: to a judge when the organiser appoints them; to those who

@@ -2,8 +2,9 @@
  * A demo community budget (issue 21, item 4): Westshire's whole-place budget for living well at
  * home, held by Westshire County Council with four partners — the county, NHS Westshire Integrated
  * Care Board, Millbrook District Council and the Department for Work and Skills — each contributing,
- * and three spends: a commissioned reablement service, a grant to Millbrook Carers' Trust (a
- * community group) and a delegated budget. Recorded through the module's services on a clock set to
+ * and five spends: a commissioned reablement service, a grant to Millbrook Carers' Trust (a
+ * community group), a delegated budget, and the two grants of the county's Westshire Community
+ * Grants programme (src/seed/demo/grants.ts), each spend naming its grant. Recorded through the module's services on a clock set to
  * each day, counted back from the day the demo is seeded. Fixed ids (`…-0000000bNNNN`).
  */
 import { type Clock, fixedClock } from "../../lib/clock.ts";
@@ -19,6 +20,7 @@ import {
 import type { Seed } from "../seed.ts";
 import { DEMO_AREA } from "./areas.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
+import { DEMO_GRANTS } from "./grants.ts";
 import { demoPrincipal } from "./users.ts";
 
 /** The demo's pool (a fixed id). */
@@ -30,7 +32,8 @@ const DEPARTMENT_COMMISSIONER = "019a0000-0000-7000-8000-00000000c020";
 
 export const demoCommunityBudgetsSeed: Seed = {
   name: "demo-community-budgets",
-  description: "A demo whole-place community budget: four partners, their contributions and three spends",
+  description:
+    "A demo whole-place community budget: four partners, their contributions and five spends, two paying community grants",
   demo: true,
   async run({ ctx }) {
     const now = ctx.clock.now().getTime();
@@ -114,6 +117,27 @@ export const demoCommunityBudgetsSeed: Seed = {
       amount: "12345.67",
       on: day(30),
       description: "A delegated budget for the town's good-neighbour scheme.",
+    });
+    // The county's community grants (src/seed/demo/grants.ts), paid from the pool: spends naming them.
+    await recordSpend(acting(priya, 20), pool, {
+      kind: "grant",
+      payee: "Millbrook Carers' Trust",
+      payeeIsPerson: false,
+      amount: "4800",
+      on: day(20),
+      description: "Westshire Community Grants: a year of the Millbrook carers' café.",
+      grantProgrammeId: DEMO_GRANTS.communityProgramme,
+      grantId: DEMO_GRANTS.carersCafe,
+    });
+    await recordSpend(acting(priya, 15), pool, {
+      kind: "grant",
+      payee: "Westshire Community Transport",
+      payeeIsPerson: false,
+      amount: "2500",
+      on: day(15),
+      description: "Westshire Community Grants: volunteer drivers' expenses for hospital discharge.",
+      grantProgrammeId: DEMO_GRANTS.communityProgramme,
+      grantId: DEMO_GRANTS.transport,
     });
   },
 };

@@ -15,17 +15,33 @@
  *   application asks about TUPE and pensions in community health; the department assigns Greenway
  *   two days after the award and Greenway accepts two days later.
  *
+ * - the county's Westshire Community Grants (issue 21): two small grants to community groups, one
+ *   with a condition, paid from the whole-place community budget; one end report submitted and
+ *   accepted (`communityGrants`).
+ *
  * Fixed ids, so that docs/grants.md and tests can link to them.
  */
+import type { Trx } from "../../db/database.ts";
 import { type Clock, fixedClock } from "../../lib/clock.ts";
 import { addDays, addMonths, londonToday } from "../../lib/london-time.ts";
-import type { Principal } from "../../modules/access/access.service.ts";
+import { grantRole, type Principal } from "../../modules/access/access.service.ts";
 import type { Ctx } from "../../modules/access/context.ts";
+import { createAccount } from "../../modules/accounts/accounts.service.ts";
+import { SYSTEM } from "../../modules/audit/audit.service.ts";
 import { acceptAdvice, assignAdviser, setAdviserOffer } from "../../modules/grants/advisers.service.ts";
+import { reviewEndReport, submitEndReport } from "../../modules/grants/end-reports.service.ts";
 import { apply, createProgramme, decide, recordPayment } from "../../modules/grants/grants.service.ts";
 import type { Seed } from "../seed.ts";
 import { DEMO_AUTHORITY } from "./authorities.ts";
-import { DEMO_ORGANISATION, DEMO_PROVIDER_GREENWAY, DEMO_USERS } from "./users.ts";
+import { DEMO_CHARITY_USER } from "./consultations.ts";
+import { DEMO_ORGANISATION as DEMO_ORGANISATION_OF } from "./organisations.ts";
+import {
+  DEMO_ORGANISATION,
+  DEMO_PASSWORD,
+  DEMO_PROVIDER_GREENWAY,
+  DEMO_USERS,
+  demoPrincipal,
+} from "./users.ts";
 
 const id = (n: number) => `019a0000-0000-7000-8000-0000000e${String(n).padStart(4, "0")}`;
 
@@ -34,7 +50,21 @@ export const DEMO_GRANTS = {
   businessCase: id(11),
   adviser: id(12),
   workingCapital: id(13),
+  /** The county's community grants programme (issue 21), paid from the whole-place pool. */
+  communityProgramme: id(2),
+  /** Its two small grants: Millbrook Carers' Trust's (with a condition) and Westshire Community Transport's. */
+  carersCafe: id(21),
+  transport: id(22),
 } as const;
+
+/** Westshire Community Transport's administrator (a demo account of this seed). */
+export const DEMO_TRANSPORT_USER = {
+  id: "019a0000-0000-7000-8000-0000000ef101",
+  email: "community-transport@demo.openps.example",
+  displayName: "Rhys Morgan",
+} as const;
+const COMMUNITY_TRANSPORT = "019a0000-0000-7000-8000-00000000b027";
+const PRIYA = "019a0000-0000-7000-8000-00000000c004";
 
 const userOf = (role: string, scopeId: string) =>
   DEMO_USERS.find((u) => u.role === role && u.scopeId === scopeId)?.id as string;
@@ -50,9 +80,9 @@ const as = (userId: string, grants: Principal["grants"]): Principal => ({
 export const demoGrantsSeed: Seed = {
   name: "demo-grants",
   description:
-    "Demo grants: a Mutuals Support Programme with two awards and a refusal, and an adviser matched to a spin-out",
+    "Demo grants: a Mutuals Support Programme with two awards and a refusal, and an adviser matched to a spin-out; the county's community grants",
   demo: true,
-  async run({ ctx }) {
+  async run({ trx, clock, ctx }) {
     const now = ctx.clock.now();
     const m0 = `${londonToday(ctx.clock).slice(0, 8)}01`;
     const monthOf = (back: number) => addMonths(m0, -back);
@@ -170,5 +200,94 @@ export const demoGrantsSeed: Seed = {
       "demo-grants-first-instalment",
       { amount: "30000.00", paidOn: addDays(monthOf(2), 5) },
     );
+    await communityGrants(ctx, trx, clock);
   },
 };
+
+/**
+ * The county's Community Grants (issue 21): small grants for community groups, paid from the
+ * whole-place community budget (its spends naming them: src/seed/demo/community-budgets.ts). Open
+ * from 150 days ago; Millbrook Carers' Trust (Sam Okoro) and Westshire Community Transport (Rhys
+ * Morgan) apply 50 days ago; the county (Priya) awards both 45 days ago, the first with a condition
+ * (their end reports due 12 months after); the trust submits its end report 10 days ago, and the
+ * county accepts it 5 days ago.
+ */
+async function communityGrants(ctx: Ctx, trx: Trx, clock: Clock): Promise<void> {
+  await createAccount(trx, clock, SYSTEM("seed"), {
+    ...DEMO_TRANSPORT_USER,
+    password: DEMO_PASSWORD,
+    verified: true,
+  });
+  await grantRole(trx, clock, SYSTEM("seed"), {
+    userId: DEMO_TRANSPORT_USER.id,
+    role: "organisation-admin",
+    scopeId: COMMUNITY_TRANSPORT,
+  });
+  const today = londonToday(ctx.clock);
+  const now = ctx.clock.now().getTime();
+  const acting = async (userId: string, daysAgo: number): Promise<Ctx> => ({
+    ...ctx,
+    clock: fixedClock(new Date(now - daysAgo * 86_400_000)) as Clock,
+    principal: await demoPrincipal(ctx.db, userId),
+  });
+  const county = DEMO_AUTHORITY.county;
+  await createProgramme(
+    await acting(PRIYA, 150),
+    { authorityId: county },
+    {
+      id: DEMO_GRANTS.communityProgramme,
+      title: "Westshire Community Grants",
+      description:
+        "Small grants for community groups and charities that help older and disabled people in Westshire live well at home, paid from the Westshire Together community budget.",
+      budget: "20000.00",
+      opensOn: addDays(today, -150),
+      closesOn: addDays(today, 200),
+      matchedFunding: "0",
+      supportKinds: ["grant"],
+      eligibility: [{ kind: "sector-in", sectors: ["voluntary-community", "charity", "parish-council"] }],
+    },
+  );
+  await apply(await acting(DEMO_CHARITY_USER.id, 50), DEMO_GRANTS.communityProgramme, {
+    id: DEMO_GRANTS.carersCafe,
+    organisationId: DEMO_ORGANISATION_OF.carersTrust,
+    supportKind: "grant",
+    purpose:
+      "A year of the Millbrook carers' café: room hire, refreshments and a sitting service while carers attend.",
+    amount: "4800.00",
+    context: "Running since 2019, with 40 carers on its list",
+  });
+  await apply(await acting(DEMO_TRANSPORT_USER.id, 50), DEMO_GRANTS.communityProgramme, {
+    id: DEMO_GRANTS.transport,
+    organisationId: COMMUNITY_TRANSPORT,
+    supportKind: "grant",
+    purpose: "Volunteer drivers' expenses for taking people home from hospital in the Vale Cross villages.",
+    amount: "2500.00",
+  });
+  const deciding = await acting(PRIYA, 45);
+  await decide(deciding, DEMO_GRANTS.communityProgramme, DEMO_GRANTS.carersCafe, {
+    decision: "award",
+    amount: "4800.00",
+    conditions: "Share the café's attendance figures with the county each quarter.",
+  });
+  await decide(deciding, DEMO_GRANTS.communityProgramme, DEMO_GRANTS.transport, {
+    decision: "award",
+    amount: "2500.00",
+  });
+  // The café's year is reported early: its end report submitted 10 days ago, accepted 5 days ago.
+  await submitEndReport(
+    await acting(DEMO_CHARITY_USER.id, 10),
+    DEMO_GRANTS.communityProgramme,
+    DEMO_GRANTS.carersCafe,
+    {
+      whatItDid:
+        "The café met every Tuesday in Millbrook library: 46 carers came at least once, 28 of them regularly, and the sitting service gave 310 hours of cover so that they could.",
+      spent: "4650.00",
+      reached: 46,
+      conditions: [{ met: true, note: "Attendance figures sent to the county each quarter." }],
+      coversTo: addDays(today, -10),
+    },
+  );
+  await reviewEndReport(await acting(PRIYA, 5), DEMO_GRANTS.communityProgramme, DEMO_GRANTS.carersCafe, {
+    decision: "accept",
+  });
+}

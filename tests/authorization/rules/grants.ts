@@ -50,6 +50,8 @@ export const grants: RuleSet = {
     [`GET ${api}/:programmeId/applications/:applicationId/adviser-matches`]: unknownTarget,
     [`POST ${api}/:programmeId/applications/:applicationId/adviser`]: unknownTarget,
     [`POST ${api}/:programmeId/applications/:applicationId/adviser/acceptance`]: unknownTarget,
+    [`POST ${api}/:programmeId/applications/:applicationId/end-reports`]: unknownTarget,
+    [`POST ${api}/:programmeId/applications/:applicationId/end-reports/review`]: unknownTarget,
     "GET /api/v1/organisations/:id/adviser-offer": () => "invisible",
     "PUT /api/v1/organisations/:id/adviser-offer": offerSetters,
     // The demo's awarded grants, all of them (no funder named).
@@ -64,6 +66,8 @@ export const grants: RuleSet = {
     [`POST ${page}/applications/:applicationId/payments`]: unknownTarget,
     [`POST ${page}/applications/:applicationId/adviser`]: unknownTarget,
     [`POST ${page}/applications/:applicationId/adviser/accept`]: unknownTarget,
+    [`POST ${page}/applications/:applicationId/end-report`]: unknownTarget,
+    [`POST ${page}/applications/:applicationId/end-report/review`]: unknownTarget,
     [`GET ${page}/edit`]: unknownTarget,
     [`POST ${page}/edit`]: unknownTarget,
     "GET /grants/new": funders(200),
@@ -96,6 +100,14 @@ export const grants: RuleSet = {
     }),
     [`POST ${api}/:programmeId/applications/:applicationId/adviser`]: JSON.stringify({
       adviserOrganisationId: DEMO_ORGANISATION,
+    }),
+    [`POST ${api}/:programmeId/applications/:applicationId/end-reports`]: JSON.stringify({
+      whatItDid: "Events",
+      spent: "10",
+      coversTo: "2026-11-22",
+    }),
+    [`POST ${api}/:programmeId/applications/:applicationId/end-reports/review`]: JSON.stringify({
+      decision: "accept",
     }),
     "PUT /api/v1/organisations/:id/adviser-offer": JSON.stringify({
       stages: ["business-case"],
