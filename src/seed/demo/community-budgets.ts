@@ -112,11 +112,12 @@ export const demoCommunityBudgetsSeed: Seed = {
     });
     await recordSpend(acting(priya, 30), pool, {
       kind: "delegated",
-      payee: "Wesford Town Council",
+      payee: "Kelderby Town Council",
       payeeIsPerson: false,
       amount: "12345.67",
       on: day(30),
-      description: "A delegated budget for the town's good-neighbour scheme.",
+      description:
+        "A delegated budget for the town's good-neighbour scheme, beside the country parks it runs for the county.",
     });
     // The county's community grants (src/seed/demo/grants.ts), paid from the pool: spends naming them.
     await recordSpend(acting(priya, 20), pool, {
