@@ -31,7 +31,13 @@ import { isUuid, newId } from "../../lib/ids.ts";
 import { isIsoDate, londonToday, longDate } from "../../lib/london-time.ts";
 import { msg } from "../../lib/messages.ts";
 import { formatPence, type Pence, parseMoney } from "../../lib/money.ts";
-import { actorOf, isAuthorityEditor, type Principal, requireSignedIn } from "../access/access.service.ts";
+import {
+  actorOf,
+  commissioningPeople,
+  isAuthorityEditor,
+  type Principal,
+  requireSignedIn,
+} from "../access/access.service.ts";
 import type { Ctx } from "../access/context.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import {
@@ -41,6 +47,7 @@ import {
   listAuthorities,
 } from "../authorities/authorities.service.ts";
 import { applicationOf } from "../grants/grants.service.ts";
+import { notify } from "../notifications/notifications.service.ts";
 import { findArea, listAreas } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./community-budgets.repository.ts";
 import {
@@ -673,6 +680,31 @@ export async function recordSpend(ctx: Ctx, poolId: string, input: SpendInput): 
         grantId: grantId === "" ? null : grantId,
       },
     });
+    // Each partner with a part of it is told what its money paid for (never a person's name).
+    const paidTo = payeeIsPerson ? msg`a person` : payee;
+    for (const part of plan.parts) {
+      if (part.amount === 0n) continue;
+      for (const userId of await commissioningPeople(trx, part.partnerId)) {
+        if (userId === p.userId) continue;
+        await notify(
+          trx,
+          ctx.clock,
+          {
+            userId,
+            authorityId: part.partnerId,
+            kind: "community-budget.spent",
+            subject:
+              msg`${pool.name}: ${formatPence(amount)} spent, ${formatPence(part.amount)} of it yours`.slice(
+                0,
+                200,
+              ),
+            body: msg`On ${longDate(on)} ${pool.name} paid ${formatPence(amount)} to ${paidTo}. Your share of it is ${formatPence(part.amount)}, in proportion to what you have put in. What it paid for: ${description}`,
+            link: `/community-budgets/${pool.id}/partners/${part.partnerId}`,
+          },
+          { email: true, actor: actorOf(p) },
+        );
+      }
+    }
   });
   return poolView(ctx, found.id);
 }

@@ -99,6 +99,23 @@ describe("pooling and spending", () => {
       [10000n, 25n, 9975n],
     ]);
     expect(v.totals).toEqual({ contributed: 40000n, spent: 101n, cash: 39899n });
+    // The district's people are told of the spend and their part of it; the county's commissioner, who recorded it, is not.
+    const told = async (who: string) =>
+      db()
+        .selectFrom("notifications")
+        .select(["subject", "body", "link"])
+        .where("user_id", "=", principals[who]?.userId as string)
+        .where("kind", "=", "community-budget.spent")
+        .where("link", "like", `/community-budgets/${id}/%`)
+        .execute();
+    expect(await told("district")).toEqual([
+      {
+        subject: "Wesford Together: £1.01 spent, £0.25 of it yours",
+        body: "On 3 March 2027 Wesford Together paid £1.01 to Westshire Community Health CIC. Your share of it is £0.25, in proportion to what you have put in. What it paid for: Reablement visits.",
+        link: `/community-budgets/${id}/partners/${DISTRICT}`,
+      },
+    ]);
+    expect(await told("county")).toEqual([]);
     // More than the pool holds: 409 saying by how much.
     await expect(
       recordSpend(on("2027-03-04", "county"), id, {

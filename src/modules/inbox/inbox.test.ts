@@ -365,6 +365,8 @@ const SCENARIOS: Record<NoticeKind, "demo" | (() => Promise<unknown>)> = {
   // Council (its clerk is told), and the town council reports its delivery (Westshire's people are told).
   "delegation.progressed": "demo",
   "delegation.report-submitted": "demo",
+  // The demo community budgets seed: Priya records the pool's spends (each partner's people are told).
+  "community-budget.spent": "demo",
   // The demo prize seed: the Department for Work and Skills appoints its judges (each is told), and
   // publishes last year's shortlist and winners (Olu Adeyemi, who nominated signed in, is told).
   "prize.judge-appointed": "demo",

@@ -153,6 +153,9 @@ export const NOTICE_KINDS = {
   // administrators when the body reports its delivery
   "delegation.progressed": { topic: "challenges" },
   "delegation.report-submitted": { topic: "challenges" },
+  // Community budgets: to each partner's commissioners and administrators when money is spent from a
+  // pool it has put money in, with its share of the spend
+  "community-budget.spent": { topic: "contracts" },
   // Barriers to entry: to whoever logged a barrier when the authority answers it
   "barrier.answered": { topic: "tenders" },
   // … and to the authority's commissioners and administrators when one is logged with it, and as its
