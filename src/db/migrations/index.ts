@@ -93,6 +93,7 @@ import * as communityBudgets from "./2026-12-24-06-community-budgets.ts";
 import * as delegations from "./2026-12-24-07-delegations.ts";
 import * as grantEndReports from "./2026-12-24-08-grant-end-reports.ts";
 import * as communityAssetWithdrawalsAndReminders from "./2026-12-24-09-community-asset-withdrawals-and-reminders.ts";
+import * as communityBudgetReversals from "./2026-12-24-10-community-budget-reversals.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-01-foundation": foundation,
@@ -186,4 +187,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-24-07-delegations": delegations,
   "2026-12-24-08-grant-end-reports": grantEndReports,
   "2026-12-24-09-community-asset-withdrawals-and-reminders": communityAssetWithdrawalsAndReminders,
+  "2026-12-24-10-community-budget-reversals": communityBudgetReversals,
 };

@@ -25,12 +25,15 @@ import {
   poolView,
   recordContribution,
   recordSpend,
+  reversalFormFor,
+  reverseEntry,
 } from "./community-budgets.service.ts";
 import { SPEND_KINDS } from "./community-budgets.table.ts";
 
 type PoolRequest = FastifyRequest<{ Params: { poolId: string }; Querystring: { notice?: string } }>;
 type SlugRequest = FastifyRequest<{ Params: { slug: string } }>;
 type ReportRequest = FastifyRequest<{ Params: { poolId: string; authorityId: string } }>;
+type EntryRequest = FastifyRequest<{ Params: { poolId: string; journalId: string } }>;
 
 const VIEWS = "community-budgets/views";
 const poolUrl = (id: string) => `/community-budgets/${id}`;
@@ -80,7 +83,10 @@ export function communityBudgetPages(app: FastifyInstance): void {
     const notice = request.query?.notice;
     await reply.page(`${VIEWS}/pool.njk`, {
       budget: shown(v),
-      notice: notice === "contribution" || notice === "spend" || notice === "partner" ? notice : undefined,
+      notice:
+        notice === "contribution" || notice === "spend" || notice === "partner" || notice === "reversal"
+          ? notice
+          : undefined,
     });
   });
 
@@ -169,6 +175,21 @@ export function communityBudgetPages(app: FastifyInstance): void {
     submit: async (request: PoolRequest, v) => {
       await recordSpend(ctxOf(request), request.params.poolId, v);
       return `${poolUrl(request.params.poolId)}?notice=spend`;
+    },
+  });
+
+  // Reversing an entry made in error: the accountable authority's commissioners and administrators.
+  formPage(app, "/community-budgets/:poolId/entries/:journalId/reversal", {
+    who: poolPeople,
+    template: `${VIEWS}/reversal.njk`,
+    context: async (request: EntryRequest) => {
+      const r = await reversalFormFor(ctxOf(request), request.params.poolId, request.params.journalId);
+      return { budget: shown(r.view), entry: entryShown(r.entry) };
+    },
+    read: (body) => ({ reasons: field(body, "reasons") }),
+    submit: async (request: EntryRequest, v) => {
+      await reverseEntry(ctxOf(request), request.params.poolId, request.params.journalId, v);
+      return `${poolUrl(request.params.poolId)}?notice=reversal`;
     },
   });
 }

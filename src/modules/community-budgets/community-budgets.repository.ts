@@ -127,7 +127,12 @@ export async function lockGrantSpends(db: Db, grantId: string): Promise<void> {
 export async function paidOfGrant(db: Db, grantId: string): Promise<bigint> {
   const row = await db
     .selectFrom("community_budget_journals")
-    .select((eb) => eb.fn.sum<string | null>("amount_pence").as("paid"))
+    // A reversal of a spend takes back what it paid.
+    .select(
+      sql<
+        string | null
+      >`sum(case when reverses_journal_id is null then amount_pence else -amount_pence end)`.as("paid"),
+    )
     .where("grant_id", "=", grantId)
     .where("kind", "=", "spend")
     .executeTakeFirst();

@@ -13,6 +13,7 @@ import { afterLookup, signedIn } from "../access/policies.ts";
 import { communityBudgetPages } from "./community-budgets.pages.ts";
 import {
   ContributionBody,
+  EntryParams,
   PartnerBody,
   PoolBody,
   PoolParams,
@@ -20,6 +21,7 @@ import {
   PoolsResponse,
   ReportParams,
   ReportResponse,
+  ReversalBody,
   SpendBody,
 } from "./community-budgets.schemas.ts";
 import {
@@ -33,6 +35,7 @@ import {
   poolView,
   recordContribution,
   recordSpend,
+  reverseEntry,
 } from "./community-budgets.service.ts";
 
 const tags: [string] = ["community-budgets"];
@@ -51,6 +54,9 @@ const entryToApi = (e: EntryView) => ({
   kind: e.kind,
   on: e.on,
   amountPence: String(e.amount),
+  reversesId: e.reversesId,
+  reversalReasons: e.reversalReasons,
+  reversedBy: e.reversedBy,
   partnerAuthorityId: e.partnerId,
   partnerName: e.partnerName,
   reference: e.reference,
@@ -221,6 +227,27 @@ export async function communityBudgetsRoutes(app: FastifyInstance): Promise<void
       },
     ),
     async (request) => poolToApi(await recordSpend(ctxOf(request), request.params.poolId, request.body)),
+  );
+
+  json.post(
+    `${pool}/entries/:journalId/reversal`,
+    api(
+      { who: poolPeople, scope: "community-budgets:write" },
+      {
+        operationId: "reverseCommunityBudgetEntry",
+        tags,
+        summary: "Reverse an entry made in error: a journal of its lines negated, dated today, with why",
+        description:
+          "The accountable authority's commissioners and administrators. 409 for a reversal, an entry reversed already, or a contribution part of which has been spent.",
+        params: EntryParams,
+        body: ReversalBody,
+        response: { 200: PoolResponse, ...errorResponses(400, 409) },
+      },
+    ),
+    async (request) =>
+      poolToApi(
+        await reverseEntry(ctxOf(request), request.params.poolId, request.params.journalId, request.body),
+      ),
   );
 
   communityBudgetPages(app);

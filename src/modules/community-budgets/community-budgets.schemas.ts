@@ -9,6 +9,7 @@ import { Instant, IsoDate, MoneyText, Nullable, PenceText, Strings, Uuid } from 
 import { JOURNAL_KINDS, SPEND_KINDS } from "./community-budgets.table.ts";
 
 export const PoolParams = Type.Object({ poolId: Uuid });
+export const EntryParams = Type.Object({ poolId: Uuid, journalId: Uuid });
 export const ReportParams = Type.Object({ poolId: Uuid, authorityId: Uuid });
 
 const Text = (description: string) => Type.String({ description });
@@ -50,11 +51,24 @@ const PartnerSummary = Type.Object({
   balancePence: PenceText,
 });
 
+/** Whole pence, negative for a reversal (it takes back the entry it reverses). */
+const SignedPenceText = Type.String({
+  pattern: "^-?[0-9]{1,18}$",
+  description: "Whole pence, as digits; negative for a reversal",
+});
+
+export const ReversalBody = Type.Object({
+  reasons: Text("Why the entry was made in error, 2,000 characters at most"),
+});
+
 const Entry = Type.Object({
   id: Uuid,
   kind: Strings(JOURNAL_KINDS),
   on: IsoDate,
-  amountPence: PenceText,
+  amountPence: SignedPenceText,
+  reversesId: Nullable(Uuid),
+  reversalReasons: Nullable(Type.String()),
+  reversedBy: Nullable(Type.Object({ id: Uuid, on: IsoDate, reasons: Type.String() })),
   partnerAuthorityId: Nullable(Uuid),
   partnerName: Nullable(Type.String()),
   reference: Nullable(Type.String({ description: "The pool's people only" })),
@@ -64,7 +78,7 @@ const Entry = Type.Object({
   description: Nullable(Type.String()),
   grantProgrammeId: Nullable(Uuid),
   grantId: Nullable(Uuid),
-  parts: Type.Array(Type.Object({ authorityId: Uuid, amountPence: PenceText }), {
+  parts: Type.Array(Type.Object({ authorityId: Uuid, amountPence: SignedPenceText }), {
     description: "A spend split across the partners",
   }),
 });
@@ -93,5 +107,5 @@ export const ReportResponse = Type.Object({
   poolName: Type.String(),
   partner: PartnerSummary,
   contributions: Type.Array(Entry),
-  spends: Type.Array(Type.Object({ ...Entry.properties, sharePence: PenceText })),
+  spends: Type.Array(Type.Object({ ...Entry.properties, sharePence: SignedPenceText })),
 });

@@ -140,7 +140,15 @@ export interface EntryView {
   id: string;
   kind: Journal["kind"];
   on: string;
+  /** Pence; a reversal's negative (it takes back the entry it reverses). */
   amount: bigint;
+  /** A reversal: the entry it reverses, and why. */
+  reversesId: string | null;
+  reversalReasons: string | null;
+  /** The reversal of this entry, if it has been reversed. */
+  reversedBy: { id: string; on: string; reasons: string } | null;
+  /** The viewer may reverse it now (the accountable authority's people; not a reversal, not reversed). */
+  mayReverse: boolean;
   partnerId: string | null;
   partnerName: string | null;
   /** A contribution's reference: the pool's people only. */
@@ -194,11 +202,23 @@ async function viewOf(ctx: Ctx, pool: Pool): Promise<PoolView> {
   const member = isPoolPerson(ctx.principal, pool, partners);
   const linesByJournal = new Map<string, typeof lines>();
   for (const l of lines) linesByJournal.set(l.journal_id, [...(linesByJournal.get(l.journal_id) ?? []), l]);
+  const accountable = isAuthorityEditor(ctx.principal, pool.authority_id);
+  /** Each reversed entry's reversal, by the entry's id. */
+  const reversalOf = new Map<string, Journal>();
+  for (const j of journals) if (j.reverses_journal_id) reversalOf.set(j.reverses_journal_id, j);
+  const reversedBy = (id: string) => {
+    const r = reversalOf.get(id);
+    return r ? { id: r.id, on: r.on_date, reasons: r.reversal_reasons ?? "" } : null;
+  };
   const entries: EntryView[] = journals.map((j) => ({
     id: j.id,
     kind: j.kind,
     on: j.on_date,
-    amount: j.amount_pence,
+    amount: j.reverses_journal_id ? -j.amount_pence : j.amount_pence,
+    reversesId: j.reverses_journal_id,
+    reversalReasons: j.reversal_reasons,
+    reversedBy: reversedBy(j.id),
+    mayReverse: accountable && !j.reverses_journal_id && !reversalOf.has(j.id),
     partnerId: j.partner_authority_id,
     partnerName: j.partner_authority_id ? (authorities.get(j.partner_authority_id)?.name ?? null) : null,
     reference: member ? j.reference : null,
@@ -235,7 +255,7 @@ async function viewOf(ctx: Ctx, pool: Pool): Promise<PoolView> {
     })),
     entries,
     member,
-    accountable: isAuthorityEditor(ctx.principal, pool.authority_id),
+    accountable,
     contributesFor: partnerIds.filter((id) => isAuthorityEditor(ctx.principal, id)),
   };
 }
@@ -283,7 +303,7 @@ export async function partnerReport(
     spends: view.entries
       .filter((e) => e.kind === "spend")
       .map((e) => ({ ...e, share: e.parts.find((x) => x.partnerId === partner.partnerId)?.amount ?? 0n }))
-      .filter((e) => e.share > 0n),
+      .filter((e) => e.share !== 0n),
   };
 }
 
@@ -503,6 +523,8 @@ export async function recordContribution(
         description: null,
         grant_programme_id: null,
         grant_id: null,
+        reverses_journal_id: null,
+        reversal_reasons: null,
         recorded_by: p.userId,
         recorded_at: now,
       },
@@ -658,6 +680,8 @@ export async function recordSpend(ctx: Ctx, poolId: string, input: SpendInput): 
         description,
         grant_programme_id: grantId === "" ? null : grantProgrammeId,
         grant_id: grantId === "" ? null : grantId,
+        reverses_journal_id: null,
+        reversal_reasons: null,
         recorded_by: p.userId,
         recorded_at: now,
       },
@@ -709,6 +733,148 @@ export async function recordSpend(ctx: Ctx, poolId: string, input: SpendInput): 
   return poolView(ctx, found.id);
 }
 
+// Corrections
+
+/** The entry the reversal form is for: the accountable authority's people (403); 404 unknown; 409 a reversal or reversed. */
+export async function reversalFormFor(
+  ctx: Ctx,
+  poolId: string,
+  journalId: string,
+): Promise<{ view: PoolView; entry: EntryView }> {
+  const p = requireSignedIn(ctx.principal);
+  const view = await poolView(ctx, poolId);
+  requireAccountable(p, view.pool);
+  const entry = view.entries.find((e) => e.id === journalId);
+  if (!entry) throw new NotFoundError("entry of this community budget");
+  if (!entry.mayReverse)
+    throw new ConflictError(
+      entry.reversesId
+        ? msg`This entry is a reversal: it cannot be reversed in its turn.`
+        : msg`This entry was reversed on ${longDate(entry.reversedBy?.on ?? entry.on)} already.`,
+    );
+  return { view, entry };
+}
+
+export interface ReversalInput {
+  reasons?: string;
+}
+
+/**
+ * Reverses an entry made in error (the accountable authority's commissioners and administrators):
+ * a new journal of the same kind, dated today, whose lines are the entry's negated, naming it and
+ * why — nothing is changed or deleted, and the ledger still balances. Refused (409) for a reversal,
+ * for an entry reversed already, and for a contribution whose partner has spent part of it (its
+ * balance would go below zero: reverse those spends first). A spend's partners are told.
+ */
+export async function reverseEntry(
+  ctx: Ctx,
+  poolId: string,
+  journalId: string,
+  input: ReversalInput,
+): Promise<PoolView> {
+  const p = requireSignedIn(ctx.principal);
+  const found = await poolFor(ctx, poolId);
+  requireAccountable(p, found);
+  const problems: FieldError[] = [];
+  const reasons = need(
+    problems,
+    "reasons",
+    input.reasons,
+    LIMITS.description,
+    msg`Say why the entry was made in error, in ${LIMITS.description} characters or fewer`,
+  );
+  refuseIf(problems);
+  const today = londonToday(ctx.clock);
+  const now = ctx.clock.now();
+  await transaction(ctx.db, async (trx) => {
+    const pool = (await repo.poolById(trx, found.id, { lock: true })) as Pool;
+    const [journals, lines] = await Promise.all([
+      repo.journalsOf(trx, pool.authority_id, pool.id),
+      repo.linesOf(trx, pool.authority_id, pool.id),
+    ]);
+    const entry = journals.find((j) => j.id === journalId);
+    if (!entry) throw new NotFoundError("entry of this community budget");
+    if (entry.reverses_journal_id)
+      throw new ConflictError(msg`This entry is a reversal: it cannot be reversed in its turn.`);
+    const earlier = journals.find((j) => j.reverses_journal_id === entry.id);
+    if (earlier)
+      throw new ConflictError(msg`This entry was reversed on ${longDate(earlier.on_date)} already.`);
+    refuseBackdated(journals, today);
+    const reversed: Line[] = lines
+      .filter((l) => l.journal_id === entry.id)
+      .map((l) => ({ account: l.account, partnerId: l.partner_authority_id, amount: -l.amount_pence }));
+    if (entry.kind === "contribution") {
+      const ledger: Line[] = lines.map((l) => ({
+        account: l.account,
+        partnerId: l.partner_authority_id,
+        amount: l.amount_pence,
+      }));
+      const partnerId = entry.partner_authority_id as string;
+      const [before] = positionsOf([partnerId], ledger);
+      if ((before?.balance ?? 0n) < entry.amount_pence) {
+        const name = (await authoritiesByIds(trx, [partnerId])).get(partnerId)?.name ?? "";
+        throw new ConflictError(
+          msg`${name} has ${formatPence(before?.balance ?? 0n)} left in the pool, less than this contribution of ${formatPence(entry.amount_pence)}: part of it has been spent. Reverse those spends first.`,
+          "insufficient_funds",
+        );
+      }
+    }
+    const id = newId();
+    await repo.insertJournal(
+      trx,
+      {
+        ...entry,
+        id,
+        on_date: today,
+        reverses_journal_id: entry.id,
+        reversal_reasons: reasons,
+        recorded_by: p.userId,
+        recorded_at: now,
+      },
+      reversed,
+    );
+    await repo.touchPool(trx, pool.authority_id, pool.id, now);
+    await recordAudit(trx, ctx.clock, {
+      authorityId: pool.authority_id,
+      actor: actorOf(p),
+      action: "community-budget.entry-reversed",
+      entity: { type: "community-budget", id: pool.id },
+      changes: {
+        journalId: entry.id,
+        reversalId: id,
+        kind: entry.kind,
+        amountPence: String(entry.amount_pence),
+        on: today,
+        reasons,
+      },
+    });
+    if (entry.kind === "spend")
+      for (const l of reversed) {
+        if (l.account !== "spent" || !l.partnerId) continue;
+        for (const userId of await commissioningPeople(trx, l.partnerId)) {
+          if (userId === p.userId) continue;
+          await notify(
+            trx,
+            ctx.clock,
+            {
+              userId,
+              authorityId: l.partnerId,
+              kind: "community-budget.spent",
+              subject: msg`${pool.name}: a spend of ${formatPence(entry.amount_pence)} reversed`.slice(
+                0,
+                200,
+              ),
+              body: msg`The spend of ${formatPence(entry.amount_pence)} on ${longDate(entry.on_date)} from ${pool.name} was made in error and is reversed: your share of it, ${formatPence(-l.amount)}, is back in your balance. Why: ${reasons}`,
+              link: `/community-budgets/${pool.id}/partners/${l.partnerId}`,
+            },
+            { email: true, actor: actorOf(p) },
+          );
+        }
+      }
+  });
+  return poolView(ctx, found.id);
+}
+
 // Open data
 
 /** One entry of a pool's ledger as the open dataset publishes it (never a person's name, never a reference). */
@@ -722,7 +888,10 @@ export interface OpenEntry {
   on: string;
   kind: Journal["kind"];
   spendKind: SpendKind | null;
+  /** Pence; a reversal's negative. */
   amount: bigint;
+  /** A reversal: the entry it reverses. */
+  reversesId: string | null;
   /** A contribution's partner. */
   partnerId: string | null;
   partnerName: string | null;
@@ -772,7 +941,8 @@ export async function openEntriesAfter(
     on: j.on_date,
     kind: j.kind,
     spendKind: j.spend_kind,
-    amount: j.amount_pence,
+    amount: j.reverses_journal_id ? -j.amount_pence : j.amount_pence,
+    reversesId: j.reverses_journal_id,
     partnerId: j.partner_authority_id,
     partnerName: j.partner_authority_id ? (names.get(j.partner_authority_id)?.name ?? null) : null,
     shares: sharesOf.get(j.id) ?? [],

@@ -51,6 +51,9 @@ export interface CommunityBudgetJournalsTable {
   description: string | null;
   grant_programme_id: string | null;
   grant_id: string | null;
+  /** A reversal: the entry it reverses (made in error), and why. Its lines are that entry's, negated. */
+  reverses_journal_id: string | null;
+  reversal_reasons: string | null;
   recorded_by: string | null;
   recorded_at: Date;
 }

@@ -25,6 +25,7 @@ import {
   poolView,
   recordContribution,
   recordSpend,
+  reverseEntry,
 } from "./community-budgets.service.ts";
 
 const COUNTY = DEMO_AUTHORITY.county;
@@ -301,6 +302,136 @@ describe("pooling and spending", () => {
       share_partner_ids: [COUNTY],
       share_pence: ["2000"],
     });
+  });
+});
+
+describe("corrections", () => {
+  it("reverses an entry made in error with a journal of its lines negated; never twice, never a contribution already spent", async () => {
+    const id = await pool("2027-04-01", "Corrected Together");
+    await recordContribution(on("2027-04-01", "county"), id, {
+      amount: "300",
+      on: "2027-04-01",
+      reference: "PO-1",
+    });
+    await recordContribution(on("2027-04-01", "district"), id, {
+      amount: "100",
+      on: "2027-04-01",
+      reference: "PO-2",
+    });
+    const spent = await recordSpend(on("2027-04-02", "county"), id, {
+      kind: "other",
+      payee: "Wrong Payee Ltd",
+      amount: "40",
+      on: "2027-04-02",
+      description: "Recorded against the wrong pool.",
+    });
+    const spendId = spent.entries.at(-1)?.id as string;
+    // Only the accountable authority's people; the reasons are asked for.
+    await expect(
+      reverseEntry(on("2027-04-03", "district"), id, spendId, { reasons: "No." }),
+    ).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    await expect(
+      reverseEntry(on("2027-04-03", "county"), id, spendId, { reasons: "" }),
+    ).rejects.toMatchObject({
+      code: "validation_failed",
+    });
+    const v = await reverseEntry(on("2027-04-03", "county"), id, spendId, {
+      reasons: "It belongs to another pool.",
+    });
+    expect(v.totals).toEqual({ contributed: 40000n, spent: 0n, cash: 40000n });
+    expect(v.partners.map((x) => x.balance)).toEqual([30000n, 10000n]);
+    const reversal = v.entries.at(-1);
+    expect(reversal).toMatchObject({
+      kind: "spend",
+      on: "2027-04-03",
+      amount: -4000n,
+      reversesId: spendId,
+      reversalReasons: "It belongs to another pool.",
+      parts: [
+        { partnerId: COUNTY, amount: -3000n },
+        { partnerId: DISTRICT, amount: -1000n },
+      ],
+    });
+    expect(v.entries.find((e) => e.id === spendId)?.reversedBy).toMatchObject({ on: "2027-04-03" });
+    expect(v.byKind.find((k) => k.kind === "other")?.spent).toBe(0n);
+    // Every journal, the reversal's too, sums to zero.
+    const sums = await db()
+      .selectFrom("community_budget_lines")
+      .select(["journal_id", (eb) => eb.fn.sum<string>("amount_pence").as("sum")])
+      .where("pool_id", "=", id)
+      .groupBy("journal_id")
+      .execute();
+    expect(sums.every((r) => BigInt(r.sum) === 0n)).toBe(true);
+    // Not twice, nor the reversal itself.
+    await expect(
+      reverseEntry(on("2027-04-04", "county"), id, spendId, { reasons: "Again." }),
+    ).rejects.toMatchObject({
+      code: "conflict",
+      message: "This entry was reversed on 3 April 2027 already.",
+    });
+    await expect(
+      reverseEntry(on("2027-04-04", "county"), id, reversal?.id as string, { reasons: "Undo." }),
+    ).rejects.toMatchObject({ code: "conflict" });
+    // The district is told its share is back.
+    const told = await db()
+      .selectFrom("notifications")
+      .select(["subject", "body"])
+      .where("user_id", "=", principals.district?.userId as string)
+      .where("subject", "=", "Corrected Together: a spend of £40.00 reversed")
+      .execute();
+    expect(told[0]?.body).toContain(
+      "your share of it, £10.00, is back in your balance. Why: It belongs to another pool.",
+    );
+    // A contribution part of which has been spent cannot be reversed; one whose money is all left can.
+    await recordSpend(on("2027-04-05", "county"), id, {
+      kind: "other",
+      payee: "Right Payee Ltd",
+      amount: "350",
+      on: "2027-04-05",
+      description: "The right spend.",
+    });
+    const districtPo = v.entries.find((e) => e.reference === "PO-2")?.id as string;
+    await expect(
+      reverseEntry(on("2027-04-06", "county"), id, districtPo, { reasons: "Entered twice." }),
+    ).rejects.toMatchObject({
+      code: "insufficient_funds",
+      message:
+        "Millbrook District Council has £12.50 left in the pool, less than this contribution of £100.00: part of it has been spent. Reverse those spends first.",
+    });
+    const more = await recordContribution(on("2027-04-06", "district"), id, {
+      amount: "5",
+      on: "2027-04-06",
+      reference: "PO-9",
+    });
+    const fixed = await reverseEntry(on("2027-04-06", "county"), id, more.entries.at(-1)?.id as string, {
+      reasons: "The wrong purchase order.",
+    });
+    expect(fixed.partners.find((x) => x.partnerId === DISTRICT)).toMatchObject({
+      contributed: 10000n,
+      balance: 1250n,
+    });
+    const audit = await db()
+      .selectFrom("audit_events")
+      .select("action")
+      .where("entity_id", "=", id)
+      .where("action", "=", "community-budget.entry-reversed")
+      .execute();
+    expect(audit).toHaveLength(2);
+    // The pool's page offers its people the correction, and its form shows the entry.
+    const page = await call(t.app, "GET", `/community-budgets/${id}`, as("county"));
+    expect(mainText(page.body)).toContain("Reversal of an entry made in error");
+    expect(page.body).toContain(`/community-budgets/${id}/entries/`);
+    expect((await call(t.app, "GET", `/community-budgets/${id}`)).body).not.toContain("/reversal");
+    const open = v.entries.find((e) => e.reference === "PO-1")?.id as string;
+    const form = await call(t.app, "GET", `/community-budgets/${id}/entries/${open}/reversal`, as("county"));
+    expect(form.statusCode).toBe(200);
+    expect(mainText(form.body)).toContain("Contribution from Westshire County Council");
+    expect(
+      (await call(t.app, "GET", `/community-budgets/${id}/entries/${spendId}/reversal`, as("county")))
+        .statusCode,
+    ).toBe(409);
   });
 });
 

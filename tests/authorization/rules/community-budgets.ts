@@ -4,7 +4,8 @@ import { anyone, EMPTY_FORM, REGISTER_EDITOR, unknownTarget } from "../rules.ts"
 /**
  * Community budgets (src/modules/community-budgets): anyone reads the pools, a pool and a partner's
  * report (the matrix's unknown pool: 404); the authority's commissioners and administrators (and
- * platform administrators) set up a pool (its form: an empty one gets 400); adding a partner, a contribution and a spend name a pool
+ * platform administrators) set up a pool (its form: an empty one gets 400); adding a partner, a
+ * contribution and a spend, and reversing an entry, name a pool
  * the service looks up first (404 to everyone signed in), as do their forms.
  */
 const api = "/api/v1/community-budgets";
@@ -19,6 +20,7 @@ export const communityBudgets: RuleSet = {
     [`POST ${api}/:poolId/partners`]: unknownTarget,
     [`POST ${api}/:poolId/contributions`]: unknownTarget,
     [`POST ${api}/:poolId/spends`]: unknownTarget,
+    [`POST ${api}/:poolId/entries/:journalId/reversal`]: unknownTarget,
     [`GET ${page}`]: anyone(200),
     [`GET ${page}/:poolId`]: () => "invisible",
     [`GET ${page}/:poolId/partners/:authorityId`]: () => "invisible",
@@ -30,6 +32,8 @@ export const communityBudgets: RuleSet = {
     [`POST ${page}/:poolId/contribution`]: unknownTarget,
     [`GET ${page}/:poolId/spend`]: unknownTarget,
     [`POST ${page}/:poolId/spend`]: unknownTarget,
+    [`GET ${page}/:poolId/entries/:journalId/reversal`]: unknownTarget,
+    [`POST ${page}/:poolId/entries/:journalId/reversal`]: unknownTarget,
   },
   apiBodies: {
     "POST /api/v1/authorities/:authorityId/community-budgets": JSON.stringify({
@@ -50,5 +54,6 @@ export const communityBudgets: RuleSet = {
       on: "2026-11-20",
       description: "A spend.",
     }),
+    [`POST ${api}/:poolId/entries/:journalId/reversal`]: JSON.stringify({ reasons: "Recorded twice." }),
   },
 };
