@@ -706,31 +706,44 @@ export async function recordSpend(ctx: Ctx, poolId: string, input: SpendInput): 
     });
     // Each partner with a part of it is told what its money paid for (never a person's name).
     const paidTo = payeeIsPerson ? msg`a person` : payee;
-    for (const part of plan.parts) {
-      if (part.amount === 0n) continue;
-      for (const userId of await commissioningPeople(trx, part.partnerId)) {
-        if (userId === p.userId) continue;
-        await notify(
-          trx,
-          ctx.clock,
-          {
-            userId,
-            authorityId: part.partnerId,
-            kind: "community-budget.spent",
-            subject:
-              msg`${pool.name}: ${formatPence(amount)} spent, ${formatPence(part.amount)} of it yours`.slice(
-                0,
-                200,
-              ),
-            body: msg`On ${longDate(on)} ${pool.name} paid ${formatPence(amount)} to ${paidTo}. Your share of it is ${formatPence(part.amount)}, in proportion to what you have put in. What it paid for: ${description}`,
-            link: `/community-budgets/${pool.id}/partners/${part.partnerId}`,
-          },
-          { email: true, actor: actorOf(p) },
-        );
-      }
-    }
+    for (const part of plan.parts)
+      if (part.amount !== 0n)
+        await tellPartner(trx, ctx, p, pool.id, part.partnerId, {
+          subject: msg`${pool.name}: ${formatPence(amount)} spent, ${formatPence(part.amount)} of it yours`,
+          body: msg`On ${longDate(on)} ${pool.name} paid ${formatPence(amount)} to ${paidTo}. Your share of it is ${formatPence(part.amount)}, in proportion to what you have put in. What it paid for: ${description}`,
+        });
   });
   return poolView(ctx, found.id);
+}
+
+/**
+ * A partner's commissioners and administrators told of what happened to its money in the pool (not
+ * the person acting), in their inbox and by email, linking to the partner's report.
+ */
+async function tellPartner(
+  trx: Trx,
+  ctx: Ctx,
+  p: Principal,
+  poolId: string,
+  partnerId: string,
+  notice: { subject: string; body: string },
+): Promise<void> {
+  for (const userId of await commissioningPeople(trx, partnerId)) {
+    if (userId === p.userId) continue;
+    await notify(
+      trx,
+      ctx.clock,
+      {
+        userId,
+        authorityId: partnerId,
+        kind: "community-budget.spent",
+        subject: notice.subject.slice(0, 200),
+        body: notice.body,
+        link: `/community-budgets/${poolId}/partners/${partnerId}`,
+      },
+      { email: true, actor: actorOf(p) },
+    );
+  }
 }
 
 // Corrections
@@ -849,28 +862,12 @@ export async function reverseEntry(
       },
     });
     if (entry.kind === "spend")
-      for (const l of reversed) {
-        if (l.account !== "spent" || !l.partnerId) continue;
-        for (const userId of await commissioningPeople(trx, l.partnerId)) {
-          if (userId === p.userId) continue;
-          await notify(
-            trx,
-            ctx.clock,
-            {
-              userId,
-              authorityId: l.partnerId,
-              kind: "community-budget.spent",
-              subject: msg`${pool.name}: a spend of ${formatPence(entry.amount_pence)} reversed`.slice(
-                0,
-                200,
-              ),
-              body: msg`The spend of ${formatPence(entry.amount_pence)} on ${longDate(entry.on_date)} from ${pool.name} was made in error and is reversed: your share of it, ${formatPence(-l.amount)}, is back in your balance. Why: ${reasons}`,
-              link: `/community-budgets/${pool.id}/partners/${l.partnerId}`,
-            },
-            { email: true, actor: actorOf(p) },
-          );
-        }
-      }
+      for (const l of reversed)
+        if (l.account === "spent" && l.partnerId)
+          await tellPartner(trx, ctx, p, pool.id, l.partnerId, {
+            subject: msg`${pool.name}: a spend of ${formatPence(entry.amount_pence)} reversed`,
+            body: msg`The spend of ${formatPence(entry.amount_pence)} on ${longDate(entry.on_date)} from ${pool.name} was made in error and is reversed: your share of it, ${formatPence(-l.amount)}, is back in your balance. Why: ${reasons}`,
+          });
   });
   return poolView(ctx, found.id);
 }
