@@ -4,7 +4,7 @@
  */
 import type { Db, Trx } from "../../src/db/database.ts";
 import { transaction } from "../../src/db/transaction.ts";
-import type { Clock } from "../../src/lib/clock.ts";
+import { type Clock, fixedClock } from "../../src/lib/clock.ts";
 import type { Principal } from "../../src/modules/access/access.service.ts";
 import { loadGrants } from "../../src/modules/access/access.service.ts";
 import type { Ctx } from "../../src/modules/access/context.ts";
@@ -36,4 +36,9 @@ export async function actAs<T>(
 /** What a service takes first: the database (or a transaction), the clock and who is asking (null: the public). */
 export function ctxFor(db: Db, clock: Clock, principal: Principal | null): Ctx {
   return { db, clock, principal };
+}
+
+/** A service call on a London day (`YYYY-MM-DD`, at noon) as `principal` (null: the public). */
+export function ctxOnDay(db: Db, date: string, principal: Principal | null): Ctx {
+  return ctxFor(db, fixedClock(new Date(`${date}T12:00:00Z`)), principal);
 }

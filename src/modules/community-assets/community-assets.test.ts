@@ -9,7 +9,7 @@ import { call } from "../../../tests/support/api.ts";
 import { createTestApp, type TestApp } from "../../../tests/support/app.ts";
 import { peopleWithRoles, postForm, type TestPeople, type TestSession } from "../../../tests/support/auth.ts";
 import { mainText, summaryLinks } from "../../../tests/support/pages.ts";
-import { ctxFor } from "../../../tests/support/principals.ts";
+import { ctxOnDay } from "../../../tests/support/principals.ts";
 import { fixedClock } from "../../lib/clock.ts";
 import { DEMO_AUTHORITY } from "../../seed/demo/authorities.ts";
 import { DEMO_COMMUNITY_ASSETS } from "../../seed/demo/community-assets.ts";
@@ -42,7 +42,7 @@ const as = (who: string) => sessions[who] as TestSession;
 const db = () => t.deps.db;
 /** A service call as `who` on a London day (noon). */
 const on = (date: string, who: string | null): Ctx =>
-  ctxFor(db(), fixedClock(new Date(`${date}T12:00:00Z`)), who ? (principals[who] ?? null) : null);
+  ctxOnDay(db(), date, who ? (principals[who] ?? null) : null);
 
 const pub = {
   name: "The Rose and Crown",

@@ -50,7 +50,7 @@ import { type Authority, authoritiesByIds, authorityById } from "../authorities/
 import { COMMUNITY_SECTORS } from "../community-assets/community-assets.service.ts";
 import { notify } from "../notifications/notifications.service.ts";
 import { effectiveSectorOf, organisationsByIds } from "../organisations/organisations.service.ts";
-import { registerOf, serviceOf, servicesAfter } from "../services/services.service.ts";
+import { annualCostByAuthority, registerOf, serviceOf } from "../services/services.service.ts";
 import { findArea, listAreas } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./delegations.repository.ts";
 import { type Delegation, type DelegationReport, RATINGS, type Rating } from "./delegations.table.ts";
@@ -271,20 +271,6 @@ function figuresOf(registerCost: bigint, live: repo.LiveTotals | undefined): Fig
   };
 }
 
-/** Every register's annual cost, by authority (the registers read a page at a time). */
-async function registerCosts(ctx: Ctx): Promise<Map<string, bigint>> {
-  const costs = new Map<string, bigint>();
-  let after: [string, string] | undefined;
-  for (;;) {
-    const page = await servicesAfter(ctx, after, 500);
-    for (const s of page) costs.set(s.authority_id, (costs.get(s.authority_id) ?? 0n) + s.annual_cost_pence);
-    const last = page.at(-1);
-    if (page.length < 500 || !last) break;
-    after = [last.authority_id, last.id];
-  }
-  return costs;
-}
-
 export interface Overview {
   /** The authority shown, when the list is filtered by one. */
   authority: Pick<Authority, "id" | "name" | "slug"> | null;
@@ -305,7 +291,7 @@ export async function overview(ctx: Ctx, authorityId?: string): Promise<Overview
   const [shown, totals, costs] = await Promise.all([
     repo.listDelegations(ctx.db, authority ? { authorityId: authority.id } : {}, LIST_ROWS),
     repo.liveTotals(ctx.db),
-    registerCosts(ctx),
+    annualCostByAuthority(ctx),
   ]);
   const total = [...costs.values()].reduce((s, c) => s + c, 0n);
   const authorities = await authoritiesByIds(ctx.db, [...totals.byAuthority.keys()]);

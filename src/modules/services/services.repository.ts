@@ -112,6 +112,16 @@ export function contractsEnding(
 export type TenantKey = readonly [authorityId: string, id: string];
 
 /** One page of every authority's services, in key order after `after` (the open data). */
+/** Each authority's register summed: the annual cost of all its services, in pence. */
+export async function annualCostByAuthority(db: Db): Promise<Map<string, bigint>> {
+  const rows = await db
+    .selectFrom("services")
+    .select(["authority_id", (eb) => eb.fn.sum<string>("annual_cost_pence").as("cost")])
+    .groupBy("authority_id")
+    .execute();
+  return new Map(rows.map((r) => [r.authority_id, BigInt(r.cost)]));
+}
+
 export function servicesAfter(
   db: Db,
   after: TenantKey | undefined,

@@ -539,6 +539,11 @@ export async function pipeline(ctx: Ctx, authorityId?: string): Promise<Pipeline
 export type { TenantKey } from "./services.repository.ts";
 
 /** One page of every authority's register, in key order after `after`: the open data. Public. */
+/** Each authority's register summed by the database: the annual cost of all its services (public). */
+export function annualCostByAuthority(ctx: Pick<Ctx, "db">): Promise<Map<string, bigint>> {
+  return repo.annualCostByAuthority(ctx.db);
+}
+
 export function servicesAfter(
   ctx: Ctx,
   after: repo.TenantKey | undefined,
