@@ -51,6 +51,7 @@ import { notify } from "../notifications/notifications.service.ts";
 import { findArea, listAreas } from "../vocabularies/vocabularies.service.ts";
 import * as repo from "./community-budgets.repository.ts";
 import {
+  type CommunityBudgetJournalsTable,
   type Journal,
   type Partner,
   type Pool,
@@ -500,44 +501,19 @@ export async function recordContribution(
     msg`Enter the contribution's reference, like a purchase order number, in ${LIMITS.reference} characters or fewer`,
   );
   refuseIf(problems);
-  const now = ctx.clock.now();
   await transaction(ctx.db, async (trx) => {
     const pool = (await repo.poolById(trx, found.id, { lock: true })) as Pool;
     refuseBackdated(await repo.journalsOf(trx, pool.authority_id, pool.id), on);
-    const id = newId();
-    const lines = contributionJournal(partnerId, amount);
-    await repo.insertJournal(
+    await postJournal(
       trx,
-      {
-        authority_id: pool.authority_id,
-        id,
-        pool_id: pool.id,
-        kind: "contribution",
-        on_date: on,
-        amount_pence: amount,
-        partner_authority_id: partnerId,
-        reference,
-        spend_kind: null,
-        payee: null,
-        payee_is_person: null,
-        description: null,
-        grant_programme_id: null,
-        grant_id: null,
-        reverses_journal_id: null,
-        reversal_reasons: null,
-        recorded_by: p.userId,
-        recorded_at: now,
-      },
-      lines,
+      ctx,
+      p,
+      pool,
+      { kind: "contribution", on_date: on, amount_pence: amount, partner_authority_id: partnerId, reference },
+      contributionJournal(partnerId, amount),
+      "contribution-recorded",
+      (id) => ({ journalId: id, partnerAuthorityId: partnerId, amountPence: String(amount), on, reference }),
     );
-    await repo.touchPool(trx, pool.authority_id, pool.id, now);
-    await recordAudit(trx, ctx.clock, {
-      authorityId: pool.authority_id,
-      actor: actorOf(p),
-      action: "community-budget.contribution-recorded",
-      entity: { type: "community-budget", id: pool.id },
-      changes: { journalId: id, partnerAuthorityId: partnerId, amountPence: String(amount), on, reference },
-    });
   });
   return poolView(ctx, found.id);
 }
@@ -625,7 +601,6 @@ export async function recordSpend(ctx: Ctx, poolId: string, input: SpendInput): 
     }
     awarded = grant.application.awarded_pence ?? 0n;
   }
-  const now = ctx.clock.now();
   await transaction(ctx.db, async (trx) => {
     const pool = (await repo.poolById(trx, found.id, { lock: true })) as Pool;
     if (awarded !== null) await refuseAboveGrant(trx, grantId, awarded, amount);
@@ -661,39 +636,25 @@ export async function recordSpend(ctx: Ctx, poolId: string, input: SpendInput): 
         [{ field: "amount", message: msg`Enter an amount the pool and each partner's share can pay` }],
       );
     }
-    const id = newId();
-    const journal = spendJournal(plan.parts);
-    await repo.insertJournal(
+    await postJournal(
       trx,
+      ctx,
+      p,
+      pool,
       {
-        authority_id: pool.authority_id,
-        id,
-        pool_id: pool.id,
         kind: "spend",
         on_date: on,
         amount_pence: amount,
-        partner_authority_id: null,
-        reference: null,
         spend_kind: kind,
         payee,
         payee_is_person: payeeIsPerson,
         description,
         grant_programme_id: grantId === "" ? null : grantProgrammeId,
         grant_id: grantId === "" ? null : grantId,
-        reverses_journal_id: null,
-        reversal_reasons: null,
-        recorded_by: p.userId,
-        recorded_at: now,
       },
-      journal,
-    );
-    await repo.touchPool(trx, pool.authority_id, pool.id, now);
-    await recordAudit(trx, ctx.clock, {
-      authorityId: pool.authority_id,
-      actor: actorOf(p),
-      action: "community-budget.spend-recorded",
-      entity: { type: "community-budget", id: pool.id },
-      changes: {
+      spendJournal(plan.parts),
+      "spend-recorded",
+      (id) => ({
         journalId: id,
         kind,
         // A person's name stays out of the audit's changes, as out of open data.
@@ -702,8 +663,8 @@ export async function recordSpend(ctx: Ctx, poolId: string, input: SpendInput): 
         on,
         parts: Object.fromEntries(plan.parts.map((x) => [x.partnerId, String(x.amount)])),
         grantId: grantId === "" ? null : grantId,
-      },
-    });
+      }),
+    );
     // Each partner with a part of it is told what its money paid for (never a person's name).
     const paidTo = payeeIsPerson ? msg`a person` : payee;
     for (const part of plan.parts)
@@ -744,6 +705,60 @@ async function tellPartner(
       { email: true, actor: actorOf(p) },
     );
   }
+}
+
+/** What a journal of the pool says beyond its pool, its id and who recorded it when (those: `postJournal`'s). */
+type JournalFields = Pick<CommunityBudgetJournalsTable, "kind" | "on_date" | "amount_pence"> &
+  Partial<
+    Omit<CommunityBudgetJournalsTable, "authority_id" | "pool_id" | "id" | "recorded_by" | "recorded_at">
+  >;
+
+/**
+ * Records a journal of the pool with its ledger lines, dates the pool's change and audits it as
+ * `community-budget.<action>` (its changes given the journal's new id): the one way an entry is made.
+ */
+async function postJournal(
+  trx: Trx,
+  ctx: Ctx,
+  p: Principal,
+  pool: Pool,
+  fields: JournalFields,
+  lines: readonly Line[],
+  action: "contribution-recorded" | "spend-recorded" | "entry-reversed",
+  changes: (id: string) => Record<string, unknown>,
+): Promise<void> {
+  const id = newId();
+  const now = ctx.clock.now();
+  await repo.insertJournal(
+    trx,
+    {
+      partner_authority_id: null,
+      reference: null,
+      spend_kind: null,
+      payee: null,
+      payee_is_person: null,
+      description: null,
+      grant_programme_id: null,
+      grant_id: null,
+      reverses_journal_id: null,
+      reversal_reasons: null,
+      ...fields,
+      authority_id: pool.authority_id,
+      pool_id: pool.id,
+      id,
+      recorded_by: p.userId,
+      recorded_at: now,
+    },
+    lines,
+  );
+  await repo.touchPool(trx, pool.authority_id, pool.id, now);
+  await recordAudit(trx, ctx.clock, {
+    authorityId: pool.authority_id,
+    actor: actorOf(p),
+    action: `community-budget.${action}`,
+    entity: { type: "community-budget", id: pool.id },
+    changes: changes(id),
+  });
 }
 
 // Corrections
@@ -798,7 +813,6 @@ export async function reverseEntry(
   );
   refuseIf(problems);
   const today = londonToday(ctx.clock);
-  const now = ctx.clock.now();
   await transaction(ctx.db, async (trx) => {
     const pool = (await repo.poolById(trx, found.id, { lock: true })) as Pool;
     const [journals, lines] = await Promise.all([
@@ -832,35 +846,24 @@ export async function reverseEntry(
         );
       }
     }
-    const id = newId();
-    await repo.insertJournal(
+    await postJournal(
       trx,
-      {
-        ...entry,
-        id,
-        on_date: today,
-        reverses_journal_id: entry.id,
-        reversal_reasons: reasons,
-        recorded_by: p.userId,
-        recorded_at: now,
-      },
+      ctx,
+      p,
+      pool,
+      // The entry's fields; its id, pool and who recorded it when are the reversal's own (postJournal's).
+      { ...entry, on_date: today, reverses_journal_id: entry.id, reversal_reasons: reasons },
       reversed,
-    );
-    await repo.touchPool(trx, pool.authority_id, pool.id, now);
-    await recordAudit(trx, ctx.clock, {
-      authorityId: pool.authority_id,
-      actor: actorOf(p),
-      action: "community-budget.entry-reversed",
-      entity: { type: "community-budget", id: pool.id },
-      changes: {
+      "entry-reversed",
+      (id) => ({
         journalId: entry.id,
         reversalId: id,
         kind: entry.kind,
         amountPence: String(entry.amount_pence),
         on: today,
         reasons,
-      },
-    });
+      }),
+    );
     if (entry.kind === "spend")
       for (const l of reversed)
         if (l.account === "spent" && l.partnerId)
